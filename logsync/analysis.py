@@ -1,0 +1,103 @@
+"""The library entry point: `analyze(paths) -> Analysis` reads, tracks and concludes in one pass."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+
+from .errors import UsageError
+from .events import Event
+from .pipeline import EventStream, ReadOptions
+from .sources import InputStats
+from .times import instant_key
+from .tracker import (
+    DEFAULT_FULL_SYNC_AFTER,
+    TRACKED_KINDS,
+    Result,
+    Tracker,
+    TrackerOptions,
+    UserState,
+)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What the logs say about every user, as of `as_of`."""
+
+    as_of: datetime | None
+    inputs: list[InputStats]
+    result: Result
+    tracker: Tracker
+
+    @property
+    def users(self) -> list[UserState]:
+        return self.result.users
+
+
+def latest_time(inputs: Sequence[InputStats]) -> datetime | None:
+    """The time of the last record of all inputs (by instant)."""
+    times = [stats.last_time for stats in inputs if stats.last_time is not None]
+    return max(times, key=instant_key) if times else None
+
+
+def resolve_now(
+    now: datetime | None, reference: datetime | None, option: str = "--now"
+) -> datetime | None:
+    """A naive user-given time is read in the offset of the log's last record."""
+    if now is None or reference is None:
+        return now
+    if now.tzinfo is None and reference.tzinfo is not None:
+        return now.replace(tzinfo=reference.tzinfo)
+    if now.tzinfo is not None and reference.tzinfo is None:
+        raise UsageError(
+            f"{option}: {now.isoformat()} has a UTC offset but the log times have none; "
+            "give the time without an offset, or --source-tz ZONE"
+        )
+    return now
+
+
+def analyze(
+    paths: Sequence[str],
+    *,
+    now: datetime | None = None,
+    full_sync_after: timedelta = DEFAULT_FULL_SYNC_AFTER,
+    interval: timedelta | None = None,
+    source_tz: tzinfo | None = None,
+    input_format: str | None = None,
+    follow: str | None = None,
+    restart_at: datetime | None = None,
+    extra_kinds: Collection[str] = (),
+    observer: Callable[[Event], None] | None = None,
+    fast: bool = True,
+) -> Analysis:
+    """Read `paths` (files, directories or `-`), track every user, conclude at `now`.
+
+    `observer`, if given, sees every event of `extra_kinds` and the tracked kinds, in order.
+    """
+    stream = EventStream(
+        paths,
+        ReadOptions(input_format=input_format, source_tz=source_tz),
+        kinds=TRACKED_KINDS | frozenset(extra_kinds),
+        fast=fast,
+    )
+    tracker = Tracker(
+        TrackerOptions(
+            full_sync_after=full_sync_after,
+            interval=interval,
+            follow=follow,
+        )
+    )
+    feed = tracker.feed
+    if observer is None:
+        for event in stream:
+            feed(event)
+    else:
+        for event in stream:
+            feed(event)
+            observer(event)
+    last = latest_time(stream.inputs)
+    as_of = resolve_now(now, last) if now is not None else last
+    what_if = resolve_now(restart_at, last, "--restart-at")
+    result = tracker.result(as_of, restart_at=what_if)
+    return Analysis(as_of=as_of, inputs=stream.inputs, result=result, tracker=tracker)

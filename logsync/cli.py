@@ -1,0 +1,671 @@
+"""The `logsync` command line: parse options, run the pipeline, map outcomes to exit codes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from fnmatch import fnmatchcase
+from typing import IO, Annotated, Any
+
+import typer
+
+from . import __version__
+from .analysis import Analysis, analyze
+from .errors import ExitCode, UsageError
+from .events import KINDS, Event
+from .formats import FORMAT_NAMES
+from .pipeline import EventStream, ReadOptions
+from .render import Display, OutputFormat, human, machine
+from .render.junit import junit_document
+from .safety import visible
+from .sources import expand_paths
+from .times import parse_duration, parse_when, parse_zone
+from .tracker import DEFAULT_FULL_SYNC_AFTER, STATES, UserState
+
+HELP = """Analyze Configuration Manager's CloudUserSync.log: which users are stuck, why, and when
+each will sync again on its own.
+
+A user that fails with `reason UserNotFound` is not retried by delta syncs: it waits for its own
+24 h timer (or an SMS Executive restart, which forces a full sync). logsync tracks every user
+through the log and says when each will recover.
+"""
+
+EXAMPLES_REPORT = """Examples:
+
+  logsync report CloudUserSync.log
+
+  logsync report 'D:\\Program Files\\Microsoft Configuration Manager\\Logs'
+
+  logsync report --all --tz UTC CloudUserSync.lo_ CloudUserSync.log
+
+  logsync report --format json CloudUserSync.log | jq '.users[].upn'
+
+  logsync report --restart-at '2014-09-14 12:00' CloudUserSync.log
+"""
+
+app = typer.Typer(
+    name="logsync",
+    help=HELP,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+# -- environment ----------------------------------------------------------------------------
+
+
+@dataclass
+class Env:
+    """The process's streams and their terminal flags; tests swap them through CliRunner."""
+
+    stdout: IO[str]
+    stderr: IO[str]
+    stdout_isatty: bool
+    stderr_isatty: bool
+    stdin_is_pipe: bool
+
+    @classmethod
+    def current(cls) -> Env:
+        return cls(
+            stdout=sys.stdout,
+            stderr=sys.stderr,
+            stdout_isatty=_isatty(sys.stdout),
+            stderr_isatty=_isatty(sys.stderr),
+            stdin_is_pipe=not _isatty(sys.stdin),
+        )
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+# -- shared options, declared once ----------------------------------------------------------
+
+
+def _complete(values: Iterable[str]) -> Callable[[str], list[str]]:
+    choices = list(values)
+    return lambda incomplete: [value for value in choices if value.startswith(incomplete)]
+
+
+def _complete_list(values: Iterable[str]) -> Callable[[str], list[str]]:
+    choices = list(values)
+
+    def complete(incomplete: str) -> list[str]:
+        head, _, last = incomplete.rpartition(",")
+        prefix = f"{head}," if head else ""
+        return [prefix + value for value in choices if value.startswith(last)]
+
+    return complete
+
+
+PathsArg = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="Log files, directories (their CloudUserSync.log and .lo_) or - for stdin. "
+        "Default: stdin when it is a pipe.",
+        show_default=False,
+    ),
+]
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format", "-f",
+        help="table, text, json, ndjson or csv. Default: table on a terminal, text when piped.",
+        autocompletion=_complete(f.value for f in OutputFormat),
+        show_default=False,
+    ),
+]
+NowOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="Judge as of this time instead of the last record's. Without an offset it is read "
+        "in the log's offset.",
+        show_default=False,
+    ),
+]
+TzOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--tz",
+        help="Show times in this zone: UTC, local, +02:00 or an IANA name. Default: as logged.",
+        show_default=False,
+    ),
+]
+SourceTzOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--source-tz",
+        help="Zone of log times that carry no UTC offset (pasted text, CMTrace without bias).",
+        show_default=False,
+    ),
+]
+FullSyncOpt = Annotated[
+    str, typer.Option("--full-sync-after", help="The per-user retry timer after UserNotFound.")
+]
+IntervalOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="Connector cycle interval, e.g. 5m. Default: the median gap between cycles, else 5m.",
+        show_default=False,
+    ),
+]
+UserOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--user", "-u",
+        help="Only users whose UPN matches this glob, case-insensitive (repeatable).",
+        show_default=False,
+    ),
+]
+ColorOpt = Annotated[
+    str,
+    typer.Option(
+        help="auto, always or never. NO_COLOR is honoured.",
+        autocompletion=_complete(("auto", "always", "never")),
+    ),
+]
+QuietOpt = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Print only the essentials (no header lines).")
+]
+InputFormatOpt = Annotated[
+    str,
+    typer.Option(
+        "--input-format",
+        help="auto, sms-trace, cmtrace or paste. Default: detected per file.",
+        autocompletion=_complete(("auto", *FORMAT_NAMES)),
+    ),
+]
+FailOnOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--fail-on",
+        help="Comma-separated states that make the exit code 1 "
+        "(waiting, overdue, failed, pending, recovered, synced, stuck).",
+        autocompletion=_complete_list((*STATES, "stuck")),
+        show_default=False,
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Common:
+    """The validated common options."""
+
+    paths: list[str]
+    display: Display
+    source_tz: tzinfo | None
+    input_format: str | None
+    color: str
+    quiet: bool
+    now: datetime | None = None
+    full_sync_after: timedelta = DEFAULT_FULL_SYNC_AFTER
+    interval: timedelta | None = None
+    users: tuple[str, ...] = ()
+
+    def read_options(self) -> ReadOptions:
+        return ReadOptions(input_format=self.input_format, source_tz=self.source_tz)
+
+    def wants(self, upn: str) -> bool:
+        key = upn.lower()
+        return not self.users or any(fnmatchcase(key, glob.lower()) for glob in self.users)
+
+    def analyze(self, **extra: Any) -> Analysis:
+        return analyze(
+            self.paths,
+            now=self.now,
+            full_sync_after=self.full_sync_after,
+            interval=self.interval,
+            source_tz=self.source_tz,
+            input_format=self.input_format,
+            **extra,
+        )
+
+
+def common(
+    env: Env,
+    paths: list[str] | None,
+    *,
+    tz: str | None = None,
+    source_tz: str | None = None,
+    input_format: str = "auto",
+    color: str = "auto",
+    quiet: bool = False,
+    now: str | None = None,
+    full_sync_after: str = "24h",
+    interval: str | None = None,
+    user: list[str] | None = None,
+) -> Common:
+    if color not in ("auto", "always", "never"):
+        raise UsageError(f"--color: {color!r} is not one of auto, always, never")
+    if input_format != "auto" and input_format not in FORMAT_NAMES:
+        raise UsageError(
+            f"--input-format: {input_format!r} is not one of auto, {', '.join(FORMAT_NAMES)}"
+        )
+    source_zone = parse_zone(source_tz, "--source-tz") if source_tz else None
+    return Common(
+        paths=expand_paths(paths or [], env.stdin_is_pipe),
+        display=Display(parse_zone(tz, "--tz") if tz else None),
+        source_tz=source_zone,
+        input_format=None if input_format == "auto" else input_format,
+        color=color,
+        quiet=quiet,
+        now=parse_when(now, "--now") if now else None,
+        full_sync_after=parse_duration(full_sync_after, "--full-sync-after"),
+        interval=parse_duration(interval, "--interval") if interval else None,
+        users=tuple(user or ()),
+    )
+
+
+def output_format(value: str | None, env: Env, allowed: Iterable[str], piped: str) -> str:
+    choices = list(allowed)
+    if value is None:
+        return "table" if env.stdout_isatty else piped
+    if value not in choices:
+        raise UsageError(f"--format: {value!r} is not one of {', '.join(choices)}")
+    return value
+
+
+def parse_states(value: str | None, option: str) -> frozenset[str]:
+    if value is None:
+        return frozenset()
+    states: set[str] = set()
+    for part in value.split(","):
+        name = part.strip().lower()
+        if name == "stuck":
+            states |= {"waiting", "overdue"}
+        elif name in STATES:
+            states.add(name)
+        elif name:
+            raise UsageError(f"{option}: {part.strip()!r} is not a state ({', '.join(STATES)}, stuck)")
+    return frozenset(states)
+
+
+# -- commands -------------------------------------------------------------------------------
+
+
+@app.command(epilog=EXAMPLES_REPORT)
+def report(
+    paths: PathsArg = None,
+    format: FormatOpt = None,
+    all_users: Annotated[
+        bool, typer.Option("--all", "-a", help="List every user, not only stuck and failed ones.")
+    ] = False,
+    user: UserOpt = None,
+    now: NowOpt = None,
+    tz: TzOpt = None,
+    source_tz: SourceTzOpt = None,
+    full_sync_after: FullSyncOpt = "24h",
+    interval: IntervalOpt = None,
+    restart_at: Annotated[
+        str | None,
+        typer.Option(
+            "--restart-at",
+            help="What-if: when would stuck users recover if SMS Executive restarted at this time?",
+            show_default=False,
+        ),
+    ] = None,
+    fail_on: FailOnOpt = None,
+    input_format: InputFormatOpt = "auto",
+    color: ColorOpt = "auto",
+    quiet: QuietOpt = False,
+) -> None:
+    """Stuck users and when each will recover (stuck first, soonest recovery first)."""
+    env = Env.current()
+    opts = common(
+        env, paths, tz=tz, source_tz=source_tz, input_format=input_format, color=color,
+        quiet=quiet, now=now, full_sync_after=full_sync_after, interval=interval, user=user,
+    )
+    fmt = output_format(format, env, (f.value for f in OutputFormat), "text")
+    failing_states = parse_states(fail_on, "--fail-on")
+    what_if = parse_when(restart_at, "--restart-at") if restart_at else None
+    analysis = opts.analyze(restart_at=what_if)
+    selected = [u for u in analysis.users if opts.wants(u.upn)]
+    shown = selected if all_users else [u for u in selected if u.state in REPORTED_STATES]
+    display = opts.display
+    out = env.stdout
+    if fmt == "json":
+        document = machine.report_document(analysis, shown, selected, display)
+        if what_if is not None:
+            document["what_if"] = what_if_summary(what_if, shown, display)
+        machine.write_json(document, out)
+    elif fmt == "ndjson":
+        machine.write_ndjson((machine.user_record(u, display) for u in shown), out)
+    elif fmt == "csv":
+        machine.write_csv(machine.USER_FIELDS, machine.user_rows(shown, display), out, env.stdout_isatty)
+    elif fmt == "text":
+        machine.write_text_rows(machine.user_rows(shown, display), out)
+    else:
+        console = human.make_console(out, opts.color)
+        if not analysis.inputs or all(stats.records == 0 for stats in analysis.inputs):
+            console.print(f"no records in {visible(', '.join(opts.paths))}")
+            return
+        human.report(analysis, shown, selected, display, console, quiet=opts.quiet)
+        if what_if is not None:
+            console.print(human.what_if_line(what_if_summary(what_if, shown, display)))
+    if failing_states and any(u.state in failing_states for u in selected):
+        raise typer.Exit(ExitCode.FINDINGS)
+
+
+REPORTED_STATES = frozenset({"waiting", "overdue", "failed"})
+
+
+def what_if_summary(when: datetime, users: list[UserState], display: Display) -> dict[str, Any]:
+    freed = [u for u in users if u.recovery_by == "what-if"]
+    saved = [u.time_saved_s or 0.0 for u in freed]
+    return {
+        "restart_at": display.iso(when),
+        "users_freed": [u.upn for u in freed],
+        "time_saved_s": machine.number(sum(saved)),
+        "max_time_saved_s": machine.number(max(saved)) if saved else 0,
+    }
+
+
+KindOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--kind", "-k",
+        help="Only events of this kind (repeatable): " + ", ".join(KINDS) + ".",
+        autocompletion=_complete(KINDS),
+        show_default=False,
+    ),
+]
+
+
+@app.command(
+    epilog="""Examples:
+
+  logsync events CloudUserSync.log | jq -c 'select(.kind=="user_add_failed")'
+
+  logsync events -k user_add_failed -k restart --since '2014-09-14 10:00' CloudUserSync.log
+
+  zcat export.log.gz | logsync events --format csv > events.csv
+"""
+)
+def events(
+    paths: PathsArg = None,
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f",
+            help="table, text, json, ndjson or csv. Default: table on a terminal, ndjson when piped.",
+            autocompletion=_complete(f.value for f in OutputFormat),
+            show_default=False,
+        ),
+    ] = None,
+    kind: KindOpt = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only events at or after this time.", show_default=False)
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Only events before this time.", show_default=False)
+    ] = None,
+    user: UserOpt = None,
+    tz: TzOpt = None,
+    source_tz: SourceTzOpt = None,
+    input_format: InputFormatOpt = "auto",
+    color: ColorOpt = "auto",
+    quiet: QuietOpt = False,
+) -> None:
+    """The typed event stream: every record, classified; every unparsed line, with its number."""
+    env = Env.current()
+    opts = common(
+        env, paths, tz=tz, source_tz=source_tz, input_format=input_format, color=color,
+        quiet=quiet, user=user,
+    )
+    fmt = output_format(format, env, (f.value for f in OutputFormat), "ndjson")
+    kinds = None
+    if kind:
+        unknown = [k for k in kind if k not in KINDS]
+        if unknown:
+            raise UsageError(f"--kind: {unknown[0]!r} is not a kind ({', '.join(KINDS)})")
+        kinds = frozenset(kind)
+    stream: Iterable[Event] = EventStream(opts.paths, opts.read_options(), kinds=kinds)
+    start = parse_when(since, "--since") if since else None
+    end = parse_when(until, "--until") if until else None
+    if start is not None or end is not None:
+        stream = between(stream, start, end)
+    if opts.users:
+        stream = (e for e in stream if _event_upn(e) is not None and opts.wants(_event_upn(e) or ""))
+    display, out = opts.display, env.stdout
+    if fmt == "ndjson":
+        machine.write_events_ndjson(stream, out, display, flush=False)
+    elif fmt == "json":
+        machine.write_events_json(stream, out, display)
+    elif fmt == "csv":
+        machine.write_csv(machine.EVENT_COLUMNS, machine.event_rows(stream, display), out, env.stdout_isatty)
+    elif fmt == "text":
+        machine.write_text_rows(machine.event_text_rows(stream, display), out)
+    else:
+        human.events(stream, display, human.make_console(out, opts.color))
+
+
+def _event_upn(event: Event) -> str | None:
+    return getattr(event.data, "upn", None)
+
+
+def between(stream: Iterable[Event], start: datetime | None, end: datetime | None) -> Iterator[Event]:
+    """Events in [start, end); an unparsed line goes with the record before it.
+
+    A bound without an offset compares with the wall-clock time as logged.
+    """
+    keep = start is None
+    for event in stream:
+        time = event.time
+        if time is not None:
+            keep = _within(time, start, end)
+        if keep:
+            yield event
+
+
+def _within(time: datetime, start: datetime | None, end: datetime | None) -> bool:
+    for bound, after in ((start, True), (end, False)):
+        if bound is None:
+            continue
+        value = time
+        if (bound.tzinfo is None) != (value.tzinfo is None):
+            value = value.replace(tzinfo=None)
+            bound = bound.replace(tzinfo=None)
+        if after and value < bound:
+            return False
+        if not after and value >= bound:
+            return False
+    return True
+
+
+@app.command(
+    epilog="""Examples:
+
+  logsync timeline scott@contoso.com CloudUserSync.log
+
+  logsync timeline 'SCOTT@contoso.com' --format json logs/ | jq '.steps'
+"""
+)
+def timeline(
+    upn: Annotated[str, typer.Argument(help="The user principal name (case-insensitive).")],
+    paths: PathsArg = None,
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f",
+            help="table, text or json. Default: table on a terminal, text when piped.",
+            autocompletion=_complete(("table", "text", "json")),
+            show_default=False,
+        ),
+    ] = None,
+    now: NowOpt = None,
+    tz: TzOpt = None,
+    source_tz: SourceTzOpt = None,
+    full_sync_after: FullSyncOpt = "24h",
+    interval: IntervalOpt = None,
+    input_format: InputFormatOpt = "auto",
+    color: ColorOpt = "auto",
+) -> None:
+    """One user's history: requests, failures, restarts, due time and outcome, with line numbers."""
+    env = Env.current()
+    opts = common(
+        env, paths, tz=tz, source_tz=source_tz, input_format=input_format, color=color,
+        now=now, full_sync_after=full_sync_after, interval=interval,
+    )
+    fmt = output_format(format, env, ("table", "text", "json"), "text")
+    analysis = opts.analyze(follow=upn)
+    state = next((u for u in analysis.users if u.upn.lower() == upn.lower()), None)
+    steps = analysis.result.timeline if state is not None else []
+    display, out = opts.display, env.stdout
+    if fmt == "json":
+        machine.write_json(
+            {
+                "upn": state.upn if state else upn,
+                "as_of": display.iso(analysis.as_of),
+                "user": machine.user_record(state, display) if state else None,
+                "steps": [machine.step_record(step, display) for step in steps],
+            },
+            out,
+        )
+    elif fmt == "text":
+        machine.write_text_rows(
+            ([display.iso(s.time), s.what, s.detail, f"{s.source}:{s.line}" if s.source else None] for s in steps),
+            out,
+        )
+    else:
+        human.timeline(state, upn, steps, display, human.make_console(out, opts.color))
+    if state is None:
+        env.stderr.write(f"logsync: {visible(upn)} does not appear in the log\n")
+        raise typer.Exit(ExitCode.FINDINGS)
+
+
+@app.command(
+    epilog="""Examples:
+
+  logsync check CloudUserSync.log
+
+  logsync check --max-stuck 3 --junit results.xml exports/
+
+  logsync check --fail-on overdue,failed CloudUserSync.log || page-oncall
+"""
+)
+def check(
+    paths: PathsArg = None,
+    fail_on: Annotated[
+        str,
+        typer.Option(
+            "--fail-on",
+            help="Comma-separated states that count against the gate (or 'stuck').",
+            autocompletion=_complete_list((*STATES, "stuck")),
+        ),
+    ] = "waiting,overdue,failed",
+    max_stuck: Annotated[
+        int, typer.Option("--max-stuck", min=0, help="How many such users are tolerated.")
+    ] = 0,
+    junit: Annotated[
+        str | None,
+        typer.Option(help="Also write JUnit XML here, one testcase per user.", show_default=False),
+    ] = None,
+    user: UserOpt = None,
+    now: NowOpt = None,
+    tz: TzOpt = None,
+    source_tz: SourceTzOpt = None,
+    full_sync_after: FullSyncOpt = "24h",
+    interval: IntervalOpt = None,
+    input_format: InputFormatOpt = "auto",
+    quiet: QuietOpt = False,
+) -> None:
+    """CI gate: exit 1 when more than --max-stuck users are in a --fail-on state, else 0."""
+    env = Env.current()
+    opts = common(
+        env, paths, tz=tz, source_tz=source_tz, input_format=input_format, quiet=quiet,
+        now=now, full_sync_after=full_sync_after, interval=interval, user=user,
+    )
+    states = parse_states(fail_on, "--fail-on")
+    analysis = opts.analyze()
+    selected = [u for u in analysis.users if opts.wants(u.upn)]
+    failing = [u for u in selected if u.state in states]
+    if junit:
+        try:
+            with open(junit, "wb") as handle:
+                handle.write(junit_document(selected, states, opts.display))
+        except OSError as exc:
+            raise UsageError(f"--junit: cannot write {junit}: {exc.strerror or exc}") from exc
+    passed = len(failing) <= max_stuck
+    if not opts.quiet:
+        env.stdout.write(verdict(passed, failing, selected, max_stuck, analysis, opts.display) + "\n")
+    if not passed:
+        raise typer.Exit(ExitCode.FINDINGS)
+
+
+def verdict(
+    passed: bool,
+    failing: list[UserState],
+    selected: list[UserState],
+    limit: int,
+    analysis: Analysis,
+    display: Display,
+) -> str:
+    counts = machine.state_counts(failing)
+    detail = ", ".join(f"{n} {state}" for state, n in counts.items() if n)
+    as_of = f" as of {display.iso(analysis.as_of)}" if analysis.as_of else ""
+    if not failing:
+        return f"ok: {len(selected)} users, none stuck or failed{as_of}"
+    noun = "user" if len(failing) == 1 else "users"
+    head = "ok" if passed else "FAIL"
+    return f"{head}: {len(failing)} {noun} ({detail}), limit {limit}{as_of}"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"logsync {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    ] = False,
+) -> None:
+    """Analyze CloudUserSync.log: who is stuck, why, and exactly when each will recover."""
+
+
+# -- entry point ----------------------------------------------------------------------------
+
+
+class _Interrupted(BaseException):
+    """Ctrl-C, raised past the CLI framework so that it can end quietly."""
+
+
+def _on_interrupt(signum: int, frame: object) -> None:
+    raise _Interrupted
+
+
+def main() -> None:
+    """Console entry point: one line on stderr and exit 2 for usage and input errors."""
+    signal.signal(signal.SIGINT, _on_interrupt)
+    try:
+        app(prog_name="logsync")
+    except UsageError as exc:
+        sys.stderr.write(f"logsync: error: {visible(exc.message)}\n")
+        sys.exit(ExitCode.USAGE)
+    except _Interrupted:
+        sys.exit(130)
+    except BrokenPipeError:
+        _silence_stdout()
+        sys.exit(0)
+
+
+def _silence_stdout() -> None:
+    """After the reader went away (`| head`), stop Python complaining while it flushes stdout."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    finally:
+        os.close(devnull)

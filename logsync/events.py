@@ -1,0 +1,276 @@
+"""The message catalogue: a record becomes a typed event.
+
+Classification is a table, not an if-ladder: the first four characters of the message pick a
+handful of candidate entries, and only those entries' patterns are tried. All patterns are
+anchored and free of nested quantifiers, so a hostile message costs linear time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from .formats import Record, Unparsed
+
+# -- payloads: the typed fields of each kind -------------------------------------------------
+
+
+class ComponentStarted(NamedTuple):
+    thread_id: int
+
+
+class CertificateWait(NamedTuple):
+    minutes: int
+
+
+class SyncStarted(NamedTuple):
+    mode: str
+    """`delta`, `full`, ... as the log words it, lower-cased."""
+    raise_failure_status: bool
+
+
+class UserAddRequested(NamedTuple):
+    upn: str
+
+
+class UserAddFailed(NamedTuple):
+    upn: str
+    reason: str
+
+
+class AddTotals(NamedTuple):
+    received: int
+    added: int
+
+
+class RemoveTotals(NamedTuple):
+    received: int
+
+
+class UsersRemoved(NamedTuple):
+    removed: int
+
+
+class SyncSummary(NamedTuple):
+    mode: str
+    added: int
+    removed: int
+
+
+class StatusMessage(NamedTuple):
+    id: int
+    sev: str
+    """The STATMSG severity letter: I, W or E."""
+    status_component: str
+    """The COMP="..." the status message is about."""
+
+
+class UnparsedLine(NamedTuple):
+    raw: str
+    problem: str
+
+
+class Event(NamedTuple):
+    """One record (or one unparsed line) with its meaning."""
+
+    kind: str
+    time: datetime | None
+    source: str
+    line: int
+    component: str
+    thread: int | None
+    severity: str
+    """`info`, `warning` or `error`."""
+    text: str
+    """The message with `~` line breaks decoded."""
+    data: Any
+    """The kind's typed fields (a payload tuple above), or None for `message`."""
+
+    def fields(self) -> dict[str, Any]:
+        return self.data._asdict() if self.data is not None else {}
+
+
+# -- the catalogue --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One known message: which kind it is, how it starts, and how to read its fields."""
+
+    kind: str
+    pattern: re.Pattern[str]
+    build: Callable[[re.Match[str]], Any]
+
+    @property
+    def key(self) -> str:
+        return self.pattern.pattern[:4]
+
+
+def _words(text: str) -> str:
+    """A pattern source where each single space may be any run of spaces."""
+    return text.replace(" ", " +")
+
+
+def _entry(kind: str, source: str, build: Callable[[re.Match[str]], Any]) -> Entry:
+    return Entry(kind, re.compile(source), build)
+
+
+CATALOGUE: tuple[Entry, ...] = (
+    _entry(
+        "component_started",
+        _words(r"SMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID ") + r"(\d+)",
+        lambda m: ComponentStarted(int(m.group(1))),
+    ),
+    _entry(
+        "component_started",
+        _words(r"SMS_CLOUD_USERSYNC started, ThreadMain\(\) thread ID") + r" *= *(\d+)",
+        lambda m: ComponentStarted(int(m.group(1))),
+    ),
+    _entry("processing_stopping", _words("SMS_CLOUD_USERSYNC is stopping"), lambda m: None),
+    _entry(
+        "processing_started",
+        _words("CCloudUserSync::Process - User sync processing has started"),
+        lambda m: None,
+    ),
+    _entry(
+        "processing_stopping",
+        _words("CCloudUserSync::Process - User sync processing thread is now stopping"),
+        lambda m: None,
+    ),
+    _entry(
+        "processing_stopping",
+        _words("User sync processing thread is now stopping"),
+        lambda m: None,
+    ),
+    _entry(
+        "certificate_wait",
+        _words("Certmgr has not installed certificate yet, sleep for ") + r"(\d+)",
+        lambda m: CertificateWait(int(m.group(1))),
+    ),
+    _entry(
+        "sync_started",
+        _words("Starting user ") + r"(\w+)" + _words(" sync, raise failure status messages")
+        + r" *= *(\w+)",
+        lambda m: SyncStarted(m.group(1).lower(), m.group(2).lower() == "true"),
+    ),
+    _entry(
+        "user_add_requested",
+        _words("NotifyAccountAddition - SCCM user to add") + r" *= *(\S[^\n]*)",
+        lambda m: UserAddRequested(m.group(1).strip()),
+    ),
+    _entry(
+        "user_add_failed",
+        _words("Failed to add user ") + r"([^;\n]*); *reason +(\S+)",
+        lambda m: UserAddFailed(m.group(1).strip(), m.group(2)),
+    ),
+    _entry(
+        "add_totals",
+        _words("Total received users to add from SCCM") + r" *= *(\d+) *, *"
+        + _words("Total Successfully added users to Cloud") + r" *= *(\d+)",
+        lambda m: AddTotals(int(m.group(1)), int(m.group(2))),
+    ),
+    _entry(
+        "remove_totals",
+        _words("Total received users from SCCM to be removed from cloud") + r" *= *(\d+)",
+        lambda m: RemoveTotals(int(m.group(1))),
+    ),
+    _entry(
+        "users_removed",
+        _words("Successfully removed users from cloud") + r" *:? *(\d+)",
+        lambda m: UsersRemoved(int(m.group(1))),
+    ),
+    _entry(
+        "sync_summary",
+        r"User(\w+?)Sync *: *- *" + _words("Users Added") + r" *= *(\d+) *, *"
+        + _words("Users Removed") + r" *= *(\d+)",
+        lambda m: SyncSummary(m.group(1).lower(), int(m.group(2)), int(m.group(3))),
+    ),
+    _entry(
+        "status_message",
+        r"STATMSG: +ID=(\d+) +SEV=(\w)",
+        lambda m: StatusMessage(int(m.group(1)), m.group(2).upper(), _statmsg_component(m.string)),
+    ),
+)
+
+KINDS: tuple[str, ...] = (
+    *dict.fromkeys(entry.kind for entry in CATALOGUE),
+    "message",
+    "unparsed",
+)
+"""Every event kind, in catalogue order."""
+
+_BY_KEY: dict[str, tuple[Entry, ...]] = {}
+for _e in CATALOGUE:
+    _BY_KEY[_e.key] = (*_BY_KEY.get(_e.key, ()), _e)
+
+_STATMSG_COMP_RE = re.compile(r'COMP="([^"\n]*)"')
+
+
+def _statmsg_component(text: str) -> str:
+    match = _STATMSG_COMP_RE.search(text)
+    return match.group(1) if match else ""
+
+
+def message_starts(kinds: Iterable[str]) -> str:
+    """A regex alternation matching the start of every message of these kinds (a superset)."""
+    wanted = set(kinds)
+    keys = sorted({entry.key for entry in CATALOGUE if entry.kind in wanted})
+    return "|".join(re.escape(key) for key in keys)
+
+
+def decode_text(message: str) -> str:
+    """`~~` (CRLF) and `~` stand for line breaks; leading and trailing ones are separators."""
+    if "~" in message:
+        message = message.replace("~~", "\n").replace("~", "\n").strip("\n")
+    return message
+
+
+def classify(text: str) -> tuple[str, Any]:
+    """(kind, payload) of a decoded message."""
+    if text[:1] in (" ", "\t"):
+        text = text.lstrip(" \t")
+    entries = _BY_KEY.get(text[:4])
+    if entries:
+        for entry in entries:
+            match = entry.pattern.match(text)
+            if match:
+                return entry.kind, entry.build(match)
+    return "message", None
+
+
+_ERROR_STARTS = ("ERROR", "Error", "error", "FAILED", "Failed", "Exception", "*** ")
+_WARNING_STARTS = ("WARNING", "Warning", "WARN")
+_STATMSG_SEVERITY = {"E": "error", "W": "warning"}
+
+
+def severity_of(kind: str, data: Any, text: str) -> str:
+    if kind == "user_add_failed":
+        return "error"
+    if kind == "status_message":
+        return _STATMSG_SEVERITY.get(data.sev, "info")
+    if kind == "certificate_wait":
+        return "warning"
+    if text.startswith(_ERROR_STARTS):
+        return "error"
+    if text.startswith(_WARNING_STARTS):
+        return "warning"
+    return "info"
+
+
+def from_record(record: Record, source: str) -> Event:
+    text = decode_text(record.message)
+    kind, data = classify(text)
+    severity = record.severity or severity_of(kind, data, text)
+    return Event(
+        kind, record.time, source, record.line, record.component, record.thread, severity, text, data
+    )
+
+
+def from_unparsed(item: Unparsed, source: str) -> Event:
+    return Event(
+        "unparsed", None, source, item.line, "", None, "warning", item.raw,
+        UnparsedLine(item.raw, item.problem),
+    )

@@ -1,0 +1,97 @@
+"""On-disk log formats: one small module each, a shared record shape, and detection."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import NamedTuple
+
+from ..sources import InputStats
+
+
+class Record(NamedTuple):
+    """One log record, before the message catalogue gives it meaning."""
+
+    line: int
+    """1-based number of its first physical line."""
+    time: datetime
+    component: str
+    thread: int | None
+    severity: str | None
+    """From the format itself (CMTrace `type`); None when only the text can tell."""
+    message: str
+    """The raw message, `~` line breaks kept."""
+
+
+class Unparsed(NamedTuple):
+    """A physical line that is no record."""
+
+    line: int
+    raw: str
+    problem: str
+
+
+Item = Record | Unparsed
+
+
+@dataclass
+class ParseContext:
+    """What a format parser needs beyond the text."""
+
+    stats: InputStats
+    source_tz: tzinfo | None = None
+    candidates: re.Pattern[str] | None = None
+    """For SMS trace: when set, records outside this pattern may be skipped (fast path)."""
+
+
+Parser = Callable[[Iterator[str], ParseContext], Iterator[Item]]
+
+
+def unparsed_problem(raw: str) -> str:
+    """A short reason why a non-blank line is no record."""
+    if raw.strip("\0") == "":
+        return "NUL padding"
+    if "\0" in raw or sum(1 for ch in raw[:256] if ord(ch) < 32 and ch != "\t") > 4:
+        return "binary data"
+    if "$$<" in raw:
+        return "damaged SMS trace record"
+    if "<![LOG[" in raw or "]LOG]!>" in raw:
+        return "damaged CMTrace record"
+    if raw.strip() == "<MAXIMUM LOG FILE SIZE REACHED - FILE RENAMED>":
+        return "rotation marker"
+    return "not a log record"
+
+
+def is_blank(line: str) -> bool:
+    return not line.strip(" \t\f\v")
+
+
+FORMAT_NAMES = ("sms-trace", "cmtrace", "paste")
+
+
+def parser_for(name: str) -> Parser:
+    from . import cmtrace, paste, sms
+
+    return {"sms-trace": sms.parse, "cmtrace": cmtrace.parse, "paste": paste.parse}[name]
+
+
+def detect(sample: str, max_lines: int = 200) -> str | None:
+    """The format of a text sample, or None when no line looks like any format."""
+    from . import cmtrace, paste, sms
+
+    seen = 0
+    for line in sample.split("\n"):
+        if is_blank(line):
+            continue
+        seen += 1
+        if seen > max_lines:
+            break
+        if cmtrace.looks_like(line):
+            return "cmtrace"
+        if sms.looks_like(line):
+            return "sms-trace"
+        if paste.looks_like(line):
+            return "paste"
+    return None

@@ -1,0 +1,120 @@
+"""CMTrace, the XML-ish format of newer ConfigMgr components.
+
+    <![LOG[message]LOG]!><time="14:24:33.329+420" date="06-26-2015" component="X" context=""
+        type="1" thread="1256" file="a.cpp:12">
+
+A message may span several physical lines; the record ends at `]LOG]!><...>`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from functools import lru_cache
+
+from ..sources import InputStats
+from ..times import bias_zone
+from . import Item, ParseContext, Record, Unparsed, is_blank, unparsed_problem
+
+_OPEN = "<![LOG["
+_CLOSE = "]LOG]!><"
+_ATTRS_RE = re.compile(r'(\w+)="([^"]*)"')
+_TIME_RE = re.compile(r"(\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d{1,7}))?([+-]\d{1,4})?$")
+_DATE_RE = re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})$")
+_SEVERITY = {"0": "info", "1": "info", "2": "warning", "3": "error"}
+MAX_RECORD_LINES = 5000
+"""A record still open after this many lines is treated as damaged, so memory stays bounded."""
+
+
+def looks_like(line: str) -> bool:
+    return line.lstrip().startswith(_OPEN)
+
+
+@lru_cache(maxsize=2048)
+def _date(text: str) -> tuple[int, int, int] | None:
+    match = _DATE_RE.match(text)
+    if not match:
+        return None
+    return int(match.group(3)), int(match.group(1)), int(match.group(2))
+
+
+def _decode(attrs: dict[str, str], ctx: ParseContext) -> tuple[datetime, str | None, int | None, str]:
+    ymd = _date(attrs.get("date", ""))
+    clock = _TIME_RE.match(attrs.get("time", ""))
+    if ymd is None or clock is None:
+        raise ValueError("no date or time")
+    hour, minute, second, fraction, bias = clock.groups()
+    micro = int(fraction[:6].ljust(6, "0")) if fraction else 0
+    zone = bias_zone(int(bias)) if bias else ctx.source_tz
+    time = datetime(*ymd, int(hour), int(minute), int(second), micro, tzinfo=zone)
+    thread_text = attrs.get("thread", "").split(" ")[0]
+    thread = int(thread_text) if thread_text.isdigit() else None
+    return time, _SEVERITY.get(attrs.get("type", "")), thread, attrs.get("component", "")
+
+
+def _close(lines: list[str], first: int, ctx: ParseContext) -> Item | None:
+    """The record made of `lines` if its last line closes it, else None."""
+    last = lines[-1]
+    if _CLOSE not in last or not last.rstrip().endswith(">"):
+        return None
+    full = "\n".join(lines).lstrip()
+    end = full.rfind(_CLOSE)
+    attrs = dict(_ATTRS_RE.findall(full, end + len(_CLOSE)))
+    try:
+        time, severity, thread, component = _decode(attrs, ctx)
+    except (ValueError, OverflowError):
+        return Unparsed(first, "\n".join(lines), "invalid CMTrace date or time")
+    return Record(first, time, component, thread, severity, full[len(_OPEN) : end])
+
+
+def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
+    stats = ctx.stats
+    line_no = 0
+    open_lines: list[str] = []
+    open_first = 0
+    for chunk in chunks:
+        lines = chunk.split("\n")
+        if chunk.endswith("\n"):
+            lines.pop()
+        for line in lines:
+            line_no += 1
+            if open_lines and looks_like(line):
+                yield from _damaged(open_lines, open_first, stats)
+                open_lines = []
+            if not open_lines:
+                if is_blank(line):
+                    stats.blank += 1
+                    continue
+                if not looks_like(line):
+                    stats.unparsed += 1
+                    yield Unparsed(line_no, line, unparsed_problem(line))
+                    continue
+                open_first = line_no
+            open_lines.append(line)
+            item = _close(open_lines, open_first, ctx)
+            if item is not None:
+                if type(item) is Record:
+                    stats.records += 1
+                    stats.last_time = item.time
+                    stats.record_lines += len(open_lines)
+                else:
+                    stats.unparsed += len(open_lines)
+                yield item
+                open_lines = []
+            elif len(open_lines) >= MAX_RECORD_LINES:
+                yield from _damaged(open_lines, open_first, stats)
+                open_lines = []
+    if open_lines:
+        yield from _damaged(open_lines, open_first, stats)
+    stats.lines = line_no
+
+
+def _damaged(lines: list[str], first: int, stats: InputStats) -> Iterator[Unparsed]:
+    """An unterminated record: each of its lines is accounted for as unparsed."""
+    for offset, raw in enumerate(lines):
+        if is_blank(raw):
+            stats.blank += 1
+            continue
+        stats.unparsed += 1
+        yield Unparsed(first + offset, raw, "unterminated CMTrace record")

@@ -1,0 +1,169 @@
+"""SMS trace, the format of CloudUserSync.log and most site-server logs.
+
+    message[~...]  $$<component><MM-DD-YYYY HH:MM:SS.mmm+BIAS><thread=DEC (0xHEX)>
+
+One record per physical line. UTC = local time + bias (minutes), per record. Chunks are parsed
+with one regex pass each; the trailer is anchored at the end of the line, so a message holding
+`$$<` itself cannot confuse it, and a hostile line costs linear time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from functools import lru_cache
+
+from ..sources import InputStats
+from ..times import bias_zone
+from . import Item, ParseContext, Record, Unparsed, is_blank, unparsed_problem
+
+_DATE = r"((?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])-\d{4})"
+_MINUTE = r"((?:[01]?\d|2[0-3]):[0-5]\d)"
+_SECOND = r":([0-5]\d)(?:\.(\d{1,7}))?"
+_BIAS = r"([+-]\d{1,4})?"
+_THREAD = r"><thread=(\d{1,10})(?: ?\((?:0x)?[0-9A-Fa-f]{1,16}\))?>"
+TRAILER = r"\$\$<([^<>\n]*)><" + _DATE + " " + _MINUTE + _SECOND + _BIAS + _THREAD
+"""The record trailer; groups: component, date, hour:minute, second, fraction, bias, thread."""
+
+_RECORD_RE = re.compile(r"\n([^\n]*)" + TRAILER + r"(?=\n)")
+_COUNT_RE = re.compile(
+    r"\$\$<[^<>\n]*><" + _DATE + r" (?:[01]?\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,7})?"
+    + _BIAS + r"><thread=\d{1,10}(?: ?\((?:0x)?[0-9A-Fa-f]{1,16}\))?>(?=\n)"
+)
+_BLANK_RE = re.compile(r"\n(?=[ \t\f\v]*\n)")
+
+
+def candidate_pattern(message_start: str) -> re.Pattern[str]:
+    """A record pattern that only matches messages starting with `message_start` (a regex)."""
+    return re.compile(r"\n(?=[~ \t]*(?:" + message_start + r"))([^\n]*)" + TRAILER + r"(?=\n)")
+
+
+def looks_like(line: str) -> bool:
+    return _RECORD_RE.match("\n" + line + "\n") is not None
+
+
+@lru_cache(maxsize=4096)
+def _minute_base(date: str, minute: str, bias: str | None, zone_key: object) -> datetime:
+    month, day, year = date.split("-")
+    hour, mins = minute.split(":")
+    zone = bias_zone(int(bias)) if bias is not None else zone_key
+    return datetime(int(year), int(month), int(day), int(hour), int(mins), tzinfo=zone)  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=1024)
+def _micro(fraction: str | None) -> int:
+    if not fraction:
+        return 0
+    return int(fraction[:6].ljust(6, "0"))
+
+
+@lru_cache(maxsize=1024)
+def _valid_stamp(date: str, bias: str) -> bool:
+    try:
+        _minute_base(date, "0:00", bias or None, None)
+    except (ValueError, OverflowError):
+        return False
+    return True
+
+
+def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
+    stats = ctx.stats
+    first_line = 1
+    for chunk in chunks:
+        text = "\n" + chunk if chunk.endswith("\n") else "\n" + chunk + "\n"
+        n_lines = text.count("\n") - 1
+        if ctx.candidates is not None and _only_records(text, n_lines, ctx):
+            yield from _candidates(ctx.candidates, text, first_line, ctx)
+            _note_last_time(text, ctx)
+        else:
+            yield from _all(text, first_line, ctx)
+        first_line += n_lines
+    stats.lines = first_line - 1
+
+
+def _only_records(text: str, n_lines: int, ctx: ParseContext) -> bool:
+    """Count the chunk's records and blanks without parsing them, if every line is one of those."""
+    n_blank = len(_BLANK_RE.findall(text))
+    stamps = _COUNT_RE.findall(text)
+    if n_blank + len(stamps) != n_lines:
+        return False
+    if not all(_valid_stamp(date, bias) for date, bias in set(stamps)):
+        return False
+    ctx.stats.records += len(stamps)
+    ctx.stats.record_lines += len(stamps)
+    ctx.stats.blank += n_blank
+    return True
+
+
+def _note_last_time(text: str, ctx: ParseContext) -> None:
+    """Keep the time of the chunk's last record (the fast path does not build the others)."""
+    end = len(text) - 1
+    while end > 0:
+        start = text.rfind("\n", 0, end)
+        match = _RECORD_RE.match(text, start)
+        if match:
+            item = _record(match, 0, ctx)
+            if type(item) is Record:
+                ctx.stats.last_time = item.time
+            return
+        end = start
+
+
+def _record(match: re.Match[str], line: int, ctx: ParseContext) -> Item:
+    message, component, date, minute, second, fraction, bias, thread = match.groups()
+    try:
+        base = _minute_base(date, minute, bias, ctx.source_tz)
+        time = base.replace(second=int(second), microsecond=_micro(fraction))
+    except (ValueError, OverflowError):
+        return Unparsed(line, match.group()[1:], "invalid date or bias")
+    return Record(line, time, component, int(thread), None, message.rstrip(" \t"))
+
+
+def _candidates(pattern: re.Pattern[str], text: str, first_line: int, ctx: ParseContext) -> Iterator[Item]:
+    index = 0
+    pos = 0
+    for match in pattern.finditer(text):
+        start = match.start()
+        index += text.count("\n", pos, start)
+        pos = start
+        yield _record(match, first_line + index, ctx)
+
+
+def _all(text: str, first_line: int, ctx: ParseContext) -> Iterator[Item]:
+    stats = ctx.stats
+    records = 0
+    last: Item | None = None
+    index = 0  # line index (0-based in the chunk) of the line after text[prev_end]
+    prev_end = 0
+    for match in _RECORD_RE.finditer(text):
+        start = match.start()
+        if start != prev_end:
+            for offset, raw in enumerate(text[prev_end + 1 : start].split("\n")):
+                yield from _non_record(raw, first_line + index + offset, stats)
+            index += text.count("\n", prev_end, start)
+        item = _record(match, first_line + index, ctx)
+        if type(item) is Record:
+            records += 1
+            last = item
+        else:
+            stats.unparsed += 1
+        yield item
+        index += 1
+        prev_end = match.end()
+    end = len(text) - 1
+    if end > prev_end:
+        for offset, raw in enumerate(text[prev_end + 1 : end].split("\n")):
+            yield from _non_record(raw, first_line + index + offset, stats)
+    stats.records += records
+    stats.record_lines += records
+    if last is not None:
+        stats.last_time = last.time  # type: ignore[union-attr]
+
+
+def _non_record(raw: str, line: int, stats: InputStats) -> Iterator[Unparsed]:
+    if is_blank(raw):
+        stats.blank += 1
+        return
+    stats.unparsed += 1
+    yield Unparsed(line, raw, unparsed_problem(raw))

@@ -1,0 +1,135 @@
+"""Inputs to one time-ordered event stream: detect each file's format, parse, classify, merge."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import tzinfo
+from functools import lru_cache
+from itertools import chain
+from operator import itemgetter
+
+from . import events as catalogue
+from .errors import InputError, UsageError
+from .events import Event
+from .formats import ParseContext, Record, detect, parser_for
+from .formats.sms import candidate_pattern
+from .sources import InputStats, text_chunks
+from .times import instant_key
+
+DETECT_SAMPLE = 1 << 16
+"""Characters of the first chunk that format detection looks at."""
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How inputs are read."""
+
+    input_format: str | None = None
+    """Force a format (`sms-trace`, `cmtrace`, `paste`) instead of detecting it per file."""
+    source_tz: tzinfo | None = None
+    """Zone of times that carry no UTC offset."""
+
+
+@lru_cache(maxsize=16)
+def _candidates(kinds: frozenset[str]):  # type: ignore[no-untyped-def]
+    starts = catalogue.message_starts(kinds)
+    return candidate_pattern(starts) if starts else None
+
+
+def read_input(
+    name: str,
+    options: ReadOptions,
+    stats: InputStats,
+    kinds: Collection[str] | None = None,
+    fast: bool = True,
+) -> Iterator[Event]:
+    """The events of one input in file order; `kinds` filters them (None keeps all).
+
+    With `fast`, an SMS-trace input whose lines are all records skips the records that cannot
+    be of a wanted kind without building them; the events that come out are the same.
+    """
+    chunks = text_chunks(name, stats)
+    first = next(chunks, None)
+    if first is None:
+        stats.format = "empty"
+        return
+    fmt = options.input_format or detect(first[:DETECT_SAMPLE])
+    if fmt is None:
+        raise InputError(
+            name, "no CloudUserSync records found (not SMS trace, CMTrace or pasted log text)"
+        )
+    stats.format = fmt
+    wanted = None if kinds is None else frozenset(kinds)
+    candidates = None
+    if fast and fmt == "sms-trace" and wanted is not None and "message" not in wanted:
+        candidates = _candidates(wanted - {"unparsed"})
+    ctx = ParseContext(stats, options.source_tz, candidates)
+    from_record = catalogue.from_record
+    for item in parser_for(fmt)(chain([first], chunks), ctx):
+        if type(item) is Record:
+            event = from_record(item, name)
+            if wanted is None or event.kind in wanted:
+                yield event
+        elif wanted is None or "unparsed" in wanted:
+            yield catalogue.from_unparsed(item, name)  # type: ignore[arg-type]
+    if stats.records == 0 and stats.unparsed:
+        raise InputError(
+            name, "no CloudUserSync records found (not SMS trace, CMTrace or pasted log text)"
+        )
+
+
+class EventStream:
+    """All inputs' events, merged by instant; `inputs` fills in as the stream is read."""
+
+    def __init__(
+        self,
+        names: Sequence[str],
+        options: ReadOptions = ReadOptions(),
+        kinds: Collection[str] | None = None,
+        fast: bool = True,
+    ) -> None:
+        self.names = list(names)
+        self.options = options
+        self.kinds = kinds
+        self.fast = fast
+        self.inputs = [InputStats(path=name) for name in self.names]
+
+    def __iter__(self) -> Iterator[Event]:
+        streams = [
+            read_input(name, self.options, stats, self.kinds, self.fast)
+            for name, stats in zip(self.names, self.inputs)
+        ]
+        if len(streams) == 1:
+            return streams[0]
+        awareness: dict[bool, str] = {}
+        keyed = [_keyed(stream, name, awareness) for stream, name in zip(streams, self.names)]
+        return (event for _, event in heapq.merge(*keyed, key=itemgetter(0)))
+
+
+def _keyed(
+    events: Iterable[Event], name: str, awareness: dict[bool, str]
+) -> Iterator[tuple[float, Event]]:
+    """(instant, event) pairs; an unparsed line sorts with the record before it.
+
+    `awareness` maps "has a UTC offset" to the first input seen that way: naive and aware times
+    cannot be ordered against each other, so merging the two is a usage error.
+    """
+    last = float("-inf")
+    checked = False
+    for event in events:
+        if event.time is not None:
+            if not checked:
+                aware = event.time.tzinfo is not None
+                awareness.setdefault(aware, name)
+                if (not aware) in awareness:
+                    with_offset = name if aware else awareness[True]
+                    without = awareness[False] if aware else name
+                    raise UsageError(
+                        f"{without}: its times have no UTC offset, unlike {with_offset}'s; "
+                        "give --source-tz ZONE to merge them"
+                    )
+                checked = True
+            last = instant_key(event.time)
+        yield last, event

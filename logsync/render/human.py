@@ -1,0 +1,260 @@
+"""Rich output for people: the report table, event lines, a user's timeline."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import IO
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..analysis import Analysis
+from ..events import Event
+from ..safety import visible
+from ..times import human_duration, instant_key
+from ..tracker import Step, UserState
+from . import Display
+
+STATE_STYLE = {
+    "waiting": "yellow",
+    "overdue": "bold red",
+    "failed": "red",
+    "pending": "cyan",
+    "recovered": "green",
+    "synced": "green",
+}
+SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": ""}
+BAR_WIDTH = 12
+
+
+def make_console(out: IO[str], color: str) -> Console:
+    """A console on `out`; `color` is auto, always or never (rich itself honours NO_COLOR)."""
+    return Console(
+        file=out,
+        force_terminal=True if color == "always" else None,
+        no_color=color == "never",
+        color_system=None if color == "never" else "auto",
+        highlight=False,
+        markup=False,
+        emoji=False,
+    )
+
+
+def clock(value: datetime | None, display: Display) -> str:
+    """`2014-09-15 10:23:54 -04:00`: seconds precision and the offset, if known."""
+    shown = display.time(value)
+    if shown is None:
+        return "-"
+    text = shown.strftime("%Y-%m-%d %H:%M:%S")
+    offset = _offset(shown)
+    return f"{text} {offset}" if offset else text
+
+
+def short_clock(value: datetime | None, display: Display, usual_offset: str) -> str:
+    """`Sep 15 10:23:54`, with the offset only when it differs from the table's usual one."""
+    shown = display.time(value)
+    if shown is None:
+        return "-"
+    text = shown.strftime("%b %d %H:%M:%S")
+    offset = _offset(shown)
+    return f"{text} {offset}" if offset and offset != usual_offset else text
+
+
+def _offset(value: datetime) -> str:
+    offset = value.utcoffset()
+    if offset is None:
+        return ""
+    minutes = int(offset.total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def remaining(user: UserState, as_of: datetime | None) -> str:
+    seconds = user.seconds_remaining
+    if seconds is None:
+        return "-"
+    if user.state == "overdue":
+        return f"overdue {human_duration(-seconds)}"
+    if seconds <= 0:
+        return "due now"
+    return f"in {human_duration(seconds)}"
+
+
+def progress_bar(user: UserState, as_of: datetime | None) -> Text:
+    start, end = user.last_failure, user.expected_recovery
+    if as_of is None or start is None or end is None:
+        return Text("")
+    span = instant_key(end) - instant_key(start)
+    done = (instant_key(as_of) - instant_key(start)) / span if span > 0 else 1.0
+    done = min(max(done, 0.0), 1.0)
+    filled = round(done * BAR_WIDTH)
+    style = "red" if user.state == "overdue" else "yellow"
+    bar = Text("█" * filled, style=style)
+    bar.append("░" * (BAR_WIDTH - filled), style="dim")
+    return bar
+
+
+def report(
+    analysis: Analysis,
+    shown: list[UserState],
+    selected: list[UserState],
+    display: Display,
+    console: Console,
+    quiet: bool = False,
+) -> None:
+    as_of = analysis.as_of
+    counts: dict[str, int] = {}
+    for user in selected:
+        counts[user.state] = counts.get(user.state, 0) + 1
+    if not quiet:
+        lines = sum(stats.lines for stats in analysis.inputs)
+        unparsed = sum(stats.unparsed for stats in analysis.inputs)
+        header = Text(f"as of {clock(as_of, display)}", style="bold")
+        header.append(
+            f" · {len(analysis.inputs)} input{'s' if len(analysis.inputs) != 1 else ''}"
+            f" · {lines} lines"
+            + (f" ({unparsed} unparsed)" if unparsed else "")
+            + f" · {analysis.result.cycles} cycles · {len(analysis.result.restarts)} restarts",
+            style="dim",
+        )
+        console.print(header)
+    if not shown:
+        console.print(Text(_all_clear(counts), style="green"))
+        return
+    shown_as_of = display.time(as_of)
+    usual = _offset(shown_as_of) if shown_as_of is not None else ""
+    width = console.width
+    columns = [
+        ("User", "left"), ("State", "left"), ("Reason", "left"), ("Stuck since", "left"),
+        ("Full sync due", "left"), ("Expected recovery", "left"), ("Remaining", "right"),
+        ("24 h timer", "left"),
+    ]
+    with_bar = width >= 120
+    with_due = width >= 100
+    if not with_bar:
+        columns.remove(("24 h timer", "left"))
+    if not with_due:
+        columns.remove(("Full sync due", "left"))
+    caption = f"times at UTC{usual}" if usual else "times as logged (no UTC offset)"
+    if any(not u.expected_recovery_observed and u.expected_recovery for u in shown):
+        caption += " · ~ predicted from the cycle interval"
+    table = Table(
+        show_edge=False, pad_edge=False, header_style="bold", caption=caption,
+        caption_justify="left", caption_style="dim",
+    )
+    for name, justify in columns:
+        wraps = name in ("User", "Reason")
+        table.add_column(
+            name,
+            justify=justify,  # type: ignore[arg-type]
+            no_wrap=not wraps,
+            overflow="fold" if wraps else "ellipsis",
+            min_width=12 if name == "User" else None,
+        )
+    for user in shown:
+        expected = short_clock(user.expected_recovery, display, usual)
+        if user.expected_recovery is not None and not user.expected_recovery_observed:
+            expected += " ~"
+        since = user.first_failure if user.failures else user.first_seen
+        cells = [
+            Text(visible(user.upn)),
+            Text(user.state, style=STATE_STYLE[user.state]),
+            Text(visible(user.reason or "-")),
+            Text(short_clock(since, display, usual)),
+        ]
+        if with_due:
+            cells.append(Text(short_clock(user.full_sync_due, display, usual)))
+        cells += [Text(expected), Text(remaining(user, as_of))]
+        if with_bar:
+            cells.append(progress_bar(user, as_of) if user.stuck else Text(""))
+        table.add_row(*cells)
+    console.print(table)
+    console.print(footer(shown, counts, as_of, display))
+
+
+def _all_clear(counts: dict[str, int]) -> str:
+    parts = [f"{counts[s]} {s}" for s in ("synced", "recovered", "pending") if counts.get(s)]
+    tail = f" ({', '.join(parts)})" if parts else ""
+    return f"No users stuck or failed{tail}."
+
+
+def footer(shown: list[UserState], counts: dict[str, int], as_of: datetime | None, display: Display) -> Text:
+    """`2 stuck · next recovery 15:00:12 (in 58m) · 1 failed: LicenseLimitReached`."""
+    stuck = [user for user in shown if user.stuck]
+    text = Text()
+    if stuck:
+        text.append(f"{len(stuck)} stuck", style="bold yellow")
+        upcoming = [u for u in stuck if u.state == "waiting" and u.expected_recovery is not None]
+        if upcoming:
+            first = min(upcoming, key=lambda u: instant_key(u.expected_recovery))  # type: ignore[arg-type]
+            text.append(f" · next recovery {clock(first.expected_recovery, display)}")
+            text.append(f" ({remaining(first, as_of)})")
+        if counts.get("overdue"):
+            text.append(f" · {counts['overdue']} overdue", style="bold red")
+    failed = [user for user in shown if user.state == "failed"]
+    if failed:
+        reasons = sorted({visible(user.reason or "?") for user in failed})
+        if text:
+            text.append(" · ")
+        text.append(f"{len(failed)} failed: {', '.join(reasons)}", style="red")
+    others = [f"{counts[s]} {s}" for s in ("recovered", "synced", "pending") if counts.get(s)]
+    if others:
+        text.append(" · " + ", ".join(others), style="dim")
+    return text
+
+
+def events(stream: Iterable[Event], display: Display, console: Console) -> int:
+    count = 0
+    for event in stream:
+        count += 1
+        line = Text(clock(event.time, display) if event.time else "-".ljust(26), style="dim")
+        line.append("  ")
+        line.append(event.kind.ljust(19), style=SEVERITY_STYLE.get(event.severity, "") or "bold")
+        line.append("  ")
+        line.append(visible(event.text))
+        line.append(f"  {visible(event.source)}:{event.line}", style="dim")
+        console.print(line, soft_wrap=True)
+    return count
+
+
+def timeline(user: UserState | None, upn: str, steps: list[Step], display: Display, console: Console) -> None:
+    if user is None:
+        console.print(Text(f"{visible(upn)}: not seen in the log", style="yellow"))
+        return
+    title = Text(visible(user.upn), style="bold")
+    title.append(" — ")
+    title.append(user.state, style=STATE_STYLE[user.state])
+    if user.failures:
+        title.append(f" · {user.failures} failure{'s' if user.failures != 1 else ''} ({visible(user.reason or '?')})")
+    if user.full_sync_due is not None:
+        title.append(f" · full sync due {clock(user.full_sync_due, display)}")
+    if user.expected_recovery is not None:
+        title.append(f" · expected recovery {clock(user.expected_recovery, display)}")
+    if user.recovered_at is not None:
+        title.append(f" · recovered {clock(user.recovered_at, display)}")
+    console.print(title)
+    table = Table(show_edge=False, pad_edge=False, header_style="bold")
+    table.add_column("Time", no_wrap=True)
+    table.add_column("Event", no_wrap=True)
+    table.add_column("Detail")
+    table.add_column("Where", style="dim", no_wrap=True)
+    for step in steps:
+        style = "red" if step.what == "failed" else "green" if step.what == "added" else ""
+        where = f"{visible(step.source)}:{step.line}" if step.source else ""
+        table.add_row(clock(step.time, display), Text(step.what, style=style), Text(visible(step.detail)), where)
+    console.print(table)
+
+
+def what_if_line(summary: dict[str, object]) -> Text:
+    freed = summary["users_freed"]
+    assert isinstance(freed, list)
+    if not freed:
+        return Text(f"What-if restart at {summary['restart_at']}: it would free no waiting user sooner.")
+    saved = float(summary["max_time_saved_s"] or 0)  # type: ignore[arg-type]
+    return Text(
+        f"What-if restart at {summary['restart_at']}: frees {len(freed)} waiting user"
+        f"{'s' if len(freed) != 1 else ''} sooner, by up to {human_duration(saved)}.",
+        style="bold",
+    )

@@ -1,0 +1,255 @@
+"""Open inputs (paths, directories, stdin), undo gzip and encodings, yield text chunks.
+
+A chunk is decoded text whose line breaks are all `\\n` (CRLF and stray CR are folded); every
+chunk but the last ends with `\\n`. Nothing here reads a whole file into memory.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import sys
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from .errors import InputError
+
+BLOCK_SIZE = 1 << 20
+"""Bytes read at a time; also the usual size of one text chunk."""
+
+STDIN = "-"
+
+
+@dataclass
+class InputStats:
+    """What one input held; filled in while it is read."""
+
+    path: str
+    format: str = ""
+    encoding: str = ""
+    lines: int = 0
+    """Physical lines (a last line without a line break counts)."""
+    records: int = 0
+    record_lines: int = 0
+    """Physical lines that belong to records (CMTrace records may span several)."""
+    unparsed: int = 0
+    blank: int = 0
+    last_time: datetime | None = None
+    """Time of the input's last record (in file order)."""
+    fallback_lines: int = 0
+    """Lines that were not valid UTF-8 and were read as cp1252."""
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "format": self.format,
+            "encoding": self.encoding,
+            "lines": self.lines,
+            "records": self.records,
+            "unparsed": self.unparsed,
+            "blank": self.blank,
+        }
+
+
+LOG_NAMES = ("CloudUserSync.lo_", "CloudUserSync.log")
+
+
+def expand_paths(paths: Sequence[str], stdin_is_pipe: bool) -> list[str]:
+    """Turn the command-line PATHS into a list of readable inputs (`-` is stdin).
+
+    A directory stands for its CloudUserSync.log, CloudUserSync.lo_ and CloudUserSync-*.log.
+    """
+    if not paths:
+        if stdin_is_pipe:
+            return [STDIN]
+        raise InputError("-", "no input: give a log path or pipe a log into stdin (see --help)")
+    expanded: list[str] = []
+    for raw in paths:
+        if raw == STDIN:
+            expanded.append(STDIN)
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(str(p) for p in path.glob("CloudUserSync-*.log"))
+            found += [str(path / name) for name in LOG_NAMES if (path / name).is_file()]
+            if not found:
+                raise InputError(raw, "no CloudUserSync.log or CloudUserSync.lo_ in this directory")
+            expanded.extend(found)
+        elif path.exists():
+            if not os.access(path, os.R_OK):
+                raise InputError(raw, "permission denied")
+            expanded.append(raw)
+        else:
+            raise InputError(raw, "no such file or directory")
+    return expanded
+
+
+def open_binary(name: str) -> BinaryIO:
+    """Open a path (or stdin for `-`) for reading bytes, with a one-line error on failure."""
+    if name == STDIN:
+        return sys.stdin.buffer
+    try:
+        return open(name, "rb")  # noqa: SIM115 - closed by the caller's generator
+    except OSError as exc:
+        raise InputError(name, exc.strerror or str(exc)) from exc
+
+
+def _blocks(stream: BinaryIO, name: str) -> Iterator[bytes]:
+    try:
+        while True:
+            block = stream.read(BLOCK_SIZE)
+            if not block:
+                return
+            yield block
+    except OSError as exc:
+        raise InputError(name, f"read error: {exc.strerror or exc}") from exc
+
+
+def _gunzip(blocks: Iterable[bytes], name: str) -> Iterator[bytes]:
+    """Decompress gzip data incrementally, member after member (like `zcat`)."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    fed = False
+    try:
+        for block in blocks:
+            data = block
+            while data:
+                fed = True
+                out = inflater.decompress(data)
+                if out:
+                    yield out
+                if inflater.eof:
+                    data = inflater.unused_data.lstrip(b"\0")
+                    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                    fed = False
+                else:
+                    data = b""
+    except zlib.error as exc:
+        raise InputError(name, f"corrupt gzip data ({exc})") from exc
+    if fed and not inflater.eof:
+        tail = inflater.flush()
+        if tail:
+            yield tail
+        raise InputError(name, "gzip data ends early (truncated file?)")
+
+
+def decoded_bytes(stream: BinaryIO, name: str) -> Iterator[bytes]:
+    """The input's bytes in blocks, with gzip undone when the data starts with its magic."""
+    blocks = _blocks(stream, name)
+    first = next(blocks, b"")
+    if not first:
+        return
+    if first[:2] == b"\x1f\x8b":
+        yield from _gunzip(_chain(first, blocks), name)
+    else:
+        yield first
+        yield from blocks
+
+
+def _chain(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
+    yield first
+    yield from rest
+
+
+def sniff_encoding(head: bytes) -> tuple[str, int]:
+    """(encoding name, BOM length) from the first bytes of the data."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", 3
+    if head.startswith(codecs.BOM_UTF16_LE):
+        return "utf-16-le", 2
+    if head.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be", 2
+    # UTF-16 without a BOM: ASCII text with every other byte NUL.
+    sample = head[:64]
+    if len(sample) >= 8 and sample[1::2].count(0) == len(sample[1::2]) and sample[0::2].count(0) == 0:
+        return "utf-16-le", 0
+    if len(sample) >= 8 and sample[0::2].count(0) == len(sample[0::2]) and sample[1::2].count(0) == 0:
+        return "utf-16-be", 0
+    return "utf-8", 0
+
+
+def _fold_breaks(text: str) -> str:
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def _decode_utf8(data: bytes, stats: InputStats) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    parts = []
+    for piece in data.split(b"\n"):
+        try:
+            parts.append(piece.decode("utf-8"))
+        except UnicodeDecodeError:
+            stats.fallback_lines += 1
+            parts.append(piece.decode("cp1252", errors="backslashreplace"))
+    return "\n".join(parts)
+
+
+def text_chunks(name: str, stats: InputStats, stream: BinaryIO | None = None) -> Iterator[str]:
+    """Decoded, break-folded text of one input in chunks that end at line breaks."""
+    own = stream is None
+    handle = open_binary(name) if stream is None else stream
+    try:
+        data = decoded_bytes(handle, name)
+        first = next(data, b"")
+        if not first:
+            stats.encoding = "utf-8"
+            return
+        encoding, bom = sniff_encoding(first)
+        stats.encoding = encoding
+        if encoding.startswith("utf-16"):
+            yield from _utf16_chunks(_chain(first[bom:], data), encoding)
+        else:
+            yield from _utf8_chunks(_chain(first[bom:], data), stats)
+    finally:
+        if own:
+            handle.close()
+
+
+def _split_at_break(block: bytes | str, newline: bytes | str, cr: bytes | str) -> int:
+    """Index just past the last safe line break of a block, or 0 (a trailing CR may pair with LF)."""
+    cut = block.rfind(newline)  # type: ignore[arg-type]
+    if cut < 0:
+        cut = block.rfind(cr, 0, len(block) - 1)  # type: ignore[arg-type]
+    return cut + 1
+
+
+def _utf8_chunks(blocks: Iterator[bytes], stats: InputStats) -> Iterator[str]:
+    held: list[bytes] = []
+    for block in blocks:
+        cut = _split_at_break(block, b"\n", b"\r")
+        if not cut:
+            held.append(block)
+            continue
+        head = b"".join([*held, block[:cut]]) if held else block[:cut]
+        held = [block[cut:]] if cut < len(block) else []
+        yield _fold_breaks(_decode_utf8(head, stats))
+    if held:
+        yield _fold_breaks(_decode_utf8(b"".join(held), stats))
+    if stats.fallback_lines:
+        stats.encoding = f"{stats.encoding}+cp1252"
+
+
+def _utf16_chunks(blocks: Iterator[bytes], encoding: str) -> Iterator[str]:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="backslashreplace")
+    held: list[str] = []
+    for raw in blocks:
+        block = decoder.decode(raw)
+        cut = _split_at_break(block, "\n", "\r")
+        if not cut:
+            held.append(block)
+            continue
+        head = "".join([*held, block[:cut]])
+        held = [block[cut:]] if cut < len(block) else []
+        yield _fold_breaks(head)
+    tail = "".join(held) + decoder.decode(b"", final=True)
+    if tail:
+        yield _fold_breaks(tail)

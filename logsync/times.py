@@ -1,0 +1,107 @@
+"""Time helpers: bias offsets, ISO output, durations and user-given times."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
+
+from dateutil import parser as date_parser
+from dateutil import tz as date_tz
+
+from .errors import UsageError
+
+UTC = timezone.utc
+
+
+@lru_cache(maxsize=512)
+def bias_zone(bias_minutes: int) -> timezone:
+    """The fixed zone of a Windows bias: UTC = local time + bias, so the offset is -bias."""
+    if bias_minutes == 0:
+        return UTC
+    return timezone(timedelta(minutes=-bias_minutes))
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 to the precision the value has; naive times stay without an offset."""
+    if value is None:
+        return None
+    micro = value.microsecond
+    spec = "seconds" if not micro else "milliseconds" if micro % 1000 == 0 else "microseconds"
+    return value.isoformat(timespec=spec)
+
+
+def instant_key(value: datetime) -> float:
+    """A sort key for merging: aware times by instant, naive ones as if they were UTC."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.timestamp()
+
+
+_DURATION_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(d|h|m|s|ms)", re.IGNORECASE)
+_UNIT_SECONDS = {"d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
+
+
+def parse_duration(text: str, option: str) -> timedelta:
+    """Parse `24h`, `5m`, `1h30m`, `90s` or plain seconds into a positive timedelta."""
+    raw = text.strip()
+    if re.fullmatch(r"\d+(?:\.\d+)?", raw):
+        seconds = float(raw)
+    else:
+        pos = 0
+        seconds = 0.0
+        for match in _DURATION_RE.finditer(raw):
+            if match.start() != pos and raw[pos : match.start()].strip():
+                break
+            seconds += float(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()]
+            pos = match.end()
+        if pos == 0 or raw[pos:].strip():
+            raise UsageError(f"{option}: cannot read {text!r} as a duration (try 24h, 5m, 90s)")
+    if seconds <= 0:
+        raise UsageError(f"{option}: {text!r} must be a positive duration")
+    return timedelta(seconds=seconds)
+
+
+def parse_zone(name: str, option: str) -> tzinfo:
+    """`UTC`, `local`, a fixed offset like `+02:00`, or an IANA zone name."""
+    key = name.strip()
+    if key.upper() in ("UTC", "Z"):
+        return UTC
+    if key.lower() == "local":
+        return date_tz.tzlocal()
+    fixed = re.fullmatch(r"([+-])(\d{1,2}):?(\d{2})", key)
+    if fixed:
+        sign = -1 if fixed.group(1) == "-" else 1
+        return timezone(sign * timedelta(hours=int(fixed.group(2)), minutes=int(fixed.group(3))))
+    try:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(key)
+    except (ValueError, KeyError, OSError) as exc:  # ZoneInfoNotFoundError is a KeyError
+        raise UsageError(f"{option}: unknown time zone {name!r}") from exc
+
+
+def parse_when(text: str, option: str, zone: tzinfo | None = None) -> datetime:
+    """Parse a user-given time (ISO or common locale forms); naive results get `zone` if given."""
+    try:
+        value = date_parser.parse(text)
+    except (ValueError, OverflowError) as exc:
+        raise UsageError(f"{option}: cannot read {text!r} as a date and time") from exc
+    if value.tzinfo is None and zone is not None:
+        value = value.replace(tzinfo=zone)
+    return value
+
+
+def human_duration(seconds: float) -> str:
+    """`3h 12m`, `58m`, `45s`, `2d 4h`: the two largest units."""
+    total = int(abs(seconds))
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours}h" if hours else f"{days}d"
+    if hours:
+        return f"{hours}h {minutes:02d}m"
+    if minutes:
+        return f"{minutes}m"
+    return f"{secs}s"
