@@ -15,7 +15,7 @@ from .errors import InputError, UsageError
 from .events import Event
 from .formats import ParseContext, Record, detect, parser_for
 from .formats.sms import candidate_pattern
-from .sources import InputStats, text_chunks
+from .sources import InputStats, expand_paths, text_chunks
 from .times import instant_key
 
 DETECT_SAMPLE = 1 << 16
@@ -90,7 +90,7 @@ class EventStream:
         kinds: Collection[str] | None = None,
         fast: bool = True,
     ) -> None:
-        self.names = list(names)
+        self.names = expand_paths(names, stdin_is_pipe=False)
         self.options = options
         self.kinds = kinds
         self.fast = fast

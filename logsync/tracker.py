@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, tzinfo
 from math import ceil
 
 from .events import Event
-from .times import instant_key
+from .times import instant_key, iso
 
 USER_NOT_FOUND = "UserNotFound"
 DEFAULT_INTERVAL = timedelta(minutes=5)
@@ -148,7 +148,8 @@ class _User:
 class _Cycle:
     time: datetime | None
     full: bool = False
-    requested: dict[str, _User] = field(default_factory=dict)
+    requested: dict[str, tuple[_User, datetime]] = field(default_factory=dict)
+    """Users requested since the last totals line, with the time of their request."""
     failed: set[str] = field(default_factory=set)
 
 
@@ -279,7 +280,7 @@ class Tracker:
         user.requests += 1
         user.awaiting = True
         key = upn.lower()
-        self._cycle.requested[key] = user
+        self._cycle.requested[key] = (user, time)
         self._note(key, time, "requested", f"NotifyAccountAddition {upn}", event)
 
     def _on_failed(self, event: Event, time: datetime) -> None:
@@ -304,7 +305,7 @@ class Tracker:
             user.full_sync_due = due
             self._heap_seq += 1
             heapq.heappush(self._due_heap, (instant_key(due), self._heap_seq, key))
-            self._note(key, time, "failed", f"reason {reason}; full sync due {due.isoformat()}", event)
+            self._note(key, time, "failed", f"reason {reason}; full sync due {iso(self.localize(due))}", event)
         else:
             user.full_sync_due = None
             self._note(key, time, "failed", f"reason {reason} (no automatic retry)", event)
@@ -312,22 +313,23 @@ class Tracker:
     def _on_add_totals(self, event: Event, time: datetime) -> None:
         cycle = self._cycle
         confirmed = [
-            (key, user)
-            for key, user in cycle.requested.items()
+            (key, user, requested_at)
+            for key, (user, requested_at) in cycle.requested.items()
             if key not in cycle.failed and user.awaiting
         ]
         if confirmed and event.data.added >= len(confirmed):
-            for key, user in confirmed:
+            # The add happened with the request; the totals line only confirms it.
+            for key, user, requested_at in confirmed:
                 user.awaiting = False
-                user.synced_at = time
+                user.synced_at = requested_at
                 if user.failing:
                     user.failing = False
-                    user.recovered_at = time
+                    user.recovered_at = requested_at
                     self._note(key, time, "added", "added to the cloud: recovered", event)
                 else:
                     self._note(key, time, "added", "added to the cloud", event)
         elif confirmed:
-            for key, _ in confirmed:
+            for key, _, _ in confirmed:
                 self._note(
                     key, time, "not_added",
                     f"cycle added {event.data.added} of {len(confirmed)} requested", event,
@@ -387,6 +389,9 @@ class Tracker:
         )
         timeline = list(self._timeline)
         if self._follow is not None:
+            followed = next((u for u in users if u.upn.lower() == self._follow), None)
+            if followed is not None:
+                timeline += _outlook(followed)
             timeline.sort(key=lambda step: instant_key(step.time))
         return Result(
             as_of=as_of,
@@ -469,3 +474,16 @@ class Tracker:
             last_seen=user.last_seen,
             time_saved_s=saved,
         )
+
+
+def _outlook(user: UserState) -> list[Step]:
+    """The computed steps of a user's timeline: when its timer runs out, when it should recover."""
+    steps = []
+    if user.full_sync_due is not None:
+        steps.append(Step(user.full_sync_due, "full_sync_due", "24 h timer runs out"))
+    if user.stuck and user.expected_recovery is not None:
+        how = "observed cycle" if user.expected_recovery_observed else "predicted cycle"
+        steps.append(
+            Step(user.expected_recovery, "expected_recovery", f"{how} ({user.recovery_by})")
+        )
+    return steps

@@ -78,10 +78,9 @@ def spec_case() -> str:
     log = SmsTrace(bias=240)
     first = datetime(2014, 9, 14, 10, 23, 50, 372000)
     # The connector sleeps 5 minutes after each cycle, so cycle starts drift by ~64 ms.
-    period = (datetime(2014, 9, 15, 10, 24, 8, 400000) - first) / 288
-    for k in range(290):
-        start = first + k * period
-        start = start.replace(microsecond=start.microsecond // 1000 * 1000)
+    span_ms = (datetime(2014, 9, 15, 10, 24, 8, 400000) - first) // timedelta(milliseconds=1)
+    for k in range(289):
+        start = first + timedelta(milliseconds=round(k * span_ms / 288))
         if k == 0:
             log.add(start, "Starting user delta sync, raise failure status messages = True")
             log.add(start + timedelta(milliseconds=120), "Total received users from SCCM to be removed from cloud = 0")

@@ -1,0 +1,79 @@
+"""Build CloudUserSync.log text in the connector's own words for tests."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from dateutil import parser as date_parser
+
+COMPONENT = "SMS_CLOUD_USERSYNC"
+
+
+def sms_line(
+    when: datetime, message: str, bias: int | None = 240, thread: int = 5616, component: str = COMPONENT
+) -> str:
+    stamp = when.strftime("%m-%d-%Y %H:%M:%S.") + f"{when.microsecond // 1000:03d}"
+    offset = "" if bias is None else f"{bias:+d}"
+    return f"{message}  $$<{component}><{stamp}{offset}><thread={thread} (0x{thread:X})>"
+
+
+class Log:
+    """An SMS-trace log written line by line; `cycle` writes what one connector cycle logs."""
+
+    def __init__(self, bias: int = 240) -> None:
+        self.bias = bias
+        self.lines: list[str] = []
+
+    def at(self, when: str | datetime, message: str, bias: int | None = None, thread: int = 5616) -> Log:
+        moment = date_parser.parse(when) if isinstance(when, str) else when
+        self.lines.append(sms_line(moment, message, self.bias if bias is None else bias, thread))
+        return self
+
+    def cycle(
+        self,
+        when: str | datetime,
+        requested: tuple[str, ...] = (),
+        failed: dict[str, str] | None = None,
+        added: int | None = None,
+        bias: int | None = None,
+    ) -> Log:
+        failed = failed or {}
+        moment = date_parser.parse(when) if isinstance(when, str) else when
+        self.at(moment, "Starting user delta sync, raise failure status messages = True", bias)
+        self.at(moment, "Total received users from SCCM to be removed from cloud = 0", bias)
+        self.at(moment, "Successfully removed users from cloud 0", bias)
+        for upn in requested:
+            moment += timedelta(seconds=2)
+            self.at(moment, f"NotifyAccountAddition - SCCM user to add = {upn}", bias)
+            if upn in failed:
+                self.at(moment, f"Failed to add user {upn}; reason {failed[upn]}", bias)
+        ok = len(requested) - len(failed) if added is None else added
+        self.at(
+            moment,
+            f"Total received users to add from SCCM = {len(requested)}, "
+            f"Total Successfully added users to Cloud = {ok}",
+            bias,
+        )
+        self.at(moment, f"UserDeltaSync:- Users Added = {ok}, Users Removed = 0", bias)
+        return self
+
+    def cycles(self, start: str, end: str, every: timedelta = timedelta(minutes=5)) -> Log:
+        """Quiet cycles from `start` up to (not including) `end`."""
+        moment = date_parser.parse(start)
+        stop = date_parser.parse(end)
+        while moment < stop:
+            self.cycle(moment)
+            moment += every
+        return self
+
+    def restart(self, when: str, thread: int = 7012) -> Log:
+        self.at(when, f"SMS_EXECUTIVE started {COMPONENT} as thread ID {thread} (0x{thread:X}).", thread=3604)
+        self.at(when, "CCloudUserSync::Process - User sync processing has started.", thread=thread)
+        return self
+
+    def text(self) -> str:
+        return "\r\n".join(self.lines) + "\r\n"
+
+    def write(self, path) -> str:  # type: ignore[no-untyped-def]
+        path.write_text(self.text(), encoding="utf-8")
+        return str(path)
