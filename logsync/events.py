@@ -163,7 +163,8 @@ CATALOGUE: tuple[Entry, ...] = (
     ),
     _entry(
         "user_add_failed",
-        _words("Failed to add user ") + r"([^;\n]*); *reason +(\S+)",
+        # the UPN group cannot start with a space, so ` +` and it never compete for spaces
+        _words("Failed to add user ") + r"([^;\s][^;\n]*|); *reason +(\S+)",
         lambda m: UserAddFailed(m.group(1).strip(), m.group(2)),
     ),
     _entry(

@@ -80,7 +80,8 @@ def test_now_moves_the_judgement(tmp_path: Path) -> None:
 
 
 def test_restart_full_sync_adds_one_and_restarts_the_others_timer() -> None:
-    analysis = analyze([str(SAMPLES / "restart-day")])
+    day = SAMPLES / "restart-day"
+    analysis = analyze([str(day / "smsexec.log"), str(day / "CloudUserSync.log")])
     users = by_upn(analysis.users)
     xavier, yolanda = users["xavier@fabrikam.com"], users["yolanda@fabrikam.com"]
     assert xavier.state == "recovered"

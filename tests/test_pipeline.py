@@ -1,0 +1,115 @@
+"""Whole inputs to events: real site-server logs, merging by instant, the fast path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from logsync.analysis import analyze
+from logsync.errors import UsageError
+from logsync.pipeline import EventStream
+from logsync.times import instant_key, iso
+from logsync.tracker import TRACKED_KINDS
+
+from .conftest import REAL_LOGS, SAMPLES, real_logs_present
+from .logtext import Log
+
+needs_real_logs = pytest.mark.skipif(not real_logs_present(), reason="shared/real-logs is not beside the repository")
+
+REAL = {
+    # file: (format, physical lines, first record's time, last record's time)
+    "sitecomp.log": ("sms-trace", 4380, "2023-02-26T19:49:44.452-08:00", "2023-02-26T19:56:29.065-08:00"),
+    "SMS_CLOUDCONNECTION.log": ("sms-trace", 59, "2023-02-26T19:53:32.215-08:00", "2023-02-26T19:56:04.299-08:00"),
+    "dmpdownloader.log": ("sms-trace", 44, "2023-02-26T19:54:07.902-08:00", "2023-02-26T19:56:04.299-08:00"),
+    "SiteHealthMonitor.log": ("cmtrace", 126, "2023-02-26T19:52:16.115800", "2023-02-26T19:56:28.362443"),
+    "AdminService.log": ("cmtrace", 40, "2023-02-26T19:55:28.564170", "2023-02-26T19:56:13.565322"),
+}
+
+
+@needs_real_logs
+@pytest.mark.parametrize("name", sorted(REAL))
+def test_every_physical_line_of_a_real_log_is_accounted_for(name: str) -> None:
+    path = REAL_LOGS / name
+    fmt, lines, first, last = REAL[name]
+    stream = EventStream([str(path)])
+    events = list(stream)
+    stats = stream.inputs[0]
+    physical = len(path.read_bytes().splitlines())
+    assert physical == lines
+    assert (stats.format, stats.lines) == (fmt, lines)
+    assert stats.record_lines + stats.unparsed + stats.blank == stats.lines
+    assert stats.unparsed == 0
+    assert iso(events[0].time) == first
+    assert iso(stats.last_time) == last
+    assert all(event.kind != "unparsed" for event in events)
+
+
+@needs_real_logs
+def test_real_sms_trace_details() -> None:
+    events = list(EventStream([str(REAL_LOGS / "SMS_CLOUDCONNECTION.log")]))
+    stack = next(e for e in events if e.text.startswith("ERROR: Found exception"))
+    assert "\nParameter name: path2\n" in stack.text
+    assert stack.severity == "error"
+    sitecomp = list(EventStream([str(REAL_LOGS / "sitecomp.log")]))
+    assert {e.component for e in sitecomp} == {"SMS_SITE_COMPONENT_MANAGER"}
+    assert sum(1 for e in sitecomp if e.kind == "status_message") == 880
+
+
+@needs_real_logs
+def test_real_logs_merge_by_instant() -> None:
+    names = [str(REAL_LOGS / n) for n in ("sitecomp.log", "dmpdownloader.log", "SMS_CLOUDCONNECTION.log")]
+    events = list(EventStream(names))
+    assert len(events) == 4380 + 44 + 59
+    # Threads write out of order within a file (sitecomp.log line 181 is 15 ms before line 180),
+    # so the merge keeps each file's order and interleaves files by their progress so far.
+    progress: dict[str, float] = {}
+    merged = []
+    for event in events:
+        progress[event.source] = max(progress.get(event.source, 0.0), instant_key(event.time))
+        merged.append(progress[event.source])
+    assert merged == sorted(merged)
+    for name in names:
+        lines = [e.line for e in events if e.source == name]
+        assert lines == sorted(lines)
+
+
+def test_rotated_pair_merges_in_time_order_whatever_the_argument_order() -> None:
+    lo_ = str(SAMPLES / "rotated" / "CloudUserSync.lo_")
+    log = str(SAMPLES / "rotated" / "CloudUserSync.log")
+    forward = [(e.source, e.line) for e in EventStream([lo_, log])]
+    backward = [(e.source, e.line) for e in EventStream([log, lo_])]
+    assert forward == backward
+    assert forward[0] == (lo_, 1)
+    # the rotation marker is accounted for at the end of the .lo_
+    marker = [e for e in EventStream([log, lo_]) if e.kind == "unparsed"]
+    assert [(e.source, e.line, e.data.problem) for e in marker] == [(lo_, 79, "rotation marker")]
+
+
+@pytest.mark.parametrize(
+    "sample",
+    ["CloudUserSync.log", "spec-case/CloudUserSync.log", "restart-day/CloudUserSync.log", "rotated/CloudUserSync.lo_"],
+)
+def test_fast_path_and_plain_path_give_identical_events(sample: str) -> None:
+    path = str(SAMPLES / sample)
+    fast = EventStream([path], kinds=TRACKED_KINDS, fast=True)
+    plain = EventStream([path], kinds=TRACKED_KINDS, fast=False)
+    assert list(fast) == list(plain)
+    assert fast.inputs == plain.inputs
+    assert analyze([path], fast=True).users == analyze([path], fast=False).users
+
+
+def test_fast_path_falls_back_where_a_chunk_holds_a_broken_line(tmp_path: Path) -> None:
+    log = Log()
+    log.cycle("2014-09-14 10:00:00", ("a@contoso.com",), {"a@contoso.com": "UserNotFound"})
+    log.lines.insert(3, "\0\0\0\0\0\0")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    fast = EventStream([path], kinds=TRACKED_KINDS | {"unparsed"}, fast=True)
+    plain = EventStream([path], kinds=TRACKED_KINDS | {"unparsed"}, fast=False)
+    assert list(fast) == list(plain)
+    assert [e.kind for e in fast] == ["sync_started", "unparsed", "user_add_requested", "user_add_failed", "add_totals"]
+
+
+def test_naive_and_aware_inputs_do_not_merge_silently() -> None:
+    with pytest.raises(UsageError, match="give --source-tz ZONE"):
+        list(EventStream([str(SAMPLES / "pasted" / "ticket.txt"), str(SAMPLES / "spec-case" / "CloudUserSync.log")]))
