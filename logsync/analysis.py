@@ -29,6 +29,8 @@ class Analysis:
     inputs: list[InputStats]
     result: Result
     tracker: Tracker
+    restart_at: datetime | None = None
+    """The what-if restart time, read in the log's offset when given without one."""
 
     @property
     def users(self) -> list[UserState]:
@@ -100,4 +102,6 @@ def analyze(
     as_of = resolve_now(now, last) if now is not None else last
     what_if = resolve_now(restart_at, last, "--restart-at")
     result = tracker.result(as_of, restart_at=what_if)
-    return Analysis(as_of=as_of, inputs=stream.inputs, result=result, tracker=tracker)
+    return Analysis(
+        as_of=as_of, inputs=stream.inputs, result=result, tracker=tracker, restart_at=what_if
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import sys
@@ -54,6 +55,23 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def command(**settings: Any) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Register a command whose usage and input errors end as one stderr line and exit 2."""
+
+    def register(body: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(body)
+        def run(*args: Any, **kwargs: Any) -> None:
+            try:
+                body(*args, **kwargs)
+            except UsageError as exc:
+                sys.stderr.write(f"logsync: error: {visible(exc.message)}\n")
+                raise typer.Exit(ExitCode.USAGE) from None
+
+        return app.command(**settings)(run)
+
+    return register
 
 
 # -- environment ----------------------------------------------------------------------------
@@ -109,6 +127,7 @@ def _complete_list(values: Iterable[str]) -> Callable[[str], list[str]]:
 PathsArg = Annotated[
     list[str] | None,
     typer.Argument(
+        metavar="PATHS",
         help="Log files, directories (their CloudUserSync.log and .lo_) or - for stdin. "
         "Default: stdin when it is a pipe.",
         show_default=False,
@@ -117,7 +136,9 @@ PathsArg = Annotated[
 FormatOpt = Annotated[
     str | None,
     typer.Option(
-        "--format", "-f",
+        "--format",
+        "-f",
+        metavar="FORMAT",
         help="table, text, json, ndjson or csv. Default: table on a terminal, text when piped.",
         autocompletion=_complete(f.value for f in OutputFormat),
         show_default=False,
@@ -126,6 +147,7 @@ FormatOpt = Annotated[
 NowOpt = Annotated[
     str | None,
     typer.Option(
+        metavar="WHEN",
         help="Judge as of this time instead of the last record's. Without an offset it is read "
         "in the log's offset.",
         show_default=False,
@@ -135,6 +157,7 @@ TzOpt = Annotated[
     str | None,
     typer.Option(
         "--tz",
+        metavar="ZONE",
         help="Show times in this zone: UTC, local, +02:00 or an IANA name. Default: as logged.",
         show_default=False,
     ),
@@ -143,16 +166,21 @@ SourceTzOpt = Annotated[
     str | None,
     typer.Option(
         "--source-tz",
+        metavar="ZONE",
         help="Zone of log times that carry no UTC offset (pasted text, CMTrace without bias).",
         show_default=False,
     ),
 ]
 FullSyncOpt = Annotated[
-    str, typer.Option("--full-sync-after", help="The per-user retry timer after UserNotFound.")
+    str,
+    typer.Option(
+        "--full-sync-after", metavar="DURATION", help="The per-user retry timer after UserNotFound."
+    ),
 ]
 IntervalOpt = Annotated[
     str | None,
     typer.Option(
+        metavar="DURATION",
         help="Connector cycle interval, e.g. 5m. Default: the median gap between cycles, else 5m.",
         show_default=False,
     ),
@@ -160,7 +188,9 @@ IntervalOpt = Annotated[
 UserOpt = Annotated[
     list[str] | None,
     typer.Option(
-        "--user", "-u",
+        "--user",
+        "-u",
+        metavar="GLOB",
         help="Only users whose UPN matches this glob, case-insensitive (repeatable).",
         show_default=False,
     ),
@@ -168,6 +198,7 @@ UserOpt = Annotated[
 ColorOpt = Annotated[
     str,
     typer.Option(
+        metavar="WHEN",
         help="auto, always or never. NO_COLOR is honoured.",
         autocompletion=_complete(("auto", "always", "never")),
     ),
@@ -179,6 +210,7 @@ InputFormatOpt = Annotated[
     str,
     typer.Option(
         "--input-format",
+        metavar="FORMAT",
         help="auto, sms-trace, cmtrace or paste. Default: detected per file.",
         autocompletion=_complete(("auto", *FORMAT_NAMES)),
     ),
@@ -187,6 +219,7 @@ FailOnOpt = Annotated[
     str | None,
     typer.Option(
         "--fail-on",
+        metavar="STATES",
         help="Comma-separated states that make the exit code 1 "
         "(waiting, overdue, failed, pending, recovered, synced, stuck).",
         autocompletion=_complete_list((*STATES, "stuck")),
@@ -284,14 +317,16 @@ def parse_states(value: str | None, option: str) -> frozenset[str]:
         elif name in STATES:
             states.add(name)
         elif name:
-            raise UsageError(f"{option}: {part.strip()!r} is not a state ({', '.join(STATES)}, stuck)")
+            raise UsageError(
+                f"{option}: {part.strip()!r} is not a state ({', '.join(STATES)}, stuck)"
+            )
     return frozenset(states)
 
 
 # -- commands -------------------------------------------------------------------------------
 
 
-@app.command(epilog=EXAMPLES_REPORT)
+@command(epilog=EXAMPLES_REPORT)
 def report(
     paths: PathsArg = None,
     format: FormatOpt = None,
@@ -308,6 +343,7 @@ def report(
         str | None,
         typer.Option(
             "--restart-at",
+            metavar="WHEN",
             help="What-if: when would stuck users recover if SMS Executive restarted at this time?",
             show_default=False,
         ),
@@ -320,8 +356,17 @@ def report(
     """Stuck users and when each will recover (stuck first, soonest recovery first)."""
     env = Env.current()
     opts = common(
-        env, paths, tz=tz, source_tz=source_tz, input_format=input_format, color=color,
-        quiet=quiet, now=now, full_sync_after=full_sync_after, interval=interval, user=user,
+        env,
+        paths,
+        tz=tz,
+        source_tz=source_tz,
+        input_format=input_format,
+        color=color,
+        quiet=quiet,
+        now=now,
+        full_sync_after=full_sync_after,
+        interval=interval,
+        user=user,
     )
     fmt = output_format(format, env, (f.value for f in OutputFormat), "text")
     failing_states = parse_states(fail_on, "--fail-on")
@@ -334,12 +379,14 @@ def report(
     if fmt == "json":
         document = machine.report_document(analysis, shown, selected, display)
         if what_if is not None:
-            document["what_if"] = what_if_summary(what_if, shown, display)
+            document["what_if"] = what_if_summary(analysis.restart_at or what_if, shown, display)
         machine.write_json(document, out)
     elif fmt == "ndjson":
         machine.write_ndjson((machine.user_record(u, display) for u in shown), out)
     elif fmt == "csv":
-        machine.write_csv(machine.USER_FIELDS, machine.user_rows(shown, display), out, env.stdout_isatty)
+        machine.write_csv(
+            machine.USER_FIELDS, machine.user_rows(shown, display), out, env.stdout_isatty
+        )
     elif fmt == "text":
         machine.write_text_rows(machine.user_rows(shown, display), out)
     else:
@@ -349,7 +396,8 @@ def report(
             return
         human.report(analysis, shown, selected, display, console, quiet=opts.quiet)
         if what_if is not None:
-            console.print(human.what_if_line(what_if_summary(what_if, shown, display)))
+            summary = what_if_summary(analysis.restart_at or what_if, shown, display)
+            console.print(human.what_if_line(summary))
     if failing_states and any(u.state in failing_states for u in selected):
         raise typer.Exit(ExitCode.FINDINGS)
 
@@ -371,7 +419,9 @@ def what_if_summary(when: datetime, users: list[UserState], display: Display) ->
 KindOpt = Annotated[
     list[str] | None,
     typer.Option(
-        "--kind", "-k",
+        "--kind",
+        "-k",
+        metavar="KIND",
         help="Only events of this kind (repeatable): " + ", ".join(KINDS) + ".",
         autocompletion=_complete(KINDS),
         show_default=False,
@@ -379,7 +429,7 @@ KindOpt = Annotated[
 ]
 
 
-@app.command(
+@command(
     epilog="""Examples:
 
   logsync events CloudUserSync.log | jq -c 'select(.kind=="user_add_failed")'
@@ -394,18 +444,23 @@ def events(
     format: Annotated[
         str | None,
         typer.Option(
-            "--format", "-f",
-            help="table, text, json, ndjson or csv. Default: table on a terminal, ndjson when piped.",
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="table, text, json, ndjson or csv. "
+            "Default: table on a terminal, ndjson when piped.",
             autocompletion=_complete(f.value for f in OutputFormat),
             show_default=False,
         ),
     ] = None,
     kind: KindOpt = None,
     since: Annotated[
-        str | None, typer.Option(help="Only events at or after this time.", show_default=False)
+        str | None,
+        typer.Option(metavar="WHEN", help="Only events at or after this time.", show_default=False),
     ] = None,
     until: Annotated[
-        str | None, typer.Option(help="Only events before this time.", show_default=False)
+        str | None,
+        typer.Option(metavar="WHEN", help="Only events before this time.", show_default=False),
     ] = None,
     user: UserOpt = None,
     tz: TzOpt = None,
@@ -417,8 +472,14 @@ def events(
     """The typed event stream: every record, classified; every unparsed line, with its number."""
     env = Env.current()
     opts = common(
-        env, paths, tz=tz, source_tz=source_tz, input_format=input_format, color=color,
-        quiet=quiet, user=user,
+        env,
+        paths,
+        tz=tz,
+        source_tz=source_tz,
+        input_format=input_format,
+        color=color,
+        quiet=quiet,
+        user=user,
     )
     fmt = output_format(format, env, (f.value for f in OutputFormat), "ndjson")
     kinds = None
@@ -433,14 +494,18 @@ def events(
     if start is not None or end is not None:
         stream = between(stream, start, end)
     if opts.users:
-        stream = (e for e in stream if _event_upn(e) is not None and opts.wants(_event_upn(e) or ""))
+        stream = (
+            e for e in stream if _event_upn(e) is not None and opts.wants(_event_upn(e) or "")
+        )
     display, out = opts.display, env.stdout
     if fmt == "ndjson":
         machine.write_events_ndjson(stream, out, display, flush=False)
     elif fmt == "json":
         machine.write_events_json(stream, out, display)
     elif fmt == "csv":
-        machine.write_csv(machine.EVENT_COLUMNS, machine.event_rows(stream, display), out, env.stdout_isatty)
+        machine.write_csv(
+            machine.EVENT_COLUMNS, machine.event_rows(stream, display), out, env.stdout_isatty
+        )
     elif fmt == "text":
         machine.write_text_rows(machine.event_text_rows(stream, display), out)
     else:
@@ -451,7 +516,9 @@ def _event_upn(event: Event) -> str | None:
     return getattr(event.data, "upn", None)
 
 
-def between(stream: Iterable[Event], start: datetime | None, end: datetime | None) -> Iterator[Event]:
+def between(
+    stream: Iterable[Event], start: datetime | None, end: datetime | None
+) -> Iterator[Event]:
     """Events in [start, end); an unparsed line goes with the record before it.
 
     A bound without an offset compares with the wall-clock time as logged.
@@ -480,7 +547,7 @@ def _within(time: datetime, start: datetime | None, end: datetime | None) -> boo
     return True
 
 
-@app.command(
+@command(
     epilog="""Examples:
 
   logsync timeline scott@contoso.com CloudUserSync.log
@@ -489,12 +556,16 @@ def _within(time: datetime, start: datetime | None, end: datetime | None) -> boo
 """
 )
 def timeline(
-    upn: Annotated[str, typer.Argument(help="The user principal name (case-insensitive).")],
+    upn: Annotated[
+        str, typer.Argument(metavar="UPN", help="The user principal name (case-insensitive).")
+    ],
     paths: PathsArg = None,
     format: Annotated[
         str | None,
         typer.Option(
-            "--format", "-f",
+            "--format",
+            "-f",
+            metavar="FORMAT",
             help="table, text or json. Default: table on a terminal, text when piped.",
             autocompletion=_complete(("table", "text", "json")),
             show_default=False,
@@ -511,8 +582,15 @@ def timeline(
     """One user's history: requests, failures, restarts, due time and outcome, with line numbers."""
     env = Env.current()
     opts = common(
-        env, paths, tz=tz, source_tz=source_tz, input_format=input_format, color=color,
-        now=now, full_sync_after=full_sync_after, interval=interval,
+        env,
+        paths,
+        tz=tz,
+        source_tz=source_tz,
+        input_format=input_format,
+        color=color,
+        now=now,
+        full_sync_after=full_sync_after,
+        interval=interval,
     )
     fmt = output_format(format, env, ("table", "text", "json"), "text")
     analysis = opts.analyze(follow=upn)
@@ -531,7 +609,15 @@ def timeline(
         )
     elif fmt == "text":
         machine.write_text_rows(
-            ([display.iso(s.time), s.what, s.detail, f"{s.source}:{s.line}" if s.source else None] for s in steps),
+            (
+                [
+                    display.iso(s.time),
+                    s.what,
+                    s.detail,
+                    f"{s.source}:{s.line}" if s.source else None,
+                ]
+                for s in steps
+            ),
             out,
         )
     else:
@@ -541,7 +627,7 @@ def timeline(
         raise typer.Exit(ExitCode.FINDINGS)
 
 
-@app.command(
+@command(
     epilog="""Examples:
 
   logsync check CloudUserSync.log
@@ -557,16 +643,22 @@ def check(
         str,
         typer.Option(
             "--fail-on",
+            metavar="STATES",
             help="Comma-separated states that count against the gate (or 'stuck').",
             autocompletion=_complete_list((*STATES, "stuck")),
         ),
     ] = "waiting,overdue,failed",
     max_stuck: Annotated[
-        int, typer.Option("--max-stuck", min=0, help="How many such users are tolerated.")
+        int,
+        typer.Option("--max-stuck", min=0, metavar="N", help="How many such users are tolerated."),
     ] = 0,
     junit: Annotated[
         str | None,
-        typer.Option(help="Also write JUnit XML here, one testcase per user.", show_default=False),
+        typer.Option(
+            metavar="FILE",
+            help="Also write JUnit XML here, one testcase per user.",
+            show_default=False,
+        ),
     ] = None,
     user: UserOpt = None,
     now: NowOpt = None,
@@ -580,8 +672,16 @@ def check(
     """CI gate: exit 1 when more than --max-stuck users are in a --fail-on state, else 0."""
     env = Env.current()
     opts = common(
-        env, paths, tz=tz, source_tz=source_tz, input_format=input_format, quiet=quiet,
-        now=now, full_sync_after=full_sync_after, interval=interval, user=user,
+        env,
+        paths,
+        tz=tz,
+        source_tz=source_tz,
+        input_format=input_format,
+        quiet=quiet,
+        now=now,
+        full_sync_after=full_sync_after,
+        interval=interval,
+        user=user,
     )
     states = parse_states(fail_on, "--fail-on")
     analysis = opts.analyze()
@@ -595,7 +695,9 @@ def check(
             raise UsageError(f"--junit: cannot write {junit}: {exc.strerror or exc}") from exc
     passed = len(failing) <= max_stuck
     if not opts.quiet:
-        env.stdout.write(verdict(passed, failing, selected, max_stuck, analysis, opts.display) + "\n")
+        env.stdout.write(
+            verdict(passed, failing, selected, max_stuck, analysis, opts.display) + "\n"
+        )
     if not passed:
         raise typer.Exit(ExitCode.FINDINGS)
 
@@ -628,7 +730,9 @@ def _version(value: bool) -> None:
 def _root(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
     ] = False,
 ) -> None:
     """Analyze CloudUserSync.log: who is stuck, why, and exactly when each will recover."""
@@ -646,13 +750,10 @@ def _on_interrupt(signum: int, frame: object) -> None:
 
 
 def main() -> None:
-    """Console entry point: one line on stderr and exit 2 for usage and input errors."""
+    """Console entry point: Ctrl-C and a closed pipe end quietly."""
     signal.signal(signal.SIGINT, _on_interrupt)
     try:
         app(prog_name="logsync")
-    except UsageError as exc:
-        sys.stderr.write(f"logsync: error: {visible(exc.message)}\n")
-        sys.exit(ExitCode.USAGE)
     except _Interrupted:
         sys.exit(130)
     except BrokenPipeError:

@@ -152,7 +152,9 @@ CATALOGUE: tuple[Entry, ...] = (
     ),
     _entry(
         "sync_started",
-        _words("Starting user ") + r"(\w+)" + _words(" sync, raise failure status messages")
+        _words("Starting user ")
+        + r"(\w+)"
+        + _words(" sync, raise failure status messages")
         + r" *= *(\w+)",
         lambda m: SyncStarted(m.group(1).lower(), m.group(2).lower() == "true"),
     ),
@@ -169,8 +171,10 @@ CATALOGUE: tuple[Entry, ...] = (
     ),
     _entry(
         "add_totals",
-        _words("Total received users to add from SCCM") + r" *= *(\d+) *, *"
-        + _words("Total Successfully added users to Cloud") + r" *= *(\d+)",
+        _words("Total received users to add from SCCM")
+        + r" *= *(\d+) *, *"
+        + _words("Total Successfully added users to Cloud")
+        + r" *= *(\d+)",
         lambda m: AddTotals(int(m.group(1)), int(m.group(2))),
     ),
     _entry(
@@ -185,8 +189,11 @@ CATALOGUE: tuple[Entry, ...] = (
     ),
     _entry(
         "sync_summary",
-        r"User(\w+?)Sync *: *- *" + _words("Users Added") + r" *= *(\d+) *, *"
-        + _words("Users Removed") + r" *= *(\d+)",
+        r"User(\w+?)Sync *: *- *"
+        + _words("Users Added")
+        + r" *= *(\d+) *, *"
+        + _words("Users Removed")
+        + r" *= *(\d+)",
         lambda m: SyncSummary(m.group(1).lower(), int(m.group(2)), int(m.group(3))),
     ),
     _entry(
@@ -266,12 +273,27 @@ def from_record(record: Record, source: str) -> Event:
     kind, data = classify(text)
     severity = record.severity or severity_of(kind, data, text)
     return Event(
-        kind, record.time, source, record.line, record.component, record.thread, severity, text, data
+        kind,
+        record.time,
+        source,
+        record.line,
+        record.component,
+        record.thread,
+        severity,
+        text,
+        data,
     )
 
 
 def from_unparsed(item: Unparsed, source: str) -> Event:
     return Event(
-        "unparsed", None, source, item.line, "", None, "warning", item.raw,
+        "unparsed",
+        None,
+        source,
+        item.line,
+        "",
+        None,
+        "warning",
+        item.raw,
         UnparsedLine(item.raw, item.problem),
     )

@@ -99,12 +99,13 @@ class EventStream:
     def __iter__(self) -> Iterator[Event]:
         streams = [
             read_input(name, self.options, stats, self.kinds, self.fast)
-            for name, stats in zip(self.names, self.inputs)
+            for name, stats in zip(self.names, self.inputs, strict=True)
         ]
         if len(streams) == 1:
             return streams[0]
         awareness: dict[bool, str] = {}
-        keyed = [_keyed(stream, name, awareness) for stream, name in zip(streams, self.names)]
+        pairs = zip(streams, self.names, strict=True)
+        keyed = [_keyed(stream, name, awareness) for stream, name in pairs]
         return (event for _, event in heapq.merge(*keyed, key=itemgetter(0)))
 
 

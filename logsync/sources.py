@@ -94,7 +94,7 @@ def open_binary(name: str) -> BinaryIO:
     if name == STDIN:
         return sys.stdin.buffer
     try:
-        return open(name, "rb")  # noqa: SIM115 - closed by the caller's generator
+        return open(name, "rb")
     except OSError as exc:
         raise InputError(name, exc.strerror or str(exc)) from exc
 
@@ -165,9 +165,17 @@ def sniff_encoding(head: bytes) -> tuple[str, int]:
         return "utf-16-be", 2
     # UTF-16 without a BOM: ASCII text with every other byte NUL.
     sample = head[:64]
-    if len(sample) >= 8 and sample[1::2].count(0) == len(sample[1::2]) and sample[0::2].count(0) == 0:
+    if (
+        len(sample) >= 8
+        and sample[1::2].count(0) == len(sample[1::2])
+        and sample[0::2].count(0) == 0
+    ):
         return "utf-16-le", 0
-    if len(sample) >= 8 and sample[0::2].count(0) == len(sample[0::2]) and sample[1::2].count(0) == 0:
+    if (
+        len(sample) >= 8
+        and sample[0::2].count(0) == len(sample[0::2])
+        and sample[1::2].count(0) == 0
+    ):
         return "utf-16-be", 0
     return "utf-8", 0
 
@@ -215,7 +223,7 @@ def text_chunks(name: str, stats: InputStats, stream: BinaryIO | None = None) ->
 
 
 def _split_at_break(block: bytes | str, newline: bytes | str, cr: bytes | str) -> int:
-    """Index just past the last safe line break of a block, or 0 (a trailing CR may pair with LF)."""
+    """Index just past the block's last safe line break, or 0 (a final CR may pair with an LF)."""
     cut = block.rfind(newline)  # type: ignore[arg-type]
     if cut < 0:
         cut = block.rfind(cr, 0, len(block) - 1)  # type: ignore[arg-type]

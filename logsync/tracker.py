@@ -215,7 +215,9 @@ class Tracker:
             user.last_seen = time
         return user
 
-    def _note(self, key: str | None, time: datetime, what: str, detail: str, event: Event | None) -> None:
+    def _note(
+        self, key: str | None, time: datetime, what: str, detail: str, event: Event | None
+    ) -> None:
         if self._follow is not None and (key is None or key == self._follow):
             source, line = (event.source, event.line) if event is not None else ("", 0)
             self._timeline.append(Step(time, what, detail, source, line))
@@ -226,7 +228,8 @@ class Tracker:
         if (
             last is not None
             and last.thread_id == thread_id
-            and abs(instant_key(time) - instant_key(last.time)) <= SAME_RESTART_WINDOW.total_seconds()
+            and abs(instant_key(time) - instant_key(last.time))
+            <= SAME_RESTART_WINDOW.total_seconds()
         ):
             return
         self._restart(Restart(time, event.source, event.line, event.kind, thread_id), event)
@@ -244,7 +247,9 @@ class Tracker:
         self._full_next = True
         self._cycle = _Cycle(None)
         self._run_last_cycle = None
-        self._note(None, restart.time, "restart", f"SMS_CLOUD_USERSYNC started ({restart.via})", event)
+        self._note(
+            None, restart.time, "restart", f"SMS_CLOUD_USERSYNC started ({restart.via})", event
+        )
 
     def _on_sync_started(self, event: Event, time: datetime) -> None:
         self._cycles += 1
@@ -261,18 +266,23 @@ class Tracker:
         if self._full_next:
             self._full_next = False
             for key, user in self._users.items():
-                if user.failing and user.full_sync_due is not None and user.restart_cycle is None:
-                    if key_now < instant_key(user.full_sync_due):
-                        user.restart_cycle = time
-                        self._note(key, time, "retry_cycle", "full sync after restart", event)
+                due = user.full_sync_due
+                if user.failing and due is not None and user.restart_cycle is None and (
+                    key_now < instant_key(due)
+                ):
+                    user.restart_cycle = time
+                    self._note(key, time, "retry_cycle", "full sync after restart", event)
         heap = self._due_heap
         while heap and heap[0][0] <= key_now:
             due_key, _, key = heapq.heappop(heap)
             user = self._users[key]
-            if user.failing and user.full_sync_due is not None and user.due_cycle is None:
-                if instant_key(user.full_sync_due) == due_key:
-                    user.due_cycle = time
-                    self._note(key, time, "retry_cycle", "first cycle after full sync due", event)
+            due = user.full_sync_due
+            # a stale entry (the timer restarted since) no longer matches the user's due time
+            if user.failing and due is not None and user.due_cycle is None and (
+                instant_key(due) == due_key
+            ):
+                user.due_cycle = time
+                self._note(key, time, "retry_cycle", "first cycle after full sync due", event)
 
     def _on_requested(self, event: Event, time: datetime) -> None:
         upn = event.data.upn
@@ -305,7 +315,13 @@ class Tracker:
             user.full_sync_due = due
             self._heap_seq += 1
             heapq.heappush(self._due_heap, (instant_key(due), self._heap_seq, key))
-            self._note(key, time, "failed", f"reason {reason}; full sync due {iso(self.localize(due))}", event)
+            self._note(
+                key,
+                time,
+                "failed",
+                f"reason {reason}; full sync due {iso(self.localize(due))}",
+                event,
+            )
         else:
             user.full_sync_due = None
             self._note(key, time, "failed", f"reason {reason} (no automatic retry)", event)
@@ -331,8 +347,11 @@ class Tracker:
         elif confirmed:
             for key, _, _ in confirmed:
                 self._note(
-                    key, time, "not_added",
-                    f"cycle added {event.data.added} of {len(confirmed)} requested", event,
+                    key,
+                    time,
+                    "not_added",
+                    f"cycle added {event.data.added} of {len(confirmed)} requested",
+                    event,
                 )
         cycle.requested = {}
         cycle.failed = set()
@@ -371,7 +390,7 @@ class Tracker:
         return last + steps * interval
 
     def result(self, as_of: datetime | None = None, restart_at: datetime | None = None) -> Result:
-        """Each user's state at `as_of`; `restart_at` asks "what if SMS Executive restarted then"."""
+        """Each user's state at `as_of`; `restart_at`: what if SMS Executive restarted then?"""
         as_of = as_of if as_of is not None else self._last_time
         interval, observed = self.interval()
         pending_restart = self._restarts[-1] if self._full_next and self._restarts else None
@@ -437,12 +456,16 @@ class Tracker:
                     if instant_key(soon) < instant_key(due):
                         expected, recovery_by = soon, "restart"
             expected = self.localize(expected)
-            if what_if is not None and user.last_failure is not None and not observed:
-                if instant_key(what_if) >= instant_key(user.last_failure):
-                    candidate = self.localize(self._next_cycle_at_or_after(what_if, interval))
-                    if instant_key(candidate) < instant_key(expected):
-                        saved = instant_key(expected) - instant_key(candidate)
-                        expected, recovery_by = candidate, "what-if"
+            if (
+                what_if is not None
+                and user.last_failure is not None
+                and not observed
+                and instant_key(what_if) >= instant_key(user.last_failure)
+            ):
+                candidate = self.localize(self._next_cycle_at_or_after(what_if, interval))
+                if instant_key(candidate) < instant_key(expected):
+                    saved = instant_key(expected) - instant_key(candidate)
+                    expected, recovery_by = candidate, "what-if"
             if as_of is not None:
                 remaining = instant_key(expected) - instant_key(as_of)
                 limit = remaining + 2 * interval.total_seconds()

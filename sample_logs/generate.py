@@ -26,7 +26,9 @@ class SmsTrace:
     bias: int
     lines: list[str] = field(default_factory=list)
 
-    def add(self, when: datetime, message: str, thread: int = WORKER, component: str = COMPONENT) -> None:
+    def add(
+        self, when: datetime, message: str, thread: int = WORKER, component: str = COMPONENT
+    ) -> None:
         stamp = when.strftime("%m-%d-%Y %H:%M:%S.") + f"{when.microsecond // 1000:03d}"
         self.lines.append(
             f"{message}  $$<{component}><{stamp}{self.bias:+d}><thread={thread} (0x{thread:X})>"
@@ -62,15 +64,29 @@ def cycle(
             added += 1
     t += step
     count = len(requested) if received is None else received
-    log.add(t, f"Total received users to add from SCCM = {count}, Total Successfully added users to Cloud = {added if received is None else min(added, received)}")
+    log.add(
+        t,
+        f"Total received users to add from SCCM = {count}, Total Successfully added users to Cloud = {added if received is None else min(added, received)}",
+    )
     t += step
-    log.add(t, f"UserDeltaSync:- Users Added = {added if received is None else min(added, received)}, Users Removed = 0")
+    log.add(
+        t,
+        f"UserDeltaSync:- Users Added = {added if received is None else min(added, received)}, Users Removed = 0",
+    )
     return t
 
 
 def startup(log: SmsTrace, when: datetime, thread: int = WORKER) -> None:
-    log.add(when, f"SMS_EXECUTIVE started {COMPONENT} as thread ID {thread} (0x{thread:X}).", thread=3604)
-    log.add(when + timedelta(milliseconds=3), "CCloudUserSync::Process - User sync processing has started.", thread=thread)
+    log.add(
+        when,
+        f"SMS_EXECUTIVE started {COMPONENT} as thread ID {thread} (0x{thread:X}).",
+        thread=3604,
+    )
+    log.add(
+        when + timedelta(milliseconds=3),
+        "CCloudUserSync::Process - User sync processing has started.",
+        thread=thread,
+    )
 
 
 def spec_case() -> str:
@@ -83,21 +99,39 @@ def spec_case() -> str:
         start = first + timedelta(milliseconds=round(k * span_ms / 288))
         if k == 0:
             log.add(start, "Starting user delta sync, raise failure status messages = True")
-            log.add(start + timedelta(milliseconds=120), "Total received users from SCCM to be removed from cloud = 0")
+            log.add(
+                start + timedelta(milliseconds=120),
+                "Total received users from SCCM to be removed from cloud = 0",
+            )
             log.add(start + timedelta(milliseconds=241), "Successfully removed users from cloud 0")
             fail_at = datetime(2014, 9, 14, 10, 23, 54)
             log.add(fail_at, "NotifyAccountAddition - SCCM user to add = scott@contoso.com")
             log.add(fail_at, "Failed to add user scott@contoso.com; reason UserNotFound")
-            log.add(fail_at + timedelta(milliseconds=15), "Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 0")
-            log.add(fail_at + timedelta(milliseconds=31), "UserDeltaSync:- Users Added = 0, Users Removed = 0")
+            log.add(
+                fail_at + timedelta(milliseconds=15),
+                "Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 0",
+            )
+            log.add(
+                fail_at + timedelta(milliseconds=31),
+                "UserDeltaSync:- Users Added = 0, Users Removed = 0",
+            )
         elif k == 288:
             log.add(start, "Starting user delta sync, raise failure status messages = True")
-            log.add(start + timedelta(milliseconds=120), "Total received users from SCCM to be removed from cloud = 0")
+            log.add(
+                start + timedelta(milliseconds=120),
+                "Total received users from SCCM to be removed from cloud = 0",
+            )
             log.add(start + timedelta(milliseconds=241), "Successfully removed users from cloud 0")
             ok_at = datetime(2014, 9, 15, 10, 24, 12)
             log.add(ok_at, "NotifyAccountAddition - SCCM user to add = scott@contoso.com")
-            log.add(ok_at + timedelta(milliseconds=411), "Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 1")
-            log.add(ok_at + timedelta(milliseconds=425), "UserDeltaSync:- Users Added = 1, Users Removed = 0")
+            log.add(
+                ok_at + timedelta(milliseconds=411),
+                "Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 1",
+            )
+            log.add(
+                ok_at + timedelta(milliseconds=425),
+                "UserDeltaSync:- Users Added = 1, Users Removed = 0",
+            )
         else:
             # Delta syncs keep naming the user but do not try it: received = 0.
             cycle(log, start, ["scott@contoso.com"], {}, received=0)
@@ -121,7 +155,10 @@ def demo() -> str:
     plan[at(24, 13, 15)] = (["dave@contoso.com"], {"dave@contoso.com": "LicenseLimitReached"})
     plan[at(25, 7, 45)] = (["carol@contoso.com"], {})
     plan[at(25, 10, 10)] = (["heidi@contoso.com"], {"heidi@contoso.com": "UserNotFound"})
-    plan[at(25, 9, 10)] = (["bob@contoso.com", "Mallory.Admin@Contoso.com"], {"bob@contoso.com": "UserNotFound"})
+    plan[at(25, 9, 10)] = (
+        ["bob@contoso.com", "Mallory.Admin@Contoso.com"],
+        {"bob@contoso.com": "UserNotFound"},
+    )
     plan[at(25, 14, 30)] = (["erin@contoso.com"], {"erin@contoso.com": "UserNotFound"})
     last = at(25, 16, 0)
     for k in range(last + 1):
@@ -129,8 +166,14 @@ def demo() -> str:
         requested, failures = plan.get(k, ([], {}))
         end = cycle(log, start, requested, failures)
     # The log ends while a cycle is still adding frank: pending.
-    log.add(end + timedelta(minutes=4, seconds=50), "Starting user delta sync, raise failure status messages = True")
-    log.add(end + timedelta(minutes=4, seconds=54), "NotifyAccountAddition - SCCM user to add = frank@contoso.com")
+    log.add(
+        end + timedelta(minutes=4, seconds=50),
+        "Starting user delta sync, raise failure status messages = True",
+    )
+    log.add(
+        end + timedelta(minutes=4, seconds=54),
+        "NotifyAccountAddition - SCCM user to add = frank@contoso.com",
+    )
     return log.text()
 
 
@@ -140,7 +183,12 @@ def restart_day() -> tuple[str, str]:
     smsexec = SmsTrace(bias=300)
     t0 = datetime(2026, 3, 2, 8, 0, 1)
     startup(log, t0 - timedelta(seconds=5))
-    smsexec.add(t0 - timedelta(seconds=5), f"{COMPONENT} started, ThreadMain() thread ID = {WORKER}.", thread=3604, component="SMS_EXECUTIVE")
+    smsexec.add(
+        t0 - timedelta(seconds=5),
+        f"{COMPONENT} started, ThreadMain() thread ID = {WORKER}.",
+        thread=3604,
+        component="SMS_EXECUTIVE",
+    )
     failures_at = {
         (9, 0): (["xavier@fabrikam.com"], {"xavier@fabrikam.com": "UserNotFound"}),
         (11, 0): (["yolanda@fabrikam.com"], {"yolanda@fabrikam.com": "UserNotFound"}),
@@ -153,15 +201,33 @@ def restart_day() -> tuple[str, str]:
         t += timedelta(minutes=5)
     stop = datetime(2026, 3, 2, 12, 59, 40)
     log.add(stop, f"{COMPONENT} is stopping...", thread=WORKER)
-    smsexec.add(stop, f'STATMSG: ID=501 SEV=I LEV=M SOURCE="SMS Server" COMP="{COMPONENT}" SYS=CM01.fabrikam.com SITE=FAB PID=2240 TID={WORKER} GMTDATE=Mon Mar 02 17:59:40.000 2026 ISTR0="" ISTR1="" ISTR2="" ISTR3="" ISTR4="" ISTR5="" ISTR6="" ISTR7="" ISTR8="" ISTR9="" NUMATTRS=0', thread=WORKER, component="SMS_EXECUTIVE")
+    smsexec.add(
+        stop,
+        f'STATMSG: ID=501 SEV=I LEV=M SOURCE="SMS Server" COMP="{COMPONENT}" SYS=CM01.fabrikam.com SITE=FAB PID=2240 TID={WORKER} GMTDATE=Mon Mar 02 17:59:40.000 2026 ISTR0="" ISTR1="" ISTR2="" ISTR3="" ISTR4="" ISTR5="" ISTR6="" ISTR7="" ISTR8="" ISTR9="" NUMATTRS=0',
+        thread=WORKER,
+        component="SMS_EXECUTIVE",
+    )
     restart = datetime(2026, 3, 2, 13, 0, 12, 500000)
     new_worker = 7012
-    smsexec.add(restart, f"{COMPONENT} started, ThreadMain() thread ID = {new_worker}.", thread=3604, component="SMS_EXECUTIVE")
-    smsexec.add(restart + timedelta(milliseconds=9), f'STATMSG: ID=500 SEV=I LEV=M SOURCE="SMS Server" COMP="{COMPONENT}" SYS=CM01.fabrikam.com SITE=FAB PID=2240 TID={new_worker} GMTDATE=Mon Mar 02 18:00:12.509 2026 ISTR0="" ISTR1="" ISTR2="" ISTR3="" ISTR4="" ISTR5="" ISTR6="" ISTR7="" ISTR8="" ISTR9="" NUMATTRS=0', thread=new_worker, component="SMS_EXECUTIVE")
+    smsexec.add(
+        restart,
+        f"{COMPONENT} started, ThreadMain() thread ID = {new_worker}.",
+        thread=3604,
+        component="SMS_EXECUTIVE",
+    )
+    smsexec.add(
+        restart + timedelta(milliseconds=9),
+        f'STATMSG: ID=500 SEV=I LEV=M SOURCE="SMS Server" COMP="{COMPONENT}" SYS=CM01.fabrikam.com SITE=FAB PID=2240 TID={new_worker} GMTDATE=Mon Mar 02 18:00:12.509 2026 ISTR0="" ISTR1="" ISTR2="" ISTR3="" ISTR4="" ISTR5="" ISTR6="" ISTR7="" ISTR8="" ISTR9="" NUMATTRS=0',
+        thread=new_worker,
+        component="SMS_EXECUTIVE",
+    )
     startup(log, restart, thread=new_worker)
     t = restart + timedelta(seconds=20)
     cycle(
-        log, t, ["xavier@fabrikam.com", "yolanda@fabrikam.com"], {"yolanda@fabrikam.com": "UserNotFound"}
+        log,
+        t,
+        ["xavier@fabrikam.com", "yolanda@fabrikam.com"],
+        {"yolanda@fabrikam.com": "UserNotFound"},
     )
     t += timedelta(minutes=5)
     while t < datetime(2026, 3, 2, 16, 0):
@@ -198,7 +264,9 @@ def certificate_wait() -> str:
         startup(log, t, thread=thread)
         for _ in range(3 if index < 2 else 5):
             t += timedelta(milliseconds=1)
-            log.add(t, "Certmgr has not installed certificate yet, sleep for 1 minutes.", thread=thread)
+            log.add(
+                t, "Certmgr has not installed certificate yet, sleep for 1 minutes.", thread=thread
+            )
             t += timedelta(minutes=1)
         log.add(t, f"{COMPONENT} is stopping...", thread=thread)
         t += timedelta(minutes=7, seconds=13)
@@ -215,19 +283,40 @@ def cmtrace() -> str:
             f'context="" type="{kind}" thread="{WORKER}" file="cloudusersync.cpp:412">'
         )
 
-    rec("10:23:50.372", "9-14-2014", "Starting user delta sync, raise failure status messages = True")
+    rec(
+        "10:23:50.372",
+        "9-14-2014",
+        "Starting user delta sync, raise failure status messages = True",
+    )
     rec("10:23:54.000", "9-14-2014", "NotifyAccountAddition - SCCM user to add = scott@contoso.com")
     rec("10:23:54.000", "9-14-2014", "Failed to add user scott@contoso.com; reason UserNotFound", 3)
-    rec("10:23:54.015", "9-14-2014", "Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 0")
     rec(
-        "10:23:54.020", "9-14-2014",
+        "10:23:54.015",
+        "9-14-2014",
+        "Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 0",
+    )
+    rec(
+        "10:23:54.020",
+        "9-14-2014",
         "Exception while sending status message:\nSystem.TimeoutException: The operation has timed out.\n   at CloudUserSync.Status.Send()",
         2,
     )
-    rec("10:28:50.436", "9-14-2014", "Starting user delta sync, raise failure status messages = True")
-    rec("10:24:08.4000000", "9-15-2014", "Starting user delta sync, raise failure status messages = True")
+    rec(
+        "10:28:50.436",
+        "9-14-2014",
+        "Starting user delta sync, raise failure status messages = True",
+    )
+    rec(
+        "10:24:08.4000000",
+        "9-15-2014",
+        "Starting user delta sync, raise failure status messages = True",
+    )
     rec("10:24:12.000", "9-15-2014", "NotifyAccountAddition - SCCM user to add = scott@contoso.com")
-    rec("10:24:12.411", "9-15-2014", "Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 1")
+    rec(
+        "10:24:12.411",
+        "9-15-2014",
+        "Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 1",
+    )
     rec("10:24:12.425", "9-15-2014", "UserDeltaSync:- Users Added = 1, Users Removed = 0")
     return "\n".join(out) + "\n"
 

@@ -1,7 +1,7 @@
 """Golden files: each sample's event stream and report, kept next to the sample.
 
-    python tests/golden.py            # check (what the test suite does)
-    python tests/golden.py --update   # rewrite them after a deliberate change; review the diff
+python tests/golden.py            # check (what the test suite does)
+python tests/golden.py --update   # rewrite them after a deliberate change; review the diff
 """
 
 from __future__ import annotations
@@ -69,9 +69,7 @@ def cases() -> list[tuple[str, Path, str]]:
     """(sample, golden file, what the code makes of the sample now)."""
     os.chdir(ROOT)
     made = [(s, golden_path(s, ".events.ndjson"), events_ndjson(s)) for s in EVENT_SAMPLES]
-    made += [
-        (" ".join(s), _report_path(s), report_json(s)) for s in REPORT_SAMPLES
-    ]
+    made += [(" ".join(s), _report_path(s), report_json(s)) for s in REPORT_SAMPLES]
     return made
 
 

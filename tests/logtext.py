@@ -10,7 +10,11 @@ COMPONENT = "SMS_CLOUD_USERSYNC"
 
 
 def sms_line(
-    when: datetime, message: str, bias: int | None = 240, thread: int = 5616, component: str = COMPONENT
+    when: datetime,
+    message: str,
+    bias: int | None = 240,
+    thread: int = 5616,
+    component: str = COMPONENT,
 ) -> str:
     stamp = when.strftime("%m-%d-%Y %H:%M:%S.") + f"{when.microsecond // 1000:03d}"
     offset = "" if bias is None else f"{bias:+d}"
@@ -24,7 +28,9 @@ class Log:
         self.bias = bias
         self.lines: list[str] = []
 
-    def at(self, when: str | datetime, message: str, bias: int | None = None, thread: int = 5616) -> Log:
+    def at(
+        self, when: str | datetime, message: str, bias: int | None = None, thread: int = 5616
+    ) -> Log:
         moment = date_parser.parse(when) if isinstance(when, str) else when
         self.lines.append(sms_line(moment, message, self.bias if bias is None else bias, thread))
         return self
@@ -67,7 +73,11 @@ class Log:
         return self
 
     def restart(self, when: str, thread: int = 7012) -> Log:
-        self.at(when, f"SMS_EXECUTIVE started {COMPONENT} as thread ID {thread} (0x{thread:X}).", thread=3604)
+        self.at(
+            when,
+            f"SMS_EXECUTIVE started {COMPONENT} as thread ID {thread} (0x{thread:X}).",
+            thread=3604,
+        )
         self.at(when, "CCloudUserSync::Process - User sync processing has started.", thread=thread)
         return self
 

@@ -21,26 +21,74 @@ from logsync.events import (
 )
 
 CASES = [
-    ("SMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID 5616 (0x15F0).", "component_started", ComponentStarted(5616)),
-    ("SMS_CLOUD_USERSYNC started, ThreadMain() thread ID = 5616.", "component_started", ComponentStarted(5616)),
+    (
+        "SMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID 5616 (0x15F0).",
+        "component_started",
+        ComponentStarted(5616),
+    ),
+    (
+        "SMS_CLOUD_USERSYNC started, ThreadMain() thread ID = 5616.",
+        "component_started",
+        ComponentStarted(5616),
+    ),
     ("CCloudUserSync::Process - User sync processing has started.", "processing_started", None),
-    ("CCloudUserSync::Process - User sync processing thread is now stopping.", "processing_stopping", None),
+    (
+        "CCloudUserSync::Process - User sync processing thread is now stopping.",
+        "processing_stopping",
+        None,
+    ),
     ("SMS_CLOUD_USERSYNC is stopping...", "processing_stopping", None),
-    ("Certmgr has not installed certificate yet, sleep for 1 minutes.", "certificate_wait", CertificateWait(1)),
-    ("Starting user delta sync, raise failure status messages = True", "sync_started", SyncStarted("delta", True)),
-    ("Starting user Full sync, raise failure status messages = False", "sync_started", SyncStarted("full", False)),
-    ("NotifyAccountAddition - SCCM user to add = scott@contoso.com", "user_add_requested", UserAddRequested("scott@contoso.com")),
-    ("Failed to add user scott@contoso.com; reason UserNotFound", "user_add_failed", UserAddFailed("scott@contoso.com", "UserNotFound")),
-    ("Failed  to add user   scott@contoso.com ;  reason   UserNotFound", "user_add_failed", UserAddFailed("scott@contoso.com", "UserNotFound")),
+    (
+        "Certmgr has not installed certificate yet, sleep for 1 minutes.",
+        "certificate_wait",
+        CertificateWait(1),
+    ),
+    (
+        "Starting user delta sync, raise failure status messages = True",
+        "sync_started",
+        SyncStarted("delta", True),
+    ),
+    (
+        "Starting user Full sync, raise failure status messages = False",
+        "sync_started",
+        SyncStarted("full", False),
+    ),
+    (
+        "NotifyAccountAddition - SCCM user to add = scott@contoso.com",
+        "user_add_requested",
+        UserAddRequested("scott@contoso.com"),
+    ),
+    (
+        "Failed to add user scott@contoso.com; reason UserNotFound",
+        "user_add_failed",
+        UserAddFailed("scott@contoso.com", "UserNotFound"),
+    ),
+    (
+        "Failed  to add user   scott@contoso.com ;  reason   UserNotFound",
+        "user_add_failed",
+        UserAddFailed("scott@contoso.com", "UserNotFound"),
+    ),
     (
         "Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 0",
         "add_totals",
         AddTotals(1, 0),
     ),
-    ("Total received users from SCCM to be removed from cloud = 0", "remove_totals", RemoveTotals(0)),
+    (
+        "Total received users from SCCM to be removed from cloud = 0",
+        "remove_totals",
+        RemoveTotals(0),
+    ),
     ("Successfully removed users from cloud 0", "users_removed", UsersRemoved(0)),
-    ("UserDeltaSync:- Users Added = 1, Users Removed = 0", "sync_summary", SyncSummary("delta", 1, 0)),
-    ("UserFullSync:- Users Added = 12, Users Removed = 3", "sync_summary", SyncSummary("full", 12, 3)),
+    (
+        "UserDeltaSync:- Users Added = 1, Users Removed = 0",
+        "sync_summary",
+        SyncSummary("delta", 1, 0),
+    ),
+    (
+        "UserFullSync:- Users Added = 12, Users Removed = 3",
+        "sync_summary",
+        SyncSummary("full", 12, 3),
+    ),
     (
         'STATMSG: ID=500 SEV=I LEV=M SOURCE="SMS Server" COMP="SMS_CLOUD_USERSYNC" SYS=CM01 SITE=PS1 PID=2240 TID=5616',
         "status_message",
@@ -59,9 +107,20 @@ def test_catalogue(text: str, kind: str, data: object) -> None:
 
 def test_every_kind_is_listed_once() -> None:
     assert KINDS == (
-        "component_started", "processing_stopping", "processing_started", "certificate_wait",
-        "sync_started", "user_add_requested", "user_add_failed", "add_totals", "remove_totals",
-        "users_removed", "sync_summary", "status_message", "message", "unparsed",
+        "component_started",
+        "processing_stopping",
+        "processing_started",
+        "certificate_wait",
+        "sync_started",
+        "user_add_requested",
+        "user_add_failed",
+        "add_totals",
+        "remove_totals",
+        "users_removed",
+        "sync_summary",
+        "status_message",
+        "message",
+        "unparsed",
     )
 
 

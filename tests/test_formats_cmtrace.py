@@ -30,7 +30,12 @@ def parse(text: str) -> tuple[list[Record | Unparsed], InputStats]:
 def test_spec_line() -> None:
     (record,), stats = parse(SPEC_LINE + "\n")
     assert isinstance(record, Record)
-    assert (record.message, record.component, record.thread, record.severity) == ("message", "X", 1256, "info")
+    assert (record.message, record.component, record.thread, record.severity) == (
+        "message",
+        "X",
+        1256,
+        "info",
+    )
     assert iso(record.time) == "2015-06-26T14:24:33.329-07:00"
     assert (stats.lines, stats.records, stats.record_lines) == (1, 1, 1)
 
@@ -45,10 +50,11 @@ def test_real_line_seven_digit_fraction_no_bias_unpadded_date() -> None:
 
 def test_multi_line_record_spans_its_lines_and_keeps_them() -> None:
     text = (
-        '<![LOG[Exception while sending status message:\nSystem.TimeoutException: timed out.\n'
+        "<![LOG[Exception while sending status message:\nSystem.TimeoutException: timed out.\n"
         '   at CloudUserSync.Status.Send()]LOG]!><time="10:23:54.020+240" date="9-14-2014" '
         'component="SMS_CLOUD_USERSYNC" context="" type="3" thread="5616" file="">\n'
-        + SPEC_LINE + "\n"
+        + SPEC_LINE
+        + "\n"
     )
     (first, second), stats = parse(text)
     assert first.line == 1 and second.line == 4
@@ -82,7 +88,13 @@ def test_detection() -> None:
 
 
 @given(
-    st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]"), max_size=60),
+    st.text(
+        alphabet=st.characters(
+            blacklist_categories=("Cs",),
+            blacklist_characters="\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]",
+        ),
+        max_size=60,
+    ),
     st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2090, 1, 1)),
     st.one_of(st.none(), st.integers(-720, 720)),
 )

@@ -32,7 +32,9 @@ def test_spec_excerpt_dates_the_lines_under_it() -> None:
 
 
 def test_a_date_line_alone_dates_what_follows_and_is_accounted_for() -> None:
-    items, stats = parse("Notes from the admin\n9/14/2014 10:23:54 PM\n  Failed to add user a@b.c; reason UserNotFound\n")
+    items, stats = parse(
+        "Notes from the admin\n9/14/2014 10:23:54 PM\n  Failed to add user a@b.c; reason UserNotFound\n"
+    )
     assert isinstance(items[0], Unparsed) and items[0].line == 1
     assert items[1].time == datetime(2014, 9, 14, 22, 23, 54)
     assert items[1].line == 3

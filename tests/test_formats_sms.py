@@ -8,8 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from logsync.events import decode_text
-from logsync.formats import ParseContext, Record, Unparsed, detect
-from logsync.formats import sms
+from logsync.formats import ParseContext, Record, Unparsed, detect, sms
 from logsync.sources import InputStats
 from logsync.times import iso
 
@@ -55,7 +54,9 @@ def test_real_lines_parse_with_their_fields() -> None:
 def test_bias_is_minutes_added_to_local_time_to_get_utc() -> None:
     items, _ = parse(REAL)
     # +480 at 19:53:46.420 local is 03:53:46.420Z the next day
-    assert items[0].time.astimezone(timezone.utc) == datetime(2023, 2, 27, 3, 53, 46, 420000, tzinfo=timezone.utc)
+    assert items[0].time.astimezone(timezone.utc) == datetime(
+        2023, 2, 27, 3, 53, 46, 420000, tzinfo=timezone.utc
+    )
     line = "x  $$<C><09-14-2014 10:23:54.000-60><thread=1 (0x1)>\n"
     (record,), _ = parse(line)
     assert record.time.utcoffset() == timedelta(hours=1)
@@ -79,8 +80,14 @@ def test_tilde_breaks_are_kept_raw_and_decoded_for_display() -> None:
         "$$<SMS_CLOUDCONNECTION><02-26-2023 19:53:32.215+480><thread=4212 (0x1074)>\n"
     )
     (record,), _ = parse(line)
-    assert record.message == "ERROR: Found exception System.AggregateException~~Parameter name: path2~~"
-    assert decode_text(record.message) == "ERROR: Found exception System.AggregateException\nParameter name: path2"
+    assert (
+        record.message
+        == "ERROR: Found exception System.AggregateException~~Parameter name: path2~~"
+    )
+    assert (
+        decode_text(record.message)
+        == "ERROR: Found exception System.AggregateException\nParameter name: path2"
+    )
     assert decode_text("~SMS_DMP_DOWNLOADER is starting...") == "SMS_DMP_DOWNLOADER is starting..."
 
 
@@ -92,7 +99,10 @@ def test_components_may_contain_spaces_and_messages_may_contain_the_marker() -> 
 
 
 def test_non_records_are_unparsed_with_line_numbers_and_blank_lines_are_counted() -> None:
-    text = REAL.replace("\n", "\n\n", 1) + "\0\0\0\0\n<MAXIMUM LOG FILE SIZE REACHED - FILE RENAMED>\ntrunc  $$<SMS_CLOUD_USERSYNC><02-2"
+    text = (
+        REAL.replace("\n", "\n\n", 1)
+        + "\0\0\0\0\n<MAXIMUM LOG FILE SIZE REACHED - FILE RENAMED>\ntrunc  $$<SMS_CLOUD_USERSYNC><02-2"
+    )
     items, stats = parse(text)
     unparsed = [(i.line, i.problem) for i in items if isinstance(i, Unparsed)]
     assert unparsed == [(5, "NUL padding"), (6, "rotation marker"), (7, "damaged SMS trace record")]
@@ -121,7 +131,9 @@ def test_fast_path_yields_the_same_candidate_records() -> None:
     fast = list(sms.parse(iter([text]), ctx))
     assert fast == [i for i in plain if i.message.startswith("Cert")]
     assert (stats.lines, stats.records, stats.last_time) == (
-        plain_stats.lines, plain_stats.records, plain_stats.last_time
+        plain_stats.lines,
+        plain_stats.records,
+        plain_stats.last_time,
     )
 
 
@@ -131,24 +143,40 @@ def test_detection() -> None:
 
 
 messages = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"),
+    alphabet=st.characters(
+        blacklist_categories=("Cs",),
+        blacklist_characters="\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029",
+    ),
     max_size=80,
 ).map(lambda s: s.strip(" \t~"))
-components = st.text(alphabet=st.characters(whitelist_categories=("Lu", "Nd"), whitelist_characters="_ "), min_size=1, max_size=30)
+components = st.text(
+    alphabet=st.characters(whitelist_categories=("Lu", "Nd"), whitelist_characters="_ "),
+    min_size=1,
+    max_size=30,
+)
 times = st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2090, 12, 31)).map(
     lambda t: t.replace(microsecond=t.microsecond // 1000 * 1000)
 )
 
 
-@given(st.lists(st.tuples(messages, components, times, st.integers(-720, 720), st.integers(0, 2**31)), min_size=1, max_size=20), st.integers(1, 200))
+@given(
+    st.lists(
+        st.tuples(messages, components, times, st.integers(-720, 720), st.integers(0, 2**31)),
+        min_size=1,
+        max_size=20,
+    ),
+    st.integers(1, 200),
+)
 def test_round_trip_rendered_records_parse_back_equal(rows: list, chunk: int) -> None:
     lines = []
     for message, component, time, bias, thread in rows:
         stamp = time.strftime("%m-%d-%Y %H:%M:%S.") + f"{time.microsecond // 1000:03d}"
-        lines.append(f"{message}  $$<{component}><{stamp}{bias:+d}><thread={thread} (0x{thread:X})>")
+        lines.append(
+            f"{message}  $$<{component}><{stamp}{bias:+d}><thread={thread} (0x{thread:X})>"
+        )
     items, stats = parse("\r\n".join(lines).replace("\r\n", "\n") + "\n", chunk)
     assert stats.records == len(rows) and stats.unparsed == 0
-    for item, (message, component, time, bias, thread) in zip(items, rows):
+    for item, (message, component, time, bias, thread) in zip(items, rows, strict=True):
         assert isinstance(item, Record)
         assert item.message == message.rstrip(" \t")
         assert item.component == component

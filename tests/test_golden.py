@@ -9,7 +9,13 @@ import pytest
 from . import golden
 
 
-@pytest.mark.parametrize(("sample", "path", "text"), golden.cases(), ids=lambda v: str(v)[-60:] if isinstance(v, Path) else "")
+@pytest.mark.parametrize(
+    ("sample", "path", "text"),
+    golden.cases(),
+    ids=lambda v: str(v)[-60:] if isinstance(v, Path) else "",
+)
 def test_golden(sample: str, path: Path, text: str) -> None:
-    assert path.exists(), f"missing golden file; run: python tests/golden.py --update"
-    assert text == path.read_text(encoding="utf-8"), f"{sample} changed; if intended: python tests/golden.py --update"
+    assert path.exists(), "missing golden file; run: python tests/golden.py --update"
+    assert text == path.read_text(encoding="utf-8"), (
+        f"{sample} changed; if intended: python tests/golden.py --update"
+    )

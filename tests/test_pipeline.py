@@ -15,14 +15,36 @@ from logsync.tracker import TRACKED_KINDS
 from .conftest import REAL_LOGS, SAMPLES, real_logs_present
 from .logtext import Log
 
-needs_real_logs = pytest.mark.skipif(not real_logs_present(), reason="shared/real-logs is not beside the repository")
+needs_real_logs = pytest.mark.skipif(
+    not real_logs_present(), reason="shared/real-logs is not beside the repository"
+)
 
 REAL = {
     # file: (format, physical lines, first record's time, last record's time)
-    "sitecomp.log": ("sms-trace", 4380, "2023-02-26T19:49:44.452-08:00", "2023-02-26T19:56:29.065-08:00"),
-    "SMS_CLOUDCONNECTION.log": ("sms-trace", 59, "2023-02-26T19:53:32.215-08:00", "2023-02-26T19:56:04.299-08:00"),
-    "dmpdownloader.log": ("sms-trace", 44, "2023-02-26T19:54:07.902-08:00", "2023-02-26T19:56:04.299-08:00"),
-    "SiteHealthMonitor.log": ("cmtrace", 126, "2023-02-26T19:52:16.115800", "2023-02-26T19:56:28.362443"),
+    "sitecomp.log": (
+        "sms-trace",
+        4380,
+        "2023-02-26T19:49:44.452-08:00",
+        "2023-02-26T19:56:29.065-08:00",
+    ),
+    "SMS_CLOUDCONNECTION.log": (
+        "sms-trace",
+        59,
+        "2023-02-26T19:53:32.215-08:00",
+        "2023-02-26T19:56:04.299-08:00",
+    ),
+    "dmpdownloader.log": (
+        "sms-trace",
+        44,
+        "2023-02-26T19:54:07.902-08:00",
+        "2023-02-26T19:56:04.299-08:00",
+    ),
+    "SiteHealthMonitor.log": (
+        "cmtrace",
+        126,
+        "2023-02-26T19:52:16.115800",
+        "2023-02-26T19:56:28.362443",
+    ),
     "AdminService.log": ("cmtrace", 40, "2023-02-26T19:55:28.564170", "2023-02-26T19:56:13.565322"),
 }
 
@@ -58,7 +80,9 @@ def test_real_sms_trace_details() -> None:
 
 @needs_real_logs
 def test_real_logs_merge_by_instant() -> None:
-    names = [str(REAL_LOGS / n) for n in ("sitecomp.log", "dmpdownloader.log", "SMS_CLOUDCONNECTION.log")]
+    names = [
+        str(REAL_LOGS / n) for n in ("sitecomp.log", "dmpdownloader.log", "SMS_CLOUDCONNECTION.log")
+    ]
     events = list(EventStream(names))
     assert len(events) == 4380 + 44 + 59
     # Threads write out of order within a file (sitecomp.log line 181 is 15 ms before line 180),
@@ -88,7 +112,12 @@ def test_rotated_pair_merges_in_time_order_whatever_the_argument_order() -> None
 
 @pytest.mark.parametrize(
     "sample",
-    ["CloudUserSync.log", "spec-case/CloudUserSync.log", "restart-day/CloudUserSync.log", "rotated/CloudUserSync.lo_"],
+    [
+        "CloudUserSync.log",
+        "spec-case/CloudUserSync.log",
+        "restart-day/CloudUserSync.log",
+        "rotated/CloudUserSync.lo_",
+    ],
 )
 def test_fast_path_and_plain_path_give_identical_events(sample: str) -> None:
     path = str(SAMPLES / sample)
@@ -107,9 +136,22 @@ def test_fast_path_falls_back_where_a_chunk_holds_a_broken_line(tmp_path: Path) 
     fast = EventStream([path], kinds=TRACKED_KINDS | {"unparsed"}, fast=True)
     plain = EventStream([path], kinds=TRACKED_KINDS | {"unparsed"}, fast=False)
     assert list(fast) == list(plain)
-    assert [e.kind for e in fast] == ["sync_started", "unparsed", "user_add_requested", "user_add_failed", "add_totals"]
+    assert [e.kind for e in fast] == [
+        "sync_started",
+        "unparsed",
+        "user_add_requested",
+        "user_add_failed",
+        "add_totals",
+    ]
 
 
 def test_naive_and_aware_inputs_do_not_merge_silently() -> None:
     with pytest.raises(UsageError, match="give --source-tz ZONE"):
-        list(EventStream([str(SAMPLES / "pasted" / "ticket.txt"), str(SAMPLES / "spec-case" / "CloudUserSync.log")]))
+        list(
+            EventStream(
+                [
+                    str(SAMPLES / "pasted" / "ticket.txt"),
+                    str(SAMPLES / "spec-case" / "CloudUserSync.log"),
+                ]
+            )
+        )

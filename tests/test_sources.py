@@ -53,7 +53,9 @@ def test_line_breaks_crlf_lf_and_stray_cr(tmp_path: Path) -> None:
     assert decoded == "a\nb\nc\nd"
 
 
-def test_crlf_split_across_blocks_is_one_break(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_crlf_split_across_blocks_is_one_break(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("logsync.sources.BLOCK_SIZE", 4)
     decoded, _ = read(b"abc\r\ndef\r\r\nghi", tmp_path)
     assert decoded == "abc\ndef\n\nghi"
@@ -80,7 +82,12 @@ def test_truncated_gzip_is_an_input_error(tmp_path: Path) -> None:
 
 
 def test_directory_means_its_cloudusersync_logs(tmp_path: Path) -> None:
-    for name in ("CloudUserSync.log", "CloudUserSync.lo_", "CloudUserSync-20240101-000000.log", "other.log"):
+    for name in (
+        "CloudUserSync.log",
+        "CloudUserSync.lo_",
+        "CloudUserSync-20240101-000000.log",
+        "other.log",
+    ):
         (tmp_path / name).write_text(LINE + "\n")
     assert [Path(p).name for p in expand_paths([str(tmp_path)], stdin_is_pipe=False)] == [
         "CloudUserSync-20240101-000000.log",
@@ -92,7 +99,9 @@ def test_directory_means_its_cloudusersync_logs(tmp_path: Path) -> None:
 def test_missing_paths_and_empty_directories_are_input_errors(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"nope\.log: no such file or directory"):
         expand_paths([str(tmp_path / "nope.log")], stdin_is_pipe=False)
-    with pytest.raises(InputError, match="no CloudUserSync.log or CloudUserSync.lo_ in this directory"):
+    with pytest.raises(
+        InputError, match=r"no CloudUserSync\.log or CloudUserSync\.lo_ in this directory"
+    ):
         expand_paths([str(tmp_path)], stdin_is_pipe=False)
     with pytest.raises(InputError, match="no input"):
         expand_paths([], stdin_is_pipe=False)

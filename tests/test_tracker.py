@@ -182,7 +182,11 @@ def test_demo_day_states() -> None:
         "frank@contoso.com": "pending",
     }
     dave = users["dave@contoso.com"]
-    assert (dave.reason, dave.full_sync_due, dave.expected_recovery) == ("LicenseLimitReached", None, None)
+    assert (dave.reason, dave.full_sync_due, dave.expected_recovery) == (
+        "LicenseLimitReached",
+        None,
+        None,
+    )
     ivan = users["ivan@contoso.com"]
     assert iso(ivan.expected_recovery) == "2026-11-25T08:25:04.296-08:00"
     assert ivan.expected_recovery_observed is True
@@ -195,7 +199,10 @@ def test_a_cycle_that_adds_fewer_than_requested_confirms_nobody(tmp_path: Path) 
     log = Log()
     log.cycle("2014-09-14 10:00:00", ("a@contoso.com", "b@contoso.com"), added=1)
     users = analyze([log.write(tmp_path / "CloudUserSync.log")]).users
-    assert [(u.upn, u.state) for u in users] == [("a@contoso.com", "pending"), ("b@contoso.com", "pending")]
+    assert [(u.upn, u.state) for u in users] == [
+        ("a@contoso.com", "pending"),
+        ("b@contoso.com", "pending"),
+    ]
 
 
 def test_full_sync_after_option_changes_the_timer(tmp_path: Path) -> None:
@@ -218,7 +225,9 @@ def test_pasted_excerpt_times_stay_naive_unless_a_zone_is_given() -> None:
 
 
 def test_timeline_follows_one_user_with_line_references() -> None:
-    analysis = analyze([str(SAMPLES / "spec-case" / "CloudUserSync.log")], follow="SCOTT@contoso.com")
+    analysis = analyze(
+        [str(SAMPLES / "spec-case" / "CloudUserSync.log")], follow="SCOTT@contoso.com"
+    )
     steps = [(s.what, iso(s.time), s.line) for s in analysis.result.timeline]
     assert steps[:3] == [
         ("requested", "2014-09-14T10:23:54-04:00", 4),
@@ -247,7 +256,9 @@ cycle_plans = st.lists(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(plans=cycle_plans)
 def test_tracker_invariants_hold_on_random_histories(tmp_path: Path, plans: list) -> None:
     log = Log()

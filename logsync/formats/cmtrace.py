@@ -39,7 +39,9 @@ def _date(text: str) -> tuple[int, int, int] | None:
     return int(match.group(3)), int(match.group(1)), int(match.group(2))
 
 
-def _decode(attrs: dict[str, str], ctx: ParseContext) -> tuple[datetime, str | None, int | None, str]:
+def _decode(
+    attrs: dict[str, str], ctx: ParseContext
+) -> tuple[datetime, str | None, int | None, str]:
     ymd = _date(attrs.get("date", ""))
     clock = _TIME_RE.match(attrs.get("time", ""))
     if ymd is None or clock is None:

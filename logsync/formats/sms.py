@@ -28,8 +28,11 @@ TRAILER = r"\$\$<([^<>\n]*)><" + _DATE + " " + _MINUTE + _SECOND + _BIAS + _THRE
 
 _RECORD_RE = re.compile(r"\n([^\n]*)" + TRAILER + r"(?=\n)")
 _COUNT_RE = re.compile(
-    r"\$\$<[^<>\n]*><" + _DATE + r" (?:[01]?\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,7})?"
-    + _BIAS + r"><thread=\d{1,10}(?: ?\((?:0x)?[0-9A-Fa-f]{1,16}\))?>(?=\n)"
+    r"\$\$<[^<>\n]*><"
+    + _DATE
+    + r" (?:[01]?\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,7})?"
+    + _BIAS
+    + r"><thread=\d{1,10}(?: ?\((?:0x)?[0-9A-Fa-f]{1,16}\))?>(?=\n)"
 )
 _BLANK_RE = re.compile(r"\n(?=[ \t\f\v]*\n)")
 
@@ -120,7 +123,9 @@ def _record(match: re.Match[str], line: int, ctx: ParseContext) -> Item:
     return Record(line, time, component, int(thread), None, message.rstrip(" \t"))
 
 
-def _candidates(pattern: re.Pattern[str], text: str, first_line: int, ctx: ParseContext) -> Iterator[Item]:
+def _candidates(
+    pattern: re.Pattern[str], text: str, first_line: int, ctx: ParseContext
+) -> Iterator[Item]:
     index = 0
     pos = 0
     for match in pattern.finditer(text):

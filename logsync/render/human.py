@@ -112,11 +112,13 @@ def report(
         lines = sum(stats.lines for stats in analysis.inputs)
         unparsed = sum(stats.unparsed for stats in analysis.inputs)
         header = Text(f"as of {clock(as_of, display)}", style="bold")
+        inputs = len(analysis.inputs)
+        restarts = len(analysis.result.restarts)
         header.append(
-            f" · {len(analysis.inputs)} input{'s' if len(analysis.inputs) != 1 else ''}"
-            f" · {lines} lines"
+            (f" · {inputs} inputs" if inputs > 1 else "")
+            + f" · {lines} lines"
             + (f" ({unparsed} unparsed)" if unparsed else "")
-            + f" · {analysis.result.cycles} cycles · {len(analysis.result.restarts)} restarts",
+            + f" · {analysis.result.cycles} cycles · {restarts} restart{'s' if restarts != 1 else ''}",
             style="dim",
         )
         console.print(header)
@@ -125,24 +127,42 @@ def report(
         return
     shown_as_of = display.time(as_of)
     usual = _offset(shown_as_of) if shown_as_of is not None else ""
-    width = console.width
     columns = [
-        ("User", "left"), ("State", "left"), ("Reason", "left"), ("Stuck since", "left"),
-        ("Full sync due", "left"), ("Expected recovery", "left"), ("Remaining", "right"),
+        ("User", "left"),
+        ("State", "left"),
+        ("Reason", "left"),
+        ("Stuck since", "left"),
+        ("Full sync due", "left"),
+        ("Expected recovery", "left"),
+        ("Remaining", "right"),
         ("24 h timer", "left"),
     ]
-    with_bar = width >= 120
-    with_due = width >= 100
+    # The essential columns always show; the others join while the terminal has room.
+    room = console.width - (
+        min(max(len(visible(u.upn)) for u in shown), 40)
+        + max(len(visible(u.reason or "-")) for u in shown)
+        + len("overdue") + len("Nov 26 09:14:55 ~") + len("overdue 23h 59m")
+        + 3 * 4
+    )
+    with_since = room >= 18
+    with_due = room >= 36
+    with_bar = room >= 51
     if not with_bar:
         columns.remove(("24 h timer", "left"))
     if not with_due:
         columns.remove(("Full sync due", "left"))
+    if not with_since:
+        columns.remove(("Stuck since", "left"))
     caption = f"times at UTC{usual}" if usual else "times as logged (no UTC offset)"
     if any(not u.expected_recovery_observed and u.expected_recovery for u in shown):
         caption += " · ~ predicted from the cycle interval"
     table = Table(
-        show_edge=False, pad_edge=False, header_style="bold", caption=caption,
-        caption_justify="left", caption_style="dim",
+        show_edge=False,
+        pad_edge=False,
+        header_style="bold",
+        caption=caption,
+        caption_justify="left",
+        caption_style="dim",
     )
     for name, justify in columns:
         wraps = name in ("User", "Reason")
@@ -151,7 +171,7 @@ def report(
             justify=justify,  # type: ignore[arg-type]
             no_wrap=not wraps,
             overflow="fold" if wraps else "ellipsis",
-            min_width=12 if name == "User" else None,
+            min_width=12 if wraps else None,
         )
     for user in shown:
         expected = short_clock(user.expected_recovery, display, usual)
@@ -162,8 +182,9 @@ def report(
             Text(visible(user.upn)),
             Text(user.state, style=STATE_STYLE[user.state]),
             Text(visible(user.reason or "-")),
-            Text(short_clock(since, display, usual)),
         ]
+        if with_since:
+            cells.append(Text(short_clock(since, display, usual)))
         if with_due:
             cells.append(Text(short_clock(user.full_sync_due, display, usual)))
         cells += [Text(expected), Text(remaining(user, as_of))]
@@ -180,7 +201,9 @@ def _all_clear(counts: dict[str, int]) -> str:
     return f"No users stuck or failed{tail}."
 
 
-def footer(shown: list[UserState], counts: dict[str, int], as_of: datetime | None, display: Display) -> Text:
+def footer(
+    shown: list[UserState], counts: dict[str, int], as_of: datetime | None, display: Display
+) -> Text:
     """`2 stuck · next recovery 15:00:12 (in 58m) · 1 failed: LicenseLimitReached`."""
     stuck = [user for user in shown if user.stuck]
     text = Text()
@@ -219,7 +242,9 @@ def events(stream: Iterable[Event], display: Display, console: Console) -> int:
     return count
 
 
-def timeline(user: UserState | None, upn: str, steps: list[Step], display: Display, console: Console) -> None:
+def timeline(
+    user: UserState | None, upn: str, steps: list[Step], display: Display, console: Console
+) -> None:
     if user is None:
         console.print(Text(f"{visible(upn)}: not seen in the log", style="yellow"))
         return
@@ -227,7 +252,8 @@ def timeline(user: UserState | None, upn: str, steps: list[Step], display: Displ
     title.append(" — ")
     title.append(user.state, style=STATE_STYLE[user.state])
     if user.failures:
-        title.append(f" · {user.failures} failure{'s' if user.failures != 1 else ''} ({visible(user.reason or '?')})")
+        plural = "s" if user.failures != 1 else ""
+        title.append(f" · {user.failures} failure{plural} ({visible(user.reason or '?')})")
     if user.full_sync_due is not None:
         title.append(f" · full sync due {clock(user.full_sync_due, display)}")
     if user.expected_recovery is not None:
@@ -243,7 +269,12 @@ def timeline(user: UserState | None, upn: str, steps: list[Step], display: Displ
     for step in steps:
         style = "red" if step.what == "failed" else "green" if step.what == "added" else ""
         where = f"{visible(step.source)}:{step.line}" if step.source else ""
-        table.add_row(clock(step.time, display), Text(step.what, style=style), Text(visible(step.detail)), where)
+        table.add_row(
+            clock(step.time, display),
+            Text(step.what, style=style),
+            Text(visible(step.detail)),
+            where,
+        )
     console.print(table)
 
 
@@ -251,7 +282,9 @@ def what_if_line(summary: dict[str, object]) -> Text:
     freed = summary["users_freed"]
     assert isinstance(freed, list)
     if not freed:
-        return Text(f"What-if restart at {summary['restart_at']}: it would free no waiting user sooner.")
+        return Text(
+            f"What-if restart at {summary['restart_at']}: it would free no waiting user sooner."
+        )
     saved = float(summary["max_time_saved_s"] or 0)  # type: ignore[arg-type]
     return Text(
         f"What-if restart at {summary['restart_at']}: frees {len(freed)} waiting user"

@@ -22,7 +22,8 @@ def failure_message(user: UserState, display: Display) -> str:
             f" and expected by {display.iso(user.expected_recovery)}, with no retry logged"
         )
     if user.state == "failed":
-        return f"failed with reason {user.reason} at {display.iso(user.last_failure)}; no automatic retry"
+        when = display.iso(user.last_failure)
+        return f"failed with reason {user.reason} at {when}; no automatic retry"
     return f"{user.state}"
 
 

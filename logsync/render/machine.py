@@ -114,13 +114,18 @@ def write_text_rows(rows: Iterable[Iterable[object]], out: IO[str]) -> None:
         out.write("\n")
 
 
-def write_csv(header: Iterable[str], rows: Iterable[Iterable[object]], out: IO[str], safe: bool) -> None:
+def write_csv(
+    header: Iterable[str], rows: Iterable[Iterable[object]], out: IO[str], safe: bool
+) -> None:
     """CSV with a header; `safe` escapes control characters (for a terminal)."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(list(header))
     for row in rows:
         writer.writerow(
-            ["" if v is None else visible(str(v)) if safe and isinstance(v, str) else v for v in row]
+            [
+                "" if v is None else visible(str(v)) if safe and isinstance(v, str) else v
+                for v in row
+            ]
         )
 
 
@@ -158,10 +163,7 @@ class EventEncoder:
         if source is None:
             source = self._sources[event.source] = _encode(event.source)
         time = event.time
-        if time is None:
-            stamp = "null"
-        else:
-            stamp = '"' + (self.display.iso(time) or "") + '"'
+        stamp = "null" if time is None else '"' + (self.display.iso(time) or "") + '"'
         thread = "null" if event.thread is None else str(event.thread)
         head = (
             f'{{"kind":"{event.kind}","time":{stamp},"source":{source},"line":{event.line},'
@@ -174,7 +176,8 @@ class EventEncoder:
         keys = self._payload_keys.get(type(data))
         if keys is None:
             keys = self._payload_keys[type(data)] = tuple(f',"{name}":' for name in data._fields)
-        return head + "".join(key + _json_value(value) for key, value in zip(keys, data)) + "}"
+        fields = zip(keys, data, strict=True)
+        return head + "".join(key + _json_value(value) for key, value in fields) + "}"
 
     def record(self, event: Event) -> dict[str, Any]:
         """The same object as `encode`, as a dict."""
@@ -192,7 +195,9 @@ class EventEncoder:
         return record
 
 
-def write_events_ndjson(events: Iterable[Event], out: IO[str], display: Display, flush: bool) -> int:
+def write_events_ndjson(
+    events: Iterable[Event], out: IO[str], display: Display, flush: bool
+) -> int:
     encode = EventEncoder(display).encode
     count = 0
     batch: list[str] = []
@@ -225,9 +230,27 @@ def write_events_json(events: Iterable[Event], out: IO[str], display: Display) -
 
 
 EVENT_COLUMNS = (
-    "kind", "time", "source", "line", "component", "thread", "severity", "text",
-    "upn", "reason", "mode", "received", "added", "removed", "thread_id", "minutes",
-    "raise_failure_status", "id", "sev", "status_component", "problem",
+    "kind",
+    "time",
+    "source",
+    "line",
+    "component",
+    "thread",
+    "severity",
+    "text",
+    "upn",
+    "reason",
+    "mode",
+    "received",
+    "added",
+    "removed",
+    "thread_id",
+    "minutes",
+    "raise_failure_status",
+    "id",
+    "sev",
+    "status_component",
+    "problem",
 )
 
 
@@ -262,4 +285,3 @@ def step_record(step: Step, display: Display) -> dict[str, Any]:
         "source": step.source or None,
         "line": step.line or None,
     }
-

@@ -1,0 +1,310 @@
+"""The command line: formats, the JSON contract, exit codes, JUnit, through CliRunner and a real process."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from logsync.cli import app
+
+from .conftest import SAMPLES
+
+runner = CliRunner()
+DEMO = str(SAMPLES / "CloudUserSync.log")
+SPEC_CASE = str(SAMPLES / "spec-case" / "CloudUserSync.log")
+USER_KEYS = {
+    "upn",
+    "state",
+    "reason",
+    "first_failure",
+    "last_failure",
+    "failures",
+    "full_sync_due",
+    "expected_recovery",
+    "recovered_at",
+    "synced_at",
+    "seconds_remaining",
+}
+
+
+def run(*args: str, stdin: str | bytes | None = None):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args), input=stdin)
+
+
+def logsync(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    """The installed program in a real process, as a shell or CI would run it."""
+    return subprocess.run(
+        [sys.executable, "-m", "logsync", *args], input=stdin, capture_output=True, timeout=120
+    )
+
+
+def test_report_json_contract() -> None:
+    result = run("report", "--format", "json", DEMO)
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    assert set(document) >= {"as_of", "inputs", "users", "summary"}
+    assert document["as_of"] == "2026-11-25T16:04:59.011-08:00"
+    (source,) = document["inputs"]
+    assert {
+        k: source[k] for k in ("path", "format", "encoding", "lines", "records", "unparsed")
+    } == {
+        "path": DEMO,
+        "format": "sms-trace",
+        "encoding": "utf-8-sig",
+        "lines": 2007,
+        "records": 2007,
+        "unparsed": 0,
+    }
+    assert [(u["upn"], u["state"]) for u in document["users"]] == [
+        ("bob@contoso.com", "waiting"),
+        ("heidi@contoso.com", "waiting"),
+        ("erin@contoso.com", "waiting"),
+        ("ivan@contoso.com", "overdue"),
+        ("dave@contoso.com", "failed"),
+    ]
+    assert all(set(u) >= USER_KEYS for u in document["users"])
+    assert {
+        k: document["summary"][k]
+        for k in (
+            "waiting",
+            "overdue",
+            "recovered",
+            "synced",
+            "failed",
+            "pending",
+            "cycles",
+            "restarts",
+        )
+    } == {
+        "waiting": 3,
+        "overdue": 1,
+        "recovered": 1,
+        "synced": 3,
+        "failed": 1,
+        "pending": 1,
+        "cycles": 398,
+        "restarts": 1,
+    }
+    bob = document["users"][0]
+    assert bob["full_sync_due"] == "2026-11-26T09:10:08.251-08:00"
+    assert bob["expected_recovery"] == "2026-11-26T09:14:55.011-08:00"
+    assert bob["seconds_remaining"] == 61796
+
+
+def test_report_all_ndjson_text_and_csv_agree() -> None:
+    ndjson = [
+        json.loads(line)
+        for line in run("report", "--all", "--format", "ndjson", DEMO).stdout.splitlines()
+    ]
+    text = [
+        line.split("\t")
+        for line in run("report", "--all", "--format", "text", DEMO).stdout.splitlines()
+    ]
+    rows = list(csv.DictReader(io.StringIO(run("report", "--all", "--format", "csv", DEMO).stdout)))
+    assert len(ndjson) == len(text) == len(rows) == 10
+    assert [u["upn"] for u in ndjson] == [t[0] for t in text] == [r["upn"] for r in rows]
+    assert text[-1] == [
+        "Mallory.Admin@Contoso.com",
+        "synced",
+        "-",
+        "-",
+        "-",
+        "0",
+        "-",
+        "-",
+        "-",
+        "-",
+        "2026-11-25T09:10:11.862-08:00",
+    ]
+    assert rows[0]["seconds_remaining"] == "61796"
+
+
+def test_report_user_glob_tz_and_now() -> None:
+    result = run(
+        "report",
+        "--all",
+        "--format",
+        "json",
+        "--user",
+        "SCOTT@*",
+        "--tz",
+        "UTC",
+        "--now",
+        "2014-09-15 10:00",
+        SPEC_CASE,
+    )
+    document = json.loads(result.stdout)
+    (scott,) = document["users"]
+    # as of 10:00 local the add at 10:24 is still in the log, so the user is recovered
+    assert document["as_of"] == "2014-09-15T14:00:00+00:00"
+    assert scott["recovered_at"] == "2014-09-15T14:24:12+00:00"
+
+
+def test_report_table_on_a_terminal_shows_stuck_users_and_a_footer() -> None:
+    result = run("report", "--format", "table", "--color", "never", DEMO)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert (
+        lines[0]
+        == "as of 2026-11-25 16:04:59 -08:00 · 1 input · 2007 lines · 398 cycles · 1 restarts"
+    )
+    assert "bob@contoso.com" in lines[3] and "waiting" in lines[3] and "in 17h 09m" in lines[3]
+    assert lines[-1] == (
+        "4 stuck · next recovery 2026-11-26 09:14:55 -08:00 (in 17h 09m) · 1 overdue · "
+        "1 failed: LicenseLimitReached · 1 recovered, 3 synced, 1 pending"
+    )
+
+
+def test_report_with_nothing_stuck_says_so() -> None:
+    result = run("report", "--format", "table", "--color", "never", SPEC_CASE)
+    assert result.stdout.splitlines()[-1] == "No users stuck or failed (1 recovered)."
+
+
+def test_report_fail_on() -> None:
+    assert run("report", "--format", "text", "--fail-on", "overdue", DEMO).exit_code == 1
+    assert run("report", "--format", "text", "--fail-on", "overdue", SPEC_CASE).exit_code == 0
+
+
+def test_restart_what_if_moves_waiting_users_to_the_cycle_after_it() -> None:
+    result = run("report", "--format", "json", "--restart-at", "2026-11-25 16:30", DEMO)
+    document = json.loads(result.stdout)
+    waiting = {u["upn"]: u for u in document["users"] if u["state"] == "waiting"}
+    assert {u["expected_recovery"] for u in waiting.values()} == {"2026-11-25T16:34:55.011-08:00"}
+    assert waiting["bob@contoso.com"]["time_saved_s"] == 60000
+    assert document["what_if"]["restart_at"] == "2026-11-25T16:30:00-08:00"
+    assert document["what_if"]["users_freed"] == [
+        "bob@contoso.com",
+        "erin@contoso.com",
+        "heidi@contoso.com",
+    ]
+
+
+def test_events_default_ndjson_when_piped_and_filters() -> None:
+    result = run("events", "--kind", "user_add_failed", SPEC_CASE)
+    (line,) = result.stdout.splitlines()
+    assert json.loads(line) == {
+        "kind": "user_add_failed",
+        "time": "2014-09-14T10:23:54-04:00",
+        "source": SPEC_CASE,
+        "line": 5,
+        "component": "SMS_CLOUD_USERSYNC",
+        "thread": 5616,
+        "severity": "error",
+        "text": "Failed to add user scott@contoso.com; reason UserNotFound",
+        "upn": "scott@contoso.com",
+        "reason": "UserNotFound",
+    }
+    window = run(
+        "events",
+        "--format",
+        "text",
+        "--since",
+        "2014-09-15 10:24:12",
+        "--until",
+        "2014-09-15 10:24:12.420",
+        SPEC_CASE,
+    )
+    assert [row.split("\t")[1] for row in window.stdout.splitlines()] == [
+        "user_add_requested",
+        "add_totals",
+    ]
+    as_json = json.loads(
+        run("events", "--format", "json", "-k", "add_totals", "--user", "x", SPEC_CASE).stdout
+    )
+    assert as_json == []
+
+
+def test_events_from_gzip_on_stdin() -> None:
+    data = (SAMPLES / "spec-case" / "CloudUserSync.log.gz").read_bytes()
+    result = logsync("events", "--kind", "user_add_failed", stdin=data)
+    assert result.returncode == 0
+    assert [json.loads(line)["source"] for line in result.stdout.splitlines()] == ["-"]
+
+
+def test_timeline_json_and_unknown_user() -> None:
+    document = json.loads(
+        run("timeline", "scott@CONTOSO.com", "--format", "json", SPEC_CASE).stdout
+    )
+    assert document["user"]["state"] == "recovered"
+    assert document["steps"][1] == {
+        "time": "2014-09-14T10:23:54-04:00",
+        "what": "failed",
+        "detail": "reason UserNotFound; full sync due 2014-09-15T10:23:54-04:00",
+        "source": SPEC_CASE,
+        "line": 5,
+    }
+    missing = run("timeline", "nobody@contoso.com", "--format", "text", SPEC_CASE)
+    assert missing.exit_code == 1
+    assert missing.stderr == "logsync: nobody@contoso.com does not appear in the log\n"
+
+
+def test_check_exit_codes_verdict_and_junit(tmp_path: Path) -> None:
+    junit = tmp_path / "results.xml"
+    failing = run("check", "--junit", str(junit), DEMO)
+    assert failing.exit_code == 1
+    assert (
+        failing.stdout
+        == "FAIL: 5 users (3 waiting, 1 overdue, 1 failed), limit 0 as of 2026-11-25T16:04:59.011-08:00\n"
+    )
+    suite = ET.parse(junit).getroot().find("testsuite")
+    assert suite is not None
+    assert (suite.get("tests"), suite.get("failures")) == ("10", "5")
+    cases = {case.get("name"): case.find("failure") for case in suite.iter("testcase")}
+    assert cases["alice@contoso.com"] is None
+    assert cases["bob@contoso.com"].get("message") == (
+        "waiting for full sync due 2026-11-26T09:10:08.251-08:00; expected recovery 2026-11-26T09:14:55.011-08:00"
+    )
+    assert run("check", "--max-stuck", "5", DEMO).exit_code == 0
+    assert run("check", "--fail-on", "failed", "--max-stuck", "1", DEMO).exit_code == 0
+    assert run("check", "--fail-on", "failed", DEMO).exit_code == 1
+    ok = run("check", SPEC_CASE)
+    assert (ok.exit_code, ok.stdout) == (
+        0,
+        "ok: 1 users, none stuck or failed as of 2014-09-15T10:24:12.425-04:00\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["report", "missing.log"], "logsync: error: missing.log: no such file or directory\n"),
+        (
+            ["report", "--tz", "Mars/Base", DEMO],
+            "logsync: error: --tz: unknown time zone 'Mars/Base'\n",
+        ),
+        (
+            ["report", "--interval", "-5m", DEMO],
+            "logsync: error: --interval: cannot read '-5m' as a duration (try 24h, 5m, 90s)\n",
+        ),
+        (
+            ["report", "--now", "garbage", DEMO],
+            "logsync: error: --now: cannot read 'garbage' as a date and time\n",
+        ),
+        (["events", "--kind", "nope", DEMO], None),
+        (["check", "--fail-on", "sad", DEMO], None),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(args: list[str], message: str | None) -> None:
+    result = logsync(*args)
+    assert result.returncode == 2
+    assert result.stdout == b""
+    lines = result.stderr.decode().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("logsync: error: ")
+    if message is not None:
+        assert result.stderr.decode() == message
+
+
+def test_every_command_has_help_with_examples() -> None:
+    for name in ("report", "events", "timeline", "check"):
+        result = run(name, "--help")
+        assert result.exit_code == 0
+        assert "Examples" in result.stdout
+        assert "--format" in result.stdout or name == "check"
