@@ -19,15 +19,19 @@ def in_root(monkeypatch: pytest.MonkeyPatch) -> Path:
     return ROOT
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not (REAL_LOGS / "sitecomp.log").is_file():
+        raise pytest.UsageError(
+            f"the real site-server logs are missing: expected {REAL_LOGS} "
+            "(the project's shared/ folder beside the repository)"
+        )
+
+
 @pytest.fixture(autouse=True)
 def _plain_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "160")
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.delenv("FORCE_COLOR", raising=False)
-
-
-def real_logs_present() -> bool:
-    return REAL_LOGS.is_dir() and any(REAL_LOGS.glob("*.log"))
 
 
 def env_without_color() -> dict[str, str]:

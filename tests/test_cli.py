@@ -154,7 +154,7 @@ def test_report_table_on_a_terminal_shows_stuck_users_and_a_footer() -> None:
     lines = result.stdout.splitlines()
     assert (
         lines[0]
-        == "as of 2026-11-25 16:04:59 -08:00 · 1 input · 2007 lines · 398 cycles · 1 restarts"
+        == "as of 2026-11-25 16:04:59 -08:00 · 2007 lines · 398 cycles · 1 restart"
     )
     assert "bob@contoso.com" in lines[3] and "waiting" in lines[3] and "in 17h 09m" in lines[3]
     assert lines[-1] == (

@@ -12,12 +12,8 @@ from logsync.pipeline import EventStream
 from logsync.times import instant_key, iso
 from logsync.tracker import TRACKED_KINDS
 
-from .conftest import REAL_LOGS, SAMPLES, real_logs_present
+from .conftest import REAL_LOGS, SAMPLES
 from .logtext import Log
-
-needs_real_logs = pytest.mark.skipif(
-    not real_logs_present(), reason="shared/real-logs is not beside the repository"
-)
 
 REAL = {
     # file: (format, physical lines, first record's time, last record's time)
@@ -49,7 +45,6 @@ REAL = {
 }
 
 
-@needs_real_logs
 @pytest.mark.parametrize("name", sorted(REAL))
 def test_every_physical_line_of_a_real_log_is_accounted_for(name: str) -> None:
     path = REAL_LOGS / name
@@ -67,7 +62,6 @@ def test_every_physical_line_of_a_real_log_is_accounted_for(name: str) -> None:
     assert all(event.kind != "unparsed" for event in events)
 
 
-@needs_real_logs
 def test_real_sms_trace_details() -> None:
     events = list(EventStream([str(REAL_LOGS / "SMS_CLOUDCONNECTION.log")]))
     stack = next(e for e in events if e.text.startswith("ERROR: Found exception"))
@@ -78,7 +72,6 @@ def test_real_sms_trace_details() -> None:
     assert sum(1 for e in sitecomp if e.kind == "status_message") == 880
 
 
-@needs_real_logs
 def test_real_logs_merge_by_instant() -> None:
     names = [
         str(REAL_LOGS / n) for n in ("sitecomp.log", "dmpdownloader.log", "SMS_CLOUDCONNECTION.log")

@@ -118,7 +118,8 @@ def report(
             (f" · {inputs} inputs" if inputs > 1 else "")
             + f" · {lines} lines"
             + (f" ({unparsed} unparsed)" if unparsed else "")
-            + f" · {analysis.result.cycles} cycles · {restarts} restart{'s' if restarts != 1 else ''}",
+            + f" · {analysis.result.cycles} cycles · {restarts} restart"
+            + ("s" if restarts != 1 else ""),
             style="dim",
         )
         console.print(header)
