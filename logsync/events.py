@@ -165,8 +165,9 @@ CATALOGUE: tuple[Entry, ...] = (
     ),
     _entry(
         "user_add_failed",
-        # the UPN group cannot start with a space, so ` +` and it never compete for spaces
-        _words("Failed to add user ") + r"([^;\s][^;\n]*|); *reason +(\S+)",
+        # The UPN runs to the last "; reason" (a UPN may hold ";"); it cannot start with a
+        # space, so ` +` and the group never trade spaces back and forth (linear time).
+        _words("Failed to add user ") + r"(\S[^\n]*|); *reason +(\S+)",
         lambda m: UserAddFailed(m.group(1).strip(), m.group(2)),
     ),
     _entry(

@@ -11,7 +11,7 @@ from itertools import chain
 from operator import itemgetter
 
 from . import events as catalogue
-from .errors import InputError, UsageError
+from .errors import NoRecordsError, UsageError
 from .events import Event
 from .formats import ParseContext, Record, detect, parser_for
 from .formats.sms import candidate_pattern
@@ -51,15 +51,19 @@ def read_input(
     be of a wanted kind without building them; the events that come out are the same.
     """
     chunks = text_chunks(name, stats)
-    first = next(chunks, None)
-    if first is None:
+    head: list[str] = []
+    size = 0
+    for chunk in chunks:
+        head.append(chunk)
+        size += len(chunk)
+        if size >= DETECT_SAMPLE:
+            break
+    if not head:
         stats.format = "empty"
         return
-    fmt = options.input_format or detect(first[:DETECT_SAMPLE])
+    fmt = options.input_format or detect("".join(head)[:DETECT_SAMPLE])
     if fmt is None:
-        raise InputError(
-            name, "no CloudUserSync records found (not SMS trace, CMTrace or pasted log text)"
-        )
+        raise NoRecordsError(name)
     stats.format = fmt
     wanted = None if kinds is None else frozenset(kinds)
     candidates = None
@@ -67,7 +71,7 @@ def read_input(
         candidates = _candidates(wanted - {"unparsed"})
     ctx = ParseContext(stats, options.source_tz, candidates)
     from_record = catalogue.from_record
-    for item in parser_for(fmt)(chain([first], chunks), ctx):
+    for item in parser_for(fmt)(chain(head, chunks), ctx):
         if type(item) is Record:
             event = from_record(item, name)
             if wanted is None or event.kind in wanted:
@@ -75,9 +79,7 @@ def read_input(
         elif wanted is None or "unparsed" in wanted:
             yield catalogue.from_unparsed(item, name)  # type: ignore[arg-type]
     if stats.records == 0 and stats.unparsed:
-        raise InputError(
-            name, "no CloudUserSync records found (not SMS trace, CMTrace or pasted log text)"
-        )
+        raise NoRecordsError(name)
 
 
 class EventStream:

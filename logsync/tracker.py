@@ -267,8 +267,11 @@ class Tracker:
             self._full_next = False
             for key, user in self._users.items():
                 due = user.full_sync_due
-                if user.failing and due is not None and user.restart_cycle is None and (
-                    key_now < instant_key(due)
+                if (
+                    user.failing
+                    and due is not None
+                    and user.restart_cycle is None
+                    and (key_now < instant_key(due))
                 ):
                     user.restart_cycle = time
                     self._note(key, time, "retry_cycle", "full sync after restart", event)
@@ -278,8 +281,11 @@ class Tracker:
             user = self._users[key]
             due = user.full_sync_due
             # a stale entry (the timer restarted since) no longer matches the user's due time
-            if user.failing and due is not None and user.due_cycle is None and (
-                instant_key(due) == due_key
+            if (
+                user.failing
+                and due is not None
+                and user.due_cycle is None
+                and (instant_key(due) == due_key)
             ):
                 user.due_cycle = time
                 self._note(key, time, "retry_cycle", "first cycle after full sync due", event)

@@ -152,10 +152,7 @@ def test_report_table_on_a_terminal_shows_stuck_users_and_a_footer() -> None:
     result = run("report", "--format", "table", "--color", "never", DEMO)
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert (
-        lines[0]
-        == "as of 2026-11-25 16:04:59 -08:00 · 2007 lines · 398 cycles · 1 restart"
-    )
+    assert lines[0] == "as of 2026-11-25 16:04:59 -08:00 · 2007 lines · 398 cycles · 1 restart"
     assert "bob@contoso.com" in lines[3] and "waiting" in lines[3] and "in 17h 09m" in lines[3]
     assert lines[-1] == (
         "4 stuck · next recovery 2026-11-26 09:14:55 -08:00 (in 17h 09m) · 1 overdue · "

@@ -78,9 +78,15 @@ def parser_for(name: str) -> Parser:
 
 
 def detect(sample: str, max_lines: int = 200) -> str | None:
-    """The format of a text sample, or None when no line looks like any format."""
+    """The format most lines of a text sample are records of, or None when no line is one."""
     from . import cmtrace, paste, sms
 
+    tests = (
+        ("sms-trace", sms.looks_like),
+        ("cmtrace", cmtrace.looks_like),
+        ("paste", paste.looks_like),
+    )
+    votes = dict.fromkeys(FORMAT_NAMES, 0)
     seen = 0
     for line in sample.split("\n"):
         if is_blank(line):
@@ -88,10 +94,9 @@ def detect(sample: str, max_lines: int = 200) -> str | None:
         seen += 1
         if seen > max_lines:
             break
-        if cmtrace.looks_like(line):
-            return "cmtrace"
-        if sms.looks_like(line):
-            return "sms-trace"
-        if paste.looks_like(line):
-            return "paste"
-    return None
+        for name, looks_like in tests:
+            if looks_like(line):
+                votes[name] += 1
+                break
+    best = max(votes, key=lambda name: votes[name])
+    return best if votes[best] else None

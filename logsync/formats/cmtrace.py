@@ -28,6 +28,11 @@ MAX_RECORD_LINES = 5000
 
 
 def looks_like(line: str) -> bool:
+    """The first or the last line of a record."""
+    return _opens(line) or (_CLOSE in line and line.rstrip().endswith(">"))
+
+
+def _opens(line: str) -> bool:
     return line.lstrip().startswith(_OPEN)
 
 
@@ -81,14 +86,14 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
             lines.pop()
         for line in lines:
             line_no += 1
-            if open_lines and looks_like(line):
+            if open_lines and _opens(line):
                 yield from _damaged(open_lines, open_first, stats)
                 open_lines = []
             if not open_lines:
                 if is_blank(line):
                     stats.blank += 1
                     continue
-                if not looks_like(line):
+                if not _opens(line):
                     stats.unparsed += 1
                     yield Unparsed(line_no, line, unparsed_problem(line))
                     continue

@@ -142,7 +142,9 @@ def report(
     room = console.width - (
         min(max(len(visible(u.upn)) for u in shown), 40)
         + max(len(visible(u.reason or "-")) for u in shown)
-        + len("overdue") + len("Nov 26 09:14:55 ~") + len("overdue 23h 59m")
+        + len("overdue")
+        + len("Nov 26 09:14:55 ~")
+        + len("overdue 23h 59m")
         + 3 * 4
     )
     with_since = room >= 18
