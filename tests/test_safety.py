@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -116,15 +117,13 @@ def test_visible() -> None:
 def test_crash_debris_is_unparsed_and_the_rest_still_analysed(tmp_path: Path) -> None:
     good = (SAMPLES / "spec-case" / "CloudUserSync.log").read_bytes()
     lines = good.split(b"\r\n")
-    debris = (
-        lines[:20]
-        + [b"\0" * 4096]  # NUL padding after a crash
-        + [b"caf\xe9 \xff\xfe broken bytes"]  # invalid UTF-8
-        + lines[20:-1]
-        + [
-            b"Failed to add user x@contoso.com; reason UserNotFound  $$<SMS_CLOUD_USERSYNC><09-15-20"
-        ]
-    )
+    debris = [
+        *lines[:20],
+        b"\0" * 4096,  # NUL padding after a crash
+        b"caf\xe9 \xff\xfe broken bytes",  # invalid UTF-8
+        *lines[20:-1],
+        b"Failed to add user x@contoso.com; reason UserNotFound  $$<SMS_CLOUD_USERSYNC><09-15-20",
+    ]
     path = tmp_path / "CloudUserSync.log"
     path.write_bytes(b"\r\n".join(debris))
     document = json.loads(run("report", "--all", "--format", "json", str(path)).stdout)
@@ -162,7 +161,7 @@ def test_a_20_mb_line_without_newline_and_a_crafted_marker_line_cost_linear_time
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (os.urandom(1) * 0 + bytes(range(256)) * 64, "no CloudUserSync records found in {path}"),
+        (bytes(range(256)) * 64, "no CloudUserSync records found in {path}"),
         (
             "\ufeff=== Verbose logging started: 9/14/2014  10:23:54  Build type: SHIP UNICODE 5.00.10011.00  ===\r\n"
             "MSI (c) (A4:B8) [10:23:54:123]: Resetting cached policy values\r\n".encode("utf-16"),
@@ -209,9 +208,6 @@ def test_an_empty_file_is_not_an_error(tmp_path: Path) -> None:
 
 
 def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
-    log = Log()
-    for minute in range(0, 60 * 24 * 4, 5):
-        log.cycle(f"2014-09-14 00:00:00", ("a@contoso.com",)) if minute == 0 else None
     big = tmp_path / "big.log"
     big.write_bytes((SAMPLES / "CloudUserSync.log").read_bytes() * 20)
     pipeline = subprocess.run(
@@ -272,10 +268,8 @@ def _accounted(path: Path) -> tuple[list, object]:
 def test_arbitrary_bytes_never_crash(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "fuzz.log"
     path.write_bytes(data)
-    try:
+    with contextlib.suppress(InputError):  # "no records found", "corrupt gzip data": exit 2
         _accounted(path)
-    except InputError:
-        pass  # "no records found", "corrupt gzip data": one clear line, exit 2
 
 
 @settings(
