@@ -98,6 +98,9 @@ class UserState:
     last_seen: datetime
     time_saved_s: float | None = None
     """With `--restart-at`: how much sooner the what-if restart frees this user."""
+    failure_source: str | None = None
+    failure_line: int | None = None
+    """Where the last failure is logged."""
 
     @property
     def stuck(self) -> bool:
@@ -142,6 +145,8 @@ class _User:
     restart_cycle: datetime | None = None
     recovered_at: datetime | None = None
     synced_at: datetime | None = None
+    failure_source: str | None = None
+    failure_line: int | None = None
 
 
 @dataclass
@@ -313,6 +318,7 @@ class Tracker:
         user.awaiting = False
         user.failures += 1
         user.last_failure = time
+        user.failure_source, user.failure_line = event.source, event.line
         user.reason = reason
         user.due_cycle = None
         user.restart_cycle = None
@@ -501,6 +507,8 @@ class Tracker:
             requests=user.requests,
             first_seen=user.first_seen,
             last_seen=user.last_seen,
+            failure_source=user.failure_source,
+            failure_line=user.failure_line,
             time_saved_s=saved,
         )
 

@@ -78,25 +78,23 @@ def parser_for(name: str) -> Parser:
 
 
 def detect(sample: str, max_lines: int = 200) -> str | None:
-    """The format most lines of a text sample are records of, or None when no line is one."""
+    """The format whose records most of a sample's lines are, or None when no line is one.
+
+    SMS trace and pasted lines are judged one by one; CMTrace by parsing the sample, since its
+    records may span lines.
+    """
     from . import cmtrace, paste, sms
 
-    tests = (
-        ("sms-trace", sms.looks_like),
-        ("cmtrace", cmtrace.looks_like),
-        ("paste", paste.looks_like),
-    )
-    votes = dict.fromkeys(FORMAT_NAMES, 0)
-    seen = 0
-    for line in sample.split("\n"):
-        if is_blank(line):
-            continue
-        seen += 1
-        if seen > max_lines:
-            break
-        for name, looks_like in tests:
-            if looks_like(line):
-                votes[name] += 1
-                break
-    best = max(votes, key=lambda name: votes[name])
+    lines = [line for line in sample.split("\n") if not is_blank(line)][:max_lines]
+    if not lines:
+        return None
+    stats = InputStats("sample")
+    for _ in cmtrace.parse(iter(["\n".join(lines) + "\n"]), ParseContext(stats)):
+        pass
+    votes = {
+        "sms-trace": sum(1 for line in lines if sms.looks_like(line)),
+        "cmtrace": stats.record_lines,
+        "paste": sum(1 for line in lines if paste.looks_like(line)),
+    }
+    best = max(FORMAT_NAMES, key=lambda name: votes[name])
     return best if votes[best] else None

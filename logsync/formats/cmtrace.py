@@ -27,11 +27,6 @@ MAX_RECORD_LINES = 5000
 """A record still open after this many lines is treated as damaged, so memory stays bounded."""
 
 
-def looks_like(line: str) -> bool:
-    """The first or the last line of a record."""
-    return _opens(line) or (_CLOSE in line and line.rstrip().endswith(">"))
-
-
 def _opens(line: str) -> bool:
     return line.lstrip().startswith(_OPEN)
 
