@@ -19,6 +19,7 @@ from .analysis import Analysis, analyze
 from .errors import ExitCode, UsageError
 from .events import KINDS, Event
 from .formats import FORMAT_NAMES
+from .health import HEALTH_KINDS, HealthCollector
 from .pipeline import EventStream, ReadOptions
 from .render import Display, OutputFormat, human, machine
 from .render.junit import junit_document
@@ -625,6 +626,65 @@ def timeline(
     if state is None:
         env.stderr.write(f"logsync: {visible(upn)} does not appear in the log\n")
         raise typer.Exit(ExitCode.FINDINGS)
+
+
+@command(
+    epilog="""Examples:
+
+  logsync summary CloudUserSync.log
+
+  logsync summary --format json CloudUserSync.lo_ CloudUserSync.log smsexec.log | jq .findings
+"""
+)
+def summary(
+    paths: PathsArg = None,
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="table, text or json. Default: table on a terminal, text when piped.",
+            autocompletion=_complete(("table", "text", "json")),
+            show_default=False,
+        ),
+    ] = None,
+    now: NowOpt = None,
+    tz: TzOpt = None,
+    source_tz: SourceTzOpt = None,
+    full_sync_after: FullSyncOpt = "24h",
+    interval: IntervalOpt = None,
+    input_format: InputFormatOpt = "auto",
+    color: ColorOpt = "auto",
+) -> None:
+    """Connector health: cycles, interval, restarts, adds and failures per day, findings, advice.
+
+    Give smsexec.log too: its SMS_CLOUD_USERSYNC start and stop lines and status messages count
+    as evidence (a restart both logs report counts once).
+    """
+    env = Env.current()
+    opts = common(
+        env,
+        paths,
+        tz=tz,
+        source_tz=source_tz,
+        input_format=input_format,
+        color=color,
+        now=now,
+        full_sync_after=full_sync_after,
+        interval=interval,
+    )
+    fmt = output_format(format, env, ("table", "text", "json"), "text")
+    collector = HealthCollector()
+    analysis = opts.analyze(extra_kinds=HEALTH_KINDS, observer=collector.feed)
+    report = collector.summarize(analysis)
+    display, out = opts.display, env.stdout
+    if fmt == "json":
+        machine.write_json(machine.summary_document(report, display), out)
+    elif fmt == "text":
+        machine.write_text_rows(machine.summary_rows(report, display), out)
+    else:
+        human.summary(report, display, human.make_console(out, opts.color))
 
 
 @command(

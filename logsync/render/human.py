@@ -12,6 +12,7 @@ from rich.text import Text
 
 from ..analysis import Analysis
 from ..events import Event
+from ..health import Summary
 from ..safety import visible
 from ..times import human_duration, instant_key
 from ..tracker import Step, UserState
@@ -294,3 +295,57 @@ def what_if_line(summary: dict[str, object]) -> Text:
         f"{'s' if len(freed) != 1 else ''} sooner, by up to {human_duration(saved)}.",
         style="bold",
     )
+
+
+SEVERITY_MARK = {"error": ("✖", "bold red"), "warning": ("▲", "yellow"), "info": ("●", "cyan")}
+
+
+def summary(summary: Summary, display: Display, console: Console) -> None:
+    span = Text("Connector summary", style="bold")
+    span.append(
+        f" · {clock(summary.start, display)} → {clock(summary.end, display)}"
+        f" · {summary.cycles} cycles"
+        + (
+            f" every {human_duration(summary.interval.total_seconds())}"
+            if summary.cycles > 1
+            else ""
+        )
+        + ""
+        f" · {len(summary.restarts)} restart{'s' if len(summary.restarts) != 1 else ''}",
+        style="dim",
+    )
+    console.print(span)
+    if summary.per_day:
+        table = Table(show_edge=False, pad_edge=False, header_style="bold", title_justify="left")
+        for name, justify in (
+            ("Day", "left"),
+            ("Requested", "right"),
+            ("Added", "right"),
+            ("Failed", "right"),
+            ("", "left"),
+        ):
+            table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        peak = max(max(c.requested, c.added + c.failed) for c in summary.per_day.values()) or 1
+        for day, counts in summary.per_day.items():
+            bar = Text("█" * round(20 * counts.added / peak), style="green")
+            bar.append("█" * round(20 * counts.failed / peak), style="red")
+            table.add_row(day, str(counts.requested), str(counts.added), str(counts.failed), bar)
+        console.print(table)
+    if summary.reasons:
+        reasons = ", ".join(f"{visible(r)} ×{n}" for r, n in summary.reasons.most_common())
+        console.print(Text(f"Failure reasons: {reasons}"))
+    if not summary.findings:
+        console.print(Text("No findings: the connector looks healthy.", style="green"))
+    for finding in summary.findings:
+        mark, style = SEVERITY_MARK.get(finding.severity, ("●", ""))
+        line = Text(f"{mark} ", style=style)
+        line.append(finding.code, style=style)
+        line.append(f"  {visible(finding.message)}")
+        if finding.evidence:
+            first = finding.evidence[0]
+            line.append(f"  ({visible(first.source)}:{first.line})", style="dim")
+        console.print(line)
+    for advice in summary.advice:
+        line = Text("→ ", style="bold")
+        line.append(visible(advice.text))
+        console.print(line)

@@ -9,6 +9,7 @@ from typing import IO, Any
 
 from ..analysis import Analysis
 from ..events import Event
+from ..health import Evidence, Summary
 from ..safety import visible
 from ..tracker import STATES, Step, UserState
 from . import Display, number
@@ -285,3 +286,49 @@ def step_record(step: Step, display: Display) -> dict[str, Any]:
         "source": step.source or None,
         "line": step.line or None,
     }
+
+
+# -- summary --------------------------------------------------------------------------------
+
+
+def evidence_record(evidence: Evidence, display: Display) -> dict[str, Any]:
+    return {"source": evidence.source, "line": evidence.line, "time": display.iso(evidence.time)}
+
+
+def summary_document(summary: Summary, display: Display) -> dict[str, Any]:
+    """The `summary --format json` object."""
+    return {
+        "span": {"start": display.iso(summary.start), "end": display.iso(summary.end)},
+        "cycles": summary.cycles,
+        "interval_s": number(summary.interval.total_seconds()),
+        "restarts": [evidence_record(e, display) for e in summary.restarts],
+        "per_day": [
+            {"date": day, "requested": c.requested, "added": c.added, "failed": c.failed}
+            for day, c in summary.per_day.items()
+        ],
+        "reasons": dict(summary.reasons.most_common()),
+        "findings": [
+            {
+                "code": f.code,
+                "severity": f.severity,
+                "message": f.message,
+                "evidence": [evidence_record(e, display) for e in f.evidence],
+            }
+            for f in summary.findings
+        ],
+        "advice": [{"code": a.code, "text": a.text} for a in summary.advice],
+    }
+
+
+def summary_rows(summary: Summary, display: Display) -> Iterator[list[object]]:
+    """Text format: one finding or piece of advice per line."""
+    for finding in summary.findings:
+        where = finding.evidence[0] if finding.evidence else None
+        yield [
+            finding.severity,
+            finding.code,
+            finding.message,
+            f"{where.source}:{where.line}" if where else None,
+        ]
+    for advice in summary.advice:
+        yield ["advice", advice.code, advice.text, None]

@@ -1,0 +1,367 @@
+"""Connector health: cycles, restarts, per-day counts, findings with evidence, and advice.
+
+Like the tracker it is pure: it is fed events in order, then asked to conclude.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from .analysis import Analysis
+from .events import Event
+from .times import human_duration, instant_key, iso
+from .tracker import USER_NOT_FOUND, UserState
+
+HEALTH_KINDS = frozenset(
+    {
+        "component_started",
+        "processing_started",
+        "processing_stopping",
+        "certificate_wait",
+        "sync_started",
+        "user_add_requested",
+        "user_add_failed",
+        "add_totals",
+        "status_message",
+        "message",
+    }
+)
+"""The event kinds the health check reads (it also looks for failures in plain messages)."""
+
+MAX_EVIDENCE = 5
+STALL_FACTOR = 3
+"""A gap of more than this many intervals between cycles means the connector stalled."""
+
+_STATUS_PROBLEM_RE = re.compile(
+    r"(?i)(?:(?:delta|full|consistency)\s+sync\b[^\n]{0,80}?\bfail"
+    r"|\bfail[^\n]{0,80}?\b(?:delta|full|consistency)\s+sync"
+    r"|duplicate[^\n]{0,40}?(?:principal|upn)"
+    r"|(?:empty|blank|null)[^\n]{0,40}?(?:principal|upn)"
+    r"|large\s+delta)"
+)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a finding shows in the log."""
+
+    source: str
+    line: int
+    time: datetime | None
+
+    @classmethod
+    def of(cls, event: Event) -> Evidence:
+        return cls(event.source, event.line, event.time)
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    """Stable: certificate_missing, connector_stalled, stuck_users, overdue_users,
+    status_failures or restarts."""
+    severity: str
+    message: str
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class Advice:
+    code: str
+    text: str
+
+
+@dataclass
+class DayCounts:
+    requested: int = 0
+    added: int = 0
+    failed: int = 0
+
+
+@dataclass
+class Summary:
+    start: datetime | None
+    end: datetime | None
+    cycles: int
+    interval: timedelta
+    restarts: list[Evidence]
+    per_day: dict[str, DayCounts]
+    reasons: Counter[str]
+    findings: list[Finding]
+    advice: list[Advice]
+
+
+@dataclass
+class HealthCollector:
+    """Feed it events in time order (as an `analyze` observer), then call `summarize`."""
+
+    per_day: dict[str, DayCounts] = field(default_factory=dict)
+    reasons: Counter[str] = field(default_factory=Counter)
+    certificate_waits: int = 0
+    last_certificate_wait: Evidence | None = None
+    last_cycle: Evidence | None = None
+    status_problems: int = 0
+    status_evidence: list[Evidence] = field(default_factory=list)
+    first_try_failures: list[str] = field(default_factory=list)
+    _gaps: list[tuple[float, int, Evidence, Evidence]] = field(default_factory=list)
+    _run_cycle: Evidence | None = None
+    _tried: dict[str, bool] = field(default_factory=dict)
+
+    def feed(self, event: Event) -> None:
+        kind = event.kind
+        if kind == "message":
+            if _STATUS_PROBLEM_RE.search(event.text):
+                self._status_problem(event)
+            return
+        time = event.time
+        if time is None:
+            return
+        if kind == "sync_started":
+            here = Evidence.of(event)
+            previous = self._run_cycle
+            if previous is not None and previous.time is not None:
+                gap = instant_key(time) - instant_key(previous.time)
+                entry = (gap, event.line, previous, here)
+                if len(self._gaps) < MAX_EVIDENCE:
+                    heapq.heappush(self._gaps, entry)
+                else:
+                    heapq.heappushpop(self._gaps, entry)
+            self._run_cycle = self.last_cycle = here
+        elif kind == "user_add_requested":
+            self._day(time).requested += 1
+            key = event.data.upn.lower()
+            self._tried[key] = key not in self._tried
+        elif kind == "user_add_failed":
+            self._day(time).failed += 1
+            self.reasons[event.data.reason] += 1
+            key = event.data.upn.lower()
+            if event.data.reason == USER_NOT_FOUND and self._tried.get(key):
+                self.first_try_failures.append(event.data.upn)
+            self._tried[key] = False
+        elif kind == "add_totals":
+            self._day(time).added += event.data.added
+        elif kind == "certificate_wait":
+            self.certificate_waits += 1
+            self.last_certificate_wait = Evidence.of(event)
+        elif kind in ("component_started", "processing_started", "processing_stopping"):
+            self._run_cycle = None  # a stopped connector is not a stalled one
+        elif kind == "status_message" and (
+            event.data.sev in ("E", "W") and event.data.status_component == "SMS_CLOUD_USERSYNC"
+        ):
+            self._status_problem(event)
+
+    def _day(self, time: datetime) -> DayCounts:
+        key = time.date().isoformat()
+        counts = self.per_day.get(key)
+        if counts is None:
+            counts = self.per_day[key] = DayCounts()
+        return counts
+
+    def _status_problem(self, event: Event) -> None:
+        self.status_problems += 1
+        if len(self.status_evidence) < MAX_EVIDENCE:
+            self.status_evidence.append(Evidence.of(event))
+
+    def summarize(self, analysis: Analysis) -> Summary:
+        result = analysis.result
+        interval = result.interval
+        findings: list[Finding] = []
+        advice: list[Advice] = []
+        restarts = [Evidence(r.source, r.line, r.time) for r in result.restarts]
+        users = analysis.users
+        self._certificate(result.last_cycle, findings, advice)
+        self._stalls(analysis, interval, findings, advice)
+        self._users(analysis, users, findings, advice)
+        if self.status_problems:
+            findings.append(
+                Finding(
+                    "status_failures",
+                    "warning",
+                    f"{self.status_problems} status message{_s(self.status_problems)} or log "
+                    "line(s) report failing syncs or bad user data",
+                    tuple(self.status_evidence),
+                )
+            )
+        # A start at the very beginning of the log is just where the log begins.
+        if len(restarts) > 1 or (restarts and restarts[0].time != result.first_time):
+            times = ", ".join(iso(r.time) or "?" for r in restarts[:MAX_EVIDENCE])
+            findings.append(
+                Finding(
+                    "restarts",
+                    "warning" if len(restarts) >= 3 else "info",
+                    f"SMS_CLOUD_USERSYNC started {len(restarts)} time{_s(len(restarts))}: {times}",
+                    tuple(restarts[:MAX_EVIDENCE]),
+                )
+            )
+        return Summary(
+            start=result.first_time,
+            end=analysis.as_of,
+            cycles=result.cycles,
+            interval=interval,
+            restarts=restarts,
+            per_day=dict(sorted(self.per_day.items())),
+            reasons=self.reasons,
+            findings=findings,
+            advice=advice,
+        )
+
+    def _certificate(
+        self, last_cycle: datetime | None, findings: list[Finding], advice: list[Advice]
+    ) -> None:
+        wait = self.last_certificate_wait
+        if wait is None or wait.time is None:
+            return
+        if last_cycle is not None and instant_key(last_cycle) > instant_key(wait.time):
+            return
+        findings.append(
+            Finding(
+                "certificate_missing",
+                "error",
+                f"the connector waited for its certificate {self.certificate_waits} "
+                f"time{_s(self.certificate_waits)} (last at {iso(wait.time)}) "
+                "and has not synced since",
+                (wait,),
+            )
+        )
+        advice.append(
+            Advice(
+                "check_certmgr",
+                "Check CertMgr.log on the site server: the connector cannot sync users until "
+                "Certmgr installs its certificate.",
+            )
+        )
+
+    def _stalls(
+        self,
+        analysis: Analysis,
+        interval: timedelta,
+        findings: list[Finding],
+        advice: list[Advice],
+    ) -> None:
+        limit = STALL_FACTOR * interval.total_seconds()
+        gaps = sorted((g for g in self._gaps if g[0] > limit), key=lambda g: instant_key(g[3].time))
+        messages = [
+            f"no cycle for {human_duration(gap)} between {iso(before.time)} and {iso(after.time)}"
+            for gap, _, before, after in gaps
+        ]
+        evidence = [after for _, _, _, after in gaps]
+        last = self.last_cycle
+        if last is not None and last.time is not None and analysis.as_of is not None:
+            silence = instant_key(analysis.as_of) - instant_key(last.time)
+            if silence > limit:
+                messages.append(
+                    f"no cycle for the last {human_duration(silence)} (last at {iso(last.time)})"
+                )
+                evidence.append(last)
+        if not messages:
+            return
+        every = human_duration(interval.total_seconds())
+        message = "; ".join(messages) + f" — more than {STALL_FACTOR} intervals of {every}"
+        findings.append(Finding("connector_stalled", "warning", message, tuple(evidence)))
+        advice.append(
+            Advice(
+                "check_connector",
+                "Check that SMS_CLOUD_USERSYNC is running (Configuration Manager Service "
+                "Manager) and read smsexec.log around "
+                f"{iso(evidence[0].time)} for why the connector stopped cycling.",
+            )
+        )
+
+    def _users(
+        self,
+        analysis: Analysis,
+        users: list[UserState],
+        findings: list[Finding],
+        advice: list[Advice],
+    ) -> None:
+        waiting = [u for u in users if u.state == "waiting"]
+        overdue = [u for u in users if u.state == "overdue"]
+        if waiting:
+            nxt = min(waiting, key=lambda u: instant_key(u.expected_recovery))  # type: ignore[arg-type]
+            findings.append(
+                Finding(
+                    "stuck_users",
+                    "warning",
+                    f"{len(waiting)} user{_s(len(waiting))} {_verb(len(waiting), 'waits', 'wait')} "
+                    "for the 24 h full sync; "
+                    f"the next ({nxt.upn}) is expected at {iso(nxt.expected_recovery)}",
+                    _failures(waiting),
+                )
+            )
+            freed = analysis.tracker.result(analysis.as_of, restart_at=analysis.as_of).users
+            sooner = [u for u in freed if u.recovery_by == "what-if" and u.time_saved_s]
+            if sooner:
+                names = ", ".join(u.upn for u in sooner[:MAX_EVIDENCE])
+                more = (
+                    f" and {len(sooner) - MAX_EVIDENCE} more" if len(sooner) > MAX_EVIDENCE else ""
+                )
+                saved = max(u.time_saved_s or 0.0 for u in sooner)
+                advice.append(
+                    Advice(
+                        "restart_sms_executive",
+                        "Restart the SMS Executive service on the site server with the service "
+                        "connection point to force a full sync: it would retry "
+                        f"{len(sooner)} waiting user{_s(len(sooner))} ({names}{more}) "
+                        f"up to {human_duration(saved)} sooner.",
+                    )
+                )
+        if overdue:
+            findings.append(
+                Finding(
+                    "overdue_users",
+                    "error",
+                    f"{len(overdue)} user{_s(len(overdue))} passed the expected recovery with no "
+                    f"retry logged ({', '.join(u.upn for u in overdue[:MAX_EVIDENCE])})",
+                    _failures(overdue),
+                )
+            )
+        again = [u for u in users if u.reason == USER_NOT_FOUND and u.failures >= 2 and u.stuck]
+        if again:
+            names = ", ".join(u.upn for u in again[:MAX_EVIDENCE])
+            advice.append(
+                Advice(
+                    "check_azure_ad",
+                    f"{len(again)} user{_s(len(again))} failed again at a full sync ({names}): "
+                    "still not in Azure AD. Check the DirSync / Azure AD Connect scope and that "
+                    "the on-premises UPN matches the Azure AD UPN.",
+                )
+            )
+        if self.first_try_failures:
+            count = len(self.first_try_failures)
+            advice.append(
+                Advice(
+                    "dirsync_schedule",
+                    f"{count} user{_s(count)} failed with UserNotFound on their first try: user "
+                    "discovery found them before DirSync had put them in Azure AD. Shorten the "
+                    "DirSync interval (3 hours by default) or schedule user discovery after "
+                    "DirSync.",
+                )
+            )
+        other = sorted({u.reason for u in users if u.state == "failed" and u.reason})
+        if other:
+            advice.append(
+                Advice(
+                    "fix_other_failures",
+                    f"Users failing with {', '.join(other)} are not retried by any timer: fix the "
+                    "cause, then restart SMS Executive to retry them.",
+                )
+            )
+
+
+def _failures(users: list[UserState]) -> tuple[Evidence, ...]:
+    return tuple(
+        Evidence(u.failure_source, u.failure_line or 0, u.last_failure)
+        for u in users[:MAX_EVIDENCE]
+        if u.failure_source is not None
+    )
+
+
+def _verb(count: int, one: str, many: str) -> str:
+    return one if count == 1 else many
+
+
+def _s(count: int) -> str:
+    return "" if count == 1 else "s"

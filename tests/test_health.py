@@ -1,0 +1,121 @@
+"""Connector health: exact findings and advice on the samples and on built logs."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from logsync.analysis import analyze
+from logsync.cli import app
+from logsync.health import HEALTH_KINDS, HealthCollector, Summary
+from logsync.times import iso
+
+from .conftest import SAMPLES
+from .logtext import Log
+
+
+def summarize(*paths: str, now: datetime | None = None) -> Summary:
+    collector = HealthCollector()
+    analysis = analyze(list(paths), now=now, extra_kinds=HEALTH_KINDS, observer=collector.feed)
+    return collector.summarize(analysis)
+
+
+def codes(summary: Summary) -> list[str]:
+    return [finding.code for finding in summary.findings]
+
+
+def test_a_connector_that_only_waits_for_its_certificate() -> None:
+    summary = summarize(str(SAMPLES / "certificate-wait"))
+    assert codes(summary) == ["certificate_missing", "restarts"]
+    missing, restarts = summary.findings
+    assert missing.severity == "error"
+    assert missing.message == (
+        "the connector waited for its certificate 11 times (last at 2023-02-26T20:18:12.431-08:00) "
+        "and has not synced since"
+    )
+    assert [(e.line, iso(e.time)) for e in missing.evidence] == [(19, "2023-02-26T20:18:12.431-08:00")]
+    assert restarts.severity == "warning"
+    assert [e.line for e in restarts.evidence] == [1, 7, 13]
+    assert summary.cycles == 0
+    assert [a.code for a in summary.advice] == ["check_certmgr"]
+
+
+def test_a_stalled_connector(tmp_path: Path) -> None:
+    log = Log().cycles("2026-03-02 10:00", "2026-03-02 10:30").cycles("2026-03-02 12:00", "2026-03-02 12:30")
+    summary = summarize(log.write(tmp_path / "CloudUserSync.log"), now=datetime(2026, 3, 2, 14, 0))
+    assert codes(summary) == ["connector_stalled"]
+    (stalled,) = summary.findings
+    assert stalled.message == (
+        "no cycle for 1h 35m between 2026-03-02T10:25:00-04:00 and 2026-03-02T12:00:00-04:00; "
+        "no cycle for the last 1h 35m (last at 2026-03-02T12:25:00-04:00) — more than 3 intervals of 5m"
+    )
+    assert [e.line for e in stalled.evidence] == [31, 56]
+    assert [a.code for a in summary.advice] == ["check_connector"]
+
+
+def test_a_restart_in_between_is_not_a_stall(tmp_path: Path) -> None:
+    log = Log().cycles("2026-03-02 10:00", "2026-03-02 10:30")
+    log.at("2026-03-02 10:26:00", "SMS_CLOUD_USERSYNC is stopping...")
+    log.restart("2026-03-02 11:50:00")
+    log.cycles("2026-03-02 11:50:30", "2026-03-02 12:30")
+    summary = summarize(log.write(tmp_path / "CloudUserSync.log"))
+    assert codes(summary) == ["restarts"]
+    assert summary.findings[0].severity == "info"
+
+
+def test_demo_day_findings_and_advice() -> None:
+    summary = summarize(str(SAMPLES / "CloudUserSync.log"))
+    assert codes(summary) == ["stuck_users", "overdue_users"]
+    stuck, overdue = summary.findings
+    assert stuck.message == (
+        "3 users wait for the 24 h full sync; the next (bob@contoso.com) is expected at "
+        "2026-11-26T09:14:55.011-08:00"
+    )
+    assert overdue.message == "1 user passed the expected recovery with no retry logged (ivan@contoso.com)"
+    assert [(e.line, iso(e.time)) for e in overdue.evidence] == [(91, "2026-11-24T08:20:08.425-08:00")]
+    assert [a.code for a in summary.advice] == [
+        "restart_sms_executive", "check_azure_ad", "dirsync_schedule", "fix_other_failures",
+    ]
+    assert summary.advice[0].text.endswith(
+        "retry 3 waiting users (bob@contoso.com, erin@contoso.com, heidi@contoso.com) up to 22h 25m sooner."
+    )
+    assert {day: (c.requested, c.added, c.failed) for day, c in summary.per_day.items()} == {
+        "2026-11-24": (6, 2, 4),
+        "2026-11-25": (6, 2, 3),
+    }
+    assert dict(summary.reasons) == {"UserNotFound": 6, "LicenseLimitReached": 1}
+
+
+def test_smsexec_and_cloudusersync_report_one_restart_once() -> None:
+    day = SAMPLES / "restart-day"
+    summary = summarize(str(day / "CloudUserSync.log"), str(day / "smsexec.log"))
+    assert [iso(r.time) for r in summary.restarts] == ["2026-03-02T07:59:56-05:00", "2026-03-02T13:00:12.500-05:00"]
+    assert codes(summary) == ["stuck_users", "restarts"]
+
+
+def test_status_failures_from_statmsg_and_messages(tmp_path: Path) -> None:
+    log = Log().cycles("2026-03-02 10:00", "2026-03-02 10:10")
+    log.at(
+        "2026-03-02 10:06:00",
+        'STATMSG: ID=6203 SEV=E LEV=M SOURCE="SMS Server" COMP="SMS_CLOUD_USERSYNC" SYS=CM01 SITE=PS1 PID=2240 TID=5616',
+    )
+    log.at("2026-03-02 10:07:00", "User delta sync failed with error 0x80004005")
+    log.at("2026-03-02 10:08:00", "Skipping user with empty user principal name")
+    summary = summarize(log.write(tmp_path / "CloudUserSync.log"))
+    assert codes(summary) == ["status_failures"]
+    assert summary.findings[0].message == "3 status messages or log line(s) report failing syncs or bad user data"
+    assert [e.line for e in summary.findings[0].evidence] == [11, 12, 13]
+
+
+def test_summary_json_through_the_cli() -> None:
+    result = CliRunner().invoke(app, ["summary", "--format", "json", str(SAMPLES / "certificate-wait")])
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    assert set(document) == {"span", "cycles", "interval_s", "restarts", "per_day", "reasons", "findings", "advice"}
+    assert document["span"] == {"start": "2023-02-26T19:53:46.420-08:00", "end": "2023-02-26T20:19:12.431-08:00"}
+    assert [f["code"] for f in document["findings"]] == ["certificate_missing", "restarts"]
+    text = CliRunner().invoke(app, ["summary", "--format", "text", str(SAMPLES / "certificate-wait")])
+    assert text.stdout.splitlines()[0].split("\t")[:2] == ["error", "certificate_missing"]
