@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
@@ -26,7 +28,8 @@ from .render.junit import junit_document
 from .safety import visible
 from .sources import expand_paths
 from .times import parse_duration, parse_when, parse_zone
-from .tracker import DEFAULT_FULL_SYNC_AFTER, STATES, UserState
+from .tracker import DEFAULT_FULL_SYNC_AFTER, STATES, Tracker, TrackerOptions, UserState
+from .watch import POLL_SECONDS, ROTATED_NAME, Change, Follower, Watcher, live_path, utc_now
 
 HELP = """Analyze Configuration Manager's CloudUserSync.log: which users are stuck, why, and when
 each will sync again on its own.
@@ -276,6 +279,7 @@ def common(
     full_sync_after: str = "24h",
     interval: str | None = None,
     user: list[str] | None = None,
+    stdin_is_pipe_ok: bool = False,
 ) -> Common:
     if color not in ("auto", "always", "never"):
         raise UsageError(f"--color: {color!r} is not one of auto, always, never")
@@ -285,7 +289,7 @@ def common(
         )
     source_zone = parse_zone(source_tz, "--source-tz") if source_tz else None
     return Common(
-        paths=expand_paths(paths or [], env.stdin_is_pipe),
+        paths=[] if stdin_is_pipe_ok else expand_paths(paths or [], env.stdin_is_pipe),
         display=Display(parse_zone(tz, "--tz") if tz else None),
         source_tz=source_zone,
         input_format=None if input_format == "auto" else input_format,
@@ -778,6 +782,122 @@ def verdict(
     noun = "user" if len(failing) == 1 else "users"
     head = "ok" if passed else "FAIL"
     return f"{head}: {len(failing)} {noun} ({detail}), limit {limit}{as_of}"
+
+
+@command(
+    epilog="""Examples:
+
+  logsync watch 'D:\\Program Files\\Microsoft Configuration Manager\\Logs'
+
+  logsync watch --format ndjson CloudUserSync.log | jq -c 'select(.state=="overdue")'
+"""
+)
+def watch(
+    path: Annotated[
+        str,
+        typer.Argument(
+            metavar="PATH", help="The live CloudUserSync.log, or the directory that holds it."
+        ),
+    ],
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="table (a live view) or ndjson (one line per state change). "
+            "Default: table on a terminal, ndjson when piped.",
+            autocompletion=_complete(("table", "ndjson")),
+            show_default=False,
+        ),
+    ] = None,
+    all_users: Annotated[
+        bool, typer.Option("--all", "-a", help="Start with every user, synced ones too.")
+    ] = False,
+    from_end: Annotated[
+        bool,
+        typer.Option(
+            "--from-end", help="Read what is there for the state, but report only what follows."
+        ),
+    ] = False,
+    user: UserOpt = None,
+    tz: TzOpt = None,
+    full_sync_after: FullSyncOpt = "24h",
+    interval: IntervalOpt = None,
+    poll: Annotated[
+        float,
+        typer.Option(metavar="SECONDS", min=0.05, max=0.5, help="How often to look for new lines."),
+    ] = POLL_SECONDS,
+    color: ColorOpt = "auto",
+) -> None:
+    """Follow a live log (and its rotation) and keep the report current.
+
+    On a terminal: a live table with countdowns. Piped: first every user that is not synced,
+    then one JSON line per state change, flushed at once.
+    """
+    env = Env.current()
+    opts = common(
+        env,
+        [],
+        tz=tz,
+        color=color,
+        full_sync_after=full_sync_after,
+        interval=interval,
+        user=user,
+        stdin_is_pipe_ok=True,
+    )
+    fmt = output_format(format, env, ("table", "ndjson"), "ndjson")
+    follower = Follower(live_path(path))
+    watcher = Watcher(follower, Tracker(TrackerOptions(opts.full_sync_after, opts.interval)))
+    rotated = follower.path.with_name(ROTATED_NAME)
+    if rotated.is_file():
+        for event in EventStream([str(rotated)]):
+            watcher.feed(event)
+    watcher.read()
+    _, initial = watcher.changes(utc_now(), everyone=all_users)
+    display, out = opts.display, env.stdout
+    if fmt == "ndjson":
+        if not from_end:
+            _write_changes(initial, opts, display, out)
+        while True:
+            time.sleep(poll)
+            watcher.read()
+            _, changes = watcher.changes(utc_now(), everyone=True)
+            _write_changes(changes, opts, display, out)
+    console = human.make_console(out, opts.color)
+    with human.live(console) as live:
+        while True:
+            result, _ = watcher.changes(utc_now())
+            selected = [u for u in result.users if opts.wants(u.upn)]
+            shown = selected if all_users else [u for u in selected if u.state in REPORTED_STATES]
+            analysis = Analysis(result.as_of, [watcher.stats], result, watcher.tracker)
+            status = watcher.status(utc_now(), result.interval)
+            live.update(
+                human.watch_view(
+                    follower.path, status, result, analysis, shown, selected, display, console.width
+                ),
+                refresh=True,
+            )
+            time.sleep(poll)
+            watcher.read()
+
+
+def _write_changes(changes: list[Change], opts: Common, display: Display, out: IO[str]) -> None:
+    wrote = False
+    for change in changes:
+        if not opts.wants(change.user.upn):
+            continue
+        record = {
+            "upn": change.user.upn,
+            "state": change.user.state,
+            "previous": change.previous,
+            "time": display.iso(change.time),
+        }
+        record.update(machine.user_record(change.user, display))
+        out.write(json.dumps(record, separators=(",", ":")) + "\n")
+        wrote = True
+    if wrote:
+        out.flush()
 
 
 def _version(value: bool) -> None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from pathlib import Path
 from typing import IO
 
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
+from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
@@ -15,7 +17,7 @@ from ..events import Event
 from ..health import Summary
 from ..safety import visible
 from ..times import human_duration, instant_key
-from ..tracker import Step, UserState
+from ..tracker import Result, Step, UserState
 from . import Display
 
 STATE_STYLE = {
@@ -105,6 +107,20 @@ def report(
     console: Console,
     quiet: bool = False,
 ) -> None:
+    for part in report_parts(analysis, shown, selected, display, console.width, quiet):
+        console.print(part)
+
+
+def report_parts(
+    analysis: Analysis,
+    shown: list[UserState],
+    selected: list[UserState],
+    display: Display,
+    width: int,
+    quiet: bool = False,
+) -> list[RenderableType]:
+    """The header, the table of users and the footer line, for printing or a live view."""
+    parts: list[RenderableType] = []
     as_of = analysis.as_of
     counts: dict[str, int] = {}
     for user in selected:
@@ -123,10 +139,10 @@ def report(
             + ("s" if restarts != 1 else ""),
             style="dim",
         )
-        console.print(header)
+        parts.append(header)
     if not shown:
-        console.print(Text(_all_clear(counts), style="green"))
-        return
+        parts.append(Text(_all_clear(counts), style="green"))
+        return parts
     shown_as_of = display.time(as_of)
     usual = _offset(shown_as_of) if shown_as_of is not None else ""
     columns = [
@@ -140,7 +156,7 @@ def report(
         ("24 h timer", "left"),
     ]
     # The essential columns always show; the others join while the terminal has room.
-    room = console.width - (
+    room = width - (
         min(max(len(visible(u.upn)) for u in shown), 40)
         + max(len(visible(u.reason or "-")) for u in shown)
         + len("overdue")
@@ -195,8 +211,9 @@ def report(
         if with_bar:
             cells.append(progress_bar(user, as_of) if user.stuck else Text(""))
         table.add_row(*cells)
-    console.print(table)
-    console.print(footer(shown, counts, as_of, display))
+    parts.append(table)
+    parts.append(footer(shown, counts, as_of, display))
+    return parts
 
 
 def _all_clear(counts: dict[str, int]) -> str:
@@ -349,3 +366,26 @@ def summary(summary: Summary, display: Display, console: Console) -> None:
         line = Text("→ ", style="bold")
         line.append(visible(advice.text))
         console.print(line)
+
+
+def live(console: Console) -> Live:
+    """A live region that the watch loop redraws itself (no refresh thread)."""
+    return Live(console=console, auto_refresh=False, transient=False)
+
+
+def watch_view(
+    path: Path,
+    status: str,
+    result: Result,
+    analysis: Analysis,
+    shown: list[UserState],
+    selected: list[UserState],
+    display: Display,
+    width: int,
+) -> RenderableType:
+    """The watch screen: which log, the last cycle and connector status, then the report."""
+    header = Text(f"Watching {visible(str(path))}", style="bold")
+    header.append(f" · last cycle {clock(result.last_cycle, display)}", style="dim")
+    header.append(" · connector ")
+    header.append(status, style="green" if status == "ok" else "bold red")
+    return Group(header, *report_parts(analysis, shown, selected, display, width, quiet=True))

@@ -1,0 +1,231 @@
+"""Follow a live CloudUserSync.log through appends, rotation and truncation.
+
+The file is opened for each poll and closed again, so the connector can always rename it to
+`.lo_` (Windows refuses to rename a file that another process holds open).
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from itertools import groupby
+from pathlib import Path
+
+from .errors import InputError
+from .events import Event, from_record, from_unparsed
+from .formats import ParseContext, Record, detect, parser_for
+from .sources import InputStats, sniff_encoding
+from .tracker import Result, Tracker, UserState
+
+POLL_SECONDS = 0.5
+LOG_NAME = "CloudUserSync.log"
+ROTATED_NAME = "CloudUserSync.lo_"
+
+
+def live_path(target: str) -> Path:
+    """The live log a PATH argument stands for (a directory means its CloudUserSync.log)."""
+    path = Path(target)
+    if path.is_dir():
+        return path / LOG_NAME
+    if not path.exists() and not path.parent.is_dir():
+        raise InputError(target, "no such file or directory")
+    return path
+
+
+def _identity(stat: os.stat_result) -> tuple[int, int]:
+    return (stat.st_dev, stat.st_ino)
+
+
+@dataclass
+class Follower:
+    """Reads the complete lines appended to one path since the last poll."""
+
+    path: Path
+    position: int = 0
+    line: int = 0
+    identity: tuple[int, int] | None = None
+    encoding: str | None = None
+    held: bytes = b""
+    rotations: int = 0
+    truncations: int = 0
+    _decoder: codecs.IncrementalDecoder | None = field(default=None, repr=False)
+
+    def poll(self) -> Iterator[tuple[str, int, str]]:
+        """(file, line number, text) of each new complete line, the rotated file's tail first."""
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            return  # between the rename and the new file: try again next poll
+        if self.identity is not None and _identity(stat) != self.identity:
+            yield from self._rotated_tail()
+            self._restart(stat)
+            self.rotations += 1
+        elif stat.st_size < self.position:
+            self._restart(stat)
+            self.truncations += 1
+        self.identity = _identity(stat)
+        if stat.st_size > self.position:
+            yield from self._read(self.path, self.position)
+
+    def _restart(self, stat: os.stat_result) -> None:
+        self.position = 0
+        self.line = 0
+        self.held = b""
+        self.encoding = None
+        self._decoder = None
+        self.identity = _identity(stat)
+
+    def _rotated_tail(self) -> Iterator[tuple[str, int, str]]:
+        rotated = self.path.with_name(ROTATED_NAME)
+        try:
+            if _identity(rotated.stat()) == self.identity:
+                yield from self._read(rotated, self.position)
+        except FileNotFoundError:
+            pass
+        if self.held.strip():
+            yield self._line(rotated, self.held)
+        self.held = b""
+
+    def _read(self, path: Path, start: int) -> Iterator[tuple[str, int, str]]:
+        try:
+            with open(path, "rb") as handle:
+                handle.seek(start)
+                data = handle.read()
+        except OSError as exc:
+            raise InputError(str(path), exc.strerror or str(exc)) from exc
+        self.position = start + len(data)
+        if self.encoding is None:
+            head = (self.held + data)[:4]
+            if len(head) < 4 and start == 0:
+                self.held += data
+                return
+            self.encoding, bom = sniff_encoding(head)
+            data = (self.held + data)[bom:]
+            self.held = b""
+            if self.encoding.startswith("utf-16"):
+                decoder = codecs.getincrementaldecoder(self.encoding)
+                self._decoder = decoder(errors="backslashreplace")
+        if self._decoder is not None:
+            text = self._decoder.decode(data)
+            data = text.encode("utf-8")
+        buffer = self.held + data
+        cut = max(buffer.rfind(b"\n"), buffer.rfind(b"\r"))
+        if cut < 0:
+            self.held = buffer
+            return
+        self.held = buffer[cut + 1 :]
+        complete = buffer[: cut + 1].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        for raw in complete.split(b"\n")[:-1]:
+            yield self._line(path, raw)
+
+    def _line(self, path: Path, raw: bytes) -> tuple[str, int, str]:
+        self.line += 1
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252", errors="backslashreplace")
+        return str(path), self.line, text
+
+
+@dataclass(frozen=True)
+class Change:
+    """A user entered a new state (previous is None for the first sighting)."""
+
+    user: UserState
+    previous: str | None
+    time: datetime | None
+
+
+class Watcher:
+    """Feeds the tracker from a follower and reports state changes."""
+
+    def __init__(self, follower: Follower, tracker: Tracker) -> None:
+        self.follower = follower
+        self.tracker = tracker
+        self.format: str | None = None
+        self.stats = InputStats(str(follower.path))
+        self.states: dict[str, str] = {}
+        self.last_time: datetime | None = None
+        self.last_cycle: datetime | None = None
+        self.last_certificate_wait: datetime | None = None
+
+    def read(self) -> int:
+        """Feed whatever was appended; the number of events."""
+        lines = list(self.follower.poll())
+        if not lines:
+            return 0
+        if self.format is None:
+            self.format = detect("\n".join(text for _, _, text in lines))
+            if self.format is None:
+                self.stats.unparsed += len(lines)
+                return 0
+        count = 0
+        for source, run in groupby(lines, key=lambda entry: entry[0]):
+            for event in self._events(source, list(run)):
+                self.feed(event)
+                count += 1
+        return count
+
+    def _events(self, source: str, lines: list[tuple[str, int, str]]) -> Iterator[Event]:
+        """Parse one file's consecutive lines; numbers continue where the last poll ended."""
+        assert self.format is not None
+        offset = lines[0][1] - 1
+        text = "\n".join(text for _, _, text in lines) + "\n"
+        for item in parser_for(self.format)(iter([text]), ParseContext(self.stats)):
+            moved = item._replace(line=item.line + offset)
+            if type(moved) is Record:
+                yield from_record(moved, source)
+            else:
+                yield from_unparsed(moved, source)  # type: ignore[arg-type]
+
+    def feed(self, event: Event) -> None:
+        self.tracker.feed(event)
+        if event.time is None:
+            return
+        self.last_time = event.time
+        if event.kind == "sync_started":
+            self.last_cycle = event.time
+        elif event.kind == "certificate_wait":
+            self.last_certificate_wait = event.time
+
+    def as_of(self, wall: datetime) -> datetime:
+        """The wall clock, unless the log is ahead of it (or has no UTC offsets)."""
+        last = self.last_time
+        if last is None:
+            return wall
+        if last.tzinfo is None:
+            return max(wall.astimezone().replace(tzinfo=None), last)
+        return max(wall, last)
+
+    def changes(self, wall: datetime, everyone: bool = False) -> tuple[Result, list[Change]]:
+        as_of = self.as_of(wall)
+        result = self.tracker.result(as_of)
+        found = []
+        for user in result.users:
+            key = user.upn.lower()
+            previous = self.states.get(key)
+            if previous != user.state:
+                self.states[key] = user.state
+                if previous is not None or everyone or user.state != "synced":
+                    found.append(Change(user, previous, as_of))
+        return result, found
+
+    def status(self, wall: datetime, interval: timedelta) -> str:
+        """`ok`, `silent for 12m`, `waiting for certificate` or `no cycle yet`."""
+        waiting = self.last_certificate_wait
+        cycle = self.last_cycle
+        if waiting is not None and (cycle is None or waiting > cycle):
+            return "waiting for certificate"
+        if cycle is None:
+            return "no cycle yet"
+        silent = (self.as_of(wall) - cycle).total_seconds()
+        if silent > 3 * interval.total_seconds():
+            return f"silent for {int(silent // 60)}m"
+        return "ok"
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)

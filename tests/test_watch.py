@@ -1,0 +1,106 @@
+"""`logsync watch`: a real process follows a log that a writer appends to, rotates and truncates."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from logsync.watch import Follower
+
+from .logtext import Log
+
+
+class Reader:
+    """Collects a process's stdout lines on a thread, so the test can wait with a timeout."""
+
+    def __init__(self, process: subprocess.Popen[bytes]) -> None:
+        self.lines: queue.Queue[bytes] = queue.Queue()
+        assert process.stdout is not None
+        stream = process.stdout
+        threading.Thread(target=lambda: [self.lines.put(line) for line in stream], daemon=True).start()
+
+    def next(self, timeout: float = 20.0) -> dict:
+        return json.loads(self.lines.get(timeout=timeout))
+
+
+def append(path: Path, log: Log) -> None:
+    with open(path, "ab") as handle:
+        handle.write(log.text().encode())
+
+
+def test_watch_streams_state_changes_through_rotation_and_truncation(tmp_path: Path) -> None:
+    now = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    live = tmp_path / "CloudUserSync.log"
+    start = Log(bias=0)
+    start.cycle(now - timedelta(seconds=30), ("alice@contoso.com", "bob@contoso.com"), {"alice@contoso.com": "UserNotFound"})
+    live.write_text(start.text(), encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "logsync", "watch", str(tmp_path), "--format", "ndjson",
+         "--full-sync-after", "1m", "--interval", "5m", "--poll", "0.1"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    reader = Reader(process)
+    try:
+        first = reader.next()
+        assert (first["upn"], first["state"], first["previous"]) == ("alice@contoso.com", "waiting", None)
+        assert first["full_sync_due"] == (now + timedelta(seconds=32)).isoformat() + "+00:00"
+
+        append(live, Log(bias=0).cycle(now + timedelta(seconds=35), ("alice@contoso.com",)))
+        recovered = reader.next()
+        assert (recovered["upn"], recovered["state"], recovered["previous"]) == ("alice@contoso.com", "recovered", "waiting")
+        assert recovered["recovered_at"] == (now + timedelta(seconds=37)).isoformat() + "+00:00"
+
+        live.rename(tmp_path / "CloudUserSync.lo_")
+        rotated = Log(bias=0).cycle(now + timedelta(seconds=40), ("carol@contoso.com",), {"carol@contoso.com": "UserNotFound"})
+        live.write_text(rotated.text(), encoding="utf-8")
+        carol = reader.next()
+        assert (carol["upn"], carol["state"], carol["previous"]) == ("carol@contoso.com", "waiting", None)
+
+        live.write_text(Log(bias=0).cycle(now + timedelta(seconds=45), ("dave@contoso.com",), {"dave@contoso.com": "Quota"}).text())
+        dave = reader.next()
+        assert (dave["upn"], dave["state"], dave["previous"], dave["reason"]) == ("dave@contoso.com", "failed", None, "Quota")
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=20)
+    assert process.returncode == 130
+    assert err == b""
+
+
+def test_watch_from_end_reports_only_what_follows(tmp_path: Path) -> None:
+    now = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    live = tmp_path / "CloudUserSync.log"
+    live.write_text(Log(bias=0).cycle(now, ("a@contoso.com",), {"a@contoso.com": "UserNotFound"}).text())
+    process = subprocess.Popen(
+        [sys.executable, "-m", "logsync", "watch", str(live), "--from-end", "--poll", "0.1", "--interval", "5m"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    reader = Reader(process)
+    try:
+        time.sleep(3)  # let it read the existing content first; --from-end prints nothing for it
+        append(live, Log(bias=0).cycle(now + timedelta(seconds=5), ("b@contoso.com",), {"b@contoso.com": "UserNotFound"}))
+        change = reader.next()
+        assert (change["upn"], change["state"], change["previous"]) == ("b@contoso.com", "waiting", None)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=20)
+
+
+def test_follower_holds_a_partial_line_until_it_is_complete(tmp_path: Path) -> None:
+    path = tmp_path / "CloudUserSync.log"
+    path.write_bytes(b"\xef\xbb\xbffirst\r\nsec")
+    follower = Follower(path)
+    assert list(follower.poll()) == [(str(path), 1, "first")]
+    with open(path, "ab") as handle:
+        handle.write(b"ond\r\n")
+    assert list(follower.poll()) == [(str(path), 2, "second")]
+    path.write_bytes(b"new\n")  # truncated and rewritten: numbering starts again
+    assert list(follower.poll()) == [(str(path), 1, "new")]
+    assert follower.truncations == 1
