@@ -224,10 +224,24 @@ def _statmsg_component(text: str) -> str:
 
 
 def message_starts(kinds: Iterable[str]) -> str:
-    """A regex alternation matching the start of every message of these kinds (a superset)."""
+    """A regex alternation matching the start of every message of these kinds (a superset):
+    each entry's pattern up to its first group."""
     wanted = set(kinds)
-    keys = sorted({entry.key for entry in CATALOGUE if entry.kind in wanted})
-    return "|".join(re.escape(key) for key in keys)
+    starts = sorted({_literal_start(entry.pattern.pattern) for entry in CATALOGUE if entry.kind in wanted})
+    return "|".join(starts)
+
+
+def _literal_start(source: str) -> str:
+    """A pattern source up to its first group (escaped parentheses are literal text)."""
+    index = 0
+    while index < len(source):
+        if source[index] == "\\":
+            index += 2
+            continue
+        if source[index] == "(":
+            break
+        index += 1
+    return source[:index]
 
 
 def decode_text(message: str) -> str:
@@ -269,10 +283,28 @@ def severity_of(kind: str, data: Any, text: str) -> str:
     return "info"
 
 
+_MEANINGS: dict[str, tuple[str, str, Any, str]] = {}
+_MEANINGS_LIMIT = 1 << 16
+"""Most messages repeat word for word; remembering the newest few keeps memory bounded."""
+
+
+def meaning(message: str) -> tuple[str, str, Any, str]:
+    """(decoded text, kind, payload, severity by text) of a raw message, cached."""
+    known = _MEANINGS.get(message)
+    if known is None:
+        text = decode_text(message)
+        kind, data = classify(text)
+        known = (text, kind, data, severity_of(kind, data, text))
+        if len(_MEANINGS) >= _MEANINGS_LIMIT:
+            _MEANINGS.clear()
+        _MEANINGS[message] = known
+    return known
+
+
 def from_record(record: Record, source: str) -> Event:
-    text = decode_text(record.message)
-    kind, data = classify(text)
-    severity = record.severity or severity_of(kind, data, text)
+    text, kind, data, severity = meaning(record.message)
+    if record.severity is not None:
+        severity = record.severity
     return Event(
         kind,
         record.time,

@@ -125,7 +125,9 @@ def test_every_kind_is_listed_once() -> None:
 
 
 def test_message_starts_is_a_superset_filter() -> None:
-    assert message_starts(["user_add_failed", "add_totals", "remove_totals"]) == "Fail|Tota"
+    assert message_starts(["user_add_failed", "add_totals"]) == (
+        "Failed +to +add +user +|Total +received +users +to +add +from +SCCM *= *"
+    )
 
 
 def test_hostile_messages_classify_in_linear_time() -> None:

@@ -113,7 +113,7 @@ def test_invalid_dates_are_unparsed_not_guessed() -> None:
     text = "x  $$<C><02-30-2023 10:00:00.000+480><thread=1 (0x1)>\n"
     (item,), stats = parse(text)
     assert isinstance(item, Unparsed)
-    assert item.problem == "invalid date or bias"
+    assert item.problem == "invalid date"
     assert (stats.records, stats.unparsed) == (0, 1)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import NamedTuple
 
@@ -44,6 +44,8 @@ class ParseContext:
     source_tz: tzinfo | None = None
     candidates: re.Pattern[str] | None = None
     """For SMS trace: when set, records outside this pattern may be skipped (fast path)."""
+    minutes: dict[str, datetime | None] = field(default_factory=dict)
+    """Decoded record minutes (date, hour, minute and bias), the parsers' cache."""
 
 
 Parser = Callable[[Iterator[str], ParseContext], Iterator[Item]]

@@ -18,23 +18,26 @@ from ..sources import InputStats
 from ..times import bias_zone
 from . import Item, ParseContext, Record, Unparsed, is_blank, unparsed_problem
 
-_DATE = r"((?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])-\d{4})"
-_MINUTE = r"((?:[01]?\d|2[0-3]):[0-5]\d)"
+_DATE_MINUTE = (
+    r"((?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])-\d{4} (?:[01]?\d|2[0-3]):[0-5]\d)"
+)
 _SECOND = r":([0-5]\d)(?:\.(\d{1,7}))?"
-_BIAS = r"([+-]\d{1,4})?"
+_BIAS = r"([+-](?:14[0-3]\d|1[0-3]\d\d|\d{1,3}))?"
+"""A bias is at most 1439 minutes (a UTC offset is less than a day)."""
 _THREAD = r"><thread=(\d{1,10})(?: ?\((?:0x)?[0-9A-Fa-f]{1,16}\))?>"
-TRAILER = r"\$\$<([^<>\n]*)><" + _DATE + " " + _MINUTE + _SECOND + _BIAS + _THREAD
-"""The record trailer; groups: component, date, hour:minute, second, fraction, bias, thread."""
+TRAILER = r"\$\$<([^<>\n]*)><" + _DATE_MINUTE + _SECOND + _BIAS + _THREAD
+"""The record trailer; groups: component, date and minute, second, fraction, bias, thread."""
 
 _RECORD_RE = re.compile(r"\n([^\n]*)" + TRAILER + r"(?=\n)")
+# Counts records without building them; captures only dates whose day may not exist (29-31).
 _COUNT_RE = re.compile(
-    r"\$\$<[^<>\n]*><"
-    + _DATE
-    + r" (?:[01]?\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,7})?"
-    + _BIAS
-    + r"><thread=\d{1,10}(?: ?\((?:0x)?[0-9A-Fa-f]{1,16}\))?>(?=\n)"
+    r"\$\$<[^<>\n]*><(?:(?:0?[1-9]|1[0-2])-(?:0?[1-9]|1\d|2[0-8])-\d{4}"
+    r"|((?:0?[1-9]|1[0-2])-(?:29|3[01])-\d{4})) (?:[01]?\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,7})?"
+    r"(?:[+-](?:14[0-3]\d|1[0-3]\d\d|\d{1,3}))?><thread=\d{1,10}(?: ?\((?:0x)?[0-9A-Fa-f]{1,16}\))?>"
+    r"(?=\n)"
 )
 _BLANK_RE = re.compile(r"\n(?=[ \t\f\v]*\n)")
+_MICRO: dict[str | None, int] = {None: 0, "": 0}
 
 
 def candidate_pattern(message_start: str) -> re.Pattern[str]:
@@ -46,26 +49,44 @@ def looks_like(line: str) -> bool:
     return _RECORD_RE.match("\n" + line + "\n") is not None
 
 
-@lru_cache(maxsize=4096)
-def _minute_base(date: str, minute: str, bias: str | None, zone_key: object) -> datetime:
-    month, day, year = date.split("-")
-    hour, mins = minute.split(":")
-    zone = bias_zone(int(bias)) if bias is not None else zone_key
-    return datetime(int(year), int(month), int(day), int(hour), int(mins), tzinfo=zone)  # type: ignore[arg-type]
-
-
-@lru_cache(maxsize=1024)
-def _micro(fraction: str | None) -> int:
-    if not fraction:
-        return 0
-    return int(fraction[:6].ljust(6, "0"))
-
-
-@lru_cache(maxsize=1024)
-def _valid_stamp(date: str, bias: str) -> bool:
+def _minute(stamp: str, bias: str | None, ctx: ParseContext) -> datetime | None:
+    """The record's minute as a datetime (cached per input), or None if that day does not exist."""
+    key = stamp if bias is None else stamp + bias
     try:
-        _minute_base(date, "0:00", bias or None, None)
-    except (ValueError, OverflowError):
+        return ctx.minutes[key]
+    except KeyError:
+        pass
+    date, clock = stamp.split(" ")
+    month, day, year = date.split("-")
+    hour, minute = clock.split(":")
+    zone = bias_zone(int(bias)) if bias is not None else ctx.source_tz
+    try:
+        value: datetime | None = datetime(
+            int(year), int(month), int(day), int(hour), int(minute), tzinfo=zone
+        )
+    except ValueError:
+        value = None
+    if len(ctx.minutes) > 4096:
+        ctx.minutes.clear()
+    ctx.minutes[key] = value
+    return value
+
+
+def _micro(fraction: str | None) -> int:
+    micro = _MICRO.get(fraction)
+    if micro is None:
+        micro = int(fraction[:6].ljust(6, "0"))  # type: ignore[index]
+        if len(fraction) <= 3:  # type: ignore[arg-type]
+            _MICRO[fraction] = micro
+    return micro
+
+
+@lru_cache(maxsize=1024)
+def _day_exists(date: str) -> bool:
+    month, day, year = date.split("-")
+    try:
+        datetime(int(year), int(month), int(day))
+    except ValueError:
         return False
     return True
 
@@ -91,7 +112,7 @@ def _only_records(text: str, n_lines: int, ctx: ParseContext) -> bool:
     stamps = _COUNT_RE.findall(text)
     if n_blank + len(stamps) != n_lines:
         return False
-    if not all(_valid_stamp(date, bias) for date, bias in set(stamps)):
+    if not all(_day_exists(date) for date in set(stamps) if date):
         return False
     ctx.stats.records += len(stamps)
     ctx.stats.record_lines += len(stamps)
@@ -114,12 +135,11 @@ def _note_last_time(text: str, ctx: ParseContext) -> None:
 
 
 def _record(match: re.Match[str], line: int, ctx: ParseContext) -> Item:
-    message, component, date, minute, second, fraction, bias, thread = match.groups()
-    try:
-        base = _minute_base(date, minute, bias, ctx.source_tz)
-        time = base.replace(second=int(second), microsecond=_micro(fraction))
-    except (ValueError, OverflowError):
-        return Unparsed(line, match.group()[1:], "invalid date or bias")
+    message, component, stamp, second, fraction, bias, thread = match.groups()
+    base = _minute(stamp, bias, ctx)
+    if base is None:
+        return Unparsed(line, match.group()[1:], "invalid date")
+    time = base.replace(second=int(second), microsecond=_micro(fraction))
     return Record(line, time, component, int(thread), None, message.rstrip(" \t"))
 
 
