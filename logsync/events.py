@@ -227,8 +227,8 @@ def message_starts(kinds: Iterable[str]) -> str:
     """A regex alternation matching the start of every message of these kinds (a superset):
     each entry's pattern up to its first group."""
     wanted = set(kinds)
-    starts = sorted({_literal_start(entry.pattern.pattern) for entry in CATALOGUE if entry.kind in wanted})
-    return "|".join(starts)
+    starts = {_literal_start(e.pattern.pattern) for e in CATALOGUE if e.kind in wanted}
+    return "|".join(sorted(starts))
 
 
 def _literal_start(source: str) -> str:

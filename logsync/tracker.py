@@ -149,13 +149,17 @@ class _User:
     failure_line: int | None = None
 
 
-@dataclass
 class _Cycle:
-    time: datetime | None
-    full: bool = False
-    requested: dict[str, tuple[_User, datetime]] = field(default_factory=dict)
-    """Users requested since the last totals line, with the time of their request."""
-    failed: set[str] = field(default_factory=set)
+    """One connector cycle; `requested` holds the users requested since the last totals line,
+    with the time of their request."""
+
+    __slots__ = ("failed", "full", "requested", "time")
+
+    def __init__(self, time: datetime | None) -> None:
+        self.time = time
+        self.full = False
+        self.requested: dict[str, tuple[_User, datetime]] = {}
+        self.failed: set[str] = set()
 
 
 class Tracker:
@@ -171,6 +175,7 @@ class Tracker:
         self._restart_armed = False
         self._full_next = False
         self._run_last_cycle: datetime | None = None
+        self._run_last_key = 0.0
         self._last_cycle: datetime | None = None
         self._gaps: Counter[int] = Counter()
         self._due_heap: list[tuple[float, int, str]] = []
@@ -211,8 +216,7 @@ class Tracker:
             self._zone_keys.append(key)
         handler(event, time)
 
-    def _user(self, upn: str, time: datetime) -> _User:
-        key = upn.lower()
+    def _user(self, key: str, upn: str, time: datetime) -> _User:
         user = self._users.get(key)
         if user is None:
             user = self._users[key] = _User(upn, time, time)
@@ -259,12 +263,13 @@ class Tracker:
     def _on_sync_started(self, event: Event, time: datetime) -> None:
         self._cycles += 1
         cycle = self._cycle = _Cycle(time)
+        key_now = instant_key(time)
         if self._run_last_cycle is not None:
-            gap = round(instant_key(time) - instant_key(self._run_last_cycle))
+            gap = round(key_now - self._run_last_key)
             if gap > 0:
                 self._gaps[gap] += 1
         self._run_last_cycle = self._last_cycle = time
-        key_now = instant_key(time)
+        self._run_last_key = key_now
         if self._full_next or event.data.mode == "full":
             cycle.full = True
             self._full_syncs += 1
@@ -297,17 +302,18 @@ class Tracker:
 
     def _on_requested(self, event: Event, time: datetime) -> None:
         upn = event.data.upn
-        user = self._user(upn, time)
+        key = upn.lower()
+        user = self._user(key, upn, time)
         user.requests += 1
         user.awaiting = True
-        key = upn.lower()
         self._cycle.requested[key] = (user, time)
-        self._note(key, time, "requested", f"NotifyAccountAddition {upn}", event)
+        if self._follow is not None:
+            self._note(key, time, "requested", f"NotifyAccountAddition {upn}", event)
 
     def _on_failed(self, event: Event, time: datetime) -> None:
         upn, reason = event.data
-        user = self._user(upn, time)
         key = upn.lower()
+        user = self._user(key, upn, time)
         self._cycle.failed.add(key)
         if not user.failing:
             user.failing = True
@@ -327,19 +333,22 @@ class Tracker:
             user.full_sync_due = due
             self._heap_seq += 1
             heapq.heappush(self._due_heap, (instant_key(due), self._heap_seq, key))
-            self._note(
-                key,
-                time,
-                "failed",
-                f"reason {reason}; full sync due {iso(self.localize(due))}",
-                event,
-            )
+            if self._follow is not None:
+                self._note(
+                    key,
+                    time,
+                    "failed",
+                    f"reason {reason}; full sync due {iso(self.localize(due))}",
+                    event,
+                )
         else:
             user.full_sync_due = None
             self._note(key, time, "failed", f"reason {reason} (no automatic retry)", event)
 
     def _on_add_totals(self, event: Event, time: datetime) -> None:
         cycle = self._cycle
+        if not cycle.requested:
+            return
         confirmed = [
             (key, user, requested_at)
             for key, (user, requested_at) in cycle.requested.items()
