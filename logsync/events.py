@@ -284,7 +284,7 @@ def severity_of(kind: str, data: Any, text: str) -> str:
 
 
 _MEANINGS: dict[str, tuple[str, str, Any, str]] = {}
-_MEANINGS_LIMIT = 1 << 16
+_MEANINGS_LIMIT = 1 << 14
 """Most messages repeat word for word; remembering the newest few keeps memory bounded."""
 
 

@@ -18,9 +18,7 @@ from ..sources import InputStats
 from ..times import bias_zone
 from . import Item, ParseContext, Record, Unparsed, is_blank, unparsed_problem
 
-_DATE_MINUTE = (
-    r"((?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])-\d{4} (?:[01]?\d|2[0-3]):[0-5]\d)"
-)
+_DATE_MINUTE = r"((?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])-\d{4} (?:[01]?\d|2[0-3]):[0-5]\d)"
 _SECOND = r":([0-5]\d)(?:\.(\d{1,7}))?"
 _BIAS = r"([+-](?:14[0-3]\d|1[0-3]\d\d|\d{1,3}))?"
 """A bias is at most 1439 minutes (a UTC offset is less than a day)."""

@@ -152,33 +152,57 @@ def _json_value(value: object) -> str:
 
 
 class EventEncoder:
-    """Events as compact JSON objects, built by hand: about three times faster than json.dumps."""
+    """Events as compact JSON objects, built by hand: several times faster than json.dumps.
+
+    Messages repeat, so the JSON of an event's text and fields is remembered per text.
+    """
+
+    TAIL_CACHE_LIMIT = 1 << 14
 
     def __init__(self, display: Display) -> None:
         self.display = display
         self._sources: dict[str, str] = {}
+        self._components: dict[str, str] = {}
         self._payload_keys: dict[type, tuple[str, ...]] = {}
+        self._tails: dict[tuple[str, str], str] = {}
 
     def encode(self, event: Event) -> str:
         source = self._sources.get(event.source)
         if source is None:
             source = self._sources[event.source] = _encode(event.source)
+        component = self._components.get(event.component)
+        if component is None:
+            component = self._components[event.component] = _encode(event.component)
         time = event.time
         stamp = "null" if time is None else '"' + (self.display.iso(time) or "") + '"'
         thread = "null" if event.thread is None else str(event.thread)
-        head = (
+        return (
             f'{{"kind":"{event.kind}","time":{stamp},"source":{source},"line":{event.line},'
-            f'"component":{_encode(event.component)},"thread":{thread},'
-            f'"severity":"{event.severity}","text":{_encode(event.text)}'
+            f'"component":{component},"thread":{thread},"severity":"{event.severity}",'
+            + self._tail(event)
         )
+
+    def _tail(self, event: Event) -> str:
+        """`"text":...` and the kind's fields, closing the object."""
+        key = (event.kind, event.text)
+        tail = self._tails.get(key)
+        if tail is not None:
+            return tail
+        tail = '"text":' + _encode(event.text)
         data = event.data
-        if data is None:
-            return head + "}"
-        keys = self._payload_keys.get(type(data))
-        if keys is None:
-            keys = self._payload_keys[type(data)] = tuple(f',"{name}":' for name in data._fields)
-        fields = zip(keys, data, strict=True)
-        return head + "".join(key + _json_value(value) for key, value in fields) + "}"
+        if data is not None:
+            keys = self._payload_keys.get(type(data))
+            if keys is None:
+                keys = self._payload_keys[type(data)] = tuple(
+                    f',"{name}":' for name in data._fields
+                )
+            fields = zip(keys, data, strict=True)
+            tail += "".join(name + _json_value(value) for name, value in fields)
+        tail += "}"
+        if len(self._tails) >= self.TAIL_CACHE_LIMIT:
+            self._tails.clear()
+        self._tails[key] = tail
+        return tail
 
     def record(self, event: Event) -> dict[str, Any]:
         """The same object as `encode`, as a dict."""
