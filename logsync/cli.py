@@ -279,7 +279,7 @@ def common(
     full_sync_after: str = "24h",
     interval: str | None = None,
     user: list[str] | None = None,
-    stdin_is_pipe_ok: bool = False,
+    without_paths: bool = False,
 ) -> Common:
     if color not in ("auto", "always", "never"):
         raise UsageError(f"--color: {color!r} is not one of auto, always, never")
@@ -289,7 +289,7 @@ def common(
         )
     source_zone = parse_zone(source_tz, "--source-tz") if source_tz else None
     return Common(
-        paths=[] if stdin_is_pipe_ok else expand_paths(paths or [], env.stdin_is_pipe),
+        paths=[] if without_paths else expand_paths(paths or [], env.stdin_is_pipe),
         display=Display(parse_zone(tz, "--tz") if tz else None),
         source_tz=source_zone,
         input_format=None if input_format == "auto" else input_format,
@@ -300,6 +300,26 @@ def common(
         interval=parse_duration(interval, "--interval") if interval else None,
         users=tuple(user or ()),
     )
+
+
+_COMMON_NAMES = (
+    "paths",
+    "tz",
+    "source_tz",
+    "input_format",
+    "color",
+    "quiet",
+    "now",
+    "full_sync_after",
+    "interval",
+    "user",
+)
+
+
+def common_from(env: Env, parameters: dict[str, Any], watching: bool = False) -> Common:
+    """The common options among a command's parameters (its `locals()` on entry)."""
+    chosen = {name: parameters[name] for name in _COMMON_NAMES if name in parameters}
+    return common(env, chosen.pop("paths", None), without_paths=watching, **chosen)
 
 
 def output_format(value: str | None, env: Env, allowed: Iterable[str], piped: str) -> str:
@@ -360,19 +380,7 @@ def report(
 ) -> None:
     """Stuck users and when each will recover (stuck first, soonest recovery first)."""
     env = Env.current()
-    opts = common(
-        env,
-        paths,
-        tz=tz,
-        source_tz=source_tz,
-        input_format=input_format,
-        color=color,
-        quiet=quiet,
-        now=now,
-        full_sync_after=full_sync_after,
-        interval=interval,
-        user=user,
-    )
+    opts = common_from(env, locals())
     fmt = output_format(format, env, (f.value for f in OutputFormat), "text")
     failing_states = parse_states(fail_on, "--fail-on")
     what_if = parse_when(restart_at, "--restart-at") if restart_at else None
@@ -476,16 +484,7 @@ def events(
 ) -> None:
     """The typed event stream: every record, classified; every unparsed line, with its number."""
     env = Env.current()
-    opts = common(
-        env,
-        paths,
-        tz=tz,
-        source_tz=source_tz,
-        input_format=input_format,
-        color=color,
-        quiet=quiet,
-        user=user,
-    )
+    opts = common_from(env, locals())
     fmt = output_format(format, env, (f.value for f in OutputFormat), "ndjson")
     kinds = None
     if kind:
@@ -586,17 +585,7 @@ def timeline(
 ) -> None:
     """One user's history: requests, failures, restarts, due time and outcome, with line numbers."""
     env = Env.current()
-    opts = common(
-        env,
-        paths,
-        tz=tz,
-        source_tz=source_tz,
-        input_format=input_format,
-        color=color,
-        now=now,
-        full_sync_after=full_sync_after,
-        interval=interval,
-    )
+    opts = common_from(env, locals())
     fmt = output_format(format, env, ("table", "text", "json"), "text")
     analysis = opts.analyze(follow=upn)
     state = next((u for u in analysis.users if u.upn.lower() == upn.lower()), None)
@@ -667,17 +656,7 @@ def summary(
     as evidence (a restart both logs report counts once).
     """
     env = Env.current()
-    opts = common(
-        env,
-        paths,
-        tz=tz,
-        source_tz=source_tz,
-        input_format=input_format,
-        color=color,
-        now=now,
-        full_sync_after=full_sync_after,
-        interval=interval,
-    )
+    opts = common_from(env, locals())
     fmt = output_format(format, env, ("table", "text", "json"), "text")
     collector = HealthCollector()
     analysis = opts.analyze(extra_kinds=HEALTH_KINDS, observer=collector.feed)
@@ -735,18 +714,7 @@ def check(
 ) -> None:
     """CI gate: exit 1 when more than --max-stuck users are in a --fail-on state, else 0."""
     env = Env.current()
-    opts = common(
-        env,
-        paths,
-        tz=tz,
-        source_tz=source_tz,
-        input_format=input_format,
-        quiet=quiet,
-        now=now,
-        full_sync_after=full_sync_after,
-        interval=interval,
-        user=user,
-    )
+    opts = common_from(env, locals())
     states = parse_states(fail_on, "--fail-on")
     analysis = opts.analyze()
     selected = [u for u in analysis.users if opts.wants(u.upn)]
@@ -836,16 +804,7 @@ def watch(
     then one JSON line per state change, flushed at once.
     """
     env = Env.current()
-    opts = common(
-        env,
-        [],
-        tz=tz,
-        color=color,
-        full_sync_after=full_sync_after,
-        interval=interval,
-        user=user,
-        stdin_is_pipe_ok=True,
-    )
+    opts = common_from(env, locals(), watching=True)
     fmt = output_format(format, env, ("table", "ndjson"), "ndjson")
     follower = Follower(live_path(path))
     watcher = Watcher(follower, Tracker(TrackerOptions(opts.full_sync_after, opts.interval)))

@@ -66,6 +66,15 @@ def unparsed_problem(raw: str) -> str:
     return "not a log record"
 
 
+def physical_lines(chunks: Iterator[str]) -> Iterator[str]:
+    """The lines of break-folded text chunks (each chunk but the last ends with a line break)."""
+    for chunk in chunks:
+        lines = chunk.split("\n")
+        if chunk.endswith("\n"):
+            lines.pop()
+        yield from lines
+
+
 def is_blank(line: str) -> bool:
     return not line.strip(" \t\f\v")
 

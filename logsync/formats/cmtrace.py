@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from ..sources import InputStats
 from ..times import bias_zone
-from . import Item, ParseContext, Record, Unparsed, is_blank, unparsed_problem
+from . import Item, ParseContext, Record, Unparsed, is_blank, physical_lines, unparsed_problem
 
 _OPEN = "<![LOG["
 _CLOSE = "]LOG]!><"
@@ -75,38 +75,34 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
     line_no = 0
     open_lines: list[str] = []
     open_first = 0
-    for chunk in chunks:
-        lines = chunk.split("\n")
-        if chunk.endswith("\n"):
-            lines.pop()
-        for line in lines:
-            line_no += 1
-            if open_lines and _opens(line):
-                yield from _damaged(open_lines, open_first, stats)
-                open_lines = []
-            if not open_lines:
-                if is_blank(line):
-                    stats.blank += 1
-                    continue
-                if not _opens(line):
-                    stats.unparsed += 1
-                    yield Unparsed(line_no, line, unparsed_problem(line))
-                    continue
-                open_first = line_no
-            open_lines.append(line)
-            item = _close(open_lines, open_first, ctx)
-            if item is not None:
-                if type(item) is Record:
-                    stats.records += 1
-                    stats.last_time = item.time
-                    stats.record_lines += len(open_lines)
-                else:
-                    stats.unparsed += len(open_lines)
-                yield item
-                open_lines = []
-            elif len(open_lines) >= MAX_RECORD_LINES:
-                yield from _damaged(open_lines, open_first, stats)
-                open_lines = []
+    for line in physical_lines(chunks):
+        line_no += 1
+        if open_lines and _opens(line):
+            yield from _damaged(open_lines, open_first, stats)
+            open_lines = []
+        if not open_lines:
+            if is_blank(line):
+                stats.blank += 1
+                continue
+            if not _opens(line):
+                stats.unparsed += 1
+                yield Unparsed(line_no, line, unparsed_problem(line))
+                continue
+            open_first = line_no
+        open_lines.append(line)
+        item = _close(open_lines, open_first, ctx)
+        if item is not None:
+            if type(item) is Record:
+                stats.records += 1
+                stats.last_time = item.time
+                stats.record_lines += len(open_lines)
+            else:
+                stats.unparsed += len(open_lines)
+            yield item
+            open_lines = []
+        elif len(open_lines) >= MAX_RECORD_LINES:
+            yield from _damaged(open_lines, open_first, stats)
+            open_lines = []
     if open_lines:
         yield from _damaged(open_lines, open_first, stats)
     stats.lines = line_no

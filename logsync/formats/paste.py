@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from dateutil import parser as date_parser
 
-from . import Item, ParseContext, Record, Unparsed, is_blank, unparsed_problem
+from . import Item, ParseContext, Record, Unparsed, is_blank, physical_lines, unparsed_problem
 
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,7})?)?(?:\s?[AaPp]\.?[Mm]\.?)?"
 _DAY = r"(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})"
@@ -53,51 +53,47 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
     zone = ctx.source_tz
     line_no = 0
     current: datetime | None = None
-    for chunk in chunks:
-        lines = chunk.split("\n")
-        if chunk.endswith("\n"):
-            lines.pop()
-        for line in lines:
-            line_no += 1
-            if is_blank(line):
-                stats.blank += 1
-                continue
-            row = _row(line)
-            dated = None if row else _DATE_LINE_RE.match(line)
-            try:
-                if row:
-                    time = _stamp(row[2])
-                elif dated:
-                    time = _stamp(dated.group(1))
-            except (ValueError, OverflowError):
-                stats.unparsed += 1
-                yield Unparsed(line_no, line, "unreadable date")
-                continue
-            if row or dated:
-                if zone is not None:
-                    time = time.replace(tzinfo=zone)
-                if row:
-                    stats.records += 1
-                    stats.record_lines += 1
-                    record = Record(line_no, time, row[1], _thread(row[3]), None, row[0].strip())
-                    stats.last_time = record.time
-                    yield record
-                    continue
-                current = time
+    for line in physical_lines(chunks):
+        line_no += 1
+        if is_blank(line):
+            stats.blank += 1
+            continue
+        row = _row(line)
+        dated = None if row else _DATE_LINE_RE.match(line)
+        try:
+            if row:
+                time = _stamp(row[2])
+            elif dated:
+                time = _stamp(dated.group(1))
+        except (ValueError, OverflowError):
+            stats.unparsed += 1
+            yield Unparsed(line_no, line, "unreadable date")
+            continue
+        if row or dated:
+            if zone is not None:
+                time = time.replace(tzinfo=zone)
+            if row:
+                stats.records += 1
                 stats.record_lines += 1
-                if dated and dated.group(2):
-                    stats.records += 1
-                    record = Record(line_no, time, "", None, None, dated.group(2).strip())
-                    stats.last_time = record.time
-                    yield record
+                record = Record(line_no, time, row[1], _thread(row[3]), None, row[0].strip())
+                stats.last_time = record.time
+                yield record
                 continue
-            if current is None:
-                stats.unparsed += 1
-                yield Unparsed(line_no, line, unparsed_problem(line))
-                continue
-            stats.records += 1
+            current = time
             stats.record_lines += 1
-            record = Record(line_no, current, "", None, None, line.strip())
-            stats.last_time = record.time
-            yield record
+            if dated and dated.group(2):
+                stats.records += 1
+                record = Record(line_no, time, "", None, None, dated.group(2).strip())
+                stats.last_time = record.time
+                yield record
+            continue
+        if current is None:
+            stats.unparsed += 1
+            yield Unparsed(line_no, line, unparsed_problem(line))
+            continue
+        stats.records += 1
+        stats.record_lines += 1
+        record = Record(line_no, current, "", None, None, line.strip())
+        stats.last_time = record.time
+        yield record
     stats.lines = line_no
