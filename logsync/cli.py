@@ -148,6 +148,17 @@ FormatOpt = Annotated[
         show_default=False,
     ),
 ]
+ShortFormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="table, text or json. Default: table on a terminal, text when piped.",
+        autocompletion=_complete(("table", "text", "json")),
+        show_default=False,
+    ),
+]
 NowOpt = Annotated[
     str | None,
     typer.Option(
@@ -564,17 +575,7 @@ def timeline(
         str, typer.Argument(metavar="UPN", help="The user principal name (case-insensitive).")
     ],
     paths: PathsArg = None,
-    format: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            help="table, text or json. Default: table on a terminal, text when piped.",
-            autocompletion=_complete(("table", "text", "json")),
-            show_default=False,
-        ),
-    ] = None,
+    format: ShortFormatOpt = None,
     now: NowOpt = None,
     tz: TzOpt = None,
     source_tz: SourceTzOpt = None,
@@ -631,17 +632,7 @@ def timeline(
 )
 def summary(
     paths: PathsArg = None,
-    format: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            help="table, text or json. Default: table on a terminal, text when piped.",
-            autocompletion=_complete(("table", "text", "json")),
-            show_default=False,
-        ),
-    ] = None,
+    format: ShortFormatOpt = None,
     now: NowOpt = None,
     tz: TzOpt = None,
     source_tz: SourceTzOpt = None,
