@@ -23,7 +23,7 @@ from .events import KINDS, Event
 from .formats import FORMAT_NAMES
 from .health import HEALTH_KINDS, HealthCollector
 from .pipeline import EventStream, ReadOptions
-from .render import Display, OutputFormat, human, machine
+from .render import Display, OutputFormat, human, machine, number
 from .render.junit import junit_document
 from .safety import visible
 from .sources import expand_paths
@@ -435,8 +435,8 @@ def what_if_summary(when: datetime, users: list[UserState], display: Display) ->
     return {
         "restart_at": display.iso(when),
         "users_freed": [u.upn for u in freed],
-        "time_saved_s": machine.number(sum(saved)),
-        "max_time_saved_s": machine.number(max(saved)) if saved else 0,
+        "time_saved_s": number(sum(saved)),
+        "max_time_saved_s": number(max(saved)) if saved else 0,
     }
 
 

@@ -242,7 +242,7 @@ class HealthCollector:
         advice: list[Advice],
     ) -> None:
         limit = STALL_FACTOR * interval.total_seconds()
-        gaps = sorted((g for g in self._gaps if g[0] > limit), key=lambda g: instant_key(g[3].time))
+        gaps = sorted((g for g in self._gaps if g[0] > limit), key=lambda g: _when(g[3]))
         messages = [
             f"no cycle for {human_duration(gap)} between {iso(before.time)} and {iso(after.time)}"
             for gap, _, before, after in gaps
@@ -349,6 +349,10 @@ class HealthCollector:
                     "cause, then restart SMS Executive to retry them.",
                 )
             )
+
+
+def _when(evidence: Evidence) -> float:
+    return instant_key(evidence.time) if evidence.time is not None else 0.0
 
 
 def _failures(users: list[UserState]) -> tuple[Evidence, ...]:

@@ -68,7 +68,8 @@ def parse_zone(name: str, option: str) -> tzinfo:
     if key.upper() in ("UTC", "Z"):
         return UTC
     if key.lower() == "local":
-        return date_tz.tzlocal()
+        local: tzinfo = date_tz.tzlocal()
+        return local
     fixed = re.fullmatch(r"([+-])(\d{1,2}):?(\d{2})", key)
     if fixed:
         sign = -1 if fixed.group(1) == "-" else 1
@@ -84,7 +85,7 @@ def parse_zone(name: str, option: str) -> tzinfo:
 def parse_when(text: str, option: str, zone: tzinfo | None = None) -> datetime:
     """Parse a user-given time (ISO or common locale forms); naive results get `zone` if given."""
     try:
-        value = date_parser.parse(text)
+        value: datetime = date_parser.parse(text)
     except (ValueError, OverflowError) as exc:
         raise UsageError(f"{option}: cannot read {text!r} as a date and time") from exc
     if value.tzinfo is None and zone is not None:

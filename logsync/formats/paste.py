@@ -29,7 +29,8 @@ _DATE_LINE_RE = re.compile(r"\s*(" + _STAMP + r")(?:(?:\s{2,}|\t)(\S.*))?$")
 
 @lru_cache(maxsize=4096)
 def _stamp(text: str) -> datetime:
-    return date_parser.parse(text.strip().replace(",", "."))
+    value: datetime = date_parser.parse(text.strip().replace(",", "."))
+    return value
 
 
 def _row(line: str) -> tuple[str, str, str, str] | None:

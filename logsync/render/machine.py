@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 from ..analysis import Analysis
@@ -14,7 +14,7 @@ from ..safety import visible
 from ..tracker import STATES, Step, UserState
 from . import Display, number
 
-_encode: Any = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
+_encode: Callable[[str], str] = json.encoder.encode_basestring_ascii
 
 USER_FIELDS = (
     "upn",
