@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, tzinfo
 from .errors import UsageError
 from .events import Event
 from .pipeline import EventStream, ReadOptions
-from .sources import InputStats
+from .sources import InputStats, Progress
 from .times import instant_key
 from .tracker import (
     DEFAULT_FULL_SYNC_AFTER,
@@ -72,6 +72,7 @@ def analyze(
     extra_kinds: Collection[str] = (),
     observer: Callable[[Event], None] | None = None,
     fast: bool = True,
+    progress: Progress | None = None,
 ) -> Analysis:
     """Read `paths` (files, directories or `-`), track every user, conclude at `now`.
 
@@ -82,6 +83,7 @@ def analyze(
         ReadOptions(input_format=input_format, source_tz=source_tz),
         kinds=TRACKED_KINDS | frozenset(extra_kinds),
         fast=fast,
+        progress=progress,
     )
     tracker = Tracker(
         TrackerOptions(

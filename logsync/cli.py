@@ -9,6 +9,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from fnmatch import fnmatchcase
@@ -26,7 +27,7 @@ from .pipeline import EventStream, ReadOptions
 from .render import Display, OutputFormat, human, machine, number
 from .render.junit import junit_document
 from .safety import visible
-from .sources import expand_paths
+from .sources import Progress, expand_paths
 from .times import parse_duration, parse_when, parse_zone
 from .tracker import DEFAULT_FULL_SYNC_AFTER, STATES, Tracker, TrackerOptions, UserState
 from .watch import POLL_SECONDS, ROTATED_NAME, Change, Follower, Watcher, live_path, utc_now
@@ -333,6 +334,21 @@ def common_from(env: Env, parameters: dict[str, Any], watching: bool = False) ->
     return common(env, chosen.pop("paths", None), without_paths=watching, **chosen)
 
 
+PROGRESS_MIN_BYTES = 32 << 20
+"""Inputs smaller than this are read too fast for a progress bar to help."""
+
+
+@contextmanager
+def reading(opts: Common, env: Env, enabled: bool = True) -> Iterator[Progress | None]:
+    """A progress callback drawing a bar on stderr, for long inputs and a terminal only."""
+    total = sum(os.path.getsize(p) for p in opts.paths if p != "-" and os.path.isfile(p))
+    if not enabled or opts.quiet or not env.stderr_isatty or total < PROGRESS_MIN_BYTES:
+        yield None
+        return
+    with human.byte_progress(total, env.stderr, opts.color) as advance:
+        yield advance
+
+
 def output_format(value: str | None, env: Env, allowed: Iterable[str], piped: str) -> str:
     choices = list(allowed)
     if value is None:
@@ -395,7 +411,8 @@ def report(
     fmt = output_format(format, env, (f.value for f in OutputFormat), "text")
     failing_states = parse_states(fail_on, "--fail-on")
     what_if = parse_when(restart_at, "--restart-at") if restart_at else None
-    analysis = opts.analyze(restart_at=what_if)
+    with reading(opts, env) as progress:
+        analysis = opts.analyze(restart_at=what_if, progress=progress)
     selected = [u for u in analysis.users if opts.wants(u.upn)]
     shown = selected if all_users else [u for u in selected if u.state in REPORTED_STATES]
     display = opts.display
@@ -503,15 +520,21 @@ def events(
         if unknown:
             raise UsageError(f"--kind: {unknown[0]!r} is not a kind ({', '.join(KINDS)})")
         kinds = frozenset(kind)
-    stream: Iterable[Event] = EventStream(opts.paths, opts.read_options(), kinds=kinds)
     start = parse_when(since, "--since") if since else None
     end = parse_when(until, "--until") if until else None
-    if start is not None or end is not None:
-        stream = between(stream, start, end)
-    if opts.users:
-        stream = (
-            e for e in stream if _event_upn(e) is not None and opts.wants(_event_upn(e) or "")
+    # a progress bar would fight the event lines on a terminal
+    with reading(opts, env, enabled=not env.stdout_isatty) as progress:
+        stream: Iterable[Event] = EventStream(
+            opts.paths, opts.read_options(), kinds=kinds, progress=progress
         )
+        if start is not None or end is not None:
+            stream = between(stream, start, end)
+        if opts.users:
+            stream = (e for e in stream if opts.wants(_event_upn(e) or "") and _event_upn(e))
+        _write_events(stream, fmt, opts, env)
+
+
+def _write_events(stream: Iterable[Event], fmt: str, opts: Common, env: Env) -> None:
     display, out = opts.display, env.stdout
     if fmt == "ndjson":
         machine.write_events_ndjson(stream, out, display, flush=False)
@@ -588,7 +611,8 @@ def timeline(
     env = Env.current()
     opts = common_from(env, locals())
     fmt = output_format(format, env, ("table", "text", "json"), "text")
-    analysis = opts.analyze(follow=upn)
+    with reading(opts, env) as progress:
+        analysis = opts.analyze(follow=upn, progress=progress)
     state = next((u for u in analysis.users if u.upn.lower() == upn.lower()), None)
     steps = analysis.result.timeline if state is not None else []
     display, out = opts.display, env.stdout
@@ -650,7 +674,10 @@ def summary(
     opts = common_from(env, locals())
     fmt = output_format(format, env, ("table", "text", "json"), "text")
     collector = HealthCollector()
-    analysis = opts.analyze(extra_kinds=HEALTH_KINDS, observer=collector.feed)
+    with reading(opts, env) as progress:
+        analysis = opts.analyze(
+            extra_kinds=HEALTH_KINDS, observer=collector.feed, progress=progress
+        )
     report = collector.summarize(analysis)
     display, out = opts.display, env.stdout
     if fmt == "json":
@@ -707,7 +734,8 @@ def check(
     env = Env.current()
     opts = common_from(env, locals())
     states = parse_states(fail_on, "--fail-on")
-    analysis = opts.analyze()
+    with reading(opts, env) as progress:
+        analysis = opts.analyze(progress=progress)
     selected = [u for u in analysis.users if opts.wants(u.upn)]
     failing = [u for u in selected if u.state in states]
     if junit:

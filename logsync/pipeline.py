@@ -15,7 +15,7 @@ from .errors import NoRecordsError, UsageError
 from .events import Event
 from .formats import ParseContext, Record, detect, parser_for
 from .formats.sms import candidate_pattern
-from .sources import InputStats, expand_paths, text_chunks
+from .sources import InputStats, Progress, expand_paths, text_chunks
 from .times import instant_key
 
 DETECT_SAMPLE = 1 << 16
@@ -44,13 +44,14 @@ def read_input(
     stats: InputStats,
     kinds: Collection[str] | None = None,
     fast: bool = True,
+    progress: Progress | None = None,
 ) -> Iterator[Event]:
     """The events of one input in file order; `kinds` filters them (None keeps all).
 
     With `fast`, an SMS-trace input whose lines are all records skips the records that cannot
     be of a wanted kind without building them; the events that come out are the same.
     """
-    chunks = text_chunks(name, stats)
+    chunks = text_chunks(name, stats, progress=progress)
     head: list[str] = []
     size = 0
     for chunk in chunks:
@@ -91,16 +92,18 @@ class EventStream:
         options: ReadOptions = ReadOptions(),
         kinds: Collection[str] | None = None,
         fast: bool = True,
+        progress: Progress | None = None,
     ) -> None:
         self.names = expand_paths(names, stdin_is_pipe=False)
         self.options = options
         self.kinds = kinds
         self.fast = fast
+        self.progress = progress
         self.inputs = [InputStats(path=name) for name in self.names]
 
     def __iter__(self) -> Iterator[Event]:
         streams = [
-            read_input(name, self.options, stats, self.kinds, self.fast)
+            read_input(name, self.options, stats, self.kinds, self.fast, self.progress)
             for name, stats in zip(self.names, self.inputs, strict=True)
         ]
         if len(streams) == 1:

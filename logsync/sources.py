@@ -10,7 +10,7 @@ import codecs
 import os
 import sys
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -99,12 +99,18 @@ def open_binary(name: str) -> BinaryIO:
         raise InputError(name, exc.strerror or str(exc)) from exc
 
 
-def _blocks(stream: BinaryIO, name: str) -> Iterator[bytes]:
+Progress = Callable[[int], None]
+"""Told how many more bytes of an input were read."""
+
+
+def _blocks(stream: BinaryIO, name: str, progress: Progress | None = None) -> Iterator[bytes]:
     try:
         while True:
             block = stream.read(BLOCK_SIZE)
             if not block:
                 return
+            if progress is not None:
+                progress(len(block))
             yield block
     except OSError as exc:
         raise InputError(name, f"read error: {exc.strerror or exc}") from exc
@@ -137,9 +143,9 @@ def _gunzip(blocks: Iterable[bytes], name: str) -> Iterator[bytes]:
         raise InputError(name, "gzip data ends early (truncated file?)")
 
 
-def decoded_bytes(stream: BinaryIO, name: str) -> Iterator[bytes]:
+def decoded_bytes(stream: BinaryIO, name: str, progress: Progress | None = None) -> Iterator[bytes]:
     """The input's bytes in blocks, with gzip undone when the data starts with its magic."""
-    blocks = _blocks(stream, name)
+    blocks = _blocks(stream, name, progress)
     first = next(blocks, b"")
     if not first:
         return
@@ -201,12 +207,17 @@ def _decode_utf8(data: bytes, stats: InputStats) -> str:
     return "\n".join(parts)
 
 
-def text_chunks(name: str, stats: InputStats, stream: BinaryIO | None = None) -> Iterator[str]:
+def text_chunks(
+    name: str,
+    stats: InputStats,
+    stream: BinaryIO | None = None,
+    progress: Progress | None = None,
+) -> Iterator[str]:
     """Decoded, break-folded text of one input in chunks that end at line breaks."""
     own = stream is None
     handle = open_binary(name) if stream is None else stream
     try:
-        data = decoded_bytes(handle, name)
+        data = decoded_bytes(handle, name, progress)
         first = next(data, b"")
         if not first:
             stats.encoding = "utf-8"

@@ -305,3 +305,22 @@ def test_every_command_has_help_with_examples() -> None:
         assert result.exit_code == 0
         assert "Examples" in result.stdout
         assert "--format" in result.stdout or name == "check"
+
+
+def test_progress_bar_only_for_long_inputs_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    from logsync import cli
+    from logsync.cli import Env, common, reading
+
+    stderr = io.StringIO()
+    env = Env(stdout=io.StringIO(), stderr=stderr, stdout_isatty=False, stderr_isatty=True, stdin_is_pipe=False)
+    opts = common(env, [DEMO], color="never")
+    with reading(opts, env) as progress:
+        assert progress is None  # the demo log is far below the threshold
+    monkeypatch.setattr(cli, "PROGRESS_MIN_BYTES", 0)
+    with reading(opts, env) as progress:
+        assert progress is not None
+        progress(1000)
+    assert "reading" in stderr.getvalue()
+    piped = Env(stdout=io.StringIO(), stderr=io.StringIO(), stdout_isatty=False, stderr_isatty=False, stdin_is_pipe=False)
+    with reading(opts, piped) as progress:
+        assert progress is None

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import IO
 
 from rich.console import Console, Group, RenderableType
 from rich.live import Live
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
@@ -389,3 +398,19 @@ def watch_view(
     header.append(" · connector ")
     header.append(status, style="green" if status == "ok" else "bold red")
     return Group(header, *report_parts(analysis, shown, selected, display, width, quiet=True))
+
+
+@contextmanager
+def byte_progress(total: int, out: IO[str], color: str) -> Iterator[Callable[[int], None]]:
+    """A transient progress bar on `out`; yields the function that advances it by bytes read."""
+    console = make_console(out, color)
+    columns = (
+        TextColumn("reading"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("read", total=total)
+        yield lambda size: progress.advance(task, size)
