@@ -313,7 +313,7 @@ def test_progress_bar_only_for_long_inputs_on_a_terminal(monkeypatch: pytest.Mon
 
     stderr = io.StringIO()
     env = Env(stdout=io.StringIO(), stderr=stderr, stdout_isatty=False, stderr_isatty=True, stdin_is_pipe=False)
-    opts = common(env, [DEMO], color="never")
+    opts = common(env, [DEMO], color="always")  # a StringIO is no terminal: force one
     with reading(opts, env) as progress:
         assert progress is None  # the demo log is far below the threshold
     monkeypatch.setattr(cli, "PROGRESS_MIN_BYTES", 0)
