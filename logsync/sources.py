@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import InputError
+from .errors import InputError, UsageError
 
 BLOCK_SIZE = 1 << 20
 """Bytes read at a time; also the usual size of one text chunk."""
@@ -67,7 +67,7 @@ def expand_paths(paths: Sequence[str], stdin_is_pipe: bool) -> list[str]:
     if not paths:
         if stdin_is_pipe:
             return [STDIN]
-        raise InputError("-", "no input: give a log path or pipe a log into stdin (see --help)")
+        raise UsageError("no input: give a log path, or pipe a log into stdin (see --help)")
     expanded: list[str] = []
     for raw in paths:
         if raw == STDIN:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from logsync.errors import InputError
+from logsync.errors import InputError, UsageError
 from logsync.pipeline import EventStream
 from logsync.sources import InputStats, expand_paths, text_chunks
 
@@ -103,6 +103,6 @@ def test_missing_paths_and_empty_directories_are_input_errors(tmp_path: Path) ->
         InputError, match=r"no CloudUserSync\.log or CloudUserSync\.lo_ in this directory"
     ):
         expand_paths([str(tmp_path)], stdin_is_pipe=False)
-    with pytest.raises(InputError, match="no input"):
+    with pytest.raises(UsageError, match="no input"):
         expand_paths([], stdin_is_pipe=False)
     assert expand_paths([], stdin_is_pipe=True) == ["-"]
