@@ -15,9 +15,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from logsync.analysis import analyze  # noqa: E402
+from logsync.health import HEALTH_KINDS, HealthCollector  # noqa: E402
 from logsync.pipeline import EventStream  # noqa: E402
 from logsync.render import Display  # noqa: E402
-from logsync.render.machine import EventEncoder, report_document  # noqa: E402
+from logsync.render.machine import EventEncoder, report_document, summary_document  # noqa: E402
 
 EVENT_SAMPLES = (
     "sample_logs/CloudUserSync.log",
@@ -39,6 +40,11 @@ REPORT_SAMPLES = (
     ("sample_logs/pasted/ticket.txt",),
 )
 """Inputs of each report; the golden file goes beside the first (or in it, for a directory)."""
+SUMMARY_SAMPLES = (
+    ("sample_logs/CloudUserSync.log",),
+    ("sample_logs/certificate-wait",),
+    ("sample_logs/restart-day/CloudUserSync.log", "sample_logs/restart-day/smsexec.log"),
+)
 
 
 def events_ndjson(sample: str) -> str:
@@ -52,6 +58,13 @@ def report_json(samples: tuple[str, ...]) -> str:
     return json.dumps(document, indent=2) + "\n"
 
 
+def summary_json(samples: tuple[str, ...]) -> str:
+    collector = HealthCollector()
+    analysis = analyze(list(samples), extra_kinds=HEALTH_KINDS, observer=collector.feed)
+    document = summary_document(collector.summarize(analysis), Display())
+    return json.dumps(document, indent=2) + "\n"
+
+
 def golden_path(sample: str, suffix: str) -> Path:
     path = ROOT / sample
     if path.is_dir():
@@ -59,10 +72,10 @@ def golden_path(sample: str, suffix: str) -> Path:
     return path.with_name(path.name + suffix)
 
 
-def _report_path(samples: tuple[str, ...]) -> Path:
+def _report_path(samples: tuple[str, ...], what: str = "report") -> Path:
     if len(samples) > 1:
-        return (ROOT / samples[0]).parent / "report.json"
-    return golden_path(samples[0], ".report.json")
+        return (ROOT / samples[0]).parent / f"{what}.json"
+    return golden_path(samples[0], f".{what}.json")
 
 
 def cases() -> list[tuple[str, Path, str]]:
@@ -70,6 +83,9 @@ def cases() -> list[tuple[str, Path, str]]:
     os.chdir(ROOT)
     made = [(s, golden_path(s, ".events.ndjson"), events_ndjson(s)) for s in EVENT_SAMPLES]
     made += [(" ".join(s), _report_path(s), report_json(s)) for s in REPORT_SAMPLES]
+    made += [
+        (" ".join(s), _report_path(s, "summary"), summary_json(s)) for s in SUMMARY_SAMPLES
+    ]
     return made
 
 
