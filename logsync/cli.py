@@ -728,11 +728,23 @@ def check(
     full_sync_after: FullSyncOpt = "24h",
     interval: IntervalOpt = None,
     input_format: InputFormatOpt = "auto",
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="text (a one-line verdict) or json.",
+            autocompletion=_complete(("text", "json")),
+        ),
+    ] = "text",
     quiet: QuietOpt = False,
 ) -> None:
     """CI gate: exit 1 when more than --max-stuck users are in a --fail-on state, else 0."""
     env = Env.current()
     opts = common_from(env, locals())
+    if format not in ("text", "json"):
+        raise UsageError(f"--format: {format!r} is not one of text, json")
     states = parse_states(fail_on, "--fail-on")
     with reading(opts, env) as progress:
         analysis = opts.analyze(progress=progress)
@@ -745,7 +757,19 @@ def check(
         except OSError as exc:
             raise UsageError(f"--junit: cannot write {junit}: {exc.strerror or exc}") from exc
     passed = len(failing) <= max_stuck
-    if not opts.quiet:
+    if format == "json":
+        machine.write_json(
+            {
+                "passed": passed,
+                "as_of": opts.display.iso(analysis.as_of),
+                "fail_on": sorted(states),
+                "max_stuck": max_stuck,
+                "counts": machine.state_counts(failing),
+                "failing": [machine.user_record(u, opts.display) for u in failing],
+            },
+            env.stdout,
+        )
+    elif not opts.quiet:
         env.stdout.write(
             verdict(passed, failing, selected, max_stuck, analysis, opts.display) + "\n"
         )
@@ -765,7 +789,8 @@ def verdict(
     detail = ", ".join(f"{n} {state}" for state, n in counts.items() if n)
     as_of = f" as of {display.iso(analysis.as_of)}" if analysis.as_of else ""
     if not failing:
-        return f"ok: {len(selected)} users, none stuck or failed{as_of}"
+        users = "1 user" if len(selected) == 1 else f"{len(selected)} users"
+        return f"ok: {users}, none stuck or failed{as_of}"
     noun = "user" if len(failing) == 1 else "users"
     head = "ok" if passed else "FAIL"
     return f"{head}: {len(failing)} {noun} ({detail}), limit {limit}{as_of}"

@@ -265,8 +265,15 @@ def test_check_exit_codes_verdict_and_junit(tmp_path: Path) -> None:
     ok = run("check", SPEC_CASE)
     assert (ok.exit_code, ok.stdout) == (
         0,
-        "ok: 1 users, none stuck or failed as of 2014-09-15T10:24:12.425-04:00\n",
+        "ok: 1 user, none stuck or failed as of 2014-09-15T10:24:12.425-04:00\n",
     )
+    as_json = run("check", "--format", "json", DEMO)
+    document = json.loads(as_json.stdout)
+    assert (as_json.exit_code, document["passed"], document["max_stuck"]) == (1, False, 0)
+    assert document["fail_on"] == ["failed", "overdue", "waiting"]
+    assert [u["upn"] for u in document["failing"]] == [
+        "bob@contoso.com", "heidi@contoso.com", "erin@contoso.com", "ivan@contoso.com", "dave@contoso.com",
+    ]
 
 
 @pytest.mark.parametrize(
