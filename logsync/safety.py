@@ -10,9 +10,6 @@ from __future__ import annotations
 import re
 
 _UNSAFE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_UNSAFE_KEEP_NEWLINE_RE = re.compile(
-    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-)
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
@@ -30,10 +27,3 @@ def visible(text: str) -> str:
     return _UNSAFE_RE.sub(_escape, text) if _UNSAFE_RE.search(text) else text
 
 
-def visible_lines(text: str) -> str:
-    """Like `visible`, but line breaks stay line breaks (for multi-line messages in a table)."""
-    return _UNSAFE_KEEP_NEWLINE_RE.sub(_escape, text)
-
-
-def is_safe(text: str) -> bool:
-    return _UNSAFE_RE.search(text) is None

@@ -10,7 +10,6 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from math import ceil
@@ -123,9 +122,6 @@ class Result:
     last_time: datetime | None
     timeline: list[Step] = field(default_factory=list)
 
-    def count(self, state: str) -> int:
-        return sum(1 for user in self.users if user.state == state)
-
 
 @dataclass
 class _User:
@@ -196,10 +192,6 @@ class Tracker:
         }
 
     # -- feeding ----------------------------------------------------------------------------
-
-    def feed_all(self, events: Iterable[Event]) -> None:
-        for event in events:
-            self.feed(event)
 
     def feed(self, event: Event) -> None:
         handler = self._handlers.get(event.kind)
