@@ -66,6 +66,8 @@ class StatusMessage(NamedTuple):
     """The STATMSG severity letter: I, W or E."""
     status_component: str
     """The COMP="..." the status message is about."""
+    thread_id: int | None
+    """The TID=... of the thread that raised it."""
 
 
 class UnparsedLine(NamedTuple):
@@ -200,7 +202,9 @@ CATALOGUE: tuple[Entry, ...] = (
     _entry(
         "status_message",
         r"STATMSG: +ID=(\d+) +SEV=(\w)",
-        lambda m: StatusMessage(int(m.group(1)), m.group(2).upper(), _statmsg_component(m.string)),
+        lambda m: StatusMessage(
+            int(m.group(1)), m.group(2).upper(), *_statmsg_fields(m.string)
+        ),
     ),
 )
 
@@ -216,11 +220,18 @@ for _e in CATALOGUE:
     _BY_KEY[_e.key] = (*_BY_KEY.get(_e.key, ()), _e)
 
 _STATMSG_COMP_RE = re.compile(r'COMP="([^"\n]*)"')
+_STATMSG_TID_RE = re.compile(r"\bTID=(\d{1,10})\b")
+
+STATMSG_STARTED = 500
+STATMSG_STOPPING = 501
+"""ConfigMgr status message IDs: a component started, is stopping."""
 
 
-def _statmsg_component(text: str) -> str:
-    match = _STATMSG_COMP_RE.search(text)
-    return match.group(1) if match else ""
+def _statmsg_fields(text: str) -> tuple[str, int | None]:
+    """COMP and TID of a STATMSG line."""
+    component = _STATMSG_COMP_RE.search(text)
+    thread = _STATMSG_TID_RE.search(text)
+    return (component.group(1) if component else "", int(thread.group(1)) if thread else None)
 
 
 def message_starts(kinds: Iterable[str]) -> str:

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from .analysis import Analysis
-from .events import Event
+from .events import STATMSG_STARTED, STATMSG_STOPPING, Event
 from .times import human_duration, instant_key, iso
-from .tracker import USER_NOT_FOUND, UserState
+from .tracker import CONNECTOR, USER_NOT_FOUND, UserState
 
 HEALTH_KINDS = frozenset(
     {
@@ -148,10 +148,11 @@ class HealthCollector:
             self.last_certificate_wait = Evidence.of(event)
         elif kind in ("component_started", "processing_started", "processing_stopping"):
             self._run_cycle = None  # a stopped connector is not a stalled one
-        elif kind == "status_message" and (
-            event.data.sev in ("E", "W") and event.data.status_component == "SMS_CLOUD_USERSYNC"
-        ):
-            self._status_problem(event)
+        elif kind == "status_message" and event.data.status_component == CONNECTOR:
+            if event.data.id in (STATMSG_STARTED, STATMSG_STOPPING):
+                self._run_cycle = None
+            if event.data.sev in ("E", "W"):
+                self._status_problem(event)
 
     def _day(self, time: datetime) -> DayCounts:
         key = time.date().isoformat()

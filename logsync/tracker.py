@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from math import ceil
 
-from .events import Event
+from .events import STATMSG_STARTED, Event
 from .times import instant_key, iso
 
 USER_NOT_FOUND = "UserNotFound"
@@ -31,9 +31,11 @@ TRACKED_KINDS = frozenset(
         "user_add_requested",
         "user_add_failed",
         "add_totals",
+        "status_message",
     }
 )
 """The event kinds the tracker reads; the rest it ignores."""
+CONNECTOR = "SMS_CLOUD_USERSYNC"
 
 STATES = ("waiting", "overdue", "failed", "pending", "recovered", "synced")
 STUCK_STATES = frozenset({"waiting", "overdue"})
@@ -189,6 +191,7 @@ class Tracker:
             "user_add_requested": self._on_requested,
             "user_add_failed": self._on_failed,
             "add_totals": self._on_add_totals,
+            "status_message": self._on_status_message,
         }
 
     # -- feeding ----------------------------------------------------------------------------
@@ -223,11 +226,21 @@ class Tracker:
             source, line = (event.source, event.line) if event is not None else ("", 0)
             self._timeline.append(Step(time, what, detail, source, line))
 
+    def _on_status_message(self, event: Event, time: datetime) -> None:
+        """smsexec.log's status message 500 for the connector is a start like the others."""
+        data = event.data
+        if data.id == STATMSG_STARTED and data.status_component == CONNECTOR:
+            self._started(event, time, data.thread_id)
+
     def _on_component_started(self, event: Event, time: datetime) -> None:
-        thread_id = event.data.thread_id
+        self._started(event, time, event.data.thread_id)
+
+    def _started(self, event: Event, time: datetime, thread_id: int | None) -> None:
+        """A start of the connector, unless another log already reported this one."""
         last = self._restarts[-1] if self._restarts else None
         if (
             last is not None
+            and thread_id is not None
             and last.thread_id == thread_id
             and abs(instant_key(time) - instant_key(last.time))
             <= SAME_RESTART_WINDOW.total_seconds()

@@ -92,7 +92,7 @@ CASES = [
     (
         'STATMSG: ID=500 SEV=I LEV=M SOURCE="SMS Server" COMP="SMS_CLOUD_USERSYNC" SYS=CM01 SITE=PS1 PID=2240 TID=5616',
         "status_message",
-        StatusMessage(500, "I", "SMS_CLOUD_USERSYNC"),
+        StatusMessage(500, "I", "SMS_CLOUD_USERSYNC", 5616),
     ),
     ("SMS_EXECUTIVE started SMS_DMP_DOWNLOADER as thread ID 3564 (0xDEC).", "message", None),
     ("Starting component SMS_CLOUDCONNECTION", "message", None),

@@ -293,3 +293,24 @@ def test_tracker_ignores_events_it_does_not_track() -> None:
     tracker = Tracker(TrackerOptions())
     result = tracker.result()
     assert (result.users, result.cycles, result.as_of) == ([], 0, None)
+
+
+def test_a_start_seen_only_as_status_message_500_is_a_restart(tmp_path: Path) -> None:
+    log = Log(bias=300)
+    log.cycle("2026-03-02 09:00:00", ("uma@fabrikam.com",), {"uma@fabrikam.com": UNF})
+    log.at(
+        "2026-03-02 09:07:30",
+        'STATMSG: ID=500 SEV=I LEV=M SOURCE="SMS Server" COMP="SMS_CLOUD_USERSYNC" SYS=CM01 SITE=FAB PID=2240 TID=7012',
+    )
+    log.at(
+        "2026-03-02 09:07:31",
+        'STATMSG: ID=500 SEV=I LEV=M SOURCE="SMS Server" COMP="SMS_DMP_DOWNLOADER" SYS=CM01 SITE=FAB PID=2240 TID=7013',
+    )
+    log.restart("2026-03-02 09:07:32", thread=7012)  # the same start, as CloudUserSync.log words it
+    log.cycle("2026-03-02 09:08:00")
+    analysis = analyze([log.write(tmp_path / "smsexec.log")])
+    assert [(iso(r.time), r.via, r.thread_id) for r in analysis.result.restarts] == [
+        ("2026-03-02T09:07:30-05:00", "status_message", 7012)
+    ]
+    (uma,) = analysis.users
+    assert (uma.recovery_by, iso(uma.expected_recovery)) == ("restart", "2026-03-02T09:08:00-05:00")
