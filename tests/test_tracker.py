@@ -289,10 +289,20 @@ def test_tracker_invariants_hold_on_random_histories(tmp_path: Path, plans: list
     assert len({u.upn.lower() for u in analysis.users}) == len(analysis.users)
 
 
-def test_tracker_ignores_events_it_does_not_track() -> None:
+def test_tracker_ignores_events_it_does_not_track(tmp_path: Path) -> None:
+    log = Log()
+    log.at("2014-09-14 10:00:00", "Certmgr has not installed certificate yet, sleep for 1 minutes.")
+    log.at("2014-09-14 10:01:00", "UserDeltaSync:- Users Added = 3, Users Removed = 0")
+    log.at("2014-09-14 10:02:00", "Some other message about scott@contoso.com")
     tracker = Tracker(TrackerOptions())
+    from logsync.pipeline import EventStream
+
+    events = list(EventStream([log.write(tmp_path / "CloudUserSync.log")]))
+    assert [e.kind for e in events] == ["certificate_wait", "sync_summary", "message"]
+    for event in events:
+        tracker.feed(event)
     result = tracker.result()
-    assert (result.users, result.cycles, result.as_of) == ([], 0, None)
+    assert (result.users, result.cycles, result.as_of, result.restarts) == ([], 0, None, [])
 
 
 def test_a_start_seen_only_as_status_message_500_is_a_restart(tmp_path: Path) -> None:
