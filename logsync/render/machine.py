@@ -89,8 +89,12 @@ def report_document(
     }
 
 
-def write_json(document: object, out: IO[str]) -> None:
-    json.dump(document, out, indent=2)
+def write_json(document: object, out: IO[str], pretty: bool = False) -> None:
+    """One JSON document: indented for a person at a terminal, compact (and C-fast) otherwise."""
+    if pretty:
+        out.write(json.dumps(document, indent=2))
+    else:
+        out.write(json.dumps(document, separators=(",", ":")))
     out.write("\n")
 
 
