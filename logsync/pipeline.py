@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+import re
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
@@ -19,7 +20,7 @@ from .sources import InputStats, Progress, expand_paths, text_chunks
 from .times import instant_key
 
 DETECT_SAMPLE = 1 << 16
-"""Characters of the first chunk that format detection looks at."""
+"""Characters at the start of an input that format detection looks at."""
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,8 @@ class ReadOptions:
 
 
 @lru_cache(maxsize=16)
-def _candidates(kinds: frozenset[str]):  # type: ignore[no-untyped-def]
+def _candidates(kinds: frozenset[str]) -> re.Pattern[str] | None:
+    """The SMS-trace pattern of the records that may be of these kinds."""
     starts = catalogue.message_starts(kinds)
     return candidate_pattern(starts) if starts else None
 
