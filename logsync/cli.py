@@ -683,9 +683,7 @@ def summary(
     report = collector.summarize(analysis)
     display, out = opts.display, env.stdout
     if fmt == "json":
-        machine.write_json(
-            machine.summary_document(report, display), out, pretty=env.stdout_isatty
-        )
+        machine.write_json(machine.summary_document(report, display), out, pretty=env.stdout_isatty)
     elif fmt == "text":
         machine.write_text_rows(machine.summary_rows(report, display), out)
     else:

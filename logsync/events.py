@@ -202,9 +202,7 @@ CATALOGUE: tuple[Entry, ...] = (
     _entry(
         "status_message",
         r"STATMSG: +ID=(\d+) +SEV=(\w)",
-        lambda m: StatusMessage(
-            int(m.group(1)), m.group(2).upper(), *_statmsg_fields(m.string)
-        ),
+        lambda m: StatusMessage(int(m.group(1)), m.group(2).upper(), *_statmsg_fields(m.string)),
     ),
 )
 

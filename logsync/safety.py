@@ -25,5 +25,3 @@ def _escape(match: re.Match[str]) -> str:
 def visible(text: str) -> str:
     """One line of text with every control character shown as an escape."""
     return _UNSAFE_RE.sub(_escape, text) if _UNSAFE_RE.search(text) else text
-
-

@@ -13,6 +13,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 
@@ -150,15 +151,10 @@ def decoded_bytes(stream: BinaryIO, name: str, progress: Progress | None = None)
     if not first:
         return
     if first[:2] == b"\x1f\x8b":
-        yield from _gunzip(_chain(first, blocks), name)
+        yield from _gunzip(chain([first], blocks), name)
     else:
         yield first
         yield from blocks
-
-
-def _chain(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
-    yield first
-    yield from rest
 
 
 def sniff_encoding(head: bytes) -> tuple[str, int]:
@@ -225,9 +221,9 @@ def text_chunks(
         encoding, bom = sniff_encoding(first)
         stats.encoding = encoding
         if encoding.startswith("utf-16"):
-            yield from _utf16_chunks(_chain(first[bom:], data), encoding)
+            yield from _utf16_chunks(chain([first[bom:]], data), encoding)
         else:
-            yield from _utf8_chunks(_chain(first[bom:], data), stats)
+            yield from _utf8_chunks(chain([first[bom:]], data), stats)
     finally:
         if own:
             handle.close()

@@ -75,6 +75,17 @@ def physical_lines(chunks: Iterator[str]) -> Iterator[str]:
         yield from lines
 
 
+def non_record(
+    raw: str, line: int, stats: InputStats, problem: str | None = None
+) -> Iterator[Unparsed]:
+    """Account for a line that is no record: a blank line, or an `unparsed` one."""
+    if is_blank(raw):
+        stats.blank += 1
+        return
+    stats.unparsed += 1
+    yield Unparsed(line, raw, problem or unparsed_problem(raw))
+
+
 def is_blank(line: str) -> bool:
     return not line.strip(" \t\f\v")
 

@@ -15,7 +15,16 @@ from functools import lru_cache
 
 from ..sources import InputStats
 from ..times import bias_zone
-from . import Item, ParseContext, Record, Unparsed, is_blank, physical_lines, unparsed_problem
+from . import (
+    Item,
+    ParseContext,
+    Record,
+    Unparsed,
+    is_blank,
+    non_record,
+    physical_lines,
+    unparsed_problem,
+)
 
 _OPEN = "<![LOG["
 _CLOSE = "]LOG]!><"
@@ -111,8 +120,4 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
 def _damaged(lines: list[str], first: int, stats: InputStats) -> Iterator[Unparsed]:
     """An unterminated record: each of its lines is accounted for as unparsed."""
     for offset, raw in enumerate(lines):
-        if is_blank(raw):
-            stats.blank += 1
-            continue
-        stats.unparsed += 1
-        yield Unparsed(first + offset, raw, "unterminated CMTrace record")
+        yield from non_record(raw, first + offset, stats, "unterminated CMTrace record")

@@ -14,9 +14,8 @@ from collections.abc import Iterator
 from datetime import datetime
 from functools import lru_cache
 
-from ..sources import InputStats
 from ..times import bias_zone
-from . import Item, ParseContext, Record, Unparsed, is_blank, unparsed_problem
+from . import Item, ParseContext, Record, Unparsed, non_record
 
 _DATE_MINUTE = r"((?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])-\d{4} (?:[01]?\d|2[0-3]):[0-5]\d)"
 _SECOND = r":([0-5]\d)(?:\.(\d{1,7}))?"
@@ -163,7 +162,7 @@ def _all(text: str, first_line: int, ctx: ParseContext) -> Iterator[Item]:
         start = match.start()
         if start != prev_end:
             for offset, raw in enumerate(text[prev_end + 1 : start].split("\n")):
-                yield from _non_record(raw, first_line + index + offset, stats)
+                yield from non_record(raw, first_line + index + offset, stats)
             index += text.count("\n", prev_end, start)
         item = _record(match, first_line + index, ctx)
         if type(item) is Record:
@@ -177,16 +176,8 @@ def _all(text: str, first_line: int, ctx: ParseContext) -> Iterator[Item]:
     end = len(text) - 1
     if end > prev_end:
         for offset, raw in enumerate(text[prev_end + 1 : end].split("\n")):
-            yield from _non_record(raw, first_line + index + offset, stats)
+            yield from non_record(raw, first_line + index + offset, stats)
     stats.records += records
     stats.record_lines += records
     if last is not None:
         stats.last_time = last.time  # type: ignore[union-attr]
-
-
-def _non_record(raw: str, line: int, stats: InputStats) -> Iterator[Unparsed]:
-    if is_blank(raw):
-        stats.blank += 1
-        return
-    stats.unparsed += 1
-    yield Unparsed(line, raw, unparsed_problem(raw))
