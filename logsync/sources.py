@@ -7,7 +7,9 @@ chunk but the last ends with `\\n`. Nothing here reads a whole file into memory.
 from __future__ import annotations
 
 import codecs
+import io
 import os
+import re
 import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -15,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import chain
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from .errors import InputError, UsageError
 
@@ -188,19 +190,45 @@ def _fold_breaks(text: str) -> str:
     return text
 
 
-def _decode_utf8(data: bytes, stats: InputStats) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    parts = []
-    for piece in data.split(b"\n"):
-        try:
-            parts.append(piece.decode("utf-8"))
-        except UnicodeDecodeError:
+class _BlockStream(io.RawIOBase):
+    """A readable raw stream over an iterator of byte blocks (so the C text decoder can read it)."""
+
+    def __init__(self, blocks: Iterator[bytes]) -> None:
+        super().__init__()
+        self._blocks = blocks
+        self._view = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = self._view
+        while not len(view):
+            block = next(self._blocks, None)
+            if block is None:
+                return 0
+            view = memoryview(block)
+        size = min(len(buffer), len(view))
+        buffer[:size] = view[:size]
+        self._view = view[size:]
+        return size
+
+
+_ESCAPED_RE = re.compile("[\udc80-\udcff]")
+"""Bytes that were not valid UTF-8, kept as lone surrogates by `surrogateescape`."""
+
+
+def _checked(text: str, stats: InputStats) -> str:
+    """Read again as cp1252 each line that held bytes that are not valid UTF-8."""
+    if text.isascii() or not _ESCAPED_RE.search(text):
+        return text
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if _ESCAPED_RE.search(line):
             stats.fallback_lines += 1
-            parts.append(piece.decode("cp1252", errors="backslashreplace"))
-    return "\n".join(parts)
+            raw = line.encode("utf-8", "surrogateescape")
+            lines[index] = raw.decode("cp1252", errors="backslashreplace")
+    return "\n".join(lines)
 
 
 def text_chunks(
@@ -238,17 +266,27 @@ def _split_at_break(block: bytes | str, newline: bytes | str, cr: bytes | str) -
 
 
 def _utf8_chunks(blocks: Iterator[bytes], stats: InputStats) -> Iterator[str]:
-    held: list[bytes] = []
-    for block in blocks:
-        cut = _split_at_break(block, b"\n", b"\r")
+    """UTF-8 text in chunks that end at line breaks; the C decoder folds CRLF and stray CR."""
+    reader = io.TextIOWrapper(
+        io.BufferedReader(_BlockStream(blocks), BLOCK_SIZE),
+        encoding="utf-8",
+        errors="surrogateescape",
+        newline=None,
+    )
+    reader._CHUNK_SIZE = BLOCK_SIZE  # type: ignore[attr-defined]
+    held: list[str] = []
+    while True:
+        text = reader.read(BLOCK_SIZE)
+        if not text:
+            break
+        cut = text.rfind("\n") + 1
         if not cut:
-            held.append(block)
+            held.append(text)
             continue
-        head = b"".join([*held, block[:cut]]) if held else block[:cut]
-        held = [block[cut:]] if cut < len(block) else []
-        yield _fold_breaks(_decode_utf8(head, stats))
+        yield _checked("".join([*held, text[:cut]]) if held else text[:cut], stats)
+        held = [text[cut:]] if cut < len(text) else []
     if held:
-        yield _fold_breaks(_decode_utf8(b"".join(held), stats))
+        yield _checked("".join(held), stats)
     if stats.fallback_lines:
         stats.encoding = f"{stats.encoding}+cp1252"
 

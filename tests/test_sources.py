@@ -48,6 +48,15 @@ def test_cp1252_fallback_is_per_line(tmp_path: Path) -> None:
     assert stats.encoding == "utf-8+cp1252"
 
 
+def test_cp1252_line_across_reads_counts_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("logsync.sources.BLOCK_SIZE", 4)
+    decoded, stats = read(b"ok\r\nJos\xe9 \xd1\xfa\xf1ez\r\nend", tmp_path)
+    assert decoded == "ok\nJos\u00e9 \u00d1\u00fa\u00f1ez\nend"
+    assert stats.fallback_lines == 1
+
+
 def test_line_breaks_crlf_lf_and_stray_cr(tmp_path: Path) -> None:
     decoded, _ = read(b"a\r\nb\nc\rd", tmp_path)
     assert decoded == "a\nb\nc\nd"
