@@ -10,12 +10,14 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from math import ceil
+from typing import Any
 
 from .events import STATMSG_STARTED, Event
-from .times import instant_key, iso
+from .times import UTC, instant_key, iso
 
 USER_NOT_FOUND = "UserNotFound"
 DEFAULT_INTERVAL = timedelta(minutes=5)
@@ -125,66 +127,109 @@ class Result:
     timeline: list[Step] = field(default_factory=list)
 
 
-@dataclass
+Moment = tuple[int, "tzinfo | None"]
+"""An instant as (microseconds since the epoch, the zone the log used): cheap to make per event.
+Naive times count as UTC, like `instant_key`."""
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_EPOCH_NAIVE = datetime(1970, 1, 1)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def micros(value: datetime) -> int:
+    """Microseconds since the epoch (naive times as if they were UTC)."""
+    if value.tzinfo is None:
+        return (value - _EPOCH_NAIVE) // _MICROSECOND
+    return (value - _EPOCH) // _MICROSECOND
+
+
+def moment_time(us: int, zone: tzinfo | None) -> datetime:
+    """The datetime of an instant, shown in `zone` (naive when the log has no offsets)."""
+    if zone is None:
+        return _EPOCH_NAIVE + timedelta(microseconds=us)
+    return (_EPOCH + timedelta(microseconds=us)).astimezone(zone)
+
+
+def _time(moment: Moment | None) -> datetime | None:
+    return None if moment is None else moment_time(*moment)
+
+
 class _User:
-    upn: str
-    first_seen: datetime
-    last_seen: datetime
-    requests: int = 0
-    failing: bool = False
-    ever_failed: bool = False
-    awaiting: bool = False
-    failures: int = 0
-    reason: str | None = None
-    first_failure: datetime | None = None
-    last_failure: datetime | None = None
-    full_sync_due: datetime | None = None
-    due_cycle: datetime | None = None
-    restart_cycle: datetime | None = None
-    recovered_at: datetime | None = None
-    synced_at: datetime | None = None
-    failure_source: str | None = None
-    failure_line: int | None = None
+    __slots__ = (
+        "awaiting",
+        "due_cycle",
+        "ever_failed",
+        "failing",
+        "failure_line",
+        "failure_source",
+        "failures",
+        "first_failure",
+        "first_seen",
+        "full_sync_due",
+        "last_failure",
+        "last_seen",
+        "reason",
+        "recovered_at",
+        "requests",
+        "restart_cycle",
+        "synced_at",
+        "upn",
+    )
+
+    def __init__(self, upn: str, seen: Moment) -> None:
+        self.upn = upn
+        self.first_seen = self.last_seen = seen
+        self.requests = 0
+        self.failing = self.ever_failed = self.awaiting = False
+        self.failures = 0
+        self.reason: str | None = None
+        self.first_failure: Moment | None = None
+        self.last_failure: Moment | None = None
+        self.full_sync_due: int | None = None
+        """Microseconds; shown in the log's offset of that instant (rule 8)."""
+        self.due_cycle: Moment | None = None
+        self.restart_cycle: Moment | None = None
+        self.recovered_at: Moment | None = None
+        self.synced_at: Moment | None = None
+        self.failure_source: str | None = None
+        self.failure_line: int | None = None
 
 
-class _Cycle:
-    """One connector cycle; `requested` holds the users requested since the last totals line,
-    with the time of their request."""
-
-    __slots__ = ("failed", "full", "requested", "time")
-
-    def __init__(self, time: datetime | None) -> None:
-        self.time = time
-        self.full = False
-        self.requested: dict[str, tuple[_User, datetime]] = {}
-        self.failed: set[str] = set()
+Row = tuple[int, "tzinfo | None", str, Any, str, int]
+"""What the tracker reads of one event: (microseconds, zone, kind, payload, source, line)."""
+Handler = Callable[[int, "tzinfo | None", Any, str, int], None]
 
 
 class Tracker:
-    """Feed events in time order with `feed`, then call `result(as_of)`."""
+    """Feed events in time order with `feed` (or rows with `feed_rows`), then call `result`."""
 
     def __init__(self, options: TrackerOptions | None = None) -> None:
         self.options = options or TrackerOptions()
+        self._after = self.options.full_sync_after // _MICROSECOND
         self._users: dict[str, _User] = {}
-        self._cycle = _Cycle(None)
+        self._keys: dict[str, str] = {}
+        """UPN as logged -> its case-folded key (UPNs repeat; `lower` need not)."""
+        # the cycle under way: users requested since its last totals line, and failures
+        self._requested: dict[str, tuple[_User, Moment]] = {}
+        self._failed: set[str] = set()
         self._cycles = 0
         self._full_syncs = 0
         self._restarts: list[Restart] = []
         self._restart_armed = False
         self._full_next = False
-        self._run_last_cycle: datetime | None = None
-        self._run_last_key = 0.0
-        self._last_cycle: datetime | None = None
+        self._run_last_cycle: Moment | None = None
+        self._last_cycle: Moment | None = None
         self._gaps: Counter[int] = Counter()
-        self._due_heap: list[tuple[float, int, str]] = []
+        self._due_heap: list[tuple[int, int, str]] = []
         self._heap_seq = 0
-        self._zones: list[tuple[float, tzinfo | None]] = []
-        self._zone_keys: list[float] = []
-        self._first_time: datetime | None = None
-        self._last_time: datetime | None = None
+        self._zones: list[tuple[int, tzinfo | None]] = []
+        self._zone_keys: list[int] = []
+        self._zone: object = _NO_ZONE
+        self._first: Moment | None = None
+        self._last: Moment | None = None
         self._follow = self.options.follow.lower() if self.options.follow else None
         self._timeline: list[Step] = []
-        self._handlers = {
+        self.handlers: dict[str, Handler] = {
             "component_started": self._on_component_started,
             "processing_started": self._on_processing_started,
             "sync_started": self._on_sync_started,
@@ -193,173 +238,212 @@ class Tracker:
             "add_totals": self._on_add_totals,
             "status_message": self._on_status_message,
         }
+        """The handler of each tracked kind, for feeders that dispatch themselves."""
 
     # -- feeding ----------------------------------------------------------------------------
 
     def feed(self, event: Event) -> None:
-        handler = self._handlers.get(event.kind)
+        handler = self.handlers.get(event.kind)
         if handler is None or event.time is None:
             return
         time = event.time
-        if self._first_time is None:
-            self._first_time = time
-        self._last_time = time
+        us = micros(time)
         zone = time.tzinfo
-        if not self._zones or self._zones[-1][1] is not zone:
-            key = instant_key(time)
-            self._zones.append((key, zone))
-            self._zone_keys.append(key)
-        handler(event, time)
+        if zone is not self._zone:
+            self._new_zone(us, zone)
+        self._last = (us, zone)
+        handler(us, zone, event.data, event.source, event.line)
 
-    def _user(self, key: str, upn: str, time: datetime) -> _User:
+    def feed_rows(self, rows: Iterable[Row]) -> None:
+        """Feed events of tracked kinds, already reduced to rows, in time order."""
+        handlers = self.handlers
+        current = self._zone
+        us = zone = None
+        for us, zone, kind, data, source, line in rows:
+            if zone is not current:  # also true for the very first row
+                current = zone
+                self._new_zone(us, zone)
+            handlers[kind](us, zone, data, source, line)
+        if us is not None:
+            self._last = (us, zone)
+
+    def _new_zone(self, us: int, zone: tzinfo | None) -> None:
+        self._zone = zone
+        self._zones.append((us, zone))
+        self._zone_keys.append(us)
+        if self._first is None:
+            self._first = (us, zone)
+
+    def _user(self, upn: str, seen: Moment) -> tuple[str, _User]:
+        key = self._keys.get(upn)
+        if key is None:
+            key = self._keys[upn] = upn.lower()
         user = self._users.get(key)
         if user is None:
-            user = self._users[key] = _User(upn, time, time)
+            user = self._users[key] = _User(upn, seen)
         else:
-            user.last_seen = time
-        return user
+            user.last_seen = seen
+        return key, user
 
     def _note(
-        self, key: str | None, time: datetime, what: str, detail: str, event: Event | None
+        self, key: str | None, at: Moment, what: str, detail: str, source: str = "", line: int = 0
     ) -> None:
         if self._follow is not None and (key is None or key == self._follow):
-            source, line = (event.source, event.line) if event is not None else ("", 0)
-            self._timeline.append(Step(time, what, detail, source, line))
+            self._timeline.append(Step(moment_time(*at), what, detail, source, line))
 
-    def _on_status_message(self, event: Event, time: datetime) -> None:
+    def _on_status_message(
+        self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
+    ) -> None:
         """smsexec.log's status message 500 for the connector is a start like the others."""
-        data = event.data
         if data.id == STATMSG_STARTED and data.status_component == CONNECTOR:
-            self._started(event, time, data.thread_id)
+            self._started(us, zone, "status_message", data.thread_id, source, line)
 
-    def _on_component_started(self, event: Event, time: datetime) -> None:
-        self._started(event, time, event.data.thread_id)
+    def _on_component_started(
+        self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
+    ) -> None:
+        self._started(us, zone, "component_started", data.thread_id, source, line)
 
-    def _started(self, event: Event, time: datetime, thread_id: int | None) -> None:
+    def _started(
+        self,
+        us: int,
+        zone: tzinfo | None,
+        via: str,
+        thread_id: int | None,
+        source: str,
+        line: int,
+    ) -> None:
         """A start of the connector, unless another log already reported this one."""
         last = self._restarts[-1] if self._restarts else None
         if (
             last is not None
             and thread_id is not None
             and last.thread_id == thread_id
-            and abs(instant_key(time) - instant_key(last.time))
-            <= SAME_RESTART_WINDOW.total_seconds()
+            and abs(us - micros(last.time)) <= SAME_RESTART_WINDOW // _MICROSECOND
         ):
             return
-        self._restart(Restart(time, event.source, event.line, event.kind, thread_id), event)
+        self._restart(Restart(moment_time(us, zone), source, line, via, thread_id), (us, zone))
 
-    def _on_processing_started(self, event: Event, time: datetime) -> None:
+    def _on_processing_started(
+        self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
+    ) -> None:
         if self._restart_armed:
             self._restart_armed = False
             return
-        self._restart(Restart(time, event.source, event.line, event.kind), event)
+        self._restart(
+            Restart(moment_time(us, zone), source, line, "processing_started"), (us, zone)
+        )
         self._restart_armed = False
 
-    def _restart(self, restart: Restart, event: Event) -> None:
+    def _restart(self, restart: Restart, at: Moment) -> None:
         self._restarts.append(restart)
         self._restart_armed = True
         self._full_next = True
-        self._cycle = _Cycle(None)
+        self._requested = {}
+        self._failed = set()
         self._run_last_cycle = None
         self._note(
-            None, restart.time, "restart", f"SMS_CLOUD_USERSYNC started ({restart.via})", event
+            None,
+            at,
+            "restart",
+            f"SMS_CLOUD_USERSYNC started ({restart.via})",
+            restart.source,
+            restart.line,
         )
 
-    def _on_sync_started(self, event: Event, time: datetime) -> None:
+    def _on_sync_started(
+        self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
+    ) -> None:
         self._cycles += 1
-        cycle = self._cycle = _Cycle(time)
-        key_now = instant_key(time)
-        if self._run_last_cycle is not None:
-            gap = round(key_now - self._run_last_key)
+        if self._requested:
+            self._requested = {}
+        if self._failed:
+            self._failed = set()
+        here = (us, zone)
+        previous = self._run_last_cycle
+        if previous is not None:
+            gap = round((us - previous[0]) / 1_000_000)
             if gap > 0:
                 self._gaps[gap] += 1
-        self._run_last_cycle = self._last_cycle = time
-        self._run_last_key = key_now
-        if self._full_next or event.data.mode == "full":
-            cycle.full = True
+        self._run_last_cycle = self._last_cycle = here
+        full_next = self._full_next
+        if full_next or data.mode == "full":
             self._full_syncs += 1
-        if self._full_next:
+        if full_next:
             self._full_next = False
             for key, user in self._users.items():
                 due = user.full_sync_due
-                if (
-                    user.failing
-                    and due is not None
-                    and user.restart_cycle is None
-                    and (key_now < instant_key(due))
-                ):
-                    user.restart_cycle = time
-                    self._note(key, time, "retry_cycle", "full sync after restart", event)
+                if user.failing and due is not None and user.restart_cycle is None and us < due:
+                    user.restart_cycle = here
+                    self._note(key, here, "retry_cycle", "full sync after restart", source, line)
         heap = self._due_heap
-        while heap and heap[0][0] <= key_now:
-            due_key, _, key = heapq.heappop(heap)
+        while heap and heap[0][0] <= us:
+            due_us, _, key = heapq.heappop(heap)
             user = self._users[key]
-            due = user.full_sync_due
             # a stale entry (the timer restarted since) no longer matches the user's due time
-            if (
-                user.failing
-                and due is not None
-                and user.due_cycle is None
-                and (instant_key(due) == due_key)
-            ):
-                user.due_cycle = time
-                self._note(key, time, "retry_cycle", "first cycle after full sync due", event)
+            if user.failing and user.due_cycle is None and user.full_sync_due == due_us:
+                user.due_cycle = here
+                self._note(
+                    key, here, "retry_cycle", "first cycle after full sync due", source, line
+                )
 
-    def _on_requested(self, event: Event, time: datetime) -> None:
-        upn = event.data.upn
-        key = upn.lower()
-        user = self._user(key, upn, time)
+    def _on_requested(
+        self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
+    ) -> None:
+        upn = data.upn
+        here = (us, zone)
+        key, user = self._user(upn, here)
         user.requests += 1
         user.awaiting = True
-        self._cycle.requested[key] = (user, time)
+        self._requested[key] = (user, here)
         if self._follow is not None:
-            self._note(key, time, "requested", f"NotifyAccountAddition {upn}", event)
+            self._note(key, here, "requested", f"NotifyAccountAddition {upn}", source, line)
 
-    def _on_failed(self, event: Event, time: datetime) -> None:
-        upn, reason = event.data
-        key = upn.lower()
-        user = self._user(key, upn, time)
-        self._cycle.failed.add(key)
+    def _on_failed(self, us: int, zone: tzinfo | None, data: Any, source: str, line: int) -> None:
+        upn, reason = data
+        here = (us, zone)
+        key, user = self._user(upn, here)
+        self._failed.add(key)
         if not user.failing:
             user.failing = True
-            user.first_failure = time
+            user.first_failure = here
             user.failures = 0
             user.recovered_at = None
         user.ever_failed = True
         user.awaiting = False
         user.failures += 1
-        user.last_failure = time
-        user.failure_source, user.failure_line = event.source, event.line
+        user.last_failure = here
+        user.failure_source, user.failure_line = source, line
         user.reason = reason
         user.due_cycle = None
         user.restart_cycle = None
         if reason == USER_NOT_FOUND:
-            due = time + self.options.full_sync_after
+            due = us + self._after
             user.full_sync_due = due
             self._heap_seq += 1
-            heapq.heappush(self._due_heap, (instant_key(due), self._heap_seq, key))
+            heapq.heappush(self._due_heap, (due, self._heap_seq, key))
             if self._follow is not None:
+                shown = iso(self._localize(due))
                 self._note(
-                    key,
-                    time,
-                    "failed",
-                    f"reason {reason}; full sync due {iso(self.localize(due))}",
-                    event,
+                    key, here, "failed", f"reason {reason}; full sync due {shown}", source, line
                 )
         else:
             user.full_sync_due = None
-            self._note(key, time, "failed", f"reason {reason} (no automatic retry)", event)
+            self._note(key, here, "failed", f"reason {reason} (no automatic retry)", source, line)
 
-    def _on_add_totals(self, event: Event, time: datetime) -> None:
-        cycle = self._cycle
-        if not cycle.requested:
+    def _on_add_totals(
+        self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
+    ) -> None:
+        requested = self._requested
+        if not requested:
             return
+        failed = self._failed
         confirmed = [
             (key, user, requested_at)
-            for key, (user, requested_at) in cycle.requested.items()
-            if key not in cycle.failed and user.awaiting
+            for key, (user, requested_at) in requested.items()
+            if key not in failed and user.awaiting
         ]
-        if confirmed and event.data.added >= len(confirmed):
+        here = (us, zone)
+        if confirmed and data.added >= len(confirmed):
             # The add happened with the request; the totals line only confirms it.
             for key, user, requested_at in confirmed:
                 user.awaiting = False
@@ -367,20 +451,22 @@ class Tracker:
                 if user.failing:
                     user.failing = False
                     user.recovered_at = requested_at
-                    self._note(key, time, "added", "added to the cloud: recovered", event)
+                    self._note(key, here, "added", "added to the cloud: recovered", source, line)
                 else:
-                    self._note(key, time, "added", "added to the cloud", event)
+                    self._note(key, here, "added", "added to the cloud", source, line)
         elif confirmed:
             for key, _, _ in confirmed:
                 self._note(
                     key,
-                    time,
+                    here,
                     "not_added",
-                    f"cycle added {event.data.added} of {len(confirmed)} requested",
-                    event,
+                    f"cycle added {data.added} of {len(confirmed)} requested",
+                    source,
+                    line,
                 )
-        cycle.requested = {}
-        cycle.failed = set()
+        self._requested = {}
+        if failed:
+            self._failed = set()
 
     # -- results ----------------------------------------------------------------------------
 
@@ -399,31 +485,32 @@ class Tracker:
                 return timedelta(seconds=gap), True
         raise AssertionError("unreachable: the gaps were counted")
 
-    def localize(self, value: datetime) -> datetime:
+    def _localize(self, us: int) -> datetime:
         """Show a computed instant in the offset the log used then (SPEC §4 rule 8)."""
-        if value.tzinfo is None or not self._zones:
-            return value
-        index = bisect_right(self._zone_keys, instant_key(value)) - 1
-        zone = self._zones[max(index, 0)][1]
-        return value.astimezone(zone) if zone is not None else value
+        if not self._zones:
+            return moment_time(us, None)
+        index = bisect_right(self._zone_keys, us) - 1
+        return moment_time(us, self._zones[max(index, 0)][1])
 
-    def _next_cycle_at_or_after(self, when: datetime, interval: timedelta) -> datetime:
+    def _next_cycle_at_or_after(self, when: int, interval: int) -> int:
         """The first cycle at or after `when` on the schedule of the last observed cycle."""
         last = self._run_last_cycle or self._last_cycle
-        if last is None or (last.tzinfo is None) != (when.tzinfo is None):
+        if last is None:
             return when
-        steps = ceil((instant_key(when) - instant_key(last)) / interval.total_seconds())
-        return last + steps * interval
+        return last[0] + ceil((when - last[0]) / interval) * interval
 
     def result(self, as_of: datetime | None = None, restart_at: datetime | None = None) -> Result:
         """Each user's state at `as_of`; `restart_at`: what if SMS Executive restarted then?"""
-        as_of = as_of if as_of is not None else self._last_time
+        as_of = as_of if as_of is not None else _time(self._last)
         interval, observed = self.interval()
         pending_restart = self._restarts[-1] if self._full_next and self._restarts else None
-        users = [
-            self._state(user, as_of, interval, pending_restart, restart_at)
-            for user in self._users.values()
-        ]
+        context = _Context(
+            as_of=None if as_of is None else micros(as_of),
+            interval=interval // _MICROSECOND,
+            pending_restart=None if pending_restart is None else micros(pending_restart.time),
+            what_if=None if restart_at is None else micros(restart_at),
+        )
+        users = [self._state(user, context) for user in self._users.values()]
         rank = {state: index for index, state in enumerate(STATES)}
         users.sort(
             key=lambda u: (
@@ -446,56 +533,48 @@ class Tracker:
             restarts=list(self._restarts),
             interval=interval,
             interval_observed=observed,
-            last_cycle=self._last_cycle,
-            first_time=self._first_time,
-            last_time=self._last_time,
+            last_cycle=_time(self._last_cycle),
+            first_time=_time(self._first),
+            last_time=_time(self._last),
             timeline=timeline,
         )
 
-    def _state(
-        self,
-        user: _User,
-        as_of: datetime | None,
-        interval: timedelta,
-        pending_restart: Restart | None,
-        what_if: datetime | None,
-    ) -> UserState:
-        expected: datetime | None = None
+    def _state(self, user: _User, context: _Context) -> UserState:
+        expected: int | None = None
         observed = False
         recovery_by: str | None = None
         saved: float | None = None
         remaining: float | None = None
-        due = self.localize(user.full_sync_due) if user.full_sync_due is not None else None
+        due = user.full_sync_due
+        interval = context.interval
+        last_failure = user.last_failure[0] if user.last_failure is not None else None
         if user.failing and user.reason == USER_NOT_FOUND and due is not None:
             if user.restart_cycle is not None:
-                expected, observed, recovery_by = user.restart_cycle, True, "restart"
+                expected, observed, recovery_by = user.restart_cycle[0], True, "restart"
             elif user.due_cycle is not None:
-                expected, observed, recovery_by = user.due_cycle, True, "timer"
+                expected, observed, recovery_by = user.due_cycle[0], True, "timer"
             else:
                 expected, recovery_by = self._next_cycle_at_or_after(due, interval), "timer"
-                if (
-                    pending_restart is not None
-                    and user.last_failure is not None
-                    and instant_key(pending_restart.time) >= instant_key(user.last_failure)
-                ):
-                    soon = pending_restart.time + interval
-                    if instant_key(soon) < instant_key(due):
+                restart = context.pending_restart
+                if restart is not None and last_failure is not None and restart >= last_failure:
+                    soon = restart + interval
+                    if soon < due:
                         expected, recovery_by = soon, "restart"
-            expected = self.localize(expected)
+            what_if = context.what_if
             if (
                 what_if is not None
-                and user.last_failure is not None
+                and last_failure is not None
                 and not observed
-                and instant_key(what_if) >= instant_key(user.last_failure)
+                and what_if >= last_failure
             ):
-                candidate = self.localize(self._next_cycle_at_or_after(what_if, interval))
-                if instant_key(candidate) < instant_key(expected):
-                    saved = instant_key(expected) - instant_key(candidate)
+                candidate = self._next_cycle_at_or_after(what_if, interval)
+                if candidate < expected:
+                    saved = (expected - candidate) / 1_000_000
                     expected, recovery_by = candidate, "what-if"
-            if as_of is not None:
-                remaining = instant_key(expected) - instant_key(as_of)
-                limit = remaining + 2 * interval.total_seconds()
-                state = "waiting" if limit > 0 else "overdue"
+            if context.as_of is not None:
+                left = expected - context.as_of
+                remaining = left / 1_000_000
+                state = "waiting" if left + 2 * interval > 0 else "overdue"
             else:
                 state = "waiting"
         elif user.failing:
@@ -508,23 +587,36 @@ class Tracker:
             upn=user.upn,
             state=state,
             reason=user.reason,
-            first_failure=user.first_failure,
-            last_failure=user.last_failure,
+            first_failure=_time(user.first_failure),
+            last_failure=_time(user.last_failure),
             failures=user.failures,
-            full_sync_due=due,
-            expected_recovery=expected,
+            full_sync_due=None if due is None else self._localize(due),
+            expected_recovery=None if expected is None else self._localize(expected),
             expected_recovery_observed=observed,
             recovery_by=recovery_by,
-            recovered_at=user.recovered_at,
-            synced_at=user.synced_at,
+            recovered_at=_time(user.recovered_at),
+            synced_at=_time(user.synced_at),
             seconds_remaining=remaining,
             requests=user.requests,
-            first_seen=user.first_seen,
-            last_seen=user.last_seen,
+            first_seen=moment_time(*user.first_seen),
+            last_seen=moment_time(*user.last_seen),
             failure_source=user.failure_source,
             failure_line=user.failure_line,
             time_saved_s=saved,
         )
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every user's state is judged against, in microseconds."""
+
+    as_of: int | None
+    interval: int
+    pending_restart: int | None
+    what_if: int | None
+
+
+_NO_ZONE = object()
 
 
 def _outlook(user: UserState) -> list[Step]:
