@@ -40,6 +40,28 @@ def _candidates(kinds: frozenset[str]) -> re.Pattern[str] | None:
     return candidate_pattern(starts) if starts else None
 
 
+def open_input(
+    name: str, options: ReadOptions, stats: InputStats, progress: Progress | None = None
+) -> tuple[str | None, Iterator[str]]:
+    """(format, all text chunks) of one input; the format is None for an empty input."""
+    chunks = text_chunks(name, stats, progress=progress)
+    head: list[str] = []
+    size = 0
+    for chunk in chunks:
+        head.append(chunk)
+        size += len(chunk)
+        if size >= DETECT_SAMPLE:
+            break
+    if not head:
+        stats.format = "empty"
+        return None, chunks
+    fmt = options.input_format or detect("".join(head)[:DETECT_SAMPLE])
+    if fmt is None:
+        raise NoRecordsError(name)
+    stats.format = fmt
+    return fmt, chain(head, chunks)
+
+
 def read_input(
     name: str,
     options: ReadOptions,
@@ -53,28 +75,28 @@ def read_input(
     With `fast`, an SMS-trace input whose lines are all records skips the records that cannot
     be of a wanted kind without building them; the events that come out are the same.
     """
-    chunks = text_chunks(name, stats, progress=progress)
-    head: list[str] = []
-    size = 0
-    for chunk in chunks:
-        head.append(chunk)
-        size += len(chunk)
-        if size >= DETECT_SAMPLE:
-            break
-    if not head:
-        stats.format = "empty"
-        return
-    fmt = options.input_format or detect("".join(head)[:DETECT_SAMPLE])
-    if fmt is None:
-        raise NoRecordsError(name)
-    stats.format = fmt
+    fmt, chunks = open_input(name, options, stats, progress)
+    if fmt is not None:
+        yield from parse_input(name, fmt, chunks, options, stats, kinds, fast)
+
+
+def parse_input(
+    name: str,
+    fmt: str,
+    chunks: Iterator[str],
+    options: ReadOptions,
+    stats: InputStats,
+    kinds: Collection[str] | None = None,
+    fast: bool = True,
+) -> Iterator[Event]:
+    """The events of an input's text chunks in format `fmt`; see `read_input`."""
     wanted = None if kinds is None else frozenset(kinds)
     candidates = None
     if fast and fmt == "sms-trace" and wanted is not None and "message" not in wanted:
         candidates = _candidates(wanted - {"unparsed"})
     ctx = ParseContext(stats, options.source_tz, candidates)
     from_record = catalogue.from_record
-    for item in parser_for(fmt)(chain(head, chunks), ctx):
+    for item in parser_for(fmt)(chunks, ctx):
         if type(item) is Record:
             event = from_record(item, name)
             if wanted is None or event.kind in wanted:
@@ -129,15 +151,19 @@ def _keyed(
     for event in events:
         if event.time is not None:
             if not checked:
-                aware = event.time.tzinfo is not None
-                awareness.setdefault(aware, name)
-                if (not aware) in awareness:
-                    with_offset = name if aware else awareness[True]
-                    without = awareness[False] if aware else name
-                    raise UsageError(
-                        f"{without}: its times have no UTC offset, unlike {with_offset}'s; "
-                        "give --source-tz ZONE to merge them"
-                    )
+                check_awareness(event.time.tzinfo is not None, name, awareness)
                 checked = True
             last = instant_key(event.time)
         yield last, event
+
+
+def check_awareness(aware: bool, name: str, awareness: dict[bool, str]) -> None:
+    """Note whether input `name` has UTC offsets; naive and aware inputs cannot be merged."""
+    awareness.setdefault(aware, name)
+    if (not aware) in awareness:
+        with_offset = name if aware else awareness[True]
+        without = awareness[False] if aware else name
+        raise UsageError(
+            f"{without}: its times have no UTC offset, unlike {with_offset}'s; "
+            "give --source-tz ZONE to merge them"
+        )

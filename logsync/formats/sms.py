@@ -42,11 +42,24 @@ def candidate_pattern(message_start: str) -> re.Pattern[str]:
     return re.compile(r"\n(?=[~ \t]*(?:" + message_start + r"))([^\n]*)" + TRAILER + r"(?=\n)")
 
 
+def row_pattern(message_start: str) -> re.Pattern[str]:
+    """Records whose message starts with `message_start` (a regex), for chunks proved to hold
+    only records (`count_records`): so the trailer need not be checked again, only split.
+
+    Groups: the message up to the trailer (trailing spaces kept), date, hour and minute, second
+    with its fraction, bias (empty when absent).
+    """
+    return re.compile(
+        r"\n([~ \t]*(?:" + message_start + r")[^\n]*)\$\$<[^<>\n]*>"
+        r"<([^ >\n]+) ([^:>\n]+:[^:>\n]+):([^+\->\n]+)([+-][0-9]+)?>"
+    )
+
+
 def looks_like(line: str) -> bool:
     return _RECORD_RE.match("\n" + line + "\n") is not None
 
 
-def _minute(stamp: str, bias: str | None, ctx: ParseContext) -> datetime | None:
+def minute(stamp: str, bias: str | None, ctx: ParseContext) -> datetime | None:
     """The record's minute as a datetime (cached per input), or None if that day does not exist."""
     key = stamp if bias is None else stamp + bias
     try:
@@ -69,7 +82,7 @@ def _minute(stamp: str, bias: str | None, ctx: ParseContext) -> datetime | None:
     return value
 
 
-def _micro(fraction: str | None) -> int:
+def micro(fraction: str | None) -> int:
     micro = _MICRO.get(fraction)
     if micro is None:
         micro = int(fraction[:6].ljust(6, "0"))  # type: ignore[index]
@@ -94,30 +107,42 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
     for chunk in chunks:
         text = "\n" + chunk if chunk.endswith("\n") else "\n" + chunk + "\n"
         n_lines = text.count("\n") - 1
-        if ctx.candidates is not None and _only_records(text, n_lines, ctx):
+        if ctx.candidates is not None and _only_records(text, ctx):
             yield from _candidates(ctx.candidates, text, first_line, ctx)
-            _note_last_time(text, ctx)
+            note_last_time(text, ctx)
         else:
-            yield from _all(text, first_line, ctx)
+            yield from parse_text(text, first_line, ctx)
         first_line += n_lines
     stats.lines = first_line - 1
 
 
-def _only_records(text: str, n_lines: int, ctx: ParseContext) -> bool:
+def _only_records(text: str, ctx: ParseContext) -> bool:
     """Count the chunk's records and blanks without parsing them, if every line is one of those."""
-    n_blank = len(_BLANK_RE.findall(text))
-    stamps = _COUNT_RE.findall(text)
-    if n_blank + len(stamps) != n_lines:
+    counts = count_records(text)
+    if counts is None:
         return False
-    if not all(_day_exists(date) for date in set(stamps) if date):
-        return False
-    ctx.stats.records += len(stamps)
-    ctx.stats.record_lines += len(stamps)
-    ctx.stats.blank += n_blank
+    ctx.stats.records += counts[0]
+    ctx.stats.record_lines += counts[0]
+    ctx.stats.blank += counts[1]
     return True
 
 
-def _note_last_time(text: str, ctx: ParseContext) -> None:
+def count_records(text: str) -> tuple[int, int] | None:
+    """(records, blank lines) of a chunk whose every line is one of those, else None.
+
+    `text` is a chunk between a leading and a final `\\n`. Nothing is built: one `findall`
+    proves the trailers, and only dates whose day may not exist (29 to 31) are looked at.
+    """
+    n_blank = len(_BLANK_RE.findall(text))
+    stamps = _COUNT_RE.findall(text)
+    if n_blank + len(stamps) != text.count("\n") - 1:
+        return None
+    if not all(_day_exists(date) for date in set(stamps) if date):
+        return None
+    return len(stamps), n_blank
+
+
+def note_last_time(text: str, ctx: ParseContext) -> None:
     """Keep the time of the chunk's last record (the fast path does not build the others)."""
     end = len(text) - 1
     while end > 0:
@@ -133,10 +158,10 @@ def _note_last_time(text: str, ctx: ParseContext) -> None:
 
 def _record(match: re.Match[str], line: int, ctx: ParseContext) -> Item:
     message, component, stamp, second, fraction, bias, thread = match.groups()
-    base = _minute(stamp, bias, ctx)
+    base = minute(stamp, bias, ctx)
     if base is None:
         return Unparsed(line, match.group()[1:], "invalid date")
-    time = base.replace(second=int(second), microsecond=_micro(fraction))
+    time = base.replace(second=int(second), microsecond=micro(fraction))
     return Record(line, time, component, int(thread), None, message.rstrip(" \t"))
 
 
@@ -152,7 +177,8 @@ def _candidates(
         yield _record(match, first_line + index, ctx)
 
 
-def _all(text: str, first_line: int, ctx: ParseContext) -> Iterator[Item]:
+def parse_text(text: str, first_line: int, ctx: ParseContext) -> Iterator[Item]:
+    """Every record and non-record line of a chunk (text between a leading and a final `\\n`)."""
     stats = ctx.stats
     records = 0
     last: Item | None = None

@@ -1,0 +1,311 @@
+"""The fast path from inputs to the tracker: tracked records go in as rows, never as Events.
+
+`analyze` without an observer or a followed user only needs the records of the tracked kinds.
+For SMS-trace text whose lines are all records, those are picked out of each chunk with one
+`findall` (records of other kinds are never built), their times come from caches of minutes and
+seconds, and their meaning from a cache of messages; a line number is worked out only for the
+kinds whose line is shown (restarts and failures).
+
+Proving that every line of a chunk is a record is half the work. For a large regular file, on a
+machine with a second CPU, a forked helper process does that proof while this process reads the
+rows (`Prover`); each chunk is used only once its proof has arrived. Any chunk that holds a line
+that is no record is parsed the plain way instead, so the result is exactly that of the plain
+path (tests compare the two).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from datetime import datetime, timezone, tzinfo
+from typing import IO, Any
+
+from . import events as catalogue
+from .errors import NoRecordsError
+from .formats import ParseContext, Record, sms
+from .pipeline import ReadOptions, open_input, parse_input
+from .sources import STDIN, InputStats, Progress, text_chunks
+from .times import bias_zone
+from .tracker import Row, micros
+
+PROVER_MIN_BYTES = 16 << 20
+"""Inputs smaller than this are proved in this process (a fork costs more than it saves)."""
+
+LOCATED_KINDS = frozenset(
+    {"component_started", "processing_started", "status_message", "user_add_failed"}
+)
+"""Kinds whose line number the tracker keeps (restarts, a user's last failure)."""
+
+_CACHE_LIMIT = 1 << 16
+_UNSEEN: Any = object()
+
+
+UNPROVED = (-1, -1)
+"""What `Prover.counts` says when it cannot tell: prove the chunk here."""
+
+
+def input_rows(
+    name: str,
+    options: ReadOptions,
+    stats: InputStats,
+    kinds: frozenset[str],
+    progress: Progress | None = None,
+) -> Iterator[list[Row]]:
+    """The rows of one input's events of `kinds`, in file order, a chunk's worth at a time."""
+    fmt, chunks = open_input(name, options, stats, progress)
+    if fmt is None:
+        return
+    if fmt != "sms-trace":
+        yield from _event_rows(parse_input(name, fmt, chunks, options, stats, kinds))
+        return
+    reader = _RowReader(name, kinds, ParseContext(stats, options.source_tz))
+    prover = Prover.start(name) if _worth_proving(name) else None
+    try:
+        first_line = 1
+        for chunk in chunks:
+            text = "\n" + chunk if chunk.endswith("\n") else "\n" + chunk + "\n"
+            counts = prover.counts(len(chunk)) if prover is not None else UNPROVED
+            if counts is UNPROVED:
+                counts = sms.count_records(text)
+            if counts is not None:
+                records, blank = counts
+                stats.records += records
+                stats.record_lines += records
+                stats.blank += blank
+                yield reader.rows(text, first_line)
+                sms.note_last_time(text, reader.ctx)
+            else:
+                yield reader.plain_rows(text, first_line)
+            first_line += text.count("\n") - 1
+        stats.lines = first_line - 1
+    finally:
+        if prover is not None:
+            prover.close()
+    if stats.records == 0 and stats.unparsed:
+        raise NoRecordsError(name)
+
+
+def _event_rows(events: Iterator[catalogue.Event]) -> Iterator[list[Row]]:
+    batch: list[Row] = []
+    for event in events:
+        if event.time is not None:
+            batch.append(_row(event))
+            if len(batch) >= 4096:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
+def _row(event: catalogue.Event) -> Row:
+    time = event.time
+    if time is None:
+        raise ValueError("an unparsed line has no row")
+    return (micros(time), time.tzinfo, event.kind, event.data, event.source, event.line)
+
+
+class _RowReader:
+    """Rows of the wanted kinds from SMS-trace chunks."""
+
+    def __init__(self, source: str, kinds: frozenset[str], ctx: ParseContext) -> None:
+        self.source = source
+        self.kinds = kinds
+        self.ctx = ctx
+        self.pattern = sms.row_pattern(catalogue.message_starts(kinds - {"unparsed"}))
+        self._meanings: dict[str, tuple[str, Any] | None] = {}
+        self._days: dict[str, tuple[int, tzinfo | None] | None] = {}
+        """Date and bias -> (instant of its midnight, zone); None when the zone has no fixed
+        offset (`--source-tz` with daylight saving), so each minute is worked out on its own."""
+        self._clocks: dict[str, int] = {}
+        self._seconds: dict[str, int] = {}
+
+    def rows(self, text: str, first_line: int) -> list[Row]:
+        """The rows of a chunk whose lines are all records (or blank)."""
+        meanings = self._meanings
+        days = self._days
+        clocks = self._clocks
+        seconds = self._seconds
+        source = self.source
+        out: list[Row] = []
+        append = out.append
+        cursor = 0
+        line = first_line  # the line that follows text[cursor], a `\n`
+        located = False
+        for message, date, clock, second, bias in self.pattern.findall(text):
+            meaning = meanings.get(message)
+            if meaning is None:
+                if message in meanings:
+                    continue
+                meaning = self._meaning(message)
+                if meaning is None:
+                    continue
+            kind, data = meaning
+            day = days.get(date + bias, _UNSEEN)
+            if day is _UNSEEN:
+                day = self._day(date, bias)
+            offset = seconds.get(second)
+            if offset is None:
+                offset = self._second(second)
+            if day is None:
+                us, zone = self._minute(date + " " + clock, bias)
+            else:
+                since_midnight = clocks.get(clock)
+                if since_midnight is None:
+                    since_midnight = self._clock(clock)
+                us = day[0] + since_midnight
+                zone = day[1]
+            if kind in LOCATED_KINDS:
+                # the first line of this message after the last located one
+                start = _line_start(text, message, cursor + 1 if located else 0)
+                line += text.count("\n", cursor, start)
+                cursor = start
+                located = True
+                append((us + offset, zone, kind, data, source, line))
+            else:
+                append((us + offset, zone, kind, data, source, 0))
+        return out
+
+    def plain_rows(self, text: str, first_line: int) -> list[Row]:
+        """The rows of a chunk that holds lines that are no record: parsed the plain way."""
+        rows = []
+        for item in sms.parse_text(text, first_line, self.ctx):
+            if isinstance(item, Record):
+                event = catalogue.from_record(item, self.source)
+                if event.kind in self.kinds:
+                    rows.append(_row(event))
+        return rows
+
+    def _meaning(self, message: str) -> tuple[str, Any] | None:
+        _, kind, data, _ = catalogue.meaning(message.rstrip(" \t"))
+        found = (kind, data) if kind in self.kinds else None
+        if len(self._meanings) >= _CACHE_LIMIT:
+            self._meanings.clear()
+        self._meanings[message] = found
+        return found
+
+    def _day(self, date: str, bias: str) -> tuple[int, tzinfo | None] | None:
+        zone = bias_zone(int(bias)) if bias else self.ctx.source_tz
+        if zone is None or isinstance(zone, timezone):
+            month, day, year = date.split("-")
+            midnight = datetime(int(year), int(month), int(day), tzinfo=zone)
+            found: tuple[int, tzinfo | None] | None = (micros(midnight), zone)
+        else:
+            found = None
+        if len(self._days) >= _CACHE_LIMIT:
+            self._days.clear()
+        self._days[date + bias] = found
+        return found
+
+    def _minute(self, minute: str, bias: str) -> tuple[int, tzinfo | None]:
+        value = sms.minute(minute, bias or None, self.ctx)
+        if value is None:  # a proved chunk has no impossible dates
+            raise AssertionError(f"{self.source}: no such day {minute!r}")
+        return micros(value), value.tzinfo
+
+    def _clock(self, clock: str) -> int:
+        hour, minute = clock.split(":")
+        value = (int(hour) * 60 + int(minute)) * 60_000_000
+        self._clocks[clock] = value
+        return value
+
+    def _second(self, second: str) -> int:
+        whole, _, fraction = second.partition(".")
+        value = int(whole) * 1_000_000 + sms.micro(fraction or None)
+        if len(self._seconds) < _CACHE_LIMIT:
+            self._seconds[second] = value
+        return value
+
+
+def _line_start(text: str, message: str, cursor: int) -> int:
+    """Where the first line with this record's message begins (at its `\\n`), from `cursor`.
+
+    The message runs up to the record's last `$$<`, so a longer message that merely starts the
+    same way is skipped.
+    """
+    needle = "\n" + message + "$$<"
+    start = text.find(needle, cursor)
+    while start >= 0:
+        end = text.find("\n", start + 1)
+        if text.rfind("$$<", start, end) == start + len(message) + 1:
+            return start
+        start = text.find(needle, start + 1)
+    raise AssertionError("a row's own line must be in its chunk")
+
+
+def _worth_proving(name: str) -> bool:
+    """Fork a prover only for a large regular file, with a second CPU and no other threads."""
+    if name == STDIN or not hasattr(os, "fork") or threading.active_count() > 1:
+        return False
+    try:
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        return (cpus or 1) > 1 and os.path.getsize(name) >= PROVER_MIN_BYTES
+    except OSError:
+        return False
+
+
+class Prover:
+    """A forked helper that proves, chunk by chunk, that an SMS-trace file's lines are records.
+
+    It reads the same file into the same chunks and writes one line per chunk to a pipe: the
+    chunk's length and its record and blank line counts, or `-` when some line is neither. The
+    parent checks the length, so a file that changed under it is proved again locally.
+    """
+
+    def __init__(self, pid: int, reader: IO[str]) -> None:
+        self.pid = pid
+        self._reader: IO[str] | None = reader
+
+    @classmethod
+    def start(cls, name: str) -> Prover | None:
+        read_fd, write_fd = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_fd)
+            os.close(write_fd)
+            return None
+        if pid == 0:  # the helper: never returns
+            os.close(read_fd)
+            _prove(name, write_fd)
+        os.close(write_fd)
+        return cls(pid, os.fdopen(read_fd, "r"))
+
+    def counts(self, length: int) -> tuple[int, int] | None:
+        """(records, blank lines) of the next chunk; None if some line is neither; UNPROVED
+        if the helper cannot tell (it failed, or the file changed under it)."""
+        if self._reader is None:
+            return UNPROVED
+        fields = self._reader.readline().split()
+        if fields[:1] == [str(length)]:
+            if len(fields) == 3:
+                return int(fields[1]), int(fields[2])
+            if fields[1:] == ["-"]:
+                return None
+        self.close()  # out of step: stop asking it
+        return UNPROVED
+
+    def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+            os.waitpid(self.pid, 0)
+
+
+def _prove(name: str, fd: int) -> None:
+    """The helper process's whole life."""
+    status = 0
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        with os.fdopen(fd, "w") as out:
+            for chunk in text_chunks(name, InputStats(name)):
+                text = "\n" + chunk if chunk.endswith("\n") else "\n" + chunk + "\n"
+                counts = sms.count_records(text)
+                proof = "-" if counts is None else f"{counts[0]} {counts[1]}"
+                out.write(f"{len(chunk)} {proof}\n")
+                out.flush()
+    except BaseException:
+        status = 1
+    finally:
+        os._exit(status)

@@ -1,0 +1,224 @@
+"""The fast path of `analyze` (rows straight to the tracker, proofs in a helper process) must
+conclude exactly what the plain path concludes, on every input."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from logsync import analyze, bulk
+from logsync.analysis import Analysis
+from logsync.errors import UsageError
+from logsync.formats import sms
+
+from .conftest import REAL_LOGS, SAMPLES
+from .logtext import Log, sms_line
+
+UNF = "UserNotFound"
+
+
+def conclusions(analysis: Analysis) -> dict[str, Any]:
+    """Everything a command could show of an analysis."""
+    result = analysis.result
+    return {
+        "as_of": analysis.as_of,
+        "inputs": [dataclasses.asdict(stats) for stats in analysis.inputs],
+        "users": result.users,
+        "cycles": result.cycles,
+        "full_syncs": result.full_syncs,
+        "restarts": result.restarts,
+        "interval": (result.interval, result.interval_observed),
+        "times": (result.first_time, result.last_time, result.last_cycle),
+    }
+
+
+def assert_same(paths: list[str], **options: Any) -> Analysis:
+    fast = analyze(paths, fast=True, **options)
+    plain = analyze(paths, fast=False, **options)
+    assert conclusions(fast) == conclusions(plain)
+    return fast
+
+
+@pytest.mark.parametrize(
+    "paths",
+    [
+        ["CloudUserSync.log"],
+        ["spec-case/CloudUserSync.log"],
+        ["spec-case/CloudUserSync.log.gz"],
+        ["restart-day/CloudUserSync.log", "restart-day/smsexec.log"],
+        ["rotated/CloudUserSync.log", "rotated/CloudUserSync.lo_"],
+        ["certificate-wait/CloudUserSync.log"],
+        ["cmtrace/CloudUserSync.log"],
+        ["pasted/ticket.txt"],
+    ],
+)
+def test_samples_conclude_the_same_on_both_paths(paths: list[str]) -> None:
+    analysis = assert_same([str(SAMPLES / path) for path in paths])
+    assert all(stats.records > 0 for stats in analysis.inputs)
+
+
+def test_real_logs_conclude_the_same_on_both_paths() -> None:
+    logs = sorted(str(path) for path in REAL_LOGS.glob("*.log"))
+    assert len(logs) == 5
+    analysis = assert_same(logs)
+    assert sum(stats.lines for stats in analysis.inputs) == sum(
+        len(Path(log).read_bytes().splitlines()) for log in logs
+    )
+
+
+def _log_with_damage() -> Log:
+    log = Log()
+    log.cycle("2014-09-14 10:00:00", ("a@contoso.com", "b@contoso.com"), {"a@contoso.com": UNF})
+    log.lines.append("\0\0\0\0")
+    log.cycles("2014-09-14 10:05:00", "2014-09-15 10:30:00")
+    log.cycle("2014-09-15 10:30:00", ("a@contoso.com",))
+    log.lines.append("Failed to add user c@contoso.com; reason UserNotFound  $$<SMS_CLOU")
+    log.lines.append("")
+    log.cycle("2014-09-15 10:35:00", ("c@contoso.com",), {"c@contoso.com": UNF})
+    return log
+
+
+def test_the_prover_proves_clean_chunks_and_rejects_damaged_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("logsync.sources.BLOCK_SIZE", 4096)
+    monkeypatch.setattr(bulk, "PROVER_MIN_BYTES", 0)
+    verdicts: list[tuple[int, int] | None] = []
+    counts = bulk.Prover.counts
+
+    def spy(prover: bulk.Prover, length: int) -> tuple[int, int] | None:
+        verdict = counts(prover, length)
+        verdicts.append(verdict)
+        return verdict
+
+    monkeypatch.setattr(bulk.Prover, "counts", spy)
+    path = _log_with_damage().write(tmp_path / "CloudUserSync.log")
+    analysis = assert_same([path])
+    assert [stats.unparsed for stats in analysis.inputs] == [2]
+    assert None in verdicts
+    assert bulk.UNPROVED not in verdicts
+    proved = [v for v in verdicts if v is not None]
+    assert len(proved) > 10
+    assert sum(records for records, _ in proved) < analysis.inputs[0].records
+    states = {user.upn: user.state for user in analysis.users}
+    assert states == {
+        "a@contoso.com": "recovered",
+        "b@contoso.com": "synced",
+        "c@contoso.com": "waiting",
+    }
+    failure = next(user for user in analysis.users if user.upn == "c@contoso.com")
+    assert (
+        Path(path)
+        .read_text()
+        .split("\n")[failure.failure_line - 1]
+        .startswith(  # type: ignore[operator]
+            "Failed to add user c@contoso.com; reason UserNotFound  $$<SMS_CLOUD_USERSYNC>"
+        )
+    )
+
+
+def test_a_prover_out_of_step_is_left_alone(tmp_path: Path) -> None:
+    path = Log().cycles("2014-09-14 10:00:00", "2014-09-14 11:00:00").write(tmp_path / "a.log")
+    prover = bulk.Prover.start(path)
+    assert prover is not None
+    assert prover.counts(12345) is bulk.UNPROVED  # the first chunk is not 12345 characters
+    assert prover.counts(Path(path).stat().st_size) is bulk.UNPROVED  # and it stopped asking
+    prover.close()
+
+
+def test_naive_times_in_a_zone_with_daylight_saving(tmp_path: Path) -> None:
+    log = Log()
+    night = datetime(2026, 3, 8, 1, 50)  # New York springs forward at 02:00
+    for step in range(8):
+        moment = night + timedelta(minutes=5 * step)
+        log.lines.append(
+            sms_line(moment, "Starting user delta sync, raise failure status messages = True", None)
+        )
+    log.lines.append(
+        sms_line(night, "Failed to add user z@contoso.com; reason UserNotFound", bias=None)
+    )
+    path = log.write(tmp_path / "CloudUserSync.log")
+    analysis = assert_same([path], source_tz=ZoneInfo("America/New_York"))
+    assert analysis.result.cycles == 8
+    assert analysis.users[0].full_sync_due == datetime(
+        2026, 3, 9, 2, 50, tzinfo=ZoneInfo("America/New_York")
+    )
+
+
+def test_merging_naive_and_aware_inputs_is_refused_on_the_fast_path(tmp_path: Path) -> None:
+    aware = Log().cycles("2014-09-14 10:00:00", "2014-09-14 10:20:00")
+    naive = Log()
+    naive.lines.append(
+        sms_line(
+            datetime(2014, 9, 14, 10),
+            "Starting user delta sync, raise failure status messages = True",
+            None,
+        )
+    )
+    paths = [aware.write(tmp_path / "a.log"), naive.write(tmp_path / "b.log")]
+    with pytest.raises(UsageError, match="no UTC offset"):
+        analyze(paths, fast=True)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    cycles=st.lists(
+        st.tuples(
+            st.integers(min_value=1, max_value=600),  # minutes after the previous cycle
+            st.lists(st.sampled_from(["a", "b", "c", "D"]), max_size=3, unique=True),
+            st.lists(st.sampled_from(["a", "b", "c", "D"]), max_size=2, unique=True),
+            st.sampled_from([240, 300, -60]),
+            st.sampled_from(["", "restart", "junk", "blank", "feb30"]),
+        ),
+        min_size=1,
+        max_size=25,
+    ),
+    block=st.sampled_from([256, 4096]),
+    prove=st.booleans(),
+)
+def test_fast_and_plain_paths_agree_on_any_log(
+    cycles: list[tuple[int, list[str], list[str], int, str]],
+    block: int,
+    prove: bool,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("logsync.sources.BLOCK_SIZE", block)
+    monkeypatch.setattr(bulk, "PROVER_MIN_BYTES", 0 if prove else 1 << 40)
+    log = Log()
+    moment = datetime(2026, 10, 24, 23, 0)
+    for gap, requested, failing, bias, extra in cycles:
+        moment += timedelta(minutes=gap)
+        upns = tuple(f"{name}@contoso.com" for name in requested)
+        failed = {f"{name}@contoso.com": UNF for name in failing if name in requested}
+        if extra == "restart":
+            log.restart(moment.isoformat(sep=" "))
+        log.cycle(moment, upns, failed, bias=bias)
+        if extra == "junk":
+            log.lines.append("<MAXIMUM LOG FILE SIZE REACHED - FILE RENAMED>")
+        elif extra == "blank":
+            log.lines.append("   ")
+        elif extra == "feb30":
+            log.lines.append(
+                "Starting user delta sync, raise failure status messages = True  "
+                "$$<SMS_CLOUD_USERSYNC><02-30-2026 10:00:00.000+240><thread=5616 (0x15F0)>"
+            )
+    path = log.write(tmp_path / "CloudUserSync.log")
+    assert_same([path])
+
+
+def test_row_pattern_splits_a_trailer_like_the_record_pattern() -> None:
+    line = sms_line(datetime(2014, 9, 14, 10, 23, 54, 372000), "Failed to add user x; reason Y")
+    text = "\n" + line + "\n"
+    assert sms.count_records(text) == (1, 0)
+    rows = sms.row_pattern("Failed +to +add +user +").findall(text)
+    assert rows == [("Failed to add user x; reason Y  ", "09-14-2014", "10:23", "54.372", "+240")]
