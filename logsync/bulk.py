@@ -38,8 +38,10 @@ LOCATED_KINDS = frozenset(
 )
 """Kinds whose line number the tracker keeps (restarts, a user's last failure)."""
 
-_CACHE_LIMIT = 1 << 16
+_CACHE_LIMIT = 1 << 14
 _UNSEEN: Any = object()
+SECONDS = {f"{second:02d}": second * 1_000_000 for second in range(60)}
+"""A proved trailer's seconds (two digits, 00 to 59) in microseconds."""
 
 
 UNPROVED = (-1, -1)
@@ -119,21 +121,21 @@ class _RowReader:
         """Date and bias -> (instant of its midnight, zone); None when the zone has no fixed
         offset (`--source-tz` with daylight saving), so each minute is worked out on its own."""
         self._clocks: dict[str, int] = {}
-        self._seconds: dict[str, int] = {}
+        self._fractions: dict[str, int] = {}
 
     def rows(self, text: str, first_line: int) -> list[Row]:
         """The rows of a chunk whose lines are all records (or blank)."""
         meanings = self._meanings
         days = self._days
         clocks = self._clocks
-        seconds = self._seconds
+        fractions = self._fractions
         source = self.source
         out: list[Row] = []
         append = out.append
         cursor = 0
         line = first_line  # the line that follows text[cursor], a `\n`
         located = False
-        for message, date, clock, second, bias in self.pattern.findall(text):
+        for message, date, clock, second, fraction, bias in self.pattern.findall(text):
             meaning = meanings.get(message)
             if meaning is None:
                 if message in meanings:
@@ -145,16 +147,17 @@ class _RowReader:
             day = days.get(date + bias, _UNSEEN)
             if day is _UNSEEN:
                 day = self._day(date, bias)
-            offset = seconds.get(second)
+            offset = fractions.get(fraction)
             if offset is None:
-                offset = self._second(second)
+                offset = self._fraction(fraction)
             if day is None:
                 us, zone = self._minute(date + " " + clock, bias)
+                us += SECONDS[second]
             else:
                 since_midnight = clocks.get(clock)
                 if since_midnight is None:
                     since_midnight = self._clock(clock)
-                us = day[0] + since_midnight
+                us = day[0] + since_midnight + SECONDS[second]
                 zone = day[1]
             if kind in LOCATED_KINDS:
                 # the first line of this message after the last located one
@@ -178,7 +181,7 @@ class _RowReader:
         return rows
 
     def _meaning(self, message: str) -> tuple[str, Any] | None:
-        _, kind, data, _ = catalogue.meaning(message.rstrip(" \t"))
+        kind, data = catalogue.classify(catalogue.decode_text(message.rstrip(" \t")))
         found = (kind, data) if kind in self.kinds else None
         if len(self._meanings) >= _CACHE_LIMIT:
             self._meanings.clear()
@@ -210,11 +213,10 @@ class _RowReader:
         self._clocks[clock] = value
         return value
 
-    def _second(self, second: str) -> int:
-        whole, _, fraction = second.partition(".")
-        value = int(whole) * 1_000_000 + sms.micro(fraction or None)
-        if len(self._seconds) < _CACHE_LIMIT:
-            self._seconds[second] = value
+    def _fraction(self, fraction: str) -> int:
+        value = sms.micro(fraction or None)
+        if len(self._fractions) < _CACHE_LIMIT:
+            self._fractions[fraction] = value
         return value
 
 

@@ -21,7 +21,7 @@ from typing import Any, BinaryIO
 
 from .errors import InputError, UsageError
 
-BLOCK_SIZE = 1 << 20
+BLOCK_SIZE = 1 << 19
 """Bytes read at a time; also the usual size of one text chunk."""
 
 STDIN = "-"

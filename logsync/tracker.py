@@ -53,7 +53,7 @@ class TrackerOptions:
     """A UPN whose history to keep for `timeline` (case-insensitive)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Restart:
     """SMS Executive (re)started the connector; the next cycle is a full sync."""
 
@@ -65,7 +65,7 @@ class Restart:
     thread_id: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Step:
     """One entry of a user's timeline."""
 
@@ -77,7 +77,7 @@ class Step:
     line: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UserState:
     """Where one user stands at `as_of` (field names follow the JSON contract)."""
 

@@ -80,6 +80,9 @@ def _log_with_damage() -> Log:
     log.cycles("2014-09-14 10:05:00", "2014-09-15 10:30:00")
     log.cycle("2014-09-15 10:30:00", ("a@contoso.com",))
     log.lines.append("Failed to add user c@contoso.com; reason UserNotFound  $$<SMS_CLOU")
+    # digits that are not ASCII make no date
+    start = sms_line(datetime(2014, 9, 15, 10, 31), "Starting user delta sync")
+    log.lines.append(start.replace(":00.000+240>", ":\u0660\u0660.000+240>"))
     log.lines.append("")
     log.cycle("2014-09-15 10:35:00", ("c@contoso.com",), {"c@contoso.com": UNF})
     return log
@@ -101,7 +104,7 @@ def test_the_prover_proves_clean_chunks_and_rejects_damaged_ones(
     monkeypatch.setattr(bulk.Prover, "counts", spy)
     path = _log_with_damage().write(tmp_path / "CloudUserSync.log")
     analysis = assert_same([path])
-    assert [stats.unparsed for stats in analysis.inputs] == [2]
+    assert [stats.unparsed for stats in analysis.inputs] == [3]
     assert None in verdicts
     assert bulk.UNPROVED not in verdicts
     proved = [v for v in verdicts if v is not None]
@@ -221,4 +224,4 @@ def test_row_pattern_splits_a_trailer_like_the_record_pattern() -> None:
     text = "\n" + line + "\n"
     assert sms.count_records(text) == (1, 0)
     rows = sms.row_pattern("Failed +to +add +user +").findall(text)
-    assert rows == [("Failed to add user x; reason Y  ", "09-14-2014", "10:23", "54.372", "+240")]
+    assert rows == [("Failed to add user x; reason Y  ", "09-14-2014", "10:23", "54", "372", "+240")]

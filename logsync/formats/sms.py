@@ -17,21 +17,32 @@ from functools import lru_cache
 from ..times import bias_zone
 from . import Item, ParseContext, Record, Unparsed, non_record
 
-_DATE_MINUTE = r"((?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])-\d{4} (?:[01]?\d|2[0-3]):[0-5]\d)"
+_DATE = r"(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])-\d{4}"
+_CLOCK = r"(?:[01]?\d|2[0-3]):[0-5]\d"
+_DATE_MINUTE = "(" + _DATE + " " + _CLOCK + ")"
 _SECOND = r":([0-5]\d)(?:\.(\d{1,7}))?"
 _BIAS = r"([+-](?:14[0-3]\d|1[0-3]\d\d|\d{1,3}))?"
 """A bias is at most 1439 minutes (a UTC offset is less than a day)."""
 _THREAD = r"><thread=(\d{1,10})(?: ?\((?:0x)?[0-9A-Fa-f]{1,16}\))?>"
 TRAILER = r"\$\$<([^<>\n]*)><" + _DATE_MINUTE + _SECOND + _BIAS + _THREAD
-"""The record trailer; groups: component, date and minute, second, fraction, bias, thread."""
+"""The record trailer; groups: component, date and minute, second, fraction, bias, thread.
+Digits are ASCII digits: compile with re.ASCII."""
 
-_RECORD_RE = re.compile(r"\n([^\n]*)" + TRAILER + r"(?=\n)")
+_RECORD_RE = re.compile(r"\n([^\n]*)" + TRAILER + r"(?=\n)", re.ASCII)
+RECORD_PARTS_RE = re.compile(
+    r"\n([^\n]*)\$\$<([^<>\n]*)><(" + _DATE + ") (" + _CLOCK + ")" + _SECOND + _BIAS + _THREAD
+    + r"(?=\n)",
+    re.ASCII,
+)
+"""Every record of a chunk, with the date and the hour and minute apart; groups: message,
+component, date, hour and minute, second, fraction, bias, thread."""
 # Counts records without building them; captures only dates whose day may not exist (29-31).
 _COUNT_RE = re.compile(
     r"\$\$<[^<>\n]*><(?:(?:0?[1-9]|1[0-2])-(?:0?[1-9]|1\d|2[0-8])-\d{4}"
     r"|((?:0?[1-9]|1[0-2])-(?:29|3[01])-\d{4})) (?:[01]?\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,7})?"
     r"(?:[+-](?:14[0-3]\d|1[0-3]\d\d|\d{1,3}))?"
-    r"><thread=\d{1,10}(?: ?\((?:0x)?[0-9A-Fa-f]{1,16}\))?>(?=\n)"
+    r"><thread=\d{1,10}(?: ?\((?:0x)?[0-9A-Fa-f]{1,16}\))?>(?=\n)",
+    re.ASCII,
 )
 _BLANK_RE = re.compile(r"\n(?=[ \t\f\v]*\n)")
 _MICRO: dict[str | None, int] = {None: 0, "": 0}
@@ -39,19 +50,21 @@ _MICRO: dict[str | None, int] = {None: 0, "": 0}
 
 def candidate_pattern(message_start: str) -> re.Pattern[str]:
     """A record pattern that only matches messages starting with `message_start` (a regex)."""
-    return re.compile(r"\n(?=[~ \t]*(?:" + message_start + r"))([^\n]*)" + TRAILER + r"(?=\n)")
+    return re.compile(
+        r"\n(?=[~ \t]*(?:" + message_start + r"))([^\n]*)" + TRAILER + r"(?=\n)", re.ASCII
+    )
 
 
 def row_pattern(message_start: str) -> re.Pattern[str]:
     """Records whose message starts with `message_start` (a regex), for chunks proved to hold
     only records (`count_records`): so the trailer need not be checked again, only split.
 
-    Groups: the message up to the trailer (trailing spaces kept), date, hour and minute, second
-    with its fraction, bias (empty when absent).
+    Groups: the message up to the trailer (trailing spaces kept), date, hour and minute, second,
+    fraction, bias (the last two empty when absent).
     """
     return re.compile(
         r"\n([~ \t]*(?:" + message_start + r")[^\n]*)\$\$<[^<>\n]*>"
-        r"<([^ >\n]+) ([^:>\n]+:[^:>\n]+):([^+\->\n]+)([+-][0-9]+)?>"
+        r"<([^ >\n]+) ([^:>\n]+:[^:>\n]+):([0-9]+)(?:\.([0-9]+))?([+-][0-9]+)?>"
     )
 
 
