@@ -27,8 +27,9 @@ from .health import HEALTH_KINDS, HealthCollector
 from .pipeline import EventStream, ReadOptions
 from .render import Display, OutputFormat, human, machine, number
 from .render.junit import junit_document
+from .render.ndjson import write_input_ndjson
 from .safety import visible
-from .sources import Progress, expand_paths
+from .sources import InputStats, Progress, expand_paths
 from .times import parse_duration, parse_when, parse_zone
 from .tracker import DEFAULT_FULL_SYNC_AFTER, STATES, Tracker, TrackerOptions, UserState
 from .watch import POLL_SECONDS, ROTATED_NAME, Change, Follower, Watcher, live_path, utc_now
@@ -525,6 +526,13 @@ def events(
     end = parse_when(until, "--until") if until else None
     # a progress bar would fight the event lines on a terminal
     with reading(opts, env, enabled=not env.stdout_isatty) as progress:
+        names = expand_paths(opts.paths, stdin_is_pipe=False)
+        if fmt == "ndjson" and len(names) == 1 and start is end is None and not opts.users:
+            stats = InputStats(names[0])
+            write_input_ndjson(
+                names[0], opts.read_options(), stats, env.stdout, opts.display, kinds, progress
+            )
+            return
         stream: Iterable[Event] = EventStream(
             opts.paths, opts.read_options(), kinds=kinds, progress=progress
         )

@@ -183,17 +183,16 @@ class EventEncoder:
         return (
             f'{{"kind":"{event.kind}","time":{stamp},"source":{source},"line":{event.line},'
             f'"component":{component},"thread":{thread},"severity":"{event.severity}",'
-            + self._tail(event)
+            + self.tail(event.kind, event.text, event.data)
         )
 
-    def _tail(self, event: Event) -> str:
+    def tail(self, kind: str, text: str, data: Any) -> str:
         """`"text":...` and the kind's fields, closing the object."""
-        key = (event.kind, event.text)
+        key = (kind, text)
         tail = self._tails.get(key)
         if tail is not None:
             return tail
-        tail = '"text":' + _encode(event.text)
-        data = event.data
+        tail = '"text":' + _encode(text)
         if data is not None:
             keys = self._payload_keys.get(type(data))
             if keys is None:
