@@ -224,4 +224,6 @@ def test_row_pattern_splits_a_trailer_like_the_record_pattern() -> None:
     text = "\n" + line + "\n"
     assert sms.count_records(text) == (1, 0)
     rows = sms.row_pattern("Failed +to +add +user +").findall(text)
-    assert rows == [("Failed to add user x; reason Y  ", "09-14-2014", "10:23", "54", "372", "+240")]
+    assert rows == [
+        ("Failed to add user x; reason Y  ", "09-14-2014", "10:23", "54", "372", "+240")
+    ]

@@ -85,6 +85,7 @@ class _SmsLines:
             return self._plain(text, first_line)
         self.ctx.stats.records += len(records)
         self.ctx.stats.record_lines += len(records)
+        sms.note_last_time(text, self.ctx)
         return fast
 
     def _fast(self, records: list[tuple[str, ...]], first_line: int) -> str | None:

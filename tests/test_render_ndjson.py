@@ -1,0 +1,166 @@
+"""`events --format ndjson` from one input writes, byte for byte, what the plain encoder writes."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from logsync.pipeline import EventStream, ReadOptions
+from logsync.render import Display
+from logsync.render.machine import EventEncoder
+from logsync.render.ndjson import write_input_ndjson
+from logsync.sources import InputStats
+
+from .conftest import REAL_LOGS, SAMPLES
+
+AS_LOGGED = ReadOptions()
+
+
+def plain(
+    path: str, options: ReadOptions = AS_LOGGED, kinds: frozenset[str] | None = None
+) -> tuple[str, list[InputStats]]:
+    stream = EventStream([path], options, kinds=kinds)
+    encode = EventEncoder(Display()).encode
+    return "".join(encode(event) + "\n" for event in stream), stream.inputs
+
+
+def fast(
+    path: str, options: ReadOptions = AS_LOGGED, kinds: frozenset[str] | None = None
+) -> tuple[str, list[InputStats]]:
+    out = io.StringIO()
+    stats = InputStats(path)
+    write_input_ndjson(path, options, stats, out, Display(), kinds)
+    return out.getvalue(), [stats]
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "CloudUserSync.log",
+        "spec-case/CloudUserSync.log",
+        "restart-day/CloudUserSync.log",
+        "restart-day/smsexec.log",
+        "rotated/CloudUserSync.lo_",
+        "certificate-wait/CloudUserSync.log",
+        "cmtrace/CloudUserSync.log",
+        "pasted/ticket.txt",
+    ],
+)
+def test_samples_match_their_golden_files(sample: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(SAMPLES.parent)  # the golden files name their inputs relative to the repo
+    path = f"{SAMPLES.name}/{sample}"
+    golden = Path(path + ".events.ndjson").read_text(encoding="utf-8")
+    written, stats = fast(path)
+    assert written == golden
+    assert stats == plain(path)[1]
+
+
+def test_gzip_input_matches_the_plain_encoder() -> None:
+    path = str(SAMPLES / "spec-case" / "CloudUserSync.log.gz")
+    assert fast(path) == plain(path)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in REAL_LOGS.glob("*.log")))
+def test_real_logs_match_the_plain_encoder(name: str) -> None:
+    path = str(REAL_LOGS / name)
+    written, stats = fast(path)
+    assert (written, stats) == plain(path)
+    assert written.count("\n") == stats[0].records + stats[0].unparsed
+
+
+def test_kinds_are_filtered_the_same() -> None:
+    path = str(SAMPLES / "CloudUserSync.log")
+    kinds = frozenset({"user_add_failed", "unparsed", "sync_started"})
+    written, _ = fast(path, kinds=kinds)
+    assert written == plain(path, kinds=kinds)[0]
+    assert {line.split('"')[3] for line in written.splitlines()} == {
+        "user_add_failed",
+        "sync_started",
+    }
+
+
+MESSAGES = [
+    "Starting user delta sync, raise failure status messages = True",
+    "NotifyAccountAddition - SCCM user to add = Scott@Contoso.com",
+    "Failed to add user scott@contoso.com; reason UserNotFound",
+    "Total received users to add from SCCM = 2, Total Successfully added users to Cloud = 1",
+    'STATMSG: ID=500 SEV=I LEV=M SOURCE="SMS Server" COMP="SMS_CLOUD_USERSYNC" TID=7012',
+    'Some "quoted" text~~with a break and \\ a backslash and caf\u00e9',
+    "\t~leading break and \x1b[31m escape",
+]
+
+
+@st.composite
+def sms_lines(draw: st.DrawFn) -> str:
+    month = draw(st.integers(1, 12))
+    day = draw(st.integers(1, 31))  # 30 and 31 are impossible in some months: unparsed
+    hour = draw(st.integers(0, 23))
+    pad = draw(st.booleans())
+    date = f"{month:02d}-{day:02d}-2026" if pad else f"{month}-{day}-2026"
+    clock = (
+        f"{hour:02d}:{draw(st.integers(0, 59)):02d}"
+        if pad
+        else f"{hour}:{draw(st.integers(0, 59)):02d}"
+    )
+    second = f"{draw(st.integers(0, 59)):02d}"
+    fraction = draw(
+        st.sampled_from(["", ".0", ".000", ".5", ".480", ".4801", ".1234567", ".000001"])
+    )
+    bias = draw(st.sampled_from(["", "+0", "-0", "+240", "-60", "+1439", "+330"]))
+    component = draw(st.sampled_from(["SMS_CLOUD_USERSYNC", "SMS Provider", "SMS_EXECUTIVE"]))
+    thread = draw(st.sampled_from(["5616 (0x15F0)", "007", "12(0xc)", "1"]))
+    message = draw(st.sampled_from(MESSAGES))
+    return f"{message}  $$<{component}><{date} {clock}:{second}{fraction}{bias}><thread={thread}>"
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    lines=st.lists(
+        st.one_of(
+            sms_lines(),
+            sms_lines(),
+            sms_lines(),
+            st.sampled_from(
+                [
+                    "",
+                    "   ",
+                    "\0\0\0",
+                    "<MAXIMUM LOG FILE SIZE REACHED - FILE RENAMED>",
+                    "x $$<SMS_CLOU",
+                ]
+            ),
+        ),
+        min_size=1,
+        max_size=60,
+    ),
+    block=st.sampled_from([128, 1024, 1 << 16]),
+    source_tz=st.sampled_from([None, timezone(timedelta(hours=2)), ZoneInfo("America/New_York")]),
+    kinds=st.sampled_from([None, frozenset({"user_add_failed", "unparsed"})]),
+)
+def test_any_sms_trace_text_gives_the_same_bytes(
+    lines: list[str],
+    block: int,
+    source_tz: timezone | ZoneInfo | None,
+    kinds: frozenset[str] | None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("logsync.sources.BLOCK_SIZE", block)
+    path = tmp_path / "CloudUserSync.log"
+    path.write_text("\r\n".join(lines), encoding="utf-8")
+    options = ReadOptions(input_format="sms-trace", source_tz=source_tz)
+    try:
+        expected = plain(str(path), options, kinds)
+    except Exception as error:  # the same error, whichever way the text is read
+        with pytest.raises(type(error), match=str(error)):
+            fast(str(path), options, kinds)
+        return
+    assert fast(str(path), options, kinds) == expected
