@@ -103,6 +103,11 @@ class _SmsLines:
         for line, (message, component, date, clock, second, fraction, bias, thread) in enumerate(
             records, first_line
         ):
+            day = days.get(date)  # first: a record of no wanted kind may still be no record
+            if day is None:
+                day = self._day(date)
+                if day is None:
+                    return None
             parts = messages.get(message)
             if parts is None:
                 if message in messages:
@@ -110,11 +115,6 @@ class _SmsLines:
                 parts = self._message(message)
                 if parts is None:
                     continue
-            day = days.get(date)
-            if day is None:
-                day = self._day(date)
-                if day is None:
-                    return None
             hour_minute = clocks.get(clock) or self._clock(clock)
             decimals = fractions.get(fraction)
             if decimals is None:
