@@ -7,31 +7,26 @@ seconds, and their meaning from a cache of messages; a line number is worked out
 kinds whose line is shown (restarts and failures).
 
 Proving that every line of a chunk is a record is half the work. For a large regular file, on a
-machine with a second CPU, a forked helper process does that proof while this process reads the
-rows (`Prover`); each chunk is used only once its proof has arrived. Any chunk that holds a line
-that is no record is parsed the plain way instead, so the result is exactly that of the plain
-path (tests compare the two).
+machine with a second CPU, a helper process does that proof while this process reads the rows
+(`helper.Helper`); each chunk is used only once its proof has arrived. Any chunk that holds a
+line that is no record is parsed the plain way instead, so the result is exactly that of the
+plain path (tests compare the two).
 """
 
 from __future__ import annotations
 
-import os
-import signal
-import threading
 from collections.abc import Iterator
 from datetime import datetime, timezone, tzinfo
-from typing import IO, Any
+from typing import Any
 
 from . import events as catalogue
 from .errors import NoRecordsError
 from .formats import ParseContext, Record, sms
+from .helper import Helper, framed
 from .pipeline import ReadOptions, open_input, parse_input
-from .sources import STDIN, InputStats, Progress, text_chunks
+from .sources import InputStats, Progress
 from .times import bias_zone
 from .tracker import Row, micros
-
-PROVER_MIN_BYTES = 16 << 20
-"""Inputs smaller than this are proved in this process (a fork costs more than it saves)."""
 
 LOCATED_KINDS = frozenset(
     {"component_started", "processing_started", "status_message", "user_add_failed"}
@@ -42,10 +37,6 @@ _CACHE_LIMIT = 1 << 14
 _UNSEEN: Any = object()
 SECONDS = {f"{second:02d}": second * 1_000_000 for second in range(60)}
 """A proved trailer's seconds (two digits, 00 to 59) in microseconds."""
-
-
-UNPROVED = (-1, -1)
-"""What `Prover.counts` says when it cannot tell: prove the chunk here."""
 
 
 def input_rows(
@@ -63,14 +54,13 @@ def input_rows(
         yield from _event_rows(parse_input(name, fmt, chunks, options, stats, kinds))
         return
     reader = _RowReader(name, kinds, ParseContext(stats, options.source_tz))
-    prover = Prover.start(name) if _worth_proving(name) else None
+    helper = Helper.start(name, _proof, mine=_every)
     try:
         first_line = 1
-        for chunk in chunks:
-            text = "\n" + chunk if chunk.endswith("\n") else "\n" + chunk + "\n"
-            counts = prover.counts(len(chunk)) if prover is not None else UNPROVED
-            if counts is UNPROVED:
-                counts = sms.count_records(text)
+        for index, chunk in enumerate(chunks):
+            text = framed(chunk)
+            proved = helper.take(index, len(chunk)) if helper is not None else None
+            counts = sms.count_records(text) if proved is None else _counts(proved[1])
             if counts is not None:
                 records, blank = counts
                 stats.records += records
@@ -83,10 +73,23 @@ def input_rows(
             first_line += text.count("\n") - 1
         stats.lines = first_line - 1
     finally:
-        if prover is not None:
-            prover.close()
+        if helper is not None:
+            helper.close()
     if stats.records == 0 and stats.unparsed:
         raise NoRecordsError(name)
+
+
+def _proof(text: str, first_line: int) -> tuple[str, tuple[int, ...]]:
+    """The helper's work: (records, blank lines) of a chunk, or nothing if some line is neither."""
+    return "", sms.count_records(text) or ()
+
+
+def _counts(proof: tuple[int, ...]) -> tuple[int, int] | None:
+    return (proof[0], proof[1]) if len(proof) == 2 else None
+
+
+def _every(index: int) -> bool:
+    return True
 
 
 def _event_rows(events: Iterator[catalogue.Event]) -> Iterator[list[Row]]:
@@ -234,80 +237,3 @@ def _line_start(text: str, message: str, cursor: int) -> int:
             return start
         start = text.find(needle, start + 1)
     raise AssertionError("a row's own line must be in its chunk")
-
-
-def _worth_proving(name: str) -> bool:
-    """Fork a prover only for a large regular file, with a second CPU and no other threads."""
-    if name == STDIN or not hasattr(os, "fork") or threading.active_count() > 1:
-        return False
-    try:
-        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-        return (cpus or 1) > 1 and os.path.getsize(name) >= PROVER_MIN_BYTES
-    except OSError:
-        return False
-
-
-class Prover:
-    """A forked helper that proves, chunk by chunk, that an SMS-trace file's lines are records.
-
-    It reads the same file into the same chunks and writes one line per chunk to a pipe: the
-    chunk's length and its record and blank line counts, or `-` when some line is neither. The
-    parent checks the length, so a file that changed under it is proved again locally.
-    """
-
-    def __init__(self, pid: int, reader: IO[str]) -> None:
-        self.pid = pid
-        self._reader: IO[str] | None = reader
-
-    @classmethod
-    def start(cls, name: str) -> Prover | None:
-        read_fd, write_fd = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(read_fd)
-            os.close(write_fd)
-            return None
-        if pid == 0:  # the helper: never returns
-            os.close(read_fd)
-            _prove(name, write_fd)
-        os.close(write_fd)
-        return cls(pid, os.fdopen(read_fd, "r"))
-
-    def counts(self, length: int) -> tuple[int, int] | None:
-        """(records, blank lines) of the next chunk; None if some line is neither; UNPROVED
-        if the helper cannot tell (it failed, or the file changed under it)."""
-        if self._reader is None:
-            return UNPROVED
-        fields = self._reader.readline().split()
-        if fields[:1] == [str(length)]:
-            if len(fields) == 3:
-                return int(fields[1]), int(fields[2])
-            if fields[1:] == ["-"]:
-                return None
-        self.close()  # out of step: stop asking it
-        return UNPROVED
-
-    def close(self) -> None:
-        if self._reader is not None:
-            self._reader.close()
-            self._reader = None
-            os.waitpid(self.pid, 0)
-
-
-def _prove(name: str, fd: int) -> None:
-    """The helper process's whole life."""
-    status = 0
-    try:
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        with os.fdopen(fd, "w") as out:
-            for chunk in text_chunks(name, InputStats(name)):
-                text = "\n" + chunk if chunk.endswith("\n") else "\n" + chunk + "\n"
-                counts = sms.count_records(text)
-                proof = "-" if counts is None else f"{counts[0]} {counts[1]}"
-                out.write(f"{len(chunk)} {proof}\n")
-                out.flush()
-    except BaseException:
-        status = 1
-    finally:
-        os._exit(status)

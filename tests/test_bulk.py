@@ -13,10 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from logsync import analyze, bulk
+from logsync import analyze, bulk, helper
 from logsync.analysis import Analysis
 from logsync.errors import UsageError
 from logsync.formats import sms
+from logsync.sources import InputStats, text_chunks
 
 from .conftest import REAL_LOGS, SAMPLES
 from .logtext import Log, sms_line
@@ -88,26 +89,26 @@ def _log_with_damage() -> Log:
     return log
 
 
-def test_the_prover_proves_clean_chunks_and_rejects_damaged_ones(
+def test_the_helper_proves_clean_chunks_and_rejects_damaged_ones(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("logsync.sources.BLOCK_SIZE", 4096)
-    monkeypatch.setattr(bulk, "PROVER_MIN_BYTES", 0)
-    verdicts: list[tuple[int, int] | None] = []
-    counts = bulk.Prover.counts
+    monkeypatch.setattr(helper, "MIN_BYTES", 0)
+    proofs: list[tuple[int, ...]] = []
+    take = helper.Helper.take
 
-    def spy(prover: bulk.Prover, length: int) -> tuple[int, int] | None:
-        verdict = counts(prover, length)
-        verdicts.append(verdict)
-        return verdict
+    def spy(self: helper.Helper, index: int, length: int) -> tuple[str, tuple[int, ...]] | None:
+        done = take(self, index, length)
+        assert done is not None
+        proofs.append(done[1])
+        return done
 
-    monkeypatch.setattr(bulk.Prover, "counts", spy)
+    monkeypatch.setattr(helper.Helper, "take", spy)
     path = _log_with_damage().write(tmp_path / "CloudUserSync.log")
     analysis = assert_same([path])
     assert [stats.unparsed for stats in analysis.inputs] == [3]
-    assert None in verdicts
-    assert bulk.UNPROVED not in verdicts
-    proved = [v for v in verdicts if v is not None]
+    assert () in proofs  # a chunk with a line that is no record
+    proved = [proof for proof in proofs if proof]
     assert len(proved) > 10
     assert sum(records for records, _ in proved) < analysis.inputs[0].records
     states = {user.upn: user.state for user in analysis.users}
@@ -117,23 +118,47 @@ def test_the_prover_proves_clean_chunks_and_rejects_damaged_ones(
         "c@contoso.com": "waiting",
     }
     failure = next(user for user in analysis.users if user.upn == "c@contoso.com")
+    assert failure.failure_line is not None
     assert (
         Path(path)
         .read_text()
         .split("\n")[failure.failure_line - 1]
-        .startswith(  # type: ignore[operator]
-            "Failed to add user c@contoso.com; reason UserNotFound  $$<SMS_CLOUD_USERSYNC>"
-        )
+        .startswith("Failed to add user c@contoso.com; reason UserNotFound  $$<SMS_CLOUD_USERSYNC>")
     )
 
 
-def test_a_prover_out_of_step_is_left_alone(tmp_path: Path) -> None:
+def test_a_helper_out_of_step_is_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(helper, "MIN_BYTES", 0)
     path = Log().cycles("2014-09-14 10:00:00", "2014-09-14 11:00:00").write(tmp_path / "a.log")
-    prover = bulk.Prover.start(path)
-    assert prover is not None
-    assert prover.counts(12345) is bulk.UNPROVED  # the first chunk is not 12345 characters
-    assert prover.counts(Path(path).stat().st_size) is bulk.UNPROVED  # and it stopped asking
-    prover.close()
+    size = len(Path(path).read_text())
+    started = helper.Helper.start(path, bulk._proof, mine=bulk._every)
+    assert started is not None
+    assert started.take(0, 12345) is None  # the first chunk is not 12345 characters long
+    assert started.take(0, size) is None  # and it is no longer asked
+    started.close()
+
+
+def test_a_helper_does_only_its_own_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(helper, "MIN_BYTES", 0)
+    monkeypatch.setattr("logsync.sources.BLOCK_SIZE", 1024)
+    path = Log().cycles("2014-09-14 10:00:00", "2014-09-14 12:00:00").write(tmp_path / "a.log")
+    chunks = list(text_chunks(path, InputStats(path)))
+    assert len(chunks) > 4
+
+    def work(text: str, first_line: int) -> tuple[str, tuple[int, ...]]:
+        return text.upper(), (first_line, text.count("\n"))
+
+    started = helper.Helper.start(path, work, mine=lambda index: index % 2 == 1)
+    assert started is not None
+    first_line = 1
+    for index, chunk in enumerate(chunks):
+        text = helper.framed(chunk)
+        if index % 2:
+            assert started.take(index, len(chunk)) == (text.upper(), (first_line, text.count("\n")))
+        first_line += text.count("\n") - 1
+    started.close()
 
 
 def test_naive_times_in_a_zone_with_daylight_saving(tmp_path: Path) -> None:
@@ -196,7 +221,7 @@ def test_fast_and_plain_paths_agree_on_any_log(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr("logsync.sources.BLOCK_SIZE", block)
-    monkeypatch.setattr(bulk, "PROVER_MIN_BYTES", 0 if prove else 1 << 40)
+    monkeypatch.setattr(helper, "MIN_BYTES", 0 if prove else 1 << 40)
     log = Log()
     moment = datetime(2026, 10, 24, 23, 0)
     for gap, requested, failing, bias, extra in cycles:

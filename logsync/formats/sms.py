@@ -163,9 +163,9 @@ def note_last_time(text: str, ctx: ParseContext) -> None:
         match = _RECORD_RE.match(text, start)
         if match:
             item = _record(match, 0, ctx)
-            if type(item) is Record:
+            if type(item) is Record:  # else an impossible date: no record, look further up
                 ctx.stats.last_time = item.time
-            return
+                return
         end = start
 
 

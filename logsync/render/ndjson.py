@@ -18,6 +18,7 @@ from typing import IO
 from .. import events as catalogue
 from ..errors import NoRecordsError
 from ..formats import ParseContext, Record, sms
+from ..helper import Helper, framed
 from ..pipeline import ReadOptions, open_input, parse_input
 from ..sources import InputStats, Progress
 from ..times import bias_zone, iso
@@ -47,15 +48,36 @@ def write_input_ndjson(
         events = parse_input(name, fmt, chunks, options, stats, wanted)
         write_events_ndjson(events, out, display, flush=False)
         return
-    writer = _SmsLines(name, wanted, ParseContext(stats, options.source_tz), EventEncoder(display))
-    first_line = 1
-    for chunk in chunks:
-        text = "\n" + chunk if chunk.endswith("\n") else "\n" + chunk + "\n"
-        out.write(writer.lines(text, first_line))
-        first_line += text.count("\n") - 1
+    ctx = ParseContext(stats, options.source_tz)
+    writer = _SmsLines(name, wanted, ctx, EventEncoder(display))
+    helper = Helper.start(name, writer.counted, mine=_odd)
+    try:
+        first_line = 1
+        for index, chunk in enumerate(chunks):
+            text = framed(chunk)
+            done = helper.take(index, len(chunk)) if helper is not None and index % 2 else None
+            if done is None:
+                out.write(writer.lines(text, first_line))
+            else:
+                out.write(done[0])
+                for field, count in zip(_COUNTED, done[1], strict=True):
+                    setattr(stats, field, getattr(stats, field) + count)
+                sms.note_last_time(text, ctx)
+            first_line += text.count("\n") - 1
+    finally:
+        if helper is not None:
+            helper.close()
     stats.lines = first_line - 1
     if stats.records == 0 and stats.unparsed:
         raise NoRecordsError(name)
+
+
+_COUNTED = ("records", "record_lines", "blank", "unparsed")
+"""What a helper reports of its chunks."""
+
+
+def _odd(index: int) -> bool:
+    return index % 2 == 1
 
 
 class _SmsLines:
@@ -87,6 +109,14 @@ class _SmsLines:
         self.ctx.stats.record_lines += len(records)
         sms.note_last_time(text, self.ctx)
         return fast
+
+    def counted(self, text: str, first_line: int) -> tuple[str, tuple[int, ...]]:
+        """`lines`, with what it added to the input's counts (the helper's work)."""
+        stats = self.ctx.stats
+        before = [getattr(stats, name) for name in _COUNTED]
+        lines = self.lines(text, first_line)
+        after = [getattr(stats, name) for name in _COUNTED]
+        return lines, tuple(now - then for now, then in zip(after, before, strict=True))
 
     def _fast(self, records: list[tuple[str, ...]], first_line: int) -> str | None:
         """The chunk's JSON lines, or None if some record needs the plain way."""
