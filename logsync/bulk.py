@@ -15,8 +15,10 @@ plain path (tests compare the two).
 
 from __future__ import annotations
 
+import marshal
+import pickle
 from collections.abc import Iterator
-from datetime import datetime, timezone, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 
 from . import events as catalogue
@@ -34,6 +36,9 @@ LOCATED_KINDS = frozenset(
 """Kinds whose line number the tracker keeps (restarts, a user's last failure)."""
 
 _CACHE_LIMIT = 1 << 14
+HELPER_SHARE = (1, 2)
+"""The helper reads the rows of 3 chunks in 4 (and proves them all): then the two processes
+finish together, since this one also feeds the tracker."""
 _UNSEEN: Any = object()
 SECONDS = {f"{second:02d}": second * 1_000_000 for second in range(60)}
 """A proved trailer's seconds (two digits, 00 to 59) in microseconds."""
@@ -54,19 +59,19 @@ def input_rows(
         yield from _event_rows(parse_input(name, fmt, chunks, options, stats, kinds))
         return
     reader = _RowReader(name, kinds, ParseContext(stats, options.source_tz))
-    helper = Helper.start(name, _proof, mine=_every)
+    helper = Helper.start(name, reader.helper_work, mine=_every)
     try:
         first_line = 1
         for index, chunk in enumerate(chunks):
             text = framed(chunk)
-            proved = helper.take(index, len(chunk)) if helper is not None else None
-            counts = sms.count_records(text) if proved is None else _counts(proved[1])
+            done = helper.take(index, len(chunk)) if helper is not None else None
+            counts = sms.count_records(text) if done is None else _counts(done[1])
             if counts is not None:
                 records, blank = counts
                 stats.records += records
                 stats.record_lines += records
                 stats.blank += blank
-                yield reader.rows(text, first_line)
+                yield reader.unpack(done[0]) if done and done[0] else reader.rows(text, first_line)
                 sms.note_last_time(text, reader.ctx)
             else:
                 yield reader.plain_rows(text, first_line)
@@ -77,11 +82,6 @@ def input_rows(
             helper.close()
     if stats.records == 0 and stats.unparsed:
         raise NoRecordsError(name)
-
-
-def _proof(text: str, first_line: int) -> tuple[str, tuple[int, ...]]:
-    """The helper's work: (records, blank lines) of a chunk, or nothing if some line is neither."""
-    return "", sms.count_records(text) or ()
 
 
 def _counts(proof: tuple[int, ...]) -> tuple[int, int] | None:
@@ -125,6 +125,12 @@ class _RowReader:
         offset (`--source-tz` with daylight saving), so each minute is worked out on its own."""
         self._clocks: dict[str, int] = {}
         self._fractions: dict[str, int] = {}
+        # packing rows in the helper, unpacking them in the parent
+        self._zone_ids: dict[int, int] = {}
+        self._meaning_ids: dict[str | int, int] = {}
+        self._kept: list[Any] = []
+        self._zone_table: list[tzinfo | None] = []
+        self._meaning_table: list[tuple[str, Any]] = []
 
     def rows(self, text: str, first_line: int) -> list[Row]:
         """The rows of a chunk whose lines are all records (or blank)."""
@@ -172,6 +178,70 @@ class _RowReader:
             else:
                 append((us + offset, zone, kind, data, source, 0))
         return out
+
+    # -- the helper's share: proofs of every chunk, and the rows of most ----------------------
+
+    def helper_work(self, index: int, text: str, first_line: int) -> tuple[bytes, tuple[int, ...]]:
+        """In the helper: (packed rows or nothing, (records, blank lines) or nothing)."""
+        counts = sms.count_records(text)
+        if counts is None:
+            return b"", ()  # the parent parses this chunk the plain way
+        if index % HELPER_SHARE[1] >= HELPER_SHARE[0]:
+            return b"", counts  # the parent reads this chunk's rows itself
+        zones, meanings = self._zone_ids, self._meaning_ids
+        restart = len(meanings) > _CACHE_LIMIT
+        if restart:  # both ends start their tables afresh: memory stays bounded
+            zones.clear()
+            meanings.clear()
+            self._kept.clear()
+        new_zones: list[int | str | None] = []
+        new_meanings: list[tuple[str, Any]] = []
+        packed = []
+        for us, zone, kind, data, _, line in self.rows(text, first_line):
+            zone_id = zones.get(id(zone))
+            if zone_id is None:
+                zone_id = zones[id(zone)] = len(zones)
+                new_zones.append(self._zone_spec(zone))
+                self._kept.append(zone)
+            key = kind if data is None else id(data)  # payloads are shared, one per message
+            meaning_id = meanings.get(key)
+            if meaning_id is None:
+                meaning_id = meanings[key] = len(meanings)
+                new_meanings.append((kind, data))
+                self._kept.append(data)  # so that no other object takes its id
+            packed.append((us, zone_id, meaning_id, line))
+        fresh = pickle.dumps(new_meanings) if new_meanings else b""
+        return marshal.dumps((restart, new_zones, fresh, packed)), counts
+
+    def unpack(self, payload: bytes) -> list[Row]:
+        """In the parent: the rows the helper packed."""
+        restart, new_zones, fresh, packed = marshal.loads(payload)
+        if restart:
+            self._zone_table.clear()
+            self._meaning_table.clear()
+        self._zone_table.extend(self._zone_of(spec) for spec in new_zones)
+        if fresh:
+            self._meaning_table.extend(pickle.loads(fresh))  # written by our own forked helper
+        zones, meanings, source = self._zone_table, self._meaning_table, self.source
+        return [(us, zones[z], *meanings[m], source, line) for us, z, m, line in packed]
+
+    def _zone_spec(self, zone: tzinfo | None) -> int | str | None:
+        """A zone as marshal can carry it: a bias, `source` (--source-tz) or None (naive)."""
+        if zone is None:
+            return None
+        if zone is self.ctx.source_tz:
+            return "source"
+        offset = zone.utcoffset(None)
+        if offset is None:
+            raise ValueError(f"{zone!r} has no fixed offset")
+        return -(offset // timedelta(minutes=1))
+
+    def _zone_of(self, spec: int | str | None) -> tzinfo | None:
+        if spec is None:
+            return None
+        if spec == "source":
+            return self.ctx.source_tz
+        return bias_zone(int(spec))
 
     def plain_rows(self, text: str, first_line: int) -> list[Row]:
         """The rows of a chunk that holds lines that are no record: parsed the plain way."""

@@ -24,9 +24,9 @@ from .sources import STDIN, InputStats, text_chunks
 MIN_BYTES = 16 << 20
 """Inputs smaller than this get no helper: a fork costs more than it saves."""
 
-Work = Callable[[str, int], tuple[str, tuple[int, ...]]]
-"""What the helper does with one chunk: (text, its first line) -> (payload, counts).
-`text` is the chunk between a leading and a final line break."""
+Work = Callable[[int, str, int], tuple[bytes, tuple[int, ...]]]
+"""What the helper does with one chunk: (chunk number, text, its first line) -> (payload,
+counts). `text` is the chunk between a leading and a final line break."""
 
 
 def framed(chunk: str) -> str:
@@ -73,7 +73,7 @@ class Helper:
         os.close(write_fd)
         return cls(pid, os.fdopen(read_fd, "rb"))
 
-    def take(self, index: int, length: int) -> tuple[str, tuple[int, ...]] | None:
+    def take(self, index: int, length: int) -> tuple[bytes, tuple[int, ...]] | None:
         """The helper's (payload, counts) for chunk `index` of `length` characters, or None:
         then do it yourself (the helper is no longer asked)."""
         if self._reader is None:
@@ -83,7 +83,7 @@ class Helper:
             size = int(header[2])
             payload = self._reader.read(size)
             if len(payload) == size:
-                return payload.decode("utf-8"), tuple(int(count) for count in header[3:])
+                return payload, tuple(int(count) for count in header[3:])
         self.close()
         return None
 
@@ -114,10 +114,9 @@ def _serve(name: str, fd: int, work: Work, mine: Callable[[int], bool]) -> None:
             for index, chunk in enumerate(text_chunks(name, InputStats(name))):
                 text = framed(chunk)
                 if mine(index):
-                    payload, counts = work(text, first_line)
-                    data = payload.encode("utf-8")
+                    payload, counts = work(index, text, first_line)
                     numbers = " ".join(str(count) for count in counts)
-                    out.write(f"{index} {len(chunk)} {len(data)} {numbers}\n".encode() + data)
+                    out.write(f"{index} {len(chunk)} {len(payload)} {numbers}\n".encode() + payload)
                     out.flush()
                 first_line += text.count("\n") - 1
     except BaseException:  # the parent does the rest itself

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from logsync import analyze, bulk, helper
 from logsync.analysis import Analysis
 from logsync.errors import UsageError
-from logsync.formats import sms
+from logsync.formats import ParseContext, sms
 from logsync.sources import InputStats, text_chunks
 
 from .conftest import REAL_LOGS, SAMPLES
@@ -95,12 +95,15 @@ def test_the_helper_proves_clean_chunks_and_rejects_damaged_ones(
     monkeypatch.setattr("logsync.sources.BLOCK_SIZE", 4096)
     monkeypatch.setattr(helper, "MIN_BYTES", 0)
     proofs: list[tuple[int, ...]] = []
+    packed: list[int] = []
     take = helper.Helper.take
 
-    def spy(self: helper.Helper, index: int, length: int) -> tuple[str, tuple[int, ...]] | None:
+    def spy(self: helper.Helper, index: int, length: int) -> tuple[bytes, tuple[int, ...]] | None:
         done = take(self, index, length)
         assert done is not None
         proofs.append(done[1])
+        if done[0]:
+            packed.append(index)
         return done
 
     monkeypatch.setattr(helper.Helper, "take", spy)
@@ -111,6 +114,9 @@ def test_the_helper_proves_clean_chunks_and_rejects_damaged_ones(
     proved = [proof for proof in proofs if proof]
     assert len(proved) > 10
     assert sum(records for records, _ in proved) < analysis.inputs[0].records
+    # the helper read the rows of 3 chunks in 4, this process the others
+    assert 0 < len(packed) < len(proved)
+    assert all(index % 4 != 3 for index in packed)
     states = {user.upn: user.state for user in analysis.users}
     assert states == {
         "a@contoso.com": "recovered",
@@ -133,7 +139,8 @@ def test_a_helper_out_of_step_is_left_alone(
     monkeypatch.setattr(helper, "MIN_BYTES", 0)
     path = Log().cycles("2014-09-14 10:00:00", "2014-09-14 11:00:00").write(tmp_path / "a.log")
     size = len(Path(path).read_text())
-    started = helper.Helper.start(path, bulk._proof, mine=bulk._every)
+    work = bulk._RowReader(path, frozenset(), ParseContext(InputStats(path))).helper_work
+    started = helper.Helper.start(path, work, mine=bulk._every)
     assert started is not None
     assert started.take(0, 12345) is None  # the first chunk is not 12345 characters long
     assert started.take(0, size) is None  # and it is no longer asked
@@ -147,8 +154,8 @@ def test_a_helper_does_only_its_own_chunks(tmp_path: Path, monkeypatch: pytest.M
     chunks = list(text_chunks(path, InputStats(path)))
     assert len(chunks) > 4
 
-    def work(text: str, first_line: int) -> tuple[str, tuple[int, ...]]:
-        return text.upper(), (first_line, text.count("\n"))
+    def work(index: int, text: str, first_line: int) -> tuple[bytes, tuple[int, ...]]:
+        return text.upper().encode(), (index, first_line, text.count("\n"))
 
     started = helper.Helper.start(path, work, mine=lambda index: index % 2 == 1)
     assert started is not None
@@ -156,7 +163,8 @@ def test_a_helper_does_only_its_own_chunks(tmp_path: Path, monkeypatch: pytest.M
     for index, chunk in enumerate(chunks):
         text = helper.framed(chunk)
         if index % 2:
-            assert started.take(index, len(chunk)) == (text.upper(), (first_line, text.count("\n")))
+            expected = (text.upper().encode(), (index, first_line, text.count("\n")))
+            assert started.take(index, len(chunk)) == expected
         first_line += text.count("\n") - 1
     started.close()
 

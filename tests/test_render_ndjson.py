@@ -176,7 +176,7 @@ def test_a_helper_writes_every_other_chunk(tmp_path: Path, monkeypatch: pytest.M
     taken: list[int] = []
     take = helper.Helper.take
 
-    def spy(self: helper.Helper, index: int, length: int) -> tuple[str, tuple[int, ...]] | None:
+    def spy(self: helper.Helper, index: int, length: int) -> tuple[bytes, tuple[int, ...]] | None:
         done = take(self, index, length)
         assert done is not None
         taken.append(index)

@@ -59,7 +59,7 @@ def write_input_ndjson(
             if done is None:
                 out.write(writer.lines(text, first_line))
             else:
-                out.write(done[0])
+                out.write(done[0].decode("utf-8"))
                 for field, count in zip(_COUNTED, done[1], strict=True):
                     setattr(stats, field, getattr(stats, field) + count)
                 sms.note_last_time(text, ctx)
@@ -110,13 +110,14 @@ class _SmsLines:
         sms.note_last_time(text, self.ctx)
         return fast
 
-    def counted(self, text: str, first_line: int) -> tuple[str, tuple[int, ...]]:
+    def counted(self, index: int, text: str, first_line: int) -> tuple[bytes, tuple[int, ...]]:
         """`lines`, with what it added to the input's counts (the helper's work)."""
         stats = self.ctx.stats
         before = [getattr(stats, name) for name in _COUNTED]
         lines = self.lines(text, first_line)
         after = [getattr(stats, name) for name in _COUNTED]
-        return lines, tuple(now - then for now, then in zip(after, before, strict=True))
+        counts = tuple(now - then for now, then in zip(after, before, strict=True))
+        return lines.encode("utf-8"), counts
 
     def _fast(self, records: list[tuple[str, ...]], first_line: int) -> str | None:
         """The chunk's JSON lines, or None if some record needs the plain way."""
