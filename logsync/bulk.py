@@ -36,6 +36,8 @@ LOCATED_KINDS = frozenset(
 """Kinds whose line number the tracker keeps (restarts, a user's last failure)."""
 
 _CACHE_LIMIT = 1 << 14
+_TABLE_LIMIT = 1 << 12
+"""Meanings the helper sends before both ends start their tables afresh (a few ms each time)."""
 HELPER_SHARE = (1, 2)
 """The helper reads the rows of 3 chunks in 4 (and proves them all): then the two processes
 finish together, since this one also feeds the tracker."""
@@ -189,7 +191,7 @@ class _RowReader:
         if index % HELPER_SHARE[1] >= HELPER_SHARE[0]:
             return b"", counts  # the parent reads this chunk's rows itself
         zones, meanings = self._zone_ids, self._meaning_ids
-        restart = len(meanings) > _CACHE_LIMIT
+        restart = len(meanings) > _TABLE_LIMIT
         if restart:  # both ends start their tables afresh: memory stays bounded
             zones.clear()
             meanings.clear()

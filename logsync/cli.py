@@ -420,10 +420,10 @@ def report(
     display = opts.display
     out = env.stdout
     if fmt == "json":
-        document = machine.report_document(analysis, shown, selected, display)
+        document = machine.report_document(analysis, [], selected, display)
         if what_if is not None:
             document["what_if"] = what_if_summary(analysis.restart_at or what_if, shown, display)
-        machine.write_json(document, out, pretty=env.stdout_isatty)
+        machine.write_report_json(document, shown, display, out, pretty=env.stdout_isatty)
     elif fmt == "ndjson":
         machine.write_ndjson((machine.user_record(u, display) for u in shown), out)
     elif fmt == "csv":

@@ -79,31 +79,62 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class UserState:
-    """Where one user stands at `as_of` (field names follow the JSON contract)."""
+    """Where one user stands at `as_of` (field names follow the JSON contract).
+
+    Its times are kept as the tracker's moments and become datetimes when read: most users of a
+    large log are never shown, so their datetimes are never made.
+    """
 
     upn: str
     state: str
     reason: str | None
-    first_failure: datetime | None
-    last_failure: datetime | None
     failures: int
-    full_sync_due: datetime | None
-    expected_recovery: datetime | None
     expected_recovery_observed: bool
     """True when the recovery cycle is in the log, False when it is predicted."""
     recovery_by: str | None
     """`timer` (the 24 h full sync), `restart` (a full sync after a restart) or `what-if`."""
-    recovered_at: datetime | None
-    synced_at: datetime | None
     seconds_remaining: float | None
     requests: int
-    first_seen: datetime
-    last_seen: datetime
-    time_saved_s: float | None = None
+    time_saved_s: float | None
     """With `--restart-at`: how much sooner the what-if restart frees this user."""
-    failure_source: str | None = None
-    failure_line: int | None = None
+    failure_source: str | None
+    failure_line: int | None
     """Where the last failure is logged."""
+    moments: tuple[Moment | None, ...]
+    """first_failure, last_failure, full_sync_due, expected_recovery, recovered_at,
+    synced_at, first_seen, last_seen."""
+
+    @property
+    def first_failure(self) -> datetime | None:
+        return _time(self.moments[0])
+
+    @property
+    def last_failure(self) -> datetime | None:
+        return _time(self.moments[1])
+
+    @property
+    def full_sync_due(self) -> datetime | None:
+        return _time(self.moments[2])
+
+    @property
+    def expected_recovery(self) -> datetime | None:
+        return _time(self.moments[3])
+
+    @property
+    def recovered_at(self) -> datetime | None:
+        return _time(self.moments[4])
+
+    @property
+    def synced_at(self) -> datetime | None:
+        return _time(self.moments[5])
+
+    @property
+    def first_seen(self) -> datetime:
+        return moment_time(*self.moments[6])  # type: ignore[misc]
+
+    @property
+    def last_seen(self) -> datetime:
+        return moment_time(*self.moments[7])  # type: ignore[misc]
 
     @property
     def stuck(self) -> bool:
@@ -207,8 +238,6 @@ class Tracker:
         self.options = options or TrackerOptions()
         self._after = self.options.full_sync_after // _MICROSECOND
         self._users: dict[str, _User] = {}
-        self._keys: dict[str, str] = {}
-        """UPN as logged -> its case-folded key (UPNs repeat; `lower` need not)."""
         # the cycle under way: users requested since its last totals line, and failures
         self._requested: dict[str, tuple[_User, Moment]] = {}
         self._failed: set[str] = set()
@@ -275,9 +304,7 @@ class Tracker:
             self._first = (us, zone)
 
     def _user(self, upn: str, seen: Moment) -> tuple[str, _User]:
-        key = self._keys.get(upn)
-        if key is None:
-            key = self._keys[upn] = upn.lower()
+        key = upn.lower()
         user = self._users.get(key)
         if user is None:
             user = self._users[key] = _User(upn, seen)
@@ -487,10 +514,14 @@ class Tracker:
 
     def _localize(self, us: int) -> datetime:
         """Show a computed instant in the offset the log used then (SPEC §4 rule 8)."""
+        return moment_time(*self._moment(us))
+
+    def _moment(self, us: int) -> Moment:
+        """A computed instant with the zone the log used then."""
         if not self._zones:
-            return moment_time(us, None)
+            return (us, None)
         index = bisect_right(self._zone_keys, us) - 1
-        return moment_time(us, self._zones[max(index, 0)][1])
+        return (us, self._zones[max(index, 0)][1])
 
     def _next_cycle_at_or_after(self, when: int, interval: int) -> int:
         """The first cycle at or after `when` on the schedule of the last observed cycle."""
@@ -587,22 +618,24 @@ class Tracker:
             upn=user.upn,
             state=state,
             reason=user.reason,
-            first_failure=_time(user.first_failure),
-            last_failure=_time(user.last_failure),
             failures=user.failures,
-            full_sync_due=None if due is None else self._localize(due),
-            expected_recovery=None if expected is None else self._localize(expected),
             expected_recovery_observed=observed,
             recovery_by=recovery_by,
-            recovered_at=_time(user.recovered_at),
-            synced_at=_time(user.synced_at),
             seconds_remaining=remaining,
             requests=user.requests,
-            first_seen=moment_time(*user.first_seen),
-            last_seen=moment_time(*user.last_seen),
+            time_saved_s=saved,
             failure_source=user.failure_source,
             failure_line=user.failure_line,
-            time_saved_s=saved,
+            moments=(
+                user.first_failure,
+                user.last_failure,
+                None if due is None else self._moment(due),
+                None if expected is None else self._moment(expected),
+                user.recovered_at,
+                user.synced_at,
+                user.first_seen,
+                user.last_seen,
+            ),
         )
 
 

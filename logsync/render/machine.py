@@ -15,6 +15,7 @@ from ..tracker import STATES, Step, UserState
 from . import Display, number
 
 _encode: Callable[[str], str] = json.encoder.encode_basestring_ascii
+_COMPACT = (",", ":")
 
 USER_FIELDS = (
     "upn",
@@ -89,12 +90,34 @@ def report_document(
     }
 
 
+def write_report_json(
+    document: dict[str, Any],
+    users: list[UserState],
+    display: Display,
+    out: IO[str],
+    pretty: bool = False,
+) -> None:
+    """The report document with `users` as its user list. Compact output writes one user at a
+    time, so that their records are never all held at once (the bytes are those of `write_json`
+    of the whole document)."""
+    if pretty:
+        write_json({**document, "users": [user_record(user, display) for user in users]}, out, True)
+        return
+    head, tail = json.dumps({**document, "users": []}, separators=_COMPACT).split('"users":[]', 1)
+    out.write(head + '"users":[')
+    for index, user in enumerate(users):
+        if index:
+            out.write(",")
+        out.write(json.dumps(user_record(user, display), separators=_COMPACT))
+    out.write("]" + tail + "\n")
+
+
 def write_json(document: object, out: IO[str], pretty: bool = False) -> None:
     """One JSON document: indented for a person at a terminal, compact (and C-fast) otherwise."""
     if pretty:
         out.write(json.dumps(document, indent=2))
     else:
-        out.write(json.dumps(document, separators=(",", ":")))
+        out.write(json.dumps(document, separators=_COMPACT))
     out.write("\n")
 
 
