@@ -7,6 +7,7 @@ import io
 import json
 import subprocess
 import sys
+import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -329,6 +330,8 @@ def test_progress_bar_only_for_long_inputs_on_a_terminal(monkeypatch: pytest.Mon
     with reading(opts, env) as progress:
         assert progress is not None
         progress(1000)
+        # drawn from the reading loop: no thread, so the fast paths may fork their helper
+        assert threading.active_count() == 1
     assert "reading" in stderr.getvalue()
     piped = Env(stdout=io.StringIO(), stderr=io.StringIO(), stdout_isatty=False, stderr_isatty=False, stdin_is_pipe=False)
     with reading(opts, piped) as progress:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -28,6 +29,8 @@ from ..safety import visible
 from ..times import human_duration, instant_key
 from ..tracker import Result, Step, UserState
 from . import Display
+
+PROGRESS_REDRAW_SECONDS = 0.1
 
 STATE_STYLE = {
     "waiting": "yellow",
@@ -411,6 +414,18 @@ def byte_progress(total: int, out: IO[str], color: str) -> Iterator[Callable[[in
         TransferSpeedColumn(),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, console=console, transient=True) as progress:
+    # Redrawn from the reading loop, not by a thread of its own: a process with threads must
+    # not fork, and the fast paths fork a helper for large files.
+    with Progress(*columns, console=console, transient=True, auto_refresh=False) as progress:
         task = progress.add_task("read", total=total)
-        yield lambda size: progress.advance(task, size)
+        drawn = time.monotonic()
+
+        def advance(size: int) -> None:
+            nonlocal drawn
+            progress.advance(task, size)
+            now = time.monotonic()
+            if now - drawn >= PROGRESS_REDRAW_SECONDS:
+                drawn = now
+                progress.refresh()
+
+        yield advance
