@@ -6,9 +6,6 @@ import re
 from datetime import datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 
-from dateutil import parser as date_parser
-from dateutil import tz as date_tz
-
 from .errors import UsageError
 
 UTC = timezone.utc
@@ -68,6 +65,8 @@ def parse_zone(name: str, option: str) -> tzinfo:
     if key.upper() in ("UTC", "Z"):
         return UTC
     if key.lower() == "local":
+        from dateutil import tz as date_tz  # imported when needed: it costs startup time
+
         local: tzinfo = date_tz.tzlocal()
         return local
     fixed = re.fullmatch(r"([+-])(\d{1,2}):?(\d{2})", key)
@@ -85,6 +84,8 @@ def parse_zone(name: str, option: str) -> tzinfo:
 def parse_when(text: str, option: str, zone: tzinfo | None = None) -> datetime:
     """Parse a user-given time (ISO or common locale forms); naive results get `zone` if given."""
     try:
+        from dateutil import parser as date_parser  # imported when needed, like tz above
+
         value: datetime = date_parser.parse(text)
     except (ValueError, OverflowError) as exc:
         raise UsageError(f"{option}: cannot read {text!r} as a date and time") from exc

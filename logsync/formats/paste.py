@@ -16,8 +16,6 @@ from collections.abc import Iterator
 from datetime import datetime
 from functools import lru_cache
 
-from dateutil import parser as date_parser
-
 from . import Item, ParseContext, Record, Unparsed, is_blank, physical_lines, unparsed_problem
 
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,7})?)?(?:\s?[AaPp]\.?[Mm]\.?)?"
@@ -29,6 +27,8 @@ _DATE_LINE_RE = re.compile(r"\s*(" + _STAMP + r")(?:(?:\s{2,}|\t)(\S.*))?$")
 
 @lru_cache(maxsize=4096)
 def _stamp(text: str) -> datetime:
+    from dateutil import parser as date_parser  # only pasted text needs it: not at startup
+
     value: datetime = date_parser.parse(text.strip().replace(",", "."))
     return value
 
