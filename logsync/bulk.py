@@ -2,15 +2,16 @@
 
 `analyze` without an observer or a followed user only needs the records of the tracked kinds.
 For SMS-trace text whose lines are all records, those are picked out of each chunk with one
-`findall` (records of other kinds are never built), their times come from caches of minutes and
-seconds, and their meaning from a cache of messages; a line number is worked out only for the
-kinds whose line is shown (restarts and failures).
+`findall` (records of other kinds are never built), their times come from caches of days,
+clocks and fractions, and their meaning from a cache of messages; a line number is worked out
+only for the kinds whose line is kept (restarts and failures).
 
-Proving that every line of a chunk is a record is half the work. For a large regular file, on a
-machine with a second CPU, a helper process does that proof while this process reads the rows
-(`helper.Helper`); each chunk is used only once its proof has arrived. Any chunk that holds a
-line that is no record is parsed the plain way instead, so the result is exactly that of the
-plain path (tests compare the two).
+Proving that every line of a chunk is a record is a large part of the work. For a large regular
+file, on a machine with a second CPU, a helper process (`helper.Helper`) proves every chunk and
+reads the rows of every other one, which it sends packed (marshal, with a table of meanings);
+each chunk is used only once its proof has arrived. Any chunk that holds a line that is no record
+is parsed the plain way instead, so the result is exactly that of the plain path (tests compare
+the two).
 """
 
 from __future__ import annotations
