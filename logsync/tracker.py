@@ -258,7 +258,7 @@ class Tracker:
         self._last: Moment | None = None
         self._follow = self.options.follow.lower() if self.options.follow else None
         self._timeline: list[Step] = []
-        self.handlers: dict[str, Handler] = {
+        self._handlers: dict[str, Handler] = {
             "component_started": self._on_component_started,
             "processing_started": self._on_processing_started,
             "sync_started": self._on_sync_started,
@@ -267,12 +267,12 @@ class Tracker:
             "add_totals": self._on_add_totals,
             "status_message": self._on_status_message,
         }
-        """The handler of each tracked kind, for feeders that dispatch themselves."""
+        """The handler of each tracked kind."""
 
     # -- feeding ----------------------------------------------------------------------------
 
     def feed(self, event: Event) -> None:
-        handler = self.handlers.get(event.kind)
+        handler = self._handlers.get(event.kind)
         if handler is None or event.time is None:
             return
         time = event.time
@@ -284,17 +284,22 @@ class Tracker:
         handler(us, zone, event.data, event.source, event.line)
 
     def feed_rows(self, rows: Iterable[Row]) -> None:
-        """Feed events of tracked kinds, already reduced to rows, in time order."""
-        handlers = self.handlers
+        """Feed events already reduced to rows, in time order (kinds it does not track are
+        skipped)."""
+        handlers = self._handlers
         current = self._zone
-        us = zone = None
+        last: int | None = None
         for us, zone, kind, data, source, line in rows:
+            handler = handlers.get(kind)
+            if handler is None:
+                continue
             if zone is not current:  # also true for the very first row
                 current = zone
                 self._new_zone(us, zone)
-            handlers[kind](us, zone, data, source, line)
-        if us is not None:
-            self._last = (us, zone)
+            handler(us, zone, data, source, line)
+            last = us
+        if last is not None:
+            self._last = (last, current)  # type: ignore[assignment]
 
     def _new_zone(self, us: int, zone: tzinfo | None) -> None:
         self._zone = zone
