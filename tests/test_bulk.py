@@ -263,6 +263,9 @@ def test_row_pattern_splits_a_trailer_like_the_record_pattern() -> None:
 
 
 def test_extra_kinds_without_an_observer_are_read_and_skipped() -> None:
-    path = str(SAMPLES / "certificate-wait" / "CloudUserSync.log")
-    analysis = assert_same([path], extra_kinds=("certificate_wait", "message", "sync_summary"))
+    paths = [
+        str(SAMPLES / "certificate-wait" / "CloudUserSync.log"),
+        str(SAMPLES / "CloudUserSync.log"),
+    ]
+    analysis = assert_same(paths, extra_kinds=("certificate_wait", "message", "sync_summary"))
     assert analysis.result.cycles > 0
