@@ -23,10 +23,9 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any
 
 from . import events as catalogue
-from .errors import NoRecordsError
 from .formats import ParseContext, Record, sms
-from .helper import Helper, framed
-from .pipeline import ReadOptions, open_input, parse_input
+from .helper import helped_chunks
+from .pipeline import ReadOptions, ensure_records, open_input, parse_input
 from .sources import InputStats, Progress
 from .times import bias_zone
 from .tracker import Row, micros
@@ -62,29 +61,18 @@ def input_rows(
         yield from _event_rows(parse_input(name, fmt, chunks, options, stats, kinds))
         return
     reader = _RowReader(name, kinds, ParseContext(stats, options.source_tz))
-    helper = Helper.start(name, reader.helper_work, mine=_every)
-    try:
-        first_line = 1
-        for index, chunk in enumerate(chunks):
-            text = framed(chunk)
-            done = helper.take(index, len(chunk)) if helper is not None else None
-            counts = sms.count_records(text) if done is None else _counts(done[1])
-            if counts is not None:
-                records, blank = counts
-                stats.records += records
-                stats.record_lines += records
-                stats.blank += blank
-                yield reader.unpack(done[0]) if done and done[0] else reader.rows(text, first_line)
-                sms.note_last_time(text, reader.ctx)
-            else:
-                yield reader.plain_rows(text, first_line)
-            first_line += text.count("\n") - 1
-        stats.lines = first_line - 1
-    finally:
-        if helper is not None:
-            helper.close()
-    if stats.records == 0 and stats.unparsed:
-        raise NoRecordsError(name)
+    for text, first_line, done in helped_chunks(name, chunks, stats, reader.helper_work, _every):
+        counts = sms.count_records(text) if done is None else _counts(done[1])
+        if counts is not None:
+            records, blank = counts
+            stats.records += records
+            stats.record_lines += records
+            stats.blank += blank
+            yield reader.unpack(done[0]) if done and done[0] else reader.rows(text, first_line)
+            sms.note_last_time(text, reader.ctx)
+        else:
+            yield reader.plain_rows(text, first_line)
+    ensure_records(name, stats)
 
 
 def _counts(proof: tuple[int, ...]) -> tuple[int, int] | None:

@@ -16,22 +16,20 @@ from __future__ import annotations
 import os
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO
 
+from .formats import framed
 from .sources import STDIN, InputStats, text_chunks
 
 MIN_BYTES = 16 << 20
 """Inputs smaller than this get no helper: a fork costs more than it saves."""
 
-Work = Callable[[int, str, int], tuple[bytes, tuple[int, ...]]]
+Done = tuple[bytes, tuple[int, ...]]
+"""The helper's result for one chunk: a payload and counts."""
+Work = Callable[[int, str, int], Done]
 """What the helper does with one chunk: (chunk number, text, its first line) -> (payload,
 counts). `text` is the chunk between a leading and a final line break."""
-
-
-def framed(chunk: str) -> str:
-    """A chunk between a leading and a final `\\n`, the form the format parsers take."""
-    return "\n" + chunk if chunk.endswith("\n") else "\n" + chunk + "\n"
 
 
 def worth_helping(name: str) -> bool:
@@ -45,6 +43,30 @@ def worth_helping(name: str) -> bool:
         return cpus > 1 and os.path.getsize(name) >= MIN_BYTES
     except OSError:
         return False
+
+
+def helped_chunks(
+    name: str,
+    chunks: Iterable[str],
+    stats: InputStats,
+    work: Work,
+    mine: Callable[[int], bool],
+) -> Iterator[tuple[str, int, Done | None]]:
+    """Each chunk of input `name` as (framed text, its first line, the helper's result or
+    None), a helper doing `work` on the chunks that are `mine` if one is worth it. Counts the
+    input's lines at the end."""
+    helper = Helper.start(name, work, mine)
+    try:
+        first_line = 1
+        for index, chunk in enumerate(chunks):
+            text = framed(chunk)
+            done = helper.take(index, len(chunk)) if helper is not None and mine(index) else None
+            yield text, first_line, done
+            first_line += text.count("\n") - 1
+        stats.lines = first_line - 1
+    finally:
+        if helper is not None:
+            helper.close()
 
 
 class Helper:
@@ -73,7 +95,7 @@ class Helper:
         os.close(write_fd)
         return cls(pid, os.fdopen(read_fd, "rb"))
 
-    def take(self, index: int, length: int) -> tuple[bytes, tuple[int, ...]] | None:
+    def take(self, index: int, length: int) -> Done | None:
         """The helper's (payload, counts) for chunk `index` of `length` characters, or None:
         then do it yourself (the helper is no longer asked)."""
         if self._reader is None:

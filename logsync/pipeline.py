@@ -103,6 +103,11 @@ def parse_input(
                 yield event
         elif wanted is None or "unparsed" in wanted:
             yield catalogue.from_unparsed(item, name)  # type: ignore[arg-type]
+    ensure_records(name, stats)
+
+
+def ensure_records(name: str, stats: InputStats) -> None:
+    """An input of unparsed lines only is no log of ours: say so rather than report nothing."""
     if stats.records == 0 and stats.unparsed:
         raise NoRecordsError(name)
 

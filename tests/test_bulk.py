@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from logsync import analyze, bulk, helper
 from logsync.analysis import Analysis
 from logsync.errors import UsageError
-from logsync.formats import ParseContext, sms
+from logsync.formats import ParseContext, framed, sms
 from logsync.sources import InputStats, text_chunks
 
 from .conftest import REAL_LOGS, SAMPLES
@@ -161,7 +161,7 @@ def test_a_helper_does_only_its_own_chunks(tmp_path: Path, monkeypatch: pytest.M
     assert started is not None
     first_line = 1
     for index, chunk in enumerate(chunks):
-        text = helper.framed(chunk)
+        text = framed(chunk)
         if index % 2:
             expected = (text.upper().encode(), (index, first_line, text.count("\n")))
             assert started.take(index, len(chunk)) == expected

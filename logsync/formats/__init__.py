@@ -66,6 +66,11 @@ def unparsed_problem(raw: str) -> str:
     return "not a log record"
 
 
+def framed(chunk: str) -> str:
+    """A text chunk between a leading and a final `\\n`: the form the chunk parsers read."""
+    return "\n" + chunk if chunk.endswith("\n") else "\n" + chunk + "\n"
+
+
 def physical_lines(chunks: Iterator[str]) -> Iterator[str]:
     """The lines of break-folded text chunks (each chunk but the last ends with a line break)."""
     for chunk in chunks:

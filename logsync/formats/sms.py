@@ -15,7 +15,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from ..times import bias_zone
-from . import Item, ParseContext, Record, Unparsed, non_record
+from . import Item, ParseContext, Record, Unparsed, framed, non_record
 
 _DATE = r"(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])-\d{4}"
 _CLOCK = r"(?:[01]?\d|2[0-3]):[0-5]\d"
@@ -118,7 +118,7 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
     stats = ctx.stats
     first_line = 1
     for chunk in chunks:
-        text = "\n" + chunk if chunk.endswith("\n") else "\n" + chunk + "\n"
+        text = framed(chunk)
         n_lines = text.count("\n") - 1
         if ctx.candidates is not None and _only_records(text, ctx):
             yield from _candidates(ctx.candidates, text, first_line, ctx)

@@ -16,10 +16,9 @@ from datetime import datetime, timezone
 from typing import IO
 
 from .. import events as catalogue
-from ..errors import NoRecordsError
 from ..formats import ParseContext, Record, sms
-from ..helper import Helper, framed
-from ..pipeline import ReadOptions, open_input, parse_input
+from ..helper import helped_chunks
+from ..pipeline import ReadOptions, ensure_records, open_input, parse_input
 from ..sources import InputStats, Progress
 from ..times import bias_zone, iso
 from . import Display
@@ -50,26 +49,15 @@ def write_input_ndjson(
         return
     ctx = ParseContext(stats, options.source_tz)
     writer = _SmsLines(name, wanted, ctx, EventEncoder(display))
-    helper = Helper.start(name, writer.counted, mine=_odd)
-    try:
-        first_line = 1
-        for index, chunk in enumerate(chunks):
-            text = framed(chunk)
-            done = helper.take(index, len(chunk)) if helper is not None and index % 2 else None
-            if done is None:
-                out.write(writer.lines(text, first_line))
-            else:
-                out.write(done[0].decode("utf-8"))
-                for field, count in zip(_COUNTED, done[1], strict=True):
-                    setattr(stats, field, getattr(stats, field) + count)
-                sms.note_last_time(text, ctx)
-            first_line += text.count("\n") - 1
-    finally:
-        if helper is not None:
-            helper.close()
-    stats.lines = first_line - 1
-    if stats.records == 0 and stats.unparsed:
-        raise NoRecordsError(name)
+    for text, first_line, done in helped_chunks(name, chunks, stats, writer.counted, _odd):
+        if done is None:
+            out.write(writer.lines(text, first_line))
+        else:
+            out.write(done[0].decode("utf-8"))
+            for field, count in zip(_COUNTED, done[1], strict=True):
+                setattr(stats, field, getattr(stats, field) + count)
+            sms.note_last_time(text, ctx)
+    ensure_records(name, stats)
 
 
 _COUNTED = ("records", "record_lines", "blank", "unparsed")
