@@ -19,6 +19,13 @@ def in_root(monkeypatch: pytest.MonkeyPatch) -> Path:
     return ROOT
 
 
+def read_in_blocks(monkeypatch: pytest.MonkeyPatch, block: int, helped: bool) -> None:
+    """Read inputs `block` bytes at a time (many chunks from a small file), with a helper
+    process for inputs of any size (`helped`) or for none."""
+    monkeypatch.setattr("logsync.sources.BLOCK_SIZE", block)
+    monkeypatch.setattr("logsync.helper.MIN_BYTES", 0 if helped else 1 << 40)
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     if not (REAL_LOGS / "sitecomp.log").is_file():
         raise pytest.UsageError(

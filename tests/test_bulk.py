@@ -19,7 +19,7 @@ from logsync.errors import UsageError
 from logsync.formats import ParseContext, framed, sms
 from logsync.sources import InputStats, text_chunks
 
-from .conftest import REAL_LOGS, SAMPLES
+from .conftest import REAL_LOGS, SAMPLES, read_in_blocks
 from .logtext import Log, sms_line
 
 UNF = "UserNotFound"
@@ -92,8 +92,7 @@ def _log_with_damage() -> Log:
 def test_the_helper_proves_clean_chunks_and_rejects_damaged_ones(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("logsync.sources.BLOCK_SIZE", 4096)
-    monkeypatch.setattr(helper, "MIN_BYTES", 0)
+    read_in_blocks(monkeypatch, 4096, helped=True)
     proofs: list[tuple[int, ...]] = []
     packed: list[int] = []
     take = helper.Helper.take
@@ -148,8 +147,7 @@ def test_a_helper_out_of_step_is_left_alone(
 
 
 def test_a_helper_does_only_its_own_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(helper, "MIN_BYTES", 0)
-    monkeypatch.setattr("logsync.sources.BLOCK_SIZE", 1024)
+    read_in_blocks(monkeypatch, 1024, helped=True)
     path = Log().cycles("2014-09-14 10:00:00", "2014-09-14 12:00:00").write(tmp_path / "a.log")
     chunks = list(text_chunks(path, InputStats(path)))
     assert len(chunks) > 4
@@ -228,8 +226,7 @@ def test_fast_and_plain_paths_agree_on_any_log(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("logsync.sources.BLOCK_SIZE", block)
-    monkeypatch.setattr(helper, "MIN_BYTES", 0 if prove else 1 << 40)
+    read_in_blocks(monkeypatch, block, helped=prove)
     log = Log()
     moment = datetime(2026, 10, 24, 23, 0)
     for gap, requested, failing, bias, extra in cycles:

@@ -18,7 +18,7 @@ from logsync.render.machine import EventEncoder
 from logsync.render.ndjson import write_input_ndjson
 from logsync.sources import InputStats
 
-from .conftest import REAL_LOGS, SAMPLES
+from .conftest import REAL_LOGS, SAMPLES, read_in_blocks
 
 AS_LOGGED = ReadOptions()
 
@@ -53,9 +53,8 @@ def fast(
         "pasted/ticket.txt",
     ],
 )
-def test_samples_match_their_golden_files(sample: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(SAMPLES.parent)  # the golden files name their inputs relative to the repo
-    path = f"{SAMPLES.name}/{sample}"
+def test_samples_match_their_golden_files(sample: str, in_root: Path) -> None:
+    path = f"{SAMPLES.name}/{sample}"  # the golden files name their inputs relative to the root
     golden = Path(path + ".events.ndjson").read_text(encoding="utf-8")
     written, stats = fast(path)
     assert written == golden
@@ -156,8 +155,7 @@ def test_any_sms_trace_text_gives_the_same_bytes(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("logsync.sources.BLOCK_SIZE", block)
-    monkeypatch.setattr(helper, "MIN_BYTES", 0 if helped else 1 << 40)
+    read_in_blocks(monkeypatch, block, helped)
     path = tmp_path / "CloudUserSync.log"
     path.write_text("\r\n".join(lines), encoding="utf-8")
     options = ReadOptions(input_format="sms-trace", source_tz=source_tz)
@@ -171,8 +169,7 @@ def test_any_sms_trace_text_gives_the_same_bytes(
 
 
 def test_a_helper_writes_every_other_chunk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("logsync.sources.BLOCK_SIZE", 2048)
-    monkeypatch.setattr(helper, "MIN_BYTES", 0)
+    read_in_blocks(monkeypatch, 2048, helped=True)
     taken: list[int] = []
     take = helper.Helper.take
 
