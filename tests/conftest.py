@@ -9,7 +9,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_logs"
-REAL_LOGS = ROOT.parent / "shared" / "real-logs"
+REAL_LOGS = ROOT / "tests" / "data" / "real-logs"
+"""Real site-server logs of other ConfigMgr components (MIT; see the README there)."""
 
 
 @pytest.fixture
@@ -24,14 +25,6 @@ def read_in_blocks(monkeypatch: pytest.MonkeyPatch, block: int, helped: bool) ->
     process for inputs of any size (`helped`) or for none."""
     monkeypatch.setattr("logsync.sources.BLOCK_SIZE", block)
     monkeypatch.setattr("logsync.helper.MIN_BYTES", 0 if helped else 1 << 40)
-
-
-def pytest_sessionstart(session: pytest.Session) -> None:
-    if not (REAL_LOGS / "sitecomp.log").is_file():
-        raise pytest.UsageError(
-            f"the real site-server logs are missing: expected {REAL_LOGS} "
-            "(the project's shared/ folder beside the repository)"
-        )
 
 
 @pytest.fixture(autouse=True)
