@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from .analysis import Analysis
 from .events import STATMSG_STARTED, STATMSG_STOPPING, Event
 from .times import human_duration, instant_key, iso
-from .tracker import CONNECTOR, USER_NOT_FOUND, UserState
+from .tracker import CONNECTOR, STALL_INTERVALS, USER_NOT_FOUND, Result, UserState, timer_label
 
 HEALTH_KINDS = frozenset(
     {
@@ -33,8 +33,6 @@ HEALTH_KINDS = frozenset(
 """The event kinds the health check reads (it also looks for failures in plain messages)."""
 
 MAX_EVIDENCE = 5
-STALL_FACTOR = 3
-"""A gap of more than this many intervals between cycles means the connector stalled."""
 
 _STATUS_PROBLEM_RE = re.compile(
     r"(?i)(?:(?:delta|full|consistency)\s+sync\b[^\n]{0,80}?\bfail"
@@ -100,7 +98,6 @@ class HealthCollector:
 
     per_day: dict[str, DayCounts] = field(default_factory=dict)
     reasons: Counter[str] = field(default_factory=Counter)
-    certificate_waits: int = 0
     last_certificate_wait: Evidence | None = None
     last_cycle: Evidence | None = None
     status_problems: int = 0
@@ -144,7 +141,6 @@ class HealthCollector:
         elif kind == "add_totals":
             self._day(time).added += event.data.added
         elif kind == "certificate_wait":
-            self.certificate_waits += 1
             self.last_certificate_wait = Evidence.of(event)
         elif kind in ("component_started", "processing_started", "processing_stopping"):
             self._run_cycle = None  # a stopped connector is not a stalled one
@@ -173,9 +169,11 @@ class HealthCollector:
         advice: list[Advice] = []
         restarts = [Evidence(r.source, r.line, r.time) for r in result.restarts]
         users = analysis.users
-        self._certificate(result.last_cycle, findings, advice)
-        self._stalls(analysis, interval, findings, advice)
+        self._connector(result, findings, advice)
+        self._stalls(result, interval, findings, advice)
         self._users(analysis, users, findings, advice)
+        if result.unreconciled_count:
+            findings.append(unreconciled_finding(result))
         if self.status_problems:
             findings.append(
                 Finding(
@@ -209,65 +207,81 @@ class HealthCollector:
             advice=advice,
         )
 
-    def _certificate(
-        self, last_cycle: datetime | None, findings: list[Finding], advice: list[Advice]
-    ) -> None:
-        wait = self.last_certificate_wait
-        if wait is None or wait.time is None:
-            return
-        if last_cycle is not None and instant_key(last_cycle) > instant_key(wait.time):
-            return
-        findings.append(
-            Finding(
-                "certificate_missing",
-                "error",
-                f"the connector waited for its certificate {self.certificate_waits} "
-                f"time{_s(self.certificate_waits)} (last at {iso(wait.time)}) "
-                "and has not synced since",
-                (wait,),
+    def _connector(self, result: Result, findings: list[Finding], advice: list[Advice]) -> None:
+        """The connector's own state at the end: waiting for its certificate, or no cycle."""
+        connector = result.connector
+        if connector.code == "certificate_missing":
+            wait = self.last_certificate_wait
+            waits = result.certificate_waits
+            last = f" (last at {iso(wait.time)})" if wait is not None else ""
+            findings.append(
+                Finding(
+                    "certificate_missing",
+                    "error",
+                    f"the connector waited for its certificate {waits} time{_s(waits)}{last} "
+                    "and has not synced since",
+                    (wait,) if wait is not None else (),
+                )
             )
-        )
-        advice.append(
-            Advice(
-                "check_certmgr",
-                "Check CertMgr.log on the site server: the connector cannot sync users until "
-                "Certmgr installs its certificate.",
+            advice.append(
+                Advice(
+                    "check_certmgr",
+                    "Check CertMgr.log on the site server: the connector cannot sync users until "
+                    "Certmgr installs its certificate.",
+                )
             )
-        )
+        elif connector.code == "no_cycles":
+            evidence = (
+                (Evidence(connector.source, connector.line, connector.since),)
+                if connector.source
+                else ()
+            )
+            findings.append(
+                Finding(
+                    "no_cycles",
+                    "error",
+                    "the connector logged no user sync cycle: nothing was synced in this log",
+                    evidence,
+                )
+            )
+            advice.append(_CHECK_CONNECTOR)
 
     def _stalls(
         self,
-        analysis: Analysis,
+        result: Result,
         interval: timedelta,
         findings: list[Finding],
         advice: list[Advice],
     ) -> None:
-        limit = STALL_FACTOR * interval.total_seconds()
+        limit = STALL_INTERVALS * interval.total_seconds()
         gaps = sorted((g for g in self._gaps if g[0] > limit), key=lambda g: _when(g[3]))
         messages = [
             f"no cycle for {human_duration(gap)} between {iso(before.time)} and {iso(after.time)}"
             for gap, _, before, after in gaps
         ]
         evidence = [after for _, _, _, after in gaps]
-        last = self.last_cycle
-        if last is not None and last.time is not None and analysis.as_of is not None:
-            silence = instant_key(analysis.as_of) - instant_key(last.time)
-            if silence > limit:
-                messages.append(
-                    f"no cycle for the last {human_duration(silence)} (last at {iso(last.time)})"
-                )
+        connector = result.connector
+        if connector.code == "connector_stalled" and connector.since is not None:
+            silence = instant_key(result.as_of) - instant_key(connector.since)  # type: ignore[arg-type]
+            what = "cycle" if connector.since == connector.last_cycle else "restart"
+            messages.append(
+                f"no cycle for the last {human_duration(silence)} "
+                f"(last {what} at {iso(connector.since)})"
+            )
+            last = self.last_cycle
+            if what == "cycle" and last is not None:
                 evidence.append(last)
         if not messages:
             return
         every = human_duration(interval.total_seconds())
-        message = "; ".join(messages) + f" — more than {STALL_FACTOR} intervals of {every}"
+        message = "; ".join(messages) + f" — more than {STALL_INTERVALS} intervals of {every}"
         findings.append(Finding("connector_stalled", "warning", message, tuple(evidence)))
+        around = f" around {iso(evidence[0].time)}" if evidence else ""
         advice.append(
             Advice(
                 "check_connector",
                 "Check that SMS_CLOUD_USERSYNC is running (Configuration Manager Service "
-                "Manager) and read smsexec.log around "
-                f"{iso(evidence[0].time)} for why the connector stopped cycling.",
+                f"Manager) and read smsexec.log{around} for why the connector stopped cycling.",
             )
         )
 
@@ -280,6 +294,7 @@ class HealthCollector:
     ) -> None:
         waiting = [u for u in users if u.state == "waiting"]
         overdue = [u for u in users if u.state == "overdue"]
+        timer = timer_label(analysis.tracker.options.full_sync_after)
         if waiting:
             nxt = min(waiting, key=lambda u: instant_key(u.expected_recovery))  # type: ignore[arg-type]
             findings.append(
@@ -287,28 +302,11 @@ class HealthCollector:
                     "stuck_users",
                     "warning",
                     f"{len(waiting)} user{_s(len(waiting))} {_verb(len(waiting), 'waits', 'wait')} "
-                    "for the 24 h full sync; "
+                    f"for the {timer} full sync; "
                     f"the next ({nxt.upn}) is expected at {iso(nxt.expected_recovery)}",
                     _failures(waiting),
                 )
             )
-            freed = analysis.tracker.result(analysis.as_of, restart_at=analysis.as_of).users
-            sooner = [u for u in freed if u.recovery_by == "what-if" and u.time_saved_s]
-            if sooner:
-                names = ", ".join(u.upn for u in sooner[:MAX_EVIDENCE])
-                more = (
-                    f" and {len(sooner) - MAX_EVIDENCE} more" if len(sooner) > MAX_EVIDENCE else ""
-                )
-                saved = max(u.time_saved_s or 0.0 for u in sooner)
-                advice.append(
-                    Advice(
-                        "restart_sms_executive",
-                        "Restart the SMS Executive service on the site server with the service "
-                        "connection point to force a full sync: it would retry "
-                        f"{len(sooner)} waiting user{_s(len(sooner))} ({names}{more}) "
-                        f"up to {human_duration(saved)} sooner.",
-                    )
-                )
         if overdue:
             findings.append(
                 Finding(
@@ -319,6 +317,9 @@ class HealthCollector:
                     _failures(overdue),
                 )
             )
+        restart = restart_advice(analysis)
+        if restart is not None:
+            advice.append(restart)
         again = [u for u in users if u.reason == USER_NOT_FOUND and u.failures >= 2 and u.stuck]
         if again:
             names = ", ".join(u.upn for u in again[:MAX_EVIDENCE])
@@ -350,6 +351,62 @@ class HealthCollector:
                     "cause, then restart SMS Executive to retry them.",
                 )
             )
+
+
+_CHECK_CONNECTOR = Advice(
+    "check_connector",
+    "Check that SMS_CLOUD_USERSYNC is running (Configuration Manager Service Manager) and read "
+    "smsexec.log and CloudUserSync.log for why the connector does not sync.",
+)
+
+
+def restart_advice(analysis: Analysis) -> Advice | None:
+    """What a restart of SMS Executive now would do: its full sync retries every UserNotFound
+    user, the waiting ones sooner and the overdue ones at all."""
+    freed = analysis.tracker.result(analysis.as_of, restart_at=analysis.as_of).users
+    sooner = [u for u in freed if u.recovery_by == "what-if" and u.state == "waiting"]
+    sooner = [u for u in sooner if u.time_saved_s]
+    overdue = [u for u in freed if u.recovery_by == "what-if" and u.state == "overdue"]
+    if not sooner and not overdue:
+        return None
+    parts = []
+    if sooner:
+        saved = max(u.time_saved_s or 0.0 for u in sooner)
+        parts.append(
+            f"{len(sooner)} waiting user{_s(len(sooner))} ({_names(sooner)}) "
+            f"up to {human_duration(saved)} sooner"
+        )
+    if overdue:
+        parts.append(f"{len(overdue)} overdue user{_s(len(overdue))} ({_names(overdue)})")
+    return Advice(
+        "restart_sms_executive",
+        "Restart the SMS Executive service on the site server with the service connection point "
+        f"to force a full sync: it would retry {' and '.join(parts)}.",
+    )
+
+
+def unreconciled_finding(result: Result) -> Finding:
+    """Cycles whose totals do not match the users they notified (SPEC §4 rule 2)."""
+    count = result.unreconciled_count
+    first = result.unreconciled[0]
+    return Finding(
+        "unreconciled_counts",
+        "warning",
+        f"{count} cycle{_s(count)} logged totals that do not match the users notified in "
+        f"{_verb(count, 'it', 'them')}; those users were left as they were (first at "
+        f"{iso(first.time)}: received {first.received}, added {first.added}, "
+        f"{first.notified} notified and not held back)",
+        tuple(
+            Evidence(c.source, c.line or c.totals_line, c.time)
+            for c in result.unreconciled[:MAX_EVIDENCE]
+        ),
+    )
+
+
+def _names(users: list[UserState]) -> str:
+    names = ", ".join(u.upn for u in users[:MAX_EVIDENCE])
+    more = len(users) - MAX_EVIDENCE
+    return f"{names} and {more} more" if more > 0 else names
 
 
 def _when(evidence: Evidence) -> float:

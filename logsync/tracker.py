@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_right
-from collections import Counter
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
-from math import ceil
 from typing import Any
 
 from .events import STATMSG_STARTED, Event
@@ -24,6 +23,14 @@ DEFAULT_INTERVAL = timedelta(minutes=5)
 DEFAULT_FULL_SYNC_AFTER = timedelta(hours=24)
 SAME_RESTART_WINDOW = timedelta(minutes=10)
 """smsexec.log and CloudUserSync.log report one restart within this window."""
+GRACE_INTERVALS = 2
+"""A stuck user is `overdue` once its expected recovery is this many intervals past."""
+STALL_INTERVALS = 3
+"""The connector has stalled when no cycle came for more than this many intervals."""
+GAP_WINDOW = 4095
+"""The interval is the median of the latest this many gaps between cycles (memory stays flat)."""
+MAX_KEPT = 20
+"""Unreconciled cycles kept as evidence (all are counted)."""
 
 TRACKED_KINDS = frozenset(
     {
@@ -34,6 +41,7 @@ TRACKED_KINDS = frozenset(
         "user_add_failed",
         "add_totals",
         "status_message",
+        "certificate_wait",
     }
 )
 """The event kinds the tracker reads; the rest it ignores."""
@@ -95,6 +103,9 @@ class UserState:
     """`timer` (the 24 h full sync), `restart` (a full sync after a restart) or `what-if`."""
     seconds_remaining: float | None
     requests: int
+    skipped: int
+    """Cycles that notified the user after its due time without receiving it (`received = 0`):
+    evidence that the retry did not happen."""
     time_saved_s: float | None
     """With `--restart-at`: how much sooner the what-if restart frees this user."""
     failure_source: str | None
@@ -141,6 +152,48 @@ class UserState:
         return self.state in STUCK_STATES
 
 
+@dataclass(frozen=True, slots=True)
+class CycleEvidence:
+    """A cycle whose totals line does not reconcile with the users it notified."""
+
+    time: datetime
+    source: str
+    line: int
+    """The cycle's `Starting user ... sync` line (0 when the log starts inside the cycle)."""
+    totals_line: int
+    received: int
+    added: int
+    notified: int
+    """Users notified in the cycle and not held back by their timer."""
+
+
+@dataclass(frozen=True, slots=True)
+class Connector:
+    """The connector's own state at `as_of` (SPEC §5: part of every verdict)."""
+
+    state: str
+    """`running`, `stalled`, `waiting_for_certificate` or `no_cycles`."""
+    code: str | None
+    """The finding code of a problem (`connector_stalled`, `certificate_missing`,
+    `no_cycles`), None when running."""
+    since: datetime | None
+    """Since when the state holds: the last cycle (or restart) for a stall, the first
+    certificate wait since the last cycle, the start of the log for no cycles."""
+    last_cycle: datetime | None
+    last_restart: datetime | None
+    source: str = ""
+    line: int = 0
+    """Evidence: where the state shows in the log."""
+
+    @property
+    def ok(self) -> bool:
+        return self.code is None
+
+
+CONNECTOR_CODES = ("no_cycles", "certificate_missing", "connector_stalled")
+"""Finding codes of a connector problem, as `--fail-on` names them."""
+
+
 @dataclass
 class Result:
     """Everything the tracker concluded."""
@@ -155,6 +208,11 @@ class Result:
     last_cycle: datetime | None
     first_time: datetime | None
     last_time: datetime | None
+    connector: Connector
+    unreconciled: list[CycleEvidence] = field(default_factory=list)
+    """The first `MAX_KEPT` cycles whose counts did not reconcile."""
+    unreconciled_count: int = 0
+    certificate_waits: int = 0
     timeline: list[Step] = field(default_factory=list)
 
 
@@ -192,6 +250,7 @@ class _User:
         "ever_failed",
         "failing",
         "failure_line",
+        "failure_restarts",
         "failure_source",
         "failures",
         "first_failure",
@@ -203,6 +262,7 @@ class _User:
         "recovered_at",
         "requests",
         "restart_cycle",
+        "skipped",
         "synced_at",
         "upn",
     )
@@ -211,6 +271,8 @@ class _User:
         self.upn = upn
         self.first_seen = self.last_seen = seen
         self.requests = 0
+        self.skipped = 0
+        """Cycles that notified the user after its due time but did not receive it."""
         self.failing = self.ever_failed = self.awaiting = False
         self.failures = 0
         self.reason: str | None = None
@@ -218,6 +280,8 @@ class _User:
         self.last_failure: Moment | None = None
         self.full_sync_due: int | None = None
         """Microseconds; shown in the log's offset of that instant (rule 8)."""
+        self.failure_restarts = 0
+        """How many restarts the log had shown at the last failure: a later one frees the user."""
         self.due_cycle: Moment | None = None
         self.restart_cycle: Moment | None = None
         self.recovered_at: Moment | None = None
@@ -238,17 +302,28 @@ class Tracker:
         self.options = options or TrackerOptions()
         self._after = self.options.full_sync_after // _MICROSECOND
         self._users: dict[str, _User] = {}
-        # the cycle under way: users requested since its last totals line, and failures
-        self._requested: dict[str, tuple[_User, Moment]] = {}
+        # the cycle under way: users received (notified, not held back) since its start or
+        # its last totals line, and which of them failed
+        self._received: dict[str, tuple[_User, Moment]] = {}
         self._failed: set[str] = set()
+        self._cycle_start: int | None = None
+        self._cycle_where: tuple[str, int] = ("", 0)
         self._cycles = 0
         self._full_syncs = 0
         self._restarts: list[Restart] = []
         self._restart_armed = False
         self._full_next = False
+        self._awaiting_first_cycle: int | None = None
+        """The last restart's instant, until its first cycle comes."""
+        self._restart_delays: deque[int] = deque(maxlen=GAP_WINDOW)
         self._run_last_cycle: Moment | None = None
         self._last_cycle: Moment | None = None
-        self._gaps: Counter[int] = Counter()
+        self._gaps: deque[int] = deque(maxlen=GAP_WINDOW)
+        self._certificate_waits = 0
+        self._certificate_wait: tuple[Moment, str, int] | None = None
+        """The first certificate wait since the last cycle or restart, with its line."""
+        self._unreconciled: list[CycleEvidence] = []
+        self._unreconciled_count = 0
         self._due_heap: list[tuple[int, int, str]] = []
         self._heap_seq = 0
         self._zones: list[tuple[int, tzinfo | None]] = []
@@ -266,6 +341,7 @@ class Tracker:
             "user_add_failed": self._on_failed,
             "add_totals": self._on_add_totals,
             "status_message": self._on_status_message,
+            "certificate_wait": self._on_certificate_wait,
         }
         """The handler of each tracked kind."""
 
@@ -335,6 +411,13 @@ class Tracker:
     ) -> None:
         self._started(us, zone, "component_started", data.thread_id, source, line)
 
+    def _on_certificate_wait(
+        self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
+    ) -> None:
+        self._certificate_waits += 1
+        if self._certificate_wait is None:
+            self._certificate_wait = ((us, zone), source, line)
+
     def _started(
         self,
         us: int,
@@ -353,7 +436,7 @@ class Tracker:
             and abs(us - micros(last.time)) <= SAME_RESTART_WINDOW // _MICROSECOND
         ):
             return
-        self._restart(Restart(moment_time(us, zone), source, line, via, thread_id), (us, zone))
+        self._restart(Restart(moment_time(us, zone), source, line, via, thread_id), us)
 
     def _on_processing_started(
         self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
@@ -361,21 +444,22 @@ class Tracker:
         if self._restart_armed:
             self._restart_armed = False
             return
-        self._restart(
-            Restart(moment_time(us, zone), source, line, "processing_started"), (us, zone)
-        )
+        self._restart(Restart(moment_time(us, zone), source, line, "processing_started"), us)
         self._restart_armed = False
 
-    def _restart(self, restart: Restart, at: Moment) -> None:
+    def _restart(self, restart: Restart, us: int) -> None:
         self._restarts.append(restart)
         self._restart_armed = True
         self._full_next = True
-        self._requested = {}
+        self._awaiting_first_cycle = us
+        self._received = {}
         self._failed = set()
+        self._cycle_start = None
         self._run_last_cycle = None
+        self._certificate_wait = None
         self._note(
             None,
-            at,
+            (us, restart.time.tzinfo),
             "restart",
             f"SMS_CLOUD_USERSYNC started ({restart.via})",
             restart.source,
@@ -386,16 +470,20 @@ class Tracker:
         self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
     ) -> None:
         self._cycles += 1
-        if self._requested:
-            self._requested = {}
+        if self._received:
+            self._received = {}
         if self._failed:
             self._failed = set()
+        self._cycle_start = us
+        self._cycle_where = (source, line)
+        self._certificate_wait = None
         here = (us, zone)
         previous = self._run_last_cycle
-        if previous is not None:
-            gap = round((us - previous[0]) / 1_000_000)
-            if gap > 0:
-                self._gaps[gap] += 1
+        if previous is not None and us > previous[0]:
+            self._gaps.append(us - previous[0])
+        if self._awaiting_first_cycle is not None:
+            self._restart_delays.append(us - self._awaiting_first_cycle)
+            self._awaiting_first_cycle = None
         self._run_last_cycle = self._last_cycle = here
         full_next = self._full_next
         if full_next or data.mode == "full":
@@ -418,6 +506,16 @@ class Tracker:
                     key, here, "retry_cycle", "first cycle after full sync due", source, line
                 )
 
+    def _held_back(self, user: _User, cycle_start: int) -> bool:
+        """SPEC §4 rule 2: a user whose timer still runs is notified but not received."""
+        due = user.full_sync_due
+        return (
+            user.failing
+            and due is not None
+            and due > cycle_start
+            and user.failure_restarts == len(self._restarts)
+        )
+
     def _on_requested(
         self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
     ) -> None:
@@ -425,8 +523,15 @@ class Tracker:
         here = (us, zone)
         key, user = self._user(upn, here)
         user.requests += 1
+        cycle_start = self._cycle_start if self._cycle_start is not None else us
+        if self._held_back(user, cycle_start):
+            if self._follow is not None:
+                due = iso(self._localize(user.full_sync_due))  # type: ignore[arg-type]
+                detail = f"notified; timer runs until {due}"
+                self._note(key, here, "held_back", detail, source, line)
+            return
         user.awaiting = True
-        self._requested[key] = (user, here)
+        self._received[key] = (user, here)
         if self._follow is not None:
             self._note(key, here, "requested", f"NotifyAccountAddition {upn}", source, line)
 
@@ -445,6 +550,7 @@ class Tracker:
         user.failures += 1
         user.last_failure = here
         user.failure_source, user.failure_line = source, line
+        user.failure_restarts = len(self._restarts)
         user.reason = reason
         user.due_cycle = None
         user.restart_cycle = None
@@ -465,40 +571,86 @@ class Tracker:
     def _on_add_totals(
         self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
     ) -> None:
-        requested = self._requested
-        if not requested:
-            return
+        received = self._received
         failed = self._failed
-        confirmed = [
-            (key, user, requested_at)
-            for key, (user, requested_at) in requested.items()
-            if key not in failed and user.awaiting
-        ]
         here = (us, zone)
-        if confirmed and data.added >= len(confirmed):
-            # The add happened with the request; the totals line only confirms it.
-            for key, user, requested_at in confirmed:
+        if data.received == len(received):
+            confirmed = [
+                (key, user, requested_at)
+                for key, (user, requested_at) in received.items()
+                if key not in failed and user.awaiting
+            ]
+            if data.added >= len(confirmed):
+                # The add happened with the request; the totals line only confirms it.
+                for key, user, requested_at in confirmed:
+                    self._confirm(key, user, requested_at, here, source, line)
+            else:
+                self._unreconciled_cycle(here, line, data, len(received))
+        elif data.received == 0 and data.added == 0:
+            # nobody was received: users past their due time were skipped by the connector
+            others = 0
+            for key, (user, _) in received.items():
                 user.awaiting = False
-                user.synced_at = requested_at
-                if user.failing:
-                    user.failing = False
-                    user.recovered_at = requested_at
-                    self._note(key, here, "added", "added to the cloud: recovered", source, line)
+                if user.failing and user.reason == USER_NOT_FOUND:
+                    user.skipped += 1
+                    self._note(
+                        key,
+                        here,
+                        "skipped",
+                        "notified after full sync due, not received (received = 0)",
+                        source,
+                        line,
+                    )
                 else:
-                    self._note(key, here, "added", "added to the cloud", source, line)
-        elif confirmed:
-            for key, _, _ in confirmed:
-                self._note(
-                    key,
-                    here,
-                    "not_added",
-                    f"cycle added {data.added} of {len(confirmed)} requested",
-                    source,
-                    line,
-                )
-        self._requested = {}
+                    others += 1
+            if others:
+                self._unreconciled_cycle(here, line, data, len(received))
+        else:
+            self._unreconciled_cycle(here, line, data, len(received))
+        if received:
+            self._received = {}
         if failed:
             self._failed = set()
+
+    def _confirm(
+        self, key: str, user: _User, requested_at: Moment, here: Moment, source: str, line: int
+    ) -> None:
+        user.awaiting = False
+        user.synced_at = requested_at
+        if user.failing:
+            user.failing = False
+            user.recovered_at = requested_at
+            self._note(key, here, "added", "added to the cloud: recovered", source, line)
+        else:
+            self._note(key, here, "added", "added to the cloud", source, line)
+
+    def _unreconciled_cycle(self, here: Moment, line: int, data: Any, notified: int) -> None:
+        """Counts that do not add up confirm nobody; the cycle is kept as evidence."""
+        self._unreconciled_count += 1
+        for key in self._received:
+            self._note(
+                key,
+                here,
+                "not_confirmed",
+                f"cycle counts do not reconcile: received {data.received}, added {data.added}, "
+                f"{notified} notified and not held back",
+                self._cycle_where[0],
+                line,
+            )
+        if len(self._unreconciled) < MAX_KEPT:
+            source, cycle_line = self._cycle_where if self._cycle_start is not None else ("", 0)
+            start = self._cycle_start if self._cycle_start is not None else here[0]
+            self._unreconciled.append(
+                CycleEvidence(
+                    time=moment_time(start, here[1]),
+                    source=source or self._cycle_where[0],
+                    line=cycle_line,
+                    totals_line=line,
+                    received=data.received,
+                    added=data.added,
+                    notified=notified,
+                )
+            )
 
     # -- results ----------------------------------------------------------------------------
 
@@ -506,16 +658,13 @@ class Tracker:
         """(cycle interval, whether it was observed rather than given or defaulted)."""
         if self.options.interval is not None:
             return self.options.interval, False
-        total = sum(self._gaps.values())
-        if not total:
+        if not self._gaps:
             return DEFAULT_INTERVAL, False
-        middle = (total - 1) // 2
-        seen = 0
-        for gap in sorted(self._gaps):
-            seen += self._gaps[gap]
-            if seen > middle:
-                return timedelta(seconds=gap), True
-        raise AssertionError("unreachable: the gaps were counted")
+        return timedelta(microseconds=_lower_median(self._gaps)), True
+
+    def _restart_delay(self, interval: int) -> int:
+        """How soon a cycle follows a restart: as the log showed before, else one interval."""
+        return _lower_median(self._restart_delays) if self._restart_delays else interval
 
     def _localize(self, us: int) -> datetime:
         """Show a computed instant in the offset the log used then (SPEC §4 rule 8)."""
@@ -533,17 +682,52 @@ class Tracker:
         last = self._run_last_cycle or self._last_cycle
         if last is None:
             return when
-        return last[0] + ceil((when - last[0]) / interval) * interval
+        if when <= last[0]:
+            return last[0]
+        return last[0] + -(-(when - last[0]) // interval) * interval
+
+    def connector(self, as_of: int | None, interval: int) -> Connector:
+        """The connector's state at `as_of` (microseconds)."""
+        last_cycle = _time(self._last_cycle)
+        restart = self._restarts[-1] if self._restarts else None
+        last_restart = restart.time if restart is not None else None
+        waiting = self._certificate_wait
+        if waiting is not None:
+            at, source, line = waiting
+            return Connector(
+                "waiting_for_certificate",
+                "certificate_missing",
+                moment_time(*at),
+                last_cycle,
+                last_restart,
+                source,
+                line,
+            )
+        if self._last_cycle is None:
+            where = (restart.source, restart.line) if restart is not None else ("", 0)
+            return Connector(
+                "no_cycles", "no_cycles", _time(self._first), None, last_restart, *where
+            )
+        reference = self._last_cycle[0]
+        since = last_cycle
+        if self._awaiting_first_cycle is not None and restart is not None:
+            reference, since = self._awaiting_first_cycle, last_restart
+        if as_of is not None and as_of - reference > STALL_INTERVALS * interval:
+            return Connector("stalled", "connector_stalled", since, last_cycle, last_restart)
+        return Connector("running", None, None, last_cycle, last_restart)
 
     def result(self, as_of: datetime | None = None, restart_at: datetime | None = None) -> Result:
         """Each user's state at `as_of`; `restart_at`: what if SMS Executive restarted then?"""
         as_of = as_of if as_of is not None else _time(self._last)
         interval, observed = self.interval()
+        interval_us = interval // _MICROSECOND
         pending_restart = self._restarts[-1] if self._full_next and self._restarts else None
+        as_of_us = None if as_of is None else micros(as_of)
         context = _Context(
-            as_of=None if as_of is None else micros(as_of),
-            interval=interval // _MICROSECOND,
+            as_of=as_of_us,
+            interval=interval_us,
             pending_restart=None if pending_restart is None else micros(pending_restart.time),
+            restart_delay=self._restart_delay(interval_us),
             what_if=None if restart_at is None else micros(restart_at),
         )
         users = [self._state(user, context) for user in self._users.values()]
@@ -551,7 +735,7 @@ class Tracker:
         users.sort(
             key=lambda u: (
                 rank[u.state],
-                instant_key(u.expected_recovery) if u.expected_recovery else 0.0,
+                u.moments[3][0] if u.moments[3] is not None else 0,
                 u.upn.lower(),
             )
         )
@@ -559,7 +743,7 @@ class Tracker:
         if self._follow is not None:
             followed = next((u for u in users if u.upn.lower() == self._follow), None)
             if followed is not None:
-                timeline += _outlook(followed)
+                timeline += _outlook(followed, self.options.full_sync_after)
             timeline.sort(key=lambda step: instant_key(step.time))
         return Result(
             as_of=as_of,
@@ -572,6 +756,10 @@ class Tracker:
             last_cycle=_time(self._last_cycle),
             first_time=_time(self._first),
             last_time=_time(self._last),
+            connector=self.connector(as_of_us, interval_us),
+            unreconciled=list(self._unreconciled),
+            unreconciled_count=self._unreconciled_count,
+            certificate_waits=self._certificate_waits,
             timeline=timeline,
         )
 
@@ -593,24 +781,23 @@ class Tracker:
                 expected, recovery_by = self._next_cycle_at_or_after(due, interval), "timer"
                 restart = context.pending_restart
                 if restart is not None and last_failure is not None and restart >= last_failure:
-                    soon = restart + interval
+                    soon = restart + context.restart_delay
                     if soon < due:
                         expected, recovery_by = soon, "restart"
+            overdue = (
+                context.as_of is not None
+                and context.as_of >= expected + GRACE_INTERVALS * interval
+            )
             what_if = context.what_if
-            if (
-                what_if is not None
-                and last_failure is not None
-                and not observed
-                and what_if >= last_failure
-            ):
-                candidate = self._next_cycle_at_or_after(what_if, interval)
-                if candidate < expected:
-                    saved = (expected - candidate) / 1_000_000
+            if what_if is not None and last_failure is not None and what_if >= last_failure:
+                # a restart's full sync retries every UserNotFound user, overdue ones too
+                candidate = what_if + context.restart_delay
+                if overdue or (not observed and candidate < expected):
+                    saved = None if overdue else (expected - candidate) / 1_000_000
                     expected, recovery_by = candidate, "what-if"
             if context.as_of is not None:
-                left = expected - context.as_of
-                remaining = left / 1_000_000
-                state = "waiting" if left + 2 * interval > 0 else "overdue"
+                remaining = (expected - context.as_of) / 1_000_000
+                state = "overdue" if overdue else "waiting"
             else:
                 state = "waiting"
         elif user.failing:
@@ -624,10 +811,11 @@ class Tracker:
             state=state,
             reason=user.reason,
             failures=user.failures,
-            expected_recovery_observed=observed,
+            expected_recovery_observed=observed and recovery_by != "what-if",
             recovery_by=recovery_by,
             seconds_remaining=remaining,
             requests=user.requests,
+            skipped=user.skipped,
             time_saved_s=saved,
             failure_source=user.failure_source,
             failure_line=user.failure_line,
@@ -651,17 +839,34 @@ class _Context:
     as_of: int | None
     interval: int
     pending_restart: int | None
+    restart_delay: int
     what_if: int | None
 
 
 _NO_ZONE = object()
 
 
-def _outlook(user: UserState) -> list[Step]:
+def _lower_median(values: Iterable[int]) -> int:
+    ordered = sorted(values)
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def timer_label(length: timedelta) -> str:
+    """The timer's length as people say it: `24 h`, `90 min`, `45 s`."""
+    seconds = length.total_seconds()
+    if seconds % 3600 == 0:
+        return f"{int(seconds // 3600)} h"
+    if seconds % 60 == 0:
+        return f"{int(seconds // 60)} min"
+    return f"{seconds:g} s"
+
+
+def _outlook(user: UserState, timer: timedelta) -> list[Step]:
     """The computed steps of a user's timeline: when its timer runs out, when it should recover."""
     steps = []
     if user.full_sync_due is not None:
-        steps.append(Step(user.full_sync_due, "full_sync_due", "24 h timer runs out"))
+        detail = f"{timer_label(timer)} timer runs out"
+        steps.append(Step(user.full_sync_due, "full_sync_due", detail))
     if user.stuck and user.expected_recovery is not None:
         how = "observed cycle" if user.expected_recovery_observed else "predicted cycle"
         steps.append(

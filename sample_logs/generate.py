@@ -44,8 +44,13 @@ def cycle(
     requested: list[str],
     failures: dict[str, str],
     received: int | None = None,
+    timers: Timers | None = None,
 ) -> datetime:
-    """One connector cycle as the connector logs it; returns the time of its last line."""
+    """One connector cycle as the connector logs it; returns the time of its last line.
+
+    Users whose 24 h timer still runs (`timers`) are notified but held back: not counted as
+    received (the seed's steady state, `Total received users to add from SCCM = 0`).
+    """
     t = start
     step = timedelta(milliseconds=137)
     log.add(t, "Starting user delta sync, raise failure status messages = True")
@@ -53,13 +58,20 @@ def cycle(
     log.add(t, "Total received users from SCCM to be removed from cloud = 0")
     t += step
     log.add(t, "Successfully removed users from cloud 0")
+    for upn in timers.held(start, requested) if timers else []:
+        t += timedelta(milliseconds=211)
+        log.add(t, f"NotifyAccountAddition - SCCM user to add = {upn}")
     added = 0
     for upn in requested:
+        if timers:
+            timers.due.pop(upn, None)
         t += timedelta(seconds=3, milliseconds=611)
         log.add(t, f"NotifyAccountAddition - SCCM user to add = {upn}")
         if upn in failures:
             t += step
             log.add(t, f"Failed to add user {upn}; reason {failures[upn]}")
+            if timers and failures[upn] == "UserNotFound":
+                timers.due[upn] = t + timedelta(hours=24)
         else:
             added += 1
     t += step
@@ -74,6 +86,23 @@ def cycle(
         f"UserDeltaSync:- Users Added = {added if received is None else min(added, received)}, Users Removed = 0",
     )
     return t
+
+
+class Timers:
+    """Users waiting for their 24 h timer: the connector notifies them in every cycle."""
+
+    def __init__(self) -> None:
+        self.due: dict[str, datetime] = {}
+
+    def held(self, start: datetime, requested: list[str]) -> list[str]:
+        """Users whose timer still runs at a cycle starting at `start`; a user whose timer ran
+        out is no longer notified unless the cycle retries it (`requested`)."""
+        self.due = {upn: due for upn, due in self.due.items() if due > start}
+        return [upn for upn in self.due if upn not in requested]
+
+    def restarted(self) -> None:
+        """The first cycle after a restart is a full sync: every timer is over."""
+        self.due.clear()
 
 
 def startup(log: SmsTrace, when: datetime, thread: int = WORKER) -> None:
@@ -161,10 +190,13 @@ def demo() -> str:
     )
     plan[at(25, 14, 30)] = (["erin@contoso.com"], {"erin@contoso.com": "UserNotFound"})
     last = at(25, 16, 0)
+    # Held-back users are notified in every cycle until their timer runs out; ivan's retry
+    # never comes (overdue).
+    timers = Timers()
     for k in range(last + 1):
         start = t0 + timedelta(minutes=5 * k, milliseconds=(k * 37) % 400)
         requested, failures = plan.get(k, ([], {}))
-        end = cycle(log, start, requested, failures)
+        end = cycle(log, start, requested, failures, timers=timers)
     # The log ends while a cycle is still adding frank: pending.
     log.add(
         end + timedelta(minutes=4, seconds=50),
@@ -194,10 +226,11 @@ def restart_day() -> tuple[str, str]:
         (11, 0): (["yolanda@fabrikam.com"], {"yolanda@fabrikam.com": "UserNotFound"}),
         (11, 30): (["zack@fabrikam.com"], {}),
     }
+    timers = Timers()
     t = t0
     while t.hour < 13:
         requested, failures = failures_at.get((t.hour, t.minute), ([], {}))
-        cycle(log, t, requested, failures)
+        cycle(log, t, requested, failures, timers=timers)
         t += timedelta(minutes=5)
     stop = datetime(2026, 3, 2, 12, 59, 40)
     log.add(stop, f"{COMPONENT} is stopping...", thread=WORKER)
@@ -222,16 +255,18 @@ def restart_day() -> tuple[str, str]:
         component="SMS_EXECUTIVE",
     )
     startup(log, restart, thread=new_worker)
+    timers.restarted()
     t = restart + timedelta(seconds=20)
     cycle(
         log,
         t,
         ["xavier@fabrikam.com", "yolanda@fabrikam.com"],
         {"yolanda@fabrikam.com": "UserNotFound"},
+        timers=timers,
     )
     t += timedelta(minutes=5)
     while t < datetime(2026, 3, 2, 16, 0):
-        cycle(log, t, [], {})
+        cycle(log, t, [], {}, timers=timers)
         t += timedelta(minutes=5)
     return log.text(), smsexec.text()
 
@@ -241,14 +276,16 @@ def rotated() -> tuple[str, str]:
     log = SmsTrace(bias=-60)
     t0 = datetime(2025, 6, 10, 9, 0, 0)
     startup(log, t0 - timedelta(seconds=4))
+    timers = Timers()
     for k in range(30):
         start = t0 + timedelta(minutes=5 * k)
         if k == 3:
-            cycle(log, start, ["jan@example.org"], {"jan@example.org": "UserNotFound"})
+            requested, failures = ["jan@example.org"], {"jan@example.org": "UserNotFound"}
         elif k == 20:
-            cycle(log, start, ["kim@example.org", "lea@example.org"], {})
+            requested, failures = ["kim@example.org", "lea@example.org"], {}
         else:
-            cycle(log, start, [], {})
+            requested, failures = [], {}
+        cycle(log, start, requested, failures, timers=timers)
     cut = len(log.lines) // 2
     older = "\r\n".join(log.lines[:cut]) + "\r\n<MAXIMUM LOG FILE SIZE REACHED - FILE RENAMED>\r\n"
     newer = "\r\n".join(log.lines[cut:]) + "\r\n"

@@ -232,7 +232,7 @@ def test_timeline_follows_one_user_with_line_references() -> None:
     assert steps[:3] == [
         ("requested", "2014-09-14T10:23:54-04:00", 4),
         ("failed", "2014-09-14T10:23:54-04:00", 5),
-        ("requested", "2014-09-14T10:28:54.320-04:00", 11),
+        ("held_back", "2014-09-14T10:28:54.320-04:00", 11),
     ]
     assert steps[-4:] == [
         ("full_sync_due", "2014-09-15T10:23:54-04:00", 0),
