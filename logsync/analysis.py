@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
@@ -11,12 +10,13 @@ from operator import itemgetter
 from .bulk import input_rows
 from .errors import UsageError
 from .events import Event
-from .pipeline import EventStream, ReadOptions, check_awareness
+from .pipeline import EventStream, ReadOptions, check_awareness, ensure_connector, merge_in_order
 from .sources import InputStats, Progress, expand_paths
 from .times import instant_key
 from .tracker import (
     DEFAULT_FULL_SYNC_AFTER,
     TRACKED_KINDS,
+    Connector,
     Result,
     Row,
     Tracker,
@@ -35,10 +35,16 @@ class Analysis:
     tracker: Tracker
     restart_at: datetime | None = None
     """The what-if restart time, read in the log's offset when given without one."""
+    left_out: int = 0
+    """Records after `--now`, left out of the judgement."""
 
     @property
     def users(self) -> list[UserState]:
         return self.result.users
+
+    @property
+    def connector(self) -> Connector:
+        return self.result.connector
 
 
 def latest_time(inputs: Sequence[InputStats]) -> datetime | None:
@@ -50,7 +56,7 @@ def latest_time(inputs: Sequence[InputStats]) -> datetime | None:
 def resolve_now(
     now: datetime | None, reference: datetime | None, option: str = "--now"
 ) -> datetime | None:
-    """A naive user-given time is read in the offset of the log's last record."""
+    """A naive user-given time is read in the offset of the log at that time (`reference`)."""
     if now is None or reference is None:
         return now
     if now.tzinfo is None and reference.tzinfo is not None:
@@ -74,13 +80,18 @@ def analyze(
     follow: str | None = None,
     restart_at: datetime | None = None,
     extra_kinds: Collection[str] = (),
-    observer: Callable[[Event], None] | None = None,
+    observer: Callable[[Event, Tracker], None] | None = None,
     fast: bool = True,
     progress: Progress | None = None,
+    require_connector: bool = True,
 ) -> Analysis:
     """Read `paths` (files, directories or `-`), track every user, conclude at `now`.
 
-    `observer`, if given, sees every event of `extra_kinds` and the tracked kinds, in order.
+    With `now`, records after it are left out: the result is the state as of `now`.
+    `observer`, if given, sees every event of `extra_kinds` and the tracked kinds, in order,
+    with the tracker that has just read it.
+    Unless `require_connector` is False, inputs without a record of the connector are an error
+    (nothing to judge is never an all-clear).
     """
     options = ReadOptions(input_format=input_format, source_tz=source_tz)
     kinds = TRACKED_KINDS | frozenset(extra_kinds)
@@ -91,24 +102,77 @@ def analyze(
             follow=follow,
         )
     )
-    if fast and observer is None and follow is None:
+    cutoff = _Cutoff(now) if now is not None else None
+    if fast and observer is None and follow is None and cutoff is None:
         inputs = _feed_rows(tracker, paths, options, kinds, progress)
     else:
-        stream = EventStream(paths, options, kinds=kinds, fast=fast, progress=progress)
+        stream = EventStream(
+            paths, options, kinds=None if cutoff else kinds, fast=fast, progress=progress
+        )
         inputs = stream.inputs
+        events: Iterator[Event] = iter(stream)
+        if cutoff is not None:
+            events = cutoff.before(events, kinds)
         feed = tracker.feed
         if observer is None:
-            for event in stream:
+            for event in events:
                 feed(event)
         else:
-            for event in stream:
+            for event in events:
                 feed(event)
-                observer(event)
+                observer(event, tracker)
+    if require_connector:
+        ensure_connector(inputs)
     last = latest_time(inputs)
-    as_of = resolve_now(now, last) if now is not None else last
-    what_if = resolve_now(restart_at, last, "--restart-at")
+    as_of = cutoff.resolved(last) if cutoff is not None else last
+    what_if = resolve_now(restart_at, as_of or last, "--restart-at")
     result = tracker.result(as_of, restart_at=what_if)
-    return Analysis(as_of=as_of, inputs=inputs, result=result, tracker=tracker, restart_at=what_if)
+    return Analysis(
+        as_of=as_of,
+        inputs=inputs,
+        result=result,
+        tracker=tracker,
+        restart_at=what_if,
+        left_out=cutoff.left_out if cutoff is not None else 0,
+    )
+
+
+class _Cutoff:
+    """`--now T`: the records at or before T, in order; the later ones are counted."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self.left_out = 0
+        self.zone: tzinfo | bool | None = False
+        """The zone of the last record kept (False: none seen)."""
+
+    def before(self, events: Iterator[Event], kinds: frozenset[str]) -> Iterator[Event]:
+        now = self.now
+        naive_now = now.tzinfo is None
+        beyond = False
+        for event in events:
+            time = event.time
+            if time is None:  # an unparsed line goes with the record before it
+                if not beyond and event.kind in kinds:
+                    yield event
+                continue
+            if not beyond:
+                if not naive_now and time.tzinfo is None:
+                    resolve_now(now, time)  # raises: an offset against a log without any
+                beyond = (time.replace(tzinfo=None) if naive_now else time) > now
+            if beyond:
+                self.left_out += 1
+                continue
+            self.zone = time.tzinfo
+            if event.kind in kinds:
+                yield event
+
+    def resolved(self, last: datetime | None) -> datetime:
+        """T itself, a naive T read in the offset of the last record kept (or the first)."""
+        if self.zone is not False:
+            reference = datetime(2000, 1, 1, tzinfo=self.zone)  # type: ignore[arg-type]
+            return resolve_now(self.now, reference) or self.now
+        return resolve_now(self.now, last) or self.now
 
 
 def _feed_rows(
@@ -133,7 +197,7 @@ def _feed_rows(
         flat = [
             _checked(stream, name, awareness) for stream, name in zip(streams, names, strict=True)
         ]
-        tracker.feed_rows(heapq.merge(*flat, key=itemgetter(0)))
+        tracker.feed_rows(merge_in_order(flat, names, itemgetter(0)))
     return inputs
 
 

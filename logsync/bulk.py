@@ -56,12 +56,14 @@ def input_rows(
     """The rows of one input's events of `kinds`, in file order, a chunk's worth at a time."""
     fmt, chunks = open_input(name, options, stats, progress)
     if fmt is None:
+        ensure_records(name, stats)
         return
     if fmt != "sms-trace":
         yield from _event_rows(parse_input(name, fmt, chunks, options, stats, kinds))
         return
     reader = _RowReader(name, kinds, ParseContext(stats, options.source_tz))
     for text, first_line, done in helped_chunks(name, chunks, stats, reader.helper_work, _every):
+        sms.count_connector(text, stats)
         counts = sms.count_records(text) if done is None else _counts(done[1])
         if counts is not None:
             records, blank = counts

@@ -220,6 +220,9 @@ for _e in CATALOGUE:
 _STATMSG_COMP_RE = re.compile(r'COMP="([^"\n]*)"')
 _STATMSG_TID_RE = re.compile(r"\bTID=(\d{1,10})\b")
 
+CONNECTOR = "SMS_CLOUD_USERSYNC"
+"""The component of the Windows Intune Connector."""
+
 STATMSG_STARTED = 500
 STATMSG_STOPPING = 501
 """ConfigMgr status message IDs: a component started, is stopping."""

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from .analysis import Analysis
-from .events import STATMSG_STARTED, STATMSG_STOPPING, Event
+from .events import CONNECTOR, STATMSG_STARTED, STATMSG_STOPPING, Event
 from .times import human_duration, instant_key, iso
-from .tracker import CONNECTOR, STALL_INTERVALS, USER_NOT_FOUND, Result, UserState, timer_label
+from .tracker import STALL_INTERVALS, USER_NOT_FOUND, Result, Tracker, UserState, timer_label
 
 HEALTH_KINDS = frozenset(
     {
@@ -75,6 +75,9 @@ class Advice:
 @dataclass
 class DayCounts:
     requested: int = 0
+    """Users notified and not held back by their timer."""
+    held_back: int = 0
+    """Notifications of users whose timer still ran (not tried, SPEC §4 rule 2)."""
     added: int = 0
     failed: int = 0
 
@@ -107,7 +110,8 @@ class HealthCollector:
     _run_cycle: Evidence | None = None
     _tried: dict[str, bool] = field(default_factory=dict)
 
-    def feed(self, event: Event) -> None:
+    def feed(self, event: Event, tracker: Tracker | None = None) -> None:
+        """Read one event; `tracker`, if given, has just read it (it knows who was held back)."""
         kind = event.kind
         if kind == "message":
             if _STATUS_PROBLEM_RE.search(event.text):
@@ -128,6 +132,9 @@ class HealthCollector:
                     heapq.heappushpop(self._gaps, entry)
             self._run_cycle = self.last_cycle = here
         elif kind == "user_add_requested":
+            if tracker is not None and tracker.last_held_back:
+                self._day(time).held_back += 1
+                return
             self._day(time).requested += 1
             key = event.data.upn.lower()
             self._tried[key] = key not in self._tried

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
 from functools import lru_cache
 from itertools import chain
 from operator import itemgetter
+from typing import Any, TypeVar
 
 from . import events as catalogue
-from .errors import NoRecordsError, UsageError
-from .events import Event
+from .errors import InputError, NoRecordsError, UsageError
+from .events import CONNECTOR, Event
 from .formats import ParseContext, Record, detect, parser_for
 from .formats.sms import candidate_pattern
-from .sources import InputStats, Progress, expand_paths, text_chunks
+from .sources import InputStats, Progress, display_name, expand_paths, text_chunks
 from .times import instant_key
 
 DETECT_SAMPLE = 1 << 16
@@ -55,9 +56,12 @@ def open_input(
     if not head:
         stats.format = "empty"
         return None, chunks
-    fmt = options.input_format or detect("".join(head)[:DETECT_SAMPLE])
+    sample = "".join(head)[:DETECT_SAMPLE]
+    fmt = options.input_format or detect(sample)
     if fmt is None:
-        raise NoRecordsError(name)
+        if sample.strip():
+            raise NoRecordsError(display_name(name))
+        fmt = "sms-trace"  # blank so far: its parser accounts for every line, whatever follows
     stats.format = fmt
     return fmt, chain(head, chunks)
 
@@ -76,8 +80,10 @@ def read_input(
     be of a wanted kind without building them; the events that come out are the same.
     """
     fmt, chunks = open_input(name, options, stats, progress)
-    if fmt is not None:
-        yield from parse_input(name, fmt, chunks, options, stats, kinds, fast)
+    if fmt is None:
+        ensure_records(name, stats)
+        return
+    yield from parse_input(name, fmt, chunks, options, stats, kinds, fast)
 
 
 def parse_input(
@@ -96,9 +102,12 @@ def parse_input(
         candidates = _candidates(wanted - {"unparsed"})
     ctx = ParseContext(stats, options.source_tz, candidates)
     from_record = catalogue.from_record
+    attribute = fmt != "sms-trace"  # the SMS-trace parser counts the connector's trailers
     for item in parser_for(fmt)(chunks, ctx):
         if type(item) is Record:
             event = from_record(item, name)
+            if attribute and is_connector(event):
+                stats.connector_records += 1
             if wanted is None or event.kind in wanted:
                 yield event
         elif wanted is None or "unparsed" in wanted:
@@ -107,9 +116,55 @@ def parse_input(
 
 
 def ensure_records(name: str, stats: InputStats) -> None:
-    """An input of unparsed lines only is no log of ours: say so rather than report nothing."""
-    if stats.records == 0 and stats.unparsed:
-        raise NoRecordsError(name)
+    """An input without records is nothing to judge: say what it holds rather than report
+    nothing (an empty input, blank lines, or lines of no known format)."""
+    if stats.records:
+        return
+    if stats.unparsed:
+        raise NoRecordsError(display_name(name))
+    if stats.blank:
+        raise InputError(display_name(name), f"no log records, only {stats.blank} blank lines")
+    raise InputError(display_name(name), "empty input: no log lines")
+
+
+CONNECTOR_KINDS = frozenset(
+    {
+        "component_started",
+        "processing_started",
+        "processing_stopping",
+        "certificate_wait",
+        "sync_started",
+        "user_add_requested",
+        "user_add_failed",
+        "add_totals",
+        "remove_totals",
+        "users_removed",
+        "sync_summary",
+    }
+)
+"""Kinds only the connector logs: a record of one without a component is the connector's."""
+
+
+def is_connector(event: Event) -> bool:
+    """A record of SMS_CLOUD_USERSYNC, or of its words where the format names no component."""
+    if event.component:
+        return event.component.upper() == CONNECTOR
+    return event.kind in CONNECTOR_KINDS
+
+
+def ensure_connector(inputs: Sequence[InputStats]) -> None:
+    """A command that judges the connector needs its records in at least one input."""
+    if any(stats.connector_records for stats in inputs):
+        return
+    names = ", ".join(display_name(stats.path) for stats in inputs)
+    components = list(dict.fromkeys(s.last_component for s in inputs if s.last_component))
+    if len(inputs) == 1 and components:
+        holds = f" (it is a log of {components[0]})"
+    elif components:
+        holds = f" (logs of {', '.join(components)})"
+    else:
+        holds = ""
+    raise UsageError(f"{names}: no {CONNECTOR} records{holds}")
 
 
 class EventStream:
@@ -140,7 +195,32 @@ class EventStream:
         awareness: dict[bool, str] = {}
         pairs = zip(streams, self.names, strict=True)
         keyed = [_keyed(stream, name, awareness) for stream, name in pairs]
-        return (event for _, event in heapq.merge(*keyed, key=itemgetter(0)))
+        return (event for _, event in merge_in_order(keyed, self.names, itemgetter(0)))
+
+
+T = TypeVar("T")
+
+
+def merge_in_order(
+    streams: Sequence[Iterator[T]], names: Sequence[str], key: Callable[[T], Any]
+) -> Iterator[T]:
+    """Merge time-ordered inputs by instant; at equal instants the older input comes first.
+
+    An input is older when its first record is (a rotated `.lo_` before its `.log`, which may
+    start in the same millisecond as the `.lo_` ends); each input keeps its own order.
+    """
+    heads: list[tuple[Any, int, int, Iterator[T]]] = []
+    for index, (stream, name) in enumerate(zip(streams, names, strict=True)):
+        first = next(stream, _END)
+        if first is _END:
+            continue
+        rotated = 0 if name.lower().endswith(".lo_") else 1
+        heads.append((key(first), rotated, index, chain([first], stream)))  # type: ignore[arg-type, list-item]
+    heads.sort(key=itemgetter(0, 1, 2))
+    return heapq.merge(*(stream for *_, stream in heads), key=key)
+
+
+_END = object()
 
 
 def _keyed(

@@ -43,6 +43,11 @@ class InputStats:
     blank: int = 0
     last_time: datetime | None = None
     """Time of the input's last record (in file order)."""
+    last_component: str = ""
+    """Component of the input's last record: what log this is."""
+    connector_records: int = 0
+    """Records of the connector (SMS_CLOUD_USERSYNC), or of its messages where the format names
+    no component (pasted excerpts): an input without any is some other component's log."""
     fallback_lines: int = 0
     """Lines that were not valid UTF-8 and were read as cp1252."""
     notes: list[str] = field(default_factory=list)
@@ -59,8 +64,23 @@ class InputStats:
         }
 
 
-LOG_NAMES = ("CloudUserSync.lo_", "CloudUserSync.log")
+LOG_NAMES = ("cloudusersync.lo_", "cloudusersync.log")
+"""The connector's log and its rotated older half, lower-cased (Windows names ignore case)."""
+_HISTORY_RE = re.compile(r"cloudusersync-.*\.log", re.IGNORECASE)
 
+
+def display_name(name: str) -> str:
+    """How an input is named in messages: stdin for `-`."""
+    return "stdin" if name == STDIN else name
+
+
+def log_files(directory: Path) -> list[str]:
+    """The CloudUserSync files of a directory, oldest first, whatever the case of their names:
+    history files (`CloudUserSync-*.log`), then the `.lo_`, then the `.log`."""
+    entries = sorted(p for p in directory.iterdir() if p.is_file())
+    history = [str(p) for p in entries if _HISTORY_RE.fullmatch(p.name)]
+    named = {p.name.lower(): str(p) for p in entries}
+    return history + [named[name] for name in LOG_NAMES if name in named]
 
 def expand_paths(paths: Sequence[str], stdin_is_pipe: bool) -> list[str]:
     """Turn the command-line PATHS into a list of readable inputs (`-` is stdin).
@@ -78,8 +98,10 @@ def expand_paths(paths: Sequence[str], stdin_is_pipe: bool) -> list[str]:
             continue
         path = Path(raw)
         if path.is_dir():
-            found = sorted(str(p) for p in path.glob("CloudUserSync-*.log"))
-            found += [str(path / name) for name in LOG_NAMES if (path / name).is_file()]
+            try:
+                found = log_files(path)
+            except OSError as exc:
+                raise InputError(raw, exc.strerror or str(exc)) from exc
             if not found:
                 raise InputError(raw, "no CloudUserSync.log or CloudUserSync.lo_ in this directory")
             expanded.extend(found)

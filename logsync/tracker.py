@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from .events import STATMSG_STARTED, Event
+from .events import CONNECTOR, STATMSG_STARTED, Event
 from .times import UTC, instant_key, iso
 
 USER_NOT_FOUND = "UserNotFound"
@@ -45,7 +45,6 @@ TRACKED_KINDS = frozenset(
     }
 )
 """The event kinds the tracker reads; the rest it ignores."""
-CONNECTOR = "SMS_CLOUD_USERSYNC"
 
 STATES = ("waiting", "overdue", "failed", "pending", "recovered", "synced")
 STUCK_STATES = frozenset({"waiting", "overdue"})
@@ -333,6 +332,8 @@ class Tracker:
         self._last: Moment | None = None
         self._follow = self.options.follow.lower() if self.options.follow else None
         self._timeline: list[Step] = []
+        self.last_held_back = False
+        """Whether the latest notified user was held back by its timer (rule 2)."""
         self._handlers: dict[str, Handler] = {
             "component_started": self._on_component_started,
             "processing_started": self._on_processing_started,
@@ -524,7 +525,8 @@ class Tracker:
         key, user = self._user(upn, here)
         user.requests += 1
         cycle_start = self._cycle_start if self._cycle_start is not None else us
-        if self._held_back(user, cycle_start):
+        self.last_held_back = held = self._held_back(user, cycle_start)
+        if held:
             if self._follow is not None:
                 due = iso(self._localize(user.full_sync_due))  # type: ignore[arg-type]
                 detail = f"notified; timer runs until {due}"

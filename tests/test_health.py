@@ -50,7 +50,7 @@ def test_a_stalled_connector(tmp_path: Path) -> None:
     (stalled,) = summary.findings
     assert stalled.message == (
         "no cycle for 1h 35m between 2026-03-02T10:25:00-04:00 and 2026-03-02T12:00:00-04:00; "
-        "no cycle for the last 1h 35m (last at 2026-03-02T12:25:00-04:00) — more than 3 intervals of 5m"
+        "no cycle for the last 1h 35m (last cycle at 2026-03-02T12:25:00-04:00) — more than 3 intervals of 5m"
     )
     assert [e.line for e in stalled.evidence] == [31, 56]
     assert [a.code for a in summary.advice] == ["check_connector"]
@@ -72,19 +72,24 @@ def test_demo_day_findings_and_advice() -> None:
     stuck, overdue = summary.findings
     assert stuck.message == (
         "3 users wait for the 24 h full sync; the next (bob@contoso.com) is expected at "
-        "2026-11-26T09:14:55.011-08:00"
+        "2026-11-26T09:15:03.266-08:00"
     )
     assert overdue.message == "1 user passed the expected recovery with no retry logged (ivan@contoso.com)"
-    assert [(e.line, iso(e.time)) for e in overdue.evidence] == [(91, "2026-11-24T08:20:08.425-08:00")]
+    assert [(e.line, iso(e.time)) for e in overdue.evidence] == [(99, "2026-11-24T08:20:08.636-08:00")]
     assert [a.code for a in summary.advice] == [
         "restart_sms_executive", "check_azure_ad", "dirsync_schedule", "fix_other_failures",
     ]
+    # a restart's full sync retries every UserNotFound user, the overdue one too
     assert summary.advice[0].text.endswith(
-        "retry 3 waiting users (bob@contoso.com, erin@contoso.com, heidi@contoso.com) up to 22h 25m sooner."
+        "retry 3 waiting users (bob@contoso.com, erin@contoso.com, heidi@contoso.com) up to "
+        "22h 29m sooner and 1 overdue user (ivan@contoso.com)."
     )
-    assert {day: (c.requested, c.added, c.failed) for day, c in summary.per_day.items()} == {
-        "2026-11-24": (6, 2, 4),
-        "2026-11-25": (6, 2, 3),
+    # held-back users are notified in every cycle: counted apart from the users tried
+    assert {
+        day: (c.requested, c.held_back, c.added, c.failed) for day, c in summary.per_day.items()
+    } == {
+        "2026-11-24": (6, 548, 2, 4),
+        "2026-11-25": (6, 486, 2, 3),
     }
     assert dict(summary.reasons) == {"UserNotFound": 6, "LicenseLimitReached": 1}
 

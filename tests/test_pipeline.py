@@ -100,7 +100,7 @@ def test_rotated_pair_merges_in_time_order_whatever_the_argument_order() -> None
     assert forward[0] == (lo_, 1)
     # the rotation marker is accounted for at the end of the .lo_
     marker = [e for e in EventStream([log, lo_]) if e.kind == "unparsed"]
-    assert [(e.source, e.line, e.data.problem) for e in marker] == [(lo_, 79, "rotation marker")]
+    assert [(e.source, e.line, e.data.problem) for e in marker] == [(lo_, 92, "rotation marker")]
 
 
 @pytest.mark.parametrize(

@@ -195,16 +195,38 @@ def test_missing_unreadable_and_empty_directory(tmp_path: Path) -> None:
         )
 
 
-def test_an_empty_file_is_not_an_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["report", "check", "summary", "events"])
+def test_an_empty_file_is_an_input_error_not_an_all_clear(tmp_path: Path, command: str) -> None:
     path = tmp_path / "CloudUserSync.log"
     path.write_bytes(b"")
-    result = run("report", "--format", "table", "--color", "never", str(path))
-    assert (result.returncode, result.stdout, result.stderr) == (
-        0,
-        f"no records in {path}\n".encode(),
+    result = run(command, str(path))
+    assert (result.returncode, result.stdout, result.stderr.decode()) == (
+        2,
         b"",
+        f"logsync: error: {path}: empty input: no log lines\n",
     )
-    assert run("check", str(path)).returncode == 0
+
+
+def test_blank_lines_only_are_no_records(tmp_path: Path) -> None:
+    path = tmp_path / "CloudUserSync.log"
+    path.write_bytes(b"\r\n  \r\n\t\r\n")
+    result = run("check", str(path))
+    assert (result.returncode, result.stdout, result.stderr.decode()) == (
+        2,
+        b"",
+        f"logsync: error: {path}: no log records, only 3 blank lines\n",
+    )
+
+
+@pytest.mark.parametrize("command", ["report", "check", "summary", "events"])
+def test_empty_stdin_is_an_input_error(command: str) -> None:
+    """`zcat missing.gz | logsync check`: gzip fails, logsync reads nothing."""
+    result = run(command, "-", stdin=b"")
+    assert (result.returncode, result.stdout, result.stderr.decode()) == (
+        2,
+        b"",
+        "logsync: error: stdin: empty input: no log lines\n",
+    )
 
 
 def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:

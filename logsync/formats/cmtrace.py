@@ -104,6 +104,7 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
             if type(item) is Record:
                 stats.records += 1
                 stats.last_time = item.time
+                stats.last_component = item.component
                 stats.record_lines += len(open_lines)
             else:
                 stats.unparsed += len(open_lines)

@@ -78,6 +78,7 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
                 stats.record_lines += 1
                 record = Record(line_no, time, row[1], _thread(row[3]), None, row[0].strip())
                 stats.last_time = record.time
+                stats.last_component = record.component
                 yield record
                 continue
             current = time

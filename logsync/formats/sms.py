@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from functools import lru_cache
 
+from ..sources import InputStats
 from ..times import bias_zone
 from . import Item, ParseContext, Record, Unparsed, framed, non_record
 
@@ -120,6 +121,7 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
     for chunk in chunks:
         text = framed(chunk)
         n_lines = text.count("\n") - 1
+        count_connector(text, stats)
         if ctx.candidates is not None and _only_records(text, ctx):
             yield from _candidates(ctx.candidates, text, first_line, ctx)
             note_last_time(text, ctx)
@@ -155,8 +157,16 @@ def count_records(text: str) -> tuple[int, int] | None:
     return len(stamps), n_blank
 
 
+CONNECTOR_TRAILER = "$$<SMS_CLOUD_USERSYNC><"
+
+
+def count_connector(text: str, stats: InputStats) -> None:
+    """Count the chunk's records of the connector (every path counts them this same way)."""
+    stats.connector_records += text.count(CONNECTOR_TRAILER)
+
+
 def note_last_time(text: str, ctx: ParseContext) -> None:
-    """Keep the time of the chunk's last record (the fast path does not build the others)."""
+    """Keep the time and component of the chunk's last record (the fast path builds no other)."""
     end = len(text) - 1
     while end > 0:
         start = text.rfind("\n", 0, end)
@@ -165,6 +175,7 @@ def note_last_time(text: str, ctx: ParseContext) -> None:
             item = _record(match, 0, ctx)
             if type(item) is Record:  # else an impossible date: no record, look further up
                 ctx.stats.last_time = item.time
+                ctx.stats.last_component = item.component
                 return
         end = start
 
@@ -220,3 +231,4 @@ def parse_text(text: str, first_line: int, ctx: ParseContext) -> Iterator[Item]:
     stats.record_lines += records
     if last is not None:
         stats.last_time = last.time  # type: ignore[union-attr]
+        stats.last_component = last.component  # type: ignore[union-attr]

@@ -349,6 +349,7 @@ def summary(summary: Summary, display: Display, console: Console) -> None:
         for name, justify in (
             ("Day", "left"),
             ("Requested", "right"),
+            ("Held back", "right"),
             ("Added", "right"),
             ("Failed", "right"),
             ("", "left"),
@@ -358,7 +359,14 @@ def summary(summary: Summary, display: Display, console: Console) -> None:
         for day, counts in summary.per_day.items():
             bar = Text("█" * round(20 * counts.added / peak), style="green")
             bar.append("█" * round(20 * counts.failed / peak), style="red")
-            table.add_row(day, str(counts.requested), str(counts.added), str(counts.failed), bar)
+            table.add_row(
+                day,
+                str(counts.requested),
+                str(counts.held_back),
+                str(counts.added),
+                str(counts.failed),
+                bar,
+            )
         console.print(table)
     if summary.reasons:
         reasons = ", ".join(f"{visible(r)} ×{n}" for r, n in summary.reasons.most_common())

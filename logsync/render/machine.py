@@ -353,7 +353,13 @@ def summary_document(summary: Summary, display: Display) -> dict[str, Any]:
         "interval_s": number(summary.interval.total_seconds()),
         "restarts": [evidence_record(e, display) for e in summary.restarts],
         "per_day": [
-            {"date": day, "requested": c.requested, "added": c.added, "failed": c.failed}
+            {
+                "date": day,
+                "requested": c.requested,
+                "held_back": c.held_back,
+                "added": c.added,
+                "failed": c.failed,
+            }
             for day, c in summary.per_day.items()
         ],
         "reasons": dict(summary.reasons.most_common()),

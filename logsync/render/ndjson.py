@@ -41,6 +41,7 @@ def write_input_ndjson(
     """Write the events of one input (`kinds` only, if given) as NDJSON, as times were logged."""
     fmt, chunks = open_input(name, options, stats, progress)
     if fmt is None:
+        ensure_records(name, stats)
         return
     wanted = None if kinds is None else frozenset(kinds)
     if fmt != "sms-trace" or display.tz is not None:
@@ -50,6 +51,7 @@ def write_input_ndjson(
     ctx = ParseContext(stats, options.source_tz)
     writer = _SmsLines(name, wanted, ctx, EventEncoder(display))
     for text, first_line, done in helped_chunks(name, chunks, stats, writer.counted, _odd):
+        sms.count_connector(text, stats)
         if done is None:
             out.write(writer.lines(text, first_line))
         else:
