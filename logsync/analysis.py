@@ -12,7 +12,7 @@ from .errors import UsageError
 from .events import Event
 from .pipeline import EventStream, ReadOptions, check_awareness, ensure_connector, merge_in_order
 from .sources import InputStats, Progress, expand_paths
-from .times import instant_key
+from .times import WallClock, instant_key
 from .tracker import (
     DEFAULT_FULL_SYNC_AFTER,
     TRACKED_KINDS,
@@ -59,6 +59,8 @@ def resolve_now(
     """A naive user-given time is read in the offset of the log at that time (`reference`)."""
     if now is None or reference is None:
         return now
+    if isinstance(now, WallClock) and reference.tzinfo is None:
+        return now.replace(tzinfo=None)  # the local wall clock, as a log without offsets has it
     if now.tzinfo is None and reference.tzinfo is not None:
         return now.replace(tzinfo=reference.tzinfo)
     if now.tzinfo is not None and reference.tzinfo is None:
@@ -158,7 +160,8 @@ class _Cutoff:
                 continue
             if not beyond:
                 if not naive_now and time.tzinfo is None:
-                    resolve_now(now, time)  # raises: an offset against a log without any
+                    now = resolve_now(now, time) or now  # raises for an offset, unless `now`
+                    naive_now = True
                 beyond = (time.replace(tzinfo=None) if naive_now else time) > now
             if beyond:
                 self.left_out += 1

@@ -25,14 +25,21 @@ from .events import KINDS, Event
 from .formats import FORMAT_NAMES
 from .health import HEALTH_KINDS, HealthCollector
 from .pipeline import EventStream, ReadOptions
-from .render import Display, OutputFormat, human, machine, number
+from .render import Display, OutputFormat, connector_record, connector_text, human, machine, number
 from .render.junit import junit_document
 from .render.ndjson import write_input_ndjson
 from .safety import visible
 from .sources import InputStats, Progress, expand_paths
-from .times import parse_duration, parse_when, parse_zone
-from .tracker import DEFAULT_FULL_SYNC_AFTER, STATES, Tracker, TrackerOptions, UserState
-from .watch import POLL_SECONDS, ROTATED_NAME, Change, Follower, Watcher, live_path, utc_now
+from .times import WHEN_FORMS, parse_duration, parse_when, parse_zone
+from .tracker import (
+    CONNECTOR_CODES,
+    DEFAULT_FULL_SYNC_AFTER,
+    STATES,
+    Tracker,
+    TrackerOptions,
+    UserState,
+)
+from .watch import POLL_SECONDS, Change, Follower, Watcher, live_path, rotated_path, utc_now
 
 HELP = """Analyze Configuration Manager's CloudUserSync.log: which users are stuck, why, and when
 each will sync again on its own.
@@ -166,8 +173,8 @@ NowOpt = Annotated[
     str | None,
     typer.Option(
         metavar="WHEN",
-        help="Judge as of this time instead of the last record's. Without an offset it is read "
-        "in the log's offset.",
+        help="Judge the state as of this time, from the records at or before it (later ones "
+        f"are left out). Default: the last record's time. WHEN is {WHEN_FORMS} offset.",
         show_default=False,
     ),
 ]
@@ -360,21 +367,45 @@ def output_format(value: str | None, env: Env, allowed: Iterable[str], piped: st
     return value
 
 
-def parse_states(value: str | None, option: str) -> frozenset[str]:
+FAIL_ON_WORDS = (*STATES, "stuck", *CONNECTOR_CODES, "connector")
+"""What `--fail-on` takes: user states, `stuck`, connector problems, `connector` (all three)."""
+
+
+def parse_fail_on(value: str | None, option: str = "--fail-on") -> frozenset[str]:
+    """User states and connector problem codes from a comma-separated list."""
     if value is None:
         return frozenset()
-    states: set[str] = set()
+    chosen: set[str] = set()
     for part in value.split(","):
         name = part.strip().lower()
         if name == "stuck":
-            states |= {"waiting", "overdue"}
-        elif name in STATES:
-            states.add(name)
+            chosen |= {"waiting", "overdue"}
+        elif name == "connector":
+            chosen |= set(CONNECTOR_CODES)
+        elif name in FAIL_ON_WORDS:
+            chosen.add(name)
         elif name:
-            raise UsageError(
-                f"{option}: {part.strip()!r} is not a state ({', '.join(STATES)}, stuck)"
-            )
-    return frozenset(states)
+            raise UsageError(f"{option}: {part.strip()!r} is not one of {', '.join(FAIL_ON_WORDS)}")
+    return frozenset(chosen)
+
+
+def connector_fails(analysis: Analysis, fail_on: frozenset[str]) -> bool:
+    code = analysis.connector.code
+    return code is not None and code in fail_on
+
+
+def judge(opts: Common, env: Env, **extra: Any) -> Analysis:
+    """Read and judge the inputs (with a progress bar on a terminal); say on stderr how many
+    records `--now` left out."""
+    with reading(opts, env) as progress:
+        analysis = opts.analyze(progress=progress, **extra)
+    if analysis.left_out and not opts.quiet:
+        noun = "record" if analysis.left_out == 1 else "records"
+        env.stderr.write(
+            f"logsync: as of {opts.display.iso(analysis.as_of)}: {analysis.left_out} later "
+            f"{noun} left out\n"
+        )
+    return analysis
 
 
 # -- commands -------------------------------------------------------------------------------
@@ -411,37 +442,43 @@ def report(
     env = Env.current()
     opts = common_from(env, locals())
     fmt = output_format(format, env, (f.value for f in OutputFormat), "text")
-    failing_states = parse_states(fail_on, "--fail-on")
+    failing_states = parse_fail_on(fail_on)
     what_if = parse_when(restart_at, "--restart-at") if restart_at else None
-    with reading(opts, env) as progress:
-        analysis = opts.analyze(restart_at=what_if, progress=progress)
+    analysis = judge(opts, env, restart_at=what_if)
     selected = [u for u in analysis.users if opts.wants(u.upn)]
     shown = selected if all_users else [u for u in selected if u.state in REPORTED_STATES]
     display = opts.display
     out = env.stdout
+    findings = connector_fails(analysis, failing_states) or any(
+        u.state in failing_states for u in selected
+    )
+    outcome(ExitCode.FINDINGS if findings else ExitCode.OK)
     if fmt == "json":
         document = machine.report_document(analysis, [], selected, display)
+        document["connector"] = connector_record(analysis.connector, analysis.as_of, display)
         if what_if is not None:
             document["what_if"] = what_if_summary(analysis.restart_at or what_if, shown, display)
         machine.write_report_json(document, shown, display, out, pretty=env.stdout_isatty)
-    elif fmt == "ndjson":
-        machine.write_ndjson((machine.user_record(u, display) for u in shown), out)
-    elif fmt == "csv":
-        machine.write_csv(
-            machine.USER_FIELDS, machine.user_rows(shown, display), out, env.stdout_isatty
-        )
-    elif fmt == "text":
-        machine.write_text_rows(machine.user_rows(shown, display), out)
-    else:
+    elif fmt == "table":
         console = human.make_console(out, opts.color)
-        if not analysis.inputs or all(stats.records == 0 for stats in analysis.inputs):
-            console.print(f"no records in {visible(', '.join(opts.paths))}")
-            return
         human.report(analysis, shown, selected, display, console, quiet=opts.quiet)
         if what_if is not None:
             summary = what_if_summary(analysis.restart_at or what_if, shown, display)
             console.print(human.what_if_line(summary))
-    if failing_states and any(u.state in failing_states for u in selected):
+    else:
+        if fmt == "ndjson":
+            machine.write_ndjson((machine.user_record(u, display) for u in shown), out)
+        elif fmt == "csv":
+            machine.write_csv(
+                machine.USER_FIELDS, machine.user_rows(shown, display), out, env.stdout_isatty
+            )
+        else:
+            machine.write_text_rows(machine.user_rows(shown, display), out)
+        if not analysis.connector.ok and not opts.quiet:
+            # rows stay rows; the connector's problem goes where a person will see it
+            text = connector_text(analysis.connector, analysis.as_of, display)
+            env.stderr.write(f"logsync: {visible(text)} ({analysis.connector.code})\n")
+    if findings:
         raise typer.Exit(ExitCode.FINDINGS)
 
 
@@ -715,13 +752,17 @@ def check(
         typer.Option(
             "--fail-on",
             metavar="STATES",
-            help="Comma-separated states that count against the gate (or 'stuck').",
-            autocompletion=_complete_list((*STATES, "stuck")),
+            help="Comma-separated user states and connector problems that count against the "
+            "gate: waiting, overdue, failed, pending, recovered, synced, stuck (waiting and "
+            "overdue), no_cycles, certificate_missing, connector_stalled, connector (all three).",
+            autocompletion=_complete_list(FAIL_ON_WORDS),
         ),
-    ] = "waiting,overdue,failed",
+    ] = "waiting,overdue,failed,connector",
     max_stuck: Annotated[
         int,
-        typer.Option("--max-stuck", min=0, metavar="N", help="How many such users are tolerated."),
+        typer.Option(
+            "--max-stuck", min=0, metavar="N", help="How many users in those states pass the gate."
+        ),
     ] = 0,
     junit: Annotated[
         str | None,
@@ -750,61 +791,92 @@ def check(
     ] = "text",
     quiet: QuietOpt = False,
 ) -> None:
-    """CI gate: exit 1 when more than --max-stuck users are in a --fail-on state, else 0."""
+    """CI gate: exit 1 when more than --max-stuck users are in a --fail-on state, or the
+    connector has a problem it names (no cycle, no certificate, stalled); else 0.
+
+    Prints each user that counts against the gate (UPN, state, reason, expected recovery),
+    the connector's problem if any, then the verdict.
+    """
     env = Env.current()
     opts = common_from(env, locals())
     if format not in ("text", "json"):
         raise UsageError(f"--format: {format!r} is not one of text, json")
-    states = parse_states(fail_on, "--fail-on")
-    with reading(opts, env) as progress:
-        analysis = opts.analyze(progress=progress)
+    fail_on_set = parse_fail_on(fail_on)
+    analysis = judge(opts, env)
     selected = [u for u in analysis.users if opts.wants(u.upn)]
-    failing = [u for u in selected if u.state in states]
+    counted = [u for u in selected if u.state in fail_on_set]
+    connector_problem = analysis.connector.code if connector_fails(analysis, fail_on_set) else None
+    passed = len(counted) <= max_stuck and connector_problem is None
+    outcome(ExitCode.OK if passed else ExitCode.FINDINGS)
+    display = opts.display
     if junit:
+        document = junit_document(selected, counted, passed, analysis, fail_on_set, display)
         try:
             with open(junit, "wb") as handle:
-                handle.write(junit_document(selected, states, opts.display))
+                handle.write(document)
         except OSError as exc:
             raise UsageError(f"--junit: cannot write {junit}: {exc.strerror or exc}") from exc
-    passed = len(failing) <= max_stuck
     if format == "json":
         machine.write_json(
             {
                 "passed": passed,
-                "as_of": opts.display.iso(analysis.as_of),
-                "fail_on": sorted(states),
+                "as_of": display.iso(analysis.as_of),
+                "fail_on": sorted(fail_on_set),
                 "max_stuck": max_stuck,
-                "counts": machine.state_counts(failing),
-                "failing": [machine.user_record(u, opts.display) for u in failing],
+                "counts": machine.state_counts(counted),
+                "connector": connector_record(analysis.connector, analysis.as_of, display),
+                "connector_problem": connector_problem,
+                "failing": [machine.user_record(u, display) for u in counted] if not passed else [],
+                "within_limit": [machine.user_record(u, display) for u in counted]
+                if passed
+                else [],
             },
             env.stdout,
             pretty=env.stdout_isatty,
         )
     elif not opts.quiet:
-        env.stdout.write(
-            verdict(passed, failing, selected, max_stuck, analysis, opts.display) + "\n"
+        lines = [check_line(u, display) for u in counted]
+        if connector_problem is not None:
+            text = connector_text(analysis.connector, analysis.as_of, display)
+            lines.append(f"connector\t{connector_problem}\t{visible(text)}")
+        lines.append(
+            verdict(passed, counted, selected, max_stuck, connector_problem, analysis, display)
         )
+        env.stdout.write("\n".join(lines) + "\n")
     if not passed:
         raise typer.Exit(ExitCode.FINDINGS)
 
 
+def check_line(user: UserState, display: Display) -> str:
+    """One user that counts against the gate: UPN, state, reason, expected recovery."""
+    when = display.iso(user.expected_recovery)
+    recovery = f"expected recovery {when}" if when else "no automatic retry"
+    if user.state == "overdue" and when:
+        recovery = f"expected recovery {when} passed, no retry logged"
+    return "\t".join(
+        (visible(user.upn), user.state, visible(user.reason or "-"), recovery)
+    )
+
+
 def verdict(
     passed: bool,
-    failing: list[UserState],
+    counted: list[UserState],
     selected: list[UserState],
     limit: int,
+    connector_problem: str | None,
     analysis: Analysis,
     display: Display,
 ) -> str:
-    counts = machine.state_counts(failing)
+    counts = machine.state_counts(counted)
     detail = ", ".join(f"{n} {state}" for state, n in counts.items() if n)
     as_of = f" as of {display.iso(analysis.as_of)}" if analysis.as_of else ""
-    if not failing:
-        users = "1 user" if len(selected) == 1 else f"{len(selected)} users"
-        return f"ok: {users}, none stuck or failed{as_of}"
-    noun = "user" if len(failing) == 1 else "users"
     head = "ok" if passed else "FAIL"
-    return f"{head}: {len(failing)} {noun} ({detail}), limit {limit}{as_of}"
+    connector = f"; connector: {connector_problem}" if connector_problem else ""
+    if not counted:
+        users = "1 user" if len(selected) == 1 else f"{len(selected)} users"
+        return f"{head}: {users}, none stuck or failed{connector}{as_of}"
+    noun = "user" if len(counted) == 1 else "users"
+    return f"{head}: {len(counted)} {noun} ({detail}), limit {limit}{connector}{as_of}"
 
 
 @command(
@@ -863,7 +935,10 @@ def watch(
     fmt = output_format(format, env, ("table", "ndjson"), "ndjson")
     follower = Follower(live_path(path))
     watcher = Watcher(follower, Tracker(TrackerOptions(opts.full_sync_after, opts.interval)))
-    rotated = follower.path.with_name(ROTATED_NAME)
+    if not follower.path.exists():
+        env.stderr.write(f"logsync: waiting for {visible(str(follower.path))} to appear\n")
+        env.stderr.flush()
+    rotated = rotated_path(follower.path)
     if rotated.is_file():
         for event in EventStream([str(rotated)]):
             watcher.feed(event)
@@ -943,18 +1018,49 @@ def _on_interrupt(signum: int, frame: object) -> None:
     raise _Interrupted
 
 
+_CLICK_ERROR: type[Exception] = next(
+    base for base in typer.BadParameter.__mro__ if base.__name__ == "ClickException"
+)
+"""The framework's base of usage errors (click's, which typer may bundle under another name)."""
+
+_OUTCOME = [ExitCode.OK]
+"""The exit code the running command has decided on, before it writes its output."""
+
+
+def outcome(code: ExitCode) -> None:
+    """Note the command's exit code before writing: a closed pipe then ends with it."""
+    _OUTCOME[0] = code
+
+
 def main() -> None:
-    """Console entry point: Ctrl-C and a closed pipe end quietly."""
+    """Console entry point: usage errors are one line; Ctrl-C and a closed pipe end quietly.
+
+    A closed output pipe (`| head -1`) ends with the exit code the command had decided on
+    before it wrote (findings or not), never with a code the pipe made up.
+    """
     signal.signal(signal.SIGINT, _on_interrupt)
     # Millions of short-lived event tuples: collect cycles less eagerly (about 6 % faster).
     gc.set_threshold(100_000, 50, 50)
     try:
-        app(prog_name="logsync")
+        code = typer.main.get_command(app).main(prog_name="logsync", standalone_mode=False)
+        sys.stdout.flush()
     except _Interrupted:
         sys.exit(130)
     except BrokenPipeError:
         _silence_stdout()
-        sys.exit(0)
+        sys.exit(_OUTCOME[0])
+    except _CLICK_ERROR as exc:
+        message = exc.format_message()  # type: ignore[attr-defined]
+        sys.stderr.write(f"logsync: error: {one_line(message)}\n")
+        sys.exit(ExitCode.USAGE)
+    except typer.Abort:
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else ExitCode.OK)
+
+
+def one_line(message: str) -> str:
+    """A framework message on one line, control characters shown visibly."""
+    return visible(" ".join(part.strip() for part in message.splitlines() if part.strip()))
 
 
 def _silence_stdout() -> None:

@@ -35,25 +35,27 @@ def instant_key(value: datetime) -> float:
     return value.timestamp()
 
 
-_DURATION_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(d|h|m|s|ms)", re.IGNORECASE)
+_DURATION_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|d|h|m|s)", re.IGNORECASE)
 _UNIT_SECONDS = {"d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
 
 
 def parse_duration(text: str, option: str) -> timedelta:
-    """Parse `24h`, `5m`, `1h30m`, `90s` or plain seconds into a positive timedelta."""
+    """Parse `24h`, `5m`, `1h30m`, `90s`, `1.5d` or `500ms` into a positive timedelta.
+
+    Every number needs its unit: a bare `24` could mean hours or seconds, so it is refused.
+    """
     raw = text.strip()
     if re.fullmatch(r"\d+(?:\.\d+)?", raw):
-        seconds = float(raw)
-    else:
-        pos = 0
-        seconds = 0.0
-        for match in _DURATION_RE.finditer(raw):
-            if match.start() != pos and raw[pos : match.start()].strip():
-                break
-            seconds += float(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()]
-            pos = match.end()
-        if pos == 0 or raw[pos:].strip():
-            raise UsageError(f"{option}: cannot read {text!r} as a duration (try 24h, 5m, 90s)")
+        raise UsageError(f"{option}: {text!r} has no unit (write it as {raw}h, {raw}m or {raw}s)")
+    pos = 0
+    seconds = 0.0
+    for match in _DURATION_RE.finditer(raw):
+        if raw[pos : match.start()].strip():
+            break
+        seconds += float(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()]
+        pos = match.end()
+    if pos == 0 or raw[pos:].strip():
+        raise UsageError(f"{option}: cannot read {text!r} as a duration (try 24h, 5m, 90s)")
     if seconds <= 0:
         raise UsageError(f"{option}: {text!r} must be a positive duration")
     return timedelta(seconds=seconds)
@@ -73,16 +75,35 @@ def parse_zone(name: str, option: str) -> tzinfo:
     if fixed:
         sign = -1 if fixed.group(1) == "-" else 1
         return timezone(sign * timedelta(hours=int(fixed.group(2)), minutes=int(fixed.group(3))))
-    try:
-        from zoneinfo import ZoneInfo
+    from zoneinfo import ZoneInfo, available_timezones
 
+    try:
         return ZoneInfo(key)
-    except (ValueError, KeyError, OSError) as exc:  # ZoneInfoNotFoundError is a KeyError
-        raise UsageError(f"{option}: unknown time zone {name!r}") from exc
+    except (ValueError, KeyError, OSError):  # ZoneInfoNotFoundError is a KeyError
+        pass
+    # zone names are case-insensitive for people: europe/berlin is Europe/Berlin
+    spelled = {zone.lower(): zone for zone in available_timezones()}.get(key.lower())
+    if spelled is None:
+        raise UsageError(f"{option}: unknown time zone {name!r}")
+    return ZoneInfo(spelled)
+
+
+class WallClock(datetime):
+    """`--now now`: the local wall clock; a log without UTC offsets reads it as local time."""
+
+
+WHEN_FORMS = (
+    "now, an ISO 8601 time (2026-11-24T12:00:00-08:00) or a common form "
+    "('2026-11-24 12:00', '11/24/2026 12:00 PM'); without an offset it is read in the log's"
+)
+"""What a WHEN option takes, for --help."""
 
 
 def parse_when(text: str, option: str, zone: tzinfo | None = None) -> datetime:
-    """Parse a user-given time (ISO or common locale forms); naive results get `zone` if given."""
+    """Parse a user-given time (`now`, ISO or common locale forms); naive results get `zone` if
+    given. `now` is the wall clock in the local zone."""
+    if text.strip().lower() == "now":
+        return WallClock.now().astimezone()
     try:
         from dateutil import parser as date_parser  # imported when needed, like tz above
 

@@ -22,17 +22,34 @@ from .tracker import Result, Tracker, UserState
 
 POLL_SECONDS = 0.5
 LOG_NAME = "CloudUserSync.log"
-ROTATED_NAME = "CloudUserSync.lo_"
 
 
 def live_path(target: str) -> Path:
-    """The live log a PATH argument stands for (a directory means its CloudUserSync.log)."""
+    """The live log a PATH argument stands for: a directory means its CloudUserSync.log, in
+    whatever case the file's name is written (or that name, until the log appears). A path
+    whose directory does not exist is an error; a missing file is one to wait for."""
     path = Path(target)
     if path.is_dir():
+        for entry in sorted(path.iterdir()):
+            if entry.name.lower() == LOG_NAME.lower() and entry.is_file():
+                return entry
         return path / LOG_NAME
-    if not path.exists() and not path.parent.is_dir():
-        raise InputError(target, "no such file or directory")
+    parent = path.parent
+    if not path.exists() and not parent.is_dir():
+        raise InputError(target, f"no such directory: {parent}")
     return path
+
+
+def rotated_path(live: Path) -> Path:
+    """Where the live log goes when it is full: its `.lo_`, in whatever case it is written."""
+    wanted = live.with_suffix(".lo_").name.lower()
+    try:
+        for entry in sorted(live.parent.iterdir()):
+            if entry.name.lower() == wanted:
+                return entry
+    except OSError:
+        pass
+    return live.with_suffix(".lo_")
 
 
 def _identity(stat: os.stat_result) -> tuple[int, int]:
@@ -79,7 +96,7 @@ class Follower:
         self.identity = _identity(stat)
 
     def _rotated_tail(self) -> Iterator[tuple[str, int, str]]:
-        rotated = self.path.with_name(ROTATED_NAME)
+        rotated = rotated_path(self.path)
         try:
             if _identity(rotated.stat()) == self.identity:
                 yield from self._read(rotated, self.position)

@@ -52,7 +52,7 @@ def test_report_json_contract() -> None:
     assert result.exit_code == 0
     document = json.loads(result.stdout)
     assert set(document) >= {"as_of", "inputs", "users", "summary"}
-    assert document["as_of"] == "2026-11-25T16:04:59.011-08:00"
+    assert document["as_of"] == "2026-11-25T16:04:59.644-08:00"
     (source,) = document["inputs"]
     assert {
         k: source[k] for k in ("path", "format", "encoding", "lines", "records", "unparsed")
@@ -60,8 +60,8 @@ def test_report_json_contract() -> None:
         "path": DEMO,
         "format": "sms-trace",
         "encoding": "utf-8-sig",
-        "lines": 2007,
-        "records": 2007,
+        "lines": 3041,
+        "records": 3041,
         "unparsed": 0,
     }
     assert [(u["upn"], u["state"]) for u in document["users"]] == [
@@ -95,9 +95,19 @@ def test_report_json_contract() -> None:
         "restarts": 1,
     }
     bob = document["users"][0]
-    assert bob["full_sync_due"] == "2026-11-26T09:10:08.251-08:00"
-    assert bob["expected_recovery"] == "2026-11-26T09:14:55.011-08:00"
-    assert bob["seconds_remaining"] == 61796
+    assert bob["full_sync_due"] == "2026-11-26T09:10:08.462-08:00"
+    # the last cycle (16:04:55.644) plus 206 median gaps of 300.037 s
+    assert bob["expected_recovery"] == "2026-11-26T09:15:03.266-08:00"
+    assert bob["seconds_remaining"] == 61803.622
+    assert document["connector"] == {
+        "state": "running",
+        "problem": None,
+        "since": None,
+        "last_cycle": "2026-11-25T16:04:55.644-08:00",
+        "last_restart": "2026-11-24T06:59:55.211-08:00",
+        "text": "connector running, last cycle 2026-11-25T16:04:55.644-08:00",
+        "evidence": None,
+    }
 
 
 def test_report_all_ndjson_text_and_csv_agree() -> None:
@@ -123,9 +133,9 @@ def test_report_all_ndjson_text_and_csv_agree() -> None:
         "-",
         "-",
         "-",
-        "2026-11-25T09:10:11.862-08:00",
+        "2026-11-25T09:10:12.073-08:00",
     ]
-    assert rows[0]["seconds_remaining"] == "61796"
+    assert rows[0]["seconds_remaining"] == "61803.622"
 
 
 def test_report_user_glob_tz_and_now() -> None:
@@ -144,19 +154,25 @@ def test_report_user_glob_tz_and_now() -> None:
     )
     document = json.loads(result.stdout)
     (scott,) = document["users"]
-    # as of 10:00 local the add at 10:24 is still in the log, so the user is recovered
+    # as of 10:00 local the add at 10:24 has not happened: it is left out
     assert document["as_of"] == "2014-09-15T14:00:00+00:00"
-    assert scott["recovered_at"] == "2014-09-15T14:24:12+00:00"
+    assert (scott["state"], scott["recovered_at"]) == ("waiting", None)
+    assert scott["expected_recovery"] == "2014-09-15T14:24:08.402+00:00"
+    assert scott["expected_recovery_observed"] is False
+    assert result.stderr == "logsync: as of 2014-09-15T14:00:00+00:00: 30 later records left out\n"
 
 
 def test_report_table_on_a_terminal_shows_stuck_users_and_a_footer() -> None:
     result = run("report", "--format", "table", "--color", "never", DEMO)
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0] == "as of 2026-11-25 16:04:59 -08:00 · 2007 lines · 398 cycles · 1 restart"
-    assert "bob@contoso.com" in lines[3] and "waiting" in lines[3] and "in 17h 09m" in lines[3]
+    assert lines[0] == (
+        "as of 2026-11-25 16:04:59 -08:00 · 3041 lines · 398 cycles · 1 restart · "
+        "connector running"
+    )
+    assert "bob@contoso.com" in lines[3] and "waiting" in lines[3] and "in 17h 10m" in lines[3]
     assert lines[-1] == (
-        "4 stuck · next recovery 2026-11-26 09:14:55 -08:00 (in 17h 09m) · 1 overdue · "
+        "4 stuck · next recovery 2026-11-26 09:15:03 -08:00 (in 17h 10m) · 1 overdue · "
         "1 failed: LicenseLimitReached · 1 recovered, 3 synced, 1 pending"
     )
 
@@ -175,13 +191,22 @@ def test_restart_what_if_moves_waiting_users_to_the_cycle_after_it() -> None:
     result = run("report", "--format", "json", "--restart-at", "2026-11-25 16:30", DEMO)
     document = json.loads(result.stdout)
     waiting = {u["upn"]: u for u in document["users"] if u["state"] == "waiting"}
-    assert {u["expected_recovery"] for u in waiting.values()} == {"2026-11-25T16:34:55.011-08:00"}
-    assert waiting["bob@contoso.com"]["time_saved_s"] == 60000
+    # the first cycle came 9.000 s after the log's own restart: so after this one too
+    assert {u["expected_recovery"] for u in waiting.values()} == {"2026-11-25T16:30:09-08:00"}
+    assert waiting["bob@contoso.com"]["time_saved_s"] == 60294.266
     assert document["what_if"]["restart_at"] == "2026-11-25T16:30:00-08:00"
+    # a restart's full sync retries the overdue user too
+    (ivan,) = [u for u in document["users"] if u["state"] == "overdue"]
+    assert (ivan["upn"], ivan["expected_recovery"], ivan["recovery_by"]) == (
+        "ivan@contoso.com",
+        "2026-11-25T16:30:09-08:00",
+        "what-if",
+    )
     assert document["what_if"]["users_freed"] == [
         "bob@contoso.com",
         "erin@contoso.com",
         "heidi@contoso.com",
+        "ivan@contoso.com",
     ]
 
 
@@ -244,25 +269,33 @@ def test_timeline_json_and_unknown_user() -> None:
     assert missing.stderr == "logsync: nobody@contoso.com does not appear in the log\n"
 
 
-def test_check_exit_codes_verdict_and_junit(tmp_path: Path) -> None:
+DEMO_CHECK_LINES = [
+    "bob@contoso.com\twaiting\tUserNotFound\texpected recovery 2026-11-26T09:15:03.266-08:00",
+    "heidi@contoso.com\twaiting\tUserNotFound\texpected recovery 2026-11-26T10:15:03.710-08:00",
+    "erin@contoso.com\twaiting\tUserNotFound\texpected recovery 2026-11-26T14:35:05.634-08:00",
+    "ivan@contoso.com\toverdue\tUserNotFound\texpected recovery 2026-11-25T08:25:04.296-08:00 "
+    "passed, no retry logged",
+    "dave@contoso.com\tfailed\tLicenseLimitReached\tno automatic retry",
+]
+
+
+def test_check_names_each_failing_user_then_the_verdict(tmp_path: Path) -> None:
     junit = tmp_path / "results.xml"
     failing = run("check", "--junit", str(junit), DEMO)
     assert failing.exit_code == 1
-    assert (
-        failing.stdout
-        == "FAIL: 5 users (3 waiting, 1 overdue, 1 failed), limit 0 as of 2026-11-25T16:04:59.011-08:00\n"
-    )
+    assert failing.stdout.splitlines() == [
+        *DEMO_CHECK_LINES,
+        "FAIL: 5 users (3 waiting, 1 overdue, 1 failed), limit 0 as of 2026-11-25T16:04:59.644-08:00",
+    ]
     suite = ET.parse(junit).getroot().find("testsuite")
     assert suite is not None
-    assert (suite.get("tests"), suite.get("failures")) == ("10", "5")
+    assert (suite.get("tests"), suite.get("failures")) == ("11", "5")
     cases = {case.get("name"): case.find("failure") for case in suite.iter("testcase")}
     assert cases["alice@contoso.com"] is None
+    assert cases["SMS_CLOUD_USERSYNC"] is None
     assert cases["bob@contoso.com"].get("message") == (
-        "waiting for full sync due 2026-11-26T09:10:08.251-08:00; expected recovery 2026-11-26T09:14:55.011-08:00"
+        "waiting for full sync due 2026-11-26T09:10:08.462-08:00; expected recovery 2026-11-26T09:15:03.266-08:00"
     )
-    assert run("check", "--max-stuck", "5", DEMO).exit_code == 0
-    assert run("check", "--fail-on", "failed", "--max-stuck", "1", DEMO).exit_code == 0
-    assert run("check", "--fail-on", "failed", DEMO).exit_code == 1
     ok = run("check", SPEC_CASE)
     assert (ok.exit_code, ok.stdout) == (
         0,
@@ -271,10 +304,42 @@ def test_check_exit_codes_verdict_and_junit(tmp_path: Path) -> None:
     as_json = run("check", "--format", "json", DEMO)
     document = json.loads(as_json.stdout)
     assert (as_json.exit_code, document["passed"], document["max_stuck"]) == (1, False, 0)
-    assert document["fail_on"] == ["failed", "overdue", "waiting"]
+    assert document["fail_on"] == [
+        "certificate_missing", "connector_stalled", "failed", "no_cycles", "overdue", "waiting",
+    ]
     assert [u["upn"] for u in document["failing"]] == [
         "bob@contoso.com", "heidi@contoso.com", "erin@contoso.com", "ivan@contoso.com", "dave@contoso.com",
     ]
+    assert document["within_limit"] == []
+
+
+def test_check_limits_and_fail_on() -> None:
+    assert run("check", "--max-stuck", "5", DEMO).exit_code == 0
+    assert run("check", "--max-stuck", "4", DEMO).exit_code == 1
+    assert run("check", "--fail-on", "failed", "--max-stuck", "1", DEMO).exit_code == 0
+    assert run("check", "--fail-on", "failed", DEMO).exit_code == 1
+    within = run("check", "--max-stuck", "5", DEMO)
+    assert within.stdout.splitlines()[-1] == (
+        "ok: 5 users (3 waiting, 1 overdue, 1 failed), limit 5 as of 2026-11-25T16:04:59.644-08:00"
+    )
+
+
+def test_junit_of_a_passing_gate_has_no_failures(tmp_path: Path) -> None:
+    """Users within --max-stuck are reported, not failed: failures exactly when exit is 1."""
+    junit = tmp_path / "results.xml"
+    result = run("check", "--max-stuck", "10", "--junit", str(junit), DEMO)
+    assert result.exit_code == 0
+    suite = ET.parse(junit).getroot().find("testsuite")
+    assert suite is not None
+    assert (suite.get("tests"), suite.get("failures")) == ("11", "0")
+    assert [case.find("failure") for case in suite.iter("testcase")] == [None] * 11
+    outputs = {case.get("name"): case.findtext("system-out") for case in suite.iter("testcase")}
+    assert outputs["ivan@contoso.com"] == (
+        "overdue: full sync was due 2026-11-25T08:20:08.636-08:00 and expected by "
+        "2026-11-25T08:25:04.296-08:00, with no retry logged (within --max-stuck); "
+        "first failure 2026-11-24T08:20:08.636-08:00, failures 1"
+    )
+    assert outputs["alice@contoso.com"] is None
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from enum import Enum
 
-from ..times import iso
+from ..times import human_duration, iso
+from ..tracker import Connector
 
 
 class OutputFormat(str, Enum):
@@ -41,3 +42,43 @@ def number(value: float | None) -> int | float | None:
     if value is None:
         return None
     return int(value) if value == int(value) else round(value, 3)
+
+
+CONNECTOR_STATE_TEXT = {
+    "running": "running",
+    "stalled": "stalled",
+    "waiting_for_certificate": "waiting for its certificate",
+    "no_cycles": "no cycle in the log",
+}
+
+
+def connector_text(connector: Connector, as_of: datetime | None, display: Display) -> str:
+    """`connector running, last cycle …`, `connector stalled since … (1h 35m without a cycle)`."""
+    state = CONNECTOR_STATE_TEXT[connector.state]
+    if connector.state == "running":
+        last = display.iso(connector.last_cycle)
+        return f"connector {state}, last cycle {last}" if last else f"connector {state}"
+    since = display.iso(connector.since)
+    if connector.state == "stalled" and since and as_of is not None and connector.since:
+        silent = human_duration((as_of - connector.since).total_seconds())
+        return f"connector {state} since {since} ({silent} without a cycle)"
+    if connector.state == "waiting_for_certificate" and since:
+        return f"connector {state} since {since}"
+    return f"connector: {state}"
+
+
+def connector_record(
+    connector: Connector, as_of: datetime | None, display: Display
+) -> dict[str, object]:
+    """The `connector` object of the JSON documents."""
+    return {
+        "state": connector.state,
+        "problem": connector.code,
+        "since": display.iso(connector.since),
+        "last_cycle": display.iso(connector.last_cycle),
+        "last_restart": display.iso(connector.last_restart),
+        "text": connector_text(connector, as_of, display),
+        "evidence": (
+            {"source": connector.source, "line": connector.line} if connector.source else None
+        ),
+    }

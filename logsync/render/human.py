@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -27,8 +28,8 @@ from ..events import Event
 from ..health import Summary
 from ..safety import visible
 from ..times import human_duration, instant_key
-from ..tracker import Result, Step, UserState
-from . import Display
+from ..tracker import Result, Step, UserState, timer_label
+from . import CONNECTOR_STATE_TEXT, Display, connector_text
 
 PROGRESS_REDRAW_SECONDS = 0.1
 
@@ -45,12 +46,14 @@ BAR_WIDTH = 12
 
 
 def make_console(out: IO[str], color: str) -> Console:
-    """A console on `out`; `color` is auto, always or never (rich itself honours NO_COLOR)."""
+    """A console on `out`; `color` is auto, always or never. With auto, a set NO_COLOR means
+    no escape sequences at all (no colour, no bold); an explicit always or never wins."""
+    plain = color == "never" or (color == "auto" and bool(os.environ.get("NO_COLOR")))
     return Console(
         file=out,
         force_terminal=True if color == "always" else None,
-        no_color=color == "never",
-        color_system=None if color == "never" else "auto",
+        no_color=plain,
+        color_system=None if plain else "auto",
         highlight=False,
         markup=False,
         emoji=False,
@@ -151,12 +154,25 @@ def report_parts(
             + ("s" if restarts != 1 else ""),
             style="dim",
         )
+        connector = analysis.connector
+        header.append(" · ", style="dim")
+        header.append(
+            f"connector {CONNECTOR_STATE_TEXT[connector.state]}",
+            style="green" if connector.ok else "bold red",
+        )
         parts.append(header)
+    problem = connector_problem_line(analysis, display)
     if not shown:
-        parts.append(Text(_all_clear(counts), style="green"))
+        if problem is None:
+            parts.append(Text(_all_clear(counts), style="green"))
+        else:
+            line = Text("No user stuck or failed in the log, but that proves nothing: ")
+            line.append_text(problem)
+            parts.append(line)
         return parts
     shown_as_of = display.time(as_of)
     usual = _offset(shown_as_of) if shown_as_of is not None else ""
+    timer_column = f"{timer_label(analysis.tracker.options.full_sync_after)} timer"
     columns = [
         ("User", "left"),
         ("State", "left"),
@@ -165,7 +181,7 @@ def report_parts(
         ("Full sync due", "left"),
         ("Expected recovery", "left"),
         ("Remaining", "right"),
-        ("24 h timer", "left"),
+        (timer_column, "left"),
     ]
     # The essential columns always show; the others join while the terminal has room.
     room = width - (
@@ -180,7 +196,7 @@ def report_parts(
     with_due = room >= 36
     with_bar = room >= 51
     if not with_bar:
-        columns.remove(("24 h timer", "left"))
+        columns.remove((timer_column, "left"))
     if not with_due:
         columns.remove(("Full sync due", "left"))
     if not with_since:
@@ -225,7 +241,19 @@ def report_parts(
         table.add_row(*cells)
     parts.append(table)
     parts.append(footer(shown, counts, as_of, display))
+    if problem is not None:
+        parts.append(problem)
     return parts
+
+
+def connector_problem_line(analysis: Analysis, display: Display) -> Text | None:
+    """The connector's problem in words, with its code, or None when it runs."""
+    connector = analysis.connector
+    if connector.ok:
+        return None
+    text = Text(visible(connector_text(connector, analysis.as_of, display)), style="bold red")
+    text.append(f" ({connector.code})", style="red")
+    return text
 
 
 def _all_clear(counts: dict[str, int]) -> str:

@@ -1,13 +1,15 @@
-"""JUnit XML for `check`: one testcase per user, a failure for each user in a failing state."""
+"""JUnit XML for `check`: a testcase per user and one for the connector."""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Collection
 
+from ..analysis import Analysis
+from ..events import CONNECTOR
 from ..safety import visible
 from ..tracker import UserState
-from . import Display
+from . import Display, connector_text
 
 
 def failure_message(user: UserState, display: Display) -> str:
@@ -27,25 +29,49 @@ def failure_message(user: UserState, display: Display) -> str:
     return f"{user.state}"
 
 
-def junit_document(users: list[UserState], fail_on: Collection[str], display: Display) -> bytes:
-    failing = [user for user in users if user.state in fail_on]
+def junit_document(
+    users: list[UserState],
+    counted: list[UserState],
+    passed: bool,
+    analysis: Analysis,
+    fail_on: Collection[str],
+    display: Display,
+) -> bytes:
+    """The gate as JUnit XML: a testcase per user and one for the connector. Failures appear
+    exactly when the gate fails (exit code 1): users within `--max-stuck` are reported in
+    their testcase's output, not as failures."""
+    counted_keys = {id(user) for user in counted}
+    connector = analysis.connector
+    connector_failed = connector.code is not None and connector.code in fail_on
+    failing_users = [] if passed else counted
     suite = ET.Element(
         "testsuite",
         name="logsync check",
-        tests=str(len(users)),
-        failures=str(len(failing)),
+        tests=str(len(users) + 1),
+        failures=str(len(failing_users) + (1 if connector_failed else 0)),
         errors="0",
         skipped="0",
     )
+    case = ET.SubElement(suite, "testcase", classname="logsync.connector", name=CONNECTOR)
+    text = visible(connector_text(connector, analysis.as_of, display))
+    if connector_failed:
+        failure = ET.SubElement(case, "failure", message=text, type=connector.code or "")
+        failure.text = text
+    else:
+        ET.SubElement(case, "system-out").text = text
     for user in users:
         case = ET.SubElement(suite, "testcase", classname="logsync.users", name=visible(user.upn))
-        if user.state in fail_on:
-            failure = ET.SubElement(
-                case, "failure", message=visible(failure_message(user, display)), type=user.state
-            )
-            failure.text = visible(
-                f"first failure {display.iso(user.first_failure)}, failures {user.failures}"
-            )
+        if id(user) not in counted_keys:
+            continue
+        message = visible(failure_message(user, display))
+        detail = visible(
+            f"first failure {display.iso(user.first_failure)}, failures {user.failures}"
+        )
+        if passed:
+            ET.SubElement(case, "system-out").text = f"{message} (within --max-stuck); {detail}"
+        else:
+            failure = ET.SubElement(case, "failure", message=message, type=user.state)
+            failure.text = detail
     suites = ET.Element("testsuites")
     suites.append(suite)
     ET.indent(suites)

@@ -49,6 +49,7 @@ def user_record(user: UserState, display: Display) -> dict[str, Any]:
         "synced_at": display.iso(user.synced_at),
         "seconds_remaining": number(user.seconds_remaining),
         "requests": user.requests,
+        "skipped": user.skipped,
         "first_seen": display.iso(user.first_seen),
         "last_seen": display.iso(user.last_seen),
     }
