@@ -79,9 +79,12 @@ def command(**settings: Any) -> Callable[[Callable[..., None]], Callable[..., No
         def run(*args: Any, **kwargs: Any) -> None:
             try:
                 body(*args, **kwargs)
+                sys.stdout.flush()
             except UsageError as exc:
                 sys.stderr.write(f"logsync: error: {visible(exc.message)}\n")
                 raise typer.Exit(ExitCode.USAGE) from None
+            except BrokenPipeError:
+                raise _PipeClosed from None  # past the framework, which would exit 1
 
         return app.command(**settings)(run)
 
@@ -1014,6 +1017,10 @@ class _Interrupted(BaseException):
     """Ctrl-C, raised past the CLI framework so that it can end quietly."""
 
 
+class _PipeClosed(BaseException):
+    """The reader of stdout went away (`| head`), raised past the CLI framework."""
+
+
 def _on_interrupt(signum: int, frame: object) -> None:
     raise _Interrupted
 
@@ -1046,7 +1053,7 @@ def main() -> None:
         sys.stdout.flush()
     except _Interrupted:
         sys.exit(130)
-    except BrokenPipeError:
+    except (BrokenPipeError, _PipeClosed):
         _silence_stdout()
         sys.exit(_OUTCOME[0])
     except _CLICK_ERROR as exc:
