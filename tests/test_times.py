@@ -1,0 +1,181 @@
+"""Time handling: the bias sign, durations, zones, user-given times, ISO output, human durations."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from logsync.errors import UsageError
+from logsync.times import (
+    UTC,
+    WallClock,
+    bias_zone,
+    human_duration,
+    instant_key,
+    iso,
+    parse_duration,
+    parse_when,
+    parse_zone,
+)
+from logsync.tracker import micros, moment_time, timer_label
+
+
+@pytest.mark.parametrize(
+    ("bias", "offset"),
+    [(240, "-04:00"), (-60, "+01:00"), (0, "+00:00"), (480, "-08:00"), (-330, "+05:30"), (1439, "-23:59")],
+)
+def test_bias_is_minutes_added_to_local_time_to_get_utc(bias: int, offset: str) -> None:
+    zone = bias_zone(bias)
+    local = datetime(2014, 9, 14, 10, 23, 54, tzinfo=zone)
+    assert local.isoformat()[-6:] == offset
+    assert local.astimezone(UTC).replace(tzinfo=None) == datetime(2014, 9, 14, 10, 23, 54) + timedelta(
+        minutes=bias
+    )
+    assert (zone is UTC) == (bias == 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("24h", 86400),
+        ("5m", 300),
+        ("1h30m", 5400),
+        ("1h 30m", 5400),
+        ("90s", 90),
+        ("1.5d", 129600),
+        ("500ms", 0.5),
+        ("2H", 7200),
+        (" 10m ", 600),
+        ("1d2h3m4s", 93784),
+    ],
+)
+def test_durations(text: str, seconds: float) -> None:
+    assert parse_duration(text, "--x") == timedelta(seconds=seconds)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("24", "--x: '24' has no unit (write it as 24h, 24m or 24s)"),
+        ("2.5", "--x: '2.5' has no unit (write it as 2.5h, 2.5m or 2.5s)"),
+        ("-5m", "--x: cannot read '-5m' as a duration (try 24h, 5m, 90s)"),
+        ("5 minutes", "--x: cannot read '5 minutes' as a duration (try 24h, 5m, 90s)"),
+        ("h", "--x: cannot read 'h' as a duration (try 24h, 5m, 90s)"),
+        ("5m x", "--x: cannot read '5m x' as a duration (try 24h, 5m, 90s)"),
+        ("x5m", "--x: cannot read 'x5m' as a duration (try 24h, 5m, 90s)"),
+        ("0s", "--x: '0s' must be a positive duration"),
+        ("0h0m", "--x: '0h0m' must be a positive duration"),
+        ("", "--x: cannot read '' as a duration (try 24h, 5m, 90s)"),
+    ],
+)
+def test_bad_durations(text: str, message: str) -> None:
+    with pytest.raises(UsageError) as error:
+        parse_duration(text, "--x")
+    assert error.value.message == message
+
+
+@pytest.mark.parametrize(
+    ("name", "offset"),
+    [
+        ("UTC", timedelta(0)),
+        ("utc", timedelta(0)),
+        ("Z", timedelta(0)),
+        ("+02:00", timedelta(hours=2)),
+        ("-0530", timedelta(hours=-5, minutes=-30)),
+        ("+2:00", timedelta(hours=2)),
+        ("Europe/Berlin", timedelta(hours=1)),
+        ("europe/berlin", timedelta(hours=1)),
+        ("AMERICA/NEW_YORK", timedelta(hours=-5)),
+    ],
+)
+def test_zones(name: str, offset: timedelta) -> None:
+    zone = parse_zone(name, "--tz")
+    assert datetime(2026, 1, 15, 12, tzinfo=zone).utcoffset() == offset
+
+
+def test_local_zone_and_unknown_zones() -> None:
+    local = parse_zone("local", "--tz")
+    assert datetime(2026, 1, 15, 12, tzinfo=local).utcoffset() == datetime(2026, 1, 15, 12).astimezone().utcoffset()
+    with pytest.raises(UsageError) as error:
+        parse_zone("Mars/Base", "--tz")
+    assert error.value.message == "--tz: unknown time zone 'Mars/Base'"
+
+
+def test_user_given_times() -> None:
+    assert parse_when("2014-09-15 10:00", "--now") == datetime(2014, 9, 15, 10, 0)
+    assert parse_when("9/15/2014 10:00 AM", "--now") == datetime(2014, 9, 15, 10, 0)
+    assert parse_when("2014-09-15T10:00:00-04:00", "--now") == datetime(
+        2014, 9, 15, 14, 0, tzinfo=timezone.utc
+    )
+    zoned = parse_when("2014-09-15 10:00", "--now", timezone(timedelta(hours=2)))
+    assert zoned.utcoffset() == timedelta(hours=2)
+    now = parse_when(" NOW ", "--now")
+    assert isinstance(now, WallClock) and now.tzinfo is not None
+    assert abs((now - datetime.now(timezone.utc)).total_seconds()) < 5
+    with pytest.raises(UsageError) as error:
+        parse_when("garbage", "--now")
+    assert error.value.message == "--now: cannot read 'garbage' as a date and time"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (datetime(2014, 9, 14, 10, 23, 54), "2014-09-14T10:23:54"),
+        (datetime(2014, 9, 14, 10, 23, 54, 15000), "2014-09-14T10:23:54.015"),
+        (datetime(2014, 9, 14, 10, 23, 54, 15001), "2014-09-14T10:23:54.015001"),
+        (datetime(2014, 9, 14, 10, 23, 54, 1000, tzinfo=bias_zone(240)), "2014-09-14T10:23:54.001-04:00"),
+        (datetime(2014, 9, 14, 10, 23, 54, 1, tzinfo=UTC), "2014-09-14T10:23:54.000001+00:00"),
+        (None, None),
+    ],
+)
+def test_iso_keeps_the_precision_the_value_has(value: datetime | None, text: str | None) -> None:
+    assert iso(value) == text
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (0, "0s"),
+        (59.9, "59s"),
+        (60, "1m"),
+        (3599, "59m"),
+        (3600, "1h 00m"),
+        (3660, "1h 01m"),
+        (86399, "23h 59m"),
+        (86400, "1d"),
+        (90000, "1d 1h"),
+        (-125, "2m"),
+    ],
+)
+def test_human_durations(seconds: float, text: str) -> None:
+    assert human_duration(seconds) == text
+
+
+@pytest.mark.parametrize(
+    ("length", "label"),
+    [(timedelta(hours=24), "24 h"), (timedelta(minutes=90), "90 min"), (timedelta(seconds=45), "45 s"), (timedelta(hours=1), "1 h")],
+)
+def test_timer_labels(length: timedelta, label: str) -> None:
+    assert timer_label(length) == label
+
+
+def test_instant_key_treats_naive_times_as_utc() -> None:
+    assert instant_key(datetime(1970, 1, 1, 0, 0, 1)) == 1.0
+    assert instant_key(datetime(1970, 1, 1, 0, 0, 1, tzinfo=bias_zone(-60))) == -3599.0
+
+
+@given(
+    st.datetimes(
+        min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1)
+    ),
+    st.sampled_from([None, 0, 240, -60, 480, -330]),
+)
+def test_moments_round_trip(value: datetime, bias: int | None) -> None:
+    zoned = value if bias is None else value.replace(tzinfo=bias_zone(bias))
+    us = micros(zoned)
+    back = moment_time(us, zoned.tzinfo)
+    assert back == zoned and back.utcoffset() == zoned.utcoffset()
+    assert us == round(instant_key(zoned) * 1_000_000) or abs(us - instant_key(zoned) * 1e6) < 2
