@@ -187,6 +187,7 @@ def test_crash_debris_is_unparsed_and_the_rest_still_analysed(tmp_path: Path) ->
     ]
 
 
+@pytest.mark.timeout(240)  # generous: a quadratic pass would take hours, so it fails, not hangs
 def test_a_20_mb_line_without_newline_and_a_crafted_marker_line_cost_linear_time(
     tmp_path: Path,
 ) -> None:
@@ -195,10 +196,7 @@ def test_a_20_mb_line_without_newline_and_a_crafted_marker_line_cost_linear_time
     crafted = "  $$<" * 24_000 + "<thread=1>"
     path = tmp_path / "CloudUserSync.log"
     path.write_text(log.text() + crafted + "\n" + "x" * 20_000_000, encoding="utf-8")
-    started = time.monotonic()
-    # a quadratic pass over these lines would not finish within the timeout
     result = run("report", "--format", "json", str(path))
-    assert time.monotonic() - started < 110
     document = json.loads(result.stdout)
     assert document["inputs"][0]["unparsed"] == 2
     assert [u["upn"] for u in document["users"]] == ["a@contoso.com"]
