@@ -304,7 +304,12 @@ def events(stream: Iterable[Event], display: Display, console: Console) -> int:
 
 
 def timeline(
-    user: UserState | None, upn: str, steps: list[Step], display: Display, console: Console
+    user: UserState | None,
+    upn: str,
+    steps: list[Step],
+    display: Display,
+    console: Console,
+    quiet: bool = False,
 ) -> None:
     if user is None:
         console.print(Text(f"{visible(upn)}: not seen in the log", style="yellow"))
@@ -321,7 +326,8 @@ def timeline(
         title.append(f" · expected recovery {clock(user.expected_recovery, display)}")
     if user.recovered_at is not None:
         title.append(f" · recovered {clock(user.recovered_at, display)}")
-    console.print(title)
+    if not quiet:
+        console.print(title)
     table = Table(show_edge=False, pad_edge=False, header_style="bold")
     table.add_column("Time", no_wrap=True)
     table.add_column("Event", no_wrap=True)
@@ -357,7 +363,7 @@ def what_if_line(summary: dict[str, object]) -> Text:
 SEVERITY_MARK = {"error": ("✖", "bold red"), "warning": ("▲", "yellow"), "info": ("●", "cyan")}
 
 
-def summary(summary: Summary, display: Display, console: Console) -> None:
+def summary(summary: Summary, display: Display, console: Console, quiet: bool = False) -> None:
     span = Text("Connector summary", style="bold")
     span.append(
         f" · {clock(summary.start, display)} → {clock(summary.end, display)}"
@@ -371,7 +377,8 @@ def summary(summary: Summary, display: Display, console: Console) -> None:
         f" · {len(summary.restarts)} restart{'s' if len(summary.restarts) != 1 else ''}",
         style="dim",
     )
-    console.print(span)
+    if not quiet:
+        console.print(span)
     if summary.per_day:
         table = Table(show_edge=False, pad_edge=False, header_style="bold", title_justify="left")
         for name, justify in (

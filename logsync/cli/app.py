@@ -1,0 +1,180 @@
+"""The application: the typer app, the command decorator, the process's streams, and the
+entry point that turns errors, Ctrl-C and a closed pipe into exit codes."""
+
+from __future__ import annotations
+
+import functools
+import gc
+import os
+import signal
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import IO, Annotated, Any
+
+import typer
+
+from .. import __version__
+from ..errors import ExitCode, UsageError
+from ..safety import visible
+
+HELP = """Analyze Configuration Manager's CloudUserSync.log: which users are stuck, why, and when
+each will sync again on its own.
+
+A user that fails with `reason UserNotFound` is not retried by delta syncs: it waits for its own
+24 h timer (or an SMS Executive restart, which forces a full sync). logsync tracks every user
+through the log and says when each will recover.
+"""
+
+
+app = typer.Typer(
+    name="logsync",
+    help=HELP,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def command(**settings: Any) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Register a command whose usage and input errors end as one stderr line and exit 2."""
+
+    def register(body: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(body)
+        def run(*args: Any, **kwargs: Any) -> None:
+            try:
+                body(*args, **kwargs)
+                sys.stdout.flush()
+            except UsageError as exc:
+                sys.stderr.write(f"logsync: error: {visible(exc.message)}\n")
+                raise typer.Exit(ExitCode.USAGE) from None
+            except BrokenPipeError:
+                raise _PipeClosed from None  # past the framework, which would exit 1
+
+        return app.command(**settings)(run)
+
+    return register
+
+
+# -- environment ----------------------------------------------------------------------------
+
+
+@dataclass
+class Env:
+    """The process's streams and their terminal flags; tests swap them through CliRunner."""
+
+    stdout: IO[str]
+    stderr: IO[str]
+    stdout_isatty: bool
+    stderr_isatty: bool
+    stdin_is_pipe: bool
+
+    @classmethod
+    def current(cls) -> Env:
+        return cls(
+            stdout=sys.stdout,
+            stderr=sys.stderr,
+            stdout_isatty=_isatty(sys.stdout),
+            stderr_isatty=_isatty(sys.stderr),
+            stdin_is_pipe=not _isatty(sys.stdin),
+        )
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+# -- shared options, declared once ----------------------------------------------------------
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"logsync {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Analyze CloudUserSync.log: who is stuck, why, and exactly when each will recover."""
+
+
+# -- entry point ----------------------------------------------------------------------------
+
+
+class _Interrupted(BaseException):
+    """Ctrl-C, raised past the CLI framework so that it can end quietly."""
+
+
+class _PipeClosed(BaseException):
+    """The reader of stdout went away (`| head`), raised past the CLI framework."""
+
+
+def _on_interrupt(signum: int, frame: object) -> None:
+    raise _Interrupted
+
+
+_CLICK_ERROR: type[Exception] = next(
+    base for base in typer.BadParameter.__mro__ if base.__name__ == "ClickException"
+)
+"""The framework's base of usage errors (click's, which typer may bundle under another name)."""
+
+_OUTCOME = [ExitCode.OK]
+"""The exit code the running command has decided on, before it writes its output."""
+
+
+def outcome(code: ExitCode) -> None:
+    """Note the command's exit code before writing: a closed pipe then ends with it."""
+    _OUTCOME[0] = code
+
+
+def main() -> None:
+    """Console entry point: usage errors are one line; Ctrl-C and a closed pipe end quietly.
+
+    A closed output pipe (`| head -1`) ends with the exit code the command had decided on
+    before it wrote (findings or not), never with a code the pipe made up.
+    """
+    signal.signal(signal.SIGINT, _on_interrupt)
+    # Millions of short-lived event tuples: collect cycles less eagerly (about 6 % faster).
+    gc.set_threshold(100_000, 50, 50)
+    try:
+        code = typer.main.get_command(app).main(prog_name="logsync", standalone_mode=False)
+        sys.stdout.flush()
+    except _Interrupted:
+        sys.exit(130)
+    except (BrokenPipeError, _PipeClosed):
+        _silence_stdout()
+        sys.exit(_OUTCOME[0])
+    except _CLICK_ERROR as exc:
+        message = exc.format_message()  # type: ignore[attr-defined]
+        sys.stderr.write(f"logsync: error: {one_line(message)}\n")
+        sys.exit(ExitCode.USAGE)
+    except typer.Abort:
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else ExitCode.OK)
+
+
+def one_line(message: str) -> str:
+    """A framework message on one line, control characters shown visibly."""
+    return visible(" ".join(part.strip() for part in message.splitlines() if part.strip()))
+
+
+def _silence_stdout() -> None:
+    """After the reader went away (`| head`), stop Python complaining while it flushes stdout."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    finally:
+        os.close(devnull)

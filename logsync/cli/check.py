@@ -1,0 +1,193 @@
+"""`logsync check`: the CI gate."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ..analysis import Analysis
+from ..errors import ExitCode, UsageError
+from ..render import Display, connector_record, connector_text, machine
+from ..render.junit import junit_document
+from ..safety import visible
+from ..tracker import (
+    UserState,
+)
+from .app import Env, command, outcome
+from .options import (
+    FAIL_ON_WORDS,
+    ColorOpt,
+    FullSyncOpt,
+    InputFormatOpt,
+    IntervalOpt,
+    NowOpt,
+    PathsArg,
+    QuietOpt,
+    SourceTzOpt,
+    TzOpt,
+    UserOpt,
+    _complete,
+    _complete_list,
+    common,
+    connector_fails,
+    judge,
+    parse_fail_on,
+)
+
+
+@command(
+    epilog="""Examples:
+
+  logsync check CloudUserSync.log
+
+  logsync check --max-stuck 3 --junit results.xml exports/
+
+  logsync check --fail-on overdue,failed CloudUserSync.log || page-oncall
+"""
+)
+def check(
+    paths: PathsArg = None,
+    fail_on: Annotated[
+        str,
+        typer.Option(
+            "--fail-on",
+            metavar="STATES",
+            help="Comma-separated user states and connector problems that count against the "
+            "gate: waiting, overdue, failed, pending, recovered, synced, stuck (waiting and "
+            "overdue), no_cycles, certificate_missing, connector_stalled, connector (all three).",
+            autocompletion=_complete_list(FAIL_ON_WORDS),
+        ),
+    ] = "waiting,overdue,failed,connector",
+    max_stuck: Annotated[
+        int,
+        typer.Option(
+            "--max-stuck", min=0, metavar="N", help="How many users in those states pass the gate."
+        ),
+    ] = 0,
+    junit: Annotated[
+        str | None,
+        typer.Option(
+            metavar="FILE",
+            help="Also write JUnit XML here, one testcase per user.",
+            show_default=False,
+        ),
+    ] = None,
+    user: UserOpt = None,
+    now: NowOpt = None,
+    tz: TzOpt = None,
+    source_tz: SourceTzOpt = None,
+    full_sync_after: FullSyncOpt = "24h",
+    interval: IntervalOpt = None,
+    input_format: InputFormatOpt = "auto",
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="text (a one-line verdict) or json.",
+            autocompletion=_complete(("text", "json")),
+        ),
+    ] = "text",
+    color: ColorOpt = "auto",
+    quiet: QuietOpt = False,
+) -> None:
+    """CI gate: exit 1 when more than --max-stuck users are in a --fail-on state, or the
+    connector has a problem it names (no cycle, no certificate, stalled); else 0.
+
+    Prints each user that counts against the gate (UPN, state, reason, expected recovery),
+    the connector's problem if any, then the verdict.
+    """
+    env = Env.current()
+    opts = common(
+        env,
+        paths,
+        tz=tz,
+        source_tz=source_tz,
+        input_format=input_format,
+        color=color,
+        quiet=quiet,
+        now=now,
+        full_sync_after=full_sync_after,
+        interval=interval,
+        user=user,
+    )
+    if format not in ("text", "json"):
+        raise UsageError(f"--format: {format!r} is not one of text, json")
+    fail_on_set = parse_fail_on(fail_on)
+    analysis = judge(opts, env)
+    selected = [u for u in analysis.users if opts.wants(u.upn)]
+    counted = [u for u in selected if u.state in fail_on_set]
+    connector_problem = analysis.connector.code if connector_fails(analysis, fail_on_set) else None
+    passed = len(counted) <= max_stuck and connector_problem is None
+    outcome(ExitCode.OK if passed else ExitCode.FINDINGS)
+    display = opts.display
+    if junit:
+        document = junit_document(selected, counted, passed, analysis, fail_on_set, display)
+        try:
+            with open(junit, "wb") as handle:
+                handle.write(document)
+        except OSError as exc:
+            raise UsageError(f"--junit: cannot write {junit}: {exc.strerror or exc}") from exc
+    if format == "json":
+        machine.write_json(
+            {
+                "passed": passed,
+                "as_of": display.iso(analysis.as_of),
+                "fail_on": sorted(fail_on_set),
+                "max_stuck": max_stuck,
+                "counts": machine.state_counts(counted),
+                "connector": connector_record(analysis.connector, analysis.as_of, display),
+                "connector_problem": connector_problem,
+                "failing": [machine.user_record(u, display) for u in counted] if not passed else [],
+                "within_limit": [machine.user_record(u, display) for u in counted]
+                if passed
+                else [],
+            },
+            env.stdout,
+            pretty=env.stdout_isatty,
+        )
+    elif not opts.quiet:
+        lines = [check_line(u, display) for u in counted]
+        if connector_problem is not None:
+            text = connector_text(analysis.connector, analysis.as_of, display)
+            lines.append(f"connector\t{connector_problem}\t{visible(text)}")
+        lines.append(
+            verdict(passed, counted, selected, max_stuck, connector_problem, analysis, display)
+        )
+        env.stdout.write("\n".join(lines) + "\n")
+    if not passed:
+        raise typer.Exit(ExitCode.FINDINGS)
+
+
+def check_line(user: UserState, display: Display) -> str:
+    """One user that counts against the gate: UPN, state, reason, expected recovery."""
+    when = display.iso(user.expected_recovery)
+    recovery = f"expected recovery {when}" if when else "no automatic retry"
+    if user.state == "overdue" and when:
+        recovery = f"expected recovery {when} passed, no retry logged"
+    return "\t".join(
+        (visible(user.upn), user.state, visible(user.reason or "-"), recovery)
+    )
+
+
+def verdict(
+    passed: bool,
+    counted: list[UserState],
+    selected: list[UserState],
+    limit: int,
+    connector_problem: str | None,
+    analysis: Analysis,
+    display: Display,
+) -> str:
+    counts = machine.state_counts(counted)
+    detail = ", ".join(f"{n} {state}" for state, n in counts.items() if n)
+    as_of = f" as of {display.iso(analysis.as_of)}" if analysis.as_of else ""
+    head = "ok" if passed else "FAIL"
+    connector = f"; connector: {connector_problem}" if connector_problem else ""
+    if not counted:
+        users = "1 user" if len(selected) == 1 else f"{len(selected)} users"
+        return f"{head}: {users}, none stuck or failed{connector}{as_of}"
+    noun = "user" if len(counted) == 1 else "users"
+    return f"{head}: {len(counted)} {noun} ({detail}), limit {limit}{connector}{as_of}"

@@ -1,0 +1,175 @@
+"""`logsync events`: the typed event stream."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Annotated
+
+import typer
+
+from ..errors import UsageError
+from ..events import KINDS, Event
+from ..pipeline import EventStream
+from ..render import OutputFormat, human, machine
+from ..render.ndjson import write_input_ndjson
+from ..sources import InputStats, expand_paths
+from ..times import parse_when
+from .app import Env, command
+from .options import (
+    ColorOpt,
+    Common,
+    InputFormatOpt,
+    PathsArg,
+    QuietOpt,
+    SourceTzOpt,
+    TzOpt,
+    UserOpt,
+    _complete,
+    common,
+    output_format,
+    reading,
+)
+
+KindOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--kind",
+        "-k",
+        metavar="KIND",
+        help="Only events of this kind (repeatable): " + ", ".join(KINDS) + ".",
+        autocompletion=_complete(KINDS),
+        show_default=False,
+    ),
+]
+
+
+@command(
+    epilog="""Examples:
+
+  logsync events CloudUserSync.log | jq -c 'select(.kind=="user_add_failed")'
+
+  logsync events -k user_add_failed -k restart --since '2014-09-14 10:00' CloudUserSync.log
+
+  zcat export.log.gz | logsync events --format csv > events.csv
+"""
+)
+def events(
+    paths: PathsArg = None,
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="table, text, json, ndjson or csv. "
+            "Default: table on a terminal, ndjson when piped.",
+            autocompletion=_complete(f.value for f in OutputFormat),
+            show_default=False,
+        ),
+    ] = None,
+    kind: KindOpt = None,
+    since: Annotated[
+        str | None,
+        typer.Option(metavar="WHEN", help="Only events at or after this time.", show_default=False),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(metavar="WHEN", help="Only events before this time.", show_default=False),
+    ] = None,
+    user: UserOpt = None,
+    tz: TzOpt = None,
+    source_tz: SourceTzOpt = None,
+    input_format: InputFormatOpt = "auto",
+    color: ColorOpt = "auto",
+    quiet: QuietOpt = False,
+) -> None:
+    """The typed event stream: every record, classified; every unparsed line, with its number."""
+    env = Env.current()
+    opts = common(
+        env,
+        paths,
+        tz=tz,
+        source_tz=source_tz,
+        input_format=input_format,
+        color=color,
+        quiet=quiet,
+        user=user,
+    )
+    fmt = output_format(format, env, (f.value for f in OutputFormat), "ndjson")
+    kinds = None
+    if kind:
+        unknown = [k for k in kind if k not in KINDS]
+        if unknown:
+            raise UsageError(f"--kind: {unknown[0]!r} is not a kind ({', '.join(KINDS)})")
+        kinds = frozenset(kind)
+    start = parse_when(since, "--since") if since else None
+    end = parse_when(until, "--until") if until else None
+    # a progress bar would fight the event lines on a terminal
+    with reading(opts, env, enabled=not env.stdout_isatty) as progress:
+        names = expand_paths(opts.paths, stdin_is_pipe=False)
+        if fmt == "ndjson" and len(names) == 1 and start is end is None and not opts.users:
+            stats = InputStats(names[0])
+            write_input_ndjson(
+                names[0], opts.read_options(), stats, env.stdout, opts.display, kinds, progress
+            )
+            return
+        stream: Iterable[Event] = EventStream(
+            opts.paths, opts.read_options(), kinds=kinds, progress=progress
+        )
+        if start is not None or end is not None:
+            stream = between(stream, start, end)
+        if opts.users:
+            stream = (e for e in stream if opts.wants(_event_upn(e) or "") and _event_upn(e))
+        _write_events(stream, fmt, opts, env)
+
+
+def _write_events(stream: Iterable[Event], fmt: str, opts: Common, env: Env) -> None:
+    display, out = opts.display, env.stdout
+    if fmt == "ndjson":
+        machine.write_events_ndjson(stream, out, display, flush=False)
+    elif fmt == "json":
+        machine.write_events_json(stream, out, display)
+    elif fmt == "csv":
+        machine.write_csv(
+            machine.EVENT_COLUMNS, machine.event_rows(stream, display), out, env.stdout_isatty
+        )
+    elif fmt == "text":
+        machine.write_text_rows(machine.event_text_rows(stream, display), out)
+    else:
+        human.events(stream, display, human.make_console(out, opts.color))
+
+
+def _event_upn(event: Event) -> str | None:
+    return getattr(event.data, "upn", None)
+
+
+def between(
+    stream: Iterable[Event], start: datetime | None, end: datetime | None
+) -> Iterator[Event]:
+    """Events in [start, end); an unparsed line goes with the record before it.
+
+    A bound without an offset compares with the wall-clock time as logged.
+    """
+    keep = start is None
+    for event in stream:
+        time = event.time
+        if time is not None:
+            keep = _within(time, start, end)
+        if keep:
+            yield event
+
+
+def _within(time: datetime, start: datetime | None, end: datetime | None) -> bool:
+    for bound, after in ((start, True), (end, False)):
+        if bound is None:
+            continue
+        value = time
+        if (bound.tzinfo is None) != (value.tzinfo is None):
+            value = value.replace(tzinfo=None)
+            bound = bound.replace(tzinfo=None)
+        if after and value < bound:
+            return False
+        if not after and value >= bound:
+            return False
+    return True

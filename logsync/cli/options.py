@@ -1,0 +1,301 @@
+"""Options shared by the commands, declared once, and the helpers that validate them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from fnmatch import fnmatchcase
+from typing import Annotated, Any
+
+import typer
+
+from ..analysis import Analysis, analyze
+from ..errors import UsageError
+from ..formats import FORMAT_NAMES
+from ..pipeline import ReadOptions
+from ..render import Display, OutputFormat, human
+from ..sources import Progress, expand_paths
+from ..times import WHEN_FORMS, parse_duration, parse_when, parse_zone
+from ..tracker import (
+    CONNECTOR_CODES,
+    DEFAULT_FULL_SYNC_AFTER,
+    STATES,
+)
+from .app import Env
+
+
+def _complete(values: Iterable[str]) -> Callable[[str], list[str]]:
+    choices = list(values)
+    return lambda incomplete: [value for value in choices if value.startswith(incomplete)]
+
+
+def _complete_list(values: Iterable[str]) -> Callable[[str], list[str]]:
+    choices = list(values)
+
+    def complete(incomplete: str) -> list[str]:
+        head, _, last = incomplete.rpartition(",")
+        prefix = f"{head}," if head else ""
+        return [prefix + value for value in choices if value.startswith(last)]
+
+    return complete
+
+
+PathsArg = Annotated[
+    list[str] | None,
+    typer.Argument(
+        metavar="PATHS",
+        help="Log files, directories (their CloudUserSync.log and .lo_) or - for stdin. "
+        "Default: stdin when it is a pipe.",
+        show_default=False,
+    ),
+]
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="table, text, json, ndjson or csv. Default: table on a terminal, text when piped.",
+        autocompletion=_complete(f.value for f in OutputFormat),
+        show_default=False,
+    ),
+]
+ShortFormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="table, text or json. Default: table on a terminal, text when piped.",
+        autocompletion=_complete(("table", "text", "json")),
+        show_default=False,
+    ),
+]
+NowOpt = Annotated[
+    str | None,
+    typer.Option(
+        metavar="WHEN",
+        help="Judge the state as of this time, from the records at or before it (later ones "
+        f"are left out). Default: the last record's time. WHEN is {WHEN_FORMS} offset.",
+        show_default=False,
+    ),
+]
+TzOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--tz",
+        metavar="ZONE",
+        help="Show times in this zone: UTC, local, +02:00 or an IANA name. Default: as logged.",
+        show_default=False,
+    ),
+]
+SourceTzOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--source-tz",
+        metavar="ZONE",
+        help="Zone of log times that carry no UTC offset (pasted text, CMTrace without bias).",
+        show_default=False,
+    ),
+]
+FullSyncOpt = Annotated[
+    str,
+    typer.Option(
+        "--full-sync-after", metavar="DURATION", help="The per-user retry timer after UserNotFound."
+    ),
+]
+IntervalOpt = Annotated[
+    str | None,
+    typer.Option(
+        metavar="DURATION",
+        help="Connector cycle interval, e.g. 5m. Default: the median gap between cycles, else 5m.",
+        show_default=False,
+    ),
+]
+UserOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--user",
+        "-u",
+        metavar="GLOB",
+        help="Only users whose UPN matches this glob, case-insensitive (repeatable).",
+        show_default=False,
+    ),
+]
+ColorOpt = Annotated[
+    str,
+    typer.Option(
+        metavar="WHEN",
+        help="auto, always or never. NO_COLOR is honoured.",
+        autocompletion=_complete(("auto", "always", "never")),
+    ),
+]
+QuietOpt = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Print only the essentials (no header lines).")
+]
+InputFormatOpt = Annotated[
+    str,
+    typer.Option(
+        "--input-format",
+        metavar="FORMAT",
+        help="auto, sms-trace, cmtrace or paste. Default: detected per file.",
+        autocompletion=_complete(("auto", *FORMAT_NAMES)),
+    ),
+]
+FailOnOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--fail-on",
+        metavar="STATES",
+        help="Comma-separated states that make the exit code 1 "
+        "(waiting, overdue, failed, pending, recovered, synced, stuck).",
+        autocompletion=_complete_list((*STATES, "stuck")),
+        show_default=False,
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Common:
+    """The validated common options."""
+
+    paths: list[str]
+    display: Display
+    source_tz: tzinfo | None
+    input_format: str | None
+    color: str
+    quiet: bool
+    now: datetime | None = None
+    full_sync_after: timedelta = DEFAULT_FULL_SYNC_AFTER
+    interval: timedelta | None = None
+    users: tuple[str, ...] = ()
+
+    def read_options(self) -> ReadOptions:
+        return ReadOptions(input_format=self.input_format, source_tz=self.source_tz)
+
+    def wants(self, upn: str) -> bool:
+        key = upn.lower()
+        return not self.users or any(fnmatchcase(key, glob.lower()) for glob in self.users)
+
+    def analyze(self, **extra: Any) -> Analysis:
+        return analyze(
+            self.paths,
+            now=self.now,
+            full_sync_after=self.full_sync_after,
+            interval=self.interval,
+            source_tz=self.source_tz,
+            input_format=self.input_format,
+            **extra,
+        )
+
+
+def common(
+    env: Env,
+    paths: list[str] | None,
+    *,
+    tz: str | None = None,
+    source_tz: str | None = None,
+    input_format: str = "auto",
+    color: str = "auto",
+    quiet: bool = False,
+    now: str | None = None,
+    full_sync_after: str = "24h",
+    interval: str | None = None,
+    user: list[str] | None = None,
+    without_paths: bool = False,
+) -> Common:
+    if color not in ("auto", "always", "never"):
+        raise UsageError(f"--color: {color!r} is not one of auto, always, never")
+    if input_format != "auto" and input_format not in FORMAT_NAMES:
+        raise UsageError(
+            f"--input-format: {input_format!r} is not one of auto, {', '.join(FORMAT_NAMES)}"
+        )
+    source_zone = parse_zone(source_tz, "--source-tz") if source_tz else None
+    return Common(
+        paths=[] if without_paths else expand_paths(paths or [], env.stdin_is_pipe),
+        display=Display(parse_zone(tz, "--tz") if tz else None),
+        source_tz=source_zone,
+        input_format=None if input_format == "auto" else input_format,
+        color=color,
+        quiet=quiet,
+        now=parse_when(now, "--now") if now else None,
+        full_sync_after=parse_duration(full_sync_after, "--full-sync-after"),
+        interval=parse_duration(interval, "--interval") if interval else None,
+        users=tuple(user or ()),
+    )
+
+
+
+
+PROGRESS_MIN_BYTES = 32 << 20
+"""Inputs smaller than this are read too fast for a progress bar to help."""
+
+
+@contextmanager
+def reading(opts: Common, env: Env, enabled: bool = True) -> Iterator[Progress | None]:
+    """A progress callback drawing a bar on stderr, for long inputs and a terminal only."""
+    total = sum(os.path.getsize(p) for p in opts.paths if p != "-" and os.path.isfile(p))
+    if not enabled or opts.quiet or not env.stderr_isatty or total < PROGRESS_MIN_BYTES:
+        yield None
+        return
+    with human.byte_progress(total, env.stderr, opts.color) as advance:
+        yield advance
+
+
+def output_format(value: str | None, env: Env, allowed: Iterable[str], piped: str) -> str:
+    choices = list(allowed)
+    if value is None:
+        return "table" if env.stdout_isatty else piped
+    if value not in choices:
+        raise UsageError(f"--format: {value!r} is not one of {', '.join(choices)}")
+    return value
+
+
+FAIL_ON_WORDS = (*STATES, "stuck", *CONNECTOR_CODES, "connector")
+"""What `--fail-on` takes: user states, `stuck`, connector problems, `connector` (all three)."""
+
+
+def parse_fail_on(value: str | None, option: str = "--fail-on") -> frozenset[str]:
+    """User states and connector problem codes from a comma-separated list."""
+    if value is None:
+        return frozenset()
+    chosen: set[str] = set()
+    for part in value.split(","):
+        name = part.strip().lower()
+        if name == "stuck":
+            chosen |= {"waiting", "overdue"}
+        elif name == "connector":
+            chosen |= set(CONNECTOR_CODES)
+        elif name in FAIL_ON_WORDS:
+            chosen.add(name)
+        elif name:
+            raise UsageError(f"{option}: {part.strip()!r} is not one of {', '.join(FAIL_ON_WORDS)}")
+    return frozenset(chosen)
+
+
+def connector_fails(analysis: Analysis, fail_on: frozenset[str]) -> bool:
+    code = analysis.connector.code
+    return code is not None and code in fail_on
+
+
+def judge(opts: Common, env: Env, **extra: Any) -> Analysis:
+    """Read and judge the inputs (with a progress bar on a terminal); say on stderr how many
+    records `--now` left out."""
+    with reading(opts, env) as progress:
+        analysis = opts.analyze(progress=progress, **extra)
+    if analysis.left_out and not opts.quiet:
+        noun = "record" if analysis.left_out == 1 else "records"
+        env.stderr.write(
+            f"logsync: as of {opts.display.iso(analysis.as_of)}: {analysis.left_out} later "
+            f"{noun} left out\n"
+        )
+    return analysis
+
+
+# -- commands -------------------------------------------------------------------------------
+
+
+REPORTED_STATES = frozenset({"waiting", "overdue", "failed"})

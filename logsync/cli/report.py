@@ -1,0 +1,146 @@
+"""`logsync report`: stuck users and when each will recover."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import typer
+
+from ..errors import ExitCode
+from ..render import Display, OutputFormat, connector_record, connector_text, human, machine, number
+from ..safety import visible
+from ..times import parse_when
+from ..tracker import (
+    UserState,
+)
+from .app import Env, command, outcome
+from .options import (
+    REPORTED_STATES,
+    ColorOpt,
+    FailOnOpt,
+    FormatOpt,
+    FullSyncOpt,
+    InputFormatOpt,
+    IntervalOpt,
+    NowOpt,
+    PathsArg,
+    QuietOpt,
+    SourceTzOpt,
+    TzOpt,
+    UserOpt,
+    common,
+    connector_fails,
+    judge,
+    output_format,
+    parse_fail_on,
+)
+
+EXAMPLES_REPORT = """Examples:
+
+  logsync report CloudUserSync.log
+
+  logsync report 'D:\\Program Files\\Microsoft Configuration Manager\\Logs'
+
+  logsync report --all --tz UTC CloudUserSync.lo_ CloudUserSync.log
+
+  logsync report --format json CloudUserSync.log | jq '.users[].upn'
+
+  logsync report --restart-at '2014-09-14 12:00' CloudUserSync.log
+"""
+
+
+@command(epilog=EXAMPLES_REPORT)
+def report(
+    paths: PathsArg = None,
+    format: FormatOpt = None,
+    all_users: Annotated[
+        bool, typer.Option("--all", "-a", help="List every user, not only stuck and failed ones.")
+    ] = False,
+    user: UserOpt = None,
+    now: NowOpt = None,
+    tz: TzOpt = None,
+    source_tz: SourceTzOpt = None,
+    full_sync_after: FullSyncOpt = "24h",
+    interval: IntervalOpt = None,
+    restart_at: Annotated[
+        str | None,
+        typer.Option(
+            "--restart-at",
+            metavar="WHEN",
+            help="What-if: when would stuck users recover if SMS Executive restarted at this time?",
+            show_default=False,
+        ),
+    ] = None,
+    fail_on: FailOnOpt = None,
+    input_format: InputFormatOpt = "auto",
+    color: ColorOpt = "auto",
+    quiet: QuietOpt = False,
+) -> None:
+    """Stuck users and when each will recover (stuck first, soonest recovery first)."""
+    env = Env.current()
+    opts = common(
+        env,
+        paths,
+        tz=tz,
+        source_tz=source_tz,
+        input_format=input_format,
+        color=color,
+        quiet=quiet,
+        now=now,
+        full_sync_after=full_sync_after,
+        interval=interval,
+        user=user,
+    )
+    fmt = output_format(format, env, (f.value for f in OutputFormat), "text")
+    failing_states = parse_fail_on(fail_on)
+    what_if = parse_when(restart_at, "--restart-at") if restart_at else None
+    analysis = judge(opts, env, restart_at=what_if)
+    selected = [u for u in analysis.users if opts.wants(u.upn)]
+    shown = selected if all_users else [u for u in selected if u.state in REPORTED_STATES]
+    display = opts.display
+    out = env.stdout
+    findings = connector_fails(analysis, failing_states) or any(
+        u.state in failing_states for u in selected
+    )
+    outcome(ExitCode.FINDINGS if findings else ExitCode.OK)
+    if fmt == "json":
+        document = machine.report_document(analysis, [], selected, display)
+        document["connector"] = connector_record(analysis.connector, analysis.as_of, display)
+        if what_if is not None:
+            document["what_if"] = what_if_summary(analysis.restart_at or what_if, shown, display)
+        machine.write_report_json(document, shown, display, out, pretty=env.stdout_isatty)
+    elif fmt == "table":
+        console = human.make_console(out, opts.color)
+        human.report(analysis, shown, selected, display, console, quiet=opts.quiet)
+        if what_if is not None:
+            summary = what_if_summary(analysis.restart_at or what_if, shown, display)
+            console.print(human.what_if_line(summary))
+    else:
+        if fmt == "ndjson":
+            machine.write_ndjson((machine.user_record(u, display) for u in shown), out)
+        elif fmt == "csv":
+            machine.write_csv(
+                machine.USER_FIELDS, machine.user_rows(shown, display), out, env.stdout_isatty
+            )
+        else:
+            machine.write_text_rows(machine.user_rows(shown, display), out)
+        if not analysis.connector.ok and not opts.quiet:
+            # rows stay rows; the connector's problem goes where a person will see it
+            text = connector_text(analysis.connector, analysis.as_of, display)
+            env.stderr.write(f"logsync: {visible(text)} ({analysis.connector.code})\n")
+    if findings:
+        raise typer.Exit(ExitCode.FINDINGS)
+
+
+
+
+def what_if_summary(when: datetime, users: list[UserState], display: Display) -> dict[str, Any]:
+    freed = [u for u in users if u.recovery_by == "what-if"]
+    saved = [u.time_saved_s or 0.0 for u in freed]
+    return {
+        "restart_at": display.iso(when),
+        "users_freed": [u.upn for u in freed],
+        "time_saved_s": number(sum(saved)),
+        "max_time_saved_s": number(max(saved)) if saved else 0,
+    }

@@ -1,0 +1,76 @@
+"""`logsync summary`: connector health, findings and advice."""
+
+from __future__ import annotations
+
+from ..health import HEALTH_KINDS, HealthCollector
+from ..render import human, machine
+from .app import Env, command
+from .options import (
+    ColorOpt,
+    FullSyncOpt,
+    InputFormatOpt,
+    IntervalOpt,
+    NowOpt,
+    PathsArg,
+    QuietOpt,
+    ShortFormatOpt,
+    SourceTzOpt,
+    TzOpt,
+    common,
+    output_format,
+    reading,
+)
+
+
+@command(
+    epilog="""Examples:
+
+  logsync summary CloudUserSync.log
+
+  logsync summary --format json CloudUserSync.lo_ CloudUserSync.log smsexec.log | jq .findings
+"""
+)
+def summary(
+    paths: PathsArg = None,
+    format: ShortFormatOpt = None,
+    now: NowOpt = None,
+    tz: TzOpt = None,
+    source_tz: SourceTzOpt = None,
+    full_sync_after: FullSyncOpt = "24h",
+    interval: IntervalOpt = None,
+    input_format: InputFormatOpt = "auto",
+    color: ColorOpt = "auto",
+    quiet: QuietOpt = False,
+) -> None:
+    """Connector health: cycles, interval, restarts, adds and failures per day, findings, advice.
+
+    Give smsexec.log too: its SMS_CLOUD_USERSYNC start and stop lines and status messages count
+    as evidence (a restart both logs report counts once).
+    """
+    env = Env.current()
+    opts = common(
+        env,
+        paths,
+        tz=tz,
+        source_tz=source_tz,
+        input_format=input_format,
+        color=color,
+        quiet=quiet,
+        now=now,
+        full_sync_after=full_sync_after,
+        interval=interval,
+    )
+    fmt = output_format(format, env, ("table", "text", "json"), "text")
+    collector = HealthCollector()
+    with reading(opts, env) as progress:
+        analysis = opts.analyze(
+            extra_kinds=HEALTH_KINDS, observer=collector.feed, progress=progress
+        )
+    report = collector.summarize(analysis)
+    display, out = opts.display, env.stdout
+    if fmt == "json":
+        machine.write_json(machine.summary_document(report, display), out, pretty=env.stdout_isatty)
+    elif fmt == "text":
+        machine.write_text_rows(machine.summary_rows(report, display), out)
+    else:
+        human.summary(report, display, human.make_console(out, opts.color), quiet=opts.quiet)

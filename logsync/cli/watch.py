@@ -1,0 +1,154 @@
+"""`logsync watch PATH`: follow a live log and keep the report current."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import IO, Annotated
+
+import typer
+
+from ..analysis import Analysis
+from ..pipeline import EventStream
+from ..render import Display, human, machine
+from ..safety import visible
+from ..tracker import (
+    Tracker,
+    TrackerOptions,
+)
+from ..watch import POLL_SECONDS, Change, Follower, Watcher, live_path, rotated_path, utc_now
+from .app import Env, command
+from .options import (
+    REPORTED_STATES,
+    ColorOpt,
+    Common,
+    FullSyncOpt,
+    IntervalOpt,
+    QuietOpt,
+    TzOpt,
+    UserOpt,
+    _complete,
+    common,
+    output_format,
+)
+
+
+@command(
+    epilog="""Examples:
+
+  logsync watch 'D:\\Program Files\\Microsoft Configuration Manager\\Logs'
+
+  logsync watch --format ndjson CloudUserSync.log | jq -c 'select(.state=="overdue")'
+"""
+)
+def watch(
+    path: Annotated[
+        str,
+        typer.Argument(
+            metavar="PATH", help="The live CloudUserSync.log, or the directory that holds it."
+        ),
+    ],
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="table (a live view) or ndjson (one line per state change). "
+            "Default: table on a terminal, ndjson when piped.",
+            autocompletion=_complete(("table", "ndjson")),
+            show_default=False,
+        ),
+    ] = None,
+    all_users: Annotated[
+        bool, typer.Option("--all", "-a", help="Start with every user, synced ones too.")
+    ] = False,
+    from_end: Annotated[
+        bool,
+        typer.Option(
+            "--from-end", help="Read what is there for the state, but report only what follows."
+        ),
+    ] = False,
+    user: UserOpt = None,
+    tz: TzOpt = None,
+    full_sync_after: FullSyncOpt = "24h",
+    interval: IntervalOpt = None,
+    poll: Annotated[
+        float,
+        typer.Option(metavar="SECONDS", min=0.05, max=0.5, help="How often to look for new lines."),
+    ] = POLL_SECONDS,
+    color: ColorOpt = "auto",
+    quiet: QuietOpt = False,
+) -> None:
+    """Follow a live log (and its rotation) and keep the report current.
+
+    On a terminal: a live table with countdowns. Piped: first every user that is not synced,
+    then one JSON line per state change, flushed at once.
+    """
+    env = Env.current()
+    opts = common(
+        env,
+        None,
+        without_paths=True,
+        tz=tz,
+        color=color,
+        quiet=quiet,
+        full_sync_after=full_sync_after,
+        interval=interval,
+        user=user,
+    )
+    fmt = output_format(format, env, ("table", "ndjson"), "ndjson")
+    follower = Follower(live_path(path))
+    watcher = Watcher(follower, Tracker(TrackerOptions(opts.full_sync_after, opts.interval)))
+    if not follower.path.exists() and not opts.quiet:
+        env.stderr.write(f"logsync: waiting for {visible(str(follower.path))} to appear\n")
+        env.stderr.flush()
+    rotated = rotated_path(follower.path)
+    if rotated.is_file():
+        for event in EventStream([str(rotated)]):
+            watcher.feed(event)
+    watcher.read()
+    _, initial = watcher.changes(utc_now(), everyone=all_users)
+    display, out = opts.display, env.stdout
+    if fmt == "ndjson":
+        if not from_end:
+            _write_changes(initial, opts, display, out)
+        while True:
+            time.sleep(poll)
+            watcher.read()
+            _, changes = watcher.changes(utc_now(), everyone=True)
+            _write_changes(changes, opts, display, out)
+    console = human.make_console(out, opts.color)
+    with human.live(console) as live:
+        while True:
+            result, _ = watcher.changes(utc_now())
+            selected = [u for u in result.users if opts.wants(u.upn)]
+            shown = selected if all_users else [u for u in selected if u.state in REPORTED_STATES]
+            analysis = Analysis(result.as_of, [watcher.stats], result, watcher.tracker)
+            status = watcher.status(utc_now(), result.interval)
+            live.update(
+                human.watch_view(
+                    follower.path, status, result, analysis, shown, selected, display, console.width
+                ),
+                refresh=True,
+            )
+            time.sleep(poll)
+            watcher.read()
+
+
+def _write_changes(changes: list[Change], opts: Common, display: Display, out: IO[str]) -> None:
+    wrote = False
+    for change in changes:
+        if not opts.wants(change.user.upn):
+            continue
+        record = {
+            "upn": change.user.upn,
+            "state": change.user.state,
+            "previous": change.previous,
+            "time": display.iso(change.time),
+        }
+        record.update(machine.user_record(change.user, display))
+        out.write(json.dumps(record, separators=(",", ":")) + "\n")
+        wrote = True
+    if wrote:
+        out.flush()
