@@ -747,6 +747,7 @@ class Tracker:
             if followed is not None:
                 timeline += _outlook(followed, self.options.full_sync_after)
             timeline.sort(key=lambda step: instant_key(step.time))
+            timeline = _fold_held_back(timeline)
         return Result(
             as_of=as_of,
             users=users,
@@ -861,6 +862,27 @@ def timer_label(length: timedelta) -> str:
     if seconds % 60 == 0:
         return f"{int(seconds // 60)} min"
     return f"{seconds:g} s"
+
+
+def _fold_held_back(steps: list[Step]) -> list[Step]:
+    """A run of held-back notifications (one per cycle) as one step: the first, with the count
+    and the last time."""
+    folded: list[Step] = []
+    run: list[Step] = []
+    for step in [*steps, None]:
+        if step is not None and step.what == "held_back":
+            run.append(step)
+            continue
+        if len(run) == 1:
+            folded.append(run[0])
+        elif run:
+            first, last = run[0], run[-1]
+            detail = f"{first.detail}; held back in {len(run)} cycles, the last at {iso(last.time)}"
+            folded.append(Step(first.time, "held_back", detail, first.source, first.line))
+        run = []
+        if step is not None:
+            folded.append(step)
+    return folded
 
 
 def _outlook(user: UserState, timer: timedelta) -> list[Step]:

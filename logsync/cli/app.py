@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import IO, Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
 from .. import __version__
 from ..errors import ExitCode, UsageError
@@ -37,8 +38,17 @@ app = typer.Typer(
 )
 
 
-def command(**settings: Any) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """Register a command whose usage and input errors end as one stderr line and exit 2."""
+def command(
+    arguments: str = "[PATHS]...", **settings: Any
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Register a command whose usage and input errors end as one stderr line and exit 2.
+
+    `arguments` is how its usage line shows the positional arguments (`UPN [PATHS]...`).
+    """
+
+    class Usage(TyperCommand):
+        def collect_usage_pieces(self, ctx: Any) -> list[str]:
+            return [self.options_metavar or "[OPTIONS]", arguments]
 
     def register(body: Callable[..., None]) -> Callable[..., None]:
         @functools.wraps(body)
@@ -52,7 +62,7 @@ def command(**settings: Any) -> Callable[[Callable[..., None]], Callable[..., No
             except BrokenPipeError:
                 raise _PipeClosed from None  # past the framework, which would exit 1
 
-        return app.command(**settings)(run)
+        return app.command(cls=Usage, **settings)(run)
 
     return register
 

@@ -98,6 +98,8 @@ def check(
 
     Prints each user that counts against the gate (UPN, state, reason, expected recovery),
     the connector's problem if any, then the verdict.
+
+    PATHS are log files, directories or - for stdin, as for report.
     """
     env = Env.current()
     opts = common(

@@ -84,7 +84,10 @@ def events(
     color: ColorOpt = "auto",
     quiet: QuietOpt = False,
 ) -> None:
-    """The typed event stream: every record, classified; every unparsed line, with its number."""
+    """The typed event stream: every record, classified; every unparsed line, with its number.
+
+    PATHS are log files, directories or - for stdin, as for report.
+    """
     env = Env.current()
     opts = common(
         env,
@@ -96,7 +99,7 @@ def events(
         quiet=quiet,
         user=user,
     )
-    fmt = output_format(format, env, (f.value for f in OutputFormat), "ndjson")
+    fmt = output_format(format, env, (f.value for f in OutputFormat), "ndjson", opts.color)
     kinds = None
     if kind:
         unknown = [k for k in kind if k not in KINDS]

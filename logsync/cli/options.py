@@ -43,15 +43,15 @@ def _complete_list(values: Iterable[str]) -> Callable[[str], list[str]]:
     return complete
 
 
+FAIL_ON_WORDS = (*STATES, "stuck", *CONNECTOR_CODES, "connector")
+"""What `--fail-on` takes: user states, `stuck`, connector problems, `connector` (all three)."""
+
+
 PathsArg = Annotated[
     list[str] | None,
-    typer.Argument(
-        metavar="PATHS",
-        help="Log files, directories (their CloudUserSync.log and .lo_) or - for stdin. "
-        "Default: stdin when it is a pipe.",
-        show_default=False,
-    ),
+    typer.Argument(metavar="PATHS", show_default=False, hidden=True),
 ]
+"""Described in each command's help text (an argument row would show a type placeholder)."""
 FormatOpt = Annotated[
     str | None,
     typer.Option(
@@ -150,9 +150,10 @@ FailOnOpt = Annotated[
     typer.Option(
         "--fail-on",
         metavar="STATES",
-        help="Comma-separated states that make the exit code 1 "
-        "(waiting, overdue, failed, pending, recovered, synced, stuck).",
-        autocompletion=_complete_list((*STATES, "stuck")),
+        help="Comma-separated user states (waiting, overdue, failed, pending, recovered, synced, "
+        "stuck) and connector problems (no_cycles, certificate_missing, connector_stalled, "
+        "connector) that make the exit code 1.",
+        autocompletion=_complete_list(FAIL_ON_WORDS),
         show_default=False,
     ),
 ]
@@ -245,17 +246,19 @@ def reading(opts: Common, env: Env, enabled: bool = True) -> Iterator[Progress |
         yield advance
 
 
-def output_format(value: str | None, env: Env, allowed: Iterable[str], piped: str) -> str:
+def output_format(
+    value: str | None, env: Env, allowed: Iterable[str], piped: str, color: str = "auto"
+) -> str:
+    """The chosen format, else `table` on a terminal (or with `--color always`, which asks for
+    the coloured human format on any stream), else the `piped` one."""
     choices = list(allowed)
     if value is None:
-        return "table" if env.stdout_isatty else piped
+        return "table" if env.stdout_isatty or color == "always" else piped
     if value not in choices:
         raise UsageError(f"--format: {value!r} is not one of {', '.join(choices)}")
     return value
 
 
-FAIL_ON_WORDS = (*STATES, "stuck", *CONNECTOR_CODES, "connector")
-"""What `--fail-on` takes: user states, `stuck`, connector problems, `connector` (all three)."""
 
 
 def parse_fail_on(value: str | None, option: str = "--fail-on") -> frozenset[str]:

@@ -76,8 +76,21 @@ def report(
     input_format: InputFormatOpt = "auto",
     color: ColorOpt = "auto",
     quiet: QuietOpt = False,
+    header: Annotated[
+        bool,
+        typer.Option("--header", help="Text format: a first line naming the columns."),
+    ] = False,
 ) -> None:
-    """Stuck users and when each will recover (stuck first, soonest recovery first)."""
+    """Stuck users and when each will recover (stuck first, soonest recovery first).
+
+    PATHS are log files, directories (their CloudUserSync.log, .lo_ and CloudUserSync-*.log,
+    in any case) or - for stdin; with none, stdin when it is a pipe.
+
+    Piped, the output is text: one user per line, tab-separated, in the columns upn, state,
+    reason, first_failure, last_failure, failures, full_sync_due, expected_recovery,
+    seconds_remaining, recovered_at, synced_at (- where there is none). --header adds a first
+    line naming them, for column -t and spreadsheets.
+    """
     env = Env.current()
     opts = common(
         env,
@@ -92,7 +105,7 @@ def report(
         interval=interval,
         user=user,
     )
-    fmt = output_format(format, env, (f.value for f in OutputFormat), "text")
+    fmt = output_format(format, env, (f.value for f in OutputFormat), "text", opts.color)
     failing_states = parse_fail_on(fail_on)
     what_if = parse_when(restart_at, "--restart-at") if restart_at else None
     analysis = judge(opts, env, restart_at=what_if)
@@ -124,6 +137,8 @@ def report(
                 machine.USER_FIELDS, machine.user_rows(shown, display), out, env.stdout_isatty
             )
         else:
+            if header:
+                out.write("\t".join(machine.USER_FIELDS) + "\n")
             machine.write_text_rows(machine.user_rows(shown, display), out)
         if not analysis.connector.ok and not opts.quiet:
             # rows stay rows; the connector's problem goes where a person will see it

@@ -46,6 +46,8 @@ def summary(
 
     Give smsexec.log too: its SMS_CLOUD_USERSYNC start and stop lines and status messages count
     as evidence (a restart both logs report counts once).
+
+    PATHS are log files, directories or - for stdin, as for report.
     """
     env = Env.current()
     opts = common(
@@ -60,7 +62,7 @@ def summary(
         full_sync_after=full_sync_after,
         interval=interval,
     )
-    fmt = output_format(format, env, ("table", "text", "json"), "text")
+    fmt = output_format(format, env, ("table", "text", "json"), "text", opts.color)
     collector = HealthCollector()
     with reading(opts, env) as progress:
         analysis = opts.analyze(

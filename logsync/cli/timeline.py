@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
+import os
 from typing import Annotated
 
 import typer
 
-from ..errors import ExitCode
+from ..analysis import Analysis
+from ..errors import ExitCode, UsageError
 from ..render import human, machine
 from ..safety import visible
 from .app import Env, command
@@ -22,12 +25,13 @@ from .options import (
     SourceTzOpt,
     TzOpt,
     common,
+    judge,
     output_format,
-    reading,
 )
 
 
 @command(
+    "UPN [PATHS]...",
     epilog="""Examples:
 
   logsync timeline scott@contoso.com CloudUserSync.log
@@ -37,7 +41,7 @@ from .options import (
 )
 def timeline(
     upn: Annotated[
-        str, typer.Argument(metavar="UPN", help="The user principal name (case-insensitive).")
+        str, typer.Argument(metavar="UPN", hidden=True, show_default=False)
     ],
     paths: PathsArg = None,
     format: ShortFormatOpt = None,
@@ -50,8 +54,18 @@ def timeline(
     color: ColorOpt = "auto",
     quiet: QuietOpt = False,
 ) -> None:
-    """One user's history: requests, failures, restarts, due time and outcome, with line numbers."""
+    """One user's history: requests, failures, restarts, due time and outcome, with line numbers.
+
+    UPN is the user principal name (case-insensitive); a part of one lists the users it
+    matches. PATHS are log files, directories or - for stdin, as for report.
+    """
     env = Env.current()
+    if os.path.exists(upn):
+        # `logsync timeline CloudUserSync.log`: the UPN was forgotten
+        raise UsageError(
+            f"{upn} is a log, not a user: give the UPN first "
+            f"(logsync timeline UPN {' '.join([upn, *(paths or [])])})"
+        )
     opts = common(
         env,
         paths,
@@ -64,9 +78,8 @@ def timeline(
         full_sync_after=full_sync_after,
         interval=interval,
     )
-    fmt = output_format(format, env, ("table", "text", "json"), "text")
-    with reading(opts, env) as progress:
-        analysis = opts.analyze(follow=upn, progress=progress)
+    fmt = output_format(format, env, ("table", "text", "json"), "text", opts.color)
+    analysis = judge(opts, env, follow=upn)
     state = next((u for u in analysis.users if u.upn.lower() == upn.lower()), None)
     steps = analysis.result.timeline if state is not None else []
     display, out = opts.display, env.stdout
@@ -99,5 +112,24 @@ def timeline(
             state, upn, steps, display, human.make_console(out, opts.color), quiet=opts.quiet
         )
     if state is None:
-        env.stderr.write(f"logsync: {visible(upn)} does not appear in the log\n")
+        hint = _near(upn, analysis)
+        env.stderr.write(f"logsync: {visible(upn)} does not appear in the log{hint}\n")
         raise typer.Exit(ExitCode.FINDINGS)
+
+
+MAX_SUGGESTIONS = 5
+
+
+def _near(upn: str, analysis: Analysis) -> str:
+    """`; did you mean heidi@contoso.com?` for a part of a UPN (or a close spelling)."""
+    wanted = upn.lower()
+    names = [u.upn for u in analysis.users]
+    found = [name for name in names if wanted in name.lower()]
+    if not found:
+        lowered = {name.lower(): name for name in names}
+        found = [lowered[n] for n in difflib.get_close_matches(wanted, lowered, MAX_SUGGESTIONS, 0.85)]
+    if not found:
+        return ""
+    shown = ", ".join(visible(name) for name in found[:MAX_SUGGESTIONS])
+    more = f" and {len(found) - MAX_SUGGESTIONS} more" if len(found) > MAX_SUGGESTIONS else ""
+    return f"; did you mean {shown}{more}?"

@@ -34,6 +34,7 @@ from .options import (
 
 
 @command(
+    "PATH",
     epilog="""Examples:
 
   logsync watch 'D:\\Program Files\\Microsoft Configuration Manager\\Logs'
@@ -44,9 +45,7 @@ from .options import (
 def watch(
     path: Annotated[
         str,
-        typer.Argument(
-            metavar="PATH", help="The live CloudUserSync.log, or the directory that holds it."
-        ),
+        typer.Argument(metavar="PATH", hidden=True, show_default=False),
     ],
     format: Annotated[
         str | None,
@@ -82,6 +81,9 @@ def watch(
 ) -> None:
     """Follow a live log (and its rotation) and keep the report current.
 
+    PATH is the live CloudUserSync.log, or the directory that holds it (a log that does not
+    exist yet is waited for).
+
     On a terminal: a live table with countdowns. Piped: first every user that is not synced,
     then one JSON line per state change, flushed at once.
     """
@@ -97,7 +99,7 @@ def watch(
         interval=interval,
         user=user,
     )
-    fmt = output_format(format, env, ("table", "ndjson"), "ndjson")
+    fmt = output_format(format, env, ("table", "ndjson"), "ndjson", opts.color)
     follower = Follower(live_path(path))
     watcher = Watcher(follower, Tracker(TrackerOptions(opts.full_sync_after, opts.interval)))
     if not follower.path.exists() and not opts.quiet:

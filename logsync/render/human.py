@@ -6,12 +6,14 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import IO
 
 from rich.console import Console, Group, RenderableType
 from rich.live import Live
+from rich.padding import Padding
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -70,12 +72,15 @@ def clock(value: datetime | None, display: Display) -> str:
     return f"{text} {offset}" if offset else text
 
 
-def short_clock(value: datetime | None, display: Display, usual_offset: str) -> str:
-    """`Sep 15 10:23:54`, with the offset only when it differs from the table's usual one."""
+def short_clock(
+    value: datetime | None, display: Display, usual_offset: str, seconds: bool = True
+) -> str:
+    """`Sep 15 10:23:54` (or `Sep 15 10:23`), with the offset only when it differs from the
+    table's usual one."""
     shown = display.time(value)
     if shown is None:
         return "-"
-    text = shown.strftime("%b %d %H:%M:%S")
+    text = shown.strftime("%b %d %H:%M:%S" if seconds else "%b %d %H:%M")
     offset = _offset(shown)
     return f"{text} {offset}" if offset and offset != usual_offset else text
 
@@ -173,34 +178,8 @@ def report_parts(
     shown_as_of = display.time(as_of)
     usual = _offset(shown_as_of) if shown_as_of is not None else ""
     timer_column = f"{timer_label(analysis.tracker.options.full_sync_after)} timer"
-    columns = [
-        ("User", "left"),
-        ("State", "left"),
-        ("Reason", "left"),
-        ("Stuck since", "left"),
-        ("Full sync due", "left"),
-        ("Expected recovery", "left"),
-        ("Remaining", "right"),
-        (timer_column, "left"),
-    ]
-    # The essential columns always show; the others join while the terminal has room.
-    room = width - (
-        min(max(len(visible(u.upn)) for u in shown), 40)
-        + max(len(visible(u.reason or "-")) for u in shown)
-        + len("overdue")
-        + len("Nov 26 09:14:55 ~")
-        + len("overdue 23h 59m")
-        + 3 * 4
-    )
-    with_since = room >= 18
-    with_due = room >= 36
-    with_bar = room >= 51
-    if not with_bar:
-        columns.remove((timer_column, "left"))
-    if not with_due:
-        columns.remove(("Full sync due", "left"))
-    if not with_since:
-        columns.remove(("Stuck since", "left"))
+    rows = [_report_cells(user, as_of, display, usual) for user in shown]
+    layout = report_layout(rows, width)
     caption = f"times at UTC{usual}" if usual else "times as logged (no UTC offset)"
     if any(not u.expected_recovery_observed and u.expected_recovery for u in shown):
         caption += " · ~ predicted from the cycle interval"
@@ -212,38 +191,163 @@ def report_parts(
         caption_justify="left",
         caption_style="dim",
     )
-    for name, justify in columns:
-        wraps = name in ("User", "Reason")
+    for name in layout.columns:
+        title = timer_column if name == "bar" else column_title(name, layout)
+        wraps = name == "remaining" and layout.wrap_remaining
         table.add_column(
-            name,
-            justify=justify,  # type: ignore[arg-type]
+            title,
+            justify="right" if name == "remaining" else "left",
             no_wrap=not wraps,
-            overflow="fold" if wraps else "ellipsis",
-            min_width=12 if wraps else None,
+            min_width=None if wraps else layout.widths[name],
         )
-    for user in shown:
-        expected = short_clock(user.expected_recovery, display, usual)
-        if user.expected_recovery is not None and not user.expected_recovery_observed:
-            expected += " ~"
-        since = user.first_failure if user.failures else user.first_seen
-        cells = [
-            Text(visible(user.upn)),
-            Text(user.state, style=STATE_STYLE[user.state]),
-            Text(visible(user.reason or "-")),
-        ]
-        if with_since:
-            cells.append(Text(short_clock(since, display, usual)))
-        if with_due:
-            cells.append(Text(short_clock(user.full_sync_due, display, usual)))
-        cells += [Text(expected), Text(remaining(user, as_of))]
-        if with_bar:
-            cells.append(progress_bar(user, as_of) if user.stuck else Text(""))
-        table.add_row(*cells)
+    for user, cells in zip(shown, rows, strict=True):
+        table.add_row(*(_cell(name, user, cells, layout, as_of) for name in layout.columns))
     parts.append(table)
     parts.append(footer(shown, counts, as_of, display))
     if problem is not None:
         parts.append(problem)
     return parts
+
+
+COLUMN_TITLES = {
+    "user": "User",
+    "state": "State",
+    "reason": "Reason",
+    "since": "Stuck since",
+    "due": "Full sync due",
+    "expected": "Expected recovery",
+    "remaining": "Remaining",
+}
+NARROW_TITLES = {
+    "due": "Full sync\ndue",
+    "expected": "Expected\nrecovery",
+    "remaining": "Remaining",
+}
+"""Titles on two lines when the times are short, so that a title is no wider than its cells."""
+
+
+def column_title(name: str, layout: ReportLayout) -> str:
+    if name == "user" and layout.stacked:
+        return "User\nState · Reason" if "state" not in layout.columns else "User\nReason"
+    if layout.short_times:
+        return NARROW_TITLES.get(name, COLUMN_TITLES[name])
+    return COLUMN_TITLES[name]
+
+
+def _title_width(title: str) -> int:
+    return max(len(line) for line in title.split("\n"))
+SEPARATOR = 3
+"""Width between two columns of a table without edges: ` │ `."""
+
+
+@dataclass(frozen=True)
+class ReportLayout:
+    """Which columns `report` shows at a terminal width, and how."""
+
+    columns: tuple[str, ...]
+    widths: dict[str, int]
+    short_times: bool
+    """`Nov 26 09:14` instead of `Nov 26 09:14:55`."""
+    stacked: bool
+    """The reason goes under the UPN, in the same cell."""
+    wrap_remaining: bool
+    """`overdue 7h 39m` may wrap between words."""
+
+
+def report_layout(rows: list[dict[str, str]], width: int) -> ReportLayout:
+    """The fullest layout that fits `width`. A UPN is never split: first the timer bar goes,
+    then "Stuck since", then times lose their seconds, then the reason moves under the UPN,
+    then "Full sync due" goes, then the remaining time may wrap between words."""
+
+    def natural(name: str, short: bool) -> int:
+        key = f"{name}_short" if short and f"{name}_short" in rows[0] else name
+        titles = NARROW_TITLES if short else COLUMN_TITLES
+        title = titles.get(name, COLUMN_TITLES.get(name, ""))
+        return max([_title_width(title), *(len(row[key]) for row in rows)])
+
+    steps = (
+        (("user", "state", "reason", "since", "due", "expected", "remaining", "bar"), False, False),
+        (("user", "state", "reason", "since", "due", "expected", "remaining"), False, False),
+        (("user", "state", "reason", "due", "expected", "remaining"), False, False),
+        (("user", "state", "reason", "due", "expected", "remaining"), True, False),
+        (("user", "state", "due", "expected", "remaining"), True, True),
+        (("user", "state", "expected", "remaining"), True, True),
+        (("user", "expected", "remaining"), True, True),
+    )
+    layout = None
+    for columns, short, stacked in steps:
+        layout = _layout(rows, columns, short, stacked, False, natural)
+        if _total(layout) <= width:
+            return layout
+    assert layout is not None
+    return _layout(rows, layout.columns, True, True, True, natural)
+
+
+def _layout(
+    rows: list[dict[str, str]],
+    columns: tuple[str, ...],
+    short: bool,
+    stacked: bool,
+    wrap: bool,
+    natural: Callable[[str, bool], int],
+) -> ReportLayout:
+    widths = {name: natural(name, short) for name in columns if name != "bar"}
+    widths["bar"] = BAR_WIDTH
+    if stacked:
+        under = max(len(row["under"]) for row in rows) if "state" not in columns else 0
+        widths["user"] = max(widths["user"], natural("reason", short), under, len("State · Reason"))
+    if wrap:
+        longest_word = max(len(word) for row in rows for word in row["remaining"].split(" "))
+        widths["remaining"] = max(longest_word, len("Remaining"))
+    return ReportLayout(columns, widths, short, stacked, wrap)
+
+
+def _total(layout: ReportLayout) -> int:
+    return sum(layout.widths[name] for name in layout.columns) + SEPARATOR * (
+        len(layout.columns) - 1
+    )
+
+
+def _report_cells(
+    user: UserState, as_of: datetime | None, display: Display, usual: str
+) -> dict[str, str]:
+    """Every cell of a user's row as text, in long and short time forms."""
+    since = user.first_failure if user.failures else user.first_seen
+    predicted = user.expected_recovery is not None and not user.expected_recovery_observed
+    mark = " ~" if predicted else ""
+    return {
+        "user": visible(user.upn),
+        "under": f"{user.state} · {visible(user.reason or '-')}",
+        "state": user.state,
+        "reason": visible(user.reason or "-"),
+        "since": short_clock(since, display, usual),
+        "due": short_clock(user.full_sync_due, display, usual),
+        "due_short": short_clock(user.full_sync_due, display, usual, seconds=False),
+        "expected": short_clock(user.expected_recovery, display, usual) + mark,
+        "expected_short": short_clock(user.expected_recovery, display, usual, seconds=False)
+        + mark,
+        "remaining": remaining(user, as_of),
+    }
+
+
+def _cell(
+    name: str, user: UserState, cells: dict[str, str], layout: ReportLayout, as_of: datetime | None
+) -> Text:
+    if name == "bar":
+        return progress_bar(user, as_of) if user.stuck else Text("")
+    if name == "state":
+        return Text(user.state, style=STATE_STYLE[user.state])
+    if name == "user" and layout.stacked:
+        text = Text(cells["user"])
+        if "state" in layout.columns:
+            text.append("\n" + cells["reason"], style="dim")
+        else:
+            text.append("\n")
+            text.append(user.state, style=STATE_STYLE[user.state])
+            text.append(" · " + cells["reason"], style="dim")
+        return text
+    key = f"{name}_short" if layout.short_times and f"{name}_short" in cells else name
+    return Text(cells[key])
 
 
 def connector_problem_line(analysis: Analysis, display: Display) -> Text | None:
@@ -328,21 +432,46 @@ def timeline(
         title.append(f" · recovered {clock(user.recovered_at, display)}")
     if not quiet:
         console.print(title)
-    table = Table(show_edge=False, pad_edge=False, header_style="bold")
-    table.add_column("Time", no_wrap=True)
-    table.add_column("Event", no_wrap=True)
-    table.add_column("Detail")
-    table.add_column("Where", style="dim", no_wrap=True)
-    for step in steps:
-        style = "red" if step.what == "failed" else "green" if step.what == "added" else ""
-        where = f"{visible(step.source)}:{step.line}" if step.source else ""
-        table.add_row(
+    rows = [
+        (
             clock(step.time, display),
-            Text(step.what, style=style),
-            Text(visible(step.detail)),
-            where,
+            step.what,
+            visible(step.detail),
+            f"{visible(step.source)}:{step.line}" if step.source else "",
         )
+        for step in steps
+    ]
+    if not rows:
+        return
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    if widths[0] + widths[1] + widths[3] + TIMELINE_MIN_DETAIL + 3 * SEPARATOR > console.width:
+        _stacked_timeline(rows, console)
+        return
+    table = Table(show_edge=False, pad_edge=False, header_style="bold")
+    table.add_column("Time", no_wrap=True, min_width=widths[0])
+    table.add_column("Event", no_wrap=True, min_width=widths[1])
+    table.add_column("Detail", min_width=TIMELINE_MIN_DETAIL)
+    table.add_column("Where", style="dim", no_wrap=True, min_width=widths[3])
+    for time_text, what, detail, where in rows:
+        table.add_row(time_text, Text(what, style=_STEP_STYLE.get(what, "")), Text(detail), where)
     console.print(table)
+
+
+TIMELINE_MIN_DETAIL = 30
+"""Below this width for the detail, the timeline stacks each step on two lines."""
+_STEP_STYLE = {"failed": "red", "added": "green", "skipped": "red", "not_confirmed": "yellow"}
+
+
+def _stacked_timeline(rows: list[tuple[str, str, str, str]], console: Console) -> None:
+    """One step per block: time, event and `file:line` on a line, the detail indented below."""
+    for time_text, what, detail, where in rows:
+        line = Text(time_text, style="dim")
+        line.append("  ")
+        line.append(what, style=_STEP_STYLE.get(what, "bold"))
+        if where:
+            line.append("  " + where, style="dim")
+        console.print(line)
+        console.print(Padding(Text(detail), (0, 0, 0, 4)))
 
 
 def what_if_line(summary: dict[str, object]) -> Text:

@@ -377,8 +377,28 @@ def summary_document(summary: Summary, display: Display) -> dict[str, Any]:
     }
 
 
+SUMMARY_TEXT_RECORDS = (
+    "span START END",
+    "cycles COUNT INTERVAL_S",
+    "restart TIME FILE:LINE",
+    "day DATE REQUESTED HELD_BACK ADDED FAILED",
+    "reason REASON COUNT",
+    "SEVERITY CODE MESSAGE FILE:LINE",
+    "advice CODE TEXT -",
+)
+"""The lines of `summary --format text`, by their first field (tab-separated)."""
+
+
 def summary_rows(summary: Summary, display: Display) -> Iterator[list[object]]:
-    """Text format: one finding or piece of advice per line."""
+    """Text format: everything the table shows, one fact per line, its kind first."""
+    yield ["span", display.iso(summary.start), display.iso(summary.end)]
+    yield ["cycles", summary.cycles, number(summary.interval.total_seconds())]
+    for restart in summary.restarts:
+        yield ["restart", display.iso(restart.time), f"{restart.source}:{restart.line}"]
+    for day, counts in summary.per_day.items():
+        yield ["day", day, counts.requested, counts.held_back, counts.added, counts.failed]
+    for reason, count in summary.reasons.most_common():
+        yield ["reason", reason, count]
     for finding in summary.findings:
         where = finding.evidence[0] if finding.evidence else None
         yield [
