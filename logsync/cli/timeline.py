@@ -127,7 +127,8 @@ def _near(upn: str, analysis: Analysis) -> str:
     found = [name for name in names if wanted in name.lower()]
     if not found:
         lowered = {name.lower(): name for name in names}
-        found = [lowered[n] for n in difflib.get_close_matches(wanted, lowered, MAX_SUGGESTIONS, 0.85)]
+        close = difflib.get_close_matches(wanted, lowered, MAX_SUGGESTIONS, 0.85)
+        found = [lowered[name] for name in close]
     if not found:
         return ""
     shown = ", ".join(visible(name) for name in found[:MAX_SUGGESTIONS])
