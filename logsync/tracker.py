@@ -317,6 +317,8 @@ class Tracker:
         self._restart_delays: deque[int] = deque(maxlen=GAP_WINDOW)
         self._run_last_cycle: Moment | None = None
         self._last_cycle: Moment | None = None
+        self._last_totals: int | None = None
+        """The last totals line: a cycle ran, even where its start is not logged (an excerpt)."""
         self._gaps: deque[int] = deque(maxlen=GAP_WINDOW)
         self._certificate_waits = 0
         self._certificate_wait: tuple[Moment, str, int] | None = None
@@ -576,6 +578,7 @@ class Tracker:
         received = self._received
         failed = self._failed
         here = (us, zone)
+        self._last_totals = us
         if data.received == len(received):
             confirmed = [
                 (key, user, requested_at)
@@ -705,13 +708,16 @@ class Tracker:
                 source,
                 line,
             )
-        if self._last_cycle is None:
+        if self._last_cycle is None and self._last_totals is None:
             where = (restart.source, restart.line) if restart is not None else ("", 0)
             return Connector(
                 "no_cycles", "no_cycles", _time(self._first), None, last_restart, *where
             )
-        reference = self._last_cycle[0]
-        since = last_cycle
+        reference = max(
+            self._last_cycle[0] if self._last_cycle is not None else self._last_totals or 0,
+            self._last_totals or 0,
+        )
+        since: datetime | None = last_cycle or self._localize(reference)
         if self._awaiting_first_cycle is not None and restart is not None:
             reference, since = self._awaiting_first_cycle, last_restart
         if as_of is not None and as_of - reference > STALL_INTERVALS * interval:

@@ -18,7 +18,8 @@ from .errors import InputError
 from .events import Event, from_record, from_unparsed
 from .formats import ParseContext, Record, detect, parser_for
 from .sources import InputStats, sniff_encoding
-from .tracker import Result, Tracker, UserState
+from .times import human_duration
+from .tracker import STALL_INTERVALS, Result, Tracker, UserState
 
 POLL_SECONDS = 0.5
 LOG_NAME = "CloudUserSync.log"
@@ -215,7 +216,8 @@ class Watcher:
             return wall
         if last.tzinfo is None:
             return max(wall.astimezone().replace(tzinfo=None), last)
-        return max(wall, last)
+        # in the offset the log uses now, so that the view shows one offset
+        return max(wall, last).astimezone(last.tzinfo)
 
     def changes(self, wall: datetime, everyone: bool = False) -> tuple[Result, list[Change]]:
         as_of = self.as_of(wall)
@@ -239,8 +241,8 @@ class Watcher:
         if cycle is None:
             return "no cycle yet"
         silent = (self.as_of(wall) - cycle).total_seconds()
-        if silent > 3 * interval.total_seconds():
-            return f"silent for {int(silent // 60)}m"
+        if silent > STALL_INTERVALS * interval.total_seconds():
+            return f"silent for {human_duration(silent)}"
         return "ok"
 
 

@@ -43,7 +43,7 @@ from .options import (
 
   logsync check --max-stuck 3 --junit results.xml exports/
 
-  logsync check --fail-on overdue,failed CloudUserSync.log || page-oncall
+  logsync check --fail-on overdue,failed CloudUserSync.log || echo 'page on-call'
 """
 )
 def check(

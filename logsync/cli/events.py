@@ -27,6 +27,7 @@ from .options import (
     UserOpt,
     _complete,
     common,
+    note_local_times,
     output_format,
     reading,
 )
@@ -49,7 +50,7 @@ KindOpt = Annotated[
 
   logsync events CloudUserSync.log | jq -c 'select(.kind=="user_add_failed")'
 
-  logsync events -k user_add_failed -k restart --since '2014-09-14 10:00' CloudUserSync.log
+  logsync events -k user_add_failed -k component_started --since 2026-11-25T08:00 CloudUserSync.log
 
   zcat export.log.gz | logsync events --format csv > events.csv
 """
@@ -116,15 +117,16 @@ def events(
             write_input_ndjson(
                 names[0], opts.read_options(), stats, env.stdout, opts.display, kinds, progress
             )
+            note_local_times([stats], opts, env)
             return
-        stream: Iterable[Event] = EventStream(
-            opts.paths, opts.read_options(), kinds=kinds, progress=progress
-        )
+        source = EventStream(opts.paths, opts.read_options(), kinds=kinds, progress=progress)
+        stream: Iterable[Event] = source
         if start is not None or end is not None:
             stream = between(stream, start, end)
         if opts.users:
             stream = (e for e in stream if opts.wants(_event_upn(e) or "") and _event_upn(e))
         _write_events(stream, fmt, opts, env)
+        note_local_times(source.inputs, opts, env)
 
 
 def _write_events(stream: Iterable[Event], fmt: str, opts: Common, env: Env) -> None:

@@ -17,7 +17,7 @@ from ..errors import UsageError
 from ..formats import FORMAT_NAMES
 from ..pipeline import ReadOptions
 from ..render import Display, OutputFormat, human
-from ..sources import Progress, expand_paths
+from ..sources import InputStats, Progress, expand_paths
 from ..times import WHEN_FORMS, parse_duration, parse_when, parse_zone
 from ..tracker import (
     CONNECTOR_CODES,
@@ -295,7 +295,19 @@ def judge(opts: Common, env: Env, **extra: Any) -> Analysis:
             f"logsync: as of {opts.display.iso(analysis.as_of)}: {analysis.left_out} later "
             f"{noun} left out\n"
         )
+    note_local_times(analysis.inputs, opts, env)
     return analysis
+
+
+def note_local_times(inputs: Iterable[InputStats], opts: Common, env: Env) -> None:
+    """Say once that times without a UTC offset are the log's local time, and how to place
+    them (pasted text, CMTrace without a bias)."""
+    naive = any(s.last_time is not None and s.last_time.tzinfo is None for s in inputs)
+    if naive and opts.source_tz is None and opts.display.tz is None and not opts.quiet:
+        env.stderr.write(
+            "logsync: the log's times carry no UTC offset: they are shown as its local time; "
+            "give --source-tz ZONE (for example --source-tz America/New_York) to place them\n"
+        )
 
 
 # -- commands -------------------------------------------------------------------------------

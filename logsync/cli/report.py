@@ -46,7 +46,7 @@ EXAMPLES_REPORT = """Examples:
 
   logsync report --format json CloudUserSync.log | jq '.users[].upn'
 
-  logsync report --restart-at '2014-09-14 12:00' CloudUserSync.log
+  logsync report --restart-at now CloudUserSync.log
 """
 
 

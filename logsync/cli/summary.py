@@ -48,6 +48,11 @@ def summary(
     as evidence (a restart both logs report counts once).
 
     PATHS are log files, directories or - for stdin, as for report.
+
+    Piped, the output is text: one fact per line, tab-separated, its kind first: span (start,
+    end), cycles (count, interval in seconds), restart (time, file:line), day (date, users
+    tried, notifications held back, added, failed), reason (reason, count), then each finding
+    (severity, code, message, file:line) and each piece of advice (advice, code, text).
     """
     env = Env.current()
     opts = common(

@@ -47,7 +47,7 @@ def user_record(user: UserState, display: Display) -> dict[str, Any]:
         "recovery_by": user.recovery_by,
         "recovered_at": display.iso(user.recovered_at),
         "synced_at": display.iso(user.synced_at),
-        "seconds_remaining": number(user.seconds_remaining),
+        "seconds_remaining": seconds(user.seconds_remaining),
         "requests": user.requests,
         "skipped": user.skipped,
         "first_seen": display.iso(user.first_seen),
@@ -56,6 +56,11 @@ def user_record(user: UserState, display: Display) -> dict[str, Any]:
     if user.time_saved_s is not None:
         record["time_saved_s"] = number(user.time_saved_s)
     return record
+
+
+def seconds(value: float | None) -> float | None:
+    """A count of seconds at one precision, milliseconds, whatever its value."""
+    return None if value is None else round(float(value), 3)
 
 
 def state_counts(users: Iterable[UserState]) -> dict[str, int]:
