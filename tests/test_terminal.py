@@ -1,0 +1,400 @@
+"""Terminal and pipe polish: layouts at 80, 100 and 120 columns, piped text, one-line errors,
+shared options on every command, runnable examples, hints."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from logsync.cli import app
+
+from .conftest import ROOT, SAMPLES
+from .logtext import Log
+
+runner = CliRunner()
+
+
+def long_upn_log(folder: Path) -> str:
+    """UPNs of realistic length (30-42 characters), hourly cycles, one of each state."""
+    log = Log(bias=480)
+    log.cycle(
+        "2026-11-24 09:10:00",
+        ("heidi.vandermeer-jones@contoso.com", "Christopher.Montgomery@corp.contoso.com"),
+        {
+            "heidi.vandermeer-jones@contoso.com": "UserNotFound",
+            "Christopher.Montgomery@corp.contoso.com": "LicenseLimitReached",
+        },
+    )
+    log.cycles("2026-11-24 10:10", "2026-11-25 09:00", every=timedelta(hours=1))
+    log.cycle(
+        "2026-11-25 09:10:00",
+        ("bartholomew.okonkwo-smith@fabrikam.example", "dana.lee@contoso.com"),
+        {"bartholomew.okonkwo-smith@fabrikam.example": "UserNotFound"},
+    )
+    log.cycles("2026-11-25 10:10", "2026-11-25 16:00", every=timedelta(hours=1))
+    return log.write(folder / "CloudUserSync.log")
+
+
+EXPECTED = {
+    ('report', 80): [
+        'as of 2026-11-25 15:10:00 -08:00 · 162 lines · 31 cycles · 0 restarts ·',
+        'connector running',
+        'User                                       ┃ Expected       ┃',
+        'State · Reason                             ┃ recovery       ┃      Remaining',
+        '━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━',
+        'bartholomew.okonkwo-smith@fabrikam.example │ Nov 26 10:10 ~ │     in 19h 00m',
+        'waiting · UserNotFound                     │                │',
+        'heidi.vandermeer-jones@contoso.com         │ Nov 25 10:10   │ overdue 5h 00m',
+        'overdue · UserNotFound                     │                │',
+        'Christopher.Montgomery@corp.contoso.com    │ -              │              -',
+        'failed · LicenseLimitReached               │                │',
+        'dana.lee@contoso.com                       │ -              │              -',
+        'synced · -                                 │                │',
+        'times at UTC-08:00 · ~ predicted from the cycle interval',
+        '2 stuck · next recovery 2026-11-26 10:10:00 -08:00 (in 19h 00m) · 1 overdue · 1',
+        'failed: LicenseLimitReached · 1 synced',
+    ],
+    ('report', 100): [
+        'as of 2026-11-25 15:10:00 -08:00 · 162 lines · 31 cycles · 0 restarts · connector running',
+        'User                                       ┃         ┃ Expected       ┃',
+        'Reason                                     ┃ State   ┃ recovery       ┃      Remaining',
+        '━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━',
+        'bartholomew.okonkwo-smith@fabrikam.example │ waiting │ Nov 26 10:10 ~ │     in 19h 00m',
+        'UserNotFound                               │         │                │',
+        'heidi.vandermeer-jones@contoso.com         │ overdue │ Nov 25 10:10   │ overdue 5h 00m',
+        'UserNotFound                               │         │                │',
+        'Christopher.Montgomery@corp.contoso.com    │ failed  │ -              │              -',
+        'LicenseLimitReached                        │         │                │',
+        'dana.lee@contoso.com                       │ synced  │ -              │              -',
+        '-                                          │         │                │',
+        'times at UTC-08:00 · ~ predicted from the cycle interval',
+        '2 stuck · next recovery 2026-11-26 10:10:00 -08:00 (in 19h 00m) · 1 overdue · 1 failed:',
+        'LicenseLimitReached · 1 synced',
+    ],
+    ('report', 120): [
+        'as of 2026-11-25 15:10:00 -08:00 · 162 lines · 31 cycles · 0 restarts · connector running',
+        'User                                       ┃         ┃ Full sync    ┃ Expected       ┃',
+        'Reason                                     ┃ State   ┃ due          ┃ recovery       ┃      Remaining',
+        '━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━',
+        'bartholomew.okonkwo-smith@fabrikam.example │ waiting │ Nov 26 09:10 │ Nov 26 10:10 ~ │     in 19h 00m',
+        'UserNotFound                               │         │              │                │',
+        'heidi.vandermeer-jones@contoso.com         │ overdue │ Nov 25 09:10 │ Nov 25 10:10   │ overdue 5h 00m',
+        'UserNotFound                               │         │              │                │',
+        'Christopher.Montgomery@corp.contoso.com    │ failed  │ -            │ -              │              -',
+        'LicenseLimitReached                        │         │              │                │',
+        'dana.lee@contoso.com                       │ synced  │ -            │ -              │              -',
+        '-                                          │         │              │                │',
+        'times at UTC-08:00 · ~ predicted from the cycle interval',
+        '2 stuck · next recovery 2026-11-26 10:10:00 -08:00 (in 19h 00m) · 1 overdue · 1 failed: LicenseLimitReached · 1 synced',
+    ],
+    ('timeline', 80): [
+        'heidi.vandermeer-jones@contoso.com — overdue · 1 failure (UserNotFound) · full',
+        'sync due 2026-11-25 09:10:02 -08:00 · expected recovery 2026-11-25 10:10:00',
+        '-08:00',
+        '2026-11-24 09:10:02 -08:00  requested  CloudUserSync.log:4',
+        '    NotifyAccountAddition heidi.vandermeer-jones@contoso.com',
+        '2026-11-24 09:10:02 -08:00  failed  CloudUserSync.log:5',
+        '    reason UserNotFound; full sync due 2026-11-25T09:10:02-08:00',
+        '2026-11-25 09:10:02 -08:00  full_sync_due',
+        '    24 h timer runs out',
+        '2026-11-25 10:10:00 -08:00  retry_cycle  CloudUserSync.log:133',
+        '    first cycle after full sync due',
+        '2026-11-25 10:10:00 -08:00  expected_recovery',
+        '    observed cycle (timer)',
+    ],
+    ('timeline', 100): [
+        'heidi.vandermeer-jones@contoso.com — overdue · 1 failure (UserNotFound) · full sync due 2026-11-25',
+        '09:10:02 -08:00 · expected recovery 2026-11-25 10:10:00 -08:00',
+        '2026-11-24 09:10:02 -08:00  requested  CloudUserSync.log:4',
+        '    NotifyAccountAddition heidi.vandermeer-jones@contoso.com',
+        '2026-11-24 09:10:02 -08:00  failed  CloudUserSync.log:5',
+        '    reason UserNotFound; full sync due 2026-11-25T09:10:02-08:00',
+        '2026-11-25 09:10:02 -08:00  full_sync_due',
+        '    24 h timer runs out',
+        '2026-11-25 10:10:00 -08:00  retry_cycle  CloudUserSync.log:133',
+        '    first cycle after full sync due',
+        '2026-11-25 10:10:00 -08:00  expected_recovery',
+        '    observed cycle (timer)',
+    ],
+    ('timeline', 120): [
+        'heidi.vandermeer-jones@contoso.com — overdue · 1 failure (UserNotFound) · full sync due 2026-11-25 09:10:02 -08:00 ·',
+        'expected recovery 2026-11-25 10:10:00 -08:00',
+        'Time                       ┃ Event             ┃ Detail                                          ┃ Where',
+        '━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━',
+        '2026-11-24 09:10:02 -08:00 │ requested         │ NotifyAccountAddition                           │ CloudUserSync.log:4',
+        '                           │                   │ heidi.vandermeer-jones@contoso.com              │',
+        '2026-11-24 09:10:02 -08:00 │ failed            │ reason UserNotFound; full sync due              │ CloudUserSync.log:5',
+        '                           │                   │ 2026-11-25T09:10:02-08:00                       │',
+        '2026-11-25 09:10:02 -08:00 │ full_sync_due     │ 24 h timer runs out                             │',
+        '2026-11-25 10:10:00 -08:00 │ retry_cycle       │ first cycle after full sync due                 │ CloudUserSync.log:133',
+        '2026-11-25 10:10:00 -08:00 │ expected_recovery │ observed cycle (timer)                          │',
+    ],
+    ('summary', 80): [
+        'Connector summary · 2026-11-24 09:10:00 -08:00 → 2026-11-25 15:10:00 -08:00 · 31',
+        'cycles every 1h 00m · 0 restarts',
+        'Day        ┃ Requested ┃ Held back ┃ Added ┃ Failed ┃',
+        '━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━',
+        '2026-11-24 │         2 │         0 │     0 │      2 │ ████████████████████',
+        '2026-11-25 │         2 │         0 │     1 │      1 │ ████████████████████',
+        'Failure reasons: UserNotFound ×2, LicenseLimitReached ×1',
+        '▲ stuck_users  1 user waits for the 24 h full sync; the next',
+        '(bartholomew.okonkwo-smith@fabrikam.example) is expected at',
+        '2026-11-26T10:10:00-08:00  (CloudUserSync.log:129)',
+        '✖ overdue_users  1 user passed the expected recovery with no retry logged',
+        '(heidi.vandermeer-jones@contoso.com)  (CloudUserSync.log:5)',
+        '→ Restart the SMS Executive service on the site server with the service',
+        'connection point to force a full sync: it would retry 1 waiting user',
+        '(bartholomew.okonkwo-smith@fabrikam.example) up to 18h 00m sooner and 1 overdue',
+        'user (heidi.vandermeer-jones@contoso.com).',
+        '→ 2 users failed with UserNotFound on their first try: user discovery found them',
+        'before DirSync had put them in Azure AD. Shorten the DirSync interval (3 hours',
+        'by default) or schedule user discovery after DirSync.',
+        '→ Users failing with LicenseLimitReached are not retried by any timer: fix the',
+        'cause, then restart SMS Executive to retry them.',
+    ],
+    ('summary', 100): [
+        'Connector summary · 2026-11-24 09:10:00 -08:00 → 2026-11-25 15:10:00 -08:00 · 31 cycles every 1h 00m',
+        '· 0 restarts',
+        'Day        ┃ Requested ┃ Held back ┃ Added ┃ Failed ┃',
+        '━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━',
+        '2026-11-24 │         2 │         0 │     0 │      2 │ ████████████████████',
+        '2026-11-25 │         2 │         0 │     1 │      1 │ ████████████████████',
+        'Failure reasons: UserNotFound ×2, LicenseLimitReached ×1',
+        '▲ stuck_users  1 user waits for the 24 h full sync; the next',
+        '(bartholomew.okonkwo-smith@fabrikam.example) is expected at 2026-11-26T10:10:00-08:00',
+        '(CloudUserSync.log:129)',
+        '✖ overdue_users  1 user passed the expected recovery with no retry logged',
+        '(heidi.vandermeer-jones@contoso.com)  (CloudUserSync.log:5)',
+        '→ Restart the SMS Executive service on the site server with the service connection point to force a',
+        'full sync: it would retry 1 waiting user (bartholomew.okonkwo-smith@fabrikam.example) up to 18h 00m',
+        'sooner and 1 overdue user (heidi.vandermeer-jones@contoso.com).',
+        '→ 2 users failed with UserNotFound on their first try: user discovery found them before DirSync had',
+        'put them in Azure AD. Shorten the DirSync interval (3 hours by default) or schedule user discovery',
+        'after DirSync.',
+        '→ Users failing with LicenseLimitReached are not retried by any timer: fix the cause, then restart',
+        'SMS Executive to retry them.',
+    ],
+    ('summary', 120): [
+        'Connector summary · 2026-11-24 09:10:00 -08:00 → 2026-11-25 15:10:00 -08:00 · 31 cycles every 1h 00m · 0 restarts',
+        'Day        ┃ Requested ┃ Held back ┃ Added ┃ Failed ┃',
+        '━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━',
+        '2026-11-24 │         2 │         0 │     0 │      2 │ ████████████████████',
+        '2026-11-25 │         2 │         0 │     1 │      1 │ ████████████████████',
+        'Failure reasons: UserNotFound ×2, LicenseLimitReached ×1',
+        '▲ stuck_users  1 user waits for the 24 h full sync; the next (bartholomew.okonkwo-smith@fabrikam.example) is expected at',
+        '2026-11-26T10:10:00-08:00  (CloudUserSync.log:129)',
+        '✖ overdue_users  1 user passed the expected recovery with no retry logged (heidi.vandermeer-jones@contoso.com)',
+        '(CloudUserSync.log:5)',
+        '→ Restart the SMS Executive service on the site server with the service connection point to force a full sync: it would',
+        'retry 1 waiting user (bartholomew.okonkwo-smith@fabrikam.example) up to 18h 00m sooner and 1 overdue user',
+        '(heidi.vandermeer-jones@contoso.com).',
+        '→ 2 users failed with UserNotFound on their first try: user discovery found them before DirSync had put them in Azure',
+        'AD. Shorten the DirSync interval (3 hours by default) or schedule user discovery after DirSync.',
+        '→ Users failing with LicenseLimitReached are not retried by any timer: fix the cause, then restart SMS Executive to',
+        'retry them.',
+    ],
+}
+
+
+@pytest.mark.parametrize(("command", "width"), sorted(EXPECTED))
+def test_layout_at_terminal_widths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str, width: int
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    long_upn_log(tmp_path)
+    args = {"report": ["report", "--all"], "timeline": ["timeline", "heidi.vandermeer-jones@contoso.com"], "summary": ["summary"]}[command]
+    result = runner.invoke(
+        app, [*args, "--format", "table", "--color", "never", "CloudUserSync.log"], env={"COLUMNS": str(width)}
+    )
+    lines = [line.rstrip() for line in result.stdout.splitlines()]
+    assert lines == EXPECTED[(command, width)]
+    assert all(len(line) <= width for line in lines)
+
+
+@pytest.mark.parametrize("width", [80, 100, 120, 160])
+def test_a_upn_is_never_split(tmp_path: Path, width: int) -> None:
+    path = long_upn_log(tmp_path)
+    result = runner.invoke(app, ["report", "--all", "--format", "table", "--color", "never", path], env={"COLUMNS": str(width)})
+    for upn in (
+        "bartholomew.okonkwo-smith@fabrikam.example",
+        "heidi.vandermeer-jones@contoso.com",
+        "Christopher.Montgomery@corp.contoso.com",
+        "dana.lee@contoso.com",
+    ):
+        assert upn in result.stdout
+    assert "LicenseLimitReached" in result.stdout
+
+
+# -- pipes ----------------------------------------------------------------------------------
+
+
+def test_report_text_header_names_the_columns() -> None:
+    result = runner.invoke(app, ["report", "--format", "text", "--header", str(SAMPLES / "CloudUserSync.log")])
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        "upn\tstate\treason\tfirst_failure\tlast_failure\tfailures\tfull_sync_due\t"
+        "expected_recovery\tseconds_remaining\trecovered_at\tsynced_at"
+    )
+    assert len(lines) == 6 and all(len(line.split("\t")) == 11 for line in lines)
+    plain = runner.invoke(app, ["report", "--format", "text", str(SAMPLES / "CloudUserSync.log")])
+    assert plain.stdout.splitlines() == lines[1:]
+
+
+def test_color_always_colours_a_pipe_in_the_human_format() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "logsync", "report", "--color", "always", str(SAMPLES / "CloudUserSync.log")],
+        capture_output=True,
+        timeout=60,
+        env={k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")},
+    )
+    assert result.stdout.startswith(b"\x1b[1mas of 2026-11-25 16:04:59 -08:00")
+    piped = subprocess.run(
+        [sys.executable, "-m", "logsync", "report", str(SAMPLES / "CloudUserSync.log")],
+        capture_output=True,
+        timeout=60,
+    )
+    assert piped.stdout.startswith(b"bob@contoso.com\twaiting\t")
+
+
+# -- errors and help ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["report", "--bogus"], "logsync: error: No such option: --bogus (Possible options: --user)\n"),
+        (["report", "--forma", "json"], "logsync: error: No such option: --forma (Possible options: --format, --input-format)\n"),
+        (["check", "--max-stuck", "-1"], "logsync: error: Invalid value for '--max-stuck': Input should be greater than or equal to 0\n"),
+        (["check", "--max-stuck", "x"], None),
+        (["nosuchcommand"], "logsync: error: No such command 'nosuchcommand'.\n"),
+        (["timeline"], "logsync: error: Missing argument 'UPN'.\n"),
+        (["report", "--tz", "europe/nowhere", "x"], None),
+    ],
+)
+def test_usage_errors_are_one_line(args: list[str], message: str | None) -> None:
+    result = subprocess.run([sys.executable, "-m", "logsync", *args], capture_output=True, timeout=60)
+    assert (result.returncode, result.stdout) == (2, b"")
+    err = result.stderr.decode()
+    assert len(err.splitlines()) == 1 and err.startswith("logsync: error: ")
+    if message is not None:
+        assert err == message
+
+
+SHARED = ("--color", "--quiet", "--format", "--tz", "--input-format")
+
+
+@pytest.mark.parametrize("command", ["report", "events", "timeline", "summary", "check", "watch"])
+def test_shared_options_are_on_every_command(command: str) -> None:
+    text = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"}).stdout
+    for option in SHARED:
+        if command == "watch" and option == "--input-format":
+            continue
+        assert re.search(rf"^\s+(-\w, )?{option}\b", text, re.M), option
+    assert "<bool>" not in text and "<list[str]>" not in text and "{UPN}" not in text
+
+
+def help_examples() -> list[tuple[str, str]]:
+    examples = []
+    for info in app.registered_commands:
+        name = info.name or info.callback.__name__  # type: ignore[union-attr]
+        epilog = info.epilog or ""
+        examples += [(name, line.strip()) for line in epilog.splitlines() if line.strip().startswith(("logsync ", "zcat "))]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```sh\n", 2)[2].split("```", 1)[0]
+    examples += [("README", line) for line in block.splitlines() if line.strip()]
+    return examples
+
+
+@pytest.fixture(scope="module")
+def example_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The files the examples name: the demo log, its rotated half, smsexec.log, a logs
+    directory (also under Windows-looking names), an export and its gzip."""
+    folder = tmp_path_factory.mktemp("examples")
+    demo = (SAMPLES / "CloudUserSync.log").read_bytes()
+    (folder / "CloudUserSync.log").write_bytes(demo)
+    (folder / "CloudUserSync.lo_").write_bytes((SAMPLES / "rotated" / "CloudUserSync.lo_").read_bytes())
+    (folder / "smsexec.log").write_bytes((SAMPLES / "restart-day" / "smsexec.log").read_bytes())
+    for name in ("logs", "exports", "D:\\Program Files\\Microsoft Configuration Manager\\Logs", "D:\\SMS\\Logs"):
+        (folder / name).mkdir()
+        (folder / name / "CloudUserSync.log").write_bytes((SAMPLES / "spec-case" / "CloudUserSync.log").read_bytes())
+    (folder / "export.log.gz").write_bytes((SAMPLES / "spec-case" / "CloudUserSync.log.gz").read_bytes())
+    return folder
+
+
+@pytest.mark.parametrize(("where", "example"), help_examples())
+def test_every_example_runs(example_folder: Path, where: str, example: str) -> None:
+    if "jq" in example and shutil.which("jq") is None:
+        pytest.skip("jq is not installed here (.ci/run installs it)")
+    if example.startswith("logsync watch"):
+        example = f"timeout 3 {example}"
+    bin_dir = Path(sys.executable).parent
+    result = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", example],
+        cwd=example_folder,
+        capture_output=True,
+        timeout=120,
+        env={**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "COLUMNS": "120"},
+    )
+    expected = {0, 1}  # findings are a result; a usage error (2) or a crash is not
+    if example.startswith("timeout 3 "):
+        expected = {124}
+    assert result.returncode in expected, (example, result.stderr.decode())
+    assert b"Traceback" not in result.stderr and b"error:" not in result.stderr, shlex.quote(example)
+
+
+def test_timeline_suggests_matching_upns_and_spots_a_forgotten_upn() -> None:
+    demo = str(SAMPLES / "CloudUserSync.log")
+    partial = runner.invoke(app, ["timeline", "heidi", "--format", "text", demo])
+    assert (partial.exit_code, partial.stderr) == (1, "logsync: heidi does not appear in the log; did you mean heidi@contoso.com?\n")
+    typo = runner.invoke(app, ["timeline", "hiedi@contoso.com", "--format", "text", demo])
+    assert typo.stderr == "logsync: hiedi@contoso.com does not appear in the log; did you mean heidi@contoso.com?\n"
+    forgotten = runner.invoke(app, ["timeline", demo])
+    assert (forgotten.exit_code, forgotten.stderr) == (
+        2,
+        f"logsync: error: {demo} is a log, not a user: give the UPN first (logsync timeline UPN {demo})\n",
+    )
+
+
+def test_times_without_offset_say_how_to_place_them() -> None:
+    ticket = str(SAMPLES / "pasted" / "ticket.txt")
+    hint = (
+        "logsync: the log's times carry no UTC offset: they are shown as its local time; give "
+        "--source-tz ZONE (for example --source-tz America/New_York) to place them\n"
+    )
+    assert runner.invoke(app, ["report", "--format", "text", ticket]).stderr == hint
+    assert runner.invoke(app, ["events", "--format", "ndjson", ticket]).stderr == hint
+    assert runner.invoke(app, ["report", "--source-tz", "America/New_York", "--format", "text", ticket]).stderr == ""
+    assert runner.invoke(app, ["report", "-q", "--format", "text", ticket]).stderr == ""
+
+
+def test_seconds_remaining_has_one_precision() -> None:
+    import json
+
+    document = json.loads(runner.invoke(app, ["report", "--format", "json", "--now", "2026-11-25 16:00:00", str(SAMPLES / "CloudUserSync.log")]).stdout)
+    remaining = {u["upn"]: u["seconds_remaining"] for u in document["users"]}
+    assert remaining == {
+        # the cycle that starts at 16:00:04 is left out: the grid is that of 15:55:04.085
+        "bob@contoso.com": 61812.085,
+        "heidi@contoso.com": 65412.529,
+        "erin@contoso.com": 81014.453,
+        "ivan@contoso.com": -27295.704,
+        "dave@contoso.com": None,
+    }
+    assert all(isinstance(v, float) for v in remaining.values() if v is not None)
+
+
+def test_the_package_declares_its_licence() -> None:
+    from importlib.metadata import metadata
+
+    meta = metadata("logsync")
+    assert meta["License-Expression"] == "MIT"
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License")
