@@ -324,3 +324,199 @@ def test_a_start_seen_only_as_status_message_500_is_a_restart(tmp_path: Path) ->
     ]
     (uma,) = analysis.users
     assert (uma.recovery_by, iso(uma.expected_recovery)) == ("restart", "2026-03-02T09:08:00-05:00")
+
+
+# -- one scenario, every conclusion pinned ------------------------------------------------
+
+START = "Starting user delta sync, raise failure status messages = True"
+FULL = "Starting user full sync, raise failure status messages = True"
+NOTIFY = "NotifyAccountAddition - SCCM user to add = {}"
+FAILED = "Failed to add user {}; reason {}"
+TOTALS = "Total received users to add from SCCM = {}, Total Successfully added users to Cloud = {}"
+CERTIFICATE = "Certmgr has not installed certificate yet, sleep for 1 minutes."
+
+
+def scenario_log() -> Log:
+    """Two restarts (one seen only as processing_started), a full sync of its own, a held-back
+    user retried by a restart's full sync and then by her timer, an unreconciled cycle, a
+    failure of another reason, certificate waits. The timer is 1 h to keep it short."""
+    log = Log(bias=300)
+    log.restart("2026-03-02 08:00:00")  # lines 1-2: one restart
+    log.at("2026-03-02 08:00:30", START)  # 3: the full sync after it
+    log.at("2026-03-02 08:00:31", TOTALS.format(0, 0))
+    log.at("2026-03-02 08:05:30", START)  # 5
+    log.at("2026-03-02 08:05:31", NOTIFY.format("ann@x.com"))
+    log.at("2026-03-02 08:05:31", FAILED.format("ann@x.com", "UserNotFound"))  # 7
+    log.at("2026-03-02 08:05:32", NOTIFY.format("bo@x.com"))
+    log.at("2026-03-02 08:05:32", FAILED.format("bo@x.com", "LicenseLimitReached"))  # 9
+    log.at("2026-03-02 08:05:33", NOTIFY.format("cy@x.com"))
+    log.at("2026-03-02 08:05:34", TOTALS.format(3, 1))  # 11
+    log.at("2026-03-02 08:10:30", START)
+    log.at("2026-03-02 08:10:31", NOTIFY.format("ann@x.com"))  # 13: held back
+    log.at("2026-03-02 08:10:32", TOTALS.format(0, 0))
+    log.at("2026-03-02 08:15:30", START)  # 15
+    log.at("2026-03-02 08:15:31", NOTIFY.format("dee@x.com"))
+    log.at("2026-03-02 08:15:32", NOTIFY.format("eve@x.com"))
+    log.at("2026-03-02 08:15:33", TOTALS.format(1, 1))  # 18: 2 sent, 1 received
+    log.at("2026-03-02 08:30:00", "CCloudUserSync::Process - User sync processing has started.")
+    log.at("2026-03-02 08:30:20", FULL)  # 20: the restart's full sync retries ann
+    log.at("2026-03-02 08:30:21", NOTIFY.format("ann@x.com"))
+    log.at("2026-03-02 08:30:21", FAILED.format("ann@x.com", "UserNotFound"))  # 22
+    log.at("2026-03-02 08:30:22", TOTALS.format(1, 0))
+    log.at("2026-03-02 08:35:20", START)
+    log.at("2026-03-02 08:35:21", NOTIFY.format("ann@x.com"))  # 25: held back
+    log.at("2026-03-02 08:35:22", TOTALS.format(0, 0))
+    log.at("2026-03-02 09:20:20", FULL)  # 27: a full sync of its own
+    log.at("2026-03-02 09:20:21", NOTIFY.format("ann@x.com"))  # 28: still held back
+    log.at("2026-03-02 09:20:22", TOTALS.format(0, 0))
+    log.at("2026-03-02 09:30:21", START)  # 30: exactly at ann's full_sync_due
+    log.at("2026-03-02 09:30:22", NOTIFY.format("ann@x.com"))
+    log.at("2026-03-02 09:30:23", TOTALS.format(1, 1))  # 32
+    log.at("2026-03-02 09:31:00", CERTIFICATE)  # 33
+    log.at("2026-03-02 09:32:00", CERTIFICATE)
+    return log
+
+
+def test_scenario_every_conclusion(tmp_path: Path) -> None:
+    path = scenario_log().write(tmp_path / "CloudUserSync.log")
+    analysis = analyze([path], full_sync_after=timedelta(hours=1), follow="ANN@x.com")
+    result = analysis.result
+    assert (result.cycles, result.full_syncs) == (8, 3)
+    assert (result.interval, result.interval_observed) == (timedelta(minutes=5), True)
+    assert [(iso(r.time), r.source, r.line, r.via, r.thread_id) for r in result.restarts] == [
+        ("2026-03-02T08:00:00-05:00", path, 1, "component_started", 7012),
+        ("2026-03-02T08:30:00-05:00", path, 19, "processing_started", None),
+    ]
+    assert result.unreconciled_count == 1
+    (cycle,) = result.unreconciled
+    assert (iso(cycle.time), cycle.source, cycle.line, cycle.totals_line) == (
+        "2026-03-02T08:15:30-05:00", path, 15, 18,
+    )
+    assert (cycle.received, cycle.added, cycle.notified) == (1, 1, 2)
+    assert result.certificate_waits == 2
+    connector = result.connector
+    assert (connector.state, connector.code, connector.source, connector.line) == (
+        "waiting_for_certificate", "certificate_missing", path, 33,
+    )
+    assert (iso(connector.since), iso(connector.last_cycle), iso(connector.last_restart)) == (
+        "2026-03-02T09:31:00-05:00",
+        "2026-03-02T09:30:21-05:00",
+        "2026-03-02T08:30:00-05:00",
+    )
+    assert iso(result.first_time) == "2026-03-02T08:00:00-05:00"
+    assert iso(result.last_time) == "2026-03-02T09:32:00-05:00"
+    rows = [
+        (
+            u.upn, u.state, u.reason, u.failures, u.requests, u.skipped, iso(u.first_failure),
+            iso(u.last_failure), iso(u.full_sync_due), iso(u.recovered_at), iso(u.synced_at),
+            u.failure_line, iso(u.first_seen), iso(u.last_seen),
+        )
+        for u in result.users
+    ]
+    assert rows == [
+        ("bo@x.com", "failed", "LicenseLimitReached", 1, 1, 0, "2026-03-02T08:05:32-05:00",
+         "2026-03-02T08:05:32-05:00", None, None, None, 9, "2026-03-02T08:05:32-05:00",
+         "2026-03-02T08:05:32-05:00"),
+        ("dee@x.com", "pending", None, 0, 1, 0, None, None, None, None, None, None,
+         "2026-03-02T08:15:31-05:00", "2026-03-02T08:15:31-05:00"),
+        ("eve@x.com", "pending", None, 0, 1, 0, None, None, None, None, None, None,
+         "2026-03-02T08:15:32-05:00", "2026-03-02T08:15:32-05:00"),
+        ("ann@x.com", "recovered", "UserNotFound", 2, 6, 0, "2026-03-02T08:05:31-05:00",
+         "2026-03-02T08:30:21-05:00", "2026-03-02T09:30:21-05:00", "2026-03-02T09:30:22-05:00",
+         "2026-03-02T09:30:22-05:00", 22, "2026-03-02T08:05:31-05:00", "2026-03-02T09:30:22-05:00"),
+        ("cy@x.com", "synced", None, 0, 1, 0, None, None, None, None, "2026-03-02T08:05:33-05:00",
+         None, "2026-03-02T08:05:33-05:00", "2026-03-02T08:05:33-05:00"),
+    ]
+    steps = [(s.what, iso(s.time), s.detail, s.source, s.line) for s in result.timeline]
+    assert steps == [
+        ("restart", "2026-03-02T08:00:00-05:00", "SMS_CLOUD_USERSYNC started (component_started)", path, 1),
+        ("requested", "2026-03-02T08:05:31-05:00", "NotifyAccountAddition ann@x.com", path, 6),
+        ("failed", "2026-03-02T08:05:31-05:00", "reason UserNotFound; full sync due 2026-03-02T09:05:31-05:00", path, 7),
+        ("held_back", "2026-03-02T08:10:31-05:00", "notified; timer runs until 2026-03-02T09:05:31-05:00", path, 13),
+        ("restart", "2026-03-02T08:30:00-05:00", "SMS_CLOUD_USERSYNC started (processing_started)", path, 19),
+        ("retry_cycle", "2026-03-02T08:30:20-05:00", "full sync after restart", path, 20),
+        ("requested", "2026-03-02T08:30:21-05:00", "NotifyAccountAddition ann@x.com", path, 21),
+        ("failed", "2026-03-02T08:30:21-05:00", "reason UserNotFound; full sync due 2026-03-02T09:30:21-05:00", path, 22),
+        ("held_back", "2026-03-02T08:35:21-05:00", "notified; timer runs until 2026-03-02T09:30:21-05:00; held back in 2 cycles, the last at 2026-03-02T09:20:21-05:00", path, 25),
+        ("retry_cycle", "2026-03-02T09:30:21-05:00", "first cycle after full sync due", path, 30),
+        ("full_sync_due", "2026-03-02T09:30:21-05:00", "1 h timer runs out", "", 0),
+        ("requested", "2026-03-02T09:30:22-05:00", "NotifyAccountAddition ann@x.com", path, 31),
+        ("added", "2026-03-02T09:30:23-05:00", "added to the cloud: recovered", path, 32),
+    ]
+
+
+def test_scenario_timelines_of_other_users(tmp_path: Path) -> None:
+    path = scenario_log().write(tmp_path / "CloudUserSync.log")
+    steps = lambda upn: [  # noqa: E731
+        (s.what, s.detail, s.line)
+        for s in analyze([path], full_sync_after=timedelta(hours=1), follow=upn).result.timeline
+        if s.what != "restart"
+    ]
+    assert steps("bo@x.com") == [
+        ("requested", "NotifyAccountAddition bo@x.com", 8),
+        ("failed", "reason LicenseLimitReached (no automatic retry)", 9),
+    ]
+    assert steps("cy@x.com") == [
+        ("requested", "NotifyAccountAddition cy@x.com", 10),
+        ("added", "added to the cloud", 11),
+    ]
+    assert steps("dee@x.com") == [
+        ("requested", "NotifyAccountAddition dee@x.com", 16),
+        ("not_confirmed", "cycle counts do not reconcile: received 1, added 1, 2 notified and not held back", 18),
+    ]
+
+
+def test_scenario_stuck_users_outlook(tmp_path: Path) -> None:
+    """Cut before ann's last retry: she waits, her timeline ends with the computed steps."""
+    path = scenario_log().write(tmp_path / "CloudUserSync.log")
+    analysis = analyze(
+        [path], full_sync_after=timedelta(hours=1), follow="ann@x.com",
+        now=datetime(2026, 3, 2, 9, 25),
+    )
+    ann = by_upn(analysis.users)["ann@x.com"]
+    assert (ann.state, ann.recovery_by, ann.expected_recovery_observed) == ("waiting", "timer", False)
+    # the grid of the last cycle (09:20:20) and the 5 min interval: 09:30:20 is before the due
+    # time, so the first cycle at or after it is 09:35:20
+    assert iso(ann.expected_recovery) == "2026-03-02T09:35:20-05:00"
+    assert ann.seconds_remaining == 620.0
+    assert [(s.what, iso(s.time), s.detail) for s in analysis.result.timeline[-2:]] == [
+        ("full_sync_due", "2026-03-02T09:30:21-05:00", "1 h timer runs out"),
+        ("expected_recovery", "2026-03-02T09:35:20-05:00", "predicted cycle (timer)"),
+    ]
+    assert analysis.left_out == 5  # lines 30 to 34
+
+
+def test_a_start_line_then_processing_started_is_one_restart_two_processing_starts_two(
+    tmp_path: Path,
+) -> None:
+    log = Log()
+    log.restart("2026-03-02 08:00:00")
+    log.at("2026-03-02 08:10:00", "CCloudUserSync::Process - User sync processing has started.")
+    log.at("2026-03-02 08:20:00", "CCloudUserSync::Process - User sync processing has started.")
+    log.cycle("2026-03-02 08:20:30")
+    restarts = analyze([log.write(tmp_path / "CloudUserSync.log")]).result.restarts
+    assert [(iso(r.time), r.via) for r in restarts] == [
+        ("2026-03-02T08:00:00-04:00", "component_started"),
+        ("2026-03-02T08:10:00-04:00", "processing_started"),
+        ("2026-03-02T08:20:00-04:00", "processing_started"),
+    ]
+
+
+def test_cycles_at_the_same_instant_add_no_zero_gap(tmp_path: Path) -> None:
+    log = Log()
+    for minute in (0, 5, 10):
+        log.at(f"2026-03-02 08:{minute:02d}:00", START)
+        log.at(f"2026-03-02 08:{minute:02d}:00", START)  # a duplicated line
+    analysis = analyze([log.write(tmp_path / "CloudUserSync.log")])
+    assert analysis.result.interval == timedelta(minutes=5)
+    assert analysis.result.cycles == 6
+
+
+def test_a_restart_cycle_exactly_at_the_due_time_is_the_timer_s_cycle(tmp_path: Path) -> None:
+    log = Log()
+    log.cycle("2026-03-02 08:00:00", ("a@x.com",), {"a@x.com": UNF})  # due 09:00:02 with 1 h
+    log.restart("2026-03-02 08:59:00")
+    log.at("2026-03-02 09:00:02", START)
+    (user,) = analyze([log.write(tmp_path / "c.log")], full_sync_after=timedelta(hours=1)).users
+    # not before the due time: the timer's cycle, not the restart's
+    assert (user.recovery_by, iso(user.expected_recovery)) == ("timer", "2026-03-02T09:00:02-04:00")
