@@ -33,6 +33,8 @@ HEALTH_KINDS = frozenset(
 """The event kinds the health check reads (it also looks for failures in plain messages)."""
 
 MAX_EVIDENCE = 5
+MAX_MARKS = 512
+"""Cycle starts kept for a picture: memory stays flat however long the log."""
 
 _STATUS_PROBLEM_RE = re.compile(
     r"(?i)(?:(?:delta|full|consistency)\s+sync\b[^\n]{0,80}?\bfail"
@@ -93,6 +95,8 @@ class Summary:
     reasons: Counter[str]
     findings: list[Finding]
     advice: list[Advice]
+    stalls: list[tuple[datetime, datetime]] = field(default_factory=list)
+    """Gaps between cycles of a run longer than the stall limit (the longest few), in order."""
 
 
 @dataclass
@@ -106,6 +110,10 @@ class HealthCollector:
     status_problems: int = 0
     status_evidence: list[Evidence] = field(default_factory=list)
     first_try_failures: list[str] = field(default_factory=list)
+    cycle_marks: list[datetime] = field(default_factory=list)
+    """Cycle starts for a picture of the log: every `mark_every`-th one, at most `MAX_MARKS`."""
+    mark_every: int = 1
+    _cycles_seen: int = 0
     _gaps: list[tuple[float, int, Evidence, Evidence]] = field(default_factory=list)
     _run_cycle: Evidence | None = None
     _tried: dict[str, bool] = field(default_factory=dict)
@@ -121,6 +129,7 @@ class HealthCollector:
         if time is None:
             return
         if kind == "sync_started":
+            self._mark(time)
             here = Evidence.of(event)
             previous = self._run_cycle
             if previous is not None and previous.time is not None:
@@ -156,6 +165,15 @@ class HealthCollector:
                 self._run_cycle = None
             if event.data.sev in ("E", "W"):
                 self._status_problem(event)
+
+    def _mark(self, time: datetime) -> None:
+        """Keep every `mark_every`-th cycle; past `MAX_MARKS`, every other one of those."""
+        if self._cycles_seen % self.mark_every == 0:
+            self.cycle_marks.append(time)
+            if len(self.cycle_marks) > MAX_MARKS:
+                self.cycle_marks = self.cycle_marks[::2]
+                self.mark_every *= 2
+        self._cycles_seen += 1
 
     def _day(self, time: datetime) -> DayCounts:
         key = time.date().isoformat()
@@ -212,7 +230,18 @@ class HealthCollector:
             reasons=self.reasons,
             findings=findings,
             advice=advice,
+            stalls=self.stalls(interval),
         )
+
+    def stalls(self, interval: timedelta) -> list[tuple[datetime, datetime]]:
+        """The longest gaps between cycles of a run beyond the stall limit, in time order."""
+        limit = STALL_INTERVALS * interval.total_seconds()
+        spans = [
+            (before.time, after.time)
+            for gap, _, before, after in self._gaps
+            if gap > limit and before.time is not None and after.time is not None
+        ]
+        return sorted(spans, key=lambda span: instant_key(span[0]))
 
     def _connector(self, result: Result, findings: list[Finding], advice: list[Advice]) -> None:
         """The connector's own state at the end: waiting for its certificate, or no cycle."""

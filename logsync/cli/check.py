@@ -8,7 +8,7 @@ import typer
 
 from ..analysis import Analysis
 from ..errors import ExitCode, UsageError
-from ..render import Display, connector_record, connector_text, machine
+from ..render import Display, connector_record, connector_text, machine, markdown
 from ..render.junit import junit_document
 from ..safety import visible
 from ..tracker import (
@@ -34,6 +34,8 @@ from .options import (
     judge,
     parse_fail_on,
 )
+
+CHECK_FORMATS = ("text", "json", "markdown")
 
 
 @command(
@@ -86,8 +88,8 @@ def check(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="text (a one-line verdict) or json.",
-            autocompletion=_complete(("text", "json")),
+            help="text (each user that counts, then the verdict), json or markdown.",
+            autocompletion=_complete(CHECK_FORMATS),
         ),
     ] = "text",
     color: ColorOpt = "auto",
@@ -115,8 +117,8 @@ def check(
         interval=interval,
         user=user,
     )
-    if format not in ("text", "json"):
-        raise UsageError(f"--format: {format!r} is not one of text, json")
+    if format not in CHECK_FORMATS:
+        raise UsageError(f"--format: {format!r} is not one of {', '.join(CHECK_FORMATS)}")
     fail_on_set = parse_fail_on(fail_on)
     analysis = judge(opts, env)
     selected = [u for u in analysis.users if opts.wants(u.upn)]
@@ -149,6 +151,11 @@ def check(
             },
             env.stdout,
             pretty=env.stdout_isatty,
+        )
+    elif format == "markdown":
+        line = verdict(passed, counted, selected, max_stuck, connector_problem, analysis, display)
+        env.stdout.write(
+            markdown.check(passed, line, counted, connector_problem, analysis, display)
         )
     elif not opts.quiet:
         lines = [check_line(u, display) for u in counted]

@@ -16,7 +16,7 @@ from ..analysis import Analysis, analyze
 from ..errors import UsageError
 from ..formats import FORMAT_NAMES
 from ..pipeline import ReadOptions
-from ..render import Display, OutputFormat, human
+from ..render import Display, human
 from ..sources import InputStats, Progress, expand_paths
 from ..times import WHEN_FORMS, parse_duration, parse_when, parse_zone
 from ..tracker import (
@@ -52,28 +52,28 @@ PathsArg = Annotated[
     typer.Argument(metavar="PATHS", show_default=False, hidden=True),
 ]
 """Described in each command's help text (an argument row would show a type placeholder)."""
-FormatOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--format",
-        "-f",
-        metavar="FORMAT",
-        help="table, text, json, ndjson or csv. Default: table on a terminal, text when piped.",
-        autocompletion=_complete(f.value for f in OutputFormat),
-        show_default=False,
-    ),
-]
-ShortFormatOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--format",
-        "-f",
-        metavar="FORMAT",
-        help="table, text or json. Default: table on a terminal, text when piped.",
-        autocompletion=_complete(("table", "text", "json")),
-        show_default=False,
-    ),
-]
+def format_option(choices: tuple[str, ...], piped: str) -> Any:
+    """The --format option of a command that writes these formats."""
+    names = ", ".join(choices[:-1]) + f" or {choices[-1]}"
+    return Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help=f"{names}. Default: table on a terminal, {piped} when piped.",
+            autocompletion=_complete(choices),
+            show_default=False,
+        ),
+    ]
+
+
+REPORT_FORMATS = ("table", "text", "json", "ndjson", "csv", "markdown", "html")
+SUMMARY_FORMATS = ("table", "text", "json", "markdown", "html")
+TIMELINE_FORMATS = ("table", "text", "json", "markdown")
+FormatOpt = format_option(REPORT_FORMATS, "text")
+SummaryFormatOpt = format_option(SUMMARY_FORMATS, "text")
+TimelineFormatOpt = format_option(TIMELINE_FORMATS, "text")
 NowOpt = Annotated[
     str | None,
     typer.Option(

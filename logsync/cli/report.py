@@ -8,7 +8,17 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import ExitCode
-from ..render import Display, OutputFormat, connector_record, connector_text, human, machine, number
+from ..health import HEALTH_KINDS, HealthCollector
+from ..render import (
+    Display,
+    connector_record,
+    connector_text,
+    html,
+    human,
+    machine,
+    markdown,
+    number,
+)
 from ..safety import visible
 from ..times import parse_when
 from ..tracker import (
@@ -16,6 +26,7 @@ from ..tracker import (
 )
 from .app import Env, command, outcome
 from .options import (
+    REPORT_FORMATS,
     REPORTED_STATES,
     ColorOpt,
     FailOnOpt,
@@ -105,10 +116,16 @@ def report(
         interval=interval,
         user=user,
     )
-    fmt = output_format(format, env, (f.value for f in OutputFormat), "text", opts.color)
+    fmt = output_format(format, env, REPORT_FORMATS, "text", opts.color)
     failing_states = parse_fail_on(fail_on)
     what_if = parse_when(restart_at, "--restart-at") if restart_at else None
-    analysis = judge(opts, env, restart_at=what_if)
+    collector = HealthCollector() if fmt == "html" else None
+    analysis = judge(
+        opts,
+        env,
+        restart_at=what_if,
+        **({"extra_kinds": HEALTH_KINDS, "observer": collector.feed} if collector else {}),
+    )
     selected = [u for u in analysis.users if opts.wants(u.upn)]
     shown = selected if all_users else [u for u in selected if u.state in REPORTED_STATES]
     display = opts.display
@@ -117,7 +134,13 @@ def report(
         u.state in failing_states for u in selected
     )
     outcome(ExitCode.FINDINGS if findings else ExitCode.OK)
-    if fmt == "json":
+    if fmt == "markdown":
+        out.write(markdown.report(analysis, shown, selected, display))
+    elif fmt == "html":
+        assert collector is not None
+        health = collector.summarize(analysis)
+        out.write(html.page(analysis, health, shown, collector.cycle_marks, display))
+    elif fmt == "json":
         document = machine.report_document(analysis, [], selected, display)
         document["connector"] = connector_record(analysis.connector, analysis.as_of, display)
         if what_if is not None:

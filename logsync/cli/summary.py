@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from ..health import HEALTH_KINDS, HealthCollector
-from ..render import human, machine
+from ..render import html, human, machine, markdown
 from .app import Env, command
 from .options import (
+    SUMMARY_FORMATS,
     ColorOpt,
     FullSyncOpt,
     InputFormatOpt,
@@ -13,12 +14,12 @@ from .options import (
     NowOpt,
     PathsArg,
     QuietOpt,
-    ShortFormatOpt,
     SourceTzOpt,
+    SummaryFormatOpt,
     TzOpt,
     common,
+    judge,
     output_format,
-    reading,
 )
 
 
@@ -32,7 +33,7 @@ from .options import (
 )
 def summary(
     paths: PathsArg = None,
-    format: ShortFormatOpt = None,
+    format: SummaryFormatOpt = None,
     now: NowOpt = None,
     tz: TzOpt = None,
     source_tz: SourceTzOpt = None,
@@ -67,15 +68,16 @@ def summary(
         full_sync_after=full_sync_after,
         interval=interval,
     )
-    fmt = output_format(format, env, ("table", "text", "json"), "text", opts.color)
+    fmt = output_format(format, env, SUMMARY_FORMATS, "text", opts.color)
     collector = HealthCollector()
-    with reading(opts, env) as progress:
-        analysis = opts.analyze(
-            extra_kinds=HEALTH_KINDS, observer=collector.feed, progress=progress
-        )
+    analysis = judge(opts, env, extra_kinds=HEALTH_KINDS, observer=collector.feed)
     report = collector.summarize(analysis)
     display, out = opts.display, env.stdout
-    if fmt == "json":
+    if fmt == "markdown":
+        out.write(markdown.summary(report, analysis, display))
+    elif fmt == "html":
+        out.write(html.page(analysis, report, analysis.users, collector.cycle_marks, display))
+    elif fmt == "json":
         machine.write_json(machine.summary_document(report, display), out, pretty=env.stdout_isatty)
     elif fmt == "text":
         machine.write_text_rows(machine.summary_rows(report, display), out)

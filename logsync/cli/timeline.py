@@ -10,10 +10,11 @@ import typer
 
 from ..analysis import Analysis
 from ..errors import ExitCode, UsageError
-from ..render import human, machine
+from ..render import human, machine, markdown
 from ..safety import visible
 from .app import Env, command
 from .options import (
+    TIMELINE_FORMATS,
     ColorOpt,
     FullSyncOpt,
     InputFormatOpt,
@@ -21,8 +22,8 @@ from .options import (
     NowOpt,
     PathsArg,
     QuietOpt,
-    ShortFormatOpt,
     SourceTzOpt,
+    TimelineFormatOpt,
     TzOpt,
     common,
     judge,
@@ -44,7 +45,7 @@ def timeline(
         str, typer.Argument(metavar="UPN", hidden=True, show_default=False)
     ],
     paths: PathsArg = None,
-    format: ShortFormatOpt = None,
+    format: TimelineFormatOpt = None,
     now: NowOpt = None,
     tz: TzOpt = None,
     source_tz: SourceTzOpt = None,
@@ -78,12 +79,14 @@ def timeline(
         full_sync_after=full_sync_after,
         interval=interval,
     )
-    fmt = output_format(format, env, ("table", "text", "json"), "text", opts.color)
+    fmt = output_format(format, env, TIMELINE_FORMATS, "text", opts.color)
     analysis = judge(opts, env, follow=upn)
     state = next((u for u in analysis.users if u.upn.lower() == upn.lower()), None)
     steps = analysis.result.timeline if state is not None else []
     display, out = opts.display, env.stdout
-    if fmt == "json":
+    if fmt == "markdown" and state is not None:
+        out.write(markdown.timeline(state, steps, analysis, display))
+    elif fmt == "json":
         machine.write_json(
             {
                 "upn": state.upn if state else upn,

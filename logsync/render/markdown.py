@@ -1,0 +1,226 @@
+"""Markdown for tickets and e-mails (GitHub, Azure DevOps, ServiceNow): headings, tables, lists.
+
+Log text is untrusted: every piece of it is shown as the text it is. Control characters become
+visible escapes, line breaks become spaces, and every ASCII punctuation character that could
+start markup, a link, an autolink or HTML is backslash-escaped (CommonMark renders `\\x` as `x`),
+so a UPN cannot break a table, open a link or inject an element.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime
+
+from ..analysis import Analysis
+from ..health import Evidence, Summary
+from ..safety import visible
+from ..times import human_duration
+from ..tracker import Step, UserState
+from . import Display, connector_text
+
+_SPECIAL_RE = re.compile(r"""([\\`*_{}\[\]()<>#+!|~&@:.\-"'=$%^?/;,])""")
+"""ASCII punctuation that markup, links, autolinks or HTML could start with."""
+
+
+def text(value: object) -> str:
+    """Untrusted text for Markdown: visible controls, one line, punctuation escaped."""
+    return _SPECIAL_RE.sub(r"\\\1", visible(_one_line(value)))
+
+
+def code(value: object, in_table: bool = False) -> str:
+    """Untrusted text as a code span (for `file:line`): no markup inside. In a table a pipe is
+    escaped, since a GitHub table splits cells at it even in code."""
+    shown = visible(_one_line(value))
+    if in_table:
+        shown = shown.replace("|", "\\|")
+    longest = max((len(run) for run in re.findall(r"`+", shown)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if shown.startswith("`") or shown.endswith("`") or not shown.strip() else ""
+    return f"{fence}{pad}{shown}{pad}{fence}"
+
+
+def _one_line(value: object) -> str:
+    return str(value).replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+
+
+def table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
+    """A GFM table; cells must already be escaped."""
+    names = list(header)
+    lines = ["| " + " | ".join(names) + " |", "|" + "|".join("---" for _ in names) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
+def when(value: datetime | None, display: Display) -> str:
+    shown = display.time(value)
+    if shown is None:
+        return "–"
+    stamp = shown.strftime("%Y-%m-%d %H:%M:%S")
+    offset = shown.strftime("%z")
+    return f"{stamp} {offset[:3]}:{offset[3:]}" if offset else stamp
+
+
+def remaining(user: UserState) -> str:
+    seconds = user.seconds_remaining
+    if seconds is None:
+        return "–"
+    if user.state == "overdue":
+        return f"overdue {human_duration(-seconds)}"
+    return "due now" if seconds <= 0 else f"in {human_duration(seconds)}"
+
+
+def _header(title: str, analysis: Analysis, display: Display) -> list[str]:
+    names = ", ".join(code(stats.path) for stats in analysis.inputs)
+    result = analysis.result
+    lines = sum(stats.lines for stats in analysis.inputs)
+    return [
+        f"# {title}",
+        "",
+        f"**Log:** {names}  ",
+        f"**As of:** {when(analysis.as_of, display)}  ",
+        # the connector's state is in logsync's own words: no log text to escape
+        f"**Connector:** {connector_text(analysis.connector, analysis.as_of, display)}"
+        + (f" (`{analysis.connector.code}`)" if analysis.connector.code else "")
+        + "  ",
+        f"**Read:** {lines} lines, {result.cycles} cycles, {len(result.restarts)} restart"
+        + ("" if len(result.restarts) == 1 else "s"),
+        "",
+    ]
+
+
+USER_COLUMNS = (
+    "User",
+    "State",
+    "Reason",
+    "Stuck since",
+    "Full sync due",
+    "Expected recovery",
+    "Remaining",
+)
+
+
+def user_rows(users: Iterable[UserState], display: Display) -> list[list[str]]:
+    rows = []
+    for user in users:
+        since = user.first_failure if user.failures else user.first_seen
+        expected = when(user.expected_recovery, display)
+        if user.expected_recovery is not None and not user.expected_recovery_observed:
+            expected += " (predicted)"
+        rows.append(
+            [
+                text(user.upn),
+                user.state,
+                text(user.reason) if user.reason else "–",
+                when(since, display),
+                when(user.full_sync_due, display),
+                expected,
+                remaining(user),
+            ]
+        )
+    return rows
+
+
+def report(
+    analysis: Analysis, shown: list[UserState], selected: list[UserState], display: Display
+) -> str:
+    """The report as a Markdown document."""
+    out = _header("logsync report: stuck users", analysis, display)
+    out.append("## Stuck and failed users" if len(shown) != len(selected) else "## Users")
+    out.append("")
+    if shown:
+        out += table(USER_COLUMNS, user_rows(shown, display))
+    else:
+        out.append("No user is stuck or failed in the log.")
+    counts = {state: sum(1 for u in selected if u.state == state) for state in _STATES}
+    out += ["", " · ".join(f"{n} {state}" for state, n in counts.items() if n) or "No users."]
+    if not analysis.connector.ok:
+        out += [
+            "",
+            f"> **The connector itself has a problem** (`{analysis.connector.code}`): every user "
+            "it should add waits with it, whether or not the log names them.",
+        ]
+    return "\n".join(out) + "\n"
+
+
+_STATES = ("waiting", "overdue", "failed", "pending", "recovered", "synced")
+
+
+def summary(summary_: Summary, analysis: Analysis, display: Display) -> str:
+    """The connector's health as a Markdown document."""
+    out = _header("logsync summary: connector health", analysis, display)
+    every = human_duration(summary_.interval.total_seconds())
+    out += [f"Cycles: {summary_.cycles}, every {every}."]
+    out += ["", "## Findings", ""]
+    out += findings_list(summary_, display) or ["No findings: the connector looks healthy."]
+    if summary_.advice:
+        out += ["", "## Advice", ""]
+        out += [f"- {text(item.text)}" for item in summary_.advice]
+    if summary_.per_day:
+        out += ["", "## Per day", ""]
+        out += table(
+            ("Day", "Tried", "Held back", "Added", "Failed"),
+            (
+                [day, str(c.requested), str(c.held_back), str(c.added), str(c.failed)]
+                for day, c in summary_.per_day.items()
+            ),
+        )
+    if summary_.reasons:
+        reasons = ", ".join(f"{text(r)} ×{n}" for r, n in summary_.reasons.most_common())
+        out += ["", f"Failure reasons: {reasons}"]
+    return "\n".join(out) + "\n"
+
+
+def findings_list(summary_: Summary, display: Display) -> list[str]:
+    return [
+        f"- **{finding.severity}** `{finding.code}`: {text(finding.message)}"
+        + "".join(f" {evidence(item, display)}" for item in finding.evidence[:3])
+        for finding in summary_.findings
+    ]
+
+
+def evidence(item: Evidence, display: Display) -> str:
+    return code(f"{item.source}:{item.line}")
+
+
+def timeline(user: UserState, steps: list[Step], analysis: Analysis, display: Display) -> str:
+    """One user's history as a Markdown document."""
+    out = _header(f"logsync timeline: {text(user.upn)}", analysis, display)
+    out += [
+        f"**State:** {user.state}"
+        + (f" · {user.failures} failure(s), reason {text(user.reason)}" if user.failures else "")
+        + (f" · expected recovery {when(user.expected_recovery, display)}" if user.stuck else ""),
+        "",
+    ]
+    out += table(
+        ("Time", "Event", "Detail", "Where"),
+        (
+            [
+                when(step.time, display),
+                step.what,
+                text(step.detail),
+                code(f"{step.source}:{step.line}", in_table=True) if step.source else "–",
+            ]
+            for step in steps
+        ),
+    )
+    return "\n".join(out) + "\n"
+
+
+def check(
+    passed: bool,
+    verdict: str,
+    counted: list[UserState],
+    connector_problem: str | None,
+    analysis: Analysis,
+    display: Display,
+) -> str:
+    """The gate's verdict as a Markdown document."""
+    out = _header("logsync check: " + ("passed" if passed else "FAILED"), analysis, display)
+    out += [f"**Verdict:** {verdict}", ""]
+    if connector_problem:
+        words = connector_text(analysis.connector, analysis.as_of, display)
+        out += [f"- connector: `{connector_problem}`: {words}", ""]
+    if counted:
+        out += table(USER_COLUMNS, user_rows(counted, display))
+    return "\n".join(out) + "\n"

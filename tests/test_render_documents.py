@@ -1,0 +1,256 @@
+"""Markdown for tickets and one HTML page: structure, escaping of hostile text, SVG geometry."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from datetime import datetime
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+from typer.testing import CliRunner
+
+from logsync.cli import app
+from logsync.render import markdown
+
+from .conftest import ROOT, SAMPLES
+from .logtext import Log
+
+runner = CliRunner()
+DEMO = str(SAMPLES / "CloudUserSync.log")
+HOSTILE_UPNS = (
+    "<script>alert(1)</script>@x.com",
+    '"><img src=x onerror=alert(1)>@x.com',
+    "a|b`c*d*_e_[link](http://evil.example)@x.com",
+    "<b>bold</b>&amp;@x.com",
+    "www.evil.example@x.com",
+)
+
+
+def hostile_log(tmp_path: Path) -> str:
+    log = Log()
+    log.cycle("2014-09-14 10:00:00", HOSTILE_UPNS, dict.fromkeys(HOSTILE_UPNS, "UserNotFound"))
+    log.cycle("2014-09-14 10:05:00", ("ok@contoso.com",))
+    return log.write(tmp_path / "CloudUserSync.log")
+
+
+def md_tokens(document: str) -> list:  # type: ignore[type-arg]
+    return MarkdownIt("commonmark").enable("table").parse(document)
+
+
+def table_rows(document: str) -> list[list[str]]:
+    """The text of every cell of the first table, row by row (header first)."""
+    rows: list[list[str]] = []
+    tokens = md_tokens(document)
+    for index, token in enumerate(tokens):
+        if token.type == "tr_open":
+            rows.append([])
+        elif token.type in ("th_open", "td_open"):
+            inline = tokens[index + 1]
+            rows[-1].append("".join(child.content for child in inline.children or []))
+        elif token.type == "table_close":
+            break
+    return rows
+
+
+# -- Markdown -------------------------------------------------------------------------------
+
+
+def test_markdown_report_is_a_proper_table() -> None:
+    document = runner.invoke(app, ["report", "--format", "markdown", DEMO]).stdout
+    rows = table_rows(document)
+    assert rows[0] == [
+        "User", "State", "Reason", "Stuck since", "Full sync due", "Expected recovery", "Remaining",
+    ]
+    assert [row[:2] for row in rows[1:]] == [
+        ["bob@contoso.com", "waiting"],
+        ["heidi@contoso.com", "waiting"],
+        ["erin@contoso.com", "waiting"],
+        ["ivan@contoso.com", "overdue"],
+        ["dave@contoso.com", "failed"],
+    ]
+    assert rows[1][5] == "2026-11-26 09:15:03 -08:00 (predicted)"
+    assert rows[4][5:] == ["2026-11-25 08:25:04 -08:00", "overdue 7h 39m"]
+    assert document.startswith("# logsync report: stuck users\n")
+    assert "**Connector:** connector running, last cycle 2026-11-25T16:04:55.644-08:00" in document
+
+
+def test_markdown_escapes_hostile_upns(tmp_path: Path) -> None:
+    path = hostile_log(tmp_path)
+    document = runner.invoke(app, ["report", "--format", "markdown", path]).stdout
+    tokens = md_tokens(document)
+    children = [c.type for t in tokens for c in t.children or []]
+    kinds = {t.type for t in tokens} | set(children)
+    assert not kinds & {"html_inline", "html_block", "link_open", "image", "em_open"}
+    assert children.count("strong_open") == 4  # logsync's own labels: Log, As of, Connector, Read
+    rows = table_rows(document)
+    assert len(rows) == 1 + len(HOSTILE_UPNS)
+    assert all(len(row) == 7 for row in rows)
+    assert sorted(row[0] for row in rows[1:]) == sorted(HOSTILE_UPNS)
+
+
+@pytest.mark.parametrize(
+    ("value", "escaped"),
+    [
+        ("a|b", "a\\|b"),
+        ("line\nbreak", "line break"),
+        ("`x`", "\\`x\\`"),
+        ("<i>", "\\<i\\>"),
+        ("[a](b)", "\\[a\\]\\(b\\)"),
+        ("esc\x1b[5m", "esc\\\\x1b\\[5m"),
+        ("http://x.y", "http\\:\\/\\/x\\.y"),
+    ],
+)
+def test_markdown_text_escaping(value: str, escaped: str) -> None:
+    assert markdown.text(value) == escaped
+
+
+def test_markdown_code_spans_hold_any_backticks_and_pipes_in_tables() -> None:
+    assert markdown.code("a:1") == "`a:1`"
+    assert markdown.code("a`b:1") == "``a`b:1``"
+    assert markdown.code("`a") == "`` `a ``"
+    assert markdown.code("a|b:1", in_table=True) == "`a\\|b:1`"
+
+
+def test_markdown_summary_timeline_and_check() -> None:
+    summary = runner.invoke(app, ["summary", "--format", "markdown", DEMO]).stdout
+    assert "## Findings" in summary and "## Advice" in summary and "## Per day" in summary
+    assert "- **warning** `stuck_users`: 3 users wait for the 24 h full sync" in summary
+    assert "`sample_logs/CloudUserSync.log:2441`" in summary.replace(str(ROOT) + "/", "")
+    timeline = runner.invoke(app, ["timeline", "heidi@contoso.com", "--format", "markdown", DEMO]).stdout
+    rows = table_rows(timeline)
+    assert rows[0] == ["Time", "Event", "Detail", "Where"]
+    assert rows[3][:2] == ["2026-11-24 10:05:08 -08:00", "failed"]
+    check = runner.invoke(app, ["check", "--format", "markdown", DEMO])
+    assert check.exit_code == 1
+    assert check.stdout.startswith("# logsync check: FAILED\n")
+    assert len(table_rows(check.stdout)) == 6
+
+
+# -- HTML -----------------------------------------------------------------------------------
+
+
+class Elements(HTMLParser):
+    """Every element and attribute of a page, and its text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+ALLOWED_TAGS = {
+    "html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "p", "b",
+    "code", "main", "section", "svg", "line", "text", "rect", "g", "circle", "path", "table",
+    "thead", "tbody", "tr", "th", "td", "ul", "li", "span", "footer",
+}
+
+
+def parse(page: str) -> Elements:
+    parser = Elements()
+    parser.feed(page)
+    parser.close()
+    return parser
+
+
+def test_html_from_hostile_log_text_adds_no_element_or_attribute(tmp_path: Path) -> None:
+    page = runner.invoke(app, ["report", "--format", "html", hostile_log(tmp_path)]).stdout
+    elements = parse(page)
+    assert {tag for tag, _ in elements.tags} <= ALLOWED_TAGS
+    for tag, attrs in elements.tags:
+        assert not any(name.startswith("on") for name in attrs), (tag, attrs)
+        assert "src" not in attrs and "href" not in attrs
+    shown = "".join(elements.text)
+    for upn in HOSTILE_UPNS:
+        assert upn in shown  # shown as the text it is
+
+
+def test_html_page_is_self_contained() -> None:
+    page = runner.invoke(app, ["report", "--format", "html", DEMO]).stdout
+    assert page.startswith("<!doctype html>")
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+    urls = re.findall(r"https?://[^\s\"'<>]+", page)
+    assert urls == ["http://www.w3.org/2000/svg"]  # the SVG namespace, never fetched
+    assert "<script" not in page and "@import" not in page and "url(" not in page
+    assert "prefers-color-scheme:dark" in page and "@media print" in page
+
+
+def svg_of(page: str) -> ET.Element:
+    return ET.fromstring(page[page.index("<svg") : page.index("</svg>") + 6])
+
+
+def test_svg_geometry_matches_the_time_axis() -> None:
+    page = runner.invoke(app, ["report", "--format", "html", "--all", DEMO]).stdout
+    svg = svg_of(page)
+    start = datetime.fromisoformat(svg.get("data-start"))  # type: ignore[arg-type]
+    end = datetime.fromisoformat(svg.get("data-end"))  # type: ignore[arg-type]
+    left, width = float(svg.get("data-left")), float(svg.get("data-width"))  # type: ignore[arg-type]
+
+    def x(iso: str) -> float:
+        moment = datetime.fromisoformat(iso)
+        return left + (moment - start) / (end - start) * width
+
+    ns = "{http://www.w3.org/2000/svg}"
+    (now,) = [e for e in svg.iter(f"{ns}line") if e.get("data-kind") == "now"]
+    assert float(now.get("x1")) == pytest.approx(x("2026-11-25T16:04:59.644-08:00"), abs=0.01)  # type: ignore[arg-type]
+    rows = {g.get("data-user"): g for g in svg.iter(f"{ns}g")}
+    assert len(rows) == 5  # the stuck and failed users
+    bob = rows["0"]
+    (due,) = [r for r in bob.iter(f"{ns}rect") if r.get("data-kind") == "due"]
+    bar_start, bar_width = float(due.get("x")), float(due.get("width"))  # type: ignore[arg-type]
+    assert bar_start == pytest.approx(x("2026-11-25T09:10:08.462-08:00"), abs=0.01)
+    assert bar_start + bar_width == pytest.approx(x("2026-11-26T09:10:08.462-08:00"), abs=0.02)
+    (recovery,) = [p for p in bob.iter(f"{ns}path") if p.get("data-kind") == "recovery"]
+    assert "predicted" in (recovery.get("class") or "")
+    assert float(recovery.get("data-x")) == pytest.approx(x("2026-11-26T09:15:03.266-08:00"), abs=0.01)  # type: ignore[arg-type]
+    (ivan_recovery,) = [p for p in rows["3"].iter(f"{ns}path")]
+    assert "observed" in (ivan_recovery.get("class") or "")
+    restarts = [e for e in svg.iter(f"{ns}line") if e.get("class") == "restart"]
+    assert [float(e.get("x1")) for e in restarts] == [pytest.approx(x("2026-11-24T06:59:55.211-08:00"), abs=0.01)]  # type: ignore[arg-type]
+    cycles = [e for e in svg.iter(f"{ns}line") if e.get("class") == "cycle"]
+    assert 100 <= len(cycles) <= 240  # 398 cycles, thinned
+
+
+def test_html_caps_the_picture_and_says_so(tmp_path: Path) -> None:
+    log = Log()
+    upns = tuple(f"user{n:02d}@contoso.com" for n in range(45))
+    log.cycle("2014-09-14 10:00:00", upns, dict.fromkeys(upns, "UserNotFound"))
+    page = runner.invoke(app, ["report", "--format", "html", log.write(tmp_path / "c.log")]).stdout
+    assert len([g for g in svg_of(page).iter("{http://www.w3.org/2000/svg}g")]) == 40
+    assert "The picture shows the first 40 of 45 users" in page
+    assert page.count("<tr class=\"waiting\">") == 45
+
+
+def test_summary_html_shows_findings_and_per_day() -> None:
+    page = runner.invoke(app, ["summary", "--format", "html", DEMO]).stdout
+    elements = parse(page)
+    shown = " ".join(elements.text)
+    assert "stuck_users" in shown and "overdue_users" in shown and "Per day" in shown
+    assert "Restart the SMS Executive service" in shown
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="Chromium is not installed here")
+def test_the_demo_page_renders_in_headless_chromium(tmp_path: Path) -> None:
+    png = tmp_path / "report.png"
+    result = subprocess.run(
+        ["bash", str(ROOT / "docs" / "screenshot.sh"), str(png)],
+        capture_output=True,
+        timeout=120,
+        cwd=ROOT,
+        env={**os.environ, "PYTHON": sys.executable},
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert png.stat().st_size > 20_000
