@@ -24,7 +24,7 @@ from ..safety import visible
 from ..times import instant_key
 from ..tracker import UserState
 from . import Display, connector_text
-from .markdown import remaining, when
+from .markdown import USER_COLUMNS, user_cells, when
 
 MAX_ROWS = 40
 """User rows drawn; the rest are counted in a note (JSON has everything)."""
@@ -263,37 +263,13 @@ def _user_row(index: int, user: UserState, scale: Scale, display: Display) -> li
 def _user_table(users: Sequence[UserState], display: Display) -> str:
     if not users:
         return "<p>No user is stuck or failed in the log.</p>"
-    rows = []
-    for user in users:
-        since = user.first_failure if user.failures else user.first_seen
-        expected = when(user.expected_recovery, display)
-        if user.expected_recovery is not None and not user.expected_recovery_observed:
-            expected += " (predicted)"
-        cells = [
-            user.upn,
-            user.state,
-            user.reason or "–",
-            when(since, display),
-            when(user.full_sync_due, display),
-            expected,
-            remaining(user),
-        ]
-        rows.append(
-            f'<tr class="{esc(user.state)}">' + "".join(f"<td>{esc(c)}</td>" for c in cells)
-            + "</tr>"
-        )
-    head = "".join(
-        f"<th>{name}</th>"
-        for name in (
-            "User",
-            "State",
-            "Reason",
-            "Stuck since",
-            "Full sync due",
-            "Expected recovery",
-            "Remaining",
-        )
-    )
+    rows = [
+        f'<tr class="{esc(user.state)}">'
+        + "".join(f"<td>{esc(cell)}</td>" for cell in user_cells(user, display))
+        + "</tr>"
+        for user in users
+    ]
+    head = "".join(f"<th>{name}</th>" for name in USER_COLUMNS)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 

@@ -100,24 +100,31 @@ USER_COLUMNS = (
 )
 
 
+def user_cells(user: UserState, display: Display) -> list[str]:
+    """A user's row as plain text, in `USER_COLUMNS` order (escape it for the format)."""
+    since = user.first_failure if user.failures else user.first_seen
+    expected = when(user.expected_recovery, display)
+    if user.expected_recovery is not None and not user.expected_recovery_observed:
+        expected += " (predicted)"
+    return [
+        user.upn,
+        user.state,
+        user.reason or "–",
+        when(since, display),
+        when(user.full_sync_due, display),
+        expected,
+        remaining(user),
+    ]
+
+
 def user_rows(users: Iterable[UserState], display: Display) -> list[list[str]]:
+    """Rows for a Markdown table: the UPN and the reason come from the log, so are escaped."""
     rows = []
     for user in users:
-        since = user.first_failure if user.failures else user.first_seen
-        expected = when(user.expected_recovery, display)
-        if user.expected_recovery is not None and not user.expected_recovery_observed:
-            expected += " (predicted)"
-        rows.append(
-            [
-                text(user.upn),
-                user.state,
-                text(user.reason) if user.reason else "–",
-                when(since, display),
-                when(user.full_sync_due, display),
-                expected,
-                remaining(user),
-            ]
-        )
+        cells = user_cells(user, display)
+        cells[0] = text(cells[0])
+        cells[2] = text(cells[2]) if user.reason else cells[2]
+        rows.append(cells)
     return rows
 
 
