@@ -397,7 +397,7 @@ class Tracker:
         return key, user
 
     def _note(
-        self, key: str | None, at: Moment, what: str, detail: str, source: str = "", line: int = 0
+        self, key: str | None, at: Moment, what: str, detail: str, source: str, line: int
     ) -> None:
         if self._follow is not None and (key is None or key == self._follow):
             self._timeline.append(Step(moment_time(*at), what, detail, source, line))
@@ -590,7 +590,7 @@ class Tracker:
                 for key, user, requested_at in confirmed:
                     self._confirm(key, user, requested_at, here, source, line)
             else:
-                self._unreconciled_cycle(here, line, data, len(received))
+                self._unreconciled_cycle(here, source, line, data, len(received))
         elif data.received == 0 and data.added == 0:
             # nobody was received: users past their due time were skipped by the connector
             others = 0
@@ -609,9 +609,9 @@ class Tracker:
                 else:
                     others += 1
             if others:
-                self._unreconciled_cycle(here, line, data, len(received))
+                self._unreconciled_cycle(here, source, line, data, len(received))
         else:
-            self._unreconciled_cycle(here, line, data, len(received))
+            self._unreconciled_cycle(here, source, line, data, len(received))
         if received:
             self._received = {}
         if failed:
@@ -629,27 +629,26 @@ class Tracker:
         else:
             self._note(key, here, "added", "added to the cloud", source, line)
 
-    def _unreconciled_cycle(self, here: Moment, line: int, data: Any, notified: int) -> None:
-        """Counts that do not add up confirm nobody; the cycle is kept as evidence."""
+    def _unreconciled_cycle(
+        self, here: Moment, source: str, line: int, data: Any, notified: int
+    ) -> None:
+        """Counts that do not add up confirm nobody; the cycle is kept as evidence: its start
+        line, or the totals line when the log starts inside the cycle."""
         self._unreconciled_count += 1
+        detail = (
+            f"cycle counts do not reconcile: received {data.received}, added {data.added}, "
+            f"{notified} notified and not held back"
+        )
         for key in self._received:
-            self._note(
-                key,
-                here,
-                "not_confirmed",
-                f"cycle counts do not reconcile: received {data.received}, added {data.added}, "
-                f"{notified} notified and not held back",
-                self._cycle_where[0],
-                line,
-            )
+            self._note(key, here, "not_confirmed", detail, source, line)
         if len(self._unreconciled) < MAX_KEPT:
-            source, cycle_line = self._cycle_where if self._cycle_start is not None else ("", 0)
-            start = self._cycle_start if self._cycle_start is not None else here[0]
+            start = self._cycle_start
+            started = start is not None
             self._unreconciled.append(
                 CycleEvidence(
-                    time=moment_time(start, here[1]),
-                    source=source or self._cycle_where[0],
-                    line=cycle_line,
+                    time=moment_time(here[0] if start is None else start, here[1]),
+                    source=self._cycle_where[0] if started else source,
+                    line=self._cycle_where[1] if started else line,
                     totals_line=line,
                     received=data.received,
                     added=data.added,
@@ -806,9 +805,7 @@ class Tracker:
                     expected, recovery_by = candidate, "what-if"
             if context.as_of is not None:
                 remaining = (expected - context.as_of) / 1_000_000
-                state = "overdue" if overdue else "waiting"
-            else:
-                state = "waiting"
+            state = "overdue" if overdue else "waiting"
         elif user.failing:
             state = "failed"
         elif user.synced_at is not None:

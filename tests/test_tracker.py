@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from logsync import analyze
+from logsync.pipeline import EventStream
 from logsync.times import iso
 from logsync.tracker import STATES, Tracker, TrackerOptions, UserState
 
@@ -520,3 +521,194 @@ def test_a_restart_cycle_exactly_at_the_due_time_is_the_timer_s_cycle(tmp_path: 
     (user,) = analyze([log.write(tmp_path / "c.log")], full_sync_after=timedelta(hours=1)).users
     # not before the due time: the timer's cycle, not the restart's
     assert (user.recovery_by, iso(user.expected_recovery)) == ("timer", "2026-03-02T09:00:02-04:00")
+
+
+# -- what mutation testing found untested --------------------------------------------------
+
+
+def test_received_0_with_a_new_user_is_unreconciled_and_the_user_stays_pending(tmp_path: Path) -> None:
+    log = Log()
+    log.at("2014-09-14 10:00:00", START)
+    log.at("2014-09-14 10:00:01", NOTIFY.format("new@x.com"))
+    log.at("2014-09-14 10:00:02", TOTALS.format(0, 0))
+    path = log.write(tmp_path / "CloudUserSync.log")
+    analysis = analyze([path], follow="new@x.com")
+    (user,) = analysis.users
+    assert (user.state, user.skipped) == ("pending", 0)
+    (cycle,) = analysis.result.unreconciled
+    assert (cycle.source, cycle.line, cycle.totals_line, cycle.notified) == (path, 1, 3, 1)
+    assert [(s.what, s.source, s.line) for s in analysis.result.timeline] == [
+        ("requested", path, 2),
+        ("not_confirmed", path, 3),
+    ]
+
+
+def test_received_0_but_added_1_is_unreconciled_not_a_skip(tmp_path: Path) -> None:
+    log = Log()
+    log.cycle("2014-09-14 10:00:00", ("a@x.com",), {"a@x.com": UNF})
+    log.at("2014-09-15 10:05:00", START)
+    log.at("2014-09-15 10:05:01", NOTIFY.format("a@x.com"))
+    log.at("2014-09-15 10:05:02", TOTALS.format(0, 1))
+    analysis = analyze([log.write(tmp_path / "CloudUserSync.log")])
+    (user,) = analysis.users
+    assert (user.skipped, analysis.result.unreconciled_count) == (0, 1)
+
+
+def test_a_recovered_user_notified_with_received_0_is_not_skipped(tmp_path: Path) -> None:
+    log = Log()
+    log.cycle("2014-09-14 10:00:00", ("a@x.com",), {"a@x.com": UNF})
+    log.cycle("2014-09-15 10:05:00", ("a@x.com",))  # recovered
+    log.at("2014-09-15 10:10:00", START)
+    log.at("2014-09-15 10:10:01", NOTIFY.format("a@x.com"))
+    log.at("2014-09-15 10:10:02", TOTALS.format(0, 0))
+    analysis = analyze([log.write(tmp_path / "CloudUserSync.log")])
+    (user,) = analysis.users
+    assert (user.state, user.skipped, analysis.result.unreconciled_count) == ("recovered", 0, 1)
+
+
+def test_skips_are_counted_each_time_with_their_source(tmp_path: Path) -> None:
+    log = Log()
+    log.cycle("2014-09-14 10:00:00", ("a@x.com",), {"a@x.com": UNF})
+    for minute in (5, 10):
+        log.at(f"2014-09-15 10:{minute:02d}:00", START)
+        log.at(f"2014-09-15 10:{minute:02d}:01", NOTIFY.format("a@x.com"))
+        log.at(f"2014-09-15 10:{minute:02d}:02", TOTALS.format(0, 0))
+    path = log.write(tmp_path / "CloudUserSync.log")
+    analysis = analyze([path], follow="a@x.com")
+    (user,) = analysis.users
+    assert user.skipped == 2
+    assert [(s.source, s.line) for s in analysis.result.timeline if s.what == "skipped"] == [
+        (path, 10),
+        (path, 13),
+    ]
+
+
+def test_a_log_that_starts_with_processing_started_starts_with_a_restart(tmp_path: Path) -> None:
+    log = Log()
+    log.at("2026-03-02 08:00:00", "CCloudUserSync::Process - User sync processing has started.")
+    log.cycle("2026-03-02 08:00:30")
+    log.cycle("2026-03-02 08:05:30")
+    result = analyze([log.write(tmp_path / "CloudUserSync.log")]).result
+    assert [(r.line, r.via) for r in result.restarts] == [(1, "processing_started")]
+    assert result.full_syncs == 1
+
+
+def test_without_a_restart_no_cycle_is_a_full_sync(tmp_path: Path) -> None:
+    log = Log().cycles("2026-03-02 08:00", "2026-03-02 08:20")
+    result = analyze([log.write(tmp_path / "CloudUserSync.log")]).result
+    assert (result.cycles, result.full_syncs, result.restarts) == (4, 0, [])
+
+
+def test_the_interval_is_the_median_of_the_latest_gaps_only() -> None:
+    from logsync.events import SyncStarted
+    from logsync.tracker import GAP_WINDOW
+
+    tracker = Tracker()
+    rows = []
+    moment = 0
+    # 5000 gaps of 5 min, then a full window of 10 min gaps: only the window counts
+    for gap in [300] * 5000 + [600] * GAP_WINDOW:
+        moment += gap * 1_000_000
+        rows.append((moment, timezone.utc, "sync_started", SyncStarted("delta", True), "t", 0))
+    tracker.feed_rows(rows)
+    assert tracker.interval() == (timedelta(minutes=10), True)
+    assert Tracker(TrackerOptions(interval=timedelta(minutes=7))).interval() == (
+        timedelta(minutes=7),
+        False,
+    )
+    assert Tracker().interval() == (timedelta(minutes=5), False)
+
+
+def test_feed_rows_skips_untracked_kinds_and_keeps_sources_and_the_last_time() -> None:
+    from logsync.events import AddTotals, SyncStarted, UserAddFailed, UserAddRequested
+
+    zone = timezone(timedelta(hours=-4))
+    base = 1_410_700_000_000_000
+    tracker = Tracker()
+    tracker.feed_rows(
+        [
+            (base, zone, "sync_summary", None, "a.log", 1),  # not tracked: skipped
+            (base + 1, zone, "sync_started", SyncStarted("delta", True), "a.log", 2),
+            (base + 2, zone, "user_add_requested", UserAddRequested("u@x.com"), "a.log", 3),
+            (base + 3, zone, "user_add_failed", UserAddFailed("u@x.com", UNF), "a.log", 4),
+            (base + 4, zone, "add_totals", AddTotals(1, 0), "a.log", 5),
+            (base + 9, zone, "message", None, "a.log", 6),  # not tracked: not the last time
+        ]
+    )
+    result = tracker.result()
+    (user,) = result.users
+    assert (user.failure_source, user.failure_line, user.state) == ("a.log", 4, "waiting")
+    assert result.as_of == result.last_time == moment_time_of(base + 4, zone)
+    assert result.first_time == moment_time_of(base + 1, zone)
+    assert result.cycles == 1
+
+
+def moment_time_of(us: int, zone: timezone) -> datetime:
+    from logsync.tracker import moment_time
+
+    return moment_time(us, zone)
+
+
+def test_a_naive_log_keeps_its_first_and_last_times() -> None:
+    result = analyze([str(SAMPLES / "pasted" / "ticket.txt")]).result
+    assert (iso(result.first_time), iso(result.last_time)) == (
+        "2014-09-14T10:23:54",
+        "2014-09-15T10:24:12",
+    )
+
+
+def test_a_request_after_a_restart_before_its_first_cycle(tmp_path: Path) -> None:
+    log = Log()
+    log.cycle("2026-03-02 08:00:00", ("a@x.com",), {"a@x.com": UNF})
+    log.restart("2026-03-02 08:10:00")
+    log.at("2026-03-02 08:10:01", NOTIFY.format("a@x.com"))  # no cycle line yet
+    log.at("2026-03-02 08:10:02", TOTALS.format(1, 1))
+    (user,) = analyze([log.write(tmp_path / "CloudUserSync.log")]).users
+    assert (user.state, iso(user.recovered_at)) == ("recovered", "2026-03-02T08:10:01-04:00")
+
+
+def test_a_cycle_without_totals_does_not_carry_its_users_into_the_next(tmp_path: Path) -> None:
+    log = Log()
+    log.at("2026-03-02 08:00:00", START)
+    log.at("2026-03-02 08:00:01", NOTIFY.format("a@x.com"))  # the log has no totals line
+    log.at("2026-03-02 08:05:00", START)
+    log.at("2026-03-02 08:05:01", NOTIFY.format("b@x.com"))
+    log.at("2026-03-02 08:05:02", TOTALS.format(1, 1))
+    users = by_upn(analyze([log.write(tmp_path / "CloudUserSync.log")]).users)
+    assert (users["a@x.com"].state, users["b@x.com"].state) == ("pending", "synced")
+
+
+def test_one_restart_reported_by_two_logs_up_to_ten_minutes_apart(tmp_path: Path) -> None:
+    status = (
+        'STATMSG: ID=500 SEV=I LEV=M SOURCE="SMS Server" COMP="SMS_CLOUD_USERSYNC" SYS=CM01 '
+        "SITE=FAB PID=2240 TID=7012"
+    )
+    for minutes, expected in ((10, 1), (11, 2)):
+        log = Log()
+        log.at("2026-03-02 08:00:00", status)
+        log.restart(f"2026-03-02 08:{minutes:02d}:00", thread=7012)
+        path = log.write(tmp_path / f"smsexec-{minutes}.log")
+        restarts = analyze([path], require_connector=False).result.restarts
+        assert len(restarts) == expected
+        assert (restarts[0].source, restarts[0].line, restarts[0].via) == (path, 1, "status_message")
+
+
+def test_a_tracker_asked_without_as_of_judges_at_its_last_event(tmp_path: Path) -> None:
+    log = Log()
+    log.cycle("2026-03-02 08:00:00", ("a@x.com",), {"a@x.com": UNF})
+    tracker = Tracker()
+    for event in EventStream([log.write(tmp_path / "CloudUserSync.log")]):
+        tracker.feed(event)
+    result = tracker.result()
+    assert iso(result.as_of) == "2026-03-02T08:00:02-04:00"
+    (user,) = result.users
+    assert (user.state, user.recovery_by) == ("waiting", "timer")
+    assert user.seconds_remaining == 86698.0  # the 5 min grid of 08:00:00: 08:05:00 next day
+
+
+def test_recovery_by_is_none_for_users_without_a_timer() -> None:
+    users = by_upn(analyze([str(SAMPLES / "CloudUserSync.log")]).users)
+    assert [users[upn].recovery_by for upn in ("dave@contoso.com", "alice@contoso.com", "frank@contoso.com")] == [
+        None, None, None,
+    ]
+    assert users["ivan@contoso.com"].recovery_by == "timer"
