@@ -31,9 +31,17 @@ from .times import bias_zone
 from .tracker import Row, micros
 
 LOCATED_KINDS = frozenset(
-    {"component_started", "processing_started", "status_message", "user_add_failed"}
+    {
+        "component_started",
+        "processing_started",
+        "status_message",
+        "user_add_failed",
+        "sync_started",
+        "add_totals",
+    }
 )
-"""Kinds whose line number the tracker keeps (restarts, a user's last failure)."""
+"""Kinds whose line number the tracker keeps (restarts, a user's last failure, the cycle and
+totals lines that evidence an unreconciled cycle)."""
 
 _CACHE_LIMIT = 1 << 14
 _TABLE_LIMIT = 1 << 12

@@ -244,7 +244,6 @@ def _time(moment: Moment | None) -> datetime | None:
 
 class _User:
     __slots__ = (
-        "awaiting",
         "due_cycle",
         "ever_failed",
         "failing",
@@ -272,7 +271,7 @@ class _User:
         self.requests = 0
         self.skipped = 0
         """Cycles that notified the user after its due time but did not receive it."""
-        self.failing = self.ever_failed = self.awaiting = False
+        self.failing = self.ever_failed = False
         self.failures = 0
         self.reason: str | None = None
         self.first_failure: Moment | None = None
@@ -534,7 +533,6 @@ class Tracker:
                 detail = f"notified; timer runs until {due}"
                 self._note(key, here, "held_back", detail, source, line)
             return
-        user.awaiting = True
         self._received[key] = (user, here)
         if self._follow is not None:
             self._note(key, here, "requested", f"NotifyAccountAddition {upn}", source, line)
@@ -550,7 +548,6 @@ class Tracker:
             user.failures = 0
             user.recovered_at = None
         user.ever_failed = True
-        user.awaiting = False
         user.failures += 1
         user.last_failure = here
         user.failure_source, user.failure_line = source, line
@@ -583,7 +580,7 @@ class Tracker:
             confirmed = [
                 (key, user, requested_at)
                 for key, (user, requested_at) in received.items()
-                if key not in failed and user.awaiting
+                if key not in failed
             ]
             if data.added >= len(confirmed):
                 # The add happened with the request; the totals line only confirms it.
@@ -593,9 +590,8 @@ class Tracker:
                 self._unreconciled_cycle(here, source, line, data, len(received))
         elif data.received == 0 and data.added == 0:
             # nobody was received: users past their due time were skipped by the connector
-            others = 0
+            others = False
             for key, (user, _) in received.items():
-                user.awaiting = False
                 if user.failing and user.reason == USER_NOT_FOUND:
                     user.skipped += 1
                     self._note(
@@ -607,7 +603,7 @@ class Tracker:
                         line,
                     )
                 else:
-                    others += 1
+                    others = True
             if others:
                 self._unreconciled_cycle(here, source, line, data, len(received))
         else:
@@ -620,7 +616,6 @@ class Tracker:
     def _confirm(
         self, key: str, user: _User, requested_at: Moment, here: Moment, source: str, line: int
     ) -> None:
-        user.awaiting = False
         user.synced_at = requested_at
         if user.failing:
             user.failing = False
@@ -686,8 +681,6 @@ class Tracker:
         last = self._run_last_cycle or self._last_cycle
         if last is None:
             return when
-        if when <= last[0]:
-            return last[0]
         return last[0] + -(-(when - last[0]) // interval) * interval
 
     def connector(self, as_of: int | None, interval: int) -> Connector:

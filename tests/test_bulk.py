@@ -266,3 +266,24 @@ def test_extra_kinds_without_an_observer_are_read_and_skipped() -> None:
     ]
     analysis = assert_same(paths, extra_kinds=("certificate_wait", "message", "sync_summary"))
     assert analysis.result.cycles > 0
+
+
+@pytest.mark.parametrize("helped", [False, True])
+def test_unreconciled_cycles_carry_the_same_lines_on_both_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, helped: bool
+) -> None:
+    """Mutation testing found the fast path left cycle and totals lines at 0."""
+    log = Log()
+    log.cycles("2014-09-14 09:00:00", "2014-09-14 10:00:00")
+    log.at("2014-09-14 10:00:00", "Starting user delta sync, raise failure status messages = True")
+    log.at("2014-09-14 10:00:01", "NotifyAccountAddition - SCCM user to add = a@x.com")
+    log.at("2014-09-14 10:00:01", "NotifyAccountAddition - SCCM user to add = b@x.com")
+    log.at(
+        "2014-09-14 10:00:02",
+        "Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 1",
+    )
+    path = log.write(tmp_path / "CloudUserSync.log")
+    read_in_blocks(monkeypatch, 300, helped=helped)
+    for fast in (True, False):
+        (cycle,) = analyze([path], fast=fast).result.unreconciled
+        assert (cycle.source, cycle.line, cycle.totals_line) == (path, 61, 64)

@@ -179,3 +179,20 @@ def test_moments_round_trip(value: datetime, bias: int | None) -> None:
     back = moment_time(us, zoned.tzinfo)
     assert back == zoned and back.utcoffset() == zoned.utcoffset()
     assert us == round(instant_key(zoned) * 1_000_000) or abs(us - instant_key(zoned) * 1e6) < 2
+
+
+def test_naive_instants_do_not_depend_on_the_machine_s_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        assert instant_key(datetime(1970, 1, 2)) == 86400.0
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_a_given_offset_wins_over_the_default_zone() -> None:
+    value = parse_when("2014-09-15T10:00:00+02:00", "--now", timezone.utc)
+    assert value.utcoffset() == timedelta(hours=2)

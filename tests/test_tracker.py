@@ -712,3 +712,211 @@ def test_recovery_by_is_none_for_users_without_a_timer() -> None:
         None, None, None,
     ]
     assert users["ivan@contoso.com"].recovery_by == "timer"
+
+
+def test_added_short_of_the_received_users_is_unreconciled_with_its_evidence(tmp_path: Path) -> None:
+    log = Log()
+    log.at("2014-09-14 10:00:00", START)
+    log.at("2014-09-14 10:00:01", NOTIFY.format("a@x.com"))
+    log.at("2014-09-14 10:00:01", NOTIFY.format("b@x.com"))
+    log.at("2014-09-14 10:00:02", TOTALS.format(2, 1))  # both received, one added: who?
+    log.at("2014-09-14 10:05:00", START)
+    log.at("2014-09-14 10:05:01", NOTIFY.format("c@x.com"))
+    log.at("2014-09-14 10:05:02", TOTALS.format(2, 2))  # received does not match either
+    path = log.write(tmp_path / "CloudUserSync.log")
+    analysis = analyze([path], follow="a@x.com")
+    result = analysis.result
+    assert result.unreconciled_count == 2
+    assert [(c.line, c.totals_line, c.received, c.added, c.notified) for c in result.unreconciled] == [
+        (1, 4, 2, 1, 2),
+        (5, 7, 2, 2, 1),
+    ]
+    assert [(s.what, s.source, s.line) for s in result.timeline] == [
+        ("requested", path, 2),
+        ("not_confirmed", path, 4),
+    ]
+    assert {u.upn: u.state for u in result.users} == {
+        "a@x.com": "pending", "b@x.com": "pending", "c@x.com": "pending",
+    }
+
+
+def test_only_the_first_unreconciled_cycles_are_kept_but_all_are_counted(tmp_path: Path) -> None:
+    from logsync.tracker import MAX_KEPT
+
+    log = Log()
+    for index in range(MAX_KEPT + 1):
+        moment = datetime(2014, 9, 14, 10, 0) + timedelta(minutes=5 * index)
+        log.at(moment, START)
+        log.at(moment, TOTALS.format(1, 0))  # one received, nobody notified
+    result = analyze([log.write(tmp_path / "CloudUserSync.log")]).result
+    assert (result.unreconciled_count, len(result.unreconciled)) == (MAX_KEPT + 1, MAX_KEPT)
+
+
+def test_an_unreconciled_cycle_whose_start_is_not_in_the_log(tmp_path: Path) -> None:
+    log = Log()
+    log.at("2014-09-14 10:00:01", NOTIFY.format("a@x.com"))
+    log.at("2014-09-14 10:00:01", NOTIFY.format("b@x.com"))
+    log.at("2014-09-14 10:00:02", TOTALS.format(1, 1))
+    path = log.write(tmp_path / "CloudUserSync.log")
+    (cycle,) = analyze([path]).result.unreconciled
+    assert (iso(cycle.time), cycle.source, cycle.line, cycle.totals_line) == (
+        "2014-09-14T10:00:02-04:00", path, 3, 3,
+    )
+
+
+def test_a_failure_in_a_cycle_without_totals_does_not_break_the_next(tmp_path: Path) -> None:
+    log = Log()
+    log.at("2026-03-02 08:00:00", START)
+    log.at("2026-03-02 08:00:01", NOTIFY.format("a@x.com"))
+    log.at("2026-03-02 08:00:01", FAILED.format("a@x.com", UNF))  # no totals line follows
+    log.cycle("2026-03-02 08:05:00", ("b@x.com",), {"b@x.com": UNF})
+    users = by_upn(analyze([log.write(tmp_path / "CloudUserSync.log")]).users)
+    assert (users["a@x.com"].state, users["b@x.com"].state) == ("waiting", "waiting")
+
+
+def test_another_user_s_skip_is_not_in_a_followed_timeline(tmp_path: Path) -> None:
+    log = Log()
+    log.cycle("2014-09-14 10:00:00", ("a@x.com", "b@x.com"), {"a@x.com": UNF})
+    log.at("2014-09-15 10:05:00", START)
+    log.at("2014-09-15 10:05:01", NOTIFY.format("a@x.com"))
+    log.at("2014-09-15 10:05:02", TOTALS.format(0, 0))
+    analysis = analyze([log.write(tmp_path / "CloudUserSync.log")], follow="b@x.com")
+    assert [s.what for s in analysis.result.timeline] == ["requested", "added"]
+    assert by_upn(analysis.users)["a@x.com"].skipped == 1
+
+
+def test_sources_of_added_and_failed_steps(tmp_path: Path) -> None:
+    path = scenario_log().write(tmp_path / "CloudUserSync.log")
+    for upn, what in (("cy@x.com", "added"), ("bo@x.com", "failed")):
+        analysis = analyze([path], full_sync_after=timedelta(hours=1), follow=upn)
+        assert [s.source for s in analysis.result.timeline if s.what == what] == [path]
+
+
+def test_a_run_of_held_back_notifications_names_its_last(tmp_path: Path) -> None:
+    log = Log()
+    log.cycle("2014-09-14 10:00:00", ("a@x.com",), {"a@x.com": UNF})
+    for minute in (5, 10, 15):
+        log.at(f"2014-09-14 10:{minute:02d}:00", START)
+        log.at(f"2014-09-14 10:{minute:02d}:01", NOTIFY.format("a@x.com"))
+        log.at(f"2014-09-14 10:{minute:02d}:02", TOTALS.format(0, 0))
+    timeline = analyze([log.write(tmp_path / "c.log")], follow="a@x.com").result.timeline
+    (held,) = [s for s in timeline if s.what == "held_back"]
+    assert held.detail == (
+        "notified; timer runs until 2014-09-15T10:00:02-04:00; held back in 3 cycles, "
+        "the last at 2014-09-14T10:15:01-04:00"
+    )
+
+
+def test_the_median_of_three_gaps_is_the_middle_one(tmp_path: Path) -> None:
+    log = Log()
+    for moment in ("08:00:00", "08:05:00", "08:11:00", "08:18:00"):
+        log.at(f"2026-03-02 {moment}", START)
+    assert analyze([log.write(tmp_path / "c.log")]).result.interval == timedelta(minutes=6)
+
+
+def test_users_of_one_state_are_ordered_by_upn_ignoring_case(tmp_path: Path) -> None:
+    log = Log()
+    log.at("2026-03-02 08:00:00", START)
+    for upn in ("aab@x.com", "a_b@x.com", "A_C@x.com"):
+        log.at("2026-03-02 08:00:01", NOTIFY.format(upn))
+    users = analyze([log.write(tmp_path / "c.log")]).users
+    assert [u.upn for u in users] == ["a_b@x.com", "A_C@x.com", "aab@x.com"]
+
+
+def test_a_restart_logged_at_the_failure_instant_counts_as_after_it(tmp_path: Path) -> None:
+    log = Log()
+    log.cycles("2026-03-02 07:00", "2026-03-02 08:00")
+    log.cycle("2026-03-02 08:00:00", ("a@x.com",), {"a@x.com": UNF})  # failure at 08:00:02
+    log.restart("2026-03-02 08:00:02")
+    (user,) = analyze([log.write(tmp_path / "c.log")]).users
+    assert (user.recovery_by, iso(user.expected_recovery)) == ("restart", "2026-03-02T08:05:02-04:00")
+
+
+def test_a_restart_predicted_exactly_at_the_due_time_leaves_the_timer(tmp_path: Path) -> None:
+    log = Log()
+    log.cycle("2026-03-02 08:00:00", ("a@x.com",), {"a@x.com": UNF})  # due 09:00:02 with 1 h
+    log.cycles("2026-03-02 08:05:00", "2026-03-02 08:55:00")
+    log.restart("2026-03-02 08:55:02")  # its cycle is predicted one interval later: 09:00:02
+    (user,) = analyze([log.write(tmp_path / "c.log")], full_sync_after=timedelta(hours=1)).users
+    assert (user.recovery_by, iso(user.expected_recovery)) == ("timer", "2026-03-02T09:05:00-04:00")
+
+
+def test_what_if_boundaries(tmp_path: Path) -> None:
+    log = Log()
+    log.cycles("2026-03-02 07:00", "2026-03-02 08:00")
+    log.cycle("2026-03-02 08:00:00", ("a@x.com",), {"a@x.com": UNF})  # failure 08:00:02
+    path = log.write(tmp_path / "c.log")
+
+    def user(restart_at: datetime) -> UserState:
+        (found,) = analyze([path], restart_at=restart_at).users
+        return found
+
+    at_failure = user(datetime(2026, 3, 2, 8, 0, 2))
+    assert (at_failure.recovery_by, iso(at_failure.expected_recovery)) == (
+        "what-if", "2026-03-02T08:05:02-04:00",
+    )
+    # expected is 2026-03-03T08:05:00: a what-if landing exactly there saves nothing
+    same = user(datetime(2026, 3, 3, 8, 0, 0))
+    assert (same.recovery_by, same.time_saved_s, iso(same.expected_recovery)) == (
+        "timer", None, "2026-03-03T08:05:00-04:00",
+    )
+    later = user(datetime(2026, 3, 4, 8, 0, 0))
+    assert (later.recovery_by, iso(later.expected_recovery)) == ("timer", "2026-03-03T08:05:00-04:00")
+
+
+def test_an_overdue_user_under_what_if_is_retried_with_no_saving_claimed() -> None:
+    analysis = analyze(
+        [str(SAMPLES / "CloudUserSync.log")], restart_at=datetime(2026, 11, 25, 16, 30)
+    )
+    ivan = by_upn(analysis.users)["ivan@contoso.com"]
+    assert (ivan.state, ivan.recovery_by, ivan.time_saved_s) == ("overdue", "what-if", None)
+    assert ivan.expected_recovery_observed is False
+    assert iso(ivan.expected_recovery) == "2026-11-25T16:30:09-08:00"
+
+
+def test_an_overdue_user_s_outlook_is_its_observed_cycle() -> None:
+    analysis = analyze([str(SAMPLES / "CloudUserSync.log")], follow="ivan@contoso.com")
+    assert [(s.what, s.detail) for s in analysis.result.timeline[-3:]] == [
+        ("full_sync_due", "24 h timer runs out"),
+        ("retry_cycle", "first cycle after full sync due"),
+        ("expected_recovery", "observed cycle (timer)"),
+    ]
+    recovered = analyze([str(SAMPLES / "CloudUserSync.log")], follow="carol@contoso.com")
+    assert [s.what for s in recovered.result.timeline][-1] == "added"  # no outlook once recovered
+
+
+def test_connector_of_an_excerpt_and_of_cycles_without_totals(tmp_path: Path) -> None:
+    ticket = str(SAMPLES / "pasted" / "ticket.txt")
+    running = analyze([ticket]).connector
+    assert (running.state, running.last_cycle, running.last_restart) == ("running", None, None)
+    # a day after the excerpt's last totals line: stalled since it
+    stalled = analyze([ticket], now=datetime(2014, 9, 16, 10, 0)).connector
+    assert (stalled.state, iso(stalled.since)) == ("stalled", "2014-09-15T10:24:12")
+    log = Log()
+    for minute in (0, 5, 10):
+        log.at(f"2026-03-02 08:{minute:02d}:00", START)  # cycles whose totals are not logged
+    connector = analyze([log.write(tmp_path / "c.log")]).connector
+    assert (connector.state, iso(connector.last_cycle)) == ("running", "2026-03-02T08:10:00-04:00")
+
+
+def test_connector_stalled_after_a_restart_without_a_cycle(tmp_path: Path) -> None:
+    log = Log().cycles("2026-03-02 08:00", "2026-03-02 08:30")
+    log.restart("2026-03-02 09:00:00")
+    path = log.write(tmp_path / "c.log")
+    connector = analyze([path], now=datetime(2026, 3, 2, 9, 15, 1)).connector
+    assert (connector.state, iso(connector.since), iso(connector.last_restart)) == (
+        "stalled", "2026-03-02T09:00:00-04:00", "2026-03-02T09:00:00-04:00",
+    )
+    assert iso(connector.last_cycle) == "2026-03-02T08:25:00-04:00"
+    assert analyze([path], now=datetime(2026, 3, 2, 9, 15)).connector.state == "running"
+
+
+def test_no_cycles_names_the_first_record_and_no_restart(tmp_path: Path) -> None:
+    log = Log()
+    log.at("2026-03-02 08:00:00", NOTIFY.format("a@x.com"))
+    log.at("2026-03-02 08:01:00", NOTIFY.format("b@x.com"))
+    connector = analyze([log.write(tmp_path / "c.log")]).connector
+    assert (connector.state, iso(connector.since), connector.last_restart) == (
+        "no_cycles", "2026-03-02T08:00:00-04:00", None,
+    )
+    assert (connector.source, connector.line) == ("", 0)
