@@ -370,6 +370,9 @@ def test_a_log_without_cycles_says_so(tmp_path: Path) -> None:
     path = log.write(tmp_path / "CloudUserSync.log")
     connector = analyze([path]).connector
     assert (connector.state, connector.code, connector.line) == ("no_cycles", "no_cycles", 1)
+    assert (connector.source, iso(connector.since), iso(connector.last_restart)) == (
+        path, "2026-03-02T10:00:00-04:00", "2026-03-02T10:00:00-04:00",
+    )
     assert runner.invoke(app, ["check", path]).exit_code == 1
 
 
