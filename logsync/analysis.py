@@ -171,7 +171,8 @@ class _Cutoff:
                 yield event
 
     def resolved(self, last: datetime | None) -> datetime:
-        """T itself, a naive T read in the offset of the last record kept (or the first)."""
+        """T itself; a naive T is read in the offset of the last record kept (of the log's last
+        record when every record is later than T)."""
         if self.zone is not False:
             reference = datetime(2000, 1, 1, tzinfo=self.zone)  # type: ignore[arg-type]
             return resolve_now(self.now, reference) or self.now
