@@ -19,7 +19,7 @@ from .events import Event, from_record, from_unparsed
 from .formats import ParseContext, Record, detect, parser_for
 from .sources import InputStats, sniff_encoding
 from .times import human_duration
-from .tracker import STALL_INTERVALS, Result, Tracker, UserState
+from .tracker import Result, Tracker, UserState, micros
 
 POLL_SECONDS = 0.5
 LOG_NAME = "CloudUserSync.log"
@@ -167,8 +167,6 @@ class Watcher:
         self.stats = InputStats(str(follower.path))
         self.states: dict[str, str] = {}
         self.last_time: datetime | None = None
-        self.last_cycle: datetime | None = None
-        self.last_certificate_wait: datetime | None = None
 
     def read(self) -> int:
         """Feed whatever was appended; the number of events."""
@@ -204,10 +202,6 @@ class Watcher:
         if event.time is None:
             return
         self.last_time = event.time
-        if event.kind == "sync_started":
-            self.last_cycle = event.time
-        elif event.kind == "certificate_wait":
-            self.last_certificate_wait = event.time
 
     def as_of(self, wall: datetime) -> datetime:
         """The wall clock, unless the log is ahead of it (or has no UTC offsets)."""
@@ -233,17 +227,22 @@ class Watcher:
         return result, found
 
     def status(self, wall: datetime, interval: timedelta) -> str:
-        """`ok`, `silent for 12m`, `waiting for certificate` or `no cycle yet`."""
-        waiting = self.last_certificate_wait
-        cycle = self.last_cycle
-        if waiting is not None and (cycle is None or waiting > cycle):
-            return "waiting for certificate"
-        if cycle is None:
-            return "no cycle yet"
-        silent = (self.as_of(wall) - cycle).total_seconds()
-        if silent > STALL_INTERVALS * interval.total_seconds():
-            return f"silent for {human_duration(silent)}"
-        return "ok"
+        """`ok`, `silent for 12m`, `waiting for certificate` or `no cycle yet`: the tracker's
+        judgement of the connector, in the few words of the live view."""
+        as_of = self.as_of(wall)
+        connector = self.tracker.connector(micros(as_of), interval // _MICROSECOND)
+        if connector.state == "stalled" and connector.since is not None:
+            return f"silent for {human_duration((as_of - connector.since).total_seconds())}"
+        return _STATUS[connector.state]
+
+
+_STATUS = {
+    "running": "ok",
+    "waiting_for_certificate": "waiting for certificate",
+    "no_cycles": "no cycle yet",
+    "stalled": "silent",
+}
+_MICROSECOND = timedelta(microseconds=1)
 
 
 def utc_now() -> datetime:

@@ -37,6 +37,26 @@ class Display:
         return iso(self.time(value))
 
 
+def offset_text(value: datetime) -> str:
+    """`-04:00`: a time's UTC offset as people read it; empty when the time has none."""
+    offset = value.utcoffset()
+    if offset is None:
+        return ""
+    minutes = int(offset.total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def stamp(value: datetime | None, display: Display) -> str | None:
+    """`2014-09-15 10:23:54 -04:00`: seconds precision and the offset, if known; None for none."""
+    shown = display.time(value)
+    if shown is None:
+        return None
+    text = shown.strftime("%Y-%m-%d %H:%M:%S")
+    offset = offset_text(shown)
+    return f"{text} {offset}" if offset else text
+
+
 def number(value: float | None) -> int | float | None:
     """Whole seconds as int, else three decimals."""
     if value is None:

@@ -31,7 +31,7 @@ from ..health import Summary
 from ..safety import visible
 from ..times import human_duration, instant_key
 from ..tracker import Result, Step, UserState, timer_label
-from . import CONNECTOR_STATE_TEXT, Display, connector_text
+from . import CONNECTOR_STATE_TEXT, Display, connector_text, offset_text, stamp
 
 PROGRESS_REDRAW_SECONDS = 0.1
 
@@ -64,12 +64,7 @@ def make_console(out: IO[str], color: str) -> Console:
 
 def clock(value: datetime | None, display: Display) -> str:
     """`2014-09-15 10:23:54 -04:00`: seconds precision and the offset, if known."""
-    shown = display.time(value)
-    if shown is None:
-        return "-"
-    text = shown.strftime("%Y-%m-%d %H:%M:%S")
-    offset = _offset(shown)
-    return f"{text} {offset}" if offset else text
+    return stamp(value, display) or "-"
 
 
 def short_clock(
@@ -81,17 +76,8 @@ def short_clock(
     if shown is None:
         return "-"
     text = shown.strftime("%b %d %H:%M:%S" if seconds else "%b %d %H:%M")
-    offset = _offset(shown)
+    offset = offset_text(shown)
     return f"{text} {offset}" if offset and offset != usual_offset else text
-
-
-def _offset(value: datetime) -> str:
-    offset = value.utcoffset()
-    if offset is None:
-        return ""
-    minutes = int(offset.total_seconds() // 60)
-    sign = "-" if minutes < 0 else "+"
-    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def remaining(user: UserState, as_of: datetime | None) -> str:
@@ -176,7 +162,7 @@ def report_parts(
             parts.append(line)
         return parts
     shown_as_of = display.time(as_of)
-    usual = _offset(shown_as_of) if shown_as_of is not None else ""
+    usual = offset_text(shown_as_of) if shown_as_of is not None else ""
     timer_column = f"{timer_label(analysis.tracker.options.full_sync_after)} timer"
     rows = [_report_cells(user, as_of, display, usual) for user in shown]
     layout = report_layout(rows, width)

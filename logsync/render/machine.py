@@ -382,18 +382,6 @@ def summary_document(summary: Summary, display: Display) -> dict[str, Any]:
     }
 
 
-SUMMARY_TEXT_RECORDS = (
-    "span START END",
-    "cycles COUNT INTERVAL_S",
-    "restart TIME FILE:LINE",
-    "day DATE REQUESTED HELD_BACK ADDED FAILED",
-    "reason REASON COUNT",
-    "SEVERITY CODE MESSAGE FILE:LINE",
-    "advice CODE TEXT -",
-)
-"""The lines of `summary --format text`, by their first field (tab-separated)."""
-
-
 def summary_rows(summary: Summary, display: Display) -> Iterator[list[object]]:
     """Text format: everything the table shows, one fact per line, its kind first."""
     yield ["span", display.iso(summary.start), display.iso(summary.end)]

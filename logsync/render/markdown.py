@@ -17,7 +17,7 @@ from ..health import Evidence, Summary
 from ..safety import visible
 from ..times import human_duration
 from ..tracker import Step, UserState
-from . import Display, connector_text
+from . import Display, connector_text, stamp
 
 _SPECIAL_RE = re.compile(r"""([\\`*_{}\[\]()<>#+!|~&@:.\-"'=$%^?/;,])""")
 """ASCII punctuation that markup, links, autolinks or HTML could start with."""
@@ -53,12 +53,7 @@ def table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
 
 
 def when(value: datetime | None, display: Display) -> str:
-    shown = display.time(value)
-    if shown is None:
-        return "–"
-    stamp = shown.strftime("%Y-%m-%d %H:%M:%S")
-    offset = shown.strftime("%z")
-    return f"{stamp} {offset[:3]}:{offset[3:]}" if offset else stamp
+    return stamp(value, display) or "–"
 
 
 def remaining(user: UserState) -> str:
