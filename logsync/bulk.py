@@ -1,30 +1,27 @@
 """The fast path from inputs to the tracker: tracked records go in as rows, never as Events.
 
 `analyze` without an observer or a followed user only needs the records of the tracked kinds.
-For SMS-trace text whose lines are all records, those are picked out of each chunk with one
-`findall` (records of other kinds are never built), their times come from caches of days,
-clocks and fractions, and their meaning from a cache of messages; a line number is worked out
-only for the kinds whose line is kept (restarts and failures).
+For SMS-trace text whose lines are all records, each chunk is read in one pass that proves
+every line is a record and returns the rows of the tracked kinds: by the native scanner
+(`logsync._scan`, see `accel`) when it is built, else in pure Python, where one `findall` picks
+out the records of the wanted kinds, their times come from caches of days, clocks and
+fractions, and their meaning from a cache of messages. A line number is worked out only for the
+kinds whose line is kept (restarts and failures).
 
-Proving that every line of a chunk is a record is a large part of the work. For a large regular
-file, on a machine with a second CPU, a helper process (`helper.Helper`) proves every chunk and
-reads the rows of every other one, which it sends packed (marshal, with a table of meanings);
-each chunk is used only once its proof has arrived. Any chunk that holds a line that is no record
-is parsed the plain way instead, so the result is exactly that of the plain path (tests compare
-the two).
+A chunk that holds a line that is no record (or that the native scanner declines) is parsed the
+plain way instead, so the result is exactly that of the plain path (tests compare the paths).
 """
 
 from __future__ import annotations
 
-import marshal
-import pickle
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
 from typing import Any
 
+from . import accel
 from . import events as catalogue
-from .formats import ParseContext, Record, sms
-from .helper import helped_chunks
+from .formats import ParseContext, Record, framed, sms
 from .pipeline import ReadOptions, ensure_records, open_input, parse_input
 from .sources import InputStats, Progress
 from .times import bias_zone
@@ -44,11 +41,6 @@ LOCATED_KINDS = frozenset(
 totals lines that evidence an unreconciled cycle)."""
 
 _CACHE_LIMIT = 1 << 14
-_TABLE_LIMIT = 1 << 12
-"""Meanings the helper sends before both ends start their tables afresh (a few ms each time)."""
-HELPER_SHARE = (1, 2)
-"""The helper reads the rows of 1 chunk in 2 (and proves them all). Measured on the 1M-line
-bench log: with a larger share the helper is the one that is late."""
 _UNSEEN: Any = object()
 SECONDS = {f"{second:02d}": second * 1_000_000 for second in range(60)}
 """A proved trailer's seconds (two digits, 00 to 59) in microseconds."""
@@ -70,27 +62,23 @@ def input_rows(
         yield from _event_rows(parse_input(name, fmt, chunks, options, stats, kinds))
         return
     reader = _RowReader(name, kinds, ParseContext(stats, options.source_tz))
-    for text, first_line, done in helped_chunks(name, chunks, stats, reader.helper_work, _every):
+    first_line = 1
+    for chunk in chunks:
+        text = framed(chunk)
         sms.count_connector(text, stats)
-        counts = sms.count_records(text) if done is None else _counts(done[1])
-        if counts is not None:
-            records, blank = counts
+        scanned = reader.scan(text, first_line)
+        if scanned is None:
+            yield reader.plain_rows(text, first_line)
+        else:
+            rows, records, blank = scanned
             stats.records += records
             stats.record_lines += records
             stats.blank += blank
-            yield reader.unpack(done[0]) if done and done[0] else reader.rows(text, first_line)
+            yield rows
             sms.note_last_time(text, reader.ctx)
-        else:
-            yield reader.plain_rows(text, first_line)
+        first_line += text.count("\n") - 1
+    stats.lines = first_line - 1
     ensure_records(name, stats)
-
-
-def _counts(proof: tuple[int, ...]) -> tuple[int, int] | None:
-    return (proof[0], proof[1]) if len(proof) == 2 else None
-
-
-def _every(index: int) -> bool:
-    return True
 
 
 def _event_rows(events: Iterator[catalogue.Event]) -> Iterator[list[Row]]:
@@ -126,12 +114,47 @@ class _RowReader:
         offset (`--source-tz` with daylight saving), so each minute is worked out on its own."""
         self._clocks: dict[str, int] = {}
         self._fractions: dict[str, int] = {}
-        # packing rows in the helper, unpacking them in the parent
-        self._zone_ids: dict[int, int] = {}
-        self._meaning_ids: dict[str | int, int] = {}
-        self._kept: list[Any] = []
-        self._zone_table: list[tzinfo | None] = []
-        self._meaning_table: list[tuple[str, Any]] = []
+        self._native = accel.native
+        self._config = self._native_config(kinds) if self._native is not None else None
+
+    def scan(self, text: str, first_line: int) -> tuple[list[Row], int, int] | None:
+        """(rows, records, blank lines) of a chunk whose lines are all records or blank, else
+        None. The native scanner reads the chunks it can; the others are read here."""
+        if self._native is not None:
+            scanned: tuple[list[Row], int, int] | None
+            scanned = self._native.scan_rows(text, first_line, self._config)
+            if scanned is not None:
+                return scanned
+        counts = sms.count_records(text)
+        if counts is None:
+            return None
+        return self.rows(text, first_line), counts[0], counts[1]
+
+    def _native_config(self, kinds: frozenset[str]) -> tuple[Any, ...]:
+        """What the native scanner needs to give the rows `rows` gives (see _scan.c)."""
+        source_tz = self.ctx.source_tz
+        if source_tz is None:
+            naive_offset: int | None = 0
+        elif isinstance(source_tz, timezone):
+            naive_offset = micros_of(source_tz.utcoffset(None))
+        else:
+            naive_offset = None  # daylight saving: such records are read here, minute by minute
+        requested = "user_add_requested" in kinds
+        failed = "user_add_failed" in kinds
+        return (
+            self.source,
+            catalogue.literal_starts(kinds),
+            self._meanings,
+            self._meaning,
+            LOCATED_KINDS,
+            _zone_of,
+            source_tz,
+            naive_offset,
+            "user_add_requested" if requested else None,
+            catalogue.UserAddRequested,
+            "user_add_failed" if failed else None,
+            catalogue.UserAddFailed,
+        )
 
     def rows(self, text: str, first_line: int) -> list[Row]:
         """The rows of a chunk whose lines are all records (or blank)."""
@@ -179,70 +202,6 @@ class _RowReader:
             else:
                 append((us + offset, zone, kind, data, source, 0))
         return out
-
-    # -- the helper's share: proofs of every chunk, and the rows of most ----------------------
-
-    def helper_work(self, index: int, text: str, first_line: int) -> tuple[bytes, tuple[int, ...]]:
-        """In the helper: (packed rows or nothing, (records, blank lines) or nothing)."""
-        counts = sms.count_records(text)
-        if counts is None:
-            return b"", ()  # the parent parses this chunk the plain way
-        if index % HELPER_SHARE[1] >= HELPER_SHARE[0]:
-            return b"", counts  # the parent reads this chunk's rows itself
-        zones, meanings = self._zone_ids, self._meaning_ids
-        restart = len(meanings) > _TABLE_LIMIT
-        if restart:  # both ends start their tables afresh: memory stays bounded
-            zones.clear()
-            meanings.clear()
-            self._kept.clear()
-        new_zones: list[int | str | None] = []
-        new_meanings: list[tuple[str, Any]] = []
-        packed = []
-        for us, zone, kind, data, _, line in self.rows(text, first_line):
-            zone_id = zones.get(id(zone))
-            if zone_id is None:
-                zone_id = zones[id(zone)] = len(zones)
-                new_zones.append(self._zone_spec(zone))
-                self._kept.append(zone)
-            key = kind if data is None else id(data)  # payloads are shared, one per message
-            meaning_id = meanings.get(key)
-            if meaning_id is None:
-                meaning_id = meanings[key] = len(meanings)
-                new_meanings.append((kind, data))
-                self._kept.append(data)  # so that no other object takes its id
-            packed.append((us, zone_id, meaning_id, line))
-        fresh = pickle.dumps(new_meanings) if new_meanings else b""
-        return marshal.dumps((restart, new_zones, fresh, packed)), counts
-
-    def unpack(self, payload: bytes) -> list[Row]:
-        """In the parent: the rows the helper packed."""
-        restart, new_zones, fresh, packed = marshal.loads(payload)
-        if restart:
-            self._zone_table.clear()
-            self._meaning_table.clear()
-        self._zone_table.extend(self._zone_of(spec) for spec in new_zones)
-        if fresh:
-            self._meaning_table.extend(pickle.loads(fresh))  # written by our own forked helper
-        zones, meanings, source = self._zone_table, self._meaning_table, self.source
-        return [(us, zones[z], *meanings[m], source, line) for us, z, m, line in packed]
-
-    def _zone_spec(self, zone: tzinfo | None) -> int | str | None:
-        """A zone as marshal can carry it: a bias, `source` (--source-tz) or None (naive)."""
-        if zone is None:
-            return None
-        if zone is self.ctx.source_tz:
-            return "source"
-        offset = zone.utcoffset(None)
-        if offset is None:
-            raise ValueError(f"{zone!r} has no fixed offset")
-        return -(offset // timedelta(minutes=1))
-
-    def _zone_of(self, spec: int | str | None) -> tzinfo | None:
-        if spec is None:
-            return None
-        if spec == "source":
-            return self.ctx.source_tz
-        return bias_zone(int(spec))
 
     def plain_rows(self, text: str, first_line: int) -> list[Row]:
         """The rows of a chunk that holds lines that are no record: parsed the plain way."""
@@ -292,6 +251,15 @@ class _RowReader:
         if len(self._fractions) < _CACHE_LIMIT:
             self._fractions[fraction] = value
         return value
+
+
+@lru_cache(maxsize=64)
+def _zone_of(bias: int) -> tzinfo:
+    return bias_zone(bias)
+
+
+def micros_of(offset: timedelta | None) -> int:
+    return 0 if offset is None else offset // timedelta(microseconds=1)
 
 
 def _line_start(text: str, message: str, cursor: int) -> int:

@@ -243,6 +243,37 @@ def message_starts(kinds: Iterable[str]) -> str:
     return "|".join(sorted(starts))
 
 
+def literal_starts(kinds: Iterable[str]) -> tuple[str, ...] | None:
+    """The literal text that every message of these kinds starts with, one per entry: each
+    entry's pattern up to its first character that is not plain text (or that a quantifier
+    makes optional). None if some entry starts with no literal text."""
+    wanted = set(kinds)
+    starts = set()
+    for entry in CATALOGUE:
+        if entry.kind not in wanted:
+            continue
+        source, index, literal = entry.pattern.pattern, 0, []
+        while index < len(source):
+            char = source[index]
+            if char == "\\" and index + 1 < len(source) and not source[index + 1].isalnum():
+                char, step = source[index + 1], 2
+            elif char in _REGEX_SPECIAL:
+                break
+            else:
+                step = 1
+            if source[index + step : index + step + 1] in ("*", "?", "{"):
+                break  # an optional character ends the literal start
+            literal.append(char)
+            index += step
+        if not literal:
+            return None
+        starts.add("".join(literal))
+    return tuple(sorted(starts))
+
+
+_REGEX_SPECIAL = frozenset("\\.^$*+?{}[]|()")
+
+
 def _literal_start(source: str) -> str:
     """A pattern source up to its first group (escaped parentheses are literal text)."""
     index = 0

@@ -300,6 +300,8 @@ class Tracker:
         self.options = options or TrackerOptions()
         self._after = self.options.full_sync_after // _MICROSECOND
         self._users: dict[str, _User] = {}
+        self._failing: dict[str, _User] = {}
+        """The users whose last attempt failed (a restart looks at these only)."""
         # the cycle under way: users received (notified, not held back) since its start or
         # its last totals line, and which of them failed
         self._received: dict[str, tuple[_User, Moment]] = {}
@@ -492,9 +494,9 @@ class Tracker:
             self._full_syncs += 1
         if full_next:
             self._full_next = False
-            for key, user in self._users.items():
+            for key, user in self._failing.items():
                 due = user.full_sync_due
-                if user.failing and due is not None and user.restart_cycle is None and us < due:
+                if due is not None and user.restart_cycle is None and us < due:
                     user.restart_cycle = here
                     self._note(key, here, "retry_cycle", "full sync after restart", source, line)
         heap = self._due_heap
@@ -523,10 +525,15 @@ class Tracker:
     ) -> None:
         upn = data.upn
         here = (us, zone)
-        key, user = self._user(upn, here)
+        key = upn.lower()
+        user = self._users.get(key)
+        if user is None:
+            user = self._users[key] = _User(upn, here)
+        else:
+            user.last_seen = here
         user.requests += 1
         cycle_start = self._cycle_start if self._cycle_start is not None else us
-        self.last_held_back = held = self._held_back(user, cycle_start)
+        self.last_held_back = held = user.failing and self._held_back(user, cycle_start)
         if held:
             if self._follow is not None:
                 due = iso(self._localize(user.full_sync_due))  # type: ignore[arg-type]
@@ -544,6 +551,7 @@ class Tracker:
         self._failed.add(key)
         if not user.failing:
             user.failing = True
+            self._failing[key] = user
             user.first_failure = here
             user.failures = 0
             user.recovered_at = None
@@ -619,6 +627,7 @@ class Tracker:
         user.synced_at = requested_at
         if user.failing:
             user.failing = False
+            del self._failing[key]
             user.recovered_at = requested_at
             self._note(key, here, "added", "added to the cloud: recovered", source, line)
         else:

@@ -20,11 +20,12 @@ def in_root(monkeypatch: pytest.MonkeyPatch) -> Path:
     return ROOT
 
 
-def read_in_blocks(monkeypatch: pytest.MonkeyPatch, block: int, helped: bool) -> None:
-    """Read inputs `block` bytes at a time (many chunks from a small file), with a helper
-    process for inputs of any size (`helped`) or for none."""
+def read_in_blocks(monkeypatch: pytest.MonkeyPatch, block: int, native: bool = True) -> None:
+    """Read inputs `block` bytes at a time (many chunks from a small file), with the native
+    scanner if it is active (`native`) or with the pure-Python one."""
     monkeypatch.setattr("logsync.sources.BLOCK_SIZE", block)
-    monkeypatch.setattr("logsync.helper.MIN_BYTES", 0 if helped else 1 << 40)
+    if not native:
+        monkeypatch.setattr("logsync.accel.native", None)
 
 
 @pytest.fixture(autouse=True)

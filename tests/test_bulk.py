@@ -1,5 +1,5 @@
-"""The fast path of `analyze` (rows straight to the tracker, proofs in a helper process) must
-conclude exactly what the plain path concludes, on every input."""
+"""The fast path of `analyze` (rows straight to the tracker, by the native scanner or the pure
+one) must conclude exactly what the plain path concludes, on every input."""
 
 from __future__ import annotations
 
@@ -13,11 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from logsync import analyze, bulk, helper
+from logsync import accel, analyze
 from logsync.analysis import Analysis
 from logsync.errors import UsageError
-from logsync.formats import ParseContext, framed, sms
-from logsync.sources import InputStats, text_chunks
+from logsync.formats import sms
 
 from .conftest import REAL_LOGS, SAMPLES, read_in_blocks
 from .logtext import Log, sms_line
@@ -89,33 +88,45 @@ def _log_with_damage() -> Log:
     return log
 
 
-def test_the_helper_proves_clean_chunks_and_rejects_damaged_ones(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+class _Spy:
+    """The native scanner, with a record of which chunks it read and which it declined."""
+
+    def __init__(self, native: Any) -> None:
+        self.native = native
+        self.read: list[int] = []
+        self.declined: list[int] = []
+
+    def scan_rows(self, text: str, first_line: int, config: Any) -> Any:
+        scanned = self.native.scan_rows(text, first_line, config)
+        (self.declined if scanned is None else self.read).append(first_line)
+        return scanned
+
+
+@pytest.fixture
+def spy(monkeypatch: pytest.MonkeyPatch) -> _Spy:
+    try:
+        from logsync import _scan  # type: ignore[attr-defined]
+    except ImportError:  # .ci/run checks that it is built, so CI never skips this
+        pytest.skip("the native scanner is not built")
+    watched = _Spy(_scan)
+    monkeypatch.setattr(accel, "native", watched)
+    return watched
+
+
+def test_the_native_scanner_reads_clean_chunks_and_declines_damaged_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spy: _Spy
 ) -> None:
-    read_in_blocks(monkeypatch, 4096, helped=True)
-    proofs: list[tuple[int, ...]] = []
-    packed: list[int] = []
-    take = helper.Helper.take
-
-    def spy(self: helper.Helper, index: int, length: int) -> tuple[bytes, tuple[int, ...]] | None:
-        done = take(self, index, length)
-        assert done is not None
-        proofs.append(done[1])
-        if done[0]:
-            packed.append(index)
-        return done
-
-    monkeypatch.setattr(helper.Helper, "take", spy)
+    read_in_blocks(monkeypatch, 4096)
     path = _log_with_damage().write(tmp_path / "CloudUserSync.log")
     analysis = assert_same([path])
     assert [stats.unparsed for stats in analysis.inputs] == [3]
-    assert () in proofs  # a chunk with a line that is no record
-    proved = [proof for proof in proofs if proof]
-    assert len(proved) > 10
-    assert sum(records for records, _ in proved) < analysis.inputs[0].records
-    # the helper read the rows of every other chunk, this process the others
-    assert 0 < len(packed) < len(proved)
-    assert all(index % 2 == 0 for index in packed)
+    # declined: the chunk with the NUL line, and the one with the cut trailer and the
+    # Arabic-Indic digits (chunks of 4096 bytes, numbered by their first line)
+    lines = Path(path).read_text().split("\n")
+    damaged = [n for n, line in enumerate(lines, 1) if "\0" in line or line.endswith("SMS_CLOU")]
+    assert damaged == [9, 1481]
+    assert spy.declined == [1, 1456]
+    assert len(spy.read) > 10
     states = {user.upn: user.state for user in analysis.users}
     assert states == {
         "a@contoso.com": "recovered",
@@ -130,41 +141,6 @@ def test_the_helper_proves_clean_chunks_and_rejects_damaged_ones(
         .split("\n")[failure.failure_line - 1]
         .startswith("Failed to add user c@contoso.com; reason UserNotFound  $$<SMS_CLOUD_USERSYNC>")
     )
-
-
-def test_a_helper_out_of_step_is_left_alone(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(helper, "MIN_BYTES", 0)
-    path = Log().cycles("2014-09-14 10:00:00", "2014-09-14 11:00:00").write(tmp_path / "a.log")
-    size = len(Path(path).read_text())
-    work = bulk._RowReader(path, frozenset(), ParseContext(InputStats(path))).helper_work
-    started = helper.Helper.start(path, work, mine=bulk._every)
-    assert started is not None
-    assert started.take(0, 12345) is None  # the first chunk is not 12345 characters long
-    assert started.take(0, size) is None  # and it is no longer asked
-    started.close()
-
-
-def test_a_helper_does_only_its_own_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    read_in_blocks(monkeypatch, 1024, helped=True)
-    path = Log().cycles("2014-09-14 10:00:00", "2014-09-14 12:00:00").write(tmp_path / "a.log")
-    chunks = list(text_chunks(path, InputStats(path)))
-    assert len(chunks) > 4
-
-    def work(index: int, text: str, first_line: int) -> tuple[bytes, tuple[int, ...]]:
-        return text.upper().encode(), (index, first_line, text.count("\n"))
-
-    started = helper.Helper.start(path, work, mine=lambda index: index % 2 == 1)
-    assert started is not None
-    first_line = 1
-    for index, chunk in enumerate(chunks):
-        text = framed(chunk)
-        if index % 2:
-            expected = (text.upper().encode(), (index, first_line, text.count("\n")))
-            assert started.take(index, len(chunk)) == expected
-        first_line += text.count("\n") - 1
-    started.close()
 
 
 def test_naive_times_in_a_zone_with_daylight_saving(tmp_path: Path) -> None:
@@ -217,16 +193,16 @@ def test_merging_naive_and_aware_inputs_is_refused_on_the_fast_path(tmp_path: Pa
         max_size=25,
     ),
     block=st.sampled_from([256, 4096]),
-    prove=st.booleans(),
+    native=st.booleans(),
 )
 def test_fast_and_plain_paths_agree_on_any_log(
     cycles: list[tuple[int, list[str], list[str], int, str]],
     block: int,
-    prove: bool,
+    native: bool,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    read_in_blocks(monkeypatch, block, helped=prove)
+    read_in_blocks(monkeypatch, block, native)
     log = Log()
     moment = datetime(2026, 10, 24, 23, 0)
     for gap, requested, failing, bias, extra in cycles:
@@ -268,9 +244,9 @@ def test_extra_kinds_without_an_observer_are_read_and_skipped() -> None:
     assert analysis.result.cycles > 0
 
 
-@pytest.mark.parametrize("helped", [False, True])
+@pytest.mark.parametrize("native", [False, True])
 def test_unreconciled_cycles_carry_the_same_lines_on_both_paths(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, helped: bool
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, native: bool
 ) -> None:
     """Mutation testing found the fast path left cycle and totals lines at 0."""
     log = Log()
@@ -283,7 +259,7 @@ def test_unreconciled_cycles_carry_the_same_lines_on_both_paths(
         "Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 1",
     )
     path = log.write(tmp_path / "CloudUserSync.log")
-    read_in_blocks(monkeypatch, 300, helped=helped)
+    read_in_blocks(monkeypatch, 300, native)
     for fast in (True, False):
         (cycle,) = analyze([path], fast=fast).result.unreconciled
         assert (cycle.source, cycle.line, cycle.totals_line) == (path, 61, 64)

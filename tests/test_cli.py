@@ -395,7 +395,7 @@ def test_progress_bar_only_for_long_inputs_on_a_terminal(monkeypatch: pytest.Mon
     with reading(opts, env) as progress:
         assert progress is not None
         progress(1000)
-        # drawn from the reading loop: no thread, so the fast paths may fork their helper
+        # drawn from the reading loop, by no thread of its own
         assert threading.active_count() == 1
     assert "reading" in stderr.getvalue()
     piped = Env(stdout=io.StringIO(), stderr=io.StringIO(), stdout_isatty=False, stderr_isatty=False, stdin_is_pipe=False)

@@ -140,13 +140,13 @@ def repeated_failures_log() -> Log:
     return log
 
 
-@pytest.mark.parametrize("helped", [False, True])
+@pytest.mark.parametrize("native", [False, True])
 @pytest.mark.parametrize("block", [256, 4096, 1 << 19])
 def test_repeated_identical_failure_lines_keep_their_own_line_numbers(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int, helped: bool
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int, native: bool
 ) -> None:
     path = repeated_failures_log().write(tmp_path / "CloudUserSync.log")
-    read_in_blocks(monkeypatch, block, helped)
+    read_in_blocks(monkeypatch, block, native)
     failures = [e.line for e in EventStream([path], fast=False) if e.kind == "user_add_failed"]
     assert failures == [5, 67, 129]
     for fast in (True, False):

@@ -11,7 +11,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from logsync import helper
 from logsync.pipeline import EventStream, ReadOptions
 from logsync.render import Display
 from logsync.render.machine import EventEncoder
@@ -142,7 +141,6 @@ def sms_lines(draw: st.DrawFn) -> str:
         max_size=60,
     ),
     block=st.sampled_from([128, 1024, 1 << 16]),
-    helped=st.booleans(),
     source_tz=st.sampled_from([None, timezone(timedelta(hours=2)), ZoneInfo("America/New_York")]),
     kinds=st.sampled_from([None, frozenset({"user_add_failed", "unparsed"})]),
 )
@@ -151,11 +149,10 @@ def test_any_sms_trace_text_gives_the_same_bytes(
     block: int,
     source_tz: timezone | ZoneInfo | None,
     kinds: frozenset[str] | None,
-    helped: bool,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    read_in_blocks(monkeypatch, block, helped)
+    read_in_blocks(monkeypatch, block)
     path = tmp_path / "CloudUserSync.log"
     path.write_text("\r\n".join(lines), encoding="utf-8")
     options = ReadOptions(input_format="sms-trace", source_tz=source_tz)
@@ -168,22 +165,3 @@ def test_any_sms_trace_text_gives_the_same_bytes(
     assert fast(str(path), options, kinds) == expected
 
 
-def test_a_helper_writes_every_other_chunk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    read_in_blocks(monkeypatch, 2048, helped=True)
-    taken: list[int] = []
-    take = helper.Helper.take
-
-    def spy(self: helper.Helper, index: int, length: int) -> tuple[bytes, tuple[int, ...]] | None:
-        done = take(self, index, length)
-        assert done is not None
-        taken.append(index)
-        return done
-
-    monkeypatch.setattr(helper.Helper, "take", spy)
-    source = (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig").splitlines()
-    source.insert(700, "\0\0\0")  # one chunk goes the plain way, in whichever process
-    path = tmp_path / "CloudUserSync.log"
-    path.write_text("\n".join(source) + "\n", encoding="utf-8")
-    assert fast(str(path)) == plain(str(path))
-    assert len(taken) > 20
-    assert all(index % 2 == 1 for index in taken)

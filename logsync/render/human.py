@@ -572,8 +572,7 @@ def byte_progress(total: int, out: IO[str], color: str) -> Iterator[Callable[[in
         TransferSpeedColumn(),
         TimeRemainingColumn(),
     )
-    # Redrawn from the reading loop, not by a thread of its own: a process with threads must
-    # not fork, and the fast paths fork a helper for large files.
+    # Redrawn from the reading loop, not by a thread of its own.
     with Progress(*columns, console=console, transient=True, auto_refresh=False) as progress:
         task = progress.add_task("read", total=total)
         drawn = time.monotonic()

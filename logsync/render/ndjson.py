@@ -16,8 +16,7 @@ from datetime import datetime, timezone
 from typing import IO
 
 from .. import events as catalogue
-from ..formats import ParseContext, Record, sms
-from ..helper import helped_chunks
+from ..formats import ParseContext, Record, framed, sms
 from ..pipeline import ReadOptions, ensure_records, open_input, parse_input
 from ..sources import InputStats, Progress
 from ..times import bias_zone, iso
@@ -50,24 +49,14 @@ def write_input_ndjson(
         return
     ctx = ParseContext(stats, options.source_tz)
     writer = _SmsLines(name, wanted, ctx, EventEncoder(display))
-    for text, first_line, done in helped_chunks(name, chunks, stats, writer.counted, _odd):
+    first_line = 1
+    for chunk in chunks:
+        text = framed(chunk)
         sms.count_connector(text, stats)
-        if done is None:
-            out.write(writer.lines(text, first_line))
-        else:
-            out.write(done[0].decode("utf-8"))
-            for field, count in zip(_COUNTED, done[1], strict=True):
-                setattr(stats, field, getattr(stats, field) + count)
-            sms.note_last_time(text, ctx)
+        out.write(writer.lines(text, first_line))
+        first_line += text.count("\n") - 1
+    stats.lines = first_line - 1
     ensure_records(name, stats)
-
-
-_COUNTED = ("records", "record_lines", "blank", "unparsed")
-"""What a helper reports of its chunks."""
-
-
-def _odd(index: int) -> bool:
-    return index % 2 == 1
 
 
 class _SmsLines:
@@ -99,15 +88,6 @@ class _SmsLines:
         self.ctx.stats.record_lines += len(records)
         sms.note_last_time(text, self.ctx)
         return fast
-
-    def counted(self, index: int, text: str, first_line: int) -> tuple[bytes, tuple[int, ...]]:
-        """`lines`, with what it added to the input's counts (the helper's work)."""
-        stats = self.ctx.stats
-        before = [getattr(stats, name) for name in _COUNTED]
-        lines = self.lines(text, first_line)
-        after = [getattr(stats, name) for name in _COUNTED]
-        counts = tuple(now - then for now, then in zip(after, before, strict=True))
-        return lines.encode("utf-8"), counts
 
     def _fast(self, records: list[tuple[str, ...]], first_line: int) -> str | None:
         """The chunk's JSON lines, or None if some record needs the plain way."""

@@ -1,0 +1,624 @@
+/*
+ * logsync._scan: the native scanner of SMS-trace chunks (optional; logsync/bulk.py has the
+ * reference in pure Python and uses it whenever this module is absent or declines a chunk).
+ *
+ * scan_rows(text, first_line, config) proves that every line of a chunk is a record or blank
+ * and returns (rows, records, blank lines), or None when the chunk is anything but plain: a
+ * line that is no record, an impossible date, text that is not one byte per character, a
+ * record without a bias when the zone given for such records has daylight saving. The caller
+ * then reads that chunk the pure way, so results never depend on which path ran.
+ *
+ * The text is untrusted. Every read is checked against the end of its line, numbers are read
+ * from at most a few ASCII digits, and nothing is assumed about line length.
+ *
+ * The trailer grammar is that of logsync/formats/sms.py (TRAILER), at the end of each line:
+ *   $$<COMPONENT><M-D-YYYY H:MM:SS[.F{1,7}][+-BIAS]><thread=N[ [(][0x]HEX{1,16})]>
+ * and UTC = local time + bias (minutes); this file is the only place of the native path
+ * where that sign is applied.
+ */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef struct {
+    Py_ssize_t message_end; /* index of the record's last "$$<" */
+    int has_bias;
+    long bias;    /* minutes; UTC = local + bias */
+    int64_t local_us; /* local wall time in microseconds since 1970-01-01 00:00 */
+} Trailer;
+
+typedef struct {
+    PyObject *source;
+    PyObject *prefixes;  /* tuple of str (Latin-1), or None: no filter */
+    PyObject *meanings;  /* dict: raw message -> (kind, data) or None */
+    PyObject *resolve;   /* callable: raw message -> (kind, data) or None; fills meanings */
+    PyObject *located;   /* frozenset of kinds whose line number is kept */
+    PyObject *zone_of;   /* callable: bias (int) -> tzinfo */
+    PyObject *naive_zone;
+    PyObject *naive_offset; /* int (microseconds east of UTC) or None: daylight saving */
+    PyObject *requested_kind; /* str or None (not wanted) */
+    PyObject *requested_type;
+    PyObject *failed_kind;
+    PyObject *failed_type;
+} Config;
+
+static int
+is_digit(Py_UCS1 c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int
+is_hex(Py_UCS1 c)
+{
+    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* The number of ASCII digits from i (at most `cap` are counted), and the value of those
+   counted (cap is small enough that it cannot overflow). */
+static int
+digit_run(const Py_UCS1 *s, Py_ssize_t i, Py_ssize_t end, int cap, long *value)
+{
+    int n = 0;
+    long v = 0;
+    while (i + n < end && n < cap && is_digit(s[i + n])) {
+        v = v * 10 + (s[i + n] - '0');
+        n++;
+    }
+    *value = v;
+    return n;
+}
+
+static int
+is_leap(long year)
+{
+    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
+static int
+days_in_month(long year, long month)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return month == 2 && is_leap(year) ? 29 : days[month - 1];
+}
+
+/* Days from 1970-01-01 to a date of the proleptic Gregorian calendar (years 1 to 9999). */
+static int64_t
+days_from_civil(long y, long m, long d)
+{
+    y -= m <= 2;
+    const int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const int64_t yoe = y - era * 400;
+    const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* Whether the line s[start:end] (end is the index of its '\n') ends with a valid trailer on
+   a day that exists; fills `t`. */
+static int
+parse_trailer(const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end, Trailer *t)
+{
+    Py_ssize_t j = end - 3;
+    while (j >= start && !(s[j] == '$' && s[j + 1] == '$' && s[j + 2] == '<')) {
+        j--;
+    }
+    if (j < start) {
+        return 0;
+    }
+    t->message_end = j;
+    Py_ssize_t i = j + 3;
+    while (i < end && s[i] != '<' && s[i] != '>') { /* the component */
+        i++;
+    }
+    if (i + 1 >= end || s[i] != '>' || s[i + 1] != '<') {
+        return 0;
+    }
+    i += 2;
+
+    long month, day, year, hour, minute, second, number;
+    int n = digit_run(s, i, end, 3, &month);
+    if (n == 0 || n > 2 || i + n >= end || s[i + n] != '-') {
+        return 0;
+    }
+    if (n == 2 ? !((s[i] == '0' && month >= 1) || (s[i] == '1' && month <= 12)) : month == 0) {
+        return 0;
+    }
+    i += n + 1;
+    n = digit_run(s, i, end, 3, &day);
+    if (n == 0 || n > 2 || i + n >= end || s[i + n] != '-') {
+        return 0;
+    }
+    if (n == 2 ? !((s[i] == '0' && day >= 1) || (day >= 10 && day <= 31)) : day == 0) {
+        return 0;
+    }
+    i += n + 1;
+    n = digit_run(s, i, end, 5, &year);
+    if (n != 4 || i + n >= end || s[i + n] != ' ') {
+        return 0;
+    }
+    i += n + 1;
+    n = digit_run(s, i, end, 3, &hour);
+    if (n == 0 || n > 2 || i + n >= end || s[i + n] != ':') {
+        return 0;
+    }
+    if (n == 2 && !(s[i] <= '1' || hour <= 23)) {
+        return 0;
+    }
+    i += n + 1;
+    n = digit_run(s, i, end, 3, &minute);
+    if (n != 2 || i + n >= end || s[i + n] != ':' || s[i] > '5') {
+        return 0;
+    }
+    i += n + 1;
+    n = digit_run(s, i, end, 3, &second);
+    if (n != 2 || i + n >= end || s[i] > '5') {
+        return 0;
+    }
+    i += n;
+    long micro = 0;
+    if (s[i] == '.') {
+        long fraction;
+        n = digit_run(s, i + 1, end, 8, &fraction);
+        if (n == 0 || n > 7) {
+            return 0;
+        }
+        /* the first six digits, as microseconds */
+        for (int k = 0; k < 6; k++) {
+            micro = micro * 10 + (k < n ? s[i + 1 + k] - '0' : 0);
+        }
+        i += 1 + n;
+    }
+    t->has_bias = 0;
+    t->bias = 0;
+    if (i < end && (s[i] == '+' || s[i] == '-')) {
+        n = digit_run(s, i + 1, end, 5, &number);
+        if (n == 0 || n > 4 || (n == 4 && (number < 1000 || number > 1439))) {
+            return 0;
+        }
+        t->has_bias = 1;
+        t->bias = s[i] == '-' ? -number : number;
+        i += 1 + n;
+    }
+    static const char thread[] = "><thread=";
+    const Py_ssize_t thread_length = (Py_ssize_t)(sizeof(thread) - 1);
+    if (end - i < thread_length || memcmp(s + i, thread, (size_t)thread_length) != 0) {
+        return 0;
+    }
+    i += thread_length;
+    n = digit_run(s, i, end, 11, &number);
+    if (n == 0 || n > 10) {
+        return 0;
+    }
+    i += n;
+    if (i < end && s[i] != '>') { /* ( ?\((0x)?HEX{1,16}\))? */
+        if (s[i] == ' ') {
+            i++;
+        }
+        if (i >= end || s[i] != '(') {
+            return 0;
+        }
+        i++;
+        if (end - i >= 2 && s[i] == '0' && s[i + 1] == 'x') {
+            i += 2;
+        }
+        Py_ssize_t h = 0;
+        while (i + h < end && h < 17 && is_hex(s[i + h])) {
+            h++;
+        }
+        if (h == 0 || h > 16) {
+            return 0;
+        }
+        i += h;
+        if (i >= end || s[i] != ')') {
+            return 0;
+        }
+        i++;
+    }
+    if (i != end - 1 || s[i] != '>') {
+        return 0;
+    }
+    if (year == 0 || day > days_in_month(year, month)) {
+        return 0; /* no such day: the pure path reads it as an invalid date */
+    }
+    t->local_us = ((days_from_civil(year, month, day) * 24 + hour) * 60 + minute) * 60;
+    t->local_us = (t->local_us + second) * 1000000 + micro;
+    return 1;
+}
+
+static int
+is_blank(const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end)
+{
+    for (Py_ssize_t i = start; i < end; i++) {
+        Py_UCS1 c = s[i];
+        if (c != ' ' && c != '\t' && c != '\f' && c != '\v') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Whether the message starting at `at` (before `end`) starts with one of the prefixes. */
+static int
+has_prefix(const Config *config, const Py_UCS1 *s, Py_ssize_t at, Py_ssize_t end)
+{
+    if (config->prefixes == Py_None) {
+        return 1;
+    }
+    Py_ssize_t count = PyTuple_GET_SIZE(config->prefixes);
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *prefix = PyTuple_GET_ITEM(config->prefixes, k);
+        Py_ssize_t length = PyUnicode_GET_LENGTH(prefix);
+        if (end - at >= length &&
+            memcmp(s + at, PyUnicode_1BYTE_DATA(prefix), (size_t)length) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static const char REQUESTED[] = "NotifyAccountAddition - SCCM user to add";
+static const char FAILED[] = "Failed to add user ";
+
+static int
+starts_with(const Py_UCS1 *s, Py_ssize_t at, Py_ssize_t end, const char *literal, size_t length)
+{
+    return (size_t)(end - at) >= length && memcmp(s + at, literal, length) == 0;
+}
+
+/* An instance of `type` (a tuple subclass, such as a NamedTuple) holding the `n` items:
+   what tuple.__new__ does for a subclass, without calling Python code. Steals the items (even
+   on failure); any of them may be NULL after a failed allocation, and then so is the result. */
+static PyObject *
+new_record(PyObject *type, Py_ssize_t n, PyObject **items)
+{
+    PyObject *record = NULL;
+    int complete = 1;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        complete = complete && items[k] != NULL;
+    }
+    if (complete) {
+        record = ((PyTypeObject *)type)->tp_alloc((PyTypeObject *)type, n);
+    }
+    if (record == NULL) {
+        for (Py_ssize_t k = 0; k < n; k++) {
+            Py_XDECREF(items[k]);
+        }
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyTuple_SET_ITEM(record, k, items[k]);
+    }
+    return record;
+}
+
+/* The meaning of the two messages that name a user, in their usual printable-ASCII form:
+   a new reference to (kind, data), or Py_None (borrowed, not incremented) when this message
+   is for the catalogue to read, or NULL on error. Equal to what the catalogue gives. */
+static PyObject *
+user_meaning(const Config *config, const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end)
+{
+    Py_ssize_t a = start, b = end;
+    while (a < b && s[a] == ' ') {
+        a++;
+    }
+    while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t')) {
+        b--;
+    }
+    for (Py_ssize_t i = a; i < b; i++) {
+        if (s[i] < 0x20 || s[i] > 0x7e || s[i] == '~') {
+            return Py_None;
+        }
+    }
+    PyObject *kind, *type, *data;
+    if (config->requested_kind != Py_None &&
+        starts_with(s, a, b, REQUESTED, sizeof(REQUESTED) - 1)) {
+        Py_ssize_t i = a + (Py_ssize_t)sizeof(REQUESTED) - 1;
+        while (i < b && s[i] == ' ') {
+            i++;
+        }
+        if (i >= b || s[i] != '=') {
+            return Py_None;
+        }
+        i++;
+        while (i < b && s[i] == ' ') {
+            i++;
+        }
+        if (i >= b) {
+            return Py_None;
+        }
+        PyObject *items[1] = {PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, s + i, b - i)};
+        kind = config->requested_kind;
+        type = config->requested_type;
+        data = new_record(type, 1, items);
+    }
+    else if (config->failed_kind != Py_None &&
+             starts_with(s, a, b, FAILED, sizeof(FAILED) - 1)) {
+        Py_ssize_t g = a + (Py_ssize_t)sizeof(FAILED) - 1;
+        if (g >= b || s[g] == ' ') {
+            return Py_None;
+        }
+        /* the last "; *reason +\S+" after the UPN's first character */
+        Py_ssize_t q, r = 0;
+        for (q = b - 1; q > g; q--) {
+            if (s[q] != ';') {
+                continue;
+            }
+            r = q + 1;
+            while (r < b && s[r] == ' ') {
+                r++;
+            }
+            if (!starts_with(s, r, b, "reason", 6)) {
+                continue;
+            }
+            r += 6;
+            if (r >= b || s[r] != ' ') {
+                continue;
+            }
+            while (r < b && s[r] == ' ') {
+                r++;
+            }
+            if (r < b) {
+                break;
+            }
+        }
+        if (q <= g) {
+            return Py_None;
+        }
+        Py_ssize_t upn_end = q;
+        while (upn_end > g && s[upn_end - 1] == ' ') {
+            upn_end--;
+        }
+        Py_ssize_t reason_end = r;
+        while (reason_end < b && s[reason_end] != ' ') {
+            reason_end++;
+        }
+        PyObject *items[2] = {
+            PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, s + g, upn_end - g),
+            PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, s + r, reason_end - r),
+        };
+        kind = config->failed_kind;
+        type = config->failed_type;
+        data = new_record(type, 2, items);
+    }
+    else {
+        return Py_None;
+    }
+    if (data == NULL) {
+        return NULL;
+    }
+    PyObject *meaning = PyTuple_Pack(2, kind, data);
+    Py_DECREF(data);
+    return meaning;
+}
+
+/* A new reference to the meaning (kind, data) of the raw message s[start:end], Py_None
+   (new reference) when it is of no wanted kind, or NULL on error. */
+static PyObject *
+meaning_of(const Config *config, const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end)
+{
+    PyObject *meaning = user_meaning(config, s, start, end);
+    if (meaning != Py_None) {
+        return meaning;
+    }
+    PyObject *message = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, s + start, end - start);
+    if (message == NULL) {
+        return NULL;
+    }
+    meaning = PyDict_GetItemWithError(config->meanings, message);
+    if (meaning != NULL) {
+        Py_INCREF(meaning);
+    }
+    else if (!PyErr_Occurred()) {
+        meaning = PyObject_CallOneArg(config->resolve, message);
+    }
+    Py_DECREF(message);
+    if (meaning != NULL && meaning != Py_None &&
+        !(PyTuple_Check(meaning) && PyTuple_GET_SIZE(meaning) == 2)) {
+        Py_DECREF(meaning);
+        PyErr_SetString(PyExc_TypeError, "a meaning is (kind, data) or None");
+        return NULL;
+    }
+    return meaning;
+}
+
+static int
+read_config(PyObject *tuple, Config *config)
+{
+    if (!PyTuple_Check(tuple) || PyTuple_GET_SIZE(tuple) != 12) {
+        PyErr_SetString(PyExc_TypeError, "config must be a tuple of 12 items");
+        return 0;
+    }
+    PyObject **items[12] = {
+        &config->source, &config->prefixes, &config->meanings, &config->resolve,
+        &config->located, &config->zone_of, &config->naive_zone, &config->naive_offset,
+        &config->requested_kind, &config->requested_type, &config->failed_kind,
+        &config->failed_type,
+    };
+    for (Py_ssize_t k = 0; k < 12; k++) {
+        *items[k] = PyTuple_GET_ITEM(tuple, k);
+    }
+    if (config->prefixes != Py_None) {
+        if (!PyTuple_Check(config->prefixes)) {
+            PyErr_SetString(PyExc_TypeError, "prefixes must be a tuple or None");
+            return 0;
+        }
+        for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(config->prefixes); k++) {
+            PyObject *prefix = PyTuple_GET_ITEM(config->prefixes, k);
+            if (!PyUnicode_Check(prefix) || PyUnicode_KIND(prefix) != PyUnicode_1BYTE_KIND) {
+                PyErr_SetString(PyExc_TypeError, "prefixes must be Latin-1 strings");
+                return 0;
+            }
+        }
+    }
+    if (!PyDict_Check(config->meanings) || !PyAnySet_Check(config->located)) {
+        PyErr_SetString(PyExc_TypeError, "meanings must be a dict and located a set");
+        return 0;
+    }
+    PyObject *types[2] = {config->requested_type, config->failed_type};
+    for (int k = 0; k < 2; k++) {
+        if (!PyType_Check(types[k]) ||
+            !PyType_IsSubtype((PyTypeObject *)types[k], &PyTuple_Type) ||
+            ((PyTypeObject *)types[k])->tp_dictoffset != 0) {
+            PyErr_SetString(PyExc_TypeError, "the payload types must be tuple subclasses");
+            return 0;
+        }
+    }
+    if (config->naive_offset != Py_None && !PyLong_Check(config->naive_offset)) {
+        PyErr_SetString(PyExc_TypeError, "naive_offset must be an int or None");
+        return 0;
+    }
+    return 1;
+}
+
+static PyObject *
+scan_rows(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *text, *config_tuple;
+    Py_ssize_t first_line;
+    if (!PyArg_ParseTuple(args, "UnO:scan_rows", &text, &first_line, &config_tuple)) {
+        return NULL;
+    }
+    Config config;
+    if (!read_config(config_tuple, &config)) {
+        return NULL;
+    }
+    if (PyUnicode_KIND(text) != PyUnicode_1BYTE_KIND) {
+        Py_RETURN_NONE;
+    }
+    const Py_UCS1 *s = PyUnicode_1BYTE_DATA(text);
+    const Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    if (length < 2 || s[0] != '\n' || s[length - 1] != '\n') {
+        Py_RETURN_NONE;
+    }
+    int64_t naive_offset = 0;
+    int naive_fixed = config.naive_offset != Py_None;
+    if (naive_fixed) {
+        naive_offset = PyLong_AsLongLong(config.naive_offset);
+        if (naive_offset == -1 && PyErr_Occurred()) {
+            return NULL;
+        }
+    }
+
+    PyObject *rows = PyList_New(0);
+    if (rows == NULL) {
+        return NULL;
+    }
+    PyObject *zone = NULL; /* the zone of the last bias seen (new reference) */
+    long zone_bias = 0;
+    Py_ssize_t records = 0, blank = 0;
+    Py_ssize_t line = first_line;
+    Py_ssize_t start = 1;
+    Trailer t;
+    while (start < length) {
+        const Py_UCS1 *found = memchr(s + start, '\n', (size_t)(length - start));
+        const Py_ssize_t end = found - s; /* the text ends with '\n': always found */
+        if (is_blank(s, start, end)) {
+            blank++;
+        }
+        else if (!parse_trailer(s, start, end, &t)) {
+            goto decline;
+        }
+        else {
+            records++;
+            if (!t.has_bias && !naive_fixed) {
+                goto decline; /* a zone with daylight saving: each minute on its own */
+            }
+            Py_ssize_t at = start;
+            while (at < t.message_end && (s[at] == '~' || s[at] == ' ' || s[at] == '\t')) {
+                at++;
+            }
+            if (has_prefix(&config, s, at, t.message_end)) {
+                PyObject *meaning = meaning_of(&config, s, start, t.message_end);
+                if (meaning == NULL) {
+                    goto error;
+                }
+                if (meaning == Py_None) {
+                    Py_DECREF(meaning);
+                }
+                else {
+                    PyObject *kind = PyTuple_GET_ITEM(meaning, 0);
+                    int located = PySet_Contains(config.located, kind);
+                    PyObject *row_zone;
+                    int64_t us;
+                    if (t.has_bias) {
+                        if (zone == NULL || zone_bias != t.bias) {
+                            Py_XDECREF(zone);
+                            zone = PyObject_CallFunction(config.zone_of, "l", t.bias);
+                            zone_bias = t.bias;
+                            if (zone == NULL) {
+                                Py_DECREF(meaning);
+                                goto error;
+                            }
+                        }
+                        row_zone = zone;
+                        us = t.local_us + (int64_t)t.bias * 60000000;
+                    }
+                    else {
+                        row_zone = config.naive_zone;
+                        us = t.local_us - naive_offset;
+                    }
+                    PyObject *row = located < 0 ? NULL : PyTuple_New(6);
+                    PyObject *when = row ? PyLong_FromLongLong((long long)us) : NULL;
+                    PyObject *where = when ? PyLong_FromSsize_t(located ? line : 0) : NULL;
+                    if (where == NULL) {
+                        Py_XDECREF(when);
+                        Py_XDECREF(row);
+                        Py_DECREF(meaning);
+                        goto error;
+                    }
+                    PyObject *data = PyTuple_GET_ITEM(meaning, 1);
+                    Py_INCREF(row_zone);
+                    Py_INCREF(kind);
+                    Py_INCREF(data);
+                    Py_INCREF(config.source);
+                    PyTuple_SET_ITEM(row, 0, when);
+                    PyTuple_SET_ITEM(row, 1, row_zone);
+                    PyTuple_SET_ITEM(row, 2, kind);
+                    PyTuple_SET_ITEM(row, 3, data);
+                    PyTuple_SET_ITEM(row, 4, config.source);
+                    PyTuple_SET_ITEM(row, 5, where);
+                    Py_DECREF(meaning);
+                    int failed = PyList_Append(rows, row);
+                    Py_DECREF(row);
+                    if (failed) {
+                        goto error;
+                    }
+                }
+            }
+        }
+        line++;
+        start = end + 1;
+    }
+    Py_XDECREF(zone);
+    return Py_BuildValue("(Nnn)", rows, records, blank);
+
+decline:
+    Py_XDECREF(zone);
+    Py_DECREF(rows);
+    Py_RETURN_NONE;
+error:
+    Py_XDECREF(zone);
+    Py_DECREF(rows);
+    return NULL;
+}
+
+static PyMethodDef methods[] = {
+    {"scan_rows", scan_rows, METH_VARARGS,
+     "scan_rows(text, first_line, config) -> (rows, records, blank lines) or None"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "logsync._scan",
+    "The native scanner of SMS-trace chunks (see logsync/bulk.py).", -1, methods,
+    NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC
+PyInit__scan(void)
+{
+    return PyModule_Create(&module);
+}
