@@ -1,16 +1,24 @@
 """Write a large, realistic CloudUserSync.log for benchmarks (deterministic for a given size).
 
     python bench/generate.py 1000000 bench/data/CloudUserSync-1m.log
+    python bench/generate.py 1000000 out.log --shape many
+    python bench/generate.py 36500 bench/data/real-size --split
 
 SMS trace with CRLF line breaks and a UTF-8 BOM, as the connector writes it: a cycle every
 5 minutes, 0–3 users requested per cycle, about 20 % of them failing with UserNotFound, a
 few other reasons, status messages and an SMS Executive restart now and then.
+
+Shapes: `bench` draws the users from 20,000 (so most failures are retried and recover);
+`many` makes every request a new user, so a fifth of them fail and are never seen again
+(hundreds of thousands of users in 1M lines). `--split` writes the lines to a directory as a
+rotated pair, the older half as CloudUserSync.lo_ and the newer as CloudUserSync.log, as a
+site server keeps them.
 """
 
 from __future__ import annotations
 
+import argparse
 import random
-import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -18,9 +26,13 @@ COMPONENT = "SMS_CLOUD_USERSYNC"
 TRAILER = "  $$<" + COMPONENT + "><{stamp}+480><thread={thread} (0x{thread:X})>\r\n"
 
 
-def generate(lines: int, seed: int = 20141914) -> str:
+SHAPES = ("bench", "many")
+
+
+def generate(lines: int, seed: int = 20141914, shape: str = "bench") -> list[str]:
     rng = random.Random(seed)
     users = [f"user{n:05d}@contoso.com" for n in range(20000)]
+    newcomers = 0
     out: list[str] = []
     moment = datetime(2025, 1, 6, 0, 0, 1)
     thread = 5616
@@ -42,7 +54,12 @@ def generate(lines: int, seed: int = 20141914) -> str:
         add("Starting user delta sync, raise failure status messages = True")
         add("Total received users from SCCM to be removed from cloud = 0", 120)
         add("Successfully removed users from cloud 0", 241)
-        requested = rng.sample(users, rng.choice((0, 0, 1, 1, 2, 3)))
+        count = rng.choice((0, 0, 1, 1, 2, 3))
+        if shape == "many":
+            requested = [f"new{newcomers + n:07d}@contoso.com" for n in range(count)]
+            newcomers += count
+        else:
+            requested = rng.sample(users, count)
         failed = 0
         for index, upn in enumerate(requested):
             add(f"NotifyAccountAddition - SCCM user to add = {upn}", 3600 + 410 * index)
@@ -71,14 +88,30 @@ def generate(lines: int, seed: int = 20141914) -> str:
             thread = rng.randrange(3000, 9000)
             moment += timedelta(seconds=40)
             restart()
-    return "\ufeff" + "".join(out[:lines])
+    return out[:lines]
+
+
+def write(path: Path, lines: list[str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\ufeff" + "".join(lines), encoding="utf-8", newline="")
 
 
 def main() -> None:
-    lines = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
-    target = Path(sys.argv[2]) if len(sys.argv) > 2 else Path(__file__).parent / "data" / f"CloudUserSync-{lines}.log"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(generate(lines), encoding="utf-8", newline="")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("lines", type=int, nargs="?", default=1_000_000)
+    parser.add_argument("target", type=Path, nargs="?")
+    parser.add_argument("--shape", choices=SHAPES, default="bench")
+    parser.add_argument("--split", action="store_true", help="write a rotated pair into TARGET")
+    args = parser.parse_args()
+    default = Path(__file__).parent / "data" / f"CloudUserSync-{args.lines}.log"
+    target = args.target or default
+    lines = generate(args.lines, shape=args.shape)
+    if args.split:
+        half = len(lines) // 2
+        write(target / "CloudUserSync.lo_", lines[:half])
+        write(target / "CloudUserSync.log", lines[half:])
+    else:
+        write(target, lines)
     print(target)
 
 

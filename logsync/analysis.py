@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from operator import itemgetter
@@ -86,6 +88,8 @@ def analyze(
     fast: bool = True,
     progress: Progress | None = None,
     require_connector: bool = True,
+    states: Collection[str] | None = None,
+    match: Callable[[str], bool] | None = None,
 ) -> Analysis:
     """Read `paths` (files, directories or `-`), track every user, conclude at `now`.
 
@@ -93,7 +97,8 @@ def analyze(
     `observer`, if given, sees every event of `extra_kinds` and the tracked kinds, in order,
     with the tracker that has just read it.
     Unless `require_connector` is False, inputs without a record of the connector are an error
-    (nothing to judge is never an all-clear).
+    (nothing to judge is never an all-clear). `states` and `match` limit the users listed
+    (see `Tracker.result`); the counts cover every matched user.
     """
     options = ReadOptions(input_format=input_format, source_tz=source_tz)
     kinds = TRACKED_KINDS | frozenset(extra_kinds)
@@ -106,7 +111,8 @@ def analyze(
     )
     cutoff = _Cutoff(now) if now is not None else None
     if fast and observer is None and follow is None and cutoff is None:
-        inputs = _feed_rows(tracker, paths, options, kinds, progress)
+        with fewer_collections():
+            inputs = _feed_rows(tracker, paths, options, kinds, progress)
     else:
         stream = EventStream(
             paths, options, kinds=None if cutoff else kinds, fast=fast, progress=progress
@@ -128,7 +134,7 @@ def analyze(
     last = latest_time(inputs)
     as_of = cutoff.resolved(last) if cutoff is not None else last
     what_if = resolve_now(restart_at, as_of or last, "--restart-at")
-    result = tracker.result(as_of, restart_at=what_if)
+    result = tracker.result(as_of, restart_at=what_if, states=states, match=match)
     return Analysis(
         as_of=as_of,
         inputs=inputs,
@@ -177,6 +183,18 @@ class _Cutoff:
             reference = datetime(2000, 1, 1, tzinfo=self.zone)  # type: ignore[arg-type]
             return resolve_now(self.now, reference) or self.now
         return resolve_now(self.now, last) or self.now
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector less often while rows are fed: they make no cycles
+    (reference counting frees them) and every collection walks all users kept so far."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(max(thresholds[0], 50_000), *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
 
 
 def _feed_rows(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_right
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
@@ -199,6 +199,7 @@ class Result:
 
     as_of: datetime | None
     users: list[UserState]
+    """The users asked for (every one unless `result` was given states or a match)."""
     cycles: int
     full_syncs: int
     restarts: list[Restart]
@@ -213,6 +214,8 @@ class Result:
     unreconciled_count: int = 0
     certificate_waits: int = 0
     timeline: list[Step] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    """How many users (of those matched) are in each state, every state listed."""
 
 
 Moment = tuple[int, "tzinfo | None"]
@@ -585,14 +588,14 @@ class Tracker:
         here = (us, zone)
         self._last_totals = us
         if data.received == len(received):
-            confirmed = [
-                (key, user, requested_at)
-                for key, (user, requested_at) in received.items()
-                if key not in failed
-            ]
+            confirmed = (
+                {key: value for key, value in received.items() if key not in failed}
+                if failed
+                else received
+            )
             if data.added >= len(confirmed):
                 # The add happened with the request; the totals line only confirms it.
-                for key, user, requested_at in confirmed:
+                for key, (user, requested_at) in confirmed.items():
                     self._confirm(key, user, requested_at, here, source, line)
             else:
                 self._unreconciled_cycle(here, source, line, data, len(received))
@@ -629,8 +632,9 @@ class Tracker:
             user.failing = False
             del self._failing[key]
             user.recovered_at = requested_at
-            self._note(key, here, "added", "added to the cloud: recovered", source, line)
-        else:
+            if self._follow is not None:
+                self._note(key, here, "added", "added to the cloud: recovered", source, line)
+        elif self._follow is not None:
             self._note(key, here, "added", "added to the cloud", source, line)
 
     def _unreconciled_cycle(
@@ -725,8 +729,19 @@ class Tracker:
             return Connector("stalled", "connector_stalled", since, last_cycle, last_restart)
         return Connector("running", None, None, last_cycle, last_restart)
 
-    def result(self, as_of: datetime | None = None, restart_at: datetime | None = None) -> Result:
-        """Each user's state at `as_of`; `restart_at`: what if SMS Executive restarted then?"""
+    def result(
+        self,
+        as_of: datetime | None = None,
+        restart_at: datetime | None = None,
+        states: Collection[str] | None = None,
+        match: Callable[[str], bool] | None = None,
+    ) -> Result:
+        """Each user's state at `as_of`; `restart_at`: what if SMS Executive restarted then?
+
+        Only the users whose UPN is a `match` count, and only those in `states` are listed
+        (the others are only counted): a report of the stuck few out of many users builds
+        nothing for the rest.
+        """
         as_of = as_of if as_of is not None else _time(self._last)
         interval, observed = self.interval()
         interval_us = interval // _MICROSECOND
@@ -739,7 +754,25 @@ class Tracker:
             restart_delay=self._restart_delay(interval_us),
             what_if=None if restart_at is None else micros(restart_at),
         )
-        users = [self._state(user, context) for user in self._users.values()]
+        counts = dict.fromkeys(STATES, 0)
+        users = []
+        state_of = self._state
+        for user in self._users.values():
+            if match is not None and not match(user.upn):
+                continue
+            if states is None:
+                found = state_of(user, context)
+            else:
+                quick = _settled_state(user)
+                if quick is not None and quick not in states:
+                    counts[quick] += 1
+                    continue
+                found = state_of(user, context)
+                if found.state not in states:
+                    counts[found.state] += 1
+                    continue
+            counts[found.state] += 1
+            users.append(found)
         rank = {state: index for index, state in enumerate(STATES)}
         users.sort(
             key=lambda u: (
@@ -771,6 +804,7 @@ class Tracker:
             unreconciled_count=self._unreconciled_count,
             certificate_waits=self._certificate_waits,
             timeline=timeline,
+            counts=counts,
         )
 
     def _state(self, user: _User, context: _Context) -> UserState:
@@ -782,7 +816,9 @@ class Tracker:
         due = user.full_sync_due
         interval = context.interval
         last_failure = user.last_failure[0] if user.last_failure is not None else None
-        if user.failing and user.reason == USER_NOT_FOUND and due is not None:
+        state = _settled_state(user)
+        if state is None:  # failed with UserNotFound: its timer runs
+            assert due is not None  # (what _settled_state checked)
             if user.restart_cycle is not None:
                 expected, observed, recovery_by = user.restart_cycle[0], True, "restart"
             elif user.due_cycle is not None:
@@ -808,12 +844,6 @@ class Tracker:
             if context.as_of is not None:
                 remaining = (expected - context.as_of) / 1_000_000
             state = "overdue" if overdue else "waiting"
-        elif user.failing:
-            state = "failed"
-        elif user.synced_at is not None:
-            state = "recovered" if user.ever_failed else "synced"
-        else:
-            state = "pending"
         return UserState(
             upn=user.upn,
             state=state,
@@ -838,6 +868,17 @@ class Tracker:
                 user.last_seen,
             ),
         )
+
+
+def _settled_state(user: _User) -> str | None:
+    """The state of a user that no timer holds (None for one waiting or overdue)."""
+    if user.failing:
+        if user.reason == USER_NOT_FOUND and user.full_sync_due is not None:
+            return None
+        return "failed"
+    if user.synced_at is not None:
+        return "recovered" if user.ever_failed else "synced"
+    return "pending"
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ def events_ndjson(sample: str) -> str:
 
 def report_json(samples: tuple[str, ...]) -> str:
     analysis = analyze(list(samples))
-    document = report_document(analysis, analysis.users, analysis.users, Display())
+    document = report_document(analysis, analysis.users, analysis.result.counts, Display())
     return json.dumps(document, indent=2) + "\n"
 
 

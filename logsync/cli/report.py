@@ -124,31 +124,33 @@ def report(
         opts,
         env,
         restart_at=what_if,
+        states=None if all_users else REPORTED_STATES,  # the others are only counted
+        match=opts.wants if opts.users else None,
         **({"extra_kinds": HEALTH_KINDS, "observer": collector.feed} if collector else {}),
     )
-    selected = [u for u in analysis.users if opts.wants(u.upn)]
-    shown = selected if all_users else [u for u in selected if u.state in REPORTED_STATES]
+    shown = analysis.users
+    counts = analysis.result.counts
     display = opts.display
     out = env.stdout
     findings = connector_fails(analysis, failing_states) or any(
-        u.state in failing_states for u in selected
+        counts[state] for state in failing_states
     )
     outcome(ExitCode.FINDINGS if findings else ExitCode.OK)
     if fmt == "markdown":
-        out.write(markdown.report(analysis, shown, selected, display))
+        out.write(markdown.report(analysis, shown, counts, display))
     elif fmt == "html":
         assert collector is not None
         health = collector.summarize(analysis)
         out.write(html.page(analysis, health, shown, collector.cycle_marks, display))
     elif fmt == "json":
-        document = machine.report_document(analysis, [], selected, display)
+        document = machine.report_document(analysis, [], counts, display)
         document["connector"] = connector_record(analysis.connector, analysis.as_of, display)
         if what_if is not None:
             document["what_if"] = what_if_summary(analysis.restart_at or what_if, shown, display)
         machine.write_report_json(document, shown, display, out, pretty=env.stdout_isatty)
     elif fmt == "table":
         console = human.make_console(out, opts.color)
-        human.report(analysis, shown, selected, display, console, quiet=opts.quiet)
+        human.report(analysis, shown, counts, display, console, quiet=opts.quiet)
         if what_if is not None:
             summary = what_if_summary(analysis.restart_at or what_if, shown, display)
             console.print(human.what_if_line(summary))

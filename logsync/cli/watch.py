@@ -126,11 +126,12 @@ def watch(
             result, _ = watcher.changes(utc_now())
             selected = [u for u in result.users if opts.wants(u.upn)]
             shown = selected if all_users else [u for u in selected if u.state in REPORTED_STATES]
+            counts = machine.state_counts(selected)
             analysis = Analysis(result.as_of, [watcher.stats], result, watcher.tracker)
             status = watcher.status(utc_now(), result.interval)
             live.update(
                 human.watch_view(
-                    follower.path, status, result, analysis, shown, selected, display, console.width
+                    follower.path, status, result, analysis, shown, counts, display, console.width
                 ),
                 refresh=True,
             )

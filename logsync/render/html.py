@@ -13,7 +13,7 @@ Log text is untrusted: all of it is HTML-escaped, with control characters shown 
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -103,7 +103,7 @@ def page(
         f"{esc(connector_text(connector, analysis.as_of, display))}"
         + (f" <code>{esc(connector.code)}</code>" if connector.code else "")
         + "</p>",
-        f"<p class=\"counts\">{esc(_counts(analysis.users))}</p></header>",
+        f"<p class=\"counts\">{esc(_counts(analysis.result.counts))}</p></header>",
         "<main>",
     ]
     scale = scale_for(analysis, shown[:MAX_ROWS])
@@ -132,10 +132,7 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def _counts(users: Iterable[UserState]) -> str:
-    counts: dict[str, int] = {}
-    for user in users:
-        counts[user.state] = counts.get(user.state, 0) + 1
+def _counts(counts: dict[str, int]) -> str:
     order = ("waiting", "overdue", "failed", "pending", "recovered", "synced")
     return " · ".join(f"{counts[s]} {s}" for s in order if counts.get(s)) or "no users"
 

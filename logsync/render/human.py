@@ -108,29 +108,27 @@ def progress_bar(user: UserState, as_of: datetime | None) -> Text:
 def report(
     analysis: Analysis,
     shown: list[UserState],
-    selected: list[UserState],
+    counts: dict[str, int],
     display: Display,
     console: Console,
     quiet: bool = False,
 ) -> None:
-    for part in report_parts(analysis, shown, selected, display, console.width, quiet):
+    for part in report_parts(analysis, shown, counts, display, console.width, quiet):
         console.print(part)
 
 
 def report_parts(
     analysis: Analysis,
     shown: list[UserState],
-    selected: list[UserState],
+    counts: dict[str, int],
     display: Display,
     width: int,
     quiet: bool = False,
 ) -> list[RenderableType]:
-    """The header, the table of users and the footer line, for printing or a live view."""
+    """The header, the table of `shown` users and the footer line (with `counts` by state),
+    for printing or a live view."""
     parts: list[RenderableType] = []
     as_of = analysis.as_of
-    counts: dict[str, int] = {}
-    for user in selected:
-        counts[user.state] = counts.get(user.state, 0) + 1
     if not quiet:
         lines = sum(stats.lines for stats in analysis.inputs)
         unparsed = sum(stats.unparsed for stats in analysis.inputs)
@@ -549,7 +547,7 @@ def watch_view(
     result: Result,
     analysis: Analysis,
     shown: list[UserState],
-    selected: list[UserState],
+    counts: dict[str, int],
     display: Display,
     width: int,
 ) -> RenderableType:
@@ -558,7 +556,7 @@ def watch_view(
     header.append(f" · last cycle {clock(result.last_cycle, display)}", style="dim")
     header.append(" · connector ")
     header.append(status, style="green" if status == "ok" else "bold red")
-    return Group(header, *report_parts(analysis, shown, selected, display, width, quiet=True))
+    return Group(header, *report_parts(analysis, shown, counts, display, width, quiet=True))
 
 
 @contextmanager

@@ -64,6 +64,7 @@ def seconds(value: float | None) -> float | None:
 
 
 def state_counts(users: Iterable[UserState]) -> dict[str, int]:
+    """How many of `users` are in each state, every state listed."""
     counts = dict.fromkeys(STATES, 0)
     for user in users:
         counts[user.state] += 1
@@ -71,11 +72,10 @@ def state_counts(users: Iterable[UserState]) -> dict[str, int]:
 
 
 def report_document(
-    analysis: Analysis, shown: list[UserState], selected: list[UserState], display: Display
+    analysis: Analysis, shown: list[UserState], counts: dict[str, int], display: Display
 ) -> dict[str, Any]:
-    """The `report --format json` object (SPEC §5): `shown` users, counts over `selected`."""
+    """The `report --format json` object (SPEC §5): `shown` users, and `counts` by state."""
     result = analysis.result
-    counts = state_counts(selected)
     return {
         "as_of": display.iso(analysis.as_of),
         "inputs": [stats.as_dict() for stats in analysis.inputs],

@@ -124,18 +124,17 @@ def user_rows(users: Iterable[UserState], display: Display) -> list[list[str]]:
 
 
 def report(
-    analysis: Analysis, shown: list[UserState], selected: list[UserState], display: Display
+    analysis: Analysis, shown: list[UserState], counts: dict[str, int], display: Display
 ) -> str:
     """The report as a Markdown document."""
     out = _header("logsync report: stuck users", analysis, display)
-    out.append("## Stuck and failed users" if len(shown) != len(selected) else "## Users")
+    out.append("## Stuck and failed users" if len(shown) != sum(counts.values()) else "## Users")
     out.append("")
     if shown:
         out += table(USER_COLUMNS, user_rows(shown, display))
     else:
         out.append("No user is stuck or failed in the log.")
-    counts = {state: sum(1 for u in selected if u.state == state) for state in _STATES}
-    out += ["", " · ".join(f"{n} {state}" for state, n in counts.items() if n) or "No users."]
+    out += ["", " · ".join(f"{counts[s]} {s}" for s in _STATES if counts.get(s)) or "No users."]
     if not analysis.connector.ok:
         out += [
             "",
