@@ -24,8 +24,8 @@ from . import events as catalogue
 from .formats import ParseContext, Record, framed, sms
 from .pipeline import ReadOptions, ensure_records, open_input, parse_input
 from .sources import InputStats, Progress
-from .times import bias_zone
-from .tracker import Row, micros
+from .times import bias_zone, micros
+from .tracker import Row
 
 LOCATED_KINDS = frozenset(
     {

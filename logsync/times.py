@@ -28,6 +28,76 @@ def iso(value: datetime | None) -> str | None:
     return value.isoformat(timespec=spec)
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_EPOCH_NAIVE = datetime(1970, 1, 1)
+_MICROSECOND = timedelta(microseconds=1)
+_DAY_US = 86_400_000_000
+_FIRST_DAY = (datetime(1, 1, 2) - _EPOCH_NAIVE).days
+_LAST_DAY = (datetime(9999, 12, 30) - _EPOCH_NAIVE).days
+"""Days (since 1970-01-01) that `moment_iso` writes itself; a day from the ends of what
+datetime holds is left to datetime, whatever it does there."""
+
+
+def micros(value: datetime) -> int:
+    """Microseconds since the epoch (naive times as if they were UTC)."""
+    if value.tzinfo is None:
+        return (value - _EPOCH_NAIVE) // _MICROSECOND
+    return (value - _EPOCH) // _MICROSECOND
+
+
+def moment_time(us: int, zone: tzinfo | None) -> datetime:
+    """The datetime of an instant (microseconds since the epoch; naive times as if they were
+    UTC), shown in `zone` (naive when the log has no offsets)."""
+    if zone is None:
+        return _EPOCH_NAIVE + timedelta(microseconds=us)
+    return (_EPOCH + timedelta(microseconds=us)).astimezone(zone)
+
+
+_FIXED: dict[tzinfo, tuple[int, str] | None] = {}
+_DATES: dict[int, str] = {}
+
+
+def moment_iso(us: int, zone: tzinfo | None) -> str:
+    """`iso(moment_time(us, zone))`, written straight from the microseconds for naive times
+    and fixed offsets (no datetime is made); other zones go through datetime."""
+    if zone is None:
+        offset, suffix = 0, ""
+    else:
+        try:
+            fixed = _FIXED[zone]
+        except KeyError:
+            fixed = _FIXED[zone] = _fixed(zone)
+        if fixed is None:
+            return iso(moment_time(us, zone))  # type: ignore[return-value]
+        offset, suffix = fixed
+    days, rest = divmod(us + offset, _DAY_US)
+    if not _FIRST_DAY <= days <= _LAST_DAY:
+        return iso(moment_time(us, zone))  # type: ignore[return-value]
+    date = _DATES.get(days)
+    if date is None:
+        if len(_DATES) >= 4096:
+            _DATES.clear()
+        date = _DATES[days] = (_EPOCH_NAIVE + timedelta(days=days)).strftime("%Y-%m-%dT")
+    seconds, micro = divmod(rest, 1_000_000)
+    hours, seconds = divmod(seconds, 3600)
+    minutes, seconds = divmod(seconds, 60)
+    if not micro:
+        fraction = ""
+    elif micro % 1000:
+        fraction = f".{micro:06d}"
+    else:
+        fraction = f".{micro // 1000:03d}"
+    return f"{date}{hours:02d}:{minutes:02d}:{seconds:02d}{fraction}{suffix}"
+
+
+def _fixed(zone: tzinfo) -> tuple[int, str] | None:
+    """(offset in microseconds, as ISO writes it) of a fixed-offset zone, else None."""
+    if not isinstance(zone, timezone):
+        return None
+    offset = zone.utcoffset(None)
+    return offset // _MICROSECOND, datetime(2000, 1, 1, tzinfo=zone).isoformat()[19:]
+
+
 def instant_key(value: datetime) -> float:
     """A sort key for merging: aware times by instant, naive ones as if they were UTC."""
     if value.tzinfo is None:

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from .events import CONNECTOR, STATMSG_STARTED, Event
-from .times import UTC, instant_key, iso
+from .times import instant_key, iso, micros, moment_time
 
 USER_NOT_FOUND = "UserNotFound"
 DEFAULT_INTERVAL = timedelta(minutes=5)
@@ -222,23 +222,7 @@ Moment = tuple[int, "tzinfo | None"]
 """An instant as (microseconds since the epoch, the zone the log used): cheap to make per event.
 Naive times count as UTC, like `instant_key`."""
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_EPOCH_NAIVE = datetime(1970, 1, 1)
 _MICROSECOND = timedelta(microseconds=1)
-
-
-def micros(value: datetime) -> int:
-    """Microseconds since the epoch (naive times as if they were UTC)."""
-    if value.tzinfo is None:
-        return (value - _EPOCH_NAIVE) // _MICROSECOND
-    return (value - _EPOCH) // _MICROSECOND
-
-
-def moment_time(us: int, zone: tzinfo | None) -> datetime:
-    """The datetime of an instant, shown in `zone` (naive when the log has no offsets)."""
-    if zone is None:
-        return _EPOCH_NAIVE + timedelta(microseconds=us)
-    return (_EPOCH + timedelta(microseconds=us)).astimezone(zone)
 
 
 def _time(moment: Moment | None) -> datetime | None:
@@ -303,8 +287,6 @@ class Tracker:
         self.options = options or TrackerOptions()
         self._after = self.options.full_sync_after // _MICROSECOND
         self._users: dict[str, _User] = {}
-        self._failing: dict[str, _User] = {}
-        """The users whose last attempt failed (a restart looks at these only)."""
         # the cycle under way: users received (notified, not held back) since its start or
         # its last totals line, and which of them failed
         self._received: dict[str, tuple[_User, Moment]] = {}
@@ -497,9 +479,15 @@ class Tracker:
             self._full_syncs += 1
         if full_next:
             self._full_next = False
-            for key, user in self._failing.items():
-                due = user.full_sync_due
-                if due is not None and user.restart_cycle is None and us < due:
+            # the users whose timer still runs are those with a current entry in the heap
+            for due_us, _, key in self._due_heap:
+                user = self._users[key]
+                if (
+                    user.failing
+                    and user.full_sync_due == due_us
+                    and user.restart_cycle is None
+                    and us < due_us
+                ):
                     user.restart_cycle = here
                     self._note(key, here, "retry_cycle", "full sync after restart", source, line)
         heap = self._due_heap
@@ -554,7 +542,6 @@ class Tracker:
         self._failed.add(key)
         if not user.failing:
             user.failing = True
-            self._failing[key] = user
             user.first_failure = here
             user.failures = 0
             user.recovered_at = None
@@ -630,7 +617,6 @@ class Tracker:
         user.synced_at = requested_at
         if user.failing:
             user.failing = False
-            del self._failing[key]
             user.recovered_at = requested_at
             if self._follow is not None:
                 self._note(key, here, "added", "added to the cloud: recovered", source, line)

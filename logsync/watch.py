@@ -18,8 +18,8 @@ from .errors import InputError
 from .events import Event, from_record, from_unparsed
 from .formats import ParseContext, Record, detect, parser_for
 from .sources import InputStats, sniff_encoding
-from .times import human_duration
-from .tracker import Result, Tracker, UserState, micros
+from .times import human_duration, micros
+from .tracker import Result, Tracker, UserState
 
 POLL_SECONDS = 0.5
 LOG_NAME = "CloudUserSync.log"

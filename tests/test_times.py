@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
@@ -16,11 +18,14 @@ from logsync.times import (
     human_duration,
     instant_key,
     iso,
+    micros,
+    moment_iso,
+    moment_time,
     parse_duration,
     parse_when,
     parse_zone,
 )
-from logsync.tracker import micros, moment_time, timer_label
+from logsync.tracker import timer_label
 
 
 @pytest.mark.parametrize(
@@ -179,6 +184,41 @@ def test_moments_round_trip(value: datetime, bias: int | None) -> None:
     back = moment_time(us, zoned.tzinfo)
     assert back == zoned and back.utcoffset() == zoned.utcoffset()
     assert us == round(instant_key(zoned) * 1_000_000) or abs(us - instant_key(zoned) * 1e6) < 2
+
+
+_ZONES = [None, UTC, bias_zone(240), bias_zone(-330), bias_zone(1439), bias_zone(-1439)]
+
+
+@given(
+    st.integers(min_value=-62_135_596_800_000_000, max_value=253_402_300_799_999_999),
+    st.sampled_from([*_ZONES, ZoneInfo("America/New_York")]),
+    st.sampled_from([0, 1, 999, 1000, 123_000, 123_456, 999_999]),
+)
+def test_iso_from_microseconds_is_the_datetime_s_iso(us: int, zone: Any, micro: int) -> None:
+    us = us - us % 1_000_000 + micro  # every kind of fraction: none, milli, micro
+    try:
+        expected = iso(moment_time(us, zone))
+    except (OverflowError, ValueError) as error:  # beyond what datetime holds: the same error
+        with pytest.raises(type(error)):
+            moment_iso(us, zone)
+        return
+    assert moment_iso(us, zone) == expected
+
+
+@pytest.mark.parametrize(
+    ("us", "zone", "expected"),
+    [
+        (0, None, "1970-01-01T00:00:00"),
+        (0, UTC, "1970-01-01T00:00:00+00:00"),
+        (1_410_704_634_372_000, bias_zone(240), "2014-09-14T10:23:54.372-04:00"),
+        (1_410_704_634_000_001, bias_zone(-330), "2014-09-14T19:53:54.000001+05:30"),
+        (-1, None, "1969-12-31T23:59:59.999999"),
+        (253_402_300_799_999_999, None, "9999-12-31T23:59:59.999999"),
+        (-62_135_596_800_000_000, None, "0001-01-01T00:00:00"),
+    ],
+)
+def test_iso_from_microseconds_at_the_edges(us: int, zone: Any, expected: str) -> None:
+    assert moment_iso(us, zone) == expected == iso(moment_time(us, zone))
 
 
 def test_naive_instants_do_not_depend_on_the_machine_s_zone(monkeypatch: pytest.MonkeyPatch) -> None:

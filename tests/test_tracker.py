@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from fnmatch import fnmatchcase
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from logsync import analyze
 from logsync.pipeline import EventStream
+from logsync.render.machine import state_counts
 from logsync.times import iso
 from logsync.tracker import STATES, Tracker, TrackerOptions, UserState
 
@@ -644,7 +647,7 @@ def test_feed_rows_skips_untracked_kinds_and_keeps_sources_and_the_last_time() -
 
 
 def moment_time_of(us: int, zone: timezone) -> datetime:
-    from logsync.tracker import moment_time
+    from logsync.times import moment_time
 
     return moment_time(us, zone)
 
@@ -920,3 +923,29 @@ def test_no_cycles_names_the_first_record_and_no_restart(tmp_path: Path) -> None
         "no_cycles", "2026-03-02T08:00:00-04:00", None,
     )
     assert (connector.source, connector.line) == ("", 0)
+
+
+@pytest.mark.parametrize(
+    "states",
+    [None, frozenset({"waiting", "overdue", "failed"}), frozenset({"synced"}), frozenset()],
+)
+@pytest.mark.parametrize("pattern", [None, "*@contoso.com", "[a-e]*", "nobody"])
+def test_result_lists_only_the_users_asked_for_and_counts_every_matched_one(
+    states: frozenset[str] | None, pattern: str | None
+) -> None:
+    path = str(SAMPLES / "CloudUserSync.log")
+    everyone = analyze([path]).users
+    match = None if pattern is None else (lambda upn: fnmatchcase(upn.lower(), pattern))
+    matched = [u for u in everyone if match is None or match(u.upn)]
+    result = analyze([path], states=states, match=match).result
+    assert result.users == [u for u in matched if states is None or u.state in states]
+    assert result.counts == state_counts(matched)
+    assert sum(result.counts.values()) == len(matched)
+    assert len(everyone) == 10 and state_counts(everyone) == {
+        "waiting": 3,
+        "overdue": 1,
+        "failed": 1,
+        "pending": 1,
+        "recovered": 1,
+        "synced": 3,
+    }

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from enum import Enum
 
-from ..times import human_duration, iso
-from ..tracker import Connector
+from ..times import human_duration, iso, moment_iso, moment_time
+from ..tracker import Connector, Moment
 
 
 class OutputFormat(str, Enum):
@@ -35,6 +35,15 @@ class Display:
 
     def iso(self, value: datetime | None) -> str | None:
         return iso(self.time(value))
+
+    def moment_iso(self, moment: Moment | None) -> str | None:
+        """`iso` of one of the tracker's moments, without a datetime when times are shown
+        as logged."""
+        if moment is None:
+            return None
+        if self.tz is None:
+            return moment_iso(*moment)
+        return iso(self.time(moment_time(*moment)))
 
 
 def offset_text(value: datetime) -> str:

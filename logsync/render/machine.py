@@ -16,6 +16,8 @@ from . import Display, number
 
 _encode: Callable[[str], str] = json.encoder.encode_basestring_ascii
 _COMPACT = (",", ":")
+_compact = json.JSONEncoder(separators=_COMPACT).encode
+"""`json.dumps(value, separators=_COMPACT)`, without making an encoder for each call."""
 
 USER_FIELDS = (
     "upn",
@@ -34,24 +36,35 @@ USER_FIELDS = (
 
 
 def user_record(user: UserState, display: Display) -> dict[str, Any]:
+    iso = display.moment_iso
+    (
+        first_failure,
+        last_failure,
+        full_sync_due,
+        expected_recovery,
+        recovered_at,
+        synced_at,
+        first_seen,
+        last_seen,
+    ) = user.moments
     record: dict[str, Any] = {
         "upn": user.upn,
         "state": user.state,
         "reason": user.reason,
-        "first_failure": display.iso(user.first_failure),
-        "last_failure": display.iso(user.last_failure),
+        "first_failure": iso(first_failure),
+        "last_failure": iso(last_failure),
         "failures": user.failures,
-        "full_sync_due": display.iso(user.full_sync_due),
-        "expected_recovery": display.iso(user.expected_recovery),
+        "full_sync_due": iso(full_sync_due),
+        "expected_recovery": iso(expected_recovery),
         "expected_recovery_observed": user.expected_recovery_observed,
         "recovery_by": user.recovery_by,
-        "recovered_at": display.iso(user.recovered_at),
-        "synced_at": display.iso(user.synced_at),
+        "recovered_at": iso(recovered_at),
+        "synced_at": iso(synced_at),
         "seconds_remaining": seconds(user.seconds_remaining),
         "requests": user.requests,
         "skipped": user.skipped,
-        "first_seen": display.iso(user.first_seen),
-        "last_seen": display.iso(user.last_seen),
+        "first_seen": iso(first_seen),
+        "last_seen": iso(last_seen),
     }
     if user.time_saved_s is not None:
         record["time_saved_s"] = number(user.time_saved_s)
@@ -114,7 +127,7 @@ def write_report_json(
     for index, user in enumerate(users):
         if index:
             out.write(",")
-        out.write(json.dumps(user_record(user, display), separators=_COMPACT))
+        out.write(_compact(user_record(user, display)))
     out.write("]" + tail + "\n")
 
 
@@ -129,7 +142,7 @@ def write_json(document: object, out: IO[str], pretty: bool = False) -> None:
 
 def write_ndjson(records: Iterable[dict[str, Any]], out: IO[str]) -> None:
     for record in records:
-        out.write(json.dumps(record, separators=(",", ":")))
+        out.write(_compact(record))
         out.write("\n")
 
 
