@@ -7,12 +7,11 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-from operator import itemgetter
 
 from .bulk import input_rows
 from .errors import UsageError
 from .events import Event
-from .pipeline import EventStream, ReadOptions, check_awareness, ensure_connector, merge_in_order
+from .pipeline import EventStream, ReadOptions, check_awareness, ensure_connector, merge_batches
 from .sources import InputStats, Progress, expand_paths
 from .times import WallClock, instant_key
 from .tracker import (
@@ -216,18 +215,21 @@ def _feed_rows(
             tracker.feed_rows(batch)
     else:
         awareness: dict[bool, str] = {}
-        flat = [
+        checked = [
             _checked(stream, name, awareness) for stream, name in zip(streams, names, strict=True)
         ]
-        tracker.feed_rows(merge_in_order(flat, names, itemgetter(0)))
+        for run in merge_batches(checked, names):
+            tracker.feed_rows(run)
     return inputs
 
 
-def _checked(batches: Iterator[list[Row]], name: str, awareness: dict[bool, str]) -> Iterator[Row]:
-    """The rows of one input, after checking that it can be merged with the others."""
-    first = True
+def _checked(
+    batches: Iterator[list[Row]], name: str, awareness: dict[bool, str]
+) -> Iterator[list[Row]]:
+    """The batches of one input, after checking that it can be merged with the others."""
     for batch in batches:
-        if first and batch:
+        if batch:
             check_awareness(batch[0][1] is not None, name, awareness)
-            first = False
-        yield from batch
+            yield batch
+            break
+    yield from batches

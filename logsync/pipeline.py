@@ -199,6 +199,7 @@ class EventStream:
 
 
 T = TypeVar("T")
+R = TypeVar("R", bound=tuple[Any, ...])
 
 
 def merge_in_order(
@@ -221,6 +222,60 @@ def merge_in_order(
 
 
 _END = object()
+
+
+def merge_batches(
+    streams: Sequence[Iterator[list[R]]], names: Sequence[str]
+) -> Iterator[list[R]]:
+    """`merge_in_order` of inputs that come as batches of rows keyed by their first item: the
+    same rows in the same order, handed on as runs (slices of batches), not one by one.
+
+    As in `heapq.merge`, the next row is always the least (key, rank) of the inputs' heads,
+    so an input's run goes on while its rows stay below the least head of the others.
+    """
+    live: list[list[Any]] = []  # [batch, position, rank, stream]
+    firsts = []
+    for index, (stream, name) in enumerate(zip(streams, names, strict=True)):
+        batch = _next_batch(stream)
+        if batch is not None:
+            rotated = 0 if name.lower().endswith(".lo_") else 1
+            firsts.append((batch[0][0], rotated, index, [batch, 0, 0, stream]))
+    firsts.sort(key=itemgetter(0, 1, 2))
+    for rank, (*_, entry) in enumerate(firsts):
+        entry[2] = rank
+        live.append(entry)
+    while len(live) > 1:
+        heads = [(batch[position][0], rank) for batch, position, rank, _ in live]
+        best = heads.index(min(heads))
+        bound, bound_rank = min(head for index, head in enumerate(heads) if index != best)
+        batch, position, rank, stream = live[best]
+        end, size = position, len(batch)
+        if rank < bound_rank:
+            while end < size and batch[end][0] <= bound:
+                end += 1
+        else:
+            while end < size and batch[end][0] < bound:
+                end += 1
+        yield batch[position:end] if position or end < size else batch
+        if end < size:
+            live[best][1] = end
+            continue
+        following = _next_batch(stream)
+        if following is None:
+            del live[best]
+        else:
+            live[best][0], live[best][1] = following, 0
+    for batch, position, _, stream in live:
+        yield batch[position:] if position else batch
+        yield from stream
+
+
+def _next_batch(stream: Iterator[list[R]]) -> list[R] | None:
+    """The input's next batch that is not empty, or None at its end."""
+    for batch in stream:
+        if batch:
+            return batch
+    return None
 
 
 def _keyed(

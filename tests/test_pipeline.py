@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from operator import itemgetter
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from logsync.analysis import analyze
 from logsync.errors import UsageError
-from logsync.pipeline import EventStream
+from logsync.pipeline import EventStream, merge_batches, merge_in_order
 from logsync.times import instant_key, iso
 from logsync.tracker import TRACKED_KINDS
 
@@ -148,3 +151,35 @@ def test_naive_and_aware_inputs_do_not_merge_silently() -> None:
                 ]
             )
         )
+
+
+_batches = st.lists(  # one input: batches of rows (key, input, position), keys not always sorted
+    st.lists(st.integers(min_value=0, max_value=12), max_size=6), max_size=5
+)
+
+
+@given(
+    inputs=st.lists(_batches, min_size=1, max_size=4),
+    names=st.lists(st.sampled_from(["a.log", "a.lo_", "b.LO_", "c.log"]), min_size=4, max_size=4),
+)
+def test_merging_batches_gives_the_rows_of_the_row_by_row_merge(
+    inputs: list[list[list[int]]], names: list[str]
+) -> None:
+    tagged = [
+        [[(key, index, position) for position, key in enumerate(batch)] for batch in batches]
+        for index, batches in enumerate(inputs)
+    ]
+    names = names[: len(inputs)]
+    expected = list(
+        merge_in_order([iter([r for b in bs for r in b]) for bs in tagged], names, itemgetter(0))
+    )
+    runs = list(merge_batches([iter(bs) for bs in tagged], names))
+    assert [row for run in runs for row in run] == expected
+
+
+def test_batches_of_inputs_that_do_not_overlap_go_on_whole() -> None:
+    older = [[(1, "lo_"), (2, "lo_")], [(3, "lo_")]]
+    newer = [[(3, "log"), (4, "log")], [], [(5, "log")]]
+    runs = list(merge_batches([iter(newer), iter(older)], ["x.log", "x.lo_"]))
+    # at the equal instant 3 the rotated .lo_ comes first; the .log then runs on alone
+    assert runs == [older[0], older[1], newer[0], [], [(5, "log")]]

@@ -8,8 +8,7 @@ import typer
 
 from ..analysis import Analysis
 from ..errors import ExitCode, UsageError
-from ..render import Display, connector_record, connector_text, machine, markdown
-from ..render.junit import junit_document
+from ..render import Display, connector_record, connector_text, machine
 from ..safety import visible
 from ..tracker import (
     UserState,
@@ -128,6 +127,8 @@ def check(
     outcome(ExitCode.OK if passed else ExitCode.FINDINGS)
     display = opts.display
     if junit:
+        from ..render.junit import junit_document
+
         document = junit_document(selected, counted, passed, analysis, fail_on_set, display)
         try:
             with open(junit, "wb") as handle:
@@ -153,6 +154,8 @@ def check(
             pretty=env.stdout_isatty,
         )
     elif format == "markdown":
+        from ..render import markdown
+
         line = verdict(passed, counted, selected, max_stuck, connector_problem, analysis, display)
         env.stdout.write(
             markdown.check(passed, line, counted, connector_problem, analysis, display)

@@ -11,8 +11,7 @@ import typer
 from ..errors import UsageError
 from ..events import KINDS, Event
 from ..pipeline import EventStream
-from ..render import OutputFormat, human, machine
-from ..render.ndjson import write_input_ndjson
+from ..render import OutputFormat, machine
 from ..sources import InputStats, expand_paths
 from ..times import parse_when
 from .app import Env, command
@@ -113,6 +112,8 @@ def events(
     with reading(opts, env, enabled=not env.stdout_isatty) as progress:
         names = expand_paths(opts.paths, stdin_is_pipe=False)
         if fmt == "ndjson" and len(names) == 1 and start is end is None and not opts.users:
+            from ..render.ndjson import write_input_ndjson
+
             stats = InputStats(names[0])
             write_input_ndjson(
                 names[0], opts.read_options(), stats, env.stdout, opts.display, kinds, progress
@@ -142,6 +143,8 @@ def _write_events(stream: Iterable[Event], fmt: str, opts: Common, env: Env) -> 
     elif fmt == "text":
         machine.write_text_rows(machine.event_text_rows(stream, display), out)
     else:
+        from ..render import human
+
         human.events(stream, display, human.make_console(out, opts.color))
 
 

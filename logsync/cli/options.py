@@ -16,7 +16,7 @@ from ..analysis import Analysis, analyze
 from ..errors import UsageError
 from ..formats import FORMAT_NAMES
 from ..pipeline import ReadOptions
-from ..render import Display, human
+from ..render import Display
 from ..sources import InputStats, Progress, expand_paths
 from ..times import WHEN_FORMS, parse_duration, parse_when, parse_zone
 from ..tracker import (
@@ -242,6 +242,8 @@ def reading(opts: Common, env: Env, enabled: bool = True) -> Iterator[Progress |
     if not enabled or opts.quiet or not env.stderr_isatty or total < PROGRESS_MIN_BYTES:
         yield None
         return
+    from ..render import human
+
     with human.byte_progress(total, env.stderr, opts.color) as advance:
         yield advance
 

@@ -8,15 +8,11 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import ExitCode
-from ..health import HEALTH_KINDS, HealthCollector
 from ..render import (
     Display,
     connector_record,
     connector_text,
-    html,
-    human,
     machine,
-    markdown,
     number,
 )
 from ..safety import visible
@@ -119,14 +115,20 @@ def report(
     fmt = output_format(format, env, REPORT_FORMATS, "text", opts.color)
     failing_states = parse_fail_on(fail_on)
     what_if = parse_when(restart_at, "--restart-at") if restart_at else None
-    collector = HealthCollector() if fmt == "html" else None
+    observing: dict[str, Any] = {}
+    collector = None
+    if fmt == "html":  # the page shows the health summary too
+        from ..health import HEALTH_KINDS, HealthCollector
+
+        collector = HealthCollector()
+        observing = {"extra_kinds": HEALTH_KINDS, "observer": collector.feed}
     analysis = judge(
         opts,
         env,
         restart_at=what_if,
         states=None if all_users else REPORTED_STATES,  # the others are only counted
         match=opts.wants if opts.users else None,
-        **({"extra_kinds": HEALTH_KINDS, "observer": collector.feed} if collector else {}),
+        **observing,
     )
     shown = analysis.users
     counts = analysis.result.counts
@@ -137,9 +139,13 @@ def report(
     )
     outcome(ExitCode.FINDINGS if findings else ExitCode.OK)
     if fmt == "markdown":
+        from ..render import markdown
+
         out.write(markdown.report(analysis, shown, counts, display))
     elif fmt == "html":
         assert collector is not None
+        from ..render import html
+
         health = collector.summarize(analysis)
         out.write(html.page(analysis, health, shown, collector.cycle_marks, display))
     elif fmt == "json":
@@ -149,6 +155,8 @@ def report(
             document["what_if"] = what_if_summary(analysis.restart_at or what_if, shown, display)
         machine.write_report_json(document, shown, display, out, pretty=env.stdout_isatty)
     elif fmt == "table":
+        from ..render import human
+
         console = human.make_console(out, opts.color)
         human.report(analysis, shown, counts, display, console, quiet=opts.quiet)
         if what_if is not None:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from ..health import HEALTH_KINDS, HealthCollector
-from ..render import html, human, machine, markdown
+from ..render import machine
 from .app import Env, command
 from .options import (
     SUMMARY_FORMATS,
@@ -69,17 +68,25 @@ def summary(
         interval=interval,
     )
     fmt = output_format(format, env, SUMMARY_FORMATS, "text", opts.color)
+    from ..health import HEALTH_KINDS, HealthCollector
+
     collector = HealthCollector()
     analysis = judge(opts, env, extra_kinds=HEALTH_KINDS, observer=collector.feed)
     report = collector.summarize(analysis)
     display, out = opts.display, env.stdout
     if fmt == "markdown":
+        from ..render import markdown
+
         out.write(markdown.summary(report, analysis, display))
     elif fmt == "html":
+        from ..render import html
+
         out.write(html.page(analysis, report, analysis.users, collector.cycle_marks, display))
     elif fmt == "json":
         machine.write_json(machine.summary_document(report, display), out, pretty=env.stdout_isatty)
     elif fmt == "text":
         machine.write_text_rows(machine.summary_rows(report, display), out)
     else:
+        from ..render import human
+
         human.summary(report, display, human.make_console(out, opts.color), quiet=opts.quiet)

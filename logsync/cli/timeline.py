@@ -10,7 +10,7 @@ import typer
 
 from ..analysis import Analysis
 from ..errors import ExitCode, UsageError
-from ..render import human, machine, markdown
+from ..render import machine
 from ..safety import visible
 from .app import Env, command
 from .options import (
@@ -85,6 +85,8 @@ def timeline(
     steps = analysis.result.timeline if state is not None else []
     display, out = opts.display, env.stdout
     if fmt == "markdown" and state is not None:
+        from ..render import markdown
+
         out.write(markdown.timeline(state, steps, analysis, display))
     elif fmt == "json":
         machine.write_json(
@@ -111,6 +113,8 @@ def timeline(
             out,
         )
     else:
+        from ..render import human
+
         human.timeline(
             state, upn, steps, display, human.make_console(out, opts.color), quiet=opts.quiet
         )

@@ -10,7 +10,7 @@ import typer
 
 from ..analysis import Analysis
 from ..pipeline import EventStream
-from ..render import Display, human, machine
+from ..render import Display, machine
 from ..safety import visible
 from ..tracker import (
     Tracker,
@@ -120,6 +120,8 @@ def watch(
             watcher.read()
             _, changes = watcher.changes(utc_now(), everyone=True)
             _write_changes(changes, opts, display, out)
+    from ..render import human
+
     console = human.make_console(out, opts.color)
     with human.live(console) as live:
         while True:
