@@ -14,6 +14,7 @@ plain way instead, so the result is exactly that of the plain path (tests compar
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
@@ -107,7 +108,7 @@ class _RowReader:
         self.source = source
         self.kinds = kinds
         self.ctx = ctx
-        self.pattern = sms.row_pattern(catalogue.message_starts(kinds - {"unparsed"}))
+        self._pattern: re.Pattern[str] | None = None
         self._meanings: dict[str, tuple[str, Any] | None] = {}
         self._days: dict[str, tuple[int, tzinfo | None] | None] = {}
         """Date and bias -> (instant of its midnight, zone); None when the zone has no fixed
@@ -129,6 +130,12 @@ class _RowReader:
         if counts is None:
             return None
         return self.rows(text, first_line), counts[0], counts[1]
+
+    def pattern(self) -> re.Pattern[str]:
+        """The pure reader's pattern (compiled when first needed: the native scanner has none)."""
+        if self._pattern is None:
+            self._pattern = sms.row_pattern(catalogue.message_starts(self.kinds - {"unparsed"}))
+        return self._pattern
 
     def _native_config(self, kinds: frozenset[str]) -> tuple[Any, ...]:
         """What the native scanner needs to give the rows `rows` gives (see _scan.c)."""
@@ -168,7 +175,7 @@ class _RowReader:
         cursor = 0
         line = first_line  # the line that follows text[cursor], a `\n`
         located = False
-        for message, date, clock, second, fraction, bias in self.pattern.findall(text):
+        for message, date, clock, second, fraction, bias in self.pattern().findall(text):
             meaning = meanings.get(message)
             if meaning is None:
                 if message in meanings:

@@ -31,7 +31,6 @@ def iso(value: datetime | None) -> str | None:
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _EPOCH_NAIVE = datetime(1970, 1, 1)
 _MICROSECOND = timedelta(microseconds=1)
-_DAY_US = 86_400_000_000
 _FIRST_DAY = (datetime(1, 1, 2) - _EPOCH_NAIVE).days
 _LAST_DAY = (datetime(9999, 12, 30) - _EPOCH_NAIVE).days
 """Days (since 1970-01-01) that `moment_iso` writes itself; a day from the ends of what
@@ -54,7 +53,8 @@ def moment_time(us: int, zone: tzinfo | None) -> datetime:
 
 
 _FIXED: dict[tzinfo, tuple[int, str] | None] = {}
-_DATES: dict[int, str] = {}
+_MINUTES: dict[int, str] = {}
+_TWO = [f"{n:02d}" for n in range(60)]
 
 
 def moment_iso(us: int, zone: tzinfo | None) -> str:
@@ -70,24 +70,22 @@ def moment_iso(us: int, zone: tzinfo | None) -> str:
         if fixed is None:
             return iso(moment_time(us, zone))  # type: ignore[return-value]
         offset, suffix = fixed
-    days, rest = divmod(us + offset, _DAY_US)
-    if not _FIRST_DAY <= days <= _LAST_DAY:
-        return iso(moment_time(us, zone))  # type: ignore[return-value]
-    date = _DATES.get(days)
-    if date is None:
-        if len(_DATES) >= 4096:
-            _DATES.clear()
-        date = _DATES[days] = (_EPOCH_NAIVE + timedelta(days=days)).strftime("%Y-%m-%dT")
+    minute, rest = divmod(us + offset, 60_000_000)
+    start = _MINUTES.get(minute)
+    if start is None:
+        days, minutes = divmod(minute, 1440)
+        if not _FIRST_DAY <= days <= _LAST_DAY:
+            return iso(moment_time(us, zone))  # type: ignore[return-value]
+        date = (_EPOCH_NAIVE + timedelta(days=days)).date().isoformat() + "T"
+        if len(_MINUTES) >= 4096:
+            _MINUTES.clear()
+        start = _MINUTES[minute] = f"{date}{_TWO[minutes // 60]}:{_TWO[minutes % 60]}:"
     seconds, micro = divmod(rest, 1_000_000)
-    hours, seconds = divmod(seconds, 3600)
-    minutes, seconds = divmod(seconds, 60)
     if not micro:
-        fraction = ""
-    elif micro % 1000:
-        fraction = f".{micro:06d}"
-    else:
-        fraction = f".{micro // 1000:03d}"
-    return f"{date}{hours:02d}:{minutes:02d}:{seconds:02d}{fraction}{suffix}"
+        return start + _TWO[seconds] + suffix
+    if micro % 1000:
+        return f"{start}{_TWO[seconds]}.{micro:06d}{suffix}"
+    return f"{start}{_TWO[seconds]}.{micro // 1000:03d}{suffix}"
 
 
 def _fixed(zone: tzinfo) -> tuple[int, str] | None:

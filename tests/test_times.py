@@ -215,6 +215,8 @@ def test_iso_from_microseconds_is_the_datetime_s_iso(us: int, zone: Any, micro: 
         (-1, None, "1969-12-31T23:59:59.999999"),
         (253_402_300_799_999_999, None, "9999-12-31T23:59:59.999999"),
         (-62_135_596_800_000_000, None, "0001-01-01T00:00:00"),
+        (-30_610_224_000_000_000, None, "1000-01-01T00:00:00"),
+        (-30_610_224_000_000_001, None, "0999-12-31T23:59:59.999999"),  # four-digit years
     ],
 )
 def test_iso_from_microseconds_at_the_edges(us: int, zone: Any, expected: str) -> None:

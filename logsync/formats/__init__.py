@@ -115,11 +115,14 @@ def detect(sample: str, max_lines: int = 200) -> str | None:
     lines = [line for line in sample.split("\n") if not is_blank(line)][:max_lines]
     if not lines:
         return None
+    sms_votes = sum(1 for line in lines if sms.looks_like(line))
+    if sms_votes == len(lines):
+        return "sms-trace"  # no format can get more votes, and SMS trace wins a tie
     stats = InputStats("sample")
     for _ in cmtrace.parse(iter(["\n".join(lines) + "\n"]), ParseContext(stats)):
         pass
     votes = {
-        "sms-trace": sum(1 for line in lines if sms.looks_like(line)),
+        "sms-trace": sms_votes,
         "cmtrace": stats.record_lines,
         "paste": sum(1 for line in lines if paste.looks_like(line)),
     }
