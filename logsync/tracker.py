@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
-from typing import Any
+from typing import Any, cast
 
 from .events import CONNECTOR, STATMSG_STARTED, Event
 from .times import instant_key, iso, micros, moment_time
@@ -229,7 +229,40 @@ def _time(moment: Moment | None) -> datetime | None:
     return None if moment is None else moment_time(*moment)
 
 
-class _User:
+class _Seen:
+    """A user the log has notified, and maybe added, but never seen fail: the few fields every
+    user has. Its first failure makes it a `_User` (most users of a large log never fail, so
+    they cost a third of the memory)."""
+
+    __slots__ = ("first_seen", "last_seen", "requests", "synced_at", "upn")
+
+    # How a user that never failed reads; these cannot be set on a _Seen.
+    skipped = 0
+    failing = ever_failed = False
+    failures = 0
+    reason: str | None = None
+    first_failure: Moment | None = None
+    last_failure: Moment | None = None
+    full_sync_due: int | None = None
+    failure_restarts = 0
+    due_cycle: Moment | None = None
+    restart_cycle: Moment | None = None
+    recovered_at: int | None = None
+    failure_source: str | None = None
+    failure_line: int | None = None
+
+    def __init__(self, upn: str, seen: int) -> None:
+        self.upn = upn
+        self.first_seen = self.last_seen = seen
+        """Microseconds, like `synced_at` and `recovered_at`: shown, like every computed
+        instant, in the offset the log used then (a moment each would cost a tuple)."""
+        self.requests = 0
+        self.synced_at: int | None = None
+
+
+class _User(_Seen):
+    """A user that has failed at least once."""
+
     __slots__ = (
         "due_cycle",
         "ever_failed",
@@ -239,40 +272,44 @@ class _User:
         "failure_source",
         "failures",
         "first_failure",
-        "first_seen",
         "full_sync_due",
         "last_failure",
-        "last_seen",
         "reason",
         "recovered_at",
-        "requests",
         "restart_cycle",
         "skipped",
-        "synced_at",
-        "upn",
     )
 
-    def __init__(self, upn: str, seen: Moment) -> None:
-        self.upn = upn
-        self.first_seen = self.last_seen = seen
-        self.requests = 0
+    def __init__(self, upn: str, seen: int) -> None:
+        super().__init__(upn, seen)
         self.skipped = 0
         """Cycles that notified the user after its due time but did not receive it."""
         self.failing = self.ever_failed = False
         self.failures = 0
-        self.reason: str | None = None
-        self.first_failure: Moment | None = None
-        self.last_failure: Moment | None = None
-        self.full_sync_due: int | None = None
+        self.reason = None
+        self.first_failure = None
+        self.last_failure = None
+        self.full_sync_due = None
         """Microseconds; shown in the log's offset of that instant (rule 8)."""
         self.failure_restarts = 0
         """How many restarts the log had shown at the last failure: a later one frees the user."""
-        self.due_cycle: Moment | None = None
-        self.restart_cycle: Moment | None = None
-        self.recovered_at: Moment | None = None
-        self.synced_at: Moment | None = None
-        self.failure_source: str | None = None
-        self.failure_line: int | None = None
+        self.due_cycle = None
+        self.restart_cycle = None
+        self.recovered_at = None
+        self.failure_source = None
+        self.failure_line = None
+
+    @classmethod
+    def grown_from(cls, seen: _Seen) -> _User:
+        user = cls(seen.upn, seen.first_seen)
+        user.last_seen, user.requests, user.synced_at = seen.last_seen, seen.requests, seen.synced_at
+        return user
+
+
+def _key(upn: str) -> str:
+    """The user's key: its UPN in lower case (the same string when it already is)."""
+    key = upn.lower()
+    return upn if key == upn else key
 
 
 Row = tuple[int, "tzinfo | None", str, Any, str, int]
@@ -286,10 +323,10 @@ class Tracker:
     def __init__(self, options: TrackerOptions | None = None) -> None:
         self.options = options or TrackerOptions()
         self._after = self.options.full_sync_after // _MICROSECOND
-        self._users: dict[str, _User] = {}
+        self._users: dict[str, _Seen] = {}
         # the cycle under way: users received (notified, not held back) since its start or
         # its last totals line, and which of them failed
-        self._received: dict[str, tuple[_User, Moment]] = {}
+        self._received: dict[str, tuple[_Seen, int]] = {}
         self._failed: set[str] = set()
         self._cycle_start: int | None = None
         self._cycle_where: tuple[str, int] = ("", 0)
@@ -373,13 +410,22 @@ class Tracker:
         if self._first is None:
             self._first = (us, zone)
 
-    def _user(self, upn: str, seen: Moment) -> tuple[str, _User]:
-        key = upn.lower()
-        user = self._users.get(key)
-        if user is None:
-            user = self._users[key] = _User(upn, seen)
+    def _failing_user(self, upn: str, seen: int) -> tuple[str, _User]:
+        """The user of a failure, made a `_User` if it was a `_Seen` (also where the cycle
+        under way holds it)."""
+        key = _key(upn)
+        found = self._users.get(key)
+        if type(found) is _User:
+            found.last_seen = seen
+            return key, found
+        if found is None:
+            user = _User(upn, seen)
         else:
+            user = _User.grown_from(found)
             user.last_seen = seen
+            if key in self._received:
+                self._received[key] = (user, self._received[key][1])
+        self._users[key] = user
         return key, user
 
     def _note(
@@ -481,7 +527,7 @@ class Tracker:
             self._full_next = False
             # the users whose timer still runs are those with a current entry in the heap
             for due_us, _, key in self._due_heap:
-                user = self._users[key]
+                user = cast(_User, self._users[key])  # a user with a timer has failed
                 if (
                     user.failing
                     and user.full_sync_due == due_us
@@ -493,7 +539,7 @@ class Tracker:
         heap = self._due_heap
         while heap and heap[0][0] <= us:
             due_us, _, key = heapq.heappop(heap)
-            user = self._users[key]
+            user = cast(_User, self._users[key])
             # a stale entry (the timer restarted since) no longer matches the user's due time
             if user.failing and user.due_cycle is None and user.full_sync_due == due_us:
                 user.due_cycle = here
@@ -501,7 +547,7 @@ class Tracker:
                     key, here, "retry_cycle", "first cycle after full sync due", source, line
                 )
 
-    def _held_back(self, user: _User, cycle_start: int) -> bool:
+    def _held_back(self, user: _Seen, cycle_start: int) -> bool:
         """SPEC §4 rule 2: a user whose timer still runs is notified but not received."""
         due = user.full_sync_due
         return (
@@ -516,12 +562,12 @@ class Tracker:
     ) -> None:
         upn = data.upn
         here = (us, zone)
-        key = upn.lower()
+        key = _key(upn)
         user = self._users.get(key)
         if user is None:
-            user = self._users[key] = _User(upn, here)
+            user = self._users[key] = _Seen(upn, us)
         else:
-            user.last_seen = here
+            user.last_seen = us
         user.requests += 1
         cycle_start = self._cycle_start if self._cycle_start is not None else us
         self.last_held_back = held = user.failing and self._held_back(user, cycle_start)
@@ -531,14 +577,14 @@ class Tracker:
                 detail = f"notified; timer runs until {due}"
                 self._note(key, here, "held_back", detail, source, line)
             return
-        self._received[key] = (user, here)
+        self._received[key] = (user, us)
         if self._follow is not None:
             self._note(key, here, "requested", f"NotifyAccountAddition {upn}", source, line)
 
     def _on_failed(self, us: int, zone: tzinfo | None, data: Any, source: str, line: int) -> None:
         upn, reason = data
         here = (us, zone)
-        key, user = self._user(upn, here)
+        key, user = self._failing_user(upn, us)
         self._failed.add(key)
         if not user.failing:
             user.failing = True
@@ -591,6 +637,7 @@ class Tracker:
             others = False
             for key, (user, _) in received.items():
                 if user.failing and user.reason == USER_NOT_FOUND:
+                    user = cast(_User, user)  # failing: a _User
                     user.skipped += 1
                     self._note(
                         key,
@@ -612,10 +659,11 @@ class Tracker:
             self._failed = set()
 
     def _confirm(
-        self, key: str, user: _User, requested_at: Moment, here: Moment, source: str, line: int
+        self, key: str, user: _Seen, requested_at: int, here: Moment, source: str, line: int
     ) -> None:
         user.synced_at = requested_at
         if user.failing:
+            user = cast(_User, user)
             user.failing = False
             user.recovered_at = requested_at
             if self._follow is not None:
@@ -793,7 +841,7 @@ class Tracker:
             counts=counts,
         )
 
-    def _state(self, user: _User, context: _Context) -> UserState:
+    def _state(self, user: _Seen, context: _Context) -> UserState:
         expected: int | None = None
         observed = False
         recovery_by: str | None = None
@@ -848,15 +896,15 @@ class Tracker:
                 user.last_failure,
                 None if due is None else self._moment(due),
                 None if expected is None else self._moment(expected),
-                user.recovered_at,
-                user.synced_at,
-                user.first_seen,
-                user.last_seen,
+                None if user.recovered_at is None else self._moment(user.recovered_at),
+                None if user.synced_at is None else self._moment(user.synced_at),
+                self._moment(user.first_seen),
+                self._moment(user.last_seen),
             ),
         )
 
 
-def _settled_state(user: _User) -> str | None:
+def _settled_state(user: _Seen) -> str | None:
     """The state of a user that no timer holds (None for one waiting or overdue)."""
     if user.failing:
         if user.reason == USER_NOT_FOUND and user.full_sync_due is not None:
