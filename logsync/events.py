@@ -268,6 +268,8 @@ def literal_starts(kinds: Iterable[str]) -> tuple[str, ...] | None:
         if not literal:
             return None
         starts.add("".join(literal))
+    if not starts:  # like an empty `message_starts`, which lets every message through
+        return None
     return tuple(sorted(starts))
 
 

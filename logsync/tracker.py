@@ -302,7 +302,8 @@ class _User(_Seen):
     @classmethod
     def grown_from(cls, seen: _Seen) -> _User:
         user = cls(seen.upn, seen.first_seen)
-        user.last_seen, user.requests, user.synced_at = seen.last_seen, seen.requests, seen.synced_at
+        user.last_seen, user.requests = seen.last_seen, seen.requests
+        user.synced_at = seen.synced_at
         return user
 
 

@@ -263,3 +263,18 @@ def test_unreconciled_cycles_carry_the_same_lines_on_both_paths(
     for fast in (True, False):
         (cycle,) = analyze([path], fast=fast).result.unreconciled
         assert (cycle.source, cycle.line, cycle.totals_line) == (path, 61, 64)
+
+
+@pytest.mark.parametrize("native", [False, True])
+def test_a_record_of_the_year_0000_is_an_invalid_date_on_the_fast_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, native: bool
+) -> None:
+    """The differential fuzz found it: the fast path took year 0000 for a date and crashed."""
+    read_in_blocks(monkeypatch, 1 << 19, native)
+    log = Log()
+    log.cycles("2014-09-14 09:00:00", "2014-09-14 10:00:00")
+    log.lines.insert(3, sms_line(datetime(2014, 9, 14), "Failed to add user a@x.com; reason UserNotFound").replace("-2014 ", "-0000 "))
+    path = log.write(tmp_path / "CloudUserSync.log")
+    analysis = assert_same([path])
+    assert [(stats.records, stats.unparsed) for stats in analysis.inputs] == [(len(log.lines) - 1, 1)]
+    assert analysis.users == []

@@ -103,7 +103,9 @@ def _isatty(stream: Any) -> bool:
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"logsync {__version__}")
+        from ..accel import description
+
+        typer.echo(f"logsync {__version__} ({description}; Python {sys.version.split()[0]})")
         raise typer.Exit()
 
 
@@ -112,7 +114,10 @@ def _root(
     version: Annotated[
         bool,
         typer.Option(
-            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+            "--version",
+            callback=_version,
+            is_eager=True,
+            help="Show the version, and whether the native scanner reads the logs, and exit.",
         ),
     ] = False,
 ) -> None:

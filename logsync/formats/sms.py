@@ -37,10 +37,12 @@ RECORD_PARTS_RE = re.compile(
 )
 """Every record of a chunk, with the date and the hour and minute apart; groups: message,
 component, date, hour and minute, second, fraction, bias, thread."""
-# Counts records without building them; captures only dates whose day may not exist (29-31).
+# Counts records without building them; captures only dates that may not exist (days 29 to
+# 31, and the year 0000, which has no days at all).
 _COUNT_RE = re.compile(
-    r"\$\$<[^<>\n]*><(?:(?:0?[1-9]|1[0-2])-(?:0?[1-9]|1\d|2[0-8])-\d{4}"
-    r"|((?:0?[1-9]|1[0-2])-(?:29|3[01])-\d{4})) (?:[01]?\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,7})?"
+    r"\$\$<[^<>\n]*><(?:(?:0?[1-9]|1[0-2])-(?:0?[1-9]|1\d|2[0-8])-(?!0000)\d{4}"
+    r"|((?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])-\d{4}))"
+    r" (?:[01]?\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,7})?"
     r"(?:[+-](?:14[0-3]\d|1[0-3]\d\d|\d{1,3}))?"
     r"><thread=\d{1,10}(?: ?\((?:0x)?[0-9A-Fa-f]{1,16}\))?>(?=\n)",
     re.ASCII,

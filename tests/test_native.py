@@ -1,0 +1,356 @@
+"""The native scanner (logsync/_scan.c) against the pure-Python reader it accelerates.
+
+Chunk by chunk, the native scanner must return exactly the rows and counts of the pure reader,
+or decline the chunk (None) for one of the reasons it documents: text that is not one byte per
+character, or a record without a bias while the zone given for such records has daylight
+saving. Whole logs must give identical conclusions and events either way.
+
+LOGSYNC_FUZZ_EXAMPLES raises the number of generated examples (CI's sanitizer run does).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import timedelta, timezone, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from logsync import accel, analyze
+from logsync.bulk import _RowReader
+from logsync.formats import ParseContext, framed, sms
+from logsync.sources import InputStats
+from logsync.tracker import TRACKED_KINDS
+
+from .conftest import REAL_LOGS, ROOT, SAMPLES
+from .test_bulk import conclusions
+
+try:
+    from logsync import _scan  # type: ignore[attr-defined]
+except ImportError:  # .ci/run checks that it is built, so CI never skips these
+    _scan = None
+
+needs_native = pytest.mark.skipif(_scan is None, reason="the native scanner is not built")
+EXAMPLES = int(os.environ.get("LOGSYNC_FUZZ_EXAMPLES", "300"))
+fuzz = settings(
+    max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+
+
+def reader(kinds: frozenset[str] = TRACKED_KINDS, source_tz: tzinfo | None = None) -> _RowReader:
+    return _RowReader("x.log", kinds, ParseContext(InputStats("x.log"), source_tz))
+
+
+def pure(text: str, first_line: int, read: _RowReader) -> Any:
+    counts = sms.count_records(text)
+    if counts is None:
+        return None
+    return (read.rows(text, first_line), *counts)
+
+
+def native(text: str, first_line: int, read: _RowReader) -> Any:
+    return _scan.scan_rows(text, first_line, read._config)
+
+
+def allowed_to_decline(text: str, source_tz: tzinfo | None) -> bool:
+    """The reasons the native scanner documents for leaving a chunk to the pure reader."""
+    if any(ord(char) > 0xFF for char in text):
+        return True
+    daylight = source_tz is not None and not isinstance(source_tz, timezone)
+    return daylight and any(
+        sms.looks_like(line) and sms._RECORD_RE.match("\n" + line + "\n").group(6) is None  # type: ignore[union-attr]
+        for line in text.split("\n")
+        if line
+    )
+
+
+def assert_same_chunk(
+    text: str,
+    first_line: int = 1,
+    kinds: frozenset[str] = TRACKED_KINDS,
+    source_tz: tzinfo | None = None,
+) -> Any:
+    expected = pure(text, first_line, reader(kinds, source_tz))
+    got = native(text, first_line, reader(kinds, source_tz))
+    if got is None:
+        assert expected is None or allowed_to_decline(text, source_tz), (text, expected)
+    else:
+        assert got == expected
+        # the payloads are the catalogue's own types, not look-alike tuples
+        assert [type(row[3]) for row in got[0]] == [type(row[3]) for row in expected[0]]
+    return got
+
+
+# -- the trailer, field by field ------------------------------------------------------------
+
+MONTHS = ["1", "01", "9", "09", "10", "12", "0", "00", "13", "1 ", "001", "٠1", "", "a"]
+DAYS = ["1", "01", "9", "28", "29", "30", "31", "32", "0", "00", "001", "3"]
+YEARS = ["2026", "2024", "2100", "2000", "0000", "0001", "9999", "202", "20260", "19x9"]
+CLOCKS = ["0:00", "9:05", "09:05", "19:59", "23:59", "24:00", "20:60", "2:5", "023:00", "ab:00"]
+SECONDS = ["00", "59", "60", "5", "005", "5x"]
+FRACTIONS = ["", ".0", ".123", ".1234567", ".12345678", ".", ".1a", ".000001", ".9999999"]
+BIASES = ["", "+0", "-0", "+240", "-330", "+999", "+1000", "+1439", "+1440", "-1439", "+0999",
+          "+12345", "+", "-", "+ 1", "*240"]
+THREADS = ["5616", "0", "1234567890", "12345678901", "", "56 16"]
+HEX = ["", " (0x15F0)", "(0x15F0)", " (15F0)", " (0x)", " (0x0)", " (0xG)", "  (0x1)",
+       " (0x" + "F" * 16 + ")", " (0x" + "F" * 17 + ")", " (" + "f" * 16 + ")", " (0X1)", " ()"]
+COMPONENTS = ["SMS_CLOUD_USERSYNC", "", "a<b", "a>b", "$$<", "SMS EXEC"]
+
+
+@st.composite
+def trailers(draw: st.DrawFn) -> str:
+    component = draw(st.sampled_from(COMPONENTS))
+    date = f"{draw(st.sampled_from(MONTHS))}-{draw(st.sampled_from(DAYS))}-{draw(st.sampled_from(YEARS))}"
+    clock = f"{draw(st.sampled_from(CLOCKS))}:{draw(st.sampled_from(SECONDS))}"
+    stamp = clock + draw(st.sampled_from(FRACTIONS)) + draw(st.sampled_from(BIASES))
+    thread = draw(st.sampled_from(THREADS)) + draw(st.sampled_from(HEX))
+    tail = draw(st.sampled_from(["", "", "", " ", "x", ">"]))
+    return f"$$<{component}><{date} {stamp}><thread={thread}>{tail}"
+
+
+MESSAGES = [
+    "NotifyAccountAddition - SCCM user to add = carol@contoso.com",
+    "NotifyAccountAddition - SCCM user to add =carol@contoso.com  ",
+    "NotifyAccountAddition  - SCCM user to add = carol@contoso.com",
+    "NotifyAccountAddition - SCCM user to add = ",
+    "NotifyAccountAddition - SCCM user to add = a b\tc",
+    "  NotifyAccountAddition - SCCM user to add = Ünïcode@contoso.com",
+    "~NotifyAccountAddition - SCCM user to add = x@y",
+    "Failed to add user carol@contoso.com; reason UserNotFound",
+    "Failed to add user a;b@c; reason X; reason UserNotFound",
+    "Failed to add user x ; reason   LicenseLimitReached extra words",
+    "Failed to add user ; reason UserNotFound",
+    "Failed to add user  x; reason Y",
+    "Failed to add user x; reasonY",
+    "Failed to add user x; reason ",
+    "Failed to add user x;reason Y",
+    "Failed to add user x\t; reason Y",
+    "Failed to add user x~y; reason Y",
+    "Starting user delta sync, raise failure status messages = True",
+    "Starting user full sync, raise failure status messages = FALSE",
+    "Total received users to add from SCCM = 2, Total Successfully added users to Cloud = 1",
+    "SMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID 5616 (0x15F0).",
+    "CCloudUserSync::Process - User sync processing has started.",
+    'STATMSG: ID=500 SEV=I LEV=M SOURCE="SMS Server" COMP="SMS_CLOUD_USERSYNC" TID=5616',
+    "Certmgr has not installed certificate yet, sleep for 5 minutes",
+    "Successfully removed users from cloud 0",
+    "",
+    "$$<",
+    "a $$<b",
+    "\x00\x1b[31m",
+]
+
+
+@st.composite
+def lines(draw: st.DrawFn) -> str:
+    kind = draw(st.sampled_from(["record", "record", "record", "fuzzed", "blank", "junk"]))
+    if kind == "blank":
+        return draw(st.sampled_from(["", " ", "\t", " \f\v ", " x"]))
+    if kind == "junk":
+        return draw(st.text(st.characters(max_codepoint=0x2FF, exclude_characters="\n\r"), max_size=40))
+    message = draw(st.sampled_from(MESSAGES))
+    if kind == "fuzzed":
+        message = draw(st.text(st.characters(max_codepoint=0xFF, exclude_characters="\n\r"), max_size=30)) + message
+        trailer = draw(trailers())
+    else:
+        bias = draw(st.sampled_from(["+240", "-60", "", "+0"]))
+        trailer = f"$$<SMS_CLOUD_USERSYNC><11-24-2026 07:40:08.392{bias}><thread=5616 (0x15F0)>"
+    return message + draw(st.sampled_from(["  ", "", " \t"])) + trailer
+
+
+ZONES = [None, timezone(timedelta(hours=2)), timezone.utc, ZoneInfo("America/New_York")]
+
+
+@needs_native
+@fuzz
+@given(
+    chunk=st.lists(lines(), min_size=1, max_size=12),
+    first_line=st.integers(min_value=1, max_value=10**9),
+    source_tz=st.sampled_from(ZONES),
+    kinds=st.sampled_from([TRACKED_KINDS, frozenset({"user_add_failed"}), frozenset({"message"})]),
+)
+def test_generated_chunks_give_the_pure_reader_s_rows(
+    chunk: list[str], first_line: int, source_tz: tzinfo | None, kinds: frozenset[str]
+) -> None:
+    assert_same_chunk(framed("\n".join(chunk)), first_line, kinds, source_tz)
+
+
+@needs_native
+@fuzz
+@given(st.binary(max_size=300))
+def test_arbitrary_bytes_give_the_pure_reader_s_answer(data: bytes) -> None:
+    text = framed(data.decode("latin-1"))
+    assert_same_chunk(text)
+
+
+@needs_native
+@pytest.mark.parametrize(
+    ("trailer", "is_record"),
+    [
+        ("<11-24-2026 07:40:08.392+480><thread=5616 (0x15F0)>", True),
+        ("<1-1-2026 0:00:00><thread=1>", True),
+        ("<02-29-2024 23:59:59.9999999-1439><thread=1234567890(ffffffffffffffff)>", True),
+        ("<02-29-2026 00:00:00><thread=1>", False),  # no such day
+        ("<04-31-2026 00:00:00><thread=1>", False),
+        ("<02-29-2100 00:00:00><thread=1>", False),
+        ("<02-29-2000 00:00:00><thread=1>", True),
+        ("<01-01-0000 00:00:00><thread=1>", False),
+        ("<12-31-9999 23:59:59+1439><thread=1>", True),
+        ("<13-01-2026 00:00:00><thread=1>", False),
+        ("<00-01-2026 00:00:00><thread=1>", False),
+        ("<01-01-2026 24:00:00><thread=1>", False),
+        ("<01-01-2026 00:60:00><thread=1>", False),
+        ("<01-01-2026 00:00:60><thread=1>", False),
+        ("<01-01-2026 00:00:00.><thread=1>", False),
+        ("<01-01-2026 00:00:00.12345678><thread=1>", False),
+        ("<01-01-2026 00:00:00+1440><thread=1>", False),
+        ("<01-01-2026 00:00:00+0999><thread=1>", False),
+        ("<01-01-2026 00:00:00+999><thread=1>", True),
+        ("<01-01-2026 00:00:00><thread=12345678901>", False),
+        ("<01-01-2026 00:00:00><thread=1 (0x)>", False),
+        ("<01-01-2026 00:00:00><thread=1 (0x1)>", True),
+        ("<01-01-2026 00:00:00><thread=1 (0X1)>", False),
+        ("<01-01-2026 00:00:00><thread=1  (0x1)>", False),
+        ("<01-01-2026 00:00:00><thread=1 (0x" + "a" * 17 + ")>", False),
+        ("<01-01-2026 00:00:00><thread=1>x", False),
+        ("<01-٠1-2026 00:00:00><thread=1>", False),
+    ],
+)
+def test_each_rule_of_the_trailer(trailer: str, is_record: bool) -> None:
+    line = "Failed to add user a@b; reason UserNotFound  $$<SMS_CLOUD_USERSYNC>" + trailer
+    text = framed(line)
+    assert (sms.count_records(text) is not None) == is_record
+    got = assert_same_chunk(text)
+    if "٠" not in trailer:
+        assert (got is not None) == is_record
+
+
+@needs_native
+def test_a_failure_s_row_carries_its_line_and_the_utc_instant() -> None:
+    text = framed(
+        "Starting user delta sync, raise failure status messages = True  "
+        "$$<SMS_CLOUD_USERSYNC><11-24-2026 07:40:08.392+480><thread=5616 (0x15F0)>\n"
+        "Failed to add user carol@contoso.com; reason UserNotFound  "
+        "$$<SMS_CLOUD_USERSYNC><11-24-2026 07:40:08.529-60><thread=5616 (0x15F0)>"
+    )
+    rows, records, blank = assert_same_chunk(text, first_line=41)
+    assert (records, blank) == (2, 0)
+    started, failed = rows
+    # UTC = local + bias: 07:40:08.392 + 8 h, and 07:40:08.529 - 1 h
+    assert started[0] == 1_795_534_808_392_000 and started[5] == 41
+    assert failed[0] == 1_795_502_408_529_000 and failed[5] == 42
+    assert failed[2:4] == ("user_add_failed", ("carol@contoso.com", "UserNotFound"))
+    assert str(failed[1]) == "UTC+01:00"
+
+
+@needs_native
+def test_declined_chunks() -> None:
+    record = "Starting user delta sync, raise failure status messages = True  $$<C><1-1-2026 0:00:00{}><thread=1>"
+    # a record without a bias, read in a zone with daylight saving: minute by minute, in Python
+    assert native(framed(record.format("")), 1, reader(source_tz=ZoneInfo("Europe/Paris"))) is None
+    assert native(framed(record.format("")), 1, reader(source_tz=timezone.utc)) is not None
+    # text of more than one byte per character
+    assert native(framed(record.format("+0") + "\n€"), 1, reader()) is None
+    # not framed by line breaks
+    assert native(record.format("+0"), 1, reader()) is None
+
+
+@needs_native
+def test_a_bad_config_is_a_type_error_not_a_crash() -> None:
+    text = framed("x  $$<C><1-1-2026 0:00:00><thread=1>")
+    good = reader()._config
+    class WithDict(tuple):  # type: ignore[type-arg]
+        pass
+
+    bad_values = [(1, ["Failed "]), (1, ("€uro",)), (2, []), (4, {}), (7, "0"), (9, int), (11, WithDict)]
+    for index, bad in bad_values:
+        config = (*good[:index], bad, *good[index + 1 :])
+        with pytest.raises(TypeError):
+            _scan.scan_rows(text, 1, config)
+    with pytest.raises(TypeError):
+        _scan.scan_rows(text, 1, good[:5])
+
+
+# -- whole logs: the same conclusions and events either way -------------------------------
+
+
+def _both_ways(paths: list[str], monkeypatch: pytest.MonkeyPatch, **options: Any) -> Any:
+    accelerated = conclusions(analyze(paths, **options))
+    monkeypatch.setattr(accel, "native", None)
+    assert conclusions(analyze(paths, **options)) == accelerated
+    monkeypatch.undo()
+    return accelerated
+
+
+@needs_native
+@pytest.mark.parametrize(
+    "paths",
+    [
+        ["CloudUserSync.log"],
+        ["spec-case/CloudUserSync.log"],
+        ["restart-day/CloudUserSync.log", "restart-day/smsexec.log"],
+        ["rotated/CloudUserSync.log", "rotated/CloudUserSync.lo_"],
+        ["certificate-wait/CloudUserSync.log"],
+    ],
+)
+def test_samples_conclude_the_same_natively_and_in_pure_python(
+    paths: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("logsync.sources.BLOCK_SIZE", 2048)  # many chunks
+    _both_ways([str(SAMPLES / path) for path in paths], monkeypatch)
+
+
+@needs_native
+def test_real_logs_conclude_the_same_natively_and_in_pure_python(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    logs = sorted(str(path) for path in REAL_LOGS.glob("*.log"))
+    _both_ways(logs, monkeypatch, require_connector=False)
+
+
+def test_version_says_which_scanner_reads() -> None:
+    def version(**env: str) -> str:
+        run = subprocess.run(
+            [sys.executable, "-m", "logsync", "--version"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+            env={**os.environ, **env},
+        )
+        return run.stdout
+
+    forced = version(LOGSYNC_PURE="1")
+    assert forced.startswith("logsync 0.1.0 (pure Python (LOGSYNC_PURE is set); Python 3.")
+    expected = "native scanner" if _scan is not None else "the native scanner is not built"
+    assert expected in version(LOGSYNC_PURE="")
+
+
+def test_the_native_path_is_active_unless_the_pure_one_is_forced() -> None:
+    forced = os.environ.get(accel.PURE_VARIABLE, "") not in ("", "0")
+    assert (accel.native is None) == (forced or _scan is None)
+
+
+def test_without_the_extension_logsync_works_the_same() -> None:
+    """What an install without a compiler gives: no `logsync._scan` to import."""
+    without = (
+        "import sys; sys.modules['logsync._scan'] = None; "  # an import of it now fails
+        "from logsync.cli import main; sys.argv[0] = 'logsync'; main()"
+    )
+    demo = str(SAMPLES / "CloudUserSync.log")
+
+    def run(*command: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "LOGSYNC_PURE": ""}
+        return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env)
+
+    alone = run(sys.executable, "-c", without, "report", "--format", "json", demo)
+    usual = run(sys.executable, "-m", "logsync", "report", "--format", "json", demo)
+    assert alone.returncode == usual.returncode == 0, alone.stderr
+    assert alone.stdout == usual.stdout and '"stuck":4' in alone.stdout
+    version = run(sys.executable, "-c", without, "--version").stdout
+    assert "(pure Python (the native scanner is not built); Python 3." in version
