@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Test the installed package rather than the source tree beside it: `pip install ".[test]"`
+# built the native scanner into site-packages, not here. The tree stays on the path (the tests
+# import each other through it), after the installed package; an editable install maps to the
+# tree anyway.
+_tree = [entry for entry in sys.path if Path(entry or ".").resolve() == ROOT]
+for _entry in _tree:
+    sys.path.remove(_entry)
+sys.path.extend(_tree)
 SAMPLES = ROOT / "sample_logs"
 REAL_LOGS = ROOT / "tests" / "data" / "real-logs"
 """Real site-server logs of other ConfigMgr components (MIT; see the README there)."""

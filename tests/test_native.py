@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 from datetime import timedelta, timezone, tzinfo
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -329,6 +330,13 @@ def test_version_says_which_scanner_reads() -> None:
     assert forced.startswith("logsync 0.1.0 (pure Python (LOGSYNC_PURE is set); Python 3.")
     expected = "native scanner" if _scan is not None else "the native scanner is not built"
     assert expected in version(LOGSYNC_PURE="")
+
+
+def test_the_extension_was_built_where_it_must_be() -> None:
+    """CI sets LOGSYNC_EXPECT_NATIVE=1: there, a missing extension fails instead of skipping."""
+    if os.environ.get("LOGSYNC_EXPECT_NATIVE") == "1":
+        assert _scan is not None, "the native scanner was not built"
+        assert Path(_scan.__file__).parent == Path(accel.__file__).parent
 
 
 def test_the_native_path_is_active_unless_the_pure_one_is_forced() -> None:
