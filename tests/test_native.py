@@ -55,7 +55,8 @@ def pure(text: str, first_line: int, read: _RowReader) -> Any:
 
 
 def native(text: str, first_line: int, read: _RowReader) -> Any:
-    return _scan.scan_rows(text, first_line, read._config)
+    # the reader's own config, also when LOGSYNC_PURE keeps the reader from using it
+    return _scan.scan_rows(text, first_line, read._native_config(read.kinds))
 
 
 def allowed_to_decline(text: str, source_tz: tzinfo | None) -> bool:
@@ -264,7 +265,8 @@ def test_declined_chunks() -> None:
 @needs_native
 def test_a_bad_config_is_a_type_error_not_a_crash() -> None:
     text = framed("x  $$<C><1-1-2026 0:00:00><thread=1>")
-    good = reader()._config
+    read = reader()
+    good = read._native_config(read.kinds)
     class WithDict(tuple):  # type: ignore[type-arg]
         pass
 
