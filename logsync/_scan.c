@@ -24,9 +24,12 @@
 
 typedef struct {
     Py_ssize_t message_end; /* index of the record's last "$$<" */
+    Py_ssize_t component_end; /* the component is s[message_end + 3 : component_end] */
     int has_bias;
     long bias;    /* minutes; UTC = local + bias */
     int64_t local_us; /* local wall time in microseconds since 1970-01-01 00:00 */
+    long year, month, day, hour, minute, second, micro;
+    long long thread;
 } Trailer;
 
 typedef struct {
@@ -116,6 +119,7 @@ parse_trailer(const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end, Trailer *t)
     if (i + 1 >= end || s[i] != '>' || s[i + 1] != '<') {
         return 0;
     }
+    t->component_end = i;
     i += 2;
 
     long month, day, year, hour, minute, second, number;
@@ -192,6 +196,10 @@ parse_trailer(const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end, Trailer *t)
     if (n == 0 || n > 10) {
         return 0;
     }
+    t->thread = 0;
+    for (int k = 0; k < n; k++) { /* up to 10 digits: fits in a long long */
+        t->thread = t->thread * 10 + (s[i + k] - '0');
+    }
     i += n;
     if (i < end && s[i] != '>') { /* ( ?\((0x)?HEX{1,16}\))? */
         if (s[i] == ' ') {
@@ -223,6 +231,13 @@ parse_trailer(const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end, Trailer *t)
     if (year == 0 || day > days_in_month(year, month)) {
         return 0; /* no such day: the pure path reads it as an invalid date */
     }
+    t->year = year;
+    t->month = month;
+    t->day = day;
+    t->hour = hour;
+    t->minute = minute;
+    t->second = second;
+    t->micro = micro;
     t->local_us = ((days_from_civil(year, month, day) * 24 + hour) * 60 + minute) * 60;
     t->local_us = (t->local_us + second) * 1000000 + micro;
     return 1;
@@ -605,9 +620,219 @@ error:
     return NULL;
 }
 
+/* A growing buffer of ASCII text. */
+typedef struct {
+    char *data;
+    size_t length, capacity;
+} Buffer;
+
+static int
+buffer_add(Buffer *buffer, const char *text, size_t length)
+{
+    if (buffer->length + length > buffer->capacity) {
+        size_t capacity = buffer->capacity ? buffer->capacity : 1 << 16;
+        while (capacity < buffer->length + length) {
+            if (capacity > ((size_t)PY_SSIZE_T_MAX) / 2) {
+                PyErr_NoMemory();
+                return 0;
+            }
+            capacity *= 2;
+        }
+        char *data = PyMem_Realloc(buffer->data, capacity);
+        if (data == NULL) {
+            PyErr_NoMemory();
+            return 0;
+        }
+        buffer->data = data;
+        buffer->capacity = capacity;
+    }
+    memcpy(buffer->data + buffer->length, text, length);
+    buffer->length += length;
+    return 1;
+}
+
+/* Adds an ASCII str; 0 with no error set when it is not ASCII (the caller declines). */
+static int
+buffer_add_ascii(Buffer *buffer, PyObject *text, int *not_ascii)
+{
+    if (!PyUnicode_Check(text) || !PyUnicode_IS_ASCII(text)) {
+        *not_ascii = 1;
+        return 0;
+    }
+    return buffer_add(buffer, (const char *)PyUnicode_1BYTE_DATA(text),
+                      (size_t)PyUnicode_GET_LENGTH(text));
+}
+
+/* A new reference to cache[key], made by make(key) and kept when missing; NULL on error. */
+static PyObject *
+cached(PyObject *cache, PyObject *make, const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end)
+{
+    PyObject *key = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, s + start, end - start);
+    if (key == NULL) {
+        return NULL;
+    }
+    PyObject *value = PyDict_GetItemWithError(cache, key);
+    if (value != NULL) {
+        Py_INCREF(value);
+    }
+    else if (!PyErr_Occurred()) {
+        value = PyObject_CallOneArg(make, key);
+    }
+    Py_DECREF(key);
+    return value;
+}
+
+/*
+ * ndjson_lines(text, first_line, config) -> (JSON lines, records) or None
+ *
+ * The `events --format ndjson` lines of a chunk whose every line is a record, as
+ * logsync/render/ndjson.py writes them (its `_fast` is the reference): config is
+ * (messages, message_parts, components, component_json, at_line, naive_offset), where
+ * messages maps a raw message to its (JSON up to the time, JSON from the severity on) or None
+ * (a kind not wanted), message_parts(message) makes and keeps that, components and
+ * component_json the same for the component's JSON, at_line is the JSON between the time and
+ * the line number, and naive_offset the ISO offset of records without a bias (None: a zone
+ * with daylight saving, which declines them). None for a chunk with any other line.
+ */
+static PyObject *
+ndjson_lines(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *text, *config;
+    Py_ssize_t first_line;
+    if (!PyArg_ParseTuple(args, "UnO!:ndjson_lines", &text, &first_line, &PyTuple_Type, &config)) {
+        return NULL;
+    }
+    if (PyTuple_GET_SIZE(config) != 6) {
+        PyErr_SetString(PyExc_TypeError, "config must be a tuple of 6 items");
+        return NULL;
+    }
+    PyObject *messages = PyTuple_GET_ITEM(config, 0);
+    PyObject *message_parts = PyTuple_GET_ITEM(config, 1);
+    PyObject *components = PyTuple_GET_ITEM(config, 2);
+    PyObject *component_json = PyTuple_GET_ITEM(config, 3);
+    PyObject *at_line = PyTuple_GET_ITEM(config, 4);
+    PyObject *naive_offset = PyTuple_GET_ITEM(config, 5);
+    if (!PyDict_Check(messages) || !PyDict_Check(components) || !PyUnicode_Check(at_line) ||
+        (naive_offset != Py_None && !PyUnicode_Check(naive_offset))) {
+        PyErr_SetString(PyExc_TypeError, "config: (dict, callable, dict, callable, str, str|None)");
+        return NULL;
+    }
+    if (PyUnicode_KIND(text) != PyUnicode_1BYTE_KIND) {
+        Py_RETURN_NONE;
+    }
+    const Py_UCS1 *s = PyUnicode_1BYTE_DATA(text);
+    const Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    if (length < 2 || s[0] != '\n' || s[length - 1] != '\n') {
+        Py_RETURN_NONE;
+    }
+
+    Buffer out = {NULL, 0, 0};
+    PyObject *component = NULL; /* the JSON of the last component (new reference) */
+    Py_ssize_t component_start = 0, component_length = -1;
+    Py_ssize_t records = 0, line = first_line, start = 1;
+    int not_ascii = 0;
+    char piece[160];
+    Trailer t;
+    while (start < length) {
+        const Py_UCS1 *found = memchr(s + start, '\n', (size_t)(length - start));
+        const Py_ssize_t end = found - s;
+        if (!parse_trailer(s, start, end, &t) || (!t.has_bias && naive_offset == Py_None)) {
+            goto decline;
+        }
+        records++;
+        PyObject *parts = cached(messages, message_parts, s, start, t.message_end);
+        if (parts == NULL) {
+            goto error;
+        }
+        if (parts == Py_None) {
+            Py_DECREF(parts);
+            line++;
+            start = end + 1;
+            continue;
+        }
+        if (!PyTuple_Check(parts) || PyTuple_GET_SIZE(parts) != 2) {
+            Py_DECREF(parts);
+            PyErr_SetString(PyExc_TypeError, "message parts are (head, tail) or None");
+            goto error;
+        }
+        Py_ssize_t from = t.message_end + 3, to = t.component_end;
+        if (component == NULL || to - from != component_length ||
+            memcmp(s + from, s + component_start, (size_t)component_length) != 0) {
+            Py_XDECREF(component);
+            component = cached(components, component_json, s, from, to);
+            if (component == NULL) {
+                Py_DECREF(parts);
+                goto error;
+            }
+            component_start = from;
+            component_length = to - from;
+        }
+        int ok = buffer_add_ascii(&out, PyTuple_GET_ITEM(parts, 0), &not_ascii);
+        int n = 0;
+        if (ok) {
+            n = snprintf(piece, sizeof(piece), "%04ld-%02ld-%02ldT%02ld:%02ld:%02ld",
+                         t.year, t.month, t.day, t.hour, t.minute, t.second);
+            if (t.micro % 1000) {
+                n += snprintf(piece + n, sizeof(piece) - (size_t)n, ".%06ld", t.micro);
+            }
+            else if (t.micro) {
+                n += snprintf(piece + n, sizeof(piece) - (size_t)n, ".%03ld", t.micro / 1000);
+            }
+            if (t.has_bias) { /* the offset is -bias */
+                long offset = -t.bias, size = offset < 0 ? -offset : offset;
+                n += snprintf(piece + n, sizeof(piece) - (size_t)n, "%c%02ld:%02ld",
+                              offset < 0 ? '-' : '+', size / 60, size % 60);
+            }
+            ok = buffer_add(&out, piece, (size_t)n);
+        }
+        if (ok && !t.has_bias) {
+            ok = buffer_add_ascii(&out, naive_offset, &not_ascii);
+        }
+        ok = ok && buffer_add_ascii(&out, at_line, &not_ascii);
+        if (ok) {
+            n = snprintf(piece, sizeof(piece), "%zd,\"component\":", line);
+            ok = buffer_add(&out, piece, (size_t)n);
+        }
+        ok = ok && buffer_add_ascii(&out, component, &not_ascii);
+        if (ok) {
+            n = snprintf(piece, sizeof(piece), ",\"thread\":%lld,", t.thread);
+            ok = buffer_add(&out, piece, (size_t)n);
+        }
+        ok = ok && buffer_add_ascii(&out, PyTuple_GET_ITEM(parts, 1), &not_ascii);
+        ok = ok && buffer_add(&out, "\n", 1);
+        Py_DECREF(parts);
+        if (!ok) {
+            if (not_ascii) {
+                goto decline;
+            }
+            goto error;
+        }
+        line++;
+        start = end + 1;
+    }
+    Py_XDECREF(component);
+    PyObject *lines = PyUnicode_DecodeASCII(out.data ? out.data : "", (Py_ssize_t)out.length, "strict");
+    PyMem_Free(out.data);
+    if (lines == NULL) {
+        return NULL;
+    }
+    return Py_BuildValue("(Nn)", lines, records);
+
+decline:
+    Py_XDECREF(component);
+    PyMem_Free(out.data);
+    Py_RETURN_NONE;
+error:
+    Py_XDECREF(component);
+    PyMem_Free(out.data);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"scan_rows", scan_rows, METH_VARARGS,
      "scan_rows(text, first_line, config) -> (rows, records, blank lines) or None"},
+    {"ndjson_lines", ndjson_lines, METH_VARARGS,
+     "ndjson_lines(text, first_line, config) -> (JSON lines, records) or None"},
     {NULL, NULL, 0, NULL},
 };
 

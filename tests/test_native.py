@@ -1,7 +1,8 @@
-"""The native scanner (logsync/_scan.c) against the pure-Python reader it accelerates.
+"""The native scanner (logsync/_scan.c) against the pure-Python code it accelerates.
 
 Chunk by chunk, the native scanner must return exactly the rows and counts of the pure reader,
-or decline the chunk (None) for one of the reasons it documents: text that is not one byte per
+and its JSON writer exactly the lines of the pure NDJSON writer, or decline the chunk (None)
+for one of the reasons they document: text that is not one byte per
 character, or a record without a bias while the zone given for such records has daylight
 saving. Whole logs must give identical conclusions and events either way.
 
@@ -25,6 +26,9 @@ from hypothesis import strategies as st
 from logsync import accel, analyze
 from logsync.bulk import _RowReader
 from logsync.formats import ParseContext, framed, sms
+from logsync.render import Display
+from logsync.render.machine import EventEncoder
+from logsync.render.ndjson import _SmsLines
 from logsync.sources import InputStats
 from logsync.tracker import TRACKED_KINDS
 
@@ -180,6 +184,51 @@ def test_generated_chunks_give_the_pure_reader_s_rows(
     chunk: list[str], first_line: int, source_tz: tzinfo | None, kinds: frozenset[str]
 ) -> None:
     assert_same_chunk(framed("\n".join(chunk)), first_line, kinds, source_tz)
+
+
+def ndjson_writer(kinds: frozenset[str] | None, source_tz: tzinfo | None) -> _SmsLines:
+    ctx = ParseContext(InputStats("x.log"), source_tz)
+    return _SmsLines("x.log", kinds, ctx, EventEncoder(Display()))
+
+
+@needs_native
+@fuzz
+@given(
+    chunk=st.lists(lines(), min_size=1, max_size=12),
+    first_line=st.integers(min_value=1, max_value=10**9),
+    source_tz=st.sampled_from(ZONES),
+    kinds=st.sampled_from([None, frozenset({"user_add_failed"}), frozenset({"message"})]),
+)
+def test_generated_chunks_give_the_pure_writer_s_json_lines(
+    chunk: list[str], first_line: int, source_tz: tzinfo | None, kinds: frozenset[str] | None
+) -> None:
+    text = framed("\n".join(chunk))
+    records = sms.RECORD_PARTS_RE.findall(text)
+    pure_writer = ndjson_writer(kinds, source_tz)
+    expected = (
+        pure_writer._fast(records, first_line) if len(records) == text.count("\n") - 1 else None
+    )
+    native_writer = ndjson_writer(kinds, source_tz)
+    got = _scan.ndjson_lines(text, first_line, native_writer._native_config())
+    if got is None:
+        assert expected is None or allowed_to_decline(text, source_tz), (text, expected)
+    else:
+        assert got == (expected, len(records))
+
+
+@needs_native
+def test_the_json_writer_s_config_is_checked() -> None:
+    text = framed("x  $$<C><1-1-2026 0:00:00><thread=1>")
+    good = ndjson_writer(None, None)._native_config()
+    for index, bad in [(0, []), (2, None), (4, b"x"), (5, 0)]:
+        with pytest.raises(TypeError):
+            _scan.ndjson_lines(text, 1, (*good[:index], bad, *good[index + 1 :]))
+    with pytest.raises(TypeError):
+        _scan.ndjson_lines(text, 1, good[:5])
+    with pytest.raises(TypeError):  # parts that are not (head, tail)
+        _scan.ndjson_lines(text, 1, ({}, lambda message: "x", *good[2:]))
+    # a piece that is not ASCII: the chunk is left to the pure writer
+    assert _scan.ndjson_lines(text, 1, ({}, lambda message: ("é", "x"), *good[2:])) is None
 
 
 @needs_native

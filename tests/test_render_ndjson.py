@@ -143,16 +143,18 @@ def sms_lines(draw: st.DrawFn) -> str:
     block=st.sampled_from([128, 1024, 1 << 16]),
     source_tz=st.sampled_from([None, timezone(timedelta(hours=2)), ZoneInfo("America/New_York")]),
     kinds=st.sampled_from([None, frozenset({"user_add_failed", "unparsed"})]),
+    native=st.booleans(),
 )
 def test_any_sms_trace_text_gives_the_same_bytes(
     lines: list[str],
     block: int,
     source_tz: timezone | ZoneInfo | None,
     kinds: frozenset[str] | None,
+    native: bool,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    read_in_blocks(monkeypatch, block)
+    read_in_blocks(monkeypatch, block, native)
     path = tmp_path / "CloudUserSync.log"
     path.write_text("\r\n".join(lines), encoding="utf-8")
     options = ReadOptions(input_format="sms-trace", source_tz=source_tz)
