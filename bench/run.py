@@ -113,7 +113,8 @@ class Pair:
 
     @property
     def ratio(self) -> float:
-        return statistics.median(a / b for (a, _), (b, _) in zip(self.runs, self.yardstick_runs))
+        pairs = zip(self.runs, self.yardstick_runs, strict=True)
+        return statistics.median(a / b for (a, _), (b, _) in pairs)
 
     @property
     def rss(self) -> float:

@@ -13,8 +13,8 @@
  *
  * The trailer grammar is that of logsync/formats/sms.py (TRAILER), at the end of each line:
  *   $$<COMPONENT><M-D-YYYY H:MM:SS[.F{1,7}][+-BIAS]><thread=N[ [(][0x]HEX{1,16})]>
- * and UTC = local time + bias (minutes); this file is the only place of the native path
- * where that sign is applied.
+ * and UTC = local time + bias (minutes): parse_trailer turns the bias into the UTC offset, the
+ * one place of the native path where that sign is applied.
  */
 
 #define PY_SSIZE_T_CLEAN
@@ -26,7 +26,8 @@ typedef struct {
     Py_ssize_t message_end; /* index of the record's last "$$<" */
     Py_ssize_t component_end; /* the component is s[message_end + 3 : component_end] */
     int has_bias;
-    long bias;    /* minutes; UTC = local + bias */
+    long bias;    /* minutes, as logged */
+    long offset;  /* minutes east of UTC: -bias (UTC = local + bias) */
     int64_t local_us; /* local wall time in microseconds since 1970-01-01 00:00 */
     long year, month, day, hour, minute, second, micro;
     long long thread;
@@ -176,7 +177,7 @@ parse_trailer(const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end, Trailer *t)
         i += 1 + n;
     }
     t->has_bias = 0;
-    t->bias = 0;
+    t->bias = t->offset = 0;
     if (i < end && (s[i] == '+' || s[i] == '-')) {
         n = digit_run(s, i + 1, end, 5, &number);
         if (n == 0 || n > 4 || (n == 4 && (number < 1000 || number > 1439))) {
@@ -184,6 +185,7 @@ parse_trailer(const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end, Trailer *t)
         }
         t->has_bias = 1;
         t->bias = s[i] == '-' ? -number : number;
+        t->offset = -t->bias; /* the one place of the native path where the bias sign is applied */
         i += 1 + n;
     }
     static const char thread[] = "><thread=";
@@ -569,7 +571,7 @@ scan_rows(PyObject *Py_UNUSED(module), PyObject *args)
                             }
                         }
                         row_zone = zone;
-                        us = t.local_us + (int64_t)t.bias * 60000000;
+                        us = t.local_us - (int64_t)t.offset * 60000000;
                     }
                     else {
                         row_zone = config.naive_zone;
@@ -778,10 +780,10 @@ ndjson_lines(PyObject *Py_UNUSED(module), PyObject *args)
             else if (t.micro) {
                 n += snprintf(piece + n, sizeof(piece) - (size_t)n, ".%03ld", t.micro / 1000);
             }
-            if (t.has_bias) { /* the offset is -bias */
-                long offset = -t.bias, size = offset < 0 ? -offset : offset;
+            if (t.has_bias) {
+                long size = t.offset < 0 ? -t.offset : t.offset;
                 n += snprintf(piece + n, sizeof(piece) - (size_t)n, "%c%02ld:%02ld",
-                              offset < 0 ? '-' : '+', size / 60, size % 60);
+                              t.offset < 0 ? '-' : '+', size / 60, size % 60);
             }
             ok = buffer_add(&out, piece, (size_t)n);
         }

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import timedelta, timezone, tzinfo
 from functools import lru_cache
 from typing import Any
 
@@ -229,13 +229,11 @@ class _RowReader:
         return found
 
     def _day(self, date: str, bias: str) -> tuple[int, tzinfo | None] | None:
-        zone = bias_zone(int(bias)) if bias else self.ctx.source_tz
-        if zone is None or isinstance(zone, timezone):
-            month, day, year = date.split("-")
-            midnight = datetime(int(year), int(month), int(day), tzinfo=zone)
-            found: tuple[int, tzinfo | None] | None = (micros(midnight), zone)
-        else:
-            found = None
+        """(instant of the day's midnight, zone), decoded by `sms.minute` like every record of
+        the pure path; None when the zone has no fixed offset (each minute on its own)."""
+        midnight = self._minute(date + " 0:00", bias)
+        zone = midnight[1]
+        found = midnight if zone is None or isinstance(zone, timezone) else None
         if len(self._days) >= _CACHE_LIMIT:
             self._days.clear()
         self._days[date + bias] = found

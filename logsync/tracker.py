@@ -309,6 +309,8 @@ class _User(_Seen):
 
 def _key(upn: str) -> str:
     """The user's key: its UPN in lower case (the same string when it already is)."""
+    if upn.islower():  # (False for a UPN with no letters: then lower() is the UPN anyway)
+        return upn
     key = upn.lower()
     return upn if key == upn else key
 
@@ -562,7 +564,6 @@ class Tracker:
         self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
     ) -> None:
         upn = data.upn
-        here = (us, zone)
         key = _key(upn)
         user = self._users.get(key)
         if user is None:
@@ -576,11 +577,12 @@ class Tracker:
             if self._follow is not None:
                 due = iso(self._localize(user.full_sync_due))  # type: ignore[arg-type]
                 detail = f"notified; timer runs until {due}"
-                self._note(key, here, "held_back", detail, source, line)
+                self._note(key, (us, zone), "held_back", detail, source, line)
             return
         self._received[key] = (user, us)
         if self._follow is not None:
-            self._note(key, here, "requested", f"NotifyAccountAddition {upn}", source, line)
+            detail = f"NotifyAccountAddition {upn}"
+            self._note(key, (us, zone), "requested", detail, source, line)
 
     def _on_failed(self, us: int, zone: tzinfo | None, data: Any, source: str, line: int) -> None:
         upn, reason = data

@@ -949,3 +949,12 @@ def test_result_lists_only_the_users_asked_for_and_counts_every_matched_one(
         "recovered": 1,
         "synced": 3,
     }
+
+
+@given(st.text(max_size=12))
+def test_a_user_s_key_is_its_upn_in_lower_case(upn: str) -> None:
+    from logsync.tracker import _key
+
+    assert _key(upn) == upn.lower()
+    if upn == upn.lower():
+        assert _key(upn) is upn  # the key shares the UPN's string
