@@ -54,6 +54,7 @@ def moment_time(us: int, zone: tzinfo | None) -> datetime:
 
 _FIXED: dict[tzinfo, tuple[int, str] | None] = {}
 _MINUTES: dict[int, str] = {}
+_DATES: dict[int, str] = {}
 _TWO = [f"{n:02d}" for n in range(60)]
 
 
@@ -74,9 +75,13 @@ def moment_iso(us: int, zone: tzinfo | None) -> str:
     start = _MINUTES.get(minute)
     if start is None:
         days, minutes = divmod(minute, 1440)
-        if not _FIRST_DAY <= days <= _LAST_DAY:
-            return iso(moment_time(us, zone))  # type: ignore[return-value]
-        date = (_EPOCH_NAIVE + timedelta(days=days)).date().isoformat() + "T"
+        date = _DATES.get(days)
+        if date is None:
+            if not _FIRST_DAY <= days <= _LAST_DAY:
+                return iso(moment_time(us, zone))  # type: ignore[return-value]
+            if len(_DATES) >= 4096:
+                _DATES.clear()
+            date = _DATES[days] = (_EPOCH_NAIVE + timedelta(days=days)).date().isoformat() + "T"
         if len(_MINUTES) >= 4096:
             _MINUTES.clear()
         start = _MINUTES[minute] = f"{date}{_TWO[minutes // 60]}:{_TWO[minutes % 60]}:"
