@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from logsync import times
 from logsync.errors import UsageError
 from logsync.times import (
     UTC,
@@ -220,7 +221,10 @@ def test_iso_from_microseconds_is_the_datetime_s_iso(us: int, zone: Any, micro: 
     ],
 )
 def test_iso_from_microseconds_at_the_edges(us: int, zone: Any, expected: str) -> None:
+    for cache in (times._FIXED, times._MINUTES, times._DATES):
+        cache.clear()  # made afresh, then read from the caches
     assert moment_iso(us, zone) == expected == iso(moment_time(us, zone))
+    assert moment_iso(us, zone) == expected
 
 
 def test_naive_instants_do_not_depend_on_the_machine_s_zone(monkeypatch: pytest.MonkeyPatch) -> None:

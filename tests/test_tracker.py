@@ -958,3 +958,43 @@ def test_a_user_s_key_is_its_upn_in_lower_case(upn: str) -> None:
     assert _key(upn) == upn.lower()
     if upn == upn.lower():
         assert _key(upn) is upn  # the key shares the UPN's string
+
+
+def test_a_failure_without_a_request_line_makes_a_user(tmp_path: Path) -> None:
+    """An excerpt may start after the request: the failure alone names the user."""
+    log = Log(bias=240)
+    log.cycles("2014-09-14 10:00:00", "2014-09-14 10:30:00")
+    log.at("2014-09-14 10:31:07.250", "Failed to add user Zoe@Contoso.com; reason UserNotFound")
+    log.cycles("2014-09-14 10:35:00", "2014-09-14 11:00:00")
+    (zoe,) = analyze([log.write(tmp_path / "CloudUserSync.log")]).users
+    assert (zoe.upn, zoe.state, zoe.failures, zoe.requests) == ("Zoe@Contoso.com", "waiting", 1, 0)
+    assert iso(zoe.first_seen) == iso(zoe.last_seen) == "2014-09-14T10:31:07.250-04:00"
+    assert iso(zoe.full_sync_due) == "2014-09-15T10:31:07.250-04:00"
+
+
+def test_a_user_synced_before_keeps_its_sync_time_when_it_fails_later(tmp_path: Path) -> None:
+    log = Log(bias=240)
+    log.cycle("2014-09-14 10:00:00", ("amy@contoso.com",))  # added
+    log.cycles("2014-09-14 10:05:00", "2014-09-14 10:30:00")
+    log.cycle("2014-09-14 10:30:00", ("amy@contoso.com",), {"amy@contoso.com": "LicenseLimitReached"})
+    (amy,) = analyze([log.write(tmp_path / "CloudUserSync.log")]).users
+    assert (amy.state, amy.reason, amy.requests) == ("failed", "LicenseLimitReached", 2)
+    assert iso(amy.synced_at) == "2014-09-14T10:00:02-04:00"
+    assert iso(amy.first_seen) == "2014-09-14T10:00:02-04:00"
+    assert iso(amy.last_seen) == "2014-09-14T10:30:02-04:00"
+
+
+def test_a_user_that_fails_in_a_cycle_counting_nobody_received_is_skipped_not_unreconciled(
+    tmp_path: Path,
+) -> None:
+    """The first failure turns the user's record into a failing one, also where the cycle under
+    way holds it: with `received = 0` the cycle's failing UserNotFound user counts as skipped."""
+    log = Log(bias=240)
+    log.cycles("2014-09-14 10:00:00", "2014-09-14 10:30:00")
+    log.cycle("2014-09-14 10:30:00", ("bea@contoso.com",), {"bea@contoso.com": UNF}, added=0)
+    text = log.lines[-2]
+    assert text.startswith("Total received users to add from SCCM = 1,")
+    log.lines[-2] = text.replace("SCCM = 1,", "SCCM = 0,")
+    analysis = analyze([log.write(tmp_path / "CloudUserSync.log")])
+    (bea,) = analysis.users
+    assert (bea.state, bea.skipped, analysis.result.unreconciled_count) == ("waiting", 1, 0)
