@@ -411,6 +411,26 @@ user_meaning(const Config *config, const Py_UCS1 *s, Py_ssize_t start, Py_ssize_
     return meaning;
 }
 
+/* A new reference to cache[key], or to make(key) when it is missing (make keeps what it
+   makes in the cache); NULL on error. */
+static PyObject *
+cached(PyObject *cache, PyObject *make, const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end)
+{
+    PyObject *key = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, s + start, end - start);
+    if (key == NULL) {
+        return NULL;
+    }
+    PyObject *value = PyDict_GetItemWithError(cache, key);
+    if (value != NULL) {
+        Py_INCREF(value);
+    }
+    else if (!PyErr_Occurred()) {
+        value = PyObject_CallOneArg(make, key);
+    }
+    Py_DECREF(key);
+    return value;
+}
+
 /* A new reference to the meaning (kind, data) of the raw message s[start:end], Py_None
    (new reference) when it is of no wanted kind, or NULL on error. */
 static PyObject *
@@ -420,18 +440,7 @@ meaning_of(const Config *config, const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t 
     if (meaning != Py_None) {
         return meaning;
     }
-    PyObject *message = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, s + start, end - start);
-    if (message == NULL) {
-        return NULL;
-    }
-    meaning = PyDict_GetItemWithError(config->meanings, message);
-    if (meaning != NULL) {
-        Py_INCREF(meaning);
-    }
-    else if (!PyErr_Occurred()) {
-        meaning = PyObject_CallOneArg(config->resolve, message);
-    }
-    Py_DECREF(message);
+    meaning = cached(config->meanings, config->resolve, s, start, end);
     if (meaning != NULL && meaning != Py_None &&
         !(PyTuple_Check(meaning) && PyTuple_GET_SIZE(meaning) == 2)) {
         Py_DECREF(meaning);
@@ -663,25 +672,6 @@ buffer_add_ascii(Buffer *buffer, PyObject *text, int *not_ascii)
     }
     return buffer_add(buffer, (const char *)PyUnicode_1BYTE_DATA(text),
                       (size_t)PyUnicode_GET_LENGTH(text));
-}
-
-/* A new reference to cache[key], made by make(key) and kept when missing; NULL on error. */
-static PyObject *
-cached(PyObject *cache, PyObject *make, const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end)
-{
-    PyObject *key = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, s + start, end - start);
-    if (key == NULL) {
-        return NULL;
-    }
-    PyObject *value = PyDict_GetItemWithError(cache, key);
-    if (value != NULL) {
-        Py_INCREF(value);
-    }
-    else if (!PyErr_Occurred()) {
-        value = PyObject_CallOneArg(make, key);
-    }
-    Py_DECREF(key);
-    return value;
 }
 
 /*

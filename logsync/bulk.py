@@ -16,16 +16,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import timedelta, timezone, tzinfo
-from functools import lru_cache
+from datetime import timezone, tzinfo
 from typing import Any
 
 from . import accel
 from . import events as catalogue
-from .formats import ParseContext, Record, framed, sms
+from .formats import ParseContext, Record, sms
 from .pipeline import ReadOptions, ensure_records, open_input, parse_input
 from .sources import InputStats, Progress
-from .times import bias_zone, micros
+from .times import bias_zone, fixed_offset, micros
 from .tracker import Row
 
 LOCATED_KINDS = frozenset(
@@ -63,10 +62,7 @@ def input_rows(
         yield from _event_rows(parse_input(name, fmt, chunks, options, stats, kinds))
         return
     reader = _RowReader(name, kinds, ParseContext(stats, options.source_tz))
-    first_line = 1
-    for chunk in chunks:
-        text = framed(chunk)
-        sms.count_connector(text, stats)
+    for text, first_line in sms.numbered_chunks(chunks, stats):
         scanned = reader.scan(text, first_line)
         if scanned is None:
             yield reader.plain_rows(text, first_line)
@@ -77,8 +73,6 @@ def input_rows(
             stats.blank += blank
             yield rows
             sms.note_last_time(text, reader.ctx)
-        first_line += text.count("\n") - 1
-    stats.lines = first_line - 1
     ensure_records(name, stats)
 
 
@@ -140,12 +134,7 @@ class _RowReader:
     def _native_config(self, kinds: frozenset[str]) -> tuple[Any, ...]:
         """What the native scanner needs to give the rows `rows` gives (see _scan.c)."""
         source_tz = self.ctx.source_tz
-        if source_tz is None:
-            naive_offset: int | None = 0
-        elif isinstance(source_tz, timezone):
-            naive_offset = micros_of(source_tz.utcoffset(None))
-        else:
-            naive_offset = None  # daylight saving: such records are read here, minute by minute
+        fixed = fixed_offset(source_tz)  # None: daylight saving, read here minute by minute
         requested = "user_add_requested" in kinds
         failed = "user_add_failed" in kinds
         return (
@@ -154,9 +143,9 @@ class _RowReader:
             self._meanings,
             self._meaning,
             LOCATED_KINDS,
-            _zone_of,
+            bias_zone,
             source_tz,
-            naive_offset,
+            None if fixed is None else fixed[0],
             "user_add_requested" if requested else None,
             catalogue.UserAddRequested,
             "user_add_failed" if failed else None,
@@ -256,15 +245,6 @@ class _RowReader:
         if len(self._fractions) < _CACHE_LIMIT:
             self._fractions[fraction] = value
         return value
-
-
-@lru_cache(maxsize=64)
-def _zone_of(bias: int) -> tzinfo:
-    return bias_zone(bias)
-
-
-def micros_of(offset: timedelta | None) -> int:
-    return 0 if offset is None else offset // timedelta(microseconds=1)
 
 
 def _line_start(text: str, message: str, cursor: int) -> int:

@@ -52,7 +52,7 @@ def moment_time(us: int, zone: tzinfo | None) -> datetime:
     return (_EPOCH + timedelta(microseconds=us)).astimezone(zone)
 
 
-_FIXED: dict[tzinfo, tuple[int, str] | None] = {}
+_FIXED: dict[tzinfo | None, tuple[int, str] | None] = {}
 _MINUTES: dict[int, str] = {}
 _DATES: dict[int, str] = {}
 _TWO = [f"{n:02d}" for n in range(60)]
@@ -61,16 +61,13 @@ _TWO = [f"{n:02d}" for n in range(60)]
 def moment_iso(us: int, zone: tzinfo | None) -> str:
     """`iso(moment_time(us, zone))`, written straight from the microseconds for naive times
     and fixed offsets (no datetime is made); other zones go through datetime."""
-    if zone is None:
-        offset, suffix = 0, ""
-    else:
-        try:
-            fixed = _FIXED[zone]
-        except KeyError:
-            fixed = _FIXED[zone] = _fixed(zone)
-        if fixed is None:
-            return iso(moment_time(us, zone))  # type: ignore[return-value]
-        offset, suffix = fixed
+    try:
+        fixed = _FIXED[zone]
+    except KeyError:
+        fixed = _FIXED[zone] = fixed_offset(zone)
+    if fixed is None:
+        return iso(moment_time(us, zone))  # type: ignore[return-value]
+    offset, suffix = fixed
     minute, rest = divmod(us + offset, 60_000_000)
     start = _MINUTES.get(minute)
     if start is None:
@@ -93,8 +90,11 @@ def moment_iso(us: int, zone: tzinfo | None) -> str:
     return f"{start}{_TWO[seconds]}.{micro // 1000:03d}{suffix}"
 
 
-def _fixed(zone: tzinfo) -> tuple[int, str] | None:
-    """(offset in microseconds, as ISO writes it) of a fixed-offset zone, else None."""
+def fixed_offset(zone: tzinfo | None) -> tuple[int, str] | None:
+    """(UTC offset in microseconds, as ISO writes it) of a fixed-offset zone; (0, "") for naive
+    times (None); None for a zone with daylight saving."""
+    if zone is None:
+        return 0, ""
     if not isinstance(zone, timezone):
         return None
     offset = zone.utcoffset(None)

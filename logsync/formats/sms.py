@@ -117,20 +117,26 @@ def _day_exists(date: str) -> bool:
     return True
 
 
-def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
-    stats = ctx.stats
+def numbered_chunks(chunks: Iterator[str], stats: InputStats) -> Iterator[tuple[str, int]]:
+    """Each chunk framed between line breaks, with the number of its first line; counts the
+    connector's records as it goes and the input's lines at the end (every reader of SMS-trace
+    chunks walks them this way)."""
     first_line = 1
     for chunk in chunks:
         text = framed(chunk)
-        n_lines = text.count("\n") - 1
         count_connector(text, stats)
+        yield text, first_line
+        first_line += text.count("\n") - 1
+    stats.lines = first_line - 1
+
+
+def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
+    for text, first_line in numbered_chunks(chunks, ctx.stats):
         if ctx.candidates is not None and _only_records(text, ctx):
             yield from _candidates(ctx.candidates, text, first_line, ctx)
             note_last_time(text, ctx)
         else:
             yield from parse_text(text, first_line, ctx)
-        first_line += n_lines
-    stats.lines = first_line - 1
 
 
 def _only_records(text: str, ctx: ParseContext) -> bool:

@@ -14,15 +14,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import IO
 
 from .. import accel
 from .. import events as catalogue
-from ..formats import ParseContext, Record, framed, sms
+from ..formats import ParseContext, Record, sms
 from ..pipeline import ReadOptions, ensure_records, open_input, parse_input
 from ..sources import InputStats, Progress
-from ..times import bias_zone, iso
+from ..times import bias_zone, fixed_offset, iso
 from . import Display
 from .machine import EventEncoder, write_events_ndjson
 
@@ -52,13 +52,8 @@ def write_input_ndjson(
         return
     ctx = ParseContext(stats, options.source_tz)
     writer = _SmsLines(name, wanted, ctx, EventEncoder(display))
-    first_line = 1
-    for chunk in chunks:
-        text = framed(chunk)
-        sms.count_connector(text, stats)
+    for text, first_line in sms.numbered_chunks(chunks, stats):
         out.write(writer.lines(text, first_line))
-        first_line += text.count("\n") - 1
-    stats.lines = first_line - 1
     ensure_records(name, stats)
 
 
@@ -98,22 +93,28 @@ class _SmsLines:
         return self._config
 
     def lines(self, text: str, first_line: int) -> str:
+        written = self._written(text, first_line)
+        if written is None:
+            return self._plain(text, first_line)
+        lines, records = written
+        self.ctx.stats.records += records
+        self.ctx.stats.record_lines += records
+        sms.note_last_time(text, self.ctx)
+        return lines
+
+    def _written(self, text: str, first_line: int) -> tuple[str, int] | None:
+        """(JSON lines, records) of a chunk whose lines are all records, else None: by the
+        native writer if it takes the chunk, else from `_fast`."""
         if self._native is not None:
+            written: tuple[str, int] | None
             written = self._native.ndjson_lines(text, first_line, self._native_config())
             if written is not None:
-                lines, count = written
-                self.ctx.stats.records += count
-                self.ctx.stats.record_lines += count
-                sms.note_last_time(text, self.ctx)
-                return lines  # type: ignore[no-any-return]
+                return written
         records = sms.RECORD_PARTS_RE.findall(text)
-        fast = self._fast(records, first_line) if len(records) == text.count("\n") - 1 else None
-        if fast is None:
-            return self._plain(text, first_line)
-        self.ctx.stats.records += len(records)
-        self.ctx.stats.record_lines += len(records)
-        sms.note_last_time(text, self.ctx)
-        return fast
+        if len(records) != text.count("\n") - 1:
+            return None
+        fast = self._fast(records, first_line)
+        return None if fast is None else (fast, len(records))
 
     def _fast(self, records: list[tuple[str, ...]], first_line: int) -> str | None:
         """The chunk's JSON lines, or None if some record needs the plain way."""
@@ -216,14 +217,10 @@ class _SmsLines:
 
     def _offset(self, bias: str) -> str | None:
         """The UTC offset as ISO writes it; None for a zone with daylight saving."""
-        zone = bias_zone(int(bias)) if bias else self.ctx.source_tz
-        if zone is None:
-            value: str | None = ""
-        elif isinstance(zone, timezone):
-            value = datetime(2000, 1, 1, tzinfo=zone).isoformat()[19:]
-        else:
+        fixed = fixed_offset(bias_zone(int(bias)) if bias else self.ctx.source_tz)
+        if fixed is None:
             return None
-        self._offsets[bias] = value
+        value = self._offsets[bias] = fixed[1]
         return value
 
     def _component(self, component: str) -> str:
