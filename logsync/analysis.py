@@ -7,6 +7,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
+from itertools import chain
 
 from .bulk import input_rows
 from .errors import UsageError
@@ -48,6 +49,12 @@ class Analysis:
         return self.result.connector
 
 
+def earliest_time(inputs: Sequence[InputStats]) -> datetime | None:
+    """The time of the first record of all inputs (by instant), of those read so far."""
+    times = [stats.first_time for stats in inputs if stats.first_time is not None]
+    return min(times, key=instant_key) if times else None
+
+
 def latest_time(inputs: Sequence[InputStats]) -> datetime | None:
     """The time of the last record of all inputs (by instant)."""
     times = [stats.last_time for stats in inputs if stats.last_time is not None]
@@ -60,8 +67,10 @@ def resolve_now(
     """A naive user-given time is read in the offset of the log at that time (`reference`)."""
     if now is None or reference is None:
         return now
-    if isinstance(now, WallClock) and reference.tzinfo is None:
-        return now.replace(tzinfo=None)  # the local wall clock, as a log without offsets has it
+    if isinstance(now, WallClock):
+        if reference.tzinfo is None:
+            return now.replace(tzinfo=None)  # the local wall clock, as a log without offsets has it
+        return now.astimezone(reference.tzinfo)  # shown in the offset the log uses
     if now.tzinfo is None and reference.tzinfo is not None:
         return now.replace(tzinfo=reference.tzinfo)
     if now.tzinfo is not None and reference.tzinfo is None:
@@ -92,7 +101,8 @@ def analyze(
 ) -> Analysis:
     """Read `paths` (files, directories or `-`), track every user, conclude at `now`.
 
-    With `now`, records after it are left out: the result is the state as of `now`.
+    With `now`, records after it are left out: the result is the state as of `now`. A what-if
+    restart at `restart_at` is judged as of that time in the same way (give one of the two).
     `observer`, if given, sees every event of `extra_kinds` and the tracked kinds, in order,
     with the tracker that has just read it.
     Unless `require_connector` is False, inputs without a record of the connector are an error
@@ -108,7 +118,11 @@ def analyze(
             follow=follow,
         )
     )
-    cutoff = _Cutoff(now) if now is not None else None
+    if now is not None and restart_at is not None:
+        raise UsageError("--restart-at judges as of its own time: give it without --now")
+    judged_at = now if now is not None else restart_at
+    option = "--now" if now is not None else "--restart-at"
+    cutoff = _Cutoff(judged_at, option) if judged_at is not None else None
     if fast and observer is None and follow is None and cutoff is None:
         with fewer_collections():
             inputs = _feed_rows(tracker, paths, options, kinds, progress)
@@ -121,6 +135,14 @@ def analyze(
         if cutoff is not None:
             events = cutoff.before(events, kinds)
         feed = tracker.feed
+        for event in events:
+            if event.time is not None:
+                tracker.begin(earliest_time(inputs))
+                break
+        else:
+            event = None  # type: ignore[assignment]
+        if event is not None:
+            events = chain([event], events)
         if observer is None:
             for event in events:
                 feed(event)
@@ -132,7 +154,7 @@ def analyze(
         ensure_connector(inputs)
     last = latest_time(inputs)
     as_of = cutoff.resolved(last) if cutoff is not None else last
-    what_if = resolve_now(restart_at, as_of or last, "--restart-at")
+    what_if = as_of if restart_at is not None else None
     result = tracker.result(as_of, restart_at=what_if, states=states, match=match)
     return Analysis(
         as_of=as_of,
@@ -147,8 +169,9 @@ def analyze(
 class _Cutoff:
     """`--now T`: the records at or before T, in order; the later ones are counted."""
 
-    def __init__(self, now: datetime) -> None:
+    def __init__(self, now: datetime, option: str = "--now") -> None:
         self.now = now
+        self.option = option
         self.left_out = 0
         self.zone: tzinfo | bool | None = False
         """The zone of the last record kept (False: none seen)."""
@@ -165,7 +188,8 @@ class _Cutoff:
                 continue
             if not beyond:
                 if not naive_now and time.tzinfo is None:
-                    now = resolve_now(now, time) or now  # raises for an offset, unless `now`
+                    # raises for an offset, unless `now`
+                    now = resolve_now(now, time, self.option) or now
                     naive_now = True
                 beyond = (time.replace(tzinfo=None) if naive_now else time) > now
             if beyond:
@@ -180,8 +204,8 @@ class _Cutoff:
         record when every record is later than T)."""
         if self.zone is not False:
             reference = datetime(2000, 1, 1, tzinfo=self.zone)  # type: ignore[arg-type]
-            return resolve_now(self.now, reference) or self.now
-        return resolve_now(self.now, last) or self.now
+            return resolve_now(self.now, reference, self.option) or self.now
+        return resolve_now(self.now, last, self.option) or self.now
 
 
 @contextmanager
@@ -211,15 +235,20 @@ def _feed_rows(
         for name, stats in zip(names, inputs, strict=True)
     ]
     if len(streams) == 1:
-        for batch in streams[0]:
-            tracker.feed_rows(batch)
+        batches = streams[0]
     else:
         awareness: dict[bool, str] = {}
         checked = [
             _checked(stream, name, awareness) for stream, name in zip(streams, names, strict=True)
         ]
-        for run in merge_batches(checked, names):
-            tracker.feed_rows(run)
+        batches = merge_batches(checked, names)
+    for batch in batches:
+        if batch:
+            tracker.begin(earliest_time(inputs))
+            tracker.feed_rows(batch)
+            break
+    for batch in batches:
+        tracker.feed_rows(batch)
     return inputs
 
 

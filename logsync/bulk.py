@@ -31,14 +31,17 @@ LOCATED_KINDS = frozenset(
     {
         "component_started",
         "processing_started",
+        "processing_stopping",
+        "certificate_wait",
         "status_message",
         "user_add_failed",
         "sync_started",
         "add_totals",
     }
 )
-"""Kinds whose line number the tracker keeps (restarts, a user's last failure, the cycle and
-totals lines that evidence an unreconciled cycle)."""
+"""Kinds whose line number the tracker keeps (restarts, stops and certificate waits that
+evidence the connector's state, a user's last failure, the cycle and totals lines that
+evidence an unreconciled cycle or a stall)."""
 
 _CACHE_LIMIT = 1 << 14
 _UNSEEN: Any = object()
@@ -71,8 +74,8 @@ def input_rows(
             stats.records += records
             stats.record_lines += records
             stats.blank += blank
+            sms.note_times(text, reader.ctx)
             yield rows
-            sms.note_last_time(text, reader.ctx)
     ensure_records(name, stats)
 
 

@@ -246,7 +246,21 @@ class HealthCollector:
     def _connector(self, result: Result, findings: list[Finding], advice: list[Advice]) -> None:
         """The connector's own state at the end: waiting for its certificate, or no cycle."""
         connector = result.connector
-        if connector.code == "certificate_missing":
+        if connector.code == "connector_stopped":
+            waited = connector.certificate_since is not None
+            why = " after waiting for its certificate" if waited else ""
+            findings.append(
+                Finding(
+                    "connector_stopped",
+                    "error",
+                    f"the connector said it is stopping at {iso(connector.since)}{why} and did "
+                    "not start again: nothing syncs until it does",
+                    (Evidence(connector.source, connector.line, connector.since),),
+                )
+            )
+            if not waited:
+                advice.append(_CHECK_CONNECTOR)
+        if "certificate_missing" in connector.problems:
             wait = self.last_certificate_wait
             waits = result.certificate_waits
             last = f" (last at {iso(wait.time)})" if wait is not None else ""

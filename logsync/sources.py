@@ -41,6 +41,8 @@ class InputStats:
     """Physical lines that belong to records (CMTrace records may span several)."""
     unparsed: int = 0
     blank: int = 0
+    first_time: datetime | None = None
+    """Time of the input's first record (in file order)."""
     last_time: datetime | None = None
     """Time of the input's last record (in file order)."""
     last_component: str = ""
@@ -51,6 +53,14 @@ class InputStats:
     fallback_lines: int = 0
     """Lines that were not valid UTF-8 and were read as cp1252."""
     notes: list[str] = field(default_factory=list)
+
+    def saw(self, time: datetime, component: str | None = None) -> None:
+        """Note a record's time (the latest so far in file order) and its component."""
+        if self.first_time is None:
+            self.first_time = time
+        self.last_time = time
+        if component is not None:
+            self.last_component = component
 
     def as_dict(self) -> dict[str, object]:
         return {

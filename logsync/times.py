@@ -176,7 +176,8 @@ def parse_when(text: str, option: str, zone: tzinfo | None = None) -> datetime:
     """Parse a user-given time (`now`, ISO or common locale forms); naive results get `zone` if
     given. `now` is the wall clock in the local zone."""
     if text.strip().lower() == "now":
-        return WallClock.now().astimezone()
+        clock = WallClock.now().astimezone()
+        return clock.replace(microsecond=clock.microsecond // 1000 * 1000)  # the log's precision
     try:
         from dateutil import parser as date_parser  # imported when needed, like tz above
 

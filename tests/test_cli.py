@@ -105,6 +105,7 @@ def test_report_json_contract() -> None:
         "since": None,
         "last_cycle": "2026-11-25T16:04:55.644-08:00",
         "last_restart": "2026-11-24T06:59:55.211-08:00",
+        "problems": [],
         "text": "connector running, last cycle 2026-11-25T16:04:55.644-08:00",
         "evidence": None,
     }
@@ -202,12 +203,13 @@ def test_restart_what_if_moves_waiting_users_to_the_cycle_after_it() -> None:
         "2026-11-25T16:30:09-08:00",
         "what-if",
     )
+    # freed sooner: the waiting users; retried: the overdue one, whose own retry did not come
     assert document["what_if"]["users_freed"] == [
         "bob@contoso.com",
         "erin@contoso.com",
         "heidi@contoso.com",
-        "ivan@contoso.com",
     ]
+    assert document["what_if"]["users_retried"] == ["ivan@contoso.com"]
 
 
 def test_events_default_ndjson_when_piped_and_filters() -> None:
@@ -305,7 +307,8 @@ def test_check_names_each_failing_user_then_the_verdict(tmp_path: Path) -> None:
     document = json.loads(as_json.stdout)
     assert (as_json.exit_code, document["passed"], document["max_stuck"]) == (1, False, 0)
     assert document["fail_on"] == [
-        "certificate_missing", "connector_stalled", "failed", "no_cycles", "overdue", "waiting",
+        "certificate_missing", "connector_stalled", "connector_stopped", "failed", "no_cycles",
+        "overdue", "waiting",
     ]
     assert [u["upn"] for u in document["failing"]] == [
         "bob@contoso.com", "heidi@contoso.com", "erin@contoso.com", "ivan@contoso.com", "dave@contoso.com",

@@ -27,10 +27,16 @@ def codes(summary: Summary) -> list[str]:
     return [finding.code for finding in summary.findings]
 
 
-def test_a_connector_that_only_waits_for_its_certificate() -> None:
+def test_a_connector_that_waited_for_its_certificate_then_stopped() -> None:
     summary = summarize(str(SAMPLES / "certificate-wait"))
-    assert codes(summary) == ["certificate_missing", "restarts"]
-    missing, restarts = summary.findings
+    assert codes(summary) == ["connector_stopped", "certificate_missing", "restarts"]
+    stopped, missing, restarts = summary.findings
+    assert (stopped.severity, stopped.message) == (
+        "error",
+        "the connector said it is stopping at 2023-02-26T20:19:12.431-08:00 after waiting for its "
+        "certificate and did not start again: nothing syncs until it does",
+    )
+    assert [(e.line, iso(e.time)) for e in stopped.evidence] == [(20, "2023-02-26T20:19:12.431-08:00")]
     assert missing.severity == "error"
     assert missing.message == (
         "the connector waited for its certificate 11 times (last at 2023-02-26T20:18:12.431-08:00) "
@@ -121,7 +127,9 @@ def test_summary_json_through_the_cli() -> None:
     document = json.loads(result.stdout)
     assert set(document) == {"span", "cycles", "interval_s", "restarts", "per_day", "reasons", "findings", "advice"}
     assert document["span"] == {"start": "2023-02-26T19:53:46.420-08:00", "end": "2023-02-26T20:19:12.431-08:00"}
-    assert [f["code"] for f in document["findings"]] == ["certificate_missing", "restarts"]
+    assert [f["code"] for f in document["findings"]] == [
+        "connector_stopped", "certificate_missing", "restarts",
+    ]
 
 def test_summary_text_holds_what_the_table_shows(in_root: Path) -> None:
     text = CliRunner().invoke(app, ["summary", "--format", "text", "sample_logs/certificate-wait"])
@@ -132,6 +140,8 @@ def test_summary_text_holds_what_the_table_shows(in_root: Path) -> None:
         f"restart\t2023-02-26T19:53:46.420-08:00\t{log}:1",
         f"restart\t2023-02-26T20:03:59.423-08:00\t{log}:7",
         f"restart\t2023-02-26T20:14:12.426-08:00\t{log}:13",
+        "error\tconnector_stopped\tthe connector said it is stopping at 2023-02-26T20:19:12.431-08:00 "
+        f"after waiting for its certificate and did not start again: nothing syncs until it does\t{log}:20",
         "error\tcertificate_missing\tthe connector waited for its certificate 11 times (last at "
         f"2023-02-26T20:18:12.431-08:00) and has not synced since\t{log}:19",
         "warning\trestarts\tSMS_CLOUD_USERSYNC started 3 times: 2023-02-26T19:53:46.420-08:00, "

@@ -55,7 +55,8 @@ def test_what_if_line_in_table_output() -> None:
         env={"COLUMNS": "200"},
     )
     assert result.stdout.splitlines()[-1] == (
-        "What-if restart at 2026-03-02T16:00:00-05:00: frees 1 waiting user sooner, by up to 21h 05m."
+        "What-if restart at 2026-03-02T16:00:00-05:00 (times marked * in the table): frees 1 "
+        "waiting user sooner, by up to 21h 05m."
     )
 
 

@@ -295,14 +295,14 @@ def test_tracker_invariants_hold_on_random_histories(tmp_path: Path, plans: list
 
 def test_tracker_ignores_events_it_does_not_track(tmp_path: Path) -> None:
     log = Log()
-    log.at("2014-09-14 10:00:00", "SMS_CLOUD_USERSYNC is stopping...")
+    log.at("2014-09-14 10:00:00", "Successfully removed users from cloud 0")
     log.at("2014-09-14 10:01:00", "UserDeltaSync:- Users Added = 3, Users Removed = 0")
     log.at("2014-09-14 10:02:00", "Some other message about scott@contoso.com")
     tracker = Tracker(TrackerOptions())
     from logsync.pipeline import EventStream
 
     events = list(EventStream([log.write(tmp_path / "CloudUserSync.log")]))
-    assert [e.kind for e in events] == ["processing_stopping", "sync_summary", "message"]
+    assert [e.kind for e in events] == ["users_removed", "sync_summary", "message"]
     for event in events:
         tracker.feed(event)
     result = tracker.result()
@@ -529,7 +529,11 @@ def test_a_restart_cycle_exactly_at_the_due_time_is_the_timer_s_cycle(tmp_path: 
 # -- what mutation testing found untested --------------------------------------------------
 
 
-def test_received_0_with_a_new_user_is_unreconciled_and_the_user_stays_pending(tmp_path: Path) -> None:
+def test_received_0_with_a_user_never_seen_failing_holds_it_back_since_before_the_log(
+    tmp_path: Path,
+) -> None:
+    """Rule 2b: the cycle received nobody, so the user was held back by a timer whose failure
+    lies before the input; not an unreconciled cycle."""
     log = Log()
     log.at("2014-09-14 10:00:00", START)
     log.at("2014-09-14 10:00:01", NOTIFY.format("new@x.com"))
@@ -537,12 +541,18 @@ def test_received_0_with_a_new_user_is_unreconciled_and_the_user_stays_pending(t
     path = log.write(tmp_path / "CloudUserSync.log")
     analysis = analyze([path], follow="new@x.com")
     (user,) = analysis.users
-    assert (user.state, user.skipped) == ("pending", 0)
-    (cycle,) = analysis.result.unreconciled
-    assert (cycle.source, cycle.line, cycle.totals_line, cycle.notified) == (path, 1, 3, 1)
+    assert (user.state, user.skipped, user.before_input, user.bound) == (
+        "waiting", 0, True, "latest",
+    )
+    assert (user.first_failure, user.full_sync_due, iso(user.full_sync_due_by)) == (
+        None, None, "2014-09-15T10:00:00-04:00",
+    )
+    assert analysis.result.unreconciled == []
     assert [(s.what, s.source, s.line) for s in analysis.result.timeline] == [
         ("requested", path, 2),
-        ("not_confirmed", path, 3),
+        ("held_back", path, 3),
+        ("full_sync_due", "", 0),
+        ("expected_recovery", "", 0),
     ]
 
 
@@ -759,7 +769,7 @@ def test_an_unreconciled_cycle_whose_start_is_not_in_the_log(tmp_path: Path) -> 
     log = Log()
     log.at("2014-09-14 10:00:01", NOTIFY.format("a@x.com"))
     log.at("2014-09-14 10:00:01", NOTIFY.format("b@x.com"))
-    log.at("2014-09-14 10:00:02", TOTALS.format(1, 1))
+    log.at("2014-09-14 10:00:02", TOTALS.format(3, 1))
     path = log.write(tmp_path / "CloudUserSync.log")
     (cycle,) = analyze([path]).result.unreconciled
     assert (iso(cycle.time), cycle.source, cycle.line, cycle.totals_line) == (
@@ -863,8 +873,16 @@ def test_what_if_boundaries(tmp_path: Path) -> None:
     assert (same.recovery_by, same.time_saved_s, iso(same.expected_recovery)) == (
         "timer", None, "2026-03-03T08:05:00-04:00",
     )
-    later = user(datetime(2026, 3, 4, 8, 0, 0))
-    assert (later.recovery_by, iso(later.expected_recovery)) == ("timer", "2026-03-03T08:05:00-04:00")
+    # judged as of the restart: a cycle earlier than two intervals before it keeps its recovery
+    kept = user(datetime(2026, 3, 3, 8, 14, 59))
+    assert (kept.state, kept.recovery_by, iso(kept.expected_recovery)) == (
+        "waiting", "timer", "2026-03-03T08:05:00-04:00",
+    )
+    # two intervals past the expected recovery with no retry logged, it is overdue then: retried
+    later = user(datetime(2026, 3, 3, 8, 15, 0))
+    assert (later.state, later.recovery_by, later.time_saved_s, iso(later.expected_recovery)) == (
+        "overdue", "what-if", None, "2026-03-03T08:20:00-04:00",
+    )
 
 
 def test_an_overdue_user_under_what_if_is_retried_with_no_saving_claimed() -> None:

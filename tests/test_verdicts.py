@@ -311,21 +311,23 @@ def test_report_shows_a_connector_that_never_synced() -> None:
     table = runner.invoke(app, ["report", "--format", "table", "--color", "never", CERTIFICATE])
     assert table.exit_code == 0
     assert table.stdout.replace("\n", " ").startswith(
-        "as of 2023-02-26 20:19:12 -08:00 · 20 lines · 0 cycles · 3 restarts · connector waiting for "
-        "its certificate"
+        "as of 2023-02-26 20:19:12 -08:00 · 20 lines · 0 cycles · 3 restarts · connector stopped"
     )
     assert "No user stuck or failed in the log, but that proves nothing" in table.stdout.replace(
         "\n", " "
     )
     document = json.loads(runner.invoke(app, ["report", "--format", "json", CERTIFICATE]).stdout)
-    assert document["connector"]["state"] == "waiting_for_certificate"
-    assert document["connector"]["problem"] == "certificate_missing"
-    assert document["connector"]["since"] == "2023-02-26T20:14:12.427-08:00"
+    connector = document["connector"]
+    assert (connector["state"], connector["problem"], connector["problems"]) == (
+        "stopped", "connector_stopped", ["connector_stopped", "certificate_missing"],
+    )
+    assert connector["since"] == "2023-02-26T20:19:12.431-08:00"
+    assert connector["evidence"] == {"source": CERTIFICATE + "/CloudUserSync.log", "line": 20}
     text = logsync("report", "--format", "text", CERTIFICATE)
     assert (text.returncode, text.stdout) == (0, b"")
     assert text.stderr.decode() == (
-        "logsync: connector waiting for its certificate since 2023-02-26T20:14:12.427-08:00 "
-        "(certificate_missing)\n"
+        "logsync: connector stopped since 2023-02-26T20:19:12.431-08:00 after waiting for its "
+        "certificate since 2023-02-26T20:14:12.427-08:00 (connector_stopped)\n"
     )
 
 
@@ -333,13 +335,14 @@ def test_check_fails_on_connector_problems_by_default_and_fail_on_chooses() -> N
     result = runner.invoke(app, ["check", CERTIFICATE])
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        "connector\tcertificate_missing\tconnector waiting for its certificate since "
-        "2023-02-26T20:14:12.427-08:00",
-        "FAIL: 0 users, none stuck or failed; connector: certificate_missing as of "
+        "connector\tconnector_stopped\tconnector stopped since 2023-02-26T20:19:12.431-08:00 after "
+        "waiting for its certificate since 2023-02-26T20:14:12.427-08:00",
+        "FAIL: 0 users, none stuck or failed; connector: connector_stopped as of "
         "2023-02-26T20:19:12.431-08:00",
     ]
     assert runner.invoke(app, ["check", "--fail-on", "stuck,failed", CERTIFICATE]).exit_code == 0
     assert runner.invoke(app, ["check", "--fail-on", "certificate_missing", CERTIFICATE]).exit_code == 1
+    assert runner.invoke(app, ["check", "--fail-on", "connector_stopped", CERTIFICATE]).exit_code == 1
     assert runner.invoke(app, ["check", "--fail-on", "connector_stalled", CERTIFICATE]).exit_code == 0
     assert runner.invoke(app, ["report", "--fail-on", "connector", CERTIFICATE]).exit_code == 1
 

@@ -29,7 +29,6 @@ from .options import (
     _complete,
     _complete_list,
     common,
-    connector_fails,
     judge,
     parse_fail_on,
 )
@@ -122,7 +121,7 @@ def check(
     analysis = judge(opts, env)
     selected = [u for u in analysis.users if opts.wants(u.upn)]
     counted = [u for u in selected if u.state in fail_on_set]
-    connector_problem = analysis.connector.code if connector_fails(analysis, fail_on_set) else None
+    connector_problem = analysis.connector.problem_in(fail_on_set)
     passed = len(counted) <= max_stuck and connector_problem is None
     outcome(ExitCode.OK if passed else ExitCode.FINDINGS)
     display = opts.display

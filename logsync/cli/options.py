@@ -281,11 +281,6 @@ def parse_fail_on(value: str | None, option: str = "--fail-on") -> frozenset[str
     return frozenset(chosen)
 
 
-def connector_fails(analysis: Analysis, fail_on: frozenset[str]) -> bool:
-    code = analysis.connector.code
-    return code is not None and code in fail_on
-
-
 def judge(opts: Common, env: Env, **extra: Any) -> Analysis:
     """Read and judge the inputs (with a progress bar on a terminal); say on stderr how many
     records `--now` left out."""

@@ -37,7 +37,6 @@ from .options import (
     TzOpt,
     UserOpt,
     common,
-    connector_fails,
     judge,
     output_format,
     parse_fail_on,
@@ -134,7 +133,7 @@ def report(
     counts = analysis.result.counts
     display = opts.display
     out = env.stdout
-    findings = connector_fails(analysis, failing_states) or any(
+    findings = analysis.connector.problem_in(failing_states) is not None or any(
         counts[state] for state in failing_states
     )
     outcome(ExitCode.FINDINGS if findings else ExitCode.OK)
@@ -184,11 +183,15 @@ def report(
 
 
 def what_if_summary(when: datetime, users: list[UserState], display: Display) -> dict[str, Any]:
-    freed = [u for u in users if u.recovery_by == "what-if"]
+    """What the what-if restart changes: the waiting users it frees strictly sooner, and the
+    overdue users it retries (whose own retry did not come)."""
+    freed = [u for u in users if u.recovery_by == "what-if" and (u.time_saved_s or 0) > 0]
+    retried = [u for u in users if u.recovery_by == "what-if" and u.state == "overdue"]
     saved = [u.time_saved_s or 0.0 for u in freed]
     return {
         "restart_at": display.iso(when),
         "users_freed": [u.upn for u in freed],
+        "users_retried": [u.upn for u in retried],
         "time_saved_s": number(sum(saved)),
         "max_time_saved_s": number(max(saved)) if saved else 0,
     }

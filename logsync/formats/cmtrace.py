@@ -103,8 +103,7 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
         if item is not None:
             if type(item) is Record:
                 stats.records += 1
-                stats.last_time = item.time
-                stats.last_component = item.component
+                stats.saw(item.time, item.component)
                 stats.record_lines += len(open_lines)
             else:
                 stats.unparsed += len(open_lines)

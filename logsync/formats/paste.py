@@ -77,8 +77,7 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
                 stats.records += 1
                 stats.record_lines += 1
                 record = Record(line_no, time, row[1], _thread(row[3]), None, row[0].strip())
-                stats.last_time = record.time
-                stats.last_component = record.component
+                stats.saw(record.time, record.component)
                 yield record
                 continue
             current = time
@@ -86,7 +85,7 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
             if dated and dated.group(2):
                 stats.records += 1
                 record = Record(line_no, time, "", None, None, dated.group(2).strip())
-                stats.last_time = record.time
+                stats.saw(record.time)
                 yield record
             continue
         if current is None:
@@ -96,6 +95,6 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
         stats.records += 1
         stats.record_lines += 1
         record = Record(line_no, current, "", None, None, line.strip())
-        stats.last_time = record.time
+        stats.saw(record.time)
         yield record
     stats.lines = line_no

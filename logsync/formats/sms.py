@@ -133,8 +133,8 @@ def numbered_chunks(chunks: Iterator[str], stats: InputStats) -> Iterator[tuple[
 def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
     for text, first_line in numbered_chunks(chunks, ctx.stats):
         if ctx.candidates is not None and _only_records(text, ctx):
+            note_times(text, ctx)
             yield from _candidates(ctx.candidates, text, first_line, ctx)
-            note_last_time(text, ctx)
         else:
             yield from parse_text(text, first_line, ctx)
 
@@ -173,8 +173,16 @@ def count_connector(text: str, stats: InputStats) -> None:
     stats.connector_records += text.count(CONNECTOR_TRAILER)
 
 
-def note_last_time(text: str, ctx: ParseContext) -> None:
-    """Keep the time and component of the chunk's last record (the fast path builds no other)."""
+def note_times(text: str, ctx: ParseContext) -> None:
+    """Keep the time of the input's first record (from its first chunk with one), and the time
+    and component of the chunk's last record (the fast path builds no other records)."""
+    stats = ctx.stats
+    if stats.first_time is None:
+        for match in _RECORD_RE.finditer(text):
+            item = _record(match, 0, ctx)
+            if type(item) is Record:  # else an impossible date: no record, look further on
+                stats.first_time = item.time
+                break
     end = len(text) - 1
     while end > 0:
         start = text.rfind("\n", 0, end)
@@ -182,8 +190,7 @@ def note_last_time(text: str, ctx: ParseContext) -> None:
         if match:
             item = _record(match, 0, ctx)
             if type(item) is Record:  # else an impossible date: no record, look further up
-                ctx.stats.last_time = item.time
-                ctx.stats.last_component = item.component
+                stats.saw(item.time, item.component)
                 return
         end = start
 
@@ -213,7 +220,8 @@ def parse_text(text: str, first_line: int, ctx: ParseContext) -> Iterator[Item]:
     """Every record and non-record line of a chunk (text between a leading and a final `\\n`)."""
     stats = ctx.stats
     records = 0
-    last: Item | None = None
+    first: Record | None = None
+    last: Record | None = None
     index = 0  # line index (0-based in the chunk) of the line after text[prev_end]
     prev_end = 0
     for match in _RECORD_RE.finditer(text):
@@ -226,6 +234,10 @@ def parse_text(text: str, first_line: int, ctx: ParseContext) -> Iterator[Item]:
         if type(item) is Record:
             records += 1
             last = item
+            if first is None:
+                first = item
+                if stats.first_time is None:
+                    stats.first_time = item.time
         else:
             stats.unparsed += 1
         yield item
@@ -238,5 +250,4 @@ def parse_text(text: str, first_line: int, ctx: ParseContext) -> Iterator[Item]:
     stats.records += records
     stats.record_lines += records
     if last is not None:
-        stats.last_time = last.time  # type: ignore[union-attr]
-        stats.last_component = last.component  # type: ignore[union-attr]
+        stats.saw(last.time, last.component)

@@ -11,7 +11,7 @@ from datetime import datetime, tzinfo
 from enum import Enum
 
 from ..times import human_duration, iso, moment_iso, moment_time
-from ..tracker import Connector, Moment
+from ..tracker import Connector, Moment, UserState
 
 
 class OutputFormat(str, Enum):
@@ -66,6 +66,17 @@ def stamp(value: datetime | None, display: Display) -> str | None:
     return f"{text} {offset}" if offset else text
 
 
+def remaining_text(user: UserState, none: str = "-") -> str:
+    """`in 3h 12m`, `due now`, `overdue 2h 05m`: how long until a stuck user's expected recovery
+    (a what-if recovery is always ahead); `none` for a user without one."""
+    seconds = user.seconds_remaining
+    if seconds is None:
+        return none
+    if user.state == "overdue" and user.recovery_by != "what-if":
+        return f"overdue {human_duration(-seconds)}"
+    return "due now" if seconds <= 0 else f"in {human_duration(seconds)}"
+
+
 def number(value: float | None) -> int | float | None:
     """Whole seconds as int, else three decimals."""
     if value is None:
@@ -78,6 +89,7 @@ CONNECTOR_STATE_TEXT = {
     "stalled": "stalled",
     "waiting_for_certificate": "waiting for its certificate",
     "no_cycles": "no cycle in the log",
+    "stopped": "stopped",
 }
 
 
@@ -91,6 +103,10 @@ def connector_text(connector: Connector, as_of: datetime | None, display: Displa
     if connector.state == "stalled" and since and as_of is not None and connector.since:
         silent = human_duration((as_of - connector.since).total_seconds())
         return f"connector {state} since {since} ({silent} without a cycle)"
+    if connector.state == "stopped" and since:
+        waited = display.iso(connector.certificate_since)
+        after = f" after waiting for its certificate since {waited}" if waited else ""
+        return f"connector {state} since {since}{after}"
     if connector.state == "waiting_for_certificate" and since:
         return f"connector {state} since {since}"
     return f"connector: {state}"
@@ -106,6 +122,7 @@ def connector_record(
         "since": display.iso(connector.since),
         "last_cycle": display.iso(connector.last_cycle),
         "last_restart": display.iso(connector.last_restart),
+        "problems": list(connector.problems),
         "text": connector_text(connector, as_of, display),
         "evidence": (
             {"source": connector.source, "line": connector.line} if connector.source else None

@@ -30,8 +30,8 @@ from ..events import Event
 from ..health import Summary
 from ..safety import visible
 from ..times import human_duration, instant_key
-from ..tracker import Result, Step, UserState, timer_label
-from . import CONNECTOR_STATE_TEXT, Display, connector_text, offset_text, stamp
+from ..tracker import LATEST, Result, Step, UserState, timer_label
+from . import CONNECTOR_STATE_TEXT, Display, connector_text, offset_text, remaining_text, stamp
 
 PROGRESS_REDRAW_SECONDS = 0.1
 
@@ -78,17 +78,6 @@ def short_clock(
     text = shown.strftime("%b %d %H:%M:%S" if seconds else "%b %d %H:%M")
     offset = offset_text(shown)
     return f"{text} {offset}" if offset and offset != usual_offset else text
-
-
-def remaining(user: UserState, as_of: datetime | None) -> str:
-    seconds = user.seconds_remaining
-    if seconds is None:
-        return "-"
-    if user.state == "overdue":
-        return f"overdue {human_duration(-seconds)}"
-    if seconds <= 0:
-        return "due now"
-    return f"in {human_duration(seconds)}"
 
 
 def progress_bar(user: UserState, as_of: datetime | None) -> Text:
@@ -165,8 +154,15 @@ def report_parts(
     rows = [_report_cells(user, as_of, display, usual) for user in shown]
     layout = report_layout(rows, width)
     caption = f"times at UTC{usual}" if usual else "times as logged (no UTC offset)"
-    if any(not u.expected_recovery_observed and u.expected_recovery for u in shown):
+    if any(
+        not u.expected_recovery_observed and u.expected_recovery and u.recovery_by != "what-if"
+        for u in shown
+    ):
         caption += " · ~ predicted from the cycle interval"
+    if any(u.bound == LATEST for u in shown):
+        caption += " · by: at the latest (the failure is before the log)"
+    if any(u.recovery_by == "what-if" for u in shown):
+        caption += " · * if SMS Executive restarted then"
     table = Table(
         show_edge=False,
         pad_edge=False,
@@ -296,9 +292,10 @@ def _report_cells(
     user: UserState, as_of: datetime | None, display: Display, usual: str
 ) -> dict[str, str]:
     """Every cell of a user's row as text, in long and short time forms."""
-    since = user.first_failure if user.failures else user.first_seen
+    since = user.first_failure or user.first_seen
     predicted = user.expected_recovery is not None and not user.expected_recovery_observed
-    mark = " ~" if predicted else ""
+    mark = " *" if user.recovery_by == "what-if" else " ~" if predicted else ""
+    by = "by " if user.bound == LATEST else ""
     return {
         "user": visible(user.upn),
         "under": f"{user.state} · {visible(user.reason or '-')}",
@@ -307,10 +304,11 @@ def _report_cells(
         "since": short_clock(since, display, usual),
         "due": short_clock(user.full_sync_due, display, usual),
         "due_short": short_clock(user.full_sync_due, display, usual, seconds=False),
-        "expected": short_clock(user.expected_recovery, display, usual) + mark,
-        "expected_short": short_clock(user.expected_recovery, display, usual, seconds=False)
+        "expected": by + short_clock(user.expected_recovery, display, usual) + mark,
+        "expected_short": by
+        + short_clock(user.expected_recovery, display, usual, seconds=False)
         + mark,
-        "remaining": remaining(user, as_of),
+        "remaining": remaining_text(user),
     }
 
 
@@ -362,7 +360,7 @@ def footer(
         if upcoming:
             first = min(upcoming, key=lambda u: instant_key(u.expected_recovery))  # type: ignore[arg-type]
             text.append(f" · next recovery {clock(first.expected_recovery, display)}")
-            text.append(f" ({remaining(first, as_of)})")
+            text.append(f" ({remaining_text(first)})")
         if counts.get("overdue"):
             text.append(f" · {counts['overdue']} overdue", style="bold red")
     failed = [user for user in shown if user.state == "failed"]
@@ -459,18 +457,28 @@ def _stacked_timeline(rows: list[tuple[str, str, str, str]], console: Console) -
 
 
 def what_if_line(summary: dict[str, object]) -> Text:
-    freed = summary["users_freed"]
-    assert isinstance(freed, list)
-    if not freed:
-        return Text(
-            f"What-if restart at {summary['restart_at']}: it would free no waiting user sooner."
+    """`What-if restart at …: frees 2 waiting users sooner, by up to 21h 5m; retries 1 overdue
+    user.` (times marked * in the table)."""
+    freed, retried = summary["users_freed"], summary["users_retried"]
+    assert isinstance(freed, list) and isinstance(retried, list)
+    head = f"What-if restart at {summary['restart_at']} (times marked * in the table): "
+    if not freed and not retried:
+        return Text(head + "it would free no waiting user sooner.")
+    parts = []
+    if freed:
+        saved = float(summary["max_time_saved_s"] or 0)  # type: ignore[arg-type]
+        parts.append(
+            f"frees {len(freed)} waiting user{'s' if len(freed) != 1 else ''} sooner, "
+            f"by up to {human_duration(saved)}"
         )
-    saved = float(summary["max_time_saved_s"] or 0)  # type: ignore[arg-type]
-    return Text(
-        f"What-if restart at {summary['restart_at']}: frees {len(freed)} waiting user"
-        f"{'s' if len(freed) != 1 else ''} sooner, by up to {human_duration(saved)}.",
-        style="bold",
-    )
+    else:
+        parts.append("frees no waiting user sooner")
+    if retried:
+        parts.append(
+            f"retries {len(retried)} overdue user{'s' if len(retried) != 1 else ''} "
+            "whose own retry did not come"
+        )
+    return Text(head + "; ".join(parts) + ".", style="bold")
 
 
 SEVERITY_MARK = {"error": ("✖", "bold red"), "warning": ("▲", "yellow"), "info": ("●", "cyan")}

@@ -42,7 +42,8 @@ def junit_document(
     their testcase's output, not as failures."""
     counted_keys = {id(user) for user in counted}
     connector = analysis.connector
-    connector_failed = connector.code is not None and connector.code in fail_on
+    problem = connector.problem_in(fail_on)
+    connector_failed = problem is not None
     failing_users = [] if passed else counted
     suite = ET.Element(
         "testsuite",
@@ -55,7 +56,7 @@ def junit_document(
     case = ET.SubElement(suite, "testcase", classname="logsync.connector", name=CONNECTOR)
     text = visible(connector_text(connector, analysis.as_of, display))
     if connector_failed:
-        failure = ET.SubElement(case, "failure", message=text, type=connector.code or "")
+        failure = ET.SubElement(case, "failure", message=text, type=problem or "")
         failure.text = text
     else:
         ET.SubElement(case, "system-out").text = text

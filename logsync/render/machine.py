@@ -10,7 +10,7 @@ from typing import IO, TYPE_CHECKING, Any
 from ..analysis import Analysis
 from ..events import Event
 from ..safety import visible
-from ..tracker import STATES, Step, UserState
+from ..tracker import LATEST, STATES, Step, UserState
 from . import Display, number
 
 if TYPE_CHECKING:  # health is imported by the commands that summarize
@@ -48,6 +48,7 @@ def user_record(user: UserState, display: Display) -> dict[str, Any]:
         synced_at,
         first_seen,
         last_seen,
+        full_sync_due_by,
     ) = user.moments
     record: dict[str, Any] = {
         "upn": user.upn,
@@ -57,7 +58,9 @@ def user_record(user: UserState, display: Display) -> dict[str, Any]:
         "last_failure": iso(last_failure),
         "failures": user.failures,
         "full_sync_due": iso(full_sync_due),
+        "full_sync_due_by": iso(full_sync_due_by),
         "expected_recovery": iso(expected_recovery),
+        "expected_recovery_bound": user.bound,
         "expected_recovery_observed": user.expected_recovery_observed,
         "recovery_by": user.recovery_by,
         "recovered_at": iso(recovered_at),
@@ -67,6 +70,8 @@ def user_record(user: UserState, display: Display) -> dict[str, Any]:
         "skipped": user.skipped,
         "first_seen": iso(first_seen),
         "last_seen": iso(last_seen),
+        "failure_before_input": user.before_input,
+        "pending_reason": user.pending_reason,
     }
     if user.time_saved_s is not None:
         record["time_saved_s"] = number(user.time_saved_s)
@@ -179,8 +184,12 @@ def write_csv(
 
 
 def user_rows(users: Iterable[UserState], display: Display) -> Iterator[list[object]]:
+    """`USER_FIELDS` of each user for text and CSV; an expected recovery that is a latest bound
+    (the failure is before the log) reads `by …`."""
     for user in users:
         record = user_record(user, display)
+        if user.bound == LATEST and record["expected_recovery"] is not None:
+            record["expected_recovery"] = "by " + record["expected_recovery"]
         yield [record[name] for name in USER_FIELDS]
 
 

@@ -16,8 +16,8 @@ from ..analysis import Analysis
 from ..health import Evidence, Summary
 from ..safety import visible
 from ..times import human_duration
-from ..tracker import Step, UserState
-from . import Display, connector_text, stamp
+from ..tracker import LATEST, Step, UserState
+from . import Display, connector_text, remaining_text, stamp
 
 _SPECIAL_RE = re.compile(r"""([\\`*_{}\[\]()<>#+!|~&@:.\-"'=$%^?/;,])""")
 """ASCII punctuation that markup, links, autolinks or HTML could start with."""
@@ -56,15 +56,6 @@ def when(value: datetime | None, display: Display) -> str:
     return stamp(value, display) or "–"
 
 
-def remaining(user: UserState) -> str:
-    seconds = user.seconds_remaining
-    if seconds is None:
-        return "–"
-    if user.state == "overdue":
-        return f"overdue {human_duration(-seconds)}"
-    return "due now" if seconds <= 0 else f"in {human_duration(seconds)}"
-
-
 def _header(title: str, analysis: Analysis, display: Display) -> list[str]:
     names = ", ".join(code(stats.path) for stats in analysis.inputs)
     result = analysis.result
@@ -97,9 +88,13 @@ USER_COLUMNS = (
 
 def user_cells(user: UserState, display: Display) -> list[str]:
     """A user's row as plain text, in `USER_COLUMNS` order (escape it for the format)."""
-    since = user.first_failure if user.failures else user.first_seen
+    since = user.first_failure or user.first_seen
     expected = when(user.expected_recovery, display)
-    if user.expected_recovery is not None and not user.expected_recovery_observed:
+    if user.bound == LATEST:
+        expected = f"by {expected} (at the latest: the failure is before the log)"
+    if user.recovery_by == "what-if":
+        expected += " (if restarted)"
+    elif user.expected_recovery is not None and not user.expected_recovery_observed:
         expected += " (predicted)"
     return [
         user.upn,
@@ -108,7 +103,7 @@ def user_cells(user: UserState, display: Display) -> list[str]:
         when(since, display),
         when(user.full_sync_due, display),
         expected,
-        remaining(user),
+        remaining_text(user, "–"),
     ]
 
 

@@ -99,7 +99,7 @@ class _SmsLines:
         lines, records = written
         self.ctx.stats.records += records
         self.ctx.stats.record_lines += records
-        sms.note_last_time(text, self.ctx)
+        sms.note_times(text, self.ctx)
         return lines
 
     def _written(self, text: str, first_line: int) -> tuple[str, int] | None:

@@ -1,0 +1,281 @@
+"""What the tracker concludes, and the constants of its rules (SPEC §4)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+from ..times import moment_time
+
+USER_NOT_FOUND = "UserNotFound"
+DEFAULT_INTERVAL = timedelta(minutes=5)
+DEFAULT_FULL_SYNC_AFTER = timedelta(hours=24)
+SAME_RESTART_WINDOW = timedelta(minutes=10)
+"""smsexec.log and CloudUserSync.log report one restart within this window."""
+GRACE_INTERVALS = 2
+"""A stuck user is `overdue` once its expected recovery is this many intervals past."""
+STALL_INTERVALS = 3
+"""The connector has stalled when no cycle came for more than this many intervals."""
+GAP_WINDOW = 4095
+"""The interval is the median of the latest this many gaps between cycles (memory stays flat)."""
+MAX_KEPT = 20
+"""Unreconciled cycles kept as evidence (all are counted)."""
+
+TRACKED_KINDS = frozenset(
+    {
+        "component_started",
+        "processing_started",
+        "processing_stopping",
+        "sync_started",
+        "user_add_requested",
+        "user_add_failed",
+        "add_totals",
+        "status_message",
+        "certificate_wait",
+    }
+)
+"""The event kinds the tracker reads; the rest it ignores."""
+
+STATES = ("waiting", "overdue", "failed", "pending", "recovered", "synced")
+STUCK_STATES = frozenset({"waiting", "overdue"})
+
+UNDETERMINED = "undetermined"
+"""`pending_reason` of a user notified in cycles whose counts cannot say whether it was held
+back since before the input (SPEC §4 rule 2b): it may be stuck."""
+AWAITING_TOTALS = "awaiting_totals"
+"""`pending_reason` of a user whose cycle has not logged its totals yet."""
+
+LATEST = "latest"
+"""`bound` of an expected recovery that is a latest bound: the user's failure lies before the
+input, so its timer runs out at the latest 24 h after the input's first record."""
+
+Moment = tuple[int, "tzinfo | None"]
+"""An instant as (microseconds since the epoch, the zone the log used): cheap to make per event.
+Naive times count as UTC, like `instant_key`."""
+
+Row = tuple[int, "tzinfo | None", str, Any, str, int]
+"""What the tracker reads of one record: (microseconds, zone, kind, payload, source, line)."""
+
+
+@dataclass(frozen=True)
+class TrackerOptions:
+    full_sync_after: timedelta = DEFAULT_FULL_SYNC_AFTER
+    """The per-user timer that a UserNotFound failure (re)starts."""
+    interval: timedelta | None = None
+    """Connector cycle interval; None: the median gap between cycles of a run, else 5 min."""
+    follow: str | None = None
+    """A UPN whose history to keep for `timeline` (case-insensitive)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Restart:
+    """SMS Executive (re)started the connector; the next cycle is a full sync."""
+
+    time: datetime
+    source: str
+    line: int
+    via: str
+    """The event kind that showed it: `component_started` or `processing_started`."""
+    thread_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One entry of a user's timeline."""
+
+    time: datetime
+    what: str
+    """`requested`, `failed`, `added`, `restart`, `full_sync_due`, `retry_cycle`, ..."""
+    detail: str
+    source: str = ""
+    line: int = 0
+
+
+def _time(moment: Moment | None) -> datetime | None:
+    return None if moment is None else moment_time(*moment)
+
+
+@dataclass(frozen=True, slots=True)
+class UserState:
+    """Where one user stands at `as_of` (field names follow the JSON contract).
+
+    Its times are kept as the tracker's moments and become datetimes when read: most users of a
+    large log are never shown, so their datetimes are never made.
+    """
+
+    upn: str
+    state: str
+    reason: str | None
+    failures: int
+    expected_recovery_observed: bool
+    """True when the recovery cycle is in the log, False when it is predicted."""
+    recovery_by: str | None
+    """`timer` (the 24 h full sync), `restart` (a full sync after a restart) or `what-if`."""
+    seconds_remaining: float | None
+    requests: int
+    skipped: int
+    """Cycles that notified the user after its due time without receiving it (`received = 0`):
+    evidence that the retry did not happen."""
+    time_saved_s: float | None
+    """With `--restart-at`: how much sooner the what-if restart frees this user."""
+    failure_source: str | None
+    failure_line: int | None
+    """Where the last failure is logged."""
+    moments: tuple[Moment | None, ...]
+    """first_failure, last_failure, full_sync_due, expected_recovery, recovered_at,
+    synced_at, first_seen, last_seen, full_sync_due_by."""
+    before_input: bool = False
+    """The failing run began before the input: the user was held back by a timer whose failure
+    is not in the log (SPEC §4 rule 2b); its first failure and due time are unknown."""
+    bound: str | None = None
+    """`latest` when `expected_recovery` is a latest bound (rule 2b), else None."""
+    pending_reason: str | None = None
+    """Why a `pending` user has no outcome: `awaiting_totals` or `undetermined`."""
+
+    @property
+    def first_failure(self) -> datetime | None:
+        return _time(self.moments[0])
+
+    @property
+    def last_failure(self) -> datetime | None:
+        return _time(self.moments[1])
+
+    @property
+    def full_sync_due(self) -> datetime | None:
+        return _time(self.moments[2])
+
+    @property
+    def expected_recovery(self) -> datetime | None:
+        return _time(self.moments[3])
+
+    @property
+    def recovered_at(self) -> datetime | None:
+        return _time(self.moments[4])
+
+    @property
+    def synced_at(self) -> datetime | None:
+        return _time(self.moments[5])
+
+    @property
+    def first_seen(self) -> datetime:
+        return moment_time(*self.moments[6])  # type: ignore[misc]
+
+    @property
+    def last_seen(self) -> datetime:
+        return moment_time(*self.moments[7])  # type: ignore[misc]
+
+    @property
+    def full_sync_due_by(self) -> datetime | None:
+        return _time(self.moments[8])
+
+    @property
+    def stuck(self) -> bool:
+        return self.state in STUCK_STATES
+
+    @property
+    def undetermined(self) -> bool:
+        """Pending with counts that cannot say whether it is held back: it may be stuck."""
+        return self.pending_reason == UNDETERMINED
+
+
+@dataclass(frozen=True, slots=True)
+class CycleEvidence:
+    """A cycle whose totals line does not reconcile with the users it notified."""
+
+    time: datetime
+    source: str
+    line: int
+    """The cycle's `Starting user ... sync` line, or its totals line when the log starts inside
+    the cycle."""
+    totals_line: int
+    received: int
+    added: int
+    notified: int
+    """Users notified in the cycle and not held back by their timer."""
+
+
+@dataclass(frozen=True, slots=True)
+class Connector:
+    """The connector's own state at `as_of` (SPEC §4 rule 9: part of every verdict)."""
+
+    state: str
+    """`running`, `stalled`, `waiting_for_certificate`, `stopped` or `no_cycles`."""
+    code: str | None
+    """The finding code of a problem (`connector_stalled`, `certificate_missing`,
+    `connector_stopped`, `no_cycles`), None when running."""
+    since: datetime | None
+    """Since when the state holds: the last cycle (or restart) for a stall, the first
+    certificate wait since the last cycle, the stop, the start of the log for no cycles."""
+    last_cycle: datetime | None
+    last_restart: datetime | None
+    source: str = ""
+    line: int = 0
+    """Evidence: the record that shows the state (none when running)."""
+    certificate_since: datetime | None = None
+    """A stopped connector that waited for its certificate before it stopped: the first
+    wait of that run."""
+
+    @property
+    def ok(self) -> bool:
+        return self.code is None
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """Every problem code the state shows: a stop after certificate waits is both."""
+        if self.code is None:
+            return ()
+        if self.certificate_since is not None:
+            return (self.code, "certificate_missing")
+        return (self.code,)
+
+    def problem_in(self, chosen: Collection[str]) -> str | None:
+        """The first problem code of the state that `chosen` names (`--fail-on`), if any."""
+        return next((code for code in self.problems if code in chosen), None)
+
+
+CONNECTOR_CODES = ("no_cycles", "certificate_missing", "connector_stalled", "connector_stopped")
+"""Finding codes of a connector problem, as `--fail-on` names them."""
+
+
+@dataclass
+class Result:
+    """Everything the tracker concluded."""
+
+    as_of: datetime | None
+    users: list[UserState]
+    """The users asked for (every one unless `result` was given states or a match)."""
+    cycles: int
+    full_syncs: int
+    restarts: list[Restart]
+    interval: timedelta
+    interval_observed: bool
+    last_cycle: datetime | None
+    first_time: datetime | None
+    last_time: datetime | None
+    connector: Connector
+    unreconciled: list[CycleEvidence] = field(default_factory=list)
+    """The first `MAX_KEPT` cycles whose counts did not reconcile."""
+    unreconciled_count: int = 0
+    certificate_waits: int = 0
+    timeline: list[Step] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    """How many users (of those matched) are in each state, every state listed."""
+    undetermined: int = 0
+    """Matched users pending with counts that cannot say whether they are held back."""
+
+
+def lower_median(values: Iterable[int]) -> int:
+    ordered = sorted(values)
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def timer_label(length: timedelta) -> str:
+    """The timer's length as people say it: `24 h`, `90 min`, `45 s`."""
+    seconds = length.total_seconds()
+    if seconds % 3600 == 0:
+        return f"{int(seconds // 3600)} h"
+    if seconds % 60 == 0:
+        return f"{int(seconds // 60)} min"
+    return f"{seconds:g} s"
