@@ -39,6 +39,9 @@ class Analysis:
     """The what-if restart time, read in the log's offset when given without one."""
     left_out: int = 0
     """Records after `--now`, left out of the judgement."""
+    ended_ago: float | None = None
+    """Seconds from the log's end to the wall clock, when it ended more than three intervals
+    before it and the judgement is as of the log's end (set by the command line)."""
 
     @property
     def users(self) -> list[UserState]:

@@ -165,6 +165,11 @@ class WallClock(datetime):
     """`--now now`: the local wall clock; a log without UTC offsets reads it as local time."""
 
 
+def wall_clock() -> datetime:
+    """The local wall clock, with its UTC offset (the one place logsync reads the clock)."""
+    return datetime.now().astimezone()
+
+
 WHEN_FORMS = (
     "now, an ISO 8601 time (2026-11-24T12:00:00-08:00) or a common form "
     "('2026-11-24 12:00', '11/24/2026 12:00 PM'); without an offset it is read in the log's"
@@ -176,8 +181,10 @@ def parse_when(text: str, option: str, zone: tzinfo | None = None) -> datetime:
     """Parse a user-given time (`now`, ISO or common locale forms); naive results get `zone` if
     given. `now` is the wall clock in the local zone."""
     if text.strip().lower() == "now":
-        clock = WallClock.now().astimezone()
-        return clock.replace(microsecond=clock.microsecond // 1000 * 1000)  # the log's precision
+        clock = wall_clock()
+        return WallClock(  # to the millisecond, the precision of the log's times
+            *clock.timetuple()[:6], clock.microsecond // 1000 * 1000, tzinfo=clock.tzinfo
+        )
     try:
         from dateutil import parser as date_parser  # imported when needed, like tz above
 
@@ -195,6 +202,9 @@ def human_duration(seconds: float) -> str:
     days, rest = divmod(total, 86400)
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
+    if days >= 365:
+        years, days = divmod(days, 365)
+        return f"{years}y {days}d" if days else f"{years}y"
     if days:
         return f"{days}d {hours}h" if hours else f"{days}d"
     if hours:

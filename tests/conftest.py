@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,25 @@ def read_in_blocks(monkeypatch: pytest.MonkeyPatch, block: int, native: bool = T
     monkeypatch.setattr("logsync.sources.BLOCK_SIZE", block)
     if not native:
         monkeypatch.setattr("logsync.accel.native", None)
+
+
+WALL_CLOCK = datetime(2026, 11, 25, 16, 10, tzinfo=timezone(timedelta(hours=-8)))
+"""The wall clock of the tests that run in this process: five minutes after the demo log's
+last record, so that its times read as current; older samples read as logs that ended long
+ago (SPEC §4 rule 5)."""
+
+
+@pytest.fixture(autouse=True)
+def _fixed_wall_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("logsync.times.wall_clock", lambda: WALL_CLOCK)
+
+
+def without_log_end_note(stderr: bytes) -> bytes:
+    """A subprocess's stderr without the note that its sample log ended long ago (the process
+    reads the real wall clock)."""
+    return b"".join(
+        line for line in stderr.splitlines(keepends=True) if not line.startswith(b"logsync: the log ends ")
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -39,8 +39,8 @@ def test_summary_table_exact() -> None:
     assert result.exit_code == 0
     lines = [line.rstrip() for line in result.stdout.splitlines()]
     assert lines[:5] == [
-        "Connector summary · 2026-03-02 07:59:56 -05:00 → 2026-03-02 15:55:33 -05:00 · 96 cycles every 5m · 2",
-        "restarts",
+        "Connector summary · 2026-03-02 07:59:56 -05:00 → 2026-03-02 15:55:33 -05:00 (the log's end, 268d 3h",
+        "ago) · 96 cycles every 5m · 2 restarts",
         "Day        ┃ Requested ┃ Held back ┃ Added ┃ Failed ┃",
         "━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━",
         "2026-03-02 │         5 │       105 │     2 │      3 │ ████████████████████",

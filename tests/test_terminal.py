@@ -370,9 +370,14 @@ def test_times_without_offset_say_how_to_place_them() -> None:
         "logsync: the log's times carry no UTC offset: they are shown as its local time; give "
         "--source-tz ZONE (for example --source-tz America/New_York) to place them\n"
     )
-    assert runner.invoke(app, ["report", "--format", "text", ticket]).stderr == hint
+    ended = (
+        "logsync: the log ends 2014-09-15T10:24:12 (12y 74d ago); times are as of its last "
+        "record; --now now judges as of now\n"
+    )
+    assert runner.invoke(app, ["report", "--format", "text", ticket]).stderr == hint + ended
     assert runner.invoke(app, ["events", "--format", "ndjson", ticket]).stderr == hint
-    assert runner.invoke(app, ["report", "--source-tz", "America/New_York", "--format", "text", ticket]).stderr == ""
+    zoned = ["report", "--source-tz", "America/New_York", "--format", "text", ticket]
+    assert runner.invoke(app, zoned).stderr == ended.replace("10:24:12", "10:24:12-04:00")
     assert runner.invoke(app, ["report", "-q", "--format", "text", ticket]).stderr == ""
 
 

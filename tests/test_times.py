@@ -28,6 +28,8 @@ from logsync.times import (
 )
 from logsync.tracker import timer_label
 
+from .conftest import WALL_CLOCK
+
 
 @pytest.mark.parametrize(
     ("bias", "offset"),
@@ -120,7 +122,7 @@ def test_user_given_times() -> None:
     assert zoned.utcoffset() == timedelta(hours=2)
     now = parse_when(" NOW ", "--now")
     assert isinstance(now, WallClock) and now.tzinfo is not None
-    assert abs((now - datetime.now(timezone.utc)).total_seconds()) < 5
+    assert now == WALL_CLOCK  # the wall clock (fixed for the tests), to the millisecond
     with pytest.raises(UsageError) as error:
         parse_when("garbage", "--now")
     assert error.value.message == "--now: cannot read 'garbage' as a date and time"

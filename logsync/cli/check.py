@@ -8,7 +8,15 @@ import typer
 
 from ..analysis import Analysis
 from ..errors import ExitCode, UsageError
-from ..render import Display, connector_record, connector_text, machine
+from ..render import (
+    BEFORE_INPUT,
+    UNDETERMINED_TEXT,
+    Display,
+    bounded,
+    connector_record,
+    connector_text,
+    machine,
+)
 from ..safety import visible
 from ..tracker import (
     UserState,
@@ -29,6 +37,7 @@ from .options import (
     _complete,
     _complete_list,
     common,
+    counts_against,
     judge,
     parse_fail_on,
 )
@@ -120,7 +129,7 @@ def check(
     fail_on_set = parse_fail_on(fail_on)
     analysis = judge(opts, env)
     selected = [u for u in analysis.users if opts.wants(u.upn)]
-    counted = [u for u in selected if u.state in fail_on_set]
+    counted = [u for u in selected if counts_against(u, fail_on_set)]
     connector_problem = analysis.connector.problem_in(fail_on_set)
     passed = len(counted) <= max_stuck and connector_problem is None
     outcome(ExitCode.OK if passed else ExitCode.FINDINGS)
@@ -175,12 +184,14 @@ def check(
 def check_line(user: UserState, display: Display) -> str:
     """One user that counts against the gate: UPN, state, reason, expected recovery."""
     when = display.iso(user.expected_recovery)
-    recovery = f"expected recovery {when}" if when else "no automatic retry"
+    recovery = f"expected recovery {bounded(user, when)}" if when else "no automatic retry"
     if user.state == "overdue" and when:
-        recovery = f"expected recovery {when} passed, no retry logged"
-    return "\t".join(
-        (visible(user.upn), user.state, visible(user.reason or "-"), recovery)
-    )
+        recovery += " passed, no retry logged"
+    if user.before_input:
+        recovery += f"; {BEFORE_INPUT}"
+    if user.undetermined:
+        recovery = UNDETERMINED_TEXT
+    return "\t".join((visible(user.upn), user.state, visible(user.reason or "-"), recovery))
 
 
 def verdict(

@@ -5,24 +5,27 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 from fnmatch import fnmatchcase
 from typing import Annotated, Any
 
 import typer
 
+from .. import times
 from ..analysis import Analysis, analyze
 from ..errors import UsageError
 from ..formats import FORMAT_NAMES
 from ..pipeline import ReadOptions
 from ..render import Display
 from ..sources import InputStats, Progress, expand_paths
-from ..times import WHEN_FORMS, parse_duration, parse_when, parse_zone
+from ..times import WHEN_FORMS, human_duration, parse_duration, parse_when, parse_zone
 from ..tracker import (
     CONNECTOR_CODES,
     DEFAULT_FULL_SYNC_AFTER,
+    STALL_INTERVALS,
     STATES,
+    UserState,
 )
 from .app import Env
 
@@ -281,6 +284,13 @@ def parse_fail_on(value: str | None, option: str = "--fail-on") -> frozenset[str
     return frozenset(chosen)
 
 
+def counts_against(user: UserState, fail_on: frozenset[str]) -> bool:
+    """Whether a user counts against `--fail-on`: its state is named, or it is pending with
+    counts that cannot say whether it is held back, and waiting users count (a gate never passes
+    because a failure lies before its input)."""
+    return user.state in fail_on or (user.undetermined and "waiting" in fail_on)
+
+
 def judge(opts: Common, env: Env, **extra: Any) -> Analysis:
     """Read and judge the inputs (with a progress bar on a terminal); say on stderr how many
     records `--now` left out."""
@@ -293,7 +303,38 @@ def judge(opts: Common, env: Env, **extra: Any) -> Analysis:
             f"{noun} left out\n"
         )
     note_local_times(analysis.inputs, opts, env)
+    analysis = note_log_end(analysis, opts, env, extra.get("restart_at"))
+    undetermined = analysis.result.undetermined
+    if undetermined and not opts.quiet:
+        users = "1 user was" if undetermined == 1 else f"{undetermined} users were"
+        env.stderr.write(
+            f"logsync: {users} notified with no outcome in the log: the counts of their cycles "
+            "cannot say whether they were held back by a failure before it; the earlier log "
+            "(CloudUserSync.lo_) would tell\n"
+        )
     return analysis
+
+
+def note_log_end(
+    analysis: Analysis, opts: Common, env: Env, restart_at: datetime | None
+) -> Analysis:
+    """SPEC §4 rule 5: judged as of the log's end, which the wall clock is more than three
+    intervals past: say so once on stderr, and note it for the headers of people's formats."""
+    end = analysis.as_of
+    if end is None or opts.now is not None or restart_at is not None:
+        return analysis
+    wall = times.wall_clock()
+    if end.tzinfo is None:
+        wall = wall.replace(tzinfo=None)  # a log without offsets keeps the local wall clock
+    ago = (wall - end).total_seconds()
+    if ago <= STALL_INTERVALS * analysis.result.interval.total_seconds():
+        return analysis
+    if not opts.quiet:
+        env.stderr.write(
+            f"logsync: the log ends {opts.display.iso(end)} ({human_duration(ago)} ago); times "
+            "are as of its last record; --now now judges as of now\n"
+        )
+    return replace(analysis, ended_ago=ago)
 
 
 def note_local_times(inputs: Iterable[InputStats], opts: Common, env: Env) -> None:

@@ -133,8 +133,10 @@ def report(
     counts = analysis.result.counts
     display = opts.display
     out = env.stdout
-    findings = analysis.connector.problem_in(failing_states) is not None or any(
-        counts[state] for state in failing_states
+    findings = (
+        analysis.connector.problem_in(failing_states) is not None
+        or any(counts[state] for state in failing_states if state in counts)
+        or bool(analysis.result.undetermined and "waiting" in failing_states)
     )
     outcome(ExitCode.FINDINGS if findings else ExitCode.OK)
     if fmt == "markdown":

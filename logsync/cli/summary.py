@@ -89,4 +89,5 @@ def summary(
     else:
         from ..render import human
 
-        human.summary(report, display, human.make_console(out, opts.color), quiet=opts.quiet)
+        console = human.make_console(out, opts.color)
+        human.summary(report, display, console, quiet=opts.quiet, ended_ago=analysis.ended_ago)

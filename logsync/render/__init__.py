@@ -11,7 +11,7 @@ from datetime import datetime, tzinfo
 from enum import Enum
 
 from ..times import human_duration, iso, moment_iso, moment_time
-from ..tracker import Connector, Moment, UserState
+from ..tracker import LATEST, Connector, Moment, UserState
 
 
 class OutputFormat(str, Enum):
@@ -64,6 +64,24 @@ def stamp(value: datetime | None, display: Display) -> str | None:
     text = shown.strftime("%Y-%m-%d %H:%M:%S")
     offset = offset_text(shown)
     return f"{text} {offset}" if offset else text
+
+
+BEFORE_INPUT = "held back since before the log: its failure is not in the input"
+"""The story of a user held back since before the input (SPEC §4 rule 2b)."""
+UNDETERMINED_TEXT = (
+    "outcome unknown: notified in cycles whose counts cannot say whether it was held back; "
+    "the earlier log (CloudUserSync.lo_) would tell"
+)
+
+
+def log_end_note(ended_ago: float | None) -> str:
+    """` (the log's end, 2d 17h ago)` after the as-of time of a log that ended long ago."""
+    return "" if ended_ago is None else f" (the log's end, {human_duration(ended_ago)} ago)"
+
+
+def bounded(user: UserState, shown: str) -> str:
+    """A shown expected recovery, as `by …` when it is a latest bound."""
+    return f"by {shown}" if user.bound == LATEST else shown
 
 
 def remaining_text(user: UserState, none: str = "-") -> str:

@@ -23,7 +23,7 @@ from ..health import Summary
 from ..safety import visible
 from ..times import instant_key
 from ..tracker import UserState
-from . import Display, connector_text
+from . import Display, connector_text, log_end_note
 from .markdown import USER_COLUMNS, user_cells, when
 
 MAX_ROWS = 40
@@ -96,7 +96,7 @@ def page(
         f"<title>logsync report: {names}</title>",
         f"<style>{STYLE}</style></head><body>",
         f"<header><h1>Who is stuck, and until when</h1><p class=\"meta\">{names} · as of "
-        f"<b>{esc(when(analysis.as_of, display))}</b> · "
+        f"<b>{esc(when(analysis.as_of, display))}</b>{esc(log_end_note(analysis.ended_ago))} · "
         f"{sum(s.lines for s in analysis.inputs)} lines · {analysis.result.cycles} cycles · "
         f"{_plural(len(analysis.result.restarts), 'restart')}</p>",
         f'<p class="connector {state_class}">'

@@ -31,7 +31,18 @@ from ..health import Summary
 from ..safety import visible
 from ..times import human_duration, instant_key
 from ..tracker import LATEST, Result, Step, UserState, timer_label
-from . import CONNECTOR_STATE_TEXT, Display, connector_text, offset_text, remaining_text, stamp
+from . import (
+    BEFORE_INPUT,
+    CONNECTOR_STATE_TEXT,
+    UNDETERMINED_TEXT,
+    Display,
+    bounded,
+    connector_text,
+    log_end_note,
+    offset_text,
+    remaining_text,
+    stamp,
+)
 
 PROGRESS_REDRAW_SECONDS = 0.1
 
@@ -121,7 +132,8 @@ def report_parts(
     if not quiet:
         lines = sum(stats.lines for stats in analysis.inputs)
         unparsed = sum(stats.unparsed for stats in analysis.inputs)
-        header = Text(f"as of {clock(as_of, display)}", style="bold")
+        ended = log_end_note(analysis.ended_ago)
+        header = Text(f"as of {clock(as_of, display)}{ended}", style="bold")
         inputs = len(analysis.inputs)
         restarts = len(analysis.result.restarts)
         header.append(
@@ -295,7 +307,6 @@ def _report_cells(
     since = user.first_failure or user.first_seen
     predicted = user.expected_recovery is not None and not user.expected_recovery_observed
     mark = " *" if user.recovery_by == "what-if" else " ~" if predicted else ""
-    by = "by " if user.bound == LATEST else ""
     return {
         "user": visible(user.upn),
         "under": f"{user.state} · {visible(user.reason or '-')}",
@@ -304,9 +315,10 @@ def _report_cells(
         "since": short_clock(since, display, usual),
         "due": short_clock(user.full_sync_due, display, usual),
         "due_short": short_clock(user.full_sync_due, display, usual, seconds=False),
-        "expected": by + short_clock(user.expected_recovery, display, usual) + mark,
-        "expected_short": by
-        + short_clock(user.expected_recovery, display, usual, seconds=False)
+        "expected": bounded(user, short_clock(user.expected_recovery, display, usual)) + mark,
+        "expected_short": bounded(
+            user, short_clock(user.expected_recovery, display, usual, seconds=False)
+        )
         + mark,
         "remaining": remaining_text(user),
     }
@@ -403,13 +415,21 @@ def timeline(
     title = Text(visible(user.upn), style="bold")
     title.append(" — ")
     title.append(user.state, style=STATE_STYLE[user.state])
+    if user.before_input:
+        title.append(f" · {BEFORE_INPUT}")
     if user.failures:
         plural = "s" if user.failures != 1 else ""
         title.append(f" · {user.failures} failure{plural} ({visible(user.reason or '?')})")
     if user.full_sync_due is not None:
         title.append(f" · full sync due {clock(user.full_sync_due, display)}")
+    elif user.full_sync_due_by is not None:
+        title.append(f" · full sync due by {clock(user.full_sync_due_by, display)}")
     if user.expected_recovery is not None:
-        title.append(f" · expected recovery {clock(user.expected_recovery, display)}")
+        title.append(
+            f" · expected recovery {bounded(user, clock(user.expected_recovery, display))}"
+        )
+    if user.undetermined:
+        title.append(f" · {UNDETERMINED_TEXT}")
     if user.recovered_at is not None:
         title.append(f" · recovered {clock(user.recovered_at, display)}")
     if not quiet:
@@ -484,10 +504,17 @@ def what_if_line(summary: dict[str, object]) -> Text:
 SEVERITY_MARK = {"error": ("✖", "bold red"), "warning": ("▲", "yellow"), "info": ("●", "cyan")}
 
 
-def summary(summary: Summary, display: Display, console: Console, quiet: bool = False) -> None:
+def summary(
+    summary: Summary,
+    display: Display,
+    console: Console,
+    quiet: bool = False,
+    ended_ago: float | None = None,
+) -> None:
     span = Text("Connector summary", style="bold")
     span.append(
         f" · {clock(summary.start, display)} → {clock(summary.end, display)}"
+        f"{log_end_note(ended_ago)}"
         f" · {summary.cycles} cycles"
         + (
             f" every {human_duration(summary.interval.total_seconds())}"

@@ -17,7 +17,16 @@ from ..health import Evidence, Summary
 from ..safety import visible
 from ..times import human_duration
 from ..tracker import LATEST, Step, UserState
-from . import Display, connector_text, remaining_text, stamp
+from . import (
+    BEFORE_INPUT,
+    UNDETERMINED_TEXT,
+    Display,
+    bounded,
+    connector_text,
+    log_end_note,
+    remaining_text,
+    stamp,
+)
 
 _SPECIAL_RE = re.compile(r"""([\\`*_{}\[\]()<>#+!|~&@:.\-"'=$%^?/;,])""")
 """ASCII punctuation that markup, links, autolinks or HTML could start with."""
@@ -64,7 +73,7 @@ def _header(title: str, analysis: Analysis, display: Display) -> list[str]:
         f"# {title}",
         "",
         f"**Log:** {names}  ",
-        f"**As of:** {when(analysis.as_of, display)}  ",
+        f"**As of:** {when(analysis.as_of, display)}{log_end_note(analysis.ended_ago)}  ",
         # the connector's state is in logsync's own words: no log text to escape
         f"**Connector:** {connector_text(analysis.connector, analysis.as_of, display)}"
         + (f" (`{analysis.connector.code}`)" if analysis.connector.code else "")
@@ -89,9 +98,9 @@ USER_COLUMNS = (
 def user_cells(user: UserState, display: Display) -> list[str]:
     """A user's row as plain text, in `USER_COLUMNS` order (escape it for the format)."""
     since = user.first_failure or user.first_seen
-    expected = when(user.expected_recovery, display)
+    expected = bounded(user, when(user.expected_recovery, display))
     if user.bound == LATEST:
-        expected = f"by {expected} (at the latest: the failure is before the log)"
+        expected += " (at the latest: the failure is before the log)"
     if user.recovery_by == "what-if":
         expected += " (if restarted)"
     elif user.expected_recovery is not None and not user.expected_recovery_observed:
@@ -184,8 +193,14 @@ def timeline(user: UserState, steps: list[Step], analysis: Analysis, display: Di
     out = _header(f"logsync timeline: {text(user.upn)}", analysis, display)
     out += [
         f"**State:** {user.state}"
+        + (f" · {BEFORE_INPUT}" if user.before_input else "")
         + (f" · {user.failures} failure(s), reason {text(user.reason)}" if user.failures else "")
-        + (f" · expected recovery {when(user.expected_recovery, display)}" if user.stuck else ""),
+        + (
+            f" · expected recovery {bounded(user, when(user.expected_recovery, display))}"
+            if user.stuck
+            else ""
+        )
+        + (f" · {UNDETERMINED_TEXT}" if user.undetermined else ""),
         "",
     ]
     out += table(
