@@ -51,6 +51,10 @@ class Analysis:
     def connector(self) -> Connector:
         return self.result.connector
 
+    def upns(self) -> list[str]:
+        """Every user of the inputs, as first spelled, whether listed or not."""
+        return self.tracker.upns()
+
 
 def earliest_time(inputs: Sequence[InputStats]) -> datetime | None:
     """The time of the first record of all inputs (by instant), of those read so far."""

@@ -134,20 +134,54 @@ def parse_duration(text: str, option: str) -> timedelta:
     return timedelta(seconds=seconds)
 
 
+_OFFSET_RE = re.compile(r"(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
+_ABBREVIATION_RE = re.compile(r"[A-Z]{2,5}(?:\d{1,2}(?:[A-Z]{3,4})?)?")
+"""Zone abbreviations (EST, CEST, EST5EDT): several zones share each, so none is guessed."""
+UTC_NAMES = frozenset({"UTC", "Z", "GMT", "UCT", "ZULU"})
+_NAMED_ZONES = (
+    "an offset such as -05:00, an IANA name such as America/New_York or a Windows name such as "
+    "Eastern Standard Time"
+)
+ZONE_FORMS = f"UTC, local, {_NAMED_ZONES}"
+"""What a ZONE option takes, for --help and errors."""
+_ABBREVIATED = f"is a zone abbreviation, which several zones share: give {_NAMED_ZONES}"
+
+
+def windows_zone(name: str) -> str | None:
+    """The IANA zone of a Windows time zone name (`Pacific Standard Time`, in any case), from the
+    CLDR mapping that tzlocal ships; None when it is no Windows name."""
+    from tzlocal.windows_tz import win_tz  # imported when needed: a table of 140 names
+
+    wanted = " ".join(name.split()).lower()
+    for windows, iana in win_tz.items():
+        if windows.lower() == wanted:
+            return iana
+    return None
+
+
 def parse_zone(name: str, option: str) -> tzinfo:
-    """`UTC`, `local`, a fixed offset like `+02:00`, or an IANA zone name."""
+    """`UTC`, `local`, a fixed offset like `+02:00` or `UTC-5`, an IANA zone name or a Windows
+    zone name, in any case. An abbreviation (`EST`) is refused: several zones share each."""
     key = name.strip()
-    if key.upper() in ("UTC", "Z"):
+    if key.upper() in UTC_NAMES:
         return UTC
     if key.lower() == "local":
         from dateutil import tz as date_tz  # imported when needed: it costs startup time
 
         local: tzinfo = date_tz.tzlocal()
         return local
-    fixed = re.fullmatch(r"([+-])(\d{1,2}):?(\d{2})", key)
+    fixed = _OFFSET_RE.fullmatch(key)
     if fixed:
+        hours, minutes = int(fixed.group(2)), int(fixed.group(3) or 0)
+        if hours > 14 or minutes > 59:
+            raise UsageError(f"{option}: {name!r} is no UTC offset")
         sign = -1 if fixed.group(1) == "-" else 1
-        return timezone(sign * timedelta(hours=int(fixed.group(2)), minutes=int(fixed.group(3))))
+        return timezone(sign * timedelta(hours=hours, minutes=minutes))
+    iana = windows_zone(key)
+    if iana is not None:
+        key = iana
+    elif _ABBREVIATION_RE.fullmatch(key):
+        raise UsageError(f"{option}: {name!r} {_ABBREVIATED}")
     from zoneinfo import ZoneInfo, available_timezones
 
     try:
@@ -157,7 +191,7 @@ def parse_zone(name: str, option: str) -> tzinfo:
     # zone names are case-insensitive for people: europe/berlin is Europe/Berlin
     spelled = {zone.lower(): zone for zone in available_timezones()}.get(key.lower())
     if spelled is None:
-        raise UsageError(f"{option}: unknown time zone {name!r}")
+        raise UsageError(f"{option}: unknown time zone {name!r} (give {ZONE_FORMS})")
     return ZoneInfo(spelled)
 
 
@@ -172,28 +206,91 @@ def wall_clock() -> datetime:
 
 WHEN_FORMS = (
     "now, an ISO 8601 time (2026-11-24T12:00:00-08:00) or a common form "
-    "('2026-11-24 12:00', '11/24/2026 12:00 PM'); without an offset it is read in the log's"
+    "('2026-11-24 12:00', '11/24/2026 12:00 PM'), with a date, optionally followed by an offset "
+    "or a zone name (America/New_York, Eastern Standard Time, UTC); without either it is read "
+    "in the log's"
 )
 """What a WHEN option takes, for --help."""
 
+_TIME_IN_ZONE_RE = re.compile(
+    r"(?P<when>.*\d[.:\dapmAPM ]*?)\s*"
+    r"(?P<zone>(?:UTC|GMT)[+-]\d{1,2}(?::?\d{2})?|(?<=\s)[A-Za-z][A-Za-z_/+\-. ]*)",
+    re.IGNORECASE,
+)
+"""A time followed by a zone: `UTC+2` (which dateutil would read the POSIX way, as UTC-2), or a
+name after a space."""
+
 
 def parse_when(text: str, option: str, zone: tzinfo | None = None) -> datetime:
-    """Parse a user-given time (`now`, ISO or common locale forms); naive results get `zone` if
-    given. `now` is the wall clock in the local zone."""
-    if text.strip().lower() == "now":
+    """A user-given time, read whole or refused: `now` (the wall clock, to the millisecond), ISO
+    8601, or a common form with a date, optionally an offset or a zone name logsync knows.
+    Naive results get `zone` if given."""
+    raw = " ".join(text.split())
+    if not raw:
+        raise UsageError(f"{option}: an empty time: give now or a date and time ({_EXAMPLE})")
+    if raw.lower() == "now":
         clock = wall_clock()
         return WallClock(  # to the millisecond, the precision of the log's times
             *clock.timetuple()[:6], clock.microsecond // 1000 * 1000, tzinfo=clock.tzinfo
         )
-    try:
-        from dateutil import parser as date_parser  # imported when needed, like tz above
-
-        value: datetime = date_parser.parse(text)
-    except (ValueError, OverflowError) as exc:
-        raise UsageError(f"{option}: cannot read {text!r} as a date and time") from exc
+    named: tzinfo | None = None
+    body = raw
+    split = _TIME_IN_ZONE_RE.fullmatch(raw)
+    if split is not None and split.group("zone").upper() not in ("AM", "PM", "A", "P"):
+        named = parse_zone(split.group("zone"), f"{option} {text!r}")
+        body = split.group("when")
+    value = _read_time(body, text, option)
+    if named is not None:
+        if value.tzinfo is not None:
+            raise UsageError(f"{option}: {text!r} has both an offset and a zone name")
+        value = value.replace(tzinfo=named)
     if value.tzinfo is None and zone is not None:
         value = value.replace(tzinfo=zone)
     return value
+
+
+_EXAMPLE = "for example 2026-11-25T12:00 or '11/25/2026 12:00 PM'"
+_DEFAULTS = (datetime(2000, 1, 1), datetime(2004, 2, 2))
+"""Two different defaults: a part missing from a time takes each, so the results differ."""
+
+
+def _read_time(body: str, text: str, option: str) -> datetime:
+    """The date and time of `body` (ISO 8601 or a common form) with its offset, if any."""
+    try:
+        return datetime.fromisoformat(body)
+    except ValueError:
+        pass
+    import warnings
+
+    from dateutil import parser as date_parser  # imported when needed, like tz above
+
+    def offset_only(name: str | None, offset: int | None) -> tzinfo | None:
+        if name is not None and (name.upper() not in UTC_NAMES or offset):
+            raise _Unread(f"{name!r} {_ABBREVIATED}")
+        if name is None and offset is None:
+            return None
+        return UTC if not offset else timezone(timedelta(seconds=offset))
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            values = [
+                date_parser.parse(body, default=default, tzinfos=offset_only)
+                for default in _DEFAULTS
+            ]
+    except _Unread as exc:
+        raise UsageError(f"{option}: {text!r}: {exc}") from None
+    except (ValueError, OverflowError, Warning):
+        message = f"{option}: cannot read {text!r} as a date and time ({_EXAMPLE})"
+        raise UsageError(message) from None
+    first, second = values
+    if first.date() != second.date():
+        raise UsageError(f"{option}: {text!r} has no full date (day, month and year): {_EXAMPLE}")
+    return first
+
+
+class _Unread(Exception):
+    """Why a time could not be read whole."""
 
 
 def human_duration(seconds: float) -> str:

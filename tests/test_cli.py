@@ -355,7 +355,8 @@ def test_junit_of_a_passing_gate_has_no_failures(tmp_path: Path) -> None:
         (["report", "missing.log"], "logsync: error: missing.log: no such file or directory\n"),
         (
             ["report", "--tz", "Mars/Base", DEMO],
-            "logsync: error: --tz: unknown time zone 'Mars/Base'\n",
+            "logsync: error: --tz: unknown time zone 'Mars/Base' "
+            "(give UTC, local, an offset such as -05:00, an IANA name such as America/New_York or a Windows name such as Eastern Standard Time)\n",
         ),
         (
             ["report", "--interval", "-5m", DEMO],
@@ -363,7 +364,8 @@ def test_junit_of_a_passing_gate_has_no_failures(tmp_path: Path) -> None:
         ),
         (
             ["report", "--now", "garbage", DEMO],
-            "logsync: error: --now: cannot read 'garbage' as a date and time\n",
+            "logsync: error: --now: cannot read 'garbage' as a date and time "
+            "(for example 2026-11-25T12:00 or '11/25/2026 12:00 PM')\n",
         ),
         (["events", "--kind", "nope", DEMO], None),
         (["check", "--fail-on", "sad", DEMO], None),

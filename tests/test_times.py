@@ -109,7 +109,10 @@ def test_local_zone_and_unknown_zones() -> None:
     assert datetime(2026, 1, 15, 12, tzinfo=local).utcoffset() == datetime(2026, 1, 15, 12).astimezone().utcoffset()
     with pytest.raises(UsageError) as error:
         parse_zone("Mars/Base", "--tz")
-    assert error.value.message == "--tz: unknown time zone 'Mars/Base'"
+    assert error.value.message == (
+        "--tz: unknown time zone 'Mars/Base' "
+        "(give UTC, local, an offset such as -05:00, an IANA name such as America/New_York or a Windows name such as Eastern Standard Time)"
+    )
 
 
 def test_user_given_times() -> None:
@@ -125,7 +128,9 @@ def test_user_given_times() -> None:
     assert now == WALL_CLOCK  # the wall clock (fixed for the tests), to the millisecond
     with pytest.raises(UsageError) as error:
         parse_when("garbage", "--now")
-    assert error.value.message == "--now: cannot read 'garbage' as a date and time"
+    assert error.value.message == (
+        "--now: cannot read 'garbage' as a date and time (for example 2026-11-25T12:00 or '11/25/2026 12:00 PM')"
+    )
 
 
 @pytest.mark.parametrize(

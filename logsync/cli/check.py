@@ -40,6 +40,7 @@ from .options import (
     counts_against,
     judge,
     parse_fail_on,
+    unmatched_users,
 )
 
 CHECK_FORMATS = ("text", "json", "markdown")
@@ -128,6 +129,9 @@ def check(
         raise UsageError(f"--format: {format!r} is not one of {', '.join(CHECK_FORMATS)}")
     fail_on_set = parse_fail_on(fail_on)
     analysis = judge(opts, env)
+    nobody = unmatched_users(opts, analysis.upns())
+    if nobody is not None:  # a gate on nobody is no pass
+        raise UsageError(nobody)
     selected = [u for u in analysis.users if opts.wants(u.upn)]
     counted = [u for u in selected if counts_against(u, fail_on_set)]
     connector_problem = analysis.connector.problem_in(fail_on_set)

@@ -29,6 +29,7 @@ from .options import (
     note_local_times,
     output_format,
     reading,
+    unmatched_users,
 )
 
 KindOpt = Annotated[
@@ -124,10 +125,24 @@ def events(
         stream: Iterable[Event] = source
         if start is not None or end is not None:
             stream = between(stream, start, end)
+        seen: dict[str, None] = {}
         if opts.users:
-            stream = (e for e in stream if opts.wants(_event_upn(e) or "") and _event_upn(e))
+            stream = _of_users(stream, opts, seen)
         _write_events(stream, fmt, opts, env)
         note_local_times(source.inputs, opts, env)
+        nobody = unmatched_users(opts, seen)
+        if nobody is not None:
+            env.stderr.write(f"logsync: {nobody}\n")
+
+
+def _of_users(stream: Iterable[Event], opts: Common, seen: dict[str, None]) -> Iterator[Event]:
+    """The events that name a user `--user` matches; `seen` collects the users named."""
+    for event in stream:
+        upn = _event_upn(event)
+        if upn:
+            seen.setdefault(upn)
+            if opts.wants(upn):
+                yield event
 
 
 def _write_events(stream: Iterable[Event], fmt: str, opts: Common, env: Env) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -18,8 +19,16 @@ from ..errors import UsageError
 from ..formats import FORMAT_NAMES
 from ..pipeline import ReadOptions
 from ..render import Display
+from ..safety import visible
 from ..sources import InputStats, Progress, expand_paths
-from ..times import WHEN_FORMS, human_duration, parse_duration, parse_when, parse_zone
+from ..times import (
+    WHEN_FORMS,
+    ZONE_FORMS,
+    human_duration,
+    parse_duration,
+    parse_when,
+    parse_zone,
+)
 from ..tracker import (
     CONNECTOR_CODES,
     DEFAULT_FULL_SYNC_AFTER,
@@ -91,7 +100,7 @@ TzOpt = Annotated[
     typer.Option(
         "--tz",
         metavar="ZONE",
-        help="Show times in this zone: UTC, local, +02:00 or an IANA name. Default: as logged.",
+        help=f"Show times in this zone: {ZONE_FORMS}. Default: as logged.",
         show_default=False,
     ),
 ]
@@ -100,7 +109,8 @@ SourceTzOpt = Annotated[
     typer.Option(
         "--source-tz",
         metavar="ZONE",
-        help="Zone of log times that carry no UTC offset (pasted text, CMTrace without bias).",
+        help="Zone of log times that carry no UTC offset (pasted text, CMTrace without bias), "
+        "given like --tz.",
         show_default=False,
     ),
 ]
@@ -282,6 +292,37 @@ def parse_fail_on(value: str | None, option: str = "--fail-on") -> frozenset[str
         elif name:
             raise UsageError(f"{option}: {part.strip()!r} is not one of {', '.join(FAIL_ON_WORDS)}")
     return frozenset(chosen)
+
+
+MAX_SUGGESTIONS = 5
+
+
+def did_you_mean(wanted: str, names: Iterable[str]) -> str:
+    """`; did you mean heidi@contoso.com?` for a part of a UPN (or a glob, or a close spelling),
+    or nothing."""
+    key = wanted.lower().strip("*?[]")
+    names = list(names)
+    found = [name for name in names if key and key in name.lower()]
+    if not found:
+        lowered = {name.lower(): name for name in names}
+        close = difflib.get_close_matches(key, lowered, MAX_SUGGESTIONS, 0.85)
+        found = [lowered[name] for name in close]
+    if not found:
+        return ""
+    shown = ", ".join(visible(name) for name in found[:MAX_SUGGESTIONS])
+    more = f" and {len(found) - MAX_SUGGESTIONS} more" if len(found) > MAX_SUGGESTIONS else ""
+    return f"; did you mean {shown}{more}?"
+
+
+def unmatched_users(opts: Common, upns: Iterable[str]) -> str | None:
+    """`--user bobb@contoso.com matches no user of the log; did you mean …?` when the `--user`
+    globs match none of `upns`, else None."""
+    names = list(upns)
+    if not opts.users or any(opts.wants(name) for name in names):
+        return None
+    globs = " ".join(f"--user {visible(glob)}" for glob in opts.users)
+    noun = "matches" if len(opts.users) == 1 else "match"
+    return f"{globs} {noun} no user of the log{did_you_mean(opts.users[0], names)}"
 
 
 def counts_against(user: UserState, fail_on: frozenset[str]) -> bool:

@@ -40,6 +40,7 @@ from .options import (
     judge,
     output_format,
     parse_fail_on,
+    unmatched_users,
 )
 
 EXAMPLES_REPORT = """Examples:
@@ -129,6 +130,9 @@ def report(
         match=opts.wants if opts.users else None,
         **observing,
     )
+    nobody = unmatched_users(opts, analysis.upns())
+    if nobody is not None:
+        env.stderr.write(f"logsync: {nobody}\n")
     shown = analysis.users
     counts = analysis.result.counts
     display = opts.display

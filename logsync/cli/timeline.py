@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 from typing import Annotated
 
@@ -26,6 +25,7 @@ from .options import (
     TimelineFormatOpt,
     TzOpt,
     common,
+    did_you_mean,
     judge,
     output_format,
 )
@@ -124,20 +124,6 @@ def timeline(
         raise typer.Exit(ExitCode.FINDINGS)
 
 
-MAX_SUGGESTIONS = 5
-
-
 def _near(upn: str, analysis: Analysis) -> str:
     """`; did you mean heidi@contoso.com?` for a part of a UPN (or a close spelling)."""
-    wanted = upn.lower()
-    names = [u.upn for u in analysis.users]
-    found = [name for name in names if wanted in name.lower()]
-    if not found:
-        lowered = {name.lower(): name for name in names}
-        close = difflib.get_close_matches(wanted, lowered, MAX_SUGGESTIONS, 0.85)
-        found = [lowered[name] for name in close]
-    if not found:
-        return ""
-    shown = ", ".join(visible(name) for name in found[:MAX_SUGGESTIONS])
-    more = f" and {len(found) - MAX_SUGGESTIONS} more" if len(found) > MAX_SUGGESTIONS else ""
-    return f"; did you mean {shown}{more}?"
+    return did_you_mean(upn, (u.upn for u in analysis.users))

@@ -738,6 +738,10 @@ class Tracker:
 
     # -- conclusions (see outlook) ------------------------------------------------------------
 
+    def upns(self) -> list[str]:
+        """Every user read so far, as first spelled."""
+        return [user.upn for user in self._users.values()]
+
     def _localize(self, us: int) -> datetime:
         from .outlook import localize
 
