@@ -22,6 +22,11 @@
 #include <stdint.h>
 #include <string.h>
 
+/* The years logsync reads (logsync/times.py FIRST_YEAR and LAST_YEAR): any instant computed
+   from a record stays within what datetime holds. */
+#define FIRST_YEAR 2
+#define LAST_YEAR 9998
+
 typedef struct {
     Py_ssize_t message_end; /* index of the record's last "$$<" */
     Py_ssize_t component_end; /* the component is s[message_end + 3 : component_end] */
@@ -230,8 +235,8 @@ parse_trailer(const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end, Trailer *t)
     if (i != end - 1 || s[i] != '>') {
         return 0;
     }
-    if (year == 0 || day > days_in_month(year, month)) {
-        return 0; /* no such day: the pure path reads it as an invalid date */
+    if (year < FIRST_YEAR || year > LAST_YEAR || day > days_in_month(year, month)) {
+        return 0; /* out of range, or no such day: the pure path reads it as an invalid date */
     }
     t->year = year;
     t->month = month;

@@ -13,7 +13,7 @@ from .bulk import input_rows
 from .errors import UsageError
 from .events import Event
 from .pipeline import EventStream, ReadOptions, check_awareness, ensure_connector, merge_batches
-from .sources import InputStats, Progress, expand_paths
+from .sources import STDIN, InputStats, Progress, expand_paths
 from .times import WallClock, instant_key
 from .tracker import (
     DEFAULT_FULL_SYNC_AFTER,
@@ -39,6 +39,8 @@ class Analysis:
     """The what-if restart time, read in the log's offset when given without one."""
     left_out: int = 0
     """Records after `--now`, left out of the judgement."""
+    duplicates: int = 0
+    """Records found in more than one input, counted once."""
     ended_ago: float | None = None
     """Seconds from the log's end to the wall clock, when it ended more than three intervals
     before it and the judgement is as of the log's end (set by the command line)."""
@@ -118,45 +120,39 @@ def analyze(
     """
     options = ReadOptions(input_format=input_format, source_tz=source_tz)
     kinds = TRACKED_KINDS | frozenset(extra_kinds)
-    tracker = Tracker(
-        TrackerOptions(
-            full_sync_after=full_sync_after,
-            interval=interval,
-            follow=follow,
-        )
-    )
+    settings = TrackerOptions(full_sync_after=full_sync_after, interval=interval, follow=follow)
+    tracker = Tracker(settings)
     if now is not None and restart_at is not None:
         raise UsageError("--restart-at judges as of its own time: give it without --now")
     judged_at = now if now is not None else restart_at
     option = "--now" if now is not None else "--restart-at"
     cutoff = _Cutoff(judged_at, option) if judged_at is not None else None
-    if fast and observer is None and follow is None and cutoff is None:
-        with fewer_collections():
-            inputs = _feed_rows(tracker, paths, options, kinds, progress)
+    names = expand_paths(paths, stdin_is_pipe=False)
+    duplicates = 0
+    rows = fast and observer is None and follow is None and cutoff is None
+    if rows and (len(names) == 1 or STDIN not in names):
+        try:
+            with fewer_collections():
+                inputs = _feed_rows(tracker, names, options, kinds, progress)
+        except _Overlap:  # records in two inputs: read again, counting each record once
+            tracker = Tracker(settings)
+            rows = False
     else:
+        rows = False
+    if not rows:
+        # every kind where the cutoff or the duplicates count every record, else the tracked
+        everything = cutoff is not None or len(names) > 1
         stream = EventStream(
-            paths, options, kinds=None if cutoff else kinds, fast=fast, progress=progress
+            names,
+            options,
+            kinds=None if everything else kinds,
+            fast=fast,
+            progress=progress,
+            judged=kinds,
         )
         inputs = stream.inputs
-        events: Iterator[Event] = iter(stream)
-        if cutoff is not None:
-            events = cutoff.before(events, kinds)
-        feed = tracker.feed
-        for event in events:
-            if event.time is not None:
-                tracker.begin(earliest_time(inputs))
-                break
-        else:
-            event = None  # type: ignore[assignment]
-        if event is not None:
-            events = chain([event], events)
-        if observer is None:
-            for event in events:
-                feed(event)
-        else:
-            for event in events:
-                feed(event)
-                observer(event, tracker)
+        _feed_events(tracker, stream, cutoff, kinds, observer)
+        duplicates = stream.duplicates
     if require_connector:
         ensure_connector(inputs)
     last = latest_time(inputs)
@@ -170,7 +166,39 @@ def analyze(
         tracker=tracker,
         restart_at=what_if,
         left_out=cutoff.left_out if cutoff is not None else 0,
+        duplicates=duplicates,
     )
+
+
+def _feed_events(
+    tracker: Tracker,
+    stream: EventStream,
+    cutoff: _Cutoff | None,
+    kinds: frozenset[str],
+    observer: Callable[[Event, Tracker], None] | None,
+) -> None:
+    """The plain path: every input's events to the tracker, merged by instant."""
+    events: Iterator[Event] = iter(stream)
+    if cutoff is not None:
+        events = cutoff.before(events, kinds)
+    elif stream.kinds is None:
+        events = (event for event in events if event.kind in kinds)
+    feed = tracker.feed
+    for event in events:
+        if event.time is not None:
+            tracker.begin(earliest_time(stream.inputs))
+            break
+    else:
+        event = None  # type: ignore[assignment]
+    if event is not None:
+        events = chain([event], events)
+    if observer is None:
+        for event in events:
+            feed(event)
+    else:
+        for event in events:
+            feed(event)
+            observer(event, tracker)
 
 
 class _Cutoff:
@@ -229,13 +257,14 @@ def fewer_collections() -> Iterator[None]:
 
 def _feed_rows(
     tracker: Tracker,
-    paths: Sequence[str],
+    names: Sequence[str],
     options: ReadOptions,
     kinds: frozenset[str],
     progress: Progress | None,
 ) -> list[InputStats]:
-    """The fast path: inputs to the tracker as rows (`bulk`), merged by instant."""
-    names = expand_paths(paths, stdin_is_pipe=False)
+    """The fast path: inputs to the tracker as rows (`bulk`), merged by instant. Raises
+    `_Overlap` when two inputs hold a row of the same instant, kind and fields: the plain path
+    then tells the records apart by their thread, component and text."""
     inputs = [InputStats(path=name) for name in names]
     streams = [
         input_rows(name, options, stats, kinds, progress)
@@ -248,7 +277,7 @@ def _feed_rows(
         checked = [
             _checked(stream, name, awareness) for stream, name in zip(streams, names, strict=True)
         ]
-        batches = merge_batches(checked, names)
+        batches = _distinct(merge_batches(checked, names))
     for batch in batches:
         if batch:
             tracker.begin(earliest_time(inputs))
@@ -257,6 +286,33 @@ def _feed_rows(
     for batch in batches:
         tracker.feed_rows(batch)
     return inputs
+
+
+class _Overlap(Exception):
+    """Two inputs hold rows that may be one record (overlapping exports)."""
+
+
+def _distinct(runs: Iterator[list[Row]]) -> Iterator[list[Row]]:
+    """Runs of merged rows, checked for rows of one instant, kind and fields from two inputs:
+    those only meet where one run ends and the next (of another input) begins."""
+    tail_us: int | None = None
+    tail: dict[tuple[str, object], str] = {}  # the rows of the last instant, by their input
+    for run in runs:
+        first = run[0]
+        if first[0] == tail_us:
+            for us, _, kind, data, source, _ in run:
+                if us != tail_us:
+                    break
+                if tail.setdefault((kind, data), source) != source:
+                    raise _Overlap
+        last = run[-1][0]
+        if last != tail_us:
+            tail_us, tail = last, {}
+            for us, _, kind, data, source, _ in reversed(run):
+                if us != last:
+                    break
+                tail.setdefault((kind, data), source)
+        yield run
 
 
 def _checked(

@@ -177,13 +177,18 @@ class EventStream:
         kinds: Collection[str] | None = None,
         fast: bool = True,
         progress: Progress | None = None,
+        judged: Collection[str] | None = None,
     ) -> None:
         self.names = expand_paths(names, stdin_is_pipe=False)
+        self.judged = judged
+        """The kinds whose order matters (see `_keyed`); None: every kind."""
         self.options = options
         self.kinds = kinds
         self.fast = fast
         self.progress = progress
         self.inputs = [InputStats(path=name) for name in self.names]
+        self.duplicates = 0
+        """Records found in more than one input, counted once (the others left out)."""
 
     def __iter__(self) -> Iterator[Event]:
         streams = [
@@ -194,8 +199,25 @@ class EventStream:
             return streams[0]
         awareness: dict[bool, str] = {}
         pairs = zip(streams, self.names, strict=True)
-        keyed = [_keyed(stream, name, awareness) for stream, name in pairs]
-        return (event for _, event in merge_in_order(keyed, self.names, itemgetter(0)))
+        keyed = [_keyed(stream, name, awareness, self.judged) for stream, name in pairs]
+        return self._once(merge_in_order(keyed, self.names, itemgetter(0)))
+
+    def _once(self, merged: Iterator[tuple[float, Event]]) -> Iterator[Event]:
+        """The merged events, where a record found in two inputs (the same instant, thread,
+        component and text: overlapping exports, pasted excerpts) counts once. Records repeated
+        within one input are all kept."""
+        instant: float | None = None
+        here: dict[tuple[object, ...], str] = {}  # the records of this instant, by their input
+        for key, event in merged:
+            if event.time is not None:
+                if key != instant:
+                    instant, here = key, {}
+                record = (event.thread, event.component, event.text)
+                first = here.setdefault(record, event.source)
+                if first != event.source:
+                    self.duplicates += 1
+                    continue
+            yield event
 
 
 T = TypeVar("T")
@@ -279,18 +301,22 @@ def _next_batch(stream: Iterator[list[R]]) -> list[R] | None:
 
 
 def _keyed(
-    events: Iterable[Event], name: str, awareness: dict[bool, str]
+    events: Iterable[Event],
+    name: str,
+    awareness: dict[bool, str],
+    judged: Collection[str] | None = None,
 ) -> Iterator[tuple[float, Event]]:
     """(instant, event) pairs; an unparsed line sorts with the record before it.
 
     `awareness` maps "has a UTC offset" to the first input seen that way: naive and aware times
-    cannot be ordered against each other, so merging the two is a usage error.
+    cannot be ordered against each other, so merging the two is a usage error, for events of
+    the `judged` kinds (all when None): the order of the others does not matter.
     """
     last = float("-inf")
     checked = False
     for event in events:
         if event.time is not None:
-            if not checked:
+            if not checked and (judged is None or event.kind in judged):
                 check_awareness(event.time.tzinfo is not None, name, awareness)
                 checked = True
             last = instant_key(event.time)

@@ -92,10 +92,14 @@ def log_files(directory: Path) -> list[str]:
     named = {p.name.lower(): str(p) for p in entries}
     return history + [named[name] for name in LOG_NAMES if name in named]
 
-def expand_paths(paths: Sequence[str], stdin_is_pipe: bool) -> list[str]:
+def expand_paths(
+    paths: Sequence[str], stdin_is_pipe: bool, repeated: list[str] | None = None
+) -> list[str]:
     """Turn the command-line PATHS into a list of readable inputs (`-` is stdin).
 
-    A directory stands for its CloudUserSync.log, CloudUserSync.lo_ and CloudUserSync-*.log.
+    A directory stands for its CloudUserSync.log, CloudUserSync.lo_ and CloudUserSync-*.log. A
+    file named twice (or a file and its directory) is read once: the names left out go to
+    `repeated`.
     """
     if not paths:
         if stdin_is_pipe:
@@ -121,7 +125,26 @@ def expand_paths(paths: Sequence[str], stdin_is_pipe: bool) -> list[str]:
             expanded.append(raw)
         else:
             raise InputError(raw, "no such file or directory")
-    return expanded
+    return _once(expanded, repeated)
+
+
+def _once(names: list[str], repeated: list[str] | None) -> list[str]:
+    """Each file once, by what it is (device and inode), not by how it was named."""
+    seen: set[object] = set()
+    unique = []
+    for name in names:
+        try:
+            stat = os.stat(name) if name != STDIN else None
+            identity: object = STDIN if stat is None else (stat.st_dev, stat.st_ino)
+        except OSError:
+            identity = os.path.realpath(name)
+        if identity in seen:
+            if repeated is not None:
+                repeated.append(name)
+            continue
+        seen.add(identity)
+        unique.append(name)
+    return unique
 
 
 def open_binary(name: str) -> BinaryIO:

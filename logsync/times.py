@@ -11,6 +11,13 @@ from .errors import UsageError
 UTC = timezone.utc
 
 
+FIRST_YEAR, LAST_YEAR = 2, 9998
+"""Records dated outside these years are not read as records: every computed instant (a due
+time, a predicted cycle, an offset applied) then stays within what datetime can hold."""
+LONGEST = timedelta(days=366)
+"""The longest duration an option takes (`--full-sync-after`, `--interval`)."""
+
+
 @lru_cache(maxsize=512)
 def bias_zone(bias_minutes: int) -> timezone:
     """The fixed zone of a Windows bias: UTC = local time + bias, so the offset is -bias."""
@@ -131,6 +138,8 @@ def parse_duration(text: str, option: str) -> timedelta:
         raise UsageError(f"{option}: cannot read {text!r} as a duration (try 24h, 5m, 90s)")
     if seconds <= 0:
         raise UsageError(f"{option}: {text!r} must be a positive duration")
+    if seconds > LONGEST.total_seconds():
+        raise UsageError(f"{option}: {text!r} is longer than {LONGEST.days} days")
     return timedelta(seconds=seconds)
 
 

@@ -251,7 +251,10 @@ def test_arbitrary_bytes_give_the_pure_reader_s_answer(data: bytes) -> None:
         ("<02-29-2100 00:00:00><thread=1>", False),
         ("<02-29-2000 00:00:00><thread=1>", True),
         ("<01-01-0000 00:00:00><thread=1>", False),
-        ("<12-31-9999 23:59:59+1439><thread=1>", True),
+        ("<12-31-9999 23:59:59+1439><thread=1>", False),  # out of range: years 2 to 9998
+        ("<12-31-9998 23:59:59+1439><thread=1>", True),
+        ("<01-01-0001 00:00:00-1439><thread=1>", False),
+        ("<01-01-0002 00:00:00-1439><thread=1>", True),
         ("<13-01-2026 00:00:00><thread=1>", False),
         ("<00-01-2026 00:00:00><thread=1>", False),
         ("<01-01-2026 24:00:00><thread=1>", False),

@@ -10,7 +10,7 @@ import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO, Annotated, Any
+from typing import IO, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperCommand
@@ -162,6 +162,8 @@ def main() -> None:
     signal.signal(signal.SIGINT, _on_interrupt)
     # Millions of short-lived event tuples: collect cycles less eagerly (about 6 % faster).
     gc.set_threshold(100_000, 50, 50)
+    if sys.stdout is None:  # started with its standard output closed (`>&-`)
+        _fail("cannot write the output: standard output is closed")
     try:
         code = typer.main.get_command(app).main(prog_name="logsync", standalone_mode=False)
         sys.stdout.flush()
@@ -170,6 +172,9 @@ def main() -> None:
     except (BrokenPipeError, _PipeClosed):
         _silence_stdout()
         sys.exit(_OUTCOME[0])
+    except OSError as exc:  # a full disk, a closed or unwritable stdout: nothing else escapes
+        _silence_stdout()
+        _fail(f"cannot write the output: {exc.strerror or exc}")
     except _CLICK_ERROR as exc:
         message = exc.format_message()  # type: ignore[attr-defined]
         sys.stderr.write(f"logsync: error: {one_line(message)}\n")
@@ -179,17 +184,26 @@ def main() -> None:
     sys.exit(code if isinstance(code, int) else ExitCode.OK)
 
 
+def _fail(message: str) -> NoReturn:
+    """End with one line on stderr and exit code 2."""
+    if sys.stderr is not None:
+        sys.stderr.write(f"logsync: error: {visible(message)}\n")
+        sys.stderr.flush()
+    sys.exit(ExitCode.USAGE)
+
+
 def one_line(message: str) -> str:
     """A framework message on one line, control characters shown visibly."""
     return visible(" ".join(part.strip() for part in message.splitlines() if part.strip()))
 
 
 def _silence_stdout() -> None:
-    """After the reader went away (`| head`), stop Python complaining while it flushes stdout."""
+    """After the reader went away (`| head`) or a write failed, stop Python complaining while it
+    flushes stdout at exit."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
         os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):
         pass
     finally:
         os.close(devnull)

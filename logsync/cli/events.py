@@ -26,6 +26,7 @@ from .options import (
     UserOpt,
     _complete,
     common,
+    note_duplicates,
     note_local_times,
     output_format,
     reading,
@@ -130,6 +131,7 @@ def events(
             stream = _of_users(stream, opts, seen)
         _write_events(stream, fmt, opts, env)
         note_local_times(source.inputs, opts, env)
+        note_duplicates(source.duplicates, opts, env)
         nobody = unmatched_users(opts, seen)
         if nobody is not None:
             env.stderr.write(f"logsync: {nobody}\n")

@@ -228,8 +228,13 @@ def common(
             f"--input-format: {input_format!r} is not one of auto, {', '.join(FORMAT_NAMES)}"
         )
     source_zone = parse_zone(source_tz, "--source-tz") if source_tz else None
+    repeated: list[str] = []
+    expanded = [] if without_paths else expand_paths(paths or [], env.stdin_is_pipe, repeated)
+    if repeated and not quiet:
+        names = ", ".join(visible(name) for name in dict.fromkeys(repeated))
+        env.stderr.write(f"logsync: {names}: given more than once, read once\n")
     return Common(
-        paths=[] if without_paths else expand_paths(paths or [], env.stdin_is_pipe),
+        paths=expanded,
         display=Display(parse_zone(tz, "--tz") if tz else None),
         source_tz=source_zone,
         input_format=None if input_format == "auto" else input_format,
@@ -344,6 +349,7 @@ def judge(opts: Common, env: Env, **extra: Any) -> Analysis:
             f"{noun} left out\n"
         )
     note_local_times(analysis.inputs, opts, env)
+    note_duplicates(analysis.duplicates, opts, env)
     analysis = note_log_end(analysis, opts, env, extra.get("restart_at"))
     undetermined = analysis.result.undetermined
     if undetermined and not opts.quiet:
@@ -376,6 +382,16 @@ def note_log_end(
             "are as of its last record; --now now judges as of now\n"
         )
     return replace(analysis, ended_ago=ago)
+
+
+def note_duplicates(duplicates: int, opts: Common, env: Env) -> None:
+    """Say how many records two inputs both held (overlapping exports), each counted once."""
+    if duplicates and not opts.quiet:
+        records = "1 record" if duplicates == 1 else f"{duplicates:,} records"
+        env.stderr.write(
+            f"logsync: {records} found in more than one input (the same instant, thread, "
+            "component and text) counted once; the copies were left out\n"
+        )
 
 
 def note_local_times(inputs: Iterable[InputStats], opts: Common, env: Env) -> None:

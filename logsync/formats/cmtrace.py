@@ -14,7 +14,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from ..sources import InputStats
-from ..times import bias_zone
+from ..times import FIRST_YEAR, LAST_YEAR, bias_zone
 from . import (
     Item,
     ParseContext,
@@ -43,7 +43,7 @@ def _opens(line: str) -> bool:
 @lru_cache(maxsize=2048)
 def _date(text: str) -> tuple[int, int, int] | None:
     match = _DATE_RE.match(text)
-    if not match:
+    if not match or not FIRST_YEAR <= int(match.group(3)) <= LAST_YEAR:
         return None
     return int(match.group(3)), int(match.group(1)), int(match.group(2))
 

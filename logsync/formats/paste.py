@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from functools import lru_cache
 
+from ..times import FIRST_YEAR, LAST_YEAR
 from . import Item, ParseContext, Record, Unparsed, is_blank, physical_lines, unparsed_problem
 
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,7})?)?(?:\s?[AaPp]\.?[Mm]\.?)?"
@@ -30,6 +31,8 @@ def _stamp(text: str) -> datetime:
     from dateutil import parser as date_parser  # only pasted text needs it: not at startup
 
     value: datetime = date_parser.parse(text.strip().replace(",", "."))
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"date out of range (years {FIRST_YEAR} to {LAST_YEAR})")
     return value
 
 

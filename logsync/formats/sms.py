@@ -15,7 +15,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from ..sources import InputStats
-from ..times import bias_zone
+from ..times import FIRST_YEAR, LAST_YEAR, bias_zone
 from . import Item, ParseContext, Record, Unparsed, framed, non_record
 
 _DATE = r"(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])-\d{4}"
@@ -38,9 +38,9 @@ RECORD_PARTS_RE = re.compile(
 """Every record of a chunk, with the date and the hour and minute apart; groups: message,
 component, date, hour and minute, second, fraction, bias, thread."""
 # Counts records without building them; captures only dates that may not exist (days 29 to
-# 31, and the year 0000, which has no days at all).
+# 31, and the years 0000, 0001 and 9999, which are out of range).
 _COUNT_RE = re.compile(
-    r"\$\$<[^<>\n]*><(?:(?:0?[1-9]|1[0-2])-(?:0?[1-9]|1\d|2[0-8])-(?!0000)\d{4}"
+    r"\$\$<[^<>\n]*><(?:(?:0?[1-9]|1[0-2])-(?:0?[1-9]|1\d|2[0-8])-(?!0000|0001|9999)\d{4}"
     r"|((?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])-\d{4}))"
     r" (?:[01]?\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,7})?"
     r"(?:[+-](?:14[0-3]\d|1[0-3]\d\d|\d{1,3}))?"
@@ -92,6 +92,8 @@ def minute(stamp: str, bias: str | None, ctx: ParseContext) -> datetime | None:
         )
     except ValueError:
         value = None
+    if not FIRST_YEAR <= int(year) <= LAST_YEAR:
+        value = None  # out of range: as if no such day
     if len(ctx.minutes) > 4096:
         ctx.minutes.clear()
     ctx.minutes[key] = value
@@ -109,12 +111,22 @@ def micro(fraction: str | None) -> int:
 
 @lru_cache(maxsize=1024)
 def _day_exists(date: str) -> bool:
+    """Whether a record may be dated so: the day exists, in the years logsync reads."""
     month, day, year = date.split("-")
+    if not FIRST_YEAR <= int(year) <= LAST_YEAR:
+        return False
     try:
         datetime(int(year), int(month), int(day))
     except ValueError:
         return False
     return True
+
+
+def date_problem(year: str) -> str:
+    """Why a record's date is none: out of the years logsync reads, or no such day."""
+    if year.isdigit() and not FIRST_YEAR <= int(year) <= LAST_YEAR:
+        return f"date out of range (years {FIRST_YEAR} to {LAST_YEAR})"
+    return "invalid date"
 
 
 def numbered_chunks(chunks: Iterator[str], stats: InputStats) -> Iterator[tuple[str, int]]:
@@ -199,7 +211,7 @@ def _record(match: re.Match[str], line: int, ctx: ParseContext) -> Item:
     message, component, stamp, second, fraction, bias, thread = match.groups()
     base = minute(stamp, bias, ctx)
     if base is None:
-        return Unparsed(line, match.group()[1:], "invalid date")
+        return Unparsed(line, match.group()[1:], date_problem(stamp.split(" ")[0][-4:]))
     time = base.replace(second=int(second), microsecond=micro(fraction))
     return Record(line, time, component, int(thread), None, message.rstrip(" \t"))
 

@@ -58,11 +58,20 @@ SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": ""}
 BAR_WIDTH = 12
 
 
+class _Console(Console):
+    """A console that lets a closed output pipe end the command with its own exit code (rich's
+    own ends the process with 1)."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def make_console(out: IO[str], color: str) -> Console:
     """A console on `out`; `color` is auto, always or never. With auto, a set NO_COLOR means
     no escape sequences at all (no colour, no bold); an explicit always or never wins."""
     plain = color == "never" or (color == "auto" and bool(os.environ.get("NO_COLOR")))
-    return Console(
+    return _Console(
         file=out,
         force_terminal=True if color == "always" else None,
         no_color=plain,
