@@ -87,7 +87,7 @@ def resolve_now(
             f"{option}: {now.isoformat()} has a UTC offset but the log times have none; "
             "give the time without an offset, or --source-tz ZONE"
         )
-    return now
+    return now.astimezone(reference.tzinfo)  # shown in the offset the log uses
 
 
 def analyze(
@@ -184,14 +184,10 @@ def _feed_events(
     elif stream.kinds is None:
         events = (event for event in events if event.kind in kinds)
     feed = tracker.feed
-    for event in events:
-        if event.time is not None:
-            tracker.begin(earliest_time(stream.inputs))
-            break
-    else:
-        event = None  # type: ignore[assignment]
-    if event is not None:
-        events = chain([event], events)
+    for first in events:  # the tracker begins where the earliest input begins
+        tracker.begin(earliest_time(stream.inputs))
+        events = chain([first], events)
+        break
     if observer is None:
         for event in events:
             feed(event)

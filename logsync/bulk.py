@@ -15,14 +15,14 @@ plain way instead, so the result is exactly that of the plain path (tests compar
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timezone, tzinfo
 from typing import Any
 
 from . import accel
 from . import events as catalogue
-from .formats import ParseContext, Record, sms
-from .pipeline import ReadOptions, ensure_records, open_input, parse_input
+from .formats import ParseContext, Record, parser_for, sms
+from .pipeline import ReadOptions, ensure_records, is_connector, open_input, parse_input
 from .sources import InputStats, Progress
 from .times import bias_zone, fixed_offset, micros
 from .tracker import Row
@@ -66,17 +66,43 @@ def input_rows(
         return
     reader = _RowReader(name, kinds, ParseContext(stats, options.source_tz))
     for text, first_line in sms.numbered_chunks(chunks, stats):
-        scanned = reader.scan(text, first_line)
-        if scanned is None:
-            yield reader.plain_rows(text, first_line)
-        else:
-            rows, records, blank = scanned
-            stats.records += records
-            stats.record_lines += records
-            stats.blank += blank
-            sms.note_times(text, reader.ctx)
-            yield rows
+        yield reader.chunk_rows(text, first_line)
     ensure_records(name, stats)
+
+
+def text_rows(
+    source: str, fmt: str, options: ReadOptions, stats: InputStats, kinds: frozenset[str]
+) -> Callable[[str, int], list[Row]]:
+    """A reader of one source's text a piece at a time (a followed live log): given complete
+    lines framed between line breaks and the number of the first, their rows; it counts them in
+    `stats` as `input_rows` does."""
+    ctx = ParseContext(stats, options.source_tz)
+    if fmt == "sms-trace":
+        reader = _RowReader(source, kinds, ctx)
+
+        def sms_rows(text: str, first_line: int) -> list[Row]:
+            sms.count_connector(text, stats)
+            stats.lines += text.count("\n") - 1
+            return reader.chunk_rows(text, first_line)
+
+        return sms_rows
+    parse = parser_for(fmt)
+
+    def other_rows(text: str, first_line: int) -> list[Row]:
+        lines = stats.lines
+        rows = []
+        for item in parse(iter([text[1:]]), ctx):
+            if type(item) is Record:
+                moved = item._replace(line=item.line + first_line - 1)
+                event = catalogue.from_record(moved, source)
+                if is_connector(event):
+                    stats.connector_records += 1
+                if event.kind in kinds:
+                    rows.append(_row(event))
+        stats.lines = lines + text.count("\n") - 1  # (the parser counts the piece's own lines)
+        return rows
+
+    return other_rows
 
 
 def _event_rows(events: Iterator[catalogue.Event]) -> Iterator[list[Row]]:
@@ -114,6 +140,19 @@ class _RowReader:
         self._fractions: dict[str, int] = {}
         self._native = accel.native
         self._config = self._native_config(kinds) if self._native is not None else None
+
+    def chunk_rows(self, text: str, first_line: int) -> list[Row]:
+        """The rows of a chunk (framed between line breaks), counted in the input's stats."""
+        scanned = self.scan(text, first_line)
+        if scanned is None:
+            return self.plain_rows(text, first_line)
+        rows, records, blank = scanned
+        stats = self.ctx.stats
+        stats.records += records
+        stats.record_lines += records
+        stats.blank += blank
+        sms.note_times(text, self.ctx)
+        return rows
 
     def scan(self, text: str, first_line: int) -> tuple[list[Row], int, int] | None:
         """(rows, records, blank lines) of a chunk whose lines are all records or blank, else

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import codecs
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from itertools import groupby
 from pathlib import Path
 
+from .bulk import input_rows, text_rows
 from .errors import InputError
-from .events import Event, from_record, from_unparsed
-from .formats import ParseContext, Record, detect, parser_for
+from .formats import detect
+from .pipeline import ReadOptions, ensure_connector, ensure_records
 from .sources import InputStats, sniff_encoding
 from .times import human_duration, micros
-from .tracker import Result, Tracker, UserState
+from .tracker import TRACKED_KINDS, Connector, Result, Row, Tracker, UserState
 
 POLL_SECONDS = 0.5
 LOG_NAME = "CloudUserSync.log"
@@ -28,16 +29,22 @@ LOG_NAME = "CloudUserSync.log"
 def live_path(target: str) -> Path:
     """The live log a PATH argument stands for: a directory means its CloudUserSync.log, in
     whatever case the file's name is written (or that name, until the log appears). A path
-    whose directory does not exist is an error; a missing file is one to wait for."""
+    whose directory does not exist, or cannot be read, is an error; a missing file is one to
+    wait for."""
     path = Path(target)
-    if path.is_dir():
-        for entry in sorted(path.iterdir()):
-            if entry.name.lower() == LOG_NAME.lower() and entry.is_file():
-                return entry
-        return path / LOG_NAME
-    parent = path.parent
-    if not path.exists() and not parent.is_dir():
-        raise InputError(target, f"no such directory: {parent}")
+    try:
+        if path.is_dir():
+            for entry in sorted(path.iterdir()):
+                if entry.name.lower() == LOG_NAME.lower() and entry.is_file():
+                    return entry
+            return path / LOG_NAME
+        parent = path.parent
+        if not path.exists() and not parent.is_dir():
+            raise InputError(target, f"no such directory: {parent}")
+        if path.exists() and not os.access(path, os.R_OK):
+            raise InputError(target, "permission denied")
+    except OSError as exc:
+        raise InputError(target, exc.strerror or str(exc)) from exc
     return path
 
 
@@ -77,6 +84,8 @@ class Follower:
             stat = self.path.stat()
         except FileNotFoundError:
             return  # between the rename and the new file: try again next poll
+        except OSError as exc:
+            raise InputError(str(self.path), exc.strerror or str(exc)) from exc
         if self.identity is not None and _identity(stat) != self.identity:
             yield from self._rotated_tail()
             self._restart(stat)
@@ -158,50 +167,83 @@ class Change:
 
 
 class Watcher:
-    """Feeds the tracker from a follower and reports state changes."""
+    """Feeds the tracker from a follower, as rows, and reports state changes."""
 
-    def __init__(self, follower: Follower, tracker: Tracker) -> None:
+    def __init__(
+        self, follower: Follower, tracker: Tracker, options: ReadOptions | None = None
+    ) -> None:
         self.follower = follower
         self.tracker = tracker
+        self.options = options or ReadOptions()
         self.format: str | None = None
         self.stats = InputStats(str(follower.path))
+        self.rotated = InputStats(str(rotated_path(follower.path)))
+        """What the rotated `.lo_` held when the watch began."""
         self.states: dict[str, str] = {}
-        self.last_time: datetime | None = None
+        self.connector_state: tuple[str, str | None] | None = None
+        self._readers: dict[str, Callable[[str, int], list[Row]]] = {}
+        self._checked = False
+
+    @property
+    def last_time(self) -> datetime | None:
+        """The time of the last record read."""
+        return self.stats.last_time or self.rotated.last_time
+
+    def read_rotated(self) -> None:
+        """Read what the rotated `.lo_` already holds: the history before the live log."""
+        path = self.rotated.path
+        if not Path(path).is_file():
+            return
+        for batch in input_rows(path, self.options, self.rotated, TRACKED_KINDS):
+            self._feed(batch, self.rotated)
 
     def read(self) -> int:
-        """Feed whatever was appended; the number of events."""
+        """Feed whatever was appended; the number of rows. Raises an input error once what the
+        log holds shows it is no log of the connector (no records, or none of its records)."""
         lines = list(self.follower.poll())
         if not lines:
             return 0
         if self.format is None:
             self.format = detect("\n".join(text for _, _, text in lines))
-            if self.format is None:
-                self.stats.unparsed += len(lines)
-                return 0
         count = 0
-        for source, run in groupby(lines, key=lambda entry: entry[0]):
-            for event in self._events(source, list(run)):
-                self.feed(event)
-                count += 1
+        if self.format is None:
+            self.stats.lines += len(lines)
+            self.stats.unparsed += sum(1 for _, _, text in lines if text.strip())
+        else:
+            for source, run in groupby(lines, key=lambda entry: entry[0]):
+                entries = list(run)
+                text = "\n" + "\n".join(text for _, _, text in entries) + "\n"
+                rows = self._reader(source)(text, entries[0][1])
+                self._feed(rows, self.stats)
+                count += len(rows)
+        self._check()
         return count
 
-    def _events(self, source: str, lines: list[tuple[str, int, str]]) -> Iterator[Event]:
-        """Parse one file's consecutive lines; numbers continue where the last poll ended."""
-        assert self.format is not None
-        offset = lines[0][1] - 1
-        text = "\n".join(text for _, _, text in lines) + "\n"
-        for item in parser_for(self.format)(iter([text]), ParseContext(self.stats)):
-            moved = item._replace(line=item.line + offset)
-            if type(moved) is Record:
-                yield from_record(moved, source)
-            else:
-                yield from_unparsed(moved, source)  # type: ignore[arg-type]
+    def _reader(self, source: str) -> Callable[[str, int], list[Row]]:
+        reader = self._readers.get(source)
+        if reader is None:
+            assert self.format is not None
+            reader = text_rows(source, self.format, self.options, self.stats, TRACKED_KINDS)
+            self._readers[source] = reader
+        return reader
 
-    def feed(self, event: Event) -> None:
-        self.tracker.feed(event)
-        if event.time is None:
+    def _feed(self, rows: list[Row], stats: InputStats) -> None:
+        if rows:
+            self.tracker.begin(self.rotated.first_time or stats.first_time)
+            self.tracker.feed_rows(rows)
+
+    def _check(self) -> None:
+        """The input check of every command, on what the logs hold so far (once they hold
+        something): records, and records of the connector."""
+        if self._checked:
             return
-        self.last_time = event.time
+        held = [stats for stats in (self.rotated, self.stats) if stats.lines]
+        if not held:
+            return
+        for stats in held:
+            ensure_records(stats.path, stats)
+        ensure_connector(held)
+        self._checked = True
 
     def as_of(self, wall: datetime) -> datetime:
         """The wall clock, unless the log is ahead of it (or has no UTC offsets)."""
@@ -226,9 +268,18 @@ class Watcher:
                     found.append(Change(user, previous, as_of))
         return result, found
 
+    def connector_change(self, result: Result) -> Connector | None:
+        """The connector's state when it differs from the last one reported, else None."""
+        connector = result.connector
+        state = (connector.state, connector.code)
+        if state == self.connector_state:
+            return None
+        self.connector_state = state
+        return connector
+
     def status(self, wall: datetime, interval: timedelta) -> str:
-        """`ok`, `silent for 12m`, `waiting for certificate` or `no cycle yet`: the tracker's
-        judgement of the connector, in the few words of the live view."""
+        """`ok`, `silent for 12m`, `waiting for certificate`, `stopped` or `no cycle yet`: the
+        tracker's judgement of the connector, in the few words of the live view."""
         as_of = self.as_of(wall)
         connector = self.tracker.connector(micros(as_of), interval // _MICROSECOND)
         if connector.state == "stalled" and connector.since is not None:
@@ -238,6 +289,7 @@ class Watcher:
 
 _STATUS = {
     "running": "ok",
+    "stopped": "stopped",
     "waiting_for_certificate": "waiting for certificate",
     "no_cycles": "no cycle yet",
     "stalled": "silent",

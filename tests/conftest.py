@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -48,6 +49,21 @@ ago (SPEC §4 rule 5)."""
 @pytest.fixture(autouse=True)
 def _fixed_wall_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("logsync.times.wall_clock", lambda: WALL_CLOCK)
+
+
+def run_installed(
+    *args: str, stdin: bytes | None = None, timeout: float = 120, **env: str
+) -> subprocess.CompletedProcess[bytes]:
+    """Run the installed `logsync` command (with its native scanner, where it was built), not
+    the source tree: its script imports the package from the environment, whatever the working
+    directory."""
+    return subprocess.run(
+        [str(Path(sys.executable).with_name("logsync")), *args],
+        input=stdin,
+        capture_output=True,
+        timeout=timeout,
+        env={**os.environ, "COLUMNS": "160", **env},
+    )
 
 
 def without_log_end_note(stderr: bytes) -> bytes:

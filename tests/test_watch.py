@@ -49,8 +49,15 @@ def test_watch_streams_state_changes_through_rotation_and_truncation(tmp_path: P
     )
     reader = Reader(process)
     try:
+        connector = reader.next()
+        assert (connector["kind"], connector["state"], connector["problem"], connector["evidence"]) == (
+            "connector", "running", None, None,
+        )
+        assert connector["last_cycle"] == (now - timedelta(seconds=30)).isoformat() + "+00:00"
         first = reader.next()
-        assert (first["upn"], first["state"], first["previous"]) == ("alice@contoso.com", "waiting", None)
+        assert (first["kind"], first["upn"], first["state"], first["previous"]) == (
+            "user", "alice@contoso.com", "waiting", None,
+        )
         assert first["full_sync_due"] == (now + timedelta(seconds=32)).isoformat() + "+00:00"
 
         append(live, Log(bias=0).cycle(now + timedelta(seconds=35), ("alice@contoso.com",)))

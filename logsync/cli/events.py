@@ -108,8 +108,8 @@ def events(
         if unknown:
             raise UsageError(f"--kind: {unknown[0]!r} is not a kind ({', '.join(KINDS)})")
         kinds = frozenset(kind)
-    start = parse_when(since, "--since") if since else None
-    end = parse_when(until, "--until") if until else None
+    start = parse_when(since, "--since") if since is not None else None
+    end = parse_when(until, "--until") if until is not None else None
     # a progress bar would fight the event lines on a terminal
     with reading(opts, env, enabled=not env.stdout_isatty) as progress:
         names = expand_paths(opts.paths, stdin_is_pipe=False)

@@ -240,7 +240,7 @@ def common(
         input_format=None if input_format == "auto" else input_format,
         color=color,
         quiet=quiet,
-        now=parse_when(now, "--now") if now else None,
+        now=parse_when(now, "--now") if now is not None else None,
         full_sync_after=parse_duration(full_sync_after, "--full-sync-after"),
         interval=parse_duration(interval, "--interval") if interval else None,
         users=tuple(user or ()),

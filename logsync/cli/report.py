@@ -114,7 +114,7 @@ def report(
     )
     fmt = output_format(format, env, REPORT_FORMATS, "text", opts.color)
     failing_states = parse_fail_on(fail_on)
-    what_if = parse_when(restart_at, "--restart-at") if restart_at else None
+    what_if = parse_when(restart_at, "--restart-at") if restart_at is not None else None
     observing: dict[str, Any] = {}
     collector = None
     if fmt == "html":  # the page shows the health summary too

@@ -9,14 +9,10 @@ from typing import IO, Annotated
 import typer
 
 from ..analysis import Analysis
-from ..pipeline import EventStream
-from ..render import Display, machine
+from ..render import Display, connector_record, machine
 from ..safety import visible
-from ..tracker import (
-    Tracker,
-    TrackerOptions,
-)
-from ..watch import POLL_SECONDS, Change, Follower, Watcher, live_path, rotated_path, utc_now
+from ..tracker import Connector, Result, Tracker, TrackerOptions
+from ..watch import POLL_SECONDS, Change, Follower, Watcher, live_path, utc_now
 from .app import Env, command
 from .options import (
     REPORTED_STATES,
@@ -30,6 +26,7 @@ from .options import (
     _complete,
     common,
     output_format,
+    unmatched_users,
 )
 
 
@@ -84,8 +81,12 @@ def watch(
     PATH is the live CloudUserSync.log, or the directory that holds it (a log that does not
     exist yet is waited for).
 
-    On a terminal: a live table with countdowns. Piped: first every user that is not synced,
-    then one JSON line per state change, flushed at once.
+    On a terminal: a live table with countdowns. Piped: one JSON line for the connector's state,
+    one for every user that is not synced, then one per change of either, flushed at once
+    (`kind` is `connector` or `user`).
+
+    What the log already holds is checked as by report: a log of another component, or one
+    with no records at all, is an error (exit 2).
     """
     env = Env.current()
     opts = common(
@@ -101,24 +102,28 @@ def watch(
     )
     fmt = output_format(format, env, ("table", "ndjson"), "ndjson", opts.color)
     follower = Follower(live_path(path))
-    watcher = Watcher(follower, Tracker(TrackerOptions(opts.full_sync_after, opts.interval)))
+    tracker = Tracker(TrackerOptions(opts.full_sync_after, opts.interval))
+    watcher = Watcher(follower, tracker, opts.read_options())
     if not follower.path.exists() and not opts.quiet:
         env.stderr.write(f"logsync: waiting for {visible(str(follower.path))} to appear\n")
         env.stderr.flush()
-    rotated = rotated_path(follower.path)
-    if rotated.is_file():
-        for event in EventStream([str(rotated)]):
-            watcher.feed(event)
+    watcher.read_rotated()
     watcher.read()
-    _, initial = watcher.changes(utc_now(), everyone=all_users)
+    result, initial = watcher.changes(utc_now(), everyone=all_users)
+    nobody = unmatched_users(opts, tracker.upns())
+    if nobody is not None and watcher.last_time is not None and not opts.quiet:
+        env.stderr.write(f"logsync: {nobody} so far\n")
     display, out = opts.display, env.stdout
     if fmt == "ndjson":
+        connector = watcher.connector_change(result)
         if not from_end:
+            _write_connector(connector, result, display, out)
             _write_changes(initial, opts, display, out)
         while True:
             time.sleep(poll)
             watcher.read()
-            _, changes = watcher.changes(utc_now(), everyone=True)
+            result, changes = watcher.changes(utc_now(), everyone=True)
+            _write_connector(watcher.connector_change(result), result, display, out)
             _write_changes(changes, opts, display, out)
     from ..render import human
 
@@ -141,12 +146,25 @@ def watch(
             watcher.read()
 
 
+def _write_connector(
+    connector: Connector | None, result: Result, display: Display, out: IO[str]
+) -> None:
+    """A line for the connector's new state (none when it did not change)."""
+    if connector is None:
+        return
+    record: dict[str, object] = {"kind": "connector", "time": display.iso(result.as_of)}
+    record.update(connector_record(connector, result.as_of, display))
+    out.write(json.dumps(record, separators=(",", ":")) + "\n")
+    out.flush()
+
+
 def _write_changes(changes: list[Change], opts: Common, display: Display, out: IO[str]) -> None:
     wrote = False
     for change in changes:
         if not opts.wants(change.user.upn):
             continue
         record = {
+            "kind": "user",
             "upn": change.user.upn,
             "state": change.user.state,
             "previous": change.previous,

@@ -110,7 +110,7 @@ def micro(fraction: str | None) -> int:
 
 
 @lru_cache(maxsize=1024)
-def _day_exists(date: str) -> bool:
+def usable_day(date: str) -> bool:
     """Whether a record may be dated so: the day exists, in the years logsync reads."""
     month, day, year = date.split("-")
     if not FIRST_YEAR <= int(year) <= LAST_YEAR:
@@ -172,7 +172,7 @@ def count_records(text: str) -> tuple[int, int] | None:
     stamps = _COUNT_RE.findall(text)
     if n_blank + len(stamps) != text.count("\n") - 1:
         return None
-    if not all(_day_exists(date) for date in set(stamps) if date):
+    if not all(usable_day(date) for date in set(stamps) if date):
         return None
     return len(stamps), n_blank
 
@@ -190,8 +190,8 @@ def note_times(text: str, ctx: ParseContext) -> None:
     and component of the chunk's last record (the fast path builds no other records)."""
     stats = ctx.stats
     if stats.first_time is None:
-        for match in _RECORD_RE.finditer(text):
-            item = _record(match, 0, ctx)
+        for found in _RECORD_RE.finditer(text):
+            item = _record(found, 0, ctx)
             if type(item) is Record:  # else an impossible date: no record, look further on
                 stats.first_time = item.time
                 break

@@ -193,11 +193,9 @@ class _SmsLines:
     def _day(self, date: str) -> str | None:
         if len(self._days) >= _CACHE_LIMIT:
             self._days.clear()
+        if not sms.usable_day(date):
+            return None  # no such day (or out of range): the plain way says so
         month, day, year = (int(part) for part in date.split("-"))
-        try:
-            datetime(year, month, day)
-        except ValueError:
-            return None  # no such day: the plain way says so
         value = f"{year:04d}-{month:02d}-{day:02d}T"
         self._days[date] = value
         return value

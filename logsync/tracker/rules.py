@@ -30,7 +30,7 @@ from .model import (
 )
 
 if TYPE_CHECKING:
-    from .outlook import Connector
+    from .model import Connector
 
 _MICROSECOND = timedelta(microseconds=1)
 
@@ -587,7 +587,7 @@ class Tracker:
             # the others are held back, or were skipped by the connector past their due time
             pool = received if data.received == 0 else candidates
             others = False
-            start = self._cycle_start if complete else us
+            start = us if self._cycle_start is None else self._cycle_start
             for key, (user, _, _) in pool.items():
                 others |= not self._not_received(key, user, start, here, source, line)
             if others:
