@@ -63,6 +63,21 @@ class Log:
         self.at(moment, f"UserDeltaSync:- Users Added = {ok}, Users Removed = 0", bias)
         return self
 
+    def steady(
+        self, when: datetime, *notified: str, received: int = 0, added: int = 0
+    ) -> Log:
+        """The seed's steady-state block: a cycle notifying users, then its totals (by default
+        `received = 0`: every user it notifies is held back)."""
+        self.at(when, "Starting user delta sync, raise failure status messages = True")
+        for upn in notified:
+            self.at(when + timedelta(seconds=2), f"NotifyAccountAddition - SCCM user to add = {upn}")
+        self.at(
+            when + timedelta(seconds=3),
+            f"Total received users to add from SCCM = {received}, "
+            f"Total Successfully added users to Cloud = {added}",
+        )
+        return self
+
     def cycles(self, start: str, end: str, every: timedelta = timedelta(minutes=5)) -> Log:
         """Quiet cycles from `start` up to (not including) `end`."""
         moment = date_parser.parse(start)

@@ -37,12 +37,7 @@ from simulate import simulate  # noqa: E402
 
 
 def steady(log: Log, when: datetime, *notified: str, received: int = 0, added: int = 0) -> Log:
-    """The seed's steady-state block: a cycle notifying users, then its totals."""
-    log.at(when, START)
-    for upn in notified:
-        log.at(when + timedelta(seconds=2), NOTIFY.format(upn))
-    log.at(when + timedelta(seconds=3), TOTALS.format(received, added))
-    return log
+    return log.steady(when, *notified, received=received, added=added)
 
 
 def users(path: str, **options: object) -> dict:  # type: ignore[type-arg]

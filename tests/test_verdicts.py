@@ -55,11 +55,7 @@ def seed_log() -> Log:
 
 def steady_state(log: Log, when: datetime, *notified: str, received: int = 0, added: int = 0) -> Log:
     """The seed's steady-state block: a cycle notifying users, then its totals."""
-    log.at(when, START)
-    for upn in notified:
-        log.at(when + timedelta(seconds=2), NOTIFY.format(upn))
-    log.at(when + timedelta(seconds=3), TOTALS.format(received, added))
-    return log
+    return log.steady(when, *notified, received=received, added=added)
 
 
 def states(path: str, **options: object) -> dict[str, str]:
