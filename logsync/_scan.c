@@ -3,10 +3,12 @@
  * reference in pure Python and uses it whenever this module is absent or declines a chunk).
  *
  * scan_rows(text, first_line, config) proves that every line of a chunk is a record or blank
- * and returns (rows, records, blank lines), or None when the chunk is anything but plain: a
- * line that is no record, an impossible date, text that is not one byte per character, a
- * record without a bias when the zone given for such records has daylight saving. The caller
- * then reads that chunk the pure way, so results never depend on which path ran.
+ * and returns (rows, records, blank lines, records left out by the cutoff), or None when the
+ * chunk is anything but plain: a line that is no record, an impossible date (or one out of the
+ * years read), text that is not one byte per character, a record without a bias when the zone
+ * given for such records has daylight saving, or, with a cutoff that has an offset, a record
+ * with none. The caller then reads that chunk the pure way, so results never depend on which
+ * path ran.
  *
  * The text is untrusted. Every read is checked against the end of its line, numbers are read
  * from at most a few ASCII digits, and nothing is assumed about line length.
@@ -31,10 +33,10 @@ typedef struct {
     Py_ssize_t message_end; /* index of the record's last "$$<" */
     Py_ssize_t component_end; /* the component is s[message_end + 3 : component_end] */
     int has_bias;
-    long bias;    /* minutes, as logged */
+    long bias;    /* minutes, as logged (at most 4 digits) */
     long offset;  /* minutes east of UTC: -bias (UTC = local + bias) */
     int64_t local_us; /* local wall time in microseconds since 1970-01-01 00:00 */
-    long year, month, day, hour, minute, second, micro;
+    long year, month, day, hour, minute, second, micro; /* proved small */
     long long thread;
 } Trailer;
 
@@ -51,6 +53,11 @@ typedef struct {
     PyObject *requested_type;
     PyObject *failed_kind;
     PyObject *failed_type;
+    /* --now: records after it are left out and counted (logsync/bulk.py Cutoff) */
+    int cut;            /* 0: no cutoff */
+    int cut_wall;       /* the time had no offset: compare local wall-clock times */
+    int cut_naive_ok;   /* a record without an offset compares its wall clock (now = now) */
+    int64_t cut_instant, cut_local; /* microseconds: the instant; the wall-clock time */
 } Config;
 
 static int
@@ -65,13 +72,13 @@ is_hex(Py_UCS1 c)
     return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-/* The number of ASCII digits from i (at most `cap` are counted), and the value of those
-   counted (cap is small enough that it cannot overflow). */
+/* The number of ASCII digits from i (at most `cap` are counted, cap <= 18), and the value of
+   those counted, in 64 bits on every platform (a C long is 32 bits on Windows). */
 static int
-digit_run(const Py_UCS1 *s, Py_ssize_t i, Py_ssize_t end, int cap, long *value)
+digit_run(const Py_UCS1 *s, Py_ssize_t i, Py_ssize_t end, int cap, int64_t *value)
 {
     int n = 0;
-    long v = 0;
+    int64_t v = 0;
     while (i + n < end && n < cap && is_digit(s[i + n])) {
         v = v * 10 + (s[i + n] - '0');
         n++;
@@ -81,13 +88,13 @@ digit_run(const Py_UCS1 *s, Py_ssize_t i, Py_ssize_t end, int cap, long *value)
 }
 
 static int
-is_leap(long year)
+is_leap(int64_t year)
 {
     return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
 }
 
 static int
-days_in_month(long year, long month)
+days_in_month(int64_t year, int64_t month)
 {
     static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     return month == 2 && is_leap(year) ? 29 : days[month - 1];
@@ -95,7 +102,7 @@ days_in_month(long year, long month)
 
 /* Days from 1970-01-01 to a date of the proleptic Gregorian calendar (years 1 to 9999). */
 static int64_t
-days_from_civil(long y, long m, long d)
+days_from_civil(int64_t y, int64_t m, int64_t d)
 {
     y -= m <= 2;
     const int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -128,7 +135,7 @@ parse_trailer(const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end, Trailer *t)
     t->component_end = i;
     i += 2;
 
-    long month, day, year, hour, minute, second, number;
+    int64_t month, day, year, hour, minute, second, number;
     int n = digit_run(s, i, end, 3, &month);
     if (n == 0 || n > 2 || i + n >= end || s[i + n] != '-') {
         return 0;
@@ -168,9 +175,9 @@ parse_trailer(const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end, Trailer *t)
         return 0;
     }
     i += n;
-    long micro = 0;
+    int64_t micro = 0;
     if (s[i] == '.') {
-        long fraction;
+        int64_t fraction;
         n = digit_run(s, i + 1, end, 8, &fraction);
         if (n == 0 || n > 7) {
             return 0;
@@ -189,7 +196,7 @@ parse_trailer(const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end, Trailer *t)
             return 0;
         }
         t->has_bias = 1;
-        t->bias = s[i] == '-' ? -number : number;
+        t->bias = (long)(s[i] == '-' ? -number : number);
         t->offset = -t->bias; /* the one place of the native path where the bias sign is applied */
         i += 1 + n;
     }
@@ -238,13 +245,13 @@ parse_trailer(const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end, Trailer *t)
     if (year < FIRST_YEAR || year > LAST_YEAR || day > days_in_month(year, month)) {
         return 0; /* out of range, or no such day: the pure path reads it as an invalid date */
     }
-    t->year = year;
-    t->month = month;
-    t->day = day;
-    t->hour = hour;
-    t->minute = minute;
-    t->second = second;
-    t->micro = micro;
+    t->year = (long)year;
+    t->month = (long)month;
+    t->day = (long)day;
+    t->hour = (long)hour;
+    t->minute = (long)minute;
+    t->second = (long)second;
+    t->micro = (long)micro;
     t->local_us = ((days_from_civil(year, month, day) * 24 + hour) * 60 + minute) * 60;
     t->local_us = (t->local_us + second) * 1000000 + micro;
     return 1;
@@ -301,9 +308,27 @@ new_record(PyObject *type, Py_ssize_t n, PyObject **items)
     for (Py_ssize_t k = 0; k < n; k++) {
         complete = complete && items[k] != NULL;
     }
+#if PY_VERSION_HEX >= 0x030E0000
+    /* From 3.14 a tuple caches its hash in the object, which tuple.__new__ sets up: let it
+       make the record from a plain tuple of the items (the items are stolen either way). */
+    PyObject *plain = complete ? PyTuple_New(n) : NULL;
+    if (plain != NULL) {
+        for (Py_ssize_t k = 0; k < n; k++) {
+            PyTuple_SET_ITEM(plain, k, items[k]);
+        }
+        PyObject *args = PyTuple_Pack(1, plain);
+        Py_DECREF(plain);
+        if (args != NULL) {
+            record = PyTuple_Type.tp_new((PyTypeObject *)type, args, NULL);
+            Py_DECREF(args);
+        }
+        return record;
+    }
+#else
     if (complete) {
         record = ((PyTypeObject *)type)->tp_alloc((PyTypeObject *)type, n);
     }
+#endif
     if (record == NULL) {
         for (Py_ssize_t k = 0; k < n; k++) {
             Py_XDECREF(items[k]);
@@ -458,8 +483,8 @@ meaning_of(const Config *config, const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t 
 static int
 read_config(PyObject *tuple, Config *config)
 {
-    if (!PyTuple_Check(tuple) || PyTuple_GET_SIZE(tuple) != 12) {
-        PyErr_SetString(PyExc_TypeError, "config must be a tuple of 12 items");
+    if (!PyTuple_Check(tuple) || PyTuple_GET_SIZE(tuple) != 13) {
+        PyErr_SetString(PyExc_TypeError, "config must be a tuple of 13 items");
         return 0;
     }
     PyObject **items[12] = {
@@ -467,7 +492,7 @@ read_config(PyObject *tuple, Config *config)
         &config->located, &config->zone_of, &config->naive_zone, &config->naive_offset,
         &config->requested_kind, &config->requested_type, &config->failed_kind,
         &config->failed_type,
-    };
+    }; /* and the cutoff, read below */
     for (Py_ssize_t k = 0; k < 12; k++) {
         *items[k] = PyTuple_GET_ITEM(tuple, k);
     }
@@ -500,6 +525,24 @@ read_config(PyObject *tuple, Config *config)
     if (config->naive_offset != Py_None && !PyLong_Check(config->naive_offset)) {
         PyErr_SetString(PyExc_TypeError, "naive_offset must be an int or None");
         return 0;
+    }
+    PyObject *cutoff = PyTuple_GET_ITEM(tuple, 12);
+    config->cut = 0;
+    if (cutoff != Py_None) {
+        long long instant, local;
+        int wall, naive_ok;
+        if (!PyTuple_Check(cutoff) ||
+            !PyArg_ParseTuple(cutoff, "ppLL", &wall, &naive_ok, &instant, &local)) {
+            if (!PyErr_Occurred()) {
+                PyErr_SetString(PyExc_TypeError, "cutoff: (wall, naive_ok, instant, local) or None");
+            }
+            return 0;
+        }
+        config->cut = 1;
+        config->cut_wall = wall;
+        config->cut_naive_ok = naive_ok;
+        config->cut_instant = (int64_t)instant;
+        config->cut_local = (int64_t)local;
     }
     return 1;
 }
@@ -539,7 +582,7 @@ scan_rows(PyObject *Py_UNUSED(module), PyObject *args)
     }
     PyObject *zone = NULL; /* the zone of the last bias seen (new reference) */
     long zone_bias = 0;
-    Py_ssize_t records = 0, blank = 0;
+    Py_ssize_t records = 0, blank = 0, left_out = 0;
     Py_ssize_t line = first_line;
     Py_ssize_t start = 1;
     Trailer t;
@@ -557,6 +600,30 @@ scan_rows(PyObject *Py_UNUSED(module), PyObject *args)
             if (!t.has_bias && !naive_fixed) {
                 goto decline; /* a zone with daylight saving: each minute on its own */
             }
+            if (config.cut) {
+                int beyond;
+                int offset_known = t.has_bias || config.naive_zone != Py_None;
+                if (config.cut_wall) {
+                    beyond = t.local_us > config.cut_local;
+                }
+                else if (offset_known) {
+                    int64_t instant = t.has_bias ? t.local_us - (int64_t)t.offset * 60000000
+                                                 : t.local_us - naive_offset;
+                    beyond = instant > config.cut_instant;
+                }
+                else if (config.cut_naive_ok) {
+                    beyond = t.local_us > config.cut_local;
+                }
+                else {
+                    goto decline; /* a time with an offset, a log without: the pure path says so */
+                }
+                if (beyond) {
+                    left_out++;
+                    line++;
+                    start = end + 1;
+                    continue;
+                }
+            }
             Py_ssize_t at = start;
             while (at < t.message_end && (s[at] == '~' || s[at] == ' ' || s[at] == '\t')) {
                 at++;
@@ -572,6 +639,10 @@ scan_rows(PyObject *Py_UNUSED(module), PyObject *args)
                 else {
                     PyObject *kind = PyTuple_GET_ITEM(meaning, 0);
                     int located = PySet_Contains(config.located, kind);
+                    if (located < 0) { /* checked before any call back into Python */
+                        Py_DECREF(meaning);
+                        goto error;
+                    }
                     PyObject *row_zone;
                     int64_t us;
                     if (t.has_bias) {
@@ -591,7 +662,7 @@ scan_rows(PyObject *Py_UNUSED(module), PyObject *args)
                         row_zone = config.naive_zone;
                         us = t.local_us - naive_offset;
                     }
-                    PyObject *row = located < 0 ? NULL : PyTuple_New(6);
+                    PyObject *row = PyTuple_New(6);
                     PyObject *when = row ? PyLong_FromLongLong((long long)us) : NULL;
                     PyObject *where = when ? PyLong_FromSsize_t(located ? line : 0) : NULL;
                     if (where == NULL) {
@@ -624,7 +695,7 @@ scan_rows(PyObject *Py_UNUSED(module), PyObject *args)
         start = end + 1;
     }
     Py_XDECREF(zone);
-    return Py_BuildValue("(Nnn)", rows, records, blank);
+    return Py_BuildValue("(Nnnn)", rows, records, blank, left_out);
 
 decline:
     Py_XDECREF(zone);
@@ -827,7 +898,7 @@ error:
 
 static PyMethodDef methods[] = {
     {"scan_rows", scan_rows, METH_VARARGS,
-     "scan_rows(text, first_line, config) -> (rows, records, blank lines) or None"},
+     "scan_rows(text, first_line, config) -> (rows, records, blank lines, left out) or None"},
     {"ndjson_lines", ndjson_lines, METH_VARARGS,
      "ndjson_lines(text, first_line, config) -> (JSON lines, records) or None"},
     {NULL, NULL, 0, NULL},

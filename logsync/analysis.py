@@ -7,11 +7,10 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-from itertools import chain
+from typing import Protocol
 
-from .bulk import input_rows
+from .bulk import LOCATED_KINDS, Cutoff, RowSpec, event_rows, input_rows
 from .errors import UsageError
-from .events import Event
 from .pipeline import EventStream, ReadOptions, check_awareness, ensure_connector, merge_batches
 from .sources import STDIN, InputStats, Progress, expand_paths
 from .times import WallClock, instant_key
@@ -19,6 +18,7 @@ from .tracker import (
     DEFAULT_FULL_SYNC_AFTER,
     TRACKED_KINDS,
     Connector,
+    Observer,
     Result,
     Row,
     Tracker,
@@ -90,6 +90,17 @@ def resolve_now(
     return now.astimezone(reference.tzinfo)  # shown in the offset the log uses
 
 
+class Collector(Observer, Protocol):
+    """An observer of the rows that tells what other rows it wants (the health summary)."""
+
+    kinds: frozenset[str]
+    """The kinds it reads beyond the tracked ones."""
+
+    def messages(self, text: str) -> bool:
+        """Whether a message of no known kind is one it reads (a `message` row)."""
+        ...
+
+
 def analyze(
     paths: Sequence[str],
     *,
@@ -100,8 +111,7 @@ def analyze(
     input_format: str | None = None,
     follow: str | None = None,
     restart_at: datetime | None = None,
-    extra_kinds: Collection[str] = (),
-    observer: Callable[[Event, Tracker], None] | None = None,
+    collector: Collector | None = None,
     fast: bool = True,
     progress: Progress | None = None,
     require_connector: bool = True,
@@ -110,53 +120,60 @@ def analyze(
 ) -> Analysis:
     """Read `paths` (files, directories or `-`), track every user, conclude at `now`.
 
-    With `now`, records after it are left out: the result is the state as of `now`. A what-if
-    restart at `restart_at` is judged as of that time in the same way (give one of the two).
-    `observer`, if given, sees every event of `extra_kinds` and the tracked kinds, in order,
-    with the tracker that has just read it.
-    Unless `require_connector` is False, inputs without a record of the connector are an error
-    (nothing to judge is never an all-clear). `states` and `match` limit the users listed
-    (see `Tracker.result`); the counts cover every matched user.
+    Every input reaches the tracker as rows (`bulk`), for every command. With `now`, records
+    after it are left out: the result is the state as of `now`. A what-if restart at
+    `restart_at` is judged as of that time in the same way (give one of the two). `collector`,
+    if given, sees every row, in order, after the tracker (see `Observer`). `follow` keeps one
+    user's timeline. Unless `require_connector` is False, inputs without a record of the
+    connector are an error (nothing to judge is never an all-clear). `states` and `match` limit
+    the users listed (see `Tracker.result`); the counts cover every matched user. `fast=False`
+    reads through events, the plain path that the tests hold the rows against.
     """
-    options = ReadOptions(input_format=input_format, source_tz=source_tz)
-    kinds = TRACKED_KINDS | frozenset(extra_kinds)
-    settings = TrackerOptions(full_sync_after=full_sync_after, interval=interval, follow=follow)
-    tracker = Tracker(settings)
     if now is not None and restart_at is not None:
         raise UsageError("--restart-at judges as of its own time: give it without --now")
     judged_at = now if now is not None else restart_at
     option = "--now" if now is not None else "--restart-at"
-    cutoff = _Cutoff(judged_at, option) if judged_at is not None else None
+
+    def spec() -> RowSpec:
+        return RowSpec(
+            kinds=TRACKED_KINDS | (collector.kinds if collector is not None else frozenset()),
+            located=LOCATED_KINDS
+            | ({"user_add_requested"} if follow else frozenset())
+            | ({"message"} if collector is not None else frozenset()),
+            messages=collector.messages if collector is not None else None,
+            cutoff=Cutoff(judged_at, option) if judged_at is not None else None,
+        )
+
+    options = ReadOptions(input_format=input_format, source_tz=source_tz)
+    settings = TrackerOptions(full_sync_after=full_sync_after, interval=interval, follow=follow)
     names = expand_paths(paths, stdin_is_pipe=False)
+    wanted = spec()
+    tracker = _tracker(settings, collector)
     duplicates = 0
-    rows = fast and observer is None and follow is None and cutoff is None
-    if rows and (len(names) == 1 or STDIN not in names):
+    if fast and (len(names) == 1 or STDIN not in names):
         try:
             with fewer_collections():
-                inputs = _feed_rows(tracker, names, options, kinds, progress)
+                inputs = _read_rows(tracker, names, options, wanted, progress)
         except _Overlap:  # records in two inputs: read again, counting each record once
-            tracker = Tracker(settings)
-            rows = False
+            fast = False
+            wanted, tracker = spec(), _tracker(settings, collector)
+            progress = None  # (the bar was full already)
     else:
-        rows = False
-    if not rows:
-        # every kind where the cutoff or the duplicates count every record, else the tracked
-        everything = cutoff is not None or len(names) > 1
-        stream = EventStream(
-            names,
-            options,
-            kinds=None if everything else kinds,
-            fast=fast,
-            progress=progress,
-            judged=kinds,
-        )
+        fast = False
+    if not fast:
+        stream = EventStream(names, options, kinds=None, progress=progress, judged=wanted.kinds)
         inputs = stream.inputs
-        _feed_events(tracker, stream, cutoff, kinds, observer)
+        _feed(tracker, event_rows(iter(stream), wanted), inputs)
         duplicates = stream.duplicates
     if require_connector:
         ensure_connector(inputs)
     last = latest_time(inputs)
-    as_of = cutoff.resolved(last) if cutoff is not None else last
+    as_of = last
+    cutoff = wanted.cutoff
+    if cutoff is not None:  # T itself, read in the offset of the last row kept (else the last)
+        zone = tracker.last_zone()
+        reference = last if zone is False else datetime(2000, 1, 1, tzinfo=zone)  # type: ignore[arg-type]
+        as_of = resolve_now(cutoff.when, reference, option) or cutoff.when
     what_if = as_of if restart_at is not None else None
     result = tracker.result(as_of, restart_at=what_if, states=states, match=match)
     return Analysis(
@@ -170,73 +187,21 @@ def analyze(
     )
 
 
-def _feed_events(
-    tracker: Tracker,
-    stream: EventStream,
-    cutoff: _Cutoff | None,
-    kinds: frozenset[str],
-    observer: Callable[[Event, Tracker], None] | None,
-) -> None:
-    """The plain path: every input's events to the tracker, merged by instant."""
-    events: Iterator[Event] = iter(stream)
-    if cutoff is not None:
-        events = cutoff.before(events, kinds)
-    elif stream.kinds is None:
-        events = (event for event in events if event.kind in kinds)
-    feed = tracker.feed
-    for first in events:  # the tracker begins where the earliest input begins
-        tracker.begin(earliest_time(stream.inputs))
-        events = chain([first], events)
+def _tracker(settings: TrackerOptions, collector: Collector | None) -> Tracker:
+    tracker = Tracker(settings)
+    tracker.observer = collector
+    return tracker
+
+
+def _feed(tracker: Tracker, batches: Iterator[list[Row]], inputs: Sequence[InputStats]) -> None:
+    """Feed the tracker, which begins where the earliest input begins (known once the first
+    batch of every input has been read)."""
+    for batch in batches:
+        tracker.begin(earliest_time(inputs))
+        tracker.feed_rows(batch)
         break
-    if observer is None:
-        for event in events:
-            feed(event)
-    else:
-        for event in events:
-            feed(event)
-            observer(event, tracker)
-
-
-class _Cutoff:
-    """`--now T`: the records at or before T, in order; the later ones are counted."""
-
-    def __init__(self, now: datetime, option: str = "--now") -> None:
-        self.now = now
-        self.option = option
-        self.left_out = 0
-        self.zone: tzinfo | bool | None = False
-        """The zone of the last record kept (False: none seen)."""
-
-    def before(self, events: Iterator[Event], kinds: frozenset[str]) -> Iterator[Event]:
-        now = self.now
-        naive_now = now.tzinfo is None
-        beyond = False
-        for event in events:
-            time = event.time
-            if time is None:  # an unparsed line goes with the record before it
-                if not beyond and event.kind in kinds:
-                    yield event
-                continue
-            if not beyond:
-                if not naive_now and time.tzinfo is None:
-                    # raises for an offset, unless `now`
-                    now = resolve_now(now, time, self.option) or now
-                    naive_now = True
-                beyond = (time.replace(tzinfo=None) if naive_now else time) > now
-            if beyond:
-                self.left_out += 1
-                continue
-            self.zone = time.tzinfo
-            if event.kind in kinds:
-                yield event
-
-    def resolved(self, last: datetime | None) -> datetime:
-        """T itself; a naive T is read in the offset of the last record kept (of the log's last
-        record when every record is later than T)."""
-        if self.zone is not False:
-            reference = datetime(2000, 1, 1, tzinfo=self.zone)  # type: ignore[arg-type]
-            return resolve_now(self.now, reference, self.option) or self.now
-        return resolve_now(self.now, last, self.option) or self.now
+    for batch in batches:
+        tracker.feed_rows(batch)
 
 
 @contextmanager
@@ -251,19 +216,19 @@ def fewer_collections() -> Iterator[None]:
         gc.set_threshold(*thresholds)
 
 
-def _feed_rows(
+def _read_rows(
     tracker: Tracker,
     names: Sequence[str],
     options: ReadOptions,
-    kinds: frozenset[str],
+    spec: RowSpec,
     progress: Progress | None,
 ) -> list[InputStats]:
-    """The fast path: inputs to the tracker as rows (`bulk`), merged by instant. Raises
-    `_Overlap` when two inputs hold a row of the same instant, kind and fields: the plain path
-    then tells the records apart by their thread, component and text."""
+    """Inputs to the tracker as rows (`bulk`), merged by instant. Raises `_Overlap` when two
+    inputs hold a row of the same instant, kind and fields: the plain path then tells the
+    records apart by their thread, component and text."""
     inputs = [InputStats(path=name) for name in names]
     streams = [
-        input_rows(name, options, stats, kinds, progress)
+        input_rows(name, options, stats, spec, progress)
         for name, stats in zip(names, inputs, strict=True)
     ]
     if len(streams) == 1:
@@ -274,13 +239,7 @@ def _feed_rows(
             _checked(stream, name, awareness) for stream, name in zip(streams, names, strict=True)
         ]
         batches = _distinct(merge_batches(checked, names))
-    for batch in batches:
-        if batch:
-            tracker.begin(earliest_time(inputs))
-            tracker.feed_rows(batch)
-            break
-    for batch in batches:
-        tracker.feed_rows(batch)
+    _feed(tracker, batches, inputs)
     return inputs
 
 

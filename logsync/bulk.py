@@ -16,15 +16,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from datetime import timezone, tzinfo
+from dataclasses import dataclass
+from datetime import datetime, timezone, tzinfo
 from typing import Any
 
 from . import accel
 from . import events as catalogue
+from .errors import UsageError
 from .formats import ParseContext, Record, parser_for, sms
 from .pipeline import ReadOptions, ensure_records, is_connector, open_input, parse_input
 from .sources import InputStats, Progress
-from .times import bias_zone, fixed_offset, micros
+from .times import WallClock, bias_zone, fixed_offset, micros, moment_time
 from .tracker import Row
 
 LOCATED_KINDS = frozenset(
@@ -43,6 +45,72 @@ LOCATED_KINDS = frozenset(
 evidence the connector's state, a user's last failure, the cycle and totals lines that
 evidence an unreconciled cycle or a stall)."""
 
+class Cutoff:
+    """`--now T` on the rows (or `--restart-at T`): every record after T is left out, and
+    counted. T without an offset compares with each record's own wall-clock time; with one,
+    as an instant (`now`, the wall clock, also compares with a log that has no offsets)."""
+
+    def __init__(self, when: datetime, option: str = "--now") -> None:
+        self.when = when
+        self.option = option
+        self.left_out = 0
+        self.wall = when.tzinfo is None
+        """T has no offset: compare wall-clock times."""
+        self.naive_ok = isinstance(when, WallClock)
+        self.instant = 0 if self.wall else micros(when)
+        self.local = micros(when.replace(tzinfo=None))
+        """T's own wall-clock time, as microseconds (naive times count as UTC)."""
+
+    def native(self) -> tuple[bool, bool, int, int]:
+        """The native scanner's form of the cutoff (see _scan.c)."""
+        return (self.wall, self.naive_ok, self.instant, self.local)
+
+    def keeps(self, us: int, zone: tzinfo | None) -> bool:
+        """Whether a record at `us` (in `zone`, None: no offset) is at or before T."""
+        if self.wall:
+            return _wall_clock(us, zone) <= self.local
+        if zone is not None:
+            return us <= self.instant
+        if self.naive_ok:
+            return us <= self.local
+        raise UsageError(
+            f"{self.option}: {self.when.isoformat()} has a UTC offset but the log times have "
+            "none; give the time without an offset, or --source-tz ZONE"
+        )
+
+    def kept(self, rows: list[Row]) -> list[Row]:
+        """The rows at or before T (the others are counted with the records left out)."""
+        keeps = self.keeps
+        return [row for row in rows if keeps(row[0], row[1])]
+
+
+def _wall_clock(us: int, zone: tzinfo | None) -> int:
+    """The wall-clock time of an instant in `zone`, as microseconds (naive times as UTC)."""
+    fixed = fixed_offset(zone)
+    if fixed is not None:
+        return us + fixed[0]
+    return micros(moment_time(us, zone).replace(tzinfo=None))
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    """Which rows a reading wants."""
+
+    kinds: frozenset[str]
+    located: frozenset[str] = LOCATED_KINDS
+    """Kinds whose rows carry their line number (the others have 0)."""
+    messages: Callable[[str], bool] | None = None
+    """Which messages of no known kind become `message` rows, with their text as the payload
+    (the health summary's evidence of failing syncs); None: none."""
+    cutoff: Cutoff | None = None
+
+    def __post_init__(self) -> None:
+        if self.messages is not None:
+            object.__setattr__(self, "kinds", self.kinds | {"message"})
+        else:
+            object.__setattr__(self, "kinds", self.kinds - {"message"})
+
+
 _CACHE_LIMIT = 1 << 14
 _UNSEEN: Any = object()
 SECONDS = {f"{second:02d}": second * 1_000_000 for second in range(60)}
@@ -53,32 +121,34 @@ def input_rows(
     name: str,
     options: ReadOptions,
     stats: InputStats,
-    kinds: frozenset[str],
+    spec: RowSpec,
     progress: Progress | None = None,
 ) -> Iterator[list[Row]]:
-    """The rows of one input's events of `kinds`, in file order, a chunk's worth at a time."""
+    """The rows `spec` wants of one input, in file order, a chunk's worth at a time."""
     fmt, chunks = open_input(name, options, stats, progress)
     if fmt is None:
         ensure_records(name, stats)
         return
     if fmt != "sms-trace":
-        yield from _event_rows(parse_input(name, fmt, chunks, options, stats, kinds))
+        # every event: the cutoff counts the records it leaves out
+        kinds = None if spec.cutoff is not None else spec.kinds
+        yield from event_rows(parse_input(name, fmt, chunks, options, stats, kinds), spec)
         return
-    reader = _RowReader(name, kinds, ParseContext(stats, options.source_tz))
+    reader = _RowReader(name, spec, ParseContext(stats, options.source_tz))
     for text, first_line in sms.numbered_chunks(chunks, stats):
         yield reader.chunk_rows(text, first_line)
     ensure_records(name, stats)
 
 
 def text_rows(
-    source: str, fmt: str, options: ReadOptions, stats: InputStats, kinds: frozenset[str]
+    source: str, fmt: str, options: ReadOptions, stats: InputStats, spec: RowSpec
 ) -> Callable[[str, int], list[Row]]:
     """A reader of one source's text a piece at a time (a followed live log): given complete
     lines framed between line breaks and the number of the first, their rows; it counts them in
     `stats` as `input_rows` does."""
     ctx = ParseContext(stats, options.source_tz)
     if fmt == "sms-trace":
-        reader = _RowReader(source, kinds, ctx)
+        reader = _RowReader(source, spec, ctx)
 
         def sms_rows(text: str, first_line: int) -> list[Row]:
             sms.count_connector(text, stats)
@@ -90,46 +160,55 @@ def text_rows(
 
     def other_rows(text: str, first_line: int) -> list[Row]:
         lines = stats.lines
-        rows = []
+        events = []
         for item in parse(iter([text[1:]]), ctx):
             if type(item) is Record:
                 moved = item._replace(line=item.line + first_line - 1)
                 event = catalogue.from_record(moved, source)
                 if is_connector(event):
                     stats.connector_records += 1
-                if event.kind in kinds:
-                    rows.append(_row(event))
+                events.append(event)
         stats.lines = lines + text.count("\n") - 1  # (the parser counts the piece's own lines)
-        return rows
+        return [row for batch in event_rows(iter(events), spec) for row in batch]
 
     return other_rows
 
 
-def _event_rows(events: Iterator[catalogue.Event]) -> Iterator[list[Row]]:
+def event_rows(events: Iterator[catalogue.Event], spec: RowSpec) -> Iterator[list[Row]]:
+    """The rows `spec` wants of events (an adapter: the rows the readers give), in batches."""
+    kinds, messages, cutoff = spec.kinds, spec.messages, spec.cutoff
     batch: list[Row] = []
     for event in events:
-        if event.time is not None:
-            batch.append(_row(event))
-            if len(batch) >= 4096:
-                yield batch
-                batch = []
+        time = event.time
+        if time is None:
+            continue
+        us, zone = micros(time), time.tzinfo
+        if cutoff is not None and not cutoff.keeps(us, zone):
+            cutoff.left_out += 1
+            continue
+        kind = event.kind
+        if kind not in kinds:
+            continue
+        data = event.data
+        if kind == "message":
+            if messages is None or not messages(event.text):
+                continue
+            data = event.text
+        batch.append((us, zone, kind, data, event.source, event.line))
+        if len(batch) >= 4096:
+            yield batch
+            batch = []
     if batch:
         yield batch
-
-
-def _row(event: catalogue.Event) -> Row:
-    time = event.time
-    if time is None:
-        raise ValueError("an unparsed line has no row")
-    return (micros(time), time.tzinfo, event.kind, event.data, event.source, event.line)
 
 
 class _RowReader:
     """Rows of the wanted kinds from SMS-trace chunks."""
 
-    def __init__(self, source: str, kinds: frozenset[str], ctx: ParseContext) -> None:
+    def __init__(self, source: str, spec: RowSpec, ctx: ParseContext) -> None:
         self.source = source
-        self.kinds = kinds
+        self.spec = spec
+        self.kinds = spec.kinds
         self.ctx = ctx
         self._pattern: re.Pattern[str] | None = None
         self._meanings: dict[str, tuple[str, Any] | None] = {}
@@ -139,33 +218,43 @@ class _RowReader:
         self._clocks: dict[str, int] = {}
         self._fractions: dict[str, int] = {}
         self._native = accel.native
-        self._config = self._native_config(kinds) if self._native is not None else None
+        self._config = self._native_config(spec.kinds) if self._native is not None else None
 
     def chunk_rows(self, text: str, first_line: int) -> list[Row]:
         """The rows of a chunk (framed between line breaks), counted in the input's stats."""
         scanned = self.scan(text, first_line)
         if scanned is None:
             return self.plain_rows(text, first_line)
-        rows, records, blank = scanned
+        rows, records, blank, left_out = scanned
         stats = self.ctx.stats
         stats.records += records
         stats.record_lines += records
         stats.blank += blank
+        if left_out:
+            assert self.spec.cutoff is not None
+            self.spec.cutoff.left_out += left_out
         sms.note_times(text, self.ctx)
         return rows
 
-    def scan(self, text: str, first_line: int) -> tuple[list[Row], int, int] | None:
-        """(rows, records, blank lines) of a chunk whose lines are all records or blank, else
-        None. The native scanner reads the chunks it can; the others are read here."""
+    def scan(self, text: str, first_line: int) -> tuple[list[Row], int, int, int] | None:
+        """(rows, records, blank lines, records left out) of a chunk whose lines are all
+        records or blank, else None. The native scanner reads the chunks it can; the others
+        are read here."""
         if self._native is not None:
-            scanned: tuple[list[Row], int, int] | None
+            scanned: tuple[list[Row], int, int, int] | None
             scanned = self._native.scan_rows(text, first_line, self._config)
             if scanned is not None:
                 return scanned
         counts = sms.count_records(text)
         if counts is None:
             return None
-        return self.rows(text, first_line), counts[0], counts[1]
+        rows = self.rows(text, first_line)
+        cutoff = self.spec.cutoff
+        if cutoff is None:
+            return rows, counts[0], counts[1], 0
+        keeps = cutoff.keeps
+        left_out = sum(1 for us, zone in self._times(text) if not keeps(us, zone))
+        return cutoff.kept(rows), counts[0], counts[1], left_out
 
     def pattern(self) -> re.Pattern[str]:
         """The pure reader's pattern (compiled when first needed: the native scanner has none)."""
@@ -179,12 +268,13 @@ class _RowReader:
         fixed = fixed_offset(source_tz)  # None: daylight saving, read here minute by minute
         requested = "user_add_requested" in kinds
         failed = "user_add_failed" in kinds
+        cutoff = self.spec.cutoff
         return (
             self.source,
             catalogue.literal_starts(kinds),
             self._meanings,
             self._meaning,
-            LOCATED_KINDS,
+            self.spec.located,
             bias_zone,
             source_tz,
             None if fixed is None else fixed[0],
@@ -192,20 +282,20 @@ class _RowReader:
             catalogue.UserAddRequested,
             "user_add_failed" if failed else None,
             catalogue.UserAddFailed,
+            None if cutoff is None else cutoff.native(),
         )
 
     def rows(self, text: str, first_line: int) -> list[Row]:
         """The rows of a chunk whose lines are all records (or blank)."""
         meanings = self._meanings
-        days = self._days
-        clocks = self._clocks
-        fractions = self._fractions
+        time = self._time
         source = self.source
         out: list[Row] = []
         append = out.append
         cursor = 0
         line = first_line  # the line that follows text[cursor], a `\n`
         located = False
+        located_kinds = self.spec.located
         for message, date, clock, second, fraction, bias in self.pattern().findall(text):
             meaning = meanings.get(message)
             if meaning is None:
@@ -215,45 +305,60 @@ class _RowReader:
                 if meaning is None:
                     continue
             kind, data = meaning
-            day = days.get(date + bias, _UNSEEN)
-            if day is _UNSEEN:
-                day = self._day(date, bias)
-            offset = fractions.get(fraction)
-            if offset is None:
-                offset = self._fraction(fraction)
-            if day is None:
-                us, zone = self._minute(date + " " + clock, bias)
-                us += SECONDS[second]
-            else:
-                since_midnight = clocks.get(clock)
-                if since_midnight is None:
-                    since_midnight = self._clock(clock)
-                us = day[0] + since_midnight + SECONDS[second]
-                zone = day[1]
-            if kind in LOCATED_KINDS:
+            us, zone = time(date, clock, second, fraction, bias)
+            if kind in located_kinds:
                 # the first line of this message after the last located one
                 start = _line_start(text, message, cursor + 1 if located else 0)
                 line += text.count("\n", cursor, start)
                 cursor = start
                 located = True
-                append((us + offset, zone, kind, data, source, line))
+                append((us, zone, kind, data, source, line))
             else:
-                append((us + offset, zone, kind, data, source, 0))
+                append((us, zone, kind, data, source, 0))
         return out
+
+    def _time(
+        self, date: str, clock: str, second: str, fraction: str, bias: str
+    ) -> tuple[int, tzinfo | None]:
+        """A proved trailer's instant and zone, from the caches of days, clocks and fractions."""
+        day = self._days.get(date + bias, _UNSEEN)
+        if day is _UNSEEN:
+            day = self._day(date, bias)
+        offset = self._fractions.get(fraction)
+        if offset is None:
+            offset = self._fraction(fraction)
+        if day is None:
+            us, zone = self._minute(date + " " + clock, bias)
+            return us + SECONDS[second] + offset, zone
+        since_midnight = self._clocks.get(clock)
+        if since_midnight is None:
+            since_midnight = self._clock(clock)
+        return day[0] + since_midnight + SECONDS[second] + offset, day[1]
+
+    def _times(self, text: str) -> Iterator[tuple[int, tzinfo | None]]:
+        """The instant and zone of every record of a proved chunk."""
+        for date, clock, second, fraction, bias in _TIMES_RE.findall(text):
+            yield self._time(date, clock, second, fraction, bias)
 
     def plain_rows(self, text: str, first_line: int) -> list[Row]:
         """The rows of a chunk that holds lines that are no record: parsed the plain way."""
-        rows = []
-        for item in sms.parse_text(text, first_line, self.ctx):
-            if isinstance(item, Record):
-                event = catalogue.from_record(item, self.source)
-                if event.kind in self.kinds:
-                    rows.append(_row(event))
-        return rows
+        events = (
+            catalogue.from_record(item, self.source)
+            for item in sms.parse_text(text, first_line, self.ctx)
+            if isinstance(item, Record)
+        )
+        return [row for batch in event_rows(events, self.spec) for row in batch]
 
     def _meaning(self, message: str) -> tuple[str, Any] | None:
-        kind, data = catalogue.classify(catalogue.decode_text(message.rstrip(" \t")))
-        found = (kind, data) if kind in self.kinds else None
+        text = catalogue.decode_text(message.rstrip(" \t"))
+        kind, data = catalogue.classify(text)
+        found: tuple[str, Any] | None = None
+        if kind == "message":
+            messages = self.spec.messages
+            if messages is not None and messages(text):
+                found = (kind, text)
+        elif kind in self.kinds:
+            found = (kind, data)
         if len(self._meanings) >= _CACHE_LIMIT:
             self._meanings.clear()
         self._meanings[message] = found
@@ -287,6 +392,12 @@ class _RowReader:
         if len(self._fractions) < _CACHE_LIMIT:
             self._fractions[fraction] = value
         return value
+
+
+_TIMES_RE = re.compile(
+    r"\$\$<[^<>\n]*><([^ >\n]+) ([^:>\n]+:[^:>\n]+):([0-9]+)(?:\.([0-9]+))?([+-][0-9]+)?>"
+)
+"""The time of every record of a chunk proved to hold only records (see `sms.row_pattern`)."""
 
 
 def _line_start(text: str, message: str, cursor: int) -> int:

@@ -237,8 +237,11 @@ def _statmsg_fields(text: str) -> tuple[str, int | None]:
 
 def message_starts(kinds: Iterable[str]) -> str:
     """A regex alternation matching the start of every message of these kinds (a superset):
-    each entry's pattern up to its first group."""
+    each entry's pattern up to its first group; empty (every message) when `message` is one of
+    them, a kind that any text may be."""
     wanted = set(kinds)
+    if "message" in wanted:
+        return ""
     starts = {_literal_start(e.pattern.pattern) for e in CATALOGUE if e.kind in wanted}
     return "|".join(sorted(starts))
 
@@ -246,8 +249,11 @@ def message_starts(kinds: Iterable[str]) -> str:
 def literal_starts(kinds: Iterable[str]) -> tuple[str, ...] | None:
     """The literal text that every message of these kinds starts with, one per entry: each
     entry's pattern up to its first character that is not plain text (or that a quantifier
-    makes optional). None if some entry starts with no literal text."""
+    makes optional). None if some entry starts with no literal text, or `message` is one of the
+    kinds (any text may be one): like an empty `message_starts`, every message is a candidate."""
     wanted = set(kinds)
+    if "message" in wanted:
+        return None
     starts = set()
     for entry in CATALOGUE:
         if entry.kind not in wanted:

@@ -9,12 +9,12 @@ import heapq
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from .analysis import Analysis
-from .events import CONNECTOR, STATMSG_STARTED, STATMSG_STOPPING, Event
-from .times import human_duration, instant_key, iso
-from .tracker import STALL_INTERVALS, USER_NOT_FOUND, Result, Tracker, UserState, timer_label
+from .events import CONNECTOR, STATMSG_STARTED, STATMSG_STOPPING
+from .times import fixed_offset, human_duration, instant_key, iso, moment_time
+from .tracker import STALL_INTERVALS, USER_NOT_FOUND, Result, Row, UserState, timer_label
 
 HEALTH_KINDS = frozenset(
     {
@@ -36,6 +36,10 @@ MAX_EVIDENCE = 5
 MAX_MARKS = 512
 """Cycle starts kept for a picture: memory stays flat however long the log."""
 
+_EPOCH = datetime(1970, 1, 1)
+_MICROSECOND = timedelta(microseconds=1)
+_NO_OFFSET: object = object()
+
 _STATUS_PROBLEM_RE = re.compile(
     r"(?i)(?:(?:delta|full|consistency)\s+sync\b[^\n]{0,80}?\bfail"
     r"|\bfail[^\n]{0,80}?\b(?:delta|full|consistency)\s+sync"
@@ -53,16 +57,21 @@ class Evidence:
     line: int
     time: datetime | None
 
-    @classmethod
-    def of(cls, event: Event) -> Evidence:
-        return cls(event.source, event.line, event.time)
+
+Mark = tuple[int, "tzinfo | None", str, int]
+"""A row kept as evidence, cheaply: (microseconds, zone, source, line)."""
+
+
+def _evidence(mark: Mark) -> Evidence:
+    us, zone, source, line = mark
+    return Evidence(source, line, moment_time(us, zone))
 
 
 @dataclass(frozen=True)
 class Finding:
     code: str
-    """Stable: certificate_missing, connector_stalled, stuck_users, overdue_users,
-    status_failures or restarts."""
+    """Stable: certificate_missing, connector_stalled, connector_stopped, no_cycles,
+    stuck_users, overdue_users, unreconciled_counts, status_failures or restarts."""
     severity: str
     message: str
     evidence: tuple[Evidence, ...] = ()
@@ -99,93 +108,113 @@ class Summary:
     """Gaps between cycles of a run longer than the stall limit (the longest few), in order."""
 
 
+_DAY_US = 86_400_000_000
+
+
 @dataclass
 class HealthCollector:
-    """Feed it events in time order (as an `analyze` observer), then call `summarize`."""
+    """An observer of the tracker's rows (`analyze(collector=…)`); then call `summarize`."""
 
-    per_day: dict[str, DayCounts] = field(default_factory=dict)
+    kinds: frozenset[str] = HEALTH_KINDS
+    per_day: dict[int, DayCounts] = field(default_factory=dict)
+    """By local day: days since 1970-01-01 of the wall-clock date."""
     reasons: Counter[str] = field(default_factory=Counter)
-    last_certificate_wait: Evidence | None = None
-    last_cycle: Evidence | None = None
+    last_certificate_wait: Mark | None = None
+    last_cycle: Mark | None = None
     status_problems: int = 0
-    status_evidence: list[Evidence] = field(default_factory=list)
+    status_evidence: list[Mark] = field(default_factory=list)
     first_try_failures: list[str] = field(default_factory=list)
     cycle_marks: list[datetime] = field(default_factory=list)
     """Cycle starts for a picture of the log: every `mark_every`-th one, at most `MAX_MARKS`."""
     mark_every: int = 1
     _cycles_seen: int = 0
-    _gaps: list[tuple[float, int, Evidence, Evidence]] = field(default_factory=list)
-    _run_cycle: Evidence | None = None
+    _gaps: list[tuple[int, int, int, Mark, Mark]] = field(default_factory=list)
+    """The longest gaps between cycles of a run: (gap, line, number, cycle before, after)."""
+    _run_cycle: Mark | None = None
     _tried: dict[str, bool] = field(default_factory=dict)
+    _offsets: dict[object, int | None] = field(default_factory=dict)
+    _problems: dict[str, bool] = field(default_factory=dict)
 
-    def feed(self, event: Event, tracker: Tracker | None = None) -> None:
-        """Read one event; `tracker`, if given, has just read it (it knows who was held back)."""
-        kind = event.kind
-        if kind == "message":
-            if _STATUS_PROBLEM_RE.search(event.text):
-                self._status_problem(event)
-            return
-        time = event.time
-        if time is None:
-            return
-        if kind == "sync_started":
-            self._mark(time)
-            here = Evidence.of(event)
+    def messages(self, text: str) -> bool:
+        """Whether a message of no known kind tells of failing syncs or bad user data."""
+        found = self._problems.get(text)
+        if found is None:
+            found = self._problems[text] = _STATUS_PROBLEM_RE.search(text) is not None
+        return found
+
+    def row(self, row: Row, held_back: bool) -> None:
+        """Read one row, after the tracker (`held_back`: it held a notification back)."""
+        us, zone, kind, data, source, line = row
+        if kind == "user_add_requested":
+            day = self._day(us, zone)
+            if held_back:
+                day.held_back += 1
+                return
+            day.requested += 1
+            key = data.upn.lower()
+            self._tried[key] = key not in self._tried
+        elif kind == "sync_started":
+            self._mark(us, zone)
+            here = (us, zone, source, line)
             previous = self._run_cycle
-            if previous is not None and previous.time is not None:
-                gap = instant_key(time) - instant_key(previous.time)
-                entry = (gap, event.line, previous, here)
+            if previous is not None:
+                entry = (us - previous[0], line, self._cycles_seen, previous, here)
                 if len(self._gaps) < MAX_EVIDENCE:
                     heapq.heappush(self._gaps, entry)
                 else:
                     heapq.heappushpop(self._gaps, entry)
             self._run_cycle = self.last_cycle = here
-        elif kind == "user_add_requested":
-            if tracker is not None and tracker.last_held_back:
-                self._day(time).held_back += 1
-                return
-            self._day(time).requested += 1
-            key = event.data.upn.lower()
-            self._tried[key] = key not in self._tried
         elif kind == "user_add_failed":
-            self._day(time).failed += 1
-            self.reasons[event.data.reason] += 1
-            key = event.data.upn.lower()
-            if event.data.reason == USER_NOT_FOUND and self._tried.get(key):
-                self.first_try_failures.append(event.data.upn)
+            self._day(us, zone).failed += 1
+            upn, reason = data
+            self.reasons[reason] += 1
+            key = upn.lower()
+            if reason == USER_NOT_FOUND and self._tried.get(key):
+                self.first_try_failures.append(upn)
             self._tried[key] = False
         elif kind == "add_totals":
-            self._day(time).added += event.data.added
+            self._day(us, zone).added += data.added
+        elif kind == "message":
+            self._status_problem((us, zone, source, line))
         elif kind == "certificate_wait":
-            self.last_certificate_wait = Evidence.of(event)
+            self.last_certificate_wait = (us, zone, source, line)
         elif kind in ("component_started", "processing_started", "processing_stopping"):
             self._run_cycle = None  # a stopped connector is not a stalled one
-        elif kind == "status_message" and event.data.status_component == CONNECTOR:
-            if event.data.id in (STATMSG_STARTED, STATMSG_STOPPING):
+        elif kind == "status_message" and data.status_component == CONNECTOR:
+            if data.id in (STATMSG_STARTED, STATMSG_STOPPING):
                 self._run_cycle = None
-            if event.data.sev in ("E", "W"):
-                self._status_problem(event)
+            if data.sev in ("E", "W"):
+                self._status_problem((us, zone, source, line))
 
-    def _mark(self, time: datetime) -> None:
+    def _mark(self, us: int, zone: tzinfo | None) -> None:
         """Keep every `mark_every`-th cycle; past `MAX_MARKS`, every other one of those."""
         if self._cycles_seen % self.mark_every == 0:
-            self.cycle_marks.append(time)
+            self.cycle_marks.append(moment_time(us, zone))
             if len(self.cycle_marks) > MAX_MARKS:
                 self.cycle_marks = self.cycle_marks[::2]
                 self.mark_every *= 2
         self._cycles_seen += 1
 
-    def _day(self, time: datetime) -> DayCounts:
-        key = time.date().isoformat()
+    def _day(self, us: int, zone: tzinfo | None) -> DayCounts:
+        """The counts of the row's local day."""
+        offset = self._offsets.get(zone, _NO_OFFSET)
+        if offset is _NO_OFFSET:
+            fixed = fixed_offset(zone)
+            offset = self._offsets[zone] = None if fixed is None else fixed[0]
+        if offset is None:  # a zone with daylight saving: its own offset at that instant
+            local = moment_time(us, zone)
+            key = (local.replace(tzinfo=None) - _EPOCH).days
+        else:
+            key = (us + offset) // _DAY_US  # type: ignore[operator]
         counts = self.per_day.get(key)
         if counts is None:
             counts = self.per_day[key] = DayCounts()
         return counts
 
-    def _status_problem(self, event: Event) -> None:
+    def _status_problem(self, mark: Mark) -> None:
         self.status_problems += 1
         if len(self.status_evidence) < MAX_EVIDENCE:
-            self.status_evidence.append(Evidence.of(event))
+            self.status_evidence.append(mark)
 
     def summarize(self, analysis: Analysis) -> Summary:
         result = analysis.result
@@ -206,7 +235,7 @@ class HealthCollector:
                     "warning",
                     f"{self.status_problems} status message{_s(self.status_problems)} or log "
                     "line(s) report failing syncs or bad user data",
-                    tuple(self.status_evidence),
+                    tuple(_evidence(mark) for mark in self.status_evidence),
                 )
             )
         # A start at the very beginning of the log is just where the log begins.
@@ -226,7 +255,10 @@ class HealthCollector:
             cycles=result.cycles,
             interval=interval,
             restarts=restarts,
-            per_day=dict(sorted(self.per_day.items())),
+            per_day={
+                (_EPOCH + timedelta(days=day)).date().isoformat(): counts
+                for day, counts in sorted(self.per_day.items())
+            },
             reasons=self.reasons,
             findings=findings,
             advice=advice,
@@ -235,13 +267,12 @@ class HealthCollector:
 
     def stalls(self, interval: timedelta) -> list[tuple[datetime, datetime]]:
         """The longest gaps between cycles of a run beyond the stall limit, in time order."""
-        limit = STALL_INTERVALS * interval.total_seconds()
-        spans = [
-            (before.time, after.time)
-            for gap, _, before, after in self._gaps
-            if gap > limit and before.time is not None and after.time is not None
-        ]
-        return sorted(spans, key=lambda span: instant_key(span[0]))
+        limit = STALL_INTERVALS * (interval // _MICROSECOND)
+        spans = sorted(
+            ((before, after) for gap, _, _, before, after in self._gaps if gap > limit),
+            key=lambda span: span[0][0],
+        )
+        return [(moment_time(*before[:2]), moment_time(*after[:2])) for before, after in spans]
 
     def _connector(self, result: Result, findings: list[Finding], advice: list[Advice]) -> None:
         """The connector's own state at the end: waiting for its certificate, or no cycle."""
@@ -261,7 +292,8 @@ class HealthCollector:
             if not waited:
                 advice.append(_CHECK_CONNECTOR)
         if "certificate_missing" in connector.problems:
-            wait = self.last_certificate_wait
+            mark = self.last_certificate_wait
+            wait = None if mark is None else _evidence(mark)
             waits = result.certificate_waits
             last = f" (last at {iso(wait.time)})" if wait is not None else ""
             findings.append(
@@ -303,13 +335,14 @@ class HealthCollector:
         findings: list[Finding],
         advice: list[Advice],
     ) -> None:
-        limit = STALL_INTERVALS * interval.total_seconds()
-        gaps = sorted((g for g in self._gaps if g[0] > limit), key=lambda g: _when(g[3]))
+        limit = STALL_INTERVALS * (interval // _MICROSECOND)
+        gaps = sorted((g for g in self._gaps if g[0] > limit), key=lambda g: g[4][0])
         messages = [
-            f"no cycle for {human_duration(gap)} between {iso(before.time)} and {iso(after.time)}"
-            for gap, _, before, after in gaps
+            f"no cycle for {human_duration(gap / 1_000_000)} between "
+            f"{iso(moment_time(*before[:2]))} and {iso(moment_time(*after[:2]))}"
+            for gap, _, _, before, after in gaps
         ]
-        evidence = [after for _, _, _, after in gaps]
+        evidence = [_evidence(after) for *_, after in gaps]
         connector = result.connector
         if connector.code == "connector_stalled" and connector.since is not None:
             silence = instant_key(result.as_of) - instant_key(connector.since)  # type: ignore[arg-type]
@@ -320,7 +353,7 @@ class HealthCollector:
             )
             last = self.last_cycle
             if what == "cycle" and last is not None:
-                evidence.append(last)
+                evidence.append(_evidence(last))
         if not messages:
             return
         every = human_duration(interval.total_seconds())
@@ -457,10 +490,6 @@ def _names(users: list[UserState]) -> str:
     names = ", ".join(u.upn for u in users[:MAX_EVIDENCE])
     more = len(users) - MAX_EVIDENCE
     return f"{names} and {more} more" if more > 0 else names
-
-
-def _when(evidence: Evidence) -> float:
-    return instant_key(evidence.time) if evidence.time is not None else 0.0
 
 
 def _failures(users: list[UserState]) -> tuple[Evidence, ...]:

@@ -283,7 +283,7 @@ def _read_time(body: str, text: str, option: str) -> datetime:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            values = [
+            values: list[datetime] = [
                 date_parser.parse(body, default=default, tzinfos=offset_only)
                 for default in _DEFAULTS
             ]

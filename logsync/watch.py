@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 from itertools import groupby
 from pathlib import Path
 
-from .bulk import input_rows, text_rows
+from .bulk import RowSpec, input_rows, text_rows
 from .errors import InputError
 from .formats import detect
 from .pipeline import ReadOptions, ensure_connector, ensure_records
@@ -23,6 +23,8 @@ from .times import human_duration, micros
 from .tracker import TRACKED_KINDS, Connector, Result, Row, Tracker, UserState
 
 POLL_SECONDS = 0.5
+_SPEC = RowSpec(TRACKED_KINDS)
+"""The rows the watch reads: those of the tracked kinds."""
 LOG_NAME = "CloudUserSync.log"
 
 
@@ -194,7 +196,7 @@ class Watcher:
         path = self.rotated.path
         if not Path(path).is_file():
             return
-        for batch in input_rows(path, self.options, self.rotated, TRACKED_KINDS):
+        for batch in input_rows(path, self.options, self.rotated, _SPEC):
             self._feed(batch, self.rotated)
 
     def read(self) -> int:
@@ -223,7 +225,7 @@ class Watcher:
         reader = self._readers.get(source)
         if reader is None:
             assert self.format is not None
-            reader = text_rows(source, self.format, self.options, self.stats, TRACKED_KINDS)
+            reader = text_rows(source, self.format, self.options, self.stats, _SPEC)
             self._readers[source] = reader
         return reader
 

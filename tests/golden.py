@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from logsync.analysis import analyze  # noqa: E402
-from logsync.health import HEALTH_KINDS, HealthCollector  # noqa: E402
+from logsync.health import HealthCollector  # noqa: E402
 from logsync.pipeline import EventStream  # noqa: E402
 from logsync.render import Display  # noqa: E402
 from logsync.render.machine import EventEncoder, report_document, summary_document  # noqa: E402
@@ -60,7 +60,7 @@ def report_json(samples: tuple[str, ...]) -> str:
 
 def summary_json(samples: tuple[str, ...]) -> str:
     collector = HealthCollector()
-    analysis = analyze(list(samples), extra_kinds=HEALTH_KINDS, observer=collector.feed)
+    analysis = analyze(list(samples), collector=collector)
     document = summary_document(collector.summarize(analysis), Display())
     return json.dumps(document, indent=2) + "\n"
 

@@ -17,6 +17,7 @@ from logsync import accel, analyze
 from logsync.analysis import Analysis
 from logsync.errors import UsageError
 from logsync.formats import sms
+from logsync.health import HealthCollector
 
 from .conftest import REAL_LOGS, SAMPLES, read_in_blocks
 from .logtext import Log, sms_line
@@ -24,8 +25,8 @@ from .logtext import Log, sms_line
 UNF = "UserNotFound"
 
 
-def conclusions(analysis: Analysis) -> dict[str, Any]:
-    """Everything a command could show of an analysis."""
+def conclusions(analysis: Analysis, collector: HealthCollector | None = None) -> dict[str, Any]:
+    """Everything a command could show of an analysis (and of its health summary)."""
     result = analysis.result
     return {
         "as_of": analysis.as_of,
@@ -36,14 +37,24 @@ def conclusions(analysis: Analysis) -> dict[str, Any]:
         "restarts": result.restarts,
         "interval": (result.interval, result.interval_observed),
         "times": (result.first_time, result.last_time, result.last_cycle),
+        "connector": result.connector,
+        "unreconciled": (result.unreconciled, result.unreconciled_count),
+        "timeline": result.timeline,
+        "left_out": analysis.left_out,
+        "summary": None if collector is None else collector.summarize(analysis),
     }
 
 
-def assert_same(paths: list[str], **options: Any) -> Analysis:
-    fast = analyze(paths, fast=True, **options)
-    plain = analyze(paths, fast=False, **options)
-    assert conclusions(fast) == conclusions(plain)
-    return fast
+def assert_same(paths: list[str], health: bool = False, **options: Any) -> Analysis:
+    """The rows (by the native or the pure scanner) conclude what the events conclude."""
+    found = []
+    for fast in (True, False):
+        collector = HealthCollector() if health else None
+        analysis = analyze(paths, fast=fast, collector=collector, **options)
+        found.append((analysis, conclusions(analysis, collector)))
+    (fast_analysis, fast_conclusions), (_, plain_conclusions) = found
+    assert fast_conclusions == plain_conclusions
+    return fast_analysis
 
 
 @pytest.mark.parametrize(
@@ -235,13 +246,37 @@ def test_row_pattern_splits_a_trailer_like_the_record_pattern() -> None:
     ]
 
 
-def test_extra_kinds_without_an_observer_are_read_and_skipped() -> None:
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"health": True},
+        {"follow": "heidi@contoso.com"},
+        {"follow": "frank@contoso.com", "health": True},
+        {"now": datetime(2026, 11, 25, 9, 30)},
+        {"now": datetime(2026, 11, 25, 9, 30), "health": True, "follow": "bob@contoso.com"},
+        {"restart_at": datetime(2026, 11, 25, 12, 0)},
+    ],
+    ids=lambda options: ",".join(sorted(options)),
+)
+def test_summary_timeline_and_now_conclude_the_same_on_both_paths(options: dict[str, Any]) -> None:
+    """Every command reads rows: the health summary, a followed user's steps (with the lines of
+    its notifications) and the cutoff of --now give what the plain path gives."""
     paths = [
         str(SAMPLES / "certificate-wait" / "CloudUserSync.log"),
         str(SAMPLES / "CloudUserSync.log"),
     ]
-    analysis = assert_same(paths, extra_kinds=("certificate_wait", "message", "sync_summary"))
+    analysis = assert_same(paths, **options)
     assert analysis.result.cycles > 0
+
+
+@pytest.mark.parametrize("native", [False, True])
+def test_the_cutoff_counts_every_record_it_leaves_out(
+    monkeypatch: pytest.MonkeyPatch, native: bool
+) -> None:
+    read_in_blocks(monkeypatch, 4096, native)
+    analysis = assert_same([str(SAMPLES / "CloudUserSync.log")], now=datetime(2026, 11, 25, 12, 0))
+    assert analysis.left_out == 365  # every record after 12:00, of any kind
+    assert analysis.as_of == datetime(2026, 11, 25, 12, 0, tzinfo=analysis.as_of.tzinfo)
 
 
 @pytest.mark.parametrize("native", [False, True])

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from logsync.analysis import analyze
 from logsync.cli import app
-from logsync.health import HEALTH_KINDS, HealthCollector, Summary
+from logsync.health import HealthCollector, Summary
 from logsync.times import iso
 
 from .conftest import SAMPLES
@@ -19,7 +19,7 @@ from .logtext import Log
 
 def summarize(*paths: str, now: datetime | None = None) -> Summary:
     collector = HealthCollector()
-    analysis = analyze(list(paths), now=now, extra_kinds=HEALTH_KINDS, observer=collector.feed)
+    analysis = analyze(list(paths), now=now, collector=collector)
     return collector.summarize(analysis)
 
 

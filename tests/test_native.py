@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import timedelta, timezone, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,12 +24,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from logsync import accel, analyze
-from logsync.bulk import _RowReader
+from logsync.bulk import LOCATED_KINDS, Cutoff, RowSpec, _RowReader
+from logsync.errors import UsageError
 from logsync.formats import ParseContext, framed, sms
+from logsync.health import HealthCollector
 from logsync.render import Display
 from logsync.render.machine import EventEncoder
 from logsync.render.ndjson import _SmsLines
 from logsync.sources import InputStats
+from logsync.times import WallClock
 from logsync.tracker import TRACKED_KINDS
 
 from .conftest import REAL_LOGS, ROOT, SAMPLES
@@ -47,15 +50,26 @@ fuzz = settings(
 )
 
 
-def reader(kinds: frozenset[str] = TRACKED_KINDS, source_tz: tzinfo | None = None) -> _RowReader:
-    return _RowReader("x.log", kinds, ParseContext(InputStats("x.log"), source_tz))
+def reader(
+    kinds: frozenset[str] = TRACKED_KINDS,
+    source_tz: tzinfo | None = None,
+    cutoff: datetime | None = None,
+    messages: bool = False,
+    located: frozenset[str] = LOCATED_KINDS,
+) -> _RowReader:
+    spec = RowSpec(
+        kinds,
+        located=located,
+        messages=HealthCollector().messages if messages else None,
+        cutoff=None if cutoff is None else Cutoff(cutoff),
+    )
+    return _RowReader("x.log", spec, ParseContext(InputStats("x.log"), source_tz))
 
 
 def pure(text: str, first_line: int, read: _RowReader) -> Any:
-    counts = sms.count_records(text)
-    if counts is None:
-        return None
-    return (read.rows(text, first_line), *counts)
+    """What the pure reader makes of a chunk: (rows, records, blank lines, left out) or None."""
+    read._native = None
+    return read.scan(text, first_line)
 
 
 def native(text: str, first_line: int, read: _RowReader) -> Any:
@@ -80,11 +94,17 @@ def assert_same_chunk(
     first_line: int = 1,
     kinds: frozenset[str] = TRACKED_KINDS,
     source_tz: tzinfo | None = None,
+    **options: Any,
 ) -> Any:
-    expected = pure(text, first_line, reader(kinds, source_tz))
-    got = native(text, first_line, reader(kinds, source_tz))
+    try:
+        expected = pure(text, first_line, reader(kinds, source_tz, **options))
+    except UsageError:  # a cutoff with an offset and a record with none: the pure path says so
+        expected = "refused"
+    got = native(text, first_line, reader(kinds, source_tz, **options))
     if got is None:
-        assert expected is None or allowed_to_decline(text, source_tz), (text, expected)
+        assert expected in (None, "refused") or allowed_to_decline(text, source_tz), (
+            text, expected,
+        )
     else:
         assert got == expected
         # the payloads are the catalogue's own types, not look-alike tuples
@@ -145,6 +165,8 @@ MESSAGES = [
     'STATMSG: ID=500 SEV=I LEV=M SOURCE="SMS Server" COMP="SMS_CLOUD_USERSYNC" TID=5616',
     "Certmgr has not installed certificate yet, sleep for 5 minutes",
     "Successfully removed users from cloud 0",
+    "User delta sync failed with error 0x80004005",
+    "Skipping user with empty user principal name",
     "",
     "$$<",
     "a $$<b",
@@ -172,6 +194,16 @@ def lines(draw: st.DrawFn) -> str:
 ZONES = [None, timezone(timedelta(hours=2)), timezone.utc, ZoneInfo("America/New_York")]
 
 
+CUTOFFS = [
+    None,
+    datetime(2026, 11, 24, 7, 40, 8, 392000),  # no offset: each record's wall clock
+    datetime(2026, 11, 24, 7, 40, 8, 391000),
+    datetime(2026, 11, 24, 11, 40, 8, 392000, tzinfo=timezone.utc),  # 07:40:08.392 at +240
+    datetime(2026, 11, 24, 8, 40, 8, 391000, tzinfo=timezone.utc),
+    WallClock(2026, 11, 24, 7, 40, 8, 392000, tzinfo=timezone(timedelta(hours=-4))),
+]
+
+
 @needs_native
 @fuzz
 @given(
@@ -179,11 +211,23 @@ ZONES = [None, timezone(timedelta(hours=2)), timezone.utc, ZoneInfo("America/New
     first_line=st.integers(min_value=1, max_value=10**9),
     source_tz=st.sampled_from(ZONES),
     kinds=st.sampled_from([TRACKED_KINDS, frozenset({"user_add_failed"}), frozenset({"message"})]),
+    cutoff=st.sampled_from(CUTOFFS),
+    messages=st.booleans(),
+    located=st.sampled_from([LOCATED_KINDS, LOCATED_KINDS | {"user_add_requested", "message"}]),
 )
 def test_generated_chunks_give_the_pure_reader_s_rows(
-    chunk: list[str], first_line: int, source_tz: tzinfo | None, kinds: frozenset[str]
+    chunk: list[str],
+    first_line: int,
+    source_tz: tzinfo | None,
+    kinds: frozenset[str],
+    cutoff: datetime | None,
+    messages: bool,
+    located: frozenset[str],
 ) -> None:
-    assert_same_chunk(framed("\n".join(chunk)), first_line, kinds, source_tz)
+    assert_same_chunk(
+        framed("\n".join(chunk)), first_line, kinds, source_tz,
+        cutoff=cutoff, messages=messages, located=located,
+    )
 
 
 def ndjson_writer(kinds: frozenset[str] | None, source_tz: tzinfo | None) -> _SmsLines:
@@ -292,8 +336,8 @@ def test_a_failure_s_row_carries_its_line_and_the_utc_instant() -> None:
         "Failed to add user carol@contoso.com; reason UserNotFound  "
         "$$<SMS_CLOUD_USERSYNC><11-24-2026 07:40:08.529-60><thread=5616 (0x15F0)>"
     )
-    rows, records, blank = assert_same_chunk(text, first_line=41)
-    assert (records, blank) == (2, 0)
+    rows, records, blank, left_out = assert_same_chunk(text, first_line=41)
+    assert (records, blank, left_out) == (2, 0, 0)
     started, failed = rows
     # UTC = local + bias: 07:40:08.392 + 8 h, and 07:40:08.529 - 1 h
     assert started[0] == 1_795_534_808_392_000 and started[5] == 41
@@ -322,7 +366,10 @@ def test_a_bad_config_is_a_type_error_not_a_crash() -> None:
     class WithDict(tuple):  # type: ignore[type-arg]
         pass
 
-    bad_values = [(1, ["Failed "]), (1, ("€uro",)), (2, []), (4, {}), (7, "0"), (9, int), (11, WithDict)]
+    bad_values = [
+        (1, ["Failed "]), (1, ("€uro",)), (2, []), (4, {}), (7, "0"), (9, int), (11, WithDict),
+        (12, "now"), (12, (True, False, "0", 0)), (12, (True,)),
+    ]
     for index, bad in bad_values:
         config = (*good[:index], bad, *good[index + 1 :])
         with pytest.raises(TypeError):

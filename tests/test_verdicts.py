@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from logsync import analyze
 from logsync.cli import app
-from logsync.health import HEALTH_KINDS, HealthCollector
+from logsync.health import HealthCollector
 from logsync.pipeline import EventStream
 from logsync.times import iso
 
@@ -153,7 +153,7 @@ def test_counts_that_do_not_reconcile_confirm_nobody_and_are_a_finding(tmp_path:
     )
     path = log.write(tmp_path / "CloudUserSync.log")
     collector = HealthCollector()
-    analysis = analyze([path], extra_kinds=HEALTH_KINDS, observer=collector.feed)
+    analysis = analyze([path], collector=collector)
     users = {u.upn: u.state for u in analysis.users}
     assert (users["a@contoso.com"], users["b@contoso.com"]) == ("pending", "pending")
     summary = collector.summarize(analysis)

@@ -118,10 +118,10 @@ def report(
     observing: dict[str, Any] = {}
     collector = None
     if fmt == "html":  # the page shows the health summary too
-        from ..health import HEALTH_KINDS, HealthCollector
+        from ..health import HealthCollector
 
         collector = HealthCollector()
-        observing = {"extra_kinds": HEALTH_KINDS, "observer": collector.feed}
+        observing = {"collector": collector}
     analysis = judge(
         opts,
         env,

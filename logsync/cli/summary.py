@@ -68,10 +68,10 @@ def summary(
         interval=interval,
     )
     fmt = output_format(format, env, SUMMARY_FORMATS, "text", opts.color)
-    from ..health import HEALTH_KINDS, HealthCollector
+    from ..health import HealthCollector
 
     collector = HealthCollector()
-    analysis = judge(opts, env, extra_kinds=HEALTH_KINDS, observer=collector.feed)
+    analysis = judge(opts, env, collector=collector)
     report = collector.summarize(analysis)
     display, out = opts.display, env.stdout
     if fmt == "markdown":

@@ -738,6 +738,10 @@ class Tracker:
 
     # -- conclusions (see outlook) ------------------------------------------------------------
 
+    def last_zone(self) -> tzinfo | bool | None:
+        """The zone of the last row read (False before any)."""
+        return False if self._last is None else self._last[1]
+
     def upns(self) -> list[str]:
         """Every user read so far, as first spelled."""
         return [user.upn for user in self._users.values()]
