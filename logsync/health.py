@@ -14,7 +14,15 @@ from datetime import datetime, timedelta, tzinfo
 from .analysis import Analysis
 from .events import CONNECTOR, STATMSG_STARTED, STATMSG_STOPPING
 from .times import fixed_offset, human_duration, instant_key, iso, moment_time
-from .tracker import STALL_INTERVALS, USER_NOT_FOUND, Result, Row, UserState, timer_label
+from .tracker import (
+    STALL_INTERVALS,
+    STUCK_STATES,
+    USER_NOT_FOUND,
+    Result,
+    Row,
+    UserState,
+    timer_label,
+)
 
 HEALTH_KINDS = frozenset(
     {
@@ -123,7 +131,6 @@ class HealthCollector:
     last_cycle: Mark | None = None
     status_problems: int = 0
     status_evidence: list[Mark] = field(default_factory=list)
-    first_try_failures: list[str] = field(default_factory=list)
     cycle_marks: list[datetime] = field(default_factory=list)
     """Cycle starts for a picture of the log: every `mark_every`-th one, at most `MAX_MARKS`."""
     mark_every: int = 1
@@ -131,8 +138,6 @@ class HealthCollector:
     _gaps: list[tuple[int, int, int, Mark, Mark]] = field(default_factory=list)
     """The longest gaps between cycles of a run: (gap, line, number, cycle before, after)."""
     _run_cycle: Mark | None = None
-    _tried: dict[str, bool] = field(default_factory=dict)
-    _offsets: dict[object, int | None] = field(default_factory=dict)
     _problems: dict[str, bool] = field(default_factory=dict)
 
     def messages(self, text: str) -> bool:
@@ -142,49 +147,49 @@ class HealthCollector:
             found = self._problems[text] = _STATUS_PROBLEM_RE.search(text) is not None
         return found
 
-    def row(self, row: Row, held_back: bool) -> None:
-        """Read one row, after the tracker (`held_back`: it held a notification back)."""
-        us, zone, kind, data, source, line = row
-        if kind == "user_add_requested":
-            day = self._day(us, zone)
-            if held_back:
-                day.held_back += 1
-                return
-            day.requested += 1
-            key = data.upn.lower()
-            self._tried[key] = key not in self._tried
-        elif kind == "sync_started":
-            self._mark(us, zone)
-            here = (us, zone, source, line)
-            previous = self._run_cycle
-            if previous is not None:
-                entry = (us - previous[0], line, self._cycles_seen, previous, here)
-                if len(self._gaps) < MAX_EVIDENCE:
-                    heapq.heappush(self._gaps, entry)
+    def rows(self, rows: list[Row], held_back: list[bool]) -> None:
+        """Read a batch of rows after the tracker (`held_back`: whether it held each of their
+        notifications back, in order)."""
+        notified = 0
+        span: tuple[object, int, int] = (_NO_OFFSET, 0, 0)  # the current day: zone, from, to
+        day = DayCounts()
+        for us, zone, kind, data, source, line in rows:
+            if kind == "user_add_requested" or kind == "user_add_failed" or kind == "add_totals":
+                if zone is not span[0] or not span[1] <= us < span[2]:
+                    day, span = self._day(us, zone)
+                if kind == "user_add_requested":
+                    if held_back[notified]:
+                        day.held_back += 1
+                    else:
+                        day.requested += 1
+                    notified += 1
+                elif kind == "add_totals":
+                    day.added += data.added
                 else:
-                    heapq.heappushpop(self._gaps, entry)
-            self._run_cycle = self.last_cycle = here
-        elif kind == "user_add_failed":
-            self._day(us, zone).failed += 1
-            upn, reason = data
-            self.reasons[reason] += 1
-            key = upn.lower()
-            if reason == USER_NOT_FOUND and self._tried.get(key):
-                self.first_try_failures.append(upn)
-            self._tried[key] = False
-        elif kind == "add_totals":
-            self._day(us, zone).added += data.added
-        elif kind == "message":
-            self._status_problem((us, zone, source, line))
-        elif kind == "certificate_wait":
-            self.last_certificate_wait = (us, zone, source, line)
-        elif kind in ("component_started", "processing_started", "processing_stopping"):
-            self._run_cycle = None  # a stopped connector is not a stalled one
-        elif kind == "status_message" and data.status_component == CONNECTOR:
-            if data.id in (STATMSG_STARTED, STATMSG_STOPPING):
-                self._run_cycle = None
-            if data.sev in ("E", "W"):
+                    day.failed += 1
+                    self.reasons[data.reason] += 1
+            elif kind == "sync_started":
+                self._mark(us, zone)
+                here = (us, zone, source, line)
+                previous = self._run_cycle
+                if previous is not None:
+                    entry = (us - previous[0], line, self._cycles_seen, previous, here)
+                    if len(self._gaps) < MAX_EVIDENCE:
+                        heapq.heappush(self._gaps, entry)
+                    else:
+                        heapq.heappushpop(self._gaps, entry)
+                self._run_cycle = self.last_cycle = here
+            elif kind == "message":
                 self._status_problem((us, zone, source, line))
+            elif kind == "certificate_wait":
+                self.last_certificate_wait = (us, zone, source, line)
+            elif kind in ("component_started", "processing_started", "processing_stopping"):
+                self._run_cycle = None  # a stopped connector is not a stalled one
+            elif kind == "status_message" and data.status_component == CONNECTOR:
+                if data.id in (STATMSG_STARTED, STATMSG_STOPPING):
+                    self._run_cycle = None
+                if data.sev in ("E", "W"):
+                    self._status_problem((us, zone, source, line))
 
     def _mark(self, us: int, zone: tzinfo | None) -> None:
         """Keep every `mark_every`-th cycle; past `MAX_MARKS`, every other one of those."""
@@ -195,21 +200,22 @@ class HealthCollector:
                 self.mark_every *= 2
         self._cycles_seen += 1
 
-    def _day(self, us: int, zone: tzinfo | None) -> DayCounts:
-        """The counts of the row's local day."""
-        offset = self._offsets.get(zone, _NO_OFFSET)
-        if offset is _NO_OFFSET:
-            fixed = fixed_offset(zone)
-            offset = self._offsets[zone] = None if fixed is None else fixed[0]
-        if offset is None:  # a zone with daylight saving: its own offset at that instant
+    def _day(self, us: int, zone: tzinfo | None) -> tuple[DayCounts, tuple[object, int, int]]:
+        """The counts of the row's local day, and the span of instants that day covers in
+        `zone` (empty for a zone with daylight saving, whose offset each row looks up)."""
+        fixed = fixed_offset(zone)
+        if fixed is None:
             local = moment_time(us, zone)
             key = (local.replace(tzinfo=None) - _EPOCH).days
+            span: tuple[object, int, int] = (_NO_OFFSET, 0, 0)
         else:
-            key = (us + offset) // _DAY_US  # type: ignore[operator]
+            key = (us + fixed[0]) // _DAY_US
+            start = key * _DAY_US - fixed[0]
+            span = (zone, start, start + _DAY_US)
         counts = self.per_day.get(key)
         if counts is None:
             counts = self.per_day[key] = DayCounts()
-        return counts
+        return counts, span
 
     def _status_problem(self, mark: Mark) -> None:
         self.status_problems += 1
@@ -414,8 +420,9 @@ class HealthCollector:
                     "the on-premises UPN matches the Azure AD UPN.",
                 )
             )
-        if self.first_try_failures:
-            count = len(self.first_try_failures)
+        first_tries = analysis.tracker.first_tries
+        if first_tries:
+            count = len(first_tries)
             advice.append(
                 Advice(
                     "dirsync_schedule",
@@ -446,7 +453,9 @@ _CHECK_CONNECTOR = Advice(
 def restart_advice(analysis: Analysis) -> Advice | None:
     """What a restart of SMS Executive now would do: its full sync retries every UserNotFound
     user, the waiting ones sooner and the overdue ones at all."""
-    freed = analysis.tracker.result(analysis.as_of, restart_at=analysis.as_of).users
+    freed = analysis.tracker.result(
+        analysis.as_of, restart_at=analysis.as_of, states=STUCK_STATES
+    ).users
     sooner = [u for u in freed if u.recovery_by == "what-if" and u.state == "waiting"]
     sooner = [u for u in sooner if u.time_saved_s]
     overdue = [u for u in freed if u.recovery_by == "what-if" and u.state == "overdue"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..render import machine
 from .app import Env, command
 from .options import (
+    REPORTED_STATES,
     SUMMARY_FORMATS,
     ColorOpt,
     FullSyncOpt,
@@ -71,7 +72,8 @@ def summary(
     from ..health import HealthCollector
 
     collector = HealthCollector()
-    analysis = judge(opts, env, collector=collector)
+    # the findings and advice are about stuck and failed users: the others are only counted
+    analysis = judge(opts, env, collector=collector, states=REPORTED_STATES)
     report = collector.summarize(analysis)
     display, out = opts.display, env.stdout
     if fmt == "markdown":

@@ -36,10 +36,11 @@ _MICROSECOND = timedelta(microseconds=1)
 
 
 class Observer(Protocol):
-    """What a tracker tells an observer (the health summary): each row it reads, after reading
-    it, with whether a notification was held back."""
+    """What a tracker tells an observer (the health summary): each batch of rows it reads,
+    after reading it, with whether each notification (`user_add_requested` row) of the batch,
+    in order, was held back."""
 
-    def row(self, row: Row, held_back: bool) -> None: ...
+    def rows(self, rows: list[Row], held_back: list[bool]) -> None: ...
 
 
 class _Seen:
@@ -210,9 +211,13 @@ class Tracker:
         self._last: Moment | None = None
         self._follow = self.options.follow.lower() if self.options.follow else None
         self._timeline: list[Step] = []
+        self.first_tries: list[str] = []
+        """Users that failed with UserNotFound on their first try (notified once, then failed):
+        found by user discovery before DirSync had put them in Azure AD."""
         self.observer: Observer | None = None
-        self.last_held_back = False
-        """Whether the latest notified user was (most likely) held back (rules 2 and 2b)."""
+        self._held_back: list[bool] | None = None
+        """For the observer: whether each notification of the batch was (most likely) held
+        back (rules 2 and 2b)."""
         self._handlers: dict[str, Handler] = {
             "component_started": self._on_component_started,
             "processing_started": self._on_processing_started,
@@ -247,23 +252,26 @@ class Tracker:
         handlers = self._handlers
         current = self._zone
         observer = self.observer
+        if observer is not None:
+            if not isinstance(rows, list):
+                rows = list(rows)
+            self._held_back = []
         last: int | None = None
-        for row in rows:
-            us, zone, kind, data, source, line = row
+        for us, zone, kind, data, source, line in rows:
             handler = handlers.get(kind)
             if handler is None:
-                if observer is not None:
-                    observer.row(row, False)
                 continue
             if zone is not current:  # also true for the very first row
                 current = zone
                 self._new_zone(us, zone, source, line)
             handler(us, zone, data, source, line)
             last = us
-            if observer is not None:
-                observer.row(row, self.last_held_back)
         if last is not None:
             self._last = (last, current)  # type: ignore[assignment]
+        if observer is not None:
+            assert self._held_back is not None
+            observer.rows(rows, self._held_back)  # type: ignore[arg-type]
+            self._held_back = None
 
     def _new_zone(self, us: int, zone: tzinfo | None, source: str, line: int) -> None:
         self._zone = zone
@@ -446,7 +454,7 @@ class Tracker:
                 user.restart_cycle = here
                 self._note(key, here, "retry_cycle", "full sync after restart", source, line)
 
-    def _held_back(self, user: _Seen, cycle_start: int) -> bool:
+    def _timer_runs(self, user: _Seen, cycle_start: int) -> bool:
         """SPEC §4 rule 2: a user whose timer still runs is notified but not received."""
         due = user.full_sync_due
         return (
@@ -468,10 +476,11 @@ class Tracker:
             user.last_seen = us
         user.requests += 1
         cycle_start = self._cycle_start if self._cycle_start is not None else us
-        if user.failing and self._held_back(user, cycle_start):
+        if user.failing and self._timer_runs(user, cycle_start):
             user.cycle = self._cycle_no
-            self.last_held_back = True
-            if self._follow is not None:
+            if self._held_back is not None:
+                self._held_back.append(True)
+            if key == self._follow:
                 due = iso(self._localize(user.full_sync_due))  # type: ignore[arg-type]
                 detail = f"notified; timer runs until {due}"
                 self._note(key, (us, zone), "held_back", detail, source, line)
@@ -487,8 +496,9 @@ class Tracker:
         )
         user.cycle = self._cycle_no
         self._received[key] = (user, us, uncertain)
-        self.last_held_back = held
-        if self._follow is not None:
+        if self._held_back is not None:
+            self._held_back.append(held)
+        if key == self._follow:
             if held:
                 detail = "notified; held back since before the log: failure not in the input"
                 self._note(key, (us, zone), "held_back", detail, source, line)
@@ -515,6 +525,8 @@ class Tracker:
             user.first_failure = here
             user.failures = 0
             user.recovered_at = None
+        if reason == USER_NOT_FOUND and user.requests == 1 and not user.ever_failed:
+            self.first_tries.append(user.upn)  # notified once, in this cycle: its first try
         user.ever_failed = True
         user.failures += 1
         user.last_failure = here
@@ -528,14 +540,16 @@ class Tracker:
             user.full_sync_due = due
             self._heap_seq += 1
             heapq.heappush(self._due_heap, (due, self._heap_seq, key))
-            if self._follow is not None:
+            if key == self._follow:
                 shown = iso(self._localize(due))
                 self._note(
                     key, here, "failed", f"reason {reason}; full sync due {shown}", source, line
                 )
         else:
             user.full_sync_due = None
-            self._note(key, here, "failed", f"reason {reason} (no automatic retry)", source, line)
+            if key == self._follow:
+                detail = f"reason {reason} (no automatic retry)"
+                self._note(key, here, "failed", detail, source, line)
 
     # -- a cycle's totals: who was received, added, held back --------------------------------
 
@@ -704,9 +718,9 @@ class Tracker:
             user.failing = False
             user.recovered_at = requested_at
             self._held.pop(key, None)
-            if self._follow is not None:
+            if key == self._follow:
                 self._note(key, here, "added", "added to the cloud: recovered", source, line)
-        elif self._follow is not None:
+        elif key == self._follow:
             self._note(key, here, "added", "added to the cloud", source, line)
 
     def _unreconciled_cycle(
