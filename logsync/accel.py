@@ -17,7 +17,7 @@ def _load() -> tuple[ModuleType | None, str]:
     if os.environ.get(PURE_VARIABLE, "") not in ("", "0"):
         return None, f"pure Python ({PURE_VARIABLE} is set)"
     try:
-        from . import _scan  # type: ignore[attr-defined]
+        from . import _scan  # type: ignore[attr-defined,unused-ignore]
     except ImportError:
         return None, "pure Python (the native scanner is not built)"
     return _scan, "native scanner"

@@ -5,9 +5,8 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from .bulk import LOCATED_KINDS, Cutoff, RowSpec, event_rows, input_rows
 from .errors import UsageError
@@ -27,8 +26,7 @@ from .tracker import (
 )
 
 
-@dataclass(frozen=True)
-class Analysis:
+class Analysis(NamedTuple):
     """What the logs say about every user, as of `as_of`."""
 
     as_of: datetime | None
@@ -161,7 +159,7 @@ def analyze(
     else:
         fast = False
     if not fast:
-        stream = EventStream(names, options, kinds=None, progress=progress, judged=wanted.kinds)
+        stream = EventStream(names, options, kinds=None, progress=progress, judged=wanted.wanted)
         inputs = stream.inputs
         _feed(tracker, event_rows(iter(stream), wanted), inputs)
         duplicates = stream.duplicates

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import datetime, timezone, tzinfo
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import accel
 from . import events as catalogue
@@ -92,11 +91,11 @@ def _wall_clock(us: int, zone: tzinfo | None) -> int:
     return micros(moment_time(us, zone).replace(tzinfo=None))
 
 
-@dataclass(frozen=True)
-class RowSpec:
+class RowSpec(NamedTuple):
     """Which rows a reading wants."""
 
     kinds: frozenset[str]
+    """Kinds of the catalogue; `message` rows are those `messages` picks."""
     located: frozenset[str] = LOCATED_KINDS
     """Kinds whose rows carry their line number (the others have 0)."""
     messages: Callable[[str], bool] | None = None
@@ -104,11 +103,10 @@ class RowSpec:
     (the health summary's evidence of failing syncs); None: none."""
     cutoff: Cutoff | None = None
 
-    def __post_init__(self) -> None:
-        if self.messages is not None:
-            object.__setattr__(self, "kinds", self.kinds | {"message"})
-        else:
-            object.__setattr__(self, "kinds", self.kinds - {"message"})
+    @property
+    def wanted(self) -> frozenset[str]:
+        """The kinds of the rows: `message` exactly when some messages are picked."""
+        return self.kinds | {"message"} if self.messages is not None else self.kinds - {"message"}
 
 
 _CACHE_LIMIT = 1 << 14
@@ -131,7 +129,7 @@ def input_rows(
         return
     if fmt != "sms-trace":
         # every event: the cutoff counts the records it leaves out
-        kinds = None if spec.cutoff is not None else spec.kinds
+        kinds = None if spec.cutoff is not None else spec.wanted
         yield from event_rows(parse_input(name, fmt, chunks, options, stats, kinds), spec)
         return
     reader = _RowReader(name, spec, ParseContext(stats, options.source_tz))
@@ -176,7 +174,7 @@ def text_rows(
 
 def event_rows(events: Iterator[catalogue.Event], spec: RowSpec) -> Iterator[list[Row]]:
     """The rows `spec` wants of events (an adapter: the rows the readers give), in batches."""
-    kinds, messages, cutoff = spec.kinds, spec.messages, spec.cutoff
+    kinds, messages, cutoff = spec.wanted, spec.messages, spec.cutoff
     batch: list[Row] = []
     for event in events:
         time = event.time
@@ -208,7 +206,7 @@ class _RowReader:
     def __init__(self, source: str, spec: RowSpec, ctx: ParseContext) -> None:
         self.source = source
         self.spec = spec
-        self.kinds = spec.kinds
+        self.kinds = spec.wanted
         self.ctx = ctx
         self._pattern: re.Pattern[str] | None = None
         self._meanings: dict[str, tuple[str, Any] | None] = {}
@@ -218,7 +216,7 @@ class _RowReader:
         self._clocks: dict[str, int] = {}
         self._fractions: dict[str, int] = {}
         self._native = accel.native
-        self._config = self._native_config(spec.kinds) if self._native is not None else None
+        self._config = self._native_config(self.kinds) if self._native is not None else None
 
     def chunk_rows(self, text: str, first_line: int) -> list[Row]:
         """The rows of a chunk (framed between line breaks), counted in the input's stats."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -98,17 +97,27 @@ class Event(NamedTuple):
 # -- the catalogue --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One known message: which kind it is, how it starts, and how to read its fields."""
+class Entry(NamedTuple):
+    """One known message: which kind it is, how it starts (the source of its pattern), and how
+    to read its fields. The pattern is compiled when a message first needs it."""
 
     kind: str
-    pattern: re.Pattern[str]
+    source: str
     build: Callable[[re.Match[str]], Any]
 
     @property
     def key(self) -> str:
-        return self.pattern.pattern[:4]
+        return self.source[:4]
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        compiled = _COMPILED.get(self.source)
+        if compiled is None:
+            compiled = _COMPILED[self.source] = re.compile(self.source)
+        return compiled
+
+
+_COMPILED: dict[str, re.Pattern[str]] = {}
 
 
 def _words(text: str) -> str:
@@ -117,7 +126,7 @@ def _words(text: str) -> str:
 
 
 def _entry(kind: str, source: str, build: Callable[[re.Match[str]], Any]) -> Entry:
-    return Entry(kind, re.compile(source), build)
+    return Entry(kind, source, build)
 
 
 CATALOGUE: tuple[Entry, ...] = (
@@ -242,7 +251,7 @@ def message_starts(kinds: Iterable[str]) -> str:
     wanted = set(kinds)
     if "message" in wanted:
         return ""
-    starts = {_literal_start(e.pattern.pattern) for e in CATALOGUE if e.kind in wanted}
+    starts = {_literal_start(e.source) for e in CATALOGUE if e.kind in wanted}
     return "|".join(sorted(starts))
 
 
@@ -258,7 +267,7 @@ def literal_starts(kinds: Iterable[str]) -> tuple[str, ...] | None:
     for entry in CATALOGUE:
         if entry.kind not in wanted:
             continue
-        source, index, literal = entry.pattern.pattern, 0, []
+        source, index, literal = entry.source, 0, []
         while index < len(source):
             char = source[index]
             if char == "\\" and index + 1 < len(source) and not source[index + 1].isalnum():

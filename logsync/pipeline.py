@@ -5,12 +5,11 @@ from __future__ import annotations
 import heapq
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import tzinfo
 from functools import lru_cache
 from itertools import chain
 from operator import itemgetter
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from . import events as catalogue
 from .errors import InputError, NoRecordsError, UsageError
@@ -24,8 +23,7 @@ DETECT_SAMPLE = 1 << 16
 """Characters at the start of an input that format detection looks at."""
 
 
-@dataclass(frozen=True)
-class ReadOptions:
+class ReadOptions(NamedTuple):
     """How inputs are read."""
 
     input_format: str | None = None
@@ -173,13 +171,14 @@ class EventStream:
     def __init__(
         self,
         names: Sequence[str],
-        options: ReadOptions = ReadOptions(),
+        options: ReadOptions | None = None,
         kinds: Collection[str] | None = None,
         fast: bool = True,
         progress: Progress | None = None,
         judged: Collection[str] | None = None,
     ) -> None:
         self.names = expand_paths(names, stdin_is_pipe=False)
+        options = options or ReadOptions()
         self.judged = judged
         """The kinds whose order matters (see `_keyed`); None: every kind."""
         self.options = options

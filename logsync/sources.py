@@ -13,7 +13,6 @@ import re
 import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import chain
 from pathlib import Path
@@ -27,32 +26,62 @@ BLOCK_SIZE = 1 << 19
 STDIN = "-"
 
 
-@dataclass
 class InputStats:
     """What one input held; filled in while it is read."""
 
-    path: str
-    format: str = ""
-    encoding: str = ""
-    lines: int = 0
-    """Physical lines (a last line without a line break counts)."""
-    records: int = 0
-    record_lines: int = 0
-    """Physical lines that belong to records (CMTrace records may span several)."""
-    unparsed: int = 0
-    blank: int = 0
-    first_time: datetime | None = None
-    """Time of the input's first record (in file order)."""
-    last_time: datetime | None = None
-    """Time of the input's last record (in file order)."""
-    last_component: str = ""
-    """Component of the input's last record: what log this is."""
-    connector_records: int = 0
-    """Records of the connector (SMS_CLOUD_USERSYNC), or of its messages where the format names
-    no component (pasted excerpts): an input without any is some other component's log."""
-    fallback_lines: int = 0
-    """Lines that were not valid UTF-8 and were read as cp1252."""
-    notes: list[str] = field(default_factory=list)
+    __slots__ = (
+        "blank",
+        "connector_records",
+        "encoding",
+        "fallback_lines",
+        "first_time",
+        "format",
+        "last_component",
+        "last_time",
+        "lines",
+        "notes",
+        "path",
+        "record_lines",
+        "records",
+        "unparsed",
+    )
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.format = ""
+        self.encoding = ""
+        self.lines = 0
+        """Physical lines (a last line without a line break counts)."""
+        self.records = 0
+        self.record_lines = 0
+        """Physical lines that belong to records (CMTrace records may span several)."""
+        self.unparsed = 0
+        self.blank = 0
+        self.first_time: datetime | None = None
+        """Time of the input's first record (in file order)."""
+        self.last_time: datetime | None = None
+        """Time of the input's last record (in file order)."""
+        self.last_component = ""
+        """Component of the input's last record: what log this is."""
+        self.connector_records = 0
+        """Records of the connector (SMS_CLOUD_USERSYNC), or of its messages where the format
+        names no component (pasted excerpts): an input without any is some other component's
+        log."""
+        self.fallback_lines = 0
+        """Lines that were not valid UTF-8 and were read as cp1252."""
+        self.notes: list[str] = []
+
+    def fields(self) -> dict[str, object]:
+        """Everything it holds, by name."""
+        return {name: getattr(self, name) for name in self.__slots__}
+
+    def __repr__(self) -> str:
+        return f"InputStats({self.fields()!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, InputStats) and self.fields() == other.fields()
+
+    __hash__ = None  # type: ignore[assignment]  # (mutable)
 
     def saw(self, time: datetime, component: str | None = None) -> None:
         """Note a record's time (the latest so far in file order) and its component."""

@@ -22,7 +22,6 @@ from .sources import InputStats, sniff_encoding
 from .times import human_duration, micros
 from .tracker import TRACKED_KINDS, Connector, Result, Row, Tracker, UserState
 
-POLL_SECONDS = 0.5
 _SPEC = RowSpec(TRACKED_KINDS)
 """The rows the watch reads: those of the tracked kinds."""
 LOG_NAME = "CloudUserSync.log"

@@ -3,7 +3,6 @@ one) must conclude exactly what the plain path concludes, on every input."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ def conclusions(analysis: Analysis, collector: HealthCollector | None = None) ->
     result = analysis.result
     return {
         "as_of": analysis.as_of,
-        "inputs": [dataclasses.asdict(stats) for stats in analysis.inputs],
+        "inputs": [stats.fields() for stats in analysis.inputs],
         "users": result.users,
         "cycles": result.cycles,
         "full_syncs": result.full_syncs,

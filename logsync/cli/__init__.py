@@ -1,7 +1,46 @@
 """The `logsync` command line: one module per command; the application, its error handling
-and the entry point in `app`, the options the commands share in `options`."""
+and the entry point in `application`, the options the commands share in `options`.
 
-from . import check, events, report, summary, timeline, watch  # registers the commands
-from .app import Env, app, main
+A command registers itself when its module is imported. The entry point imports only the
+module of the command it runs (typer then builds that command alone); `app` from here has
+every command.
+"""
 
-__all__ = ["Env", "app", "check", "events", "main", "report", "summary", "timeline", "watch"]
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+from types import ModuleType
+from typing import Any
+
+COMMANDS = ("check", "events", "report", "summary", "timeline", "watch")
+
+
+def load(names: Iterable[str] = COMMANDS) -> None:
+    """Register these commands (importing a module twice does nothing)."""
+    for name in names:
+        importlib.import_module(f"{__name__}.{name}")
+
+
+def __getattr__(name: str) -> Any:
+    if name == "main":
+        from .application import main
+
+        return main
+    if name == "app":
+        from .application import app
+
+        load()
+        globals()["app"] = app
+        return app
+    if name == "Env":
+        from .application import Env
+
+        return Env
+    if name in (*COMMANDS, "options"):
+        module: ModuleType = importlib.import_module(f"{__name__}.{name}")
+        return module
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["COMMANDS", "Env", "app", "load", "main", *COMMANDS]

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..analysis import Analysis
 from ..errors import ExitCode, UsageError
 from ..render import (
     BEFORE_INPUT,
@@ -15,13 +14,15 @@ from ..render import (
     bounded,
     connector_record,
     connector_text,
-    machine,
 )
 from ..safety import visible
 from ..tracker import (
     UserState,
 )
-from .app import Env, command, outcome
+from .application import Env, command, outcome
+
+if TYPE_CHECKING:
+    from ..analysis import Analysis
 from .options import (
     FAIL_ON_WORDS,
     ColorOpt,
@@ -111,6 +112,7 @@ def check(
 
     PATHS are log files, directories or - for stdin, as for report.
     """
+    from ..render import machine
     env = Env.current()
     opts = common(
         env,
@@ -207,6 +209,7 @@ def verdict(
     analysis: Analysis,
     display: Display,
 ) -> str:
+    from ..render import machine
     counts = machine.state_counts(counted)
     detail = ", ".join(f"{n} {state}" for state, n in counts.items() if n)
     as_of = f" as of {display.iso(analysis.as_of)}" if analysis.as_of else ""

@@ -10,11 +10,9 @@ import typer
 
 from ..errors import UsageError
 from ..events import KINDS, Event
-from ..pipeline import EventStream
-from ..render import OutputFormat, machine
-from ..sources import InputStats, expand_paths
+from ..render import OutputFormat
 from ..times import parse_when
-from .app import Env, command
+from .application import Env, command
 from .options import (
     ColorOpt,
     Common,
@@ -110,6 +108,9 @@ def events(
         kinds = frozenset(kind)
     start = parse_when(since, "--since") if since is not None else None
     end = parse_when(until, "--until") if until is not None else None
+    from ..pipeline import EventStream
+    from ..sources import InputStats, expand_paths
+
     # a progress bar would fight the event lines on a terminal
     with reading(opts, env, enabled=not env.stdout_isatty) as progress:
         names = expand_paths(opts.paths, stdin_is_pipe=False)
@@ -148,6 +149,7 @@ def _of_users(stream: Iterable[Event], opts: Common, seen: dict[str, None]) -> I
 
 
 def _write_events(stream: Iterable[Event], fmt: str, opts: Common, env: Env) -> None:
+    from ..render import machine
     display, out = opts.display, env.stdout
     if fmt == "ndjson":
         machine.write_events_ndjson(stream, out, display, flush=False)

@@ -6,21 +6,17 @@ import difflib
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 from fnmatch import fnmatchcase
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
 import typer
 
 from .. import times
-from ..analysis import Analysis, analyze
 from ..errors import UsageError
 from ..formats import FORMAT_NAMES
-from ..pipeline import ReadOptions
 from ..render import Display
 from ..safety import visible
-from ..sources import InputStats, Progress, expand_paths
 from ..times import (
     WHEN_FORMS,
     ZONE_FORMS,
@@ -36,7 +32,12 @@ from ..tracker import (
     STATES,
     UserState,
 )
-from .app import Env
+from .application import Env
+
+if TYPE_CHECKING:  # (imported by the functions that use them: --help needs none)
+    from ..analysis import Analysis
+    from ..pipeline import ReadOptions
+    from ..sources import InputStats, Progress
 
 
 def _complete(values: Iterable[str]) -> Callable[[str], list[str]]:
@@ -172,8 +173,7 @@ FailOnOpt = Annotated[
 ]
 
 
-@dataclass(frozen=True)
-class Common:
+class Common(NamedTuple):
     """The validated common options."""
 
     paths: list[str]
@@ -188,6 +188,8 @@ class Common:
     users: tuple[str, ...] = ()
 
     def read_options(self) -> ReadOptions:
+        from ..pipeline import ReadOptions
+
         return ReadOptions(input_format=self.input_format, source_tz=self.source_tz)
 
     def wants(self, upn: str) -> bool:
@@ -195,6 +197,8 @@ class Common:
         return not self.users or any(fnmatchcase(key, glob.lower()) for glob in self.users)
 
     def analyze(self, **extra: Any) -> Analysis:
+        from ..analysis import analyze
+
         return analyze(
             self.paths,
             now=self.now,
@@ -228,6 +232,8 @@ def common(
             f"--input-format: {input_format!r} is not one of auto, {', '.join(FORMAT_NAMES)}"
         )
     source_zone = parse_zone(source_tz, "--source-tz") if source_tz else None
+    from ..sources import expand_paths
+
     repeated: list[str] = []
     expanded = [] if without_paths else expand_paths(paths or [], env.stdin_is_pipe, repeated)
     if repeated and not quiet:
@@ -381,7 +387,7 @@ def note_log_end(
             f"logsync: the log ends {opts.display.iso(end)} ({human_duration(ago)} ago); times "
             "are as of its last record; --now now judges as of now\n"
         )
-    return replace(analysis, ended_ago=ago)
+    return analysis._replace(ended_ago=ago)
 
 
 def note_duplicates(duplicates: int, opts: Common, env: Env) -> None:

@@ -12,7 +12,6 @@ from ..render import (
     Display,
     connector_record,
     connector_text,
-    machine,
     number,
 )
 from ..safety import visible
@@ -20,7 +19,7 @@ from ..times import parse_when
 from ..tracker import (
     UserState,
 )
-from .app import Env, command, outcome
+from .application import Env, command, outcome
 from .options import (
     REPORT_FORMATS,
     REPORTED_STATES,
@@ -98,6 +97,7 @@ def report(
     seconds_remaining, recovered_at, synced_at (- where there is none). --header adds a first
     line naming them, for column -t and spreadsheets.
     """
+    from ..render import machine
     env = Env.current()
     opts = common(
         env,

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from ..render import machine
-from .app import Env, command
+from .application import Env, command
 from .options import (
     REPORTED_STATES,
     SUMMARY_FORMATS,
@@ -55,6 +54,7 @@ def summary(
     tried, notifications held back, added, failed), reason (reason, count), then each finding
     (severity, code, message, file:line) and each piece of advice (advice, code, text).
     """
+    from ..render import machine
     env = Env.current()
     opts = common(
         env,

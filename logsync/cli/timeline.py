@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import os
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..analysis import Analysis
 from ..errors import ExitCode, UsageError
-from ..render import machine
 from ..safety import visible
-from .app import Env, command
+from .application import Env, command
+
+if TYPE_CHECKING:
+    from ..analysis import Analysis
 from .options import (
     TIMELINE_FORMATS,
     ColorOpt,
@@ -60,6 +61,7 @@ def timeline(
     UPN is the user principal name (case-insensitive); a part of one lists the users it
     matches. PATHS are log files, directories or - for stdin, as for report.
     """
+    from ..render import machine
     env = Env.current()
     if os.path.exists(upn):
         # `logsync timeline CloudUserSync.log`: the UPN was forgotten

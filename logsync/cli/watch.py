@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import json
 import time
-from typing import IO, Annotated
+from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 
-from ..analysis import Analysis
-from ..render import Display, connector_record, machine
+from ..render import Display, connector_record
 from ..safety import visible
-from ..tracker import Connector, Result, Tracker, TrackerOptions
-from ..watch import POLL_SECONDS, Change, Follower, Watcher, live_path, utc_now
-from .app import Env, command
+from ..tracker import Connector, Result, TrackerOptions
+from .application import Env, command
 from .options import (
     REPORTED_STATES,
     ColorOpt,
@@ -28,6 +26,11 @@ from .options import (
     output_format,
     unmatched_users,
 )
+
+if TYPE_CHECKING:
+    from ..watch import Change
+
+POLL_SECONDS = 0.5
 
 
 @command(
@@ -88,6 +91,7 @@ def watch(
     What the log already holds is checked as by report: a log of another component, or one
     with no records at all, is an error (exit 2).
     """
+    from ..render import machine
     env = Env.current()
     opts = common(
         env,
@@ -101,6 +105,10 @@ def watch(
         user=user,
     )
     fmt = output_format(format, env, ("table", "ndjson"), "ndjson", opts.color)
+    from ..analysis import Analysis
+    from ..tracker import Tracker
+    from ..watch import Follower, Watcher, live_path, utc_now
+
     follower = Follower(live_path(path))
     tracker = Tracker(TrackerOptions(opts.full_sync_after, opts.interval))
     watcher = Watcher(follower, tracker, opts.read_options())
@@ -159,6 +167,7 @@ def _write_connector(
 
 
 def _write_changes(changes: list[Change], opts: Common, display: Display, out: IO[str]) -> None:
+    from ..render import machine
     wrote = False
     for change in changes:
         if not opts.wants(change.user.upn):

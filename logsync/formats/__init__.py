@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from ..sources import InputStats
+if TYPE_CHECKING:
+    from ..sources import InputStats
 
 
 class Record(NamedTuple):
@@ -36,16 +36,23 @@ class Unparsed(NamedTuple):
 Item = Record | Unparsed
 
 
-@dataclass
 class ParseContext:
     """What a format parser needs beyond the text."""
 
-    stats: InputStats
-    source_tz: tzinfo | None = None
-    candidates: re.Pattern[str] | None = None
-    """For SMS trace: when set, records outside this pattern may be skipped (fast path)."""
-    minutes: dict[str, datetime | None] = field(default_factory=dict)
-    """Decoded record minutes (date, hour, minute and bias), the parsers' cache."""
+    __slots__ = ("candidates", "minutes", "source_tz", "stats")
+
+    def __init__(
+        self,
+        stats: InputStats,
+        source_tz: tzinfo | None = None,
+        candidates: re.Pattern[str] | None = None,
+    ) -> None:
+        self.stats = stats
+        self.source_tz = source_tz
+        self.candidates = candidates
+        """For SMS trace: when set, records outside this pattern may be skipped (fast path)."""
+        self.minutes: dict[str, datetime | None] = {}
+        """Decoded record minutes (date, hour, minute and bias), the parsers' cache."""
 
 
 Parser = Callable[[Iterator[str], ParseContext], Iterator[Item]]
@@ -110,7 +117,7 @@ def detect(sample: str, max_lines: int = 200) -> str | None:
     SMS trace and pasted lines are judged one by one; CMTrace by parsing the sample, since its
     records may span lines.
     """
-    from . import cmtrace, paste, sms
+    from . import sms
 
     lines = [line for line in sample.split("\n") if not is_blank(line)][:max_lines]
     if not lines:
@@ -118,6 +125,9 @@ def detect(sample: str, max_lines: int = 200) -> str | None:
     sms_votes = sum(1 for line in lines if sms.looks_like(line))
     if sms_votes == len(lines):
         return "sms-trace"  # no format can get more votes, and SMS trace wins a tie
+    from ..sources import InputStats
+    from . import cmtrace, paste
+
     stats = InputStats("sample")
     for _ in cmtrace.parse(iter(["\n".join(lines) + "\n"]), ParseContext(stats)):
         pass

@@ -6,9 +6,9 @@ library and never emit colour codes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from enum import Enum
+from typing import NamedTuple
 
 from ..times import human_duration, iso, moment_iso, moment_time
 from ..tracker import LATEST, Connector, Moment, UserState
@@ -22,8 +22,7 @@ class OutputFormat(str, Enum):
     csv = "csv"
 
 
-@dataclass(frozen=True)
-class Display:
+class Display(NamedTuple):
     """How times are shown: as logged, or converted to `tz` (`--tz`)."""
 
     tz: tzinfo | None = None

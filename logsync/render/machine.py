@@ -7,13 +7,13 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
-from ..analysis import Analysis
-from ..events import Event
 from ..safety import visible
 from ..tracker import LATEST, STATES, Step, UserState
 from . import Display, number
 
 if TYPE_CHECKING:  # health is imported by the commands that summarize
+    from ..analysis import Analysis
+    from ..events import Event
     from ..health import Evidence, Summary
 
 _encode: Callable[[str], str] = json.encoder.encode_basestring_ascii

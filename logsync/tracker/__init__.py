@@ -5,6 +5,8 @@ input); `outlook` draws the conclusions at `as_of` (states, expected recoveries,
 `model` holds what they conclude and the constants of the rules.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from .model import (
     AWAITING_TOTALS,
     CONNECTOR_CODES,
@@ -32,7 +34,19 @@ from .model import (
     UserState,
     timer_label,
 )
-from .rules import Observer, Tracker, _key
+
+if TYPE_CHECKING:
+    from .rules import Observer, Tracker, _key
+
+
+def __getattr__(name: str) -> Any:
+    """The tracker itself, imported when first used: its results and constants are enough
+    for the command line to start."""
+    if name in ("Observer", "Tracker", "_key"):
+        from . import rules
+
+        return getattr(rules, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "AWAITING_TOTALS",

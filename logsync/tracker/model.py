@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..times import moment_time
 
@@ -59,8 +58,7 @@ Row = tuple[int, "tzinfo | None", str, Any, str, int]
 """What the tracker reads of one record: (microseconds, zone, kind, payload, source, line)."""
 
 
-@dataclass(frozen=True)
-class TrackerOptions:
+class TrackerOptions(NamedTuple):
     full_sync_after: timedelta = DEFAULT_FULL_SYNC_AFTER
     """The per-user timer that a UserNotFound failure (re)starts."""
     interval: timedelta | None = None
@@ -69,8 +67,7 @@ class TrackerOptions:
     """A UPN whose history to keep for `timeline` (case-insensitive)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Restart:
+class Restart(NamedTuple):
     """SMS Executive (re)started the connector; the next cycle is a full sync."""
 
     time: datetime
@@ -81,8 +78,7 @@ class Restart:
     thread_id: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(NamedTuple):
     """One entry of a user's timeline."""
 
     time: datetime
@@ -97,8 +93,7 @@ def _time(moment: Moment | None) -> datetime | None:
     return None if moment is None else moment_time(*moment)
 
 
-@dataclass(frozen=True, slots=True)
-class UserState:
+class UserState(NamedTuple):
     """Where one user stands at `as_of` (field names follow the JSON contract).
 
     Its times are kept as the tracker's moments and become datetimes when read: most users of a
@@ -180,8 +175,7 @@ class UserState:
         return self.pending_reason == UNDETERMINED
 
 
-@dataclass(frozen=True, slots=True)
-class CycleEvidence:
+class CycleEvidence(NamedTuple):
     """A cycle whose totals line does not reconcile with the users it notified."""
 
     time: datetime
@@ -196,8 +190,7 @@ class CycleEvidence:
     """Users notified in the cycle and not held back by their timer."""
 
 
-@dataclass(frozen=True, slots=True)
-class Connector:
+class Connector(NamedTuple):
     """The connector's own state at `as_of` (SPEC §4 rule 9: part of every verdict)."""
 
     state: str
@@ -239,8 +232,7 @@ CONNECTOR_CODES = ("no_cycles", "certificate_missing", "connector_stalled", "con
 """Finding codes of a connector problem, as `--fail-on` names them."""
 
 
-@dataclass
-class Result:
+class Result(NamedTuple):
     """Everything the tracker concluded."""
 
     as_of: datetime | None
@@ -255,14 +247,14 @@ class Result:
     first_time: datetime | None
     last_time: datetime | None
     connector: Connector
-    unreconciled: list[CycleEvidence] = field(default_factory=list)
+    unreconciled: list[CycleEvidence]
     """The first `MAX_KEPT` cycles whose counts did not reconcile."""
-    unreconciled_count: int = 0
-    certificate_waits: int = 0
-    timeline: list[Step] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)
+    unreconciled_count: int
+    certificate_waits: int
+    timeline: list[Step]
+    counts: dict[str, int]
     """How many users (of those matched) are in each state, every state listed."""
-    undetermined: int = 0
+    undetermined: int
     """Matched users pending with counts that cannot say whether they are held back."""
 
 

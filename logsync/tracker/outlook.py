@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from ..times import instant_key, iso, micros, moment_time
 from .model import (
@@ -35,8 +35,7 @@ from .rules import Tracker, _Seen, held_unknown
 _MICROSECOND = timedelta(microseconds=1)
 
 
-@dataclass(frozen=True)
-class _Context:
+class _Context(NamedTuple):
     """What every user's state is judged against, in microseconds."""
 
     as_of: int | None

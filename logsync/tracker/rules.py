@@ -468,7 +468,7 @@ class Tracker:
         self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
     ) -> None:
         upn = data.upn
-        key = _key(upn)
+        key = upn if upn.islower() else _key(upn)
         user = self._users.get(key)
         if user is None:
             user = self._users[key] = _Seen(upn, us)
@@ -569,6 +569,12 @@ class Tracker:
                 self._released_by_absence(here, source, line)
         received = self._received
         failed = self._failed
+        if not received and not failed:  # most cycles: nobody to add
+            if data.received:
+                self._unreconciled_cycle(here, source, line, data, 0)
+            if complete:
+                self._previous_complete = self._cycle_no
+            return
         candidates = (
             {key: value for key, value in received.items() if key not in failed}
             if failed

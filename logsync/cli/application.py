@@ -9,8 +9,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import IO, Annotated, Any, NoReturn
+from typing import IO, Annotated, Any, NamedTuple, NoReturn
 
 import typer
 from typer.core import TyperCommand
@@ -70,8 +69,7 @@ def command(
 # -- environment ----------------------------------------------------------------------------
 
 
-@dataclass
-class Env:
+class Env(NamedTuple):
     """The process's streams and their terminal flags; tests swap them through CliRunner."""
 
     stdout: IO[str]
@@ -164,6 +162,9 @@ def main() -> None:
     gc.set_threshold(100_000, 50, 50)
     if sys.stdout is None:  # started with its standard output closed (`>&-`)
         _fail("cannot write the output: standard output is closed")
+    from . import COMMANDS, load
+
+    load(_commands_run(sys.argv[1:], COMMANDS))
     try:
         code = typer.main.get_command(app).main(prog_name="logsync", standalone_mode=False)
         sys.stdout.flush()
@@ -190,6 +191,17 @@ def _fail(message: str) -> NoReturn:
         sys.stderr.write(f"logsync: error: {visible(message)}\n")
         sys.stderr.flush()
     sys.exit(ExitCode.USAGE)
+
+
+def _commands_run(args: list[str], commands: tuple[str, ...]) -> tuple[str, ...]:
+    """The commands to register for this command line: the one it runs, when its first word
+    names one (the framework then builds that command alone), else all of them (for help,
+    completion and errors)."""
+    first = next((arg for arg in args if not arg.startswith("-")), None)
+    completing = any(name.startswith("_LOGSYNC_COMPLETE") for name in os.environ)
+    if first in commands and not completing and args[0] == first:
+        return (first,)
+    return commands
 
 
 def one_line(message: str) -> str:
