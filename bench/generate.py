@@ -8,7 +8,10 @@ SMS trace with CRLF line breaks and a UTF-8 BOM, as the connector writes it: a c
 5 minutes, 0–3 users requested per cycle, about 20 % of them failing with UserNotFound, a
 few other reasons, status messages and an SMS Executive restart now and then.
 
-Shapes: `bench` draws the users from 20,000 (so most failures are retried and recover);
+Shapes: `steady` is the seed's steady state, written by sample_logs/simulate.py: users held
+back by their 24 h timer are notified in every cycle (`Total received users to add from SCCM =
+0`), retried when it runs out, and SMS Executive restarts now and then; `bench` draws the users
+from 20,000 (so most failures are retried and recover), without the held-back notifications;
 `many` makes every request a new user, so a fifth of them fail and are never seen again
 (hundreds of thousands of users in 1M lines). `--split` writes the lines to a directory as a
 rotated pair, the older half as CloudUserSync.lo_ and the newer as CloudUserSync.log, as a
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -26,10 +30,25 @@ COMPONENT = "SMS_CLOUD_USERSYNC"
 TRAILER = "  $$<" + COMPONENT + "><{stamp}+480><thread={thread} (0x{thread:X})>\r\n"
 
 
-SHAPES = ("bench", "many")
+SHAPES = ("steady", "bench", "many")
+
+
+def steady(lines: int, seed: int = 20141914) -> list[str]:
+    """`lines` lines of the seed's steady state (sample_logs/simulate.py)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "sample_logs"))
+    from simulate import simulate
+
+    hours = lines / 400
+    while True:
+        history = simulate(hours, seed=seed % 1000)
+        if len(history.lines) >= lines:
+            return [line + "\r\n" for line in history.lines[:lines]]
+        hours *= 1.2 * lines / max(len(history.lines), 1)
 
 
 def generate(lines: int, seed: int = 20141914, shape: str = "bench") -> list[str]:
+    if shape == "steady":
+        return steady(lines, seed)
     rng = random.Random(seed)
     users = [f"user{n:05d}@contoso.com" for n in range(20000)]
     newcomers = 0

@@ -3,7 +3,7 @@
     python sample_logs/simulate.py 96 out.log     # four days of a busy connector
 
 The connector cycles every 5 minutes. Users are discovered over time; each reaches Azure AD at
-its own time (DirSync runs every few hours, some users never arrive). A user tried before it is
+its own time (DirSync runs every few hours, some users days later). A user tried before it is
 in Azure AD fails with `reason UserNotFound` and is held back for 24 hours: notified in every
 cycle, not received (`Total received users to add from SCCM` counts only the users tried). When
 its timer runs out, the next cycle tries it again. SMS Executive restarts now and then; the
@@ -40,7 +40,7 @@ class History:
     totals: list[int] = field(default_factory=list)
     """The line index of each cycle's totals line."""
     users: dict[str, datetime] = field(default_factory=dict)
-    """Each user's time of reaching Azure AD (datetime.max: never)."""
+    """Each user's time of reaching Azure AD."""
 
     def text(self, start: int = 0, end: int | None = None) -> str:
         """Lines [start, end) as the connector writes them."""
@@ -81,8 +81,8 @@ def simulate(hours: float, seed: int = 1, per_day: int = 60, bias: int = 300) ->
                 arrives = moment - timedelta(hours=1)  # already in Azure AD
             elif roll < 0.93:
                 arrives = moment + timedelta(minutes=rng.randrange(1, 9 * 60))
-            else:
-                arrives = datetime.max  # never (a UPN suffix the tenant does not have)
+            else:  # days later (a UPN suffix the tenant lacks, until someone fixes it)
+                arrives = moment + timedelta(hours=rng.randrange(48, 96))
             history.users[upn] = arrives
             requested.append(upn)
         # the users whose timer ran out; at a restart's full sync, every held-back user

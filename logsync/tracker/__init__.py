@@ -32,6 +32,7 @@ from .model import (
     Step,
     TrackerOptions,
     UserState,
+    ZoneTable,
     timer_label,
 )
 
@@ -75,6 +76,7 @@ __all__ = [
     "Tracker",
     "TrackerOptions",
     "UserState",
+    "ZoneTable",
     "_key",
     "timer_label",
 ]

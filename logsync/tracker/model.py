@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Collection, Iterable
 from datetime import datetime, timedelta, tzinfo
 from typing import Any, NamedTuple
@@ -93,6 +94,37 @@ def _time(moment: Moment | None) -> datetime | None:
     return None if moment is None else moment_time(*moment)
 
 
+class ZoneTable:
+    """The zones a log used, from the instant each began: a computed instant is shown in the
+    offset the log used then (SPEC §4 rule 8). Shared by every result of one tracker."""
+
+    __slots__ = ("keys", "zones")
+
+    def __init__(self, keys: list[int], zones: list[tzinfo | None]) -> None:
+        self.keys = keys
+        self.zones = zones
+
+    def at(self, us: int) -> tzinfo | None:
+        """The zone of the last record at or before `us` (of the first record before any)."""
+        if not self.zones:
+            return None
+        return self.zones[max(bisect_right(self.keys, us) - 1, 0)]
+
+    def moment(self, us: int | None) -> Moment | None:
+        return None if us is None else (us, self.at(us))
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, ZoneTable) and self.keys == other.keys and self.zones == other.zones
+        )
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.keys))
+
+    def __repr__(self) -> str:
+        return f"ZoneTable({list(zip(self.keys, self.zones, strict=True))!r})"
+
+
 class UserState(NamedTuple):
     """Where one user stands at `as_of` (field names follow the JSON contract).
 
@@ -118,9 +150,11 @@ class UserState(NamedTuple):
     failure_source: str | None
     failure_line: int | None
     """Where the last failure is logged."""
-    moments: tuple[Moment | None, ...]
-    """first_failure, last_failure, full_sync_due, expected_recovery, recovered_at,
-    synced_at, first_seen, last_seen, full_sync_due_by."""
+    instants: tuple[int | None, ...]
+    """Microseconds of first_failure, last_failure, full_sync_due, expected_recovery,
+    recovered_at, synced_at, first_seen, last_seen, full_sync_due_by; shown in the zones of
+    `zones` (a moment each would cost a tuple: a report of many users holds them all)."""
+    zones: ZoneTable
     before_input: bool = False
     """The failing run began before the input: the user was held back by a timer whose failure
     is not in the log (SPEC §4 rule 2b); its first failure and due time are unknown."""
@@ -130,40 +164,48 @@ class UserState(NamedTuple):
     """Why a `pending` user has no outcome: `awaiting_totals` or `undetermined`."""
 
     @property
+    def moments(self) -> tuple[Moment | None, ...]:
+        """The `instants` with the zone the log used at each."""
+        return tuple(map(self.zones.moment, self.instants))
+
+    def _at(self, index: int) -> datetime | None:
+        return _time(self.zones.moment(self.instants[index]))
+
+    @property
     def first_failure(self) -> datetime | None:
-        return _time(self.moments[0])
+        return self._at(0)
 
     @property
     def last_failure(self) -> datetime | None:
-        return _time(self.moments[1])
+        return self._at(1)
 
     @property
     def full_sync_due(self) -> datetime | None:
-        return _time(self.moments[2])
+        return self._at(2)
 
     @property
     def expected_recovery(self) -> datetime | None:
-        return _time(self.moments[3])
+        return self._at(3)
 
     @property
     def recovered_at(self) -> datetime | None:
-        return _time(self.moments[4])
+        return self._at(4)
 
     @property
     def synced_at(self) -> datetime | None:
-        return _time(self.moments[5])
+        return self._at(5)
 
     @property
     def first_seen(self) -> datetime:
-        return moment_time(*self.moments[6])  # type: ignore[misc]
+        return self._at(6)  # type: ignore[return-value]
 
     @property
     def last_seen(self) -> datetime:
-        return moment_time(*self.moments[7])  # type: ignore[misc]
+        return self._at(7)  # type: ignore[return-value]
 
     @property
     def full_sync_due_by(self) -> datetime | None:
-        return _time(self.moments[8])
+        return self._at(8)
 
     @property
     def stuck(self) -> bool:

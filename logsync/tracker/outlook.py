@@ -6,9 +6,9 @@ Functions of a `Tracker` that has read the rows; nothing here changes it.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
+from operator import itemgetter
 from typing import NamedTuple
 
 from ..times import instant_key, iso, micros, moment_time
@@ -63,10 +63,7 @@ def restart_delay(tracker: Tracker, interval: int) -> int:
 
 def moment(tracker: Tracker, us: int) -> Moment:
     """A computed instant with the zone the log used then (SPEC §4 rule 8)."""
-    if not tracker._zones:
-        return (us, None)
-    index = bisect_right(tracker._zone_keys, us) - 1
-    return (us, tracker._zones[max(index, 0)][1])
+    return (us, tracker.zone_table.at(us))
 
 
 def localize(tracker: Tracker, us: int) -> datetime:
@@ -162,7 +159,8 @@ def conclude(
     )
     counts = dict.fromkeys(STATES, 0)
     undetermined = 0
-    users = []
+    rank = {state: index for index, state in enumerate(STATES)}
+    listed = []  # (rank of the state, expected recovery, key, state): the order shown
     for key, user in tracker._users.items():
         if match is not None and not match(user.upn):
             continue
@@ -181,15 +179,10 @@ def conclude(
                 continue
         counts[found.state] += 1
         undetermined += found.undetermined
-        users.append(found)
-    rank = {state: index for index, state in enumerate(STATES)}
-    users.sort(
-        key=lambda u: (
-            rank[u.state],
-            u.moments[3][0] if u.moments[3] is not None else 0,
-            u.upn.lower(),
-        )
-    )
+        listed.append((rank[found.state], found.instants[3] or 0, key, found))
+    listed.sort(key=itemgetter(0, 1, 2))
+    users = [entry[3] for entry in listed]
+    del listed
     timeline = list(tracker._timeline)
     if tracker._follow is not None:
         followed = next((u for u in users if u.upn.lower() == tracker._follow), None)
@@ -291,17 +284,18 @@ def _state(tracker: Tracker, key: str, user: _Seen, context: _Context) -> UserSt
         time_saved_s=saved,
         failure_source=user.failure_source,
         failure_line=user.failure_line,
-        moments=(
-            user.first_failure,
-            user.last_failure,
-            None if due is None else moment(tracker, due),
-            None if expected is None else moment(tracker, expected),
-            None if user.recovered_at is None else moment(tracker, user.recovered_at),
-            None if user.synced_at is None else moment(tracker, user.synced_at),
-            moment(tracker, user.first_seen),
-            moment(tracker, user.last_seen),
-            None if due_by is None else moment(tracker, due_by),
+        instants=(
+            None if user.first_failure is None else user.first_failure[0],
+            None if user.last_failure is None else user.last_failure[0],
+            due,
+            expected,
+            user.recovered_at,
+            user.synced_at,
+            user.first_seen,
+            user.last_seen,
+            due_by,
         ),
+        zones=tracker.zone_table,
         before_input=user.before_input,
         bound=bound,
         pending_reason=pending_reason,

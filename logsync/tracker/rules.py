@@ -27,6 +27,7 @@ from .model import (
     Row,
     Step,
     TrackerOptions,
+    ZoneTable,
 )
 
 if TYPE_CHECKING:
@@ -196,10 +197,13 @@ class Tracker:
         """The connector's last word that it is stopping, until a start or a cycle."""
         self._unreconciled: list[CycleEvidence] = []
         self._unreconciled_count = 0
-        self._due_heap: list[tuple[int, int, str]] = []
-        self._heap_seq = 0
-        self._zones: list[tuple[int, tzinfo | None]] = []
+        self._due_heap: list[tuple[int, str]] = []
+        """(due time, user key) of every timer started (a restarted timer leaves a stale
+        entry, which no longer matches the user's due time)."""
         self._zone_keys: list[int] = []
+        self._zone_list: list[tzinfo | None] = []
+        self.zone_table = ZoneTable(self._zone_keys, self._zone_list)
+        """The zones the log used, from when (for showing computed instants)."""
         self._zone: object = _NO_ZONE
         self._first: Moment | None = None
         self._first_where: tuple[str, int] = ("", 0)
@@ -275,7 +279,7 @@ class Tracker:
 
     def _new_zone(self, us: int, zone: tzinfo | None, source: str, line: int) -> None:
         self._zone = zone
-        self._zones.append((us, zone))
+        self._zone_list.append(zone)
         self._zone_keys.append(us)
         if self._first is None:
             self._first = (us, zone)
@@ -425,7 +429,7 @@ class Tracker:
                 )
         heap = self._due_heap
         while heap and heap[0][0] <= us:
-            due_us, _, key = heapq.heappop(heap)
+            due_us, key = heapq.heappop(heap)
             user = cast(_User, self._users[key])
             # a stale entry (the timer restarted since) no longer matches the user's due time
             if user.failing and user.due_cycle is None and user.full_sync_due == due_us:
@@ -439,7 +443,7 @@ class Tracker:
         still runs, and every user held back since before the input (rule 3)."""
         us = here[0]
         # the users whose timer still runs are those with a current entry in the heap
-        for due_us, _, key in self._due_heap:
+        for due_us, key in self._due_heap:
             user = cast(_User, self._users[key])  # a user with a timer has failed
             if (
                 user.failing
@@ -538,8 +542,7 @@ class Tracker:
         if reason == USER_NOT_FOUND:
             due = us + self._after
             user.full_sync_due = due
-            self._heap_seq += 1
-            heapq.heappush(self._due_heap, (due, self._heap_seq, key))
+            heapq.heappush(self._due_heap, (due, key))
             if key == self._follow:
                 shown = iso(self._localize(due))
                 self._note(
