@@ -51,6 +51,12 @@ def _fixed_wall_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("logsync.times.wall_clock", lambda: WALL_CLOCK)
 
 
+LOGSYNC = str(Path(sys.executable).with_name("logsync"))
+"""The installed `logsync` command: tests that start the CLI as a process run it, with its
+native scanner where it was built, rather than `python -m logsync`, which imports the source
+tree beside the tests (where no extension is built)."""
+
+
 def run_installed(
     *args: str, stdin: bytes | None = None, timeout: float = 120, **env: str
 ) -> subprocess.CompletedProcess[bytes]:
@@ -58,7 +64,7 @@ def run_installed(
     the source tree: its script imports the package from the environment, whatever the working
     directory."""
     return subprocess.run(
-        [str(Path(sys.executable).with_name("logsync")), *args],
+        [LOGSYNC, *args],
         input=stdin,
         capture_output=True,
         timeout=timeout,

@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import subprocess
-import sys
 import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -16,7 +15,7 @@ from typer.testing import CliRunner
 
 from logsync.cli import app
 
-from .conftest import SAMPLES
+from .conftest import LOGSYNC, SAMPLES
 
 runner = CliRunner()
 DEMO = str(SAMPLES / "CloudUserSync.log")
@@ -43,7 +42,7 @@ def run(*args: str, stdin: str | bytes | None = None):  # type: ignore[no-untype
 def logsync(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     """The installed program in a real process, as a shell or CI would run it."""
     return subprocess.run(
-        [sys.executable, "-m", "logsync", *args], input=stdin, capture_output=True, timeout=120
+        [LOGSYNC, *args], input=stdin, capture_output=True, timeout=120
     )
 
 

@@ -21,7 +21,7 @@ from logsync.cli import app
 from logsync.pipeline import EventStream
 from logsync.times import iso
 
-from .conftest import REAL_LOGS, ROOT, SAMPLES, run_installed, without_log_end_note
+from .conftest import LOGSYNC, REAL_LOGS, ROOT, SAMPLES, run_installed, without_log_end_note
 from .logtext import Log
 
 NOTIFY = "NotifyAccountAddition - SCCM user to add = {}"
@@ -483,7 +483,7 @@ def test_restart_at_now_on_an_older_log_frees_nobody_sooner_and_marks_its_times(
 
 def test_watch_streams_the_connector_s_state_when_piped(tmp_path: Path) -> None:
     process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("logsync")), "watch", "--format", "ndjson",
+        [LOGSYNC, "watch", "--format", "ndjson",
          str(SAMPLES / "certificate-wait")],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
@@ -542,7 +542,7 @@ def test_fail_on_a_connector_problem_of_a_healthy_connector(fail_on: str) -> Non
 
 @pytest.mark.parametrize("command", [["report"], ["summary"], ["check"], ["timeline", "bob@contoso.com"]])
 def test_a_full_disk_or_a_closed_stdout_is_one_line_and_exit_2(command: list[str]) -> None:
-    script = str(Path(sys.executable).with_name("logsync"))
+    script = LOGSYNC
     with open("/dev/full", "w") as full:
         result = subprocess.run([script, *command, DEMO], stdout=full, stderr=subprocess.PIPE, timeout=60)
     assert (result.returncode, without_log_end_note(result.stderr)) == (
@@ -588,7 +588,7 @@ def test_a_record_dated_at_the_ends_of_time_is_unparsed_on_both_paths(
     ],
 )
 def test_a_closed_pipe_on_a_table_keeps_the_command_s_code(command: list[str], code: int) -> None:
-    script = str(Path(sys.executable).with_name("logsync"))
+    script = LOGSYNC
     process = subprocess.Popen(
         [script, *command, DEMO], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         env={**os.environ, "COLUMNS": "120"},

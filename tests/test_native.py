@@ -12,6 +12,7 @@ LOGSYNC_FUZZ_EXAMPLES raises the number of generated examples (CI's sanitizer ru
 from __future__ import annotations
 
 import os
+import platform
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone, tzinfo
@@ -23,7 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from logsync import accel, analyze
+from logsync import __version__, accel, analyze
 from logsync.bulk import LOCATED_KINDS, Cutoff, RowSpec, _RowReader
 from logsync.errors import UsageError
 from logsync.formats import ParseContext, framed, sms
@@ -35,7 +36,7 @@ from logsync.sources import InputStats
 from logsync.times import WallClock
 from logsync.tracker import TRACKED_KINDS
 
-from .conftest import REAL_LOGS, ROOT, SAMPLES
+from .conftest import LOGSYNC, REAL_LOGS, SAMPLES
 from .test_bulk import conclusions
 
 try:
@@ -416,21 +417,25 @@ def test_real_logs_conclude_the_same_natively_and_in_pure_python(
 
 
 def test_version_says_which_scanner_reads() -> None:
+    """The installed command says exactly which scanner reads: the native one wherever this
+    process has it (CI requires it), else why not."""
+
     def version(**env: str) -> str:
         run = subprocess.run(
-            [sys.executable, "-m", "logsync", "--version"],
+            [LOGSYNC, "--version"],
             capture_output=True,
             text=True,
             check=True,
-            cwd=ROOT,
             env={**os.environ, **env},
         )
         return run.stdout
 
-    forced = version(LOGSYNC_PURE="1")
-    assert forced.startswith("logsync 0.1.0 (pure Python (LOGSYNC_PURE is set); Python 3.")
-    expected = "native scanner" if _scan is not None else "the native scanner is not built"
-    assert expected in version(LOGSYNC_PURE="")
+    python = platform.python_version()
+    assert version(LOGSYNC_PURE="1") == (
+        f"logsync {__version__} (pure Python (LOGSYNC_PURE is set); Python {python})\n"
+    )
+    scanner = "native scanner" if _scan is not None else "pure Python (the native scanner is not built)"
+    assert version(LOGSYNC_PURE="") == f"logsync {__version__} ({scanner}; Python {python})\n"
 
 
 def test_the_extension_was_built_where_it_must_be() -> None:
@@ -455,10 +460,11 @@ def test_without_the_extension_logsync_works_the_same() -> None:
 
     def run(*command: str) -> subprocess.CompletedProcess[str]:
         env = {**os.environ, "LOGSYNC_PURE": ""}
-        return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env)
+        # from outside the repository: the installed package, not the source tree
+        return subprocess.run(command, capture_output=True, text=True, cwd="/", env=env)
 
     alone = run(sys.executable, "-c", without, "report", "--format", "json", demo)
-    usual = run(sys.executable, "-m", "logsync", "report", "--format", "json", demo)
+    usual = run(LOGSYNC, "report", "--format", "json", demo)
     assert alone.returncode == usual.returncode == 0, alone.stderr
     assert alone.stdout == usual.stdout and '"stuck":4' in alone.stdout
     version = run(sys.executable, "-c", without, "--version").stdout

@@ -7,7 +7,6 @@ import io
 import json
 import os
 import subprocess
-import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from logsync.render import Display, human
 from logsync.tracker import Tracker, TrackerOptions
 from logsync.watch import Follower, Watcher
 
-from .conftest import SAMPLES, read_in_blocks
+from .conftest import LOGSYNC, SAMPLES, read_in_blocks
 from .logtext import Log
 
 runner = CliRunner()
@@ -96,7 +95,7 @@ def test_events_csv_and_json_exact() -> None:
 )
 def test_tz_converts_every_time(zone: str, env: dict[str, str], first_failure: str, recovered_at: str) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "logsync", "report", "--format", "text", "--all", "--tz", zone, SPEC],
+        [LOGSYNC, "report", "--format", "text", "--all", "--tz", zone, SPEC],
         capture_output=True,
         env={**os.environ, **env},
         timeout=60,

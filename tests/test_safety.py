@@ -7,7 +7,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +19,7 @@ from logsync.errors import InputError
 from logsync.pipeline import EventStream
 from logsync.safety import visible
 
-from .conftest import SAMPLES, without_log_end_note
+from .conftest import LOGSYNC, SAMPLES, without_log_end_note
 from .logtext import Log, sms_line
 
 HOSTILE = (
@@ -33,7 +32,7 @@ def run(
     *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
-        [sys.executable, "-m", "logsync", *args],
+        [LOGSYNC, *args],
         input=stdin,
         capture_output=True,
         timeout=120,
@@ -262,7 +261,7 @@ def test_a_fifo_without_a_writer_is_read_like_a_pipe(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     data = (SAMPLES / "spec-case" / "CloudUserSync.log").read_bytes()
     process = subprocess.Popen(
-        [sys.executable, "-m", "logsync", "check", str(fifo)],
+        [LOGSYNC, "check", str(fifo)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -311,7 +310,7 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     big = tmp_path / "big.log"
     big.write_bytes((SAMPLES / "CloudUserSync.log").read_bytes() * 20)
     pipeline = subprocess.run(
-        f"'{sys.executable}' -m logsync events '{big}' | head -1",
+        f"'{LOGSYNC}' events '{big}' | head -1",
         shell=True,
         capture_output=True,
         timeout=120,
@@ -322,7 +321,7 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
 
 def test_ctrl_c_ends_quietly() -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "logsync", "events", "-"],
+        [LOGSYNC, "events", "-"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from logsync.cli import app
 
-from .conftest import ROOT, SAMPLES
+from .conftest import LOGSYNC, ROOT, SAMPLES
 from .logtext import Log
 
 runner = CliRunner()
@@ -251,14 +251,14 @@ def test_report_text_header_names_the_columns() -> None:
 
 def test_color_always_colours_a_pipe_in_the_human_format() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "logsync", "report", "--color", "always", str(SAMPLES / "CloudUserSync.log")],
+        [LOGSYNC, "report", "--color", "always", str(SAMPLES / "CloudUserSync.log")],
         capture_output=True,
         timeout=60,
         env={k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")},
     )
     assert result.stdout.startswith(b"\x1b[1mas of 2026-11-25 16:04:59 -08:00")
     piped = subprocess.run(
-        [sys.executable, "-m", "logsync", "report", str(SAMPLES / "CloudUserSync.log")],
+        [LOGSYNC, "report", str(SAMPLES / "CloudUserSync.log")],
         capture_output=True,
         timeout=60,
     )
@@ -281,7 +281,7 @@ def test_color_always_colours_a_pipe_in_the_human_format() -> None:
     ],
 )
 def test_usage_errors_are_one_line(args: list[str], message: str | None) -> None:
-    result = subprocess.run([sys.executable, "-m", "logsync", *args], capture_output=True, timeout=60)
+    result = subprocess.run([LOGSYNC, *args], capture_output=True, timeout=60)
     assert (result.returncode, result.stdout) == (2, b"")
     err = result.stderr.decode()
     assert len(err.splitlines()) == 1 and err.startswith("logsync: error: ")

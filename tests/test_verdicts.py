@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -20,7 +19,7 @@ from logsync.health import HealthCollector
 from logsync.pipeline import EventStream
 from logsync.times import iso
 
-from .conftest import REAL_LOGS, SAMPLES, without_log_end_note
+from .conftest import LOGSYNC, REAL_LOGS, SAMPLES, without_log_end_note
 from .logtext import Log
 
 UNF = "UserNotFound"
@@ -34,7 +33,7 @@ runner = CliRunner()
 
 def logsync(*args: str, stdin: bytes | None = None, **env: str) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
-        [sys.executable, "-m", "logsync", *args],
+        [LOGSYNC, *args],
         input=stdin,
         capture_output=True,
         timeout=120,
@@ -274,7 +273,7 @@ def test_directory_order_is_history_then_rotated_then_live(tmp_path: Path) -> No
 def test_watch_says_at_once_that_it_waits_for_a_missing_log(tmp_path: Path) -> None:
     missing = tmp_path / "CloudUserSyn.log"
     process = subprocess.Popen(
-        [sys.executable, "-m", "logsync", "watch", "--format", "ndjson", str(missing)],
+        [LOGSYNC, "watch", "--format", "ndjson", str(missing)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -386,7 +385,7 @@ def test_a_log_without_cycles_says_so(tmp_path: Path) -> None:
 def test_a_closed_pipe_keeps_the_command_s_own_exit_code(args: list[str], code: int) -> None:
     for _ in range(3):
         process = subprocess.Popen(
-            [sys.executable, "-m", "logsync", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            [LOGSYNC, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
         assert process.stdout is not None and process.stderr is not None
         process.stdout.readline()

@@ -7,7 +7,6 @@ import os
 import queue
 import signal
 import subprocess
-import sys
 import threading
 import time
 from datetime import datetime, timedelta, timezone
@@ -15,6 +14,7 @@ from pathlib import Path
 
 from logsync.watch import Follower
 
+from .conftest import LOGSYNC
 from .logtext import Log
 
 
@@ -43,7 +43,7 @@ def test_watch_streams_state_changes_through_rotation_and_truncation(tmp_path: P
     start.cycle(now - timedelta(seconds=30), ("alice@contoso.com", "bob@contoso.com"), {"alice@contoso.com": "UserNotFound"})
     live.write_text(start.text(), encoding="utf-8")
     process = subprocess.Popen(
-        [sys.executable, "-m", "logsync", "watch", str(tmp_path), "--format", "ndjson",
+        [LOGSYNC, "watch", str(tmp_path), "--format", "ndjson",
          "--full-sync-after", "1m", "--interval", "5m", "--poll", "0.1"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
@@ -86,7 +86,7 @@ def test_watch_from_end_reports_only_what_follows(tmp_path: Path) -> None:
     live = tmp_path / "CloudUserSync.log"
     live.write_text(Log(bias=0).cycle(now, ("a@contoso.com",), {"a@contoso.com": "UserNotFound"}).text())
     process = subprocess.Popen(
-        [sys.executable, "-m", "logsync", "watch", str(live), "--from-end", "--poll", "0.1", "--interval", "5m"],
+        [LOGSYNC, "watch", str(live), "--from-end", "--poll", "0.1", "--interval", "5m"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
     reader = Reader(process)
