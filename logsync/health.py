@@ -443,6 +443,14 @@ class HealthCollector:
             )
 
 
+def next_step(summary: Summary, command: str) -> str:
+    """The one thing to do next: the first advice, else where to read more (`command` names
+    the summary command to run on the same inputs)."""
+    if summary.advice:
+        return summary.advice[0].text
+    return f"Nothing to fix in this log; `{command}` shows the connector's health day by day."
+
+
 _CHECK_CONNECTOR = Advice(
     "check_connector",
     "Check that SMS_CLOUD_USERSYNC is running (Configuration Manager Service Manager) and read "

@@ -91,3 +91,38 @@ def env_without_color() -> dict[str, str]:
     env = dict(os.environ)
     env.pop("FORCE_COLOR", None)
     return env
+
+
+def on_terminal(
+    *args: str, columns: int, cwd: str | Path | None = None, timeout: float = 120
+) -> tuple[int, str, str]:
+    """Run the installed `logsync` with its stdout on a pseudo-terminal `columns` wide (as an
+    admin's window is, with no COLUMNS to help), stderr on a pipe: (exit code, what the
+    terminal shows with line ends as `\\n`, stderr)."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    hidden = ("COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")
+    env = {name: value for name, value in os.environ.items() if name not in hidden}
+    process = subprocess.Popen(
+        [LOGSYNC, *args], stdin=slave, stdout=slave, stderr=subprocess.PIPE, cwd=cwd, env=env
+    )
+    os.close(slave)
+    shown = bytearray()
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: the program closed the terminal
+            break
+        if not data:
+            break
+        shown += data
+    assert process.stderr is not None
+    err = process.stderr.read()
+    process.wait(timeout)
+    os.close(master)
+    return process.returncode, shown.decode().replace("\r\n", "\n"), err.decode()

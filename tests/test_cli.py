@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from logsync.cli import app
 
 from .conftest import LOGSYNC, SAMPLES
+from .logtext import Log
 
 runner = CliRunner()
 DEMO = str(SAMPLES / "CloudUserSync.log")
@@ -35,8 +36,8 @@ USER_KEYS = {
 }
 
 
-def run(*args: str, stdin: str | bytes | None = None):  # type: ignore[no-untyped-def]
-    return runner.invoke(app, list(args), input=stdin)
+def run(*args: str, stdin: str | bytes | None = None, columns: int = 80):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args), input=stdin, env={"COLUMNS": str(columns)})
 
 
 def logsync(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
@@ -163,23 +164,48 @@ def test_report_user_glob_tz_and_now() -> None:
 
 
 def test_report_table_on_a_terminal_shows_stuck_users_and_a_footer() -> None:
-    result = run("report", "--format", "table", "--color", "never", DEMO)
+    result = run("report", "--format", "table", "--color", "never", DEMO, columns=300)
     assert result.exit_code == 0
-    lines = result.stdout.splitlines()
+    lines = [line.rstrip() for line in result.stdout.splitlines()]
     assert lines[0] == (
         "as of 2026-11-25 16:04:59 -08:00 · 3041 lines · 398 cycles · 1 restart · "
         "connector running"
     )
     assert "bob@contoso.com" in lines[3] and "waiting" in lines[3] and "in 17h 10m" in lines[3]
-    assert lines[-1] == (
+    assert lines[-2] == (
         "4 stuck · next recovery 2026-11-26 09:15:03 -08:00 (in 17h 10m) · 1 overdue · "
         "1 failed: LicenseLimitReached · 1 recovered, 3 synced, 1 pending"
     )
+    assert lines[-1] == (  # what to do next: the first advice
+        "Next: Restart the SMS Executive service on the site server with the service connection "
+        "point to force a full sync: it would retry 3 waiting users (bob@contoso.com, "
+        "erin@contoso.com, heidi@contoso.com) up to 22h 29m sooner and 1 overdue user "
+        "(ivan@contoso.com)."
+    )
+    quiet = run("report", "--format", "table", "--color", "never", "--quiet", DEMO, columns=300)
+    assert quiet.stdout.splitlines()[-1].rstrip() == lines[-2]
 
 
 def test_report_with_nothing_stuck_says_so() -> None:
-    result = run("report", "--format", "table", "--color", "never", SPEC_CASE)
-    assert result.stdout.splitlines()[-1] == "No users stuck or failed (1 recovered)."
+    result = run("report", "--format", "table", "--color", "never", SPEC_CASE, columns=300)
+    assert [line.rstrip() for line in result.stdout.splitlines()[-2:]] == [
+        "No users stuck or failed (1 recovered).",
+        "Next: 1 user failed with UserNotFound on their first try: user discovery found them "
+        "before DirSync had put them in Azure AD. Shorten the DirSync interval (3 hours by "
+        "default) or schedule user discovery after DirSync.",
+    ]
+
+
+def test_report_with_no_advice_points_to_the_summary(tmp_path: Path) -> None:
+    log = Log()
+    log.cycle("2014-09-14 10:00:00", ("ok@contoso.com",))
+    log.cycle("2014-09-14 10:05:00", ())
+    path = log.write(tmp_path / "CloudUserSync.log")
+    result = run("report", "--format", "table", "--color", "never", path, columns=300)
+    assert result.stdout.splitlines()[-1].rstrip() == (
+        f"Next: Nothing to fix in this log; `logsync summary {path}` shows the connector's "
+        "health day by day."
+    )
 
 
 def test_report_fail_on() -> None:

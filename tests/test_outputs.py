@@ -40,9 +40,9 @@ def test_summary_table_exact() -> None:
     assert lines[:5] == [
         "Connector summary · 2026-03-02 07:59:56 -05:00 → 2026-03-02 15:55:33 -05:00 (the log's end, 268d 3h",
         "ago) · 96 cycles every 5m · 2 restarts",
-        "Day        ┃ Requested ┃ Held back ┃ Added ┃ Failed ┃",
-        "━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━",
-        "2026-03-02 │         5 │       105 │     2 │      3 │ ████████████████████",
+        "Day        ┃ Tried ┃ Held back ┃ Added ┃ Failed ┃",
+        "━━━━━━━━━━━╇━━━━━━━╇━━━━━━━━━━━╇━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━",
+        "2026-03-02 │     5 │       105 │     2 │      3 │ ████████████████████",
     ]
     assert lines[5] == "Failure reasons: UserNotFound ×3"
 
@@ -53,10 +53,13 @@ def test_what_if_line_in_table_output() -> None:
         ["report", "--format", "table", "--color", "never", "--restart-at", "2026-03-02 16:00", str(DAY / "CloudUserSync.log")],
         env={"COLUMNS": "200"},
     )
-    assert result.stdout.splitlines()[-1] == (
+    assert result.stdout.splitlines()[-2:] == [
         "What-if restart at 2026-03-02T16:00:00-05:00 (times marked * in the table): frees 1 "
-        "waiting user sooner, by up to 21h 05m."
-    )
+        "waiting user sooner, by up to 21h 05m.",
+        "Next: Restart the SMS Executive service on the site server with the service connection "
+        "point to force a full sync: it would retry 1 waiting user (yolanda@fabrikam.com) up to "
+        "21h 05m sooner.",
+    ]
 
 
 def test_events_csv_and_json_exact() -> None:

@@ -40,8 +40,11 @@ def hostile_log(tmp_path: Path) -> str:
     return log.write(tmp_path / "CloudUserSync.log")
 
 
-def md_tokens(document: str) -> list:  # type: ignore[type-arg]
-    return MarkdownIt("commonmark").enable("table").parse(document)
+def md_tokens(document: str, flavour: str = "commonmark") -> list:  # type: ignore[type-arg]
+    """Tokens of a document as CommonMark with tables, or as GitHub shows it (`gfm-like`: bare
+    URLs, `www.` and e-mail addresses become links, `~~` strikes through)."""
+    parser = MarkdownIt(flavour)
+    return (parser.enable("table") if flavour == "commonmark" else parser).parse(document)
 
 
 def table_rows(document: str) -> list[list[str]]:
@@ -84,31 +87,79 @@ def test_markdown_report_is_a_proper_table() -> None:
 def test_markdown_escapes_hostile_upns(tmp_path: Path) -> None:
     path = hostile_log(tmp_path)
     document = runner.invoke(app, ["report", "--format", "markdown", path]).stdout
-    tokens = md_tokens(document)
-    children = [c.type for t in tokens for c in t.children or []]
-    kinds = {t.type for t in tokens} | set(children)
-    assert not kinds & {"html_inline", "html_block", "link_open", "image", "em_open"}
-    assert children.count("strong_open") == 4  # logsync's own labels: Log, As of, Connector, Read
-    rows = table_rows(document)
-    assert len(rows) == 1 + len(HOSTILE_UPNS)
-    assert all(len(row) == 7 for row in rows)
-    assert sorted(row[0] for row in rows[1:]) == sorted(HOSTILE_UPNS)
+    for flavour in ("commonmark", "gfm-like"):
+        tokens = md_tokens(document, flavour)
+        children = [c for t in tokens for c in t.children or []]
+        kinds = {t.type for t in tokens} | {c.type for c in children}
+        assert not kinds & {"html_inline", "html_block", "image", "em_open", "s_open"}, flavour
+        # logsync's own labels: Log, As of, Connector, Read, and the finding's severity
+        assert [c.type for c in children].count("strong_open") == 5
+        # GitHub links a bare e-mail address (a UPN in the advice's prose), never a web address
+        links = [c.attrs["href"] for c in children if c.type == "link_open"]
+        assert all(str(href).startswith("mailto:") for href in links), links
+        rows = table_rows(document)
+        assert len(rows) == 1 + len(HOSTILE_UPNS)
+        assert all(len(row) == 7 for row in rows)
+        assert sorted(row[0] for row in rows[1:]) == sorted(HOSTILE_UPNS)
+    assert "## Findings" in document and "## Advice" in document
+
+
+def test_markdown_reads_cleanly_as_plain_text() -> None:
+    document = runner.invoke(app, ["report", "--format", "markdown", DEMO]).stdout
+    lines = document.splitlines()
+    bob = next(line for line in lines if "bob@contoso.com" in line)
+    assert bob == (
+        "| `bob@contoso.com` | waiting | UserNotFound | `2026-11-25 09:10:08 -08:00` "
+        "| `2026-11-26 09:10:08 -08:00` | `2026-11-26 09:15:03 -08:00` (predicted) | in 17h 10m |"
+    )
+    assert "\\\\" not in document and "\\@" not in document and "\\." not in document
+    assert "## Findings" in document and "## Advice" in document
+    advice = document[document.index("## Advice") :]
+    assert "- Restart the SMS Executive service" in advice
 
 
 @pytest.mark.parametrize(
     ("value", "escaped"),
     [
+        ("bob@contoso.com", "bob@contoso.com"),
+        ("2026-11-26T09:15:03.266-08:00", "2026-11-26T09:15:03.266-08:00"),
         ("a|b", "a\\|b"),
         ("line\nbreak", "line break"),
         ("`x`", "\\`x\\`"),
         ("<i>", "\\<i\\>"),
-        ("[a](b)", "\\[a\\]\\(b\\)"),
+        ("[a](b)", "\\[a\\](b)"),
+        ("*a* _b_ ~~c~~", "\\*a\\* \\_b\\_ \\~\\~c\\~\\~"),
+        ("&amp;", "\\&amp;"),
         ("esc\x1b[5m", "esc\\\\x1b\\[5m"),
-        ("http://x.y", "http\\:\\/\\/x\\.y"),
+        ("see http://x.y", "see http\\://x.y"),
+        ("HTTPS://x.y", "HTTPS\\://x.y"),
+        ("www.x.y", "www\\.x.y"),
+        ("awww.x.y", "awww.x.y"),
+        ("# heading", "\\# heading"),
+        ("> quote", "\\> quote"),
+        ("- item", "\\- item"),
+        ("+ item", "\\+ item"),
+        ("=== setext", "\\=== setext"),
+        ("12. item", "12\\. item"),
+        ("3) item", "3\\) item"),
+        ("a - b # c", "a - b # c"),
     ],
 )
 def test_markdown_text_escaping(value: str, escaped: str) -> None:
     assert markdown.text(value) == escaped
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["# h", "> q", "- i", "+ i", "1. i", "2) i", "a|b", "`c`", "*e*", "_e_", "~~s~~", "<b>",
+     "&amp;", "[l](u)", "![i](u)", "http://x.y", "www.x.y", "a\\*b", "\\"],
+)
+def test_markdown_text_renders_as_the_text_it_is(value: str) -> None:
+    for flavour in ("commonmark", "gfm-like"):
+        (paragraph, inline, _) = md_tokens(markdown.text(value), flavour)
+        assert paragraph.type == "paragraph_open", (flavour, value)
+        assert [c.type for c in inline.children or []] == ["text"], (flavour, value)
+        assert inline.children[0].content == value  # type: ignore[index]
 
 
 def test_markdown_code_spans_hold_any_backticks_and_pipes_in_tables() -> None:

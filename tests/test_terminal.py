@@ -9,6 +9,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from typer.testing import CliRunner
 
 from logsync.cli import app
 
-from .conftest import LOGSYNC, ROOT, SAMPLES
+from .conftest import LOGSYNC, ROOT, SAMPLES, on_terminal, run_installed, without_log_end_note
 from .logtext import Log
 
 runner = CliRunner()
@@ -62,6 +63,10 @@ EXPECTED = {
         'times at UTC-08:00 · ~ predicted from the cycle interval',
         '2 stuck · next recovery 2026-11-26 10:10:00 -08:00 (in 19h 00m) · 1 overdue · 1',
         'failed: LicenseLimitReached · 1 synced',
+        'Next: Restart the SMS Executive service on the site server with the service',
+        'connection point to force a full sync: it would retry 1 waiting user',
+        '(bartholomew.okonkwo-smith@fabrikam.example) up to 18h 00m sooner and 1 overdue',
+        'user (heidi.vandermeer-jones@contoso.com).',
     ],
     ('report', 100): [
         'as of 2026-11-25 15:10:00 -08:00 · 162 lines · 31 cycles · 0 restarts · connector running',
@@ -79,6 +84,9 @@ EXPECTED = {
         'times at UTC-08:00 · ~ predicted from the cycle interval',
         '2 stuck · next recovery 2026-11-26 10:10:00 -08:00 (in 19h 00m) · 1 overdue · 1 failed:',
         'LicenseLimitReached · 1 synced',
+        'Next: Restart the SMS Executive service on the site server with the service connection point to',
+        'force a full sync: it would retry 1 waiting user (bartholomew.okonkwo-smith@fabrikam.example) up to',
+        '18h 00m sooner and 1 overdue user (heidi.vandermeer-jones@contoso.com).',
     ],
     ('report', 120): [
         'as of 2026-11-25 15:10:00 -08:00 · 162 lines · 31 cycles · 0 restarts · connector running',
@@ -95,6 +103,73 @@ EXPECTED = {
         '-                                          │         │              │                │',
         'times at UTC-08:00 · ~ predicted from the cycle interval',
         '2 stuck · next recovery 2026-11-26 10:10:00 -08:00 (in 19h 00m) · 1 overdue · 1 failed: LicenseLimitReached · 1 synced',
+        'Next: Restart the SMS Executive service on the site server with the service connection point to force a full sync: it',
+        'would retry 1 waiting user (bartholomew.okonkwo-smith@fabrikam.example) up to 18h 00m sooner and 1 overdue user',
+        '(heidi.vandermeer-jones@contoso.com).',
+    ],
+    ('summary', 80): [
+        'Connector summary · 2026-11-24 09:10:00 -08:00 → 2026-11-25 15:10:00 -08:00 · 31',
+        'cycles every 1h 00m · 0 restarts',
+        'Day        ┃ Tried ┃ Held back ┃ Added ┃ Failed ┃',
+        '━━━━━━━━━━━╇━━━━━━━╇━━━━━━━━━━━╇━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━',
+        '2026-11-24 │     2 │         0 │     0 │      2 │ ████████████████████',
+        '2026-11-25 │     2 │         0 │     1 │      1 │ ████████████████████',
+        'Failure reasons: UserNotFound ×2, LicenseLimitReached ×1',
+        '▲ stuck_users  1 user waits for the 24 h full sync; the next',
+        '(bartholomew.okonkwo-smith@fabrikam.example) is expected at',
+        '2026-11-26T10:10:00-08:00  (CloudUserSync.log:129)',
+        '✖ overdue_users  1 user passed the expected recovery with no retry logged',
+        '(heidi.vandermeer-jones@contoso.com)  (CloudUserSync.log:5)',
+        '→ Restart the SMS Executive service on the site server with the service',
+        'connection point to force a full sync: it would retry 1 waiting user',
+        '(bartholomew.okonkwo-smith@fabrikam.example) up to 18h 00m sooner and 1 overdue',
+        'user (heidi.vandermeer-jones@contoso.com).',
+        '→ 2 users failed with UserNotFound on their first try: user discovery found them',
+        'before DirSync had put them in Azure AD. Shorten the DirSync interval (3 hours',
+        'by default) or schedule user discovery after DirSync.',
+        '→ Users failing with LicenseLimitReached are not retried by any timer: fix the',
+        'cause, then restart SMS Executive to retry them.',
+    ],
+    ('summary', 100): [
+        'Connector summary · 2026-11-24 09:10:00 -08:00 → 2026-11-25 15:10:00 -08:00 · 31 cycles every 1h 00m',
+        '· 0 restarts',
+        'Day        ┃ Tried ┃ Held back ┃ Added ┃ Failed ┃',
+        '━━━━━━━━━━━╇━━━━━━━╇━━━━━━━━━━━╇━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━',
+        '2026-11-24 │     2 │         0 │     0 │      2 │ ████████████████████',
+        '2026-11-25 │     2 │         0 │     1 │      1 │ ████████████████████',
+        'Failure reasons: UserNotFound ×2, LicenseLimitReached ×1',
+        '▲ stuck_users  1 user waits for the 24 h full sync; the next',
+        '(bartholomew.okonkwo-smith@fabrikam.example) is expected at 2026-11-26T10:10:00-08:00',
+        '(CloudUserSync.log:129)',
+        '✖ overdue_users  1 user passed the expected recovery with no retry logged',
+        '(heidi.vandermeer-jones@contoso.com)  (CloudUserSync.log:5)',
+        '→ Restart the SMS Executive service on the site server with the service connection point to force a',
+        'full sync: it would retry 1 waiting user (bartholomew.okonkwo-smith@fabrikam.example) up to 18h 00m',
+        'sooner and 1 overdue user (heidi.vandermeer-jones@contoso.com).',
+        '→ 2 users failed with UserNotFound on their first try: user discovery found them before DirSync had',
+        'put them in Azure AD. Shorten the DirSync interval (3 hours by default) or schedule user discovery',
+        'after DirSync.',
+        '→ Users failing with LicenseLimitReached are not retried by any timer: fix the cause, then restart',
+        'SMS Executive to retry them.',
+    ],
+    ('summary', 120): [
+        'Connector summary · 2026-11-24 09:10:00 -08:00 → 2026-11-25 15:10:00 -08:00 · 31 cycles every 1h 00m · 0 restarts',
+        'Day        ┃ Tried ┃ Held back ┃ Added ┃ Failed ┃',
+        '━━━━━━━━━━━╇━━━━━━━╇━━━━━━━━━━━╇━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━',
+        '2026-11-24 │     2 │         0 │     0 │      2 │ ████████████████████',
+        '2026-11-25 │     2 │         0 │     1 │      1 │ ████████████████████',
+        'Failure reasons: UserNotFound ×2, LicenseLimitReached ×1',
+        '▲ stuck_users  1 user waits for the 24 h full sync; the next (bartholomew.okonkwo-smith@fabrikam.example) is expected at',
+        '2026-11-26T10:10:00-08:00  (CloudUserSync.log:129)',
+        '✖ overdue_users  1 user passed the expected recovery with no retry logged (heidi.vandermeer-jones@contoso.com)',
+        '(CloudUserSync.log:5)',
+        '→ Restart the SMS Executive service on the site server with the service connection point to force a full sync: it would',
+        'retry 1 waiting user (bartholomew.okonkwo-smith@fabrikam.example) up to 18h 00m sooner and 1 overdue user',
+        '(heidi.vandermeer-jones@contoso.com).',
+        '→ 2 users failed with UserNotFound on their first try: user discovery found them before DirSync had put them in Azure',
+        'AD. Shorten the DirSync interval (3 hours by default) or schedule user discovery after DirSync.',
+        '→ Users failing with LicenseLimitReached are not retried by any timer: fix the cause, then restart SMS Executive to',
+        'retry them.',
     ],
     ('timeline', 80): [
         'heidi.vandermeer-jones@contoso.com — overdue · 1 failure (UserNotFound) · full',
@@ -137,70 +212,6 @@ EXPECTED = {
         '2026-11-25 09:10:02 -08:00 │ full_sync_due     │ 24 h timer runs out                             │',
         '2026-11-25 10:10:00 -08:00 │ retry_cycle       │ first cycle after full sync due                 │ CloudUserSync.log:133',
         '2026-11-25 10:10:00 -08:00 │ expected_recovery │ observed cycle (timer)                          │',
-    ],
-    ('summary', 80): [
-        'Connector summary · 2026-11-24 09:10:00 -08:00 → 2026-11-25 15:10:00 -08:00 · 31',
-        'cycles every 1h 00m · 0 restarts',
-        'Day        ┃ Requested ┃ Held back ┃ Added ┃ Failed ┃',
-        '━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━',
-        '2026-11-24 │         2 │         0 │     0 │      2 │ ████████████████████',
-        '2026-11-25 │         2 │         0 │     1 │      1 │ ████████████████████',
-        'Failure reasons: UserNotFound ×2, LicenseLimitReached ×1',
-        '▲ stuck_users  1 user waits for the 24 h full sync; the next',
-        '(bartholomew.okonkwo-smith@fabrikam.example) is expected at',
-        '2026-11-26T10:10:00-08:00  (CloudUserSync.log:129)',
-        '✖ overdue_users  1 user passed the expected recovery with no retry logged',
-        '(heidi.vandermeer-jones@contoso.com)  (CloudUserSync.log:5)',
-        '→ Restart the SMS Executive service on the site server with the service',
-        'connection point to force a full sync: it would retry 1 waiting user',
-        '(bartholomew.okonkwo-smith@fabrikam.example) up to 18h 00m sooner and 1 overdue',
-        'user (heidi.vandermeer-jones@contoso.com).',
-        '→ 2 users failed with UserNotFound on their first try: user discovery found them',
-        'before DirSync had put them in Azure AD. Shorten the DirSync interval (3 hours',
-        'by default) or schedule user discovery after DirSync.',
-        '→ Users failing with LicenseLimitReached are not retried by any timer: fix the',
-        'cause, then restart SMS Executive to retry them.',
-    ],
-    ('summary', 100): [
-        'Connector summary · 2026-11-24 09:10:00 -08:00 → 2026-11-25 15:10:00 -08:00 · 31 cycles every 1h 00m',
-        '· 0 restarts',
-        'Day        ┃ Requested ┃ Held back ┃ Added ┃ Failed ┃',
-        '━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━',
-        '2026-11-24 │         2 │         0 │     0 │      2 │ ████████████████████',
-        '2026-11-25 │         2 │         0 │     1 │      1 │ ████████████████████',
-        'Failure reasons: UserNotFound ×2, LicenseLimitReached ×1',
-        '▲ stuck_users  1 user waits for the 24 h full sync; the next',
-        '(bartholomew.okonkwo-smith@fabrikam.example) is expected at 2026-11-26T10:10:00-08:00',
-        '(CloudUserSync.log:129)',
-        '✖ overdue_users  1 user passed the expected recovery with no retry logged',
-        '(heidi.vandermeer-jones@contoso.com)  (CloudUserSync.log:5)',
-        '→ Restart the SMS Executive service on the site server with the service connection point to force a',
-        'full sync: it would retry 1 waiting user (bartholomew.okonkwo-smith@fabrikam.example) up to 18h 00m',
-        'sooner and 1 overdue user (heidi.vandermeer-jones@contoso.com).',
-        '→ 2 users failed with UserNotFound on their first try: user discovery found them before DirSync had',
-        'put them in Azure AD. Shorten the DirSync interval (3 hours by default) or schedule user discovery',
-        'after DirSync.',
-        '→ Users failing with LicenseLimitReached are not retried by any timer: fix the cause, then restart',
-        'SMS Executive to retry them.',
-    ],
-    ('summary', 120): [
-        'Connector summary · 2026-11-24 09:10:00 -08:00 → 2026-11-25 15:10:00 -08:00 · 31 cycles every 1h 00m · 0 restarts',
-        'Day        ┃ Requested ┃ Held back ┃ Added ┃ Failed ┃',
-        '━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━',
-        '2026-11-24 │         2 │         0 │     0 │      2 │ ████████████████████',
-        '2026-11-25 │         2 │         0 │     1 │      1 │ ████████████████████',
-        'Failure reasons: UserNotFound ×2, LicenseLimitReached ×1',
-        '▲ stuck_users  1 user waits for the 24 h full sync; the next (bartholomew.okonkwo-smith@fabrikam.example) is expected at',
-        '2026-11-26T10:10:00-08:00  (CloudUserSync.log:129)',
-        '✖ overdue_users  1 user passed the expected recovery with no retry logged (heidi.vandermeer-jones@contoso.com)',
-        '(CloudUserSync.log:5)',
-        '→ Restart the SMS Executive service on the site server with the service connection point to force a full sync: it would',
-        'retry 1 waiting user (bartholomew.okonkwo-smith@fabrikam.example) up to 18h 00m sooner and 1 overdue user',
-        '(heidi.vandermeer-jones@contoso.com).',
-        '→ 2 users failed with UserNotFound on their first try: user discovery found them before DirSync had put them in Azure',
-        'AD. Shorten the DirSync interval (3 hours by default) or schedule user discovery after DirSync.',
-        '→ Users failing with LicenseLimitReached are not retried by any timer: fix the cause, then restart SMS Executive to',
-        'retry them.',
     ],
 }
 
@@ -354,7 +365,13 @@ def test_every_example_runs(example_folder: Path, where: str, example: str) -> N
 def test_timeline_suggests_matching_upns_and_spots_a_forgotten_upn() -> None:
     demo = str(SAMPLES / "CloudUserSync.log")
     partial = runner.invoke(app, ["timeline", "heidi", "--format", "text", demo])
-    assert (partial.exit_code, partial.stderr) == (1, "logsync: heidi does not appear in the log; did you mean heidi@contoso.com?\n")
+    assert (partial.exit_code, partial.stderr) == (0, "logsync: showing heidi@contoso.com, the one user it matches\n")
+    full = runner.invoke(app, ["timeline", "heidi@contoso.com", "--format", "text", demo])
+    assert partial.stdout == full.stdout and full.stderr == ""
+    assert runner.invoke(app, ["timeline", "HEIDI", "-q", "--format", "text", demo]).stderr == ""
+    several = runner.invoke(app, ["timeline", "contoso", "--format", "text", demo])
+    assert several.exit_code == 1 and several.stdout == ""
+    assert several.stderr.startswith("logsync: contoso does not appear in the log; did you mean ")
     typo = runner.invoke(app, ["timeline", "hiedi@contoso.com", "--format", "text", demo])
     assert typo.stderr == "logsync: hiedi@contoso.com does not appear in the log; did you mean heidi@contoso.com?\n"
     forgotten = runner.invoke(app, ["timeline", demo])
@@ -403,3 +420,150 @@ def test_the_package_declares_its_licence() -> None:
     meta = metadata("logsync")
     assert meta["License-Expression"] == "MIT"
     assert (ROOT / "LICENSE").read_text().startswith("MIT License")
+
+
+# -- every command on a real terminal -------------------------------------------------------
+
+LONG_UPNS = (
+    "bartholomew.okonkwo-smith@fabrikam.example",
+    "heidi.vandermeer-jones@contoso.com",
+    "Christopher.Montgomery@corp.contoso.com",
+)
+ON_TERMINAL = {
+    "report": ["report", "--all"],
+    "timeline": ["timeline", "heidi.vandermeer-jones@contoso.com"],
+    "summary": ["summary"],
+    "events": ["events"],
+    "check": ["check"],
+}
+SHOWN_UPNS = {
+    "report": LONG_UPNS,
+    "timeline": LONG_UPNS[1:2],
+    "summary": LONG_UPNS[:2],
+    "events": LONG_UPNS,
+    "check": LONG_UPNS,
+}
+
+
+@pytest.mark.parametrize("width", [80, 100])
+@pytest.mark.parametrize("command", sorted(ON_TERMINAL))
+def test_every_command_fits_a_terminal(tmp_path: Path, command: str, width: int) -> None:
+    long_upn_log(tmp_path)
+    code, shown, err = on_terminal(
+        *ON_TERMINAL[command], "--color", "never", "CloudUserSync.log", columns=width, cwd=tmp_path
+    )
+    assert code in (0, 1) and "Traceback" not in err
+    lines = shown.splitlines()
+    assert len(lines) >= 5
+    assert [line for line in lines if len(line) > width] == []
+    for upn in SHOWN_UPNS[command]:  # whole wherever shown: never cut at the window's edge
+        assert upn in shown, (command, upn)
+
+
+def test_events_on_80_columns_put_the_text_under_the_time_and_kind(tmp_path: Path) -> None:
+    long_upn_log(tmp_path)
+    code, shown, _ = on_terminal(
+        "events", "--kind", "user_add_failed", "--color", "never", "CloudUserSync.log",
+        columns=80, cwd=tmp_path,
+    )
+    assert (code, shown.splitlines()) == (0, [
+        "2026-11-24 09:10:02 -08:00  user_add_failed",
+        "    Failed to add user heidi.vandermeer-jones@contoso.com; reason UserNotFound",
+        "    CloudUserSync.log:5",
+        "2026-11-24 09:10:04 -08:00  user_add_failed",
+        "    Failed to add user Christopher.Montgomery@corp.contoso.com; reason",
+        "    LicenseLimitReached  CloudUserSync.log:7",
+        "2026-11-25 09:10:02 -08:00  user_add_failed",
+        "    Failed to add user bartholomew.okonkwo-smith@fabrikam.example; reason",
+        "    UserNotFound  CloudUserSync.log:129",
+    ])
+    _, wide, _ = on_terminal(
+        "events", "--kind", "user_add_failed", "--color", "never", "CloudUserSync.log",
+        columns=160, cwd=tmp_path,
+    )
+    assert wide.splitlines()[0] == (
+        "2026-11-24 09:10:02 -08:00  user_add_failed      Failed to add user "
+        "heidi.vandermeer-jones@contoso.com; reason UserNotFound  CloudUserSync.log:5"
+    )
+
+
+def test_check_on_80_columns_puts_the_recovery_under_the_user(tmp_path: Path) -> None:
+    long_upn_log(tmp_path)
+    code, shown, _ = on_terminal(
+        "check", "--color", "never", "CloudUserSync.log", columns=80, cwd=tmp_path
+    )
+    assert (code, shown.splitlines()) == (1, [
+        "bartholomew.okonkwo-smith@fabrikam.example  waiting  UserNotFound",
+        "    expected recovery 2026-11-26T10:10:00-08:00",
+        "heidi.vandermeer-jones@contoso.com  overdue  UserNotFound",
+        "    expected recovery 2026-11-25T10:10:00-08:00 passed, no retry logged",
+        "Christopher.Montgomery@corp.contoso.com  failed  LicenseLimitReached",
+        "    no automatic retry",
+        "FAIL: 3 users (1 waiting, 1 overdue, 1 failed), limit 0 as of",
+        "    2026-11-25T15:10:00-08:00",
+    ])
+    piped = run_installed("check", str(tmp_path / "CloudUserSync.log"))
+    assert piped.stdout.decode().splitlines()[0] == (
+        "bartholomew.okonkwo-smith@fabrikam.example\twaiting\tUserNotFound\t"
+        "expected recovery 2026-11-26T10:10:00-08:00"
+    )
+
+
+# -- help that pastes, choices, no arguments ------------------------------------------------
+
+
+def test_help_examples_are_printed_as_written_at_any_width() -> None:
+    for info in app.registered_commands:
+        name = info.name or info.callback.__name__  # type: ignore[union-attr]
+        written = [
+            line.strip() for line in (info.epilog or "").splitlines() if line.startswith("  ")
+        ]
+        for columns in ("60", "200"):
+            shown = runner.invoke(app, [name, "--help"], env={"COLUMNS": columns}).stdout
+            shown_lines = {line.strip() for line in shown.splitlines()}
+            for example in written:
+                assert example in shown_lines, (name, columns, example)
+
+
+def test_logsync_alone_prints_the_help() -> None:
+    alone = run_installed()
+    assert (alone.returncode, alone.stderr) == (0, b"")
+    text = alone.stdout.decode()
+    assert text.startswith("\n Usage: logsync [OPTIONS] COMMAND [ARGS]...") or text.startswith(
+        "Usage: logsync [OPTIONS] COMMAND [ARGS]..."
+    )
+    for command in ("report", "events", "timeline", "summary", "check", "watch"):
+        assert re.search(rf"^\W*{command}\s", text, re.M), command
+    assert len(text.splitlines()) > 10
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report", "--format", "JSON"],
+        ["report", "--format", "Json", "--fail-on", "Waiting"],
+        ["report", "--color", "NEVER", "--format", "json"],
+        ["report", "--input-format", "SMS-Trace", "--format", "json"],
+        ["events", "--kind", "USER_ADD_FAILED", "--format", "json"],
+        ["check", "--format", "JSON", "--fail-on", "Overdue"],
+    ],
+)
+def test_choices_ignore_case(args: list[str]) -> None:
+    result = runner.invoke(app, [*args, str(SAMPLES / "CloudUserSync.log")])
+    assert result.exit_code in (0, 1), result.stderr
+    lower = runner.invoke(app, [*(a.lower() for a in args), str(SAMPLES / "CloudUserSync.log")])
+    assert (result.exit_code, result.stdout) == (lower.exit_code, lower.stdout)
+    assert result.stdout.lstrip().startswith(("{", "["))
+
+
+def test_check_junit_dash_writes_the_xml_to_stdout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run_installed("check", "--junit", "-", str(SAMPLES / "CloudUserSync.log"))
+    assert result.returncode == 1
+    assert not (tmp_path / "-").exists()
+    root = ET.fromstring(result.stdout)
+    (suite,) = root
+    assert (root.tag, suite.get("tests"), suite.get("failures")) == ("testsuites", "11", "5")
+    verdict = without_log_end_note(result.stderr).decode().splitlines()
+    assert verdict[-1] == "FAIL: 5 users (3 waiting, 1 overdue, 1 failed), limit 0 as of 2026-11-25T16:04:59.644-08:00"
+    assert verdict[0].startswith("bob@contoso.com\twaiting\tUserNotFound")

@@ -50,6 +50,9 @@ def command(
         def collect_usage_pieces(self, ctx: Any) -> list[str]:
             return [self.options_metavar or "[OPTIONS]", arguments]
 
+    if "epilog" in settings:
+        settings["epilog"] = as_written(settings["epilog"])
+
     def register(body: Callable[..., None]) -> Callable[..., None]:
         @functools.wraps(body)
         def run(*args: Any, **kwargs: Any) -> None:
@@ -65,6 +68,13 @@ def command(
         return app.command(cls=Usage, **settings)(run)
 
     return register
+
+
+def as_written(epilog: str) -> str:
+    """An epilog whose indented paragraphs (the examples) are printed as written, never
+    re-wrapped to the terminal's width (a re-wrapped command line no longer pastes)."""
+    paragraphs = epilog.strip("\n").split("\n\n")
+    return "\n\n".join(f"\b\n{part}" if part.startswith("  ") else part for part in paragraphs)
 
 
 # -- environment ----------------------------------------------------------------------------
@@ -179,6 +189,9 @@ def main() -> None:
         _fail(f"cannot write the output: {exc.strerror or exc}")
     except _CLICK_ERROR as exc:
         message = exc.format_message()  # type: ignore[attr-defined]
+        if type(exc).__name__.startswith("NoArgsIsHelp"):  # `logsync` alone: the whole help
+            sys.stdout.write(message if message.endswith("\n") else message + "\n")
+            _end(ExitCode.OK)
         sys.stderr.write(f"logsync: error: {one_line(message)}\n")
         sys.exit(ExitCode.USAGE)
     except typer.Abort:

@@ -127,28 +127,39 @@ def check(
         interval=interval,
         user=user,
     )
+    format = format.lower()
     if format not in CHECK_FORMATS:
         raise UsageError(f"--format: {format!r} is not one of {', '.join(CHECK_FORMATS)}")
     fail_on_set = parse_fail_on(fail_on)
-    analysis = judge(opts, env)
+    # JUnit has a test case for every user; otherwise only those that count are concluded
+    # (pending users too: an undetermined one counts as waiting)
+    listed = None if junit else fail_on_set | {"pending"}
+    analysis = judge(opts, env, states=listed, match=opts.wants if opts.users else None)
     nobody = unmatched_users(opts, analysis.upns())
     if nobody is not None:  # a gate on nobody is no pass
         raise UsageError(nobody)
     selected = [u for u in analysis.users if opts.wants(u.upn)]
     counted = [u for u in selected if counts_against(u, fail_on_set)]
+    matched = sum(analysis.result.counts.values())
     connector_problem = analysis.connector.problem_in(fail_on_set)
     passed = len(counted) <= max_stuck and connector_problem is None
     outcome(ExitCode.OK if passed else ExitCode.FINDINGS)
     display = opts.display
+    out = env.stdout
     if junit:
         from ..render.junit import junit_document
 
         document = junit_document(selected, counted, passed, analysis, fail_on_set, display)
-        try:
-            with open(junit, "wb") as handle:
-                handle.write(document)
-        except OSError as exc:
-            raise UsageError(f"--junit: cannot write {junit}: {exc.strerror or exc}") from exc
+        if junit == "-":  # the XML on stdout; what would go there goes to stderr
+            env.stdout.write(document.decode("utf-8"))
+            env.stdout.flush()
+            out = env.stderr
+        else:
+            try:
+                with open(junit, "wb") as handle:
+                    handle.write(document)
+            except OSError as exc:
+                raise UsageError(f"--junit: cannot write {junit}: {exc.strerror or exc}") from exc
     if format == "json":
         machine.write_json(
             {
@@ -164,30 +175,29 @@ def check(
                 if passed
                 else [],
             },
-            env.stdout,
-            pretty=env.stdout_isatty,
+            out,
+            pretty=env.stdout_isatty and out is env.stdout,
         )
     elif format == "markdown":
         from ..render import markdown
 
-        line = verdict(passed, counted, selected, max_stuck, connector_problem, analysis, display)
-        env.stdout.write(
-            markdown.check(passed, line, counted, connector_problem, analysis, display)
-        )
+        line = verdict(passed, counted, matched, max_stuck, connector_problem, analysis, display)
+        out.write(markdown.check(passed, line, counted, connector_problem, analysis, display))
     elif not opts.quiet:
-        lines = [check_line(u, display) for u in counted]
+        rows = [check_row(u, display) for u in counted]
         if connector_problem is not None:
             text = connector_text(analysis.connector, analysis.as_of, display)
-            lines.append(f"connector\t{connector_problem}\t{visible(text)}")
-        lines.append(
-            verdict(passed, counted, selected, max_stuck, connector_problem, analysis, display)
-        )
-        env.stdout.write("\n".join(lines) + "\n")
+            rows.append(("connector", connector_problem, visible(text)))
+        line = verdict(passed, counted, matched, max_stuck, connector_problem, analysis, display)
+        if out is env.stdout and env.stdout_isatty:
+            out.write(fitted(rows, line, _width()))
+        else:
+            out.write("".join("\t".join(row) + "\n" for row in rows) + line + "\n")
     if not passed:
         raise typer.Exit(ExitCode.FINDINGS)
 
 
-def check_line(user: UserState, display: Display) -> str:
+def check_row(user: UserState, display: Display) -> tuple[str, ...]:
     """One user that counts against the gate: UPN, state, reason, expected recovery."""
     when = display.iso(user.expected_recovery)
     recovery = f"expected recovery {bounded(user, when)}" if when else "no automatic retry"
@@ -197,13 +207,48 @@ def check_line(user: UserState, display: Display) -> str:
         recovery += f"; {BEFORE_INPUT}"
     if user.undetermined:
         recovery = UNDETERMINED_TEXT
-    return "\t".join((visible(user.upn), user.state, visible(user.reason or "-"), recovery))
+    return (visible(user.upn), user.state, visible(user.reason or "-"), recovery)
+
+
+def check_line(user: UserState, display: Display) -> str:
+    """`check_row` as the tab-separated line of the text format."""
+    return "\t".join(check_row(user, display))
+
+
+def fitted(rows: list[tuple[str, ...]], verdict_line: str, width: int) -> str:
+    """The gate's lines for a terminal `width` columns wide: a row that does not fit keeps
+    its first fields on one line and puts the rest under it, indented; words are never cut."""
+    out = []
+    for row in rows:
+        line = "  ".join(row)
+        if len(line) <= width:
+            out.append(line)
+            continue
+        out.append("  ".join(row[:-1]))
+        out.extend("    " + part for part in _wrap(row[-1], width - 4))
+    out.extend(_wrap(verdict_line, width, indent="    "))
+    return "\n".join(out) + "\n"
+
+
+def _wrap(text: str, width: int, indent: str = "") -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(
+        text, width=max(width, 20), subsequent_indent=indent, break_long_words=False,
+        break_on_hyphens=False,
+    ) or [""]
+
+
+def _width() -> int:
+    import shutil
+
+    return shutil.get_terminal_size((80, 24)).columns
 
 
 def verdict(
     passed: bool,
     counted: list[UserState],
-    selected: list[UserState],
+    matched: int,
     limit: int,
     connector_problem: str | None,
     analysis: Analysis,
@@ -216,7 +261,7 @@ def verdict(
     head = "ok" if passed else "FAIL"
     connector = f"; connector: {connector_problem}" if connector_problem else ""
     if not counted:
-        users = "1 user" if len(selected) == 1 else f"{len(selected)} users"
+        users = "1 user" if matched == 1 else f"{matched} users"
         return f"{head}: {users}, none stuck or failed{connector}{as_of}"
     noun = "user" if len(counted) == 1 else "users"
     return f"{head}: {len(counted)} {noun} ({detail}), limit {limit}{connector}{as_of}"

@@ -102,6 +102,7 @@ def events(
     fmt = output_format(format, env, (f.value for f in OutputFormat), "ndjson", opts.color)
     kinds = None
     if kind:
+        kind = [k.lower() for k in kind]
         unknown = [k for k in kind if k not in KINDS]
         if unknown:
             raise UsageError(f"--kind: {unknown[0]!r} is not a kind ({', '.join(KINDS)})")

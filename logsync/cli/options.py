@@ -225,6 +225,7 @@ def common(
     user: list[str] | None = None,
     without_paths: bool = False,
 ) -> Common:
+    color, input_format = color.lower(), input_format.lower()  # choices ignore case
     if color not in ("auto", "always", "never"):
         raise UsageError(f"--color: {color!r} is not one of auto, always, never")
     if input_format != "auto" and input_format not in FORMAT_NAMES:
@@ -280,6 +281,7 @@ def output_format(
     choices = list(allowed)
     if value is None:
         return "table" if env.stdout_isatty or color == "always" else piped
+    value = value.lower()  # choices ignore case
     if value not in choices:
         raise UsageError(f"--format: {value!r} is not one of {', '.join(choices)}")
     return value

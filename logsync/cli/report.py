@@ -117,7 +117,7 @@ def report(
     what_if = parse_when(restart_at, "--restart-at") if restart_at is not None else None
     observing: dict[str, Any] = {}
     collector = None
-    if fmt == "html":  # the page shows the health summary too
+    if fmt in ("html", "markdown", "table"):  # with the findings, advice and the next step
         from ..health import HealthCollector
 
         collector = HealthCollector()
@@ -143,15 +143,16 @@ def report(
         or bool(analysis.result.undetermined and "waiting" in failing_states)
     )
     outcome(ExitCode.FINDINGS if findings else ExitCode.OK)
+    health = collector.summarize(analysis) if collector is not None else None
     if fmt == "markdown":
         from ..render import markdown
 
-        out.write(markdown.report(analysis, shown, counts, display))
+        assert health is not None
+        out.write(markdown.report(analysis, shown, counts, display, health))
     elif fmt == "html":
-        assert collector is not None
+        assert collector is not None and health is not None
         from ..render import html
 
-        health = collector.summarize(analysis)
         out.write(html.page(analysis, health, shown, collector.cycle_marks, display))
     elif fmt == "json":
         document = machine.report_document(analysis, [], counts, display)
@@ -167,6 +168,11 @@ def report(
         if what_if is not None:
             summary = what_if_summary(analysis.restart_at or what_if, shown, display)
             console.print(human.what_if_line(summary))
+        if not opts.quiet:
+            from ..health import next_step
+
+            assert health is not None
+            console.print(human.next_step_line(next_step(health, summary_command(opts))))
     else:
         if fmt == "ndjson":
             machine.write_ndjson((machine.user_record(u, display) for u in shown), out)
@@ -186,6 +192,14 @@ def report(
         raise typer.Exit(ExitCode.FINDINGS)
 
 
+
+
+def summary_command(opts: Any) -> str:
+    """`logsync summary PATHS`: the command that shows more of the same inputs."""
+    import shlex
+
+    names = " ".join(shlex.quote(path) for path in opts.paths) or "-"
+    return f"logsync summary {names}"
 
 
 def what_if_summary(when: datetime, users: list[UserState], display: Display) -> dict[str, Any]:

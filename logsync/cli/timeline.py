@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -10,9 +11,6 @@ import typer
 from ..errors import ExitCode, UsageError
 from ..safety import visible
 from .application import Env, command
-
-if TYPE_CHECKING:
-    from ..analysis import Analysis
 from .options import (
     TIMELINE_FORMATS,
     ColorOpt,
@@ -30,6 +28,9 @@ from .options import (
     judge,
     output_format,
 )
+
+if TYPE_CHECKING:
+    from ..analysis import Analysis
 
 
 @command(
@@ -82,8 +83,16 @@ def timeline(
         interval=interval,
     )
     fmt = output_format(format, env, TIMELINE_FORMATS, "text", opts.color)
-    analysis = judge(opts, env, follow=upn)
-    state = next((u for u in analysis.users if u.upn.lower() == upn.lower()), None)
+    analysis = judge(opts, env, follow=upn, match=_only(upn))  # no other user is concluded
+    state = next(iter(analysis.users), None)
+    if state is None:
+        matching = [name for name in analysis.upns() if upn.lower() in name.lower()]
+        if len(matching) == 1:  # a part of one UPN (`bob`): that user's history
+            upn = matching[0]
+            if not opts.quiet:
+                env.stderr.write(f"logsync: showing {visible(upn)}, the one user it matches\n")
+            analysis = opts.analyze(follow=upn, match=_only(upn))
+            state = next(iter(analysis.users), None)
     steps = analysis.result.timeline if state is not None else []
     display, out = opts.display, env.stdout
     if fmt == "markdown" and state is not None:
@@ -126,6 +135,12 @@ def timeline(
         raise typer.Exit(ExitCode.FINDINGS)
 
 
+def _only(upn: str) -> Callable[[str], bool]:
+    """Whether a UPN is `upn` (case-insensitive)."""
+    folded = upn.casefold()
+    return lambda name: name.casefold() == folded
+
+
 def _near(upn: str, analysis: Analysis) -> str:
     """`; did you mean heidi@contoso.com?` for a part of a UPN (or a close spelling)."""
-    return did_you_mean(upn, (u.upn for u in analysis.users))
+    return did_you_mean(upn, analysis.upns())

@@ -396,16 +396,46 @@ def footer(
     return text
 
 
+EVENT_LINE_MIN = 120
+"""Below this width, each event takes two lines: its time and kind, then its text and
+`file:line` under them (a terminal would otherwise cut UPNs and times in the middle)."""
+
+
+def _indented(body: str, where: str, width: int) -> list[Text]:
+    """`body` wrapped at words under an event's line, indented, `where` (dim) after it on the
+    last line if it fits there, else on a line of its own; no line ends in padding."""
+    import textwrap
+
+    chunks = textwrap.wrap(
+        body, max(width - 4, 20), break_long_words=False, break_on_hyphens=False
+    ) or [""]
+    lines = [Text("    " + chunk) for chunk in chunks]
+    if len(chunks[-1]) + 2 + len(where) <= width - 4:
+        lines[-1].append(f"  {where}", style="dim")
+    else:
+        lines.append(Text("    " + where, style="dim"))
+    return lines
+
+
 def events(stream: Iterable[Event], display: Display, console: Console) -> int:
     count = 0
+    stacked = console.width < EVENT_LINE_MIN
     for event in stream:
         count += 1
         line = Text(clock(event.time, display) if event.time else "-".ljust(26), style="dim")
         line.append("  ")
-        line.append(event.kind.ljust(19), style=SEVERITY_STYLE.get(event.severity, "") or "bold")
+        style = SEVERITY_STYLE.get(event.severity, "") or "bold"
+        where = f"{visible(event.source)}:{event.line}"
+        if stacked:
+            line.append(event.kind, style=style)
+            console.print(line)
+            for detail in _indented(visible(event.text), where, console.width):
+                console.print(detail, soft_wrap=True)
+            continue
+        line.append(event.kind.ljust(19), style=style)
         line.append("  ")
         line.append(visible(event.text))
-        line.append(f"  {visible(event.source)}:{event.line}", style="dim")
+        line.append(f"  {where}", style="dim")
         console.print(line, soft_wrap=True)
     return count
 
@@ -485,6 +515,13 @@ def _stacked_timeline(rows: list[tuple[str, str, str, str]], console: Console) -
         console.print(Padding(Text(detail), (0, 0, 0, 4)))
 
 
+def next_step_line(step: str) -> Text:
+    """`Next: …`, the one thing to do next."""
+    line = Text("Next: ", style="bold")
+    line.append(visible(step))
+    return line
+
+
 def what_if_line(summary: dict[str, object]) -> Text:
     """`What-if restart at …: frees 2 waiting users sooner, by up to 21h 5m; retries 1 overdue
     user.` (times marked * in the table)."""
@@ -540,7 +577,7 @@ def summary(
         table = Table(show_edge=False, pad_edge=False, header_style="bold", title_justify="left")
         for name, justify in (
             ("Day", "left"),
-            ("Requested", "right"),
+            ("Tried", "right"),
             ("Held back", "right"),
             ("Added", "right"),
             ("Failed", "right"),

@@ -1,9 +1,12 @@
 """Markdown for tickets and e-mails (GitHub, Azure DevOps, ServiceNow): headings, tables, lists.
 
-Log text is untrusted: every piece of it is shown as the text it is. Control characters become
-visible escapes, line breaks become spaces, and every ASCII punctuation character that could
-start markup, a link, an autolink or HTML is backslash-escaped (CommonMark renders `\\x` as `x`),
-so a UPN cannot break a table, open a link or inject an element.
+It reads cleanly both rendered and as plain text (work notes and e-mails often show it raw).
+Log text is untrusted: every piece of it is shown as the text it is. UPNs, times and
+`file:line` are code spans (fenced by more backticks than any run inside, a pipe escaped as
+GitHub tables need), in which nothing is markup; other text has control characters shown as
+visible escapes, line breaks as spaces, and only the characters that could start markup, a
+link, HTML or an entity backslash-escaped (CommonMark renders `\\x` as `x`), so a UPN cannot
+break a table, open a link or inject an element.
 """
 
 from __future__ import annotations
@@ -28,13 +31,27 @@ from . import (
     stamp,
 )
 
-_SPECIAL_RE = re.compile(r"""([\\`*_{}\[\]()<>#+!|~&@:.\-"'=$%^?/;,])""")
-"""ASCII punctuation that markup, links, autolinks or HTML could start with."""
+_SPECIAL_RE = re.compile(r"([\\`*_\[\]<>&|~])")
+"""The characters that could start markup anywhere in a line: a code span, emphasis, a link or
+an image, HTML or an autolink, an entity, a table cell's end, a strikethrough."""
+_LINE_START_RE = re.compile(r"^([#>+=-]|\d+(?=[.)]))")
+"""What starts a block at the start of a line (a heading, a quote, a list, a setext line)."""
+_BARE_LINK_RE = re.compile(r"(?i)(?<![a-z0-9])(https?(?=://)|ftp(?=://)|www(?=\.))(.)")
+"""Where GitHub would turn bare text into a link (`http://`, `https://`, `ftp://`, `www.`): the
+character after the scheme or `www` is escaped, which keeps the text and breaks the link."""
 
 
 def text(value: object) -> str:
-    """Untrusted text for Markdown: visible controls, one line, punctuation escaped."""
-    return _SPECIAL_RE.sub(r"\\\1", visible(_one_line(value)))
+    """Untrusted text for Markdown: visible controls, one line, markup characters escaped."""
+    shown = _SPECIAL_RE.sub(r"\\\1", visible(_one_line(value)))
+    shown = _BARE_LINK_RE.sub(r"\1\\\2", shown)
+    start = _LINE_START_RE.match(shown)
+    if start is None:
+        return shown
+    if start.group(1)[0].isdigit():  # `1.` or `1)`: escape what follows the number
+        end = start.end()
+        return f"{shown[:end]}\\{shown[end:]}"
+    return "\\" + shown
 
 
 def code(value: object, in_table: bool = False) -> str:
@@ -117,20 +134,33 @@ def user_cells(user: UserState, display: Display) -> list[str]:
 
 
 def user_rows(users: Iterable[UserState], display: Display) -> list[list[str]]:
-    """Rows for a Markdown table: the UPN and the reason come from the log, so are escaped."""
+    """Rows for a Markdown table: the UPN and the times as code spans, the reason escaped."""
     rows = []
     for user in users:
         cells = user_cells(user, display)
-        cells[0] = text(cells[0])
+        cells[0] = code(user.upn, in_table=True)
         cells[2] = text(cells[2]) if user.reason else cells[2]
+        for index in (3, 4):
+            cells[index] = _time_code(cells[index])
+        shown = when(user.expected_recovery, display)
+        cells[5] = cells[5].replace(shown, _time_code(shown), 1)
         rows.append(cells)
     return rows
 
 
+def _time_code(shown: str) -> str:
+    """A time as a code span (the dash that stands for none as it is)."""
+    return shown if shown == "–" else code(shown)
+
+
 def report(
-    analysis: Analysis, shown: list[UserState], counts: dict[str, int], display: Display
+    analysis: Analysis,
+    shown: list[UserState],
+    counts: dict[str, int],
+    display: Display,
+    health: Summary | None = None,
 ) -> str:
-    """The report as a Markdown document."""
+    """The report as a Markdown document, with the findings and advice of `health`."""
     out = _header("logsync report: stuck users", analysis, display)
     out.append("## Stuck and failed users" if len(shown) != sum(counts.values()) else "## Users")
     out.append("")
@@ -145,6 +175,12 @@ def report(
             f"> **The connector itself has a problem** (`{analysis.connector.code}`): every user "
             "it should add waits with it, whether or not the log names them.",
         ]
+    if health is not None:
+        out += ["", "## Findings", ""]
+        out += findings_list(health, display) or ["No findings: the connector looks healthy."]
+        if health.advice:
+            out += ["", "## Advice", ""]
+            out += [f"- {text(item.text)}" for item in health.advice]
     return "\n".join(out) + "\n"
 
 
@@ -190,7 +226,7 @@ def evidence(item: Evidence, display: Display) -> str:
 
 def timeline(user: UserState, steps: list[Step], analysis: Analysis, display: Display) -> str:
     """One user's history as a Markdown document."""
-    out = _header(f"logsync timeline: {text(user.upn)}", analysis, display)
+    out = _header(f"logsync timeline: {code(user.upn)}", analysis, display)
     out += [
         f"**State:** {user.state}"
         + (f" · {BEFORE_INPUT}" if user.before_input else "")
@@ -207,7 +243,7 @@ def timeline(user: UserState, steps: list[Step], analysis: Analysis, display: Di
         ("Time", "Event", "Detail", "Where"),
         (
             [
-                when(step.time, display),
+                _time_code(when(step.time, display)),
                 step.what,
                 text(step.detail),
                 code(f"{step.source}:{step.line}", in_table=True) if step.source else "–",
