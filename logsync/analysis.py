@@ -42,6 +42,8 @@ class Analysis(NamedTuple):
     ended_ago: float | None = None
     """Seconds from the log's end to the wall clock, when it ended more than three intervals
     before it and the judgement is as of the log's end (set by the command line)."""
+    wall_clock: bool = False
+    """Whether `as_of` is the wall clock (`--now now`, `--restart-at now`)."""
 
     @property
     def users(self) -> list[UserState]:
@@ -182,6 +184,7 @@ def analyze(
         restart_at=what_if,
         left_out=cutoff.left_out if cutoff is not None else 0,
         duplicates=duplicates,
+        wall_clock=isinstance(judged_at, WallClock),
     )
 
 

@@ -12,13 +12,14 @@ import os
 import re
 import sys
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from itertools import chain
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from .errors import InputError, UsageError
+from .sharing import open_shared
 
 BLOCK_SIZE = 1 << 19
 """Bytes read at a time; also the usual size of one text chunk."""
@@ -121,6 +122,41 @@ def log_files(directory: Path) -> list[str]:
     named = {p.name.lower(): str(p) for p in entries}
     return history + [named[name] for name in LOG_NAMES if name in named]
 
+SITE_SERVER_LOGS = ("Microsoft Configuration Manager", "Logs")
+"""Where a site server keeps its logs, under the Program Files folder, unless Configuration
+Manager was installed elsewhere (Microsoft's "About log files in Configuration Manager",
+Locating log files: `C:\\Program Files\\Microsoft Configuration Manager\\Logs`)."""
+WHERE_THE_LOG_LIVES = (
+    "the connector writes CloudUserSync.log in the site server's Logs folder: "
+    "C:\\Program Files\\Microsoft Configuration Manager\\Logs by default, "
+    "\\\\SERVER\\SMS_<site code>\\Logs from another machine"
+)
+
+
+def site_server_logs(
+    environ: Mapping[str, str] | None = None, platform: str | None = None
+) -> str | None:
+    """On Windows, the site server's log folder where Configuration Manager keeps it by default,
+    if the connector's log is there; else None (and always elsewhere). Configuration Manager is
+    64-bit, so a 32-bit Python's `ProgramFiles` (the x86 folder) is passed over for
+    `ProgramW6432`."""
+    environ = os.environ if environ is None else environ
+    platform = sys.platform if platform is None else platform
+    if not platform.startswith("win"):
+        return None
+    for variable in ("ProgramW6432", "ProgramFiles"):
+        base = environ.get(variable) or environ.get(variable.upper())
+        if not base:
+            continue
+        folder = os.path.join(base, *SITE_SERVER_LOGS)
+        try:
+            if os.path.isdir(folder) and log_files(Path(folder)):
+                return folder
+        except OSError:
+            continue
+    return None
+
+
 def expand_paths(
     paths: Sequence[str], stdin_is_pipe: bool, repeated: list[str] | None = None
 ) -> list[str]:
@@ -133,7 +169,9 @@ def expand_paths(
     if not paths:
         if stdin_is_pipe:
             return [STDIN]
-        raise UsageError("no input: give a log path, or pipe a log into stdin (see --help)")
+        raise UsageError(
+            f"no input: give a log path, or pipe a log into stdin ({WHERE_THE_LOG_LIVES})"
+        )
     expanded: list[str] = []
     for raw in paths:
         if raw == STDIN:
@@ -177,11 +215,12 @@ def _once(names: list[str], repeated: list[str] | None) -> list[str]:
 
 
 def open_binary(name: str) -> BinaryIO:
-    """Open a path (or stdin for `-`) for reading bytes, with a one-line error on failure."""
+    """Open a path (or stdin for `-`) for reading bytes, with a one-line error on failure. The
+    connector may rotate the file meanwhile (see `sharing`)."""
     if name == STDIN:
         return sys.stdin.buffer
     try:
-        return open(name, "rb")
+        return open_shared(name)
     except OSError as exc:
         raise InputError(name, exc.strerror or str(exc)) from exc
 

@@ -1,7 +1,9 @@
 """Follow a live CloudUserSync.log through appends, rotation and truncation.
 
-The file is opened for each poll and closed again, so the connector can always rename it to
-`.lo_` (Windows refuses to rename a file that another process holds open).
+The file is opened for each poll and closed again, and opened so that its writer may rename or
+delete it meanwhile (on Windows, with delete sharing: see `sharing`), so the connector can always
+rename it to `.lo_` (Windows refuses to rename a file that another process holds open without
+delete sharing).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from .bulk import RowSpec, input_rows, text_rows
 from .errors import InputError
 from .formats import detect
 from .pipeline import ReadOptions, ensure_connector, ensure_records
+from .sharing import open_shared
 from .sources import InputStats, sniff_encoding
 from .times import human_duration, micros
 from .tracker import TRACKED_KINDS, Connector, Result, Row, Tracker, UserState
@@ -119,7 +122,7 @@ class Follower:
 
     def _read(self, path: Path, start: int) -> Iterator[tuple[str, int, str]]:
         try:
-            with open(path, "rb") as handle:
+            with open_shared(path) as handle:
                 handle.seek(start)
                 data = handle.read()
         except OSError as exc:

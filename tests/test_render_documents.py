@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from datetime import datetime
+from datetime import datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -20,6 +22,10 @@ from logsync.cli import app
 from logsync.render import markdown
 
 from .conftest import ROOT, SAMPLES
+
+sys.path.insert(0, str(ROOT / "sample_logs"))
+from simulate import simulate
+
 from .logtext import Log
 
 runner = CliRunner()
@@ -205,7 +211,7 @@ class Elements(HTMLParser):
 ALLOWED_TAGS = {
     "html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "p", "b",
     "code", "main", "section", "svg", "line", "text", "rect", "g", "circle", "path", "table",
-    "thead", "tbody", "tr", "th", "td", "ul", "li", "span", "footer",
+    "thead", "tbody", "tr", "th", "td", "ul", "li", "span", "footer", "div",
 }
 
 
@@ -267,7 +273,7 @@ def test_svg_geometry_matches_the_time_axis() -> None:
     assert "predicted" in (recovery.get("class") or "")
     assert float(recovery.get("data-x")) == pytest.approx(x("2026-11-26T09:15:03.266-08:00"), abs=0.01)  # type: ignore[arg-type]
     (ivan_recovery,) = [p for p in rows["3"].iter(f"{ns}path")]
-    assert "observed" in (ivan_recovery.get("class") or "")
+    assert ivan_recovery.get("class") == "recovery missed"  # overdue: passed, no retry logged
     restarts = [e for e in svg.iter(f"{ns}line") if e.get("class") == "restart"]
     assert [float(e.get("x1")) for e in restarts] == [pytest.approx(x("2026-11-24T06:59:55.211-08:00"), abs=0.01)]  # type: ignore[arg-type]
     cycles = [e for e in svg.iter(f"{ns}line") if e.get("class") == "cycle"]
@@ -284,24 +290,143 @@ def test_html_caps_the_picture_and_says_so(tmp_path: Path) -> None:
     assert page.count("<tr class=\"waiting\">") == 45
 
 
-def test_summary_html_shows_findings_and_per_day() -> None:
+def test_summary_html_is_its_own_page() -> None:
     page = runner.invoke(app, ["summary", "--format", "html", DEMO]).stdout
     elements = parse(page)
     shown = " ".join(elements.text)
+    assert "logsync summary: " in shown and "Connector health" in shown
     assert "stuck_users" in shown and "overdue_users" in shown and "Per day" in shown
     assert "Restart the SMS Executive service" in shown
+    assert "Failure reasons" in shown and "LicenseLimitReached" in shown
+    assert "Stuck and failed users" not in shown and 'aria-label="timeline' not in page
+    bars = [attrs for tag, attrs in elements.tags if tag == "svg"]
+    assert [b.get("aria-label") for b in bars] == [
+        "2 added, 4 failed of 6 tried", "2 added, 3 failed of 6 tried",
+    ]
+    report = runner.invoke(app, ["report", "--format", "html", DEMO]).stdout
+    assert page != report and "Stuck and failed users" in report
 
 
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="Chromium is not installed here")
-def test_the_demo_page_renders_in_headless_chromium(tmp_path: Path) -> None:
-    png = tmp_path / "report.png"
+class Nesting(HTMLParser):
+    """The open elements (tag and class) above each table."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[tuple[str, str]] = []
+        self.tables: list[list[tuple[str, str]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self.tables.append(list(self.open))
+        if tag not in ("meta", "line", "rect", "circle", "path"):
+            self.open.append((tag, dict(attrs).get("class") or ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.open and self.open.pop()[0] != tag:
+            pass
+
+
+@pytest.mark.parametrize("command", ["report", "summary"])
+def test_every_table_scrolls_inside_its_box_in_a_narrow_window(command: str) -> None:
+    page = runner.invoke(app, [command, "--format", "html", DEMO]).stdout
+    nesting = Nesting()
+    nesting.feed(page)
+    assert nesting.tables
+    assert all(above[-1] == ("div", "scroll") for above in nesting.tables)
+    assert ".scroll{overflow-x:auto;" in page and "table.users td{white-space:nowrap}" in page
+    assert "@media (max-width:640px)" in page
+
+
+def test_overdue_marker_is_not_the_green_of_a_recovery_seen() -> None:
+    page = runner.invoke(app, ["report", "--format", "html", DEMO]).stdout
+    rules = dict(re.findall(r"(\.recovery\.\w+)\{([^}]*)\}", page))
+    assert "var(--ok)" in rules[".recovery.observed"]
+    assert "var(--ok)" not in rules[".recovery.missed"] and "var(--over)" in rules[".recovery.missed"]
+    assert "expected recovery passed, no retry logged" in page  # in the legend
+
+
+def now_label(page: str) -> str:
+    ns = "{http://www.w3.org/2000/svg}"
+    (label,) = [e for e in svg_of(page).iter(f"{ns}text") if e.get("data-kind") == "now-label"]
+    return label.text or ""
+
+
+def test_the_vertical_line_says_as_of_unless_it_is_the_wall_clock() -> None:
+    assert now_label(runner.invoke(app, ["report", "--format", "html", DEMO]).stdout) == "as of"
+    at = runner.invoke(app, ["report", "--format", "html", "--now", "2026-11-25 12:00", DEMO])
+    assert now_label(at.stdout) == "as of"
+    now = runner.invoke(app, ["report", "--format", "html", "--now", "now", DEMO])
+    assert now_label(now.stdout) == "now"  # the tests' wall clock, 2026-11-25T16:10-08:00
+
+
+@pytest.fixture(scope="module")
+def nine_days(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Nine days of a connector (seed 7, 20 users a day), as the simulator writes them."""
+    path = tmp_path_factory.mktemp("nine") / "CloudUserSync.log"
+    path.write_text(simulate(216, seed=7, per_day=20).text(), encoding="utf-8", newline="")
+    return path
+
+
+def test_the_picture_of_a_nine_day_log_shows_the_window_that_matters(nine_days: Path) -> None:
+    page = runner.invoke(app, ["report", "--format", "html", str(nine_days)]).stdout
+    document = json.loads(runner.invoke(app, ["report", "--format", "json", str(nine_days)]).stdout)
+    svg = svg_of(page)
+    ns = "{http://www.w3.org/2000/svg}"
+    as_of = datetime.fromisoformat(document["as_of"])
+    start = datetime.fromisoformat(svg.get("data-start"))  # type: ignore[arg-type]
+    end = datetime.fromisoformat(svg.get("data-end"))  # type: ignore[arg-type]
+    width = float(svg.get("data-width"))  # type: ignore[arg-type]
+    assert start == as_of - timedelta(days=2)
+    latest = max(
+        datetime.fromisoformat(u["expected_recovery"])
+        for u in document["users"] if u["expected_recovery"]
+    )
+    assert latest < end <= latest + (latest - start) * 0.021 + timedelta(seconds=1)
+    per_hour = width / ((end - start).total_seconds() / 3600)
+    timers = [r for r in svg.iter(f"{ns}rect") if r.get("data-kind") == "due"]
+    assert len(timers) == sum(1 for u in document["users"] if u["state"] == "waiting") == 4
+    for timer in timers:  # a 24 h timer inside the window is a bar, not a dot
+        assert float(timer.get("width")) == pytest.approx(24 * per_hour, abs=0.05)  # type: ignore[arg-type]
+        assert float(timer.get("width")) >= 80  # type: ignore[arg-type]
+    ticks = sorted(float(t.get("x")) for t in svg.iter(f"{ns}text") if t.get("class") == "tick")  # type: ignore[arg-type]
+    assert len(ticks) >= 4
+    assert min(b - a for a, b in itertools.pairwise(ticks)) >= 60
+    # the users drawn whose failures lie before the window: each says when, and the note counts
+    drawn = [u for u in document["users"] if u["state"] in ("waiting", "overdue", "failed")][:40]
+    off = [
+        u for u in drawn
+        if u["first_failure"] and datetime.fromisoformat(u["first_failure"]) < start
+    ]
+    expected = sum(
+        u["failures"] if datetime.fromisoformat(u["last_failure"]) < start else 1 for u in off
+    )
+    (note,) = [attrs for tag, attrs in parse(page).tags if attrs.get("data-left-out")]
+    assert note["data-left-out"] == str(expected) and expected >= len(off) == 7
+    arrows = [t for t in svg.iter(f"{ns}text") if t.get("data-kind") == "off-left"]
+    assert len(arrows) == 7 and all((t.text or "").startswith("◂ last failure ") for t in arrows)
+    circles = [c for c in svg.iter(f"{ns}circle") if c.get("data-kind") == "failure"]
+    assert all(float(c.get("cx")) > float(svg.get("data-left")) for c in circles)  # type: ignore[arg-type]
+
+
+def chromium_screenshot(png: Path, width: int, *args: str) -> None:
+    """`docs/screenshot.sh`: the page of `logsync ARGS` in headless Chromium, `width` wide."""
+    assert shutil.which("chromium"), "Chromium is needed (apt-get install chromium; .ci/run does)"
     result = subprocess.run(
-        ["bash", str(ROOT / "docs" / "screenshot.sh"), str(png)],
+        ["bash", str(ROOT / "docs" / "screenshot.sh"), str(png), str(width), "--", *args],
         capture_output=True,
-        timeout=120,
+        timeout=180,
         cwd=ROOT,
         env={**os.environ, "PYTHON": sys.executable},
     )
     assert result.returncode == 0, result.stderr.decode()
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert int.from_bytes(png.read_bytes()[16:20], "big") == width  # the IHDR's width
     assert png.stat().st_size > 20_000
+
+
+def test_the_demo_page_renders_in_headless_chromium(tmp_path: Path) -> None:
+    chromium_screenshot(tmp_path / "report.png", 1000, "report", "--format", "html", DEMO)
+
+
+def test_a_nine_day_page_renders_in_a_600_px_window(tmp_path: Path, nine_days: Path) -> None:
+    chromium_screenshot(tmp_path / "nine.png", 600, "report", "--format", "html", str(nine_days))

@@ -251,7 +251,7 @@ def test_unreadable_input_is_one_line_and_exit_2(
     def refuse(name: str, mode: str = "r") -> object:
         raise PermissionError(13, "Permission denied", name)
 
-    monkeypatch.setattr("logsync.sources.open", refuse, raising=False)
+    monkeypatch.setattr("logsync.sharing.open", refuse, raising=False)
     result = CliRunner().invoke(app, ["report", str(locked)])
     assert (result.exit_code, result.stderr) == (2, f"logsync: error: {locked}: Permission denied\n")
 

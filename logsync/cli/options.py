@@ -233,10 +233,20 @@ def common(
             f"--input-format: {input_format!r} is not one of auto, {', '.join(FORMAT_NAMES)}"
         )
     source_zone = parse_zone(source_tz, "--source-tz") if source_tz else None
-    from ..sources import expand_paths
+    from ..sources import expand_paths, site_server_logs
 
     repeated: list[str] = []
-    expanded = [] if without_paths else expand_paths(paths or [], env.stdin_is_pipe, repeated)
+    found = None
+    if not paths and not without_paths and not env.stdin_is_pipe:
+        found = site_server_logs()  # on the site server itself: its log folder
+    expanded = (
+        []
+        if without_paths
+        else expand_paths([found] if found else paths or [], env.stdin_is_pipe, repeated)
+    )
+    if found and not quiet:
+        names = ", ".join(visible(name) for name in expanded)
+        env.stderr.write(f"logsync: reading {names} (this site server's log folder)\n")
     if repeated and not quiet:
         names = ", ".join(visible(name) for name in dict.fromkeys(repeated))
         env.stderr.write(f"logsync: {names}: given more than once, read once\n")

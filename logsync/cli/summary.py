@@ -83,7 +83,7 @@ def summary(
     elif fmt == "html":
         from ..render import html
 
-        out.write(html.page(analysis, report, analysis.users, collector.cycle_marks, display))
+        out.write(html.summary_page(analysis, report, display))
     elif fmt == "json":
         machine.write_json(machine.summary_document(report, display), out, pretty=env.stdout_isatty)
     elif fmt == "text":
