@@ -521,9 +521,9 @@ svg.bar{background:none;border-radius:0;vertical-align:middle}
 .bar .added{fill:var(--ok)}.bar .failed{fill:var(--over)}.bar .rest{fill:var(--line)}
 ul.restarts{columns:2}
 .picture{overflow-x:auto}.picture svg{min-width:760px}
-table.users td{white-space:nowrap}
+table.users td:first-child{white-space:nowrap}
 @media (max-width:640px){body{padding:8px}h1{font-size:19px}th,td{padding:3px 5px}
-ul.restarts{columns:1}}
+table.users td{white-space:nowrap}ul.restarts{columns:1}}
 @media print{body{max-width:none;padding:0}svg{background:none}
 .connector{border:1px solid #999}a{color:inherit}}
 """
