@@ -6,7 +6,7 @@ import gc
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta, tzinfo
-from typing import NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from .bulk import LOCATED_KINDS, Cutoff, RowSpec, event_rows, input_rows
 from .errors import UsageError
@@ -24,6 +24,9 @@ from .tracker import (
     TrackerOptions,
     UserState,
 )
+
+if TYPE_CHECKING:
+    from .cloud import CloudUsers
 
 
 class Analysis(NamedTuple):
@@ -44,6 +47,8 @@ class Analysis(NamedTuple):
     before it and the judgement is as of the log's end (set by the command line)."""
     wall_clock: bool = False
     """Whether `as_of` is the wall clock (`--now now`, `--restart-at now`)."""
+    cloud: CloudUsers | None = None
+    """The export of Azure AD users the users were checked against (`--cloud-users`)."""
 
     @property
     def users(self) -> list[UserState]:
@@ -117,6 +122,7 @@ def analyze(
     require_connector: bool = True,
     states: Collection[str] | None = None,
     match: Callable[[str], bool] | None = None,
+    cloud: CloudUsers | None = None,
 ) -> Analysis:
     """Read `paths` (files, directories or `-`), track every user, conclude at `now`.
 
@@ -126,7 +132,8 @@ def analyze(
     if given, sees every row, in order, after the tracker (see `Observer`). `follow` keeps one
     user's timeline. Unless `require_connector` is False, inputs without a record of the
     connector are an error (nothing to judge is never an all-clear). `states` and `match` limit
-    the users listed (see `Tracker.result`); the counts cover every matched user. `fast=False`
+    the users listed (see `Tracker.result`); the counts cover every matched user. With `cloud`
+    (an export of Azure AD users), each user listed says whether it is in Azure AD. `fast=False`
     reads through events, the plain path that the tests hold the rows against.
     """
     if now is not None and restart_at is not None:
@@ -175,7 +182,11 @@ def analyze(
         reference = last if zone is False else datetime(2000, 1, 1, tzinfo=zone)  # type: ignore[arg-type]
         as_of = resolve_now(cutoff.when, reference, option) or cutoff.when
     what_if = as_of if restart_at is not None else None
-    result = tracker.result(as_of, restart_at=what_if, states=states, match=match)
+    helps = cloud.has if cloud is not None else None
+    result = tracker.result(
+        as_of, restart_at=what_if, states=states, match=match, restart_helps=helps
+    )
+    result = in_azure_ad(result, cloud)
     return Analysis(
         as_of=as_of,
         inputs=inputs,
@@ -185,7 +196,17 @@ def analyze(
         left_out=cutoff.left_out if cutoff is not None else 0,
         duplicates=duplicates,
         wall_clock=isinstance(judged_at, WallClock),
+        cloud=cloud,
     )
+
+
+def in_azure_ad(result: Result, cloud: CloudUsers | None) -> Result:
+    """`result` with each user saying whether it is in the export `cloud` (unchanged without
+    one)."""
+    if cloud is None:
+        return result
+    users = [user._replace(in_azure_ad=cloud.has(user.upn)) for user in result.users]
+    return result._replace(users=users)
 
 
 def _tracker(settings: TrackerOptions, collector: Collector | None) -> Tracker:

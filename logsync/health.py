@@ -406,11 +406,51 @@ class HealthCollector:
                     _failures(overdue),
                 )
             )
-        restart = restart_advice(analysis)
-        if restart is not None:
-            advice.append(restart)
-        again = [u for u in users if u.reason == USER_NOT_FOUND and u.failures >= 2 and u.stuck]
+        advice += restart_advice(analysis)
+        unfound = [u for u in users if u.reason == USER_NOT_FOUND and u.stuck]
+        added = analysis.tracker.added_domains() if unfound else set()
+        unroutable = [u for u in unfound if unroutable_suffix(u.upn, added) is not None]
+        if unroutable:
+            suffixes = sorted({unroutable_suffix(u.upn, added) or "" for u in unroutable})
+            count = len(unroutable)
+            findings.append(
+                Finding(
+                    "unroutable_upn_suffix",
+                    "warning",
+                    f"{count} user{_s(count)} failing with UserNotFound "
+                    f"{_verb(count, 'has', 'have')} a UPN suffix Azure AD cannot hold "
+                    f"({', '.join(suffixes)}): Azure AD Connect syncs "
+                    f"{_verb(count, 'it', 'them')} as …@<tenant>.onmicrosoft.com, so the "
+                    f"connector never finds {_verb(count, 'it', 'them')} ({_names(unroutable)})",
+                    _failures(unroutable),
+                )
+            )
+            advice.append(
+                Advice(
+                    "routable_upn_suffix",
+                    "Add a routable UPN suffix (a domain verified in the tenant) in Active "
+                    "Directory Domains and Trusts and give these users UPNs in it "
+                    f"({_names(unroutable)}): no timer or restart adds them until then.",
+                )
+            )
+        again = [u for u in unfound if u.failures >= 2]
         if again:
+            count = len(again)
+            findings.append(
+                Finding(
+                    "fails_at_every_full_sync",
+                    "warning",
+                    f"{count} user{_s(count)} failed again at every full sync since "
+                    f"{_verb(count, 'its', 'their')} first failure ("
+                    + ", ".join(f"{u.upn} {u.failures} times" for u in again[:MAX_EVIDENCE])
+                    + ("…" if count > MAX_EVIDENCE else "")
+                    + "): no timer will add "
+                    + _verb(count, "it", "them")
+                    + " while the UPN is not in Azure AD",
+                    _failures(again),
+                )
+            )
+        if again and analysis.cloud is None:  # (with an export, the scope advice names them)
             names = ", ".join(u.upn for u in again[:MAX_EVIDENCE])
             advice.append(
                 Advice(
@@ -443,6 +483,26 @@ class HealthCollector:
             )
 
 
+UNROUTABLE_SUFFIXES = frozenset(
+    {"local", "localdomain", "lan", "home", "corp", "internal", "intranet", "private"}
+)
+"""Top-level labels no tenant can verify as a domain, as on-premises forests use them: `.local`
+(multicast DNS, RFC 6762), `.localdomain`, `.lan`, `.home` and `.corp` (never delegated),
+`.internal` (kept for private use), `.intranet` and `.private`. A bare host name (no dot) is
+unroutable too."""
+
+
+def unroutable_suffix(upn: str, added: set[str]) -> str | None:
+    """The UPN's suffix if Azure AD cannot hold it (see `UNROUTABLE_SUFFIXES`), unless users
+    with that suffix were added (`added`: the tenant holds it after all); else None."""
+    domain = upn.rpartition("@")[2].casefold().rstrip(".")
+    if not domain or domain in added:
+        return None
+    if "." not in domain or domain.rpartition(".")[2] in UNROUTABLE_SUFFIXES:
+        return domain
+    return None
+
+
 def next_step(summary: Summary, command: str) -> str:
     """The one thing to do next: the first advice, else where to read more (`command` names
     the summary command to run on the same inputs)."""
@@ -458,17 +518,26 @@ _CHECK_CONNECTOR = Advice(
 )
 
 
-def restart_advice(analysis: Analysis) -> Advice | None:
+def restart_advice(analysis: Analysis) -> list[Advice]:
     """What a restart of SMS Executive now would do: its full sync retries every UserNotFound
-    user, the waiting ones sooner and the overdue ones at all."""
-    freed = analysis.tracker.result(
-        analysis.as_of, restart_at=analysis.as_of, states=STUCK_STATES
-    ).users
+    user, the waiting ones sooner and the overdue ones at all. With an export of Azure AD users
+    (`analysis.cloud`), only the users in it count: for the others the retry fails again, and
+    the advice says so and points at DirSync."""
+    from .analysis import in_azure_ad
+
+    cloud = analysis.cloud
+    result = analysis.tracker.result(
+        analysis.as_of,
+        restart_at=analysis.as_of,
+        states=STUCK_STATES,
+        restart_helps=cloud.has if cloud is not None else None,
+    )
+    freed = in_azure_ad(result, cloud).users
     sooner = [u for u in freed if u.recovery_by == "what-if" and u.state == "waiting"]
     sooner = [u for u in sooner if u.time_saved_s]
     overdue = [u for u in freed if u.recovery_by == "what-if" and u.state == "overdue"]
-    if not sooner and not overdue:
-        return None
+    absent = [u for u in freed if u.in_azure_ad is False and u.reason == USER_NOT_FOUND]
+    advice = []
     parts = []
     if sooner:
         saved = max(u.time_saved_s or 0.0 for u in sooner)
@@ -478,11 +547,36 @@ def restart_advice(analysis: Analysis) -> Advice | None:
         )
     if overdue:
         parts.append(f"{len(overdue)} overdue user{_s(len(overdue))} ({_names(overdue)})")
-    return Advice(
-        "restart_sms_executive",
-        "Restart the SMS Executive service on the site server with the service connection point "
-        f"to force a full sync: it would retry {' and '.join(parts)}.",
-    )
+    if parts and cloud is None:
+        advice.append(
+            Advice(
+                "restart_sms_executive",
+                "Restart the SMS Executive service on the site server with the service "
+                f"connection point to force a full sync: it would retry {' and '.join(parts)}.",
+            )
+        )
+    elif parts:
+        taken = f" (export of {iso(cloud.as_of)})" if cloud is not None and cloud.as_of else ""
+        advice.append(
+            Advice(
+                "restart_sms_executive",
+                "Restart the SMS Executive service on the site server with the service "
+                "connection point now: its full sync would add the users already in Azure AD"
+                f"{taken}, {' and '.join(parts)}.",
+            )
+        )
+    if absent:
+        count = len(absent)
+        advice.append(
+            Advice(
+                "check_azure_ad_scope",
+                f"{count} stuck user{_s(count)} {_verb(count, 'is', 'are')} not in Azure AD "
+                f"({_names(absent)}): a restart of SMS Executive will not add "
+                f"{_verb(count, 'it', 'them')}. Check the DirSync / Azure AD Connect scope and "
+                "schedule, and that the on-premises UPN matches the Azure AD UPN.",
+            )
+        )
+    return advice
 
 
 def unreconciled_finding(result: Result) -> Finding:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from itertools import groupby
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .bulk import RowSpec, input_rows, text_rows
 from .errors import InputError
@@ -24,6 +25,9 @@ from .sharing import open_shared
 from .sources import InputStats, sniff_encoding
 from .times import human_duration, micros
 from .tracker import TRACKED_KINDS, Connector, Result, Row, Tracker, UserState
+
+if TYPE_CHECKING:
+    from .cloud import CloudUsers
 
 _SPEC = RowSpec(TRACKED_KINDS)
 """The rows the watch reads: those of the tracked kinds."""
@@ -174,11 +178,17 @@ class Watcher:
     """Feeds the tracker from a follower, as rows, and reports state changes."""
 
     def __init__(
-        self, follower: Follower, tracker: Tracker, options: ReadOptions | None = None
+        self,
+        follower: Follower,
+        tracker: Tracker,
+        options: ReadOptions | None = None,
+        cloud: CloudUsers | None = None,
     ) -> None:
         self.follower = follower
         self.tracker = tracker
         self.options = options or ReadOptions()
+        self.cloud = cloud
+        """An export of Azure AD users: each user then says whether it is in it."""
         self.format: str | None = None
         self.stats = InputStats(str(follower.path))
         self.rotated = InputStats(str(rotated_path(follower.path)))
@@ -260,8 +270,10 @@ class Watcher:
         return max(wall, last).astimezone(last.tzinfo)
 
     def changes(self, wall: datetime, everyone: bool = False) -> tuple[Result, list[Change]]:
+        from .analysis import in_azure_ad
+
         as_of = self.as_of(wall)
-        result = self.tracker.result(as_of)
+        result = in_azure_ad(self.tracker.result(as_of), self.cloud)
         found = []
         for user in result.users:
             key = user.upn.lower()

@@ -74,14 +74,19 @@ def test_a_restart_in_between_is_not_a_stall(tmp_path: Path) -> None:
 
 def test_demo_day_findings_and_advice() -> None:
     summary = summarize(str(SAMPLES / "CloudUserSync.log"))
-    assert codes(summary) == ["stuck_users", "overdue_users"]
-    stuck, overdue = summary.findings
+    assert codes(summary) == ["stuck_users", "overdue_users", "fails_at_every_full_sync"]
+    stuck, overdue, again = summary.findings
     assert stuck.message == (
         "3 users wait for the 24 h full sync; the next (bob@contoso.com) is expected at "
         "2026-11-26T09:15:03.266-08:00"
     )
     assert overdue.message == "1 user passed the expected recovery with no retry logged (ivan@contoso.com)"
     assert [(e.line, iso(e.time)) for e in overdue.evidence] == [(99, "2026-11-24T08:20:08.636-08:00")]
+    assert again.message == (
+        "1 user failed again at every full sync since its first failure (heidi@contoso.com 2 "
+        "times): no timer will add it while the UPN is not in Azure AD"
+    )
+    assert [(e.line, iso(e.time)) for e in again.evidence] == [(2527, "2026-11-25T10:10:08.506-08:00")]
     assert [a.code for a in summary.advice] == [
         "restart_sms_executive", "check_azure_ad", "dirsync_schedule", "fix_other_failures",
     ]
@@ -104,7 +109,7 @@ def test_smsexec_and_cloudusersync_report_one_restart_once() -> None:
     day = SAMPLES / "restart-day"
     summary = summarize(str(day / "CloudUserSync.log"), str(day / "smsexec.log"))
     assert [iso(r.time) for r in summary.restarts] == ["2026-03-02T07:59:56-05:00", "2026-03-02T13:00:12.500-05:00"]
-    assert codes(summary) == ["stuck_users", "restarts"]
+    assert codes(summary) == ["stuck_users", "fails_at_every_full_sync", "restarts"]
 
 
 def test_status_failures_from_statmsg_and_messages(tmp_path: Path) -> None:

@@ -328,7 +328,8 @@ def help_examples() -> list[tuple[str, str]]:
 @pytest.fixture(scope="module")
 def example_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The files the examples name: the demo log, its rotated half, smsexec.log, a logs
-    directory (also under Windows-looking names), an export and its gzip."""
+    directory (also under Windows-looking names), an export and its gzip, an export of Azure
+    AD users."""
     folder = tmp_path_factory.mktemp("examples")
     demo = (SAMPLES / "CloudUserSync.log").read_bytes()
     (folder / "CloudUserSync.log").write_bytes(demo)
@@ -338,6 +339,7 @@ def example_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (folder / name).mkdir()
         (folder / name / "CloudUserSync.log").write_bytes((SAMPLES / "spec-case" / "CloudUserSync.log").read_bytes())
     (folder / "export.log.gz").write_bytes((SAMPLES / "spec-case" / "CloudUserSync.log.gz").read_bytes())
+    (folder / "users.csv").write_bytes((SAMPLES / "azure-ad-users.csv").read_bytes())
     return folder
 
 

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from ..analysis import Analysis
 from .options import (
     FAIL_ON_WORDS,
+    CloudUsersAsOfOpt,
+    CloudUsersOpt,
     ColorOpt,
     FullSyncOpt,
     InputFormatOpt,
@@ -55,6 +57,8 @@ CHECK_FORMATS = ("text", "json", "markdown")
   logsync check --max-stuck 3 --junit results.xml exports/
 
   logsync check --fail-on overdue,failed CloudUserSync.log || echo 'page on-call'
+
+  logsync check --fail-on fixable --cloud-users users.csv CloudUserSync.log
 """
 )
 def check(
@@ -66,7 +70,8 @@ def check(
             metavar="STATES",
             help="Comma-separated user states and connector problems that count against the "
             "gate: waiting, overdue, failed, pending, recovered, synced, stuck (waiting and "
-            "overdue), no_cycles, certificate_missing, connector_stalled, connector (all three).",
+            "overdue), fixable (stuck users in Azure AD, with --cloud-users: a restart would add "
+            "them), no_cycles, certificate_missing, connector_stalled, connector (all three).",
             autocompletion=_complete_list(FAIL_ON_WORDS),
         ),
     ] = "waiting,overdue,failed,connector",
@@ -90,6 +95,8 @@ def check(
     source_tz: SourceTzOpt = None,
     full_sync_after: FullSyncOpt = "24h",
     interval: IntervalOpt = None,
+    cloud_users: CloudUsersOpt = None,
+    cloud_users_as_of: CloudUsersAsOfOpt = None,
     input_format: InputFormatOpt = "auto",
     format: Annotated[
         str,
@@ -125,15 +132,23 @@ def check(
         now=now,
         full_sync_after=full_sync_after,
         interval=interval,
+        cloud_users=cloud_users,
+        cloud_users_as_of=cloud_users_as_of,
         user=user,
     )
     format = format.lower()
     if format not in CHECK_FORMATS:
         raise UsageError(f"--format: {format!r} is not one of {', '.join(CHECK_FORMATS)}")
     fail_on_set = parse_fail_on(fail_on)
+    if "fixable" in fail_on_set and opts.cloud is None:
+        from .report import FIXABLE_NEEDS_EXPORT
+
+        raise UsageError(FIXABLE_NEEDS_EXPORT)
     # JUnit has a test case for every user; otherwise only those that count are concluded
     # (pending users too: an undetermined one counts as waiting)
     listed = None if junit else fail_on_set | {"pending"}
+    if listed is not None and "fixable" in fail_on_set:
+        listed |= {"waiting", "overdue"}
     analysis = judge(opts, env, states=listed, match=opts.wants if opts.users else None)
     nobody = unmatched_users(opts, analysis.upns())
     if nobody is not None:  # a gate on nobody is no pass
@@ -207,6 +222,12 @@ def check_row(user: UserState, display: Display) -> tuple[str, ...]:
         recovery += f"; {BEFORE_INPUT}"
     if user.undetermined:
         recovery = UNDETERMINED_TEXT
+    if user.in_azure_ad is not None and user.stuck:
+        recovery += (
+            "; in Azure AD: a restart adds it"
+            if user.in_azure_ad
+            else "; not in Azure AD: a restart will not add it"
+        )
     return (visible(user.upn), user.state, visible(user.reason or "-"), recovery)
 
 

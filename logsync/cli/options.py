@@ -36,6 +36,7 @@ from .application import Env
 
 if TYPE_CHECKING:  # (imported by the functions that use them: --help needs none)
     from ..analysis import Analysis
+    from ..cloud import CloudUsers
     from ..pipeline import ReadOptions
     from ..sources import InputStats, Progress
 
@@ -56,8 +57,9 @@ def _complete_list(values: Iterable[str]) -> Callable[[str], list[str]]:
     return complete
 
 
-FAIL_ON_WORDS = (*STATES, "stuck", *CONNECTOR_CODES, "connector")
-"""What `--fail-on` takes: user states, `stuck`, connector problems, `connector` (all three)."""
+FAIL_ON_WORDS = (*STATES, "stuck", "fixable", *CONNECTOR_CODES, "connector")
+"""What `--fail-on` takes: user states, `stuck`, `fixable` (stuck users in Azure AD, with
+`--cloud-users`), connector problems, `connector` (all three)."""
 
 
 PathsArg = Annotated[
@@ -165,9 +167,31 @@ FailOnOpt = Annotated[
         "--fail-on",
         metavar="STATES",
         help="Comma-separated user states (waiting, overdue, failed, pending, recovered, synced, "
-        "stuck) and connector problems (no_cycles, certificate_missing, connector_stalled, "
+        "stuck; fixable: stuck and in Azure AD, with --cloud-users) and connector problems (no_cycles, certificate_missing, connector_stalled, "
         "connector) that make the exit code 1.",
         autocompletion=_complete_list(FAIL_ON_WORDS),
+        show_default=False,
+    ),
+]
+
+
+CloudUsersOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--cloud-users",
+        metavar="FILE",
+        help="An export of the users in Azure AD (the admin center's CSV, Export-Csv of "
+        "Get-MgUser or Get-MsolUser, az ad user list JSON, or one UPN per line): says which "
+        "stuck users a restart of SMS Executive would add, and which it cannot.",
+        show_default=False,
+    ),
+]
+CloudUsersAsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--cloud-users-as-of",
+        metavar="WHEN",
+        help="When the --cloud-users export was taken. Default: the file's modification time.",
         show_default=False,
     ),
 ]
@@ -186,6 +210,7 @@ class Common(NamedTuple):
     full_sync_after: timedelta = DEFAULT_FULL_SYNC_AFTER
     interval: timedelta | None = None
     users: tuple[str, ...] = ()
+    cloud: CloudUsers | None = None
 
     def read_options(self) -> ReadOptions:
         from ..pipeline import ReadOptions
@@ -206,6 +231,7 @@ class Common(NamedTuple):
             interval=self.interval,
             source_tz=self.source_tz,
             input_format=self.input_format,
+            cloud=self.cloud,
             **extra,
         )
 
@@ -224,6 +250,8 @@ def common(
     interval: str | None = None,
     user: list[str] | None = None,
     without_paths: bool = False,
+    cloud_users: str | None = None,
+    cloud_users_as_of: str | None = None,
 ) -> Common:
     color, input_format = color.lower(), input_format.lower()  # choices ignore case
     if color not in ("auto", "always", "never"):
@@ -250,7 +278,21 @@ def common(
     if repeated and not quiet:
         names = ", ".join(visible(name) for name in dict.fromkeys(repeated))
         env.stderr.write(f"logsync: {names}: given more than once, read once\n")
+    cloud = None
+    if cloud_users is not None:
+        from ..cloud import read_cloud_users
+
+        taken = parse_when(cloud_users_as_of, "--cloud-users-as-of") if cloud_users_as_of else None
+        cloud = read_cloud_users(cloud_users, taken)
+        if not quiet:
+            env.stderr.write(f"logsync: Azure AD export {visible(cloud.describe())}\n")
+            note = cloud.malformed_note()
+            if note is not None:
+                env.stderr.write(f"logsync: {visible(cloud.path)}: {note}, left out\n")
+    elif cloud_users_as_of is not None:
+        raise UsageError("--cloud-users-as-of: give it with --cloud-users FILE")
     return Common(
+        cloud=cloud,
         paths=expanded,
         display=Display(parse_zone(tz, "--tz") if tz else None),
         source_tz=source_zone,
@@ -351,8 +393,13 @@ def unmatched_users(opts: Common, upns: Iterable[str]) -> str | None:
 def counts_against(user: UserState, fail_on: frozenset[str]) -> bool:
     """Whether a user counts against `--fail-on`: its state is named, or it is pending with
     counts that cannot say whether it is held back, and waiting users count (a gate never passes
-    because a failure lies before its input)."""
-    return user.state in fail_on or (user.undetermined and "waiting" in fail_on)
+    because a failure lies before its input), or it is stuck and in Azure AD and `fixable` is
+    named (a restart would add it)."""
+    return (
+        user.state in fail_on
+        or (user.undetermined and "waiting" in fail_on)
+        or ("fixable" in fail_on and user.stuck and user.in_azure_ad is True)
+    )
 
 
 def judge(opts: Common, env: Env, **extra: Any) -> Analysis:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..errors import ExitCode
+from ..errors import ExitCode, UsageError
 from ..render import (
     Display,
     connector_record,
@@ -23,6 +23,8 @@ from .application import Env, command, outcome
 from .options import (
     REPORT_FORMATS,
     REPORTED_STATES,
+    CloudUsersAsOfOpt,
+    CloudUsersOpt,
     ColorOpt,
     FailOnOpt,
     FormatOpt,
@@ -36,6 +38,7 @@ from .options import (
     TzOpt,
     UserOpt,
     common,
+    counts_against,
     judge,
     output_format,
     parse_fail_on,
@@ -53,6 +56,8 @@ EXAMPLES_REPORT = """Examples:
   logsync report --format json CloudUserSync.log | jq '.users[].upn'
 
   logsync report --restart-at now CloudUserSync.log
+
+  logsync report --cloud-users users.csv --restart-at now CloudUserSync.log
 """
 
 
@@ -79,6 +84,8 @@ def report(
         ),
     ] = None,
     fail_on: FailOnOpt = None,
+    cloud_users: CloudUsersOpt = None,
+    cloud_users_as_of: CloudUsersAsOfOpt = None,
     input_format: InputFormatOpt = "auto",
     color: ColorOpt = "auto",
     quiet: QuietOpt = False,
@@ -111,9 +118,14 @@ def report(
         full_sync_after=full_sync_after,
         interval=interval,
         user=user,
+        cloud_users=cloud_users,
+        cloud_users_as_of=cloud_users_as_of,
     )
     fmt = output_format(format, env, REPORT_FORMATS, "text", opts.color)
     failing_states = parse_fail_on(fail_on)
+    cloud = opts.cloud is not None
+    if "fixable" in failing_states and not cloud:
+        raise UsageError(FIXABLE_NEEDS_EXPORT)
     what_if = parse_when(restart_at, "--restart-at") if restart_at is not None else None
     observing: dict[str, Any] = {}
     collector = None
@@ -141,6 +153,7 @@ def report(
         analysis.connector.problem_in(failing_states) is not None
         or any(counts[state] for state in failing_states if state in counts)
         or bool(analysis.result.undetermined and "waiting" in failing_states)
+        or any(counts_against(u, failing_states & {"fixable"}) for u in shown)
     )
     outcome(ExitCode.FINDINGS if findings else ExitCode.OK)
     health = collector.summarize(analysis) if collector is not None else None
@@ -177,13 +190,13 @@ def report(
         if fmt == "ndjson":
             machine.write_ndjson((machine.user_record(u, display) for u in shown), out)
         elif fmt == "csv":
-            machine.write_csv(
-                machine.USER_FIELDS, machine.user_rows(shown, display), out, env.stdout_isatty
-            )
+            fields = machine.user_fields(cloud)
+            rows = machine.user_rows(shown, display, cloud)
+            machine.write_csv(fields, rows, out, env.stdout_isatty)
         else:
             if header:
-                out.write("\t".join(machine.USER_FIELDS) + "\n")
-            machine.write_text_rows(machine.user_rows(shown, display), out)
+                out.write("\t".join(machine.user_fields(cloud)) + "\n")
+            machine.write_text_rows(machine.user_rows(shown, display, cloud), out)
         if not analysis.connector.ok and not opts.quiet:
             # rows stay rows; the connector's problem goes where a person will see it
             text = connector_text(analysis.connector, analysis.as_of, display)
@@ -192,6 +205,12 @@ def report(
         raise typer.Exit(ExitCode.FINDINGS)
 
 
+
+
+FIXABLE_NEEDS_EXPORT = (
+    "--fail-on fixable: give --cloud-users FILE (an export of Azure AD users) to tell which "
+    "stuck users a restart would add"
+)
 
 
 def summary_command(opts: Any) -> str:
@@ -204,14 +223,21 @@ def summary_command(opts: Any) -> str:
 
 def what_if_summary(when: datetime, users: list[UserState], display: Display) -> dict[str, Any]:
     """What the what-if restart changes: the waiting users it frees strictly sooner, and the
-    overdue users it retries (whose own retry did not come)."""
+    overdue users it retries (whose own retry did not come). Checked against an export of
+    Azure AD users, the stuck users not in it are listed apart (`users_not_in_azure_ad`): the
+    restart's full sync fails again for them, and the tracker left them to their own timer."""
     freed = [u for u in users if u.recovery_by == "what-if" and (u.time_saved_s or 0) > 0]
     retried = [u for u in users if u.recovery_by == "what-if" and u.state == "overdue"]
     saved = [u.time_saved_s or 0.0 for u in freed]
-    return {
+    summary: dict[str, Any] = {
         "restart_at": display.iso(when),
         "users_freed": [u.upn for u in freed],
         "users_retried": [u.upn for u in retried],
         "time_saved_s": number(sum(saved)),
         "max_time_saved_s": number(max(saved)) if saved else 0,
     }
+    if any(u.in_azure_ad is not None for u in users):
+        summary["users_not_in_azure_ad"] = [
+            u.upn for u in users if u.stuck and u.in_azure_ad is False
+        ]
+    return summary

@@ -6,6 +6,8 @@ from .application import Env, command
 from .options import (
     REPORTED_STATES,
     SUMMARY_FORMATS,
+    CloudUsersAsOfOpt,
+    CloudUsersOpt,
     ColorOpt,
     FullSyncOpt,
     InputFormatOpt,
@@ -38,6 +40,8 @@ def summary(
     source_tz: SourceTzOpt = None,
     full_sync_after: FullSyncOpt = "24h",
     interval: IntervalOpt = None,
+    cloud_users: CloudUsersOpt = None,
+    cloud_users_as_of: CloudUsersAsOfOpt = None,
     input_format: InputFormatOpt = "auto",
     color: ColorOpt = "auto",
     quiet: QuietOpt = False,
@@ -67,6 +71,8 @@ def summary(
         now=now,
         full_sync_after=full_sync_after,
         interval=interval,
+        cloud_users=cloud_users,
+        cloud_users_as_of=cloud_users_as_of,
     )
     fmt = output_format(format, env, SUMMARY_FORMATS, "text", opts.color)
     from ..health import HealthCollector

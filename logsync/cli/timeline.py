@@ -13,6 +13,8 @@ from ..safety import visible
 from .application import Env, command
 from .options import (
     TIMELINE_FORMATS,
+    CloudUsersAsOfOpt,
+    CloudUsersOpt,
     ColorOpt,
     FullSyncOpt,
     InputFormatOpt,
@@ -53,6 +55,8 @@ def timeline(
     source_tz: SourceTzOpt = None,
     full_sync_after: FullSyncOpt = "24h",
     interval: IntervalOpt = None,
+    cloud_users: CloudUsersOpt = None,
+    cloud_users_as_of: CloudUsersAsOfOpt = None,
     input_format: InputFormatOpt = "auto",
     color: ColorOpt = "auto",
     quiet: QuietOpt = False,
@@ -81,6 +85,8 @@ def timeline(
         now=now,
         full_sync_after=full_sync_after,
         interval=interval,
+        cloud_users=cloud_users,
+        cloud_users_as_of=cloud_users_as_of,
     )
     fmt = output_format(format, env, TIMELINE_FORMATS, "text", opts.color)
     analysis = judge(opts, env, follow=upn, match=_only(upn))  # no other user is concluded

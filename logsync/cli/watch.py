@@ -14,6 +14,8 @@ from ..tracker import Connector, Result, TrackerOptions
 from .application import Env, command
 from .options import (
     REPORTED_STATES,
+    CloudUsersAsOfOpt,
+    CloudUsersOpt,
     ColorOpt,
     Common,
     FullSyncOpt,
@@ -76,6 +78,8 @@ def watch(
         float,
         typer.Option(metavar="SECONDS", min=0.05, max=0.5, help="How often to look for new lines."),
     ] = POLL_SECONDS,
+    cloud_users: CloudUsersOpt = None,
+    cloud_users_as_of: CloudUsersAsOfOpt = None,
     color: ColorOpt = "auto",
     quiet: QuietOpt = False,
 ) -> None:
@@ -103,6 +107,8 @@ def watch(
         full_sync_after=full_sync_after,
         interval=interval,
         user=user,
+        cloud_users=cloud_users,
+        cloud_users_as_of=cloud_users_as_of,
     )
     fmt = output_format(format, env, ("table", "ndjson"), "ndjson", opts.color)
     from ..analysis import Analysis
@@ -111,7 +117,7 @@ def watch(
 
     follower = Follower(live_path(path))
     tracker = Tracker(TrackerOptions(opts.full_sync_after, opts.interval))
-    watcher = Watcher(follower, tracker, opts.read_options())
+    watcher = Watcher(follower, tracker, opts.read_options(), opts.cloud)
     if not follower.path.exists() and not opts.quiet:
         env.stderr.write(f"logsync: waiting for {visible(str(follower.path))} to appear\n")
         env.stderr.flush()
@@ -142,7 +148,9 @@ def watch(
             selected = [u for u in result.users if opts.wants(u.upn)]
             shown = selected if all_users else [u for u in selected if u.state in REPORTED_STATES]
             counts = machine.state_counts(selected)
-            analysis = Analysis(result.as_of, [watcher.stats], result, watcher.tracker)
+            analysis = Analysis(
+                result.as_of, [watcher.stats], result, watcher.tracker, cloud=opts.cloud
+            )
             status = watcher.status(utc_now(), result.interval)
             live.update(
                 human.watch_view(

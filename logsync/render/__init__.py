@@ -67,6 +67,15 @@ def stamp(value: datetime | None, display: Display) -> str | None:
 
 BEFORE_INPUT = "held back since before the log: its failure is not in the input"
 """The story of a user held back since before the input (SPEC §4 rule 2b)."""
+AZURE_AD_TEXT = {
+    (True, True): "in Azure AD: a restart adds it",
+    (False, True): "not in Azure AD: a restart will not add it",
+    (True, False): "in Azure AD",
+    (False, False): "not in Azure AD",
+}
+"""Whether a user is in the export of Azure AD users, and for a stuck one what that means."""
+
+
 UNDETERMINED_TEXT = (
     "outcome unknown: notified in cycles whose counts cannot say whether it was held back; "
     "the earlier log (CloudUserSync.lo_) would tell"

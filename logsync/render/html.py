@@ -27,7 +27,7 @@ from ..safety import visible
 from ..times import human_duration, instant_key
 from ..tracker import UserState
 from . import Display, connector_text, log_end_note
-from .markdown import USER_COLUMNS, user_cells, when
+from .markdown import user_cells, user_columns, when
 
 MAX_ROWS = 40
 """User rows drawn; the rest are counted in a note (JSON has everything)."""
@@ -160,9 +160,18 @@ def page(
         parts.append(svg(analysis, summary, drawn, marks, scale, display))
         parts.append("</div>")
         parts.append(LEGEND)
+        if analysis.cloud is not None:
+            parts.append(
+                '<p class="legend"><span class="fixable-key">↻</span> in Azure AD (export '
+                f"{esc(analysis.cloud.describe())}): a restart of SMS Executive adds it now; the "
+                "other stuck users are not in Azure AD, and a restart will not add them.</p>"
+            )
         parts += _left_out_note(drawn, scale, display)
         parts.append("</section>")
-    parts += ["<section><h2>Stuck and failed users</h2>", _user_table(shown, display)]
+    parts += [
+        "<section><h2>Stuck and failed users</h2>",
+        _user_table(shown, display, analysis.cloud is not None),
+    ]
     if len(shown) > MAX_ROWS:
         parts.append(
             f'<p class="note">The picture shows the first {MAX_ROWS} of {len(shown)} users; '
@@ -342,16 +351,26 @@ def _stalls(
     return out
 
 
+def _fixable(user: UserState) -> str:
+    """` fixable` for a stuck user in Azure AD (a restart would add it), else nothing."""
+    return " fixable" if user.stuck and user.in_azure_ad else ""
+
+
 def _user_row(index: int, user: UserState, scale: Scale, display: Display) -> list[str]:
     y = AXIS + index * ROW
     middle = y + ROW / 2
     label = visible(user.upn)
     short = label if len(label) <= 34 else label[:33] + "…"
     out = [
-        f'<g class="user {esc(user.state)}" data-user="{index}">',
+        f'<g class="user {esc(user.state)}{_fixable(user)}" data-user="{index}">',
         f'<text class="upn" x="{LEFT - 8}" y="{middle + 4}" text-anchor="end">{esc(short)}'
         f"<title>{esc(label)} · {esc(user.state)} · {esc(user.reason or '')}</title></text>",
     ]
+    if _fixable(user):
+        out.append(
+            f'<text class="fixable-mark" data-kind="fixable" x="6" y="{middle + 4}">↻'
+            "<title>in Azure AD: a restart of SMS Executive adds it now</title></text>"
+        )
     if (
         user.last_failure is not None
         and user.full_sync_due is not None
@@ -401,16 +420,16 @@ def _user_row(index: int, user: UserState, scale: Scale, display: Display) -> li
     return out
 
 
-def _user_table(users: Sequence[UserState], display: Display) -> str:
+def _user_table(users: Sequence[UserState], display: Display, cloud: bool) -> str:
     if not users:
         return "<p>No user is stuck or failed in the log.</p>"
     rows = [
-        f'<tr class="{esc(user.state)}">'
+        f'<tr class="{esc(user.state)}{_fixable(user)}">'
         + "".join(f"<td>{esc(cell)}</td>" for cell in user_cells(user, display))
         + "</tr>"
         for user in users
     ]
-    head = "".join(f"<th>{name}</th>" for name in USER_COLUMNS)
+    head = "".join(f"<th>{name}</th>" for name in user_columns(cloud))
     return (
         f'<div class="scroll"><table class="users"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>"
@@ -520,6 +539,8 @@ ul.findings li.error b{color:var(--over)}ul.findings li.warning b{color:var(--wa
 svg.bar{background:none;border-radius:0;vertical-align:middle}
 .bar .added{fill:var(--ok)}.bar .failed{fill:var(--over)}.bar .rest{fill:var(--line)}
 ul.restarts{columns:2}
+svg .fixable-mark,.fixable-key{fill:var(--ok);color:var(--ok);font-weight:700}
+tr.fixable td:first-child::after{content:" ↻";color:var(--ok);font-weight:700}
 .picture{overflow-x:auto}.picture svg{min-width:760px}
 table.users td:first-child{white-space:nowrap}
 @media (max-width:640px){body{padding:8px}h1{font-size:19px}th,td{padding:3px 5px}

@@ -32,6 +32,7 @@ from ..safety import visible
 from ..times import human_duration, instant_key
 from ..tracker import LATEST, Result, Step, UserState, timer_label
 from . import (
+    AZURE_AD_TEXT,
     BEFORE_INPUT,
     CONNECTOR_STATE_TEXT,
     UNDETERMINED_TEXT,
@@ -218,8 +219,10 @@ COLUMN_TITLES = {
     "due": "Full sync due",
     "expected": "Expected recovery",
     "remaining": "Remaining",
+    "aad": "In Azure AD",
 }
 NARROW_TITLES = {
+    "aad": "In Azure\nAD",
     "due": "Full sync\ndue",
     "expected": "Expected\nrecovery",
     "remaining": "Remaining",
@@ -266,7 +269,7 @@ def report_layout(rows: list[dict[str, str]], width: int) -> ReportLayout:
         title = titles.get(name, COLUMN_TITLES.get(name, ""))
         return max([_title_width(title), *(len(row[key]) for row in rows)])
 
-    steps = (
+    steps: tuple[tuple[tuple[str, ...], bool, bool], ...] = (
         (("user", "state", "reason", "since", "due", "expected", "remaining", "bar"), False, False),
         (("user", "state", "reason", "since", "due", "expected", "remaining"), False, False),
         (("user", "state", "reason", "due", "expected", "remaining"), False, False),
@@ -275,6 +278,8 @@ def report_layout(rows: list[dict[str, str]], width: int) -> ReportLayout:
         (("user", "state", "expected", "remaining"), True, True),
         (("user", "expected", "remaining"), True, True),
     )
+    if "aad" in rows[0]:  # checked against an export of Azure AD users: after the state
+        steps = tuple((_after_state(columns), short, stacked) for columns, short, stacked in steps)
     layout = None
     for columns, short, stacked in steps:
         layout = _layout(rows, columns, short, stacked, False, natural)
@@ -282,6 +287,12 @@ def report_layout(rows: list[dict[str, str]], width: int) -> ReportLayout:
             return layout
     assert layout is not None
     return _layout(rows, layout.columns, True, True, True, natural)
+
+
+def _after_state(columns: tuple[str, ...]) -> tuple[str, ...]:
+    """`columns` with "In Azure AD" after the state (after the user, without a state column)."""
+    at = columns.index("state") + 1 if "state" in columns else 1
+    return (*columns[:at], "aad", *columns[at:])
 
 
 def _layout(
@@ -316,7 +327,8 @@ def _report_cells(
     since = user.first_failure or user.first_seen
     predicted = user.expected_recovery is not None and not user.expected_recovery_observed
     mark = " *" if user.recovery_by == "what-if" else " ~" if predicted else ""
-    return {
+    extra = {} if user.in_azure_ad is None else {"aad": "yes" if user.in_azure_ad else "no"}
+    return extra | {
         "user": visible(user.upn),
         "under": f"{user.state} · {visible(user.reason or '-')}",
         "state": user.state,
@@ -340,6 +352,9 @@ def _cell(
         return progress_bar(user, as_of) if user.stuck else Text("")
     if name == "state":
         return Text(user.state, style=STATE_STYLE[user.state])
+    if name == "aad":  # a stuck user in Azure AD is one a restart would add
+        fixable = user.stuck and user.in_azure_ad
+        return Text(cells["aad"], style="bold green" if fixable else "")
     if name == "user" and layout.stacked:
         text = Text(cells["user"])
         if "state" in layout.columns:
@@ -471,6 +486,8 @@ def timeline(
         title.append(f" · {UNDETERMINED_TEXT}")
     if user.recovered_at is not None:
         title.append(f" · recovered {clock(user.recovered_at, display)}")
+    if user.in_azure_ad is not None:
+        title.append(f" · {AZURE_AD_TEXT[user.in_azure_ad, user.stuck]}")
     if not quiet:
         console.print(title)
     rows = [
@@ -528,8 +545,16 @@ def what_if_line(summary: dict[str, object]) -> Text:
     freed, retried = summary["users_freed"], summary["users_retried"]
     assert isinstance(freed, list) and isinstance(retried, list)
     head = f"What-if restart at {summary['restart_at']} (times marked * in the table): "
+    absent = summary.get("users_not_in_azure_ad") or []
+    assert isinstance(absent, list)
+    tail = (
+        f" {len(absent)} stuck user{'s' if len(absent) != 1 else ''} not in Azure AD: a restart "
+        "will not add them."
+        if absent
+        else ""
+    )
     if not freed and not retried:
-        return Text(head + "it would free no waiting user sooner.")
+        return Text(head + "it would free no waiting user sooner." + tail)
     parts = []
     if freed:
         saved = float(summary["max_time_saved_s"] or 0)  # type: ignore[arg-type]
@@ -544,7 +569,7 @@ def what_if_line(summary: dict[str, object]) -> Text:
             f"retries {len(retried)} overdue user{'s' if len(retried) != 1 else ''} "
             "whose own retry did not come"
         )
-    return Text(head + "; ".join(parts) + ".", style="bold")
+    return Text(head + "; ".join(parts) + "." + tail, style="bold")
 
 
 SEVERITY_MARK = {"error": ("✖", "bold red"), "warning": ("▲", "yellow"), "info": ("●", "cyan")}

@@ -68,6 +68,8 @@ def junit_document(
         detail = visible(
             f"first failure {display.iso(user.first_failure)}, failures {user.failures}"
         )
+        if user.in_azure_ad is not None:
+            detail += ", in Azure AD" if user.in_azure_ad else ", not in Azure AD"
         if passed:
             ET.SubElement(case, "system-out").text = f"{message} (within --max-stuck); {detail}"
         else:

@@ -75,6 +75,8 @@ def user_record(user: UserState, display: Display) -> dict[str, Any]:
     }
     if user.time_saved_s is not None:
         record["time_saved_s"] = number(user.time_saved_s)
+    if user.in_azure_ad is not None:
+        record["in_azure_ad"] = user.in_azure_ad
     return record
 
 
@@ -183,14 +185,23 @@ def write_csv(
         )
 
 
-def user_rows(users: Iterable[UserState], display: Display) -> Iterator[list[object]]:
-    """`USER_FIELDS` of each user for text and CSV; an expected recovery that is a latest bound
-    (the failure is before the log) reads `by …`."""
+def user_fields(cloud: bool) -> tuple[str, ...]:
+    """The text and CSV columns of `report`: `USER_FIELDS`, and `in_azure_ad` after them when
+    the users were checked against an export of Azure AD users."""
+    return (*USER_FIELDS, "in_azure_ad") if cloud else USER_FIELDS
+
+
+def user_rows(
+    users: Iterable[UserState], display: Display, cloud: bool = False
+) -> Iterator[list[object]]:
+    """`user_fields(cloud)` of each user for text and CSV; an expected recovery that is a latest
+    bound (the failure is before the log) reads `by …`."""
+    fields = user_fields(cloud)
     for user in users:
         record = user_record(user, display)
         if user.bound == LATEST and record["expected_recovery"] is not None:
             record["expected_recovery"] = "by " + record["expected_recovery"]
-        yield [record[name] for name in USER_FIELDS]
+        yield [record.get(name) for name in fields]
 
 
 # -- events ---------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from ..safety import visible
 from ..times import human_duration
 from ..tracker import LATEST, Step, UserState
 from . import (
+    AZURE_AD_TEXT,
     BEFORE_INPUT,
     UNDETERMINED_TEXT,
     Display,
@@ -112,8 +113,14 @@ USER_COLUMNS = (
 )
 
 
+def user_columns(cloud: bool) -> tuple[str, ...]:
+    """`USER_COLUMNS`, and "In Azure AD" after them when the users were checked against an
+    export of Azure AD users."""
+    return (*USER_COLUMNS, "In Azure AD") if cloud else USER_COLUMNS
+
+
 def user_cells(user: UserState, display: Display) -> list[str]:
-    """A user's row as plain text, in `USER_COLUMNS` order (escape it for the format)."""
+    """A user's row as plain text, in `user_columns` order (escape it for the format)."""
     since = user.first_failure or user.first_seen
     expected = bounded(user, when(user.expected_recovery, display))
     if user.bound == LATEST:
@@ -122,7 +129,7 @@ def user_cells(user: UserState, display: Display) -> list[str]:
         expected += " (if restarted)"
     elif user.expected_recovery is not None and not user.expected_recovery_observed:
         expected += " (predicted)"
-    return [
+    cells = [
         user.upn,
         user.state,
         user.reason or "–",
@@ -131,6 +138,9 @@ def user_cells(user: UserState, display: Display) -> list[str]:
         expected,
         remaining_text(user, "–"),
     ]
+    if user.in_azure_ad is not None:
+        cells.append("yes" if user.in_azure_ad else "no")
+    return cells
 
 
 def user_rows(users: Iterable[UserState], display: Display) -> list[list[str]]:
@@ -165,7 +175,7 @@ def report(
     out.append("## Stuck and failed users" if len(shown) != sum(counts.values()) else "## Users")
     out.append("")
     if shown:
-        out += table(USER_COLUMNS, user_rows(shown, display))
+        out += table(user_columns(analysis.cloud is not None), user_rows(shown, display))
     else:
         out.append("No user is stuck or failed in the log.")
     out += ["", " · ".join(f"{counts[s]} {s}" for s in _STATES if counts.get(s)) or "No users."]
@@ -236,7 +246,12 @@ def timeline(user: UserState, steps: list[Step], analysis: Analysis, display: Di
             if user.stuck
             else ""
         )
-        + (f" · {UNDETERMINED_TEXT}" if user.undetermined else ""),
+        + (f" · {UNDETERMINED_TEXT}" if user.undetermined else "")
+        + (
+            f" · {AZURE_AD_TEXT[user.in_azure_ad, user.stuck]}"
+            if user.in_azure_ad is not None
+            else ""
+        ),
         "",
     ]
     out += table(

@@ -162,6 +162,8 @@ class UserState(NamedTuple):
     """`latest` when `expected_recovery` is a latest bound (rule 2b), else None."""
     pending_reason: str | None = None
     """Why a `pending` user has no outcome: `awaiting_totals` or `undetermined`."""
+    in_azure_ad: bool | None = None
+    """Whether the user is in an export of Azure AD users (`--cloud-users`); None without one."""
 
     @property
     def moments(self) -> tuple[Moment | None, ...]:

@@ -45,6 +45,8 @@ class _Context(NamedTuple):
     what_if: int | None
     latest_due: int | None
     """The latest due time of users held back since before the input (rule 2b)."""
+    restart_helps: Callable[[str], bool] | None = None
+    """Whether the what-if restart can add a user (it is in Azure AD); None: every user."""
 
 
 def interval(tracker: Tracker) -> tuple[timedelta, bool]:
@@ -136,12 +138,15 @@ def conclude(
     restart_at: datetime | None = None,
     states: Collection[str] | None = None,
     match: Callable[[str], bool] | None = None,
+    restart_helps: Callable[[str], bool] | None = None,
 ) -> Result:
     """Each user's state at `as_of`; `restart_at`: what if SMS Executive restarted then?
 
     Only the users whose UPN is a `match` count, and only those in `states` are listed
     (the others are only counted): a report of the stuck few out of many users builds
-    nothing for the rest.
+    nothing for the rest. With `restart_helps`, the what-if restart frees only the users for
+    whose UPN it is true (those in Azure AD: its full sync fails again for the others, who keep
+    their own timer).
     """
     as_of = as_of if as_of is not None else _time(tracker._last)
     every, observed = interval(tracker)
@@ -156,6 +161,7 @@ def conclude(
         restart_delay=restart_delay(tracker, interval_us),
         what_if=None if restart_at is None else micros(restart_at),
         latest_due=None if start is None else start + tracker._after,
+        restart_helps=restart_helps,
     )
     counts = dict.fromkeys(STATES, 0)
     undetermined = 0
@@ -261,6 +267,9 @@ def _state(tracker: Tracker, key: str, user: _Seen, context: _Context) -> UserSt
                         expected, recovery_by = soon, "restart"
         overdue = context.as_of is not None and context.as_of >= expected + GRACE_INTERVALS * every
         what_if = context.what_if
+        helps = context.restart_helps
+        if helps is not None and what_if is not None and not helps(user.upn):
+            what_if = None  # not in Azure AD: the restart's full sync fails again
         if what_if is not None and (last_failure is None or what_if >= last_failure):
             # a restart's full sync retries every stuck user: an overdue one at all, a
             # waiting one sooner only if its own retry comes after the restart's cycle

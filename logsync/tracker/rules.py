@@ -769,6 +769,15 @@ class Tracker:
         """Every user read so far, as first spelled."""
         return [user.upn for user in self._users.values()]
 
+    def added_domains(self) -> set[str]:
+        """The UPN suffixes (case-folded) of the users the connector added, at once or after
+        failing: suffixes Azure AD holds."""
+        return {
+            user.upn.rpartition("@")[2].casefold()
+            for user in self._users.values()
+            if user.synced_at is not None or getattr(user, "recovered_at", None) is not None
+        }
+
     def _localize(self, us: int) -> datetime:
         from .outlook import localize
 
@@ -792,12 +801,13 @@ class Tracker:
         restart_at: datetime | None = None,
         states: Collection[str] | None = None,
         match: Callable[[str], bool] | None = None,
+        restart_helps: Callable[[str], bool] | None = None,
     ) -> Result:
         """Each user's state at `as_of`; `restart_at`: what if SMS Executive restarted then?
         See `outlook.conclude`."""
         from .outlook import conclude
 
-        return conclude(self, as_of, restart_at, states, match)
+        return conclude(self, as_of, restart_at, states, match, restart_helps)
 
 
 _NO_ZONE = object()

@@ -1,0 +1,240 @@
+"""The users that exist in Azure AD, from an export (`--cloud-users FILE`).
+
+A stuck user syncs at its next full sync only if it is in Azure AD by then: an export of the
+tenant's users tells which stuck users a restart of SMS Executive would free now. The export is
+read in the forms admins get it:
+
+- the CSV of the Entra admin center's "Download users" (a `userPrincipalName` column among many);
+- `Export-Csv` of `Get-MgUser` or `Get-MsolUser`, with Windows PowerShell 5.1's `#TYPE …` first
+  line, in any column order and header case, UTF-8, UTF-16 with a BOM or ASCII;
+- `az ad user list` JSON (an array of objects with `userPrincipalName`; also Graph's
+  `{"value": [...]}`);
+- plain text, one UPN per line.
+
+UPNs match whatever their case. A row that cannot be read (a CSV row with the wrong number of
+cells, an empty UPN, a JSON entry without one, a text line that is no UPN) is counted and named
+by its line, never dropped silently; an export with no UPN column, or no user at all, is an input
+error. The export has a time of its own (the file's, or `--cloud-users-as-of`): a user can reach
+Azure AD after it was taken.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+import os
+from datetime import datetime
+from typing import NamedTuple
+
+from .errors import InputError
+
+UPN_COLUMNS = ("userprincipalname", "user principal name", "upn")
+"""Header names of the UPN column, case-folded (the first found is used)."""
+MAX_NAMED = 5
+"""Malformed rows named by their line number (the others are counted)."""
+
+
+class CloudUsers(NamedTuple):
+    """The UPNs of an export of Azure AD users."""
+
+    path: str
+    upns: frozenset[str]
+    """Case-folded."""
+    form: str
+    """`csv`, `json` or `text`."""
+    as_of: datetime | None
+    """When the export was taken: `--cloud-users-as-of`, else the file's modification time."""
+    as_of_given: bool
+    """Whether `as_of` was given (`--cloud-users-as-of`) rather than the file's time."""
+    malformed: int = 0
+    malformed_lines: tuple[int, ...] = ()
+    """The line numbers (1-based, in the file) of the first malformed rows."""
+
+    def has(self, upn: str) -> bool:
+        """Whether `upn` (any case) is in the export."""
+        return upn.casefold() in self.upns
+
+    def describe(self) -> str:
+        """`export.csv: 1,204 users (csv), taken 2026-11-25T15:00:00-08:00 (file time)`."""
+        taken = ""
+        if self.as_of is not None:
+            how = "" if self.as_of_given else " (file time)"
+            taken = f", taken {self.as_of.isoformat(timespec='seconds')}{how}"
+        count = len(self.upns)
+        return f"{self.path}: {count} user{'s' if count != 1 else ''} ({self.form}){taken}"
+
+    def malformed_note(self) -> str | None:
+        """`3 rows could not be read (lines 4, 9, 12)`, or None."""
+        if not self.malformed:
+            return None
+        lines = ", ".join(str(n) for n in self.malformed_lines)
+        more = ", …" if self.malformed > len(self.malformed_lines) else ""
+        noun = "row" if self.malformed == 1 else "rows"
+        return f"{self.malformed} {noun} could not be read (line {lines}{more})"
+
+
+def read_cloud_users(path: str, as_of: datetime | None = None) -> CloudUsers:
+    """Read an export of Azure AD users (see the module's description)."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        taken = as_of
+        if taken is None:
+            taken = datetime.fromtimestamp(os.stat(path).st_mtime).astimezone()
+    except OSError as exc:
+        raise InputError(path, exc.strerror or str(exc)) from exc
+    text = _decode(data)
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if start is None:
+        raise InputError(path, "an empty export of Azure AD users")
+    first = lines[start].lstrip()
+    if first.startswith(("[", "{")):
+        upns, bad = _json(path, text)
+        form = "json"
+    else:
+        if first.startswith("#"):  # Windows PowerShell 5.1's `#TYPE Microsoft.Graph...` line
+            start = next((i for i in range(start + 1, len(lines)) if lines[i].strip()), None)
+            if start is None:
+                raise InputError(path, "an empty export of Azure AD users")
+        header = _cells(lines[start], _delimiter(lines[start]))
+        column = _upn_column(header)
+        if column is not None:
+            upns, bad = _csv(lines, start, column, len(header), _delimiter(lines[start]))
+            form = "csv"
+        elif len(header) > 1:
+            raise InputError(
+                path,
+                "no userPrincipalName column in this export of Azure AD users "
+                f"(its columns: {', '.join(header[:8])}{', …' if len(header) > 8 else ''})",
+            )
+        else:
+            upns, bad = _text(lines, start)
+            form = "text"
+    if not upns:
+        raise InputError(path, "no users in this export of Azure AD users")
+    return CloudUsers(
+        path=path,
+        upns=frozenset(upns),
+        form=form,
+        as_of=taken,
+        as_of_given=as_of is not None,
+        malformed=len(bad),
+        malformed_lines=tuple(bad[:MAX_NAMED]),
+    )
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM) or UTF-16 with a BOM, as PowerShell writes them; else
+    cp1252, where UTF-8 fails (an `-Encoding Default` export)."""
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _delimiter(header: str) -> str:
+    """`,`, or `;` for an `Export-Csv -UseCulture` of a locale whose list separator it is."""
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def _cells(line: str, delimiter: str) -> list[str]:
+    return [cell.strip() for cell in next(csv.reader([line], delimiter=delimiter), [])]
+
+
+def _upn_column(header: list[str]) -> int | None:
+    folded = [cell.casefold() for cell in header]
+    for name in UPN_COLUMNS:
+        if name in folded:
+            return folded.index(name)
+    return None
+
+
+def _csv(
+    lines: list[str], header: int, column: int, width: int, delimiter: str
+) -> tuple[set[str], list[int]]:
+    """The UPNs of the rows after the header, and the line numbers of rows that cannot be read
+    (quoted cells may span lines: a row's number is that of its first line)."""
+    upns: set[str] = set()
+    bad: list[int] = []
+    body = lines[header + 1 :]
+    reader = csv.reader(body, delimiter=delimiter)
+    while True:
+        number = header + 2 + reader.line_num
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            bad.append(number)
+            continue
+        if not any(cell.strip() for cell in row):
+            continue  # a blank line
+        upn = row[column].strip() if len(row) == width else ""
+        if len(row) != width or not _is_upn(upn):
+            bad.append(number)
+            continue
+        upns.add(upn.casefold())
+    return upns, bad
+
+
+def _json(path: str, text: str) -> tuple[set[str], list[int]]:
+    """`az ad user list` (an array) or a Graph page (`{"value": [...]}`); an entry without a
+    UPN is counted by its place in the array (1-based)."""
+    try:
+        document = json.loads(text)
+    except ValueError as exc:
+        raise InputError(path, f"not valid JSON ({exc})") from exc
+    if isinstance(document, dict):
+        document = document.get("value")
+    if not isinstance(document, list):
+        raise InputError(path, "JSON that is not a list of users (as `az ad user list` writes)")
+    upns: set[str] = set()
+    bad: list[int] = []
+    for index, entry in enumerate(document, 1):
+        upn = None
+        if isinstance(entry, dict):
+            upn = next(
+                (value for key, value in entry.items() if key.casefold() in UPN_COLUMNS), None
+            )
+        elif isinstance(entry, str):
+            upn = entry
+        if not isinstance(upn, str) or not _is_upn(upn.strip()):
+            bad.append(index)
+            continue
+        upns.add(upn.strip().casefold())
+    if not upns and document and not any(
+        isinstance(e, dict) and any(k.casefold() in UPN_COLUMNS for k in e) for e in document
+    ):
+        raise InputError(path, "no userPrincipalName in this export of Azure AD users")
+    return upns, bad
+
+
+def _text(lines: list[str], start: int) -> tuple[set[str], list[int]]:
+    upns: set[str] = set()
+    bad: list[int] = []
+    for number in range(start, len(lines)):
+        line = lines[number].strip()
+        if not line:
+            continue
+        if _is_upn(line):
+            upns.add(line.casefold())
+        else:
+            bad.append(number + 1)
+    return upns, bad
+
+
+def _is_upn(value: str) -> bool:
+    """A UPN as exports hold it: one `@` with text either side, no spaces."""
+    name, at, domain = value.partition("@")
+    return bool(name and at and domain) and "@" not in domain and not any(
+        ch.isspace() for ch in value
+    )
