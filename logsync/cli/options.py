@@ -167,8 +167,9 @@ FailOnOpt = Annotated[
         "--fail-on",
         metavar="STATES",
         help="Comma-separated user states (waiting, overdue, failed, pending, recovered, synced, "
-        "stuck; fixable: stuck and in Azure AD, with --cloud-users) and connector problems (no_cycles, certificate_missing, connector_stalled, "
-        "connector) that make the exit code 1.",
+        "stuck; fixable: stuck and in Azure AD, with --cloud-users) and connector problems "
+        "(no_cycles, certificate_missing, connector_stalled, connector) that make the exit "
+        "code 1.",
         autocompletion=_complete_list(FAIL_ON_WORDS),
         show_default=False,
     ),
