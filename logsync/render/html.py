@@ -229,26 +229,21 @@ def _counts(counts: dict[str, int]) -> str:
 
 
 def _left_out_note(users: Sequence[UserState], scale: Scale, display: Display) -> list[str]:
-    """How many of the users drawn failed before the picture's left edge, and the earliest."""
+    """How many of the users drawn failed before the picture's left edge, and the earliest such
+    failure (the table has every user's times)."""
     before = [
-        failure
+        user.first_failure
         for user in users
-        for failure in (user.first_failure, user.last_failure)
-        if failure is not None and scale.before(failure)
+        if user.first_failure is not None and scale.before(user.first_failure)
     ]
     if not before:
         return []
-    count = sum(
-        user.failures if user.last_failure is not None and scale.before(user.last_failure)
-        else 1
-        for user in users
-        if user.first_failure is not None and scale.before(user.first_failure)
-    )
+    count = len(before)
     earliest = min(before, key=instant_key)
-    noun = "failure lies" if count == 1 else "failures lie"
+    who = "user drawn" if count == 1 else "users drawn"
     return [
-        f'<p class="note" data-left-out="{count}">{count} {noun} before the picture\'s left edge '
-        f"({esc(when(scale.start, display))}), the earliest at "
+        f'<p class="note" data-left-out="{count}">{count} {who} failed before the picture\'s '
+        f"left edge ({esc(when(scale.start, display))}), the earliest at "
         f"{esc(when(earliest, display))}: the picture shows the two days before as of; the "
         "table has every time.</p>"
     ]
