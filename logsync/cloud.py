@@ -178,8 +178,8 @@ def _csv(
             continue
         if not any(cell.strip() for cell in row):
             continue  # a blank line
-        upn = row[column].strip() if len(row) == width else ""
-        if len(row) != width or not _is_upn(upn):
+        upn = row[column].strip() if len(row) == width else ""  # a row of another width: none
+        if not _is_upn(upn):
             bad.append(number)
             continue
         upns.add(upn.casefold())

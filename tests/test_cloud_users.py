@@ -138,10 +138,13 @@ def test_az_ad_user_list_json_and_a_graph_page(tmp_path: Path) -> None:
 
 def test_plain_text_one_upn_per_line(tmp_path: Path) -> None:
     path = tmp_path / "upns.txt"
-    path.write_text("bob@contoso.com\n\nIVAN@contoso.com\nnot a upn\n")
+    path.write_text(
+        "bob@contoso.com\n\nIVAN@contoso.com\nnot a upn\nbob@contoso.com@evil.example\n"
+        "@contoso.com\nnobody@\n"
+    )
     export = read_cloud_users(str(path))
     assert (export.upns, export.form, export.malformed_lines) == (
-        {"bob@contoso.com", "ivan@contoso.com"}, "text", (4,),
+        {"bob@contoso.com", "ivan@contoso.com"}, "text", (4, 5, 6, 7),
     )
 
 

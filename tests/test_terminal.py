@@ -566,6 +566,13 @@ def test_check_junit_dash_writes_the_xml_to_stdout(tmp_path: Path, monkeypatch: 
     root = ET.fromstring(result.stdout)
     (suite,) = root
     assert (root.tag, suite.get("tests"), suite.get("failures")) == ("testsuites", "11", "5")
+    code, shown, err = on_terminal(
+        "check", "--junit", "-", "--color", "never", str(SAMPLES / "CloudUserSync.log"), columns=80
+    )
+    assert code == 1 and ET.fromstring(shown.replace("\n", "")).tag == "testsuites"
+    # the text goes to stderr, a pipe here: tab-separated, not fitted to stdout's terminal
+    lines = without_log_end_note(err.encode()).decode().splitlines()
+    assert lines[0].startswith("bob@contoso.com\twaiting\tUserNotFound\t")
     verdict = without_log_end_note(result.stderr).decode().splitlines()
     assert verdict[-1] == "FAIL: 5 users (3 waiting, 1 overdue, 1 failed), limit 0 as of 2026-11-25T16:04:59.644-08:00"
     assert verdict[0].startswith("bob@contoso.com\twaiting\tUserNotFound")

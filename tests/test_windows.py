@@ -44,6 +44,7 @@ def test_the_site_servers_log_folder_is_found_on_windows(tmp_path: Path) -> None
 def test_a_32_bit_python_looks_in_the_64_bit_program_files(tmp_path: Path) -> None:
     x86, x64 = tmp_path / "Program Files (x86)", tmp_path / "Program Files"
     folder = install(x64, "CloudUserSync.log")
+    install(x86, "CloudUserSync.log")  # (a copy left there: never the site's own)
     environ = {"ProgramFiles": str(x86), "ProgramW6432": str(x64)}
     assert site_server_logs(environ, "win32") == str(folder)
 
