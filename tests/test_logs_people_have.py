@@ -10,7 +10,7 @@ import os
 import random
 import subprocess
 import sys
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -598,3 +598,120 @@ def test_a_closed_pipe_on_a_table_keeps_the_command_s_code(command: list[str], c
     process.stdout.close()  # like `| head -1`
     assert process.wait(timeout=60) == code
     assert without_log_end_note(process.stderr.read()) == b""
+
+
+def timeline_steps(upn: str, path: str) -> list[tuple[str, str, str, int | None]]:
+    """(clock time, what, detail, line) of each step; every step from the log names `path`."""
+    document = json.loads(runner.invoke(app, ["timeline", upn, "--format", "json", path]).stdout)
+    steps = document["steps"]
+    assert all(s["source"] == path for s in steps if s["line"] is not None)
+    return [(s["time"][11:19], s["what"], s["detail"], s["line"]) for s in steps]
+
+
+NOT_RECEIVED = "not received: held back since before the log (its failure is not in the input)"
+STILL_HELD = "notified; held back since before the log: failure not in the input"
+UNDECIDED = "the cycle's counts cannot say whether it was received or held back"
+
+
+def test_the_story_of_users_decided_by_the_next_cycle(tmp_path: Path) -> None:
+    """Two users held back since before the log; a cycle receives one of them (which, its counts
+    cannot say); the next cycle notifies only b, so a was the one added."""
+    log = Log(bias=240)
+    steady(log, datetime(2014, 9, 15, 9, 0, 50), "a@contoso.com", "b@contoso.com")
+    steady(log, datetime(2014, 9, 15, 9, 5, 50), "a@contoso.com", "b@contoso.com", received=1, added=1)
+    steady(log, datetime(2014, 9, 15, 9, 10, 50), "b@contoso.com")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    assert timeline_steps("a@contoso.com", path) == [
+        ("09:00:52", "requested", "NotifyAccountAddition a@contoso.com", 2),
+        ("09:00:53", "held_back", NOT_RECEIVED, 4),
+        ("09:05:52", "held_back", STILL_HELD, 6),
+        ("09:05:53", "undecided", UNDECIDED, 8),
+        ("09:10:53", "added", "added to the cloud: recovered", 11),
+    ]
+    assert timeline_steps("b@contoso.com", path)[3:6] == [
+        ("09:05:53", "undecided", UNDECIDED, 8),
+        ("09:10:52", "held_back", STILL_HELD, 10),
+        ("09:00:50", "full_sync_due", "24 h timer runs out at the latest (its failure is before the log)", None),
+    ]
+
+
+def test_a_held_back_user_missing_from_a_complete_cycle_is_released(tmp_path: Path) -> None:
+    """Rule 2b: a user held back since before the log is notified in every cycle; one missing
+    from a complete cycle was received in the cycle before and added there."""
+    log = Log(bias=240)
+    steady(log, datetime(2014, 9, 15, 9, 0, 50), "x@contoso.com", "y@contoso.com")
+    steady(log, datetime(2014, 9, 15, 9, 5, 50), "x@contoso.com", "y@contoso.com")
+    steady(log, datetime(2014, 9, 15, 9, 10, 50), "y@contoso.com")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    found = users(path)
+    x, y = found["x@contoso.com"], found["y@contoso.com"]
+    assert (x.state, iso(x.recovered_at), iso(x.synced_at), x.before_input) == (
+        "recovered", "2014-09-15T09:05:52-04:00", "2014-09-15T09:05:52-04:00", True,
+    )
+    assert (y.state, y.bound) == ("waiting", "latest")
+    assert timeline_steps("x@contoso.com", path) == [
+        ("09:00:52", "requested", "NotifyAccountAddition x@contoso.com", 2),
+        ("09:00:53", "held_back", NOT_RECEIVED, 4),
+        ("09:05:52", "held_back", STILL_HELD, 6),
+        ("09:10:53", "added", "added to the cloud: recovered", 11),
+    ]
+    # released once: a later complete cycle without it changes nothing
+    steady(log, datetime(2014, 9, 15, 9, 15, 50), "y@contoso.com")
+    again = users(log.write(tmp_path / "later.log"))["x@contoso.com"]
+    assert (again.state, iso(again.recovered_at)) == ("recovered", "2014-09-15T09:05:52-04:00")
+    # after a restart, absence proves nothing (the restart's full sync is its retry)
+    log2 = Log(bias=240)
+    steady(log2, datetime(2014, 9, 15, 9, 0, 50), "x@contoso.com")
+    log2.restart("2014-09-15 09:03:00")
+    steady(log2, datetime(2014, 9, 15, 9, 5, 50), "y@contoso.com")
+    restarted = users(log2.write(tmp_path / "restart.log"))["x@contoso.com"]
+    assert (restarted.state, restarted.recovery_by, iso(restarted.expected_recovery)) == (
+        "waiting", "restart", "2014-09-15T09:05:50-04:00",
+    )
+
+
+def test_a_restart_not_yet_followed_by_a_cycle_is_the_held_users_next_chance(tmp_path: Path) -> None:
+    """A restart after the held-back user's notifications, its full sync not logged yet: the
+    user's recovery is predicted one interval after the restart (no earlier restart to learn
+    the delay from), no longer the latest bound."""
+    log = Log(bias=240)
+    steady(log, datetime(2014, 9, 15, 9, 0, 50), "x@contoso.com")
+    steady(log, datetime(2014, 9, 15, 9, 5, 50), "x@contoso.com")
+    log.restart("2014-09-15 09:07:00")
+    x = users(log.write(tmp_path / "CloudUserSync.log"))["x@contoso.com"]
+    assert (x.state, x.recovery_by, iso(x.expected_recovery), x.expected_recovery_observed, x.bound) == (
+        "waiting", "restart", "2014-09-15T09:12:00-04:00", False, None,
+    )
+    before = datetime(2014, 9, 15, 9, 6, tzinfo=timezone(timedelta(hours=-4)))
+    held = users(log.write(tmp_path / "before.log"), now=before)
+    assert (held["x@contoso.com"].recovery_by, held["x@contoso.com"].bound) == ("timer", "latest")
+
+
+def test_a_what_if_restart_frees_a_user_held_since_before_the_log(tmp_path: Path) -> None:
+    log = Log(bias=240)
+    steady(log, datetime(2014, 9, 15, 9, 0, 50), "x@contoso.com")
+    steady(log, datetime(2014, 9, 15, 9, 5, 50), "x@contoso.com")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    document = json.loads(
+        runner.invoke(app, ["report", "--format", "json", "--restart-at", "2014-09-15 09:06", path]).stdout
+    )
+    (x,) = document["users"]
+    assert (x["recovery_by"], x["expected_recovery"], x["expected_recovery_bound"], x["time_saved_s"]) == (
+        "what-if", "2014-09-15T09:11:00-04:00", None, 85790,
+    )
+    assert document["what_if"]["users_freed"] == ["x@contoso.com"]
+
+
+def test_report_counts_the_undetermined_users_it_does_not_list(tmp_path: Path) -> None:
+    """`report` lists stuck and failed users only; the pending ones it only counts, and stderr
+    still says how many have no outcome."""
+    log = steady(Log(bias=240), datetime(2014, 9, 15, 9, 0, 50), "c@contoso.com", "d@contoso.com",
+                 received=1, added=1)
+    path = log.write(tmp_path / "CloudUserSync.log")
+    result = runner.invoke(app, ["report", "--format", "json", path])
+    assert json.loads(result.stdout)["summary"]["pending"] == 2
+    assert (
+        "logsync: 2 users were notified with no outcome in the log: the counts of their cycles "
+        "cannot say whether they were held back by a failure before it; the earlier log "
+        "(CloudUserSync.lo_) would tell\n"
+    ) in result.stderr

@@ -771,11 +771,11 @@ class Tracker:
 
     def added_domains(self) -> set[str]:
         """The UPN suffixes (case-folded) of the users the connector added, at once or after
-        failing: suffixes Azure AD holds."""
+        failing (`synced_at` is set either way): suffixes Azure AD holds."""
         return {
             user.upn.rpartition("@")[2].casefold()
             for user in self._users.values()
-            if user.synced_at is not None or getattr(user, "recovered_at", None) is not None
+            if user.synced_at is not None
         }
 
     def _localize(self, us: int) -> datetime:
