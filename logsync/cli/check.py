@@ -14,6 +14,7 @@ from ..render import (
     bounded,
     connector_record,
     connector_text,
+    wrap_words,
 )
 from ..safety import visible
 from ..tracker import (
@@ -231,11 +232,6 @@ def check_row(user: UserState, display: Display) -> tuple[str, ...]:
     return (visible(user.upn), user.state, visible(user.reason or "-"), recovery)
 
 
-def check_line(user: UserState, display: Display) -> str:
-    """`check_row` as the tab-separated line of the text format."""
-    return "\t".join(check_row(user, display))
-
-
 def fitted(rows: list[tuple[str, ...]], verdict_line: str, width: int) -> str:
     """The gate's lines for a terminal `width` columns wide: a row that does not fit keeps
     its first fields on one line and puts the rest under it, indented; words are never cut."""
@@ -246,18 +242,9 @@ def fitted(rows: list[tuple[str, ...]], verdict_line: str, width: int) -> str:
             out.append(line)
             continue
         out.append("  ".join(row[:-1]))
-        out.extend("    " + part for part in _wrap(row[-1], width - 4))
-    out.extend(_wrap(verdict_line, width, indent="    "))
+        out.extend("    " + part for part in wrap_words(row[-1], width - 4))
+    out.extend(wrap_words(verdict_line, width, indent="    "))
     return "\n".join(out) + "\n"
-
-
-def _wrap(text: str, width: int, indent: str = "") -> list[str]:
-    import textwrap
-
-    return textwrap.wrap(
-        text, width=max(width, 20), subsequent_indent=indent, break_long_words=False,
-        break_on_hyphens=False,
-    ) or [""]
 
 
 def _width() -> int:

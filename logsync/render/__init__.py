@@ -82,6 +82,21 @@ UNDETERMINED_TEXT = (
 )
 
 
+def wrap_words(text: str, width: int, indent: str = "") -> list[str]:
+    """`text` in lines of at most `width` (20 at least) characters, broken only between words
+    (a UPN or a time is never cut, even where it is wider than the line); later lines start
+    with `indent`."""
+    import textwrap
+
+    return textwrap.wrap(
+        text,
+        max(width, 20),
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [""]
+
+
 def log_end_note(ended_ago: float | None) -> str:
     """` (the log's end, 2d 17h ago)` after the as-of time of a log that ended long ago."""
     return "" if ended_ago is None else f" (the log's end, {human_duration(ended_ago)} ago)"

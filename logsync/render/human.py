@@ -43,6 +43,7 @@ from . import (
     offset_text,
     remaining_text,
     stamp,
+    wrap_words,
 )
 
 PROGRESS_REDRAW_SECONDS = 0.1
@@ -419,11 +420,7 @@ EVENT_LINE_MIN = 120
 def _indented(body: str, where: str, width: int) -> list[Text]:
     """`body` wrapped at words under an event's line, indented, `where` (dim) after it on the
     last line if it fits there, else on a line of its own; no line ends in padding."""
-    import textwrap
-
-    chunks = textwrap.wrap(
-        body, max(width - 4, 20), break_long_words=False, break_on_hyphens=False
-    ) or [""]
+    chunks = wrap_words(body, width - 4)
     lines = [Text("    " + chunk) for chunk in chunks]
     if len(chunks[-1]) + 2 + len(where) <= width - 4:
         lines[-1].append(f"  {where}", style="dim")
