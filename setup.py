@@ -5,6 +5,7 @@ native scanner only makes reading faster, never different. LOGSYNC_NO_EXTENSION=
 LOGSYNC_EXTENSION_CFLAGS adds compiler flags (the sanitizer build in .ci/run uses it).
 """
 
+import hashlib
 import os
 import shlex
 import sys
@@ -38,12 +39,17 @@ def _warn(error: BaseException) -> None:
 
 
 extra = shlex.split(os.environ.get("LOGSYNC_EXTENSION_CFLAGS", ""))
+# The digest of the C source the scanner was built from: the test suite compares it with the tree
+# beside it, so that it never tests a scanner built from older code.
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "logsync", "_scan.c"), "rb") as c:
+    source_digest = hashlib.sha256(c.read()).hexdigest()
 extensions = []
 if os.environ.get("LOGSYNC_NO_EXTENSION", "") in ("", "0"):
     extensions.append(
         Extension(
             "logsync._scan",
             ["logsync/_scan.c"],
+            define_macros=[("LOGSYNC_SCAN_SOURCE_SHA256", f'"{source_digest}"')],
             extra_compile_args=["-O2", *extra] if os.name != "nt" else [],
             extra_link_args=extra,
             optional=True,

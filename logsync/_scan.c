@@ -910,8 +910,19 @@ static struct PyModuleDef module = {
     NULL, NULL, NULL, NULL,
 };
 
+#ifndef LOGSYNC_SCAN_SOURCE_SHA256
+#define LOGSYNC_SCAN_SOURCE_SHA256 ""
+#endif
+
 PyMODINIT_FUNC
 PyInit__scan(void)
 {
-    return PyModule_Create(&module);
+    PyObject *m = PyModule_Create(&module);
+    /* the digest of this file as built (setup.py): the tests check it against the tree */
+    if (m != NULL
+        && PyModule_AddStringConstant(m, "SOURCE_SHA256", LOGSYNC_SCAN_SOURCE_SHA256) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
 }

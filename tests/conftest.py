@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
@@ -20,6 +22,69 @@ _tree = [entry for entry in sys.path if Path(entry or ".").resolve() == ROOT]
 for _entry in _tree:
     sys.path.remove(_entry)
 sys.path.extend(_tree)
+
+
+def stale_installation(tree: Path, installed: Path, built_from: str | None) -> str | None:
+    """Why the package installed in `installed` is not the source tree `tree`, or None when it
+    is; `built_from` is the digest of the C source its native scanner was built from (None: no
+    native scanner, "" for one built before scanners carried it).
+
+    The tests import the installed package (above), so after an edit of `logsync/` without a
+    new `pip install`, they would silently test the old code."""
+    if installed.resolve() != tree.resolve():
+        for source in sorted(tree.rglob("*.py")):
+            copy = installed / source.relative_to(tree)
+            if not copy.is_file() or copy.read_bytes() != source.read_bytes():
+                return f"logsync/{source.relative_to(tree).as_posix()} differs from the installed copy"
+    if built_from is not None and built_from != hashlib.sha256((tree / "_scan.c").read_bytes()).hexdigest():
+        return "the native scanner was built from another logsync/_scan.c"
+    return None
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # mutmut runs the suite on a mutated copy of the tree, which is meant to differ
+    if "MUTANT_UNDER_TEST" in os.environ:
+        return
+    import logsync
+
+    try:
+        from logsync import _scan  # type: ignore[attr-defined]
+    except ImportError:
+        built_from = None
+    else:
+        built_from = getattr(_scan, "SOURCE_SHA256", "")
+    reason = stale_installation(ROOT / "logsync", Path(logsync.__file__).parent, built_from)
+    if reason is not None:
+        pytest.exit(
+            f"the installed logsync is not this source tree ({reason}): "
+            f'reinstall it with  pip install ".[test]"  (or  pip install -e ".[dev]")',
+            returncode=4,
+        )
+
+
+EXPECT_TOOLS = os.environ.get("LOGSYNC_EXPECT_TOOLS") == "1"
+"""CI sets LOGSYNC_EXPECT_TOOLS=1 and installs every program the suite can use: there, a test
+that needs a missing program fails instead of skipping."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test marked `needs(PROGRAM, HOW)` is skipped, named in the summary with how to get
+    PROGRAM, where PROGRAM is not installed; under LOGSYNC_EXPECT_TOOLS=1 it runs (and fails)."""
+    for item in items:
+        for mark in item.iter_markers("needs"):
+            program, how = mark.args
+            if shutil.which(program) is None and not EXPECT_TOOLS:
+                item.add_marker(pytest.mark.skip(reason=f"{program} is not installed ({how})"))
+
+
+def need_tool(name: str) -> str:
+    """The path of the program `name`; its absence fails the test (one marked `needs` is
+    skipped before this where absence is allowed)."""
+    found = shutil.which(name)
+    assert found is not None, f"{name} is not installed, and LOGSYNC_EXPECT_TOOLS=1 requires it"
+    return found
+
+
 SAMPLES = ROOT / "sample_logs"
 REAL_LOGS = ROOT / "tests" / "data" / "real-logs"
 """Real site-server logs of other ConfigMgr components (MIT; see the README there)."""

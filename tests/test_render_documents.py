@@ -6,7 +6,6 @@ import itertools
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -21,7 +20,7 @@ from typer.testing import CliRunner
 from logsync.cli import app
 from logsync.render import markdown
 
-from .conftest import ROOT, SAMPLES
+from .conftest import ROOT, SAMPLES, need_tool
 
 sys.path.insert(0, str(ROOT / "sample_logs"))
 from simulate import simulate
@@ -409,7 +408,7 @@ def test_the_picture_of_a_nine_day_log_shows_the_window_that_matters(nine_days: 
 
 def chromium_screenshot(png: Path, width: int, *args: str) -> None:
     """`docs/screenshot.sh`: the page of `logsync ARGS` in headless Chromium, `width` wide."""
-    assert shutil.which("chromium"), "Chromium is needed (apt-get install chromium; .ci/run does)"
+    need_tool("chromium")
     result = subprocess.run(
         ["bash", str(ROOT / "docs" / "screenshot.sh"), str(png), str(width), "--", *args],
         capture_output=True,
@@ -423,9 +422,11 @@ def chromium_screenshot(png: Path, width: int, *args: str) -> None:
     assert png.stat().st_size > 20_000
 
 
+@pytest.mark.needs("chromium", "apt-get install chromium; .ci/run does")
 def test_the_demo_page_renders_in_headless_chromium(tmp_path: Path) -> None:
     chromium_screenshot(tmp_path / "report.png", 1000, "report", "--format", "html", DEMO)
 
 
+@pytest.mark.needs("chromium", "apt-get install chromium; .ci/run does")
 def test_a_nine_day_page_renders_in_a_600_px_window(tmp_path: Path, nine_days: Path) -> None:
     chromium_screenshot(tmp_path / "nine.png", 600, "report", "--format", "html", str(nine_days))

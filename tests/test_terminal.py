@@ -343,20 +343,64 @@ def example_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.mark.parametrize(("where", "example"), help_examples())
-def test_every_example_runs(example_folder: Path, where: str, example: str) -> None:
-    if "jq" in example:
-        assert shutil.which("jq"), "jq is needed to run this example (.ci/run installs it)"
-    if example.startswith("logsync watch"):
-        example = f"timeout 3 {example}"
-    bin_dir = Path(sys.executable).parent
-    result = subprocess.run(
+@pytest.fixture(scope="module")
+def jq_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder whose `jq` is the jq program where it is installed, else tests/jq_shim.py (the
+    same filters through the jq library's Python binding, a test dependency)."""
+    folder = tmp_path_factory.mktemp("jq")
+    program = shutil.which("jq")
+    if program is not None:
+        (folder / "jq").symlink_to(program)
+    else:
+        (folder / "jq").write_text(f'#!/bin/sh\nexec "{sys.executable}" "{ROOT / "tests" / "jq_shim.py"}" "$@"\n')
+        (folder / "jq").chmod(0o755)
+    return folder
+
+
+def run_example(example: str, cwd: Path, jq_dir: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    """`example` as bash runs it from `cwd`, the installed logsync and `jq` first on the PATH."""
+    path = os.pathsep.join([str(Path(sys.executable).parent), str(jq_dir), os.environ["PATH"]])
+    return subprocess.run(
         ["bash", "-o", "pipefail", "-c", example],
-        cwd=example_folder,
+        cwd=cwd,
+        input=stdin,
         capture_output=True,
         timeout=120,
-        env={**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "COLUMNS": "120"},
+        env={**os.environ, "PATH": path, "COLUMNS": "120"},
     )
+
+
+JQ_CASES = [
+    ("-c 'select(.n==2)'", b'{"upn":"ivan@contoso.com","n":2}\n'),
+    ("-r '.upn'", b"bob@contoso.com\nivan@contoso.com\n"),
+    ("-r '[.upn, .n] | @tsv'", b"bob@contoso.com\t1\nivan@contoso.com\t2\n"),
+    ("'{upn}'", b'{\n  "upn": "bob@contoso.com"\n}\n{\n  "upn": "ivan@contoso.com"\n}\n'),
+]
+
+
+@pytest.mark.parametrize(("arguments", "printed"), JQ_CASES)
+def test_the_jq_stand_in_prints_what_jq_prints(tmp_path: Path, jq_dir: Path, arguments: str, printed: bytes) -> None:
+    """The examples' kinds of filter through tests/jq_shim.py print these bytes, as the jq
+    program does (compared with it where it is installed, as in CI)."""
+    lines = b'{"upn": "bob@contoso.com", "n": 1}\n{"upn": "ivan@contoso.com", "n": 2}\n'
+    shim = f'"{sys.executable}" "{ROOT / "tests" / "jq_shim.py"}"'
+    assert run_example(f"{shim} {arguments}", tmp_path, jq_dir, lines).stdout == printed
+    if shutil.which("jq"):
+        assert run_example(f"jq {arguments}", tmp_path, jq_dir, lines).stdout == printed
+
+
+def test_the_jq_stand_in_refuses_flags_it_does_not_know(tmp_path: Path, jq_dir: Path) -> None:
+    shim = f'"{sys.executable}" "{ROOT / "tests" / "jq_shim.py"}"'
+    refused = run_example(f"{shim} -S .", tmp_path, jq_dir, b"{}\n")
+    assert (refused.returncode, refused.stderr) == (2, b"jq_shim: unsupported flags ['-S']\n")
+    assert run_example(f"{shim} .", tmp_path, jq_dir, b"").stdout == b""
+
+
+@pytest.mark.parametrize(("where", "example"), help_examples())
+def test_every_example_runs(example_folder: Path, jq_dir: Path, where: str, example: str) -> None:
+    if example.startswith("logsync watch"):
+        example = f"timeout 3 {example}"
+    result = run_example(example, example_folder, jq_dir)
     expected = {0, 1}  # findings are a result; a usage error (2) or a crash is not
     if example.startswith("timeout 3 "):
         expected = {124}
