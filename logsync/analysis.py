@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import gc
+import operator
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta, tzinfo
+from itertools import islice
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from .bulk import LOCATED_KINDS, Cutoff, RowSpec, event_rows, input_rows
 from .errors import UsageError
-from .pipeline import EventStream, ReadOptions, check_awareness, ensure_connector, merge_batches
+from .pipeline import (
+    RUN_DISORDER,
+    BackwardJump,
+    EventStream,
+    ReadOptions,
+    check_awareness,
+    ensure_connector,
+    merge_batches,
+)
 from .sources import STDIN, InputStats, Progress, expand_paths
 from .times import WallClock, instant_key
 from .tracker import (
@@ -49,6 +59,9 @@ class Analysis(NamedTuple):
     """Whether `as_of` is the wall clock (`--now now`, `--restart-at now`)."""
     cloud: CloudUsers | None = None
     """The export of Azure AD users the users were checked against (`--cloud-users`)."""
+    runs: tuple[tuple[str, int], ...] = ()
+    """(input, runs) of each input whose time goes back (files pasted together in any order):
+    its runs were merged by time as separate inputs would be (see `split_event_runs`)."""
 
     @property
     def users(self) -> list[UserState]:
@@ -157,21 +170,31 @@ def analyze(
     wanted = spec()
     tracker = _tracker(settings, collector)
     duplicates = 0
-    if fast and (len(names) == 1 or STDIN not in names):
+    split: dict[str, int] = {}  # the inputs whose time jumps back: their number of runs
+    while True:
         try:
-            with fewer_collections():
-                inputs = _read_rows(tracker, names, options, wanted, progress)
-        except _Overlap:  # records in two inputs: read again, counting each record once
-            fast = False
+            if fast and not split and (len(names) == 1 or STDIN not in names):
+                try:
+                    with fewer_collections():
+                        inputs = _read_rows(tracker, names, options, wanted, progress)
+                    break
+                except _Overlap:  # records in two inputs: read again, counting each once
+                    fast = False
+                    wanted, tracker = spec(), _tracker(settings, collector)
+                    progress = None  # (the bar was full already)
+            stream = EventStream(
+                names, options, kinds=None, progress=progress, judged=wanted.wanted, split=split
+            )
+            inputs = stream.inputs
+            _feed(tracker, event_rows(stream.in_order(), wanted), inputs)
+            duplicates = stream.duplicates
+            break
+        except BackwardJump as jump:
+            # runs in one input (files pasted together): read again on the plain path, which
+            # merges them by time and tells records in two runs apart by thread and text
+            split[jump.name] = 0
             wanted, tracker = spec(), _tracker(settings, collector)
-            progress = None  # (the bar was full already)
-    else:
-        fast = False
-    if not fast:
-        stream = EventStream(names, options, kinds=None, progress=progress, judged=wanted.wanted)
-        inputs = stream.inputs
-        _feed(tracker, event_rows(iter(stream), wanted), inputs)
-        duplicates = stream.duplicates
+            progress = None
     if require_connector:
         ensure_connector(inputs)
     last = latest_time(inputs)
@@ -197,6 +220,7 @@ def analyze(
         duplicates=duplicates,
         wall_clock=isinstance(judged_at, WallClock),
         cloud=cloud,
+        runs=tuple(split.items()),
     )
 
 
@@ -247,10 +271,11 @@ def _read_rows(
 ) -> list[InputStats]:
     """Inputs to the tracker as rows (`bulk`), merged by instant. Raises `_Overlap` when two
     inputs hold a row of the same instant, kind and fields: the plain path then tells the
-    records apart by their thread, component and text."""
+    records apart by their thread, component and text; and `BackwardJump` when an input's time
+    goes back (it holds several runs, which the plain path merges)."""
     inputs = [InputStats(path=name) for name in names]
     streams = [
-        input_rows(name, options, stats, spec, progress)
+        in_order(input_rows(name, options, stats, spec, progress), name)
         for name, stats in zip(names, inputs, strict=True)
     ]
     if len(streams) == 1:
@@ -290,6 +315,30 @@ def _distinct(runs: Iterator[list[Row]]) -> Iterator[list[Row]]:
                     break
                 tail.setdefault((kind, data), source)
         yield run
+
+
+RUN_DISORDER_US = int(RUN_DISORDER * 1_000_000)
+"""`RUN_DISORDER` in microseconds, as rows count time."""
+
+
+def _jumps_back(keys: list[int], last: int | None) -> bool:
+    """Whether time goes back by more than the disorder of threads between two neighbours of
+    `keys` (after `last`, the key before them)."""
+    if last is not None and keys and keys[0] < last - RUN_DISORDER_US:
+        return True
+    return any(map(operator.lt, islice(keys, 1, None), map((-RUN_DISORDER_US).__add__, keys)))
+
+
+def in_order(batches: Iterator[list[Row]], name: str) -> Iterator[list[Row]]:
+    """The batches of one input, checked on the way to be one run: raises `BackwardJump`."""
+    last: int | None = None
+    for batch in batches:
+        if batch:
+            keys = [row[0] for row in batch]
+            if _jumps_back(keys, last):
+                raise BackwardJump(name)
+            last = keys[-1]
+        yield batch
 
 
 def _checked(

@@ -176,8 +176,14 @@ class EventStream:
         fast: bool = True,
         progress: Progress | None = None,
         judged: Collection[str] | None = None,
+        split: dict[str, int] | None = None,
     ) -> None:
         self.names = expand_paths(names, stdin_is_pipe=False)
+        self.split = split if split is not None else {}
+        """Inputs read whole and merged as their runs (see `split_runs`): their number of runs
+        is noted here."""
+        self.jumps: list[tuple[str, int]] = []
+        """(input, line) of each record whose time goes back (read in file order)."""
         options = options or ReadOptions()
         self.judged = judged
         """The kinds whose order matters (see `_keyed`); None: every kind."""
@@ -190,33 +196,107 @@ class EventStream:
         """Records found in more than one input, counted once (the others left out)."""
 
     def __iter__(self) -> Iterator[Event]:
-        streams = [
-            read_input(name, self.options, stats, self.kinds, self.fast, self.progress)
-            for name, stats in zip(self.names, self.inputs, strict=True)
-        ]
-        if len(streams) == 1:
-            return streams[0]
-        awareness: dict[bool, str] = {}
-        pairs = zip(streams, self.names, strict=True)
-        keyed = [_keyed(stream, name, awareness, self.judged) for stream, name in pairs]
-        return self._once(merge_in_order(keyed, self.names, itemgetter(0)))
+        """The events merged by instant; an input whose time goes back is read in file order
+        (its jumps noted in `jumps`) unless it is in `split`."""
+        return self._events(strict=False)
 
-    def _once(self, merged: Iterator[tuple[float, Event]]) -> Iterator[Event]:
-        """The merged events, where a record found in two inputs (the same instant, thread,
-        component and text: overlapping exports, pasted excerpts) counts once. Records repeated
-        within one input are all kept."""
+    def in_order(self) -> Iterator[Event]:
+        """The events merged by instant; raises `BackwardJump` at the first input not in
+        `split` whose time goes back."""
+        return self._events(strict=True)
+
+    def _events(self, strict: bool) -> Iterator[Event]:
+        streams: list[Iterator[Event]] = []
+        names: list[str] = []
+        for name, stats in zip(self.names, self.inputs, strict=True):
+            events = read_input(name, self.options, stats, self.kinds, self.fast, self.progress)
+            if name in self.split:
+                runs = split_event_runs(events)
+                self.split[name] = len(runs)
+                _span(stats, runs)
+                streams += [iter(run) for run in runs]
+                names += [name] * len(runs)
+            else:
+                streams.append(events)
+                names.append(name)
+        awareness: dict[bool, str] = {}
+        keyed = [
+            _keyed(stream, name, awareness, self.judged, self._jumped(name, strict), origin)
+            for origin, (stream, name) in enumerate(zip(streams, names, strict=True))
+        ]
+        if len(keyed) == 1:
+            return (event for _, event, _ in keyed[0])
+        return self._once(merge_in_order(keyed, names, itemgetter(0)))
+
+    def _jumped(self, name: str, strict: bool) -> Callable[[int], None]:
+        def jumped(line: int) -> None:
+            if strict:
+                raise BackwardJump(name)
+            self.jumps.append((name, line))
+
+        return jumped
+
+    def _once(self, merged: Iterator[tuple[float, Event, int]]) -> Iterator[Event]:
+        """The merged events, where a record found in two inputs or two runs of one input (the
+        same instant, thread, component and text: overlapping exports, pasted excerpts) counts
+        once. Records repeated within one run are all kept."""
         instant: float | None = None
-        here: dict[tuple[object, ...], str] = {}  # the records of this instant, by their input
-        for key, event in merged:
+        here: dict[tuple[object, ...], int] = {}  # the records of this instant, by their run
+        for key, event, origin in merged:
             if event.time is not None:
                 if key != instant:
                     instant, here = key, {}
                 record = (event.thread, event.component, event.text)
-                first = here.setdefault(record, event.source)
-                if first != event.source:
+                first = here.setdefault(record, origin)
+                if first != origin:
                     self.duplicates += 1
                     continue
             yield event
+
+
+RUN_DISORDER = 1.0
+"""How many seconds time may step back between two records of one input without starting a
+run: the threads of one process write a little out of order (the lab's CloudUserSync.log has
+.429 then .427 on one thread); files pasted together in the wrong order go back hours."""
+
+
+class BackwardJump(Exception):
+    """An input's time goes back by more than `RUN_DISORDER`: it holds several runs."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+def _span(stats: InputStats, runs: list[list[Event]]) -> None:
+    """An input read as runs begins with the earliest of their first records and ends with
+    the latest of their last ones (not with the first and last in file order)."""
+    firsts = [next((e.time for e in run if e.time is not None), None) for run in runs]
+    lasts = [next((e.time for e in reversed(run) if e.time is not None), None) for run in runs]
+    known = [time for time in firsts if time is not None]
+    if known:
+        stats.first_time = min(known, key=instant_key)
+        stats.last_time = max((time for time in lasts if time is not None), key=instant_key)
+
+
+def split_event_runs(events: Iterable[Event]) -> list[list[Event]]:
+    """All the events of one input, as its runs: a new run begins where time goes back by more
+    than the disorder of threads (files pasted together, `type a.log b.lo_ > all.log`); an
+    event with no time stays with the record before it."""
+    runs: list[list[Event]] = []
+    run: list[Event] = []
+    last: float | None = None
+    for event in events:
+        if event.time is not None:
+            key = instant_key(event.time)
+            if last is not None and key < last - RUN_DISORDER:
+                runs.append(run)
+                run = []
+            last = key
+        run.append(event)
+    if run or not runs:
+        runs.append(run)
+    return runs
 
 
 T = TypeVar("T")
@@ -303,13 +383,16 @@ def _keyed(
     events: Iterable[Event],
     name: str,
     awareness: dict[bool, str],
-    judged: Collection[str] | None = None,
-) -> Iterator[tuple[float, Event]]:
-    """(instant, event) pairs; an unparsed line sorts with the record before it.
+    judged: Collection[str] | None,
+    jumped: Callable[[int], None],
+    origin: int,
+) -> Iterator[tuple[float, Event, int]]:
+    """(instant, event, origin) triples; an unparsed line sorts with the record before it.
 
     `awareness` maps "has a UTC offset" to the first input seen that way: naive and aware times
     cannot be ordered against each other, so merging the two is a usage error, for events of
-    the `judged` kinds (all when None): the order of the others does not matter.
+    the `judged` kinds (all when None): the order of the others does not matter. `jumped` is
+    told the line of each record whose time goes back by more than `RUN_DISORDER`.
     """
     last = float("-inf")
     checked = False
@@ -318,8 +401,11 @@ def _keyed(
             if not checked and (judged is None or event.kind in judged):
                 check_awareness(event.time.tzinfo is not None, name, awareness)
                 checked = True
-            last = instant_key(event.time)
-        yield last, event
+            key = instant_key(event.time)
+            if key < last - RUN_DISORDER:
+                jumped(event.line)
+            last = key
+        yield last, event, origin
 
 
 def check_awareness(aware: bool, name: str, awareness: dict[bool, str]) -> None:

@@ -214,11 +214,63 @@ def _once(names: list[str], repeated: list[str] | None) -> list[str]:
     return unique
 
 
+class _StdinCopy:
+    """What has been read of stdin so far, kept (in memory, on disk past 64 MiB) so that it
+    can be read again: a pipe can be read only once, and a reading that must start over (an
+    input whose times run backwards, see `analysis`) reads the copy and then the rest."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        import tempfile
+
+        self.stream = stream
+        self.copy = tempfile.SpooledTemporaryFile(max_size=64 << 20)  # noqa: SIM115 (kept open)
+        self.size = 0
+
+
+_stdin_copy: _StdinCopy | None = None
+
+
+class _StdinReader(io.RawIOBase):
+    """One reading of stdin from its first byte: the copy of what was read, then the rest."""
+
+    def __init__(self, shared: _StdinCopy) -> None:
+        self.shared = shared
+        self.position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        shared = self.shared
+        view = memoryview(buffer).cast("B")
+        if self.position < shared.size:
+            shared.copy.seek(self.position)
+            count = shared.copy.readinto(view[: shared.size - self.position])
+        else:
+            data = shared.stream.read(len(view))
+            count = len(data)
+            if count:
+                shared.copy.seek(shared.size)
+                shared.copy.write(data)
+                shared.size += count
+                view[:count] = data
+        self.position += count
+        return count
+
+
+def open_stdin() -> BinaryIO:
+    """stdin from its first byte, however often it is opened (see `_StdinCopy`)."""
+    global _stdin_copy
+    if _stdin_copy is None or _stdin_copy.stream is not sys.stdin.buffer:
+        _stdin_copy = _StdinCopy(sys.stdin.buffer)
+    return io.BufferedReader(_StdinReader(_stdin_copy), BLOCK_SIZE)
+
+
 def open_binary(name: str) -> BinaryIO:
     """Open a path (or stdin for `-`) for reading bytes, with a one-line error on failure. The
     connector may rotate the file meanwhile (see `sharing`)."""
     if name == STDIN:
-        return sys.stdin.buffer
+        return open_stdin()
     try:
         return open_shared(name)
     except OSError as exc:
@@ -342,8 +394,15 @@ _ESCAPED_RE = re.compile("[\udc80-\udcff]")
 
 
 def _checked(text: str, stats: InputStats) -> str:
-    """Read again as cp1252 each line that held bytes that are not valid UTF-8."""
-    if text.isascii() or not _ESCAPED_RE.search(text):
+    """Read again as cp1252 each line that held bytes that are not valid UTF-8; drop the
+    byte-order mark at the start of a line (of a file pasted after another, `type a b > c`)."""
+    if text.isascii():
+        return text
+    if "\ufeff" in text:
+        text = text.replace("\n\ufeff", "\n")
+        if text.startswith("\ufeff"):
+            text = text[1:]
+    if not _ESCAPED_RE.search(text):
         return text
     lines = text.split("\n")
     for index, line in enumerate(lines):

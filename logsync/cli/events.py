@@ -110,7 +110,8 @@ def events(
     start = parse_when(since, "--since") if since is not None else None
     end = parse_when(until, "--until") if until is not None else None
     from ..pipeline import EventStream
-    from ..sources import InputStats, expand_paths
+    from ..safety import visible
+    from ..sources import InputStats, display_name, expand_paths
 
     # a progress bar would fight the event lines on a terminal
     with reading(opts, env, enabled=not env.stdout_isatty) as progress:
@@ -134,6 +135,13 @@ def events(
         _write_events(stream, fmt, opts, env)
         note_local_times(source.inputs, opts, env)
         note_duplicates(source.duplicates, opts, env)
+        if source.jumps and not opts.quiet:
+            name, line = source.jumps[0]
+            env.stderr.write(
+                f"logsync: {visible(display_name(name))}:{line}: time goes back (logs pasted "
+                "together?); events are in file order; report, check and summary merge its "
+                "runs by time\n"
+            )
         nobody = unmatched_users(opts, seen)
         if nobody is not None:
             env.stderr.write(f"logsync: {nobody}\n")

@@ -17,6 +17,7 @@ from ..errors import UsageError
 from ..formats import FORMAT_NAMES
 from ..render import Display
 from ..safety import visible
+from ..sources import display_name
 from ..times import (
     WHEN_FORMS,
     ZONE_FORMS,
@@ -415,6 +416,7 @@ def judge(opts: Common, env: Env, **extra: Any) -> Analysis:
             f"{noun} left out\n"
         )
     note_local_times(analysis.inputs, opts, env)
+    note_runs(analysis.runs, opts, env)
     note_duplicates(analysis.duplicates, opts, env)
     analysis = note_log_end(analysis, opts, env, extra.get("restart_at"))
     undetermined = analysis.result.undetermined
@@ -448,6 +450,19 @@ def note_log_end(
             "are as of its last record; --now now judges as of now\n"
         )
     return analysis._replace(ended_ago=ago)
+
+
+def note_runs(runs: Iterable[tuple[str, int]], opts: Common, env: Env) -> None:
+    """Say which inputs hold runs whose times go back (files pasted together): read merged by
+    time, as separate files would be."""
+    if opts.quiet:
+        return
+    for name, count in runs:
+        back = "once" if count == 2 else f"{count - 1} times"
+        env.stderr.write(
+            f"logsync: {visible(display_name(name))}: time goes back {back} (logs pasted "
+            f"together?); its {count} runs are merged by time\n"
+        )
 
 
 def note_duplicates(duplicates: int, opts: Common, env: Env) -> None:

@@ -1,0 +1,159 @@
+"""Runs inside one input (SPEC §2): files pasted together in any order make time go back inside
+one input; each backward jump beyond the disorder of threads starts a run, and the runs are
+merged by time as separate inputs would be. stdin is read once, however often it is needed."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from logsync import analyze
+from logsync.cli import app
+from logsync.pipeline import RUN_DISORDER, EventStream
+
+from .conftest import SAMPLES, run_installed
+
+runner = CliRunner()
+DEMO = SAMPLES / "CloudUserSync.log"
+CUT = 1500
+"""The demo log cut after its 1,500th line: 2026-11-24T23:05:05, in the middle of a cycle."""
+
+
+def halves(folder: Path) -> tuple[Path, Path]:
+    """The demo log cut after line CUT: the earlier half keeps the byte-order mark, as a copy
+    of each file does, so pasting them puts the mark in the middle."""
+    lines = DEMO.read_bytes().splitlines(keepends=True)
+    early, late = folder / "early.log", folder / "late.log"
+    early.write_bytes(b"".join(lines[:CUT]))
+    late.write_bytes(b"\xef\xbb\xbf" + b"".join(lines[CUT:]))
+    return early, late
+
+
+def pasted(folder: Path, *parts: Path) -> Path:
+    whole = folder / "all.log"
+    whole.write_bytes(b"".join(part.read_bytes() for part in parts))
+    return whole
+
+
+def answers(*args: str, stdin: bytes | None = None) -> tuple[int, dict[str, object], str]:
+    """(exit code, report --all as JSON without its inputs, stderr)."""
+    result = runner.invoke(app, ["report", "--all", "--format", "json", *args], input=stdin)
+    document = json.loads(result.stdout)
+    del document["inputs"]
+    return result.exit_code, document, result.stderr
+
+
+def summary_of(*args: str) -> dict[str, object]:
+    document = json.loads(runner.invoke(app, ["summary", "--format", "json", *args]).stdout)
+    for restart in document["restarts"]:
+        del restart["source"], restart["line"]  # (where the record stands in the pasted file)
+    for finding in document["findings"]:
+        for evidence in finding["evidence"]:
+            del evidence["source"], evidence["line"]
+    return document
+
+
+@pytest.mark.parametrize("order", ["late first", "in order"])
+def test_the_demo_log_pasted_in_either_order_answers_as_the_log(tmp_path: Path, order: str) -> None:
+    early, late = halves(tmp_path)
+    whole = pasted(tmp_path, *((late, early) if order == "late first" else (early, late)))
+    code, document, err = answers(str(whole))
+    clean_code, clean, _ = answers(str(DEMO))
+    assert (code, document) == (clean_code, clean)
+    assert document["as_of"] == "2026-11-25T16:04:59.644-08:00"
+    assert document["summary"]["stuck"] == 4  # type: ignore[index]
+    if order == "late first":
+        assert err == f"logsync: {whole}: time goes back once (logs pasted together?); its 2 runs are merged by time\n"
+    else:
+        assert err == ""
+    assert summary_of(str(whole)) == summary_of(str(DEMO))
+
+
+def test_the_span_of_a_pasted_log_runs_forwards(tmp_path: Path) -> None:
+    early, late = halves(tmp_path)
+    whole = pasted(tmp_path, late, early)
+    span = json.loads(runner.invoke(app, ["summary", "--format", "json", str(whole)]).stdout)["span"]
+    assert span == {"start": "2026-11-24T06:59:55.211-08:00", "end": "2026-11-25T16:04:59.644-08:00"}
+    analysis = analyze([str(whole)])
+    assert analysis.runs == ((str(whole), 2),)
+    assert [(s.first_time.isoformat(), s.last_time.isoformat()) for s in analysis.inputs] == [  # type: ignore[union-attr]
+        ("2026-11-24T06:59:55.211000-08:00", "2026-11-25T16:04:59.644000-08:00")
+    ]
+
+
+def test_three_pieces_in_any_order_and_a_check_that_agrees(tmp_path: Path) -> None:
+    lines = DEMO.read_bytes().splitlines(keepends=True)
+    pieces = [b"".join(lines[:1000]), b"".join(lines[1000:2000]), b"".join(lines[2000:])]
+    whole = tmp_path / "all.log"
+    whole.write_bytes(pieces[2] + pieces[0] + pieces[1])
+    code, document, err = answers(str(whole))
+    assert (code, document) == answers(str(DEMO))[:2]
+    assert f"logsync: {whole}: time goes back once (logs pasted together?); its 2 runs are merged by time\n" in err
+    check = runner.invoke(app, ["check", "--format", "json", str(whole)])
+    assert check.exit_code == 1
+    assert json.loads(check.stdout)["counts"] == {"waiting": 3, "overdue": 1, "failed": 1, "pending": 0, "recovered": 0, "synced": 0}
+
+
+def test_the_same_log_pasted_twice_counts_once(tmp_path: Path) -> None:
+    twice = pasted(tmp_path, DEMO, DEMO)
+    code, document, err = answers(str(twice))
+    assert (code, document) == answers(str(DEMO))[:2]
+    assert err == (
+        f"logsync: {twice}: time goes back once (logs pasted together?); its 2 runs are merged by time\n"
+        "logsync: 3,041 records found in more than one input (the same instant, thread, component "
+        "and text) counted once; the copies were left out\n"
+    )
+
+
+def test_a_pasted_log_on_stdin_is_read_once_and_merged() -> None:
+    lines = DEMO.read_bytes().splitlines(keepends=True)
+    text = b"".join(lines[CUT:]) + b"".join(lines[:CUT])
+    code, document, err = answers("-", stdin=text)
+    assert (code, document) == answers(str(DEMO))[:2]
+    assert err.startswith("logsync: stdin: time goes back once (logs pasted together?); its 2 runs are merged by time\n")
+
+
+def test_timeline_with_part_of_a_upn_reads_stdin_once() -> None:
+    """The installed command, as `cat CloudUserSync.log | logsync timeline heidi` runs it."""
+    piped = run_installed("timeline", "heidi", "--format", "text", "-", stdin=DEMO.read_bytes())
+    named = run_installed("timeline", "heidi", "--format", "text", str(DEMO))
+    assert piped.returncode == named.returncode == 0, piped.stderr
+    assert piped.stdout == named.stdout.replace(str(DEMO).encode(), b"-")
+    assert piped.stdout.startswith(b"2026-11-24T06:59:55.211-08:00\trestart\t")
+    assert b"Traceback" not in piped.stderr
+
+
+@pytest.mark.parametrize(("step_ms", "runs"), [(0, 1), (1000, 1), (1001, 2), (3_600_000, 2)])
+def test_a_run_begins_past_a_second_back(tmp_path: Path, step_ms: int, runs: int) -> None:
+    """The threads of one process write a little out of order (the lab's log has .429 then
+    .427 on one thread): up to RUN_DISORDER seconds back is one run; more starts another."""
+    assert RUN_DISORDER == 1.0
+    when = datetime(2026, 11, 24, 7, 0, 10, 500_000) - timedelta(milliseconds=step_ms)
+    path = tmp_path / "CloudUserSync.log"
+    path.write_text(
+        "CCloudUserSync::Process - User sync processing has started.  $$<SMS_CLOUD_USERSYNC>"
+        "<11-24-2026 07:00:10.500+480><thread=5616 (0x15F0)>\n"
+        "Starting user delta sync, raise failure status messages = True  $$<SMS_CLOUD_USERSYNC>"
+        f"<{when:%m-%d-%Y %H:%M:%S}.{when.microsecond // 1000:03d}+480><thread=5617 (0x15F1)>\n"
+    )
+    stream = EventStream([str(path)])
+    assert [event.kind for event in stream] == ["processing_started", "sync_started"]
+    assert stream.jumps == ([] if runs == 1 else [(str(path), 2)])
+    analysis = analyze([str(path)])
+    assert analysis.runs == (() if runs == 1 else ((str(path), 2),))
+    assert analysis.result.cycles == 1
+
+
+def test_events_keep_file_order_and_say_where_time_goes_back(tmp_path: Path) -> None:
+    early, late = halves(tmp_path)
+    whole = pasted(tmp_path, late, early)
+    result = runner.invoke(app, ["events", "--format", "csv", str(whole)])
+    assert result.exit_code == 0
+    assert result.stderr == (
+        f"logsync: {whole}:1542: time goes back (logs pasted together?); events are in file "
+        "order; report, check and summary merge its runs by time\n"
+    )
