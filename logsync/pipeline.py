@@ -14,7 +14,7 @@ from typing import Any, NamedTuple, TypeVar
 from . import events as catalogue
 from .errors import InputError, NoRecordsError, UsageError
 from .events import CONNECTOR, Event
-from .formats import ParseContext, Record, detect, parser_for
+from .formats import ROTATION_MARKER, ParseContext, Record, detect, parser_for
 from .formats.sms import candidate_pattern
 from .sources import InputStats, Progress, display_name, expand_paths, text_chunks
 from .times import instant_key
@@ -182,6 +182,7 @@ class EventStream:
         self.split = split if split is not None else {}
         """Inputs read whole and merged as their runs (see `split_runs`): their number of runs
         is noted here."""
+        self._halves: set[int] = set()
         self.jumps: list[tuple[str, int]] = []
         """(input, line) of each record whose time goes back (read in file order)."""
         options = options or ReadOptions()
@@ -208,17 +209,22 @@ class EventStream:
     def _events(self, strict: bool) -> Iterator[Event]:
         streams: list[Iterator[Event]] = []
         names: list[str] = []
+        halves: set[int] = set()  # the origins that are the older half of a rotated log
         for name, stats in zip(self.names, self.inputs, strict=True):
             events = read_input(name, self.options, stats, self.kinds, self.fast, self.progress)
             if name in self.split:
                 runs = split_event_runs(events)
                 self.split[name] = len(runs)
                 _span(stats, runs)
+                halves.update(len(streams) + i for i, run in enumerate(runs) if _rotated(run))
                 streams += [iter(run) for run in runs]
                 names += [name] * len(runs)
             else:
+                if name.lower().endswith(".lo_"):
+                    halves.add(len(streams))
                 streams.append(events)
                 names.append(name)
+        self._halves = halves
         awareness: dict[bool, str] = {}
         keyed = [
             _keyed(stream, name, awareness, self.judged, self._jumped(name, strict), origin)
@@ -239,7 +245,11 @@ class EventStream:
     def _once(self, merged: Iterator[tuple[float, Event, int]]) -> Iterator[Event]:
         """The merged events, where a record found in two inputs or two runs of one input (the
         same instant, thread, component and text: overlapping exports, pasted excerpts) counts
-        once. Records repeated within one run are all kept."""
+        once. Records repeated within one run are all kept, and so are those on both sides of
+        a rotation's seam: the older half (a `.lo_`, or a run that ends with the rotation
+        marker) was renamed, not copied, so a component that wrote one line many times in a
+        millisecond as the log rotated wrote each of them (the lab's SMSProv.lo_/.log)."""
+        halves = self._halves
         instant: float | None = None
         here: dict[tuple[object, ...], int] = {}  # the records of this instant, by their run
         for key, event, origin in merged:
@@ -248,7 +258,7 @@ class EventStream:
                     instant, here = key, {}
                 record = (event.thread, event.component, event.text)
                 first = here.setdefault(record, origin)
-                if first != origin:
+                if first != origin and first not in halves and origin not in halves:
                     self.duplicates += 1
                     continue
             yield event
@@ -266,6 +276,16 @@ class BackwardJump(Exception):
     def __init__(self, name: str) -> None:
         super().__init__(name)
         self.name = name
+
+
+def _rotated(run: list[Event]) -> bool:
+    """Whether a run ends with the rotation marker: the older half of a rotated log."""
+    for event in reversed(run):
+        if event.kind != "unparsed":
+            return False
+        if event.text.strip() == ROTATION_MARKER:
+            return True
+    return False
 
 
 def _span(stats: InputStats, runs: list[list[Event]]) -> None:

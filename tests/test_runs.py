@@ -157,3 +157,53 @@ def test_events_keep_file_order_and_say_where_time_goes_back(tmp_path: Path) -> 
         f"logsync: {whole}:1542: time goes back (logs pasted together?); events are in file "
         "order; report, check and summary merge its runs by time\n"
     )
+
+
+PROVIDER = "CExtUserContext : Set ThreadLocaleID OK to: 1033  $$<SMS Provider><02-26-2023 20:14:{stamp}+480><thread=6900 (0x1AF4)>"
+"""An SMS Provider line of the lab's SMSProv.log, written many times within one millisecond."""
+
+
+def provider_pair(folder: Path) -> tuple[Path, Path]:
+    """A rotated pair of the SMSProv.lo_/SMSProv.log shape: the same line three times in the
+    millisecond of the rotation on each side of the seam, the older half ending with the
+    rotation marker."""
+    older = [PROVIDER.format(stamp="11.100"), *[PROVIDER.format(stamp="12.429")] * 3]
+    newer = [*[PROVIDER.format(stamp="12.429")] * 3, PROVIDER.format(stamp="13.002")]
+    lo_, log = folder / "SMSProv.lo_", folder / "SMSProv.log"
+    lo_.write_text("\n".join([*older, "<MAXIMUM LOG FILE SIZE REACHED - FILE RENAMED>"]) + "\n")
+    log.write_text("\n".join(newer) + "\n")
+    return lo_, log
+
+
+def test_a_rotation_seam_keeps_every_record_on_both_sides(tmp_path: Path) -> None:
+    lo_, log = provider_pair(tmp_path)
+    for order in ([lo_, log], [log, lo_]):
+        stream = EventStream([str(path) for path in order])
+        records = [(e.source, e.line) for e in stream if e.kind != "unparsed"]
+        assert records == [(str(lo_), 1), (str(lo_), 2), (str(lo_), 3), (str(lo_), 4), (str(log), 1), (str(log), 2), (str(log), 3), (str(log), 4)]
+        assert stream.duplicates == 0
+    result = runner.invoke(app, ["events", "--format", "csv", str(log), str(lo_)])
+    assert result.stdout.count("\n") == 1 + 8 + 1  # the header, 8 records, the marker
+    assert result.stderr == ""
+
+
+def test_a_rotated_pair_pasted_in_the_wrong_order_keeps_its_seam(tmp_path: Path) -> None:
+    lo_, log = provider_pair(tmp_path)
+    whole = pasted(tmp_path, log, lo_)
+    stream = EventStream([str(whole)], split={str(whole): 0})
+    records = [e.line for e in stream if e.kind != "unparsed"]
+    assert records == [5, 6, 7, 8, 1, 2, 3, 4]  # the older half (lines 5-9) first
+    assert (stream.split, stream.duplicates) == ({str(whole): 2}, 0)
+
+
+def test_overlapping_exports_still_count_their_shared_records_once(tmp_path: Path) -> None:
+    lines = DEMO.read_bytes().splitlines(keepends=True)
+    first, second = tmp_path / "export-1.log", tmp_path / "export-2.log"
+    first.write_bytes(b"".join(lines[:2000]))
+    second.write_bytes(b"".join(lines[1500:]))
+    code, document, err = answers(str(second), str(first))
+    assert (code, document) == answers(str(DEMO))[:2]
+    assert err == (
+        "logsync: 500 records found in more than one input (the same instant, thread, component "
+        "and text) counted once; the copies were left out\n"
+    )

@@ -58,6 +58,10 @@ class ParseContext:
 Parser = Callable[[Iterator[str], ParseContext], Iterator[Item]]
 
 
+ROTATION_MARKER = "<MAXIMUM LOG FILE SIZE REACHED - FILE RENAMED>"
+"""The last line of a log that was full and renamed to `.lo_`."""
+
+
 def unparsed_problem(raw: str) -> str:
     """A short reason why a non-blank line is no record."""
     if raw.strip("\0") == "":
@@ -68,7 +72,7 @@ def unparsed_problem(raw: str) -> str:
         return "damaged SMS trace record"
     if "<![LOG[" in raw or "]LOG]!>" in raw:
         return "damaged CMTrace record"
-    if raw.strip() == "<MAXIMUM LOG FILE SIZE REACHED - FILE RENAMED>":
+    if raw.strip() == ROTATION_MARKER:
         return "rotation marker"
     return "not a log record"
 
