@@ -4,18 +4,23 @@ merged by time as separate inputs would be. stdin is read once, however often it
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from logsync import analyze
 from logsync.cli import app
 from logsync.pipeline import RUN_DISORDER, EventStream
 
-from .conftest import SAMPLES, run_installed
+from .conftest import ROOT, SAMPLES, run_installed
 
 runner = CliRunner()
 DEMO = SAMPLES / "CloudUserSync.log"
@@ -207,3 +212,37 @@ def test_overlapping_exports_still_count_their_shared_records_once(tmp_path: Pat
         "logsync: 500 records found in more than one input (the same instant, thread, component "
         "and text) counted once; the copies were left out\n"
     )
+
+
+sys.path.insert(0, str(ROOT / "sample_logs"))
+from simulate import simulate  # noqa: E402
+
+HISTORY = simulate(30, seed=4, per_day=40)
+"""A day and a quarter of a seed-faithful connector: held-back users notified in every cycle."""
+
+
+@settings(max_examples=int(os.environ.get("LOGSYNC_FUZZ_EXAMPLES", "12")), deadline=None)
+@given(data=st.data())
+def test_pieces_of_a_history_in_any_order_answer_as_the_whole(tmp_path_factory: pytest.TempPathFactory, data: st.DataObject) -> None:
+    """A window of a simulated history cut at line boundaries into pieces, the pieces shuffled
+    and pasted into one file, or given as files in that order: the answers of the window."""
+    folder = tmp_path_factory.mktemp("pieces")
+    lines = len(HISTORY.lines)
+    start = data.draw(st.integers(0, lines // 2), label="start")
+    end = data.draw(st.integers(start + 400, lines), label="end")
+    count = data.draw(st.integers(2, 4), label="pieces")
+    cuts = sorted(data.draw(st.lists(st.integers(start + 50, end - 50), min_size=count - 1, max_size=count - 1, unique=True), label="cuts"))
+    bounds = [start, *cuts, end]
+    pieces = [HISTORY.text(a, b) for a, b in itertools.pairwise(bounds)]
+    order = data.draw(st.permutations(range(len(pieces))), label="order")
+    clean = folder / "clean.log"
+    clean.write_text(HISTORY.text(start, end), encoding="utf-8", newline="")
+    whole = folder / "pasted.log"
+    whole.write_text("".join(pieces[i] for i in order), encoding="utf-8", newline="")
+    files = []
+    for position, index in enumerate(order):
+        files.append(folder / f"piece-{position}.log")
+        files[-1].write_text(pieces[index], encoding="utf-8", newline="")
+    expected = answers(str(clean))[:2]
+    assert answers(str(whole))[:2] == expected
+    assert answers(*map(str, files))[:2] == expected
