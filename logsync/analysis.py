@@ -85,8 +85,8 @@ def resolve_now(
         if reference.tzinfo is None:
             return now.replace(tzinfo=None)  # the local wall clock, as a log without offsets has it
         return now.astimezone(reference.tzinfo)  # shown in the offset the log uses
-    if now.tzinfo is None and reference.tzinfo is not None:
-        return now.replace(tzinfo=reference.tzinfo)
+    if now.tzinfo is None:  # (astimezone would read a naive time as this machine's local time)
+        return now if reference.tzinfo is None else now.replace(tzinfo=reference.tzinfo)
     if now.tzinfo is not None and reference.tzinfo is None:
         raise UsageError(
             f"{option}: {now.isoformat()} has a UTC offset but the log times have none; "

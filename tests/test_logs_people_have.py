@@ -449,6 +449,29 @@ def test_a_time_with_a_zone_name_or_an_offset_is_honoured(value: str, as_of: str
     assert json.loads(result.stdout)["as_of"] == as_of
 
 
+PASTED = str(SAMPLES / "pasted" / "ticket.txt")
+
+
+def test_a_time_on_pasted_text_without_offsets_is_its_wall_clock_time() -> None:
+    """A pasted excerpt has no UTC offsets: `--now` and `--restart-at` without one are read as
+    its own wall-clock times (never as this machine's local time, never a traceback)."""
+    result = runner.invoke(app, ["report", "--format", "json", "--now", "2014-09-20 12:00", PASTED])
+    document = json.loads(result.stdout)
+    assert (result.exit_code, document["as_of"], document["connector"]["text"]) == (
+        0, "2014-09-20T12:00:00", "connector stalled since 2014-09-15T10:24:12 (5d 1h without a cycle)",
+    )
+    check = runner.invoke(app, ["check", "--now", "2014-09-20 12:00", PASTED])
+    assert (check.exit_code, check.stdout.splitlines()[-1]) == (
+        1, "FAIL: 1 user, none stuck or failed; connector: connector_stalled as of 2014-09-20T12:00:00",
+    )
+    what_if = runner.invoke(app, ["report", "--restart-at", "2014-09-14 12:00", PASTED])
+    assert (what_if.exit_code, what_if.stdout.splitlines()[0]) == (
+        0,
+        "scott@contoso.com\twaiting\tUserNotFound\t2014-09-14T10:23:54\t2014-09-14T10:23:54\t1\t"
+        "2014-09-15T10:23:54\t2014-09-14T12:05:00\t300.0\t-\t-",
+    )
+
+
 # -- rule 5: the what-if restart is judged as of the restart ---------------------------------
 
 
