@@ -12,7 +12,7 @@ from .bulk import LOCATED_KINDS, Cutoff, RowSpec, event_rows, input_rows
 from .errors import UsageError
 from .pipeline import EventStream, ReadOptions, check_awareness, ensure_connector, merge_batches
 from .sources import STDIN, InputStats, Progress, expand_paths
-from .times import WallClock, instant_key
+from .times import Now, WallClock, instant_key, iso
 from .tracker import (
     DEFAULT_FULL_SYNC_AFTER,
     TRACKED_KINDS,
@@ -93,6 +93,20 @@ def resolve_now(
             "give the time without an offset, or --source-tz ZONE"
         )
     return now.astimezone(reference.tzinfo)  # shown in the offset the log uses
+
+
+def before_input(when: datetime, inputs: Sequence[InputStats], option: str) -> None:
+    """SPEC §5: a time to judge at before the input's first record is a usage error naming the
+    input's span (a year typo judges nothing, and nothing to judge is never an all-clear)."""
+    first = earliest_time(inputs)
+    if first is None or instant_key(when) >= instant_key(first):
+        return
+    last = latest_time(inputs)
+    spans = "spans" if len(inputs) == 1 else "span"
+    raise UsageError(
+        f"{option}: {iso(when)} is before the first record of the input; "
+        f"{'it' if len(inputs) == 1 else 'the inputs'} {spans} {iso(first)} to {iso(last)}"
+    )
 
 
 class Collector(Observer, Protocol):
@@ -181,6 +195,7 @@ def analyze(
         zone = tracker.last_zone()
         reference = last if zone is False else datetime(2000, 1, 1, tzinfo=zone)  # type: ignore[arg-type]
         as_of = resolve_now(cutoff.when, reference, option) or cutoff.when
+        before_input(as_of, inputs, option)
     what_if = as_of if restart_at is not None else None
     helps = cloud.has if cloud is not None else None
     result = tracker.result(
@@ -195,7 +210,7 @@ def analyze(
         restart_at=what_if,
         left_out=cutoff.left_out if cutoff is not None else 0,
         duplicates=duplicates,
-        wall_clock=isinstance(judged_at, WallClock),
+        wall_clock=isinstance(judged_at, Now),
         cloud=cloud,
     )
 
