@@ -290,6 +290,8 @@ def _distinct(runs: Iterator[list[Row]]) -> Iterator[list[Row]]:
     tail_us: int | None = None
     tail: dict[tuple[str, object], str] = {}  # the rows of the last instant, by their input
     for run in runs:
+        if not run:  # an input's empty batch (a chunk without a wanted row), handed on as it is
+            continue
         first = run[0]
         if first[0] == tail_us:
             for us, _, kind, data, source, _ in run:
