@@ -95,13 +95,15 @@ def resolve_now(
     return now.astimezone(reference.tzinfo)  # shown in the offset the log uses
 
 
-def before_input(when: datetime, inputs: Sequence[InputStats], option: str) -> None:
+def before_input(
+    when: datetime, inputs: Sequence[InputStats], last: datetime | None, option: str
+) -> None:
     """SPEC §5: a time to judge at before the input's first record is a usage error naming the
-    input's span (a year typo judges nothing, and nothing to judge is never an all-clear)."""
+    input's span, up to its latest record `last` (a year typo judges nothing, and nothing to
+    judge is never an all-clear)."""
     first = earliest_time(inputs)
     if first is None or instant_key(when) >= instant_key(first):
         return
-    last = latest_time(inputs)
     spans = "spans" if len(inputs) == 1 else "span"
     raise UsageError(
         f"{option}: {iso(when)} is before the first record of the input; "
@@ -188,14 +190,17 @@ def analyze(
         duplicates = stream.duplicates
     if require_connector:
         ensure_connector(inputs)
-    last = latest_time(inputs)
+    last = latest_time(inputs)  # the last record of each input, or a row the tracker read later
+    latest = tracker.latest_time()
+    if latest is not None and (last is None or instant_key(latest) > instant_key(last)):
+        last = latest
     as_of = last
     cutoff = wanted.cutoff
     if cutoff is not None:  # T itself, read in the offset of the last row kept (else the last)
         zone = tracker.last_zone()
         reference = last if zone is False else datetime(2000, 1, 1, tzinfo=zone)  # type: ignore[arg-type]
         as_of = resolve_now(cutoff.when, reference, option) or cutoff.when
-        before_input(as_of, inputs, option)
+        before_input(as_of, inputs, last, option)
     what_if = as_of if restart_at is not None else None
     helps = cloud.has if cloud is not None else None
     result = tracker.result(
