@@ -94,7 +94,7 @@ NowOpt = Annotated[
     typer.Option(
         metavar="WHEN",
         help="Judge the state as of this time, from the records at or before it (later ones "
-        f"are left out). Default: the last record's time. WHEN is {WHEN_FORMS} offset.",
+        f"are left out). Default: the latest record's time. WHEN is {WHEN_FORMS} offset.",
         show_default=False,
     ),
 ]
