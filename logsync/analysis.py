@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import operator
+from collections import deque
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta, tzinfo
@@ -22,7 +23,7 @@ from .pipeline import (
     merge_batches,
 )
 from .sources import STDIN, InputStats, Progress, expand_paths
-from .times import WallClock, instant_key
+from .times import Now, WallClock, instant_key, iso
 from .tracker import (
     DEFAULT_FULL_SYNC_AFTER,
     TRACKED_KINDS,
@@ -98,14 +99,30 @@ def resolve_now(
         if reference.tzinfo is None:
             return now.replace(tzinfo=None)  # the local wall clock, as a log without offsets has it
         return now.astimezone(reference.tzinfo)  # shown in the offset the log uses
-    if now.tzinfo is None and reference.tzinfo is not None:
-        return now.replace(tzinfo=reference.tzinfo)
+    if now.tzinfo is None:  # (astimezone would read a naive time as this machine's local time)
+        return now if reference.tzinfo is None else now.replace(tzinfo=reference.tzinfo)
     if now.tzinfo is not None and reference.tzinfo is None:
         raise UsageError(
             f"{option}: {now.isoformat()} has a UTC offset but the log times have none; "
             "give the time without an offset, or --source-tz ZONE"
         )
     return now.astimezone(reference.tzinfo)  # shown in the offset the log uses
+
+
+def before_input(
+    when: datetime, inputs: Sequence[InputStats], last: datetime | None, option: str
+) -> None:
+    """SPEC §5: a time to judge at before the input's first record is a usage error naming the
+    input's span, up to its latest record `last` (a year typo judges nothing, and nothing to
+    judge is never an all-clear)."""
+    first = earliest_time(inputs)
+    if first is None or instant_key(when) >= instant_key(first):
+        return
+    spans = "spans" if len(inputs) == 1 else "span"
+    raise UsageError(
+        f"{option}: {iso(when)} is before the first record of the input; "
+        f"{'it' if len(inputs) == 1 else 'the inputs'} {spans} {iso(first)} to {iso(last)}"
+    )
 
 
 class Collector(Observer, Protocol):
@@ -197,13 +214,17 @@ def analyze(
             progress = None
     if require_connector:
         ensure_connector(inputs)
-    last = latest_time(inputs)
+    last = latest_time(inputs)  # the last record of each input, or a row the tracker read later
+    latest = tracker.latest_time()
+    if latest is not None and (last is None or instant_key(latest) > instant_key(last)):
+        last = latest
     as_of = last
     cutoff = wanted.cutoff
     if cutoff is not None:  # T itself, read in the offset of the last row kept (else the last)
         zone = tracker.last_zone()
         reference = last if zone is False else datetime(2000, 1, 1, tzinfo=zone)  # type: ignore[arg-type]
         as_of = resolve_now(cutoff.when, reference, option) or cutoff.when
+        before_input(as_of, inputs, last, option)
     what_if = as_of if restart_at is not None else None
     helps = cloud.has if cloud is not None else None
     result = tracker.result(
@@ -218,7 +239,7 @@ def analyze(
         restart_at=what_if,
         left_out=cutoff.left_out if cutoff is not None else 0,
         duplicates=duplicates,
-        wall_clock=isinstance(judged_at, WallClock),
+        wall_clock=isinstance(judged_at, Now),
         cloud=cloud,
         runs=tuple(split.items()),
     )
@@ -296,24 +317,33 @@ class _Overlap(Exception):
 
 def _distinct(runs: Iterator[list[Row]]) -> Iterator[list[Row]]:
     """Runs of merged rows, checked for rows of one instant, kind and fields from two inputs:
-    those only meet where one run ends and the next (of another input) begins."""
-    tail_us: int | None = None
-    tail: dict[tuple[str, object], str] = {}  # the rows of the last instant, by their input
+    those only meet near where a run of one input follows one of another, within the disorder
+    of threads (a record may stand a little before an earlier one)."""
+    window = 2 * RUN_DISORDER_US
+    recent: deque[list[Row]] = deque()  # the last runs, back to `window` before the latest row
+    previous = None
     for run in runs:
-        first = run[0]
-        if first[0] == tail_us:
-            for us, _, kind, data, source, _ in run:
-                if us != tail_us:
-                    break
-                if tail.setdefault((kind, data), source) != source:
-                    raise _Overlap
-        last = run[-1][0]
-        if last != tail_us:
-            tail_us, tail = last, {}
-            for us, _, kind, data, source, _ in reversed(run):
-                if us != last:
-                    break
-                tail.setdefault((kind, data), source)
+        if not run:  # an input's empty batch (a chunk without a wanted row), handed on as it is
+            continue
+        source = run[0][4]
+        if recent and source != previous:
+            start = run[0][0]
+            earlier = {
+                (us, kind, data)
+                for other in recent
+                for us, _, kind, data, where, _ in other
+                if where != source and us >= start - window
+            }
+            if earlier:
+                for us, _, kind, data, _, _ in run:
+                    if us > start + window:
+                        break
+                    if (us, kind, data) in earlier:
+                        raise _Overlap
+        recent.append(run)
+        while recent[0][-1][0] < run[-1][0] - window:
+            recent.popleft()
+        previous = source
         yield run
 
 

@@ -14,6 +14,8 @@ class ExitCode(IntEnum):
     """`check` found users in a failing state (or `--fail-on` matched elsewhere)."""
     USAGE = 2
     """A usage or input error: bad option value, missing or unrecognisable file."""
+    SOFTWARE = 70
+    """A bug in logsync (sysexits' EX_SOFTWARE): its traceback, never the code of a finding."""
 
 
 class UsageError(Exception):

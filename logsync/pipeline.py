@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 import re
+from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from datetime import tzinfo
 from functools import lru_cache
@@ -245,22 +246,34 @@ class EventStream:
     def _once(self, merged: Iterator[tuple[float, Event, int]]) -> Iterator[Event]:
         """The merged events, where a record found in two inputs or two runs of one input (the
         same instant, thread, component and text: overlapping exports, pasted excerpts) counts
-        once. Records repeated within one run are all kept, and so are those on both sides of
-        a rotation's seam: the older half (a `.lo_`, or a run that ends with the rotation
-        marker) was renamed, not copied, so a component that wrote one line many times in a
-        millisecond as the log rotated wrote each of them (the lab's SMSProv.lo_/.log)."""
+        once: of each record, as many copies as the one run that holds it most often (so a
+        record repeated inside one input counts, in whatever order the inputs come). Records
+        on both sides of a rotation's seam all count: the older half (a `.lo_`, or a run that
+        ends with the rotation marker) was renamed, not copied, so a component that wrote one
+        line many times in a millisecond as the log rotated wrote each of them (the lab's
+        SMSProv.lo_/.log)."""
         halves = self._halves
-        instant: float | None = None
-        here: dict[tuple[object, ...], int] = {}  # the records of this instant, by their run
+        copies: dict[tuple[object, ...], list[int]] = {}  # per record: [kept, per-run counts…]
+        seen: deque[tuple[float, tuple[object, ...]]] = deque()  # (instant, record), in order
+        latest = float("-inf")
         for key, event, origin in merged:
-            if event.time is not None:
-                if key != instant:
-                    instant, here = key, {}
-                record = (event.thread, event.component, event.text)
-                first = here.setdefault(record, origin)
-                if first != origin and first not in halves and origin not in halves:
+            if event.time is not None and origin not in halves:
+                # the records of the last seconds: threads write a little out of order
+                latest = max(latest, key)
+                while seen and seen[0][0] < latest - 2 * RUN_DISORDER:
+                    del copies[seen.popleft()[1]]
+                record = (key, event.thread, event.component, event.text)
+                counts = copies.get(record)
+                if counts is None:
+                    counts = copies[record] = [0] * (origin + 2)
+                    seen.append((key, record))
+                elif len(counts) < origin + 2:
+                    counts.extend([0] * (origin + 2 - len(counts)))
+                counts[origin + 1] += 1
+                if counts[origin + 1] <= counts[0]:
                     self.duplicates += 1
                     continue
+                counts[0] = counts[origin + 1]
             yield event
 
 

@@ -172,6 +172,8 @@ def parse_zone(name: str, option: str) -> tzinfo:
     """`UTC`, `local`, a fixed offset like `+02:00` or `UTC-5`, an IANA zone name or a Windows
     zone name, in any case. An abbreviation (`EST`) is refused: several zones share each."""
     key = name.strip()
+    if not key:
+        raise UsageError(f"{option}: an empty zone (an unset variable?): give {ZONE_FORMS}")
     if key.upper() in UTC_NAMES:
         return UTC
     if key.lower() == "local":
@@ -189,23 +191,38 @@ def parse_zone(name: str, option: str) -> tzinfo:
     iana = windows_zone(key)
     if iana is not None:
         key = iana
-    elif _ABBREVIATION_RE.fullmatch(key):
-        raise UsageError(f"{option}: {name!r} {_ABBREVIATED}")
-    from zoneinfo import ZoneInfo, available_timezones
+    elif _ABBREVIATION_RE.fullmatch(key.upper()):
+        # in any case (est, Cet): only a zone that tzdata spells otherwise (Japan, Cuba) is one
+        spelled = _iana_spelling(key)
+        if spelled is None or _ABBREVIATION_RE.fullmatch(spelled):
+            raise UsageError(f"{option}: {name!r} {_ABBREVIATED}")
+    from zoneinfo import ZoneInfo
 
     try:
         return ZoneInfo(key)
     except (ValueError, KeyError, OSError):  # ZoneInfoNotFoundError is a KeyError
         pass
     # zone names are case-insensitive for people: europe/berlin is Europe/Berlin
-    spelled = {zone.lower(): zone for zone in available_timezones()}.get(key.lower())
+    spelled = _iana_spelling(key)
     if spelled is None:
         raise UsageError(f"{option}: unknown time zone {name!r} (give {ZONE_FORMS})")
     return ZoneInfo(spelled)
 
 
+def _iana_spelling(name: str) -> str | None:
+    """The IANA zone name that `name` spells in any case (None: no zone)."""
+    from zoneinfo import available_timezones
+
+    return {zone.lower(): zone for zone in available_timezones()}.get(name.lower())
+
+
 class WallClock(datetime):
-    """`--now now`: the local wall clock; a log without UTC offsets reads it as local time."""
+    """A time read from the local wall clock (`now`, `now-2h`): a log without UTC offsets reads
+    it as local time."""
+
+
+class Now(WallClock):
+    """`now` itself: the judgement is as of the wall clock."""
 
 
 def wall_clock() -> datetime:
@@ -214,20 +231,25 @@ def wall_clock() -> datetime:
 
 
 WHEN_FORMS = (
-    "now, an ISO 8601 time (2026-11-24T12:00:00-08:00) or a common form "
-    "('2026-11-24 12:00', '11/24/2026 12:00 PM'), with a date, optionally followed by an offset "
-    "or a zone name (America/New_York, Eastern Standard Time, UTC); without either it is read "
-    "in the log's"
+    "now, a time relative to it (now-2h, now-1d), an ISO 8601 time (2026-11-24T12:00:00-08:00) "
+    "or a common form ('2026-11-24 12:00', '11/24/2026 12:00 PM': slash dates are month/day/"
+    "year), with a date, optionally followed by an offset or a zone name (America/New_York, "
+    "Eastern Standard Time, UTC); without either it is read in the log's"
 )
 """What a WHEN option takes, for --help."""
 
 _TIME_IN_ZONE_RE = re.compile(
-    r"(?P<when>.*\d[.:\dapmAPM ]*?)\s*"
-    r"(?P<zone>(?:UTC|GMT)[+-]\d{1,2}(?::?\d{2})?|(?<=\s)[A-Za-z][A-Za-z_/+\-. ]*)",
+    r"(?P<when>.*\d[.:\d]*(?:\s*[AP]\.?M\.?(?![A-Z]))?)\s*"
+    r"(?P<zone>(?:UTC|GMT)[+-]\d{1,2}(?::?\d{2})?|[A-Z][A-Z_/+\-. ]*)",
     re.IGNORECASE,
 )
-"""A time followed by a zone: `UTC+2` (which dateutil would read the POSIX way, as UTC-2), or a
-name after a space."""
+"""A time (with AM or PM) followed by a zone, with or without a space: `UTC+2` (which dateutil
+would read the POSIX way, as UTC-2), or a name."""
+_MERIDIEMS = frozenset({"AM", "PM", "A", "P"})
+_RELATIVE_RE = re.compile(r"now\s*(?P<sign>[+-])\s*(?P<duration>.+)", re.IGNORECASE)
+"""`now-2h`, `now - 1d`, `now+30m`: a time relative to the wall clock."""
+_NUMERIC_DATE_RE = re.compile(r"(?<![\d.:/-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/.-])")
+"""A date of numbers with the year last (`11/25/2026`, `25.11.2026`, `11-25-26`)."""
 
 
 def parse_when(text: str, option: str, zone: tzinfo | None = None) -> datetime:
@@ -238,16 +260,19 @@ def parse_when(text: str, option: str, zone: tzinfo | None = None) -> datetime:
     if not raw:
         raise UsageError(f"{option}: an empty time: give now or a date and time ({_EXAMPLE})")
     if raw.lower() == "now":
-        clock = wall_clock()
-        return WallClock(  # to the millisecond, the precision of the log's times
-            *clock.timetuple()[:6], clock.microsecond // 1000 * 1000, tzinfo=clock.tzinfo
-        )
+        return _clock(Now)
+    relative = _RELATIVE_RE.fullmatch(raw)
+    if relative is not None:
+        step = parse_duration(relative.group("duration"), f"{option} {text!r}")
+        moved = _clock(datetime) + (step if relative.group("sign") == "+" else -step)
+        return WallClock(*moved.timetuple()[:6], moved.microsecond, tzinfo=moved.tzinfo)
     named: tzinfo | None = None
     body = raw
     split = _TIME_IN_ZONE_RE.fullmatch(raw)
-    if split is not None and split.group("zone").upper() not in ("AM", "PM", "A", "P"):
+    if split is not None and split.group("zone").replace(".", "").upper() not in _MERIDIEMS:
         named = parse_zone(split.group("zone"), f"{option} {text!r}")
         body = split.group("when")
+    _month_first(body, text, option)
     value = _read_time(body, text, option)
     if named is not None:
         if value.tzinfo is not None:
@@ -255,7 +280,44 @@ def parse_when(text: str, option: str, zone: tzinfo | None = None) -> datetime:
         value = value.replace(tzinfo=named)
     if value.tzinfo is None and zone is not None:
         value = value.replace(tzinfo=zone)
+    if not (FIRST_YEAR <= value.year <= LAST_YEAR and FIRST_YEAR <= _utc_year(value) <= LAST_YEAR):
+        raise UsageError(
+            f"{option}: {text!r} is outside the years logsync reads ({FIRST_YEAR} to {LAST_YEAR})"
+        )
     return value
+
+
+def _utc_year(value: datetime) -> int:
+    """The year of the instant in UTC (of the time itself when it has no offset; 0 or 10000
+    beyond what datetime holds)."""
+    if value.utcoffset() is None:
+        return value.year
+    try:
+        return value.astimezone(UTC).year
+    except OverflowError:
+        return 0 if value.year == 1 else 10000
+
+
+def _clock(kind: type[datetime]) -> datetime:
+    """The wall clock to the millisecond, the precision of the log's times."""
+    clock = wall_clock()
+    return kind(*clock.timetuple()[:6], clock.microsecond // 1000 * 1000, tzinfo=clock.tzinfo)
+
+
+def _month_first(body: str, text: str, option: str) -> None:
+    """Refuse a date of numbers that reads only day-first (`26/11/2026`): such dates are
+    month/day/year, as SMS logs write them, and a day-first reading is never guessed."""
+    found = _NUMERIC_DATE_RE.search(body)
+    if found is None:
+        return
+    first, second = int(found.group(1)), int(found.group(3))
+    if first > 12 and 1 <= second <= 12:
+        year = found.group(4) if len(found.group(4)) == 4 else f"20{found.group(4)}"
+        hint = f"{year}-{second:02d}-{first:02d}"
+        raise UsageError(
+            f"{option}: {text!r} reads only day-first; dates of numbers are month/day/year, as "
+            f"SMS logs write them: write the ISO form {hint}"
+        )
 
 
 _EXAMPLE = "for example 2026-11-25T12:00 or '11/25/2026 12:00 PM'"

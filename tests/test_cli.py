@@ -435,3 +435,30 @@ def test_progress_bar_only_for_long_inputs_on_a_terminal(monkeypatch: pytest.Mon
     piped = Env(stdout=io.StringIO(), stderr=io.StringIO(), stdout_isatty=False, stderr_isatty=False, stdin_is_pipe=False)
     with reading(opts, piped) as progress:
         assert progress is None
+
+
+def test_a_bug_keeps_its_traceback_and_exits_70_never_the_code_of_a_finding(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from logsync.cli import application
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug in the analysis")
+
+    monkeypatch.setattr("logsync.cli.options.Common.analyze", broken)
+    monkeypatch.setattr(application.signal, "signal", lambda *args: None)
+    monkeypatch.setattr(application.gc, "set_threshold", lambda *args: None)
+    monkeypatch.setattr(application.sys, "argv", ["logsync", "check", DEMO])
+    with pytest.raises(SystemExit) as ended:
+        application.main()
+    assert ended.value.code == 70
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.splitlines()
+    assert lines[0] == "Traceback (most recent call last):"
+    assert lines[-2] == "RuntimeError: a bug in the analysis"
+    assert lines[-1] == (
+        "logsync: internal error: this is a bug in logsync, not a finding about the log (exit "
+        "code 70); please report it with the traceback above, the command line, `logsync "
+        "--version` and the log (or the lines of it that cause this)"
+    )

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from logsync.analysis import analyze
@@ -161,3 +163,29 @@ def test_summary_text_holds_what_the_table_shows(in_root: Path) -> None:
         "reason\tUserNotFound\t6",
         "reason\tLicenseLimitReached\t1",
     ]
+
+
+
+@pytest.mark.parametrize("native", [True, False])
+def test_the_span_ends_at_the_latest_record_not_the_last(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, native: bool
+) -> None:
+    """The public lab's CloudUserSync.log writes 20:14:12.429 and then 20:14:12.427 on the same
+    thread: the span, `as_of` and the note that the log ended use the latest record."""
+    if not native:
+        monkeypatch.setattr("logsync.accel.native", None)
+    lab = (SAMPLES / "certificate-wait" / "CloudUserSync.log").read_text(encoding="utf-8-sig")
+    path = tmp_path / "CloudUserSync.log"
+    path.write_text("".join(lab.splitlines(keepends=True)[12:15]), encoding="utf-8")
+    written = re.findall(r"20:14:12\.\d+", path.read_text())
+    assert written == ["20:14:12.426", "20:14:12.429", "20:14:12.427"]
+    summary = summarize(str(path))
+    assert (iso(summary.start), iso(summary.end)) == (
+        "2023-02-26T20:14:12.426-08:00", "2023-02-26T20:14:12.429-08:00",
+    )
+    result = CliRunner().invoke(app, ["report", "--format", "json", str(path)])
+    assert json.loads(result.stdout)["as_of"] == "2023-02-26T20:14:12.429-08:00"
+    assert result.stderr == (
+        "logsync: the log ends 2023-02-26T20:14:12.429-08:00 (3y 272d ago); times are as of "
+        "its last record; --now now judges as of now\n"
+    )

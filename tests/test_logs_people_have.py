@@ -413,6 +413,14 @@ def test_a_user_typo_fails_the_gate_and_every_command_suggests_the_nearest() -> 
 # -- §5: times read whole or refused ----------------------------------------------------------
 
 
+ABBREVIATED = (
+    "is a zone abbreviation, which several zones share: give an offset such as -05:00, an IANA "
+    "name such as America/New_York or a Windows name such as Eastern Standard Time"
+)
+DEMO_SPAN = "2026-11-24T06:59:55.211-08:00 to 2026-11-25T16:04:59.644-08:00"
+PASTED = str(SAMPLES / "pasted" / "ticket.txt")
+
+
 @pytest.mark.parametrize(
     ("value", "message"),
     [
@@ -425,10 +433,67 @@ def test_a_user_typo_fails_the_gate_and_every_command_suggests_the_nearest() -> 
          "2026-11-25T12:00 or '11/25/2026 12:00 PM'"),
         ("Nov 25 12:00", "--now: 'Nov 25 12:00' has no full date (day, month and year): for "
          "example 2026-11-25T12:00 or '11/25/2026 12:00 PM'"),
+        # an abbreviation in any case and any spacing
+        ("2026-11-25 12:00 est", f"--now '2026-11-25 12:00 est': 'est' {ABBREVIATED}"),
+        ("2026-11-25 12:00 cet", f"--now '2026-11-25 12:00 cet': 'cet' {ABBREVIATED}"),
+        ("2026-11-25 12:00EST", f"--now '2026-11-25 12:00EST': 'EST' {ABBREVIATED}"),
+        ("2026-11-25 12:00est", f"--now '2026-11-25 12:00est': 'est' {ABBREVIATED}"),
+        ("11/25/2026 12:00 PM pst", f"--now '11/25/2026 12:00 PM pst': 'pst' {ABBREVIATED}"),
+        # a date that only reads day-first
+        ("26/11/2026 10:00", "--now: '26/11/2026 10:00' reads only day-first; dates of numbers are "
+         "month/day/year, as SMS logs write them: write the ISO form 2026-11-26"),
+        ("25.11.2026", "--now: '25.11.2026' reads only day-first; dates of numbers are "
+         "month/day/year, as SMS logs write them: write the ISO form 2026-11-25"),
+        # a time outside the log: a year typo
+        ("2020-01-01", "--now: 2020-01-01T00:00:00-08:00 is before the first record of the input; "
+         f"it spans {DEMO_SPAN}"),
+        ("2026-11-24T06:59:55.210", "--now: 2026-11-24T06:59:55.210-08:00 is before the first "
+         f"record of the input; it spans {DEMO_SPAN}"),
+        # the calendar's ends
+        ("0001-01-01T00:00:00+14:00", "--now: '0001-01-01T00:00:00+14:00' is outside the years "
+         "logsync reads (2 to 9998)"),
+        ("9999-12-31T23:59:59-12:00", "--now: '9999-12-31T23:59:59-12:00' is outside the years "
+         "logsync reads (2 to 9998)"),
+        ("now-2", "--now 'now-2': '2' has no unit (write it as 2h, 2m or 2s)"),
     ],
 )
 def test_a_time_that_cannot_be_read_whole_is_refused(value: str, message: str) -> None:
     result = runner.invoke(app, ["report", "--now", value, DEMO])
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"logsync: error: {message}\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["report", "--restart-at", "2025-11-25", DEMO], "--restart-at: 2025-11-25T00:00:00-08:00 is "
+         f"before the first record of the input; it spans {DEMO_SPAN}"),
+        (["report", "--restart-at", "9999-12-31T23:59:59", DEMO], "--restart-at: "
+         "'9999-12-31T23:59:59' is outside the years logsync reads (2 to 9998)"),
+        (["check", "--now", "2020-01-01", DEMO], "--now: 2020-01-01T00:00:00-08:00 is before the "
+         f"first record of the input; it spans {DEMO_SPAN}"),
+        (["summary", "--now", "2020-01-01", DEMO], "--now: 2020-01-01T00:00:00-08:00 is before the "
+         f"first record of the input; it spans {DEMO_SPAN}"),
+        (["summary", "--now", "0001-01-01T00:00:00", PASTED], "--now: '0001-01-01T00:00:00' is "
+         "outside the years logsync reads (2 to 9998)"),
+        (["report", "--now", "2014-09-14 10:00", PASTED], "--now: 2014-09-14T10:00:00 is before the "
+         "first record of the input; it spans 2014-09-14T10:23:54 to 2014-09-15T10:24:12"),
+        (["report", "--tz", "", DEMO], "--tz: an empty zone (an unset variable?): give UTC, local, "
+         "an offset such as -05:00, an IANA name such as America/New_York or a Windows name such "
+         "as Eastern Standard Time"),
+        (["report", "--source-tz", "", DEMO], "--source-tz: an empty zone (an unset variable?): "
+         "give UTC, local, an offset such as -05:00, an IANA name such as America/New_York or a "
+         "Windows name such as Eastern Standard Time"),
+        (["report", "--interval", "", DEMO], "--interval: cannot read '' as a duration (try 24h, "
+         "5m, 90s)"),
+        (["events", "--since", "2026-11-25 10:00", "--until", "2026-11-24 10:00", DEMO],
+         "--since '2026-11-25 10:00' is after --until '2026-11-24 10:00': no time lies between "
+         "them"),
+    ],
+)
+def test_a_time_or_zone_option_that_judges_nothing_is_refused(args: list[str], message: str) -> None:
+    """SPEC §5: a time before the input names its span; an empty value (an unset CI variable)
+    is never read as "nothing"; `--since` after `--until` selects nothing."""
+    result = runner.invoke(app, args)
     assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"logsync: error: {message}\n")
 
 
@@ -441,12 +506,38 @@ def test_a_time_that_cannot_be_read_whole_is_refused(value: str, message: str) -
         ("2026-11-25T12:00:00-05:00", "2026-11-25T09:00:00-08:00"),
         ("11/25/2026 12:00 PM", "2026-11-25T12:00:00-08:00"),
         ("2026-11-25 12:00", "2026-11-25T12:00:00-08:00"),
+        ("11/25/2026 12:00 PM America/New_York", "2026-11-25T09:00:00-08:00"),
+        ("11/25/2026 12:00 p.m. Pacific Standard Time", "2026-11-25T12:00:00-08:00"),
+        ("11/25/2026 12:00 PM Japan", "2026-11-24T19:00:00-08:00"),
+        ("now-1d", "2026-11-24T16:10:00-08:00"),
+        ("now - 2h", "2026-11-25T14:10:00-08:00"),
+        ("now+30m", "2026-11-25T16:40:00-08:00"),
     ],
 )
 def test_a_time_with_a_zone_name_or_an_offset_is_honoured(value: str, as_of: str) -> None:
     """Shown in the offset the log used then, like every time of the output."""
     result = runner.invoke(app, ["report", "--format", "json", "--now", value, DEMO])
     assert json.loads(result.stdout)["as_of"] == as_of
+
+
+def test_a_time_on_pasted_text_without_offsets_is_its_wall_clock_time() -> None:
+    """A pasted excerpt has no UTC offsets: `--now` and `--restart-at` without one are read as
+    its own wall-clock times (never as this machine's local time, never a traceback)."""
+    result = runner.invoke(app, ["report", "--format", "json", "--now", "2014-09-20 12:00", PASTED])
+    document = json.loads(result.stdout)
+    assert (result.exit_code, document["as_of"], document["connector"]["text"]) == (
+        0, "2014-09-20T12:00:00", "connector stalled since 2014-09-15T10:24:12 (5d 1h without a cycle)",
+    )
+    check = runner.invoke(app, ["check", "--now", "2014-09-20 12:00", PASTED])
+    assert (check.exit_code, check.stdout.splitlines()[-1]) == (
+        1, "FAIL: 1 user, none stuck or failed; connector: connector_stalled as of 2014-09-20T12:00:00",
+    )
+    what_if = runner.invoke(app, ["report", "--restart-at", "2014-09-14 12:00", PASTED])
+    assert (what_if.exit_code, what_if.stdout.splitlines()[0]) == (
+        0,
+        "scott@contoso.com\twaiting\tUserNotFound\t2014-09-14T10:23:54\t2014-09-14T10:23:54\t1\t"
+        "2014-09-15T10:23:54\t2014-09-14T12:05:00\t300.0\t-\t-",
+    )
 
 
 # -- rule 5: the what-if restart is judged as of the restart ---------------------------------

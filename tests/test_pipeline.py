@@ -183,3 +183,27 @@ def test_batches_of_inputs_that_do_not_overlap_go_on_whole() -> None:
     runs = list(merge_batches([iter(newer), iter(older)], ["x.log", "x.lo_"]))
     # at the equal instant 3 the rotated .lo_ comes first; the .log then runs on alone
     assert runs == [older[0], older[1], newer[0], [], [(5, "log")]]
+
+
+@pytest.mark.parametrize("native", [True, False])
+def test_a_log_cut_mid_record_and_one_with_cr_line_ends_merge_in_either_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, native: bool
+) -> None:
+    """A log copied while it was written (its last record cut off mid-time, no line break) and
+    a log with CR-only line ends: each alone was fine, together they ended in an IndexError."""
+    if not native:
+        monkeypatch.setattr("logsync.accel.native", None)
+    demo = (SAMPLES / "CloudUserSync.log").read_bytes()
+    cut = tmp_path / "copied.log"
+    cut.write_bytes(demo[: demo.index(b"07:10:04.422") + 5])  # ...<11-24-2026 07:10
+    lines = (SAMPLES / "spec-case" / "CloudUserSync.log").read_bytes().splitlines()
+    old_mac = tmp_path / "cr.log"
+    old_mac.write_bytes(b"\r".join(lines[:10]) + b"\r")
+    for order in ([cut, old_mac], [old_mac, cut]):
+        analysis = analyze([str(path) for path in order])
+        stats = {Path(s.path).name: (s.lines, s.records, s.unparsed) for s in analysis.inputs}
+        assert stats == {"copied.log": (14, 13, 1), "cr.log": (10, 10, 0)}
+        assert [(u.upn, u.state, iso(u.last_failure)) for u in analysis.users] == [
+            ("scott@contoso.com", "overdue", "2014-09-14T10:23:54-04:00")
+        ]
+        assert iso(analysis.as_of) == "2026-11-24T07:10:04.285-08:00"

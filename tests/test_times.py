@@ -14,6 +14,7 @@ from logsync import times
 from logsync.errors import UsageError
 from logsync.times import (
     UTC,
+    Now,
     WallClock,
     bias_zone,
     human_duration,
@@ -131,6 +132,21 @@ def test_user_given_times() -> None:
     assert error.value.message == (
         "--now: cannot read 'garbage' as a date and time (for example 2026-11-25T12:00 or '11/25/2026 12:00 PM')"
     )
+
+
+def test_slash_dates_are_month_first_and_relative_times_follow_the_wall_clock() -> None:
+    """SPEC §5: month/day/year as SMS logs write them; `now-2h` is a wall-clock time (a log
+    without offsets reads it as local time) but not `now` itself (the HTML says "now")."""
+    assert parse_when("1/2/2026 10:00", "--now") == datetime(2026, 1, 2, 10, 0)
+    assert parse_when("11-25-26 10:00", "--now") == datetime(2026, 11, 25, 10, 0)
+    earlier = parse_when("now-2h", "--now")
+    assert (type(earlier), earlier) == (WallClock, WALL_CLOCK - timedelta(hours=2))
+    assert type(parse_when("now", "--now")) is Now
+    japan = parse_when("2026-11-25 12:00 japan", "--now")
+    assert japan.utcoffset() == timedelta(hours=9)  # an IANA name, not an abbreviation
+    for abbreviation in ("est", "Cet", "pst", "gb", "est5edt"):
+        with pytest.raises(UsageError, match="is a zone abbreviation"):
+            parse_zone(abbreviation, "--tz")
 
 
 @pytest.mark.parametrize(

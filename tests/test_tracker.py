@@ -1016,3 +1016,90 @@ def test_a_user_that_fails_in_a_cycle_counting_nobody_received_is_skipped_not_un
     analysis = analyze([log.write(tmp_path / "CloudUserSync.log")])
     (bea,) = analysis.users
     assert (bea.state, bea.skipped, analysis.result.unreconciled_count) == ("waiting", 1, 0)
+
+
+# -- rule 2b: an undecided user is decided by the first later cycle whose counts can say -----
+
+NOTIFY = "NotifyAccountAddition - SCCM user to add = {}"
+TOTALS = "Total received users to add from SCCM = {}, Total Successfully added users to Cloud = {}"
+START = "Starting user delta sync, raise failure status messages = True"
+SCOTT = "scott@contoso.com"
+UNDECIDED_FIRST_CYCLE = [  # SPEC §1's first cycle, its failure line left out of the excerpt
+    ("2014-09-14 10:23:54", NOTIFY.format(SCOTT)),
+    ("2014-09-14 10:23:54.015", TOTALS.format(1, 0)),
+]
+
+
+def decided(tmp_path: Path, lines: list[tuple[str, str]]) -> dict[str, tuple[object, ...]]:
+    log = Log(bias=240)
+    for when, text in UNDECIDED_FIRST_CYCLE + lines:
+        log.at(when, text)
+    analysis = analyze([log.write(tmp_path / "CloudUserSync.log")])
+    return {
+        user.upn: (user.state, user.pending_reason, iso(user.synced_at), iso(user.recovered_at))
+        for user in analysis.users
+    }
+
+
+@pytest.mark.parametrize(
+    ("second_cycle", "scott"),
+    [
+        # an excerpt: the second cycle a day later notifies scott alone and receives and adds one
+        (
+            [("2014-09-15 10:24:12", NOTIFY.format(SCOTT)), ("2014-09-15 10:24:12.411", TOTALS.format(1, 1))],
+            ("synced", None, "2014-09-15T10:24:12-04:00", None),
+        ),
+        # the same cycle with its start: complete, it notifies scott again, who was held back
+        (
+            [
+                ("2014-09-15 10:24:08", START),
+                ("2014-09-15 10:24:12", NOTIFY.format(SCOTT)),
+                ("2014-09-15 10:24:12.411", TOTALS.format(1, 1)),
+            ],
+            ("recovered", None, "2014-09-15T10:24:12-04:00", "2014-09-15T10:24:12-04:00"),
+        ),
+        # a complete cycle that does not notify scott: he was received, and added, in the first
+        (
+            [("2014-09-14 10:28:50", START), ("2014-09-14 10:28:54.137", TOTALS.format(0, 0))],
+            ("synced", None, "2014-09-14T10:23:54-04:00", None),
+        ),
+        # a complete cycle that notifies him and receives nobody: held back since before the log
+        (
+            [
+                ("2014-09-14 10:28:50", START),
+                ("2014-09-14 10:28:54", NOTIFY.format(SCOTT)),
+                ("2014-09-14 10:28:54.137", TOTALS.format(0, 0)),
+            ],
+            ("waiting", None, None, None),
+        ),
+    ],
+)
+def test_an_undecided_user_is_decided_by_the_next_cycle_whose_counts_can_say(
+    tmp_path: Path, second_cycle: list[tuple[str, str]], scott: tuple[object, ...]
+) -> None:
+    """The first cycle of an excerpt notifies scott and logs received = 1, added = 0 with no
+    failure line: its counts cannot say (the log may start inside it). The next cycle decides,
+    whether or not its start is in the excerpt."""
+    assert decided(tmp_path, second_cycle) == {SCOTT: scott}
+
+
+def test_a_cycle_whose_counts_cannot_say_either_leaves_the_decision_to_the_next(
+    tmp_path: Path,
+) -> None:
+    """Between the two, a cycle notifies scott and amy and receives one of them: it decides
+    neither. The day after, a cycle that notifies scott alone and receives and adds one does:
+    scott is added; amy, not notified in that excerpt of a cycle, stays undecided."""
+    users = decided(
+        tmp_path,
+        [
+            ("2014-09-14 10:28:54", NOTIFY.format(SCOTT)),
+            ("2014-09-14 10:28:54", NOTIFY.format("amy@contoso.com")),
+            ("2014-09-14 10:28:55", TOTALS.format(1, 1)),
+            ("2014-09-15 10:24:12", NOTIFY.format(SCOTT)),
+            ("2014-09-15 10:24:12.411", TOTALS.format(1, 1)),
+        ],
+    )
+    assert users == {
+        "amy@contoso.com": ("pending", "undetermined", None, None),
+        SCOTT: ("synced", None, "2014-09-15T10:24:12-04:00", None),
+    }

@@ -9,6 +9,7 @@ import gc
 import os
 import signal
 import sys
+import traceback
 from collections.abc import Callable
 from typing import IO, Annotated, Any, NamedTuple, NoReturn
 
@@ -196,6 +197,8 @@ def main() -> None:
         sys.exit(ExitCode.USAGE)
     except typer.Abort:
         sys.exit(130)
+    except Exception:  # a bug (typer.Exit never gets here: the framework returns its code)
+        _crash()
     _end(code if isinstance(code, int) else ExitCode.OK)
 
 
@@ -209,6 +212,24 @@ def _end(code: int) -> NoReturn:
         with contextlib.suppress(OSError, ValueError):
             stream.flush()
     os._exit(code)
+
+
+BUG_NOTE = (
+    "logsync: internal error: this is a bug in logsync, not a finding about the log (exit code "
+    f"{int(ExitCode.SOFTWARE)}); please report it with the traceback above, the command line, "
+    "`logsync --version` and the log (or the lines of it that cause this)\n"
+)
+
+
+def _crash() -> NoReturn:
+    """End a bug with its traceback, one line saying it is a bug and what to report, and exit
+    code 70 (never 1, the code of a failing gate)."""
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdout.flush()  # what the command wrote before, then the traceback after it
+    traceback.print_exc()
+    sys.stderr.write(BUG_NOTE)
+    sys.stderr.flush()
+    sys.exit(ExitCode.SOFTWARE)
 
 
 def _fail(message: str) -> NoReturn:

@@ -109,6 +109,8 @@ def events(
         kinds = frozenset(kind)
     start = parse_when(since, "--since") if since is not None else None
     end = parse_when(until, "--until") if until is not None else None
+    if start is not None and end is not None and _later(start, end):
+        raise UsageError(f"--since {since!r} is after --until {until!r}: no time lies between them")
     from ..pipeline import EventStream
     from ..safety import visible
     from ..sources import InputStats, display_name, expand_paths
@@ -209,3 +211,11 @@ def _within(time: datetime, start: datetime | None, end: datetime | None) -> boo
         if not after and value >= bound:
             return False
     return True
+
+
+def _later(start: datetime, end: datetime) -> bool:
+    """Whether `start` is after `end`. A time without an offset is read in the log's own, known
+    only once the log is read: such a time and one with an offset are not compared here."""
+    if (start.tzinfo is None) != (end.tzinfo is None):
+        return False
+    return start > end

@@ -95,7 +95,7 @@ NowOpt = Annotated[
     typer.Option(
         metavar="WHEN",
         help="Judge the state as of this time, from the records at or before it (later ones "
-        f"are left out). Default: the last record's time. WHEN is {WHEN_FORMS} offset.",
+        f"are left out). Default: the latest record's time. WHEN is {WHEN_FORMS} offset.",
         show_default=False,
     ),
 ]
@@ -262,7 +262,7 @@ def common(
         raise UsageError(
             f"--input-format: {input_format!r} is not one of auto, {', '.join(FORMAT_NAMES)}"
         )
-    source_zone = parse_zone(source_tz, "--source-tz") if source_tz else None
+    source_zone = parse_zone(source_tz, "--source-tz") if source_tz is not None else None
     from ..sources import expand_paths, site_server_logs
 
     repeated: list[str] = []
@@ -284,7 +284,11 @@ def common(
     if cloud_users is not None:
         from ..cloud import read_cloud_users
 
-        taken = parse_when(cloud_users_as_of, "--cloud-users-as-of") if cloud_users_as_of else None
+        taken = (
+            parse_when(cloud_users_as_of, "--cloud-users-as-of")
+            if cloud_users_as_of is not None
+            else None
+        )
         cloud = read_cloud_users(cloud_users, taken)
         if not quiet:
             env.stderr.write(f"logsync: Azure AD export {visible(cloud.describe())}\n")
@@ -296,14 +300,14 @@ def common(
     return Common(
         cloud=cloud,
         paths=expanded,
-        display=Display(parse_zone(tz, "--tz") if tz else None),
+        display=Display(parse_zone(tz, "--tz") if tz is not None else None),
         source_tz=source_zone,
         input_format=None if input_format == "auto" else input_format,
         color=color,
         quiet=quiet,
         now=parse_when(now, "--now") if now is not None else None,
         full_sync_after=parse_duration(full_sync_after, "--full-sync-after"),
-        interval=parse_duration(interval, "--interval") if interval else None,
+        interval=parse_duration(interval, "--interval") if interval is not None else None,
         users=tuple(user or ()),
     )
 

@@ -10,7 +10,7 @@ from datetime import datetime, tzinfo
 from enum import Enum
 from typing import NamedTuple
 
-from ..times import human_duration, iso, moment_iso, moment_time
+from ..times import human_duration, iso, micros, moment_iso, moment_time
 from ..tracker import LATEST, Connector, Moment, UserState
 
 
@@ -142,7 +142,8 @@ def connector_text(connector: Connector, as_of: datetime | None, display: Displa
         return f"connector {state}, last cycle {last}" if last else f"connector {state}"
     since = display.iso(connector.since)
     if connector.state == "stalled" and since and as_of is not None and connector.since:
-        silent = human_duration((as_of - connector.since).total_seconds())
+        # by instant, as the tracker counts (a log may mix records with and without an offset)
+        silent = human_duration((micros(as_of) - micros(connector.since)) / 1e6)
         return f"connector {state} since {since} ({silent} without a cycle)"
     if connector.state == "stopped" and since:
         waited = display.iso(connector.certificate_since)

@@ -213,6 +213,7 @@ class Tracker:
         """The first cycle at or after the latest due time of users held back since before
         the input (the input's first record + the timer)."""
         self._last: Moment | None = None
+        """The latest row read (not the last: threads write a few milliseconds out of order)."""
         self._follow = self.options.follow.lower() if self.options.follow else None
         self._timeline: list[Step] = []
         self.first_tries: list[str] = []
@@ -260,7 +261,8 @@ class Tracker:
             if not isinstance(rows, list):
                 rows = list(rows)
             self._held_back = []
-        last: int | None = None
+        latest = self._last
+        latest_us = -(1 << 62) if latest is None else latest[0]
         for us, zone, kind, data, source, line in rows:
             handler = handlers.get(kind)
             if handler is None:
@@ -269,9 +271,10 @@ class Tracker:
                 current = zone
                 self._new_zone(us, zone, source, line)
             handler(us, zone, data, source, line)
-            last = us
-        if last is not None:
-            self._last = (last, current)  # type: ignore[assignment]
+            if us >= latest_us:  # threads write a few milliseconds out of order
+                latest_us = us
+                latest = (us, zone)
+        self._last = latest
         if observer is not None:
             assert self._held_back is not None
             observer.rows(rows, self._held_back)  # type: ignore[arg-type]
@@ -762,8 +765,12 @@ class Tracker:
     # -- conclusions (see outlook) ------------------------------------------------------------
 
     def last_zone(self) -> tzinfo | bool | None:
-        """The zone of the last row read (False before any)."""
+        """The zone of the latest row read (False before any)."""
         return False if self._last is None else self._last[1]
+
+    def latest_time(self) -> datetime | None:
+        """The time of the latest row read (None before any)."""
+        return None if self._last is None else moment_time(*self._last)
 
     def upns(self) -> list[str]:
         """Every user read so far, as first spelled."""
