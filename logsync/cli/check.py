@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -14,6 +14,7 @@ from ..render import (
     bounded,
     connector_record,
     connector_text,
+    verdict_line,
     wrap_words,
 )
 from ..safety import visible
@@ -21,9 +22,6 @@ from ..tracker import (
     UserState,
 )
 from .application import Env, command, outcome
-
-if TYPE_CHECKING:
-    from ..analysis import Analysis
 from .options import (
     FAIL_ON_WORDS,
     CloudUsersAsOfOpt,
@@ -41,7 +39,6 @@ from .options import (
     _complete,
     _complete_list,
     common,
-    counts_against,
     judge,
     parse_fail_on,
     unmatched_users,
@@ -70,9 +67,10 @@ def check(
             "--fail-on",
             metavar="STATES",
             help="Comma-separated user states and connector problems that count against the "
-            "gate: waiting, overdue, failed, pending, recovered, synced, stuck (waiting and "
-            "overdue), fixable (stuck users in Azure AD, with --cloud-users: a restart would add "
-            "them), no_cycles, certificate_missing, connector_stalled, connector (all three).",
+            "gate: waiting, overdue, failed, pending, stuck (waiting and overdue), fixable (stuck "
+            "users in Azure AD, with --cloud-users: a restart would add them), no_cycles, "
+            "certificate_missing, connector_stalled, connector_stopped, connector (all four). "
+            "An empty value is refused.",
             autocompletion=_complete_list(FAIL_ON_WORDS),
         ),
     ] = "waiting,overdue,failed,connector",
@@ -154,11 +152,11 @@ def check(
     nobody = unmatched_users(opts, analysis.upns())
     if nobody is not None:  # a gate on nobody is no pass
         raise UsageError(nobody)
-    selected = [u for u in analysis.users if opts.wants(u.upn)]
-    counted = [u for u in selected if counts_against(u, fail_on_set)]
-    matched = sum(analysis.result.counts.values())
-    connector_problem = analysis.connector.problem_in(fail_on_set)
-    passed = len(counted) <= max_stuck and connector_problem is None
+    from ..analysis import gate as judge_gate
+
+    verdict = judge_gate(analysis, fail_on_set, max_stuck, fail_on)
+    selected, counted, passed = analysis.users, verdict.counted, verdict.passed
+    connector_problem = verdict.connector_problem
     outcome(ExitCode.OK if passed else ExitCode.FINDINGS)
     display = opts.display
     out = env.stdout
@@ -183,7 +181,8 @@ def check(
                 "as_of": display.iso(analysis.as_of),
                 "fail_on": sorted(fail_on_set),
                 "max_stuck": max_stuck,
-                "counts": machine.state_counts(counted),
+                "counts": verdict.counts,
+                "counted": machine.state_counts(counted),
                 "connector": connector_record(analysis.connector, analysis.as_of, display),
                 "connector_problem": connector_problem,
                 "failing": [machine.user_record(u, display) for u in counted] if not passed else [],
@@ -197,14 +196,14 @@ def check(
     elif format == "markdown":
         from ..render import markdown
 
-        line = verdict(passed, counted, matched, max_stuck, connector_problem, analysis, display)
+        line = verdict_line(verdict, analysis.as_of, display)
         out.write(markdown.check(passed, line, counted, connector_problem, analysis, display))
     elif not opts.quiet:
         rows = [check_row(u, display) for u in counted]
         if connector_problem is not None:
             text = connector_text(analysis.connector, analysis.as_of, display)
             rows.append(("connector", connector_problem, visible(text)))
-        line = verdict(passed, counted, matched, max_stuck, connector_problem, analysis, display)
+        line = verdict_line(verdict, analysis.as_of, display)
         if out is env.stdout and env.stdout_isatty:
             out.write(fitted(rows, line, _width()))
         else:
@@ -251,25 +250,3 @@ def _width() -> int:
     import shutil
 
     return shutil.get_terminal_size((80, 24)).columns
-
-
-def verdict(
-    passed: bool,
-    counted: list[UserState],
-    matched: int,
-    limit: int,
-    connector_problem: str | None,
-    analysis: Analysis,
-    display: Display,
-) -> str:
-    from ..render import machine
-    counts = machine.state_counts(counted)
-    detail = ", ".join(f"{n} {state}" for state, n in counts.items() if n)
-    as_of = f" as of {display.iso(analysis.as_of)}" if analysis.as_of else ""
-    head = "ok" if passed else "FAIL"
-    connector = f"; connector: {connector_problem}" if connector_problem else ""
-    if not counted:
-        users = "1 user" if matched == 1 else f"{matched} users"
-        return f"{head}: {users}, none stuck or failed{connector}{as_of}"
-    noun = "user" if len(counted) == 1 else "users"
-    return f"{head}: {len(counted)} {noun} ({detail}), limit {limit}{connector}{as_of}"

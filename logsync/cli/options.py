@@ -28,9 +28,8 @@ from ..times import (
 from ..tracker import (
     CONNECTOR_CODES,
     DEFAULT_FULL_SYNC_AFTER,
+    FINDING_STATES,
     STALL_INTERVALS,
-    STATES,
-    UserState,
 )
 from .application import Env
 
@@ -57,9 +56,11 @@ def _complete_list(values: Iterable[str]) -> Callable[[str], list[str]]:
     return complete
 
 
-FAIL_ON_WORDS = (*STATES, "stuck", "fixable", *CONNECTOR_CODES, "connector")
-"""What `--fail-on` takes: user states, `stuck`, `fixable` (stuck users in Azure AD, with
-`--cloud-users`), connector problems, `connector` (all three)."""
+FAIL_ON_WORDS = (*FINDING_STATES, "stuck", "fixable", *CONNECTOR_CODES, "connector")
+"""What `--fail-on` takes: the user states that are a finding, `stuck`, `fixable` (stuck users
+in Azure AD, with `--cloud-users`), connector problems, `connector` (all four)."""
+NO_FINDING = ("recovered", "synced")
+"""User states that are no finding: a gate on them is refused."""
 
 
 PathsArg = Annotated[
@@ -166,10 +167,10 @@ FailOnOpt = Annotated[
     typer.Option(
         "--fail-on",
         metavar="STATES",
-        help="Comma-separated user states (waiting, overdue, failed, pending, recovered, synced, "
-        "stuck; fixable: stuck and in Azure AD, with --cloud-users) and connector problems "
-        "(no_cycles, certificate_missing, connector_stalled, connector) that make the exit "
-        "code 1.",
+        help="Comma-separated user states (waiting, overdue, failed, pending, stuck; fixable: "
+        "stuck and in Azure AD, with --cloud-users) and connector problems (no_cycles, "
+        "certificate_missing, connector_stalled, connector_stopped, connector: all four) that "
+        "make the exit code 1.",
         autocompletion=_complete_list(FAIL_ON_WORDS),
         show_default=False,
     ),
@@ -349,6 +350,11 @@ def parse_fail_on(value: str | None, option: str = "--fail-on") -> frozenset[str
     chosen: set[str] = set()
     for part in value.split(","):
         name = part.strip().lower()
+        if name in NO_FINDING:
+            raise UsageError(
+                f"{option}: {part.strip()!r} is no finding (the user was added); give one of "
+                f"{', '.join(FAIL_ON_WORDS)}"
+            )
         if name == "stuck":
             chosen |= {"waiting", "overdue"}
         elif name == "connector":
@@ -357,6 +363,11 @@ def parse_fail_on(value: str | None, option: str = "--fail-on") -> frozenset[str
             chosen.add(name)
         elif name:
             raise UsageError(f"{option}: {part.strip()!r} is not one of {', '.join(FAIL_ON_WORDS)}")
+    if not chosen:  # an unset CI variable must not switch the gate off
+        raise UsageError(
+            f"{option}: {value!r} names nothing to fail on; give one or more of "
+            f"{', '.join(FAIL_ON_WORDS)}"
+        )
     return frozenset(chosen)
 
 
@@ -389,18 +400,6 @@ def unmatched_users(opts: Common, upns: Iterable[str]) -> str | None:
     globs = " ".join(f"--user {visible(glob)}" for glob in opts.users)
     noun = "matches" if len(opts.users) == 1 else "match"
     return f"{globs} {noun} no user of the log{did_you_mean(opts.users[0], names)}"
-
-
-def counts_against(user: UserState, fail_on: frozenset[str]) -> bool:
-    """Whether a user counts against `--fail-on`: its state is named, or it is pending with
-    counts that cannot say whether it is held back, and waiting users count (a gate never passes
-    because a failure lies before its input), or it is stuck and in Azure AD and `fixable` is
-    named (a restart would add it)."""
-    return (
-        user.state in fail_on
-        or (user.undetermined and "waiting" in fail_on)
-        or ("fixable" in fail_on and user.stuck and user.in_azure_ad is True)
-    )
 
 
 def judge(opts: Common, env: Env, **extra: Any) -> Analysis:

@@ -38,7 +38,6 @@ from .options import (
     TzOpt,
     UserOpt,
     common,
-    counts_against,
     judge,
     output_format,
     parse_fail_on,
@@ -145,6 +144,8 @@ def report(
     nobody = unmatched_users(opts, analysis.upns())
     if nobody is not None:
         env.stderr.write(f"logsync: {nobody}\n")
+    from ..analysis import counts_against
+
     shown = analysis.users
     counts = analysis.result.counts
     display = opts.display

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 from enum import Enum
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..times import human_duration, iso, moment_iso, moment_time
 from ..tracker import LATEST, Connector, Moment, UserState
+
+if TYPE_CHECKING:
+    from ..analysis import Gate
 
 
 class OutputFormat(str, Enum):
@@ -169,3 +172,47 @@ def connector_record(
             {"source": connector.source, "line": connector.line} if connector.source else None
         ),
     }
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _listed(parts: list[str], last: str) -> str:
+    """`a, b or c` (`last` the word before the last part)."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" {last} {parts[-1]}"
+
+
+def verdict_line(gate: Gate, as_of: datetime | None, display: Display) -> str:
+    """The gate's verdict in one line: what it counts (`ok: no overdue user`, `FAIL: 5 users
+    (3 waiting, 1 overdue, 1 failed), limit 0`), and what it saw but does not count (`; 4 stuck
+    users not counted by --fail-on overdue`)."""
+    head = "ok" if gate.passed else "FAIL"
+    states = gate.gated_states
+    problem = gate.connector_problem
+    counted = gate.counted
+    if counted:
+        by_state: dict[str, int] = {}
+        for user in counted:
+            by_state[user.state] = by_state.get(user.state, 0) + 1
+        detail = ", ".join(f"{n} {state}" for state, n in by_state.items())
+        body = f"{_plural(len(counted), 'user')} ({detail}), limit {gate.max_stuck}"
+    elif states:
+        body = f"no {_listed(states, 'or')} user"
+    else:
+        body = "no connector problem" if problem is None else ""
+    if problem is not None:
+        body += f"; connector: {problem}" if body else f"connector: {problem}"
+    when = f" as of {display.iso(as_of)}" if as_of is not None else ""
+    missed = gate.not_counted
+    seen = []
+    stuck = missed["waiting"] + missed["overdue"]
+    if stuck:
+        seen.append(_plural(stuck, "stuck user"))
+    if missed["failed"]:
+        seen.append(_plural(missed["failed"], "failed user"))
+    if gate.connector_seen is not None:
+        seen.append(f"the connector's problem ({gate.connector_seen})")
+    if not seen:
+        return f"{head}: {body}{when}"
+    return f"{head}: {body}{when}; {_listed(seen, 'and')} not counted by --fail-on {gate.named}"
