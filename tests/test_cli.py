@@ -135,6 +135,7 @@ def test_report_all_ndjson_text_and_csv_agree() -> None:
         "-",
         "-",
         "2026-11-25T09:10:12.073-08:00",
+        "-",
     ]
     assert rows[0]["seconds_remaining"] == "61803.622"
 

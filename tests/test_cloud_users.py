@@ -244,12 +244,12 @@ def test_report_says_which_stuck_users_are_in_azure_ad() -> None:
 
 def test_text_and_csv_carry_the_column_last() -> None:
     text = invoke("report", "--header", "--cloud-users", EXPORT, DEMO).stdout.splitlines()
-    assert text[0].endswith("\tsynced_at\tin_azure_ad")
+    assert text[0].endswith("\tsynced_at\texpected_recovery_bound\tin_azure_ad")
     assert [line.split("\t")[-1] for line in text[1:]] == ["true", "false", "false", "true", "true"]
     rows = list(csv.reader(io.StringIO(invoke("report", "--format", "csv", "--cloud-users", EXPORT, DEMO).stdout)))
     assert rows[0][-1] == "in_azure_ad" and rows[1][0] == "bob@contoso.com" and rows[1][-1] == "True"
     without = invoke("report", "--header", DEMO).stdout.splitlines()
-    assert without[0].endswith("\tsynced_at")
+    assert without[0].endswith("\tsynced_at\texpected_recovery_bound")
 
 
 def test_the_table_has_an_in_azure_ad_column() -> None:

@@ -253,9 +253,9 @@ def test_report_text_header_names_the_columns() -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == (
         "upn\tstate\treason\tfirst_failure\tlast_failure\tfailures\tfull_sync_due\t"
-        "expected_recovery\tseconds_remaining\trecovered_at\tsynced_at"
+        "expected_recovery\tseconds_remaining\trecovered_at\tsynced_at\texpected_recovery_bound"
     )
-    assert len(lines) == 6 and all(len(line.split("\t")) == 11 for line in lines)
+    assert len(lines) == 6 and all(len(line.split("\t")) == 12 for line in lines)
     plain = runner.invoke(app, ["report", "--format", "text", str(SAMPLES / "CloudUserSync.log")])
     assert plain.stdout.splitlines() == lines[1:]
 

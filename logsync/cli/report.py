@@ -100,8 +100,9 @@ def report(
 
     Piped, the output is text: one user per line, tab-separated, in the columns upn, state,
     reason, first_failure, last_failure, failures, full_sync_due, expected_recovery,
-    seconds_remaining, recovered_at, synced_at (- where there is none). --header adds a first
-    line naming them, for column -t and spreadsheets.
+    seconds_remaining, recovered_at, synced_at, expected_recovery_bound (latest where the
+    expected recovery is a latest bound; - where there is none). --header adds a first line
+    naming them, for column -t and spreadsheets.
     """
     from ..render import machine
     env = Env.current()

@@ -105,6 +105,12 @@ def log_end_note(ended_ago: float | None) -> str:
     return "" if ended_ago is None else f" (the log's end, {human_duration(ended_ago)} ago)"
 
 
+def stuck_since(user: UserState, shown: str) -> str:
+    """A shown "stuck since" (the first failure, else the first notification), as `before …`
+    when the failure is before the input: its time is not known, only that it came earlier."""
+    return f"before {shown}" if user.first_failure is None and user.before_input else shown
+
+
 def bounded(user: UserState, shown: str) -> str:
     """A shown expected recovery, as `by …` when it is a latest bound."""
     return f"by {shown}" if user.bound == LATEST else shown

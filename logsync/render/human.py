@@ -43,6 +43,7 @@ from . import (
     offset_text,
     remaining_text,
     stamp,
+    stuck_since,
     wrap_words,
 )
 
@@ -334,7 +335,7 @@ def _report_cells(
         "under": f"{user.state} · {visible(user.reason or '-')}",
         "state": user.state,
         "reason": visible(user.reason or "-"),
-        "since": short_clock(since, display, usual),
+        "since": stuck_since(user, short_clock(since, display, usual)),
         "due": short_clock(user.full_sync_due, display, usual),
         "due_short": short_clock(user.full_sync_due, display, usual, seconds=False),
         "expected": bounded(user, short_clock(user.expected_recovery, display, usual)) + mark,

@@ -30,6 +30,7 @@ from . import (
     log_end_note,
     remaining_text,
     stamp,
+    stuck_since,
 )
 
 _SPECIAL_RE = re.compile(r"([\\`*_\[\]<>&|~])")
@@ -133,7 +134,7 @@ def user_cells(user: UserState, display: Display) -> list[str]:
         user.upn,
         user.state,
         user.reason or "–",
-        when(since, display),
+        stuck_since(user, when(since, display)),
         when(user.full_sync_due, display),
         expected,
         remaining_text(user, "–"),
@@ -150,8 +151,9 @@ def user_rows(users: Iterable[UserState], display: Display) -> list[list[str]]:
         cells = user_cells(user, display)
         cells[0] = code(user.upn, in_table=True)
         cells[2] = text(cells[2]) if user.reason else cells[2]
-        for index in (3, 4):
-            cells[index] = _time_code(cells[index])
+        since = when(user.first_failure or user.first_seen, display)
+        cells[3] = cells[3].replace(since, _time_code(since), 1)
+        cells[4] = _time_code(cells[4])
         shown = when(user.expected_recovery, display)
         cells[5] = cells[5].replace(shown, _time_code(shown), 1)
         rows.append(cells)
