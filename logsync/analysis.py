@@ -201,6 +201,13 @@ def analyze(
     )
 
 
+def asked_for(analysis: Analysis, match: Callable[[str], bool]) -> list[UserState]:
+    """The users whose UPN is a `match` (`--user`), whatever their state (SPEC §4 rule 10), as
+    of the analysis's time: for a command whose own list leaves some states out."""
+    result = analysis.tracker.result(analysis.as_of, match=match)
+    return in_azure_ad(result, analysis.cloud).users
+
+
 def in_azure_ad(result: Result, cloud: CloudUsers | None) -> Result:
     """`result` with each user saying whether it is in the export `cloud` (unchanged without
     one)."""

@@ -114,6 +114,8 @@ class Summary:
     advice: list[Advice]
     stalls: list[tuple[datetime, datetime]] = field(default_factory=list)
     """Gaps between cycles of a run longer than the stall limit (the longest few), in order."""
+    users: list[UserState] = field(default_factory=list)
+    """The users asked for by name (`--user`), whatever their state."""
 
 
 _DAY_US = 86_400_000_000

@@ -436,3 +436,64 @@ def test_progress_bar_only_for_long_inputs_on_a_terminal(monkeypatch: pytest.Mon
     piped = Env(stdout=io.StringIO(), stderr=io.StringIO(), stdout_isatty=False, stderr_isatty=False, stdin_is_pipe=False)
     with reading(opts, piped) as progress:
         assert progress is None
+
+
+def test_a_user_asked_for_by_name_is_shown_whatever_its_state() -> None:
+    """Issue 27 item 6 (SPEC §4 rule 10): `report --user carol@contoso.com` (recovered) printed
+    nothing."""
+    text = run("report", "--user", "carol@contoso.com", DEMO)
+    assert (text.exit_code, text.stdout) == (
+        0,
+        "carol@contoso.com\trecovered\tUserNotFound\t2026-11-24T07:40:08.529-08:00\t"
+        "2026-11-24T07:40:08.529-08:00\t1\t2026-11-25T07:40:08.529-08:00\t-\t-\t"
+        "2026-11-25T07:45:08.707-08:00\t2026-11-25T07:45:08.707-08:00\t-\n",
+    )
+    document = json.loads(run("report", "--format", "json", "--user", "CAROL@*", DEMO).stdout)
+    assert [(u["upn"], u["state"]) for u in document["users"]] == [("carol@contoso.com", "recovered")]
+    assert document["summary"]["recovered"] == 1 and document["summary"]["stuck"] == 0
+
+
+def test_timeline_of_a_part_of_several_upns_lists_them() -> None:
+    """Issue 27 item 6: `timeline contoso` said `contoso does not appear in the log`."""
+    result = run("timeline", "contoso", DEMO)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "carol@contoso.com", "alice@contoso.com", "grace@contoso.com", "ivan@contoso.com",
+        "heidi@contoso.com", "dave@contoso.com", "bob@contoso.com", "Mallory.Admin@Contoso.com",
+        "erin@contoso.com", "frank@contoso.com",
+    ]
+    assert result.stderr.splitlines()[-1] == (
+        "logsync: contoso is part of 10 UPNs (listed); give one of them"
+    )
+    document = json.loads(run("timeline", "--format", "json", "contoso", DEMO).stdout)
+    assert (document["user"], document["steps"], len(document["matches"])) == (None, [], 10)
+
+
+def test_summary_shows_the_users_asked_for_whatever_their_state() -> None:
+    """Issue 27 item 6: `summary --user` was "No such option"."""
+    text = run("summary", "--user", "carol@contoso.com", DEMO)
+    assert text.exit_code == 0
+    assert text.stdout.splitlines()[-1] == (
+        "user\tcarol@contoso.com\trecovered\tUserNotFound\t2026-11-24T07:40:08.529-08:00\t"
+        "2026-11-24T07:40:08.529-08:00\t1\t2026-11-25T07:40:08.529-08:00\t-\t-\t"
+        "2026-11-25T07:45:08.707-08:00\t2026-11-25T07:45:08.707-08:00\t-"
+    )
+    document = json.loads(run("summary", "--format", "json", "--user", "*@contoso.com", DEMO).stdout)
+    assert [u["upn"] for u in document["users"]] == [
+        "bob@contoso.com", "heidi@contoso.com", "erin@contoso.com", "ivan@contoso.com",
+        "dave@contoso.com", "frank@contoso.com", "carol@contoso.com", "alice@contoso.com",
+        "grace@contoso.com", "Mallory.Admin@Contoso.com",
+    ]
+    assert "users" not in json.loads(run("summary", "--format", "json", DEMO).stdout)
+    markdown = run("summary", "--format", "markdown", "--user", "carol@contoso.com", DEMO).stdout
+    assert markdown.endswith(
+        "## Users asked for\n\n"
+        "| User | State | Reason | Stuck since | Full sync due | Expected recovery | Remaining |\n"
+        "|---|---|---|---|---|---|---|\n"
+        "| `carol@contoso.com` | recovered | UserNotFound | `2026-11-24 07:40:08 -08:00` | "
+        "`2026-11-25 07:40:08 -08:00` | – | – |\n"
+    )
+    nobody = run("summary", "--user", "bobb@contoso.com", DEMO)
+    assert nobody.exit_code == 0
+    assert "logsync: --user bobb@contoso.com matches no user of the log; did you mean " \
+        "bob@contoso.com?\n" in nobody.stderr

@@ -138,7 +138,8 @@ def report(
         opts,
         env,
         restart_at=what_if,
-        states=None if all_users else REPORTED_STATES,  # the others are only counted
+        # the others are only counted; users asked for by name are shown whatever their state
+        states=None if all_users or opts.users else REPORTED_STATES,
         match=opts.wants if opts.users else None,
         **observing,
     )

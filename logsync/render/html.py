@@ -215,6 +215,9 @@ def summary_page(analysis: Analysis, summary: Summary, display: Display) -> str:
             for item in summary.restarts
         )
         parts.append(f'<section><h2>Restarts</h2><ul class="restarts">{items}</ul></section>')
+    if summary.users:
+        table = _user_table(summary.users, display, analysis.cloud is not None)
+        parts.append(f"<section><h2>Users asked for</h2>{table}</section>")
     parts.append(_foot())
     return "\n".join(parts)
 

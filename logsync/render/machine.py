@@ -414,7 +414,7 @@ def summary_document(summary: Summary, display: Display) -> dict[str, Any]:
             for f in summary.findings
         ],
         "advice": [{"code": a.code, "text": a.text} for a in summary.advice],
-    }
+    } | ({"users": [user_record(u, display) for u in summary.users]} if summary.users else {})
 
 
 def summary_rows(summary: Summary, display: Display) -> Iterator[list[object]]:
@@ -437,3 +437,5 @@ def summary_rows(summary: Summary, display: Display) -> Iterator[list[object]]:
         ]
     for advice in summary.advice:
         yield ["advice", advice.code, advice.text, None]
+    for row in user_rows(summary.users, display):
+        yield ["user", *row]

@@ -221,6 +221,9 @@ def summary(summary_: Summary, analysis: Analysis, display: Display) -> str:
     if summary_.reasons:
         reasons = ", ".join(f"{text(r)} ×{n}" for r, n in summary_.reasons.most_common())
         out += ["", f"Failure reasons: {reasons}"]
+    if summary_.users:
+        out += ["", "## Users asked for", ""]
+        out += table(user_columns(analysis.cloud is not None), user_rows(summary_.users, display))
     return "\n".join(out) + "\n"
 
 
