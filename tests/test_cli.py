@@ -188,12 +188,16 @@ def test_report_table_on_a_terminal_shows_stuck_users_and_a_footer() -> None:
 
 
 def test_report_with_nothing_stuck_says_so() -> None:
-    result = run("report", "--format", "table", "--color", "never", SPEC_CASE, columns=300)
+    result = run("report", "--format", "table", "--color", "never", SPEC_CASE, columns=500)
     assert [line.rstrip() for line in result.stdout.splitlines()[-2:]] == [
         "No users stuck or failed (1 recovered).",
-        "Next: 1 user failed with UserNotFound on their first try: user discovery found them "
-        "before DirSync had put them in Azure AD. Shorten the DirSync interval (3 hours by "
-        "default) or schedule user discovery after DirSync.",
+        # the advice names both directory syncs and what the log shows (issue 27 item 9)
+        "Next: 1 user failed with UserNotFound on its first try: user discovery found it before "
+        "directory sync had put it in Azure AD. It waited 24h 00m from that try to its add "
+        "(scott@contoso.com). Avoiding the 24 h wait takes directory sync before the connector's "
+        "first try, at most one cycle (5m) after discovery: shorter than either default sync "
+        "interval (DirSync's was 3 hours, Azure AD Connect's is 30 minutes), so schedule user "
+        "discovery after the directory sync cycle.",
     ]
 
 
