@@ -613,7 +613,9 @@ def restart_advice(analysis: Analysis) -> list[Advice]:
             )
         )
     elif parts:
-        taken = f" (export of {iso(cloud.as_of)})" if cloud is not None and cloud.as_of else ""
+        # the export's time in the offset of the log's end, as the advice's other times
+        zone = analysis.as_of.tzinfo if analysis.as_of is not None else None
+        taken = f" (export of {cloud.taken(zone)})" if cloud is not None and cloud.as_of else ""
         advice.append(
             Advice(
                 "restart_sms_executive",

@@ -287,7 +287,8 @@ def common(
         taken = parse_when(cloud_users_as_of, "--cloud-users-as-of") if cloud_users_as_of else None
         cloud = read_cloud_users(cloud_users, taken)
         if not quiet:
-            env.stderr.write(f"logsync: Azure AD export {visible(cloud.describe())}\n")
+            zone = parse_zone(tz, "--tz") if tz else None
+            env.stderr.write(f"logsync: Azure AD export {visible(cloud.describe(zone))}\n")
             note = cloud.malformed_note()
             if note is not None:
                 env.stderr.write(f"logsync: {visible(cloud.path)}: {note}, left out\n")

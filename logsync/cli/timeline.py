@@ -98,7 +98,10 @@ def timeline(
             upn = matching[0]
             if not opts.quiet:
                 env.stderr.write(f"logsync: showing {visible(upn)}, the one user it matches\n")
-            analysis = opts.analyze(follow=upn, match=_only(upn))
+            # (judged as before: a log that ended long ago still says so)
+            analysis = opts.analyze(follow=upn, match=_only(upn))._replace(
+                ended_ago=analysis.ended_ago
+            )
             state = next(iter(analysis.users), None)
     steps = analysis.result.timeline if state is not None else []
     display, out = opts.display, env.stdout

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 from enum import Enum
-from typing import TYPE_CHECKING, NamedTuple
+from typing import IO, TYPE_CHECKING, NamedTuple, cast
 
 from ..times import human_duration, iso, moment_iso, moment_time
 from ..tracker import LATEST, Connector, Moment, UserState
@@ -222,3 +222,38 @@ def verdict_line(gate: Gate, as_of: datetime | None, display: Display) -> str:
     if not seen:
         return f"{head}: {body}{when}"
     return f"{head}: {body}{when}; {_listed(seen, 'and')} not counted by --fail-on {gate.named}"
+
+
+class _WrappedNotes:
+    """A terminal's stderr whose notes (`logsync: …` lines, written whole) are broken between
+    words to fit its width; anything else (a progress bar) is written as it is."""
+
+    def __init__(self, stream: IO[str], width: int) -> None:
+        self._stream = stream
+        self._width = width
+
+    def write(self, text: str) -> int:
+        if text.startswith("logsync: ") and text.endswith("\n"):
+            text = "".join(
+                "\n".join(wrap_words(line, self._width, indent="    ")) + "\n"
+                for line in text[:-1].split("\n")
+            )
+        return self._stream.write(text)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
+def notes_to_width(stream: IO[str]) -> IO[str]:
+    """`stream` (stderr on a terminal) with its notes fitted to the terminal's width (`COLUMNS`,
+    else the terminal's own, else 80)."""
+    import os
+
+    columns = os.environ.get("COLUMNS", "")
+    width = int(columns) if columns.isdigit() else 0
+    if width <= 0:
+        try:
+            width = os.get_terminal_size(stream.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            width = 80
+    return cast("IO[str]", _WrappedNotes(stream, width or 80))

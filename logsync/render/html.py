@@ -161,9 +161,10 @@ def page(
         parts.append("</div>")
         parts.append(LEGEND)
         if analysis.cloud is not None:
+            export = analysis.cloud.describe(display.tz)
             parts.append(
                 '<p class="legend"><span class="fixable-key">↻</span> in Azure AD (export '
-                f"{esc(analysis.cloud.describe())}): a restart of SMS Executive adds it now; the "
+                f"{esc(export)}): a restart of SMS Executive adds it now; the "
                 "other stuck users are not in Azure AD, and a restart will not add them.</p>"
             )
         parts += _left_out_note(drawn, scale, display)

@@ -33,9 +33,11 @@ from . import (
     stuck_since,
 )
 
-_SPECIAL_RE = re.compile(r"([\\`*_\[\]<>&|~])")
+_SPECIAL_RE = re.compile(r"([\\`*\[\]<>&|~]|(?<![^\W_])_|_(?![^\W_]))")
 """The characters that could start markup anywhere in a line: a code span, emphasis, a link or
-an image, HTML or an autolink, an entity, a table cell's end, a strikethrough."""
+an image, HTML or an autolink, an entity, a table cell's end, a strikethrough. An underscore
+between two letters or digits (`SMS_CLOUD_USERSYNC`) can neither open nor close emphasis, so it
+stays as it is, which keeps names readable in raw text."""
 _LINE_START_RE = re.compile(r"^([#>+=-]|\d+(?=[.)]))")
 """What starts a block at the start of a line (a heading, a quote, a list, a setext line)."""
 _BARE_LINK_RE = re.compile(r"(?i)(?<![a-z0-9])(https?(?=://)|ftp(?=://)|www(?=\.))(.)")
@@ -265,13 +267,23 @@ def timeline(user: UserState, steps: list[Step], analysis: Analysis, display: Di
             [
                 _time_code(when(step.time, display)),
                 step.what,
-                text(step.detail),
+                _detail(step.detail, user.upn),
                 code(f"{step.source}:{step.line}", in_table=True) if step.source else "–",
             ]
             for step in steps
         ),
     )
     return "\n".join(out) + "\n"
+
+
+def _detail(detail: str, upn: str) -> str:
+    """A timeline step's detail: the user's UPN as a code span (copied without a backslash),
+    the rest as text."""
+    parts = re.split(f"({re.escape(upn)})", detail, flags=re.IGNORECASE)
+    return "".join(
+        code(part, in_table=True) if index % 2 else text(part) if part else ""
+        for index, part in enumerate(parts)
+    )
 
 
 def check(
