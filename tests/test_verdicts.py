@@ -587,3 +587,22 @@ def test_a_gate_on_nothing_or_on_no_finding_is_refused(command: str, value: str,
     lines = result.stderr.decode().splitlines()
     assert result.returncode == 2 and result.stdout == b""
     assert len(lines) == 1 and lines[0].startswith(f"logsync: error: {message}; give ")
+
+
+def test_check_shows_the_users_asked_for_whatever_their_state() -> None:
+    """Issue 27 item 6 (SPEC §4 rule 10) in `check`: a recovered or pending user asked for by
+    name is shown, in its own words (it read "no automatic retry" under `--fail-on recovered`)."""
+    result = runner.invoke(
+        app, ["check", "--user", "carol@contoso.com", "--user", "frank@*", "--user", "bob*", DEMO]
+    )
+    assert (result.exit_code, result.stdout.splitlines()) == (1, [
+        "bob@contoso.com\twaiting\tUserNotFound\texpected recovery 2026-11-26T09:15:03.266-08:00",
+        "frank@contoso.com\tpending\t-\toutcome not logged yet; not counted by --fail-on "
+        "waiting,overdue,failed,connector",
+        "carol@contoso.com\trecovered\tUserNotFound\trecovered 2026-11-25T07:45:08.707-08:00; not "
+        "counted by --fail-on waiting,overdue,failed,connector",
+        "FAIL: 1 user (1 waiting), limit 0 as of 2026-11-25T16:04:59.644-08:00",
+    ])
+    document = json.loads(runner.invoke(app, ["check", "-f", "json", "--user", "carol@contoso.com", DEMO]).stdout)
+    assert [(u["upn"], u["state"]) for u in document["users"]] == [("carol@contoso.com", "recovered")]
+    assert (document["passed"], document["counts"]["recovered"]) == (True, 1)

@@ -8,19 +8,13 @@ import typer
 
 from ..errors import ExitCode, UsageError
 from ..render import (
-    BEFORE_INPUT,
-    UNDETERMINED_TEXT,
-    Display,
-    bounded,
+    check_row,
     connector_record,
     connector_text,
     verdict_line,
     wrap_words,
 )
 from ..safety import visible
-from ..tracker import (
-    UserState,
-)
 from .application import Env, command, outcome
 from .options import (
     FAIL_ON_WORDS,
@@ -145,7 +139,8 @@ def check(
         raise UsageError(FIXABLE_NEEDS_EXPORT)
     # JUnit has a test case for every user; otherwise only those that count are concluded
     # (pending users too: an undetermined one counts as waiting)
-    listed = None if junit else fail_on_set | {"pending"}
+    # (users asked for by name are shown whatever their state)
+    listed = None if junit or opts.users else fail_on_set | {"pending"}
     if listed is not None and "fixable" in fail_on_set:
         listed |= {"waiting", "overdue"}
     analysis = judge(opts, env, states=listed, match=opts.wants if opts.users else None)
@@ -189,6 +184,11 @@ def check(
                 "within_limit": [machine.user_record(u, display) for u in counted]
                 if passed
                 else [],
+                **(
+                    {"users": [machine.user_record(u, display) for u in analysis.users]}
+                    if opts.users
+                    else {}
+                ),
             },
             out,
             pretty=env.stdout_isatty and out is env.stdout,
@@ -197,9 +197,18 @@ def check(
         from ..render import markdown
 
         line = verdict_line(verdict, analysis.as_of, display)
-        out.write(markdown.check(passed, line, counted, connector_problem, analysis, display))
+        others = [u for u in analysis.users if u not in counted] if opts.users else []
+        out.write(
+            markdown.check(passed, line, counted, connector_problem, analysis, display, others)
+        )
     elif not opts.quiet:
         rows = [check_row(u, display) for u in counted]
+        if opts.users:  # the users asked for by name, whatever their state
+            rows += [
+                check_row(u, display, not_counted=fail_on)
+                for u in analysis.users
+                if u not in counted
+            ]
         if connector_problem is not None:
             text = connector_text(analysis.connector, analysis.as_of, display)
             rows.append(("connector", connector_problem, visible(text)))
@@ -210,25 +219,6 @@ def check(
             out.write("".join("\t".join(row) + "\n" for row in rows) + line + "\n")
     if not passed:
         raise typer.Exit(ExitCode.FINDINGS)
-
-
-def check_row(user: UserState, display: Display) -> tuple[str, ...]:
-    """One user that counts against the gate: UPN, state, reason, expected recovery."""
-    when = display.iso(user.expected_recovery)
-    recovery = f"expected recovery {bounded(user, when)}" if when else "no automatic retry"
-    if user.state == "overdue" and when:
-        recovery += " passed, no retry logged"
-    if user.before_input:
-        recovery += f"; {BEFORE_INPUT}"
-    if user.undetermined:
-        recovery = UNDETERMINED_TEXT
-    if user.in_azure_ad is not None and user.stuck:
-        recovery += (
-            "; in Azure AD: a restart adds it"
-            if user.in_azure_ad
-            else "; not in Azure AD: a restart will not add it"
-        )
-    return (visible(user.upn), user.state, visible(user.reason or "-"), recovery)
 
 
 def fitted(rows: list[tuple[str, ...]], verdict_line: str, width: int) -> str:

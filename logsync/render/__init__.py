@@ -10,6 +10,7 @@ from datetime import datetime, tzinfo
 from enum import Enum
 from typing import IO, TYPE_CHECKING, NamedTuple, cast
 
+from ..safety import visible
 from ..times import human_duration, iso, moment_iso, moment_time
 from ..tracker import LATEST, Connector, Moment, UserState
 
@@ -257,3 +258,35 @@ def notes_to_width(stream: IO[str]) -> IO[str]:
         except (AttributeError, ValueError, OSError):
             width = 80
     return cast("IO[str]", _WrappedNotes(stream, width or 80))
+
+
+def check_row(
+    user: UserState, display: Display, not_counted: str | None = None
+) -> tuple[str, ...]:
+    """A user in `check`'s text: UPN, state, reason, and what comes next (its expected recovery;
+    when it was added; that no timer retries it); `not_counted`, the `--fail-on` that does not
+    count it (a user asked for by name)."""
+    when = display.iso(user.expected_recovery)
+    if user.state == "recovered":
+        recovery = f"recovered {display.iso(user.recovered_at)}"
+    elif user.state == "synced":
+        recovery = f"synced {display.iso(user.synced_at)}"
+    elif user.undetermined:
+        recovery = UNDETERMINED_TEXT
+    elif user.state == "pending":
+        recovery = "outcome not logged yet"
+    else:
+        recovery = f"expected recovery {bounded(user, when)}" if when else "no automatic retry"
+        if user.state == "overdue" and when:
+            recovery += " passed, no retry logged"
+        if user.before_input:
+            recovery += f"; {BEFORE_INPUT}"
+    if user.in_azure_ad is not None and user.stuck:
+        recovery += (
+            "; in Azure AD: a restart adds it"
+            if user.in_azure_ad
+            else "; not in Azure AD: a restart will not add it"
+        )
+    if not_counted is not None:
+        recovery += f"; not counted by --fail-on {not_counted}"
+    return (visible(user.upn), user.state, visible(user.reason or "-"), recovery)

@@ -293,8 +293,10 @@ def check(
     connector_problem: str | None,
     analysis: Analysis,
     display: Display,
+    others: list[UserState] | None = None,
 ) -> str:
-    """The gate's verdict as a Markdown document."""
+    """The gate's verdict as a Markdown document; `others`, users asked for by name that the
+    gate does not count."""
     out = _header("logsync check: " + ("passed" if passed else "FAILED"), analysis, display)
     out += [f"**Verdict:** {verdict}", ""]
     if connector_problem:
@@ -302,4 +304,7 @@ def check(
         out += [f"- connector: `{connector_problem}`: {words}", ""]
     if counted:
         out += table(USER_COLUMNS, user_rows(counted, display))
+    if others:
+        out += ([""] if counted else []) + ["Asked for, not counted by the gate:", ""]
+        out += table(USER_COLUMNS, user_rows(others, display))
     return "\n".join(out) + "\n"
