@@ -501,3 +501,13 @@ def test_summary_shows_the_users_asked_for_whatever_their_state() -> None:
     assert nobody.exit_code == 0
     assert "logsync: --user bobb@contoso.com matches no user of the log; did you mean " \
         "bob@contoso.com?\n" in nobody.stderr
+
+
+def test_fail_on_help_names_every_connector_problem() -> None:
+    """Issue 27 item 10: `check --help` said "connector (all three)" and left out
+    `connector_stopped`; it listed `recovered` and `synced`, which are no finding."""
+    for command in ("check", "report"):
+        shown = " ".join(run(command, "--help", columns=100).stdout.split())
+        assert "connector_stalled, connector_stopped, connector" in shown
+        assert "all four" in shown and "all three" not in shown
+        assert "recovered," not in shown.split("--fail-on", 1)[1].split("--", 1)[0]

@@ -105,10 +105,12 @@ def check(
     quiet: QuietOpt = False,
 ) -> None:
     """CI gate: exit 1 when more than --max-stuck users are in a --fail-on state, or the
-    connector has a problem it names (no cycle, no certificate, stalled); else 0.
+    connector has a problem it names (no cycle, no certificate, stalled, stopped); else 0.
 
     Prints each user that counts against the gate (UPN, state, reason, expected recovery),
-    the connector's problem if any, then the verdict.
+    then the other users asked for with --user, the connector's problem if any, then the
+    verdict: what the gate counts, and what it saw but does not count ("ok: no overdue user
+    as of ...; 2 stuck users and 1 failed user not counted by --fail-on overdue").
 
     PATHS are log files, directories or - for stdin, as for report.
     """
