@@ -26,6 +26,7 @@ from .sources import STDIN, InputStats, Progress, expand_paths
 from .times import Now, WallClock, instant_key, iso
 from .tracker import (
     DEFAULT_FULL_SYNC_AFTER,
+    FINDING_STATES,
     TRACKED_KINDS,
     Connector,
     Observer,
@@ -245,6 +246,13 @@ def analyze(
     )
 
 
+def asked_for(analysis: Analysis, match: Callable[[str], bool]) -> list[UserState]:
+    """The users whose UPN is a `match` (`--user`), whatever their state (SPEC §4 rule 10), as
+    of the analysis's time: for a command whose own list leaves some states out."""
+    result = analysis.tracker.result(analysis.as_of, match=match)
+    return in_azure_ad(result, analysis.cloud).users
+
+
 def in_azure_ad(result: Result, cloud: CloudUsers | None) -> Result:
     """`result` with each user saying whether it is in the export `cloud` (unchanged without
     one)."""
@@ -381,3 +389,71 @@ def _checked(
             yield batch
             break
     yield from batches
+
+
+# -- the gate (`check`, `--fail-on`) ----------------------------------------------------------
+
+def counts_against(user: UserState, fail_on: Collection[str]) -> bool:
+    """Whether a user counts against `--fail-on`: its state is named, or it is pending with
+    counts that cannot say whether it is held back, and waiting users count (a gate never passes
+    because a failure lies before its input), or it is stuck and in Azure AD and `fixable` is
+    named (a restart would add it)."""
+    return (
+        user.state in fail_on
+        or (user.undetermined and "waiting" in fail_on)
+        or ("fixable" in fail_on and user.stuck and user.in_azure_ad is True)
+    )
+
+
+class Gate(NamedTuple):
+    """The verdict of a gate on an analysis: what it counts, and what it saw but does not."""
+
+    fail_on: frozenset[str]
+    """The user states and connector problem codes that count (`--fail-on`, expanded)."""
+    named: str
+    """`--fail-on` as given, to name it."""
+    max_stuck: int
+    counted: list[UserState]
+    """The users that count against the gate, in the order listed."""
+    counts: dict[str, int]
+    """Every matched user by state, counted or not (the same counts as every output)."""
+    connector_problem: str | None
+    """The connector's problem that the gate counts, if any."""
+    connector_seen: str | None
+    """The connector's problem that the gate does not count, if any."""
+    passed: bool
+
+    @property
+    def not_counted(self) -> dict[str, int]:
+        """Users in a finding state that the gate does not count, by state."""
+        counted = dict.fromkeys(FINDING_STATES, 0)
+        for user in self.counted:
+            if user.state in counted:
+                counted[user.state] += 1
+        return {state: self.counts[state] - counted[state] for state in FINDING_STATES}
+
+    @property
+    def gated_states(self) -> list[str]:
+        """The user states (and `fixable`) the gate counts, in the order of `STATES`."""
+        from .tracker import STATES
+
+        return [state for state in (*STATES, "fixable") if state in self.fail_on]
+
+
+def gate(
+    analysis: Analysis, fail_on: frozenset[str], max_stuck: int = 0, named: str = ""
+) -> Gate:
+    """`check`'s verdict: more than `max_stuck` listed users counting against `fail_on`, or a
+    connector problem it names, fail the gate."""
+    counted = [user for user in analysis.users if counts_against(user, fail_on)]
+    problem = analysis.connector.problem_in(fail_on)
+    return Gate(
+        fail_on=fail_on,
+        named=named,
+        max_stuck=max_stuck,
+        counted=counted,
+        counts=dict(analysis.result.counts),
+        connector_problem=problem,
+        connector_seen=analysis.connector.code if problem is None else None,
+        passed=len(counted) <= max_stuck and problem is None,
+    )

@@ -24,7 +24,7 @@ import codecs
 import csv
 import json
 import os
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import NamedTuple
 
 from .errors import InputError
@@ -55,12 +55,22 @@ class CloudUsers(NamedTuple):
         """Whether `upn` (any case) is in the export."""
         return upn.casefold() in self.upns
 
-    def describe(self) -> str:
-        """`export.csv: 1,204 users (csv), taken 2026-11-25T15:00:00-08:00 (file time)`."""
+    def taken(self, zone: tzinfo | None = None) -> str | None:
+        """When the export was taken, to the second, in `zone` (as it was read without one)."""
+        if self.as_of is None:
+            return None
+        shown = self.as_of
+        if zone is not None and shown.tzinfo is not None:
+            shown = shown.astimezone(zone)
+        return shown.isoformat(timespec="seconds")
+
+    def describe(self, zone: tzinfo | None = None) -> str:
+        """`export.csv: 1,204 users (csv), taken 2026-11-25T15:00:00-08:00 (file time)`, the
+        time in `zone` (the output's) if given."""
         taken = ""
         if self.as_of is not None:
             how = "" if self.as_of_given else " (file time)"
-            taken = f", taken {self.as_of.isoformat(timespec='seconds')}{how}"
+            taken = f", taken {self.taken(zone)}{how}"
         count = len(self.upns)
         return f"{self.path}: {count} user{'s' if count != 1 else ''} ({self.form}){taken}"
 

@@ -114,6 +114,8 @@ class Summary:
     advice: list[Advice]
     stalls: list[tuple[datetime, datetime]] = field(default_factory=list)
     """Gaps between cycles of a run longer than the stall limit (the longest few), in order."""
+    users: list[UserState] = field(default_factory=list)
+    """The users asked for by name (`--user`), whatever their state."""
 
 
 _DAY_US = 86_400_000_000
@@ -460,18 +462,8 @@ class HealthCollector:
                     "the on-premises UPN matches the Azure AD UPN.",
                 )
             )
-        first_tries = analysis.tracker.first_tries
-        if first_tries:
-            count = len(first_tries)
-            advice.append(
-                Advice(
-                    "dirsync_schedule",
-                    f"{count} user{_s(count)} failed with UserNotFound on their first try: user "
-                    "discovery found them before DirSync had put them in Azure AD. Shorten the "
-                    "DirSync interval (3 hours by default) or schedule user discovery after "
-                    "DirSync.",
-                )
-            )
+        if analysis.tracker.first_tries:
+            advice.append(dirsync_advice(analysis))
         other = sorted({u.reason for u in users if u.state == "failed" and u.reason})
         if other:
             advice.append(
@@ -481,6 +473,71 @@ class HealthCollector:
                     "cause, then restart SMS Executive to retry them.",
                 )
             )
+
+
+DIRECTORY_SYNC_DEFAULTS = (
+    ("DirSync's default of 3 hours", 3 * 3600),
+    ("Azure AD Connect's default of 30 minutes", 30 * 60),
+)
+"""The default intervals of directory sync: DirSync (the connector's era) and its successor
+Azure AD Connect (Entra Connect)."""
+
+
+def dirsync_advice(analysis: Analysis) -> Advice:
+    """Users that failed with UserNotFound on their first try were discovered before directory
+    sync had put them in Azure AD: how long those that were added waited for it (their first
+    try to their add, as the log shows), and what directory sync would have avoided it."""
+    first_tries = analysis.tracker.first_tries
+    count = len(first_tries)
+    tried = {upn.casefold() for upn in first_tries}
+    added = analysis.tracker.result(
+        analysis.as_of, states=("recovered",), match=lambda upn: upn.casefold() in tried
+    ).users
+    waits = sorted(
+        (u.recovered_at - u.first_failure).total_seconds()
+        for u in added
+        if u.recovered_at is not None and u.first_failure is not None
+    )
+    every = human_duration(analysis.result.interval.total_seconds())
+    text = (
+        f"{count} user{_s(count)} failed with UserNotFound on {_verb(count, 'its', 'their')} "
+        f"first try: user discovery found {_verb(count, 'it', 'them')} before directory sync had "
+        f"put {_verb(count, 'it', 'them')} in Azure AD."
+    )
+    if waits:
+        median = _hours(waits[(len(waits) - 1) // 2])
+        who = "It" if count == 1 else "They" if len(waits) == count else f"{len(waits)} of them"
+        text += (
+            f" {who} waited {median}{' (median)' if len(waits) > 1 else ''} from that try to "
+            f"{_verb(len(waits), 'its', 'their')} add ({_names(added)})."
+        )
+    timer = timer_label(analysis.tracker.options.full_sync_after)
+    text += (
+        f" Avoiding the {timer} wait takes directory sync before the connector's first try, at "
+        f"most one cycle ({every}) after discovery: "
+    )
+    cycle = analysis.result.interval.total_seconds()
+    short = [name for name, seconds in DIRECTORY_SYNC_DEFAULTS if seconds < cycle]
+    if not short:
+        text += (
+            "shorter than either default sync interval (DirSync's was 3 hours, Azure AD "
+            "Connect's is 30 minutes), so schedule user discovery after the directory sync cycle."
+        )
+    else:
+        longer = [name for name, seconds in DIRECTORY_SYNC_DEFAULTS if seconds >= cycle]
+        text += (
+            f"a sync interval under {every} would have avoided it ({' and '.join(short)} "
+            f"{_verb(len(short), 'is', 'are')}"
+            + (f"; {longer[0]} is not)" if longer else ")")
+            + ", or schedule user discovery after the directory sync cycle."
+        )
+    return Advice("dirsync_schedule", text)
+
+
+def _hours(seconds: float) -> str:
+    """`24h 05m`: a wait near the timer's length, in hours and minutes (not rounded to days)."""
+    minutes = round(seconds / 60)
+    return f"{minutes // 60}h {minutes % 60:02d}m" if minutes >= 60 else f"{minutes}m"
 
 
 UNROUTABLE_SUFFIXES = frozenset(
@@ -556,7 +613,9 @@ def restart_advice(analysis: Analysis) -> list[Advice]:
             )
         )
     elif parts:
-        taken = f" (export of {iso(cloud.as_of)})" if cloud is not None and cloud.as_of else ""
+        # the export's time in the offset of the log's end, as the advice's other times
+        zone = analysis.as_of.tzinfo if analysis.as_of is not None else None
+        taken = f" (export of {cloud.taken(zone)})" if cloud is not None and cloud.as_of else ""
         advice.append(
             Advice(
                 "restart_sms_executive",

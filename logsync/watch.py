@@ -167,11 +167,37 @@ class Follower:
 
 @dataclass(frozen=True)
 class Change:
-    """A user entered a new state (previous is None for the first sighting)."""
+    """A user's state, due time or expected recovery changed (previous is None for the first
+    sighting)."""
 
     user: UserState
     previous: str | None
+    """The state before (the same as the user's when only a time changed)."""
     time: datetime | None
+    changed: tuple[str, ...] = ("state",)
+    """What changed: `state`, `full_sync_due`, `expected_recovery` (in that order)."""
+    was: dict[str, datetime | None] = field(default_factory=dict)
+    """The due time and expected recovery before, for those of them that changed."""
+
+
+WATCHED_TIMES = ("full_sync_due", "expected_recovery")
+"""The times of a user whose change the watch reports, with its state."""
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """What the watch last reported of a user."""
+
+    state: str
+    full_sync_due: datetime | None
+    expected_recovery: datetime | None
+
+
+def _moved(before: datetime | None, after: datetime | None, tolerance: timedelta) -> bool:
+    """Whether a time changed: appeared, went away, or moved by more than `tolerance`."""
+    if before is None or after is None:
+        return before is not after
+    return abs(micros(after) - micros(before)) > tolerance // _MICROSECOND
 
 
 class Watcher:
@@ -193,7 +219,7 @@ class Watcher:
         self.stats = InputStats(str(follower.path))
         self.rotated = InputStats(str(rotated_path(follower.path)))
         """What the rotated `.lo_` held when the watch began."""
-        self.states: dict[str, str] = {}
+        self.states: dict[str, _Seen] = {}
         self.connector_state: tuple[str, str | None] | None = None
         self._readers: dict[str, Callable[[str, int], list[Row]]] = {}
         self._checked = False
@@ -275,13 +301,28 @@ class Watcher:
         as_of = self.as_of(wall)
         result = in_azure_ad(self.tracker.result(as_of), self.cloud)
         found = []
+        every = result.interval
         for user in result.users:
             key = user.upn.lower()
-            previous = self.states.get(key)
-            if previous != user.state:
-                self.states[key] = user.state
-                if previous is not None or everyone or user.state != "synced":
-                    found.append(Change(user, previous, as_of))
+            seen = self.states.get(key)
+            now = _Seen(user.state, user.full_sync_due, user.expected_recovery)
+            if seen is None:
+                self.states[key] = now
+                if everyone or user.state != "synced":
+                    found.append(Change(user, None, as_of))
+                continue
+            # a predicted recovery follows the phase of the last cycle: moving within one
+            # interval is that, no news; moving further is another cycle (a restart, a failure)
+            moves = (
+                ("state", seen.state != now.state),
+                ("full_sync_due", _moved(seen.full_sync_due, now.full_sync_due, timedelta())),
+                ("expected_recovery", _moved(seen.expected_recovery, now.expected_recovery, every)),
+            )
+            changed = tuple(name for name, moved in moves if moved)
+            if changed:
+                self.states[key] = now
+                was = {name: getattr(seen, name) for name in changed if name in WATCHED_TIMES}
+                found.append(Change(user, seen.state, as_of, changed, was))
         return result, found
 
     def connector_change(self, result: Result) -> Connector | None:

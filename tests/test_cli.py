@@ -135,6 +135,7 @@ def test_report_all_ndjson_text_and_csv_agree() -> None:
         "-",
         "-",
         "2026-11-25T09:10:12.073-08:00",
+        "-",
     ]
     assert rows[0]["seconds_remaining"] == "61803.622"
 
@@ -187,12 +188,16 @@ def test_report_table_on_a_terminal_shows_stuck_users_and_a_footer() -> None:
 
 
 def test_report_with_nothing_stuck_says_so() -> None:
-    result = run("report", "--format", "table", "--color", "never", SPEC_CASE, columns=300)
+    result = run("report", "--format", "table", "--color", "never", SPEC_CASE, columns=500)
     assert [line.rstrip() for line in result.stdout.splitlines()[-2:]] == [
         "No users stuck or failed (1 recovered).",
-        "Next: 1 user failed with UserNotFound on their first try: user discovery found them "
-        "before DirSync had put them in Azure AD. Shorten the DirSync interval (3 hours by "
-        "default) or schedule user discovery after DirSync.",
+        # the advice names both directory syncs and what the log shows (issue 27 item 9)
+        "Next: 1 user failed with UserNotFound on its first try: user discovery found it before "
+        "directory sync had put it in Azure AD. It waited 24h 00m from that try to its add "
+        "(scott@contoso.com). Avoiding the 24 h wait takes directory sync before the connector's "
+        "first try, at most one cycle (5m) after discovery: shorter than either default sync "
+        "interval (DirSync's was 3 hours, Azure AD Connect's is 30 minutes), so schedule user "
+        "discovery after the directory sync cycle.",
     ]
 
 
@@ -330,7 +335,7 @@ def test_check_names_each_failing_user_then_the_verdict(tmp_path: Path) -> None:
     ok = run("check", SPEC_CASE)
     assert (ok.exit_code, ok.stdout) == (
         0,
-        "ok: 1 user, none stuck or failed as of 2014-09-15T10:24:12.425-04:00\n",
+        "ok: no waiting, overdue or failed user as of 2014-09-15T10:24:12.425-04:00\n",
     )
     as_json = run("check", "--format", "json", DEMO)
     document = json.loads(as_json.stdout)
@@ -462,3 +467,74 @@ def test_a_bug_keeps_its_traceback_and_exits_70_never_the_code_of_a_finding(
         "code 70); please report it with the traceback above, the command line, `logsync "
         "--version` and the log (or the lines of it that cause this)"
     )
+
+
+def test_a_user_asked_for_by_name_is_shown_whatever_its_state() -> None:
+    """Issue 27 item 6 (SPEC §4 rule 10): `report --user carol@contoso.com` (recovered) printed
+    nothing."""
+    text = run("report", "--user", "carol@contoso.com", DEMO)
+    assert (text.exit_code, text.stdout) == (
+        0,
+        "carol@contoso.com\trecovered\tUserNotFound\t2026-11-24T07:40:08.529-08:00\t"
+        "2026-11-24T07:40:08.529-08:00\t1\t2026-11-25T07:40:08.529-08:00\t-\t-\t"
+        "2026-11-25T07:45:08.707-08:00\t2026-11-25T07:45:08.707-08:00\t-\n",
+    )
+    document = json.loads(run("report", "--format", "json", "--user", "CAROL@*", DEMO).stdout)
+    assert [(u["upn"], u["state"]) for u in document["users"]] == [("carol@contoso.com", "recovered")]
+    assert document["summary"]["recovered"] == 1 and document["summary"]["stuck"] == 0
+
+
+def test_timeline_of_a_part_of_several_upns_lists_them() -> None:
+    """Issue 27 item 6: `timeline contoso` said `contoso does not appear in the log`."""
+    result = run("timeline", "contoso", DEMO)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "carol@contoso.com", "alice@contoso.com", "grace@contoso.com", "ivan@contoso.com",
+        "heidi@contoso.com", "dave@contoso.com", "bob@contoso.com", "Mallory.Admin@Contoso.com",
+        "erin@contoso.com", "frank@contoso.com",
+    ]
+    assert result.stderr.splitlines()[-1] == (
+        "logsync: contoso is part of 10 UPNs (listed); give one of them"
+    )
+    document = json.loads(run("timeline", "--format", "json", "contoso", DEMO).stdout)
+    assert (document["user"], document["steps"], len(document["matches"])) == (None, [], 10)
+
+
+def test_summary_shows_the_users_asked_for_whatever_their_state() -> None:
+    """Issue 27 item 6: `summary --user` was "No such option"."""
+    text = run("summary", "--user", "carol@contoso.com", DEMO)
+    assert text.exit_code == 0
+    assert text.stdout.splitlines()[-1] == (
+        "user\tcarol@contoso.com\trecovered\tUserNotFound\t2026-11-24T07:40:08.529-08:00\t"
+        "2026-11-24T07:40:08.529-08:00\t1\t2026-11-25T07:40:08.529-08:00\t-\t-\t"
+        "2026-11-25T07:45:08.707-08:00\t2026-11-25T07:45:08.707-08:00\t-"
+    )
+    document = json.loads(run("summary", "--format", "json", "--user", "*@contoso.com", DEMO).stdout)
+    assert [u["upn"] for u in document["users"]] == [
+        "bob@contoso.com", "heidi@contoso.com", "erin@contoso.com", "ivan@contoso.com",
+        "dave@contoso.com", "frank@contoso.com", "carol@contoso.com", "alice@contoso.com",
+        "grace@contoso.com", "Mallory.Admin@Contoso.com",
+    ]
+    assert "users" not in json.loads(run("summary", "--format", "json", DEMO).stdout)
+    markdown = run("summary", "--format", "markdown", "--user", "carol@contoso.com", DEMO).stdout
+    assert markdown.endswith(
+        "## Users asked for\n\n"
+        "| User | State | Reason | Stuck since | Full sync due | Expected recovery | Remaining |\n"
+        "|---|---|---|---|---|---|---|\n"
+        "| `carol@contoso.com` | recovered | UserNotFound | `2026-11-24 07:40:08 -08:00` | "
+        "`2026-11-25 07:40:08 -08:00` | – | – |\n"
+    )
+    nobody = run("summary", "--user", "bobb@contoso.com", DEMO)
+    assert nobody.exit_code == 0
+    assert "logsync: --user bobb@contoso.com matches no user of the log; did you mean " \
+        "bob@contoso.com?\n" in nobody.stderr
+
+
+def test_fail_on_help_names_every_connector_problem() -> None:
+    """Issue 27 item 10: `check --help` said "connector (all three)" and left out
+    `connector_stopped`; it listed `recovered` and `synced`, which are no finding."""
+    for command in ("check", "report"):
+        shown = " ".join(run(command, "--help", columns=100).stdout.split())
+        assert "connector_stalled, connector_stopped, connector" in shown
+        assert "all four" in shown and "all three" not in shown
+        assert "recovered," not in shown.split("--fail-on", 1)[1].split("--", 1)[0]

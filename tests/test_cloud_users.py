@@ -7,6 +7,7 @@ import codecs
 import csv
 import io
 import json
+import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -244,12 +245,12 @@ def test_report_says_which_stuck_users_are_in_azure_ad() -> None:
 
 def test_text_and_csv_carry_the_column_last() -> None:
     text = invoke("report", "--header", "--cloud-users", EXPORT, DEMO).stdout.splitlines()
-    assert text[0].endswith("\tsynced_at\tin_azure_ad")
+    assert text[0].endswith("\tsynced_at\texpected_recovery_bound\tin_azure_ad")
     assert [line.split("\t")[-1] for line in text[1:]] == ["true", "false", "false", "true", "true"]
     rows = list(csv.reader(io.StringIO(invoke("report", "--format", "csv", "--cloud-users", EXPORT, DEMO).stdout)))
     assert rows[0][-1] == "in_azure_ad" and rows[1][0] == "bob@contoso.com" and rows[1][-1] == "True"
     without = invoke("report", "--header", DEMO).stdout.splitlines()
-    assert without[0].endswith("\tsynced_at")
+    assert without[0].endswith("\tsynced_at\texpected_recovery_bound")
 
 
 def test_the_table_has_an_in_azure_ad_column() -> None:
@@ -479,3 +480,16 @@ def test_summary_spots_users_whose_suffix_can_never_match(tmp_path: Path) -> Non
         f for f in demo.summarize(analyze([DEMO], collector=demo)).findings
         if f.code == "unroutable_upn_suffix"
     ]
+
+
+def test_the_export_time_shows_in_the_output_zone_to_the_second(tmp_path: Path) -> None:
+    """Issue 27 item 10: the advice showed a file time as `2026-12-01T23:38:56.509444+00:00`."""
+    export = tmp_path / "users.txt"
+    export.write_text("bob@contoso.com\n")
+    taken = datetime(2026, 11, 25, 23, 55, 0, 509444, tzinfo=timezone.utc).timestamp()
+    os.utime(export, (taken, taken))
+    advice = summary_advice("--cloud-users", str(export))
+    assert "(export of 2026-11-25T15:55:00-08:00)" in advice[0]
+    stderr = invoke("report", "--tz", "UTC", "--cloud-users", str(export), DEMO).stderr
+    assert f"logsync: Azure AD export {export}: 1 user (text), taken 2026-11-25T23:55:00+00:00 " \
+        "(file time)\n" in stderr

@@ -80,7 +80,13 @@ def test_the_rotated_log_without_its_lo_gives_a_waiting_user_and_a_failing_check
         "FAIL: 1 user (1 waiting), limit 0 as of 2025-06-10T11:25:00.759+01:00",
     ]
     text = runner.invoke(app, ["report", "--format", "text", ROTATED_LIVE]).stdout
-    assert text.split("\t")[7] == "by 2025-06-11T10:20:00+01:00"
+    # machine columns hold one kind of value: the bound is its own column (issue 27 item 8)
+    assert text.split("\t")[7:] == ["2025-06-11T10:20:00+01:00", "82499.241", "-", "-", "latest\n"]
+    table = runner.invoke(app, ["report", "--format", "csv", ROTATED_LIVE]).stdout.splitlines()
+    assert table[1] == "jan@example.org,waiting,,,,0,,2025-06-11T10:20:00+01:00,82499.241,,,latest"
+    # its failure is before the log: "stuck since" is a bound, the input's first record
+    markdown = runner.invoke(app, ["report", "--format", "markdown", ROTATED_LIVE]).stdout
+    assert "| `jan@example.org` | waiting | – | before `2025-06-10 10:15:00 +01:00` | – |" in markdown
     document = json.loads(runner.invoke(app, ["report", "--format", "json", ROTATED_LIVE]).stdout)
     (record,) = document["users"]
     assert (
@@ -302,7 +308,7 @@ def test_a_log_that_ended_long_ago_says_so_once_without_changing_the_verdict() -
     spec = str(SAMPLES / "spec-case" / "CloudUserSync.log")
     result = runner.invoke(app, ["check", spec])
     assert (result.exit_code, result.stdout) == (
-        0, "ok: 1 user, none stuck or failed as of 2014-09-15T10:24:12.425-04:00\n",
+        0, "ok: no waiting, overdue or failed user as of 2014-09-15T10:24:12.425-04:00\n",
     )
     assert result.stderr == (
         "logsync: the log ends 2014-09-15T10:24:12.425-04:00 (12y 74d ago); times are as of its "

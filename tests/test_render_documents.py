@@ -430,3 +430,22 @@ def test_the_demo_page_renders_in_headless_chromium(tmp_path: Path) -> None:
 @pytest.mark.needs("chromium", "apt-get install chromium; .ci/run does")
 def test_a_nine_day_page_renders_in_a_600_px_window(tmp_path: Path, nine_days: Path) -> None:
     chromium_screenshot(tmp_path / "nine.png", 600, "report", "--format", "html", str(nine_days))
+
+
+def test_timeline_markdown_reads_cleanly_raw() -> None:
+    """Issue 27 item 10: `SMS\\_CLOUD\\_USERSYNC … (component\\_started)`, Detail UPNs not code
+    spans, and "As of" without "(the log's end)" when the UPN was given in part."""
+    document = runner.invoke(app, ["timeline", "--format", "markdown", "bob", DEMO]).stdout
+    lines = document.splitlines()
+    assert lines[3] == "**As of:** 2026-11-25 16:04:59 -08:00  "  # the log ended 5 minutes ago
+    assert "| restart | SMS_CLOUD_USERSYNC started (component_started) |" in lines[11]
+    assert "| requested | NotifyAccountAddition `bob@contoso.com` |" in lines[12]
+    rows = table_rows(document)
+    assert rows[1][2] == "SMS_CLOUD_USERSYNC started (component_started)"
+    assert rows[2][2] == "NotifyAccountAddition bob@contoso.com"
+    old = runner.invoke(app, ["timeline", "--format", "markdown", "scott", str(SAMPLES / "spec-case")])
+    assert old.stdout.splitlines()[3].startswith(
+        "**As of:** 2014-09-15 10:24:12 -04:00 (the log's end, 12y "
+    )
+    # an underscore that could open or close emphasis is still escaped
+    assert markdown.text("_x_ a__b SMS_CLOUD") == "\\_x\\_ a\\_\\_b SMS_CLOUD"

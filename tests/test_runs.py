@@ -100,7 +100,7 @@ def test_three_pieces_in_any_order_and_a_check_that_agrees(tmp_path: Path) -> No
     assert f"logsync: {whole}: time goes back once (logs pasted together?); its 2 runs are merged by time\n" in err
     check = runner.invoke(app, ["check", "--format", "json", str(whole)])
     assert check.exit_code == 1
-    assert json.loads(check.stdout)["counts"] == {"waiting": 3, "overdue": 1, "failed": 1, "pending": 0, "recovered": 0, "synced": 0}
+    assert json.loads(check.stdout)["counts"] == {"waiting": 3, "overdue": 1, "failed": 1, "pending": 1, "recovered": 1, "synced": 3}
 
 
 def test_the_same_log_pasted_twice_counts_once(tmp_path: Path) -> None:

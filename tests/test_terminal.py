@@ -125,8 +125,11 @@ EXPECTED = {
         '(bartholomew.okonkwo-smith@fabrikam.example) up to 18h 00m sooner and 1 overdue',
         'user (heidi.vandermeer-jones@contoso.com).',
         '→ 2 users failed with UserNotFound on their first try: user discovery found them',
-        'before DirSync had put them in Azure AD. Shorten the DirSync interval (3 hours',
-        'by default) or schedule user discovery after DirSync.',
+        'before directory sync had put them in Azure AD. Avoiding the 24 h wait takes',
+        "directory sync before the connector's first try, at most one cycle (1h 00m)",
+        'after discovery: a sync interval under 1h 00m would have avoided it (Azure AD',
+        "Connect's default of 30 minutes is; DirSync's default of 3 hours is not), or",
+        'schedule user discovery after the directory sync cycle.',
         '→ Users failing with LicenseLimitReached are not retried by any timer: fix the',
         'cause, then restart SMS Executive to retry them.',
     ],
@@ -146,9 +149,11 @@ EXPECTED = {
         '→ Restart the SMS Executive service on the site server with the service connection point to force a',
         'full sync: it would retry 1 waiting user (bartholomew.okonkwo-smith@fabrikam.example) up to 18h 00m',
         'sooner and 1 overdue user (heidi.vandermeer-jones@contoso.com).',
-        '→ 2 users failed with UserNotFound on their first try: user discovery found them before DirSync had',
-        'put them in Azure AD. Shorten the DirSync interval (3 hours by default) or schedule user discovery',
-        'after DirSync.',
+        '→ 2 users failed with UserNotFound on their first try: user discovery found them before directory',
+        "sync had put them in Azure AD. Avoiding the 24 h wait takes directory sync before the connector's",
+        'first try, at most one cycle (1h 00m) after discovery: a sync interval under 1h 00m would have',
+        "avoided it (Azure AD Connect's default of 30 minutes is; DirSync's default of 3 hours is not), or",
+        'schedule user discovery after the directory sync cycle.',
         '→ Users failing with LicenseLimitReached are not retried by any timer: fix the cause, then restart',
         'SMS Executive to retry them.',
     ],
@@ -166,8 +171,10 @@ EXPECTED = {
         '→ Restart the SMS Executive service on the site server with the service connection point to force a full sync: it would',
         'retry 1 waiting user (bartholomew.okonkwo-smith@fabrikam.example) up to 18h 00m sooner and 1 overdue user',
         '(heidi.vandermeer-jones@contoso.com).',
-        '→ 2 users failed with UserNotFound on their first try: user discovery found them before DirSync had put them in Azure',
-        'AD. Shorten the DirSync interval (3 hours by default) or schedule user discovery after DirSync.',
+        '→ 2 users failed with UserNotFound on their first try: user discovery found them before directory sync had put them in',
+        "Azure AD. Avoiding the 24 h wait takes directory sync before the connector's first try, at most one cycle (1h 00m) after",
+        "discovery: a sync interval under 1h 00m would have avoided it (Azure AD Connect's default of 30 minutes is; DirSync's",
+        'default of 3 hours is not), or schedule user discovery after the directory sync cycle.',
         '→ Users failing with LicenseLimitReached are not retried by any timer: fix the cause, then restart SMS Executive to',
         'retry them.',
     ],
@@ -253,9 +260,9 @@ def test_report_text_header_names_the_columns() -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == (
         "upn\tstate\treason\tfirst_failure\tlast_failure\tfailures\tfull_sync_due\t"
-        "expected_recovery\tseconds_remaining\trecovered_at\tsynced_at"
+        "expected_recovery\tseconds_remaining\trecovered_at\tsynced_at\texpected_recovery_bound"
     )
-    assert len(lines) == 6 and all(len(line.split("\t")) == 11 for line in lines)
+    assert len(lines) == 6 and all(len(line.split("\t")) == 12 for line in lines)
     plain = runner.invoke(app, ["report", "--format", "text", str(SAMPLES / "CloudUserSync.log")])
     assert plain.stdout.splitlines() == lines[1:]
 
@@ -416,8 +423,8 @@ def test_timeline_suggests_matching_upns_and_spots_a_forgotten_upn() -> None:
     assert partial.stdout == full.stdout and full.stderr == ""
     assert runner.invoke(app, ["timeline", "HEIDI", "-q", "--format", "text", demo]).stderr == ""
     several = runner.invoke(app, ["timeline", "contoso", "--format", "text", demo])
-    assert several.exit_code == 1 and several.stdout == ""
-    assert several.stderr.startswith("logsync: contoso does not appear in the log; did you mean ")
+    assert several.exit_code == 1 and len(several.stdout.splitlines()) == 10
+    assert several.stderr == "logsync: contoso is part of 10 UPNs (listed); give one of them\n"
     typo = runner.invoke(app, ["timeline", "hiedi@contoso.com", "--format", "text", demo])
     assert typo.stderr == "logsync: hiedi@contoso.com does not appear in the log; did you mean heidi@contoso.com?\n"
     forgotten = runner.invoke(app, ["timeline", demo])
@@ -620,3 +627,38 @@ def test_check_junit_dash_writes_the_xml_to_stdout(tmp_path: Path, monkeypatch: 
     verdict = without_log_end_note(result.stderr).decode().splitlines()
     assert verdict[-1] == "FAIL: 5 users (3 waiting, 1 overdue, 1 failed), limit 0 as of 2026-11-25T16:04:59.644-08:00"
     assert verdict[0].startswith("bob@contoso.com\twaiting\tUserNotFound")
+
+
+def test_notes_on_a_terminal_fit_its_width() -> None:
+    """Issue 27 item 10: the stale-log note was 118 columns on an 80-column terminal."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = {name: value for name, value in os.environ.items() if name != "COLUMNS"}
+    process = subprocess.Popen(
+        [LOGSYNC, "report", str(SAMPLES / "spec-case")],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave, env=env,
+    )
+    os.close(slave)
+    shown = bytearray()
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: the program closed the terminal
+            break
+        if not data:
+            break
+        shown += data
+    process.communicate(timeout=120)
+    os.close(master)
+    lines = shown.decode().replace("\r\n", "\n").splitlines()
+    assert len(lines) == 2 and all(len(line) <= 80 for line in lines)
+    assert re.fullmatch(
+        r"logsync: the log ends 2014-09-15T10:24:12\.425-04:00 \(12y \d+d ago\); times are as",
+        lines[0],
+    )
+    assert lines[1] == "    of its last record; --now now judges as of now"

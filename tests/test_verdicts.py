@@ -333,7 +333,7 @@ def test_check_fails_on_connector_problems_by_default_and_fail_on_chooses() -> N
     assert result.stdout.splitlines() == [
         "connector\tconnector_stopped\tconnector stopped since 2023-02-26T20:19:12.431-08:00 after "
         "waiting for its certificate since 2023-02-26T20:14:12.427-08:00",
-        "FAIL: 0 users, none stuck or failed; connector: connector_stopped as of "
+        "FAIL: no waiting, overdue or failed user; connector: connector_stopped as of "
         "2023-02-26T20:19:12.431-08:00",
     ]
     assert runner.invoke(app, ["check", "--fail-on", "stuck,failed", CERTIFICATE]).exit_code == 0
@@ -533,3 +533,76 @@ def test_a_rotated_pair_ending_and_starting_in_one_millisecond_keeps_file_order(
             "line 1 of the .log",
             "line 2 of the .log",
         ]
+
+
+def test_check_counts_what_it_gates_on_and_names_what_it_saw_but_does_not_gate() -> None:
+    """Issue 27 item 1: 4 users stuck and 1 failed were `ok: 10 users, none stuck or failed`."""
+    connector = runner.invoke(app, ["check", "--fail-on", "connector", DEMO])
+    assert (connector.exit_code, connector.stdout) == (
+        0,
+        "ok: no connector problem as of 2026-11-25T16:04:59.644-08:00; 4 stuck users and "
+        "1 failed user not counted by --fail-on connector\n",
+    )
+    overdue = runner.invoke(app, ["check", "--fail-on", "overdue", "--now", "2026-11-25T08:00", DEMO])
+    assert (overdue.exit_code, overdue.stdout) == (
+        0,
+        "ok: no overdue user as of 2026-11-25T08:00:00-08:00; 2 stuck users and 1 failed user "
+        "not counted by --fail-on overdue\n",
+    )
+    stuck = runner.invoke(app, ["check", "--fail-on", "stuck", "--format", "markdown", DEMO])
+    assert "**Verdict:** FAIL: 4 users (3 waiting, 1 overdue), limit 0 as of " \
+        "2026-11-25T16:04:59.644-08:00; 1 failed user not counted by --fail-on stuck\n" in stuck.stdout
+    waiting = runner.invoke(app, ["check", "--fail-on", "failed,overdue", CERTIFICATE])
+    assert waiting.stdout.splitlines()[-1] == (
+        "ok: no overdue or failed user as of 2023-02-26T20:19:12.431-08:00; the connector's "
+        "problem (connector_stopped) not counted by --fail-on failed,overdue"
+    )
+
+
+def test_every_output_gives_the_same_counts() -> None:
+    """Issue 27 item 2: check's JSON counted only the users it showed (pending, recovered and
+    synced 0 where report says 1, 1 and 3)."""
+    report = json.loads(runner.invoke(app, ["report", "--format", "json", DEMO]).stdout)
+    check = json.loads(runner.invoke(app, ["check", "--format", "json", DEMO]).stdout)
+    everyone = {"waiting": 3, "overdue": 1, "failed": 1, "pending": 1, "recovered": 1, "synced": 3}
+    assert {state: report["summary"][state] for state in everyone} == everyone
+    assert check["counts"] == everyone
+    assert check["counted"] == {**everyone, "pending": 0, "recovered": 0, "synced": 0}
+
+
+@pytest.mark.parametrize(
+    ("command", "value", "message"),
+    [
+        ("check", "", "--fail-on: '' names nothing to fail on"),
+        ("check", " , ", "--fail-on: ' , ' names nothing to fail on"),
+        ("report", "", "--fail-on: '' names nothing to fail on"),
+        ("check", "recovered", "--fail-on: 'recovered' is no finding (the user was added)"),
+        ("check", "failed,synced", "--fail-on: 'synced' is no finding (the user was added)"),
+    ],
+)
+def test_a_gate_on_nothing_or_on_no_finding_is_refused(command: str, value: str, message: str) -> None:
+    """Issue 27 item 3: `--fail-on ''` (an unset CI variable) passed; `--fail-on recovered`
+    listed recovered users with "no automatic retry"."""
+    result = logsync(command, "--fail-on", value, DEMO)
+    lines = result.stderr.decode().splitlines()
+    assert result.returncode == 2 and result.stdout == b""
+    assert len(lines) == 1 and lines[0].startswith(f"logsync: error: {message}; give ")
+
+
+def test_check_shows_the_users_asked_for_whatever_their_state() -> None:
+    """Issue 27 item 6 (SPEC §4 rule 10) in `check`: a recovered or pending user asked for by
+    name is shown, in its own words (it read "no automatic retry" under `--fail-on recovered`)."""
+    result = runner.invoke(
+        app, ["check", "--user", "carol@contoso.com", "--user", "frank@*", "--user", "bob*", DEMO]
+    )
+    assert (result.exit_code, result.stdout.splitlines()) == (1, [
+        "bob@contoso.com\twaiting\tUserNotFound\texpected recovery 2026-11-26T09:15:03.266-08:00",
+        "frank@contoso.com\tpending\t-\toutcome not logged yet; not counted by --fail-on "
+        "waiting,overdue,failed,connector",
+        "carol@contoso.com\trecovered\tUserNotFound\trecovered 2026-11-25T07:45:08.707-08:00; not "
+        "counted by --fail-on waiting,overdue,failed,connector",
+        "FAIL: 1 user (1 waiting), limit 0 as of 2026-11-25T16:04:59.644-08:00",
+    ])
+    document = json.loads(runner.invoke(app, ["check", "-f", "json", "--user", "carol@contoso.com", DEMO]).stdout)
+    assert [(u["upn"], u["state"]) for u in document["users"]] == [("carol@contoso.com", "recovered")]
+    assert (document["passed"], document["counts"]["recovered"]) == (True, 1)

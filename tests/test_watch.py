@@ -111,3 +111,56 @@ def test_follower_holds_a_partial_line_until_it_is_complete(tmp_path: Path) -> N
     path.write_bytes(b"new\n")  # truncated and rewritten: numbering starts again
     assert list(follower.poll()) == [(str(path), 1, "new")]
     assert follower.truncations == 1
+
+
+def test_watch_writes_a_line_when_a_due_time_or_expected_recovery_moves(tmp_path: Path) -> None:
+    """Issue 27 item 7: after a restart whose full sync failed heidi again, her expected recovery
+    moved from 12-02 09:52 to 15:44 while her state stayed `waiting`, and no line was written."""
+    import io
+
+    from logsync.cli.options import Common
+    from logsync.cli.watch import _write_changes
+    from logsync.render import Display
+    from logsync.tracker import Tracker
+    from logsync.watch import Watcher
+
+    live = tmp_path / "CloudUserSync.log"
+    log = Log(bias=0)
+    log.cycle("2026-12-01 09:47:00", ("heidi@contoso.com",), {"heidi@contoso.com": "UserNotFound"})
+    live.write_text(log.cycles("2026-12-01 09:52:00", "2026-12-01 15:31:00").text())
+    watcher = Watcher(Follower(live), Tracker())
+    watcher.read()
+    opts = Common(paths=[], display=Display(), source_tz=None, input_format=None, color="never", quiet=False)
+
+    def lines(wall: datetime) -> list[dict]:
+        out = io.StringIO()
+        _write_changes(watcher.changes(wall)[1], opts, Display(), out)
+        return [json.loads(line) for line in out.getvalue().splitlines()]
+
+    def told(record: dict) -> tuple:
+        return tuple(record.get(name) for name in (
+            "previous", "state", "changed", "previous_full_sync_due", "previous_expected_recovery",
+            "full_sync_due", "expected_recovery",
+        ))
+
+    (first,) = lines(datetime(2026, 12, 1, 15, 31, tzinfo=timezone.utc))
+    assert told(first) == (
+        None, "waiting", ["state"], None, None, "2026-12-02T09:47:02+00:00", "2026-12-02T09:52:00+00:00",
+    )
+    append(live, Log(bias=0).restart("2026-12-01 15:35:00"))
+    watcher.read()
+    (restarted,) = lines(datetime(2026, 12, 1, 15, 35, 30, tzinfo=timezone.utc))
+    assert told(restarted) == (  # the restart's full sync is her expected recovery now
+        "waiting", "waiting", ["expected_recovery"], None, "2026-12-02T09:52:00+00:00",
+        "2026-12-02T09:47:02+00:00", "2026-12-01T15:40:00+00:00",
+    )
+    append(live, Log(bias=0).cycle("2026-12-01 15:39:00", ("heidi@contoso.com",), {"heidi@contoso.com": "UserNotFound"}))
+    watcher.read()
+    (failed_again,) = lines(datetime(2026, 12, 1, 15, 40, tzinfo=timezone.utc))
+    assert told(failed_again) == (
+        "waiting", "waiting", ["full_sync_due", "expected_recovery"], "2026-12-02T09:47:02+00:00",
+        "2026-12-01T15:40:00+00:00", "2026-12-02T15:39:02+00:00", "2026-12-02T15:44:00+00:00",
+    )
+    append(live, Log(bias=0).cycle("2026-12-01 15:44:00", ("heidi@contoso.com",), added=0))
+    watcher.read()
+    assert lines(datetime(2026, 12, 1, 15, 45, tzinfo=timezone.utc)) == []  # nothing moved

@@ -92,11 +92,17 @@ class Env(NamedTuple):
 
     @classmethod
     def current(cls) -> Env:
+        stderr_isatty = _isatty(sys.stderr)
+        stderr: IO[str] = sys.stderr
+        if stderr_isatty:  # notes fit the terminal, broken between words
+            from ..render import notes_to_width
+
+            stderr = notes_to_width(sys.stderr)
         return cls(
             stdout=sys.stdout,
-            stderr=sys.stderr,
+            stderr=stderr,
             stdout_isatty=_isatty(sys.stdout),
-            stderr_isatty=_isatty(sys.stderr),
+            stderr_isatty=stderr_isatty,
             stdin_is_pipe=not _isatty(sys.stdin),
         )
 

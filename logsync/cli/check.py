@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from ..errors import ExitCode, UsageError
 from ..render import (
-    BEFORE_INPUT,
-    UNDETERMINED_TEXT,
-    Display,
-    bounded,
+    check_row,
     connector_record,
     connector_text,
+    verdict_line,
     wrap_words,
 )
 from ..safety import visible
-from ..tracker import (
-    UserState,
-)
 from .application import Env, command, outcome
-
-if TYPE_CHECKING:
-    from ..analysis import Analysis
 from .options import (
     FAIL_ON_WORDS,
     CloudUsersAsOfOpt,
@@ -41,7 +33,6 @@ from .options import (
     _complete,
     _complete_list,
     common,
-    counts_against,
     judge,
     parse_fail_on,
     unmatched_users,
@@ -70,9 +61,10 @@ def check(
             "--fail-on",
             metavar="STATES",
             help="Comma-separated user states and connector problems that count against the "
-            "gate: waiting, overdue, failed, pending, recovered, synced, stuck (waiting and "
-            "overdue), fixable (stuck users in Azure AD, with --cloud-users: a restart would add "
-            "them), no_cycles, certificate_missing, connector_stalled, connector (all three).",
+            "gate: waiting, overdue, failed, pending, stuck (waiting and overdue), fixable (stuck "
+            "users in Azure AD, with --cloud-users: a restart would add them), no_cycles, "
+            "certificate_missing, connector_stalled, connector_stopped, connector (all four). "
+            "An empty value is refused.",
             autocompletion=_complete_list(FAIL_ON_WORDS),
         ),
     ] = "waiting,overdue,failed,connector",
@@ -113,10 +105,12 @@ def check(
     quiet: QuietOpt = False,
 ) -> None:
     """CI gate: exit 1 when more than --max-stuck users are in a --fail-on state, or the
-    connector has a problem it names (no cycle, no certificate, stalled); else 0.
+    connector has a problem it names (no cycle, no certificate, stalled, stopped); else 0.
 
     Prints each user that counts against the gate (UPN, state, reason, expected recovery),
-    the connector's problem if any, then the verdict.
+    then the other users asked for with --user, the connector's problem if any, then the
+    verdict: what the gate counts, and what it saw but does not count ("ok: no overdue user
+    as of ...; 2 stuck users and 1 failed user not counted by --fail-on overdue").
 
     PATHS are log files, directories or - for stdin, as for report.
     """
@@ -147,18 +141,19 @@ def check(
         raise UsageError(FIXABLE_NEEDS_EXPORT)
     # JUnit has a test case for every user; otherwise only those that count are concluded
     # (pending users too: an undetermined one counts as waiting)
-    listed = None if junit else fail_on_set | {"pending"}
+    # (users asked for by name are shown whatever their state)
+    listed = None if junit or opts.users else fail_on_set | {"pending"}
     if listed is not None and "fixable" in fail_on_set:
         listed |= {"waiting", "overdue"}
     analysis = judge(opts, env, states=listed, match=opts.wants if opts.users else None)
     nobody = unmatched_users(opts, analysis.upns())
     if nobody is not None:  # a gate on nobody is no pass
         raise UsageError(nobody)
-    selected = [u for u in analysis.users if opts.wants(u.upn)]
-    counted = [u for u in selected if counts_against(u, fail_on_set)]
-    matched = sum(analysis.result.counts.values())
-    connector_problem = analysis.connector.problem_in(fail_on_set)
-    passed = len(counted) <= max_stuck and connector_problem is None
+    from ..analysis import gate as judge_gate
+
+    verdict = judge_gate(analysis, fail_on_set, max_stuck, fail_on)
+    selected, counted, passed = analysis.users, verdict.counted, verdict.passed
+    connector_problem = verdict.connector_problem
     outcome(ExitCode.OK if passed else ExitCode.FINDINGS)
     display = opts.display
     out = env.stdout
@@ -183,13 +178,19 @@ def check(
                 "as_of": display.iso(analysis.as_of),
                 "fail_on": sorted(fail_on_set),
                 "max_stuck": max_stuck,
-                "counts": machine.state_counts(counted),
+                "counts": verdict.counts,
+                "counted": machine.state_counts(counted),
                 "connector": connector_record(analysis.connector, analysis.as_of, display),
                 "connector_problem": connector_problem,
                 "failing": [machine.user_record(u, display) for u in counted] if not passed else [],
                 "within_limit": [machine.user_record(u, display) for u in counted]
                 if passed
                 else [],
+                **(
+                    {"users": [machine.user_record(u, display) for u in analysis.users]}
+                    if opts.users
+                    else {}
+                ),
             },
             out,
             pretty=env.stdout_isatty and out is env.stdout,
@@ -197,39 +198,29 @@ def check(
     elif format == "markdown":
         from ..render import markdown
 
-        line = verdict(passed, counted, matched, max_stuck, connector_problem, analysis, display)
-        out.write(markdown.check(passed, line, counted, connector_problem, analysis, display))
+        line = verdict_line(verdict, analysis.as_of, display)
+        others = [u for u in analysis.users if u not in counted] if opts.users else []
+        out.write(
+            markdown.check(passed, line, counted, connector_problem, analysis, display, others)
+        )
     elif not opts.quiet:
         rows = [check_row(u, display) for u in counted]
+        if opts.users:  # the users asked for by name, whatever their state
+            rows += [
+                check_row(u, display, not_counted=fail_on)
+                for u in analysis.users
+                if u not in counted
+            ]
         if connector_problem is not None:
             text = connector_text(analysis.connector, analysis.as_of, display)
             rows.append(("connector", connector_problem, visible(text)))
-        line = verdict(passed, counted, matched, max_stuck, connector_problem, analysis, display)
+        line = verdict_line(verdict, analysis.as_of, display)
         if out is env.stdout and env.stdout_isatty:
             out.write(fitted(rows, line, _width()))
         else:
             out.write("".join("\t".join(row) + "\n" for row in rows) + line + "\n")
     if not passed:
         raise typer.Exit(ExitCode.FINDINGS)
-
-
-def check_row(user: UserState, display: Display) -> tuple[str, ...]:
-    """One user that counts against the gate: UPN, state, reason, expected recovery."""
-    when = display.iso(user.expected_recovery)
-    recovery = f"expected recovery {bounded(user, when)}" if when else "no automatic retry"
-    if user.state == "overdue" and when:
-        recovery += " passed, no retry logged"
-    if user.before_input:
-        recovery += f"; {BEFORE_INPUT}"
-    if user.undetermined:
-        recovery = UNDETERMINED_TEXT
-    if user.in_azure_ad is not None and user.stuck:
-        recovery += (
-            "; in Azure AD: a restart adds it"
-            if user.in_azure_ad
-            else "; not in Azure AD: a restart will not add it"
-        )
-    return (visible(user.upn), user.state, visible(user.reason or "-"), recovery)
 
 
 def fitted(rows: list[tuple[str, ...]], verdict_line: str, width: int) -> str:
@@ -251,25 +242,3 @@ def _width() -> int:
     import shutil
 
     return shutil.get_terminal_size((80, 24)).columns
-
-
-def verdict(
-    passed: bool,
-    counted: list[UserState],
-    matched: int,
-    limit: int,
-    connector_problem: str | None,
-    analysis: Analysis,
-    display: Display,
-) -> str:
-    from ..render import machine
-    counts = machine.state_counts(counted)
-    detail = ", ".join(f"{n} {state}" for state, n in counts.items() if n)
-    as_of = f" as of {display.iso(analysis.as_of)}" if analysis.as_of else ""
-    head = "ok" if passed else "FAIL"
-    connector = f"; connector: {connector_problem}" if connector_problem else ""
-    if not counted:
-        users = "1 user" if matched == 1 else f"{matched} users"
-        return f"{head}: {users}, none stuck or failed{connector}{as_of}"
-    noun = "user" if len(counted) == 1 else "users"
-    return f"{head}: {len(counted)} {noun} ({detail}), limit {limit}{connector}{as_of}"

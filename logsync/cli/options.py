@@ -29,9 +29,8 @@ from ..times import (
 from ..tracker import (
     CONNECTOR_CODES,
     DEFAULT_FULL_SYNC_AFTER,
+    FINDING_STATES,
     STALL_INTERVALS,
-    STATES,
-    UserState,
 )
 from .application import Env
 
@@ -58,9 +57,11 @@ def _complete_list(values: Iterable[str]) -> Callable[[str], list[str]]:
     return complete
 
 
-FAIL_ON_WORDS = (*STATES, "stuck", "fixable", *CONNECTOR_CODES, "connector")
-"""What `--fail-on` takes: user states, `stuck`, `fixable` (stuck users in Azure AD, with
-`--cloud-users`), connector problems, `connector` (all three)."""
+FAIL_ON_WORDS = (*FINDING_STATES, "stuck", "fixable", *CONNECTOR_CODES, "connector")
+"""What `--fail-on` takes: the user states that are a finding, `stuck`, `fixable` (stuck users
+in Azure AD, with `--cloud-users`), connector problems, `connector` (all four)."""
+NO_FINDING = ("recovered", "synced")
+"""User states that are no finding: a gate on them is refused."""
 
 
 PathsArg = Annotated[
@@ -167,10 +168,10 @@ FailOnOpt = Annotated[
     typer.Option(
         "--fail-on",
         metavar="STATES",
-        help="Comma-separated user states (waiting, overdue, failed, pending, recovered, synced, "
-        "stuck; fixable: stuck and in Azure AD, with --cloud-users) and connector problems "
-        "(no_cycles, certificate_missing, connector_stalled, connector) that make the exit "
-        "code 1.",
+        help="Comma-separated user states (waiting, overdue, failed, pending, stuck; fixable: "
+        "stuck and in Azure AD, with --cloud-users) and connector problems (no_cycles, "
+        "certificate_missing, connector_stalled, connector_stopped, connector: all four) that "
+        "make the exit code 1.",
         autocompletion=_complete_list(FAIL_ON_WORDS),
         show_default=False,
     ),
@@ -291,7 +292,8 @@ def common(
         )
         cloud = read_cloud_users(cloud_users, taken)
         if not quiet:
-            env.stderr.write(f"logsync: Azure AD export {visible(cloud.describe())}\n")
+            zone = parse_zone(tz, "--tz") if tz else None
+            env.stderr.write(f"logsync: Azure AD export {visible(cloud.describe(zone))}\n")
             note = cloud.malformed_note()
             if note is not None:
                 env.stderr.write(f"logsync: {visible(cloud.path)}: {note}, left out\n")
@@ -354,6 +356,11 @@ def parse_fail_on(value: str | None, option: str = "--fail-on") -> frozenset[str
     chosen: set[str] = set()
     for part in value.split(","):
         name = part.strip().lower()
+        if name in NO_FINDING:
+            raise UsageError(
+                f"{option}: {part.strip()!r} is no finding (the user was added); give one of "
+                f"{', '.join(FAIL_ON_WORDS)}"
+            )
         if name == "stuck":
             chosen |= {"waiting", "overdue"}
         elif name == "connector":
@@ -362,6 +369,11 @@ def parse_fail_on(value: str | None, option: str = "--fail-on") -> frozenset[str
             chosen.add(name)
         elif name:
             raise UsageError(f"{option}: {part.strip()!r} is not one of {', '.join(FAIL_ON_WORDS)}")
+    if not chosen:  # an unset CI variable must not switch the gate off
+        raise UsageError(
+            f"{option}: {value!r} names nothing to fail on; give one or more of "
+            f"{', '.join(FAIL_ON_WORDS)}"
+        )
     return frozenset(chosen)
 
 
@@ -394,18 +406,6 @@ def unmatched_users(opts: Common, upns: Iterable[str]) -> str | None:
     globs = " ".join(f"--user {visible(glob)}" for glob in opts.users)
     noun = "matches" if len(opts.users) == 1 else "match"
     return f"{globs} {noun} no user of the log{did_you_mean(opts.users[0], names)}"
-
-
-def counts_against(user: UserState, fail_on: frozenset[str]) -> bool:
-    """Whether a user counts against `--fail-on`: its state is named, or it is pending with
-    counts that cannot say whether it is held back, and waiting users count (a gate never passes
-    because a failure lies before its input), or it is stuck and in Azure AD and `fixable` is
-    named (a restart would add it)."""
-    return (
-        user.state in fail_on
-        or (user.undetermined and "waiting" in fail_on)
-        or ("fixable" in fail_on and user.stuck and user.in_azure_ad is True)
-    )
 
 
 def judge(opts: Common, env: Env, **extra: Any) -> Analysis:

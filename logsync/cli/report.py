@@ -38,7 +38,6 @@ from .options import (
     TzOpt,
     UserOpt,
     common,
-    counts_against,
     judge,
     output_format,
     parse_fail_on,
@@ -101,8 +100,9 @@ def report(
 
     Piped, the output is text: one user per line, tab-separated, in the columns upn, state,
     reason, first_failure, last_failure, failures, full_sync_due, expected_recovery,
-    seconds_remaining, recovered_at, synced_at (- where there is none). --header adds a first
-    line naming them, for column -t and spreadsheets.
+    seconds_remaining, recovered_at, synced_at, expected_recovery_bound (latest where the
+    expected recovery is a latest bound; - where there is none). --header adds a first line
+    naming them, for column -t and spreadsheets.
     """
     from ..render import machine
     env = Env.current()
@@ -138,13 +138,16 @@ def report(
         opts,
         env,
         restart_at=what_if,
-        states=None if all_users else REPORTED_STATES,  # the others are only counted
+        # the others are only counted; users asked for by name are shown whatever their state
+        states=None if all_users or opts.users else REPORTED_STATES,
         match=opts.wants if opts.users else None,
         **observing,
     )
     nobody = unmatched_users(opts, analysis.upns())
     if nobody is not None:
         env.stderr.write(f"logsync: {nobody}\n")
+    from ..analysis import counts_against
+
     shown = analysis.users
     counts = analysis.result.counts
     display = opts.display

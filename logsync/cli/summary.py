@@ -18,9 +18,11 @@ from .options import (
     SourceTzOpt,
     SummaryFormatOpt,
     TzOpt,
+    UserOpt,
     common,
     judge,
     output_format,
+    unmatched_users,
 )
 
 
@@ -35,6 +37,7 @@ from .options import (
 def summary(
     paths: PathsArg = None,
     format: SummaryFormatOpt = None,
+    user: UserOpt = None,
     now: NowOpt = None,
     tz: TzOpt = None,
     source_tz: SourceTzOpt = None,
@@ -56,7 +59,8 @@ def summary(
     Piped, the output is text: one fact per line, tab-separated, its kind first: span (start,
     end), cycles (count, interval in seconds), restart (time, file:line), day (date, users
     tried, notifications held back, added, failed), reason (reason, count), then each finding
-    (severity, code, message, file:line) and each piece of advice (advice, code, text).
+    (severity, code, message, file:line) and each piece of advice (advice, code, text); with
+    --user, each user it matches, whatever its state (user, then the columns of report).
     """
     from ..render import machine
     env = Env.current()
@@ -73,6 +77,7 @@ def summary(
         interval=interval,
         cloud_users=cloud_users,
         cloud_users_as_of=cloud_users_as_of,
+        user=user,
     )
     fmt = output_format(format, env, SUMMARY_FORMATS, "text", opts.color)
     from ..health import HealthCollector
@@ -81,6 +86,13 @@ def summary(
     # the findings and advice are about stuck and failed users: the others are only counted
     analysis = judge(opts, env, collector=collector, states=REPORTED_STATES)
     report = collector.summarize(analysis)
+    if opts.users:  # the users asked for by name, whatever their state
+        from ..analysis import asked_for
+
+        nobody = unmatched_users(opts, analysis.upns())
+        if nobody is not None:
+            env.stderr.write(f"logsync: {nobody}\n")
+        report.users = asked_for(analysis, opts.wants)
     display, out = opts.display, env.stdout
     if fmt == "markdown":
         from ..render import markdown
@@ -98,4 +110,7 @@ def summary(
         from ..render import human
 
         console = human.make_console(out, opts.color)
-        human.summary(report, display, console, quiet=opts.quiet, ended_ago=analysis.ended_ago)
+        human.summary(
+            report, display, console, quiet=opts.quiet, ended_ago=analysis.ended_ago,
+            analysis=analysis,
+        )

@@ -91,16 +91,34 @@ def timeline(
     fmt = output_format(format, env, TIMELINE_FORMATS, "text", opts.color)
     analysis = judge(opts, env, follow=upn, match=_only(upn))  # no other user is concluded
     state = next(iter(analysis.users), None)
+    matching: list[str] = []
     if state is None:
         matching = [name for name in analysis.upns() if upn.lower() in name.lower()]
         if len(matching) == 1:  # a part of one UPN (`bob`): that user's history
             upn = matching[0]
             if not opts.quiet:
                 env.stderr.write(f"logsync: showing {visible(upn)}, the one user it matches\n")
-            analysis = opts.analyze(follow=upn, match=_only(upn))
+            # (judged as before: a log that ended long ago still says so)
+            analysis = opts.analyze(follow=upn, match=_only(upn))._replace(
+                ended_ago=analysis.ended_ago
+            )
             state = next(iter(analysis.users), None)
     steps = analysis.result.timeline if state is not None else []
     display, out = opts.display, env.stdout
+    if state is None and len(matching) > 1:  # a part of several UPNs: list them
+        if fmt == "json":
+            machine.write_json(
+                {"upn": upn, "as_of": display.iso(analysis.as_of), "user": None, "steps": [],
+                 "matches": matching},
+                out,
+                pretty=env.stdout_isatty,
+            )
+        else:
+            out.write("".join(f"{visible(name)}\n" for name in matching))
+        env.stderr.write(
+            f"logsync: {visible(upn)} is part of {len(matching)} UPNs (listed); give one of them\n"
+        )
+        raise typer.Exit(ExitCode.FINDINGS)
     if fmt == "markdown" and state is not None:
         from ..render import markdown
 

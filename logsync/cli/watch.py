@@ -90,7 +90,8 @@ def watch(
 
     On a terminal: a live table with countdowns. Piped: one JSON line for the connector's state,
     one for every user that is not synced, then one per change of either, flushed at once
-    (`kind` is `connector` or `user`).
+    (`kind` is `connector` or `user`): a user's line comes when its state, due time or expected
+    recovery changes, and `changed` names which.
 
     What the log already holds is checked as by report: a log of another component, or one
     with no records at all, is an error (exit 2).
@@ -185,8 +186,12 @@ def _write_changes(changes: list[Change], opts: Common, display: Display, out: I
             "upn": change.user.upn,
             "state": change.user.state,
             "previous": change.previous,
+            "changed": list(change.changed),
             "time": display.iso(change.time),
         }
+        record.update(
+            (f"previous_{name}", display.iso(when)) for name, when in change.was.items()
+        )
         record.update(machine.user_record(change.user, display))
         out.write(json.dumps(record, separators=(",", ":")) + "\n")
         wrote = True

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 from enum import Enum
-from typing import NamedTuple
+from typing import IO, TYPE_CHECKING, NamedTuple, cast
 
+from ..safety import visible
 from ..times import human_duration, iso, micros, moment_iso, moment_time
 from ..tracker import LATEST, Connector, Moment, UserState
+
+if TYPE_CHECKING:
+    from ..analysis import Gate
 
 
 class OutputFormat(str, Enum):
@@ -102,6 +106,12 @@ def log_end_note(ended_ago: float | None) -> str:
     return "" if ended_ago is None else f" (the log's end, {human_duration(ended_ago)} ago)"
 
 
+def stuck_since(user: UserState, shown: str) -> str:
+    """A shown "stuck since" (the first failure, else the first notification), as `before …`
+    when the failure is before the input: its time is not known, only that it came earlier."""
+    return f"before {shown}" if user.first_failure is None and user.before_input else shown
+
+
 def bounded(user: UserState, shown: str) -> str:
     """A shown expected recovery, as `by …` when it is a latest bound."""
     return f"by {shown}" if user.bound == LATEST else shown
@@ -170,3 +180,114 @@ def connector_record(
             {"source": connector.source, "line": connector.line} if connector.source else None
         ),
     }
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _listed(parts: list[str], last: str) -> str:
+    """`a, b or c` (`last` the word before the last part)."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" {last} {parts[-1]}"
+
+
+def verdict_line(gate: Gate, as_of: datetime | None, display: Display) -> str:
+    """The gate's verdict in one line: what it counts (`ok: no overdue user`, `FAIL: 5 users
+    (3 waiting, 1 overdue, 1 failed), limit 0`), and what it saw but does not count (`; 4 stuck
+    users not counted by --fail-on overdue`)."""
+    head = "ok" if gate.passed else "FAIL"
+    states = gate.gated_states
+    problem = gate.connector_problem
+    counted = gate.counted
+    if counted:
+        by_state: dict[str, int] = {}
+        for user in counted:
+            by_state[user.state] = by_state.get(user.state, 0) + 1
+        detail = ", ".join(f"{n} {state}" for state, n in by_state.items())
+        body = f"{_plural(len(counted), 'user')} ({detail}), limit {gate.max_stuck}"
+    elif states:
+        body = f"no {_listed(states, 'or')} user"
+    else:
+        body = "no connector problem" if problem is None else ""
+    if problem is not None:
+        body += f"; connector: {problem}" if body else f"connector: {problem}"
+    when = f" as of {display.iso(as_of)}" if as_of is not None else ""
+    missed = gate.not_counted
+    seen = []
+    stuck = missed["waiting"] + missed["overdue"]
+    if stuck:
+        seen.append(_plural(stuck, "stuck user"))
+    if missed["failed"]:
+        seen.append(_plural(missed["failed"], "failed user"))
+    if gate.connector_seen is not None:
+        seen.append(f"the connector's problem ({gate.connector_seen})")
+    if not seen:
+        return f"{head}: {body}{when}"
+    return f"{head}: {body}{when}; {_listed(seen, 'and')} not counted by --fail-on {gate.named}"
+
+
+class _WrappedNotes:
+    """A terminal's stderr whose notes (`logsync: …` lines, written whole) are broken between
+    words to fit its width; anything else (a progress bar) is written as it is."""
+
+    def __init__(self, stream: IO[str], width: int) -> None:
+        self._stream = stream
+        self._width = width
+
+    def write(self, text: str) -> int:
+        if text.startswith("logsync: ") and text.endswith("\n"):
+            text = "".join(
+                "\n".join(wrap_words(line, self._width, indent="    ")) + "\n"
+                for line in text[:-1].split("\n")
+            )
+        return self._stream.write(text)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
+def notes_to_width(stream: IO[str]) -> IO[str]:
+    """`stream` (stderr on a terminal) with its notes fitted to the terminal's width (`COLUMNS`,
+    else the terminal's own, else 80)."""
+    import os
+
+    columns = os.environ.get("COLUMNS", "")
+    width = int(columns) if columns.isdigit() else 0
+    if width <= 0:
+        try:
+            width = os.get_terminal_size(stream.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            width = 80
+    return cast("IO[str]", _WrappedNotes(stream, width or 80))
+
+
+def check_row(
+    user: UserState, display: Display, not_counted: str | None = None
+) -> tuple[str, ...]:
+    """A user in `check`'s text: UPN, state, reason, and what comes next (its expected recovery;
+    when it was added; that no timer retries it); `not_counted`, the `--fail-on` that does not
+    count it (a user asked for by name)."""
+    when = display.iso(user.expected_recovery)
+    if user.state == "recovered":
+        recovery = f"recovered {display.iso(user.recovered_at)}"
+    elif user.state == "synced":
+        recovery = f"synced {display.iso(user.synced_at)}"
+    elif user.undetermined:
+        recovery = UNDETERMINED_TEXT
+    elif user.state == "pending":
+        recovery = "outcome not logged yet"
+    else:
+        recovery = f"expected recovery {bounded(user, when)}" if when else "no automatic retry"
+        if user.state == "overdue" and when:
+            recovery += " passed, no retry logged"
+        if user.before_input:
+            recovery += f"; {BEFORE_INPUT}"
+    if user.in_azure_ad is not None and user.stuck:
+        recovery += (
+            "; in Azure AD: a restart adds it"
+            if user.in_azure_ad
+            else "; not in Azure AD: a restart will not add it"
+        )
+    if not_counted is not None:
+        recovery += f"; not counted by --fail-on {not_counted}"
+    return (visible(user.upn), user.state, visible(user.reason or "-"), recovery)

@@ -161,9 +161,10 @@ def page(
         parts.append("</div>")
         parts.append(LEGEND)
         if analysis.cloud is not None:
+            export = analysis.cloud.describe(display.tz)
             parts.append(
                 '<p class="legend"><span class="fixable-key">↻</span> in Azure AD (export '
-                f"{esc(analysis.cloud.describe())}): a restart of SMS Executive adds it now; the "
+                f"{esc(export)}): a restart of SMS Executive adds it now; the "
                 "other stuck users are not in Azure AD, and a restart will not add them.</p>"
             )
         parts += _left_out_note(drawn, scale, display)
@@ -215,6 +216,9 @@ def summary_page(analysis: Analysis, summary: Summary, display: Display) -> str:
             for item in summary.restarts
         )
         parts.append(f'<section><h2>Restarts</h2><ul class="restarts">{items}</ul></section>')
+    if summary.users:
+        table = _user_table(summary.users, display, analysis.cloud is not None)
+        parts.append(f"<section><h2>Users asked for</h2>{table}</section>")
     parts.append(_foot())
     return "\n".join(parts)
 

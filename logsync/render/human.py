@@ -30,7 +30,7 @@ from ..events import Event
 from ..health import Summary
 from ..safety import visible
 from ..times import human_duration, instant_key
-from ..tracker import LATEST, Result, Step, UserState, timer_label
+from ..tracker import LATEST, STATES, Result, Step, UserState, timer_label
 from . import (
     AZURE_AD_TEXT,
     BEFORE_INPUT,
@@ -43,6 +43,7 @@ from . import (
     offset_text,
     remaining_text,
     stamp,
+    stuck_since,
     wrap_words,
 )
 
@@ -334,7 +335,7 @@ def _report_cells(
         "under": f"{user.state} · {visible(user.reason or '-')}",
         "state": user.state,
         "reason": visible(user.reason or "-"),
-        "since": short_clock(since, display, usual),
+        "since": stuck_since(user, short_clock(since, display, usual)),
         "due": short_clock(user.full_sync_due, display, usual),
         "due_short": short_clock(user.full_sync_due, display, usual, seconds=False),
         "expected": bounded(user, short_clock(user.expected_recovery, display, usual)) + mark,
@@ -408,7 +409,7 @@ def footer(
         text.append(f"{len(failed)} failed: {', '.join(reasons)}", style="red")
     others = [f"{counts[s]} {s}" for s in ("recovered", "synced", "pending") if counts.get(s)]
     if others:
-        text.append(" · " + ", ".join(others), style="dim")
+        text.append((" · " if text else "") + ", ".join(others), style="dim")
     return text
 
 
@@ -578,7 +579,9 @@ def summary(
     console: Console,
     quiet: bool = False,
     ended_ago: float | None = None,
+    analysis: Analysis | None = None,
 ) -> None:
+    """The connector's health; with `analysis`, then the users asked for by name."""
     span = Text("Connector summary", style="bold")
     span.append(
         f" · {clock(summary.start, display)} → {clock(summary.end, display)}"
@@ -637,6 +640,13 @@ def summary(
         line = Text("→ ", style="bold")
         line.append(visible(advice.text))
         console.print(line)
+    if summary.users and analysis is not None:
+        console.print(Text("Users asked for", style="bold"))
+        by_state = dict.fromkeys(STATES, 0)
+        for user in summary.users:
+            by_state[user.state] += 1
+        for part in report_parts(analysis, summary.users, by_state, display, console.width, True):
+            console.print(part)
 
 
 def live(console: Console) -> Live:

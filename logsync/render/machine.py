@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
 from ..safety import visible
-from ..tracker import LATEST, STATES, Step, UserState
+from ..tracker import STATES, Step, UserState
 from . import Display, number
 
 if TYPE_CHECKING:  # health is imported by the commands that summarize
@@ -33,8 +33,11 @@ USER_FIELDS = (
     "seconds_remaining",
     "recovered_at",
     "synced_at",
+    "expected_recovery_bound",
 )
-"""Columns of `report` in text and CSV (the JSON object holds these and more)."""
+"""Columns of `report` in text and CSV (the JSON object holds these and more). Each holds one
+kind of value: a latest bound is `latest` in `expected_recovery_bound`, never `by …` in a time
+column."""
 
 
 def user_record(user: UserState, display: Display) -> dict[str, Any]:
@@ -194,13 +197,10 @@ def user_fields(cloud: bool) -> tuple[str, ...]:
 def user_rows(
     users: Iterable[UserState], display: Display, cloud: bool = False
 ) -> Iterator[list[object]]:
-    """`user_fields(cloud)` of each user for text and CSV; an expected recovery that is a latest
-    bound (the failure is before the log) reads `by …`."""
+    """`user_fields(cloud)` of each user for text and CSV."""
     fields = user_fields(cloud)
     for user in users:
         record = user_record(user, display)
-        if user.bound == LATEST and record["expected_recovery"] is not None:
-            record["expected_recovery"] = "by " + record["expected_recovery"]
         yield [record.get(name) for name in fields]
 
 
@@ -414,7 +414,7 @@ def summary_document(summary: Summary, display: Display) -> dict[str, Any]:
             for f in summary.findings
         ],
         "advice": [{"code": a.code, "text": a.text} for a in summary.advice],
-    }
+    } | ({"users": [user_record(u, display) for u in summary.users]} if summary.users else {})
 
 
 def summary_rows(summary: Summary, display: Display) -> Iterator[list[object]]:
@@ -437,3 +437,5 @@ def summary_rows(summary: Summary, display: Display) -> Iterator[list[object]]:
         ]
     for advice in summary.advice:
         yield ["advice", advice.code, advice.text, None]
+    for row in user_rows(summary.users, display):
+        yield ["user", *row]

@@ -30,11 +30,14 @@ from . import (
     log_end_note,
     remaining_text,
     stamp,
+    stuck_since,
 )
 
-_SPECIAL_RE = re.compile(r"([\\`*_\[\]<>&|~])")
+_SPECIAL_RE = re.compile(r"([\\`*\[\]<>&|~]|(?<![^\W_])_|_(?![^\W_]))")
 """The characters that could start markup anywhere in a line: a code span, emphasis, a link or
-an image, HTML or an autolink, an entity, a table cell's end, a strikethrough."""
+an image, HTML or an autolink, an entity, a table cell's end, a strikethrough. An underscore
+between two letters or digits (`SMS_CLOUD_USERSYNC`) can neither open nor close emphasis, so it
+stays as it is, which keeps names readable in raw text."""
 _LINE_START_RE = re.compile(r"^([#>+=-]|\d+(?=[.)]))")
 """What starts a block at the start of a line (a heading, a quote, a list, a setext line)."""
 _BARE_LINK_RE = re.compile(r"(?i)(?<![a-z0-9])(https?(?=://)|ftp(?=://)|www(?=\.))(.)")
@@ -133,7 +136,7 @@ def user_cells(user: UserState, display: Display) -> list[str]:
         user.upn,
         user.state,
         user.reason or "–",
-        when(since, display),
+        stuck_since(user, when(since, display)),
         when(user.full_sync_due, display),
         expected,
         remaining_text(user, "–"),
@@ -150,8 +153,9 @@ def user_rows(users: Iterable[UserState], display: Display) -> list[list[str]]:
         cells = user_cells(user, display)
         cells[0] = code(user.upn, in_table=True)
         cells[2] = text(cells[2]) if user.reason else cells[2]
-        for index in (3, 4):
-            cells[index] = _time_code(cells[index])
+        since = when(user.first_failure or user.first_seen, display)
+        cells[3] = cells[3].replace(since, _time_code(since), 1)
+        cells[4] = _time_code(cells[4])
         shown = when(user.expected_recovery, display)
         cells[5] = cells[5].replace(shown, _time_code(shown), 1)
         rows.append(cells)
@@ -219,6 +223,9 @@ def summary(summary_: Summary, analysis: Analysis, display: Display) -> str:
     if summary_.reasons:
         reasons = ", ".join(f"{text(r)} ×{n}" for r, n in summary_.reasons.most_common())
         out += ["", f"Failure reasons: {reasons}"]
+    if summary_.users:
+        out += ["", "## Users asked for", ""]
+        out += table(user_columns(analysis.cloud is not None), user_rows(summary_.users, display))
     return "\n".join(out) + "\n"
 
 
@@ -260,13 +267,23 @@ def timeline(user: UserState, steps: list[Step], analysis: Analysis, display: Di
             [
                 _time_code(when(step.time, display)),
                 step.what,
-                text(step.detail),
+                _detail(step.detail, user.upn),
                 code(f"{step.source}:{step.line}", in_table=True) if step.source else "–",
             ]
             for step in steps
         ),
     )
     return "\n".join(out) + "\n"
+
+
+def _detail(detail: str, upn: str) -> str:
+    """A timeline step's detail: the user's UPN as a code span (copied without a backslash),
+    the rest as text."""
+    parts = re.split(f"({re.escape(upn)})", detail, flags=re.IGNORECASE)
+    return "".join(
+        code(part, in_table=True) if index % 2 else text(part) if part else ""
+        for index, part in enumerate(parts)
+    )
 
 
 def check(
@@ -276,8 +293,10 @@ def check(
     connector_problem: str | None,
     analysis: Analysis,
     display: Display,
+    others: list[UserState] | None = None,
 ) -> str:
-    """The gate's verdict as a Markdown document."""
+    """The gate's verdict as a Markdown document; `others`, users asked for by name that the
+    gate does not count."""
     out = _header("logsync check: " + ("passed" if passed else "FAILED"), analysis, display)
     out += [f"**Verdict:** {verdict}", ""]
     if connector_problem:
@@ -285,4 +304,7 @@ def check(
         out += [f"- connector: `{connector_problem}`: {words}", ""]
     if counted:
         out += table(USER_COLUMNS, user_rows(counted, display))
+    if others:
+        out += ([""] if counted else []) + ["Asked for, not counted by the gate:", ""]
+        out += table(USER_COLUMNS, user_rows(others, display))
     return "\n".join(out) + "\n"

@@ -40,6 +40,8 @@ TRACKED_KINDS = frozenset(
 
 STATES = ("waiting", "overdue", "failed", "pending", "recovered", "synced")
 STUCK_STATES = frozenset({"waiting", "overdue"})
+FINDING_STATES = ("waiting", "overdue", "failed", "pending")
+"""The states that are a finding (a gate may count them); `recovered` and `synced` are none."""
 
 UNDETERMINED = "undetermined"
 """`pending_reason` of a user notified in cycles whose counts cannot say whether it was held
