@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from .bulk import LOCATED_KINDS, Cutoff, RowSpec, event_rows, input_rows
 from .errors import UsageError
+from .formats.paste import redacted
 from .pipeline import EventStream, ReadOptions, check_awareness, ensure_connector, merge_batches
 from .sources import STDIN, InputStats, Progress, expand_paths
 from .times import WallClock, instant_key
@@ -205,7 +206,10 @@ def in_azure_ad(result: Result, cloud: CloudUsers | None) -> Result:
     one)."""
     if cloud is None:
         return result
-    users = [user._replace(in_azure_ad=cloud.has(user.upn)) for user in result.users]
+    users = [
+        user._replace(in_azure_ad=None if redacted(user.upn) else cloud.has(user.upn))
+        for user in result.users
+    ]
     return result._replace(users=users)
 
 

@@ -17,6 +17,7 @@ from ..render import (
     wrap_words,
 )
 from ..safety import visible
+from ..times import NO_TIMES_REASON, timeless
 from ..tracker import (
     UserState,
 )
@@ -217,6 +218,8 @@ def check_row(user: UserState, display: Display) -> tuple[str, ...]:
     """One user that counts against the gate: UPN, state, reason, expected recovery."""
     when = display.iso(user.expected_recovery)
     recovery = f"expected recovery {bounded(user, when)}" if when else "no automatic retry"
+    if user.no_times and user.stuck:
+        recovery = f"expected recovery unknown: {NO_TIMES_REASON}"
     if user.state == "overdue" and when:
         recovery += " passed, no retry logged"
     if user.before_input:
@@ -266,6 +269,8 @@ def verdict(
     counts = machine.state_counts(counted)
     detail = ", ".join(f"{n} {state}" for state, n in counts.items() if n)
     as_of = f" as of {display.iso(analysis.as_of)}" if analysis.as_of else ""
+    if timeless(analysis.as_of):
+        as_of = f" ({NO_TIMES_REASON})"
     head = "ok" if passed else "FAIL"
     connector = f"; connector: {connector_problem}" if connector_problem else ""
     if not counted:

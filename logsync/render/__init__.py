@@ -10,7 +10,7 @@ from datetime import datetime, tzinfo
 from enum import Enum
 from typing import NamedTuple
 
-from ..times import human_duration, iso, moment_iso, moment_time
+from ..times import human_duration, iso, moment_iso, moment_time, timeless
 from ..tracker import LATEST, Connector, Moment, UserState
 
 
@@ -28,7 +28,9 @@ class Display(NamedTuple):
     tz: tzinfo | None = None
 
     def time(self, value: datetime | None) -> datetime | None:
-        if value is None or self.tz is None or value.tzinfo is None:
+        if value is None or timeless(value):
+            return None  # an input with no times: its instants only order its lines
+        if self.tz is None or value.tzinfo is None:
             return value
         return value.astimezone(self.tz)
 

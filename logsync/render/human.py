@@ -29,7 +29,7 @@ from ..analysis import Analysis
 from ..events import Event
 from ..health import Summary
 from ..safety import visible
-from ..times import human_duration, instant_key
+from ..times import NO_TIMES_REASON, human_duration, instant_key, timeless
 from ..tracker import LATEST, Result, Step, UserState, timer_label
 from . import (
     AZURE_AD_TEXT,
@@ -144,7 +144,8 @@ def report_parts(
         lines = sum(stats.lines for stats in analysis.inputs)
         unparsed = sum(stats.unparsed for stats in analysis.inputs)
         ended = log_end_note(analysis.ended_ago)
-        header = Text(f"as of {clock(as_of, display)}{ended}", style="bold")
+        when = f"its last line ({NO_TIMES_REASON})" if timeless(as_of) else clock(as_of, display)
+        header = Text(f"as of {when}{ended}", style="bold")
         inputs = len(analysis.inputs)
         restarts = len(analysis.result.restarts)
         header.append(

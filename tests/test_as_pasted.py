@@ -1,0 +1,184 @@
+"""Logs as people hand them over (SPEC §2): the blog post's message lines with no time at all,
+and excerpts quoted in e-mail replies or hard-wrapped, read as the log they came from."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from logsync.cli import app
+
+runner = CliRunner()
+
+BLOG_QUOTES = """\
+Failed to add user <UPN of User Account>; reason UserNotFound
+
+UserDeltaSync:- Users Added = 0, Users Removed = 0
+Starting user delta sync, raise failure status messages = True
+Total received users from SCCM to be removed from cloud = 0
+Successfully removed users from cloud 0
+NotifyAccountAddition - SCCM user to add = <UPN of User Account>
+Total received users to add from SCCM = 0, Total Successfully added users to Cloud = 0
+"""
+"""The customer's log as the source blog post quotes it (SPEC §2, verbatim)."""
+NO_TIMES_NOTE = (
+    "logsync: the input has no times: its lines are read in order; every time, timer and due "
+    "time is null\n"
+)
+UNKNOWN_TIMES = {
+    "first_failure": None,
+    "last_failure": None,
+    "full_sync_due": None,
+    "full_sync_due_by": None,
+    "expected_recovery": None,
+    "recovered_at": None,
+    "synced_at": None,
+    "seconds_remaining": None,
+    "first_seen": None,
+    "last_seen": None,
+}
+
+
+def write(tmp_path: Path, text: str, name: str = "ticket.txt") -> str:
+    path = tmp_path / name
+    path.write_text(text)
+    return str(path)
+
+
+# -- message lines with no time at all ------------------------------------------------------
+
+
+def test_check_fails_on_the_user_stuck_in_the_blog_posts_quotes(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["check", write(tmp_path, BLOG_QUOTES)])
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "<UPN of User Account>\twaiting\tUserNotFound\texpected recovery unknown: the input has "
+        "no times\n"
+        "FAIL: 1 user (1 waiting), limit 0 (the input has no times)\n"
+    )
+    assert result.stderr == NO_TIMES_NOTE
+
+
+def test_the_blog_posts_quotes_are_read_in_order_with_every_time_null(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["report", "--format", "json", write(tmp_path, BLOG_QUOTES)])
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    assert document["as_of"] is None
+    assert document["times_unknown"] == "the input has no times"
+    assert document["inputs"] == [
+        {
+            "path": str(tmp_path / "ticket.txt"),
+            "format": "paste",
+            "encoding": "utf-8",
+            "lines": 8,
+            "records": 7,
+            "unparsed": 0,
+            "blank": 1,
+        }
+    ]
+    (user,) = document["users"]
+    assert user == {
+        "upn": "<UPN of User Account>",
+        "state": "waiting",
+        "reason": "UserNotFound",
+        "failures": 1,
+        "expected_recovery_bound": None,
+        "expected_recovery_observed": False,
+        "recovery_by": "timer",
+        "requests": 1,
+        "skipped": 0,
+        "failure_before_input": False,
+        "pending_reason": None,
+        "times_unknown": "the input has no times",
+        "upn_redacted": True,
+        **UNKNOWN_TIMES,
+    }
+    assert document["summary"] == {
+        "waiting": 1,
+        "overdue": 0,
+        "recovered": 0,
+        "synced": 0,
+        "failed": 0,
+        "pending": 0,
+        "stuck": 1,
+        "cycles": 1,
+        "restarts": 0,
+        "interval_s": 300,
+        "interval_observed": False,
+    }
+
+
+def test_the_last_six_quoted_lines_alone_hold_the_user_back_since_before_them(
+    tmp_path: Path,
+) -> None:
+    last_six = "".join(BLOG_QUOTES.splitlines(keepends=True)[2:])
+    result = runner.invoke(app, ["report", "--format", "json", write(tmp_path, last_six)])
+    (user,) = json.loads(result.stdout)["users"]
+    assert (user["state"], user["reason"], user["failures"], user["failure_before_input"]) == (
+        "waiting",
+        None,
+        0,
+        True,
+    )
+    assert (user["expected_recovery_bound"], user["full_sync_due_by"]) == ("latest", None)
+    check = runner.invoke(app, ["check", write(tmp_path, last_six)])
+    assert check.exit_code == 1
+    assert check.stdout.splitlines()[-1] == "FAIL: 1 user (1 waiting), limit 0 (the input has no times)"
+
+
+def test_events_of_lines_with_no_time_have_a_null_time(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["events", "--format", "ndjson", write(tmp_path, BLOG_QUOTES)])
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(e["kind"], e["line"], e["time"]) for e in events] == [
+        ("user_add_failed", 1, None),
+        ("sync_summary", 3, None),
+        ("sync_started", 4, None),
+        ("remove_totals", 5, None),
+        ("users_removed", 6, None),
+        ("user_add_requested", 7, None),
+        ("add_totals", 8, None),
+    ]
+
+
+def test_timeline_and_summary_of_the_blog_posts_quotes(tmp_path: Path) -> None:
+    path = write(tmp_path, BLOG_QUOTES)
+    result = runner.invoke(app, ["timeline", "<UPN of User Account>", "--format", "text", path])
+    assert result.exit_code == 0
+    assert result.stdout == (
+        f"-\tfailed\treason UserNotFound\t{path}:1\n"
+        f"-\theld_back\tnotified; timer runs\t{path}:7\n"
+    )
+    summary = json.loads(runner.invoke(app, ["summary", "--format", "json", path]).stdout)
+    assert summary["span"] == {"start": None, "end": None}
+    assert summary["per_day"] == []
+    assert [f["message"] for f in summary["findings"]] == [
+        "1 user waits for the 24 h full sync; when is unknown: the input has no times"
+    ]
+    # a placeholder is no UPN: no advice on its suffix, and a restart's gain is not timed
+    assert [a["text"] for a in summary["advice"]] == [
+        "Restart the SMS Executive service on the site server with the service connection "
+        "point to force a full sync: it would retry 1 waiting user (<UPN of User Account>) "
+        "sooner."
+    ]
+
+
+def test_a_text_without_any_line_logsync_knows_is_still_no_log(tmp_path: Path) -> None:
+    path = write(tmp_path, "Hi team,\nthe users below do not sync.\nThanks\n")
+    result = runner.invoke(app, ["check", path])
+    assert result.exit_code == 2
+    assert "no CloudUserSync records found" in result.stderr
+
+
+def test_lines_before_the_first_time_of_an_excerpt_stay_unparsed(tmp_path: Path) -> None:
+    text = (
+        "Failed to add user ann@contoso.com; reason UserNotFound\n"
+        "9/14/2014 10:23:54 AM  NotifyAccountAddition - SCCM user to add = scott@contoso.com\n"
+        "                       Failed to add user scott@contoso.com; reason UserNotFound\n"
+    )
+    result = runner.invoke(app, ["report", "--format", "json", write(tmp_path, text)])
+    document = json.loads(result.stdout)
+    assert (document["inputs"][0]["records"], document["inputs"][0]["unparsed"]) == (2, 1)
+    assert [u["upn"] for u in document["users"]] == ["scott@contoso.com"]
+    assert document["users"][0]["full_sync_due"] == "2014-09-15T10:23:54"
