@@ -15,6 +15,7 @@ from . import events as catalogue
 from .errors import InputError, NoRecordsError, UsageError
 from .events import CONNECTOR, Event
 from .formats import ParseContext, Record, detect, parser_for
+from .formats.aspasted import undone
 from .formats.sms import candidate_pattern
 from .sources import InputStats, Progress, display_name, expand_paths, text_chunks
 from .times import instant_key
@@ -54,6 +55,8 @@ def open_input(
     if not head:
         stats.format = "empty"
         return None, chunks
+    sample = "".join(head)[:DETECT_SAMPLE]
+    head, chunks = undone(head, chunks, sample)  # e-mail quoting, hard wrapping
     sample = "".join(head)[:DETECT_SAMPLE]
     fmt = options.input_format or detect(sample)
     if fmt is None:

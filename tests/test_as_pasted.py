@@ -4,11 +4,18 @@ and excerpts quoted in e-mail replies or hard-wrapped, read as the log they came
 from __future__ import annotations
 
 import json
+import textwrap
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from logsync.cli import app
+from logsync.formats import aspasted
+
+from .conftest import SAMPLES
 
 runner = CliRunner()
 
@@ -182,3 +189,141 @@ def test_lines_before_the_first_time_of_an_excerpt_stay_unparsed(tmp_path: Path)
     assert (document["inputs"][0]["records"], document["inputs"][0]["unparsed"]) == (2, 1)
     assert [u["upn"] for u in document["users"]] == ["scott@contoso.com"]
     assert document["users"][0]["full_sync_due"] == "2014-09-15T10:23:54"
+
+
+# -- as pasted: e-mail quoting and hard wrapping ------------------------------------------------
+
+
+def quoted(text: str, prefix: str) -> str:
+    """Text as an e-mail reply quotes it: `prefix` before each line."""
+    return "".join(prefix + line for line in text.splitlines(keepends=True))
+
+
+def wrapped(text: str, width: int, *, hyphens: bool = False) -> str:
+    """Text as a mail client hard-wraps it: each line broken at spaces to `width` columns (the
+    space at the break dropped; a word longer than a line cut), or also after hyphens."""
+    out = []
+    for line in text.splitlines():
+        out.extend(textwrap.wrap(line, width, break_on_hyphens=hyphens) or [""])
+    return "\n".join(out) + "\n"
+
+
+def answers(path: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """`report --all --format json`: its users and summary counts."""
+    result = runner.invoke(app, ["report", "--all", "--format", "json", path])
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    return document["users"], document["summary"]
+
+
+DEMO_TEXT = (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig")
+EXCERPT_TEXT = (SAMPLES / "pasted" / "ticket.txt").read_text(encoding="utf-8")
+"""SPEC §1's excerpt, as the ticket holds it."""
+PASTINGS: dict[str, Callable[[str], str]] = {
+    "quoted >": lambda text: quoted(text, "> "),
+    "quoted >>": lambda text: quoted(text, ">> "),
+    "quoted > >": lambda text: quoted(text, "> > "),
+    "quoted |": lambda text: quoted(text, "| "),
+    "wrapped 72": lambda text: wrapped(text, 72),
+    "wrapped 76": lambda text: wrapped(text, 76),
+    "wrapped 100": lambda text: wrapped(text, 100),
+    "wrapped 70 at hyphens too": lambda text: wrapped(text, 70, hyphens=True),
+    "wrapped 76, then quoted >": lambda text: quoted(wrapped(text, 76), "> "),
+    "quoted >>, then wrapped 72": lambda text: wrapped(quoted(text, ">> "), 72),
+    "quoted |, then wrapped 100": lambda text: wrapped(quoted(text, "| "), 100),
+}
+
+
+@pytest.mark.parametrize("how", list(PASTINGS))
+def test_the_demo_log_as_pasted_gives_the_answers_of_the_log(tmp_path: Path, how: str) -> None:
+    clean = answers(str(SAMPLES / "CloudUserSync.log"))
+    assert clean[1]["stuck"] == 4 and len(clean[0]) == 10
+    assert answers(write(tmp_path, PASTINGS[how](DEMO_TEXT))) == clean
+
+
+@pytest.mark.parametrize("how", list(PASTINGS))
+def test_the_spec_excerpt_as_pasted_gives_the_answers_of_the_excerpt(
+    tmp_path: Path, how: str
+) -> None:
+    clean = answers(write(tmp_path, EXCERPT_TEXT, "clean.txt"))
+    assert [(u["upn"], u["state"], u["recovered_at"]) for u in clean[0]] == [
+        ("scott@contoso.com", "recovered", "2014-09-15T10:24:12")
+    ]
+    assert answers(write(tmp_path, PASTINGS[how](EXCERPT_TEXT))) == clean
+
+
+@pytest.mark.parametrize("how", ["quoted >", "wrapped 72", "quoted >>, then wrapped 72"])
+def test_the_blog_posts_quotes_as_pasted_give_their_answers(tmp_path: Path, how: str) -> None:
+    clean = answers(write(tmp_path, BLOG_QUOTES, "clean.txt"))
+    assert answers(write(tmp_path, PASTINGS[how](BLOG_QUOTES))) == clean
+
+
+def test_a_wrapped_record_keeps_the_number_of_its_first_line(tmp_path: Path) -> None:
+    text = wrapped(quoted(DEMO_TEXT, "> "), 76)
+    path = write(tmp_path, text)
+    result = runner.invoke(app, ["events", "--kind", "user_add_failed", "--format", "ndjson", path])
+    lines = [json.loads(line)["line"] for line in result.stdout.splitlines()]
+    physical = text.splitlines()
+    assert [physical[n - 1] for n in lines[:2]] == [
+        "> Failed to add user carol@contoso.com; reason UserNotFound",
+        "> Failed to add user ivan@contoso.com; reason UserNotFound",
+    ]
+    assert len(lines) == 7
+    document = json.loads(runner.invoke(app, ["report", "--format", "json", path]).stdout)
+    (stats,) = document["inputs"]
+    assert (stats["lines"], stats["records"], stats["unparsed"]) == (len(physical), 3041, 0)
+    assert stats["blank"] == len(physical) - 3041  # the other pieces' lines
+
+
+def test_timeline_of_bob_on_a_quoted_excerpt(tmp_path: Path) -> None:
+    excerpt = "".join(DEMO_TEXT.splitlines(keepends=True)[2420:2480])
+    clean = runner.invoke(app, ["timeline", "bob", "--format", "text", write(tmp_path, excerpt)])
+    path = write(tmp_path, quoted(excerpt, "> "), "reply.txt")
+    result = runner.invoke(app, ["timeline", "bob", "--format", "text", path])
+    assert result.exit_code == 0
+    assert result.stdout == clean.stdout.replace("ticket.txt", "reply.txt")
+    assert [line.split("\t")[1] for line in result.stdout.splitlines()] == [
+        "requested",
+        "failed",
+        "held_back",
+        "full_sync_due",
+        "expected_recovery",
+    ]
+    assert result.stdout.splitlines()[1].endswith(f"{path}:21")  # line 2441 of the log
+    assert "showing bob@contoso.com, the one user it matches" in result.stderr
+
+
+def test_the_words_of_a_reply_around_a_wrapped_log_stay_out_of_its_records(
+    tmp_path: Path,
+) -> None:
+    lines = DEMO_TEXT.splitlines(keepends=True)
+    reply = (
+        "Hello, this is what the connector logged on the site server this morning while the\n"
+        "users were missing from Intune; the excerpt below is from CloudUserSync.log itself:\n"
+        "\n" + wrapped(quoted("".join(lines[2436:2446]), "> "), 72)
+    )
+    path = write(tmp_path, reply)
+    result = runner.invoke(app, ["events", "--format", "ndjson", path])
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(e["kind"], e["line"]) for e in events] == [
+        ("unparsed", 1),
+        ("unparsed", 2),
+        ("remove_totals", 4),
+        ("users_removed", 7),
+        ("user_add_requested", 10),
+        ("user_add_requested", 13),
+        ("user_add_failed", 16),
+        ("user_add_requested", 19),
+        ("add_totals", 22),
+        ("sync_summary", 25),
+        ("sync_started", 28),
+        ("remove_totals", 31),
+    ]
+    assert events[0]["raw"].startswith("Hello, this is what the connector logged")
+
+
+def test_a_log_read_from_disk_is_not_taken_for_a_pasted_one() -> None:
+    sample = DEMO_TEXT[:65536]
+    assert aspasted.pasting(sample[: sample.rfind("\n") + 1]) is None
+    cmtrace = (SAMPLES / "cmtrace" / "CloudUserSync.log").read_text(encoding="utf-16")
+    assert aspasted.pasting(cmtrace) is None
