@@ -4,18 +4,27 @@ and excerpts quoted in e-mail replies or hard-wrapped, read as the log they came
 from __future__ import annotations
 
 import json
+import sys
 import textwrap
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from logsync import analyze
 from logsync.cli import app
 from logsync.formats import aspasted
+from logsync.tracker import UserState
 
-from .conftest import SAMPLES
+from .conftest import ROOT, SAMPLES
+
+sys.path.insert(0, str(ROOT / "sample_logs"))
+from simulate import History, simulate
 
 runner = CliRunner()
 
@@ -327,3 +336,60 @@ def test_a_log_read_from_disk_is_not_taken_for_a_pasted_one() -> None:
     assert aspasted.pasting(sample[: sample.rfind("\n") + 1]) is None
     cmtrace = (SAMPLES / "cmtrace" / "CloudUserSync.log").read_text(encoding="utf-16")
     assert aspasted.pasting(cmtrace) is None
+
+
+def unlocated(user: UserState) -> UserState:
+    """A user's state but the line of its last failure (a line of the pasted text)."""
+    return user._replace(failure_line=None)
+
+
+@lru_cache(maxsize=2)
+def history(seed: int) -> History:
+    return simulate(48, seed=seed)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    seed=st.sampled_from([1, 2]),
+    start=st.integers(0, 4000),
+    length=st.integers(40, 1500),
+    prefix=st.sampled_from(["", "> ", ">> ", "> > ", "| "]),
+    width=st.one_of(st.none(), st.integers(70, 100)),
+    quote_first=st.booleans(),
+    hyphens=st.booleans(),
+)
+def test_windows_of_simulated_histories_as_pasted_give_the_answers_of_the_window(
+    tmp_path: Path,
+    seed: int,
+    start: int,
+    length: int,
+    prefix: str,
+    width: int | None,
+    quote_first: bool,
+    hyphens: bool,
+) -> None:
+    """A window of a simulated connector's log, quoted and wrapped every way a mail client
+    does, is read as the window itself: the same users in the same states, with the same times,
+    and the same counts."""
+    text = history(seed).text(start, start + length)
+
+    def quote(text: str) -> str:
+        return quoted(text, prefix) if prefix else text
+
+    def wrap(text: str) -> str:
+        return wrapped(text, width, hyphens=hyphens) if width else text
+
+    pasted = wrap(quote(text)) if quote_first else quote(wrap(text))
+    clean = analyze([write(tmp_path, text, "window.log")])
+    got = analyze([write(tmp_path, pasted, "window.log")])
+    assert [unlocated(user) for user in got.users] == [unlocated(user) for user in clean.users]
+    assert got.result.counts == clean.result.counts
+    assert got.result.cycles == clean.result.cycles
+    assert [r.time for r in got.result.restarts] == [r.time for r in clean.result.restarts]
+    assert got.connector[:5] == clean.connector[:5]  # (its evidence: a line of the pasted text)
+    assert (got.inputs[0].records, got.inputs[0].unparsed) == (
+        clean.inputs[0].records,
+        clean.inputs[0].unparsed,
+    )
