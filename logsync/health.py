@@ -477,7 +477,7 @@ class HealthCollector:
                     "the on-premises UPN matches the Azure AD UPN.",
                 )
             )
-        first_tries = analysis.tracker.first_tries
+        first_tries = [upn for upn in analysis.tracker.first_tries if not redacted(upn)]
         if first_tries:
             count = len(first_tries)
             advice.append(

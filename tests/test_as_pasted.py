@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from logsync import analyze
 from logsync.cli import app
-from logsync.formats import aspasted
+from logsync.formats import aspasted, paste
 from logsync.tracker import UserState
 
 from .conftest import ROOT, SAMPLES
@@ -70,8 +70,8 @@ def test_check_fails_on_the_user_stuck_in_the_blog_posts_quotes(tmp_path: Path) 
     result = runner.invoke(app, ["check", write(tmp_path, BLOG_QUOTES)])
     assert result.exit_code == 1
     assert result.stdout == (
-        "<UPN of User Account>\twaiting\tUserNotFound\texpected recovery unknown: the input has "
-        "no times\n"
+        "<UPN of User Account> (not a UPN)\twaiting\tUserNotFound\texpected recovery unknown: the "
+        "input has no times\n"
         "FAIL: 1 user (1 waiting), limit 0 (the input has no times)\n"
     )
     assert result.stderr == NO_TIMES_NOTE
@@ -393,3 +393,57 @@ def test_windows_of_simulated_histories_as_pasted_give_the_answers_of_the_window
         clean.inputs[0].records,
         clean.inputs[0].unparsed,
     )
+
+
+# -- user names that are no UPN ----------------------------------------------------------------
+
+
+def test_a_redacted_upn_is_tracked_and_marked_but_no_advice_is_built_on_it(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, DEMO_TEXT.replace("bob@contoso.com", "bob@<redacted>"), "sent.log")
+    document = json.loads(runner.invoke(app, ["report", "--format", "json", path]).stdout)
+    bob = next(u for u in document["users"] if u["upn"] == "bob@<redacted>")
+    assert (bob["state"], bob["upn_redacted"]) == ("waiting", True)
+    assert [u["upn"] for u in document["users"] if u.get("upn_redacted")] == ["bob@<redacted>"]
+    summary = json.loads(runner.invoke(app, ["summary", "--format", "json", path]).stdout)
+    assert [f["code"] for f in summary["findings"]] == [
+        "stuck_users",
+        "overdue_users",
+        "fails_at_every_full_sync",
+    ]  # no unroutable_upn_suffix on the placeholder's "<redacted>"
+    advice = {a["code"]: a["text"] for a in summary["advice"]}
+    assert list(advice) == [
+        "restart_sms_executive",
+        "check_azure_ad",
+        "dirsync_schedule",
+        "fix_other_failures",
+    ]
+    assert advice["dirsync_schedule"].startswith(
+        "4 users failed with UserNotFound on their first try"
+    )  # bob is no UPN: the advice about DirSync counts the others
+    cloud = str(SAMPLES / "azure-ad-users.csv")
+    result = runner.invoke(app, ["report", "--format", "json", "--cloud-users", cloud, path])
+    users = {u["upn"]: u for u in json.loads(result.stdout)["users"]}
+    assert "in_azure_ad" not in users["bob@<redacted>"]  # looked up nowhere
+    assert users["heidi@contoso.com"]["in_azure_ad"] is False
+    check = runner.invoke(app, ["check", path])
+    assert check.stdout.splitlines()[0].startswith("bob@<redacted> (not a UPN)\twaiting\t")
+
+
+@pytest.mark.parametrize(
+    ("name", "is_redacted"),
+    [
+        ("<UPN of User Account>", True),
+        ("***", True),
+        ("[redacted]", True),
+        ("John Smith", True),
+        ("jsmith", True),
+        ("***@contoso.com", True),
+        ("bob@contoso.com", False),
+        ("Mallory.Admin@Contoso.com", False),
+        ("mary-jane@contoso.local", False),
+    ],
+)
+def test_which_user_names_are_no_upn(name: str, is_redacted: bool) -> None:
+    assert paste.redacted(name) is is_redacted

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import ExitCode, UsageError
+from ..formats.paste import redacted
 from ..render import (
     BEFORE_INPUT,
     UNDETERMINED_TEXT,
@@ -232,7 +233,8 @@ def check_row(user: UserState, display: Display) -> tuple[str, ...]:
             if user.in_azure_ad
             else "; not in Azure AD: a restart will not add it"
         )
-    return (visible(user.upn), user.state, visible(user.reason or "-"), recovery)
+    upn = visible(user.upn) + (" (not a UPN)" if redacted(user.upn) else "")
+    return (upn, user.state, visible(user.reason or "-"), recovery)
 
 
 def fitted(rows: list[tuple[str, ...]], verdict_line: str, width: int) -> str:
