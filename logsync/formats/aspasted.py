@@ -27,6 +27,7 @@ from . import is_blank, physical_lines, sms
 QUOTE_RE = re.compile(r"(?:[>|][ \t]?)+")
 """E-mail quoting at the start of a line: one space (or tab) after each marker is the quoting's
 own; more stays with the text (an excerpt's indentation)."""
+_QUOTED_RE = re.compile(r"^[>|]", re.MULTILINE)
 MAX_PIECES = 8
 """A record is put back together from at most this many wrapped pieces."""
 SLACK = 4
@@ -70,6 +71,8 @@ def unquote(line: str) -> str:
 
 def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
     """How the text that starts with `sample` was pasted, or None when it shows no pasting."""
+    if not _QUOTED_RE.search(sample) and sms.count_records("\n" + sample) is not None:
+        return None  # every line a record (or blank): a log as written, the usual case
     lines = [line for line in sample.split("\n")[:-1] if not is_blank(line)][:max_lines]
     if not lines:
         return None
