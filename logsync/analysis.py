@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from .bulk import LOCATED_KINDS, Cutoff, RowSpec, event_rows, input_rows
 from .errors import UsageError
-from .formats.paste import redacted
+from .formats.paste import ensure_times, redacted
 from .pipeline import EventStream, ReadOptions, check_awareness, ensure_connector, merge_batches
 from .sources import STDIN, InputStats, Progress, expand_paths
 from .times import WallClock, instant_key
@@ -173,6 +173,7 @@ def analyze(
         inputs = stream.inputs
         _feed(tracker, event_rows(iter(stream), wanted), inputs)
         duplicates = stream.duplicates
+    ensure_times(inputs, option if judged_at is not None else None)
     if require_connector:
         ensure_connector(inputs)
     last = latest_time(inputs)

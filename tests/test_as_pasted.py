@@ -180,6 +180,38 @@ def test_timeline_and_summary_of_the_blog_posts_quotes(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report", "--now", "2026-01-01"],
+        ["check", "--now", "now"],
+        ["report", "--restart-at", "2026-01-01"],
+        ["events", "--since", "2026-01-01"],
+    ],
+)
+def test_a_time_given_for_lines_with_no_time_is_a_usage_error(
+    tmp_path: Path, args: list[str]
+) -> None:
+    path = write(tmp_path, BLOG_QUOTES)
+    result = runner.invoke(app, [*args, path])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"logsync: error: {args[1]}: {path} has no times (its lines are judged in their order); "
+        f"give it without {args[1]}\n"
+    )
+
+
+def test_lines_with_no_time_are_not_merged_by_time_with_a_log(tmp_path: Path) -> None:
+    path = write(tmp_path, BLOG_QUOTES)
+    demo = str(SAMPLES / "CloudUserSync.log")
+    result = runner.invoke(app, ["report", path, demo])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"logsync: error: {path}: the input has no times, so it cannot be merged by time with "
+        f"{demo}; give it alone\n"
+    )
+
+
 def test_a_text_without_any_line_logsync_knows_is_still_no_log(tmp_path: Path) -> None:
     path = write(tmp_path, "Hi team,\nthe users below do not sync.\nThanks\n")
     result = runner.invoke(app, ["check", path])

@@ -17,11 +17,13 @@ shown. Where some lines carry times, lines before the first of them stay unparse
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from ..times import FIRST_YEAR, LAST_YEAR, NO_TIMES
+from ..errors import UsageError
+from ..sources import InputStats, display_name
+from ..times import FIRST_YEAR, LAST_YEAR, NO_TIMES, NO_TIMES_REASON, timeless
 from . import Item, ParseContext, Record, Unparsed, is_blank, physical_lines, unparsed_problem
 
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,7})?)?(?:\s?[AaPp]\.?[Mm]\.?)?"
@@ -67,6 +69,31 @@ def is_message(line: str) -> bool:
     from ..events import classify  # (the catalogue reads records of these formats)
 
     return classify(line.strip())[0] != "message"
+
+
+def ensure_times(inputs: Sequence[InputStats], option: str | None = None) -> None:
+    """An input with no times is judged by the order of its lines alone: it cannot be merged by
+    time with other inputs, nor judged as of a time (`option`, such as `--now`)."""
+    untimed = [stats for stats in inputs if timeless(stats.last_time)]
+    if not untimed:
+        return
+    name = display_name(untimed[0].path)
+    if len(inputs) > 1:
+        other = next(display_name(s.path) for s in inputs if s is not untimed[0])
+        raise UsageError(
+            f"{name}: {NO_TIMES_REASON}, so it cannot be merged by time with {other}; "
+            "give it alone"
+        )
+    if option is not None:
+        raise judged_at_a_time(option, name)
+
+
+def judged_at_a_time(option: str, name: str) -> UsageError:
+    """The error of a time option (`--now`, `--since`, …) given for an input with no times."""
+    return UsageError(
+        f"{option}: {name} has no times (its lines are judged in their order); "
+        f"give it without {option}"
+    )
 
 
 NO_TIMES_START = datetime(2000, 1, 1, tzinfo=NO_TIMES)
