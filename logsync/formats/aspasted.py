@@ -30,6 +30,8 @@ own; more stays with the text (an excerpt's indentation)."""
 _QUOTED_RE = re.compile(r"^[>|]", re.MULTILINE)
 MAX_PIECES = 8
 """A record is put back together from at most this many wrapped pieces."""
+MAX_TRIED = 3
+"""Breaks of a trailer tried both ways (an SMS-trace trailer wrapped at 70 columns has two)."""
 SLACK = 4
 """Columns the width read from the text may be off by (quoting added or taken after wrapping)."""
 MIN_WIDTH = 60
@@ -167,8 +169,17 @@ def _joined(pieces: list[str], trace: bool) -> tuple[int, str] | None:
 
 
 def _join(pieces: list[str], trace: bool) -> str | None:
-    """The record that these wrapped pieces were, or None when they were none."""
+    """The record that these wrapped pieces were, or None when they were none.
+
+    Only the breaks inside an SMS-trace trailer are tried both ways (its parts are checked);
+    a break in the message takes the likelier way (nothing there could tell), so a line costs
+    a few tries at most.
+    """
     choices = [_separators(a, b) for a, b in pairwise(pieces)]
+    trailer = next((i for i, piece in enumerate(pieces) if "$$<" in piece), len(pieces))
+    for index in range(len(choices)):
+        if index < trailer or index < len(choices) - MAX_TRIED:
+            choices[index] = choices[index][:1]
     for separators in product(*choices):
         parts = [pieces[0]]
         for separator, piece in zip(separators, pieces[1:], strict=True):
@@ -209,7 +220,8 @@ def _unwrapped(lines: Iterator[str], width: int, trace: bool) -> Iterator[str]:
     for line in lines:
         if pending:
             if not is_blank(line) and _broken(pending[-1], line, width):
-                found = _joined([*pending, line], trace)
+                ends = not trace or line.rstrip(" \t").endswith(">")  # (a trailer's end)
+                found = _joined([*pending, line], trace) if ends else None
                 if found is not None:
                     first, joined = found
                     yield from pending[:first]
