@@ -180,6 +180,19 @@ def test_timeline_and_summary_of_the_blog_posts_quotes(tmp_path: Path) -> None:
     ]
 
 
+def test_a_user_held_back_in_several_quoted_cycles_with_no_time(tmp_path: Path) -> None:
+    cycle = "".join(BLOG_QUOTES.splitlines(keepends=True)[3:])
+    path = write(tmp_path, BLOG_QUOTES + cycle + cycle)
+    result = runner.invoke(app, ["timeline", "<UPN of User Account>", "--format", "text", path])
+    assert result.stdout == (
+        f"-\tfailed\treason UserNotFound\t{path}:1\n"
+        f"-\theld_back\tnotified; timer runs; held back in 3 cycles\t{path}:7\n"
+    )
+    document = json.loads(runner.invoke(app, ["report", "--format", "json", path]).stdout)
+    assert [(u["state"], u["requests"]) for u in document["users"]] == [("waiting", 3)]
+    assert document["summary"]["cycles"] == 3
+
+
 @pytest.mark.parametrize(
     "args",
     [

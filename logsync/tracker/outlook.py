@@ -339,7 +339,9 @@ def _fold_held_back(steps: list[Step]) -> list[Step]:
             folded.append(run[0])
         elif run:
             first, last = run[0], run[-1]
-            detail = f"{first.detail}; held back in {len(run)} cycles, the last at {iso(last.time)}"
+            detail = f"{first.detail}; held back in {len(run)} cycles"
+            if not timeless(last.time):
+                detail += f", the last at {iso(last.time)}"
             folded.append(Step(first.time, "held_back", detail, first.source, first.line))
         run = []
         if step is not None:
