@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from .bulk import LOCATED_KINDS, Cutoff, RowSpec, event_rows, input_rows
 from .errors import UsageError
+from .formats.paste import ensure_times, redacted
 from .pipeline import (
     RUN_DISORDER,
     BackwardJump,
@@ -213,6 +214,7 @@ def analyze(
             split[jump.name] = 0
             wanted, tracker = spec(), _tracker(settings, collector)
             progress = None
+    ensure_times(inputs, option if judged_at is not None else None)
     if require_connector:
         ensure_connector(inputs)
     last = latest_time(inputs)  # the last record of each input, or a row the tracker read later
@@ -258,7 +260,10 @@ def in_azure_ad(result: Result, cloud: CloudUsers | None) -> Result:
     one)."""
     if cloud is None:
         return result
-    users = [user._replace(in_azure_ad=cloud.has(user.upn)) for user in result.users]
+    users = [
+        user._replace(in_azure_ad=None if redacted(user.upn) else cloud.has(user.upn))
+        for user in result.users
+    ]
     return result._replace(users=users)
 
 

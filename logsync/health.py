@@ -13,7 +13,16 @@ from datetime import datetime, timedelta, tzinfo
 
 from .analysis import Analysis
 from .events import CONNECTOR, STATMSG_STARTED, STATMSG_STOPPING
-from .times import fixed_offset, human_duration, instant_key, iso, moment_time
+from .formats.paste import redacted
+from .times import (
+    NO_TIMES_REASON,
+    fixed_offset,
+    human_duration,
+    instant_key,
+    iso,
+    moment_time,
+    timeless,
+)
 from .tracker import (
     STALL_INTERVALS,
     STUCK_STATES,
@@ -266,6 +275,7 @@ class HealthCollector:
             per_day={
                 (_EPOCH + timedelta(days=day)).date().isoformat(): counts
                 for day, counts in sorted(self.per_day.items())
+                if not timeless(analysis.as_of)  # no times: no days
             },
             reasons=self.reasons,
             findings=findings,
@@ -387,14 +397,18 @@ class HealthCollector:
         overdue = [u for u in users if u.state == "overdue"]
         timer = timer_label(analysis.tracker.options.full_sync_after)
         if waiting:
-            nxt = min(waiting, key=lambda u: instant_key(u.expected_recovery))  # type: ignore[arg-type]
+            timed = [u for u in waiting if u.expected_recovery is not None]
+            if timed:
+                nxt = min(timed, key=lambda u: instant_key(u.expected_recovery))  # type: ignore[arg-type]
+                expected = f"the next ({nxt.upn}) is expected at {iso(nxt.expected_recovery)}"
+            else:
+                expected = f"when is unknown: {NO_TIMES_REASON}"
             findings.append(
                 Finding(
                     "stuck_users",
                     "warning",
                     f"{len(waiting)} user{_s(len(waiting))} {_verb(len(waiting), 'waits', 'wait')} "
-                    f"for the {timer} full sync; "
-                    f"the next ({nxt.upn}) is expected at {iso(nxt.expected_recovery)}",
+                    f"for the {timer} full sync; {expected}",
                     _failures(waiting),
                 )
             )
@@ -409,7 +423,10 @@ class HealthCollector:
                 )
             )
         advice += restart_advice(analysis)
-        unfound = [u for u in users if u.reason == USER_NOT_FOUND and u.stuck]
+        # no advice about UPN suffixes or Azure AD is built on a name that is no UPN
+        unfound = [
+            u for u in users if u.reason == USER_NOT_FOUND and u.stuck and not redacted(u.upn)
+        ]
         added = analysis.tracker.added_domains() if unfound else set()
         unroutable = [u for u in unfound if unroutable_suffix(u.upn, added) is not None]
         if unroutable:
@@ -462,7 +479,7 @@ class HealthCollector:
                     "the on-premises UPN matches the Azure AD UPN.",
                 )
             )
-        if analysis.tracker.first_tries:
+        if any(not redacted(upn) for upn in analysis.tracker.first_tries):
             advice.append(dirsync_advice(analysis))
         other = sorted({u.reason for u in users if u.state == "failed" and u.reason})
         if other:
@@ -487,7 +504,8 @@ def dirsync_advice(analysis: Analysis) -> Advice:
     """Users that failed with UserNotFound on their first try were discovered before directory
     sync had put them in Azure AD: how long those that were added waited for it (their first
     try to their add, as the log shows), and what directory sync would have avoided it."""
-    first_tries = analysis.tracker.first_tries
+    # no advice about directory sync is built on a name that is no UPN
+    first_tries = [upn for upn in analysis.tracker.first_tries if not redacted(upn)]
     count = len(first_tries)
     tried = {upn.casefold() for upn in first_tries}
     added = analysis.tracker.result(
@@ -591,17 +609,16 @@ def restart_advice(analysis: Analysis) -> list[Advice]:
     )
     freed = in_azure_ad(result, cloud).users
     sooner = [u for u in freed if u.recovery_by == "what-if" and u.state == "waiting"]
-    sooner = [u for u in sooner if u.time_saved_s]
+    sooner = [u for u in sooner if u.time_saved_s or u.no_times]
     overdue = [u for u in freed if u.recovery_by == "what-if" and u.state == "overdue"]
     absent = [u for u in freed if u.in_azure_ad is False and u.reason == USER_NOT_FOUND]
+    # (a redacted name is looked up nowhere: in_azure_ad is None)
     advice = []
     parts = []
     if sooner:
         saved = max(u.time_saved_s or 0.0 for u in sooner)
-        parts.append(
-            f"{len(sooner)} waiting user{_s(len(sooner))} ({_names(sooner)}) "
-            f"up to {human_duration(saved)} sooner"
-        )
+        by = f" up to {human_duration(saved)}" if saved else ""  # (no times: by how much?)
+        parts.append(f"{len(sooner)} waiting user{_s(len(sooner))} ({_names(sooner)}){by} sooner")
     if overdue:
         parts.append(f"{len(overdue)} overdue user{_s(len(overdue))} ({_names(overdue)})")
     if parts and cloud is None:

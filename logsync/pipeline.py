@@ -16,6 +16,7 @@ from . import events as catalogue
 from .errors import InputError, NoRecordsError, UsageError
 from .events import CONNECTOR, Event
 from .formats import ROTATION_MARKER, ParseContext, Record, detect, parser_for
+from .formats.aspasted import undone
 from .formats.sms import candidate_pattern
 from .sources import InputStats, Progress, display_name, expand_paths, text_chunks
 from .times import instant_key
@@ -55,6 +56,8 @@ def open_input(
     if not head:
         stats.format = "empty"
         return None, chunks
+    sample = "".join(head)[:DETECT_SAMPLE]
+    head, chunks = undone(head, chunks, sample)  # e-mail quoting, hard wrapping
     sample = "".join(head)[:DETECT_SAMPLE]
     fmt = options.input_format or detect(sample)
     if fmt is None:

@@ -18,6 +18,33 @@ LONGEST = timedelta(days=366)
 """The longest duration an option takes (`--full-sync-after`, `--interval`)."""
 
 
+class _NoTimes(tzinfo):
+    """The zone of records read from text with no times at all (message lines quoted in a
+    ticket): their instants only keep the lines in order and are never shown."""
+
+    def utcoffset(self, dt: datetime | None) -> timedelta:
+        return timedelta(0)
+
+    def dst(self, dt: datetime | None) -> timedelta:
+        return timedelta(0)
+
+    def tzname(self, dt: datetime | None) -> str:
+        return "no times"
+
+    def __repr__(self) -> str:
+        return "NO_TIMES"
+
+
+NO_TIMES = _NoTimes()
+NO_TIMES_REASON = "the input has no times"
+"""Why every time, timer and due time of such an input is null."""
+
+
+def timeless(value: datetime | None) -> bool:
+    """Whether a time is one of an input with no times (see `NO_TIMES`)."""
+    return value is not None and value.tzinfo is NO_TIMES
+
+
 @lru_cache(maxsize=512)
 def bias_zone(bias_minutes: int) -> timezone:
     """The fixed zone of a Windows bias: UTC = local time + bias, so the offset is -bias."""
@@ -28,7 +55,7 @@ def bias_zone(bias_minutes: int) -> timezone:
 
 def iso(value: datetime | None) -> str | None:
     """ISO 8601 to the precision the value has; naive times stay without an offset."""
-    if value is None:
+    if value is None or value.tzinfo is NO_TIMES:
         return None
     micro = value.microsecond
     spec = "seconds" if not micro else "milliseconds" if micro % 1000 == 0 else "microseconds"

@@ -536,7 +536,7 @@ def test_a_time_on_pasted_text_without_offsets_is_its_wall_clock_time() -> None:
     )
     check = runner.invoke(app, ["check", "--now", "2014-09-20 12:00", PASTED])
     assert (check.exit_code, check.stdout.splitlines()[-1]) == (
-        1, "FAIL: 1 user, none stuck or failed; connector: connector_stalled as of 2014-09-20T12:00:00",
+        1, "FAIL: no waiting, overdue or failed user; connector: connector_stalled as of 2014-09-20T12:00:00",
     )
     what_if = runner.invoke(app, ["report", "--restart-at", "2014-09-14 12:00", PASTED])
     assert (what_if.exit_code, what_if.stdout.splitlines()[0]) == (

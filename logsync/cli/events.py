@@ -10,8 +10,10 @@ import typer
 
 from ..errors import UsageError
 from ..events import KINDS, Event
+from ..formats.paste import judged_at_a_time
 from ..render import OutputFormat
-from ..times import parse_when
+from ..sources import display_name
+from ..times import parse_when, timeless
 from .application import Env, command
 from .options import (
     ColorOpt,
@@ -193,6 +195,9 @@ def between(
     for event in stream:
         time = event.time
         if time is not None:
+            if timeless(time):
+                option = "--since" if start is not None else "--until"
+                raise judged_at_a_time(option, display_name(event.source))
             keep = _within(time, start, end)
         if keep:
             yield event

@@ -440,6 +440,13 @@ def note_log_end(
     """SPEC §4 rule 5: judged as of the log's end, which the wall clock is more than three
     intervals past: say so once on stderr, and note it for the headers of people's formats."""
     end = analysis.as_of
+    if times.timeless(end):
+        if not opts.quiet:
+            env.stderr.write(
+                f"logsync: {times.NO_TIMES_REASON}: its lines are read in order; every time, timer "
+                "and due time is null\n"
+            )
+        return analysis
     if end is None or opts.now is not None or restart_at is not None:
         return analysis
     wall = times.wall_clock()

@@ -7,16 +7,23 @@ Two shapes, freely mixed:
   spaces and a message, then indented message lines that share that time.
 
 Times are naive local times unless `--source-tz` names their zone.
+
+Message lines with no time at all (how a blog post or a ticket quotes the log) are read in
+order when the whole input holds no time: each line the message catalogue knows becomes a
+record dated `NO_TIMES`, whose instants only keep the lines in order; its times are never
+shown. Where some lines carry times, lines before the first of them stay unparsed.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from datetime import datetime
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timedelta
 from functools import lru_cache
 
-from ..times import FIRST_YEAR, LAST_YEAR
+from ..errors import UsageError
+from ..sources import InputStats, display_name
+from ..times import FIRST_YEAR, LAST_YEAR, NO_TIMES, NO_TIMES_REASON, timeless
 from . import Item, ParseContext, Record, Unparsed, is_blank, physical_lines, unparsed_problem
 
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,7})?)?(?:\s?[AaPp]\.?[Mm]\.?)?"
@@ -44,7 +51,79 @@ def _row(line: str) -> tuple[str, str, str, str] | None:
 
 
 def looks_like(line: str) -> bool:
-    return _row(line) is not None or _DATE_LINE_RE.match(line) is not None
+    """Whether a line is pasted text: a copied row, a date line of an excerpt, or a message
+    line with no time (never a line with a trailer of a log, even a broken one: an SMS-trace
+    log copied while it was written ends in a record cut off mid-time)."""
+    return (
+        _row(line) is not None
+        or _DATE_LINE_RE.match(line) is not None
+        or ("$$<" not in line and "]LOG]!>" not in line and is_message(line))
+    )
+
+
+_UPN_RE = re.compile(r"[^\s@<>\[\]*]+@[^\s@<>\[\]*]+")
+
+
+def redacted(name: str) -> bool:
+    """Whether a user name is no UPN: a redaction placeholder (`<UPN of User Account>`, `***`,
+    `[redacted]`), a name with spaces or without `@`. Such a user is tracked, but no advice about
+    UPN suffixes or Azure AD is built on its name."""
+    return _UPN_RE.fullmatch(name) is None
+
+
+def is_message(line: str) -> bool:
+    """Whether a line with no time is a message the catalogue knows (of the connector)."""
+    from ..events import classify  # (the catalogue reads records of these formats)
+
+    return classify(line.strip())[0] != "message"
+
+
+def ensure_times(inputs: Sequence[InputStats], option: str | None = None) -> None:
+    """An input with no times is judged by the order of its lines alone: it cannot be merged by
+    time with other inputs, nor judged as of a time (`option`, such as `--now`)."""
+    untimed = [stats for stats in inputs if timeless(stats.last_time)]
+    if not untimed:
+        return
+    name = display_name(untimed[0].path)
+    if len(inputs) > 1:
+        other = next(display_name(s.path) for s in inputs if s is not untimed[0])
+        raise UsageError(
+            f"{name}: {NO_TIMES_REASON}, so it cannot be merged by time with {other}; "
+            "give it alone"
+        )
+    if option is not None:
+        raise judged_at_a_time(option, name)
+
+
+def judged_at_a_time(option: str, name: str) -> UsageError:
+    """The error of a time option (`--now`, `--since`, …) given for an input with no times."""
+    return UsageError(
+        f"{option}: {name} has no times (its lines are judged in their order); "
+        f"give it without {option}"
+    )
+
+
+NO_TIMES_START = datetime(2000, 1, 1, tzinfo=NO_TIMES)
+"""The instant of line 0 of an input with no times; line N is N microseconds later."""
+MAX_HELD = 100_000
+"""Lines with no time held while the input may still show a time; past this many the input is
+read as one with no times (memory stays bounded)."""
+
+
+def _timeless(held: list[tuple[int, str]], ctx: ParseContext) -> Iterator[Item]:
+    """Held lines of an input with no times: the known messages are records, in order."""
+    stats = ctx.stats
+    for line_no, line in held:
+        if not is_message(line):
+            stats.unparsed += 1
+            yield Unparsed(line_no, line, unparsed_problem(line))
+            continue
+        stats.records += 1
+        stats.record_lines += 1
+        time = NO_TIMES_START + timedelta(microseconds=line_no)
+        record = Record(line_no, time, "", None, None, line.strip())
+        stats.saw(record.time)
+        yield record
 
 
 def _thread(text: str) -> int | None:
@@ -57,10 +136,15 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
     zone = ctx.source_tz
     line_no = 0
     current: datetime | None = None
+    held: list[tuple[int, str]] = []  # lines before any time: records only if none comes
+    timeless = False
     for line in physical_lines(chunks):
         line_no += 1
         if is_blank(line):
             stats.blank += 1
+            continue
+        if timeless:
+            yield from _timeless([(line_no, line)], ctx)
             continue
         row = _row(line)
         dated = None if row else _DATE_LINE_RE.match(line)
@@ -73,6 +157,11 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
             stats.unparsed += 1
             yield Unparsed(line_no, line, "unreadable date")
             continue
+        if held and (row or dated):
+            for held_no, raw in held:  # an input with times: these lines are dated by none
+                stats.unparsed += 1
+                yield Unparsed(held_no, raw, unparsed_problem(raw))
+            held = []
         if row or dated:
             if zone is not None:
                 time = time.replace(tzinfo=zone)
@@ -92,12 +181,17 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
                 yield record
             continue
         if current is None:
-            stats.unparsed += 1
-            yield Unparsed(line_no, line, unparsed_problem(line))
+            held.append((line_no, line))
+            if len(held) >= MAX_HELD:
+                timeless = True
+                yield from _timeless(held, ctx)
+                held = []
             continue
         stats.records += 1
         stats.record_lines += 1
         record = Record(line_no, current, "", None, None, line.strip())
         stats.saw(record.time)
         yield record
+    if held:
+        yield from _timeless(held, ctx)
     stats.lines = line_no

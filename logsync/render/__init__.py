@@ -10,8 +10,9 @@ from datetime import datetime, tzinfo
 from enum import Enum
 from typing import IO, TYPE_CHECKING, NamedTuple, cast
 
+from ..formats.paste import redacted
 from ..safety import visible
-from ..times import human_duration, iso, micros, moment_iso, moment_time
+from ..times import NO_TIMES_REASON, human_duration, iso, micros, moment_iso, moment_time, timeless
 from ..tracker import LATEST, Connector, Moment, UserState
 
 if TYPE_CHECKING:
@@ -32,7 +33,9 @@ class Display(NamedTuple):
     tz: tzinfo | None = None
 
     def time(self, value: datetime | None) -> datetime | None:
-        if value is None or self.tz is None or value.tzinfo is None:
+        if value is None or timeless(value):
+            return None  # an input with no times: its instants only order its lines
+        if self.tz is None or value.tzinfo is None:
             return value
         return value.astimezone(self.tz)
 
@@ -212,6 +215,8 @@ def verdict_line(gate: Gate, as_of: datetime | None, display: Display) -> str:
     if problem is not None:
         body += f"; connector: {problem}" if body else f"connector: {problem}"
     when = f" as of {display.iso(as_of)}" if as_of is not None else ""
+    if timeless(as_of):
+        when = f" ({NO_TIMES_REASON})"
     missed = gate.not_counted
     seen = []
     stuck = missed["waiting"] + missed["overdue"]
@@ -276,6 +281,8 @@ def check_row(
         recovery = UNDETERMINED_TEXT
     elif user.state == "pending":
         recovery = "outcome not logged yet"
+    elif user.no_times and user.stuck:
+        recovery = f"expected recovery unknown: {NO_TIMES_REASON}"
     else:
         recovery = f"expected recovery {bounded(user, when)}" if when else "no automatic retry"
         if user.state == "overdue" and when:
@@ -290,4 +297,5 @@ def check_row(
         )
     if not_counted is not None:
         recovery += f"; not counted by --fail-on {not_counted}"
-    return (visible(user.upn), user.state, visible(user.reason or "-"), recovery)
+    upn = visible(user.upn) + (" (not a UPN)" if redacted(user.upn) else "")
+    return (upn, user.state, visible(user.reason or "-"), recovery)

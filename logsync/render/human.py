@@ -27,9 +27,10 @@ from rich.text import Text
 
 from ..analysis import Analysis
 from ..events import Event
+from ..formats.paste import redacted
 from ..health import Summary
 from ..safety import visible
-from ..times import human_duration, instant_key
+from ..times import NO_TIMES_REASON, human_duration, instant_key, timeless
 from ..tracker import LATEST, STATES, Result, Step, UserState, timer_label
 from . import (
     AZURE_AD_TEXT,
@@ -145,7 +146,8 @@ def report_parts(
         lines = sum(stats.lines for stats in analysis.inputs)
         unparsed = sum(stats.unparsed for stats in analysis.inputs)
         ended = log_end_note(analysis.ended_ago)
-        header = Text(f"as of {clock(as_of, display)}{ended}", style="bold")
+        when = f"its last line ({NO_TIMES_REASON})" if timeless(as_of) else clock(as_of, display)
+        header = Text(f"as of {when}{ended}", style="bold")
         inputs = len(analysis.inputs)
         restarts = len(analysis.result.restarts)
         header.append(
@@ -178,6 +180,8 @@ def report_parts(
     rows = [_report_cells(user, as_of, display, usual) for user in shown]
     layout = report_layout(rows, width)
     caption = f"times at UTC{usual}" if usual else "times as logged (no UTC offset)"
+    if timeless(as_of):
+        caption = f"no times: {NO_TIMES_REASON}"
     if any(
         not u.expected_recovery_observed and u.expected_recovery and u.recovery_by != "what-if"
         for u in shown
@@ -331,7 +335,7 @@ def _report_cells(
     mark = " *" if user.recovery_by == "what-if" else " ~" if predicted else ""
     extra = {} if user.in_azure_ad is None else {"aad": "yes" if user.in_azure_ad else "no"}
     return extra | {
-        "user": visible(user.upn),
+        "user": visible(user.upn) + (" (not a UPN)" if redacted(user.upn) else ""),
         "under": f"{user.state} · {visible(user.reason or '-')}",
         "state": user.state,
         "reason": visible(user.reason or "-"),

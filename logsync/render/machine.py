@@ -7,7 +7,9 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
+from ..formats.paste import redacted
 from ..safety import visible
+from ..times import NO_TIMES_REASON, timeless
 from ..tracker import STATES, Step, UserState
 from . import Display, number
 
@@ -80,6 +82,10 @@ def user_record(user: UserState, display: Display) -> dict[str, Any]:
         record["time_saved_s"] = number(user.time_saved_s)
     if user.in_azure_ad is not None:
         record["in_azure_ad"] = user.in_azure_ad
+    if user.no_times:
+        record["times_unknown"] = NO_TIMES_REASON
+    if redacted(user.upn):
+        record["upn_redacted"] = True
     return record
 
 
@@ -101,7 +107,7 @@ def report_document(
 ) -> dict[str, Any]:
     """The `report --format json` object (SPEC §5): `shown` users, and `counts` by state."""
     result = analysis.result
-    return {
+    document: dict[str, Any] = {
         "as_of": display.iso(analysis.as_of),
         "inputs": [stats.as_dict() for stats in analysis.inputs],
         "users": [user_record(user, display) for user in shown],
@@ -119,6 +125,9 @@ def report_document(
             "interval_observed": result.interval_observed,
         },
     }
+    if timeless(analysis.as_of):
+        document["times_unknown"] = NO_TIMES_REASON
+    return document
 
 
 def write_report_json(
@@ -242,7 +251,8 @@ class EventEncoder:
         if component is None:
             component = self._components[event.component] = _encode(event.component)
         time = event.time
-        stamp = "null" if time is None else '"' + (self.display.iso(time) or "") + '"'
+        shown = None if time is None else self.display.iso(time)  # None: the input has no times
+        stamp = "null" if shown is None else '"' + shown + '"'
         thread = "null" if event.thread is None else str(event.thread)
         return (
             f'{{"kind":"{event.kind}","time":{stamp},"source":{source},"line":{event.line},'

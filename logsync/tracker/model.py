@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable
 from datetime import datetime, timedelta, tzinfo
 from typing import Any, NamedTuple
 
-from ..times import moment_time
+from ..times import NO_TIMES, moment_time
 
 USER_NOT_FOUND = "UserNotFound"
 DEFAULT_INTERVAL = timedelta(minutes=5)
@@ -113,7 +113,10 @@ class ZoneTable:
         return self.zones[max(bisect_right(self.keys, us) - 1, 0)]
 
     def moment(self, us: int | None) -> Moment | None:
-        return None if us is None else (us, self.at(us))
+        if us is None:
+            return None
+        zone = self.at(us)
+        return None if zone is NO_TIMES else (us, zone)  # no times: an instant only orders
 
     def __eq__(self, other: object) -> bool:
         return (
@@ -166,6 +169,11 @@ class UserState(NamedTuple):
     """Why a `pending` user has no outcome: `awaiting_totals` or `undetermined`."""
     in_azure_ad: bool | None = None
     """Whether the user is in an export of Azure AD users (`--cloud-users`); None without one."""
+
+    @property
+    def no_times(self) -> bool:
+        """Its input has no times: its times, timer and due time are null (`NO_TIMES_REASON`)."""
+        return bool(self.zones.zones) and self.zones.zones[-1] is NO_TIMES
 
     @property
     def moments(self) -> tuple[Moment | None, ...]:

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from operator import itemgetter
 from typing import NamedTuple
 
-from ..times import instant_key, iso, micros, moment_time
+from ..times import instant_key, iso, micros, moment_time, timeless
 from .model import (
     AWAITING_TOTALS,
     DEFAULT_INTERVAL,
@@ -152,7 +152,7 @@ def conclude(
     every, observed = interval(tracker)
     interval_us = every // _MICROSECOND
     pending = tracker._restarts[-1] if tracker._full_next and tracker._restarts else None
-    as_of_us = None if as_of is None else micros(as_of)
+    as_of_us = None if as_of is None or timeless(as_of) else micros(as_of)  # no times: by order
     start = tracker._start
     context = _Context(
         as_of=as_of_us,
@@ -276,6 +276,8 @@ def _state(tracker: Tracker, key: str, user: _Seen, context: _Context) -> UserSt
             candidate = what_if + context.restart_delay
             if overdue or (not observed and candidate < expected):
                 saved = None if overdue else (expected - candidate) / 1_000_000
+                if context.as_of is None:
+                    saved = None  # no times: sooner, by how much is unknown
                 expected, recovery_by, bound = candidate, "what-if", None
         if context.as_of is not None:
             remaining = (expected - context.as_of) / 1_000_000
@@ -337,7 +339,9 @@ def _fold_held_back(steps: list[Step]) -> list[Step]:
             folded.append(run[0])
         elif run:
             first, last = run[0], run[-1]
-            detail = f"{first.detail}; held back in {len(run)} cycles, the last at {iso(last.time)}"
+            detail = f"{first.detail}; held back in {len(run)} cycles"
+            if not timeless(last.time):
+                detail += f", the last at {iso(last.time)}"
             folded.append(Step(first.time, "held_back", detail, first.source, first.line))
         run = []
         if step is not None:

@@ -489,7 +489,7 @@ class Tracker:
                 self._held_back.append(True)
             if key == self._follow:
                 due = iso(self._localize(user.full_sync_due))  # type: ignore[arg-type]
-                detail = f"notified; timer runs until {due}"
+                detail = f"notified; timer runs until {due}" if due else "notified; timer runs"
                 self._note(key, (us, zone), "held_back", detail, source, line)
             return
         held = held_unknown(user) and user.failure_restarts == len(self._restarts)
@@ -547,10 +547,9 @@ class Tracker:
             user.full_sync_due = due
             heapq.heappush(self._due_heap, (due, key))
             if key == self._follow:
-                shown = iso(self._localize(due))
-                self._note(
-                    key, here, "failed", f"reason {reason}; full sync due {shown}", source, line
-                )
+                shown = iso(self._localize(due))  # None: the input has no times
+                detail = f"reason {reason}; full sync due {shown}" if shown else f"reason {reason}"
+                self._note(key, here, "failed", detail, source, line)
         else:
             user.full_sync_due = None
             if key == self._follow:

@@ -1,0 +1,241 @@
+"""Undo what pasting did to a log, before its format is detected and its records are read.
+
+People hand logs over as pasted into e-mail and tickets:
+
+* **quoted**: `> `, `>> ` (or `> > `) or `| ` before each line of a reply;
+* **hard wrapped** at 70 to 100 columns: a long line broken at spaces (the space dropped, or
+  kept at the end of the piece) or inside a word, also inside an SMS-trace `$$<...>` trailer.
+
+Quoting is undone when a good part of the lines of the input's start carry it. A wrapped record
+is put back together on its first physical line, and the lines its other pieces stood on become
+blank, so every line keeps its number and the records their `file:line`. Pieces are joined only
+when the wrapping explains the break (the piece is long enough that the next word could not fit
+in the width most lines keep to) and the joined line is a record that the pieces alone are not:
+an SMS-trace record whose trailer is whole, or a message the catalogue knows. Text that shows
+neither is passed on untouched, so a log read straight from disk costs one look at its first
+lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from itertools import pairwise, product
+
+from . import is_blank, physical_lines, sms
+
+QUOTE_RE = re.compile(r"(?:[>|][ \t]?)+")
+"""E-mail quoting at the start of a line: one space (or tab) after each marker is the quoting's
+own; more stays with the text (an excerpt's indentation)."""
+_QUOTED_RE = re.compile(r"^[>|]", re.MULTILINE)
+MAX_PIECES = 8
+"""A record is put back together from at most this many wrapped pieces."""
+MAX_TRIED = 3
+"""Breaks of a trailer tried both ways (an SMS-trace trailer wrapped at 70 columns has two)."""
+SLACK = 4
+"""Columns the width read from the text may be off by (quoting added or taken after wrapping)."""
+MIN_WIDTH = 60
+"""Text no wider than this is not taken for wrapped text (mail clients wrap at 70 to 100)."""
+
+_DATE_PREFIX_RE = re.compile(
+    r"\s*(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})[ T]"
+    r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,7})?)?(?:\s?[AaPp]\.?[Mm]\.?)?(?:\s{2,}|\t)"
+)
+"""A pasted excerpt's date line up to its message (see `paste`)."""
+
+
+class Pasting:
+    """How an input was pasted: whether quoted, and the width it was wrapped at (None: not
+    wrapped)."""
+
+    __slots__ = ("quoted", "trace", "width")
+
+    def __init__(self, quoted: bool, width: int | None, trace: bool = True) -> None:
+        self.quoted = quoted
+        self.width = width
+        self.trace = trace
+        """SMS trace: a record is whole with its trailer (else: a message the catalogue knows)."""
+
+    def undo(self, lines: Iterator[str]) -> Iterator[str]:
+        """The input's physical lines as they were before pasting (as many lines)."""
+        if self.quoted:
+            lines = (unquote(line) for line in lines)
+        if self.width is not None:
+            lines = _unwrapped(lines, self.width, self.trace)
+        return lines
+
+
+def unquote(line: str) -> str:
+    """The line without its e-mail quoting."""
+    match = QUOTE_RE.match(line)
+    return line[match.end() :] if match else line
+
+
+def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
+    """How the text that starts with `sample` was pasted, or None when it shows no pasting."""
+    if not _QUOTED_RE.search(sample) and sms.count_records("\n" + sample) is not None:
+        return None  # every line a record (or blank): a log as written, the usual case
+    lines = [line for line in sample.split("\n")[:-1] if not is_blank(line)][:max_lines]
+    if not lines:
+        return None
+    # a fifth: quoting before wrapping leaves the other pieces of a line unquoted
+    quoted = sum(1 for line in lines if QUOTE_RE.match(line)) * 5 >= len(lines)
+    if quoted:
+        lines = [line for line in map(unquote, lines) if not is_blank(line)]
+    width = None
+    trace = sum(1 for line in lines if "$$<" in line) * 4 > len(lines)
+    cmtrace = any("<![LOG[" in line for line in lines)  # (its records may span lines already)
+    if lines and not cmtrace and not all(sms.looks_like(line) for line in lines):
+        # the width most lines keep to: the words of a reply around the log may be wider
+        lengths = sorted(len(line) for line in lines)
+        usual = lengths[(len(lengths) - 1) * 9 // 10]
+        if usual > MIN_WIDTH and "" in _unwrapped(iter(lines), usual, trace):
+            width = usual
+    if not quoted and width is None:
+        return None
+    return Pasting(quoted, width, trace)
+
+
+def undone(head: list[str], rest: Iterator[str], sample: str) -> tuple[list[str], Iterator[str]]:
+    """An input's first text chunks and the rest, with pasting undone (unchanged when the
+    sample of its start shows none)."""
+    found = pasting(sample)
+    if found is None:
+        return head, rest
+    chunks = _chunks(found.undo(_lines(head, rest)))
+    size = sum(map(len, head))
+    again: list[str] = []
+    for chunk in chunks:
+        again.append(chunk)
+        size -= len(chunk)
+        if size <= 0:
+            break
+    return again, chunks
+
+
+def _lines(head: list[str], rest: Iterator[str]) -> Iterator[str]:
+    yield from physical_lines(iter(head))
+    yield from physical_lines(rest)
+
+
+def _chunks(lines: Iterator[str], size: int = 1 << 16) -> Iterator[str]:
+    """Lines as text chunks that end at line breaks (the last one too)."""
+    batch: list[str] = []
+    length = 0
+    for line in lines:
+        batch.append(line)
+        length += len(line) + 1
+        if length >= size:
+            yield "\n".join(batch) + "\n"
+            batch, length = [], 0
+    if batch:
+        yield "\n".join(batch) + "\n"
+
+
+def _first_word(line: str) -> str:
+    return line.split(None, 1)[0] if line.strip() else ""
+
+
+def _broken(piece: str, following: str, width: int) -> bool:
+    """Whether a wrapper `width` wide would have broken the line after `piece`: the next word
+    did not fit (or the piece fills the line: a word cut)."""
+    return len(piece.rstrip(" \t")) + 1 + len(_first_word(following)) > width - SLACK
+
+
+def _separators(left: str, right: str) -> tuple[str, ...]:
+    """How two pieces may have been one line, the likeliest first: a space kept at the end of a
+    piece (or the start of the next) is the break itself; a word cut at a hyphen joins without
+    one; else the wrapper dropped a space (or cut a word at the width)."""
+    if left.endswith((" ", "\t")) or right.startswith((" ", "\t")):
+        return ("", " ")
+    if len(left) >= 2 and left[-1] == "-" and left[-2].isalnum():
+        return ("", " ")
+    return (" ", "")
+
+
+def _joined(pieces: list[str], trace: bool) -> tuple[int, str] | None:
+    """(index of the first piece, the record) that the last of these wrapped pieces ends, or
+    None. The record whose message the catalogue knows is taken first: pieces before it (a line
+    of the reply around the log, as wide as the wrapping) are no part of it."""
+    found = None
+    for first in range(len(pieces) - 1):
+        line = _join(pieces[first:], trace)
+        if line is not None:
+            if _known(line):
+                return first, line
+            if found is None:
+                found = first, line
+    return found
+
+
+def _join(pieces: list[str], trace: bool) -> str | None:
+    """The record that these wrapped pieces were, or None when they were none.
+
+    Only the breaks inside an SMS-trace trailer are tried both ways (its parts are checked);
+    a break in the message takes the likelier way (nothing there could tell), so a line costs
+    a few tries at most.
+    """
+    choices = [_separators(a, b) for a, b in pairwise(pieces)]
+    trailer = next((i for i, piece in enumerate(pieces) if "$$<" in piece), len(pieces))
+    for index in range(len(choices)):
+        if index < trailer or index < len(choices) - MAX_TRIED:
+            choices[index] = choices[index][:1]
+    for separators in product(*choices):
+        parts = [pieces[0]]
+        for separator, piece in zip(separators, pieces[1:], strict=True):
+            parts.append(separator)
+            parts.append(piece.lstrip(" \t") if separator else piece)
+        line = "".join(parts)
+        if _whole(line, trace):
+            return line
+    return None
+
+
+def _whole(line: str, trace: bool) -> bool:
+    """Whether a line is a record by itself: an SMS-trace record (`trace`), or a message the
+    catalogue knows (of a pasted excerpt or of message lines with no time)."""
+    if sms.looks_like(line):
+        return True
+    if trace or "$$<" in line:
+        return False  # (a message, or the start of a trailer: whole only with all of it)
+    return _known(line)
+
+
+def _known(line: str) -> bool:
+    """Whether the line's message (after an excerpt's date, before a trailer) is one the
+    catalogue knows."""
+    from ..events import classify  # (the catalogue reads records of these formats)
+
+    match = _DATE_PREFIX_RE.match(line)
+    body = line[match.end() :] if match else line
+    trailer = body.rfind("$$<")
+    if trailer >= 0:
+        body = body[:trailer]
+    return classify(body.strip())[0] != "message"
+
+
+def _unwrapped(lines: Iterator[str], width: int, trace: bool) -> Iterator[str]:
+    """Wrapped records put back on their first line; the lines of their other pieces blank."""
+    pending: list[str] = []
+    for line in lines:
+        if pending:
+            if not is_blank(line) and _broken(pending[-1], line, width):
+                ends = not trace or line.rstrip(" \t").endswith(">")  # (a trailer's end)
+                found = _joined([*pending, line], trace) if ends else None
+                if found is not None:
+                    first, joined = found
+                    yield from pending[:first]
+                    yield joined
+                    yield from [""] * (len(pending) - first)
+                    pending = []
+                    continue
+                if not _whole(line, trace) and len(pending) + 1 < MAX_PIECES:
+                    pending.append(line)
+                    continue
+            yield from pending  # pieces of no record: as they stand
+            pending = []
+        if is_blank(line) or _whole(line, trace):
+            yield line
+        else:
+            pending = [line]
+    yield from pending

@@ -1,0 +1,494 @@
+"""Logs as people hand them over (SPEC §2): the blog post's message lines with no time at all,
+and excerpts quoted in e-mail replies or hard-wrapped, read as the log they came from."""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from logsync import analyze
+from logsync.cli import app
+from logsync.formats import aspasted, paste
+from logsync.tracker import UserState
+
+from .conftest import ROOT, SAMPLES
+
+sys.path.insert(0, str(ROOT / "sample_logs"))
+from simulate import History, simulate
+
+runner = CliRunner()
+
+BLOG_QUOTES = """\
+Failed to add user <UPN of User Account>; reason UserNotFound
+
+UserDeltaSync:- Users Added = 0, Users Removed = 0
+Starting user delta sync, raise failure status messages = True
+Total received users from SCCM to be removed from cloud = 0
+Successfully removed users from cloud 0
+NotifyAccountAddition - SCCM user to add = <UPN of User Account>
+Total received users to add from SCCM = 0, Total Successfully added users to Cloud = 0
+"""
+"""The customer's log as the source blog post quotes it (SPEC §2, verbatim)."""
+NO_TIMES_NOTE = (
+    "logsync: the input has no times: its lines are read in order; every time, timer and due "
+    "time is null\n"
+)
+UNKNOWN_TIMES = {
+    "first_failure": None,
+    "last_failure": None,
+    "full_sync_due": None,
+    "full_sync_due_by": None,
+    "expected_recovery": None,
+    "recovered_at": None,
+    "synced_at": None,
+    "seconds_remaining": None,
+    "first_seen": None,
+    "last_seen": None,
+}
+
+
+def write(tmp_path: Path, text: str, name: str = "ticket.txt") -> str:
+    path = tmp_path / name
+    path.write_text(text)
+    return str(path)
+
+
+# -- message lines with no time at all ------------------------------------------------------
+
+
+def test_check_fails_on_the_user_stuck_in_the_blog_posts_quotes(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["check", write(tmp_path, BLOG_QUOTES)])
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "<UPN of User Account> (not a UPN)\twaiting\tUserNotFound\texpected recovery unknown: the "
+        "input has no times\n"
+        "FAIL: 1 user (1 waiting), limit 0 (the input has no times)\n"
+    )
+    assert result.stderr == NO_TIMES_NOTE
+
+
+def test_the_blog_posts_quotes_are_read_in_order_with_every_time_null(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["report", "--format", "json", write(tmp_path, BLOG_QUOTES)])
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    assert document["as_of"] is None
+    assert document["times_unknown"] == "the input has no times"
+    assert document["inputs"] == [
+        {
+            "path": str(tmp_path / "ticket.txt"),
+            "format": "paste",
+            "encoding": "utf-8",
+            "lines": 8,
+            "records": 7,
+            "unparsed": 0,
+            "blank": 1,
+        }
+    ]
+    (user,) = document["users"]
+    assert user == {
+        "upn": "<UPN of User Account>",
+        "state": "waiting",
+        "reason": "UserNotFound",
+        "failures": 1,
+        "expected_recovery_bound": None,
+        "expected_recovery_observed": False,
+        "recovery_by": "timer",
+        "requests": 1,
+        "skipped": 0,
+        "failure_before_input": False,
+        "pending_reason": None,
+        "times_unknown": "the input has no times",
+        "upn_redacted": True,
+        **UNKNOWN_TIMES,
+    }
+    assert document["summary"] == {
+        "waiting": 1,
+        "overdue": 0,
+        "recovered": 0,
+        "synced": 0,
+        "failed": 0,
+        "pending": 0,
+        "stuck": 1,
+        "cycles": 1,
+        "restarts": 0,
+        "interval_s": 300,
+        "interval_observed": False,
+    }
+
+
+def test_the_last_six_quoted_lines_alone_hold_the_user_back_since_before_them(
+    tmp_path: Path,
+) -> None:
+    last_six = "".join(BLOG_QUOTES.splitlines(keepends=True)[2:])
+    result = runner.invoke(app, ["report", "--format", "json", write(tmp_path, last_six)])
+    (user,) = json.loads(result.stdout)["users"]
+    assert (user["state"], user["reason"], user["failures"], user["failure_before_input"]) == (
+        "waiting",
+        None,
+        0,
+        True,
+    )
+    assert (user["expected_recovery_bound"], user["full_sync_due_by"]) == ("latest", None)
+    check = runner.invoke(app, ["check", write(tmp_path, last_six)])
+    assert check.exit_code == 1
+    assert check.stdout.splitlines()[-1] == "FAIL: 1 user (1 waiting), limit 0 (the input has no times)"
+
+
+def test_events_of_lines_with_no_time_have_a_null_time(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["events", "--format", "ndjson", write(tmp_path, BLOG_QUOTES)])
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(e["kind"], e["line"], e["time"]) for e in events] == [
+        ("user_add_failed", 1, None),
+        ("sync_summary", 3, None),
+        ("sync_started", 4, None),
+        ("remove_totals", 5, None),
+        ("users_removed", 6, None),
+        ("user_add_requested", 7, None),
+        ("add_totals", 8, None),
+    ]
+
+
+def test_timeline_and_summary_of_the_blog_posts_quotes(tmp_path: Path) -> None:
+    path = write(tmp_path, BLOG_QUOTES)
+    result = runner.invoke(app, ["timeline", "<UPN of User Account>", "--format", "text", path])
+    assert result.exit_code == 0
+    assert result.stdout == (
+        f"-\tfailed\treason UserNotFound\t{path}:1\n"
+        f"-\theld_back\tnotified; timer runs\t{path}:7\n"
+    )
+    summary = json.loads(runner.invoke(app, ["summary", "--format", "json", path]).stdout)
+    assert summary["span"] == {"start": None, "end": None}
+    assert summary["per_day"] == []
+    assert [f["message"] for f in summary["findings"]] == [
+        "1 user waits for the 24 h full sync; when is unknown: the input has no times"
+    ]
+    # a placeholder is no UPN: no advice on its suffix, and a restart's gain is not timed
+    assert [a["text"] for a in summary["advice"]] == [
+        "Restart the SMS Executive service on the site server with the service connection "
+        "point to force a full sync: it would retry 1 waiting user (<UPN of User Account>) "
+        "sooner."
+    ]
+
+
+def test_a_user_held_back_in_several_quoted_cycles_with_no_time(tmp_path: Path) -> None:
+    cycle = "".join(BLOG_QUOTES.splitlines(keepends=True)[3:])
+    path = write(tmp_path, BLOG_QUOTES + cycle + cycle)
+    result = runner.invoke(app, ["timeline", "<UPN of User Account>", "--format", "text", path])
+    assert result.stdout == (
+        f"-\tfailed\treason UserNotFound\t{path}:1\n"
+        f"-\theld_back\tnotified; timer runs; held back in 3 cycles\t{path}:7\n"
+    )
+    document = json.loads(runner.invoke(app, ["report", "--format", "json", path]).stdout)
+    assert [(u["state"], u["requests"]) for u in document["users"]] == [("waiting", 3)]
+    assert document["summary"]["cycles"] == 3
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report", "--now", "2026-01-01"],
+        ["check", "--now", "now"],
+        ["report", "--restart-at", "2026-01-01"],
+        ["events", "--since", "2026-01-01"],
+    ],
+)
+def test_a_time_given_for_lines_with_no_time_is_a_usage_error(
+    tmp_path: Path, args: list[str]
+) -> None:
+    path = write(tmp_path, BLOG_QUOTES)
+    result = runner.invoke(app, [*args, path])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"logsync: error: {args[1]}: {path} has no times (its lines are judged in their order); "
+        f"give it without {args[1]}\n"
+    )
+
+
+def test_lines_with_no_time_are_not_merged_by_time_with_a_log(tmp_path: Path) -> None:
+    path = write(tmp_path, BLOG_QUOTES)
+    demo = str(SAMPLES / "CloudUserSync.log")
+    result = runner.invoke(app, ["report", path, demo])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"logsync: error: {path}: the input has no times, so it cannot be merged by time with "
+        f"{demo}; give it alone\n"
+    )
+
+
+def test_a_text_without_any_line_logsync_knows_is_still_no_log(tmp_path: Path) -> None:
+    path = write(tmp_path, "Hi team,\nthe users below do not sync.\nThanks\n")
+    result = runner.invoke(app, ["check", path])
+    assert result.exit_code == 2
+    assert "no CloudUserSync records found" in result.stderr
+
+
+def test_lines_before_the_first_time_of_an_excerpt_stay_unparsed(tmp_path: Path) -> None:
+    text = (
+        "Failed to add user ann@contoso.com; reason UserNotFound\n"
+        "9/14/2014 10:23:54 AM  NotifyAccountAddition - SCCM user to add = scott@contoso.com\n"
+        "                       Failed to add user scott@contoso.com; reason UserNotFound\n"
+    )
+    result = runner.invoke(app, ["report", "--format", "json", write(tmp_path, text)])
+    document = json.loads(result.stdout)
+    assert (document["inputs"][0]["records"], document["inputs"][0]["unparsed"]) == (2, 1)
+    assert [u["upn"] for u in document["users"]] == ["scott@contoso.com"]
+    assert document["users"][0]["full_sync_due"] == "2014-09-15T10:23:54"
+
+
+# -- as pasted: e-mail quoting and hard wrapping ------------------------------------------------
+
+
+def quoted(text: str, prefix: str) -> str:
+    """Text as an e-mail reply quotes it: `prefix` before each line."""
+    return "".join(prefix + line for line in text.splitlines(keepends=True))
+
+
+def wrapped(text: str, width: int, *, hyphens: bool = False) -> str:
+    """Text as a mail client hard-wraps it: each line broken at spaces to `width` columns (the
+    space at the break dropped; a word longer than a line cut), or also after hyphens."""
+    out = []
+    for line in text.splitlines():
+        out.extend(textwrap.wrap(line, width, break_on_hyphens=hyphens) or [""])
+    return "\n".join(out) + "\n"
+
+
+def answers(path: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """`report --all --format json`: its users and summary counts."""
+    result = runner.invoke(app, ["report", "--all", "--format", "json", path])
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    return document["users"], document["summary"]
+
+
+DEMO_TEXT = (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig")
+EXCERPT_TEXT = (SAMPLES / "pasted" / "ticket.txt").read_text(encoding="utf-8")
+"""SPEC §1's excerpt, as the ticket holds it."""
+PASTINGS: dict[str, Callable[[str], str]] = {
+    "quoted >": lambda text: quoted(text, "> "),
+    "quoted >>": lambda text: quoted(text, ">> "),
+    "quoted > >": lambda text: quoted(text, "> > "),
+    "quoted |": lambda text: quoted(text, "| "),
+    "wrapped 72": lambda text: wrapped(text, 72),
+    "wrapped 76": lambda text: wrapped(text, 76),
+    "wrapped 100": lambda text: wrapped(text, 100),
+    "wrapped 70 at hyphens too": lambda text: wrapped(text, 70, hyphens=True),
+    "wrapped 76, then quoted >": lambda text: quoted(wrapped(text, 76), "> "),
+    "quoted >>, then wrapped 72": lambda text: wrapped(quoted(text, ">> "), 72),
+    "quoted |, then wrapped 100": lambda text: wrapped(quoted(text, "| "), 100),
+}
+
+
+@pytest.mark.parametrize("how", list(PASTINGS))
+def test_the_demo_log_as_pasted_gives_the_answers_of_the_log(tmp_path: Path, how: str) -> None:
+    clean = answers(str(SAMPLES / "CloudUserSync.log"))
+    assert clean[1]["stuck"] == 4 and len(clean[0]) == 10
+    assert answers(write(tmp_path, PASTINGS[how](DEMO_TEXT))) == clean
+
+
+@pytest.mark.parametrize("how", list(PASTINGS))
+def test_the_spec_excerpt_as_pasted_gives_the_answers_of_the_excerpt(
+    tmp_path: Path, how: str
+) -> None:
+    clean = answers(write(tmp_path, EXCERPT_TEXT, "clean.txt"))
+    assert [(u["upn"], u["state"], u["recovered_at"]) for u in clean[0]] == [
+        ("scott@contoso.com", "recovered", "2014-09-15T10:24:12")
+    ]
+    assert answers(write(tmp_path, PASTINGS[how](EXCERPT_TEXT))) == clean
+
+
+@pytest.mark.parametrize("how", ["quoted >", "wrapped 72", "quoted >>, then wrapped 72"])
+def test_the_blog_posts_quotes_as_pasted_give_their_answers(tmp_path: Path, how: str) -> None:
+    clean = answers(write(tmp_path, BLOG_QUOTES, "clean.txt"))
+    assert answers(write(tmp_path, PASTINGS[how](BLOG_QUOTES))) == clean
+
+
+def test_a_wrapped_record_keeps_the_number_of_its_first_line(tmp_path: Path) -> None:
+    text = wrapped(quoted(DEMO_TEXT, "> "), 76)
+    path = write(tmp_path, text)
+    result = runner.invoke(app, ["events", "--kind", "user_add_failed", "--format", "ndjson", path])
+    lines = [json.loads(line)["line"] for line in result.stdout.splitlines()]
+    physical = text.splitlines()
+    assert [physical[n - 1] for n in lines[:2]] == [
+        "> Failed to add user carol@contoso.com; reason UserNotFound",
+        "> Failed to add user ivan@contoso.com; reason UserNotFound",
+    ]
+    assert len(lines) == 7
+    document = json.loads(runner.invoke(app, ["report", "--format", "json", path]).stdout)
+    (stats,) = document["inputs"]
+    assert (stats["lines"], stats["records"], stats["unparsed"]) == (len(physical), 3041, 0)
+    assert stats["blank"] == len(physical) - 3041  # the other pieces' lines
+
+
+def test_timeline_of_bob_on_a_quoted_excerpt(tmp_path: Path) -> None:
+    excerpt = "".join(DEMO_TEXT.splitlines(keepends=True)[2420:2480])
+    clean = runner.invoke(app, ["timeline", "bob", "--format", "text", write(tmp_path, excerpt)])
+    path = write(tmp_path, quoted(excerpt, "> "), "reply.txt")
+    result = runner.invoke(app, ["timeline", "bob", "--format", "text", path])
+    assert result.exit_code == 0
+    assert result.stdout == clean.stdout.replace("ticket.txt", "reply.txt")
+    assert [line.split("\t")[1] for line in result.stdout.splitlines()] == [
+        "requested",
+        "failed",
+        "held_back",
+        "full_sync_due",
+        "expected_recovery",
+    ]
+    assert result.stdout.splitlines()[1].endswith(f"{path}:21")  # line 2441 of the log
+    assert "showing bob@contoso.com, the one user it matches" in result.stderr
+
+
+def test_the_words_of_a_reply_around_a_wrapped_log_stay_out_of_its_records(
+    tmp_path: Path,
+) -> None:
+    lines = DEMO_TEXT.splitlines(keepends=True)
+    reply = (
+        "Hello, this is what the connector logged on the site server this morning while the\n"
+        "users were missing from Intune; the excerpt below is from CloudUserSync.log itself:\n"
+        "\n" + wrapped(quoted("".join(lines[2436:2446]), "> "), 72)
+    )
+    path = write(tmp_path, reply)
+    result = runner.invoke(app, ["events", "--format", "ndjson", path])
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(e["kind"], e["line"]) for e in events] == [
+        ("unparsed", 1),
+        ("unparsed", 2),
+        ("remove_totals", 4),
+        ("users_removed", 7),
+        ("user_add_requested", 10),
+        ("user_add_requested", 13),
+        ("user_add_failed", 16),
+        ("user_add_requested", 19),
+        ("add_totals", 22),
+        ("sync_summary", 25),
+        ("sync_started", 28),
+        ("remove_totals", 31),
+    ]
+    assert events[0]["raw"].startswith("Hello, this is what the connector logged")
+
+
+def test_a_log_read_from_disk_is_not_taken_for_a_pasted_one() -> None:
+    sample = DEMO_TEXT[:65536]
+    assert aspasted.pasting(sample[: sample.rfind("\n") + 1]) is None
+    cmtrace = (SAMPLES / "cmtrace" / "CloudUserSync.log").read_text(encoding="utf-16")
+    assert aspasted.pasting(cmtrace) is None
+
+
+def unlocated(user: UserState) -> UserState:
+    """A user's state but the line of its last failure (a line of the pasted text)."""
+    return user._replace(failure_line=None)
+
+
+@lru_cache(maxsize=2)
+def history(seed: int) -> History:
+    return simulate(48, seed=seed)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    seed=st.sampled_from([1, 2]),
+    start=st.integers(0, 4000),
+    length=st.integers(40, 1500),
+    prefix=st.sampled_from(["", "> ", ">> ", "> > ", "| "]),
+    width=st.one_of(st.none(), st.integers(70, 100)),
+    quote_first=st.booleans(),
+    hyphens=st.booleans(),
+)
+def test_windows_of_simulated_histories_as_pasted_give_the_answers_of_the_window(
+    tmp_path: Path,
+    seed: int,
+    start: int,
+    length: int,
+    prefix: str,
+    width: int | None,
+    quote_first: bool,
+    hyphens: bool,
+) -> None:
+    """A window of a simulated connector's log, quoted and wrapped every way a mail client
+    does, is read as the window itself: the same users in the same states, with the same times,
+    and the same counts."""
+    text = history(seed).text(start, start + length)
+
+    def quote(text: str) -> str:
+        return quoted(text, prefix) if prefix else text
+
+    def wrap(text: str) -> str:
+        return wrapped(text, width, hyphens=hyphens) if width else text
+
+    pasted = wrap(quote(text)) if quote_first else quote(wrap(text))
+    clean = analyze([write(tmp_path, text, "window.log")])
+    got = analyze([write(tmp_path, pasted, "window.log")])
+    assert [unlocated(user) for user in got.users] == [unlocated(user) for user in clean.users]
+    assert got.result.counts == clean.result.counts
+    assert got.result.cycles == clean.result.cycles
+    assert [r.time for r in got.result.restarts] == [r.time for r in clean.result.restarts]
+    assert got.connector[:5] == clean.connector[:5]  # (its evidence: a line of the pasted text)
+    assert (got.inputs[0].records, got.inputs[0].unparsed) == (
+        clean.inputs[0].records,
+        clean.inputs[0].unparsed,
+    )
+
+
+# -- user names that are no UPN ----------------------------------------------------------------
+
+
+def test_a_redacted_upn_is_tracked_and_marked_but_no_advice_is_built_on_it(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, DEMO_TEXT.replace("bob@contoso.com", "bob@<redacted>"), "sent.log")
+    document = json.loads(runner.invoke(app, ["report", "--format", "json", path]).stdout)
+    bob = next(u for u in document["users"] if u["upn"] == "bob@<redacted>")
+    assert (bob["state"], bob["upn_redacted"]) == ("waiting", True)
+    assert [u["upn"] for u in document["users"] if u.get("upn_redacted")] == ["bob@<redacted>"]
+    summary = json.loads(runner.invoke(app, ["summary", "--format", "json", path]).stdout)
+    assert [f["code"] for f in summary["findings"]] == [
+        "stuck_users",
+        "overdue_users",
+        "fails_at_every_full_sync",
+    ]  # no unroutable_upn_suffix on the placeholder's "<redacted>"
+    advice = {a["code"]: a["text"] for a in summary["advice"]}
+    assert list(advice) == [
+        "restart_sms_executive",
+        "check_azure_ad",
+        "dirsync_schedule",
+        "fix_other_failures",
+    ]
+    assert advice["dirsync_schedule"].startswith(
+        "4 users failed with UserNotFound on their first try"
+    )  # bob is no UPN: the advice about DirSync counts the others
+    cloud = str(SAMPLES / "azure-ad-users.csv")
+    result = runner.invoke(app, ["report", "--format", "json", "--cloud-users", cloud, path])
+    users = {u["upn"]: u for u in json.loads(result.stdout)["users"]}
+    assert "in_azure_ad" not in users["bob@<redacted>"]  # looked up nowhere
+    assert users["heidi@contoso.com"]["in_azure_ad"] is False
+    check = runner.invoke(app, ["check", path])
+    assert check.stdout.splitlines()[0].startswith("bob@<redacted> (not a UPN)\twaiting\t")
+
+
+@pytest.mark.parametrize(
+    ("name", "is_redacted"),
+    [
+        ("<UPN of User Account>", True),
+        ("***", True),
+        ("[redacted]", True),
+        ("John Smith", True),
+        ("jsmith", True),
+        ("***@contoso.com", True),
+        ("bob@contoso.com", False),
+        ("Mallory.Admin@Contoso.com", False),
+        ("mary-jane@contoso.local", False),
+    ],
+)
+def test_which_user_names_are_no_upn(name: str, is_redacted: bool) -> None:
+    assert paste.redacted(name) is is_redacted
