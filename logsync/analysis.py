@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 from .bulk import LOCATED_KINDS, Cutoff, RowSpec, event_rows, input_rows
 from .errors import UsageError
 from .pipeline import EventStream, ReadOptions, check_awareness, ensure_connector, merge_batches
-from .sources import STDIN, InputStats, Progress, expand_paths
+from .sources import STDIN, InputStats, Progress, expand_paths, mark_siblings
 from .times import WallClock, instant_key
 from .tracker import (
     DEFAULT_FULL_SYNC_AFTER,
@@ -64,8 +64,9 @@ class Analysis(NamedTuple):
 
 
 def earliest_time(inputs: Sequence[InputStats]) -> datetime | None:
-    """The time of the first record of all inputs (by instant), of those read so far."""
-    times = [stats.first_time for stats in inputs if stats.first_time is not None]
+    """The time of the first record of all inputs (by instant), of those read so far; sibling
+    logs, read for their causes, do not say where the connector's log begins."""
+    times = [s.first_time for s in inputs if s.first_time is not None and not s.sibling]
     return min(times, key=instant_key) if times else None
 
 
@@ -249,6 +250,7 @@ def _read_rows(
     inputs hold a row of the same instant, kind and fields: the plain path then tells the
     records apart by their thread, component and text."""
     inputs = [InputStats(path=name) for name in names]
+    mark_siblings(inputs)
     streams = [
         input_rows(name, options, stats, spec, progress)
         for name, stats in zip(names, inputs, strict=True)

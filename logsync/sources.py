@@ -48,6 +48,7 @@ class InputStats:
         "path",
         "record_lines",
         "records",
+        "sibling",
         "unparsed",
     )
 
@@ -74,6 +75,9 @@ class InputStats:
         log."""
         self.fallback_lines = 0
         """Lines that were not valid UTF-8 and were read as cp1252."""
+        self.sibling = False
+        """A sibling log (CertMgr.log, ...) read beside the connector's: only its records about
+        the connector are kept (see `mark_siblings`)."""
         self.notes: list[str] = []
 
     def fields(self) -> dict[str, object]:
@@ -116,6 +120,10 @@ SIBLING_NAMES = ("certmgr.log", "dmpuploader.log", "sitecomp.log", "smsexec.log"
 """Logs beside the connector's that hold the causes of its problems, lower-cased: a folder is
 read with them, keeping only their records about the connector (SPEC §2, sibling logs)."""
 
+SITE_COMPONENT_LOG = SIBLING_NAMES[2]
+"""Where Site Component Manager logs the connector's installation: its error status messages
+for the connector are install errors."""
+
 
 def base_name(name: str) -> str:
     """The file name of an input, whether a path, a member of a zip archive or stdin."""
@@ -126,6 +134,16 @@ def is_sibling(name: str) -> bool:
     """Whether an input is a sibling log (CertMgr.log, ...), read for its records about the
     connector only."""
     return base_name(name).lower() in SIBLING_NAMES
+
+
+def mark_siblings(inputs: Sequence[InputStats]) -> None:
+    """Mark the sibling logs read beside a log of the connector: of those, only the records
+    about the connector count. A sibling log read on its own (or with other sibling logs) is
+    read whole."""
+    if all(is_sibling(stats.path) for stats in inputs):
+        return
+    for stats in inputs:
+        stats.sibling = is_sibling(stats.path)
 
 
 def display_name(name: str) -> str:
@@ -206,7 +224,10 @@ ZIP_MAGIC = b"PK\x03\x04"
 
 
 def _is_zip(path: str) -> bool:
-    """Whether a file is a zip archive, by its first bytes."""
+    """Whether a regular file (never a pipe: its bytes would be gone) is a zip archive, by its
+    first bytes."""
+    if not os.path.isfile(path):
+        return False
     try:
         with open(path, "rb") as handle:
             return handle.read(4) == ZIP_MAGIC

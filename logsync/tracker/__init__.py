@@ -15,6 +15,7 @@ from .model import (
     GAP_WINDOW,
     GRACE_INTERVALS,
     LATEST,
+    MAX_CAUSES,
     MAX_KEPT,
     SAME_RESTART_WINDOW,
     STALL_INTERVALS,
@@ -23,6 +24,7 @@ from .model import (
     TRACKED_KINDS,
     UNDETERMINED,
     USER_NOT_FOUND,
+    Cause,
     Connector,
     CycleEvidence,
     Moment,
@@ -33,6 +35,7 @@ from .model import (
     TrackerOptions,
     UserState,
     ZoneTable,
+    cause_text,
     timer_label,
 )
 
@@ -57,6 +60,7 @@ __all__ = [
     "GAP_WINDOW",
     "GRACE_INTERVALS",
     "LATEST",
+    "MAX_CAUSES",
     "MAX_KEPT",
     "SAME_RESTART_WINDOW",
     "STALL_INTERVALS",
@@ -65,6 +69,7 @@ __all__ = [
     "TRACKED_KINDS",
     "UNDETERMINED",
     "USER_NOT_FOUND",
+    "Cause",
     "Connector",
     "CycleEvidence",
     "Moment",
@@ -78,5 +83,6 @@ __all__ = [
     "UserState",
     "ZoneTable",
     "_key",
+    "cause_text",
     "timer_label",
 ]

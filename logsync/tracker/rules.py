@@ -14,9 +14,11 @@ from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from ..events import CONNECTOR, STATMSG_STARTED, STATMSG_STOPPING, Event
+from ..sources import SITE_COMPONENT_LOG, base_name
 from ..times import iso, micros, moment_time
 from .model import (
     GAP_WINDOW,
+    MAX_CAUSES,
     MAX_KEPT,
     SAME_RESTART_WINDOW,
     USER_NOT_FOUND,
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     from .model import Connector
 
 _MICROSECOND = timedelta(microseconds=1)
+
 
 
 class Observer(Protocol):
@@ -195,6 +198,10 @@ class Tracker:
         """The first certificate wait since the last cycle or restart, with its line."""
         self._stopped: tuple[Moment, str, int] | None = None
         """The connector's last word that it is stopping, until a start or a cycle."""
+        self._causes: list[tuple[int, tzinfo | None, str, str, int, int]] = []
+        """(instant, zone, kind, source, line, status ID) of the records of sibling logs that
+        may say why the connector is in trouble, since its last cycle: whatever order they
+        come in, a cycle leaves out those before it."""
         self._unreconciled: list[CycleEvidence] = []
         self._unreconciled_count = 0
         self._due_heap: list[tuple[int, str]] = []
@@ -232,6 +239,8 @@ class Tracker:
             "add_totals": self._on_add_totals,
             "status_message": self._on_status_message,
             "certificate_wait": self._on_certificate_wait,
+            "certificate_failed": self._on_certificate_failed,
+            "no_intune_subscription": self._on_no_intune_subscription,
         }
         """The handler of each tracked kind."""
 
@@ -319,6 +328,24 @@ class Tracker:
             self._started(us, zone, "status_message", data.thread_id, source, line)
         elif data.id == STATMSG_STOPPING:
             self._stopped = ((us, zone), source, line)
+        elif data.sev == "E" and base_name(source).lower() == SITE_COMPONENT_LOG:
+            self._cause(us, zone, "install_errors", source, line, data.id)
+
+    def _on_certificate_failed(
+        self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
+    ) -> None:
+        self._cause(us, zone, "certificate_failed", source, line)
+
+    def _on_no_intune_subscription(
+        self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
+    ) -> None:
+        self._cause(us, zone, "no_intune_subscription", source, line)
+
+    def _cause(
+        self, us: int, zone: tzinfo | None, kind: str, source: str, line: int, status: int = 0
+    ) -> None:
+        if len(self._causes) < MAX_CAUSES:
+            self._causes.append((us, zone, kind, source, line, status))
 
     def _on_component_started(
         self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
@@ -405,6 +432,8 @@ class Tracker:
         self._last_cycle_where = (source, line)
         self._certificate_wait = None
         self._stopped = None
+        if self._causes:  # the connector cycles: what kept it from cycling is over
+            self._causes = [cause for cause in self._causes if cause[0] > us]
         here = (us, zone)
         previous = self._run_last_cycle
         if previous is not None and us > previous[0]:
