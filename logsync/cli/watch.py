@@ -123,6 +123,7 @@ def watch(
         env.stderr.flush()
     watcher.read_rotated()
     watcher.read()
+    watcher.read_siblings()
     result, initial = watcher.changes(utc_now(), everyone=all_users)
     nobody = unmatched_users(opts, tracker.upns())
     if nobody is not None and watcher.last_time is not None and not opts.quiet:

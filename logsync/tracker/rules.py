@@ -140,6 +140,16 @@ def _key(upn: str) -> str:
     return upn if key == upn else key
 
 
+def _install_error(status: Any, source: str) -> bool:
+    """Whether a status message is an error of the connector's installation: an error status
+    message for the connector in sitecomp.log (Site Component Manager installs components)."""
+    return (
+        status.sev == "E"
+        and status.status_component == CONNECTOR
+        and base_name(source).lower() == SITE_COMPONENT_LOG
+    )
+
+
 def held_unknown(user: _Seen) -> bool:
     """Held back since before the input, by a timer whose failure is not in the log."""
     return user.failing and user.reason is None
@@ -328,7 +338,7 @@ class Tracker:
             self._started(us, zone, "status_message", data.thread_id, source, line)
         elif data.id == STATMSG_STOPPING:
             self._stopped = ((us, zone), source, line)
-        elif data.sev == "E" and base_name(source).lower() == SITE_COMPONENT_LOG:
+        elif _install_error(data, source):
             self._cause(us, zone, "install_errors", source, line, data.id)
 
     def _on_certificate_failed(
@@ -344,8 +354,24 @@ class Tracker:
     def _cause(
         self, us: int, zone: tzinfo | None, kind: str, source: str, line: int, status: int = 0
     ) -> None:
-        if len(self._causes) < MAX_CAUSES:
+        last = self._last_cycle
+        if len(self._causes) < MAX_CAUSES and (last is None or us > last[0]):
             self._causes.append((us, zone, kind, source, line, status))
+
+    def note_causes(self, rows: Iterable[Row]) -> None:
+        """Read rows of sibling logs read apart from the connector's log (`watch` reads them
+        once, after the log): only the causes of connector problems count, whatever their order
+        (those before the last cycle are over)."""
+        handlers = {
+            "certificate_failed": self._on_certificate_failed,
+            "no_intune_subscription": self._on_no_intune_subscription,
+        }
+        for us, zone, kind, data, source, line in rows:
+            handler = handlers.get(kind)
+            if handler is not None:
+                handler(us, zone, data, source, line)
+            elif kind == "status_message" and _install_error(data, source):
+                self._cause(us, zone, "install_errors", source, line, data.id)
 
     def _on_component_started(
         self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
