@@ -175,7 +175,17 @@ def folder_files(directory: Path) -> list[str]:
     found = _folder_logs(entries)
     if all(is_sibling(name) for name in found):
         return []
-    return [str(directory / name) for name in found]
+    paths = [directory / name for name in found]
+    return [str(path) for path in paths if not is_sibling(path.name) or _holds(path)]
+
+
+def _holds(path: Path) -> bool:
+    """Whether a sibling log can be read and holds something: an empty or unreadable one only
+    explains nothing, and is passed over rather than failing the folder."""
+    try:
+        return path.stat().st_size > 0 and os.access(path, os.R_OK)
+    except OSError:
+        return False
 
 
 def zip_logs(archive: str) -> list[str]:
@@ -183,7 +193,11 @@ def zip_logs(archive: str) -> list[str]:
     connector's log, as a directory stands for them, named `ARCHIVE/MEMBER`."""
     try:
         with zipfile.ZipFile(archive) as opened:
-            members = [info.filename for info in opened.infolist() if not info.is_dir()]
+            members = [
+                info.filename
+                for info in opened.infolist()
+                if not info.is_dir() and (info.file_size or not is_sibling(info.filename))
+            ]
     except (zipfile.BadZipFile, OSError) as exc:
         raise InputError(archive, f"not a readable zip archive ({exc})") from exc
     folders: dict[str, dict[str, str]] = {}

@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -201,3 +202,39 @@ def test_smsexec_and_the_connector_report_one_restart(tmp_path: Path) -> None:
         ("CloudUserSync.log", 379, 7012),
         ("smsexec.log", 3, 7012),
     ]
+
+
+def test_an_empty_sibling_log_is_passed_over(lab: Path) -> None:
+    (lab / "CertMgr.log").write_bytes(b"")
+    (lab / "smsexec.log").write_bytes(b"")
+    assert [Path(name).name for name in expand_paths([str(lab)], stdin_is_pipe=False)] == [
+        "CloudUserSync.log",
+        "dmpuploader.log",
+        "sitecomp.log",
+    ]
+    connector = analyze([str(lab)]).connector
+    assert [(c.kind, c.line) for c in connector.causes] == [
+        ("no_intune_subscription", 8),
+        ("install_errors", 579),
+    ]
+    assert run("check", "--format", "text", str(lab))[1].splitlines()[0] == (
+        "connector\tconnector_stopped\tconnector stopped since 2023-02-26T20:19:12.431-08:00 "
+        "after waiting for its certificate since 2023-02-26T20:14:12.427-08:00: the site has no "
+        f"Intune subscription (dmpuploader.log:8); {INSTALL}"
+    )
+
+
+def test_a_zip_of_the_lab_folder_names_the_same_cause(lab: Path, tmp_path: Path) -> None:
+    archive = tmp_path / "logs.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as packed:
+        for path in sorted(lab.iterdir()):
+            packed.write(path, f"Logs/{path.name}")
+        packed.writestr("Logs/smsexec.log", b"")  # empty: passed over
+    code, out, _ = run("report", "--format", "json", str(archive))
+    assert code == 0
+    document = json.loads(out)
+    assert [stats["path"] for stats in document["inputs"]] == [
+        f"{archive}/Logs/{name}"
+        for name in ("CloudUserSync.log", "CertMgr.log", "dmpuploader.log", "sitecomp.log")
+    ]
+    assert document["connector"]["text"] == CONNECTOR
