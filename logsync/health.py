@@ -341,8 +341,8 @@ class HealthCollector:
                     Finding(
                         "install_errors",
                         "warning",
-                        f"{base_name(cause.source)} shows {CONNECTOR}'s component install errors "
-                        "before its problem: status messages "
+                        f"{base_name(cause.source)} shows component install errors of {CONNECTOR}: "
+                        "status messages "
                         f"{', '.join(str(status) for status in cause.status_ids)}",
                         (Evidence(cause.source, cause.line, cause.time),),
                     )

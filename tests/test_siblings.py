@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -27,13 +28,14 @@ from logsync.tracker import Tracker, TrackerOptions
 from logsync.watch import Follower, Watcher
 
 from .conftest import LOGSYNC, REAL_LOGS, SAMPLES
+from .logtext import Log
 from .test_bulk import assert_same
 
 CAUSE = (
     "the site has no Intune subscription (dmpuploader.log:8), "
     "so the connector gets no certificate (CertMgr.log:29)"
 )
-INSTALL = "component install errors before it: status messages 1091, 1081, 1016 (sitecomp.log:579)"
+INSTALL = "component install errors: status messages 1091, 1081, 1016 (sitecomp.log:579)"
 CONNECTOR = (
     "connector stopped since 2023-02-26T20:19:12.431-08:00 after waiting for its certificate "
     f"since 2023-02-26T20:14:12.427-08:00: {CAUSE}; {INSTALL}"
@@ -131,7 +133,7 @@ def test_summary_names_the_cause_and_advises_linking_an_intune_subscription(lab:
         ("CertMgr.log", 29),
     ]
     assert findings["install_errors"]["message"] == (
-        "sitecomp.log shows SMS_CLOUD_USERSYNC's component install errors before its problem: "
+        "sitecomp.log shows component install errors of SMS_CLOUD_USERSYNC: "
         "status messages 1091, 1081, 1016"
     )
     assert "status_failures" not in findings  # install errors are not failing syncs
@@ -238,3 +240,23 @@ def test_a_zip_of_the_lab_folder_names_the_same_cause(lab: Path, tmp_path: Path)
         for name in ("CloudUserSync.log", "CertMgr.log", "dmpuploader.log", "sitecomp.log")
     ]
     assert document["connector"]["text"] == CONNECTOR
+
+
+def test_a_stall_names_the_install_errors_after_the_last_cycle(tmp_path: Path) -> None:
+    # The connector cycled until 19:45 (lab time), then went silent; sitecomp.log's install
+    # errors for it at 19:52:55 came in that silence.
+    log = Log(bias=480).cycles("2023-02-26 19:20:00", "2023-02-26 19:50:00")  # to 19:45
+    log.write(tmp_path / "CloudUserSync.log")
+    shutil.copy(REAL_LOGS / "sitecomp.log", tmp_path)
+    analysis = analyze([str(tmp_path)], now=datetime(2023, 2, 26, 20, 19, 12))
+    connector = analysis.connector
+    assert (connector.state, iso(connector.since)) == ("stalled", "2023-02-26T19:45:00-08:00")
+    assert [(c.kind, c.line, c.status_ids) for c in connector.causes] == [
+        ("install_errors", 579, (1091, 1081, 1016))
+    ]
+    code, out, _ = run("check", "--format", "text", "--now", "2023-02-26 20:19:12", str(tmp_path))
+    assert code == 1
+    assert out.splitlines()[0] == (
+        "connector\tconnector_stalled\tconnector stalled since 2023-02-26T19:45:00-08:00 "
+        f"(34m without a cycle): {INSTALL}"
+    )

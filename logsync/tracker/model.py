@@ -273,7 +273,7 @@ def cause_text(causes: Iterable[Cause]) -> str:
         if cause.kind == "install_errors":
             ids = ", ".join(str(status) for status in cause.status_ids)
             parts.append(
-                f"component install errors before it: status messages {ids} "
+                f"component install errors: status messages {ids} "
                 f"({where['install_errors']})"
             )
     return "; ".join(parts)
@@ -301,7 +301,8 @@ class Connector(NamedTuple):
     causes: tuple[Cause, ...] = ()
     """What sibling logs show as the cause of a problem: for a certificate wait, no Intune
     subscription and Certmgr's failure to get the certificate; for any problem, the component
-    install errors that came before it. Empty when running or when no sibling log tells."""
+    install errors since the last cycle (for a wait or a stop, those before it). Empty when
+    running or when no sibling log tells."""
 
     @property
     def ok(self) -> bool:

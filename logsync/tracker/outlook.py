@@ -108,8 +108,11 @@ def causes(tracker: Tracker, found: Connector) -> tuple[Cause, ...]:
             if first is not None:
                 us, zone, _, source, line, _ = first
                 chain.append(Cause(kind, moment_time(us, zone), source, line))
+    # a wait or a stop begins at its record; a stall or a log without cycles, at the last cycle
+    # or the log's start, which only errors after it can explain
     began = [t for t in (found.since, found.certificate_since) if t is not None]
-    before = micros(min(began, key=instant_key)) if began else None
+    bounded = found.state in ("waiting_for_certificate", "stopped") and began
+    before = micros(min(began, key=instant_key)) if bounded else None
     errors = [
         cause
         for cause in kept
