@@ -108,6 +108,7 @@ def test_report_and_check_name_the_cause(lab: Path) -> None:
         "time": "2023-02-26T19:54:22.060-08:00",
         "source": str(lab / "dmpuploader.log"),
         "line": 8,
+        "status_ids": [],
     }
     assert connector["causes"][2]["status_ids"] == [1091, 1081, 1016]
     code, out, err = run("report", "--format", "text", str(lab))

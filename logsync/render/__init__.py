@@ -182,7 +182,7 @@ def connector_record(
                 "time": display.iso(cause.time),
                 "source": cause.source,
                 "line": cause.line,
-                **({"status_ids": list(cause.status_ids)} if cause.status_ids else {}),
+                "status_ids": list(cause.status_ids),
             }
             for cause in connector.causes
         ],

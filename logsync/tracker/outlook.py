@@ -99,7 +99,7 @@ no connector certificate from Certmgr."""
 def causes(tracker: Tracker, found: Connector) -> tuple[Cause, ...]:
     """The causes of a connector problem in sibling logs since the last cycle: the first record
     of each link of the certificate chain (for a certificate wait), then the component install
-    errors that came before the problem."""
+    errors (for a wait or a stop, those that came before it)."""
     kept = sorted(tracker._causes, key=itemgetter(0))
     chain: list[Cause] = []
     if "certificate_missing" in found.problems:

@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 _MICROSECOND = timedelta(microseconds=1)
 
 
-
 class Observer(Protocol):
     """What a tracker tells an observer (the health summary): each batch of rows it reads,
     after reading it, with whether each notification (`user_add_requested` row) of the batch,
