@@ -23,7 +23,7 @@ from .pipeline import (
     ensure_connector,
     merge_batches,
 )
-from .sources import STDIN, InputStats, Progress, expand_paths
+from .sources import STDIN, InputStats, Progress, expand_paths, mark_siblings
 from .times import Now, WallClock, instant_key, iso
 from .tracker import (
     DEFAULT_FULL_SYNC_AFTER,
@@ -80,8 +80,9 @@ class Analysis(NamedTuple):
 
 
 def earliest_time(inputs: Sequence[InputStats]) -> datetime | None:
-    """The time of the first record of all inputs (by instant), of those read so far."""
-    times = [stats.first_time for stats in inputs if stats.first_time is not None]
+    """The time of the first record of all inputs (by instant), of those read so far; sibling
+    logs, read for their causes, do not say where the connector's log begins."""
+    times = [s.first_time for s in inputs if s.first_time is not None and not s.sibling]
     return min(times, key=instant_key) if times else None
 
 
@@ -308,6 +309,7 @@ def _read_rows(
     records apart by their thread, component and text; and `BackwardJump` when an input's time
     goes back (it holds several runs, which the plain path merges)."""
     inputs = [InputStats(path=name) for name in names]
+    mark_siblings(inputs)
     streams = [
         in_order(input_rows(name, options, stats, spec, progress), name)
         for name, stats in zip(names, inputs, strict=True)

@@ -38,11 +38,13 @@ LOCATED_KINDS = frozenset(
         "user_add_failed",
         "sync_started",
         "add_totals",
+        "certificate_failed",
+        "no_intune_subscription",
     }
 )
-"""Kinds whose line number the tracker keeps (restarts, stops and certificate waits that
-evidence the connector's state, a user's last failure, the cycle and totals lines that
-evidence an unreconciled cycle or a stall)."""
+"""Kinds whose line number the tracker keeps (restarts, stops, certificate waits and their
+causes in sibling logs that evidence the connector's state, a user's last failure, the cycle
+and totals lines that evidence an unreconciled cycle or a stall)."""
 
 class Cutoff:
     """`--now T` on the rows (or `--restart-at T`): every record after T is left out, and
@@ -127,8 +129,9 @@ def input_rows(
     if fmt is None:
         ensure_records(name, stats)
         return
-    if fmt != "sms-trace":
-        # every event: the cutoff counts the records it leaves out
+    if fmt != "sms-trace" or stats.sibling:
+        # every event (the cutoff counts the records it leaves out); of a sibling log, the
+        # records about the connector, picked from the events
         kinds = None if spec.cutoff is not None else spec.wanted
         yield from event_rows(parse_input(name, fmt, chunks, options, stats, kinds), spec)
         return

@@ -213,6 +213,13 @@ CATALOGUE: tuple[Entry, ...] = (
         r"STATMSG: +ID=(\d+) +SEV=(\w)",
         lambda m: StatusMessage(int(m.group(1)), m.group(2).upper(), *_statmsg_fields(m.string)),
     ),
+    # Sibling logs (SPEC §2): CertMgr.log and dmpuploader.log say why the connector waits.
+    _entry("certificate_failed", _words("Failed to get connector certificate"), lambda m: None),
+    _entry(
+        "no_intune_subscription",
+        _words("HasIntuneSubscription: Site has no Intune subscription"),
+        lambda m: None,
+    ),
 )
 
 KINDS: tuple[str, ...] = (
@@ -235,6 +242,16 @@ CONNECTOR = "SMS_CLOUD_USERSYNC"
 STATMSG_STARTED = 500
 STATMSG_STOPPING = 501
 """ConfigMgr status message IDs: a component started, is stopping."""
+
+
+CAUSE_KINDS = frozenset({"certificate_failed", "no_intune_subscription"})
+"""Kinds that sibling logs write about the connector: the causes of its certificate wait."""
+
+
+def about_connector(kind: str, text: str) -> bool:
+    """Whether a record of a sibling log (CertMgr.log, smsexec.log, ...) is about the connector:
+    a cause of its problems, or a record that names it (its start, its status messages)."""
+    return kind in CAUSE_KINDS or CONNECTOR in text
 
 
 def _statmsg_fields(text: str) -> tuple[str, int | None]:
@@ -334,7 +351,7 @@ def severity_of(kind: str, data: Any, text: str) -> str:
         return "error"
     if kind == "status_message":
         return _STATMSG_SEVERITY.get(data.sev, "info")
-    if kind == "certificate_wait":
+    if kind in ("certificate_wait", "no_intune_subscription"):
         return "warning"
     if text.startswith(_ERROR_STARTS):
         return "error"

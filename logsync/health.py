@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, tzinfo
 from .analysis import Analysis
 from .events import CONNECTOR, STATMSG_STARTED, STATMSG_STOPPING
 from .formats.paste import redacted
+from .sources import SITE_COMPONENT_LOG, base_name
 from .times import (
     NO_TIMES_REASON,
     fixed_offset,
@@ -27,9 +28,11 @@ from .tracker import (
     STALL_INTERVALS,
     STUCK_STATES,
     USER_NOT_FOUND,
+    Cause,
     Result,
     Row,
     UserState,
+    cause_text,
     timer_label,
 )
 
@@ -88,7 +91,8 @@ def _evidence(mark: Mark) -> Evidence:
 class Finding:
     code: str
     """Stable: certificate_missing, connector_stalled, connector_stopped, no_cycles,
-    stuck_users, overdue_users, unreconciled_counts, status_failures or restarts."""
+    install_errors, stuck_users, overdue_users, unreconciled_counts, status_failures or
+    restarts."""
     severity: str
     message: str
     evidence: tuple[Evidence, ...] = ()
@@ -199,8 +203,8 @@ class HealthCollector:
             elif kind == "status_message" and data.status_component == CONNECTOR:
                 if data.id in (STATMSG_STARTED, STATMSG_STOPPING):
                     self._run_cycle = None
-                if data.sev in ("E", "W"):
-                    self._status_problem((us, zone, source, line))
+                if data.sev in ("E", "W") and base_name(source).lower() != SITE_COMPONENT_LOG:
+                    self._status_problem((us, zone, source, line))  # (sitecomp's: install errors)
 
     def _mark(self, us: int, zone: tzinfo | None) -> None:
         """Keep every `mark_every`-th cycle; past `MAX_MARKS`, every other one of those."""
@@ -309,27 +313,24 @@ class HealthCollector:
             )
             if not waited:
                 advice.append(_CHECK_CONNECTOR)
+        chain = [c for c in connector.causes if c.kind != "install_errors"]
         if "certificate_missing" in connector.problems:
             mark = self.last_certificate_wait
             wait = None if mark is None else _evidence(mark)
             waits = result.certificate_waits
             last = f" (last at {iso(wait.time)})" if wait is not None else ""
+            why = f": {cause_text(chain)}" if chain else ""
             findings.append(
                 Finding(
                     "certificate_missing",
                     "error",
                     f"the connector waited for its certificate {waits} time{_s(waits)}{last} "
-                    "and has not synced since",
-                    (wait,) if wait is not None else (),
+                    f"and has not synced since{why}",
+                    ((wait,) if wait is not None else ())
+                    + tuple(Evidence(c.source, c.line, c.time) for c in chain),
                 )
             )
-            advice.append(
-                Advice(
-                    "check_certmgr",
-                    "Check CertMgr.log on the site server: the connector cannot sync users until "
-                    "Certmgr installs its certificate.",
-                )
-            )
+            advice.append(certificate_advice(chain))
         elif connector.code == "no_cycles":
             evidence = (
                 (Evidence(connector.source, connector.line, connector.since),)
@@ -345,6 +346,19 @@ class HealthCollector:
                 )
             )
             advice.append(_CHECK_CONNECTOR)
+
+        for cause in connector.causes:
+            if cause.kind == "install_errors":
+                findings.append(
+                    Finding(
+                        "install_errors",
+                        "warning",
+                        f"{base_name(cause.source)} shows component install errors of {CONNECTOR}: "
+                        "status messages "
+                        f"{', '.join(str(status) for status in cause.status_ids)}",
+                        (Evidence(cause.source, cause.line, cause.time),),
+                    )
+                )
 
     def _stalls(
         self,
@@ -653,6 +667,25 @@ def restart_advice(analysis: Analysis) -> list[Advice]:
             )
         )
     return advice
+
+
+def certificate_advice(chain: list[Cause]) -> Advice:
+    """What to do about a connector waiting for its certificate, from what sibling logs say."""
+    where = {cause.kind: f"{base_name(cause.source)}:{cause.line}" for cause in chain}
+    if "no_intune_subscription" in where:
+        return Advice(
+            "link_intune_subscription",
+            "Link an Intune subscription to the hierarchy (Administration > Cloud Services > "
+            f"Microsoft Intune Subscriptions): the site has none ({where['no_intune_subscription']}"
+            "), so Certmgr gets no certificate for the connector, which cannot sync users "
+            "without it.",
+        )
+    failed = f" (it failed to get it, {where['certificate_failed']})" if where else ""
+    return Advice(
+        "check_certmgr",
+        "Check CertMgr.log on the site server: the connector cannot sync users until "
+        f"Certmgr installs its certificate{failed}.",
+    )
 
 
 def unreconciled_finding(result: Result) -> Finding:

@@ -18,7 +18,14 @@ from .events import CONNECTOR, Event
 from .formats import ROTATION_MARKER, ParseContext, Record, detect, parser_for
 from .formats.aspasted import undone
 from .formats.sms import candidate_pattern
-from .sources import InputStats, Progress, display_name, expand_paths, text_chunks
+from .sources import (
+    InputStats,
+    Progress,
+    display_name,
+    expand_paths,
+    mark_siblings,
+    text_chunks,
+)
 from .times import instant_key
 
 DETECT_SAMPLE = 1 << 16
@@ -105,13 +112,18 @@ def parse_input(
     ctx = ParseContext(stats, options.source_tz, candidates)
     from_record = catalogue.from_record
     attribute = fmt != "sms-trace"  # the SMS-trace parser counts the connector's trailers
+    sibling = stats.sibling  # of a sibling log, only the records about the connector
     for item in parser_for(fmt)(chunks, ctx):
         if type(item) is Record:
             event = from_record(item, name)
             if attribute and is_connector(event):
                 stats.connector_records += 1
+            if sibling and not catalogue.about_connector(event.kind, event.text):
+                continue
             if wanted is None or event.kind in wanted:
                 yield event
+        elif sibling:
+            continue
         elif wanted is None or "unparsed" in wanted:
             yield catalogue.from_unparsed(item, name)  # type: ignore[arg-type]
     ensure_records(name, stats)
@@ -197,6 +209,7 @@ class EventStream:
         self.fast = fast
         self.progress = progress
         self.inputs = [InputStats(path=name) for name in self.names]
+        mark_siblings(self.inputs)
         self.duplicates = 0
         """Records found in more than one input, counted once (the others left out)."""
 

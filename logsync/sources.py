@@ -1,4 +1,5 @@
-"""Open inputs (paths, directories, stdin), undo gzip and encodings, yield text chunks.
+"""Open inputs (paths, directories, zip archives, stdin), undo gzip, bzip2, xz and encodings,
+yield text chunks.
 
 A chunk is decoded text whose line breaks are all `\\n` (CRLF and stray CR are folded); every
 chunk but the last ends with `\\n`. Nothing here reads a whole file into memory.
@@ -6,11 +7,14 @@ chunk but the last ends with `\\n`. Nothing here reads a whole file into memory.
 
 from __future__ import annotations
 
+import bz2
 import codecs
 import io
+import lzma
 import os
 import re
 import sys
+import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
@@ -44,6 +48,7 @@ class InputStats:
         "path",
         "record_lines",
         "records",
+        "sibling",
         "unparsed",
     )
 
@@ -70,6 +75,9 @@ class InputStats:
         log."""
         self.fallback_lines = 0
         """Lines that were not valid UTF-8 and were read as cp1252."""
+        self.sibling = False
+        """A sibling log (CertMgr.log, ...) read beside the connector's: only its records about
+        the connector are kept (see `mark_siblings`)."""
         self.notes: list[str] = []
 
     def fields(self) -> dict[str, object]:
@@ -108,19 +116,174 @@ LOG_NAMES = ("cloudusersync.lo_", "cloudusersync.log")
 """The connector's log and its rotated older half, lower-cased (Windows names ignore case)."""
 _HISTORY_RE = re.compile(r"cloudusersync-.*\.log", re.IGNORECASE)
 
+SIBLING_NAMES = ("certmgr.log", "dmpuploader.log", "sitecomp.log", "smsexec.log")
+"""Logs beside the connector's that hold the causes of its problems, lower-cased: a folder is
+read with them, keeping only their records about the connector (SPEC §2, sibling logs)."""
+
+SITE_COMPONENT_LOG = SIBLING_NAMES[2]
+"""Where Site Component Manager logs the connector's installation: its error status messages
+for the connector are install errors."""
+
+
+def base_name(name: str) -> str:
+    """The file name of an input, whether a path, a member of a zip archive or stdin."""
+    return name.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def is_sibling(name: str) -> bool:
+    """Whether an input is a sibling log (CertMgr.log, ...), read for its records about the
+    connector only."""
+    return base_name(name).lower() in SIBLING_NAMES
+
+
+def mark_siblings(inputs: Sequence[InputStats]) -> None:
+    """Mark the sibling logs read beside a log of the connector: of those, only the records
+    about the connector count. A sibling log read on its own (or with other sibling logs) is
+    read whole."""
+    if all(is_sibling(stats.path) for stats in inputs):
+        return
+    for stats in inputs:
+        stats.sibling = is_sibling(stats.path)
+
 
 def display_name(name: str) -> str:
     """How an input is named in messages: stdin for `-`."""
     return "stdin" if name == STDIN else name
 
 
+def _folder_logs(names: Iterable[str]) -> list[str]:
+    """Of the file names of one folder, those read when the folder is named, oldest first:
+    history files (`CloudUserSync-*.log`), the `.lo_`, the `.log`, then the sibling logs."""
+    listed = sorted(names)
+    history = [name for name in listed if _HISTORY_RE.fullmatch(name)]
+    named = {name.lower(): name for name in listed}
+    return history + [named[name] for name in (*LOG_NAMES, *SIBLING_NAMES) if name in named]
+
+
 def log_files(directory: Path) -> list[str]:
     """The CloudUserSync files of a directory, oldest first, whatever the case of their names:
     history files (`CloudUserSync-*.log`), then the `.lo_`, then the `.log`."""
-    entries = sorted(p for p in directory.iterdir() if p.is_file())
-    history = [str(p) for p in entries if _HISTORY_RE.fullmatch(p.name)]
-    named = {p.name.lower(): str(p) for p in entries}
-    return history + [named[name] for name in LOG_NAMES if name in named]
+    entries = [p.name for p in directory.iterdir() if p.is_file()]
+    return [str(directory / name) for name in _folder_logs(entries) if not is_sibling(name)]
+
+
+def folder_files(directory: Path) -> list[str]:
+    """What a directory stands for: its CloudUserSync files (`log_files`), then its sibling
+    logs (CertMgr.log, dmpuploader.log, sitecomp.log, smsexec.log) when it has a CloudUserSync
+    file."""
+    entries = [p.name for p in directory.iterdir() if p.is_file()]
+    found = _folder_logs(entries)
+    if all(is_sibling(name) for name in found):
+        return []
+    paths = [directory / name for name in found]
+    return [str(path) for path in paths if not is_sibling(path.name) or _holds(path)]
+
+
+def _holds(path: Path) -> bool:
+    """Whether a sibling log can be read and holds something: an empty or unreadable one only
+    explains nothing, and is passed over rather than failing the folder."""
+    try:
+        return path.stat().st_size > 0 and os.access(path, os.R_OK)
+    except OSError:
+        return False
+
+
+def zip_logs(archive: str) -> list[str]:
+    """What a zip archive stands for: the files of the folder inside it that holds the
+    connector's log, as a directory stands for them, named `ARCHIVE/MEMBER`."""
+    try:
+        with zipfile.ZipFile(archive) as opened:
+            members = [
+                info.filename
+                for info in opened.infolist()
+                if not info.is_dir() and (info.file_size or not is_sibling(info.filename))
+            ]
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(archive, f"not a readable zip archive ({exc})") from exc
+    folders: dict[str, dict[str, str]] = {}
+    for member in members:
+        folder, _, name = member.rpartition("/")
+        folders.setdefault(folder, {})[name] = member
+    holding = {}
+    for folder, files in sorted(folders.items()):
+        found = _folder_logs(files)
+        if found and not all(is_sibling(name) for name in found):
+            holding[folder] = [files[name] for name in found]
+    if not holding:
+        raise InputError(archive, "no CloudUserSync.log or CloudUserSync.lo_ in this zip archive")
+    if len(holding) > 1:
+        folders_named = ", ".join(f"{folder or '.'}/" for folder in holding)
+        raise InputError(
+            archive,
+            f"CloudUserSync logs in {len(holding)} folders of this zip archive "
+            f"({folders_named}): extract it and name one",
+        )
+    (found,) = holding.values()
+    return [f"{archive}/{member}" for member in found]
+
+
+def zip_member(name: str) -> tuple[str, str] | None:
+    """(archive, member) of an input named `ARCHIVE/MEMBER` (see `zip_logs`), else None."""
+    if name == STDIN or os.path.exists(name):
+        return None
+    parts = name.split("/")
+    for index in range(1, len(parts)):
+        archive = "/".join(parts[:index])
+        if os.path.isfile(archive):
+            return (archive, "/".join(parts[index:])) if _is_zip(archive) else None
+    return None
+
+
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+def _is_zip(path: str) -> bool:
+    """Whether a regular file (never a pipe: its bytes would be gone) is a zip archive, by its
+    first bytes."""
+    if not os.path.isfile(path):
+        return False
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(4) == ZIP_MAGIC
+    except OSError:
+        return False
+
+
+def rotated_note(log: str, rotated: str, command: str | None) -> str:
+    """What stderr says of a `.log` read without the `.lo_` beside it, and the command that
+    reads both."""
+    folder = str(Path(log).parent)
+    if " " in folder:
+        folder = f'"{folder}"'
+    return (
+        f"{rotated} beside {log} holds the log's older records and was not read; "
+        f"`logsync {command or 'report'} {folder}` reads both"
+    )
+
+
+def lone_logs(names: Sequence[str]) -> list[tuple[str, str]]:
+    """(log, its .lo_) of each CloudUserSync.log among the inputs whose rotated older half lies
+    beside it and is not read: the folder would read both."""
+    read = set()
+    for name in names:
+        try:
+            read.add(os.path.realpath(name))
+        except OSError:
+            continue
+    found = []
+    for name in names:
+        if name == STDIN or base_name(name).lower() != LOG_NAMES[1] or zip_member(name):
+            continue
+        folder = Path(name).parent
+        try:
+            rotated = [p for p in folder.iterdir() if p.name.lower() == LOG_NAMES[0]]
+        except OSError:
+            continue
+        for path in rotated:
+            if path.is_file() and os.path.realpath(path) not in read:
+                found.append((name, str(path)))
+    return found
+
 
 SITE_SERVER_LOGS = ("Microsoft Configuration Manager", "Logs")
 """Where a site server keeps its logs, under the Program Files folder, unless Configuration
@@ -162,8 +325,9 @@ def expand_paths(
 ) -> list[str]:
     """Turn the command-line PATHS into a list of readable inputs (`-` is stdin).
 
-    A directory stands for its CloudUserSync.log, CloudUserSync.lo_ and CloudUserSync-*.log. A
-    file named twice (or a file and its directory) is read once: the names left out go to
+    A directory stands for its CloudUserSync.log, CloudUserSync.lo_ and CloudUserSync-*.log,
+    with its sibling logs (`folder_files`); a zip archive for the folder it holds (`zip_logs`).
+    A file named twice (or a file and its directory) is read once: the names left out go to
     `repeated`.
     """
     if not paths:
@@ -180,7 +344,7 @@ def expand_paths(
         path = Path(raw)
         if path.is_dir():
             try:
-                found = log_files(path)
+                found = folder_files(path)
             except OSError as exc:
                 raise InputError(raw, exc.strerror or str(exc)) from exc
             if not found:
@@ -189,6 +353,8 @@ def expand_paths(
         elif path.exists():
             if not os.access(path, os.R_OK):
                 raise InputError(raw, "permission denied")
+            expanded.extend(zip_logs(raw) if _is_zip(raw) else [raw])
+        elif zip_member(raw) is not None:
             expanded.append(raw)
         else:
             raise InputError(raw, "no such file or directory")
@@ -271,10 +437,24 @@ def open_binary(name: str) -> BinaryIO:
     connector may rotate the file meanwhile (see `sharing`)."""
     if name == STDIN:
         return open_stdin()
+    member = zip_member(name)
+    if member is not None:
+        return _open_member(name, *member)
     try:
         return open_shared(name)
     except OSError as exc:
         raise InputError(name, exc.strerror or str(exc)) from exc
+
+
+def _open_member(name: str, archive: str, member: str) -> BinaryIO:
+    """A member of a zip archive, for reading (the archive closes with it)."""
+    try:
+        with zipfile.ZipFile(archive) as opened:
+            return opened.open(member)  # type: ignore[return-value]
+    except KeyError as exc:
+        raise InputError(name, "no such file in the zip archive") from exc
+    except (zipfile.BadZipFile, OSError, NotImplementedError) as exc:
+        raise InputError(name, f"not readable from the zip archive ({exc})") from exc
 
 
 Progress = Callable[[int], None]
@@ -294,44 +474,57 @@ def _blocks(stream: BinaryIO, name: str, progress: Progress | None = None) -> It
         raise InputError(name, f"read error: {exc.strerror or exc}") from exc
 
 
-def _gunzip(blocks: Iterable[bytes], name: str) -> Iterator[bytes]:
-    """Decompress gzip data incrementally, member after member (like `zcat`)."""
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+_COMPRESSIONS: tuple[tuple[bytes, str, Callable[[], Any]], ...] = (
+    (b"\x1f\x8b", "gzip", lambda: zlib.decompressobj(16 + zlib.MAX_WBITS)),
+    (b"BZh", "bzip2", bz2.BZ2Decompressor),
+    (b"\xfd7zXZ\x00", "xz", lambda: lzma.LZMADecompressor(lzma.FORMAT_XZ)),
+)
+"""(magic bytes, name, decompressor factory) of each compression undone, whatever the name."""
+
+
+def _decompressed(
+    blocks: Iterable[bytes], name: str, what: str, make: Callable[[], Any]
+) -> Iterator[bytes]:
+    """Decompress incrementally, stream after stream (like `zcat`, `bzcat`, `xzcat`)."""
+    decompressor = make()
     fed = False
     try:
         for block in blocks:
             data = block
             while data:
                 fed = True
-                out = inflater.decompress(data)
+                out = decompressor.decompress(data)
                 if out:
                     yield out
-                if inflater.eof:
-                    data = inflater.unused_data.lstrip(b"\0")
-                    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                if decompressor.eof:
+                    data = decompressor.unused_data.lstrip(b"\0")
+                    decompressor = make()
                     fed = False
                 else:
                     data = b""
-    except zlib.error as exc:
-        raise InputError(name, f"corrupt gzip data ({exc})") from exc
-    if fed and not inflater.eof:
-        tail = inflater.flush()
-        if tail:
-            yield tail
-        raise InputError(name, "gzip data ends early (truncated file?)")
+    except (zlib.error, OSError, EOFError, lzma.LZMAError) as exc:
+        raise InputError(name, f"corrupt {what} data ({exc})") from exc
+    if fed and not decompressor.eof:
+        raise InputError(name, f"{what} data ends early (truncated file?)")
 
 
 def decoded_bytes(stream: BinaryIO, name: str, progress: Progress | None = None) -> Iterator[bytes]:
-    """The input's bytes in blocks, with gzip undone when the data starts with its magic."""
+    """The input's bytes in blocks, with gzip, bzip2 or xz undone when the data starts with its
+    magic. A zip archive is read by path (as the folder it holds), never as a stream."""
     blocks = _blocks(stream, name, progress)
     first = next(blocks, b"")
     if not first:
         return
-    if first[:2] == b"\x1f\x8b":
-        yield from _gunzip(chain([first], blocks), name)
-    else:
-        yield first
-        yield from blocks
+    for magic, what, make in _COMPRESSIONS:
+        if first.startswith(magic):
+            yield from _decompressed(chain([first], blocks), name, what, make)
+            return
+    if first.startswith(ZIP_MAGIC):
+        raise InputError(
+            display_name(name), "a zip archive: give its path, which is read as the folder it holds"
+        )
+    yield first
+    yield from blocks
 
 
 def sniff_encoding(head: bytes) -> tuple[str, int]:

@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING
 
 from .bulk import RowSpec, input_rows, text_rows
 from .errors import InputError
+from .events import CAUSE_KINDS
 from .formats import detect
 from .pipeline import ReadOptions, ensure_connector, ensure_records
 from .sharing import open_shared
-from .sources import InputStats, sniff_encoding
+from .sources import InputStats, folder_files, is_sibling, sniff_encoding
 from .times import human_duration, micros
 from .tracker import TRACKED_KINDS, Connector, Result, Row, Tracker, UserState
 
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
 
 _SPEC = RowSpec(TRACKED_KINDS)
 """The rows the watch reads: those of the tracked kinds."""
+_CAUSES = RowSpec(CAUSE_KINDS | {"status_message"})
+"""The rows of sibling logs the watch reads: the causes of connector problems."""
 LOG_NAME = "CloudUserSync.log"
 
 
@@ -236,6 +239,23 @@ class Watcher:
             return
         for batch in input_rows(path, self.options, self.rotated, _SPEC):
             self._feed(batch, self.rotated)
+
+    def read_siblings(self) -> None:
+        """Read what the sibling logs beside the live log (CertMgr.log, ...) say about the
+        connector's problems, once; one that cannot be read is passed over (it only explains)."""
+        folder = self.follower.path.parent
+        try:
+            siblings = [name for name in folder_files(folder) if is_sibling(name)]
+        except OSError:
+            return
+        for name in siblings:
+            stats = InputStats(name)
+            stats.sibling = True
+            try:
+                for batch in input_rows(name, self.options, stats, _CAUSES):
+                    self.tracker.note_causes(batch)
+            except InputError:
+                continue
 
     def read(self) -> int:
         """Feed whatever was appended; the number of rows. Raises an input error once what the

@@ -108,6 +108,7 @@ def test_report_json_contract() -> None:
         "problems": [],
         "text": "connector running, last cycle 2026-11-25T16:04:55.644-08:00",
         "evidence": None,
+        "causes": [],
     }
 
 

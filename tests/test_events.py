@@ -95,6 +95,9 @@ CASES = [
         StatusMessage(500, "I", "SMS_CLOUD_USERSYNC", 5616),
     ),
     ("SMS_EXECUTIVE started SMS_DMP_DOWNLOADER as thread ID 3564 (0xDEC).", "message", None),
+    # the sibling logs of the public lab (tests/data/real-logs), `~~` decoded
+    ("Failed to get connector certificate", "certificate_failed", None),
+    ("HasIntuneSubscription: Site has no Intune subscription.", "no_intune_subscription", None),
     ("Starting component SMS_CLOUDCONNECTION", "message", None),
     ("failed to add user lower-case is not the connector's wording", "message", None),
 ]
@@ -119,6 +122,8 @@ def test_every_kind_is_listed_once() -> None:
         "users_removed",
         "sync_summary",
         "status_message",
+        "certificate_failed",
+        "no_intune_subscription",
         "message",
         "unparsed",
     )

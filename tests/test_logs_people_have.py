@@ -542,7 +542,7 @@ def test_a_time_on_pasted_text_without_offsets_is_its_wall_clock_time() -> None:
     assert (what_if.exit_code, what_if.stdout.splitlines()[0]) == (
         0,
         "scott@contoso.com\twaiting\tUserNotFound\t2014-09-14T10:23:54\t2014-09-14T10:23:54\t1\t"
-        "2014-09-15T10:23:54\t2014-09-14T12:05:00\t300.0\t-\t-",
+        "2014-09-15T10:23:54\t2014-09-14T12:05:00\t300.0\t-\t-\t-",
     )
 
 

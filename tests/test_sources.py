@@ -1,16 +1,25 @@
-"""Reading inputs: encodings, gzip (files and stdin), line breaks, directories, errors."""
+"""Reading inputs: encodings, gzip, bzip2 and xz (files and stdin), zip archives, line breaks,
+directories, the .lo_ beside a .log, errors."""
 
 from __future__ import annotations
 
+import bz2
 import gzip
 import io
+import json
+import lzma
+import zipfile
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from logsync.cli import app
 from logsync.errors import InputError, UsageError
 from logsync.pipeline import EventStream
-from logsync.sources import InputStats, expand_paths, text_chunks
+from logsync.sources import InputStats, expand_paths, lone_logs, text_chunks
+
+from .conftest import SAMPLES
 
 LINE = "Starting user delta sync, raise failure status messages = True  $$<SMS_CLOUD_USERSYNC><09-14-2014 10:23:50.372+240><thread=5616 (0x15F0)>"
 FAILED = "Failed to add user José.Ñúñez@contoso.com; reason UserNotFound  $$<SMS_CLOUD_USERSYNC><09-14-2014 10:23:54.000+240><thread=5616 (0x15F0)>"
@@ -115,3 +124,115 @@ def test_missing_paths_and_empty_directories_are_input_errors(tmp_path: Path) ->
     with pytest.raises(UsageError, match="no input"):
         expand_paths([], stdin_is_pipe=False)
     assert expand_paths([], stdin_is_pipe=True) == ["-"]
+
+
+# -- archives: bzip2 and xz like gzip, a zip as the folder it holds --------------------------
+
+DEMO = SAMPLES / "CloudUserSync.log"
+ROTATED = SAMPLES / "rotated"
+COMPRESSIONS = {"gzip": gzip.compress, "bzip2": bz2.compress, "xz": lzma.compress}
+
+
+def report(*args: str, stdin: bytes | None = None) -> dict[str, object]:
+    result = CliRunner().invoke(app, ["report", "--format", "json", *args], input=stdin)
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    for stats in document["inputs"]:
+        stats["path"] = Path(stats["path"]).name
+    return document
+
+
+@pytest.mark.parametrize("compression", sorted(COMPRESSIONS))
+def test_compressed_demo_log_answers_as_the_plain_log(compression: str, tmp_path: Path) -> None:
+    packed = COMPRESSIONS[compression](DEMO.read_bytes())
+    archive = tmp_path / "CloudUserSync.log"  # the magic bytes tell, whatever the name
+    archive.write_bytes(packed)
+    plain = report(str(DEMO))
+    assert plain["summary"]["stuck"] == 4  # type: ignore[index]
+    assert report(str(archive)) == plain
+    from_stdin = report(stdin=packed)
+    assert from_stdin["inputs"][0]["path"] == "-"  # type: ignore[index]
+    from_stdin["inputs"][0]["path"] = "CloudUserSync.log"  # type: ignore[index]
+    assert from_stdin == plain
+
+
+@pytest.mark.parametrize("compression", ["bzip2", "xz"])
+def test_concatenated_streams_are_read_like_one(compression: str, tmp_path: Path) -> None:
+    data = (LINE + "\n").encode()
+    packed = COMPRESSIONS[compression](data) + COMPRESSIONS[compression]((FAILED + "\n").encode())
+    decoded, _ = read(packed, tmp_path)
+    assert decoded == f"{LINE}\n{FAILED}\n"
+
+
+@pytest.mark.parametrize(("compression", "what"), [("bzip2", "bzip2"), ("xz", "xz")])
+def test_truncated_archive_is_an_input_error(compression: str, what: str, tmp_path: Path) -> None:
+    data = COMPRESSIONS[compression](DEMO.read_bytes())
+    with pytest.raises(InputError, match=f"in.log: {what} data ends early"):
+        read(data[: len(data) // 2], tmp_path)
+
+
+def zip_of(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_zip_is_read_as_the_folder_it_holds(tmp_path: Path) -> None:
+    archive = zip_of(
+        tmp_path / "logs.zip",
+        {
+            "Logs/CloudUserSync.log": (ROTATED / "CloudUserSync.log").read_bytes(),
+            "Logs/CloudUserSync.lo_": (ROTATED / "CloudUserSync.lo_").read_bytes(),
+            "Logs/other.log": b"not read\n",
+            "readme.txt": b"not read either\n",
+        },
+    )
+    assert expand_paths([str(archive)], stdin_is_pipe=False) == [
+        f"{archive}/Logs/CloudUserSync.lo_",
+        f"{archive}/Logs/CloudUserSync.log",
+    ]
+    zipped = report(str(archive))
+    assert [stats["path"] for stats in zipped["inputs"]] == [  # type: ignore[attr-defined]
+        "CloudUserSync.lo_",
+        "CloudUserSync.log",
+    ]
+    assert zipped == report(str(ROTATED))
+    assert zipped["summary"]["restarts"] == 1  # type: ignore[index]
+
+
+def test_zip_errors_name_the_archive(tmp_path: Path) -> None:
+    empty = zip_of(tmp_path / "empty.zip", {"Logs/other.log": b"x\n"})
+    with pytest.raises(InputError, match=r"empty\.zip: no CloudUserSync\.log or CloudUserSync\.lo_ in this zip archive"):
+        expand_paths([str(empty)], stdin_is_pipe=False)
+    two = zip_of(
+        tmp_path / "two.zip",
+        {"a/CloudUserSync.log": b"x\n", "b/CloudUserSync.log": b"x\n"},
+    )
+    with pytest.raises(InputError, match=r"two\.zip: CloudUserSync logs in 2 folders of this zip archive \(a/, b/\): extract it and name one"):
+        expand_paths([str(two)], stdin_is_pipe=False)
+    result = CliRunner().invoke(app, ["report", "-"], input=(tmp_path / "two.zip").read_bytes())
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "logsync: error: stdin: a zip archive: give its path, which is read as the folder it holds\n"
+    )
+
+
+# -- a .log given alone with its .lo_ beside it ------------------------------------------------
+
+
+def test_a_log_given_alone_names_the_lo_beside_it(tmp_path: Path) -> None:
+    for name in ("CloudUserSync.log", "CloudUserSync.lo_"):
+        (tmp_path / name).write_bytes((ROTATED / name).read_bytes())
+    log, rotated = tmp_path / "CloudUserSync.log", tmp_path / "CloudUserSync.lo_"
+    result = CliRunner().invoke(app, ["summary", "--format", "text", str(log)])
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[0] == (
+        f"logsync: {rotated} beside {log} holds the log's older records and was not read; "
+        f"`logsync summary {tmp_path}` reads both"
+    )
+    for both in ([str(log), str(rotated)], [str(tmp_path)]):
+        result = CliRunner().invoke(app, ["check", *both])
+        assert "older records" not in result.stderr
+    assert lone_logs([str(log)]) == [(str(log), str(rotated))]
+    assert lone_logs([str(rotated), str(log)]) == []

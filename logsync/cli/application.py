@@ -57,6 +57,7 @@ def command(
     def register(body: Callable[..., None]) -> Callable[..., None]:
         @functools.wraps(body)
         def run(*args: Any, **kwargs: Any) -> None:
+            RUNNING[0] = settings.get("name") or body.__name__
             try:
                 body(*args, **kwargs)
                 sys.stdout.flush()
@@ -161,6 +162,8 @@ _CLICK_ERROR: type[Exception] = next(
 """The framework's base of usage errors (click's, which typer may bundle under another name)."""
 
 _OUTCOME = [ExitCode.OK]
+RUNNING = [""]
+"""The name of the command being run (for messages that suggest a command line)."""
 """The exit code the running command has decided on, before it writes its output."""
 
 

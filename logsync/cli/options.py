@@ -32,7 +32,7 @@ from ..tracker import (
     FINDING_STATES,
     STALL_INTERVALS,
 )
-from .application import Env
+from .application import RUNNING, Env
 
 if TYPE_CHECKING:  # (imported by the functions that use them: --help needs none)
     from ..analysis import Analysis
@@ -264,7 +264,7 @@ def common(
             f"--input-format: {input_format!r} is not one of auto, {', '.join(FORMAT_NAMES)}"
         )
     source_zone = parse_zone(source_tz, "--source-tz") if source_tz is not None else None
-    from ..sources import expand_paths, site_server_logs
+    from ..sources import expand_paths, lone_logs, rotated_note, site_server_logs
 
     repeated: list[str] = []
     found = None
@@ -281,6 +281,9 @@ def common(
     if repeated and not quiet:
         names = ", ".join(visible(name) for name in dict.fromkeys(repeated))
         env.stderr.write(f"logsync: {names}: given more than once, read once\n")
+    if not quiet:
+        for log, rotated in lone_logs(expanded):
+            env.stderr.write(f"logsync: {visible(rotated_note(log, rotated, RUNNING[0]))}\n")
     cloud = None
     if cloud_users is not None:
         from ..cloud import read_cloud_users

@@ -95,8 +95,10 @@ def report(
 ) -> None:
     """Stuck users and when each will recover (stuck first, soonest recovery first).
 
-    PATHS are log files, directories (their CloudUserSync.log, .lo_ and CloudUserSync-*.log,
-    in any case) or - for stdin; with none, stdin when it is a pipe.
+    PATHS are log files (gzip, bzip2 or xz too), directories (their CloudUserSync.log, .lo_
+    and CloudUserSync-*.log, in any case, with CertMgr.log, dmpuploader.log, sitecomp.log and
+    smsexec.log for the causes of connector problems), zip archives (read as the folder they
+    hold) or - for stdin; with none, stdin when it is a pipe.
 
     Piped, the output is text: one user per line, tab-separated, in the columns upn, state,
     reason, first_failure, last_failure, failures, full_sync_due, expected_recovery,

@@ -86,7 +86,8 @@ def watch(
     """Follow a live log (and its rotation) and keep the report current.
 
     PATH is the live CloudUserSync.log, or the directory that holds it (a log that does not
-    exist yet is waited for).
+    exist yet is waited for). The sibling logs beside it (CertMgr.log, dmpuploader.log,
+    sitecomp.log) are read once for the cause of a connector problem.
 
     On a terminal: a live table with countdowns. Piped: one JSON line for the connector's state,
     one for every user that is not synced, then one per change of either, flushed at once
@@ -124,6 +125,7 @@ def watch(
         env.stderr.flush()
     watcher.read_rotated()
     watcher.read()
+    watcher.read_siblings()
     result, initial = watcher.changes(utc_now(), everyone=all_users)
     nobody = unmatched_users(opts, tracker.upns())
     if nobody is not None and watcher.last_time is not None and not opts.quiet:

@@ -13,7 +13,7 @@ from typing import IO, TYPE_CHECKING, NamedTuple, cast
 from ..formats.paste import redacted
 from ..safety import visible
 from ..times import NO_TIMES_REASON, human_duration, iso, micros, moment_iso, moment_time, timeless
-from ..tracker import LATEST, Connector, Moment, UserState
+from ..tracker import LATEST, Connector, Moment, UserState, cause_text
 
 if TYPE_CHECKING:
     from ..analysis import Gate
@@ -148,7 +148,15 @@ CONNECTOR_STATE_TEXT = {
 
 
 def connector_text(connector: Connector, as_of: datetime | None, display: Display) -> str:
-    """`connector running, last cycle …`, `connector stalled since … (1h 35m without a cycle)`."""
+    """`connector running, last cycle …`, `connector stalled since … (1h 35m without a cycle)`,
+    with the cause that sibling logs show, if any (`…: the site has no Intune subscription
+    (dmpuploader.log:8), so the connector gets no certificate (CertMgr.log:29)`)."""
+    text = _state_text(connector, as_of, display)
+    cause = cause_text(connector.causes)
+    return f"{text}: {cause}" if cause else text
+
+
+def _state_text(connector: Connector, as_of: datetime | None, display: Display) -> str:
     state = CONNECTOR_STATE_TEXT[connector.state]
     if connector.state == "running":
         last = display.iso(connector.last_cycle)
@@ -182,6 +190,16 @@ def connector_record(
         "evidence": (
             {"source": connector.source, "line": connector.line} if connector.source else None
         ),
+        "causes": [
+            {
+                "kind": cause.kind,
+                "time": display.iso(cause.time),
+                "source": cause.source,
+                "line": cause.line,
+                "status_ids": list(cause.status_ids),
+            }
+            for cause in connector.causes
+        ],
     }
 
 

@@ -16,6 +16,7 @@ from .model import (
     GAP_WINDOW,
     GRACE_INTERVALS,
     LATEST,
+    MAX_CAUSES,
     MAX_KEPT,
     SAME_RESTART_WINDOW,
     STALL_INTERVALS,
@@ -24,6 +25,7 @@ from .model import (
     TRACKED_KINDS,
     UNDETERMINED,
     USER_NOT_FOUND,
+    Cause,
     Connector,
     CycleEvidence,
     Moment,
@@ -34,6 +36,7 @@ from .model import (
     TrackerOptions,
     UserState,
     ZoneTable,
+    cause_text,
     timer_label,
 )
 
@@ -59,6 +62,7 @@ __all__ = [
     "GAP_WINDOW",
     "GRACE_INTERVALS",
     "LATEST",
+    "MAX_CAUSES",
     "MAX_KEPT",
     "SAME_RESTART_WINDOW",
     "STALL_INTERVALS",
@@ -67,6 +71,7 @@ __all__ = [
     "TRACKED_KINDS",
     "UNDETERMINED",
     "USER_NOT_FOUND",
+    "Cause",
     "Connector",
     "CycleEvidence",
     "Moment",
@@ -80,5 +85,6 @@ __all__ = [
     "UserState",
     "ZoneTable",
     "_key",
+    "cause_text",
     "timer_label",
 ]

@@ -7,6 +7,7 @@ from collections.abc import Collection, Iterable
 from datetime import datetime, timedelta, tzinfo
 from typing import Any, NamedTuple
 
+from ..sources import base_name
 from ..times import NO_TIMES, moment_time
 
 USER_NOT_FOUND = "UserNotFound"
@@ -22,6 +23,8 @@ GAP_WINDOW = 4095
 """The interval is the median of the latest this many gaps between cycles (memory stays flat)."""
 MAX_KEPT = 20
 """Unreconciled cycles kept as evidence (all are counted)."""
+MAX_CAUSES = 256
+"""Records of sibling logs kept as causes of a connector problem since its last cycle."""
 
 TRACKED_KINDS = frozenset(
     {
@@ -34,6 +37,8 @@ TRACKED_KINDS = frozenset(
         "add_totals",
         "status_message",
         "certificate_wait",
+        "certificate_failed",
+        "no_intune_subscription",
     }
 )
 """The event kinds the tracker reads; the rest it ignores."""
@@ -244,6 +249,46 @@ class CycleEvidence(NamedTuple):
     """Users notified in the cycle and not held back by their timer."""
 
 
+class Cause(NamedTuple):
+    """A record of a sibling log that says why the connector is in trouble (SPEC §4 rule 9)."""
+
+    kind: str
+    """`no_intune_subscription` (dmpuploader.log), `certificate_failed` (CertMgr.log), or
+    `install_errors` (sitecomp.log's error status messages for the connector)."""
+    time: datetime
+    """The first such record since the connector's last cycle."""
+    source: str
+    line: int
+    status_ids: tuple[int, ...] = ()
+    """For `install_errors`: the IDs of the error status messages, in order of first sight."""
+
+
+def cause_text(causes: Iterable[Cause]) -> str:
+    """The causes of a connector problem in sibling logs in words, each with its `file:line`;
+    empty when none is known."""
+    causes = tuple(causes)
+    where = {cause.kind: f"{base_name(cause.source)}:{cause.line}" for cause in causes}
+    parts = []
+    intune, certificate = where.get("no_intune_subscription"), where.get("certificate_failed")
+    if intune and certificate:
+        parts.append(
+            f"the site has no Intune subscription ({intune}), "
+            f"so the connector gets no certificate ({certificate})"
+        )
+    elif intune:
+        parts.append(f"the site has no Intune subscription ({intune})")
+    elif certificate:
+        parts.append(f"Certmgr failed to get the connector certificate ({certificate})")
+    for cause in causes:
+        if cause.kind == "install_errors":
+            ids = ", ".join(str(status) for status in cause.status_ids)
+            parts.append(
+                f"component install errors: status messages {ids} "
+                f"({where['install_errors']})"
+            )
+    return "; ".join(parts)
+
+
 class Connector(NamedTuple):
     """The connector's own state at `as_of` (SPEC §4 rule 9: part of every verdict)."""
 
@@ -263,6 +308,11 @@ class Connector(NamedTuple):
     certificate_since: datetime | None = None
     """A stopped connector that waited for its certificate before it stopped: the first
     wait of that run."""
+    causes: tuple[Cause, ...] = ()
+    """What sibling logs show as the cause of a problem: for a certificate wait, no Intune
+    subscription and Certmgr's failure to get the certificate; for any problem, the component
+    install errors since the last cycle (for a wait or a stop, those before it). Empty when
+    running or when no sibling log tells."""
 
     @property
     def ok(self) -> bool:

@@ -21,6 +21,7 @@ from .model import (
     STATES,
     UNDETERMINED,
     USER_NOT_FOUND,
+    Cause,
     Connector,
     Moment,
     Result,
@@ -82,6 +83,49 @@ def next_cycle_at_or_after(tracker: Tracker, when: int, interval: int) -> int:
 
 
 def connector(tracker: Tracker, as_of: int | None, interval: int) -> Connector:
+    """The connector's state at `as_of` (microseconds), with the record that shows it and
+    what sibling logs show as its cause."""
+    found = _connector_state(tracker, as_of, interval)
+    if found.ok or not tracker._causes:
+        return found
+    return found._replace(causes=causes(tracker, found))
+
+
+CERTIFICATE_CAUSES = ("no_intune_subscription", "certificate_failed")
+"""The chain behind a certificate wait, root first: a site without an Intune subscription gets
+no connector certificate from Certmgr."""
+
+
+def causes(tracker: Tracker, found: Connector) -> tuple[Cause, ...]:
+    """The causes of a connector problem in sibling logs since the last cycle: the first record
+    of each link of the certificate chain (for a certificate wait), then the component install
+    errors (for a wait or a stop, those that came before it)."""
+    kept = sorted(tracker._causes, key=itemgetter(0))
+    chain: list[Cause] = []
+    if "certificate_missing" in found.problems:
+        for kind in CERTIFICATE_CAUSES:
+            first = next((cause for cause in kept if cause[2] == kind), None)
+            if first is not None:
+                us, zone, _, source, line, _ = first
+                chain.append(Cause(kind, moment_time(us, zone), source, line))
+    # a wait or a stop begins at its record; a stall or a log without cycles, at the last cycle
+    # or the log's start, which only errors after it can explain
+    began = [t for t in (found.since, found.certificate_since) if t is not None]
+    bounded = found.state in ("waiting_for_certificate", "stopped") and began
+    before = micros(min(began, key=instant_key)) if bounded else None
+    errors = [
+        cause
+        for cause in kept
+        if cause[2] == "install_errors" and (before is None or cause[0] <= before)
+    ]
+    if errors:
+        us, zone, _, source, line, _ = errors[0]
+        ids = tuple(dict.fromkeys(cause[5] for cause in errors))
+        chain.append(Cause("install_errors", moment_time(us, zone), source, line, ids))
+    return tuple(chain)
+
+
+def _connector_state(tracker: Tracker, as_of: int | None, interval: int) -> Connector:
     """The connector's state at `as_of` (microseconds), with the record that shows it."""
     last_cycle = _time(tracker._last_cycle)
     restart = tracker._restarts[-1] if tracker._restarts else None

@@ -14,9 +14,11 @@ from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from ..events import CONNECTOR, STATMSG_STARTED, STATMSG_STOPPING, Event
+from ..sources import SITE_COMPONENT_LOG, base_name
 from ..times import iso, micros, moment_time
 from .model import (
     GAP_WINDOW,
+    MAX_CAUSES,
     MAX_KEPT,
     SAME_RESTART_WINDOW,
     USER_NOT_FOUND,
@@ -137,6 +139,16 @@ def _key(upn: str) -> str:
     return upn if key == upn else key
 
 
+def _install_error(status: Any, source: str) -> bool:
+    """Whether a status message is an error of the connector's installation: an error status
+    message for the connector in sitecomp.log (Site Component Manager installs components)."""
+    return (
+        status.sev == "E"
+        and status.status_component == CONNECTOR
+        and base_name(source).lower() == SITE_COMPONENT_LOG
+    )
+
+
 def held_unknown(user: _Seen) -> bool:
     """Held back since before the input, by a timer whose failure is not in the log."""
     return user.failing and user.reason is None
@@ -195,6 +207,10 @@ class Tracker:
         """The first certificate wait since the last cycle or restart, with its line."""
         self._stopped: tuple[Moment, str, int] | None = None
         """The connector's last word that it is stopping, until a start or a cycle."""
+        self._causes: list[tuple[int, tzinfo | None, str, str, int, int]] = []
+        """(instant, zone, kind, source, line, status ID) of the records of sibling logs that
+        may say why the connector is in trouble, since its last cycle: whatever order they
+        come in, a cycle leaves out those before it."""
         self._unreconciled: list[CycleEvidence] = []
         self._unreconciled_count = 0
         self._due_heap: list[tuple[int, str]] = []
@@ -233,6 +249,8 @@ class Tracker:
             "add_totals": self._on_add_totals,
             "status_message": self._on_status_message,
             "certificate_wait": self._on_certificate_wait,
+            "certificate_failed": self._on_certificate_failed,
+            "no_intune_subscription": self._on_no_intune_subscription,
         }
         """The handler of each tracked kind."""
 
@@ -322,6 +340,40 @@ class Tracker:
             self._started(us, zone, "status_message", data.thread_id, source, line)
         elif data.id == STATMSG_STOPPING:
             self._stopped = ((us, zone), source, line)
+        elif _install_error(data, source):
+            self._cause(us, zone, "install_errors", source, line, data.id)
+
+    def _on_certificate_failed(
+        self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
+    ) -> None:
+        self._cause(us, zone, "certificate_failed", source, line)
+
+    def _on_no_intune_subscription(
+        self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
+    ) -> None:
+        self._cause(us, zone, "no_intune_subscription", source, line)
+
+    def _cause(
+        self, us: int, zone: tzinfo | None, kind: str, source: str, line: int, status: int = 0
+    ) -> None:
+        last = self._last_cycle
+        if len(self._causes) < MAX_CAUSES and (last is None or us > last[0]):
+            self._causes.append((us, zone, kind, source, line, status))
+
+    def note_causes(self, rows: Iterable[Row]) -> None:
+        """Read rows of sibling logs read apart from the connector's log (`watch` reads them
+        once, after the log): only the causes of connector problems count, whatever their order
+        (those before the last cycle are over)."""
+        handlers = {
+            "certificate_failed": self._on_certificate_failed,
+            "no_intune_subscription": self._on_no_intune_subscription,
+        }
+        for us, zone, kind, data, source, line in rows:
+            handler = handlers.get(kind)
+            if handler is not None:
+                handler(us, zone, data, source, line)
+            elif kind == "status_message" and _install_error(data, source):
+                self._cause(us, zone, "install_errors", source, line, data.id)
 
     def _on_component_started(
         self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
@@ -408,6 +460,8 @@ class Tracker:
         self._last_cycle_where = (source, line)
         self._certificate_wait = None
         self._stopped = None
+        if self._causes:  # the connector cycles: what kept it from cycling is over
+            self._causes = [cause for cause in self._causes if cause[0] > us]
         here = (us, zone)
         previous = self._run_last_cycle
         if previous is not None and us > previous[0]:
