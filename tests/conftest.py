@@ -159,11 +159,15 @@ def env_without_color() -> dict[str, str]:
 
 
 def on_terminal(
-    *args: str, columns: int, cwd: str | Path | None = None, timeout: float = 120
+    *args: str,
+    columns: int,
+    cwd: str | Path | None = None,
+    timeout: float = 120,
+    stream: str = "stdout",
 ) -> tuple[int, str, str]:
-    """Run the installed `logsync` with its stdout on a pseudo-terminal `columns` wide (as an
-    admin's window is, with no COLUMNS to help), stderr on a pipe: (exit code, what the
-    terminal shows with line ends as `\\n`, stderr)."""
+    """Run the installed `logsync` with its `stream` (stdout, or stderr) on a pseudo-terminal
+    `columns` wide (as an admin's window is, with no COLUMNS to help), the other one on a pipe:
+    (exit code, what the terminal shows with line ends as `\\n`, what the pipe got)."""
     import fcntl
     import pty
     import struct
@@ -173,8 +177,14 @@ def on_terminal(
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
     hidden = ("COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")
     env = {name: value for name, value in os.environ.items() if name not in hidden}
+    on_stderr = stream == "stderr"
     process = subprocess.Popen(
-        [LOGSYNC, *args], stdin=slave, stdout=slave, stderr=subprocess.PIPE, cwd=cwd, env=env
+        [LOGSYNC, *args],
+        stdin=subprocess.DEVNULL if on_stderr else slave,
+        stdout=subprocess.PIPE if on_stderr else slave,
+        stderr=slave if on_stderr else subprocess.PIPE,
+        cwd=cwd,
+        env=env,
     )
     os.close(slave)
     shown = bytearray()
@@ -186,8 +196,9 @@ def on_terminal(
         if not data:
             break
         shown += data
-    assert process.stderr is not None
-    err = process.stderr.read()
+    piped = process.stdout if on_stderr else process.stderr
+    assert piped is not None
+    other = piped.read()
     process.wait(timeout)
     os.close(master)
-    return process.returncode, shown.decode().replace("\r\n", "\n"), err.decode()
+    return process.returncode, shown.decode().replace("\r\n", "\n"), other.decode()

@@ -631,31 +631,8 @@ def test_check_junit_dash_writes_the_xml_to_stdout(tmp_path: Path, monkeypatch: 
 
 def test_notes_on_a_terminal_fit_its_width() -> None:
     """Issue 27 item 10: the stale-log note was 118 columns on an 80-column terminal."""
-    import fcntl
-    import pty
-    import struct
-    import termios
-
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    env = {name: value for name, value in os.environ.items() if name != "COLUMNS"}
-    process = subprocess.Popen(
-        [LOGSYNC, "report", str(SAMPLES / "spec-case")],
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave, env=env,
-    )
-    os.close(slave)
-    shown = bytearray()
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:  # EIO: the program closed the terminal
-            break
-        if not data:
-            break
-        shown += data
-    process.communicate(timeout=120)
-    os.close(master)
-    lines = shown.decode().replace("\r\n", "\n").splitlines()
+    _, shown, _ = on_terminal("report", str(SAMPLES / "spec-case"), columns=80, stream="stderr")
+    lines = shown.splitlines()
     assert len(lines) == 2 and all(len(line) <= 80 for line in lines)
     assert re.fullmatch(
         r"logsync: the log ends 2014-09-15T10:24:12\.425-04:00 \(12y \d+d ago\); times are as",
