@@ -44,6 +44,8 @@ class Observer(Protocol):
 
 
 Handler = Callable[[int, "tzinfo | None", Any, str, int], None]
+StartReader = Callable[[int, "tzinfo | None", Any, str, int], "Restart | None"]
+"""A `ConnectorLog` handler of a row that may tell of a start: the restart, if one."""
 
 
 class Tracker:
@@ -102,14 +104,14 @@ class Tracker:
         back (rules 2 and 2b)."""
         log = self.log
         self._handlers: dict[str, Handler] = {
-            "component_started": self._on_component_started,
-            "processing_started": self._on_processing_started,
+            "component_started": self._starts(log.component_started),
+            "processing_started": self._starts(log.processing_started),
             "processing_stopping": log.processing_stopping,
             "sync_started": self._on_sync_started,
             "user_add_requested": self._on_requested,
             "user_add_failed": self._on_failed,
             "add_totals": self._on_add_totals,
-            "status_message": self._on_status_message,
+            "status_message": self._starts(log.status_message),
             "certificate_wait": log.certificate_wait,
             "certificate_failed": log.certificate_failed,
             "no_intune_subscription": log.no_intune_subscription,
@@ -199,26 +201,15 @@ class Tracker:
 
     # -- the connector's starts ---------------------------------------------------------------
 
-    def _on_status_message(
-        self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
-    ) -> None:
-        restart = self.log.status_message(us, zone, data, source, line)
-        if restart is not None:
-            self._restarted(restart, us)
+    def _starts(self, read: StartReader) -> Handler:
+        """The handler of a kind of row that may tell of a start of the connector."""
 
-    def _on_component_started(
-        self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
-    ) -> None:
-        restart = self.log.component_started(us, zone, data, source, line)
-        if restart is not None:
-            self._restarted(restart, us)
+        def handler(us: int, zone: tzinfo | None, data: Any, source: str, line: int) -> None:
+            restart = read(us, zone, data, source, line)
+            if restart is not None:
+                self._restarted(restart, us)
 
-    def _on_processing_started(
-        self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
-    ) -> None:
-        restart = self.log.processing_started(us, zone, data, source, line)
-        if restart is not None:
-            self._restarted(restart, us)
+        return handler
 
     def _restarted(self, restart: Restart, us: int) -> None:
         """A restart ends the cycle under way: its next cycle is a full sync."""
