@@ -285,7 +285,7 @@ def test_windows_of_simulated_histories_find_every_stuck_user(tmp_path: Path) ->
             truth = {upn for upn in history.stuck_at(end) if upn in states}
             stuck = {upn for upn, u in states.items() if u.stuck}
             undetermined = {upn for upn, u in states.items() if u.undetermined}
-            last_undecided = set(analysis.tracker._undecided)
+            last_undecided = set(analysis.tracker.totals.undecided)
             assert truth - stuck <= undetermined, (seed, start, end, truth - stuck)
             assert stuck - truth <= last_undecided, (seed, start, end, stuck - truth)
             exceptions += len(stuck - truth)

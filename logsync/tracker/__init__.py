@@ -1,8 +1,9 @@
 """Per-user tracking (SPEC §4): who is stuck, since when, and when each will recover.
 
-`rules` reads the rows (per-user records, cycles, restarts, users held back since before the
-input); `outlook` draws the conclusions at `as_of` (states, expected recoveries, the connector);
-`model` holds what they conclude and the constants of the rules.
+`rules` reads the rows into the tracker's parts: the users (`users`), the connector's log
+(`connector`: restarts, cycles, interval, state) and the reconciliation of cycle totals
+(`totals`); `outlook` draws the conclusions at `as_of` (states, expected recoveries); `model`
+holds what they conclude and the constants of the rules.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -39,15 +40,16 @@ from .model import (
     cause_text,
     timer_label,
 )
+from .users import user_key as _key
 
 if TYPE_CHECKING:
-    from .rules import Observer, Tracker, _key
+    from .rules import Observer, Tracker
 
 
 def __getattr__(name: str) -> Any:
     """The tracker itself, imported when first used: its results and constants are enough
     for the command line to start."""
-    if name in ("Observer", "Tracker", "_key"):
+    if name in ("Observer", "Tracker"):
         from . import rules
 
         return getattr(rules, name)

@@ -97,7 +97,8 @@ class Step(NamedTuple):
     line: int = 0
 
 
-def _time(moment: Moment | None) -> datetime | None:
+def time_of(moment: Moment | None) -> datetime | None:
+    """A moment's time (None for none)."""
     return None if moment is None else moment_time(*moment)
 
 
@@ -186,7 +187,7 @@ class UserState(NamedTuple):
         return tuple(map(self.zones.moment, self.instants))
 
     def _at(self, index: int) -> datetime | None:
-        return _time(self.zones.moment(self.instants[index]))
+        return time_of(self.zones.moment(self.instants[index]))
 
     @property
     def first_failure(self) -> datetime | None:

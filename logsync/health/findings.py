@@ -1,0 +1,269 @@
+"""The health summary's findings (SPEC §6): the connector's state, its stalls, the stuck
+users, cycles whose counts do not reconcile."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from ..analysis import Analysis
+from ..events import CONNECTOR
+from ..formats.paste import redacted
+from ..sources import base_name
+from ..times import NO_TIMES_REASON, human_duration, instant_key, iso, moment_time
+from ..tracker import STALL_INTERVALS, USER_NOT_FOUND, Result, UserState, cause_text, timer_label
+from .advice import (
+    CHECK_CONNECTOR,
+    certificate_advice,
+    dirsync_advice,
+    restart_advice,
+    unroutable_suffix,
+)
+from .summary import (
+    MAX_EVIDENCE,
+    Advice,
+    Evidence,
+    Finding,
+    Gap,
+    Mark,
+    evidence_of,
+    failure_evidence,
+    plural,
+    some_names,
+    verb,
+)
+
+_MICROSECOND = timedelta(microseconds=1)
+
+def connector_findings(
+    result: Result,
+    last_certificate_wait: Mark | None,
+    findings: list[Finding],
+    advice: list[Advice],
+) -> None:
+    """The connector's own state at the end: waiting for its certificate, or no cycle."""
+    connector = result.connector
+    if connector.code == "connector_stopped":
+        waited = connector.certificate_since is not None
+        why = " after waiting for its certificate" if waited else ""
+        findings.append(
+            Finding(
+                "connector_stopped",
+                "error",
+                f"the connector said it is stopping at {iso(connector.since)}{why} and did "
+                "not start again: nothing syncs until it does",
+                (Evidence(connector.source, connector.line, connector.since),),
+            )
+        )
+        if not waited:
+            advice.append(CHECK_CONNECTOR)
+    chain = [c for c in connector.causes if c.kind != "install_errors"]
+    if "certificate_missing" in connector.problems:
+        mark = last_certificate_wait
+        wait = None if mark is None else evidence_of(mark)
+        waits = result.certificate_waits
+        last = f" (last at {iso(wait.time)})" if wait is not None else ""
+        why = f": {cause_text(chain)}" if chain else ""
+        findings.append(
+            Finding(
+                "certificate_missing",
+                "error",
+                f"the connector waited for its certificate {waits} time{plural(waits)}{last} "
+                f"and has not synced since{why}",
+                ((wait,) if wait is not None else ())
+                + tuple(Evidence(c.source, c.line, c.time) for c in chain),
+            )
+        )
+        advice.append(certificate_advice(chain))
+    elif connector.code == "no_cycles":
+        evidence = (
+            (Evidence(connector.source, connector.line, connector.since),)
+            if connector.source
+            else ()
+        )
+        findings.append(
+            Finding(
+                "no_cycles",
+                "error",
+                "the connector logged no user sync cycle: nothing was synced in this log",
+                evidence,
+            )
+        )
+        advice.append(CHECK_CONNECTOR)
+
+    for cause in connector.causes:
+        if cause.kind == "install_errors":
+            findings.append(
+                Finding(
+                    "install_errors",
+                    "warning",
+                    f"{base_name(cause.source)} shows component install errors of {CONNECTOR}: "
+                    "status messages "
+                    f"{', '.join(str(status) for status in cause.status_ids)}",
+                    (Evidence(cause.source, cause.line, cause.time),),
+                )
+            )
+
+def stall_findings(
+    result: Result,
+    interval: timedelta,
+    gaps: list[Gap],
+    last_cycle: Mark | None,
+    findings: list[Finding],
+    advice: list[Advice],
+) -> None:
+    limit = STALL_INTERVALS * (interval // _MICROSECOND)
+    long = sorted((g for g in gaps if g[0] > limit), key=lambda g: g[4][0])
+    messages = [
+        f"no cycle for {human_duration(gap / 1_000_000)} between "
+        f"{iso(moment_time(*before[:2]))} and {iso(moment_time(*after[:2]))}"
+        for gap, _, _, before, after in long
+    ]
+    evidence = [evidence_of(after) for *_, after in long]
+    connector = result.connector
+    if connector.code == "connector_stalled" and connector.since is not None:
+        silence = instant_key(result.as_of) - instant_key(connector.since)  # type: ignore[arg-type]
+        what = "cycle" if connector.since == connector.last_cycle else "restart"
+        messages.append(
+            f"no cycle for the last {human_duration(silence)} "
+            f"(last {what} at {iso(connector.since)})"
+        )
+        last = last_cycle
+        if what == "cycle" and last is not None:
+            evidence.append(evidence_of(last))
+    if not messages:
+        return
+    every = human_duration(interval.total_seconds())
+    message = "; ".join(messages) + f" — more than {STALL_INTERVALS} intervals of {every}"
+    findings.append(Finding("connector_stalled", "warning", message, tuple(evidence)))
+    around = f" around {iso(evidence[0].time)}" if evidence else ""
+    advice.append(
+        Advice(
+            "check_connector",
+            "Check that SMS_CLOUD_USERSYNC is running (Configuration Manager Service "
+            f"Manager) and read smsexec.log{around} for why the connector stopped cycling.",
+        )
+    )
+
+def user_findings(
+    analysis: Analysis,
+    users: list[UserState],
+    findings: list[Finding],
+    advice: list[Advice],
+) -> None:
+    waiting = [u for u in users if u.state == "waiting"]
+    overdue = [u for u in users if u.state == "overdue"]
+    timer = timer_label(analysis.tracker.options.full_sync_after)
+    if waiting:
+        timed = [u for u in waiting if u.expected_recovery is not None]
+        if timed:
+            nxt = min(timed, key=lambda u: instant_key(u.expected_recovery))  # type: ignore[arg-type]
+            expected = f"the next ({nxt.upn}) is expected at {iso(nxt.expected_recovery)}"
+        else:
+            expected = f"when is unknown: {NO_TIMES_REASON}"
+        findings.append(
+            Finding(
+                "stuck_users",
+                "warning",
+                f"{len(waiting)} user{plural(len(waiting))} {verb(len(waiting), 'waits', 'wait')} "
+                f"for the {timer} full sync; {expected}",
+                failure_evidence(waiting),
+            )
+        )
+    if overdue:
+        findings.append(
+            Finding(
+                "overdue_users",
+                "error",
+                f"{len(overdue)} user{plural(len(overdue))} passed the expected recovery with no "
+                f"retry logged ({', '.join(u.upn for u in overdue[:MAX_EVIDENCE])})",
+                failure_evidence(overdue),
+            )
+        )
+    advice += restart_advice(analysis)
+    # no advice about UPN suffixes or Azure AD is built on a name that is no UPN
+    unfound = [
+        u for u in users if u.reason == USER_NOT_FOUND and u.stuck and not redacted(u.upn)
+    ]
+    added = analysis.tracker.added_domains() if unfound else set()
+    unroutable = [u for u in unfound if unroutable_suffix(u.upn, added) is not None]
+    if unroutable:
+        suffixes = sorted({unroutable_suffix(u.upn, added) or "" for u in unroutable})
+        count = len(unroutable)
+        findings.append(
+            Finding(
+                "unroutable_upn_suffix",
+                "warning",
+                f"{count} user{plural(count)} failing with UserNotFound "
+                f"{verb(count, 'has', 'have')} a UPN suffix Azure AD cannot hold "
+                f"({', '.join(suffixes)}): Azure AD Connect syncs "
+                f"{verb(count, 'it', 'them')} as …@<tenant>.onmicrosoft.com, so the "
+                f"connector never finds {verb(count, 'it', 'them')} ({some_names(unroutable)})",
+                failure_evidence(unroutable),
+            )
+        )
+        advice.append(
+            Advice(
+                "routable_upn_suffix",
+                "Add a routable UPN suffix (a domain verified in the tenant) in Active "
+                "Directory Domains and Trusts and give these users UPNs in it "
+                f"({some_names(unroutable)}): no timer or restart adds them until then.",
+            )
+        )
+    again = [u for u in unfound if u.failures >= 2]
+    if again:
+        count = len(again)
+        findings.append(
+            Finding(
+                "fails_at_every_full_sync",
+                "warning",
+                f"{count} user{plural(count)} failed again at every full sync since "
+                f"{verb(count, 'its', 'their')} first failure ("
+                + ", ".join(f"{u.upn} {u.failures} times" for u in again[:MAX_EVIDENCE])
+                + ("…" if count > MAX_EVIDENCE else "")
+                + "): no timer will add "
+                + verb(count, "it", "them")
+                + " while the UPN is not in Azure AD",
+                failure_evidence(again),
+            )
+        )
+    if again and analysis.cloud is None:  # (with an export, the scope advice names them)
+        names = ", ".join(u.upn for u in again[:MAX_EVIDENCE])
+        advice.append(
+            Advice(
+                "check_azure_ad",
+                f"{len(again)} user{plural(len(again))} failed again at a full sync ({names}): "
+                "still not in Azure AD. Check the DirSync / Azure AD Connect scope and that "
+                "the on-premises UPN matches the Azure AD UPN.",
+            )
+        )
+    if any(not redacted(upn) for upn in analysis.tracker.first_tries):
+        advice.append(dirsync_advice(analysis))
+    other = sorted({u.reason for u in users if u.state == "failed" and u.reason})
+    if other:
+        advice.append(
+            Advice(
+                "fix_other_failures",
+                f"Users failing with {', '.join(other)} are not retried by any timer: fix the "
+                "cause, then restart SMS Executive to retry them.",
+            )
+        )
+
+
+def unreconciled_finding(result: Result) -> Finding:
+    """Cycles whose totals do not match the users they notified (SPEC §4 rule 2)."""
+    count = result.unreconciled_count
+    first = result.unreconciled[0]
+    return Finding(
+        "unreconciled_counts",
+        "warning",
+        f"{count} cycle{plural(count)} logged totals that do not match the users notified in "
+        f"{verb(count, 'it', 'them')}; those users were left as they were (first at "
+        f"{iso(first.time)}: received {first.received}, added {first.added}, "
+        f"{first.notified} notified and not held back)",
+        tuple(
+            Evidence(c.source, c.line or c.totals_line, c.time)
+            for c in result.unreconciled[:MAX_EVIDENCE]
+        ),
+    )
+
+

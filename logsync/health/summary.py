@@ -1,0 +1,102 @@
+"""The health summary's documents: findings with their evidence, advice, counts by day."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+
+from ..times import moment_time
+from ..tracker import UserState
+
+MAX_EVIDENCE = 5
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a finding shows in the log."""
+
+    source: str
+    line: int
+    time: datetime | None
+
+
+Mark = tuple[int, "tzinfo | None", str, int]
+"""A row kept as evidence, cheaply: (microseconds, zone, source, line)."""
+
+
+Gap = tuple[int, int, int, Mark, Mark]
+"""A gap between two cycles of a run: (length, line, number of the cycle before, the cycle
+before, the cycle after)."""
+
+
+def evidence_of(mark: Mark) -> Evidence:
+    us, zone, source, line = mark
+    return Evidence(source, line, moment_time(us, zone))
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    """Stable: certificate_missing, connector_stalled, connector_stopped, no_cycles,
+    install_errors, stuck_users, overdue_users, unreconciled_counts, status_failures or
+    restarts."""
+    severity: str
+    message: str
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class Advice:
+    code: str
+    text: str
+
+
+@dataclass
+class DayCounts:
+    requested: int = 0
+    """Users notified and not held back by their timer."""
+    held_back: int = 0
+    """Notifications of users whose timer still ran (not tried, SPEC §4 rule 2)."""
+    added: int = 0
+    failed: int = 0
+
+
+@dataclass
+class Summary:
+    start: datetime | None
+    end: datetime | None
+    cycles: int
+    interval: timedelta
+    restarts: list[Evidence]
+    per_day: dict[str, DayCounts]
+    reasons: Counter[str]
+    findings: list[Finding]
+    advice: list[Advice]
+    stalls: list[tuple[datetime, datetime]] = field(default_factory=list)
+    """Gaps between cycles of a run longer than the stall limit (the longest few), in order."""
+    users: list[UserState] = field(default_factory=list)
+    """The users asked for by name (`--user`), whatever their state."""
+
+
+def some_names(users: list[UserState]) -> str:
+    """The first users' UPNs, and how many more."""
+    shown = ", ".join(u.upn for u in users[:MAX_EVIDENCE])
+    more = len(users) - MAX_EVIDENCE
+    return f"{shown} and {more} more" if more > 0 else shown
+
+
+def failure_evidence(users: list[UserState]) -> tuple[Evidence, ...]:
+    """Where the first users last failed."""
+    return tuple(
+        Evidence(u.failure_source, u.failure_line or 0, u.last_failure)
+        for u in users[:MAX_EVIDENCE]
+        if u.failure_source is not None
+    )
+
+
+def verb(count: int, one: str, many: str) -> str:
+    return one if count == 1 else many
+
+
+def plural(count: int) -> str:
+    return "" if count == 1 else "s"

@@ -1,0 +1,335 @@
+"""The connector's log (SPEC §4 rules 3 and 6): its restarts, cycles, interval and state.
+
+`ConnectorLog` reads the rows about the connector itself (starts, stops, cycles, totals lines,
+certificate waits, and the causes of trouble that sibling logs show), and concludes from them
+at `as_of`: the cycle interval, how soon a cycle follows a restart, and the connector's state.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from datetime import datetime, timedelta, tzinfo
+from operator import itemgetter
+from typing import Any
+
+from ..events import CONNECTOR, STATMSG_STARTED, STATMSG_STOPPING
+from ..sources import SITE_COMPONENT_LOG, base_name
+from ..times import instant_key, micros, moment_time
+from .model import (
+    DEFAULT_INTERVAL,
+    GAP_WINDOW,
+    MAX_CAUSES,
+    SAME_RESTART_WINDOW,
+    STALL_INTERVALS,
+    Cause,
+    Connector,
+    Moment,
+    Restart,
+    Row,
+    ZoneTable,
+    lower_median,
+    time_of,
+)
+
+_MICROSECOND = timedelta(microseconds=1)
+
+CERTIFICATE_CAUSES = ("no_intune_subscription", "certificate_failed")
+"""The chain behind a certificate wait, root first: a site without an Intune subscription gets
+no connector certificate from Certmgr."""
+
+
+def install_error(status: Any, source: str) -> bool:
+    """Whether a status message is an error of the connector's installation: an error status
+    message for the connector in sitecomp.log (Site Component Manager installs components)."""
+    return (
+        status.sev == "E"
+        and status.status_component == CONNECTOR
+        and base_name(source).lower() == SITE_COMPONENT_LOG
+    )
+
+
+class ConnectorLog:
+    """What the log shows of the connector: feed it the connector's rows in time order (its
+    handlers take a row's fields), then ask for its `interval` and `state`."""
+
+    def __init__(self, zone_table: ZoneTable) -> None:
+        self.restarts: list[Restart] = []
+        self.full_next = False
+        """A restart came and its first cycle, a full sync, has not yet."""
+        self.cycles = 0
+        self.full_syncs = 0
+        self.certificate_waits = 0
+        self.last_cycle: Moment | None = None
+        self.last_totals: int | None = None
+        """The last totals line: a cycle ran, even where its start is not logged (an excerpt)."""
+        self.first: Moment | None = None
+        """The first row read."""
+        self._zones = zone_table
+        self._armed = False
+        self._awaiting_first_cycle: int | None = None
+        """The last restart's instant, until its first cycle comes."""
+        self._restart_delays: deque[int] = deque(maxlen=GAP_WINDOW)
+        self._run_last_cycle: Moment | None = None
+        self._last_cycle_where: tuple[str, int] = ("", 0)
+        self._last_totals_where: tuple[str, int] = ("", 0)
+        self._gaps: deque[int] = deque(maxlen=GAP_WINDOW)
+        self._certificate_wait: tuple[Moment, str, int] | None = None
+        """The first certificate wait since the last cycle or restart, with its line."""
+        self._stopped: tuple[Moment, str, int] | None = None
+        """The connector's last word that it is stopping, until a start or a cycle."""
+        self._causes: list[tuple[int, tzinfo | None, str, str, int, int]] = []
+        """(instant, zone, kind, source, line, status ID) of the records of sibling logs that
+        may say why the connector is in trouble, since its last cycle: whatever order they
+        come in, a cycle leaves out those before it."""
+        self._first_where: tuple[str, int] = ("", 0)
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def began(self, us: int, zone: tzinfo | None, source: str, line: int) -> None:
+        """A row with a new zone: the first one is where the log begins."""
+        if self.first is None:
+            self.first = (us, zone)
+        if line and not self._first_where[0]:
+            self._first_where = (source, line)
+
+    def status_message(
+        self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
+    ) -> Restart | None:
+        """smsexec.log's status messages 500 and 501 for the connector: a start (returned), a
+        stop."""
+        if data.status_component != CONNECTOR:
+            return None
+        if data.id == STATMSG_STARTED:
+            return self._started(us, zone, "status_message", data.thread_id, source, line)
+        if data.id == STATMSG_STOPPING:
+            self._stopped = ((us, zone), source, line)
+        elif install_error(data, source):
+            self._cause(us, zone, "install_errors", source, line, data.id)
+        return None
+
+    def component_started(
+        self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
+    ) -> Restart | None:
+        return self._started(us, zone, "component_started", data.thread_id, source, line)
+
+    def processing_started(
+        self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
+    ) -> Restart | None:
+        """The connector's own log of a start, unless a start it reported just came first."""
+        if self._armed:
+            self._armed = False
+            return None
+        started = Restart(moment_time(us, zone), source, line, "processing_started")
+        restart = self._restart(started, us)
+        self._armed = False
+        return restart
+
+    def processing_stopping(
+        self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
+    ) -> None:
+        self._stopped = ((us, zone), source, line)
+
+    def certificate_wait(
+        self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
+    ) -> None:
+        self.certificate_waits += 1
+        if self._certificate_wait is None:
+            self._certificate_wait = ((us, zone), source, line)
+
+    def certificate_failed(
+        self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
+    ) -> None:
+        self._cause(us, zone, "certificate_failed", source, line)
+
+    def no_intune_subscription(
+        self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
+    ) -> None:
+        self._cause(us, zone, "no_intune_subscription", source, line)
+
+    def note_causes(self, rows: Iterable[Row]) -> None:
+        """Read rows of sibling logs read apart from the connector's log: only the causes of
+        connector problems count, whatever their order (those before the last cycle are over)."""
+        handlers = {
+            "certificate_failed": self.certificate_failed,
+            "no_intune_subscription": self.no_intune_subscription,
+        }
+        for us, zone, kind, data, source, line in rows:
+            handler = handlers.get(kind)
+            if handler is not None:
+                handler(us, zone, data, source, line)
+            elif kind == "status_message" and install_error(data, source):
+                self._cause(us, zone, "install_errors", source, line, data.id)
+
+    def cycle_started(self, here: Moment, mode: str, source: str, line: int) -> bool:
+        """A cycle starts; whether it is a restart's full sync (the first cycle after one)."""
+        us = here[0]
+        self.cycles += 1
+        self._last_cycle_where = (source, line)
+        self._certificate_wait = None
+        self._stopped = None
+        if self._causes:  # the connector cycles: what kept it from cycling is over
+            self._causes = [cause for cause in self._causes if cause[0] > us]
+        previous = self._run_last_cycle
+        if previous is not None and us > previous[0]:
+            self._gaps.append(us - previous[0])
+        if self._awaiting_first_cycle is not None:
+            self._restart_delays.append(us - self._awaiting_first_cycle)
+            self._awaiting_first_cycle = None
+        self._run_last_cycle = self.last_cycle = here
+        full_next = self.full_next
+        if full_next or mode == "full":
+            self.full_syncs += 1
+        self.full_next = False
+        return full_next
+
+    def totals(self, us: int, source: str, line: int) -> None:
+        """A cycle's totals line."""
+        self.last_totals = us
+        self._last_totals_where = (source, line)
+
+    def _started(
+        self,
+        us: int,
+        zone: tzinfo | None,
+        via: str,
+        thread_id: int | None,
+        source: str,
+        line: int,
+    ) -> Restart | None:
+        """A start of the connector, unless another log already reported this one."""
+        last = self.restarts[-1] if self.restarts else None
+        if (
+            last is not None
+            and thread_id is not None
+            and last.thread_id == thread_id
+            and abs(us - micros(last.time)) <= SAME_RESTART_WINDOW // _MICROSECOND
+        ):
+            return None
+        return self._restart(Restart(moment_time(us, zone), source, line, via, thread_id), us)
+
+    def _restart(self, restart: Restart, us: int) -> Restart:
+        self.restarts.append(restart)
+        self._armed = True
+        self.full_next = True
+        self._awaiting_first_cycle = us
+        self._run_last_cycle = None
+        self._certificate_wait = None
+        self._stopped = None
+        return restart
+
+    def _cause(
+        self, us: int, zone: tzinfo | None, kind: str, source: str, line: int, status: int = 0
+    ) -> None:
+        last = self.last_cycle
+        if len(self._causes) < MAX_CAUSES and (last is None or us > last[0]):
+            self._causes.append((us, zone, kind, source, line, status))
+
+    # -- conclusions --------------------------------------------------------------------------
+
+    def interval(self, given: timedelta | None) -> tuple[timedelta, bool]:
+        """(cycle interval, whether it was observed rather than given or defaulted)."""
+        if given is not None:
+            return given, False
+        if not self._gaps:
+            return DEFAULT_INTERVAL, False
+        return timedelta(microseconds=lower_median(self._gaps)), True
+
+    def restart_delay(self, interval: int) -> int:
+        """How soon a cycle follows a restart: as the log showed before, else one interval."""
+        return lower_median(self._restart_delays) if self._restart_delays else interval
+
+    def next_cycle_at_or_after(self, when: int, interval: int) -> int:
+        """The first cycle at or after `when` on the schedule of the last observed cycle."""
+        last = self._run_last_cycle or self.last_cycle
+        if last is None:
+            return when
+        return last[0] + -(-(when - last[0]) // interval) * interval
+
+    def state(self, as_of: int | None, interval: int) -> Connector:
+        """The connector's state at `as_of` (microseconds), with the record that shows it and
+        what sibling logs show as its cause."""
+        found = self._state(as_of, interval)
+        if found.ok or not self._causes:
+            return found
+        return found._replace(causes=self._causes_of(found))
+
+    def _causes_of(self, found: Connector) -> tuple[Cause, ...]:
+        """The causes of a connector problem in sibling logs since the last cycle: the first
+        record of each link of the certificate chain (for a certificate wait), then the
+        component install errors (for a wait or a stop, those that came before it)."""
+        kept = sorted(self._causes, key=itemgetter(0))
+        chain: list[Cause] = []
+        if "certificate_missing" in found.problems:
+            for kind in CERTIFICATE_CAUSES:
+                first = next((cause for cause in kept if cause[2] == kind), None)
+                if first is not None:
+                    us, zone, _, source, line, _ = first
+                    chain.append(Cause(kind, moment_time(us, zone), source, line))
+        # a wait or a stop begins at its record; a stall or a log without cycles, at the last
+        # cycle or the log's start, which only errors after it can explain
+        began = [t for t in (found.since, found.certificate_since) if t is not None]
+        bounded = found.state in ("waiting_for_certificate", "stopped") and began
+        before = micros(min(began, key=instant_key)) if bounded else None
+        errors = [
+            cause
+            for cause in kept
+            if cause[2] == "install_errors" and (before is None or cause[0] <= before)
+        ]
+        if errors:
+            us, zone, _, source, line, _ = errors[0]
+            ids = tuple(dict.fromkeys(cause[5] for cause in errors))
+            chain.append(Cause("install_errors", moment_time(us, zone), source, line, ids))
+        return tuple(chain)
+
+    def _state(self, as_of: int | None, interval: int) -> Connector:
+        """The connector's state at `as_of` (microseconds), with the record that shows it."""
+        last_cycle = time_of(self.last_cycle)
+        restart = self.restarts[-1] if self.restarts else None
+        last_restart = restart.time if restart is not None else None
+        stopped = self._stopped
+        waiting = self._certificate_wait
+        if stopped is not None:
+            at, source, line = stopped
+            waited = moment_time(*waiting[0]) if waiting is not None else None
+            return Connector(
+                "stopped",
+                "connector_stopped",
+                moment_time(*at),
+                last_cycle,
+                last_restart,
+                source,
+                line,
+                waited,
+            )
+        if waiting is not None:
+            at, source, line = waiting
+            return Connector(
+                "waiting_for_certificate",
+                "certificate_missing",
+                moment_time(*at),
+                last_cycle,
+                last_restart,
+                source,
+                line,
+            )
+        if self.last_cycle is None and self.last_totals is None:
+            where = (restart.source, restart.line) if restart is not None else self._first_where
+            return Connector(
+                "no_cycles", "no_cycles", time_of(self.first), None, last_restart, *where
+            )
+        totals = self.last_totals
+        if self.last_cycle is not None and (totals is None or self.last_cycle[0] >= totals):
+            reference, where = self.last_cycle[0], self._last_cycle_where
+        else:
+            assert totals is not None
+            reference, where = totals, self._last_totals_where
+        since: datetime | None = last_cycle or moment_time(reference, self._zones.at(reference))
+        if self._awaiting_first_cycle is not None and restart is not None:
+            reference, since = self._awaiting_first_cycle, last_restart
+            where = (restart.source, restart.line)
+        if as_of is not None and as_of - reference > STALL_INTERVALS * interval:
+            return Connector(
+                "stalled", "connector_stalled", since, last_cycle, last_restart, *where
+            )
+        return Connector("running", None, None, last_cycle, last_restart)

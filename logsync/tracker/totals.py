@@ -1,0 +1,267 @@
+"""The reconciliation of a cycle's totals (SPEC §4 rules 2 and 2b): who was received, added,
+held back, or skipped past its due time.
+
+A cycle's totals line counts the users it received and added, never names them: `CycleTotals`
+matches the counts against the users the cycle notified (the tracker's `Ledger`), decides
+what it can, leaves for the next complete cycle what only it can tell, and keeps the cycles
+whose counts do not add up as evidence.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, cast
+
+from ..times import moment_time
+from .model import MAX_KEPT, USER_NOT_FOUND, CycleEvidence, Moment, Restart
+from .users import Seen, User, held_unknown
+
+Notified = tuple[Seen, int, bool]
+"""A user notified in the cycle under way and not held back by a known timer: (user, when,
+whether it may be held back since before the input)."""
+
+
+class Ledger(Protocol):
+    """What the reconciliation reads of the cycle under way, and how it records a decision."""
+
+    received: dict[str, Notified]
+    """The users notified since the cycle's start (or its last totals line), by key."""
+    failed: set[str]
+    """Which of them failed."""
+    held: dict[str, User]
+    """Users held back since before the input (rule 2b), until received, failed or a restart
+    retries them."""
+    cycle_no: int
+    cycle_start: int | None
+    cycle_where: tuple[str, int]
+    restarts: list[Restart]
+    bound_cycle: Moment | None
+    follow: str | None
+
+    def grown(self, key: str, found: Seen) -> User: ...
+
+    def note(
+        self, key: str | None, at: Moment, what: str, detail: str, source: str, line: int
+    ) -> None: ...
+
+
+class CycleTotals:
+    """Reads each totals line of a `Ledger`'s cycles (`read`); keeps the undecided users and
+    the evidence of cycles that do not reconcile."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.undecided: dict[str, tuple[Seen, int]] = {}
+        """Users of the last cycle whose counts could not say who was received; the next
+        complete cycle tells, by whom it notifies again."""
+        self.unreconciled: list[CycleEvidence] = []
+        """The first `MAX_KEPT` cycles whose counts do not reconcile."""
+        self.unreconciled_count = 0
+        self._undecided_at: tuple[int, Moment, str, int] | None = None
+        """The undecided cycle's start, totals and the totals' line."""
+
+    def forget(self) -> None:
+        """A restart: the undecided cycle is never decided."""
+        self.undecided = {}
+
+    def regrown(self, key: str, user: User) -> None:
+        """A user's record was made a `User`."""
+        if key in self.undecided:
+            self.undecided[key] = (user, self.undecided[key][1])
+
+    def read(
+        self, here: Moment, data: Any, source: str, line: int, complete: bool, first_partial: bool
+    ) -> None:
+        """A totals line (`complete`: its cycle's start is in the input; `first_partial`: it
+        ends the first cycle, whose start is not)."""
+        ledger = self.ledger
+        if complete:
+            # a user held back is notified in every cycle: who is not, was received before
+            if self.undecided:
+                self._decide_by_presence(here, source, line)
+            if ledger.held:
+                self._released_by_absence(here, source, line)
+        received = ledger.received
+        failed = ledger.failed
+        if not received and not failed:  # most cycles: nobody to add
+            if data.received:
+                self._unreconciled_cycle(here, source, line, data, 0)
+            return
+        candidates = (
+            {key: value for key, value in received.items() if key not in failed}
+            if failed
+            else received
+        )
+        uncertain = sum(1 for _, _, maybe in candidates.values() if maybe)
+        taken = data.received - (len(received) - len(candidates))  # not failed, received
+        if data.received == len(received) and not (first_partial and candidates):
+            if data.added >= len(candidates):
+                # The add happened with the request; the totals line only confirms it.
+                for key, (user, requested_at, _) in candidates.items():
+                    self._confirm(key, user, requested_at, here, source, line)
+            else:
+                self._unreconciled_cycle(here, source, line, data, len(received))
+        elif data.received == len(received):
+            # the log starts inside this cycle: the users it shows may not be those received
+            self._undecide(candidates, here, source, line)
+        elif uncertain and 0 < taken == len(candidates) - uncertain:
+            # everyone received but the users that may be held back since before the input
+            if data.added >= taken:
+                for key, (user, requested_at, maybe) in candidates.items():
+                    if maybe:
+                        self._hold(key, user, here, source, line)
+                    else:
+                        self._confirm(key, user, requested_at, here, source, line)
+            else:
+                self._unreconciled_cycle(here, source, line, data, len(received))
+        elif data.added == 0 and (data.received == 0 or taken == 0):
+            # nobody was received beyond the failed users (with received = 0, not even those):
+            # the others are held back, or were skipped by the connector past their due time
+            pool = received if data.received == 0 else candidates
+            others = False
+            start = here[0] if ledger.cycle_start is None else ledger.cycle_start
+            for key, (user, _, _) in pool.items():
+                others |= not self._not_received(key, user, start, here, source, line)
+            if others:
+                self._unreconciled_cycle(here, source, line, data, len(received))
+        elif uncertain and 0 < taken < len(candidates) and data.added <= taken:
+            # some users that may be held back were received: the next cycle will tell which
+            self._undecide(candidates, here, source, line)
+        else:
+            self._unreconciled_cycle(here, source, line, data, len(received))
+
+    def _not_received(
+        self, key: str, user: Seen, cycle_start: int, here: Moment, source: str, line: int
+    ) -> bool:
+        """A user notified and not received in the cycle that started at `cycle_start`
+        (counts that leave no room for it): held back, or skipped past its due time; False
+        when neither can be (it was added before, or failed for another reason)."""
+        if user.failing and user.reason == USER_NOT_FOUND:
+            self._skipped(key, cast(User, user), here, source, line)
+            return True
+        if held_unknown(user):
+            # past the latest due time, or after a restart's full sync: the retry did not come
+            bound = self.ledger.bound_cycle
+            if (bound is not None and cycle_start >= bound[0]) or user.failure_restarts != len(
+                self.ledger.restarts
+            ):
+                self._skipped(key, cast(User, user), here, source, line)
+            return True
+        if not user.ever_failed and user.synced_at is None:
+            self._hold(key, user, here, source, line)
+            return True
+        return False
+
+    def _skipped(self, key: str, user: User, here: Moment, source: str, line: int) -> None:
+        user.skipped += 1
+        self.ledger.note(
+            key,
+            here,
+            "skipped",
+            "notified after full sync due, not received (received = 0)",
+            source,
+            line,
+        )
+
+    def _hold(self, key: str, user: Seen, here: Moment, source: str, line: int) -> None:
+        """Rule 2b: a user with no failure in the input, notified and not received, is held
+        back since before the input (a known one stays so)."""
+        if held_unknown(user):
+            return
+        ledger = self.ledger
+        grown = ledger.grown(key, user)
+        grown.failing = grown.ever_failed = grown.before_input = True
+        grown.reason = None
+        grown.full_sync_due = None
+        grown.recovered_at = None
+        grown.failure_restarts = len(ledger.restarts)
+        grown.restart_cycle = None
+        ledger.held[key] = grown
+        ledger.note(
+            key,
+            here,
+            "held_back",
+            "not received: held back since before the log (its failure is not in the input)",
+            source,
+            line,
+        )
+
+    def _undecide(
+        self, candidates: dict[str, Notified], here: Moment, source: str, line: int
+    ) -> None:
+        """Counts that cannot say who of these users was received: the next complete cycle
+        tells (a user held back is notified again; one received and added is not)."""
+        self.undecided = {key: (user, when) for key, (user, when, _) in candidates.items()}
+        start = self.ledger.cycle_start
+        self._undecided_at = (here[0] if start is None else start, here, source, line)
+        detail = "the cycle's counts cannot say whether it was received or held back"
+        for key in self.undecided:
+            self.ledger.note(key, here, "undecided", detail, source, line)
+
+    def _decide_by_presence(self, here: Moment, source: str, line: int) -> None:
+        """Decide the last undecided cycle: a user notified again in this complete cycle was
+        held back then; one that is not was received then and added (no failure line named
+        it)."""
+        assert self._undecided_at is not None
+        start, then, then_source, then_line = self._undecided_at
+        failed, cycle_no = self.ledger.failed, self.ledger.cycle_no
+        for key, (user, requested_at) in list(self.undecided.items()):
+            if key in failed:
+                continue  # its failure in this cycle speaks for it
+            if user.cycle == cycle_no:
+                self._not_received(key, user, start, then, then_source, then_line)
+            else:
+                self._confirm(key, user, requested_at, here, source, line)
+        self.undecided = {}
+        self._undecided_at = None
+
+    def _released_by_absence(self, here: Moment, source: str, line: int) -> None:
+        """A user held back since before the input that this complete cycle does not notify
+        was received in the cycle before, and added there."""
+        restarts = len(self.ledger.restarts)
+        cycle_no = self.ledger.cycle_no
+        for key, user in list(self.ledger.held.items()):
+            if user.cycle != cycle_no and user.failure_restarts == restarts:
+                self._confirm(key, user, user.last_seen, here, source, line)
+
+    def _confirm(
+        self, key: str, user: Seen, requested_at: int, here: Moment, source: str, line: int
+    ) -> None:
+        ledger = self.ledger
+        user.synced_at = requested_at
+        if user.failing:
+            user = cast(User, user)
+            user.failing = False
+            user.recovered_at = requested_at
+            ledger.held.pop(key, None)
+            if key == ledger.follow:
+                ledger.note(key, here, "added", "added to the cloud: recovered", source, line)
+        elif key == ledger.follow:
+            ledger.note(key, here, "added", "added to the cloud", source, line)
+
+    def _unreconciled_cycle(
+        self, here: Moment, source: str, line: int, data: Any, notified: int
+    ) -> None:
+        """Counts that do not add up confirm nobody; the cycle is kept as evidence: its start
+        line, or the totals line when the log starts inside the cycle."""
+        ledger = self.ledger
+        self.unreconciled_count += 1
+        detail = (
+            f"cycle counts do not reconcile: received {data.received}, added {data.added}, "
+            f"{notified} notified and not held back"
+        )
+        for key in ledger.received:
+            ledger.note(key, here, "not_confirmed", detail, source, line)
+        if len(self.unreconciled) < MAX_KEPT:
+            start = ledger.cycle_start
+            started = start is not None
+            self.unreconciled.append(
+                CycleEvidence(
+                    time=moment_time(here[0] if start is None else start, here[1]),
+                    source=ledger.cycle_where[0] if started else source,
+                    line=ledger.cycle_where[1] if started else line,
+                    totals_line=line,
+                    received=data.received,
+                    added=data.added,
+                    notified=notified,
+                )
+            )

@@ -1,0 +1,121 @@
+"""The users' records (SPEC §4): what the log showed of each user, and the state it settles in.
+
+A `Seen` is a user the log notified but never saw fail; its first failure (or being held back
+since before the input) makes it a `User`. The rules in `rules` and `totals` write them;
+`outlook` reads them.
+"""
+
+from __future__ import annotations
+
+from .model import USER_NOT_FOUND, Moment
+
+
+class Seen:
+    """A user the log has notified, and maybe added, but never seen fail: the few fields every
+    user has. Its first failure (or being held back) makes it a `User` (most users of a large
+    log never fail, so they cost a third of the memory)."""
+
+    __slots__ = ("cycle", "first_seen", "last_seen", "requests", "synced_at", "upn")
+
+    # How a user that never failed reads; these cannot be set on a Seen.
+    skipped = 0
+    failing = ever_failed = before_input = False
+    failures = 0
+    reason: str | None = None
+    first_failure: Moment | None = None
+    last_failure: Moment | None = None
+    full_sync_due: int | None = None
+    failure_restarts = 0
+    due_cycle: Moment | None = None
+    restart_cycle: Moment | None = None
+    recovered_at: int | None = None
+    failure_source: str | None = None
+    failure_line: int | None = None
+
+    def __init__(self, upn: str, seen: int) -> None:
+        self.upn = upn
+        self.first_seen = self.last_seen = seen
+        """Microseconds, like `synced_at` and `recovered_at`: shown, like every computed
+        instant, in the offset the log used then (a moment each would cost a tuple)."""
+        self.requests = 0
+        self.synced_at: int | None = None
+        self.cycle = 0
+        """The number of the cycle that last notified the user."""
+
+
+class User(Seen):
+    """A user that has failed at least once, or was held back since before the input."""
+
+    __slots__ = (
+        "before_input",
+        "due_cycle",
+        "ever_failed",
+        "failing",
+        "failure_line",
+        "failure_restarts",
+        "failure_source",
+        "failures",
+        "first_failure",
+        "full_sync_due",
+        "last_failure",
+        "reason",
+        "recovered_at",
+        "restart_cycle",
+        "skipped",
+    )
+
+    def __init__(self, upn: str, seen: int) -> None:
+        super().__init__(upn, seen)
+        self.skipped = 0
+        """Cycles that notified the user after its due time but did not receive it."""
+        self.failing = self.ever_failed = False
+        self.before_input = False
+        """The failing run began before the input (rule 2b): its first failure is unknown. A
+        failing user with no reason is held back with no failure in the input at all."""
+        self.failures = 0
+        self.reason = None
+        self.first_failure = None
+        self.last_failure = None
+        self.full_sync_due = None
+        """Microseconds; shown in the log's offset of that instant (rule 8)."""
+        self.failure_restarts = 0
+        """How many restarts the log had shown at the last failure (or when the user was first
+        seen held back): a later one frees the user."""
+        self.due_cycle = None
+        self.restart_cycle = None
+        self.recovered_at = None
+        self.failure_source = None
+        self.failure_line = None
+
+    @classmethod
+    def grown_from(cls, seen: Seen) -> User:
+        user = cls(seen.upn, seen.first_seen)
+        user.last_seen, user.requests = seen.last_seen, seen.requests
+        user.synced_at, user.cycle = seen.synced_at, seen.cycle
+        return user
+
+
+def user_key(upn: str) -> str:
+    """The user's key: its UPN in lower case (the same string when it already is)."""
+    if upn.islower():  # (False for a UPN with no letters: then lower() is the UPN anyway)
+        return upn
+    key = upn.lower()
+    return upn if key == upn else key
+
+
+def held_unknown(user: Seen) -> bool:
+    """Held back since before the input, by a timer whose failure is not in the log."""
+    return user.failing and user.reason is None
+
+
+def settled_state(user: Seen) -> str | None:
+    """The state of a user that no timer holds (None for one waiting or overdue)."""
+    if user.failing:
+        if user.reason is None:  # held back since before the input (rule 2b)
+            return None
+        if user.reason == USER_NOT_FOUND and user.full_sync_due is not None:
+            return None
+        return "failed"
+    if user.synced_at is not None:
+        return "recovered" if user.ever_failed else "synced"
+    return "pending"

@@ -1,0 +1,154 @@
+"""The library's entry point, `analyze` (logsync/analysis.py): the time it judges at, the records
+it leaves out after a cut-off, records in two inputs counted once, runs of one input merged by
+time, a what-if restart, and the cut-offs it refuses."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from logsync import analyze
+from logsync.errors import UsageError
+
+from .logtext import Log
+
+SCOTT = "scott@contoso.com"
+LOCAL = timezone(timedelta(hours=-4))
+"""The offset of the logs below: a bias of +240 minutes."""
+
+
+def failing_log() -> Log:
+    """scott fails with UserNotFound in the 10:00 cycle (37 records up to the 10:30 cycle)."""
+    return (
+        Log()
+        .cycle("2026-03-02 10:00", (SCOTT,), failed={SCOTT: "UserNotFound"})
+        .cycles("2026-03-02 10:05", "2026-03-02 10:35")
+    )
+
+
+def test_it_judges_as_of_the_last_record_and_leaves_nothing_out(tmp_path: Path) -> None:
+    analysis = analyze([failing_log().write(tmp_path / "CloudUserSync.log")])
+    assert (analysis.as_of, analysis.left_out, analysis.duplicates, analysis.runs) == (
+        datetime(2026, 3, 2, 10, 30, tzinfo=LOCAL),
+        0,
+        0,
+        (),
+    )
+    (user,) = analysis.users
+    assert (user.upn, user.state, user.full_sync_due, user.expected_recovery) == (
+        SCOTT,
+        "waiting",
+        datetime(2026, 3, 3, 10, 0, 2, tzinfo=LOCAL),
+        datetime(2026, 3, 3, 10, 5, tzinfo=LOCAL),  # the first cycle on the schedule after
+    )
+    assert (user.recovery_by, user.seconds_remaining, analysis.restart_at) == ("timer", 84900.0, None)
+
+
+def test_a_cutoff_is_read_in_the_logs_offset_and_leaves_out_the_records_after_it(
+    tmp_path: Path,
+) -> None:
+    path = failing_log().write(tmp_path / "CloudUserSync.log")
+    analysis = analyze([path], now=datetime(2026, 3, 2, 10, 12))
+    # the cycles of 10:15, 10:20, 10:25 and 10:30, five records each
+    assert (analysis.as_of, analysis.left_out) == (datetime(2026, 3, 2, 10, 12, tzinfo=LOCAL), 20)
+    assert (analysis.result.cycles, analysis.result.last_time) == (
+        3,
+        datetime(2026, 3, 2, 10, 10, tzinfo=LOCAL),
+    )
+    assert analysis.users[0].seconds_remaining == 85980.0  # 10:12 to 10:05 the next day: 23h 53m
+
+
+def test_a_cutoff_with_an_offset_is_shown_in_the_logs_offset(tmp_path: Path) -> None:
+    path = failing_log().write(tmp_path / "CloudUserSync.log")
+    analysis = analyze([path], now=datetime(2026, 3, 2, 14, 0, tzinfo=timezone.utc))
+    # only the first three records, at 10:00:00.000, are not after it; scott's came at 10:00:02
+    assert (analysis.as_of, analysis.left_out, analysis.users) == (
+        datetime(2026, 3, 2, 10, 0, tzinfo=LOCAL),
+        34,
+        [],
+    )
+
+
+@pytest.mark.parametrize(
+    ("cutoff", "message"),
+    [
+        (
+            {"now": datetime(2026, 3, 2, 9, 0)},
+            "--now: 2026-03-02T09:00:00-04:00 is before the first record of the input; it spans "
+            "2026-03-02T10:00:00-04:00 to 2026-03-02T10:30:00-04:00",
+        ),
+        (
+            {"now": datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)},
+            "--now: 2026-03-02T06:00:00-04:00 is before the first record of the input; it spans "
+            "2026-03-02T10:00:00-04:00 to 2026-03-02T10:30:00-04:00",
+        ),
+        (
+            {"restart_at": datetime(2026, 3, 1, 10, 0)},
+            "--restart-at: 2026-03-01T10:00:00-04:00 is before the first record of the input; "
+            "it spans 2026-03-02T10:00:00-04:00 to 2026-03-02T10:30:00-04:00",
+        ),
+        (
+            {"now": datetime(2026, 3, 2, 10, 0), "restart_at": datetime(2026, 3, 2, 10, 0)},
+            "--restart-at judges as of its own time: give it without --now",
+        ),
+    ],
+)
+def test_a_cutoff_it_cannot_judge_at_is_a_usage_error(
+    tmp_path: Path, cutoff: dict[str, datetime], message: str
+) -> None:
+    path = failing_log().write(tmp_path / "CloudUserSync.log")
+    with pytest.raises(UsageError) as raised:
+        analyze([path], **cutoff)  # type: ignore[arg-type]
+    assert str(raised.value) == message
+
+
+def test_a_what_if_restart_judges_as_of_its_time(tmp_path: Path) -> None:
+    path = failing_log().write(tmp_path / "CloudUserSync.log")
+    analysis = analyze([path], restart_at=datetime(2026, 3, 2, 10, 20))
+    at = datetime(2026, 3, 2, 10, 20, tzinfo=LOCAL)
+    assert (analysis.as_of, analysis.restart_at, analysis.left_out) == (at, at, 10)
+    (user,) = analysis.users
+    # no restart in the log to learn its delay from: its full sync comes one interval after
+    assert (user.state, user.recovery_by, user.expected_recovery) == (
+        "waiting",
+        "what-if",
+        datetime(2026, 3, 2, 10, 25, tzinfo=LOCAL),
+    )
+    assert (user.time_saved_s, user.seconds_remaining) == (85200.0, 300.0)
+
+
+def test_records_in_two_inputs_are_counted_once(tmp_path: Path) -> None:
+    first = (
+        Log()
+        .cycle("2026-03-02 10:00", (SCOTT,), failed={SCOTT: "UserNotFound"})
+        .cycles("2026-03-02 10:05", "2026-03-02 10:25")
+    )
+    second = Log().cycles("2026-03-02 10:15", "2026-03-02 10:35")
+    analysis = analyze(
+        [first.write(tmp_path / "CloudUserSync.log"), second.write(tmp_path / "later.log")]
+    )
+    # the cycles of 10:15 and 10:20 are in both, five records each
+    assert (analysis.duplicates, analysis.runs, analysis.result.cycles) == (10, (), 7)
+    assert analysis.as_of == datetime(2026, 3, 2, 10, 30, tzinfo=LOCAL)
+    assert analysis.result.interval == timedelta(minutes=5)
+
+
+def test_runs_of_one_input_pasted_out_of_order_are_merged_by_time(tmp_path: Path) -> None:
+    earlier = (
+        Log()
+        .cycle("2026-03-02 10:00", (SCOTT,), failed={SCOTT: "UserNotFound"})
+        .cycles("2026-03-02 10:05", "2026-03-02 10:25")
+    )
+    later = Log().cycles("2026-03-02 10:15", "2026-03-02 10:35")
+    pasted = Log()
+    pasted.lines = later.lines + earlier.lines
+    path = pasted.write(tmp_path / "CloudUserSync.log")
+    analysis = analyze([path])
+    assert (analysis.runs, analysis.duplicates, analysis.result.cycles) == (((path, 2),), 10, 7)
+    (user,) = analysis.users
+    assert (user.state, user.full_sync_due) == (
+        "waiting",
+        datetime(2026, 3, 3, 10, 0, 2, tzinfo=LOCAL),
+    )

@@ -1,0 +1,149 @@
+"""The shape of the tracker's and the health summary's modules (issue 27): no import circle, each
+readable in one sitting, and no module reading another object's private attributes."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+PACKAGE = ROOT / "logsync"
+ROOMS = ("tracker", "health")
+"""The packages whose shape these tests hold."""
+MAX_LINES = 450
+NAMED_TUPLE_API = frozenset({"_replace", "_asdict", "_fields", "_make"})
+"""Attributes with an underscore that are a named tuple's public face."""
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def room_files() -> list[Path]:
+    """The modules of each room, a package or a module."""
+    return sorted(
+        path
+        for room in ROOMS
+        for path in [*(PACKAGE / room).glob("*.py"), PACKAGE / f"{room}.py"]
+        if path.is_file()
+    )
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Which modules of the package each module imports, wherever in it (in a function or
+    under TYPE_CHECKING too): `from . import x` and `from .x import y` both name `x`."""
+    paths = {module_name(path): path for path in PACKAGE.rglob("*.py")}
+    graph: dict[str, set[str]] = {name: set() for name in paths}
+    for name, path in paths.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    target = ".".join(base + ([node.module] if node.module else []))
+                else:
+                    target = node.module or ""
+                named = [target, *(f"{target}.{alias.name}" for alias in node.names)]
+            elif isinstance(node, ast.Import):
+                named = [alias.name for alias in node.names]
+            else:
+                continue
+            graph[name].update(other for other in named if other in paths and other != name)
+    return graph
+
+
+def circles(graph: dict[str, set[str]]) -> list[set[str]]:
+    """The strongly connected components of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[set[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for other in sorted(graph[node]):
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            component = set()
+            while True:
+                other = stack.pop()
+                component.add(other)
+                if other == node:
+                    break
+            if len(component) > 1:
+                found.append(component)
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_the_graph_sees_an_import_inside_a_function() -> None:
+    graph = {"a": {"b"}, "b": {"a"}, "c": {"a"}}
+    assert circles(graph) == [{"a", "b"}]
+    assert import_graph()["logsync.tracker"] >= {"logsync.tracker.rules"}  # (in __getattr__)
+
+
+def test_no_module_of_the_tracker_or_health_is_in_an_import_circle() -> None:
+    rooms = tuple(f"logsync.{room}" for room in ROOMS)
+    caught = [
+        sorted(circle)
+        for circle in circles(import_graph())
+        if any(name == room or name.startswith(f"{room}.") for name in circle for room in rooms)
+    ]
+    assert caught == []
+
+
+@pytest.mark.parametrize("path", room_files(), ids=lambda path: module_name(path))
+def test_each_module_imports_first_in_a_fresh_interpreter(path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", f"import {module_name(path)}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_no_module_of_the_tracker_or_health_is_too_long_to_read_in_one_sitting() -> None:
+    long = {
+        module_name(path): lines
+        for path in room_files()
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert long == {}
+
+
+def test_no_module_reads_the_private_attributes_of_another_object() -> None:
+    reads = [
+        f"{module_name(path)}:{node.lineno} {ast.unparse(node)}"
+        for path in room_files()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Attribute)
+        and node.attr.startswith("_")
+        and not node.attr.startswith("__")
+        and node.attr not in NAMED_TUPLE_API
+        and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))
+    ]
+    imports = [
+        f"{module_name(path)}:{node.lineno} {alias.name}"
+        for path in room_files()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+        if alias.name.startswith("_") and node.level  # a sibling's private name
+    ]
+    assert (reads, imports) == ([], [])
