@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, tzinfo
 from itertools import islice
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
+from . import times
 from .bulk import LOCATED_KINDS, Cutoff, RowSpec, event_rows, input_rows
 from .errors import UsageError
 from .formats.paste import ensure_times, redacted
@@ -24,10 +25,11 @@ from .pipeline import (
     merge_batches,
 )
 from .sources import STDIN, InputStats, Progress, expand_paths, mark_siblings
-from .times import Now, WallClock, instant_key, iso
+from .times import Now, WallClock, instant_key, iso, timeless
 from .tracker import (
     DEFAULT_FULL_SYNC_AFTER,
     FINDING_STATES,
+    STALL_INTERVALS,
     TRACKED_KINDS,
     Connector,
     Observer,
@@ -57,7 +59,7 @@ class Analysis(NamedTuple):
     """Records found in more than one input, counted once."""
     ended_ago: float | None = None
     """Seconds from the log's end to the wall clock, when it ended more than three intervals
-    before it and the judgement is as of the log's end (set by the command line)."""
+    before it and the judgement is as of the log's end (SPEC §4 rule 5, `ended_ago`)."""
     wall_clock: bool = False
     """Whether `as_of` is the wall clock (`--now now`, `--restart-at now`)."""
     cloud: CloudUsers | None = None
@@ -236,6 +238,7 @@ def analyze(
     )
     result = in_azure_ad(result, cloud)
     return Analysis(
+        ended_ago=ended_ago(as_of, result.interval) if judged_at is None else None,
         as_of=as_of,
         inputs=inputs,
         result=result,
@@ -247,6 +250,18 @@ def analyze(
         cloud=cloud,
         runs=tuple(split.items()),
     )
+
+
+def ended_ago(end: datetime | None, interval: timedelta) -> float | None:
+    """SPEC §4 rule 5: the seconds from the log's `end` to the wall clock, when the clock is
+    more than three intervals past it (a log that ended long ago), else None."""
+    if end is None or timeless(end):
+        return None
+    wall = times.wall_clock()  # (looked up when called: tests fix the clock)
+    if end.tzinfo is None:
+        wall = wall.replace(tzinfo=None)  # a log without offsets keeps the local wall clock
+    ago = (wall - end).total_seconds()
+    return ago if ago > STALL_INTERVALS * interval.total_seconds() else None
 
 
 def asked_for(analysis: Analysis, match: Callable[[str], bool]) -> list[UserState]:

@@ -30,7 +30,6 @@ from ..tracker import (
     CONNECTOR_CODES,
     DEFAULT_FULL_SYNC_AFTER,
     FINDING_STATES,
-    STALL_INTERVALS,
 )
 from .application import RUNNING, Env
 
@@ -425,7 +424,7 @@ def judge(opts: Common, env: Env, **extra: Any) -> Analysis:
     note_local_times(analysis.inputs, opts, env)
     note_runs(analysis.runs, opts, env)
     note_duplicates(analysis.duplicates, opts, env)
-    analysis = note_log_end(analysis, opts, env, extra.get("restart_at"))
+    note_log_end(analysis, opts, env)
     undetermined = analysis.result.undetermined
     if undetermined and not opts.quiet:
         users = "1 user was" if undetermined == 1 else f"{undetermined} users were"
@@ -437,33 +436,22 @@ def judge(opts: Common, env: Env, **extra: Any) -> Analysis:
     return analysis
 
 
-def note_log_end(
-    analysis: Analysis, opts: Common, env: Env, restart_at: datetime | None
-) -> Analysis:
-    """SPEC §4 rule 5: judged as of the log's end, which the wall clock is more than three
-    intervals past: say so once on stderr, and note it for the headers of people's formats."""
+def note_log_end(analysis: Analysis, opts: Common, env: Env) -> None:
+    """SPEC §4 rule 5: say once on stderr that the log has no times, or that it ended long
+    before the wall clock (`Analysis.ended_ago`)."""
+    if opts.quiet:
+        return
     end = analysis.as_of
     if times.timeless(end):
-        if not opts.quiet:
-            env.stderr.write(
-                f"logsync: {times.NO_TIMES_REASON}: its lines are read in order; every time, timer "
-                "and due time is null\n"
-            )
-        return analysis
-    if end is None or opts.now is not None or restart_at is not None:
-        return analysis
-    wall = times.wall_clock()
-    if end.tzinfo is None:
-        wall = wall.replace(tzinfo=None)  # a log without offsets keeps the local wall clock
-    ago = (wall - end).total_seconds()
-    if ago <= STALL_INTERVALS * analysis.result.interval.total_seconds():
-        return analysis
-    if not opts.quiet:
         env.stderr.write(
-            f"logsync: the log ends {opts.display.iso(end)} ({human_duration(ago)} ago); times "
-            "are as of its last record; --now now judges as of now\n"
+            f"logsync: {times.NO_TIMES_REASON}: its lines are read in order; every time, timer "
+            "and due time is null\n"
         )
-    return analysis._replace(ended_ago=ago)
+    elif analysis.ended_ago is not None:
+        env.stderr.write(
+            f"logsync: the log ends {opts.display.iso(end)} ({human_duration(analysis.ended_ago)}"
+            " ago); times are as of its last record; --now now judges as of now\n"
+        )
 
 
 def note_runs(runs: Iterable[tuple[str, int]], opts: Common, env: Env) -> None:

@@ -98,10 +98,7 @@ def timeline(
             upn = matching[0]
             if not opts.quiet:
                 env.stderr.write(f"logsync: showing {visible(upn)}, the one user it matches\n")
-            # (judged as before: a log that ended long ago still says so)
-            analysis = opts.analyze(follow=upn, match=_only(upn))._replace(
-                ended_ago=analysis.ended_ago
-            )
+            analysis = opts.analyze(follow=upn, match=_only(upn))
             state = next(iter(analysis.users), None)
     steps = analysis.result.timeline if state is not None else []
     display, out = opts.display, env.stdout
