@@ -44,6 +44,11 @@ if TYPE_CHECKING:
     from .cloud import CloudUsers
 
 
+REPORTED_STATES = frozenset({"waiting", "overdue", "failed"})
+"""The users a report lists unless asked for every one (`--all`) or by name (`--user`): the
+stuck and the failed; the others are only counted."""
+
+
 class Analysis(NamedTuple):
     """What the logs say about every user, as of `as_of`."""
 
@@ -478,4 +483,47 @@ def gate(
         connector_problem=problem,
         connector_seen=analysis.connector.code if problem is None else None,
         passed=len(counted) <= max_stuck and problem is None,
+    )
+
+
+def fails(analysis: Analysis, fail_on: frozenset[str]) -> bool:
+    """`report --fail-on`: whether any matched user (listed or only counted) or the connector's
+    problem counts against `fail_on`."""
+    counts = analysis.result.counts
+    return (
+        analysis.connector.problem_in(fail_on) is not None
+        or any(counts[state] for state in fail_on if state in counts)
+        or bool(analysis.result.undetermined and "waiting" in fail_on)
+        or any(counts_against(u, fail_on & {"fixable"}) for u in analysis.users)
+    )
+
+
+# -- the what-if restart (`--restart-at`) -----------------------------------------------------
+
+
+class WhatIf(NamedTuple):
+    """What a what-if restart changes for the users listed."""
+
+    freed: list[UserState]
+    """The waiting users it frees strictly sooner."""
+    retried: list[UserState]
+    """The overdue users it retries (whose own retry did not come)."""
+    not_in_azure_ad: list[UserState] | None
+    """Checked against an export of Azure AD users, the stuck users not in it: the restart's
+    full sync fails again for them, and the tracker left them to their own timer (None
+    without an export)."""
+
+    @property
+    def time_saved_s(self) -> list[float]:
+        return [u.time_saved_s or 0.0 for u in self.freed]
+
+
+def what_if(users: list[UserState]) -> WhatIf:
+    """What the what-if restart changes for `users` (see `WhatIf`)."""
+    return WhatIf(
+        freed=[u for u in users if u.recovery_by == "what-if" and (u.time_saved_s or 0) > 0],
+        retried=[u for u in users if u.recovery_by == "what-if" and u.state == "overdue"],
+        not_in_azure_ad=[u for u in users if u.stuck and u.in_azure_ad is False]
+        if any(u.in_azure_ad is not None for u in users)
+        else None,
     )

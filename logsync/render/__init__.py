@@ -7,7 +7,6 @@ library and never emit colour codes.
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
-from enum import Enum
 from typing import IO, TYPE_CHECKING, NamedTuple, cast
 
 from ..formats.paste import redacted
@@ -17,14 +16,6 @@ from ..tracker import LATEST, Connector, Moment, UserState, cause_text
 
 if TYPE_CHECKING:
     from ..analysis import Gate
-
-
-class OutputFormat(str, Enum):
-    table = "table"
-    text = "text"
-    json = "json"
-    ndjson = "ndjson"
-    csv = "csv"
 
 
 class Display(NamedTuple):
