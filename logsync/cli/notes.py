@@ -32,9 +32,9 @@ def reading(opts: Common, env: Env, enabled: bool = True) -> Iterator[Progress |
     if not enabled or opts.quiet or not env.stderr_isatty or total < PROGRESS_MIN_BYTES:
         yield None
         return
-    from ..render import human
+    from ..render.progress import byte_progress
 
-    with human.byte_progress(total, env.stderr, opts.color) as advance:
+    with byte_progress(total, env.stderr, opts.color) as advance:
         yield advance
 
 

@@ -18,6 +18,11 @@ if TYPE_CHECKING:
     from ..analysis import Gate
 
 
+def version_line(version: str, scanner: str, python: str) -> str:
+    """`logsync --version`: the version, which scanner reads the logs, and the Python."""
+    return f"logsync {version} ({scanner}; Python {python})"
+
+
 class Display(NamedTuple):
     """How times are shown: as logged, or converted to `tz` (`--tz`)."""
 

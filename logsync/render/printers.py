@@ -3,19 +3,18 @@ timeline, events, check), its format names and the printer that writes each.
 
 A printer takes the document (what the library concluded, as a page of this module) and an
 `Output` (the streams and how to write on them), and writes; the command line only picks
-the document and the format name. Watch's printers, which are sinks the follow loop calls,
-are in `render.watching`.
+the document and the format name. The printers of report and check are in `render.report`
+and `render.gate`; watch's, which are sinks the follow loop calls, in `render.watching`.
 """
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from ..safety import visible
-from . import Display, check_row, connector_record, connector_text, number, verdict_line, wrap_words
+from . import Display, gate, report
 
 if TYPE_CHECKING:
     from ..analysis import Analysis, Gate
@@ -97,110 +96,6 @@ class CheckPage(NamedTuple):
 Printer = Callable[[Any, Output], None]
 
 
-# -- report -----------------------------------------------------------------------------------
-
-
-def what_if_summary(when: datetime, users: list[UserState], display: Display) -> dict[str, Any]:
-    """The what-if restart's changes (`analysis.what_if`) as the report's `what_if` object."""
-    from ..analysis import what_if
-
-    change = what_if(users)
-    saved = change.time_saved_s
-    summary: dict[str, Any] = {
-        "restart_at": display.iso(when),
-        "users_freed": [u.upn for u in change.freed],
-        "users_retried": [u.upn for u in change.retried],
-        "time_saved_s": number(sum(saved)),
-        "max_time_saved_s": number(max(saved)) if saved else 0,
-    }
-    if change.not_in_azure_ad is not None:
-        summary["users_not_in_azure_ad"] = [u.upn for u in change.not_in_azure_ad]
-    return summary
-
-
-def _report_markdown(page: ReportPage, output: Output) -> None:
-    from . import markdown
-
-    assert page.health is not None
-    output.out.write(
-        markdown.report(page.analysis, page.shown, page.counts, page.display, page.health)
-    )
-
-
-def _report_html(page: ReportPage, output: Output) -> None:
-    from . import html
-
-    assert page.health is not None and page.cycle_marks is not None
-    output.out.write(
-        html.page(page.analysis, page.health, page.shown, page.cycle_marks, page.display)
-    )
-
-
-def _report_json(page: ReportPage, output: Output) -> None:
-    from . import machine
-
-    analysis, display = page.analysis, page.display
-    document = machine.report_document(analysis, [], page.counts, display)
-    document["connector"] = connector_record(analysis.connector, analysis.as_of, display)
-    if page.what_if is not None:
-        when = analysis.restart_at or page.what_if
-        document["what_if"] = what_if_summary(when, page.shown, display)
-    machine.write_report_json(document, page.shown, display, output.out, pretty=output.terminal)
-
-
-def _report_table(page: ReportPage, output: Output) -> None:
-    from . import human
-
-    analysis, display = page.analysis, page.display
-    console = human.make_console(output.out, output.color)
-    human.report(analysis, page.shown, page.counts, display, console, quiet=output.quiet)
-    if page.what_if is not None:
-        summary = what_if_summary(analysis.restart_at or page.what_if, page.shown, display)
-        console.print(human.what_if_line(summary))
-    if not output.quiet:
-        from ..health import next_step
-
-        assert page.health is not None
-        names = " ".join(shlex.quote(path) for path in page.paths) or "-"
-        console.print(human.next_step_line(next_step(page.health, f"logsync summary {names}")))
-
-
-def _report_rows(write: Callable[[ReportPage, Output], None]) -> Printer:
-    """A printer of rows (ndjson, csv, text): rows stay rows; the connector's problem goes
-    where a person will see it."""
-
-    def printer(page: ReportPage, output: Output) -> None:
-        write(page, output)
-        connector = page.analysis.connector
-        if not connector.ok and not output.quiet:
-            text = connector_text(connector, page.analysis.as_of, page.display)
-            output.err.write(f"logsync: {visible(text)} ({connector.code})\n")
-
-    return printer
-
-
-def _report_ndjson(page: ReportPage, output: Output) -> None:
-    from . import machine
-
-    machine.write_ndjson((machine.user_record(u, page.display) for u in page.shown), output.out)
-
-
-def _report_csv(page: ReportPage, output: Output) -> None:
-    from . import machine
-
-    fields = machine.user_fields(page.cloud)
-    rows = machine.user_rows(page.shown, page.display, page.cloud)
-    machine.write_csv(fields, rows, output.out, output.terminal)
-
-
-def _report_text(page: ReportPage, output: Output) -> None:
-    from . import machine
-
-    if page.header:
-        output.out.write("\t".join(machine.user_fields(page.cloud)) + "\n")
-    machine.write_text_rows(machine.user_rows(page.shown, page.display, page.cloud), output.out)
-
-
 # -- summary ----------------------------------------------------------------------------------
 
 
@@ -230,10 +125,10 @@ def _summary_text(page: SummaryPage, output: Output) -> None:
 
 
 def _summary_table(page: SummaryPage, output: Output) -> None:
-    from . import human
+    from . import human, overview
 
     console = human.make_console(output.out, output.color)
-    human.summary(
+    overview.summary(
         page.summary,
         page.display,
         console,
@@ -285,10 +180,10 @@ def _timeline_text(page: TimelinePage, output: Output) -> None:
 
 
 def _timeline_table(page: TimelinePage, output: Output) -> None:
-    from . import human
+    from . import history, human
 
     console = human.make_console(output.out, output.color)
-    human.timeline(page.state, page.upn, page.steps, page.display, console, quiet=output.quiet)
+    history.timeline(page.state, page.upn, page.steps, page.display, console, quiet=output.quiet)
 
 
 def _matches_json(page: MatchesPage, output: Output) -> None:
@@ -340,97 +235,9 @@ def _events_text(page: EventsPage, output: Output) -> None:
 
 
 def _events_table(page: EventsPage, output: Output) -> None:
-    from . import human
+    from . import history, human
 
-    human.events(page.events, page.display, human.make_console(output.out, output.color))
-
-
-# -- check ------------------------------------------------------------------------------------
-
-
-def _check_json(page: CheckPage, output: Output) -> None:
-    from . import machine
-
-    verdict, analysis, display = page.verdict, page.analysis, page.display
-    counted, passed = verdict.counted, verdict.passed
-    machine.write_json(
-        {
-            "passed": passed,
-            "as_of": display.iso(analysis.as_of),
-            "fail_on": sorted(verdict.fail_on),
-            "max_stuck": verdict.max_stuck,
-            "counts": verdict.counts,
-            "counted": machine.state_counts(counted),
-            "connector": connector_record(analysis.connector, analysis.as_of, display),
-            "connector_problem": verdict.connector_problem,
-            "failing": [machine.user_record(u, display) for u in counted] if not passed else [],
-            "within_limit": [machine.user_record(u, display) for u in counted] if passed else [],
-            **(
-                {"users": [machine.user_record(u, display) for u in analysis.users]}
-                if page.by_name
-                else {}
-            ),
-        },
-        output.out,
-        pretty=output.terminal,
-    )
-
-
-def _check_markdown(page: CheckPage, output: Output) -> None:
-    from . import markdown
-
-    verdict, analysis, display = page.verdict, page.analysis, page.display
-    line = verdict_line(verdict, analysis.as_of, display)
-    counted = verdict.counted
-    others = [u for u in analysis.users if u not in counted] if page.by_name else []
-    output.out.write(
-        markdown.check(
-            verdict.passed, line, counted, verdict.connector_problem, analysis, display, others
-        )
-    )
-
-
-def _check_text(page: CheckPage, output: Output) -> None:
-    if output.quiet:
-        return
-    verdict, analysis, display = page.verdict, page.analysis, page.display
-    counted = verdict.counted
-    rows = [check_row(u, display) for u in counted]
-    if page.by_name:  # the users asked for by name, whatever their state
-        rows += [
-            check_row(u, display, not_counted=verdict.named)
-            for u in analysis.users
-            if u not in counted
-        ]
-    if verdict.connector_problem is not None:
-        text = connector_text(analysis.connector, analysis.as_of, display)
-        rows.append(("connector", verdict.connector_problem, visible(text)))
-    line = verdict_line(verdict, analysis.as_of, display)
-    if output.terminal:
-        output.out.write(fitted(rows, line, _width()))
-    else:
-        output.out.write("".join("\t".join(row) + "\n" for row in rows) + line + "\n")
-
-
-def fitted(rows: list[tuple[str, ...]], verdict_line: str, width: int) -> str:
-    """The gate's lines for a terminal `width` columns wide: a row that does not fit keeps
-    its first fields on one line and puts the rest under it, indented; words are never cut."""
-    out = []
-    for row in rows:
-        line = "  ".join(row)
-        if len(line) <= width:
-            out.append(line)
-            continue
-        out.append("  ".join(row[:-1]))
-        out.extend("    " + part for part in wrap_words(row[-1], width - 4))
-    out.extend(wrap_words(verdict_line, width, indent="    "))
-    return "\n".join(out) + "\n"
-
-
-def _width() -> int:
-    import shutil
-
-    return shutil.get_terminal_size((80, 24)).columns
+    history.events(page.events, page.display, human.make_console(output.out, output.color))
 
 
 # -- the map ----------------------------------------------------------------------------------
@@ -438,13 +245,13 @@ def _width() -> int:
 
 PRINTERS: dict[str, dict[str, Printer]] = {
     "report": {
-        "table": _report_table,
-        "text": _report_rows(_report_text),
-        "json": _report_json,
-        "ndjson": _report_rows(_report_ndjson),
-        "csv": _report_rows(_report_csv),
-        "markdown": _report_markdown,
-        "html": _report_html,
+        "table": report.table,
+        "text": report.rows(report.text),
+        "json": report.json,
+        "ndjson": report.rows(report.ndjson),
+        "csv": report.rows(report.csv),
+        "markdown": report.markdown,
+        "html": report.html,
     },
     "summary": {
         "table": _summary_table,
@@ -473,9 +280,9 @@ PRINTERS: dict[str, dict[str, Printer]] = {
         "csv": _events_csv,
     },
     "check": {
-        "text": _check_text,
-        "json": _check_json,
-        "markdown": _check_markdown,
+        "text": gate.text,
+        "json": gate.json,
+        "markdown": gate.markdown,
     },
 }
 """(document, format name) -> the printer that writes it. `matches` is the timeline of a part

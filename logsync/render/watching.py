@@ -63,11 +63,11 @@ def view(page: WatchPage, output: Output) -> Iterator[Sink]:
     then the report of the users it wants (stuck and failed ones, without `--all`)."""
     from ..analysis import REPORTED_STATES, Analysis
     from ..watch import utc_now
-    from . import human, machine
+    from . import human, live, machine
 
     watcher = page.watcher
     console = human.make_console(output.out, output.color)
-    with human.live(console) as live:
+    with live.live(console) as view_:
 
         def sink(result: Result, changes: list[Change]) -> None:
             selected = [u for u in result.users if page.wants(u.upn)]
@@ -81,8 +81,8 @@ def view(page: WatchPage, output: Output) -> Iterator[Sink]:
                 result.as_of, [watcher.stats], result, watcher.tracker, cloud=watcher.cloud
             )
             status = watcher.status(utc_now(), result.interval)
-            live.update(
-                human.watch_view(
+            view_.update(
+                live.watch_view(
                     watcher.follower.path,
                     status,
                     result,
