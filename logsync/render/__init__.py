@@ -100,6 +100,51 @@ def wrap_words(text: str, width: int, indent: str = "") -> list[str]:
     ) or [""]
 
 
+def when(value: datetime | None, display: Display) -> str:
+    return stamp(value, display) or "–"
+
+
+USER_COLUMNS = (
+    "User",
+    "State",
+    "Reason",
+    "Stuck since",
+    "Full sync due",
+    "Expected recovery",
+    "Remaining",
+)
+
+
+def user_columns(cloud: bool) -> tuple[str, ...]:
+    """`USER_COLUMNS`, and "In Azure AD" after them when the users were checked against an
+    export of Azure AD users."""
+    return (*USER_COLUMNS, "In Azure AD") if cloud else USER_COLUMNS
+
+
+def user_cells(user: UserState, display: Display) -> list[str]:
+    """A user's row as plain text, in `user_columns` order (escape it for the format)."""
+    since = user.first_failure or user.first_seen
+    expected = bounded(user, when(user.expected_recovery, display))
+    if user.bound == LATEST:
+        expected += " (at the latest: the failure is before the log)"
+    if user.recovery_by == "what-if":
+        expected += " (if restarted)"
+    elif user.expected_recovery is not None and not user.expected_recovery_observed:
+        expected += " (predicted)"
+    cells = [
+        user.upn,
+        user.state,
+        user.reason or "–",
+        stuck_since(user, when(since, display)),
+        when(user.full_sync_due, display),
+        expected,
+        remaining_text(user, "–"),
+    ]
+    if user.in_azure_ad is not None:
+        cells.append("yes" if user.in_azure_ad else "no")
+    return cells
+
+
 def log_end_note(ended_ago: float | None) -> str:
     """` (the log's end, 2d 17h ago)` after the as-of time of a log that ended long ago."""
     return "" if ended_ago is None else f" (the log's end, {human_duration(ended_ago)} ago)"
