@@ -112,16 +112,16 @@ def _summary_html(page: SummaryPage, output: Output) -> None:
 
 
 def _summary_json(page: SummaryPage, output: Output) -> None:
-    from . import machine
+    from . import facts, machine
 
-    document = machine.summary_document(page.summary, page.display)
+    document = facts.summary_document(page.summary, page.display)
     machine.write_json(document, output.out, pretty=output.terminal)
 
 
 def _summary_text(page: SummaryPage, output: Output) -> None:
-    from . import machine
+    from . import facts, machine
 
-    machine.write_text_rows(machine.summary_rows(page.summary, page.display), output.out)
+    machine.write_text_rows(facts.summary_rows(page.summary, page.display), output.out)
 
 
 def _summary_table(page: SummaryPage, output: Output) -> None:
