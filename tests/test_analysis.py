@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from logsync import analyze
+from logsync.analysis import fails, what_if
 from logsync.health import HealthCollector
 from logsync.render import Display, markdown
 
@@ -31,3 +32,21 @@ def test_a_log_that_ended_long_ago_says_so_to_library_callers() -> None:
 
 def test_a_log_that_ends_within_three_intervals_of_the_wall_clock_is_current() -> None:
     assert analyze([str(SAMPLES / "CloudUserSync.log")]).ended_ago is None
+
+
+def test_what_a_restart_changes_is_the_librarys_rule() -> None:
+    """The users a what-if restart frees strictly sooner (waiting) and retries (overdue), as
+    `report --restart-at` shows them, without the command line."""
+    when = datetime(2026, 11, 25, 10, 0, tzinfo=timezone(timedelta(hours=-8)))
+    analysis = analyze([str(SAMPLES / "CloudUserSync.log")], restart_at=when)
+    change = what_if(analysis.users)
+    assert [u.upn for u in change.freed] == ["bob@contoso.com", "heidi@contoso.com"]
+    assert [u.upn for u in change.retried] == ["ivan@contoso.com"]
+    assert round(sum(change.time_saved_s), 3) == 84001.558
+    assert change.not_in_azure_ad is None  # no export of Azure AD users given
+
+
+def test_report_fails_on_a_state_any_matched_user_is_in() -> None:
+    analysis = analyze([str(SAMPLES / "CloudUserSync.log")], states=frozenset({"failed"}))
+    assert fails(analysis, frozenset({"overdue"}))  # counted though not listed
+    assert not fails(analysis, frozenset({"no_cycles", "certificate_missing"}))  # it cycles
