@@ -100,10 +100,11 @@ def watch(
     nobody = unmatched_users(opts, tracker.upns())
     if nobody is not None and watcher.last_time is not None and not opts.quiet:
         env.stderr.write(f"logsync: {nobody} so far\n")
-    from ..render.watching import PRINTERS, WatchPage
+    from ..render.printers import PRINTERS
+    from ..render.watching import WatchPage
 
     page = WatchPage(watcher, opts.display, all_users, from_end, opts.wants)
-    with PRINTERS[fmt](page, output(env, opts)) as sink:
+    with PRINTERS["watch"][fmt](page, output(env, opts)) as sink:
         sink(result, initial)
         while True:
             time.sleep(poll)

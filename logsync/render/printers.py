@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from ..safety import visible
-from . import Display, gate, report
+from . import Display, gate, report, watching
 
 if TYPE_CHECKING:
     from ..analysis import Analysis, Gate
@@ -93,7 +93,9 @@ class CheckPage(NamedTuple):
     """Whether users were asked for by name (`--user`): they are listed whatever their state."""
 
 
-Printer = Callable[[Any, Output], None]
+Printer = Callable[[Any, Output], Any]
+"""Writes a page on an output (watch's printers are sinks: they return the context that
+holds one, which the follow loop calls)."""
 
 
 # -- summary ----------------------------------------------------------------------------------
@@ -284,17 +286,14 @@ PRINTERS: dict[str, dict[str, Printer]] = {
         "json": gate.json,
         "markdown": gate.markdown,
     },
+    "watch": watching.PRINTERS,
 }
 """(document, format name) -> the printer that writes it. `matches` is the timeline of a part
 of several UPNs, and takes the timeline's formats."""
 
 
 def formats(document: str) -> tuple[str, ...]:
-    """The format names of a document (watch's are `render.watching.FORMATS`)."""
-    if document == "watch":
-        from .watching import FORMATS
-
-        return FORMATS
+    """The format names of a document."""
     return tuple(PRINTERS[document])
 
 

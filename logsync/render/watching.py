@@ -12,13 +12,11 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import IO, TYPE_CHECKING, NamedTuple, Protocol
 
 from . import Display, connector_record
-from .printers import Output
 
 if TYPE_CHECKING:
     from ..tracker import Connector, Result
     from ..watch import Change, Watcher
-
-FORMATS = ("table", "ndjson")
+    from .printers import Output
 
 
 class Sink(Protocol):
