@@ -80,11 +80,7 @@ def check(
     opts = given.common(env, paths)
     format = output_format(format, env, "check", "text")
     fail_on = GATE if fail_on is None else fail_on
-    fail_on_set = parse_fail_on(fail_on)
-    if "fixable" in fail_on_set and opts.cloud is None:
-        from .report import FIXABLE_NEEDS_EXPORT
-
-        raise UsageError(FIXABLE_NEEDS_EXPORT)
+    fail_on_set = parse_fail_on(fail_on, cloud=opts.cloud is not None)
     # JUnit has a test case for every user; otherwise only those that count are concluded
     # (pending users too: an undetermined one counts as waiting)
     # (users asked for by name are shown whatever their state)

@@ -406,8 +406,17 @@ def output(env: Env, opts: Common, out: IO[str] | None = None) -> Output:
     )
 
 
-def parse_fail_on(value: str | None, option: str = "--fail-on") -> frozenset[str]:
-    """User states and connector problem codes from a comma-separated list."""
+FIXABLE_NEEDS_EXPORT = (
+    "--fail-on fixable: give --cloud-users FILE (an export of Azure AD users) to tell which "
+    "stuck users a restart would add"
+)
+
+
+def parse_fail_on(
+    value: str | None, option: str = "--fail-on", cloud: bool = True
+) -> frozenset[str]:
+    """User states and connector problem codes from a comma-separated list; `fixable` only
+    with an export of Azure AD users (`cloud`)."""
     if value is None:
         return frozenset()
     chosen: set[str] = set()
@@ -431,6 +440,8 @@ def parse_fail_on(value: str | None, option: str = "--fail-on") -> frozenset[str
             f"{option}: {value!r} names nothing to fail on; give one or more of "
             f"{', '.join(FAIL_ON_WORDS)}"
         )
+    if "fixable" in chosen and not cloud:
+        raise UsageError(FIXABLE_NEEDS_EXPORT)
     return frozenset(chosen)
 
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..errors import ExitCode, UsageError
+from ..errors import ExitCode
 from ..times import parse_when
 from .application import Env, command, outcome
 from .notes import judge, unmatched_users
@@ -81,9 +81,7 @@ def report(
     env = Env.current()
     opts = given.common(env, paths)
     fmt = output_format(format, env, "report", "text", opts.color)
-    failing_states = parse_fail_on(fail_on)
-    if "fixable" in failing_states and opts.cloud is None:
-        raise UsageError(FIXABLE_NEEDS_EXPORT)
+    failing_states = parse_fail_on(fail_on, cloud=opts.cloud is not None)
     what_if = parse_when(restart_at, "--restart-at") if restart_at is not None else None
     observing: dict[str, Any] = {}
     collector = None
@@ -126,8 +124,3 @@ def report(
     if findings:
         raise typer.Exit(ExitCode.FINDINGS)
 
-
-FIXABLE_NEEDS_EXPORT = (
-    "--fail-on fixable: give --cloud-users FILE (an export of Azure AD users) to tell which "
-    "stuck users a restart would add"
-)
