@@ -45,7 +45,7 @@ class ReportPage(NamedTuple):
     display: Display
     health: Summary | None = None
     """The connector's health, for people's formats (table, markdown, html)."""
-    cycle_marks: list[Any] | None = None
+    cycle_marks: list[datetime] | None = None
     """The collector's cycle marks, for the html picture."""
     what_if: datetime | None = None
     """`--restart-at` as given (the analysis reads it in the log's offset)."""
