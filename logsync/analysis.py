@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, tzinfo
 from itertools import islice
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
+from . import times
 from .bulk import LOCATED_KINDS, Cutoff, RowSpec, event_rows, input_rows
 from .errors import UsageError
 from .formats.paste import ensure_times, redacted
@@ -24,10 +25,11 @@ from .pipeline import (
     merge_batches,
 )
 from .sources import STDIN, InputStats, Progress, expand_paths, mark_siblings
-from .times import Now, WallClock, instant_key, iso
+from .times import Now, WallClock, instant_key, iso, timeless
 from .tracker import (
     DEFAULT_FULL_SYNC_AFTER,
     FINDING_STATES,
+    STALL_INTERVALS,
     TRACKED_KINDS,
     Connector,
     Observer,
@@ -40,6 +42,11 @@ from .tracker import (
 
 if TYPE_CHECKING:
     from .cloud import CloudUsers
+
+
+REPORTED_STATES = frozenset({"waiting", "overdue", "failed"})
+"""The users a report lists unless asked for every one (`--all`) or by name (`--user`): the
+stuck and the failed; the others are only counted."""
 
 
 class Analysis(NamedTuple):
@@ -57,7 +64,7 @@ class Analysis(NamedTuple):
     """Records found in more than one input, counted once."""
     ended_ago: float | None = None
     """Seconds from the log's end to the wall clock, when it ended more than three intervals
-    before it and the judgement is as of the log's end (set by the command line)."""
+    before it and the judgement is as of the log's end (SPEC §4 rule 5, `ended_ago`)."""
     wall_clock: bool = False
     """Whether `as_of` is the wall clock (`--now now`, `--restart-at now`)."""
     cloud: CloudUsers | None = None
@@ -236,6 +243,7 @@ def analyze(
     )
     result = in_azure_ad(result, cloud)
     return Analysis(
+        ended_ago=ended_ago(as_of, result.interval) if judged_at is None else None,
         as_of=as_of,
         inputs=inputs,
         result=result,
@@ -247,6 +255,18 @@ def analyze(
         cloud=cloud,
         runs=tuple(split.items()),
     )
+
+
+def ended_ago(end: datetime | None, interval: timedelta) -> float | None:
+    """SPEC §4 rule 5: the seconds from the log's `end` to the wall clock, when the clock is
+    more than three intervals past it (a log that ended long ago), else None."""
+    if end is None or timeless(end):
+        return None
+    wall = times.wall_clock()  # (looked up when called: tests fix the clock)
+    if end.tzinfo is None:
+        wall = wall.replace(tzinfo=None)  # a log without offsets keeps the local wall clock
+    ago = (wall - end).total_seconds()
+    return ago if ago > STALL_INTERVALS * interval.total_seconds() else None
 
 
 def asked_for(analysis: Analysis, match: Callable[[str], bool]) -> list[UserState]:
@@ -463,4 +483,47 @@ def gate(
         connector_problem=problem,
         connector_seen=analysis.connector.code if problem is None else None,
         passed=len(counted) <= max_stuck and problem is None,
+    )
+
+
+def fails(analysis: Analysis, fail_on: frozenset[str]) -> bool:
+    """`report --fail-on`: whether any matched user (listed or only counted) or the connector's
+    problem counts against `fail_on`."""
+    counts = analysis.result.counts
+    return (
+        analysis.connector.problem_in(fail_on) is not None
+        or any(counts[state] for state in fail_on if state in counts)
+        or bool(analysis.result.undetermined and "waiting" in fail_on)
+        or any(counts_against(u, fail_on & {"fixable"}) for u in analysis.users)
+    )
+
+
+# -- the what-if restart (`--restart-at`) -----------------------------------------------------
+
+
+class WhatIf(NamedTuple):
+    """What a what-if restart changes for the users listed."""
+
+    freed: list[UserState]
+    """The waiting users it frees strictly sooner."""
+    retried: list[UserState]
+    """The overdue users it retries (whose own retry did not come)."""
+    not_in_azure_ad: list[UserState] | None
+    """Checked against an export of Azure AD users, the stuck users not in it: the restart's
+    full sync fails again for them, and the tracker left them to their own timer (None
+    without an export)."""
+
+    @property
+    def time_saved_s(self) -> list[float]:
+        return [u.time_saved_s or 0.0 for u in self.freed]
+
+
+def what_if(users: list[UserState]) -> WhatIf:
+    """What the what-if restart changes for `users` (see `WhatIf`)."""
+    return WhatIf(
+        freed=[u for u in users if u.recovery_by == "what-if" and (u.time_saved_s or 0) > 0],
+        retried=[u for u in users if u.recovery_by == "what-if" and u.state == "overdue"],
+        not_in_azure_ad=[u for u in users if u.stuck and u.in_azure_ad is False]
+        if any(u.in_azure_ad is not None for u in users)
+        else None,
     )

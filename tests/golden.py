@@ -18,7 +18,8 @@ from logsync.analysis import analyze  # noqa: E402
 from logsync.health import HealthCollector  # noqa: E402
 from logsync.pipeline import EventStream  # noqa: E402
 from logsync.render import Display  # noqa: E402
-from logsync.render.machine import EventEncoder, report_document, summary_document  # noqa: E402
+from logsync.render.facts import summary_document  # noqa: E402
+from logsync.render.machine import EventEncoder, report_document  # noqa: E402
 
 EVENT_SAMPLES = (
     "sample_logs/CloudUserSync.log",

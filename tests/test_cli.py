@@ -423,15 +423,16 @@ def test_every_command_has_help_with_examples() -> None:
 
 
 def test_progress_bar_only_for_long_inputs_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    from logsync.cli import Env, options
-    from logsync.cli.options import common, reading
+    from logsync.cli import Env, notes
+    from logsync.cli.notes import reading
+    from logsync.cli.options import common
 
     stderr = io.StringIO()
     env = Env(stdout=io.StringIO(), stderr=stderr, stdout_isatty=False, stderr_isatty=True, stdin_is_pipe=False)
     opts = common(env, [DEMO], color="always")  # a StringIO is no terminal: force one
     with reading(opts, env) as progress:
         assert progress is None  # the demo log is far below the threshold
-    monkeypatch.setattr(options, "PROGRESS_MIN_BYTES", 0)
+    monkeypatch.setattr(notes, "PROGRESS_MIN_BYTES", 0)
     with reading(opts, env) as progress:
         assert progress is not None
         progress(1000)

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from logsync import analyze
 from logsync.cli import app
 from logsync.pipeline import EventStream
-from logsync.render import Display, human
+from logsync.render import Display, live
 from logsync.tracker import Tracker, TrackerOptions
 from logsync.watch import Follower, Watcher
 
@@ -124,7 +124,7 @@ def test_watch_live_view_with_connector_status(tmp_path: Path) -> None:
     assert status == "silent for 25m"
     console = Console(file=io.StringIO(), width=300, color_system=None, force_terminal=False)
     shown = [u for u in result.users if u.stuck]
-    console.print(human.watch_view(path, status, result, analysis, shown, result.counts, Display(), 300))
+    console.print(live.watch_view(path, status, result, analysis, shown, result.counts, Display(), 300))
     lines = [line.rstrip() for line in console.file.getvalue().splitlines()]  # type: ignore[attr-defined]
     assert lines[0] == f"Watching {path} · last cycle 2026-03-02 09:05:00 -04:00 · connector silent for 25m"
     assert lines[3].split("│")[0].strip() == "a@contoso.com"

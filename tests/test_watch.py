@@ -119,8 +119,8 @@ def test_watch_writes_a_line_when_a_due_time_or_expected_recovery_moves(tmp_path
     import io
 
     from logsync.cli.options import Common
-    from logsync.cli.watch import _write_changes
     from logsync.render import Display
+    from logsync.render.watching import write_changes
     from logsync.tracker import Tracker
     from logsync.watch import Watcher
 
@@ -134,7 +134,7 @@ def test_watch_writes_a_line_when_a_due_time_or_expected_recovery_moves(tmp_path
 
     def lines(wall: datetime) -> list[dict]:
         out = io.StringIO()
-        _write_changes(watcher.changes(wall)[1], opts, Display(), out)
+        write_changes(watcher.changes(wall)[1], opts.wants, Display(), out)
         return [json.loads(line) for line in out.getvalue().splitlines()]
 
     def told(record: dict) -> tuple:

@@ -1,5 +1,8 @@
 """The `logsync` command line: one module per command; the application, its error handling
-and the entry point in `application`, the options the commands share in `options`.
+and the entry point in `application`, the options the commands share in `options`, the notes
+on stderr beside the output (and the reading they follow) in `notes`. No command formats its
+output: each picks a document and a format of `render.printers` and maps the outcome to an
+exit code.
 
 A command registers itself when its module is imported. The entry point imports only the
 module of the command it runs (typer then builds that command alone); `app` from here has
@@ -37,7 +40,7 @@ def __getattr__(name: str) -> Any:
         from .application import Env
 
         return Env
-    if name in (*COMMANDS, "options"):
+    if name in (*COMMANDS, "options", "notes"):
         module: ModuleType = importlib.import_module(f"{__name__}.{name}")
         return module
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

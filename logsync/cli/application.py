@@ -121,8 +121,9 @@ def _isatty(stream: Any) -> bool:
 def _version(value: bool) -> None:
     if value:
         from ..accel import description
+        from ..render import version_line
 
-        typer.echo(f"logsync {__version__} ({description}; Python {sys.version.split()[0]})")
+        typer.echo(version_line(__version__, description, sys.version.split()[0]))
         raise typer.Exit()
 
 

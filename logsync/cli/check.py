@@ -7,38 +7,21 @@ from typing import Annotated
 import typer
 
 from ..errors import ExitCode, UsageError
-from ..render import (
-    check_row,
-    connector_record,
-    connector_text,
-    verdict_line,
-    wrap_words,
-)
-from ..safety import visible
+from ..render.printers import formats
 from .application import Env, command, outcome
+from .notes import judge, unmatched_users
 from .options import (
-    FAIL_ON_WORDS,
-    CloudUsersAsOfOpt,
-    CloudUsersOpt,
-    ColorOpt,
-    FullSyncOpt,
-    InputFormatOpt,
-    IntervalOpt,
-    NowOpt,
+    GATE,
+    NONE_GIVEN,
+    FailOnOpt,
     PathsArg,
-    QuietOpt,
-    SourceTzOpt,
-    TzOpt,
-    UserOpt,
+    Shared,
     _complete,
-    _complete_list,
-    common,
-    judge,
+    output,
+    output_format,
     parse_fail_on,
-    unmatched_users,
+    shared,
 )
-
-CHECK_FORMATS = ("text", "json", "markdown")
 
 
 @command(
@@ -53,21 +36,10 @@ CHECK_FORMATS = ("text", "json", "markdown")
   logsync check --fail-on fixable --cloud-users users.csv CloudUserSync.log
 """
 )
+@shared()
 def check(
     paths: PathsArg = None,
-    fail_on: Annotated[
-        str,
-        typer.Option(
-            "--fail-on",
-            metavar="STATES",
-            help="Comma-separated user states and connector problems that count against the "
-            "gate: waiting, overdue, failed, pending, stuck (waiting and overdue), fixable (stuck "
-            "users in Azure AD, with --cloud-users: a restart would add them), no_cycles, "
-            "certificate_missing, connector_stalled, connector_stopped, connector (all four). "
-            "An empty value is refused.",
-            autocompletion=_complete_list(FAIL_ON_WORDS),
-        ),
-    ] = "waiting,overdue,failed,connector",
+    fail_on: FailOnOpt = None,
     max_stuck: Annotated[
         int,
         typer.Option(
@@ -82,15 +54,7 @@ def check(
             show_default=False,
         ),
     ] = None,
-    user: UserOpt = None,
-    now: NowOpt = None,
-    tz: TzOpt = None,
-    source_tz: SourceTzOpt = None,
-    full_sync_after: FullSyncOpt = "24h",
-    interval: IntervalOpt = None,
-    cloud_users: CloudUsersOpt = None,
-    cloud_users_as_of: CloudUsersAsOfOpt = None,
-    input_format: InputFormatOpt = "auto",
+    given: Shared = NONE_GIVEN,
     format: Annotated[
         str,
         typer.Option(
@@ -98,11 +62,9 @@ def check(
             "-f",
             metavar="FORMAT",
             help="text (each user that counts, then the verdict), json or markdown.",
-            autocompletion=_complete(CHECK_FORMATS),
+            autocompletion=_complete(formats("check")),
         ),
     ] = "text",
-    color: ColorOpt = "auto",
-    quiet: QuietOpt = False,
 ) -> None:
     """CI gate: exit 1 when more than --max-stuck users are in a --fail-on state, or the
     connector has a problem it names (no cycle, no certificate, stalled, stopped); else 0.
@@ -114,31 +76,11 @@ def check(
 
     PATHS are log files, directories or - for stdin, as for report.
     """
-    from ..render import machine
     env = Env.current()
-    opts = common(
-        env,
-        paths,
-        tz=tz,
-        source_tz=source_tz,
-        input_format=input_format,
-        color=color,
-        quiet=quiet,
-        now=now,
-        full_sync_after=full_sync_after,
-        interval=interval,
-        cloud_users=cloud_users,
-        cloud_users_as_of=cloud_users_as_of,
-        user=user,
-    )
-    format = format.lower()
-    if format not in CHECK_FORMATS:
-        raise UsageError(f"--format: {format!r} is not one of {', '.join(CHECK_FORMATS)}")
-    fail_on_set = parse_fail_on(fail_on)
-    if "fixable" in fail_on_set and opts.cloud is None:
-        from .report import FIXABLE_NEEDS_EXPORT
-
-        raise UsageError(FIXABLE_NEEDS_EXPORT)
+    opts = given.common(env, paths)
+    format = output_format(format, env, "check", "text")
+    fail_on = GATE if fail_on is None else fail_on
+    fail_on_set = parse_fail_on(fail_on, cloud=opts.cloud is not None)
     # JUnit has a test case for every user; otherwise only those that count are concluded
     # (pending users too: an undetermined one counts as waiting)
     # (users asked for by name are shown whatever their state)
@@ -152,15 +94,15 @@ def check(
     from ..analysis import gate as judge_gate
 
     verdict = judge_gate(analysis, fail_on_set, max_stuck, fail_on)
-    selected, counted, passed = analysis.users, verdict.counted, verdict.passed
-    connector_problem = verdict.connector_problem
-    outcome(ExitCode.OK if passed else ExitCode.FINDINGS)
+    outcome(ExitCode.OK if verdict.passed else ExitCode.FINDINGS)
     display = opts.display
     out = env.stdout
     if junit:
         from ..render.junit import junit_document
 
-        document = junit_document(selected, counted, passed, analysis, fail_on_set, display)
+        document = junit_document(
+            analysis.users, verdict.counted, verdict.passed, analysis, fail_on_set, display
+        )
         if junit == "-":  # the XML on stdout; what would go there goes to stderr
             env.stdout.write(document.decode("utf-8"))
             env.stdout.flush()
@@ -171,74 +113,9 @@ def check(
                     handle.write(document)
             except OSError as exc:
                 raise UsageError(f"--junit: cannot write {junit}: {exc.strerror or exc}") from exc
-    if format == "json":
-        machine.write_json(
-            {
-                "passed": passed,
-                "as_of": display.iso(analysis.as_of),
-                "fail_on": sorted(fail_on_set),
-                "max_stuck": max_stuck,
-                "counts": verdict.counts,
-                "counted": machine.state_counts(counted),
-                "connector": connector_record(analysis.connector, analysis.as_of, display),
-                "connector_problem": connector_problem,
-                "failing": [machine.user_record(u, display) for u in counted] if not passed else [],
-                "within_limit": [machine.user_record(u, display) for u in counted]
-                if passed
-                else [],
-                **(
-                    {"users": [machine.user_record(u, display) for u in analysis.users]}
-                    if opts.users
-                    else {}
-                ),
-            },
-            out,
-            pretty=env.stdout_isatty and out is env.stdout,
-        )
-    elif format == "markdown":
-        from ..render import markdown
+    from ..render.printers import CheckPage, write
 
-        line = verdict_line(verdict, analysis.as_of, display)
-        others = [u for u in analysis.users if u not in counted] if opts.users else []
-        out.write(
-            markdown.check(passed, line, counted, connector_problem, analysis, display, others)
-        )
-    elif not opts.quiet:
-        rows = [check_row(u, display) for u in counted]
-        if opts.users:  # the users asked for by name, whatever their state
-            rows += [
-                check_row(u, display, not_counted=fail_on)
-                for u in analysis.users
-                if u not in counted
-            ]
-        if connector_problem is not None:
-            text = connector_text(analysis.connector, analysis.as_of, display)
-            rows.append(("connector", connector_problem, visible(text)))
-        line = verdict_line(verdict, analysis.as_of, display)
-        if out is env.stdout and env.stdout_isatty:
-            out.write(fitted(rows, line, _width()))
-        else:
-            out.write("".join("\t".join(row) + "\n" for row in rows) + line + "\n")
-    if not passed:
+    page = CheckPage(verdict, analysis, display, by_name=bool(opts.users))
+    write("check", format, page, output(env, opts, out))
+    if not verdict.passed:
         raise typer.Exit(ExitCode.FINDINGS)
-
-
-def fitted(rows: list[tuple[str, ...]], verdict_line: str, width: int) -> str:
-    """The gate's lines for a terminal `width` columns wide: a row that does not fit keeps
-    its first fields on one line and puts the rest under it, indented; words are never cut."""
-    out = []
-    for row in rows:
-        line = "  ".join(row)
-        if len(line) <= width:
-            out.append(line)
-            continue
-        out.append("  ".join(row[:-1]))
-        out.extend("    " + part for part in wrap_words(row[-1], width - 4))
-    out.extend(wrap_words(verdict_line, width, indent="    "))
-    return "\n".join(out) + "\n"
-
-
-def _width() -> int:
-    import shutil
-
-    return shutil.get_terminal_size((80, 24)).columns

@@ -11,26 +11,20 @@ import typer
 from ..errors import UsageError
 from ..events import KINDS, Event
 from ..formats.paste import judged_at_a_time
-from ..render import OutputFormat
 from ..sources import display_name
 from ..times import parse_when, timeless
 from .application import Env, command
+from .notes import note_duplicates, note_local_times, reading, unmatched_users
 from .options import (
-    ColorOpt,
+    NONE_GIVEN,
     Common,
-    InputFormatOpt,
+    EventsFormatOpt,
     PathsArg,
-    QuietOpt,
-    SourceTzOpt,
-    TzOpt,
-    UserOpt,
+    Shared,
     _complete,
-    common,
-    note_duplicates,
-    note_local_times,
+    output,
     output_format,
-    reading,
-    unmatched_users,
+    shared,
 )
 
 KindOpt = Annotated[
@@ -56,20 +50,10 @@ KindOpt = Annotated[
   zcat export.log.gz | logsync events --format csv > events.csv
 """
 )
+@shared("user", "tz", "source_tz", "input_format", "color", "quiet")
 def events(
     paths: PathsArg = None,
-    format: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            help="table, text, json, ndjson or csv. "
-            "Default: table on a terminal, ndjson when piped.",
-            autocompletion=_complete(f.value for f in OutputFormat),
-            show_default=False,
-        ),
-    ] = None,
+    format: EventsFormatOpt = None,
     kind: KindOpt = None,
     since: Annotated[
         str | None,
@@ -79,29 +63,15 @@ def events(
         str | None,
         typer.Option(metavar="WHEN", help="Only events before this time.", show_default=False),
     ] = None,
-    user: UserOpt = None,
-    tz: TzOpt = None,
-    source_tz: SourceTzOpt = None,
-    input_format: InputFormatOpt = "auto",
-    color: ColorOpt = "auto",
-    quiet: QuietOpt = False,
+    given: Shared = NONE_GIVEN,
 ) -> None:
     """The typed event stream: every record, classified; every unparsed line, with its number.
 
     PATHS are log files, directories or - for stdin, as for report.
     """
     env = Env.current()
-    opts = common(
-        env,
-        paths,
-        tz=tz,
-        source_tz=source_tz,
-        input_format=input_format,
-        color=color,
-        quiet=quiet,
-        user=user,
-    )
-    fmt = output_format(format, env, (f.value for f in OutputFormat), "ndjson", opts.color)
+    opts = given.common(env, paths)
+    fmt = output_format(format, env, "events", "ndjson", opts.color)
     kinds = None
     if kind:
         kind = [k.lower() for k in kind]
@@ -136,7 +106,9 @@ def events(
         seen: dict[str, None] = {}
         if opts.users:
             stream = _of_users(stream, opts, seen)
-        _write_events(stream, fmt, opts, env)
+        from ..render.printers import EventsPage, write
+
+        write("events", fmt, EventsPage(stream, opts.display), output(env, opts))
         note_local_times(source.inputs, opts, env)
         note_duplicates(source.duplicates, opts, env)
         if source.jumps and not opts.quiet:
@@ -159,25 +131,6 @@ def _of_users(stream: Iterable[Event], opts: Common, seen: dict[str, None]) -> I
             seen.setdefault(upn)
             if opts.wants(upn):
                 yield event
-
-
-def _write_events(stream: Iterable[Event], fmt: str, opts: Common, env: Env) -> None:
-    from ..render import machine
-    display, out = opts.display, env.stdout
-    if fmt == "ndjson":
-        machine.write_events_ndjson(stream, out, display, flush=False)
-    elif fmt == "json":
-        machine.write_events_json(stream, out, display)
-    elif fmt == "csv":
-        machine.write_csv(
-            machine.EVENT_COLUMNS, machine.event_rows(stream, display), out, env.stdout_isatty
-        )
-    elif fmt == "text":
-        machine.write_text_rows(machine.event_text_rows(stream, display), out)
-    else:
-        from ..render import human
-
-        human.events(stream, display, human.make_console(out, opts.color))
 
 
 def _event_upn(event: Event) -> str | None:

@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import difflib
-import os
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+import functools
+import inspect
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta, tzinfo
 from fnmatch import fnmatchcase
-from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
+from typing import IO, TYPE_CHECKING, Annotated, Any, NamedTuple
 
 import typer
 
-from .. import times
 from ..errors import UsageError
 from ..formats import FORMAT_NAMES
 from ..render import Display
+from ..render.printers import Output, formats
 from ..safety import visible
-from ..sources import display_name
 from ..times import (
     WHEN_FORMS,
     ZONE_FORMS,
-    human_duration,
     parse_duration,
     parse_when,
     parse_zone,
@@ -30,7 +27,6 @@ from ..tracker import (
     CONNECTOR_CODES,
     DEFAULT_FULL_SYNC_AFTER,
     FINDING_STATES,
-    STALL_INTERVALS,
 )
 from .application import RUNNING, Env
 
@@ -38,7 +34,6 @@ if TYPE_CHECKING:  # (imported by the functions that use them: --help needs none
     from ..analysis import Analysis
     from ..cloud import CloudUsers
     from ..pipeline import ReadOptions
-    from ..sources import InputStats, Progress
 
 
 def _complete(values: Iterable[str]) -> Callable[[str], list[str]]:
@@ -69,8 +64,9 @@ PathsArg = Annotated[
     typer.Argument(metavar="PATHS", show_default=False, hidden=True),
 ]
 """Described in each command's help text (an argument row would show a type placeholder)."""
-def format_option(choices: tuple[str, ...], piped: str) -> Any:
-    """The --format option of a command that writes these formats."""
+def format_option(document: str, piped: str) -> Any:
+    """The --format option of a command that writes this document (`render.printers`)."""
+    choices = formats(document)
     names = ", ".join(choices[:-1]) + f" or {choices[-1]}"
     return Annotated[
         str | None,
@@ -85,12 +81,10 @@ def format_option(choices: tuple[str, ...], piped: str) -> Any:
     ]
 
 
-REPORT_FORMATS = ("table", "text", "json", "ndjson", "csv", "markdown", "html")
-SUMMARY_FORMATS = ("table", "text", "json", "markdown", "html")
-TIMELINE_FORMATS = ("table", "text", "json", "markdown")
-FormatOpt = format_option(REPORT_FORMATS, "text")
-SummaryFormatOpt = format_option(SUMMARY_FORMATS, "text")
-TimelineFormatOpt = format_option(TIMELINE_FORMATS, "text")
+FormatOpt = format_option("report", "text")
+SummaryFormatOpt = format_option("summary", "text")
+TimelineFormatOpt = format_option("timeline", "text")
+EventsFormatOpt = format_option("events", "ndjson")
 NowOpt = Annotated[
     str | None,
     typer.Option(
@@ -163,15 +157,18 @@ InputFormatOpt = Annotated[
         autocompletion=_complete(("auto", *FORMAT_NAMES)),
     ),
 ]
+GATE = "waiting,overdue,failed,connector"
+"""`check`'s `--fail-on` when none is given."""
 FailOnOpt = Annotated[
     str | None,
     typer.Option(
         "--fail-on",
         metavar="STATES",
-        help="Comma-separated user states (waiting, overdue, failed, pending, stuck; fixable: "
-        "stuck and in Azure AD, with --cloud-users) and connector problems (no_cycles, "
-        "certificate_missing, connector_stalled, connector_stopped, connector: all four) that "
-        "make the exit code 1.",
+        help="Comma-separated user states and connector problems that count against the "
+        "gate (exit code 1): waiting, overdue, failed, pending, stuck (waiting and overdue), "
+        "fixable (stuck users in Azure AD, with --cloud-users: a restart would add them), "
+        "no_cycles, certificate_missing, connector_stalled, connector_stopped, connector (all "
+        f"four). An empty value is refused. check's default: {GATE}; report's: none.",
         autocompletion=_complete_list(FAIL_ON_WORDS),
         show_default=False,
     ),
@@ -319,29 +316,76 @@ def common(
 
 
 
-PROGRESS_MIN_BYTES = 32 << 20
-"""Inputs smaller than this are read too fast for a progress bar to help."""
+SHARED: dict[str, tuple[Any, Any]] = {
+    "user": (UserOpt, None),
+    "now": (NowOpt, None),
+    "tz": (TzOpt, None),
+    "source_tz": (SourceTzOpt, None),
+    "full_sync_after": (FullSyncOpt, "24h"),
+    "interval": (IntervalOpt, None),
+    "cloud_users": (CloudUsersOpt, None),
+    "cloud_users_as_of": (CloudUsersAsOfOpt, None),
+    "input_format": (InputFormatOpt, "auto"),
+    "color": (ColorOpt, "auto"),
+    "quiet": (QuietOpt, False),
+}
+"""The options many commands share, declared once: (type with its option, default), in the
+order their help lists them."""
 
 
-@contextmanager
-def reading(opts: Common, env: Env, enabled: bool = True) -> Iterator[Progress | None]:
-    """A progress callback drawing a bar on stderr, for long inputs and a terminal only."""
-    total = sum(os.path.getsize(p) for p in opts.paths if p != "-" and os.path.isfile(p))
-    if not enabled or opts.quiet or not env.stderr_isatty or total < PROGRESS_MIN_BYTES:
-        yield None
-        return
-    from ..render import human
+class Shared(NamedTuple):
+    """The shared options a command was given, as given: `common` validates them."""
 
-    with human.byte_progress(total, env.stderr, opts.color) as advance:
-        yield advance
+    given: dict[str, Any]
+
+    def common(self, env: Env, paths: list[str] | None, **settings: Any) -> Common:
+        return common(env, paths, **self.given, **settings)
+
+
+NONE_GIVEN = Shared({})
+"""The default of a command's `given` parameter (the command line always gives it)."""
+
+
+def shared(*names: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Give a command the shared options `names` (all of `SHARED` when none are named), in
+    the place of its `given: Shared` parameter, which receives their values."""
+    chosen = [name for name in SHARED if not names or name in names]
+
+    def declare(body: Callable[..., None]) -> Callable[..., None]:
+        signature = inspect.signature(body, eval_str=True)
+        parameters: list[inspect.Parameter] = []
+        for parameter in signature.parameters.values():
+            if parameter.name != "given":
+                parameters.append(parameter)
+                continue
+            parameters += [
+                inspect.Parameter(
+                    name,
+                    inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                    annotation=SHARED[name][0],
+                    default=SHARED[name][1],
+                )
+                for name in chosen
+            ]
+
+        @functools.wraps(body)
+        def run(*args: Any, **kwargs: Any) -> None:
+            values = {name: kwargs.pop(name) for name in chosen if name in kwargs}
+            body(*args, given=Shared(values), **kwargs)
+
+        run.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+        run.__annotations__ = {p.name: p.annotation for p in parameters}
+        return run
+
+    return declare
 
 
 def output_format(
-    value: str | None, env: Env, allowed: Iterable[str], piped: str, color: str = "auto"
+    value: str | None, env: Env, document: str, piped: str, color: str = "auto"
 ) -> str:
-    """The chosen format, else `table` on a terminal (or with `--color always`, which asks for
-    the coloured human format on any stream), else the `piped` one."""
-    choices = list(allowed)
+    """The chosen format of `document`, else `table` on a terminal (or with `--color always`,
+    which asks for the coloured human format on any stream), else the `piped` one."""
+    choices = formats(document)
     if value is None:
         return "table" if env.stdout_isatty or color == "always" else piped
     value = value.lower()  # choices ignore case
@@ -350,10 +394,29 @@ def output_format(
     return value
 
 
+def output(env: Env, opts: Common, out: IO[str] | None = None) -> Output:
+    """Where a printer writes: stdout, or `out`."""
+    stream = env.stdout if out is None else out
+    return Output(
+        stream,
+        env.stderr,
+        terminal=env.stdout_isatty and stream is env.stdout,
+        color=opts.color,
+        quiet=opts.quiet,
+    )
 
 
-def parse_fail_on(value: str | None, option: str = "--fail-on") -> frozenset[str]:
-    """User states and connector problem codes from a comma-separated list."""
+FIXABLE_NEEDS_EXPORT = (
+    "--fail-on fixable: give --cloud-users FILE (an export of Azure AD users) to tell which "
+    "stuck users a restart would add"
+)
+
+
+def parse_fail_on(
+    value: str | None, option: str = "--fail-on", cloud: bool = True
+) -> frozenset[str]:
+    """User states and connector problem codes from a comma-separated list; `fixable` only
+    with an export of Azure AD users (`cloud`)."""
     if value is None:
         return frozenset()
     chosen: set[str] = set()
@@ -377,130 +440,8 @@ def parse_fail_on(value: str | None, option: str = "--fail-on") -> frozenset[str
             f"{option}: {value!r} names nothing to fail on; give one or more of "
             f"{', '.join(FAIL_ON_WORDS)}"
         )
+    if "fixable" in chosen and not cloud:
+        raise UsageError(FIXABLE_NEEDS_EXPORT)
     return frozenset(chosen)
 
 
-MAX_SUGGESTIONS = 5
-
-
-def did_you_mean(wanted: str, names: Iterable[str]) -> str:
-    """`; did you mean heidi@contoso.com?` for a part of a UPN (or a glob, or a close spelling),
-    or nothing."""
-    key = wanted.lower().strip("*?[]")
-    names = list(names)
-    found = [name for name in names if key and key in name.lower()]
-    if not found:
-        lowered = {name.lower(): name for name in names}
-        close = difflib.get_close_matches(key, lowered, MAX_SUGGESTIONS, 0.85)
-        found = [lowered[name] for name in close]
-    if not found:
-        return ""
-    shown = ", ".join(visible(name) for name in found[:MAX_SUGGESTIONS])
-    more = f" and {len(found) - MAX_SUGGESTIONS} more" if len(found) > MAX_SUGGESTIONS else ""
-    return f"; did you mean {shown}{more}?"
-
-
-def unmatched_users(opts: Common, upns: Iterable[str]) -> str | None:
-    """`--user bobb@contoso.com matches no user of the log; did you mean …?` when the `--user`
-    globs match none of `upns`, else None."""
-    names = list(upns)
-    if not opts.users or any(opts.wants(name) for name in names):
-        return None
-    globs = " ".join(f"--user {visible(glob)}" for glob in opts.users)
-    noun = "matches" if len(opts.users) == 1 else "match"
-    return f"{globs} {noun} no user of the log{did_you_mean(opts.users[0], names)}"
-
-
-def judge(opts: Common, env: Env, **extra: Any) -> Analysis:
-    """Read and judge the inputs (with a progress bar on a terminal); say on stderr how many
-    records `--now` left out."""
-    with reading(opts, env) as progress:
-        analysis = opts.analyze(progress=progress, **extra)
-    if analysis.left_out and not opts.quiet:
-        noun = "record" if analysis.left_out == 1 else "records"
-        env.stderr.write(
-            f"logsync: as of {opts.display.iso(analysis.as_of)}: {analysis.left_out} later "
-            f"{noun} left out\n"
-        )
-    note_local_times(analysis.inputs, opts, env)
-    note_runs(analysis.runs, opts, env)
-    note_duplicates(analysis.duplicates, opts, env)
-    analysis = note_log_end(analysis, opts, env, extra.get("restart_at"))
-    undetermined = analysis.result.undetermined
-    if undetermined and not opts.quiet:
-        users = "1 user was" if undetermined == 1 else f"{undetermined} users were"
-        env.stderr.write(
-            f"logsync: {users} notified with no outcome in the log: the counts of their cycles "
-            "cannot say whether they were held back by a failure before it; the earlier log "
-            "(CloudUserSync.lo_) would tell\n"
-        )
-    return analysis
-
-
-def note_log_end(
-    analysis: Analysis, opts: Common, env: Env, restart_at: datetime | None
-) -> Analysis:
-    """SPEC §4 rule 5: judged as of the log's end, which the wall clock is more than three
-    intervals past: say so once on stderr, and note it for the headers of people's formats."""
-    end = analysis.as_of
-    if times.timeless(end):
-        if not opts.quiet:
-            env.stderr.write(
-                f"logsync: {times.NO_TIMES_REASON}: its lines are read in order; every time, timer "
-                "and due time is null\n"
-            )
-        return analysis
-    if end is None or opts.now is not None or restart_at is not None:
-        return analysis
-    wall = times.wall_clock()
-    if end.tzinfo is None:
-        wall = wall.replace(tzinfo=None)  # a log without offsets keeps the local wall clock
-    ago = (wall - end).total_seconds()
-    if ago <= STALL_INTERVALS * analysis.result.interval.total_seconds():
-        return analysis
-    if not opts.quiet:
-        env.stderr.write(
-            f"logsync: the log ends {opts.display.iso(end)} ({human_duration(ago)} ago); times "
-            "are as of its last record; --now now judges as of now\n"
-        )
-    return analysis._replace(ended_ago=ago)
-
-
-def note_runs(runs: Iterable[tuple[str, int]], opts: Common, env: Env) -> None:
-    """Say which inputs hold runs whose times go back (files pasted together): read merged by
-    time, as separate files would be."""
-    if opts.quiet:
-        return
-    for name, count in runs:
-        back = "once" if count == 2 else f"{count - 1} times"
-        env.stderr.write(
-            f"logsync: {visible(display_name(name))}: time goes back {back} (logs pasted "
-            f"together?); its {count} runs are merged by time\n"
-        )
-
-
-def note_duplicates(duplicates: int, opts: Common, env: Env) -> None:
-    """Say how many records two inputs both held (overlapping exports), each counted once."""
-    if duplicates and not opts.quiet:
-        records = "1 record" if duplicates == 1 else f"{duplicates:,} records"
-        env.stderr.write(
-            f"logsync: {records} found in more than one input (the same instant, thread, "
-            "component and text) counted once; the copies were left out\n"
-        )
-
-
-def note_local_times(inputs: Iterable[InputStats], opts: Common, env: Env) -> None:
-    """Say once that times without a UTC offset are the log's local time, and how to place
-    them (pasted text, CMTrace without a bias)."""
-    naive = any(s.last_time is not None and s.last_time.tzinfo is None for s in inputs)
-    if naive and opts.source_tz is None and opts.display.tz is None and not opts.quiet:
-        env.stderr.write(
-            "logsync: the log's times carry no UTC offset: they are shown as its local time; "
-            "give --source-tz ZONE (for example --source-tz America/New_York) to place them\n"
-        )
-
-
-# -- commands -------------------------------------------------------------------------------
-
-
-REPORTED_STATES = frozenset({"waiting", "overdue", "failed"})

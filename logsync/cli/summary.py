@@ -3,26 +3,15 @@
 from __future__ import annotations
 
 from .application import Env, command
+from .notes import judge, unmatched_users
 from .options import (
-    REPORTED_STATES,
-    SUMMARY_FORMATS,
-    CloudUsersAsOfOpt,
-    CloudUsersOpt,
-    ColorOpt,
-    FullSyncOpt,
-    InputFormatOpt,
-    IntervalOpt,
-    NowOpt,
+    NONE_GIVEN,
     PathsArg,
-    QuietOpt,
-    SourceTzOpt,
+    Shared,
     SummaryFormatOpt,
-    TzOpt,
-    UserOpt,
-    common,
-    judge,
+    output,
     output_format,
-    unmatched_users,
+    shared,
 )
 
 
@@ -34,20 +23,11 @@ from .options import (
   logsync summary --format json CloudUserSync.lo_ CloudUserSync.log smsexec.log | jq .findings
 """
 )
+@shared()
 def summary(
     paths: PathsArg = None,
     format: SummaryFormatOpt = None,
-    user: UserOpt = None,
-    now: NowOpt = None,
-    tz: TzOpt = None,
-    source_tz: SourceTzOpt = None,
-    full_sync_after: FullSyncOpt = "24h",
-    interval: IntervalOpt = None,
-    cloud_users: CloudUsersOpt = None,
-    cloud_users_as_of: CloudUsersAsOfOpt = None,
-    input_format: InputFormatOpt = "auto",
-    color: ColorOpt = "auto",
-    quiet: QuietOpt = False,
+    given: Shared = NONE_GIVEN,
 ) -> None:
     """Connector health: cycles, interval, restarts, adds and failures per day, findings, advice.
 
@@ -62,24 +42,10 @@ def summary(
     (severity, code, message, file:line) and each piece of advice (advice, code, text); with
     --user, each user it matches, whatever its state (user, then the columns of report).
     """
-    from ..render import machine
     env = Env.current()
-    opts = common(
-        env,
-        paths,
-        tz=tz,
-        source_tz=source_tz,
-        input_format=input_format,
-        color=color,
-        quiet=quiet,
-        now=now,
-        full_sync_after=full_sync_after,
-        interval=interval,
-        cloud_users=cloud_users,
-        cloud_users_as_of=cloud_users_as_of,
-        user=user,
-    )
-    fmt = output_format(format, env, SUMMARY_FORMATS, "text", opts.color)
+    opts = given.common(env, paths)
+    fmt = output_format(format, env, "summary", "text", opts.color)
+    from ..analysis import REPORTED_STATES
     from ..health import HealthCollector
 
     collector = HealthCollector()
@@ -93,24 +59,6 @@ def summary(
         if nobody is not None:
             env.stderr.write(f"logsync: {nobody}\n")
         report.users = asked_for(analysis, opts.wants)
-    display, out = opts.display, env.stdout
-    if fmt == "markdown":
-        from ..render import markdown
+    from ..render.printers import SummaryPage, write
 
-        out.write(markdown.summary(report, analysis, display))
-    elif fmt == "html":
-        from ..render import html
-
-        out.write(html.summary_page(analysis, report, display))
-    elif fmt == "json":
-        machine.write_json(machine.summary_document(report, display), out, pretty=env.stdout_isatty)
-    elif fmt == "text":
-        machine.write_text_rows(machine.summary_rows(report, display), out)
-    else:
-        from ..render import human
-
-        console = human.make_console(out, opts.color)
-        human.summary(
-            report, display, console, quiet=opts.quiet, ended_ago=analysis.ended_ago,
-            analysis=analysis,
-        )
+    write("summary", fmt, SummaryPage(report, analysis, opts.display), output(env, opts))

@@ -2,35 +2,24 @@
 
 from __future__ import annotations
 
-import json
 import time
-from typing import IO, TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from ..render import Display, connector_record
+from ..render.printers import formats
 from ..safety import visible
-from ..tracker import Connector, Result, TrackerOptions
+from ..tracker import TrackerOptions
 from .application import Env, command
+from .notes import unmatched_users
 from .options import (
-    REPORTED_STATES,
-    CloudUsersAsOfOpt,
-    CloudUsersOpt,
-    ColorOpt,
-    Common,
-    FullSyncOpt,
-    IntervalOpt,
-    QuietOpt,
-    TzOpt,
-    UserOpt,
+    NONE_GIVEN,
+    Shared,
     _complete,
-    common,
+    output,
     output_format,
-    unmatched_users,
+    shared,
 )
-
-if TYPE_CHECKING:
-    from ..watch import Change
 
 POLL_SECONDS = 0.5
 
@@ -44,6 +33,8 @@ POLL_SECONDS = 0.5
   logsync watch --format ndjson CloudUserSync.log | jq -c 'select(.state=="overdue")'
 """
 )
+@shared("user", "tz", "full_sync_after", "interval", "cloud_users", "cloud_users_as_of", "color",
+        "quiet")
 def watch(
     path: Annotated[
         str,
@@ -57,7 +48,7 @@ def watch(
             metavar="FORMAT",
             help="table (a live view) or ndjson (one line per state change). "
             "Default: table on a terminal, ndjson when piped.",
-            autocompletion=_complete(("table", "ndjson")),
+            autocompletion=_complete(formats("watch")),
             show_default=False,
         ),
     ] = None,
@@ -70,18 +61,11 @@ def watch(
             "--from-end", help="Read what is there for the state, but report only what follows."
         ),
     ] = False,
-    user: UserOpt = None,
-    tz: TzOpt = None,
-    full_sync_after: FullSyncOpt = "24h",
-    interval: IntervalOpt = None,
     poll: Annotated[
         float,
         typer.Option(metavar="SECONDS", min=0.05, max=0.5, help="How often to look for new lines."),
     ] = POLL_SECONDS,
-    cloud_users: CloudUsersOpt = None,
-    cloud_users_as_of: CloudUsersAsOfOpt = None,
-    color: ColorOpt = "auto",
-    quiet: QuietOpt = False,
+    given: Shared = NONE_GIVEN,
 ) -> None:
     """Follow a live log (and its rotation) and keep the report current.
 
@@ -97,23 +81,9 @@ def watch(
     What the log already holds is checked as by report: a log of another component, or one
     with no records at all, is an error (exit 2).
     """
-    from ..render import machine
     env = Env.current()
-    opts = common(
-        env,
-        None,
-        without_paths=True,
-        tz=tz,
-        color=color,
-        quiet=quiet,
-        full_sync_after=full_sync_after,
-        interval=interval,
-        user=user,
-        cloud_users=cloud_users,
-        cloud_users_as_of=cloud_users_as_of,
-    )
-    fmt = output_format(format, env, ("table", "ndjson"), "ndjson", opts.color)
-    from ..analysis import Analysis
+    opts = given.common(env, None, without_paths=True)
+    fmt = output_format(format, env, "watch", "ndjson", opts.color)
     from ..tracker import Tracker
     from ..watch import Follower, Watcher, live_path, utc_now
 
@@ -130,72 +100,14 @@ def watch(
     nobody = unmatched_users(opts, tracker.upns())
     if nobody is not None and watcher.last_time is not None and not opts.quiet:
         env.stderr.write(f"logsync: {nobody} so far\n")
-    display, out = opts.display, env.stdout
-    if fmt == "ndjson":
-        connector = watcher.connector_change(result)
-        if not from_end:
-            _write_connector(connector, result, display, out)
-            _write_changes(initial, opts, display, out)
+    from ..render.printers import PRINTERS
+    from ..render.watching import WatchPage
+
+    page = WatchPage(watcher, opts.display, all_users, from_end, opts.wants)
+    with PRINTERS["watch"][fmt](page, output(env, opts)) as sink:
+        sink(result, initial)
         while True:
             time.sleep(poll)
             watcher.read()
-            result, changes = watcher.changes(utc_now(), everyone=True)
-            _write_connector(watcher.connector_change(result), result, display, out)
-            _write_changes(changes, opts, display, out)
-    from ..render import human
+            sink(*watcher.changes(utc_now(), everyone=True))
 
-    console = human.make_console(out, opts.color)
-    with human.live(console) as live:
-        while True:
-            result, _ = watcher.changes(utc_now())
-            selected = [u for u in result.users if opts.wants(u.upn)]
-            shown = selected if all_users else [u for u in selected if u.state in REPORTED_STATES]
-            counts = machine.state_counts(selected)
-            analysis = Analysis(
-                result.as_of, [watcher.stats], result, watcher.tracker, cloud=opts.cloud
-            )
-            status = watcher.status(utc_now(), result.interval)
-            live.update(
-                human.watch_view(
-                    follower.path, status, result, analysis, shown, counts, display, console.width
-                ),
-                refresh=True,
-            )
-            time.sleep(poll)
-            watcher.read()
-
-
-def _write_connector(
-    connector: Connector | None, result: Result, display: Display, out: IO[str]
-) -> None:
-    """A line for the connector's new state (none when it did not change)."""
-    if connector is None:
-        return
-    record: dict[str, object] = {"kind": "connector", "time": display.iso(result.as_of)}
-    record.update(connector_record(connector, result.as_of, display))
-    out.write(json.dumps(record, separators=(",", ":")) + "\n")
-    out.flush()
-
-
-def _write_changes(changes: list[Change], opts: Common, display: Display, out: IO[str]) -> None:
-    from ..render import machine
-    wrote = False
-    for change in changes:
-        if not opts.wants(change.user.upn):
-            continue
-        record = {
-            "kind": "user",
-            "upn": change.user.upn,
-            "state": change.user.state,
-            "previous": change.previous,
-            "changed": list(change.changed),
-            "time": display.iso(change.time),
-        }
-        record.update(
-            (f"previous_{name}", display.iso(when)) for name, when in change.was.items()
-        )
-        record.update(machine.user_record(change.user, display))
-        out.write(json.dumps(record, separators=(",", ":")) + "\n")
-        wrote = True
-    if wrote:
-        out.flush()

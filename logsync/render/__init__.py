@@ -7,7 +7,6 @@ library and never emit colour codes.
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
-from enum import Enum
 from typing import IO, TYPE_CHECKING, NamedTuple, cast
 
 from ..formats.paste import redacted
@@ -19,12 +18,9 @@ if TYPE_CHECKING:
     from ..analysis import Gate
 
 
-class OutputFormat(str, Enum):
-    table = "table"
-    text = "text"
-    json = "json"
-    ndjson = "ndjson"
-    csv = "csv"
+def version_line(version: str, scanner: str, python: str) -> str:
+    """`logsync --version`: the version, which scanner reads the logs, and the Python."""
+    return f"logsync {version} ({scanner}; Python {python})"
 
 
 class Display(NamedTuple):
@@ -102,6 +98,51 @@ def wrap_words(text: str, width: int, indent: str = "") -> list[str]:
         break_long_words=False,
         break_on_hyphens=False,
     ) or [""]
+
+
+def when(value: datetime | None, display: Display) -> str:
+    return stamp(value, display) or "–"
+
+
+USER_COLUMNS = (
+    "User",
+    "State",
+    "Reason",
+    "Stuck since",
+    "Full sync due",
+    "Expected recovery",
+    "Remaining",
+)
+
+
+def user_columns(cloud: bool) -> tuple[str, ...]:
+    """`USER_COLUMNS`, and "In Azure AD" after them when the users were checked against an
+    export of Azure AD users."""
+    return (*USER_COLUMNS, "In Azure AD") if cloud else USER_COLUMNS
+
+
+def user_cells(user: UserState, display: Display) -> list[str]:
+    """A user's row as plain text, in `user_columns` order (escape it for the format)."""
+    since = user.first_failure or user.first_seen
+    expected = bounded(user, when(user.expected_recovery, display))
+    if user.bound == LATEST:
+        expected += " (at the latest: the failure is before the log)"
+    if user.recovery_by == "what-if":
+        expected += " (if restarted)"
+    elif user.expected_recovery is not None and not user.expected_recovery_observed:
+        expected += " (predicted)"
+    cells = [
+        user.upn,
+        user.state,
+        user.reason or "–",
+        stuck_since(user, when(since, display)),
+        when(user.full_sync_due, display),
+        expected,
+        remaining_text(user, "–"),
+    ]
+    if user.in_azure_ad is not None:
+        cells.append("yes" if user.in_azure_ad else "no")
+    return cells
 
 
 def log_end_note(ended_ago: float | None) -> str:

@@ -1,42 +1,26 @@
-"""Rich output for people: the report table, event lines, a user's timeline."""
+"""Rich output for people: the console, the cells they share, and the report table (its
+columns fitted to the width). The other views are in `history` (events, a timeline),
+`overview` (summary), `live` (watch) and `progress`."""
 
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import IO
 
-from rich.console import Console, Group, RenderableType
-from rich.live import Live
-from rich.padding import Padding
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TextColumn,
-    TimeRemainingColumn,
-    TransferSpeedColumn,
-)
+from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from ..analysis import Analysis
-from ..events import Event
 from ..formats.paste import redacted
-from ..health import Summary
 from ..safety import visible
-from ..times import NO_TIMES_REASON, human_duration, instant_key, timeless
-from ..tracker import LATEST, STATES, Result, Step, UserState, timer_label
+from ..times import NO_TIMES_REASON, instant_key, timeless
+from ..tracker import LATEST, UserState, timer_label
 from . import (
-    AZURE_AD_TEXT,
-    BEFORE_INPUT,
     CONNECTOR_STATE_TEXT,
-    UNDETERMINED_TEXT,
     Display,
     bounded,
     connector_text,
@@ -45,10 +29,7 @@ from . import (
     remaining_text,
     stamp,
     stuck_since,
-    wrap_words,
 )
-
-PROGRESS_REDRAW_SECONDS = 0.1
 
 STATE_STYLE = {
     "waiting": "yellow",
@@ -417,287 +398,3 @@ def footer(
     return text
 
 
-EVENT_LINE_MIN = 120
-"""Below this width, each event takes two lines: its time and kind, then its text and
-`file:line` under them (a terminal would otherwise cut UPNs and times in the middle)."""
-
-
-def _indented(body: str, where: str, width: int) -> list[Text]:
-    """`body` wrapped at words under an event's line, indented, `where` (dim) after it on the
-    last line if it fits there, else on a line of its own; no line ends in padding."""
-    chunks = wrap_words(body, width - 4)
-    lines = [Text("    " + chunk) for chunk in chunks]
-    if len(chunks[-1]) + 2 + len(where) <= width - 4:
-        lines[-1].append(f"  {where}", style="dim")
-    else:
-        lines.append(Text("    " + where, style="dim"))
-    return lines
-
-
-def events(stream: Iterable[Event], display: Display, console: Console) -> int:
-    count = 0
-    stacked = console.width < EVENT_LINE_MIN
-    for event in stream:
-        count += 1
-        line = Text(clock(event.time, display) if event.time else "-".ljust(26), style="dim")
-        line.append("  ")
-        style = SEVERITY_STYLE.get(event.severity, "") or "bold"
-        where = f"{visible(event.source)}:{event.line}"
-        if stacked:
-            line.append(event.kind, style=style)
-            console.print(line)
-            for detail in _indented(visible(event.text), where, console.width):
-                console.print(detail, soft_wrap=True)
-            continue
-        line.append(event.kind.ljust(19), style=style)
-        line.append("  ")
-        line.append(visible(event.text))
-        line.append(f"  {where}", style="dim")
-        console.print(line, soft_wrap=True)
-    return count
-
-
-def timeline(
-    user: UserState | None,
-    upn: str,
-    steps: list[Step],
-    display: Display,
-    console: Console,
-    quiet: bool = False,
-) -> None:
-    if user is None:
-        console.print(Text(f"{visible(upn)}: not seen in the log", style="yellow"))
-        return
-    title = Text(visible(user.upn), style="bold")
-    title.append(" — ")
-    title.append(user.state, style=STATE_STYLE[user.state])
-    if user.before_input:
-        title.append(f" · {BEFORE_INPUT}")
-    if user.failures:
-        plural = "s" if user.failures != 1 else ""
-        title.append(f" · {user.failures} failure{plural} ({visible(user.reason or '?')})")
-    if user.full_sync_due is not None:
-        title.append(f" · full sync due {clock(user.full_sync_due, display)}")
-    elif user.full_sync_due_by is not None:
-        title.append(f" · full sync due by {clock(user.full_sync_due_by, display)}")
-    if user.expected_recovery is not None:
-        title.append(
-            f" · expected recovery {bounded(user, clock(user.expected_recovery, display))}"
-        )
-    if user.undetermined:
-        title.append(f" · {UNDETERMINED_TEXT}")
-    if user.recovered_at is not None:
-        title.append(f" · recovered {clock(user.recovered_at, display)}")
-    if user.in_azure_ad is not None:
-        title.append(f" · {AZURE_AD_TEXT[user.in_azure_ad, user.stuck]}")
-    if not quiet:
-        console.print(title)
-    rows = [
-        (
-            clock(step.time, display),
-            step.what,
-            visible(step.detail),
-            f"{visible(step.source)}:{step.line}" if step.source else "",
-        )
-        for step in steps
-    ]
-    if not rows:
-        return
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    if widths[0] + widths[1] + widths[3] + TIMELINE_MIN_DETAIL + 3 * SEPARATOR > console.width:
-        _stacked_timeline(rows, console)
-        return
-    table = Table(show_edge=False, pad_edge=False, header_style="bold")
-    table.add_column("Time", no_wrap=True, min_width=widths[0])
-    table.add_column("Event", no_wrap=True, min_width=widths[1])
-    table.add_column("Detail", min_width=TIMELINE_MIN_DETAIL)
-    table.add_column("Where", style="dim", no_wrap=True, min_width=widths[3])
-    for time_text, what, detail, where in rows:
-        table.add_row(time_text, Text(what, style=_STEP_STYLE.get(what, "")), Text(detail), where)
-    console.print(table)
-
-
-TIMELINE_MIN_DETAIL = 30
-"""Below this width for the detail, the timeline stacks each step on two lines."""
-_STEP_STYLE = {"failed": "red", "added": "green", "skipped": "red", "not_confirmed": "yellow"}
-
-
-def _stacked_timeline(rows: list[tuple[str, str, str, str]], console: Console) -> None:
-    """One step per block: time, event and `file:line` on a line, the detail indented below."""
-    for time_text, what, detail, where in rows:
-        line = Text(time_text, style="dim")
-        line.append("  ")
-        line.append(what, style=_STEP_STYLE.get(what, "bold"))
-        if where:
-            line.append("  " + where, style="dim")
-        console.print(line)
-        console.print(Padding(Text(detail), (0, 0, 0, 4)))
-
-
-def next_step_line(step: str) -> Text:
-    """`Next: …`, the one thing to do next."""
-    line = Text("Next: ", style="bold")
-    line.append(visible(step))
-    return line
-
-
-def what_if_line(summary: dict[str, object]) -> Text:
-    """`What-if restart at …: frees 2 waiting users sooner, by up to 21h 5m; retries 1 overdue
-    user.` (times marked * in the table)."""
-    freed, retried = summary["users_freed"], summary["users_retried"]
-    assert isinstance(freed, list) and isinstance(retried, list)
-    head = f"What-if restart at {summary['restart_at']} (times marked * in the table): "
-    absent = summary.get("users_not_in_azure_ad") or []
-    assert isinstance(absent, list)
-    tail = (
-        f" {len(absent)} stuck user{'s' if len(absent) != 1 else ''} not in Azure AD: a restart "
-        "will not add them."
-        if absent
-        else ""
-    )
-    if not freed and not retried:
-        return Text(head + "it would free no waiting user sooner." + tail)
-    parts = []
-    if freed:
-        saved = float(summary["max_time_saved_s"] or 0)  # type: ignore[arg-type]
-        parts.append(
-            f"frees {len(freed)} waiting user{'s' if len(freed) != 1 else ''} sooner, "
-            f"by up to {human_duration(saved)}"
-        )
-    else:
-        parts.append("frees no waiting user sooner")
-    if retried:
-        parts.append(
-            f"retries {len(retried)} overdue user{'s' if len(retried) != 1 else ''} "
-            "whose own retry did not come"
-        )
-    return Text(head + "; ".join(parts) + "." + tail, style="bold")
-
-
-SEVERITY_MARK = {"error": ("✖", "bold red"), "warning": ("▲", "yellow"), "info": ("●", "cyan")}
-
-
-def summary(
-    summary: Summary,
-    display: Display,
-    console: Console,
-    quiet: bool = False,
-    ended_ago: float | None = None,
-    analysis: Analysis | None = None,
-) -> None:
-    """The connector's health; with `analysis`, then the users asked for by name."""
-    span = Text("Connector summary", style="bold")
-    span.append(
-        f" · {clock(summary.start, display)} → {clock(summary.end, display)}"
-        f"{log_end_note(ended_ago)}"
-        f" · {summary.cycles} cycles"
-        + (
-            f" every {human_duration(summary.interval.total_seconds())}"
-            if summary.cycles > 1
-            else ""
-        )
-        + ""
-        f" · {len(summary.restarts)} restart{'s' if len(summary.restarts) != 1 else ''}",
-        style="dim",
-    )
-    if not quiet:
-        console.print(span)
-    if summary.per_day:
-        table = Table(show_edge=False, pad_edge=False, header_style="bold", title_justify="left")
-        for name, justify in (
-            ("Day", "left"),
-            ("Tried", "right"),
-            ("Held back", "right"),
-            ("Added", "right"),
-            ("Failed", "right"),
-            ("", "left"),
-        ):
-            table.add_column(name, justify=justify)  # type: ignore[arg-type]
-        peak = max(max(c.requested, c.added + c.failed) for c in summary.per_day.values()) or 1
-        for day, counts in summary.per_day.items():
-            bar = Text("█" * round(20 * counts.added / peak), style="green")
-            bar.append("█" * round(20 * counts.failed / peak), style="red")
-            table.add_row(
-                day,
-                str(counts.requested),
-                str(counts.held_back),
-                str(counts.added),
-                str(counts.failed),
-                bar,
-            )
-        console.print(table)
-    if summary.reasons:
-        reasons = ", ".join(f"{visible(r)} ×{n}" for r, n in summary.reasons.most_common())
-        console.print(Text(f"Failure reasons: {reasons}"))
-    if not summary.findings:
-        console.print(Text("No findings: the connector looks healthy.", style="green"))
-    for finding in summary.findings:
-        mark, style = SEVERITY_MARK.get(finding.severity, ("●", ""))
-        line = Text(f"{mark} ", style=style)
-        line.append(finding.code, style=style)
-        line.append(f"  {visible(finding.message)}")
-        if finding.evidence:
-            first = finding.evidence[0]
-            line.append(f"  ({visible(first.source)}:{first.line})", style="dim")
-        console.print(line)
-    for advice in summary.advice:
-        line = Text("→ ", style="bold")
-        line.append(visible(advice.text))
-        console.print(line)
-    if summary.users and analysis is not None:
-        console.print(Text("Users asked for", style="bold"))
-        by_state = dict.fromkeys(STATES, 0)
-        for user in summary.users:
-            by_state[user.state] += 1
-        for part in report_parts(analysis, summary.users, by_state, display, console.width, True):
-            console.print(part)
-
-
-def live(console: Console) -> Live:
-    """A live region that the watch loop redraws itself (no refresh thread)."""
-    return Live(console=console, auto_refresh=False, transient=False)
-
-
-def watch_view(
-    path: Path,
-    status: str,
-    result: Result,
-    analysis: Analysis,
-    shown: list[UserState],
-    counts: dict[str, int],
-    display: Display,
-    width: int,
-) -> RenderableType:
-    """The watch screen: which log, the last cycle and connector status, then the report."""
-    header = Text(f"Watching {visible(str(path))}", style="bold")
-    header.append(f" · last cycle {clock(result.last_cycle, display)}", style="dim")
-    header.append(" · connector ")
-    header.append(status, style="green" if status == "ok" else "bold red")
-    return Group(header, *report_parts(analysis, shown, counts, display, width, quiet=True))
-
-
-@contextmanager
-def byte_progress(total: int, out: IO[str], color: str) -> Iterator[Callable[[int], None]]:
-    """A transient progress bar on `out`; yields the function that advances it by bytes read."""
-    console = make_console(out, color)
-    columns = (
-        TextColumn("reading"),
-        BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        TimeRemainingColumn(),
-    )
-    # Redrawn from the reading loop, not by a thread of its own.
-    with Progress(*columns, console=console, transient=True, auto_refresh=False) as progress:
-        task = progress.add_task("read", total=total)
-        drawn = time.monotonic()
-
-        def advance(size: int) -> None:
-            nonlocal drawn
-            progress.advance(task, size)
-            now = time.monotonic()
-            if now - drawn >= PROGRESS_REDRAW_SECONDS:
-                drawn = now
-                progress.refresh()
-
-        yield advance

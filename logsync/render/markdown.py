@@ -13,24 +13,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime
 
 from ..analysis import Analysis
 from ..health import Evidence, Summary
 from ..safety import visible
 from ..times import human_duration
-from ..tracker import LATEST, Step, UserState
+from ..tracker import Step, UserState
 from . import (
     AZURE_AD_TEXT,
     BEFORE_INPUT,
     UNDETERMINED_TEXT,
+    USER_COLUMNS,
     Display,
     bounded,
     connector_text,
     log_end_note,
-    remaining_text,
-    stamp,
-    stuck_since,
+    user_cells,
+    user_columns,
+    when,
 )
 
 _SPECIAL_RE = re.compile(r"([\\`*\[\]<>&|~]|(?<![^\W_])_|_(?![^\W_]))")
@@ -82,10 +82,6 @@ def table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
     return lines
 
 
-def when(value: datetime | None, display: Display) -> str:
-    return stamp(value, display) or "–"
-
-
 def _header(title: str, analysis: Analysis, display: Display) -> list[str]:
     names = ", ".join(code(stats.path) for stats in analysis.inputs)
     result = analysis.result
@@ -103,47 +99,6 @@ def _header(title: str, analysis: Analysis, display: Display) -> list[str]:
         + ("" if len(result.restarts) == 1 else "s"),
         "",
     ]
-
-
-USER_COLUMNS = (
-    "User",
-    "State",
-    "Reason",
-    "Stuck since",
-    "Full sync due",
-    "Expected recovery",
-    "Remaining",
-)
-
-
-def user_columns(cloud: bool) -> tuple[str, ...]:
-    """`USER_COLUMNS`, and "In Azure AD" after them when the users were checked against an
-    export of Azure AD users."""
-    return (*USER_COLUMNS, "In Azure AD") if cloud else USER_COLUMNS
-
-
-def user_cells(user: UserState, display: Display) -> list[str]:
-    """A user's row as plain text, in `user_columns` order (escape it for the format)."""
-    since = user.first_failure or user.first_seen
-    expected = bounded(user, when(user.expected_recovery, display))
-    if user.bound == LATEST:
-        expected += " (at the latest: the failure is before the log)"
-    if user.recovery_by == "what-if":
-        expected += " (if restarted)"
-    elif user.expected_recovery is not None and not user.expected_recovery_observed:
-        expected += " (predicted)"
-    cells = [
-        user.upn,
-        user.state,
-        user.reason or "–",
-        stuck_since(user, when(since, display)),
-        when(user.full_sync_due, display),
-        expected,
-        remaining_text(user, "–"),
-    ]
-    if user.in_azure_ad is not None:
-        cells.append("yes" if user.in_azure_ad else "no")
-    return cells
 
 
 def user_rows(users: Iterable[UserState], display: Display) -> list[list[str]]:

@@ -1,0 +1,151 @@
+"""What the command line says on stderr beside its output (SPEC's notes), and the reading and
+judging that every command that concludes shares: a progress bar, then the notes."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from .. import times
+from ..safety import visible
+from ..sources import display_name
+from ..times import human_duration
+from .application import Env
+from .options import Common
+
+if TYPE_CHECKING:  # (imported by the functions that use them: --help needs none)
+    from ..analysis import Analysis
+    from ..sources import InputStats, Progress
+
+
+PROGRESS_MIN_BYTES = 32 << 20
+"""Inputs smaller than this are read too fast for a progress bar to help."""
+
+
+@contextmanager
+def reading(opts: Common, env: Env, enabled: bool = True) -> Iterator[Progress | None]:
+    """A progress callback drawing a bar on stderr, for long inputs and a terminal only."""
+    total = sum(os.path.getsize(p) for p in opts.paths if p != "-" and os.path.isfile(p))
+    if not enabled or opts.quiet or not env.stderr_isatty or total < PROGRESS_MIN_BYTES:
+        yield None
+        return
+    from ..render.progress import byte_progress
+
+    with byte_progress(total, env.stderr, opts.color) as advance:
+        yield advance
+
+
+
+
+MAX_SUGGESTIONS = 5
+
+
+def did_you_mean(wanted: str, names: Iterable[str]) -> str:
+    """`; did you mean heidi@contoso.com?` for a part of a UPN (or a glob, or a close spelling),
+    or nothing."""
+    key = wanted.lower().strip("*?[]")
+    names = list(names)
+    found = [name for name in names if key and key in name.lower()]
+    if not found:
+        lowered = {name.lower(): name for name in names}
+        close = difflib.get_close_matches(key, lowered, MAX_SUGGESTIONS, 0.85)
+        found = [lowered[name] for name in close]
+    if not found:
+        return ""
+    shown = ", ".join(visible(name) for name in found[:MAX_SUGGESTIONS])
+    more = f" and {len(found) - MAX_SUGGESTIONS} more" if len(found) > MAX_SUGGESTIONS else ""
+    return f"; did you mean {shown}{more}?"
+
+
+def unmatched_users(opts: Common, upns: Iterable[str]) -> str | None:
+    """`--user bobb@contoso.com matches no user of the log; did you mean …?` when the `--user`
+    globs match none of `upns`, else None."""
+    names = list(upns)
+    if not opts.users or any(opts.wants(name) for name in names):
+        return None
+    globs = " ".join(f"--user {visible(glob)}" for glob in opts.users)
+    noun = "matches" if len(opts.users) == 1 else "match"
+    return f"{globs} {noun} no user of the log{did_you_mean(opts.users[0], names)}"
+
+
+def judge(opts: Common, env: Env, **extra: Any) -> Analysis:
+    """Read and judge the inputs (with a progress bar on a terminal); say on stderr how many
+    records `--now` left out."""
+    with reading(opts, env) as progress:
+        analysis = opts.analyze(progress=progress, **extra)
+    if analysis.left_out and not opts.quiet:
+        noun = "record" if analysis.left_out == 1 else "records"
+        env.stderr.write(
+            f"logsync: as of {opts.display.iso(analysis.as_of)}: {analysis.left_out} later "
+            f"{noun} left out\n"
+        )
+    note_local_times(analysis.inputs, opts, env)
+    note_runs(analysis.runs, opts, env)
+    note_duplicates(analysis.duplicates, opts, env)
+    note_log_end(analysis, opts, env)
+    undetermined = analysis.result.undetermined
+    if undetermined and not opts.quiet:
+        users = "1 user was" if undetermined == 1 else f"{undetermined} users were"
+        env.stderr.write(
+            f"logsync: {users} notified with no outcome in the log: the counts of their cycles "
+            "cannot say whether they were held back by a failure before it; the earlier log "
+            "(CloudUserSync.lo_) would tell\n"
+        )
+    return analysis
+
+
+def note_log_end(analysis: Analysis, opts: Common, env: Env) -> None:
+    """SPEC §4 rule 5: say once on stderr that the log has no times, or that it ended long
+    before the wall clock (`Analysis.ended_ago`)."""
+    if opts.quiet:
+        return
+    end = analysis.as_of
+    if times.timeless(end):
+        env.stderr.write(
+            f"logsync: {times.NO_TIMES_REASON}: its lines are read in order; every time, timer "
+            "and due time is null\n"
+        )
+    elif analysis.ended_ago is not None:
+        env.stderr.write(
+            f"logsync: the log ends {opts.display.iso(end)} ({human_duration(analysis.ended_ago)}"
+            " ago); times are as of its last record; --now now judges as of now\n"
+        )
+
+
+def note_runs(runs: Iterable[tuple[str, int]], opts: Common, env: Env) -> None:
+    """Say which inputs hold runs whose times go back (files pasted together): read merged by
+    time, as separate files would be."""
+    if opts.quiet:
+        return
+    for name, count in runs:
+        back = "once" if count == 2 else f"{count - 1} times"
+        env.stderr.write(
+            f"logsync: {visible(display_name(name))}: time goes back {back} (logs pasted "
+            f"together?); its {count} runs are merged by time\n"
+        )
+
+
+def note_duplicates(duplicates: int, opts: Common, env: Env) -> None:
+    """Say how many records two inputs both held (overlapping exports), each counted once."""
+    if duplicates and not opts.quiet:
+        records = "1 record" if duplicates == 1 else f"{duplicates:,} records"
+        env.stderr.write(
+            f"logsync: {records} found in more than one input (the same instant, thread, "
+            "component and text) counted once; the copies were left out\n"
+        )
+
+
+def note_local_times(inputs: Iterable[InputStats], opts: Common, env: Env) -> None:
+    """Say once that times without a UTC offset are the log's local time, and how to place
+    them (pasted text, CMTrace without a bias)."""
+    naive = any(s.last_time is not None and s.last_time.tzinfo is None for s in inputs)
+    if naive and opts.source_tz is None and opts.display.tz is None and not opts.quiet:
+        env.stderr.write(
+            "logsync: the log's times carry no UTC offset: they are shown as its local time; "
+            "give --source-tz ZONE (for example --source-tz America/New_York) to place them\n"
+        )
+
+

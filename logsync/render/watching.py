@@ -1,0 +1,142 @@
+"""`watch`'s printers: sinks that the follow loop calls with each new state of the log.
+
+`lines` writes one JSON line per change of the connector or of a user (ndjson); `view` keeps
+a live table on a terminal (table).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import IO, TYPE_CHECKING, NamedTuple, Protocol
+
+from . import Display, connector_record
+
+if TYPE_CHECKING:
+    from ..tracker import Connector, Result
+    from ..watch import Change, Watcher
+    from .printers import Output
+
+
+class Sink(Protocol):
+    def __call__(self, result: Result, changes: list[Change]) -> None:
+        """The log's state as of now, and the changes since the last call."""
+
+
+class WatchPage(NamedTuple):
+    """What the watch printers show: the follower and who is asked for."""
+
+    watcher: Watcher
+    display: Display
+    all_users: bool
+    """Every user in the table, synced ones too (`--all`)."""
+    from_end: bool
+    """Report only what follows what the log holds (`--from-end`)."""
+    wants: Callable[[str], bool]
+    """Whether a user is asked for (`--user`)."""
+
+
+@contextmanager
+def lines(page: WatchPage, output: Output) -> Iterator[Sink]:
+    """One JSON line for the connector's new state and one per change of a user it wants,
+    flushed at once."""
+    watcher, display, out = page.watcher, page.display, output.out
+    started = not page.from_end  # with --from-end, what the log holds is no news
+
+    def sink(result: Result, changes: list[Change]) -> None:
+        nonlocal started
+        connector = watcher.connector_change(result)
+        if started:
+            write_connector(connector, result, display, out)
+            write_changes(changes, page.wants, display, out)
+        started = True
+
+    yield sink
+
+
+@contextmanager
+def view(page: WatchPage, output: Output) -> Iterator[Sink]:
+    """A live table, redrawn with each state: which log, its last cycle and the connector,
+    then the report of the users it wants (stuck and failed ones, without `--all`)."""
+    from ..analysis import REPORTED_STATES, Analysis
+    from ..watch import utc_now
+    from . import human, live, machine
+
+    watcher = page.watcher
+    console = human.make_console(output.out, output.color)
+    with live.live(console) as view_:
+
+        def sink(result: Result, changes: list[Change]) -> None:
+            selected = [u for u in result.users if page.wants(u.upn)]
+            shown = (
+                selected
+                if page.all_users
+                else [u for u in selected if u.state in REPORTED_STATES]
+            )
+            counts = machine.state_counts(selected)
+            analysis = Analysis(
+                result.as_of, [watcher.stats], result, watcher.tracker, cloud=watcher.cloud
+            )
+            status = watcher.status(utc_now(), result.interval)
+            view_.update(
+                live.watch_view(
+                    watcher.follower.path,
+                    status,
+                    result,
+                    analysis,
+                    shown,
+                    counts,
+                    page.display,
+                    console.width,
+                ),
+                refresh=True,
+            )
+
+        yield sink
+
+
+PRINTERS: dict[str, Callable[[WatchPage, Output], AbstractContextManager[Sink]]] = {
+    "table": view,
+    "ndjson": lines,
+}
+
+
+def write_connector(
+    connector: Connector | None, result: Result, display: Display, out: IO[str]
+) -> None:
+    """A line for the connector's new state (none when it did not change)."""
+    if connector is None:
+        return
+    record: dict[str, object] = {"kind": "connector", "time": display.iso(result.as_of)}
+    record.update(connector_record(connector, result.as_of, display))
+    out.write(json.dumps(record, separators=(",", ":")) + "\n")
+    out.flush()
+
+
+def write_changes(
+    changes: list[Change], wants: Callable[[str], bool], display: Display, out: IO[str]
+) -> None:
+    """A line for each change of a user that `wants` names."""
+    from . import machine
+
+    wrote = False
+    for change in changes:
+        if not wants(change.user.upn):
+            continue
+        record = {
+            "kind": "user",
+            "upn": change.user.upn,
+            "state": change.user.state,
+            "previous": change.previous,
+            "changed": list(change.changed),
+            "time": display.iso(change.time),
+        }
+        record.update(
+            (f"previous_{name}", display.iso(when)) for name, when in change.was.items()
+        )
+        record.update(machine.user_record(change.user, display))
+        out.write(json.dumps(record, separators=(",", ":")) + "\n")
+        wrote = True
+    if wrote:
+        out.flush()
