@@ -11,7 +11,8 @@ from datetime import datetime, timedelta, tzinfo
 from itertools import islice
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from .bulk import LOCATED_KINDS, Cutoff, RowSpec, event_rows, input_rows
+from .bounds import Cutoff
+from .bulk import LOCATED_KINDS, RowSpec, event_rows, input_rows
 from .errors import UsageError
 from .formats.paste import ensure_times, redacted
 from .pipeline import (

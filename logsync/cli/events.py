@@ -187,35 +187,22 @@ def _event_upn(event: Event) -> str | None:
 def between(
     stream: Iterable[Event], start: datetime | None, end: datetime | None
 ) -> Iterator[Event]:
-    """Events in [start, end); an unparsed line goes with the record before it.
+    """Events in [start, end) by the reader's bound rule (`bounds`); an unparsed line goes with
+    the record before it."""
+    from ..bounds import since, until
 
-    A bound without an offset compares with the wall-clock time as logged.
-    """
+    bounds = [since(start)] if start is not None else []
+    if end is not None:
+        bounds.append(until(end))
     keep = start is None
     for event in stream:
         time = event.time
         if time is not None:
             if timeless(time):
-                option = "--since" if start is not None else "--until"
-                raise judged_at_a_time(option, display_name(event.source))
-            keep = _within(time, start, end)
+                raise judged_at_a_time(bounds[0].option, display_name(event.source))
+            keep = all(bound.keeps_time(time) for bound in bounds)
         if keep:
             yield event
-
-
-def _within(time: datetime, start: datetime | None, end: datetime | None) -> bool:
-    for bound, after in ((start, True), (end, False)):
-        if bound is None:
-            continue
-        value = time
-        if (bound.tzinfo is None) != (value.tzinfo is None):
-            value = value.replace(tzinfo=None)
-            bound = bound.replace(tzinfo=None)
-        if after and value < bound:
-            return False
-        if not after and value >= bound:
-            return False
-    return True
 
 
 def _later(start: datetime, end: datetime) -> bool:
