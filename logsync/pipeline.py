@@ -16,7 +16,7 @@ from . import events as catalogue
 from .errors import InputError, NoRecordsError, UsageError
 from .events import CONNECTOR, Event
 from .formats import ROTATION_MARKER, ParseContext, Record, detect, parser_for
-from .formats.aspasted import undone
+from .formats.aspasted import Pasting, pasting, undone
 from .formats.sms import candidate_pattern
 from .sources import (
     InputStats,
@@ -73,6 +73,15 @@ def open_input(
         fmt = "sms-trace"  # blank so far: its parser accounts for every line, whatever follows
     stats.format = fmt
     return fmt, chain(head, chunks)
+
+
+def followed_format(sample: str, options: ReadOptions) -> tuple[Pasting | None, str | None]:
+    """How a followed log that starts with `sample` was pasted (None: as written), and its
+    format (None: none known yet), as `open_input` decides them for an input read whole."""
+    found = pasting(sample)
+    if found is not None:
+        sample = "\n".join(found.undo(iter(sample.split("\n"))))
+    return found, options.input_format or detect(sample)
 
 
 def read_input(

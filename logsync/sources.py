@@ -8,7 +8,6 @@ chunk but the last ends with `\\n`. Nothing here reads a whole file into memory.
 from __future__ import annotations
 
 import bz2
-import codecs
 import io
 import lzma
 import os
@@ -22,6 +21,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from .decoding import LineDecoder
 from .errors import InputError, UsageError
 from .sharing import open_shared
 
@@ -527,85 +527,6 @@ def decoded_bytes(stream: BinaryIO, name: str, progress: Progress | None = None)
     yield from blocks
 
 
-def sniff_encoding(head: bytes) -> tuple[str, int]:
-    """(encoding name, BOM length) from the first bytes of the data."""
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig", 3
-    if head.startswith(codecs.BOM_UTF16_LE):
-        return "utf-16-le", 2
-    if head.startswith(codecs.BOM_UTF16_BE):
-        return "utf-16-be", 2
-    # UTF-16 without a BOM: ASCII text with every other byte NUL.
-    sample = head[:64]
-    if (
-        len(sample) >= 8
-        and sample[1::2].count(0) == len(sample[1::2])
-        and sample[0::2].count(0) == 0
-    ):
-        return "utf-16-le", 0
-    if (
-        len(sample) >= 8
-        and sample[0::2].count(0) == len(sample[0::2])
-        and sample[1::2].count(0) == 0
-    ):
-        return "utf-16-be", 0
-    return "utf-8", 0
-
-
-def _fold_breaks(text: str) -> str:
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text
-
-
-class _BlockStream(io.RawIOBase):
-    """A readable raw stream over an iterator of byte blocks (so the C text decoder can read it)."""
-
-    def __init__(self, blocks: Iterator[bytes]) -> None:
-        super().__init__()
-        self._blocks = blocks
-        self._view = memoryview(b"")
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        view = self._view
-        while not len(view):
-            block = next(self._blocks, None)
-            if block is None:
-                return 0
-            view = memoryview(block)
-        size = min(len(buffer), len(view))
-        buffer[:size] = view[:size]
-        self._view = view[size:]
-        return size
-
-
-_ESCAPED_RE = re.compile("[\udc80-\udcff]")
-"""Bytes that were not valid UTF-8, kept as lone surrogates by `surrogateescape`."""
-
-
-def _checked(text: str, stats: InputStats) -> str:
-    """Read again as cp1252 each line that held bytes that are not valid UTF-8; drop the
-    byte-order mark at the start of a line (of a file pasted after another, `type a b > c`)."""
-    if text.isascii():
-        return text
-    if "\ufeff" in text:
-        text = text.replace("\n\ufeff", "\n")
-        if text.startswith("\ufeff"):
-            text = text[1:]
-    if not _ESCAPED_RE.search(text):
-        return text
-    lines = text.split("\n")
-    for index, line in enumerate(lines):
-        if _ESCAPED_RE.search(line):
-            stats.fallback_lines += 1
-            raw = line.encode("utf-8", "surrogateescape")
-            lines[index] = raw.decode("cp1252", errors="backslashreplace")
-    return "\n".join(lines)
-
-
 def text_chunks(
     name: str,
     stats: InputStats,
@@ -615,69 +536,15 @@ def text_chunks(
     """Decoded, break-folded text of one input in chunks that end at line breaks."""
     own = stream is None
     handle = open_binary(name) if stream is None else stream
+    decoder = LineDecoder(stats)
     try:
-        data = decoded_bytes(handle, name, progress)
-        first = next(data, b"")
-        if not first:
-            stats.encoding = "utf-8"
-            return
-        encoding, bom = sniff_encoding(first)
-        stats.encoding = encoding
-        if encoding.startswith("utf-16"):
-            yield from _utf16_chunks(chain([first[bom:]], data), encoding)
-        else:
-            yield from _utf8_chunks(chain([first[bom:]], data), stats)
+        for block in decoded_bytes(handle, name, progress):
+            text = decoder.feed(block)
+            if text:
+                yield text
+        text = decoder.close()
+        if text:
+            yield text
     finally:
         if own:
             handle.close()
-
-
-def _split_at_break(block: bytes | str, newline: bytes | str, cr: bytes | str) -> int:
-    """Index just past the block's last safe line break, or 0 (a final CR may pair with an LF)."""
-    cut = block.rfind(newline)  # type: ignore[arg-type]
-    if cut < 0:
-        cut = block.rfind(cr, 0, len(block) - 1)  # type: ignore[arg-type]
-    return cut + 1
-
-
-def _utf8_chunks(blocks: Iterator[bytes], stats: InputStats) -> Iterator[str]:
-    """UTF-8 text in chunks that end at line breaks; the C decoder folds CRLF and stray CR."""
-    reader = io.TextIOWrapper(
-        io.BufferedReader(_BlockStream(blocks), BLOCK_SIZE),
-        encoding="utf-8",
-        errors="surrogateescape",
-        newline=None,
-    )
-    reader._CHUNK_SIZE = BLOCK_SIZE  # type: ignore[attr-defined]
-    held: list[str] = []
-    while True:
-        text = reader.read(BLOCK_SIZE)
-        if not text:
-            break
-        cut = text.rfind("\n") + 1
-        if not cut:
-            held.append(text)
-            continue
-        yield _checked("".join([*held, text[:cut]]) if held else text[:cut], stats)
-        held = [text[cut:]] if cut < len(text) else []
-    if held:
-        yield _checked("".join(held), stats)
-    if stats.fallback_lines:
-        stats.encoding = f"{stats.encoding}+cp1252"
-
-
-def _utf16_chunks(blocks: Iterator[bytes], encoding: str) -> Iterator[str]:
-    decoder = codecs.getincrementaldecoder(encoding)(errors="backslashreplace")
-    held: list[str] = []
-    for raw in blocks:
-        block = decoder.decode(raw)
-        cut = _split_at_break(block, "\n", "\r")
-        if not cut:
-            held.append(block)
-            continue
-        head = "".join([*held, block[:cut]])
-        held = [block[cut:]] if cut < len(block) else []
-        yield _fold_breaks(head)
-    tail = "".join(held) + decoder.decode(b"", final=True)
-    if tail:
-        yield _fold_breaks(tail)
