@@ -24,7 +24,15 @@ from .pipeline import (
     ensure_connector,
     merge_batches,
 )
-from .sources import STDIN, InputStats, Progress, expand_paths, mark_siblings
+from .sources import (
+    STDIN,
+    InputStats,
+    Progress,
+    copied_stats,
+    expand_paths,
+    mark_siblings,
+    same_bytes,
+)
 from .times import Now, WallClock, instant_key, iso
 from .tracker import (
     DEFAULT_FULL_SYNC_AFTER,
@@ -187,7 +195,9 @@ def analyze(
 
     options = ReadOptions(input_format=input_format, source_tz=source_tz)
     settings = TrackerOptions(full_sync_after=full_sync_after, interval=interval, follow=follow)
-    names = expand_paths(paths, stdin_is_pipe=False)
+    given = expand_paths(paths, stdin_is_pipe=False)
+    copies = same_bytes(given)  # an export given twice is read once
+    names = [name for name in given if name not in copies]
     wanted = spec()
     tracker = _tracker(settings, collector)
     duplicates = 0
@@ -216,6 +226,15 @@ def analyze(
             split[jump.name] = 0
             wanted, tracker = spec(), _tracker(settings, collector)
             progress = None
+    if copies:
+        read = {stats.path: stats for stats in inputs}
+        inputs = [
+            copied_stats(read[copies[name]], name) if name in copies else read[name]
+            for name in given
+        ]
+        duplicates += sum(inputs[given.index(name)].records for name in copies)
+        originals = {name: copies.get(name, name) for name in given}
+        split = {name: split[of] for name, of in originals.items() if of in split}
     ensure_times(inputs, option if judged_at is not None else None)
     if require_connector:
         ensure_connector(inputs)

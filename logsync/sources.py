@@ -146,6 +146,56 @@ def mark_siblings(inputs: Sequence[InputStats]) -> None:
         stats.sibling = is_sibling(stats.path)
 
 
+def same_bytes(names: Sequence[str]) -> dict[str, str]:
+    """The inputs whose bytes are those of an earlier input (an export given twice, or copied
+    under another name), each with that input: it is read once, and the copy's records count
+    as the duplicates they are. Only files of the same size are compared; a sibling log, stdin
+    and a zip member never are."""
+    by_size: dict[int, list[str]] = {}
+    copies: dict[str, str] = {}
+    for name in names:
+        if name == STDIN or is_sibling(name) or zip_member(name) is not None:
+            continue
+        try:
+            size = os.stat(name).st_size
+        except OSError:
+            continue  # reading it says what is wrong
+        if not size:
+            continue
+        same = by_size.setdefault(size, [])
+        original = next((earlier for earlier in same if _identical(earlier, name)), None)
+        if original is None:
+            same.append(name)
+        else:
+            copies[name] = original
+    return copies
+
+
+def _identical(first: str, second: str) -> bool:
+    """Whether two files of the same size hold the same bytes (compared a block at a time, so
+    files that differ are told apart at their first different block)."""
+    try:
+        with open(first, "rb") as one, open(second, "rb") as two:
+            while True:
+                block = one.read(BLOCK_SIZE)
+                if block != two.read(BLOCK_SIZE):
+                    return False
+                if not block:
+                    return True
+    except OSError:
+        return False
+
+
+def copied_stats(original: InputStats, name: str) -> InputStats:
+    """What an input with the same bytes as `original` held."""
+    stats = InputStats(name)
+    for field in InputStats.__slots__:
+        if field != "path":
+            setattr(stats, field, getattr(original, field))
+    stats.notes = list(original.notes)
+    return stats
+
+
 def display_name(name: str) -> str:
     """How an input is named in messages: stdin for `-`."""
     return "stdin" if name == STDIN else name
