@@ -15,7 +15,7 @@ plain way instead, so the result is exactly that of the plain path (tests compar
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import timezone, tzinfo
 from typing import Any, NamedTuple
 
@@ -23,8 +23,9 @@ from . import accel
 from . import events as catalogue
 from .bounds import Cutoff
 from .formats import ParseContext, Record, parser_for, sms
+from .merge import distinct_rows, merge_batches, mergeable, rows_in_order
 from .pipeline import ReadOptions, ensure_records, is_connector, open_input, parse_input
-from .sources import InputStats, Progress
+from .sources import InputStats, Progress, mark_siblings
 from .times import bias_zone, fixed_offset, micros
 from .tracker import Row
 
@@ -93,6 +94,31 @@ def input_rows(
     for text, first_line in sms.numbered_chunks(chunks, stats):
         yield reader.chunk_rows(text, first_line)
     ensure_records(name, stats)
+
+
+def merged_rows(
+    names: Sequence[str],
+    options: ReadOptions,
+    spec: RowSpec,
+    progress: Progress | None = None,
+) -> tuple[list[InputStats], Iterator[list[Row]]]:
+    """What each input held (filled in as it is read) and the rows `spec` wants of all of them,
+    merged by instant. Raises `merge.Overlap` when two inputs hold a row of the same instant,
+    kind and fields (the plain path then tells the records apart by their thread, component
+    and text), and `BackwardJump` when an input's time goes back (it holds several runs)."""
+    inputs = [InputStats(path=name) for name in names]
+    mark_siblings(inputs)
+    streams = [
+        rows_in_order(input_rows(name, options, stats, spec, progress), name)
+        for name, stats in zip(names, inputs, strict=True)
+    ]
+    if len(streams) == 1:
+        return inputs, streams[0]
+    awareness: dict[bool, str] = {}
+    checked = [
+        mergeable(stream, name, awareness) for stream, name in zip(streams, names, strict=True)
+    ]
+    return inputs, distinct_rows(merge_batches(checked, names))
 
 
 def text_rows(

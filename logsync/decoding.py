@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .sources import InputStats
+    from .stats import InputStats
 
 UTF16_SNIFF = 8
 """Bytes that tell UTF-16 without a BOM (every other byte NUL) from ASCII."""

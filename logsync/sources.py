@@ -7,109 +7,27 @@ chunk but the last ends with `\\n`. Nothing here reads a whole file into memory.
 
 from __future__ import annotations
 
-import bz2
 import io
-import lzma
 import os
 import re
 import sys
 import zipfile
-import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import datetime
 from itertools import chain
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from .archives import COMPRESSIONS, ZIP_MAGIC, decompressed, is_zip, open_member, zip_member
+from .archives import STDIN as STDIN
 from .decoding import LineDecoder
 from .errors import InputError, UsageError
 from .sharing import open_shared
+from .stats import InputStats as InputStats
+from .stats import copied_stats as copied_stats
 
 BLOCK_SIZE = 1 << 19
 """Bytes read at a time; also the usual size of one text chunk."""
 
-STDIN = "-"
-
-
-class InputStats:
-    """What one input held; filled in while it is read."""
-
-    __slots__ = (
-        "blank",
-        "connector_records",
-        "encoding",
-        "fallback_lines",
-        "first_time",
-        "format",
-        "last_component",
-        "last_time",
-        "lines",
-        "notes",
-        "path",
-        "record_lines",
-        "records",
-        "sibling",
-        "unparsed",
-    )
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.format = ""
-        self.encoding = ""
-        self.lines = 0
-        """Physical lines (a last line without a line break counts)."""
-        self.records = 0
-        self.record_lines = 0
-        """Physical lines that belong to records (CMTrace records may span several)."""
-        self.unparsed = 0
-        self.blank = 0
-        self.first_time: datetime | None = None
-        """Time of the input's first record (in file order)."""
-        self.last_time: datetime | None = None
-        """Time of the input's last record (in file order)."""
-        self.last_component = ""
-        """Component of the input's last record: what log this is."""
-        self.connector_records = 0
-        """Records of the connector (SMS_CLOUD_USERSYNC), or of its messages where the format
-        names no component (pasted excerpts): an input without any is some other component's
-        log."""
-        self.fallback_lines = 0
-        """Lines that were not valid UTF-8 and were read as cp1252."""
-        self.sibling = False
-        """A sibling log (CertMgr.log, ...) read beside the connector's: only its records about
-        the connector are kept (see `mark_siblings`)."""
-        self.notes: list[str] = []
-
-    def fields(self) -> dict[str, object]:
-        """Everything it holds, by name."""
-        return {name: getattr(self, name) for name in self.__slots__}
-
-    def __repr__(self) -> str:
-        return f"InputStats({self.fields()!r})"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, InputStats) and self.fields() == other.fields()
-
-    __hash__ = None  # type: ignore[assignment]  # (mutable)
-
-    def saw(self, time: datetime, component: str | None = None) -> None:
-        """Note a record's time (the latest so far in file order) and its component."""
-        if self.first_time is None:
-            self.first_time = time
-        self.last_time = time
-        if component is not None:
-            self.last_component = component
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "path": self.path,
-            "format": self.format,
-            "encoding": self.encoding,
-            "lines": self.lines,
-            "records": self.records,
-            "unparsed": self.unparsed,
-            "blank": self.blank,
-        }
 
 
 LOG_NAMES = ("cloudusersync.lo_", "cloudusersync.log")
@@ -186,16 +104,6 @@ def _identical(first: str, second: str) -> bool:
         return False
 
 
-def copied_stats(original: InputStats, name: str) -> InputStats:
-    """What an input with the same bytes as `original` held."""
-    stats = InputStats(name)
-    for field in InputStats.__slots__:
-        if field != "path":
-            setattr(stats, field, getattr(original, field))
-    stats.notes = list(original.notes)
-    return stats
-
-
 def display_name(name: str) -> str:
     """How an input is named in messages: stdin for `-`."""
     return "stdin" if name == STDIN else name
@@ -270,33 +178,6 @@ def zip_logs(archive: str) -> list[str]:
         )
     (found,) = holding.values()
     return [f"{archive}/{member}" for member in found]
-
-
-def zip_member(name: str) -> tuple[str, str] | None:
-    """(archive, member) of an input named `ARCHIVE/MEMBER` (see `zip_logs`), else None."""
-    if name == STDIN or os.path.exists(name):
-        return None
-    parts = name.split("/")
-    for index in range(1, len(parts)):
-        archive = "/".join(parts[:index])
-        if os.path.isfile(archive):
-            return (archive, "/".join(parts[index:])) if _is_zip(archive) else None
-    return None
-
-
-ZIP_MAGIC = b"PK\x03\x04"
-
-
-def _is_zip(path: str) -> bool:
-    """Whether a regular file (never a pipe: its bytes would be gone) is a zip archive, by its
-    first bytes."""
-    if not os.path.isfile(path):
-        return False
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(4) == ZIP_MAGIC
-    except OSError:
-        return False
 
 
 def rotated_note(log: str, rotated: str, command: str | None) -> str:
@@ -403,7 +284,7 @@ def expand_paths(
         elif path.exists():
             if not os.access(path, os.R_OK):
                 raise InputError(raw, "permission denied")
-            expanded.extend(zip_logs(raw) if _is_zip(raw) else [raw])
+            expanded.extend(zip_logs(raw) if is_zip(raw) else [raw])
         elif zip_member(raw) is not None:
             expanded.append(raw)
         else:
@@ -489,22 +370,11 @@ def open_binary(name: str) -> BinaryIO:
         return open_stdin()
     member = zip_member(name)
     if member is not None:
-        return _open_member(name, *member)
+        return open_member(name, *member)
     try:
         return open_shared(name)
     except OSError as exc:
         raise InputError(name, exc.strerror or str(exc)) from exc
-
-
-def _open_member(name: str, archive: str, member: str) -> BinaryIO:
-    """A member of a zip archive, for reading (the archive closes with it)."""
-    try:
-        with zipfile.ZipFile(archive) as opened:
-            return opened.open(member)  # type: ignore[return-value]
-    except KeyError as exc:
-        raise InputError(name, "no such file in the zip archive") from exc
-    except (zipfile.BadZipFile, OSError, NotImplementedError) as exc:
-        raise InputError(name, f"not readable from the zip archive ({exc})") from exc
 
 
 Progress = Callable[[int], None]
@@ -524,40 +394,6 @@ def _blocks(stream: BinaryIO, name: str, progress: Progress | None = None) -> It
         raise InputError(name, f"read error: {exc.strerror or exc}") from exc
 
 
-_COMPRESSIONS: tuple[tuple[bytes, str, Callable[[], Any]], ...] = (
-    (b"\x1f\x8b", "gzip", lambda: zlib.decompressobj(16 + zlib.MAX_WBITS)),
-    (b"BZh", "bzip2", bz2.BZ2Decompressor),
-    (b"\xfd7zXZ\x00", "xz", lambda: lzma.LZMADecompressor(lzma.FORMAT_XZ)),
-)
-"""(magic bytes, name, decompressor factory) of each compression undone, whatever the name."""
-
-
-def _decompressed(
-    blocks: Iterable[bytes], name: str, what: str, make: Callable[[], Any]
-) -> Iterator[bytes]:
-    """Decompress incrementally, stream after stream (like `zcat`, `bzcat`, `xzcat`)."""
-    decompressor = make()
-    fed = False
-    try:
-        for block in blocks:
-            data = block
-            while data:
-                fed = True
-                out = decompressor.decompress(data)
-                if out:
-                    yield out
-                if decompressor.eof:
-                    data = decompressor.unused_data.lstrip(b"\0")
-                    decompressor = make()
-                    fed = False
-                else:
-                    data = b""
-    except (zlib.error, OSError, EOFError, lzma.LZMAError) as exc:
-        raise InputError(name, f"corrupt {what} data ({exc})") from exc
-    if fed and not decompressor.eof:
-        raise InputError(name, f"{what} data ends early (truncated file?)")
-
-
 def decoded_bytes(stream: BinaryIO, name: str, progress: Progress | None = None) -> Iterator[bytes]:
     """The input's bytes in blocks, with gzip, bzip2 or xz undone when the data starts with its
     magic. A zip archive is read by path (as the folder it holds), never as a stream."""
@@ -565,9 +401,9 @@ def decoded_bytes(stream: BinaryIO, name: str, progress: Progress | None = None)
     first = next(blocks, b"")
     if not first:
         return
-    for magic, what, make in _COMPRESSIONS:
+    for magic, what, make in COMPRESSIONS:
         if first.startswith(magic):
-            yield from _decompressed(chain([first], blocks), name, what, make)
+            yield from decompressed(chain([first], blocks), name, what, make)
             return
     if first.startswith(ZIP_MAGIC):
         raise InputError(
