@@ -9,6 +9,7 @@ to `\\n`. The text comes out a piece of complete lines at a time.
 from __future__ import annotations
 
 import codecs
+import io
 import re
 from typing import TYPE_CHECKING
 
@@ -57,14 +58,12 @@ class LineDecoder:
         self.stats = stats
         self.encoding: str | None = None
         self._head = b""
-        self._held = b""
-        """The bytes of a UTF-8 line not complete yet."""
-        self._held_text = ""
-        """The text of a UTF-16 line not complete yet."""
-        self._utf16: codecs.IncrementalDecoder | None = None
+        self._held = ""
+        """The text of a line not complete yet."""
+        self._lines: io.IncrementalNewlineDecoder | None = None
 
     def feed(self, data: bytes) -> str:
-        if self.encoding is None:
+        if self._lines is None:
             data = self._head + data
             # a NUL among the first bytes may be UTF-16 without a BOM: wait until it shows
             if len(data) < UTF16_SNIFF and (b"\0" in data or len(data) < 3):
@@ -72,63 +71,48 @@ class LineDecoder:
                 return ""
             self._head = b""
             data = self._start(data)
-        if self._utf16 is not None:
-            return self._text(self._utf16.decode(data))
-        return self._utf8(data, final=False)
+        assert self._lines is not None
+        text = self._lines.decode(data)
+        cut = text.rfind("\n") + 1
+        if not cut:
+            self._held += text
+            return ""
+        lines = self._held + text[:cut] if self._held else text[:cut]
+        self._held = text[cut:]
+        return self._checked(lines)
 
     def close(self) -> str:
         """The rest of the input (the last line, when it has no break of its own)."""
-        if self.encoding is None:
+        data = b""
+        if self._lines is None:
             if not self._head:
                 self.stats.encoding = self.stats.encoding or "utf-8"
                 return ""
             data = self._start(self._head)
             self._head = b""
-        else:
-            data = b""
-        if self._utf16 is not None:
-            held, self._held_text = self._held_text, ""
-            return _folded(held + self._utf16.decode(data, final=True))
-        return self._utf8(data, final=True)
+        assert self._lines is not None
+        rest = self._held + self._lines.decode(data, final=True)
+        self._held = ""
+        return self._checked(rest) if rest else ""
 
     def _start(self, data: bytes) -> bytes:
         encoding, bom = sniff_encoding(data)
         self.encoding = self.stats.encoding = encoding
-        if encoding.startswith("utf-16"):
-            self._utf16 = codecs.getincrementaldecoder(encoding)(errors="backslashreplace")
+        utf16 = encoding.startswith("utf-16")
+        # (the BOM is cut here: utf-8-sig's decoder would cut a second one)
+        decoder = codecs.getincrementaldecoder(encoding if utf16 else "utf-8")(
+            errors="backslashreplace" if utf16 else "surrogateescape"
+        )
+        self._lines = io.IncrementalNewlineDecoder(decoder, translate=True)
         return data[bom:]
 
-    def _text(self, block: str) -> str:
-        """UTF-16 text: the complete lines of what is held and `block`."""
-        text = self._held_text + block if self._held_text else block
-        cut = _break_end(text, "\n", "\r")
-        self._held_text = text[cut:]
-        return _folded(text[:cut])
-
-    def _utf8(self, data: bytes, final: bool) -> str:
-        raw = self._held + data if self._held else data
-        cut = len(raw) if final else _break_end(raw, b"\n", b"\r")
-        self._held = raw[cut:]
-        if not cut:
-            return ""
-        text = _checked(_folded(raw[:cut].decode("utf-8", "surrogateescape")), self.stats)
+    def _checked(self, text: str) -> str:
+        if self.encoding is not None and self.encoding.startswith("utf-16"):
+            return text
+        text = _checked(text, self.stats)
         if self.stats.fallback_lines and not self.stats.encoding.endswith("+cp1252"):
             self.stats.encoding += "+cp1252"
         return text
-
-
-def _break_end(block: bytes | str, newline: bytes | str, cr: bytes | str) -> int:
-    """Index just past the block's last safe line break, or 0 (a final CR may pair with an LF)."""
-    cut = block.rfind(newline)  # type: ignore[arg-type]
-    if cut < 0:
-        cut = block.rfind(cr, 0, len(block) - 1)  # type: ignore[arg-type]
-    return cut + 1
-
-
-def _folded(text: str) -> str:
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text
 
 
 _ESCAPED_RE = re.compile("[\udc80-\udcff]")
