@@ -751,7 +751,11 @@ buffer_add_ascii(Buffer *buffer, PyObject *text, int *not_ascii)
 }
 
 /*
- * ndjson_lines(text, first_line, config) -> (JSON lines, records) or None
+ * ndjson_lines(text, first_line, config[, last]) -> (JSON lines, records) or None
+ *
+ * With `last` (the instant, in microseconds, of the last record written before, or None):
+ * (JSON lines, records, the instant of the last record written, the line of the first record
+ * whose time goes back by more than a second from the one before it, or 0) or None.
  *
  * The `events --format ndjson` lines of a chunk whose every line is a record, as
  * logsync/render/ndjson.py writes them (its `_fast` is the reference): config is
@@ -765,10 +769,23 @@ buffer_add_ascii(Buffer *buffer, PyObject *text, int *not_ascii)
 static PyObject *
 ndjson_lines(PyObject *Py_UNUSED(module), PyObject *args)
 {
-    PyObject *text, *config;
+    PyObject *text, *config, *last_seen = NULL;
     Py_ssize_t first_line;
-    if (!PyArg_ParseTuple(args, "UnO!:ndjson_lines", &text, &first_line, &PyTuple_Type, &config)) {
+    if (!PyArg_ParseTuple(args, "UnO!|O:ndjson_lines", &text, &first_line, &PyTuple_Type, &config,
+                          &last_seen)) {
         return NULL;
+    }
+    /* with `last` (the instant of the last record written, or None): tell where time goes back */
+    const int track = last_seen != NULL;
+    int has_last = 0;
+    long long last = 0;
+    Py_ssize_t jump_line = 0;
+    if (track && last_seen != Py_None) {
+        last = PyLong_AsLongLong(last_seen);
+        if (last == -1 && PyErr_Occurred()) {
+            return NULL;
+        }
+        has_last = 1;
     }
     if (PyTuple_GET_SIZE(config) != 6) {
         PyErr_SetString(PyExc_TypeError, "config must be a tuple of 6 items");
@@ -792,6 +809,22 @@ ndjson_lines(PyObject *Py_UNUSED(module), PyObject *args)
     const Py_ssize_t length = PyUnicode_GET_LENGTH(text);
     if (length < 2 || s[0] != '\n' || s[length - 1] != '\n') {
         Py_RETURN_NONE;
+    }
+    /* the instant of a record without a bias: its time less the naive offset ("" or +HH:MM) */
+    int naive_known = 0;
+    long long naive_us = 0;
+    if (naive_offset != Py_None && PyUnicode_KIND(naive_offset) == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *o = PyUnicode_1BYTE_DATA(naive_offset);
+        const Py_ssize_t size = PyUnicode_GET_LENGTH(naive_offset);
+        if (size == 0) {
+            naive_known = 1;
+        }
+        else if (size == 6 && (o[0] == '+' || o[0] == '-') && is_digit(o[1]) && is_digit(o[2]) &&
+                 o[3] == ':' && is_digit(o[4]) && is_digit(o[5])) {
+            long minutes = ((o[1] - '0') * 10 + (o[2] - '0')) * 60 + (o[4] - '0') * 10 + (o[5] - '0');
+            naive_us = (o[0] == '-' ? -1LL : 1LL) * minutes * 60000000LL;
+            naive_known = 1;
+        }
     }
 
     Buffer out = {NULL, 0, 0};
@@ -822,6 +855,19 @@ ndjson_lines(PyObject *Py_UNUSED(module), PyObject *args)
             Py_DECREF(parts);
             PyErr_SetString(PyExc_TypeError, "message parts are (head, tail) or None");
             goto error;
+        }
+        if (track) {
+            if (!t.has_bias && !naive_known) {
+                Py_DECREF(parts);
+                goto decline;
+            }
+            long long instant = t.has_bias ? t.local_us - (long long)t.offset * 60000000LL
+                                           : t.local_us - naive_us;
+            if (!jump_line && has_last && instant < last - 1000000LL) {
+                jump_line = line;
+            }
+            last = instant;
+            has_last = 1;
         }
         Py_ssize_t from = t.message_end + 3, to = t.component_end;
         if (component == NULL || to - from != component_length ||
@@ -884,6 +930,12 @@ ndjson_lines(PyObject *Py_UNUSED(module), PyObject *args)
     if (lines == NULL) {
         return NULL;
     }
+    if (track) {
+        if (!has_last) {
+            return Py_BuildValue("(NnOn)", lines, records, last_seen, jump_line);
+        }
+        return Py_BuildValue("(NnLn)", lines, records, last, jump_line);
+    }
     return Py_BuildValue("(Nn)", lines, records);
 
 decline:
@@ -900,7 +952,7 @@ static PyMethodDef methods[] = {
     {"scan_rows", scan_rows, METH_VARARGS,
      "scan_rows(text, first_line, config) -> (rows, records, blank lines, left out) or None"},
     {"ndjson_lines", ndjson_lines, METH_VARARGS,
-     "ndjson_lines(text, first_line, config) -> (JSON lines, records) or None"},
+     "ndjson_lines(text, first_line, config[, last]) -> (JSON lines, records[, last, jump]) or None"},
     {NULL, NULL, 0, NULL},
 };
 

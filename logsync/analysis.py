@@ -3,28 +3,26 @@
 from __future__ import annotations
 
 import gc
-import operator
-from collections import deque
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta, tzinfo
-from itertools import islice
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from . import times
-from .bulk import LOCATED_KINDS, Cutoff, RowSpec, event_rows, input_rows
+from .bounds import Cutoff
+from .bulk import LOCATED_KINDS, RowSpec, event_rows, merged_rows
 from .errors import UsageError
 from .formats.paste import ensure_times, redacted
-from .pipeline import (
-    RUN_DISORDER,
-    BackwardJump,
-    EventStream,
-    ReadOptions,
-    check_awareness,
-    ensure_connector,
-    merge_batches,
+from .merge import BackwardJump, Overlap
+from .pipeline import EventStream, ReadOptions, ensure_connector
+from .sources import (
+    STDIN,
+    InputStats,
+    Progress,
+    copied_stats,
+    expand_paths,
+    same_bytes,
 )
-from .sources import STDIN, InputStats, Progress, expand_paths, mark_siblings
 from .times import Now, WallClock, instant_key, iso, timeless
 from .tracker import (
     DEFAULT_FULL_SYNC_AFTER,
@@ -193,7 +191,9 @@ def analyze(
 
     options = ReadOptions(input_format=input_format, source_tz=source_tz)
     settings = TrackerOptions(full_sync_after=full_sync_after, interval=interval, follow=follow)
-    names = expand_paths(paths, stdin_is_pipe=False)
+    given = expand_paths(paths, stdin_is_pipe=False)
+    copies = same_bytes(given)  # an export given twice is read once
+    names = [name for name in given if name not in copies]
     wanted = spec()
     tracker = _tracker(settings, collector)
     duplicates = 0
@@ -205,7 +205,7 @@ def analyze(
                     with fewer_collections():
                         inputs = _read_rows(tracker, names, options, wanted, progress)
                     break
-                except _Overlap:  # records in two inputs: read again, counting each once
+                except Overlap:  # records in two inputs: read again, counting each once
                     fast = False
                     wanted, tracker = spec(), _tracker(settings, collector)
                     progress = None  # (the bar was full already)
@@ -222,6 +222,15 @@ def analyze(
             split[jump.name] = 0
             wanted, tracker = spec(), _tracker(settings, collector)
             progress = None
+    if copies:
+        read = {stats.path: stats for stats in inputs}
+        inputs = [
+            copied_stats(read[copies[name]], name) if name in copies else read[name]
+            for name in given
+        ]
+        duplicates += sum(inputs[given.index(name)].records for name in copies)
+        originals = {name: copies.get(name, name) for name in given}
+        split = {name: split[of] for name, of in originals.items() if of in split}
     ensure_times(inputs, option if judged_at is not None else None)
     if require_connector:
         ensure_connector(inputs)
@@ -324,98 +333,10 @@ def _read_rows(
     spec: RowSpec,
     progress: Progress | None,
 ) -> list[InputStats]:
-    """Inputs to the tracker as rows (`bulk`), merged by instant. Raises `_Overlap` when two
-    inputs hold a row of the same instant, kind and fields: the plain path then tells the
-    records apart by their thread, component and text; and `BackwardJump` when an input's time
-    goes back (it holds several runs, which the plain path merges)."""
-    inputs = [InputStats(path=name) for name in names]
-    mark_siblings(inputs)
-    streams = [
-        in_order(input_rows(name, options, stats, spec, progress), name)
-        for name, stats in zip(names, inputs, strict=True)
-    ]
-    if len(streams) == 1:
-        batches = streams[0]
-    else:
-        awareness: dict[bool, str] = {}
-        checked = [
-            _checked(stream, name, awareness) for stream, name in zip(streams, names, strict=True)
-        ]
-        batches = _distinct(merge_batches(checked, names))
+    """Inputs to the tracker as rows (`bulk.merged_rows`)."""
+    inputs, batches = merged_rows(names, options, spec, progress)
     _feed(tracker, batches, inputs)
     return inputs
-
-
-class _Overlap(Exception):
-    """Two inputs hold rows that may be one record (overlapping exports)."""
-
-
-def _distinct(runs: Iterator[list[Row]]) -> Iterator[list[Row]]:
-    """Runs of merged rows, checked for rows of one instant, kind and fields from two inputs:
-    those only meet near where a run of one input follows one of another, within the disorder
-    of threads (a record may stand a little before an earlier one)."""
-    window = 2 * RUN_DISORDER_US
-    recent: deque[list[Row]] = deque()  # the last runs, back to `window` before the latest row
-    previous = None
-    for run in runs:
-        if not run:  # an input's empty batch (a chunk without a wanted row), handed on as it is
-            continue
-        source = run[0][4]
-        if recent and source != previous:
-            start = run[0][0]
-            earlier = {
-                (us, kind, data)
-                for other in recent
-                for us, _, kind, data, where, _ in other
-                if where != source and us >= start - window
-            }
-            if earlier:
-                for us, _, kind, data, _, _ in run:
-                    if us > start + window:
-                        break
-                    if (us, kind, data) in earlier:
-                        raise _Overlap
-        recent.append(run)
-        while recent[0][-1][0] < run[-1][0] - window:
-            recent.popleft()
-        previous = source
-        yield run
-
-
-RUN_DISORDER_US = int(RUN_DISORDER * 1_000_000)
-"""`RUN_DISORDER` in microseconds, as rows count time."""
-
-
-def _jumps_back(keys: list[int], last: int | None) -> bool:
-    """Whether time goes back by more than the disorder of threads between two neighbours of
-    `keys` (after `last`, the key before them)."""
-    if last is not None and keys and keys[0] < last - RUN_DISORDER_US:
-        return True
-    return any(map(operator.lt, islice(keys, 1, None), map((-RUN_DISORDER_US).__add__, keys)))
-
-
-def in_order(batches: Iterator[list[Row]], name: str) -> Iterator[list[Row]]:
-    """The batches of one input, checked on the way to be one run: raises `BackwardJump`."""
-    last: int | None = None
-    for batch in batches:
-        if batch:
-            keys = [row[0] for row in batch]
-            if _jumps_back(keys, last):
-                raise BackwardJump(name)
-            last = keys[-1]
-        yield batch
-
-
-def _checked(
-    batches: Iterator[list[Row]], name: str, awareness: dict[bool, str]
-) -> Iterator[list[Row]]:
-    """The batches of one input, after checking that it can be merged with the others."""
-    for batch in batches:
-        if batch:
-            check_awareness(batch[0][1] is not None, name, awareness)
-            yield batch
-            break
-    yield from batches
 
 
 # -- the gate (`check`, `--fail-on`) ----------------------------------------------------------

@@ -15,17 +15,18 @@ plain way instead, so the result is exactly that of the plain path (tests compar
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from datetime import datetime, timezone, tzinfo
+from collections.abc import Callable, Iterator, Sequence
+from datetime import timezone, tzinfo
 from typing import Any, NamedTuple
 
 from . import accel
 from . import events as catalogue
-from .errors import UsageError
+from .bounds import Cutoff
 from .formats import ParseContext, Record, parser_for, sms
+from .merge import distinct_rows, merge_batches, mergeable, rows_in_order
 from .pipeline import ReadOptions, ensure_records, is_connector, open_input, parse_input
-from .sources import InputStats, Progress
-from .times import WallClock, bias_zone, fixed_offset, micros, moment_time
+from .sources import InputStats, Progress, mark_siblings
+from .times import bias_zone, fixed_offset, micros
 from .tracker import Row
 
 LOCATED_KINDS = frozenset(
@@ -45,52 +46,6 @@ LOCATED_KINDS = frozenset(
 """Kinds whose line number the tracker keeps (restarts, stops, certificate waits and their
 causes in sibling logs that evidence the connector's state, a user's last failure, the cycle
 and totals lines that evidence an unreconciled cycle or a stall)."""
-
-class Cutoff:
-    """`--now T` on the rows (or `--restart-at T`): every record after T is left out, and
-    counted. T without an offset compares with each record's own wall-clock time; with one,
-    as an instant (`now`, the wall clock, also compares with a log that has no offsets)."""
-
-    def __init__(self, when: datetime, option: str = "--now") -> None:
-        self.when = when
-        self.option = option
-        self.left_out = 0
-        self.wall = when.tzinfo is None
-        """T has no offset: compare wall-clock times."""
-        self.naive_ok = isinstance(when, WallClock)
-        self.instant = 0 if self.wall else micros(when)
-        self.local = micros(when.replace(tzinfo=None))
-        """T's own wall-clock time, as microseconds (naive times count as UTC)."""
-
-    def native(self) -> tuple[bool, bool, int, int]:
-        """The native scanner's form of the cutoff (see _scan.c)."""
-        return (self.wall, self.naive_ok, self.instant, self.local)
-
-    def keeps(self, us: int, zone: tzinfo | None) -> bool:
-        """Whether a record at `us` (in `zone`, None: no offset) is at or before T."""
-        if self.wall:
-            return _wall_clock(us, zone) <= self.local
-        if zone is not None:
-            return us <= self.instant
-        if self.naive_ok:
-            return us <= self.local
-        raise UsageError(
-            f"{self.option}: {self.when.isoformat()} has a UTC offset but the log times have "
-            "none; give the time without an offset, or --source-tz ZONE"
-        )
-
-    def kept(self, rows: list[Row]) -> list[Row]:
-        """The rows at or before T (the others are counted with the records left out)."""
-        keeps = self.keeps
-        return [row for row in rows if keeps(row[0], row[1])]
-
-
-def _wall_clock(us: int, zone: tzinfo | None) -> int:
-    """The wall-clock time of an instant in `zone`, as microseconds (naive times as UTC)."""
-    fixed = fixed_offset(zone)
-    if fixed is not None:
-        return us + fixed[0]
-    return micros(moment_time(us, zone).replace(tzinfo=None))
 
 
 class RowSpec(NamedTuple):
@@ -139,6 +94,31 @@ def input_rows(
     for text, first_line in sms.numbered_chunks(chunks, stats):
         yield reader.chunk_rows(text, first_line)
     ensure_records(name, stats)
+
+
+def merged_rows(
+    names: Sequence[str],
+    options: ReadOptions,
+    spec: RowSpec,
+    progress: Progress | None = None,
+) -> tuple[list[InputStats], Iterator[list[Row]]]:
+    """What each input held (filled in as it is read) and the rows `spec` wants of all of them,
+    merged by instant. Raises `merge.Overlap` when two inputs hold a row of the same instant,
+    kind and fields (the plain path then tells the records apart by their thread, component
+    and text), and `BackwardJump` when an input's time goes back (it holds several runs)."""
+    inputs = [InputStats(path=name) for name in names]
+    mark_siblings(inputs)
+    streams = [
+        rows_in_order(input_rows(name, options, stats, spec, progress), name)
+        for name, stats in zip(names, inputs, strict=True)
+    ]
+    if len(streams) == 1:
+        return inputs, streams[0]
+    awareness: dict[bool, str] = {}
+    checked = [
+        mergeable(stream, name, awareness) for stream, name in zip(streams, names, strict=True)
+    ]
+    return inputs, distinct_rows(merge_batches(checked, names))
 
 
 def text_rows(

@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
-import heapq
 import re
 from collections import deque
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import tzinfo
 from functools import lru_cache
 from itertools import chain
 from operator import itemgetter
-from typing import Any, NamedTuple, TypeVar
+from typing import NamedTuple
 
 from . import events as catalogue
 from .errors import InputError, NoRecordsError, UsageError
 from .events import CONNECTOR, Event
-from .formats import ROTATION_MARKER, ParseContext, Record, detect, parser_for
-from .formats.aspasted import undone
+from .formats import ParseContext, Record, detect, parser_for
+from .formats.aspasted import Pasting, pasting, undone
 from .formats.sms import candidate_pattern
+from .merge import (
+    RUN_DISORDER,
+    BackwardJump,
+    keyed_events,
+    merge_in_order,
+    rotated_run,
+    run_span,
+    split_event_runs,
+)
 from .sources import (
     InputStats,
     Progress,
@@ -26,7 +34,6 @@ from .sources import (
     mark_siblings,
     text_chunks,
 )
-from .times import instant_key
 
 DETECT_SAMPLE = 1 << 16
 """Characters at the start of an input that format detection looks at."""
@@ -73,6 +80,15 @@ def open_input(
         fmt = "sms-trace"  # blank so far: its parser accounts for every line, whatever follows
     stats.format = fmt
     return fmt, chain(head, chunks)
+
+
+def followed_format(sample: str, options: ReadOptions) -> tuple[Pasting | None, str | None]:
+    """How a followed log that starts with `sample` was pasted (None: as written), and its
+    format (None: none known yet), as `open_input` decides them for an input read whole."""
+    found = pasting(sample)
+    if found is not None:
+        sample = "\n".join(found.undo(iter(sample.split("\n"))))
+    return found, options.input_format or detect(sample)
 
 
 def read_input(
@@ -232,8 +248,8 @@ class EventStream:
             if name in self.split:
                 runs = split_event_runs(events)
                 self.split[name] = len(runs)
-                _span(stats, runs)
-                halves.update(len(streams) + i for i, run in enumerate(runs) if _rotated(run))
+                run_span(stats, runs)
+                halves.update(len(streams) + i for i, run in enumerate(runs) if rotated_run(run))
                 streams += [iter(run) for run in runs]
                 names += [name] * len(runs)
             else:
@@ -244,7 +260,7 @@ class EventStream:
         self._halves = halves
         awareness: dict[bool, str] = {}
         keyed = [
-            _keyed(stream, name, awareness, self.judged, self._jumped(name, strict), origin)
+            keyed_events(stream, name, awareness, self.judged, self._jumped(name, strict), origin)
             for origin, (stream, name) in enumerate(zip(streams, names, strict=True))
         ]
         if len(keyed) == 1:
@@ -291,179 +307,3 @@ class EventStream:
                     continue
                 counts[0] = counts[origin + 1]
             yield event
-
-
-RUN_DISORDER = 1.0
-"""How many seconds time may step back between two records of one input without starting a
-run: the threads of one process write a little out of order (the lab's CloudUserSync.log has
-.429 then .427 on one thread); files pasted together in the wrong order go back hours."""
-
-
-class BackwardJump(Exception):
-    """An input's time goes back by more than `RUN_DISORDER`: it holds several runs."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__(name)
-        self.name = name
-
-
-def _rotated(run: list[Event]) -> bool:
-    """Whether a run ends with the rotation marker: the older half of a rotated log."""
-    for event in reversed(run):
-        if event.kind != "unparsed":
-            return False
-        if event.text.strip() == ROTATION_MARKER:
-            return True
-    return False
-
-
-def _span(stats: InputStats, runs: list[list[Event]]) -> None:
-    """An input read as runs begins with the earliest of their first records and ends with
-    the latest of their last ones (not with the first and last in file order)."""
-    firsts = [next((e.time for e in run if e.time is not None), None) for run in runs]
-    lasts = [next((e.time for e in reversed(run) if e.time is not None), None) for run in runs]
-    known = [time for time in firsts if time is not None]
-    if known:
-        stats.first_time = min(known, key=instant_key)
-        stats.last_time = max((time for time in lasts if time is not None), key=instant_key)
-
-
-def split_event_runs(events: Iterable[Event]) -> list[list[Event]]:
-    """All the events of one input, as its runs: a new run begins where time goes back by more
-    than the disorder of threads (files pasted together, `type a.log b.lo_ > all.log`); an
-    event with no time stays with the record before it."""
-    runs: list[list[Event]] = []
-    run: list[Event] = []
-    last: float | None = None
-    for event in events:
-        if event.time is not None:
-            key = instant_key(event.time)
-            if last is not None and key < last - RUN_DISORDER:
-                runs.append(run)
-                run = []
-            last = key
-        run.append(event)
-    if run or not runs:
-        runs.append(run)
-    return runs
-
-
-T = TypeVar("T")
-R = TypeVar("R", bound=tuple[Any, ...])
-
-
-def merge_in_order(
-    streams: Sequence[Iterator[T]], names: Sequence[str], key: Callable[[T], Any]
-) -> Iterator[T]:
-    """Merge time-ordered inputs by instant; at equal instants the older input comes first.
-
-    An input is older when its first record is (a rotated `.lo_` before its `.log`, which may
-    start in the same millisecond as the `.lo_` ends); each input keeps its own order.
-    """
-    heads: list[tuple[Any, int, int, Iterator[T]]] = []
-    for index, (stream, name) in enumerate(zip(streams, names, strict=True)):
-        first = next(stream, _END)
-        if first is _END:
-            continue
-        rotated = 0 if name.lower().endswith(".lo_") else 1
-        heads.append((key(first), rotated, index, chain([first], stream)))  # type: ignore[arg-type, list-item]
-    heads.sort(key=itemgetter(0, 1, 2))
-    return heapq.merge(*(stream for *_, stream in heads), key=key)
-
-
-_END = object()
-
-
-def merge_batches(
-    streams: Sequence[Iterator[list[R]]], names: Sequence[str]
-) -> Iterator[list[R]]:
-    """`merge_in_order` of inputs that come as batches of rows keyed by their first item: the
-    same rows in the same order, handed on as runs (slices of batches), not one by one.
-
-    As in `heapq.merge`, the next row is always the least (key, rank) of the inputs' heads,
-    so an input's run goes on while its rows stay below the least head of the others.
-    """
-    live: list[list[Any]] = []  # [batch, position, rank, stream]
-    firsts = []
-    for index, (stream, name) in enumerate(zip(streams, names, strict=True)):
-        batch = _next_batch(stream)
-        if batch is not None:
-            rotated = 0 if name.lower().endswith(".lo_") else 1
-            firsts.append((batch[0][0], rotated, index, [batch, 0, 0, stream]))
-    firsts.sort(key=itemgetter(0, 1, 2))
-    for rank, (*_, entry) in enumerate(firsts):
-        entry[2] = rank
-        live.append(entry)
-    while len(live) > 1:
-        heads = [(batch[position][0], rank) for batch, position, rank, _ in live]
-        best = heads.index(min(heads))
-        bound, bound_rank = min(head for index, head in enumerate(heads) if index != best)
-        batch, position, rank, stream = live[best]
-        end, size = position, len(batch)
-        if rank < bound_rank:
-            while end < size and batch[end][0] <= bound:
-                end += 1
-        else:
-            while end < size and batch[end][0] < bound:
-                end += 1
-        yield batch[position:end] if position or end < size else batch
-        if end < size:
-            live[best][1] = end
-            continue
-        following = _next_batch(stream)
-        if following is None:
-            del live[best]
-        else:
-            live[best][0], live[best][1] = following, 0
-    for batch, position, _, stream in live:
-        yield batch[position:] if position else batch
-        yield from stream
-
-
-def _next_batch(stream: Iterator[list[R]]) -> list[R] | None:
-    """The input's next batch that is not empty, or None at its end."""
-    for batch in stream:
-        if batch:
-            return batch
-    return None
-
-
-def _keyed(
-    events: Iterable[Event],
-    name: str,
-    awareness: dict[bool, str],
-    judged: Collection[str] | None,
-    jumped: Callable[[int], None],
-    origin: int,
-) -> Iterator[tuple[float, Event, int]]:
-    """(instant, event, origin) triples; an unparsed line sorts with the record before it.
-
-    `awareness` maps "has a UTC offset" to the first input seen that way: naive and aware times
-    cannot be ordered against each other, so merging the two is a usage error, for events of
-    the `judged` kinds (all when None): the order of the others does not matter. `jumped` is
-    told the line of each record whose time goes back by more than `RUN_DISORDER`.
-    """
-    last = float("-inf")
-    checked = False
-    for event in events:
-        if event.time is not None:
-            if not checked and (judged is None or event.kind in judged):
-                check_awareness(event.time.tzinfo is not None, name, awareness)
-                checked = True
-            key = instant_key(event.time)
-            if key < last - RUN_DISORDER:
-                jumped(event.line)
-            last = key
-        yield last, event, origin
-
-
-def check_awareness(aware: bool, name: str, awareness: dict[bool, str]) -> None:
-    """Note whether input `name` has UTC offsets; naive and aware inputs cannot be merged."""
-    awareness.setdefault(aware, name)
-    if (not aware) in awareness:
-        with_offset = name if aware else awareness[True]
-        without = awareness[False] if aware else name
-        raise UsageError(
-            f"{without}: its times have no UTC offset, unlike {with_offset}'s; "
-            "give --source-tz ZONE to merge them"
-        )

@@ -7,109 +7,27 @@ chunk but the last ends with `\\n`. Nothing here reads a whole file into memory.
 
 from __future__ import annotations
 
-import bz2
-import codecs
 import io
-import lzma
 import os
 import re
 import sys
 import zipfile
-import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import datetime
 from itertools import chain
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from .archives import COMPRESSIONS, ZIP_MAGIC, decompressed, is_zip, open_member, zip_member
+from .archives import STDIN as STDIN
+from .decoding import LineDecoder
 from .errors import InputError, UsageError
 from .sharing import open_shared
+from .stats import InputStats as InputStats
+from .stats import copied_stats as copied_stats
 
 BLOCK_SIZE = 1 << 19
 """Bytes read at a time; also the usual size of one text chunk."""
 
-STDIN = "-"
-
-
-class InputStats:
-    """What one input held; filled in while it is read."""
-
-    __slots__ = (
-        "blank",
-        "connector_records",
-        "encoding",
-        "fallback_lines",
-        "first_time",
-        "format",
-        "last_component",
-        "last_time",
-        "lines",
-        "notes",
-        "path",
-        "record_lines",
-        "records",
-        "sibling",
-        "unparsed",
-    )
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.format = ""
-        self.encoding = ""
-        self.lines = 0
-        """Physical lines (a last line without a line break counts)."""
-        self.records = 0
-        self.record_lines = 0
-        """Physical lines that belong to records (CMTrace records may span several)."""
-        self.unparsed = 0
-        self.blank = 0
-        self.first_time: datetime | None = None
-        """Time of the input's first record (in file order)."""
-        self.last_time: datetime | None = None
-        """Time of the input's last record (in file order)."""
-        self.last_component = ""
-        """Component of the input's last record: what log this is."""
-        self.connector_records = 0
-        """Records of the connector (SMS_CLOUD_USERSYNC), or of its messages where the format
-        names no component (pasted excerpts): an input without any is some other component's
-        log."""
-        self.fallback_lines = 0
-        """Lines that were not valid UTF-8 and were read as cp1252."""
-        self.sibling = False
-        """A sibling log (CertMgr.log, ...) read beside the connector's: only its records about
-        the connector are kept (see `mark_siblings`)."""
-        self.notes: list[str] = []
-
-    def fields(self) -> dict[str, object]:
-        """Everything it holds, by name."""
-        return {name: getattr(self, name) for name in self.__slots__}
-
-    def __repr__(self) -> str:
-        return f"InputStats({self.fields()!r})"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, InputStats) and self.fields() == other.fields()
-
-    __hash__ = None  # type: ignore[assignment]  # (mutable)
-
-    def saw(self, time: datetime, component: str | None = None) -> None:
-        """Note a record's time (the latest so far in file order) and its component."""
-        if self.first_time is None:
-            self.first_time = time
-        self.last_time = time
-        if component is not None:
-            self.last_component = component
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "path": self.path,
-            "format": self.format,
-            "encoding": self.encoding,
-            "lines": self.lines,
-            "records": self.records,
-            "unparsed": self.unparsed,
-            "blank": self.blank,
-        }
 
 
 LOG_NAMES = ("cloudusersync.lo_", "cloudusersync.log")
@@ -144,6 +62,48 @@ def mark_siblings(inputs: Sequence[InputStats]) -> None:
         return
     for stats in inputs:
         stats.sibling = is_sibling(stats.path)
+
+
+def same_bytes(names: Sequence[str]) -> dict[str, str]:
+    """The inputs whose bytes are those of an earlier input (an export given twice, or copied
+    under another name), each with that input: it is read once, and the copy's records count
+    as the duplicates they are. Only files of the same size are compared; a sibling log, a
+    rotated `.lo_`, stdin and a zip member never are."""
+    by_size: dict[int, list[str]] = {}
+    copies: dict[str, str] = {}
+    for name in names:
+        if name == STDIN or is_sibling(name) or zip_member(name) is not None:
+            continue
+        if name.lower().endswith(".lo_"):
+            continue  # the older half of a rotation: its records all count (see EventStream)
+        try:
+            size = os.stat(name).st_size
+        except OSError:
+            continue  # reading it says what is wrong
+        if not size:
+            continue
+        same = by_size.setdefault(size, [])
+        original = next((earlier for earlier in same if _identical(earlier, name)), None)
+        if original is None:
+            same.append(name)
+        else:
+            copies[name] = original
+    return copies
+
+
+def _identical(first: str, second: str) -> bool:
+    """Whether two files of the same size hold the same bytes (compared a block at a time, so
+    files that differ are told apart at their first different block)."""
+    try:
+        with open(first, "rb") as one, open(second, "rb") as two:
+            while True:
+                block = one.read(BLOCK_SIZE)
+                if block != two.read(BLOCK_SIZE):
+                    return False
+                if not block:
+                    return True
+    except OSError:
+        return False
 
 
 def display_name(name: str) -> str:
@@ -220,33 +180,6 @@ def zip_logs(archive: str) -> list[str]:
         )
     (found,) = holding.values()
     return [f"{archive}/{member}" for member in found]
-
-
-def zip_member(name: str) -> tuple[str, str] | None:
-    """(archive, member) of an input named `ARCHIVE/MEMBER` (see `zip_logs`), else None."""
-    if name == STDIN or os.path.exists(name):
-        return None
-    parts = name.split("/")
-    for index in range(1, len(parts)):
-        archive = "/".join(parts[:index])
-        if os.path.isfile(archive):
-            return (archive, "/".join(parts[index:])) if _is_zip(archive) else None
-    return None
-
-
-ZIP_MAGIC = b"PK\x03\x04"
-
-
-def _is_zip(path: str) -> bool:
-    """Whether a regular file (never a pipe: its bytes would be gone) is a zip archive, by its
-    first bytes."""
-    if not os.path.isfile(path):
-        return False
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(4) == ZIP_MAGIC
-    except OSError:
-        return False
 
 
 def rotated_note(log: str, rotated: str, command: str | None) -> str:
@@ -353,7 +286,7 @@ def expand_paths(
         elif path.exists():
             if not os.access(path, os.R_OK):
                 raise InputError(raw, "permission denied")
-            expanded.extend(zip_logs(raw) if _is_zip(raw) else [raw])
+            expanded.extend(zip_logs(raw) if is_zip(raw) else [raw])
         elif zip_member(raw) is not None:
             expanded.append(raw)
         else:
@@ -439,22 +372,11 @@ def open_binary(name: str) -> BinaryIO:
         return open_stdin()
     member = zip_member(name)
     if member is not None:
-        return _open_member(name, *member)
+        return open_member(name, *member)
     try:
         return open_shared(name)
     except OSError as exc:
         raise InputError(name, exc.strerror or str(exc)) from exc
-
-
-def _open_member(name: str, archive: str, member: str) -> BinaryIO:
-    """A member of a zip archive, for reading (the archive closes with it)."""
-    try:
-        with zipfile.ZipFile(archive) as opened:
-            return opened.open(member)  # type: ignore[return-value]
-    except KeyError as exc:
-        raise InputError(name, "no such file in the zip archive") from exc
-    except (zipfile.BadZipFile, OSError, NotImplementedError) as exc:
-        raise InputError(name, f"not readable from the zip archive ({exc})") from exc
 
 
 Progress = Callable[[int], None]
@@ -474,40 +396,6 @@ def _blocks(stream: BinaryIO, name: str, progress: Progress | None = None) -> It
         raise InputError(name, f"read error: {exc.strerror or exc}") from exc
 
 
-_COMPRESSIONS: tuple[tuple[bytes, str, Callable[[], Any]], ...] = (
-    (b"\x1f\x8b", "gzip", lambda: zlib.decompressobj(16 + zlib.MAX_WBITS)),
-    (b"BZh", "bzip2", bz2.BZ2Decompressor),
-    (b"\xfd7zXZ\x00", "xz", lambda: lzma.LZMADecompressor(lzma.FORMAT_XZ)),
-)
-"""(magic bytes, name, decompressor factory) of each compression undone, whatever the name."""
-
-
-def _decompressed(
-    blocks: Iterable[bytes], name: str, what: str, make: Callable[[], Any]
-) -> Iterator[bytes]:
-    """Decompress incrementally, stream after stream (like `zcat`, `bzcat`, `xzcat`)."""
-    decompressor = make()
-    fed = False
-    try:
-        for block in blocks:
-            data = block
-            while data:
-                fed = True
-                out = decompressor.decompress(data)
-                if out:
-                    yield out
-                if decompressor.eof:
-                    data = decompressor.unused_data.lstrip(b"\0")
-                    decompressor = make()
-                    fed = False
-                else:
-                    data = b""
-    except (zlib.error, OSError, EOFError, lzma.LZMAError) as exc:
-        raise InputError(name, f"corrupt {what} data ({exc})") from exc
-    if fed and not decompressor.eof:
-        raise InputError(name, f"{what} data ends early (truncated file?)")
-
-
 def decoded_bytes(stream: BinaryIO, name: str, progress: Progress | None = None) -> Iterator[bytes]:
     """The input's bytes in blocks, with gzip, bzip2 or xz undone when the data starts with its
     magic. A zip archive is read by path (as the folder it holds), never as a stream."""
@@ -515,9 +403,9 @@ def decoded_bytes(stream: BinaryIO, name: str, progress: Progress | None = None)
     first = next(blocks, b"")
     if not first:
         return
-    for magic, what, make in _COMPRESSIONS:
+    for magic, what, make in COMPRESSIONS:
         if first.startswith(magic):
-            yield from _decompressed(chain([first], blocks), name, what, make)
+            yield from decompressed(chain([first], blocks), name, what, make)
             return
     if first.startswith(ZIP_MAGIC):
         raise InputError(
@@ -525,85 +413,6 @@ def decoded_bytes(stream: BinaryIO, name: str, progress: Progress | None = None)
         )
     yield first
     yield from blocks
-
-
-def sniff_encoding(head: bytes) -> tuple[str, int]:
-    """(encoding name, BOM length) from the first bytes of the data."""
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig", 3
-    if head.startswith(codecs.BOM_UTF16_LE):
-        return "utf-16-le", 2
-    if head.startswith(codecs.BOM_UTF16_BE):
-        return "utf-16-be", 2
-    # UTF-16 without a BOM: ASCII text with every other byte NUL.
-    sample = head[:64]
-    if (
-        len(sample) >= 8
-        and sample[1::2].count(0) == len(sample[1::2])
-        and sample[0::2].count(0) == 0
-    ):
-        return "utf-16-le", 0
-    if (
-        len(sample) >= 8
-        and sample[0::2].count(0) == len(sample[0::2])
-        and sample[1::2].count(0) == 0
-    ):
-        return "utf-16-be", 0
-    return "utf-8", 0
-
-
-def _fold_breaks(text: str) -> str:
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text
-
-
-class _BlockStream(io.RawIOBase):
-    """A readable raw stream over an iterator of byte blocks (so the C text decoder can read it)."""
-
-    def __init__(self, blocks: Iterator[bytes]) -> None:
-        super().__init__()
-        self._blocks = blocks
-        self._view = memoryview(b"")
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        view = self._view
-        while not len(view):
-            block = next(self._blocks, None)
-            if block is None:
-                return 0
-            view = memoryview(block)
-        size = min(len(buffer), len(view))
-        buffer[:size] = view[:size]
-        self._view = view[size:]
-        return size
-
-
-_ESCAPED_RE = re.compile("[\udc80-\udcff]")
-"""Bytes that were not valid UTF-8, kept as lone surrogates by `surrogateescape`."""
-
-
-def _checked(text: str, stats: InputStats) -> str:
-    """Read again as cp1252 each line that held bytes that are not valid UTF-8; drop the
-    byte-order mark at the start of a line (of a file pasted after another, `type a b > c`)."""
-    if text.isascii():
-        return text
-    if "\ufeff" in text:
-        text = text.replace("\n\ufeff", "\n")
-        if text.startswith("\ufeff"):
-            text = text[1:]
-    if not _ESCAPED_RE.search(text):
-        return text
-    lines = text.split("\n")
-    for index, line in enumerate(lines):
-        if _ESCAPED_RE.search(line):
-            stats.fallback_lines += 1
-            raw = line.encode("utf-8", "surrogateescape")
-            lines[index] = raw.decode("cp1252", errors="backslashreplace")
-    return "\n".join(lines)
 
 
 def text_chunks(
@@ -615,69 +424,15 @@ def text_chunks(
     """Decoded, break-folded text of one input in chunks that end at line breaks."""
     own = stream is None
     handle = open_binary(name) if stream is None else stream
+    decoder = LineDecoder(stats)
     try:
-        data = decoded_bytes(handle, name, progress)
-        first = next(data, b"")
-        if not first:
-            stats.encoding = "utf-8"
-            return
-        encoding, bom = sniff_encoding(first)
-        stats.encoding = encoding
-        if encoding.startswith("utf-16"):
-            yield from _utf16_chunks(chain([first[bom:]], data), encoding)
-        else:
-            yield from _utf8_chunks(chain([first[bom:]], data), stats)
+        for block in decoded_bytes(handle, name, progress):
+            text = decoder.feed(block)
+            if text:
+                yield text
+        text = decoder.close()
+        if text:
+            yield text
     finally:
         if own:
             handle.close()
-
-
-def _split_at_break(block: bytes | str, newline: bytes | str, cr: bytes | str) -> int:
-    """Index just past the block's last safe line break, or 0 (a final CR may pair with an LF)."""
-    cut = block.rfind(newline)  # type: ignore[arg-type]
-    if cut < 0:
-        cut = block.rfind(cr, 0, len(block) - 1)  # type: ignore[arg-type]
-    return cut + 1
-
-
-def _utf8_chunks(blocks: Iterator[bytes], stats: InputStats) -> Iterator[str]:
-    """UTF-8 text in chunks that end at line breaks; the C decoder folds CRLF and stray CR."""
-    reader = io.TextIOWrapper(
-        io.BufferedReader(_BlockStream(blocks), BLOCK_SIZE),
-        encoding="utf-8",
-        errors="surrogateescape",
-        newline=None,
-    )
-    reader._CHUNK_SIZE = BLOCK_SIZE  # type: ignore[attr-defined]
-    held: list[str] = []
-    while True:
-        text = reader.read(BLOCK_SIZE)
-        if not text:
-            break
-        cut = text.rfind("\n") + 1
-        if not cut:
-            held.append(text)
-            continue
-        yield _checked("".join([*held, text[:cut]]) if held else text[:cut], stats)
-        held = [text[cut:]] if cut < len(text) else []
-    if held:
-        yield _checked("".join(held), stats)
-    if stats.fallback_lines:
-        stats.encoding = f"{stats.encoding}+cp1252"
-
-
-def _utf16_chunks(blocks: Iterator[bytes], encoding: str) -> Iterator[str]:
-    decoder = codecs.getincrementaldecoder(encoding)(errors="backslashreplace")
-    held: list[str] = []
-    for raw in blocks:
-        block = decoder.decode(raw)
-        cut = _split_at_break(block, "\n", "\r")
-        if not cut:
-            held.append(block)
-            continue
-        head = "".join([*held, block[:cut]])
-        held = [block[cut:]] if cut < len(block) else []
-        yield _fold_breaks(head)
-    tail = "".join(held) + decoder.decode(b"", final=True)
-    if tail:
-        yield _fold_breaks(tail)

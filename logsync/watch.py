@@ -8,22 +8,27 @@ delete sharing).
 
 from __future__ import annotations
 
-import codecs
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from itertools import groupby
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .bulk import RowSpec, input_rows, text_rows
+from .decoding import LineDecoder
 from .errors import InputError
 from .events import CAUSE_KINDS
-from .formats import detect
-from .pipeline import ReadOptions, ensure_connector, ensure_records
+from .formats.aspasted import Pasting, undone_piece
+from .pipeline import (
+    DETECT_SAMPLE,
+    ReadOptions,
+    ensure_connector,
+    ensure_records,
+    followed_format,
+)
 from .sharing import open_shared
-from .sources import InputStats, folder_files, is_sibling, sniff_encoding
+from .sources import InputStats, folder_files, is_sibling
 from .times import human_duration, micros
 from .tracker import TRACKED_KINDS, Connector, Result, Row, Tracker, UserState
 
@@ -75,22 +80,38 @@ def _identity(stat: os.stat_result) -> tuple[int, int]:
     return (stat.st_dev, stat.st_ino)
 
 
+class Piece(NamedTuple):
+    """Complete lines appended to one file, decoded."""
+
+    source: str
+    first_line: int
+    """The number of its first line in the file."""
+    text: str
+    """The lines, each ending with `\\n`."""
+
+
 @dataclass
 class Follower:
-    """Reads the complete lines appended to one path since the last poll."""
+    """Hands the bytes appended to one path since the last poll to the decoder every input is
+    read with (`decoding.LineDecoder`), and returns the complete lines that came of them."""
 
     path: Path
     position: int = 0
     line: int = 0
     identity: tuple[int, int] | None = None
-    encoding: str | None = None
-    held: bytes = b""
     rotations: int = 0
     truncations: int = 0
-    _decoder: codecs.IncrementalDecoder | None = field(default=None, repr=False)
+    stats: InputStats = field(init=False, repr=False)
+    """What the live log held (its lines are counted by their reader; the decoder counts its
+    cp1252 fallback lines and names its encoding)."""
+    _decoder: LineDecoder = field(init=False, repr=False)
 
-    def poll(self) -> Iterator[tuple[str, int, str]]:
-        """(file, line number, text) of each new complete line, the rotated file's tail first."""
+    def __post_init__(self) -> None:
+        self.stats = InputStats(str(self.path))
+        self._decoder = LineDecoder(self.stats)
+
+    def poll(self) -> Iterator[Piece]:
+        """The new complete lines, the rotated file's tail first."""
         try:
             stat = self.path.stat()
         except FileNotFoundError:
@@ -99,35 +120,32 @@ class Follower:
             raise InputError(str(self.path), exc.strerror or str(exc)) from exc
         if self.identity is not None and _identity(stat) != self.identity:
             yield from self._rotated_tail()
-            self._restart(stat)
+            self._restart()
             self.rotations += 1
         elif stat.st_size < self.position:
-            self._restart(stat)
+            self._restart()
             self.truncations += 1
         self.identity = _identity(stat)
         if stat.st_size > self.position:
             yield from self._read(self.path, self.position)
 
-    def _restart(self, stat: os.stat_result) -> None:
+    def _restart(self) -> None:
         self.position = 0
         self.line = 0
-        self.held = b""
-        self.encoding = None
-        self._decoder = None
-        self.identity = _identity(stat)
+        self._decoder = LineDecoder(self.stats)
 
-    def _rotated_tail(self) -> Iterator[tuple[str, int, str]]:
+    def _rotated_tail(self) -> Iterator[Piece]:
         rotated = rotated_path(self.path)
         try:
             if _identity(rotated.stat()) == self.identity:
                 yield from self._read(rotated, self.position)
         except FileNotFoundError:
             pass
-        if self.held.strip():
-            yield self._line(rotated, self.held)
-        self.held = b""
+        rest = self._decoder.close()
+        if rest.strip():
+            yield self._piece(rotated, rest + "\n")
 
-    def _read(self, path: Path, start: int) -> Iterator[tuple[str, int, str]]:
+    def _read(self, path: Path, start: int) -> Iterator[Piece]:
         try:
             with open_shared(path) as handle:
                 handle.seek(start)
@@ -135,37 +153,14 @@ class Follower:
         except OSError as exc:
             raise InputError(str(path), exc.strerror or str(exc)) from exc
         self.position = start + len(data)
-        if self.encoding is None:
-            head = (self.held + data)[:4]
-            if len(head) < 4 and start == 0:
-                self.held += data
-                return
-            self.encoding, bom = sniff_encoding(head)
-            data = (self.held + data)[bom:]
-            self.held = b""
-            if self.encoding.startswith("utf-16"):
-                decoder = codecs.getincrementaldecoder(self.encoding)
-                self._decoder = decoder(errors="backslashreplace")
-        if self._decoder is not None:
-            text = self._decoder.decode(data)
-            data = text.encode("utf-8")
-        buffer = self.held + data
-        cut = max(buffer.rfind(b"\n"), buffer.rfind(b"\r"))
-        if cut < 0:
-            self.held = buffer
-            return
-        self.held = buffer[cut + 1 :]
-        complete = buffer[: cut + 1].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-        for raw in complete.split(b"\n")[:-1]:
-            yield self._line(path, raw)
+        text = self._decoder.feed(data)
+        if text:
+            yield self._piece(path, text)
 
-    def _line(self, path: Path, raw: bytes) -> tuple[str, int, str]:
-        self.line += 1
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1252", errors="backslashreplace")
-        return str(path), self.line, text
+    def _piece(self, path: Path, text: str) -> Piece:
+        first = self.line + 1
+        self.line += text.count("\n")
+        return Piece(str(path), first, text)
 
 
 @dataclass(frozen=True)
@@ -219,7 +214,8 @@ class Watcher:
         self.cloud = cloud
         """An export of Azure AD users: each user then says whether it is in it."""
         self.format: str | None = None
-        self.stats = InputStats(str(follower.path))
+        self.stats = follower.stats
+        self._pasting: Pasting | None = None
         self.rotated = InputStats(str(rotated_path(follower.path)))
         """What the rotated `.lo_` held when the watch began."""
         self.states: dict[str, _Seen] = {}
@@ -260,22 +256,22 @@ class Watcher:
     def read(self) -> int:
         """Feed whatever was appended; the number of rows. Raises an input error once what the
         log holds shows it is no log of the connector (no records, or none of its records)."""
-        lines = list(self.follower.poll())
-        if not lines:
+        pieces = list(self.follower.poll())
+        if not pieces:
             return 0
         if self.format is None:
-            self.format = detect("\n".join(text for _, _, text in lines))
+            sample = "".join(piece.text for piece in pieces)[:DETECT_SAMPLE]
+            self._pasting, self.format = followed_format(sample, self.options)
         count = 0
-        if self.format is None:
-            self.stats.lines += len(lines)
-            self.stats.unparsed += sum(1 for _, _, text in lines if text.strip())
-        else:
-            for source, run in groupby(lines, key=lambda entry: entry[0]):
-                entries = list(run)
-                text = "\n" + "\n".join(text for _, _, text in entries) + "\n"
-                rows = self._reader(source)(text, entries[0][1])
-                self._feed(rows, self.stats)
-                count += len(rows)
+        for piece in pieces:
+            if self.format is None:
+                self.stats.lines += piece.text.count("\n")
+                self.stats.unparsed += sum(1 for line in piece.text.split("\n") if line.strip())
+                continue
+            text = piece.text if self._pasting is None else undone_piece(self._pasting, piece.text)
+            rows = self._reader(piece.source)("\n" + text, piece.first_line)
+            self._feed(rows, self.stats)
+            count += len(rows)
         self._check()
         return count
 

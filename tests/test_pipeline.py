@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from logsync.analysis import analyze
 from logsync.errors import UsageError
-from logsync.pipeline import EventStream, merge_batches, merge_in_order
+from logsync.merge import merge_batches, merge_in_order
+from logsync.pipeline import EventStream
 from logsync.times import instant_key, iso
 from logsync.tracker import TRACKED_KINDS
 

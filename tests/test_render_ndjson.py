@@ -24,19 +24,21 @@ AS_LOGGED = ReadOptions()
 
 def plain(
     path: str, options: ReadOptions = AS_LOGGED, kinds: frozenset[str] | None = None
-) -> tuple[str, list[InputStats]]:
+) -> tuple[str, list[InputStats], int | None]:
+    """The lines, the input's counts, and the line where its time first goes back."""
     stream = EventStream([path], options, kinds=kinds)
     encode = EventEncoder(Display()).encode
-    return "".join(encode(event) + "\n" for event in stream), stream.inputs
+    written = "".join(encode(event) + "\n" for event in stream)
+    return written, stream.inputs, stream.jumps[0][1] if stream.jumps else None
 
 
 def fast(
     path: str, options: ReadOptions = AS_LOGGED, kinds: frozenset[str] | None = None
-) -> tuple[str, list[InputStats]]:
+) -> tuple[str, list[InputStats], int | None]:
     out = io.StringIO()
     stats = InputStats(path)
-    write_input_ndjson(path, options, stats, out, Display(), kinds)
-    return out.getvalue(), [stats]
+    jumps = write_input_ndjson(path, options, stats, out, Display(), kinds)
+    return out.getvalue(), [stats], jumps.line
 
 
 @pytest.mark.parametrize(
@@ -55,7 +57,7 @@ def fast(
 def test_samples_match_their_golden_files(sample: str, in_root: Path) -> None:
     path = f"{SAMPLES.name}/{sample}"  # the golden files name their inputs relative to the root
     golden = Path(path + ".events.ndjson").read_text(encoding="utf-8")
-    written, stats = fast(path)
+    written, stats, _ = fast(path)
     assert written == golden
     assert stats == plain(path)[1]
 
@@ -68,15 +70,15 @@ def test_gzip_input_matches_the_plain_encoder() -> None:
 @pytest.mark.parametrize("name", sorted(p.name for p in REAL_LOGS.glob("*.log")))
 def test_real_logs_match_the_plain_encoder(name: str) -> None:
     path = str(REAL_LOGS / name)
-    written, stats = fast(path)
-    assert (written, stats) == plain(path)
+    written, stats, jump = fast(path)
+    assert (written, stats, jump) == plain(path)
     assert written.count("\n") == stats[0].records + stats[0].unparsed
 
 
 def test_kinds_are_filtered_the_same() -> None:
     path = str(SAMPLES / "CloudUserSync.log")
     kinds = frozenset({"user_add_failed", "unparsed", "sync_started"})
-    written, _ = fast(path, kinds=kinds)
+    written, _, _ = fast(path, kinds=kinds)
     assert written == plain(path, kinds=kinds)[0]
     assert {line.split('"')[3] for line in written.splitlines()} == {
         "user_add_failed",
@@ -167,3 +169,59 @@ def test_any_sms_trace_text_gives_the_same_bytes(
     assert fast(str(path), options, kinds) == expected
 
 
+
+
+# -- the JSON array and the jump note ride the same fast path ---------------------------------
+
+DEMO = SAMPLES / "CloudUserSync.log"
+
+
+def swapped_demo(tmp_path: Path) -> Path:
+    """The demo log's halves pasted in the wrong order: time goes back at line 1501."""
+    lines = DEMO.read_bytes().splitlines(keepends=True)
+    path = tmp_path / "CloudUserSync.log"
+    path.write_bytes(b"".join(lines[1541:] + lines[:1541]))
+    return path
+
+
+@pytest.mark.parametrize("native", [True, False])
+@pytest.mark.parametrize("kinds", [None, frozenset({"user_add_failed"})])
+def test_a_jump_back_is_found_on_the_fast_path_as_the_event_stream_finds_it(
+    native: bool, kinds: frozenset[str] | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read_in_blocks(monkeypatch, 1 << 16, native)
+    path = str(swapped_demo(tmp_path))
+    written = fast(path, kinds=kinds)
+    assert written == plain(path, kinds=kinds)
+    assert written[2] == (1501 if kinds is None else 1547)
+
+
+@pytest.mark.parametrize("native", [True, False])
+def test_events_json_is_the_ndjson_objects_in_an_array(
+    native: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`events --format json` of one input is written by the fast path (the event stream is
+    never built) as `machine.write_events_json` writes the stream, and says where time goes
+    back as every other `events` output does (`--format ndjson` said nothing)."""
+    from typer.testing import CliRunner
+
+    from logsync import pipeline
+    from logsync.cli import app
+    from logsync.render.machine import write_events_json
+
+    read_in_blocks(monkeypatch, 1 << 16, native)
+    path = str(swapped_demo(tmp_path))
+    expected = io.StringIO()
+    write_events_json(EventStream([path]), expected, Display())
+    note = (
+        f"logsync: {path}:1501: time goes back (logs pasted together?); events are in file "
+        "order; report, check and summary merge its runs by time\n"
+    )
+    monkeypatch.setattr(pipeline, "EventStream", None)
+    result = CliRunner().invoke(app, ["events", "--format", "json", path])
+    assert (result.exit_code, result.stdout, result.stderr) == (0, expected.getvalue(), note)
+    lines = CliRunner().invoke(app, ["events", "--format", "ndjson", path])
+    assert (lines.exit_code, lines.stderr) == (0, note)
+    empty = CliRunner().invoke(app, ["events", "--format", "json", "--kind", "user_add_failed",
+                                     str(SAMPLES / "spec-case" / "CloudUserSync.log")])
+    assert empty.stdout.startswith("[\n{") and empty.stdout.endswith("}\n]\n")

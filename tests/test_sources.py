@@ -21,6 +21,8 @@ from logsync.sources import InputStats, expand_paths, lone_logs, text_chunks
 
 from .conftest import SAMPLES
 
+runner = CliRunner()
+
 LINE = "Starting user delta sync, raise failure status messages = True  $$<SMS_CLOUD_USERSYNC><09-14-2014 10:23:50.372+240><thread=5616 (0x15F0)>"
 FAILED = "Failed to add user José.Ñúñez@contoso.com; reason UserNotFound  $$<SMS_CLOUD_USERSYNC><09-14-2014 10:23:54.000+240><thread=5616 (0x15F0)>"
 
@@ -236,3 +238,71 @@ def test_a_log_given_alone_names_the_lo_beside_it(tmp_path: Path) -> None:
         assert "older records" not in result.stderr
     assert lone_logs([str(log)]) == [(str(log), str(rotated))]
     assert lone_logs([str(rotated), str(log)]) == []
+
+
+# -- an export given twice is read once ------------------------------------------------------
+
+DEMO = SAMPLES / "CloudUserSync.log"
+
+
+def test_an_export_given_twice_is_read_once_and_its_copy_counted_as_duplicates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from logsync import analyze, pipeline
+
+    first, second = tmp_path / "a.log", tmp_path / "b.log"
+    first.write_bytes(DEMO.read_bytes())
+    second.write_bytes(DEMO.read_bytes())
+    decoded: list[str] = []
+    real = pipeline.text_chunks
+
+    def spy(name: str, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        decoded.append(Path(name).name)
+        return real(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "text_chunks", spy)
+    twice = analyze([str(first), str(second)])
+    assert decoded == ["a.log"]  # (it was a, b, then both again on the plain path)
+    monkeypatch.undo()
+    once = analyze([str(first)])
+    reference = EventStream([str(first), str(second)])
+    events = list(reference.in_order())
+    assert (twice.duplicates, reference.duplicates, len(events)) == (3041, 3041, 3041)
+    assert twice.users == once.users
+    assert [stats.as_dict() for stats in twice.inputs] == [
+        stats.as_dict() for stats in reference.inputs
+    ] == [{**once.inputs[0].as_dict(), "path": path} for path in (str(first), str(second))]
+
+
+def test_a_pasted_excerpt_given_twice_is_counted_once_in_the_summary(tmp_path: Path) -> None:
+    """The summary counted the copy's requests and failures a second time per day."""
+    ticket = (SAMPLES / "pasted" / "ticket.txt").read_bytes()
+    (tmp_path / "one.txt").write_bytes(ticket)
+    (tmp_path / "two.txt").write_bytes(ticket)
+    result = runner.invoke(app, ["summary", "--format", "json", str(tmp_path / "one.txt"), str(tmp_path / "two.txt")])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["per_day"] == [
+        {"date": "2014-09-14", "requested": 1, "held_back": 0, "added": 0, "failed": 1},
+        {"date": "2014-09-15", "requested": 1, "held_back": 0, "added": 1, "failed": 0},
+    ]
+    assert "logsync: 6 records found in more than one input" in result.stderr
+
+
+def test_only_files_with_the_same_bytes_are_copies(tmp_path: Path) -> None:
+    from logsync.sources import same_bytes
+
+    data = DEMO.read_bytes()
+    names = {}
+    for name, content in [
+        ("a.log", data),
+        ("b.log", data),
+        ("c.log", data.replace(b"carol", b"carla", 1)),  # the same size, another user
+        ("CertMgr.log", data),  # a sibling log is never a copy
+        ("CloudUserSync.lo_", data),  # nor the older half of a rotation: its records all count
+    ]:
+        (tmp_path / name).write_bytes(content)
+        names[name] = str(tmp_path / name)
+    (tmp_path / "empty.log").write_bytes(b"")
+    (tmp_path / "empty2.log").write_bytes(b"")
+    given = [*names.values(), str(tmp_path / "empty.log"), str(tmp_path / "empty2.log"), "-"]
+    assert same_bytes(given) == {names["b.log"]: names["a.log"]}

@@ -12,9 +12,11 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from logsync.watch import Follower
+from logsync import analyze
+from logsync.tracker import Tracker, TrackerOptions
+from logsync.watch import Follower, Watcher
 
-from .conftest import LOGSYNC
+from .conftest import LOGSYNC, SAMPLES
 from .logtext import Log
 
 
@@ -104,12 +106,12 @@ def test_follower_holds_a_partial_line_until_it_is_complete(tmp_path: Path) -> N
     path = tmp_path / "CloudUserSync.log"
     path.write_bytes(b"\xef\xbb\xbffirst\r\nsec")
     follower = Follower(path)
-    assert list(follower.poll()) == [(str(path), 1, "first")]
+    assert list(follower.poll()) == [(str(path), 1, "first\n")]
     with open(path, "ab") as handle:
         handle.write(b"ond\r\n")
-    assert list(follower.poll()) == [(str(path), 2, "second")]
+    assert list(follower.poll()) == [(str(path), 2, "second\n")]
     path.write_bytes(b"new\n")  # truncated and rewritten: numbering starts again
-    assert list(follower.poll()) == [(str(path), 1, "new")]
+    assert list(follower.poll()) == [(str(path), 1, "new\n")]
     assert follower.truncations == 1
 
 
@@ -164,3 +166,110 @@ def test_watch_writes_a_line_when_a_due_time_or_expected_recovery_moves(tmp_path
     append(live, Log(bias=0).cycle("2026-12-01 15:44:00", ("heidi@contoso.com",), added=0))
     watcher.read()
     assert lines(datetime(2026, 12, 1, 15, 45, tzinfo=timezone.utc)) == []  # nothing moved
+
+
+# -- the watch reads through the decoder and scanner of every input --------------------------
+
+DEMO = SAMPLES / "CloudUserSync.log"
+
+
+def follow_in_pieces(live: Path, data: bytes, piece: int, watcher: Watcher | None = None) -> Watcher:
+    """Append `data` to `live` `piece` bytes at a time (cutting characters, CRLF pairs and
+    records), the watcher reading after each append."""
+    if watcher is None:
+        live.write_bytes(b"")
+        watcher = Watcher(Follower(live), Tracker(TrackerOptions()))
+    for start in range(0, len(data), piece):
+        with open(live, "ab") as handle:
+            handle.write(data[start : start + piece])
+        watcher.read()
+    return watcher
+
+
+def same_as_read_whole(watcher: Watcher, *paths: Path) -> None:
+    whole = analyze([str(path) for path in paths])
+    result = watcher.tracker.result(whole.as_of)
+    assert [(u.upn, u.state, u.failures, u.full_sync_due) for u in result.users] == [
+        (u.upn, u.state, u.failures, u.full_sync_due) for u in whole.users
+    ]
+    assert watcher.last_time == whole.inputs[-1].last_time
+    live = whole.inputs[-1]
+    assert (watcher.stats.lines, watcher.stats.records, watcher.stats.fallback_lines) == (
+        live.lines,
+        live.records,
+        live.fallback_lines,
+    )
+
+
+def test_a_live_log_appended_in_utf16_reads_as_the_file_read_whole(tmp_path: Path) -> None:
+    text = DEMO.read_text(encoding="utf-8-sig").replace("\n", "\r\n")
+    live = tmp_path / "CloudUserSync.log"
+    watcher = follow_in_pieces(live, text.encode("utf-16"), 4099)  # odd: cuts code units
+    assert (watcher.stats.encoding, watcher.stats.lines, watcher.stats.records) == ("utf-16-le", 3041, 3041)
+    same_as_read_whole(watcher, live)
+
+
+def test_a_cp1252_byte_in_a_live_log_is_counted_as_in_a_file_read_whole(tmp_path: Path) -> None:
+    data = DEMO.read_bytes().replace(b"carol@contoso.com", b"carol.b\xe9nard@contoso.com", 1)
+    live = tmp_path / "CloudUserSync.log"
+    watcher = follow_in_pieces(live, data, 65_537)
+    assert (watcher.stats.encoding, watcher.stats.fallback_lines) == ("utf-8-sig+cp1252", 1)
+    assert "carol.bénard@contoso.com" in watcher.tracker.upns()
+    same_as_read_whole(watcher, live)
+
+
+def test_a_rotated_live_log_reads_as_its_pair_read_whole(tmp_path: Path) -> None:
+    rotated, live = (SAMPLES / "rotated" / name for name in ("CloudUserSync.lo_", "CloudUserSync.log"))
+    older = rotated.read_bytes()
+    path = tmp_path / "CloudUserSync.log"
+    watcher = follow_in_pieces(path, older[: len(older) // 2], 1000)
+    with open(path, "ab") as handle:  # the rest is written just before the rotation
+        handle.write(older[len(older) // 2 :])
+    path.rename(tmp_path / "CloudUserSync.lo_")
+    follow_in_pieces(path, live.read_bytes(), 1000, watcher)
+    assert watcher.follower.rotations == 1
+    whole = analyze([str(rotated), str(live)])
+    result = watcher.tracker.result(whole.as_of)
+    assert [(u.upn, u.state, u.failures) for u in result.users] == [
+        (u.upn, u.state, u.failures) for u in whole.users
+    ]
+    assert watcher.stats.lines == sum(stats.lines for stats in whole.inputs) == 183
+
+
+def test_a_live_log_quoted_in_a_reply_is_unquoted_as_a_file_read_whole(tmp_path: Path) -> None:
+    data = b"".join(b"> " + line for line in DEMO.read_bytes().lstrip(b"\xef\xbb\xbf").splitlines(True))
+    live = tmp_path / "CloudUserSync.log"
+    watcher = follow_in_pieces(live, data, 300_000)
+    assert (watcher.format, watcher.stats.records) == ("sms-trace", 3041)
+    same_as_read_whole(watcher, live)
+
+
+def test_watch_takes_the_reading_options_and_a_slow_poll(tmp_path: Path) -> None:
+    """A pasted excerpt has no offsets: --source-tz places it, --input-format names its form,
+    and --poll waits as long as a slow share needs (it was at most half a second)."""
+    live = tmp_path / "CloudUserSync.log"
+    live.write_bytes((SAMPLES / "pasted" / "ticket.txt").read_bytes())
+    process = subprocess.Popen(
+        [LOGSYNC, "watch", str(live), "--format", "ndjson", "--source-tz", "America/New_York",
+         "--input-format", "paste", "--poll", "5", "--all"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    reader = Reader(process)
+    try:
+        connector = reader.next()
+        assert (connector["kind"], connector["since"]) == ("connector", "2014-09-15T10:24:12-04:00")
+        user = reader.next()
+        assert (user["upn"], user["state"], user["recovered_at"]) == (
+            "scott@contoso.com", "recovered", "2014-09-15T10:24:12-04:00",
+        )
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=20)
+    wrong = subprocess.run(
+        [LOGSYNC, "watch", str(live), "--format", "ndjson", "--input-format", "cmtrace"],
+        capture_output=True, timeout=20,
+    )
+    assert (wrong.returncode, wrong.stderr.decode()) == (
+        2, f"logsync: error: no CloudUserSync records found in {live} (not SMS trace, CMTrace or "
+        "text pasted from them)\n",
+    )

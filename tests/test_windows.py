@@ -196,9 +196,9 @@ def test_watch_holds_no_handle_between_polls(tmp_path: Path, monkeypatch: pytest
 
     monkeypatch.setattr("logsync.watch.open_shared", spy)
     follower = Follower(live)
-    assert [text for _, _, text in follower.poll()] == ["a", "b"]
+    assert [text for _, _, text in follower.poll()] == ["a\nb\n"]
     assert len(opened) == 1 and all(h.closed for h in opened)  # type: ignore[attr-defined]
     live.rename(tmp_path / "CloudUserSync.lo_")
     live.write_bytes(b"c\r\nd\r\n")
-    assert [text for _, _, text in follower.poll()] == ["c", "d"]
+    assert [text for _, _, text in follower.poll()] == ["c\nd\n"]
     assert follower.rotations == 1 and all(h.closed for h in opened)  # type: ignore[attr-defined]

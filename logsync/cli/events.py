@@ -84,20 +84,23 @@ def events(
     if start is not None and end is not None and _later(start, end):
         raise UsageError(f"--since {since!r} is after --until {until!r}: no time lies between them")
     from ..pipeline import EventStream
-    from ..safety import visible
-    from ..sources import InputStats, display_name, expand_paths
+    from ..sources import InputStats, expand_paths
 
     # a progress bar would fight the event lines on a terminal
     with reading(opts, env, enabled=not env.stdout_isatty) as progress:
         names = expand_paths(opts.paths, stdin_is_pipe=False)
-        if fmt == "ndjson" and len(names) == 1 and start is end is None and not opts.users:
+        one_read = len(names) == 1 and start is end is None and not opts.users
+        if fmt in ("ndjson", "json") and one_read:
             from ..render.ndjson import write_input_ndjson
 
             stats = InputStats(names[0])
-            write_input_ndjson(
-                names[0], opts.read_options(), stats, env.stdout, opts.display, kinds, progress
+            jumps = write_input_ndjson(
+                names[0], opts.read_options(), stats, env.stdout, opts.display, kinds, progress,
+                array=fmt == "json",
             )
             note_local_times([stats], opts, env)
+            if jumps.line is not None:
+                _note_jump(names[0], jumps.line, opts, env)
             return
         source = EventStream(opts.paths, opts.read_options(), kinds=kinds, progress=progress)
         stream: Iterable[Event] = source
@@ -111,16 +114,22 @@ def events(
         write("events", fmt, EventsPage(stream, opts.display), output(env, opts))
         note_local_times(source.inputs, opts, env)
         note_duplicates(source.duplicates, opts, env)
-        if source.jumps and not opts.quiet:
-            name, line = source.jumps[0]
-            env.stderr.write(
-                f"logsync: {visible(display_name(name))}:{line}: time goes back (logs pasted "
-                "together?); events are in file order; report, check and summary merge its "
-                "runs by time\n"
-            )
+        if source.jumps:
+            _note_jump(*source.jumps[0], opts, env)
         nobody = unmatched_users(opts, seen)
         if nobody is not None:
             env.stderr.write(f"logsync: {nobody}\n")
+
+
+def _note_jump(name: str, line: int, opts: Common, env: Env) -> None:
+    if not opts.quiet:
+        from ..safety import visible
+
+        env.stderr.write(
+            f"logsync: {visible(display_name(name))}:{line}: time goes back (logs pasted "
+            "together?); events are in file order; report, check and summary merge its "
+            "runs by time\n"
+        )
 
 
 def _of_users(stream: Iterable[Event], opts: Common, seen: dict[str, None]) -> Iterator[Event]:
@@ -140,35 +149,22 @@ def _event_upn(event: Event) -> str | None:
 def between(
     stream: Iterable[Event], start: datetime | None, end: datetime | None
 ) -> Iterator[Event]:
-    """Events in [start, end); an unparsed line goes with the record before it.
+    """Events in [start, end) by the reader's bound rule (`bounds`); an unparsed line goes with
+    the record before it."""
+    from ..bounds import since, until
 
-    A bound without an offset compares with the wall-clock time as logged.
-    """
+    bounds = [since(start)] if start is not None else []
+    if end is not None:
+        bounds.append(until(end))
     keep = start is None
     for event in stream:
         time = event.time
         if time is not None:
             if timeless(time):
-                option = "--since" if start is not None else "--until"
-                raise judged_at_a_time(option, display_name(event.source))
-            keep = _within(time, start, end)
+                raise judged_at_a_time(bounds[0].option, display_name(event.source))
+            keep = all(bound.keeps_time(time) for bound in bounds)
         if keep:
             yield event
-
-
-def _within(time: datetime, start: datetime | None, end: datetime | None) -> bool:
-    for bound, after in ((start, True), (end, False)):
-        if bound is None:
-            continue
-        value = time
-        if (bound.tzinfo is None) != (value.tzinfo is None):
-            value = value.replace(tzinfo=None)
-            bound = bound.replace(tzinfo=None)
-        if after and value < bound:
-            return False
-        if not after and value >= bound:
-            return False
-    return True
 
 
 def _later(start: datetime, end: datetime) -> bool:

@@ -33,8 +33,8 @@ POLL_SECONDS = 0.5
   logsync watch --format ndjson CloudUserSync.log | jq -c 'select(.state=="overdue")'
 """
 )
-@shared("user", "tz", "full_sync_after", "interval", "cloud_users", "cloud_users_as_of", "color",
-        "quiet")
+@shared("user", "tz", "source_tz", "input_format", "full_sync_after", "interval", "cloud_users",
+        "cloud_users_as_of", "color", "quiet")
 def watch(
     path: Annotated[
         str,
@@ -63,7 +63,12 @@ def watch(
     ] = False,
     poll: Annotated[
         float,
-        typer.Option(metavar="SECONDS", min=0.05, max=0.5, help="How often to look for new lines."),
+        typer.Option(
+            metavar="SECONDS",
+            min=0.05,
+            max=3600,
+            help="How often to look for new lines (longer for a slow share, e.g. 10).",
+        ),
     ] = POLL_SECONDS,
     given: Shared = NONE_GIVEN,
 ) -> None:

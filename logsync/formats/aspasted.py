@@ -113,6 +113,11 @@ def undone(head: list[str], rest: Iterator[str], sample: str) -> tuple[list[str]
     return again, chunks
 
 
+def undone_piece(found: Pasting, text: str) -> str:
+    """Complete lines of a followed log (each ending with a break), with pasting undone."""
+    return "".join(line + "\n" for line in found.undo(physical_lines(iter([text]))))
+
+
 def _lines(head: list[str], rest: Iterator[str]) -> Iterator[str]:
     yield from physical_lines(iter(head))
     yield from physical_lines(rest)

@@ -13,18 +13,20 @@ come out are the same either way (tests compare them).
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from datetime import datetime
 from typing import IO
 
 from .. import accel
 from .. import events as catalogue
+from ..bulk import SECONDS
 from ..formats import ParseContext, Record, sms
+from ..merge import RUN_DISORDER_US
 from ..pipeline import ReadOptions, ensure_records, open_input, parse_input
 from ..sources import InputStats, Progress
-from ..times import bias_zone, fixed_offset, iso
+from ..times import bias_zone, fixed_offset, iso, micros
 from . import Display
-from .machine import EventEncoder, write_events_ndjson
+from .machine import EventEncoder
 
 _encode = json.encoder.encode_basestring_ascii
 
@@ -39,31 +41,112 @@ def write_input_ndjson(
     display: Display,
     kinds: Collection[str] | None = None,
     progress: Progress | None = None,
-) -> None:
-    """Write the events of one input (`kinds` only, if given) as NDJSON, as times were logged."""
+    array: bool = False,
+) -> Jumps:
+    """Write the events of one input (`kinds` only, if given) as NDJSON, as times were logged,
+    or with `array` as the JSON array `events --format json` writes (the same objects). What
+    comes back tells where the input's time first goes back, as the event stream notes it."""
+    jumps = Jumps()
+    elements = _JsonArray(out) if array else None
+    for text in _ndjson_chunks(name, options, stats, display, kinds, progress, jumps):
+        if elements is None:
+            out.write(text)
+        else:
+            elements.write(text)
+    if elements is not None:
+        elements.close()
+    return jumps
+
+
+def _ndjson_chunks(
+    name: str,
+    options: ReadOptions,
+    stats: InputStats,
+    display: Display,
+    kinds: Collection[str] | None,
+    progress: Progress | None,
+    jumps: Jumps,
+) -> Iterator[str]:
+    """The JSON lines of one input, a chunk at a time (each line ending with a break)."""
     fmt, chunks = open_input(name, options, stats, progress)
     if fmt is None:
         ensure_records(name, stats)
         return
     wanted = None if kinds is None else frozenset(kinds)
     if fmt != "sms-trace" or display.tz is not None:
-        events = parse_input(name, fmt, chunks, options, stats, wanted)
-        write_events_ndjson(events, out, display, flush=False)
+        encode = EventEncoder(display).encode
+        batch: list[str] = []
+        for event in parse_input(name, fmt, chunks, options, stats, wanted):
+            if event.time is not None:
+                jumps.see(micros(event.time), event.line)
+            batch.append(encode(event))
+            if len(batch) >= 512:
+                batch.append("")
+                yield "\n".join(batch)
+                batch = []
+        if batch:
+            batch.append("")
+            yield "\n".join(batch)
         return
     ctx = ParseContext(stats, options.source_tz)
-    writer = _SmsLines(name, wanted, ctx, EventEncoder(display))
+    writer = _SmsLines(name, wanted, ctx, EventEncoder(display), jumps)
     for text, first_line in sms.numbered_chunks(chunks, stats):
-        out.write(writer.lines(text, first_line))
+        yield writer.lines(text, first_line)
     ensure_records(name, stats)
+
+
+class _JsonArray:
+    """JSON lines written as the elements of one array, as `machine.write_events_json` does."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self.out = out
+        self.empty = True
+        out.write("[")
+
+    def write(self, text: str) -> None:
+        if text:  # (a JSON line holds no line break of its own)
+            self.out.write(("\n" if self.empty else ",\n") + text[:-1].replace("\n", ",\n"))
+            self.empty = False
+
+    def close(self) -> None:
+        self.out.write("]\n" if self.empty else "\n]\n")
+
+
+class Jumps:
+    """Where the time of the events written first goes back by more than `RUN_DISORDER` (the
+    event stream's rule, `merge.keyed_events`, on the same events), in microseconds."""
+
+    def __init__(self) -> None:
+        self.line: int | None = None
+        """The line of the first record whose time goes back; None: none does."""
+        self.last: int | None = None
+        """The instant of the last record written."""
+
+    def see(self, us: int, line: int) -> None:
+        if self.line is None and self.last is not None and us < self.last - RUN_DISORDER_US:
+            self.line = line
+        self.last = us
+
+    def saw(self, last: int | None, line: int) -> None:
+        """What a chunk written whole showed: its last instant, and its first jump (0: none)."""
+        if line and self.line is None:
+            self.line = line
+        self.last = last
 
 
 class _SmsLines:
     """The JSON lines of SMS-trace chunks."""
 
     def __init__(
-        self, source: str, kinds: frozenset[str] | None, ctx: ParseContext, encoder: EventEncoder
+        self,
+        source: str,
+        kinds: frozenset[str] | None,
+        ctx: ParseContext,
+        encoder: EventEncoder,
+        jumps: Jumps | None = None,
     ) -> None:
         self.source = source
+        self.jumps = jumps if jumps is not None else Jumps()
         self.kinds = kinds
         self.ctx = ctx
         self.encoder = encoder
@@ -76,6 +159,8 @@ class _SmsLines:
         self._offsets: dict[str, str | None] = {}
         self._components: dict[str, str] = {}
         self._threads: dict[str, str] = {}
+        self._minutes: dict[tuple[str, str, str], int] = {}
+        """(date, hour:minute, bias) -> the instant of that minute, in microseconds."""
         self._native = accel.native
         self._config: tuple[object, ...] | None = None
 
@@ -106,10 +191,12 @@ class _SmsLines:
         """(JSON lines, records) of a chunk whose lines are all records, else None: by the
         native writer if it takes the chunk, else from `_fast`."""
         if self._native is not None:
-            written: tuple[str, int] | None
-            written = self._native.ndjson_lines(text, first_line, self._native_config())
-            if written is not None:
-                return written
+            jumps = self.jumps
+            native = self._native.ndjson_lines(text, first_line, self._native_config(), jumps.last)
+            if native is not None:
+                lines, records, last, jump = native
+                jumps.saw(last, jump)
+                return lines, records
         records = sms.RECORD_PARTS_RE.findall(text)
         if len(records) != text.count("\n") - 1:
             return None
@@ -126,6 +213,8 @@ class _SmsLines:
         components = self._components
         threads = self._threads
         at_line = f'","source":{self._source},"line":'
+        minutes = self._minutes
+        jump, last = self.jumps.line, self.jumps.last
         out: list[str] = []
         append = out.append
         for line, (message, component, date, clock, second, fraction, bias, thread) in enumerate(
@@ -152,12 +241,20 @@ class _SmsLines:
                 offset = self._offset(bias)
                 if offset is None:
                     return None
+            minute = minutes.get((date, clock, bias))
+            if minute is None:
+                minute = self._minute(date, clock, bias)
+            us = minute + SECONDS[second] + sms.micro(fraction or None)
+            if jump is None and last is not None and us < last - RUN_DISORDER_US:
+                jump = line
+            last = us
             name = components.get(component) or self._component(component)
             number = threads.get(thread) or self._thread(thread)
             append(
                 f'{parts[0]}{day}{hour_minute}:{second}{decimals}{offset}{at_line}{line},'
                 f'"component":{name},"thread":{number},{parts[1]}'
             )
+        self.jumps.line, self.jumps.last = jump, last
         if out:
             out.append("")
         return "\n".join(out)
@@ -172,6 +269,8 @@ class _SmsLines:
             else:
                 event = catalogue.from_unparsed(item, self.source)
             if kinds is None or event.kind in kinds:
+                if event.time is not None:
+                    self.jumps.see(micros(event.time), event.line)
                 out.append(encode(event))
         if out:
             out.append("")
@@ -198,6 +297,18 @@ class _SmsLines:
         month, day, year = (int(part) for part in date.split("-"))
         value = f"{year:04d}-{month:02d}-{day:02d}T"
         self._days[date] = value
+        return value
+
+    def _minute(self, date: str, clock: str, bias: str) -> int:
+        """The instant of a record's minute (its day and offset are known good)."""
+        month, day, year = (int(part) for part in date.split("-"))
+        hour, minute = (int(part) for part in clock.split(":"))
+        local = micros(datetime(year, month, day, hour, minute))
+        offset = fixed_offset(bias_zone(int(bias)) if bias else self.ctx.source_tz)
+        value = local - (offset[0] if offset is not None else 0)
+        if len(self._minutes) >= _CACHE_LIMIT:
+            self._minutes.clear()
+        self._minutes[date, clock, bias] = value
         return value
 
     def _clock(self, clock: str) -> str:

@@ -1,0 +1,89 @@
+"""Archives undone: gzip, bzip2 and xz streams (by their magic bytes, whatever the name), and the
+members of a zip archive, named `ARCHIVE/MEMBER` (see `sources.zip_logs`)."""
+
+from __future__ import annotations
+
+import bz2
+import lzma
+import os
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, BinaryIO
+
+from .errors import InputError
+
+STDIN = "-"
+"""The name of standard input among the inputs."""
+
+
+def zip_member(name: str) -> tuple[str, str] | None:
+    """(archive, member) of an input named `ARCHIVE/MEMBER` (see `zip_logs`), else None."""
+    if name == STDIN or os.path.exists(name):
+        return None
+    parts = name.split("/")
+    for index in range(1, len(parts)):
+        archive = "/".join(parts[:index])
+        if os.path.isfile(archive):
+            return (archive, "/".join(parts[index:])) if is_zip(archive) else None
+    return None
+
+
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+def is_zip(path: str) -> bool:
+    """Whether a regular file (never a pipe: its bytes would be gone) is a zip archive, by its
+    first bytes."""
+    if not os.path.isfile(path):
+        return False
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(4) == ZIP_MAGIC
+    except OSError:
+        return False
+
+
+def open_member(name: str, archive: str, member: str) -> BinaryIO:
+    """A member of a zip archive, for reading (the archive closes with it)."""
+    try:
+        with zipfile.ZipFile(archive) as opened:
+            return opened.open(member)  # type: ignore[return-value]
+    except KeyError as exc:
+        raise InputError(name, "no such file in the zip archive") from exc
+    except (zipfile.BadZipFile, OSError, NotImplementedError) as exc:
+        raise InputError(name, f"not readable from the zip archive ({exc})") from exc
+
+
+COMPRESSIONS: tuple[tuple[bytes, str, Callable[[], Any]], ...] = (
+    (b"\x1f\x8b", "gzip", lambda: zlib.decompressobj(16 + zlib.MAX_WBITS)),
+    (b"BZh", "bzip2", bz2.BZ2Decompressor),
+    (b"\xfd7zXZ\x00", "xz", lambda: lzma.LZMADecompressor(lzma.FORMAT_XZ)),
+)
+"""(magic bytes, name, decompressor factory) of each compression undone, whatever the name."""
+
+
+def decompressed(
+    blocks: Iterable[bytes], name: str, what: str, make: Callable[[], Any]
+) -> Iterator[bytes]:
+    """Decompress incrementally, stream after stream (like `zcat`, `bzcat`, `xzcat`)."""
+    decompressor = make()
+    fed = False
+    try:
+        for block in blocks:
+            data = block
+            while data:
+                fed = True
+                out = decompressor.decompress(data)
+                if out:
+                    yield out
+                if decompressor.eof:
+                    data = decompressor.unused_data.lstrip(b"\0")
+                    decompressor = make()
+                    fed = False
+                else:
+                    data = b""
+    except (zlib.error, OSError, EOFError, lzma.LZMAError) as exc:
+        raise InputError(name, f"corrupt {what} data ({exc})") from exc
+    if fed and not decompressor.eof:
+        raise InputError(name, f"{what} data ends early (truncated file?)")

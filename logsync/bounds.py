@@ -1,0 +1,96 @@
+"""The reader's one bound rule: which records lie inside a time given on the command line.
+
+`--now T` (and `--restart-at T`) keeps the records at or before T; `events --since S` those at
+or after S, `--until U` those before U. Every bound compares alike: T without an offset is read
+in the log's own time, so it compares with each record's wall-clock time as logged; T with an
+offset compares as an instant with records that carry one, and is refused for records without
+one (which instant they are is not known: give T without an offset, or `--source-tz`), except
+a time read from the wall clock (`now`, `now-2h`), which such a log reads as its local time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
+
+from .errors import UsageError
+from .times import WallClock, fixed_offset, micros, moment_time
+
+if TYPE_CHECKING:
+    from .tracker import Row
+
+
+class Bound:
+    """One time bound: records on one side of it are kept, those on the other left out."""
+
+    def __init__(self, when: datetime, option: str, *, upper: bool, inclusive: bool) -> None:
+        self.when = when
+        self.option = option
+        self.upper = upper
+        """True: records up to the bound are kept (`--now`, `--until`); False: from it on."""
+        self.inclusive = inclusive
+        """A record at the bound itself is kept."""
+        self.wall = when.tzinfo is None
+        """The bound has no offset: compare wall-clock times."""
+        self.naive_ok = isinstance(when, WallClock)
+        self.instant = 0 if self.wall else micros(when)
+        self.local = micros(when.replace(tzinfo=None))
+        """The bound's own wall-clock time, as microseconds (naive times count as UTC)."""
+
+    def keeps(self, us: int, zone: tzinfo | None) -> bool:
+        """Whether a record at `us` (in `zone`, None: no offset) is on the kept side."""
+        if self.wall:
+            return self._side(_wall_clock(us, zone), self.local)
+        if zone is not None:
+            return self._side(us, self.instant)
+        if self.naive_ok:
+            return self._side(us, self.local)
+        raise UsageError(
+            f"{self.option}: {self.when.isoformat()} has a UTC offset but the log times have "
+            "none; give the time without an offset, or --source-tz ZONE"
+        )
+
+    def keeps_time(self, time: datetime) -> bool:
+        """Whether a record at `time` (an event's) is on the kept side."""
+        return self.keeps(micros(time), time.tzinfo)
+
+    def _side(self, us: int, bound: int) -> bool:
+        if self.upper:
+            return us <= bound if self.inclusive else us < bound
+        return us >= bound if self.inclusive else us > bound
+
+
+class Cutoff(Bound):
+    """`--now T` on the rows (or `--restart-at T`): every record after T is left out, and
+    counted."""
+
+    def __init__(self, when: datetime, option: str = "--now") -> None:
+        super().__init__(when, option, upper=True, inclusive=True)
+        self.left_out = 0
+
+    def native(self) -> tuple[bool, bool, int, int]:
+        """The native scanner's form of the cutoff (see _scan.c)."""
+        return (self.wall, self.naive_ok, self.instant, self.local)
+
+    def kept(self, rows: list[Row]) -> list[Row]:
+        """The rows at or before T (the others are counted with the records left out)."""
+        keeps = self.keeps
+        return [row for row in rows if keeps(row[0], row[1])]
+
+
+def since(when: datetime) -> Bound:
+    """`--since`: the records at or after `when`."""
+    return Bound(when, "--since", upper=False, inclusive=True)
+
+
+def until(when: datetime) -> Bound:
+    """`--until`: the records before `when`."""
+    return Bound(when, "--until", upper=True, inclusive=False)
+
+
+def _wall_clock(us: int, zone: tzinfo | None) -> int:
+    """The wall-clock time of an instant in `zone`, as microseconds (naive times as UTC)."""
+    fixed = fixed_offset(zone)
+    if fixed is not None:
+        return us + fixed[0]
+    return micros(moment_time(us, zone).replace(tzinfo=None))

@@ -1,0 +1,270 @@
+"""Inputs merged by time: the runs of one input, the merge of inputs (as events or as row
+batches), and the checks that decide whether inputs can be merged as they are: times with and
+without UTC offsets, a time that goes back inside one input, rows that two inputs share."""
+
+from __future__ import annotations
+
+import heapq
+import operator
+from collections import deque
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from itertools import chain, islice
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from .errors import UsageError
+from .formats import ROTATION_MARKER
+from .times import instant_key
+
+if TYPE_CHECKING:
+    from .events import Event
+    from .sources import InputStats
+    from .tracker import Row
+
+
+RUN_DISORDER = 1.0
+"""How many seconds time may step back between two records of one input without starting a
+run: the threads of one process write a little out of order (the lab's CloudUserSync.log has
+.429 then .427 on one thread); files pasted together in the wrong order go back hours."""
+
+
+class BackwardJump(Exception):
+    """An input's time goes back by more than `RUN_DISORDER`: it holds several runs."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+def rotated_run(run: list[Event]) -> bool:
+    """Whether a run ends with the rotation marker: the older half of a rotated log."""
+    for event in reversed(run):
+        if event.kind != "unparsed":
+            return False
+        if event.text.strip() == ROTATION_MARKER:
+            return True
+    return False
+
+
+def run_span(stats: InputStats, runs: list[list[Event]]) -> None:
+    """An input read as runs begins with the earliest of their first records and ends with
+    the latest of their last ones (not with the first and last in file order)."""
+    firsts = [next((e.time for e in run if e.time is not None), None) for run in runs]
+    lasts = [next((e.time for e in reversed(run) if e.time is not None), None) for run in runs]
+    known = [time for time in firsts if time is not None]
+    if known:
+        stats.first_time = min(known, key=instant_key)
+        stats.last_time = max((time for time in lasts if time is not None), key=instant_key)
+
+
+def split_event_runs(events: Iterable[Event]) -> list[list[Event]]:
+    """All the events of one input, as its runs: a new run begins where time goes back by more
+    than the disorder of threads (files pasted together, `type a.log b.lo_ > all.log`); an
+    event with no time stays with the record before it."""
+    runs: list[list[Event]] = []
+    run: list[Event] = []
+    last: float | None = None
+    for event in events:
+        if event.time is not None:
+            key = instant_key(event.time)
+            if last is not None and key < last - RUN_DISORDER:
+                runs.append(run)
+                run = []
+            last = key
+        run.append(event)
+    if run or not runs:
+        runs.append(run)
+    return runs
+
+
+T = TypeVar("T")
+R = TypeVar("R", bound=tuple[Any, ...])
+
+
+def merge_in_order(
+    streams: Sequence[Iterator[T]], names: Sequence[str], key: Callable[[T], Any]
+) -> Iterator[T]:
+    """Merge time-ordered inputs by instant; at equal instants the older input comes first.
+
+    An input is older when its first record is (a rotated `.lo_` before its `.log`, which may
+    start in the same millisecond as the `.lo_` ends); each input keeps its own order.
+    """
+    heads: list[tuple[Any, int, int, Iterator[T]]] = []
+    for index, (stream, name) in enumerate(zip(streams, names, strict=True)):
+        first = next(stream, _END)
+        if first is _END:
+            continue
+        rotated = 0 if name.lower().endswith(".lo_") else 1
+        heads.append((key(first), rotated, index, chain([first], stream)))  # type: ignore[arg-type, list-item]
+    heads.sort(key=itemgetter(0, 1, 2))
+    return heapq.merge(*(stream for *_, stream in heads), key=key)
+
+
+_END = object()
+
+
+def merge_batches(
+    streams: Sequence[Iterator[list[R]]], names: Sequence[str]
+) -> Iterator[list[R]]:
+    """`merge_in_order` of inputs that come as batches of rows keyed by their first item: the
+    same rows in the same order, handed on as runs (slices of batches), not one by one.
+
+    As in `heapq.merge`, the next row is always the least (key, rank) of the inputs' heads,
+    so an input's run goes on while its rows stay below the least head of the others.
+    """
+    live: list[list[Any]] = []  # [batch, position, rank, stream]
+    firsts = []
+    for index, (stream, name) in enumerate(zip(streams, names, strict=True)):
+        batch = _next_batch(stream)
+        if batch is not None:
+            rotated = 0 if name.lower().endswith(".lo_") else 1
+            firsts.append((batch[0][0], rotated, index, [batch, 0, 0, stream]))
+    firsts.sort(key=itemgetter(0, 1, 2))
+    for rank, (*_, entry) in enumerate(firsts):
+        entry[2] = rank
+        live.append(entry)
+    while len(live) > 1:
+        heads = [(batch[position][0], rank) for batch, position, rank, _ in live]
+        best = heads.index(min(heads))
+        bound, bound_rank = min(head for index, head in enumerate(heads) if index != best)
+        batch, position, rank, stream = live[best]
+        end, size = position, len(batch)
+        if rank < bound_rank:
+            while end < size and batch[end][0] <= bound:
+                end += 1
+        else:
+            while end < size and batch[end][0] < bound:
+                end += 1
+        yield batch[position:end] if position or end < size else batch
+        if end < size:
+            live[best][1] = end
+            continue
+        following = _next_batch(stream)
+        if following is None:
+            del live[best]
+        else:
+            live[best][0], live[best][1] = following, 0
+    for batch, position, _, stream in live:
+        yield batch[position:] if position else batch
+        yield from stream
+
+
+def _next_batch(stream: Iterator[list[R]]) -> list[R] | None:
+    """The input's next batch that is not empty, or None at its end."""
+    for batch in stream:
+        if batch:
+            return batch
+    return None
+
+
+def keyed_events(
+    events: Iterable[Event],
+    name: str,
+    awareness: dict[bool, str],
+    judged: Collection[str] | None,
+    jumped: Callable[[int], None],
+    origin: int,
+) -> Iterator[tuple[float, Event, int]]:
+    """(instant, event, origin) triples; an unparsed line sorts with the record before it.
+
+    `awareness` maps "has a UTC offset" to the first input seen that way: naive and aware times
+    cannot be ordered against each other, so merging the two is a usage error, for events of
+    the `judged` kinds (all when None): the order of the others does not matter. `jumped` is
+    told the line of each record whose time goes back by more than `RUN_DISORDER`.
+    """
+    last = float("-inf")
+    checked = False
+    for event in events:
+        if event.time is not None:
+            if not checked and (judged is None or event.kind in judged):
+                check_awareness(event.time.tzinfo is not None, name, awareness)
+                checked = True
+            key = instant_key(event.time)
+            if key < last - RUN_DISORDER:
+                jumped(event.line)
+            last = key
+        yield last, event, origin
+
+
+def check_awareness(aware: bool, name: str, awareness: dict[bool, str]) -> None:
+    """Note whether input `name` has UTC offsets; naive and aware inputs cannot be merged."""
+    awareness.setdefault(aware, name)
+    if (not aware) in awareness:
+        with_offset = name if aware else awareness[True]
+        without = awareness[False] if aware else name
+        raise UsageError(
+            f"{without}: its times have no UTC offset, unlike {with_offset}'s; "
+            "give --source-tz ZONE to merge them"
+        )
+
+
+class Overlap(Exception):
+    """Two inputs hold rows that may be one record (overlapping exports)."""
+
+
+def distinct_rows(runs: Iterator[list[Row]]) -> Iterator[list[Row]]:
+    """Runs of merged rows, checked for rows of one instant, kind and fields from two inputs:
+    those only meet near where a run of one input follows one of another, within the disorder
+    of threads (a record may stand a little before an earlier one)."""
+    window = 2 * RUN_DISORDER_US
+    recent: deque[list[Row]] = deque()  # the last runs, back to `window` before the latest row
+    previous = None
+    for run in runs:
+        if not run:  # an input's empty batch (a chunk without a wanted row), handed on as it is
+            continue
+        source = run[0][4]
+        if recent and source != previous:
+            start = run[0][0]
+            earlier = {
+                (us, kind, data)
+                for other in recent
+                for us, _, kind, data, where, _ in other
+                if where != source and us >= start - window
+            }
+            if earlier:
+                for us, _, kind, data, _, _ in run:
+                    if us > start + window:
+                        break
+                    if (us, kind, data) in earlier:
+                        raise Overlap
+        recent.append(run)
+        while recent[0][-1][0] < run[-1][0] - window:
+            recent.popleft()
+        previous = source
+        yield run
+
+
+RUN_DISORDER_US = int(RUN_DISORDER * 1_000_000)
+"""`RUN_DISORDER` in microseconds, as rows count time."""
+
+
+def _jumps_back(keys: list[int], last: int | None) -> bool:
+    """Whether time goes back by more than the disorder of threads between two neighbours of
+    `keys` (after `last`, the key before them)."""
+    if last is not None and keys and keys[0] < last - RUN_DISORDER_US:
+        return True
+    return any(map(operator.lt, islice(keys, 1, None), map((-RUN_DISORDER_US).__add__, keys)))
+
+
+def rows_in_order(batches: Iterator[list[Row]], name: str) -> Iterator[list[Row]]:
+    """The batches of one input, checked on the way to be one run: raises `BackwardJump`."""
+    last: int | None = None
+    for batch in batches:
+        if batch:
+            keys = [row[0] for row in batch]
+            if _jumps_back(keys, last):
+                raise BackwardJump(name)
+            last = keys[-1]
+        yield batch
+
+
+def mergeable(
+    batches: Iterator[list[Row]], name: str, awareness: dict[bool, str]
+) -> Iterator[list[Row]]:
+    """The batches of one input, after checking that it can be merged with the others."""
+    for batch in batches:
+        if batch:
+            check_awareness(batch[0][1] is not None, name, awareness)
+            yield batch
+            break
+    yield from batches

@@ -1,0 +1,96 @@
+"""What one input held: its format, encoding and counts, filled in while it is read."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+
+class InputStats:
+    """What one input held; filled in while it is read."""
+
+    __slots__ = (
+        "blank",
+        "connector_records",
+        "encoding",
+        "fallback_lines",
+        "first_time",
+        "format",
+        "last_component",
+        "last_time",
+        "lines",
+        "notes",
+        "path",
+        "record_lines",
+        "records",
+        "sibling",
+        "unparsed",
+    )
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.format = ""
+        self.encoding = ""
+        self.lines = 0
+        """Physical lines (a last line without a line break counts)."""
+        self.records = 0
+        self.record_lines = 0
+        """Physical lines that belong to records (CMTrace records may span several)."""
+        self.unparsed = 0
+        self.blank = 0
+        self.first_time: datetime | None = None
+        """Time of the input's first record (in file order)."""
+        self.last_time: datetime | None = None
+        """Time of the input's last record (in file order)."""
+        self.last_component = ""
+        """Component of the input's last record: what log this is."""
+        self.connector_records = 0
+        """Records of the connector (SMS_CLOUD_USERSYNC), or of its messages where the format
+        names no component (pasted excerpts): an input without any is some other component's
+        log."""
+        self.fallback_lines = 0
+        """Lines that were not valid UTF-8 and were read as cp1252."""
+        self.sibling = False
+        """A sibling log (CertMgr.log, ...) read beside the connector's: only its records about
+        the connector are kept (see `mark_siblings`)."""
+        self.notes: list[str] = []
+
+    def fields(self) -> dict[str, object]:
+        """Everything it holds, by name."""
+        return {name: getattr(self, name) for name in self.__slots__}
+
+    def __repr__(self) -> str:
+        return f"InputStats({self.fields()!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, InputStats) and self.fields() == other.fields()
+
+    __hash__ = None  # type: ignore[assignment]  # (mutable)
+
+    def saw(self, time: datetime, component: str | None = None) -> None:
+        """Note a record's time (the latest so far in file order) and its component."""
+        if self.first_time is None:
+            self.first_time = time
+        self.last_time = time
+        if component is not None:
+            self.last_component = component
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "format": self.format,
+            "encoding": self.encoding,
+            "lines": self.lines,
+            "records": self.records,
+            "unparsed": self.unparsed,
+            "blank": self.blank,
+        }
+
+
+def copied_stats(original: InputStats, name: str) -> InputStats:
+    """What an input with the same bytes as `original` held."""
+    stats = InputStats(name)
+    for field in InputStats.__slots__:
+        if field != "path":
+            setattr(stats, field, getattr(original, field))
+    stats.notes = list(original.notes)
+    return stats
