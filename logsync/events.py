@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from .formats import Record, Unparsed
+from .records import Record, Unparsed
 
 # -- payloads: the typed fields of each kind -------------------------------------------------
 

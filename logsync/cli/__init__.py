@@ -12,17 +12,10 @@ every command.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable
 from types import ModuleType
 from typing import Any
 
-COMMANDS = ("check", "events", "report", "summary", "timeline", "watch")
-
-
-def load(names: Iterable[str] = COMMANDS) -> None:
-    """Register these commands (importing a module twice does nothing)."""
-    for name in names:
-        importlib.import_module(f"{__name__}.{name}")
+from .commands import COMMANDS, load
 
 
 def __getattr__(name: str) -> Any:

@@ -184,7 +184,7 @@ def main() -> None:
     gc.set_threshold(100_000, 50, 50)
     if sys.stdout is None:  # started with its standard output closed (`>&-`)
         _fail("cannot write the output: standard output is closed")
-    from . import COMMANDS, load
+    from .commands import COMMANDS, load
 
     load(_commands_run(sys.argv[1:], COMMANDS))
     try:

@@ -22,7 +22,8 @@ import re
 from collections.abc import Iterator
 from itertools import pairwise, product
 
-from . import is_blank, physical_lines, sms
+from . import sms
+from .common import is_blank, physical_lines
 
 QUOTE_RE = re.compile(r"(?:[>|][ \t]?)+")
 """E-mail quoting at the start of a line: one space (or tab) after each marker is the quoting's

@@ -13,13 +13,11 @@ from collections.abc import Iterator
 from datetime import datetime
 from functools import lru_cache
 
+from ..records import Item, Record, Unparsed
 from ..sources import InputStats
 from ..times import FIRST_YEAR, LAST_YEAR, bias_zone
-from . import (
-    Item,
+from .common import (
     ParseContext,
-    Record,
-    Unparsed,
     is_blank,
     non_record,
     physical_lines,

@@ -22,9 +22,10 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from ..errors import UsageError
+from ..records import Item, Record, Unparsed
 from ..sources import InputStats, display_name
 from ..times import FIRST_YEAR, LAST_YEAR, NO_TIMES, NO_TIMES_REASON, timeless
-from . import Item, ParseContext, Record, Unparsed, is_blank, physical_lines, unparsed_problem
+from .common import ParseContext, is_blank, physical_lines, unparsed_problem
 
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,7})?)?(?:\s?[AaPp]\.?[Mm]\.?)?"
 _DAY = r"(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})"

@@ -14,9 +14,10 @@ from collections.abc import Iterator
 from datetime import datetime
 from functools import lru_cache
 
+from ..records import Item, Record, Unparsed
 from ..sources import InputStats
 from ..times import FIRST_YEAR, LAST_YEAR, bias_zone
-from . import Item, ParseContext, Record, Unparsed, framed, non_record
+from .common import ParseContext, framed, non_record
 
 _DATE = r"(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])-\d{4}"
 _CLOCK = r"(?:[01]?\d|2[0-3]):[0-5]\d"

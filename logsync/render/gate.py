@@ -9,7 +9,7 @@ from ..safety import visible
 from . import check_row, connector_record, connector_text, verdict_line, wrap_words
 
 if TYPE_CHECKING:
-    from .printers import CheckPage, Output
+    from .pages import CheckPage, Output
 
 
 def json(page: CheckPage, output: Output) -> None:

@@ -9,94 +9,20 @@ and `render.gate`; watch's, which are sinks the follow loop calls, in `render.wa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from datetime import datetime
-from typing import IO, TYPE_CHECKING, Any, NamedTuple
+from typing import Any
 
 from ..safety import visible
-from . import Display, gate, report, watching
-
-if TYPE_CHECKING:
-    from ..analysis import Analysis, Gate
-    from ..events import Event
-    from ..health import Summary
-    from ..tracker import Step, UserState
-
-
-class Output(NamedTuple):
-    """Where a printer writes, and how."""
-
-    out: IO[str]
-    """The document's stream (stdout, or stderr when JUnit XML takes stdout)."""
-    err: IO[str]
-    """Notes a person should see beside rows (stderr)."""
-    terminal: bool = False
-    """Whether `out` is a terminal: JSON indented, check's lines fitted to its width."""
-    color: str = "auto"
-    quiet: bool = False
-
-
-class ReportPage(NamedTuple):
-    """`report`: the users listed, the counts of every matched user, and what goes with them."""
-
-    analysis: Analysis
-    shown: list[UserState]
-    counts: dict[str, int]
-    display: Display
-    health: Summary | None = None
-    """The connector's health, for people's formats (table, markdown, html)."""
-    cycle_marks: list[datetime] | None = None
-    """The collector's cycle marks, for the html picture."""
-    what_if: datetime | None = None
-    """`--restart-at` as given (the analysis reads it in the log's offset)."""
-    cloud: bool = False
-    """Whether the users were checked against an export of Azure AD (`--cloud-users`)."""
-    header: bool = False
-    """Text: a first line naming the columns (`--header`)."""
-    paths: tuple[str, ...] = ()
-    """The inputs, for the table's next step (`logsync summary PATHS`)."""
-
-
-class SummaryPage(NamedTuple):
-    summary: Summary
-    analysis: Analysis
-    display: Display
-
-
-class TimelinePage(NamedTuple):
-    upn: str
-    state: UserState | None
-    steps: list[Step]
-    analysis: Analysis
-    display: Display
-
-
-class MatchesPage(NamedTuple):
-    """`timeline` with a part of several UPNs: the UPNs it matches."""
-
-    upn: str
-    matching: list[str]
-    analysis: Analysis
-    display: Display
-
-
-class EventsPage(NamedTuple):
-    events: Iterable[Event]
-    display: Display
-
-
-class CheckPage(NamedTuple):
-    verdict: Gate
-    analysis: Analysis
-    display: Display
-    by_name: bool
-    """Whether users were asked for by name (`--user`): they are listed whatever their state."""
-
-
-Printer = Callable[[Any, Output], Any]
-"""Writes a page on an output (watch's printers are sinks: they return the context that
-holds one, which the follow loop calls)."""
-
+from . import gate, report, watching
+from .pages import (
+    CheckPage,
+    EventsPage,
+    MatchesPage,
+    Output,
+    Printer,
+    ReportPage,
+    SummaryPage,
+    TimelinePage,
+)
 
 # -- summary ----------------------------------------------------------------------------------
 
@@ -300,3 +226,18 @@ def formats(document: str) -> tuple[str, ...]:
 def write(document: str, fmt: str, page: Any, output: Output) -> None:
     """Write `page`, a `document`, in the format `fmt`."""
     PRINTERS[document][fmt](page, output)
+
+
+__all__ = [
+    "PRINTERS",
+    "CheckPage",
+    "EventsPage",
+    "MatchesPage",
+    "Output",
+    "Printer",
+    "ReportPage",
+    "SummaryPage",
+    "TimelinePage",
+    "formats",
+    "write",
+]

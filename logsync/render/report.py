@@ -12,7 +12,7 @@ from . import Display, connector_record, connector_text, number
 
 if TYPE_CHECKING:
     from ..tracker import UserState
-    from .printers import Output, Printer, ReportPage
+    from .pages import Output, Printer, ReportPage
 
 
 def what_if_summary(when: datetime, users: list[UserState], display: Display) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from . import Display, connector_record
 if TYPE_CHECKING:
     from ..tracker import Connector, Result
     from ..watch import Change, Watcher
-    from .printers import Output
+    from .pages import Output
 
 
 class Sink(Protocol):
