@@ -261,3 +261,24 @@ def test_a_stall_names_the_install_errors_after_the_last_cycle(tmp_path: Path) -
         "connector\tconnector_stalled\tconnector stalled since 2023-02-26T19:45:00-08:00 "
         f"(34m without a cycle): {INSTALL}"
     )
+
+
+def test_the_bundled_site_folder_names_the_cause(in_root: Path) -> None:
+    """sample_logs/site-logs, the folder the README offers to try: the lab's real CertMgr.log and
+    dmpuploader.log beside the connector's log."""
+    cause = (
+        "connector stopped since 2023-02-26T20:19:12.431-08:00 after waiting for its certificate "
+        "since 2023-02-26T20:14:12.427-08:00: the site has no Intune subscription "
+        "(dmpuploader.log:8), so the connector gets no certificate (CertMgr.log:29)"
+    )
+    check = CliRunner().invoke(app, ["check", "--format", "text", "sample_logs/site-logs"])
+    assert (check.exit_code, check.stdout.splitlines()) == (
+        1,
+        [
+            f"connector\tconnector_stopped\t{cause}",
+            "FAIL: no waiting, overdue or failed user; connector: connector_stopped as of "
+            "2023-02-26T20:19:12.431-08:00",
+        ],
+    )
+    summary = json.loads(CliRunner().invoke(app, ["summary", "--format", "json", "sample_logs/site-logs"]).stdout)
+    assert [a["code"] for a in summary["advice"]] == ["link_intune_subscription"]
