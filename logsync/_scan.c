@@ -1,5 +1,5 @@
 /*
- * logsync._scan: the native scanner of SMS-trace chunks (optional; logsync/bulk.py has the
+ * logsync._scan: the native scanner of SMS-trace chunks (optional; logsync/chunks.py has the
  * reference in pure Python and uses it whenever this module is absent or declines a chunk).
  *
  * scan_rows(text, first_line, config) proves that every line of a chunk is a record or blank
@@ -53,7 +53,7 @@ typedef struct {
     PyObject *requested_type;
     PyObject *failed_kind;
     PyObject *failed_type;
-    /* --now: records after it are left out and counted (logsync/bulk.py Cutoff) */
+    /* --now: records after it are left out and counted (logsync/bounds.py Cutoff) */
     int cut;            /* 0: no cutoff */
     int cut_wall;       /* the time had no offset: compare local wall-clock times */
     int cut_naive_ok;   /* a record without an offset compares its wall clock (now = now) */
@@ -550,14 +550,33 @@ read_config(PyObject *tuple, Config *config)
 static PyObject *
 scan_rows(PyObject *Py_UNUSED(module), PyObject *args)
 {
-    PyObject *text, *config_tuple;
+    PyObject *text, *config_tuple, *last_seen = NULL;
     Py_ssize_t first_line;
-    if (!PyArg_ParseTuple(args, "UnO:scan_rows", &text, &first_line, &config_tuple)) {
+    if (!PyArg_ParseTuple(args, "UnO|O:scan_rows", &text, &first_line, &config_tuple,
+                          &last_seen)) {
         return NULL;
     }
     Config config;
     if (!read_config(config_tuple, &config)) {
         return NULL;
+    }
+    /* with `last` (the instant of the input's record before the chunk, or None): the instant of
+     * every record, to tell where time first goes back by more than a second, and which record
+     * is the latest (the threads of a process write a little out of order) */
+    const int track = last_seen != NULL;
+    int has_last = 0;
+    long long last = 0;
+    Py_ssize_t jump_line = 0;
+    int has_latest = 0;
+    long long latest = 0;
+    int latest_biased = 0;
+    long latest_bias = 0;
+    if (track && last_seen != Py_None) {
+        last = PyLong_AsLongLong(last_seen);
+        if (last == -1 && PyErr_Occurred()) {
+            return NULL;
+        }
+        has_last = 1;
     }
     if (PyUnicode_KIND(text) != PyUnicode_1BYTE_KIND) {
         Py_RETURN_NONE;
@@ -599,6 +618,21 @@ scan_rows(PyObject *Py_UNUSED(module), PyObject *args)
             records++;
             if (!t.has_bias && !naive_fixed) {
                 goto decline; /* a zone with daylight saving: each minute on its own */
+            }
+            if (track) {
+                long long instant = t.has_bias ? t.local_us - (long long)t.offset * 60000000LL
+                                               : t.local_us - naive_offset;
+                if (!jump_line && has_last && instant < last - 1000000LL) {
+                    jump_line = line;
+                }
+                last = instant;
+                has_last = 1;
+                if (!has_latest || instant > latest) {
+                    latest = instant;
+                    latest_biased = t.has_bias;
+                    latest_bias = t.bias;
+                    has_latest = 1;
+                }
             }
             if (config.cut) {
                 int beyond;
@@ -695,6 +729,22 @@ scan_rows(PyObject *Py_UNUSED(module), PyObject *args)
         start = end + 1;
     }
     Py_XDECREF(zone);
+    if (track) {
+        /* (rows, records, blank, left out, the last record's instant or None, the line where
+         * time first goes back or 0, the latest record as (instant, bias or None) or None) */
+        PyObject *last_value = has_last ? PyLong_FromLongLong(last) : Py_NewRef(last_seen);
+        PyObject *latest_value = !has_latest ? Py_NewRef(Py_None)
+                                 : latest_biased ? Py_BuildValue("(Ll)", latest, latest_bias)
+                                                 : Py_BuildValue("(LO)", latest, Py_None);
+        if (last_value == NULL || latest_value == NULL) {
+            Py_XDECREF(last_value);
+            Py_XDECREF(latest_value);
+            Py_DECREF(rows);
+            return NULL;
+        }
+        return Py_BuildValue("(NnnnNnN)", rows, records, blank, left_out, last_value, jump_line,
+                             latest_value);
+    }
     return Py_BuildValue("(Nnnn)", rows, records, blank, left_out);
 
 decline:
@@ -950,7 +1000,8 @@ error:
 
 static PyMethodDef methods[] = {
     {"scan_rows", scan_rows, METH_VARARGS,
-     "scan_rows(text, first_line, config) -> (rows, records, blank lines, left out) or None"},
+     "scan_rows(text, first_line, config[, last]) -> (rows, records, blank lines, left out"
+     "[, last, jump line, latest]) or None"},
     {"ndjson_lines", ndjson_lines, METH_VARARGS,
      "ndjson_lines(text, first_line, config[, last]) -> (JSON lines, records[, last, jump]) or None"},
     {NULL, NULL, 0, NULL},
@@ -958,7 +1009,7 @@ static PyMethodDef methods[] = {
 
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "logsync._scan",
-    "The native scanner of SMS-trace chunks (see logsync/bulk.py).", -1, methods,
+    "The native scanner of SMS-trace chunks (see logsync/chunks.py).", -1, methods,
     NULL, NULL, NULL, NULL,
 };
 

@@ -87,16 +87,18 @@ def merge_in_order(
     """Merge time-ordered inputs by instant; at equal instants the older input comes first.
 
     An input is older when its first record is (a rotated `.lo_` before its `.log`, which may
-    start in the same millisecond as the `.lo_` ends); each input keeps its own order.
+    start in the same millisecond as the `.lo_` ends); inputs that begin at the same instant
+    come in the order of their names, not of the command line, so that the order they are
+    given in changes nothing. Each input keeps its own order.
     """
-    heads: list[tuple[Any, int, int, Iterator[T]]] = []
+    heads: list[tuple[Any, int, str, int, Iterator[T]]] = []
     for index, (stream, name) in enumerate(zip(streams, names, strict=True)):
         first = next(stream, _END)
         if first is _END:
             continue
         rotated = 0 if name.lower().endswith(".lo_") else 1
-        heads.append((key(first), rotated, index, chain([first], stream)))  # type: ignore[arg-type, list-item]
-    heads.sort(key=itemgetter(0, 1, 2))
+        heads.append((key(first), rotated, name, index, chain([first], stream)))  # type: ignore[arg-type, list-item]
+    heads.sort(key=itemgetter(0, 1, 2, 3))
     return heapq.merge(*(stream for *_, stream in heads), key=key)
 
 
@@ -118,8 +120,8 @@ def merge_batches(
         batch = _next_batch(stream)
         if batch is not None:
             rotated = 0 if name.lower().endswith(".lo_") else 1
-            firsts.append((batch[0][0], rotated, index, [batch, 0, 0, stream]))
-    firsts.sort(key=itemgetter(0, 1, 2))
+            firsts.append((batch[0][0], rotated, name, index, [batch, 0, 0, stream]))
+    firsts.sort(key=itemgetter(0, 1, 2, 3))
     for rank, (*_, entry) in enumerate(firsts):
         entry[2] = rank
         live.append(entry)

@@ -106,8 +106,8 @@ class _Spy:
         self.read: list[int] = []
         self.declined: list[int] = []
 
-    def scan_rows(self, text: str, first_line: int, config: Any) -> Any:
-        scanned = self.native.scan_rows(text, first_line, config)
+    def scan_rows(self, text: str, first_line: int, config: Any, *last: Any) -> Any:
+        scanned = self.native.scan_rows(text, first_line, config, *last)
         (self.declined if scanned is None else self.read).append(first_line)
         return scanned
 

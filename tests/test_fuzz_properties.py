@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
-import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -354,16 +353,10 @@ def test_a_log_split_into_pieces_in_any_order_answers_as_the_whole(
 
 _SEVEN = [line for line in _DEMO if b"11-24-2026 11:40:0" in line][1:8]
 """A cycle's seven records after its start, 1.04 s: the first of them (its remove totals, not
-a record the tracker reads) put last."""
+a record the tracker reads) put last, so that only the records the tracker does not read show
+time going back and the latest record."""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the reader: runs are split and merged by time (SPEC §2), but the fast path sees "
-    "time only in the records the tracker reads: a jump back, or a latest record, among the "
-    "other records of a window of a few records goes unseen (the native scanner and the pure "
-    "reader would have to report every record's time)",
-)
 @fuzz
 @given(split=pieces_of(rotated=True))
 @example(split=(_DEMO[60:120] + _DEMO[:60], [_DEMO[60:120], _DEMO[:60]]))

@@ -25,7 +25,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from logsync import __version__, accel, analyze
-from logsync.bulk import LOCATED_KINDS, Cutoff, RowSpec, _RowReader
+from logsync.bounds import Cutoff
+from logsync.chunks import LOCATED_KINDS, RowSpec, native_scanned
+from logsync.chunks import RowReader as _RowReader
 from logsync.errors import UsageError
 from logsync.formats import ParseContext, framed, sms
 from logsync.health import HealthCollector
@@ -67,15 +69,18 @@ def reader(
     return _RowReader("x.log", spec, ParseContext(InputStats("x.log"), source_tz))
 
 
-def pure(text: str, first_line: int, read: _RowReader) -> Any:
-    """What the pure reader makes of a chunk: (rows, records, blank lines, left out) or None."""
+def pure(text: str, first_line: int, read: _RowReader, last: int | None = None) -> Any:
+    """What the pure reader makes of a chunk after a record at `last`: (rows, records, blank
+    lines, left out, last instant, line where time goes back, latest record) or None."""
     read._native = None
+    read._last = last
     return read.scan(text, first_line)
 
 
-def native(text: str, first_line: int, read: _RowReader) -> Any:
+def native(text: str, first_line: int, read: _RowReader, last: int | None = None) -> Any:
     # the reader's own config, also when LOGSYNC_PURE keeps the reader from using it
-    return _scan.scan_rows(text, first_line, read._native_config(read.kinds))
+    scanned = _scan.scan_rows(text, first_line, read._native_config(read.kinds), last)
+    return None if scanned is None else native_scanned(scanned, read.ctx.source_tz)
 
 
 def allowed_to_decline(text: str, source_tz: tzinfo | None) -> bool:
@@ -95,13 +100,14 @@ def assert_same_chunk(
     first_line: int = 1,
     kinds: frozenset[str] = TRACKED_KINDS,
     source_tz: tzinfo | None = None,
+    last: int | None = None,
     **options: Any,
 ) -> Any:
     try:
-        expected = pure(text, first_line, reader(kinds, source_tz, **options))
+        expected = pure(text, first_line, reader(kinds, source_tz, **options), last)
     except UsageError:  # a cutoff with an offset and a record with none: the pure path says so
         expected = "refused"
-    got = native(text, first_line, reader(kinds, source_tz, **options))
+    got = native(text, first_line, reader(kinds, source_tz, **options), last)
     if got is None:
         assert expected in (None, "refused") or allowed_to_decline(text, source_tz), (
             text, expected,
@@ -215,6 +221,8 @@ CUTOFFS = [
     cutoff=st.sampled_from(CUTOFFS),
     messages=st.booleans(),
     located=st.sampled_from([LOCATED_KINDS, LOCATED_KINDS | {"user_add_requested", "message"}]),
+    # the instant of the record before the chunk: none, or around the generated records' times
+    last=st.one_of(st.none(), st.integers(1_795_400_000_000_000, 1_795_700_000_000_000)),
 )
 def test_generated_chunks_give_the_pure_reader_s_rows(
     chunk: list[str],
@@ -224,10 +232,11 @@ def test_generated_chunks_give_the_pure_reader_s_rows(
     cutoff: datetime | None,
     messages: bool,
     located: frozenset[str],
+    last: int | None,
 ) -> None:
     assert_same_chunk(
         framed("\n".join(chunk)), first_line, kinds, source_tz,
-        cutoff=cutoff, messages=messages, located=located,
+        cutoff=cutoff, messages=messages, located=located, last=last,
     )
 
 
@@ -337,8 +346,12 @@ def test_a_failure_s_row_carries_its_line_and_the_utc_instant() -> None:
         "Failed to add user carol@contoso.com; reason UserNotFound  "
         "$$<SMS_CLOUD_USERSYNC><11-24-2026 07:40:08.529-60><thread=5616 (0x15F0)>"
     )
-    rows, records, blank, left_out = assert_same_chunk(text, first_line=41)
+    rows, records, blank, left_out, last, jump, latest = assert_same_chunk(text, first_line=41)
     assert (records, blank, left_out) == (2, 0, 0)
+    # the second record is 9 hours before the first: time goes back at line 42, and the first
+    # record is the latest
+    assert (last, jump) == (1_795_502_408_529_000, 42)
+    assert (latest[0], str(latest[1])) == (1_795_534_808_392_000, "UTC-08:00")
     started, failed = rows
     # UTC = local + bias: 07:40:08.392 + 8 h, and 07:40:08.529 - 1 h
     assert started[0] == 1_795_534_808_392_000 and started[5] == 41

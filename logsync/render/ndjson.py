@@ -19,7 +19,7 @@ from typing import IO
 
 from .. import accel
 from .. import events as catalogue
-from ..bulk import SECONDS
+from ..chunks import SECONDS
 from ..formats import ParseContext, Record, sms
 from ..merge import RUN_DISORDER_US
 from ..pipeline import ReadOptions, ensure_records, open_input, parse_input
