@@ -326,6 +326,34 @@ def test_a_log_that_ended_long_ago_says_so_once_without_changing_the_verdict() -
     assert runner.invoke(app, ["check", DEMO]).stderr == ""  # it ended 5 minutes ago
 
 
+def test_a_log_that_ends_exactly_three_intervals_before_the_clock_says_nothing(tmp_path: Path) -> None:
+    """Rule 5: the note comes only when the wall clock (16:10 -08:00 here) is MORE than three
+    intervals (3 x 5 min) past the last record: at exactly three, nothing; a millisecond more,
+    the note, and people's headers say "the log's end"."""
+    log = Log(bias=480).cycles("2026-11-25 15:00", "2026-11-25 15:55")
+    log.cycle("2026-11-25 15:55:00")  # 15 minutes before the wall clock
+    exact = log.write(tmp_path / "CloudUserSync.log")
+    result = runner.invoke(app, ["check", exact])
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        0, "ok: no waiting, overdue or failed user as of 2026-11-25T15:55:00-08:00\n", "",
+    )
+    table = runner.invoke(app, ["report", "--format", "table", "--color", "never", exact])
+    assert table.stdout.startswith("as of 2026-11-25 15:55:00 -08:00 · 60 lines · 12 cycles")
+    log.lines[-5:] = []
+    log.cycle("2026-11-25 15:54:59.999")
+    late = log.write(tmp_path / "late.log")
+    result = runner.invoke(app, ["check", late])
+    assert (result.exit_code, result.stdout) == (
+        0, "ok: no waiting, overdue or failed user as of 2026-11-25T15:54:59.999-08:00\n",
+    )
+    assert result.stderr == (
+        "logsync: the log ends 2026-11-25T15:54:59.999-08:00 (15m ago); times are as of its last "
+        "record; --now now judges as of now\n"
+    )
+    table = runner.invoke(app, ["report", "--format", "table", "--color", "never", late])
+    assert table.stdout.startswith("as of 2026-11-25 15:54:59 -08:00 (the log's end, 15m ago) · 60 lines · 12 cycles")
+
+
 # -- rule 9: the connector's state names its evidence -----------------------------------------
 
 

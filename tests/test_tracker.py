@@ -1103,3 +1103,55 @@ def test_a_cycle_whose_counts_cannot_say_either_leaves_the_decision_to_the_next(
         "amy@contoso.com": ("pending", "undetermined", None, None),
         SCOTT: ("synced", None, "2014-09-15T10:24:12-04:00", None),
     }
+
+
+def test_a_cycle_that_received_only_its_failed_users_holds_the_others_back(tmp_path: Path) -> None:
+    """Rule 2b's very case: the cycle notifies ann and bob, bob fails, and `received = 1` counts
+    bob alone: no room is left for ann, held back since before the log. bob's failure makes him
+    waiting on his own timer, not skipped; the counts reconcile."""
+    log = Log(bias=240)
+    log.at("2014-09-14 10:00:00", START)
+    log.at("2014-09-14 10:00:02", NOTIFY.format("ann@contoso.com"))
+    log.at("2014-09-14 10:00:02", NOTIFY.format("bob@contoso.com"))
+    log.at("2014-09-14 10:00:02", f"Failed to add user bob@contoso.com; reason {UNF}")
+    log.at("2014-09-14 10:00:03", TOTALS.format(1, 0))
+    path = log.write(tmp_path / "CloudUserSync.log")
+    analysis = analyze([path], follow="ann@contoso.com")
+    users = by_upn(analysis.users)
+    ann, bob = users["ann@contoso.com"], users["bob@contoso.com"]
+    assert (ann.state, ann.before_input, ann.bound, ann.skipped, ann.synced_at) == (
+        "waiting", True, "latest", 0, None,
+    )
+    assert (ann.first_failure, ann.full_sync_due, iso(ann.full_sync_due_by)) == (
+        None, None, "2014-09-15T10:00:00-04:00",
+    )
+    assert (bob.state, bob.before_input, bob.skipped, bob.failures) == ("waiting", False, 0, 1)
+    assert (iso(bob.first_failure), iso(bob.full_sync_due)) == (
+        "2014-09-14T10:00:02-04:00", "2014-09-15T10:00:02-04:00",
+    )
+    assert (analysis.result.unreconciled_count, analysis.result.unreconciled) == (0, [])
+    assert [(s.what, s.line) for s in analysis.result.timeline][:2] == [
+        ("requested", 2),
+        ("held_back", 5),
+    ]
+
+
+def test_a_stop_then_a_restart_with_no_cycle_after_it_is_no_longer_stopped(tmp_path: Path) -> None:
+    """Rule 9: a start after the stop ends it; with no cycle after the restart, the connector is
+    running until three intervals have passed since the restart, then stalled since it."""
+    log = Log(bias=240).cycles("2026-03-02 08:00", "2026-03-02 08:30")
+    log.at("2026-03-02 08:31:00", "CCloudUserSync::Process - User sync processing thread is now stopping.")
+    log.restart("2026-03-02 09:00:00")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    running = analyze([path]).connector
+    assert (running.state, running.code, running.since, running.source, running.line) == (
+        "running", None, None, "", 0,
+    )
+    assert (iso(running.last_cycle), iso(running.last_restart)) == (
+        "2026-03-02T08:25:00-04:00", "2026-03-02T09:00:00-04:00",
+    )
+    assert analyze([path], now=datetime(2026, 3, 2, 9, 15)).connector.state == "running"
+    stalled = analyze([path], now=datetime(2026, 3, 2, 9, 15, 0, 1000)).connector
+    assert (stalled.state, stalled.code, iso(stalled.since), stalled.source, stalled.line) == (
+        "stalled", "connector_stalled", "2026-03-02T09:00:00-04:00", path, 32,
+    )
