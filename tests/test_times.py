@@ -265,3 +265,25 @@ def test_naive_instants_do_not_depend_on_the_machine_s_zone(monkeypatch: pytest.
 def test_a_given_offset_wins_over_the_default_zone() -> None:
     value = parse_when("2014-09-15T10:00:00+02:00", "--now", timezone.utc)
     assert value.utcoffset() == timedelta(hours=2)
+
+
+def test_now_is_the_wall_clock_cut_to_the_millisecond(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The log's times have milliseconds: `now` and `now-2h` drop the microseconds the clock has
+    (not rounding them, and keeping its zone)."""
+    pacific = timezone(timedelta(hours=-8))
+    clock = datetime(2026, 11, 25, 16, 10, 5, 999_456, tzinfo=pacific)
+    monkeypatch.setattr("logsync.times.wall_clock", lambda: clock)
+    now = parse_when("now", "--now")
+    assert (type(now), now, now.tzinfo) == (Now, datetime(2026, 11, 25, 16, 10, 5, 999_000, tzinfo=pacific), pacific)
+    earlier = parse_when("now-2h", "--now")
+    assert (type(earlier), earlier) == (WallClock, datetime(2026, 11, 25, 14, 10, 5, 999_000, tzinfo=pacific))
+
+
+def test_the_zone_of_an_input_with_no_times_names_itself_and_has_no_offset() -> None:
+    from logsync.times import NO_TIMES, timeless
+
+    moment = datetime(2026, 11, 25, 12, 0, tzinfo=NO_TIMES)
+    assert (moment.utcoffset(), moment.dst(), moment.tzname(), repr(NO_TIMES)) == (
+        timedelta(0), timedelta(0), "no times", "NO_TIMES",
+    )
+    assert (timeless(moment), timeless(None), iso(moment)) == (True, False, None)

@@ -14,7 +14,7 @@ from logsync import analyze
 from logsync.pipeline import EventStream
 from logsync.render.machine import state_counts
 from logsync.times import iso
-from logsync.tracker import STATES, Tracker, TrackerOptions, UserState
+from logsync.tracker import STATES, Tracker, TrackerOptions, UserState, ZoneTable
 
 from .conftest import SAMPLES
 from .logtext import Log
@@ -1155,3 +1155,25 @@ def test_a_stop_then_a_restart_with_no_cycle_after_it_is_no_longer_stopped(tmp_p
     assert (stalled.state, stalled.code, iso(stalled.since), stalled.source, stalled.line) == (
         "stalled", "connector_stalled", "2026-03-02T09:00:00-04:00", path, 32,
     )
+
+
+def test_zone_tables_are_equal_by_their_keys_and_zones(tmp_path: Path) -> None:
+    """Results of one log read twice are equal, zone tables included (a user's times are shown
+    in the zones of its own log); a table with other keys or other zones is another."""
+    log = Log(bias=300).cycle("2026-03-08 01:55:00", ("a@x.com",), {"a@x.com": UNF})
+    log.bias = 240
+    log.cycle("2026-03-08 03:05:00")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    (first,), (second,) = analyze([path]).users, analyze([path]).users
+    assert first.zones is not second.zones
+    assert (first == second, hash(first) == hash(second)) == (True, True)
+    minus5, minus4 = timezone(timedelta(hours=-5)), timezone(timedelta(hours=-4))
+    table = first.zones
+    assert repr(table) == (
+        f"ZoneTable([({table.keys[0]}, {minus5!r}), ({table.keys[1]}, {minus4!r})])"
+    )
+    assert table == ZoneTable(list(table.keys), [minus5, minus4])
+    assert hash(table) == hash(ZoneTable(list(table.keys), [minus5, minus4]))
+    assert table != ZoneTable(list(table.keys), [minus4, minus4])
+    assert table != ZoneTable([table.keys[0], table.keys[1] + 1], [minus5, minus4])
+    assert table != tuple(table.keys)
