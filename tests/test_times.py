@@ -287,3 +287,18 @@ def test_the_zone_of_an_input_with_no_times_names_itself_and_has_no_offset() -> 
         timedelta(0), timedelta(0), "no times", "NO_TIMES",
     )
     assert (timeless(moment), timeless(None), iso(moment)) == (True, False, None)
+
+
+@pytest.mark.parametrize(
+    ("name", "offset"),
+    [("+14:00", timedelta(hours=14)), ("-14", timedelta(hours=-14)), ("UTC+05:59", timedelta(hours=5, minutes=59))],
+)
+def test_offsets_up_to_14_hours_and_59_minutes_are_zones(name: str, offset: timedelta) -> None:
+    assert parse_zone(name, "--tz").utcoffset(None) == offset
+
+
+@pytest.mark.parametrize("name", ["+15:00", "-15", "+05:60", "UTC-14:99"])
+def test_offsets_beyond_14_hours_or_59_minutes_are_refused(name: str) -> None:
+    with pytest.raises(UsageError) as error:
+        parse_zone(name, "--tz")
+    assert error.value.message == f"--tz: {name!r} is no UTC offset"

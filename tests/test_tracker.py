@@ -1177,3 +1177,24 @@ def test_zone_tables_are_equal_by_their_keys_and_zones(tmp_path: Path) -> None:
     assert table != ZoneTable(list(table.keys), [minus4, minus4])
     assert table != ZoneTable([table.keys[0], table.keys[1] + 1], [minus5, minus4])
     assert table != tuple(table.keys)
+
+
+def test_a_stop_seen_only_as_status_message_501_stops_the_connector(tmp_path: Path) -> None:
+    """smsexec.log's status message 501 for the connector is its stop (rule 9), as its own
+    "is stopping" line would be; another component's 501 is not."""
+    log = Log(bias=300).cycle("2026-03-02 09:00:00")
+    log.at(
+        "2026-03-02 09:03:00",
+        'STATMSG: ID=501 SEV=I LEV=M SOURCE="SMS Server" COMP="SMS_DMP_DOWNLOADER" SYS=CM01 SITE=FAB PID=2240 TID=7013',
+    )
+    other = analyze([log.write(tmp_path / "other.log")]).connector
+    assert (other.state, other.code) == ("running", None)
+    log.at(
+        "2026-03-02 09:04:00",
+        'STATMSG: ID=501 SEV=I LEV=M SOURCE="SMS Server" COMP="SMS_CLOUD_USERSYNC" SYS=CM01 SITE=FAB PID=2240 TID=7012',
+    )
+    path = log.write(tmp_path / "smsexec.log")
+    connector = analyze([path]).connector
+    assert (connector.state, connector.code, iso(connector.since), connector.source, connector.line) == (
+        "stopped", "connector_stopped", "2026-03-02T09:04:00-05:00", path, 7,
+    )
