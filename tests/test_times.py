@@ -302,3 +302,85 @@ def test_offsets_beyond_14_hours_or_59_minutes_are_refused(name: str) -> None:
     with pytest.raises(UsageError) as error:
         parse_zone(name, "--tz")
     assert error.value.message == f"--tz: {name!r} is no UTC offset"
+
+
+DAY_FIRST = "reads only day-first; dates of numbers are month/day/year, as SMS logs write them: write the ISO form"
+CANNOT_READ = "as a date and time (for example 2026-11-25T12:00 or '11/25/2026 12:00 PM')"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("13/11/2026 10:00", f"'13/11/2026 10:00' {DAY_FIRST} 2026-11-13"),
+        ("13/1/2026 10:00", f"'13/1/2026 10:00' {DAY_FIRST} 2026-01-13"),
+        ("13/12/2026 10:00", f"'13/12/2026 10:00' {DAY_FIRST} 2026-12-13"),
+        ("26/11/26 10:00", f"'26/11/26 10:00' {DAY_FIRST} 2026-11-26"),
+        # no month reading either way: unreadable, with no ISO form to hint
+        ("13/13/2026 10:00", f"cannot read '13/13/2026 10:00' {CANNOT_READ}"),
+    ],
+)
+def test_a_date_is_refused_as_day_first_only_when_only_its_second_number_is_a_month(
+    text: str, message: str
+) -> None:
+    with pytest.raises(UsageError) as error:
+        parse_when(text, "--now")
+    assert error.value.message == f"--now: {message}"
+
+
+def test_a_date_whose_first_number_is_twelve_is_month_first() -> None:
+    assert parse_when("12/11/2026 10:00", "--now") == datetime(2026, 12, 11, 10, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("11/25/2026 12:00 PM -0500", datetime(2026, 11, 25, 12, 0, tzinfo=timezone(timedelta(hours=-5)))),
+        ("11/25/2026 12:00 PM +0000", datetime(2026, 11, 25, 12, 0, tzinfo=UTC)),
+        ("Wed Nov 25 12:00:00 UTC 2026", datetime(2026, 11, 25, 12, 0, tzinfo=UTC)),
+        ("2026-11-25 12:00 a.m.", datetime(2026, 11, 25, 0, 0)),
+    ],
+)
+def test_offsets_and_utc_read_in_a_common_form(text: str, expected: datetime) -> None:
+    value = parse_when(text, "--now")
+    assert (value, value.utcoffset()) == (expected, expected.utcoffset())
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Wed Nov 25 12:00:00 EST 2026", "'Wed Nov 25 12:00:00 EST 2026': 'EST' is a zone abbreviation, which several zones share: give an offset such as -05:00, an IANA name such as America/New_York or a Windows name such as Eastern Standard Time"),
+        ("2026-11-25 12:00 EST -0500", "'2026-11-25 12:00 EST -0500': 'EST' is a zone abbreviation, which several zones share: give an offset such as -05:00, an IANA name such as America/New_York or a Windows name such as Eastern Standard Time"),
+        ("2026-11-25T12:00-05:00 America/New_York", "'2026-11-25T12:00-05:00 America/New_York' has both an offset and a zone name"),
+    ],
+)
+def test_an_abbreviation_inside_a_time_or_an_offset_and_a_zone_are_refused(text: str, message: str) -> None:
+    with pytest.raises(UsageError) as error:
+        parse_when(text, "--now")
+    assert error.value.message == f"--now: {message}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["0002-01-01T00:00:00", "0002-01-01T00:00:00-01:00", "9998-12-31T23:59:59", "9998-12-31T23:59:59+01:00"],
+)
+def test_the_first_and_last_years_read_are_2_and_9998_in_the_time_and_in_utc(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bound holds in UTC, whatever the machine's zone (Tokyo here: 9998-12-31T22:59:59Z is
+    9999 there)."""
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        assert iso(parse_when(text, "--now")) == text
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+@pytest.mark.parametrize("text", ["0002-01-01T00:00:00+01:00", "0001-12-31T23:00:00-01:00", "9999-01-01T00:30:00+01:00"])
+def test_a_time_whose_utc_year_is_outside_2_to_9998_is_refused(text: str) -> None:
+    with pytest.raises(UsageError) as error:
+        parse_when(text, "--now")
+    assert error.value.message == f"--now: {text!r} is outside the years logsync reads (2 to 9998)"
