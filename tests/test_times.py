@@ -384,3 +384,13 @@ def test_a_time_whose_utc_year_is_outside_2_to_9998_is_refused(text: str) -> Non
     with pytest.raises(UsageError) as error:
         parse_when(text, "--now")
     assert error.value.message == f"--now: {text!r} is outside the years logsync reads (2 to 9998)"
+
+
+def test_an_instant_past_the_last_utc_time_datetime_holds_is_left_to_datetime() -> None:
+    """9999-12-31T20:00-04:00 is in year 10000 in UTC: beyond what datetime holds, whatever the
+    local day; `moment_iso` fails as datetime does rather than write a time."""
+    beyond = 253_402_300_800_000_000  # 10000-01-01T00:00:00Z
+    with pytest.raises(OverflowError):
+        moment_time(beyond, bias_zone(240))
+    with pytest.raises(OverflowError):
+        moment_iso(beyond, bias_zone(240))

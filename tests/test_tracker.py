@@ -1198,3 +1198,19 @@ def test_a_stop_seen_only_as_status_message_501_stops_the_connector(tmp_path: Pa
     assert (connector.state, connector.code, iso(connector.since), connector.source, connector.line) == (
         "stopped", "connector_stopped", "2026-03-02T09:04:00-05:00", path, 7,
     )
+
+
+def test_the_cause_text_of_a_certificate_failure_alone_and_with_install_errors() -> None:
+    """Certmgr's failure seen without dmpuploader.log's word on the subscription (only
+    CertMgr.log given) is named alone, before the install errors."""
+    from logsync.tracker import Cause, cause_text
+
+    at = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+    certificate = Cause("certificate_failed", at, "/site/Logs/CertMgr.log", 12)
+    errors = Cause("install_errors", at, "/site/Logs/sitecomp.log", 40, (1016, 4951))
+    assert cause_text([certificate]) == "Certmgr failed to get the connector certificate (CertMgr.log:12)"
+    assert cause_text([certificate, errors]) == (
+        "Certmgr failed to get the connector certificate (CertMgr.log:12); component install "
+        "errors: status messages 1016, 4951 (sitecomp.log:40)"
+    )
+    assert cause_text([]) == ""
