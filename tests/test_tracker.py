@@ -1214,3 +1214,45 @@ def test_the_cause_text_of_a_certificate_failure_alone_and_with_install_errors()
         "errors: status messages 1016, 4951 (sitecomp.log:40)"
     )
     assert cause_text([]) == ""
+
+
+def sitecomp_error(when: str, status: int) -> str:
+    from .logtext import sms_line
+
+    return sms_line(
+        datetime.fromisoformat(when),
+        f'STATMSG: ID={status} SEV=E LEV=M SOURCE="SMS Server" COMP="SMS_CLOUD_USERSYNC" '
+        f"SYS=CM1.CORP.CONTOSO.COM SITE=CHQ PID=7888 TID=7040 GMTDATE=Mon Mar 02 14:00:00.000 2026 "
+        'ISTR0="60" NUMATTRS=0 LE=0X0',
+        bias=300,
+        thread=7040,
+        component="SMS_SITE_COMPONENT_MANAGER",
+    )
+
+
+@pytest.mark.parametrize(
+    "last_word",
+    ["CCloudUserSync::Process - User sync processing thread is now stopping.", CERTIFICATE],
+)
+def test_a_stop_or_a_wait_names_the_install_errors_after_the_last_cycle_up_to_it(
+    tmp_path: Path, last_word: str
+) -> None:
+    """Rule 9: sitecomp.log's install errors for the connector explain a stop or a certificate
+    wait when they come after the last cycle (not at its instant) and no later than the stop
+    or the wait itself (at its instant too)."""
+    log = Log(bias=300).cycle("2026-03-02 09:00:00")
+    log.at("2026-03-02 09:02:00", last_word)
+    log.write(tmp_path / "CloudUserSync.log")
+    sitecomp = [
+        sitecomp_error("2026-03-02 08:59:00", 1091),  # before the last cycle: over
+        sitecomp_error("2026-03-02 09:00:00", 1092),  # at the last cycle's instant: over
+        sitecomp_error("2026-03-02 09:01:00", 1081),
+        sitecomp_error("2026-03-02 09:02:00", 1016),  # at the stop or wait
+        sitecomp_error("2026-03-02 09:03:00", 1017),  # after it: no cause of it
+    ]
+    (tmp_path / "sitecomp.log").write_text("\r\n".join(sitecomp) + "\r\n", encoding="utf-8")
+    connector = analyze([str(tmp_path)]).connector
+    assert connector.state in ("stopped", "waiting_for_certificate")
+    assert [(c.kind, iso(c.time), Path(c.source).name, c.line, c.status_ids) for c in connector.causes] == [
+        ("install_errors", "2026-03-02T09:01:00-05:00", "sitecomp.log", 3, (1081, 1016)),
+    ]
