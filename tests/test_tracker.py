@@ -1256,3 +1256,34 @@ def test_a_stop_or_a_wait_names_the_install_errors_after_the_last_cycle_up_to_it
     assert [(c.kind, iso(c.time), Path(c.source).name, c.line, c.status_ids) for c in connector.causes] == [
         ("install_errors", "2026-03-02T09:01:00-05:00", "sitecomp.log", 3, (1081, 1016)),
     ]
+
+
+def test_the_tracker_is_imported_when_first_asked_for() -> None:
+    import logsync.tracker as tracker
+
+    assert [tracker.Observer.__name__, tracker.Tracker.__name__, tracker._key("Ann@X.com")] == [
+        "Observer", "Tracker", "ann@x.com",
+    ]
+    with pytest.raises(AttributeError) as error:
+        tracker.Trakcer  # noqa: B018
+    assert str(error.value) == "module 'logsync.tracker' has no attribute 'Trakcer'"
+
+
+def test_an_unreconciled_cycle_that_began_in_the_rotated_log_names_its_start_there(
+    tmp_path: Path,
+) -> None:
+    """The connector rotated its log inside a cycle: the evidence is the cycle's start line in
+    CloudUserSync.lo_, with the totals line's number in CloudUserSync.log."""
+    old = Log()
+    old.cycle("2014-09-14 10:00:00")
+    old.at("2014-09-14 10:05:00", START)
+    old.at("2014-09-14 10:05:01", NOTIFY.format("a@x.com"))
+    new = Log()
+    new.at("2014-09-14 10:05:02", NOTIFY.format("b@x.com"))
+    new.at("2014-09-14 10:05:03", TOTALS.format(2, 1))  # both received, one added: who?
+    rotated = old.write(tmp_path / "CloudUserSync.lo_")
+    live = new.write(tmp_path / "CloudUserSync.log")
+    result = analyze([rotated, live]).result
+    assert [(iso(c.time), c.source, c.line, c.totals_line, c.received, c.added, c.notified) for c in result.unreconciled] == [
+        ("2014-09-14T10:05:00-04:00", rotated, 6, 2, 2, 1, 2),
+    ]
