@@ -1287,3 +1287,27 @@ def test_an_unreconciled_cycle_that_began_in_the_rotated_log_names_its_start_the
     assert [(iso(c.time), c.source, c.line, c.totals_line, c.received, c.added, c.notified) for c in result.unreconciled] == [
         ("2014-09-14T10:05:00-04:00", rotated, 6, 2, 2, 1, 2),
     ]
+
+
+def test_an_undecided_user_found_held_back_is_held_back_at_the_undecided_cycle(tmp_path: Path) -> None:
+    """Rule 2b: the next complete cycle notifies scott again and receives nobody: he was held
+    back in the undecided cycle, and the timeline says so at that cycle's totals line."""
+    log = Log(bias=240)
+    for when, text in [
+        *UNDECIDED_FIRST_CYCLE,
+        ("2014-09-14 10:28:50", START),
+        ("2014-09-14 10:28:54", NOTIFY.format(SCOTT)),
+        ("2014-09-14 10:28:54.137", TOTALS.format(0, 0)),
+    ]:
+        log.at(when, text)
+    path = log.write(tmp_path / "CloudUserSync.log")
+    timeline = analyze([path], follow=SCOTT).result.timeline
+    assert [(s.what, iso(s.time), s.source, s.line) for s in timeline] == [
+        ("requested", "2014-09-14T10:23:54-04:00", path, 1),
+        ("undecided", "2014-09-14T10:23:54.015-04:00", path, 2),
+        ("held_back", "2014-09-14T10:23:54.015-04:00", path, 2),
+        ("requested", "2014-09-14T10:28:54-04:00", path, 4),
+        ("full_sync_due", "2014-09-15T10:23:54-04:00", "", 0),
+        ("expected_recovery", "2014-09-15T10:28:50-04:00", "", 0),
+    ]
+    assert timeline[2].detail == "not received: held back since before the log (its failure is not in the input)"
