@@ -840,3 +840,23 @@ def test_report_counts_the_undetermined_users_it_does_not_list(tmp_path: Path) -
         "cannot say whether they were held back by a failure before it; the earlier log "
         "(CloudUserSync.lo_) would tell\n"
     ) in result.stderr
+
+
+def test_a_user_held_back_since_before_the_log_notified_past_the_bound_is_skipped_there(
+    tmp_path: Path,
+) -> None:
+    """Rule 2b: past the latest due time (first record + 24 h), a notification with
+    `received = 0` was skipped; the timeline names that cycle's totals line, and only in the
+    timeline of that user."""
+    log = Log(bias=240)
+    for when in (datetime(2014, 9, 15, 9, 0, 50), datetime(2014, 9, 15, 9, 5, 50), datetime(2014, 9, 16, 9, 5, 50)):
+        steady(log, when, "scott@contoso.com")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    analysis = analyze([path], follow="scott@contoso.com")
+    assert [(s.what, iso(s.time), s.source, s.line) for s in analysis.result.timeline][-2:] == [
+        ("held_back", "2014-09-16T09:05:52-04:00", path, 8),
+        ("skipped", "2014-09-16T09:05:53-04:00", path, 9),
+    ]
+    assert analysis.result.timeline[-1].detail == "notified after full sync due, not received (received = 0)"
+    assert [(u.state, u.skipped) for u in analysis.users] == [("waiting", 1)]
+    assert analyze([path], follow="amy@contoso.com").result.timeline == []
