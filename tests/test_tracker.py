@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta, timezone
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -1311,3 +1312,43 @@ def test_an_undecided_user_found_held_back_is_held_back_at_the_undecided_cycle(t
         ("expected_recovery", "2014-09-15T10:28:50-04:00", "", 0),
     ]
     assert timeline[2].detail == "not received: held back since before the log (its failure is not in the input)"
+
+
+def test_a_failed_user_in_the_deciding_cycle_leaves_the_other_undecided_users_decided(
+    tmp_path: Path,
+) -> None:
+    """Rule 2b: the excerpt's first cycle notifies amy and scott and cannot say who was
+    received; the next complete cycle fails amy (her failure speaks for her) and does not
+    notify scott: he was received, and added, in the first."""
+    log = Log(bias=240)
+    for when, text in [
+        ("2014-09-14 10:23:54", NOTIFY.format("amy@contoso.com")),
+        ("2014-09-14 10:23:54", NOTIFY.format(SCOTT)),
+        ("2014-09-14 10:23:54.015", TOTALS.format(2, 2)),
+        ("2014-09-14 10:28:50", START),
+        ("2014-09-14 10:28:54", NOTIFY.format("amy@contoso.com")),
+        ("2014-09-14 10:28:54", FAILED.format("amy@contoso.com", UNF)),
+        ("2014-09-14 10:28:54.137", TOTALS.format(1, 0)),
+    ]:
+        log.at(when, text)
+    users = analyze([log.write(tmp_path / "CloudUserSync.log")]).users
+    assert [(u.upn, u.state, iso(u.synced_at), iso(u.first_failure)) for u in users] == [
+        ("amy@contoso.com", "waiting", None, "2014-09-14T10:28:54-04:00"),
+        (SCOTT, "synced", "2014-09-14T10:23:54-04:00", None),
+    ]
+
+
+def test_now_without_an_offset_is_read_in_the_offset_of_the_last_record_kept(tmp_path: Path) -> None:
+    """Rule 5 and 8: the log leaves daylight saving time behind it (-05:00, then -04:00);
+    `--now` before the change, given without an offset, is read in the offset the log used
+    then, not in the offset of its end."""
+    from typer.testing import CliRunner
+
+    from logsync.cli import app
+
+    log = Log(bias=300).cycles("2026-03-08 01:30", "2026-03-08 02:00")
+    log.bias = 240
+    log.cycles("2026-03-08 03:00", "2026-03-08 03:30")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    result = CliRunner().invoke(app, ["report", "--format", "json", "--now", "2026-03-08 01:57", path])
+    assert json.loads(result.stdout)["as_of"] == "2026-03-08T01:57:00-05:00"
