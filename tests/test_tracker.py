@@ -1352,3 +1352,22 @@ def test_now_without_an_offset_is_read_in_the_offset_of_the_last_record_kept(tmp
     path = log.write(tmp_path / "CloudUserSync.log")
     result = CliRunner().invoke(app, ["report", "--format", "json", "--now", "2026-03-08 01:57", path])
     assert json.loads(result.stdout)["as_of"] == "2026-03-08T01:57:00-05:00"
+
+
+def test_a_user_failed_for_another_reason_notified_with_received_0_is_not_held_back(
+    tmp_path: Path,
+) -> None:
+    """A failure with no timer (another reason) is in the input: a later cycle that notifies
+    the user and receives nobody does not make it held back since before the log; the counts
+    do not reconcile."""
+    log = Log()
+    log.cycle("2014-09-14 10:00:00", ("a@x.com",), {"a@x.com": "LicenseLimitReached"})
+    log.at("2014-09-14 10:05:00", START)
+    log.at("2014-09-14 10:05:01", NOTIFY.format("a@x.com"))
+    log.at("2014-09-14 10:05:02", TOTALS.format(0, 0))
+    analysis = analyze([log.write(tmp_path / "CloudUserSync.log")])
+    (user,) = analysis.users
+    assert (user.state, user.reason, user.before_input, user.skipped) == (
+        "failed", "LicenseLimitReached", False, 0,
+    )
+    assert analysis.result.unreconciled_count == 1
