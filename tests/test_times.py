@@ -177,6 +177,10 @@ def test_iso_keeps_the_precision_the_value_has(value: datetime | None, text: str
         (86400, "1d"),
         (90000, "1d 1h"),
         (-125, "2m"),
+        (365 * 86400 - 1, "364d 23h"),
+        (365 * 86400, "1y"),
+        (366 * 86400 + 3600, "1y 1d"),
+        (730 * 86400, "2y"),
     ],
 )
 def test_human_durations(seconds: float, text: str) -> None:
