@@ -1371,3 +1371,12 @@ def test_a_user_failed_for_another_reason_notified_with_received_0_is_not_held_b
         "failed", "LicenseLimitReached", False, 0,
     )
     assert analysis.result.unreconciled_count == 1
+
+
+def test_added_domains_are_the_suffixes_after_the_last_at_sign(tmp_path: Path) -> None:
+    """The suffixes of the users added, read as `unroutable_suffix` reads a stuck user's: after
+    the last @ (a name quoted with an @ inside), case-folded; a user never added adds none."""
+    log = Log()
+    log.cycle("2014-09-14 10:00:00", ('"ann@old"@Corp.Local', "bob@fabrikam.com"), {"bob@fabrikam.com": UNF})
+    analysis = analyze([log.write(tmp_path / "CloudUserSync.log")])
+    assert analysis.tracker.added_domains() == {"corp.local"}
