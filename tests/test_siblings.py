@@ -261,3 +261,18 @@ def test_a_stall_names_the_install_errors_after_the_last_cycle(tmp_path: Path) -
         "connector\tconnector_stalled\tconnector stalled since 2023-02-26T19:45:00-08:00 "
         f"(34m without a cycle): {INSTALL}"
     )
+
+
+def test_watch_reads_the_causes_with_their_own_offsets(lab: Path) -> None:
+    """The sibling logs `watch` reads apart keep each record's offset, as one reading of the
+    folder does."""
+    watcher = Watcher(Follower(lab / "CloudUserSync.log"), Tracker(TrackerOptions()))
+    watcher.read_rotated()
+    watcher.read()
+    watcher.read_siblings()
+    result, _ = watcher.changes(watcher.as_of(watcher.last_time))  # type: ignore[arg-type]
+    read_once = analyze([str(lab)]).connector.causes
+    assert [(c.kind, iso(c.time)) for c in result.connector.causes] == [
+        (c.kind, iso(c.time)) for c in read_once
+    ]
+    assert all(c.time.utcoffset() is not None for c in read_once)
