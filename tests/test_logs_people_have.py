@@ -860,3 +860,27 @@ def test_a_user_held_back_since_before_the_log_notified_past_the_bound_is_skippe
     assert analysis.result.timeline[-1].detail == "notified after full sync due, not received (received = 0)"
     assert [(u.state, u.skipped) for u in analysis.users] == [("waiting", 1)]
     assert analyze([path], follow="amy@contoso.com").result.timeline == []
+
+
+def test_a_restart_retries_a_user_held_back_since_before_the_log_at_its_full_sync(
+    tmp_path: Path,
+) -> None:
+    """Rules 2b and 3: the first cycle after a restart retries scott, held back since before
+    the log; his timeline names that cycle, and no other user's does."""
+    log = Log(bias=240)
+    steady(log, datetime(2014, 9, 15, 9, 0, 50), "scott@contoso.com")
+    steady(log, datetime(2014, 9, 15, 9, 5, 50), "scott@contoso.com")
+    log.restart("2014-09-15 09:08:00")
+    steady(log, datetime(2014, 9, 15, 9, 10, 50), "scott@contoso.com", received=1, added=1)
+    path = log.write(tmp_path / "CloudUserSync.log")
+    analysis = analyze([path], follow="scott@contoso.com")
+    assert [(s.what, iso(s.time), s.detail, s.line) for s in analysis.result.timeline][3:] == [
+        ("restart", "2014-09-15T09:08:00-04:00", "SMS_CLOUD_USERSYNC started (component_started)", 7),
+        ("retry_cycle", "2014-09-15T09:10:50-04:00", "full sync after restart", 9),
+        ("requested", "2014-09-15T09:10:52-04:00", "NotifyAccountAddition scott@contoso.com", 10),
+        ("added", "2014-09-15T09:10:53-04:00", "added to the cloud: recovered", 11),
+    ]
+    assert [(u.state, iso(u.recovered_at)) for u in analysis.users] == [
+        ("recovered", "2014-09-15T09:10:52-04:00"),
+    ]
+    assert [s.what for s in analyze([path], follow="amy@contoso.com").result.timeline] == ["restart"]
