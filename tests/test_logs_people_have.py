@@ -884,3 +884,26 @@ def test_a_restart_retries_a_user_held_back_since_before_the_log_at_its_full_syn
         ("recovered", "2014-09-15T09:10:52-04:00"),
     ]
     assert [s.what for s in analyze([path], follow="amy@contoso.com").result.timeline] == ["restart"]
+
+
+def test_an_undecided_cycle_past_the_bound_is_decided_as_a_skip_by_the_next(tmp_path: Path) -> None:
+    """Rule 2b: past the latest due time, a cycle notifies scott and ann (held back since before
+    the log) and amy, and receives two: it cannot say whom. The next cycle notifies scott
+    alone: he was skipped in that cycle (counted at its totals line), while ann and amy were
+    received and added there."""
+    log = Log(bias=240)
+    steady(log, datetime(2014, 9, 15, 9, 0, 50), "scott@contoso.com", "ann@contoso.com")
+    steady(log, datetime(2014, 9, 16, 9, 5, 50), "scott@contoso.com", "ann@contoso.com", "amy@contoso.com", received=2, added=2)
+    steady(log, datetime(2014, 9, 16, 9, 10, 50), "scott@contoso.com")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    analysis = analyze([path], follow="scott@contoso.com")
+    assert [(s.what, iso(s.time), s.line) for s in analysis.result.timeline if s.what in ("undecided", "skipped")] == [
+        ("undecided", "2014-09-16T09:05:53-04:00", 9),
+        ("skipped", "2014-09-16T09:05:53-04:00", 9),
+        ("skipped", "2014-09-16T09:10:53-04:00", 12),
+    ]
+    assert [(u.upn, u.state, u.skipped, iso(u.synced_at)) for u in analysis.users] == [
+        ("scott@contoso.com", "waiting", 2, None),
+        ("ann@contoso.com", "recovered", 0, "2014-09-16T09:05:52-04:00"),
+        ("amy@contoso.com", "synced", 0, "2014-09-16T09:05:52-04:00"),
+    ]
