@@ -874,11 +874,11 @@ def test_a_restart_retries_a_user_held_back_since_before_the_log_at_its_full_syn
     steady(log, datetime(2014, 9, 15, 9, 10, 50), "scott@contoso.com", received=1, added=1)
     path = log.write(tmp_path / "CloudUserSync.log")
     analysis = analyze([path], follow="scott@contoso.com")
-    assert [(s.what, iso(s.time), s.detail, s.line) for s in analysis.result.timeline][3:] == [
-        ("restart", "2014-09-15T09:08:00-04:00", "SMS_CLOUD_USERSYNC started (component_started)", 7),
-        ("retry_cycle", "2014-09-15T09:10:50-04:00", "full sync after restart", 9),
-        ("requested", "2014-09-15T09:10:52-04:00", "NotifyAccountAddition scott@contoso.com", 10),
-        ("added", "2014-09-15T09:10:53-04:00", "added to the cloud: recovered", 11),
+    assert [(s.what, iso(s.time), s.detail, s.source, s.line) for s in analysis.result.timeline][3:] == [
+        ("restart", "2014-09-15T09:08:00-04:00", "SMS_CLOUD_USERSYNC started (component_started)", path, 7),
+        ("retry_cycle", "2014-09-15T09:10:50-04:00", "full sync after restart", path, 9),
+        ("requested", "2014-09-15T09:10:52-04:00", "NotifyAccountAddition scott@contoso.com", path, 10),
+        ("added", "2014-09-15T09:10:53-04:00", "added to the cloud: recovered", path, 11),
     ]
     assert [(u.state, iso(u.recovered_at)) for u in analysis.users] == [
         ("recovered", "2014-09-15T09:10:52-04:00"),
