@@ -1252,11 +1252,14 @@ def test_a_stop_or_a_wait_names_the_install_errors_after_the_last_cycle_up_to_it
         sitecomp_error("2026-03-02 09:03:00", 1017),  # after it: no cause of it
     ]
     (tmp_path / "sitecomp.log").write_text("\r\n".join(sitecomp) + "\r\n", encoding="utf-8")
-    connector = analyze([str(tmp_path)]).connector
-    assert connector.state in ("stopped", "waiting_for_certificate")
-    assert [(c.kind, iso(c.time), Path(c.source).name, c.line, c.status_ids) for c in connector.causes] == [
-        ("install_errors", "2026-03-02T09:01:00-05:00", "sitecomp.log", 3, (1081, 1016)),
-    ]
+    # the folder, and its two logs given in either order: the order of inputs changes nothing
+    connector_log, sitecomp_log = str(tmp_path / "CloudUserSync.log"), str(tmp_path / "sitecomp.log")
+    for inputs in ([str(tmp_path)], [connector_log, sitecomp_log], [sitecomp_log, connector_log]):
+        connector = analyze(inputs).connector
+        assert connector.state in ("stopped", "waiting_for_certificate")
+        assert [(c.kind, iso(c.time), Path(c.source).name, c.line, c.status_ids) for c in connector.causes] == [
+            ("install_errors", "2026-03-02T09:01:00-05:00", "sitecomp.log", 3, (1081, 1016)),
+        ]
 
 
 def test_the_tracker_is_imported_when_first_asked_for() -> None:
