@@ -1383,3 +1383,19 @@ def test_added_domains_are_the_suffixes_after_the_last_at_sign(tmp_path: Path) -
     log.cycle("2014-09-14 10:00:00", ('"ann@old"@Corp.Local', "bob@fabrikam.com"), {"bob@fabrikam.com": UNF})
     analysis = analyze([log.write(tmp_path / "CloudUserSync.log")])
     assert analysis.tracker.added_domains() == {"corp.local"}
+
+
+def test_an_install_error_at_the_instant_of_the_last_cycle_is_over_whatever_the_order(
+    tmp_path: Path,
+) -> None:
+    """An install error logged in the very millisecond of the connector's last cycle came before
+    the connector cycled again: it explains no stop after it, whichever log is read first."""
+    log = Log(bias=300).cycle("2026-03-02 09:00:00")
+    log.at("2026-03-02 09:02:00", "CCloudUserSync::Process - User sync processing thread is now stopping.")
+    connector_log = log.write(tmp_path / "CloudUserSync.log")
+    sitecomp_log = tmp_path / "sitecomp.log"
+    errors = [sitecomp_error("2026-03-02 09:00:00", 1092), sitecomp_error("2026-03-02 09:01:00", 1081)]
+    sitecomp_log.write_text("\r\n".join(errors) + "\r\n", encoding="utf-8")
+    for inputs in ([connector_log, str(sitecomp_log)], [str(sitecomp_log), connector_log]):
+        causes = analyze(inputs).connector.causes
+        assert [(c.kind, c.line, c.status_ids) for c in causes] == [("install_errors", 2, (1081,))]
