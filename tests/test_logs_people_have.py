@@ -853,10 +853,15 @@ def test_a_user_held_back_since_before_the_log_notified_past_the_bound_is_skippe
         steady(log, when, "scott@contoso.com")
     path = log.write(tmp_path / "CloudUserSync.log")
     analysis = analyze([path], follow="scott@contoso.com")
-    assert [(s.what, iso(s.time), s.source, s.line) for s in analysis.result.timeline][-2:] == [
+    assert [(s.what, iso(s.time), s.source, s.line) for s in analysis.result.timeline][2:] == [
+        ("held_back", "2014-09-15T09:05:52-04:00", path, 5),
+        ("full_sync_due", "2014-09-16T09:00:50-04:00", "", 0),
+        ("retry_cycle", "2014-09-16T09:05:50-04:00", path, 7),
+        ("expected_recovery", "2014-09-16T09:05:50-04:00", "", 0),
         ("held_back", "2014-09-16T09:05:52-04:00", path, 8),
         ("skipped", "2014-09-16T09:05:53-04:00", path, 9),
     ]
+    assert analysis.result.timeline[4].detail == "first cycle after the latest full sync due"
     assert analysis.result.timeline[-1].detail == "notified after full sync due, not received (received = 0)"
     assert [(u.state, u.skipped) for u in analysis.users] == [("waiting", 1)]
     assert analyze([path], follow="amy@contoso.com").result.timeline == []

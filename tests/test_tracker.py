@@ -1399,3 +1399,29 @@ def test_an_install_error_at_the_instant_of_the_last_cycle_is_over_whatever_the_
     for inputs in ([connector_log, str(sitecomp_log)], [str(sitecomp_log), connector_log]):
         causes = analyze(inputs).connector.causes
         assert [(c.kind, c.line, c.status_ids) for c in causes] == [("install_errors", 2, (1081,))]
+
+
+def test_a_user_notified_before_a_restart_is_not_taken_for_one_of_the_cycle_after_it(
+    tmp_path: Path,
+) -> None:
+    """Cycles are told apart across a restart: amy, notified in a cycle that reconciles nothing
+    before the restart, is not taken for a user of the complete cycle after it, so the next
+    cycle's counts (amy and bob notified, one received) cannot say whom: nobody is confirmed
+    or held back."""
+    log = Log()
+    log.at("2014-09-14 10:00:00", START)
+    log.at("2014-09-14 10:00:01", NOTIFY.format("amy@x.com"))
+    log.at("2014-09-14 10:00:02", TOTALS.format(2, 0))
+    log.restart("2014-09-14 10:03:00")
+    log.at("2014-09-14 10:05:00", START)
+    log.at("2014-09-14 10:05:02", TOTALS.format(0, 0))
+    log.at("2014-09-14 10:10:00", START)
+    log.at("2014-09-14 10:10:01", NOTIFY.format("amy@x.com"))
+    log.at("2014-09-14 10:10:01", NOTIFY.format("bob@x.com"))
+    log.at("2014-09-14 10:10:02", TOTALS.format(1, 1))
+    analysis = analyze([log.write(tmp_path / "CloudUserSync.log")])
+    assert [(u.upn, u.state, u.before_input, u.synced_at) for u in analysis.users] == [
+        ("amy@x.com", "pending", False, None),
+        ("bob@x.com", "pending", False, None),
+    ]
+    assert analysis.result.unreconciled_count == 2
