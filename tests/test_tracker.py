@@ -1425,3 +1425,22 @@ def test_a_user_notified_before_a_restart_is_not_taken_for_one_of_the_cycle_afte
         ("bob@x.com", "pending", False, None),
     ]
     assert analysis.result.unreconciled_count == 2
+
+
+def test_a_cycle_that_notified_nobody_but_received_users_is_unreconciled_with_its_evidence(
+    tmp_path: Path,
+) -> None:
+    """Totals that count users received where no user was notified confirm nobody: the
+    evidence names the cycle's start line (the totals line where the log starts inside the
+    cycle), the totals line, and 0 users notified."""
+    log = Log()
+    log.at("2014-09-14 10:00:02", TOTALS.format(1, 0))  # the log starts inside this cycle
+    log.at("2014-09-14 10:05:00", START)
+    log.at("2014-09-14 10:05:02", TOTALS.format(2, 1))
+    path = log.write(tmp_path / "CloudUserSync.log")
+    result = analyze([path]).result
+    assert [(iso(c.time), c.source, c.line, c.totals_line, c.received, c.added, c.notified) for c in result.unreconciled] == [
+        ("2014-09-14T10:00:02-04:00", path, 1, 1, 1, 0, 0),
+        ("2014-09-14T10:05:00-04:00", path, 2, 3, 2, 1, 0),
+    ]
+    assert result.unreconciled_count == 2
