@@ -1444,3 +1444,31 @@ def test_a_cycle_that_notified_nobody_but_received_users_is_unreconciled_with_it
         ("2014-09-14T10:05:00-04:00", path, 2, 3, 2, 1, 0),
     ]
     assert result.unreconciled_count == 2
+
+
+def test_a_cycle_that_received_all_but_a_user_that_may_be_held_back_holds_that_user(
+    tmp_path: Path,
+) -> None:
+    """Rule 2b: scott, notified in the last complete cycle with no outcome, is notified again
+    with dana, who is new; one user is received and added: dana. scott is held back since
+    before the log, at the totals line, in his timeline only."""
+    log = Log()
+    log.at("2014-09-14 10:00:00", START)
+    log.at("2014-09-14 10:00:01", NOTIFY.format("scott@x.com"))
+    log.at("2014-09-14 10:00:02", TOTALS.format(1, 0))
+    log.at("2014-09-14 10:05:00", START)
+    log.at("2014-09-14 10:05:01", NOTIFY.format("scott@x.com"))
+    log.at("2014-09-14 10:05:01", NOTIFY.format("dana@x.com"))
+    log.at("2014-09-14 10:05:02", TOTALS.format(1, 1))
+    path = log.write(tmp_path / "CloudUserSync.log")
+    scott = analyze([path], follow="scott@x.com")
+    assert [(s.what, iso(s.time), s.source, s.line) for s in scott.result.timeline][2:4] == [
+        ("requested", "2014-09-14T10:05:01-04:00", path, 5),
+        ("held_back", "2014-09-14T10:05:02-04:00", path, 7),
+    ]
+    assert [(u.upn, u.state, u.before_input, iso(u.synced_at)) for u in scott.users] == [
+        ("scott@x.com", "waiting", True, None),
+        ("dana@x.com", "synced", False, "2014-09-14T10:05:01-04:00"),
+    ]
+    dana = analyze([path], follow="dana@x.com").result.timeline
+    assert [(s.what, s.line) for s in dana] == [("requested", 6), ("added", 7)]
