@@ -1471,4 +1471,30 @@ def test_a_cycle_that_received_all_but_a_user_that_may_be_held_back_holds_that_u
         ("dana@x.com", "synced", False, "2014-09-14T10:05:01-04:00"),
     ]
     dana = analyze([path], follow="dana@x.com").result.timeline
-    assert [(s.what, s.line) for s in dana] == [("requested", 6), ("added", 7)]
+    assert [(s.what, iso(s.time), s.source, s.line) for s in dana] == [
+        ("requested", "2014-09-14T10:05:01-04:00", path, 6),
+        ("added", "2014-09-14T10:05:02-04:00", path, 7),
+    ]
+
+
+def test_a_cycle_that_added_fewer_than_it_received_beside_a_user_that_may_be_held_back(
+    tmp_path: Path,
+) -> None:
+    """After a restart, a cycle whose start is not in the log notifies dana (new: she may be
+    held back since before the log) and dave (failed for another reason before); one user is
+    received and nobody added: the counts confirm nobody, and the evidence is the totals line."""
+    log = Log()
+    log.cycle("2014-09-14 10:00:00", ("dave@x.com",), {"dave@x.com": "LicenseLimitReached"})
+    log.restart("2014-09-14 10:03:00")
+    log.at("2014-09-14 10:05:01", NOTIFY.format("dana@x.com"))
+    log.at("2014-09-14 10:05:01", NOTIFY.format("dave@x.com"))
+    log.at("2014-09-14 10:05:02", TOTALS.format(1, 0))
+    path = log.write(tmp_path / "CloudUserSync.log")
+    analysis = analyze([path], follow="dana@x.com")
+    assert [(iso(c.time), c.source, c.line, c.totals_line, c.received, c.added, c.notified) for c in analysis.result.unreconciled] == [
+        ("2014-09-14T10:05:02-04:00", path, 12, 12, 1, 0, 2),
+    ]
+    assert [(s.what, s.line) for s in analysis.result.timeline] == [
+        ("restart", 8), ("requested", 10), ("not_confirmed", 12),
+    ]
+    assert [(u.upn, u.state) for u in analysis.users] == [("dave@x.com", "failed"), ("dana@x.com", "pending")]
