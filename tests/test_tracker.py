@@ -1498,3 +1498,26 @@ def test_a_cycle_that_added_fewer_than_it_received_beside_a_user_that_may_be_hel
         ("restart", 8), ("requested", 10), ("not_confirmed", 12),
     ]
     assert [(u.upn, u.state) for u in analysis.users] == [("dave@x.com", "failed"), ("dana@x.com", "pending")]
+
+
+def test_a_cycle_receiving_nobody_with_a_recovered_user_before_a_new_one_is_unreconciled(
+    tmp_path: Path,
+) -> None:
+    """`received = 0` leaves room for nobody: the new user is held back since before the log,
+    but amy, recovered, cannot be held back: the counts do not reconcile, whichever user comes
+    last. After a restart the cycle's start is not in the log: the evidence is its totals."""
+    log = Log()
+    log.cycle("2014-09-14 10:00:00", ("amy@x.com",), {"amy@x.com": UNF})
+    log.cycle("2014-09-15 10:05:00", ("amy@x.com",))  # recovered
+    log.restart("2014-09-15 10:08:00")
+    log.at("2014-09-15 10:10:01", NOTIFY.format("amy@x.com"))
+    log.at("2014-09-15 10:10:01", NOTIFY.format("new@x.com"))
+    log.at("2014-09-15 10:10:02", TOTALS.format(0, 0))
+    path = log.write(tmp_path / "CloudUserSync.log")
+    analysis = analyze([path])
+    assert [(u.upn, u.state, u.before_input) for u in analysis.users] == [
+        ("new@x.com", "waiting", True), ("amy@x.com", "recovered", False),
+    ]
+    assert [(c.source, c.line, c.totals_line, c.received, c.notified) for c in analysis.result.unreconciled] == [
+        (path, 18, 18, 0, 2),
+    ]
