@@ -912,3 +912,30 @@ def test_an_undecided_cycle_past_the_bound_is_decided_as_a_skip_by_the_next(tmp_
         ("ann@contoso.com", "recovered", 0, "2014-09-16T09:05:52-04:00"),
         ("amy@contoso.com", "synced", 0, "2014-09-16T09:05:52-04:00"),
     ]
+
+
+def test_a_cycle_without_its_start_after_a_restart_past_the_bound_decides_a_skip(
+    tmp_path: Path,
+) -> None:
+    """Rule 2b past the latest due time: after a restart, a cycle whose start is not in the log
+    notifies scott (held back since before the log) with amy and bob and receives two; the
+    next cycle notifies scott alone: he was skipped in the first (at its totals line), as in
+    the second; amy and bob were added."""
+    log = Log(bias=240)
+    steady(log, datetime(2014, 9, 15, 9, 0, 50), "scott@contoso.com")
+    steady(log, datetime(2014, 9, 16, 9, 5, 50), "scott@contoso.com")
+    log.restart("2014-09-16 09:08:00")
+    for name in ("scott@contoso.com", "amy@contoso.com", "bob@contoso.com"):
+        log.at("2014-09-16 09:10:01", NOTIFY.format(name))
+    log.at("2014-09-16 09:10:02", TOTALS.format(2, 2))
+    steady(log, datetime(2014, 9, 16, 9, 15, 0), "scott@contoso.com")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    analysis = analyze([path], follow="scott@contoso.com")
+    assert [(s.what, iso(s.time), s.line) for s in analysis.result.timeline if s.what == "skipped"] == [
+        ("skipped", "2014-09-16T09:05:53-04:00", 6),
+        ("skipped", "2014-09-16T09:10:02-04:00", 12),
+        ("skipped", "2014-09-16T09:15:03-04:00", 15),
+    ]
+    assert [(u.upn, u.state, u.skipped) for u in analysis.users] == [
+        ("scott@contoso.com", "waiting", 3), ("amy@contoso.com", "synced", 0), ("bob@contoso.com", "synced", 0),
+    ]
