@@ -939,3 +939,23 @@ def test_a_cycle_without_its_start_after_a_restart_past_the_bound_decides_a_skip
     assert [(u.upn, u.state, u.skipped) for u in analysis.users] == [
         ("scott@contoso.com", "waiting", 3), ("amy@contoso.com", "synced", 0), ("bob@contoso.com", "synced", 0),
     ]
+
+
+def test_a_cycle_without_its_start_after_a_restart_past_the_bound_receiving_nobody_is_a_skip(
+    tmp_path: Path,
+) -> None:
+    """Rule 2b past the latest due time: after a restart, a cycle whose start is not in the log
+    notifies scott (held back since before the log) and receives nobody: skipped there."""
+    log = Log(bias=240)
+    steady(log, datetime(2014, 9, 15, 9, 0, 50), "scott@contoso.com")
+    steady(log, datetime(2014, 9, 16, 9, 5, 50), "scott@contoso.com")
+    log.restart("2014-09-16 09:08:00")
+    log.at("2014-09-16 09:10:01", NOTIFY.format("scott@contoso.com"))
+    log.at("2014-09-16 09:10:02", TOTALS.format(0, 0))
+    path = log.write(tmp_path / "CloudUserSync.log")
+    analysis = analyze([path], follow="scott@contoso.com")
+    assert [(s.what, iso(s.time), s.line) for s in analysis.result.timeline if s.what == "skipped"] == [
+        ("skipped", "2014-09-16T09:05:53-04:00", 6),
+        ("skipped", "2014-09-16T09:10:02-04:00", 10),
+    ]
+    assert [(u.upn, u.state, u.skipped) for u in analysis.users] == [("scott@contoso.com", "waiting", 2)]
