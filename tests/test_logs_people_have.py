@@ -326,6 +326,34 @@ def test_a_log_that_ended_long_ago_says_so_once_without_changing_the_verdict() -
     assert runner.invoke(app, ["check", DEMO]).stderr == ""  # it ended 5 minutes ago
 
 
+def test_a_log_that_ends_exactly_three_intervals_before_the_clock_says_nothing(tmp_path: Path) -> None:
+    """Rule 5: the note comes only when the wall clock (16:10 -08:00 here) is MORE than three
+    intervals (3 x 5 min) past the last record: at exactly three, nothing; a millisecond more,
+    the note, and people's headers say "the log's end"."""
+    log = Log(bias=480).cycles("2026-11-25 15:00", "2026-11-25 15:55")
+    log.cycle("2026-11-25 15:55:00")  # 15 minutes before the wall clock
+    exact = log.write(tmp_path / "CloudUserSync.log")
+    result = runner.invoke(app, ["check", exact])
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        0, "ok: no waiting, overdue or failed user as of 2026-11-25T15:55:00-08:00\n", "",
+    )
+    table = runner.invoke(app, ["report", "--format", "table", "--color", "never", exact])
+    assert table.stdout.startswith("as of 2026-11-25 15:55:00 -08:00 · 60 lines · 12 cycles")
+    log.lines[-5:] = []
+    log.cycle("2026-11-25 15:54:59.999")
+    late = log.write(tmp_path / "late.log")
+    result = runner.invoke(app, ["check", late])
+    assert (result.exit_code, result.stdout) == (
+        0, "ok: no waiting, overdue or failed user as of 2026-11-25T15:54:59.999-08:00\n",
+    )
+    assert result.stderr == (
+        "logsync: the log ends 2026-11-25T15:54:59.999-08:00 (15m ago); times are as of its last "
+        "record; --now now judges as of now\n"
+    )
+    table = runner.invoke(app, ["report", "--format", "table", "--color", "never", late])
+    assert table.stdout.startswith("as of 2026-11-25 15:54:59 -08:00 (the log's end, 15m ago) · 60 lines · 12 cycles")
+
+
 # -- rule 9: the connector's state names its evidence -----------------------------------------
 
 
@@ -812,3 +840,122 @@ def test_report_counts_the_undetermined_users_it_does_not_list(tmp_path: Path) -
         "cannot say whether they were held back by a failure before it; the earlier log "
         "(CloudUserSync.lo_) would tell\n"
     ) in result.stderr
+
+
+def test_a_user_held_back_since_before_the_log_notified_past_the_bound_is_skipped_there(
+    tmp_path: Path,
+) -> None:
+    """Rule 2b: past the latest due time (first record + 24 h), a notification with
+    `received = 0` was skipped; the timeline names that cycle's totals line, and only in the
+    timeline of that user."""
+    log = Log(bias=240)
+    for when in (datetime(2014, 9, 15, 9, 0, 50), datetime(2014, 9, 15, 9, 5, 50), datetime(2014, 9, 16, 9, 5, 50)):
+        steady(log, when, "scott@contoso.com")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    analysis = analyze([path], follow="scott@contoso.com")
+    assert [(s.what, iso(s.time), s.source, s.line) for s in analysis.result.timeline][2:] == [
+        ("held_back", "2014-09-15T09:05:52-04:00", path, 5),
+        ("full_sync_due", "2014-09-16T09:00:50-04:00", "", 0),
+        ("retry_cycle", "2014-09-16T09:05:50-04:00", path, 7),
+        ("expected_recovery", "2014-09-16T09:05:50-04:00", "", 0),
+        ("held_back", "2014-09-16T09:05:52-04:00", path, 8),
+        ("skipped", "2014-09-16T09:05:53-04:00", path, 9),
+    ]
+    assert analysis.result.timeline[4].detail == "first cycle after the latest full sync due"
+    assert analysis.result.timeline[-1].detail == "notified after full sync due, not received (received = 0)"
+    assert [(u.state, u.skipped) for u in analysis.users] == [("waiting", 1)]
+    assert analyze([path], follow="amy@contoso.com").result.timeline == []
+
+
+def test_a_restart_retries_a_user_held_back_since_before_the_log_at_its_full_sync(
+    tmp_path: Path,
+) -> None:
+    """Rules 2b and 3: the first cycle after a restart retries scott, held back since before
+    the log; his timeline names that cycle, and no other user's does."""
+    log = Log(bias=240)
+    steady(log, datetime(2014, 9, 15, 9, 0, 50), "scott@contoso.com")
+    steady(log, datetime(2014, 9, 15, 9, 5, 50), "scott@contoso.com")
+    log.restart("2014-09-15 09:08:00")
+    steady(log, datetime(2014, 9, 15, 9, 10, 50), "scott@contoso.com", received=1, added=1)
+    path = log.write(tmp_path / "CloudUserSync.log")
+    analysis = analyze([path], follow="scott@contoso.com")
+    assert [(s.what, iso(s.time), s.detail, s.source, s.line) for s in analysis.result.timeline][3:] == [
+        ("restart", "2014-09-15T09:08:00-04:00", "SMS_CLOUD_USERSYNC started (component_started)", path, 7),
+        ("retry_cycle", "2014-09-15T09:10:50-04:00", "full sync after restart", path, 9),
+        ("requested", "2014-09-15T09:10:52-04:00", "NotifyAccountAddition scott@contoso.com", path, 10),
+        ("added", "2014-09-15T09:10:53-04:00", "added to the cloud: recovered", path, 11),
+    ]
+    assert [(u.state, iso(u.recovered_at)) for u in analysis.users] == [
+        ("recovered", "2014-09-15T09:10:52-04:00"),
+    ]
+    assert [s.what for s in analyze([path], follow="amy@contoso.com").result.timeline] == ["restart"]
+
+
+def test_an_undecided_cycle_past_the_bound_is_decided_as_a_skip_by_the_next(tmp_path: Path) -> None:
+    """Rule 2b: past the latest due time, a cycle notifies scott and ann (held back since before
+    the log) and amy, and receives two: it cannot say whom. The next cycle notifies scott
+    alone: he was skipped in that cycle (counted at its totals line), while ann and amy were
+    received and added there."""
+    log = Log(bias=240)
+    steady(log, datetime(2014, 9, 15, 9, 0, 50), "scott@contoso.com", "ann@contoso.com")
+    steady(log, datetime(2014, 9, 16, 9, 5, 50), "scott@contoso.com", "ann@contoso.com", "amy@contoso.com", received=2, added=2)
+    steady(log, datetime(2014, 9, 16, 9, 10, 50), "scott@contoso.com")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    analysis = analyze([path], follow="scott@contoso.com")
+    assert [(s.what, iso(s.time), s.line) for s in analysis.result.timeline if s.what in ("undecided", "skipped")] == [
+        ("undecided", "2014-09-16T09:05:53-04:00", 9),
+        ("skipped", "2014-09-16T09:05:53-04:00", 9),
+        ("skipped", "2014-09-16T09:10:53-04:00", 12),
+    ]
+    assert [(u.upn, u.state, u.skipped, iso(u.synced_at)) for u in analysis.users] == [
+        ("scott@contoso.com", "waiting", 2, None),
+        ("ann@contoso.com", "recovered", 0, "2014-09-16T09:05:52-04:00"),
+        ("amy@contoso.com", "synced", 0, "2014-09-16T09:05:52-04:00"),
+    ]
+
+
+def test_a_cycle_without_its_start_after_a_restart_past_the_bound_decides_a_skip(
+    tmp_path: Path,
+) -> None:
+    """Rule 2b past the latest due time: after a restart, a cycle whose start is not in the log
+    notifies scott (held back since before the log) with amy and bob and receives two; the
+    next cycle notifies scott alone: he was skipped in the first (at its totals line), as in
+    the second; amy and bob were added."""
+    log = Log(bias=240)
+    steady(log, datetime(2014, 9, 15, 9, 0, 50), "scott@contoso.com")
+    steady(log, datetime(2014, 9, 16, 9, 5, 50), "scott@contoso.com")
+    log.restart("2014-09-16 09:08:00")
+    for name in ("scott@contoso.com", "amy@contoso.com", "bob@contoso.com"):
+        log.at("2014-09-16 09:10:01", NOTIFY.format(name))
+    log.at("2014-09-16 09:10:02", TOTALS.format(2, 2))
+    steady(log, datetime(2014, 9, 16, 9, 15, 0), "scott@contoso.com")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    analysis = analyze([path], follow="scott@contoso.com")
+    assert [(s.what, iso(s.time), s.line) for s in analysis.result.timeline if s.what == "skipped"] == [
+        ("skipped", "2014-09-16T09:05:53-04:00", 6),
+        ("skipped", "2014-09-16T09:10:02-04:00", 12),
+        ("skipped", "2014-09-16T09:15:03-04:00", 15),
+    ]
+    assert [(u.upn, u.state, u.skipped) for u in analysis.users] == [
+        ("scott@contoso.com", "waiting", 3), ("amy@contoso.com", "synced", 0), ("bob@contoso.com", "synced", 0),
+    ]
+
+
+def test_a_cycle_without_its_start_after_a_restart_past_the_bound_receiving_nobody_is_a_skip(
+    tmp_path: Path,
+) -> None:
+    """Rule 2b past the latest due time: after a restart, a cycle whose start is not in the log
+    notifies scott (held back since before the log) and receives nobody: skipped there."""
+    log = Log(bias=240)
+    steady(log, datetime(2014, 9, 15, 9, 0, 50), "scott@contoso.com")
+    steady(log, datetime(2014, 9, 16, 9, 5, 50), "scott@contoso.com")
+    log.restart("2014-09-16 09:08:00")
+    log.at("2014-09-16 09:10:01", NOTIFY.format("scott@contoso.com"))
+    log.at("2014-09-16 09:10:02", TOTALS.format(0, 0))
+    path = log.write(tmp_path / "CloudUserSync.log")
+    analysis = analyze([path], follow="scott@contoso.com")
+    assert [(s.what, iso(s.time), s.line) for s in analysis.result.timeline if s.what == "skipped"] == [
+        ("skipped", "2014-09-16T09:05:53-04:00", 6),
+        ("skipped", "2014-09-16T09:10:02-04:00", 10),
+    ]
+    assert [(u.upn, u.state, u.skipped) for u in analysis.users] == [("scott@contoso.com", "waiting", 2)]

@@ -282,3 +282,18 @@ def test_the_bundled_site_folder_names_the_cause(in_root: Path) -> None:
     )
     summary = json.loads(CliRunner().invoke(app, ["summary", "--format", "json", "sample_logs/site-logs"]).stdout)
     assert [a["code"] for a in summary["advice"]] == ["link_intune_subscription"]
+
+
+def test_watch_reads_the_causes_with_their_own_offsets(lab: Path) -> None:
+    """The sibling logs `watch` reads apart keep each record's offset, as one reading of the
+    folder does."""
+    watcher = Watcher(Follower(lab / "CloudUserSync.log"), Tracker(TrackerOptions()))
+    watcher.read_rotated()
+    watcher.read()
+    watcher.read_siblings()
+    result, _ = watcher.changes(watcher.as_of(watcher.last_time))  # type: ignore[arg-type]
+    read_once = analyze([str(lab)]).connector.causes
+    assert [(c.kind, iso(c.time)) for c in result.connector.causes] == [
+        (c.kind, iso(c.time)) for c in read_once
+    ]
+    assert all(c.time.utcoffset() is not None for c in read_once)

@@ -177,6 +177,10 @@ def test_iso_keeps_the_precision_the_value_has(value: datetime | None, text: str
         (86400, "1d"),
         (90000, "1d 1h"),
         (-125, "2m"),
+        (365 * 86400 - 1, "364d 23h"),
+        (365 * 86400, "1y"),
+        (366 * 86400 + 3600, "1y 1d"),
+        (730 * 86400, "2y"),
     ],
 )
 def test_human_durations(seconds: float, text: str) -> None:
@@ -265,3 +269,132 @@ def test_naive_instants_do_not_depend_on_the_machine_s_zone(monkeypatch: pytest.
 def test_a_given_offset_wins_over_the_default_zone() -> None:
     value = parse_when("2014-09-15T10:00:00+02:00", "--now", timezone.utc)
     assert value.utcoffset() == timedelta(hours=2)
+
+
+def test_now_is_the_wall_clock_cut_to_the_millisecond(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The log's times have milliseconds: `now` and `now-2h` drop the microseconds the clock has
+    (not rounding them, and keeping its zone)."""
+    pacific = timezone(timedelta(hours=-8))
+    clock = datetime(2026, 11, 25, 16, 10, 5, 999_456, tzinfo=pacific)
+    monkeypatch.setattr("logsync.times.wall_clock", lambda: clock)
+    now = parse_when("now", "--now")
+    assert (type(now), now, now.tzinfo) == (Now, datetime(2026, 11, 25, 16, 10, 5, 999_000, tzinfo=pacific), pacific)
+    earlier = parse_when("now-2h", "--now")
+    assert (type(earlier), earlier) == (WallClock, datetime(2026, 11, 25, 14, 10, 5, 999_000, tzinfo=pacific))
+
+
+def test_the_zone_of_an_input_with_no_times_names_itself_and_has_no_offset() -> None:
+    from logsync.times import NO_TIMES, timeless
+
+    moment = datetime(2026, 11, 25, 12, 0, tzinfo=NO_TIMES)
+    assert (moment.utcoffset(), moment.dst(), moment.tzname(), repr(NO_TIMES)) == (
+        timedelta(0), timedelta(0), "no times", "NO_TIMES",
+    )
+    assert (timeless(moment), timeless(None), iso(moment)) == (True, False, None)
+
+
+@pytest.mark.parametrize(
+    ("name", "offset"),
+    [("+14:00", timedelta(hours=14)), ("-14", timedelta(hours=-14)), ("UTC+05:59", timedelta(hours=5, minutes=59))],
+)
+def test_offsets_up_to_14_hours_and_59_minutes_are_zones(name: str, offset: timedelta) -> None:
+    assert parse_zone(name, "--tz").utcoffset(None) == offset
+
+
+@pytest.mark.parametrize("name", ["+15:00", "-15", "+05:60", "UTC-14:99"])
+def test_offsets_beyond_14_hours_or_59_minutes_are_refused(name: str) -> None:
+    with pytest.raises(UsageError) as error:
+        parse_zone(name, "--tz")
+    assert error.value.message == f"--tz: {name!r} is no UTC offset"
+
+
+DAY_FIRST = "reads only day-first; dates of numbers are month/day/year, as SMS logs write them: write the ISO form"
+CANNOT_READ = "as a date and time (for example 2026-11-25T12:00 or '11/25/2026 12:00 PM')"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("13/11/2026 10:00", f"'13/11/2026 10:00' {DAY_FIRST} 2026-11-13"),
+        ("13/1/2026 10:00", f"'13/1/2026 10:00' {DAY_FIRST} 2026-01-13"),
+        ("13/12/2026 10:00", f"'13/12/2026 10:00' {DAY_FIRST} 2026-12-13"),
+        ("26/11/26 10:00", f"'26/11/26 10:00' {DAY_FIRST} 2026-11-26"),
+        # no month reading either way: unreadable, with no ISO form to hint
+        ("13/13/2026 10:00", f"cannot read '13/13/2026 10:00' {CANNOT_READ}"),
+    ],
+)
+def test_a_date_is_refused_as_day_first_only_when_only_its_second_number_is_a_month(
+    text: str, message: str
+) -> None:
+    with pytest.raises(UsageError) as error:
+        parse_when(text, "--now")
+    assert error.value.message == f"--now: {message}"
+
+
+def test_a_date_whose_first_number_is_twelve_is_month_first() -> None:
+    assert parse_when("12/11/2026 10:00", "--now") == datetime(2026, 12, 11, 10, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("11/25/2026 12:00 PM -0500", datetime(2026, 11, 25, 12, 0, tzinfo=timezone(timedelta(hours=-5)))),
+        ("11/25/2026 12:00 PM +0000", datetime(2026, 11, 25, 12, 0, tzinfo=UTC)),
+        ("Wed Nov 25 12:00:00 UTC 2026", datetime(2026, 11, 25, 12, 0, tzinfo=UTC)),
+        ("2026-11-25 12:00 a.m.", datetime(2026, 11, 25, 0, 0)),
+    ],
+)
+def test_offsets_and_utc_read_in_a_common_form(text: str, expected: datetime) -> None:
+    value = parse_when(text, "--now")
+    assert (value, value.utcoffset()) == (expected, expected.utcoffset())
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Wed Nov 25 12:00:00 EST 2026", "'Wed Nov 25 12:00:00 EST 2026': 'EST' is a zone abbreviation, which several zones share: give an offset such as -05:00, an IANA name such as America/New_York or a Windows name such as Eastern Standard Time"),
+        ("2026-11-25 12:00 EST -0500", "'2026-11-25 12:00 EST -0500': 'EST' is a zone abbreviation, which several zones share: give an offset such as -05:00, an IANA name such as America/New_York or a Windows name such as Eastern Standard Time"),
+        ("2026-11-25T12:00-05:00 America/New_York", "'2026-11-25T12:00-05:00 America/New_York' has both an offset and a zone name"),
+    ],
+)
+def test_an_abbreviation_inside_a_time_or_an_offset_and_a_zone_are_refused(text: str, message: str) -> None:
+    with pytest.raises(UsageError) as error:
+        parse_when(text, "--now")
+    assert error.value.message == f"--now: {message}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["0002-01-01T00:00:00", "0002-01-01T00:00:00-01:00", "9998-12-31T23:59:59", "9998-12-31T23:59:59+01:00"],
+)
+def test_the_first_and_last_years_read_are_2_and_9998_in_the_time_and_in_utc(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bound holds in UTC, whatever the machine's zone (Tokyo here: 9998-12-31T22:59:59Z is
+    9999 there)."""
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        assert iso(parse_when(text, "--now")) == text
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+@pytest.mark.parametrize("text", ["0002-01-01T00:00:00+01:00", "0001-12-31T23:00:00-01:00", "9999-01-01T00:30:00+01:00"])
+def test_a_time_whose_utc_year_is_outside_2_to_9998_is_refused(text: str) -> None:
+    with pytest.raises(UsageError) as error:
+        parse_when(text, "--now")
+    assert error.value.message == f"--now: {text!r} is outside the years logsync reads (2 to 9998)"
+
+
+def test_an_instant_past_the_last_utc_time_datetime_holds_is_left_to_datetime() -> None:
+    """9999-12-31T20:00-04:00 is in year 10000 in UTC: beyond what datetime holds, whatever the
+    local day; `moment_iso` fails as datetime does rather than write a time."""
+    beyond = 253_402_300_800_000_000  # 10000-01-01T00:00:00Z
+    with pytest.raises(OverflowError):
+        moment_time(beyond, bias_zone(240))
+    with pytest.raises(OverflowError):
+        moment_iso(beyond, bias_zone(240))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta, timezone
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -14,7 +15,7 @@ from logsync import analyze
 from logsync.pipeline import EventStream
 from logsync.render.machine import state_counts
 from logsync.times import iso
-from logsync.tracker import STATES, Tracker, TrackerOptions, UserState
+from logsync.tracker import STATES, Tracker, TrackerOptions, UserState, ZoneTable
 
 from .conftest import SAMPLES
 from .logtext import Log
@@ -1103,3 +1104,420 @@ def test_a_cycle_whose_counts_cannot_say_either_leaves_the_decision_to_the_next(
         "amy@contoso.com": ("pending", "undetermined", None, None),
         SCOTT: ("synced", None, "2014-09-15T10:24:12-04:00", None),
     }
+
+
+def test_a_cycle_that_received_only_its_failed_users_holds_the_others_back(tmp_path: Path) -> None:
+    """Rule 2b's very case: the cycle notifies ann and bob, bob fails, and `received = 1` counts
+    bob alone: no room is left for ann, held back since before the log. bob's failure makes him
+    waiting on his own timer, not skipped; the counts reconcile."""
+    log = Log(bias=240)
+    log.at("2014-09-14 10:00:00", START)
+    log.at("2014-09-14 10:00:02", NOTIFY.format("ann@contoso.com"))
+    log.at("2014-09-14 10:00:02", NOTIFY.format("bob@contoso.com"))
+    log.at("2014-09-14 10:00:02", f"Failed to add user bob@contoso.com; reason {UNF}")
+    log.at("2014-09-14 10:00:03", TOTALS.format(1, 0))
+    path = log.write(tmp_path / "CloudUserSync.log")
+    analysis = analyze([path], follow="ann@contoso.com")
+    users = by_upn(analysis.users)
+    ann, bob = users["ann@contoso.com"], users["bob@contoso.com"]
+    assert (ann.state, ann.before_input, ann.bound, ann.skipped, ann.synced_at) == (
+        "waiting", True, "latest", 0, None,
+    )
+    assert (ann.first_failure, ann.full_sync_due, iso(ann.full_sync_due_by)) == (
+        None, None, "2014-09-15T10:00:00-04:00",
+    )
+    assert (bob.state, bob.before_input, bob.skipped, bob.failures) == ("waiting", False, 0, 1)
+    assert (iso(bob.first_failure), iso(bob.full_sync_due)) == (
+        "2014-09-14T10:00:02-04:00", "2014-09-15T10:00:02-04:00",
+    )
+    assert (analysis.result.unreconciled_count, analysis.result.unreconciled) == (0, [])
+    assert [(s.what, s.line) for s in analysis.result.timeline][:2] == [
+        ("requested", 2),
+        ("held_back", 5),
+    ]
+
+
+def test_a_stop_then_a_restart_with_no_cycle_after_it_is_no_longer_stopped(tmp_path: Path) -> None:
+    """Rule 9: a start after the stop ends it; with no cycle after the restart, the connector is
+    running until three intervals have passed since the restart, then stalled since it."""
+    log = Log(bias=240).cycles("2026-03-02 08:00", "2026-03-02 08:30")
+    log.at("2026-03-02 08:31:00", "CCloudUserSync::Process - User sync processing thread is now stopping.")
+    log.restart("2026-03-02 09:00:00")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    running = analyze([path]).connector
+    assert (running.state, running.code, running.since, running.source, running.line) == (
+        "running", None, None, "", 0,
+    )
+    assert (iso(running.last_cycle), iso(running.last_restart)) == (
+        "2026-03-02T08:25:00-04:00", "2026-03-02T09:00:00-04:00",
+    )
+    assert analyze([path], now=datetime(2026, 3, 2, 9, 15)).connector.state == "running"
+    stalled = analyze([path], now=datetime(2026, 3, 2, 9, 15, 0, 1000)).connector
+    assert (stalled.state, stalled.code, iso(stalled.since), stalled.source, stalled.line) == (
+        "stalled", "connector_stalled", "2026-03-02T09:00:00-04:00", path, 32,
+    )
+
+
+def test_zone_tables_are_equal_by_their_keys_and_zones(tmp_path: Path) -> None:
+    """Results of one log read twice are equal, zone tables included (a user's times are shown
+    in the zones of its own log); a table with other keys or other zones is another."""
+    log = Log(bias=300).cycle("2026-03-08 01:55:00", ("a@x.com",), {"a@x.com": UNF})
+    log.bias = 240
+    log.cycle("2026-03-08 03:05:00")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    (first,), (second,) = analyze([path]).users, analyze([path]).users
+    assert first.zones is not second.zones
+    assert (first == second, hash(first) == hash(second)) == (True, True)
+    minus5, minus4 = timezone(timedelta(hours=-5)), timezone(timedelta(hours=-4))
+    table = first.zones
+    assert repr(table) == (
+        f"ZoneTable([({table.keys[0]}, {minus5!r}), ({table.keys[1]}, {minus4!r})])"
+    )
+    assert table == ZoneTable(list(table.keys), [minus5, minus4])
+    assert hash(table) == hash(ZoneTable(list(table.keys), [minus5, minus4]))
+    assert table != ZoneTable(list(table.keys), [minus4, minus4])
+    assert table != ZoneTable([table.keys[0], table.keys[1] + 1], [minus5, minus4])
+    assert table != tuple(table.keys)
+
+
+def test_a_stop_seen_only_as_status_message_501_stops_the_connector(tmp_path: Path) -> None:
+    """smsexec.log's status message 501 for the connector is its stop (rule 9), as its own
+    "is stopping" line would be; another component's 501 is not."""
+    log = Log(bias=300).cycle("2026-03-02 09:00:00")
+    log.at(
+        "2026-03-02 09:03:00",
+        'STATMSG: ID=501 SEV=I LEV=M SOURCE="SMS Server" COMP="SMS_DMP_DOWNLOADER" SYS=CM01 SITE=FAB PID=2240 TID=7013',
+    )
+    other = analyze([log.write(tmp_path / "other.log")]).connector
+    assert (other.state, other.code) == ("running", None)
+    log.at(
+        "2026-03-02 09:04:00",
+        'STATMSG: ID=501 SEV=I LEV=M SOURCE="SMS Server" COMP="SMS_CLOUD_USERSYNC" SYS=CM01 SITE=FAB PID=2240 TID=7012',
+    )
+    path = log.write(tmp_path / "smsexec.log")
+    connector = analyze([path]).connector
+    assert (connector.state, connector.code, iso(connector.since), connector.source, connector.line) == (
+        "stopped", "connector_stopped", "2026-03-02T09:04:00-05:00", path, 7,
+    )
+
+
+def test_the_cause_text_of_a_certificate_failure_alone_and_with_install_errors() -> None:
+    """Certmgr's failure seen without dmpuploader.log's word on the subscription (only
+    CertMgr.log given) is named alone, before the install errors."""
+    from logsync.tracker import Cause, cause_text
+
+    at = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+    certificate = Cause("certificate_failed", at, "/site/Logs/CertMgr.log", 12)
+    errors = Cause("install_errors", at, "/site/Logs/sitecomp.log", 40, (1016, 4951))
+    assert cause_text([certificate]) == "Certmgr failed to get the connector certificate (CertMgr.log:12)"
+    assert cause_text([certificate, errors]) == (
+        "Certmgr failed to get the connector certificate (CertMgr.log:12); component install "
+        "errors: status messages 1016, 4951 (sitecomp.log:40)"
+    )
+    assert cause_text([]) == ""
+
+
+def sitecomp_error(when: str, status: int) -> str:
+    from .logtext import sms_line
+
+    return sms_line(
+        datetime.fromisoformat(when),
+        f'STATMSG: ID={status} SEV=E LEV=M SOURCE="SMS Server" COMP="SMS_CLOUD_USERSYNC" '
+        f"SYS=CM1.CORP.CONTOSO.COM SITE=CHQ PID=7888 TID=7040 GMTDATE=Mon Mar 02 14:00:00.000 2026 "
+        'ISTR0="60" NUMATTRS=0 LE=0X0',
+        bias=300,
+        thread=7040,
+        component="SMS_SITE_COMPONENT_MANAGER",
+    )
+
+
+@pytest.mark.parametrize(
+    "last_word",
+    ["CCloudUserSync::Process - User sync processing thread is now stopping.", CERTIFICATE],
+)
+def test_a_stop_or_a_wait_names_the_install_errors_after_the_last_cycle_up_to_it(
+    tmp_path: Path, last_word: str
+) -> None:
+    """Rule 9: sitecomp.log's install errors for the connector explain a stop or a certificate
+    wait when they come after the last cycle (not at its instant) and no later than the stop
+    or the wait itself (at its instant too)."""
+    log = Log(bias=300).cycle("2026-03-02 09:00:00")
+    log.at("2026-03-02 09:02:00", last_word)
+    log.write(tmp_path / "CloudUserSync.log")
+    sitecomp = [
+        sitecomp_error("2026-03-02 08:59:00", 1091),  # before the last cycle: over
+        sitecomp_error("2026-03-02 09:00:00", 1092),  # at the last cycle's instant: over
+        sitecomp_error("2026-03-02 09:01:00", 1081),
+        sitecomp_error("2026-03-02 09:02:00", 1016),  # at the stop or wait
+        sitecomp_error("2026-03-02 09:03:00", 1017),  # after it: no cause of it
+    ]
+    (tmp_path / "sitecomp.log").write_text("\r\n".join(sitecomp) + "\r\n", encoding="utf-8")
+    # the folder, and its two logs given in either order: the order of inputs changes nothing
+    connector_log, sitecomp_log = str(tmp_path / "CloudUserSync.log"), str(tmp_path / "sitecomp.log")
+    for inputs in ([str(tmp_path)], [connector_log, sitecomp_log], [sitecomp_log, connector_log]):
+        connector = analyze(inputs).connector
+        assert connector.state in ("stopped", "waiting_for_certificate")
+        assert [(c.kind, iso(c.time), Path(c.source).name, c.line, c.status_ids) for c in connector.causes] == [
+            ("install_errors", "2026-03-02T09:01:00-05:00", "sitecomp.log", 3, (1081, 1016)),
+        ]
+
+
+def test_the_tracker_is_imported_when_first_asked_for() -> None:
+    import logsync.tracker as tracker
+
+    assert [tracker.Observer.__name__, tracker.Tracker.__name__, tracker._key("Ann@X.com")] == [
+        "Observer", "Tracker", "ann@x.com",
+    ]
+    with pytest.raises(AttributeError) as error:
+        tracker.Trakcer  # noqa: B018
+    assert str(error.value) == "module 'logsync.tracker' has no attribute 'Trakcer'"
+
+
+def test_an_unreconciled_cycle_that_began_in_the_rotated_log_names_its_start_there(
+    tmp_path: Path,
+) -> None:
+    """The connector rotated its log inside a cycle: the evidence is the cycle's start line in
+    CloudUserSync.lo_, with the totals line's number in CloudUserSync.log."""
+    old = Log()
+    old.cycle("2014-09-14 10:00:00")
+    old.at("2014-09-14 10:05:00", START)
+    old.at("2014-09-14 10:05:01", NOTIFY.format("a@x.com"))
+    new = Log()
+    new.at("2014-09-14 10:05:02", NOTIFY.format("b@x.com"))
+    new.at("2014-09-14 10:05:03", TOTALS.format(2, 1))  # both received, one added: who?
+    rotated = old.write(tmp_path / "CloudUserSync.lo_")
+    live = new.write(tmp_path / "CloudUserSync.log")
+    result = analyze([rotated, live]).result
+    assert [(iso(c.time), c.source, c.line, c.totals_line, c.received, c.added, c.notified) for c in result.unreconciled] == [
+        ("2014-09-14T10:05:00-04:00", rotated, 6, 2, 2, 1, 2),
+    ]
+
+
+def test_an_undecided_user_found_held_back_is_held_back_at_the_undecided_cycle(tmp_path: Path) -> None:
+    """Rule 2b: the next complete cycle notifies scott again and receives nobody: he was held
+    back in the undecided cycle, and the timeline says so at that cycle's totals line."""
+    log = Log(bias=240)
+    for when, text in [
+        *UNDECIDED_FIRST_CYCLE,
+        ("2014-09-14 10:28:50", START),
+        ("2014-09-14 10:28:54", NOTIFY.format(SCOTT)),
+        ("2014-09-14 10:28:54.137", TOTALS.format(0, 0)),
+    ]:
+        log.at(when, text)
+    path = log.write(tmp_path / "CloudUserSync.log")
+    timeline = analyze([path], follow=SCOTT).result.timeline
+    assert [(s.what, iso(s.time), s.source, s.line) for s in timeline] == [
+        ("requested", "2014-09-14T10:23:54-04:00", path, 1),
+        ("undecided", "2014-09-14T10:23:54.015-04:00", path, 2),
+        ("held_back", "2014-09-14T10:23:54.015-04:00", path, 2),
+        ("requested", "2014-09-14T10:28:54-04:00", path, 4),
+        ("full_sync_due", "2014-09-15T10:23:54-04:00", "", 0),
+        ("expected_recovery", "2014-09-15T10:28:50-04:00", "", 0),
+    ]
+    assert timeline[2].detail == "not received: held back since before the log (its failure is not in the input)"
+
+
+def test_a_failed_user_in_the_deciding_cycle_leaves_the_other_undecided_users_decided(
+    tmp_path: Path,
+) -> None:
+    """Rule 2b: the excerpt's first cycle notifies amy and scott and cannot say who was
+    received; the next complete cycle fails amy (her failure speaks for her) and does not
+    notify scott: he was received, and added, in the first."""
+    log = Log(bias=240)
+    for when, text in [
+        ("2014-09-14 10:23:54", NOTIFY.format("amy@contoso.com")),
+        ("2014-09-14 10:23:54", NOTIFY.format(SCOTT)),
+        ("2014-09-14 10:23:54.015", TOTALS.format(2, 2)),
+        ("2014-09-14 10:28:50", START),
+        ("2014-09-14 10:28:54", NOTIFY.format("amy@contoso.com")),
+        ("2014-09-14 10:28:54", FAILED.format("amy@contoso.com", UNF)),
+        ("2014-09-14 10:28:54.137", TOTALS.format(1, 0)),
+    ]:
+        log.at(when, text)
+    users = analyze([log.write(tmp_path / "CloudUserSync.log")]).users
+    assert [(u.upn, u.state, iso(u.synced_at), iso(u.first_failure)) for u in users] == [
+        ("amy@contoso.com", "waiting", None, "2014-09-14T10:28:54-04:00"),
+        (SCOTT, "synced", "2014-09-14T10:23:54-04:00", None),
+    ]
+
+
+def test_now_without_an_offset_is_read_in_the_offset_of_the_last_record_kept(tmp_path: Path) -> None:
+    """Rule 5 and 8: the log leaves daylight saving time behind it (-05:00, then -04:00);
+    `--now` before the change, given without an offset, is read in the offset the log used
+    then, not in the offset of its end."""
+    from typer.testing import CliRunner
+
+    from logsync.cli import app
+
+    log = Log(bias=300).cycles("2026-03-08 01:30", "2026-03-08 02:00")
+    log.bias = 240
+    log.cycles("2026-03-08 03:00", "2026-03-08 03:30")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    result = CliRunner().invoke(app, ["report", "--format", "json", "--now", "2026-03-08 01:57", path])
+    assert json.loads(result.stdout)["as_of"] == "2026-03-08T01:57:00-05:00"
+
+
+def test_a_user_failed_for_another_reason_notified_with_received_0_is_not_held_back(
+    tmp_path: Path,
+) -> None:
+    """A failure with no timer (another reason) is in the input: a later cycle that notifies
+    the user and receives nobody does not make it held back since before the log; the counts
+    do not reconcile."""
+    log = Log()
+    log.cycle("2014-09-14 10:00:00", ("a@x.com",), {"a@x.com": "LicenseLimitReached"})
+    log.at("2014-09-14 10:05:00", START)
+    log.at("2014-09-14 10:05:01", NOTIFY.format("a@x.com"))
+    log.at("2014-09-14 10:05:02", TOTALS.format(0, 0))
+    analysis = analyze([log.write(tmp_path / "CloudUserSync.log")])
+    (user,) = analysis.users
+    assert (user.state, user.reason, user.before_input, user.skipped) == (
+        "failed", "LicenseLimitReached", False, 0,
+    )
+    assert analysis.result.unreconciled_count == 1
+
+
+def test_added_domains_are_the_suffixes_after_the_last_at_sign(tmp_path: Path) -> None:
+    """The suffixes of the users added, read as `unroutable_suffix` reads a stuck user's: after
+    the last @ (a name quoted with an @ inside), case-folded; a user never added adds none."""
+    log = Log()
+    log.cycle("2014-09-14 10:00:00", ('"ann@old"@Corp.Local', "bob@fabrikam.com"), {"bob@fabrikam.com": UNF})
+    analysis = analyze([log.write(tmp_path / "CloudUserSync.log")])
+    assert analysis.tracker.added_domains() == {"corp.local"}
+
+
+def test_an_install_error_at_the_instant_of_the_last_cycle_is_over_whatever_the_order(
+    tmp_path: Path,
+) -> None:
+    """An install error logged in the very millisecond of the connector's last cycle came before
+    the connector cycled again: it explains no stop after it, whichever log is read first."""
+    log = Log(bias=300).cycle("2026-03-02 09:00:00")
+    log.at("2026-03-02 09:02:00", "CCloudUserSync::Process - User sync processing thread is now stopping.")
+    connector_log = log.write(tmp_path / "CloudUserSync.log")
+    sitecomp_log = tmp_path / "sitecomp.log"
+    errors = [sitecomp_error("2026-03-02 09:00:00", 1092), sitecomp_error("2026-03-02 09:01:00", 1081)]
+    sitecomp_log.write_text("\r\n".join(errors) + "\r\n", encoding="utf-8")
+    for inputs in ([connector_log, str(sitecomp_log)], [str(sitecomp_log), connector_log]):
+        causes = analyze(inputs).connector.causes
+        assert [(c.kind, c.line, c.status_ids) for c in causes] == [("install_errors", 2, (1081,))]
+
+
+def test_a_user_notified_before_a_restart_is_not_taken_for_one_of_the_cycle_after_it(
+    tmp_path: Path,
+) -> None:
+    """Cycles are told apart across a restart: amy, notified in a cycle that reconciles nothing
+    before the restart, is not taken for a user of the complete cycle after it, so the next
+    cycle's counts (amy and bob notified, one received) cannot say whom: nobody is confirmed
+    or held back."""
+    log = Log()
+    log.at("2014-09-14 10:00:00", START)
+    log.at("2014-09-14 10:00:01", NOTIFY.format("amy@x.com"))
+    log.at("2014-09-14 10:00:02", TOTALS.format(2, 0))
+    log.restart("2014-09-14 10:03:00")
+    log.at("2014-09-14 10:05:00", START)
+    log.at("2014-09-14 10:05:02", TOTALS.format(0, 0))
+    log.at("2014-09-14 10:10:00", START)
+    log.at("2014-09-14 10:10:01", NOTIFY.format("amy@x.com"))
+    log.at("2014-09-14 10:10:01", NOTIFY.format("bob@x.com"))
+    log.at("2014-09-14 10:10:02", TOTALS.format(1, 1))
+    analysis = analyze([log.write(tmp_path / "CloudUserSync.log")])
+    assert [(u.upn, u.state, u.before_input, u.synced_at) for u in analysis.users] == [
+        ("amy@x.com", "pending", False, None),
+        ("bob@x.com", "pending", False, None),
+    ]
+    assert analysis.result.unreconciled_count == 2
+
+
+def test_a_cycle_that_notified_nobody_but_received_users_is_unreconciled_with_its_evidence(
+    tmp_path: Path,
+) -> None:
+    """Totals that count users received where no user was notified confirm nobody: the
+    evidence names the cycle's start line (the totals line where the log starts inside the
+    cycle), the totals line, and 0 users notified."""
+    log = Log()
+    log.at("2014-09-14 10:00:02", TOTALS.format(1, 0))  # the log starts inside this cycle
+    log.at("2014-09-14 10:05:00", START)
+    log.at("2014-09-14 10:05:02", TOTALS.format(2, 1))
+    path = log.write(tmp_path / "CloudUserSync.log")
+    result = analyze([path]).result
+    assert [(iso(c.time), c.source, c.line, c.totals_line, c.received, c.added, c.notified) for c in result.unreconciled] == [
+        ("2014-09-14T10:00:02-04:00", path, 1, 1, 1, 0, 0),
+        ("2014-09-14T10:05:00-04:00", path, 2, 3, 2, 1, 0),
+    ]
+    assert result.unreconciled_count == 2
+
+
+def test_a_cycle_that_received_all_but_a_user_that_may_be_held_back_holds_that_user(
+    tmp_path: Path,
+) -> None:
+    """Rule 2b: scott, notified in the last complete cycle with no outcome, is notified again
+    with dana, who is new; one user is received and added: dana. scott is held back since
+    before the log, at the totals line, in his timeline only."""
+    log = Log()
+    log.at("2014-09-14 10:00:00", START)
+    log.at("2014-09-14 10:00:01", NOTIFY.format("scott@x.com"))
+    log.at("2014-09-14 10:00:02", TOTALS.format(1, 0))
+    log.at("2014-09-14 10:05:00", START)
+    log.at("2014-09-14 10:05:01", NOTIFY.format("scott@x.com"))
+    log.at("2014-09-14 10:05:01", NOTIFY.format("dana@x.com"))
+    log.at("2014-09-14 10:05:02", TOTALS.format(1, 1))
+    path = log.write(tmp_path / "CloudUserSync.log")
+    scott = analyze([path], follow="scott@x.com")
+    assert [(s.what, iso(s.time), s.source, s.line) for s in scott.result.timeline][2:4] == [
+        ("requested", "2014-09-14T10:05:01-04:00", path, 5),
+        ("held_back", "2014-09-14T10:05:02-04:00", path, 7),
+    ]
+    assert [(u.upn, u.state, u.before_input, iso(u.synced_at)) for u in scott.users] == [
+        ("scott@x.com", "waiting", True, None),
+        ("dana@x.com", "synced", False, "2014-09-14T10:05:01-04:00"),
+    ]
+    dana = analyze([path], follow="dana@x.com").result.timeline
+    assert [(s.what, iso(s.time), s.source, s.line) for s in dana] == [
+        ("requested", "2014-09-14T10:05:01-04:00", path, 6),
+        ("added", "2014-09-14T10:05:02-04:00", path, 7),
+    ]
+
+
+def test_a_cycle_that_added_fewer_than_it_received_beside_a_user_that_may_be_held_back(
+    tmp_path: Path,
+) -> None:
+    """After a restart, a cycle whose start is not in the log notifies dana (new: she may be
+    held back since before the log) and dave (failed for another reason before); one user is
+    received and nobody added: the counts confirm nobody, and the evidence is the totals line."""
+    log = Log()
+    log.cycle("2014-09-14 10:00:00", ("dave@x.com",), {"dave@x.com": "LicenseLimitReached"})
+    log.restart("2014-09-14 10:03:00")
+    log.at("2014-09-14 10:05:01", NOTIFY.format("dana@x.com"))
+    log.at("2014-09-14 10:05:01", NOTIFY.format("dave@x.com"))
+    log.at("2014-09-14 10:05:02", TOTALS.format(1, 0))
+    path = log.write(tmp_path / "CloudUserSync.log")
+    analysis = analyze([path], follow="dana@x.com")
+    assert [(iso(c.time), c.source, c.line, c.totals_line, c.received, c.added, c.notified) for c in analysis.result.unreconciled] == [
+        ("2014-09-14T10:05:02-04:00", path, 12, 12, 1, 0, 2),
+    ]
+    assert [(s.what, s.line) for s in analysis.result.timeline] == [
+        ("restart", 8), ("requested", 10), ("not_confirmed", 12),
+    ]
+    assert [(u.upn, u.state) for u in analysis.users] == [("dave@x.com", "failed"), ("dana@x.com", "pending")]
+
+
+def test_a_cycle_receiving_nobody_with_a_recovered_user_before_a_new_one_is_unreconciled(
+    tmp_path: Path,
+) -> None:
+    """`received = 0` leaves room for nobody: the new user is held back since before the log,
+    but amy, recovered, cannot be held back: the counts do not reconcile, whichever user comes
+    last. After a restart the cycle's start is not in the log: the evidence is its totals."""
+    log = Log()
+    log.cycle("2014-09-14 10:00:00", ("amy@x.com",), {"amy@x.com": UNF})
+    log.cycle("2014-09-15 10:05:00", ("amy@x.com",))  # recovered
+    log.restart("2014-09-15 10:08:00")
+    log.at("2014-09-15 10:10:01", NOTIFY.format("amy@x.com"))
+    log.at("2014-09-15 10:10:01", NOTIFY.format("new@x.com"))
+    log.at("2014-09-15 10:10:02", TOTALS.format(0, 0))
+    path = log.write(tmp_path / "CloudUserSync.log")
+    analysis = analyze([path])
+    assert [(u.upn, u.state, u.before_input) for u in analysis.users] == [
+        ("new@x.com", "waiting", True), ("amy@x.com", "recovered", False),
+    ]
+    assert [(c.source, c.line, c.totals_line, c.received, c.notified) for c in analysis.result.unreconciled] == [
+        (path, 18, 18, 0, 2),
+    ]

@@ -606,3 +606,18 @@ def test_check_shows_the_users_asked_for_whatever_their_state() -> None:
     document = json.loads(runner.invoke(app, ["check", "-f", "json", "--user", "carol@contoso.com", DEMO]).stdout)
     assert [(u["upn"], u["state"]) for u in document["users"]] == [("carol@contoso.com", "recovered")]
     assert (document["passed"], document["counts"]["recovered"]) == (True, 1)
+
+
+def test_check_on_a_user_asked_for_by_name_that_is_synced_passes() -> None:
+    """Issue 27 (SPEC §4 rule 10, §5): `check --user` gates on the users asked for; one that is
+    synced passes (exit 0) and is shown, while the demo's other users are stuck."""
+    result = runner.invoke(app, ["check", "--user", "alice@contoso.com", DEMO])
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.splitlines() == [
+        "alice@contoso.com\tsynced\t-\tsynced 2026-11-24T08:00:08.351-08:00; not counted by "
+        "--fail-on waiting,overdue,failed,connector",
+        "ok: no waiting, overdue or failed user as of 2026-11-25T16:04:59.644-08:00",
+    ]
+    document = json.loads(runner.invoke(app, ["check", "-f", "json", "--user", "alice@contoso.com", DEMO]).stdout)
+    assert (document["passed"], document["failing"], document["counts"]["synced"]) == (True, [], 1)
+    assert [(u["upn"], u["state"]) for u in document["users"]] == [("alice@contoso.com", "synced")]
