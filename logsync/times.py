@@ -293,6 +293,7 @@ def parse_when(text: str, option: str, zone: tzinfo | None = None) -> datetime:
         step = parse_duration(relative.group("duration"), f"{option} {text!r}")
         moved = _clock(datetime) + (step if relative.group("sign") == "+" else -step)
         return WallClock(*moved.timetuple()[:6], moved.microsecond, tzinfo=moved.tzinfo)
+    raw = _plain_form(raw, text, option)
     named: tzinfo | None = None
     body = raw
     split = _TIME_IN_ZONE_RE.fullmatch(raw)
@@ -312,6 +313,33 @@ def parse_when(text: str, option: str, zone: tzinfo | None = None) -> datetime:
             f"{option}: {text!r} is outside the years logsync reads ({FIRST_YEAR} to {LAST_YEAR})"
         )
     return value
+
+
+_DOTTED_MERIDIEM_RE = re.compile(r"(?<![A-Za-z])([AaPp])\.\s?[Mm]\.?(?![A-Za-z])")
+_UTC_OFFSET_RE = re.compile(
+    r"(?<![A-Za-z/])(?:UTC|GMT)\s*([+-])(\d{1,2})(?::?(\d{2}))?(?![\d:])", re.IGNORECASE
+)
+_UTC_WORD_RE = re.compile(r"(?<![A-Za-z/])(?:UTC|GMT|UCT|Z|ZULU)(?![A-Za-z/])", re.IGNORECASE)
+"""A UTC name on its own (not a part of an IANA name such as Etc/GMT+5, read the POSIX way)."""
+_NUMERIC_OFFSET_RE = re.compile(r"(?<![\w:])[+-]\d{2}:?\d{2}(?![\w:])")
+
+
+def _plain_form(raw: str, text: str, option: str) -> str:
+    """A time as the readers below take it: `P.M.` as PM, `GMT+1` or `UTC -05:00` as the offset
+    it names (+01:00, -05:00: the reading of `UTC+2` in ISO and SMS logs, never the POSIX one),
+    `utc` as UTC; a UTC name beside an offset of another kind (`12:00 Z +0100`) is refused
+    rather than one of the two silently dropped."""
+    raw = _DOTTED_MERIDIEM_RE.sub(lambda found: found.group(1).upper() + "M", raw)
+
+    def offset(found: re.Match[str]) -> str:
+        sign, hours, minutes = found.groups()
+        return f"{sign}{int(hours):02d}:{minutes or '00'}"
+
+    raw = _UTC_OFFSET_RE.sub(offset, raw)
+    words = [found.group() for found in _UTC_WORD_RE.finditer(raw)]
+    if words and _NUMERIC_OFFSET_RE.search(raw):
+        raise UsageError(f"{option}: {text!r} has both an offset and a zone name ({words[0]})")
+    return _UTC_WORD_RE.sub("UTC", raw)
 
 
 def _utc_year(value: datetime) -> int:

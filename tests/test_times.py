@@ -398,3 +398,32 @@ def test_an_instant_past_the_last_utc_time_datetime_holds_is_left_to_datetime() 
         moment_time(beyond, bias_zone(240))
     with pytest.raises(OverflowError):
         moment_iso(beyond, bias_zone(240))
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        # an offset after GMT or UTC is the offset it names, as `UTC+2` is (never the POSIX way)
+        ("2026-11-25 12:00 GMT -0500", "2026-11-25T12:00:00-05:00"),
+        ("2026-11-25 12:00 GMT-0500", "2026-11-25T12:00:00-05:00"),
+        ("Wed Nov 25 12:00:00 GMT+1 2026", "2026-11-25T12:00:00+01:00"),
+        ("2026-11-25 12:00 UTC+2", "2026-11-25T12:00:00+02:00"),
+        # meridiems with dots, UTC names in any case
+        ("2026-11-25 12:00 P.M.", "2026-11-25T12:00:00"),
+        ("11/25/2026 12:00 a.m.", "2026-11-25T00:00:00"),
+        ("Wed Nov 25 12:00:00 utc 2026", "2026-11-25T12:00:00+00:00"),
+        ("2026-11-25 12:00 Etc/UTC", "2026-11-25T12:00:00+00:00"),
+    ],
+)
+def test_utc_names_offsets_and_dotted_meridiems_are_read_as_written(text: str, read: str) -> None:
+    """Found by mutation testing: `GMT -0500` was read as UTC (the offset dropped), `GMT+1` in
+    the middle as -01:00, `P.M.` refused as a zone named M, `utc` in the middle unreadable."""
+    assert parse_when(text, "--now").isoformat() == read
+
+
+def test_a_utc_name_beside_another_offset_is_refused() -> None:
+    with pytest.raises(UsageError) as refused:
+        parse_when("2026-11-25 12:00 Z +0100", "--now")
+    assert refused.value.message == (
+        "--now: '2026-11-25 12:00 Z +0100' has both an offset and a zone name (Z)"
+    )
