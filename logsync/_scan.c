@@ -547,6 +547,36 @@ read_config(PyObject *tuple, Config *config)
     return 1;
 }
 
+/* The `last` argument of scan_rows and ndjson_lines: the instant of the input's record before
+ * the chunk (None: no record yet). 0 with an exception set when it is no integer. */
+static int
+read_last(PyObject *last_seen, long long *last, int *has_last)
+{
+    *last = 0;
+    *has_last = 0;
+    if (last_seen != NULL && last_seen != Py_None) {
+        *last = PyLong_AsLongLong(last_seen);
+        if (*last == -1 && PyErr_Occurred()) {
+            return 0;
+        }
+        *has_last = 1;
+    }
+    return 1;
+}
+
+/* A record at `instant` on `line`: where time first goes back by more than a second (the
+ * disorder of threads) is kept in `jump_line`. */
+static void
+note_instant(long long instant, Py_ssize_t line, long long *last, int *has_last,
+             Py_ssize_t *jump_line)
+{
+    if (!*jump_line && *has_last && instant < *last - 1000000LL) {
+        *jump_line = line;
+    }
+    *last = instant;
+    *has_last = 1;
+}
+
 static PyObject *
 scan_rows(PyObject *Py_UNUSED(module), PyObject *args)
 {
@@ -564,19 +594,15 @@ scan_rows(PyObject *Py_UNUSED(module), PyObject *args)
      * every record, to tell where time first goes back by more than a second, and which record
      * is the latest (the threads of a process write a little out of order) */
     const int track = last_seen != NULL;
-    int has_last = 0;
-    long long last = 0;
+    int has_last;
+    long long last;
     Py_ssize_t jump_line = 0;
     int has_latest = 0;
     long long latest = 0;
     int latest_biased = 0;
     long latest_bias = 0;
-    if (track && last_seen != Py_None) {
-        last = PyLong_AsLongLong(last_seen);
-        if (last == -1 && PyErr_Occurred()) {
-            return NULL;
-        }
-        has_last = 1;
+    if (!read_last(last_seen, &last, &has_last)) {
+        return NULL;
     }
     if (PyUnicode_KIND(text) != PyUnicode_1BYTE_KIND) {
         Py_RETURN_NONE;
@@ -622,11 +648,7 @@ scan_rows(PyObject *Py_UNUSED(module), PyObject *args)
             if (track) {
                 long long instant = t.has_bias ? t.local_us - (long long)t.offset * 60000000LL
                                                : t.local_us - naive_offset;
-                if (!jump_line && has_last && instant < last - 1000000LL) {
-                    jump_line = line;
-                }
-                last = instant;
-                has_last = 1;
+                note_instant(instant, line, &last, &has_last, &jump_line);
                 if (!has_latest || instant > latest) {
                     latest = instant;
                     latest_biased = t.has_bias;
@@ -827,15 +849,11 @@ ndjson_lines(PyObject *Py_UNUSED(module), PyObject *args)
     }
     /* with `last` (the instant of the last record written, or None): tell where time goes back */
     const int track = last_seen != NULL;
-    int has_last = 0;
-    long long last = 0;
+    int has_last;
+    long long last;
     Py_ssize_t jump_line = 0;
-    if (track && last_seen != Py_None) {
-        last = PyLong_AsLongLong(last_seen);
-        if (last == -1 && PyErr_Occurred()) {
-            return NULL;
-        }
-        has_last = 1;
+    if (!read_last(last_seen, &last, &has_last)) {
+        return NULL;
     }
     if (PyTuple_GET_SIZE(config) != 6) {
         PyErr_SetString(PyExc_TypeError, "config must be a tuple of 6 items");
@@ -913,11 +931,7 @@ ndjson_lines(PyObject *Py_UNUSED(module), PyObject *args)
             }
             long long instant = t.has_bias ? t.local_us - (long long)t.offset * 60000000LL
                                            : t.local_us - naive_us;
-            if (!jump_line && has_last && instant < last - 1000000LL) {
-                jump_line = line;
-            }
-            last = instant;
-            has_last = 1;
+            note_instant(instant, line, &last, &has_last, &jump_line);
         }
         Py_ssize_t from = t.message_end + 3, to = t.component_end;
         if (component == NULL || to - from != component_length ||
