@@ -143,6 +143,10 @@ class Collector(Observer, Protocol):
         """Whether a message of no known kind is one it reads (a `message` row)."""
         ...
 
+    def start_over(self) -> None:
+        """Forget every row seen: the reading starts again from the inputs' first records."""
+        ...
+
 
 def analyze(
     paths: Sequence[str],
@@ -298,8 +302,12 @@ def in_azure_ad(result: Result, cloud: CloudUsers | None) -> Result:
 
 
 def _tracker(settings: TrackerOptions, collector: Collector | None) -> Tracker:
+    """A new tracker, and the collector made to forget the rows of a reading that started
+    over (an input whose time goes back, inputs that overlap): it sees each row once."""
     tracker = Tracker(settings)
     tracker.observer = collector
+    if collector is not None:
+        collector.start_over()
     return tracker
 
 

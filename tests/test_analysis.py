@@ -198,3 +198,23 @@ def test_report_fails_on_a_state_any_matched_user_is_in() -> None:
     analysis = analyze([str(SAMPLES / "CloudUserSync.log")], states=frozenset({"failed"}))
     assert fails(analysis, frozenset({"overdue"}))  # counted though not listed
     assert not fails(analysis, frozenset({"no_cycles", "certificate_missing"}))  # it cycles
+
+
+def test_a_reading_that_starts_over_shows_the_summary_each_row_once(tmp_path: Path) -> None:
+    """Two overlapping pasted excerpts (the ticket, and the ticket with one more line): the
+    reading starts over to count their shared records once, and the health summary too (it
+    counted the first day's request and failure twice)."""
+    ticket = (Path(__file__).resolve().parent.parent / "sample_logs" / "pasted" / "ticket.txt").read_text()
+    first, second = tmp_path / "t1.txt", tmp_path / "t2.txt"
+    first.write_text(ticket)
+    second.write_text(ticket + "                       UserDeltaSync:- Users Added = 1, Users Removed = 0\n")
+    collector = HealthCollector()
+    both = collector.summarize(analyze([str(first), str(second)], collector=collector))
+    alone = HealthCollector()
+    one = alone.summarize(analyze([str(first)], collector=alone))
+    assert both.per_day == one.per_day
+    assert {day: (c.requested, c.failed) for day, c in both.per_day.items()} == {
+        "2014-09-14": (1, 1),
+        "2014-09-15": (1, 0),
+    }
+    assert both.reasons == {"UserNotFound": 1}

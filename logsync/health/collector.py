@@ -90,6 +90,10 @@ class HealthCollector:
     _run_cycle: Mark | None = None
     _problems: dict[str, bool] = field(default_factory=dict)
 
+    def start_over(self) -> None:
+        """Forget every row seen (the reading starts again): as new, but for `mark_every`."""
+        self.__dict__.update(HealthCollector(mark_every=self.mark_every).__dict__)
+
     def messages(self, text: str) -> bool:
         """Whether a message of no known kind tells of failing syncs or bad user data."""
         found = self._problems.get(text)
