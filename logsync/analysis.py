@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Collection, Iterator, Sequence
-from contextlib import contextmanager
 from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from . import times
 from .bounds import Cutoff
-from .bulk import LOCATED_KINDS, RowSpec, event_rows, merged_rows
+from .bulk import LOCATED_KINDS, RowSpec, event_rows, fewer_collections, merged_rows
 from .errors import UsageError
 from .formats.paste import ensure_times, redacted
 from .merge import BackwardJump, Overlap
@@ -320,18 +318,6 @@ def _feed(tracker: Tracker, batches: Iterator[list[Row]], inputs: Sequence[Input
         break
     for batch in batches:
         tracker.feed_rows(batch)
-
-
-@contextmanager
-def fewer_collections() -> Iterator[None]:
-    """Run the cyclic garbage collector less often while rows are fed: they make no cycles
-    (reference counting frees them) and every collection walks all users kept so far."""
-    thresholds = gc.get_threshold()
-    gc.set_threshold(max(thresholds[0], 50_000), *thresholds[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
 
 
 def _read_rows(

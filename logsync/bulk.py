@@ -7,7 +7,9 @@ Python); other formats go the plain way, through events made rows (`chunks.event
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 from . import events as catalogue
 from .chunks import LOCATED_KINDS, RowReader, RowSpec, event_rows
@@ -17,7 +19,15 @@ from .pipeline import ReadOptions, ensure_records, is_connector, open_input, par
 from .sources import InputStats, Progress, mark_siblings
 from .tracker import Row
 
-__all__ = ["LOCATED_KINDS", "RowSpec", "event_rows", "input_rows", "merged_rows", "text_rows"]
+__all__ = [
+    "LOCATED_KINDS",
+    "RowSpec",
+    "event_rows",
+    "fewer_collections",
+    "input_rows",
+    "merged_rows",
+    "text_rows",
+]
 
 
 def input_rows(
@@ -101,3 +111,15 @@ def text_rows(
         return [row for batch in event_rows(iter(events), spec) for row in batch]
 
     return other_rows
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector less often while rows are fed: they make no cycles
+    (reference counting frees them) and every collection walks all users kept so far."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(max(thresholds[0], 50_000), *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
