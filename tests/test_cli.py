@@ -540,3 +540,25 @@ def test_fail_on_help_names_every_connector_problem() -> None:
         assert "connector_stalled, connector_stopped, connector" in shown
         assert "all four" in shown and "all three" not in shown
         assert "recovered," not in shown.split("--fail-on", 1)[1].split("--", 1)[0]
+
+
+def test_the_source_tree_without_its_dependencies_says_so_in_one_line(tmp_path: Path) -> None:
+    """`python -m logsync` from a source tree on a Python without typer, rich or dateutil (here:
+    without site-packages): one line naming what is missing, exit 2, never a traceback."""
+    import shutil
+    import subprocess
+    import sys
+
+    shutil.copytree(Path(__file__).resolve().parent.parent / "logsync", tmp_path / "logsync")
+    done = subprocess.run(
+        [sys.executable, "-S", "-m", "logsync", "report", "x.log"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        "logsync: error: dateutil is not installed: install logsync with its dependencies "
+        "(pip install .) and run it as `logsync`\n"
+    )
