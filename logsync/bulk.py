@@ -37,7 +37,9 @@ def input_rows(
     spec: RowSpec,
     progress: Progress | None = None,
 ) -> Iterator[list[Row]]:
-    """The rows `spec` wants of one input, in file order, a chunk's worth at a time."""
+    """The rows `spec` wants of one input, in file order, a chunk's worth at a time. Raises
+    `BackwardJump` where its time goes back: the chunk reader sees every SMS-trace record's
+    instant; the rows of other formats are checked as they come."""
     fmt, chunks = open_input(name, options, stats, progress)
     if fmt is None:
         ensure_records(name, stats)
@@ -46,7 +48,8 @@ def input_rows(
         # every event (the cutoff counts the records it leaves out); of a sibling log, the
         # records about the connector, picked from the events
         kinds = None if spec.cutoff is not None else spec.wanted
-        yield from event_rows(parse_input(name, fmt, chunks, options, stats, kinds), spec)
+        events = parse_input(name, fmt, chunks, options, stats, kinds)
+        yield from rows_in_order(event_rows(events, spec), name)
         return
     reader = RowReader(name, spec, ParseContext(stats, options.source_tz))
     for text, first_line in sms.numbered_chunks(chunks, stats):
@@ -67,7 +70,7 @@ def merged_rows(
     inputs = [InputStats(path=name) for name in names]
     mark_siblings(inputs)
     streams = [
-        rows_in_order(input_rows(name, options, stats, spec, progress), name)
+        input_rows(name, options, stats, spec, progress)
         for name, stats in zip(names, inputs, strict=True)
     ]
     if len(streams) == 1:
