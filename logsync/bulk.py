@@ -14,8 +14,15 @@ from contextlib import contextmanager
 from . import events as catalogue
 from .chunks import LOCATED_KINDS, RowReader, RowSpec, event_rows
 from .formats import ParseContext, Record, parser_for, sms
-from .merge import distinct_rows, merge_batches, mergeable, rows_in_order
-from .pipeline import ReadOptions, ensure_records, is_connector, open_input, parse_input
+from .merge import BackwardJump, distinct_rows, merge_batches, mergeable, rows_in_order
+from .pipeline import (
+    EventStream,
+    ReadOptions,
+    ensure_records,
+    is_connector,
+    open_input,
+    parse_input,
+)
 from .sources import InputStats, Progress, mark_siblings
 from .tracker import Row
 
@@ -27,6 +34,7 @@ __all__ = [
     "input_rows",
     "merged_rows",
     "text_rows",
+    "whole_rows",
 ]
 
 
@@ -82,6 +90,26 @@ def merged_rows(
     return inputs, distinct_rows(merge_batches(checked, names))
 
 
+def whole_rows(
+    name: str, options: ReadOptions, stats: InputStats, spec: RowSpec
+) -> tuple[list[list[Row]], int]:
+    """All the rows `spec` wants of one input, in time order, and its number of runs: an input
+    whose time goes back (files pasted together) is read as its runs merged by time, as
+    `analyze` reads it. For the inputs read whole before a live log is followed (its rotated
+    `.lo_`, the sibling logs), which are a log's worth at most."""
+    try:
+        return list(input_rows(name, options, stats, spec)), 1
+    except BackwardJump:
+        pass
+    split = {name: 0}
+    stream = EventStream([name], options, kinds=None, judged=spec.wanted, split=split)
+    stream.inputs[0].sibling = stats.sibling
+    batches = list(event_rows(stream.in_order(), spec))
+    for field, value in stream.inputs[0].fields().items():
+        setattr(stats, field, value)
+    return batches, split[name]
+
+
 def text_rows(
     source: str, fmt: str, options: ReadOptions, stats: InputStats, spec: RowSpec
 ) -> Callable[[str, int], list[Row]]:
@@ -90,7 +118,7 @@ def text_rows(
     `stats` as `input_rows` does."""
     ctx = ParseContext(stats, options.source_tz)
     if fmt == "sms-trace":
-        reader = RowReader(source, spec, ctx)
+        reader = RowReader(source, spec, ctx, one_run=False)
 
         def sms_rows(text: str, first_line: int) -> list[Row]:
             sms.count_connector(text, stats)

@@ -99,8 +99,13 @@ def event_rows(events: Iterator[catalogue.Event], spec: RowSpec) -> Iterator[lis
 class RowReader:
     """Rows of the wanted kinds from SMS-trace chunks."""
 
-    def __init__(self, source: str, spec: RowSpec, ctx: ParseContext) -> None:
+    def __init__(
+        self, source: str, spec: RowSpec, ctx: ParseContext, one_run: bool = True
+    ) -> None:
         self.source = source
+        self.one_run = one_run
+        """Whether time going back raises `BackwardJump` (a file read whole); a followed live
+        log is read on in file order (its clock may be set back)."""
         self.spec = spec
         self.kinds = spec.wanted
         self.ctx = ctx
@@ -126,7 +131,7 @@ class RowReader:
         if scanned is None:
             return self.plain_rows(text, first_line)
         rows, records, blank, left_out, last, jump, latest = scanned
-        if jump:
+        if jump and self.one_run:
             raise BackwardJump(self.source)
         self._last = last
         if latest is not None:
@@ -180,7 +185,7 @@ class RowReader:
     def _in_time(self, times: list[tuple[int, tzinfo | None]]) -> None:
         """Note the instants of a chunk's records, in file order (see `chunk_rows`)."""
         last, back = _goes_back(times, self._last)
-        if back is not None:
+        if back is not None and self.one_run:
             raise BackwardJump(self.source)
         self._last = last
         if times:

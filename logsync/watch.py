@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from .bulk import RowSpec, input_rows, text_rows
+from .bulk import RowSpec, text_rows, whole_rows
 from .decoding import LineDecoder
 from .errors import InputError
 from .events import CAUSE_KINDS
@@ -222,6 +222,8 @@ class Watcher:
         self.connector_state: tuple[str, str | None] | None = None
         self._readers: dict[str, Callable[[str, int], list[Row]]] = {}
         self._checked = False
+        self.runs: list[tuple[str, int]] = []
+        """(input, runs) of each input read whole whose time goes back (see `whole_rows`)."""
 
     @property
     def last_time(self) -> datetime | None:
@@ -233,7 +235,10 @@ class Watcher:
         path = self.rotated.path
         if not Path(path).is_file():
             return
-        for batch in input_rows(path, self.options, self.rotated, _SPEC):
+        batches, runs = whole_rows(path, self.options, self.rotated, _SPEC)
+        if runs > 1:
+            self.runs.append((path, runs))
+        for batch in batches:
             self._feed(batch, self.rotated)
 
     def read_siblings(self) -> None:
@@ -248,10 +253,11 @@ class Watcher:
             stats = InputStats(name)
             stats.sibling = True
             try:
-                for batch in input_rows(name, self.options, stats, _CAUSES):
-                    self.tracker.note_causes(batch)
+                batches, _ = whole_rows(name, self.options, stats, _CAUSES)
             except InputError:
                 continue
+            for batch in batches:
+                self.tracker.note_causes(batch)
 
     def read(self) -> int:
         """Feed whatever was appended; the number of rows. Raises an input error once what the

@@ -297,3 +297,23 @@ def test_watch_reads_the_causes_with_their_own_offsets(lab: Path) -> None:
         (c.kind, iso(c.time)) for c in read_once
     ]
     assert all(c.time.utcoffset() is not None for c in read_once)
+
+
+def test_watch_reads_a_sibling_log_pasted_in_the_wrong_order(lab: Path) -> None:
+    # CertMgr.log's halves swapped: its time goes back once; the cause is still named, as the
+    # reading of the folder names it (the line numbers are those of the pasted file).
+    certmgr = lab / "CertMgr.log"
+    lines = certmgr.read_bytes().splitlines(True)
+    certmgr.write_bytes(b"".join(lines[200:] + lines[:200]))
+    watcher = Watcher(Follower(lab / "CloudUserSync.log"), Tracker(TrackerOptions()))
+    watcher.read_rotated()
+    watcher.read()
+    watcher.read_siblings()
+    result, _ = watcher.changes(watcher.as_of(watcher.last_time))  # type: ignore[arg-type]
+    causes = [(c.kind, c.line) for c in result.connector.causes]
+    assert causes == [
+        ("no_intune_subscription", 8),
+        ("certificate_failed", 199 + 29),
+        ("install_errors", 579),
+    ]
+    assert causes == [(c.kind, c.line) for c in analyze([str(lab)]).connector.causes]

@@ -273,3 +273,50 @@ def test_watch_takes_the_reading_options_and_a_slow_poll(tmp_path: Path) -> None
         2, f"logsync: error: no CloudUserSync records found in {live} (not SMS trace, CMTrace or "
         "text pasted from them)\n",
     )
+
+
+def swapped_halves(data: bytes, at: int) -> bytes:
+    """A log's lines from `at` (0-based) on, then the ones before: halves pasted the wrong way."""
+    lines = data.splitlines(True)
+    return b"".join(lines[at:] + lines[:at])
+
+
+def test_a_rotated_half_pasted_in_the_wrong_order_is_read_as_its_runs_merged(tmp_path: Path) -> None:
+    rotated, live = (SAMPLES / "rotated" / name for name in ("CloudUserSync.lo_", "CloudUserSync.log"))
+    (tmp_path / "CloudUserSync.lo_").write_bytes(swapped_halves(rotated.read_bytes(), 46))
+    (tmp_path / "CloudUserSync.log").write_bytes(live.read_bytes())
+    watcher = Watcher(Follower(tmp_path / "CloudUserSync.log"), Tracker(TrackerOptions()))
+    watcher.read_rotated()
+    watcher.read()
+    assert watcher.runs == [(str(tmp_path / "CloudUserSync.lo_"), 2)]
+    whole = analyze([str(rotated), str(live)])  # the pair as written
+    result = watcher.tracker.result(whole.as_of)
+    assert [(u.upn, u.state, u.failures, u.full_sync_due) for u in result.users] == [
+        (u.upn, u.state, u.failures, u.full_sync_due) for u in whole.users
+    ]
+    assert (watcher.rotated.first_time, watcher.rotated.records) == (
+        whole.inputs[0].first_time, whole.inputs[0].records
+    )
+    process = subprocess.run(
+        ["timeout", "-s", "INT", "3", LOGSYNC, "watch", "--format", "ndjson", "--poll", "0.2", str(tmp_path)],
+        capture_output=True, timeout=60,
+    )
+    assert process.stderr.decode() == (
+        f"logsync: {tmp_path / 'CloudUserSync.lo_'}: time goes back once (logs pasted together?); "
+        "its 2 runs are merged by time\n"
+    )
+    assert json.loads(process.stdout.splitlines()[0])["kind"] == "connector"
+
+
+def test_a_live_log_whose_clock_is_set_back_is_read_on_in_file_order(tmp_path: Path) -> None:
+    live = tmp_path / "CloudUserSync.log"
+    data = DEMO.read_bytes()
+    watcher = follow_in_pieces(live, data, len(data))
+    last = watcher.last_time
+    assert last is not None
+    earlier = Log(bias=480)  # the demo log's bias; the server's clock set back an hour
+    earlier.cycle(last.replace(tzinfo=None) - timedelta(hours=1), ("zoe@contoso.com",), {})
+    append(live, earlier)
+    assert watcher.read() == 3  # the cycle's start, its request and its totals
+    assert (watcher.stats.records, watcher.last_time) == (3041 + 6, last)
+    assert "zoe@contoso.com" in watcher.tracker.upns()

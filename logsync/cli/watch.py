@@ -11,7 +11,7 @@ from ..render.printers import formats
 from ..safety import visible
 from ..tracker import TrackerOptions
 from .application import Env, command
-from .notes import unmatched_users
+from .notes import note_runs, unmatched_users
 from .options import (
     NONE_GIVEN,
     Shared,
@@ -101,6 +101,7 @@ def watch(
     watcher.read_rotated()
     watcher.read()
     watcher.read_siblings()
+    note_runs(watcher.runs, opts, env)
     result, initial = watcher.changes(utc_now(), everyone=all_users)
     nobody = unmatched_users(opts, tracker.upns())
     if nobody is not None and watcher.last_time is not None and not opts.quiet:
