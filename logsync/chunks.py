@@ -15,13 +15,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from datetime import timezone, tzinfo
+from itertools import compress, repeat
+from operator import add, is_, is_not, itemgetter
 from typing import Any, NamedTuple
 
 from . import accel
 from . import events as catalogue
 from .bounds import Cutoff
 from .formats import ParseContext, Record, sms
-from .merge import RUN_DISORDER_US, BackwardJump
+from .merge import RUN_DISORDER_US, BackwardJump, jumps_back
 from .times import bias_zone, fixed_offset, micros, moment_time
 from .tracker import Row
 
@@ -63,6 +65,8 @@ class RowSpec(NamedTuple):
 
 
 _CACHE_LIMIT = 1 << 14
+_US = itemgetter(0)
+_ZONE = itemgetter(1)
 _UNSEEN: Any = object()
 SECONDS = {f"{second:02d}": second * 1_000_000 for second in range(60)}
 """A proved trailer's seconds (two digits, 00 to 59) in microseconds."""
@@ -110,6 +114,7 @@ class RowReader:
         self.kinds = spec.wanted
         self.ctx = ctx
         self._pattern: re.Pattern[str] | None = None
+        self._starts: re.Pattern[str] | None = None
         self._meanings: dict[str, tuple[str, Any] | None] = {}
         self._days: dict[str, tuple[int, tzinfo | None] | None] = {}
         """Date and bias -> (instant of its midnight, zone); None when the zone has no fixed
@@ -159,37 +164,35 @@ class RowReader:
         counts = sms.count_records(text)
         if counts is None:
             return None
-        times, last, jump = self._timeline(text, first_line)
-        latest = max(times, key=_instant) if times else None
-        rows = self.rows(text, first_line)
+        rows, keys, zones = self.rows(text, first_line)
+        last, back = _goes_back(keys, self._last)
+        jump = 0 if back is None else self._line_of(text, first_line, back)
+        latest = None
+        if keys:
+            top = max(keys)
+            latest = (top, zones[keys.index(top)])
         cutoff = self.spec.cutoff
         if cutoff is None:
             return rows, counts[0], counts[1], 0, last, jump, latest
         keeps = cutoff.keeps
-        left_out = sum(1 for us, zone in times if not keeps(us, zone))
+        left_out = sum(1 for us, zone in zip(keys, zones, strict=True) if not keeps(us, zone))
         return cutoff.kept(rows), counts[0], counts[1], left_out, last, jump, latest
 
-    def _timeline(
-        self, text: str, first_line: int
-    ) -> tuple[list[tuple[int, tzinfo | None]], int | None, int]:
-        """The instant and zone of every record of a proved chunk, the instant of its last
-        record (else the one before the chunk), and the line where time first goes back (0:
-        nowhere)."""
-        times = list(self._times(text))
-        last, back = _goes_back(times, self._last)
-        if back is None:
-            return times, last, 0
-        where = [found.start() for found in _TIMES_RE.finditer(text)][back]  # (at its `\n`)
-        return times, last, first_line + text.count("\n", 0, where)
+    def _line_of(self, text: str, first_line: int, index: int) -> int:
+        """The line of a proved chunk's record number `index` (where time goes back)."""
+        where = [found.start() for found in self.pattern().finditer(text)][index]  # (its `\n`)
+        return first_line + text.count("\n", 0, where)
 
     def _in_time(self, times: list[tuple[int, tzinfo | None]]) -> None:
         """Note the instants of a chunk's records, in file order (see `chunk_rows`)."""
-        last, back = _goes_back(times, self._last)
+        keys = [moment[0] for moment in times]
+        last, back = _goes_back(keys, self._last)
         if back is not None and self.one_run:
             raise BackwardJump(self.source)
         self._last = last
-        if times:
-            self._later(*max(times, key=_instant))
+        latest = _latest(times, keys)
+        if latest is not None:
+            self._later(*latest)
 
     def _later(self, us: int, zone: tzinfo | None) -> None:
         if self._latest is None or us > self._latest[0]:
@@ -205,7 +208,7 @@ class RowReader:
     def pattern(self) -> re.Pattern[str]:
         """The pure reader's pattern (compiled when first needed: the native scanner has none)."""
         if self._pattern is None:
-            self._pattern = sms.row_pattern(catalogue.message_starts(self.kinds - {"unparsed"}))
+            self._pattern = sms.row_pattern("")  # every record: each one's time is seen
         return self._pattern
 
     def _native_config(self, kinds: frozenset[str]) -> tuple[Any, ...]:
@@ -231,10 +234,22 @@ class RowReader:
             None if cutoff is None else cutoff.native(),
         )
 
-    def rows(self, text: str, first_line: int) -> list[Row]:
-        """The rows of a chunk whose lines are all records (or blank)."""
+    def rows(
+        self, text: str, first_line: int
+    ) -> tuple[list[Row], list[int], list[tzinfo | None]]:
+        """The rows of a chunk whose lines are all records (or blank); and of every record, in
+        file order, its instant and its zone.
+
+        One `findall` matches every record; the columns of its matches are then worked on
+        whole (`map` over the caches, at the speed of C), and only the records of wanted
+        kinds, or of messages not seen yet, are looked at one by one."""
+        found = self.pattern().findall(text)
+        if not found:
+            return [], [], []
+        messages, dates, clocks, seconds, fractions, biases = zip(*found, strict=True)
+        instants, zones = self._instants(found, dates, clocks, seconds, fractions, biases)
         meanings = self._meanings
-        time = self._time
+        known = list(map(meanings.get, messages, repeat(_UNSEEN)))
         source = self.source
         out: list[Row] = []
         append = out.append
@@ -242,16 +257,17 @@ class RowReader:
         line = first_line  # the line that follows text[cursor], a `\n`
         located = False
         located_kinds = self.spec.located
-        for message, date, clock, second, fraction, bias in self.pattern().findall(text):
-            meaning = meanings.get(message)
-            if meaning is None:
-                if message in meanings:
-                    continue
-                meaning = self._meaning(message)
+        for index in compress(range(len(found)), map(is_not, known, repeat(None))):
+            meaning: Any = known[index]
+            message = messages[index]
+            if meaning is _UNSEEN:
+                meaning = meanings.get(message, _UNSEEN)  # (met earlier in this chunk)
+                if meaning is _UNSEEN:
+                    meaning = self._meaning(message)
                 if meaning is None:
                     continue
             kind, data = meaning
-            us, zone = time(date, clock, second, fraction, bias)
+            us, zone = instants[index], zones[index]
             if kind in located_kinds:
                 # the first line of this message after the last located one
                 start = _line_start(text, message, cursor + 1 if located else 0)
@@ -261,7 +277,41 @@ class RowReader:
                 append((us, zone, kind, data, source, line))
             else:
                 append((us, zone, kind, data, source, 0))
-        return out
+        return out, instants, zones
+
+    def _instants(
+        self,
+        found: list[tuple[str, ...]],
+        dates: tuple[str, ...],
+        clocks: tuple[str, ...],
+        seconds: tuple[str, ...],
+        fractions: tuple[str, ...],
+        biases: tuple[str, ...],
+    ) -> tuple[list[int], list[tzinfo | None]]:
+        """The instant and zone of every record of a chunk, from the caches of days, clocks and
+        fractions applied to the columns whole; the few values not cached yet are worked out
+        one by one."""
+        day_keys = list(map(add, dates, biases))
+        days: list[Any] = list(map(self._days.get, day_keys, repeat(_UNSEEN)))
+        clock_us: list[Any] = list(map(self._clocks.get, clocks))
+        offsets: list[Any] = list(map(self._fractions.get, fractions))
+        if _UNSEEN in days:
+            for index in compress(range(len(days)), map(is_, days, repeat(_UNSEEN))):
+                day = self._days.get(day_keys[index], _UNSEEN)
+                days[index] = self._day(dates[index], biases[index]) if day is _UNSEEN else day
+        if None in days:  # a zone with daylight saving: each minute on its own
+            moments = [self._time(*record[1:]) for record in found]
+            return [moment[0] for moment in moments], [moment[1] for moment in moments]
+        if None in clock_us:
+            for index in compress(range(len(clock_us)), map(is_, clock_us, repeat(None))):
+                clock_us[index] = self._clocks.get(clocks[index]) or self._clock(clocks[index])
+        if None in offsets:
+            for index in compress(range(len(offsets)), map(is_, offsets, repeat(None))):
+                offset = self._fractions.get(fractions[index])
+                offsets[index] = self._fraction(fractions[index]) if offset is None else offset
+        since_midnight = map(add, clock_us, map(SECONDS.__getitem__, seconds))
+        instants = list(map(add, map(add, map(_US, days), since_midnight), offsets))
+        return instants, list(map(_ZONE, days))
 
     def _time(
         self, date: str, clock: str, second: str, fraction: str, bias: str
@@ -281,11 +331,6 @@ class RowReader:
             since_midnight = self._clock(clock)
         return day[0] + since_midnight + SECONDS[second] + offset, day[1]
 
-    def _times(self, text: str) -> Iterator[tuple[int, tzinfo | None]]:
-        """The instant and zone of every record of a proved chunk."""
-        for date, clock, second, fraction, bias in _TIMES_RE.findall(text):
-            yield self._time(date, clock, second, fraction, bias)
-
     def plain_rows(self, text: str, first_line: int) -> list[Row]:
         """The rows of a chunk that holds lines that are no record: parsed the plain way."""
         parsed = sms.parse_text(text, first_line, self.ctx)
@@ -296,9 +341,15 @@ class RowReader:
         return [row for batch in event_rows(events, self.spec) for row in batch]
 
     def _meaning(self, message: str) -> tuple[str, Any] | None:
-        text = catalogue.decode_text(message.rstrip(" \t"))
-        kind, data = catalogue.classify(text)
         found: tuple[str, Any] | None = None
+        if self._starts is None:
+            starts = catalogue.message_starts(self.kinds - {"unparsed"})
+            self._starts = re.compile(r"[~ \t]*(?:" + starts + ")")
+        if not self._starts.match(message):  # no kind wanted starts so: not classified
+            kind, data, text = "", None, ""
+        else:
+            text = catalogue.decode_text(message.rstrip(" \t"))
+            kind, data = catalogue.classify(text)
         if kind == "message":
             messages = self.spec.messages
             if messages is not None and messages(text):
@@ -340,14 +391,6 @@ class RowReader:
         return value
 
 
-_TIMES_RE = re.compile(
-    r"\n[^\n]*\$\$<[^<>\n]*><([^ >\n]+) ([^:>\n]+:[^:>\n]+):([0-9]+)(?:\.([0-9]+))?"
-    r"([+-][0-9]+)?>"
-)
-"""The time of every record of a chunk proved to hold only records (see `sms.row_pattern`):
-the last trailer of each line (a message may hold `$$<` text of its own)."""
-
-
 def _line_start(text: str, message: str, cursor: int) -> int:
     """Where the first line with this record's message begins (at its `\\n`), from `cursor`.
 
@@ -364,20 +407,25 @@ def _line_start(text: str, message: str, cursor: int) -> int:
     raise AssertionError("a row's own line must be in its chunk")
 
 
-def _instant(moment: tuple[int, tzinfo | None]) -> int:
-    return moment[0]
-
-
-def _goes_back(
-    times: list[tuple[int, tzinfo | None]], last: int | None
-) -> tuple[int | None, int | None]:
-    """(the instant of the last of `times`, else `last`; the index of the first whose time goes
-    back by more than the disorder of threads from the one before it, or None)."""
-    for index, (us, _) in enumerate(times):
+def _goes_back(keys: list[int], last: int | None) -> tuple[int | None, int | None]:
+    """(the last of the instants `keys`, else `last`; the index of the first that goes back by
+    more than the disorder of threads from the one before it, or None)."""
+    if not keys:
+        return last, None
+    if not jumps_back(keys, last):  # (at the speed of C: the usual case)
+        return keys[-1], None
+    for index, us in enumerate(keys):
         if last is not None and us < last - RUN_DISORDER_US:
-            return times[-1][0], index
+            return keys[-1], index
         last = us
-    return last, None
+    raise AssertionError("jumps_back found a jump")
+
+
+def _latest(
+    times: list[tuple[int, tzinfo | None]], keys: list[int]
+) -> tuple[int, tzinfo | None] | None:
+    """The first of the latest of `times` (whose instants are `keys`)."""
+    return times[keys.index(max(keys))] if keys else None
 
 
 Scanned = tuple[list[Row], int, int, int, "int | None", int, "tuple[int, tzinfo | None] | None"]

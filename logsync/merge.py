@@ -240,7 +240,7 @@ RUN_DISORDER_US = int(RUN_DISORDER * 1_000_000)
 """`RUN_DISORDER` in microseconds, as rows count time."""
 
 
-def _jumps_back(keys: list[int], last: int | None) -> bool:
+def jumps_back(keys: list[int], last: int | None) -> bool:
     """Whether time goes back by more than the disorder of threads between two neighbours of
     `keys` (after `last`, the key before them)."""
     if last is not None and keys and keys[0] < last - RUN_DISORDER_US:
@@ -254,7 +254,7 @@ def rows_in_order(batches: Iterator[list[Row]], name: str) -> Iterator[list[Row]
     for batch in batches:
         if batch:
             keys = [row[0] for row in batch]
-            if _jumps_back(keys, last):
+            if jumps_back(keys, last):
                 raise BackwardJump(name)
             last = keys[-1]
         yield batch
