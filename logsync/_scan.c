@@ -825,15 +825,16 @@ buffer_add_ascii(Buffer *buffer, PyObject *text, int *not_ascii)
 /*
  * ndjson_lines(text, first_line, config[, last]) -> (JSON lines, records) or None
  *
- * With `last` (the instant, in microseconds, of the last record written before, or None):
- * (JSON lines, records, the instant of the last record written, the line of the first record
- * whose time goes back by more than a second from the one before it, or 0) or None.
+ * With `last` (the instant, in microseconds, of the input's record before, or None):
+ * (JSON lines, records, the instant of the chunk's last record, the line of the first record
+ * whose time goes back by more than a second from the one before it, or 0) or None: every
+ * record counts, written or not.
  *
  * The `events --format ndjson` lines of a chunk whose every line is a record, as
  * logsync/render/ndjson.py writes them (its `_fast` is the reference): config is
  * (messages, message_parts, components, component_json, at_line, naive_offset), where
  * messages maps a raw message to its (JSON up to the time, JSON from the severity on) or None
- * (a kind not wanted), message_parts(message) makes and keeps that, components and
+ * (not written: a kind or user not wanted), message_parts(message) makes and keeps that, components and
  * component_json the same for the component's JSON, at_line is the JSON between the time and
  * the line number, and naive_offset the ISO offset of records without a bias (None: a zone
  * with daylight saving, which declines them). None for a chunk with any other line.
@@ -909,6 +910,14 @@ ndjson_lines(PyObject *Py_UNUSED(module), PyObject *args)
             goto decline;
         }
         records++;
+        if (track) { /* every record's time counts, written or not (the input's own order) */
+            if (!t.has_bias && !naive_known) {
+                goto decline;
+            }
+            long long instant = t.has_bias ? t.local_us - (long long)t.offset * 60000000LL
+                                           : t.local_us - naive_us;
+            note_instant(instant, line, &last, &has_last, &jump_line);
+        }
         PyObject *parts = cached(messages, message_parts, s, start, t.message_end);
         if (parts == NULL) {
             goto error;
@@ -923,15 +932,6 @@ ndjson_lines(PyObject *Py_UNUSED(module), PyObject *args)
             Py_DECREF(parts);
             PyErr_SetString(PyExc_TypeError, "message parts are (head, tail) or None");
             goto error;
-        }
-        if (track) {
-            if (!t.has_bias && !naive_known) {
-                Py_DECREF(parts);
-                goto decline;
-            }
-            long long instant = t.has_bias ? t.local_us - (long long)t.offset * 60000000LL
-                                           : t.local_us - naive_us;
-            note_instant(instant, line, &last, &has_last, &jump_line);
         }
         Py_ssize_t from = t.message_end + 3, to = t.component_end;
         if (component == NULL || to - from != component_length ||

@@ -178,6 +178,12 @@ class RowReader:
         left_out = sum(1 for us, zone in zip(keys, zones, strict=True) if not keeps(us, zone))
         return cutoff.kept(rows), counts[0], counts[1], left_out, last, jump, latest
 
+    def scan_after(self, text: str, first_line: int, last: int | None) -> Scanned | None:
+        """`scan` of a chunk that follows a record at the instant `last` (None: no record):
+        where its time goes back is found from there. Nothing is counted in the stats."""
+        self._last = last
+        return self.scan(text, first_line)
+
     def _line_of(self, text: str, first_line: int, index: int) -> int:
         """The line of a proved chunk's record number `index` (where time goes back)."""
         where = [found.start() for found in self.pattern().finditer(text)][index]  # (its `\n`)

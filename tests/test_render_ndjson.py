@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import json
+import re
 from datetime import timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -25,10 +27,11 @@ AS_LOGGED = ReadOptions()
 def plain(
     path: str, options: ReadOptions = AS_LOGGED, kinds: frozenset[str] | None = None
 ) -> tuple[str, list[InputStats], int | None]:
-    """The lines, the input's counts, and the line where its time first goes back."""
-    stream = EventStream([path], options, kinds=kinds)
+    """The lines, the input's counts, and the line where its time first goes back (whatever
+    kinds are written: the input's own)."""
+    stream = EventStream([path], options)
     encode = EventEncoder(Display()).encode
-    written = "".join(encode(event) + "\n" for event in stream)
+    written = "".join(encode(e) + "\n" for e in stream if kinds is None or e.kind in kinds)
     return written, stream.inputs, stream.jumps[0][1] if stream.jumps else None
 
 
@@ -193,7 +196,7 @@ def test_a_jump_back_is_found_on_the_fast_path_as_the_event_stream_finds_it(
     path = str(swapped_demo(tmp_path))
     written = fast(path, kinds=kinds)
     assert written == plain(path, kinds=kinds)
-    assert written[2] == (1501 if kinds is None else 1547)
+    assert written[2] == 1501  # the input's own line, whatever kinds are written
 
 
 @pytest.mark.parametrize("native", [True, False])
@@ -225,3 +228,148 @@ def test_events_json_is_the_ndjson_objects_in_an_array(
     empty = CliRunner().invoke(app, ["events", "--format", "json", "--kind", "user_add_failed",
                                      str(SAMPLES / "spec-case" / "CloudUserSync.log")])
     assert empty.stdout.startswith("[\n{") and empty.stdout.endswith("}\n]\n")
+
+
+# -- --since, --until and --user ride the fast path too --------------------------------------
+
+
+def bounds_of(since: str | None, until: str | None) -> list:
+    from logsync.bounds import since as since_bound
+    from logsync.bounds import until as until_bound
+    from logsync.times import parse_when
+
+    found = [since_bound(parse_when(since, "--since"))] if since else []
+    if until:
+        found.append(until_bound(parse_when(until, "--until")))
+    return found
+
+
+def filtered_plain(path: str, since: str | None, until: str | None, users: tuple[str, ...],
+                   kinds: frozenset[str] | None = None, options: ReadOptions = AS_LOGGED) -> tuple[str, list[str], list[InputStats], int | None]:
+    """The reference: the event stream, then the filters one event at a time."""
+    from fnmatch import fnmatchcase
+
+    from logsync.selection import Filters
+
+    wants = (lambda upn: any(fnmatchcase(upn.lower(), g) for g in users)) if users else None
+    filters = Filters(bounds_of(since, until), wants, kinds)
+    encode = EventEncoder(Display()).encode
+    stream = EventStream([path], options)
+    written = "".join(encode(event) + "\n" for event in filters.kept(stream))
+    jump = stream.jumps[0][1] if stream.jumps else None
+    return written, sorted(filters.seen) if users else [], stream.inputs, jump
+
+
+def filtered_fast(path: str, since: str | None, until: str | None, users: tuple[str, ...],
+                  kinds: frozenset[str] | None = None, options: ReadOptions = AS_LOGGED) -> tuple[str, list[str], list[InputStats], int | None]:
+    from fnmatch import fnmatchcase
+
+    from logsync.selection import Filters
+
+    wants = (lambda upn: any(fnmatchcase(upn.lower(), g) for g in users)) if users else None
+    filters = Filters(bounds_of(since, until), wants)
+    out = io.StringIO()
+    stats = InputStats(path)
+    jumps = write_input_ndjson(path, options, stats, out, Display(), kinds, filters=filters)
+    return out.getvalue(), sorted(filters.seen) if users else [], [stats], jumps.line
+
+
+BOUNDS = [
+    # the demo log is at -08:00 (bias +480); a record is at 11-24-2026 07:05:04.385
+    ("2026-11-24T07:05:04.385", None),  # inclusive: that record is the first written
+    (None, "2026-11-24T07:05:04.385"),  # exclusive: it is not written
+    ("2026-11-24T07:05:04.385-08:00", "2026-11-24T12:00:00.001-08:00"),
+    ("2026-11-24T15:05:04.385+00:00", None),  # the same instant in UTC
+    ("2026-11-25T00:00", "2026-11-25T08:00"),
+    ("2026-12-01", None),  # after the log: nothing
+    (None, "2026-11-01"),  # before it: nothing
+]
+
+
+@pytest.mark.parametrize("native", [True, False])
+@pytest.mark.parametrize("block", [1 << 7, 1 << 10, 1 << 16])  # 128: a line a chunk
+@pytest.mark.parametrize(("since", "until"), BOUNDS)
+def test_time_bounds_on_the_fast_path_keep_what_the_event_stream_keeps(
+    native: bool, block: int, since: str | None, until: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read_in_blocks(monkeypatch, block, native)
+    path = str(DEMO)
+    written = filtered_fast(path, since, until, ())
+    assert written == filtered_plain(path, since, until, ())
+
+
+def test_time_bounds_keep_exactly_the_records_on_their_side() -> None:
+    path = str(DEMO)
+    since = filtered_fast(path, "2026-11-24T07:05:04.385", None, ())[0].splitlines()
+    until = filtered_fast(path, None, "2026-11-24T07:05:04.385", ())[0].splitlines()
+    assert [json.loads(line)["line"] for line in since[:2]] == [9, 10]  # at the bound: kept
+    assert [json.loads(line)["line"] for line in until] == list(range(1, 9))  # before it
+    assert len(since) + len(until) == 3041
+    assert filtered_fast(path, "2026-12-01", None, ())[:2] == ("", [])
+    named = filtered_fast(path, "2026-12-01", None, ("nobody",))  # users named outside the bounds
+    assert named[:2] == ("", sorted(filtered_plain(path, None, None, ("*",))[1]))
+    assert len(named[1]) == 10
+
+
+@pytest.mark.parametrize("native", [True, False])
+@pytest.mark.parametrize("users", [("bob*",), ("*@contoso.com",), ("nobody",), ("carol@contoso.com", "heidi*")])
+@pytest.mark.parametrize("kinds", [None, frozenset({"user_add_failed"})])
+def test_users_on_the_fast_path_are_those_the_event_stream_keeps(
+    native: bool, users: tuple[str, ...], kinds: frozenset[str] | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read_in_blocks(monkeypatch, 1 << 12, native)
+    path = str(DEMO)
+    written = filtered_fast(path, "2026-11-24T12:00", None, users, kinds)
+    assert written == filtered_plain(path, "2026-11-24T12:00", None, users, kinds)
+
+
+@pytest.mark.parametrize("native", [True, False])
+def test_filters_on_a_log_pasted_in_the_wrong_order_match_the_event_stream(
+    native: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read_in_blocks(monkeypatch, 1 << 11, native)
+    path = str(swapped_demo(tmp_path))
+    for since, until in BOUNDS:
+        assert filtered_fast(path, since, until, ("bob*",)) == filtered_plain(path, since, until, ("bob*",))
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    lines=st.lists(
+        st.one_of(sms_lines(), sms_lines(), sms_lines(), st.sampled_from(["", "x $$<SMS_CLOU"])),
+        min_size=1,
+        max_size=60,
+    ),
+    block=st.sampled_from([128, 1024, 1 << 16]),
+    source_tz=st.sampled_from([None, timezone(timedelta(hours=2)), ZoneInfo("America/New_York")]),
+    since=st.sampled_from([None, "2026-06-15", "2026-06-15T12:00:00.480+02:00", "now-3650d"]),
+    until=st.sampled_from([None, "2026-06-15T12:00", "2026-09-01T00:00:00+00:00"]),
+    users=st.sampled_from([(), ("scott*",), ("nobody",)]),
+    kinds=st.sampled_from([None, frozenset({"user_add_failed", "unparsed"})]),
+    native=st.booleans(),
+)
+def test_any_sms_trace_text_with_any_filter_gives_what_the_event_stream_keeps(
+    lines: list[str],
+    block: int,
+    source_tz: timezone | ZoneInfo | None,
+    since: str | None,
+    until: str | None,
+    users: tuple[str, ...],
+    kinds: frozenset[str] | None,
+    native: bool,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    read_in_blocks(monkeypatch, block, native)
+    path = tmp_path / "CloudUserSync.log"
+    path.write_text("\r\n".join(lines), encoding="utf-8")
+    options = ReadOptions(input_format="sms-trace", source_tz=source_tz)
+    try:
+        expected = filtered_plain(str(path), since, until, users, kinds, options)
+    except Exception as error:  # the same error, whichever way the text is read
+        with pytest.raises(type(error), match=re.escape(str(error))):
+            filtered_fast(str(path), since, until, users, kinds, options)
+        return
+    assert filtered_fast(str(path), since, until, users, kinds, options) == expected

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Annotated
 
 import typer
 
 from ..errors import UsageError
-from ..events import KINDS, Event
-from ..formats.paste import judged_at_a_time
+from ..events import KINDS
 from ..sources import display_name
-from ..times import parse_when, timeless
+from ..times import parse_when
 from .application import Env, command
 from .notes import note_duplicates, note_local_times, reading, unmatched_users
 from .options import (
@@ -83,42 +81,43 @@ def events(
     end = parse_when(until, "--until") if until is not None else None
     if start is not None and end is not None and _later(start, end):
         raise UsageError(f"--since {since!r} is after --until {until!r}: no time lies between them")
+    from ..bounds import since as since_bound
+    from ..bounds import until as until_bound
     from ..pipeline import EventStream
+    from ..selection import Filters
     from ..sources import InputStats, expand_paths
 
+    bounds = [since_bound(start)] if start is not None else []
+    if end is not None:
+        bounds.append(until_bound(end))
+    filters = Filters(bounds, opts.wants if opts.users else None, kinds)
     # a progress bar would fight the event lines on a terminal
     with reading(opts, env, enabled=not env.stdout_isatty) as progress:
         names = expand_paths(opts.paths, stdin_is_pipe=False)
-        one_read = len(names) == 1 and start is end is None and not opts.users
-        if fmt in ("ndjson", "json") and one_read:
+        if fmt in ("ndjson", "json") and len(names) == 1:
             from ..render.ndjson import write_input_ndjson
 
             stats = InputStats(names[0])
             jumps = write_input_ndjson(
                 names[0], opts.read_options(), stats, env.stdout, opts.display, kinds, progress,
-                array=fmt == "json",
+                array=fmt == "json", filters=filters,
             )
             note_local_times([stats], opts, env)
             if jumps.line is not None:
                 _note_jump(names[0], jumps.line, opts, env)
-            return
-        source = EventStream(opts.paths, opts.read_options(), kinds=kinds, progress=progress)
-        stream: Iterable[Event] = source
-        if start is not None or end is not None:
-            stream = between(stream, start, end)
-        seen: dict[str, None] = {}
-        if opts.users:
-            stream = _of_users(stream, opts, seen)
-        from ..render.printers import EventsPage, write
+        else:
+            source = EventStream(opts.paths, opts.read_options(), progress=progress)
+            from ..render.printers import EventsPage, write
 
-        write("events", fmt, EventsPage(stream, opts.display), output(env, opts))
-        note_local_times(source.inputs, opts, env)
-        note_duplicates(source.duplicates, opts, env)
-        if source.jumps:
-            _note_jump(*source.jumps[0], opts, env)
-        nobody = unmatched_users(opts, seen)
-        if nobody is not None:
-            env.stderr.write(f"logsync: {nobody}\n")
+            page = EventsPage(filters.kept(source), opts.display)
+            write("events", fmt, page, output(env, opts))
+            note_local_times(source.inputs, opts, env)
+            note_duplicates(source.duplicates, opts, env)
+            if source.jumps:
+                _note_jump(*source.jumps[0], opts, env)
+    nobody = unmatched_users(opts, filters.seen)
+    if nobody is not None:
+        env.stderr.write(f"logsync: {nobody}\n")
 
 
 def _note_jump(name: str, line: int, opts: Common, env: Env) -> None:
@@ -130,41 +129,6 @@ def _note_jump(name: str, line: int, opts: Common, env: Env) -> None:
             "together?); events are in file order; report, check and summary merge its "
             "runs by time\n"
         )
-
-
-def _of_users(stream: Iterable[Event], opts: Common, seen: dict[str, None]) -> Iterator[Event]:
-    """The events that name a user `--user` matches; `seen` collects the users named."""
-    for event in stream:
-        upn = _event_upn(event)
-        if upn:
-            seen.setdefault(upn)
-            if opts.wants(upn):
-                yield event
-
-
-def _event_upn(event: Event) -> str | None:
-    return getattr(event.data, "upn", None)
-
-
-def between(
-    stream: Iterable[Event], start: datetime | None, end: datetime | None
-) -> Iterator[Event]:
-    """Events in [start, end) by the reader's bound rule (`bounds`); an unparsed line goes with
-    the record before it."""
-    from ..bounds import since, until
-
-    bounds = [since(start)] if start is not None else []
-    if end is not None:
-        bounds.append(until(end))
-    keep = start is None
-    for event in stream:
-        time = event.time
-        if time is not None:
-            if timeless(time):
-                raise judged_at_a_time(bounds[0].option, display_name(event.source))
-            keep = all(bound.keeps_time(time) for bound in bounds)
-        if keep:
-            yield event
 
 
 def _later(start: datetime, end: datetime) -> bool:

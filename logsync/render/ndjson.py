@@ -19,10 +19,12 @@ from typing import IO
 
 from .. import accel
 from .. import events as catalogue
-from ..chunks import SECONDS
+from ..bounds import Bound, Cutoff
+from ..chunks import SECONDS, RowReader, RowSpec
 from ..formats import ParseContext, Record, sms
 from ..merge import RUN_DISORDER_US
 from ..pipeline import ReadOptions, ensure_records, open_input, parse_input
+from ..selection import Filters
 from ..sources import InputStats, Progress
 from ..times import bias_zone, fixed_offset, iso, micros
 from . import Display
@@ -42,13 +44,17 @@ def write_input_ndjson(
     kinds: Collection[str] | None = None,
     progress: Progress | None = None,
     array: bool = False,
+    filters: Filters | None = None,
 ) -> Jumps:
     """Write the events of one input (`kinds` only, if given) as NDJSON, as times were logged,
-    or with `array` as the JSON array `events --format json` writes (the same objects). What
-    comes back tells where the input's time first goes back, as the event stream notes it."""
+    or with `array` as the JSON array `events --format json` writes (the same objects), of
+    those `filters` keeps. What comes back tells where the input's time first goes back, as the
+    event stream notes it."""
     jumps = Jumps()
     elements = _JsonArray(out) if array else None
-    for text in _ndjson_chunks(name, options, stats, display, kinds, progress, jumps):
+    filters = filters if filters is not None else Filters()
+    filters.kinds = None if kinds is None else frozenset(kinds)
+    for text in _ndjson_chunks(name, options, stats, display, kinds, progress, jumps, filters):
         if elements is None:
             out.write(text)
         else:
@@ -66,6 +72,7 @@ def _ndjson_chunks(
     kinds: Collection[str] | None,
     progress: Progress | None,
     jumps: Jumps,
+    filters: Filters,
 ) -> Iterator[str]:
     """The JSON lines of one input, a chunk at a time (each line ending with a break)."""
     fmt, chunks = open_input(name, options, stats, progress)
@@ -76,9 +83,8 @@ def _ndjson_chunks(
     if fmt != "sms-trace" or display.tz is not None:
         encode = EventEncoder(display).encode
         batch: list[str] = []
-        for event in parse_input(name, fmt, chunks, options, stats, wanted):
-            if event.time is not None:
-                jumps.see(micros(event.time), event.line)
+        events = parse_input(name, fmt, chunks, options, stats, None)
+        for event in filters.kept(_seen(events, jumps)):
             batch.append(encode(event))
             if len(batch) >= 512:
                 batch.append("")
@@ -89,10 +95,36 @@ def _ndjson_chunks(
             yield "\n".join(batch)
         return
     ctx = ParseContext(stats, options.source_tz)
-    writer = _SmsLines(name, wanted, ctx, EventEncoder(display), jumps)
+    writer = _SmsLines(name, wanted, ctx, EventEncoder(display), jumps, filters)
+    checkers = _checkers(filters, name, options)
     for text, first_line in sms.numbered_chunks(chunks, stats):
+        if checkers:
+            yield writer.bounded_lines(text, first_line, checkers)
+            continue
         yield writer.lines(text, first_line)
     ensure_records(name, stats)
+
+
+def _seen(events: Iterator[catalogue.Event], jumps: Jumps) -> Iterator[catalogue.Event]:
+    """The events, their times noted in `jumps` (every record's, whatever is written)."""
+    for event in events:
+        if event.time is not None:
+            jumps.see(micros(event.time), event.line)
+        yield event
+
+
+def _checkers(filters: Filters, name: str, options: ReadOptions) -> list[tuple[Bound, RowReader]]:
+    """A reader per bound that counts a chunk's records on each side of it, without rows:
+    a cutoff a microsecond before the bound (`us < U` is `us <= U - 1`)."""
+    found = []
+    for bound in filters.bounds:
+        cutoff = Cutoff(bound.when, bound.option)
+        cutoff.instant -= 1
+        cutoff.local -= 1
+        spec = RowSpec(kinds=frozenset(), located=frozenset(), cutoff=cutoff)
+        ctx = ParseContext(InputStats(name), options.source_tz)
+        found.append((bound, RowReader(name, spec, ctx, one_run=False)))
+    return found
 
 
 class _JsonArray:
@@ -113,8 +145,8 @@ class _JsonArray:
 
 
 class Jumps:
-    """Where the time of the events written first goes back by more than `RUN_DISORDER` (the
-    event stream's rule, `merge.keyed_events`, on the same events), in microseconds."""
+    """Where the input's time first goes back by more than `RUN_DISORDER` (the event stream's
+    rule, `merge.keyed_events`, on every record, whatever is written), in microseconds."""
 
     def __init__(self) -> None:
         self.line: int | None = None
@@ -144,15 +176,18 @@ class _SmsLines:
         ctx: ParseContext,
         encoder: EventEncoder,
         jumps: Jumps | None = None,
+        filters: Filters | None = None,
     ) -> None:
         self.source = source
         self.jumps = jumps if jumps is not None else Jumps()
+        self.filters = filters if filters is not None else Filters()
         self.kinds = kinds
         self.ctx = ctx
         self.encoder = encoder
         self._source = _encode(source)
         self._messages: dict[str, tuple[str, str] | None] = {}
-        """Message -> (JSON up to the time, JSON from the severity on); None: kind not wanted."""
+        """Message -> (JSON up to the time, JSON from the severity on); None: not written (a
+        kind or user not wanted)."""
         self._days: dict[str, str | None] = {}
         self._clocks: dict[str, str] = {}
         self._fractions: dict[str, str] = {}
@@ -186,6 +221,41 @@ class _SmsLines:
         self.ctx.stats.record_lines += records
         sms.note_times(text, self.ctx)
         return lines
+
+    def bounded_lines(
+        self, text: str, first_line: int, checkers: list[tuple[Bound, RowReader]]
+    ) -> str:
+        """The JSON lines of a chunk inside the bounds: a chunk whose records all lie on the
+        kept side of each bound is written whole, one with none is read for its times only,
+        and one that a bound cuts (or that holds lines that are no record) the plain way."""
+        inside: bool | None = True
+        scanned = None
+        for bound, checker in checkers:
+            scanned = checker.scan_after(text, first_line, self.jumps.last)
+            if scanned is None:
+                return self._plain(text, first_line)
+            records, left_out = scanned[1], scanned[3]
+            kept = left_out if not bound.upper else records - left_out
+            if kept != records and kept != 0:
+                return self._plain(text, first_line)
+            if kept == 0 and records:
+                inside = False
+        assert scanned is not None
+        records = scanned[1]
+        if inside is False and self.filters.wants is None:
+            # read for its counts and times only (the jumps of every record, as written)
+            stats = self.ctx.stats
+            stats.records += records
+            stats.record_lines += records
+            stats.blank += scanned[2]
+            sms.note_times(text, self.ctx)
+            self.jumps.saw(scanned[4], scanned[5])
+            self.filters.keep = False
+            return ""
+        lines = self.lines(text, first_line)
+        if records:
+            self.filters.keep = bool(inside)
+        return lines if inside else ""
 
     def _written(self, text: str, first_line: int) -> tuple[str, int] | None:
         """(JSON lines, records) of a chunk whose lines are all records, else None: by the
@@ -225,6 +295,18 @@ class _SmsLines:
                 day = self._day(date)
                 if day is None:
                     return None
+            offset = offsets.get(bias)
+            if offset is None:
+                offset = self._offset(bias)
+                if offset is None:
+                    return None
+            minute = minutes.get((date, clock, bias))
+            if minute is None:
+                minute = self._minute(date, clock, bias)
+            us = minute + SECONDS[second] + sms.micro(fraction or None)
+            if jump is None and last is not None and us < last - RUN_DISORDER_US:
+                jump = line  # (every record counts, written or not)
+            last = us
             parts = messages.get(message)
             if parts is None:
                 if message in messages:
@@ -236,18 +318,6 @@ class _SmsLines:
             decimals = fractions.get(fraction)
             if decimals is None:
                 decimals = self._fraction(fraction)
-            offset = offsets.get(bias)
-            if offset is None:
-                offset = self._offset(bias)
-                if offset is None:
-                    return None
-            minute = minutes.get((date, clock, bias))
-            if minute is None:
-                minute = self._minute(date, clock, bias)
-            us = minute + SECONDS[second] + sms.micro(fraction or None)
-            if jump is None and last is not None and us < last - RUN_DISORDER_US:
-                jump = line
-            last = us
             name = components.get(component) or self._component(component)
             number = threads.get(thread) or self._thread(thread)
             append(
@@ -261,17 +331,15 @@ class _SmsLines:
 
     def _plain(self, text: str, first_line: int) -> str:
         encode = self.encoder.encode
-        kinds = self.kinds
         out = []
-        for item in sms.parse_text(text, first_line, self.ctx):
-            if isinstance(item, Record):
-                event = catalogue.from_record(item, self.source)
-            else:
-                event = catalogue.from_unparsed(item, self.source)
-            if kinds is None or event.kind in kinds:
-                if event.time is not None:
-                    self.jumps.see(micros(event.time), event.line)
-                out.append(encode(event))
+        events = (
+            catalogue.from_record(item, self.source)
+            if isinstance(item, Record)
+            else catalogue.from_unparsed(item, self.source)
+            for item in sms.parse_text(text, first_line, self.ctx)
+        )
+        for event in self.filters.kept(_seen(events, self.jumps)):
+            out.append(encode(event))
         if out:
             out.append("")
         return "\n".join(out)
@@ -280,8 +348,8 @@ class _SmsLines:
 
     def _message(self, message: str) -> tuple[str, str] | None:
         text, kind, data, severity = catalogue.meaning(message.rstrip(" \t"))
-        parts = None
-        if self.kinds is None or kind in self.kinds:
+        parts: tuple[str, str] | None = None
+        if (self.kinds is None or kind in self.kinds) and self.filters.names(data):
             tail = self.encoder.tail(kind, text, data)
             parts = (f'{{"kind":"{kind}","time":"', f'"severity":"{severity}",{tail}')
         if len(self._messages) >= _CACHE_LIMIT:

@@ -1,0 +1,58 @@
+"""Which events `events` writes: inside the time bounds (the reader's one bound rule,
+`bounds`), of the kinds asked for, naming a user `--user` takes. One filter for every way the
+events are written (`render.ndjson`'s chunks and the event stream)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from . import events as catalogue
+from .bounds import Bound
+from .times import timeless
+
+
+@dataclass
+class Filters:
+    """Which events `events` writes beyond their kind: those inside the time `bounds`
+    (`--since`, `--until`, by the reader's one bound rule, `bounds`) that name a user `wants`
+    takes (`--user`). With `wants`, `seen` collects every user the events of the wanted kinds
+    name, inside the bounds or not (to say when `--user` matches nobody)."""
+
+    bounds: Sequence[Bound] = ()
+    wants: Callable[[str], bool] | None = None
+    kinds: Collection[str] | None = None
+    """The kinds written (`--kind`; None: every kind). The bounds judge every record, whatever
+    its kind: an unparsed line goes with the record before it in the input."""
+    seen: dict[str, None] = field(default_factory=dict)
+    keep: bool = True
+    """Whether the last record read was inside the bounds: an unparsed line goes with it."""
+
+    def __post_init__(self) -> None:
+        self.keep = all(bound.upper for bound in self.bounds)  # (a line before any record)
+
+    def names(self, data: object) -> bool:
+        """Whether an event with `data` is kept by `--user`; the user it names is noted."""
+        upn: str | None = getattr(data, "upn", None)
+        if upn:
+            self.seen.setdefault(upn)
+        return self.wants is None or (upn is not None and upn != "" and self.wants(upn))
+
+    def inside(self, event: catalogue.Event) -> bool:
+        """Whether an event is inside the bounds (an unparsed line: as the record before)."""
+        time = event.time
+        if time is not None and self.bounds:
+            if timeless(time):
+                from .formats.paste import judged_at_a_time
+                from .sources import display_name
+
+                raise judged_at_a_time(self.bounds[0].option, display_name(event.source))
+            self.keep = all([bound.keeps_time(time) for bound in self.bounds])  # (each judges)
+        return self.keep
+
+    def kept(self, events: Iterable[catalogue.Event]) -> Iterator[catalogue.Event]:
+        kinds = self.kinds
+        for event in events:
+            inside = self.inside(event)
+            if (kinds is None or event.kind in kinds) and self.names(event.data) and inside:
+                yield event
