@@ -830,14 +830,17 @@ buffer_add_ascii(Buffer *buffer, PyObject *text, int *not_ascii)
  * whose time goes back by more than a second from the one before it, or 0) or None: every
  * record counts, written or not.
  *
- * The `events --format ndjson` lines of a chunk whose every line is a record, as
- * logsync/render/ndjson.py writes them (its `_fast` is the reference): config is
- * (messages, message_parts, components, component_json, at_line, naive_offset), where
- * messages maps a raw message to its (JSON up to the time, JSON from the severity on) or None
- * (not written: a kind or user not wanted), message_parts(message) makes and keeps that, components and
- * component_json the same for the component's JSON, at_line is the JSON between the time and
- * the line number, and naive_offset the ISO offset of records without a bias (None: a zone
- * with daylight saving, which declines them). None for a chunk with any other line.
+ * The `events` lines (JSON, CSV or text) of a chunk whose every line is a record, as
+ * logsync/render/ndjson.py writes them (its `_fast` is the reference). Each line is
+ *   head, time, after_time, line number, after_line, component, after_component, thread,
+ *   after_thread, tail
+ * where config is (messages, message_parts, components, component_cell, naive_offset,
+ * after_line, after_component, after_thread): messages maps a raw message to its
+ * (head, after_time, tail) or None (not written: a kind or user not wanted),
+ * message_parts(message) makes and keeps that, components and component_cell the same for the
+ * component's cell, and naive_offset is the ISO offset of records without a bias (None: a zone
+ * with daylight saving, which declines them). None for a chunk with any other line, or one
+ * whose pieces are not all ASCII.
  */
 static PyObject *
 ndjson_lines(PyObject *Py_UNUSED(module), PyObject *args)
@@ -856,19 +859,24 @@ ndjson_lines(PyObject *Py_UNUSED(module), PyObject *args)
     if (!read_last(last_seen, &last, &has_last)) {
         return NULL;
     }
-    if (PyTuple_GET_SIZE(config) != 6) {
-        PyErr_SetString(PyExc_TypeError, "config must be a tuple of 6 items");
+    if (PyTuple_GET_SIZE(config) != 8) {
+        PyErr_SetString(PyExc_TypeError, "config must be a tuple of 8 items");
         return NULL;
     }
     PyObject *messages = PyTuple_GET_ITEM(config, 0);
     PyObject *message_parts = PyTuple_GET_ITEM(config, 1);
     PyObject *components = PyTuple_GET_ITEM(config, 2);
     PyObject *component_json = PyTuple_GET_ITEM(config, 3);
-    PyObject *at_line = PyTuple_GET_ITEM(config, 4);
-    PyObject *naive_offset = PyTuple_GET_ITEM(config, 5);
-    if (!PyDict_Check(messages) || !PyDict_Check(components) || !PyUnicode_Check(at_line) ||
-        (naive_offset != Py_None && !PyUnicode_Check(naive_offset))) {
-        PyErr_SetString(PyExc_TypeError, "config: (dict, callable, dict, callable, str, str|None)");
+    PyObject *naive_offset = PyTuple_GET_ITEM(config, 4);
+    PyObject *after_line = PyTuple_GET_ITEM(config, 5);
+    PyObject *after_component = PyTuple_GET_ITEM(config, 6);
+    PyObject *after_thread = PyTuple_GET_ITEM(config, 7);
+    if (!PyDict_Check(messages) || !PyDict_Check(components) ||
+        (naive_offset != Py_None && !PyUnicode_Check(naive_offset)) ||
+        !PyUnicode_Check(after_line) || !PyUnicode_Check(after_component) ||
+        !PyUnicode_Check(after_thread)) {
+        PyErr_SetString(PyExc_TypeError,
+                        "config: (dict, callable, dict, callable, str|None, str, str, str)");
         return NULL;
     }
     if (PyUnicode_KIND(text) != PyUnicode_1BYTE_KIND) {
@@ -928,9 +936,9 @@ ndjson_lines(PyObject *Py_UNUSED(module), PyObject *args)
             start = end + 1;
             continue;
         }
-        if (!PyTuple_Check(parts) || PyTuple_GET_SIZE(parts) != 2) {
+        if (!PyTuple_Check(parts) || PyTuple_GET_SIZE(parts) != 3) {
             Py_DECREF(parts);
-            PyErr_SetString(PyExc_TypeError, "message parts are (head, tail) or None");
+            PyErr_SetString(PyExc_TypeError, "message parts are (head, after_time, tail) or None");
             goto error;
         }
         Py_ssize_t from = t.message_end + 3, to = t.component_end;
@@ -966,17 +974,20 @@ ndjson_lines(PyObject *Py_UNUSED(module), PyObject *args)
         if (ok && !t.has_bias) {
             ok = buffer_add_ascii(&out, naive_offset, &not_ascii);
         }
-        ok = ok && buffer_add_ascii(&out, at_line, &not_ascii);
-        if (ok) {
-            n = snprintf(piece, sizeof(piece), "%zd,\"component\":", line);
-            ok = buffer_add(&out, piece, (size_t)n);
-        }
-        ok = ok && buffer_add_ascii(&out, component, &not_ascii);
-        if (ok) {
-            n = snprintf(piece, sizeof(piece), ",\"thread\":%lld,", t.thread);
-            ok = buffer_add(&out, piece, (size_t)n);
-        }
         ok = ok && buffer_add_ascii(&out, PyTuple_GET_ITEM(parts, 1), &not_ascii);
+        if (ok) {
+            n = snprintf(piece, sizeof(piece), "%zd", line);
+            ok = buffer_add(&out, piece, (size_t)n);
+        }
+        ok = ok && buffer_add_ascii(&out, after_line, &not_ascii);
+        ok = ok && buffer_add_ascii(&out, component, &not_ascii);
+        ok = ok && buffer_add_ascii(&out, after_component, &not_ascii);
+        if (ok) {
+            n = snprintf(piece, sizeof(piece), "%lld", t.thread);
+            ok = buffer_add(&out, piece, (size_t)n);
+        }
+        ok = ok && buffer_add_ascii(&out, after_thread, &not_ascii);
+        ok = ok && buffer_add_ascii(&out, PyTuple_GET_ITEM(parts, 2), &not_ascii);
         ok = ok && buffer_add(&out, "\n", 1);
         Py_DECREF(parts);
         if (!ok) {

@@ -373,3 +373,119 @@ def test_any_sms_trace_text_with_any_filter_gives_what_the_event_stream_keeps(
             filtered_fast(str(path), since, until, users, kinds, options)
         return
     assert filtered_fast(str(path), since, until, users, kinds, options) == expected
+
+
+# -- csv and text ride the same fast path -------------------------------------------------------
+
+
+def form_plain(path: str, form: str, terminal: bool, options: ReadOptions = AS_LOGGED,
+               since: str | None = None, users: tuple[str, ...] = (),
+               kinds: frozenset[str] | None = None) -> str:
+    """The reference: the event stream, the filters, then the printer of the format."""
+    from fnmatch import fnmatchcase
+
+    from logsync.render import machine
+    from logsync.selection import Filters
+
+    wants = (lambda upn: any(fnmatchcase(upn.lower(), g) for g in users)) if users else None
+    events = Filters(bounds_of(since, None), wants, kinds).kept(EventStream([path], options))
+    out = io.StringIO()
+    if form == "csv":
+        machine.write_csv(machine.EVENT_COLUMNS, machine.event_rows(events, Display()), out, terminal)
+    else:
+        machine.write_text_rows(machine.event_text_rows(events, Display()), out)
+    return out.getvalue()
+
+
+def form_fast(path: str, form: str, terminal: bool, options: ReadOptions = AS_LOGGED,
+              since: str | None = None, users: tuple[str, ...] = (),
+              kinds: frozenset[str] | None = None) -> str:
+    from fnmatch import fnmatchcase
+
+    from logsync.render.ndjson import write_input_events
+    from logsync.selection import Filters
+
+    wants = (lambda upn: any(fnmatchcase(upn.lower(), g) for g in users)) if users else None
+    out = io.StringIO()
+    write_input_events(path, options, InputStats(path), out, Display(), form, kinds,
+                       filters=Filters(bounds_of(since, None), wants), terminal=terminal)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("native", [True, False])
+@pytest.mark.parametrize(("form", "terminal"), [("csv", False), ("csv", True), ("text", False)])
+@pytest.mark.parametrize(
+    "sample", ["CloudUserSync.log", "restart-day/smsexec.log", "pasted/ticket.txt", "cmtrace/CloudUserSync.log"]
+)
+def test_csv_and_text_of_the_samples_are_what_their_printers_write(
+    native: bool, form: str, terminal: bool, sample: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read_in_blocks(monkeypatch, 1 << 12, native)
+    path = str(SAMPLES / sample)
+    written = form_fast(path, form, terminal)
+    assert written == form_plain(path, form, terminal)
+    assert written.count("\n") >= 4  # (smsexec.log holds 4 records)
+
+
+def test_csv_of_the_demo_log_begins_with_its_header_and_first_record() -> None:
+    lines = form_fast(str(DEMO), "csv", False).splitlines()
+    assert lines[0] == ",".join(
+        ["kind", "time", "source", "line", "component", "thread", "severity", "text", "upn",
+         "reason", "mode", "received", "added", "removed", "thread_id", "minutes",
+         "raise_failure_status", "id", "sev", "status_component", "problem"]
+    )
+    assert lines[1] == (
+        f"component_started,2026-11-24T06:59:55.211-08:00,{DEMO},1,SMS_CLOUD_USERSYNC,3604,info,"
+        "SMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID 5616 (0x15F0).,,,,,,,5616,,,,,,"
+    )
+    text = form_fast(str(DEMO), "text", False).splitlines()
+    assert text[0] == (
+        f"2026-11-24T06:59:55.211-08:00\tcomponent_started\t{DEMO}:1\tSMS_CLOUD_USERSYNC\t3604\t"
+        "info\tSMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID 5616 (0x15F0)."
+    )
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    lines=st.lists(
+        st.one_of(sms_lines(), sms_lines(), sms_lines(), st.sampled_from(["", "x $$<SMS_CLOU"])),
+        min_size=1,
+        max_size=60,
+    ),
+    block=st.sampled_from([128, 1024, 1 << 16]),
+    source_tz=st.sampled_from([None, timezone(timedelta(hours=2)), ZoneInfo("America/New_York")]),
+    form=st.sampled_from(["csv", "text"]),
+    terminal=st.booleans(),
+    since=st.sampled_from([None, "2026-06-15"]),
+    users=st.sampled_from([(), ("scott*",)]),
+    kinds=st.sampled_from([None, frozenset({"user_add_failed", "unparsed"})]),
+    native=st.booleans(),
+    name=st.sampled_from(["CloudUserSync.log", "a,b \"c\".log"]),
+)
+def test_any_sms_trace_text_gives_the_printers_csv_and_text(
+    lines: list[str],
+    block: int,
+    source_tz: timezone | ZoneInfo | None,
+    form: str,
+    terminal: bool,
+    since: str | None,
+    users: tuple[str, ...],
+    kinds: frozenset[str] | None,
+    native: bool,
+    name: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    read_in_blocks(monkeypatch, block, native)
+    path = tmp_path / name
+    path.write_text("\r\n".join(lines), encoding="utf-8")
+    options = ReadOptions(input_format="sms-trace", source_tz=source_tz)
+    try:
+        expected = form_plain(str(path), form, terminal, options, since, users, kinds)
+    except Exception as error:  # the same error, whichever way the text is read
+        with pytest.raises(type(error), match=re.escape(str(error))):
+            form_fast(str(path), form, terminal, options, since, users, kinds)
+        return
+    assert form_fast(str(path), form, terminal, options, since, users, kinds) == expected

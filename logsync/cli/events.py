@@ -84,6 +84,7 @@ def events(
     from ..bounds import since as since_bound
     from ..bounds import until as until_bound
     from ..pipeline import EventStream
+    from ..render.ndjson import FORMS, write_input_events
     from ..selection import Filters
     from ..sources import InputStats, expand_paths
 
@@ -94,13 +95,12 @@ def events(
     # a progress bar would fight the event lines on a terminal
     with reading(opts, env, enabled=not env.stdout_isatty) as progress:
         names = expand_paths(opts.paths, stdin_is_pipe=False)
-        if fmt in ("ndjson", "json") and len(names) == 1:
-            from ..render.ndjson import write_input_ndjson
-
+        if fmt in FORMS and len(names) == 1:
             stats = InputStats(names[0])
-            jumps = write_input_ndjson(
-                names[0], opts.read_options(), stats, env.stdout, opts.display, kinds, progress,
-                array=fmt == "json", filters=filters,
+            target = output(env, opts)
+            jumps = write_input_events(
+                names[0], opts.read_options(), stats, target.out, opts.display, fmt, kinds,
+                progress, filters, terminal=target.terminal,
             )
             note_local_times([stats], opts, env)
             if jumps.line is not None:

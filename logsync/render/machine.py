@@ -166,7 +166,7 @@ def write_ndjson(records: Iterable[dict[str, Any]], out: IO[str]) -> None:
         out.write("\n")
 
 
-def _cell(value: object) -> str:
+def cell(value: object) -> str:
     if value is None:
         return "-"
     if isinstance(value, bool):
@@ -177,7 +177,7 @@ def _cell(value: object) -> str:
 def write_text_rows(rows: Iterable[Iterable[object]], out: IO[str]) -> None:
     """One record per line, tab-separated; fields show control characters visibly."""
     for row in rows:
-        out.write("\t".join(_cell(value) for value in row))
+        out.write("\t".join(cell(value) for value in row))
         out.write("\n")
 
 

@@ -1,18 +1,19 @@
-"""`events --format ndjson` for one input, straight from SMS-trace text to JSON lines.
+"""`events` of one input, straight from SMS-trace text to its lines: JSON (`ndjson`, and the
+`json` array), CSV or tab-separated text (`render.eventlines` holds each form's pieces).
 
 For a chunk whose lines are all records, the native writer (`logsync._scan.ndjson_lines`, see
 `accel`) proves that and writes the lines in one pass. Without it, or for a chunk it declines,
-one `findall` both proves that and splits every record; each line of JSON is then put together
-from cached pieces: the kind, severity, text and fields of each distinct message, the ISO date
-of each day, the offset of each bias. Either way no Record or Event is built, and the pieces of
-each message come from this module. A chunk with any other line (blank, damaged, an impossible
-date, a zone with daylight saving) goes the plain way, through the same encoder. The bytes that
-come out are the same either way (tests compare them).
+one `findall` both proves that and splits every record; each line is then put together from
+cached pieces: the kind, severity, text and fields of each distinct message, the ISO date of
+each day, the offset of each bias. Either way no Record or Event is built. A chunk with any
+other line (blank, damaged, an impossible date, a zone with daylight saving) goes the plain
+way, through the form's own encoder. The bytes that come out are the same either way, and the
+same as the printers write from the event stream (tests compare them). `--since`, `--until`
+and `--user` (`selection.Filters`) are applied on the way.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Iterator
 from datetime import datetime
 from typing import IO
@@ -28,11 +29,49 @@ from ..selection import Filters
 from ..sources import InputStats, Progress
 from ..times import bias_zone, fixed_offset, iso, micros
 from . import Display
-from .machine import EventEncoder
+from .eventlines import CsvForm, LineForm, TextForm
 
-_encode = json.encoder.encode_basestring_ascii
+FORMS = ("ndjson", "json", "csv", "text")
+"""The `events` formats written here (the table is for people, and goes through the stream)."""
 
 _CACHE_LIMIT = 1 << 16
+
+
+def write_input_events(
+    name: str,
+    options: ReadOptions,
+    stats: InputStats,
+    out: IO[str],
+    display: Display,
+    form: str = "ndjson",
+    kinds: Collection[str] | None = None,
+    progress: Progress | None = None,
+    filters: Filters | None = None,
+    terminal: bool = False,
+) -> Jumps:
+    """Write the events of one input (`kinds` only, if given) that `filters` keeps, in `form`
+    (one of `FORMS`; `terminal`: CSV for a terminal shows control characters as escapes). What
+    comes back tells where the input's time first goes back, as the event stream notes it."""
+    jumps = Jumps()
+    filters = filters if filters is not None else Filters()
+    filters.kinds = None if kinds is None else frozenset(kinds)
+    pieces: LineForm
+    if form == "csv":
+        pieces = CsvForm(name, display, terminal)
+    elif form == "text":
+        pieces = TextForm(name, display)
+    else:
+        pieces = LineForm(name, display)
+    elements = _JsonArray(out) if form == "json" else None
+    out.write(pieces.header)
+    for text in _event_chunks(name, options, stats, pieces, kinds, progress, jumps, filters):
+        if elements is None:
+            out.write(text)
+        else:
+            elements.write(text)
+    if elements is not None:
+        elements.close()
+    return jumps
 
 
 def write_input_ndjson(
@@ -46,42 +85,29 @@ def write_input_ndjson(
     array: bool = False,
     filters: Filters | None = None,
 ) -> Jumps:
-    """Write the events of one input (`kinds` only, if given) as NDJSON, as times were logged,
-    or with `array` as the JSON array `events --format json` writes (the same objects), of
-    those `filters` keeps. What comes back tells where the input's time first goes back, as the
-    event stream notes it."""
-    jumps = Jumps()
-    elements = _JsonArray(out) if array else None
-    filters = filters if filters is not None else Filters()
-    filters.kinds = None if kinds is None else frozenset(kinds)
-    for text in _ndjson_chunks(name, options, stats, display, kinds, progress, jumps, filters):
-        if elements is None:
-            out.write(text)
-        else:
-            elements.write(text)
-    if elements is not None:
-        elements.close()
-    return jumps
+    """`write_input_events` as NDJSON, or with `array` as the JSON array."""
+    form = "json" if array else "ndjson"
+    return write_input_events(name, options, stats, out, display, form, kinds, progress, filters)
 
 
-def _ndjson_chunks(
+def _event_chunks(
     name: str,
     options: ReadOptions,
     stats: InputStats,
-    display: Display,
+    form: LineForm,
     kinds: Collection[str] | None,
     progress: Progress | None,
     jumps: Jumps,
     filters: Filters,
 ) -> Iterator[str]:
-    """The JSON lines of one input, a chunk at a time (each line ending with a break)."""
+    """The lines of one input, a chunk at a time (each line ending with a break)."""
     fmt, chunks = open_input(name, options, stats, progress)
     if fmt is None:
         ensure_records(name, stats)
         return
     wanted = None if kinds is None else frozenset(kinds)
-    if fmt != "sms-trace" or display.tz is not None:
-        encode = EventEncoder(display).encode
+    if fmt != "sms-trace" or form.display.tz is not None:
+        encode = form.encode
         batch: list[str] = []
         events = parse_input(name, fmt, chunks, options, stats, None)
         for event in filters.kept(_seen(events, jumps)):
@@ -95,7 +121,7 @@ def _ndjson_chunks(
             yield "\n".join(batch)
         return
     ctx = ParseContext(stats, options.source_tz)
-    writer = _SmsLines(name, wanted, ctx, EventEncoder(display), jumps, filters)
+    writer = _SmsLines(name, wanted, ctx, form, jumps, filters)
     checkers = _checkers(filters, name, options)
     for text, first_line in sms.numbered_chunks(chunks, stats):
         if checkers:
@@ -167,14 +193,14 @@ class Jumps:
 
 
 class _SmsLines:
-    """The JSON lines of SMS-trace chunks."""
+    """The `events` lines (in one `LineForm`) of SMS-trace chunks."""
 
     def __init__(
         self,
         source: str,
         kinds: frozenset[str] | None,
         ctx: ParseContext,
-        encoder: EventEncoder,
+        form: LineForm,
         jumps: Jumps | None = None,
         filters: Filters | None = None,
     ) -> None:
@@ -183,11 +209,10 @@ class _SmsLines:
         self.filters = filters if filters is not None else Filters()
         self.kinds = kinds
         self.ctx = ctx
-        self.encoder = encoder
-        self._source = _encode(source)
-        self._messages: dict[str, tuple[str, str] | None] = {}
-        """Message -> (JSON up to the time, JSON from the severity on); None: not written (a
-        kind or user not wanted)."""
+        self.form = form
+        self._messages: dict[str, tuple[str, str, str] | None] = {}
+        """Message -> (head, after the time, tail) of its lines; None: not written (a kind or
+        user not wanted)."""
         self._days: dict[str, str | None] = {}
         self._clocks: dict[str, str] = {}
         self._fractions: dict[str, str] = {}
@@ -207,8 +232,10 @@ class _SmsLines:
                 self._message,
                 self._components,
                 self._component,
-                f'","source":{self._source},"line":',
                 self._offset(""),
+                self.form.after_line,
+                self.form.after_component,
+                self.form.after_thread,
             )
         return self._config
 
@@ -282,7 +309,12 @@ class _SmsLines:
         offsets = self._offsets
         components = self._components
         threads = self._threads
-        at_line = f'","source":{self._source},"line":'
+        form = self.form
+        after_line, after_component, after_thread = (
+            form.after_line,
+            form.after_component,
+            form.after_thread,
+        )
         minutes = self._minutes
         jump, last = self.jumps.line, self.jumps.last
         out: list[str] = []
@@ -321,8 +353,8 @@ class _SmsLines:
             name = components.get(component) or self._component(component)
             number = threads.get(thread) or self._thread(thread)
             append(
-                f'{parts[0]}{day}{hour_minute}:{second}{decimals}{offset}{at_line}{line},'
-                f'"component":{name},"thread":{number},{parts[1]}'
+                f"{parts[0]}{day}{hour_minute}:{second}{decimals}{offset}{parts[1]}{line}"
+                f"{after_line}{name}{after_component}{number}{after_thread}{parts[2]}"
             )
         self.jumps.line, self.jumps.last = jump, last
         if out:
@@ -330,7 +362,7 @@ class _SmsLines:
         return "\n".join(out)
 
     def _plain(self, text: str, first_line: int) -> str:
-        encode = self.encoder.encode
+        encode = self.form.encode
         out = []
         events = (
             catalogue.from_record(item, self.source)
@@ -346,12 +378,11 @@ class _SmsLines:
 
     # -- cache misses -------------------------------------------------------------------------
 
-    def _message(self, message: str) -> tuple[str, str] | None:
+    def _message(self, message: str) -> tuple[str, str, str] | None:
         text, kind, data, severity = catalogue.meaning(message.rstrip(" \t"))
-        parts: tuple[str, str] | None = None
+        parts: tuple[str, str, str] | None = None
         if (self.kinds is None or kind in self.kinds) and self.filters.names(data):
-            tail = self.encoder.tail(kind, text, data)
-            parts = (f'{{"kind":"{kind}","time":"', f'"severity":"{severity}",{tail}')
+            parts = self.form.parts(kind, severity, text, data)
         if len(self._messages) >= _CACHE_LIMIT:
             self._messages.clear()
         self._messages[message] = parts
@@ -401,7 +432,7 @@ class _SmsLines:
         return value
 
     def _component(self, component: str) -> str:
-        value = _encode(component)
+        value = self.form.component(component)
         if len(self._components) < _CACHE_LIMIT:
             self._components[component] = value
         return value

@@ -1,0 +1,110 @@
+"""The forms of an `events` line that the chunk writer (`render.ndjson`) puts together from
+cached pieces: JSON (ndjson, and the elements of the json array), CSV and tab-separated text.
+
+Every line is the same sequence: a head, the time as logged, the piece after the time, the line
+number, a separator, the component, a separator, the thread, a separator, and the tail. What
+depends on the message (its kind, severity, text and fields) is worked out once per distinct
+message (`parts`); the component once per component. `encode` writes a whole event the plain
+way, for the chunks the writer cannot put together: the bytes are those of the printers in
+`render.machine` either way (tests compare them).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from ..events import Event
+from ..safety import visible
+from . import Display
+from .machine import EVENT_COLUMNS, EventEncoder, cell, event_rows, event_text_rows
+
+_encode = json.encoder.encode_basestring_ascii
+
+
+class LineForm:
+    """The pieces of one form of `events` line (the JSON form; see the subclasses)."""
+
+    header = ""
+    """Written before the first line (CSV's header)."""
+    after_line = ',"component":'
+    after_component = ',"thread":'
+    after_thread = ","
+
+    def __init__(self, source: str, display: Display) -> None:
+        self.source = source
+        self.display = display
+        self.encoder = EventEncoder(display)
+
+    def parts(self, kind: str, severity: str, text: str, data: Any) -> tuple[str, str, str]:
+        """(head, after the time, tail) of a message's lines."""
+        return (
+            f'{{"kind":"{kind}","time":"',
+            f'","source":{_encode(self.source)},"line":',
+            f'"severity":"{severity}",' + self.encoder.tail(kind, text, data),
+        )
+
+    def component(self, component: str) -> str:
+        return _encode(component)
+
+    def encode(self, event: Event) -> str:
+        """The whole line of an event (without its line break)."""
+        return self.encoder.encode(event)
+
+
+class CsvForm(LineForm):
+    """`events --format csv`: the columns of `machine.EVENT_COLUMNS`; `safe` (a terminal) shows
+    control characters as escapes, as `machine.write_csv` does."""
+
+    after_line = ","
+    after_component = ","
+    after_thread = ","
+
+    def __init__(self, source: str, display: Display, safe: bool) -> None:
+        super().__init__(source, display)
+        self.safe = safe
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, lineterminator="\n")  # (quotes a line break)
+        self.header = self._cells(EVENT_COLUMNS) + "\n"
+
+    def _cells(self, values: Any) -> str:
+        """Values as `machine.write_csv` writes them in a row (an empty value as such)."""
+        safe = self.safe
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._writer.writerow(
+            ["" if v is None else visible(v) if safe and isinstance(v, str) else v for v in values]
+        )
+        return self._buffer.getvalue()[:-1]
+
+    def parts(self, kind: str, severity: str, text: str, data: Any) -> tuple[str, str, str]:
+        fields = data._asdict() if data is not None else {}
+        tail = [severity, text, *(fields.get(name) for name in EVENT_COLUMNS[8:])]
+        return self._cells([kind, ""]), "," + self._cells([self.source, ""]), self._cells(tail)
+
+    def component(self, component: str) -> str:
+        return self._cells([component, ""])[:-1]
+
+    def encode(self, event: Event) -> str:
+        return self._cells(next(event_rows([event], self.display)))
+
+
+class TextForm(LineForm):
+    """`events --format text`: time, kind, source:line, component, thread, severity and text,
+    tab-separated, control characters shown as escapes (`machine.write_text_rows`)."""
+
+    after_line = "\t"
+    after_component = "\t"
+    after_thread = "\t"
+
+    def parts(self, kind: str, severity: str, text: str, data: Any) -> tuple[str, str, str]:
+        after_time = f"\t{cell(kind)}\t{visible(self.source + ':')}"
+        return "", after_time, f"{cell(severity)}\t{cell(text)}"
+
+    def component(self, component: str) -> str:
+        return cell(component)
+
+    def encode(self, event: Event) -> str:
+        return "\t".join(cell(value) for value in next(event_text_rows([event], self.display)))
