@@ -427,3 +427,16 @@ def test_a_utc_name_beside_another_offset_is_refused() -> None:
     assert refused.value.message == (
         "--now: '2026-11-25 12:00 Z +0100' has both an offset and a zone name (Z)"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Etc/GMT+5 is five hours *behind* UTC (the POSIX sign), as the IANA data has it
+        ("2026-11-25 10:00 Etc/GMT+5", "2026-11-25T10:00:00-05:00"),
+        ("2026-11-25 10:00 Etc/GMT-14", "2026-11-25T10:00:00+14:00"),
+        ("11/25/2026 10:00 PM America/Argentina/Buenos_Aires", "2026-11-25T22:00:00-03:00"),
+    ],
+)
+def test_zone_names_with_digits_are_read(text: str, expected: str) -> None:
+    assert parse_when(text, "--now").isoformat() == expected
