@@ -20,8 +20,9 @@ with lnav's count query on the same files, run A, B, A, B ...; each figure is th
 runs, each ratio the median of the per-pair ratios (the machine's speed may drift during the
 run). Peak RSS is the largest of the runs. `report` also runs on the pure-Python scanner
 (LOGSYNC_PURE=1), and `events` is paired with the floor: a Python loop that only reads the
-lines. Prints a Markdown table and each target of the performance issue as met or NOT MET,
-with its figure.
+lines. Every format and filter of `events` is paired with `events --format ndjson` on the
+same log, and `report` of one export given twice with `report` of it once. Prints a Markdown
+table and each target of the performance issues as met or NOT MET, with its figure.
 """
 
 from __future__ import annotations
@@ -100,8 +101,10 @@ class Pair:
     """A command and its yardstick, run in turn."""
 
     def __init__(self, name: str, command: list[str], env: dict[str, str] | None,
-                 yardstick: list[str], yardstick_env: dict[str, str] | None) -> None:
+                 yardstick: list[str], yardstick_env: dict[str, str] | None,
+                 label: str | None = None) -> None:
         self.name = name
+        self.label = label or ("lnav" if yardstick[0] == "lnav" else "read floor")
         self.runs: list[tuple[float, float]] = []
         self.yardstick_runs: list[tuple[float, float]] = []
         self.command, self.env = command, env
@@ -203,8 +206,28 @@ def main() -> int:
         pairs.append(Pair(f"pure: report, {shape}", commands(files)["report"], pure,
                           ["lnav", "-n", "-c", LNAV_QUERY, *files], lnav))
     steady = shapes["steady 1M"][0]
-    pairs.append(Pair("events ndjson, steady 1M", [logsync, "events", "--format", "ndjson", steady],
+    ndjson = [logsync, "events", "--format", "ndjson"]
+    pairs.append(Pair("events ndjson, steady 1M", [*ndjson, steady],
                       native, [sys.executable, "-c", FLOOR, steady], None))
+    # every format and filter of `events` against its ndjson, on two shapes (issue 26: ≤ 1.3×)
+    for shape in ("steady 1M", "many 1M"):
+        log = shapes[shape][0]
+        for name, options in (
+            ("csv", ["--format", "csv"]),
+            ("text", ["--format", "text"]),
+            ("ndjson --since --user", ["--format", "ndjson", "--since", middle_time([log]),
+                                       "--user", "*a*"]),
+            ("csv --until --kind", ["--format", "csv", "--until", middle_time([log]),
+                                    "--kind", "user_add_failed", "--kind", "sync_started"]),
+        ):
+            pairs.append(Pair(f"events {name}, {shape}", [logsync, "events", *options, log],
+                              native, [*ndjson, log], native, "events ndjson"))
+    # the same export given twice is read once (issue 26: ≤ 1.2× one)
+    copy = DATA / "steady-1000000-copy.log"
+    if not copy.exists():
+        shutil.copyfile(steady, copy)
+    pairs.append(Pair("report, the export twice, steady 1M", [*commands([steady])["report"], str(copy)],
+                      native, commands([steady])["report"], native, "report, once"))
     for pair in pairs:
         pair.measure(args.repeat)
 
@@ -214,8 +237,7 @@ def main() -> int:
     print("| run | logsync s | yardstick | yardstick s | ratio | peak RSS MB |")
     print("|---|---:|---|---:|---:|---:|")
     for pair in pairs:
-        yardstick = "lnav" if pair.yardstick[0] == "lnav" else "read floor"
-        print(f"| {pair.name} | {pair.seconds:.2f} | {yardstick} | {pair.yardstick_seconds:.2f} "
+        print(f"| {pair.name} | {pair.seconds:.2f} | {pair.label} | {pair.yardstick_seconds:.2f} "
               f"| {pair.ratio:.2f} | {pair.rss:.0f} |")
     print()
     by_name = {pair.name: pair for pair in pairs}
@@ -231,6 +253,12 @@ def main() -> int:
             checks.append((f"{name} ≤ 1.2× report, {shape}", ratio <= 1.2, f"{ratio:.2f}× report"))
         rss = max(by_name[f"{name}, {shape}"].rss for name in ("report", "summary", "timeline"))
         checks.append((f"peak RSS ≤ 100 MB, {shape}", rss <= 100, f"{rss:.0f} MB"))
+    for pair in pairs:
+        if pair.label == "events ndjson":
+            checks.append((f"{pair.name} ≤ 1.3× events ndjson", pair.ratio <= 1.3,
+                           f"{pair.ratio:.2f}×"))
+        elif pair.label == "report, once":
+            checks.append((f"{pair.name} ≤ 1.2× once", pair.ratio <= 1.2, f"{pair.ratio:.2f}×"))
     if args.baseline:
         baseline = install(DATA / "baseline-venv", args.baseline)
         for shape, files in shapes.items():
