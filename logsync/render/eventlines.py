@@ -37,12 +37,13 @@ class LineForm:
         self.source = source
         self.display = display
         self.encoder = EventEncoder(display)
+        self._after_time = f'","source":{_encode(source)},"line":'
 
     def parts(self, kind: str, severity: str, text: str, data: Any) -> tuple[str, str, str]:
         """(head, after the time, tail) of a message's lines."""
         return (
             f'{{"kind":"{kind}","time":"',
-            f'","source":{_encode(self.source)},"line":',
+            self._after_time,
             f'"severity":"{severity}",' + self.encoder.tail(kind, text, data),
         )
 
@@ -68,6 +69,8 @@ class CsvForm(LineForm):
         self._buffer = io.StringIO()
         self._writer = csv.writer(self._buffer, lineterminator="\n")  # (quotes a line break)
         self.header = self._cells(EVENT_COLUMNS) + "\n"
+        self._after_time = "," + self._cells([source, ""])
+        self._heads: dict[str, str] = {}
 
     def _cells(self, values: Any) -> str:
         """Values as `machine.write_csv` writes them in a row (an empty value as such)."""
@@ -80,9 +83,12 @@ class CsvForm(LineForm):
         return self._buffer.getvalue()[:-1]
 
     def parts(self, kind: str, severity: str, text: str, data: Any) -> tuple[str, str, str]:
+        head = self._heads.get(kind)
+        if head is None:
+            head = self._heads[kind] = self._cells([kind, ""])
         fields = data._asdict() if data is not None else {}
         tail = [severity, text, *(fields.get(name) for name in EVENT_COLUMNS[8:])]
-        return self._cells([kind, ""]), "," + self._cells([self.source, ""]), self._cells(tail)
+        return head, self._after_time, self._cells(tail)
 
     def component(self, component: str) -> str:
         return self._cells([component, ""])[:-1]
@@ -100,8 +106,8 @@ class TextForm(LineForm):
     after_thread = "\t"
 
     def parts(self, kind: str, severity: str, text: str, data: Any) -> tuple[str, str, str]:
-        after_time = f"\t{cell(kind)}\t{visible(self.source + ':')}"
-        return "", after_time, f"{cell(severity)}\t{cell(text)}"
+        after_time = f"\t{kind}\t{visible(self.source + ':')}"  # (a kind is a plain name)
+        return "", after_time, f"{severity}\t{cell(text)}"  # (a severity too)
 
     def component(self, component: str) -> str:
         return cell(component)
