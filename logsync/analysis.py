@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from . import times
 from .bounds import Cutoff
-from .bulk import LOCATED_KINDS, RowSpec, event_rows, fewer_collections, merged_rows
+from .bulk import LOCATED_KINDS, RowSpec, event_rows, fewer_collections, merged_rows, spans_meet
 from .errors import UsageError
 from .formats.paste import ensure_times, redacted
 from .merge import BackwardJump, Overlap
@@ -198,6 +198,8 @@ def analyze(
     names = [name for name in given if name not in copies]
     wanted = spec()
     tracker = _tracker(settings, collector)
+    if fast and len(names) > 1 and spans_meet(names, options):
+        fast = False  # inputs that may share records: read once, telling them apart by record
     duplicates = 0
     split: dict[str, int] = {}  # the inputs whose time jumps back: their number of runs
     while True:

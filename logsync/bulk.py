@@ -12,9 +12,17 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 from . import events as catalogue
+from .archives import COMPRESSIONS, STDIN, ZIP_MAGIC, zip_member
 from .chunks import LOCATED_KINDS, RowReader, RowSpec, event_rows
 from .formats import ParseContext, Record, parser_for, sms
-from .merge import BackwardJump, distinct_rows, merge_batches, mergeable, rows_in_order
+from .merge import (
+    RUN_DISORDER_US,
+    BackwardJump,
+    distinct_rows,
+    merge_batches,
+    mergeable,
+    rows_in_order,
+)
 from .pipeline import (
     EventStream,
     ReadOptions,
@@ -23,7 +31,8 @@ from .pipeline import (
     open_input,
     parse_input,
 )
-from .sources import InputStats, Progress, mark_siblings
+from .sources import InputStats, Progress, is_sibling, mark_siblings
+from .times import micros
 from .tracker import Row
 
 __all__ = [
@@ -33,9 +42,14 @@ __all__ = [
     "fewer_collections",
     "input_rows",
     "merged_rows",
+    "spans_meet",
     "text_rows",
     "whole_rows",
 ]
+
+PEEK = 1 << 16
+"""Bytes read at each end of a file to tell its span (`spans_meet`)."""
+
 
 
 def input_rows(
@@ -63,6 +77,58 @@ def input_rows(
     for text, first_line in sms.numbered_chunks(chunks, stats):
         yield reader.chunk_rows(text, first_line)
     ensure_records(name, stats)
+
+
+def _span(name: str, options: ReadOptions) -> tuple[int, int] | None:
+    """The instants of an SMS-trace file's first and last records, from its first and last
+    `PEEK` bytes; None when that cannot be told so cheaply (stdin, an archive or a zip member,
+    UTF-16, another format or pasted text, no offsets)."""
+    if name == STDIN or zip_member(name) is not None:
+        return None
+    try:
+        with open(name, "rb") as handle:
+            head = handle.read(PEEK)
+            size = handle.seek(0, 2)
+            handle.seek(max(0, size - PEEK))
+            tail = handle.read(PEEK)
+    except OSError:
+        return None  # (the reading says what is wrong)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", ZIP_MAGIC)) or any(
+        head.startswith(magic) for magic, _, _ in COMPRESSIONS
+    ):
+        return None
+    times = []
+    for block, first in ((head, True), (tail, False)):
+        text = block.decode("utf-8", "replace").replace("\r\n", "\n")
+        lines = text.split("\n")
+        whole = lines[:-1] if first else lines[1:]  # (a line the peek cut is left out)
+        stats = InputStats(name)
+        sms.note_times("\n" + "\n".join(whole) + "\n", ParseContext(stats, options.source_tz))
+        time = stats.first_time if first else stats.last_time
+        if time is None or time.tzinfo is None:
+            return None
+        times.append(micros(time))
+    return times[0], times[1]
+
+
+def spans_meet(names: Sequence[str], options: ReadOptions) -> bool:
+    """Whether two inputs (not sibling logs) hold records of the same stretch of time, by more
+    than the disorder of threads at a rotation's seam: then they may share records, and are read
+    the way that tells shared records apart (the event stream), once. Inputs whose span cannot
+    be told cheaply (see `_span`) are taken not to."""
+    known = []
+    for name in names:
+        if is_sibling(name) and not all(is_sibling(other) for other in names):
+            continue
+        span = _span(name, options)
+        if span is not None:
+            known.append(span)
+    window = 2 * RUN_DISORDER_US
+    return any(
+        a[0] < b[1] - window and b[0] < a[1] - window
+        for index, a in enumerate(known)
+        for b in known[index + 1 :]
+    )
 
 
 def merged_rows(

@@ -414,6 +414,68 @@ def test_records_in_two_overlapping_exports_count_once(tmp_path: Path) -> None:
     assert len(events.stdout.splitlines()) == 3041
 
 
+def reads_of(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """How many times each input's text is read (every reading goes through `text_chunks`)."""
+    from logsync import pipeline
+
+    counts: dict[str, int] = {}
+    original = pipeline.text_chunks
+
+    def counted(name: str, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        counts[name] = counts.get(name, 0) + 1
+        return original(name, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "text_chunks", counted)
+    return counts
+
+
+def test_overlapping_exports_are_read_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Their spans meet (a peek at each end of each file tells): they are read once, the way that
+    tells shared records apart, not read as rows until a shared record shows and then again."""
+    from logsync.bulk import spans_meet
+    from logsync.pipeline import ReadOptions
+
+    lines = Path(DEMO).read_bytes().splitlines(keepends=True)
+    monday, tuesday = tmp_path / "monday.log", tmp_path / "tuesday.log"
+    monday.write_bytes(b"".join(lines[:2000]))
+    tuesday.write_bytes(b"".join(lines[1499:]))
+    assert spans_meet([str(monday), str(tuesday)], ReadOptions())
+    counts = reads_of(monkeypatch)
+    merged = analyze([str(tuesday), str(monday)])
+    assert counts == {str(tuesday): 1, str(monday): 1}
+    assert merged.duplicates == 501
+
+
+def test_a_rotated_pair_meets_only_at_its_seam_and_is_read_as_rows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from logsync import analysis
+    from logsync.bulk import spans_meet
+    from logsync.pipeline import ReadOptions
+
+    pair = [str(SAMPLES / "rotated" / "CloudUserSync.lo_"), str(SAMPLES / "rotated" / "CloudUserSync.log")]
+    assert not spans_meet(pair, ReadOptions())
+    assert not spans_meet([str(DEMO), str(SAMPLES / "site-logs" / "CertMgr.log")], ReadOptions())
+    counts = reads_of(monkeypatch)
+    monkeypatch.setattr(analysis, "EventStream", None)  # the rows path only
+    assert [(u.upn, u.state) for u in analyze(pair).users] == [
+        ("jan@example.org", "waiting"), ("kim@example.org", "synced"), ("lea@example.org", "synced"),
+    ]
+    assert counts == {pair[0]: 1, pair[1]: 1}
+
+
+def test_a_span_that_cannot_be_peeked_is_taken_not_to_meet(tmp_path: Path) -> None:
+    import gzip
+
+    from logsync.bulk import spans_meet
+    from logsync.pipeline import ReadOptions
+
+    packed = tmp_path / "CloudUserSync.log.gz"
+    packed.write_bytes(gzip.compress(Path(DEMO).read_bytes()))
+    assert not spans_meet([str(DEMO), str(packed)], ReadOptions())
+    assert spans_meet([str(DEMO), str(DEMO)], ReadOptions())
+
+
 def test_a_record_repeated_within_one_input_is_kept(tmp_path: Path) -> None:
     """Only a record found in two inputs is a copy: one input may log a line twice."""
     log = Log(bias=240).cycle("2014-09-15 09:00:50")
