@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from . import times
 from .bounds import Cutoff
-from .bulk import LOCATED_KINDS, RowSpec, event_rows, fewer_collections, merged_rows, spans_meet
+from .bulk import LOCATED_KINDS, RowSpec, event_rows, fewer_collections, how_to_read, merged_rows
 from .errors import UsageError
 from .formats.paste import ensure_times, redacted
 from .merge import BackwardJump, Overlap
@@ -198,10 +198,10 @@ def analyze(
     names = [name for name in given if name not in copies]
     wanted = spec()
     tracker = _tracker(settings, collector)
-    if fast and len(names) > 1 and spans_meet(names, options):
-        fast = False  # inputs that may share records: read once, telling them apart by record
-    duplicates = 0
     split: dict[str, int] = {}  # the inputs whose time jumps back: their number of runs
+    if fast:  # decided before any row reaches the tracker (each input is read once)
+        fast, split = how_to_read(names, options)
+    duplicates = 0
     while True:
         try:
             if fast and not split and (len(names) == 1 or STDIN not in names):

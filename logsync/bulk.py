@@ -38,6 +38,7 @@ from .tracker import Row
 __all__ = [
     "LOCATED_KINDS",
     "RowSpec",
+    "ends_before_it_begins",
     "event_rows",
     "fewer_collections",
     "input_rows",
@@ -129,6 +130,23 @@ def spans_meet(names: Sequence[str], options: ReadOptions) -> bool:
         for index, a in enumerate(known)
         for b in known[index + 1 :]
     )
+
+
+def ends_before_it_begins(names: Sequence[str], options: ReadOptions) -> list[str]:
+    """The inputs whose last record is earlier than their first, by more than the disorder of
+    threads (halves pasted in the wrong order, peeked at each end): they hold runs, and are read
+    as runs from the start (the reading finds a run that ends inside a file as it goes)."""
+    spans = ((name, _span(name, options)) for name in names)
+    back = RUN_DISORDER_US
+    return [name for name, span in spans if span is not None and span[1] < span[0] - back]
+
+
+def how_to_read(names: Sequence[str], options: ReadOptions) -> tuple[bool, dict[str, int]]:
+    """How to read the inputs, told from a peek at each end of each file: whether as rows
+    (False: their spans meet, so they may share records: the event stream tells those apart),
+    and the inputs to read as runs from the start (see `ends_before_it_begins`)."""
+    as_rows = len(names) == 1 or not spans_meet(names, options)
+    return as_rows, dict.fromkeys(ends_before_it_begins(names, options), 0)
 
 
 def merged_rows(

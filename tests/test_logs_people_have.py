@@ -1021,3 +1021,20 @@ def test_a_cycle_without_its_start_after_a_restart_past_the_bound_receiving_nobo
         ("skipped", "2014-09-16T09:10:02-04:00", 10),
     ]
     assert [(u.upn, u.state, u.skipped) for u in analysis.users] == [("scott@contoso.com", "waiting", 2)]
+
+
+def test_halves_pasted_in_the_wrong_order_are_read_once_as_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cut between two cycles, its last record is five minutes earlier than its first (a peek at
+    each end tells): it is read as runs from the start, not as rows until time goes back and
+    then again. (Cut inside a cycle, the ends are too close to tell: the reading finds the runs
+    as it goes, and reads again.)"""
+    lines = Path(DEMO).read_bytes().splitlines(keepends=True)
+    swapped = tmp_path / "all.log"
+    swapped.write_bytes(b"".join(lines[1548:] + lines[:1548]))  # line 1549 starts a cycle
+    counts = reads_of(monkeypatch)
+    merged = analyze([str(swapped)])
+    assert counts == {str(swapped): 1}
+    assert merged.runs == ((str(swapped), 2),)
+    assert {u.upn: u.moments for u in merged.users} == {u.upn: u.moments for u in analyze([DEMO]).users}
