@@ -189,20 +189,25 @@ def whole_rows(
     stream = EventStream([name], options, kinds=None, judged=spec.wanted, split=split)
     stream.inputs[0].sibling = stats.sibling
     batches = list(event_rows(stream.in_order(), spec))
-    for field, value in stream.inputs[0].fields().items():
-        setattr(stats, field, value)
+    stats.take(stream.inputs[0])
     return batches, split[name]
 
 
 def text_rows(
-    source: str, fmt: str, options: ReadOptions, stats: InputStats, spec: RowSpec
+    source: str,
+    fmt: str,
+    options: ReadOptions,
+    stats: InputStats,
+    spec: RowSpec,
+    on_jump: Callable[[int], None] | None = None,
 ) -> Callable[[str, int], list[Row]]:
     """A reader of one source's text a piece at a time (a followed live log): given complete
     lines framed between line breaks and the number of the first, their rows; it counts them in
-    `stats` as `input_rows` does."""
+    `stats` as `input_rows` does. Read in file order: `on_jump` is told where SMS-trace time
+    goes back (the line, or 0)."""
     ctx = ParseContext(stats, options.source_tz)
     if fmt == "sms-trace":
-        reader = RowReader(source, spec, ctx, one_run=False)
+        reader = RowReader(source, spec, ctx, one_run=False, on_jump=on_jump)
 
         def sms_rows(text: str, first_line: int) -> list[Row]:
             sms.count_connector(text, stats)

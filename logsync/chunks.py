@@ -104,12 +104,18 @@ class RowReader:
     """Rows of the wanted kinds from SMS-trace chunks."""
 
     def __init__(
-        self, source: str, spec: RowSpec, ctx: ParseContext, one_run: bool = True
+        self,
+        source: str,
+        spec: RowSpec,
+        ctx: ParseContext,
+        one_run: bool = True,
+        on_jump: Callable[[int], None] | None = None,
     ) -> None:
         self.source = source
         self.one_run = one_run
         """Whether time going back raises `BackwardJump` (a file read whole); a followed live
-        log is read on in file order (its clock may be set back)."""
+        log is read on in file order (its clock may be set back), `on_jump` told the line."""
+        self.on_jump = on_jump
         self.spec = spec
         self.kinds = spec.wanted
         self.ctx = ctx
@@ -136,8 +142,8 @@ class RowReader:
         if scanned is None:
             return self.plain_rows(text, first_line)
         rows, records, blank, left_out, last, jump, latest = scanned
-        if jump and self.one_run:
-            raise BackwardJump(self.source)
+        if jump:
+            self._went_back(jump)
         self._last = last
         if latest is not None:
             self._later(*latest)
@@ -193,12 +199,19 @@ class RowReader:
         """Note the instants of a chunk's records, in file order (see `chunk_rows`)."""
         keys = [moment[0] for moment in times]
         last, back = _goes_back(keys, self._last)
-        if back is not None and self.one_run:
-            raise BackwardJump(self.source)
+        if back is not None:
+            self._went_back(0)
         self._last = last
         latest = _latest(times, keys)
         if latest is not None:
             self._later(*latest)
+
+    def _went_back(self, line: int) -> None:
+        """Time goes back at `line` (0: somewhere in the chunk)."""
+        if self.one_run:
+            raise BackwardJump(self.source)
+        if self.on_jump is not None:
+            self.on_jump(line)
 
     def _later(self, us: int, zone: tzinfo | None) -> None:
         if self._latest is None or us > self._latest[0]:
@@ -350,7 +363,9 @@ class RowReader:
         found: tuple[str, Any] | None = None
         if self._starts is None:
             starts = catalogue.message_starts(self.kinds - {"unparsed"})
-            self._starts = re.compile(r"[~ \t]*(?:" + starts + ")")
+            wanted = self.kinds - {"unparsed"} or self.spec.messages is not None
+            # (no kind wanted, as when only records are counted: no message is classified)
+            self._starts = re.compile(r"[~ \t]*(?:" + starts + ")" if wanted else "(?!)")
         if not self._starts.match(message):  # no kind wanted starts so: not classified
             kind, data, text = "", None, ""
         else:

@@ -16,8 +16,8 @@ from .times import timeless
 class Filters:
     """Which events `events` writes beyond their kind: those inside the time `bounds`
     (`--since`, `--until`, by the reader's one bound rule, `bounds`) that name a user `wants`
-    takes (`--user`). With `wants`, `seen` collects every user the events of the wanted kinds
-    name, inside the bounds or not (to say when `--user` matches nobody)."""
+    takes (`--user`). With `wants`, `seen` collects every user the input names, of any kind,
+    inside the bounds or not (to say when `--user` matches nobody)."""
 
     bounds: Sequence[Bound] = ()
     wants: Callable[[str], bool] | None = None
@@ -54,5 +54,6 @@ class Filters:
         kinds = self.kinds
         for event in events:
             inside = self.inside(event)
-            if (kinds is None or event.kind in kinds) and self.names(event.data) and inside:
+            named = self.names(event.data)
+            if (kinds is None or event.kind in kinds) and named and inside:
                 yield event

@@ -54,6 +54,11 @@ class InputStats:
         the connector are kept (see `mark_siblings`)."""
         self.notes: list[str] = []
 
+    def take(self, other: InputStats) -> None:
+        """Hold what `other` holds (an input read again into new stats)."""
+        for name in self.__slots__:
+            setattr(self, name, getattr(other, name))
+
     def fields(self) -> dict[str, object]:
         """Everything it holds, by name."""
         return {name: getattr(self, name) for name in self.__slots__}

@@ -267,12 +267,12 @@ WHEN_FORMS = (
 
 _TIME_IN_ZONE_RE = re.compile(
     r"(?P<when>.*\d[.:\d]*(?:\s*[AP]\.?M\.?(?![A-Z]))?)\s*"
-    r"(?P<zone>(?:UTC|GMT)[+-]\d{1,2}(?::?\d{2})?|[A-Z][A-Z_/+\-. ]*|[A-Z][A-Z0-9_/+\-]*)",
+    r"(?P<zone>(?:UTC|GMT)[+-]\d{1,2}(?::?\d{2})?|[A-Z][A-Z_/+\-. ]*|[A-Z][A-Z_]*/[A-Z0-9_/+\-]+)",
     re.IGNORECASE,
 )
 """A time (with AM or PM) followed by a zone, with or without a space: `UTC+2` (which dateutil
-would read the POSIX way, as UTC-2), or a name (`Eastern Standard Time`, or one with digits and
-no space: `Etc/GMT+5`, `EST5EDT`)."""
+would read the POSIX way, as UTC-2), or a name (`Eastern Standard Time`, or an IANA name with
+digits after its area: `Etc/GMT+5`; a `T10` or `h30` after a date is no zone)."""
 _MERIDIEMS = frozenset({"AM", "PM", "A", "P"})
 _RELATIVE_RE = re.compile(r"now\s*(?P<sign>[+-])\s*(?P<duration>.+)", re.IGNORECASE)
 """`now-2h`, `now - 1d`, `now+30m`: a time relative to the wall clock."""

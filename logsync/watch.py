@@ -224,6 +224,11 @@ class Watcher:
         self._checked = False
         self.runs: list[tuple[str, int]] = []
         """(input, runs) of each input read whole whose time goes back (see `whole_rows`)."""
+        self.went_back: int | None = None
+        """The line (0: unknown) where the live log's time first went back after the watch
+        began: read on in file order (a clock set back)."""
+        self._begun = False
+        self._back = False
 
     @property
     def last_time(self) -> datetime | None:
@@ -253,9 +258,11 @@ class Watcher:
             stats = InputStats(name)
             stats.sibling = True
             try:
-                batches, _ = whole_rows(name, self.options, stats, _CAUSES)
+                batches, runs = whole_rows(name, self.options, stats, _CAUSES)
             except InputError:
                 continue
+            if runs > 1:
+                self.runs.append((name, runs))
             for batch in batches:
                 self.tracker.note_causes(batch)
 
@@ -278,14 +285,41 @@ class Watcher:
             rows = self._reader(piece.source)("\n" + text, piece.first_line)
             self._feed(rows, self.stats)
             count += len(rows)
+        if not self._begun:
+            self._begun = True
+            if self._back:  # what the log held when the watch began holds runs: as report reads
+                self._read_whole()
         self._check()
         return count
+
+    def _went_back(self, line: int) -> None:
+        if not self._begun:
+            self._back = True
+        elif self.went_back is None:
+            self.went_back = line
+
+    def _read_whole(self) -> None:
+        """Read again, from a new tracker, what the logs held when the watch began, the live
+        log merged by time as its runs (files pasted together), as `report` reads it."""
+        self.tracker = Tracker(self.tracker.options)
+        self.rotated = InputStats(self.rotated.path)
+        self.runs = []
+        self.read_rotated()
+        stats = InputStats(self.stats.path)
+        batches, runs = whole_rows(self.stats.path, self.options, stats, _SPEC)
+        self.stats.take(stats)
+        if runs > 1:
+            self.runs.append((self.stats.path, runs))
+        for batch in batches:
+            self._feed(batch, self.stats)
 
     def _reader(self, source: str) -> Callable[[str, int], list[Row]]:
         reader = self._readers.get(source)
         if reader is None:
             assert self.format is not None
-            reader = text_rows(source, self.format, self.options, self.stats, _SPEC)
+            reader = text_rows(
+                source, self.format, self.options, self.stats, _SPEC, self._went_back
+            )
             self._readers[source] = reader
         return reader
 

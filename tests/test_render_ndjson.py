@@ -233,6 +233,36 @@ def test_events_json_is_the_ndjson_objects_in_an_array(
 # -- --since, --until and --user ride the fast path too --------------------------------------
 
 
+FILTER_FUZZ = settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+TRACE_LINES = st.lists(
+    st.one_of(sms_lines(), sms_lines(), sms_lines(), st.sampled_from(["", "x $$<SMS_CLOU"])),
+    min_size=1,
+    max_size=60,
+)
+BLOCKS = st.sampled_from([128, 1024, 1 << 16])
+SOURCE_ZONES = st.sampled_from([None, timezone(timedelta(hours=2)), ZoneInfo("America/New_York")])
+
+
+def wants_of(users: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    """`--user` GLOB... as the command line reads it (None: no --user)."""
+    from fnmatch import fnmatchcase
+
+    return (lambda upn: any(fnmatchcase(upn.lower(), g) for g in users)) if users else None
+
+
+def same_or_same_error(reference, fast) -> None:  # type: ignore[no-untyped-def]
+    """`fast()` gives what `reference()` gives, or raises the same error."""
+    try:
+        expected = reference()
+    except Exception as error:  # the same error, whichever way the text is read
+        with pytest.raises(type(error), match=re.escape(str(error))):
+            fast()
+        return
+    assert fast() == expected
+
+
 def bounds_of(since: str | None, until: str | None) -> list:
     from logsync.bounds import since as since_bound
     from logsync.bounds import until as until_bound
@@ -247,12 +277,9 @@ def bounds_of(since: str | None, until: str | None) -> list:
 def filtered_plain(path: str, since: str | None, until: str | None, users: tuple[str, ...],
                    kinds: frozenset[str] | None = None, options: ReadOptions = AS_LOGGED) -> tuple[str, list[str], list[InputStats], int | None]:
     """The reference: the event stream, then the filters one event at a time."""
-    from fnmatch import fnmatchcase
-
     from logsync.selection import Filters
 
-    wants = (lambda upn: any(fnmatchcase(upn.lower(), g) for g in users)) if users else None
-    filters = Filters(bounds_of(since, until), wants, kinds)
+    filters = Filters(bounds_of(since, until), wants_of(users), kinds)
     encode = EventEncoder(Display()).encode
     stream = EventStream([path], options)
     written = "".join(encode(event) + "\n" for event in filters.kept(stream))
@@ -262,12 +289,9 @@ def filtered_plain(path: str, since: str | None, until: str | None, users: tuple
 
 def filtered_fast(path: str, since: str | None, until: str | None, users: tuple[str, ...],
                   kinds: frozenset[str] | None = None, options: ReadOptions = AS_LOGGED) -> tuple[str, list[str], list[InputStats], int | None]:
-    from fnmatch import fnmatchcase
-
     from logsync.selection import Filters
 
-    wants = (lambda upn: any(fnmatchcase(upn.lower(), g) for g in users)) if users else None
-    filters = Filters(bounds_of(since, until), wants)
+    filters = Filters(bounds_of(since, until), wants_of(users))
     out = io.StringIO()
     stats = InputStats(path)
     jumps = write_input_ndjson(path, options, stats, out, Display(), kinds, filters=filters)
@@ -333,17 +357,11 @@ def test_filters_on_a_log_pasted_in_the_wrong_order_match_the_event_stream(
         assert filtered_fast(path, since, until, ("bob*",)) == filtered_plain(path, since, until, ("bob*",))
 
 
-@settings(
-    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@FILTER_FUZZ
 @given(
-    lines=st.lists(
-        st.one_of(sms_lines(), sms_lines(), sms_lines(), st.sampled_from(["", "x $$<SMS_CLOU"])),
-        min_size=1,
-        max_size=60,
-    ),
-    block=st.sampled_from([128, 1024, 1 << 16]),
-    source_tz=st.sampled_from([None, timezone(timedelta(hours=2)), ZoneInfo("America/New_York")]),
+    lines=TRACE_LINES,
+    block=BLOCKS,
+    source_tz=SOURCE_ZONES,
     since=st.sampled_from([None, "2026-06-15", "2026-06-15T12:00:00.480+02:00", "now-3650d"]),
     until=st.sampled_from([None, "2026-06-15T12:00", "2026-09-01T00:00:00+00:00"]),
     users=st.sampled_from([(), ("scott*",), ("nobody",)]),
@@ -366,13 +384,10 @@ def test_any_sms_trace_text_with_any_filter_gives_what_the_event_stream_keeps(
     path = tmp_path / "CloudUserSync.log"
     path.write_text("\r\n".join(lines), encoding="utf-8")
     options = ReadOptions(input_format="sms-trace", source_tz=source_tz)
-    try:
-        expected = filtered_plain(str(path), since, until, users, kinds, options)
-    except Exception as error:  # the same error, whichever way the text is read
-        with pytest.raises(type(error), match=re.escape(str(error))):
-            filtered_fast(str(path), since, until, users, kinds, options)
-        return
-    assert filtered_fast(str(path), since, until, users, kinds, options) == expected
+    same_or_same_error(
+        lambda: filtered_plain(str(path), since, until, users, kinds, options),
+        lambda: filtered_fast(str(path), since, until, users, kinds, options),
+    )
 
 
 # -- csv and text ride the same fast path -------------------------------------------------------
@@ -382,13 +397,10 @@ def form_plain(path: str, form: str, terminal: bool, options: ReadOptions = AS_L
                since: str | None = None, users: tuple[str, ...] = (),
                kinds: frozenset[str] | None = None) -> str:
     """The reference: the event stream, the filters, then the printer of the format."""
-    from fnmatch import fnmatchcase
-
     from logsync.render import machine
     from logsync.selection import Filters
 
-    wants = (lambda upn: any(fnmatchcase(upn.lower(), g) for g in users)) if users else None
-    events = Filters(bounds_of(since, None), wants, kinds).kept(EventStream([path], options))
+    events = Filters(bounds_of(since, None), wants_of(users), kinds).kept(EventStream([path], options))
     out = io.StringIO()
     if form == "csv":
         machine.write_csv(machine.EVENT_COLUMNS, machine.event_rows(events, Display()), out, terminal)
@@ -400,15 +412,12 @@ def form_plain(path: str, form: str, terminal: bool, options: ReadOptions = AS_L
 def form_fast(path: str, form: str, terminal: bool, options: ReadOptions = AS_LOGGED,
               since: str | None = None, users: tuple[str, ...] = (),
               kinds: frozenset[str] | None = None) -> str:
-    from fnmatch import fnmatchcase
-
     from logsync.render.ndjson import write_input_events
     from logsync.selection import Filters
 
-    wants = (lambda upn: any(fnmatchcase(upn.lower(), g) for g in users)) if users else None
     out = io.StringIO()
     write_input_events(path, options, InputStats(path), out, Display(), form, kinds,
-                       filters=Filters(bounds_of(since, None), wants), terminal=terminal)
+                       filters=Filters(bounds_of(since, None), wants_of(users)), terminal=terminal)
     return out.getvalue()
 
 
@@ -445,17 +454,11 @@ def test_csv_of_the_demo_log_begins_with_its_header_and_first_record() -> None:
     )
 
 
-@settings(
-    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@FILTER_FUZZ
 @given(
-    lines=st.lists(
-        st.one_of(sms_lines(), sms_lines(), sms_lines(), st.sampled_from(["", "x $$<SMS_CLOU"])),
-        min_size=1,
-        max_size=60,
-    ),
-    block=st.sampled_from([128, 1024, 1 << 16]),
-    source_tz=st.sampled_from([None, timezone(timedelta(hours=2)), ZoneInfo("America/New_York")]),
+    lines=TRACE_LINES,
+    block=BLOCKS,
+    source_tz=SOURCE_ZONES,
     form=st.sampled_from(["csv", "text"]),
     terminal=st.booleans(),
     since=st.sampled_from([None, "2026-06-15"]),
@@ -482,10 +485,34 @@ def test_any_sms_trace_text_gives_the_printers_csv_and_text(
     path = tmp_path / name
     path.write_text("\r\n".join(lines), encoding="utf-8")
     options = ReadOptions(input_format="sms-trace", source_tz=source_tz)
-    try:
-        expected = form_plain(str(path), form, terminal, options, since, users, kinds)
-    except Exception as error:  # the same error, whichever way the text is read
-        with pytest.raises(type(error), match=re.escape(str(error))):
-            form_fast(str(path), form, terminal, options, since, users, kinds)
-        return
-    assert form_fast(str(path), form, terminal, options, since, users, kinds) == expected
+    same_or_same_error(
+        lambda: form_plain(str(path), form, terminal, options, since, users, kinds),
+        lambda: form_fast(str(path), form, terminal, options, since, users, kinds),
+    )
+
+
+@pytest.mark.parametrize("form", ["ndjson", "csv", "text", "json"])
+def test_a_user_of_another_kind_than_those_asked_for_is_no_unknown_user(form: str) -> None:
+    from typer.testing import CliRunner
+
+    from logsync.cli import app
+
+    result = CliRunner().invoke(
+        app, ["events", "--format", form, "--kind", "sync_started", "--user", "bob@contoso.com", str(DEMO)]
+    )
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == ("[]\n" if form == "json" else "kind,time,source,line,component,thread,severity,text,upn,reason,mode,received,added,removed,thread_id,minutes,raise_failure_status,id,sev,status_component,problem\n" if form == "csv" else "")
+    nobody = CliRunner().invoke(app, ["events", "--format", form, "--user", "zoe@example.org", str(DEMO)])
+    assert nobody.stderr == "logsync: --user zoe@example.org matches no user of the log\n"
+
+
+@pytest.mark.parametrize("form", ["csv", "json"])
+def test_nothing_is_written_before_an_input_is_found_unreadable(form: str, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from logsync.cli import app
+
+    other = tmp_path / "other.log"
+    other.write_text("not a log line at all\n" * 3)
+    result = CliRunner().invoke(app, ["events", "--format", form, str(other)])
+    assert (result.exit_code, result.stdout) == (2, "")

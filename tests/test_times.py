@@ -440,3 +440,15 @@ def test_a_utc_name_beside_another_offset_is_refused() -> None:
 )
 def test_zone_names_with_digits_are_read(text: str, expected: str) -> None:
     assert parse_when(text, "--now").isoformat() == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-11-24T10", "2026-11-24T10:00:00"),
+        ("20261124T1030", "2026-11-24T10:30:00"),
+        ("2026-11-24 T10", "2026-11-24T10:00:00"),
+    ],
+)
+def test_a_time_after_a_t_is_no_zone_name(text: str, expected: str) -> None:
+    assert parse_when(text, "--since").isoformat() == expected

@@ -317,6 +317,29 @@ def test_a_live_log_whose_clock_is_set_back_is_read_on_in_file_order(tmp_path: P
     earlier = Log(bias=480)  # the demo log's bias; the server's clock set back an hour
     earlier.cycle(last.replace(tzinfo=None) - timedelta(hours=1), ("zoe@contoso.com",), {})
     append(live, earlier)
+    assert watcher.went_back is None
     assert watcher.read() == 3  # the cycle's start, its request and its totals
     assert (watcher.stats.records, watcher.last_time) == (3041 + 6, last)
     assert "zoe@contoso.com" in watcher.tracker.upns()
+    assert (watcher.went_back, watcher.runs) == (3042, [])  # noted, read on in file order
+
+
+def test_a_live_log_that_begins_as_halves_pasted_in_the_wrong_order_is_read_as_report_reads_it(
+    tmp_path: Path,
+) -> None:
+    live = tmp_path / "CloudUserSync.log"
+    live.write_bytes(swapped_halves(DEMO.read_bytes(), 1500))
+    watcher = Watcher(Follower(live), Tracker(TrackerOptions()))
+    watcher.read_rotated()
+    watcher.read()
+    assert (watcher.runs, watcher.went_back) == ([(str(live), 2)], None)
+    whole = analyze([str(live)])
+    assert whole.runs == ((str(live), 2),)
+    result = watcher.tracker.result(whole.as_of)
+    assert [(u.upn, u.state, u.failures, u.first_failure, u.full_sync_due) for u in result.users] == [
+        (u.upn, u.state, u.failures, u.first_failure, u.full_sync_due) for u in whole.users
+    ]
+    assert [(u.upn, u.state) for u in result.users if u.upn.startswith(("carol", "heidi"))] == [
+        ("heidi@contoso.com", "waiting"), ("carol@contoso.com", "recovered"),
+    ]
+    assert (watcher.stats.records, watcher.last_time) == (3041, whole.inputs[0].last_time)

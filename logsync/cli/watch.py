@@ -103,7 +103,7 @@ def watch(
     watcher.read_siblings()
     note_runs(watcher.runs, opts, env)
     result, initial = watcher.changes(utc_now(), everyone=all_users)
-    nobody = unmatched_users(opts, tracker.upns())
+    nobody = unmatched_users(opts, watcher.tracker.upns())  # (a new one if read again)
     if nobody is not None and watcher.last_time is not None and not opts.quiet:
         env.stderr.write(f"logsync: {nobody} so far\n")
     from ..render.printers import PRINTERS
@@ -112,8 +112,16 @@ def watch(
     page = WatchPage(watcher, opts.display, all_users, from_end, opts.wants)
     with PRINTERS["watch"][fmt](page, output(env, opts)) as sink:
         sink(result, initial)
+        noted = False
         while True:
             time.sleep(poll)
             watcher.read()
+            if watcher.went_back is not None and not noted and not opts.quiet:
+                at = f":{watcher.went_back}" if watcher.went_back else ""
+                env.stderr.write(
+                    f"logsync: {visible(str(follower.path))}{at}: time goes back (the clock set "
+                    "back?); what follows is read in file order\n"
+                )
+                noted = True
             sink(*watcher.changes(utc_now(), everyone=True))
 

@@ -19,7 +19,7 @@ from typing import Any
 from ..events import Event
 from ..safety import visible
 from . import Display
-from .machine import EVENT_COLUMNS, EventEncoder, cell, event_rows, event_text_rows
+from .machine import EVENT_COLUMNS, EventEncoder, cell, event_text_rows
 
 _encode = json.encoder.encode_basestring_ascii
 
@@ -94,7 +94,8 @@ class CsvForm(LineForm):
         return self._cells([component, ""])[:-1]
 
     def encode(self, event: Event) -> str:
-        return self._cells(next(event_rows([event], self.display)))
+        values = self.encoder.record(event)  # (as `machine.event_rows` makes a row)
+        return self._cells([values.get(name) for name in EVENT_COLUMNS])
 
 
 class TextForm(LineForm):

@@ -63,12 +63,17 @@ def write_input_events(
     else:
         pieces = LineForm(name, display)
     elements = _JsonArray(out) if form == "json" else None
-    out.write(pieces.header)
+    begun = False  # (nothing is written before the input is found readable)
     for text in _event_chunks(name, options, stats, pieces, kinds, progress, jumps, filters):
+        if not begun:
+            out.write(pieces.header if elements is None else "[")
+            begun = True
         if elements is None:
             out.write(text)
         else:
             elements.write(text)
+    if not begun:
+        out.write(pieces.header if elements is None else "[")
     if elements is not None:
         elements.close()
     return jumps
@@ -158,8 +163,7 @@ class _JsonArray:
 
     def __init__(self, out: IO[str]) -> None:
         self.out = out
-        self.empty = True
-        out.write("[")
+        self.empty = True  # (the caller writes the opening bracket)
 
     def write(self, text: str) -> None:
         if text:  # (a JSON line holds no line break of its own)
@@ -178,7 +182,7 @@ class Jumps:
         self.line: int | None = None
         """The line of the first record whose time goes back; None: none does."""
         self.last: int | None = None
-        """The instant of the last record written."""
+        """The instant of the last record read (written or not)."""
 
     def see(self, us: int, line: int) -> None:
         if self.line is None and self.last is not None and us < self.last - RUN_DISORDER_US:
@@ -252,7 +256,7 @@ class _SmsLines:
     def bounded_lines(
         self, text: str, first_line: int, checkers: list[tuple[Bound, RowReader]]
     ) -> str:
-        """The JSON lines of a chunk inside the bounds: a chunk whose records all lie on the
+        """The lines of a chunk inside the bounds: a chunk whose records all lie on the
         kept side of each bound is written whole, one with none is read for its times only,
         and one that a bound cuts (or that holds lines that are no record) the plain way."""
         inside: bool | None = True
@@ -381,7 +385,8 @@ class _SmsLines:
     def _message(self, message: str) -> tuple[str, str, str] | None:
         text, kind, data, severity = catalogue.meaning(message.rstrip(" \t"))
         parts: tuple[str, str, str] | None = None
-        if (self.kinds is None or kind in self.kinds) and self.filters.names(data):
+        named = self.filters.names(data)  # (notes the user, whatever the kind)
+        if (self.kinds is None or kind in self.kinds) and named:
             parts = self.form.parts(kind, severity, text, data)
         if len(self._messages) >= _CACHE_LIMIT:
             self._messages.clear()
