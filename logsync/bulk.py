@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 from . import events as catalogue
 from .archives import COMPRESSIONS, STDIN, ZIP_MAGIC, zip_member
-from .chunks import LOCATED_KINDS, RowReader, RowSpec, event_rows
+from .chunks import RowReader, event_rows
 from .formats import ParseContext, Record, parser_for, sms
 from .merge import (
     RUN_DISORDER_US,
@@ -31,6 +31,7 @@ from .pipeline import (
     open_input,
     parse_input,
 )
+from .rowspec import LOCATED_KINDS, RowSpec
 from .sources import InputStats, Progress, is_sibling, mark_siblings
 from .times import micros
 from .tracker import Row

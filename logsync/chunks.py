@@ -17,52 +17,15 @@ from collections.abc import Callable, Iterator
 from datetime import timezone, tzinfo
 from itertools import compress, repeat
 from operator import add, is_, is_not, itemgetter
-from typing import Any, NamedTuple
+from typing import Any
 
 from . import accel
 from . import events as catalogue
-from .bounds import Cutoff
 from .formats import ParseContext, Record, sms
 from .merge import RUN_DISORDER_US, BackwardJump, jumps_back
+from .rowspec import RowSpec
 from .times import bias_zone, fixed_offset, micros, moment_time
 from .tracker import Row
-
-LOCATED_KINDS = frozenset(
-    {
-        "component_started",
-        "processing_started",
-        "processing_stopping",
-        "certificate_wait",
-        "status_message",
-        "user_add_failed",
-        "sync_started",
-        "add_totals",
-        "certificate_failed",
-        "no_intune_subscription",
-    }
-)
-"""Kinds whose line number the tracker keeps (restarts, stops, certificate waits and their
-causes in sibling logs that evidence the connector's state, a user's last failure, the cycle
-and totals lines that evidence an unreconciled cycle or a stall)."""
-
-
-class RowSpec(NamedTuple):
-    """Which rows a reading wants."""
-
-    kinds: frozenset[str]
-    """Kinds of the catalogue; `message` rows are those `messages` picks."""
-    located: frozenset[str] = LOCATED_KINDS
-    """Kinds whose rows carry their line number (the others have 0)."""
-    messages: Callable[[str], bool] | None = None
-    """Which messages of no known kind become `message` rows, with their text as the payload
-    (the health summary's evidence of failing syncs); None: none."""
-    cutoff: Cutoff | None = None
-
-    @property
-    def wanted(self) -> frozenset[str]:
-        """The kinds of the rows: `message` exactly when some messages are picked."""
-        return self.kinds | {"message"} if self.messages is not None else self.kinds - {"message"}
-
 
 _CACHE_LIMIT = 1 << 14
 _US = itemgetter(0)

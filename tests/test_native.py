@@ -26,14 +26,15 @@ from hypothesis import strategies as st
 
 from logsync import __version__, accel, analyze
 from logsync.bounds import Cutoff
-from logsync.chunks import LOCATED_KINDS, RowSpec, native_scanned
 from logsync.chunks import RowReader as _RowReader
+from logsync.chunks import native_scanned
 from logsync.errors import UsageError
 from logsync.formats import ParseContext, framed, sms
 from logsync.health import HealthCollector
 from logsync.render import Display
 from logsync.render.eventlines import CsvForm, LineForm, TextForm
 from logsync.render.ndjson import _SmsLines
+from logsync.rowspec import LOCATED_KINDS, RowSpec
 from logsync.sources import InputStats
 from logsync.times import WallClock
 from logsync.tracker import TRACKED_KINDS

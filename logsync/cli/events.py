@@ -84,9 +84,9 @@ def events(
     from ..bounds import since as since_bound
     from ..bounds import until as until_bound
     from ..pipeline import EventStream
-    from ..render.ndjson import FORMS, write_input_events
+    from ..render.ndjson import FORMS
     from ..selection import Filters
-    from ..sources import InputStats, expand_paths
+    from ..sources import expand_paths
 
     bounds = [since_bound(start)] if start is not None else []
     if end is not None:
@@ -95,20 +95,17 @@ def events(
     # a progress bar would fight the event lines on a terminal
     with reading(opts, env, enabled=not env.stdout_isatty) as progress:
         names = expand_paths(opts.paths, stdin_is_pipe=False)
-        if fmt in FORMS and len(names) == 1:
-            stats = InputStats(names[0])
-            target = output(env, opts)
-            jumps = write_input_events(
-                names[0], opts.read_options(), stats, target.out, opts.display, fmt, kinds,
-                progress, filters, terminal=target.terminal,
-            )
-            note_local_times([stats], opts, env)
-            if jumps.line is not None:
-                _note_jump(names[0], jumps.line, opts, env)
+        from ..render.printers import EventsPage, OneInput, write
+
+        if fmt in FORMS and len(names) == 1:  # (the table is for people: the stream's)
+            one = OneInput(names[0], opts.read_options(), filters, kinds, progress)
+            write("events", fmt, EventsPage((), opts.display, one), output(env, opts))
+            assert one.stats is not None
+            note_local_times([one.stats], opts, env)
+            if one.jump is not None:
+                _note_jump(names[0], one.jump, opts, env)
         else:
             source = EventStream(opts.paths, opts.read_options(), progress=progress)
-            from ..render.printers import EventsPage, write
-
             page = EventsPage(filters.kept(source), opts.display)
             write("events", fmt, page, output(env, opts))
             note_local_times(source.inputs, opts, env)

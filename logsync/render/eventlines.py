@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any
+from typing import IO, Any
 
 from ..events import Event
 from ..safety import visible
@@ -115,3 +115,19 @@ class TextForm(LineForm):
 
     def encode(self, event: Event) -> str:
         return "\t".join(cell(value) for value in next(event_text_rows([event], self.display)))
+
+
+class JsonArray:
+    """JSON lines written as the elements of one array, as `machine.write_events_json` does."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self.out = out
+        self.empty = True  # (the caller writes the opening bracket)
+
+    def write(self, text: str) -> None:
+        if text:  # (a JSON line holds no line break of its own)
+            self.out.write(("\n" if self.empty else ",\n") + text[:-1].replace("\n", ",\n"))
+            self.empty = False
+
+    def close(self) -> None:
+        self.out.write("]\n" if self.empty else "\n]\n")

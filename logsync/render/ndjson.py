@@ -21,15 +21,16 @@ from typing import IO
 from .. import accel
 from .. import events as catalogue
 from ..bounds import Bound, Cutoff
-from ..chunks import SECONDS, RowReader, RowSpec
+from ..chunks import SECONDS, RowReader
 from ..formats import ParseContext, Record, sms
 from ..merge import RUN_DISORDER_US
 from ..pipeline import ReadOptions, ensure_records, open_input, parse_input
+from ..rowspec import RowSpec
 from ..selection import Filters
 from ..sources import InputStats, Progress
 from ..times import bias_zone, fixed_offset, iso, micros
 from . import Display
-from .eventlines import CsvForm, LineForm, TextForm
+from .eventlines import CsvForm, JsonArray, LineForm, TextForm
 
 FORMS = ("ndjson", "json", "csv", "text")
 """The `events` formats written here (the table is for people, and goes through the stream)."""
@@ -62,7 +63,7 @@ def write_input_events(
         pieces = TextForm(name, display)
     else:
         pieces = LineForm(name, display)
-    elements = _JsonArray(out) if form == "json" else None
+    elements = JsonArray(out) if form == "json" else None
     begun = False  # (nothing is written before the input is found readable)
     for text in _event_chunks(name, options, stats, pieces, kinds, progress, jumps, filters):
         if not begun:
@@ -156,22 +157,6 @@ def _checkers(filters: Filters, name: str, options: ReadOptions) -> list[tuple[B
         ctx = ParseContext(InputStats(name), options.source_tz)
         found.append((bound, RowReader(name, spec, ctx, one_run=False)))
     return found
-
-
-class _JsonArray:
-    """JSON lines written as the elements of one array, as `machine.write_events_json` does."""
-
-    def __init__(self, out: IO[str]) -> None:
-        self.out = out
-        self.empty = True  # (the caller writes the opening bracket)
-
-    def write(self, text: str) -> None:
-        if text:  # (a JSON line holds no line break of its own)
-            self.out.write(("\n" if self.empty else ",\n") + text[:-1].replace("\n", ",\n"))
-            self.empty = False
-
-    def close(self) -> None:
-        self.out.write("]\n" if self.empty else "\n]\n")
 
 
 class Jumps:

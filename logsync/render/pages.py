@@ -4,7 +4,8 @@ share."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
@@ -14,6 +15,9 @@ if TYPE_CHECKING:
     from ..analysis import Analysis, Gate
     from ..events import Event
     from ..health import Summary
+    from ..pipeline import ReadOptions
+    from ..selection import Filters
+    from ..sources import InputStats, Progress
     from ..tracker import Step, UserState
 
 
@@ -74,9 +78,28 @@ class MatchesPage(NamedTuple):
     display: Display
 
 
+@dataclass
+class OneInput:
+    """One input whose events the printers read themselves, straight from its text to their
+    lines (`render.ndjson`): the events the event stream and `filters` would give, written
+    faster. What the reading found is left here for the notes."""
+
+    name: str
+    options: ReadOptions
+    filters: Filters
+    kinds: Collection[str] | None = None
+    progress: Progress | None = None
+    stats: InputStats | None = None
+    """What the input held (filled in by the printer)."""
+    jump: int | None = None
+    """The line where the input's time first goes back (None: nowhere)."""
+
+
 class EventsPage(NamedTuple):
     events: Iterable[Event]
     display: Display
+    one_input: OneInput | None = None
+    """Set instead of `events` for one input in a format the chunk writer writes."""
 
 
 class CheckPage(NamedTuple):

@@ -17,6 +17,7 @@ from .pages import (
     CheckPage,
     EventsPage,
     MatchesPage,
+    OneInput,
     Output,
     Printer,
     ReportPage,
@@ -137,29 +138,50 @@ def _matches_lines(page: MatchesPage, output: Output) -> None:
 # -- events -----------------------------------------------------------------------------------
 
 
+def _one_input(page: EventsPage, output: Output, form: str) -> bool:
+    """Write the events of the page's one input straight from its text, if it has one."""
+    one = page.one_input
+    if one is None:
+        return False
+    from ..sources import InputStats
+    from .ndjson import write_input_events
+
+    one.stats = InputStats(one.name)
+    jumps = write_input_events(
+        one.name, one.options, one.stats, output.out, page.display, form, one.kinds,
+        one.progress, one.filters, terminal=output.terminal,
+    )
+    one.jump = jumps.line
+    return True
+
+
 def _events_ndjson(page: EventsPage, output: Output) -> None:
     from . import machine
 
-    machine.write_events_ndjson(page.events, output.out, page.display, flush=False)
+    if not _one_input(page, output, "ndjson"):
+        machine.write_events_ndjson(page.events, output.out, page.display, flush=False)
 
 
 def _events_json(page: EventsPage, output: Output) -> None:
     from . import machine
 
-    machine.write_events_json(page.events, output.out, page.display)
+    if not _one_input(page, output, "json"):
+        machine.write_events_json(page.events, output.out, page.display)
 
 
 def _events_csv(page: EventsPage, output: Output) -> None:
     from . import machine
 
-    rows = machine.event_rows(page.events, page.display)
-    machine.write_csv(machine.EVENT_COLUMNS, rows, output.out, output.terminal)
+    if not _one_input(page, output, "csv"):
+        rows = machine.event_rows(page.events, page.display)
+        machine.write_csv(machine.EVENT_COLUMNS, rows, output.out, output.terminal)
 
 
 def _events_text(page: EventsPage, output: Output) -> None:
     from . import machine
 
-    machine.write_text_rows(machine.event_text_rows(page.events, page.display), output.out)
+    if not _one_input(page, output, "text"):
+        machine.write_text_rows(machine.event_text_rows(page.events, page.display), output.out)
 
 
 def _events_table(page: EventsPage, output: Output) -> None:
@@ -233,6 +255,7 @@ __all__ = [
     "CheckPage",
     "EventsPage",
     "MatchesPage",
+    "OneInput",
     "Output",
     "Printer",
     "ReportPage",
