@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from logsync import analyze
-from logsync.times import iso
-from logsync.tracker import MAX_CAUSES
+from logsync.events import AddTotals, SyncStarted, UserAddFailed, UserAddRequested
+from logsync.times import NO_TIMES, iso, moment_time
+from logsync.tracker import MAX_CAUSES, Tracker
 
 from .logtext import Log, sms_line
 
@@ -115,3 +116,91 @@ def test_a_user_held_back_since_before_the_log_that_fails_in_it_keeps_its_own_ti
         "2026-03-03T09:05:02-05:00",
         "2026-03-03T09:10:00-05:00",
     )
+
+
+def test_a_user_held_back_past_a_restart_s_full_sync_is_expected_at_that_observed_cycle(
+    tmp_path: Path,
+) -> None:
+    """bob, held back since before the log, is notified again in the full sync after a restart
+    and not received there either (skipped): his expected recovery is that observed cycle."""
+    log = Log(bias=300)
+    log.steady(datetime(2026, 3, 2, 9, 0), "bob@contoso.com")
+    log.steady(datetime(2026, 3, 2, 9, 5), "bob@contoso.com")
+    log.restart("2026-03-02 09:08:00")
+    log.steady(datetime(2026, 3, 2, 9, 10), "bob@contoso.com")
+    (bob,) = analyze([log.write(tmp_path / "CloudUserSync.log")]).users
+    assert (bob.state, bob.skipped, bob.recovery_by, bob.bound) == ("waiting", 1, "restart", None)
+    assert (iso(bob.expected_recovery), bob.expected_recovery_observed) == (
+        "2026-03-02T09:10:00-05:00",
+        True,
+    )
+    assert iso(bob.full_sync_due_by) == "2026-03-03T09:00:00-05:00"
+
+
+def test_a_restart_s_full_sync_predicted_at_the_latest_bound_s_cycle_leaves_the_bound(
+    tmp_path: Path,
+) -> None:
+    """With a 1 h timer, bob (held back since before the log, which begins at 09:12) is due at
+    10:12 at the latest: the cycle at 10:15. A restart at 10:10 predicts its full sync one
+    interval later, at 10:15 too: not sooner, so the latest bound of his timer stays."""
+    log = Log(bias=300)
+    log.at("2026-03-02 09:12:00", "Total received users from SCCM to be removed from cloud = 0")
+    moment = datetime(2026, 3, 2, 9, 15)
+    while moment <= datetime(2026, 3, 2, 10, 5):
+        log.steady(moment, "bob@contoso.com")  # received = 0: held back
+        moment += timedelta(minutes=5)
+    log.restart("2026-03-02 10:10:00")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    analysis = analyze([path], full_sync_after=timedelta(hours=1))
+    (bob,) = analysis.users
+    assert iso(analysis.as_of) == "2026-03-02T10:10:00-05:00"
+    assert (bob.state, bob.recovery_by, bob.bound, bob.expected_recovery_observed) == (
+        "waiting", "timer", "latest", False,
+    )
+    assert (iso(bob.full_sync_due_by), iso(bob.expected_recovery), bob.seconds_remaining) == (
+        "2026-03-02T10:12:00-05:00",
+        "2026-03-02T10:15:00-05:00",
+        300.0,
+    )
+
+
+def test_a_user_first_held_back_after_a_restart_keeps_the_latest_bound_of_its_timer(
+    tmp_path: Path,
+) -> None:
+    """After a restart, a cycle whose start is not in the log notifies carol and receives
+    nobody: she is held back since before the log from then on. Only a restart after that frees
+    such a user (`failure_restarts`), so the one before it predicts nothing for her."""
+    log = Log(bias=300).cycle("2026-03-02 09:00:00").cycle("2026-03-02 09:05:00")
+    log.restart("2026-03-02 09:08:00")
+    log.at("2026-03-02 09:10:01", "NotifyAccountAddition - SCCM user to add = carol@contoso.com")
+    log.at(
+        "2026-03-02 09:10:02",
+        "Total received users to add from SCCM = 0, Total Successfully added users to Cloud = 0",
+    )
+    (carol,) = analyze([log.write(tmp_path / "CloudUserSync.log")]).users
+    assert (carol.state, carol.before_input, carol.recovery_by, carol.bound) == (
+        "waiting", True, "timer", "latest",
+    )
+    assert (iso(carol.expected_recovery), carol.seconds_remaining) == (
+        "2026-03-03T09:00:00-05:00",
+        85798.0,
+    )
+
+
+def test_a_what_if_restart_on_an_input_with_no_times_saves_an_unknown_time() -> None:
+    """Lines with no times (NO_TIMES) keep only their order: a what-if restart frees bob
+    sooner than his timer, by a time nobody can tell (None)."""
+    tracker = Tracker()
+    tracker.feed_rows(
+        [
+            (0, NO_TIMES, "sync_started", SyncStarted("delta", True), "pasted", 1),
+            (1, NO_TIMES, "user_add_requested", UserAddRequested("bob@contoso.com"), "pasted", 2),
+            (2, NO_TIMES, "user_add_failed", UserAddFailed("bob@contoso.com", "UserNotFound"), "pasted", 3),
+            (3, NO_TIMES, "add_totals", AddTotals(1, 0), "pasted", 4),
+        ]
+    )
+    (bob,) = tracker.result(restart_at=moment_time(3, NO_TIMES)).users
+    assert (bob.state, bob.recovery_by, bob.time_saved_s, bob.seconds_remaining) == (
+        "waiting", "what-if", None, None,
+    )
+    assert bob.expected_recovery is None  # (no times: never shown)
