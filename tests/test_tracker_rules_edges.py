@@ -8,6 +8,7 @@ from pathlib import Path
 
 from logsync import analyze
 from logsync.events import AddTotals, SyncStarted, UserAddFailed, UserAddRequested
+from logsync.health import HealthCollector
 from logsync.times import NO_TIMES, iso, moment_time
 from logsync.tracker import MAX_CAUSES, Tracker
 
@@ -181,6 +182,10 @@ def test_a_user_first_held_back_after_a_restart_keeps_the_latest_bound_of_its_ti
     assert (carol.state, carol.before_input, carol.recovery_by, carol.bound) == (
         "waiting", True, "timer", "latest",
     )
+    # her failure is not in the input: no reason, no failure, nowhere to point at
+    assert (carol.reason, carol.failures, carol.failure_source, carol.failure_line) == (
+        None, 0, None, None,
+    )
     assert (iso(carol.expected_recovery), carol.seconds_remaining) == (
         "2026-03-03T09:00:00-05:00",
         85798.0,
@@ -204,3 +209,29 @@ def test_a_what_if_restart_on_an_input_with_no_times_saves_an_unknown_time() -> 
         "waiting", "what-if", None, None,
     )
     assert bob.expected_recovery is None  # (no times: never shown)
+
+
+def test_the_health_summary_counts_the_notifications_of_a_user_held_back_since_before_the_log(
+    tmp_path: Path,
+) -> None:
+    """Three cycles notify bob and receive nobody: the first makes him held back since before
+    the log (its totals tell), so the tracker tells the observer that the next two held him."""
+    log = Log(bias=300)
+    for minute in (0, 5, 10):
+        log.steady(datetime(2026, 3, 2, 9, minute), "bob@contoso.com")
+    collector = HealthCollector()
+    analysis = analyze([log.write(tmp_path / "CloudUserSync.log")], collector=collector)
+    summary = collector.summarize(analysis)
+    assert {
+        day: (c.requested, c.held_back, c.added, c.failed) for day, c in summary.per_day.items()
+    } == {"2026-03-02": (1, 2, 0, 0)}
+
+
+def test_a_stalled_connector_points_at_its_last_cycle_s_start(tmp_path: Path) -> None:
+    log = Log(bias=300).cycle("2026-03-02 09:00:00").cycle("2026-03-02 09:05:00")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    connector = analyze([path], now=datetime(2026, 3, 2, 9, 30)).connector
+    assert (connector.state, connector.code, iso(connector.since)) == (
+        "stalled", "connector_stalled", "2026-03-02T09:05:00-05:00",
+    )
+    assert (connector.source, connector.line) == (path, 6)  # its "Starting user delta sync"
