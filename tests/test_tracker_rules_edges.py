@@ -235,3 +235,60 @@ def test_a_stalled_connector_points_at_its_last_cycle_s_start(tmp_path: Path) ->
         "stalled", "connector_stalled", "2026-03-02T09:05:00-05:00",
     )
     assert (connector.source, connector.line) == (path, 6)  # its "Starting user delta sync"
+
+
+def test_as_of_is_the_latest_row_read_when_the_last_record_is_a_little_earlier(
+    tmp_path: Path,
+) -> None:
+    """Threads write a few milliseconds out of order: the log's last record (09:05:00.400) is
+    earlier than the cycle start before it (.500). The judgement is as of the latest, on the
+    plain path (whose input statistics keep the last record) as on the fast one."""
+    log = Log(bias=300).cycle("2026-03-02 09:00:00")
+    log.at("2026-03-02 09:05:00.500", "Starting user delta sync, raise failure status messages = True")
+    log.at("2026-03-02 09:05:00.400", "Total received users from SCCM to be removed from cloud = 0")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    for fast in (True, False):
+        assert iso(analyze([path], fast=fast).as_of) == "2026-03-02T09:05:00.500-05:00"
+
+
+def test_an_excerpt_of_a_cycle_s_totals_alone_stalls_at_its_totals_line(tmp_path: Path) -> None:
+    """A log that starts inside a cycle and holds only its totals: the connector ran then, and
+    the totals line is the evidence of its stall."""
+    log = Log(bias=300)
+    log.at(
+        "2026-03-02 09:00:02",
+        "Total received users to add from SCCM = 0, Total Successfully added users to Cloud = 0",
+    )
+    log.at("2026-03-02 09:00:02", "UserDeltaSync:- Users Added = 0, Users Removed = 0")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    connector = analyze([path], now=datetime(2026, 3, 2, 9, 30)).connector
+    assert (connector.state, iso(connector.since), connector.last_cycle) == (
+        "stalled", "2026-03-02T09:00:02-05:00", None,
+    )
+    assert (connector.source, connector.line) == (path, 1)
+
+
+def test_a_user_notified_in_a_cycle_a_restart_cut_short_and_again_later_is_newly_notified(
+    tmp_path: Path,
+) -> None:
+    """dave is notified in a cycle that a restart cuts short (no totals), not in the restart's
+    full sync, then with erin, whom nobody notified before, in a cycle that receives one and
+    adds one. Neither was notified in the cycle before, so neither may be held back since
+    before the log: the counts cannot say which was added, and the cycle is unreconciled."""
+    notify = "NotifyAccountAddition - SCCM user to add = {}"
+    log = Log(bias=300).cycle("2026-03-02 09:00:00")
+    log.at("2026-03-02 09:05:00", "Starting user delta sync, raise failure status messages = True")
+    log.at("2026-03-02 09:05:02", notify.format("dave@contoso.com"))
+    log.restart("2026-03-02 09:06:00")
+    log.cycle("2026-03-02 09:10:00")
+    log.steady(datetime(2026, 3, 2, 9, 15), "dave@contoso.com", "erin@contoso.com", received=1, added=1)
+    analysis = analyze([log.write(tmp_path / "CloudUserSync.log")])
+    assert [(u.upn, u.state, u.before_input) for u in analysis.users] == [
+        ("dave@contoso.com", "pending", False),
+        ("erin@contoso.com", "pending", False),
+    ]
+    assert (analysis.result.cycles, analysis.result.unreconciled_count) == (4, 1)
+    (cycle,) = analysis.result.unreconciled
+    assert (iso(cycle.time), cycle.line, cycle.received, cycle.added, cycle.notified) == (
+        "2026-03-02T09:15:00-05:00", 15, 1, 1, 2,
+    )
