@@ -292,3 +292,20 @@ def test_a_user_notified_in_a_cycle_a_restart_cut_short_and_again_later_is_newly
     assert (iso(cycle.time), cycle.line, cycle.received, cycle.added, cycle.notified) == (
         "2026-03-02T09:15:00-05:00", 15, 1, 1, 2,
     )
+
+
+def test_a_restart_logged_by_the_connector_alone_is_where_its_stall_begins(tmp_path: Path) -> None:
+    """Only the connector's own line tells of the restart at 09:08 (no smsexec.log): no cycle
+    followed it, so the connector stalled from the restart, which is the evidence."""
+    log = Log(bias=300).cycle("2026-03-02 09:00:00").cycle("2026-03-02 09:05:00")
+    log.at("2026-03-02 09:08:00", "CCloudUserSync::Process - User sync processing has started.")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    analysis = analyze([path], now=datetime(2026, 3, 2, 9, 30))
+    assert [(iso(r.time), r.via, r.line) for r in analysis.result.restarts] == [
+        ("2026-03-02T09:08:00-05:00", "processing_started", 11)
+    ]
+    connector = analysis.connector
+    assert (connector.state, iso(connector.since), iso(connector.last_cycle)) == (
+        "stalled", "2026-03-02T09:08:00-05:00", "2026-03-02T09:05:00-05:00",
+    )
+    assert (connector.source, connector.line) == (path, 11)
