@@ -309,3 +309,81 @@ def test_a_restart_logged_by_the_connector_alone_is_where_its_stall_begins(tmp_p
         "stalled", "2026-03-02T09:08:00-05:00", "2026-03-02T09:05:00-05:00",
     )
     assert (connector.source, connector.line) == (path, 11)
+
+
+def test_a_stopped_connector_keeps_its_last_cycle_and_restart(tmp_path: Path) -> None:
+    log = Log(bias=300).restart("2026-03-02 08:58:00").cycle("2026-03-02 09:00:00")
+    log.at("2026-03-02 09:02:00", STOPPING)
+    path = log.write(tmp_path / "CloudUserSync.log")
+    connector = analyze([path]).connector
+    assert (connector.state, connector.code, iso(connector.since), connector.line) == (
+        "stopped", "connector_stopped", "2026-03-02T09:02:00-05:00", 8,
+    )
+    assert (iso(connector.last_cycle), iso(connector.last_restart)) == (
+        "2026-03-02T09:00:00-05:00",
+        "2026-03-02T08:58:00-05:00",
+    )
+
+
+def test_a_log_with_a_restart_and_no_cycle_shows_the_restart_as_evidence(tmp_path: Path) -> None:
+    """A certificate wait, then a restart (which ends the wait), and no cycle after it: no
+    cycles, since the log's first record, shown by the restart."""
+    log = Log(bias=300).at("2026-03-02 09:00:00", CERTIFICATE).restart("2026-03-02 09:05:00")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    connector = analyze([path]).connector
+    assert (connector.state, connector.code, iso(connector.since)) == (
+        "no_cycles", "no_cycles", "2026-03-02T09:00:00-05:00",
+    )
+    assert (connector.source, connector.line, iso(connector.last_restart)) == (
+        path, 2, "2026-03-02T09:05:00-05:00",
+    )
+
+
+def test_a_running_connector_names_no_cause(tmp_path: Path) -> None:
+    """An install error after the last cycle explains a problem; while the connector runs
+    (its next cycle is not late yet) there is none, and no cause is named."""
+    Log(bias=300).cycle("2026-03-02 09:00:00").write(tmp_path / "CloudUserSync.log")
+    write(tmp_path / "sitecomp.log", [sitecomp_error(datetime(2026, 3, 2, 9, 1), 1016)])
+    connector = analyze([str(tmp_path)], now=datetime(2026, 3, 2, 9, 2)).connector
+    assert (connector.state, connector.code, connector.causes) == ("running", None, ())
+
+
+NOTIFY = "NotifyAccountAddition - SCCM user to add = {}"
+
+
+def test_users_left_out_by_state_still_count_as_undetermined_when_they_are(tmp_path: Path) -> None:
+    """The log starts inside a cycle that notifies amy and bob and receives both: amy may have
+    been held back since before the log (undetermined); bob failed with UserNotFound
+    (waiting). Listing only failed users lists nobody, and still counts amy undetermined."""
+    log = Log(bias=300)
+    log.at("2026-03-02 09:00:02", NOTIFY.format("amy@contoso.com"))
+    log.at("2026-03-02 09:00:04", NOTIFY.format("bob@contoso.com"))
+    log.at("2026-03-02 09:00:04", "Failed to add user bob@contoso.com; reason UserNotFound")
+    log.at(
+        "2026-03-02 09:00:05",
+        "Total received users to add from SCCM = 2, Total Successfully added users to Cloud = 1",
+    )
+    result = analyze([log.write(tmp_path / "CloudUserSync.log")], states={"failed"}).result
+    assert (result.users, result.undetermined) == ([], 1)
+    assert {state: n for state, n in result.counts.items() if n} == {"pending": 1, "waiting": 1}
+
+
+def test_a_user_of_an_undecided_cycle_failing_in_the_next_is_no_longer_undetermined(
+    tmp_path: Path,
+) -> None:
+    """amy's cycle (the log starts inside it) cannot say whether she was received; the next
+    cycle notifies her again and she fails for another reason, and the log ends before its
+    totals: she is failed, not undetermined, listed or not."""
+    log = Log(bias=300)
+    log.at("2026-03-02 09:00:02", NOTIFY.format("amy@contoso.com"))
+    log.at(
+        "2026-03-02 09:00:05",
+        "Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 1",
+    )
+    log.at("2026-03-02 09:05:00", "Starting user delta sync, raise failure status messages = True")
+    log.at("2026-03-02 09:05:02", NOTIFY.format("amy@contoso.com"))
+    log.at("2026-03-02 09:05:02", "Failed to add user amy@contoso.com; reason LicenseLimitReached")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    for states in (None, {"waiting"}):
+        result = analyze([path], states=states).result
+        assert (result.undetermined, result.counts["failed"]) == (0, 1)
