@@ -3,13 +3,13 @@ untested, each on logs written in the connector's and its siblings' own words.""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from logsync import analyze
 from logsync.events import AddTotals, SyncStarted, UserAddFailed, UserAddRequested
 from logsync.health import HealthCollector
-from logsync.times import NO_TIMES, iso, moment_time
+from logsync.times import NO_TIMES, iso, micros, moment_time
 from logsync.tracker import MAX_CAUSES, Tracker
 
 from .logtext import Log, sms_line
@@ -387,3 +387,39 @@ def test_a_user_of_an_undecided_cycle_failing_in_the_next_is_no_longer_undetermi
     for states in (None, {"waiting"}):
         result = analyze([path], states=states).result
         assert (result.undetermined, result.counts["failed"]) == (0, 1)
+
+
+def test_a_log_with_no_cycle_and_no_restart_shows_its_first_record_as_evidence(
+    tmp_path: Path,
+) -> None:
+    """An excerpt that starts at a failure inside a cycle and ends before its totals: no cycle,
+    no totals, no restart. The connector logged no cycle since the log's first record, which
+    is the evidence."""
+    log = Log(bias=300)
+    log.at("2026-03-02 09:00:02", "Failed to add user amy@contoso.com; reason UserNotFound")
+    log.at("2026-03-02 09:00:03", NOTIFY.format("bob@contoso.com"))
+    path = log.write(tmp_path / "CloudUserSync.log")
+    connector = analyze([path]).connector
+    assert (connector.state, connector.code, iso(connector.since)) == (
+        "no_cycles", "no_cycles", "2026-03-02T09:00:02-05:00",
+    )
+    assert (connector.source, connector.line) == (path, 1)
+
+
+def test_a_tracker_fed_rows_without_begin_starts_at_its_first_row() -> None:
+    """`begin` is optional: without it the input starts at the first row, and the latest due
+    time of a user held back since before the input is 24 h after that row."""
+    tracker = Tracker()
+    zone = timezone(timedelta(hours=-5))
+    start = micros(datetime(2026, 3, 2, 9, 0, tzinfo=zone))
+    second = 1_000_000
+    tracker.feed_rows(
+        [
+            (start, zone, "sync_started", SyncStarted("delta", True), "CloudUserSync.log", 1),
+            (start + 2 * second, zone, "user_add_requested", UserAddRequested("amy@contoso.com"), "CloudUserSync.log", 2),
+            (start + 3 * second, zone, "add_totals", AddTotals(0, 0), "CloudUserSync.log", 3),
+        ]
+    )
+    (amy,) = tracker.result().users
+    assert (amy.state, amy.before_input, amy.bound) == ("waiting", True, "latest")
+    assert iso(amy.full_sync_due_by) == "2026-03-03T09:00:00-05:00"
