@@ -423,3 +423,60 @@ def test_a_tracker_fed_rows_without_begin_starts_at_its_first_row() -> None:
     (amy,) = tracker.result().users
     assert (amy.state, amy.before_input, amy.bound) == ("waiting", True, "latest")
     assert iso(amy.full_sync_due_by) == "2026-03-03T09:00:00-05:00"
+
+
+def _rows(zone: timezone, *minutes: float) -> list[tuple]:  # type: ignore[type-arg]
+    """Cycle starts at these minutes past 09:00 (2026-03-02, in `zone`), one a line."""
+    start = micros(datetime(2026, 3, 2, 9, 0, tzinfo=zone))
+    return [
+        (start + int(minute * 60_000_000), zone, "sync_started", SyncStarted("delta", True), "CloudUserSync.log", n)
+        for n, minute in enumerate(minutes, 1)
+    ]
+
+
+def test_begin_keeps_the_first_time_it_is_given_and_ignores_none() -> None:
+    zone = timezone(timedelta(hours=-5))
+    tracker = Tracker()
+    tracker.begin(None)  # an input with no record yet
+    tracker.begin(datetime(2026, 3, 2, 8, 0, tzinfo=zone))
+    tracker.begin(datetime(2026, 3, 2, 8, 30, tzinfo=zone))  # a later reading: the start stays
+    tracker.feed_rows(_rows(zone, 0))
+    assert tracker.start == micros(datetime(2026, 3, 2, 8, 0, tzinfo=zone))
+
+
+def test_the_latest_row_is_kept_across_batches_written_out_of_order() -> None:
+    """Threads write a few milliseconds out of order, also across the end of a batch: a row of
+    the next batch a little before the latest one leaves the latest as it was."""
+    zone = timezone(timedelta(hours=-5))
+    tracker = Tracker()
+    tracker.feed_rows(_rows(zone, 0, 5.01))
+    tracker.feed_rows(_rows(zone, 5.005))
+    assert iso(tracker.latest_time()) == "2026-03-02T09:05:00.600-05:00"
+
+
+def test_rows_before_1970_are_read_like_any_others() -> None:
+    tracker = Tracker()
+    start = micros(datetime(1969, 7, 20, 20, 17, tzinfo=timezone.utc))
+    tracker.feed_rows([(start, timezone.utc, "sync_started", SyncStarted("delta", True), "CloudUserSync.log", 1)])
+    assert iso(tracker.latest_time()) == "1969-07-20T20:17:00+00:00"
+    assert iso(tracker.result().last_cycle) == "1969-07-20T20:17:00+00:00"
+
+
+def test_an_observer_sees_the_rows_of_any_iterable() -> None:
+    """`feed_rows` takes any iterable of rows; its observer sees them all, with whether each
+    notification was held back."""
+    seen: list[tuple[list, list[bool]]] = []  # type: ignore[type-arg]
+
+    class Recorder:
+        def rows(self, rows: list, held_back: list[bool]) -> None:  # type: ignore[type-arg]
+            seen.append((list(rows), held_back))
+
+    zone = timezone(timedelta(hours=-5))
+    notified_at = micros(datetime(2026, 3, 2, 9, 0, 2, tzinfo=zone))
+    notified = UserAddRequested("amy@contoso.com")
+    rows = [*_rows(zone, 0), (notified_at, zone, "user_add_requested", notified, "CloudUserSync.log", 2)]
+    tracker = Tracker()
+    tracker.observer = Recorder()
+    tracker.feed_rows(row for row in rows)
+    assert seen == [(rows, [False])]
+    assert tracker.latest == (notified_at, zone)
