@@ -7,7 +7,13 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from logsync import analyze
-from logsync.events import AddTotals, SyncStarted, UserAddFailed, UserAddRequested
+from logsync.events import (
+    AddTotals,
+    StatusMessage,
+    SyncStarted,
+    UserAddFailed,
+    UserAddRequested,
+)
 from logsync.health import HealthCollector
 from logsync.times import NO_TIMES, iso, micros, moment_time
 from logsync.tracker import MAX_CAUSES, Tracker
@@ -480,3 +486,38 @@ def test_an_observer_sees_the_rows_of_any_iterable() -> None:
     tracker.feed_rows(row for row in rows)
     assert seen == [(rows, [False])]
     assert tracker.latest == (notified_at, zone)
+
+
+def test_of_rows_at_the_latest_instant_the_one_read_last_gives_the_zone() -> None:
+    """The connector's log (at -05:00) and smsexec.log (at UTC, a status message that is no
+    start) end at one instant: the judgement is shown in the offset of the row read last."""
+    eastern = timezone(timedelta(hours=-5))
+    end = micros(datetime(2026, 3, 2, 9, 5, tzinfo=eastern))
+    status = StatusMessage(9999, "I", "SMS_CLOUD_USERSYNC", 7012)
+    tracker = Tracker()
+    tracker.feed_rows(_rows(eastern, 0, 5))
+    tracker.feed_rows([(end, timezone.utc, "status_message", status, "smsexec.log", 3)])
+    assert tracker.latest == (end, timezone.utc)
+    assert iso(tracker.latest_time()) == "2026-03-02T14:05:00+00:00"
+
+
+def test_an_observer_can_be_detached_between_batches() -> None:
+    zone = timezone(timedelta(hours=-5))
+    seen: list[list[bool]] = []
+
+    class Recorder:
+        def rows(self, rows: list, held_back: list[bool]) -> None:  # type: ignore[type-arg]
+            seen.append(held_back)
+
+    tracker = Tracker()
+    tracker.observer = Recorder()
+    tracker.feed_rows(_rows(zone, 0))
+    tracker.observer = None
+    notified_at = micros(datetime(2026, 3, 2, 9, 0, 2, tzinfo=zone))
+    tracker.feed_rows(
+        [(notified_at, zone, "user_add_requested", UserAddRequested("amy@contoso.com"), "CloudUserSync.log", 2)]
+    )
+    assert seen == [[]]
+    assert [(u.upn, u.state, u.pending_reason) for u in tracker.result().users] == [
+        ("amy@contoso.com", "pending", "awaiting_totals")
+    ]
