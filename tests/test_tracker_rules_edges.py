@@ -9,6 +9,7 @@ from pathlib import Path
 from logsync import analyze
 from logsync.events import (
     AddTotals,
+    ComponentStarted,
     StatusMessage,
     SyncStarted,
     UserAddFailed,
@@ -16,7 +17,7 @@ from logsync.events import (
 )
 from logsync.health import HealthCollector
 from logsync.times import NO_TIMES, iso, micros, moment_time
-from logsync.tracker import MAX_CAUSES, Tracker
+from logsync.tracker import GAP_WINDOW, MAX_CAUSES, Tracker
 
 from .logtext import Log, sms_line
 
@@ -521,3 +522,20 @@ def test_an_observer_can_be_detached_between_batches() -> None:
     assert [(u.upn, u.state, u.pending_reason) for u in tracker.result().users] == [
         ("amy@contoso.com", "pending", "awaiting_totals")
     ]
+
+
+def test_how_soon_a_cycle_follows_a_restart_is_the_median_of_the_latest_restarts() -> None:
+    """Like the interval, the delay from a restart to its first cycle is the lower median of
+    the latest GAP_WINDOW restarts (memory stays flat): older ones no longer count."""
+    zone = timezone.utc
+    hour, minute = 3_600_000_000, 60_000_000
+    begin = micros(datetime(2026, 1, 1, tzinfo=zone))
+    rows = []
+    for n in range(2 * GAP_WINDOW):
+        at = begin + n * hour
+        delay = minute // 2 if n < GAP_WINDOW else minute  # 30 s at first, then 1 min
+        rows.append((at, zone, "component_started", ComponentStarted(n), "smsexec.log", 2 * n + 1))
+        rows.append((at + delay, zone, "sync_started", SyncStarted("full", True), "CloudUserSync.log", 2 * n + 2))
+    tracker = Tracker()
+    tracker.feed_rows(rows)
+    assert tracker.log.restart_delay(5 * minute) == minute
