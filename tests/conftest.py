@@ -11,6 +11,19 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import Phase, settings
+
+# Mutation runs (mutmut, docs/mutation-survivors.md) pick a quicker profile with
+# HYPOTHESIS_PROFILE=mutation: a failing mutant is only to be found, not shrunk, and fewer
+# examples keep a surviving mutant's run short. The default profile is Hypothesis's own.
+settings.register_profile(
+    "mutation",
+    max_examples=30,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+)
+if os.environ.get("HYPOTHESIS_PROFILE"):
+    settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,0 +1,541 @@
+"""Edges of the tracker's rules that the mutation run (docs/mutation-survivors.md) found
+untested, each on logs written in the connector's and its siblings' own words."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from logsync import analyze
+from logsync.events import (
+    AddTotals,
+    ComponentStarted,
+    StatusMessage,
+    SyncStarted,
+    UserAddFailed,
+    UserAddRequested,
+)
+from logsync.health import HealthCollector
+from logsync.times import NO_TIMES, iso, micros, moment_time
+from logsync.tracker import GAP_WINDOW, MAX_CAUSES, Tracker
+
+from .logtext import Log, sms_line
+
+STOPPING = "CCloudUserSync::Process - User sync processing thread is now stopping."
+CERTIFICATE = "Certmgr has not installed certificate yet, sleep for 1 minutes."
+
+
+def sitecomp_error(when: datetime, status: int, bias: int = 300) -> str:
+    """sitecomp.log's error status message for the connector: an install error."""
+    return sms_line(
+        when,
+        f'STATMSG: ID={status} SEV=E LEV=M SOURCE="SMS Server" COMP="SMS_CLOUD_USERSYNC" '
+        f"SYS=CM1.CORP.CONTOSO.COM SITE=CHQ PID=7888 TID=7040 GMTDATE=Mon Mar 02 14:00:00.000 2026 "
+        'ISTR0="60" NUMATTRS=0 LE=0X0',
+        bias=bias,
+        thread=7040,
+        component="SMS_SITE_COMPONENT_MANAGER",
+    )
+
+
+def write(path: Path, lines: list[str]) -> str:
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    return str(path)
+
+
+def test_causes_past_the_kept_number_are_not_named(tmp_path: Path) -> None:
+    """Rule 9 keeps at most MAX_CAUSES records of sibling logs since the last cycle: an install
+    error after that many is not among the status messages named."""
+    Log(bias=300).cycle("2026-03-02 09:00:00").at("2026-03-02 09:30:00", STOPPING).write(
+        tmp_path / "CloudUserSync.log"
+    )
+    first = datetime(2026, 3, 2, 9, 1)
+    errors = [sitecomp_error(first + timedelta(seconds=n), 1016) for n in range(MAX_CAUSES)]
+    errors.append(sitecomp_error(datetime(2026, 3, 2, 9, 10), 1081))  # one past the bound
+    write(tmp_path / "sitecomp.log", errors)
+    connector = analyze([str(tmp_path)]).connector
+    assert connector.state == "stopped"
+    assert [(c.kind, iso(c.time), c.line, c.status_ids) for c in connector.causes] == [
+        ("install_errors", "2026-03-02T09:01:00-05:00", 1, (1016,))
+    ]
+
+
+def test_causes_at_one_instant_in_two_offsets_are_both_named(tmp_path: Path) -> None:
+    """CertMgr.log written at -08:00 and dmpuploader.log at UTC, each with a cause at the same
+    instant: both are named, root first, each in its own log's offset."""
+    log = Log(bias=480).cycle("2023-02-26 19:45:00")
+    log.at("2023-02-26 20:14:12.427", CERTIFICATE)
+    log.write(tmp_path / "CloudUserSync.log")
+    write(
+        tmp_path / "CertMgr.log",
+        [
+            sms_line(
+                datetime(2023, 2, 26, 19, 52, 16, 318000),
+                "Failed to get connector certificate",
+                bias=480,
+                thread=6960,
+                component="SMS_CERTIFICATE_MANAGER",
+            )
+        ],
+    )
+    write(
+        tmp_path / "dmpuploader.log",
+        [
+            sms_line(
+                datetime(2023, 2, 27, 3, 52, 16, 318000),  # the same instant, in UTC
+                "HasIntuneSubscription: Site has no Intune subscription.~~",
+                bias=0,
+                thread=6700,
+                component="SMS_DMP_UPLOADER",
+            )
+        ],
+    )
+    connector = analyze([str(tmp_path)]).connector
+    assert (connector.state, iso(connector.since)) == (
+        "waiting_for_certificate",
+        "2023-02-26T20:14:12.427-08:00",
+    )
+    assert [(c.kind, iso(c.time), Path(c.source).name, c.line) for c in connector.causes] == [
+        ("no_intune_subscription", "2023-02-27T03:52:16.318+00:00", "dmpuploader.log", 1),
+        ("certificate_failed", "2023-02-26T19:52:16.318-08:00", "CertMgr.log", 1),
+    ]
+
+
+def test_a_user_held_back_since_before_the_log_that_fails_in_it_keeps_its_own_timer(
+    tmp_path: Path,
+) -> None:
+    """bob is notified and not received (held back since before the log, rule 2b), then his
+    retry fails in the log: from then on his own 24 h timer holds him. A later complete cycle
+    that does not notify him is no evidence that he was added."""
+    log = Log(bias=300)
+    log.steady(datetime(2026, 3, 2, 9, 0), "bob@contoso.com")  # received = 0: held back
+    log.cycle("2026-03-02 09:05:00", ("bob@contoso.com",), {"bob@contoso.com": "UserNotFound"})
+    log.cycle("2026-03-02 09:10:00")  # notifies nobody
+    log.write(tmp_path / "CloudUserSync.log")
+    (bob,) = analyze([str(tmp_path / "CloudUserSync.log")]).users
+    assert (bob.state, bob.failures, bob.recovery_by, bob.bound, bob.recovered_at) == (
+        "waiting", 1, "timer", None, None,
+    )
+    # the failing run began before the log (its first failure is unknown); its last failure is
+    # in it, and starts the timer
+    assert (bob.before_input, bob.first_failure) == (True, None)
+    assert (iso(bob.last_failure), iso(bob.full_sync_due), iso(bob.expected_recovery)) == (
+        "2026-03-02T09:05:02-05:00",
+        "2026-03-03T09:05:02-05:00",
+        "2026-03-03T09:10:00-05:00",
+    )
+
+
+def test_a_user_held_back_past_a_restart_s_full_sync_is_expected_at_that_observed_cycle(
+    tmp_path: Path,
+) -> None:
+    """bob, held back since before the log, is notified again in the full sync after a restart
+    and not received there either (skipped): his expected recovery is that observed cycle."""
+    log = Log(bias=300)
+    log.steady(datetime(2026, 3, 2, 9, 0), "bob@contoso.com")
+    log.steady(datetime(2026, 3, 2, 9, 5), "bob@contoso.com")
+    log.restart("2026-03-02 09:08:00")
+    log.steady(datetime(2026, 3, 2, 9, 10), "bob@contoso.com")
+    (bob,) = analyze([log.write(tmp_path / "CloudUserSync.log")]).users
+    assert (bob.state, bob.skipped, bob.recovery_by, bob.bound) == ("waiting", 1, "restart", None)
+    assert (iso(bob.expected_recovery), bob.expected_recovery_observed) == (
+        "2026-03-02T09:10:00-05:00",
+        True,
+    )
+    assert iso(bob.full_sync_due_by) == "2026-03-03T09:00:00-05:00"
+
+
+def test_a_restart_s_full_sync_predicted_at_the_latest_bound_s_cycle_leaves_the_bound(
+    tmp_path: Path,
+) -> None:
+    """With a 1 h timer, bob (held back since before the log, which begins at 09:12) is due at
+    10:12 at the latest: the cycle at 10:15. A restart at 10:10 predicts its full sync one
+    interval later, at 10:15 too: not sooner, so the latest bound of his timer stays."""
+    log = Log(bias=300)
+    log.at("2026-03-02 09:12:00", "Total received users from SCCM to be removed from cloud = 0")
+    moment = datetime(2026, 3, 2, 9, 15)
+    while moment <= datetime(2026, 3, 2, 10, 5):
+        log.steady(moment, "bob@contoso.com")  # received = 0: held back
+        moment += timedelta(minutes=5)
+    log.restart("2026-03-02 10:10:00")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    analysis = analyze([path], full_sync_after=timedelta(hours=1))
+    (bob,) = analysis.users
+    assert iso(analysis.as_of) == "2026-03-02T10:10:00-05:00"
+    assert (bob.state, bob.recovery_by, bob.bound, bob.expected_recovery_observed) == (
+        "waiting", "timer", "latest", False,
+    )
+    assert (iso(bob.full_sync_due_by), iso(bob.expected_recovery), bob.seconds_remaining) == (
+        "2026-03-02T10:12:00-05:00",
+        "2026-03-02T10:15:00-05:00",
+        300.0,
+    )
+
+
+def test_a_user_first_held_back_after_a_restart_keeps_the_latest_bound_of_its_timer(
+    tmp_path: Path,
+) -> None:
+    """After a restart, a cycle whose start is not in the log notifies carol and receives
+    nobody: she is held back since before the log from then on. Only a restart after that frees
+    such a user (`failure_restarts`), so the one before it predicts nothing for her."""
+    log = Log(bias=300).cycle("2026-03-02 09:00:00").cycle("2026-03-02 09:05:00")
+    log.restart("2026-03-02 09:08:00")
+    log.at("2026-03-02 09:10:01", "NotifyAccountAddition - SCCM user to add = carol@contoso.com")
+    log.at(
+        "2026-03-02 09:10:02",
+        "Total received users to add from SCCM = 0, Total Successfully added users to Cloud = 0",
+    )
+    (carol,) = analyze([log.write(tmp_path / "CloudUserSync.log")]).users
+    assert (carol.state, carol.before_input, carol.recovery_by, carol.bound) == (
+        "waiting", True, "timer", "latest",
+    )
+    # her failure is not in the input: no reason, no failure, nowhere to point at
+    assert (carol.reason, carol.failures, carol.failure_source, carol.failure_line) == (
+        None, 0, None, None,
+    )
+    assert (iso(carol.expected_recovery), carol.seconds_remaining) == (
+        "2026-03-03T09:00:00-05:00",
+        85798.0,
+    )
+
+
+def test_a_what_if_restart_on_an_input_with_no_times_saves_an_unknown_time() -> None:
+    """Lines with no times (NO_TIMES) keep only their order: a what-if restart frees bob
+    sooner than his timer, by a time nobody can tell (None)."""
+    tracker = Tracker()
+    tracker.feed_rows(
+        [
+            (0, NO_TIMES, "sync_started", SyncStarted("delta", True), "pasted", 1),
+            (1, NO_TIMES, "user_add_requested", UserAddRequested("bob@contoso.com"), "pasted", 2),
+            (2, NO_TIMES, "user_add_failed", UserAddFailed("bob@contoso.com", "UserNotFound"), "pasted", 3),
+            (3, NO_TIMES, "add_totals", AddTotals(1, 0), "pasted", 4),
+        ]
+    )
+    (bob,) = tracker.result(restart_at=moment_time(3, NO_TIMES)).users
+    assert (bob.state, bob.recovery_by, bob.time_saved_s, bob.seconds_remaining) == (
+        "waiting", "what-if", None, None,
+    )
+    assert bob.expected_recovery is None  # (no times: never shown)
+
+
+def test_the_health_summary_counts_the_notifications_of_a_user_held_back_since_before_the_log(
+    tmp_path: Path,
+) -> None:
+    """Three cycles notify bob and receive nobody: the first makes him held back since before
+    the log (its totals tell), so the tracker tells the observer that the next two held him."""
+    log = Log(bias=300)
+    for minute in (0, 5, 10):
+        log.steady(datetime(2026, 3, 2, 9, minute), "bob@contoso.com")
+    collector = HealthCollector()
+    analysis = analyze([log.write(tmp_path / "CloudUserSync.log")], collector=collector)
+    summary = collector.summarize(analysis)
+    assert {
+        day: (c.requested, c.held_back, c.added, c.failed) for day, c in summary.per_day.items()
+    } == {"2026-03-02": (1, 2, 0, 0)}
+
+
+def test_a_stalled_connector_points_at_its_last_cycle_s_start(tmp_path: Path) -> None:
+    log = Log(bias=300).cycle("2026-03-02 09:00:00").cycle("2026-03-02 09:05:00")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    connector = analyze([path], now=datetime(2026, 3, 2, 9, 30)).connector
+    assert (connector.state, connector.code, iso(connector.since)) == (
+        "stalled", "connector_stalled", "2026-03-02T09:05:00-05:00",
+    )
+    assert (connector.source, connector.line) == (path, 6)  # its "Starting user delta sync"
+
+
+def test_as_of_is_the_latest_row_read_when_the_last_record_is_a_little_earlier(
+    tmp_path: Path,
+) -> None:
+    """Threads write a few milliseconds out of order: the log's last record (09:05:00.400) is
+    earlier than the cycle start before it (.500). The judgement is as of the latest, on the
+    plain path (whose input statistics keep the last record) as on the fast one."""
+    log = Log(bias=300).cycle("2026-03-02 09:00:00")
+    log.at("2026-03-02 09:05:00.500", "Starting user delta sync, raise failure status messages = True")
+    log.at("2026-03-02 09:05:00.400", "Total received users from SCCM to be removed from cloud = 0")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    for fast in (True, False):
+        assert iso(analyze([path], fast=fast).as_of) == "2026-03-02T09:05:00.500-05:00"
+
+
+def test_an_excerpt_of_a_cycle_s_totals_alone_stalls_at_its_totals_line(tmp_path: Path) -> None:
+    """A log that starts inside a cycle and holds only its totals: the connector ran then, and
+    the totals line is the evidence of its stall."""
+    log = Log(bias=300)
+    log.at(
+        "2026-03-02 09:00:02",
+        "Total received users to add from SCCM = 0, Total Successfully added users to Cloud = 0",
+    )
+    log.at("2026-03-02 09:00:02", "UserDeltaSync:- Users Added = 0, Users Removed = 0")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    connector = analyze([path], now=datetime(2026, 3, 2, 9, 30)).connector
+    assert (connector.state, iso(connector.since), connector.last_cycle) == (
+        "stalled", "2026-03-02T09:00:02-05:00", None,
+    )
+    assert (connector.source, connector.line) == (path, 1)
+
+
+def test_a_user_notified_in_a_cycle_a_restart_cut_short_and_again_later_is_newly_notified(
+    tmp_path: Path,
+) -> None:
+    """dave is notified in a cycle that a restart cuts short (no totals), not in the restart's
+    full sync, then with erin, whom nobody notified before, in a cycle that receives one and
+    adds one. Neither was notified in the cycle before, so neither may be held back since
+    before the log: the counts cannot say which was added, and the cycle is unreconciled."""
+    notify = "NotifyAccountAddition - SCCM user to add = {}"
+    log = Log(bias=300).cycle("2026-03-02 09:00:00")
+    log.at("2026-03-02 09:05:00", "Starting user delta sync, raise failure status messages = True")
+    log.at("2026-03-02 09:05:02", notify.format("dave@contoso.com"))
+    log.restart("2026-03-02 09:06:00")
+    log.cycle("2026-03-02 09:10:00")
+    log.steady(datetime(2026, 3, 2, 9, 15), "dave@contoso.com", "erin@contoso.com", received=1, added=1)
+    analysis = analyze([log.write(tmp_path / "CloudUserSync.log")])
+    assert [(u.upn, u.state, u.before_input) for u in analysis.users] == [
+        ("dave@contoso.com", "pending", False),
+        ("erin@contoso.com", "pending", False),
+    ]
+    assert (analysis.result.cycles, analysis.result.unreconciled_count) == (4, 1)
+    (cycle,) = analysis.result.unreconciled
+    assert (iso(cycle.time), cycle.line, cycle.received, cycle.added, cycle.notified) == (
+        "2026-03-02T09:15:00-05:00", 15, 1, 1, 2,
+    )
+
+
+def test_a_restart_logged_by_the_connector_alone_is_where_its_stall_begins(tmp_path: Path) -> None:
+    """Only the connector's own line tells of the restart at 09:08 (no smsexec.log): no cycle
+    followed it, so the connector stalled from the restart, which is the evidence."""
+    log = Log(bias=300).cycle("2026-03-02 09:00:00").cycle("2026-03-02 09:05:00")
+    log.at("2026-03-02 09:08:00", "CCloudUserSync::Process - User sync processing has started.")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    analysis = analyze([path], now=datetime(2026, 3, 2, 9, 30))
+    assert [(iso(r.time), r.via, r.line) for r in analysis.result.restarts] == [
+        ("2026-03-02T09:08:00-05:00", "processing_started", 11)
+    ]
+    connector = analysis.connector
+    assert (connector.state, iso(connector.since), iso(connector.last_cycle)) == (
+        "stalled", "2026-03-02T09:08:00-05:00", "2026-03-02T09:05:00-05:00",
+    )
+    assert (connector.source, connector.line) == (path, 11)
+
+
+def test_a_stopped_connector_keeps_its_last_cycle_and_restart(tmp_path: Path) -> None:
+    log = Log(bias=300).restart("2026-03-02 08:58:00").cycle("2026-03-02 09:00:00")
+    log.at("2026-03-02 09:02:00", STOPPING)
+    path = log.write(tmp_path / "CloudUserSync.log")
+    connector = analyze([path]).connector
+    assert (connector.state, connector.code, iso(connector.since), connector.line) == (
+        "stopped", "connector_stopped", "2026-03-02T09:02:00-05:00", 8,
+    )
+    assert (iso(connector.last_cycle), iso(connector.last_restart)) == (
+        "2026-03-02T09:00:00-05:00",
+        "2026-03-02T08:58:00-05:00",
+    )
+
+
+def test_a_log_with_a_restart_and_no_cycle_shows_the_restart_as_evidence(tmp_path: Path) -> None:
+    """A certificate wait, then a restart (which ends the wait), and no cycle after it: no
+    cycles, since the log's first record, shown by the restart."""
+    log = Log(bias=300).at("2026-03-02 09:00:00", CERTIFICATE).restart("2026-03-02 09:05:00")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    connector = analyze([path]).connector
+    assert (connector.state, connector.code, iso(connector.since)) == (
+        "no_cycles", "no_cycles", "2026-03-02T09:00:00-05:00",
+    )
+    assert (connector.source, connector.line, iso(connector.last_restart)) == (
+        path, 2, "2026-03-02T09:05:00-05:00",
+    )
+
+
+def test_a_running_connector_names_no_cause(tmp_path: Path) -> None:
+    """An install error after the last cycle explains a problem; while the connector runs
+    (its next cycle is not late yet) there is none, and no cause is named."""
+    Log(bias=300).cycle("2026-03-02 09:00:00").write(tmp_path / "CloudUserSync.log")
+    write(tmp_path / "sitecomp.log", [sitecomp_error(datetime(2026, 3, 2, 9, 1), 1016)])
+    connector = analyze([str(tmp_path)], now=datetime(2026, 3, 2, 9, 2)).connector
+    assert (connector.state, connector.code, connector.causes) == ("running", None, ())
+
+
+NOTIFY = "NotifyAccountAddition - SCCM user to add = {}"
+
+
+def test_users_left_out_by_state_still_count_as_undetermined_when_they_are(tmp_path: Path) -> None:
+    """The log starts inside a cycle that notifies amy and bob and receives both: amy may have
+    been held back since before the log (undetermined); bob failed with UserNotFound
+    (waiting). Listing only failed users lists nobody, and still counts amy undetermined."""
+    log = Log(bias=300)
+    log.at("2026-03-02 09:00:02", NOTIFY.format("amy@contoso.com"))
+    log.at("2026-03-02 09:00:04", NOTIFY.format("bob@contoso.com"))
+    log.at("2026-03-02 09:00:04", "Failed to add user bob@contoso.com; reason UserNotFound")
+    log.at(
+        "2026-03-02 09:00:05",
+        "Total received users to add from SCCM = 2, Total Successfully added users to Cloud = 1",
+    )
+    result = analyze([log.write(tmp_path / "CloudUserSync.log")], states={"failed"}).result
+    assert (result.users, result.undetermined) == ([], 1)
+    assert {state: n for state, n in result.counts.items() if n} == {"pending": 1, "waiting": 1}
+
+
+def test_a_user_of_an_undecided_cycle_failing_in_the_next_is_no_longer_undetermined(
+    tmp_path: Path,
+) -> None:
+    """amy's cycle (the log starts inside it) cannot say whether she was received; the next
+    cycle notifies her again and she fails for another reason, and the log ends before its
+    totals: she is failed, not undetermined, listed or not."""
+    log = Log(bias=300)
+    log.at("2026-03-02 09:00:02", NOTIFY.format("amy@contoso.com"))
+    log.at(
+        "2026-03-02 09:00:05",
+        "Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 1",
+    )
+    log.at("2026-03-02 09:05:00", "Starting user delta sync, raise failure status messages = True")
+    log.at("2026-03-02 09:05:02", NOTIFY.format("amy@contoso.com"))
+    log.at("2026-03-02 09:05:02", "Failed to add user amy@contoso.com; reason LicenseLimitReached")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    for states in (None, {"waiting"}):
+        result = analyze([path], states=states).result
+        assert (result.undetermined, result.counts["failed"]) == (0, 1)
+
+
+def test_a_log_with_no_cycle_and_no_restart_shows_its_first_record_as_evidence(
+    tmp_path: Path,
+) -> None:
+    """An excerpt that starts at a failure inside a cycle and ends before its totals: no cycle,
+    no totals, no restart. The connector logged no cycle since the log's first record, which
+    is the evidence."""
+    log = Log(bias=300)
+    log.at("2026-03-02 09:00:02", "Failed to add user amy@contoso.com; reason UserNotFound")
+    log.at("2026-03-02 09:00:03", NOTIFY.format("bob@contoso.com"))
+    path = log.write(tmp_path / "CloudUserSync.log")
+    connector = analyze([path]).connector
+    assert (connector.state, connector.code, iso(connector.since)) == (
+        "no_cycles", "no_cycles", "2026-03-02T09:00:02-05:00",
+    )
+    assert (connector.source, connector.line) == (path, 1)
+
+
+def test_a_tracker_fed_rows_without_begin_starts_at_its_first_row() -> None:
+    """`begin` is optional: without it the input starts at the first row, and the latest due
+    time of a user held back since before the input is 24 h after that row."""
+    tracker = Tracker()
+    zone = timezone(timedelta(hours=-5))
+    start = micros(datetime(2026, 3, 2, 9, 0, tzinfo=zone))
+    second = 1_000_000
+    tracker.feed_rows(
+        [
+            (start, zone, "sync_started", SyncStarted("delta", True), "CloudUserSync.log", 1),
+            (start + 2 * second, zone, "user_add_requested", UserAddRequested("amy@contoso.com"), "CloudUserSync.log", 2),
+            (start + 3 * second, zone, "add_totals", AddTotals(0, 0), "CloudUserSync.log", 3),
+        ]
+    )
+    (amy,) = tracker.result().users
+    assert (amy.state, amy.before_input, amy.bound) == ("waiting", True, "latest")
+    assert iso(amy.full_sync_due_by) == "2026-03-03T09:00:00-05:00"
+
+
+def _rows(zone: timezone, *minutes: float) -> list[tuple]:  # type: ignore[type-arg]
+    """Cycle starts at these minutes past 09:00 (2026-03-02, in `zone`), one a line."""
+    start = micros(datetime(2026, 3, 2, 9, 0, tzinfo=zone))
+    return [
+        (start + int(minute * 60_000_000), zone, "sync_started", SyncStarted("delta", True), "CloudUserSync.log", n)
+        for n, minute in enumerate(minutes, 1)
+    ]
+
+
+def test_begin_keeps_the_first_time_it_is_given_and_ignores_none() -> None:
+    zone = timezone(timedelta(hours=-5))
+    tracker = Tracker()
+    tracker.begin(None)  # an input with no record yet
+    tracker.begin(datetime(2026, 3, 2, 8, 0, tzinfo=zone))
+    tracker.begin(datetime(2026, 3, 2, 8, 30, tzinfo=zone))  # a later reading: the start stays
+    tracker.feed_rows(_rows(zone, 0))
+    assert tracker.start == micros(datetime(2026, 3, 2, 8, 0, tzinfo=zone))
+
+
+def test_the_latest_row_is_kept_across_batches_written_out_of_order() -> None:
+    """Threads write a few milliseconds out of order, also across the end of a batch: a row of
+    the next batch a little before the latest one leaves the latest as it was."""
+    zone = timezone(timedelta(hours=-5))
+    tracker = Tracker()
+    tracker.feed_rows(_rows(zone, 0, 5.01))
+    tracker.feed_rows(_rows(zone, 5.005))
+    assert iso(tracker.latest_time()) == "2026-03-02T09:05:00.600-05:00"
+
+
+def test_rows_before_1970_are_read_like_any_others() -> None:
+    tracker = Tracker()
+    start = micros(datetime(1969, 7, 20, 20, 17, tzinfo=timezone.utc))
+    tracker.feed_rows([(start, timezone.utc, "sync_started", SyncStarted("delta", True), "CloudUserSync.log", 1)])
+    assert iso(tracker.latest_time()) == "1969-07-20T20:17:00+00:00"
+    assert iso(tracker.result().last_cycle) == "1969-07-20T20:17:00+00:00"
+
+
+def test_an_observer_sees_the_rows_of_any_iterable() -> None:
+    """`feed_rows` takes any iterable of rows; its observer sees them all, with whether each
+    notification was held back."""
+    seen: list[tuple[list, list[bool]]] = []  # type: ignore[type-arg]
+
+    class Recorder:
+        def rows(self, rows: list, held_back: list[bool]) -> None:  # type: ignore[type-arg]
+            seen.append((list(rows), held_back))
+
+    zone = timezone(timedelta(hours=-5))
+    notified_at = micros(datetime(2026, 3, 2, 9, 0, 2, tzinfo=zone))
+    notified = UserAddRequested("amy@contoso.com")
+    rows = [*_rows(zone, 0), (notified_at, zone, "user_add_requested", notified, "CloudUserSync.log", 2)]
+    tracker = Tracker()
+    tracker.observer = Recorder()
+    tracker.feed_rows(row for row in rows)
+    assert seen == [(rows, [False])]
+    assert tracker.latest == (notified_at, zone)
+
+
+def test_of_rows_at_the_latest_instant_the_one_read_last_gives_the_zone() -> None:
+    """The connector's log (at -05:00) and smsexec.log (at UTC, a status message that is no
+    start) end at one instant: the judgement is shown in the offset of the row read last."""
+    eastern = timezone(timedelta(hours=-5))
+    end = micros(datetime(2026, 3, 2, 9, 5, tzinfo=eastern))
+    status = StatusMessage(9999, "I", "SMS_CLOUD_USERSYNC", 7012)
+    tracker = Tracker()
+    tracker.feed_rows(_rows(eastern, 0, 5))
+    tracker.feed_rows([(end, timezone.utc, "status_message", status, "smsexec.log", 3)])
+    assert tracker.latest == (end, timezone.utc)
+    assert iso(tracker.latest_time()) == "2026-03-02T14:05:00+00:00"
+
+
+def test_an_observer_can_be_detached_between_batches() -> None:
+    zone = timezone(timedelta(hours=-5))
+    seen: list[list[bool]] = []
+
+    class Recorder:
+        def rows(self, rows: list, held_back: list[bool]) -> None:  # type: ignore[type-arg]
+            seen.append(held_back)
+
+    tracker = Tracker()
+    tracker.observer = Recorder()
+    tracker.feed_rows(_rows(zone, 0))
+    tracker.observer = None
+    notified_at = micros(datetime(2026, 3, 2, 9, 0, 2, tzinfo=zone))
+    tracker.feed_rows(
+        [(notified_at, zone, "user_add_requested", UserAddRequested("amy@contoso.com"), "CloudUserSync.log", 2)]
+    )
+    assert seen == [[]]
+    assert [(u.upn, u.state, u.pending_reason) for u in tracker.result().users] == [
+        ("amy@contoso.com", "pending", "awaiting_totals")
+    ]
+
+
+def test_how_soon_a_cycle_follows_a_restart_is_the_median_of_the_latest_restarts() -> None:
+    """Like the interval, the delay from a restart to its first cycle is the lower median of
+    the latest GAP_WINDOW restarts (memory stays flat): older ones no longer count."""
+    zone = timezone.utc
+    hour, minute = 3_600_000_000, 60_000_000
+    begin = micros(datetime(2026, 1, 1, tzinfo=zone))
+    rows = []
+    for n in range(2 * GAP_WINDOW):
+        at = begin + n * hour
+        delay = minute // 2 if n < GAP_WINDOW else minute  # 30 s at first, then 1 min
+        rows.append((at, zone, "component_started", ComponentStarted(n), "smsexec.log", 2 * n + 1))
+        rows.append((at + delay, zone, "sync_started", SyncStarted("full", True), "CloudUserSync.log", 2 * n + 2))
+    tracker = Tracker()
+    tracker.feed_rows(rows)
+    assert tracker.log.restart_delay(5 * minute) == minute
