@@ -8,6 +8,7 @@ Python); other formats go the plain way, through events made rows (`chunks.event
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
@@ -85,8 +86,8 @@ def _span(name: str, options: ReadOptions) -> tuple[int, int] | None:
     """The instants of an SMS-trace file's first and last records, from its first and last
     `PEEK` bytes; None when that cannot be told so cheaply (stdin, an archive or a zip member,
     UTF-16, another format or pasted text, no offsets)."""
-    if name == STDIN or zip_member(name) is not None:
-        return None
+    if name == STDIN or zip_member(name) is not None or not os.path.isfile(name):
+        return None  # (a FIFO or a device is read once, by the reading: never peeked at)
     try:
         with open(name, "rb") as handle:
             head = handle.read(PEEK)

@@ -1038,3 +1038,13 @@ def test_halves_pasted_in_the_wrong_order_are_read_once_as_runs(
     assert counts == {str(swapped): 1}
     assert merged.runs == ((str(swapped), 2),)
     assert {u.upn: u.moments for u in merged.users} == {u.upn: u.moments for u in analyze([DEMO]).users}
+
+
+def test_a_fifo_is_never_peeked_at(tmp_path: Path) -> None:
+    """Peeking would take the writer's first bytes from the reading (and block until it writes)."""
+    from logsync.bulk import how_to_read
+    from logsync.pipeline import ReadOptions
+
+    fifo = tmp_path / "CloudUserSync.log"
+    os.mkfifo(fifo)
+    assert how_to_read([str(fifo), str(DEMO)], ReadOptions()) == (True, {})
