@@ -788,6 +788,9 @@ typedef struct {
 static int
 buffer_add(Buffer *buffer, const char *text, size_t length)
 {
+    if (length == 0) { /* (an empty piece, as the text form's head: nothing to copy, maybe nowhere) */
+        return 1;
+    }
     if (buffer->length + length > buffer->capacity) {
         size_t capacity = buffer->capacity ? buffer->capacity : 1 << 16;
         while (capacity < buffer->length + length) {
