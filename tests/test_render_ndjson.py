@@ -160,16 +160,10 @@ def test_any_sms_trace_text_gives_the_same_bytes(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     read_in_blocks(monkeypatch, block, native)
-    path = tmp_path / "CloudUserSync.log"
-    path.write_text("\r\n".join(lines), encoding="utf-8")
-    options = ReadOptions(input_format="sms-trace", source_tz=source_tz)
-    try:
-        expected = plain(str(path), options, kinds)
-    except Exception as error:  # the same error, whichever way the text is read
-        with pytest.raises(type(error), match=str(error)):
-            fast(str(path), options, kinds)
-        return
-    assert fast(str(path), options, kinds) == expected
+    path, options = trace_file(tmp_path, lines, source_tz)
+    same_or_same_error(
+        lambda: plain(str(path), options, kinds), lambda: fast(str(path), options, kinds)
+    )
 
 
 
@@ -261,6 +255,18 @@ def same_or_same_error(reference, fast) -> None:  # type: ignore[no-untyped-def]
             fast()
         return
     assert fast() == expected
+
+
+def trace_file(
+    tmp_path: Path,
+    lines: list[str],
+    source_tz: timezone | ZoneInfo | None,
+    name: str = "CloudUserSync.log",
+) -> tuple[Path, ReadOptions]:
+    """The generated lines as an SMS-trace file (CRLF), and the options that read it."""
+    path = tmp_path / name
+    path.write_text("\r\n".join(lines), encoding="utf-8")
+    return path, ReadOptions(input_format="sms-trace", source_tz=source_tz)
 
 
 def bounds_of(since: str | None, until: str | None) -> list:
@@ -381,9 +387,7 @@ def test_any_sms_trace_text_with_any_filter_gives_what_the_event_stream_keeps(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     read_in_blocks(monkeypatch, block, native)
-    path = tmp_path / "CloudUserSync.log"
-    path.write_text("\r\n".join(lines), encoding="utf-8")
-    options = ReadOptions(input_format="sms-trace", source_tz=source_tz)
+    path, options = trace_file(tmp_path, lines, source_tz)
     same_or_same_error(
         lambda: filtered_plain(str(path), since, until, users, kinds, options),
         lambda: filtered_fast(str(path), since, until, users, kinds, options),
@@ -482,9 +486,7 @@ def test_any_sms_trace_text_gives_the_printers_csv_and_text(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     read_in_blocks(monkeypatch, block, native)
-    path = tmp_path / name
-    path.write_text("\r\n".join(lines), encoding="utf-8")
-    options = ReadOptions(input_format="sms-trace", source_tz=source_tz)
+    path, options = trace_file(tmp_path, lines, source_tz, name)
     same_or_same_error(
         lambda: form_plain(str(path), form, terminal, options, since, users, kinds),
         lambda: form_fast(str(path), form, terminal, options, since, users, kinds),
