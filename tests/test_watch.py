@@ -343,3 +343,26 @@ def test_a_live_log_that_begins_as_halves_pasted_in_the_wrong_order_is_read_as_r
         ("heidi@contoso.com", "waiting"), ("carol@contoso.com", "recovered"),
     ]
     assert (watcher.stats.records, watcher.last_time) == (3041, whole.inputs[0].last_time)
+
+
+def test_watch_says_where_a_clock_set_back_took_time_back(tmp_path: Path) -> None:
+    live = tmp_path / "CloudUserSync.log"
+    live.write_bytes(DEMO.read_bytes())
+    process = subprocess.Popen(
+        [LOGSYNC, "watch", str(live), "--format", "ndjson", "--poll", "0.1"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    reader = Reader(process)
+    try:
+        assert reader.next()["kind"] == "connector"
+        earlier = Log(bias=480)
+        earlier.cycle("2026-11-25 15:00:00", ("zoe@contoso.com",), {})
+        append(live, earlier)
+        time.sleep(2)  # (twenty polls)
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=20)
+    assert (
+        f"logsync: {live}:3042: time goes back (the clock set back?); what follows is read in "
+        "file order\n"
+    ) in err.decode()

@@ -55,7 +55,12 @@ def events(
     kind: KindOpt = None,
     since: Annotated[
         str | None,
-        typer.Option(metavar="WHEN", help="Only events at or after this time.", show_default=False),
+        typer.Option(
+            metavar="WHEN",
+            help="Only events at or after this time (an unparsed line goes with the record "
+            "before it).",
+            show_default=False,
+        ),
     ] = None,
     until: Annotated[
         str | None,
