@@ -33,14 +33,13 @@ from .pipeline import (
     parse_input,
 )
 from .rowspec import LOCATED_KINDS, RowSpec
-from .sources import InputStats, Progress, is_sibling, mark_siblings
+from .sources import InputStats, Progress, mark_siblings, siblings_among
 from .times import micros
 from .tracker import Row
 
 __all__ = [
     "LOCATED_KINDS",
     "RowSpec",
-    "ends_before_it_begins",
     "event_rows",
     "fewer_collections",
     "input_rows",
@@ -82,7 +81,7 @@ def input_rows(
     ensure_records(name, stats)
 
 
-def _span(name: str, options: ReadOptions) -> tuple[int, int] | None:
+def _span(name: str, options: ReadOptions) -> Span | None:
     """The instants of an SMS-trace file's first and last records, from its first and last
     `PEEK` bytes; None when that cannot be told so cheaply (stdin, an archive or a zip member,
     UTF-16, another format or pasted text, no offsets)."""
@@ -114,41 +113,44 @@ def _span(name: str, options: ReadOptions) -> tuple[int, int] | None:
     return times[0], times[1]
 
 
+Span = tuple[int, int]
+"""The instants of a file's first and last records."""
+
+
 def spans_meet(names: Sequence[str], options: ReadOptions) -> bool:
     """Whether two inputs (not sibling logs) hold records of the same stretch of time, by more
     than the disorder of threads at a rotation's seam: then they may share records, and are read
     the way that tells shared records apart (the event stream), once. Inputs whose span cannot
     be told cheaply (see `_span`) are taken not to."""
-    known = []
-    for name in names:
-        if is_sibling(name) and not all(is_sibling(other) for other in names):
-            continue
-        span = _span(name, options)
-        if span is not None:
-            known.append(span)
+    return _meet(_spans(names, options), names)
+
+
+def how_to_read(names: Sequence[str], options: ReadOptions) -> tuple[bool, dict[str, int]]:
+    """How to read the inputs, told from a peek at each end of each file (once): whether as
+    rows (False: their spans meet, so they may share records: the event stream tells those
+    apart), and the inputs to read as runs from the start: those whose last record is earlier
+    than their first, by more than the disorder of threads (halves pasted in the wrong order;
+    the reading finds a run that ends inside a file as it goes)."""
+    spans = _spans(names, options)
+    back = [name for name, (first, last) in spans if last < first - RUN_DISORDER_US]
+    return len(names) == 1 or not _meet(spans, names), dict.fromkeys(back, 0)
+
+
+def _spans(names: Sequence[str], options: ReadOptions) -> list[tuple[str, Span]]:
+    """Each input whose span a peek tells (see `_span`), with it, in the order given."""
+    peeked = ((name, _span(name, options)) for name in names)
+    return [(name, span) for name, span in peeked if span is not None]
+
+
+def _meet(spans: list[tuple[str, Span]], names: Sequence[str]) -> bool:
+    siblings = siblings_among(names)
+    known = [span for name, span in spans if name not in siblings]
     window = 2 * RUN_DISORDER_US
     return any(
         a[0] < b[1] - window and b[0] < a[1] - window
         for index, a in enumerate(known)
         for b in known[index + 1 :]
     )
-
-
-def ends_before_it_begins(names: Sequence[str], options: ReadOptions) -> list[str]:
-    """The inputs whose last record is earlier than their first, by more than the disorder of
-    threads (halves pasted in the wrong order, peeked at each end): they hold runs, and are read
-    as runs from the start (the reading finds a run that ends inside a file as it goes)."""
-    spans = ((name, _span(name, options)) for name in names)
-    back = RUN_DISORDER_US
-    return [name for name, span in spans if span is not None and span[1] < span[0] - back]
-
-
-def how_to_read(names: Sequence[str], options: ReadOptions) -> tuple[bool, dict[str, int]]:
-    """How to read the inputs, told from a peek at each end of each file: whether as rows
-    (False: their spans meet, so they may share records: the event stream tells those apart),
-    and the inputs to read as runs from the start (see `ends_before_it_begins`)."""
-    as_rows = len(names) == 1 or not spans_meet(names, options)
-    return as_rows, dict.fromkeys(ends_before_it_begins(names, options), 0)
 
 
 def merged_rows(

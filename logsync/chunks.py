@@ -136,10 +136,7 @@ class RowReader:
         rows, keys, zones = self.rows(text, first_line)
         last, back = _goes_back(keys, self._last)
         jump = 0 if back is None else self._line_of(text, first_line, back)
-        latest = None
-        if keys:
-            top = max(keys)
-            latest = (top, zones[keys.index(top)])
+        latest = _latest(keys, zones)
         cutoff = self.spec.cutoff
         if cutoff is None:
             return rows, counts[0], counts[1], 0, last, jump, latest
@@ -165,7 +162,7 @@ class RowReader:
         if back is not None:
             self._went_back(0)
         self._last = last
-        latest = _latest(times, keys)
+        latest = _latest(keys, [moment[1] for moment in times])
         if latest is not None:
             self._later(*latest)
 
@@ -405,11 +402,12 @@ def _goes_back(keys: list[int], last: int | None) -> tuple[int | None, int | Non
     raise AssertionError("jumps_back found a jump")
 
 
-def _latest(
-    times: list[tuple[int, tzinfo | None]], keys: list[int]
-) -> tuple[int, tzinfo | None] | None:
-    """The first of the latest of `times` (whose instants are `keys`)."""
-    return times[keys.index(max(keys))] if keys else None
+def _latest(keys: list[int], zones: list[tzinfo | None]) -> tuple[int, tzinfo | None] | None:
+    """The first of the latest records (of instants `keys`, in `zones`)."""
+    if not keys:
+        return None
+    top = max(keys)
+    return top, zones[keys.index(top)]
 
 
 Scanned = tuple[list[Row], int, int, int, "int | None", int, "tuple[int, tzinfo | None] | None"]

@@ -25,7 +25,7 @@ class Filters:
     """The kinds written (`--kind`; None: every kind). The bounds judge every record, whatever
     its kind: an unparsed line goes with the record before it in the input."""
     seen: dict[str, None] = field(default_factory=dict)
-    keep: bool = True
+    keep: bool = field(init=False, default=True)
     """Whether the last record read was inside the bounds: an unparsed line goes with it."""
 
     def __post_init__(self) -> None:

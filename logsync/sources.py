@@ -54,14 +54,19 @@ def is_sibling(name: str) -> bool:
     return base_name(name).lower() in SIBLING_NAMES
 
 
+def siblings_among(names: Sequence[str]) -> set[str]:
+    """The sibling logs read beside a log of the connector: of those, only the records about
+    the connector count. A sibling log read on its own (or with other sibling logs) is read
+    whole, as any log."""
+    siblings = {name for name in names if is_sibling(name)}
+    return set() if len(siblings) == len(set(names)) else siblings
+
+
 def mark_siblings(inputs: Sequence[InputStats]) -> None:
-    """Mark the sibling logs read beside a log of the connector: of those, only the records
-    about the connector count. A sibling log read on its own (or with other sibling logs) is
-    read whole."""
-    if all(is_sibling(stats.path) for stats in inputs):
-        return
+    """Mark the sibling logs (see `siblings_among`)."""
+    siblings = siblings_among([stats.path for stats in inputs])
     for stats in inputs:
-        stats.sibling = is_sibling(stats.path)
+        stats.sibling = stats.path in siblings
 
 
 def same_bytes(names: Sequence[str]) -> dict[str, str]:

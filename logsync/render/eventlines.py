@@ -106,8 +106,12 @@ class TextForm(LineForm):
     after_component = "\t"
     after_thread = "\t"
 
+    def __init__(self, source: str, display: Display) -> None:
+        super().__init__(source, display)
+        self._source_cell = visible(source + ":")
+
     def parts(self, kind: str, severity: str, text: str, data: Any) -> tuple[str, str, str]:
-        after_time = f"\t{kind}\t{visible(self.source + ':')}"  # (a kind is a plain name)
+        after_time = f"\t{kind}\t{self._source_cell}"  # (a kind is a plain name)
         return "", after_time, f"{severity}\t{cell(text)}"  # (a severity too)
 
     def component(self, component: str) -> str:

@@ -233,10 +233,16 @@ class _SmsLines:
         if written is None:
             return self._plain(text, first_line)
         lines, records = written
-        self.ctx.stats.records += records
-        self.ctx.stats.record_lines += records
-        sms.note_times(text, self.ctx)
+        self._counted(text, records)
         return lines
+
+    def _counted(self, text: str, records: int, blank: int = 0) -> None:
+        """Count a chunk of only records (and `blank` lines) in the input's stats."""
+        stats = self.ctx.stats
+        stats.records += records
+        stats.record_lines += records
+        stats.blank += blank
+        sms.note_times(text, self.ctx)
 
     def bounded_lines(
         self, text: str, first_line: int, checkers: list[tuple[Bound, RowReader]]
@@ -244,7 +250,7 @@ class _SmsLines:
         """The lines of a chunk inside the bounds: a chunk whose records all lie on the
         kept side of each bound is written whole, one with none is read for its times only,
         and one that a bound cuts (or that holds lines that are no record) the plain way."""
-        inside: bool | None = True
+        inside = True
         scanned = None
         for bound, checker in checkers:
             scanned = checker.scan_after(text, first_line, self.jumps.last)
@@ -258,19 +264,15 @@ class _SmsLines:
                 inside = False
         assert scanned is not None
         records = scanned[1]
-        if inside is False and self.filters.wants is None:
+        if not inside and self.filters.wants is None:
             # read for its counts and times only (the jumps of every record, as written)
-            stats = self.ctx.stats
-            stats.records += records
-            stats.record_lines += records
-            stats.blank += scanned[2]
-            sms.note_times(text, self.ctx)
+            self._counted(text, records, scanned[2])
             self.jumps.saw(scanned[4], scanned[5])
             self.filters.keep = False
             return ""
         lines = self.lines(text, first_line)
         if records:
-            self.filters.keep = bool(inside)
+            self.filters.keep = inside
         return lines if inside else ""
 
     def _written(self, text: str, first_line: int) -> tuple[str, int] | None:
