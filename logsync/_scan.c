@@ -441,6 +441,86 @@ user_meaning(const Config *config, const Py_UCS1 *s, Py_ssize_t start, Py_ssize_
     return meaning;
 }
 
+/* The meanings of the user messages met in one chunk, by their raw text: a user held back is
+   notified in every cycle (about a hundred times in a chunk), and each notification shares the
+   (kind, data) made for the first, as the pure reader's cache of meanings does. Open addressing
+   over a fixed table; once it is three quarters full, further messages are not remembered. */
+#define MEMO_SLOTS 4096
+
+typedef struct {
+    uint64_t hash;
+    Py_ssize_t start, length; /* the raw message, s[start : start + length] */
+    PyObject *meaning;        /* (kind, data), a reference owned by the memo; NULL: free */
+} MemoSlot;
+
+typedef struct {
+    MemoSlot *slots; /* NULL: nothing remembered (the table could not be allocated) */
+    Py_ssize_t used;
+} Memo;
+
+static uint64_t
+memo_hash(const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end)
+{
+    uint64_t hash = 1469598103934665603ULL; /* FNV-1a */
+    for (Py_ssize_t i = start; i < end; i++) {
+        hash = (hash ^ s[i]) * 1099511628211ULL;
+    }
+    return hash;
+}
+
+/* The slot of s[start:end]: the one that holds it, or the free one where it would go. */
+static MemoSlot *
+memo_slot(const Memo *memo, const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end, uint64_t hash)
+{
+    size_t at = (size_t)hash & (MEMO_SLOTS - 1);
+    for (;;) {
+        MemoSlot *slot = &memo->slots[at];
+        if (slot->meaning == NULL ||
+            (slot->hash == hash && slot->length == end - start &&
+             memcmp(s + slot->start, s + start, (size_t)(end - start)) == 0)) {
+            return slot;
+        }
+        at = (at + 1) & (MEMO_SLOTS - 1);
+    }
+}
+
+static void
+memo_free(Memo *memo)
+{
+    if (memo->slots == NULL) {
+        return;
+    }
+    for (size_t k = 0; k < MEMO_SLOTS; k++) {
+        Py_XDECREF(memo->slots[k].meaning);
+    }
+    PyMem_Free(memo->slots);
+    memo->slots = NULL;
+}
+
+/* The meaning of a user message (see user_meaning), remembered for the rest of the chunk. */
+static PyObject *
+remembered_user_meaning(Memo *memo, const Config *config, const Py_UCS1 *s, Py_ssize_t start,
+                        Py_ssize_t end)
+{
+    if (memo->slots == NULL) {
+        return user_meaning(config, s, start, end);
+    }
+    const uint64_t hash = memo_hash(s, start, end);
+    MemoSlot *slot = memo_slot(memo, s, start, end, hash);
+    if (slot->meaning != NULL) {
+        return Py_NewRef(slot->meaning);
+    }
+    PyObject *meaning = user_meaning(config, s, start, end);
+    if (meaning != NULL && meaning != Py_None && memo->used < MEMO_SLOTS / 4 * 3) {
+        slot->hash = hash;
+        slot->start = start;
+        slot->length = end - start;
+        slot->meaning = Py_NewRef(meaning);
+        memo->used++;
+    }
+    return meaning;
+}
+
 /* A new reference to cache[key], or to make(key) when it is missing (make keeps what it
    makes in the cache); NULL on error. */
 static PyObject *
@@ -464,9 +544,9 @@ cached(PyObject *cache, PyObject *make, const Py_UCS1 *s, Py_ssize_t start, Py_s
 /* A new reference to the meaning (kind, data) of the raw message s[start:end], Py_None
    (new reference) when it is of no wanted kind, or NULL on error. */
 static PyObject *
-meaning_of(const Config *config, const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end)
+meaning_of(Memo *memo, const Config *config, const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end)
 {
-    PyObject *meaning = user_meaning(config, s, start, end);
+    PyObject *meaning = remembered_user_meaning(memo, config, s, start, end);
     if (meaning != Py_None) {
         return meaning;
     }
@@ -625,6 +705,7 @@ scan_rows(PyObject *Py_UNUSED(module), PyObject *args)
     if (rows == NULL) {
         return NULL;
     }
+    Memo memo = {PyMem_Calloc(MEMO_SLOTS, sizeof(MemoSlot)), 0};
     PyObject *zone = NULL; /* the zone of the last bias seen (new reference) */
     long zone_bias = 0;
     Py_ssize_t records = 0, blank = 0, left_out = 0;
@@ -685,7 +766,7 @@ scan_rows(PyObject *Py_UNUSED(module), PyObject *args)
                 at++;
             }
             if (has_prefix(&config, s, at, t.message_end)) {
-                PyObject *meaning = meaning_of(&config, s, start, t.message_end);
+                PyObject *meaning = meaning_of(&memo, &config, s, start, t.message_end);
                 if (meaning == NULL) {
                     goto error;
                 }
@@ -751,6 +832,7 @@ scan_rows(PyObject *Py_UNUSED(module), PyObject *args)
         start = end + 1;
     }
     Py_XDECREF(zone);
+    memo_free(&memo);
     if (track) {
         /* (rows, records, blank, left out, the last record's instant or None, the line where
          * time first goes back or 0, the latest record as (instant, bias or None) or None) */
@@ -771,10 +853,12 @@ scan_rows(PyObject *Py_UNUSED(module), PyObject *args)
 
 decline:
     Py_XDECREF(zone);
+    memo_free(&memo);
     Py_DECREF(rows);
     Py_RETURN_NONE;
 error:
     Py_XDECREF(zone);
+    memo_free(&memo);
     Py_DECREF(rows);
     return NULL;
 }
@@ -1026,12 +1110,66 @@ error:
     return NULL;
 }
 
+/* ascii_lines(data: bytes) -> str | None: the bytes as text with every CRLF and lone CR made
+   LF, when they are all ASCII (None otherwise: logsync/decoding.py decodes them). One pass that
+   checks and copies; the result is never longer than the data. */
+static PyObject *
+ascii_lines(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    if (!PyBytes_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "ascii_lines takes bytes");
+        return NULL;
+    }
+    const char *data = PyBytes_AS_STRING(arg);
+    const Py_ssize_t length = PyBytes_GET_SIZE(arg);
+    uint64_t high = 0; /* the bits of every byte ORed, eight bytes at a time */
+    Py_ssize_t i = 0;
+    for (; i + 8 <= length; i += 8) {
+        uint64_t word;
+        memcpy(&word, data + i, 8);
+        high |= word;
+    }
+    for (; i < length; i++) {
+        high |= (unsigned char)data[i];
+    }
+    if (high & 0x8080808080808080ULL) {
+        Py_RETURN_NONE;
+    }
+    const char *cr = memchr(data, '\r', (size_t)length);
+    if (cr == NULL) {
+        return PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, data, length);
+    }
+    /* copied a stretch at a time: each CR becomes LF, or nothing when an LF follows it */
+    char *out = PyMem_Malloc(length > 0 ? (size_t)length : 1);
+    if (out == NULL) {
+        return PyErr_NoMemory();
+    }
+    Py_ssize_t k = 0, from = 0;
+    while (cr != NULL) {
+        const Py_ssize_t at = cr - data;
+        memcpy(out + k, data + from, (size_t)(at - from));
+        k += at - from;
+        if (at + 1 >= length || data[at + 1] != '\n') {
+            out[k++] = '\n';
+        }
+        from = at + 1;
+        cr = memchr(data + from, '\r', (size_t)(length - from));
+    }
+    memcpy(out + k, data + from, (size_t)(length - from));
+    k += length - from;
+    PyObject *text = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, out, k);
+    PyMem_Free(out);
+    return text;
+}
+
 static PyMethodDef methods[] = {
     {"scan_rows", scan_rows, METH_VARARGS,
      "scan_rows(text, first_line, config[, last]) -> (rows, records, blank lines, left out"
      "[, last, jump line, latest]) or None"},
     {"ndjson_lines", ndjson_lines, METH_VARARGS,
      "ndjson_lines(text, first_line, config[, last]) -> (JSON lines, records[, last, jump]) or None"},
+    {"ascii_lines", ascii_lines, METH_O,
+     "ascii_lines(data) -> the ASCII bytes as text, CRLF and CR made LF; None if not ASCII"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -13,6 +13,8 @@ import io
 import re
 from typing import TYPE_CHECKING
 
+from .accel import native
+
 if TYPE_CHECKING:
     from .stats import InputStats
 
@@ -52,6 +54,9 @@ class LineDecoder:
     with one) or "" while no line is complete; `close` returns what is left (the last line,
     without a break of its own). The cp1252 fallback lines are counted in `stats`, which also
     gets the encoding.
+
+    UTF-8 is cut into lines as bytes (a `\\n` byte is never part of a longer character) and
+    each piece of whole lines decoded at once; UTF-16 goes through an incremental decoder.
     """
 
     def __init__(self, stats: InputStats) -> None:
@@ -59,11 +64,14 @@ class LineDecoder:
         self.encoding: str | None = None
         self._head = b""
         self._held = ""
-        """The text of a line not complete yet."""
+        """The text of a line not complete yet (UTF-16)."""
+        self._rest = b""
+        """The bytes of a line not complete yet (UTF-8), or a CR that may begin a CRLF."""
         self._lines: io.IncrementalNewlineDecoder | None = None
+        """UTF-16's decoder; None until the encoding is known, and for UTF-8."""
 
     def feed(self, data: bytes) -> str:
-        if self._lines is None:
+        if self.encoding is None:
             data = self._head + data
             # a NUL among the first bytes may be UTF-16 without a BOM: wait until it shows
             if len(data) < UTF16_SNIFF and (b"\0" in data or len(data) < 3):
@@ -71,7 +79,8 @@ class LineDecoder:
                 return ""
             self._head = b""
             data = self._start(data)
-        assert self._lines is not None
+        if self._lines is None:
+            return self._utf8(self._rest + data, final=False)
         text = self._lines.decode(data)
         cut = text.rfind("\n") + 1
         if not cut:
@@ -84,13 +93,14 @@ class LineDecoder:
     def close(self) -> str:
         """The rest of the input (the last line, when it has no break of its own)."""
         data = b""
-        if self._lines is None:
+        if self.encoding is None:
             if not self._head:
                 self.stats.encoding = self.stats.encoding or "utf-8"
                 return ""
             data = self._start(self._head)
             self._head = b""
-        assert self._lines is not None
+        if self._lines is None:
+            return self._utf8(self._rest + data, final=True)
         rest = self._held + self._lines.decode(data, final=True)
         self._held = ""
         return self._checked(rest) if rest else ""
@@ -98,13 +108,24 @@ class LineDecoder:
     def _start(self, data: bytes) -> bytes:
         encoding, bom = sniff_encoding(data)
         self.encoding = self.stats.encoding = encoding
-        utf16 = encoding.startswith("utf-16")
-        # (the BOM is cut here: utf-8-sig's decoder would cut a second one)
-        decoder = codecs.getincrementaldecoder(encoding if utf16 else "utf-8")(
-            errors="backslashreplace" if utf16 else "surrogateescape"
-        )
-        self._lines = io.IncrementalNewlineDecoder(decoder, translate=True)
+        if encoding.startswith("utf-16"):
+            # (the BOM is cut here: the decoder would keep it as a character)
+            decoder = codecs.getincrementaldecoder(encoding)(errors="backslashreplace")
+            self._lines = io.IncrementalNewlineDecoder(decoder, translate=True)
         return data[bom:]
+
+    def _utf8(self, data: bytes, final: bool) -> str:
+        """The whole lines of `data` as text, CRLF and a lone CR made `\\n`; the bytes after
+        the last break are kept for the next piece (all of them are given when `final`)."""
+        if final:
+            self._rest = b""
+        else:
+            end = len(data)
+            if data.endswith(b"\r"):  # it may be the first half of a CRLF: it waits
+                end -= 1
+            cut = max(data.rfind(b"\n", 0, end), data.rfind(b"\r", 0, end)) + 1
+            data, self._rest = data[:cut], data[cut:]
+        return self._checked(_lines(data)) if data else ""
 
     def _checked(self, text: str) -> str:
         if self.encoding is not None and self.encoding.startswith("utf-16"):
@@ -113,6 +134,24 @@ class LineDecoder:
         if self.stats.fallback_lines and not self.stats.encoding.endswith("+cp1252"):
             self.stats.encoding += "+cp1252"
         return text
+
+
+def _text(data: bytes) -> str:
+    """UTF-8 bytes of whole lines as text, CRLF and a lone CR made `\\n` (invalid bytes kept
+    as lone surrogates for `_checked`)."""
+    text = data.decode("utf-8", "surrogateescape")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def _native_text(data: bytes) -> str:
+    """`_text`, with the native scanner's one pass over ASCII bytes."""
+    text = native.ascii_lines(data)  # type: ignore[union-attr]
+    return _text(data) if text is None else text
+
+
+_lines = _text if native is None else _native_text
 
 
 _ESCAPED_RE = re.compile("[\udc80-\udcff]")

@@ -303,6 +303,20 @@ def test_the_json_writer_s_config_is_checked() -> None:
 
 @needs_native
 @fuzz
+@given(st.binary(max_size=300) | st.lists(st.sampled_from([b"\r", b"\n", b"a", b" ", b"\xe9", b"\xc3\xa9"])).map(b"".join))
+def test_ascii_lines_give_the_pure_decoder_s_text(data: bytes) -> None:
+    """The native folding of line breaks in ASCII bytes (decoding.LineDecoder's fast step)."""
+    from logsync.decoding import _text
+
+    text = _scan.ascii_lines(data)
+    if data.isascii():
+        assert text == _text(data)
+    else:
+        assert text is None
+
+
+@needs_native
+@fuzz
 @given(st.binary(max_size=300))
 def test_arbitrary_bytes_give_the_pure_reader_s_answer(data: bytes) -> None:
     text = framed(data.decode("latin-1"))

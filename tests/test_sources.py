@@ -12,8 +12,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from logsync import decoding
 from logsync.cli import app
 from logsync.errors import InputError, UsageError
 from logsync.pipeline import EventStream
@@ -79,6 +82,38 @@ def test_crlf_split_across_blocks_is_one_break(
     monkeypatch.setattr("logsync.sources.BLOCK_SIZE", 4)
     decoded, _ = read(b"abc\r\ndef\r\r\nghi", tmp_path)
     assert decoded == "abc\ndef\n\nghi"
+
+
+PIECES = st.lists(
+    st.sampled_from([b"\r", b"\n", b"\r\n", b"ab", b" ", b"\xc3\xa9", b"\xe9", b"\xc3", b"\xef\xbb\xbf"])
+).map(b"".join)
+
+
+@pytest.mark.parametrize("native", [True, False])
+@given(data=PIECES, cuts=st.lists(st.integers(min_value=0, max_value=60), max_size=6))
+def test_the_decoder_gives_the_same_lines_however_the_bytes_come(
+    data: bytes, cuts: list[int], native: bool
+) -> None:
+    """Fed in any pieces, the text is that of the whole read by Python's newline decoder, and
+    every piece but the last ends with a break (a CR at a piece's end may be half a CRLF)."""
+    body = data.removeprefix(b"\xef\xbb\xbf")  # (the byte-order mark says the encoding)
+    whole = io.IncrementalNewlineDecoder(None, translate=True).decode(
+        body.decode("utf-8", "surrogateescape"), final=True
+    )
+    expected = decoding._checked(whole, InputStats("whole"))
+    stats = InputStats("pieces")
+    decoder = decoding.LineDecoder(stats)
+    lines = decoding._lines
+    decoding._lines = decoding._native_text if native and decoding.native else decoding._text
+    try:
+        out = []
+        for start, end in zip([0, *sorted(cuts)], [*sorted(cuts), len(data)]):
+            out.append(decoder.feed(data[start:end]))
+        out.append(decoder.close())
+    finally:
+        decoding._lines = lines
+    assert "".join(out) == expected
+    assert all(piece.endswith("\n") for piece in out[:-1] if piece)
 
 
 def test_gzip_file_is_read_by_magic_not_name(tmp_path: Path) -> None:
