@@ -24,7 +24,6 @@ from .sources import (
 from .times import Now, WallClock, instant_key, iso, timeless
 from .tracker import (
     DEFAULT_FULL_SYNC_AFTER,
-    FINDING_STATES,
     STALL_INTERVALS,
     TRACKED_KINDS,
     Connector,
@@ -155,6 +154,7 @@ def analyze(
     source_tz: tzinfo | None = None,
     input_format: str | None = None,
     follow: str | None = None,
+    follow_part: bool = False,
     restart_at: datetime | None = None,
     collector: Collector | None = None,
     fast: bool = True,
@@ -170,11 +170,12 @@ def analyze(
     after it are left out: the result is the state as of `now`. A what-if restart at
     `restart_at` is judged as of that time in the same way (give one of the two). `collector`,
     if given, sees every row, in order, after the tracker (see `Observer`). `follow` keeps one
-    user's timeline. Unless `require_connector` is False, inputs without a record of the
-    connector are an error (nothing to judge is never an all-clear). `states` and `match` limit
-    the users listed (see `Tracker.result`); the counts cover every matched user. With `cloud`
-    (an export of Azure AD users), each user listed says whether it is in Azure AD. `fast=False`
-    reads through events, the plain path that the tests hold the rows against.
+    user's timeline (with `follow_part`, of the user it names in part: see `TrackerOptions`).
+    Unless `require_connector` is False, inputs without a record of the connector are an error
+    (nothing to judge is never an all-clear). `states` and `match` limit the users listed (see
+    `Tracker.result`); the counts cover every matched user. With `cloud` (an export of Azure AD
+    users), each user listed says whether it is in Azure AD. `fast=False` reads through events,
+    the plain path that the tests hold the rows against.
     """
     if now is not None and restart_at is not None:
         raise UsageError("--restart-at judges as of its own time: give it without --now")
@@ -192,7 +193,9 @@ def analyze(
         )
 
     options = ReadOptions(input_format=input_format, source_tz=source_tz)
-    settings = TrackerOptions(full_sync_after=full_sync_after, interval=interval, follow=follow)
+    settings = TrackerOptions(
+        full_sync_after=full_sync_after, interval=interval, follow=follow, follow_part=follow_part
+    )
     given = expand_paths(paths, stdin_is_pipe=False)
     copies = same_bytes(given)  # an export given twice is read once
     names = [name for name in given if name not in copies]
@@ -282,6 +285,19 @@ def ended_ago(end: datetime | None, interval: timedelta) -> float | None:
     return ago if ago > STALL_INTERVALS * interval.total_seconds() else None
 
 
+def concluded_for(analysis: Analysis, match: Callable[[str], bool]) -> Analysis:
+    """The analysis with the users whose UPN is a `match` concluded, from the same reading
+    (`timeline` knows which user it shows once the input is read)."""
+    cloud = analysis.cloud
+    result = analysis.tracker.result(
+        analysis.as_of,
+        restart_at=analysis.restart_at,
+        match=match,
+        restart_helps=cloud.has if cloud is not None else None,
+    )
+    return analysis._replace(result=in_azure_ad(result, cloud))
+
+
 def asked_for(analysis: Analysis, match: Callable[[str], bool]) -> list[UserState]:
     """The users whose UPN is a `match` (`--user`), whatever their state (SPEC §4 rule 10), as
     of the analysis's time: for a command whose own list leaves some states out."""
@@ -333,114 +349,3 @@ def _read_rows(
     inputs, batches = merged_rows(names, options, spec, progress)
     _feed(tracker, batches, inputs)
     return inputs
-
-
-# -- the gate (`check`, `--fail-on`) ----------------------------------------------------------
-
-def counts_against(user: UserState, fail_on: Collection[str]) -> bool:
-    """Whether a user counts against `--fail-on`: its state is named, or it is pending with
-    counts that cannot say whether it is held back, and waiting users count (a gate never passes
-    because a failure lies before its input), or it is stuck and in Azure AD and `fixable` is
-    named (a restart would add it)."""
-    return (
-        user.state in fail_on
-        or (user.undetermined and "waiting" in fail_on)
-        or ("fixable" in fail_on and user.stuck and user.in_azure_ad is True)
-    )
-
-
-class Gate(NamedTuple):
-    """The verdict of a gate on an analysis: what it counts, and what it saw but does not."""
-
-    fail_on: frozenset[str]
-    """The user states and connector problem codes that count (`--fail-on`, expanded)."""
-    named: str
-    """`--fail-on` as given, to name it."""
-    max_stuck: int
-    counted: list[UserState]
-    """The users that count against the gate, in the order listed."""
-    counts: dict[str, int]
-    """Every matched user by state, counted or not (the same counts as every output)."""
-    connector_problem: str | None
-    """The connector's problem that the gate counts, if any."""
-    connector_seen: str | None
-    """The connector's problem that the gate does not count, if any."""
-    passed: bool
-
-    @property
-    def not_counted(self) -> dict[str, int]:
-        """Users in a finding state that the gate does not count, by state."""
-        counted = dict.fromkeys(FINDING_STATES, 0)
-        for user in self.counted:
-            if user.state in counted:
-                counted[user.state] += 1
-        return {state: self.counts[state] - counted[state] for state in FINDING_STATES}
-
-    @property
-    def gated_states(self) -> list[str]:
-        """The user states (and `fixable`) the gate counts, in the order of `STATES`."""
-        from .tracker import STATES
-
-        return [state for state in (*STATES, "fixable") if state in self.fail_on]
-
-
-def gate(
-    analysis: Analysis, fail_on: frozenset[str], max_stuck: int = 0, named: str = ""
-) -> Gate:
-    """`check`'s verdict: more than `max_stuck` listed users counting against `fail_on`, or a
-    connector problem it names, fail the gate."""
-    counted = [user for user in analysis.users if counts_against(user, fail_on)]
-    problem = analysis.connector.problem_in(fail_on)
-    return Gate(
-        fail_on=fail_on,
-        named=named,
-        max_stuck=max_stuck,
-        counted=counted,
-        counts=dict(analysis.result.counts),
-        connector_problem=problem,
-        connector_seen=analysis.connector.code if problem is None else None,
-        passed=len(counted) <= max_stuck and problem is None,
-    )
-
-
-def fails(analysis: Analysis, fail_on: frozenset[str]) -> bool:
-    """`report --fail-on`: whether any matched user (listed or only counted) or the connector's
-    problem counts against `fail_on`."""
-    counts = analysis.result.counts
-    return (
-        analysis.connector.problem_in(fail_on) is not None
-        or any(counts[state] for state in fail_on if state in counts)
-        or bool(analysis.result.undetermined and "waiting" in fail_on)
-        or any(counts_against(u, fail_on & {"fixable"}) for u in analysis.users)
-    )
-
-
-# -- the what-if restart (`--restart-at`) -----------------------------------------------------
-
-
-class WhatIf(NamedTuple):
-    """What a what-if restart changes for the users listed."""
-
-    freed: list[UserState]
-    """The waiting users it frees strictly sooner."""
-    retried: list[UserState]
-    """The overdue users it retries (whose own retry did not come)."""
-    not_in_azure_ad: list[UserState] | None
-    """Checked against an export of Azure AD users, the stuck users not in it: the restart's
-    full sync fails again for them, and the tracker left them to their own timer (None
-    without an export)."""
-
-    @property
-    def time_saved_s(self) -> list[float]:
-        return [u.time_saved_s or 0.0 for u in self.freed]
-
-
-def what_if(users: list[UserState]) -> WhatIf:
-    """What the what-if restart changes for `users` (see `WhatIf`)."""
-    return WhatIf(
-        freed=[u for u in users if u.recovery_by == "what-if" and (u.time_saved_s or 0) > 0],
-        retried=[u for u in users if u.recovery_by == "what-if" and u.state == "overdue"],
-        not_in_azure_ad=[u for u in users if u.stuck and u.in_azure_ad is False]
-        if any(u.in_azure_ad is not None for u in users)
-        else None,
-    )

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from logsync import analyze
-from logsync.analysis import fails, what_if
 from logsync.errors import UsageError
 from logsync.health import HealthCollector
 from logsync.render import Display, markdown
+from logsync.verdicts import fails, what_if
 
 from .logtext import Log
 

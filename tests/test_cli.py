@@ -562,3 +562,31 @@ def test_the_source_tree_without_its_dependencies_says_so_in_one_line(tmp_path: 
         "logsync: error: dateutil is not installed: install logsync with its dependencies "
         "(pip install .) and run it as `logsync`\n"
     )
+
+
+@pytest.mark.parametrize("upn", ["heidi", "heidi@contoso.com", "contoso", "nobody"])
+@pytest.mark.parametrize("stdin", [False, True])
+def test_timeline_reads_its_input_once_whatever_part_of_a_upn_it_is_given(
+    monkeypatch: pytest.MonkeyPatch, upn: str, stdin: bool
+) -> None:
+    """A part of a UPN is resolved in the same reading (stdin cannot be read twice)."""
+    import logsync.analysis
+
+    calls: list[str] = []
+    real = logsync.analysis.analyze
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(upn)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(logsync.analysis, "analyze", counted)
+    demo = SAMPLES / "CloudUserSync.log"
+    if stdin:
+        result = runner.invoke(app, ["timeline", upn, "--format", "json", "-"], input=demo.read_bytes())
+    else:
+        result = runner.invoke(app, ["timeline", upn, "--format", "json", str(demo)])
+    assert calls == [upn]
+    assert result.exit_code == (0 if "heidi" in upn else 1), result.stderr
+    if "heidi" in upn:
+        document = json.loads(result.stdout)
+        assert (document["user"]["upn"], document["user"]["state"]) == ("heidi@contoso.com", "waiting")

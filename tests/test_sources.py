@@ -107,7 +107,7 @@ def test_the_decoder_gives_the_same_lines_however_the_bytes_come(
     decoding._lines = decoding._native_text if native and decoding.native else decoding._text
     try:
         out = []
-        for start, end in zip([0, *sorted(cuts)], [*sorted(cuts), len(data)]):
+        for start, end in zip([0, *sorted(cuts)], [*sorted(cuts), len(data)], strict=True):
             out.append(decoder.feed(data[start:end]))
         out.append(decoder.close())
     finally:

@@ -539,3 +539,35 @@ def test_how_soon_a_cycle_follows_a_restart_is_the_median_of_the_latest_restarts
     tracker = Tracker()
     tracker.feed_rows(rows)
     assert tracker.log.restart_delay(5 * minute) == minute
+
+
+def test_a_part_of_a_upn_follows_the_user_whose_upn_it_is_else_the_first_that_holds_it(
+    tmp_path: Path,
+) -> None:
+    """`timeline` reads once: the tracker follows, of the users met, the one whose UPN the part
+    is, else the first whose UPN holds it; the steps of a user it stopped following are not
+    shown."""
+    log = Log()
+    log.cycle("2014-09-14 10:00:00", ("bob@contoso.com.au",), {"bob@contoso.com.au": "UserNotFound"})
+    log.cycle("2014-09-14 10:05:00", ("bob@contoso.com",), {"bob@contoso.com": "UserNotFound"})
+    log.cycle("2014-09-14 10:10:00", ("BOB@contoso.com.au",))
+    path = log.write(tmp_path / "CloudUserSync.log")
+
+    exact = analyze([path], follow="Bob@Contoso.com", follow_part=True).tracker
+    assert (exact.follow, exact.history.matches) == (
+        "bob@contoso.com",
+        ["bob@contoso.com.au", "bob@contoso.com"],
+    )
+    steps = [(s.what, s.line) for s in exact.history.followed()]
+    assert steps == [("requested", 11), ("failed", 12)]  # none of bob@contoso.com.au's
+
+    first = analyze([path], follow="bob", follow_part=True).tracker
+    assert first.follow == "bob@contoso.com.au"
+    steps = [(s.what, s.line) for s in first.history.followed()]
+    assert steps == [("requested", 4), ("failed", 5), ("held_back", 18)]
+
+    nobody = analyze([path], follow="carol", follow_part=True).tracker
+    assert (nobody.follow, nobody.history.matches, nobody.history.followed()) == (None, [], [])
+    # without follow_part, the UPN is followed whole, as before
+    whole = analyze([path], follow="bob", follow_part=False).tracker
+    assert (whole.follow, whole.history.matches, whole.history.followed()) == ("bob", [], [])

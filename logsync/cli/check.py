@@ -91,7 +91,7 @@ def check(
     nobody = unmatched_users(opts, analysis.upns())
     if nobody is not None:  # a gate on nobody is no pass
         raise UsageError(nobody)
-    from ..analysis import gate as judge_gate
+    from ..verdicts import gate as judge_gate
 
     verdict = judge_gate(analysis, fail_on_set, max_stuck, fail_on)
     outcome(ExitCode.OK if verdict.passed else ExitCode.FINDINGS)

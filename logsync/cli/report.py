@@ -90,7 +90,8 @@ def report(
 
         collector = HealthCollector()
         observing = {"collector": collector}
-    from ..analysis import REPORTED_STATES, fails
+    from ..analysis import REPORTED_STATES
+    from ..verdicts import fails
 
     analysis = judge(
         opts,

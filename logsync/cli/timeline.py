@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..analysis import concluded_for
 from ..errors import ExitCode, UsageError
 from ..safety import visible
 from .application import Env, command
@@ -59,17 +60,18 @@ def timeline(
         )
     opts = given.common(env, paths)
     fmt = output_format(format, env, "timeline", "text", opts.color)
-    analysis = judge(opts, env, follow=upn, match=_only(upn))  # no other user is concluded
-    state = next(iter(analysis.users), None)
-    matching: list[str] = []
-    if state is None:
-        matching = [name for name in analysis.upns() if upn.lower() in name.lower()]
-        if len(matching) == 1:  # a part of one UPN (`bob`): that user's history
+    # one reading: the tracker keeps the history of the user named (or named in part)
+    analysis = judge(opts, env, follow=upn, follow_part=True, match=_nobody)
+    tracker = analysis.tracker
+    matching = [tracker.users[key].upn for key in tracker.history.matches]
+    state = None
+    if tracker.follow is not None and (tracker.follow == upn.lower() or len(matching) == 1):
+        if tracker.follow != upn.lower():  # a part of one UPN (`bob`): that user's history
             upn = matching[0]
             if not opts.quiet:
                 env.stderr.write(f"logsync: showing {visible(upn)}, the one user it matches\n")
-            analysis = opts.analyze(follow=upn, match=_only(upn))
-            state = next(iter(analysis.users), None)
+        analysis = concluded_for(analysis, _only(upn))  # no other user is concluded
+        state = next(iter(analysis.users), None)
     steps = analysis.result.timeline if state is not None else []
     from ..render.printers import MatchesPage, TimelinePage, write
 
@@ -85,6 +87,11 @@ def timeline(
         hint = _near(upn, analysis)
         env.stderr.write(f"logsync: {visible(upn)} does not appear in the log{hint}\n")
         raise typer.Exit(ExitCode.FINDINGS)
+
+
+def _nobody(name: str) -> bool:
+    """No user is concluded while the one to show is not known yet."""
+    return False
 
 
 def _only(upn: str) -> Callable[[str], bool]:

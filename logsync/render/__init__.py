@@ -15,7 +15,7 @@ from ..times import NO_TIMES_REASON, human_duration, iso, micros, moment_iso, mo
 from ..tracker import LATEST, Connector, Moment, UserState, cause_text
 
 if TYPE_CHECKING:
-    from ..analysis import Gate
+    from ..verdicts import Gate
 
 
 def version_line(version: str, scanner: str, python: str) -> str:

@@ -12,13 +12,14 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple
 from . import Display
 
 if TYPE_CHECKING:
-    from ..analysis import Analysis, Gate
+    from ..analysis import Analysis
     from ..events import Event
     from ..health import Summary
     from ..pipeline import ReadOptions
     from ..selection import Filters
     from ..sources import InputStats, Progress
     from ..tracker import Step, UserState
+    from ..verdicts import Gate
 
 
 class Output(NamedTuple):

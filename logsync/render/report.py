@@ -16,8 +16,8 @@ if TYPE_CHECKING:
 
 
 def what_if_summary(when: datetime, users: list[UserState], display: Display) -> dict[str, Any]:
-    """The what-if restart's changes (`analysis.what_if`) as the report's `what_if` object."""
-    from ..analysis import what_if
+    """The what-if restart's changes (`verdicts.what_if`) as the report's `what_if` object."""
+    from ..verdicts import what_if
 
     change = what_if(users)
     saved = change.time_saved_s

@@ -43,16 +43,21 @@ from .model import (
 from .users import user_key as _key
 
 if TYPE_CHECKING:
-    from .rules import Observer, Tracker
+    from .model import Observer
+    from .rules import Tracker
 
 
 def __getattr__(name: str) -> Any:
     """The tracker itself, imported when first used: its results and constants are enough
     for the command line to start."""
-    if name in ("Observer", "Tracker"):
-        from . import rules
+    if name == "Observer":
+        from .model import Observer
 
-        return getattr(rules, name)
+        return Observer
+    if name == "Tracker":
+        from .rules import Tracker
+
+        return Tracker
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import datetime, timedelta, tzinfo
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from ..sources import base_name
 from ..times import NO_TIMES, moment_time
@@ -73,6 +73,9 @@ class TrackerOptions(NamedTuple):
     """Connector cycle interval; None: the median gap between cycles of a run, else 5 min."""
     follow: str | None = None
     """A UPN whose history to keep for `timeline` (case-insensitive)."""
+    follow_part: bool = False
+    """`follow` may be a part of a UPN: the history kept is that of the user whose UPN it is,
+    else of the first user met whose UPN holds it (the one it names, when only one does)."""
 
 
 class Restart(NamedTuple):
@@ -376,3 +379,16 @@ def timer_label(length: timedelta) -> str:
     if seconds % 60 == 0:
         return f"{int(seconds // 60)} min"
     return f"{seconds:g} s"
+
+
+class Observer(Protocol):
+    """What a tracker tells an observer (the health summary): each batch of rows it reads,
+    after reading it, with whether each notification (`user_add_requested` row) of the batch,
+    in order, was held back."""
+
+    def rows(self, rows: list[Row], held_back: list[bool]) -> None: ...
+
+
+Handler = Callable[[int, "tzinfo | None", Any, str, int], None]
+StartReader = Callable[[int, "tzinfo | None", Any, str, int], "Restart | None"]
+"""A `ConnectorLog` handler of a row that may tell of a start: the restart, if one."""

@@ -14,6 +14,7 @@ from typing import NamedTuple, Protocol
 
 from ..times import instant_key, iso, micros, timeless
 from .connector import ConnectorLog
+from .history import History
 from .model import (
     AWAITING_TOTALS,
     GRACE_INTERVALS,
@@ -49,7 +50,7 @@ class Tracked(Protocol):
     bound_cycle: Moment | None
     latest: Moment | None
     follow: str | None
-    timeline: list[Step]
+    history: History
 
 
 class _Context(NamedTuple):
@@ -124,7 +125,7 @@ def conclude(
     listed.sort(key=itemgetter(0, 1, 2))
     users = [entry[3] for entry in listed]
     del listed
-    timeline = list(tracker.timeline)
+    timeline = tracker.history.followed()
     if tracker.follow is not None:
         followed = next((u for u in users if u.upn.lower() == tracker.follow), None)
         if followed is not None:

@@ -12,18 +12,22 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Collection, Iterable
 from datetime import datetime, timedelta, tzinfo
-from typing import Any, Protocol, cast
+from typing import Any, cast
 
 from ..events import Event
 from ..times import iso, micros, moment_time
 from .connector import ConnectorLog
+from .history import History
 from .model import (
     USER_NOT_FOUND,
     Connector,
+    Handler,
     Moment,
+    Observer,
     Restart,
     Result,
     Row,
+    StartReader,
     Step,
     TrackerOptions,
     ZoneTable,
@@ -33,19 +37,6 @@ from .totals import CycleTotals, Notified
 from .users import Seen, User, held_unknown, user_key
 
 _MICROSECOND = timedelta(microseconds=1)
-
-
-class Observer(Protocol):
-    """What a tracker tells an observer (the health summary): each batch of rows it reads,
-    after reading it, with whether each notification (`user_add_requested` row) of the batch,
-    in order, was held back."""
-
-    def rows(self, rows: list[Row], held_back: list[bool]) -> None: ...
-
-
-Handler = Callable[[int, "tzinfo | None", Any, str, int], None]
-StartReader = Callable[[int, "tzinfo | None", Any, str, int], "Restart | None"]
-"""A `ConnectorLog` handler of a row that may tell of a start: the restart, if one."""
 
 
 class Tracker:
@@ -92,9 +83,10 @@ class Tracker:
         the input (the input's first record + the timer)."""
         self.latest: Moment | None = None
         """The latest row read (not the last: threads write a few milliseconds out of order)."""
-        self.follow = self.options.follow.lower() if self.options.follow else None
-        """The key of the user whose timeline is kept."""
-        self.timeline: list[Step] = []
+        follow = self.options.follow.lower() if self.options.follow else None
+        self.history = History(follow, self.options.follow_part)
+        self.follow = self.history.key
+        """The key of the user whose timeline is kept (`history.key`, read for every row)."""
         self.first_tries: list[str] = []
         """Users that failed with UserNotFound on their first try (notified once, then failed):
         found by user discovery before DirSync had put them in Azure AD."""
@@ -192,8 +184,13 @@ class Tracker:
         self, key: str | None, at: Moment, what: str, detail: str, source: str, line: int
     ) -> None:
         """A step of the followed user's timeline (`key` None: a step of the connector's)."""
-        if self.follow is not None and (key is None or key == self.follow):
-            self.timeline.append(Step(moment_time(*at), what, detail, source, line))
+        if self.history.on and (key is None or key == self.follow):
+            self.history.add(key, Step(moment_time(*at), what, detail, source, line))
+
+    def _met(self, key: str) -> None:
+        """A user met for the first time, while a part of a UPN is followed (see `History`)."""
+        self.history.met(key)
+        self.follow = self.history.key
 
     def _localize(self, us: int) -> datetime:
         """A computed instant in the offset the log used then (SPEC §4 rule 8)."""
@@ -317,6 +314,8 @@ class Tracker:
         user = self.users.get(key)
         if user is None:
             user = self.users[key] = Seen(upn, us)
+            if self.history.part is not None:
+                self._met(key)
         else:
             user.last_seen = us
         user.requests += 1
@@ -359,6 +358,8 @@ class Tracker:
         if found is None:
             user = User(upn, us)
             self.users[key] = user
+            if self.history.part is not None:
+                self._met(key)
         else:
             user = self.grown(key, found)
             user.last_seen = us

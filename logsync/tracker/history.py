@@ -1,0 +1,43 @@
+"""The history `timeline` shows: the steps of one user and of the connector, kept as the rows
+are read. The user is named whole, or in part (`TrackerOptions.follow_part`): then it is the
+user whose UPN the part is, else the first user met whose UPN holds it, so that the part is
+resolved in the same reading."""
+
+from __future__ import annotations
+
+from .model import Step
+
+
+class History:
+    """The steps kept for the followed user (`key`) and the connector."""
+
+    def __init__(self, follow: str | None, part: bool) -> None:
+        self.on = follow is not None
+        """Whether any history is kept."""
+        self.part = follow if part else None
+        """The part of a UPN to follow (lower case), if given in part."""
+        self.key = None if part else follow
+        """The key of the user whose steps are kept (with a part: once met, see `met`)."""
+        self.matches: list[str] = []
+        """With a part: the keys that hold it, in the order met."""
+        self.steps: list[Step] = []
+        self._keys: list[str | None] = []
+        """The user of each step (None: the connector's)."""
+
+    def add(self, key: str | None, step: Step) -> None:
+        self.steps.append(step)
+        self._keys.append(key)
+
+    def met(self, key: str) -> None:
+        """A user met for the first time: a match when its key holds the part; the user whose
+        key it is, else the first match, is followed."""
+        part = self.part
+        if part is not None and part in key:
+            self.matches.append(key)
+            if key == part or self.key is None:
+                self.key = key
+
+    def followed(self) -> list[Step]:
+        """The steps of the followed user and the connector's, in the order kept."""
+        key = self.key
+        return [step for step, of in zip(self.steps, self._keys, strict=True) if of in (None, key)]

@@ -1,0 +1,121 @@
+"""The verdicts drawn from an analysis: the gate of `check` and `--fail-on`, and what a what-if
+restart (`--restart-at`) changes."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import TYPE_CHECKING, NamedTuple
+
+from .tracker import FINDING_STATES, STATES, UserState
+
+if TYPE_CHECKING:
+    from .analysis import Analysis
+
+
+# -- the gate (`check`, `--fail-on`) ----------------------------------------------------------
+
+def counts_against(user: UserState, fail_on: Collection[str]) -> bool:
+    """Whether a user counts against `--fail-on`: its state is named, or it is pending with
+    counts that cannot say whether it is held back, and waiting users count (a gate never passes
+    because a failure lies before its input), or it is stuck and in Azure AD and `fixable` is
+    named (a restart would add it)."""
+    return (
+        user.state in fail_on
+        or (user.undetermined and "waiting" in fail_on)
+        or ("fixable" in fail_on and user.stuck and user.in_azure_ad is True)
+    )
+
+
+class Gate(NamedTuple):
+    """The verdict of a gate on an analysis: what it counts, and what it saw but does not."""
+
+    fail_on: frozenset[str]
+    """The user states and connector problem codes that count (`--fail-on`, expanded)."""
+    named: str
+    """`--fail-on` as given, to name it."""
+    max_stuck: int
+    counted: list[UserState]
+    """The users that count against the gate, in the order listed."""
+    counts: dict[str, int]
+    """Every matched user by state, counted or not (the same counts as every output)."""
+    connector_problem: str | None
+    """The connector's problem that the gate counts, if any."""
+    connector_seen: str | None
+    """The connector's problem that the gate does not count, if any."""
+    passed: bool
+
+    @property
+    def not_counted(self) -> dict[str, int]:
+        """Users in a finding state that the gate does not count, by state."""
+        counted = dict.fromkeys(FINDING_STATES, 0)
+        for user in self.counted:
+            if user.state in counted:
+                counted[user.state] += 1
+        return {state: self.counts[state] - counted[state] for state in FINDING_STATES}
+
+    @property
+    def gated_states(self) -> list[str]:
+        """The user states (and `fixable`) the gate counts, in the order of `STATES`."""
+        return [state for state in (*STATES, "fixable") if state in self.fail_on]
+
+
+def gate(
+    analysis: Analysis, fail_on: frozenset[str], max_stuck: int = 0, named: str = ""
+) -> Gate:
+    """`check`'s verdict: more than `max_stuck` listed users counting against `fail_on`, or a
+    connector problem it names, fail the gate."""
+    counted = [user for user in analysis.users if counts_against(user, fail_on)]
+    problem = analysis.connector.problem_in(fail_on)
+    return Gate(
+        fail_on=fail_on,
+        named=named,
+        max_stuck=max_stuck,
+        counted=counted,
+        counts=dict(analysis.result.counts),
+        connector_problem=problem,
+        connector_seen=analysis.connector.code if problem is None else None,
+        passed=len(counted) <= max_stuck and problem is None,
+    )
+
+
+def fails(analysis: Analysis, fail_on: frozenset[str]) -> bool:
+    """`report --fail-on`: whether any matched user (listed or only counted) or the connector's
+    problem counts against `fail_on`."""
+    counts = analysis.result.counts
+    return (
+        analysis.connector.problem_in(fail_on) is not None
+        or any(counts[state] for state in fail_on if state in counts)
+        or bool(analysis.result.undetermined and "waiting" in fail_on)
+        or any(counts_against(u, fail_on & {"fixable"}) for u in analysis.users)
+    )
+
+
+# -- the what-if restart (`--restart-at`) -----------------------------------------------------
+
+
+class WhatIf(NamedTuple):
+    """What a what-if restart changes for the users listed."""
+
+    freed: list[UserState]
+    """The waiting users it frees strictly sooner."""
+    retried: list[UserState]
+    """The overdue users it retries (whose own retry did not come)."""
+    not_in_azure_ad: list[UserState] | None
+    """Checked against an export of Azure AD users, the stuck users not in it: the restart's
+    full sync fails again for them, and the tracker left them to their own timer (None
+    without an export)."""
+
+    @property
+    def time_saved_s(self) -> list[float]:
+        return [u.time_saved_s or 0.0 for u in self.freed]
+
+
+def what_if(users: list[UserState]) -> WhatIf:
+    """What the what-if restart changes for `users` (see `WhatIf`)."""
+    return WhatIf(
+        freed=[u for u in users if u.recovery_by == "what-if" and (u.time_saved_s or 0) > 0],
+        retried=[u for u in users if u.recovery_by == "what-if" and u.state == "overdue"],
+        not_in_azure_ad=[u for u in users if u.stuck and u.in_azure_ad is False]
+        if any(u.in_azure_ad is not None for u in users)
+        else None,
+    )
