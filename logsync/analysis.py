@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from . import times
 from .bounds import Cutoff
-from .bulk import LOCATED_KINDS, RowSpec, event_rows, fewer_collections, how_to_read, merged_rows
+from .bulk import LOCATED_KINDS, RowSpec, event_rows, how_to_read, merged_rows
 from .errors import UsageError
 from .formats.paste import ensure_times, redacted
+from .memory import fewer_collections
 from .merge import BackwardJump, Overlap
 from .pipeline import EventStream, ReadOptions, ensure_connector
 from .sources import (

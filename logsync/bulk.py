@@ -7,10 +7,8 @@ Python); other formats go the plain way, through events made rows (`chunks.event
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 
 from . import events as catalogue
 from .archives import COMPRESSIONS, STDIN, ZIP_MAGIC, zip_member
@@ -41,7 +39,6 @@ __all__ = [
     "LOCATED_KINDS",
     "RowSpec",
     "event_rows",
-    "fewer_collections",
     "input_rows",
     "merged_rows",
     "spans_meet",
@@ -235,15 +232,3 @@ def text_rows(
         return [row for batch in event_rows(iter(events), spec) for row in batch]
 
     return other_rows
-
-
-@contextmanager
-def fewer_collections() -> Iterator[None]:
-    """Run the cyclic garbage collector less often while rows are fed: they make no cycles
-    (reference counting frees them) and every collection walks all users kept so far."""
-    thresholds = gc.get_threshold()
-    gc.set_threshold(max(thresholds[0], 50_000), *thresholds[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any, cast
 
 from ..events import Event
+from ..memory import no_collections
 from ..times import iso, micros, moment_time
 from .connector import ConnectorLog
 from .history import History
@@ -436,7 +437,8 @@ class Tracker:
     ) -> Result:
         """Each user's state at `as_of`; `restart_at`: what if SMS Executive restarted then?
         See `outlook.conclude`."""
-        return conclude(self, as_of, restart_at, states, match, restart_helps)
+        with no_collections():  # (tens of thousands of states, each walked by a collection)
+            return conclude(self, as_of, restart_at, states, match, restart_helps)
 
 
 _NO_ZONE = object()
