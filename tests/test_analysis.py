@@ -218,3 +218,30 @@ def test_a_reading_that_starts_over_shows_the_summary_each_row_once(tmp_path: Pa
         "2014-09-15": (1, 0),
     }
     assert both.reasons == {"UserNotFound": 1}
+
+
+def test_the_collector_is_paused_while_states_are_concluded_and_restored_after(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Concluding tens of thousands of users makes no cycles: the cyclic collector is paused
+    meanwhile (each collection walks every user kept), and left as it was found."""
+    import gc
+
+    from logsync.tracker import outlook
+
+    seen: list[bool] = []
+    real = outlook.conclude
+
+    def watched(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("logsync.tracker.rules.conclude", watched)
+    analysis = analyze([str(SAMPLES / "CloudUserSync.log")])
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        analysis.tracker.result(analysis.as_of)
+        assert seen == [False, False] and not gc.isenabled()  # (not turned on by it)
+    finally:
+        gc.enable()
