@@ -286,24 +286,39 @@ def ended_ago(end: datetime | None, interval: timedelta) -> float | None:
     return ago if ago > STALL_INTERVALS * interval.total_seconds() else None
 
 
-def concluded_for(analysis: Analysis, match: Callable[[str], bool]) -> Analysis:
-    """The analysis with the users whose UPN is a `match` concluded, from the same reading
-    (`timeline` knows which user it shows once the input is read)."""
+def conclusion(
+    analysis: Analysis,
+    *,
+    restart_at: datetime | None = None,
+    states: Collection[str] | None = None,
+    match: Callable[[str], bool] | None = None,
+) -> Result:
+    """The tracker's conclusion as of the analysis's time, from the same reading, for the
+    users `states` and `match` ask for (see `Tracker.result`), each checked against the export
+    of Azure AD users if there is one: a what-if restart at `restart_at` adds only those in it."""
     cloud = analysis.cloud
     result = analysis.tracker.result(
         analysis.as_of,
-        restart_at=analysis.restart_at,
+        restart_at=restart_at,
+        states=states,
         match=match,
         restart_helps=cloud.has if cloud is not None else None,
     )
-    return analysis._replace(result=in_azure_ad(result, cloud))
+    return in_azure_ad(result, cloud)
+
+
+def concluded_for(analysis: Analysis, match: Callable[[str], bool]) -> Analysis:
+    """The analysis with the users whose UPN is a `match` concluded (`timeline` knows which
+    user it shows once the input is read)."""
+    return analysis._replace(
+        result=conclusion(analysis, restart_at=analysis.restart_at, match=match)
+    )
 
 
 def asked_for(analysis: Analysis, match: Callable[[str], bool]) -> list[UserState]:
     """The users whose UPN is a `match` (`--user`), whatever their state (SPEC §4 rule 10), as
     of the analysis's time: for a command whose own list leaves some states out."""
-    result = analysis.tracker.result(analysis.as_of, match=match)
-    return in_azure_ad(result, analysis.cloud).users
+    return conclusion(analysis, match=match).users
 
 
 def in_azure_ad(result: Result, cloud: CloudUsers | None) -> Result:

@@ -3,7 +3,7 @@ sync, fix a UPN suffix, get the connector its certificate."""
 
 from __future__ import annotations
 
-from ..analysis import Analysis, in_azure_ad
+from ..analysis import Analysis, conclusion
 from ..formats.paste import redacted
 from ..sources import base_name
 from ..times import human_duration
@@ -117,13 +117,7 @@ def restart_advice(analysis: Analysis) -> list[Advice]:
     (`analysis.cloud`), only the users in it count: for the others the retry fails again, and
     the advice says so and points at DirSync."""
     cloud = analysis.cloud
-    result = analysis.tracker.result(
-        analysis.as_of,
-        restart_at=analysis.as_of,
-        states=STUCK_STATES,
-        restart_helps=cloud.has if cloud is not None else None,
-    )
-    freed = in_azure_ad(result, cloud).users
+    freed = conclusion(analysis, restart_at=analysis.as_of, states=STUCK_STATES).users
     sooner = [u for u in freed if u.recovery_by == "what-if" and u.state == "waiting"]
     sooner = [u for u in sooner if u.time_saved_s or u.no_times]
     overdue = [u for u in freed if u.recovery_by == "what-if" and u.state == "overdue"]
