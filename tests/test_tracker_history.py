@@ -1,0 +1,137 @@
+"""The history `timeline` shows (`tracker.history`), on logs written in the connector's own
+words: kept only for a user to follow, and, for a part of a UPN, only that of the user it
+resolves to, however many steps of another user it kept before that user was met."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from logsync import analyze
+
+from .logtext import Log
+
+AU = "bob@contoso.com.au"
+"""Met first: the first user whose UPN holds the part `bob@contoso.com`."""
+BOB = "bob@contoso.com"
+"""Met later: the user whose UPN the part is, followed from then on."""
+
+
+def steps_of(
+    log: Log, path: Path, follow: str
+) -> tuple[list[tuple[str, int, str]], list[tuple[str, int]]]:
+    """What the tracker keeps for `follow` given in part, and the timeline concluded."""
+    analysis = analyze([log.write(path)], follow=follow, follow_part=True)
+    kept = [(s.what, s.line, s.detail) for s in analysis.tracker.history.followed()]
+    return kept, [(s.what, s.line) for s in analysis.result.timeline]
+
+
+def test_without_a_user_to_follow_no_step_is_kept(tmp_path: Path) -> None:
+    """A report follows nobody: not even the connector's restarts are kept as steps."""
+    log = Log().cycle("2014-09-14 10:00:00", (BOB,)).restart("2014-09-14 10:02:00")
+    log.cycle("2014-09-14 10:03:00", (BOB,))
+    path = log.write(tmp_path / "CloudUserSync.log")
+
+    analysis = analyze([path])
+    history = analysis.tracker.history
+    assert (history.on, history.key, history.steps, analysis.result.timeline) == (
+        False,
+        None,
+        [],
+        [],
+    )
+    # the same log, following a UPN nobody has: the restart is kept (the connector's step)
+    carol = analyze([path], follow="carol@contoso.com")
+    assert [(s.what, s.line) for s in carol.result.timeline] == [("restart", 7)]
+
+
+def test_a_user_followed_until_the_one_named_is_met_leaves_none_of_its_steps(
+    tmp_path: Path,
+) -> None:
+    """The first user holding the part is followed until the user it names is met: its timer
+    held back, its recovery after a restart's full sync and its failure with no retry are not
+    steps of the user shown; the connector's restart is."""
+    log = Log()
+    log.cycle("2014-09-14 10:00:00", (AU,), {AU: "UserNotFound"})
+    log.steady(datetime(2014, 9, 14, 10, 5), AU)  # notified while its timer runs
+    log.restart("2014-09-14 10:07:00")
+    log.cycle("2014-09-14 10:08:00", (AU,))  # the full sync: received and added
+    log.cycle("2014-09-14 10:10:00", (AU,), {AU: "LicenseLimitReached"})
+    log.cycle("2014-09-14 10:15:00", (BOB,))
+    path = tmp_path / "CloudUserSync.log"
+
+    kept, _ = steps_of(log, path, "bob")  # AU alone: each of its steps is kept
+    assert kept == [
+        ("requested", 4, f"NotifyAccountAddition {AU}"),
+        ("failed", 5, "reason UserNotFound; full sync due 2014-09-15T10:00:02-04:00"),
+        ("held_back", 9, "notified; timer runs until 2014-09-15T10:00:02-04:00"),
+        ("restart", 11, "SMS_CLOUD_USERSYNC started (component_started)"),
+        ("retry_cycle", 13, "full sync after restart"),
+        ("requested", 16, f"NotifyAccountAddition {AU}"),
+        ("added", 17, "added to the cloud: recovered"),
+        ("requested", 22, f"NotifyAccountAddition {AU}"),
+        ("failed", 23, "reason LicenseLimitReached (no automatic retry)"),
+    ]
+
+    kept, shown = steps_of(log, path, BOB)
+    assert kept == [
+        ("restart", 11, "SMS_CLOUD_USERSYNC started (component_started)"),
+        ("requested", 29, f"NotifyAccountAddition {BOB}"),
+        ("added", 30, "added to the cloud"),
+    ]
+    assert shown == [("restart", 11), ("requested", 29), ("added", 30)]
+
+
+def test_a_user_held_back_since_before_the_log_and_followed_until_the_one_named_is_met(
+    tmp_path: Path,
+) -> None:
+    """The first user holding the part, held back since before the log and notified again,
+    is followed until the user it names is met: none of its steps are shown."""
+    log = Log()
+    log.steady(datetime(2014, 9, 14, 10, 0), AU)  # received 0: held back since before the log
+    log.steady(datetime(2014, 9, 14, 10, 5), AU)  # notified again, still held back
+    log.cycle("2014-09-14 10:10:00", (BOB,))
+    path = tmp_path / "CloudUserSync.log"
+
+    kept, _ = steps_of(log, path, "bob")
+    assert kept == [
+        ("requested", 2, f"NotifyAccountAddition {AU}"),
+        (
+            "held_back",
+            3,
+            "not received: held back since before the log (its failure is not in the input)",
+        ),
+        ("held_back", 5, "notified; held back since before the log: failure not in the input"),
+        ("added", 11, "added to the cloud: recovered"),
+    ]
+
+    kept, shown = steps_of(log, path, BOB)
+    assert kept == [
+        ("requested", 10, f"NotifyAccountAddition {BOB}"),
+        ("added", 11, "added to the cloud"),
+    ]
+    assert shown == [("requested", 10), ("added", 11)]
+
+
+def test_a_user_added_and_followed_until_the_one_named_is_met_leaves_none_of_its_steps(
+    tmp_path: Path,
+) -> None:
+    """The first user holding the part, added in its first cycle, is followed until the user
+    it names is met: its addition is not a step of the user shown."""
+    log = Log()
+    log.cycle("2014-09-14 10:00:00", (AU,))
+    log.cycle("2014-09-14 10:05:00", (BOB,))
+    path = tmp_path / "CloudUserSync.log"
+
+    kept, _ = steps_of(log, path, "bob")
+    assert kept == [
+        ("requested", 4, f"NotifyAccountAddition {AU}"),
+        ("added", 5, "added to the cloud"),
+    ]
+
+    kept, shown = steps_of(log, path, BOB)
+    assert kept == [
+        ("requested", 10, f"NotifyAccountAddition {BOB}"),
+        ("added", 11, "added to the cloud"),
+    ]
+    assert shown == [("requested", 10), ("added", 11)]
