@@ -571,3 +571,48 @@ def test_a_part_of_a_upn_follows_the_user_whose_upn_it_is_else_the_first_that_ho
     # without follow_part, the UPN is followed whole, as before
     whole = analyze([path], follow="bob", follow_part=False).tracker
     assert (whole.follow, whole.history.matches, whole.history.followed()) == ("bob", [], [])
+
+
+def test_recovered_gives_each_recovered_user_s_wait_in_the_order_a_conclusion_lists_them(
+    tmp_path: Path,
+) -> None:
+    """The dirsync advice's figures without concluding every user: of the UPNs given, the users
+    added after failing, by key, each with the seconds from its first failure to its add."""
+    demo = analyze([str(Path(__file__).parent.parent / "sample_logs" / "CloudUserSync.log")])
+    asked = ["heidi@contoso.com", "Carol@Contoso.com", "nobody@contoso.com", "CAROL@contoso.com"]
+    # carol failed at 2026-11-24 07:40:08.529 and was added at 2026-11-25 07:45:08.707; heidi waits
+    assert demo.tracker.recovered(asked) == [("carol@contoso.com", 86700.178)]
+    listed = [u for u in demo.users if u.state == "recovered"]
+    waits = [(u.recovered_at - u.first_failure).total_seconds() for u in listed]  # type: ignore[operator]
+    everyone = demo.tracker.recovered(demo.upns())
+    assert everyone == [(u.upn, wait) for u, wait in zip(listed, waits, strict=True)]
+    assert len(everyone) == 1  # (the demo log has one recovered user)
+    # an input with no times: the user is recovered, its wait unknown
+    lines = [
+        "Starting user delta sync, raise failure status messages = True",
+        "NotifyAccountAddition - SCCM user to add = carol@contoso.com",
+        "Failed to add user carol@contoso.com; reason UserNotFound",
+        "Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 0",
+        "SMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID 5616 (0x15F0).",
+        "Starting user full sync, raise failure status messages = True",
+        "NotifyAccountAddition - SCCM user to add = carol@contoso.com",
+        "Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 1",
+    ]
+    timeless = analyze([write(tmp_path / "quoted.txt", lines)])
+    assert timeless.tracker.recovered(["carol@contoso.com"]) == [("carol@contoso.com", None)]
+
+
+def test_recovered_lists_users_by_key_whatever_order_they_are_asked_in(tmp_path: Path) -> None:
+    log = Log()
+    log.cycle(
+        "2014-09-14 10:00:00",
+        ("Zed@x.com", "amy@x.com"),
+        {"Zed@x.com": "UserNotFound", "amy@x.com": "UserNotFound"},
+    )
+    log.restart("2014-09-14 10:30:00")
+    log.cycle("2014-09-14 10:35:00", ("Zed@x.com", "amy@x.com"))
+    tracker = analyze([log.write(tmp_path / "CloudUserSync.log")]).tracker
+    # Zed failed at 10:00:02 and amy at 10:00:04; each is added as of its request at 10:35:02
+    # and 10:35:04 (the cycle's totals confirm them). By key amy comes first, though "Zed" sorts
+    # before "amy" as spelled.
+    assert tracker.recovered(["zed@x.com", "AMY@x.com"]) == [("amy@x.com", 2100.0), ("Zed@x.com", 2100.0)]

@@ -8,7 +8,7 @@ from ..formats.paste import redacted
 from ..sources import base_name
 from ..times import human_duration
 from ..tracker import STUCK_STATES, USER_NOT_FOUND, Cause, timer_label
-from .summary import Advice, Summary, plural, some_names, verb
+from .summary import Advice, Summary, plural, some_names, some_upns, verb
 
 DIRECTORY_SYNC_DEFAULTS = (
     ("DirSync's default of 3 hours", 3 * 3600),
@@ -25,15 +25,8 @@ def dirsync_advice(analysis: Analysis) -> Advice:
     # no advice about directory sync is built on a name that is no UPN
     first_tries = [upn for upn in analysis.tracker.first_tries if not redacted(upn)]
     count = len(first_tries)
-    tried = {upn.casefold() for upn in first_tries}
-    added = analysis.tracker.result(
-        analysis.as_of, states=("recovered",), match=lambda upn: upn.casefold() in tried
-    ).users
-    waits = sorted(
-        (u.recovered_at - u.first_failure).total_seconds()
-        for u in added
-        if u.recovered_at is not None and u.first_failure is not None
-    )
+    added = analysis.tracker.recovered(first_tries)  # (the log's own UPNs: found by key)
+    waits = sorted(wait for _, wait in added if wait is not None)
     every = human_duration(analysis.result.interval.total_seconds())
     text = (
         f"{count} user{plural(count)} failed with UserNotFound on {verb(count, 'its', 'their')} "
@@ -45,7 +38,7 @@ def dirsync_advice(analysis: Analysis) -> Advice:
         who = "It" if count == 1 else "They" if len(waits) == count else f"{len(waits)} of them"
         text += (
             f" {who} waited {median}{' (median)' if len(waits) > 1 else ''} from that try to "
-            f"{verb(len(waits), 'its', 'their')} add ({some_names(added)})."
+            f"{verb(len(waits), 'its', 'their')} add ({some_upns([upn for upn, _ in added])})."
         )
     timer = timer_label(analysis.tracker.options.full_sync_after)
     text += (

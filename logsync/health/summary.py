@@ -80,8 +80,13 @@ class Summary:
 
 def some_names(users: list[UserState]) -> str:
     """The first users' UPNs, and how many more."""
-    shown = ", ".join(u.upn for u in users[:MAX_EVIDENCE])
-    more = len(users) - MAX_EVIDENCE
+    return some_upns([u.upn for u in users])
+
+
+def some_upns(upns: list[str]) -> str:
+    """The first UPNs, and how many more."""
+    shown = ", ".join(upns[:MAX_EVIDENCE])
+    more = len(upns) - MAX_EVIDENCE
     return f"{shown} and {more} more" if more > 0 else shown
 
 

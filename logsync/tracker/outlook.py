@@ -7,7 +7,7 @@ parts); nothing here changes it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from datetime import datetime, timedelta
 from operator import itemgetter
 from typing import NamedTuple, Protocol
@@ -31,7 +31,7 @@ from .model import (
     timer_label,
 )
 from .totals import CycleTotals, Notified
-from .users import Seen, held_unknown, settled_state
+from .users import Seen, held_unknown, settled_state, user_key
 
 _MICROSECOND = timedelta(microseconds=1)
 
@@ -151,6 +151,28 @@ def conclude(
         counts=counts,
         undetermined=undetermined,
     )
+
+
+def recovered(tracker: Tracked, upns: Iterable[str]) -> list[tuple[str, float | None]]:
+    """Of the users `upns`, those that recovered (added after failing), in the order `conclude`
+    lists them: each one's UPN and its wait from its first failure to its add, in seconds, as
+    the log shows it (None where the input has no times). The few fields of a conclusion that
+    advice built on many users needs, without concluding them."""
+    table = tracker.zone_table
+    found = []
+    for key in dict.fromkeys(map(user_key, upns)):
+        user = tracker.users.get(key)
+        if user is None or settled_state(user) != "recovered":
+            continue
+        first = user.first_failure[0] if user.first_failure is not None else None
+        added = user.recovered_at
+        timed = first is not None and added is not None and table.moment(first) is not None
+        if timed and table.moment(added) is not None:  # (no times: instants only order)
+            found.append((key, user.upn, (added - first) / 1_000_000))  # type: ignore[operator]
+        else:
+            found.append((key, user.upn, None))
+    found.sort(key=itemgetter(0))
+    return [(upn, wait) for _, upn, wait in found]
 
 
 def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserState:

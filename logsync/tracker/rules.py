@@ -33,7 +33,7 @@ from .model import (
     TrackerOptions,
     ZoneTable,
 )
-from .outlook import conclude
+from .outlook import conclude, recovered
 from .totals import CycleTotals, Notified
 from .users import Seen, User, held_unknown, user_key
 
@@ -418,6 +418,10 @@ class Tracker:
             for user in self.users.values()
             if user.synced_at is not None
         }
+
+    def recovered(self, upns: Iterable[str]) -> list[tuple[str, float | None]]:
+        """Of the users `upns`, the recovered ones and their waits (see `outlook.recovered`)."""
+        return recovered(self, upns)
 
     def interval(self) -> tuple[timedelta, bool]:
         """(cycle interval, whether it was observed rather than given or defaulted)."""
