@@ -616,3 +616,25 @@ def test_recovered_lists_users_by_key_whatever_order_they_are_asked_in(tmp_path:
     # and 10:35:04 (the cycle's totals confirm them). By key amy comes first, though "Zed" sorts
     # before "amy" as spelled.
     assert tracker.recovered(["zed@x.com", "AMY@x.com"]) == [("amy@x.com", 2100.0), ("Zed@x.com", 2100.0)]
+
+
+def test_recovered_gives_no_wait_for_a_user_whose_failing_began_before_the_log(
+    tmp_path: Path,
+) -> None:
+    """Held back since before the input, then failing at a full sync and added at the next: its
+    first failure is before the log, so how long it waited is not known."""
+    log = Log()
+    log.steady(datetime(2014, 9, 14, 10, 0), "held@x.com")
+    log.steady(datetime(2014, 9, 14, 10, 5), "held@x.com")
+    log.restart("2014-09-14 10:30:00")
+    log.cycle("2014-09-14 10:35:00", ("held@x.com",), {"held@x.com": "UserNotFound"})
+    log.restart("2014-09-14 11:30:00")
+    log.cycle("2014-09-14 11:35:00", ("held@x.com",))
+    analysis = analyze([log.write(tmp_path / "CloudUserSync.log")])
+    (user,) = analysis.tracker.result(analysis.as_of).users
+    assert (user.state, user.first_failure, iso(user.recovered_at)) == (
+        "recovered",
+        None,
+        "2014-09-14T11:35:02-04:00",
+    )
+    assert analysis.tracker.recovered(["held@x.com"]) == [("held@x.com", None)]
