@@ -135,3 +135,23 @@ def test_a_user_added_and_followed_until_the_one_named_is_met_leaves_none_of_its
         ("added", 11, "added to the cloud"),
     ]
     assert shown == [("requested", 10), ("added", 11)]
+
+
+def test_the_user_a_name_names_is_the_one_whose_upn_it_is_else_the_only_one_holding_it(
+    tmp_path: Path,
+) -> None:
+    """`History.named`, which `timeline` shows: the user whose UPN the name is, even among
+    others that hold it; else the one user that holds it; none when several or none do."""
+    log = Log()
+    log.cycle("2014-09-14 10:00:00", (AU, BOB, "carol@contoso.com"))
+    path = log.write(tmp_path / "CloudUserSync.log")
+
+    def named(name: str, part: bool = True) -> str | None:
+        return analyze([path], follow=name, follow_part=part).tracker.history.named()
+
+    assert named("BOB@contoso.com") == BOB  # also held by bob@contoso.com.au
+    assert named("com.au") == AU  # the only one holding it
+    assert named("carol") == "carol@contoso.com"
+    assert named("bob") is None  # two hold it, neither is it
+    assert named("dave") is None
+    assert named("dave@contoso.com", part=False) == "dave@contoso.com"  # a whole UPN is named

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..analysis import concluded_for
 from ..errors import ExitCode, UsageError
 from ..safety import visible
 from .application import Env, command
@@ -64,12 +63,15 @@ def timeline(
     analysis = judge(opts, env, follow=upn, follow_part=True, match=_nobody)
     tracker = analysis.tracker
     matching = [tracker.users[key].upn for key in tracker.history.matches]
+    named = tracker.history.named()
     state = None
-    if tracker.follow is not None and (tracker.follow == upn.lower() or len(matching) == 1):
-        if tracker.follow != upn.lower():  # a part of one UPN (`bob`): that user's history
-            upn = matching[0]
+    if named is not None:
+        if named != upn.lower():  # a part of one UPN (`bob`): that user's history
+            upn = tracker.users[named].upn
             if not opts.quiet:
                 env.stderr.write(f"logsync: showing {visible(upn)}, the one user it matches\n")
+        from ..analysis import concluded_for
+
         analysis = concluded_for(analysis, _only(upn))  # no other user is concluded
         state = next(iter(analysis.users), None)
     steps = analysis.result.timeline if state is not None else []

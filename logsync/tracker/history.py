@@ -37,6 +37,13 @@ class History:
             if key == part or self.key is None:
                 self.key = key
 
+    def named(self) -> str | None:
+        """The key of the user the name given names: the user whose key it is, else the only
+        one whose key holds it; None when no user, or several, do."""
+        if self.key is None or self.part is None:
+            return self.key
+        return self.key if self.key == self.part or len(self.matches) == 1 else None
+
     def followed(self) -> list[Step]:
         """The steps of the followed user and the connector's, in the order kept."""
         key = self.key
