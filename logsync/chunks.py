@@ -1,8 +1,9 @@
 """Rows of SMS-trace chunks: the reader that proves a chunk's lines are all records and returns
 the rows of the wanted kinds, by the native scanner (`logsync._scan`, see `accel`) when it is
-built, else in pure Python, where one `findall` picks out the records of the wanted kinds, their
-times come from caches of days, clocks and fractions, and their meaning from a cache of messages.
-A line number is worked out only for the kinds whose line is kept (restarts and failures). A
+built, else in pure Python, where one `findall` proves and splits every record
+(`sms.split_records`), their times come from caches of days, clocks and fractions, and their
+meaning from a cache of messages. A line number is worked out only for the kinds whose line is
+kept (restarts and failures): in a chunk with no blank line, from the record's place in it. A
 chunk that holds a line that is no record (or that the native scanner declines) is parsed the
 plain way instead, so the result is exactly that of the plain path (tests compare the paths).
 Either way the instant of every record is seen: where time goes back by more than the disorder
@@ -13,10 +14,10 @@ ends the input.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import timezone, tzinfo
 from itertools import compress, repeat
-from operator import add, is_, is_not, itemgetter
+from operator import add, is_, is_not, itemgetter, mul
 from typing import Any
 
 from . import accel
@@ -30,6 +31,8 @@ from .tracker import Row
 _CACHE_LIMIT = 1 << 14
 _US = itemgetter(0)
 _ZONE = itemgetter(1)
+_KIND = itemgetter(0)
+_DATA = itemgetter(1)
 _UNSEEN: Any = object()
 SECONDS = {f"{second:02d}": second * 1_000_000 for second in range(60)}
 """A proved trailer's seconds (two digits, 00 to 59) in microseconds."""
@@ -130,19 +133,20 @@ class RowReader:
             scanned = self._native.scan_rows(text, first_line, self._config, self._last)
             if scanned is not None:
                 return native_scanned(scanned, self.ctx.source_tz)
-        counts = sms.count_records(text)
-        if counts is None:
+        split = sms.split_records(text)
+        if split is None:
             return None
-        rows, keys, zones = self.rows(text, first_line)
+        found, blank = split
+        rows, keys, zones = self.rows(text, found, first_line, blank == 0)
         last, back = _goes_back(keys, self._last)
         jump = 0 if back is None else self._line_of(text, first_line, back)
         latest = _latest(keys, zones)
         cutoff = self.spec.cutoff
         if cutoff is None:
-            return rows, counts[0], counts[1], 0, last, jump, latest
+            return rows, len(found), blank, 0, last, jump, latest
         keeps = cutoff.keeps
         left_out = sum(1 for us, zone in zip(keys, zones, strict=True) if not keeps(us, zone))
-        return cutoff.kept(rows), counts[0], counts[1], left_out, last, jump, latest
+        return cutoff.kept(rows), len(found), blank, left_out, last, jump, latest
 
     def scan_after(self, text: str, first_line: int, last: int | None) -> Scanned | None:
         """`scan` of a chunk that follows a record at the instant `last` (None: no record):
@@ -214,49 +218,68 @@ class RowReader:
         )
 
     def rows(
-        self, text: str, first_line: int
+        self, text: str, found: list[tuple[str, ...]], first_line: int, lines_known: bool
     ) -> tuple[list[Row], list[int], list[tzinfo | None]]:
-        """The rows of a chunk whose lines are all records (or blank); and of every record, in
-        file order, its instant and its zone.
+        """The rows of a chunk whose lines are all records (or blank), from the groups of its
+        records (`sms.split_records`); and of every record, in file order, its instant and its
+        zone. `lines_known`: the chunk has no blank line, so record number i is on line
+        `first_line + i`; else the line of each located row is looked for in `text`.
 
-        One `findall` matches every record; the columns of its matches are then worked on
-        whole (`map` over the caches, at the speed of C), and only the records of wanted
-        kinds, or of messages not seen yet, are looked at one by one."""
-        found = self.pattern().findall(text)
+        The columns of the matches are worked on whole (`map` over the caches, at the speed of
+        C), and only the records of wanted kinds, or of messages not seen yet, are looked at one
+        by one."""
         if not found:
             return [], [], []
         messages, dates, clocks, seconds, fractions, biases = zip(*found, strict=True)
         instants, zones = self._instants(found, dates, clocks, seconds, fractions, biases)
         meanings = self._meanings
         known = list(map(meanings.get, messages, repeat(_UNSEEN)))
-        source = self.source
-        out: list[Row] = []
-        append = out.append
+        if _UNSEEN in known:  # messages not seen yet, each classified once
+            for index in compress(range(len(known)), map(is_, known, repeat(_UNSEEN))):
+                meaning = meanings.get(messages[index], _UNSEEN)  # (met earlier in this chunk)
+                known[index] = self._meaning(messages[index]) if meaning is _UNSEEN else meaning
+        picked = list(compress(range(len(known)), map(is_not, known, repeat(None))))
+        meant: list[Any] = list(map(known.__getitem__, picked))
+        kinds = list(map(_KIND, meant))
+        located = self.spec.located
+        if lines_known:  # a located row's line is first_line + its index, the others' 0
+            lines: Iterable[int] = map(
+                mul, map(add, picked, repeat(first_line)), map(located.__contains__, kinds)
+            )
+        else:
+            lines = self._lines(text, first_line, [messages[i] for i in picked], kinds)
+        out = list(
+            zip(
+                map(instants.__getitem__, picked),
+                map(zones.__getitem__, picked),
+                kinds,
+                map(_DATA, meant),
+                repeat(self.source),
+                lines,
+            )
+        )
+        return out, instants, zones
+
+    def _lines(
+        self, text: str, first_line: int, messages: list[str], kinds: list[str]
+    ) -> list[int]:
+        """The line of each row of a chunk that holds blank lines: of a located kind, the first
+        line with its message after the last located row's; else 0."""
+        located_kinds = self.spec.located
+        lines = []
         cursor = 0
         line = first_line  # the line that follows text[cursor], a `\n`
         located = False
-        located_kinds = self.spec.located
-        for index in compress(range(len(found)), map(is_not, known, repeat(None))):
-            meaning: Any = known[index]
-            message = messages[index]
-            if meaning is _UNSEEN:
-                meaning = meanings.get(message, _UNSEEN)  # (met earlier in this chunk)
-                if meaning is _UNSEEN:
-                    meaning = self._meaning(message)
-                if meaning is None:
-                    continue
-            kind, data = meaning
-            us, zone = instants[index], zones[index]
-            if kind in located_kinds:
-                # the first line of this message after the last located one
-                start = _line_start(text, message, cursor + 1 if located else 0)
-                line += text.count("\n", cursor, start)
-                cursor = start
-                located = True
-                append((us, zone, kind, data, source, line))
-            else:
-                append((us, zone, kind, data, source, 0))
-        return out, instants, zones
+        for message, kind in zip(messages, kinds, strict=True):
+            if kind not in located_kinds:
+                lines.append(0)
+                continue
+            start = _line_start(text, message, cursor + 1 if located else 0)
+            line += text.count("\n", cursor, start)
+            cursor = start
+            located = True
+            lines.append(line)
+        return lines
 
     def _instants(
         self,

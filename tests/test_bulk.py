@@ -198,7 +198,7 @@ def test_merging_naive_and_aware_inputs_is_refused_on_the_fast_path(tmp_path: Pa
             st.lists(st.sampled_from(["a", "b", "c", "D"]), max_size=3, unique=True),
             st.lists(st.sampled_from(["a", "b", "c", "D"]), max_size=2, unique=True),
             st.sampled_from([240, 300, -60]),
-            st.sampled_from(["", "restart", "junk", "blank", "feb30"]),
+            st.sampled_from(["", "restart", "junk", "blank", "feb30", "dollars"]),
         ),
         min_size=1,
         max_size=25,
@@ -227,6 +227,12 @@ def test_fast_and_plain_paths_agree_on_any_log(
             log.lines.append("<MAXIMUM LOG FILE SIZE REACHED - FILE RENAMED>")
         elif extra == "blank":
             log.lines.append("   ")
+        elif extra == "dollars":  # a failure whose message holds a trailer of its own
+            log.at(
+                moment.isoformat(sep=" "),
+                "Failed to add user a$$<X><1-2-2026 10:00:00.000+0><thread=1>@contoso.com to "
+                "the cloud; reason UserNotFound $$$",
+            )
         elif extra == "feb30":
             log.lines.append(
                 "Starting user delta sync, raise failure status messages = True  "
@@ -244,6 +250,47 @@ def test_row_pattern_splits_a_trailer_like_the_record_pattern() -> None:
     assert rows == [
         ("Failed to add user x; reason Y  ", "09-14-2014", "10:23", "54", "372", "+240")
     ]
+
+
+@pytest.mark.parametrize(
+    ("message", "split"),
+    [
+        ("Failed to add user x; reason Y", True),
+        ("costs $5 or $$5 or $$$", True),
+        ("ends in a dollar$", True),
+        ("holds $$<X> in it", False),
+        ("holds a trailer $$<X><09-14-2014 10:23:54.372+240><thread=1> of its own", False),
+    ],
+)
+def test_the_usual_record_splits_as_the_record_pattern_splits_it(message: str, split: bool) -> None:
+    """RECORD_SPLIT gives what row_pattern("") gives, or no match at all (the reader then counts
+    fewer matches than records and uses row_pattern)."""
+    line = sms_line(datetime(2014, 9, 14, 10, 23, 54, 372000), message)
+    text = "\n" + line + "\n" + line + "\n"
+    assert sms.count_records(text) == (2, 0)
+    whole = sms.row_pattern("").findall(text)
+    assert [found[0] for found in whole] == [message + "  "] * 2
+    assert sms.RECORD_SPLIT.findall(text) == (whole if split else [])
+
+
+def test_a_chunk_is_proved_and_split_in_one_pass_or_the_careful_way() -> None:
+    """split_records: every line a record or blank, else None; a message holding a trailer of
+    its own is split as row_pattern("") splits it."""
+    when = datetime(2014, 9, 14, 10, 23, 54, 372000)
+    usual = sms_line(when, "Failed to add user x; reason Y")
+    odd = sms_line(when, "holds $$<X><09-14-2014 10:23:54.372+240><thread=1> too")
+    text = "\n" + usual + "\n \t\n" + odd + "\n"
+    assert sms.split_records(text) == (sms.row_pattern("").findall(text), 1)
+    assert [found[0] for found in sms.split_records(text)[0]] == [  # type: ignore[index]
+        "Failed to add user x; reason Y  ",
+        "holds $$<X><09-14-2014 10:23:54.372+240><thread=1> too  ",
+    ]
+    assert sms.split_records("\n" + usual + "\n\n") == (sms.row_pattern("").findall(text)[:1], 1)
+    assert sms.split_records("\n" + usual + "\nnot a record\n") is None
+    assert sms.split_records("\n" + usual.replace("09-14-2014", "02-30-2014") + "\n") is None
+    assert sms.split_records("\n" + usual.replace("09-14-2014", "09-14-0000") + "\n") is None
+    # the careful way too: the trailer at the line's end is on no day
+    assert sms.split_records("\n" + odd.replace("><09-14-2014", "><02-30-2014") + "\n") is None
 
 
 @pytest.mark.parametrize(
