@@ -306,6 +306,18 @@ def test_timeline_json_and_unknown_user() -> None:
     )
 
 
+def test_a_user_not_met_before_now_is_said_absent_up_to_now_only() -> None:
+    """heidi first appears at 10:05: as of 10:00 she is not in what was judged, which is not
+    the whole log."""
+    missing = run("timeline", "heidi", "--now", "2026-11-24T10:00", "--format", "text", DEMO)
+    assert missing.exit_code == 1
+    assert missing.stdout == ""
+    assert missing.stderr == (
+        "logsync: as of 2026-11-24T10:00:00-08:00: 2807 later records left out\n"
+        "logsync: heidi does not appear in the log up to 2026-11-24T10:00:00-08:00\n"
+    )
+
+
 DEMO_CHECK_LINES = [
     "bob@contoso.com\twaiting\tUserNotFound\texpected recovery 2026-11-26T09:15:03.266-08:00",
     "heidi@contoso.com\twaiting\tUserNotFound\texpected recovery 2026-11-26T10:15:03.710-08:00",

@@ -87,7 +87,10 @@ def timeline(
     write("timeline", fmt, page, output(env, opts))
     if state is None:
         hint = _near(upn, analysis)
-        env.stderr.write(f"logsync: {visible(upn)} does not appear in the log{hint}\n")
+        where = "the log"
+        if analysis.left_out:  # (it may be in the records after --now)
+            where = f"the log up to {opts.display.iso(analysis.as_of)}"
+        env.stderr.write(f"logsync: {visible(upn)} does not appear in {where}{hint}\n")
         raise typer.Exit(ExitCode.FINDINGS)
 
 
