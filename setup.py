@@ -20,13 +20,13 @@ class OptionalBuildExt(build_ext):
     def run(self) -> None:
         try:
             super().run()
-        except Exception as error:  # noqa: BLE001 - any build failure means: no extension
+        except Exception as error:  # any failure to build means: no extension
             _warn(error)
 
     def build_extension(self, ext: Extension) -> None:
         try:
             super().build_extension(ext)
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             _warn(error)
 
 
@@ -41,7 +41,8 @@ def _warn(error: BaseException) -> None:
 extra = shlex.split(os.environ.get("LOGSYNC_EXTENSION_CFLAGS", ""))
 # The digest of the C source the scanner was built from: the test suite compares it with the tree
 # beside it, so that it never tests a scanner built from older code.
-with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "logsync", "_scan.c"), "rb") as c:
+_SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "logsync", "_scan.c")
+with open(_SOURCE, "rb") as c:
     source_digest = hashlib.sha256(c.read()).hexdigest()
 extensions = []
 if os.environ.get("LOGSYNC_NO_EXTENSION", "") in ("", "0"):
