@@ -21,8 +21,10 @@ runs, each ratio the median of the per-pair ratios (the machine's speed may drif
 run). Peak RSS is the largest of the runs. `report` also runs on the pure-Python scanner
 (LOGSYNC_PURE=1), and `events` is paired with the floor: a Python loop that only reads the
 lines. Every format and filter of `events` is paired with `events --format ndjson` on the
-same log, and `report` of one export given twice with `report` of it once. Prints a Markdown
-table and each target of the performance issues as met or NOT MET, with its figure.
+same log, and `report` of one export given twice with `report` of it once. With --baseline
+REV, every command (and the pure `report`) is also paired with REV's own on the same files,
+and its JSON compared with REV's. Prints a Markdown table and each target of the performance
+issues as met or NOT MET, with its figure.
 """
 
 from __future__ import annotations
@@ -44,6 +46,10 @@ ROOT = HERE.parent
 DATA = HERE / "data"
 LNAV_FORMAT = HERE / "lnav" / "sms_trace.json"
 LNAV_QUERY = ";SELECT count(*) AS failures FROM sms_trace_log WHERE log_body LIKE '%Failed to add user%'"
+BASELINE_NOISE = 1.05
+"""A command is as fast as the baseline's when the median of their paired ratios is at most
+this: on a shared 2-CPU machine, `summary` of many 1M paired with itself (7 pairs) gave a
+median of 1.04 (0.97 to 1.12)."""
 FLOOR = "import sys\nfor line in open(sys.argv[1], encoding='utf-8-sig'): pass"
 TRAILER_TIME = re.compile(r"<(\d\d)-(\d\d)-(\d{4}) (\d\d:\d\d:\d\d)")
 
@@ -134,6 +140,10 @@ class Pair:
     def rss(self) -> float:
         return max(m for _, m in self.runs)
 
+    @property
+    def yardstick_rss(self) -> float:
+        return max(m for _, m in self.yardstick_runs)
+
 
 def lnav_env() -> dict[str, str] | None:
     if shutil.which("lnav") is None:
@@ -169,7 +179,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--python", help="an interpreter with logsync installed")
-    parser.add_argument("--baseline", metavar="REV", help="compare the JSON outputs with REV's")
+    parser.add_argument("--baseline", metavar="REV",
+                        help="also time every command against REV's, paired, and compare the "
+                        "JSON outputs with REV's")
     args = parser.parse_args()
     logsync = (
         str(Path(args.python).with_name("logsync")) if args.python else install(DATA / "venv")
@@ -222,6 +234,17 @@ def main() -> int:
         ):
             pairs.append(Pair(f"events {name}, {shape}", [logsync, "events", *options, log],
                               native, [*ndjson, log], native, "events ndjson"))
+    # against the baseline, in the same run: the ratios to lnav drift with the machine, these
+    # do not (both sides run on the same machine, in turn)
+    baseline = install(DATA / "baseline-venv", args.baseline) if args.baseline else None
+    if baseline is not None:
+        for shape, files in shapes.items():
+            for name, command in commands(files).items():
+                pairs.append(Pair(f"{name}, {shape}", command, native,
+                                  [baseline, *command[1:]], native, args.baseline))
+            command = commands(files)["report"]
+            pairs.append(Pair(f"pure: report, {shape}", command, pure,
+                              [baseline, *command[1:]], pure, args.baseline))
     # the same export given twice is read once (issue 26: ≤ 1.2× one)
     copy = DATA / "steady-1000000-copy.log"
     if not copy.exists():
@@ -259,8 +282,11 @@ def main() -> int:
                            f"{pair.ratio:.2f}×"))
         elif pair.label == "report, once":
             checks.append((f"{pair.name} ≤ 1.2× once", pair.ratio <= 1.2, f"{pair.ratio:.2f}×"))
-    if args.baseline:
-        baseline = install(DATA / "baseline-venv", args.baseline)
+        elif pair.label == args.baseline:
+            checks.append((f"{pair.name} ≤ {BASELINE_NOISE}× {args.baseline}",
+                           pair.ratio <= BASELINE_NOISE, f"{pair.ratio:.2f}×, peak RSS "
+                           f"{pair.rss:.0f} MB ({args.baseline}: {pair.yardstick_rss:.0f} MB)"))
+    if baseline is not None:
         for shape, files in shapes.items():
             for name in ("report", "summary", "timeline"):
                 for scanner, env in (("native", native), ("pure", pure)):
