@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from logsync.analysis import analyze
 from logsync.cli import app
-from logsync.health import HealthCollector, Summary
+from logsync.health import MAX_EVIDENCE, HealthCollector, Summary
 from logsync.times import iso
 
 from .conftest import SAMPLES
@@ -62,6 +62,22 @@ def test_a_stalled_connector(tmp_path: Path) -> None:
     )
     assert [e.line for e in stalled.evidence] == [31, 56]
     assert [a.code for a in summary.advice] == ["check_connector"]
+
+
+def test_of_stalls_of_one_length_the_latest_are_shown(tmp_path: Path) -> None:
+    """Six stalls of 1h 35m each: the evidence keeps MAX_EVIDENCE (5) of the longest gaps, and
+    of equal ones the later (the first, 08:25 to 10:00, is left out)."""
+    log = Log()
+    for hour in range(8, 22, 2):
+        log.cycles(f"2026-03-02 {hour}:00", f"2026-03-02 {hour}:30")
+    summary = summarize(log.write(tmp_path / "CloudUserSync.log"), now=datetime(2026, 3, 2, 20, 30))
+    (stalled,) = summary.findings
+    assert stalled.code == "connector_stalled"
+    assert stalled.message.count("no cycle for 1h 35m between") == MAX_EVIDENCE == 5
+    assert stalled.message.startswith(
+        "no cycle for 1h 35m between 2026-03-02T10:25:00-04:00 and 2026-03-02T12:00:00-04:00; "
+    )
+    assert [e.line for e in stalled.evidence] == [61, 91, 121, 151, 181]
 
 
 def test_a_restart_in_between_is_not_a_stall(tmp_path: Path) -> None:

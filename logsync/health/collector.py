@@ -126,12 +126,16 @@ class HealthCollector:
                 self._mark(us, zone)
                 here = (us, zone, source, line)
                 previous = self._run_cycle
-                if previous is not None:
+                gaps = self._gaps
+                # (a gap shorter than the shortest of MAX_EVIDENCE kept would be dropped at once)
+                if previous is not None and (
+                    len(gaps) < MAX_EVIDENCE or us - previous[0] >= gaps[0][0]
+                ):
                     entry = (us - previous[0], line, self._cycles_seen, previous, here)
-                    if len(self._gaps) < MAX_EVIDENCE:
-                        heapq.heappush(self._gaps, entry)
+                    if len(gaps) < MAX_EVIDENCE:
+                        heapq.heappush(gaps, entry)
                     else:
-                        heapq.heappushpop(self._gaps, entry)
+                        heapq.heappushpop(gaps, entry)
                 self._run_cycle = self.last_cycle = here
             elif kind == "message":
                 self._status_problem((us, zone, source, line))
