@@ -263,7 +263,7 @@ def main() -> int:
         print(f"| {pair.name} | {pair.seconds:.2f} | {pair.label} | {pair.yardstick_seconds:.2f} "
               f"| {pair.ratio:.2f} | {pair.rss:.0f} |")
     print()
-    by_name = {pair.name: pair for pair in pairs}
+    by_name = {pair.name: pair for pair in pairs if pair.label != args.baseline}
     checks = []
     for shape in shapes:
         for name in ("report", "summary", "timeline", "report --now"):
