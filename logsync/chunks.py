@@ -226,8 +226,8 @@ class RowReader:
         `first_line + i`; else the line of each located row is looked for in `text`.
 
         The columns of the matches are worked on whole (`map` over the caches, at the speed of
-        C), and only the records of wanted kinds, or of messages not seen yet, are looked at one
-        by one."""
+        C): only the messages not seen yet are looked at one by one (and, in a chunk with blank
+        lines, the rows whose line is kept)."""
         if not found:
             return [], [], []
         messages, dates, clocks, seconds, fractions, biases = zip(*found, strict=True)

@@ -80,8 +80,8 @@ RECORD_SPLIT = re.compile(
     re.ASCII,
 )
 """The usual record, whose message holds no `$$<`, proved and split in one pass: its trailer is
-checked as `count_records` checks it, and the message need not be found by looking back from
-the line's end for the last `$$<` (a fifth of the time of `row_pattern("")`). Groups as
+checked as `count_records` checks it, and the message is not found by looking back from the
+line's end for the last `$$<` (as `row_pattern("")` must). Groups as
 `row_pattern`'s. A record whose message holds `$$<` is not matched: a chunk whose records and
 blank lines then fall short of its lines is proved by `count_records` and split by
 `row_pattern("")` (see `split_records`)."""
