@@ -390,6 +390,35 @@ def test_a_failure_s_row_carries_its_line_and_the_utc_instant() -> None:
     assert str(failed[1]) == "UTC+01:00"
 
 
+def test_rows_of_one_message_keep_their_own_lines_among_blank_lines() -> None:
+    """A chunk with blank lines: each row whose line is kept is found after the one before it,
+    also where two records carry the same message (every cycle starts with the same line)."""
+    started = "Starting user delta sync, raise failure status messages = True  $$<SMS_CLOUD_USERSYNC>"
+    failed = "Failed to add user carol@contoso.com; reason UserNotFound  $$<SMS_CLOUD_USERSYNC>"
+    text = framed(
+        "\n".join(
+            [
+                started + "<11-24-2026 07:40:08.392+480><thread=5616 (0x15F0)>",
+                "",
+                started + "<11-24-2026 07:45:08.392+480><thread=5616 (0x15F0)>",
+                " \t",
+                failed + "<11-24-2026 07:45:08.529+480><thread=5616 (0x15F0)>",
+                failed + "<11-24-2026 07:45:09.000+480><thread=5616 (0x15F0)>",
+            ]
+        )
+    )
+    expected = pure(text, 10, reader(TRACKED_KINDS))
+    assert expected[1:3] == (4, 2)  # records, blank lines
+    assert [(row[2], row[5]) for row in expected[0]] == [
+        ("sync_started", 10),
+        ("sync_started", 12),
+        ("user_add_failed", 14),
+        ("user_add_failed", 15),
+    ]
+    if accel.native is not None:
+        assert native(text, 10, reader(TRACKED_KINDS)) == expected
+
+
 @needs_native
 def test_declined_chunks() -> None:
     record = "Starting user delta sync, raise failure status messages = True  $$<C><1-1-2026 0:00:00{}><thread=1>"
