@@ -287,6 +287,7 @@ def test_a_chunk_is_proved_and_split_in_one_pass_or_the_careful_way() -> None:
     ]
     assert sms.split_records("\n" + usual + "\n\n") == (sms.row_pattern("").findall(text)[:1], 1)
     assert sms.split_records("\n" + usual + "\nnot a record\n") is None
+    assert sms.split_records("\naXX\nXXbXX\nXXc\n" + usual + "\n") is None  # (lines, not "X\nX")
     assert sms.split_records("\n" + usual.replace("09-14-2014", "02-30-2014") + "\n") is None
     assert sms.split_records("\n" + usual.replace("09-14-2014", "09-14-0000") + "\n") is None
     # the careful way too: the trailer at the line's end is on no day

@@ -31,6 +31,7 @@ from logsync.chunks import native_scanned
 from logsync.errors import UsageError
 from logsync.formats import ParseContext, framed, sms
 from logsync.health import HealthCollector
+from logsync.merge import BackwardJump
 from logsync.render import Display
 from logsync.render.eventlines import CsvForm, LineForm, TextForm
 from logsync.render.ndjson import _SmsLines
@@ -402,21 +403,114 @@ def test_rows_of_one_message_keep_their_own_lines_among_blank_lines() -> None:
                 "",
                 started + "<11-24-2026 07:45:08.392+480><thread=5616 (0x15F0)>",
                 " \t",
+                "NotifyAccountAddition - SCCM user to add = carol@contoso.com  "
+                "$$<SMS_CLOUD_USERSYNC><11-24-2026 07:45:08.401+480><thread=5616 (0x15F0)>",
                 failed + "<11-24-2026 07:45:08.529+480><thread=5616 (0x15F0)>",
                 failed + "<11-24-2026 07:45:09.000+480><thread=5616 (0x15F0)>",
             ]
         )
     )
     expected = pure(text, 10, reader(TRACKED_KINDS))
-    assert expected[1:3] == (4, 2)  # records, blank lines
+    assert expected[1:3] == (5, 2)  # records, blank lines
     assert [(row[2], row[5]) for row in expected[0]] == [
         ("sync_started", 10),
         ("sync_started", 12),
-        ("user_add_failed", 14),
+        ("user_add_requested", 0),  # (a kind whose line is not kept)
         ("user_add_failed", 15),
+        ("user_add_failed", 16),
     ]
     if accel.native is not None:
         assert native(text, 10, reader(TRACKED_KINDS)) == expected
+
+
+STARTED_AT = (
+    "Starting user delta sync, raise failure status messages = True  "
+    "$$<SMS_CLOUD_USERSYNC><{}><thread=5616 (0x15F0)>"
+)
+
+
+def scanning(read: _RowReader, scanner: str) -> _RowReader:
+    """The reader with the scanner it reads with: the native one or the pure one, whatever
+    LOGSYNC_PURE says (the native branch of `RowReader.scan` is tested in both CI runs)."""
+    if scanner == "native":
+        if _scan is None:
+            pytest.skip("the native scanner is not built")
+        read._native = _scan
+        read._config = read._native_config(read.kinds)
+    else:
+        read._native = None
+    return read
+
+
+@pytest.mark.parametrize("scanner", ["native", "pure"])
+def test_time_going_back_from_one_chunk_to_the_next_is_seen(scanner: str) -> None:
+    """The instant of a chunk's last record is carried to the next chunk: a file read whole
+    raises BackwardJump there; a followed live log reads on and is told the line."""
+    later = framed(STARTED_AT.format("11-24-2026 07:45:08.392+480"))
+    earlier = framed(STARTED_AT.format("11-24-2026 07:40:08.392+480"))
+    read = scanning(reader(TRACKED_KINDS), scanner)
+    read.chunk_rows(later, 1)
+    with pytest.raises(BackwardJump):
+        read.chunk_rows(earlier, 2)
+    jumps: list[int] = []
+    spec, ctx = RowSpec(TRACKED_KINDS), ParseContext(InputStats("x.log"), None)
+    live = scanning(_RowReader("x.log", spec, ctx, one_run=False, on_jump=jumps.append), scanner)
+    live.chunk_rows(later, 1)
+    assert [row[5] for row in live.chunk_rows(earlier, 2)] == [2]
+    assert jumps == [2]
+
+
+@pytest.mark.parametrize("scanner", ["native", "pure"])
+def test_the_latest_record_without_a_bias_ends_the_input_in_the_source_zone(
+    scanner: str,
+) -> None:
+    """Records with no bias read in --source-tz: the input ends at its latest record (here the
+    first), in that zone."""
+    zone = timezone(timedelta(hours=-7))
+    read = scanning(reader(TRACKED_KINDS, zone), scanner)
+    read.chunk_rows(
+        framed(
+            STARTED_AT.format("11-24-2026 07:40:08.392")
+            + "\nFailed to add user carol@contoso.com; reason UserNotFound  "
+            "$$<SMS_CLOUD_USERSYNC><11-24-2026 07:40:08.100><thread=5616 (0x15F0)>"
+        ),
+        1,
+    )
+    assert read.ctx.stats.last_time == datetime(2026, 11, 24, 7, 40, 8, 392000, tzinfo=zone)
+
+
+def test_a_message_met_twice_in_a_chunk_is_classified_once() -> None:
+    """The pure reader classifies each message not seen yet once, also when it comes again
+    later in the same chunk."""
+    read = scanning(reader(TRACKED_KINDS), "pure")
+    classified: list[str] = []
+    meaning = read._meaning
+    read._meaning = lambda message: classified.append(message) or meaning(message)  # type: ignore[method-assign]
+    text = framed(
+        "\n".join(
+            STARTED_AT.format(f"11-24-2026 07:4{minute}:08.392+480") for minute in range(3)
+        )
+    )
+    assert [row[2] for row in read.chunk_rows(text, 1)] == ["sync_started"] * 3
+    assert classified == ["Starting user delta sync, raise failure status messages = True  "]
+
+
+def test_a_chunk_of_records_is_proved_in_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only a chunk whose records hold `$$<` in their message is proved a second time."""
+    def second_pass(text: str) -> None:
+        raise AssertionError("proved twice")
+
+    monkeypatch.setattr(sms, "count_records", second_pass)
+    text = framed(STARTED_AT.format("11-24-2026 07:40:08.392+480") + "\n \n")
+    assert sms.split_records(text) == (
+        [
+            (
+                "Starting user delta sync, raise failure status messages = True  ",
+                "11-24-2026", "07:40", "08", "392", "+480",
+            )
+        ],
+        1,
+    )
 
 
 @needs_native
