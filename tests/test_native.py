@@ -501,16 +501,13 @@ def test_a_chunk_of_records_is_proved_in_one_pass(monkeypatch: pytest.MonkeyPatc
         raise AssertionError("proved twice")
 
     monkeypatch.setattr(sms, "count_records", second_pass)
-    text = framed(STARTED_AT.format("11-24-2026 07:40:08.392+480") + "\n \n")
-    assert sms.split_records(text) == (
-        [
-            (
-                "Starting user delta sync, raise failure status messages = True  ",
-                "11-24-2026", "07:40", "08", "392", "+480",
-            )
-        ],
-        1,
+    record = STARTED_AT.format("11-24-2026 07:40:08.392+480")
+    groups = (
+        "Starting user delta sync, raise failure status messages = True  ",
+        "11-24-2026", "07:40", "08", "392", "+480",
     )
+    assert sms.split_records(framed(record)) == ([groups], 0)
+    assert sms.split_records(framed(record + "\n \n" + record)) == ([groups, groups], 1)
 
 
 @needs_native
