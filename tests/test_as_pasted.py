@@ -262,6 +262,15 @@ def wrapped(text: str, width: int, *, hyphens: bool = False) -> str:
     return "\n".join(out) + "\n"
 
 
+def cut(text: str, width: int) -> str:
+    """Text as `fold -w` (and some ticket systems) wrap it: each line cut every `width`
+    characters, inside a word as anywhere else."""
+    out = []
+    for line in text.splitlines():
+        out.extend([line[start : start + width] for start in range(0, len(line), width)] or [""])
+    return "\n".join(out) + "\n"
+
+
 def answers(path: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """`report --all --format json`: its users and summary counts."""
     result = runner.invoke(app, ["report", "--all", "--format", "json", path])
@@ -285,6 +294,11 @@ PASTINGS: dict[str, Callable[[str], str]] = {
     "wrapped 76, then quoted >": lambda text: quoted(wrapped(text, 76), "> "),
     "quoted >>, then wrapped 72": lambda text: wrapped(quoted(text, ">> "), 72),
     "quoted |, then wrapped 100": lambda text: wrapped(quoted(text, "| "), 100),
+    "cut at 70": lambda text: cut(text, 70),
+    "cut at 76": lambda text: cut(text, 76),
+    "cut at 80": lambda text: cut(text, 80),
+    "cut at 76, then quoted >": lambda text: quoted(cut(text, 76), "> "),
+    "cut at 80, then quoted >": lambda text: quoted(cut(text, 80), "> "),
 }
 
 
@@ -306,7 +320,9 @@ def test_the_spec_excerpt_as_pasted_gives_the_answers_of_the_excerpt(
     assert answers(write(tmp_path, PASTINGS[how](EXCERPT_TEXT))) == clean
 
 
-@pytest.mark.parametrize("how", ["quoted >", "wrapped 72", "quoted >>, then wrapped 72"])
+@pytest.mark.parametrize(
+    "how", ["quoted >", "wrapped 72", "quoted >>, then wrapped 72", "cut at 70", "cut at 76"]
+)
 def test_the_blog_posts_quotes_as_pasted_give_their_answers(tmp_path: Path, how: str) -> None:
     clean = answers(write(tmp_path, BLOG_QUOTES, "clean.txt"))
     assert answers(write(tmp_path, PASTINGS[how](BLOG_QUOTES))) == clean
@@ -404,6 +420,7 @@ def history(seed: int) -> History:
     width=st.one_of(st.none(), st.integers(70, 100)),
     quote_first=st.booleans(),
     hyphens=st.booleans(),
+    cut_words=st.booleans(),
 )
 def test_windows_of_simulated_histories_as_pasted_give_the_answers_of_the_window(
     tmp_path: Path,
@@ -414,17 +431,23 @@ def test_windows_of_simulated_histories_as_pasted_give_the_answers_of_the_window
     width: int | None,
     quote_first: bool,
     hyphens: bool,
+    cut_words: bool,
 ) -> None:
     """A window of a simulated connector's log, quoted and wrapped every way a mail client
-    does, is read as the window itself: the same users in the same states, with the same times,
-    and the same counts."""
+    does (or cut every `width` characters, then quoted), is read as the window itself: the
+    same users in the same states, with the same times, and the same counts."""
     text = history(seed).text(start, start + length)
 
     def quote(text: str) -> str:
         return quoted(text, prefix) if prefix else text
 
     def wrap(text: str) -> str:
-        return wrapped(text, width, hyphens=hyphens) if width else text
+        if not width:
+            return text
+        return cut(text, width) if cut_words else wrapped(text, width, hyphens=hyphens)
+
+    if cut_words and prefix:  # (quoted, then cut inside words: not told apart; see _cut_at)
+        quote_first = False
 
     pasted = wrap(quote(text)) if quote_first else quote(wrap(text))
     clean = analyze([write(tmp_path, text, "window.log")])
@@ -438,6 +461,22 @@ def test_windows_of_simulated_histories_as_pasted_give_the_answers_of_the_window
         clean.inputs[0].records,
         clean.inputs[0].unparsed,
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("> text", "text"),
+        ("> > text", "text"),  # deeper quoting, its markers spaced
+        (">> text", "text"),
+        (">", ""),  # a quoted empty line, its space dropped
+        ("> >", ">"),  # the last piece of a record cut just before its `>`, then quoted
+        ("> ><11-24-2026 07:40:08.392+480><thread=5616 (0x15F0)>", "><11-24-2026 07:40:08.392+480><thread=5616 (0x15F0)>"),
+        ("users to Cloud = 0", "users to Cloud = 0"),  # a piece wrapped after quoting
+    ],
+)
+def test_the_quoting_most_lines_carry_is_taken_off_exactly(line: str, expected: str) -> None:
+    assert aspasted._unquoted(line, "> ") == expected
 
 
 # -- user names that are no UPN ----------------------------------------------------------------

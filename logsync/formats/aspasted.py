@@ -19,15 +19,18 @@ lines.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from itertools import pairwise, product
 
 from . import sms
 from .common import is_blank, physical_lines
 
-QUOTE_RE = re.compile(r"(?:[>|][ \t]?)+")
+QUOTE_RE = re.compile(r"(?:(?:\||>(?!<[^!]))[ \t]?)+")
 """E-mail quoting at the start of a line: one space (or tab) after each marker is the quoting's
-own; more stays with the text (an excerpt's indentation)."""
+own; more stays with the text (an excerpt's indentation). A `>` right before a `<` (but for a
+CMTrace record's `<![LOG[`) is no quoting: it is where an SMS-trace trailer was cut (`><11-24-`,
+`><thread=`)."""
 _QUOTED_RE = re.compile(r"^[>|]", re.MULTILINE)
 MAX_PIECES = 8
 """A record is put back together from at most this many wrapped pieces."""
@@ -49,20 +52,36 @@ class Pasting:
     """How an input was pasted: whether quoted, and the width it was wrapped at (None: not
     wrapped)."""
 
-    __slots__ = ("quoted", "trace", "width")
+    __slots__ = ("cut", "prefix", "quoted", "trace", "width")
 
-    def __init__(self, quoted: bool, width: int | None, trace: bool = True) -> None:
+    def __init__(
+        self,
+        quoted: bool,
+        width: int | None,
+        trace: bool = True,
+        cut: frozenset[int] = frozenset(),
+        prefix: str | None = None,
+    ) -> None:
         self.quoted = quoted
+        self.prefix = prefix
+        """The quoting most quoted lines carry (`> `), taken off exactly (see `_unquoted`), so
+        that a piece of a cut record that starts with `>` keeps it; None: each line's own."""
         self.width = width
         self.trace = trace
         """SMS trace: a record is whole with its trailer (else: a message the catalogue knows)."""
+        self.cut = cut
+        """The widths of its lines cut inside words too (`fold -w`; see `_cut_at`), or none."""
 
     def undo(self, lines: Iterator[str]) -> Iterator[str]:
         """The input's physical lines as they were before pasting (as many lines)."""
         if self.quoted:
-            lines = (unquote(line) for line in lines)
+            prefix = self.prefix
+            if prefix is None:
+                lines = (unquote(line) for line in lines)
+            else:
+                lines = (_unquoted(line, prefix) for line in lines)
         if self.width is not None:
-            lines = _unwrapped(lines, self.width, self.trace)
+            lines = _unwrapped(lines, self.width, self.trace, self.cut)
         return lines
 
 
@@ -70,6 +89,19 @@ def unquote(line: str) -> str:
     """The line without its e-mail quoting."""
     match = QUOTE_RE.match(line)
     return line[match.end() :] if match else line
+
+
+def _unquoted(line: str, prefix: str) -> str:
+    """The line without its e-mail quoting, in a text most of whose quoted lines carry `prefix`
+    (`> `): taken off exactly, and deeper quoting only where its last marker has its space. A
+    line that is only `>` (or `>` and no space: `>` then text) is the piece of a record cut
+    there, after it was quoted."""
+    if line.startswith(prefix):
+        line = line[len(prefix) :]
+    elif line.rstrip(" \t") == prefix.rstrip(" \t"):
+        return ""  # a quoted empty line (its trailing space dropped by the mail client)
+    match = QUOTE_RE.match(line)
+    return line[match.end() :] if match and match.group()[-1] in " \t" else line
 
 
 def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
@@ -80,9 +112,15 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
     if not lines:
         return None
     # a fifth: quoting before wrapping leaves the other pieces of a line unquoted
-    quoted = sum(1 for line in lines if QUOTE_RE.match(line)) * 5 >= len(lines)
+    prefixes = Counter(found.group() for found in map(QUOTE_RE.match, lines) if found)
+    quoted = prefixes.total() * 5 >= len(lines)
+    prefix = None
     if quoted:
-        lines = [line for line in map(unquote, lines) if not is_blank(line)]
+        usual_prefix, count = prefixes.most_common(1)[0]
+        spaced = usual_prefix[-1] in " \t"
+        prefix = usual_prefix if spaced and count * 2 >= prefixes.total() else None
+        lines = [line for line in Pasting(True, None, prefix=prefix).undo(iter(lines))]
+        lines = [line for line in lines if not is_blank(line)]
     width = None
     trace = sum(1 for line in lines if "$$<" in line) * 4 > len(lines)
     cmtrace = any("<![LOG[" in line for line in lines)  # (its records may span lines already)
@@ -90,11 +128,36 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         # the width most lines keep to: the words of a reply around the log may be wider
         lengths = sorted(len(line) for line in lines)
         usual = lengths[(len(lengths) - 1) * 9 // 10]
-        if usual > MIN_WIDTH and "" in _unwrapped(iter(lines), usual, trace):
+        cut = _cut_at(lines, usual, trace, len(prefix or ""))
+        if usual > MIN_WIDTH and "" in _unwrapped(iter(lines), usual, trace, cut):
             width = usual
     if not quoted and width is None:
         return None
-    return Pasting(quoted, width, trace)
+    return Pasting(quoted, width, trace, cut if width is not None else frozenset(), prefix)
+
+
+def _cut_at(lines: list[str], width: int, trace: bool, shift: int = 0) -> frozenset[int]:
+    """The widths of the lines of a text cut every `width` characters (`fold -w`), inside words
+    too, or none when it was not: nine in ten lines that another piece follows are that wide
+    (three different ones at least), or `shift` less or more where quoting was added or taken
+    after the cut. A wrapper that breaks at spaces leaves such lines of many widths. (`fold`
+    counts bytes: a line with a byte-order mark or a non-ASCII character is narrower.) A text
+    quoted and then cut is not told apart: its pieces are joined as wrapped at spaces."""
+    if trace:  # a piece that ends no trailer goes on
+        continued = {
+            line
+            for line, following in pairwise(lines)
+            if not (is_blank(following) or line.rstrip(" \t").endswith(">"))
+        }
+    else:  # a piece goes on when the next is no record by itself
+        continued = {
+            line
+            for line, following in pairwise(lines)
+            if not (is_blank(following) or following[:1].isspace() or _whole(following, trace))
+        }
+    widths = frozenset({width - shift, width, width + shift})
+    exact = sum(1 for line in continued if len(line) in widths)
+    return widths if exact >= 3 and exact * 10 >= len(continued) * 9 else frozenset()
 
 
 def undone(head: list[str], rest: Iterator[str], sample: str) -> tuple[list[str], Iterator[str]]:
@@ -148,24 +211,25 @@ def _broken(piece: str, following: str, width: int) -> bool:
     return len(piece.rstrip(" \t")) + 1 + len(_first_word(following)) > width - SLACK
 
 
-def _separators(left: str, right: str) -> tuple[str, ...]:
+def _separators(left: str, right: str, cut: bool) -> tuple[str, ...]:
     """How two pieces may have been one line, the likeliest first: a space kept at the end of a
-    piece (or the start of the next) is the break itself; a word cut at a hyphen joins without
-    one; else the wrapper dropped a space (or cut a word at the width)."""
+    piece (or the start of the next) is the break itself; a word cut at a hyphen, or a text
+    `cut` at the width, joins without one; else the wrapper dropped a space (or cut a word
+    longer than a line)."""
     if left.endswith((" ", "\t")) or right.startswith((" ", "\t")):
         return ("", " ")
-    if len(left) >= 2 and left[-1] == "-" and left[-2].isalnum():
+    if cut or (len(left) >= 2 and left[-1] == "-" and left[-2].isalnum()):
         return ("", " ")
     return (" ", "")
 
 
-def _joined(pieces: list[str], trace: bool) -> tuple[int, str] | None:
+def _joined(pieces: list[str], trace: bool, cut: bool = False) -> tuple[int, str] | None:
     """(index of the first piece, the record) that the last of these wrapped pieces ends, or
     None. The record whose message the catalogue knows is taken first: pieces before it (a line
     of the reply around the log, as wide as the wrapping) are no part of it."""
     found = None
     for first in range(len(pieces) - 1):
-        line = _join(pieces[first:], trace)
+        line = _join(pieces[first:], trace, cut)
         if line is not None:
             if _known(line):
                 return first, line
@@ -174,14 +238,14 @@ def _joined(pieces: list[str], trace: bool) -> tuple[int, str] | None:
     return found
 
 
-def _join(pieces: list[str], trace: bool) -> str | None:
+def _join(pieces: list[str], trace: bool, cut: bool = False) -> str | None:
     """The record that these wrapped pieces were, or None when they were none.
 
     Only the breaks inside an SMS-trace trailer are tried both ways (its parts are checked);
     a break in the message takes the likelier way (nothing there could tell), so a line costs
     a few tries at most.
     """
-    choices = [_separators(a, b) for a, b in pairwise(pieces)]
+    choices = [_separators(a, b, cut) for a, b in pairwise(pieces)]
     trailer = next((i for i, piece in enumerate(pieces) if "$$<" in piece), len(pieces))
     for index in range(len(choices)):
         if index < trailer or index < len(choices) - MAX_TRIED:
@@ -220,14 +284,26 @@ def _known(line: str) -> bool:
     return classify(body.strip())[0] != "message"
 
 
-def _unwrapped(lines: Iterator[str], width: int, trace: bool) -> Iterator[str]:
-    """Wrapped records put back on their first line; the lines of their other pieces blank."""
+def _unwrapped(
+    lines: Iterator[str], width: int, trace: bool, cut: frozenset[int] = frozenset()
+) -> Iterator[str]:
+    """Wrapped records put back on their first line; the lines of their other pieces blank.
+
+    In a text cut inside words (`cut`: the widths of its cut lines), a message the catalogue
+    knows may already be whole before its end (`... user to add = scott@cont`, `reason
+    UserNotF`): such a line, of a cut width, takes the one word of the next line when that is
+    no record by itself."""
     pending: list[str] = []
     for line in lines:
         if pending:
-            if not is_blank(line) and _broken(pending[-1], line, width):
+            goes_on = not (
+                len(pending) == 1
+                and _whole(pending[0], trace)
+                and (_whole(line, trace) or len(line.split()) != 1 or line[:1].isspace())
+            )
+            if goes_on and not is_blank(line) and _broken(pending[-1], line, width):
                 ends = not trace or line.rstrip(" \t").endswith(">")  # (a trailer's end)
-                found = _joined([*pending, line], trace) if ends else None
+                found = _joined([*pending, line], trace, bool(cut)) if ends else None
                 if found is not None:
                     first, joined = found
                     yield from pending[:first]
@@ -240,8 +316,13 @@ def _unwrapped(lines: Iterator[str], width: int, trace: bool) -> Iterator[str]:
                     continue
             yield from pending  # pieces of no record: as they stand
             pending = []
-        if is_blank(line) or _whole(line, trace):
+        if is_blank(line):
             yield line
+        elif _whole(line, trace):
+            if not trace and len(line) in cut:
+                pending = [line]  # (whole so far: it may go on, cut inside its last word)
+            else:
+                yield line
         else:
             pending = [line]
     yield from pending
