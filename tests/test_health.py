@@ -80,6 +80,17 @@ def test_of_stalls_of_one_length_the_latest_are_shown(tmp_path: Path) -> None:
     assert [e.line for e in stalled.evidence] == [61, 91, 121, 151, 181]
 
 
+def test_a_stall_after_an_excerpt_without_cycle_starts_names_no_restart() -> None:
+    """The ticket's excerpt shows the totals of its cycles, not their starts: the stall runs
+    from the last totals, and no restart is made up."""
+    summary = summarize(str(SAMPLES / "pasted" / "ticket.txt"), now=datetime(2014, 9, 15, 8, 0))
+    stalled = next(finding for finding in summary.findings if finding.code == "connector_stalled")
+    assert stalled.message == (
+        "no cycle for the last 21h 36m (last cycle's totals at 2014-09-14T10:23:54) — more than "
+        "3 intervals of 5m"
+    )
+
+
 def test_a_restart_in_between_is_not_a_stall(tmp_path: Path) -> None:
     log = Log().cycles("2026-03-02 10:00", "2026-03-02 10:30")
     log.at("2026-03-02 10:26:00", "SMS_CLOUD_USERSYNC is stopping...")

@@ -128,7 +128,7 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         # the width most lines keep to: the words of a reply around the log may be wider
         lengths = sorted(len(line) for line in lines)
         usual = lengths[(len(lengths) - 1) * 9 // 10]
-        cut = _cut_at(lines, usual, trace, len(prefix or ""))
+        cut = _cut_at(lines, usual, trace)
         if usual > MIN_WIDTH and "" in _unwrapped(iter(lines), usual, trace, cut):
             width = usual
     if not quoted and width is None:
@@ -136,28 +136,23 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
     return Pasting(quoted, width, trace, cut if width is not None else frozenset(), prefix)
 
 
-def _cut_at(lines: list[str], width: int, trace: bool, shift: int = 0) -> frozenset[int]:
-    """The widths of the lines of a text cut every `width` characters (`fold -w`), inside words
-    too, or none when it was not: nine in ten lines that another piece follows are that wide
-    (three different ones at least), or `shift` less or more where quoting was added or taken
-    after the cut. A wrapper that breaks at spaces leaves such lines of many widths. (`fold`
-    counts bytes: a line with a byte-order mark or a non-ASCII character is narrower.) A text
-    quoted and then cut is not told apart: its pieces are joined as wrapped at spaces."""
-    if trace:  # a piece that ends no trailer goes on
-        continued = {
-            line
-            for line, following in pairwise(lines)
-            if not (is_blank(following) or line.rstrip(" \t").endswith(">"))
-        }
-    else:  # a piece goes on when the next is no record by itself
-        continued = {
-            line
-            for line, following in pairwise(lines)
-            if not (is_blank(following) or following[:1].isspace() or _whole(following, trace))
-        }
-    widths = frozenset({width - shift, width, width + shift})
-    exact = sum(1 for line in continued if len(line) in widths)
-    return widths if exact >= 3 and exact * 10 >= len(continued) * 9 else frozenset()
+def _cut_at(lines: list[str], width: int, trace: bool) -> frozenset[int]:
+    """The widths of the lines of an excerpt (not SMS trace) cut every `width` characters
+    (`fold -w`), inside words too, or none when it was not: nine in ten lines that another
+    piece follows are that wide (three different ones at least), where a wrapper that breaks at
+    spaces leaves lines of many widths. (`fold` counts bytes: a line with a byte-order mark or
+    a non-ASCII character is narrower.) SMS trace is left out: the trailers of its records are
+    alike, so a wrapper breaking at spaces leaves many lines of one width too. A text quoted and
+    then cut is not told apart (its first pieces are narrower by the quoting)."""
+    if trace:
+        return frozenset()
+    continued = {  # a piece goes on when the next is no record by itself
+        line
+        for line, following in pairwise(lines)
+        if not (is_blank(following) or following[:1].isspace() or _whole(following, trace))
+    }
+    exact = sum(1 for line in continued if len(line) == width)
+    return frozenset({width}) if exact >= 3 and exact * 10 >= len(continued) * 9 else frozenset()
 
 
 def undone(head: list[str], rest: Iterator[str], sample: str) -> tuple[list[str], Iterator[str]]:

@@ -122,7 +122,12 @@ def stall_findings(
     connector = result.connector
     if connector.code == "connector_stalled" and connector.since is not None:
         silence = instant_key(result.as_of) - instant_key(connector.since)  # type: ignore[arg-type]
-        what = "cycle" if connector.since == connector.last_cycle else "restart"
+        if connector.since == connector.last_cycle:
+            what = "cycle"
+        elif connector.since == connector.last_restart:
+            what = "restart"
+        else:  # an excerpt without the lines that start cycles: the end of the last one
+            what = "cycle's totals"
         messages.append(
             f"no cycle for the last {human_duration(silence)} "
             f"(last {what} at {iso(connector.since)})"
