@@ -137,22 +137,50 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
 
 
 def _cut_at(lines: list[str], width: int, trace: bool) -> frozenset[int]:
-    """The widths of the lines of an excerpt (not SMS trace) cut every `width` characters
-    (`fold -w`), inside words too, or none when it was not: nine in ten lines that another
-    piece follows are that wide (three different ones at least), where a wrapper that breaks at
-    spaces leaves lines of many widths. (`fold` counts bytes: a line with a byte-order mark or
-    a non-ASCII character is narrower.) SMS trace is left out: the trailers of its records are
-    alike, so a wrapper breaking at spaces leaves many lines of one width too. A text quoted and
-    then cut is not told apart (its first pieces are narrower by the quoting)."""
-    if trace:
-        return frozenset()
-    continued = {  # a piece goes on when the next is no record by itself
-        line
-        for line, following in pairwise(lines)
-        if not (is_blank(following) or following[:1].isspace() or _whole(following, trace))
-    }
+    """The widths of the lines of a text cut every `width` characters (`fold -w`), inside words
+    too, or none when it was not: nine in ten lines that another piece follows are that wide
+    (three different ones at least), where a wrapper that breaks at spaces leaves lines of many
+    widths. (`fold` counts bytes: a line with a byte-order mark or a non-ASCII character is
+    narrower.) SMS trace must show more, since the trailers of its records are alike and a
+    wrapper breaking at spaces leaves many lines of one width too: three cuts inside a trailer
+    where no space can have been (`$$<SMS_CL|OUD`, `<11-2|4-2026`; not the space between the
+    date and the time). A text quoted and then cut is not told apart (its first pieces are
+    narrower by the quoting)."""
+    if trace:  # a piece that ends no trailer goes on
+        pairs = [
+            (line, following)
+            for line, following in pairwise(lines)
+            if not (is_blank(following) or line.rstrip(" \t").endswith(">"))
+        ]
+        inside = sum(1 for line, following in pairs if _cut_in_trailer(line, following))
+        if inside < 3:
+            return frozenset()
+        continued = {line for line, _ in pairs}
+    else:  # a piece goes on when the next is no record by itself
+        continued = {
+            line
+            for line, following in pairwise(lines)
+            if not (is_blank(following) or following[:1].isspace() or _whole(following, trace))
+        }
     exact = sum(1 for line in continued if len(line) == width)
     return frozenset({width}) if exact >= 3 and exact * 10 >= len(continued) * 9 else frozenset()
+
+
+_WORD_END_RE = re.compile(r"[\w.:+-]$")
+_WORD_START_RE = re.compile(r"^[\w.:+-]")
+_DATE_END_RE = re.compile(r"<\d{1,2}-\d{1,2}-\d{4}$")
+
+
+def _cut_in_trailer(piece: str, following: str) -> bool:
+    """Whether a break falls inside an SMS-trace trailer where it held no space: the piece holds
+    the trailer's start, and the break splits one of its words (the date from the time is the
+    one place a space was)."""
+    return (
+        "$$<" in piece
+        and _WORD_END_RE.search(piece) is not None
+        and _WORD_START_RE.match(following) is not None
+        and _DATE_END_RE.search(piece) is None
+    )
 
 
 def undone(head: list[str], rest: Iterator[str], sample: str) -> tuple[list[str], Iterator[str]]:
