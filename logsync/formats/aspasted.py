@@ -59,7 +59,7 @@ class Pasting:
         quoted: bool,
         width: int | None,
         trace: bool = True,
-        cut: frozenset[int] = frozenset(),
+        cut: bool = False,
         prefix: str | None = None,
     ) -> None:
         self.quoted = quoted
@@ -70,7 +70,7 @@ class Pasting:
         self.trace = trace
         """SMS trace: a record is whole with its trailer (else: a message the catalogue knows)."""
         self.cut = cut
-        """The widths of its lines cut inside words too (`fold -w`; see `_cut_at`), or none."""
+        """Cut every `width` characters, inside words too (`fold -w`; see `_cut_at`)."""
 
     def undo(self, lines: Iterator[str]) -> Iterator[str]:
         """The input's physical lines as they were before pasting (as many lines)."""
@@ -119,8 +119,8 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         usual_prefix, count = prefixes.most_common(1)[0]
         spaced = usual_prefix[-1] in " \t"
         prefix = usual_prefix if spaced and count * 2 >= prefixes.total() else None
-        lines = [line for line in Pasting(True, None, prefix=prefix).undo(iter(lines))]
-        lines = [line for line in lines if not is_blank(line)]
+        unquoted = Pasting(True, None, prefix=prefix).undo(iter(lines))
+        lines = [line for line in unquoted if not is_blank(line)]
     width = None
     trace = sum(1 for line in lines if "$$<" in line) * 4 > len(lines)
     cmtrace = any("<![LOG[" in line for line in lines)  # (its records may span lines already)
@@ -133,19 +133,18 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
             width = usual
     if not quoted and width is None:
         return None
-    return Pasting(quoted, width, trace, cut if width is not None else frozenset(), prefix)
+    return Pasting(quoted, width, trace, width is not None and cut, prefix)
 
 
-def _cut_at(lines: list[str], width: int, trace: bool) -> frozenset[int]:
-    """The widths of the lines of a text cut every `width` characters (`fold -w`), inside words
-    too, or none when it was not: nine in ten lines that another piece follows are that wide
-    (three different ones at least), where a wrapper that breaks at spaces leaves lines of many
-    widths. (`fold` counts bytes: a line with a byte-order mark or a non-ASCII character is
-    narrower.) SMS trace must show more, since the trailers of its records are alike and a
-    wrapper breaking at spaces leaves many lines of one width too: three cuts inside a trailer
-    where no space can have been (`$$<SMS_CL|OUD`, `<11-2|4-2026`; not the space between the
-    date and the time). A text quoted and then cut is not told apart (its first pieces are
-    narrower by the quoting)."""
+def _cut_at(lines: list[str], width: int, trace: bool) -> bool:
+    """Whether a text was cut every `width` characters (`fold -w`), inside words too: nine in
+    ten lines that another piece follows are that wide (three different ones at least), where a
+    wrapper that breaks at spaces leaves lines of many widths. (`fold` counts bytes: a line with
+    a byte-order mark or a non-ASCII character is narrower.) SMS trace must show more, since the
+    trailers of its records are alike and a wrapper breaking at spaces leaves many lines of one
+    width too: three cuts inside a trailer where no space can have been (`$$<SMS_CL|OUD`,
+    `<11-2|4-2026`; not the space between the date and the time). A text quoted and then cut is
+    not told apart (its first pieces are narrower by the quoting)."""
     if trace:  # a piece that ends no trailer goes on
         pairs = [
             (line, following)
@@ -154,7 +153,7 @@ def _cut_at(lines: list[str], width: int, trace: bool) -> frozenset[int]:
         ]
         inside = sum(1 for line, following in pairs if _cut_in_trailer(line, following))
         if inside < 3:
-            return frozenset()
+            return False
         continued = {line for line, _ in pairs}
     else:  # a piece goes on when the next is no record by itself
         continued = {
@@ -163,7 +162,7 @@ def _cut_at(lines: list[str], width: int, trace: bool) -> frozenset[int]:
             if not (is_blank(following) or following[:1].isspace() or _whole(following, trace))
         }
     exact = sum(1 for line in continued if len(line) == width)
-    return frozenset({width}) if exact >= 3 and exact * 10 >= len(continued) * 9 else frozenset()
+    return exact >= 3 and exact * 10 >= len(continued) * 9
 
 
 _WORD_END_RE = re.compile(r"[\w.:+-]$")
@@ -307,26 +306,24 @@ def _known(line: str) -> bool:
     return classify(body.strip())[0] != "message"
 
 
-def _unwrapped(
-    lines: Iterator[str], width: int, trace: bool, cut: frozenset[int] = frozenset()
-) -> Iterator[str]:
+def _unwrapped(lines: Iterator[str], width: int, trace: bool, cut: bool = False) -> Iterator[str]:
     """Wrapped records put back on their first line; the lines of their other pieces blank.
 
-    In a text cut inside words (`cut`: the widths of its cut lines), a message the catalogue
-    knows may already be whole before its end (`... user to add = scott@cont`, `reason
-    UserNotF`): such a line, of a cut width, takes the one word of the next line when that is
-    no record by itself."""
+    In a text `cut` inside words, a message the catalogue knows may already be whole before its
+    end (`... user to add = scott@cont`, `reason UserNotF`): such a line, as wide as the text,
+    takes the one word of the next line when that is no record by itself."""
     pending: list[str] = []
     for line in lines:
         if pending:
-            goes_on = not (
-                len(pending) == 1
+            goes_on = not (  # (a whole line is pending only in a cut text, see below)
+                cut
+                and len(pending) == 1
                 and _whole(pending[0], trace)
                 and (_whole(line, trace) or len(line.split()) != 1 or line[:1].isspace())
             )
             if goes_on and not is_blank(line) and _broken(pending[-1], line, width):
                 ends = not trace or line.rstrip(" \t").endswith(">")  # (a trailer's end)
-                found = _joined([*pending, line], trace, bool(cut)) if ends else None
+                found = _joined([*pending, line], trace, cut) if ends else None
                 if found is not None:
                     first, joined = found
                     yield from pending[:first]
@@ -342,7 +339,7 @@ def _unwrapped(
         if is_blank(line):
             yield line
         elif _whole(line, trace):
-            if not trace and len(line) in cut:
+            if cut and not trace and len(line) == width:
                 pending = [line]  # (whole so far: it may go on, cut inside its last word)
             else:
                 yield line
