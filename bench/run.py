@@ -39,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -211,12 +212,19 @@ def main() -> int:
         }
 
     pairs = []
-    for shape, files in shapes.items():
-        for name, command in commands(files).items():
-            pairs.append(Pair(f"{name}, {shape}", command, native,
-                              ["lnav", "-n", "-c", LNAV_QUERY, *files], lnav))
-        pairs.append(Pair(f"pure: report, {shape}", commands(files)["report"], pure,
-                          ["lnav", "-n", "-c", LNAV_QUERY, *files], lnav))
+
+    def each_command(yardstick: Callable[[list[str], list[str]], list[str]],
+                     yardstick_env: dict[str, str] | None, label: str | None = None) -> None:
+        """Every command on every shape, and the pure `report`, paired with `yardstick` (of the
+        command and its files), run in `yardstick_env` (None: the command's own)."""
+        for shape, files in shapes.items():
+            runs = [(name, command, native) for name, command in commands(files).items()]
+            runs.append(("pure: report", commands(files)["report"], pure))
+            for name, command, env in runs:
+                pairs.append(Pair(f"{name}, {shape}", command, env, yardstick(command, files),
+                                  env if yardstick_env is None else yardstick_env, label))
+
+    each_command(lambda command, files: ["lnav", "-n", "-c", LNAV_QUERY, *files], lnav)
     steady = shapes["steady 1M"][0]
     ndjson = [logsync, "events", "--format", "ndjson"]
     pairs.append(Pair("events ndjson, steady 1M", [*ndjson, steady],
@@ -238,13 +246,7 @@ def main() -> int:
     # do not (both sides run on the same machine, in turn)
     baseline = install(DATA / "baseline-venv", args.baseline) if args.baseline else None
     if baseline is not None:
-        for shape, files in shapes.items():
-            for name, command in commands(files).items():
-                pairs.append(Pair(f"{name}, {shape}", command, native,
-                                  [baseline, *command[1:]], native, args.baseline))
-            command = commands(files)["report"]
-            pairs.append(Pair(f"pure: report, {shape}", command, pure,
-                              [baseline, *command[1:]], pure, args.baseline))
+        each_command(lambda command, files: [baseline, *command[1:]], None, args.baseline)
     # the same export given twice is read once (issue 26: ≤ 1.2× one)
     copy = DATA / "steady-1000000-copy.log"
     if not copy.exists():
