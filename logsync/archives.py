@@ -63,6 +63,14 @@ COMPRESSIONS: tuple[tuple[bytes, str, Callable[[], Any]], ...] = (
 """(magic bytes, name, decompressor factory) of each compression undone, whatever the name."""
 
 
+def packed_as(head: bytes) -> str | None:
+    """What an input's first bytes show it packed as: `gzip`, `bzip2`, `xz` or `zip`; None for
+    anything else (text, in any encoding)."""
+    if head.startswith(ZIP_MAGIC):
+        return "zip"
+    return next((what for magic, what, _ in COMPRESSIONS if head.startswith(magic)), None)
+
+
 def decompressed(
     blocks: Iterable[bytes], name: str, what: str, make: Callable[[], Any]
 ) -> Iterator[bytes]:

@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 
 from . import events as catalogue
-from .archives import COMPRESSIONS, STDIN, ZIP_MAGIC, zip_member
+from .archives import STDIN, packed_as, zip_member
 from .chunks import RowReader, event_rows
 from .formats import ParseContext, Record, parser_for, sms
 from .merge import (
@@ -92,9 +92,7 @@ def _span(name: str, options: ReadOptions) -> Span | None:
             tail = handle.read(PEEK)
     except OSError:
         return None  # (the reading says what is wrong)
-    if head.startswith((b"\xff\xfe", b"\xfe\xff", ZIP_MAGIC)) or any(
-        head.startswith(magic) for magic, _, _ in COMPRESSIONS
-    ):
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or packed_as(head) is not None:
         return None
     times = []
     for block, first in ((head, True), (tail, False)):

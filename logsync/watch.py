@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from .archives import packed_as
 from .bulk import RowSpec, text_rows, whole_rows
 from .decoding import LineDecoder
 from .errors import InputError
@@ -44,9 +45,10 @@ LOG_NAME = "CloudUserSync.log"
 
 def live_path(target: str) -> Path:
     """The live log a PATH argument stands for: a directory means its CloudUserSync.log, in
-    whatever case the file's name is written (or that name, until the log appears). A path
-    whose directory does not exist, or cannot be read, is an error; a missing file is one to
-    wait for."""
+    whatever case the file's name is written (or that name, until the log appears). A missing
+    log (a name ending in `.log`, in a directory that exists) is one to wait for; any other
+    missing path, a directory that does not exist or cannot be read, and an archive (no live
+    log: `report` reads it) are errors."""
     path = Path(target)
     try:
         if path.is_dir():
@@ -54,13 +56,22 @@ def live_path(target: str) -> Path:
                 if entry.name.lower() == LOG_NAME.lower() and entry.is_file():
                     return entry
             return path / LOG_NAME
-        parent = path.parent
-        if not path.exists() and not parent.is_dir():
-            raise InputError(target, f"no such directory: {parent}")
-        if path.exists() and not os.access(path, os.R_OK):
+        if not path.exists():
+            if target.endswith(("/", os.sep)):
+                raise InputError(target, "no such directory")
+            if not path.parent.is_dir():
+                raise InputError(target, f"no such directory: {path.parent}")
+            if path.suffix.lower() != ".log":
+                raise InputError(target, "no such file or directory (a log to wait for ends in .log)")
+            return path
+        if not os.access(path, os.R_OK):
             raise InputError(target, "permission denied")
+        with open(path, "rb") as handle:
+            packed = packed_as(handle.read(8))
     except OSError as exc:
         raise InputError(target, exc.strerror or str(exc)) from exc
+    if packed is not None:
+        raise InputError(target, f"a {packed} archive, not a live log (report reads it)")
     return path
 
 

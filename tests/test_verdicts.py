@@ -297,6 +297,40 @@ def test_watch_in_a_directory_that_does_not_exist_is_an_error(tmp_path: Path) ->
     )
 
 
+@pytest.mark.parametrize(
+    ("given", "problem"),
+    [
+        ("missing-dir/", "no such directory"),
+        ("Logs", "no such file or directory (a log to wait for ends in .log)"),
+        ("CloudUserSync.log.gz", "a gzip archive, not a live log (report reads it)"),
+        ("CloudUserSync.log.bz2", "a bzip2 archive, not a live log (report reads it)"),
+        ("Logs.zip", "a zip archive, not a live log (report reads it)"),
+    ],
+)
+def test_watch_refuses_what_cannot_become_a_live_log(
+    tmp_path: Path, given: str, problem: str
+) -> None:
+    import bz2
+    import gzip
+    import zipfile
+
+    log = (SAMPLES / "CloudUserSync.log").read_bytes()[:4000]
+    if given.endswith(".gz"):
+        (tmp_path / given).write_bytes(gzip.compress(log))
+    elif given.endswith(".bz2"):
+        (tmp_path / given).write_bytes(bz2.compress(log))
+    elif given.endswith(".zip"):
+        with zipfile.ZipFile(tmp_path / given, "w") as archive:
+            archive.writestr("Logs/CloudUserSync.log", log)
+    target = f"{tmp_path}{os.sep}{given}"  # (a Path would drop the trailing separator)
+    result = logsync("watch", target)
+    assert (result.returncode, result.stdout, result.stderr.decode()) == (
+        2,
+        b"",
+        f"logsync: error: {target}: {problem}\n",
+    )
+
+
 # -- the connector is part of the verdict --------------------------------------------------
 
 CERTIFICATE = str(SAMPLES / "certificate-wait")
