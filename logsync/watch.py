@@ -62,7 +62,9 @@ def live_path(target: str) -> Path:
             if not path.parent.is_dir():
                 raise InputError(target, f"no such directory: {path.parent}")
             if path.suffix.lower() != ".log":
-                raise InputError(target, "no such file or directory (a log to wait for ends in .log)")
+                raise InputError(
+                    target, "no such file or directory (a log to wait for ends in .log)"
+                )
             return path
         if not os.access(path, os.R_OK):
             raise InputError(target, "permission denied")

@@ -91,6 +91,70 @@ def test_a_stall_after_an_excerpt_without_cycle_starts_names_no_restart() -> Non
     )
 
 
+def test_a_stalled_connector_is_told_to_be_checked_where_it_stopped(tmp_path: Path) -> None:
+    log = Log().cycles("2026-03-02 10:00", "2026-03-02 10:30")
+    summary = summarize(log.write(tmp_path / "CloudUserSync.log"), now=datetime(2026, 3, 2, 10, 46))
+    assert codes(summary) == ["connector_stalled"]
+    assert [(a.code, a.text) for a in summary.advice] == [
+        (
+            "check_connector",
+            "Check that SMS_CLOUD_USERSYNC is running (Configuration Manager Service Manager) and "
+            "read smsexec.log around 2026-03-02T10:25:00-04:00 for why the connector stopped "
+            "cycling.",
+        )
+    ]
+    # at 3 intervals exactly it is not stalled yet: no finding, no advice
+    summary = summarize(log.write(tmp_path / "CloudUserSync.log"), now=datetime(2026, 3, 2, 10, 40))
+    assert (codes(summary), summary.advice) == ([], [])
+
+
+@pytest.mark.parametrize(
+    ("path", "more"),
+    [
+        (SAMPLES / "cmtrace" / "CloudUserSync.log", ""),
+        (None, " (nor in the other gaps the finding lists)"),
+    ],
+)
+def test_a_stall_that_is_over_is_advice_about_the_past(tmp_path: Path, path: Path | None, more: str) -> None:
+    """The connector cycles again at the log's end: its stall is over, so the advice says where
+    to read why it paused, not that it should be checked to be running."""
+    if path is None:
+        log = Log().cycles("2026-03-02 10:00", "2026-03-02 10:30")
+        log.cycles("2026-03-02 12:00", "2026-03-02 12:30").cycles("2026-03-02 14:00", "2026-03-02 14:30")
+        path = Path(log.write(tmp_path / "CloudUserSync.log"))
+        gap = ("2026-03-02T10:25:00-04:00", "2026-03-02T12:00:00-04:00")
+    else:
+        gap = ("2014-09-14T10:28:50.436-04:00", "2014-09-15T10:24:08.400-04:00")
+    summary = summarize(str(path))
+    assert summary.findings[0].code == "connector_stalled"
+    assert (summary.advice[0].code, summary.advice[0].text) == (
+        "past_stall",
+        f"The connector did not cycle from {gap[0]} to {gap[1]}{more} and has cycled since: read "
+        "smsexec.log from then for why it paused (a stop of SMS Executive or of the server "
+        "leaves the same gap).",
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "options", "fact", "shown"),
+    [
+        ("CloudUserSync.log", [], "cycles\t398\t300.037\tobserved", "398 cycles every 5m ·"),
+        ("CloudUserSync.log", ["--interval", "10m"], "cycles\t398\t600\tgiven",
+         "398 cycles every 10m (--interval) ·"),
+        ("pasted/ticket.txt", [], "cycles\t2\t300\tdefault",
+         "2 cycles every 5m (the default: too few cycles to measure) ·"),
+    ],
+)
+def test_the_interval_says_how_it_is_known(path: str, options: list[str], fact: str, shown: str) -> None:
+    given = [str(SAMPLES / path), *options]
+    text = CliRunner().invoke(app, ["summary", "--format", "text", *given])
+    assert text.stdout.splitlines()[1] == fact
+    table = CliRunner().invoke(app, ["summary", "--format", "table", "--color", "never", *given])
+    assert shown in " ".join(table.stdout.split())
+    document = json.loads(CliRunner().invoke(app, ["summary", "--format", "json", *given]).stdout)
+    assert document["interval_observed"] is fact.endswith("observed")
+
+
 def test_a_restart_in_between_is_not_a_stall(tmp_path: Path) -> None:
     log = Log().cycles("2026-03-02 10:00", "2026-03-02 10:30")
     log.at("2026-03-02 10:26:00", "SMS_CLOUD_USERSYNC is stopping...")
@@ -159,7 +223,11 @@ def test_summary_json_through_the_cli() -> None:
     result = CliRunner().invoke(app, ["summary", "--format", "json", str(SAMPLES / "certificate-wait")])
     assert result.exit_code == 0
     document = json.loads(result.stdout)
-    assert set(document) == {"span", "cycles", "interval_s", "restarts", "per_day", "reasons", "findings", "advice"}
+    assert set(document) == {
+        "span", "cycles", "interval_s", "interval_observed", "restarts", "per_day", "reasons",
+        "findings", "advice",
+    }
+    assert (document["cycles"], document["interval_s"], document["interval_observed"]) == (0, 300, False)
     assert document["span"] == {"start": "2023-02-26T19:53:46.420-08:00", "end": "2023-02-26T20:19:12.431-08:00"}
     assert [f["code"] for f in document["findings"]] == [
         "connector_stopped", "certificate_missing", "restarts",
@@ -170,7 +238,7 @@ def test_summary_text_holds_what_the_table_shows(in_root: Path) -> None:
     log = "sample_logs/certificate-wait/CloudUserSync.log"
     assert text.stdout.splitlines() == [
         "span\t2023-02-26T19:53:46.420-08:00\t2023-02-26T20:19:12.431-08:00",
-        "cycles\t0\t300",
+        "cycles\t0\t300\tdefault",
         f"restart\t2023-02-26T19:53:46.420-08:00\t{log}:1",
         f"restart\t2023-02-26T20:03:59.423-08:00\t{log}:7",
         f"restart\t2023-02-26T20:14:12.426-08:00\t{log}:13",

@@ -1521,3 +1521,31 @@ def test_a_cycle_receiving_nobody_with_a_recovered_user_before_a_new_one_is_unre
     assert [(c.source, c.line, c.totals_line, c.received, c.notified) for c in analysis.result.unreconciled] == [
         (path, 18, 18, 0, 2),
     ]
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "cycles"),
+    [
+        (1, 3041, 398),  # the whole demo log
+        (3, 3041, 398),  # from the first cycle's start
+        (6, 3041, 398),  # from its totals line: a cycle whose start is cut off
+        (7, 3041, 397),  # from the line after it: the first cycle is not in the input
+        (1, 5, 1),  # a start without its totals line
+        (1, 6, 1),  # a start and its totals line: one cycle, not two
+    ],
+)
+def test_a_cycle_counts_once_by_its_start_or_else_by_its_totals_line(
+    tmp_path: Path, first: int, last: int, cycles: int
+) -> None:
+    lines = (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig").splitlines(True)
+    path = tmp_path / "CloudUserSync.log"
+    path.write_text("".join(lines[first - 1 : last]), encoding="utf-8")
+    assert analyze([str(path)]).result.cycles == cycles
+
+
+def test_an_excerpt_of_totals_lines_counts_the_cycles_it_shows() -> None:
+    # the ticket quotes two cycles by their notifications and totals, none by its start
+    result = analyze([str(SAMPLES / "pasted" / "ticket.txt")]).result
+    assert (result.cycles, result.interval_observed, result.connector.state) == (
+        2, False, "running",
+    )

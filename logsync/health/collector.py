@@ -228,6 +228,13 @@ class HealthCollector:
             reasons=self.reasons,
             findings=findings,
             advice=advice,
+            interval_basis=(
+                "observed"
+                if result.interval_observed
+                else "given"
+                if analysis.tracker.options.interval is not None
+                else "default"
+            ),
             stalls=self.stalls(interval),
         )
 

@@ -140,12 +140,26 @@ def stall_findings(
     every = human_duration(interval.total_seconds())
     message = "; ".join(messages) + f" — more than {STALL_INTERVALS} intervals of {every}"
     findings.append(Finding("connector_stalled", "warning", message, tuple(evidence)))
-    around = f" around {iso(evidence[0].time)}" if evidence else ""
+    if connector.code == "connector_stalled" or not long:
+        around = f" around {iso(evidence[0].time)}" if evidence else ""
+        advice.append(
+            Advice(
+                "check_connector",
+                "Check that SMS_CLOUD_USERSYNC is running (Configuration Manager Service "
+                f"Manager) and read smsexec.log{around} for why the connector stopped cycling.",
+            )
+        )
+        return
+    # the connector cycles as of the end: the stalls are over, and only why they came is left
+    _, _, _, before, after = long[0]
+    more = " (nor in the other gaps the finding lists)" if len(long) > 1 else ""
     advice.append(
         Advice(
-            "check_connector",
-            "Check that SMS_CLOUD_USERSYNC is running (Configuration Manager Service "
-            f"Manager) and read smsexec.log{around} for why the connector stopped cycling.",
+            "past_stall",
+            f"The connector did not cycle from {iso(moment_time(*before[:2]))} to "
+            f"{iso(moment_time(*after[:2]))}{more} and has cycled since: read smsexec.log "
+            "from then for why it paused (a stop of SMS Executive or of the server leaves "
+            "the same gap).",
         )
     )
 

@@ -72,6 +72,9 @@ class Summary:
     reasons: Counter[str]
     findings: list[Finding]
     advice: list[Advice]
+    interval_basis: str = "observed"
+    """How the interval is known: `observed` (the median gap between cycles), `given`
+    (`--interval`) or `default` (too few cycle starts to measure one)."""
     stalls: list[tuple[datetime, datetime]] = field(default_factory=list)
     """Gaps between cycles of a run longer than the stall limit (the longest few), in order."""
     users: list[UserState] = field(default_factory=list)

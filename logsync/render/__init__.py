@@ -15,6 +15,7 @@ from ..times import NO_TIMES_REASON, human_duration, iso, micros, moment_iso, mo
 from ..tracker import LATEST, Connector, Moment, UserState, cause_text
 
 if TYPE_CHECKING:
+    from ..health import Summary
     from ..verdicts import Gate
 
 
@@ -170,6 +171,16 @@ def remaining_text(user: UserState, none: str = "-") -> str:
     if user.state == "overdue" and user.recovery_by != "what-if":
         return f"overdue {human_duration(-seconds)}"
     return "due now" if seconds <= 0 else f"in {human_duration(seconds)}"
+
+
+def cycle_interval(summary: Summary) -> str:
+    """The cycle interval as people read it, with how it is known unless the log shows it."""
+    every = human_duration(summary.interval.total_seconds())
+    if summary.interval_basis == "given":
+        return f"{every} (--interval)"
+    if summary.interval_basis == "default":
+        return f"{every} (the default: too few cycles to measure)"
+    return every
 
 
 def number(value: float | None) -> int | float | None:

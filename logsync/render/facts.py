@@ -23,6 +23,7 @@ def summary_document(summary: Summary, display: Display) -> dict[str, Any]:
         "span": {"start": display.iso(summary.start), "end": display.iso(summary.end)},
         "cycles": summary.cycles,
         "interval_s": number(summary.interval.total_seconds()),
+        "interval_observed": summary.interval_basis == "observed",
         "restarts": [evidence_record(e, display) for e in summary.restarts],
         "per_day": [
             {
@@ -51,7 +52,8 @@ def summary_document(summary: Summary, display: Display) -> dict[str, Any]:
 def summary_rows(summary: Summary, display: Display) -> Iterator[list[object]]:
     """Text format: everything the table shows, one fact per line, its kind first."""
     yield ["span", display.iso(summary.start), display.iso(summary.end)]
-    yield ["cycles", summary.cycles, number(summary.interval.total_seconds())]
+    every = number(summary.interval.total_seconds())
+    yield ["cycles", summary.cycles, every, summary.interval_basis]
     for restart in summary.restarts:
         yield ["restart", display.iso(restart.time), f"{restart.source}:{restart.line}"]
     for day, counts in summary.per_day.items():

@@ -22,9 +22,8 @@ from datetime import datetime
 from .. import __version__
 from ..analysis import Analysis
 from ..health import Summary
-from ..times import human_duration
 from ..tracker import UserState
-from . import Display, connector_text, log_end_note, user_cells, user_columns, when
+from . import Display, connector_text, cycle_interval, log_end_note, user_cells, user_columns, when
 from .page_style import STYLE
 from .picture import LEGEND, esc, fixable_class, left_out_note, scale_for, svg
 
@@ -117,9 +116,8 @@ def summary_page(analysis: Analysis, summary: Summary, display: Display) -> str:
     span = ""
     if summary.start is not None and summary.end is not None:
         span = f"{esc(when(summary.start, display))} → {esc(when(summary.end, display))} · "
-    every = human_duration(summary.interval.total_seconds())
     meta = (
-        f"{span}{summary.cycles} cycles every {esc(every)} · "
+        f"{span}{summary.cycles} cycles every {esc(cycle_interval(summary))} · "
         f"{_plural(len(summary.restarts), 'restart')}"
     )
     parts = _head("logsync summary", "Connector health", analysis, display, meta)

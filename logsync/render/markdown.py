@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from ..analysis import Analysis
 from ..health import Evidence, Summary
 from ..safety import visible
-from ..times import human_duration
 from ..tracker import Step, UserState
 from . import (
     AZURE_AD_TEXT,
@@ -27,6 +26,7 @@ from . import (
     Display,
     bounded,
     connector_text,
+    cycle_interval,
     log_end_note,
     user_cells,
     user_columns,
@@ -159,8 +159,7 @@ _STATES = ("waiting", "overdue", "failed", "pending", "recovered", "synced")
 def summary(summary_: Summary, analysis: Analysis, display: Display) -> str:
     """The connector's health as a Markdown document."""
     out = _header("logsync summary: connector health", analysis, display)
-    every = human_duration(summary_.interval.total_seconds())
-    out += [f"Cycles: {summary_.cycles}, every {every}."]
+    out += [f"Cycles: {summary_.cycles}, every {cycle_interval(summary_)}."]
     out += ["", "## Findings", ""]
     out += findings_list(summary_, display) or ["No findings: the connector looks healthy."]
     if summary_.advice:

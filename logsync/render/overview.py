@@ -14,6 +14,7 @@ from ..times import human_duration
 from ..tracker import STATES
 from . import (
     Display,
+    cycle_interval,
     log_end_note,
 )
 from .human import (
@@ -39,7 +40,7 @@ def summary(
         f"{log_end_note(ended_ago)}"
         f" · {summary.cycles} cycles"
         + (
-            f" every {human_duration(summary.interval.total_seconds())}"
+            f" every {cycle_interval(summary)}"
             if summary.cycles > 1
             else ""
         )

@@ -58,6 +58,10 @@ class ConnectorLog:
         self.full_next = False
         """A restart came and its first cycle, a full sync, has not yet."""
         self.cycles = 0
+        """Cycles seen: those that start, and those whose totals line alone shows them (an
+        excerpt, a log cut inside a cycle)."""
+        self._in_cycle = False
+        """A cycle started and its totals line has not come yet."""
         self.full_syncs = 0
         self.certificate_waits = 0
         self.last_cycle: Moment | None = None
@@ -165,6 +169,7 @@ class ConnectorLog:
         """A cycle starts; whether it is a restart's full sync (the first cycle after one)."""
         us = here[0]
         self.cycles += 1
+        self._in_cycle = True
         self._last_cycle_where = (source, line)
         self._certificate_wait = None
         self._stopped = None
@@ -184,7 +189,11 @@ class ConnectorLog:
         return full_next
 
     def totals(self, us: int, source: str, line: int) -> None:
-        """A cycle's totals line."""
+        """A cycle's totals line: the end of a cycle, counted here when its start is not in
+        the input."""
+        if not self._in_cycle:
+            self.cycles += 1
+        self._in_cycle = False
         self.last_totals = us
         self._last_totals_where = (source, line)
 
@@ -214,6 +223,7 @@ class ConnectorLog:
         self.full_next = True
         self._awaiting_first_cycle = us
         self._run_last_cycle = None
+        self._in_cycle = False
         self._certificate_wait = None
         self._stopped = None
         return restart
