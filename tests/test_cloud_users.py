@@ -173,13 +173,13 @@ def test_an_export_that_names_no_user_is_an_input_error(
     assert caught.value.problem == problem
     result = invoke("report", "--cloud-users", str(path), DEMO)
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr == f"logsync: error: {path}: {problem}\n"
+    assert result.stderr == f"logsync: error: --cloud-users {path}: {problem}\n"
 
 
 def test_a_missing_export_and_an_as_of_without_export_are_usage_errors(tmp_path: Path) -> None:
     missing = invoke("report", "--cloud-users", str(tmp_path / "nope.csv"), DEMO)
     assert (missing.exit_code, missing.stderr) == (
-        2, f"logsync: error: {tmp_path / 'nope.csv'}: No such file or directory\n",
+        2, f"logsync: error: --cloud-users {tmp_path / 'nope.csv'}: No such file or directory\n",
     )
     alone = invoke("report", "--cloud-users-as-of", TAKEN, DEMO)
     assert (alone.exit_code, alone.stderr) == (

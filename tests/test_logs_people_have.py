@@ -506,6 +506,47 @@ def test_a_user_typo_fails_the_gate_and_every_command_suggests_the_nearest() -> 
     assert runner.invoke(app, ["check", "--user", "bob@*", DEMO]).exit_code == 1
 
 
+@pytest.mark.parametrize(
+    ("glob", "suggested"),
+    [("bobb*", "bob@contoso.com"), ("hiedi*", "heidi@contoso.com"), ("*ivn*", "ivan@contoso.com")],
+)
+def test_a_misspelt_name_in_a_glob_is_suggested_by_its_name_before_the_at(
+    glob: str, suggested: str
+) -> None:
+    gate = runner.invoke(app, ["check", "--user", glob, DEMO])
+    assert (gate.exit_code, gate.stderr) == (
+        2,
+        f"logsync: error: --user {glob} matches no user of the log; did you mean {suggested}?\n",
+    )
+
+
+def test_lines_that_are_no_record_are_said_on_stderr(tmp_path: Path) -> None:
+    """A log cut inside its last line (copied while written): the cut line is not judged, and
+    stderr says so, in every format; --quiet leaves the note out."""
+    text = (SAMPLES / "CloudUserSync.log").read_bytes()
+    cut = tmp_path / "CloudUserSync.log"
+    cut.write_bytes(text[: text.index(b"Total received users to add", 200_000) + 40])
+    note = (
+        f"logsync: {cut}: 1 line is no record and not judged (logsync events --kind unparsed "
+        "lists them)\n"
+    )
+    for command in (["report", "--format", "text"], ["summary", "--format", "json"], ["check"]):
+        result = runner.invoke(app, [*command, str(cut)])
+        assert note in result.stderr, command
+    assert runner.invoke(app, ["report", "-q", str(cut)]).stderr == ""
+    prose = tmp_path / "ticket.txt"
+    prose.write_text(
+        "Hi team,\nthe connector log shows:\n"
+        + (SAMPLES / "pasted" / "ticket.txt").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    assert (
+        f"logsync: {prose}: 2 lines are no record and not judged (logsync events --kind "
+        "unparsed lists them)\n"
+    ) in runner.invoke(app, ["report", str(prose)]).stderr
+    assert runner.invoke(app, ["report", DEMO]).stderr.count("no record") == 0
+
+
 # -- §5: times read whole or refused ----------------------------------------------------------
 
 

@@ -53,6 +53,12 @@ def did_you_mean(wanted: str, names: Iterable[str]) -> str:
         lowered = {name.lower(): name for name in names}
         close = difflib.get_close_matches(key, lowered, MAX_SUGGESTIONS, 0.85)
         found = [lowered[name] for name in close]
+    if not found and "@" not in key:  # a misspelt name before the @ (`bobb*`)
+        local = {}
+        for name in names:
+            local.setdefault(name.lower().partition("@")[0], name)
+        close = difflib.get_close_matches(key, local, MAX_SUGGESTIONS, 0.75)
+        found = [local[name] for name in close]
     if not found:
         return ""
     shown = ", ".join(visible(name) for name in found[:MAX_SUGGESTIONS])
@@ -83,6 +89,7 @@ def judge(opts: Common, env: Env, **extra: Any) -> Analysis:
             f"{noun} left out\n"
         )
     note_local_times(analysis.inputs, opts, env)
+    note_unparsed(analysis.inputs, opts, env)
     note_runs(analysis.runs, opts, env)
     note_duplicates(analysis.duplicates, opts, env)
     note_log_end(analysis, opts, env)
@@ -136,6 +143,20 @@ def note_duplicates(duplicates: int, opts: Common, env: Env) -> None:
             f"logsync: {records} found in more than one input (the same instant, thread, "
             "component and text) counted once; the copies were left out\n"
         )
+
+
+def note_unparsed(inputs: Iterable[InputStats], opts: Common, env: Env) -> None:
+    """Say which inputs hold lines that are no record (a log cut inside its last line, text
+    around a pasted excerpt): they were not judged, and `events` shows them."""
+    if opts.quiet:
+        return
+    for stats in inputs:
+        if stats.unparsed:
+            lines = "1 line is" if stats.unparsed == 1 else f"{stats.unparsed:,} lines are"
+            env.stderr.write(
+                f"logsync: {visible(display_name(stats.path))}: {lines} no record and not judged "
+                "(logsync events --kind unparsed lists them)\n"
+            )
 
 
 def note_local_times(inputs: Iterable[InputStats], opts: Common, env: Env) -> None:

@@ -11,7 +11,7 @@ from typing import IO, TYPE_CHECKING, Annotated, Any, NamedTuple
 
 import typer
 
-from ..errors import UsageError
+from ..errors import InputError, UsageError
 from ..formats import FORMAT_NAMES
 from ..render import Display
 from ..render.printers import Output, formats
@@ -290,7 +290,10 @@ def common(
             if cloud_users_as_of is not None
             else None
         )
-        cloud = read_cloud_users(cloud_users, taken)
+        try:
+            cloud = read_cloud_users(cloud_users, taken)
+        except InputError as exc:  # named with its option: it is no log
+            raise InputError(f"--cloud-users {exc.source}", exc.problem) from exc
         if not quiet:
             zone = parse_zone(tz, "--tz") if tz else None
             env.stderr.write(f"logsync: Azure AD export {visible(cloud.describe(zone))}\n")
