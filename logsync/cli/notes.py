@@ -54,7 +54,7 @@ def did_you_mean(wanted: str, names: Iterable[str]) -> str:
         close = difflib.get_close_matches(key, lowered, MAX_SUGGESTIONS, 0.85)
         found = [lowered[name] for name in close]
     if not found and "@" not in key:  # a misspelt name before the @ (`bobb*`)
-        local = {}
+        local: dict[str, str] = {}
         for name in names:
             local.setdefault(name.lower().partition("@")[0], name)
         close = difflib.get_close_matches(key, local, MAX_SUGGESTIONS, 0.75)
