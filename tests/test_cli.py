@@ -334,7 +334,8 @@ def test_check_names_each_failing_user_then_the_verdict(tmp_path: Path) -> None:
     assert failing.exit_code == 1
     assert failing.stdout.splitlines() == [
         *DEMO_CHECK_LINES,
-        "FAIL: 5 users (3 waiting, 1 overdue, 1 failed), limit 0 as of 2026-11-25T16:04:59.644-08:00",
+        "FAIL: 5 users (3 waiting, 1 overdue, 1 failed), limit 0 as of 2026-11-25T16:04:59.644-08:00"
+        "; 1 pending user not counted by --fail-on waiting,overdue,failed,connector",
     ]
     suite = ET.parse(junit).getroot().find("testsuite")
     assert suite is not None
@@ -371,6 +372,7 @@ def test_check_limits_and_fail_on() -> None:
     within = run("check", "--max-stuck", "5", DEMO)
     assert within.stdout.splitlines()[-1] == (
         "ok: 5 users (3 waiting, 1 overdue, 1 failed), limit 5 as of 2026-11-25T16:04:59.644-08:00"
+        "; 1 pending user not counted by --fail-on waiting,overdue,failed,connector"
     )
 
 

@@ -119,7 +119,8 @@ def test_a_tail_of_the_demo_log_finds_its_stuck_users(tmp_path: Path) -> None:
     piped = run_installed("check", stdin=b"".join(lines[-200:]))
     assert piped.returncode == 1
     assert piped.stdout.decode().splitlines()[-1] == (
-        "FAIL: 3 users (3 waiting), limit 0 as of 2026-11-25T16:04:59.644-08:00"
+        "FAIL: 3 users (3 waiting), limit 0 as of 2026-11-25T16:04:59.644-08:00; 1 pending user "
+        "not counted by --fail-on waiting,overdue,failed,connector"
     )
 
 

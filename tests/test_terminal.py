@@ -625,7 +625,10 @@ def test_check_junit_dash_writes_the_xml_to_stdout(tmp_path: Path, monkeypatch: 
     lines = without_log_end_note(err.encode()).decode().splitlines()
     assert lines[0].startswith("bob@contoso.com\twaiting\tUserNotFound\t")
     verdict = without_log_end_note(result.stderr).decode().splitlines()
-    assert verdict[-1] == "FAIL: 5 users (3 waiting, 1 overdue, 1 failed), limit 0 as of 2026-11-25T16:04:59.644-08:00"
+    assert verdict[-1] == (
+        "FAIL: 5 users (3 waiting, 1 overdue, 1 failed), limit 0 as of 2026-11-25T16:04:59.644-08:00"
+        "; 1 pending user not counted by --fail-on waiting,overdue,failed,connector"
+    )
     assert verdict[0].startswith("bob@contoso.com\twaiting\tUserNotFound")
 
 

@@ -933,15 +933,41 @@ def test_connector_stalled_after_a_restart_without_a_cycle(tmp_path: Path) -> No
     assert analyze([path], now=datetime(2026, 3, 2, 9, 15)).connector.state == "running"
 
 
-def test_no_cycles_names_the_first_record_and_no_restart(tmp_path: Path) -> None:
+def test_no_cycles_after_a_start_names_the_start(tmp_path: Path) -> None:
+    """A log whose connector started and logged nothing since: its start is the evidence."""
     log = Log()
-    log.at("2026-03-02 08:00:00", NOTIFY.format("a@x.com"))
-    log.at("2026-03-02 08:01:00", NOTIFY.format("b@x.com"))
-    connector = analyze([log.write(tmp_path / "c.log")]).connector
-    assert (connector.state, iso(connector.since), connector.last_restart) == (
-        "no_cycles", "2026-03-02T08:00:00-04:00", None,
+    log.at("2026-03-02 07:59:00", "Successfully removed users from cloud 0")
+    log.at("2026-03-02 08:00:00", "CCloudUserSync::Process - User sync processing has started.")
+    path = log.write(tmp_path / "c.log")
+    connector = analyze([path]).connector
+    assert (connector.state, iso(connector.since), iso(connector.last_restart)) == (
+        "no_cycles", "2026-03-02T08:00:00-04:00", "2026-03-02T08:00:00-04:00",
     )
-    assert (connector.source, connector.line) == ("", 0)
+    assert (connector.source, connector.line) == (path, 2)
+
+
+def test_notifications_alone_show_cycles_and_the_connector_at_work(tmp_path: Path) -> None:
+    """`findstr bob CloudUserSync.log`: bob's failure and the 82 notifications that held him
+    back, and no cycle's start or totals. Each notification was written in a cycle of its own,
+    so the connector ran 83 cycles, the last at bob's last notification."""
+    grepped = tmp_path / "bob.log"
+    lines = (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig").splitlines(True)
+    grepped.write_text("".join(line for line in lines if "bob@" in line), encoding="utf-8")
+    analysis = analyze([str(grepped)])
+    connector = analysis.connector
+    assert (analysis.result.cycles, connector.state, connector.problems) == (83, "running", ())
+    assert [(u.upn, u.state, u.requests) for u in analysis.users] == [
+        ("bob@contoso.com", "waiting", 83),
+    ]
+    later = analyze([str(grepped)], now=datetime(2026, 11, 25, 17, 0)).connector
+    assert (later.state, iso(later.since), later.source, later.line) == (
+        "stalled", "2026-11-25T16:00:04.948-08:00", "", 0,
+    )
+    two = Log()
+    two.at("2026-03-02 08:00:00", NOTIFY.format("a@x.com"))
+    two.at("2026-03-02 08:01:00", NOTIFY.format("b@x.com"))
+    result = analyze([two.write(tmp_path / "c.log")]).result
+    assert (result.cycles, result.connector.state) == (1, "running")
 
 
 @pytest.mark.parametrize(

@@ -396,21 +396,23 @@ def test_a_user_of_an_undecided_cycle_failing_in_the_next_is_no_longer_undetermi
         assert (result.undetermined, result.counts["failed"]) == (0, 1)
 
 
-def test_a_log_with_no_cycle_and_no_restart_shows_its_first_record_as_evidence(
+def test_an_excerpt_of_user_rows_alone_shows_the_connector_at_work(
     tmp_path: Path,
 ) -> None:
-    """An excerpt that starts at a failure inside a cycle and ends before its totals: no cycle,
-    no totals, no restart. The connector logged no cycle since the log's first record, which
-    is the evidence."""
+    """An excerpt that starts at a failure inside a cycle and ends before its totals: no cycle
+    start, no totals, no restart. Its failure and notification show a cycle at work: the
+    connector runs as of the excerpt's end, and stalls three intervals after it."""
     log = Log(bias=300)
     log.at("2026-03-02 09:00:02", "Failed to add user amy@contoso.com; reason UserNotFound")
     log.at("2026-03-02 09:00:03", NOTIFY.format("bob@contoso.com"))
     path = log.write(tmp_path / "CloudUserSync.log")
-    connector = analyze([path]).connector
-    assert (connector.state, connector.code, iso(connector.since)) == (
-        "no_cycles", "no_cycles", "2026-03-02T09:00:02-05:00",
+    result = analyze([path]).result
+    assert (result.cycles, result.connector.state) == (1, "running")
+    at_limit = analyze([path], now=datetime(2026, 3, 2, 9, 15, 3)).connector
+    past = analyze([path], now=datetime(2026, 3, 2, 9, 15, 4)).connector
+    assert (at_limit.state, past.state, iso(past.since)) == (
+        "running", "stalled", "2026-03-02T09:00:03-05:00",
     )
-    assert (connector.source, connector.line) == (path, 1)
 
 
 def test_a_tracker_fed_rows_without_begin_starts_at_its_first_row() -> None:

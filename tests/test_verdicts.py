@@ -574,8 +574,8 @@ def test_check_counts_what_it_gates_on_and_names_what_it_saw_but_does_not_gate()
     connector = runner.invoke(app, ["check", "--fail-on", "connector", DEMO])
     assert (connector.exit_code, connector.stdout) == (
         0,
-        "ok: no connector problem as of 2026-11-25T16:04:59.644-08:00; 4 stuck users and "
-        "1 failed user not counted by --fail-on connector\n",
+        "ok: no connector problem as of 2026-11-25T16:04:59.644-08:00; 4 stuck users, "
+        "1 failed user and 1 pending user not counted by --fail-on connector\n",
     )
     overdue = runner.invoke(app, ["check", "--fail-on", "overdue", "--now", "2026-11-25T08:00", DEMO])
     assert (overdue.exit_code, overdue.stdout) == (
@@ -585,7 +585,8 @@ def test_check_counts_what_it_gates_on_and_names_what_it_saw_but_does_not_gate()
     )
     stuck = runner.invoke(app, ["check", "--fail-on", "stuck", "--format", "markdown", DEMO])
     assert "**Verdict:** FAIL: 4 users (3 waiting, 1 overdue), limit 0 as of " \
-        "2026-11-25T16:04:59.644-08:00; 1 failed user not counted by --fail-on stuck\n" in stuck.stdout
+        "2026-11-25T16:04:59.644-08:00; 1 failed user and 1 pending user not counted by --fail-on " \
+        "stuck\n" in stuck.stdout
     waiting = runner.invoke(app, ["check", "--fail-on", "failed,overdue", CERTIFICATE])
     assert waiting.stdout.splitlines()[-1] == (
         "ok: no overdue or failed user as of 2023-02-26T20:19:12.431-08:00; the connector's "
@@ -635,7 +636,8 @@ def test_check_shows_the_users_asked_for_whatever_their_state() -> None:
         "waiting,overdue,failed,connector",
         "carol@contoso.com\trecovered\tUserNotFound\trecovered 2026-11-25T07:45:08.707-08:00; not "
         "counted by --fail-on waiting,overdue,failed,connector",
-        "FAIL: 1 user (1 waiting), limit 0 as of 2026-11-25T16:04:59.644-08:00",
+        "FAIL: 1 user (1 waiting), limit 0 as of 2026-11-25T16:04:59.644-08:00; 1 pending user "
+        "not counted by --fail-on waiting,overdue,failed,connector",
     ])
     document = json.loads(runner.invoke(app, ["check", "-f", "json", "--user", "carol@contoso.com", DEMO]).stdout)
     assert [(u["upn"], u["state"]) for u in document["users"]] == [("carol@contoso.com", "recovered")]

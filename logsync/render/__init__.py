@@ -294,6 +294,8 @@ def verdict_line(gate: Gate, as_of: datetime | None, display: Display) -> str:
         seen.append(_plural(stuck, "stuck user"))
     if missed["failed"]:
         seen.append(_plural(missed["failed"], "failed user"))
+    if missed["pending"]:  # notified, outcome not in the input
+        seen.append(_plural(missed["pending"], "pending user"))
     if gate.connector_seen is not None:
         seen.append(f"the connector's problem ({gate.connector_seen})")
     if not seen:

@@ -87,6 +87,10 @@ class ConnectorLog:
         may say why the connector is in trouble, since its last cycle: whatever order they
         come in, a cycle leaves out those before it."""
         self._first_where: tuple[str, int] = ("", 0)
+        self._user_rows: int | None = None
+        self._user_cycles = 0
+        """The latest user row, where no cycle's start nor totals is in the input (see
+        `users_show`)."""
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -237,6 +241,26 @@ class ConnectorLog:
 
     # -- conclusions --------------------------------------------------------------------------
 
+    def users_show(self, users: Iterable[Any]) -> None:
+        """What the users (`Seen`) show of cycles where the input holds neither a cycle's
+        start nor its totals (a `findstr` of one user: its notifications and failures). Each
+        notification was written in a cycle, one per user and cycle: the most notifications
+        of one user are cycles seen, and the latest row is the connector at work."""
+        most, latest = 0, None
+        if self.last_cycle is None and self.last_totals is None:
+            for user in users:
+                if user.requests > most:
+                    most = user.requests
+                if latest is None or user.last_seen > latest:
+                    latest = user.last_seen
+            if latest is not None:  # (a failure alone is a cycle too)
+                most = max(most, 1)
+        self._user_cycles, self._user_rows = most, latest
+
+    def cycles_seen(self) -> int:
+        """Cycles that start, end with their totals line, or show in their users' rows."""
+        return max(self.cycles, self._user_cycles)
+
     def interval(self, given: timedelta | None) -> tuple[timedelta, bool]:
         """(cycle interval, whether it was observed rather than given or defaulted)."""
         if given is not None:
@@ -323,17 +347,19 @@ class ConnectorLog:
                 source,
                 line,
             )
-        if self.last_cycle is None and self.last_totals is None:
+        totals = self.last_totals
+        if self.last_cycle is None and totals is None and self._user_rows is None:
             where = (restart.source, restart.line) if restart is not None else self._first_where
             return Connector(
                 "no_cycles", "no_cycles", time_of(self.first), None, last_restart, *where
             )
-        totals = self.last_totals
         if self.last_cycle is not None and (totals is None or self.last_cycle[0] >= totals):
             reference, where = self.last_cycle[0], self._last_cycle_where
-        else:
-            assert totals is not None
+        elif totals is not None:
             reference, where = totals, self._last_totals_where
+        else:  # only users' rows: the connector was at work at the latest (its line unkept)
+            assert self._user_rows is not None
+            reference, where = self._user_rows, ("", 0)
         since: datetime | None = last_cycle or moment_time(reference, self._zones.at(reference))
         if self._awaiting_first_cycle is not None and restart is not None:
             reference, since = self._awaiting_first_cycle, last_restart

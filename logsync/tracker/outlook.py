@@ -85,6 +85,7 @@ def conclude(
     """
     as_of = as_of if as_of is not None else time_of(tracker.latest)
     log = tracker.log
+    log.users_show(tracker.users.values())
     every, observed = log.interval(tracker.options.interval)
     interval_us = every // _MICROSECOND
     pending = log.restarts[-1] if log.full_next and log.restarts else None
@@ -135,7 +136,7 @@ def conclude(
     return Result(
         as_of=as_of,
         users=users,
-        cycles=log.cycles,
+        cycles=log.cycles_seen(),
         full_syncs=log.full_syncs,
         restarts=list(log.restarts),
         interval=every,

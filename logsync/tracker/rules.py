@@ -429,6 +429,7 @@ class Tracker:
 
     def connector(self, as_of: int | None, interval: int) -> Connector:
         """The connector's state at `as_of` (microseconds)."""
+        self.log.users_show(self.users.values())
         return self.log.state(as_of, interval)
 
     def result(
