@@ -18,6 +18,7 @@ class InputStats:
         "last_component",
         "last_time",
         "lines",
+        "markers",
         "notes",
         "path",
         "record_lines",
@@ -36,6 +37,8 @@ class InputStats:
         self.record_lines = 0
         """Physical lines that belong to records (CMTrace records may span several)."""
         self.unparsed = 0
+        self.markers = 0
+        """Of the unparsed lines, the rotation markers that end a full log renamed `.lo_`."""
         self.blank = 0
         self.first_time: datetime | None = None
         """Time of the input's first record (in file order)."""

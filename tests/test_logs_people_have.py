@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from logsync import analyze
 from logsync.cli import app
 from logsync.pipeline import EventStream
-from logsync.times import iso
+from logsync.times import human_duration, iso
 
 from .conftest import LOGSYNC, REAL_LOGS, ROOT, SAMPLES, run_installed, without_log_end_note
 from .logtext import Log
@@ -546,6 +546,39 @@ def test_lines_that_are_no_record_are_said_on_stderr(tmp_path: Path) -> None:
         "unparsed lists them)\n"
     ) in runner.invoke(app, ["report", str(prose)]).stderr
     assert runner.invoke(app, ["report", DEMO]).stderr.count("no record") == 0
+
+
+def test_a_rotated_log_s_marker_is_no_line_to_warn_about() -> None:
+    """The `.lo_` ends with the rotation marker: an unparsed line, as JSON counts it, but the
+    log's own word that it was renamed, so no note says a line was not judged."""
+    rotated = str(SAMPLES / "rotated")
+    result = runner.invoke(app, ["report", "--format", "json", rotated])
+    assert [i["unparsed"] for i in json.loads(result.stdout)["inputs"]] == [1, 0]
+    assert "no record" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("gap", "noted"), [(timedelta(days=1), False), (timedelta(days=1, seconds=1), True)]
+)
+def test_inputs_more_than_a_day_apart_are_said_to_leave_a_hole(
+    tmp_path: Path, gap: timedelta, noted: bool
+) -> None:
+    early = Log(bias=480).cycles("2026-11-20 07:00", "2026-11-20 08:00")
+    start = datetime(2026, 11, 20, 7, 55) + gap  # (the early log's last cycle)
+    late = Log(bias=480).cycles(f"{start:%Y-%m-%d %H:%M:%S}", f"{start + timedelta(hours=1):%Y-%m-%d %H:%M:%S}")
+    (tmp_path / "week1").mkdir()
+    (tmp_path / "week2").mkdir()
+    first = early.write(tmp_path / "week1" / "CloudUserSync.log")
+    second = late.write(tmp_path / "week2" / "CloudUserSync.log")
+    note = (
+        f"logsync: {first} ends 2026-11-20T07:55:00-08:00 and {second} begins "
+        f"{(start.isoformat())}-08:00, {human_duration(gap.total_seconds())} later: what happened "
+        "between is in neither, though they are read as one history\n"
+    )
+    for order in ((second, first), (first, second)):
+        result = runner.invoke(app, ["summary", *order])
+        assert (note in result.stderr) is noted
+    assert "later: what happened" not in runner.invoke(app, ["report", "-q", second, first]).stderr
 
 
 # -- §5: times read whole or refused ----------------------------------------------------------

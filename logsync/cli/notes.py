@@ -7,6 +7,7 @@ import difflib
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from .. import times
@@ -90,6 +91,7 @@ def judge(opts: Common, env: Env, **extra: Any) -> Analysis:
         )
     note_local_times(analysis.inputs, opts, env)
     note_unparsed(analysis.inputs, opts, env)
+    note_apart(analysis.inputs, opts, env)
     note_runs(analysis.runs, opts, env)
     note_duplicates(analysis.duplicates, opts, env)
     note_log_end(analysis, opts, env)
@@ -151,11 +153,44 @@ def note_unparsed(inputs: Iterable[InputStats], opts: Common, env: Env) -> None:
     if opts.quiet:
         return
     for stats in inputs:
-        if stats.unparsed:
-            lines = "1 line is" if stats.unparsed == 1 else f"{stats.unparsed:,} lines are"
+        unparsed = stats.unparsed - stats.markers  # (a rotated log's last line says so)
+        if unparsed:
+            lines = "1 line is" if unparsed == 1 else f"{unparsed:,} lines are"
             env.stderr.write(
                 f"logsync: {visible(display_name(stats.path))}: {lines} no record and not judged "
                 "(logsync events --kind unparsed lists them)\n"
+            )
+
+
+APART_SECONDS = 86400
+"""Inputs further apart than this (a day: the per-user timer) leave a hole in the history:
+rotated halves of one log meet within seconds."""
+
+
+def note_apart(inputs: Iterable[InputStats], opts: Common, env: Env) -> None:
+    """Say where one input ends more than a day before the next begins (logs of other weeks
+    given together): what happened between is in neither, though they are read as one."""
+    if opts.quiet:
+        return
+    spans = sorted(
+        (
+            (times.instant_key(s.first_time), times.instant_key(s.last_time), s)
+            for s in inputs
+            if not s.sibling
+            and s.first_time is not None
+            and s.last_time is not None
+            and not times.timeless(s.first_time)
+        ),
+        key=lambda span: span[0],
+    )
+    for (_, end, before), (start, _, after) in pairwise(spans):
+        if start - end > APART_SECONDS:
+            env.stderr.write(
+                f"logsync: {visible(display_name(before.path))} ends "
+                f"{opts.display.iso(before.last_time)} and {visible(display_name(after.path))} "
+                f"begins {opts.display.iso(after.first_time)}, {human_duration(start - end)} "
+                "later: what happened between is in neither, though they are read as one "
+                "history\n"
             )
 
 

@@ -40,6 +40,9 @@ ROTATION_MARKER = "<MAXIMUM LOG FILE SIZE REACHED - FILE RENAMED>"
 """The last line of a log that was full and renamed to `.lo_`."""
 
 
+ROTATION_PROBLEM = "rotation marker"
+
+
 def unparsed_problem(raw: str) -> str:
     """A short reason why a non-blank line is no record."""
     if raw.strip("\0") == "":
@@ -51,7 +54,7 @@ def unparsed_problem(raw: str) -> str:
     if "<![LOG[" in raw or "]LOG]!>" in raw:
         return "damaged CMTrace record"
     if raw.strip() == ROTATION_MARKER:
-        return "rotation marker"
+        return ROTATION_PROBLEM
     return "not a log record"
 
 
@@ -77,7 +80,10 @@ def non_record(
         stats.blank += 1
         return
     stats.unparsed += 1
-    yield Unparsed(line, raw, problem or unparsed_problem(raw))
+    problem = problem or unparsed_problem(raw)
+    if problem == ROTATION_PROBLEM:
+        stats.markers += 1
+    yield Unparsed(line, raw, problem)
 
 
 def is_blank(line: str) -> bool:

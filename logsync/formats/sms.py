@@ -283,7 +283,7 @@ def parse_text(text: str, first_line: int, ctx: ParseContext) -> Iterator[Item]:
                 if stats.first_time is None:
                     stats.first_time = item.time
         else:
-            stats.unparsed += 1
+            stats.unparsed += 1  # (a record's shape with a bad date: never the marker)
         yield item
         index += 1
         prev_end = match.end()
