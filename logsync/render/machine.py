@@ -205,11 +205,39 @@ def user_fields(cloud: bool) -> tuple[str, ...]:
 def user_rows(
     users: Iterable[UserState], display: Display, cloud: bool = False
 ) -> Iterator[list[object]]:
-    """`user_fields(cloud)` of each user for text and CSV."""
-    fields = user_fields(cloud)
+    """`user_fields(cloud)` of each user for text and CSV, as `user_record` holds them (built
+    apart from it: a report of many users writes only these)."""
+    table = None
+    shown: dict[int | None, str | None] = {}  # instants repeat (a failure, its cycle's time)
+
+    def iso(us: int | None) -> str | None:
+        if us in shown:
+            return shown[us]
+        text = shown[us] = display.moment_iso(table.moment(us))  # type: ignore[union-attr]
+        return text
+
     for user in users:
-        record = user_record(user, display)
-        yield [record.get(name) for name in fields]
+        if user.zones is not table:  # (the users of one result share one)
+            table = user.zones
+            shown = {}
+        first, last, due, expected, recovered_at, synced_at, *_ = user.instants
+        row = [
+            user.upn,
+            user.state,
+            user.reason,
+            iso(first),
+            iso(last),
+            user.failures,
+            iso(due),
+            iso(expected),
+            seconds(user.seconds_remaining),
+            iso(recovered_at),
+            iso(synced_at),
+            user.bound,
+        ]
+        if cloud:
+            row.append(user.in_azure_ad)
+        yield row
 
 
 # -- events ---------------------------------------------------------------------------------
