@@ -284,6 +284,7 @@ EXCERPT_TEXT = (SAMPLES / "pasted" / "ticket.txt").read_text(encoding="utf-8")
 """SPEC §1's excerpt, as the ticket holds it."""
 PASTINGS: dict[str, Callable[[str], str]] = {
     "quoted >": lambda text: quoted(text, "> "),
+    "quoted > with its byte order mark": lambda text: quoted("\ufeff" + text, "> "),
     "quoted >>": lambda text: quoted(text, ">> "),
     "quoted > >": lambda text: quoted(text, "> > "),
     "quoted |": lambda text: quoted(text, "| "),
@@ -479,6 +480,7 @@ def test_windows_of_simulated_histories_as_pasted_give_the_answers_of_the_window
         ("> >", ">"),  # the last piece of a record cut just before its `>`, then quoted
         ("> ><11-24-2026 07:40:08.392+480><thread=5616 (0x15F0)>", "><11-24-2026 07:40:08.392+480><thread=5616 (0x15F0)>"),
         ("users to Cloud = 0", "users to Cloud = 0"),  # a piece wrapped after quoting
+        ("> \ufeffSMS_EXECUTIVE started", "SMS_EXECUTIVE started"),  # a file quoted whole
     ],
 )
 def test_the_quoting_most_lines_carry_is_taken_off_exactly(line: str, expected: str) -> None:

@@ -95,9 +95,10 @@ def _unquoted(line: str, prefix: str) -> str:
     """The line without its e-mail quoting, in a text most of whose quoted lines carry `prefix`
     (`> `): taken off exactly, and deeper quoting only where its last marker has its space. A
     line that is only `>` (or `>` and no space: `>` then text) is the piece of a record cut
-    there, after it was quoted."""
+    there, after it was quoted. A byte order mark after the quoting (a file quoted whole, its
+    mark and all) goes with it."""
     if line.startswith(prefix):
-        line = line[len(prefix) :]
+        line = line[len(prefix) :].removeprefix("\ufeff")
     elif line.rstrip(" \t") == prefix.rstrip(" \t"):
         return ""  # a quoted empty line (its trailing space dropped by the mail client)
     match = QUOTE_RE.match(line)
