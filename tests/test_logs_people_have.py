@@ -579,6 +579,26 @@ def test_inputs_more_than_a_day_apart_are_said_to_leave_a_hole(
         result = runner.invoke(app, ["summary", *order])
         assert (note in result.stderr) is noted
     assert "later: what happened" not in runner.invoke(app, ["report", "-q", second, first]).stderr
+    # judged before the later log begins: it is left out, so nothing is apart
+    before = runner.invoke(app, ["report", "--now", "2026-11-20T07:57", first, second])
+    assert "later: what happened" not in before.stderr
+
+
+def test_a_log_that_spans_the_others_leaves_no_hole_between_them(tmp_path: Path) -> None:
+    """Five days in one log, and two short logs on its days 2 and 4: they are two days apart,
+    but the long log holds what happened between them."""
+    paths = []
+    for name, start, end in (
+        ("long", "2026-11-20 07:00", "2026-11-25 07:00"),
+        ("day2", "2026-11-21 07:00", "2026-11-21 08:00"),
+        ("day4", "2026-11-23 07:00", "2026-11-23 08:00"),
+    ):
+        (tmp_path / name).mkdir()
+        paths.append(Log(bias=480).cycles(start, end, timedelta(minutes=30)).write(
+            tmp_path / name / "CloudUserSync.log"
+        ))
+    result = runner.invoke(app, ["summary", *paths])
+    assert (result.exit_code, "later: what happened" in result.stderr) == (0, False)
 
 
 # -- §5: times read whole or refused ----------------------------------------------------------

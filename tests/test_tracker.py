@@ -949,20 +949,29 @@ def test_no_cycles_after_a_start_names_the_start(tmp_path: Path) -> None:
 def test_notifications_alone_show_cycles_and_the_connector_at_work(tmp_path: Path) -> None:
     """`findstr bob CloudUserSync.log`: bob's failure and the 82 notifications that held him
     back, and no cycle's start or totals. Each notification was written in a cycle of its own,
-    so the connector ran 83 cycles, the last at bob's last notification."""
-    grepped = tmp_path / "bob.log"
+    so the connector ran 83 cycles. Where a user's lines stop tells nothing of the connector
+    (carol's stop when she is added, which only the totals lines show): it is not judged
+    stalled after them, whatever the time asked for, nor from a restart before them."""
     lines = (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig").splitlines(True)
-    grepped.write_text("".join(line for line in lines if "bob@" in line), encoding="utf-8")
-    analysis = analyze([str(grepped)])
+
+    def grep(name: str, *words: str) -> str:
+        path = tmp_path / name
+        path.write_text("".join(line for line in lines if any(w in line for w in words)))
+        return str(path)
+
+    bob = grep("bob.log", "bob@")
+    analysis = analyze([bob])
     connector = analysis.connector
     assert (analysis.result.cycles, connector.state, connector.problems) == (83, "running", ())
     assert [(u.upn, u.state, u.requests) for u in analysis.users] == [
         ("bob@contoso.com", "waiting", 83),
     ]
-    later = analyze([str(grepped)], now=datetime(2026, 11, 25, 17, 0)).connector
-    assert (later.state, iso(later.since), later.source, later.line) == (
-        "stalled", "2026-11-25T16:00:04.948-08:00", "", 0,
-    )
+    restarted = grep("bobr.log", "bob@", "SMS_EXECUTIVE started", "processing has started")
+    carol = grep("carol.log", "carol@")
+    for path in (bob, restarted, carol):
+        for now in (None, datetime(2026, 11, 25, 16, 30), datetime(2026, 11, 27)):
+            assert analyze([path], now=now).connector.state == "running", (path, now)
+    assert [r.line for r in analyze([restarted]).result.restarts] == [1]
     two = Log()
     two.at("2026-03-02 08:00:00", NOTIFY.format("a@x.com"))
     two.at("2026-03-02 08:01:00", NOTIFY.format("b@x.com"))

@@ -7,7 +7,6 @@ import difflib
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from .. import times
@@ -18,6 +17,8 @@ from .application import Env
 from .options import Common
 
 if TYPE_CHECKING:  # (imported by the functions that use them: --help needs none)
+    from datetime import datetime
+
     from ..analysis import Analysis
     from ..sources import InputStats, Progress
 
@@ -91,7 +92,7 @@ def judge(opts: Common, env: Env, **extra: Any) -> Analysis:
         )
     note_local_times(analysis.inputs, opts, env)
     note_unparsed(analysis.inputs, opts, env)
-    note_apart(analysis.inputs, opts, env)
+    note_apart(analysis.inputs, analysis.as_of, opts, env)
     note_runs(analysis.runs, opts, env)
     note_duplicates(analysis.duplicates, opts, env)
     note_log_end(analysis, opts, env)
@@ -167,11 +168,15 @@ APART_SECONDS = 86400
 rotated halves of one log meet within seconds."""
 
 
-def note_apart(inputs: Iterable[InputStats], opts: Common, env: Env) -> None:
-    """Say where one input ends more than a day before the next begins (logs of other weeks
-    given together): what happened between is in neither, though they are read as one."""
-    if opts.quiet:
+def note_apart(
+    inputs: Iterable[InputStats], as_of: datetime | None, opts: Common, env: Env
+) -> None:
+    """Say where the inputs leave more than a day that none of them holds (logs of other weeks
+    given together): what happened then is in none, though they are read as one. Inputs that
+    begin after `as_of` were left out."""
+    if opts.quiet or as_of is None or times.timeless(as_of):
         return
+    judged = times.instant_key(as_of)
     spans = sorted(
         (
             (times.instant_key(s.first_time), times.instant_key(s.last_time), s)
@@ -179,11 +184,14 @@ def note_apart(inputs: Iterable[InputStats], opts: Common, env: Env) -> None:
             if not s.sibling
             and s.first_time is not None
             and s.last_time is not None
-            and not times.timeless(s.first_time)
+            and times.instant_key(s.first_time) <= judged
         ),
         key=lambda span: span[0],
     )
-    for (_, end, before), (start, _, after) in pairwise(spans):
+    if not spans:
+        return
+    end, before = spans[0][1], spans[0][2]  # the input that reaches furthest so far
+    for start, last, after in spans[1:]:
         if start - end > APART_SECONDS:
             env.stderr.write(
                 f"logsync: {visible(display_name(before.path))} ends "
@@ -192,6 +200,8 @@ def note_apart(inputs: Iterable[InputStats], opts: Common, env: Env) -> None:
                 "later: what happened between is in neither, though they are read as one "
                 "history\n"
             )
+        if last > end:
+            end, before = last, after
 
 
 def note_local_times(inputs: Iterable[InputStats], opts: Common, env: Env) -> None:

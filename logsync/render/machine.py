@@ -10,7 +10,7 @@ from typing import IO, TYPE_CHECKING, Any
 from ..formats.paste import redacted
 from ..safety import visible
 from ..times import NO_TIMES_REASON, timeless
-from ..tracker import STATES, Step, UserState
+from ..tracker import STATES, Step, UserState, ZoneTable
 from . import Display, number
 
 if TYPE_CHECKING:  # health is imported by the commands that summarize
@@ -207,13 +207,14 @@ def user_rows(
 ) -> Iterator[list[object]]:
     """`user_fields(cloud)` of each user for text and CSV, as `user_record` holds them (built
     apart from it: a report of many users writes only these)."""
-    table = None
+    table: ZoneTable | None = None
     shown: dict[int | None, str | None] = {}  # instants repeat (a failure, its cycle's time)
 
     def iso(us: int | None) -> str | None:
         if us in shown:
             return shown[us]
-        text = shown[us] = display.moment_iso(table.moment(us))  # type: ignore[union-attr]
+        assert table is not None
+        text = shown[us] = display.moment_iso(table.moment(us))
         return text
 
     for user in users:
@@ -221,7 +222,7 @@ def user_rows(
             table = user.zones
             shown = {}
         first, last, due, expected, recovered_at, synced_at, *_ = user.instants
-        row = [
+        row: list[object] = [
             user.upn,
             user.state,
             user.reason,

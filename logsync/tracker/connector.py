@@ -245,7 +245,7 @@ class ConnectorLog:
         """What the users (`Seen`) show of cycles where the input holds neither a cycle's
         start nor its totals (a `findstr` of one user: its notifications and failures). Each
         notification was written in a cycle, one per user and cycle: the most notifications
-        of one user are cycles seen, and the latest row is the connector at work."""
+        of one user are cycles seen, and the connector was at work at the latest row."""
         most, latest = 0, None
         if self.last_cycle is None and self.last_totals is None:
             for user in users:
@@ -348,6 +348,7 @@ class ConnectorLog:
                 line,
             )
         totals = self.last_totals
+        awaiting = self._awaiting_first_cycle
         if self.last_cycle is None and totals is None and self._user_rows is None:
             where = (restart.source, restart.line) if restart is not None else self._first_where
             return Connector(
@@ -357,12 +358,15 @@ class ConnectorLog:
             reference, where = self.last_cycle[0], self._last_cycle_where
         elif totals is not None:
             reference, where = totals, self._last_totals_where
-        else:  # only users' rows: the connector was at work at the latest (its line unkept)
-            assert self._user_rows is not None
-            reference, where = self._user_rows, ("", 0)
+        else:
+            # Only users' lines: the connector was at work at the latest. Where they stop tells
+            # nothing of it (a user's lines stop when it is added, which only the totals lines,
+            # not in the input, show; a cycle after a restart shows only the users it tries):
+            # it is never judged stalled.
+            return Connector("running", None, None, last_cycle, last_restart)
         since: datetime | None = last_cycle or moment_time(reference, self._zones.at(reference))
-        if self._awaiting_first_cycle is not None and restart is not None:
-            reference, since = self._awaiting_first_cycle, last_restart
+        if awaiting is not None and restart is not None and awaiting >= reference:
+            reference, since = awaiting, last_restart
             where = (restart.source, restart.line)
         if as_of is not None and as_of - reference > STALL_INTERVALS * interval:
             return Connector(
