@@ -77,6 +77,14 @@ class Analysis(NamedTuple):
     def connector(self) -> Connector:
         return self.result.connector
 
+    @property
+    def interval_basis(self) -> str:
+        """How the cycle interval is known: `observed` (the median gap between cycle starts),
+        `given` (`--interval`) or `default` (the log has no two cycle starts to measure it)."""
+        if self.result.interval_observed:
+            return "observed"
+        return "given" if self.tracker.options.interval is not None else "default"
+
     def upns(self) -> list[str]:
         """Every user of the inputs, as first spelled, whether listed or not."""
         return self.tracker.upns()

@@ -49,14 +49,23 @@ def live_path(target: str) -> Path:
     log (a name ending in `.log`, in a directory that exists) is one to wait for; any other
     missing path, a directory that does not exist or cannot be read, and an archive (no live
     log: `report` reads it) are errors."""
+    if target == "-":
+        raise InputError(target, "stdin cannot be followed: give the live log's path")
     path = Path(target)
     try:
         if path.is_dir():
-            for entry in sorted(path.iterdir()):
-                if entry.name.lower() == LOG_NAME.lower() and entry.is_file():
-                    return entry
-            return path / LOG_NAME
-        if not path.exists():
+            found = next(
+                (
+                    entry
+                    for entry in sorted(path.iterdir())
+                    if entry.name.lower() == LOG_NAME.lower() and entry.is_file()
+                ),
+                None,
+            )
+            if found is None:
+                return path / LOG_NAME
+            path, target = found, str(found)
+        elif not path.exists():
             if target.endswith(("/", os.sep)):
                 raise InputError(target, "no such directory")
             if not path.parent.is_dir():
@@ -68,12 +77,15 @@ def live_path(target: str) -> Path:
             return path
         if not os.access(path, os.R_OK):
             raise InputError(target, "permission denied")
-        with open(path, "rb") as handle:
-            packed = packed_as(handle.read(8))
+        packed = None
+        if path.is_file():  # (a FIFO is never peeked at: its bytes would be gone)
+            with open(path, "rb") as handle:
+                packed = packed_as(handle.read(8))
     except OSError as exc:
         raise InputError(target, exc.strerror or str(exc)) from exc
     if packed is not None:
-        raise InputError(target, f"a {packed} archive, not a live log (report reads it)")
+        what = "zip archive" if packed == "zip" else f"{packed}-compressed file"
+        raise InputError(target, f"a {what}, not a live log (report reads it)")
     return path
 
 

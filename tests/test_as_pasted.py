@@ -123,6 +123,7 @@ def test_the_blog_posts_quotes_are_read_in_order_with_every_time_null(tmp_path: 
         "restarts": 0,
         "interval_s": 300,
         "interval_observed": False,
+        "interval_basis": "default",
     }
 
 

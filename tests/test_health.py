@@ -127,7 +127,7 @@ def test_a_stall_that_is_over_is_advice_about_the_past(tmp_path: Path, path: Pat
         gap = ("2014-09-14T10:28:50.436-04:00", "2014-09-15T10:24:08.400-04:00")
     summary = summarize(str(path))
     assert summary.findings[0].code == "connector_stalled"
-    assert (summary.advice[0].code, summary.advice[0].text) == (
+    assert (summary.advice[-1].code, summary.advice[-1].text) == (
         "past_stall",
         f"The connector did not cycle from {gap[0]} to {gap[1]}{more} and has cycled since: read "
         "smsexec.log from then for why it paused (a stop of SMS Executive or of the server "
@@ -142,7 +142,7 @@ def test_a_stall_that_is_over_is_advice_about_the_past(tmp_path: Path, path: Pat
         ("CloudUserSync.log", ["--interval", "10m"], "cycles\t398\t600\tgiven",
          "398 cycles every 10m (--interval) ·"),
         ("pasted/ticket.txt", [], "cycles\t2\t300\tdefault",
-         "2 cycles every 5m (the default: too few cycles to measure) ·"),
+         "2 cycles every 5m (the default: the log has no two cycle starts to measure it) ·"),
     ],
 )
 def test_the_interval_says_how_it_is_known(path: str, options: list[str], fact: str, shown: str) -> None:
@@ -151,8 +151,55 @@ def test_the_interval_says_how_it_is_known(path: str, options: list[str], fact: 
     assert text.stdout.splitlines()[1] == fact
     table = CliRunner().invoke(app, ["summary", "--format", "table", "--color", "never", *given])
     assert shown in " ".join(table.stdout.split())
+    basis = fact.rsplit("\t", 1)[1]
     document = json.loads(CliRunner().invoke(app, ["summary", "--format", "json", *given]).stdout)
-    assert document["interval_observed"] is fact.endswith("observed")
+    assert (document["interval_observed"], document["interval_basis"]) == (basis == "observed", basis)
+    report = json.loads(CliRunner().invoke(app, ["report", "--format", "json", *given]).stdout)
+    assert (report["summary"]["interval_observed"], report["summary"]["interval_basis"]) == (
+        basis == "observed", basis,
+    )
+    markdown = CliRunner().invoke(app, ["summary", "--format", "markdown", *given]).stdout
+    assert f"Cycles: {shown.split(' cycles')[0]}, every {shown.split(' every ')[1][:-2]}." in markdown
+
+
+def test_a_stall_now_after_an_earlier_gap_is_read_about_where_it_began(tmp_path: Path) -> None:
+    """The demo log without its hours 12 and 13 of the first day: a gap then, and, judged at
+    17:00 the next day, a stall now. The advice points at the stall now (the last cycle), and
+    users stuck now come before a gap that is over."""
+    lines = (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig").splitlines(True)
+    path = tmp_path / "CloudUserSync.log"
+    path.write_text("".join(line for line in lines if "<11-24-2026 12:" not in line and "<11-24-2026 13:" not in line))
+    now = summarize(str(path), now=datetime(2026, 11, 25, 17, 0))
+    assert now.advice[0].code == "check_connector"
+    assert "read smsexec.log around 2026-11-25T16:04:55.644-08:00 for why" in now.advice[0].text
+    over = summarize(str(path))
+    assert [a.code for a in over.advice] == [
+        "restart_sms_executive", "check_azure_ad", "dirsync_schedule", "past_stall",
+    ]
+    assert over.advice[-1].text.startswith(
+        "The connector did not cycle from 2026-11-24T11:55:04.394-08:00 to "
+        "2026-11-24T14:00:04.519-08:00 and has cycled since"
+    )
+
+
+def test_the_times_in_findings_and_advice_are_in_the_zone_shown() -> None:
+    """SPEC §4 rule 8: `--tz` converts all output, the times written in findings and advice
+    too (they were as logged)."""
+    cmtrace = str(SAMPLES / "cmtrace" / "CloudUserSync.log")
+    text = CliRunner().invoke(app, ["summary", "--format", "text", "--tz", "UTC", cmtrace]).stdout
+    assert (
+        "no cycle for 23h 55m between 2014-09-14T14:28:50.436+00:00 and "
+        "2014-09-15T14:24:08.400+00:00"
+    ) in text
+    assert "The connector did not cycle from 2014-09-14T14:28:50.436+00:00 to" in text
+    restarts = CliRunner().invoke(
+        app, ["summary", "--format", "json", "--tz", "UTC", str(SAMPLES / "certificate-wait")]
+    )
+    finding = next(f for f in json.loads(restarts.stdout)["findings"] if f["code"] == "restarts")
+    assert finding["message"].endswith("2023-02-27T03:53:46.420+00:00, "
+        "2023-02-27T04:03:59.423+00:00, 2023-02-27T04:14:12.426+00:00")
+    as_logged = summarize(cmtrace)  # (and the library's own summary stays as logged)
+    assert "2014-09-14T10:28:50.436-04:00" in as_logged.findings[0].message
 
 
 def test_a_restart_in_between_is_not_a_stall(tmp_path: Path) -> None:
@@ -224,10 +271,14 @@ def test_summary_json_through_the_cli() -> None:
     assert result.exit_code == 0
     document = json.loads(result.stdout)
     assert set(document) == {
-        "span", "cycles", "interval_s", "interval_observed", "restarts", "per_day", "reasons",
-        "findings", "advice",
+        "span", "cycles", "interval_s", "interval_observed", "interval_basis", "restarts",
+        "per_day", "reasons", "findings", "advice",
     }
     assert (document["cycles"], document["interval_s"], document["interval_observed"]) == (0, 300, False)
+    # with no two cycles there is no interval to speak of: people's formats leave it out
+    for fmt, line in (("markdown", "Cycles: 0."), ("html", "0 cycles · 3 restarts")):
+        page = CliRunner().invoke(app, ["summary", "--format", fmt, str(SAMPLES / "certificate-wait")])
+        assert line in page.stdout and "every 5m" not in page.stdout, fmt
     assert document["span"] == {"start": "2023-02-26T19:53:46.420-08:00", "end": "2023-02-26T20:19:12.431-08:00"}
     assert [f["code"] for f in document["findings"]] == [
         "connector_stopped", "certificate_missing", "restarts",

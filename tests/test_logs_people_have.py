@@ -509,7 +509,13 @@ def test_a_user_typo_fails_the_gate_and_every_command_suggests_the_nearest() -> 
 
 @pytest.mark.parametrize(
     ("glob", "suggested"),
-    [("bobb*", "bob@contoso.com"), ("hiedi*", "heidi@contoso.com"), ("*ivn*", "ivan@contoso.com")],
+    [
+        ("bobb*", "bob@contoso.com"),
+        ("hiedi*", "heidi@contoso.com"),
+        ("*ivn*", "ivan@contoso.com"),
+        ("bobb@*", "bob@contoso.com"),
+        ("h*idi", "heidi@contoso.com"),  # (a glob of the name alone, no domain)
+    ],
 )
 def test_a_misspelt_name_in_a_glob_is_suggested_by_its_name_before_the_at(
     glob: str, suggested: str
@@ -519,6 +525,14 @@ def test_a_misspelt_name_in_a_glob_is_suggested_by_its_name_before_the_at(
         2,
         f"logsync: error: --user {glob} matches no user of the log; did you mean {suggested}?\n",
     )
+
+
+def test_a_misspelt_name_suggests_every_user_of_that_name() -> None:
+    from logsync.cli.notes import did_you_mean
+
+    names = ["bob@contoso.com", "alice@contoso.com", "bob@fabrikam.com"]
+    assert did_you_mean("bobb*", names) == "; did you mean bob@contoso.com, bob@fabrikam.com?"
+    assert did_you_mean("zed*", names) == ""
 
 
 def test_lines_that_are_no_record_are_said_on_stderr(tmp_path: Path) -> None:
@@ -546,6 +560,14 @@ def test_lines_that_are_no_record_are_said_on_stderr(tmp_path: Path) -> None:
         "unparsed lists them)\n"
     ) in runner.invoke(app, ["report", str(prose)]).stderr
     assert runner.invoke(app, ["report", DEMO]).stderr.count("no record") == 0
+    # a sibling log read for its records about the connector: its other lines are not noted
+    site = tmp_path / "site"
+    site.mkdir()
+    for log in (SAMPLES / "site-logs").glob("*.log"):
+        (site / log.name).write_bytes(log.read_bytes())
+    with open(site / "CertMgr.log", "a", encoding="utf-8") as certmgr:
+        certmgr.write("junk, cut while written\n")
+    assert "no record" not in runner.invoke(app, ["check", str(site)]).stderr
 
 
 def test_a_rotated_log_s_marker_is_no_line_to_warn_about() -> None:

@@ -302,9 +302,11 @@ def test_watch_in_a_directory_that_does_not_exist_is_an_error(tmp_path: Path) ->
     [
         ("missing-dir/", "no such directory"),
         ("Logs", "no such file or directory (a log to wait for ends in .log)"),
-        ("CloudUserSync.log.gz", "a gzip archive, not a live log (report reads it)"),
-        ("CloudUserSync.log.bz2", "a bzip2 archive, not a live log (report reads it)"),
+        ("CloudUserSync.log.gz", "a gzip-compressed file, not a live log (report reads it)"),
+        ("CloudUserSync.log.bz2", "a bzip2-compressed file, not a live log (report reads it)"),
         ("Logs.zip", "a zip archive, not a live log (report reads it)"),
+        ("gz-folder", "a gzip-compressed file, not a live log (report reads it)"),
+        ("-", "stdin cannot be followed: give the live log's path"),
     ],
 )
 def test_watch_refuses_what_cannot_become_a_live_log(
@@ -317,13 +319,20 @@ def test_watch_refuses_what_cannot_become_a_live_log(
     log = (SAMPLES / "CloudUserSync.log").read_bytes()[:4000]
     if given.endswith(".gz"):
         (tmp_path / given).write_bytes(gzip.compress(log))
+    elif given == "gz-folder":  # a folder whose live log is compressed
+        (tmp_path / given).mkdir()
+        (tmp_path / given / "CloudUserSync.log").write_bytes(gzip.compress(log))
     elif given.endswith(".bz2"):
         (tmp_path / given).write_bytes(bz2.compress(log))
     elif given.endswith(".zip"):
         with zipfile.ZipFile(tmp_path / given, "w") as archive:
             archive.writestr("Logs/CloudUserSync.log", log)
     target = f"{tmp_path}{os.sep}{given}"  # (a Path would drop the trailing separator)
-    result = logsync("watch", target)
+    result = logsync("watch", target if given != "-" else "-")
+    if given == "gz-folder":
+        target = f"{target}{os.sep}CloudUserSync.log"
+    elif given == "-":
+        target = "-"
     assert (result.returncode, result.stdout, result.stderr.decode()) == (
         2,
         b"",

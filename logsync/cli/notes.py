@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -55,12 +56,13 @@ def did_you_mean(wanted: str, names: Iterable[str]) -> str:
         lowered = {name.lower(): name for name in names}
         close = difflib.get_close_matches(key, lowered, MAX_SUGGESTIONS, 0.85)
         found = [lowered[name] for name in close]
-    if not found and "@" not in key:  # a misspelt name before the @ (`bobb*`)
-        local: dict[str, str] = {}
+    wanted_local = re.sub(r"[*?\[\]]", "", wanted.lower()).partition("@")[0]
+    if not found and wanted_local:  # a misspelt name before the @ (`bobb*`, `rob*t`, `bobb@*`)
+        local: dict[str, list[str]] = {}
         for name in names:
-            local.setdefault(name.lower().partition("@")[0], name)
-        close = difflib.get_close_matches(key, local, MAX_SUGGESTIONS, 0.75)
-        found = [local[name] for name in close]
+            local.setdefault(name.lower().partition("@")[0], []).append(name)
+        close = difflib.get_close_matches(wanted_local, local, MAX_SUGGESTIONS, 0.75)
+        found = [name for part in close for name in local[part]]
     if not found:
         return ""
     shown = ", ".join(visible(name) for name in found[:MAX_SUGGESTIONS])
@@ -150,10 +152,13 @@ def note_duplicates(duplicates: int, opts: Common, env: Env) -> None:
 
 def note_unparsed(inputs: Iterable[InputStats], opts: Common, env: Env) -> None:
     """Say which inputs hold lines that are no record (a log cut inside its last line, text
-    around a pasted excerpt): they were not judged, and `events` shows them."""
+    around a pasted excerpt): they were not judged, and `events` shows them. Sibling logs, read
+    only for their records about the connector, are left out."""
     if opts.quiet:
         return
     for stats in inputs:
+        if stats.sibling:
+            continue
         unparsed = stats.unparsed - stats.markers  # (a rotated log's last line says so)
         if unparsed:
             lines = "1 line is" if unparsed == 1 else f"{unparsed:,} lines are"

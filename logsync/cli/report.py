@@ -114,7 +114,7 @@ def report(
         analysis.users,
         analysis.result.counts,
         opts.display,
-        health=collector.summarize(analysis) if collector is not None else None,
+        health=collector.summarize(analysis, opts.display.tz) if collector is not None else None,
         cycle_marks=collector.cycle_marks if collector is not None else None,
         what_if=what_if,
         cloud=opts.cloud is not None,

@@ -52,7 +52,7 @@ def summary(
     collector = HealthCollector()
     # the findings and advice are about stuck and failed users: the others are only counted
     analysis = judge(opts, env, collector=collector, states=REPORTED_STATES)
-    report = collector.summarize(analysis)
+    report = collector.summarize(analysis, opts.display.tz)
     if opts.users:  # the users asked for by name, whatever their state
         from ..analysis import asked_for
 

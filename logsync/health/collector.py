@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, tzinfo
 from ..analysis import Analysis
 from ..events import CONNECTOR, STATMSG_STARTED, STATMSG_STOPPING
 from ..sources import SITE_COMPONENT_LOG, base_name
-from ..times import fixed_offset, iso, moment_time, timeless
+from ..times import fixed_offset, moment_time, timeless
 from ..tracker import STALL_INTERVALS, Row
 from .findings import (
     connector_findings,
@@ -23,6 +23,7 @@ from .findings import (
 )
 from .summary import (
     MAX_EVIDENCE,
+    SHOWN_ZONE,
     Advice,
     DayCounts,
     Evidence,
@@ -32,6 +33,7 @@ from .summary import (
     Summary,
     evidence_of,
     plural,
+    shown,
 )
 
 HEALTH_KINDS = frozenset(
@@ -180,7 +182,15 @@ class HealthCollector:
         if len(self.status_evidence) < MAX_EVIDENCE:
             self.status_evidence.append(mark)
 
-    def summarize(self, analysis: Analysis) -> Summary:
+    def summarize(self, analysis: Analysis, tz: tzinfo | None = None) -> Summary:
+        """The findings and advice, their times written in `tz` (`--tz`; None: as logged)."""
+        token = SHOWN_ZONE.set(tz)
+        try:
+            return self._summarize(analysis)
+        finally:
+            SHOWN_ZONE.reset(token)
+
+    def _summarize(self, analysis: Analysis) -> Summary:
         result = analysis.result
         interval = result.interval
         findings: list[Finding] = []
@@ -190,6 +200,7 @@ class HealthCollector:
         connector_findings(result, self.last_certificate_wait, findings, advice)
         stall_findings(result, interval, self._gaps, self.last_cycle, findings, advice)
         user_findings(analysis, users, findings, advice)
+        advice.sort(key=lambda item: item.code == "past_stall")  # what is over comes last
         if result.unreconciled_count:
             findings.append(unreconciled_finding(result))
         if self.status_problems:
@@ -204,7 +215,7 @@ class HealthCollector:
             )
         # A start at the very beginning of the log is just where the log begins.
         if len(restarts) > 1 or (restarts and restarts[0].time != result.first_time):
-            times = ", ".join(iso(r.time) or "?" for r in restarts[:MAX_EVIDENCE])
+            times = ", ".join(shown(r.time) or "?" for r in restarts[:MAX_EVIDENCE])
             findings.append(
                 Finding(
                     "restarts",
@@ -228,13 +239,7 @@ class HealthCollector:
             reasons=self.reasons,
             findings=findings,
             advice=advice,
-            interval_basis=(
-                "observed"
-                if result.interval_observed
-                else "given"
-                if analysis.tracker.options.interval is not None
-                else "default"
-            ),
+            interval_basis=analysis.interval_basis,
             stalls=self.stalls(interval),
         )
 

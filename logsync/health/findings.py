@@ -9,7 +9,7 @@ from ..analysis import Analysis
 from ..events import CONNECTOR
 from ..formats.paste import redacted
 from ..sources import base_name
-from ..times import NO_TIMES_REASON, human_duration, instant_key, iso, moment_time
+from ..times import NO_TIMES_REASON, human_duration, instant_key, moment_time
 from ..tracker import STALL_INTERVALS, USER_NOT_FOUND, Result, UserState, cause_text, timer_label
 from .advice import (
     CHECK_CONNECTOR,
@@ -28,6 +28,7 @@ from .summary import (
     evidence_of,
     failure_evidence,
     plural,
+    shown,
     some_names,
     verb,
 )
@@ -49,7 +50,7 @@ def connector_findings(
             Finding(
                 "connector_stopped",
                 "error",
-                f"the connector said it is stopping at {iso(connector.since)}{why} and did "
+                f"the connector said it is stopping at {shown(connector.since)}{why} and did "
                 "not start again: nothing syncs until it does",
                 (Evidence(connector.source, connector.line, connector.since),),
             )
@@ -61,7 +62,7 @@ def connector_findings(
         mark = last_certificate_wait
         wait = None if mark is None else evidence_of(mark)
         waits = result.certificate_waits
-        last = f" (last at {iso(wait.time)})" if wait is not None else ""
+        last = f" (last at {shown(wait.time)})" if wait is not None else ""
         why = f": {cause_text(chain)}" if chain else ""
         findings.append(
             Finding(
@@ -115,7 +116,7 @@ def stall_findings(
     long = sorted((g for g in gaps if g[0] > limit), key=lambda g: g[4][0])
     messages = [
         f"no cycle for {human_duration(gap / 1_000_000)} between "
-        f"{iso(moment_time(*before[:2]))} and {iso(moment_time(*after[:2]))}"
+        f"{shown(moment_time(*before[:2]))} and {shown(moment_time(*after[:2]))}"
         for gap, _, _, before, after in long
     ]
     evidence = [evidence_of(after) for *_, after in long]
@@ -130,7 +131,7 @@ def stall_findings(
             what = "cycle's totals"
         messages.append(
             f"no cycle for the last {human_duration(silence)} "
-            f"(last {what} at {iso(connector.since)})"
+            f"(last {what} at {shown(connector.since)})"
         )
         last = last_cycle
         if what == "cycle" and last is not None:
@@ -141,7 +142,10 @@ def stall_findings(
     message = "; ".join(messages) + f" — more than {STALL_INTERVALS} intervals of {every}"
     findings.append(Finding("connector_stalled", "warning", message, tuple(evidence)))
     if connector.code == "connector_stalled" or not long:
-        around = f" around {iso(evidence[0].time)}" if evidence else ""
+        # stalled now: read around where the silence began (the last cycle, or restart)
+        began = connector.since if connector.code == "connector_stalled" else None
+        when = began if began is not None else evidence[0].time if evidence else None
+        around = f" around {shown(when)}" if when is not None else ""
         advice.append(
             Advice(
                 "check_connector",
@@ -156,8 +160,8 @@ def stall_findings(
     advice.append(
         Advice(
             "past_stall",
-            f"The connector did not cycle from {iso(moment_time(*before[:2]))} to "
-            f"{iso(moment_time(*after[:2]))}{more} and has cycled since: read smsexec.log "
+            f"The connector did not cycle from {shown(moment_time(*before[:2]))} to "
+            f"{shown(moment_time(*after[:2]))}{more} and has cycled since: read smsexec.log "
             "from then for why it paused (a stop of SMS Executive or of the server leaves "
             "the same gap).",
         )
@@ -176,7 +180,7 @@ def user_findings(
         timed = [u for u in waiting if u.expected_recovery is not None]
         if timed:
             nxt = min(timed, key=lambda u: instant_key(u.expected_recovery))  # type: ignore[arg-type]
-            expected = f"the next ({nxt.upn}) is expected at {iso(nxt.expected_recovery)}"
+            expected = f"the next ({nxt.upn}) is expected at {shown(nxt.expected_recovery)}"
         else:
             expected = f"when is unknown: {NO_TIMES_REASON}"
         findings.append(
@@ -277,7 +281,7 @@ def unreconciled_finding(result: Result) -> Finding:
         "warning",
         f"{count} cycle{plural(count)} logged totals that do not match the users notified in "
         f"{verb(count, 'it', 'them')}; those users were left as they were (first at "
-        f"{iso(first.time)}: received {first.received}, added {first.added}, "
+        f"{shown(first.time)}: received {first.received}, added {first.added}, "
         f"{first.notified} notified and not held back)",
         tuple(
             Evidence(c.source, c.line or c.totals_line, c.time)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 
-from ..times import moment_time
+from ..times import iso, moment_time
 from ..tracker import UserState
 
 MAX_EVIDENCE = 5
@@ -79,6 +80,19 @@ class Summary:
     """Gaps between cycles of a run longer than the stall limit (the longest few), in order."""
     users: list[UserState] = field(default_factory=list)
     """The users asked for by name (`--user`), whatever their state."""
+
+
+SHOWN_ZONE: ContextVar[tzinfo | None] = ContextVar("SHOWN_ZONE", default=None)
+"""The zone the times in findings and advice are written in (`--tz`), while one summary is
+made; None: as logged."""
+
+
+def shown(value: datetime | None) -> str | None:
+    """A time in a finding's or advice's text: ISO 8601, in the zone shown (`SHOWN_ZONE`)."""
+    zone = SHOWN_ZONE.get()
+    if zone is not None and value is not None and value.tzinfo is not None:
+        value = value.astimezone(zone)
+    return iso(value)
 
 
 def some_names(users: list[UserState]) -> str:

@@ -24,6 +24,7 @@ def summary_document(summary: Summary, display: Display) -> dict[str, Any]:
         "cycles": summary.cycles,
         "interval_s": number(summary.interval.total_seconds()),
         "interval_observed": summary.interval_basis == "observed",
+        "interval_basis": summary.interval_basis,
         "restarts": [evidence_record(e, display) for e in summary.restarts],
         "per_day": [
             {

@@ -122,6 +122,7 @@ def report_document(
             "restarts": len(result.restarts),
             "interval_s": number(result.interval.total_seconds()),
             "interval_observed": result.interval_observed,
+            "interval_basis": analysis.interval_basis,
         },
     }
     if timeless(analysis.as_of):

@@ -159,7 +159,8 @@ _STATES = ("waiting", "overdue", "failed", "pending", "recovered", "synced")
 def summary(summary_: Summary, analysis: Analysis, display: Display) -> str:
     """The connector's health as a Markdown document."""
     out = _header("logsync summary: connector health", analysis, display)
-    out += [f"Cycles: {summary_.cycles}, every {cycle_interval(summary_)}."]
+    every = f", every {cycle_interval(summary_)}" if summary_.cycles > 1 else ""
+    out += [f"Cycles: {summary_.cycles}{every}."]
     out += ["", "## Findings", ""]
     out += findings_list(summary_, display) or ["No findings: the connector looks healthy."]
     if summary_.advice:
