@@ -87,10 +87,6 @@ class ConnectorLog:
         may say why the connector is in trouble, since its last cycle: whatever order they
         come in, a cycle leaves out those before it."""
         self._first_where: tuple[str, int] = ("", 0)
-        self._user_rows: int | None = None
-        self._user_cycles = 0
-        """The latest user row, where no cycle's start nor totals is in the input (see
-        `users_show`)."""
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -241,11 +237,12 @@ class ConnectorLog:
 
     # -- conclusions --------------------------------------------------------------------------
 
-    def users_show(self, users: Iterable[Any]) -> None:
+    def _users_show(self, users: Iterable[Any]) -> tuple[int, int | None]:
         """What the users (`Seen`) show of cycles where the input holds neither a cycle's
-        start nor its totals (a `findstr` of one user: its notifications and failures). Each
-        notification was written in a cycle, one per user and cycle: the most notifications
-        of one user are cycles seen, and the connector was at work at the latest row."""
+        start nor its totals (a `findstr` of one user: its notifications and failures), as
+        (cycles, the latest user row). Each notification was written in a cycle, one per user
+        and cycle: the most notifications of one user are cycles seen, and the connector was
+        at work at the latest row. (0, None) where cycles show themselves."""
         most, latest = 0, None
         if self.last_cycle is None and self.last_totals is None:
             for user in users:
@@ -255,11 +252,11 @@ class ConnectorLog:
                     latest = user.last_seen
             if latest is not None:  # (a failure alone is a cycle too)
                 most = max(most, 1)
-        self._user_cycles, self._user_rows = most, latest
+        return most, latest
 
-    def cycles_seen(self) -> int:
+    def cycles_seen(self, users: Iterable[Any]) -> int:
         """Cycles that start, end with their totals line, or show in their users' rows."""
-        return max(self.cycles, self._user_cycles)
+        return max(self.cycles, self._users_show(users)[0])
 
     def interval(self, given: timedelta | None) -> tuple[timedelta, bool]:
         """(cycle interval, whether it was observed rather than given or defaulted)."""
@@ -280,10 +277,11 @@ class ConnectorLog:
             return when
         return last[0] + -(-(when - last[0]) // interval) * interval
 
-    def state(self, as_of: int | None, interval: int) -> Connector:
+    def state(self, as_of: int | None, interval: int, users: Iterable[Any]) -> Connector:
         """The connector's state at `as_of` (microseconds), with the record that shows it and
-        what sibling logs show as its cause."""
-        found = self._state(as_of, interval)
+        what sibling logs show as its cause; `users` (`Seen`) show cycles at work where no
+        cycle's start or totals does."""
+        found = self._state(as_of, interval, self._users_show(users)[1])
         if found.ok or not self._causes:
             return found
         return found._replace(causes=self._causes_of(found))
@@ -316,7 +314,7 @@ class ConnectorLog:
             chain.append(Cause("install_errors", moment_time(us, zone), source, line, ids))
         return tuple(chain)
 
-    def _state(self, as_of: int | None, interval: int) -> Connector:
+    def _state(self, as_of: int | None, interval: int, user_rows: int | None) -> Connector:
         """The connector's state at `as_of` (microseconds), with the record that shows it."""
         last_cycle = time_of(self.last_cycle)
         restart = self.restarts[-1] if self.restarts else None
@@ -349,7 +347,7 @@ class ConnectorLog:
             )
         totals = self.last_totals
         awaiting = self._awaiting_first_cycle
-        if self.last_cycle is None and totals is None and self._user_rows is None:
+        if self.last_cycle is None and totals is None and user_rows is None:
             where = (restart.source, restart.line) if restart is not None else self._first_where
             return Connector(
                 "no_cycles", "no_cycles", time_of(self.first), None, last_restart, *where

@@ -85,7 +85,6 @@ def conclude(
     """
     as_of = as_of if as_of is not None else time_of(tracker.latest)
     log = tracker.log
-    log.users_show(tracker.users.values())
     every, observed = log.interval(tracker.options.interval)
     interval_us = every // _MICROSECOND
     pending = log.restarts[-1] if log.full_next and log.restarts else None
@@ -136,7 +135,7 @@ def conclude(
     return Result(
         as_of=as_of,
         users=users,
-        cycles=log.cycles_seen(),
+        cycles=log.cycles_seen(tracker.users.values()),
         full_syncs=log.full_syncs,
         restarts=list(log.restarts),
         interval=every,
@@ -144,7 +143,7 @@ def conclude(
         last_cycle=time_of(log.last_cycle),
         first_time=time_of(log.first),
         last_time=time_of(tracker.latest),
-        connector=log.state(as_of_us, interval_us),
+        connector=log.state(as_of_us, interval_us, tracker.users.values()),
         unreconciled=list(tracker.totals.unreconciled),
         unreconciled_count=tracker.totals.unreconciled_count,
         certificate_waits=log.certificate_waits,

@@ -429,8 +429,7 @@ class Tracker:
 
     def connector(self, as_of: int | None, interval: int) -> Connector:
         """The connector's state at `as_of` (microseconds)."""
-        self.log.users_show(self.users.values())
-        return self.log.state(as_of, interval)
+        return self.log.state(as_of, interval, self.users.values())
 
     def result(
         self,
