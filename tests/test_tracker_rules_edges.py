@@ -19,6 +19,7 @@ from logsync.health import HealthCollector
 from logsync.times import NO_TIMES, iso, micros, moment_time
 from logsync.tracker import GAP_WINDOW, MAX_CAUSES, Tracker
 
+from .conftest import SAMPLES
 from .logtext import Log, sms_line
 
 STOPPING = "CCloudUserSync::Process - User sync processing thread is now stopping."
@@ -639,3 +640,38 @@ def test_recovered_gives_no_wait_for_a_user_whose_failing_began_before_the_log(
         "2014-09-14T11:35:02-04:00",
     )
     assert analysis.tracker.recovered(["held@x.com"]) == [("held@x.com", None)]
+
+
+def test_a_retry_whose_outcome_is_not_in_the_input_is_pending(tmp_path: Path) -> None:
+    """`findstr carol CloudUserSync.log`: carol failed, was held back for 24 h, and was
+    notified at her due cycle (07:45:08 on the 25th): retried. The totals line that says she
+    was added is not in the excerpt, and no failure line followed: her outcome is not in the
+    input, so she is pending (awaiting_totals), not overdue, however late it is judged. With
+    that cycle's start and totals lines she is recovered; with a failure line after the retry
+    she waits again."""
+    lines = (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig").splitlines(True)
+    carol = [line for line in lines if "carol@" in line]
+    path = tmp_path / "carol.log"
+    path.write_text("".join(carol), encoding="utf-8")
+    for now in (None, datetime(2026, 11, 27)):
+        (user,) = analyze([str(path)], now=now).users
+        assert (user.state, user.pending_reason, iso(user.full_sync_due)) == (
+            "pending", "awaiting_totals", "2026-11-25T07:40:08.529-08:00",
+        )
+    retry = lines.index(carol[-1])
+    start = max(i for i in range(retry) if "Starting user delta sync" in lines[i])
+    totals = next(i for i in range(retry, len(lines)) if "Total received users to add" in lines[i])
+    path.write_text("".join([*carol[:-1], lines[start], carol[-1], lines[totals]]), encoding="utf-8")
+    (user,) = analyze([str(path)]).users
+    assert (user.state, iso(user.recovered_at)) == ("recovered", "2026-11-25T07:45:08.707-08:00")
+    again = carol[-1].replace("NotifyAccountAddition - SCCM user to add = carol@contoso.com",
+                              "Failed to add user carol@contoso.com; reason UserNotFound")
+    path.write_text("".join([*carol, again]), encoding="utf-8")
+    (user,) = analyze([str(path)]).users
+    assert (user.state, user.failures, iso(user.full_sync_due)) == (
+        "waiting", 2, "2026-11-26T07:45:08.707-08:00",
+    )
+    # held back before her due (the excerpt cut before the retry): waiting, as before
+    path.write_text("".join(carol[:-1]), encoding="utf-8")
+    (user,) = analyze([str(path)]).users
+    assert (user.state, user.pending_reason) == ("waiting", None)

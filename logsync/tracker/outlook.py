@@ -188,7 +188,18 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
     last_failure = user.last_failure[0] if user.last_failure is not None else None
     pending_reason: str | None = None
     state = settled_state(user)
-    if state == "pending":
+    retried = tracker.received.get(key)
+    if (
+        state is None
+        and retried is not None
+        and last_failure is not None
+        and retried[1] > last_failure
+        and not held_unknown(user)
+    ):
+        # its retry came (it was notified after its failure and not held back), no failure
+        # line followed, and the input ends before the cycle's totals say whether it was added
+        state, pending_reason = "pending", AWAITING_TOTALS
+    elif state == "pending":
         if key in tracker.totals.undecided:
             pending_reason = UNDETERMINED
         elif key in tracker.received:
