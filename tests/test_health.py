@@ -202,6 +202,54 @@ def test_the_times_in_findings_and_advice_are_in_the_zone_shown() -> None:
     assert "2014-09-14T10:28:50.436-04:00" in as_logged.findings[0].message
 
 
+def test_stalls_are_listed_in_time_order_and_one_of_three_intervals_is_none(tmp_path: Path) -> None:
+    """Two gaps that are over, the longer first: listed in time order, and the past-stall
+    advice names the first. A gap of exactly three intervals (15m) is no stall."""
+    log = Log().cycles("2026-03-02 10:00", "2026-03-02 10:30")
+    log.cycles("2026-03-02 12:30", "2026-03-02 13:00").cycles("2026-03-02 14:00", "2026-03-02 14:30")
+    summary = summarize(log.write(tmp_path / "gaps.log"))
+    (stalled,) = summary.findings
+    assert (stalled.code, stalled.severity, stalled.message) == (
+        "connector_stalled",
+        "warning",
+        "no cycle for 2h 05m between 2026-03-02T10:25:00-04:00 and 2026-03-02T12:30:00-04:00; "
+        "no cycle for 1h 05m between 2026-03-02T12:55:00-04:00 and 2026-03-02T14:00:00-04:00 — "
+        "more than 3 intervals of 5m",
+    )
+    assert [a.text for a in summary.advice] == [
+        "The connector did not cycle from 2026-03-02T10:25:00-04:00 to 2026-03-02T12:30:00-04:00 "
+        "(nor in the other gaps the finding lists) and has cycled since: read smsexec.log from "
+        "then for why it paused (a stop of SMS Executive or of the server leaves the same gap).",
+    ]
+    exact = Log().cycles("2026-03-02 10:00", "2026-03-02 10:30").cycles("2026-03-02 10:40", "2026-03-02 11:10")
+    summary = summarize(exact.write(tmp_path / "exact.log"))
+    assert (codes(summary), summary.advice) == ([], [])
+
+
+def test_a_stall_since_a_restart_names_it_as_evidence(tmp_path: Path) -> None:
+    """A restart and no cycle after it for more than three intervals: the stall runs from the
+    restart, which is its evidence and where to read smsexec.log."""
+    log = Log().cycles("2026-03-02 08:00", "2026-03-02 08:30").restart("2026-03-02 09:00:00")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    summary = summarize(path, now=datetime(2026, 3, 2, 9, 15, 1))
+    stalled = summary.findings[0]
+    assert (stalled.code, stalled.severity, stalled.message) == (
+        "connector_stalled",
+        "warning",
+        "no cycle for the last 15m (last restart at 2026-03-02T09:00:00-04:00) — more than 3 "
+        "intervals of 5m",
+    )
+    assert [(e.source, e.line) for e in stalled.evidence] == [(path, 31)]
+    assert [(a.code, a.text) for a in summary.advice] == [
+        (
+            "check_connector",
+            "Check that SMS_CLOUD_USERSYNC is running (Configuration Manager Service Manager) and "
+            "read smsexec.log around 2026-03-02T09:00:00-04:00 for why the connector stopped "
+            "cycling.",
+        )
+    ]
+
+
 def test_a_restart_in_between_is_not_a_stall(tmp_path: Path) -> None:
     log = Log().cycles("2026-03-02 10:00", "2026-03-02 10:30")
     log.at("2026-03-02 10:26:00", "SMS_CLOUD_USERSYNC is stopping...")

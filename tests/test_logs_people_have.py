@@ -533,6 +533,27 @@ def test_a_misspelt_name_suggests_every_user_of_that_name() -> None:
     names = ["bob@contoso.com", "alice@contoso.com", "bob@fabrikam.com"]
     assert did_you_mean("bobb*", names) == "; did you mean bob@contoso.com, bob@fabrikam.com?"
     assert did_you_mean("zed*", names) == ""
+    assert did_you_mean("bobby", ["bob", "alice"]) == "; did you mean bob?"  # (no UPN: no @)
+
+
+@pytest.mark.parametrize(
+    ("given", "suggested"),
+    [
+        # a part of many UPNs: the first five, and how many more
+        ("contoso", "carol@contoso.com, alice@contoso.com, grace@contoso.com, ivan@contoso.com, "
+         "heidi@contoso.com and 5 more"),
+        ("e", "alice@contoso.com, grace@contoso.com, heidi@contoso.com, dave@contoso.com, "
+         "erin@contoso.com"),  # exactly five: no "and 0 more"
+        ("heid@", "heidi@contoso.com"),
+        ("hedy", None),  # too far from any name
+    ],
+)
+def test_did_you_mean_lists_at_most_five(given: str, suggested: str | None) -> None:
+    gate = runner.invoke(app, ["check", "--user", given, DEMO])
+    hint = f"; did you mean {suggested}?" if suggested else ""
+    assert (gate.exit_code, gate.stderr) == (
+        2, f"logsync: error: --user {given} matches no user of the log{hint}\n",
+    )
 
 
 def test_lines_that_are_no_record_are_said_on_stderr(tmp_path: Path) -> None:
@@ -604,6 +625,39 @@ def test_inputs_more_than_a_day_apart_are_said_to_leave_a_hole(
     # judged before the later log begins: it is left out, so nothing is apart
     before = runner.invoke(app, ["report", "--now", "2026-11-20T07:57", first, second])
     assert "later: what happened" not in before.stderr
+
+
+def test_the_note_of_inputs_apart_names_the_first_hole_and_never_copies_or_siblings(
+    tmp_path: Path,
+) -> None:
+    """C (the 10th), A (the 13th and the 18th) and B (the 14th, inside A): one hole, from C's
+    end to A's start. Two copies of one log, or a sibling log of other years, leave none."""
+    paths = {}
+    for name, spans in (
+        ("C", [("2026-11-10 07:00", "2026-11-10 08:00")]),
+        ("A", [("2026-11-13 07:00", "2026-11-13 08:00"), ("2026-11-18 07:00", "2026-11-18 08:00")]),
+        ("B", [("2026-11-14 07:00", "2026-11-14 08:00")]),
+    ):
+        log = Log(bias=480)
+        for start, end in spans:
+            log.cycles(start, end)
+        (tmp_path / name).mkdir()
+        paths[name] = log.write(tmp_path / name / "CloudUserSync.log")
+    result = runner.invoke(app, ["summary", paths["C"], paths["A"], paths["B"]])
+    notes = [line for line in result.stderr.splitlines() if "what happened between" in line]
+    assert notes == [
+        f"logsync: {paths['C']} ends 2026-11-10T07:55:00-08:00 and {paths['A']} begins "
+        "2026-11-13T07:00:00-08:00, 2d 23h later: what happened between is in neither, though "
+        "they are read as one history"
+    ]
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "CloudUserSync.log").write_bytes((SAMPLES / "CloudUserSync.log").read_bytes())
+    copies = runner.invoke(app, ["summary", str(tmp_path / "a"), str(tmp_path / "b")])
+    assert (copies.exit_code, "what happened between" in copies.stderr) == (0, False)
+    assert "3,041 records found in more than one input" in copies.stderr
+    sibling = runner.invoke(app, ["summary", DEMO, str(SAMPLES / "site-logs" / "CertMgr.log")])
+    assert (sibling.exit_code, "what happened between" in sibling.stderr) == (0, False)
 
 
 def test_a_log_that_spans_the_others_leaves_no_hole_between_them(tmp_path: Path) -> None:
@@ -833,6 +887,26 @@ def test_watch_on_a_folder_it_cannot_read_is_one_line(
     monkeypatch.setattr(Path, "iterdir", refuse)
     result = runner.invoke(app, ["watch", str(tmp_path)])
     assert (result.exit_code, result.stderr) == (2, f"logsync: error: {tmp_path}: Permission denied\n")
+
+
+def test_watch_on_a_log_it_may_not_read_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "CloudUserSync.log"
+    log.write_bytes((SAMPLES / "CloudUserSync.log").read_bytes()[:2000])
+    monkeypatch.setattr("logsync.watch.os.access", lambda *args, **kwargs: False)
+    result = runner.invoke(app, ["watch", str(log)])
+    assert (result.exit_code, result.stderr) == (2, f"logsync: error: {log}: permission denied\n")
+
+
+@pytest.mark.parametrize("name", ["cloudusersync.log", "CloudUserSync.LOG", None])
+def test_watch_finds_the_live_log_of_a_folder_in_any_case(tmp_path: Path, name: str | None) -> None:
+    from logsync.watch import live_path
+
+    if name is not None:
+        (tmp_path / name).write_bytes(b"")
+        (tmp_path / "CloudUserSync.lo_").write_bytes(b"")
+    assert live_path(str(tmp_path)) == tmp_path / (name or "CloudUserSync.log")
 
 
 # -- never a traceback ------------------------------------------------------------------------

@@ -1584,3 +1584,20 @@ def test_an_excerpt_of_totals_lines_counts_the_cycles_it_shows() -> None:
     assert (result.cycles, result.interval_observed, result.connector.state) == (
         2, False, "running",
     )
+
+
+def test_a_cycle_after_a_restart_counts_by_its_totals_and_users_only_where_nothing_else_does(
+    tmp_path: Path,
+) -> None:
+    """A restart, then a totals line with no cycle start: one cycle (the restart leaves no
+    cycle open). Notifications then a cycle's start without totals: the start is the cycle
+    the input shows, and the users' lines count for nothing more."""
+    totals = "Total received users to add from SCCM = 0, Total Successfully added users to Cloud = 0"
+    log = Log().restart("2026-03-02 08:00:00")
+    log.at("2026-03-02 08:05:00", totals)
+    assert analyze([log.write(tmp_path / "a.log")]).result.cycles == 1
+    log = Log()
+    log.at("2026-03-02 08:00:02", NOTIFY.format("bob@x.com"))
+    log.at("2026-03-02 08:05:02", NOTIFY.format("bob@x.com"))
+    log.at("2026-03-02 08:10:00", "Starting user delta sync, raise failure status messages = True")
+    assert analyze([log.write(tmp_path / "b.log")]).result.cycles == 1

@@ -136,6 +136,8 @@ def stall_findings(
         last = last_cycle
         if what == "cycle" and last is not None:
             evidence.append(evidence_of(last))
+        elif what != "cycle" and connector.source:  # the restart, or the totals line
+            evidence.append(Evidence(connector.source, connector.line, connector.since))
     if not messages:
         return
     every = human_duration(interval.total_seconds())
