@@ -214,6 +214,8 @@ def user_rows(
     def iso(us: int | None) -> str | None:
         if us in shown:
             return shown[us]
+        if len(shown) >= 4096:  # (users in order share the times of their cycles: few held)
+            shown.clear()
         assert table is not None
         text = shown[us] = display.moment_iso(table.moment(us))
         return text
