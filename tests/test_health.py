@@ -250,6 +250,21 @@ def test_a_stall_since_a_restart_names_it_as_evidence(tmp_path: Path) -> None:
     ]
 
 
+def test_the_next_user_held_back_since_before_the_input_is_expected_by_a_bound(tmp_path: Path) -> None:
+    """The demo log's last 50 lines: its waiting users were held back since before them, so
+    when the next recovers is a latest bound ("by"), as report and check say."""
+    lines = (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig").splitlines(True)
+    path = tmp_path / "tail.log"
+    path.write_text("".join(lines[-50:]), encoding="utf-8")
+    stuck = next(f for f in summarize(str(path)).findings if f.code == "stuck_users")
+    assert stuck.message == (
+        "3 users wait for the 24 h full sync; the next (bob@contoso.com) is expected by "
+        "2026-11-26T15:35:06.078-08:00"
+    )
+    whole = next(f for f in summarize(str(SAMPLES / "CloudUserSync.log")).findings if f.code == "stuck_users")
+    assert " is expected at 2026-11-26T09:15:03.266-08:00" in whole.message
+
+
 def test_a_restart_in_between_is_not_a_stall(tmp_path: Path) -> None:
     log = Log().cycles("2026-03-02 10:00", "2026-03-02 10:30")
     log.at("2026-03-02 10:26:00", "SMS_CLOUD_USERSYNC is stopping...")

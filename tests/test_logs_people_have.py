@@ -408,7 +408,7 @@ def test_records_in_two_overlapping_exports_count_once(tmp_path: Path) -> None:
     assert {u.upn: u.moments for u in merged.users} == {u.upn: u.moments for u in whole.users}
     result = runner.invoke(app, ["check", str(monday), str(tuesday)])
     assert result.stderr == (
-        "logsync: 501 records found in more than one input (the same instant, thread, component "
+        "logsync: 501 records found in more than one input or run (the same instant, thread, component "
         "and text) counted once; the copies were left out\n"
     )
     events = runner.invoke(app, ["events", "--format", "ndjson", str(monday), str(tuesday)])
@@ -655,7 +655,7 @@ def test_the_note_of_inputs_apart_names_the_first_hole_and_never_copies_or_sibli
         (tmp_path / name / "CloudUserSync.log").write_bytes((SAMPLES / "CloudUserSync.log").read_bytes())
     copies = runner.invoke(app, ["summary", str(tmp_path / "a"), str(tmp_path / "b")])
     assert (copies.exit_code, "what happened between" in copies.stderr) == (0, False)
-    assert "3,041 records found in more than one input" in copies.stderr
+    assert "3,041 records found in more than one input or run" in copies.stderr
     sibling = runner.invoke(app, ["summary", DEMO, str(SAMPLES / "site-logs" / "CertMgr.log")])
     assert (sibling.exit_code, "what happened between" in sibling.stderr) == (0, False)
 

@@ -109,7 +109,7 @@ def test_the_same_log_pasted_twice_counts_once(tmp_path: Path) -> None:
     assert (code, document) == answers(str(DEMO))[:2]
     assert err == (
         f"logsync: {twice}: time goes back once (logs pasted together?); its 2 runs are merged by time\n"
-        "logsync: 3,041 records found in more than one input (the same instant, thread, component "
+        "logsync: 3,041 records found in more than one input or run (the same instant, thread, component "
         "and text) counted once; the copies were left out\n"
     )
 
@@ -209,7 +209,7 @@ def test_overlapping_exports_still_count_their_shared_records_once(tmp_path: Pat
     code, document, err = answers(str(second), str(first))
     assert (code, document) == answers(str(DEMO))[:2]
     assert err == (
-        "logsync: 500 records found in more than one input (the same instant, thread, component "
+        "logsync: 500 records found in more than one input or run (the same instant, thread, component "
         "and text) counted once; the copies were left out\n"
     )
 

@@ -320,7 +320,7 @@ def test_a_pasted_excerpt_given_twice_is_counted_once_in_the_summary(tmp_path: P
         {"date": "2014-09-14", "requested": 1, "held_back": 0, "added": 0, "failed": 1},
         {"date": "2014-09-15", "requested": 1, "held_back": 0, "added": 1, "failed": 0},
     ]
-    assert "logsync: 6 records found in more than one input" in result.stderr
+    assert "logsync: 6 records found in more than one input or run" in result.stderr
 
 
 def test_only_files_with_the_same_bytes_are_copies(tmp_path: Path) -> None:

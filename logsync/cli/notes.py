@@ -141,11 +141,12 @@ def note_runs(runs: Iterable[tuple[str, int]], opts: Common, env: Env) -> None:
 
 
 def note_duplicates(duplicates: int, opts: Common, env: Env) -> None:
-    """Say how many records two inputs both held (overlapping exports), each counted once."""
+    """Say how many records two inputs, or two runs of one (a file pasted twice), both held
+    (overlapping exports), each counted once."""
     if duplicates and not opts.quiet:
         records = "1 record" if duplicates == 1 else f"{duplicates:,} records"
         env.stderr.write(
-            f"logsync: {records} found in more than one input (the same instant, thread, "
+            f"logsync: {records} found in more than one input or run (the same instant, thread, "
             "component and text) counted once; the copies were left out\n"
         )
 

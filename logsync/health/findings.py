@@ -10,7 +10,15 @@ from ..events import CONNECTOR
 from ..formats.paste import redacted
 from ..sources import base_name
 from ..times import NO_TIMES_REASON, human_duration, instant_key, moment_time
-from ..tracker import STALL_INTERVALS, USER_NOT_FOUND, Result, UserState, cause_text, timer_label
+from ..tracker import (
+    LATEST,
+    STALL_INTERVALS,
+    USER_NOT_FOUND,
+    Result,
+    UserState,
+    cause_text,
+    timer_label,
+)
 from .advice import (
     CHECK_CONNECTOR,
     certificate_advice,
@@ -182,7 +190,9 @@ def user_findings(
         timed = [u for u in waiting if u.expected_recovery is not None]
         if timed:
             nxt = min(timed, key=lambda u: instant_key(u.expected_recovery))  # type: ignore[arg-type]
-            expected = f"the next ({nxt.upn}) is expected at {shown(nxt.expected_recovery)}"
+            # a user held back since before the input has a latest bound, not a time
+            at = "by" if nxt.bound == LATEST else "at"
+            expected = f"the next ({nxt.upn}) is expected {at} {shown(nxt.expected_recovery)}"
         else:
             expected = f"when is unknown: {NO_TIMES_REASON}"
         findings.append(
