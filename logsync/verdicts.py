@@ -21,7 +21,7 @@ def counts_against(user: UserState, fail_on: Collection[str]) -> bool:
     named (a restart would add it)."""
     return (
         user.state in fail_on
-        or (user.undetermined and "waiting" in fail_on)
+        or (user.outcome_unknown and "waiting" in fail_on)
         or ("fixable" in fail_on and user.stuck and user.in_azure_ad is True)
     )
 
@@ -85,7 +85,9 @@ def fails(analysis: Analysis, fail_on: frozenset[str]) -> bool:
     return (
         analysis.connector.problem_in(fail_on) is not None
         or any(counts[state] for state in fail_on if state in counts)
-        or bool(analysis.result.undetermined and "waiting" in fail_on)
+        or bool(
+            (analysis.result.undetermined or analysis.result.retry_unseen) and "waiting" in fail_on
+        )
         or any(counts_against(u, fail_on & {"fixable"}) for u in analysis.users)
     )
 

@@ -675,3 +675,45 @@ def test_a_retry_whose_outcome_is_not_in_the_input_is_pending(tmp_path: Path) ->
     path.write_text("".join(carol[:-1]), encoding="utf-8")
     (user,) = analyze([str(path)]).users
     assert (user.state, user.pending_reason) == ("waiting", None)
+
+
+def test_a_timer_run_out_in_an_input_without_cycle_lines_is_no_overdue(tmp_path: Path) -> None:
+    """`findstr "Failed to add" CloudUserSync.log`: the failures alone, no cycle's start or
+    totals, no notification. carol and ivan's timers ran out in it, but whether their retry came
+    (carol was added at it) is not in the input: pending (`retry_unseen`), which a gate on
+    waiting users counts, never overdue with "no retry logged"."""
+    from typer.testing import CliRunner
+
+    from logsync.cli import app
+
+    lines = (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig").splitlines(True)
+    path = tmp_path / "failed.txt"
+    path.write_text("".join(line for line in lines if "Failed to add" in line), encoding="utf-8")
+    analysis = analyze([str(path)])
+    assert [(u.upn, u.state, u.pending_reason) for u in analysis.users] == [
+        ("bob@contoso.com", "waiting", None),
+        ("heidi@contoso.com", "waiting", None),
+        ("erin@contoso.com", "waiting", None),
+        ("dave@contoso.com", "failed", None),
+        ("carol@contoso.com", "pending", "retry_unseen"),
+        ("ivan@contoso.com", "pending", "retry_unseen"),
+    ]
+    assert (analysis.result.retry_unseen, analysis.result.undetermined) == (2, 0)
+    gate = CliRunner().invoke(app, ["check", str(path)])
+    assert gate.exit_code == 1
+    assert gate.stdout.splitlines()[-3:] == [
+        "carol@contoso.com\tpending\tUserNotFound\toutcome unknown: its timer ran out, and the "
+        "input holds no cycle's start or totals to show whether it was retried and added; the "
+        "whole log would tell",
+        "ivan@contoso.com\tpending\tUserNotFound\toutcome unknown: its timer ran out, and the "
+        "input holds no cycle's start or totals to show whether it was retried and added; the "
+        "whole log would tell",
+        "FAIL: 6 users (3 waiting, 1 failed, 2 pending), limit 0 as of 2026-11-25T14:30:09.041-08:00",
+    ]
+    only_failed = CliRunner().invoke(app, ["check", "--fail-on", "failed", str(path)])
+    assert only_failed.exit_code == 1 and "2 pending users not counted" in only_failed.stdout
+    # before their timers ran out, they wait; in the whole log, carol recovered and ivan is overdue
+    early = analyze([str(path)], now=datetime(2026, 11, 25, 7, 0)).users
+    assert {u.upn: u.state for u in early}["carol@contoso.com"] == "waiting"
+    whole = {u.upn: u.state for u in analyze([str(SAMPLES / "CloudUserSync.log")]).users}
+    assert (whole["carol@contoso.com"], whole["ivan@contoso.com"]) == ("recovered", "overdue")

@@ -84,6 +84,17 @@ UNDETERMINED_TEXT = (
     "outcome unknown: notified in cycles whose counts cannot say whether it was held back; "
     "the earlier log (CloudUserSync.lo_) would tell"
 )
+RETRY_UNSEEN_TEXT = (
+    "outcome unknown: its timer ran out, and the input holds no cycle's start or totals to "
+    "show whether it was retried and added; the whole log would tell"
+)
+
+
+def unknown_outcome_text(user: UserState) -> str | None:
+    """Why the outcome of a pending user that may be stuck is unknown, or None."""
+    if user.undetermined:
+        return UNDETERMINED_TEXT
+    return RETRY_UNSEEN_TEXT if user.outcome_unknown else None
 
 
 def wrap_words(text: str, width: int, indent: str = "") -> list[str]:
@@ -349,8 +360,8 @@ def check_row(
         recovery = f"recovered {display.iso(user.recovered_at)}"
     elif user.state == "synced":
         recovery = f"synced {display.iso(user.synced_at)}"
-    elif user.undetermined:
-        recovery = UNDETERMINED_TEXT
+    elif user.outcome_unknown:
+        recovery = unknown_outcome_text(user)  # type: ignore[assignment]
     elif user.state == "pending":
         recovery = "outcome not logged yet"
     elif user.no_times and user.stuck:

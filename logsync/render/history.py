@@ -15,9 +15,9 @@ from ..tracker import Step, UserState
 from . import (
     AZURE_AD_TEXT,
     BEFORE_INPUT,
-    UNDETERMINED_TEXT,
     Display,
     bounded,
+    unknown_outcome_text,
     wrap_words,
 )
 from .human import (
@@ -94,8 +94,9 @@ def timeline(
         title.append(
             f" · expected recovery {bounded(user, clock(user.expected_recovery, display))}"
         )
-    if user.undetermined:
-        title.append(f" · {UNDETERMINED_TEXT}")
+    unknown = unknown_outcome_text(user)
+    if unknown is not None:
+        title.append(f" · {unknown}")
     if user.recovered_at is not None:
         title.append(f" · recovered {clock(user.recovered_at, display)}")
     if user.in_azure_ad is not None:

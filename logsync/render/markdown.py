@@ -21,13 +21,13 @@ from ..tracker import Step, UserState
 from . import (
     AZURE_AD_TEXT,
     BEFORE_INPUT,
-    UNDETERMINED_TEXT,
     USER_COLUMNS,
     Display,
     bounded,
     connector_text,
     cycle_interval,
     log_end_note,
+    unknown_outcome_text,
     user_cells,
     user_columns,
     when,
@@ -208,7 +208,7 @@ def timeline(user: UserState, steps: list[Step], analysis: Analysis, display: Di
             if user.stuck
             else ""
         )
-        + (f" · {UNDETERMINED_TEXT}" if user.undetermined else "")
+        + (f" · {unknown_outcome_text(user)}" if user.outcome_unknown else "")
         + (
             f" · {AZURE_AD_TEXT[user.in_azure_ad, user.stuck]}"
             if user.in_azure_ad is not None

@@ -254,6 +254,11 @@ class ConnectorLog:
                 most = max(most, 1)
         return most, latest
 
+    def cycles_logged(self) -> bool:
+        """Whether the input holds a cycle's start or totals line (an excerpt of users' lines
+        does not: it cannot show a retry that did not come)."""
+        return self.last_cycle is not None or self.last_totals is not None
+
     def cycles_seen(self, users: Iterable[Any]) -> int:
         """Cycles that start, end with their totals line, or show in their users' rows."""
         return max(self.cycles, self._users_show(users)[0])

@@ -53,6 +53,10 @@ UNDETERMINED = "undetermined"
 back since before the input (SPEC §4 rule 2b): it may be stuck."""
 AWAITING_TOTALS = "awaiting_totals"
 """`pending_reason` of a user whose cycle has not logged its totals yet."""
+RETRY_UNSEEN = "retry_unseen"
+"""`pending_reason` of a user whose timer ran out in an input that holds no cycle's start or
+totals at all (`findstr "Failed to add"`): whether the retry came, and added it, is not in the
+input; it may be stuck."""
 
 LATEST = "latest"
 """`bound` of an expected recovery that is a latest bound: the user's failure lies before the
@@ -237,6 +241,12 @@ class UserState(NamedTuple):
         """Pending with counts that cannot say whether it is held back: it may be stuck."""
         return self.pending_reason == UNDETERMINED
 
+    @property
+    def outcome_unknown(self) -> bool:
+        """Pending where the input cannot say whether it is stuck (undetermined, or its retry
+        not in the input): a gate counts it as waiting."""
+        return self.pending_reason in (UNDETERMINED, RETRY_UNSEEN)
+
 
 class CycleEvidence(NamedTuple):
     """A cycle whose totals line does not reconcile with the users it notified."""
@@ -364,6 +374,8 @@ class Result(NamedTuple):
     """How many users (of those matched) are in each state, every state listed."""
     undetermined: int
     """Matched users pending with counts that cannot say whether they are held back."""
+    retry_unseen: int = 0
+    """Matched users pending because their retry is not in the input (`RETRY_UNSEEN`)."""
 
 
 def lower_median(values: Iterable[int]) -> int:

@@ -19,6 +19,7 @@ from .model import (
     AWAITING_TOTALS,
     GRACE_INTERVALS,
     LATEST,
+    RETRY_UNSEEN,
     STATES,
     UNDETERMINED,
     Moment,
@@ -100,7 +101,7 @@ def conclude(
         restart_helps=restart_helps,
     )
     counts = dict.fromkeys(STATES, 0)
-    undetermined = 0
+    undetermined = unseen = 0
     rank = {state: index for index, state in enumerate(STATES)}
     listed = []  # (rank of the state, expected recovery, key, state): the order shown
     for key, user in tracker.users.items():
@@ -118,9 +119,11 @@ def conclude(
             if found.state not in states:
                 counts[found.state] += 1
                 undetermined += found.undetermined
+                unseen += found.pending_reason == RETRY_UNSEEN
                 continue
         counts[found.state] += 1
         undetermined += found.undetermined
+        unseen += found.pending_reason == RETRY_UNSEEN
         listed.append((rank[found.state], found.instants[3] or 0, key, found))
     listed.sort(key=itemgetter(0, 1, 2))
     users = [entry[3] for entry in listed]
@@ -150,6 +153,7 @@ def conclude(
         timeline=timeline,
         counts=counts,
         undetermined=undetermined,
+        retry_unseen=unseen,
     )
 
 
@@ -251,6 +255,10 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
         if context.as_of is not None:
             remaining = (expected - context.as_of) / 1_000_000
         state = "overdue" if overdue else "waiting"
+        if overdue and not tracker.log.cycles_logged():
+            # past its due time, in an input with no cycle line: the retry (and the add it may
+            # have made) is not in it, so "no retry logged" would say what it cannot
+            state, pending_reason = "pending", RETRY_UNSEEN
     return UserState(
         upn=user.upn,
         state=state,
