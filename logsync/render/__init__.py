@@ -360,8 +360,8 @@ def check_row(
         recovery = f"recovered {display.iso(user.recovered_at)}"
     elif user.state == "synced":
         recovery = f"synced {display.iso(user.synced_at)}"
-    elif user.outcome_unknown:
-        recovery = unknown_outcome_text(user)  # type: ignore[assignment]
+    elif (unknown := unknown_outcome_text(user)) is not None:
+        recovery = unknown
     elif user.state == "pending":
         recovery = "outcome not logged yet"
     elif user.no_times and user.stuck:

@@ -8,7 +8,7 @@ at `as_of`: the cycle interval, how soon a cycle follows a restart, and the conn
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime, timedelta, tzinfo
 from operator import itemgetter
 from typing import Any
@@ -31,6 +31,7 @@ from .model import (
     lower_median,
     time_of,
 )
+from .users import Seen
 
 _MICROSECOND = timedelta(microseconds=1)
 
@@ -237,31 +238,19 @@ class ConnectorLog:
 
     # -- conclusions --------------------------------------------------------------------------
 
-    def _users_show(self, users: Iterable[Any]) -> tuple[int, int | None]:
-        """What the users (`Seen`) show of cycles where the input holds neither a cycle's
-        start nor its totals (a `findstr` of one user: its notifications and failures), as
-        (cycles, the latest user row). Each notification was written in a cycle, one per user
-        and cycle: the most notifications of one user are cycles seen, and the connector was
-        at work at the latest row. (0, None) where cycles show themselves."""
-        most, latest = 0, None
-        if self.last_cycle is None and self.last_totals is None:
-            for user in users:
-                if user.requests > most:
-                    most = user.requests
-                if latest is None or user.last_seen > latest:
-                    latest = user.last_seen
-            if latest is not None:  # (a failure alone is a cycle too)
-                most = max(most, 1)
-        return most, latest
-
     def cycles_logged(self) -> bool:
         """Whether the input holds a cycle's start or totals line (an excerpt of users' lines
         does not: it cannot show a retry that did not come)."""
         return self.last_cycle is not None or self.last_totals is not None
 
-    def cycles_seen(self, users: Iterable[Any]) -> int:
-        """Cycles that start, end with their totals line, or show in their users' rows."""
-        return max(self.cycles, self._users_show(users)[0])
+    def cycles_seen(self, users: Collection[Seen]) -> int:
+        """Cycles that start, end with their totals line, or show in their users' rows (`Seen`)
+        where the input holds neither (a `findstr` of one user: its notifications and
+        failures): each notification was written in a cycle, one per user and cycle, so the
+        most notifications of one user are cycles seen (and a failure alone is one)."""
+        if self.cycles_logged() or not users:
+            return self.cycles
+        return max(1, max(user.requests for user in users))
 
     def interval(self, given: timedelta | None) -> tuple[timedelta, bool]:
         """(cycle interval, whether it was observed rather than given or defaulted)."""
@@ -282,11 +271,11 @@ class ConnectorLog:
             return when
         return last[0] + -(-(when - last[0]) // interval) * interval
 
-    def state(self, as_of: int | None, interval: int, users: Iterable[Any]) -> Connector:
+    def state(self, as_of: int | None, interval: int, users: Collection[Seen]) -> Connector:
         """The connector's state at `as_of` (microseconds), with the record that shows it and
         what sibling logs show as its cause; `users` (`Seen`) show cycles at work where no
-        cycle's start or totals does."""
-        found = self._state(as_of, interval, self._users_show(users)[1])
+        cycle's start or totals does (each user's line was written in one)."""
+        found = self._state(as_of, interval, bool(users))
         if found.ok or not self._causes:
             return found
         return found._replace(causes=self._causes_of(found))
@@ -319,7 +308,7 @@ class ConnectorLog:
             chain.append(Cause("install_errors", moment_time(us, zone), source, line, ids))
         return tuple(chain)
 
-    def _state(self, as_of: int | None, interval: int, user_rows: int | None) -> Connector:
+    def _state(self, as_of: int | None, interval: int, users_seen: bool) -> Connector:
         """The connector's state at `as_of` (microseconds), with the record that shows it."""
         last_cycle = time_of(self.last_cycle)
         restart = self.restarts[-1] if self.restarts else None
@@ -352,7 +341,7 @@ class ConnectorLog:
             )
         totals = self.last_totals
         awaiting = self._awaiting_first_cycle
-        if self.last_cycle is None and totals is None and user_rows is None:
+        if self.last_cycle is None and totals is None and not users_seen:
             where = (restart.source, restart.line) if restart is not None else self._first_where
             return Connector(
                 "no_cycles", "no_cycles", time_of(self.first), None, last_restart, *where
