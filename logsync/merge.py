@@ -4,11 +4,10 @@ without UTC offsets, a time that goes back inside one input, rows that two input
 
 from __future__ import annotations
 
-import heapq
 import operator
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from itertools import chain, islice
+from itertools import islice
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -81,38 +80,23 @@ T = TypeVar("T")
 R = TypeVar("R", bound=tuple[Any, ...])
 
 
-def merge_in_order(
-    streams: Sequence[Iterator[T]], names: Sequence[str], key: Callable[[T], Any]
-) -> Iterator[T]:
-    """Merge time-ordered inputs by instant; at equal instants the older input comes first.
-
-    An input is older when its first record is (a rotated `.lo_` before its `.log`, which may
-    start in the same millisecond as the `.lo_` ends); inputs that begin at the same instant
-    come in the order of their names, not of the command line, so that the order they are
-    given in changes nothing. Each input keeps its own order.
-    """
-    heads: list[tuple[Any, int, str, int, Iterator[T]]] = []
-    for index, (stream, name) in enumerate(zip(streams, names, strict=True)):
-        first = next(stream, _END)
-        if first is _END:
-            continue
-        rotated = 0 if name.lower().endswith(".lo_") else 1
-        heads.append((key(first), rotated, name, index, chain([first], stream)))  # type: ignore[arg-type, list-item]
-    heads.sort(key=itemgetter(0, 1, 2, 3))
-    return heapq.merge(*(stream for *_, stream in heads), key=key)
-
-
 _END = object()
 
 
 def merge_batches(
     streams: Sequence[Iterator[list[R]]], names: Sequence[str]
 ) -> Iterator[list[R]]:
-    """`merge_in_order` of inputs that come as batches of rows keyed by their first item: the
-    same rows in the same order, handed on as runs (slices of batches), not one by one.
+    """Merge time-ordered inputs that come as batches of items keyed by their first field (the
+    instant): the one merge of inputs, of rows and of events alike. The items are handed on as
+    runs (slices of batches), not one by one.
 
-    As in `heapq.merge`, the next row is always the least (key, rank) of the inputs' heads,
-    so an input's run goes on while its rows stay below the least head of the others.
+    At equal instants the older input comes first. An input is older when its first item is (a
+    rotated `.lo_` before its `.log`, which may start in the same millisecond as the `.lo_`
+    ends); inputs that begin at the same instant come in the order of their names, not of the
+    command line, so that the order they are given in changes nothing. Each input keeps its
+    own order. As in `heapq.merge`, the next item is always the least (key, rank) of the
+    inputs' heads, so an input's run goes on while its items stay below the least head of the
+    others.
     """
     live: list[list[Any]] = []  # [batch, position, rank, stream]
     firsts = []
@@ -149,6 +133,15 @@ def merge_batches(
     for batch, position, _, stream in live:
         yield batch[position:] if position else batch
         yield from stream
+
+
+def in_batches(items: Iterator[T], size: int = 1024) -> Iterator[list[T]]:
+    """The items, `size` at a time (the form `merge_batches` takes)."""
+    while True:
+        batch = list(islice(items, size))
+        if not batch:
+            return
+        yield batch
 
 
 def _next_batch(stream: Iterator[list[R]]) -> list[R] | None:

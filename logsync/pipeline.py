@@ -8,7 +8,6 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import tzinfo
 from functools import lru_cache
 from itertools import chain
-from operator import itemgetter
 from typing import NamedTuple
 
 from . import events as catalogue
@@ -20,8 +19,9 @@ from .formats.sms import candidate_pattern
 from .merge import (
     RUN_DISORDER,
     BackwardJump,
+    in_batches,
     keyed_events,
-    merge_in_order,
+    merge_batches,
     rotated_run,
     run_span,
     split_event_runs,
@@ -265,7 +265,8 @@ class EventStream:
         ]
         if len(keyed) == 1:
             return (event for _, event, _ in keyed[0])
-        return self._once(merge_in_order(keyed, names, itemgetter(0)))
+        merged = merge_batches([in_batches(stream) for stream in keyed], names)
+        return self._once(chain.from_iterable(merged))
 
     def _jumped(self, name: str, strict: bool) -> Callable[[int], None]:
         def jumped(line: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from operator import itemgetter
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from logsync.analysis import analyze
 from logsync.errors import UsageError
-from logsync.merge import merge_batches, merge_in_order
+from logsync.merge import in_batches, merge_batches
 from logsync.pipeline import EventStream
 from logsync.times import instant_key, iso
 from logsync.tracker import TRACKED_KINDS
@@ -167,6 +168,17 @@ _batches = st.lists(  # one input: batches of rows (key, input, position), keys 
 )
 
 
+def row_by_row(streams: list[list[tuple[int, int, int]]], names: list[str]) -> list[object]:
+    """The reference merge: `heapq.merge` of the inputs one row at a time, the inputs ranked
+    by their first row's key, then the rotated `.lo_` first, then by name, then as given."""
+    heads = sorted(
+        (rows[0][0], 0 if name.lower().endswith(".lo_") else 1, name, index, rows)
+        for index, (rows, name) in enumerate(zip(streams, names, strict=True))
+        if rows
+    )
+    return list(heapq.merge(*(rows for *_, rows in heads), key=itemgetter(0)))
+
+
 @given(
     inputs=st.lists(_batches, min_size=1, max_size=4),
     names=st.lists(st.sampled_from(["a.log", "a.lo_", "b.LO_", "c.log"]), min_size=4, max_size=4),
@@ -179,11 +191,20 @@ def test_merging_batches_gives_the_rows_of_the_row_by_row_merge(
         for index, batches in enumerate(inputs)
     ]
     names = names[: len(inputs)]
-    expected = list(
-        merge_in_order([iter([r for b in bs for r in b]) for bs in tagged], names, itemgetter(0))
-    )
+    expected = row_by_row([[r for b in bs for r in b] for bs in tagged], names)
     runs = list(merge_batches([iter(bs) for bs in tagged], names))
     assert [row for run in runs for row in run] == expected
+
+
+@given(
+    items=st.lists(st.integers(min_value=0, max_value=9), max_size=30),
+    size=st.integers(min_value=1, max_value=7),
+)
+def test_items_in_batches_are_the_items_in_order(items: list[int], size: int) -> None:
+    batches = list(in_batches(iter(items), size))
+    assert [item for batch in batches for item in batch] == items
+    assert all(len(batch) == size for batch in batches[:-1])
+    assert all(0 < len(batch) <= size for batch in batches)
 
 
 def test_batches_of_inputs_that_do_not_overlap_go_on_whole() -> None:
