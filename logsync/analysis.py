@@ -355,7 +355,7 @@ def _feed(tracker: Tracker, batches: Iterator[list[Row]], inputs: Sequence[Input
     """Feed the tracker, which begins where the earliest input begins (known once the first
     batch of every input has been read)."""
     for batch in batches:
-        tracker.begin(earliest_time(inputs))
+        tracker.begin(earliest_time(inputs), [s.path for s in inputs if s.sibling])
         tracker.feed_rows(batch)
         break
     for batch in batches:

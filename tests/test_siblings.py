@@ -317,3 +317,32 @@ def test_watch_reads_a_sibling_log_pasted_in_the_wrong_order(lab: Path) -> None:
         ("install_errors", 579),
     ]
     assert causes == [(c.kind, c.line) for c in analyze([str(lab)]).connector.causes]
+
+
+def test_a_sibling_log_older_than_the_connector_s_neither_starts_its_span_nor_sets_its_offset(
+    tmp_path: Path,
+) -> None:
+    """The demo log beside the lab's sitecomp.log, which begins in 2023 (a site's component
+    log reaches back years): the span, the interval and every time shown are those of the demo
+    log alone. The copy of sitecomp.log written in UTC+1 shows that its offset is never the one
+    computed times are shown in."""
+    alone = analyze([str(SAMPLES / "CloudUserSync.log")])
+    for bias in ("+480>", "-060>"):
+        folder = tmp_path / bias[:4]
+        folder.mkdir()
+        shutil.copy(SAMPLES / "CloudUserSync.log", folder)
+        text = (REAL_LOGS / "sitecomp.log").read_text(encoding="utf-8-sig")
+        (folder / "sitecomp.log").write_text(text.replace("+480>", bias), encoding="utf-8")
+        both = analyze([str(folder)])
+        assert [stats.sibling for stats in both.inputs] == [False, True]
+        assert (both.result.first_time, both.as_of) == (alone.result.first_time, alone.as_of)
+        assert iso(both.result.first_time) == "2026-11-24T06:59:55.211-08:00"
+        assert [(u.upn, u.state, iso(u.full_sync_due)) for u in both.users] == [
+            (u.upn, u.state, iso(u.full_sync_due)) for u in alone.users
+        ]
+        code, out, _ = run("summary", "--format", "json", str(folder))
+        assert code == 0
+        assert json.loads(out)["span"] == {
+            "start": "2026-11-24T06:59:55.211-08:00",
+            "end": "2026-11-25T16:04:59.644-08:00",
+        }

@@ -77,6 +77,8 @@ class Tracker:
         self.totals = CycleTotals(self)
         """The reconciliation of the cycles' totals."""
         self._zone: object = _NO_ZONE
+        self._siblings: frozenset[str] = frozenset()
+        """The sources that are sibling logs (see `begin`)."""
         self.start: int | None = None
         """The instant of the input's first record (`begin`), else of the first row."""
         self.bound_cycle: Moment | None = None
@@ -113,11 +115,15 @@ class Tracker:
 
     # -- feeding ----------------------------------------------------------------------------
 
-    def begin(self, first_record: datetime | None) -> None:
+    def begin(self, first_record: datetime | None, siblings: Collection[str] = ()) -> None:
         """Where the input starts: the time of its first record of any kind (a user held back
-        since before the input failed before it). Without it, the first row's time."""
+        since before the input failed before it). Without it, the first row's time.
+        `siblings` are the sources that are sibling logs (CertMgr.log, sitecomp.log…): their
+        rows tell causes, but neither where the connector's log begins nor the offsets it used
+        (a site's sitecomp.log may reach back years, in another offset)."""
         if first_record is not None and self.start is None:
             self.start = micros(first_record)
+        self._siblings = frozenset(siblings)
 
     def feed(self, event: Event) -> None:
         """Read one event (an adapter over `feed_rows`)."""
@@ -142,7 +148,7 @@ class Tracker:
             handler = handlers.get(kind)
             if handler is None:
                 continue
-            if zone is not current:  # also true for the very first row
+            if zone is not current and source not in self._siblings:  # (also the first row)
                 current = zone
                 self._new_zone(us, zone, source, line)
             handler(us, zone, data, source, line)
