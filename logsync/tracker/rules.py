@@ -77,8 +77,7 @@ class Tracker:
         self.totals = CycleTotals(self)
         """The reconciliation of the cycles' totals."""
         self._zone: object = _NO_ZONE
-        self._siblings: frozenset[str] = frozenset()
-        """The sources that are sibling logs (see `begin`)."""
+        self._siblings: frozenset[str] = frozenset()  # (see `begin`)
         self.start: int | None = None
         """The instant of the input's first record (`begin`), else of the first row."""
         self.bound_cycle: Moment | None = None
@@ -116,11 +115,8 @@ class Tracker:
     # -- feeding ----------------------------------------------------------------------------
 
     def begin(self, first_record: datetime | None, siblings: Collection[str] = ()) -> None:
-        """Where the input starts: the time of its first record of any kind (a user held back
-        since before the input failed before it). Without it, the first row's time.
-        `siblings` are the sources that are sibling logs (CertMgr.log, sitecomp.log…): their
-        rows tell causes, but neither where the connector's log begins nor the offsets it used
-        (a site's sitecomp.log may reach back years, in another offset)."""
+        """Where the input starts: its first record's time (else the first row's). The rows of
+        `siblings` (sibling logs) tell causes, not where the log begins nor its offsets."""
         if first_record is not None and self.start is None:
             self.start = micros(first_record)
         self._siblings = frozenset(siblings)
