@@ -18,6 +18,7 @@ from .merge import (
     RUN_DISORDER_US,
     BackwardJump,
     distinct_rows,
+    jumps_back,
     merge_batches,
     mergeable,
     rows_in_order,
@@ -47,8 +48,13 @@ __all__ = [
 ]
 
 PEEK = 1 << 16
-"""Bytes read at each end of a file to tell its span (`spans_meet`)."""
+"""Bytes read at each end of a file to tell its span (`how_to_read`)."""
 
+SAMPLES = 32
+"""Places inside a file (besides its two ends) where `how_to_read` reads one record's time."""
+
+SAMPLE = 1 << 11
+"""Bytes read at each of those places: enough for a whole line of the connector's."""
 
 
 def input_rows(
@@ -78,63 +84,77 @@ def input_rows(
     ensure_records(name, stats)
 
 
-def _span(name: str, options: ReadOptions) -> Span | None:
-    """The instants of an SMS-trace file's first and last records, from its first and last
-    `PEEK` bytes; None when that cannot be told so cheaply (stdin, an archive or a zip member,
-    UTF-16, another format or pasted text, no offsets)."""
+def _samples(name: str, options: ReadOptions) -> list[int] | None:
+    """The instants of an SMS-trace file's first record, of the first whole record at each of
+    `SAMPLES` places evenly inside it, and of its last record, in file order (a place where no
+    whole record is read is left out); None when that cannot be told so cheaply (stdin, an
+    archive or a zip member, UTF-16, another format or pasted text, no offsets)."""
     if name == STDIN or zip_member(name) is not None or not os.path.isfile(name):
         return None  # (a FIFO or a device is read once, by the reading: never peeked at)
     try:
         with open(name, "rb") as handle:
             head = handle.read(PEEK)
             size = handle.seek(0, 2)
+            inside = []
+            if size > 2 * PEEK:
+                step = (size - 2 * PEEK) // (SAMPLES + 1)
+                for place in range(1, SAMPLES + 1):
+                    handle.seek(PEEK + place * step)
+                    inside.append(handle.read(SAMPLE))
             handle.seek(max(0, size - PEEK))
             tail = handle.read(PEEK)
     except OSError:
         return None  # (the reading says what is wrong)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or packed_as(head) is not None:
         return None
-    times = []
-    for block, first in ((head, True), (tail, False)):
-        text = block.decode("utf-8", "replace").replace("\r\n", "\n")
-        lines = text.split("\n")
-        whole = lines[:-1] if first else lines[1:]  # (a line the peek cut is left out)
-        stats = InputStats(name)
-        sms.note_times("\n" + "\n".join(whole) + "\n", ParseContext(stats, options.source_tz))
-        time = stats.first_time if first else stats.last_time
-        if time is None or time.tzinfo is None:
-            return None
-        times.append(micros(time))
-    return times[0], times[1]
+    first = _time_in(head, options, first=True, cut_start=False)
+    last = _time_in(tail, options, first=False, cut_start=size > PEEK)
+    if first is None or last is None:
+        return None
+    found = (_time_in(block, options, first=True, cut_start=True) for block in inside)
+    return [first, *(us for us in found if us is not None), last]
+
+
+def _time_in(block: bytes, options: ReadOptions, first: bool, cut_start: bool) -> int | None:
+    """The instant of the first (or last) whole record of a block of a file, if it has an
+    offset; the block's last line, and with `cut_start` its first, may be cut: left out."""
+    lines = block.decode("utf-8", "replace").replace("\r\n", "\n").split("\n")
+    whole = lines[1 if cut_start else 0 : -1 if first else None]
+    stats = InputStats("")
+    sms.note_times("\n" + "\n".join(whole) + "\n", ParseContext(stats, options.source_tz))
+    time = stats.first_time if first else stats.last_time
+    if time is None or time.tzinfo is None:
+        return None
+    return micros(time)
 
 
 Span = tuple[int, int]
-"""The instants of a file's first and last records."""
+"""The instants of a file's earliest and latest records (as far as its samples tell)."""
 
 
 def spans_meet(names: Sequence[str], options: ReadOptions) -> bool:
     """Whether two inputs (not sibling logs) hold records of the same stretch of time, by more
     than the disorder of threads at a rotation's seam: then they may share records, and are read
     the way that tells shared records apart (the event stream), once. Inputs whose span cannot
-    be told cheaply (see `_span`) are taken not to."""
-    return _meet(_spans(names, options), names)
+    be told cheaply (see `_samples`) are taken not to."""
+    return _meet(_spans([(name, _samples(name, options)) for name in names]), names)
 
 
 def how_to_read(names: Sequence[str], options: ReadOptions) -> tuple[bool, dict[str, int]]:
-    """How to read the inputs, told from a peek at each end of each file (once): whether as
-    rows (False: their spans meet, so they may share records: the event stream tells those
-    apart), and the inputs to read as runs from the start: those whose last record is earlier
-    than their first, by more than the disorder of threads (halves pasted in the wrong order;
-    the reading finds a run that ends inside a file as it goes)."""
-    spans = _spans(names, options)
-    back = [name for name, (first, last) in spans if last < first - RUN_DISORDER_US]
-    return len(names) == 1 or not _meet(spans, names), dict.fromkeys(back, 0)
+    """How to read the inputs, told from samples of each file's times (its two ends and places
+    inside it, see `_samples`), read once: whether as rows (False: their spans meet, so they
+    may share records: the event stream tells those apart), and the inputs to read as runs from
+    the start: those where time goes back between two samples by more than the disorder of
+    threads (files pasted together in the wrong order; a run the samples miss is found by the
+    reading as it goes)."""
+    sampled = [(name, _samples(name, options)) for name in names]
+    back = [name for name, times in sampled if times is not None and jumps_back(times, None)]
+    return len(names) == 1 or not _meet(_spans(sampled), names), dict.fromkeys(back, 0)
 
 
-def _spans(names: Sequence[str], options: ReadOptions) -> list[tuple[str, Span]]:
-    """Each input whose span a peek tells (see `_span`), with it, in the order given."""
-    peeked = ((name, _span(name, options)) for name in names)
-    return [(name, span) for name, span in peeked if span is not None]
+def _spans(sampled: list[tuple[str, list[int] | None]]) -> list[tuple[str, Span]]:
+    """Each input whose samples tell its span (see `_samples`), with it, in the order given."""
+    return [(name, (min(times), max(times))) for name, times in sampled if times is not None]
 
 
 def _meet(spans: list[tuple[str, Span]], names: Sequence[str]) -> bool:

@@ -1214,20 +1214,52 @@ def test_a_cycle_without_its_start_after_a_restart_past_the_bound_receiving_nobo
     assert [(u.upn, u.state, u.skipped) for u in analysis.users] == [("scott@contoso.com", "waiting", 2)]
 
 
-def test_halves_pasted_in_the_wrong_order_are_read_once_as_runs(
+@pytest.mark.parametrize(
+    ("order", "runs"),
+    [
+        ((slice(1548, None), slice(None, 1548)), 2),  # line 1549 starts a cycle
+        ((slice(1550, None), slice(None, 1550)), 2),  # cut inside that cycle: the ends meet
+        ((slice(1000, 2000), slice(None, 1000), slice(2000, None)), 2),  # b, a, c
+        ((slice(2000, None), slice(1000, 2000), slice(None, 1000)), 3),  # c, b, a
+    ],
+)
+def test_pieces_pasted_in_the_wrong_order_are_read_once_as_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, order: tuple[slice, ...], runs: int
+) -> None:
+    """Samples of the file's times (at its two ends and at places inside it) go back: it is
+    read as runs from the start, not as rows until time goes back and then again. The ends of
+    halves cut inside a cycle are seconds apart, and b, a, c ends later than it begins: only
+    the samples inside tell."""
+    from logsync.bulk import how_to_read
+    from logsync.pipeline import ReadOptions
+
+    lines = Path(DEMO).read_bytes().splitlines(keepends=True)
+    pasted = tmp_path / "all.log"
+    pasted.write_bytes(b"".join(line for piece in order for line in lines[piece]))
+    assert how_to_read([str(pasted)], ReadOptions()) == (True, {str(pasted): 0})
+    counts = reads_of(monkeypatch)
+    merged = analyze([str(pasted)])
+    assert counts == {str(pasted): 1}
+    assert merged.runs == ((str(pasted), runs),)
+    assert {u.upn: u.moments for u in merged.users} == {u.upn: u.moments for u in analyze([DEMO]).users}
+
+
+def test_a_run_that_the_samples_miss_is_found_by_the_reading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Cut between two cycles, its last record is five minutes earlier than its first (a peek at
-    each end tells): it is read as runs from the start, not as rows until time goes back and
-    then again. (Cut inside a cycle, the ends are too close to tell: the reading finds the runs
-    as it goes, and reads again.)"""
+    """A run too short for any sample to fall in (five records of the demo log pasted again in
+    its middle): the reading finds it as it goes, and reads the input again as runs."""
+    from logsync.bulk import how_to_read
+    from logsync.pipeline import ReadOptions
+
     lines = Path(DEMO).read_bytes().splitlines(keepends=True)
-    swapped = tmp_path / "all.log"
-    swapped.write_bytes(b"".join(lines[1548:] + lines[:1548]))  # line 1549 starts a cycle
+    pasted = tmp_path / "all.log"
+    pasted.write_bytes(b"".join(lines[:1500] + lines[200:205] + lines[1500:]))
+    assert how_to_read([str(pasted)], ReadOptions()) == (True, {})
     counts = reads_of(monkeypatch)
-    merged = analyze([str(swapped)])
-    assert counts == {str(swapped): 1}
-    assert merged.runs == ((str(swapped), 2),)
+    merged = analyze([str(pasted)])
+    assert counts == {str(pasted): 2}
+    assert (merged.runs, merged.duplicates) == (((str(pasted), 2),), 5)
     assert {u.upn: u.moments for u in merged.users} == {u.upn: u.moments for u in analyze([DEMO]).users}
 
 
