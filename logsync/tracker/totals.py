@@ -120,7 +120,7 @@ class CycleTotals:
             others = False
             start = here[0] if ledger.cycle_start is None else ledger.cycle_start
             for key, (user, _, _) in pool.items():
-                others |= not self._not_received(key, user, start, here, source, line)
+                others |= not self._not_received(key, user, start, here, source, line, True)
             if others:
                 self._unreconciled_cycle(here, source, line, data, len(received))
         elif uncertain and 0 < taken < len(candidates) and data.added <= taken:
@@ -130,11 +130,21 @@ class CycleTotals:
             self._unreconciled_cycle(here, source, line, data, len(received))
 
     def _not_received(
-        self, key: str, user: Seen, cycle_start: int, here: Moment, source: str, line: int
+        self,
+        key: str,
+        user: Seen,
+        cycle_start: int,
+        here: Moment,
+        source: str,
+        line: int,
+        current: bool = False,
     ) -> bool:
-        """A user notified and not received in the cycle that started at `cycle_start`
-        (counts that leave no room for it): held back, or skipped past its due time; False
-        when neither can be (it was added before, or failed for another reason)."""
+        """A user notified and not received in the cycle that started at `cycle_start` (the
+        cycle under way if `current`): counts that leave no room for it. Held back, or skipped
+        past its due time; False when neither can be (it was added before, or failed for
+        another reason)."""
+        if current and type(user) is User:
+            user.held_in = user.cycle
         if user.failing and user.reason == USER_NOT_FOUND:
             self._skipped(key, cast(User, user), here, source, line)
             return True
@@ -148,6 +158,8 @@ class CycleTotals:
             return True
         if not user.ever_failed and user.synced_at is None:
             self._hold(key, user, here, source, line)
+            if current:
+                self.ledger.held[key].held_in = user.cycle  # (now a `User`)
             return True
         return False
 
@@ -216,11 +228,15 @@ class CycleTotals:
 
     def _released_by_absence(self, here: Moment, source: str, line: int) -> None:
         """A user held back since before the input that this complete cycle does not notify
-        was received in the cycle before, and added there."""
+        was received in the cycle before, and added there; unless that cycle's counts left no
+        room for it (`received = 0`): then the connector passed it over, as it passes over a
+        user past its due time, and it is not added."""
         restarts = len(self.ledger.restarts)
         cycle_no = self.ledger.cycle_no
         for key, user in list(self.ledger.held.items()):
             if user.cycle != cycle_no and user.failure_restarts == restarts:
+                if user.held_in == user.cycle:
+                    continue
                 self._confirm(key, user, user.last_seen, here, source, line)
 
     def _confirm(

@@ -31,6 +31,7 @@ class Seen:
     recovered_at: int | None = None
     failure_source: str | None = None
     failure_line: int | None = None
+    held_in = 0
 
     def __init__(self, upn: str, seen: int) -> None:
         self.upn = upn
@@ -57,6 +58,7 @@ class User(Seen):
         "failures",
         "first_failure",
         "full_sync_due",
+        "held_in",
         "last_failure",
         "reason",
         "recovered_at",
@@ -86,6 +88,9 @@ class User(Seen):
         self.recovered_at = None
         self.failure_source = None
         self.failure_line = None
+        self.held_in = 0
+        """The number of the last cycle whose counts left no room for the user (held back
+        there, or skipped): not added in it, whether notified again or not."""
 
     @classmethod
     def grown_from(cls, seen: Seen) -> User:
