@@ -4,6 +4,7 @@ restart (`--restart-at`) changes."""
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
 from .tracker import FINDING_STATES, STATES, UserState
@@ -43,6 +44,14 @@ class Gate(NamedTuple):
     connector_seen: str | None
     """The connector's problem that the gate does not count, if any."""
     passed: bool
+    unnamed: int = 0
+    """Failed adds of users the input does not name (`Result.unnamed_failures`), counted:
+    where the gate names a state a failed add can be in (waiting, overdue, failed), no state
+    of theirs can be told, so they fail it (nothing the input cannot say is an all-clear)."""
+    unnamed_seen: int = 0
+    """Such failed adds that the gate does not count (it names no such state)."""
+    unnamed_at: tuple[datetime, str, int] | None = None
+    """The first totals line that counts one (`Result.unnamed_at`)."""
 
     @property
     def not_counted(self) -> dict[str, int]:
@@ -66,6 +75,8 @@ def gate(
     connector problem it names, fail the gate."""
     counted = [user for user in analysis.users if counts_against(user, fail_on)]
     problem = analysis.connector.problem_in(fail_on)
+    unnamed = analysis.result.unnamed_failures
+    counts_unnamed = not fail_on.isdisjoint(FAILED_ADD_STATES)
     return Gate(
         fail_on=fail_on,
         named=named,
@@ -74,8 +85,15 @@ def gate(
         counts=dict(analysis.result.counts),
         connector_problem=problem,
         connector_seen=analysis.connector.code if problem is None else None,
-        passed=len(counted) <= max_stuck and problem is None,
+        passed=len(counted) <= max_stuck and problem is None and not (unnamed and counts_unnamed),
+        unnamed=unnamed if counts_unnamed else 0,
+        unnamed_seen=0 if counts_unnamed else unnamed,
+        unnamed_at=analysis.result.unnamed_at,
     )
+
+
+FAILED_ADD_STATES = frozenset({"waiting", "overdue", "failed"})
+"""The states a user whose add failed can be in (by its reason and the time)."""
 
 
 def fails(analysis: Analysis, fail_on: frozenset[str]) -> bool:
@@ -89,6 +107,7 @@ def fails(analysis: Analysis, fail_on: frozenset[str]) -> bool:
             (analysis.result.undetermined or analysis.result.retry_unseen) and "waiting" in fail_on
         )
         or any(counts_against(u, fail_on & {"fixable"}) for u in analysis.users)
+        or bool(analysis.result.unnamed_failures and not fail_on.isdisjoint(FAILED_ADD_STATES))
     )
 
 

@@ -1306,3 +1306,73 @@ def test_a_fifo_is_never_peeked_at(tmp_path: Path) -> None:
     fifo = tmp_path / "CloudUserSync.log"
     os.mkfifo(fifo)
     assert how_to_read([str(fifo), str(DEMO)], ReadOptions()) == (True, {})
+
+
+# -- failed adds of users the input does not name -------------------------------------------
+
+
+def _grep(tmp_path: Path, name: str, *words: str) -> str:
+    """The demo log's lines holding any of `words`, as `findstr` would keep them."""
+    lines = Path(DEMO).read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    path = tmp_path / name
+    path.write_text("".join(line for line in lines if any(w in line for w in words)), "utf-8")
+    return str(path)
+
+
+def test_an_excerpt_of_totals_lines_is_no_all_clear(tmp_path: Path) -> None:
+    """`findstr "Total received users to add"`: nine cycles count an add that failed (received
+    1, added 0 six times; 2 and 1 once), seven failures in all, and no line names a user. The
+    gate said `ok: no waiting, overdue or failed user`; no state can be told, so it fails."""
+    path = _grep(tmp_path, "totals.log", "Total received users to add")
+    analysis = analyze([path])
+    result = analysis.result
+    assert (analysis.users, result.unnamed_failures) == ([], 7)
+    assert (iso(result.unnamed_at[0]), result.unnamed_at[1:]) == (  # type: ignore[index]
+        "2026-11-24T07:40:08.666-08:00", (path, 9),
+    )
+    assert analyze([DEMO]).result.unnamed_failures == 0  # the whole log names every failure
+    check = runner.invoke(app, ["check", "-q", path])
+    assert check.exit_code == 1
+    check = runner.invoke(app, ["check", path])
+    assert check.stdout == (
+        "users\tunnamed\t7 failed adds: the cycles' totals count adds that failed, of users no "
+        "failure line of the input names (an excerpt of totals lines?): who they are and "
+        "whether they are stuck the input cannot say; the whole log can\n"
+        f"FAIL: 7 failed adds of users the input does not name (cycle totals, first at {path}:9) "
+        "as of 2026-11-25T16:00:05.507-08:00\n"
+    )
+    document = json.loads(runner.invoke(app, ["check", "--format", "json", path]).stdout)
+    assert (document["passed"], document["unnamed_failures"], document["unnamed_at"]) == (
+        False, 7, f"{path}:9",
+    )
+    junit = runner.invoke(app, ["check", "--junit", "-", path]).stdout
+    assert '<testsuite name="logsync check" tests="2" failures="1"' in junit
+    assert '<testcase classname="logsync.users" name="users the input does not name">' in junit
+    connector = runner.invoke(app, ["check", "--fail-on", "connector", path])
+    assert (connector.exit_code, connector.stdout) == (
+        0,
+        "ok: no connector problem as of 2026-11-25T16:00:05.507-08:00; 7 failed adds of users "
+        "the input does not name not counted by --fail-on connector\n",
+    )
+    assert runner.invoke(app, ["report", "--fail-on", "failed", path]).exit_code == 1
+    assert runner.invoke(app, ["report", "--fail-on", "connector", path]).exit_code == 0
+    summary = json.loads(runner.invoke(app, ["summary", "--format", "json", path]).stdout)
+    assert [(f["code"], f["severity"]) for f in summary["findings"]] == [
+        ("unnamed_failures", "error"), ("unreconciled_counts", "warning"),
+    ]
+    assert [a["code"] for a in summary["advice"]] == ["read_whole_log"]
+
+
+def test_an_excerpt_of_one_user_and_the_totals_counts_the_others_failures(tmp_path: Path) -> None:
+    """With bob's lines and the cycle starts beside the totals, bob's failure is named and the
+    six others are not: the gate counts bob and the six."""
+    path = _grep(tmp_path, "bob.log", "Total received users to add", "Starting user", "bob@")
+    analysis = analyze([path])
+    assert [(u.upn, u.state) for u in analysis.users] == [("bob@contoso.com", "waiting")]
+    assert (analysis.result.unnamed_failures, analysis.result.unnamed_at[2]) == (6, 18)  # type: ignore[index]
+    check = runner.invoke(app, ["check", path])
+    assert check.exit_code == 1
+    assert check.stdout.splitlines()[-1] == (
+        f"FAIL: 1 user (1 waiting), limit 0; 6 failed adds of users the input does not name "
+        f"(cycle totals, first at {path}:18) as of 2026-11-25T16:04:55.644-08:00"
+    )

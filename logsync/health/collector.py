@@ -18,6 +18,7 @@ from ..tracker import STALL_INTERVALS, Row
 from .findings import (
     connector_findings,
     stall_findings,
+    unnamed_findings,
     unreconciled_finding,
     user_findings,
 )
@@ -201,6 +202,7 @@ class HealthCollector:
         stall_findings(result, interval, self._gaps, self.last_cycle, findings, advice)
         user_findings(analysis, users, findings, advice)
         advice.sort(key=lambda item: item.code == "past_stall")  # what is over comes last
+        unnamed_findings(result, findings, advice)
         if result.unreconciled_count:
             findings.append(unreconciled_finding(result))
         if self.status_problems:

@@ -284,6 +284,32 @@ def user_findings(
         )
 
 
+def unnamed_findings(result: Result, findings: list[Finding], advice: list[Advice]) -> None:
+    """Failed adds that the cycles' totals count, of users the input does not name: no state
+    of theirs can be told (an excerpt of totals lines); the whole log names them."""
+    count = result.unnamed_failures
+    if not count or result.unnamed_at is None:
+        return
+    time, source, line = result.unnamed_at
+    findings.append(
+        Finding(
+            "unnamed_failures",
+            "error",
+            f"the cycle totals count {count} failed add{plural(count)} of users the input does "
+            f"not name (first at {shown(time)}): who they are and whether they are stuck the "
+            "input cannot say",
+            (Evidence(source, line, time),),
+        )
+    )
+    advice.append(
+        Advice(
+            "read_whole_log",
+            f"Run logsync on the whole CloudUserSync.log (with its CloudUserSync.lo_): it names "
+            f"the users of the {count} failed add{plural(count)} this input only counts.",
+        )
+    )
+
+
 def unreconciled_finding(result: Result) -> Finding:
     """Cycles whose totals do not match the users they notified (SPEC §4 rule 2)."""
     count = result.unreconciled_count

@@ -39,8 +39,8 @@ def evidence_of(mark: Mark) -> Evidence:
 class Finding:
     code: str
     """Stable: certificate_missing, connector_stalled, connector_stopped, no_cycles,
-    install_errors, stuck_users, overdue_users, unreconciled_counts, status_failures or
-    restarts."""
+    install_errors, stuck_users, overdue_users, unnamed_failures, unreconciled_counts,
+    status_failures or restarts."""
     severity: str
     message: str
     evidence: tuple[Evidence, ...] = ()

@@ -275,6 +275,26 @@ def _listed(parts: list[str], last: str) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" {last} {parts[-1]}"
 
 
+def where_of(at: tuple[datetime, str, int] | None) -> str | None:
+    """A record's `file:line`, made safe to show."""
+    return None if at is None else visible(f"{at[1]}:{at[2]}")
+
+
+def unnamed_text(count: int, where: str | None) -> str:
+    """Failed adds of users the input does not name, in words (`where`: the first totals line
+    that counts one, as `file:line`)."""
+    first = f", first at {where}" if where else ""
+    return f"{_plural(count, 'failed add')} of users the input does not name (cycle totals{first})"
+
+
+UNNAMED_DETAIL = (
+    "the cycles' totals count adds that failed, of users no failure line of the input names "
+    "(an excerpt of totals lines?): who they are and whether they are stuck the input cannot "
+    "say; the whole log can"
+)
+"""What failed adds of unnamed users mean, for the gate's row and JUnit."""
+
+
 def verdict_line(gate: Gate, as_of: datetime | None, display: Display) -> str:
     """The gate's verdict in one line: what it counts (`ok: no overdue user`, `FAIL: 5 users
     (3 waiting, 1 overdue, 1 failed), limit 0`), and what it saw but does not count (`; 4 stuck
@@ -293,6 +313,9 @@ def verdict_line(gate: Gate, as_of: datetime | None, display: Display) -> str:
         body = f"no {_listed(states, 'or')} user"
     else:
         body = "no connector problem" if problem is None else ""
+    if gate.unnamed:
+        unnamed = unnamed_text(gate.unnamed, where_of(gate.unnamed_at))
+        body = unnamed if not counted else f"{body}; {unnamed}"
     if problem is not None:
         body += f"; connector: {problem}" if body else f"connector: {problem}"
     when = f" as of {display.iso(as_of)}" if as_of is not None else ""
@@ -307,6 +330,8 @@ def verdict_line(gate: Gate, as_of: datetime | None, display: Display) -> str:
         seen.append(_plural(missed["failed"], "failed user"))
     if missed["pending"]:  # notified, outcome not in the input
         seen.append(_plural(missed["pending"], "pending user"))
+    if gate.unnamed_seen:
+        seen.append(_plural(gate.unnamed_seen, "failed add") + " of users the input does not name")
     if gate.connector_seen is not None:
         seen.append(f"the connector's problem ({gate.connector_seen})")
     if not seen:

@@ -6,7 +6,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..safety import visible
-from . import check_row, connector_record, connector_text, verdict_line, wrap_words
+from . import (
+    UNNAMED_DETAIL,
+    check_row,
+    connector_record,
+    connector_text,
+    verdict_line,
+    where_of,
+    wrap_words,
+)
 
 if TYPE_CHECKING:
     from .pages import CheckPage, Output
@@ -27,6 +35,8 @@ def json(page: CheckPage, output: Output) -> None:
             "counted": machine.state_counts(counted),
             "connector": connector_record(analysis.connector, analysis.as_of, display),
             "connector_problem": verdict.connector_problem,
+            "unnamed_failures": verdict.unnamed + verdict.unnamed_seen,
+            "unnamed_at": where_of(verdict.unnamed_at),
             "failing": [machine.user_record(u, display) for u in counted] if not passed else [],
             "within_limit": [machine.user_record(u, display) for u in counted] if passed else [],
             **(
@@ -66,6 +76,8 @@ def text(page: CheckPage, output: Output) -> None:
             for u in analysis.users
             if u not in counted
         ]
+    if verdict.unnamed:
+        rows.append(("users", "unnamed", f"{verdict.unnamed} failed adds: {UNNAMED_DETAIL}"))
     if verdict.connector_problem is not None:
         text = connector_text(analysis.connector, analysis.as_of, display)
         rows.append(("connector", verdict.connector_problem, visible(text)))

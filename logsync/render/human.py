@@ -29,6 +29,8 @@ from . import (
     remaining_text,
     stamp,
     stuck_since,
+    unnamed_text,
+    where_of,
 )
 
 STATE_STYLE = {
@@ -147,6 +149,14 @@ def report_parts(
         )
         parts.append(header)
     problem = connector_problem_line(analysis, display)
+    unnamed = analysis.result.unnamed_failures
+    if not shown and unnamed:  # the input names no stuck user, but its totals count failures
+        where = where_of(analysis.result.unnamed_at)
+        but = f"No user the input names is stuck or failed, but {unnamed_text(unnamed, where)}."
+        parts.append(Text(but, style="bold yellow"))
+        if problem is not None:
+            parts.append(problem)
+        return parts
     if not shown:
         if problem is None:
             parts.append(Text(_all_clear(counts), style="green"))

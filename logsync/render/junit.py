@@ -9,7 +9,8 @@ from ..analysis import Analysis
 from ..events import CONNECTOR
 from ..safety import visible
 from ..tracker import UserState
-from . import Display, connector_text
+from ..verdicts import FAILED_ADD_STATES
+from . import UNNAMED_DETAIL, Display, connector_text, unnamed_text, where_of
 
 
 def failure_message(user: UserState, display: Display) -> str:
@@ -45,11 +46,13 @@ def junit_document(
     problem = connector.problem_in(fail_on)
     connector_failed = problem is not None
     failing_users = [] if passed else counted
+    unnamed = analysis.result.unnamed_failures
+    unnamed_failed = bool(unnamed) and not passed and not FAILED_ADD_STATES.isdisjoint(fail_on)
     suite = ET.Element(
         "testsuite",
         name="logsync check",
-        tests=str(len(users) + 1),
-        failures=str(len(failing_users) + (1 if connector_failed else 0)),
+        tests=str(len(users) + 1 + (1 if unnamed else 0)),
+        failures=str(len(failing_users) + (1 if connector_failed else 0) + unnamed_failed),
         errors="0",
         skipped="0",
     )
@@ -60,6 +63,16 @@ def junit_document(
         failure.text = text
     else:
         ET.SubElement(case, "system-out").text = text
+    if unnamed:  # failed adds of users the input does not name
+        case = ET.SubElement(
+            suite, "testcase", classname="logsync.users", name="users the input does not name"
+        )
+        where = where_of(analysis.result.unnamed_at)
+        message = f"{unnamed_text(unnamed, where)}: {UNNAMED_DETAIL}"
+        if unnamed_failed:
+            ET.SubElement(case, "failure", message=message, type="unnamed").text = message
+        else:
+            ET.SubElement(case, "system-out").text = message
     for user in users:
         case = ET.SubElement(suite, "testcase", classname="logsync.users", name=visible(user.upn))
         if id(user) not in counted_keys:

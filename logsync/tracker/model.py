@@ -376,6 +376,11 @@ class Result(NamedTuple):
     """Matched users pending with counts that cannot say whether they are held back."""
     retry_unseen: int = 0
     """Matched users pending because their retry is not in the input (`RETRY_UNSEEN`)."""
+    unnamed_failures: int = 0
+    """Adds that failed by the cycles' totals (`received` less `added`) beyond the failure
+    lines of their cycles: of users the input does not name, so no state can be told."""
+    unnamed_at: tuple[datetime, str, int] | None = None
+    """The first totals line that counts such a failure: its time, source and line."""
 
 
 def lower_median(values: Iterable[int]) -> int:

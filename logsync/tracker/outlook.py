@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from operator import itemgetter
 from typing import NamedTuple, Protocol
 
-from ..times import instant_key, iso, micros, timeless
+from ..times import instant_key, iso, micros, moment_time, timeless
 from .connector import ConnectorLog
 from .history import History
 from .model import (
@@ -154,7 +154,16 @@ def conclude(
         counts=counts,
         undetermined=undetermined,
         retry_unseen=unseen,
+        unnamed_failures=tracker.totals.unnamed,
+        unnamed_at=_unnamed_at(tracker.totals.unnamed_at),
     )
+
+
+def _unnamed_at(at: tuple[Moment, str, int] | None) -> tuple[datetime, str, int] | None:
+    if at is None:
+        return None
+    here, source, line = at
+    return moment_time(*here), source, line
 
 
 def recovered(tracker: Tracked, upns: Iterable[str]) -> list[tuple[str, float | None]]:

@@ -56,6 +56,11 @@ class CycleTotals:
         self.unreconciled: list[CycleEvidence] = []
         """The first `MAX_KEPT` cycles whose counts do not reconcile."""
         self.unreconciled_count = 0
+        self.unnamed = 0
+        """Adds that failed, by the totals lines (`received` less `added`), beyond the failure
+        lines of their cycles: users the input does not name (an excerpt of totals lines)."""
+        self.unnamed_at: tuple[Moment, str, int] | None = None
+        """The first such totals line: its moment, source and line."""
         self._undecided_at: tuple[int, Moment, str, int] | None = None
         """The undecided cycle's start, totals and the totals' line."""
 
@@ -82,6 +87,11 @@ class CycleTotals:
                 self._released_by_absence(here, source, line)
         received = ledger.received
         failed = ledger.failed
+        unnamed = data.received - data.added - len(failed)
+        if unnamed > 0:
+            self.unnamed += unnamed
+            if self.unnamed_at is None:
+                self.unnamed_at = (here, source, line)
         if not received and not failed:  # most cycles: nobody to add
             if data.received:
                 self._unreconciled_cycle(here, source, line, data, 0)
