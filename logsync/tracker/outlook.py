@@ -212,6 +212,9 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
         # its retry came (it was notified after its failure and not held back), no failure
         # line followed, and the input ends before the cycle's totals say whether it was added
         state, pending_reason = "pending", AWAITING_TOTALS
+    elif state is None and key in tracker.totals.undecided:
+        # notified in the last cycle, whose counts cannot say who was received (rule 2b)
+        state, pending_reason = "pending", UNDETERMINED
     elif state == "pending":
         if key in tracker.totals.undecided:
             pending_reason = UNDETERMINED
