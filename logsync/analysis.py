@@ -80,7 +80,10 @@ class Analysis(NamedTuple):
     @property
     def interval_basis(self) -> str:
         """How the cycle interval is known: `observed` (the median gap between cycle starts),
-        `given` (`--interval`) or `default` (the log has no two cycle starts to measure it)."""
+        `given` (`--interval`), `default` (the log has no two cycle starts to measure it) or
+        `unknown` (the input has no times: no gap can be measured, and no timer is worked out)."""
+        if timeless(self.as_of):
+            return "unknown"
         if self.result.interval_observed:
             return "observed"
         return "given" if self.tracker.options.interval is not None else "default"

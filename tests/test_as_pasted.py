@@ -121,9 +121,9 @@ def test_the_blog_posts_quotes_are_read_in_order_with_every_time_null(tmp_path: 
         "stuck": 1,
         "cycles": 1,
         "restarts": 0,
-        "interval_s": 300,
+        "interval_s": None,  # no times: no gap to measure, and no timer is worked out
         "interval_observed": False,
-        "interval_basis": "default",
+        "interval_basis": "unknown",
     }
 
 
@@ -540,3 +540,41 @@ def test_a_redacted_upn_is_tracked_and_marked_but_no_advice_is_built_on_it(
 )
 def test_which_user_names_are_no_upn(name: str, is_redacted: bool) -> None:
     assert paste.redacted(name) is is_redacted
+
+
+def test_the_demo_log_with_no_times_is_judged_by_its_order(tmp_path: Path) -> None:
+    """The demo log with every trailer cut off (message lines only, as SPEC §2 quotes them).
+    Carol's timer ran out at 07:45, whose cycle received one of the three users it notified;
+    the next cycle notifies heidi and ivan again, so carol was the one added. With no times,
+    whether a timer still runs is unknown, so she is not held back for ever (she stayed
+    `waiting`). No interval can be measured (it was "0.0 observed": cycles "every 0s")."""
+    lines = DEMO_TEXT.splitlines()
+    path = tmp_path / "notimes.log"
+    path.write_text("".join(line.split("  $$<")[0] + "\n" for line in lines), encoding="utf-8")
+    document = json.loads(runner.invoke(app, ["report", "--all", "--format", "json", str(path)]).stdout)
+    assert sorted((u["upn"], u["state"], u["skipped"]) for u in document["users"]) == [
+        ("Mallory.Admin@Contoso.com", "synced", 0),
+        ("alice@contoso.com", "synced", 0),
+        ("bob@contoso.com", "waiting", 0),
+        ("carol@contoso.com", "recovered", 0),
+        ("dave@contoso.com", "failed", 0),
+        ("erin@contoso.com", "waiting", 0),
+        ("frank@contoso.com", "pending", 0),
+        ("grace@contoso.com", "synced", 0),
+        ("heidi@contoso.com", "waiting", 0),
+        ("ivan@contoso.com", "waiting", 0),
+    ]
+    assert {k: document["summary"][k] for k in ("interval_s", "interval_basis", "cycles")} == {
+        "interval_s": None, "interval_basis": "unknown", "cycles": 398,
+    }
+    summary = runner.invoke(app, ["summary", str(path)]).stdout
+    assert "cycles\t398\t-\tunknown\n" in summary
+    assert "unreconciled_counts" not in summary  # (the 07:45 cycle is decided by the next)
+    assert "at most one cycle" not in summary
+    markdown = runner.invoke(app, ["summary", "--format", "markdown", str(path)]).stdout
+    assert "Cycles: 398.\n" in markdown
+    timeline = runner.invoke(app, ["timeline", "carol", "--format", "text", str(path)]).stdout
+    assert timeline.splitlines()[-2:] == [
+        f"-\tundecided\tthe cycle's counts cannot say whether it was received or held back\t{path}:2331",
+        f"-\tadded\tadded to the cloud: recovered\t{path}:2338",
+    ]

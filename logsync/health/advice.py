@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..analysis import Analysis, conclusion
 from ..formats.paste import redacted
 from ..sources import base_name
-from ..times import human_duration
+from ..times import human_duration, timeless
 from ..tracker import STUCK_STATES, USER_NOT_FOUND, Cause, timer_label
 from .summary import Advice, Summary, plural, some_names, some_upns, verb
 
@@ -41,6 +41,13 @@ def dirsync_advice(analysis: Analysis) -> Advice:
             f"{verb(len(waits), 'its', 'their')} add ({some_upns([upn for upn, _ in added])})."
         )
     timer = timer_label(analysis.tracker.options.full_sync_after)
+    if timeless(analysis.as_of):  # no interval to compare the sync intervals with
+        return Advice(
+            "dirsync_schedule",
+            text + f" Avoiding the {timer} wait takes directory sync before the connector's "
+            "first try: schedule user discovery after the directory sync cycle (DirSync's "
+            "interval was 3 hours, Azure AD Connect's is 30 minutes).",
+        )
     text += (
         f" Avoiding the {timer} wait takes directory sync before the connector's first try, at "
         f"most one cycle ({every}) after discovery: "

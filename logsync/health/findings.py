@@ -33,6 +33,7 @@ from .summary import (
     Finding,
     Gap,
     Mark,
+    at_or_line,
     evidence_of,
     failure_evidence,
     plural,
@@ -318,8 +319,9 @@ def unreconciled_finding(result: Result) -> Finding:
         "unreconciled_counts",
         "warning",
         f"{count} cycle{plural(count)} logged totals that do not match the users notified in "
-        f"{verb(count, 'it', 'them')}; those users were left as they were (first at "
-        f"{shown(first.time)}: received {first.received}, added {first.added}, "
+        f"{verb(count, 'it', 'them')}; those users were left as they were (first "
+        f"{at_or_line(first.time, first.line or first.totals_line)}: received "
+        f"{first.received}, added {first.added}, "
         f"{first.notified} notified and not held back)",
         tuple(
             Evidence(c.source, c.line or c.totals_line, c.time)

@@ -95,6 +95,12 @@ def shown(value: datetime | None) -> str | None:
     return iso(value)
 
 
+def at_or_line(value: datetime | None, line: int) -> str:
+    """`at <time>`, or `at line N` where the input has no times (SPEC §2)."""
+    when = shown(value)
+    return f"at {when}" if when is not None else f"at line {line}"
+
+
 def some_names(users: list[UserState]) -> str:
     """The first users' UPNs, and how many more."""
     return some_upns([u.upn for u in users])

@@ -6,7 +6,7 @@ library and never emit colour codes.
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from typing import IO, TYPE_CHECKING, NamedTuple, cast
 
 from ..formats.paste import redacted
@@ -184,8 +184,15 @@ def remaining_text(user: UserState, none: str = "-") -> str:
     return "due now" if seconds <= 0 else f"in {human_duration(seconds)}"
 
 
+def known_interval(interval: timedelta, basis: str) -> int | float | None:
+    """The cycle interval in seconds for machines; None when the input has no times."""
+    return None if basis == "unknown" else number(interval.total_seconds())
+
+
 def cycle_interval(summary: Summary) -> str:
     """The cycle interval as people read it, with how it is known unless the log shows it."""
+    if summary.interval_basis == "unknown":
+        return "unknown (the input has no times)"
     every = human_duration(summary.interval.total_seconds())
     if summary.interval_basis == "given":
         return f"{every} (--interval)"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from . import Display, number
+from . import Display, known_interval
 from .machine import user_record, user_rows
 
 if TYPE_CHECKING:  # health is imported by the commands that summarize
@@ -22,7 +22,7 @@ def summary_document(summary: Summary, display: Display) -> dict[str, Any]:
     return {
         "span": {"start": display.iso(summary.start), "end": display.iso(summary.end)},
         "cycles": summary.cycles,
-        "interval_s": number(summary.interval.total_seconds()),
+        "interval_s": known_interval(summary.interval, summary.interval_basis),
         "interval_observed": summary.interval_basis == "observed",
         "interval_basis": summary.interval_basis,
         "restarts": [evidence_record(e, display) for e in summary.restarts],
@@ -53,7 +53,7 @@ def summary_document(summary: Summary, display: Display) -> dict[str, Any]:
 def summary_rows(summary: Summary, display: Display) -> Iterator[list[object]]:
     """Text format: everything the table shows, one fact per line, its kind first."""
     yield ["span", display.iso(summary.start), display.iso(summary.end)]
-    every = number(summary.interval.total_seconds())
+    every = known_interval(summary.interval, summary.interval_basis)
     yield ["cycles", summary.cycles, every, summary.interval_basis]
     for restart in summary.restarts:
         yield ["restart", display.iso(restart.time), f"{restart.source}:{restart.line}"]

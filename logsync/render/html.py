@@ -116,7 +116,8 @@ def summary_page(analysis: Analysis, summary: Summary, display: Display) -> str:
     span = ""
     if summary.start is not None and summary.end is not None:
         span = f"{esc(when(summary.start, display))} → {esc(when(summary.end, display))} · "
-    every = f" every {esc(cycle_interval(summary))}" if summary.cycles > 1 else ""
+    timed = summary.cycles > 1 and summary.interval_basis != "unknown"  # (no times: no gap)
+    every = f" every {esc(cycle_interval(summary))}" if timed else ""
     meta = (
         f"{span}{summary.cycles} cycles{every} · "
         f"{_plural(len(summary.restarts), 'restart')}"

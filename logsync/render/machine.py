@@ -11,7 +11,7 @@ from ..formats.paste import redacted
 from ..safety import visible
 from ..times import NO_TIMES_REASON, timeless
 from ..tracker import STATES, Step, UserState, ZoneTable
-from . import Display, number
+from . import Display, known_interval, number
 
 if TYPE_CHECKING:  # health is imported by the commands that summarize
     from ..analysis import Analysis
@@ -120,8 +120,8 @@ def report_document(
             "stuck": counts["waiting"] + counts["overdue"],
             "cycles": result.cycles,
             "restarts": len(result.restarts),
-            "interval_s": number(result.interval.total_seconds()),
-            "interval_observed": result.interval_observed,
+            "interval_s": known_interval(result.interval, analysis.interval_basis),
+            "interval_observed": analysis.interval_basis == "observed",
             "interval_basis": analysis.interval_basis,
         },
     }

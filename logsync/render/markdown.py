@@ -159,7 +159,8 @@ _STATES = ("waiting", "overdue", "failed", "pending", "recovered", "synced")
 def summary(summary_: Summary, analysis: Analysis, display: Display) -> str:
     """The connector's health as a Markdown document."""
     out = _header("logsync summary: connector health", analysis, display)
-    every = f", every {cycle_interval(summary_)}" if summary_.cycles > 1 else ""
+    timed = summary_.cycles > 1 and summary_.interval_basis != "unknown"  # (no times: no gap)
+    every = f", every {cycle_interval(summary_)}" if timed else ""
     out += [f"Cycles: {summary_.cycles}{every}."]
     out += ["", "## Findings", ""]
     out += findings_list(summary_, display) or ["No findings: the connector looks healthy."]

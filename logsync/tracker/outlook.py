@@ -50,6 +50,9 @@ class Tracked(Protocol):
     start: int | None
     bound_cycle: Moment | None
     latest: Moment | None
+
+    @property
+    def no_times(self) -> bool: ...
     follow: str | None
     history: History
 
@@ -208,6 +211,7 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
         and last_failure is not None
         and retried[1] > last_failure
         and not held_unknown(user)
+        and not (retried[2] and tracker.no_times)  # (no times: held, as its cycles were)
     ):
         # its retry came (it was notified after its failure and not held back), no failure
         # line followed, and the input ends before the cycle's totals say whether it was added

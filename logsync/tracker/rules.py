@@ -16,7 +16,7 @@ from typing import Any, cast
 
 from ..events import Event
 from ..memory import no_collections
-from ..times import iso, micros, moment_time
+from ..times import NO_TIMES, iso, micros, moment_time
 from .connector import ConnectorLog
 from .history import History
 from .model import (
@@ -35,7 +35,7 @@ from .model import (
 )
 from .outlook import conclude, recovered
 from .totals import CycleTotals, Notified
-from .users import Seen, User, held_unknown, user_key
+from .users import Seen, User, timer_runs, user_key
 
 _MICROSECOND = timedelta(microseconds=1)
 
@@ -299,16 +299,6 @@ class Tracker:
 
     # -- users --------------------------------------------------------------------------------
 
-    def _timer_runs(self, user: Seen, cycle_start: int) -> bool:
-        """SPEC §4 rule 2: a user whose timer still runs is notified but not received."""
-        due = user.full_sync_due
-        return (
-            user.failing
-            and due is not None
-            and due > cycle_start
-            and user.failure_restarts == len(self.restarts)
-        )
-
     def _on_requested(
         self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
     ) -> None:
@@ -323,7 +313,8 @@ class Tracker:
             user.last_seen = us
         user.requests += 1
         cycle_start = self.cycle_start if self.cycle_start is not None else us
-        if user.failing and self._timer_runs(user, cycle_start):
+        restarts = len(self.restarts)
+        if user.failing and timer_runs(user, cycle_start, restarts, self._zone is NO_TIMES):
             user.cycle = self.cycle_no
             if self._held_back is not None:
                 self._held_back.append(True)
@@ -332,7 +323,8 @@ class Tracker:
                 detail = f"notified; timer runs until {due}" if due else "notified; timer runs"
                 self.note(key, (us, zone), "held_back", detail, source, line)
             return
-        held = held_unknown(user) and user.failure_restarts == len(self.restarts)
+        held = user.failing and user.failure_restarts == restarts
+        held = held and (user.reason is None or self._zone is NO_TIMES)  # rule 2b; no timer
         uncertain = not self._full_sync and (
             held
             or (
@@ -346,7 +338,9 @@ class Tracker:
         if self._held_back is not None:
             self._held_back.append(held)
         if key == self.follow:
-            if held:
+            if held and user.reason is not None:  # (no times: as the counts will tell)
+                self.note(key, (us, zone), "held_back", "notified; timer runs", source, line)
+            elif held:
                 detail = "notified; held back since before the log: failure not in the input"
                 self.note(key, (us, zone), "held_back", detail, source, line)
             else:
@@ -399,6 +393,11 @@ class Tracker:
                 self.note(key, here, "failed", detail, source, line)
 
     # -- conclusions (see outlook) ------------------------------------------------------------
+
+    @property
+    def no_times(self) -> bool:
+        """The input has no times (SPEC §2): whether a timer still runs is unknown."""
+        return self._zone is NO_TIMES
 
     def last_zone(self) -> tzinfo | bool | None:
         """The zone of the latest row read (False before any)."""

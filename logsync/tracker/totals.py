@@ -37,6 +37,9 @@ class Ledger(Protocol):
     bound_cycle: Moment | None
     follow: str | None
 
+    @property
+    def no_times(self) -> bool: ...
+
     def grown(self, key: str, found: Seen) -> User: ...
 
     def note(
@@ -156,7 +159,8 @@ class CycleTotals:
         if current and type(user) is User:
             user.held_in = user.cycle
         if user.failing and user.reason == USER_NOT_FOUND:
-            self._skipped(key, cast(User, user), here, source, line)
+            if not self.ledger.no_times:  # (with no times, whether it was due is unknown)
+                self._skipped(key, cast(User, user), here, source, line)
             return True
         if held_unknown(user):
             # past the latest due time, or after a restart's full sync: the retry did not come
@@ -186,8 +190,9 @@ class CycleTotals:
 
     def _hold(self, key: str, user: Seen, here: Moment, source: str, line: int) -> None:
         """Rule 2b: a user with no failure in the input, notified and not received, is held
-        back since before the input (a known one stays so)."""
-        if held_unknown(user):
+        back since before the input (a known one stays so; one whose failure is in an input with
+        no times is held back by its timer, which may still run)."""
+        if held_unknown(user) or user.failing:
             return
         ledger = self.ledger
         grown = ledger.grown(key, user)

@@ -108,6 +108,20 @@ def user_key(upn: str) -> str:
     return upn if key == upn else key
 
 
+def timer_runs(user: Seen, cycle_start: int, restarts: int, no_times: bool = False) -> bool:
+    """SPEC §4 rule 2: a failed user whose timer still runs at the cycle that started at
+    `cycle_start`, with no restart since its failure (`restarts`: how many the log has shown),
+    is notified but not received. In an input with no times (`no_times`) whether a timer still
+    runs is unknown: never taken to."""
+    due = user.full_sync_due
+    return (
+        due is not None
+        and due > cycle_start
+        and user.failure_restarts == restarts
+        and not no_times
+    )
+
+
 def held_unknown(user: Seen) -> bool:
     """Held back since before the input, by a timer whose failure is not in the log."""
     return user.failing and user.reason is None
