@@ -397,7 +397,7 @@ def test_any_sms_trace_text_with_any_filter_gives_what_the_event_stream_keeps(
 # -- csv and text ride the same fast path -------------------------------------------------------
 
 
-def form_plain(path: str, form: str, terminal: bool, options: ReadOptions = AS_LOGGED,
+def form_plain(path: str, form: str, options: ReadOptions = AS_LOGGED,
                since: str | None = None, users: tuple[str, ...] = (),
                kinds: frozenset[str] | None = None) -> str:
     """The reference: the event stream, the filters, then the printer of the format."""
@@ -407,13 +407,13 @@ def form_plain(path: str, form: str, terminal: bool, options: ReadOptions = AS_L
     events = Filters(bounds_of(since, None), wants_of(users), kinds).kept(EventStream([path], options))
     out = io.StringIO()
     if form == "csv":
-        machine.write_csv(machine.EVENT_COLUMNS, machine.event_rows(events, Display()), out, terminal)
+        machine.write_csv(machine.EVENT_COLUMNS, machine.event_rows(events, Display()), out)
     else:
         machine.write_text_rows(machine.event_text_rows(events, Display()), out)
     return out.getvalue()
 
 
-def form_fast(path: str, form: str, terminal: bool, options: ReadOptions = AS_LOGGED,
+def form_fast(path: str, form: str, options: ReadOptions = AS_LOGGED,
               since: str | None = None, users: tuple[str, ...] = (),
               kinds: frozenset[str] | None = None) -> str:
     from logsync.render.ndjson import write_input_events
@@ -421,27 +421,27 @@ def form_fast(path: str, form: str, terminal: bool, options: ReadOptions = AS_LO
 
     out = io.StringIO()
     write_input_events(path, options, InputStats(path), out, Display(), form, kinds,
-                       filters=Filters(bounds_of(since, None), wants_of(users)), terminal=terminal)
+                       filters=Filters(bounds_of(since, None), wants_of(users)))
     return out.getvalue()
 
 
 @pytest.mark.parametrize("native", [True, False])
-@pytest.mark.parametrize(("form", "terminal"), [("csv", False), ("csv", True), ("text", False)])
+@pytest.mark.parametrize("form", ["csv", "text"])
 @pytest.mark.parametrize(
     "sample", ["CloudUserSync.log", "restart-day/smsexec.log", "pasted/ticket.txt", "cmtrace/CloudUserSync.log"]
 )
 def test_csv_and_text_of_the_samples_are_what_their_printers_write(
-    native: bool, form: str, terminal: bool, sample: str, monkeypatch: pytest.MonkeyPatch
+    native: bool, form: str, sample: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     read_in_blocks(monkeypatch, 1 << 12, native)
     path = str(SAMPLES / sample)
-    written = form_fast(path, form, terminal)
-    assert written == form_plain(path, form, terminal)
+    written = form_fast(path, form)
+    assert written == form_plain(path, form)
     assert written.count("\n") >= 4  # (smsexec.log holds 4 records)
 
 
 def test_csv_of_the_demo_log_begins_with_its_header_and_first_record() -> None:
-    lines = form_fast(str(DEMO), "csv", False).splitlines()
+    lines = form_fast(str(DEMO), "csv").splitlines()
     assert lines[0] == ",".join(
         ["kind", "time", "source", "line", "component", "thread", "severity", "text", "upn",
          "reason", "mode", "received", "added", "removed", "thread_id", "minutes",
@@ -451,7 +451,7 @@ def test_csv_of_the_demo_log_begins_with_its_header_and_first_record() -> None:
         f"component_started,2026-11-24T06:59:55.211-08:00,{DEMO},1,SMS_CLOUD_USERSYNC,3604,info,"
         "SMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID 5616 (0x15F0).,,,,,,,5616,,,,,,"
     )
-    text = form_fast(str(DEMO), "text", False).splitlines()
+    text = form_fast(str(DEMO), "text").splitlines()
     assert text[0] == (
         f"2026-11-24T06:59:55.211-08:00\tcomponent_started\t{DEMO}:1\tSMS_CLOUD_USERSYNC\t3604\t"
         "info\tSMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID 5616 (0x15F0)."
@@ -464,7 +464,6 @@ def test_csv_of_the_demo_log_begins_with_its_header_and_first_record() -> None:
     block=BLOCKS,
     source_tz=SOURCE_ZONES,
     form=st.sampled_from(["csv", "text"]),
-    terminal=st.booleans(),
     since=st.sampled_from([None, "2026-06-15"]),
     users=st.sampled_from([(), ("scott*",)]),
     kinds=st.sampled_from([None, frozenset({"user_add_failed", "unparsed"})]),
@@ -476,7 +475,6 @@ def test_any_sms_trace_text_gives_the_printers_csv_and_text(
     block: int,
     source_tz: timezone | ZoneInfo | None,
     form: str,
-    terminal: bool,
     since: str | None,
     users: tuple[str, ...],
     kinds: frozenset[str] | None,
@@ -488,8 +486,8 @@ def test_any_sms_trace_text_gives_the_printers_csv_and_text(
     read_in_blocks(monkeypatch, block, native)
     path, options = trace_file(tmp_path, lines, source_tz, name)
     same_or_same_error(
-        lambda: form_plain(str(path), form, terminal, options, since, users, kinds),
-        lambda: form_fast(str(path), form, terminal, options, since, users, kinds),
+        lambda: form_plain(str(path), form, options, since, users, kinds),
+        lambda: form_fast(str(path), form, options, since, users, kinds),
     )
 
 

@@ -56,16 +56,15 @@ class LineForm:
 
 
 class CsvForm(LineForm):
-    """`events --format csv`: the columns of `machine.EVENT_COLUMNS`; `safe` (a terminal) shows
-    control characters as escapes, as `machine.write_csv` does."""
+    """`events --format csv`: the columns of `machine.EVENT_COLUMNS`, control characters shown
+    as escapes, as `machine.write_csv` does."""
 
     after_line = ","
     after_component = ","
     after_thread = ","
 
-    def __init__(self, source: str, display: Display, safe: bool) -> None:
+    def __init__(self, source: str, display: Display) -> None:
         super().__init__(source, display)
-        self.safe = safe
         self._buffer = io.StringIO()
         self._writer = csv.writer(self._buffer, lineterminator="\n")  # (quotes a line break)
         self.header = self._cells(EVENT_COLUMNS) + "\n"
@@ -74,11 +73,10 @@ class CsvForm(LineForm):
 
     def _cells(self, values: Any) -> str:
         """Values as `machine.write_csv` writes them in a row (an empty value as such)."""
-        safe = self.safe
         self._buffer.seek(0)
         self._buffer.truncate()
         self._writer.writerow(
-            ["" if v is None else visible(v) if safe and isinstance(v, str) else v for v in values]
+            ["" if v is None else visible(v) if isinstance(v, str) else v for v in values]
         )
         return self._buffer.getvalue()[:-1]
 

@@ -182,19 +182,13 @@ def write_text_rows(rows: Iterable[Iterable[object]], out: IO[str]) -> None:
         out.write("\n")
 
 
-def write_csv(
-    header: Iterable[str], rows: Iterable[Iterable[object]], out: IO[str], safe: bool
-) -> None:
-    """CSV with a header; `safe` escapes control characters (for a terminal)."""
+def write_csv(header: Iterable[str], rows: Iterable[Iterable[object]], out: IO[str]) -> None:
+    """CSV with a header; control characters are escaped visibly, wherever it goes: a file
+    written now is shown on a terminal later (`cat report.csv`)."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(list(header))
     for row in rows:
-        writer.writerow(
-            [
-                "" if v is None else visible(str(v)) if safe and isinstance(v, str) else v
-                for v in row
-            ]
-        )
+        writer.writerow(["" if v is None else visible(v) if isinstance(v, str) else v for v in row])
 
 
 def user_fields(cloud: bool) -> tuple[str, ...]:

@@ -48,17 +48,16 @@ def write_input_events(
     kinds: Collection[str] | None = None,
     progress: Progress | None = None,
     filters: Filters | None = None,
-    terminal: bool = False,
 ) -> Jumps:
     """Write the events of one input (`kinds` only, if given) that `filters` keeps, in `form`
-    (one of `FORMS`; `terminal`: CSV for a terminal shows control characters as escapes). What
+    (one of `FORMS`; CSV and text show control characters as escapes). What
     comes back tells where the input's time first goes back, as the event stream notes it."""
     jumps = Jumps()
     filters = filters if filters is not None else Filters()
     filters.kinds = None if kinds is None else frozenset(kinds)
     pieces: LineForm
     if form == "csv":
-        pieces = CsvForm(name, display, terminal)
+        pieces = CsvForm(name, display)
     elif form == "text":
         pieces = TextForm(name, display)
     else:

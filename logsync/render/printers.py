@@ -149,7 +149,7 @@ def _one_input(page: EventsPage, output: Output, form: str) -> bool:
     one.stats = InputStats(one.name)
     jumps = write_input_events(
         one.name, one.options, one.stats, output.out, page.display, form, one.kinds,
-        one.progress, one.filters, terminal=output.terminal,
+        one.progress, one.filters,
     )
     one.jump = jumps.line
     return True
@@ -174,7 +174,7 @@ def _events_csv(page: EventsPage, output: Output) -> None:
 
     if not _one_input(page, output, "csv"):
         rows = machine.event_rows(page.events, page.display)
-        machine.write_csv(machine.EVENT_COLUMNS, rows, output.out, output.terminal)
+        machine.write_csv(machine.EVENT_COLUMNS, rows, output.out)
 
 
 def _events_text(page: EventsPage, output: Output) -> None:

@@ -105,7 +105,7 @@ def csv(page: ReportPage, output: Output) -> None:
 
     fields = machine.user_fields(page.cloud)
     rows = machine.user_rows(page.shown, page.display, page.cloud)
-    machine.write_csv(fields, rows, output.out, output.terminal)
+    machine.write_csv(fields, rows, output.out)
 
 
 def text(page: ReportPage, output: Output) -> None:
