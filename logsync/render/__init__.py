@@ -273,7 +273,8 @@ def connector_record(
     }
 
 
-def _plural(count: int, noun: str) -> str:
+def count_of(count: int, noun: str) -> str:
+    """`1 cycle`, `2 cycles`."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
@@ -291,7 +292,7 @@ def unnamed_text(count: int, where: str | None) -> str:
     """Failed adds of users the input does not name, in words (`where`: the first totals line
     that counts one, as `file:line`)."""
     first = f", first at {where}" if where else ""
-    return f"{_plural(count, 'failed add')} of users the input does not name (cycle totals{first})"
+    return f"{count_of(count, 'failed add')} of users the input does not name (cycle totals{first})"
 
 
 UNNAMED_DETAIL = (
@@ -315,7 +316,7 @@ def verdict_line(gate: Gate, as_of: datetime | None, display: Display) -> str:
         for user in counted:
             by_state[user.state] = by_state.get(user.state, 0) + 1
         detail = ", ".join(f"{n} {state}" for state, n in by_state.items())
-        body = f"{_plural(len(counted), 'user')} ({detail}), limit {gate.max_stuck}"
+        body = f"{count_of(len(counted), 'user')} ({detail}), limit {gate.max_stuck}"
     elif states:
         body = f"no {_listed(states, 'or')} user"
     else:
@@ -332,13 +333,13 @@ def verdict_line(gate: Gate, as_of: datetime | None, display: Display) -> str:
     seen = []
     stuck = missed["waiting"] + missed["overdue"]
     if stuck:
-        seen.append(_plural(stuck, "stuck user"))
+        seen.append(count_of(stuck, "stuck user"))
     if missed["failed"]:
-        seen.append(_plural(missed["failed"], "failed user"))
+        seen.append(count_of(missed["failed"], "failed user"))
     if missed["pending"]:  # notified, outcome not in the input
-        seen.append(_plural(missed["pending"], "pending user"))
+        seen.append(count_of(missed["pending"], "pending user"))
     if gate.unnamed_seen:
-        seen.append(_plural(gate.unnamed_seen, "failed add") + " of users the input does not name")
+        seen.append(count_of(gate.unnamed_seen, "failed add") + " of users the input does not name")
     if gate.connector_seen is not None:
         seen.append(f"the connector's problem ({gate.connector_seen})")
     if not seen:

@@ -23,7 +23,16 @@ from .. import __version__
 from ..analysis import Analysis
 from ..health import Summary
 from ..tracker import UserState
-from . import Display, connector_text, cycle_interval, log_end_note, user_cells, user_columns, when
+from . import (
+    Display,
+    connector_text,
+    count_of,
+    cycle_interval,
+    log_end_note,
+    user_cells,
+    user_columns,
+    when,
+)
 from .page_style import STYLE
 from .picture import LEGEND, esc, fixable_class, left_out_note, scale_for, svg
 
@@ -72,7 +81,7 @@ def page(
     shown = [u for u in users if u.state in ("waiting", "overdue", "failed")]
     result = analysis.result
     meta = (
-        f"{sum(s.lines for s in analysis.inputs)} lines · {result.cycles} cycles · "
+        f"{sum(s.lines for s in analysis.inputs)} lines · {count_of(result.cycles, 'cycle')} · "
         f"{_plural(len(result.restarts), 'restart')}"
     )
     parts = _head("logsync report", "Who is stuck, and until when", analysis, display, meta)
@@ -119,7 +128,7 @@ def summary_page(analysis: Analysis, summary: Summary, display: Display) -> str:
     timed = summary.cycles > 1 and summary.interval_basis != "unknown"  # (no times: no gap)
     every = f" every {esc(cycle_interval(summary))}" if timed else ""
     meta = (
-        f"{span}{summary.cycles} cycles{every} · "
+        f"{span}{count_of(summary.cycles, 'cycle')}{every} · "
         f"{_plural(len(summary.restarts), 'restart')}"
     )
     parts = _head("logsync summary", "Connector health", analysis, display, meta)

@@ -24,6 +24,7 @@ from . import (
     Display,
     bounded,
     connector_text,
+    count_of,
     log_end_note,
     offset_text,
     remaining_text,
@@ -137,7 +138,7 @@ def report_parts(
             (f" · {inputs} inputs" if inputs > 1 else "")
             + f" · {lines} lines"
             + (f" ({unparsed} unparsed)" if unparsed else "")
-            + f" · {analysis.result.cycles} cycles · {restarts} restart"
+            + f" · {count_of(analysis.result.cycles, 'cycle')} · {restarts} restart"
             + ("s" if restarts != 1 else ""),
             style="dim",
         )

@@ -25,6 +25,7 @@ from . import (
     Display,
     bounded,
     connector_text,
+    count_of,
     cycle_interval,
     log_end_note,
     unknown_outcome_text,
@@ -95,8 +96,8 @@ def _header(title: str, analysis: Analysis, display: Display) -> list[str]:
         f"**Connector:** {connector_text(analysis.connector, analysis.as_of, display)}"
         + (f" (`{analysis.connector.code}`)" if analysis.connector.code else "")
         + "  ",
-        f"**Read:** {lines} lines, {result.cycles} cycles, {len(result.restarts)} restart"
-        + ("" if len(result.restarts) == 1 else "s"),
+        f"**Read:** {lines} lines, {count_of(result.cycles, 'cycle')}, "
+        + count_of(len(result.restarts), "restart"),
         "",
     ]
 
@@ -161,7 +162,7 @@ def summary(summary_: Summary, analysis: Analysis, display: Display) -> str:
     out = _header("logsync summary: connector health", analysis, display)
     timed = summary_.cycles > 1 and summary_.interval_basis != "unknown"  # (no times: no gap)
     every = f", every {cycle_interval(summary_)}" if timed else ""
-    out += [f"Cycles: {summary_.cycles}{every}."]
+    out += [f"Cycles: {summary_.cycles}{every}."]  # (a count: "Cycles: 1")
     out += ["", "## Findings", ""]
     out += findings_list(summary_, display) or ["No findings: the connector looks healthy."]
     if summary_.advice:
