@@ -1415,3 +1415,15 @@ def test_users_of_a_last_cycle_whose_counts_cannot_say_are_pending_until_the_nex
             ("ivan@contoso.com", "waiting", None, None),
         ],
     }
+
+
+def test_an_excerpt_of_failure_lines_counts_the_cycles_they_show(tmp_path: Path) -> None:
+    """`findstr "Failed to add"`: seven failures, heidi's two in two cycles, so at least two
+    cycles (it said "1 cycles")."""
+    path = _grep(tmp_path, "failed.log", "Failed to add")
+    assert analyze([path]).result.cycles == 2
+    markdown = runner.invoke(app, ["report", "--format", "markdown", path]).stdout
+    assert "**Read:** 7 lines, 2 cycles, 0 restarts" in markdown
+    one = _grep(tmp_path, "dave.log", "Failed to add user dave")
+    markdown = runner.invoke(app, ["report", "--format", "markdown", one]).stdout
+    assert "**Read:** 1 line, 1 cycle, 0 restarts" in markdown

@@ -81,8 +81,8 @@ def page(
     shown = [u for u in users if u.state in ("waiting", "overdue", "failed")]
     result = analysis.result
     meta = (
-        f"{sum(s.lines for s in analysis.inputs)} lines · {count_of(result.cycles, 'cycle')} · "
-        f"{_plural(len(result.restarts), 'restart')}"
+        f"{count_of(sum(s.lines for s in analysis.inputs), 'line')} · "
+        f"{count_of(result.cycles, 'cycle')} · {count_of(len(result.restarts), 'restart')}"
     )
     parts = _head("logsync report", "Who is stuck, and until when", analysis, display, meta)
     parts += [f"<p class=\"counts\">{esc(_counts(result.counts))}</p></header>", "<main>"]
@@ -129,7 +129,7 @@ def summary_page(analysis: Analysis, summary: Summary, display: Display) -> str:
     every = f" every {esc(cycle_interval(summary))}" if timed else ""
     meta = (
         f"{span}{count_of(summary.cycles, 'cycle')}{every} · "
-        f"{_plural(len(summary.restarts), 'restart')}"
+        f"{count_of(len(summary.restarts), 'restart')}"
     )
     parts = _head("logsync summary", "Connector health", analysis, display, meta)
     parts += ["</header>", "<main>"]
@@ -156,10 +156,6 @@ def summary_page(analysis: Analysis, summary: Summary, display: Display) -> str:
         parts.append(f"<section><h2>Users asked for</h2>{table}</section>")
     parts.append(_foot())
     return "\n".join(parts)
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _counts(counts: dict[str, int]) -> str:

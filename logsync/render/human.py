@@ -136,7 +136,7 @@ def report_parts(
         restarts = len(analysis.result.restarts)
         header.append(
             (f" · {inputs} inputs" if inputs > 1 else "")
-            + f" · {lines} lines"
+            + f" · {count_of(lines, 'line')}"
             + (f" ({unparsed} unparsed)" if unparsed else "")
             + f" · {count_of(analysis.result.cycles, 'cycle')} · {restarts} restart"
             + ("s" if restarts != 1 else ""),

@@ -96,7 +96,7 @@ def _header(title: str, analysis: Analysis, display: Display) -> list[str]:
         f"**Connector:** {connector_text(analysis.connector, analysis.as_of, display)}"
         + (f" (`{analysis.connector.code}`)" if analysis.connector.code else "")
         + "  ",
-        f"**Read:** {lines} lines, {count_of(result.cycles, 'cycle')}, "
+        f"**Read:** {count_of(lines, 'line')}, {count_of(result.cycles, 'cycle')}, "
         + count_of(len(result.restarts), "restart"),
         "",
     ]

@@ -246,11 +246,11 @@ class ConnectorLog:
     def cycles_seen(self, users: Collection[Seen]) -> int:
         """Cycles that start, end with their totals line, or show in their users' rows (`Seen`)
         where the input holds neither (a `findstr` of one user: its notifications and
-        failures): each notification was written in a cycle, one per user and cycle, so the
-        most notifications of one user are cycles seen (and a failure alone is one)."""
+        failures): each notification or failure was written in a cycle, one per user and
+        cycle, so the most notifications or failures of one user are cycles seen."""
         if self.cycles_logged() or not users:
             return self.cycles
-        return max(1, max(user.requests for user in users))
+        return max(1, max(max(user.requests, user.failures) for user in users))
 
     def interval(self, given: timedelta | None) -> tuple[timedelta, bool]:
         """(cycle interval, whether it was observed rather than given or defaulted)."""
