@@ -420,14 +420,19 @@ class _Unread(Exception):
     """Why a time could not be read whole."""
 
 
+YEAR_DAYS = 365.2425
+"""The Gregorian calendar's mean year, in days."""
+
+
 def human_duration(seconds: float) -> str:
     """`3h 12m`, `58m`, `45s`, `2d 4h`: the two largest units."""
     total = int(abs(seconds))
     days, rest = divmod(total, 86400)
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
-    if days >= 365:
-        years, days = divmod(days, 365)
+    if total >= YEAR_DAYS * 86400:  # years of the calendar's mean length (leap days counted)
+        years = int(total / (YEAR_DAYS * 86400))
+        days = int((total - years * YEAR_DAYS * 86400) // 86400)
         return f"{years}y {days}d" if days else f"{years}y"
     if days:
         return f"{days}d {hours}h" if hours else f"{days}d"

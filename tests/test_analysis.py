@@ -164,14 +164,14 @@ SAMPLES = Path(__file__).resolve().parent.parent / "sample_logs"
 
 def test_a_log_that_ended_long_ago_says_so_to_library_callers() -> None:
     """SPEC §4 rule 5 is the library's: the wall clock (fixed by conftest at
-    2026-11-25T16:10-08:00) is 12y 74d past the spec case's last record."""
+    2026-11-25T16:10-08:00) is 12y 71d past the spec case's last record."""
     spec = [str(SAMPLES / "spec-case" / "CloudUserSync.log")]
     analysis = analyze(spec)
     assert analysis.ended_ago == 384860747.575
     collector = HealthCollector()
     health = collector.summarize(analyze(spec, collector=collector))
     page = markdown.report(analysis, analysis.users, analysis.result.counts, Display(), health)
-    assert "**As of:** 2014-09-15 10:24:12 -04:00 (the log's end, 12y 74d ago)  \n" in page
+    assert "**As of:** 2014-09-15 10:24:12 -04:00 (the log's end, 12y 71d ago)  \n" in page
     # judged as of a given time: the judgement is not as of the log's end
     given = datetime(2014, 9, 15, 10, 25, tzinfo=timezone(timedelta(hours=-4)))
     assert analyze(spec, now=given).ended_ago is None

@@ -300,7 +300,7 @@ def test_timeline_json_and_unknown_user() -> None:
     missing = run("timeline", "nobody@contoso.com", "--format", "text", SPEC_CASE)
     assert missing.exit_code == 1
     assert missing.stderr == (
-        "logsync: the log ends 2014-09-15T10:24:12.425-04:00 (12y 74d ago); times are as of its "
+        "logsync: the log ends 2014-09-15T10:24:12.425-04:00 (12y 71d ago); times are as of its "
         "last record; --now now judges as of now\n"
         "logsync: nobody@contoso.com does not appear in the log\n"
     )

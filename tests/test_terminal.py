@@ -441,7 +441,7 @@ def test_times_without_offset_say_how_to_place_them() -> None:
         "--source-tz ZONE (for example --source-tz America/New_York) to place them\n"
     )
     ended = (
-        "logsync: the log ends 2014-09-15T10:24:12 (12y 74d ago); times are as of its last "
+        "logsync: the log ends 2014-09-15T10:24:12 (12y 71d ago); times are as of its last "
         "record; --now now judges as of now\n"
     )
     assert runner.invoke(app, ["report", "--format", "text", ticket]).stderr == hint + ended

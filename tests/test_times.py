@@ -178,9 +178,12 @@ def test_iso_keeps_the_precision_the_value_has(value: datetime | None, text: str
         (90000, "1d 1h"),
         (-125, "2m"),
         (365 * 86400 - 1, "364d 23h"),
-        (365 * 86400, "1y"),
-        (366 * 86400 + 3600, "1y 1d"),
-        (730 * 86400, "2y"),
+        (365 * 86400, "365d"),  # a year is 365.2425 days (the calendar's mean)
+        (365 * 86400 + 6 * 3600, "1y"),  # (365.25 days)
+        (367 * 86400, "1y 1d"),
+        (730 * 86400, "1y 364d"),
+        (731 * 86400, "2y"),
+        (4454 * 86400, "12y 71d"),  # 2014-09-15 to 2026-11-25 (three leap days between)
     ],
 )
 def test_human_durations(seconds: float, text: str) -> None:
