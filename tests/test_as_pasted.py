@@ -166,6 +166,7 @@ def test_timeline_and_summary_of_the_blog_posts_quotes(tmp_path: Path) -> None:
     assert result.stdout == (
         f"-\tfailed\treason UserNotFound\t{path}:1\n"
         f"-\theld_back\tnotified; timer runs\t{path}:7\n"
+        "-\tstate\twaiting · 1 failure (UserNotFound)\t-\n"  # (no times: none shown)
     )
     summary = json.loads(runner.invoke(app, ["summary", "--format", "json", path]).stdout)
     assert summary["span"] == {"start": None, "end": None}
@@ -188,6 +189,7 @@ def test_a_user_held_back_in_several_quoted_cycles_with_no_time(tmp_path: Path) 
     assert result.stdout == (
         f"-\tfailed\treason UserNotFound\t{path}:1\n"
         f"-\theld_back\tnotified; timer runs; held back in 3 cycles\t{path}:7\n"
+        "-\tstate\twaiting · 1 failure (UserNotFound)\t-\n"
     )
     document = json.loads(runner.invoke(app, ["report", "--format", "json", path]).stdout)
     assert [(u["state"], u["requests"]) for u in document["users"]] == [("waiting", 3)]
@@ -366,6 +368,7 @@ def test_timeline_of_bob_on_a_quoted_excerpt(tmp_path: Path) -> None:
         "held_back",
         "full_sync_due",
         "expected_recovery",
+        "state",
     ]
     assert result.stdout.splitlines()[1].endswith(f"{path}:21")  # line 2441 of the log
     assert "showing bob@contoso.com, the one user it matches" in result.stderr
@@ -574,7 +577,8 @@ def test_the_demo_log_with_no_times_is_judged_by_its_order(tmp_path: Path) -> No
     markdown = runner.invoke(app, ["summary", "--format", "markdown", str(path)]).stdout
     assert "Cycles: 398.\n" in markdown
     timeline = runner.invoke(app, ["timeline", "carol", "--format", "text", str(path)]).stdout
-    assert timeline.splitlines()[-2:] == [
+    assert timeline.splitlines()[-3:] == [
         f"-\tundecided\tthe cycle's counts cannot say whether it was received or held back\t{path}:2331",
         f"-\tadded\tadded to the cloud: recovered\t{path}:2338",
+        "-\tstate\trecovered · 1 failure (UserNotFound)\t-",
     ]

@@ -251,13 +251,21 @@ def test_timeline_tells_the_story_of_a_user_held_back_since_before_the_log() -> 
     result = runner.invoke(app, ["timeline", "jan@example.org", "--format", "text", ROTATED_LIVE])
     steps = [line.split("\t") for line in result.stdout.splitlines()]
     assert [step[1] for step in steps] == [
-        "requested", "held_back", "held_back", "full_sync_due", "expected_recovery",
+        "requested", "held_back", "held_back", "full_sync_due", "expected_recovery", "state",
     ]
     assert steps[1][2] == (
         "not received: held back since before the log (its failure is not in the input)"
     )
-    assert steps[-2][2] == "24 h timer runs out at the latest (its failure is before the log)"
-    assert steps[-1][2] == "predicted cycle (timer, at the latest)"
+    assert steps[-3][2] == "24 h timer runs out at the latest (its failure is before the log)"
+    assert steps[-2][2] == "predicted cycle (timer, at the latest)"
+    # the last row: the state as of the log's end, as the table's title says it
+    assert steps[-1] == [
+        "2025-06-10T11:25:00.759+01:00",
+        "state",
+        "waiting · held back since before the log: its failure is not in the input · full sync "
+        "due by 2025-06-11T10:15:00.137+01:00 · expected recovery by 2025-06-11T10:20:00+01:00",
+        "-",
+    ]
     markdown = runner.invoke(
         app, ["timeline", "jan@example.org", "--format", "markdown", ROTATED_LIVE]
     ).stdout

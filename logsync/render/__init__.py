@@ -6,6 +6,7 @@ library and never emit colour codes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta, tzinfo
 from typing import IO, TYPE_CHECKING, NamedTuple, cast
 
@@ -160,6 +161,28 @@ def user_cells(user: UserState, display: Display) -> list[str]:
 def log_end_note(ended_ago: float | None) -> str:
     """` (the log's end, 2d 17h ago)` after the as-of time of a log that ended long ago."""
     return "" if ended_ago is None else f" (the log's end, {human_duration(ended_ago)} ago)"
+
+
+def state_parts(user: UserState, shown: Callable[[datetime], str]) -> list[str]:
+    """What follows a user's state in its one-line summary (`timeline`'s title and its last
+    text row), each time shown by `shown`."""
+    parts = [BEFORE_INPUT] if user.before_input else []
+    if user.failures:
+        parts.append(f"{count_of(user.failures, 'failure')} ({visible(user.reason or '?')})")
+    if user.full_sync_due is not None:
+        parts.append(f"full sync due {shown(user.full_sync_due)}")
+    elif user.full_sync_due_by is not None:
+        parts.append(f"full sync due by {shown(user.full_sync_due_by)}")
+    if user.expected_recovery is not None:
+        parts.append(f"expected recovery {bounded(user, shown(user.expected_recovery))}")
+    unknown = unknown_outcome_text(user)
+    if unknown is not None:
+        parts.append(unknown)
+    if user.recovered_at is not None:
+        parts.append(f"recovered {shown(user.recovered_at)}")
+    if user.in_azure_ad is not None:
+        parts.append(AZURE_AD_TEXT[user.in_azure_ad, user.stuck])
+    return parts
 
 
 def stuck_since(user: UserState, shown: str) -> str:

@@ -12,14 +12,7 @@ from rich.text import Text
 from ..events import Event
 from ..safety import visible
 from ..tracker import Step, UserState
-from . import (
-    AZURE_AD_TEXT,
-    BEFORE_INPUT,
-    Display,
-    bounded,
-    unknown_outcome_text,
-    wrap_words,
-)
+from . import Display, state_parts, wrap_words
 from .human import (
     SEPARATOR,
     SEVERITY_STYLE,
@@ -81,26 +74,8 @@ def timeline(
     title = Text(visible(user.upn), style="bold")
     title.append(" — ")
     title.append(user.state, style=STATE_STYLE[user.state])
-    if user.before_input:
-        title.append(f" · {BEFORE_INPUT}")
-    if user.failures:
-        plural = "s" if user.failures != 1 else ""
-        title.append(f" · {user.failures} failure{plural} ({visible(user.reason or '?')})")
-    if user.full_sync_due is not None:
-        title.append(f" · full sync due {clock(user.full_sync_due, display)}")
-    elif user.full_sync_due_by is not None:
-        title.append(f" · full sync due by {clock(user.full_sync_due_by, display)}")
-    if user.expected_recovery is not None:
-        title.append(
-            f" · expected recovery {bounded(user, clock(user.expected_recovery, display))}"
-        )
-    unknown = unknown_outcome_text(user)
-    if unknown is not None:
-        title.append(f" · {unknown}")
-    if user.recovered_at is not None:
-        title.append(f" · recovered {clock(user.recovered_at, display)}")
-    if user.in_azure_ad is not None:
-        title.append(f" · {AZURE_AD_TEXT[user.in_azure_ad, user.stuck]}")
+    for part in state_parts(user, lambda time: clock(time, display)):
+        title.append(f" · {part}")
     if not quiet:
         console.print(title)
     rows = [

@@ -96,16 +96,17 @@ def _timeline_json(page: TimelinePage, output: Output) -> None:
 
 
 def _timeline_text(page: TimelinePage, output: Output) -> None:
-    from . import machine
+    from . import machine, state_parts
 
-    display = page.display
-    machine.write_text_rows(
-        (
-            [display.iso(s.time), s.what, s.detail, f"{s.source}:{s.line}" if s.source else None]
-            for s in page.steps
-        ),
-        output.out,
-    )
+    display, user = page.display, page.state
+    rows = [
+        [display.iso(s.time), s.what, s.detail, f"{s.source}:{s.line}" if s.source else None]
+        for s in page.steps
+    ]
+    if user is not None:  # the user's state as of the judgement, as the table's title says it
+        words = " · ".join([user.state, *state_parts(user, lambda time: display.iso(time) or "-")])
+        rows.append([display.iso(page.analysis.as_of), "state", words, None])
+    machine.write_text_rows(rows, output.out)
 
 
 def _timeline_table(page: TimelinePage, output: Output) -> None:
