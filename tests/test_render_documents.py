@@ -86,7 +86,7 @@ def test_markdown_report_is_a_proper_table() -> None:
     assert rows[1][5] == "2026-11-26 09:15:03 -08:00 (predicted)"
     assert rows[4][5:] == ["2026-11-25 08:25:04 -08:00", "overdue 7h 39m"]
     assert document.startswith("# logsync report: stuck users\n")
-    assert "**Connector:** connector running, last cycle 2026-11-25T16:04:55.644-08:00" in document
+    assert "**Connector:** running, last cycle 2026-11-25T16:04:55.644-08:00" in document
 
 
 def test_markdown_escapes_hostile_upns(tmp_path: Path) -> None:

@@ -92,8 +92,12 @@ def _header(title: str, analysis: Analysis, display: Display) -> list[str]:
         "",
         f"**Log:** {names}  ",
         f"**As of:** {when(analysis.as_of, display)}{log_end_note(analysis.ended_ago)}  ",
-        # the connector's state is in logsync's own words: no log text to escape
-        f"**Connector:** {connector_text(analysis.connector, analysis.as_of, display)}"
+        # the connector's state is in logsync's own words: no log text to escape; the label
+        # names the connector ("**Connector:** running, last cycle …")
+        "**Connector:** "
+        + connector_text(analysis.connector, analysis.as_of, display)
+        .removeprefix("connector: ")
+        .removeprefix("connector ")
         + (f" (`{analysis.connector.code}`)" if analysis.connector.code else "")
         + "  ",
         f"**Read:** {count_of(lines, 'line')}, {count_of(result.cycles, 'cycle')}, "
