@@ -45,9 +45,10 @@ class Gate(NamedTuple):
     """The connector's problem that the gate does not count, if any."""
     passed: bool
     unnamed: int = 0
-    """Failed adds of users the input does not name (`Result.unnamed_failures`), counted:
-    where the gate names a state a failed add can be in (waiting, overdue, failed), no state
-    of theirs can be told, so they fail it (nothing the input cannot say is an all-clear)."""
+    """Failed adds that no failure line names (`Result.unnamed_failures`), counted where the
+    gate names a state a failed add can be in (`counts_unnamed`): no state of theirs can be
+    told, so each counts as a user against `--max-stuck` (nothing the input cannot say is an
+    all-clear)."""
     unnamed_seen: int = 0
     """Such failed adds that the gate does not count (it names no such state)."""
     unnamed_at: tuple[datetime, str, int] | None = None
@@ -76,7 +77,7 @@ def gate(
     counted = [user for user in analysis.users if counts_against(user, fail_on)]
     problem = analysis.connector.problem_in(fail_on)
     unnamed = analysis.result.unnamed_failures
-    counts_unnamed = not fail_on.isdisjoint(FAILED_ADD_STATES)
+    counted_unnamed = unnamed if counts_unnamed(fail_on) else 0
     return Gate(
         fail_on=fail_on,
         named=named,
@@ -85,15 +86,21 @@ def gate(
         counts=dict(analysis.result.counts),
         connector_problem=problem,
         connector_seen=analysis.connector.code if problem is None else None,
-        passed=len(counted) <= max_stuck and problem is None and not (unnamed and counts_unnamed),
-        unnamed=unnamed if counts_unnamed else 0,
-        unnamed_seen=0 if counts_unnamed else unnamed,
+        passed=len(counted) + counted_unnamed <= max_stuck and problem is None,
+        unnamed=counted_unnamed,
+        unnamed_seen=unnamed - counted_unnamed,
         unnamed_at=analysis.result.unnamed_at,
     )
 
 
 FAILED_ADD_STATES = frozenset({"waiting", "overdue", "failed"})
 """The states a user whose add failed can be in (by its reason and the time)."""
+
+
+def counts_unnamed(fail_on: Collection[str]) -> bool:
+    """Whether a gate on `fail_on` counts failed adds that no failure line names: it names a
+    state such an add can be in."""
+    return not FAILED_ADD_STATES.isdisjoint(fail_on)
 
 
 def fails(analysis: Analysis, fail_on: frozenset[str]) -> bool:
@@ -107,7 +114,7 @@ def fails(analysis: Analysis, fail_on: frozenset[str]) -> bool:
             (analysis.result.undetermined or analysis.result.retry_unseen) and "waiting" in fail_on
         )
         or any(counts_against(u, fail_on & {"fixable"}) for u in analysis.users)
-        or bool(analysis.result.unnamed_failures and not fail_on.isdisjoint(FAILED_ADD_STATES))
+        or bool(analysis.result.unnamed_failures and counts_unnamed(fail_on))
     )
 
 

@@ -124,6 +124,7 @@ def test_the_blog_posts_quotes_are_read_in_order_with_every_time_null(tmp_path: 
         "interval_s": None,  # no times: no gap to measure, and no timer is worked out
         "interval_observed": False,
         "interval_basis": "unknown",
+        "unnamed_failures": 0,
     }
 
 

@@ -1079,6 +1079,20 @@ def test_a_held_back_user_missing_after_a_cycle_that_received_nobody_was_not_add
     assert [step[1] for step in timeline_steps("x@contoso.com", path)] == [
         "requested", "held_back", "held_back", "full_sync_due", "expected_recovery",
     ]
+    # the cycle before received one user, a new one (z), and held x and y: x was not added
+    log = Log(bias=240)
+    steady(log, datetime(2014, 9, 15, 9, 0, 50), "x@contoso.com", "y@contoso.com")
+    steady(
+        log, datetime(2014, 9, 15, 9, 5, 50), "x@contoso.com", "y@contoso.com", "z@contoso.com",
+        received=1, added=1,
+    )
+    steady(log, datetime(2014, 9, 15, 9, 10, 50), "y@contoso.com")
+    found = users(log.write(tmp_path / "z.log"))
+    assert {upn: (u.state, u.recovered_at) for upn, u in found.items()} == {
+        "x@contoso.com": ("waiting", None),
+        "y@contoso.com": ("waiting", None),
+        "z@contoso.com": ("synced", None),
+    }
     lines = Path(DEMO).read_text(encoding="utf-8-sig").splitlines(keepends=True)
     cut = tmp_path / "cut.log"
     cut.write_text("".join(lines[100:]), encoding="utf-8")  # after ivan's failure (line 99)
@@ -1343,33 +1357,40 @@ def test_an_excerpt_of_totals_lines_is_no_all_clear(tmp_path: Path) -> None:
     check = runner.invoke(app, ["check", "-q", path])
     assert check.exit_code == 1
     check = runner.invoke(app, ["check", path])
+    said = f"7 failed adds that no failure line of the input names (cycle totals, first at {path}:9)"
     assert check.stdout == (
-        "users\tunnamed\t7 failed adds: the cycles' totals count adds that failed, of users no "
-        "failure line of the input names (an excerpt of totals lines?): who they are and "
-        "whether they are stuck the input cannot say; the whole log can\n"
-        f"FAIL: 7 failed adds of users the input does not name (cycle totals, first at {path}:9) "
-        "as of 2026-11-25T16:00:05.507-08:00\n"
+        f"users\tunnamed\t{said}: whose they are and whether those users are stuck the input "
+        "cannot say (an excerpt of totals lines?); the whole log can\n"
+        f"FAIL: {said}, limit 0 as of 2026-11-25T16:00:05.507-08:00\n"
     )
+    assert runner.invoke(app, ["check", "--max-stuck", "6", path]).exit_code == 1
+    assert runner.invoke(app, ["check", "--max-stuck", "7", path]).exit_code == 0  # one each
     document = json.loads(runner.invoke(app, ["check", "--format", "json", path]).stdout)
     assert (document["passed"], document["unnamed_failures"], document["unnamed_at"]) == (
         False, 7, f"{path}:9",
     )
     junit = runner.invoke(app, ["check", "--junit", "-", path]).stdout
     assert '<testsuite name="logsync check" tests="2" failures="1"' in junit
-    assert '<testcase classname="logsync.users" name="users the input does not name">' in junit
+    assert '<testcase classname="logsync.users" name="failed adds no failure line names">' in junit
     connector = runner.invoke(app, ["check", "--fail-on", "connector", path])
     assert (connector.exit_code, connector.stdout) == (
         0,
-        "ok: no connector problem as of 2026-11-25T16:00:05.507-08:00; 7 failed adds of users "
-        "the input does not name not counted by --fail-on connector\n",
+        "ok: no connector problem as of 2026-11-25T16:00:05.507-08:00; 7 failed adds that no "
+        "failure line of the input names not counted by --fail-on connector\n",
     )
+    report = runner.invoke(app, ["report", "--format", "json", path])
+    assert json.loads(report.stdout)["summary"]["unnamed_failures"] == 7
+    assert f"logsync: {said}: whose they are" in report.stderr  # (text, CSV, JSON alike)
     assert runner.invoke(app, ["report", "--fail-on", "failed", path]).exit_code == 1
     assert runner.invoke(app, ["report", "--fail-on", "connector", path]).exit_code == 0
     summary = json.loads(runner.invoke(app, ["summary", "--format", "json", path]).stdout)
     assert [(f["code"], f["severity"]) for f in summary["findings"]] == [
         ("unnamed_failures", "error"), ("unreconciled_counts", "warning"),
     ]
-    assert [a["code"] for a in summary["advice"]] == ["read_whole_log"]
+    assert [a["text"] for a in summary["advice"]] == [
+        "Run logsync on the whole CloudUserSync.log (with its CloudUserSync.lo_): it names the "
+        "users behind the 7 failed adds that no failure line of the input names."
+    ]
 
 
 def test_an_excerpt_of_one_user_and_the_totals_counts_the_others_failures(tmp_path: Path) -> None:
@@ -1382,8 +1403,8 @@ def test_an_excerpt_of_one_user_and_the_totals_counts_the_others_failures(tmp_pa
     check = runner.invoke(app, ["check", path])
     assert check.exit_code == 1
     assert check.stdout.splitlines()[-1] == (
-        f"FAIL: 1 user (1 waiting), limit 0; 6 failed adds of users the input does not name "
-        f"(cycle totals, first at {path}:18) as of 2026-11-25T16:04:55.644-08:00"
+        f"FAIL: 1 user (1 waiting), limit 0; 6 failed adds that no failure line of the input "
+        f"names (cycle totals, first at {path}:18) as of 2026-11-25T16:04:55.644-08:00"
     )
 
 

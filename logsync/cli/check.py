@@ -68,6 +68,8 @@ def check(
 ) -> None:
     """CI gate: exit 1 when more than --max-stuck users are in a --fail-on state, or the
     connector has a problem it names (no cycle, no certificate, stalled, stopped); else 0.
+    Adds that failed by the cycles' totals but that no failure line names (an excerpt of
+    totals lines) count as one user each wherever a user state is named.
 
     Prints each user that counts against the gate (UPN, state, reason, expected recovery),
     then the other users asked for with --user, the connector's problem if any, then the

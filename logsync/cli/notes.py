@@ -106,6 +106,12 @@ def judge(opts: Common, env: Env, **extra: Any) -> Analysis:
             "cannot say whether they were held back by a failure before it; the earlier log "
             "(CloudUserSync.lo_) would tell\n"
         )
+    unnamed = analysis.result.unnamed_failures
+    if unnamed and not opts.quiet:  # (every output but check's own lines would not say it)
+        from ..render import UNNAMED_DETAIL, unnamed_text, where_of
+
+        text = unnamed_text(unnamed, where_of(analysis.result.unnamed_at))
+        env.stderr.write(f"logsync: {text}: {UNNAMED_DETAIL}\n")
     return analysis
 
 

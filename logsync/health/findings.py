@@ -18,6 +18,7 @@ from ..tracker import (
     UserState,
     cause_text,
     timer_label,
+    unnamed_words,
 )
 from .advice import (
     CHECK_CONNECTOR,
@@ -286,29 +287,37 @@ def user_findings(
 
 
 def unnamed_findings(result: Result, findings: list[Finding], advice: list[Advice]) -> None:
-    """Failed adds that the cycles' totals count, of users the input does not name: no state
-    of theirs can be told (an excerpt of totals lines); the whole log names them."""
+    """Failed adds that the cycles' totals count and no failure line names, and users notified
+    with no outcome in the input (undetermined, or whose retry the input cannot show): no
+    state of theirs can be told; the whole log tells."""
     count = result.unnamed_failures
-    if not count or result.unnamed_at is None:
-        return
-    time, source, line = result.unnamed_at
-    findings.append(
-        Finding(
-            "unnamed_failures",
-            "error",
-            f"the cycle totals count {count} failed add{plural(count)} of users the input does "
-            f"not name (first at {shown(time)}): who they are and whether they are stuck the "
-            "input cannot say",
-            (Evidence(source, line, time),),
+    if count and result.unnamed_at is not None:
+        time, source, line = result.unnamed_at
+        findings.append(
+            Finding(
+                "unnamed_failures",
+                "error",
+                f"the cycle totals count {unnamed_words(count)} (first {at_or_line(time, line)}): "
+                "whose they are and whether those users are stuck the input cannot say",
+                (Evidence(source, line, time),),
+            )
         )
-    )
-    advice.append(
-        Advice(
-            "read_whole_log",
-            f"Run logsync on the whole CloudUserSync.log (with its CloudUserSync.lo_): it names "
-            f"the users of the {count} failed add{plural(count)} this input only counts.",
+    unknown = result.undetermined + result.retry_unseen
+    parts = [f"names the users behind the {unnamed_words(count)}"] if count else []
+    if unknown:
+        parts.append(
+            f"tells whether the {unknown} user{plural(unknown)} notified with no outcome in this "
+            f"input {verb(unknown, 'was', 'were')} added"
         )
-    )
+    if parts:
+        advice.append(
+            Advice(
+                "read_whole_log",
+                "Run logsync on the whole CloudUserSync.log (with its CloudUserSync.lo_): it "
+                + " and ".join(parts)
+                + ".",
+            )
+        )
 
 
 def unreconciled_finding(result: Result) -> Finding:

@@ -10,14 +10,12 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, tzinfo
 from typing import IO, TYPE_CHECKING, NamedTuple, cast
 
-from ..formats.paste import redacted
 from ..safety import visible
-from ..times import NO_TIMES_REASON, human_duration, iso, micros, moment_iso, moment_time, timeless
-from ..tracker import LATEST, Connector, Moment, UserState, cause_text
+from ..times import human_duration, iso, micros, moment_iso, moment_time, timeless
+from ..tracker import LATEST, Connector, Moment, UserState, cause_text, unnamed_words
 
 if TYPE_CHECKING:
     from ..health import Summary
-    from ..verdicts import Gate
 
 
 def version_line(version: str, scanner: str, python: str) -> str:
@@ -212,6 +210,22 @@ def known_interval(interval: timedelta, basis: str) -> int | float | None:
     return None if basis == "unknown" else number(interval.total_seconds())
 
 
+def cycles_every(summary: Summary) -> str:
+    """`398 cycles every 5m`, `1 cycle`, `398 cycles` (no times: no interval): the cycles as
+    people's formats show them."""
+    every = shown_interval(summary)
+    cycles = count_of(summary.cycles, "cycle")
+    return cycles if every is None else f"{cycles} every {every}"
+
+
+def shown_interval(summary: Summary) -> str | None:
+    """The cycle interval as people's formats show it (`cycle_interval`); None with fewer than
+    two cycles, or no times (no gap to measure)."""
+    if summary.cycles < 2 or summary.interval_basis == "unknown":
+        return None
+    return cycle_interval(summary)
+
+
 def cycle_interval(summary: Summary) -> str:
     """The cycle interval as people read it, with how it is known unless the log shows it."""
     if summary.interval_basis == "unknown":
@@ -301,73 +315,23 @@ def count_of(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def _listed(parts: list[str], last: str) -> str:
-    """`a, b or c` (`last` the word before the last part)."""
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" {last} {parts[-1]}"
-
-
 def where_of(at: tuple[datetime, str, int] | None) -> str | None:
     """A record's `file:line`, made safe to show."""
     return None if at is None else visible(f"{at[1]}:{at[2]}")
 
 
 def unnamed_text(count: int, where: str | None) -> str:
-    """Failed adds of users the input does not name, in words (`where`: the first totals line
-    that counts one, as `file:line`)."""
+    """Failed adds that no failure line names, in words (`where`: the first totals line that
+    counts one, as `file:line`)."""
     first = f", first at {where}" if where else ""
-    return f"{count_of(count, 'failed add')} of users the input does not name (cycle totals{first})"
+    return f"{unnamed_words(count)} (cycle totals{first})"
 
 
 UNNAMED_DETAIL = (
-    "the cycles' totals count adds that failed, of users no failure line of the input names "
-    "(an excerpt of totals lines?): who they are and whether they are stuck the input cannot "
-    "say; the whole log can"
+    "whose they are and whether those users are stuck the input cannot say (an excerpt of "
+    "totals lines?); the whole log can"
 )
 """What failed adds of unnamed users mean, for the gate's row and JUnit."""
-
-
-def verdict_line(gate: Gate, as_of: datetime | None, display: Display) -> str:
-    """The gate's verdict in one line: what it counts (`ok: no overdue user`, `FAIL: 5 users
-    (3 waiting, 1 overdue, 1 failed), limit 0`), and what it saw but does not count (`; 4 stuck
-    users not counted by --fail-on overdue`)."""
-    head = "ok" if gate.passed else "FAIL"
-    states = gate.gated_states
-    problem = gate.connector_problem
-    counted = gate.counted
-    if counted:
-        by_state: dict[str, int] = {}
-        for user in counted:
-            by_state[user.state] = by_state.get(user.state, 0) + 1
-        detail = ", ".join(f"{n} {state}" for state, n in by_state.items())
-        body = f"{count_of(len(counted), 'user')} ({detail}), limit {gate.max_stuck}"
-    elif states:
-        body = f"no {_listed(states, 'or')} user"
-    else:
-        body = "no connector problem" if problem is None else ""
-    if gate.unnamed:
-        unnamed = unnamed_text(gate.unnamed, where_of(gate.unnamed_at))
-        body = unnamed if not counted else f"{body}; {unnamed}"
-    if problem is not None:
-        body += f"; connector: {problem}" if body else f"connector: {problem}"
-    when = f" as of {display.iso(as_of)}" if as_of is not None else ""
-    if timeless(as_of):
-        when = f" ({NO_TIMES_REASON})"
-    missed = gate.not_counted
-    seen = []
-    stuck = missed["waiting"] + missed["overdue"]
-    if stuck:
-        seen.append(count_of(stuck, "stuck user"))
-    if missed["failed"]:
-        seen.append(count_of(missed["failed"], "failed user"))
-    if missed["pending"]:  # notified, outcome not in the input
-        seen.append(count_of(missed["pending"], "pending user"))
-    if gate.unnamed_seen:
-        seen.append(count_of(gate.unnamed_seen, "failed add") + " of users the input does not name")
-    if gate.connector_seen is not None:
-        seen.append(f"the connector's problem ({gate.connector_seen})")
-    if not seen:
-        return f"{head}: {body}{when}"
-    return f"{head}: {body}{when}; {_listed(seen, 'and')} not counted by --fail-on {gate.named}"
 
 
 class _WrappedNotes:
@@ -403,38 +367,3 @@ def notes_to_width(stream: IO[str]) -> IO[str]:
         except (AttributeError, ValueError, OSError):
             width = 80
     return cast("IO[str]", _WrappedNotes(stream, width or 80))
-
-
-def check_row(
-    user: UserState, display: Display, not_counted: str | None = None
-) -> tuple[str, ...]:
-    """A user in `check`'s text: UPN, state, reason, and what comes next (its expected recovery;
-    when it was added; that no timer retries it); `not_counted`, the `--fail-on` that does not
-    count it (a user asked for by name)."""
-    when = display.iso(user.expected_recovery)
-    if user.state == "recovered":
-        recovery = f"recovered {display.iso(user.recovered_at)}"
-    elif user.state == "synced":
-        recovery = f"synced {display.iso(user.synced_at)}"
-    elif (unknown := unknown_outcome_text(user)) is not None:
-        recovery = unknown
-    elif user.state == "pending":
-        recovery = "outcome not logged yet"
-    elif user.no_times and user.stuck:
-        recovery = f"expected recovery unknown: {NO_TIMES_REASON}"
-    else:
-        recovery = f"expected recovery {bounded(user, when)}" if when else "no automatic retry"
-        if user.state == "overdue" and when:
-            recovery += " passed, no retry logged"
-        if user.before_input:
-            recovery += f"; {BEFORE_INPUT}"
-    if user.in_azure_ad is not None and user.stuck:
-        recovery += (
-            "; in Azure AD: a restart adds it"
-            if user.in_azure_ad
-            else "; not in Azure AD: a restart will not add it"
-        )
-    if not_counted is not None:
-        recovery += f"; not counted by --fail-on {not_counted}"
-    upn = visible(user.upn) + (" (not a UPN)" if redacted(user.upn) else "")
-    return (upn, user.state, visible(user.reason or "-"), recovery)

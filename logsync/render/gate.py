@@ -3,20 +3,29 @@ Markdown."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
+from ..formats.paste import redacted
 from ..safety import visible
+from ..times import NO_TIMES_REASON, timeless
+from ..tracker import UserState, unnamed_words
 from . import (
+    BEFORE_INPUT,
     UNNAMED_DETAIL,
-    check_row,
+    Display,
+    bounded,
     connector_record,
     connector_text,
-    verdict_line,
+    count_of,
+    unknown_outcome_text,
+    unnamed_text,
     where_of,
     wrap_words,
 )
 
 if TYPE_CHECKING:
+    from ..verdicts import Gate
     from .pages import CheckPage, Output
 
 
@@ -77,7 +86,8 @@ def text(page: CheckPage, output: Output) -> None:
             if u not in counted
         ]
     if verdict.unnamed:
-        rows.append(("users", "unnamed", f"{verdict.unnamed} failed adds: {UNNAMED_DETAIL}"))
+        text = f"{unnamed_text(verdict.unnamed, where_of(verdict.unnamed_at))}: {UNNAMED_DETAIL}"
+        rows.append(("users", "unnamed", text))
     if verdict.connector_problem is not None:
         text = connector_text(analysis.connector, analysis.as_of, display)
         rows.append(("connector", verdict.connector_problem, visible(text)))
@@ -109,3 +119,85 @@ def _width() -> int:
     return shutil.get_terminal_size((80, 24)).columns
 
 
+def verdict_line(gate: Gate, as_of: datetime | None, display: Display) -> str:
+    """The gate's verdict in one line: what it counts (`ok: no overdue user`, `FAIL: 5 users
+    (3 waiting, 1 overdue, 1 failed), limit 0`), and what it saw but does not count (`; 4 stuck
+    users not counted by --fail-on overdue`)."""
+    head = "ok" if gate.passed else "FAIL"
+    states = gate.gated_states
+    problem = gate.connector_problem
+    counted = gate.counted
+    if counted:
+        by_state: dict[str, int] = {}
+        for user in counted:
+            by_state[user.state] = by_state.get(user.state, 0) + 1
+        detail = ", ".join(f"{n} {state}" for state, n in by_state.items())
+        body = f"{count_of(len(counted), 'user')} ({detail}), limit {gate.max_stuck}"
+    elif states:
+        body = f"no {_listed(states, 'or')} user"
+    else:
+        body = "no connector problem" if problem is None else ""
+    if gate.unnamed:
+        unnamed = unnamed_text(gate.unnamed, where_of(gate.unnamed_at))
+        body = f"{unnamed}, limit {gate.max_stuck}" if not counted else f"{body}; {unnamed}"
+    if problem is not None:
+        body += f"; connector: {problem}" if body else f"connector: {problem}"
+    when = f" as of {display.iso(as_of)}" if as_of is not None else ""
+    if timeless(as_of):
+        when = f" ({NO_TIMES_REASON})"
+    missed = gate.not_counted
+    seen = []
+    stuck = missed["waiting"] + missed["overdue"]
+    if stuck:
+        seen.append(count_of(stuck, "stuck user"))
+    if missed["failed"]:
+        seen.append(count_of(missed["failed"], "failed user"))
+    if missed["pending"]:  # notified, outcome not in the input
+        seen.append(count_of(missed["pending"], "pending user"))
+    if gate.unnamed_seen:
+        seen.append(unnamed_words(gate.unnamed_seen))
+    if gate.connector_seen is not None:
+        seen.append(f"the connector's problem ({gate.connector_seen})")
+    if not seen:
+        return f"{head}: {body}{when}"
+    return f"{head}: {body}{when}; {_listed(seen, 'and')} not counted by --fail-on {gate.named}"
+
+
+def _listed(parts: list[str], last: str) -> str:
+    """`a, b or c` (`last` the word before the last part)."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" {last} {parts[-1]}"
+
+
+def check_row(
+    user: UserState, display: Display, not_counted: str | None = None
+) -> tuple[str, ...]:
+    """A user in `check`'s text: UPN, state, reason, and what comes next (its expected recovery;
+    when it was added; that no timer retries it); `not_counted`, the `--fail-on` that does not
+    count it (a user asked for by name)."""
+    when = display.iso(user.expected_recovery)
+    if user.state == "recovered":
+        recovery = f"recovered {display.iso(user.recovered_at)}"
+    elif user.state == "synced":
+        recovery = f"synced {display.iso(user.synced_at)}"
+    elif (unknown := unknown_outcome_text(user)) is not None:
+        recovery = unknown
+    elif user.state == "pending":
+        recovery = "outcome not logged yet"
+    elif user.no_times and user.stuck:
+        recovery = f"expected recovery unknown: {NO_TIMES_REASON}"
+    else:
+        recovery = f"expected recovery {bounded(user, when)}" if when else "no automatic retry"
+        if user.state == "overdue" and when:
+            recovery += " passed, no retry logged"
+        if user.before_input:
+            recovery += f"; {BEFORE_INPUT}"
+    if user.in_azure_ad is not None and user.stuck:
+        recovery += (
+            "; in Azure AD: a restart adds it"
+            if user.in_azure_ad
+            else "; not in Azure AD: a restart will not add it"
+        )
+    if not_counted is not None:
+        recovery += f"; not counted by --fail-on {not_counted}"
+    upn = visible(user.upn) + (" (not a UPN)" if redacted(user.upn) else "")
+    return (upn, user.state, visible(user.reason or "-"), recovery)

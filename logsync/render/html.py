@@ -27,7 +27,7 @@ from . import (
     Display,
     connector_text,
     count_of,
-    cycle_interval,
+    cycles_every,
     log_end_note,
     user_cells,
     user_columns,
@@ -125,11 +125,8 @@ def summary_page(analysis: Analysis, summary: Summary, display: Display) -> str:
     span = ""
     if summary.start is not None and summary.end is not None:
         span = f"{esc(when(summary.start, display))} → {esc(when(summary.end, display))} · "
-    timed = summary.cycles > 1 and summary.interval_basis != "unknown"  # (no times: no gap)
-    every = f" every {esc(cycle_interval(summary))}" if timed else ""
     meta = (
-        f"{span}{count_of(summary.cycles, 'cycle')}{every} · "
-        f"{count_of(len(summary.restarts), 'restart')}"
+        f"{span}{esc(cycles_every(summary))} · {count_of(len(summary.restarts), 'restart')}"
     )
     parts = _head("logsync summary", "Connector health", analysis, display, meta)
     parts += ["</header>", "<main>"]

@@ -153,7 +153,8 @@ def report_parts(
     unnamed = analysis.result.unnamed_failures
     if not shown and unnamed:  # the input names no stuck user, but its totals count failures
         where = where_of(analysis.result.unnamed_at)
-        but = f"No user the input names is stuck or failed, but {unnamed_text(unnamed, where)}."
+        said = unnamed_text(unnamed, where)
+        but = f"No user the input names is stuck or failed, but it counts {said}."
         parts.append(Text(but, style="bold yellow"))
         if problem is not None:
             parts.append(problem)

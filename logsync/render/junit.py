@@ -9,7 +9,7 @@ from ..analysis import Analysis
 from ..events import CONNECTOR
 from ..safety import visible
 from ..tracker import UserState
-from ..verdicts import FAILED_ADD_STATES
+from ..verdicts import counts_unnamed
 from . import UNNAMED_DETAIL, Display, connector_text, unnamed_text, where_of
 
 
@@ -47,7 +47,7 @@ def junit_document(
     connector_failed = problem is not None
     failing_users = [] if passed else counted
     unnamed = analysis.result.unnamed_failures
-    unnamed_failed = bool(unnamed) and not passed and not FAILED_ADD_STATES.isdisjoint(fail_on)
+    unnamed_failed = bool(unnamed) and not passed and counts_unnamed(fail_on)
     suite = ET.Element(
         "testsuite",
         name="logsync check",
@@ -63,9 +63,9 @@ def junit_document(
         failure.text = text
     else:
         ET.SubElement(case, "system-out").text = text
-    if unnamed:  # failed adds of users the input does not name
+    if unnamed:  # failed adds that no failure line names
         case = ET.SubElement(
-            suite, "testcase", classname="logsync.users", name="users the input does not name"
+            suite, "testcase", classname="logsync.users", name="failed adds no failure line names"
         )
         where = where_of(analysis.result.unnamed_at)
         message = f"{unnamed_text(unnamed, where)}: {UNNAMED_DETAIL}"

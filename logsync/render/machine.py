@@ -123,6 +123,7 @@ def report_document(
             "interval_s": known_interval(result.interval, analysis.interval_basis),
             "interval_observed": analysis.interval_basis == "observed",
             "interval_basis": analysis.interval_basis,
+            "unnamed_failures": result.unnamed_failures,
         },
     }
     if timeless(analysis.as_of):

@@ -26,8 +26,8 @@ from . import (
     bounded,
     connector_text,
     count_of,
-    cycle_interval,
     log_end_note,
+    shown_interval,
     unknown_outcome_text,
     user_cells,
     user_columns,
@@ -164,9 +164,8 @@ _STATES = ("waiting", "overdue", "failed", "pending", "recovered", "synced")
 def summary(summary_: Summary, analysis: Analysis, display: Display) -> str:
     """The connector's health as a Markdown document."""
     out = _header("logsync summary: connector health", analysis, display)
-    timed = summary_.cycles > 1 and summary_.interval_basis != "unknown"  # (no times: no gap)
-    every = f", every {cycle_interval(summary_)}" if timed else ""
-    out += [f"Cycles: {summary_.cycles}{every}."]  # (a count: "Cycles: 1")
+    every = shown_interval(summary_)
+    out += [f"Cycles: {summary_.cycles}{f', every {every}' if every else ''}."]
     out += ["", "## Findings", ""]
     out += findings_list(summary_, display) or ["No findings: the connector looks healthy."]
     if summary_.advice:

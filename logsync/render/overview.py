@@ -14,7 +14,8 @@ from ..times import human_duration
 from ..tracker import STATES
 from . import (
     Display,
-    cycle_interval,
+    count_of,
+    cycles_every,
     log_end_note,
 )
 from .human import (
@@ -38,14 +39,7 @@ def summary(
     span.append(
         f" · {clock(summary.start, display)} → {clock(summary.end, display)}"
         f"{log_end_note(ended_ago)}"
-        f" · {summary.cycles} cycles"
-        + (
-            f" every {cycle_interval(summary)}"
-            if summary.cycles > 1
-            else ""
-        )
-        + ""
-        f" · {len(summary.restarts)} restart{'s' if len(summary.restarts) != 1 else ''}",
+        f" · {cycles_every(summary)} · {count_of(len(summary.restarts), 'restart')}",
         style="dim",
     )
     if not quiet:

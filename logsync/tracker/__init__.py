@@ -40,6 +40,7 @@ from .model import (
     ZoneTable,
     cause_text,
     timer_label,
+    unnamed_words,
 )
 from .users import user_key as _key
 
@@ -96,4 +97,5 @@ __all__ = [
     "_key",
     "cause_text",
     "timer_label",
+    "unnamed_words",
 ]

@@ -378,9 +378,15 @@ class Result(NamedTuple):
     """Matched users pending because their retry is not in the input (`RETRY_UNSEEN`)."""
     unnamed_failures: int = 0
     """Adds that failed by the cycles' totals (`received` less `added`) beyond the failure
-    lines of their cycles: of users the input does not name, so no state can be told."""
+    lines of their cycles: no failure line names their users, so no state can be told."""
     unnamed_at: tuple[datetime, str, int] | None = None
     """The first totals line that counts such a failure: its time, source and line."""
+
+
+def unnamed_words(count: int) -> str:
+    """Failed adds that no failure line names (`Result.unnamed_failures`), in words."""
+    adds = "failed add" if count == 1 else "failed adds"
+    return f"{count} {adds} that no failure line of the input names"
 
 
 def lower_median(values: Iterable[int]) -> int:

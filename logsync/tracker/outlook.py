@@ -114,12 +114,15 @@ def conclude(
             found = _state(tracker, key, user, context)
         else:
             quick = settled_state(user)
-            if quick is not None and quick not in states:
+            # a pending user whose outcome is unknown is listed with the waiting (it counts
+            # as waiting against a gate): its state is worked out
+            maybe_listed = quick == "pending" and "waiting" in states
+            if quick is not None and quick not in states and not maybe_listed:
                 counts[quick] += 1
                 undetermined += quick == "pending" and key in tracker.totals.undecided
                 continue
             found = _state(tracker, key, user, context)
-            if found.state not in states:
+            if found.state not in states and not (found.outcome_unknown and "waiting" in states):
                 counts[found.state] += 1
                 undetermined += found.undetermined
                 unseen += found.pending_reason == RETRY_UNSEEN

@@ -52,7 +52,7 @@ class Tracker:
         # the cycle under way: users notified and not held back by a known timer since its
         # start or its last totals line, and which of them failed
         self.received: dict[str, Notified] = {}
-        self.failed: set[str] = set()
+        self.failed: dict[str, int] = {}
         self.cycle_start: int | None = None
         self.cycle_where: tuple[str, int] = ("", 0)
         self.cycle_no = 0
@@ -214,7 +214,7 @@ class Tracker:
     def _restarted(self, restart: Restart, us: int) -> None:
         """A restart ends the cycle under way: its next cycle is a full sync."""
         self.received = {}
-        self.failed = set()
+        self.failed = {}
         self.totals.forget()
         self.cycle_start = None
         self.cycle_no += 1
@@ -238,7 +238,7 @@ class Tracker:
         if self.received:
             self.received = {}
         if self.failed:
-            self.failed = set()
+            self.failed = {}
         self.cycle_start = us
         self.cycle_where = (source, line)
         full_next = self._full_sync = self.log.cycle_started(here, data.mode, source, line)
@@ -295,7 +295,7 @@ class Tracker:
         if self.received:
             self.received = {}
         if self.failed:
-            self.failed = set()
+            self.failed = {}
 
     # -- users --------------------------------------------------------------------------------
 
@@ -360,7 +360,7 @@ class Tracker:
         else:
             user = self.grown(key, found)
             user.last_seen = us
-        self.failed.add(key)
+        self.failed[key] = self.failed.get(key, 0) + 1
         self.held.pop(key, None)
         if not user.failing:
             user.failing = True

@@ -25,8 +25,8 @@ class Ledger(Protocol):
 
     received: dict[str, Notified]
     """The users notified since the cycle's start (or its last totals line), by key."""
-    failed: set[str]
-    """Which of them failed."""
+    failed: dict[str, int]
+    """Which of them failed: the failure lines of each."""
     held: dict[str, User]
     """Users held back since before the input (rule 2b), until received, failed or a restart
     retries them."""
@@ -90,8 +90,8 @@ class CycleTotals:
                 self._released_by_absence(here, source, line)
         received = ledger.received
         failed = ledger.failed
-        unnamed = data.received - data.added - len(failed)
-        if unnamed > 0:
+        unnamed = data.received - data.added - sum(failed.values())
+        if unnamed > 0 and not first_partial:  # (the first cycle's failures may precede it)
             self.unnamed += unnamed
             if self.unnamed_at is None:
                 self.unnamed_at = (here, source, line)
@@ -122,6 +122,7 @@ class CycleTotals:
                 for key, (user, requested_at, maybe) in candidates.items():
                     if maybe:
                         self._hold(key, user, here, source, line)
+                        self._held_now(key, user)
                     else:
                         self._confirm(key, user, requested_at, here, source, line)
             else:
@@ -156,8 +157,8 @@ class CycleTotals:
         cycle under way if `current`): counts that leave no room for it. Held back, or skipped
         past its due time; False when neither can be (it was added before, or failed for
         another reason)."""
-        if current and type(user) is User:
-            user.held_in = user.cycle
+        if current:
+            self._held_now(key, user)
         if user.failing and user.reason == USER_NOT_FOUND:
             if not self.ledger.no_times:  # (with no times, whether it was due is unknown)
                 self._skipped(key, cast(User, user), here, source, line)
@@ -173,9 +174,15 @@ class CycleTotals:
         if not user.ever_failed and user.synced_at is None:
             self._hold(key, user, here, source, line)
             if current:
-                self.ledger.held[key].held_in = user.cycle  # (now a `User`)
+                self._held_now(key, user)  # (now a `User`)
             return True
         return False
+
+    def _held_now(self, key: str, user: Seen) -> None:
+        """The counts of the cycle under way left no room for the user: not added in it."""
+        held = self.ledger.held.get(key, user)
+        if type(held) is User:
+            held.held_in = user.cycle
 
     def _skipped(self, key: str, user: User, here: Moment, source: str, line: int) -> None:
         user.skipped += 1
