@@ -1432,6 +1432,19 @@ def test_users_of_a_last_cycle_whose_counts_cannot_say_are_pending_until_the_nex
             assert check.exit_code == 1
             verdict = runner.invoke(app, ["check", str(path)]).stdout.splitlines()[-1]
             assert verdict == "FAIL: 3 users (3 pending), limit 0 as of 2026-11-25T07:50:04.574-08:00"
+            # report lists what the gate counts (it gave an all-clear: "Nothing to fix")
+            listed = runner.invoke(app, ["report", str(path)]).stdout.splitlines()
+            assert [row.split("\t")[:2] for row in listed] == [
+                ["carol@contoso.com", "pending"],
+                ["heidi@contoso.com", "pending"],
+                ["ivan@contoso.com", "pending"],
+            ]
+            summary = json.loads(runner.invoke(app, ["summary", "--format", "json", str(path)]).stdout)
+            assert summary["advice"][0] == {
+                "code": "read_whole_log",
+                "text": "Run logsync on the whole CloudUserSync.log (with its CloudUserSync.lo_): "
+                "it tells whether the 3 users notified with no outcome in this input were added.",
+            }
     assert states == {
         2334: [
             ("carol@contoso.com", "pending", "undetermined", None),
@@ -1456,3 +1469,41 @@ def test_an_excerpt_of_failure_lines_counts_the_cycles_they_show(tmp_path: Path)
     one = _grep(tmp_path, "dave.log", "Failed to add user dave")
     markdown = runner.invoke(app, ["report", "--format", "markdown", one]).stdout
     assert "**Read:** 1 line, 1 cycle, 0 restarts" in markdown
+
+
+def test_a_log_that_starts_inside_a_cycle_after_its_failure_line_is_no_unnamed_failure(
+    tmp_path: Path,
+) -> None:
+    """A `.log` rotated right after x's failure line: its first cycle's totals count x's failure,
+    whose line is in the `.lo_`. That is the input starting inside the cycle, not an excerpt of
+    totals lines: x is tracked (held back since before the log, then added), and the gate
+    passes as on the whole log. Failure lines, not failed users, are what the totals count:
+    one user failing twice in a cycle (`A@` and `a@`) is no unnamed failure either."""
+    log = Log()
+    moment = datetime(2024, 9, 14, 10, 0)
+    log.cycle(moment, ("x@contoso.com",), {"x@contoso.com": "UserNotFound"})
+    moment += timedelta(minutes=5)
+    while moment < datetime(2024, 9, 15, 10, 3):
+        log.steady(moment, "x@contoso.com")
+        moment += timedelta(minutes=5)
+    log.cycle(moment, ("x@contoso.com",))
+    log.cycle(moment + timedelta(minutes=5))
+    failure = next(i for i, line in enumerate(log.lines) if "Failed to add" in line)
+    seam = tmp_path / "CloudUserSync.log"
+    seam.write_text("\n".join(log.lines[failure + 1 :]) + "\n", encoding="utf-8")
+    analysis = analyze([str(seam)])
+    assert (analysis.result.unnamed_failures, [(u.upn, u.state) for u in analysis.users]) == (
+        0, [("x@contoso.com", "recovered")],
+    )
+    assert runner.invoke(app, ["check", "-q", str(seam)]).exit_code == 0
+    twice = Log()
+    twice.at(datetime(2024, 9, 14, 10, 0), "Starting user delta sync, raise failure status messages = True")
+    for upn in ("A@contoso.com", "a@contoso.com"):
+        twice.at(datetime(2024, 9, 14, 10, 0, 2), f"NotifyAccountAddition - SCCM user to add = {upn}")
+        twice.at(datetime(2024, 9, 14, 10, 0, 3), f"Failed to add user {upn}; reason LicenseLimitReached")
+    twice.at(
+        datetime(2024, 9, 14, 10, 0, 4),
+        "Total received users to add from SCCM = 2, Total Successfully added users to Cloud = 0",
+    )
+    result = analyze([twice.write(tmp_path / "twice.log")]).result
+    assert (result.unnamed_failures, result.counts["failed"]) == (0, 1)
