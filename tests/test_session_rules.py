@@ -5,7 +5,7 @@ outcome the input cannot show, and the samples of a file's times taken before re
 from __future__ import annotations
 
 import zipfile
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -227,3 +227,112 @@ def test_a_log_in_another_code_page_is_sampled_and_read(tmp_path: Path) -> None:
     result = runner.invoke(app, ["check", str(path)])
     assert result.exit_code == 1
     assert result.stdout.startswith("bob@contoso.com\twaiting\tUserNotFound\t")
+
+
+# -- from the second mutation run --------------------------------------------------------------
+
+
+def test_a_user_last_notified_in_a_cycle_that_added_nobody_was_not_added_there(
+    tmp_path: Path,
+) -> None:
+    """u1 undecided in the cycle the log starts inside, held back by the next (notified again),
+    whose counts say `received 1, added 0` with no failure line (they do not reconcile), then
+    missing from a cycle: nobody was added where it was last seen, so it was not added there."""
+    log = Log(bias=240)
+    log.at(datetime(2014, 9, 15, 9, 0, 52), notified("u1@contoso.com"))
+    log.at(datetime(2014, 9, 15, 9, 0, 53), totals(1, 1))
+    log.steady(datetime(2014, 9, 15, 9, 5, 50), "u1@contoso.com", received=1, added=0)
+    log.steady(datetime(2014, 9, 15, 9, 10, 50), received=0, added=0)
+    path = log.write(tmp_path / "CloudUserSync.log")
+    assert states(path) == {"u1@contoso.com": ("waiting", True)}
+    assert analyze([path]).result.unreconciled_count == 1
+
+
+def test_a_user_held_beside_one_received_is_not_released_by_its_absence(tmp_path: Path) -> None:
+    """u3 fails (Forbidden) in the cycle the log starts inside; the next notifies u1 (held back
+    since before the log) and u3, and receives and adds one: u3, whose failure is known; u1 was
+    held back there and is not added by its absence from the next cycle."""
+    log = Log(bias=240)
+    log.at(datetime(2014, 9, 15, 9, 0, 52), notified("u3@contoso.com"))
+    log.at(datetime(2014, 9, 15, 9, 0, 52), "Failed to add user u3@contoso.com; reason Forbidden")
+    log.at(datetime(2014, 9, 15, 9, 0, 53), totals(1, 0))
+    log.steady(
+        datetime(2014, 9, 15, 9, 5, 50), "u1@contoso.com", "u3@contoso.com", received=1, added=1
+    )
+    log.steady(datetime(2014, 9, 15, 9, 10, 50), received=0, added=0)
+    assert states(log.write(tmp_path / "CloudUserSync.log")) == {
+        "u1@contoso.com": ("waiting", True),
+        "u3@contoso.com": ("recovered", False),
+    }
+
+
+def test_a_user_whose_timer_runs_is_no_skip_when_an_undecided_cycle_is_decided(
+    tmp_path: Path,
+) -> None:
+    """u1 undecided, then its failure line (UserNotFound: its timer starts), then a cycle that
+    notifies it and receives nobody: held back by its timer, `waiting`, and no skip (a skip is
+    a notification past the due time, evidence for `overdue`)."""
+    log = Log(bias=240)
+    log.at(datetime(2014, 9, 15, 9, 0, 52), notified("u1@contoso.com"))
+    log.at(datetime(2014, 9, 15, 9, 0, 53), totals(1, 1))
+    log.at(datetime(2014, 9, 15, 9, 0, 54), "Failed to add user u1@contoso.com; reason UserNotFound")
+    log.steady(datetime(2014, 9, 15, 9, 5, 50), "u1@contoso.com", received=0, added=0)
+    (u1,) = analyze([log.write(tmp_path / "CloudUserSync.log")]).users
+    assert (u1.state, u1.before_input, u1.skipped) == ("waiting", False, 0)
+
+
+def padded(path: Path, size: int) -> Path:
+    """Records a second apart, the last padded so that the file is exactly `size` bytes."""
+    lines = []
+    total = 0
+    while True:
+        line = sms_line(T0 + timedelta(seconds=len(lines)), "Successfully removed users from cloud 0")
+        if total + 2 * (len(line) + 2) > size:
+            break
+        lines.append(line)
+        total += len(line) + 2
+    last = sms_line(T0 + timedelta(seconds=len(lines)), "x")
+    pad = size - total - len(last) - 2
+    lines.append(sms_line(T0 + timedelta(seconds=len(lines)), "x" * (1 + pad)))
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode())
+    assert path.stat().st_size == size
+    return path
+
+
+@pytest.mark.parametrize(
+    ("size", "inside"),
+    [(PEEK, 0), (2 * PEEK, 0), (2 * PEEK + 1, SAMPLES), (int(2.5 * PEEK), SAMPLES)],
+)
+def test_places_inside_are_sampled_only_in_a_file_longer_than_both_ends(
+    tmp_path: Path, size: int, inside: int
+) -> None:
+    samples = _samples(str(padded(tmp_path / "a.log", size)), ReadOptions())
+    assert samples is not None
+    assert (samples[0], len(samples)) == (T0_US, 2 + inside)
+
+
+def test_a_last_record_longer_than_the_tail_read_is_no_sample(tmp_path: Path) -> None:
+    path = tmp_path / "a.log"
+    path.write_bytes(
+        (sms_line(T0, "first") + "\r\n" + sms_line(T0 + timedelta(seconds=1), "y" * PEEK) + "\r\n")
+        .encode()
+    )
+    assert _samples(str(path), ReadOptions()) is None
+
+
+def test_times_without_an_offset_are_sampled_in_the_source_zone(tmp_path: Path) -> None:
+    path = tmp_path / "a.log"
+    lines = [sms_line(T0 + timedelta(seconds=i), "Successfully removed users from cloud 0", None)
+             for i in range(3)]
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode())
+    assert _samples(str(path), ReadOptions()) is None  # (no offset: no instant)
+    zone = ReadOptions(source_tz=timezone(timedelta(hours=-4)))
+    assert _samples(str(path), zone) == [T0_US, T0_US + 2_000_000]
+
+
+def test_a_file_named_like_stdin_is_not_sampled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    trace(tmp_path / "-", 3)
+    assert _samples("-", ReadOptions()) is None

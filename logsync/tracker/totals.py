@@ -142,6 +142,9 @@ class CycleTotals:
             self._undecide(candidates, here, source, line)
         else:
             self._unreconciled_cycle(here, source, line, data, len(received))
+        if data.added == 0:  # nobody was added in this cycle, whatever else its counts say
+            for key, (user, _, _) in received.items():
+                self._held_now(key, user)
 
     def _not_received(
         self,
@@ -160,7 +163,10 @@ class CycleTotals:
         if current:
             self._held_now(key, user)
         if user.failing and user.reason == USER_NOT_FOUND:
-            if not self.ledger.no_times:  # (with no times, whether it was due is unknown)
+            due = user.full_sync_due
+            restarted = user.failure_restarts != len(self.ledger.restarts)
+            past_due = due is not None and cycle_start >= due
+            if (past_due or restarted) and not self.ledger.no_times:  # (no times: unknown)
                 self._skipped(key, cast(User, user), here, source, line)
             return True
         if held_unknown(user):
