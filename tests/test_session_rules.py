@@ -336,3 +336,13 @@ def test_a_file_named_like_stdin_is_not_sampled(
     monkeypatch.chdir(tmp_path)
     trace(tmp_path / "-", 3)
     assert _samples("-", ReadOptions()) is None
+
+
+def test_a_file_of_one_record_as_long_as_the_tail_read_is_sampled_whole(tmp_path: Path) -> None:
+    """The tail read is the whole file: its first line is whole, not cut."""
+    path = tmp_path / "a.log"
+    short = sms_line(T0, "x")
+    line = sms_line(T0, "x" * (1 + PEEK - len(short) - 2))
+    path.write_bytes((line + "\r\n").encode())
+    assert path.stat().st_size == PEEK
+    assert _samples(str(path), ReadOptions()) == [T0_US, T0_US]
