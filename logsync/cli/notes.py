@@ -108,10 +108,10 @@ def judge(opts: Common, env: Env, **extra: Any) -> Analysis:
         )
     unnamed = analysis.result.unnamed_failures
     if unnamed and not opts.quiet:  # (every output but check's own lines would not say it)
-        from ..render import UNNAMED_DETAIL, unnamed_text, where_of
+        from ..render import unnamed_text
 
-        text = unnamed_text(unnamed, where_of(analysis.result.unnamed_at))
-        env.stderr.write(f"logsync: {text}: {UNNAMED_DETAIL}\n")
+        text = unnamed_text(unnamed, analysis.result.unnamed_at, explained=True)
+        env.stderr.write(f"logsync: {text}\n")
     return analysis
 
 

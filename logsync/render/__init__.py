@@ -320,18 +320,19 @@ def where_of(at: tuple[datetime, str, int] | None) -> str | None:
     return None if at is None else visible(f"{at[1]}:{at[2]}")
 
 
-def unnamed_text(count: int, where: str | None) -> str:
-    """Failed adds that no failure line names, in words (`where`: the first totals line that
-    counts one, as `file:line`)."""
+def unnamed_text(count: int, at: tuple[datetime, str, int] | None, explained: bool = False) -> str:
+    """Failed adds that no failure line names, in words (`at`: the first totals line that
+    counts one, `Result.unnamed_at`); `explained`, with what they mean (the gate's row, JUnit,
+    the stderr note)."""
+    where = where_of(at)
     first = f", first at {where}" if where else ""
-    return f"{unnamed_words(count)} (cycle totals{first})"
-
-
-UNNAMED_DETAIL = (
-    "whose they are and whether those users are stuck the input cannot say (an excerpt of "
-    "totals lines?); the whole log can"
-)
-"""What failed adds of unnamed users mean, for the gate's row and JUnit."""
+    text = f"{unnamed_words(count)} (cycle totals{first})"
+    if explained:
+        text += (
+            ": whose they are and whether those users are stuck the input cannot say (an "
+            "excerpt of totals lines?); the whole log can"
+        )
+    return text
 
 
 class _WrappedNotes:

@@ -12,7 +12,6 @@ from ..times import NO_TIMES_REASON, timeless
 from ..tracker import UserState, unnamed_words
 from . import (
     BEFORE_INPUT,
-    UNNAMED_DETAIL,
     Display,
     bounded,
     connector_record,
@@ -86,8 +85,7 @@ def text(page: CheckPage, output: Output) -> None:
             if u not in counted
         ]
     if verdict.unnamed:
-        text = f"{unnamed_text(verdict.unnamed, where_of(verdict.unnamed_at))}: {UNNAMED_DETAIL}"
-        rows.append(("users", "unnamed", text))
+        rows.append(("users", "unnamed", unnamed_text(verdict.unnamed, verdict.unnamed_at, True)))
     if verdict.connector_problem is not None:
         text = connector_text(analysis.connector, analysis.as_of, display)
         rows.append(("connector", verdict.connector_problem, visible(text)))
@@ -138,7 +136,7 @@ def verdict_line(gate: Gate, as_of: datetime | None, display: Display) -> str:
     else:
         body = "no connector problem" if problem is None else ""
     if gate.unnamed:
-        unnamed = unnamed_text(gate.unnamed, where_of(gate.unnamed_at))
+        unnamed = unnamed_text(gate.unnamed, gate.unnamed_at)
         body = f"{unnamed}, limit {gate.max_stuck}" if not counted else f"{body}; {unnamed}"
     if problem is not None:
         body += f"; connector: {problem}" if body else f"connector: {problem}"

@@ -31,7 +31,6 @@ from . import (
     stamp,
     stuck_since,
     unnamed_text,
-    where_of,
 )
 
 STATE_STYLE = {
@@ -152,8 +151,7 @@ def report_parts(
     problem = connector_problem_line(analysis, display)
     unnamed = analysis.result.unnamed_failures
     if not shown and unnamed:  # the input names no stuck user, but its totals count failures
-        where = where_of(analysis.result.unnamed_at)
-        said = unnamed_text(unnamed, where)
+        said = unnamed_text(unnamed, analysis.result.unnamed_at)
         but = f"No user the input names is stuck or failed, but it counts {said}."
         parts.append(Text(but, style="bold yellow"))
         if problem is not None:

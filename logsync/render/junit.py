@@ -10,7 +10,7 @@ from ..events import CONNECTOR
 from ..safety import visible
 from ..tracker import UserState
 from ..verdicts import counts_unnamed
-from . import UNNAMED_DETAIL, Display, connector_text, unnamed_text, where_of
+from . import Display, connector_text, unnamed_text
 
 
 def failure_message(user: UserState, display: Display) -> str:
@@ -67,8 +67,7 @@ def junit_document(
         case = ET.SubElement(
             suite, "testcase", classname="logsync.users", name="failed adds no failure line names"
         )
-        where = where_of(analysis.result.unnamed_at)
-        message = f"{unnamed_text(unnamed, where)}: {UNNAMED_DETAIL}"
+        message = unnamed_text(unnamed, analysis.result.unnamed_at, explained=True)
         if unnamed_failed:
             ET.SubElement(case, "failure", message=message, type="unnamed").text = message
         else:

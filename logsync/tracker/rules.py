@@ -313,8 +313,9 @@ class Tracker:
             user.last_seen = us
         user.requests += 1
         cycle_start = self.cycle_start if self.cycle_start is not None else us
-        restarts = len(self.restarts)
-        if user.failing and timer_runs(user, cycle_start, restarts, self._zone is NO_TIMES):
+        if user.failing and timer_runs(
+            user, cycle_start, len(self.restarts), self._zone is NO_TIMES
+        ):
             user.cycle = self.cycle_no
             if self._held_back is not None:
                 self._held_back.append(True)
@@ -323,7 +324,7 @@ class Tracker:
                 detail = f"notified; timer runs until {due}" if due else "notified; timer runs"
                 self.note(key, (us, zone), "held_back", detail, source, line)
             return
-        held = user.failing and user.failure_restarts == restarts
+        held = user.failing and user.failure_restarts == len(self.restarts)
         held = held and (user.reason is None or self._zone is NO_TIMES)  # rule 2b; no timer
         uncertain = not self._full_sync and (
             held

@@ -134,7 +134,7 @@ class CycleTotals:
             others = False
             start = here[0] if ledger.cycle_start is None else ledger.cycle_start
             for key, (user, _, _) in pool.items():
-                others |= not self._not_received(key, user, start, here, source, line, True)
+                others |= not self._not_received(key, user, start, here, source, line)
             if others:
                 self._unreconciled_cycle(here, source, line, data, len(received))
         elif uncertain and 0 < taken < len(candidates) and data.added <= taken:
@@ -143,25 +143,16 @@ class CycleTotals:
         else:
             self._unreconciled_cycle(here, source, line, data, len(received))
         if data.added == 0:  # nobody was added in this cycle, whatever else its counts say
+            # (users `_hold` made `User`s are in `received` as such: see `Ledger.grown`)
             for key, (user, _, _) in received.items():
                 self._held_now(key, user)
 
     def _not_received(
-        self,
-        key: str,
-        user: Seen,
-        cycle_start: int,
-        here: Moment,
-        source: str,
-        line: int,
-        current: bool = False,
+        self, key: str, user: Seen, cycle_start: int, here: Moment, source: str, line: int
     ) -> bool:
-        """A user notified and not received in the cycle that started at `cycle_start` (the
-        cycle under way if `current`): counts that leave no room for it. Held back, or skipped
-        past its due time; False when neither can be (it was added before, or failed for
-        another reason)."""
-        if current:
-            self._held_now(key, user)
+        """A user notified and not received in the cycle that started at `cycle_start`
+        (counts that leave no room for it): held back, or skipped past its due time; False
+        when neither can be (it was added before, or failed for another reason)."""
         if user.failing and user.reason == USER_NOT_FOUND:
             due = user.full_sync_due
             restarted = user.failure_restarts != len(self.ledger.restarts)
@@ -179,8 +170,6 @@ class CycleTotals:
             return True
         if not user.ever_failed and user.synced_at is None:
             self._hold(key, user, here, source, line)
-            if current:
-                self._held_now(key, user)  # (now a `User`)
             return True
         return False
 

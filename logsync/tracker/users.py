@@ -108,7 +108,7 @@ def user_key(upn: str) -> str:
     return upn if key == upn else key
 
 
-def timer_runs(user: Seen, cycle_start: int, restarts: int, no_times: bool = False) -> bool:
+def timer_runs(user: Seen, cycle_start: int, restarts: int, no_times: bool) -> bool:
     """SPEC §4 rule 2: a failed user whose timer still runs at the cycle that started at
     `cycle_start`, with no restart since its failure (`restarts`: how many the log has shown),
     is notified but not received. In an input with no times (`no_times`) whether a timer still
