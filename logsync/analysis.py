@@ -15,7 +15,6 @@ from .memory import fewer_collections
 from .merge import BackwardJump, Overlap
 from .pipeline import EventStream, ReadOptions, ensure_connector
 from .sources import (
-    STDIN,
     InputStats,
     Progress,
     copied_stats,
@@ -219,7 +218,7 @@ def analyze(
     duplicates = 0
     while True:
         try:
-            if fast and not split and (len(names) == 1 or STDIN not in names):
+            if fast and not split:
                 try:
                     with fewer_collections():
                         inputs = _read_rows(tracker, names, options, wanted, progress)

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
+from typing import BinaryIO
 
 from . import events as catalogue
 from .archives import STDIN, packed_as, zip_member
 from .chunks import RowReader, event_rows
+from .decoding import sniff_encoding
 from .formats import ParseContext, Record, parser_for, sms
 from .merge import (
     RUN_DISORDER_US,
@@ -32,7 +34,7 @@ from .pipeline import (
     parse_input,
 )
 from .rowspec import LOCATED_KINDS, RowSpec
-from .sources import InputStats, Progress, mark_siblings, siblings_among
+from .sources import InputStats, Progress, mark_siblings, siblings_among, stdin_copy
 from .times import micros
 from .tracker import Row
 
@@ -85,40 +87,56 @@ def input_rows(
 
 
 def _samples(name: str, options: ReadOptions) -> list[int] | None:
-    """The instants of an SMS-trace file's first record, of the first whole record at each of
+    """The instants of an SMS-trace input's first record, of the first whole record at each of
     `SAMPLES` places evenly inside it, and of its last record, in file order (a place where no
-    whole record is read is left out); None when that cannot be told so cheaply (stdin, an
-    archive or a zip member, UTF-16, another format or pasted text, no offsets)."""
-    if name == STDIN or zip_member(name) is not None or not os.path.isfile(name):
+    whole record is read is left out); None when that cannot be told so cheaply (an archive or a
+    zip member, a FIFO or a device, another format or pasted text, no offsets). stdin is read to
+    its end first, into the copy that the reading then reads (see `sources.stdin_copy`)."""
+    if zip_member(name) is not None:
+        return None
+    if name == STDIN:
+        return _sampled(stdin_copy(), options)
+    if not os.path.isfile(name):
         return None  # (a FIFO or a device is read once, by the reading: never peeked at)
     try:
         with open(name, "rb") as handle:
-            head = handle.read(PEEK)
-            size = handle.seek(0, 2)
-            inside = []
-            if size > 2 * PEEK:
-                step = (size - 2 * PEEK) // (SAMPLES + 1)
-                for place in range(1, SAMPLES + 1):
-                    handle.seek(PEEK + place * step)
-                    inside.append(handle.read(SAMPLE))
-            handle.seek(max(0, size - PEEK))
-            tail = handle.read(PEEK)
+            return _sampled(handle, options)
     except OSError:
         return None  # (the reading says what is wrong)
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or packed_as(head) is not None:
+
+
+def _sampled(handle: BinaryIO, options: ReadOptions) -> list[int] | None:
+    """`_samples` of an open, seekable input."""
+    head = handle.read(PEEK)
+    encoding, _ = sniff_encoding(head)
+    width = 2 if encoding.startswith("utf-16") else 1  # (a UTF-16 sample starts on a character)
+    size = handle.seek(0, 2)
+    inside = []
+    if size > 2 * PEEK:
+        step = (size - 2 * PEEK) // (SAMPLES + 1)
+        for place in range(1, SAMPLES + 1):
+            handle.seek((PEEK + place * step) // width * width)
+            inside.append(handle.read(SAMPLE))
+    handle.seek(max(0, size - PEEK))  # (UTF-16: an even size, an even place)
+    tail = handle.read(PEEK)
+    if packed_as(head) is not None:
         return None
-    first = _time_in(head, options, first=True, cut_start=False)
-    last = _time_in(tail, options, first=False, cut_start=size > PEEK)
+    codec = "utf-8" if width == 1 else encoding
+    first = _time_in(head, codec, options, first=True, cut_start=False)
+    last = _time_in(tail, codec, options, first=False, cut_start=size > PEEK)
     if first is None or last is None:
         return None
-    found = (_time_in(block, options, first=True, cut_start=True) for block in inside)
+    found = (_time_in(block, codec, options, first=True, cut_start=True) for block in inside)
     return [first, *(us for us in found if us is not None), last]
 
 
-def _time_in(block: bytes, options: ReadOptions, first: bool, cut_start: bool) -> int | None:
+def _time_in(
+    block: bytes, codec: str, options: ReadOptions, first: bool, cut_start: bool
+) -> int | None:
     """The instant of the first (or last) whole record of a block of a file, if it has an
     offset; the block's last line, and with `cut_start` its first, may be cut: left out."""
-    lines = block.decode("utf-8", "replace").replace("\r\n", "\n").split("\n")
+    text = block.decode(codec, "replace").lstrip("\ufeff")
+    lines = text.replace("\r\n", "\n").split("\n")
     whole = lines[1 if cut_start else 0 : -1 if first else None]
     stats = InputStats("")
     sms.note_times("\n" + "\n".join(whole) + "\n", ParseContext(stats, options.source_tz))

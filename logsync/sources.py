@@ -362,12 +362,31 @@ class _StdinReader(io.RawIOBase):
         return count
 
 
-def open_stdin() -> BinaryIO:
-    """stdin from its first byte, however often it is opened (see `_StdinCopy`)."""
+def _shared_stdin() -> _StdinCopy:
     global _stdin_copy
     if _stdin_copy is None or _stdin_copy.stream is not sys.stdin.buffer:
         _stdin_copy = _StdinCopy(sys.stdin.buffer)
-    return io.BufferedReader(_StdinReader(_stdin_copy), BLOCK_SIZE)
+    return _stdin_copy
+
+
+def open_stdin() -> BinaryIO:
+    """stdin from its first byte, however often it is opened (see `_StdinCopy`)."""
+    return io.BufferedReader(_StdinReader(_shared_stdin()), BLOCK_SIZE)
+
+
+def stdin_copy() -> BinaryIO:
+    """All of stdin, read to its end into its copy (see `_StdinCopy`), to be looked at before
+    the reading, which reads the copy: a seekable handle that the caller must not close."""
+    shared = _shared_stdin()
+    try:
+        while data := shared.stream.read(BLOCK_SIZE):
+            shared.copy.seek(shared.size)
+            shared.copy.write(data)
+            shared.size += len(data)
+    except OSError as exc:
+        raise InputError(display_name(STDIN), f"read error: {exc.strerror or exc}") from exc
+    shared.copy.seek(0)
+    return shared.copy  # type: ignore[return-value]
 
 
 def open_binary(name: str) -> BinaryIO:

@@ -1302,6 +1302,25 @@ def test_pieces_pasted_in_the_wrong_order_are_read_once_as_runs(
     assert {u.upn: u.moments for u in merged.users} == {u.upn: u.moments for u in analyze([DEMO]).users}
 
 
+def test_pieces_pasted_in_the_wrong_order_and_piped_are_read_once_as_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`type b.log a.log | logsync report`: stdin is read to its end into its copy, sampled
+    there like a file, and its text read once, as runs (not as rows until time goes back)."""
+    import io
+    import sys
+    import types
+
+    lines = Path(DEMO).read_bytes().splitlines(keepends=True)
+    piped = b"".join(lines[1200:] + lines[:1200])
+    monkeypatch.setattr(sys, "stdin", types.SimpleNamespace(buffer=io.BytesIO(piped)))
+    counts = reads_of(monkeypatch)
+    merged = analyze(["-"])
+    assert counts == {"-": 1}
+    assert (merged.runs, merged.duplicates) == ((("-", 2),), 0)
+    assert {u.upn: u.moments for u in merged.users} == {u.upn: u.moments for u in analyze([DEMO]).users}
+
+
 def test_a_run_that_the_samples_miss_is_found_by_the_reading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -330,12 +330,38 @@ def test_times_without_an_offset_are_sampled_in_the_source_zone(tmp_path: Path) 
     assert _samples(str(path), zone) == [T0_US, T0_US + 2_000_000]
 
 
-def test_a_file_named_like_stdin_is_not_sampled(
+def test_stdin_is_sampled_from_its_copy_not_from_a_file_named_like_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """`-` is stdin, read to its end into the copy the reading then reads, however a file in
+    the working folder is named."""
+    import io
+    import sys
+    import types
+
     monkeypatch.chdir(tmp_path)
     trace(tmp_path / "-", 3)
-    assert _samples("-", ReadOptions()) is None
+    piped = trace(tmp_path / "piped.log", 4000).read_bytes()
+    monkeypatch.setattr(sys, "stdin", types.SimpleNamespace(buffer=io.BytesIO(piped)))
+    samples = _samples("-", ReadOptions())
+    assert samples == _samples(str(tmp_path / "piped.log"), ReadOptions())
+    assert samples is not None and (len(samples), samples[-1]) == (34, T0_US + 3999 * 1_000_000)
+    assert analyze(["-"], require_connector=False).inputs[0].records == 4000
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_file_is_sampled_on_its_characters(tmp_path: Path, encoding: str) -> None:
+    """With a byte-order mark or without: each place read starts on a character."""
+    text = trace(tmp_path / "a.log", 4000).read_bytes().decode()  # (CRLF: an odd step)
+    path = tmp_path / "wide.log"
+    path.write_bytes(text.encode(encoding))
+    bom = 2 if encoding == "utf-16" else 0
+    size = path.stat().st_size
+    width = (size - bom) // 4000  # (every line the same length)
+    step = (size - 2 * PEEK) // (SAMPLES + 1)
+    places = [(PEEK + k * step) // 2 * 2 for k in range(1, SAMPLES + 1)]
+    inside = [T0_US + ((place - bom) // width + 1) * 1_000_000 for place in places]
+    assert _samples(str(path), ReadOptions()) == [T0_US, *inside, T0_US + 3999 * 1_000_000]
 
 
 def test_a_file_of_one_record_as_long_as_the_tail_read_is_sampled_whole(tmp_path: Path) -> None:
