@@ -12,7 +12,7 @@ from .bulk import LOCATED_KINDS, RowSpec, event_rows, how_to_read, merged_rows
 from .errors import UsageError
 from .formats.paste import ensure_times, redacted
 from .memory import fewer_collections
-from .merge import BackwardJump, Overlap
+from .merge import BackwardJump
 from .pipeline import EventStream, ReadOptions, ensure_connector
 from .sources import (
     InputStats,
@@ -212,31 +212,28 @@ def analyze(
     names = [name for name in given if name not in copies]
     wanted = spec()
     tracker = _tracker(settings, collector)
-    split: dict[str, int] = {}  # the inputs whose time jumps back: their number of runs
-    if fast:  # decided before any row reaches the tracker (each input is read once)
-        fast, split = how_to_read(names, options)
-    duplicates = 0
+    reading = how_to_read(names, options) if fast else None
+    split = reading.split if reading is not None else {}  # the inputs whose time jumps back
+    rotated = reading.rotated if reading is not None else frozenset()
+    fast = reading is not None and reading.rows  # decided before any row reaches the tracker
     while True:
         try:
             if fast and not split:
-                try:
-                    with fewer_collections():
-                        inputs = _read_rows(tracker, names, options, wanted, progress)
-                    break
-                except Overlap:  # records in two inputs: read again, counting each once
-                    fast = False
-                    wanted, tracker = spec(), _tracker(settings, collector)
-                    progress = None  # (the bar was full already)
+                with fewer_collections():
+                    inputs = _read_rows(tracker, names, options, wanted, progress)
+                duplicates = 0
+                break
             stream = EventStream(
-                names, options, kinds=None, progress=progress, judged=wanted.wanted, split=split
+                names, options, kinds=None, progress=progress, judged=wanted.wanted,
+                split=split, rotated=rotated,
             )
             inputs = stream.inputs
             _feed(tracker, event_rows(stream.in_order(), wanted), inputs)
             duplicates = stream.duplicates
             break
         except BackwardJump as jump:
-            # runs in one input (files pasted together): read again on the plain path, which
-            # merges them by time and tells records in two runs apart by thread and text
+            # runs in one input that the samples missed: read again as runs, merged by time,
+            # records in two runs told apart by thread and text
             split[jump.name] = 0
             wanted, tracker = spec(), _tracker(settings, collector)
             progress = None

@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from . import events as catalogue
 from .archives import STDIN, packed_as, zip_member
 from .chunks import RowReader, event_rows
 from .decoding import sniff_encoding
-from .formats import ParseContext, Record, parser_for, sms
+from .formats import ROTATION_MARKER, ParseContext, Record, parser_for, sms
 from .merge import (
     RUN_DISORDER_US,
     BackwardJump,
-    distinct_rows,
     jumps_back,
     merge_batches,
     mergeable,
@@ -34,7 +33,8 @@ from .pipeline import (
     parse_input,
 )
 from .rowspec import LOCATED_KINDS, RowSpec
-from .sources import InputStats, Progress, mark_siblings, siblings_among, stdin_copy
+from .sources import InputStats, Progress, mark_siblings, siblings_among
+from .stdin import stdin_copy
 from .times import micros
 from .tracker import Row
 
@@ -44,7 +44,6 @@ __all__ = [
     "event_rows",
     "input_rows",
     "merged_rows",
-    "spans_meet",
     "text_rows",
     "whole_rows",
 ]
@@ -86,27 +85,41 @@ def input_rows(
     ensure_records(name, stats)
 
 
+class Sample(NamedTuple):
+    """What a look at a few places of an input tells before it is read."""
+
+    times: list[int] | None
+    """See `_samples`."""
+    rotated: bool = False
+    """It ends with the rotation marker: the older half of a rotated log (its records all
+    count, see `pipeline.EventStream`)."""
+
+
 def _samples(name: str, options: ReadOptions) -> list[int] | None:
     """The instants of an SMS-trace input's first record, of the first whole record at each of
     `SAMPLES` places evenly inside it, and of its last record, in file order (a place where no
     whole record is read is left out); None when that cannot be told so cheaply (an archive or a
     zip member, a FIFO or a device, another format or pasted text, no offsets). stdin is read to
-    its end first, into the copy that the reading then reads (see `sources.stdin_copy`)."""
+    its end first, into the copy that the reading then reads (see `stdin.stdin_copy`)."""
+    return _sample(name, options).times
+
+
+def _sample(name: str, options: ReadOptions) -> Sample:
     if zip_member(name) is not None:
-        return None
+        return Sample(None)
     if name == STDIN:
         return _sampled(stdin_copy(), options)
     if not os.path.isfile(name):
-        return None  # (a FIFO or a device is read once, by the reading: never peeked at)
+        return Sample(None)  # (a FIFO or a device is read once, by the reading: never peeked at)
     try:
         with open(name, "rb") as handle:
             return _sampled(handle, options)
     except OSError:
-        return None  # (the reading says what is wrong)
+        return Sample(None)  # (the reading says what is wrong)
 
 
-def _sampled(handle: BinaryIO, options: ReadOptions) -> list[int] | None:
-    """`_samples` of an open, seekable input."""
+def _sampled(handle: BinaryIO, options: ReadOptions) -> Sample:
+    """`_sample` of an open, seekable input."""
     head = handle.read(PEEK)
     encoding, _ = sniff_encoding(head)
     width = 2 if encoding.startswith("utf-16") else 1  # (a UTF-16 sample starts on a character)
@@ -120,14 +133,26 @@ def _sampled(handle: BinaryIO, options: ReadOptions) -> list[int] | None:
     handle.seek(max(0, size - PEEK))  # (UTF-16: an even size, an even place)
     tail = handle.read(PEEK)
     if packed_as(head) is not None:
-        return None
+        return Sample(None)
     codec = "utf-8" if width == 1 else encoding
+    rotated = _ends_rotated(tail.decode(codec, "replace"))
     first = _time_in(head, codec, options, first=True, cut_start=False)
     last = _time_in(tail, codec, options, first=False, cut_start=size > PEEK)
     if first is None or last is None:
-        return None
+        return Sample(None, rotated)
     found = (_time_in(block, codec, options, first=True, cut_start=True) for block in inside)
-    return [first, *(us for us in found if us is not None), last]
+    return Sample([first, *(us for us in found if us is not None), last], rotated)
+
+
+def _ends_rotated(tail: str) -> bool:
+    """Whether the rotation marker follows the last record of a file's tail (with only lines
+    that are no record after it, as `merge.rotated_run` tells it of a run)."""
+    for line in reversed(tail.splitlines()):
+        if line.strip() == ROTATION_MARKER:
+            return True
+        if "$$<" in line:  # (a record: its trailer)
+            return False
+    return False
 
 
 def _time_in(
@@ -150,39 +175,51 @@ Span = tuple[int, int]
 """The instants of a file's earliest and latest records (as far as its samples tell)."""
 
 
-def spans_meet(names: Sequence[str], options: ReadOptions) -> bool:
-    """Whether two inputs (not sibling logs) hold records of the same stretch of time, by more
-    than the disorder of threads at a rotation's seam: then they may share records, and are read
-    the way that tells shared records apart (the event stream), once. Inputs whose span cannot
-    be told cheaply (see `_samples`) are taken not to."""
-    return _meet(_spans([(name, _samples(name, options)) for name in names]), names)
+class Reading(NamedTuple):
+    """How `analyze` reads its inputs, decided before the first row (see `how_to_read`)."""
+
+    rows: bool
+    """As rows (no two inputs can share a record), else as events, which tell them apart."""
+    split: dict[str, int]
+    """The inputs to read as runs from the start (their number of runs is noted there)."""
+    rotated: frozenset[str] = frozenset()
+    """The inputs that end with the rotation marker, whatever their name (older halves)."""
 
 
-def how_to_read(names: Sequence[str], options: ReadOptions) -> tuple[bool, dict[str, int]]:
-    """How to read the inputs, told from samples of each file's times (its two ends and places
-    inside it, see `_samples`), read once: whether as rows (False: their spans meet, so they
-    may share records: the event stream tells those apart), and the inputs to read as runs from
-    the start: those where time goes back between two samples by more than the disorder of
-    threads (files pasted together in the wrong order; a run the samples miss is found by the
-    reading as it goes)."""
-    sampled = [(name, _samples(name, options)) for name in names]
-    back = [name for name, times in sampled if times is not None and jumps_back(times, None)]
-    return len(names) == 1 or not _meet(_spans(sampled), names), dict.fromkeys(back, 0)
+def how_to_read(names: Sequence[str], options: ReadOptions) -> Reading:
+    """How to read the inputs, told from samples of each one's times (its two ends and places
+    inside it, see `_samples`), read once.
 
-
-def _spans(sampled: list[tuple[str, list[int] | None]]) -> list[tuple[str, Span]]:
-    """Each input whose samples tell its span (see `_samples`), with it, in the order given."""
-    return [(name, (min(times), max(times))) for name, times in sampled if times is not None]
-
-
-def _meet(spans: list[tuple[str, Span]], names: Sequence[str]) -> bool:
+    Two inputs may share records (overlapping exports, an excerpt beside its log) unless one of
+    them is a sibling log or an older half (a `.lo_`, or a file that ends with the rotation
+    marker: renamed, not copied, so its records all count), or their spans are apart by more
+    than the disorder of threads; a span that cannot be sampled may meet any. Where two may,
+    the inputs are read as events, which tell shared records apart by thread, component and
+    text; else as rows. An input where time goes back between two samples by more than the
+    disorder of threads is read as runs from the start (files pasted together in the wrong
+    order; a run the samples miss is found by the reading as it goes)."""
+    sampled = [(name, _sample(name, options)) for name in names]
+    back = [name for name, s in sampled if s.times is not None and jumps_back(s.times, None)]
+    rotated = frozenset(name for name, s in sampled if s.rotated)
     siblings = siblings_among(names)
-    known = [span for name, span in spans if name not in siblings]
+    plain = [
+        s.times
+        for name, s in sampled
+        if name not in siblings and name not in rotated and not name.lower().endswith(".lo_")
+    ]
+    share = len(plain) > 1 and (None in plain or _meet(plain))  # type: ignore[arg-type]
+    return Reading(not share, dict.fromkeys(back, 0), rotated)
+
+
+def _meet(sampled: list[list[int]]) -> bool:
+    """Whether the spans of any two inputs of these samples come within the disorder of
+    threads of each other."""
+    spans = [(min(times), max(times)) for times in sampled]
     window = 2 * RUN_DISORDER_US
     return any(
-        a[0] < b[1] - window and b[0] < a[1] - window
-        for index, a in enumerate(known)
-        for b in known[index + 1 :]
+        a[0] <= b[1] + window and b[0] <= a[1] + window
+        for index, a in enumerate(spans)
+        for b in spans[index + 1 :]
     )
 
 
@@ -193,9 +230,8 @@ def merged_rows(
     progress: Progress | None = None,
 ) -> tuple[list[InputStats], Iterator[list[Row]]]:
     """What each input held (filled in as it is read) and the rows `spec` wants of all of them,
-    merged by instant. Raises `merge.Overlap` when two inputs hold a row of the same instant,
-    kind and fields (the plain path then tells the records apart by their thread, component
-    and text), and `BackwardJump` when an input's time goes back (it holds several runs)."""
+    merged by instant, for inputs that share no record (see `how_to_read`). Raises
+    `BackwardJump` when an input's time goes back (it holds several runs)."""
     inputs = [InputStats(path=name) for name in names]
     mark_siblings(inputs)
     streams = [
@@ -208,7 +244,7 @@ def merged_rows(
     checked = [
         mergeable(stream, name, awareness) for stream, name in zip(streams, names, strict=True)
     ]
-    return inputs, distinct_rows(merge_batches(checked, names))
+    return inputs, merge_batches(checked, names)
 
 
 def whole_rows(

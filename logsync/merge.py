@@ -5,7 +5,6 @@ without UTC offsets, a time that goes back inside one input, rows that two input
 from __future__ import annotations
 
 import operator
-from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from itertools import islice
 from operator import itemgetter
@@ -191,42 +190,6 @@ def check_awareness(aware: bool, name: str, awareness: dict[bool, str]) -> None:
             f"{without}: its times have no UTC offset, unlike {with_offset}'s; "
             "give --source-tz ZONE to merge them"
         )
-
-
-class Overlap(Exception):
-    """Two inputs hold rows that may be one record (overlapping exports)."""
-
-
-def distinct_rows(runs: Iterator[list[Row]]) -> Iterator[list[Row]]:
-    """Runs of merged rows, checked for rows of one instant, kind and fields from two inputs:
-    those only meet near where a run of one input follows one of another, within the disorder
-    of threads (a record may stand a little before an earlier one)."""
-    window = 2 * RUN_DISORDER_US
-    recent: deque[list[Row]] = deque()  # the last runs, back to `window` before the latest row
-    previous = None
-    for run in runs:
-        if not run:  # an input's empty batch (a chunk without a wanted row), handed on as it is
-            continue
-        source = run[0][4]
-        if recent and source != previous:
-            start = run[0][0]
-            earlier = {
-                (us, kind, data)
-                for other in recent
-                for us, _, kind, data, where, _ in other
-                if where != source and us >= start - window
-            }
-            if earlier:
-                for us, _, kind, data, _, _ in run:
-                    if us > start + window:
-                        break
-                    if (us, kind, data) in earlier:
-                        raise Overlap
-        recent.append(run)
-        while recent[0][-1][0] < run[-1][0] - window:
-            recent.popleft()
-        previous = source
-        yield run
 
 
 RUN_DISORDER_US = int(RUN_DISORDER * 1_000_000)

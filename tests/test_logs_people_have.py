@@ -440,50 +440,91 @@ def reads_of(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
 
 
 def test_overlapping_exports_are_read_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Their spans meet (a peek at each end of each file tells): they are read once, the way that
-    tells shared records apart, not read as rows until a shared record shows and then again."""
-    from logsync.bulk import spans_meet
+    """Their spans meet (samples of each file tell): they are read once, the way that tells
+    shared records apart, not read as rows until a shared record shows and then again."""
+    from logsync.bulk import Reading, how_to_read
     from logsync.pipeline import ReadOptions
 
     lines = Path(DEMO).read_bytes().splitlines(keepends=True)
     monday, tuesday = tmp_path / "monday.log", tmp_path / "tuesday.log"
     monday.write_bytes(b"".join(lines[:2000]))
     tuesday.write_bytes(b"".join(lines[1499:]))
-    assert spans_meet([str(monday), str(tuesday)], ReadOptions())
+    assert how_to_read([str(monday), str(tuesday)], ReadOptions()) == Reading(False, {})
     counts = reads_of(monkeypatch)
     merged = analyze([str(tuesday), str(monday)])
     assert counts == {str(tuesday): 1, str(monday): 1}
     assert merged.duplicates == 501
 
 
-def test_a_rotated_pair_meets_only_at_its_seam_and_is_read_as_rows(
-    monkeypatch: pytest.MonkeyPatch,
+def _halves(tmp_path: Path, at: int, gap: int = 0) -> tuple[Path, Path]:
+    """The demo log cut before line `at` into monday.log and tuesday.log; with `gap`, the
+    lines between are in neither."""
+    lines = Path(DEMO).read_bytes().splitlines(keepends=True)
+    monday, tuesday = tmp_path / "monday.log", tmp_path / "tuesday.log"
+    monday.write_bytes(b"".join(lines[:at]))
+    tuesday.write_bytes(b"".join(lines[at + gap :]))
+    return monday, tuesday
+
+
+def test_exports_that_meet_within_a_second_are_read_as_events(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Inside one cycle records are milliseconds apart: the last record of one export and the
+    first of the next may be one record, so they are read the way that tells records apart;
+    exports more than two seconds apart (a cycle's wait between them) cannot share one."""
+    from logsync.bulk import Reading, how_to_read
+    from logsync.pipeline import ReadOptions
+
+    # lines 7 and 8 (the end of one cycle and the start of the next) are 5 minutes apart
+    assert how_to_read([str(p) for p in _halves(tmp_path, 7)], ReadOptions()) == Reading(True, {})
+    # lines 4 and 5 (the cycle's removal totals and its removals): 0.137 s apart
+    monday, tuesday = _halves(tmp_path, 4)
+    assert how_to_read([str(monday), str(tuesday)], ReadOptions()) == Reading(False, {})
+    counts = reads_of(monkeypatch)
+    assert analyze([str(monday), str(tuesday)]).duplicates == 0
+    assert counts == {str(monday): 1, str(tuesday): 1}
+
+
+def test_a_rotated_pair_is_read_as_rows_whatever_its_seam(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An older half (a `.lo_`, or a file that ends with the rotation marker, as the history
+    files `CloudUserSync-*.log` do) was renamed, not copied: its records all count, so the
+    pair shares none and is read as rows, with the sibling logs beside it."""
     from logsync import analysis
-    from logsync.bulk import spans_meet
+    from logsync.bulk import Reading, how_to_read
     from logsync.pipeline import ReadOptions
 
     pair = [str(SAMPLES / "rotated" / "CloudUserSync.lo_"), str(SAMPLES / "rotated" / "CloudUserSync.log")]
-    assert not spans_meet(pair, ReadOptions())
-    assert not spans_meet([str(DEMO), str(SAMPLES / "site-logs" / "CertMgr.log")], ReadOptions())
+    certificate = str(SAMPLES / "site-logs" / "CertMgr.log")
+    assert how_to_read([*pair, certificate], ReadOptions()) == Reading(True, {}, frozenset(pair[:1]))
+    history = tmp_path / "CloudUserSync-20260101-000000.log"
+    history.write_bytes(Path(pair[0]).read_bytes())
+    assert how_to_read([str(history), pair[1]], ReadOptions()) == Reading(
+        True, {}, frozenset({str(history)})
+    )
     counts = reads_of(monkeypatch)
     monkeypatch.setattr(analysis, "EventStream", None)  # the rows path only
-    assert [(u.upn, u.state) for u in analyze(pair).users] == [
-        ("jan@example.org", "waiting"), ("kim@example.org", "synced"), ("lea@example.org", "synced"),
-    ]
-    assert counts == {pair[0]: 1, pair[1]: 1}
+    for names in (pair, [str(history), pair[1]]):
+        assert [(u.upn, u.state) for u in analyze(names).users] == [
+            ("jan@example.org", "waiting"), ("kim@example.org", "synced"), ("lea@example.org", "synced"),
+        ]
+    assert counts == {pair[0]: 1, pair[1]: 2, str(history): 1}
 
 
-def test_a_span_that_cannot_be_peeked_is_taken_not_to_meet(tmp_path: Path) -> None:
+def test_a_span_that_cannot_be_sampled_may_meet_any(tmp_path: Path) -> None:
+    """A gzip is read once, as a stream: whether it shares records with the other input cannot
+    be told before, so they are read the way that tells shared records apart."""
     import gzip
 
-    from logsync.bulk import spans_meet
+    from logsync.bulk import Reading, how_to_read
     from logsync.pipeline import ReadOptions
 
     packed = tmp_path / "CloudUserSync.log.gz"
     packed.write_bytes(gzip.compress(Path(DEMO).read_bytes()))
-    assert not spans_meet([str(DEMO), str(packed)], ReadOptions())
-    assert spans_meet([str(DEMO), str(DEMO)], ReadOptions())
+    assert how_to_read([str(DEMO), str(packed)], ReadOptions()) == Reading(False, {})
+    assert how_to_read([str(packed)], ReadOptions()) == Reading(True, {})
+    assert analyze([str(DEMO), str(packed)]).duplicates == 3041  # (every record of the log)
 
 
 def test_a_record_repeated_within_one_input_is_kept(tmp_path: Path) -> None:
@@ -1288,13 +1329,13 @@ def test_pieces_pasted_in_the_wrong_order_are_read_once_as_runs(
     read as runs from the start, not as rows until time goes back and then again. The ends of
     halves cut inside a cycle are seconds apart, and b, a, c ends later than it begins: only
     the samples inside tell."""
-    from logsync.bulk import how_to_read
+    from logsync.bulk import Reading, how_to_read
     from logsync.pipeline import ReadOptions
 
     lines = Path(DEMO).read_bytes().splitlines(keepends=True)
     pasted = tmp_path / "all.log"
     pasted.write_bytes(b"".join(line for piece in order for line in lines[piece]))
-    assert how_to_read([str(pasted)], ReadOptions()) == (True, {str(pasted): 0})
+    assert how_to_read([str(pasted)], ReadOptions()) == Reading(True, {str(pasted): 0})
     counts = reads_of(monkeypatch)
     merged = analyze([str(pasted)])
     assert counts == {str(pasted): 1}
@@ -1326,13 +1367,13 @@ def test_a_run_that_the_samples_miss_is_found_by_the_reading(
 ) -> None:
     """A run too short for any sample to fall in (five records of the demo log pasted again in
     its middle): the reading finds it as it goes, and reads the input again as runs."""
-    from logsync.bulk import how_to_read
+    from logsync.bulk import Reading, how_to_read
     from logsync.pipeline import ReadOptions
 
     lines = Path(DEMO).read_bytes().splitlines(keepends=True)
     pasted = tmp_path / "all.log"
     pasted.write_bytes(b"".join(lines[:1500] + lines[200:205] + lines[1500:]))
-    assert how_to_read([str(pasted)], ReadOptions()) == (True, {})
+    assert how_to_read([str(pasted)], ReadOptions()) == Reading(True, {})
     counts = reads_of(monkeypatch)
     merged = analyze([str(pasted)])
     assert counts == {str(pasted): 2}
@@ -1342,12 +1383,12 @@ def test_a_run_that_the_samples_miss_is_found_by_the_reading(
 
 def test_a_fifo_is_never_peeked_at(tmp_path: Path) -> None:
     """Peeking would take the writer's first bytes from the reading (and block until it writes)."""
-    from logsync.bulk import how_to_read
+    from logsync.bulk import Reading, how_to_read
     from logsync.pipeline import ReadOptions
 
     fifo = tmp_path / "CloudUserSync.log"
     os.mkfifo(fifo)
-    assert how_to_read([str(fifo), str(DEMO)], ReadOptions()) == (True, {})
+    assert how_to_read([str(fifo), str(DEMO)], ReadOptions()) == Reading(False, {})
 
 
 # -- failed adds of users the input does not name -------------------------------------------
