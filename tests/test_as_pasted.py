@@ -304,6 +304,9 @@ PASTINGS: dict[str, Callable[[str], str]] = {
     "cut at 80": lambda text: cut(text, 80),
     "cut at 76, then quoted >": lambda text: quoted(cut(text, 76), "> "),
     "cut at 80, then quoted >": lambda text: quoted(cut(text, 80), "> "),
+    "quoted >, then cut at 72": lambda text: cut(quoted(text, "> "), 72),
+    "quoted >>, then cut at 76": lambda text: cut(quoted(text, ">> "), 76),
+    "quoted |, then cut at 80": lambda text: cut(quoted(text, "| "), 80),
 }
 
 
@@ -583,3 +586,22 @@ def test_the_demo_log_with_no_times_is_judged_by_its_order(tmp_path: Path) -> No
         f"-\tadded\tadded to the cloud: recovered\t{path}:2338",
         "-\tstate\trecovered · 1 failure (UserNotFound)\t-",
     ]
+
+
+def test_one_cycle_quoted_then_cut_at_72_is_no_all_clear(tmp_path: Path) -> None:
+    """`sed -n 2430,2435p | sed 's/^/> /' | fold -w 72` of the demo log: heidi notified in a
+    cycle that received nobody. Only each line's first piece carries the quoting; its other
+    pieces join it without a space (`us|ers`), and a piece that is only `>` ends a trailer."""
+    lines = DEMO_TEXT.splitlines(keepends=True)[2429:2435]
+    text = cut(quoted("".join(lines), "> "), 72).replace("\n", "\r\n")
+    path = write(tmp_path, text)
+    result = runner.invoke(app, ["check", path])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[-1] == (
+        "FAIL: 1 user (1 waiting), limit 0 as of 2026-11-25T09:05:05.351-08:00"
+    )
+    users, summary = answers(path)
+    assert [(u["upn"], u["state"], u["full_sync_due_by"]) for u in users] == [
+        ("heidi@contoso.com", "waiting", "2026-11-26T09:05:04.592-08:00")
+    ]
+    assert summary["pending"] == 0

@@ -75,14 +75,25 @@ class Pasting:
     def undo(self, lines: Iterator[str]) -> Iterator[str]:
         """The input's physical lines as they were before pasting (as many lines)."""
         if self.quoted:
-            prefix = self.prefix
-            if prefix is None:
-                lines = (unquote(line) for line in lines)
-            else:
-                lines = (_unquoted(line, prefix) for line in lines)
+            lines = _unquoted_lines(lines, self.prefix)
         if self.width is not None:
             lines = _unwrapped(lines, self.width, self.trace, self.cut)
         return lines
+
+
+def _unquoted_lines(lines: Iterator[str], prefix: str | None) -> Iterator[str]:
+    """The lines without their quoting (`prefix`, or each line's own when None). A line that is
+    only the quoting's marker (`>`) is an empty line quoted, but where an SMS-trace trailer is
+    still open above it (quoted, then cut at the width), it is the trailer's last character."""
+    open_trailer = False
+    for line in lines:
+        text = unquote(line) if prefix is None else _unquoted(line, prefix)
+        if not text and open_trailer and line.rstrip(" \t") == ">":
+            text = ">"
+        if text:
+            ended = text.rstrip(" \t").endswith(">")
+            open_trailer = (open_trailer or "$$<" in text) and not ended
+        yield text
 
 
 def unquote(line: str) -> str:
@@ -116,8 +127,10 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
     prefixes = Counter(found.group() for found in map(QUOTE_RE.match, lines) if found)
     quoted = prefixes.total() * 5 >= len(lines)
     prefix = None
+    quoting = 0  # the columns the usual quoting takes
     if quoted:
         usual_prefix, count = prefixes.most_common(1)[0]
+        quoting = len(usual_prefix)
         spaced = usual_prefix[-1] in " \t"
         prefix = usual_prefix if spaced and count * 2 >= prefixes.total() else None
         unquoted = Pasting(True, None, prefix=prefix).undo(iter(lines))
@@ -129,7 +142,7 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         # the width most lines keep to: the words of a reply around the log may be wider
         lengths = sorted(len(line) for line in lines)
         usual = lengths[(len(lengths) - 1) * 9 // 10]
-        cut = _cut_at(lines, usual, trace)
+        cut = _cut_at(lines, usual, trace, quoting)
         if usual > MIN_WIDTH and "" in _unwrapped(iter(lines), usual, trace, cut):
             width = usual
     if not quoted and width is None:
@@ -137,15 +150,16 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
     return Pasting(quoted, width, trace, width is not None and cut, prefix)
 
 
-def _cut_at(lines: list[str], width: int, trace: bool) -> bool:
+def _cut_at(lines: list[str], width: int, trace: bool, quoting: int = 0) -> bool:
     """Whether a text was cut every `width` characters (`fold -w`), inside words too: nine in
     ten lines that another piece follows are that wide (three different ones at least), where a
     wrapper that breaks at spaces leaves lines of many widths. (`fold` counts bytes: a line with
     a byte-order mark or a non-ASCII character is narrower.) SMS trace must show more, since the
     trailers of its records are alike and a wrapper breaking at spaces leaves many lines of one
     width too: three cuts inside a trailer where no space can have been (`$$<SMS_CL|OUD`,
-    `<11-2|4-2026`; not the space between the date and the time). A text quoted and then cut is
-    not told apart (its first pieces are narrower by the quoting)."""
+    `<11-2|4-2026`; not the space between the date and the time). In a text quoted and then
+    cut, only a line's first piece carries the quoting: unquoted, it is narrower than the other
+    pieces by the `quoting`'s columns, and either width may be the usual one."""
     if trace:  # a piece that ends no trailer goes on
         pairs = [
             (line, following)
@@ -162,7 +176,8 @@ def _cut_at(lines: list[str], width: int, trace: bool) -> bool:
             for line, following in pairwise(lines)
             if not (is_blank(following) or following[:1].isspace() or _whole(following, trace))
         }
-    exact = sum(1 for line in continued if len(line) == width)
+    widths = {width - quoting, width, width + quoting}  # (the usual one may be either)
+    exact = sum(1 for line in continued if len(line) in widths)
     return exact >= 3 and exact * 10 >= len(continued) * 9
 
 
