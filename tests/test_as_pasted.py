@@ -605,3 +605,35 @@ def test_one_cycle_quoted_then_cut_at_72_is_no_all_clear(tmp_path: Path) -> None
         ("heidi@contoso.com", "waiting", "2026-11-26T09:05:04.592-08:00")
     ]
     assert summary["pending"] == 0
+
+
+SEARCHED: dict[str, Callable[[int, str], str]] = {
+    "grep -n, findstr /n": lambda number, line: f"{number}:{line}",
+    "grep of several files": lambda number, line: f"CloudUserSync.log:{line}",
+    "Select-String": lambda number, line: f"C:\\Program Files\\Logs\\CloudUserSync.lo_:{number}:{line}",
+}
+
+
+@pytest.mark.parametrize("how", list(SEARCHED))
+def test_lines_a_search_found_are_read_without_its_names_and_numbers(
+    tmp_path: Path, how: str
+) -> None:
+    """`grep -n heidi CloudUserSync.log`: each line starts with its number (or file name), so
+    that it read as a record of no known kind, and heidi was never seen (`check` passed,
+    blaming the connector). The whole log searched so gives the answers of the log."""
+    lines = DEMO_TEXT.splitlines(keepends=True)
+    found = [SEARCHED[how](n, line) for n, line in enumerate(lines, 1) if "heidi" in line]
+    path = write(tmp_path, "".join(found), "heidi.txt")
+    result = runner.invoke(app, ["check", "--fail-on", "stuck", path])
+    assert (result.exit_code, result.stdout.splitlines()) == (1, [
+        "heidi@contoso.com\twaiting\tUserNotFound\texpected recovery 2026-11-26T10:10:08.506-08:00",
+        "FAIL: 1 user (1 waiting), limit 0 as of 2026-11-25T16:00:05.159-08:00",
+    ])
+    whole = write(tmp_path, "".join(SEARCHED[how](n, line) for n, line in enumerate(lines, 1)))
+    assert answers(whole) == answers(str(SAMPLES / "CloudUserSync.log"))
+
+
+def test_a_pasted_excerpt_s_own_times_are_no_line_numbers(tmp_path: Path) -> None:
+    """`10:23:54 AM  NotifyAccountAddition …` starts like `grep -n`'s `10:`: after it comes no
+    SMS-trace record, so nothing is taken off."""
+    assert aspasted.pasting("10:23:54 AM  NotifyAccountAddition - SCCM user to add = a@b.c\n") is None

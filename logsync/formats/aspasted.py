@@ -52,7 +52,7 @@ class Pasting:
     """How an input was pasted: whether quoted, and the width it was wrapped at (None: not
     wrapped)."""
 
-    __slots__ = ("cut", "prefix", "quoted", "trace", "width")
+    __slots__ = ("cut", "numbered", "prefix", "quoted", "trace", "width")
 
     def __init__(
         self,
@@ -61,7 +61,11 @@ class Pasting:
         trace: bool = True,
         cut: bool = False,
         prefix: str | None = None,
+        numbered: bool = False,
     ) -> None:
+        self.numbered = numbered
+        """Each line starts with its number, its file's name or both (`grep -n`, `findstr /n`,
+        `Select-String`): taken off first."""
         self.quoted = quoted
         self.prefix = prefix
         """The quoting most quoted lines carry (`> `), taken off exactly (see `_unquoted`), so
@@ -74,11 +78,32 @@ class Pasting:
 
     def undo(self, lines: Iterator[str]) -> Iterator[str]:
         """The input's physical lines as they were before pasting (as many lines)."""
+        if self.numbered:
+            lines = (_unnumbered(line) for line in lines)
         if self.quoted:
             lines = _unquoted_lines(lines, self.prefix)
         if self.width is not None:
             lines = _unwrapped(lines, self.width, self.trace, self.cut)
         return lines
+
+
+_NUMBERED_RE = re.compile(r"(?:(?:[A-Za-z]:)?[^:\r\n<>|$]*\.(?:log|lo_|txt):)?(?:\d+:)?")
+"""What a search puts before each line it found: the file's name (of several files searched, or
+`Select-String`'s path), its line number (`grep -n`, `findstr /n`), or both."""
+
+
+def _unnumbered(line: str) -> str:
+    return line[_NUMBERED_RE.match(line).end() :]  # type: ignore[union-attr]
+
+
+def _numbered(lines: list[str]) -> bool:
+    """Whether four in five lines start with a search's file name or line number, and are an
+    SMS-trace record after it (so a pasted excerpt's own times, `10:23:54`, are no number)."""
+    found = 0
+    for line in lines:
+        end = _NUMBERED_RE.match(line).end()  # type: ignore[union-attr]
+        found += bool(end) and sms.looks_like(line[end:])
+    return found * 5 >= len(lines) * 4
 
 
 def _unquoted_lines(lines: Iterator[str], prefix: str | None) -> Iterator[str]:
@@ -118,11 +143,16 @@ def _unquoted(line: str, prefix: str) -> str:
 
 def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
     """How the text that starts with `sample` was pasted, or None when it shows no pasting."""
-    if not _QUOTED_RE.search(sample) and sms.count_records("\n" + sample) is not None:
+    head = sample.lstrip("\ufeff \t\r\n")
+    searched = _NUMBERED_RE.match(head).end() > 0  # type: ignore[union-attr]
+    if not (searched or _QUOTED_RE.search(sample)) and sms.count_records("\n" + sample) is not None:
         return None  # every line a record (or blank): a log as written, the usual case
     lines = [line for line in sample.split("\n")[:-1] if not is_blank(line)][:max_lines]
     if not lines:
         return None
+    numbered = searched and _numbered(lines)
+    if numbered:
+        lines = [_unnumbered(line) for line in lines]
     # a fifth: quoting before wrapping leaves the other pieces of a line unquoted
     prefixes = Counter(found.group() for found in map(QUOTE_RE.match, lines) if found)
     quoted = prefixes.total() * 5 >= len(lines)
@@ -145,9 +175,9 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         cut = _cut_at(lines, usual, trace, quoting)
         if usual > MIN_WIDTH and "" in _unwrapped(iter(lines), usual, trace, cut):
             width = usual
-    if not quoted and width is None:
+    if not quoted and width is None and not numbered:
         return None
-    return Pasting(quoted, width, trace, width is not None and cut, prefix)
+    return Pasting(quoted, width, trace, width is not None and cut, prefix, numbered)
 
 
 def _cut_at(lines: list[str], width: int, trace: bool, quoting: int = 0) -> bool:
