@@ -84,8 +84,8 @@ UNDETERMINED_TEXT = (
     "the earlier log (CloudUserSync.lo_) would tell"
 )
 RETRY_UNSEEN_TEXT = (
-    "outcome unknown: its timer ran out, and the input holds no cycle's start or totals to "
-    "show whether it was retried and added; the whole log would tell"
+    "outcome unknown: its timer ran out, and the input holds no cycle's start or totals, or no "
+    "notification, to show whether it was retried and added; the whole log would tell"
 )
 
 
