@@ -181,6 +181,51 @@ def swapped_demo(tmp_path: Path) -> Path:
     return path
 
 
+def short_run_demo(tmp_path: Path) -> Path:
+    """The demo log with five of its records pasted again at line 1501: a run too short for
+    the samples taken before reading, so time going back is found by the reading."""
+    lines = DEMO.read_bytes().splitlines(keepends=True)
+    path = tmp_path / "CloudUserSync.log"
+    path.write_bytes(b"".join(lines[:1500] + lines[200:205] + lines[1500:]))
+    return path
+
+
+def test_events_of_a_file_pasted_in_the_wrong_order_are_its_runs_merged_by_time(
+    tmp_path: Path,
+) -> None:
+    """The samples taken before reading show time going back: `events` reads the halves as
+    runs merged by time, in every format, and counts what `summary` counts; a file pasted
+    twice has each record once."""
+    import csv
+
+    from typer.testing import CliRunner
+
+    from logsync.cli import app
+
+    def rows(text: str) -> list[list[str]]:  # (all but the source and the line)
+        return [row[:2] + row[4:] for row in csv.reader(io.StringIO(text))]
+
+    swapped = str(swapped_demo(tmp_path))
+    clean = CliRunner().invoke(app, ["events", "--format", "csv", str(DEMO)]).stdout
+    for fmt in ("csv", "ndjson"):
+        result = CliRunner().invoke(app, ["events", "--format", fmt, swapped])
+        assert result.stderr == (
+            f"logsync: {swapped}: time goes back once (logs pasted together?); its 2 runs are "
+            "merged by time\n"
+        )
+        if fmt == "csv":
+            assert rows(result.stdout) == rows(clean)
+    twice = tmp_path / "twice.log"
+    twice.write_bytes(DEMO.read_bytes() * 2)
+    result = CliRunner().invoke(app, ["events", "--format", "ndjson", str(twice)])
+    assert result.stdout.count('"kind":"user_add_failed"') == 7
+    assert len(result.stdout.splitlines()) == 3041
+    assert result.stderr.splitlines()[-1] == (
+        "logsync: 3,041 records found in more than one input or run (the same instant, "
+        "thread, component and text) counted once; the copies were left out"
+    )
+
+
 @pytest.mark.parametrize("native", [True, False])
 @pytest.mark.parametrize("kinds", [None, frozenset({"user_add_failed"})])
 def test_a_jump_back_is_found_on_the_fast_path_as_the_event_stream_finds_it(
@@ -207,7 +252,7 @@ def test_events_json_is_the_ndjson_objects_in_an_array(
     from logsync.render.machine import write_events_json
 
     read_in_blocks(monkeypatch, 1 << 16, native)
-    path = str(swapped_demo(tmp_path))
+    path = str(short_run_demo(tmp_path))
     expected = io.StringIO()
     write_events_json(EventStream([path]), expected, Display())
     note = (

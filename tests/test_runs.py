@@ -153,15 +153,21 @@ def test_a_run_begins_past_a_second_back(tmp_path: Path, step_ms: int, runs: int
     assert analysis.result.cycles == 1
 
 
-def test_events_keep_file_order_and_say_where_time_goes_back(tmp_path: Path) -> None:
+def test_events_merge_the_runs_of_halves_pasted_in_the_wrong_order(tmp_path: Path) -> None:
+    """The samples taken before reading show time going back: the runs are merged by time, as
+    the two halves given as files are, and stderr says so."""
     early, late = halves(tmp_path)
     whole = pasted(tmp_path, late, early)
-    result = runner.invoke(app, ["events", "--format", "csv", str(whole)])
+    result = runner.invoke(app, ["events", "--format", "ndjson", str(whole)])
     assert result.exit_code == 0
     assert result.stderr == (
-        f"logsync: {whole}:1542: time goes back (logs pasted together?); events are in file "
-        "order; report, check and summary merge its runs by time\n"
+        f"logsync: {whole}: time goes back once (logs pasted together?); its 2 runs are merged "
+        "by time\n"
     )
+    apart = runner.invoke(app, ["events", "--format", "ndjson", str(early), str(late)])
+    times = [json.loads(line)["time"] for line in result.stdout.splitlines()]
+    assert times == [json.loads(line)["time"] for line in apart.stdout.splitlines()]
+    assert times == sorted(times) and len(times) == 3041
 
 
 PROVIDER = "CExtUserContext : Set ThreadLocaleID OK to: 1033  $$<SMS Provider><02-26-2023 20:14:{stamp}+480><thread=6900 (0x1AF4)>"

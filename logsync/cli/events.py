@@ -12,7 +12,7 @@ from ..events import KINDS
 from ..sources import display_name
 from ..times import parse_when
 from .application import Env, command
-from .notes import note_duplicates, note_local_times, reading, unmatched_users
+from .notes import note_duplicates, note_local_times, note_runs, reading, unmatched_users
 from .options import (
     NONE_GIVEN,
     Common,
@@ -100,9 +100,13 @@ def events(
     # a progress bar would fight the event lines on a terminal
     with reading(opts, env, enabled=not env.stdout_isatty) as progress:
         names = expand_paths(opts.paths, stdin_is_pipe=False)
+        from ..bulk import how_to_read
         from ..render.printers import EventsPage, OneInput, write
 
-        if fmt in FORMS and len(names) == 1:  # (the table is for people: the stream's)
+        # inputs whose samples show time going back (files pasted together) are read as their
+        # runs merged by time, a record in two runs once, as every command reads them
+        how = how_to_read(names, opts.read_options())
+        if fmt in FORMS and len(names) == 1 and not how.split:  # (the table is for people)
             one = OneInput(names[0], opts.read_options(), filters, kinds, progress)
             write("events", fmt, EventsPage((), opts.display, one), output(env, opts))
             assert one.stats is not None
@@ -110,10 +114,14 @@ def events(
             if one.jump is not None:
                 _note_jump(names[0], one.jump, opts, env)
         else:
-            source = EventStream(opts.paths, opts.read_options(), progress=progress)
+            source = EventStream(
+                names, opts.read_options(), progress=progress, split=how.split,
+                rotated=how.rotated,
+            )
             page = EventsPage(filters.kept(source), opts.display)
             write("events", fmt, page, output(env, opts))
             note_local_times(source.inputs, opts, env)
+            note_runs(source.split.items(), opts, env)
             note_duplicates(source.duplicates, opts, env)
             if source.jumps:
                 _note_jump(*source.jumps[0], opts, env)
