@@ -214,7 +214,6 @@ def analyze(
     tracker = _tracker(settings, collector)
     reading = how_to_read(names, options) if fast else None
     split = reading.split if reading is not None else {}  # the inputs whose time jumps back
-    rotated = reading.rotated if reading is not None else frozenset()
     fast = reading is not None and reading.rows  # decided before any row reaches the tracker
     while True:
         try:
@@ -225,7 +224,7 @@ def analyze(
                 break
             stream = EventStream(
                 names, options, kinds=None, progress=progress, judged=wanted.wanted,
-                split=split, rotated=rotated,
+                split=split,
             )
             inputs = stream.inputs
             _feed(tracker, event_rows(stream.in_order(), wanted), inputs)

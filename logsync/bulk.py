@@ -15,7 +15,7 @@ from . import events as catalogue
 from .archives import STDIN, packed_as, zip_member
 from .chunks import RowReader, event_rows
 from .decoding import sniff_encoding
-from .formats import ROTATION_MARKER, ParseContext, Record, parser_for, sms
+from .formats import ParseContext, Record, parser_for, sms
 from .merge import (
     RUN_DISORDER_US,
     BackwardJump,
@@ -85,41 +85,28 @@ def input_rows(
     ensure_records(name, stats)
 
 
-class Sample(NamedTuple):
-    """What a look at a few places of an input tells before it is read."""
-
-    times: list[int] | None
-    """See `_samples`."""
-    rotated: bool = False
-    """It ends with the rotation marker: the older half of a rotated log (its records all
-    count, see `pipeline.EventStream`)."""
-
-
-def _samples(name: str, options: ReadOptions) -> list[int] | None:
+def _samples(name: str, options: ReadOptions, stdin: bool = True) -> list[int] | None:
     """The instants of an SMS-trace input's first record, of the first whole record at each of
     `SAMPLES` places evenly inside it, and of its last record, in file order (a place where no
     whole record is read is left out); None when that cannot be told so cheaply (an archive or a
     zip member, a FIFO or a device, another format or pasted text, no offsets). stdin is read to
-    its end first, into the copy that the reading then reads (see `stdin.stdin_copy`)."""
-    return _sample(name, options).times
-
-
-def _sample(name: str, options: ReadOptions) -> Sample:
+    its end first, into the copy that the reading then reads (see `stdin.stdin_copy`); not with
+    `stdin` False (for output that streams as stdin comes: `tail -f log | logsync events`)."""
     if zip_member(name) is not None:
-        return Sample(None)
+        return None
     if name == STDIN:
-        return _sampled(stdin_copy(), options)
+        return _sampled(stdin_copy(), options) if stdin else None
     if not os.path.isfile(name):
-        return Sample(None)  # (a FIFO or a device is read once, by the reading: never peeked at)
+        return None  # (a FIFO or a device is read once, by the reading: never peeked at)
     try:
         with open(name, "rb") as handle:
             return _sampled(handle, options)
     except OSError:
-        return Sample(None)  # (the reading says what is wrong)
+        return None  # (the reading says what is wrong)
 
 
-def _sampled(handle: BinaryIO, options: ReadOptions) -> Sample:
-    """`_sample` of an open, seekable input."""
+def _sampled(handle: BinaryIO, options: ReadOptions) -> list[int] | None:
+    """`_samples` of an open, seekable input."""
     head = handle.read(PEEK)
     encoding, _ = sniff_encoding(head)
     width = 2 if encoding.startswith("utf-16") else 1  # (a UTF-16 sample starts on a character)
@@ -133,26 +120,14 @@ def _sampled(handle: BinaryIO, options: ReadOptions) -> Sample:
     handle.seek(max(0, size - PEEK))  # (UTF-16: an even size, an even place)
     tail = handle.read(PEEK)
     if packed_as(head) is not None:
-        return Sample(None)
+        return None
     codec = "utf-8" if width == 1 else encoding
-    rotated = _ends_rotated(tail.decode(codec, "replace"))
     first = _time_in(head, codec, options, first=True, cut_start=False)
     last = _time_in(tail, codec, options, first=False, cut_start=size > PEEK)
     if first is None or last is None:
-        return Sample(None, rotated)
+        return None
     found = (_time_in(block, codec, options, first=True, cut_start=True) for block in inside)
-    return Sample([first, *(us for us in found if us is not None), last], rotated)
-
-
-def _ends_rotated(tail: str) -> bool:
-    """Whether the rotation marker follows the last record of a file's tail (with only lines
-    that are no record after it, as `merge.rotated_run` tells it of a run)."""
-    for line in reversed(tail.splitlines()):
-        if line.strip() == ROTATION_MARKER:
-            return True
-        if "$$<" in line:  # (a record: its trailer)
-            return False
-    return False
+    return [first, *(us for us in found if us is not None), last]
 
 
 def _time_in(
@@ -182,33 +157,31 @@ class Reading(NamedTuple):
     """As rows (no two inputs can share a record), else as events, which tell them apart."""
     split: dict[str, int]
     """The inputs to read as runs from the start (their number of runs is noted there)."""
-    rotated: frozenset[str] = frozenset()
-    """The inputs that end with the rotation marker, whatever their name (older halves)."""
 
 
-def how_to_read(names: Sequence[str], options: ReadOptions) -> Reading:
+def how_to_read(names: Sequence[str], options: ReadOptions, stdin: bool = True) -> Reading:
     """How to read the inputs, told from samples of each one's times (its two ends and places
     inside it, see `_samples`), read once.
 
     Two inputs may share records (overlapping exports, an excerpt beside its log) unless one of
-    them is a sibling log or an older half (a `.lo_`, or a file that ends with the rotation
-    marker: renamed, not copied, so its records all count), or their spans are apart by more
-    than the disorder of threads; a span that cannot be sampled may meet any. Where two may,
+    them is a sibling log or a `.lo_` (renamed, not copied: its records all count, see
+    `pipeline.EventStream`), or their spans are apart by more than the disorder of threads; a
+    span that cannot be sampled may meet any. Where two may,
     the inputs are read as events, which tell shared records apart by thread, component and
     text; else as rows. An input where time goes back between two samples by more than the
     disorder of threads is read as runs from the start (files pasted together in the wrong
-    order; a run the samples miss is found by the reading as it goes)."""
-    sampled = [(name, _sample(name, options)) for name in names]
-    back = [name for name, s in sampled if s.times is not None and jumps_back(s.times, None)]
-    rotated = frozenset(name for name, s in sampled if s.rotated)
+    order; a run the samples miss is found by the reading as it goes). stdin is sampled unless
+    `stdin` is False (see `_samples`)."""
+    sampled = [(name, _samples(name, options, stdin)) for name in names]
+    back = [name for name, times in sampled if times is not None and jumps_back(times, None)]
     siblings = siblings_among(names)
     plain = [
-        s.times
-        for name, s in sampled
-        if name not in siblings and name not in rotated and not name.lower().endswith(".lo_")
+        times
+        for name, times in sampled
+        if name not in siblings and not name.lower().endswith(".lo_")
     ]
     share = len(plain) > 1 and (None in plain or _meet(plain))  # type: ignore[arg-type]
-    return Reading(not share, dict.fromkeys(back, 0), rotated)
+    return Reading(not share, dict.fromkeys(back, 0))
 
 
 def _meet(sampled: list[list[int]]) -> bool:

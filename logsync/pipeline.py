@@ -209,12 +209,8 @@ class EventStream:
         progress: Progress | None = None,
         judged: Collection[str] | None = None,
         split: dict[str, int] | None = None,
-        rotated: Collection[str] = (),
     ) -> None:
         self.names = expand_paths(names, stdin_is_pipe=False)
-        self.rotated = frozenset(rotated)
-        """Inputs that end with the rotation marker, whatever their name: older halves, as a
-        `.lo_` is (see `_once`)."""
         self.split = split if split is not None else {}
         """Inputs read whole and merged as their runs (see `split_runs`): their number of runs
         is noted here."""
@@ -257,7 +253,7 @@ class EventStream:
                 streams += [iter(run) for run in runs]
                 names += [name] * len(runs)
             else:
-                if name.lower().endswith(".lo_") or name in self.rotated:
+                if name.lower().endswith(".lo_"):
                     halves.add(len(streams))
                 streams.append(events)
                 names.append(name)

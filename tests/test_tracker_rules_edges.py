@@ -703,11 +703,11 @@ def test_a_timer_run_out_in_an_input_without_cycle_lines_is_no_overdue(tmp_path:
     assert gate.exit_code == 1
     assert gate.stdout.splitlines()[-3:] == [
         "carol@contoso.com\tpending\tUserNotFound\toutcome unknown: its timer ran out, and the "
-        "input holds no cycle's start or totals, or no notification, to show whether it was "
-        "retried and added; the whole log would tell",
+        "input holds no cycle's start or totals, or cycles since then received users it does "
+        "not name: it cannot show whether it was retried and added; the whole log would tell",
         "ivan@contoso.com\tpending\tUserNotFound\toutcome unknown: its timer ran out, and the "
-        "input holds no cycle's start or totals, or no notification, to show whether it was "
-        "retried and added; the whole log would tell",
+        "input holds no cycle's start or totals, or cycles since then received users it does "
+        "not name: it cannot show whether it was retried and added; the whole log would tell",
         "FAIL: 6 users (3 waiting, 1 failed, 2 pending), limit 0 as of 2026-11-25T14:30:09.041-08:00",
     ]
     only_failed = CliRunner().invoke(app, ["check", "--fail-on", "failed", str(path)])
@@ -723,25 +723,43 @@ def test_a_timer_that_ran_out_in_an_input_with_totals_but_no_notification_is_pen
     tmp_path: Path,
 ) -> None:
     """`findstr /c:"Failed to add" /c:"Total received users to add"`: the cycles show by their
-    totals, but a retry is a notification and there is none: carol was added at hers (a
-    totals line with one add follows her due time), so `overdue`, "no retry logged", was an
-    answer the input cannot give. With one notification in it, ivan's missing retry counts."""
+    totals, but not who they received. A cycle since carol's expected retry received one user
+    the input does not name (07:45, `received = 1, added = 1`: it was carol), so `overdue`, "no
+    retry logged", was an answer the input cannot give; so for ivan, after whose retry cycles
+    received users it does not name. A notification of another user changes nothing."""
     demo = (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig").splitlines(True)
     words = ("Failed to add", "Total received users to add")
     path = tmp_path / "failed.log"
-    path.write_text("".join(line for line in demo if any(w in line for w in words)), "utf-8")
-    analysis = analyze([str(path)])
-    assert [(u.upn, u.state, u.pending_reason) for u in analysis.users] == [
-        ("bob@contoso.com", "waiting", None),
-        ("heidi@contoso.com", "waiting", None),
-        ("erin@contoso.com", "waiting", None),
-        ("dave@contoso.com", "failed", None),
-        ("carol@contoso.com", "pending", "retry_unseen"),
-        ("ivan@contoso.com", "pending", "retry_unseen"),
-    ]
-    assert analysis.result.retry_unseen == 2
-    notified = [line for line in demo if "to add = grace@" in line][:1]
-    path.write_text(path.read_text("utf-8") + "".join(notified), "utf-8")
-    assert [(u.upn, u.state) for u in analyze([str(path)]).users if u.upn[0] in "ci"] == [
-        ("carol@contoso.com", "overdue"), ("ivan@contoso.com", "overdue"),
-    ]
+    for also in ((), ("to add = grace@",)):
+        path.write_text("".join(line for line in demo if any(w in line for w in words + also)))
+        analysis = analyze([str(path)])
+        assert [
+            (u.upn, u.state, u.pending_reason) for u in analysis.users if u.upn[0] != "g"
+        ] == [
+            ("bob@contoso.com", "waiting", None),
+            ("heidi@contoso.com", "waiting", None),
+            ("erin@contoso.com", "waiting", None),
+            ("dave@contoso.com", "failed", None),
+            ("carol@contoso.com", "pending", "retry_unseen"),
+            ("ivan@contoso.com", "pending", "retry_unseen"),
+        ]
+
+
+def test_a_user_whose_retry_cycles_received_nobody_unnamed_is_overdue(tmp_path: Path) -> None:
+    """The demo log to line 2430 without its notifications: every cycle since ivan's expected
+    retry (2026-11-25T08:25) received nobody, so he was not retried: `overdue`, and the gate
+    on overdue users fails. Carol's retry cycle received one user the input does not name."""
+    demo = (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig").splitlines(True)
+    path = tmp_path / "quiet.log"
+    path.write_text("".join(line for line in demo[:2430] if "NotifyAccountAddition" not in line))
+    states = {u.upn: (u.state, u.pending_reason) for u in analyze([str(path)]).users}
+    assert (states["ivan@contoso.com"], states["carol@contoso.com"]) == (
+        ("overdue", None), ("pending", "retry_unseen"),
+    )
+    from typer.testing import CliRunner
+
+    from logsync.cli import app
+
+    gate = CliRunner().invoke(app, ["check", "--fail-on", "overdue", str(path)])
+    assert gate.exit_code == 1
+    assert gate.stdout.splitlines()[-1].startswith("FAIL: 1 user (1 overdue), limit 0 as of ")

@@ -104,20 +104,19 @@ def events(
         from ..render.printers import EventsPage, OneInput, write
 
         # inputs whose samples show time going back (files pasted together) are read as their
-        # runs merged by time, a record in two runs once, as every command reads them
-        how = how_to_read(names, opts.read_options())
+        # runs merged by time, a record in two runs once, as every command reads them; stdin
+        # is not sampled: its events stream as it comes (`tail -f log | logsync events`)
+        options = opts.read_options()
+        how = how_to_read(names, options, stdin=False)
         if fmt in FORMS and len(names) == 1 and not how.split:  # (the table is for people)
-            one = OneInput(names[0], opts.read_options(), filters, kinds, progress)
+            one = OneInput(names[0], options, filters, kinds, progress)
             write("events", fmt, EventsPage((), opts.display, one), output(env, opts))
             assert one.stats is not None
             note_local_times([one.stats], opts, env)
             if one.jump is not None:
                 _note_jump(names[0], one.jump, opts, env)
         else:
-            source = EventStream(
-                names, opts.read_options(), progress=progress, split=how.split,
-                rotated=how.rotated,
-            )
+            source = EventStream(names, options, progress=progress, split=how.split)
             page = EventsPage(filters.kept(source), opts.display)
             write("events", fmt, page, output(env, opts))
             note_local_times(source.inputs, opts, env)

@@ -87,19 +87,28 @@ class Pasting:
         return lines
 
 
-_NUMBERED_RE = re.compile(r"(?:(?:[A-Za-z]:)?[^:\r\n<>|$]*\.(?:log|lo_|txt):)?(?:\d+:)?")
-"""What a search puts before each line it found: the file's name (of several files searched, or
-`Select-String`'s path), its line number (`grep -n`, `findstr /n`), or both."""
+_NUMBERED_RE = re.compile(
+    r"(?:(?:[A-Za-z]:)?[^:\r\n<>|$]*\.(?:log|lo_|txt)(?:\.gz|\.bz2|\.xz)?[:-])?(?:\d+[:-])?"
+)
+"""What a search puts before each line it found: the file's name (of several files searched,
+`zgrep`'s, or `Select-String`'s path), its line number (`grep -n`, `findstr /n`), or both;
+`-` instead of `:` before a line of context (`grep -C`)."""
+_GROUPS = "--"
+"""What `grep -C` writes between groups of lines that are not next to each other."""
 
 
 def _unnumbered(line: str) -> str:
+    if line.rstrip("\r") == _GROUPS:
+        return ""
     return line[_NUMBERED_RE.match(line).end() :]  # type: ignore[union-attr]
 
 
 def _numbered(lines: list[str]) -> bool:
-    """Whether four in five lines start with a search's file name or line number, and are an
-    SMS-trace record after it (so a pasted excerpt's own times, `10:23:54`, are no number)."""
+    """Whether four in five lines (but `grep -C`'s group separators) start with a search's file
+    name or line number, and are an SMS-trace record after it (so a pasted excerpt's own times,
+    `10:23:54`, or dates, `2014-09-15`, are no number)."""
     found = 0
+    lines = [line for line in lines if line.rstrip("\r") != _GROUPS]
     for line in lines:
         end = _NUMBERED_RE.match(line).end()  # type: ignore[union-attr]
         found += bool(end) and sms.looks_like(line[end:])

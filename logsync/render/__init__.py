@@ -84,8 +84,9 @@ UNDETERMINED_TEXT = (
     "the earlier log (CloudUserSync.lo_) would tell"
 )
 RETRY_UNSEEN_TEXT = (
-    "outcome unknown: its timer ran out, and the input holds no cycle's start or totals, or no "
-    "notification, to show whether it was retried and added; the whole log would tell"
+    "outcome unknown: its timer ran out, and the input holds no cycle's start or totals, or "
+    "cycles since then received users it does not name: it cannot show whether it was retried "
+    "and added; the whole log would tell"
 )
 
 

@@ -69,8 +69,6 @@ class _Context(NamedTuple):
     """The latest due time of users held back since before the input (rule 2b)."""
     restart_helps: Callable[[str], bool] | None = None
     """Whether the what-if restart can add a user (it is in Azure AD); None: every user."""
-    notified: bool = True
-    """Whether the input holds a notification of any user: a retry is one."""
 
 
 def conclude(
@@ -104,7 +102,6 @@ def conclude(
         what_if=None if restart_at is None else micros(restart_at),
         latest_due=None if start is None else start + tracker.after,
         restart_helps=restart_helps,
-        notified=any(user.requests for user in tracker.users.values()),
     )
     counts = dict.fromkeys(STATES, 0)
     undetermined = unseen = 0
@@ -277,10 +274,12 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
         if context.as_of is not None:
             remaining = (expected - context.as_of) / 1_000_000
         state = "overdue" if overdue else "waiting"
-        if overdue and not (tracker.log.cycles_logged() and context.notified):
-            # past its due time, in an input with no cycle line or no notification (`findstr
-            # "Failed to add"`, with or without the totals lines): the retry (and the add it
-            # may have made) is not in it, so "no retry logged" would say what it cannot
+        room = tracker.totals.room_at
+        if overdue and (not tracker.log.cycles_logged() or (room is not None and room >= expected)):
+            # past its due time, in an input with no cycle line, or where a cycle since its
+            # expected retry received more users than the input names (`findstr "Failed to
+            # add"`, with or without the totals lines): the retry (and the add it may have
+            # made) may be there unseen, so "no retry logged" would say what it cannot
             state, pending_reason = "pending", RETRY_UNSEEN
     return UserState(
         upn=user.upn,

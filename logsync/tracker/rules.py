@@ -50,9 +50,10 @@ class Tracker:
         self.users: dict[str, Seen] = {}
         """Every user read, by key (`user_key`)."""
         # the cycle under way: users notified and not held back by a known timer since its
-        # start or its last totals line, and which of them failed
+        # start or its last totals line, which of them failed, and how many lines notified
         self.received: dict[str, Notified] = {}
         self.failed: dict[str, int] = {}
+        self.notified = 0
         self.cycle_start: int | None = None
         self.cycle_where: tuple[str, int] = ("", 0)
         self.cycle_no = 0
@@ -94,8 +95,7 @@ class Tracker:
         found by user discovery before DirSync had put them in Azure AD."""
         self.observer: Observer | None = None
         self._held_back: list[bool] | None = None
-        """For the observer: whether each notification of the batch was (most likely) held
-        back (rules 2 and 2b)."""
+        """For the observer: whether each notification of the batch was held back (2, 2b)."""
         log = self.log
         self._handlers: dict[str, Handler] = {
             "component_started": self._starts(log.component_started),
@@ -213,8 +213,7 @@ class Tracker:
 
     def _restarted(self, restart: Restart, us: int) -> None:
         """A restart ends the cycle under way: its next cycle is a full sync."""
-        self.received = {}
-        self.failed = {}
+        self.received, self.failed, self.notified = {}, {}, 0
         self.totals.forget()
         self.cycle_start = None
         self.cycle_no += 1
@@ -235,10 +234,9 @@ class Tracker:
     ) -> None:
         here = (us, zone)
         self.cycle_no += 1
-        if self.received:
-            self.received = {}
-        if self.failed:
-            self.failed = {}
+        self.notified = 0
+        if self.received or self.failed:
+            self.received, self.failed = {}, {}
         self.cycle_start = us
         self.cycle_where = (source, line)
         full_next = self._full_sync = self.log.cycle_started(here, data.mode, source, line)
@@ -292,10 +290,9 @@ class Tracker:
         self.totals.read((us, zone), data, source, line, complete, first_partial)
         if complete:
             self._previous_complete = self.cycle_no
-        if self.received:
-            self.received = {}
-        if self.failed:
-            self.failed = {}
+        self.notified = 0
+        if self.received or self.failed:
+            self.received, self.failed = {}, {}
 
     # -- users --------------------------------------------------------------------------------
 
@@ -304,6 +301,7 @@ class Tracker:
     ) -> None:
         upn = data.upn
         key = upn if upn.islower() else user_key(upn)
+        self.notified += 1
         user = self.users.get(key)
         if user is None:
             user = self.users[key] = Seen(upn, us)

@@ -27,6 +27,8 @@ class Ledger(Protocol):
     """The users notified since the cycle's start (or its last totals line), by key."""
     failed: dict[str, int]
     """Which of them failed: the failure lines of each."""
+    notified: int
+    """The notification lines since then, of users held back too."""
     held: dict[str, User]
     """Users held back since before the input (rule 2b), until received, failed or a restart
     retries them."""
@@ -64,6 +66,10 @@ class CycleTotals:
         lines of their cycles: users the input does not name (an excerpt of totals lines)."""
         self.unnamed_at: tuple[Moment, str, int] | None = None
         """The first such totals line: its moment, source and line."""
+        self.room_at: int | None = None
+        """The instant of the last totals line whose `received` count is more than the users
+        the input names in its cycle: it may have received a user whose line is not in the
+        input (an excerpt), so a retry it does not show may have come there."""
         self._undecided_at: tuple[int, Moment, str, int] | None = None
         """The undecided cycle's start, totals and the totals' line."""
 
@@ -90,6 +96,8 @@ class CycleTotals:
                 self._released_by_absence(here, source, line)
         received = ledger.received
         failed = ledger.failed
+        if data.received > ledger.notified + sum(1 for key in failed if key not in received):
+            self.room_at = here[0]
         unnamed = data.received - data.added - sum(failed.values())
         if unnamed > 0 and not first_partial:  # (the first cycle's failures may precede it)
             self.unnamed += unnamed
