@@ -677,6 +677,17 @@ def test_a_retry_whose_outcome_is_not_in_the_input_is_pending(tmp_path: Path) ->
     assert (user.state, user.pending_reason) == ("waiting", None)
 
 
+FAILED_LINES_ANSWER = [
+    ("bob@contoso.com", "waiting", None),
+    ("heidi@contoso.com", "waiting", None),
+    ("erin@contoso.com", "waiting", None),
+    ("dave@contoso.com", "failed", None),
+    ("carol@contoso.com", "pending", "retry_unseen"),
+    ("ivan@contoso.com", "pending", "retry_unseen"),
+]
+"""The demo log's failure lines, with or without its totals lines: the users and states."""
+
+
 def test_a_timer_run_out_in_an_input_without_cycle_lines_is_no_overdue(tmp_path: Path) -> None:
     """`findstr "Failed to add" CloudUserSync.log`: the failures alone, no cycle's start or
     totals, no notification. carol and ivan's timers ran out in it, but whether their retry came
@@ -690,14 +701,7 @@ def test_a_timer_run_out_in_an_input_without_cycle_lines_is_no_overdue(tmp_path:
     path = tmp_path / "failed.txt"
     path.write_text("".join(line for line in lines if "Failed to add" in line), encoding="utf-8")
     analysis = analyze([str(path)])
-    assert [(u.upn, u.state, u.pending_reason) for u in analysis.users] == [
-        ("bob@contoso.com", "waiting", None),
-        ("heidi@contoso.com", "waiting", None),
-        ("erin@contoso.com", "waiting", None),
-        ("dave@contoso.com", "failed", None),
-        ("carol@contoso.com", "pending", "retry_unseen"),
-        ("ivan@contoso.com", "pending", "retry_unseen"),
-    ]
+    assert [(u.upn, u.state, u.pending_reason) for u in analysis.users] == FAILED_LINES_ANSWER
     assert (analysis.result.retry_unseen, analysis.result.undetermined) == (2, 0)
     gate = CliRunner().invoke(app, ["check", str(path)])
     assert gate.exit_code == 1
@@ -735,14 +739,7 @@ def test_a_timer_that_ran_out_in_an_input_with_totals_but_no_notification_is_pen
         analysis = analyze([str(path)])
         assert [
             (u.upn, u.state, u.pending_reason) for u in analysis.users if u.upn[0] != "g"
-        ] == [
-            ("bob@contoso.com", "waiting", None),
-            ("heidi@contoso.com", "waiting", None),
-            ("erin@contoso.com", "waiting", None),
-            ("dave@contoso.com", "failed", None),
-            ("carol@contoso.com", "pending", "retry_unseen"),
-            ("ivan@contoso.com", "pending", "retry_unseen"),
-        ]
+        ] == FAILED_LINES_ANSWER
 
 
 def test_a_user_whose_retry_cycles_received_nobody_unnamed_is_overdue(tmp_path: Path) -> None:
