@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from . import times
 from .bounds import Cutoff
-from .bulk import LOCATED_KINDS, RowSpec, event_rows, how_to_read, merged_rows
+from .bulk import LOCATED_KINDS, Reading, RowSpec, event_rows, how_to_read, merged_rows
 from .errors import UsageError
 from .formats.paste import ensure_times, redacted
 from .memory import fewer_collections
@@ -212,12 +212,12 @@ def analyze(
     names = [name for name in given if name not in copies]
     wanted = spec()
     tracker = _tracker(settings, collector)
-    reading = how_to_read(names, options) if fast else None
-    split = reading.split if reading is not None else {}  # the inputs whose time jumps back
-    fast = reading is not None and reading.rows  # decided before any row reaches the tracker
+    # decided before any row reaches the tracker; `split`: the inputs whose time goes back
+    reading = how_to_read(names, options) if fast else Reading(rows=False, split={})
+    split = reading.split
     while True:
         try:
-            if fast and not split:
+            if reading.rows and not split:
                 with fewer_collections():
                     inputs = _read_rows(tracker, names, options, wanted, progress)
                 duplicates = 0

@@ -146,10 +146,6 @@ def _time_in(
     return micros(time)
 
 
-Span = tuple[int, int]
-"""The instants of a file's earliest and latest records (as far as its samples tell)."""
-
-
 class Reading(NamedTuple):
     """How `analyze` reads its inputs, decided before the first row (see `how_to_read`)."""
 
@@ -166,12 +162,12 @@ def how_to_read(names: Sequence[str], options: ReadOptions, stdin: bool = True) 
     Two inputs may share records (overlapping exports, an excerpt beside its log) unless one of
     them is a sibling log or a `.lo_` (renamed, not copied: its records all count, see
     `pipeline.EventStream`), or their spans are apart by more than the disorder of threads; a
-    span that cannot be sampled may meet any. Where two may,
-    the inputs are read as events, which tell shared records apart by thread, component and
-    text; else as rows. An input where time goes back between two samples by more than the
-    disorder of threads is read as runs from the start (files pasted together in the wrong
-    order; a run the samples miss is found by the reading as it goes). stdin is sampled unless
-    `stdin` is False (see `_samples`)."""
+    span that cannot be sampled may meet any. Where two may, the inputs are read as events,
+    which tell shared records apart by thread, component and text; else as rows. An input
+    where time goes back between two samples by more than the disorder of threads is read as
+    runs from the start (files pasted together in the wrong order; a run the samples miss is
+    found by the reading as it goes). stdin is sampled unless `stdin` is False (see
+    `_samples`)."""
     sampled = [(name, _samples(name, options, stdin)) for name in names]
     back = [name for name, times in sampled if times is not None and jumps_back(times, None)]
     siblings = siblings_among(names)

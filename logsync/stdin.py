@@ -26,6 +26,15 @@ class _StdinCopy:
         self.copy = tempfile.SpooledTemporaryFile(max_size=64 << 20)  # noqa: SIM115 (kept open)
         self.size = 0
 
+    def more(self, size: int) -> bytes:
+        """Up to `size` more bytes of stdin (b"" at its end), kept at the end of the copy."""
+        data = self.stream.read(size)
+        if data:
+            self.copy.seek(self.size)
+            self.copy.write(data)
+            self.size += len(data)
+        return data
+
 
 _stdin_copy: _StdinCopy | None = None
 
@@ -47,13 +56,9 @@ class _StdinReader(io.RawIOBase):
             shared.copy.seek(self.position)
             count = shared.copy.readinto(view[: shared.size - self.position])
         else:
-            data = shared.stream.read(len(view))
+            data = shared.more(len(view))
             count = len(data)
-            if count:
-                shared.copy.seek(shared.size)
-                shared.copy.write(data)
-                shared.size += count
-                view[:count] = data
+            view[:count] = data
         self.position += count
         return count
 
@@ -75,10 +80,8 @@ def stdin_copy() -> BinaryIO:
     the reading, which reads the copy: a seekable handle that the caller must not close."""
     shared = _shared_stdin()
     try:
-        while data := shared.stream.read(BLOCK_SIZE):
-            shared.copy.seek(shared.size)
-            shared.copy.write(data)
-            shared.size += len(data)
+        while shared.more(BLOCK_SIZE):
+            pass
     except OSError as exc:
         raise InputError("stdin", f"read error: {exc.strerror or exc}") from exc
     shared.copy.seek(0)
