@@ -14,6 +14,7 @@ from .formats.paste import ensure_times, redacted
 from .memory import fewer_collections
 from .merge import BackwardJump
 from .pipeline import EventStream, ReadOptions, ensure_connector
+from .seams import Piece, skipped_by
 from .sources import (
     InputStats,
     Progress,
@@ -214,17 +215,17 @@ def analyze(
     tracker = _tracker(settings, collector)
     # decided before any row reaches the tracker; `split`: the inputs whose time goes back
     reading = how_to_read(names, options) if fast else Reading(rows=False, split={})
-    split = reading.split
+    split, pieces = reading.split, dict(reading.pieces)
     while True:
         try:
-            if reading.rows and not split:
+            if reading.rows and split.keys() <= pieces.keys():
                 with fewer_collections():
-                    inputs = _read_rows(tracker, names, options, wanted, progress)
+                    inputs = _read_rows(tracker, names, options, wanted, progress, pieces)
                 duplicates = 0
                 break
             stream = EventStream(
                 names, options, kinds=None, progress=progress, judged=wanted.wanted,
-                split=split,
+                split=split, pieces=pieces,
             )
             inputs = stream.inputs
             _feed(tracker, event_rows(stream.in_order(), wanted), inputs)
@@ -234,8 +235,11 @@ def analyze(
             # runs in one input that the samples missed: read again as runs, merged by time,
             # records in two runs told apart by thread and text
             split[jump.name] = 0
+            pieces.pop(jump.name, None)
             wanted, tracker = spec(), _tracker(settings, collector)
             progress = None
+    # records that the pieces of an input left out at their starts, as copies (see `seams`)
+    duplicates += sum(skipped_by(runs)[0] for runs in pieces.values())
     if copies:
         read = {stats.path: stats for stats in inputs}
         inputs = [
@@ -366,8 +370,9 @@ def _read_rows(
     options: ReadOptions,
     spec: RowSpec,
     progress: Progress | None,
+    pieces: dict[str, list[Piece]],
 ) -> list[InputStats]:
     """Inputs to the tracker as rows (`bulk.merged_rows`)."""
-    inputs, batches = merged_rows(names, options, spec, progress)
+    inputs, batches = merged_rows(names, options, spec, progress, pieces)
     _feed(tracker, batches, inputs)
     return inputs

@@ -8,14 +8,17 @@ Python); other formats go the plain way, through events made rows (`chunks.event
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from types import MappingProxyType
 from typing import BinaryIO, NamedTuple
 
 from . import events as catalogue
+from . import seams
 from .archives import STDIN, packed_as, zip_member
 from .chunks import RowReader, event_rows
 from .decoding import sniff_encoding
-from .formats import ParseContext, Record, parser_for, sms
+from .formats import ParseContext, Record, detect, parser_for, sms
+from .formats.aspasted import pasting
 from .merge import (
     RUN_DISORDER_US,
     BackwardJump,
@@ -33,7 +36,9 @@ from .pipeline import (
     parse_input,
 )
 from .rowspec import LOCATED_KINDS, RowSpec
+from .seams import Piece, Sample, skipped_by
 from .sources import InputStats, Progress, mark_siblings, siblings_among
+from .stats import Parts, joining
 from .stdin import stdin_copy
 from .times import micros
 from .tracker import Row
@@ -64,11 +69,14 @@ def input_rows(
     stats: InputStats,
     spec: RowSpec,
     progress: Progress | None = None,
+    piece: Piece | None = None,
 ) -> Iterator[list[Row]]:
-    """The rows `spec` wants of one input, in file order, a chunk's worth at a time. Raises
-    `BackwardJump` where its time goes back: the chunk reader sees every SMS-trace record's
-    instant; the rows of other formats are checked as they come."""
-    fmt, chunks = open_input(name, options, stats, progress)
+    """The rows `spec` wants of one input (or of one `piece` of it, a run: see `seams`), in
+    file order, a chunk's worth at a time. Raises `BackwardJump` where its time goes back: the
+    chunk reader sees every SMS-trace record's instant; the rows of other formats are checked
+    as they come."""
+    fmt, chunks = open_input(name, options, stats, progress, piece)
+    first = 1 if piece is None else piece.first_line
     if fmt is None:
         ensure_records(name, stats)
         return
@@ -76,22 +84,36 @@ def input_rows(
         # every event (the cutoff counts the records it leaves out); of a sibling log, the
         # records about the connector, picked from the events
         kinds = None if spec.cutoff is not None else spec.wanted
-        events = parse_input(name, fmt, chunks, options, stats, kinds)
+        events = parse_input(name, fmt, chunks, options, stats, kinds, first_line=first)
         yield from rows_in_order(event_rows(events, spec), name)
         return
     reader = RowReader(name, spec, ParseContext(stats, options.source_tz))
-    for text, first_line in sms.numbered_chunks(chunks, stats):
+    for text, first_line in sms.numbered_chunks(chunks, stats, first):
         yield reader.chunk_rows(text, first_line)
     ensure_records(name, stats)
 
 
-def _samples(name: str, options: ReadOptions, stdin: bool = True) -> list[int] | None:
-    """The instants of an SMS-trace input's first record, of the first whole record at each of
-    `SAMPLES` places evenly inside it, and of its last record, in file order (a place where no
-    whole record is read is left out); None when that cannot be told so cheaply (an archive or a
-    zip member, a FIFO or a device, another format or pasted text, no offsets). stdin is read to
-    its end first, into the copy that the reading then reads (see `stdin.stdin_copy`); not with
-    `stdin` False (for output that streams as stdin comes: `tail -f log | logsync events`)."""
+class Sampled(NamedTuple):
+    """What the samples of an input tell (see `_samples`)."""
+
+    times: list[int]
+    """The instants of its first record, of the first whole record at each of `SAMPLES`
+    places evenly inside it, and of its last record, in file order (a place where no whole
+    record is read is left out)."""
+    pieces: list[Piece] | None = None
+    """Where those go back in time: its runs, to be read each on its own (see `seams`); None
+    where they do not, or where its seams cannot be placed (see `seams.pieces`)."""
+    apart: bool = True
+    """Whether those runs share no record but the ones each piece leaves out at its start
+    (see `seams.shared_starts`): else they overlap, and are read as events."""
+
+
+def _samples(name: str, options: ReadOptions, stdin: bool = True) -> Sampled | None:
+    """What the samples of an SMS-trace input's times tell; None when they cannot be read so
+    cheaply (an archive or a zip member, a FIFO or a device, another format or pasted text, no
+    offsets). stdin is read to its end first, into the copy that the reading then reads (see
+    `stdin.stdin_copy`); not with `stdin` False (for output that streams as stdin comes: `tail
+    -f log | logsync events`)."""
     if zip_member(name) is not None:
         return None
     if name == STDIN:
@@ -105,7 +127,7 @@ def _samples(name: str, options: ReadOptions, stdin: bool = True) -> list[int] |
         return None  # (the reading says what is wrong)
 
 
-def _sampled(handle: BinaryIO, options: ReadOptions) -> list[int] | None:
+def _sampled(handle: BinaryIO, options: ReadOptions) -> Sampled | None:
     """`_samples` of an open, seekable input."""
     head = handle.read(PEEK)
     encoding, _ = sniff_encoding(head)
@@ -115,9 +137,10 @@ def _sampled(handle: BinaryIO, options: ReadOptions) -> list[int] | None:
     if size > 2 * PEEK:
         step = (size - 2 * PEEK) // (SAMPLES + 1)
         for place in range(1, SAMPLES + 1):
-            handle.seek((PEEK + place * step) // width * width)
-            inside.append(handle.read(SAMPLE))
-    handle.seek(max(0, size - PEEK))  # (UTF-16: an even size, an even place)
+            offset = (PEEK + place * step) // width * width
+            handle.seek(offset)
+            inside.append((offset, handle.read(SAMPLE)))
+    tail_at = handle.seek(max(0, size - PEEK))  # (UTF-16: an even size, an even place)
     tail = handle.read(PEEK)
     if packed_as(head) is not None:
         return None
@@ -126,8 +149,31 @@ def _sampled(handle: BinaryIO, options: ReadOptions) -> list[int] | None:
     last = _time_in(tail, codec, options, first=False, cut_start=size > PEEK)
     if first is None or last is None:
         return None
-    found = (_time_in(block, codec, options, first=True, cut_start=True) for block in inside)
-    return [first, *(us for us in found if us is not None), last]
+    samples = [Sample(0, len(head), first)]
+    for offset, block in inside:
+        found = _time_in(block, codec, options, first=True, cut_start=True)
+        if found is not None:
+            samples.append(Sample(offset, offset + len(block), found))
+    samples.append(Sample(tail_at, size, last))
+    times = [sample.instant for sample in samples]
+    if not jumps_back(times, None) or width != 1 or not _as_written(head, options):
+        return Sampled(times)
+    runs = seams.pieces(handle, samples, options.source_tz)
+    if runs is None:
+        return Sampled(times)
+    apart = seams.shared_starts(handle, runs, size, options.source_tz)
+    return Sampled(times, runs, False) if apart is None else Sampled(times, apart)
+
+
+def _as_written(head: bytes, options: ReadOptions) -> bool:
+    """Whether an input that starts with `head` is SMS trace as the connector writes it (not
+    pasted: its pieces are read as such, see `pipeline.open_input`)."""
+    if options.input_format not in (None, "sms-trace"):
+        return False
+    text = head.decode("utf-8", "replace").lstrip("\ufeff")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text[: text.rfind("\n") + 1]
+    return pasting(text) is None and detect(text) == "sms-trace"
 
 
 def _time_in(
@@ -136,7 +182,7 @@ def _time_in(
     """The instant of the first (or last) whole record of a block of a file, if it has an
     offset; the block's last line, and with `cut_start` its first, may be cut: left out."""
     text = block.decode(codec, "replace").lstrip("\ufeff")
-    lines = text.replace("\r\n", "\n").split("\n")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")  # (as decoded)
     whole = lines[1 if cut_start else 0 : -1 if first else None]
     stats = InputStats("")
     sms.note_times("\n" + "\n".join(whole) + "\n", ParseContext(stats, options.source_tz))
@@ -153,6 +199,9 @@ class Reading(NamedTuple):
     """As rows (no two inputs can share a record), else as events, which tell them apart."""
     split: dict[str, int]
     """The inputs to read as runs from the start (their number of runs is noted there)."""
+    pieces: Mapping[str, list[Piece]] = MappingProxyType({})
+    """Of those, the ones whose runs are read each as a piece of the input (see `seams`);
+    the others are read whole and held, and split into runs as they are read."""
 
 
 def how_to_read(names: Sequence[str], options: ReadOptions, stdin: bool = True) -> Reading:
@@ -165,25 +214,32 @@ def how_to_read(names: Sequence[str], options: ReadOptions, stdin: bool = True) 
     span that cannot be sampled may meet any. Where two may, the inputs are read as events,
     which tell shared records apart by thread, component and text; else as rows. An input
     where time goes back between two samples by more than the disorder of threads is read as
-    runs from the start (files pasted together in the wrong order; a run the samples miss is
-    found by the reading as it goes). stdin is sampled unless `stdin` is False (see
-    `_samples`)."""
+    runs from the start (files pasted together in the wrong order), each run a piece of the
+    input where its seam is found (see `seams`), as if it were an input of its own: its runs
+    may share records too (a file pasted twice). A run the samples miss is found by the
+    reading as it goes. stdin is sampled unless `stdin` is False (see `_samples`)."""
     sampled = [(name, _samples(name, options, stdin)) for name in names]
-    back = [name for name, times in sampled if times is not None and jumps_back(times, None)]
+    back = [name for name, found in sampled if found is not None and jumps_back(found.times, None)]
+    cut = {name: found.pieces for name, found in sampled if found is not None and found.pieces}
     siblings = siblings_among(names)
-    plain = [
-        times
-        for name, times in sampled
-        if name not in siblings and not name.lower().endswith(".lo_")
-    ]
-    share = len(plain) > 1 and (None in plain or _meet(plain))  # type: ignore[arg-type]
-    return Reading(not share, dict.fromkeys(back, 0))
+    spans: list[tuple[int, int] | None] = []
+    for name, found in sampled:
+        if name in siblings or name.lower().endswith(".lo_"):
+            continue
+        if found is None:
+            spans.append(None)
+        elif name in cut and not found.apart:
+            spans += [(piece.first, piece.last) for piece in cut[name]]
+        else:
+            spans.append((min(found.times), max(found.times)))
+    share = len(spans) > 1 and (None in spans or _meet(spans))  # type: ignore[arg-type]
+    split = {name: len(cut[name]) if name in cut else 0 for name in back}
+    return Reading(not share, split, cut)
 
 
-def _meet(sampled: list[list[int]]) -> bool:
-    """Whether the spans of any two inputs of these samples come within the disorder of
+def _meet(spans: list[tuple[int, int]]) -> bool:
+    """Whether any two of these spans (first and last instants) come within the disorder of
     threads of each other."""
-    spans = [(min(times), max(times)) for times in sampled]
     window = 2 * RUN_DISORDER_US
     return any(
         a[0] <= b[1] + window and b[0] <= a[1] + window
@@ -197,23 +253,37 @@ def merged_rows(
     options: ReadOptions,
     spec: RowSpec,
     progress: Progress | None = None,
+    pieces: Mapping[str, list[Piece]] | None = None,
 ) -> tuple[list[InputStats], Iterator[list[Row]]]:
     """What each input held (filled in as it is read) and the rows `spec` wants of all of them,
-    merged by instant, for inputs that share no record (see `how_to_read`). Raises
-    `BackwardJump` when an input's time goes back (it holds several runs)."""
+    merged by instant, for inputs that share no record (see `how_to_read`); an input in
+    `pieces` is read as its runs, each a piece of it merged as an input of its own. Raises
+    `BackwardJump` when an input's time goes back (it holds several runs the samples missed)."""
+    pieces = pieces or {}
     inputs = [InputStats(path=name) for name in names]
     mark_siblings(inputs)
-    streams = [
-        input_rows(name, options, stats, spec, progress)
-        for name, stats in zip(names, inputs, strict=True)
-    ]
+    streams = []
+    parts: Parts = []
+    sources: list[str] = []
+    for name, stats in zip(names, inputs, strict=True):
+        if name not in pieces:
+            streams.append(input_rows(name, options, stats, spec, progress))
+            sources.append(name)
+            continue
+        own = [InputStats(path=name) for _ in pieces[name]]
+        for piece, piece_stats in zip(pieces[name], own, strict=True):
+            piece_stats.sibling = stats.sibling
+            streams.append(input_rows(name, options, piece_stats, spec, progress, piece))
+            sources.append(name)
+        parts.append((stats, own, skipped_by(pieces[name])))
     if len(streams) == 1:
         return inputs, streams[0]
     awareness: dict[bool, str] = {}
     checked = [
-        mergeable(stream, name, awareness) for stream, name in zip(streams, names, strict=True)
+        mergeable(stream, name, awareness) for stream, name in zip(streams, sources, strict=True)
     ]
-    return inputs, merge_batches(checked, names)
+    merged = merge_batches(checked, sources)
+    return inputs, joining(merged, parts) if parts else merged
 
 
 def whole_rows(

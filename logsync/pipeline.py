@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from datetime import tzinfo
 from functools import lru_cache
 from itertools import chain
@@ -26,6 +26,7 @@ from .merge import (
     run_span,
     split_event_runs,
 )
+from .seams import Piece, skipped_by
 from .sources import (
     InputStats,
     Progress,
@@ -34,6 +35,7 @@ from .sources import (
     mark_siblings,
     text_chunks,
 )
+from .stats import Parts, joining
 
 DETECT_SAMPLE = 1 << 16
 """Characters at the start of an input that format detection looks at."""
@@ -56,10 +58,19 @@ def _candidates(kinds: frozenset[str]) -> re.Pattern[str] | None:
 
 
 def open_input(
-    name: str, options: ReadOptions, stats: InputStats, progress: Progress | None = None
+    name: str,
+    options: ReadOptions,
+    stats: InputStats,
+    progress: Progress | None = None,
+    piece: Piece | None = None,
 ) -> tuple[str | None, Iterator[str]]:
-    """(format, all text chunks) of one input; the format is None for an empty input."""
-    chunks = text_chunks(name, stats, progress=progress)
+    """(format, all text chunks) of one input, or of one `piece` of it (a run, see `seams`);
+    the format is None for an empty input."""
+    span = None if piece is None else (piece.start, piece.end)
+    chunks = text_chunks(name, stats, progress=progress, piece=span)
+    if piece is not None:  # a run of an SMS-trace input as written (see `bulk.how_to_read`)
+        stats.format = "sms-trace"
+        return stats.format, chunks
     head: list[str] = []
     size = 0
     for chunk in chunks:
@@ -98,17 +109,20 @@ def read_input(
     kinds: Collection[str] | None = None,
     fast: bool = True,
     progress: Progress | None = None,
+    piece: Piece | None = None,
 ) -> Iterator[Event]:
-    """The events of one input in file order; `kinds` filters them (None keeps all).
+    """The events of one input (or of one `piece` of it) in file order; `kinds` filters them
+    (None keeps all).
 
     With `fast`, an SMS-trace input whose lines are all records skips the records that cannot
     be of a wanted kind without building them; the events that come out are the same.
     """
-    fmt, chunks = open_input(name, options, stats, progress)
+    fmt, chunks = open_input(name, options, stats, progress, piece)
     if fmt is None:
         ensure_records(name, stats)
         return
-    yield from parse_input(name, fmt, chunks, options, stats, kinds, fast)
+    first = 1 if piece is None else piece.first_line
+    yield from parse_input(name, fmt, chunks, options, stats, kinds, fast, first)
 
 
 def parse_input(
@@ -119,13 +133,15 @@ def parse_input(
     stats: InputStats,
     kinds: Collection[str] | None = None,
     fast: bool = True,
+    first_line: int = 1,
 ) -> Iterator[Event]:
-    """The events of an input's text chunks in format `fmt`; see `read_input`."""
+    """The events of an input's text chunks in format `fmt`, whose first line is `first_line`;
+    see `read_input`."""
     wanted = None if kinds is None else frozenset(kinds)
     candidates = None
     if fast and fmt == "sms-trace" and wanted is not None and "message" not in wanted:
         candidates = _candidates(wanted - {"unparsed"})
-    ctx = ParseContext(stats, options.source_tz, candidates)
+    ctx = ParseContext(stats, options.source_tz, candidates, first_line)
     from_record = catalogue.from_record
     attribute = fmt != "sms-trace"  # the SMS-trace parser counts the connector's trailers
     sibling = stats.sibling  # of a sibling log, only the records about the connector
@@ -209,11 +225,14 @@ class EventStream:
         progress: Progress | None = None,
         judged: Collection[str] | None = None,
         split: dict[str, int] | None = None,
+        pieces: Mapping[str, list[Piece]] | None = None,
     ) -> None:
         self.names = expand_paths(names, stdin_is_pipe=False)
         self.split = split if split is not None else {}
-        """Inputs read whole and merged as their runs (see `split_runs`): their number of runs
-        is noted here."""
+        """Inputs merged as their runs (see `split_runs`): their number of runs is noted here."""
+        self.pieces = pieces or {}
+        """Of those, the ones whose runs are read each as a piece of it (see `seams`); the
+        others are read whole, held, and split into runs."""
         self._halves: set[int] = set()
         self.jumps: list[tuple[str, int]] = []
         """(input, line) of each record whose time goes back (read in file order)."""
@@ -243,7 +262,24 @@ class EventStream:
         streams: list[Iterator[Event]] = []
         names: list[str] = []
         halves: set[int] = set()  # the origins that are the older half of a rotated log
+        parts: Parts = []
         for name, stats in zip(self.names, self.inputs, strict=True):
+            if name in self.pieces:
+                own = [InputStats(path=name) for _ in self.pieces[name]]
+                for piece, piece_stats in zip(self.pieces[name], own, strict=True):
+                    piece_stats.sibling = stats.sibling
+                    if piece.rotated:
+                        halves.add(len(streams))
+                    streams.append(
+                        read_input(
+                            name, self.options, piece_stats, self.kinds, self.fast,
+                            self.progress, piece,
+                        )
+                    )
+                    names.append(name)
+                self.split[name] = len(own)
+                parts.append((stats, own, skipped_by(self.pieces[name])))
+                continue
             events = read_input(name, self.options, stats, self.kinds, self.fast, self.progress)
             if name in self.split:
                 runs = split_event_runs(events)
@@ -266,7 +302,8 @@ class EventStream:
         if len(keyed) == 1:
             return (event for _, event, _ in keyed[0])
         merged = merge_batches([in_batches(stream) for stream in keyed], names)
-        return self._once(chain.from_iterable(merged))
+        events = self._once(chain.from_iterable(merged))
+        return joining(events, parts) if parts else events
 
     def _jumped(self, name: str, strict: bool) -> Callable[[int], None]:
         def jumped(line: int) -> None:

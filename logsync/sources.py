@@ -314,16 +314,20 @@ def _once(names: list[str], repeated: list[str] | None) -> list[str]:
     return unique
 
 
-def open_binary(name: str) -> BinaryIO:
-    """Open a path (or stdin for `-`) for reading bytes, with a one-line error on failure. The
+def open_binary(name: str, start: int = 0) -> BinaryIO:
+    """Open a path (or stdin for `-`) for reading bytes from offset `start` (a piece of an
+    uncompressed file or of stdin, see `seams`), with a one-line error on failure. The
     connector may rotate the file meanwhile (see `sharing`)."""
     if name == STDIN:
-        return open_stdin()
+        return open_stdin(start)
     member = zip_member(name)
     if member is not None:
         return open_member(name, *member)
     try:
-        return open_shared(name)
+        handle = open_shared(name)
+        if start:
+            handle.seek(start)
+        return handle
     except OSError as exc:
         raise InputError(name, exc.strerror or str(exc)) from exc
 
@@ -332,12 +336,17 @@ Progress = Callable[[int], None]
 """Told how many more bytes of an input were read."""
 
 
-def _blocks(stream: BinaryIO, name: str, progress: Progress | None = None) -> Iterator[bytes]:
+def _blocks(
+    stream: BinaryIO, name: str, progress: Progress | None = None, size: int | None = None
+) -> Iterator[bytes]:
+    """The bytes of `stream` a block at a time, up to `size` of them (None: to its end)."""
     try:
-        while True:
-            block = stream.read(BLOCK_SIZE)
+        while size is None or size > 0:
+            block = stream.read(BLOCK_SIZE if size is None else min(BLOCK_SIZE, size))
             if not block:
                 return
+            if size is not None:
+                size -= len(block)
             if progress is not None:
                 progress(len(block))
             yield block
@@ -345,10 +354,13 @@ def _blocks(stream: BinaryIO, name: str, progress: Progress | None = None) -> It
         raise InputError(name, f"read error: {exc.strerror or exc}") from exc
 
 
-def decoded_bytes(stream: BinaryIO, name: str, progress: Progress | None = None) -> Iterator[bytes]:
-    """The input's bytes in blocks, with gzip, bzip2 or xz undone when the data starts with its
-    magic. A zip archive is read by path (as the folder it holds), never as a stream."""
-    blocks = _blocks(stream, name, progress)
+def decoded_bytes(
+    stream: BinaryIO, name: str, progress: Progress | None = None, size: int | None = None
+) -> Iterator[bytes]:
+    """The input's bytes in blocks (up to `size` of them), with gzip, bzip2 or xz undone when
+    the data starts with its magic. A zip archive is read by path (as the folder it holds),
+    never as a stream."""
+    blocks = _blocks(stream, name, progress, size)
     first = next(blocks, b"")
     if not first:
         return
@@ -369,13 +381,17 @@ def text_chunks(
     stats: InputStats,
     stream: BinaryIO | None = None,
     progress: Progress | None = None,
+    piece: tuple[int, int | None] | None = None,
 ) -> Iterator[str]:
-    """Decoded, break-folded text of one input in chunks that end at line breaks."""
+    """Decoded, break-folded text of one input in chunks that end at line breaks; of the bytes
+    from `piece`'s start to its end (None: the input's end) when given (see `seams`)."""
     own = stream is None
-    handle = open_binary(name) if stream is None else stream
+    start, end = piece if piece is not None else (0, None)
+    handle = open_binary(name, start) if stream is None else stream
     decoder = LineDecoder(stats)
+    size = None if end is None else end - start
     try:
-        for block in decoded_bytes(handle, name, progress):
+        for block in decoded_bytes(handle, name, progress, size):
             text = decoder.feed(block)
             if text:
                 yield text

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
+from typing import TypeVar
+
+from .times import instant_key
 
 
 class InputStats:
@@ -102,3 +106,63 @@ def copied_stats(original: InputStats, name: str) -> InputStats:
             setattr(stats, field, getattr(original, field))
     stats.notes = list(original.notes)
     return stats
+
+
+_SUMMED = (
+    "lines",
+    "records",
+    "record_lines",
+    "unparsed",
+    "markers",
+    "blank",
+    "connector_records",
+    "fallback_lines",
+)
+
+
+def joined(into: InputStats, parts: list[InputStats], skipped: tuple[int, int] = (0, 0)) -> None:
+    """Make `into` hold what the pieces of one input held, read each on its own (its runs, see
+    `seams`): counts summed, with the `skipped` records (and of those, the connector's) that
+    the pieces left out at their starts, each a line; its span from the earliest first record
+    to the latest last one; format and encoding of its first piece, component of its last."""
+    first = parts[0]
+    into.format = first.format
+    into.encoding = first.encoding
+    for name in _SUMMED:
+        setattr(into, name, sum(getattr(part, name) for part in parts))
+    records, connector = skipped
+    into.lines += records
+    into.records += records
+    into.record_lines += records
+    into.connector_records += connector
+    if into.fallback_lines and not into.encoding.endswith("+cp1252"):
+        into.encoding += "+cp1252"
+    firsts = [part.first_time for part in parts if part.first_time is not None]
+    lasts = [part.last_time for part in parts if part.last_time is not None]
+    into.first_time = min(firsts, key=instant_key) if firsts else None
+    into.last_time = max(lasts, key=instant_key) if lasts else None
+    components = [part.last_component for part in parts if part.last_component]
+    into.last_component = components[-1] if components else ""
+    into.notes = [note for part in parts for note in part.notes]
+
+
+T = TypeVar("T")
+
+
+Parts = list[tuple[InputStats, list[InputStats], tuple[int, int]]]
+"""Of each input read as pieces: its stats, its pieces' and the records they skipped (see
+`joined`)."""
+
+
+def joining(items: Iterator[T], parts: Parts) -> Iterator[T]:
+    """`items`, with each input read as pieces (`parts`) made to hold what its pieces held (see
+    `joined`): once the first item is out (every piece has begun, so the input's span has its
+    start), and again at the end."""
+    for item in items:
+        for part in parts:
+            joined(*part)
+        yield item
+        break
+    yield from items
+    for part in parts:
+        joined(*part)

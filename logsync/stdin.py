@@ -42,9 +42,9 @@ _stdin_copy: _StdinCopy | None = None
 class _StdinReader(io.RawIOBase):
     """One reading of stdin from its first byte: the copy of what was read, then the rest."""
 
-    def __init__(self, shared: _StdinCopy) -> None:
+    def __init__(self, shared: _StdinCopy, start: int = 0) -> None:
         self.shared = shared
-        self.position = 0
+        self.position = start
 
     def readable(self) -> bool:
         return True
@@ -70,9 +70,10 @@ def _shared_stdin() -> _StdinCopy:
     return _stdin_copy
 
 
-def open_stdin() -> BinaryIO:
-    """stdin from its first byte, however often it is opened (see `_StdinCopy`)."""
-    return io.BufferedReader(_StdinReader(_shared_stdin()), BLOCK_SIZE)
+def open_stdin(start: int = 0) -> BinaryIO:
+    """stdin from its first byte (or from offset `start`, within what its copy holds),
+    however often it is opened (see `_StdinCopy`)."""
+    return io.BufferedReader(_StdinReader(_shared_stdin(), start), BLOCK_SIZE)
 
 
 def stdin_copy() -> BinaryIO:

@@ -425,15 +425,23 @@ def test_records_in_two_overlapping_exports_count_once(tmp_path: Path) -> None:
 
 
 def reads_of(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
-    """How many times each input's text is read (every reading goes through `text_chunks`)."""
+    """How many times each input's text is read. Every reading goes through `text_chunks`,
+    whole or a piece at a time (its runs, see `logsync.seams`): a reading counts from its first
+    byte, and each piece after the first must begin where the one before it ends."""
     from logsync import pipeline
 
     counts: dict[str, int] = {}
+    ends: dict[str, int | None] = {}
     original = pipeline.text_chunks
 
-    def counted(name: str, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
-        counts[name] = counts.get(name, 0) + 1
-        return original(name, *args, **kwargs)
+    def counted(name: str, *args: object, piece: tuple[int, int | None] | None = None, **kwargs: object):  # type: ignore[no-untyped-def]
+        start, end = piece if piece is not None else (0, None)
+        if start == 0:
+            counts[name] = counts.get(name, 0) + 1
+        else:
+            assert ends[name] == start, f"{name}: a piece from {start} after one ending at {ends[name]}"
+        ends[name] = end
+        return original(name, *args, piece=piece, **kwargs)
 
     monkeypatch.setattr(pipeline, "text_chunks", counted)
     return counts
@@ -1315,32 +1323,51 @@ def test_a_cycle_without_its_start_after_a_restart_past_the_bound_receiving_nobo
 
 
 @pytest.mark.parametrize(
-    ("order", "runs"),
+    ("order", "runs", "rows"),
     [
-        ((slice(1548, None), slice(None, 1548)), 2),  # line 1549 starts a cycle
-        ((slice(1550, None), slice(None, 1550)), 2),  # cut inside that cycle: the ends meet
-        ((slice(1000, 2000), slice(None, 1000), slice(2000, None)), 2),  # b, a, c
-        ((slice(2000, None), slice(1000, 2000), slice(None, 1000)), 3),  # c, b, a
+        ((slice(1548, None), slice(None, 1548)), 2, True),  # line 1549 starts a cycle
+        ((slice(1550, None), slice(None, 1550)), 2, True),  # cut inside that cycle: the ends meet
+        ((slice(1000, 2000), slice(None, 1000), slice(2000, None)), 2, False),  # b, a, c
+        ((slice(2000, None), slice(1000, 2000), slice(None, 1000)), 3, True),  # c, b, a
     ],
 )
 def test_pieces_pasted_in_the_wrong_order_are_read_once_as_runs(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, order: tuple[slice, ...], runs: int
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    order: tuple[slice, ...],
+    runs: int,
+    rows: bool,
 ) -> None:
     """Samples of the file's times (at its two ends and at places inside it) go back: it is
-    read as runs from the start, not as rows until time goes back and then again. The ends of
-    halves cut inside a cycle are seconds apart, and b, a, c ends later than it begins: only
-    the samples inside tell."""
-    from logsync.bulk import Reading, how_to_read
+    read as runs from the start, each a piece of the file that begins at its seam (the first
+    line of each piece pasted after a later one), not as rows until time goes back and then
+    again. The ends of halves cut inside a cycle are seconds apart, and b, a, c ends later than
+    it begins: only the samples inside tell. Runs whose spans overlap (b inside a+c) are read
+    as events, which tell shared records apart, still a piece at a time."""
+    from logsync.bulk import how_to_read
     from logsync.pipeline import ReadOptions
 
     lines = Path(DEMO).read_bytes().splitlines(keepends=True)
     pasted = tmp_path / "all.log"
     pasted.write_bytes(b"".join(line for piece in order for line in lines[piece]))
-    assert how_to_read([str(pasted)], ReadOptions()) == Reading(True, {str(pasted): 0})
-    counts = reads_of(monkeypatch)
+    sizes = [len(b"".join(lines[piece])) for piece in order]
+    counts = [len(lines[piece]) for piece in order]
+    seams = [  # (offset, line) of each piece pasted after a later one
+        (sum(sizes[:index]), sum(counts[:index]) + 1)
+        for index in range(1, len(order))
+        if (order[index].start or 0) < (order[index - 1].start or 0)
+    ]
+    reading = how_to_read([str(pasted)], ReadOptions())
+    assert (reading.rows, reading.split) == (rows, {str(pasted): runs})
+    assert [(piece.start, piece.first_line) for piece in reading.pieces[str(pasted)]] == [
+        (0, 1), *seams
+    ]
+    assert [piece.skipped for piece in reading.pieces[str(pasted)]] == [0] * runs
+    counts_read = reads_of(monkeypatch)
     merged = analyze([str(pasted)])
-    assert counts == {str(pasted): 1}
+    assert counts_read == {str(pasted): 1}
     assert merged.runs == ((str(pasted), runs),)
+    assert (merged.inputs[0].lines, merged.inputs[0].records, merged.duplicates) == (3041, 3041, 0)
     assert {u.upn: u.moments for u in merged.users} == {u.upn: u.moments for u in analyze([DEMO]).users}
 
 

@@ -116,7 +116,9 @@ def events(
             if one.jump is not None:
                 _note_jump(names[0], one.jump, opts, env)
         else:
-            source = EventStream(names, options, progress=progress, split=how.split)
+            source = EventStream(
+                names, options, progress=progress, split=how.split, pieces=how.pieces
+            )
             page = EventsPage(filters.kept(source), opts.display)
             write("events", fmt, page, output(env, opts))
             note_local_times(source.inputs, opts, env)

@@ -17,15 +17,18 @@ if TYPE_CHECKING:
 class ParseContext:
     """What a format parser needs beyond the text."""
 
-    __slots__ = ("candidates", "minutes", "source_tz", "stats")
+    __slots__ = ("candidates", "first_line", "minutes", "source_tz", "stats")
 
     def __init__(
         self,
         stats: InputStats,
         source_tz: tzinfo | None = None,
         candidates: re.Pattern[str] | None = None,
+        first_line: int = 1,
     ) -> None:
         self.stats = stats
+        self.first_line = first_line
+        """The number of the text's first line in its input (a piece of it, see `seams`)."""
         self.source_tz = source_tz
         self.candidates = candidates
         """For SMS trace: when set, records outside this pattern may be skipped (fast path)."""

@@ -161,21 +161,23 @@ def date_problem(year: str) -> str:
     return "invalid date"
 
 
-def numbered_chunks(chunks: Iterator[str], stats: InputStats) -> Iterator[tuple[str, int]]:
-    """Each chunk framed between line breaks, with the number of its first line; counts the
-    connector's records as it goes and the input's lines at the end (every reader of SMS-trace
-    chunks walks them this way)."""
-    first_line = 1
+def numbered_chunks(
+    chunks: Iterator[str], stats: InputStats, first: int = 1
+) -> Iterator[tuple[str, int]]:
+    """Each chunk framed between line breaks, with the number of its first line (the first
+    chunk's is `first`: a piece of an input, see `seams`); counts the connector's records as it
+    goes and the lines read at the end (every reader of SMS-trace chunks walks them this way)."""
+    first_line = first
     for chunk in chunks:
         text = framed(chunk)
         count_connector(text, stats)
         yield text, first_line
         first_line += text.count("\n") - 1
-    stats.lines = first_line - 1
+    stats.lines = first_line - first
 
 
 def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
-    for text, first_line in numbered_chunks(chunks, ctx.stats):
+    for text, first_line in numbered_chunks(chunks, ctx.stats, ctx.first_line):
         if ctx.candidates is not None and _only_records(text, ctx):
             note_times(text, ctx)
             yield from _candidates(ctx.candidates, text, first_line, ctx)
@@ -237,6 +239,18 @@ def note_times(text: str, ctx: ParseContext) -> None:
                 stats.saw(item.time, item.component)
                 return
         end = start
+
+
+def records_in(text: str) -> Iterator[re.Match[str]]:
+    """The matches of every record line of a chunk (text between a leading and a final
+    `\\n`), for `record_at`."""
+    return _RECORD_RE.finditer(text)
+
+
+def record_at(match: re.Match[str], ctx: ParseContext) -> Item:
+    """The record of a match of `records_in` (line 0), or an unparsed line where its date does
+    not exist."""
+    return _record(match, 0, ctx)
 
 
 def _record(match: re.Match[str], line: int, ctx: ParseContext) -> Item:

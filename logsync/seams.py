@@ -1,0 +1,273 @@
+"""Where the runs of one input begin, found before it is read: files pasted together in the
+wrong order (`type CloudUserSync.log CloudUserSync.lo_ > all.log`) hold runs whose time goes
+back at their seams. The samples of a file's times (`bulk.how_to_read`) show between which two
+places time goes back; only the bytes between those places are looked at to find each seam's
+record. Each run is then read as a piece of the file of its own, merged by time with the
+others, so that an input of runs is read once and never held in memory."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from typing import BinaryIO, NamedTuple
+
+from .formats import ROTATION_MARKER, ParseContext, Record
+from .formats.sms import record_at, records_in
+from .merge import RUN_DISORDER_US
+from .stats import InputStats
+from .times import micros
+
+
+class Piece(NamedTuple):
+    """One run of an input: the bytes from `start` to `end` (None: to the input's end)."""
+
+    start: int
+    """The offset of the run's first line (the first record of the run)."""
+    end: int | None
+    first_line: int
+    """The number of that line in the input."""
+    first: int
+    """The instant of the run's first record (microseconds, see `times.micros`)."""
+    last: int
+    """The instant of its last record."""
+    rotated: bool
+    """Whether it ends with the rotation marker: the older half of a rotated log, renamed,
+    not copied, so its records all count where they meet the next run's."""
+    skipped: int = 0
+    """Records before `start` that it begins with, left out: they repeat the end of the run
+    before it in time (see `shared_starts`); each is a whole line."""
+    skipped_connector: int = 0
+    """Of those, the connector's records."""
+
+
+def skipped_by(pieces: list[Piece]) -> tuple[int, int]:
+    """The records that the pieces of one input leave out at their starts, and of those, the
+    connector's."""
+    return sum(p.skipped for p in pieces), sum(p.skipped_connector for p in pieces)
+
+
+class Sample(NamedTuple):
+    """Where a sample was read (`bulk._sampled`) and the instant of its record."""
+
+    place: int
+    """The offset the sample was read from: its record is the first whole one at or after it."""
+    end: int
+    """The offset where the bytes read for it end: its record ends before it."""
+    instant: int
+
+
+def pieces(handle: BinaryIO, samples: list[Sample], source_tz: object) -> list[Piece] | None:
+    """The runs of a seekable UTF-8 (or cp1252) SMS-trace input whose `samples` go back in
+    time, as pieces of it, in file order; None if no seam is found between the samples that
+    go back (a record of the seam that the scan cannot place: it is read as events)."""
+    seams: dict[int, tuple[int, int, bool]] = {}  # offset -> (instant, instant before, rotated)
+    for before, after in pairwise(samples):
+        if after.instant < before.instant - RUN_DISORDER_US:
+            found = _seams(handle, before.place, after.end, source_tz)
+            if not found:
+                return None
+            seams.update(found)
+    if not seams:
+        return None
+    offsets = sorted(seams)
+    lines = _line_numbers(handle, offsets)
+    starts = [0, *offsets]
+    firsts = [samples[0].instant, *(seams[offset][0] for offset in offsets)]
+    lasts = [*(seams[offset][1] for offset in offsets), samples[-1].instant]
+    rotated = [*(seams[offset][2] for offset in offsets), _ends_rotated(handle, samples[-1])]
+    return [
+        Piece(
+            start=start,
+            end=starts[index + 1] if index + 1 < len(starts) else None,
+            first_line=1 if index == 0 else lines[index - 1],
+            first=firsts[index],
+            last=lasts[index],
+            rotated=rotated[index],
+        )
+        for index, start in enumerate(starts)
+    ]
+
+
+def _ends_rotated(handle: BinaryIO, last: Sample) -> bool:
+    """Whether the rotation marker follows the input's last record (read with `last`, the
+    sample of its end)."""
+    handle.seek(last.place)
+    text = handle.read(last.end - last.place).decode("latin-1").replace("\r", "\n")
+    lines = text.split("\n")
+    for line in reversed(lines):
+        if line.strip() == ROTATION_MARKER:
+            return True
+        if any(True for _ in records_in("\n" + line + "\n")):
+            return False
+    return False
+
+
+def _seams(
+    handle: BinaryIO, start: int, end: int, source_tz: object
+) -> dict[int, tuple[int, int, bool]]:
+    """The seams among the whole lines of the bytes from `start` to `end`: the offset of each
+    record whose time goes back by more than the disorder of threads from the record before
+    it, with its instant, the instant of that record, and whether the rotation marker stands
+    between the two. The first line is taken for cut unless it starts the input."""
+    handle.seek(start)
+    data = handle.read(end - start)
+    # one character per byte; a lone CR breaks a line as LF does (the decoder folds both)
+    text = data.decode("latin-1").replace("\r", "\n")
+    cut = 0 if start == 0 else text.find("\n") + 1
+    if start != 0 and not cut:
+        return {}
+    text = "\n" + text[cut : text.rfind("\n") + 1]
+    base = start + cut - 1  # the offset of text[0]
+    ctx = ParseContext(InputStats(""), source_tz)  # type: ignore[arg-type]
+    found: dict[int, tuple[int, int, bool]] = {}
+    last: int | None = None
+    last_end = 0
+    for match in records_in(text):
+        item = record_at(match, ctx)
+        if type(item) is not Record or item.time.tzinfo is None:
+            continue
+        instant = micros(item.time)
+        if last is not None and instant < last - RUN_DISORDER_US:
+            between = text[last_end : match.start()].split("\n")
+            marker = any(line.strip() == ROTATION_MARKER for line in between)
+            found[base + match.start() + 1] = (instant, last, marker)
+        last, last_end = instant, match.end()
+    return found
+
+
+def _line_numbers(handle: BinaryIO, offsets: list[int]) -> list[int]:
+    """The number of the line at each offset (in order), counting line breaks as the decoder
+    does: LF, CRLF and a lone CR each end one line."""
+    handle.seek(0)
+    numbers = []
+    breaks = 0
+    position = 0
+    carried_cr = False
+    for offset in offsets:
+        while position < offset:
+            block = handle.read(min(1 << 20, offset - position))
+            if not block:
+                break
+            breaks += block.count(b"\n") + block.count(b"\r") - block.count(b"\r\n")
+            if carried_cr and block.startswith(b"\n"):
+                breaks -= 1  # (a CRLF cut between two blocks)
+            carried_cr = block.endswith(b"\r")
+            position += len(block)
+        numbers.append(breaks + 1)
+    return numbers
+
+
+class _Line(NamedTuple):
+    """A line of a piece: where it starts and ends (after its break), and its record's key as
+    `pipeline.EventStream` tells shared records apart (None: not a record with a time)."""
+
+    start: int
+    end: int
+    key: tuple[int, int | None, str, str] | None
+
+
+def _lines_at(
+    handle: BinaryIO, start: int, end: int, source_tz: object, whole_first: bool
+) -> list[_Line]:
+    """The whole lines of the bytes from `start` to `end` (the first one taken for cut unless
+    `whole_first`), each with its record's key."""
+    handle.seek(start)
+    data = handle.read(end - start)
+    text = data.decode("latin-1")
+    ctx = ParseContext(InputStats(""), source_tz)  # type: ignore[arg-type]
+    position = 0 if whole_first else text.find("\n") + 1
+    if not whole_first and not position:
+        return []
+    lines = []
+    while True:
+        stop = text.find("\n", position)
+        if stop < 0:
+            break
+        raw = text[position:stop].removesuffix("\r").removeprefix(_BOM)
+        key = None
+        for match in records_in("\n" + raw + "\n"):
+            item = record_at(match, ctx)
+            if type(item) is Record and item.time.tzinfo is not None:
+                key = (micros(item.time), item.thread, item.component, item.message)
+        lines.append(_Line(start + position, start + stop + 1, key))
+        position = stop + 1
+    return lines
+
+
+_BOM = "\xef\xbb\xbf"
+"""The UTF-8 byte-order mark, read as latin-1 (a file pasted after another starts with it)."""
+
+_REACH = 1 << 20
+"""Bytes read at the end of one run and the start of the next to tell whether they share
+records (more than a connector's log writes in the few seconds that count)."""
+
+
+def shared_starts(
+    handle: BinaryIO, pieces: list[Piece], size: int, source_tz: object
+) -> list[Piece] | None:
+    """The pieces of one input, where the spans of two of them meet (within the disorder of
+    threads) but overlap no further, each with the records it begins with that repeat the end
+    of the one before it in time left out (`Piece.skipped`): the records that
+    `pipeline.EventStream` counts once, where those are its first lines. None where the spans
+    overlap further, or those records are not all at a piece's start: such pieces are read as
+    events, which tell them apart wherever they are."""
+    window = 2 * RUN_DISORDER_US
+    ordered = sorted(pieces, key=lambda piece: piece.first)
+    result = {piece.start: piece for piece in pieces}
+    for earlier, later in pairwise(ordered):
+        if earlier.last + window < later.first:
+            continue  # apart: nothing shared
+        if earlier.last > later.first + window or later.last < earlier.last:
+            return None  # one goes further into the other than threads' disorder
+        if earlier.rotated:
+            continue  # the older half of a rotation: its records all count
+        skipped = _repeated_start(handle, earlier, later, size, source_tz)
+        if skipped is None:
+            return None
+        result[later.start] = skipped
+    return [result[piece.start] for piece in pieces]
+
+
+def _repeated_start(
+    handle: BinaryIO, earlier: Piece, later: Piece, size: int, source_tz: object
+) -> Piece | None:
+    """`later` without the records it begins with that `EventStream` would count once, as
+    copies of the records of `earlier` (which comes first at equal instants), if those are all
+    its first lines; else None."""
+    window = 2 * RUN_DISORDER_US
+    end = size if earlier.end is None else earlier.end
+    whole = end - _REACH <= earlier.start
+    tail = _lines_at(handle, max(earlier.start, end - _REACH), end, source_tz, whole)
+    later_end = size if later.end is None else later.end
+    head = _lines_at(handle, later.start, min(later_end, later.start + _REACH), source_tz, True)
+    tail_keys = [line.key for line in tail if line.key is not None]
+    head_keys = [line.key for line in head if line.key is not None]
+    if (
+        not tail_keys
+        or not head_keys
+        or (tail_keys[0][0] >= later.first - window and earlier.start < end - _REACH)
+        or (head_keys[-1][0] <= earlier.last + window and later_end > later.start + _REACH)
+    ):
+        return None  # the records that count are not all within reach
+    counts: dict[tuple[int, int | None, str, str], int] = {}
+    for key in tail_keys:
+        counts[key] = counts.get(key, 0) + 1
+    skipped = 0
+    connector = 0
+    for line in head:
+        if line.key is None or not counts.get(line.key):
+            break
+        counts[line.key] -= 1
+        skipped += 1
+        connector += line.key[2].upper() == "SMS_CLOUD_USERSYNC"
+    if any(counts.get(line.key) for line in head[skipped:] if line.key is not None):
+        return None  # a shared record further on: events tell it apart
+    if skipped == 0:
+        return later
+    if skipped == len(head) and later_end <= head[-1].end:
+        return None  # nothing but copies
+    return later._replace(
+        start=head[skipped].start if skipped < len(head) else head[-1].end,
+        first_line=later.first_line + skipped,
+        skipped=skipped,
+        skipped_connector=connector,
+    )

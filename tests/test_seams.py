@@ -1,0 +1,202 @@
+"""The runs of one input read each as a piece of it (`logsync.seams`): a file pasted together
+in the wrong order is read once, a piece at a time, never held in memory, and answers exactly
+as the plain reading through events does (`analyze(fast=False)`, which holds the runs and
+tells shared records apart record by record)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from logsync import analyze
+from logsync.analysis import Analysis
+from logsync.bulk import how_to_read
+from logsync.pipeline import ReadOptions
+
+from .conftest import SAMPLES
+
+DEMO = SAMPLES / "CloudUserSync.log"
+LINES = DEMO.read_bytes().removeprefix(b"\xef\xbb\xbf").splitlines(keepends=True)
+"""The demo log's lines, without its byte-order mark (3,041, each ending in CRLF)."""
+
+
+def as_plainly(path: Path) -> Analysis:
+    """The reading of events that holds each run: the reference the pieces are held to."""
+    return analyze([str(path)], fast=False)
+
+
+def same_answers(pieces: Analysis, plain: Analysis) -> None:
+    assert pieces.users == plain.users
+    assert (pieces.as_of, pieces.duplicates, pieces.runs) == (plain.as_of, plain.duplicates, plain.runs)
+    assert [stats.fields() for stats in pieces.inputs] == [stats.fields() for stats in plain.inputs]
+    assert pieces.result.connector == plain.result.connector
+
+
+def write(path: Path, *parts: list[bytes]) -> Path:
+    path.write_bytes(b"".join(line for part in parts for line in part))
+    return path
+
+
+def never_held(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail where an input would be read whole and split into runs held in memory."""
+    from logsync import pipeline
+
+    def held(*_: object) -> None:
+        raise AssertionError("an input read whole and held as runs")
+
+    monkeypatch.setattr(pipeline, "split_event_runs", held)
+
+
+def pieces_of(path: Path) -> list[tuple[int, int, int, bool]]:
+    """(start, first line, records skipped, rotated) of each piece `how_to_read` finds."""
+    reading = how_to_read([str(path)], ReadOptions())
+    return [(p.start, p.first_line, p.skipped, p.rotated) for p in reading.pieces.get(str(path), [])]
+
+
+@pytest.mark.parametrize(
+    ("ends", "bom"),
+    [("\r\n", False), ("\n", False), ("\r", False), ("\r\n", True), ("\n", True)],
+    ids=["CRLF", "LF", "CR", "CRLF, a mark at the seam", "LF, a mark at the seam"],
+)
+def test_a_seam_is_placed_on_the_line_the_decoder_counts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ends: str, bom: bool
+) -> None:
+    """The later half first (`type b.log a.log`, each copy with its byte-order mark or not),
+    in every kind of line end: the second piece begins at the first line of the earlier half,
+    line 1492, and every user's failure line is the one the plain reading gives."""
+    lines = [line.rstrip(b"\r\n") + ends.encode() for line in LINES]
+    mark = [b"\xef\xbb\xbf"] if bom else []
+    path = write(tmp_path / "all.log", mark, lines[1550:], mark, lines[:1550])
+    offset = len(mark[0] if bom else b"") + sum(map(len, lines[1550:]))
+    assert pieces_of(path) == [(0, 1, 0, False), (offset, 1492, 0, False)]
+    plain = as_plainly(path)
+    never_held(monkeypatch)
+    read = analyze([str(path)])
+    same_answers(read, plain)
+    assert read.runs == ((str(path), 2),)
+    assert [(u.upn, u.failure_line) for u in read.users if u.failure_line] == [
+        (u.upn, u.failure_line) for u in plain.users if u.failure_line
+    ]
+    assert {u.upn: u.moments for u in read.users} == {u.upn: u.moments for u in analyze([str(DEMO)]).users}
+
+
+def test_halves_that_repeat_lines_at_their_seam_leave_the_copies_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two excerpts that share four lines (1545 to 1548, within half a second), the later one
+    first: the piece of the earlier one is read whole, and the later one's first four lines,
+    copies of the other's last, are left out: 4 duplicates, 3,045 lines, as the plain reading
+    counts them."""
+    path = write(tmp_path / "all.log", LINES[1544:], LINES[:1548])
+    seam = sum(map(len, LINES[1544:]))
+    assert pieces_of(path) == [(sum(map(len, LINES[1544:1548])), 5, 4, False), (seam, 1498, 0, False)]
+    plain = as_plainly(path)
+    never_held(monkeypatch)
+    read = analyze([str(path)])
+    same_answers(read, plain)
+    assert (read.duplicates, read.inputs[0].lines, read.inputs[0].records) == (4, 3045, 3045)
+    assert {u.upn: u.moments for u in read.users} == {u.upn: u.moments for u in analyze([str(DEMO)]).users}
+
+
+def test_an_overlap_longer_than_threads_disorder_is_told_apart_by_events(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Five shared lines (1546 to 1550) hold a cycle's start five minutes after the one before:
+    the pieces are read as events, which tell the shared records apart wherever they are."""
+    path = write(tmp_path / "all.log", LINES[1545:], LINES[:1550])
+    reading = how_to_read([str(path)], ReadOptions())
+    assert (reading.rows, [p.skipped for p in reading.pieces[str(path)]]) == (False, [0, 0])
+    plain = as_plainly(path)
+    never_held(monkeypatch)
+    read = analyze([str(path)])
+    same_answers(read, plain)
+    assert read.duplicates == 5
+
+
+def test_a_line_written_many_times_at_the_seam_counts_as_often_as_one_run_holds_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shape of the lab's SMSProv.lo_/.log seam, without the rotation marker: the earlier
+    run ends with a line written twice, the later begins with it three times. The plain
+    reading keeps as many copies as the one run that holds it most often (3): the piece
+    leaves out its first two."""
+    last = LINES[1549]
+    path = write(tmp_path / "all.log", [last] * 3, LINES[1550:], LINES[:1550], [last])
+    assert [skipped for _, _, skipped, _ in pieces_of(path)] == [2, 0]
+    plain = as_plainly(path)
+    never_held(monkeypatch)
+    read = analyze([str(path)])
+    same_answers(read, plain)
+    assert (read.duplicates, read.inputs[0].records) == (2, 3045)
+
+
+def test_an_older_half_that_ends_with_the_rotation_marker_keeps_every_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A `.lo_` pasted after its `.log`: renamed, not copied, so the line written on both sides
+    of the seam counts on both."""
+    last = LINES[1549]
+    marker = [b"<MAXIMUM LOG FILE SIZE REACHED - FILE RENAMED>\r\n"]
+    path = write(tmp_path / "all.log", [last], LINES[1550:], LINES[:1550], marker)
+    seam = len(last) + sum(map(len, LINES[1550:]))
+    assert pieces_of(path) == [(0, 1, 0, False), (seam, 1493, 0, True)]
+    plain = as_plainly(path)
+    never_held(monkeypatch)
+    read = analyze([str(path)])
+    same_answers(read, plain)
+    assert (read.duplicates, read.inputs[0].records, read.inputs[0].unparsed) == (0, 3042, 1)
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        (slice(None), slice(None)),  # the same log pasted twice
+        (slice(1000, 2000), slice(None, 1000), slice(2000, None)),  # b inside a + c
+    ],
+    ids=["twice", "b, a, c"],
+)
+def test_runs_that_overlap_are_read_as_events_still_a_piece_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parts: tuple[slice, ...]
+) -> None:
+    path = write(tmp_path / "all.log", *(LINES[part] for part in parts))
+    reading = how_to_read([str(path)], ReadOptions())
+    assert (reading.rows, len(reading.pieces[str(path)])) == (False, 2)
+    plain = as_plainly(path)
+    never_held(monkeypatch)
+    read = analyze([str(path)])
+    same_answers(read, plain)
+    assert read.duplicates == (3041 if parts[0] == slice(None) else 0)
+
+
+def test_a_shared_record_after_a_piece_s_first_lines_is_told_apart_by_events(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The later excerpt begins with a line of its own, then a copy of the earlier one's last
+    line: not a copy at its start, so its pieces are read as events."""
+    own = LINES[1549].replace(b"04.548", b"04.549")
+    path = write(tmp_path / "all.log", [own, LINES[1549]], LINES[1550:], LINES[:1550])
+    reading = how_to_read([str(path)], ReadOptions())
+    assert (reading.rows, [p.skipped for p in reading.pieces[str(path)]]) == (False, [0, 0])
+    plain = as_plainly(path)
+    never_held(monkeypatch)
+    read = analyze([str(path)])
+    same_answers(read, plain)
+    assert read.duplicates == 1
+
+
+def test_events_of_a_file_pasted_in_the_wrong_order_stream_a_piece_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from logsync.cli import app
+
+    path = write(tmp_path / "all.log", LINES[1550:], LINES[:1550])
+    never_held(monkeypatch)
+    pasted = CliRunner().invoke(app, ["events", "--format", "csv", str(path)])
+    clean = CliRunner().invoke(app, ["events", "--format", "csv", str(DEMO)])
+    assert pasted.exit_code == clean.exit_code == 0
+    rows = [line.split(",", 4)[4] for line in pasted.stdout.splitlines()[1:]]
+    assert rows == [line.split(",", 4)[4] for line in clean.stdout.splitlines()[1:]]
+    assert len(rows) == 3041
