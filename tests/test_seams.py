@@ -5,9 +5,12 @@ tells shared records apart record by record)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from logsync import analyze
 from logsync.analysis import Analysis
@@ -200,3 +203,20 @@ def test_events_of_a_file_pasted_in_the_wrong_order_stream_a_piece_at_a_time(
     rows = [line.split(",", 4)[4] for line in pasted.stdout.splitlines()[1:]]
     assert rows == [line.split(",", 4)[4] for line in clean.stdout.splitlines()[1:]]
     assert len(rows) == 3041
+
+
+@settings(max_examples=int(os.environ.get("LOGSYNC_FUZZ_EXAMPLES", "12")), deadline=None)
+@given(data=st.data())
+def test_pieces_of_the_demo_log_in_any_order_answer_as_the_plain_reading(
+    tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    """The demo log cut at any lines into two to four pieces, each repeating up to three lines
+    of the one before it, pasted in any order: the pieces read as the plain reading does."""
+    cuts = sorted(data.draw(st.sets(st.integers(1, len(LINES) - 1), min_size=1, max_size=3)))
+    bounds = list(zip([0, *cuts], [*cuts, len(LINES)], strict=True))
+    parts = [
+        LINES[max(0, start - data.draw(st.integers(0, 3))) : end] for start, end in bounds
+    ]
+    order = data.draw(st.permutations(parts))
+    path = write(tmp_path_factory.mktemp("pieces") / "all.log", *order)
+    same_answers(analyze([str(path)]), as_plainly(path))
