@@ -226,10 +226,14 @@ class EventStream:
         judged: Collection[str] | None = None,
         split: dict[str, int] | None = None,
         pieces: Mapping[str, list[Piece]] | None = None,
+        apart: bool = False,
     ) -> None:
         self.names = expand_paths(names, stdin_is_pipe=False)
         self.split = split if split is not None else {}
         """Inputs merged as their runs (see `split_runs`): their number of runs is noted here."""
+        self.apart = apart
+        """Whether no two inputs or runs can share a record (see `bulk.how_to_read`): none is
+        looked for."""
         self.pieces = pieces or {}
         """Of those, the ones whose runs are read each as a piece of it (see `seams`); the
         others are read whole, held, and split into runs."""
@@ -302,7 +306,11 @@ class EventStream:
         if len(keyed) == 1:
             return (event for _, event, _ in keyed[0])
         merged = merge_batches([in_batches(stream) for stream in keyed], names)
-        events = self._once(chain.from_iterable(merged))
+        events = (
+            (event for _, event, _ in chain.from_iterable(merged))
+            if self.apart
+            else self._once(chain.from_iterable(merged))
+        )
         return joining(events, parts) if parts else events
 
     def _jumped(self, name: str, strict: bool) -> Callable[[int], None]:

@@ -117,7 +117,8 @@ def events(
                 _note_jump(names[0], one.jump, opts, env)
         else:
             source = EventStream(
-                names, options, progress=progress, split=how.split, pieces=how.pieces
+                names, options, progress=progress, split=how.split, pieces=how.pieces,
+                apart=how.rows and how.split.keys() <= how.pieces.keys(),
             )
             page = EventsPage(filters.kept(source), opts.display)
             write("events", fmt, page, output(env, opts))
