@@ -110,16 +110,29 @@ def test_halves_that_repeat_lines_at_their_seam_leave_the_copies_out(
     assert {u.upn: u.moments for u in read.users} == {u.upn: u.moments for u in analyze([str(DEMO)]).users}
 
 
-def test_an_overlap_longer_than_threads_disorder_is_told_apart_by_events(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+OWN = LINES[1549].replace(b"04.548", b"04.549")
+"""Line 1550 of the demo log a millisecond later: a record of its own."""
+
+
+@pytest.mark.parametrize(
+    ("parts", "duplicates"),
+    [
+        # five shared lines (1546 to 1550) hold a cycle's start five minutes after the one before
+        ((LINES[1545:], LINES[:1550]), 5),
+        # the later excerpt begins with a line of its own, then a copy of the other's last line
+        (([OWN, LINES[1549]], LINES[1550:], LINES[:1550]), 1),
+    ],
+    ids=["overlap of five minutes", "a copy after a line of its own"],
+)
+def test_records_shared_beyond_a_piece_s_first_lines_are_told_apart_by_events(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parts: tuple[list[bytes], ...], duplicates: int
 ) -> None:
-    """Five shared lines (1546 to 1550) hold a cycle's start five minutes after the one before:
-    the pieces are read as events, which tell the shared records apart wherever they are."""
-    path = write(tmp_path / "all.log", LINES[1545:], LINES[:1550])
+    """Shared records that are not a copy at a piece's start: the pieces are read as events,
+    which tell them apart wherever they are, still a piece at a time."""
+    path = write(tmp_path / "all.log", *parts)
     reading = how_to_read([str(path)], ReadOptions())
     assert (reading.rows, [p.skipped for p in reading.pieces[str(path)]]) == (False, [0, 0])
-    read = read_in_pieces(path, monkeypatch)
-    assert read.duplicates == 5
+    assert read_in_pieces(path, monkeypatch).duplicates == duplicates
 
 
 def test_a_line_written_many_times_at_the_seam_counts_as_often_as_one_run_holds_it(
@@ -166,19 +179,6 @@ def test_runs_that_overlap_are_read_as_events_still_a_piece_at_a_time(
     assert (reading.rows, len(reading.pieces[str(path)])) == (False, 2)
     read = read_in_pieces(path, monkeypatch)
     assert read.duplicates == (3041 if parts[0] == slice(None) else 0)
-
-
-def test_a_shared_record_after_a_piece_s_first_lines_is_told_apart_by_events(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The later excerpt begins with a line of its own, then a copy of the earlier one's last
-    line: not a copy at its start, so its pieces are read as events."""
-    own = LINES[1549].replace(b"04.548", b"04.549")
-    path = write(tmp_path / "all.log", [own, LINES[1549]], LINES[1550:], LINES[:1550])
-    reading = how_to_read([str(path)], ReadOptions())
-    assert (reading.rows, [p.skipped for p in reading.pieces[str(path)]]) == (False, [0, 0])
-    read = read_in_pieces(path, monkeypatch)
-    assert read.duplicates == 1
 
 
 def test_events_of_a_file_pasted_in_the_wrong_order_stream_a_piece_at_a_time(
