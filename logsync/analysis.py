@@ -239,7 +239,7 @@ def analyze(
             wanted, tracker = spec(), _tracker(settings, collector)
             progress = None
     # records that the pieces of an input left out at their starts, as copies (see `seams`)
-    duplicates += sum(skipped_by(runs)[0] for runs in pieces.values())
+    duplicates += sum(skipped_by(runs).records for runs in pieces.values())
     if copies:
         read = {stats.path: stats for stats in inputs}
         inputs = [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import ExitStack
 from types import MappingProxyType
 from typing import BinaryIO, NamedTuple
 
@@ -103,9 +104,15 @@ class Sampled(NamedTuple):
     pieces: list[Piece] | None = None
     """Where those go back in time: its runs, to be read each on its own (see `seams`); None
     where they do not, or where its seams cannot be placed (see `seams.pieces`)."""
-    apart: bool = True
-    """Whether those runs share no record but the ones each piece leaves out at its start
-    (see `seams.shared_starts`): else they overlap, and are read as events."""
+    rotated: bool = False
+    """Whether it ends with the rotation marker (the older half of a rotated log)."""
+
+    def runs(self) -> list[Piece]:
+        """Its runs as pieces: the whole input where its time does not go back."""
+        if self.pieces:
+            return self.pieces
+        times = self.times
+        return [Piece(0, None, 1, min(times), max(times), self.rotated)]
 
 
 def _samples(name: str, options: ReadOptions, stdin: bool = True) -> Sampled | None:
@@ -156,13 +163,10 @@ def _sampled(handle: BinaryIO, options: ReadOptions) -> Sampled | None:
             samples.append(Sample(offset, offset + len(block), found))
     samples.append(Sample(tail_at, size, last))
     times = [sample.instant for sample in samples]
+    rotated = width == 1 and seams.ends_rotated(tail)
     if not jumps_back(times, None) or width != 1 or not _as_written(head, options):
-        return Sampled(times)
-    runs = seams.pieces(handle, samples, options.source_tz)
-    if runs is None:
-        return Sampled(times)
-    apart = seams.shared_starts(handle, runs, size, options.source_tz)
-    return Sampled(times, runs, False) if apart is None else Sampled(times, apart)
+        return Sampled(times, None, rotated)
+    return Sampled(times, seams.pieces(handle, samples, rotated, options.source_tz), rotated)
 
 
 def _as_written(head: bytes, options: ReadOptions) -> bool:
@@ -222,19 +226,46 @@ def how_to_read(names: Sequence[str], options: ReadOptions, stdin: bool = True) 
     back = [name for name, found in sampled if found is not None and jumps_back(found.times, None)]
     cut = {name: found.pieces for name, found in sampled if found is not None and found.pieces}
     siblings = siblings_among(names)
-    spans: list[tuple[int, int] | None] = []
-    for name, found in sampled:
-        if name in siblings or name.lower().endswith(".lo_"):
-            continue
-        if found is None:
-            spans.append(None)
-        elif name in cut and not found.apart:
-            spans += [(piece.first, piece.last) for piece in cut[name]]
-        else:
-            spans.append((min(found.times), max(found.times)))
-    share = len(spans) > 1 and (None in spans or _meet(spans))  # type: ignore[arg-type]
+    plain = [
+        (name, found)
+        for name, found in sampled
+        if name not in siblings and not name.lower().endswith(".lo_")
+    ]
+    pieces: Mapping[str, list[Piece]] | None = cut
+    if any(found is None or (name in back and name not in cut) for name, found in plain):
+        share = len(plain) > 1  # a span that cannot be sampled (or cut) may meet any
+    else:
+        runs = [(name, piece) for name, found in plain for piece in found.runs()]  # type: ignore[union-attr]
+        pieces = _apart(runs, cut, options)
+        share = pieces is None
     split = {name: len(cut[name]) if name in cut else 0 for name in back}
-    return Reading(not share, split, cut)
+    return Reading(not share, split, cut if pieces is None else pieces)
+
+
+def _apart(
+    runs: list[tuple[str, Piece]], cut: dict[str, list[Piece]], options: ReadOptions
+) -> dict[str, list[Piece]] | None:
+    """The pieces to read the inputs in, where no two of these runs (of one input or several)
+    share a record once each leaves out the copies it begins with (see
+    `seams.shared_starts`): the inputs `cut` into runs, and the inputs read whole from past
+    their first records; None where two runs may share records further on."""
+    if not _meet([(piece.first, piece.last) for _, piece in runs]):
+        return cut
+    with ExitStack() as opened:
+        handles: dict[str, tuple[BinaryIO, int]] = {}
+        for name, _ in runs:
+            if name not in handles:
+                handle = stdin_copy() if name == STDIN else opened.enter_context(open(name, "rb"))
+                handles[name] = handle, handle.seek(0, 2)
+        found = seams.shared_starts(
+            [seams.Run(name, *handles[name], piece) for name, piece in runs], options.source_tz
+        )
+    if found is None:
+        return None
+    pieces: dict[str, list[Piece]] = {}
+    for (name, _), piece in zip(runs, found, strict=True):
+        pieces.setdefault(name, []).append(piece)
+    return {name: kept for name, kept in pieces.items() if name in cut or kept[0].skipped}
 
 
 def _meet(spans: list[tuple[int, int]]) -> bool:

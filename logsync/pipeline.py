@@ -281,7 +281,8 @@ class EventStream:
                         )
                     )
                     names.append(name)
-                self.split[name] = len(own)
+                if name in self.split:
+                    self.split[name] = len(own)
                 parts.append((stats, own, skipped_by(self.pieces[name])))
                 continue
             events = read_input(name, self.options, stats, self.kinds, self.fast, self.progress)

@@ -7,13 +7,14 @@ others, so that an input of runs is read once and never held in memory."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from itertools import pairwise
 from typing import BinaryIO, NamedTuple
 
 from .formats import ROTATION_MARKER, ParseContext, Record
 from .formats.sms import record_at, records_in
 from .merge import RUN_DISORDER_US
-from .stats import InputStats
+from .stats import InputStats, Skipped
 from .times import micros
 
 
@@ -37,12 +38,17 @@ class Piece(NamedTuple):
     before it in time (see `shared_starts`); each is a whole line."""
     skipped_connector: int = 0
     """Of those, the connector's records."""
+    skipped_first: datetime | None = None
+    """The time of the first of those."""
 
 
-def skipped_by(pieces: list[Piece]) -> tuple[int, int]:
-    """The records that the pieces of one input leave out at their starts, and of those, the
-    connector's."""
-    return sum(p.skipped for p in pieces), sum(p.skipped_connector for p in pieces)
+def skipped_by(pieces: list[Piece]) -> Skipped:
+    """The records that the pieces of one input leave out at their starts."""
+    return Skipped(
+        sum(p.skipped for p in pieces),
+        sum(p.skipped_connector for p in pieces),
+        tuple(p.skipped_first for p in pieces if p.skipped_first is not None),
+    )
 
 
 class Sample(NamedTuple):
@@ -55,10 +61,13 @@ class Sample(NamedTuple):
     instant: int
 
 
-def pieces(handle: BinaryIO, samples: list[Sample], source_tz: object) -> list[Piece] | None:
+def pieces(
+    handle: BinaryIO, samples: list[Sample], rotated: bool, source_tz: object
+) -> list[Piece] | None:
     """The runs of a seekable UTF-8 (or cp1252) SMS-trace input whose `samples` go back in
-    time, as pieces of it, in file order; None if no seam is found between the samples that
-    go back (a record of the seam that the scan cannot place: it is read as events)."""
+    time, as pieces of it, in file order (the last one `rotated` where the input ends with the
+    rotation marker); None if no seam is found between the samples that go back (a record of
+    the seam that the scan cannot place: it is read as events)."""
     seams: dict[int, tuple[int, int, bool]] = {}  # offset -> (instant, instant before, rotated)
     for before, after in pairwise(samples):
         if after.instant < before.instant - RUN_DISORDER_US:
@@ -73,7 +82,7 @@ def pieces(handle: BinaryIO, samples: list[Sample], source_tz: object) -> list[P
     starts = [0, *offsets]
     firsts = [samples[0].instant, *(seams[offset][0] for offset in offsets)]
     lasts = [*(seams[offset][1] for offset in offsets), samples[-1].instant]
-    rotated = [*(seams[offset][2] for offset in offsets), _ends_rotated(handle, samples[-1])]
+    ends = [*(seams[offset][2] for offset in offsets), rotated]
     return [
         Piece(
             start=start,
@@ -81,18 +90,15 @@ def pieces(handle: BinaryIO, samples: list[Sample], source_tz: object) -> list[P
             first_line=1 if index == 0 else lines[index - 1],
             first=firsts[index],
             last=lasts[index],
-            rotated=rotated[index],
+            rotated=ends[index],
         )
         for index, start in enumerate(starts)
     ]
 
 
-def _ends_rotated(handle: BinaryIO, last: Sample) -> bool:
-    """Whether the rotation marker follows the input's last record (read with `last`, the
-    sample of its end)."""
-    handle.seek(last.place)
-    text = handle.read(last.end - last.place).decode("latin-1").replace("\r", "\n")
-    lines = text.split("\n")
+def ends_rotated(tail: bytes) -> bool:
+    """Whether the rotation marker follows the last record of these last bytes of an input."""
+    lines = tail.decode("latin-1").replace("\r", "\n").split("\n")
     for line in reversed(lines):
         if line.strip() == ROTATION_MARKER:
             return True
@@ -163,6 +169,7 @@ class _Line(NamedTuple):
     start: int
     end: int
     key: tuple[int, int | None, str, str] | None
+    time: datetime | None = None
 
 
 def _lines_at(
@@ -183,12 +190,13 @@ def _lines_at(
         if stop < 0:
             break
         raw = text[position:stop].removesuffix("\r").removeprefix(_BOM)
-        key = None
+        key = time = None
         for match in records_in("\n" + raw + "\n"):
             item = record_at(match, ctx)
             if type(item) is Record and item.time.tzinfo is not None:
                 key = (micros(item.time), item.thread, item.component, item.message)
-        lines.append(_Line(start + position, start + stop + 1, key))
+                time = item.time
+        lines.append(_Line(start + position, start + stop + 1, key, time))
         position = stop + 1
     return lines
 
@@ -201,44 +209,57 @@ _REACH = 1 << 20
 records (more than a connector's log writes in the few seconds that count)."""
 
 
-def shared_starts(
-    handle: BinaryIO, pieces: list[Piece], size: int, source_tz: object
-) -> list[Piece] | None:
-    """The pieces of one input, where the spans of two of them meet (within the disorder of
-    threads) but overlap no further, each with the records it begins with that repeat the end
-    of the one before it in time left out (`Piece.skipped`): the records that
-    `pipeline.EventStream` counts once, where those are its first lines. None where the spans
-    overlap further, or those records are not all at a piece's start: such pieces are read as
-    events, which tell them apart wherever they are."""
+class Run(NamedTuple):
+    """A run to be read as a piece of its input (`bulk.how_to_read`): the input's name, an
+    open handle on its bytes and its size, and the piece."""
+
+    name: str
+    handle: BinaryIO
+    size: int
+    piece: Piece
+
+
+def shared_starts(runs: list[Run], source_tz: object) -> list[Piece] | None:
+    """The pieces of the runs (of one input or of several), where the spans of two of them
+    meet (within the disorder of threads) but overlap no further, each with the records it
+    begins with that repeat the end of the one before it in time left out (`Piece.skipped`):
+    the records that `pipeline.EventStream` counts once, where those are its first lines. None
+    where the spans overlap further, or those records are not all at a piece's start: such
+    runs are read as events, which tell shared records apart wherever they are."""
     window = 2 * RUN_DISORDER_US
-    ordered = sorted(pieces, key=lambda piece: piece.first)
-    result = {piece.start: piece for piece in pieces}
-    for earlier, later in pairwise(ordered):
-        if earlier.last + window < later.first:
-            continue  # apart: nothing shared
-        if earlier.last > later.first + window or later.last < earlier.last:
-            return None  # one goes further into the other than threads' disorder
-        if earlier.rotated:
-            continue  # the older half of a rotation: its records all count
-        skipped = _repeated_start(handle, earlier, later, size, source_tz)
-        if skipped is None:
-            return None
-        result[later.start] = skipped
-    return [result[piece.start] for piece in pieces]
+    ordered = sorted(range(len(runs)), key=lambda index: runs[index].piece.first)
+    result = [run.piece for run in runs]
+    for position, index in enumerate(ordered):
+        earlier = runs[index].piece
+        for step, other in enumerate(ordered[position + 1 :]):
+            later = runs[other].piece
+            if earlier.last + window < later.first:
+                break  # apart: nothing shared (nor with any run that begins later)
+            if step or earlier.last > later.first + window or later.last < earlier.last:
+                return None  # one goes further into the other than threads' disorder
+            if earlier.rotated:
+                continue  # the older half of a rotation: its records all count
+            skipped = _repeated_start(runs[index], runs[other], source_tz)
+            if skipped is None:
+                return None
+            result[other] = skipped
+    return result
 
 
-def _repeated_start(
-    handle: BinaryIO, earlier: Piece, later: Piece, size: int, source_tz: object
-) -> Piece | None:
-    """`later` without the records it begins with that `EventStream` would count once, as
-    copies of the records of `earlier` (which comes first at equal instants), if those are all
-    its first lines; else None."""
+def _repeated_start(earlier_run: Run, later_run: Run, source_tz: object) -> Piece | None:
+    """The piece of `later_run` without the records it begins with that `EventStream` would
+    count once, as copies of the records of `earlier_run` (which comes first at equal
+    instants), if those are all its first lines; else None."""
+    earlier, later = earlier_run.piece, later_run.piece
+    handle, size = earlier_run.handle, earlier_run.size
     window = 2 * RUN_DISORDER_US
     end = size if earlier.end is None else earlier.end
     whole = end - _REACH <= earlier.start
     tail = _lines_at(handle, max(earlier.start, end - _REACH), end, source_tz, whole)
-    later_end = size if later.end is None else later.end
-    head = _lines_at(handle, later.start, min(later_end, later.start + _REACH), source_tz, True)
+    later_end = later_run.size if later.end is None else later.end
+    head = _lines_at(
+        later_run.handle, later.start, min(later_end, later.start + _REACH), source_tz, True
+    )
     tail_keys = [line.key for line in tail if line.key is not None]
     head_keys = [line.key for line in head if line.key is not None]
     if (
@@ -270,4 +291,5 @@ def _repeated_start(
         first_line=later.first_line + skipped,
         skipped=skipped,
         skipped_connector=connector,
+        skipped_first=head[0].time,
     )

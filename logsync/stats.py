@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from .times import instant_key
 
@@ -108,6 +108,16 @@ def copied_stats(original: InputStats, name: str) -> InputStats:
     return stats
 
 
+class Skipped(NamedTuple):
+    """The records that the pieces of one input leave out at their starts (see `joined`)."""
+
+    records: int = 0
+    connector: int = 0
+    """Of those, the connector's."""
+    first_times: tuple[datetime, ...] = ()
+    """The time of the first one each piece leaves out."""
+
+
 _SUMMED = (
     "lines",
     "records",
@@ -120,7 +130,7 @@ _SUMMED = (
 )
 
 
-def joined(into: InputStats, parts: list[InputStats], skipped: tuple[int, int] = (0, 0)) -> None:
+def joined(into: InputStats, parts: list[InputStats], skipped: Skipped | None = None) -> None:
     """Make `into` hold what the pieces of one input held, read each on its own (its runs, see
     `seams`): counts summed, with the `skipped` records (and of those, the connector's) that
     the pieces left out at their starts, each a line; its span from the earliest first record
@@ -130,14 +140,15 @@ def joined(into: InputStats, parts: list[InputStats], skipped: tuple[int, int] =
     into.encoding = first.encoding
     for name in _SUMMED:
         setattr(into, name, sum(getattr(part, name) for part in parts))
-    records, connector = skipped
-    into.lines += records
-    into.records += records
-    into.record_lines += records
-    into.connector_records += connector
+    if skipped is not None:
+        into.lines += skipped.records
+        into.records += skipped.records
+        into.record_lines += skipped.records
+        into.connector_records += skipped.connector
     if into.fallback_lines and not into.encoding.endswith("+cp1252"):
         into.encoding += "+cp1252"
     firsts = [part.first_time for part in parts if part.first_time is not None]
+    firsts += skipped.first_times if skipped is not None else ()
     lasts = [part.last_time for part in parts if part.last_time is not None]
     into.first_time = min(firsts, key=instant_key) if firsts else None
     into.last_time = max(lasts, key=instant_key) if lasts else None
@@ -149,7 +160,7 @@ def joined(into: InputStats, parts: list[InputStats], skipped: tuple[int, int] =
 T = TypeVar("T")
 
 
-Parts = list[tuple[InputStats, list[InputStats], tuple[int, int]]]
+Parts = list[tuple[InputStats, list[InputStats], Skipped]]
 """Of each input read as pieces: its stats, its pieces' and the records they skipped (see
 `joined`)."""
 

@@ -427,7 +427,8 @@ def test_records_in_two_overlapping_exports_count_once(tmp_path: Path) -> None:
 def reads_of(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """How many times each input's text is read. Every reading goes through `text_chunks`,
     whole or a piece at a time (its runs, see `logsync.seams`): a reading counts from its first
-    byte, and each piece after the first must begin where the one before it ends."""
+    piece (which may begin past records it leaves out as copies), and each piece after it must
+    begin where the one before it ends."""
     from logsync import pipeline
 
     counts: dict[str, int] = {}
@@ -436,7 +437,7 @@ def reads_of(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
 
     def counted(name: str, *args: object, piece: tuple[int, int | None] | None = None, **kwargs: object):  # type: ignore[no-untyped-def]
         start, end = piece if piece is not None else (0, None)
-        if start == 0:
+        if start == 0 or name not in ends:  # (a reading may begin past copies it leaves out)
             counts[name] = counts.get(name, 0) + 1
         else:
             assert ends[name] == start, f"{name}: a piece from {start} after one ending at {ends[name]}"
@@ -474,23 +475,39 @@ def _halves(tmp_path: Path, at: int, gap: int = 0) -> tuple[Path, Path]:
     return monday, tuesday
 
 
-def test_exports_that_meet_within_a_second_are_read_as_events(
+def test_exports_that_meet_within_a_second_leave_out_the_copies_they_begin_with(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Inside one cycle records are milliseconds apart: the last record of one export and the
-    first of the next may be one record, so they are read the way that tells records apart;
+    """Inside one cycle records are milliseconds apart: the last records of one export and the
+    first of the next may be the same ones. Where the later export begins with copies of the
+    earlier one's last records, it is read from past them (they count as duplicates), as rows;
     exports more than two seconds apart (a cycle's wait between them) cannot share one."""
     from logsync.bulk import Reading, how_to_read
     from logsync.pipeline import ReadOptions
 
     # lines 7 and 8 (the end of one cycle and the start of the next) are 5 minutes apart
     assert how_to_read([str(p) for p in _halves(tmp_path, 7)], ReadOptions()) == Reading(True, {})
-    # lines 4 and 5 (the cycle's removal totals and its removals): 0.137 s apart
+    # lines 4 and 5 (the cycle's removal totals and its removals): 0.137 s apart, none shared
     monday, tuesday = _halves(tmp_path, 4)
-    assert how_to_read([str(monday), str(tuesday)], ReadOptions()) == Reading(False, {})
+    assert how_to_read([str(monday), str(tuesday)], ReadOptions()) == Reading(True, {})
+    # monday ends with lines 5 and 6, which tuesday begins with
+    lines = Path(DEMO).read_bytes().splitlines(keepends=True)
+    monday.write_bytes(b"".join(lines[:6]))
+    tuesday.write_bytes(b"".join(lines[4:]))
+    reading = how_to_read([str(monday), str(tuesday)], ReadOptions())
+    assert (reading.rows, reading.split) == (True, {})
+    assert [(p.start, p.end, p.first_line, p.skipped) for p in reading.pieces[str(tuesday)]] == [
+        (len(lines[4]) + len(lines[5]), None, 3, 2)
+    ]
+    assert list(reading.pieces) == [str(tuesday)]
     counts = reads_of(monkeypatch)
-    assert analyze([str(monday), str(tuesday)]).duplicates == 0
+    merged = analyze([str(monday), str(tuesday)])
     assert counts == {str(monday): 1, str(tuesday): 1}
+    plain = analyze([str(monday), str(tuesday)], fast=False)
+    assert (merged.duplicates, plain.duplicates) == (2, 2)
+    assert [s.fields() for s in merged.inputs] == [s.fields() for s in plain.inputs]
+    assert (merged.users, merged.connector) == (plain.users, plain.connector)
+    assert {u.upn: u.moments for u in merged.users} == {u.upn: u.moments for u in analyze([DEMO]).users}
 
 
 def test_a_rotated_pair_is_read_as_rows_whatever_its_seam(
@@ -498,8 +515,9 @@ def test_a_rotated_pair_is_read_as_rows_whatever_its_seam(
 ) -> None:
     """A `.lo_` was renamed, not copied: its records all count, so the pair shares none and is
     read as rows, with the sibling logs beside it. A history file (`CloudUserSync-*.log`) is
-    no `.lo_` by its name: an excerpt of the log may be named so too, so where its span meets
-    the next file's, the two are read once, the way that tells shared records apart."""
+    no `.lo_` by its name, but one that ends with the rotation marker was renamed too; without
+    the marker (an excerpt may be named so), the next file, whose span meets its own, would be
+    read from past the copies of its last records it begins with (it begins with none)."""
     from logsync import analysis
     from logsync.bulk import Reading, how_to_read
     from logsync.pipeline import ReadOptions
@@ -512,7 +530,10 @@ def test_a_rotated_pair_is_read_as_rows_whatever_its_seam(
     ]
     history = tmp_path / "CloudUserSync-20250610-101500.log"
     history.write_bytes(Path(pair[0]).read_bytes())
-    assert how_to_read([str(history), pair[1]], ReadOptions()) == Reading(False, {})
+    assert how_to_read([str(history), pair[1]], ReadOptions()) == Reading(True, {})
+    excerpt = tmp_path / "CloudUserSync-excerpt.log"
+    excerpt.write_bytes(Path(pair[0]).read_bytes().replace(b"<MAXIMUM LOG FILE SIZE REACHED - FILE RENAMED>", b""))
+    assert how_to_read([str(excerpt), pair[1]], ReadOptions()) == Reading(True, {})
     counts = reads_of(monkeypatch)
     assert [(u.upn, u.state) for u in analyze([str(history), pair[1]]).users] == expected
     assert counts == {str(history): 1, pair[1]: 1}

@@ -204,12 +204,17 @@ def test_pieces_of_the_demo_log_in_any_order_answer_as_the_plain_reading(
     tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
 ) -> None:
     """The demo log cut at any lines into two to four pieces, each repeating up to three lines
-    of the one before it, pasted in any order: the pieces read as the plain reading does."""
+    of the one before it, pasted in any order into one file, or given as files of their own:
+    they read as the plain reading does."""
     cuts = sorted(data.draw(st.sets(st.integers(1, len(LINES) - 1), min_size=1, max_size=3)))
     bounds = list(zip([0, *cuts], [*cuts, len(LINES)], strict=True))
     parts = [
         LINES[max(0, start - data.draw(st.integers(0, 3))) : end] for start, end in bounds
     ]
     order = data.draw(st.permutations(parts))
-    path = write(tmp_path_factory.mktemp("pieces") / "all.log", *order)
-    same_answers(analyze([str(path)]), as_plainly(path))
+    folder = tmp_path_factory.mktemp("pieces")
+    if data.draw(st.booleans()):
+        names = [str(write(folder / "all.log", *order))]
+    else:
+        names = [str(write(folder / f"{index}.log", part)) for index, part in enumerate(order)]
+    same_answers(analyze(names), analyze(names, fast=False))
