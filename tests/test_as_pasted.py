@@ -266,6 +266,16 @@ def wrapped(text: str, width: int, *, hyphens: bool = False) -> str:
     return "\n".join(out) + "\n"
 
 
+def flowed(text: str, width: int) -> str:
+    """Text as a mail client wraps it in format=flowed: broken at spaces, the space kept at the
+    end of each piece that the next continues."""
+    out = []
+    for line in text.splitlines():
+        pieces = textwrap.wrap(line, width - 1) or [""]
+        out.extend([piece + " " for piece in pieces[:-1]] + pieces[-1:])
+    return "\n".join(out) + "\n"
+
+
 def cut(text: str, width: int) -> str:
     """Text as `fold -w` (and some ticket systems) wrap it: each line cut every `width`
     characters, inside a word as anywhere else."""
@@ -273,6 +283,15 @@ def cut(text: str, width: int) -> str:
     for line in text.splitlines():
         out.extend([line[start : start + width] for start in range(0, len(line), width)] or [""])
     return "\n".join(out) + "\n"
+
+
+def padded(text: str, width: int | None = None) -> str:
+    """Text as copied from a console window `width` columns wide: each line cut every `width`
+    characters and its last piece filled with spaces to the width; without a width, three
+    spaces after each line (as some copies leave)."""
+    if width is None:
+        return "".join(line + "   \n" for line in text.splitlines())
+    return "".join(piece.ljust(width) + "\n" for piece in cut(text, width).splitlines())
 
 
 def answers(path: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -307,6 +326,10 @@ PASTINGS: dict[str, Callable[[str], str]] = {
     "quoted >, then cut at 72": lambda text: cut(quoted(text, "> "), 72),
     "quoted >>, then cut at 76": lambda text: cut(quoted(text, ">> "), 76),
     "quoted |, then cut at 80": lambda text: cut(quoted(text, "| "), 80),
+    "wrapped 76, the space kept at each break": lambda text: flowed(text, 76),
+    "spaces after each line": padded,
+    "copied from a console 120 wide": lambda text: padded(text, 120),
+    "copied from a console 200 wide, then quoted >": lambda text: quoted(padded(text, 200), "> "),
 }
 
 
@@ -637,3 +660,18 @@ def test_a_pasted_excerpt_s_own_times_are_no_line_numbers(tmp_path: Path) -> Non
     """`10:23:54 AM  NotifyAccountAddition …` starts like `grep -n`'s `10:`: after it comes no
     SMS-trace record, so nothing is taken off."""
     assert aspasted.pasting("10:23:54 AM  NotifyAccountAddition - SCCM user to add = a@b.c\n") is None
+
+
+def test_spaces_after_a_record_are_a_console_s_but_spaces_at_a_break_are_the_text_s() -> None:
+    """A console fills each line it copies to its width: spaces after a record's trailer (or
+    after the last piece of a record it cut) are taken off. A mail client that wraps at
+    spaces keeps the space at the end of a piece (format=flowed): no record ends so, and the
+    spaces stay, to be joined on."""
+    from logsync.formats.aspasted import pasting
+
+    console = pasting(padded(DEMO_TEXT[:20000], 120))
+    assert console is not None and (console.padded, console.width) == (True, 120)
+    piece = "><thread=3604 (0xE14)>" + " " * 98
+    assert list(console.undo(iter([piece, "text " + " " * 3]))) == [piece.rstrip(), "text    "]
+    mail = pasting(flowed(DEMO_TEXT[:20000], 76))
+    assert mail is not None and (mail.padded, mail.width) == (False, 74)

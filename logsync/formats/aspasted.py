@@ -52,7 +52,7 @@ class Pasting:
     """How an input was pasted: whether quoted, and the width it was wrapped at (None: not
     wrapped)."""
 
-    __slots__ = ("cut", "numbered", "prefix", "quoted", "trace", "width")
+    __slots__ = ("cut", "numbered", "padded", "prefix", "quoted", "trace", "width")
 
     def __init__(
         self,
@@ -62,7 +62,11 @@ class Pasting:
         cut: bool = False,
         prefix: str | None = None,
         numbered: bool = False,
+        padded: bool = False,
     ) -> None:
+        self.padded = padded
+        """Records end with spaces after their trailer (copied from a console window, which
+        fills each line to its width): taken off first (see `_unpadded`)."""
         self.numbered = numbered
         """Each line starts with its number, its file's name or both (`grep -n`, `findstr /n`,
         `Select-String`): taken off first."""
@@ -78,6 +82,8 @@ class Pasting:
 
     def undo(self, lines: Iterator[str]) -> Iterator[str]:
         """The input's physical lines as they were before pasting (as many lines)."""
+        if self.padded:
+            lines = map(_unpadded, lines)
         if self.numbered:
             lines = (_unnumbered(line) for line in lines)
         if self.quoted:
@@ -95,6 +101,24 @@ _NUMBERED_RE = re.compile(
 `-` instead of `:` before a line of context (`grep -C`)."""
 _GROUPS = "--"
 """What `grep -C` writes between groups of lines that are not next to each other."""
+
+
+def _unpadded(line: str) -> str:
+    """The line without the spaces or tabs after an SMS-trace trailer's end (`>`) that it ends
+    with: a record's, or the last piece of a record cut at a console's width."""
+    if line.endswith((" ", "\t")):
+        stripped = line.rstrip(" \t")
+        if stripped.endswith(">"):
+            return stripped
+    return line
+
+
+def _padded(lines: list[str]) -> bool:
+    """Whether some of these lines are SMS-trace records with spaces or tabs after them (copied
+    from a console window, which fills each line to its width)."""
+    return any(
+        line.endswith((" ", "\t")) and sms.looks_like(line.rstrip(" \t")) for line in lines
+    )
 
 
 def _unnumbered(line: str) -> str:
@@ -159,6 +183,9 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
     lines = [line for line in sample.split("\n")[:-1] if not is_blank(line)][:max_lines]
     if not lines:
         return None
+    padded = _padded(lines)
+    if padded:
+        lines = [_unpadded(line) for line in lines]
     numbered = searched and _numbered(lines)
     if numbered:
         lines = [_unnumbered(line) for line in lines]
@@ -184,9 +211,9 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         cut = _cut_at(lines, usual, trace, quoting)
         if usual > MIN_WIDTH and "" in _unwrapped(iter(lines), usual, trace, cut):
             width = usual
-    if not quoted and width is None and not numbered:
+    if not quoted and width is None and not numbered and not padded:
         return None
-    return Pasting(quoted, width, trace, width is not None and cut, prefix, numbered)
+    return Pasting(quoted, width, trace, width is not None and cut, prefix, numbered, padded)
 
 
 def _cut_at(lines: list[str], width: int, trace: bool, quoting: int = 0) -> bool:
