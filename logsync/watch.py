@@ -245,6 +245,8 @@ class Watcher:
         """What the rotated `.lo_` held when the watch began."""
         self.states: dict[str, _Seen] = {}
         self.connector_state: tuple[str, str | None] | None = None
+        self.unnamed = 0
+        """The failed adds that no failure line names, as last reported (see `unnamed_change`)."""
         self._readers: dict[str, Callable[[str, int], list[Row]]] = {}
         self._checked = False
         self.runs: list[tuple[str, int]] = []
@@ -414,6 +416,14 @@ class Watcher:
             return None
         self.connector_state = state
         return connector
+
+    def unnamed_change(self, result: Result) -> int | None:
+        """The count of failed adds that no failure line names (`Result.unnamed_failures`)
+        when it grew since it was last reported, else None."""
+        if result.unnamed_failures <= self.unnamed:
+            return None
+        self.unnamed = result.unnamed_failures
+        return self.unnamed
 
     def status(self, wall: datetime, interval: timedelta) -> str:
         """`ok`, `silent for 12m`, `waiting for certificate`, `stopped` or `no cycle yet`: the

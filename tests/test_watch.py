@@ -366,3 +366,41 @@ def test_watch_says_where_a_clock_set_back_took_time_back(tmp_path: Path) -> Non
         f"logsync: {live}:3042: time goes back (the clock set back?); what follows is read in "
         "file order\n"
     ) in err.decode()
+
+
+def test_watch_says_when_cycle_totals_count_failures_no_line_names(tmp_path: Path) -> None:
+    """A cycle notifies two users and adds one, with no failure line: `report` and `check`
+    count one failed add that no line names; piped, `watch` says so in a line of its own,
+    and again only when the count grows."""
+    now = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    live = tmp_path / "CloudUserSync.log"
+    live.write_text(Log(bias=0).cycle(now - timedelta(seconds=60), ("a@contoso.com",)).text())
+    process = subprocess.Popen(
+        [LOGSYNC, "watch", str(live), "--poll", "0.1", "--interval", "5m"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    reader = Reader(process)
+    try:
+        assert reader.next()["kind"] == "connector"
+        append(live, Log(bias=0).cycle(now - timedelta(seconds=30), ("b@contoso.com", "c@contoso.com"), added=1))
+        unnamed = reader.next()
+        totals = (now - timedelta(seconds=26)).isoformat() + "+00:00"
+        assert datetime.fromisoformat(unnamed.pop("time")) >= datetime.fromisoformat(totals)  # (the wall clock)
+        assert unnamed == {
+            "kind": "unnamed_failures",
+            "count": 1,
+            "first": {"time": totals, "source": str(live), "line": 12},
+            "text": f"1 failed add that no failure line of the input names (cycle totals, first at {live}:12)",
+        }
+        append(live, Log(bias=0).cycle(now, ("d@contoso.com",), {"d@contoso.com": "UserNotFound"}))
+        following = [reader.next() for _ in range(3)]  # the count did not grow: no second line
+        assert [(line["kind"], line.get("upn"), line.get("state")) for line in following] == [
+            ("user", "b@contoso.com", "pending"),
+            ("user", "c@contoso.com", "pending"),
+            ("user", "d@contoso.com", "waiting"),
+        ]
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=20)
+    assert process.returncode == 130
+    assert err == b""

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import IO, TYPE_CHECKING, NamedTuple, Protocol
 
-from . import Display, connector_record
+from . import Display, connector_record, unnamed_text
 
 if TYPE_CHECKING:
     from ..tracker import Connector, Result
@@ -47,8 +47,10 @@ def lines(page: WatchPage, output: Output) -> Iterator[Sink]:
     def sink(result: Result, changes: list[Change]) -> None:
         nonlocal started
         connector = watcher.connector_change(result)
+        unnamed = watcher.unnamed_change(result)
         if started:
             write_connector(connector, result, display, out)
+            write_unnamed(unnamed, result, display, out)
             write_changes(changes, page.wants, display, out)
         started = True
 
@@ -110,6 +112,25 @@ def write_connector(
         return
     record: dict[str, object] = {"kind": "connector", "time": display.iso(result.as_of)}
     record.update(connector_record(connector, result.as_of, display))
+    out.write(json.dumps(record, separators=(",", ":")) + "\n")
+    out.flush()
+
+
+def write_unnamed(count: int | None, result: Result, display: Display, out: IO[str]) -> None:
+    """A line for the failed adds that no failure line names, when their count grew (none
+    when it did not): the cycles' totals count failures whose users the log does not name."""
+    if count is None:
+        return
+    at = result.unnamed_at
+    record = {
+        "kind": "unnamed_failures",
+        "time": display.iso(result.as_of),
+        "count": count,
+        "first": (
+            None if at is None else {"time": display.iso(at[0]), "source": at[1], "line": at[2]}
+        ),
+        "text": unnamed_text(count, at),
+    }
     out.write(json.dumps(record, separators=(",", ":")) + "\n")
     out.flush()
 
