@@ -96,9 +96,14 @@ class CycleTotals:
                 self._released_by_absence(here, source, line)
         received = ledger.received
         failed = ledger.failed
-        if data.received > ledger.notified + sum(1 for key in failed if key not in received):
+        named = ledger.notified  # the users the input names in the cycle
+        failures = 0
+        if failed:  # (most cycles fail nobody)
+            named += sum(1 for key in failed if key not in received)
+            failures = sum(failed.values())
+        if data.received > named:
             self.room_at = here[0]
-        unnamed = data.received - data.added - sum(failed.values())
+        unnamed = data.received - data.added - failures
         if unnamed > 0 and not first_partial:  # (the first cycle's failures may precede it)
             self.unnamed += unnamed
             if self.unnamed_at is None:
