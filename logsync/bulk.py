@@ -37,7 +37,7 @@ from .pipeline import (
     parse_input,
 )
 from .rowspec import LOCATED_KINDS, RowSpec
-from .seams import Piece, Sample, skipped_by
+from .seams import Piece, Sample
 from .sources import InputStats, Progress, mark_siblings, siblings_among
 from .stats import Parts, joining
 from .stdin import stdin_copy
@@ -301,12 +301,14 @@ def merged_rows(
             streams.append(input_rows(name, options, stats, spec, progress))
             sources.append(name)
             continue
-        own = [InputStats(path=name) for _ in pieces[name]]
-        for piece, piece_stats in zip(pieces[name], own, strict=True):
-            piece_stats.sibling = stats.sibling
-            streams.append(input_rows(name, options, piece_stats, spec, progress, piece))
-            sources.append(name)
-        parts.append((stats, own, skipped_by(pieces[name])))
+        readings, part = seams.read_pieces(
+            stats,
+            pieces[name],
+            lambda own, piece: input_rows(name, options, own, spec, progress, piece),  # noqa: B023
+        )
+        streams += readings
+        sources += [name] * len(readings)
+        parts.append(part)
     if len(streams) == 1:
         return inputs, streams[0]
     awareness: dict[bool, str] = {}

@@ -26,7 +26,7 @@ from .merge import (
     run_span,
     split_event_runs,
 )
-from .seams import Piece, skipped_by
+from .seams import Piece, read_pieces
 from .sources import (
     InputStats,
     Progress,
@@ -226,14 +226,10 @@ class EventStream:
         judged: Collection[str] | None = None,
         split: dict[str, int] | None = None,
         pieces: Mapping[str, list[Piece]] | None = None,
-        apart: bool = False,
     ) -> None:
         self.names = expand_paths(names, stdin_is_pipe=False)
         self.split = split if split is not None else {}
         """Inputs merged as their runs (see `split_runs`): their number of runs is noted here."""
-        self.apart = apart
-        """Whether no two inputs or runs can share a record (see `bulk.how_to_read`): none is
-        looked for."""
         self.pieces = pieces or {}
         """Of those, the ones whose runs are read each as a piece of it (see `seams`); the
         others are read whole, held, and split into runs."""
@@ -269,21 +265,20 @@ class EventStream:
         parts: Parts = []
         for name, stats in zip(self.names, self.inputs, strict=True):
             if name in self.pieces:
-                own = [InputStats(path=name) for _ in self.pieces[name]]
-                for piece, piece_stats in zip(self.pieces[name], own, strict=True):
-                    piece_stats.sibling = stats.sibling
-                    if piece.rotated:
-                        halves.add(len(streams))
-                    streams.append(
-                        read_input(
-                            name, self.options, piece_stats, self.kinds, self.fast,
-                            self.progress, piece,
-                        )
-                    )
-                    names.append(name)
+                cut = self.pieces[name]
+                halves.update(len(streams) + i for i, piece in enumerate(cut) if piece.rotated)
+                readings, part = read_pieces(
+                    stats,
+                    cut,
+                    lambda own, piece: read_input(
+                        name, self.options, own, self.kinds, self.fast, self.progress, piece  # noqa: B023
+                    ),
+                )
+                streams += readings
+                names += [name] * len(readings)
                 if name in self.split:
-                    self.split[name] = len(own)
-                parts.append((stats, own, skipped_by(self.pieces[name])))
+                    self.split[name] = len(cut)
+                parts.append(part)
                 continue
             events = read_input(name, self.options, stats, self.kinds, self.fast, self.progress)
             if name in self.split:
@@ -307,11 +302,7 @@ class EventStream:
         if len(keyed) == 1:
             return (event for _, event, _ in keyed[0])
         merged = merge_batches([in_batches(stream) for stream in keyed], names)
-        events = (
-            (event for _, event, _ in chain.from_iterable(merged))
-            if self.apart
-            else self._once(chain.from_iterable(merged))
-        )
+        events = self._once(chain.from_iterable(merged))
         return joining(events, parts) if parts else events
 
     def _jumped(self, name: str, strict: bool) -> Callable[[int], None]:

@@ -7,10 +7,13 @@ others, so that an input of runs is read once and never held in memory."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from itertools import pairwise
-from typing import BinaryIO, NamedTuple
+from typing import BinaryIO, NamedTuple, TypeVar
 
+from .events import CONNECTOR
 from .formats import ROTATION_MARKER, ParseContext, Record
 from .formats.sms import record_at, records_in
 from .merge import RUN_DISORDER_US
@@ -40,6 +43,8 @@ class Piece(NamedTuple):
     """Of those, the connector's records."""
     skipped_first: datetime | None = None
     """The time of the first of those."""
+    skipped_bom: bool = False
+    """Whether those begin the input with its byte-order mark (its encoding is told by it)."""
 
 
 def skipped_by(pieces: list[Piece]) -> Skipped:
@@ -48,7 +53,23 @@ def skipped_by(pieces: list[Piece]) -> Skipped:
         sum(p.skipped for p in pieces),
         sum(p.skipped_connector for p in pieces),
         tuple(p.skipped_first for p in pieces if p.skipped_first is not None),
+        any(p.skipped_bom for p in pieces),
     )
+
+
+T = TypeVar("T")
+
+
+def read_pieces(
+    stats: InputStats, pieces: list[Piece], read: Callable[[InputStats, Piece], T]
+) -> tuple[list[T], tuple[InputStats, list[InputStats], Skipped]]:
+    """The readings of each piece of an input (`read` of its own stats and the piece), and
+    what `stats.joining` makes the input's stats of: theirs and what they skipped."""
+    own = [InputStats(path=stats.path) for _ in pieces]
+    for piece_stats in own:
+        piece_stats.sibling = stats.sibling
+    readings = [read(piece_stats, piece) for piece_stats, piece in zip(own, pieces, strict=True)]
+    return readings, (stats, own, skipped_by(pieces))
 
 
 class Sample(NamedTuple):
@@ -61,22 +82,32 @@ class Sample(NamedTuple):
     instant: int
 
 
+SCAN_FLOOR = 1 << 22
+"""Bytes between samples that go back that are looked through for seams in any input; past
+it, no more than a quarter of the input (else its pieces are not worth the scan)."""
+
+
 def pieces(
     handle: BinaryIO, samples: list[Sample], rotated: bool, source_tz: object
 ) -> list[Piece] | None:
     """The runs of a seekable UTF-8 (or cp1252) SMS-trace input whose `samples` go back in
     time, as pieces of it, in file order (the last one `rotated` where the input ends with the
     rotation marker); None if no seam is found between the samples that go back (a record of
-    the seam that the scan cannot place: it is read as events)."""
+    the seam that the scan cannot place), or if the bytes between them are more than
+    `SCAN_FLOOR` and a quarter of the input: it is read whole, as events."""
+    ranges = [
+        (before.place, after.end)
+        for before, after in pairwise(samples)
+        if after.instant < before.instant - RUN_DISORDER_US
+    ]
+    if sum(end - start for start, end in ranges) > max(SCAN_FLOOR, samples[-1].end // 4):
+        return None  # many runs, or lines too long for samples inside: read whole, held
     seams: dict[int, tuple[int, int, bool]] = {}  # offset -> (instant, instant before, rotated)
-    for before, after in pairwise(samples):
-        if after.instant < before.instant - RUN_DISORDER_US:
-            found = _seams(handle, before.place, after.end, source_tz)
-            if not found:
-                return None
-            seams.update(found)
-    if not seams:
-        return None
+    for start, end in ranges:
+        found = _seams(handle, start, end, source_tz)
+        if not found:
+            return None
+        seams.update(found)
     offsets = sorted(seams)
     lines = _line_numbers(handle, offsets)
     starts = [0, *offsets]
@@ -114,30 +145,62 @@ def _seams(
     record whose time goes back by more than the disorder of threads from the record before
     it, with its instant, the instant of that record, and whether the rotation marker stands
     between the two. The first line is taken for cut unless it starts the input."""
-    handle.seek(start)
-    data = handle.read(end - start)
-    # one character per byte; a lone CR breaks a line as LF does (the decoder folds both)
-    text = data.decode("latin-1").replace("\r", "\n")
-    cut = 0 if start == 0 else text.find("\n") + 1
-    if start != 0 and not cut:
-        return {}
-    text = "\n" + text[cut : text.rfind("\n") + 1]
-    base = start + cut - 1  # the offset of text[0]
     ctx = ParseContext(InputStats(""), source_tz)  # type: ignore[arg-type]
     found: dict[int, tuple[int, int, bool]] = {}
     last: int | None = None
-    last_end = 0
-    for match in records_in(text):
-        item = record_at(match, ctx)
-        if type(item) is not Record or item.time.tzinfo is None:
-            continue
-        instant = micros(item.time)
-        if last is not None and instant < last - RUN_DISORDER_US:
-            between = text[last_end : match.start()].split("\n")
-            marker = any(line.strip() == ROTATION_MARKER for line in between)
-            found[base + match.start() + 1] = (instant, last, marker)
-        last, last_end = instant, match.end()
+    marker = False  # whether the rotation marker stands after the last record so far
+    for base, text in _whole_lines(handle, start, end):
+        position = 0
+        for match in records_in(text):
+            item = record_at(match, ctx)
+            if type(item) is not Record or item.time.tzinfo is None:
+                continue
+            marker = marker or _holds_marker(text[position : match.start()])
+            instant = micros(item.time)
+            if last is not None and instant < last - RUN_DISORDER_US:
+                found[base + match.start() + 1] = (instant, last, marker)
+            last, marker, position = instant, False, match.end()
+        marker = marker or _holds_marker(text[position:])
     return found
+
+
+def _holds_marker(text: str) -> bool:
+    """Whether one of the lines of this text is the rotation marker."""
+    return ROTATION_MARKER in text and any(
+        line.strip() == ROTATION_MARKER for line in text.split("\n")
+    )
+
+
+_BLOCK = 1 << 20
+"""Bytes read at a time where seams are looked for."""
+
+
+def _whole_lines(handle: BinaryIO, start: int, end: int) -> Iterator[tuple[int, str]]:
+    """The whole lines of the bytes from `start` to `end`, a block at a time, one character
+    per byte and every line break `\\n` (a lone CR breaks a line as LF does: the decoder folds
+    both): (the offset of the text's first character, the text between a leading and a final
+    `\\n`, the leading one standing for the byte before its first line). The first line is
+    taken for cut unless it starts the input."""
+    handle.seek(start)
+    held, held_at = "", start  # a line not complete yet, and where it starts
+    position = start
+    cut = start != 0
+    while position < end:
+        data = handle.read(min(_BLOCK, end - position))
+        if not data:
+            break
+        position += len(data)
+        text, at = held + data.decode("latin-1").replace("\r", "\n"), held_at
+        if cut:
+            after = text.find("\n") + 1
+            if not after:  # all of it is the cut line
+                held, held_at = "", position
+                continue
+            text, at, cut = text[after:], at + after, False
+        stop = text.rfind("\n") + 1
+        held, held_at = text[stop:], at + stop
+        if stop:
+            yield at - 1, "\n" + text[:stop]
 
 
 def _line_numbers(handle: BinaryIO, offsets: list[int]) -> list[int]:
@@ -170,34 +233,42 @@ class _Line(NamedTuple):
     end: int
     key: tuple[int, int | None, str, str] | None
     time: datetime | None = None
+    bom: bool = False
+    """Whether it starts with the byte-order mark."""
+
+
+_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)")
+"""A line and its break: LF, CRLF or a lone CR, as the decoder reads them."""
 
 
 def _lines_at(
-    handle: BinaryIO, start: int, end: int, source_tz: object, whole_first: bool
+    handle: BinaryIO, start: int, end: int, source_tz: object, whole_first: bool, final: bool
 ) -> list[_Line]:
     """The whole lines of the bytes from `start` to `end` (the first one taken for cut unless
-    `whole_first`), each with its record's key."""
+    `whole_first`; a last one without a break of its own where `final`, the input's end),
+    each with its record's key."""
     handle.seek(start)
-    data = handle.read(end - start)
-    text = data.decode("latin-1")
+    text = handle.read(end - start).decode("latin-1")
     ctx = ParseContext(InputStats(""), source_tz)  # type: ignore[arg-type]
-    position = 0 if whole_first else text.find("\n") + 1
-    if not whole_first and not position:
+    found = [(match.start(), match.end()) for match in _LINE_RE.finditer(text)]
+    if found and not whole_first:
+        del found[0]
+    elif not whole_first:
         return []
+    last = found[-1][1] if found else 0
+    if final and last < len(text):
+        found.append((last, len(text)))
     lines = []
-    while True:
-        stop = text.find("\n", position)
-        if stop < 0:
-            break
-        raw = text[position:stop].removesuffix("\r").removeprefix(_BOM)
+    for line_start, line_end in found:
+        raw = text[line_start:line_end].rstrip("\r\n")
+        bom = raw.startswith(_BOM)
         key = time = None
-        for match in records_in("\n" + raw + "\n"):
+        for match in records_in("\n" + raw.removeprefix(_BOM) + "\n"):
             item = record_at(match, ctx)
             if type(item) is Record and item.time.tzinfo is not None:
                 key = (micros(item.time), item.thread, item.component, item.message)
                 time = item.time
-        lines.append(_Line(start + position, start + stop + 1, key, time))
-        position = stop + 1
+        lines.append(_Line(start + line_start, start + line_end, key, time, bom))
     return lines
 
 
@@ -237,8 +308,8 @@ def shared_starts(runs: list[Run], source_tz: object) -> list[Piece] | None:
                 break  # apart: nothing shared (nor with any run that begins later)
             if step or earlier.last > later.first + window or later.last < earlier.last:
                 return None  # one goes further into the other than threads' disorder
-            if earlier.rotated:
-                continue  # the older half of a rotation: its records all count
+            if earlier.rotated or later.rotated:
+                continue  # an older half of a rotation: its records all count
             skipped = _repeated_start(runs[index], runs[other], source_tz)
             if skipped is None:
                 return None
@@ -255,10 +326,13 @@ def _repeated_start(earlier_run: Run, later_run: Run, source_tz: object) -> Piec
     window = 2 * RUN_DISORDER_US
     end = size if earlier.end is None else earlier.end
     whole = end - _REACH <= earlier.start
-    tail = _lines_at(handle, max(earlier.start, end - _REACH), end, source_tz, whole)
+    tail = _lines_at(
+        handle, max(earlier.start, end - _REACH), end, source_tz, whole, earlier.end is None
+    )
     later_end = later_run.size if later.end is None else later.end
+    head_end = min(later_end, later.start + _REACH)
     head = _lines_at(
-        later_run.handle, later.start, min(later_end, later.start + _REACH), source_tz, True
+        later_run.handle, later.start, head_end, source_tz, True, head_end == later_run.size
     )
     tail_keys = [line.key for line in tail if line.key is not None]
     head_keys = [line.key for line in head if line.key is not None]
@@ -279,7 +353,7 @@ def _repeated_start(earlier_run: Run, later_run: Run, source_tz: object) -> Piec
             break
         counts[line.key] -= 1
         skipped += 1
-        connector += line.key[2].upper() == "SMS_CLOUD_USERSYNC"
+        connector += line.key[2] == CONNECTOR  # (as `sms.count_connector` counts them)
     if any(counts.get(line.key) for line in head[skipped:] if line.key is not None):
         return None  # a shared record further on: events tell it apart
     if skipped == 0:
@@ -292,4 +366,5 @@ def _repeated_start(earlier_run: Run, later_run: Run, source_tz: object) -> Piec
         skipped=skipped,
         skipped_connector=connector,
         skipped_first=head[0].time,
+        skipped_bom=later.start == 0 and head[0].bom,
     )

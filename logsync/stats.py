@@ -116,6 +116,8 @@ class Skipped(NamedTuple):
     """Of those, the connector's."""
     first_times: tuple[datetime, ...] = ()
     """The time of the first one each piece leaves out."""
+    bom: bool = False
+    """Whether they begin the input with its byte-order mark."""
 
 
 _SUMMED = (
@@ -145,6 +147,8 @@ def joined(into: InputStats, parts: list[InputStats], skipped: Skipped | None = 
         into.records += skipped.records
         into.record_lines += skipped.records
         into.connector_records += skipped.connector
+    if skipped is not None and skipped.bom and not into.encoding.startswith("utf-8-sig"):
+        into.encoding = into.encoding.replace("utf-8", "utf-8-sig", 1)
     if into.fallback_lines and not into.encoding.endswith("+cp1252"):
         into.encoding += "+cp1252"
     firsts = [part.first_time for part in parts if part.first_time is not None]

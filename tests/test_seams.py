@@ -6,6 +6,8 @@ tells shared records apart record by record)."""
 from __future__ import annotations
 
 import os
+import re
+from datetime import timedelta, timezone, tzinfo
 from pathlib import Path
 
 import pytest
@@ -51,20 +53,117 @@ def never_held(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pipeline, "split_event_runs", held)
 
 
-def read_in_pieces(path: Path, monkeypatch: pytest.MonkeyPatch) -> Analysis:
+def read_in_pieces(path: Path, monkeypatch: pytest.MonkeyPatch, source_tz: tzinfo | None = None) -> Analysis:
     """The analysis of a file of runs, never held in memory, after checking that it answers
     as the plain reading does."""
-    plain = as_plainly(path)
+    plain = analyze([str(path)], fast=False, source_tz=source_tz)
     never_held(monkeypatch)
-    read = analyze([str(path)])
+    read = analyze([str(path)], source_tz=source_tz)
     same_answers(read, plain)
     return read
 
 
-def pieces_of(path: Path) -> list[tuple[int, int, int, bool]]:
+def pieces_of(path: Path, source_tz: tzinfo | None = None) -> list[tuple[int, int, int, bool]]:
     """(start, first line, records skipped, rotated) of each piece `how_to_read` finds."""
-    reading = how_to_read([str(path)], ReadOptions())
+    reading = how_to_read([str(path)], ReadOptions(source_tz=source_tz))
     return [(p.start, p.first_line, p.skipped, p.rotated) for p in reading.pieces.get(str(path), [])]
+
+
+MARKER = b"<MAXIMUM LOG FILE SIZE REACHED - FILE RENAMED>\r\n"
+BOM = b"\xef\xbb\xbf"
+
+
+def lone_cr(lines: list[bytes]) -> list[bytes]:
+    return [line.rstrip(b"\r\n") + b"\r" for line in lines]
+
+
+def no_such_day(line: bytes) -> bytes:
+    return re.sub(rb"<\d\d-\d\d-2026", b"<02-30-2026", line)
+
+
+SHAPES: dict[str, tuple[list[bytes], bool, list[tuple[int, int, int, bool]]]] = {
+    # (the file's lines, read as rows, its pieces); lines 1545 to 1548 are within half a second
+    "the last line first": (LINES[1:] + LINES[:1], True, [(0, 1, 0, False), (414407, 3041, 0, False)]),
+    "a seam after the first line": ([LINES[1549], *LINES[:1549]], True, [(0, 1, 0, False), (136, 2, 0, False)]),
+    "nothing but copies before the seam": (
+        LINES[1545:1548] + LINES[:1548], False, [(0, 1, 0, False), (427, 4, 0, False)]
+    ),
+    "a byte-order mark before each half": (
+        [BOM, *LINES[1544:], BOM, *LINES[:1548]], True, [(566, 5, 4, False), (204027, 1498, 0, False)]
+    ),
+    "a blank line at the seam": (
+        [*LINES[1544:], b"\r\n", *LINES[:1548]], True, [(563, 5, 4, False), (204026, 1499, 0, False)]
+    ),
+    "a blank line first": (
+        [b"\n", *LINES[1544:], *LINES[:1548]], False, [(0, 1, 0, False), (204025, 1499, 0, False)]
+    ),
+    "no such day before the seam": (
+        [*LINES[1544:-1], no_such_day(LINES[-1]), *LINES[:1548]],
+        True,
+        [(563, 5, 4, False), (204024, 1498, 0, False)],
+    ),
+    "lone CRs, three runs": (
+        lone_cr(LINES[2000:] + LINES[1000:2000] + LINES[:1000]),
+        True,
+        [(0, 1, 0, False), (140796, 1042, 0, False), (276171, 2042, 0, False)],
+    ),
+    "lone CRs, copies at the seam": (
+        lone_cr(LINES[1544:] + LINES[:1548]), True, [(559, 5, 4, False), (202527, 1498, 0, False)]
+    ),
+    "the marker between runs": (
+        [*LINES[2000:], *LINES[1000:2000], MARKER, *LINES[:1000]],
+        True,
+        [(0, 1, 0, False), (141837, 1042, 0, True), (278260, 2043, 0, False)],
+    ),
+    "a record after the marker": (
+        [*LINES[1550:], *LINES[:1549], MARKER, LINES[1549]],
+        True,
+        [(0, 1, 0, False), (203186, 1492, 0, False)],
+    ),
+    "lone CRs, the marker at the end": (
+        lone_cr([LINES[1549], *LINES[1550:], *LINES[:1550], MARKER]),
+        True,
+        [(0, 1, 0, False), (201830, 1493, 0, True)],
+    ),
+    "copies, then an older half": (
+        [*LINES[1544:], *LINES[1000:1548], *LINES[:1000], MARKER],
+        True,
+        [(563, 5, 4, False), (204024, 1498, 0, False), (278775, 2046, 0, True)],
+    ),
+    "the later run the older half": (
+        [*LINES[1000:], MARKER, *LINES[:1003]], True, [(0, 1, 0, True), (278260, 2043, 0, False)]
+    ),
+    "a run the samples miss": (
+        LINES[1550:] + LINES[:800] + LINES[100:105] + LINES[800:1550],
+        True,
+        [(0, 1, 0, False), (203186, 1492, 0, False)],
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_the_pieces_of_each_shape_answer_as_the_plain_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shape: str
+) -> None:
+    lines, rows, expected = SHAPES[shape]
+    path = write(tmp_path / "all.log", lines)
+    reading = how_to_read([str(path)], ReadOptions())
+    assert (reading.rows, pieces_of(path)) == (rows, expected)
+    if shape == "a run the samples miss":  # the reading finds it, and reads the file again
+        same_answers(analyze([str(path)]), as_plainly(path))
+    else:
+        read_in_pieces(path, monkeypatch)
+
+
+def test_times_without_an_offset_are_pieced_in_the_source_zone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = [line.replace(b"+480>", b">") for line in LINES[1544:] + LINES[:1548]]
+    path = write(tmp_path / "all.log", lines)
+    zone = timezone(timedelta(hours=-8))
+    assert pieces_of(path) == []  # (no instants without a zone)
+    assert pieces_of(path, zone) == [(547, 5, 4, False), (198036, 1498, 0, False)]
+    assert read_in_pieces(path, monkeypatch, zone).duplicates == 4
 
 
 @pytest.mark.parametrize(
@@ -181,21 +280,33 @@ def test_runs_that_overlap_are_read_as_events_still_a_piece_at_a_time(
     assert read.duplicates == (3041 if parts[0] == slice(None) else 0)
 
 
-def test_events_of_a_file_pasted_in_the_wrong_order_stream_a_piece_at_a_time(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    "parts",
+    [
+        (slice(1550, None), slice(None, 1550)),
+        # a run of ten lines between samples, inside the second run: only the reading sees it
+        (slice(1550, None), slice(None, 1500), slice(200, 210), slice(1500, 1550)),
+    ],
+    ids=["halves swapped", "a run the samples miss inside a run they see"],
+)
+def test_events_of_a_file_pasted_in_the_wrong_order_list_each_record_once_in_time_order(
+    tmp_path: Path, parts: tuple[slice, ...]
 ) -> None:
+    """`events` streams as it reads: a run found inside a piece could not be merged back into
+    what is written already, so a file of runs is read whole (held), as `report` falls back to
+    where its pieces hide a run."""
     from typer.testing import CliRunner
 
     from logsync.cli import app
 
-    path = write(tmp_path / "all.log", LINES[1550:], LINES[:1550])
-    never_held(monkeypatch)
+    path = write(tmp_path / "all.log", *(LINES[part] for part in parts))
     pasted = CliRunner().invoke(app, ["events", "--format", "csv", str(path)])
     clean = CliRunner().invoke(app, ["events", "--format", "csv", str(DEMO)])
     assert pasted.exit_code == clean.exit_code == 0
     rows = [line.split(",", 4)[4] for line in pasted.stdout.splitlines()[1:]]
     assert rows == [line.split(",", 4)[4] for line in clean.stdout.splitlines()[1:]]
     assert len(rows) == 3041
+    assert "merged by time" in pasted.stderr and "file order" not in pasted.stderr
 
 
 @settings(max_examples=int(os.environ.get("LOGSYNC_FUZZ_EXAMPLES", "12")), deadline=None)
@@ -218,3 +329,22 @@ def test_pieces_of_the_demo_log_in_any_order_answer_as_the_plain_reading(
     else:
         names = [str(write(folder / f"{index}.log", part)) for index, part in enumerate(order)]
     same_answers(analyze(names), analyze(names, fast=False))
+
+
+def test_an_input_whose_samples_mostly_go_back_is_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The demo log cut into ten runs pasted last first: every gap between samples goes back.
+    Looking through more than a quarter of an input (past `SCAN_FLOOR`) for its seams costs
+    more than it saves: it is read whole, held, as the plain reading reads it."""
+    from logsync import seams
+
+    runs = [LINES[start : start + 305] for start in range(0, len(LINES), 305)]
+    path = write(tmp_path / "all.log", *reversed(runs))
+    assert len(pieces_of(path)) == 10
+    monkeypatch.setattr(seams, "SCAN_FLOOR", 100_000)  # (the demo log is 415 KB)
+    assert pieces_of(path) == []
+    assert how_to_read([str(path)], ReadOptions()).split == {str(path): 0}
+    read = analyze([str(path)])
+    same_answers(read, as_plainly(path))
+    assert read.runs == ((str(path), 10),)

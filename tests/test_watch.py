@@ -9,6 +9,8 @@ import signal
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -368,6 +370,22 @@ def test_watch_says_where_a_clock_set_back_took_time_back(tmp_path: Path) -> Non
     ) in err.decode()
 
 
+@contextmanager
+def watching(live: Path, *options: str) -> Iterator[Reader]:
+    """`logsync watch LIVE OPTIONS`, piped, polling every 0.1 s, read line by line; stopped
+    with Ctrl+C at the end, which ends it as 130, with nothing on stderr."""
+    process = subprocess.Popen(
+        [LOGSYNC, "watch", str(live), "--poll", "0.1", *options],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    try:
+        yield Reader(process)
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=20)
+    assert (process.returncode, err) == (130, b"")
+
+
 def test_watch_says_when_cycle_totals_count_failures_no_line_names(tmp_path: Path) -> None:
     """A cycle notifies two users and adds one, with no failure line: `report` and `check`
     count one failed add that no line names; piped, `watch` says so in a line of its own,
@@ -375,12 +393,7 @@ def test_watch_says_when_cycle_totals_count_failures_no_line_names(tmp_path: Pat
     now = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
     live = tmp_path / "CloudUserSync.log"
     live.write_text(Log(bias=0).cycle(now - timedelta(seconds=60), ("a@contoso.com",)).text())
-    process = subprocess.Popen(
-        [LOGSYNC, "watch", str(live), "--poll", "0.1", "--interval", "5m"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )
-    reader = Reader(process)
-    try:
+    with watching(live, "--interval", "5m") as reader:
         assert reader.next()["kind"] == "connector"
         append(live, Log(bias=0).cycle(now - timedelta(seconds=30), ("b@contoso.com", "c@contoso.com"), added=1))
         unnamed = reader.next()
@@ -399,8 +412,3 @@ def test_watch_says_when_cycle_totals_count_failures_no_line_names(tmp_path: Pat
             ("user", "c@contoso.com", "pending"),
             ("user", "d@contoso.com", "waiting"),
         ]
-    finally:
-        process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=20)
-    assert process.returncode == 130
-    assert err == b""

@@ -116,10 +116,9 @@ def events(
             if one.jump is not None:
                 _note_jump(names[0], one.jump, opts, env)
         else:
-            source = EventStream(
-                names, options, progress=progress, split=how.split, pieces=how.pieces,
-                apart=how.rows and how.split.keys() <= how.pieces.keys(),
-            )
+            # (held whole, not read as pieces: the stream starts at once, so a run the samples
+            # missed inside a piece could not be merged back; see `bulk.how_to_read`)
+            source = EventStream(names, options, progress=progress, split=how.split)
             page = EventsPage(filters.kept(source), opts.display)
             write("events", fmt, page, output(env, opts))
             note_local_times(source.inputs, opts, env)
