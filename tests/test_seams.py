@@ -348,3 +348,26 @@ def test_an_input_whose_samples_mostly_go_back_is_read_whole(
     read = analyze([str(path)])
     same_answers(read, as_plainly(path))
     assert read.runs == ((str(path), 10),)
+
+
+def test_a_byte_of_another_code_page_in_a_later_piece_is_counted_for_the_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Line 101 holds a cp1252 byte: its piece reads it so, and the input says so, as the
+    plain reading does."""
+    odd = LINES[100].replace(b"- ", b"- \xe9 ", 1)
+    path = write(tmp_path / "all.log", LINES[1550:], LINES[:100], [odd], LINES[101:1550])
+    assert pieces_of(path) == [(0, 1, 0, False), (203186, 1492, 0, False)]
+    stats = read_in_pieces(path, monkeypatch).inputs[0]
+    assert (stats.encoding, stats.fallback_lines) == ("utf-8+cp1252", 1)
+
+
+@pytest.mark.parametrize(("given", "cut"), [(None, True), ("sms-trace", True), ("cmtrace", False)])
+def test_an_input_read_in_another_format_than_sms_trace_is_not_cut_into_pieces(
+    tmp_path: Path, given: str | None, cut: bool
+) -> None:
+    path = write(tmp_path / "all.log", LINES[1550:], LINES[:1550])
+    reading = how_to_read([str(path)], ReadOptions(input_format=given))
+    assert [(p.start, p.first_line) for p in reading.pieces.get(str(path), [])] == (
+        [(0, 1), (203186, 1492)] if cut else []
+    )
