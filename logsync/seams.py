@@ -213,7 +213,7 @@ def _line_numbers(handle: BinaryIO, offsets: list[int]) -> list[int]:
     carried_cr = False
     for offset in offsets:
         while position < offset:
-            block = handle.read(min(1 << 20, offset - position))
+            block = handle.read(min(_BLOCK, offset - position))
             if not block:
                 break
             breaks += block.count(b"\n") + block.count(b"\r") - block.count(b"\r\n")

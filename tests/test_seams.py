@@ -371,3 +371,17 @@ def test_an_input_read_in_another_format_than_sms_trace_is_not_cut_into_pieces(
     assert [(p.start, p.first_line) for p in reading.pieces.get(str(path), [])] == (
         [(0, 1), (203186, 1492)] if cut else []
     )
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_seams_found_a_few_bytes_at_a_time_are_those_found_a_block_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shape: str
+) -> None:
+    """Seams and line numbers are found a block at a time: with 97-byte blocks, every line
+    break (a CRLF among them) and record falls across some block's end."""
+    from logsync import seams
+
+    path = write(tmp_path / "all.log", SHAPES[shape][0])
+    expected = pieces_of(path)
+    monkeypatch.setattr(seams, "_BLOCK", 97)
+    assert pieces_of(path) == expected
