@@ -106,13 +106,18 @@ class Sampled(NamedTuple):
     where they do not, or where its seams cannot be placed (see `seams.pieces`)."""
     rotated: bool = False
     """Whether it ends with the rotation marker (the older half of a rotated log)."""
+    written: bool = True
+    """Whether it is SMS trace as the connector writes it, not pasted (see `_as_written`):
+    only then are the copies it begins with told from its own lines (see `seams`)."""
 
     def runs(self) -> list[Piece]:
-        """Its runs as pieces: the whole input where its time does not go back."""
+        """Its runs as pieces: the whole input where its time does not go back. (A whole input
+        that ends with the rotation marker is no older half unless named `.lo_`, as
+        `pipeline.EventStream` reads it.)"""
         if self.pieces:
             return self.pieces
         times = self.times
-        return [Piece(0, None, 1, min(times), max(times), self.rotated)]
+        return [Piece(0, None, 1, min(times), max(times), False)]
 
 
 def _samples(name: str, options: ReadOptions, stdin: bool = True) -> Sampled | None:
@@ -164,9 +169,11 @@ def _sampled(handle: BinaryIO, options: ReadOptions) -> Sampled | None:
     samples.append(Sample(tail_at, size, last))
     times = [sample.instant for sample in samples]
     rotated = width == 1 and seams.ends_rotated(tail)
-    if not jumps_back(times, None) or width != 1 or not _as_written(head, options):
-        return Sampled(times, None, rotated)
-    return Sampled(times, seams.pieces(handle, samples, rotated, options.source_tz), rotated)
+    written = width == 1 and _as_written(head, options)
+    if not jumps_back(times, None) or not written:
+        return Sampled(times, None, rotated, written)
+    cut = seams.pieces(handle, samples, rotated, options.source_tz)
+    return Sampled(times, cut, rotated, written)
 
 
 def _as_written(head: bytes, options: ReadOptions) -> bool:
@@ -234,6 +241,9 @@ def how_to_read(names: Sequence[str], options: ReadOptions, stdin: bool = True) 
     pieces: Mapping[str, list[Piece]] | None = cut
     if any(found is None or (name in back and name not in cut) for name, found in plain):
         share = len(plain) > 1  # a span that cannot be sampled (or cut) may meet any
+    elif not all(found.written for _, found in plain):  # type: ignore[union-attr]
+        # pasted text: which of its lines are copies is told record by record, as events
+        share = _meet([(min(found.times), max(found.times)) for _, found in plain])  # type: ignore[union-attr]
     else:
         runs = [(name, piece) for name, found in plain for piece in found.runs()]  # type: ignore[union-attr]
         pieces = _apart(runs, cut, options)

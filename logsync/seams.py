@@ -45,6 +45,8 @@ class Piece(NamedTuple):
     """The time of the first of those."""
     skipped_bom: bool = False
     """Whether those begin the input with its byte-order mark (its encoding is told by it)."""
+    skipped_fallback: int = 0
+    """Of those, the lines that are not UTF-8 (read as cp1252)."""
 
 
 def skipped_by(pieces: list[Piece]) -> Skipped:
@@ -54,6 +56,7 @@ def skipped_by(pieces: list[Piece]) -> Skipped:
         sum(p.skipped_connector for p in pieces),
         tuple(p.skipped_first for p in pieces if p.skipped_first is not None),
         any(p.skipped_bom for p in pieces),
+        sum(p.skipped_fallback for p in pieces),
     )
 
 
@@ -235,6 +238,17 @@ class _Line(NamedTuple):
     time: datetime | None = None
     bom: bool = False
     """Whether it starts with the byte-order mark."""
+    fallback: bool = False
+    """Whether it holds bytes that are not UTF-8 (the decoder reads such a line as cp1252)."""
+
+
+def _utf8(raw: str) -> bool:
+    """Whether a line read one character per byte is valid UTF-8."""
+    try:
+        raw.encode("latin-1").decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 _LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)")
@@ -268,7 +282,8 @@ def _lines_at(
             if type(item) is Record and item.time.tzinfo is not None:
                 key = (micros(item.time), item.thread, item.component, item.message)
                 time = item.time
-        lines.append(_Line(start + line_start, start + line_end, key, time, bom))
+        fallback = not raw.isascii() and not _utf8(raw)
+        lines.append(_Line(start + line_start, start + line_end, key, time, bom, fallback))
     return lines
 
 
@@ -367,4 +382,5 @@ def _repeated_start(earlier_run: Run, later_run: Run, source_tz: object) -> Piec
         skipped_connector=connector,
         skipped_first=head[0].time,
         skipped_bom=later.start == 0 and head[0].bom,
+        skipped_fallback=sum(line.fallback for line in head[:skipped]),
     )

@@ -118,6 +118,8 @@ class Skipped(NamedTuple):
     """The time of the first one each piece leaves out."""
     bom: bool = False
     """Whether they begin the input with its byte-order mark."""
+    fallback: int = 0
+    """Of their lines, those that are not UTF-8 (read as cp1252)."""
 
 
 _SUMMED = (
@@ -147,6 +149,7 @@ def joined(into: InputStats, parts: list[InputStats], skipped: Skipped | None = 
         into.records += skipped.records
         into.record_lines += skipped.records
         into.connector_records += skipped.connector
+        into.fallback_lines += skipped.fallback
     if skipped is not None and skipped.bom and not into.encoding.startswith("utf-8-sig"):
         into.encoding = into.encoding.replace("utf-8", "utf-8-sig", 1)
     if into.fallback_lines and not into.encoding.endswith("+cp1252"):

@@ -675,3 +675,47 @@ def test_spaces_after_a_record_are_a_console_s_but_spaces_at_a_break_are_the_tex
     assert list(console.undo(iter([piece, "text " + " " * 3]))) == [piece.rstrip(), "text    "]
     mail = pasting(flowed(DEMO_TEXT[:20000], 76))
     assert mail is not None and (mail.padded, mail.width) == (False, 74)
+
+
+@pytest.mark.parametrize("width", [70, 80, 89, 100, 113, 114, 160])
+def test_a_console_copy_at_any_width_gives_the_answers_of_the_log(tmp_path: Path, width: int) -> None:
+    """Narrower than the shortest record, no line is a record with spaces after it: the copy
+    is told by its lines, nine in ten as wide as the console, a fifth ending with spaces after
+    a trailer's end."""
+    clean = answers(str(SAMPLES / "CloudUserSync.log"))
+    assert answers(write(tmp_path, padded(DEMO_TEXT, width))) == clean
+
+
+@pytest.mark.parametrize(
+    ("how", "text"),
+    [
+        ("escaped as HTML", lambda text: text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")),
+        ("non-breaking spaces in messages", lambda text: "".join(
+            line[: line.find("$$<")].replace(" ", "\xa0") + line[line.find("$$<") :] + "\n"
+            for line in text.splitlines()
+        )),
+    ],
+)
+def test_a_log_copied_from_a_web_page_gives_the_answers_of_the_log(
+    tmp_path: Path, how: str, text: Callable[[str], str]
+) -> None:
+    """A ticket's HTML (`$$&lt;SMS_CLOUD_USERSYNC&gt;`) or a rich-text copy (U+00A0 for each
+    space of a message): every event was hidden, `check` passed."""
+    clean = answers(str(SAMPLES / "CloudUserSync.log"))
+    assert answers(write(tmp_path, text(DEMO_TEXT))) == clean
+
+
+def test_lines_cut_off_at_a_width_are_no_pieces_of_one_record(tmp_path: Path) -> None:
+    """`cut -c1-150` (a console that does not wrap): a line cut off loses its end, and the
+    line after it begins a message of its own, so it is no piece of the same record. Six
+    notifications were one record of six messages, bob's failure line was lost to it, and
+    `check` passed; the lines are now no record each, and bob's failure, whole, is read."""
+    lines = DEMO_TEXT.splitlines()[2432:2460]
+    path = write(tmp_path, "".join(line[:150] + "\n" for line in lines))
+    result = runner.invoke(app, ["check", path])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0].startswith("bob@contoso.com\twaiting\tUserNotFound")
+    events = runner.invoke(app, ["events", "--kind", "unparsed", "--format", "csv", path])
+    cut_off = [str(number) for number, line in enumerate(lines, 1) if len(line) > 150]
+    assert cut_off == ["2", "11", "18", "25"]  # the totals lines, 163 characters and more
+    assert [line.split(",")[3] for line in events.stdout.splitlines()[1:]] == cut_off

@@ -385,3 +385,51 @@ def test_seams_found_a_few_bytes_at_a_time_are_those_found_a_block_at_a_time(
     expected = pieces_of(path)
     monkeypatch.setattr(seams, "_BLOCK", 97)
     assert pieces_of(path) == expected
+
+
+def _two(folder: Path, first: list[bytes], second: list[bytes], names: tuple[str, str]) -> list[str]:
+    return [str(write(folder / name, lines)) for name, lines in zip(names, (first, second), strict=True)]
+
+
+@pytest.mark.parametrize(
+    ("quoting", "rows"),
+    [(b"", True), (b"> ", False), (b"12:", False)],
+    ids=["as written", "quoted", "numbered by grep -n"],
+)
+def test_a_pasted_excerpt_that_meets_the_log_is_told_apart_record_by_record(
+    tmp_path: Path, quoting: bytes, rows: bool
+) -> None:
+    """The log to line 2444, and an excerpt from line 2442 on: three shared lines. As written,
+    the excerpt is read from past them; quoted (or numbered), its lines are no copies of the
+    log's as they stand, so the two are read as events, which tell the records apart."""
+    excerpt = [quoting + line for line in LINES[2441:]]
+    names = _two(tmp_path, LINES[:2444], excerpt, ("CloudUserSync.log", "ticket.txt"))
+    reading = how_to_read(names, ReadOptions())
+    assert (reading.rows, [p.skipped for runs in reading.pieces.values() for p in runs]) == (
+        (True, [3]) if rows else (False, [])
+    )
+    read, plain = analyze(names), analyze(names, fast=False)
+    same_answers(read, plain)
+    assert (read.duplicates, read.result.connector.state) == (3, "running")
+    assert {u.upn: u.state for u in read.users}["ivan@contoso.com"] == "overdue"
+
+
+def test_a_history_file_that_ends_with_the_marker_shares_its_copies_as_events_do(
+    tmp_path: Path,
+) -> None:
+    """Only a `.lo_` is an older half by its name (`EventStream`): a history file that ends with
+    the rotation marker and shares three lines with the `.log` counts them once, both ways."""
+    first = [*LINES[:1487], MARKER]
+    names = _two(tmp_path, first, LINES[1484:], ("CloudUserSync-20261124.log", "CloudUserSync.log"))
+    read, plain = analyze(names), analyze(names, fast=False)
+    same_answers(read, plain)
+    assert (read.duplicates, read.tracker.log.cycles) == (3, 398)
+
+
+def test_a_cp1252_byte_in_the_copies_left_out_is_counted_for_its_input(tmp_path: Path) -> None:
+    odd = LINES[1485].replace(b"cloud", b"cloud\xe9", 1)
+    names = _two(tmp_path, [*LINES[:1485], odd, LINES[1486]], [odd, *LINES[1486:]], ("a.log", "b.log"))
+    assert [p.skipped for runs in how_to_read(names, ReadOptions()).pieces.values() for p in runs] == [2]
+    read, plain = analyze(names), analyze(names, fast=False)
+    same_answers(read, plain)
+    assert [(s.encoding, s.fallback_lines) for s in read.inputs] == [("utf-8+cp1252", 1), ("utf-8+cp1252", 1)]

@@ -760,3 +760,27 @@ def test_a_user_whose_retry_cycles_received_nobody_unnamed_is_overdue(tmp_path: 
     gate = CliRunner().invoke(app, ["check", "--fail-on", "overdue", str(path)])
     assert gate.exit_code == 1
     assert gate.stdout.splitlines()[-1].startswith("FAIL: 1 user (1 overdue), limit 0 as of ")
+
+
+def test_a_cycle_without_its_totals_line_cannot_say_a_retry_was_missed(tmp_path: Path) -> None:
+    """The demo log without its add totals (`findstr /v`, or lines cut off at the width): the
+    cycle at 07:45 notified carol after her due time and logged no failure, but what it added
+    is not in the input (it added her). "No retry logged" would be false: carol and ivan are
+    `pending` (`retry_unseen`), not `overdue`. With one totals line left out, the users
+    retried in that cycle only."""
+    demo = (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig").splitlines(True)
+    path = tmp_path / "no-totals.log"
+    path.write_text("".join(line for line in demo if "Total received users to add" not in line))
+    states = {u.upn: (u.state, u.pending_reason) for u in analyze([str(path)]).users}
+    assert (states["carol@contoso.com"], states["ivan@contoso.com"]) == (
+        ("pending", "retry_unseen"), ("pending", "retry_unseen"),
+    )
+    carol_cycle = next(
+        number for number, line in enumerate(demo)
+        if "Total received users to add from SCCM = 1" in line and "11-25-2026 07:45" in line
+    )
+    path.write_text("".join(line for number, line in enumerate(demo) if number != carol_cycle))
+    states = {u.upn: (u.state, u.pending_reason) for u in analyze([str(path)]).users}
+    assert (states["carol@contoso.com"], states["ivan@contoso.com"]) == (
+        ("pending", "retry_unseen"), ("overdue", None),
+    )

@@ -82,7 +82,8 @@ def watch(
     On a terminal: a live table with countdowns. Piped: one JSON line for the connector's state,
     one for every user that is not synced, then one per change of either, flushed at once
     (`kind` is `connector` or `user`): a user's line comes when its state, due time or expected
-    recovery changes, and `changed` names which.
+    recovery changes, and `changed` names which; a line of kind `unnamed_failures` comes when
+    the cycles' totals count more failed adds that no failure line names.
 
     What the log already holds is checked as by report: a log of another component, or one
     with no records at all, is an error (exit 2).

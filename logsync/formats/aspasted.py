@@ -18,12 +18,13 @@ lines.
 
 from __future__ import annotations
 
+import html
 import re
 from collections import Counter
 from collections.abc import Iterator
 from itertools import pairwise, product
 
-from . import sms
+from . import copies, sms
 from .common import is_blank, physical_lines
 
 QUOTE_RE = re.compile(r"(?:(?:\||>(?!<[^!]))[ \t]?)+")
@@ -52,7 +53,9 @@ class Pasting:
     """How an input was pasted: whether quoted, and the width it was wrapped at (None: not
     wrapped)."""
 
-    __slots__ = ("cut", "numbered", "padded", "prefix", "quoted", "trace", "width")
+    __slots__ = (
+        "cut", "entities", "nbsp", "numbered", "padded", "prefix", "quoted", "trace", "width"
+    )
 
     def __init__(
         self,
@@ -63,10 +66,17 @@ class Pasting:
         prefix: str | None = None,
         numbered: bool = False,
         padded: bool = False,
+        entities: bool = False,
+        nbsp: bool = False,
     ) -> None:
+        self.entities = entities
+        """Copied from a web page or a ticket as HTML: `&lt;`, `&gt;`, `&amp;` for `<`, `>`,
+        `&` (a trailer `$$&lt;SMS_...&gt;` tells): decoded first."""
+        self.nbsp = nbsp
+        """Non-breaking spaces (U+00A0) for spaces, as a rich-text or web copy has them."""
         self.padded = padded
         """Records end with spaces after their trailer (copied from a console window, which
-        fills each line to its width): taken off first (see `_unpadded`)."""
+        fills each line to its width): taken off first (see `copies.unpadded`)."""
         self.numbered = numbered
         """Each line starts with its number, its file's name or both (`grep -n`, `findstr /n`,
         `Select-String`): taken off first."""
@@ -82,61 +92,19 @@ class Pasting:
 
     def undo(self, lines: Iterator[str]) -> Iterator[str]:
         """The input's physical lines as they were before pasting (as many lines)."""
+        if self.entities:
+            lines = map(html.unescape, lines)
+        if self.nbsp:
+            lines = (line.replace("\xa0", " ") for line in lines)
         if self.padded:
-            lines = map(_unpadded, lines)
+            lines = map(copies.unpadded, lines)
         if self.numbered:
-            lines = (_unnumbered(line) for line in lines)
+            lines = (copies.unnumbered(line) for line in lines)
         if self.quoted:
             lines = _unquoted_lines(lines, self.prefix)
         if self.width is not None:
             lines = _unwrapped(lines, self.width, self.trace, self.cut)
         return lines
-
-
-_NUMBERED_RE = re.compile(
-    r"(?:(?:[A-Za-z]:)?[^:\r\n<>|$]*\.(?:log|lo_|txt)(?:\.gz|\.bz2|\.xz)?[:-])?(?:\d+[:-])?"
-)
-"""What a search puts before each line it found: the file's name (of several files searched,
-`zgrep`'s, or `Select-String`'s path), its line number (`grep -n`, `findstr /n`), or both;
-`-` instead of `:` before a line of context (`grep -C`)."""
-_GROUPS = "--"
-"""What `grep -C` writes between groups of lines that are not next to each other."""
-
-
-def _unpadded(line: str) -> str:
-    """The line without the spaces or tabs after an SMS-trace trailer's end (`>`) that it ends
-    with: a record's, or the last piece of a record cut at a console's width."""
-    if line.endswith((" ", "\t")):
-        stripped = line.rstrip(" \t")
-        if stripped.endswith(">"):
-            return stripped
-    return line
-
-
-def _padded(lines: list[str]) -> bool:
-    """Whether some of these lines are SMS-trace records with spaces or tabs after them (copied
-    from a console window, which fills each line to its width)."""
-    return any(
-        line.endswith((" ", "\t")) and sms.looks_like(line.rstrip(" \t")) for line in lines
-    )
-
-
-def _unnumbered(line: str) -> str:
-    if line.rstrip("\r") == _GROUPS:
-        return ""
-    return line[_NUMBERED_RE.match(line).end() :]  # type: ignore[union-attr]
-
-
-def _numbered(lines: list[str]) -> bool:
-    """Whether four in five lines (but `grep -C`'s group separators) start with a search's file
-    name or line number, and are an SMS-trace record after it (so a pasted excerpt's own times,
-    `10:23:54`, or dates, `2014-09-15`, are no number)."""
-    found = 0
-    lines = [line for line in lines if line.rstrip("\r") != _GROUPS]
-    for line in lines:
-        end = _NUMBERED_RE.match(line).end()  # type: ignore[union-attr]
-        found += bool(end) and sms.looks_like(line[end:])
-    return found * 5 >= len(lines) * 4
 
 
 def _unquoted_lines(lines: Iterator[str], prefix: str | None) -> Iterator[str]:
@@ -177,18 +145,27 @@ def _unquoted(line: str, prefix: str) -> str:
 def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
     """How the text that starts with `sample` was pasted, or None when it shows no pasting."""
     head = sample.lstrip("\ufeff \t\r\n")
-    searched = _NUMBERED_RE.match(head).end() > 0  # type: ignore[union-attr]
-    if not (searched or _QUOTED_RE.search(sample)) and sms.count_records("\n" + sample) is not None:
+    searched = copies.NUMBERED_RE.match(head).end() > 0  # type: ignore[union-attr]
+    entities = copies.ESCAPED_TRAILER in sample
+    nbsp = "\xa0" in sample
+    if (
+        not (searched or entities or nbsp or _QUOTED_RE.search(sample))
+        and sms.count_records("\n" + sample) is not None
+    ):
         return None  # every line a record (or blank): a log as written, the usual case
+    if entities:
+        sample = html.unescape(sample)
+    if nbsp:
+        sample = sample.replace("\xa0", " ")
     lines = [line for line in sample.split("\n")[:-1] if not is_blank(line)][:max_lines]
     if not lines:
         return None
-    padded = _padded(lines)
+    padded = copies.padded(lines, MIN_WIDTH)
     if padded:
-        lines = [_unpadded(line) for line in lines]
-    numbered = searched and _numbered(lines)
+        lines = [copies.unpadded(line) for line in lines]
+    numbered = searched and copies.numbered(lines)
     if numbered:
-        lines = [_unnumbered(line) for line in lines]
+        lines = [copies.unnumbered(line) for line in lines]
     # a fifth: quoting before wrapping leaves the other pieces of a line unquoted
     prefixes = Counter(found.group() for found in map(QUOTE_RE.match, lines) if found)
     quoted = prefixes.total() * 5 >= len(lines)
@@ -211,9 +188,10 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         cut = _cut_at(lines, usual, trace, quoting)
         if usual > MIN_WIDTH and "" in _unwrapped(iter(lines), usual, trace, cut):
             width = usual
-    if not quoted and width is None and not numbered and not padded:
+    if not (quoted or width is not None or numbered or padded or entities or nbsp):
         return None
-    return Pasting(quoted, width, trace, width is not None and cut, prefix, numbered, padded)
+    cut = width is not None and cut
+    return Pasting(quoted, width, trace, cut, prefix, numbered, padded, entities, nbsp)
 
 
 def _cut_at(lines: list[str], width: int, trace: bool, quoting: int = 0) -> bool:
@@ -332,7 +310,14 @@ def _joined(pieces: list[str], trace: bool, cut: bool = False) -> tuple[int, str
     None. The record whose message the catalogue knows is taken first: pieces before it (a line
     of the reply around the log, as wide as the wrapping) are no part of it."""
     found = None
-    for first in range(len(pieces) - 1):
+    # a piece that begins a message the catalogue knows begins a record: no piece before it
+    # is part of it (lines cut off at a width, not wrapped: `cut -c1-120`, a console's copy)
+    starts = [
+        index
+        for index in range(1, len(pieces))
+        if _begins_message(pieces[index]) or _known(pieces[index])
+    ]
+    for first in range(max(starts, default=0), len(pieces) - 1):
         line = _join(pieces[first:], trace, cut)
         if line is not None:
             if _known(line):
@@ -340,6 +325,23 @@ def _joined(pieces: list[str], trace: bool, cut: bool = False) -> tuple[int, str
             if found is None:
                 found = first, line
     return found
+
+
+_MESSAGE_START_RE: re.Pattern[str] | None = None
+_MESSAGE_START = 12
+"""Characters of a message's start that tell it (shorter starts, `User`, may be any word)."""
+
+
+def _begins_message(piece: str) -> bool:
+    """Whether a piece begins with the first words of a message the catalogue knows."""
+    global _MESSAGE_START_RE
+    if _MESSAGE_START_RE is None:
+        from ..events import CATALOGUE, message_starts
+
+        kinds = {entry.kind for entry in CATALOGUE} - {"message", "unparsed"}
+        _MESSAGE_START_RE = re.compile("(?:" + message_starts(kinds) + ")")
+    match = _MESSAGE_START_RE.match(piece.lstrip("~ \t"))
+    return match is not None and match.end() >= _MESSAGE_START
 
 
 def _join(pieces: list[str], trace: bool, cut: bool = False) -> str | None:

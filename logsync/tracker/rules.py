@@ -234,6 +234,7 @@ class Tracker:
     ) -> None:
         here = (us, zone)
         self.cycle_no += 1
+        self.totals.unread(self.cycle_start, self.notified, self.log.last_totals)
         self.notified = 0
         if self.received or self.failed:
             self.received, self.failed = {}, {}

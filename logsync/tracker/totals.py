@@ -73,6 +73,13 @@ class CycleTotals:
         self._undecided_at: tuple[int, Moment, str, int] | None = None
         """The undecided cycle's start, totals and the totals' line."""
 
+    def unread(self, start: int | None, notified: int, totals_at: int | None) -> None:
+        """A cycle begins: where the one before it (begun at `start`) notified users and no
+        totals line of it is in the input (cut off, or left out of an excerpt), whom it
+        received the input cannot say: it may have added a user whose retry came there."""
+        if start is not None and notified and (totals_at is None or totals_at < start):
+            self.room_at = start
+
     def forget(self) -> None:
         """A restart: the undecided cycle is never decided."""
         self.undecided = {}

@@ -1,0 +1,62 @@
+"""What copying a log's lines did to them, beside quoting and wrapping (`aspasted`): a
+search's names and numbers before each line, a console window's padding, HTML entities."""
+
+from __future__ import annotations
+
+import re
+
+from . import sms
+
+ESCAPED_TRAILER = "$$&lt;"
+"""An SMS-trace trailer's start as HTML writes it."""
+
+NUMBERED_RE = re.compile(
+    r"(?:(?:[A-Za-z]:)?[^:\r\n<>|$]*\.(?:log|lo_|txt)(?:\.gz|\.bz2|\.xz)?[:-])?(?:\d+[:-])?"
+)
+"""What a search puts before each line it found: the file's name (of several files searched,
+`zgrep`'s, or `Select-String`'s path), its line number (`grep -n`, `findstr /n`), or both;
+`-` instead of `:` before a line of context (`grep -C`)."""
+GROUPS = "--"
+"""What `grep -C` writes between groups of lines that are not next to each other."""
+
+
+def unpadded(line: str) -> str:
+    """The line without the spaces or tabs after an SMS-trace trailer's end (`>`) that it ends
+    with: a record's, or the last piece of a record cut at a console's width."""
+    if line.endswith((" ", "\t")):
+        stripped = line.rstrip(" \t")
+        if stripped.endswith(">"):
+            return stripped
+    return line
+
+
+def padded(lines: list[str], min_width: int) -> bool:
+    """Whether these lines were copied from a console window, which fills each line to its
+    width with spaces, and cuts longer ones there: some are SMS-trace records with spaces or
+    tabs after them, or nine in ten are as wide as the widest and a fifth end with spaces after
+    a trailer's end (`>`: the last piece of a record cut at the width)."""
+    if any(line.endswith((" ", "\t")) and sms.looks_like(line.rstrip(" \t")) for line in lines):
+        return True
+    width = max(map(len, lines), default=0)
+    if width <= min_width or sum(len(line) == width for line in lines) * 10 < len(lines) * 9:
+        return False
+    ends = sum(line.endswith(" ") and line.rstrip(" ").endswith(">") for line in lines)
+    return ends * 5 >= len(lines)
+
+
+def unnumbered(line: str) -> str:
+    if line.rstrip("\r") == GROUPS:
+        return ""
+    return line[NUMBERED_RE.match(line).end() :]  # type: ignore[union-attr]
+
+
+def numbered(lines: list[str]) -> bool:
+    """Whether four in five lines (but `grep -C`'s group separators) start with a search's file
+    name or line number, and are an SMS-trace record after it (so a pasted excerpt's own times,
+    `10:23:54`, or dates, `2014-09-15`, are no number)."""
+    found = 0
+    lines = [line for line in lines if line.rstrip("\r") != GROUPS]
+    for line in lines:
+        end = NUMBERED_RE.match(line).end()  # type: ignore[union-attr]
+        found += bool(end) and sms.looks_like(line[end:])
+    return found * 5 >= len(lines) * 4
