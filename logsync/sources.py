@@ -68,15 +68,14 @@ def mark_siblings(inputs: Sequence[InputStats]) -> None:
 def same_bytes(names: Sequence[str]) -> dict[str, str]:
     """The inputs whose bytes are those of an earlier input (an export given twice, or copied
     under another name), each with that input: it is read once, and the copy's records count
-    as the duplicates they are. Only files of the same size are compared; a sibling log, a
-    rotated `.lo_`, stdin and a zip member never are."""
+    as the duplicates they are (a `.lo_` copied under another name too: its records are those
+    of one older half). Only files of the same size are compared; a sibling log, stdin and a
+    zip member never are."""
     by_size: dict[int, list[str]] = {}
     copies: dict[str, str] = {}
     for name in names:
         if name == STDIN or is_sibling(name) or zip_member(name) is not None:
             continue
-        if name.lower().endswith(".lo_"):
-            continue  # the older half of a rotation: its records all count (see EventStream)
         try:
             size = os.stat(name).st_size
         except OSError:

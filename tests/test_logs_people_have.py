@@ -1616,3 +1616,19 @@ def test_a_log_that_starts_inside_a_cycle_after_its_failure_line_is_no_unnamed_f
     )
     result = analyze([twice.write(tmp_path / "twice.log")]).result
     assert (result.unnamed_failures, result.counts["failed"]) == (0, 1)
+
+
+def test_a_rotated_half_copied_under_another_name_is_read_once(tmp_path: Path) -> None:
+    """`CloudUserSync.lo_` and `copy of.lo_` (the same bytes) beside the `.log`: its cycles,
+    restarts and failures were counted twice (61 cycles for 30). The copy's records count as
+    the duplicates they are, as a `.log` given twice does."""
+    import shutil
+
+    rotated = SAMPLES / "rotated"
+    copy = tmp_path / "copy of.lo_"
+    shutil.copyfile(rotated / "CloudUserSync.lo_", copy)
+    names = [str(rotated / "CloudUserSync.lo_"), str(copy), str(rotated / "CloudUserSync.log")]
+    twice = analyze(names)
+    once = analyze([str(rotated / "CloudUserSync.lo_"), str(rotated / "CloudUserSync.log")])
+    assert (twice.tracker.log.cycles, once.tracker.log.cycles) == (30, 30)
+    assert (twice.users, twice.duplicates) == (once.users, 91)
