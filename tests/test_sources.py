@@ -333,11 +333,13 @@ def test_only_files_with_the_same_bytes_are_copies(tmp_path: Path) -> None:
         ("b.log", data),
         ("c.log", data.replace(b"carol", b"carla", 1)),  # the same size, another user
         ("CertMgr.log", data),  # a sibling log is never a copy
-        ("CloudUserSync.lo_", data),  # nor the older half of a rotation: its records all count
+        ("CloudUserSync.lo_", data),  # an older half with a log's bytes is a copy of it too
     ]:
         (tmp_path / name).write_bytes(content)
         names[name] = str(tmp_path / name)
     (tmp_path / "empty.log").write_bytes(b"")
     (tmp_path / "empty2.log").write_bytes(b"")
     given = [*names.values(), str(tmp_path / "empty.log"), str(tmp_path / "empty2.log"), "-"]
-    assert same_bytes(given) == {names["b.log"]: names["a.log"]}
+    assert same_bytes(given) == {
+        names["b.log"]: names["a.log"], names["CloudUserSync.lo_"]: names["a.log"]
+    }
