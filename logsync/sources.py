@@ -196,7 +196,10 @@ def rotated_note(log: str, rotated: str, command: str | None) -> str:
 
 def lone_logs(names: Sequence[str]) -> list[tuple[str, str]]:
     """(log, its .lo_) of each CloudUserSync.log among the inputs whose rotated older half lies
-    beside it and is not read: the folder would read both."""
+    beside it and is not read: the folder would read both. None when stdin is an input: it
+    may be the `.lo_` (`type CloudUserSync.lo_ | logsync report - CloudUserSync.log`)."""
+    if STDIN in names:
+        return []
     read = set()
     for name in names:
         try:

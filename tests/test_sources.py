@@ -273,6 +273,10 @@ def test_a_log_given_alone_names_the_lo_beside_it(tmp_path: Path) -> None:
         assert "older records" not in result.stderr
     assert lone_logs([str(log)]) == [(str(log), str(rotated))]
     assert lone_logs([str(rotated), str(log)]) == []
+    # stdin may be the .lo_ (`type CloudUserSync.lo_ | logsync report - CloudUserSync.log`)
+    piped = CliRunner().invoke(app, ["check", "-", str(log)], input=rotated.read_bytes())
+    assert "older records" not in piped.stderr
+    assert lone_logs(["-", str(log)]) == []
 
 
 # -- an export given twice is read once ------------------------------------------------------
