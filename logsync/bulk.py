@@ -104,11 +104,13 @@ class Sampled(NamedTuple):
     pieces: list[Piece] | None = None
     """Where those go back in time: its runs, to be read each on its own (see `seams`); None
     where they do not, or where its seams cannot be placed (see `seams.pieces`)."""
-    rotated: bool = False
-    """Whether it ends with the rotation marker (the older half of a rotated log)."""
-    written: bool = True
-    """Whether it is SMS trace as the connector writes it, not pasted (see `_as_written`):
-    only then are the copies it begins with told from its own lines (see `seams`)."""
+    head: bytes = b""
+    """Its first bytes, to tell whether it is pasted (see `written`); empty: it is UTF-16."""
+
+    def written(self, options: ReadOptions) -> bool:
+        """Whether it is SMS trace as the connector writes it, not pasted (see `_as_written`):
+        only then are the copies it begins with told from its own lines (see `seams`)."""
+        return bool(self.head) and _as_written(self.head, options)
 
     def runs(self) -> list[Piece]:
         """Its runs as pieces: the whole input where its time does not go back. (A whole input
@@ -168,12 +170,11 @@ def _sampled(handle: BinaryIO, options: ReadOptions) -> Sampled | None:
             samples.append(Sample(offset, offset + len(block), found))
     samples.append(Sample(tail_at, size, last))
     times = [sample.instant for sample in samples]
-    rotated = width == 1 and seams.ends_rotated(tail)
-    written = width == 1 and _as_written(head, options)
-    if not jumps_back(times, None) or not written:
-        return Sampled(times, None, rotated, written)
-    cut = seams.pieces(handle, samples, rotated, options.source_tz)
-    return Sampled(times, cut, rotated, written)
+    sampled = Sampled(times, None, head if width == 1 else b"")
+    if not jumps_back(times, None) or not sampled.written(options):
+        return sampled
+    rotated = seams.ends_rotated(tail)
+    return sampled._replace(pieces=seams.pieces(handle, samples, rotated, options.source_tz))
 
 
 def _as_written(head: bytes, options: ReadOptions) -> bool:
@@ -241,13 +242,15 @@ def how_to_read(names: Sequence[str], options: ReadOptions, stdin: bool = True) 
     pieces: Mapping[str, list[Piece]] | None = cut
     if any(found is None or (name in back and name not in cut) for name, found in plain):
         share = len(plain) > 1  # a span that cannot be sampled (or cut) may meet any
-    elif not all(found.written for _, found in plain):  # type: ignore[union-attr]
-        # pasted text: which of its lines are copies is told record by record, as events
-        share = _meet([(min(found.times), max(found.times)) for _, found in plain])  # type: ignore[union-attr]
     else:
         runs = [(name, piece) for name, found in plain for piece in found.runs()]  # type: ignore[union-attr]
-        pieces = _apart(runs, cut, options)
-        share = pieces is None
+        if not _meet([(piece.first, piece.last) for _, piece in runs]):
+            share = False
+        elif not all(found.written(options) for _, found in plain):  # type: ignore[union-attr]
+            share = True  # pasted text: its copies are told record by record, as events
+        else:
+            pieces = _apart(runs, cut, options)
+            share = pieces is None
     split = {name: len(cut[name]) if name in cut else 0 for name in back}
     return Reading(not share, split, cut if pieces is None else pieces)
 
@@ -259,8 +262,6 @@ def _apart(
     share a record once each leaves out the copies it begins with (see
     `seams.shared_starts`): the inputs `cut` into runs, and the inputs read whole from past
     their first records; None where two runs may share records further on."""
-    if not _meet([(piece.first, piece.last) for _, piece in runs]):
-        return cut
     with ExitStack() as opened:
         handles: dict[str, tuple[BinaryIO, int]] = {}
         for name, _ in runs:
