@@ -18,8 +18,7 @@ from . import seams
 from .archives import STDIN, packed_as, zip_member
 from .chunks import RowReader, event_rows
 from .decoding import sniff_encoding
-from .formats import ParseContext, Record, detect, parser_for, sms
-from .formats.aspasted import pasting
+from .formats import ParseContext, Record, parser_for, sms
 from .merge import (
     RUN_DISORDER_US,
     BackwardJump,
@@ -32,6 +31,7 @@ from .pipeline import (
     EventStream,
     ReadOptions,
     ensure_records,
+    followed_format,
     is_connector,
     open_input,
     parse_input,
@@ -180,12 +180,10 @@ def _sampled(handle: BinaryIO, options: ReadOptions) -> Sampled | None:
 def _as_written(head: bytes, options: ReadOptions) -> bool:
     """Whether an input that starts with `head` is SMS trace as the connector writes it (not
     pasted: its pieces are read as such, see `pipeline.open_input`)."""
-    if options.input_format not in (None, "sms-trace"):
-        return False
     text = head.decode("utf-8", "replace").lstrip("\ufeff")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text[: text.rfind("\n") + 1]
-    return pasting(text) is None and detect(text) == "sms-trace"
+    pasted, fmt = followed_format(text[: text.rfind("\n") + 1], options)
+    return pasted is None and fmt == "sms-trace"
 
 
 def _time_in(

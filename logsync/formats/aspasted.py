@@ -22,6 +22,7 @@ import html
 import re
 from collections import Counter
 from collections.abc import Iterator
+from functools import lru_cache
 from itertools import pairwise, product
 
 from . import copies, sms
@@ -327,20 +328,22 @@ def _joined(pieces: list[str], trace: bool, cut: bool = False) -> tuple[int, str
     return found
 
 
-_MESSAGE_START_RE: re.Pattern[str] | None = None
 _MESSAGE_START = 12
 """Characters of a message's start that tell it (shorter starts, `User`, may be any word)."""
 
 
+@lru_cache(maxsize=1)
+def _message_start() -> re.Pattern[str]:
+    """The start of every message the catalogue knows (see `events.message_starts`)."""
+    from ..events import CATALOGUE, message_starts
+
+    kinds = {entry.kind for entry in CATALOGUE} - {"message", "unparsed"}
+    return re.compile("(?:" + message_starts(kinds) + ")")
+
+
 def _begins_message(piece: str) -> bool:
     """Whether a piece begins with the first words of a message the catalogue knows."""
-    global _MESSAGE_START_RE
-    if _MESSAGE_START_RE is None:
-        from ..events import CATALOGUE, message_starts
-
-        kinds = {entry.kind for entry in CATALOGUE} - {"message", "unparsed"}
-        _MESSAGE_START_RE = re.compile("(?:" + message_starts(kinds) + ")")
-    match = _MESSAGE_START_RE.match(piece.lstrip("~ \t"))
+    match = _message_start().match(piece.lstrip("~ \t"))
     return match is not None and match.end() >= _MESSAGE_START
 
 
