@@ -44,6 +44,11 @@ def rotated_run(run: list[Event]) -> bool:
     return False
 
 
+def run_end(run: list[Event]) -> float | None:
+    """The instant of a run's last record (see `times.instant_key`)."""
+    return next((instant_key(e.time) for e in reversed(run) if e.time is not None), None)
+
+
 def run_span(stats: InputStats, runs: list[list[Event]]) -> None:
     """An input read as runs begins with the earliest of their first records and ends with
     the latest of their last ones (not with the first and last in file order)."""

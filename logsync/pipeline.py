@@ -23,6 +23,7 @@ from .merge import (
     keyed_events,
     merge_batches,
     rotated_run,
+    run_end,
     run_span,
     split_event_runs,
 )
@@ -233,7 +234,7 @@ class EventStream:
         self.pieces = pieces or {}
         """Of those, the ones whose runs are read each as a piece of it (see `seams`); the
         others are read whole, held, and split into runs."""
-        self._halves: set[int] = set()
+        self._halves: dict[int, float | None] = {}
         self.jumps: list[tuple[str, int]] = []
         """(input, line) of each record whose time goes back (read in file order)."""
         options = options or ReadOptions()
@@ -261,12 +262,13 @@ class EventStream:
     def _events(self, strict: bool) -> Iterator[Event]:
         streams: list[Iterator[Event]] = []
         names: list[str] = []
-        halves: set[int] = set()  # the origins that are the older half of a rotated log
+        halves: dict[int, float | None] = {}  # older halves of rotated logs: their ends
         parts: Parts = []
         for name, stats in zip(self.names, self.inputs, strict=True):
             if name in self.pieces:
                 cut = self.pieces[name]
-                halves.update(len(streams) + i for i, piece in enumerate(cut) if piece.rotated)
+                ends = ((i, piece.last / 1e6) for i, piece in enumerate(cut) if piece.rotated)
+                halves.update((len(streams) + i, end) for i, end in ends)
                 readings, part = read_pieces(
                     stats,
                     cut,
@@ -285,12 +287,13 @@ class EventStream:
                 runs = split_event_runs(events)
                 self.split[name] = len(runs)
                 run_span(stats, runs)
-                halves.update(len(streams) + i for i, run in enumerate(runs) if rotated_run(run))
+                held = ((i, run_end(run)) for i, run in enumerate(runs) if rotated_run(run))
+                halves.update((len(streams) + i, end) for i, end in held)
                 streams += [iter(run) for run in runs]
                 names += [name] * len(runs)
             else:
                 if name.lower().endswith(".lo_"):
-                    halves.add(len(streams))
+                    halves[len(streams)] = None  # (its end is not known before it is read)
                 streams.append(events)
                 names.append(name)
         self._halves = halves
@@ -321,13 +324,21 @@ class EventStream:
         on both sides of a rotation's seam all count: the older half (a `.lo_`, or a run that
         ends with the rotation marker) was renamed, not copied, so a component that wrote one
         line many times in a millisecond as the log rotated wrote each of them (the lab's
-        SMSProv.lo_/.log)."""
-        halves = self._halves
+        SMSProv.lo_/.log). The run that begins where such a half ends is counted with it, as
+        one run; another copy of the half is a copy (`type a.lo_ a.lo_ a.log`). A `.lo_` read
+        whole, whose end is not known before it is read, is never taken for a copy."""
+        ends = {origin: end for origin, end in self._halves.items() if end is not None}
+        whole = self._halves.keys() - ends.keys()
+        sides: dict[int, int] = {}  # per run: the run whose counts its records add to
+        continued: set[int] = set()
         copies: dict[tuple[object, ...], list[int]] = {}  # per record: [kept, per-run counts…]
         seen: deque[tuple[float, tuple[object, ...]]] = deque()  # (instant, record), in order
         latest = float("-inf")
         for key, event, origin in merged:
-            if event.time is not None and origin not in halves:
+            if event.time is not None and origin not in whole:
+                side = sides.get(origin)
+                if side is None:  # the run's first record
+                    side = sides[origin] = _side(origin, key, ends, sides, continued)
                 # the records of the last seconds: threads write a little out of order
                 latest = max(latest, key)
                 while seen and seen[0][0] < latest - 2 * RUN_DISORDER:
@@ -335,13 +346,27 @@ class EventStream:
                 record = (key, event.thread, event.component, event.text)
                 counts = copies.get(record)
                 if counts is None:
-                    counts = copies[record] = [0] * (origin + 2)
+                    counts = copies[record] = [0] * (side + 2)
                     seen.append((key, record))
-                elif len(counts) < origin + 2:
-                    counts.extend([0] * (origin + 2 - len(counts)))
-                counts[origin + 1] += 1
-                if counts[origin + 1] <= counts[0]:
+                elif len(counts) < side + 2:
+                    counts.extend([0] * (side + 2 - len(counts)))
+                counts[side + 1] += 1
+                if counts[side + 1] <= counts[0]:
                     self.duplicates += 1
                     continue
-                counts[0] = counts[origin + 1]
+                counts[0] = counts[side + 1]
             yield event
+
+
+def _side(
+    origin: int, first: float, ends: Mapping[int, float], sides: dict[int, int], continued: set[int]
+) -> int:
+    """The run whose records count together with those of run `origin`, which begins at
+    `first`: that of the older half that ends there (within the disorder of threads), if no
+    other run continues that half yet (noted in `continued`); else its own."""
+    for half, end in ends.items():
+        near = abs(first - end) <= 2 * RUN_DISORDER
+        if near and half != origin and half in sides and half not in continued:
+            continued.add(half)
+            return sides[half]
+    return origin

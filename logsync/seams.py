@@ -323,8 +323,8 @@ def shared_starts(runs: list[Run], source_tz: object) -> list[Piece] | None:
                 break  # apart: nothing shared (nor with any run that begins later)
             if step or earlier.last > later.first + window or later.last < earlier.last:
                 return None  # one goes further into the other than threads' disorder
-            if earlier.rotated or later.rotated:
-                continue  # an older half of a rotation: its records all count
+            if earlier.rotated:
+                continue  # the older half of a rotation, and the run that continues it
             skipped = _repeated_start(runs[index], runs[other], source_tz)
             if skipped is None:
                 return None

@@ -18,6 +18,7 @@ from logsync import analyze
 from logsync.analysis import Analysis
 from logsync.bulk import how_to_read
 from logsync.pipeline import ReadOptions
+from logsync.tracker.model import UserState
 
 from .conftest import SAMPLES
 
@@ -36,6 +37,11 @@ def same_answers(pieces: Analysis, plain: Analysis) -> None:
     assert (pieces.as_of, pieces.duplicates, pieces.runs) == (plain.as_of, plain.duplicates, plain.runs)
     assert [stats.fields() for stats in pieces.inputs] == [stats.fields() for stats in plain.inputs]
     assert pieces.result.connector == plain.result.connector
+
+
+def answer(user: UserState) -> tuple[object, ...]:
+    """What a user's answer holds, apart from where its failure is (input and line)."""
+    return (user.upn, user.state, user.reason, user.failures, user.requests, user.instants)
 
 
 def write(path: Path, *parts: list[bytes]) -> Path:
@@ -130,8 +136,10 @@ SHAPES: dict[str, tuple[list[bytes], bool, list[tuple[int, int, int, bool]]]] = 
         True,
         [(563, 5, 4, False), (204024, 1498, 0, False), (278775, 2046, 0, True)],
     ),
+    # an older half that begins with copies of the end of the run before it in time: those
+    # are copies (only the run that begins where a half ends continues it)
     "the later run the older half": (
-        [*LINES[1000:], MARKER, *LINES[:1003]], True, [(0, 1, 0, True), (278260, 2043, 0, False)]
+        [*LINES[1000:], MARKER, *LINES[:1003]], True, [(436, 4, 3, True), (278260, 2043, 0, False)]
     ),
     "a run the samples miss": (
         LINES[1550:] + LINES[:800] + LINES[100:105] + LINES[800:1550],
@@ -433,3 +441,23 @@ def test_a_cp1252_byte_in_the_copies_left_out_is_counted_for_its_input(tmp_path:
     read, plain = analyze(names), analyze(names, fast=False)
     same_answers(read, plain)
     assert [(s.encoding, s.fallback_lines) for s in read.inputs] == [("utf-8+cp1252", 1), ("utf-8+cp1252", 1)]
+
+
+@pytest.mark.parametrize(
+    "order",
+    [("half", "half", "newer"), ("newer", "half", "half"), ("half", "newer", "half")],
+    ids=lambda order: " ".join(order),
+)
+def test_an_older_half_pasted_twice_counts_once_and_its_seam_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, order: tuple[str, ...]
+) -> None:
+    """`type CloudUserSync.lo_ CloudUserSync.lo_ CloudUserSync.log > all.log`: the older half
+    is renamed, not copied, so its records all count where they meet the newer half's; but a
+    second copy of it is a copy, whatever it ends with. Its 1,500 records count once."""
+    parts = {"half": [*LINES[:1500], MARKER], "newer": LINES[1500:]}
+    path = write(tmp_path / "all.log", *(parts[name] for name in order))
+    read = read_in_pieces(path, monkeypatch)
+    clean = analyze([str(DEMO)])
+    assert [answer(user) for user in read.users] == [answer(user) for user in clean.users]
+    assert (read.duplicates, read.result.cycles, len(read.result.restarts)) == (1500, 398, 1)
+    assert read.result.unnamed_failures == 0
