@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
-_UNSAFE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_BEYOND_C0 = "\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"  # DEL, C1, bidi
+_UNSAFE_RE = re.compile(f"[\x00-\x1f{_BEYOND_C0}]")
+_UNSAFE_BUT_TAB_RE = re.compile(f"[\x00-\x08\x0a-\x1f{_BEYOND_C0}]")
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
@@ -25,3 +27,12 @@ def _escape(match: re.Match[str]) -> str:
 def visible(text: str) -> str:
     """One line of text with every control character shown as an escape."""
     return _UNSAFE_RE.sub(_escape, text) if _UNSAFE_RE.search(text) else text
+
+
+def tab_joined(fields: list[str]) -> str:
+    """Fields joined by tabs, each with every control character (a tab too) shown as an
+    escape: one record of a tab-separated line."""
+    line = "\t".join(fields)
+    if line.count("\t") == len(fields) - 1 and not _UNSAFE_BUT_TAB_RE.search(line):
+        return line  # (most lines: nothing to escape, and no field holds a tab)
+    return "\t".join(map(visible, fields))

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
 from ..formats.paste import redacted
-from ..safety import visible
+from ..safety import tab_joined, visible
 from ..times import NO_TIMES_REASON, timeless
 from ..tracker import STATES, Step, UserState, ZoneTable
 from . import Display, known_interval, number
@@ -169,18 +169,30 @@ def write_ndjson(records: Iterable[dict[str, Any]], out: IO[str]) -> None:
 
 
 def cell(value: object) -> str:
+    """A field of a tab-separated record, control characters shown as escapes."""
+    return visible(_field(value))
+
+
+def _field(value: object) -> str:
     if value is None:
         return "-"
     if isinstance(value, bool):
         return "true" if value else "false"
-    return visible(str(value))
+    return str(value)
 
 
 def write_text_rows(rows: Iterable[Iterable[object]], out: IO[str]) -> None:
     """One record per line, tab-separated; fields show control characters visibly."""
+    lines: list[str] = []
     for row in rows:
-        out.write("\t".join(cell(value) for value in row))
-        out.write("\n")
+        lines.append(tab_joined([value if type(value) is str else _field(value) for value in row]))
+        if len(lines) >= 512:
+            lines.append("")
+            out.write("\n".join(lines))
+            lines.clear()
+    if lines:
+        lines.append("")
+        out.write("\n".join(lines))
 
 
 def write_csv(header: Iterable[str], rows: Iterable[Iterable[object]], out: IO[str]) -> None:
