@@ -250,6 +250,7 @@ def analyze(
         originals = {name: copies.get(name, name) for name in given}
         split = {name: split[of] for name, of in originals.items() if of in split}
     ensure_times(inputs, option if judged_at is not None else None)
+    tracker.totals.gapped = any(stats.gaps for stats in inputs if not stats.sibling)
     if require_connector:
         ensure_connector(inputs)
     last = latest_time(inputs)  # the last record of each input, or a row the tracker read later

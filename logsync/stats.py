@@ -19,6 +19,7 @@ class InputStats:
         "fallback_lines",
         "first_time",
         "format",
+        "gaps",
         "last_component",
         "last_time",
         "lines",
@@ -43,6 +44,8 @@ class InputStats:
         self.unparsed = 0
         self.markers = 0
         """Of the unparsed lines, the rotation markers that end a full log renamed `.lo_`."""
+        self.gaps = 0
+        """Of the unparsed lines, those where an excerpt leaves lines out (`grep -C`'s `--`)."""
         self.blank = 0
         self.first_time: datetime | None = None
         """Time of the input's first record (in file order)."""
@@ -128,6 +131,7 @@ _SUMMED = (
     "record_lines",
     "unparsed",
     "markers",
+    "gaps",
     "blank",
     "connector_records",
     "fallback_lines",

@@ -163,7 +163,7 @@ def test_counts_that_cannot_say_leave_users_pending_and_the_gate_failing(tmp_pat
     assert result.exit_code == 1
     unknown = (
         "outcome unknown: notified in cycles whose counts cannot say whether it was held back; "
-        "the earlier log (CloudUserSync.lo_) would tell"
+        "the earlier log (CloudUserSync.lo_), or for an excerpt the whole log, would tell"
     )
     assert result.stdout.splitlines() == [
         f"c@contoso.com\tpending\t-\t{unknown}",

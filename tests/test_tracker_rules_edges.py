@@ -707,11 +707,11 @@ def test_a_timer_run_out_in_an_input_without_cycle_lines_is_no_overdue(tmp_path:
     assert gate.exit_code == 1
     assert gate.stdout.splitlines()[-3:] == [
         "carol@contoso.com\tpending\tUserNotFound\toutcome unknown: its timer ran out, and the "
-        "input holds no cycle's start or totals, or cycles since then received users it does "
-        "not name: it cannot show whether it was retried and added; the whole log would tell",
+        "input holds no cycle's start or totals, leaves lines out, or cycles since then received "
+        "users it does not name: it cannot show whether it was retried and added; the whole log would tell",
         "ivan@contoso.com\tpending\tUserNotFound\toutcome unknown: its timer ran out, and the "
-        "input holds no cycle's start or totals, or cycles since then received users it does "
-        "not name: it cannot show whether it was retried and added; the whole log would tell",
+        "input holds no cycle's start or totals, leaves lines out, or cycles since then received "
+        "users it does not name: it cannot show whether it was retried and added; the whole log would tell",
         "FAIL: 6 users (3 waiting, 1 failed, 2 pending), limit 0 as of 2026-11-25T14:30:09.041-08:00",
     ]
     only_failed = CliRunner().invoke(app, ["check", "--fail-on", "failed", str(path)])

@@ -101,10 +101,12 @@ def judge(opts: Common, env: Env, **extra: Any) -> Analysis:
     undetermined = analysis.result.undetermined
     if undetermined and not opts.quiet:
         users = "1 user was" if undetermined == 1 else f"{undetermined} users were"
+        where = "before it; the earlier log (CloudUserSync.lo_) would tell"
+        if analysis.tracker.totals.gapped:
+            where = "before it or in the lines it leaves out; the whole log would tell"
         env.stderr.write(
             f"logsync: {users} notified with no outcome in the log: the counts of their cycles "
-            "cannot say whether they were held back by a failure before it; the earlier log "
-            "(CloudUserSync.lo_) would tell\n"
+            f"cannot say whether they were held back by a failure {where}\n"
         )
     unnamed = analysis.result.unnamed_failures
     if unnamed and not opts.quiet:  # (every output but check's own lines would not say it)
@@ -166,11 +168,20 @@ def note_unparsed(inputs: Iterable[InputStats], opts: Common, env: Env) -> None:
     for stats in inputs:
         if stats.sibling:
             continue
-        unparsed = stats.unparsed - stats.markers  # (a rotated log's last line says so)
+        name = visible(display_name(stats.path))
+        if stats.gaps:
+            places = "1 place" if stats.gaps == 1 else f"{stats.gaps:,} places"
+            env.stderr.write(
+                f"logsync: {name}: an excerpt that leaves lines out in {places} (grep's `--`): "
+                "users whose failure or retry may be there are pending; the whole log would "
+                "tell\n"
+            )
+        # (a rotated log's last line says it; an excerpt's gaps are said above)
+        unparsed = stats.unparsed - stats.markers - stats.gaps
         if unparsed:
             lines = "1 line is" if unparsed == 1 else f"{unparsed:,} lines are"
             env.stderr.write(
-                f"logsync: {visible(display_name(stats.path))}: {lines} no record and not judged "
+                f"logsync: {name}: {lines} no record and not judged "
                 "(logsync events --kind unparsed lists them)\n"
             )
 

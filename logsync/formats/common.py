@@ -45,6 +45,11 @@ ROTATION_MARKER = "<MAXIMUM LOG FILE SIZE REACHED - FILE RENAMED>"
 
 ROTATION_PROBLEM = "rotation marker"
 
+GAP_LINE = "--"
+"""What `grep -C` (`-A`, `-B`) writes between groups of lines that are not next to each other:
+the input is an excerpt, and lines are left out there."""
+GAP_PROBLEM = "lines left out (grep's `--`)"
+
 
 def unparsed_problem(raw: str) -> str:
     """A short reason why a non-blank line is no record."""
@@ -58,6 +63,8 @@ def unparsed_problem(raw: str) -> str:
         return "damaged CMTrace record"
     if raw.strip() == ROTATION_MARKER:
         return ROTATION_PROBLEM
+    if raw.rstrip() == GAP_LINE:
+        return GAP_PROBLEM
     return "not a log record"
 
 
@@ -86,6 +93,8 @@ def non_record(
     problem = problem or unparsed_problem(raw)
     if problem == ROTATION_PROBLEM:
         stats.markers += 1
+    elif problem == GAP_PROBLEM:
+        stats.gaps += 1
     yield Unparsed(line, raw, problem)
 
 

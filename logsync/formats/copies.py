@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from . import sms
+from .common import GAP_LINE
 
 ESCAPED_TRAILER = "$$&lt;"
 """An SMS-trace trailer's start as HTML writes it."""
@@ -16,8 +17,6 @@ NUMBERED_RE = re.compile(
 """What a search puts before each line it found: the file's name (of several files searched,
 `zgrep`'s, or `Select-String`'s path), its line number (`grep -n`, `findstr /n`), or both;
 `-` instead of `:` before a line of context (`grep -C`)."""
-GROUPS = "--"
-"""What `grep -C` writes between groups of lines that are not next to each other."""
 
 
 def unpadded(line: str) -> str:
@@ -45,8 +44,8 @@ def padded(lines: list[str], min_width: int) -> bool:
 
 
 def unnumbered(line: str) -> str:
-    if line.rstrip("\r") == GROUPS:
-        return ""
+    if line.rstrip("\r") == GAP_LINE:
+        return line  # (where lines are left out: see `common.GAP_LINE`)
     return line[NUMBERED_RE.match(line).end() :]  # type: ignore[union-attr]
 
 
@@ -55,7 +54,7 @@ def numbered(lines: list[str]) -> bool:
     name or line number, and are an SMS-trace record after it (so a pasted excerpt's own times,
     `10:23:54`, or dates, `2014-09-15`, are no number)."""
     found = 0
-    lines = [line for line in lines if line.rstrip("\r") != GROUPS]
+    lines = [line for line in lines if line.rstrip("\r") != GAP_LINE]
     for line in lines:
         end = NUMBERED_RE.match(line).end()  # type: ignore[union-attr]
         found += bool(end) and sms.looks_like(line[end:])

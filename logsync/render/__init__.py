@@ -81,12 +81,12 @@ AZURE_AD_TEXT = {
 
 UNDETERMINED_TEXT = (
     "outcome unknown: notified in cycles whose counts cannot say whether it was held back; "
-    "the earlier log (CloudUserSync.lo_) would tell"
+    "the earlier log (CloudUserSync.lo_), or for an excerpt the whole log, would tell"
 )
 RETRY_UNSEEN_TEXT = (
-    "outcome unknown: its timer ran out, and the input holds no cycle's start or totals, or "
-    "cycles since then received users it does not name: it cannot show whether it was retried "
-    "and added; the whole log would tell"
+    "outcome unknown: its timer ran out, and the input holds no cycle's start or totals, "
+    "leaves lines out, or cycles since then received users it does not name: it cannot show "
+    "whether it was retried and added; the whole log would tell"
 )
 
 

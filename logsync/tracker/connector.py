@@ -275,7 +275,8 @@ class ConnectorLog:
         """The connector's state at `as_of` (microseconds), with the record that shows it and
         what sibling logs show as its cause; `users` (`Seen`) show cycles at work where no
         cycle's start or totals does (each user's line was written in one)."""
-        found = self._state(as_of, interval, bool(users))
+        at_work = max((user.last_seen for user in users), default=None)
+        found = self._state(as_of, interval, at_work)
         if found.ok or not self._causes:
             return found
         return found._replace(causes=self._causes_of(found))
@@ -308,8 +309,9 @@ class ConnectorLog:
             chain.append(Cause("install_errors", moment_time(us, zone), source, line, ids))
         return tuple(chain)
 
-    def _state(self, as_of: int | None, interval: int, users_seen: bool) -> Connector:
-        """The connector's state at `as_of` (microseconds), with the record that shows it."""
+    def _state(self, as_of: int | None, interval: int, at_work: int | None) -> Connector:
+        """The connector's state at `as_of` (microseconds), with the record that shows it;
+        `at_work`: the last instant a user's line shows a cycle at work (None: no user)."""
         last_cycle = time_of(self.last_cycle)
         restart = self.restarts[-1] if self.restarts else None
         last_restart = restart.time if restart is not None else None
@@ -341,7 +343,7 @@ class ConnectorLog:
             )
         totals = self.last_totals
         awaiting = self._awaiting_first_cycle
-        if self.last_cycle is None and totals is None and not users_seen:
+        if self.last_cycle is None and totals is None and at_work is None:
             where = (restart.source, restart.line) if restart is not None else self._first_where
             return Connector(
                 "no_cycles", "no_cycles", time_of(self.first), None, last_restart, *where
@@ -357,6 +359,11 @@ class ConnectorLog:
             # it is never judged stalled.
             return Connector("running", None, None, last_cycle, last_restart)
         since: datetime | None = last_cycle or moment_time(reference, self._zones.at(reference))
+        if at_work is not None and at_work - reference > interval:
+            # users' lines of later cycles, whose starts and totals the input leaves out (an
+            # excerpt: `grep -C1 bob`): the connector was at work then
+            reference, where = at_work, ("", 0)
+            since = moment_time(at_work, self._zones.at(at_work))
         if awaiting is not None and restart is not None and awaiting >= reference:
             reference, since = awaiting, last_restart
             where = (restart.source, restart.line)

@@ -227,6 +227,10 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
             pending_reason = UNDETERMINED
         elif key in tracker.received:
             pending_reason = AWAITING_TOTALS
+    elif state is None and held_unknown(user) and tracker.totals.gapped:
+        # held back, by a failure that may lie in what the excerpt leaves out: since when
+        # (and so until when) its counts cannot say
+        state, pending_reason = "pending", UNDETERMINED
     elif state is None:  # its timer runs: a known one, or one since before the input
         restart = context.pending_restart
         if held_unknown(user):
@@ -275,11 +279,13 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
             remaining = (expected - context.as_of) / 1_000_000
         state = "overdue" if overdue else "waiting"
         room = tracker.totals.room_at
-        if overdue and (not tracker.log.cycles_logged() or (room is not None and room >= expected)):
-            # past its due time, in an input with no cycle line, or where a cycle since its
-            # expected retry received more users than the input names (`findstr "Failed to
-            # add"`, with or without the totals lines): the retry (and the add it may have
-            # made) may be there unseen, so "no retry logged" would say what it cannot
+        unseen = not tracker.log.cycles_logged() or tracker.totals.gapped
+        if overdue and (unseen or (room is not None and room >= expected)):
+            # past its due time, in an input with no cycle line or that leaves lines out
+            # (`grep -C`), or where a cycle since its expected retry received more users than
+            # the input names (`findstr "Failed to add"`, with or without the totals lines):
+            # the retry (and the add it may have made) may be there unseen, so "no retry
+            # logged" would say what it cannot
             state, pending_reason = "pending", RETRY_UNSEEN
     return UserState(
         upn=user.upn,

@@ -72,6 +72,10 @@ class CycleTotals:
         input (an excerpt), so a retry it does not show may have come there."""
         self._undecided_at: tuple[int, Moment, str, int] | None = None
         """The undecided cycle's start, totals and the totals' line."""
+        self.gapped = False
+        """The input is an excerpt that leaves lines out between its parts (`grep -C`'s
+        `--`): a user's failure, or its retry, may be there, and no cycle shows every user it
+        notified. Set once the input is read (`analysis`)."""
 
     def unread(self, start: int | None, notified: int, totals_at: int | None) -> None:
         """A cycle begins: where the one before it (begun at `start`) notified users and no

@@ -1,0 +1,143 @@
+"""Excerpts that leave lines out between their parts, as `grep -C` writes them: the users and
+cycles the excerpt shows only in part are not judged as if it were the whole log."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from logsync import analyze
+from logsync.cli import app
+
+from .conftest import SAMPLES
+
+LINES = (SAMPLES / "CloudUserSync.log").read_bytes().splitlines(keepends=True)
+"""The demo log's lines (CRLF; the first begins with the byte-order mark)."""
+PST = timezone(timedelta(hours=-8))
+runner = CliRunner()
+
+
+def grep_context(word: bytes, numbered: bool = False) -> bytes:
+    """What `grep -a -C1 WORD` (with `-n`: `grep -a -n -C1 WORD`) writes of the demo log: each
+    line holding WORD with the line around it, `--` between groups that are not next to each
+    other, and with `-n` each line's number, `:` after a match's and `-` after a context's."""
+    hits = {index for index, line in enumerate(LINES) if word in line}
+    kept = sorted({near for index in hits for near in (index - 1, index, index + 1)} & set(range(len(LINES))))
+    out: list[bytes] = []
+    for position, index in enumerate(kept):
+        if position and index != kept[position - 1] + 1:
+            out.append(b"--\n")
+        mark = b":" if index in hits else b"-"
+        out.append((str(index + 1).encode() + mark if numbered else b"") + LINES[index])
+    return b"".join(out)
+
+
+def test_the_emulated_grep_writes_what_grep_writes() -> None:
+    """The shape `grep -a -C1 bob@` and `grep -a -n -C1 bob@` give of the demo log."""
+    plain = grep_context(b"bob@").splitlines(keepends=True)
+    assert (len(plain), plain.count(b"--\n")) == (332, 82)
+    assert plain[:5] == [LINES[2438], LINES[2439], LINES[2440], LINES[2441], b"--\n"]
+    numbered = grep_context(b"bob@", numbered=True).splitlines(keepends=True)
+    assert numbered[1].startswith(b"2440:NotifyAccountAddition - SCCM user to add = bob@")
+    assert numbered[0].startswith(b"2439-") and numbered[4] == b"--\n"
+
+
+# (the user the excerpt was searched for, its state and due time as in the whole log; the
+# others it shows, held back by failures that may lie in what it leaves out, and the one whose
+# retry came in the excerpt's last cycle, which it cuts before the totals)
+EXCERPTS = {
+    b"bob@": (
+        ("bob@contoso.com", "waiting", datetime(2026, 11, 26, 9, 10, 8, 462000, PST)),
+        {"heidi@contoso.com", "Mallory.Admin@Contoso.com"},
+        set(),
+    ),
+    b"heidi@": (
+        ("heidi@contoso.com", "waiting", datetime(2026, 11, 26, 10, 10, 8, 506000, PST)),
+        {"bob@contoso.com", "carol@contoso.com", "dave@contoso.com", "ivan@contoso.com"},
+        {"erin@contoso.com"},
+    ),
+    b"carol@": (
+        ("carol@contoso.com", "recovered", datetime(2026, 11, 25, 7, 40, 8, 529000, PST)),
+        {"alice@contoso.com", "heidi@contoso.com", "ivan@contoso.com"},
+        set(),
+    ),
+}
+
+
+@pytest.mark.parametrize("numbered", [False, True], ids=["grep -C1", "grep -n -C1"])
+@pytest.mark.parametrize("word", list(EXCERPTS), ids=lambda word: word.decode())
+def test_users_an_excerpt_shows_in_part_are_pending_not_stuck(
+    tmp_path: Path, word: bytes, numbered: bool
+) -> None:
+    """Before, `grep -C1 heidi@` made bob, carol, dave and ivan overdue (held back since before
+    the excerpt, past the latest due time) and `grep -C1 carol@` made alice waiting: their
+    failures, retries and adds were in the lines it leaves out."""
+    path = tmp_path / "excerpt.log"
+    path.write_bytes(grep_context(word, numbered))
+    analysis = analyze([str(path)])
+    (searched, state, due), held, awaiting = EXCERPTS[word]
+    found = {user.upn: user for user in analysis.users}
+    assert (found[searched].state, found[searched].full_sync_due) == (state, due)
+    assert {upn: (u.state, u.pending_reason) for upn, u in found.items() if upn != searched} == {
+        **{upn: ("pending", "undetermined") for upn in held},
+        **{upn: ("pending", "awaiting_totals") for upn in awaiting},
+    }
+    assert analysis.result.undetermined == len(held)
+    assert analysis.inputs[0].gaps == grep_context(word).count(b"\n--\n")
+    assert analysis.inputs[0].unparsed == analysis.inputs[0].gaps
+    assert analysis.connector.state == "running"
+
+
+def test_an_excerpt_says_where_it_leaves_lines_out(tmp_path: Path) -> None:
+    path = tmp_path / "bob.log"
+    path.write_bytes(grep_context(b"bob@"))
+    gate = runner.invoke(app, ["check", "--now", "2026-11-25T16:00:06-08:00", str(path)])
+    assert gate.exit_code == 1
+    assert gate.stderr.splitlines() == [
+        f"logsync: {path}: an excerpt that leaves lines out in 82 places (grep's `--`): users "
+        "whose failure or retry may be there are pending; the whole log would tell",
+        "logsync: 2 users were notified with no outcome in the log: the counts of their cycles "
+        "cannot say whether they were held back by a failure before it or in the lines it "
+        "leaves out; the whole log would tell",
+    ]
+    assert gate.stdout.splitlines()[-1] == (
+        "FAIL: 3 users (1 waiting, 2 pending), limit 0 as of 2026-11-25T16:00:06-08:00"
+    )
+
+
+def test_the_connector_is_judged_at_work_by_users_lines_the_excerpt_shows(tmp_path: Path) -> None:
+    """`grep -C1 bob@` holds no totals line after 10:05:05 but bob's and heidi's notifications
+    every five minutes until 16:00:05: the connector was at work then, not stalled since
+    10:05. Three intervals after its last line it is stalled, since that line."""
+    path = tmp_path / "bob.log"
+    path.write_bytes(grep_context(b"bob@"))
+    last = datetime(2026, 11, 25, 16, 0, 5, 159000, PST)
+    at_end = analyze([str(path)]).connector
+    assert (at_end.state, at_end.last_cycle) == ("running", None)
+    after = last + timedelta(minutes=15, seconds=1)
+    stalled = analyze([str(path)], now=after).connector
+    assert (stalled.state, stalled.since, stalled.source) == ("stalled", last, "")
+    assert analyze([str(path)], now=after - timedelta(seconds=2)).connector.state == "running"
+
+
+def test_a_user_past_its_due_time_in_an_excerpt_may_have_been_retried_unseen(
+    tmp_path: Path,
+) -> None:
+    """`grep -C1 ivan@` ends at 08:20:04 on the 25th, before ivan's timer runs out at 08:20:08.
+    Judged at noon, the whole log has ivan overdue; the excerpt cannot show whether the retry
+    came (in lines it leaves out): pending, and the gate still fails."""
+    path = tmp_path / "ivan.log"
+    path.write_bytes(grep_context(b"ivan@"))
+    noon = datetime(2026, 11, 25, 12, 0, tzinfo=PST)
+    found = {user.upn: user for user in analyze([str(path)], now=noon).users}
+    assert (found["ivan@contoso.com"].state, found["ivan@contoso.com"].pending_reason) == (
+        "pending",
+        "retry_unseen",
+    )
+    whole = {user.upn: user.state for user in analyze([str(SAMPLES / "CloudUserSync.log")], now=noon).users}
+    assert whole["ivan@contoso.com"] == "overdue"
+    gate = runner.invoke(app, ["check", "--now", "2026-11-25T12:00-08:00", str(path)])
+    assert gate.exit_code == 1
