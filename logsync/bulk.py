@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
+from itertools import pairwise
 from types import MappingProxyType
 from typing import BinaryIO, NamedTuple
 
@@ -212,6 +213,12 @@ class Reading(NamedTuple):
     pieces: Mapping[str, list[Piece]] = MappingProxyType({})
     """Of those, the ones whose runs are read each as a piece of the input (see `seams`);
     the others are read whole and held, and split into runs as they are read."""
+    sequence: tuple[tuple[str, Piece], ...] | None = None
+    """Every run of the inputs (an input, or a piece of one), in time order, where each meets
+    the next at most at their ends (within the disorder of threads) and so shares no record
+    with it (past the copies a piece leaves out at its start): read one after another, they
+    are the inputs merged by time (`events` writes them so). None where runs overlap further,
+    or an input cannot be sampled."""
 
 
 def how_to_read(names: Sequence[str], options: ReadOptions, stdin: bool = True) -> Reading:
@@ -250,7 +257,25 @@ def how_to_read(names: Sequence[str], options: ReadOptions, stdin: bool = True) 
             pieces = _apart(runs, cut, options)
             share = pieces is None
     split = {name: len(cut[name]) if name in cut else 0 for name in back}
-    return Reading(not share, split, cut if pieces is None else pieces)
+    kept = cut if pieces is None else pieces
+    return Reading(not share, split, kept, None if share else _sequence(sampled, back, kept))
+
+
+def _sequence(
+    sampled: list[tuple[str, Sampled | None]], back: list[str], pieces: Mapping[str, list[Piece]]
+) -> tuple[tuple[str, Piece], ...] | None:
+    """`Reading.sequence` of inputs that share no record (see `how_to_read`)."""
+    if any(found is None or (name in back and name not in pieces) for name, found in sampled):
+        return None
+    runs = sorted(
+        ((name, piece) for name, found in sampled for piece in pieces.get(name) or found.runs()),  # type: ignore[union-attr]
+        key=lambda run: run[1].first,
+    )
+    window = 2 * RUN_DISORDER_US
+    for (_, earlier), (_, later) in pairwise(runs):
+        if earlier.last > later.first + window or later.last < earlier.last:
+            return None  # one goes further into the other than threads' disorder
+    return tuple(runs)
 
 
 def _apart(
@@ -326,6 +351,19 @@ def merged_rows(
     ]
     merged = merge_batches(checked, sources)
     return inputs, joining(merged, parts) if parts else merged
+
+
+def runs_inside(name: str, options: ReadOptions, pieces: list[Piece]) -> bool:
+    """Whether a piece of the input holds runs of its own, which the samples missed (time goes
+    back inside it): found by reading every record's instant, and nothing else."""
+    spec = RowSpec(kinds=frozenset(), located=frozenset())
+    try:
+        for piece in pieces:
+            for _ in input_rows(name, options, InputStats(name), spec, piece=piece):
+                pass
+    except BackwardJump:
+        return True
+    return False
 
 
 def whole_rows(

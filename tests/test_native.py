@@ -34,7 +34,7 @@ from logsync.health import HealthCollector
 from logsync.merge import BackwardJump
 from logsync.render import Display
 from logsync.render.eventlines import CsvForm, LineForm, TextForm
-from logsync.render.ndjson import _SmsLines
+from logsync.render.smslines import SmsLines
 from logsync.rowspec import LOCATED_KINDS, RowSpec
 from logsync.sources import InputStats
 from logsync.times import WallClock
@@ -244,7 +244,7 @@ def test_generated_chunks_give_the_pure_reader_s_rows(
 
 def ndjson_writer(
     kinds: frozenset[str] | None, source_tz: tzinfo | None, form: str = "json"
-) -> _SmsLines:
+) -> SmsLines:
     ctx = ParseContext(InputStats("x.log"), source_tz)
     pieces = {
         "json": LineForm("x.log", Display()),
@@ -252,7 +252,7 @@ def ndjson_writer(
         "plain name csv": CsvForm("x.log", Display()),
         "text": TextForm("x.log", Display()),
     }[form]
-    return _SmsLines("x.log", kinds, ctx, pieces)
+    return SmsLines("x.log", kinds, ctx, pieces)
 
 
 @needs_native

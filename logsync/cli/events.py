@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -24,6 +24,11 @@ from .options import (
     output_format,
     shared,
 )
+
+if TYPE_CHECKING:
+    from ..bulk import Reading
+    from ..pipeline import ReadOptions
+    from ..seams import Piece
 
 KindOpt = Annotated[
     list[str] | None,
@@ -101,23 +106,30 @@ def events(
     with reading(opts, env, enabled=not env.stdout_isatty) as progress:
         names = expand_paths(opts.paths, stdin_is_pipe=False)
         from ..bulk import how_to_read
-        from ..render.printers import EventsPage, OneInput, write
+        from ..render.printers import EventsPage, InSequence, write
+        from ..seams import skipped_by
 
         # inputs whose samples show time going back (files pasted together) are read as their
         # runs merged by time, a record in two runs once, as every command reads them; stdin
         # is not sampled: its events stream as it comes (`tail -f log | logsync events`)
         options = opts.read_options()
         how = how_to_read(names, options, stdin=False)
-        if fmt in FORMS and len(names) == 1 and not how.split:  # (the table is for people)
-            one = OneInput(names[0], options, filters, kinds, progress)
-            write("events", fmt, EventsPage((), opts.display, one), output(env, opts))
-            assert one.stats is not None
-            note_local_times([one.stats], opts, env)
-            if one.jump is not None:
-                _note_jump(names[0], one.jump, opts, env)
+        runs: tuple[tuple[str, Piece | None], ...] | None = None  # (a table: the stream)
+        if fmt in FORMS and len(names) == 1 and not how.split:
+            runs = ((names[0], None),)  # (whatever its format: read straight from its text)
+        elif fmt in FORMS:
+            runs = _in_sequence(names, how, options)
+        if runs is not None:
+            found = InSequence(runs, options, filters, kinds, progress)
+            write("events", fmt, EventsPage((), opts.display, found), output(env, opts))
+            note_local_times(found.inputs, opts, env)
+            note_runs(((name, len(how.pieces[name])) for name in how.split), opts, env)
+            note_duplicates(sum(skipped_by(p).records for p in how.pieces.values()), opts, env)
+            if found.jump is not None:
+                _note_jump(*found.jump, opts, env)
         else:
-            # (held whole, not read as pieces: the stream starts at once, so a run the samples
-            # missed inside a piece could not be merged back; see `bulk.how_to_read`)
+            # (held whole where a run the samples missed is inside a piece: the stream starts
+            # at once, so it could not be merged back; see `bulk.how_to_read`)
             source = EventStream(names, options, progress=progress, split=how.split)
             page = EventsPage(filters.kept(source), opts.display)
             write("events", fmt, page, output(env, opts))
@@ -129,6 +141,23 @@ def events(
     nobody = unmatched_users(opts, filters.seen)
     if nobody is not None:
         env.stderr.write(f"logsync: {nobody}\n")
+
+
+def _in_sequence(
+    names: list[str], how: Reading, options: ReadOptions
+) -> tuple[tuple[str, Piece | None], ...] | None:
+    """The runs of the inputs to write one after another (`bulk.Reading.sequence`), each
+    input read whole (None) unless it is read as pieces; None where they must be merged, where
+    a piece holds runs the samples missed (the event stream merges those), or where sibling
+    logs are read beside the connector's (only their records about it are written)."""
+    from ..bulk import runs_inside
+    from ..sources import siblings_among
+
+    if how.sequence is None or siblings_among(names):
+        return None
+    if any(runs_inside(name, options, how.pieces[name]) for name in how.split):
+        return None
+    return tuple((name, piece if name in how.pieces else None) for name, piece in how.sequence)
 
 
 def _note_jump(name: str, line: int, opts: Common, env: Env) -> None:

@@ -4,8 +4,8 @@ share."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ..events import Event
     from ..health import Summary
     from ..pipeline import ReadOptions
+    from ..seams import Piece
     from ..selection import Filters
     from ..sources import InputStats, Progress
     from ..tracker import Step, UserState
@@ -80,27 +81,29 @@ class MatchesPage(NamedTuple):
 
 
 @dataclass
-class OneInput:
-    """One input whose events the printers read themselves, straight from its text to their
-    lines (`render.ndjson`): the events the event stream and `filters` would give, written
-    faster. What the reading found is left here for the notes."""
+class InSequence:
+    """Inputs, or runs of them, that meet at most at their ends (`bulk.Reading.sequence`), in
+    time order: the printers read their events themselves, one run after another, straight
+    from their text to their lines (`render.ndjson`). That is the events the event stream and
+    `filters` would give, written faster. What the reading found is left here for the notes."""
 
-    name: str
+    runs: Sequence[tuple[str, Piece | None]]
+    """Each run: its input, and the piece of it (None: the whole input)."""
     options: ReadOptions
     filters: Filters
     kinds: Collection[str] | None = None
     progress: Progress | None = None
-    stats: InputStats | None = None
-    """What the input held (filled in by the printer)."""
-    jump: int | None = None
-    """The line where the input's time first goes back (None: nowhere)."""
+    inputs: list[InputStats] = field(default_factory=list)
+    """What each input held, in the order of their first runs (filled in by the printer)."""
+    jump: tuple[str, int] | None = None
+    """The input and line where time first goes back inside a run (None: nowhere)."""
 
 
 class EventsPage(NamedTuple):
     events: Iterable[Event]
     display: Display
-    one_input: OneInput | None = None
-    """Set instead of `events` for one input in a format the chunk writer writes."""
+    in_sequence: InSequence | None = None
+    """Set instead of `events` for runs in a format the chunk writer writes."""
 
 
 class CheckPage(NamedTuple):

@@ -9,21 +9,24 @@ and `render.gate`; watch's, which are sinks the follow loop calls, in `render.wa
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..safety import visible
 from . import gate, report, watching
 from .pages import (
     CheckPage,
     EventsPage,
+    InSequence,
     MatchesPage,
-    OneInput,
     Output,
     Printer,
     ReportPage,
     SummaryPage,
     TimelinePage,
 )
+
+if TYPE_CHECKING:
+    from ..seams import Piece
 
 # -- summary ----------------------------------------------------------------------------------
 
@@ -139,41 +142,56 @@ def _matches_lines(page: MatchesPage, output: Output) -> None:
 # -- events -----------------------------------------------------------------------------------
 
 
-def _one_input(page: EventsPage, output: Output, form: str) -> bool:
-    """Write the events of the page's one input straight from its text, if it has one."""
-    one = page.one_input
-    if one is None:
+def _in_sequence(page: EventsPage, output: Output, form: str) -> bool:
+    """Write the events of the page's runs straight from their text, if it has them."""
+    runs = page.in_sequence
+    if runs is None:
         return False
+    from ..seams import skipped_by
     from ..sources import InputStats
-    from .ndjson import write_input_events
+    from ..stats import joined
+    from .ndjson import write_runs_events
 
-    one.stats = InputStats(one.name)
-    jumps = write_input_events(
-        one.name, one.options, one.stats, output.out, page.display, form, one.kinds,
-        one.progress, one.filters,
+    names = list(dict.fromkeys(name for name, _ in runs.runs))
+    inputs = {name: InputStats(name) for name in names}
+    parts: dict[str, list[tuple[InputStats, Piece]]] = {}
+    read = []
+    for name, piece in runs.runs:
+        stats = inputs[name]
+        if piece is not None:  # (each piece's own counts, joined into its input's below)
+            stats = InputStats(name)
+            parts.setdefault(name, []).append((stats, piece))
+        read.append((name, stats, piece))
+    found = write_runs_events(
+        read, runs.options, output.out, page.display, form, runs.kinds, runs.progress,
+        runs.filters,
     )
-    one.jump = jumps.line
+    for name, own in parts.items():
+        joined(inputs[name], [stats for stats, _ in own], skipped_by([piece for _, piece in own]))
+    runs.inputs = list(inputs.values())
+    jumps = [(name, jumps.line) for (name, _, _), jumps in zip(read, found, strict=True)]
+    runs.jump = next(((name, line) for name, line in jumps if line is not None), None)
     return True
 
 
 def _events_ndjson(page: EventsPage, output: Output) -> None:
     from . import machine
 
-    if not _one_input(page, output, "ndjson"):
+    if not _in_sequence(page, output, "ndjson"):
         machine.write_events_ndjson(page.events, output.out, page.display, flush=False)
 
 
 def _events_json(page: EventsPage, output: Output) -> None:
     from . import machine
 
-    if not _one_input(page, output, "json"):
+    if not _in_sequence(page, output, "json"):
         machine.write_events_json(page.events, output.out, page.display)
 
 
 def _events_csv(page: EventsPage, output: Output) -> None:
     from . import machine
 
-    if not _one_input(page, output, "csv"):
+    if not _in_sequence(page, output, "csv"):
         rows = machine.event_rows(page.events, page.display)
         machine.write_csv(machine.EVENT_COLUMNS, rows, output.out)
 
@@ -181,7 +199,7 @@ def _events_csv(page: EventsPage, output: Output) -> None:
 def _events_text(page: EventsPage, output: Output) -> None:
     from . import machine
 
-    if not _one_input(page, output, "text"):
+    if not _in_sequence(page, output, "text"):
         machine.write_text_rows(machine.event_text_rows(page.events, page.display), output.out)
 
 
@@ -255,8 +273,8 @@ __all__ = [
     "PRINTERS",
     "CheckPage",
     "EventsPage",
+    "InSequence",
     "MatchesPage",
-    "OneInput",
     "Output",
     "Printer",
     "ReportPage",

@@ -1,0 +1,125 @@
+"""`events` of inputs, or runs of one input, that meet at most at their ends (a rotated pair,
+a Logs folder, files pasted together in the wrong order, exports that meet within a second):
+written one run after another, each straight from its text, which is their merge by time. The
+output is byte for byte what the event stream writes, never held in memory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from logsync.bulk import how_to_read
+from logsync.cli import app
+from logsync.pipeline import ReadOptions
+
+from .conftest import SAMPLES
+
+DEMO = SAMPLES / "CloudUserSync.log"
+LINES = DEMO.read_bytes().removeprefix(b"\xef\xbb\xbf").splitlines(keepends=True)
+MARKER = b"<MAXIMUM LOG FILE SIZE REACHED - FILE RENAMED>\r\n"
+runner = CliRunner()
+
+
+def files(tmp_path: Path, **parts: list[bytes]) -> list[str]:
+    paths = []
+    for name, lines in parts.items():
+        path = tmp_path / name.replace("_lo_", ".lo_").replace("_log", ".log")
+        path.write_bytes(b"".join(lines))
+        paths.append(str(path))
+    return paths
+
+
+# (the files, by name; the runs `how_to_read` lists in time order: (file, first line))
+SHAPES: dict[str, tuple[dict[str, list[bytes]], list[tuple[str, int]]]] = {
+    "halves swapped": (
+        {"all_log": LINES[1550:] + LINES[:1550]},
+        [("all.log", 1492), ("all.log", 1)],
+    ),
+    "three pieces in the wrong order": (
+        {"all_log": LINES[2000:] + LINES[700:2000] + LINES[:700]},
+        [("all.log", 2342), ("all.log", 1042), ("all.log", 1)],
+    ),
+    "a rotated pair": (
+        {"CloudUserSync_log": LINES[1550:], "CloudUserSync_lo_": [*LINES[:1550], MARKER]},
+        [("CloudUserSync.lo_", 1), ("CloudUserSync.log", 1)],
+    ),
+    "exports that meet within a second": (
+        {"monday_log": LINES[:6], "tuesday_log": LINES[4:]},
+        [("monday.log", 1), ("tuesday.log", 3)],
+    ),
+}
+
+
+def reference(monkeypatch: pytest.MonkeyPatch, arguments: list[str]) -> tuple[str, str]:
+    """stdout and stderr of `events` read through the event stream, which merges by time."""
+    from logsync.cli import events
+
+    with monkeypatch.context() as patched:
+        patched.setattr(events, "_in_sequence", lambda *_: None)
+        result = runner.invoke(app, arguments)
+    assert result.exit_code == 0, result.output
+    return result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("form", ["ndjson", "json", "csv", "text"])
+@pytest.mark.parametrize(
+    "filters",
+    [[], ["--since", "2026-11-25T09:00-08:00"], ["--user", "bob@contoso.com"], ["--kind", "sync_started"]],
+    ids=["all", "since", "user", "kind"],
+)
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_runs_that_meet_at_their_ends_are_written_one_after_another(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shape: str, form: str, filters: list[str]
+) -> None:
+    parts, runs = SHAPES[shape]
+    paths = files(tmp_path, **parts)
+    sequence = how_to_read(paths, ReadOptions(), stdin=False).sequence
+    assert sequence is not None
+    assert [(Path(name).name, piece.first_line) for name, piece in sequence] == runs
+    arguments = ["events", "--format", form, *filters, *paths]
+    expected = reference(monkeypatch, arguments)
+    from logsync import pipeline
+
+    monkeypatch.setattr(pipeline, "split_event_runs", None)  # never held in memory
+    monkeypatch.setattr(pipeline, "EventStream", None)  # never merged record by record
+    result = runner.invoke(app, arguments)
+    assert result.exit_code == 0, result.output
+    assert (result.stdout, result.stderr) == expected
+    if not filters and form == "csv":
+        assert len(result.stdout.splitlines()) == 1 + 3041 + (shape == "a rotated pair")
+
+
+def test_the_notes_of_runs_in_sequence_are_those_of_the_stream(tmp_path: Path) -> None:
+    """The halves swapped: one jump, two runs; the exports: the two records they share."""
+    swapped = files(tmp_path, all_log=LINES[1550:] + LINES[:1550])
+    result = runner.invoke(app, ["events", "--format", "ndjson", *swapped])
+    assert [line for line in result.stderr.splitlines() if "ends" not in line] == [
+        f"logsync: {swapped[0]}: time goes back once (logs pasted together?); its 2 runs are "
+        "merged by time"
+    ]
+    exports = files(tmp_path, monday_log=LINES[:6], tuesday_log=LINES[4:])
+    result = runner.invoke(app, ["events", "--format", "ndjson", *exports])
+    assert result.stderr.splitlines() == [
+        "logsync: 2 records found in more than one input or run (the same instant, thread, "
+        "component and text) counted once; the copies were left out"
+    ]
+    assert len(result.stdout.splitlines()) == 3041
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        {"all_log": LINES + LINES},  # the same log twice: runs that overlap wholly
+        {"all_log": LINES[1500:] + LINES[:1600]},  # halves that overlap by a hundred lines
+        {"CloudUserSync_log": LINES, "CertMgr_log": (SAMPLES / "site-logs" / "CertMgr.log").read_bytes().splitlines(True)},
+    ],
+    ids=["twice", "overlapping halves", "a sibling log"],
+)
+def test_runs_that_overlap_further_are_merged_by_the_stream(tmp_path: Path, parts: dict[str, list[bytes]]) -> None:
+    paths = files(tmp_path, **parts)
+    from logsync.cli.events import _in_sequence
+
+    how = how_to_read(paths, ReadOptions(), stdin=False)
+    assert _in_sequence(paths, how, ReadOptions()) is None
