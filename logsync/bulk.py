@@ -16,7 +16,7 @@ from typing import BinaryIO, NamedTuple
 
 from . import events as catalogue
 from . import seams
-from .archives import STDIN, packed_as, zip_member
+from .archives import STDIN, packed_as
 from .chunks import RowReader, event_rows
 from .decoding import sniff_encoding
 from .formats import ParseContext, Record, parser_for, sms
@@ -44,6 +44,7 @@ from .stats import Parts, joining
 from .stdin import stdin_copy
 from .times import micros
 from .tracker import Row
+from .unpacked import copy_of
 
 __all__ = [
     "LOCATED_KINDS",
@@ -125,18 +126,17 @@ class Sampled(NamedTuple):
 
 def _samples(name: str, options: ReadOptions, stdin: bool = True) -> Sampled | None:
     """What the samples of an SMS-trace input's times tell; None when they cannot be read so
-    cheaply (an archive or a zip member, a FIFO or a device, another format or pasted text, no
-    offsets). stdin is read to its end first, into the copy that the reading then reads (see
-    `stdin.stdin_copy`); not with `stdin` False (for output that streams as stdin comes: `tail
-    -f log | logsync events`)."""
-    if zip_member(name) is not None:
-        return None
+    cheaply (a FIFO or a device, another format or pasted text, no offsets; a packed input is
+    sampled in its unpacked copy, see `unpacked`). stdin is read to its end first, into the
+    copy that the reading then reads (see `stdin.stdin_copy`); not with `stdin` False (for
+    output that streams as stdin comes: `tail -f log | logsync events`)."""
     if name == STDIN:
         return _sampled(stdin_copy(), options) if stdin else None
-    if not os.path.isfile(name):
+    path = copy_of(name) or name  # (a packed input: its unpacked copy)
+    if not os.path.isfile(path):
         return None  # (a FIFO or a device is read once, by the reading: never peeked at)
     try:
-        with open(name, "rb") as handle:
+        with open(path, "rb") as handle:
             return _sampled(handle, options)
     except OSError:
         return None  # (the reading says what is wrong)
@@ -289,7 +289,8 @@ def _apart(
         handles: dict[str, tuple[BinaryIO, int]] = {}
         for name, _ in runs:
             if name not in handles:
-                handle = stdin_copy() if name == STDIN else opened.enter_context(open(name, "rb"))
+                path = copy_of(name) or name
+                handle = stdin_copy() if name == STDIN else opened.enter_context(open(path, "rb"))
                 handles[name] = handle, handle.seek(0, 2)
         found = seams.shared_starts(
             [seams.Run(name, *handles[name], piece) for name, piece in runs], options.source_tz

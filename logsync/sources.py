@@ -25,6 +25,7 @@ from .stats import InputStats as InputStats
 from .stats import copied_stats as copied_stats
 from .stdin import BLOCK_SIZE as BLOCK_SIZE
 from .stdin import open_stdin
+from .unpacked import copy_of, unpacked_size
 
 LOG_NAMES = ("cloudusersync.lo_", "cloudusersync.log")
 """The connector's log and its rotated older half, lower-cased (Windows names ignore case)."""
@@ -322,11 +323,12 @@ def open_binary(name: str, start: int = 0) -> BinaryIO:
     connector may rotate the file meanwhile (see `sharing`)."""
     if name == STDIN:
         return open_stdin(start)
-    member = zip_member(name)
+    copy = copy_of(name)
+    member = zip_member(name) if copy is None else None
     if member is not None:
         return open_member(name, *member)
     try:
-        handle = open_shared(name)
+        handle = open_shared(name) if copy is None else open(copy, "rb")  # noqa: SIM115
         if start:
             handle.seek(start)
         return handle
@@ -378,6 +380,19 @@ def decoded_bytes(
     yield from blocks
 
 
+def _scaled(progress: Progress, ratio: float) -> Progress:
+    """`progress` told of bytes of an unpacked copy, as bytes of the packed input."""
+    done = [0, 0]  # (bytes of the copy read, packed bytes told)
+
+    def advance(count: int) -> None:
+        done[0] += count
+        told = int(done[0] * ratio)
+        progress(told - done[1])
+        done[1] = told
+
+    return advance
+
+
 def text_chunks(
     name: str,
     stats: InputStats,
@@ -390,6 +405,9 @@ def text_chunks(
     own = stream is None
     start, end = piece if piece is not None else (0, None)
     handle = open_binary(name, start) if stream is None else stream
+    sizes = unpacked_size(name) if own and progress is not None else None
+    if sizes is not None and sizes[1]:  # (a progress bar counts the bytes of the path given)
+        progress = _scaled(progress, sizes[0] / sizes[1])  # type: ignore[arg-type]
     decoder = LineDecoder(stats)
     size = None if end is None else end - start
     try:

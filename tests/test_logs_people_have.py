@@ -547,18 +547,25 @@ def test_a_rotated_pair_is_read_as_rows_whatever_its_seam(
     assert counts == {pair[0]: 1, pair[1]: 2, str(history): 1}
 
 
-def test_a_span_that_cannot_be_sampled_may_meet_any(tmp_path: Path) -> None:
-    """A gzip is read once, as a stream: whether it shares records with the other input cannot
-    be told before, so they are read the way that tells shared records apart."""
+def test_a_packed_log_is_sampled_in_its_unpacked_copy(tmp_path: Path) -> None:
+    """A gzip is unpacked once into a copy that is sampled and read like any file: beside the
+    log it packs, their spans are the same and they are read the way that tells shared records
+    apart (every record counts once); alone, it is read as rows."""
     import gzip
 
+    from logsync import unpacked
     from logsync.bulk import Reading, how_to_read
     from logsync.pipeline import ReadOptions
 
     packed = tmp_path / "CloudUserSync.log.gz"
     packed.write_bytes(gzip.compress(Path(DEMO).read_bytes()))
-    assert how_to_read([str(DEMO), str(packed)], ReadOptions()) == Reading(False, {})
-    assert how_to_read([str(packed)], ReadOptions()) == Reading(True, {})
+    both = how_to_read([str(DEMO), str(packed)], ReadOptions())
+    assert (both.rows, both.split, both.sequence) == (False, {}, None)
+    alone = how_to_read([str(packed)], ReadOptions())
+    assert alone._replace(sequence=None) == Reading(True, {})
+    assert [(name, piece.first_line) for name, piece in alone.sequence or ()] == [(str(packed), 1)]
+    copy = unpacked.copy_of(str(packed))
+    assert copy is not None and Path(copy).read_bytes() == Path(DEMO).read_bytes()
     assert analyze([str(DEMO), str(packed)]).duplicates == 3041  # (every record of the log)
 
 

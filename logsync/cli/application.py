@@ -216,6 +216,9 @@ def _end(code: int) -> NoReturn:
     """Exit with `code` once the output is flushed, without tearing down every object the
     command made (a large log's users cost a tenth of the run to free), unless coverage is
     measuring this process and must write its data at exit."""
+    unpacked = sys.modules.get("logsync.unpacked")
+    if unpacked is not None:
+        unpacked.remove_copies()
     if "coverage" in sys.modules:
         sys.exit(code)
     for stream in (sys.stdout, sys.stderr):

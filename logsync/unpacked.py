@@ -1,0 +1,99 @@
+"""Packed inputs unpacked once: a zip member, or a file packed with gzip, bzip2 or xz (by its
+magic bytes), is decompressed into a temporary copy the first time it is opened, and read from
+there from then on, like any file: sampled before the reading (`bulk.how_to_read`), read a
+piece at a time where its time goes back (`seams`), never held in memory. The copies are
+removed when the process ends (`remove_copies`). Where no copy can be written (no room, no temporary
+directory), the input is decompressed as it is read, as a stream."""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from itertools import chain
+from typing import BinaryIO
+
+from .archives import COMPRESSIONS, STDIN, decompressed, open_member, packed_as, zip_member
+from .stdin import BLOCK_SIZE
+
+_copies: dict[str, str | None] = {}
+"""Per input, the path of its copy (None: not packed, or no copy could be written)."""
+_folder: list[str] = []
+
+
+def copy_of(name: str) -> str | None:
+    """The path of the unpacked copy of a packed input, made on first use; None for an input
+    that is not packed, stdin, a pipe or a device (read once, as they come), or one whose copy
+    could not be written. Raises `InputError` for a member missing from its zip archive or
+    data that does not decompress, as the reading would."""
+    if name in _copies:
+        return _copies[name]
+    member = zip_member(name)
+    if member is None and not _packed_file(name):
+        _copies[name] = None
+        return None
+    source = open_member(name, *member) if member is not None else open(name, "rb")  # noqa: SIM115
+    try:
+        _copies[name] = _unpacked(name, source)
+    finally:
+        source.close()
+    return _copies[name]
+
+
+def unpacked_size(name: str) -> tuple[int, int] | None:
+    """(packed size, unpacked size) of an input with a copy (for a progress bar, which counts
+    the bytes of the paths given); None without one."""
+    copy = _copies.get(name)
+    if copy is None:
+        return None
+    member = zip_member(name)
+    packed = os.path.getsize(member[0] if member is not None else name)
+    return packed, os.path.getsize(copy)
+
+
+def _packed_file(name: str) -> bool:
+    if name == STDIN or not os.path.isfile(name):
+        return False  # (a pipe's bytes would be gone once peeked at)
+    try:
+        with open(name, "rb") as handle:
+            return packed_as(handle.read(8)) not in (None, "zip")
+    except OSError:
+        return False  # (the reading says what is wrong)
+
+
+def _unpacked(name: str, source: BinaryIO) -> str | None:
+    """Write the decompressed bytes of `source` (gzip, bzip2 or xz undone where its data starts
+    with their magic: a zip member may be packed again) to a new copy; its path, or None where
+    it cannot be written."""
+    blocks = iter(lambda: source.read(BLOCK_SIZE), b"")
+    first = next(blocks, b"")
+    data: Iterator[bytes] = chain([first], blocks)
+    for magic, what, make in COMPRESSIONS:
+        if first.startswith(magic):
+            data = decompressed(data, name, what, make)
+            break
+    try:
+        path = os.path.join(_temporary_folder(), f"{len(_copies)}.log")
+        with open(path, "wb") as copy:
+            for block in data:
+                copy.write(block)
+    except OSError:
+        return None  # (read as a stream instead)
+    return path
+
+
+def _temporary_folder() -> str:
+    if not _folder:
+        _folder.append(tempfile.mkdtemp(prefix="logsync-"))
+        atexit.register(remove_copies)
+    return _folder[0]
+
+
+def remove_copies() -> None:
+    """Remove every copy (at the end of the process: the command line ends it with `os._exit`,
+    which runs no `atexit` handler, so it calls this first)."""
+    while _folder:
+        shutil.rmtree(_folder.pop(), ignore_errors=True)
+    _copies.clear()
