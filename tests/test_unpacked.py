@@ -1,0 +1,123 @@
+"""Packed inputs read from their unpacked copy (`logsync.unpacked`): a gzip, bzip2 or xz file
+and a zip member are sampled and read a run at a time like any file, the copies are removed at
+the end of the process, and where no copy can be written the input is read as a stream."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import lzma
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from logsync import analyze, unpacked
+from logsync.bulk import how_to_read
+from logsync.pipeline import ReadOptions
+from logsync.tracker.model import UserState
+
+from .conftest import SAMPLES, run_installed
+
+DEMO = SAMPLES / "CloudUserSync.log"
+LINES = DEMO.read_bytes().removeprefix(b"\xef\xbb\xbf").splitlines(keepends=True)
+SWAPPED = b"".join(LINES[1550:] + LINES[:1550])
+"""The demo log with its halves swapped (`type CloudUserSync.log CloudUserSync.lo_`)."""
+
+
+@pytest.fixture(autouse=True)
+def _fresh_copies() -> object:
+    unpacked.remove_copies()
+    yield
+    unpacked.remove_copies()
+
+
+def answers(users: list[UserState]) -> list[tuple[object, ...]]:
+    """Each user's answer, with the line of its failure but not the input's name."""
+    return [(u.upn, u.state, u.failures, u.requests, u.instants, u.failure_line) for u in users]
+
+
+def packed(tmp_path: Path, how: str, data: bytes) -> str:
+    if how == "zip":
+        archive = tmp_path / "logs.zip"
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+            zipped.writestr("Logs/CloudUserSync.log", data)
+        return f"{archive}/Logs/CloudUserSync.log"
+    pack = {"gz": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress}[how]
+    path = tmp_path / f"CloudUserSync.log.{how}"
+    path.write_bytes(pack(data))
+    return str(path)
+
+
+@pytest.mark.parametrize("how", ["gz", "bz2", "xz", "zip"])
+def test_a_packed_file_of_runs_is_read_a_run_at_a_time(
+    tmp_path: Path, how: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before, a packed input could not be sampled: a file of runs was held in memory whole."""
+    name = packed(tmp_path, how, SWAPPED)
+    reading = how_to_read([name], ReadOptions())
+    assert [(p.first_line, p.rotated) for p in reading.pieces[name]] == [(1, False), (1492, False)]
+    plain = tmp_path / "swapped.log"
+    plain.write_bytes(SWAPPED)
+    expected = analyze([str(plain)])
+    from logsync import pipeline
+
+    monkeypatch.setattr(pipeline, "split_event_runs", None)  # never held
+    read = analyze([name])
+    assert answers(read.users) == answers(expected.users)
+    assert (read.runs, read.inputs[0].records, read.duplicates) == (((name, 2),), 3041, 0)
+    copy = unpacked.copy_of(name)
+    assert copy is not None and Path(copy).read_bytes() == SWAPPED
+
+
+def test_without_room_for_a_copy_a_packed_input_is_read_as_a_stream(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name = packed(tmp_path, "gz", DEMO.read_bytes())
+
+    def no_room() -> str:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(unpacked, "_temporary_folder", no_room)
+    assert unpacked.copy_of(name) is None
+    reading = how_to_read([name], ReadOptions())
+    assert (reading.rows, reading.sequence) == (True, None)  # (not sampled: read as it comes)
+    assert [(u.upn, u.state) for u in analyze([name]).users] == [
+        (u.upn, u.state) for u in analyze([str(DEMO)]).users
+    ]
+
+
+def test_corrupt_packed_data_is_one_line_naming_the_input(tmp_path: Path) -> None:
+    path = tmp_path / "CloudUserSync.log.gz"
+    path.write_bytes(gzip.compress(DEMO.read_bytes())[:-40])
+    result = run_installed("report", str(path))
+    assert (result.returncode, result.stdout) == (2, b"")
+    assert result.stderr == (
+        f"logsync: error: {path}: gzip data ends early (truncated file?)\n".encode()
+    )
+
+
+def test_the_copies_are_removed_when_the_command_ends(tmp_path: Path) -> None:
+    """The command line ends with `os._exit`, which runs no `atexit` handler."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    name = packed(tmp_path, "gz", SWAPPED)
+    result = run_installed("check", "--fail-on", "overdue", name, TMPDIR=str(temporary))
+    assert result.returncode == 1
+    assert b"its 2 runs are merged by time" in result.stderr
+    assert list(temporary.iterdir()) == []
+
+
+def test_a_progress_bar_counts_the_packed_bytes(tmp_path: Path) -> None:
+    """The bar's total is the size of the paths given; the copy's bytes are told in that unit."""
+    from logsync.sources import text_chunks
+    from logsync.stats import InputStats
+
+    name = packed(tmp_path, "gz", DEMO.read_bytes() * 4)
+    told: list[int] = []
+    assert unpacked.copy_of(name) is not None
+    for _ in text_chunks(name, InputStats(name), progress=told.append):
+        pass
+    size = Path(name).stat().st_size
+    assert size - 1 <= sum(told) <= size
+    assert all(count >= 0 for count in told)
