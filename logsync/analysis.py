@@ -101,8 +101,9 @@ def earliest_time(inputs: Sequence[InputStats]) -> datetime | None:
 
 
 def latest_time(inputs: Sequence[InputStats]) -> datetime | None:
-    """The time of the last record of all inputs (by instant)."""
-    times = [stats.last_time for stats in inputs if stats.last_time is not None]
+    """The time of the last record of all inputs (by instant), but the sibling logs': how
+    far they go does not say how far the connector's log goes."""
+    times = [s.last_time for s in inputs if s.last_time is not None and not s.sibling]
     return max(times, key=instant_key) if times else None
 
 

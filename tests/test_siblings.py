@@ -346,3 +346,37 @@ def test_a_sibling_log_older_than_the_connector_s_neither_starts_its_span_nor_se
             "start": "2026-11-24T06:59:55.211-08:00",
             "end": "2026-11-25T16:04:59.644-08:00",
         }
+
+
+def test_a_sibling_log_that_goes_further_does_not_move_the_judgement(tmp_path: Path) -> None:
+    """A CertMgr.log record three days after the connector's log ends (a folder copied later)
+    says nothing of how far the connector's log goes: as of its own last record, bob, heidi and
+    erin still wait and the connector runs."""
+    folder = tmp_path / "Logs"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "CloudUserSync.log", folder)
+    (folder / "CertMgr.log").write_bytes(
+        b"Failed to get connector certificate  $$<SMS_CERTIFICATE_MANAGER><11-28-2026 "
+        b"10:00:00.000+480><thread=4104 (0x1008)>\r\n"
+    )
+    alone = analyze([str(SAMPLES / "CloudUserSync.log")])
+    beside = analyze(expand_paths([str(folder)], stdin_is_pipe=False))
+    assert beside.as_of == alone.as_of == datetime.fromisoformat("2026-11-25T16:04:59.644-08:00")
+    assert [(u.upn, u.state) for u in beside.users] == [(u.upn, u.state) for u in alone.users]
+    assert beside.connector.state == "running"
+
+
+def test_sibling_records_of_another_year_are_no_cause(lab: Path) -> None:
+    """The lab's connector log moved to 2026 beside the lab's 2023 sibling logs: the stop is
+    told, but no record of 2023 is named as its cause (before, "the site has no Intune
+    subscription (dmpuploader.log:8)", from three years earlier)."""
+    log = lab / "CloudUserSync.log"
+    log.write_bytes(log.read_bytes().replace(b"02-26-2023", b"11-20-2026"))
+    analysis = analyze(expand_paths([str(lab)], stdin_is_pipe=False))
+    assert (analysis.connector.state, analysis.connector.causes) == ("stopped", ())
+    # a day before the log begins is still its time: the lab's own folder names its causes
+    same_year = lab.parent / "same"
+    shutil.copytree(lab, same_year)
+    (same_year / "CloudUserSync.log").write_bytes((SAMPLES / "certificate-wait" / "CloudUserSync.log").read_bytes())
+    kinds = [c.kind for c in analyze(expand_paths([str(same_year)], stdin_is_pipe=False)).connector.causes]
+    assert kinds == ["no_intune_subscription", "certificate_failed", "install_errors"]

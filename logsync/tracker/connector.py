@@ -39,6 +39,11 @@ CERTIFICATE_CAUSES = ("no_intune_subscription", "certificate_failed")
 """The chain behind a certificate wait, root first: a site without an Intune subscription gets
 no connector certificate from Certmgr."""
 
+CAUSE_REACH = 86_400_000_000
+"""How long before the connector's log begins a sibling log's record may be a cause of what it
+shows (microseconds: a day). Older ones are of another time (logs of other years in one
+folder), whatever they say."""
+
 
 def install_error(status: Any, source: str) -> bool:
     """Whether a status message is an error of the connector's installation: an error status
@@ -279,13 +284,19 @@ class ConnectorLog:
         found = self._state(as_of, interval, at_work)
         if found.ok or not self._causes:
             return found
-        return found._replace(causes=self._causes_of(found))
+        return found._replace(causes=self._causes_of(found, as_of))
 
-    def _causes_of(self, found: Connector) -> tuple[Cause, ...]:
-        """The causes of a connector problem in sibling logs since the last cycle: the first
+    def _causes_of(self, found: Connector, as_of: int | None) -> tuple[Cause, ...]:
+        """The causes of a connector problem in sibling logs since the last cycle (none more
+        than `CAUSE_REACH` before the connector's log begins, none after `as_of`): the first
         record of each link of the certificate chain (for a certificate wait), then the
         component install errors (for a wait or a stop, those that came before it)."""
-        kept = sorted(self._causes, key=itemgetter(0))
+        start = None if self.first is None else self.first[0] - CAUSE_REACH
+        kept = [
+            cause
+            for cause in sorted(self._causes, key=itemgetter(0))
+            if (start is None or cause[0] >= start) and (as_of is None or cause[0] <= as_of)
+        ]
         chain: list[Cause] = []
         if "certificate_missing" in found.problems:
             for kind in CERTIFICATE_CAUSES:

@@ -140,15 +140,16 @@ class Tracker:
             self._held_back = []
         latest = self.latest
         latest_us = -(1 << 62) if latest is None else latest[0]
+        siblings = self._siblings
         for us, zone, kind, data, source, line in rows:
             handler = handlers.get(kind)
             if handler is None:
                 continue
-            if zone is not current and source not in self._siblings:  # (also the first row)
+            if zone is not current and source not in siblings:  # (also the first row)
                 current = zone
                 self._new_zone(us, zone, source, line)
             handler(us, zone, data, source, line)
-            if us >= latest_us:  # threads write a few milliseconds out of order
+            if us >= latest_us and source not in siblings:  # (threads: a little disorder)
                 latest_us = us
                 latest = (us, zone)
         self.latest = latest
