@@ -3,6 +3,7 @@ and excerpts quoted in e-mail replies or hard-wrapped, read as the log they came
 
 from __future__ import annotations
 
+import html
 import json
 import sys
 import textwrap
@@ -12,13 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from logsync import analyze
 from logsync.cli import app
-from logsync.formats import aspasted, paste
+from logsync.formats import aspasted, copies, paste
 from logsync.tracker import UserState
 
 from .conftest import ROOT, SAMPLES
@@ -257,12 +258,14 @@ def quoted(text: str, prefix: str) -> str:
     return "".join(prefix + line for line in text.splitlines(keepends=True))
 
 
-def wrapped(text: str, width: int, *, hyphens: bool = False) -> str:
+def wrapped(text: str, width: int, *, hyphens: bool = False, long_words: bool = True) -> str:
     """Text as a mail client hard-wraps it: each line broken at spaces to `width` columns (the
-    space at the break dropped; a word longer than a line cut), or also after hyphens."""
+    space at the break dropped; a word longer than a line cut, unless `long_words` is false),
+    or also after hyphens."""
     out = []
     for line in text.splitlines():
-        out.extend(textwrap.wrap(line, width, break_on_hyphens=hyphens) or [""])
+        pieces = textwrap.wrap(line, width, break_on_hyphens=hyphens, break_long_words=long_words)
+        out.extend(pieces or [""])
     return "\n".join(out) + "\n"
 
 
@@ -703,6 +706,203 @@ def test_a_log_copied_from_a_web_page_gives_the_answers_of_the_log(
     space of a message): every event was hidden, `check` passed."""
     clean = answers(str(SAMPLES / "CloudUserSync.log"))
     assert answers(write(tmp_path, text(DEMO_TEXT))) == clean
+
+
+# -- as pasted: escaped as HTML and hard wrapped -------------------------------------------------
+
+
+MESSAGES_TEXT = "".join(line.split("  $$<")[0] + "\n" for line in DEMO_TEXT.splitlines())
+"""The demo log's message text only: each line without its trailer (SPEC §2's lines with no
+time)."""
+ESCAPED_AND_WRAPPED: dict[str, Callable[[str], str]] = {
+    "escaped, then wrapped 72": lambda text: wrapped(html.escape(text), 72),
+    "escaped, then wrapped 72, long words kept": lambda text: wrapped(
+        html.escape(text), 72, long_words=False
+    ),
+    "escaped, then wrapped 76 at hyphens too": lambda text: wrapped(
+        html.escape(text), 76, hyphens=True
+    ),
+    "escaped, then wrapped 76 at hyphens, long words kept": lambda text: wrapped(
+        html.escape(text), 76, hyphens=True, long_words=False
+    ),
+    "escaped, then wrapped 100": lambda text: wrapped(html.escape(text), 100),
+    "escaped with its BOM, then wrapped 72, CRLF": lambda text: wrapped(
+        html.escape("\ufeff" + text), 72
+    ).replace("\n", "\r\n"),
+    "escaped, wrapped 72, then quoted >": lambda text: quoted(wrapped(html.escape(text), 72), "> "),
+    "escaped, wrapped 100 at hyphens, then quoted >": lambda text: quoted(
+        wrapped(html.escape(text), 100, hyphens=True), "> "
+    ),
+    "escaped, quoted >, then wrapped 76": lambda text: wrapped(quoted(html.escape(text), "> "), 76),
+    "quoted >, escaped, then wrapped 72": lambda text: wrapped(html.escape(quoted(text, "> ")), 72),
+    "quoted >>, escaped, then wrapped 70": lambda text: wrapped(
+        html.escape(quoted(text, ">> ")), 70
+    ),
+    "wrapped 76, quoted >, then escaped": lambda text: html.escape(quoted(wrapped(text, 76), "> ")),
+}
+"""Text copied from a ticket or a web page's source (`&lt;`, `&gt;`, `&amp;`, `&quot;`,
+`&#x27;`) and hard wrapped in an e-mail, quoted in a reply before or after: escaped before it
+was wrapped, its lines were wrapped wider than they are once decoded, and a quoting escaped
+(`&gt; `) is no quoting until decoded."""
+DEMO_DUE = [
+    ("bob@contoso.com", "waiting", "2026-11-26T09:10:08.462-08:00"),
+    ("heidi@contoso.com", "waiting", "2026-11-26T10:10:08.506-08:00"),
+    ("erin@contoso.com", "waiting", "2026-11-26T14:30:09.041-08:00"),
+    ("ivan@contoso.com", "overdue", "2026-11-25T08:20:08.636-08:00"),
+    ("dave@contoso.com", "failed", None),
+    ("frank@contoso.com", "pending", None),
+    ("carol@contoso.com", "recovered", "2026-11-25T07:40:08.529-08:00"),
+    ("alice@contoso.com", "synced", None),
+    ("grace@contoso.com", "synced", None),
+    ("Mallory.Admin@Contoso.com", "synced", None),
+]
+"""The demo log's users, states and due times (`report --all`)."""
+DEMO_NO_TIMES = [
+    ("ivan@contoso.com", "waiting", None),  # (no times: whether its timer ran out is unknown)
+    *((upn, state, None) for upn, state, _ in DEMO_DUE if upn != "ivan@contoso.com"),
+]
+
+
+def read_back(path: str) -> tuple[list[dict[str, Any]], dict[str, Any], tuple[int, int], int]:
+    """`report --all --format json` (its users, summary counts, records and unparsed lines)
+    and `check`'s exit code."""
+    users, summary = answers(path)
+    (stats,) = json.loads(runner.invoke(app, ["report", "--format", "json", path]).stdout)["inputs"]
+    return users, summary, (stats["records"], stats["unparsed"]), runner.invoke(app, ["check", path]).exit_code
+
+
+@pytest.mark.parametrize("times", [True, False], ids=["with times", "message text only"])
+@pytest.mark.parametrize("how", list(ESCAPED_AND_WRAPPED))
+def test_the_demo_log_escaped_as_html_and_wrapped_gives_the_answers_of_the_log(
+    tmp_path: Path, how: str, times: bool
+) -> None:
+    """Quoted, then escaped (`&gt; Failed to add user`), the message lines were no text
+    logsync knew (no trailer `$$&lt;` told it was HTML): exit 2. Quoted `>> `, escaped, then
+    wrapped at 70, the lines were read back as wrapped 59 wide, no wider than a text that is
+    not taken for wrapped: 6,879 lines unparsed, carol `waiting`."""
+    text = DEMO_TEXT if times else MESSAGES_TEXT
+    clean = read_back(write(tmp_path, text, "clean.log"))
+    users, summary, counts, exit_code = read_back(write(tmp_path, ESCAPED_AND_WRAPPED[how](text)))
+    assert [(u["upn"], u["state"], u["full_sync_due"]) for u in users] == (
+        DEMO_DUE if times else DEMO_NO_TIMES
+    )
+    assert {k: summary[k] for k in ("waiting", "overdue", "stuck", "cycles", "restarts")} == {
+        "waiting": 3 if times else 4,
+        "overdue": 1 if times else 0,
+        "stuck": 4,
+        "cycles": 398,
+        "restarts": 1,
+    }
+    assert (counts, exit_code) == ((3041, 0), 1)
+    assert (users, summary, counts, exit_code) == clean
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        "escaped",
+        "escaped, then wrapped 72",
+        "quoted >, escaped, then wrapped 72",
+        "wrapped 76, quoted >, then escaped",
+    ],
+)
+def test_the_blog_posts_quotes_escaped_as_html_name_the_placeholder(
+    tmp_path: Path, how: str
+) -> None:
+    """`&lt;UPN of User Account&gt;` was taken for the user's name (a text with no trailer was
+    not decoded): the placeholder, decoded, is tracked as no UPN."""
+    pastings = {"escaped": html.escape, **ESCAPED_AND_WRAPPED}
+    path = write(tmp_path, pastings[how](BLOG_QUOTES))
+    result = runner.invoke(app, ["check", path])
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "<UPN of User Account> (not a UPN)\twaiting\tUserNotFound\texpected recovery unknown: the "
+        "input has no times\n"
+        "FAIL: 1 user (1 waiting), limit 0 (the input has no times)\n"
+    )
+    assert answers(path) == answers(write(tmp_path, BLOG_QUOTES, "clean.txt"))
+
+
+@pytest.mark.parametrize(
+    ("sample", "is_escaped"),
+    [
+        ("Successfully removed users from cloud 0  $$&lt;SMS_CLOUD_USERSYNC&gt;&lt;11-24-2026\n", True),
+        ("&gt; Failed to add user bob@contoso.com; reason UserNotFound\n", True),
+        ("Failed to add user &lt;UPN of User Account&gt;; reason UserNotFound\n", True),
+        ("> Failed to add user &quot;bob&quot;; reason UserNotFound\n", True),  # quoted after
+        ("Q&A about carol&amp;co  $$<SMS_CLOUD_USERSYNC><11-24-2026 07:40:08.392+480><thread=5616 (0x15F0)>\n", False),
+        ("Failed to add user bob@contoso.com; reason UserNotFound\n", False),
+        ("Hi team, Q&A below\n", False),  # a bare & is no entity
+    ],
+)
+def test_which_texts_were_escaped_as_html(sample: str, is_escaped: bool) -> None:
+    """HTML escapes every `<` of a text: one that holds a `<` (an SMS-trace record read from
+    disk, `&amp;` in its message or not) was not escaped."""
+    assert copies.escaped(sample) is is_escaped
+
+
+def test_a_line_escaped_as_html_is_as_wide_as_its_entities() -> None:
+    trailer = "$$<SMS_CLOUD_USERSYNC><11-24-2026"
+    assert copies.columns(trailer) == len(html.escape(trailer)) == 42
+    assert copies.columns("say \"it's\" & go") == len(html.escape("say \"it's\" & go")) == 34
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    seed=st.sampled_from([1, 2]),
+    start=st.integers(0, 4000),
+    length=st.integers(40, 1500),
+    prefix=st.sampled_from(["", "> ", ">> ", "| "]),
+    width=st.integers(70, 100),
+    order=st.sampled_from(["eqw", "qew", "ewq", "wqe"]),
+    hyphens=st.booleans(),
+    long_words=st.booleans(),
+    times=st.booleans(),
+)
+def test_windows_of_simulated_histories_escaped_and_wrapped_give_the_answers_of_the_window(
+    tmp_path: Path,
+    seed: int,
+    start: int,
+    length: int,
+    prefix: str,
+    width: int,
+    order: str,
+    hyphens: bool,
+    long_words: bool,
+    times: bool,
+) -> None:
+    """A window of a simulated connector's log (or its message text only), escaped as HTML
+    (`e`), quoted (`q`) and wrapped (`w`) in any `order`, is read as the window itself: the
+    same users in the same states, with the same times, and the same counts."""
+    # message lines quoted `>>` whose wrapped pieces are as wide as the usual line and its
+    # quoting are taken for a text cut at the width (see `aspasted._cut_at`)
+    assume(times or prefix != ">> ")
+    text = history(seed).text(start, start + length)
+    if not times:
+        text = "".join(line.split("  $$<")[0] + "\r\n" for line in text.splitlines())
+    steps: dict[str, Callable[[str], str]] = {
+        "e": html.escape,
+        "q": lambda text: quoted(text, prefix) if prefix else text,
+        "w": lambda text: wrapped(text, width, hyphens=hyphens, long_words=long_words),
+    }
+    pasted = text
+    for step in order:
+        pasted = steps[step](pasted)
+    clean = analyze([write(tmp_path, text, "window.log")])
+    got = analyze([write(tmp_path, pasted, "window.log")])
+
+    def state(user: UserState) -> UserState:
+        # (with no times, a user's instants and zones are its lines' order)
+        return unlocated(user) if times else unlocated(user)._replace(instants=None, zones=None)
+
+    assert [state(user) for user in got.users] == [state(user) for user in clean.users]
+    assert got.result.counts == clean.result.counts
+    assert (got.inputs[0].records, got.inputs[0].unparsed) == (
+        clean.inputs[0].records,
+        clean.inputs[0].unparsed,
+    )
 
 
 def test_lines_cut_off_at_a_width_are_no_pieces_of_one_record(tmp_path: Path) -> None:

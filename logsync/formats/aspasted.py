@@ -72,7 +72,7 @@ class Pasting:
     ) -> None:
         self.entities = entities
         """Copied from a web page or a ticket as HTML: `&lt;`, `&gt;`, `&amp;` for `<`, `>`,
-        `&` (a trailer `$$&lt;SMS_...&gt;` tells): decoded first."""
+        `&` (see `copies.escaped`): decoded first; wrapped after, its lines were wider."""
         self.nbsp = nbsp
         """Non-breaking spaces (U+00A0) for spaces, as a rich-text or web copy has them."""
         self.padded = padded
@@ -104,7 +104,7 @@ class Pasting:
         if self.quoted:
             lines = _unquoted_lines(lines, self.prefix)
         if self.width is not None:
-            lines = _unwrapped(lines, self.width, self.trace, self.cut)
+            lines = _unwrapped(lines, self.width, self.trace, self.cut, self.entities)
         return lines
 
 
@@ -147,15 +147,15 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
     """How the text that starts with `sample` was pasted, or None when it shows no pasting."""
     head = sample.lstrip("\ufeff \t\r\n")
     searched = copies.NUMBERED_RE.match(head).end() > 0  # type: ignore[union-attr]
-    entities = copies.ESCAPED_TRAILER in sample
-    nbsp = "\xa0" in sample
+    entities = copies.escaped(sample)
+    if entities:
+        sample = html.unescape(sample)
+    nbsp = "\xa0" in sample  # (also `&nbsp;`)
     if (
         not (searched or entities or nbsp or _QUOTED_RE.search(sample))
         and sms.count_records("\n" + sample) is not None
     ):
         return None  # every line a record (or blank): a log as written, the usual case
-    if entities:
-        sample = html.unescape(sample)
     if nbsp:
         sample = sample.replace("\xa0", " ")
     lines = [line for line in sample.split("\n")[:-1] if not is_blank(line)][:max_lines]
@@ -187,7 +187,10 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         lengths = sorted(len(line) for line in lines)
         usual = lengths[(len(lengths) - 1) * 9 // 10]
         cut = _cut_at(lines, usual, trace, quoting)
-        if usual > MIN_WIDTH and "" in _unwrapped(iter(lines), usual, trace, cut):
+        if entities:  # escaped, then wrapped: its lines were wider (see `copies.columns`)
+            lengths = sorted(map(copies.columns, lines))
+        wide = lengths[(len(lengths) - 1) * 9 // 10] > MIN_WIDTH
+        if wide and "" in _unwrapped(iter(lines), usual, trace, cut, entities):
             width = usual
     if not (quoted or width is not None or numbered or padded or entities or nbsp):
         return None
@@ -288,10 +291,12 @@ def _first_word(line: str) -> str:
     return line.split(None, 1)[0] if line.strip() else ""
 
 
-def _broken(piece: str, following: str, width: int) -> bool:
+def _broken(piece: str, following: str, width: int, escaped: bool = False) -> bool:
     """Whether a wrapper `width` wide would have broken the line after `piece`: the next word
-    did not fit (or the piece fills the line: a word cut)."""
-    return len(piece.rstrip(" \t")) + 1 + len(_first_word(following)) > width - SLACK
+    did not fit (or the piece fills the line: a word cut). Of a text `escaped` as HTML, the
+    words are measured as escaped (wrapped so, they are wider than the text's lines now)."""
+    measure = copies.columns if escaped else len
+    return measure(piece.rstrip(" \t")) + 1 + measure(_first_word(following)) > width - SLACK
 
 
 def _separators(left: str, right: str, cut: bool) -> tuple[str, ...]:
@@ -393,22 +398,24 @@ def _known(line: str) -> bool:
     return classify(body.strip())[0] != "message"
 
 
-def _unwrapped(lines: Iterator[str], width: int, trace: bool, cut: bool = False) -> Iterator[str]:
+def _unwrapped(
+    lines: Iterator[str], width: int, trace: bool, cut: bool = False, escaped: bool = False
+) -> Iterator[str]:
     """Wrapped records put back on their first line; the lines of their other pieces blank.
 
-    In a text `cut` inside words, a message the catalogue knows may already be whole before its
-    end (`... user to add = scott@cont`, `reason UserNotF`): such a line, as wide as the text,
-    takes the one word of the next line when that is no record by itself."""
+    Of message lines, a message the catalogue knows may already be whole before its end (`...
+    as thread ID 5616` before `(0x15F0).`; in a text `cut` inside words, `... user to add =
+    scott@cont`, `reason UserNotF`): such a line (in a cut text, as wide as the text) takes
+    the one word of the next line when that is no record by itself."""
     pending: list[str] = []
     for line in lines:
         if pending:
-            goes_on = not (  # (a whole line is pending only in a cut text, see below)
-                cut
-                and len(pending) == 1
+            goes_on = not (  # (a whole line is pending only of message lines, see below)
+                len(pending) == 1
                 and _whole(pending[0], trace)
                 and (_whole(line, trace) or len(line.split()) != 1 or line[:1].isspace())
             )
-            if goes_on and not is_blank(line) and _broken(pending[-1], line, width):
+            if goes_on and not is_blank(line) and _broken(pending[-1], line, width, escaped):
                 ends = not trace or line.rstrip(" \t").endswith(">")  # (a trailer's end)
                 found = _joined([*pending, line], trace, cut) if ends else None
                 if found is not None:
@@ -426,8 +433,8 @@ def _unwrapped(lines: Iterator[str], width: int, trace: bool, cut: bool = False)
         if is_blank(line):
             yield line
         elif _whole(line, trace):
-            if cut and not trace and len(line) == width:
-                pending = [line]  # (whole so far: it may go on, cut inside its last word)
+            if not trace and (not cut or len(line) == width):
+                pending = [line]  # (whole so far: it may go on, wrapped or cut before its end)
             else:
                 yield line
         else:

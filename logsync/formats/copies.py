@@ -10,6 +10,10 @@ from .common import GAP_LINE
 
 ESCAPED_TRAILER = "$$&lt;"
 """An SMS-trace trailer's start as HTML writes it."""
+_ENTITY_RE = re.compile(r"&(?:lt|gt|amp|quot|nbsp|#39|#x27);")
+"""The entities HTML writes for the characters of a log's lines (and for non-breaking
+spaces)."""
+_WIDER = str.maketrans({"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&#x27;"})
 
 NUMBERED_RE = re.compile(
     r"(?:(?:[A-Za-z]:)?[^:\r\n<>|$]*\.(?:log|lo_|txt)(?:\.gz|\.bz2|\.xz)?[:-])?(?:\d+[:-])?"
@@ -17,6 +21,21 @@ NUMBERED_RE = re.compile(
 """What a search puts before each line it found: the file's name (of several files searched,
 `zgrep`'s, or `Select-String`'s path), its line number (`grep -n`, `findstr /n`), or both;
 `-` instead of `:` before a line of context (`grep -C`)."""
+
+
+def escaped(sample: str) -> bool:
+    """Whether a text was copied as HTML writes it (from a ticket's or a web page's source): an
+    SMS-trace trailer's start escaped, or entities in a text without a `<` (message lines with
+    no time, `&lt;UPN of User Account&gt;`, `&gt; ` quoting), which HTML would have escaped."""
+    if ESCAPED_TRAILER in sample:
+        return True
+    return "<" not in sample and _ENTITY_RE.search(sample) is not None
+
+
+def columns(line: str) -> int:
+    """The columns a line takes as HTML writes it (its entities' characters each), which are
+    the columns a text escaped before it was wrapped was wrapped in."""
+    return len(line.translate(_WIDER))
 
 
 def unpadded(line: str) -> str:
