@@ -370,14 +370,28 @@ def decoded_bytes(
         return
     for magic, what, make in COMPRESSIONS:
         if first.startswith(magic):
-            yield from decompressed(chain([first], blocks), name, what, make)
+            data = decompressed(chain([first], blocks), name, what, make)
+            head = next(data, b"")
+            _not_a_tar(head, name)
+            yield head
+            yield from data
             return
     if first.startswith(ZIP_MAGIC):
         raise InputError(
             display_name(name), "a zip archive: give its path, which is read as the folder it holds"
         )
+    _not_a_tar(first, name)
     yield first
     yield from blocks
+
+
+def _not_a_tar(head: bytes, name: str) -> None:
+    """Refuse a tar archive (`.tar`, `.tgz`): its members' bytes would be read as one text."""
+    if head[257:262] == b"ustar":
+        raise InputError(
+            display_name(name),
+            "a tar archive: unpack it (tar xf) and give the folder it holds, or a zip of it",
+        )
 
 
 def _scaled(progress: Progress, ratio: float) -> Progress:

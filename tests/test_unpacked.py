@@ -121,3 +121,27 @@ def test_a_progress_bar_counts_the_packed_bytes(tmp_path: Path) -> None:
     size = Path(name).stat().st_size
     assert size - 1 <= sum(told) <= size
     assert all(count >= 0 for count in told)
+
+
+@pytest.mark.parametrize("mode", ["w", "w:gz", "w:bz2", "w:xz"])
+def test_a_tar_archive_is_refused_not_read_as_one_text(tmp_path: Path, mode: str) -> None:
+    """Before, a `.tgz` of two sites' Logs folders was read as one log: their records merged,
+    a user of one judged by the cycles of the other, `file:line` inside the tar stream."""
+    import tarfile
+
+    path = tmp_path / "logs.tar"
+    with tarfile.open(path, mode) as archive:
+        archive.add(DEMO, arcname="A/CloudUserSync.log")
+        archive.add(SAMPLES / "rotated" / "CloudUserSync.log", arcname="B/CloudUserSync.log")
+    result = run_installed("report", str(path))
+    assert (result.returncode, result.stdout) == (2, b"")
+    assert result.stderr == (
+        f"logsync: error: {path}: a tar archive: unpack it (tar xf) and give the folder it "
+        "holds, or a zip of it\n"
+    ).encode()
+    piped = run_installed("check", stdin=path.read_bytes())
+    assert (piped.returncode, piped.stderr.splitlines()[-1]) == (
+        2,
+        b"logsync: error: stdin: a tar archive: unpack it (tar xf) and give the folder it holds, "
+        b"or a zip of it",
+    )
