@@ -44,11 +44,18 @@ def is_zip(path: str) -> bool:
         return False
 
 
+def member_name(info: zipfile.ZipInfo) -> str:
+    """A zip member's path with `/` between its folders, as it is named among the inputs: a zip
+    made by Windows PowerShell 5.1 (`Compress-Archive`) writes `\\` there."""
+    return info.filename.replace("\\", "/")
+
+
 def open_member(name: str, archive: str, member: str) -> BinaryIO:
     """A member of a zip archive, for reading (the archive closes with it)."""
     try:
         with zipfile.ZipFile(archive) as opened:
-            return opened.open(member)  # type: ignore[return-value]
+            found = next((i for i in opened.infolist() if member_name(i) == member), member)
+            return opened.open(found)  # type: ignore[return-value]
     except KeyError as exc:
         raise InputError(name, "no such file in the zip archive") from exc
     except (zipfile.BadZipFile, OSError, NotImplementedError) as exc:

@@ -16,7 +16,15 @@ from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 
-from .archives import COMPRESSIONS, ZIP_MAGIC, decompressed, is_zip, open_member, zip_member
+from .archives import (
+    COMPRESSIONS,
+    ZIP_MAGIC,
+    decompressed,
+    is_zip,
+    member_name,
+    open_member,
+    zip_member,
+)
 from .archives import STDIN as STDIN
 from .decoding import LineDecoder
 from .errors import InputError, UsageError
@@ -155,9 +163,9 @@ def zip_logs(archive: str) -> list[str]:
     try:
         with zipfile.ZipFile(archive) as opened:
             members = [
-                info.filename
+                member_name(info)
                 for info in opened.infolist()
-                if not info.is_dir() and (info.file_size or not is_sibling(info.filename))
+                if not info.is_dir() and (info.file_size or not is_sibling(member_name(info)))
             ]
     except (zipfile.BadZipFile, OSError) as exc:
         raise InputError(archive, f"not a readable zip archive ({exc})") from exc

@@ -238,6 +238,24 @@ def test_zip_is_read_as_the_folder_it_holds(tmp_path: Path) -> None:
     assert zipped["summary"]["restarts"] == 1  # type: ignore[index]
 
 
+def test_a_zip_made_by_powershell_5_is_read_as_the_folder_it_holds(tmp_path: Path) -> None:
+    """Windows PowerShell 5.1's `Compress-Archive` writes `\\` between folders in member names:
+    such a zip was refused ("no CloudUserSync.log or CloudUserSync.lo_ in this zip archive")."""
+    archive = zip_of(
+        tmp_path / "logs.zip",
+        {
+            "Logs\\CloudUserSync.log": (ROTATED / "CloudUserSync.log").read_bytes(),
+            "Logs\\CloudUserSync.lo_": (ROTATED / "CloudUserSync.lo_").read_bytes(),
+        },
+    )
+    assert expand_paths([str(archive)], stdin_is_pipe=False) == [
+        f"{archive}/Logs/CloudUserSync.lo_",
+        f"{archive}/Logs/CloudUserSync.log",
+    ]
+    assert report(str(archive)) == report(str(ROTATED))
+    assert report(f"{archive}/Logs/CloudUserSync.log") == report(str(ROTATED / "CloudUserSync.log"))
+
+
 def test_zip_errors_name_the_archive(tmp_path: Path) -> None:
     empty = zip_of(tmp_path / "empty.zip", {"Logs/other.log": b"x\n"})
     with pytest.raises(InputError, match=r"empty\.zip: no CloudUserSync\.log or CloudUserSync\.lo_ in this zip archive"):
