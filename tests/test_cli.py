@@ -394,6 +394,33 @@ def test_junit_of_a_passing_gate_has_no_failures(tmp_path: Path) -> None:
     assert outputs["alice@contoso.com"] is None
 
 
+def test_junit_of_users_without_a_known_failure_says_what_it_knows(tmp_path: Path) -> None:
+    """A user held back since before the log (the rotated pair's newer half alone), and one of
+    an input with no times: their testcases said `due None` and `first failure None`."""
+    junit = tmp_path / "results.xml"
+    assert run("check", "--junit", str(junit), str(SAMPLES / "rotated" / "CloudUserSync.log")).exit_code == 1
+    failure = ET.parse(junit).getroot().find("testsuite/testcase/failure")
+    assert failure is not None
+    assert failure.get("message") == (
+        "waiting for full sync due by 2025-06-11T10:15:00.137+01:00; expected recovery by "
+        "2025-06-11T10:20:00+01:00"
+    )
+    assert failure.text == (
+        "first failure unknown (held back since before the log: its failure is not in the "
+        "input), failures 0"
+    )
+    quoted = tmp_path / "quoted.txt"
+    quoted.write_text("Failed to add user bob@contoso.com; reason UserNotFound\n")
+    assert run("check", "--junit", str(junit), str(quoted)).exit_code == 1
+    failure = ET.parse(junit).getroot().find("testsuite/testcase/failure")
+    assert failure is not None
+    assert (failure.get("message"), failure.text) == (
+        "waiting for full sync due unknown; expected recovery unknown",
+        "first failure unknown (the input has no times), failures 1",
+    )
+    assert "None" not in junit.read_text()
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -8,26 +8,43 @@ from collections.abc import Collection
 from ..analysis import Analysis
 from ..events import CONNECTOR
 from ..safety import visible
-from ..tracker import UserState
+from ..times import NO_TIMES_REASON
+from ..tracker import LATEST, UserState
 from ..verdicts import counts_unnamed
-from . import Display, connector_text, unnamed_text
+from . import BEFORE_INPUT, Display, bounded, connector_text, unnamed_text
 
 
 def failure_message(user: UserState, display: Display) -> str:
+    """What a failing testcase says of a user: its state, when its full sync is due and when
+    it is expected to recover (`by …` where those are latest bounds: its failure is before
+    the log; unknown in an input with no times)."""
+    due = display.iso(user.full_sync_due)
+    if due is None:
+        latest = display.iso(user.full_sync_due_by)
+        due = f"by {latest}" if latest else "unknown"
+    shown = display.iso(user.expected_recovery)
+    expected = bounded(user, shown) if shown else "unknown"
     if user.state == "waiting":
-        return (
-            f"waiting for full sync due {display.iso(user.full_sync_due)}"
-            f"; expected recovery {display.iso(user.expected_recovery)}"
-        )
+        return f"waiting for full sync due {due}; expected recovery {expected}"
     if user.state == "overdue":
+        expected = expected if user.bound == LATEST else f"by {expected}"
         return (
-            f"overdue: full sync was due {display.iso(user.full_sync_due)}"
-            f" and expected by {display.iso(user.expected_recovery)}, with no retry logged"
+            f"overdue: full sync was due {due} and expected {expected}, with no retry logged"
         )
     if user.state == "failed":
         when = display.iso(user.last_failure)
         return f"failed with reason {user.reason} at {when}; no automatic retry"
     return f"{user.state}"
+
+
+def failure_detail(user: UserState, display: Display) -> str:
+    """The text of a failing testcase: the user's failing run (its first failure, or that it
+    is before the log, and how many there were)."""
+    first = display.iso(user.first_failure)
+    if first is None:
+        why = NO_TIMES_REASON if user.no_times else BEFORE_INPUT
+        return f"first failure unknown ({why}), failures {user.failures}"
+    return f"first failure {first}, failures {user.failures}"
 
 
 def junit_document(
@@ -77,9 +94,7 @@ def junit_document(
         if id(user) not in counted_keys:
             continue
         message = visible(failure_message(user, display))
-        detail = visible(
-            f"first failure {display.iso(user.first_failure)}, failures {user.failures}"
-        )
+        detail = visible(failure_detail(user, display))
         if user.in_azure_ad is not None:
             detail += ", in Azure AD" if user.in_azure_ad else ", not in Azure AD"
         if passed:
