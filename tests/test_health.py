@@ -334,8 +334,8 @@ def test_summary_json_through_the_cli() -> None:
     assert result.exit_code == 0
     document = json.loads(result.stdout)
     assert set(document) == {
-        "span", "cycles", "interval_s", "interval_observed", "interval_basis", "restarts",
-        "per_day", "reasons", "findings", "advice",
+        "span", "as_of", "cycles", "interval_s", "interval_observed", "interval_basis",
+        "restarts", "per_day", "reasons", "findings", "advice",
     }
     assert (document["cycles"], document["interval_s"], document["interval_observed"]) == (0, 300, False)
     # with no two cycles there is no interval to speak of: people's formats leave it out
@@ -343,6 +343,7 @@ def test_summary_json_through_the_cli() -> None:
         page = CliRunner().invoke(app, ["summary", "--format", fmt, str(SAMPLES / "certificate-wait")])
         assert line in page.stdout and "every 5m" not in page.stdout, fmt
     assert document["span"] == {"start": "2023-02-26T19:53:46.420-08:00", "end": "2023-02-26T20:19:12.431-08:00"}
+    assert document["as_of"] == document["span"]["end"]
     assert [f["code"] for f in document["findings"]] == [
         "connector_stopped", "certificate_missing", "restarts",
     ]
@@ -423,4 +424,34 @@ def test_dirsync_advice_names_both_directory_syncs_and_the_waits_the_log_shows()
         "first try, at most one cycle (1h 00m) after discovery: a sync interval under 1h 00m would "
         "have avoided it (Azure AD Connect's default of 30 minutes is; DirSync's default of 3 hours "
         "is not), or schedule user discovery after the directory sync cycle."
+    )
+
+
+def test_a_summary_judged_after_its_log_ends_keeps_the_log_s_span() -> None:
+    """`summary --now` a week after the demo log's end: its span ran to the judgement (the
+    table read "2026-11-24 … → 2026-12-02 …" for a log that ends on the 25th); it ends with
+    the log, and the judgement is said apart. `--now` inside the log ends the span there."""
+    demo = str(SAMPLES / "CloudUserSync.log")
+    later = CliRunner().invoke(app, ["summary", "--format", "json", "--now", "2026-12-02T12:00", demo])
+    document = json.loads(later.stdout)
+    assert (document["span"], document["as_of"]) == (
+        {"start": "2026-11-24T06:59:55.211-08:00", "end": "2026-11-25T16:04:59.644-08:00"},
+        "2026-12-02T12:00:00-08:00",
+    )
+    text = CliRunner().invoke(app, ["summary", "--format", "text", "--now", "2026-12-02T12:00", demo])
+    assert text.stdout.splitlines()[:2] == [
+        "span\t2026-11-24T06:59:55.211-08:00\t2026-11-25T16:04:59.644-08:00",
+        "as_of\t2026-12-02T12:00:00-08:00",
+    ]
+    table = CliRunner().invoke(
+        app, ["summary", "--format", "table", "--color", "never", "--now", "2026-12-02T12:00", demo],
+        env={"COLUMNS": "200"},
+    )
+    assert table.stdout.splitlines()[0].startswith(
+        "Connector summary · 2026-11-24 06:59:55 -08:00 → 2026-11-25 16:04:59 -08:00 (judged as "
+        "of 2026-12-02 12:00:00 -08:00) · 398 cycles every 5m"
+    )
+    inside = CliRunner().invoke(app, ["summary", "--format", "text", "--now", "2026-11-25T08:00", demo])
+    assert inside.stdout.splitlines()[0] == (
+        "span\t2026-11-24T06:59:55.211-08:00\t2026-11-25T08:00:00-08:00"
     )

@@ -10,10 +10,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 
-from ..analysis import Analysis
+from ..analysis import Analysis, latest_time
 from ..events import CONNECTOR, STATMSG_STARTED, STATMSG_STOPPING
 from ..sources import SITE_COMPONENT_LOG, base_name
-from ..times import fixed_offset, moment_time, timeless
+from ..times import fixed_offset, instant_key, moment_time, timeless
 from ..tracker import STALL_INTERVALS, Row
 from .findings import (
     connector_findings,
@@ -229,7 +229,7 @@ class HealthCollector:
             )
         return Summary(
             start=result.first_time,
-            end=analysis.as_of,
+            end=_judged_end(analysis),
             cycles=result.cycles,
             interval=interval,
             restarts=restarts,
@@ -243,6 +243,7 @@ class HealthCollector:
             advice=advice,
             interval_basis=analysis.interval_basis,
             stalls=self.stalls(interval),
+            as_of=analysis.as_of,
         )
 
     def stalls(self, interval: timedelta) -> list[tuple[datetime, datetime]]:
@@ -254,3 +255,10 @@ class HealthCollector:
         )
         return [(moment_time(*before[:2]), moment_time(*after[:2])) for before, after in spans]
 
+
+def _judged_end(analysis: Analysis) -> datetime | None:
+    """The end of what a summary judges: the inputs' last record, or `--now` before it."""
+    end, as_of = latest_time(analysis.inputs), analysis.as_of
+    if end is None or as_of is None or instant_key(as_of) < instant_key(end):
+        return as_of
+    return end

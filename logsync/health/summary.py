@@ -66,6 +66,7 @@ class DayCounts:
 class Summary:
     start: datetime | None
     end: datetime | None
+    """The last record judged (the input's, or the last before `--now`)."""
     cycles: int
     interval: timedelta
     restarts: list[Evidence]
@@ -80,6 +81,8 @@ class Summary:
     """Gaps between cycles of a run longer than the stall limit (the longest few), in order."""
     users: list[UserState] = field(default_factory=list)
     """The users asked for by name (`--user`), whatever their state."""
+    as_of: datetime | None = None
+    """The time of the judgement (`--now`, else `end`)."""
 
 
 SHOWN_ZONE: ContextVar[tzinfo | None] = ContextVar("SHOWN_ZONE", default=None)

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import IO, TYPE_CHECKING, NamedTuple, cast
 
 from ..safety import visible
-from ..times import human_duration, iso, micros, moment_iso, moment_time, timeless
+from ..times import human_duration, instant_key, iso, micros, moment_iso, moment_time, timeless
 from ..tracker import LATEST, Connector, Moment, UserState, cause_text, unnamed_words
 
 if TYPE_CHECKING:
@@ -155,6 +155,19 @@ def user_cells(user: UserState, display: Display) -> list[str]:
     if user.in_azure_ad is not None:
         cells.append("yes" if user.in_azure_ad else "no")
     return cells
+
+
+def judged_later(summary: Summary) -> bool:
+    """Whether a summary is judged after its last record (`--now` past the log's end)."""
+    end, as_of = summary.end, summary.as_of
+    return end is not None and as_of is not None and instant_key(as_of) > instant_key(end)
+
+
+def judged_text(
+    summary: Summary, display: Display, shown: Callable[[datetime, Display], str]
+) -> str:
+    """` (judged as of …)` after a summary's span that ends before its judgement."""
+    return f" (judged as of {shown(summary.as_of, display)})" if judged_later(summary) else ""  # type: ignore[arg-type]
 
 
 def log_end_note(ended_ago: float | None) -> str:

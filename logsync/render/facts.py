@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from . import Display, known_interval
+from . import Display, judged_later, known_interval
 from .machine import user_record, user_rows
 
 if TYPE_CHECKING:  # health is imported by the commands that summarize
@@ -21,6 +21,7 @@ def summary_document(summary: Summary, display: Display) -> dict[str, Any]:
     """The `summary --format json` object."""
     return {
         "span": {"start": display.iso(summary.start), "end": display.iso(summary.end)},
+        "as_of": display.iso(summary.as_of),
         "cycles": summary.cycles,
         "interval_s": known_interval(summary.interval, summary.interval_basis),
         "interval_observed": summary.interval_basis == "observed",
@@ -53,6 +54,8 @@ def summary_document(summary: Summary, display: Display) -> dict[str, Any]:
 def summary_rows(summary: Summary, display: Display) -> Iterator[list[object]]:
     """Text format: everything the table shows, one fact per line, its kind first."""
     yield ["span", display.iso(summary.start), display.iso(summary.end)]
+    if judged_later(summary):
+        yield ["as_of", display.iso(summary.as_of)]
     every = known_interval(summary.interval, summary.interval_basis)
     yield ["cycles", summary.cycles, every, summary.interval_basis]
     for restart in summary.restarts:

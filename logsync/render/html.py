@@ -28,6 +28,7 @@ from . import (
     connector_text,
     count_of,
     cycles_every,
+    judged_text,
     log_end_note,
     user_cells,
     user_columns,
@@ -124,7 +125,8 @@ def summary_page(analysis: Analysis, summary: Summary, display: Display) -> str:
     the users tried, held back, added and failed per day, and the failure reasons."""
     span = ""
     if summary.start is not None and summary.end is not None:
-        span = f"{esc(when(summary.start, display))} → {esc(when(summary.end, display))} · "
+        end = f"{when(summary.end, display)}{judged_text(summary, display, when)}"
+        span = f"{esc(when(summary.start, display))} → {esc(end)} · "
     meta = (
         f"{span}{esc(cycles_every(summary))} · {count_of(len(summary.restarts), 'restart')}"
     )

@@ -16,6 +16,7 @@ from . import (
     Display,
     count_of,
     cycles_every,
+    judged_text,
     log_end_note,
 )
 from .human import (
@@ -38,7 +39,7 @@ def summary(
     span = Text("Connector summary", style="bold")
     span.append(
         f" · {clock(summary.start, display)} → {clock(summary.end, display)}"
-        f"{log_end_note(ended_ago)}"
+        f"{log_end_note(ended_ago)}{judged_text(summary, display, clock)}"
         f" · {cycles_every(summary)} · {count_of(len(summary.restarts), 'restart')}",
         style="dim",
     )
