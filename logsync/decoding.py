@@ -1,5 +1,5 @@
 """Bytes to text: the one decoder of every input, read whole (`sources.text_chunks`) or followed
-live (`watch.Follower`).
+live (`follow.Follower`).
 
 The encoding is sniffed from the first bytes (a BOM, or UTF-16 without one); UTF-8 lines that
 hold bytes that are not valid UTF-8 are read as cp1252 and counted; CRLF and stray CR are folded

@@ -19,9 +19,10 @@ from typer.testing import CliRunner
 from logsync.analysis import analyze
 from logsync.cloud import read_cloud_users
 from logsync.errors import InputError
+from logsync.follow import Follower
 from logsync.health import HealthCollector, unroutable_suffix
 from logsync.tracker import Tracker
-from logsync.watch import Follower, Watcher
+from logsync.watch import Watcher
 
 from .conftest import SAMPLES
 from .logtext import Log

@@ -993,7 +993,7 @@ def test_watch_on_a_log_it_may_not_read_is_one_line(
 
 @pytest.mark.parametrize("name", ["cloudusersync.log", "CloudUserSync.LOG", None])
 def test_watch_finds_the_live_log_of_a_folder_in_any_case(tmp_path: Path, name: str | None) -> None:
-    from logsync.watch import live_path
+    from logsync.follow import live_path
 
     if name is not None:
         (tmp_path / name).write_bytes(b"")

@@ -16,10 +16,11 @@ from typer.testing import CliRunner
 
 from logsync import analyze
 from logsync.cli import app
+from logsync.follow import Follower
 from logsync.pipeline import EventStream
 from logsync.render import Display, live
 from logsync.tracker import Tracker, TrackerOptions
-from logsync.watch import Follower, Watcher
+from logsync.watch import Watcher
 
 from .conftest import LOGSYNC, SAMPLES, read_in_blocks
 from .logtext import Log

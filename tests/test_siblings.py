@@ -21,11 +21,12 @@ from typer.testing import CliRunner
 
 from logsync.analysis import analyze
 from logsync.cli import app
+from logsync.follow import Follower
 from logsync.pipeline import EventStream
 from logsync.sources import expand_paths
 from logsync.times import iso
 from logsync.tracker import Tracker, TrackerOptions
-from logsync.watch import Follower, Watcher
+from logsync.watch import Watcher
 
 from .conftest import LOGSYNC, REAL_LOGS, SAMPLES
 from .logtext import Log

@@ -15,8 +15,9 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from logsync import analyze
+from logsync.follow import Follower
 from logsync.tracker import Tracker, TrackerOptions
-from logsync.watch import Follower, Watcher
+from logsync.watch import Watcher
 
 from .conftest import LOGSYNC, SAMPLES
 from .logtext import Log

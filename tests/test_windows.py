@@ -15,8 +15,8 @@ from logsync import sharing
 from logsync.cli import Env
 from logsync.cli.options import common
 from logsync.errors import UsageError
+from logsync.follow import Follower
 from logsync.sources import site_server_logs
-from logsync.watch import Follower
 
 from .conftest import SAMPLES, on_terminal
 
@@ -194,7 +194,7 @@ def test_watch_holds_no_handle_between_polls(tmp_path: Path, monkeypatch: pytest
         opened.append(handle)
         return handle
 
-    monkeypatch.setattr("logsync.watch.open_shared", spy)
+    monkeypatch.setattr("logsync.follow.open_shared", spy)
     follower = Follower(live)
     assert [text for _, _, text in follower.poll()] == ["a\nb\n"]
     assert len(opened) == 1 and all(h.closed for h in opened)  # type: ignore[attr-defined]

@@ -91,8 +91,9 @@ def watch(
     env = Env.current()
     opts = given.common(env, None, without_paths=True)
     fmt = output_format(format, env, "watch", "ndjson", opts.color)
+    from ..follow import Follower, live_path
     from ..tracker import Tracker
-    from ..watch import Follower, Watcher, live_path, utc_now
+    from ..watch import Watcher, utc_now
 
     follower = Follower(live_path(path))
     tracker = Tracker(TrackerOptions(opts.full_sync_after, opts.interval))
