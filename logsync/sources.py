@@ -129,6 +129,16 @@ def _folder_logs(names: Iterable[str]) -> list[str]:
     return history + [named[name] for name in (*LOG_NAMES, *SIBLING_NAMES) if name in named]
 
 
+def history_files(directory: Path) -> list[str]:
+    """The history files of a folder (`CloudUserSync-*.log`, older halves kept by name), oldest
+    first; none where it cannot be listed."""
+    try:
+        entries = sorted(p.name for p in directory.iterdir() if p.is_file())
+    except OSError:
+        return []
+    return [str(directory / name) for name in entries if _HISTORY_RE.fullmatch(name)]
+
+
 def log_files(directory: Path) -> list[str]:
     """The CloudUserSync files of a directory, oldest first, whatever the case of their names:
     history files (`CloudUserSync-*.log`), then the `.lo_`, then the `.log`."""

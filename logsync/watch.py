@@ -16,6 +16,7 @@ from .errors import InputError
 from .events import CAUSE_KINDS
 from .follow import Follower, rotated_path
 from .formats.aspasted import Pasting, undone_piece
+from .merge import merge_batches
 from .pipeline import (
     DETECT_SAMPLE,
     ReadOptions,
@@ -23,8 +24,8 @@ from .pipeline import (
     ensure_records,
     followed_format,
 )
-from .sources import InputStats, folder_files, is_sibling
-from .times import human_duration, micros
+from .sources import InputStats, folder_files, history_files, is_sibling
+from .times import human_duration, instant_key, micros
 from .tracker import TRACKED_KINDS, Connector, Result, Row, Tracker, UserState
 
 if TYPE_CHECKING:
@@ -111,15 +112,24 @@ class Watcher:
         return self.stats.last_time or self.rotated.last_time
 
     def read_rotated(self) -> None:
-        """Read what the rotated `.lo_` already holds: the history before the live log."""
-        path = self.rotated.path
-        if not Path(path).is_file():
-            return
-        batches, runs = whole_rows(path, self.options, self.rotated, _SPEC)
-        if runs > 1:
-            self.runs.append((path, runs))
-        for batch in batches:
-            self._feed(batch, self.rotated)
+        """Read what the history files (`CloudUserSync-*.log`) and the rotated `.lo_` already
+        hold, merged by time, as `report FOLDER` reads them: the history before the live log."""
+        live, rotated = self.follower.path, self.rotated.path
+        older = [*history_files(live.parent), rotated]
+        read: list[tuple[str, list[list[Row]], InputStats]] = []
+        for path in older:
+            if Path(path).is_file():
+                stats = self.rotated if path == rotated else InputStats(path)
+                batches, runs = whole_rows(path, self.options, stats, _SPEC)
+                if runs > 1:
+                    self.runs.append((path, runs))
+                read.append((path, batches, stats))
+        firsts = [stats.first_time for _, _, stats in read if stats.first_time is not None]
+        first = min(firsts, key=instant_key) if firsts else None
+        merged = merge_batches([iter(batches) for _, batches, _ in read], [p for p, _, _ in read])
+        for batch in merged:
+            self.tracker.begin(first)
+            self.tracker.feed_rows(batch)
 
     def read_siblings(self) -> None:
         """Read what the sibling logs beside the live log (CertMgr.log, ...) say about the

@@ -413,3 +413,32 @@ def test_watch_says_when_cycle_totals_count_failures_no_line_names(tmp_path: Pat
             ("user", "c@contoso.com", "pending"),
             ("user", "d@contoso.com", "waiting"),
         ]
+
+
+def test_watch_of_a_folder_reads_its_history_files_as_report_does(tmp_path: Path) -> None:
+    """The demo log as a folder of three files: its first 1,000 lines in a history file
+    (`CloudUserSync-*.log`, where dave's only failure is), the next 1,000 in the `.lo_`, the
+    rest live. Before, `watch` read only the `.lo_` and the live log: dave never appeared, and
+    ivan (whose failure is in the history file) was held back "since before the log"."""
+    folder = tmp_path / "Logs"
+    folder.mkdir()
+    lines = DEMO.read_bytes().splitlines(keepends=True)
+    (folder / "CloudUserSync-20261124-165410.log").write_bytes(b"".join(lines[:1000]))
+    rotated = b"<MAXIMUM LOG FILE SIZE REACHED - FILE RENAMED>\r\n"
+    (folder / "CloudUserSync.lo_").write_bytes(b"".join(lines[1000:2000]) + rotated)
+    (folder / "CloudUserSync.log").write_bytes(b"".join(lines[2000:]))
+    watcher = Watcher(Follower(folder / "CloudUserSync.log"), Tracker(TrackerOptions()))
+    watcher.read_rotated()
+    watcher.read()
+    as_of = watcher.as_of(watcher.last_time)  # type: ignore[arg-type]
+    result, _ = watcher.changes(as_of)
+    whole = analyze([str(folder)], now=as_of)
+    assert [(u.upn, u.state, u.instants) for u in result.users] == [
+        (u.upn, u.state, u.instants) for u in whole.users
+    ]
+    found = {u.upn: u for u in result.users}
+    assert (found["dave@contoso.com"].state, found["dave@contoso.com"].reason) == (
+        "failed",
+        "LicenseLimitReached",
+    )
+    assert (found["ivan@contoso.com"].state, found["ivan@contoso.com"].failures) == ("overdue", 1)

@@ -75,9 +75,10 @@ def watch(
     """Follow a live log (and its rotation) and keep the report current.
 
     PATH is the live CloudUserSync.log, or the directory that holds it (a log that does not
-    exist yet is waited for; an archive is no live log: report reads it). The sibling logs
-    beside it (CertMgr.log, dmpuploader.log, sitecomp.log) are read once for the cause of a
-    connector problem.
+    exist yet is waited for; an archive is no live log: report reads it). What it held when the
+    watch began is read first, with the history files (CloudUserSync-*.log) and the rotated .lo_
+    beside it, as report reads the folder; the sibling logs beside it (CertMgr.log,
+    dmpuploader.log, sitecomp.log) are read once for the cause of a connector problem.
 
     On a terminal: a live table with countdowns. Piped: one JSON line for the connector's state,
     one for every user that is not synced, then one per change of either, flushed at once
