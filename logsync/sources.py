@@ -16,16 +16,9 @@ from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 
-from .archives import (
-    COMPRESSIONS,
-    ZIP_MAGIC,
-    decompressed,
-    is_zip,
-    member_name,
-    open_member,
-    zip_member,
-)
+from .archives import COMPRESSIONS, ZIP_MAGIC, decompressed, is_zip, member_name, open_member
 from .archives import STDIN as STDIN
+from .archives import zip_member as zip_member
 from .decoding import LineDecoder
 from .errors import InputError, UsageError
 from .sharing import open_shared

@@ -944,7 +944,8 @@ def test_watch_streams_the_connector_s_state_when_piped(tmp_path: Path) -> None:
         process.kill()
         process.wait()
     assert (record["kind"], record["state"], record["problem"], record["problems"]) == (
-        "connector", "stopped", "connector_stopped", ["connector_stopped", "certificate_missing"],
+        "connector", "stopped", "connector_stopped",
+        ["connector_stopped", "certificate_missing", "no_cycles"],
     )
     assert record["evidence"]["line"] == 20
 
@@ -986,7 +987,7 @@ def test_watch_on_a_log_it_may_not_read_is_one_line(
 ) -> None:
     log = tmp_path / "CloudUserSync.log"
     log.write_bytes((SAMPLES / "CloudUserSync.log").read_bytes()[:2000])
-    monkeypatch.setattr("logsync.watch.os.access", lambda *args, **kwargs: False)
+    monkeypatch.setattr("logsync.follow.os.access", lambda *args, **kwargs: False)
     result = runner.invoke(app, ["watch", str(log)])
     assert (result.exit_code, result.stderr) == (2, f"logsync: error: {log}: permission denied\n")
 

@@ -358,7 +358,18 @@ def test_report_shows_a_connector_that_never_synced() -> None:
     document = json.loads(runner.invoke(app, ["report", "--format", "json", CERTIFICATE]).stdout)
     connector = document["connector"]
     assert (connector["state"], connector["problem"], connector["problems"]) == (
-        "stopped", "connector_stopped", ["connector_stopped", "certificate_missing"],
+        "stopped", "connector_stopped", ["connector_stopped", "certificate_missing", "no_cycles"],
+    )
+    # it never logged a cycle: a gate on `no_cycles` alone fails on it (it passed, "ok: no
+    # connector problem", though the connector had not cycled once)
+    gate = runner.invoke(app, ["check", "--fail-on", "no_cycles", CERTIFICATE])
+    assert gate.exit_code == 1
+    assert gate.stdout.splitlines()[-1] == "FAIL: connector: no_cycles as of 2023-02-26T20:19:12.431-08:00"
+    stalled = runner.invoke(app, ["check", "--fail-on", "connector_stalled", CERTIFICATE])
+    assert (stalled.exit_code, stalled.stdout) == (
+        0,
+        "ok: no connector problem (connector_stalled) as of 2023-02-26T20:19:12.431-08:00; the "
+        "connector's problem (connector_stopped) not counted by --fail-on connector_stalled\n",
     )
     assert connector["since"] == "2023-02-26T20:19:12.431-08:00"
     assert connector["evidence"] == {"source": CERTIFICATE + "/CloudUserSync.log", "line": 20}

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from ..formats.paste import redacted
 from ..safety import visible
 from ..times import NO_TIMES_REASON, timeless
-from ..tracker import UserState, unnamed_words
+from ..tracker import CONNECTOR_CODES, UserState, unnamed_words
 from . import (
     BEFORE_INPUT,
     Display,
@@ -133,8 +133,10 @@ def verdict_line(gate: Gate, as_of: datetime | None, display: Display) -> str:
         body = f"{count_of(len(counted), 'user')} ({detail}), limit {gate.max_stuck}"
     elif states:
         body = f"no {_listed(states, 'or')} user"
-    else:
-        body = "no connector problem" if problem is None else ""
+    else:  # (a gate on some of the connector's problems alone names those it counts)
+        codes = sorted(gate.fail_on & set(CONNECTOR_CODES))
+        some = f" ({_listed(codes, 'or')})" if len(codes) < len(CONNECTOR_CODES) else ""
+        body = f"no connector problem{some}" if problem is None else ""
     if gate.unnamed:
         unnamed = unnamed_text(gate.unnamed, gate.unnamed_at)
         body = f"{unnamed}, limit {gate.max_stuck}" if not counted else f"{body}; {unnamed}"

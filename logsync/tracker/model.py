@@ -334,12 +334,16 @@ class Connector(NamedTuple):
 
     @property
     def problems(self) -> tuple[str, ...]:
-        """Every problem code the state shows: a stop after certificate waits is both."""
+        """Every problem code the state shows: a stop after certificate waits is both; a stop
+        or a certificate wait with no cycle in the input before it is also `no_cycles`."""
         if self.code is None:
             return ()
-        if self.certificate_since is not None:
-            return (self.code, "certificate_missing")
-        return (self.code,)
+        found: tuple[str, ...] = (self.code,)
+        if self.certificate_since is not None and self.code != "certificate_missing":
+            found += ("certificate_missing",)
+        if self.last_cycle is None and self.code in ("connector_stopped", "certificate_missing"):
+            found += ("no_cycles",)
+        return found
 
     def problem_in(self, chosen: Collection[str]) -> str | None:
         """The first problem code of the state that `chosen` names (`--fail-on`), if any."""
