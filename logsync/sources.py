@@ -194,45 +194,6 @@ def zip_logs(archive: str) -> list[str]:
     return [f"{archive}/{member}" for member in found]
 
 
-def rotated_note(log: str, rotated: str, command: str | None) -> str:
-    """What stderr says of a `.log` read without the `.lo_` beside it, and the command that
-    reads both."""
-    folder = str(Path(log).parent)
-    if " " in folder:
-        folder = f'"{folder}"'
-    return (
-        f"{rotated} beside {log} holds the log's older records and was not read; "
-        f"`logsync {command or 'report'} {folder}` reads both"
-    )
-
-
-def lone_logs(names: Sequence[str]) -> list[tuple[str, str]]:
-    """(log, its .lo_) of each CloudUserSync.log among the inputs whose rotated older half lies
-    beside it and is not read: the folder would read both. None when stdin is an input: it
-    may be the `.lo_` (`type CloudUserSync.lo_ | logsync report - CloudUserSync.log`)."""
-    if STDIN in names:
-        return []
-    read = set()
-    for name in names:
-        try:
-            read.add(os.path.realpath(name))
-        except OSError:
-            continue
-    found = []
-    for name in names:
-        if name == STDIN or base_name(name).lower() != LOG_NAMES[1] or zip_member(name):
-            continue
-        folder = Path(name).parent
-        try:
-            rotated = [p for p in folder.iterdir() if p.name.lower() == LOG_NAMES[0]]
-        except OSError:
-            continue
-        for path in rotated:
-            if path.is_file() and os.path.realpath(path) not in read:
-                found.append((name, str(path)))
-    return found
-
-
 SITE_SERVER_LOGS = ("Microsoft Configuration Manager", "Logs")
 """Where a site server keeps its logs, under the Program Files folder, unless Configuration
 Manager was installed elsewhere (Microsoft's "About log files in Configuration Manager",

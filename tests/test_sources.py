@@ -19,8 +19,9 @@ from typer.testing import CliRunner
 from logsync import decoding
 from logsync.cli import app
 from logsync.errors import InputError, UsageError
+from logsync.halves import lone_halves
 from logsync.pipeline import EventStream
-from logsync.sources import InputStats, expand_paths, lone_logs, text_chunks
+from logsync.sources import InputStats, expand_paths, text_chunks
 
 from .conftest import SAMPLES
 
@@ -289,12 +290,37 @@ def test_a_log_given_alone_names_the_lo_beside_it(tmp_path: Path) -> None:
     for both in ([str(log), str(rotated)], [str(tmp_path)]):
         result = CliRunner().invoke(app, ["check", *both])
         assert "older records" not in result.stderr
-    assert lone_logs([str(log)]) == [(str(log), str(rotated))]
-    assert lone_logs([str(rotated), str(log)]) == []
+    assert lone_halves([str(log)]) == [(str(log), str(rotated))]
+    assert lone_halves([str(rotated), str(log)]) == []
     # stdin may be the .lo_ (`type CloudUserSync.lo_ | logsync report - CloudUserSync.log`)
     piped = CliRunner().invoke(app, ["check", "-", str(log)], input=rotated.read_bytes())
     assert "older records" not in piped.stderr
-    assert lone_logs(["-", str(log)]) == []
+    assert lone_halves(["-", str(log)]) == []
+
+
+def test_a_half_given_alone_names_the_other_half_beside_it(tmp_path: Path) -> None:
+    """A `.lo_` alone (carol `waiting` there, `recovered` in the `.log` beside it), and a member
+    of a zip archive alone: neither said the other half was right there."""
+    for name in ("CloudUserSync.log", "CloudUserSync.lo_"):
+        (tmp_path / name).write_bytes((ROTATED / name).read_bytes())
+    log, rotated = tmp_path / "CloudUserSync.log", tmp_path / "CloudUserSync.lo_"
+    result = CliRunner().invoke(app, ["report", "--format", "json", str(rotated)])
+    assert result.stderr.splitlines()[0] == (
+        f"logsync: {log} beside {rotated} holds the log's newer records and was not read; "
+        f"`logsync report {tmp_path}` reads both"
+    )
+    archive = zip_of(
+        tmp_path / "logs.zip",
+        {f"Logs/{name}": (ROTATED / name).read_bytes() for name in ("CloudUserSync.log", "CloudUserSync.lo_")},
+    )
+    member = f"{archive}/Logs/CloudUserSync.log"
+    assert lone_halves([member]) == [(member, f"{archive}/Logs/CloudUserSync.lo_")]
+    result = CliRunner().invoke(app, ["check", member])
+    assert result.stderr.splitlines()[0] == (
+        f"logsync: {archive}/Logs/CloudUserSync.lo_ beside {member} holds the log's older "
+        f"records and was not read; `logsync check {archive}` reads both"
+    )
+    assert lone_halves(expand_paths([str(archive)], stdin_is_pipe=False)) == []
 
 
 # -- an export given twice is read once ------------------------------------------------------
