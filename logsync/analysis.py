@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from . import times
 from .bounds import Cutoff
-from .bulk import LOCATED_KINDS, Reading, RowSpec, event_rows, how_to_read, merged_rows
+from .bulk import (
+    LOCATED_KINDS,
+    Reading,
+    RowSpec,
+    event_rows,
+    how_to_read,
+    merged_rows,
+    rotated_ends,
+)
 from .errors import UsageError
 from .formats.paste import ensure_times, redacted
 from .memory import fewer_collections
@@ -215,7 +223,11 @@ def analyze(
     wanted = spec()
     tracker = _tracker(settings, collector)
     # decided before any row reaches the tracker; `split`: the inputs whose time goes back
-    reading = how_to_read(names, options) if fast else Reading(rows=False, split={})
+    reading = (
+        how_to_read(names, options)
+        if fast
+        else Reading(rows=False, split={}, ends=rotated_ends(names, options))
+    )
     split, pieces = reading.split, dict(reading.pieces)
     while True:
         try:
@@ -226,7 +238,7 @@ def analyze(
                 break
             stream = EventStream(
                 names, options, kinds=None, progress=progress, judged=wanted.wanted,
-                split=split, pieces=pieces,
+                split=split, pieces=pieces, ends=reading.ends,
             )
             inputs = stream.inputs
             _feed(tracker, event_rows(stream.in_order(), wanted), inputs)

@@ -114,14 +114,14 @@ class Sampled(NamedTuple):
         only then are the copies it begins with told from its own lines (see `seams`)."""
         return bool(self.head) and _as_written(self.head, options)
 
-    def runs(self) -> list[Piece]:
-        """Its runs as pieces: the whole input where its time does not go back. (A whole input
-        that ends with the rotation marker is no older half unless named `.lo_`, as
+    def runs(self, name: str) -> list[Piece]:
+        """Its runs as pieces: the whole input `name` where its time does not go back. (A whole
+        input is an older half if it is named `.lo_`, whatever it ends with, as
         `pipeline.EventStream` reads it.)"""
         if self.pieces:
             return self.pieces
         times = self.times
-        return [Piece(0, None, 1, min(times), max(times), False)]
+        return [Piece(0, None, 1, min(times), max(times), name.lower().endswith(".lo_"))]
 
 
 def _samples(name: str, options: ReadOptions, stdin: bool = True) -> Sampled | None:
@@ -213,6 +213,9 @@ class Reading(NamedTuple):
     pieces: Mapping[str, list[Piece]] = MappingProxyType({})
     """Of those, the ones whose runs are read each as a piece of the input (see `seams`);
     the others are read whole and held, and split into runs as they are read."""
+    ends: Mapping[str, int] = MappingProxyType({})
+    """The instant of the last record of each `.lo_` read whole: the run that begins there
+    continues it (see `pipeline.EventStream`)."""
     sequence: tuple[tuple[str, Piece], ...] | None = None
     """Every run of the inputs (an input, or a piece of one), in time order, where each meets
     the next at most at their ends (within the disorder of threads) and so shares no record
@@ -239,16 +242,12 @@ def how_to_read(names: Sequence[str], options: ReadOptions, stdin: bool = True) 
     back = [name for name, found in sampled if found is not None and jumps_back(found.times, None)]
     cut = {name: found.pieces for name, found in sampled if found is not None and found.pieces}
     siblings = siblings_among(names)
-    plain = [
-        (name, found)
-        for name, found in sampled
-        if name not in siblings and not name.lower().endswith(".lo_")
-    ]
+    plain = [(name, found) for name, found in sampled if name not in siblings]
     pieces: Mapping[str, list[Piece]] | None = cut
     if any(found is None or (name in back and name not in cut) for name, found in plain):
         share = len(plain) > 1  # a span that cannot be sampled (or cut) may meet any
     else:
-        runs = [(name, piece) for name, found in plain for piece in found.runs()]  # type: ignore[union-attr]
+        runs = [(name, piece) for name, found in plain for piece in found.runs(name)]  # type: ignore[union-attr]
         if not _meet([(piece.first, piece.last) for _, piece in runs]):
             share = False
         elif not all(found.written(options) for _, found in plain):  # type: ignore[union-attr]
@@ -258,7 +257,23 @@ def how_to_read(names: Sequence[str], options: ReadOptions, stdin: bool = True) 
             share = pieces is None
     split = {name: len(cut[name]) if name in cut else 0 for name in back}
     kept = cut if pieces is None else pieces
-    return Reading(not share, split, kept, None if share else _sequence(sampled, back, kept))
+    ends = _ends(sampled)
+    return Reading(not share, split, kept, ends, None if share else _sequence(sampled, back, kept))
+
+
+def _ends(sampled: list[tuple[str, Sampled | None]]) -> dict[str, int]:
+    """`Reading.ends` of the inputs sampled."""
+    return {
+        name: found.times[-1]
+        for name, found in sampled
+        if found is not None and name.lower().endswith(".lo_") and not found.pieces
+    }
+
+
+def rotated_ends(names: Sequence[str], options: ReadOptions) -> dict[str, int]:
+    """`Reading.ends` of inputs read without `how_to_read` (the plain reading)."""
+    rotated = [name for name in names if name.lower().endswith(".lo_")]
+    return _ends([(name, _samples(name, options)) for name in rotated])
 
 
 def _sequence(
@@ -268,7 +283,11 @@ def _sequence(
     if any(found is None or (name in back and name not in pieces) for name, found in sampled):
         return None
     runs = sorted(
-        ((name, piece) for name, found in sampled for piece in pieces.get(name) or found.runs()),  # type: ignore[union-attr]
+        (
+            (name, piece)
+            for name, found in sampled
+            for piece in pieces.get(name) or found.runs(name)  # type: ignore[union-attr]
+        ),
         key=lambda run: run[1].first,
     )
     window = 2 * RUN_DISORDER_US

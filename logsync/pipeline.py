@@ -227,8 +227,11 @@ class EventStream:
         judged: Collection[str] | None = None,
         split: dict[str, int] | None = None,
         pieces: Mapping[str, list[Piece]] | None = None,
+        ends: Mapping[str, int] | None = None,
     ) -> None:
         self.names = expand_paths(names, stdin_is_pipe=False)
+        self.ends = ends or {}
+        """The instant of the last record of each `.lo_` read whole, where known (see `_once`)."""
         self.split = split if split is not None else {}
         """Inputs merged as their runs (see `split_runs`): their number of runs is noted here."""
         self.pieces = pieces or {}
@@ -292,8 +295,9 @@ class EventStream:
                 streams += [iter(run) for run in runs]
                 names += [name] * len(runs)
             else:
-                if name.lower().endswith(".lo_"):
-                    halves[len(streams)] = None  # (its end is not known before it is read)
+                if name.lower().endswith(".lo_"):  # (None: its end is not known before it is read)
+                    end = self.ends.get(name)
+                    halves[len(streams)] = None if end is None else end / 1e6
                 streams.append(events)
                 names.append(name)
         self._halves = halves
@@ -326,7 +330,8 @@ class EventStream:
         line many times in a millisecond as the log rotated wrote each of them (the lab's
         SMSProv.lo_/.log). The run that begins where such a half ends is counted with it, as
         one run; another copy of the half is a copy (`type a.lo_ a.lo_ a.log`). A `.lo_` read
-        whole, whose end is not known before it is read, is never taken for a copy."""
+        whole whose end is not known before it is read (not in `ends`) is never taken for a
+        copy."""
         ends = {origin: end for origin, end in self._halves.items() if end is not None}
         whole = self._halves.keys() - ends.keys()
         sides: dict[int, int] = {}  # per run: the run whose counts its records add to

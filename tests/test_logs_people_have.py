@@ -19,7 +19,8 @@ from typer.testing import CliRunner
 from logsync import analyze
 from logsync.cli import app
 from logsync.pipeline import EventStream
-from logsync.times import human_duration, iso
+from logsync.sources import expand_paths
+from logsync.times import human_duration, iso, micros
 
 from .conftest import LOGSYNC, REAL_LOGS, ROOT, SAMPLES, run_installed, without_log_end_note
 from .logtext import Log
@@ -487,11 +488,11 @@ def test_exports_that_meet_within_a_second_leave_out_the_copies_they_begin_with(
 
     # lines 7 and 8 (the end of one cycle and the start of the next) are 5 minutes apart
     apart = how_to_read([str(p) for p in _halves(tmp_path, 7)], ReadOptions())
-    assert apart._replace(sequence=None) == Reading(True, {})
+    assert apart._replace(sequence=None, ends={}) == Reading(True, {})
     # lines 4 and 5 (the cycle's removal totals and its removals): 0.137 s apart, none shared
     monday, tuesday = _halves(tmp_path, 4)
     near = how_to_read([str(monday), str(tuesday)], ReadOptions())
-    assert near._replace(sequence=None) == Reading(True, {})
+    assert near._replace(sequence=None, ends={}) == Reading(True, {})
     # either way, read one after the other they are the two merged by time (`events`)
     assert [name for name, _ in apart.sequence or ()] == [name for name, _ in near.sequence or ()]
     assert [name for name, _ in near.sequence or ()] == [str(monday), str(tuesday)]
@@ -529,22 +530,54 @@ def test_a_rotated_pair_is_read_as_rows_whatever_its_seam(
 
     pair = [str(SAMPLES / "rotated" / "CloudUserSync.lo_"), str(SAMPLES / "rotated" / "CloudUserSync.log")]
     certificate = str(SAMPLES / "site-logs" / "CertMgr.log")
-    assert how_to_read([*pair, certificate], ReadOptions())._replace(sequence=None) == Reading(True, {})
+    assert how_to_read([*pair, certificate], ReadOptions())._replace(sequence=None, ends={}) == Reading(True, {})
     expected = [
         ("jan@example.org", "waiting"), ("kim@example.org", "synced"), ("lea@example.org", "synced"),
     ]
     history = tmp_path / "CloudUserSync-20250610-101500.log"
     history.write_bytes(Path(pair[0]).read_bytes())
-    assert how_to_read([str(history), pair[1]], ReadOptions())._replace(sequence=None) == Reading(True, {})
+    assert how_to_read([str(history), pair[1]], ReadOptions())._replace(sequence=None, ends={}) == Reading(True, {})
     excerpt = tmp_path / "CloudUserSync-excerpt.log"
     excerpt.write_bytes(Path(pair[0]).read_bytes().replace(b"<MAXIMUM LOG FILE SIZE REACHED - FILE RENAMED>", b""))
-    assert how_to_read([str(excerpt), pair[1]], ReadOptions())._replace(sequence=None) == Reading(True, {})
+    assert how_to_read([str(excerpt), pair[1]], ReadOptions())._replace(sequence=None, ends={}) == Reading(True, {})
     counts = reads_of(monkeypatch)
     assert [(u.upn, u.state) for u in analyze([str(history), pair[1]]).users] == expected
     assert counts == {str(history): 1, pair[1]: 1}
     monkeypatch.setattr(analysis, "EventStream", None)  # the rows path only
     assert [(u.upn, u.state) for u in analyze(pair).users] == expected
     assert counts == {pair[0]: 1, pair[1]: 2, str(history): 1}
+
+
+def test_a_history_file_that_repeats_the_lo_counts_its_records_once(tmp_path: Path) -> None:
+    """The demo log as a folder (1,500 lines in the `.lo_`, the rest in the `.log`) beside a
+    history file holding a copy of the `.lo_`'s first 1,000 lines. Before, a `.lo_` was never
+    taken for a copy: ivan "held back in 413 cycles" within one 24 h timer (288 can fit),
+    648 cycles for 398. A `.lo_` read whole counts with the run that begins where it ends (its
+    end is sampled before the reading, `Reading.ends`); any other copy of its records is one."""
+    from logsync.bulk import how_to_read
+    from logsync.pipeline import ReadOptions
+
+    lines = Path(DEMO).read_bytes().splitlines(keepends=True)
+    folder = tmp_path / "Logs"
+    folder.mkdir()
+    marker = b"<MAXIMUM LOG FILE SIZE REACHED - FILE RENAMED>\r\n"
+    (folder / "CloudUserSync.lo_").write_bytes(b"".join(lines[:1500]) + marker)
+    (folder / "CloudUserSync.log").write_bytes(b"".join(lines[1500:]))
+    (folder / "CloudUserSync-20261125-042004.log").write_bytes(b"".join(lines[:1000]))
+    names = expand_paths([str(folder)], stdin_is_pipe=False)
+    reading = how_to_read(names, ReadOptions())
+    rotated = folder / "CloudUserSync.lo_"
+    end = analyze([str(rotated)]).inputs[0].last_time
+    assert end is not None and iso(end) == "2026-11-24T23:05:05.733-08:00"
+    assert (reading.rows, dict(reading.ends)) == (False, {str(rotated): micros(end)})
+    read = analyze([str(folder)])
+    whole = analyze([DEMO])
+    assert (read.result.cycles, read.duplicates) == (398, 1000)
+    assert [(u.upn, u.state, u.requests, u.instants) for u in read.users] == [
+        (u.upn, u.state, u.requests, u.instants) for u in whole.users
+    ]
+    plain = analyze([str(folder)], fast=False)
+    assert (plain.result.cycles, plain.duplicates, plain.users) == (398, 1000, read.users)
 
 
 def test_a_packed_log_is_sampled_in_its_unpacked_copy(tmp_path: Path) -> None:
@@ -562,7 +595,7 @@ def test_a_packed_log_is_sampled_in_its_unpacked_copy(tmp_path: Path) -> None:
     both = how_to_read([str(DEMO), str(packed)], ReadOptions())
     assert (both.rows, both.split, both.sequence) == (False, {}, None)
     alone = how_to_read([str(packed)], ReadOptions())
-    assert alone._replace(sequence=None) == Reading(True, {})
+    assert alone._replace(sequence=None, ends={}) == Reading(True, {})
     assert [(name, piece.first_line) for name, piece in alone.sequence or ()] == [(str(packed), 1)]
     copy = unpacked.copy_of(str(packed))
     assert copy is not None and Path(copy).read_bytes() == Path(DEMO).read_bytes()
@@ -1435,7 +1468,7 @@ def test_a_run_that_the_samples_miss_is_found_by_the_reading(
     lines = Path(DEMO).read_bytes().splitlines(keepends=True)
     pasted = tmp_path / "all.log"
     pasted.write_bytes(b"".join(lines[:1500] + lines[200:205] + lines[1500:]))
-    assert how_to_read([str(pasted)], ReadOptions())._replace(sequence=None) == Reading(True, {})
+    assert how_to_read([str(pasted)], ReadOptions())._replace(sequence=None, ends={}) == Reading(True, {})
     counts = reads_of(monkeypatch)
     merged = analyze([str(pasted)])
     assert counts == {str(pasted): 2}
