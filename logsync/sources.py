@@ -12,6 +12,7 @@ import re
 import sys
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import suppress
 from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
@@ -31,6 +32,7 @@ from .unpacked import copy_of, unpacked_size
 LOG_NAMES = ("cloudusersync.lo_", "cloudusersync.log")
 """The connector's log and its rotated older half, lower-cased (Windows names ignore case)."""
 _HISTORY_RE = re.compile(r"cloudusersync-.*\.log", re.IGNORECASE)
+_PACKED_RE = re.compile(r"(?:cloudusersync.*\.(?:log|lo_)\.(?:gz|bz2|xz)|.*\.zip)", re.IGNORECASE)
 
 SIBLING_NAMES = ("certmgr.log", "dmpuploader.log", "sitecomp.log", "smsexec.log")
 """Logs beside the connector's that hold the causes of its problems, lower-cased: a folder is
@@ -120,6 +122,16 @@ def _folder_logs(names: Iterable[str]) -> list[str]:
     history = [name for name in listed if _HISTORY_RE.fullmatch(name)]
     named = {name.lower(): name for name in listed}
     return history + [named[name] for name in (*LOG_NAMES, *SIBLING_NAMES) if name in named]
+
+
+def _packed_hint(directory: Path) -> str:
+    """What a folder without the connector's logs holds packed (`: it holds logs.zip, …: give
+    its path`), or nothing."""
+    with suppress(OSError):
+        packed = sorted(p.name for p in directory.iterdir() if _PACKED_RE.fullmatch(p.name))
+        if packed:
+            return f" (it holds {', '.join(packed[:3])}: give its path)"
+    return ""
 
 
 def history_files(directory: Path) -> list[str]:
@@ -257,7 +269,8 @@ def expand_paths(
             except OSError as exc:
                 raise InputError(raw, exc.strerror or str(exc)) from exc
             if not found:
-                raise InputError(raw, "no CloudUserSync.log or CloudUserSync.lo_ in this directory")
+                missing = "no CloudUserSync.log or CloudUserSync.lo_ in this directory"
+                raise InputError(raw, missing + _packed_hint(path))
             expanded.extend(found)
         elif path.exists():
             if not os.access(path, os.R_OK):

@@ -631,3 +631,30 @@ def test_timeline_reads_its_input_once_whatever_part_of_a_upn_it_is_given(
     if "heidi" in upn:
         document = json.loads(result.stdout)
         assert (document["user"]["upn"], document["user"]["state"]) == ("heidi@contoso.com", "waiting")
+
+
+@pytest.mark.parametrize(
+    ("bound", "note"),
+    [
+        (["--since", "2026-12-02T12:00-08:00"], "--since 2026-12-02T12:00:00-08:00"),
+        (["--until", "2026-11-24T06:59:55.211-08:00"], "--until 2026-11-24T06:59:55.211-08:00"),
+        (["--since", "2026-11-25T16:04:59.645"], "--since 2026-11-25T16:04:59.645"),
+    ],
+    ids=["since after the end", "until at the first record", "since a microsecond after the end"],
+)
+def test_events_say_when_a_bound_leaves_out_every_record(bound: list[str], note: str) -> None:
+    """Before, `events --since now-2h` of a log that ended a week ago wrote nothing, exit 0,
+    and said nothing. The bounds' edges: `--until` at the first record leaves it out (before),
+    `--since` at the last record keeps it."""
+    for form in ("ndjson", "csv"):
+        result = run("events", "--format", form, *bound, DEMO)
+        assert result.exit_code == 0
+        assert result.stdout in ("", "kind,time,source,line,component,thread,severity,text,upn,"
+                                 "reason,mode,received,added,removed,thread_id,minutes,"
+                                 "raise_failure_status,id,sev,status_component,problem\n")
+        assert result.stderr == (
+            f"logsync: {note} leaves out every record: the input spans "
+            "2026-11-24T06:59:55.211-08:00 to 2026-11-25T16:04:59.644-08:00\n"
+        )
+    kept = run("events", "--since", "2026-11-25T16:04:59.644-08:00", DEMO)
+    assert (len(kept.stdout.splitlines()), kept.stderr) == (1, "")

@@ -878,8 +878,11 @@ def test_a_time_that_cannot_be_read_whole_is_refused(value: str, message: str) -
         (["report", "--interval", "", DEMO], "--interval: cannot read '' as a duration (try 24h, "
          "5m, 90s)"),
         (["events", "--since", "2026-11-25 10:00", "--until", "2026-11-24 10:00", DEMO],
-         "--since '2026-11-25 10:00' is after --until '2026-11-24 10:00': no time lies between "
-         "them"),
+         "--since '2026-11-25 10:00' is not before --until '2026-11-24 10:00': no time lies "
+         "between them"),
+        (["events", "--since", "2026-11-25 10:00", "--until", "2026-11-25 10:00", DEMO],
+         "--since '2026-11-25 10:00' is not before --until '2026-11-25 10:00': no time lies "
+         "between them"),
     ],
 )
 def test_a_time_or_zone_option_that_judges_nothing_is_refused(args: list[str], message: str) -> None:

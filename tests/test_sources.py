@@ -257,6 +257,20 @@ def test_a_zip_made_by_powershell_5_is_read_as_the_folder_it_holds(tmp_path: Pat
     assert report(f"{archive}/Logs/CloudUserSync.log") == report(str(ROTATED / "CloudUserSync.log"))
 
 
+@pytest.mark.parametrize("packed", ["CloudUserSync.log.gz", "Logs.zip"])
+def test_a_folder_that_holds_its_logs_packed_names_them(tmp_path: Path, packed: str) -> None:
+    """A folder holding only `CloudUserSync.log.gz`, or only the zip of the Logs folder, was
+    refused as if it held nothing of the connector's."""
+    (tmp_path / packed).write_bytes(b"x")
+    (tmp_path / "notes.txt").write_bytes(b"x")
+    result = CliRunner().invoke(app, ["report", str(tmp_path)])
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"logsync: error: {tmp_path}: no CloudUserSync.log or CloudUserSync.lo_ in this "
+        f"directory (it holds {packed}: give its path)\n",
+    )
+
+
 def test_zip_errors_name_the_archive(tmp_path: Path) -> None:
     empty = zip_of(tmp_path / "empty.zip", {"Logs/other.log": b"x\n"})
     with pytest.raises(InputError, match=r"empty\.zip: no CloudUserSync\.log or CloudUserSync\.lo_ in this zip archive"):

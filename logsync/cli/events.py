@@ -9,8 +9,8 @@ import typer
 
 from ..errors import UsageError
 from ..events import KINDS
-from ..sources import display_name
-from ..times import parse_when
+from ..sources import InputStats, display_name
+from ..times import instant_key, parse_when
 from .application import Env, command
 from .notes import note_duplicates, note_local_times, note_runs, reading, unmatched_users
 from .options import (
@@ -26,6 +26,7 @@ from .options import (
 )
 
 if TYPE_CHECKING:
+    from ..bounds import Bound
     from ..bulk import Reading
     from ..pipeline import ReadOptions
     from ..seams import Piece
@@ -90,7 +91,9 @@ def events(
     start = parse_when(since, "--since") if since is not None else None
     end = parse_when(until, "--until") if until is not None else None
     if start is not None and end is not None and _later(start, end):
-        raise UsageError(f"--since {since!r} is after --until {until!r}: no time lies between them")
+        raise UsageError(
+            f"--since {since!r} is not before --until {until!r}: no time lies between them"
+        )
     from ..bounds import since as since_bound
     from ..bounds import until as until_bound
     from ..pipeline import EventStream
@@ -127,10 +130,11 @@ def events(
             note_duplicates(sum(skipped_by(p).records for p in how.pieces.values()), opts, env)
             if found.jump is not None:
                 _note_jump(*found.jump, opts, env)
+            _note_outside(bounds, found.inputs, opts, env)
         else:
             # (held whole where a run the samples missed is inside a piece: the stream starts
             # at once, so it could not be merged back; see `bulk.how_to_read`)
-            source = EventStream(names, options, progress=progress, split=how.split)
+            source = EventStream(names, options, progress=progress, split=how.split, ends=how.ends)
             page = EventsPage(filters.kept(source), opts.display)
             write("events", fmt, page, output(env, opts))
             note_local_times(source.inputs, opts, env)
@@ -138,6 +142,7 @@ def events(
             note_duplicates(source.duplicates, opts, env)
             if source.jumps:
                 _note_jump(*source.jumps[0], opts, env)
+            _note_outside(bounds, source.inputs, opts, env)
     nobody = unmatched_users(opts, filters.seen)
     if nobody is not None:
         env.stderr.write(f"logsync: {nobody}\n")
@@ -172,8 +177,32 @@ def _note_jump(name: str, line: int, opts: Common, env: Env) -> None:
 
 
 def _later(start: datetime, end: datetime) -> bool:
-    """Whether `start` is after `end`. A time without an offset is read in the log's own, known
-    only once the log is read: such a time and one with an offset are not compared here."""
+    """Whether `start` is not before `end` (no time lies between them). A time without an
+    offset is read in the log's own, known only once the log is read: such a time and one with
+    an offset are not compared here."""
     if (start.tzinfo is None) != (end.tzinfo is None):
         return False
-    return start > end
+    return start >= end
+
+
+def _note_outside(bounds: list[Bound], inputs: list[InputStats], opts: Common, env: Env) -> None:
+    """Say where a time bound leaves out every record of the inputs (the log ends before
+    `--since`, or begins at or after `--until`): nothing of them was written."""
+    spans = [
+        (s.first_time, s.last_time)
+        for s in inputs
+        if s.first_time is not None and s.last_time is not None and not s.sibling
+    ]
+    if opts.quiet or not spans:
+        return
+    first = min((span[0] for span in spans), key=instant_key)
+    last = max((span[1] for span in spans), key=instant_key)
+    for bound in bounds:
+        if not bound.keeps_time(first if bound.upper else last):
+            shown, when = opts.display.iso, bound.when
+            if when.tzinfo is not None and last.tzinfo is not None:
+                when = when.astimezone(last.tzinfo)  # (in the log's offset, as its span)
+            env.stderr.write(
+                f"logsync: {bound.option} {shown(when)} leaves out every record: the input "
+                f"spans {shown(first)} to {shown(last)}\n"
+            )
