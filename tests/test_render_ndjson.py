@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from logsync.pipeline import EventStream, ReadOptions
 from logsync.render import Display
 from logsync.render.machine import EventEncoder
-from logsync.render.ndjson import write_input_ndjson
+from logsync.render.ndjson import write_runs_events
 from logsync.sources import InputStats
 
 from .conftest import REAL_LOGS, SAMPLES, read_in_blocks
@@ -40,7 +40,7 @@ def fast(
 ) -> tuple[str, list[InputStats], int | None]:
     out = io.StringIO()
     stats = InputStats(path)
-    jumps = write_input_ndjson(path, options, stats, out, Display(), kinds)
+    (jumps,) = write_runs_events([(path, stats, None)], options, out, Display(), "ndjson", kinds)
     return out.getvalue(), [stats], jumps.line
 
 
@@ -345,7 +345,9 @@ def filtered_fast(path: str, since: str | None, until: str | None, users: tuple[
     filters = Filters(bounds_of(since, until), wants_of(users))
     out = io.StringIO()
     stats = InputStats(path)
-    jumps = write_input_ndjson(path, options, stats, out, Display(), kinds, filters=filters)
+    (jumps,) = write_runs_events(
+        [(path, stats, None)], options, out, Display(), "ndjson", kinds, filters=filters
+    )
     return out.getvalue(), sorted(filters.seen) if users else [], [stats], jumps.line
 
 
@@ -461,12 +463,11 @@ def form_plain(path: str, form: str, options: ReadOptions = AS_LOGGED,
 def form_fast(path: str, form: str, options: ReadOptions = AS_LOGGED,
               since: str | None = None, users: tuple[str, ...] = (),
               kinds: frozenset[str] | None = None) -> str:
-    from logsync.render.ndjson import write_input_events
     from logsync.selection import Filters
 
     out = io.StringIO()
-    write_input_events(path, options, InputStats(path), out, Display(), form, kinds,
-                       filters=Filters(bounds_of(since, None), wants_of(users)))
+    write_runs_events([(path, InputStats(path), None)], options, out, Display(), form, kinds,
+                      filters=Filters(bounds_of(since, None), wants_of(users)))
     return out.getvalue()
 
 

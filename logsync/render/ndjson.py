@@ -32,24 +32,6 @@ from .smslines import Jumps, SmsLines, seen
 FORMS = ("ndjson", "json", "csv", "text")
 """The `events` formats written here (the table is for people, and goes through the stream)."""
 
-def write_input_events(
-    name: str,
-    options: ReadOptions,
-    stats: InputStats,
-    out: IO[str],
-    display: Display,
-    form: str = "ndjson",
-    kinds: Collection[str] | None = None,
-    progress: Progress | None = None,
-    filters: Filters | None = None,
-) -> Jumps:
-    """Write the events of one input (`kinds` only, if given) that `filters` keeps, in `form`
-    (one of `FORMS`; CSV and text show control characters as escapes). What
-    comes back tells where the input's time first goes back, as the event stream notes it."""
-    runs = [(name, stats, None)]
-    return write_runs_events(runs, options, out, display, form, kinds, progress, filters)[0]
-
-
 def write_runs_events(
     runs: Sequence[tuple[str, InputStats, Piece | None]],
     options: ReadOptions,
@@ -60,8 +42,11 @@ def write_runs_events(
     progress: Progress | None = None,
     filters: Filters | None = None,
 ) -> list[Jumps]:
-    """`write_input_events` of runs (inputs, or pieces of them: see `seams`) that meet at most
-    at their ends (`bulk.Reading.sequence`), one after another: their events merged by time."""
+    """Write the events (`kinds` only, if given) that `filters` keeps of runs (inputs, or
+    pieces of them: see `seams`) that meet at most at their ends (`bulk.Reading.sequence`),
+    one after another, which is their merge by time, in `form` (one of `FORMS`; CSV and text
+    show control characters as escapes). What comes back tells, of each run, where its time
+    first goes back, as the event stream notes it."""
     filters = filters if filters is not None else Filters()
     filters.kinds = None if kinds is None else frozenset(kinds)
     header = _form(form, runs[0][0], display).header
@@ -92,22 +77,6 @@ def _form(form: str, name: str, display: Display) -> LineForm:
     if form == "csv":
         return CsvForm(name, display)
     return TextForm(name, display) if form == "text" else LineForm(name, display)
-
-
-def write_input_ndjson(
-    name: str,
-    options: ReadOptions,
-    stats: InputStats,
-    out: IO[str],
-    display: Display,
-    kinds: Collection[str] | None = None,
-    progress: Progress | None = None,
-    array: bool = False,
-    filters: Filters | None = None,
-) -> Jumps:
-    """`write_input_events` as NDJSON, or with `array` as the JSON array."""
-    form = "json" if array else "ndjson"
-    return write_input_events(name, options, stats, out, display, form, kinds, progress, filters)
 
 
 def _event_chunks(
