@@ -145,3 +145,32 @@ def test_a_tar_archive_is_refused_not_read_as_one_text(tmp_path: Path, mode: str
         b"logsync: error: stdin: a tar archive: unpack it (tar xf) and give the folder it holds, "
         b"or a zip of it",
     )
+
+
+def test_the_copies_are_removed_when_the_command_is_terminated(tmp_path: Path) -> None:
+    """SIGTERM (`kill`, a CI job's timeout) ends the command as the signal would (exit 143),
+    without leaving the unpacked copy behind (the signal's own end would)."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from .conftest import LOGSYNC
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    name = packed(tmp_path, "gz", DEMO.read_bytes() * 150)  # (read a while: 150 copies of a log)
+    process = subprocess.Popen(
+        [LOGSYNC, "report", name], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "TMPDIR": str(temporary)},
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not any(temporary.iterdir()) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert any(temporary.iterdir())  # (the copy is being read)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 143
+    finally:
+        process.kill()
+    assert list(temporary.iterdir()) == []
