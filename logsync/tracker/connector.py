@@ -280,8 +280,7 @@ class ConnectorLog:
         """The connector's state at `as_of` (microseconds), with the record that shows it and
         what sibling logs show as its cause; `users` (`Seen`) show cycles at work where no
         cycle's start or totals does (each user's line was written in one)."""
-        at_work = max((user.last_seen for user in users), default=None)
-        found = self._state(as_of, interval, at_work)
+        found = self._state(as_of, interval, users)
         if found.ok or not self._causes:
             return found
         return found._replace(causes=self._causes_of(found, as_of))
@@ -320,9 +319,10 @@ class ConnectorLog:
             chain.append(Cause("install_errors", moment_time(us, zone), source, line, ids))
         return tuple(chain)
 
-    def _state(self, as_of: int | None, interval: int, at_work: int | None) -> Connector:
+    def _state(self, as_of: int | None, interval: int, users: Collection[Seen]) -> Connector:
         """The connector's state at `as_of` (microseconds), with the record that shows it;
-        `at_work`: the last instant a user's line shows a cycle at work (None: no user)."""
+        `users`' last lines show when a cycle was last at work, where the input holds no later
+        cycle line."""
         last_cycle = time_of(self.last_cycle)
         restart = self.restarts[-1] if self.restarts else None
         last_restart = restart.time if restart is not None else None
@@ -354,7 +354,7 @@ class ConnectorLog:
             )
         totals = self.last_totals
         awaiting = self._awaiting_first_cycle
-        if self.last_cycle is None and totals is None and at_work is None:
+        if self.last_cycle is None and totals is None and not users:
             where = (restart.source, restart.line) if restart is not None else self._first_where
             return Connector(
                 "no_cycles", "no_cycles", time_of(self.first), None, last_restart, *where
@@ -369,7 +369,11 @@ class ConnectorLog:
             # not in the input, show; a cycle after a restart shows only the users it tries):
             # it is never judged stalled.
             return Connector("running", None, None, last_cycle, last_restart)
+        if as_of is None or as_of - reference <= STALL_INTERVALS * interval:
+            # (the references below are later: no more stalled than this one)
+            return Connector("running", None, None, last_cycle, last_restart)
         since: datetime | None = last_cycle or moment_time(reference, self._zones.at(reference))
+        at_work = max(user.last_seen for user in users) if users else None  # (later only)
         if at_work is not None and at_work - reference > interval:
             # users' lines of later cycles, whose starts and totals the input leaves out (an
             # excerpt: `grep -C1 bob`): the connector was at work then
@@ -378,7 +382,7 @@ class ConnectorLog:
         if awaiting is not None and restart is not None and awaiting >= reference:
             reference, since = awaiting, last_restart
             where = (restart.source, restart.line)
-        if as_of is not None and as_of - reference > STALL_INTERVALS * interval:
+        if as_of - reference > STALL_INTERVALS * interval:
             return Connector(
                 "stalled", "connector_stalled", since, last_cycle, last_restart, *where
             )
