@@ -17,10 +17,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from logsync.analysis import analyze
-from logsync.cloud import read_cloud_users
+from logsync.cloud import CloudUsers, read_cloud_users
 from logsync.errors import InputError
 from logsync.follow import Follower
 from logsync.health import HealthCollector, unroutable_suffix
+from logsync.times import iso
 from logsync.tracker import Tracker
 from logsync.watch import Watcher
 
@@ -494,3 +495,51 @@ def test_the_export_time_shows_in_the_output_zone_to_the_second(tmp_path: Path) 
     stderr = invoke("report", "--tz", "UTC", "--cloud-users", str(export), DEMO).stderr
     assert f"logsync: Azure AD export {export}: 1 user (text), taken 2026-11-25T23:55:00+00:00 " \
         "(file time)\n" in stderr
+
+
+# -- a what-if restart frees only the users in Azure AD -----------------------------------------
+
+
+def failing_log(tmp_path: Path) -> str:
+    """Quiet cycles 07:00-07:55 (-04:00), then a@x.com fails with UserNotFound at 08:00:02:
+    his own retry is the cycle at 2026-03-03 08:05:00."""
+    log = Log().cycles("2026-03-02 07:00", "2026-03-02 08:00")
+    log.cycle("2026-03-02 08:00:00", ("a@x.com",), {"a@x.com": "UserNotFound"})
+    return log.write(tmp_path / "CloudUserSync.log")
+
+
+def export_of(*upns: str) -> CloudUsers:
+    return CloudUsers("users.txt", frozenset(upns), "text", None, False)
+
+
+@pytest.mark.parametrize(
+    ("upns", "recovery_by", "saved", "expected"),
+    [
+        (("z@x.com",), "timer", None, "2026-03-03T08:05:00-04:00"),
+        (("a@x.com",), "what-if", 86398.0, "2026-03-02T08:05:02-04:00"),
+    ],
+    ids=["not in Azure AD", "in Azure AD"],
+)
+def test_a_what_if_restart_saves_time_only_for_a_user_in_azure_ad(
+    tmp_path: Path, upns: tuple[str, ...], recovery_by: str, saved: float | None, expected: str
+) -> None:
+    """A restart at a@x.com's failure (08:00:02): its full sync adds him 86,398 s sooner if he
+    is in Azure AD; if not, it fails again and his own timer stands, saving nothing."""
+    (a,) = analyze(
+        [failing_log(tmp_path)], restart_at=datetime(2026, 3, 2, 8, 0, 2), cloud=export_of(*upns)
+    ).users
+    assert (a.state, a.recovery_by, a.time_saved_s, iso(a.expected_recovery)) == (
+        "waiting", recovery_by, saved, expected,
+    )
+
+
+def test_a_what_if_restart_after_the_user_s_own_retry_frees_nobody_sooner(tmp_path: Path) -> None:
+    """A restart at 2026-03-03 08:14:59, after a@x.com's own retry (08:05:00) and before he is
+    overdue: in Azure AD or not, his timer's cycle stands, and no time is saved."""
+    for upns in (("a@x.com",), ("z@x.com",)):
+        (a,) = analyze(
+            [failing_log(tmp_path)], restart_at=datetime(2026, 3, 3, 8, 14, 59), cloud=export_of(*upns)
+        ).users
+        assert (a.state, a.recovery_by, a.time_saved_s, iso(a.expected_recovery)) == (
+            "waiting", "timer", None, "2026-03-03T08:05:00-04:00",
+        )

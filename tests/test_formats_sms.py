@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from logsync.events import decode_text
 from logsync.formats import ParseContext, Record, Unparsed, detect, sms
+from logsync.formats.common import unparsed_problem
 from logsync.sources import InputStats
 from logsync.times import iso
 
@@ -183,3 +184,19 @@ def test_round_trip_rendered_records_parse_back_equal(rows: list, chunk: int) ->
         assert item.thread == thread
         assert item.time.replace(tzinfo=None) == time
         assert item.time.utcoffset() == -timedelta(minutes=bias)
+
+
+def test_each_line_that_is_no_record_says_why() -> None:
+    """NUL padding; binary data at a NUL or more than four control characters (tabs aside) in
+    the first 256; a damaged record by its SMS-trace or CMTrace marks; grep's `--`."""
+    lines = [
+        "\0\0\0", "XX", "abc\0def", "a\x01\x02\x03\x04\x05b", "a\x01\x02\x03\x04b", "a\x01\x02\x03b",
+        "x" * 252 + "\x01\x02\x03\x04\x05", "a\t\t\t\t\tb", "foo $$<bar", "<![LOG[foo", "foo]LOG]!>",
+        "--  ", "hello",
+    ]
+    assert [unparsed_problem(line) for line in lines] == [
+        "NUL padding", "not a log record", "binary data", "binary data", "not a log record",
+        "not a log record", "not a log record", "not a log record", "damaged SMS trace record",
+        "damaged CMTrace record", "damaged CMTrace record", "lines left out (grep's `--`)",
+        "not a log record",
+    ]

@@ -207,6 +207,111 @@ def test_a_rotated_pair_pasted_in_the_wrong_order_keeps_its_seam(tmp_path: Path)
     assert (stream.split, stream.duplicates) == ({str(whole): 2}, 0)
 
 
+MARKER = "<MAXIMUM LOG FILE SIZE REACHED - FILE RENAMED>"
+
+
+def provider(stamp: str) -> str:
+    """The lab's SMS Provider line at 20:14:`stamp`."""
+    return PROVIDER.format(stamp=stamp)
+
+
+def other(number: int, stamp: str) -> str:
+    """Another line of the same thread at 20:14:`stamp`, its text told apart by `number`."""
+    return provider(stamp).replace("CExtUserContext : Set ThreadLocaleID OK to: 1033", f"Other line {number}")
+
+
+def provider_file(folder: Path, name: str, lines: list[str]) -> str:
+    path = folder / name
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)
+
+
+def stream_records(stream: EventStream) -> list[tuple[str, int]]:
+    """(file name, line) of each record the stream gives, in its order."""
+    return [(Path(e.source).name, e.line) for e in stream if e.kind != "unparsed"]
+
+
+@pytest.mark.parametrize(
+    ("stamps", "duplicates", "records"),
+    [
+        (["12.000", "11.000", "10.000"], 1, [("a.log", 1), ("b.log", 1), ("b.log", 2)]),
+        (
+            ["12.900", "11.900", "10.900", "10.000"],
+            0,
+            [("a.log", 1), ("b.log", 1), ("b.log", 2), ("b.log", 3), ("b.log", 4)],
+        ),
+    ],
+    ids=["two seconds before the latest", "2.9 seconds before the latest"],
+)
+def test_a_record_is_matched_as_a_copy_up_to_two_seconds_before_the_latest_instant(
+    tmp_path: Path, stamps: list[str], duplicates: int, records: list[tuple[str, int]]
+) -> None:
+    """A record at 10.000 in a.log is a copy of b.log's at 10.000 while it is at most
+    2 * RUN_DISORDER seconds before the latest instant read (12.000); further back (12.900) it
+    is forgotten, and b.log's counts apart."""
+    a = provider_file(tmp_path, "a.log", [provider("10.000")])
+    lines = [other(n, stamp) for n, stamp in enumerate(stamps[:-1], 1)] + [provider(stamps[-1])]
+    b = provider_file(tmp_path, "b.log", lines)
+    stream = EventStream([a, b])
+    assert stream_records(stream) == records
+    assert stream.duplicates == duplicates
+
+
+def test_a_record_repeated_in_one_input_counts_as_often_as_there(tmp_path: Path) -> None:
+    """a.log holds a record once and c.log twice: it counts twice (the most copies of one
+    input), so one of c.log's is a copy and its second is kept."""
+    a = provider_file(tmp_path, "a.log", [provider("10.000")])
+    c = provider_file(tmp_path, "c.log", [provider("10.000"), provider("10.000")])
+    stream = EventStream([a, c])
+    assert stream_records(stream) == [("a.log", 1), ("c.log", 2)]
+    assert stream.duplicates == 1
+
+
+def test_a_run_that_begins_two_seconds_after_a_rotated_run_ends_continues_it(tmp_path: Path) -> None:
+    """The run at 12.000 begins exactly 2 * RUN_DISORDER after the rotated run ending at
+    10.000: it is that half's continuation, so the record at 10.000 on both sides counts twice."""
+    whole = provider_file(
+        tmp_path,
+        "all.log",
+        [
+            other(1, "12.000"), other(2, "11.000"), provider("10.000"), other(3, "20.000"),
+            other(4, "08.000"), provider("10.000"), MARKER,
+        ],
+    )
+    stream = EventStream([whole], split={whole: 0})
+    assert stream_records(stream) == [("all.log", n) for n in (5, 6, 1, 2, 3, 4)]
+    assert (stream.split, stream.duplicates) == ({whole: 2}, 0)
+
+
+def test_a_run_that_begins_further_than_two_seconds_from_a_rotated_run_s_end_is_its_own(
+    tmp_path: Path,
+) -> None:
+    """The run beginning at 10.000 is 2.5 s from the end (12.500) of the rotated run: not its
+    continuation, so its record at 10.000, also in the rotated run, is a copy."""
+    whole = provider_file(
+        tmp_path,
+        "all.log",
+        [
+            provider("10.000"), other(6, "20.000"), other(4, "09.900"), provider("10.000"),
+            other(5, "12.500"), MARKER,
+        ],
+    )
+    stream = EventStream([whole], split={whole: 0})
+    assert stream_records(stream) == [("all.log", n) for n in (3, 4, 5, 2)]
+    assert (stream.split, stream.duplicates) == ({whole: 2}, 1)
+
+
+def test_only_one_run_continues_a_rotated_half(tmp_path: Path) -> None:
+    """`type log log lo_`: both copies of the newer half begin where the older half ends; the
+    first continues it (its records all count), the second is a copy of it."""
+    newer = [provider("12.429")] * 3 + [provider("13.002"), provider("20.000")]
+    older = [provider("11.100")] + [provider("12.429")] * 3
+    whole = provider_file(tmp_path, "all.log", [*newer, *newer, *older, MARKER])
+    stream = EventStream([whole], split={whole: 0})
+    assert [line for _, line in stream_records(stream)] == [11, 12, 13, 14, 1, 2, 3, 4, 5]
+    assert (stream.split, stream.duplicates) == ({whole: 3}, 5)
+
+
 def test_overlapping_exports_still_count_their_shared_records_once(tmp_path: Path) -> None:
     lines = DEMO.read_bytes().splitlines(keepends=True)
     first, second = tmp_path / "export-1.log", tmp_path / "export-2.log"

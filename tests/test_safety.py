@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from logsync.errors import InputError
 from logsync.pipeline import EventStream
-from logsync.safety import visible
+from logsync.safety import tab_joined, visible
 
 from .conftest import LOGSYNC, SAMPLES, without_log_end_note
 from .logtext import Log, sms_line
@@ -406,3 +406,17 @@ def test_mixes_of_valid_and_broken_records_are_all_accounted_for(
         return
     assert stats.records == valid
     assert sum(1 for e in events if e.kind == "user_add_requested") == valid
+
+
+@pytest.mark.parametrize(
+    ("fields", "line"),
+    [
+        (["a\tb"], "a\\tb"),
+        (["a\tb", "c"], "a\\tb\tc"),
+        (["a\t\tb", "c"], "a\\t\\tb\tc"),
+    ],
+)
+def test_a_tab_inside_a_field_is_escaped_so_only_separators_are_tabs(fields: list[str], line: str) -> None:
+    """A tab-separated line has exactly one tab between fields: a field's own tabs are shown
+    as escapes, however many fields there are."""
+    assert tab_joined(fields) == line

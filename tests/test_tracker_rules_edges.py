@@ -784,3 +784,183 @@ def test_a_cycle_without_its_totals_line_cannot_say_a_retry_was_missed(tmp_path:
     assert (states["carol@contoso.com"], states["ivan@contoso.com"]) == (
         ("pending", "retry_unseen"), ("overdue", None),
     )
+
+
+# -- outlook: each stuck user's expected recovery ---------------------------------------------
+
+STARTING = "Starting user delta sync, raise failure status messages = True"
+
+
+def failing_log(tmp_path: Path) -> str:
+    """Quiet cycles 07:00-07:55 (-04:00), then a cycle at 08:00 where a@x.com fails with
+    UserNotFound (08:00:02): his timer runs out at 2026-03-03 08:00:02."""
+    log = Log().cycles("2026-03-02 07:00", "2026-03-02 08:00")
+    log.cycle("2026-03-02 08:00:00", ("a@x.com",), {"a@x.com": "UserNotFound"})
+    return log.write(tmp_path / "CloudUserSync.log")
+
+
+def test_users_that_are_not_stuck_have_no_recovery_by() -> None:
+    """Only a stuck user's recovery comes by something: the demo's failed dave and pending
+    frank have none (None, not an empty word)."""
+    users = {u.upn: u for u in analyze([str(SAMPLES / "CloudUserSync.log")]).users}
+    assert (users["dave@contoso.com"].state, users["dave@contoso.com"].recovery_by) == ("failed", None)
+    assert (users["frank@contoso.com"].state, users["frank@contoso.com"].recovery_by) == ("pending", None)
+
+
+def test_a_user_failing_before_a_restart_recovers_in_its_observed_full_sync(tmp_path: Path) -> None:
+    """a@x.com fails at 08:00:02, SMS Executive restarts at 08:02 and the full sync starts at
+    08:03: his expected recovery is that observed cycle, by the restart."""
+    log = Log().cycles("2026-03-02 07:00", "2026-03-02 08:00")
+    log.cycle("2026-03-02 08:00:00", ("a@x.com",), {"a@x.com": "UserNotFound"})
+    log.restart("2026-03-02 08:02")
+    log.at("2026-03-02 08:03:00", STARTING)
+    (a,) = analyze([log.write(tmp_path / "CloudUserSync.log")]).users
+    assert (a.state, a.recovery_by, a.expected_recovery_observed) == ("waiting", "restart", True)
+    assert iso(a.expected_recovery) == "2026-03-02T08:03:00-04:00"
+
+
+def test_a_what_if_restart_saves_the_time_to_the_user_s_own_retry_only_when_sooner(
+    tmp_path: Path,
+) -> None:
+    """a@x.com's own retry is the cycle at 2026-03-03 08:05:00. A restart at his failure
+    (full sync at 08:05:02) saves 86,398 s; one whose full sync lands on his retry (08:00) or
+    after it (08:05) saves nothing and leaves his timer; one when he is overdue (08:15) retries
+    him, saving no time that could be told (None)."""
+    path = failing_log(tmp_path)
+
+    def user(restart_at: datetime) -> tuple[str, str | None, float | None, str]:
+        (found,) = analyze([path], restart_at=restart_at).users
+        return found.state, found.recovery_by, found.time_saved_s, iso(found.expected_recovery)
+
+    assert user(datetime(2026, 3, 2, 8, 0, 2)) == ("waiting", "what-if", 86398.0, "2026-03-02T08:05:02-04:00")
+    assert user(datetime(2026, 3, 3, 8, 0)) == ("waiting", "timer", None, "2026-03-03T08:05:00-04:00")
+    assert user(datetime(2026, 3, 3, 8, 5)) == ("waiting", "timer", None, "2026-03-03T08:05:00-04:00")
+    assert user(datetime(2026, 3, 3, 8, 15)) == ("overdue", "what-if", None, "2026-03-03T08:20:00-04:00")
+
+
+def test_a_user_that_failed_once_was_requested_once_and_points_at_its_failure(tmp_path: Path) -> None:
+    """One notification, one failure: one request, and the failure's file and line (65)."""
+    path = failing_log(tmp_path)
+    (a,) = analyze([path]).users
+    assert (a.requests, a.failures, a.failure_source, a.failure_line) == (1, 1, path, 65)
+
+
+def test_an_overdue_user_whose_due_cycle_was_seen_is_retried_by_a_what_if_restart(
+    tmp_path: Path,
+) -> None:
+    """a@x.com's due cycle (2026-03-03 08:05) is in the log and he was not retried: overdue.
+    A what-if restart at 08:30:30 retries him; its cycle is predicted, not observed."""
+    log = Log().cycles("2026-03-02 07:00", "2026-03-02 08:00")
+    log.cycle("2026-03-02 08:00:00", ("a@x.com",), {"a@x.com": "UserNotFound"})
+    log.cycles("2026-03-02 08:05", "2026-03-03 08:30")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    (a,) = analyze([path], restart_at=datetime(2026, 3, 3, 8, 30, 30)).users
+    assert (a.state, a.recovery_by, a.expected_recovery_observed) == ("overdue", "what-if", False)
+    assert (iso(a.expected_recovery), a.time_saved_s) == ("2026-03-03T08:35:30-04:00", None)
+
+
+# -- the connector's state --------------------------------------------------------------------
+
+CERTIFICATE_WAIT_LOG = SAMPLES / "certificate-wait" / "CloudUserSync.log"
+NOTIFY_A = "NotifyAccountAddition - SCCM user to add = a@x.com"
+
+
+def test_a_stop_after_certificate_waits_keeps_the_first_wait_of_its_run() -> None:
+    """The sample's last run waits from 20:14:12.427 and stops at 20:19:12.431."""
+    connector = analyze([str(CERTIFICATE_WAIT_LOG)]).result.connector
+    assert (connector.state, iso(connector.since), iso(connector.certificate_since)) == (
+        "stopped", "2023-02-26T20:19:12.431-08:00", "2023-02-26T20:14:12.427-08:00",
+    )
+
+
+def test_a_certificate_wait_not_stopped_is_shown_by_its_first_wait(tmp_path: Path) -> None:
+    """The sample without its last stop: the last run still waits, since its first wait
+    (line 15), after its restart at 20:14:12.426."""
+    lines = CERTIFICATE_WAIT_LOG.read_bytes().splitlines(keepends=True)
+    path = tmp_path / "CloudUserSync.log"
+    path.write_bytes(b"".join(lines[:-1]))
+    connector = analyze([str(path)]).result.connector
+    assert (connector.state, iso(connector.since), iso(connector.last_restart)) == (
+        "waiting_for_certificate", "2023-02-26T20:14:12.427-08:00", "2023-02-26T20:14:12.426-08:00",
+    )
+    assert (connector.source, connector.line) == (str(path), 15)
+
+
+def test_a_certificate_wait_after_cycles_keeps_the_last_cycle(tmp_path: Path) -> None:
+    """Cycles at 07:00 and 07:05, then a certificate wait at 07:07: the last cycle is 07:05."""
+    log = Log().cycles("2026-03-02 07:00", "2026-03-02 07:10").at("2026-03-02 07:07", CERTIFICATE)
+    connector = analyze([log.write(tmp_path / "CloudUserSync.log")]).result.connector
+    assert (connector.state, iso(connector.last_cycle)) == (
+        "waiting_for_certificate", "2026-03-02T07:05:00-04:00",
+    )
+
+
+def test_a_log_of_one_unrelated_connector_line_has_no_cycles(tmp_path: Path) -> None:
+    """No cycle, totals, restart or user's line: no cycles."""
+    log = Log().at("2026-03-02 07:00", "UserDeltaSync:- checking the cloud service endpoint")
+    connector = analyze([log.write(tmp_path / "CloudUserSync.log")]).result.connector
+    assert (connector.state, connector.code) == ("no_cycles", "no_cycles")
+
+
+def test_a_restart_followed_only_by_a_user_s_line_is_running(tmp_path: Path) -> None:
+    """A restart at 08:00, then only a notification at 08:10:02: the connector is at work at
+    08:11, and keeps its restart."""
+    log = Log().restart("2026-03-02 08:00").at("2026-03-02 08:10:02", NOTIFY_A)
+    path = log.write(tmp_path / "CloudUserSync.log")
+    connector = analyze([path], now=datetime(2026, 3, 2, 8, 11)).result.connector
+    assert (connector.state, iso(connector.last_restart)) == ("running", "2026-03-02T08:00:00-04:00")
+
+
+def test_cycles_after_a_restart_run_until_three_intervals_pass(tmp_path: Path) -> None:
+    """Cycles to 07:55, a restart at 08:01, cycles 08:05-08:25: running at 08:31 and at 08:40
+    (exactly three intervals after the last cycle), stalled at 09:00; the restart and the last
+    cycle are kept throughout."""
+    log = Log().cycles("2026-03-02 07:00", "2026-03-02 08:00").restart("2026-03-02 08:01")
+    path = log.cycles("2026-03-02 08:05", "2026-03-02 08:30").write(tmp_path / "CloudUserSync.log")
+
+    def state(now: datetime) -> tuple[str, str, str]:
+        connector = analyze([path], now=now).result.connector
+        return connector.state, iso(connector.last_cycle), iso(connector.last_restart)
+
+    cycle, restart = "2026-03-02T08:25:00-04:00", "2026-03-02T08:01:00-04:00"
+    assert state(datetime(2026, 3, 2, 8, 31)) == ("running", cycle, restart)
+    assert state(datetime(2026, 3, 2, 8, 40)) == ("running", cycle, restart)
+    assert state(datetime(2026, 3, 2, 9, 0)) == ("stalled", cycle, restart)
+
+
+def test_a_user_s_line_one_interval_after_the_last_cycle_leaves_the_cycle_the_reference(
+    tmp_path: Path,
+) -> None:
+    """A notification at 08:00:00, exactly one interval after the last cycle (07:55): not
+    later than an interval, so the stall is since that cycle, shown by its start (line 56)."""
+    log = Log().cycles("2026-03-02 07:00", "2026-03-02 08:00").at("2026-03-02 08:00:00", NOTIFY_A)
+    path = log.write(tmp_path / "CloudUserSync.log")
+    connector = analyze([path], now=datetime(2026, 3, 2, 8, 30)).result.connector
+    assert (connector.state, iso(connector.since)) == ("stalled", "2026-03-02T07:55:00-04:00")
+    assert (connector.source, connector.line) == (path, 56)
+
+
+def test_a_user_s_line_more_than_an_interval_after_the_last_cycle_is_the_reference(
+    tmp_path: Path,
+) -> None:
+    """A notification at 08:07, more than an interval after the last cycle (07:55): a later
+    cycle was at work, whose start is not in the log: stalled since the notification, with no
+    record to show."""
+    log = Log().cycles("2026-03-02 07:00", "2026-03-02 08:00").at("2026-03-02 08:07:00", NOTIFY_A)
+    path = log.write(tmp_path / "CloudUserSync.log")
+    connector = analyze([path], now=datetime(2026, 3, 2, 8, 30)).result.connector
+    assert (connector.state, iso(connector.since)) == ("stalled", "2026-03-02T08:07:00-04:00")
+    assert (connector.source, connector.line) == ("", 0)
+
+
+def test_a_restart_at_the_instant_of_the_last_cycle_is_where_the_stall_begins(
+    tmp_path: Path,
+) -> None:
+    """A restart logged at 07:55, the instant the last cycle started, with no cycle after it:
+    the stall is shown by the restart (line 61), not by the cycle."""
+    log = Log().cycles("2026-03-02 07:00", "2026-03-02 08:00").restart("2026-03-02 07:55")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    connector = analyze([path], now=datetime(2026, 3, 2, 9, 0)).result.connector
+    assert (connector.state, iso(connector.since), connector.line) == (
+        "stalled", "2026-03-02T07:55:00-04:00", 61,
+    )
