@@ -1,10 +1,13 @@
 """`events` of inputs, or runs of one input, that meet at most at their ends (a rotated pair,
 a Logs folder, files pasted together in the wrong order, exports that meet within a second):
-written one run after another, each straight from its text, which is their merge by time. The
-output is byte for byte what the event stream writes, never held in memory."""
+written one run after another, each straight from its text, never held in memory. Where runs
+are more than two seconds apart, that is byte for byte what the event stream writes, their
+merge by time; where they meet within two seconds (the disorder of threads, twice), each run
+keeps its own order there, the older first, where the stream interleaves them by instant."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -123,3 +126,73 @@ def test_runs_that_overlap_further_are_merged_by_the_stream(tmp_path: Path, part
 
     how = how_to_read(paths, ReadOptions(), stdin=False)
     assert _in_sequence(paths, how, ReadOptions()) is None
+
+
+def rotated_pair(folder: Path, older: list[str], newer: list[str]) -> list[str]:
+    """X.lo_ (records at 11-24-2026 10:00:`older`, then the rotation marker) and X.log (at
+    10:00:`newer`), in the connector's words."""
+
+    def lines(stamps: list[str], message: str) -> list[bytes]:
+        return [
+            f"{message} {n}  $$<SMS_CLOUD_USERSYNC><11-24-2026 10:00:{stamp}+300><thread=5616 (0x15F0)>\r\n".encode()
+            for n, stamp in enumerate(stamps)
+        ]
+
+    older_lines = lines(older, "Total received users from SCCM to be removed from cloud =")
+    newer_lines = lines(newer, "Successfully removed users from cloud")
+    return files(folder, X_lo_=[*older_lines, MARKER], X_log=newer_lines)
+
+
+def written(stdout: str) -> list[tuple[str, int]]:
+    """(file name, line) of each event `events --format ndjson` wrote."""
+    return [(Path(event["source"]).name, event["line"]) for event in map(json.loads, stdout.splitlines())]
+
+
+def test_a_log_reaching_more_than_two_seconds_into_its_lo_is_merged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The .lo_ ends at 12.500, 2.5 s after the .log begins (10.000): more than the window of
+    2 * RUN_DISORDER, so the two are merged by time, not written one after the other."""
+    paths = rotated_pair(tmp_path, ["10.000", "12.500"], ["10.000", "14.000"])
+    assert how_to_read(paths, ReadOptions(), stdin=False).sequence is None
+    arguments = ["events", "--format", "ndjson", *paths]
+    result = runner.invoke(app, arguments)
+    assert result.exit_code == 0, result.output
+    assert written(result.stdout) == [("X.lo_", 1), ("X.log", 1), ("X.lo_", 2), ("X.lo_", 3), ("X.log", 2)]
+    assert (result.stdout, result.stderr) == reference(monkeypatch, arguments)
+
+
+def test_a_log_whose_records_all_lie_at_the_lo_s_end_follows_it_in_sequence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The .log's last record is at the .lo_'s last instant (12.000), not before it: the .log
+    does not lie inside the .lo_, and the two are written one after the other."""
+    paths = rotated_pair(tmp_path, ["10.000", "12.000"], ["12.000", "12.000"])
+    sequence = how_to_read(paths, ReadOptions(), stdin=False).sequence
+    assert sequence is not None
+    assert [(Path(name).name, piece.first_line) for name, piece in sequence] == [("X.lo_", 1), ("X.log", 1)]
+    arguments = ["events", "--format", "ndjson", *paths]
+    from logsync import pipeline
+
+    expected = reference(monkeypatch, arguments)
+    monkeypatch.setattr(pipeline, "EventStream", None)  # never merged record by record
+    result = runner.invoke(app, arguments)
+    assert result.exit_code == 0, result.output
+    assert written(result.stdout) == [("X.lo_", 1), ("X.lo_", 2), ("X.lo_", 3), ("X.log", 1), ("X.log", 2)]
+    assert (result.stdout, result.stderr) == expected
+
+
+def test_runs_that_meet_within_two_seconds_keep_their_own_order_at_the_seam(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The .log begins at 10.000, two seconds before the .lo_ ends (12.000): within the
+    disorder the seam allows, so they are written one after the other, the .lo_ first; the
+    event stream interleaves the .log's first record between the .lo_'s. The same events."""
+    paths = rotated_pair(tmp_path, ["10.000", "12.000"], ["10.000", "14.000"])
+    assert how_to_read(paths, ReadOptions(), stdin=False).sequence is not None
+    arguments = ["events", "--format", "ndjson", *paths]
+    stream, _ = reference(monkeypatch, arguments)
+    result = runner.invoke(app, arguments)
+    assert written(result.stdout) == [("X.lo_", 1), ("X.lo_", 2), ("X.lo_", 3), ("X.log", 1), ("X.log", 2)]
+    assert written(stream) == [("X.lo_", 1), ("X.log", 1), ("X.lo_", 2), ("X.lo_", 3), ("X.log", 2)]
+    assert sorted(result.stdout.splitlines()) == sorted(stream.splitlines())
