@@ -22,7 +22,7 @@ from .formats.paste import ensure_times, redacted
 from .memory import fewer_collections
 from .merge import BackwardJump
 from .pipeline import EventStream, ReadOptions, ensure_connector
-from .seams import Piece, skipped_by
+from .seams import skipped_by
 from .sources import (
     InputStats,
     Progress,
@@ -229,11 +229,13 @@ def analyze(
         else Reading(rows=False, split={}, ends=rotated_ends(names, options))
     )
     split, pieces = reading.split, dict(reading.pieces)
+    late: list[Row] = []  # sibling logs' rows after the connector's last (see `_within_log`)
     while True:
         try:
             if reading.rows and split.keys() <= pieces.keys():
                 with fewer_collections():
-                    inputs = _read_rows(tracker, names, options, wanted, progress, pieces)
+                    inputs, batches = merged_rows(names, options, wanted, progress, pieces)
+                    _feed(tracker, batches, inputs, late)
                 duplicates = 0
                 break
             stream = EventStream(
@@ -241,7 +243,7 @@ def analyze(
                 split=split, pieces=pieces, ends=reading.ends,
             )
             inputs = stream.inputs
-            _feed(tracker, event_rows(stream.in_order(), wanted), inputs)
+            _feed(tracker, event_rows(stream.in_order(), wanted), inputs, late)
             duplicates = stream.duplicates
             break
         except BackwardJump as jump:
@@ -250,7 +252,7 @@ def analyze(
             split[jump.name] = 0
             pieces.pop(jump.name, None)
             wanted, tracker = spec(), _tracker(settings, collector)
-            progress = None
+            progress, late = None, []
     # records that the pieces of an input left out at their starts, as copies (see `seams`)
     duplicates += sum(skipped_by(runs).records for runs in pieces.values())
     if copies:
@@ -277,6 +279,7 @@ def analyze(
         reference = last if zone is False else datetime(2000, 1, 1, tzinfo=zone)  # type: ignore[arg-type]
         as_of = resolve_now(cutoff.when, reference, option) or cutoff.when
         before_input(as_of, inputs, last, option)
+        tracker.feed_rows(late)  # (judged as of T: the sibling logs' rows up to T count)
     what_if = as_of if restart_at is not None else None
     helps = cloud.has if cloud is not None else None
     result = tracker.result(
@@ -367,26 +370,45 @@ def _tracker(settings: TrackerOptions, collector: Collector | None) -> Tracker:
     return tracker
 
 
-def _feed(tracker: Tracker, batches: Iterator[list[Row]], inputs: Sequence[InputStats]) -> None:
+def _feed(
+    tracker: Tracker, batches: Iterator[list[Row]], inputs: Sequence[InputStats], late: list[Row]
+) -> None:
     """Feed the tracker, which begins where the earliest input begins (known once the first
-    batch of every input has been read)."""
+    batch of every input has been read); the sibling logs' rows after the connector's last are
+    left in `late` (see `_within_log`)."""
+    siblings = {s.path for s in inputs if s.sibling}
+    if siblings:
+        batches = _within_log(batches, siblings, late)
     for batch in batches:
-        tracker.begin(earliest_time(inputs), [s.path for s in inputs if s.sibling])
+        tracker.begin(earliest_time(inputs), siblings)
         tracker.feed_rows(batch)
         break
     for batch in batches:
         tracker.feed_rows(batch)
 
 
-def _read_rows(
-    tracker: Tracker,
-    names: Sequence[str],
-    options: ReadOptions,
-    spec: RowSpec,
-    progress: Progress | None,
-    pieces: dict[str, list[Piece]],
-) -> list[InputStats]:
-    """Inputs to the tracker as rows (`bulk.merged_rows`)."""
-    inputs, batches = merged_rows(names, options, spec, progress, pieces)
-    _feed(tracker, batches, inputs)
-    return inputs
+def _within_log(
+    batches: Iterator[list[Row]], siblings: set[str], late: list[Row]
+) -> Iterator[list[Row]]:
+    """The rows, but a sibling log's rows later than the connector's latest so far wait in
+    `late` until the connector's log goes on past them: those after its last row are left
+    there. How far a sibling log goes does not say how far the connector's goes (a folder
+    copied later, a restart logged after the connector's export): the judgement is as of the
+    connector's log unless `--now` says otherwise (SPEC §4 rule 5)."""
+    latest = -(1 << 62)
+    for batch in batches:
+        kept: list[Row] = []
+        for row in batch:
+            if row[4] in siblings:
+                if row[0] > latest:
+                    late.append(row)
+                    continue
+            else:
+                if late:  # (before this row, by the merge)
+                    kept += late
+                    late.clear()
+                latest = max(latest, row[0])
+            kept.append(row)
+        yield kept
+
+

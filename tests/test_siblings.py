@@ -381,3 +381,30 @@ def test_sibling_records_of_another_year_are_no_cause(lab: Path) -> None:
     (same_year / "CloudUserSync.log").write_bytes((SAMPLES / "certificate-wait" / "CloudUserSync.log").read_bytes())
     kinds = [c.kind for c in analyze(expand_paths([str(same_year)], stdin_is_pipe=False)).connector.causes]
     assert kinds == ["no_intune_subscription", "certificate_failed", "install_errors"]
+
+
+def test_a_sibling_log_s_restart_after_the_connector_s_log_ends_is_left_out(tmp_path: Path) -> None:
+    """smsexec.log logs a restart of the connector 16 hours after its log's last record (a
+    folder copied later). Judged as of that last record, it happened after the judgement: bob,
+    heidi and erin kept it as their expected recovery (11-26 08:00:09) and `summary` counted it.
+    `--now` after it judges as of then: the restart counts."""
+    folder = tmp_path / "Logs"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "CloudUserSync.log", folder)
+    (folder / "smsexec.log").write_bytes(
+        b"SMS_CLOUD_USERSYNC started, ThreadMain() thread ID = 5616.  $$<SMS_EXECUTIVE>"
+        b"<11-26-2026 08:00:00.000+480><thread=3604 (0xE14)>\r\n"
+    )
+    names = expand_paths([str(folder)], stdin_is_pipe=False)
+    alone = analyze([str(SAMPLES / "CloudUserSync.log")])
+    beside = analyze(names)
+    assert [(u.upn, u.state, u.instants) for u in beside.users] == [
+        (u.upn, u.state, u.instants) for u in alone.users
+    ]
+    assert (len(beside.result.restarts), beside.connector.last_restart) == (
+        1, datetime.fromisoformat("2026-11-24T06:59:55.211-08:00"),
+    )
+    later = analyze(names, now=datetime.fromisoformat("2026-11-26T09:00:00-08:00"))
+    assert len(later.result.restarts) == 2
+    expected = {u.upn: iso(u.expected_recovery) for u in later.users if u.stuck}
+    assert expected["bob@contoso.com"] == "2026-11-26T08:00:09-08:00"
