@@ -30,7 +30,7 @@ from .sources import (
     expand_paths,
     same_bytes,
 )
-from .times import Now, WallClock, instant_key, iso, timeless
+from .times import Now, WallClock, instant_key, iso, micros, timeless
 from .tracker import (
     DEFAULT_FULL_SYNC_AFTER,
     STALL_INTERVALS,
@@ -88,7 +88,8 @@ class Analysis(NamedTuple):
     @property
     def interval_basis(self) -> str:
         """How the cycle interval is known: `observed` (the median gap between cycle starts),
-        `given` (`--interval`), `default` (the log has no two cycle starts to measure it) or
+        `given` (`--interval`), `default` (the input shows no two cycles in a row to measure
+        it: fewer than two cycle starts, or an excerpt that leaves lines out) or
         `unknown` (the input has no times: no gap can be measured, and no timer is worked out)."""
         if timeless(self.as_of):
             return "unknown"
@@ -106,6 +107,17 @@ def earliest_time(inputs: Sequence[InputStats]) -> datetime | None:
     logs, read for their causes, do not say where the connector's log begins."""
     times = [s.first_time for s in inputs if s.first_time is not None and not s.sibling]
     return min(times, key=instant_key) if times else None
+
+
+def left_out(inputs: Sequence[InputStats]) -> tuple[int | None, int | None] | None:
+    """Where the inputs leave lines out between their parts (`CycleTotals.gaps`): the instant
+    of the record before the first place and of the record after the last."""
+    cut = [s for s in inputs if s.gaps and not s.sibling]
+    if not cut:
+        return None
+    starts = [micros(s.gap_start) for s in cut if s.gap_start is not None]
+    ends = [None if s.gap_open or s.gap_end is None else micros(s.gap_end) for s in cut]
+    return min(starts, default=None), None if None in ends else max(ends)  # type: ignore[type-var]
 
 
 def latest_time(inputs: Sequence[InputStats]) -> datetime | None:
@@ -265,7 +277,7 @@ def analyze(
         originals = {name: copies.get(name, name) for name in given}
         split = {name: split[of] for name, of in originals.items() if of in split}
     ensure_times(inputs, option if judged_at is not None else None)
-    tracker.totals.gapped = any(stats.gaps for stats in inputs if not stats.sibling)
+    tracker.totals.gaps = left_out(inputs)
     if require_connector:
         ensure_connector(inputs)
     last = latest_time(inputs)  # the last record of each input, or a row the tracker read later

@@ -19,6 +19,9 @@ class InputStats:
         "fallback_lines",
         "first_time",
         "format",
+        "gap_end",
+        "gap_open",
+        "gap_start",
         "gaps",
         "last_component",
         "last_time",
@@ -46,6 +49,12 @@ class InputStats:
         """Of the unparsed lines, the rotation markers that end a full log renamed `.lo_`."""
         self.gaps = 0
         """Of the unparsed lines, those where an excerpt leaves lines out (`grep -C`'s `--`)."""
+        self.gap_start: datetime | None = None
+        """The time of the record before the first of them (None: none before it)."""
+        self.gap_end: datetime | None = None
+        """The time of the record after the last of them (see `gap_open`)."""
+        self.gap_open = False
+        """The last of them has no record after it yet (it leaves out lines to the end)."""
         self.blank = 0
         self.first_time: datetime | None = None
         """Time of the input's first record (in file order)."""

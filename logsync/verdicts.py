@@ -16,13 +16,13 @@ if TYPE_CHECKING:
 # -- the gate (`check`, `--fail-on`) ----------------------------------------------------------
 
 def counts_against(user: UserState, fail_on: Collection[str]) -> bool:
-    """Whether a user counts against `--fail-on`: its state is named, or it is pending with
-    counts that cannot say whether it is held back, and waiting users count (a gate never passes
-    because a failure lies before its input), or it is stuck and in Azure AD and `fixable` is
-    named (a restart would add it)."""
+    """Whether a user counts against `--fail-on`: its state is named, or it is pending with an
+    outcome the input cannot say and a state it may be in is named (`UserState.unknown_as`: a
+    gate never passes because a failure, or a retry, lies outside its input), or it is stuck
+    and in Azure AD and `fixable` is named (a restart would add it)."""
     return (
         user.state in fail_on
-        or (user.outcome_unknown and "waiting" in fail_on)
+        or any(state in fail_on for state in user.unknown_as)
         or ("fixable" in fail_on and user.stuck and user.in_azure_ad is True)
     )
 
@@ -110,9 +110,8 @@ def fails(analysis: Analysis, fail_on: frozenset[str]) -> bool:
     return (
         analysis.connector.problem_in(fail_on) is not None
         or any(counts[state] for state in fail_on if state in counts)
-        or bool(
-            (analysis.result.undetermined or analysis.result.retry_unseen) and "waiting" in fail_on
-        )
+        or bool(analysis.result.undetermined and "waiting" in fail_on)
+        or bool(analysis.result.retry_unseen and not fail_on.isdisjoint(("waiting", "overdue")))
         or any(counts_against(u, fail_on & {"fixable"}) for u in analysis.users)
         or bool(analysis.result.unnamed_failures and counts_unnamed(fail_on))
     )

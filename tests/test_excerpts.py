@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from logsync import analyze
 from logsync.cli import app
+from logsync.times import iso
 
 from .conftest import SAMPLES
 
@@ -20,12 +21,16 @@ PST = timezone(timedelta(hours=-8))
 runner = CliRunner()
 
 
-def grep_context(word: bytes, numbered: bool = False) -> bytes:
-    """What `grep -a -C1 WORD` (with `-n`: `grep -a -n -C1 WORD`) writes of the demo log: each
-    line holding WORD with the line around it, `--` between groups that are not next to each
-    other, and with `-n` each line's number, `:` after a match's and `-` after a context's."""
-    hits = {index for index, line in enumerate(LINES) if word in line}
-    kept = sorted({near for index in hits for near in (index - 1, index, index + 1)} & set(range(len(LINES))))
+def grep_context(
+    word: bytes, numbered: bool = False, before: int = 1, after: int = 1, *more: bytes
+) -> bytes:
+    """What `grep -a -B1 -A1 WORD` (with `-n`: `grep -a -n …`) writes of the demo log: each
+    line holding WORD (or one of `more`) with `before` and `after` lines around it, `--`
+    between groups that are not next to each other, and with `-n` each line's number, `:`
+    after a match's and `-` after a context's."""
+    hits = {index for index, line in enumerate(LINES) if any(w in line for w in (word, *more))}
+    near = {index + step for index in hits for step in range(-before, after + 1)}
+    kept = sorted(near & set(range(len(LINES))))
     out: list[bytes] = []
     for position, index in enumerate(kept):
         if position and index != kept[position - 1] + 1:
@@ -123,21 +128,53 @@ def test_the_connector_is_judged_at_work_by_users_lines_the_excerpt_shows(tmp_pa
     assert analyze([str(path)], now=after - timedelta(seconds=2)).connector.state == "running"
 
 
-def test_a_user_past_its_due_time_in_an_excerpt_may_have_been_retried_unseen(
+def test_a_user_past_its_due_time_is_overdue_where_no_lines_are_left_out_after_it(
     tmp_path: Path,
 ) -> None:
-    """`grep -C1 ivan@` ends at 08:20:04 on the 25th, before ivan's timer runs out at 08:20:08.
-    Judged at noon, the whole log has ivan overdue; the excerpt cannot show whether the retry
-    came (in lines it leaves out): pending, and the gate still fails."""
-    path = tmp_path / "ivan.log"
-    path.write_bytes(grep_context(b"ivan@"))
+    """`grep -C1 ivan@` leaves lines out only before ivan's expected retry (its last `--` is
+    followed by a record of 08:15): judged at noon, he is overdue as in the whole log, and a
+    gate on overdue users fails. So is `grep -C3 'heidi@\\|Starting'`, whose two gaps are on the
+    24th."""
     noon = datetime(2026, 11, 25, 12, 0, tzinfo=PST)
-    found = {user.upn: user for user in analyze([str(path)], now=noon).users}
-    assert (found["ivan@contoso.com"].state, found["ivan@contoso.com"].pending_reason) == (
-        "pending",
-        "retry_unseen",
-    )
-    whole = {user.upn: user.state for user in analyze([str(SAMPLES / "CloudUserSync.log")], now=noon).users}
+    whole = {u.upn: u.state for u in analyze([str(SAMPLES / "CloudUserSync.log")], now=noon).users}
     assert whole["ivan@contoso.com"] == "overdue"
-    gate = runner.invoke(app, ["check", "--now", "2026-11-25T12:00-08:00", str(path)])
+    for name, text in (
+        ("ivan.log", grep_context(b"ivan@")),
+        ("heidi.log", grep_context(b"heidi@", False, 3, 3, b"Starting")),
+    ):
+        path = tmp_path / name
+        path.write_bytes(text)
+        found = {u.upn: (u.state, u.pending_reason) for u in analyze([str(path)], now=noon).users}
+        assert found["ivan@contoso.com"] == ("overdue", None), name
+        gate = runner.invoke(app, ["check", "--fail-on", "overdue", "--now", "2026-11-25T12:00-08:00", str(path)])
+        assert gate.exit_code == 1
+
+
+def test_a_user_whose_retry_may_lie_in_what_an_excerpt_leaves_out_is_pending(tmp_path: Path) -> None:
+    """`grep -A3 'Failed to add'`: the failures and the three lines after each. Carol's and
+    ivan's retries (11-25 07:45, 08:25) lie in what it leaves out: carol recovered there and
+    ivan was skipped, which it cannot show. Before, both were `waiting` until 10:15, by an
+    interval measured across the gaps (hours between the cycle starts it happens to show).
+    They are pending, a gate on overdue users counts them, and the interval is the default."""
+    path = tmp_path / "failures.log"
+    path.write_bytes(grep_context(b"Failed to add", False, 0, 3))
+    analysis = analyze([str(path)])
+    found = {u.upn: (u.state, u.pending_reason) for u in analysis.users}
+    assert (found["carol@contoso.com"], found["ivan@contoso.com"]) == (
+        ("pending", "retry_unseen"),
+        ("pending", "retry_unseen"),
+    )
+    assert [found[upn][0] for upn in ("bob@contoso.com", "heidi@contoso.com", "erin@contoso.com")] == [
+        "waiting"
+    ] * 3
+    assert (analysis.result.interval, analysis.interval_basis) == (timedelta(minutes=5), "default")
+    gate = runner.invoke(app, ["check", "--fail-on", "overdue", str(path)])
     assert gate.exit_code == 1
+    assert gate.stdout.splitlines()[-1].startswith("FAIL: 2 users (2 pending), limit 0")
+    stats = analysis.inputs[0]
+    assert (stats.gaps, iso(stats.gap_start), iso(stats.gap_end), stats.gap_open) == (
+        6,
+        "2026-11-24T07:45:04.544-08:00",
+        "2026-11-25T14:30:09.041-08:00",
+        False,
+    )

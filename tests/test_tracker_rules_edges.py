@@ -745,7 +745,8 @@ def test_a_timer_that_ran_out_in_an_input_with_totals_but_no_notification_is_pen
 def test_a_user_whose_retry_cycles_received_nobody_unnamed_is_overdue(tmp_path: Path) -> None:
     """The demo log to line 2430 without its notifications: every cycle since ivan's expected
     retry (2026-11-25T08:25) received nobody, so he was not retried: `overdue`, and the gate
-    on overdue users fails. Carol's retry cycle received one user the input does not name."""
+    on overdue users fails. Carol's retry cycle received one user the input does not name: she
+    may be overdue or added, and that gate counts her too."""
     demo = (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig").splitlines(True)
     path = tmp_path / "quiet.log"
     path.write_text("".join(line for line in demo[:2430] if "NotifyAccountAddition" not in line))
@@ -759,7 +760,9 @@ def test_a_user_whose_retry_cycles_received_nobody_unnamed_is_overdue(tmp_path: 
 
     gate = CliRunner().invoke(app, ["check", "--fail-on", "overdue", str(path)])
     assert gate.exit_code == 1
-    assert gate.stdout.splitlines()[-1].startswith("FAIL: 1 user (1 overdue), limit 0 as of ")
+    assert gate.stdout.splitlines()[-1].startswith(
+        "FAIL: 2 users (1 overdue, 1 pending), limit 0 as of "
+    )
 
 
 def test_a_cycle_without_its_totals_line_cannot_say_a_retry_was_missed(tmp_path: Path) -> None:

@@ -95,6 +95,7 @@ def non_record(
         stats.markers += 1
     elif problem == GAP_PROBLEM:
         stats.gaps += 1
+        stats.gap_open = True
     yield Unparsed(line, raw, problem)
 
 

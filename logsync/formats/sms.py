@@ -223,11 +223,14 @@ def note_times(text: str, ctx: ParseContext) -> None:
     """Keep the time of the input's first record (from its first chunk with one), and the time
     and component of the chunk's last record (the fast path builds no other records)."""
     stats = ctx.stats
-    if stats.first_time is None:
+    if stats.first_time is None or stats.gap_open:  # (a gap closes at the next record)
         for found in _RECORD_RE.finditer(text):
             item = _record(found, 0, ctx)
             if type(item) is Record:  # else an impossible date: no record, look further on
-                stats.first_time = item.time
+                if stats.first_time is None:
+                    stats.first_time = item.time
+                if stats.gap_open:
+                    stats.gap_end, stats.gap_open = item.time, False
                 break
     end = len(text) - 1
     while end > 0:
@@ -285,12 +288,17 @@ def parse_text(text: str, first_line: int, ctx: ParseContext) -> Iterator[Item]:
     for match in _RECORD_RE.finditer(text):
         start = match.start()
         if start != prev_end:
+            gaps = stats.gaps
             for offset, raw in enumerate(text[prev_end + 1 : start].split("\n")):
                 yield from non_record(raw, first_line + index + offset, stats)
             index += text.count("\n", prev_end, start)
+            if stats.gaps and not gaps:  # (the input's first gap: grep's `--`)
+                stats.gap_start = last.time if last is not None else stats.last_time
         item = _record(match, first_line + index, ctx)
         if type(item) is Record:
             records += 1
+            if stats.gap_open:
+                stats.gap_end, stats.gap_open = item.time, False
             last = item
             if first is None:
                 first = item
@@ -303,8 +311,11 @@ def parse_text(text: str, first_line: int, ctx: ParseContext) -> Iterator[Item]:
         prev_end = match.end()
     end = len(text) - 1
     if end > prev_end:
+        gaps = stats.gaps
         for offset, raw in enumerate(text[prev_end + 1 : end].split("\n")):
             yield from non_record(raw, first_line + index + offset, stats)
+        if stats.gaps and not gaps:
+            stats.gap_start = last.time if last is not None else stats.last_time
     stats.records += records
     stats.record_lines += records
     if last is not None:

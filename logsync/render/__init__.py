@@ -248,7 +248,7 @@ def cycle_interval(summary: Summary) -> str:
     if summary.interval_basis == "given":
         return f"{every} (--interval)"
     if summary.interval_basis == "default":
-        return f"{every} (the default: the log has no two cycle starts to measure it)"
+        return f"{every} (the default: the input shows no two cycles in a row to measure it)"
     return every
 
 

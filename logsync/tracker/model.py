@@ -244,8 +244,16 @@ class UserState(NamedTuple):
     @property
     def outcome_unknown(self) -> bool:
         """Pending where the input cannot say whether it is stuck (undetermined, or its retry
-        not in the input): a gate counts it as waiting."""
+        not in the input): a gate counts it as waiting (see `unknown_as`)."""
         return self.pending_reason in (UNDETERMINED, RETRY_UNSEEN)
+
+    @property
+    def unknown_as(self) -> tuple[str, ...]:
+        """The states a gate counts a user whose outcome is unknown as: waiting, and, past its
+        due time with its retry not in the input, overdue too (it may be)."""
+        if self.pending_reason == RETRY_UNSEEN:
+            return ("waiting", "overdue")
+        return ("waiting",) if self.pending_reason == UNDETERMINED else ()
 
 
 class CycleEvidence(NamedTuple):

@@ -17,6 +17,7 @@ from .connector import ConnectorLog
 from .history import History
 from .model import (
     AWAITING_TOTALS,
+    DEFAULT_INTERVAL,
     GRACE_INTERVALS,
     LATEST,
     RETRY_UNSEEN,
@@ -90,6 +91,8 @@ def conclude(
     as_of = as_of if as_of is not None else time_of(tracker.latest)
     log = tracker.log
     every, observed = log.interval(tracker.options.interval)
+    if observed and tracker.totals.gaps is not None:  # (an excerpt's cycles are not in a row)
+        every, observed = DEFAULT_INTERVAL, False
     interval_us = every // _MICROSECOND
     pending = log.restarts[-1] if log.full_next and log.restarts else None
     as_of_us = None if as_of is None or timeless(as_of) else micros(as_of)  # no times: by order
@@ -122,7 +125,7 @@ def conclude(
                 undetermined += quick == "pending" and key in tracker.totals.undecided
                 continue
             found = _state(tracker, key, user, context)
-            if found.state not in states and not (found.outcome_unknown and "waiting" in states):
+            if found.state not in states and not any(s in states for s in found.unknown_as):
                 counts[found.state] += 1
                 undetermined += found.undetermined
                 unseen += found.pending_reason == RETRY_UNSEEN
@@ -206,6 +209,7 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
     every = context.interval
     last_failure = user.last_failure[0] if user.last_failure is not None else None
     pending_reason: str | None = None
+    decided = user.last_seen + every  # (a user is held back by the totals of its last cycle)
     state = settled_state(user)
     retried = tracker.received.get(key)
     if (
@@ -227,9 +231,10 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
             pending_reason = UNDETERMINED
         elif key in tracker.received:
             pending_reason = AWAITING_TOTALS
-    elif state is None and held_unknown(user) and tracker.totals.gapped:
-        # held back, by a failure that may lie in what the excerpt leaves out: since when
-        # (and so until when) its counts cannot say
+    elif state is None and held_unknown(user) and _left_out_before(tracker, decided):
+        # held back by counts of cycles the excerpt shows in part, or by a failure that may
+        # lie in what it leaves out before the user's first line: since when (and so until
+        # when), or whether at all, they cannot say
         state, pending_reason = "pending", UNDETERMINED
     elif state is None:  # its timer runs: a known one, or one since before the input
         restart = context.pending_restart
@@ -279,7 +284,7 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
             remaining = (expected - context.as_of) / 1_000_000
         state = "overdue" if overdue else "waiting"
         room = tracker.totals.room_at
-        unseen = not tracker.log.cycles_logged() or tracker.totals.gapped
+        unseen = not tracker.log.cycles_logged() or _left_out_after(tracker, expected)
         if overdue and (unseen or (room is not None and room >= expected)):
             # past its due time, in an input with no cycle line or that leaves lines out
             # (`grep -C`), or where a cycle since its expected retry received more users than
@@ -358,3 +363,15 @@ def _outlook(user: UserState, timer: timedelta) -> list[Step]:
             Step(user.expected_recovery, "expected_recovery", f"{how} ({user.recovery_by}{latest})")
         )
     return steps
+
+
+def _left_out_before(tracker: Tracked, us: int) -> bool:
+    """Whether the input leaves lines out somewhere before `us` (see `CycleTotals.gaps`)."""
+    gaps = tracker.totals.gaps
+    return gaps is not None and gaps[0] is not None and gaps[0] < us
+
+
+def _left_out_after(tracker: Tracked, us: int) -> bool:
+    """Whether the input leaves lines out somewhere after `us`."""
+    gaps = tracker.totals.gaps
+    return gaps is not None and (gaps[1] is None or gaps[1] > us)

@@ -72,10 +72,11 @@ class CycleTotals:
         input (an excerpt), so a retry it does not show may have come there."""
         self._undecided_at: tuple[int, Moment, str, int] | None = None
         """The undecided cycle's start, totals and the totals' line."""
-        self.gapped = False
-        """The input is an excerpt that leaves lines out between its parts (`grep -C`'s
-        `--`): a user's failure, or its retry, may be there, and no cycle shows every user it
-        notified. Set once the input is read (`analysis`)."""
+        self.gaps: tuple[int | None, int | None] | None = None
+        """Where the input leaves lines out between its parts (`grep -C`'s `--`): the instant
+        of the record before the first place (None: no record before it) and of the record
+        after the last (None: none after it); None where it leaves none out. A user's failure,
+        or its retry, may be there. Set once the input is read (`analysis`)."""
 
     def unread(self, start: int | None, notified: int, totals_at: int | None) -> None:
         """A cycle begins: where the one before it (begun at `start`) notified users and no
