@@ -108,6 +108,9 @@ class Sampled(NamedTuple):
     where they do not, or where its seams cannot be placed (see `seams.pieces`)."""
     head: bytes = b""
     """Its first bytes, to tell whether it is pasted (see `written`); empty: it is UTF-16."""
+    rotated: bool = False
+    """Whether it ends with the rotation marker: the older half of a rotated log, whatever its
+    name (a history file `CloudUserSync-*.log`, a `.lo_` packed or on stdin)."""
 
     def written(self, options: ReadOptions) -> bool:
         """Whether it is SMS trace as the connector writes it, not pasted (see `_as_written`):
@@ -116,12 +119,12 @@ class Sampled(NamedTuple):
 
     def runs(self, name: str) -> list[Piece]:
         """Its runs as pieces: the whole input `name` where its time does not go back. (A whole
-        input is an older half if it is named `.lo_`, whatever it ends with, as
-        `pipeline.EventStream` reads it.)"""
+        input is an older half if it is named `.lo_`, whatever it ends with, or ends with the
+        rotation marker, as `pipeline.EventStream` reads it with `Reading.ends`.)"""
         if self.pieces:
             return self.pieces
-        times = self.times
-        return [Piece(0, None, 1, min(times), max(times), name.lower().endswith(".lo_"))]
+        times, half = self.times, self.rotated or name.lower().endswith(".lo_")
+        return [Piece(0, None, 1, min(times), max(times), half)]
 
 
 def _samples(name: str, options: ReadOptions, stdin: bool = True) -> Sampled | None:
@@ -171,10 +174,10 @@ def _sampled(handle: BinaryIO, options: ReadOptions) -> Sampled | None:
             samples.append(Sample(offset, offset + len(block), found))
     samples.append(Sample(tail_at, size, last))
     times = [sample.instant for sample in samples]
-    sampled = Sampled(times, None, head if width == 1 else b"")
+    rotated = seams.ends_rotated(tail)
+    sampled = Sampled(times, None, head if width == 1 else b"", rotated)
     if not jumps_back(times, None) or not sampled.written(options):
         return sampled
-    rotated = seams.ends_rotated(tail)
     return sampled._replace(pieces=seams.pieces(handle, samples, rotated, options.source_tz))
 
 
@@ -214,8 +217,9 @@ class Reading(NamedTuple):
     """Of those, the ones whose runs are read each as a piece of the input (see `seams`);
     the others are read whole and held, and split into runs as they are read."""
     ends: Mapping[str, int] = MappingProxyType({})
-    """The instant of the last record of each `.lo_` read whole: the run that begins there
-    continues it (see `pipeline.EventStream`)."""
+    """The instant of the last record of each older half read whole (a `.lo_`, or an input that
+    ends with the rotation marker): the run that begins there continues it (see
+    `pipeline.EventStream`)."""
     sequence: tuple[tuple[str, Piece], ...] | None = None
     """Every run of the inputs (an input, or a piece of one), in time order, where each meets
     the next at most at their ends (within the disorder of threads) and so shares no record
@@ -266,14 +270,13 @@ def _ends(sampled: list[tuple[str, Sampled | None]]) -> dict[str, int]:
     return {
         name: found.times[-1]
         for name, found in sampled
-        if found is not None and name.lower().endswith(".lo_") and not found.pieces
+        if found is not None and not found.pieces and found.runs(name)[0].rotated
     }
 
 
 def rotated_ends(names: Sequence[str], options: ReadOptions) -> dict[str, int]:
     """`Reading.ends` of inputs read without `how_to_read` (the plain reading)."""
-    rotated = [name for name in names if name.lower().endswith(".lo_")]
-    return _ends([(name, _samples(name, options)) for name in rotated])
+    return _ends([(name, _samples(name, options)) for name in names])
 
 
 def _sequence(

@@ -295,8 +295,8 @@ class EventStream:
                 streams += [iter(run) for run in runs]
                 names += [name] * len(runs)
             else:
-                if name.lower().endswith(".lo_"):  # (None: its end is not known before it is read)
-                    end = self.ends.get(name)
+                end = self.ends.get(name)  # (an older half; None: a `.lo_` not sampled)
+                if end is not None or name.lower().endswith(".lo_"):
                     halves[len(streams)] = None if end is None else end / 1e6
                 streams.append(events)
                 names.append(name)

@@ -580,6 +580,45 @@ def test_a_history_file_that_repeats_the_lo_counts_its_records_once(tmp_path: Pa
     assert (plain.result.cycles, plain.duplicates, plain.users) == (398, 1000, read.users)
 
 
+@pytest.mark.parametrize("given", ["folder", "history file", "stdin", "packed"])
+def test_records_written_twice_at_a_rotation_s_seam_all_count_whatever_the_older_half_s_name(
+    tmp_path: Path, given: str
+) -> None:
+    """The connector wrote bob's failure twice as its log rotated, and twice again in the new
+    log (the lab's SMSProv.lo_/.log shape): all four count. A run that ends with the rotation
+    marker is the older half whatever its name, packing or way in: before, a history file
+    (`CloudUserSync-*.log`), a `.lo_` on stdin or gzipped kept 2 of them."""
+    import gzip
+
+    lines = Path(DEMO).read_bytes().splitlines(keepends=True)
+    failure = lines[2440]
+    assert b"Failed to add user bob@contoso.com" in failure
+    marker = b"<MAXIMUM LOG FILE SIZE REACHED - FILE RENAMED>\r\n"
+    older = b"".join([*lines[:2441], failure, marker])
+    newer = b"".join([failure, failure, *lines[2441:]])
+    folder = tmp_path / "Logs"
+    folder.mkdir()
+    (folder / "CloudUserSync.log").write_bytes(newer)
+    stdin = None
+    if given == "folder":
+        (folder / "CloudUserSync.lo_").write_bytes(older)
+        arguments = [str(folder)]
+    elif given == "history file":
+        (folder / "CloudUserSync-20261125-091008.log").write_bytes(older)
+        arguments = [str(folder)]
+    elif given == "stdin":
+        arguments, stdin = ["-", str(folder / "CloudUserSync.log")], older
+    else:
+        (tmp_path / "CloudUserSync.lo_.gz").write_bytes(gzip.compress(older))
+        (tmp_path / "CloudUserSync.log.gz").write_bytes(gzip.compress(newer))
+        arguments = [str(tmp_path / "CloudUserSync.lo_.gz"), str(tmp_path / "CloudUserSync.log.gz")]
+    result = runner.invoke(app, ["report", "--format", "json", *arguments], input=stdin)
+    assert result.exit_code == 0, result.output
+    users = {u["upn"]: u for u in json.loads(result.stdout)["users"]}
+    assert (users["bob@contoso.com"]["failures"], users["bob@contoso.com"]["state"]) == (4, "waiting")
+    assert "counted once" not in result.stderr
+
+
 def test_a_packed_log_is_sampled_in_its_unpacked_copy(tmp_path: Path) -> None:
     """A gzip is unpacked once into a copy that is sampled and read like any file: beside the
     log it packs, their spans are the same and they are read the way that tells shared records

@@ -422,16 +422,18 @@ def test_a_pasted_excerpt_that_meets_the_log_is_told_apart_record_by_record(
     assert {u.upn: u.state for u in read.users}["ivan@contoso.com"] == "overdue"
 
 
-def test_a_history_file_that_ends_with_the_marker_shares_its_copies_as_events_do(
+def test_a_history_file_that_ends_with_the_marker_is_an_older_half_both_ways(
     tmp_path: Path,
 ) -> None:
-    """Only a `.lo_` is an older half by its name (`EventStream`): a history file that ends with
-    the rotation marker and shares three lines with the `.log` counts them once, both ways."""
+    """A history file that ends with the rotation marker was renamed, as a `.lo_` is: the three
+    lines it shares with the start of the `.log` were written on both sides of the seam, and
+    all count, in both readings (its end is sampled: `Reading.ends`)."""
     first = [*LINES[:1487], MARKER]
     names = _two(tmp_path, first, LINES[1484:], ("CloudUserSync-20261124.log", "CloudUserSync.log"))
+    assert how_to_read(names, ReadOptions()).ends.keys() == {names[0]}
     read, plain = analyze(names), analyze(names, fast=False)
     same_answers(read, plain)
-    assert (read.duplicates, read.tracker.log.cycles) == (3, 398)
+    assert (read.duplicates, sum(s.records for s in read.inputs)) == (0, 3044)
 
 
 def test_a_cp1252_byte_in_the_copies_left_out_is_counted_for_its_input(tmp_path: Path) -> None:
