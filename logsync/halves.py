@@ -10,8 +10,8 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from .archives import STDIN, member_name, zip_member
-from .sources import LOG_NAMES, base_name
+from .archives import member_name, zip_member
+from .sources import LOG_NAMES, base_name, is_sibling
 
 _OLDER, _NEWER = LOG_NAMES  # (`cloudusersync.lo_`, `cloudusersync.log`)
 
@@ -19,9 +19,10 @@ _OLDER, _NEWER = LOG_NAMES  # (`cloudusersync.lo_`, `cloudusersync.log`)
 def lone_halves(names: Sequence[str]) -> list[tuple[str, str]]:
     """(input, the other half beside it) of each CloudUserSync.log or `.lo_` among the inputs
     whose other half lies beside it (in its folder, or its folder of a zip archive) and is not
-    read: the folder (the archive) would read both. None when stdin is an input: it may be the
-    other half (`type CloudUserSync.lo_ | logsync report - CloudUserSync.log`)."""
-    if STDIN in names:
+    read: the folder (the archive) would read both. None when stdin, or any input but the
+    halves and the sibling logs, is an input: it may hold the other half (`type
+    CloudUserSync.lo_ | logsync report - CloudUserSync.log`, a file the two were pasted into)."""
+    if any(base_name(name).lower() not in LOG_NAMES and not is_sibling(name) for name in names):
         return []
     read = set()
     for name in names:

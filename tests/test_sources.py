@@ -335,6 +335,12 @@ def test_a_half_given_alone_names_the_other_half_beside_it(tmp_path: Path) -> No
         f"records and was not read; `logsync check {archive}` reads both"
     )
     assert lone_halves(expand_paths([str(archive)], stdin_is_pipe=False)) == []
+    # a file the two halves were pasted into may hold the other half: nothing is said
+    pasted = tmp_path / "both.log"
+    pasted.write_bytes(rotated.read_bytes() + log.read_bytes())
+    assert lone_halves([str(rotated), str(pasted)]) == []
+    result = CliRunner().invoke(app, ["report", str(rotated), str(pasted)])
+    assert "was not read" not in result.stderr
 
 
 # -- an export given twice is read once ------------------------------------------------------

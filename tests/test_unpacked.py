@@ -147,11 +147,14 @@ def test_a_tar_archive_is_refused_not_read_as_one_text(tmp_path: Path, mode: str
     )
 
 
-def test_the_copies_are_removed_when_the_command_is_terminated(tmp_path: Path) -> None:
-    """SIGTERM (`kill`, a CI job's timeout) ends the command as the signal would (exit 143),
-    without leaving the unpacked copy behind (the signal's own end would)."""
+@pytest.mark.parametrize(("signum", "code"), [(15, 143), (1, 129)], ids=["SIGTERM", "SIGHUP"])
+def test_the_copies_are_removed_when_the_command_is_terminated(
+    tmp_path: Path, signum: int, code: int
+) -> None:
+    """SIGTERM (`kill`, a CI job's timeout) and SIGHUP (the terminal closed) end the command as
+    the signal would (exit 143, 129), without leaving the unpacked copy behind (the signal's
+    own end would)."""
     import os
-    import signal
     import subprocess
     import time
 
@@ -169,8 +172,8 @@ def test_the_copies_are_removed_when_the_command_is_terminated(tmp_path: Path) -
         while not any(temporary.iterdir()) and time.monotonic() < deadline:
             time.sleep(0.01)
         assert any(temporary.iterdir())  # (the copy is being read)
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=30) == 143
+        process.send_signal(signum)
+        assert process.wait(timeout=30) == code
     finally:
         process.kill()
     assert list(temporary.iterdir()) == []

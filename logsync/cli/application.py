@@ -158,8 +158,9 @@ def _on_interrupt(signum: int, frame: object) -> None:
 
 
 def _on_terminate(signum: int, frame: object) -> NoReturn:
-    """SIGTERM (`kill`, a CI job's timeout): end as the signal would (exit 143), after removing
-    the unpacked copies of packed inputs, which the signal's own end would leave behind."""
+    """SIGTERM (`kill`, a CI job's timeout) or SIGHUP (the terminal closed): end as the signal
+    would (exit 143, 129), after removing the unpacked copies of packed inputs, which the
+    signal's own end would leave behind."""
     _remove_copies()
     os._exit(128 + signum)
 
@@ -194,6 +195,8 @@ def main() -> None:
     """
     signal.signal(signal.SIGINT, _on_interrupt)
     signal.signal(signal.SIGTERM, _on_terminate)
+    if hasattr(signal, "SIGHUP"):  # (POSIX: the terminal closed)
+        signal.signal(signal.SIGHUP, _on_terminate)
     # Millions of short-lived event tuples: collect cycles less eagerly (about 6 % faster).
     gc.set_threshold(100_000, 50, 50)
     if sys.stdout is None:  # started with its standard output closed (`>&-`)
