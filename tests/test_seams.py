@@ -463,3 +463,16 @@ def test_an_older_half_pasted_twice_counts_once_and_its_seam_all(
     assert [answer(user) for user in read.users] == [answer(user) for user in clean.users]
     assert (read.duplicates, read.result.cycles, len(read.result.restarts)) == (1500, 398, 1)
     assert read.result.unnamed_failures == 0
+
+
+def test_an_older_half_pasted_twice_still_keeps_the_line_written_on_both_sides_of_its_seam(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The half's last line written again first in the newer half (as the connector wrote one
+    line on both sides of a rotation), and the half pasted twice: the second copy of the half
+    counts once (its 1,500 records are duplicates), the line at the seam twice."""
+    half = [*LINES[:1500], MARKER]
+    newer = [LINES[1499], *LINES[1500:]]
+    path = write(tmp_path / "all.log", half, half, newer)
+    read = read_in_pieces(path, monkeypatch)
+    assert (read.duplicates, sum(s.records for s in read.inputs)) == (1500, 1500 + 1500 + 1542)
