@@ -43,6 +43,7 @@ from .tracker import (
     TrackerOptions,
     UserState,
 )
+from .unpacked import copy_of, packed
 
 if TYPE_CHECKING:
     from .cloud import CloudUsers
@@ -259,12 +260,18 @@ def analyze(
             duplicates = stream.duplicates
             break
         except BackwardJump as jump:
+            wanted, tracker = spec(), _tracker(settings, collector)
+            progress, late = None, []
+            if fast and packed(jump.name) and copy_of(jump.name, make=False) is None:
+                # a packed input read as a stream: unpacked, its samples find its runs
+                reading = how_to_read(names, options, unpack=True)
+                split, pieces = dict(reading.split), dict(reading.pieces)
+                if jump.name in split:
+                    continue
             # runs in one input that the samples missed: read again as runs, merged by time,
             # records in two runs told apart by thread and text
             split[jump.name] = 0
             pieces.pop(jump.name, None)
-            wanted, tracker = spec(), _tracker(settings, collector)
-            progress, late = None, []
     # records that the pieces of an input left out at their starts, as copies (see `seams`)
     duplicates += sum(skipped_by(runs).records for runs in pieces.values())
     if copies:

@@ -70,6 +70,31 @@ COMPRESSIONS: tuple[tuple[bytes, str, Callable[[], Any]], ...] = (
 """(magic bytes, name, decompressor factory) of each compression undone, whatever the name."""
 
 
+OUT_BLOCK = 1 << 19
+"""Bytes of decompressed data handed on at a time: a log packs ten times or more, so a block
+read whole would make text chunks (and their rows) ten times the usual size."""
+
+
+def _bounded(decompressor: Any, data: bytes) -> Iterator[bytes]:
+    """What `data` decompresses to, `OUT_BLOCK` bytes at a time (zlib keeps the input it has
+    not used in `unconsumed_tail`; bzip2 and xz keep it inside, until they need more input)."""
+    out = decompressor.decompress(data, OUT_BLOCK)
+    while True:
+        if out:
+            yield out
+        if decompressor.eof:
+            return
+        tail = getattr(decompressor, "unconsumed_tail", None)
+        if tail is not None:  # (zlib)
+            if not tail:
+                return
+            out = decompressor.decompress(tail, OUT_BLOCK)
+        elif decompressor.needs_input:  # (bzip2, xz)
+            return
+        else:
+            out = decompressor.decompress(b"", OUT_BLOCK)
+
+
 def packed_as(head: bytes) -> str | None:
     """What an input's first bytes show it packed as: `gzip`, `bzip2`, `xz` or `zip`; None for
     anything else (text, in any encoding)."""
@@ -89,9 +114,7 @@ def decompressed(
             data = block
             while data:
                 fed = True
-                out = decompressor.decompress(data)
-                if out:
-                    yield out
+                yield from _bounded(decompressor, data)
                 if decompressor.eof:
                     data = decompressor.unused_data.lstrip(b"\0")
                     decompressor = make()

@@ -127,15 +127,17 @@ class Sampled(NamedTuple):
         return [Piece(0, None, 1, min(times), max(times), half)]
 
 
-def _samples(name: str, options: ReadOptions, stdin: bool = True) -> Sampled | None:
+def _samples(
+    name: str, options: ReadOptions, stdin: bool = True, unpack: bool = True
+) -> Sampled | None:
     """What the samples of an SMS-trace input's times tell; None when they cannot be read so
-    cheaply (a FIFO or a device, another format or pasted text, no offsets; a packed input is
-    sampled in its unpacked copy, see `unpacked`). stdin is read to its end first, into the
-    copy that the reading then reads (see `stdin.stdin_copy`); not with `stdin` False (for
-    output that streams as stdin comes: `tail -f log | logsync events`)."""
+    cheaply (a FIFO or a device, another format or pasted text, no offsets; a packed input
+    unless `unpack`, then sampled in its unpacked copy, see `unpacked`). stdin is read to its
+    end first, into the copy that the reading then reads (see `stdin.stdin_copy`); not with
+    `stdin` False (for output that streams as stdin comes: `tail -f log | logsync events`)."""
     if name == STDIN:
         return _sampled(stdin_copy(), options) if stdin else None
-    path = copy_of(name) or name  # (a packed input: its unpacked copy)
+    path = copy_of(name, unpack) or name  # (a packed input: its unpacked copy)
     if not os.path.isfile(path):
         return None  # (a FIFO or a device is read once, by the reading: never peeked at)
     try:
@@ -217,18 +219,18 @@ class Reading(NamedTuple):
     """Of those, the ones whose runs are read each as a piece of the input (see `seams`);
     the others are read whole and held, and split into runs as they are read."""
     ends: Mapping[str, int] = MappingProxyType({})
-    """The instant of the last record of each older half read whole (a `.lo_`, or an input that
-    ends with the rotation marker): the run that begins there continues it (see
-    `pipeline.EventStream`)."""
+    """The last instant of each older half read whole (a `.lo_`, or an input ending with the
+    rotation marker): the run that begins there continues it (`pipeline.EventStream`)."""
     sequence: tuple[tuple[str, Piece], ...] | None = None
-    """Every run of the inputs (an input, or a piece of one), in time order, where each meets
-    the next at most at their ends (within the disorder of threads) and so shares no record
-    with it (past the copies a piece leaves out at its start): read one after another, they
-    are the inputs merged by time (`events` writes them so). None where runs overlap further,
-    or an input cannot be sampled."""
+    """Every run of the inputs (an input, or a piece of one) in time order, where each meets
+    the next at most at their ends and shares no record with it: read one after another, they
+    are the inputs merged by time, but within two seconds of a seam (`events` writes them so).
+    None where runs overlap further, or an input cannot be sampled."""
 
 
-def how_to_read(names: Sequence[str], options: ReadOptions, stdin: bool = True) -> Reading:
+def how_to_read(
+    names: Sequence[str], options: ReadOptions, stdin: bool = True, unpack: bool | None = None
+) -> Reading:
     """How to read the inputs, told from samples of each one's times (its two ends and places
     inside it, see `_samples`), read once.
 
@@ -241,8 +243,11 @@ def how_to_read(names: Sequence[str], options: ReadOptions, stdin: bool = True) 
     runs from the start (files pasted together in the wrong order), each run a piece of the
     input where its seam is found (see `seams`), as if it were an input of its own: its runs
     may share records too (a file pasted twice). A run the samples miss is found by the
-    reading as it goes. stdin is sampled unless `stdin` is False (see `_samples`)."""
-    sampled = [(name, _samples(name, options, stdin)) for name in names]
+    reading as it goes. stdin is sampled unless `stdin` is False (see `_samples`); a packed
+    input is unpacked to be sampled if `unpack` (by default, beside other inputs: alone, it is
+    read as a stream, and unpacked only once its time is found going back)."""
+    unpack = len(names) > 1 if unpack is None else unpack
+    sampled = [(name, _samples(name, options, stdin, unpack)) for name in names]
     back = [name for name, found in sampled if found is not None and jumps_back(found.times, None)]
     cut = {name: found.pieces for name, found in sampled if found is not None and found.pieces}
     siblings = siblings_among(names)
@@ -267,11 +272,8 @@ def how_to_read(names: Sequence[str], options: ReadOptions, stdin: bool = True) 
 
 def _ends(sampled: list[tuple[str, Sampled | None]]) -> dict[str, int]:
     """`Reading.ends` of the inputs sampled."""
-    return {
-        name: found.times[-1]
-        for name, found in sampled
-        if found is not None and not found.pieces and found.runs(name)[0].rotated
-    }
+    whole = [(name, found) for name, found in sampled if found is not None and not found.pieces]
+    return {name: found.times[-1] for name, found in whole if found.runs(name)[0].rotated}
 
 
 def rotated_ends(names: Sequence[str], options: ReadOptions) -> dict[str, int]:
@@ -311,7 +313,7 @@ def _apart(
         handles: dict[str, tuple[BinaryIO, int]] = {}
         for name, _ in runs:
             if name not in handles:
-                path = copy_of(name) or name
+                path = copy_of(name, make=False) or name
                 handle = stdin_copy() if name == STDIN else opened.enter_context(open(path, "rb"))
                 handles[name] = handle, handle.seek(0, 2)
         found = seams.shared_starts(

@@ -308,7 +308,7 @@ def open_binary(name: str, start: int = 0) -> BinaryIO:
     connector may rotate the file meanwhile (see `sharing`)."""
     if name == STDIN:
         return open_stdin(start)
-    copy = copy_of(name)
+    copy = copy_of(name, make=False)  # (where one was made to sample it)
     member = zip_member(name) if copy is None else None
     if member is not None:
         return open_member(name, *member)

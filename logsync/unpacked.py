@@ -1,9 +1,10 @@
 """Packed inputs unpacked once: a zip member, or a file packed with gzip, bzip2 or xz (by its
-magic bytes), is decompressed into a temporary copy the first time it is opened, and read from
-there from then on, like any file: sampled before the reading (`bulk.how_to_read`), read a
-piece at a time where its time goes back (`seams`), never held in memory. The copies are
-removed when the process ends (`remove_copies`). Where no copy can be written (no room, no temporary
-directory), the input is decompressed as it is read, as a stream."""
+magic bytes), is decompressed into a temporary copy where it must be sampled (beside other
+inputs, or once its time is found going back), and read from there from then on, like any
+file: sampled before the reading (`bulk.how_to_read`), read a piece at a time where its time
+goes back (`seams`), never held in memory. Alone and in order, it is read as a stream. The
+copies are removed when the process ends (`remove_copies`). Where no copy can be written (no
+room, no temporary directory), the input is decompressed as it is read, as a stream."""
 
 from __future__ import annotations
 
@@ -23,13 +24,14 @@ _copies: dict[str, str | None] = {}
 _folder: list[str] = []
 
 
-def copy_of(name: str) -> str | None:
-    """The path of the unpacked copy of a packed input, made on first use; None for an input
-    that is not packed, stdin, a pipe or a device (read once, as they come), or one whose copy
-    could not be written. Raises `InputError` for a member missing from its zip archive or
-    data that does not decompress, as the reading would."""
-    if name in _copies:
-        return _copies[name]
+def copy_of(name: str, make: bool = True) -> str | None:
+    """The path of the unpacked copy of a packed input, made on first use (unless `make` is
+    False: then only one made before); None for an input that is not packed, stdin, a pipe
+    or a device (read once, as they come), or one whose copy could not be written. Raises
+    `InputError` for a member missing from its zip archive or data that does not decompress,
+    as the reading would."""
+    if name in _copies or not make:
+        return _copies.get(name)
     member = zip_member(name)
     if member is None and not _packed_file(name):
         _copies[name] = None
@@ -40,6 +42,11 @@ def copy_of(name: str) -> str | None:
     finally:
         source.close()
     return _copies[name]
+
+
+def packed(name: str) -> bool:
+    """Whether an input is packed (a zip member, or gzip, bzip2 or xz by its magic bytes)."""
+    return zip_member(name) is not None or _packed_file(name)
 
 
 def unpacked_size(name: str) -> tuple[int, int] | None:

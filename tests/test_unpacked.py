@@ -53,10 +53,12 @@ def packed(tmp_path: Path, how: str, data: bytes) -> str:
 def test_a_packed_file_of_runs_is_read_a_run_at_a_time(
     tmp_path: Path, how: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Before, a packed input could not be sampled: a file of runs was held in memory whole."""
+    """Before, a packed input could not be sampled: a file of runs was held in memory whole.
+    Alone, it is read as a stream (no copy: in order, that is all it takes); once its time
+    goes back, it is unpacked, sampled and read a run at a time."""
     name = packed(tmp_path, how, SWAPPED)
-    reading = how_to_read([name], ReadOptions())
-    assert [(p.first_line, p.rotated) for p in reading.pieces[name]] == [(1, False), (1492, False)]
+    alone = how_to_read([name], ReadOptions())
+    assert (dict(alone.pieces), unpacked.copy_of(name, make=False)) == ({}, None)
     plain = tmp_path / "swapped.log"
     plain.write_bytes(SWAPPED)
     expected = analyze([str(plain)])
@@ -66,8 +68,18 @@ def test_a_packed_file_of_runs_is_read_a_run_at_a_time(
     read = analyze([name])
     assert answers(read.users) == answers(expected.users)
     assert (read.runs, read.inputs[0].records, read.duplicates) == (((name, 2),), 3041, 0)
-    copy = unpacked.copy_of(name)
+    copy = unpacked.copy_of(name, make=False)
     assert copy is not None and Path(copy).read_bytes() == SWAPPED
+    pieces = how_to_read([name], ReadOptions()).pieces[name]
+    assert [(p.first_line, p.rotated) for p in pieces] == [(1, False), (1492, False)]
+
+
+def test_a_packed_log_alone_and_in_order_is_read_as_a_stream(tmp_path: Path) -> None:
+    """No copy is written where none is needed: the gzip of a log in order, alone."""
+    name = packed(tmp_path, "gz", DEMO.read_bytes())
+    read = analyze([name])
+    assert (read.runs, read.inputs[0].records) == ((), 3041)
+    assert unpacked.copy_of(name, make=False) is None
 
 
 def test_without_room_for_a_copy_a_packed_input_is_read_as_a_stream(
