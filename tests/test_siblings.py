@@ -349,19 +349,27 @@ def test_a_sibling_log_older_than_the_connector_s_neither_starts_its_span_nor_se
         }
 
 
+def demo_beside(tmp_path: Path, sibling: str, text: bytes) -> list[str]:
+    """The inputs of a folder that holds the demo log and a sibling log of `text`."""
+    folder = tmp_path / "Logs"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "CloudUserSync.log", folder)
+    (folder / sibling).write_bytes(text)
+    return expand_paths([str(folder)], stdin_is_pipe=False)
+
+
 def test_a_sibling_log_that_goes_further_does_not_move_the_judgement(tmp_path: Path) -> None:
     """A CertMgr.log record three days after the connector's log ends (a folder copied later)
     says nothing of how far the connector's log goes: as of its own last record, bob, heidi and
     erin still wait and the connector runs."""
-    folder = tmp_path / "Logs"
-    folder.mkdir()
-    shutil.copy(SAMPLES / "CloudUserSync.log", folder)
-    (folder / "CertMgr.log").write_bytes(
+    names = demo_beside(
+        tmp_path,
+        "CertMgr.log",
         b"Failed to get connector certificate  $$<SMS_CERTIFICATE_MANAGER><11-28-2026 "
-        b"10:00:00.000+480><thread=4104 (0x1008)>\r\n"
+        b"10:00:00.000+480><thread=4104 (0x1008)>\r\n",
     )
     alone = analyze([str(SAMPLES / "CloudUserSync.log")])
-    beside = analyze(expand_paths([str(folder)], stdin_is_pipe=False))
+    beside = analyze(names)
     assert beside.as_of == alone.as_of == datetime.fromisoformat("2026-11-25T16:04:59.644-08:00")
     assert [(u.upn, u.state) for u in beside.users] == [(u.upn, u.state) for u in alone.users]
     assert beside.connector.state == "running"
@@ -388,14 +396,12 @@ def test_a_sibling_log_s_restart_after_the_connector_s_log_ends_is_left_out(tmp_
     folder copied later). Judged as of that last record, it happened after the judgement: bob,
     heidi and erin kept it as their expected recovery (11-26 08:00:09) and `summary` counted it.
     `--now` after it judges as of then: the restart counts."""
-    folder = tmp_path / "Logs"
-    folder.mkdir()
-    shutil.copy(SAMPLES / "CloudUserSync.log", folder)
-    (folder / "smsexec.log").write_bytes(
+    names = demo_beside(
+        tmp_path,
+        "smsexec.log",
         b"SMS_CLOUD_USERSYNC started, ThreadMain() thread ID = 5616.  $$<SMS_EXECUTIVE>"
-        b"<11-26-2026 08:00:00.000+480><thread=3604 (0xE14)>\r\n"
+        b"<11-26-2026 08:00:00.000+480><thread=3604 (0xE14)>\r\n",
     )
-    names = expand_paths([str(folder)], stdin_is_pipe=False)
     alone = analyze([str(SAMPLES / "CloudUserSync.log")])
     beside = analyze(names)
     assert [(u.upn, u.state, u.instants) for u in beside.users] == [
