@@ -905,6 +905,124 @@ def test_windows_of_simulated_histories_escaped_and_wrapped_give_the_answers_of_
     )
 
 
+DEMO_LINES = DEMO_TEXT.splitlines(keepends=True)
+ESCAPED_WRAPPED_AT: dict[str, Callable[[str, int], str]] = {
+    "escaped, then wrapped": lambda text, width: wrapped(html.escape(text), width),
+    "escaped, then wrapped, CRLF": lambda text, width: wrapped(html.escape(text), width).replace(
+        "\n", "\r\n"
+    ),
+    "wrapped, then escaped": lambda text, width: html.escape(wrapped(text, width)),
+}
+"""A short excerpt as a mail client wraps a ticket's escaped text (`textwrap.wrap` of each line
+`html.escape`d), or as a page escapes a wrapped text."""
+
+
+def window_read(path: str) -> tuple[tuple[int, int], list[tuple[str, str]], dict[str, Any]]:
+    """`report --all --format json`: its records and unparsed lines, its users' names and states,
+    and its summary counts."""
+    result = runner.invoke(app, ["report", "--all", "--format", "json", path])
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    (stats,) = document["inputs"]
+    users = [(user["upn"], user["state"]) for user in document["users"]]
+    return (stats["records"], stats["unparsed"]), users, document["summary"]
+
+
+@pytest.mark.parametrize("how", list(ESCAPED_WRAPPED_AT))
+@pytest.mark.parametrize("width", [72, 76, 80])
+def test_thirty_lines_escaped_as_html_and_wrapped_are_read_as_the_excerpt(
+    tmp_path: Path, width: int, how: str
+) -> None:
+    """Lines 150-180 of the demo log, escaped, then wrapped at 76: an escaped trailer
+    (`$$&lt;SMS_CLOUD_USERSYNC&gt;&lt;11-24-2026`, 42 columns, then its time and thread, 36)
+    broke each record in three pieces, nine in ten no wider than 60 columns, and the text was not
+    taken for wrapped: 26 records, 64 lines unparsed, carol and ivan `pending`."""
+    excerpt = "".join(DEMO_LINES[150:180])
+    clean = window_read(write(tmp_path, excerpt, "clean.log"))
+    assert clean[:2] == ((30, 0), [("carol@contoso.com", "waiting"), ("ivan@contoso.com", "waiting")])
+    assert {k: clean[2][k] for k in ("waiting", "pending", "stuck", "cycles")} == {
+        "waiting": 2,
+        "pending": 0,
+        "stuck": 2,
+        "cycles": 5,
+    }
+    assert window_read(write(tmp_path, ESCAPED_WRAPPED_AT[how](excerpt, width))) == clean
+
+
+@pytest.mark.parametrize("how", list(ESCAPED_WRAPPED_AT))
+@pytest.mark.parametrize("width", [72, 76, 80])
+@pytest.mark.parametrize("length", [10, 30, 60])
+def test_windows_of_the_demo_log_escaped_as_html_and_wrapped_are_read_as_the_window(
+    tmp_path: Path, length: int, width: int, how: str
+) -> None:
+    """The `length` lines from every 150th line of the demo log (the review's windows: of 30
+    lines, escaped, then wrapped at 76, 18 in 20 ended with about 64 lines unparsed) are read
+    as the window itself: every line a record, the same users in the same states."""
+    for start in range(0, len(DEMO_LINES) - length, 150):
+        window = "".join(DEMO_LINES[start : start + length])
+        clean = window_read(write(tmp_path, window, "clean.log"))
+        assert clean[0] == (length, 0)
+        got = window_read(write(tmp_path, ESCAPED_WRAPPED_AT[how](window, width)))
+        assert got == clean, f"lines {start}-{start + length}"
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    start=st.integers(0, len(DEMO_LINES) - 5),
+    length=st.integers(5, 200),
+    prefix=st.sampled_from(["", "> ", "| "]),
+    width=st.sampled_from([72, 76, 80]),
+    order=st.sampled_from(["ew", "we", "eqw", "qew", "ewq", "wqe"]),
+    hyphens=st.booleans(),
+    times=st.booleans(),
+)
+def test_short_windows_of_the_demo_log_escaped_and_wrapped_give_the_answers_of_the_window(
+    tmp_path: Path,
+    start: int,
+    length: int,
+    prefix: str,
+    width: int,
+    order: str,
+    hyphens: bool,
+    times: bool,
+) -> None:
+    """A short window of the demo log (or of its message text only), escaped as HTML (`e`),
+    quoted (`q`) and wrapped (`w`) in any `order`, escaped before or after it was wrapped, is
+    read as the window itself. The simulated histories' user names (`user00001@contoso.com`)
+    keep their message lines wider than the demo log's (`carol@contoso.com`): windows of the
+    demo log are where an escaped text wrapped at 72 to 76 has lines mostly narrower than 61."""
+    # a few message lines may hold nothing to escape, and one wrapped line in six is too few to
+    # tell the width (plain wrapping's limit, see `aspasted.pasting`): ten lines at least
+    assume(times or length >= 10)
+    text = "".join(DEMO_LINES[start : start + length])
+    if not times:
+        text = "".join(line.split("  $$<")[0] + "\n" for line in text.splitlines())
+    steps: dict[str, Callable[[str], str]] = {
+        "e": html.escape,
+        "q": lambda text: quoted(text, prefix) if prefix else text,
+        "w": lambda text: wrapped(text, width, hyphens=hyphens),
+    }
+    pasted = text
+    for step in order:
+        pasted = steps[step](pasted)
+    clean = analyze([write(tmp_path, text, "window.log")])
+    got = analyze([write(tmp_path, pasted, "window.log")])
+
+    def state(user: UserState) -> UserState:
+        # (with no times, a user's instants and zones are its lines' order)
+        return unlocated(user) if times else unlocated(user)._replace(instants=None, zones=None)
+
+    assert [state(user) for user in got.users] == [state(user) for user in clean.users]
+    assert got.result.counts == clean.result.counts
+    assert (got.inputs[0].records, got.inputs[0].unparsed) == (
+        clean.inputs[0].records,
+        clean.inputs[0].unparsed,
+    )
+    assert clean.inputs[0].unparsed == 0
+
+
 def test_lines_cut_off_at_a_width_are_no_pieces_of_one_record(tmp_path: Path) -> None:
     """`cut -c1-150` (a console that does not wrap): a line cut off loses its end, and the
     line after it begins a message of its own, so it is no piece of the same record. Six

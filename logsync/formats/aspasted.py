@@ -190,6 +190,9 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         if entities:  # escaped, then wrapped: its lines were wider (see `copies.columns`)
             lengths = sorted(map(copies.columns, lines))
         wide = lengths[(len(lengths) - 1) * 9 // 10] > MIN_WIDTH
+        if entities and not wide:  # (most pieces much narrower: see `_escaped_width`)
+            usual = _escaped_width(lines, trace)
+            cut, wide = _cut_at(lines, usual, trace, quoting), usual > MIN_WIDTH
         if wide and "" in _unwrapped(iter(lines), usual, trace, cut, entities):
             width = usual
     if not (quoted or width is not None or numbered or padded or entities or nbsp):
@@ -208,25 +211,33 @@ def _cut_at(lines: list[str], width: int, trace: bool, quoting: int = 0) -> bool
     `<11-2|4-2026`; not the space between the date and the time). In a text quoted and then
     cut, only a line's first piece carries the quoting: unquoted, it is narrower than the other
     pieces by the `quoting`'s columns, and either width may be the usual one."""
-    if trace:  # a piece that ends no trailer goes on
-        pairs = [
-            (line, following)
-            for line, following in pairwise(lines)
-            if not (is_blank(following) or line.rstrip(" \t").endswith(">"))
-        ]
-        inside = sum(1 for line, following in pairs if _cut_in_trailer(line, following))
-        if inside < 3:
-            return False
-        continued = {line for line, _ in pairs}
-    else:  # a piece goes on when the next is no record by itself
-        continued = {
-            line
-            for line, following in pairwise(lines)
-            if not (is_blank(following) or following[:1].isspace() or _whole(following, trace))
-        }
+    pairs = _breaks(lines, trace)
+    if trace and sum(1 for line, following in pairs if _cut_in_trailer(line, following)) < 3:
+        return False
+    continued = {line for line, _ in pairs}
     widths = {width - quoting, width, width + quoting}  # (the usual one may be either)
     exact = sum(1 for line in continued if len(line) in widths)
     return exact >= 3 and exact * 10 >= len(continued) * 9
+
+
+def _breaks(lines: list[str], trace: bool) -> list[tuple[str, str]]:
+    """(line, next line) a record may go on over: no trailer ends it (trace), or no record next."""
+    pairs = [(line, following) for line, following in pairwise(lines) if not is_blank(following)]
+    if trace:
+        return [pair for pair in pairs if not pair[0].rstrip(" \t").endswith(">")]
+    return [pair for pair in pairs if not (pair[1][:1].isspace() or _whole(pair[1], trace))]
+
+
+def _escaped_width(lines: list[str], trace: bool) -> int:
+    """The width of a text escaped as HTML, then wrapped, whose lines are mostly narrow (a record
+    wrapped at 70 to 76 breaks before its trailer and its time, 42 and 36 columns escaped): the
+    widest line, or just wider than `MIN_WIDTH` (a few records' lines may all be narrower), at
+    which nine in ten breaks are explained (in columns; a reply's wider lines explain few)."""
+    breaks = _breaks(lines, trace)
+    for width in sorted({MIN_WIDTH + 1, *map(copies.columns, lines)}, reverse=True):
+        if sum(_broken(*pair, width, True) for pair in breaks) * 10 >= len(breaks) * 9:
+            return width
+    return 0
 
 
 _WORD_END_RE = re.compile(r"[\w.:+-]$")
@@ -287,16 +298,13 @@ def _chunks(lines: Iterator[str], size: int = 1 << 16) -> Iterator[str]:
         yield "\n".join(batch) + "\n"
 
 
-def _first_word(line: str) -> str:
-    return line.split(None, 1)[0] if line.strip() else ""
-
-
 def _broken(piece: str, following: str, width: int, escaped: bool = False) -> bool:
     """Whether a wrapper `width` wide would have broken the line after `piece`: the next word
     did not fit (or the piece fills the line: a word cut). Of a text `escaped` as HTML, the
     words are measured as escaped (wrapped so, they are wider than the text's lines now)."""
     measure = copies.columns if escaped else len
-    return measure(piece.rstrip(" \t")) + 1 + measure(_first_word(following)) > width - SLACK
+    word = "".join(following.split(None, 1)[:1])  # (the next line's first word, if any)
+    return measure(piece.rstrip(" \t")) + 1 + measure(word) > width - SLACK
 
 
 def _separators(left: str, right: str, cut: bool) -> tuple[str, ...]:
