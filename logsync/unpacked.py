@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Iterator
 from itertools import chain
@@ -93,7 +94,16 @@ def _unpacked(name: str, source: BinaryIO) -> str | None:
 
 def _temporary_folder() -> str:
     if not _folder:
-        _folder.append(tempfile.mkdtemp(prefix="logsync-"))
+        # (a signal that ends the process between making the folder and noting it would leave
+        # it behind: such signals wait until it is noted, where the platform can hold them)
+        held = {signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM)}
+        mask = getattr(signal, "pthread_sigmask", None)
+        before = mask(signal.SIG_BLOCK, held) if mask is not None else None
+        try:
+            _folder.append(tempfile.mkdtemp(prefix="logsync-"))
+        finally:
+            if mask is not None:
+                mask(signal.SIG_SETMASK, before)
         atexit.register(remove_copies)
     return _folder[0]
 
