@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from logsync import analyze
+from logsync.analysis import Analysis
 from logsync.cli import app
 from logsync.formats import aspasted, copies, paste
 from logsync.tracker import UserState
@@ -847,6 +848,40 @@ def test_a_line_escaped_as_html_is_as_wide_as_its_entities() -> None:
     assert copies.columns("say \"it's\" & go") == len(html.escape("say \"it's\" & go")) == 34
 
 
+def escaped_quoted_wrapped(
+    text: str, order: str, prefix: str, width: int, hyphens: bool, long_words: bool = True
+) -> str:
+    """`text` escaped as HTML (`e`), quoted with `prefix` (`q`) and wrapped at `width` (`w`),
+    in `order`."""
+    steps: dict[str, Callable[[str], str]] = {
+        "e": html.escape,
+        "q": lambda text: quoted(text, prefix) if prefix else text,
+        "w": lambda text: wrapped(text, width, hyphens=hyphens, long_words=long_words),
+    }
+    for step in order:
+        text = steps[step](text)
+    return text
+
+
+def read_as_the_window(tmp_path: Path, text: str, pasted: str, times: bool) -> Analysis:
+    """Check that `pasted` reads as `text`: the same users in the same states (with no times,
+    in the same order), the same counts, records and unparsed lines; the clean reading."""
+    clean = analyze([write(tmp_path, text, "window.log")])
+    got = analyze([write(tmp_path, pasted, "window.log")])
+
+    def state(user: UserState) -> UserState:
+        # (with no times, a user's instants and zones are its lines' order)
+        return unlocated(user) if times else unlocated(user)._replace(instants=None, zones=None)
+
+    assert [state(user) for user in got.users] == [state(user) for user in clean.users]
+    assert got.result.counts == clean.result.counts
+    assert (got.inputs[0].records, got.inputs[0].unparsed) == (
+        clean.inputs[0].records,
+        clean.inputs[0].unparsed,
+    )
+    return clean
+
+
 @settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -882,27 +917,8 @@ def test_windows_of_simulated_histories_escaped_and_wrapped_give_the_answers_of_
     text = history(seed).text(start, start + length)
     if not times:
         text = "".join(line.split("  $$<")[0] + "\r\n" for line in text.splitlines())
-    steps: dict[str, Callable[[str], str]] = {
-        "e": html.escape,
-        "q": lambda text: quoted(text, prefix) if prefix else text,
-        "w": lambda text: wrapped(text, width, hyphens=hyphens, long_words=long_words),
-    }
-    pasted = text
-    for step in order:
-        pasted = steps[step](pasted)
-    clean = analyze([write(tmp_path, text, "window.log")])
-    got = analyze([write(tmp_path, pasted, "window.log")])
-
-    def state(user: UserState) -> UserState:
-        # (with no times, a user's instants and zones are its lines' order)
-        return unlocated(user) if times else unlocated(user)._replace(instants=None, zones=None)
-
-    assert [state(user) for user in got.users] == [state(user) for user in clean.users]
-    assert got.result.counts == clean.result.counts
-    assert (got.inputs[0].records, got.inputs[0].unparsed) == (
-        clean.inputs[0].records,
-        clean.inputs[0].unparsed,
-    )
+    pasted = escaped_quoted_wrapped(text, order, prefix, width, hyphens, long_words)
+    read_as_the_window(tmp_path, text, pasted, times)
 
 
 DEMO_LINES = DEMO_TEXT.splitlines(keepends=True)
@@ -999,27 +1015,8 @@ def test_short_windows_of_the_demo_log_escaped_and_wrapped_give_the_answers_of_t
     text = "".join(DEMO_LINES[start : start + length])
     if not times:
         text = "".join(line.split("  $$<")[0] + "\n" for line in text.splitlines())
-    steps: dict[str, Callable[[str], str]] = {
-        "e": html.escape,
-        "q": lambda text: quoted(text, prefix) if prefix else text,
-        "w": lambda text: wrapped(text, width, hyphens=hyphens),
-    }
-    pasted = text
-    for step in order:
-        pasted = steps[step](pasted)
-    clean = analyze([write(tmp_path, text, "window.log")])
-    got = analyze([write(tmp_path, pasted, "window.log")])
-
-    def state(user: UserState) -> UserState:
-        # (with no times, a user's instants and zones are its lines' order)
-        return unlocated(user) if times else unlocated(user)._replace(instants=None, zones=None)
-
-    assert [state(user) for user in got.users] == [state(user) for user in clean.users]
-    assert got.result.counts == clean.result.counts
-    assert (got.inputs[0].records, got.inputs[0].unparsed) == (
-        clean.inputs[0].records,
-        clean.inputs[0].unparsed,
-    )
+    pasted = escaped_quoted_wrapped(text, order, prefix, width, hyphens)
+    clean = read_as_the_window(tmp_path, text, pasted, times)
     assert clean.inputs[0].unparsed == 0
 
 
