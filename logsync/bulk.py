@@ -135,9 +135,9 @@ def _samples(
     unless `unpack`, then sampled in its unpacked copy, see `unpacked`). stdin is read to its
     end first, into the copy that the reading then reads (see `stdin.stdin_copy`); not with
     `stdin` False (for output that streams as stdin comes: `tail -f log | logsync events`)."""
-    if name == STDIN:
-        return _sampled(stdin_copy(), options) if stdin else None
-    path = copy_of(name, unpack) or name  # (a packed input: its unpacked copy)
+    path = (copy_of(name, unpack) or name) if name != STDIN or stdin else None  # (see above)
+    if path == STDIN or path is None:  # (packed, it is sampled in its unpacked copy)
+        return None if path is None else _sampled(stdin_copy(), options)
     if not os.path.isfile(path):
         return None  # (a FIFO or a device is read once, by the reading: never peeked at)
     try:
@@ -314,7 +314,7 @@ def _apart(
         for name, _ in runs:
             if name not in handles:
                 path = copy_of(name, make=False) or name
-                handle = stdin_copy() if name == STDIN else opened.enter_context(open(path, "rb"))
+                handle = stdin_copy() if path == STDIN else opened.enter_context(open(path, "rb"))
                 handles[name] = handle, handle.seek(0, 2)
         found = seams.shared_starts(
             [seams.Run(name, *handles[name], piece) for name, piece in runs], options.source_tz

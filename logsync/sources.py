@@ -306,9 +306,9 @@ def open_binary(name: str, start: int = 0) -> BinaryIO:
     """Open a path (or stdin for `-`) for reading bytes from offset `start` (a piece of an
     uncompressed file or of stdin, see `seams`), with a one-line error on failure. The
     connector may rotate the file meanwhile (see `sharing`)."""
-    if name == STDIN:
-        return open_stdin(start)
     copy = copy_of(name, make=False)  # (where one was made to sample it)
+    if name == STDIN and copy is None:
+        return open_stdin(start)
     member = zip_member(name) if copy is None else None
     if member is not None:
         return open_member(name, *member)

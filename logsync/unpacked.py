@@ -18,7 +18,7 @@ from itertools import chain
 from typing import BinaryIO
 
 from .archives import COMPRESSIONS, STDIN, decompressed, open_member, packed_as, zip_member
-from .stdin import BLOCK_SIZE
+from .stdin import BLOCK_SIZE, open_stdin
 
 _copies: dict[str, str | None] = {}
 """Per input, the path of its copy (None: not packed, or no copy could be written)."""
@@ -27,17 +27,20 @@ _folder: list[str] = []
 
 def copy_of(name: str, make: bool = True) -> str | None:
     """The path of the unpacked copy of a packed input, made on first use (unless `make` is
-    False: then only one made before); None for an input that is not packed, stdin, a pipe
-    or a device (read once, as they come), or one whose copy could not be written. Raises
-    `InputError` for a member missing from its zip archive or data that does not decompress,
-    as the reading would."""
+    False: then only one made before); None for an input that is not packed, a pipe or a
+    device (read once, as they come), or one whose copy could not be written. stdin is
+    unpacked from its own copy (see `stdin`). Raises `InputError` for a member missing from
+    its zip archive or data that does not decompress, as the reading would."""
     if name in _copies or not make:
         return _copies.get(name)
     member = zip_member(name)
     if member is None and not _packed_file(name):
         _copies[name] = None
         return None
-    source = open_member(name, *member) if member is not None else open(name, "rb")  # noqa: SIM115
+    if name == STDIN:
+        source = open_stdin()
+    else:
+        source = open_member(name, *member) if member is not None else open(name, "rb")  # noqa: SIM115
     try:
         _copies[name] = _unpacked(name, source)
     finally:
@@ -54,7 +57,7 @@ def unpacked_size(name: str) -> tuple[int, int] | None:
     """(packed size, unpacked size) of an input with a copy (for a progress bar, which counts
     the bytes of the paths given); None without one."""
     copy = _copies.get(name)
-    if copy is None:
+    if copy is None or name == STDIN:
         return None
     member = zip_member(name)
     packed = os.path.getsize(member[0] if member is not None else name)
@@ -62,7 +65,10 @@ def unpacked_size(name: str) -> tuple[int, int] | None:
 
 
 def _packed_file(name: str) -> bool:
-    if name == STDIN or not os.path.isfile(name):
+    if name == STDIN:  # (its bytes are kept: peeking at them takes none away)
+        with open_stdin() as handle:
+            return packed_as(handle.read(8)) not in (None, "zip")
+    if not os.path.isfile(name):
         return False  # (a pipe's bytes would be gone once peeked at)
     try:
         with open(name, "rb") as handle:
