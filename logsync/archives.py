@@ -9,6 +9,7 @@ import os
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
 from typing import Any, BinaryIO
 
 from .errors import InputError
@@ -101,6 +102,17 @@ def packed_as(head: bytes) -> str | None:
     if head.startswith(ZIP_MAGIC):
         return "zip"
     return next((what for magic, what, _ in COMPRESSIONS if head.startswith(magic)), None)
+
+
+def unpacked_blocks(blocks: Iterator[bytes], name: str) -> Iterator[bytes]:
+    """The bytes of `blocks`, gzip, bzip2 or xz undone where they start with its magic (see
+    `decompressed`); as they are otherwise."""
+    first = next(blocks, b"")
+    data = chain([first], blocks)
+    for magic, what, make in COMPRESSIONS:
+        if first.startswith(magic):
+            return decompressed(data, name, what, make)
+    return data
 
 
 def decompressed(

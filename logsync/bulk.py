@@ -8,6 +8,7 @@ Python); other formats go the plain way, through events made rows (`chunks.event
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from itertools import pairwise
@@ -109,8 +110,7 @@ class Sampled(NamedTuple):
     head: bytes = b""
     """Its first bytes, to tell whether it is pasted (see `written`); empty: it is UTF-16."""
     rotated: bool = False
-    """Whether it ends with the rotation marker: the older half of a rotated log, whatever its
-    name (a history file `CloudUserSync-*.log`, a `.lo_` packed or on stdin)."""
+    """Whether it ends with the rotation marker: an older half, whatever its name (`runs`)."""
 
     def written(self, options: ReadOptions) -> bool:
         """Whether it is SMS trace as the connector writes it, not pasted (see `_as_written`):
@@ -135,9 +135,11 @@ def _samples(
     unless `unpack`, then sampled in its unpacked copy, see `unpacked`). stdin is read to its
     end first, into the copy that the reading then reads (see `stdin.stdin_copy`); not with
     `stdin` False (for output that streams as stdin comes: `tail -f log | logsync events`)."""
-    path = (copy_of(name, unpack) or name) if name != STDIN or stdin else None  # (see above)
-    if path == STDIN or path is None:  # (packed, it is sampled in its unpacked copy)
-        return None if path is None else _sampled(stdin_copy(), options)
+    if name == STDIN and not stdin:
+        return None
+    path = copy_of(name, unpack) or name  # (packed: its unpacked copy, stdin's from its own)
+    if path == STDIN:
+        return _sampled(stdin_copy(), options)
     if not os.path.isfile(path):
         return None  # (a FIFO or a device is read once, by the reading: never peeked at)
     try:
@@ -379,13 +381,11 @@ def merged_rows(
 
 
 def runs_inside(name: str, options: ReadOptions, pieces: list[Piece]) -> bool:
-    """Whether a piece of the input holds runs of its own, which the samples missed (time goes
-    back inside it): found by reading every record's instant, and nothing else."""
+    """Whether a piece of the input holds runs the samples missed (read for its instants only)."""
     spec = RowSpec(kinds=frozenset(), located=frozenset())
     try:
         for piece in pieces:
-            for _ in input_rows(name, options, InputStats(name), spec, piece=piece):
-                pass
+            deque(input_rows(name, options, InputStats(name), spec, piece=piece), maxlen=0)
     except BackwardJump:
         return True
     return False

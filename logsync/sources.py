@@ -13,12 +13,11 @@ import sys
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
-from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 
-from .archives import COMPRESSIONS, ZIP_MAGIC, decompressed, is_zip, member_name, open_member
 from .archives import STDIN as STDIN
+from .archives import ZIP_MAGIC, is_zip, member_name, open_member, unpacked_blocks
 from .archives import zip_member as zip_member
 from .decoding import LineDecoder
 from .errors import InputError, UsageError
@@ -349,24 +348,16 @@ def decoded_bytes(
     """The input's bytes in blocks (up to `size` of them), with gzip, bzip2 or xz undone when
     the data starts with its magic. A zip archive is read by path (as the folder it holds),
     never as a stream."""
-    blocks = _blocks(stream, name, progress, size)
-    first = next(blocks, b"")
-    if not first:
+    blocks = unpacked_blocks(_blocks(stream, name, progress, size), name)
+    head = next(blocks, b"")
+    if not head:
         return
-    for magic, what, make in COMPRESSIONS:
-        if first.startswith(magic):
-            data = decompressed(chain([first], blocks), name, what, make)
-            head = next(data, b"")
-            _not_a_tar(head, name)
-            yield head
-            yield from data
-            return
-    if first.startswith(ZIP_MAGIC):
+    if head.startswith(ZIP_MAGIC):
         raise InputError(
             display_name(name), "a zip archive: give its path, which is read as the folder it holds"
         )
-    _not_a_tar(first, name)
-    yield first
+    _not_a_tar(head, name)
+    yield head
     yield from blocks
 
 

@@ -13,11 +13,9 @@ import os
 import shutil
 import signal
 import tempfile
-from collections.abc import Iterator
-from itertools import chain
 from typing import BinaryIO
 
-from .archives import COMPRESSIONS, STDIN, decompressed, open_member, packed_as, zip_member
+from .archives import STDIN, open_member, packed_as, unpacked_blocks, zip_member
 from .stdin import BLOCK_SIZE, open_stdin
 
 _copies: dict[str, str | None] = {}
@@ -81,13 +79,7 @@ def _unpacked(name: str, source: BinaryIO) -> str | None:
     """Write the decompressed bytes of `source` (gzip, bzip2 or xz undone where its data starts
     with their magic: a zip member may be packed again) to a new copy; its path, or None where
     it cannot be written."""
-    blocks = iter(lambda: source.read(BLOCK_SIZE), b"")
-    first = next(blocks, b"")
-    data: Iterator[bytes] = chain([first], blocks)
-    for magic, what, make in COMPRESSIONS:
-        if first.startswith(magic):
-            data = decompressed(data, name, what, make)
-            break
+    data = unpacked_blocks(iter(lambda: source.read(BLOCK_SIZE), b""), name)
     try:
         path = os.path.join(_temporary_folder(), f"{len(_copies)}.log")
         with open(path, "wb") as copy:

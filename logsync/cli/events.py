@@ -10,7 +10,7 @@ import typer
 from ..errors import UsageError
 from ..events import KINDS
 from ..sources import InputStats, display_name
-from ..times import instant_key, parse_when
+from ..times import parse_when
 from .application import Env, command
 from .notes import note_duplicates, note_local_times, note_runs, reading, unmatched_users
 from .options import (
@@ -188,15 +188,11 @@ def _later(start: datetime, end: datetime) -> bool:
 def _note_outside(bounds: list[Bound], inputs: list[InputStats], opts: Common, env: Env) -> None:
     """Say where a time bound leaves out every record of the inputs (the log ends before
     `--since`, or begins at or after `--until`): nothing of them was written."""
-    spans = [
-        (s.first_time, s.last_time)
-        for s in inputs
-        if s.first_time is not None and s.last_time is not None and not s.sibling
-    ]
-    if opts.quiet or not spans:
+    from ..analysis import earliest_time, latest_time
+
+    first, last = earliest_time(inputs), latest_time(inputs)
+    if opts.quiet or first is None or last is None:
         return
-    first = min((span[0] for span in spans), key=instant_key)
-    last = max((span[1] for span in spans), key=instant_key)
     for bound in bounds:
         if not bound.keeps_time(first if bound.upper else last):
             shown, when = opts.display.iso, bound.when

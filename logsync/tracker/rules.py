@@ -130,7 +130,8 @@ class Tracker:
             )
 
     def feed_rows(self, rows: Iterable[Row]) -> None:
-        """Read rows in time order (kinds it does not track are skipped)."""
+        """Read rows in time order (kinds it does not track are skipped). A sibling log's rows
+        come no later than the connector's (`analysis._within_log`)."""
         handlers = self._handlers
         current = self._zone
         observer = self.observer
@@ -140,16 +141,15 @@ class Tracker:
             self._held_back = []
         latest = self.latest
         latest_us = -(1 << 62) if latest is None else latest[0]
-        siblings = self._siblings
         for us, zone, kind, data, source, line in rows:
             handler = handlers.get(kind)
             if handler is None:
                 continue
-            if zone is not current and source not in siblings:  # (also the first row)
+            if zone is not current and source not in self._siblings:  # (also the first row)
                 current = zone
                 self._new_zone(us, zone, source, line)
             handler(us, zone, data, source, line)
-            if us >= latest_us and source not in siblings:  # (threads: a little disorder)
+            if us >= latest_us:  # threads write a few milliseconds out of order
                 latest_us = us
                 latest = (us, zone)
         self.latest = latest
