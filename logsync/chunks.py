@@ -2,14 +2,13 @@
 the rows of the wanted kinds, by the native scanner (`logsync._scan`, see `accel`) when it is
 built, else in pure Python, where one `findall` proves and splits every record
 (`sms.split_records`), their times come from caches of days, clocks and fractions, and their
-meaning from a cache of messages. A line number is worked out only for the kinds whose line is
-kept (restarts and failures): in a chunk with no blank line, from the record's place in it. A
-chunk that holds a line that is no record (or that the native scanner declines) is parsed the
-plain way instead, so the result is exactly that of the plain path (tests compare the paths).
-Either way the instant of every record is seen: where time goes back by more than the disorder
-of threads, the input holds several runs (`BackwardJump`), and the latest record, not the last,
-ends the input.
-"""
+meaning from a cache of messages (`usermeaning` reads users' lines). A line number is worked out
+only for the kinds whose line is kept (restarts and failures): in a chunk with no blank line,
+from the record's place in it. A chunk that holds a line that is no record (or that the native
+scanner declines) is parsed the plain way instead, so the result is exactly that of the plain
+path (tests compare the paths). Either way the instant of every record is seen: where time goes
+back by more than the disorder of threads, the input holds several runs (`BackwardJump`), and
+the latest record, not the last, ends the input."""
 
 from __future__ import annotations
 
@@ -27,6 +26,7 @@ from .merge import RUN_DISORDER_US, BackwardJump, jumps_back
 from .rowspec import RowSpec
 from .times import bias_zone, fixed_offset, micros, moment_time
 from .tracker import Row
+from .usermeaning import UNREAD, user_meaning
 
 _CACHE_LIMIT = 1 << 14
 _US = itemgetter(0)
@@ -84,6 +84,7 @@ class RowReader:
         self.on_jump = on_jump
         self.spec = spec
         self.kinds = spec.wanted
+        self._users = ("user_add_requested" in self.kinds, "user_add_failed" in self.kinds)
         self.ctx = ctx
         self._pattern: re.Pattern[str] | None = None
         self._starts: re.Pattern[str] | None = None
@@ -343,23 +344,25 @@ class RowReader:
         return [row for batch in event_rows(events, self.spec) for row in batch]
 
     def _meaning(self, message: str) -> tuple[str, Any] | None:
-        found: tuple[str, Any] | None = None
-        if self._starts is None:
-            starts = catalogue.message_starts(self.kinds - {"unparsed"})
-            wanted = self.kinds - {"unparsed"} or self.spec.messages is not None
-            # (no kind wanted, as when only records are counted: no message is classified)
-            self._starts = re.compile(r"[~ \t]*(?:" + starts + ")" if wanted else "(?!)")
-        if not self._starts.match(message):  # no kind wanted starts so: not classified
-            kind, data, text = "", None, ""
-        else:
-            text = catalogue.decode_text(message.rstrip(" \t"))
-            kind, data = catalogue.classify(text)
-        if kind == "message":
-            messages = self.spec.messages
-            if messages is not None and messages(text):
-                found = (kind, text)
-        elif kind in self.kinds:
-            found = (kind, data)
+        found = user_meaning(message, *self._users)  # (a user's, in its usual form)
+        if found is UNREAD:
+            found = None
+            if self._starts is None:
+                starts = catalogue.message_starts(self.kinds - {"unparsed"})
+                wanted = self.kinds - {"unparsed"} or self.spec.messages is not None
+                # (no kind wanted, as when only records are counted: no message is classified)
+                self._starts = re.compile(r"[~ \t]*(?:" + starts + ")" if wanted else "(?!)")
+            if not self._starts.match(message):  # no kind wanted starts so: not classified
+                kind, data, text = "", None, ""
+            else:
+                text = catalogue.decode_text(message.rstrip(" \t"))
+                kind, data = catalogue.classify(text)
+            if kind == "message":
+                messages = self.spec.messages
+                if messages is not None and messages(text):
+                    found = (kind, text)
+            elif kind in self.kinds:
+                found = (kind, data)
         if len(self._meanings) >= _CACHE_LIMIT:
             self._meanings.clear()
         self._meanings[message] = found
