@@ -7,7 +7,6 @@ Python); other formats go the plain way, through events made rows (`chunks.event
 
 from __future__ import annotations
 
-import os
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
@@ -17,9 +16,8 @@ from typing import BinaryIO, NamedTuple
 
 from . import events as catalogue
 from . import seams
-from .archives import STDIN, packed_as
+from .archives import STDIN
 from .chunks import RowReader, event_rows
-from .decoding import sniff_encoding
 from .formats import ParseContext, Record, parser_for, sms
 from .merge import (
     RUN_DISORDER_US,
@@ -33,17 +31,16 @@ from .pipeline import (
     EventStream,
     ReadOptions,
     ensure_records,
-    followed_format,
     is_connector,
     open_input,
     parse_input,
 )
 from .rowspec import LOCATED_KINDS, RowSpec
-from .seams import Piece, Sample
+from .sampling import Sampled, input_samples
+from .seams import Piece
 from .sources import InputStats, Progress, mark_siblings, siblings_among
 from .stats import Parts, joining
 from .stdin import stdin_copy
-from .times import micros
 from .tracker import Row
 from .unpacked import copy_of
 
@@ -56,16 +53,6 @@ __all__ = [
     "text_rows",
     "whole_rows",
 ]
-
-PEEK = 1 << 16
-"""Bytes read at each end of a file to tell its span (`how_to_read`)."""
-
-SAMPLES = 32
-"""Places inside a file (besides its two ends) where `how_to_read` reads one record's time."""
-
-SAMPLE = 1 << 11
-"""Bytes read at each of those places: enough for a whole line of the connector's."""
-
 
 def input_rows(
     name: str,
@@ -97,119 +84,6 @@ def input_rows(
     ensure_records(name, stats)
 
 
-class Sampled(NamedTuple):
-    """What the samples of an input tell (see `_samples`)."""
-
-    times: list[int]
-    """The instants of its first record, of the first whole record at each of `SAMPLES`
-    places evenly inside it, and of its last record, in file order (a place where no whole
-    record is read is left out)."""
-    pieces: list[Piece] | None = None
-    """Where those go back in time: its runs, to be read each on its own (see `seams`); None
-    where they do not, or where its seams cannot be placed (see `seams.pieces`)."""
-    head: bytes = b""
-    """Its first bytes, to tell whether it is pasted (see `written`); empty: it is UTF-16."""
-    rotated: bool = False
-    """Whether it ends with the rotation marker: an older half, whatever its name (`runs`)."""
-
-    def written(self, options: ReadOptions) -> bool:
-        """Whether it is SMS trace as the connector writes it, not pasted (see `_as_written`):
-        only then are the copies it begins with told from its own lines (see `seams`)."""
-        return bool(self.head) and _as_written(self.head, options)
-
-    def runs(self, name: str) -> list[Piece]:
-        """Its runs as pieces: the whole input `name` where its time does not go back. (A whole
-        input is an older half if it is named `.lo_`, whatever it ends with, or ends with the
-        rotation marker, as `pipeline.EventStream` reads it with `Reading.ends`.)"""
-        if self.pieces:
-            return self.pieces
-        times, half = self.times, self.rotated or name.lower().endswith(".lo_")
-        return [Piece(0, None, 1, min(times), max(times), half)]
-
-
-def _samples(
-    name: str, options: ReadOptions, stdin: bool = True, unpack: bool = True
-) -> Sampled | None:
-    """What the samples of an SMS-trace input's times tell; None when they cannot be read so
-    cheaply (a FIFO or a device, another format or pasted text, no offsets; a packed input
-    unless `unpack`, then sampled in its unpacked copy, see `unpacked`). stdin is read to its
-    end first, into the copy that the reading then reads (see `stdin.stdin_copy`); not with
-    `stdin` False (for output that streams as stdin comes: `tail -f log | logsync events`)."""
-    if name == STDIN and not stdin:
-        return None
-    path = copy_of(name, unpack) or name  # (packed: its unpacked copy, stdin's from its own)
-    if path == STDIN:
-        return _sampled(stdin_copy(), options)
-    if not os.path.isfile(path):
-        return None  # (a FIFO or a device is read once, by the reading: never peeked at)
-    try:
-        with open(path, "rb") as handle:
-            return _sampled(handle, options)
-    except OSError:
-        return None  # (the reading says what is wrong)
-
-
-def _sampled(handle: BinaryIO, options: ReadOptions) -> Sampled | None:
-    """`_samples` of an open, seekable input."""
-    head = handle.read(PEEK)
-    encoding, _ = sniff_encoding(head)
-    width = 2 if encoding.startswith("utf-16") else 1  # (a UTF-16 sample starts on a character)
-    size = handle.seek(0, 2)
-    inside = []
-    if size > 2 * PEEK:
-        step = (size - 2 * PEEK) // (SAMPLES + 1)
-        for place in range(1, SAMPLES + 1):
-            offset = (PEEK + place * step) // width * width
-            handle.seek(offset)
-            inside.append((offset, handle.read(SAMPLE)))
-    tail_at = handle.seek(max(0, size - PEEK))  # (UTF-16: an even size, an even place)
-    tail = handle.read(PEEK)
-    if packed_as(head) is not None:
-        return None
-    codec = "utf-8" if width == 1 else encoding
-    first = _time_in(head, codec, options, first=True, cut_start=False)
-    last = _time_in(tail, codec, options, first=False, cut_start=size > PEEK)
-    if first is None or last is None:
-        return None
-    samples = [Sample(0, len(head), first)]
-    for offset, block in inside:
-        found = _time_in(block, codec, options, first=True, cut_start=True)
-        if found is not None:
-            samples.append(Sample(offset, offset + len(block), found))
-    samples.append(Sample(tail_at, size, last))
-    times = [sample.instant for sample in samples]
-    rotated = seams.ends_rotated(tail)
-    sampled = Sampled(times, None, head if width == 1 else b"", rotated)
-    if not jumps_back(times, None) or not sampled.written(options):
-        return sampled
-    return sampled._replace(pieces=seams.pieces(handle, samples, rotated, options.source_tz))
-
-
-def _as_written(head: bytes, options: ReadOptions) -> bool:
-    """Whether an input that starts with `head` is SMS trace as the connector writes it (not
-    pasted: its pieces are read as such, see `pipeline.open_input`)."""
-    text = head.decode("utf-8", "replace").lstrip("\ufeff")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    pasted, fmt = followed_format(text[: text.rfind("\n") + 1], options)
-    return pasted is None and fmt == "sms-trace"
-
-
-def _time_in(
-    block: bytes, codec: str, options: ReadOptions, first: bool, cut_start: bool
-) -> int | None:
-    """The instant of the first (or last) whole record of a block of a file, if it has an
-    offset; the block's last line, and with `cut_start` its first, may be cut: left out."""
-    text = block.decode(codec, "replace").lstrip("\ufeff")
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")  # (as decoded)
-    whole = lines[1 if cut_start else 0 : -1 if first else None]
-    stats = InputStats("")
-    sms.note_times("\n" + "\n".join(whole) + "\n", ParseContext(stats, options.source_tz))
-    time = stats.first_time if first else stats.last_time
-    if time is None or time.tzinfo is None:
-        return None
-    return micros(time)
-
-
 class Reading(NamedTuple):
     """How `analyze` reads its inputs, decided before the first row (see `how_to_read`)."""
 
@@ -234,7 +108,7 @@ def how_to_read(
     names: Sequence[str], options: ReadOptions, stdin: bool = True, unpack: bool | None = None
 ) -> Reading:
     """How to read the inputs, told from samples of each one's times (its two ends and places
-    inside it, see `_samples`), read once.
+    inside it, see `sampling.input_samples`), read once.
 
     Two inputs may share records (overlapping exports, an excerpt beside its log) unless one of
     them is a sibling log or a `.lo_` (renamed, not copied: its records all count, see
@@ -245,11 +119,11 @@ def how_to_read(
     runs from the start (files pasted together in the wrong order), each run a piece of the
     input where its seam is found (see `seams`), as if it were an input of its own: its runs
     may share records too (a file pasted twice). A run the samples miss is found by the
-    reading as it goes. stdin is sampled unless `stdin` is False (see `_samples`); a packed
+    reading as it goes. stdin is sampled unless `stdin` is False (see `input_samples`); a packed
     input is unpacked to be sampled if `unpack` (by default, beside other inputs: alone, it is
     read as a stream, and unpacked only once its time is found going back)."""
     unpack = len(names) > 1 if unpack is None else unpack
-    sampled = [(name, _samples(name, options, stdin, unpack)) for name in names]
+    sampled = [(name, input_samples(name, options, stdin, unpack)) for name in names]
     back = [name for name, found in sampled if found is not None and jumps_back(found.times, None)]
     cut = {name: found.pieces for name, found in sampled if found is not None and found.pieces}
     siblings = siblings_among(names)
@@ -280,7 +154,7 @@ def _ends(sampled: list[tuple[str, Sampled | None]]) -> dict[str, int]:
 
 def rotated_ends(names: Sequence[str], options: ReadOptions) -> dict[str, int]:
     """`Reading.ends` of inputs read without `how_to_read` (the plain reading)."""
-    return _ends([(name, _samples(name, options)) for name in names])
+    return _ends([(name, input_samples(name, options)) for name in names])
 
 
 def _sequence(

@@ -22,6 +22,7 @@ from typing import Any
 from . import accel
 from . import events as catalogue
 from .formats import ParseContext, Record, sms
+from .formats.common import in_order
 from .merge import RUN_DISORDER_US, BackwardJump, jumps_back
 from .rowspec import RowSpec
 from .times import bias_zone, fixed_offset, micros, moment_time
@@ -275,7 +276,7 @@ class RowReader:
             if kind not in located_kinds:
                 lines.append(0)
                 continue
-            start = _line_start(text, message, cursor + 1 if located else 0)
+            start = sms.line_start(text, message, cursor + 1 if located else 0)
             line += text.count("\n", cursor, start)
             cursor = start
             located = True
@@ -328,7 +329,10 @@ class RowReader:
             offset = self._fraction(fraction)
         if day is None:
             us, zone = self._minute(date + " " + clock, bias)
-            return us + SECONDS[second] + offset, zone
+            us += SECONDS[second] + offset
+            if not bias and self.ctx.shifts:  # (an hour of its clock comes twice)
+                us = micros(in_order(moment_time(us, zone), self.ctx))
+            return us, zone
         since_midnight = self._clocks.get(clock)
         if since_midnight is None:
             since_midnight = self._clock(clock)
@@ -396,22 +400,6 @@ class RowReader:
         if len(self._fractions) < _CACHE_LIMIT:
             self._fractions[fraction] = value
         return value
-
-
-def _line_start(text: str, message: str, cursor: int) -> int:
-    """Where the first line with this record's message begins (at its `\\n`), from `cursor`.
-
-    The message runs up to the record's last `$$<`, so a longer message that merely starts the
-    same way is skipped.
-    """
-    needle = "\n" + message + "$$<"
-    start = text.find(needle, cursor)
-    while start >= 0:
-        end = text.find("\n", start + 1)
-        if text.rfind("$$<", start, end) == start + len(message) + 1:
-            return start
-        start = text.find(needle, start + 1)
-    raise AssertionError("a row's own line must be in its chunk")
 
 
 def _goes_back(keys: list[int], last: int | None) -> tuple[int | None, int | None]:

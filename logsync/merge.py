@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import UsageError
 from .formats import ROTATION_MARKER
+from .formats.common import RUN_DISORDER as RUN_DISORDER
+from .formats.common import RUN_DISORDER_US as RUN_DISORDER_US
 from .times import instant_key
 
 if TYPE_CHECKING:
@@ -20,10 +22,6 @@ if TYPE_CHECKING:
     from .tracker import Row
 
 
-RUN_DISORDER = 1.0
-"""How many seconds time may step back between two records of one input without starting a
-run: the threads of one process write a little out of order (the lab's CloudUserSync.log has
-.429 then .427 on one thread); files pasted together in the wrong order go back hours."""
 
 
 class BackwardJump(Exception):
@@ -197,7 +195,6 @@ def check_awareness(aware: bool, name: str, awareness: dict[bool, str]) -> None:
         )
 
 
-RUN_DISORDER_US = int(RUN_DISORDER * 1_000_000)
 """`RUN_DISORDER` in microseconds, as rows count time."""
 
 

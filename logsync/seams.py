@@ -76,7 +76,7 @@ def read_pieces(
 
 
 class Sample(NamedTuple):
-    """Where a sample was read (`bulk._sampled`) and the instant of its record."""
+    """Where a sample was read (`sampling._sampled`) and the instant of its record."""
 
     place: int
     """The offset the sample was read from: its record is the first whole one at or after it."""

@@ -12,10 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from logsync import analyze
-from logsync.bulk import PEEK, SAMPLES
-from logsync.bulk import _samples as _sampled_input
 from logsync.cli import app
 from logsync.pipeline import ReadOptions
+from logsync.sampling import PEEK, SAMPLES
+from logsync.sampling import input_samples as _sampled_input
 
 from .logtext import Log, sms_line
 
@@ -24,7 +24,7 @@ START = "Starting user delta sync, raise failure status messages = True"
 
 
 def _samples(name: str, options: object) -> list[int] | None:
-    """The instants of an input's samples (see `bulk._samples`), None where it has none."""
+    """The instants of an input's samples (see `sampling.input_samples`), None where it has none."""
     found = _sampled_input(name, options)  # type: ignore[arg-type]
     return None if found is None else found.times
 

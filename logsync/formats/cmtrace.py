@@ -18,6 +18,7 @@ from ..sources import InputStats
 from ..times import FIRST_YEAR, LAST_YEAR, bias_zone
 from .common import (
     ParseContext,
+    in_order,
     is_blank,
     non_record,
     physical_lines,
@@ -57,6 +58,8 @@ def _decode(
     micro = int(fraction[:6].ljust(6, "0")) if fraction else 0
     zone = bias_zone(int(bias)) if bias else ctx.source_tz
     time = datetime(*ymd, int(hour), int(minute), int(second), micro, tzinfo=zone)
+    if not bias and ctx.shifts:  # (an hour of its clock comes twice)
+        time = in_order(time, ctx)
     thread_text = attrs.get("thread", "").split(" ")[0]
     thread = int(thread_text) if thread_text.isdigit() else None
     return time, _SEVERITY.get(attrs.get("type", "")), thread, attrs.get("component", "")

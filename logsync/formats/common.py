@@ -9,6 +9,7 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from ..records import Item, Unparsed
+from ..times import fixed_offset, micros
 
 if TYPE_CHECKING:
     from ..sources import InputStats
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 class ParseContext:
     """What a format parser needs beyond the text."""
 
-    __slots__ = ("candidates", "first_line", "minutes", "source_tz", "stats")
+    __slots__ = ("candidates", "first_line", "minutes", "previous", "shifts", "source_tz", "stats")
 
     def __init__(
         self,
@@ -34,6 +35,35 @@ class ParseContext:
         """For SMS trace: when set, records outside this pattern may be skipped (fast path)."""
         self.minutes: dict[str, datetime | None] = {}
         """Decoded record minutes (date, hour, minute and bias), the parsers' cache."""
+        self.shifts = source_tz is not None and fixed_offset(source_tz) is None
+        """Whether `source_tz` has daylight saving: an hour of its clock comes twice a year."""
+        self.previous: int | None = None
+        """The instant of the last record read in `source_tz` (see `in_order`)."""
+
+
+RUN_DISORDER = 1.0
+"""How many seconds time may step back between two records of one input without starting a
+run: the threads of one process write a little out of order (the lab's CloudUserSync.log has
+.429 then .427 on one thread); files pasted together in the wrong order go back hours."""
+RUN_DISORDER_US = int(RUN_DISORDER * 1_000_000)
+
+
+def in_order(time: datetime, ctx: ParseContext, step: bool = True) -> datetime:
+    """A record's time read in `--source-tz`, a zone with daylight saving (`ctx.shifts`), as
+    the record after the one read before it in the input: where the clock was set back, the
+    hour that comes twice is read the second time where the first would go back from that
+    record by more than the disorder of threads, and the second would not: a log in order
+    passes through it first in summer time, then in winter time (SPEC §2). `step`: the record
+    is the next one read in order (else one looked at out of turn: `sms.note_times`)."""
+    us = micros(time)
+    later = time.replace(fold=1)
+    if later.utcoffset() != time.utcoffset():  # (or a time the clock skips: `later` is sooner)
+        previous, other = ctx.previous, micros(later)
+        if previous is not None and us < previous - RUN_DISORDER_US <= other:
+            time, us = later, other
+    if step:
+        ctx.previous = us
+    return time
 
 
 Parser = Callable[[Iterator[str], ParseContext], Iterator[Item]]

@@ -25,7 +25,7 @@ from ..errors import UsageError
 from ..records import Item, Record, Unparsed
 from ..sources import InputStats, display_name
 from ..times import FIRST_YEAR, LAST_YEAR, NO_TIMES, NO_TIMES_REASON, timeless
-from .common import ParseContext, is_blank, physical_lines, unparsed_problem
+from .common import ParseContext, in_order, is_blank, physical_lines, unparsed_problem
 
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,7})?)?(?:\s?[AaPp]\.?[Mm]\.?)?"
 _DAY = r"(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})"
@@ -166,6 +166,8 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
         if row or dated:
             if zone is not None:
                 time = time.replace(tzinfo=zone)
+                if ctx.shifts:  # (an hour of its clock comes twice)
+                    time = in_order(time, ctx)
             if row:
                 stats.records += 1
                 stats.record_lines += 1

@@ -18,7 +18,7 @@ from operator import itemgetter
 from ..records import Item, Record, Unparsed
 from ..sources import InputStats
 from ..times import FIRST_YEAR, LAST_YEAR, bias_zone
-from .common import ParseContext, framed, non_record
+from .common import ParseContext, framed, in_order, non_record
 
 _DATE = r"(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])-\d{4}"
 _CLOCK = r"(?:[01]?\d|2[0-3]):[0-5]\d"
@@ -225,7 +225,7 @@ def note_times(text: str, ctx: ParseContext) -> None:
     stats = ctx.stats
     if stats.first_time is None or stats.gap_open:  # (a gap closes at the next record)
         for found in _RECORD_RE.finditer(text):
-            item = _record(found, 0, ctx)
+            item = _record(found, 0, ctx, step=False)
             if type(item) is Record:  # else an impossible date: no record, look further on
                 if stats.first_time is None:
                     stats.first_time = item.time
@@ -237,7 +237,7 @@ def note_times(text: str, ctx: ParseContext) -> None:
         start = text.rfind("\n", 0, end)
         match = _RECORD_RE.match(text, start)
         if match:
-            item = _record(match, 0, ctx)
+            item = _record(match, 0, ctx, step=False)
             if type(item) is Record:  # else an impossible date: no record, look further up
                 stats.saw(item.time, item.component)
                 return
@@ -256,12 +256,14 @@ def record_at(match: re.Match[str], ctx: ParseContext) -> Item:
     return _record(match, 0, ctx)
 
 
-def _record(match: re.Match[str], line: int, ctx: ParseContext) -> Item:
+def _record(match: re.Match[str], line: int, ctx: ParseContext, step: bool = True) -> Item:
     message, component, stamp, second, fraction, bias, thread = match.groups()
     base = minute(stamp, bias, ctx)
     if base is None:
         return Unparsed(line, match.group()[1:], date_problem(stamp.split(" ")[0][-4:]))
     time = base.replace(second=int(second), microsecond=micro(fraction))
+    if bias is None and ctx.shifts:  # (an hour of its clock comes twice)
+        time = in_order(time, ctx, step)
     return Record(line, time, component, int(thread), None, message.rstrip(" \t"))
 
 
@@ -320,3 +322,19 @@ def parse_text(text: str, first_line: int, ctx: ParseContext) -> Iterator[Item]:
     stats.record_lines += records
     if last is not None:
         stats.saw(last.time, last.component)
+
+
+def line_start(text: str, message: str, cursor: int) -> int:
+    """Where the first line with this record's message begins (at its `\\n`), from `cursor`.
+
+    The message runs up to the record's last `$$<`, so a longer message that merely starts the
+    same way is skipped.
+    """
+    needle = "\n" + message + "$$<"
+    start = text.find(needle, cursor)
+    while start >= 0:
+        end = text.find("\n", start + 1)
+        if text.rfind("$$<", start, end) == start + len(message) + 1:
+            return start
+        start = text.find(needle, start + 1)
+    raise AssertionError("a row's own line must be in its chunk")

@@ -1,0 +1,171 @@
+"""Times without a UTC offset read in a `--source-tz` with daylight saving: where the clock is
+set back, the hour that comes twice is read in the order of the log (`formats.common.in_order`),
+so a log written across the change answers as the same log with its offsets."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from typer.testing import CliRunner
+
+from logsync.cli import app
+from logsync.formats import ParseContext
+from logsync.formats.common import RUN_DISORDER_US, in_order
+from logsync.pipeline import ReadOptions
+from logsync.sampling import input_samples
+from logsync.sources import InputStats
+from logsync.times import micros
+
+from .conftest import SAMPLES
+
+runner = CliRunner()
+PACIFIC = ZoneInfo("America/Los_Angeles")
+TRAILER = re.compile(r"<(\d\d)-(\d\d)-(\d{4}) (\d\d):(\d\d):(\d\d)\.(\d+)([+-]\d+)>")
+RECORD = re.compile(
+    r"^(.*?)  \$\$<([^>]*)><(\d\d-\d\d-\d{4}) (\d\d:\d\d:\d\d\.\d+)([+-]\d+)?><thread=(\d+) [^>]*>$"
+)
+
+
+def across_fall_back() -> str:
+    """The demo log moved 24 days earlier, onto the night the Pacific clock was set back
+    (2026-11-01, 02:00 PDT to 01:00 PST), each record with the bias of its instant there; and
+    zed, who fails at 01:30:04.910 the second time the clock shows it (09:30:04.910Z)."""
+    text = (SAMPLES / "CloudUserSync.log").read_text("utf-8-sig").replace("\r\n", "\n")
+
+    def moved(found: re.Match[str]) -> str:
+        month, day, year, hour, minute, second, fraction, bias = found.groups()
+        local = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second))
+        instant = local + timedelta(minutes=int(bias)) - timedelta(days=24)
+        there = instant.replace(tzinfo=timezone.utc).astimezone(PACIFIC)
+        offset = there.utcoffset()
+        assert offset is not None
+        return f"<{there:%m-%d-%Y %H:%M:%S}.{fraction}{-offset // timedelta(minutes=1):+d}>"
+
+    lines = TRAILER.sub(moved, text).split("\n")
+    at = next(i for i, line in enumerate(lines) if "<11-01-2026 01:30" in line and "+480>" in line)
+    trailer = "$$<SMS_CLOUD_USERSYNC><11-01-2026 01:30:04.910+480><thread=5616 (0x15F0)>"
+    lines[at:at] = [
+        f"NotifyAccountAddition - SCCM user to add = zed@contoso.com  {trailer}",
+        f"Failed to add user zed@contoso.com; reason UserNotFound  {trailer}",
+    ]
+    return "\n".join(lines)
+
+
+def without_offsets(text: str, form: str) -> str:
+    """The log's records with no offset: SMS trace, CMTrace, or pasted as tab-separated columns
+    (CMTrace's copy, to the second)."""
+    out = []
+    for line in filter(None, text.split("\n")):
+        match = RECORD.match(line)
+        assert match, line
+        message, component, date, clock, _, thread = match.groups()
+        if form == "sms":
+            out.append(f"{message}  $$<{component}><{date} {clock}><thread={thread} (0x0)>")
+        elif form == "cmtrace":
+            out.append(
+                f'<![LOG[{message}]LOG]!><time="{clock}" date="{date}" component="{component}" '
+                f'context="" type="1" thread="{thread}" file="x.cpp:1">'
+            )
+        else:
+            month, day, year = date.split("-")
+            out.append(f"{message}\t{component}\t{int(month)}/{int(day)}/{year} {clock[:8]}\t{thread}")
+    return "\r\n".join(out) + "\r\n"
+
+
+def users(path: str, *extra: str) -> tuple[list[dict[str, object]], str]:
+    result = runner.invoke(
+        app, ["report", "--all", "--format", "json", "--tz", "UTC", *extra, path]
+    )
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.stdout)["users"], result.stderr
+
+
+FIELDS = ("upn", "state", "first_failure", "full_sync_due", "expected_recovery", "requests")
+
+
+@pytest.mark.parametrize("form", ["sms", "cmtrace", "paste"])
+def test_a_log_across_the_night_the_clock_is_set_back_answers_as_with_its_offsets(
+    tmp_path, form: str
+) -> None:
+    logged = tmp_path / "CloudUserSync.log"
+    logged.write_text(across_fall_back(), encoding="utf-8")
+    bare = tmp_path / f"bare-{form}.log"
+    bare.write_text(without_offsets(across_fall_back(), form), encoding="utf-8")
+    truth, _ = users(str(logged))
+    found, stderr = users(str(bare), "--source-tz", "America/Los_Angeles")
+    zed = next(user for user in found if user["upn"] == "zed@contoso.com")
+    if form == "paste":  # (to the second: its expected recovery is a cycle's start)
+        assert (zed["first_failure"], zed["full_sync_due"]) == (
+            "2026-11-01T09:30:04+00:00",
+            "2026-11-02T09:30:04+00:00",
+        )
+        assert [(u["upn"], u["state"]) for u in found] == [(u["upn"], u["state"]) for u in truth]
+    else:
+        assert (zed["first_failure"], zed["full_sync_due"], zed["expected_recovery"]) == (
+            "2026-11-01T09:30:04.910+00:00",
+            "2026-11-02T09:30:04.910+00:00",
+            "2026-11-02T09:34:59.862+00:00",
+        )
+        assert [[u[f] for f in FIELDS] for u in found] == [[u[f] for f in FIELDS] for u in truth]
+    assert "time goes back" not in stderr and "more than one input" not in stderr
+    summary = runner.invoke(
+        app, ["summary", "--format", "json", "--source-tz", "America/Los_Angeles", str(bare)]
+    )
+    assert json.loads(summary.stdout)["cycles"] == 398
+    assert "connector_stalled" not in summary.stdout
+
+
+def test_the_samples_of_a_file_read_the_hour_that_comes_twice_in_order(tmp_path) -> None:
+    bare = tmp_path / "bare.log"
+    bare.write_text(without_offsets(across_fall_back(), "sms"), encoding="utf-8")
+    sampled = input_samples(str(bare), ReadOptions(source_tz=PACIFIC))
+    assert sampled is not None and sampled.pieces is None
+    assert sampled.times == sorted(sampled.times)
+    assert len(sampled.times) > 20
+
+
+def _context() -> ParseContext:
+    return ParseContext(InputStats("x"), PACIFIC)
+
+
+def test_the_second_pass_is_read_where_the_first_would_go_back_past_threads_disorder() -> None:
+    ctx = _context()
+    first_pass = datetime(2026, 11, 1, 1, 59, 59, tzinfo=PACIFIC)  # 08:59:59Z
+    assert micros(in_order(first_pass, ctx)) == micros(datetime(2026, 11, 1, 8, 59, 59, tzinfo=timezone.utc))
+    again = in_order(datetime(2026, 11, 1, 1, 0, tzinfo=PACIFIC), ctx)
+    assert again.isoformat() == "2026-11-01T01:00:00-08:00"  # 09:00Z, not 08:00Z
+    assert ctx.previous == micros(datetime(2026, 11, 1, 9, 0, tzinfo=timezone.utc))
+
+
+@pytest.mark.parametrize(
+    ("back_us", "offset"),
+    [(RUN_DISORDER_US, "-07:00"), (RUN_DISORDER_US + 1, "-08:00")],
+)
+def test_a_step_back_within_threads_disorder_stays_in_the_first_pass(back_us: int, offset: str) -> None:
+    ctx = _context()
+    time = datetime(2026, 11, 1, 1, 30, tzinfo=PACIFIC)  # first pass: 08:30Z
+    ctx.previous = micros(time) + back_us
+    assert in_order(time, ctx).isoformat()[-6:] == offset
+
+
+def test_a_time_out_of_turn_leaves_the_previous_record_as_it_is() -> None:
+    ctx = _context()
+    ctx.previous = micros(datetime(2026, 11, 1, 9, 4, tzinfo=timezone.utc))
+    looked_at = in_order(datetime(2026, 11, 1, 1, 5, tzinfo=PACIFIC), ctx, step=False)
+    assert looked_at.isoformat() == "2026-11-01T01:05:00-08:00"
+    assert ctx.previous == micros(datetime(2026, 11, 1, 9, 4, tzinfo=timezone.utc))
+
+
+def test_other_times_are_read_as_written() -> None:
+    ctx = _context()
+    ctx.previous = micros(datetime(2026, 11, 2, tzinfo=timezone.utc))  # far later
+    plain = in_order(datetime(2026, 11, 1, 3, 0, tzinfo=PACIFIC), ctx)  # no hour comes twice
+    assert plain.isoformat() == "2026-11-01T03:00:00-08:00"
+    skipped = in_order(datetime(2026, 3, 8, 2, 30, tzinfo=PACIFIC), ctx)  # the clock skips it
+    assert skipped.fold == 0
+    assert ParseContext(InputStats("x"), timezone(timedelta(hours=-8))).shifts is False
+    assert _context().shifts is True
