@@ -227,7 +227,9 @@ class Watcher:
         self._checked = True
 
     def as_of(self, wall: datetime) -> datetime:
-        """The wall clock, unless the log is ahead of it (or has no UTC offsets)."""
+        """The wall clock (to the millisecond, as the log's times), unless the log is ahead of
+        it (or has no UTC offsets)."""
+        wall = wall.replace(microsecond=wall.microsecond // 1000 * 1000)
         last = self.last_time
         if last is None:
             return wall

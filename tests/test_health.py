@@ -455,3 +455,31 @@ def test_a_summary_judged_after_its_log_ends_keeps_the_log_s_span() -> None:
     assert inside.stdout.splitlines()[0] == (
         "span\t2026-11-24T06:59:55.211-08:00\t2026-11-25T08:00:00-08:00"
     )
+
+
+def _rebiased(text: str, bias: int) -> str:
+    """The same records (the same instants) as logged by a site whose bias is `bias`."""
+
+    def moved(found: re.Match[str]) -> str:
+        month, day, year, clock, fraction, old = found.groups()
+        local = datetime.strptime(f"{year}-{month}-{day} {clock}", "%Y-%m-%d %H:%M:%S")
+        there = local + timedelta(minutes=int(old) - bias)
+        return f"<{there:%m-%d-%Y %H:%M:%S}.{fraction}{bias:+d}>"
+
+    return re.sub(r"<(\d\d)-(\d\d)-(\d{4}) (\d\d:\d\d:\d\d)\.(\d+)([+-]\d+)>", moved, text)
+
+
+@pytest.mark.parametrize("bias", [480, 0, -330])
+def test_the_days_of_a_summary_in_tz_are_that_zone_s_whatever_the_log_s_bias(
+    tmp_path: Path, bias: int
+) -> None:
+    log = tmp_path / "CloudUserSync.log"
+    log.write_text(_rebiased((SAMPLES / "CloudUserSync.log").read_text("utf-8-sig"), bias))
+    result = CliRunner().invoke(app, ["summary", "--tz", "UTC", "--format", "json", str(log)])
+    document = json.loads(result.stdout)
+    assert [tuple(day.values()) for day in document["per_day"]] == [
+        ("2026-11-24", 6, 260, 2, 4),
+        ("2026-11-25", 5, 771, 2, 3),
+        ("2026-11-26", 1, 3, 0, 0),  # (the log ends 2026-11-26T00:04:59Z)
+    ]
+    assert document["span"]["end"] == "2026-11-26T00:04:59.644+00:00"

@@ -442,3 +442,14 @@ def test_watch_of_a_folder_reads_its_history_files_as_report_does(tmp_path: Path
         "LicenseLimitReached",
     )
     assert (found["ivan@contoso.com"].state, found["ivan@contoso.com"].failures) == ("overdue", 1)
+
+
+def test_watch_s_time_is_the_wall_clock_to_the_millisecond_as_the_log_s_times(
+    tmp_path: Path,
+) -> None:
+    log = tmp_path / "CloudUserSync.log"
+    log.write_bytes(DEMO.read_bytes())
+    watcher = Watcher(Follower(log), Tracker(TrackerOptions()))
+    watcher.read()
+    wall = datetime(2026, 12, 3, 8, 34, 47, 720588, tzinfo=timezone.utc)
+    assert watcher.as_of(wall).isoformat() == "2026-12-03T00:34:47.720000-08:00"

@@ -88,7 +88,7 @@ def report(
     if fmt in PEOPLE:
         from ..health import HealthCollector
 
-        collector = HealthCollector()
+        collector = HealthCollector(day_zone=opts.display.tz)
         observing = {"collector": collector}
     from ..analysis import REPORTED_STATES
     from ..verdicts import fails

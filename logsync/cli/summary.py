@@ -49,7 +49,7 @@ def summary(
     from ..analysis import REPORTED_STATES
     from ..health import HealthCollector
 
-    collector = HealthCollector()
+    collector = HealthCollector(day_zone=opts.display.tz)
     # the findings and advice are about stuck and failed users: the others are only counted
     analysis = judge(opts, env, collector=collector, states=REPORTED_STATES)
     report = collector.summarize(analysis, opts.display.tz)

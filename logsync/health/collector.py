@@ -78,7 +78,9 @@ class HealthCollector:
 
     kinds: frozenset[str] = HEALTH_KINDS
     per_day: dict[int, DayCounts] = field(default_factory=dict)
-    """By local day: days since 1970-01-01 of the wall-clock date."""
+    """By local day: days since 1970-01-01 of the wall-clock date (in `day_zone`)."""
+    day_zone: tzinfo | None = None
+    """The zone whose days `per_day` counts by (`--tz`); None: the log's own offsets."""
     reasons: Counter[str] = field(default_factory=Counter)
     last_certificate_wait: Mark | None = None
     last_cycle: Mark | None = None
@@ -95,7 +97,8 @@ class HealthCollector:
 
     def start_over(self) -> None:
         """Forget every row seen (the reading starts again): as new, but for `mark_every`."""
-        self.__dict__.update(HealthCollector(mark_every=self.mark_every).__dict__)
+        fresh = HealthCollector(mark_every=self.mark_every, day_zone=self.day_zone)
+        self.__dict__.update(fresh.__dict__)
 
     def messages(self, text: str) -> bool:
         """Whether a message of no known kind tells of failing syncs or bad user data."""
@@ -110,8 +113,11 @@ class HealthCollector:
         notified = 0
         span: tuple[object, int, int] = (_NO_OFFSET, 0, 0)  # the current day: zone, from, to
         day = DayCounts()
+        days_in = self.day_zone
         for us, zone, kind, data, source, line in rows:
             if kind == "user_add_requested" or kind == "user_add_failed" or kind == "add_totals":
+                if days_in is not None and zone is not None:  # (a time with an offset)
+                    zone = days_in
                 if zone is not span[0] or not span[1] <= us < span[2]:
                     day, span = self._day(us, zone)
                 if kind == "user_add_requested":
