@@ -169,3 +169,32 @@ def test_other_times_are_read_as_written() -> None:
     assert skipped.fold == 0
     assert ParseContext(InputStats("x"), timezone(timedelta(hours=-8))).shifts is False
     assert _context().shifts is True
+
+
+def _steps(path: str, *extra: str) -> dict[str, str]:
+    result = runner.invoke(app, ["timeline", "ivan", "--format", "json", *extra, path])
+    return {step["what"]: step["detail"] for step in json.loads(result.stdout)["steps"]}
+
+
+def test_a_timeline_names_a_later_time_in_the_offset_the_log_used_then_and_in_tz(
+    tmp_path,
+) -> None:
+    """ivan fails in summer time; his timer runs out after the clock was set back. The times a
+    step's detail names were written with the offset known when the step was read (-07:00),
+    and never in `--tz`."""
+    log = tmp_path / "CloudUserSync.log"
+    log.write_text(across_fall_back(), encoding="utf-8")
+    as_logged = _steps(str(log))
+    assert as_logged["failed"] == "reason UserNotFound; full sync due 2026-11-01T08:20:08.636-08:00"
+    assert as_logged["held_back"] == (
+        "notified; timer runs until 2026-11-01T08:20:08.636-08:00; held back in 288 cycles, "
+        "the last at 2026-11-01T08:20:04.744-08:00"
+    )
+    in_india = _steps(str(log), "--tz", "Asia/Kolkata")
+    assert in_india["failed"] == "reason UserNotFound; full sync due 2026-11-01T21:50:08.636+05:30"
+    assert in_india["held_back"] == (
+        "notified; timer runs until 2026-11-01T21:50:08.636+05:30; held back in 288 cycles, "
+        "the last at 2026-11-01T21:50:04.744+05:30"
+    )
+    markdown = runner.invoke(app, ["timeline", "ivan", "-f", "markdown", "--tz", "UTC", str(log)])
+    assert "reason UserNotFound; full sync due 2026-11-01 16:20:08 +00:00 |" in markdown.stdout

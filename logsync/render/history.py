@@ -82,7 +82,7 @@ def timeline(
         (
             clock(step.time, display),
             step.what,
-            visible(step.detail),
+            visible(step.text(lambda time: clock(time, display))),
             f"{visible(step.source)}:{step.line}" if step.source else "",
         )
         for step in steps

@@ -421,7 +421,7 @@ def step_record(step: Step, display: Display) -> dict[str, Any]:
     return {
         "time": display.iso(step.time),
         "what": step.what,
-        "detail": step.detail,
+        "detail": step.text(display.iso),
         "source": step.source or None,
         "line": step.line or None,
     }

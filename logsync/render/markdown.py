@@ -227,7 +227,7 @@ def timeline(user: UserState, steps: list[Step], analysis: Analysis, display: Di
             [
                 _time_code(when(step.time, display)),
                 step.what,
-                _detail(step.detail, user.upn),
+                _detail(step.text(lambda time: when(time, display)), user.upn),
                 code(f"{step.source}:{step.line}", in_table=True) if step.source else "–",
             ]
             for step in steps

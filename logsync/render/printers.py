@@ -103,7 +103,12 @@ def _timeline_text(page: TimelinePage, output: Output) -> None:
 
     display, user = page.display, page.state
     rows = [
-        [display.iso(s.time), s.what, s.detail, f"{s.source}:{s.line}" if s.source else None]
+        [
+            display.iso(s.time),
+            s.what,
+            s.text(display.iso),
+            f"{s.source}:{s.line}" if s.source else None,
+        ]
         for s in page.steps
     ]
     if user is not None:  # the user's state as of the judgement, as the table's title says it

@@ -5,7 +5,38 @@ resolved in the same reading."""
 
 from __future__ import annotations
 
-from .model import Step
+from collections.abc import Sequence
+from datetime import datetime
+
+from ..times import iso, micros, moment_time
+from .model import Step, ZoneTable
+
+
+def step_of(
+    time: datetime,
+    what: str,
+    template: str,
+    source: str,
+    line: int,
+    instants: Sequence[int],
+    zones: ZoneTable,
+) -> Step:
+    """A step whose `template` names the `instants` (see `Step.template`), each in the offset
+    the log used then as far as `zones` knows it (SPEC §4 rule 8): as the rows are read, then
+    again once the whole log is read (`outlook.conclude`: a change of offset after the step)."""
+    if not instants:
+        return Step(time, what, template, source, line)
+    times = tuple(moment_time(us, zones.at(us)) for us in instants)
+    step = Step(time, what, template, source, line, times, template)
+    return step._replace(detail=step.text(iso))
+
+
+def in_offsets(step: Step, zones: ZoneTable) -> Step:
+    """`step` with the times it names in the offsets of the whole log."""
+    if not step.template:
+        return step
+    instants = [micros(time) for time in step.times]
+    return step_of(step.time, step.what, step.template, step.source, step.line, instants, zones)
 
 
 class History:

@@ -102,6 +102,22 @@ class Step(NamedTuple):
     detail: str
     source: str = ""
     line: int = 0
+    times: tuple[datetime, ...] = ()
+    """The times `detail` names, in the log's offsets (see `history.step_of`)."""
+    template: str = ""
+    """`detail` with `TIME_MARK` where it names one of `times` (empty: it names none)."""
+
+    def text(self, show: Callable[[datetime], str | None]) -> str:
+        """`detail` with the times it names shown by `show` (`--tz` and the format's way)."""
+        parts = self.template.split(TIME_MARK)
+        if not self.template or len(parts) != len(self.times) + 1:  # (or marks in log words)
+            return self.detail
+        named = zip(self.times, parts[1:], strict=True)
+        return parts[0] + "".join((show(time) or "") + part for time, part in named)
+
+
+TIME_MARK = "\ue000"
+"""Where a step's `detail` names one of its `times` (a character of private use)."""
 
 
 def time_of(moment: Moment | None) -> datetime | None:

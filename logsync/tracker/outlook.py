@@ -14,7 +14,7 @@ from typing import NamedTuple, Protocol
 
 from ..times import instant_key, iso, micros, moment_time, timeless
 from .connector import ConnectorLog
-from .history import History
+from .history import History, in_offsets
 from .model import (
     AWAITING_TOTALS,
     DEFAULT_INTERVAL,
@@ -22,6 +22,7 @@ from .model import (
     LATEST,
     RETRY_UNSEEN,
     STATES,
+    TIME_MARK,
     UNDETERMINED,
     Moment,
     Result,
@@ -137,7 +138,7 @@ def conclude(
     listed.sort(key=itemgetter(0, 1, 2))
     users = [entry[3] for entry in listed]
     del listed
-    timeline = tracker.history.followed()
+    timeline = [in_offsets(step, tracker.zone_table) for step in tracker.history.followed()]
     if tracker.follow is not None:
         followed = next((u for u in users if u.upn.lower() == tracker.follow), None)
         if followed is not None:
@@ -336,10 +337,15 @@ def _fold_held_back(steps: list[Step]) -> list[Step]:
             folded.append(run[0])
         elif run:
             first, last = run[0], run[-1]
-            detail = f"{first.detail}; held back in {len(run)} cycles"
+            held = f"; held back in {len(run)} cycles"
+            detail, template = first.detail + held, (first.template or first.detail) + held
+            times = first.times
             if not timeless(last.time):
                 detail += f", the last at {iso(last.time)}"
-            folded.append(Step(first.time, "held_back", detail, first.source, first.line))
+                template, times = f"{template}, the last at {TIME_MARK}", (*times, last.time)
+            folded.append(
+                Step(first.time, "held_back", detail, first.source, first.line, times, template)
+            )
         run = []
         if step is not None:
             folded.append(step)

@@ -16,10 +16,11 @@ from typing import Any, cast
 
 from ..events import Event
 from ..memory import no_collections
-from ..times import NO_TIMES, iso, micros, moment_time
+from ..times import NO_TIMES, micros, moment_time
 from .connector import ConnectorLog
-from .history import History
+from .history import History, step_of
 from .model import (
+    TIME_MARK,
     USER_NOT_FOUND,
     Connector,
     Handler,
@@ -29,7 +30,6 @@ from .model import (
     Result,
     Row,
     StartReader,
-    Step,
     TrackerOptions,
     ZoneTable,
 )
@@ -185,20 +185,19 @@ class Tracker:
         return user
 
     def note(
-        self, key: str | None, at: Moment, what: str, detail: str, source: str, line: int
+        self, key: str | None, at: Moment, what: str, detail: str, source: str, line: int,
+        times: tuple[int, ...] = (),
     ) -> None:
-        """A step of the followed user's timeline (`key` None: a step of the connector's)."""
+        """A step of the followed user's timeline (`key` None: a step of the connector's);
+        `times`: the instants its `detail` names (see `Step.times`)."""
         if self.history.on and (key is None or key == self.follow):
-            self.history.add(key, Step(moment_time(*at), what, detail, source, line))
+            step = step_of(moment_time(*at), what, detail, source, line, times, self.zone_table)
+            self.history.add(key, step)
 
     def _met(self, key: str) -> None:
         """A user met for the first time, while a part of a UPN is followed (see `History`)."""
         self.history.met(key)
         self.follow = self.history.key
-
-    def _localize(self, us: int) -> datetime:
-        """A computed instant in the offset the log used then (SPEC §4 rule 8)."""
-        return moment_time(us, self.zone_table.at(us))
 
     # -- the connector's starts ---------------------------------------------------------------
 
@@ -320,9 +319,9 @@ class Tracker:
             if self._held_back is not None:
                 self._held_back.append(True)
             if key == self.follow:
-                due = iso(self._localize(user.full_sync_due))  # type: ignore[arg-type]
-                detail = f"notified; timer runs until {due}" if due else "notified; timer runs"
-                self.note(key, (us, zone), "held_back", detail, source, line)
+                due = () if self.no_times else (user.full_sync_due,)
+                detail = "notified; timer runs" + (f" until {TIME_MARK}" if due else "")
+                self.note(key, (us, zone), "held_back", detail, source, line, due)  # type: ignore[arg-type]
             return
         held = user.failing and user.failure_restarts == len(self.restarts)
         held = held and (user.reason is None or self._zone is NO_TIMES)  # rule 2b; no timer
@@ -384,9 +383,9 @@ class Tracker:
             user.full_sync_due = due
             heapq.heappush(self._due_heap, (due, key))
             if key == self.follow:
-                shown = iso(self._localize(due))  # None: the input has no times
-                detail = f"reason {reason}; full sync due {shown}" if shown else f"reason {reason}"
-                self.note(key, here, "failed", detail, source, line)
+                times = () if self.no_times else (due,)  # (no times: none to name)
+                detail = f"reason {reason}" + (f"; full sync due {TIME_MARK}" if times else "")
+                self.note(key, here, "failed", detail, source, line, times)
         else:
             user.full_sync_due = None
             if key == self.follow:
