@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from . import times
-from .bounds import Cutoff
+from .bounds import Cutoff, read_once
 from .bulk import (
     LOCATED_KINDS,
     Reading,
@@ -294,6 +294,7 @@ def analyze(
     as_of = last
     cutoff = wanted.cutoff
     if cutoff is not None:  # T itself, read in the offset of the last row kept (else the last)
+        read_once(cutoff, tracker.zone_table.keys, tracker.zone_table.zones)
         zone = tracker.last_zone()
         reference = last if zone is False else datetime(2000, 1, 1, tzinfo=zone)  # type: ignore[arg-type]
         as_of = resolve_now(cutoff.when, reference, option) or cutoff.when

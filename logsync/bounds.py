@@ -10,6 +10,7 @@ a time read from the wall clock (`now`, `now-2h`), which such a log reads as its
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
@@ -76,6 +77,29 @@ class Cutoff(Bound):
         """The rows at or before T (the others are counted with the records left out)."""
         keeps = self.keeps
         return [row for row in rows if keeps(row[0], row[1])]
+
+
+def read_once(bound: Bound, keys: Sequence[int], zones: Sequence[tzinfo | None]) -> None:
+    """SPEC §5: a bound without an offset compares with the records' wall-clock times, so
+    where the log's offset was set back (daylight saving; `keys`: the instant each of `zones`
+    began, see `tracker.ZoneTable`) and its clock showed the bound's time twice, which instant
+    it means the log cannot say: refused, with the two offsets to choose from. (Clocks change
+    on a quarter hour: the change is taken at the last one before the first record after it.)"""
+    if not bound.wall or bound.naive_ok:
+        return
+    for at, before, after in zip(keys[1:], zones, zones[1:], strict=False):
+        old, new = fixed_offset(before), fixed_offset(after)
+        change = at - at % _QUARTER_HOUR_US
+        if old is not None and new is not None and change + new[0] <= bound.local < change + old[0]:
+            shown = bound.when.isoformat()
+            raise UsageError(
+                f"{bound.option}: {shown} is a time the log's clock showed twice, as its offset "
+                f"went from {old[1]} to {new[1]}; give the offset ({shown}{old[1]} or "
+                f"{shown}{new[1]})"
+            )
+
+
+_QUARTER_HOUR_US = 15 * 60 * 1_000_000
 
 
 def since(when: datetime) -> Bound:

@@ -307,6 +307,13 @@ def parse_when(text: str, option: str, zone: tzinfo | None = None) -> datetime:
         if value.tzinfo is not None:
             raise UsageError(f"{option}: {text!r} has both an offset and a zone name")
         value = value.replace(tzinfo=named)
+        again = value.replace(fold=1)
+        if again.utcoffset() != value.utcoffset():  # a time its clock shows twice, or skips
+            raise UsageError(
+                f"{option}: {text!r} is no single time in {split.group('zone')}: its clock is "  # type: ignore[union-attr]
+                f"set back or forward there; give the offset ({value.isoformat()} or "
+                f"{again.isoformat()})"
+            )
     if value.tzinfo is None and zone is not None:
         value = value.replace(tzinfo=zone)
     if not (FIRST_YEAR <= value.year <= LAST_YEAR and FIRST_YEAR <= _utc_year(value) <= LAST_YEAR):

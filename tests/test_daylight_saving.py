@@ -12,13 +12,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from typer.testing import CliRunner
 
+from logsync.bounds import Cutoff, read_once
 from logsync.cli import app
+from logsync.errors import UsageError
 from logsync.formats import ParseContext
 from logsync.formats.common import RUN_DISORDER_US, in_order
 from logsync.pipeline import ReadOptions
 from logsync.sampling import input_samples
 from logsync.sources import InputStats
-from logsync.times import micros
+from logsync.times import micros, parse_when
 
 from .conftest import SAMPLES
 
@@ -198,3 +200,70 @@ def test_a_timeline_names_a_later_time_in_the_offset_the_log_used_then_and_in_tz
     )
     markdown = runner.invoke(app, ["timeline", "ivan", "-f", "markdown", "--tz", "UTC", str(log)])
     assert "reason UserNotFound; full sync due 2026-11-01 16:20:08 +00:00 |" in markdown.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "offsets"),
+    [
+        ("2026-11-01 01:30 America/Los_Angeles", ("-07:00", "-08:00")),  # comes twice
+        ("2026-03-08 02:30 Pacific Standard Time", ("-08:00", "-07:00")),  # never comes
+    ],
+)
+def test_a_time_a_named_zone_shows_twice_or_never_is_refused(text: str, offsets: tuple[str, str]) -> None:
+    with pytest.raises(UsageError) as refused:
+        parse_when(text, "--now")
+    zone = text.split(" ", 2)[2]
+    day, clock = text.split(" ")[:2]
+    assert str(refused.value) == (
+        f"--now: {text!r} is no single time in {zone}: its clock is set back or forward there; "
+        f"give the offset ({day}T{clock}:00{offsets[0]} or {day}T{clock}:00{offsets[1]})"
+    )
+    assert parse_when("2026-11-01 02:30 America/Los_Angeles", "--now").isoformat() == (
+        "2026-11-01T02:30:00-08:00"
+    )
+
+
+def test_now_without_an_offset_in_the_hour_the_log_s_clock_showed_twice_is_refused(
+    tmp_path,
+) -> None:
+    log = tmp_path / "CloudUserSync.log"
+    log.write_text(across_fall_back(), encoding="utf-8")
+    refused = runner.invoke(app, ["report", "--now", "2026-11-01 01:30", str(log)])
+    assert refused.exit_code == 2
+    assert refused.stderr.splitlines()[-1] == (
+        "logsync: error: --now: 2026-11-01T01:30:00 is a time the log's clock showed twice, as "
+        "its offset went from -07:00 to -08:00; give the offset (2026-11-01T01:30:00-07:00 or "
+        "2026-11-01T01:30:00-08:00)"
+    )
+    for given, as_of in [
+        ("2026-11-01 01:30-08:00", "2026-11-01T01:30:00-08:00"),
+        ("2026-11-01 02:00", "2026-11-01T02:00:00-08:00"),
+        ("2026-11-01 00:59:59", "2026-11-01T00:59:59-07:00"),
+    ]:
+        result = runner.invoke(app, ["report", "--format", "json", "--now", given, str(log)])
+        assert (result.exit_code, json.loads(result.stdout)["as_of"]) == (0, as_of)
+
+
+@pytest.mark.parametrize(
+    ("clock", "refused"),
+    [
+        ("00:59:59.999999", False),
+        ("01:00:00", True),
+        ("01:59:59.999999", True),
+        ("02:00:00", False),
+    ],
+)
+def test_the_hour_shown_twice_runs_from_the_quarter_hour_of_the_change(clock: str, refused: bool) -> None:
+    """The first record after the clock was set back is at 09:00:04Z (01:00:04 -08:00): the
+    change is taken at 09:00Z, so 01:00 to 02:00 came twice."""
+    at = micros(datetime(2026, 11, 1, 9, 0, 4, tzinfo=timezone.utc))
+    zones = [timezone(timedelta(hours=-7)), timezone(timedelta(hours=-8))]
+    hour, minute, second = clock.split(":")
+    whole, _, fraction = second.partition(".")
+    when = datetime(2026, 11, 1, int(hour), int(minute), int(whole), int(fraction or 0))
+    cutoff = Cutoff(when)
+    if refused:
+        with pytest.raises(UsageError):
+            read_once(cutoff, [0, at], zones)
+    else:
+        read_once(cutoff, [0, at], zones)
