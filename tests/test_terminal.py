@@ -438,7 +438,8 @@ def test_times_without_offset_say_how_to_place_them() -> None:
     ticket = str(SAMPLES / "pasted" / "ticket.txt")
     hint = (
         "logsync: the log's times carry no UTC offset: they are shown as its local time; give "
-        "--source-tz ZONE (for example --source-tz America/New_York) to place them\n"
+        "--source-tz ZONE (for example --source-tz America/New_York) to place them and to count "
+        "24 h timers across a daylight-saving change\n"
     )
     ended = (
         "logsync: the log ends 2014-09-15T10:24:12 (12y 71d ago); times are as of its last "

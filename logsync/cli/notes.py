@@ -234,7 +234,8 @@ def note_local_times(inputs: Iterable[InputStats], opts: Common, env: Env) -> No
     if naive and opts.source_tz is None and opts.display.tz is None and not opts.quiet:
         env.stderr.write(
             "logsync: the log's times carry no UTC offset: they are shown as its local time; "
-            "give --source-tz ZONE (for example --source-tz America/New_York) to place them\n"
+            "give --source-tz ZONE (for example --source-tz America/New_York) to place them "
+            "and to count 24 h timers across a daylight-saving change\n"
         )
 
 
