@@ -140,7 +140,8 @@ def test_the_second_pass_is_read_where_the_first_would_go_back_past_threads_diso
     assert micros(in_order(first_pass, ctx)) == micros(datetime(2026, 11, 1, 8, 59, 59, tzinfo=timezone.utc))
     again = in_order(datetime(2026, 11, 1, 1, 0, tzinfo=PACIFIC), ctx)
     assert again.isoformat() == "2026-11-01T01:00:00-08:00"  # 09:00Z, not 08:00Z
-    assert ctx.previous == micros(datetime(2026, 11, 1, 9, 0, tzinfo=timezone.utc))
+    assert isinstance(ctx.previous, datetime)
+    assert micros(ctx.previous) == micros(datetime(2026, 11, 1, 9, 0, tzinfo=timezone.utc))
 
 
 @pytest.mark.parametrize(
@@ -267,3 +268,13 @@ def test_the_hour_shown_twice_runs_from_the_quarter_hour_of_the_change(clock: st
             read_once(cutoff, [0, at], zones)
     else:
         read_once(cutoff, [0, at], zones)
+
+
+def test_a_half_hour_set_back_is_read_in_order_too() -> None:
+    """Lord Howe Island sets its clock back half an hour (02:00 +11:00 to 01:30 +10:30)."""
+    ctx = ParseContext(InputStats("x"), ZoneInfo("Australia/Lord_Howe"))
+    in_order(datetime(2026, 4, 5, 1, 59, tzinfo=ZoneInfo("Australia/Lord_Howe")), ctx)
+    again = in_order(datetime(2026, 4, 5, 1, 35, tzinfo=ZoneInfo("Australia/Lord_Howe")), ctx)
+    assert again.isoformat() == "2026-04-05T01:35:00+10:30"
+    later = in_order(datetime(2026, 4, 5, 1, 50, tzinfo=ZoneInfo("Australia/Lord_Howe")), ctx)
+    assert later.isoformat() == "2026-04-05T01:50:00+10:30"

@@ -18,7 +18,9 @@ if TYPE_CHECKING:
 class ParseContext:
     """What a format parser needs beyond the text."""
 
-    __slots__ = ("candidates", "first_line", "minutes", "previous", "shifts", "source_tz", "stats")
+    __slots__ = (
+        "candidates", "first_line", "hours", "minutes", "previous", "shifts", "source_tz", "stats"
+    )
 
     def __init__(
         self,
@@ -37,8 +39,10 @@ class ParseContext:
         """Decoded record minutes (date, hour, minute and bias), the parsers' cache."""
         self.shifts = source_tz is not None and fixed_offset(source_tz) is None
         """Whether `source_tz` has daylight saving: an hour of its clock comes twice a year."""
-        self.previous: int | None = None
-        """The instant of the last record read in `source_tz` (see `in_order`)."""
+        self.previous: datetime | int | None = None
+        """The time (or instant) of the last record read in `source_tz` (see `in_order`)."""
+        self.hours: dict[int, bool] = {}
+        """Whether some time of an hour (its ordinal) comes twice or never (see `in_order`)."""
 
 
 RUN_DISORDER = 1.0
@@ -55,15 +59,30 @@ def in_order(time: datetime, ctx: ParseContext, step: bool = True) -> datetime:
     record by more than the disorder of threads, and the second would not: a log in order
     passes through it first in summer time, then in winter time (SPEC §2). `step`: the record
     is the next one read in order (else one looked at out of turn: `sms.note_times`)."""
-    us = micros(time)
-    later = time.replace(fold=1)
-    if later.utcoffset() != time.utcoffset():  # (or a time the clock skips: `later` is sooner)
-        previous, other = ctx.previous, micros(later)
-        if previous is not None and us < previous - RUN_DISORDER_US <= other:
-            time, us = later, other
+    hour = time.toordinal() * 24 + time.hour
+    changes = ctx.hours.get(hour)
+    if changes is None:  # (clocks change on a quarter hour, for half an hour or more)
+        starts = [time.replace(minute=minute, second=0, microsecond=0) for minute in _QUARTERS]
+        changes = ctx.hours[hour] = any(map(_ambiguous, starts))
+    if changes:
+        later = time.replace(fold=1)
+        previous = ctx.previous
+        if later.utcoffset() != time.utcoffset() and previous is not None:
+            if isinstance(previous, datetime):
+                previous = micros(previous)
+            if micros(time) < previous - RUN_DISORDER_US <= micros(later):
+                time = later  # (a time the clock skips: `later` is sooner, never taken)
     if step:
-        ctx.previous = us
+        ctx.previous = time
     return time
+
+
+_QUARTERS = (0, 15, 30, 45)
+
+
+def _ambiguous(time: datetime) -> bool:
+    """Whether a local time comes twice or never (its two readings differ)."""
+    return time.replace(fold=1).utcoffset() != time.utcoffset()
 
 
 Parser = Callable[[Iterator[str], ParseContext], Iterator[Item]]
