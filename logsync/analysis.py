@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from . import times
-from .bounds import Cutoff, read_once
+from .bounds import Cutoff, placed, read_once
 from .bulk import (
     LOCATED_KINDS,
     Reading,
@@ -213,6 +213,7 @@ def analyze(
     """
     if now is not None and restart_at is not None:
         raise UsageError("--restart-at judges as of its own time: give it without --now")
+    now, restart_at = placed(now, source_tz, "--now"), placed(restart_at, source_tz, "--restart-at")
     judged_at = now if now is not None else restart_at
     option = "--now" if now is not None else "--restart-at"
 

@@ -79,6 +79,27 @@ class Cutoff(Bound):
         return [row for row in rows if keeps(row[0], row[1])]
 
 
+def one_instant(value: datetime, option: str, shown: str, zone_name: str) -> datetime:
+    """SPEC §5: a local time that its zone's clock shows twice (set back) or never (set
+    forward) is no single time: refused, with its two readings to choose from."""
+    again = value.replace(fold=1)
+    if again.utcoffset() != value.utcoffset():
+        raise UsageError(
+            f"{option}: {shown} is no single time in {zone_name}: its clock is set back or "
+            f"forward there; give the offset ({value.isoformat()} or {again.isoformat()})"
+        )
+    return value
+
+
+def placed(when: datetime | None, zone: tzinfo | None, option: str) -> datetime | None:
+    """A time given without an offset, for a log whose times without one are read in `zone`
+    (`--source-tz`): that zone's time, so it compares as an instant (refused where the zone's
+    clock shows it twice or never). A time read from the wall clock stays as it is."""
+    if when is None or zone is None or when.tzinfo is not None or isinstance(when, WallClock):
+        return when
+    return one_instant(when.replace(tzinfo=zone), option, when.isoformat(), f"{zone} (--source-tz)")
+
+
 def read_once(bound: Bound, keys: Sequence[int], zones: Sequence[tzinfo | None]) -> None:
     """SPEC §5: a bound without an offset compares with the records' wall-clock times, so
     where the log's offset was set back (daylight saving; `keys`: the instant each of `zones`

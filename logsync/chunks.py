@@ -113,6 +113,8 @@ class RowReader:
         if jump:
             self._went_back(jump)
         self._last = last
+        if self.ctx.shifts and last is not None:  # (the record before the next, see `in_order`)
+            self.ctx.previous = last
         if latest is not None:
             self._later(*latest)
         stats = self.ctx.stats
@@ -330,13 +332,14 @@ class RowReader:
         if day is None:
             us, zone = self._minute(date + " " + clock, bias)
             us += SECONDS[second] + offset
-            if not bias and self.ctx.shifts:  # (an hour of its clock comes twice)
-                us = micros(in_order(moment_time(us, zone), self.ctx))
-            return us, zone
-        since_midnight = self._clocks.get(clock)
-        if since_midnight is None:
-            since_midnight = self._clock(clock)
-        return day[0] + since_midnight + SECONDS[second] + offset, day[1]
+        else:
+            since_midnight = self._clocks.get(clock)
+            if since_midnight is None:
+                since_midnight = self._clock(clock)
+            us, zone = day[0] + since_midnight + SECONDS[second] + offset, day[1]
+        if self.ctx.shifts:  # (an hour of --source-tz's clock comes twice)
+            us = micros(in_order(moment_time(us, zone), self.ctx))
+        return us, zone
 
     def plain_rows(self, text: str, first_line: int) -> list[Row]:
         """The rows of a chunk that holds lines that are no record: parsed the plain way."""

@@ -195,9 +195,6 @@ def check_awareness(aware: bool, name: str, awareness: dict[bool, str]) -> None:
         )
 
 
-"""`RUN_DISORDER` in microseconds, as rows count time."""
-
-
 def jumps_back(keys: list[int], last: int | None) -> bool:
     """Whether time goes back by more than the disorder of threads between two neighbours of
     `keys` (after `last`, the key before them)."""

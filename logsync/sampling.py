@@ -11,7 +11,7 @@ from typing import BinaryIO, NamedTuple
 from . import seams
 from .archives import STDIN, packed_as
 from .decoding import sniff_encoding
-from .formats import ParseContext, sms
+from .formats import ParseContext, Record, sms
 from .merge import jumps_back
 from .pipeline import ReadOptions, followed_format
 from .seams import Piece, Sample
@@ -28,7 +28,6 @@ SAMPLES = 32
 
 SAMPLE = 1 << 11
 """Bytes read at each of those places: enough for a whole line of the connector's."""
-
 
 
 class Sampled(NamedTuple):
@@ -147,8 +146,14 @@ def _time_in(
     stats = InputStats("")
     ctx = ParseContext(stats, options.source_tz)
     ctx.previous = previous
-    sms.note_times("\n" + "\n".join(whole) + "\n", ctx)
-    time = stats.first_time if first else stats.last_time
+    framed = "\n" + "\n".join(whole) + "\n"
+    if ctx.shifts:  # each record read after the one before it: the last may be in a repeated hour
+        records = (sms.record_at(found, ctx) for found in sms.records_in(framed))
+        times = [item.time for item in records if type(item) is Record]
+        time = (times[0] if first else times[-1]) if times else None
+    else:
+        sms.note_times(framed, ctx)
+        time = stats.first_time if first else stats.last_time
     if time is None or time.tzinfo is None:
         return None
     return micros(time)

@@ -261,7 +261,8 @@ WHEN_FORMS = (
     "now, a time relative to it (now-2h, now-1d), an ISO 8601 time (2026-11-24T12:00:00-08:00) "
     "or a common form ('2026-11-24 12:00', '11/24/2026 12:00 PM': slash dates are month/day/"
     "year), with a date, optionally followed by an offset or a zone name (America/New_York, "
-    "Eastern Standard Time, UTC); without either it is read in the log's"
+    "Eastern Standard Time, UTC); without either it is read in --source-tz if given, else in "
+    "the log's"
 )
 """What a WHEN option takes, for --help."""
 
@@ -306,14 +307,9 @@ def parse_when(text: str, option: str, zone: tzinfo | None = None) -> datetime:
     if named is not None:
         if value.tzinfo is not None:
             raise UsageError(f"{option}: {text!r} has both an offset and a zone name")
-        value = value.replace(tzinfo=named)
-        again = value.replace(fold=1)
-        if again.utcoffset() != value.utcoffset():  # a time its clock shows twice, or skips
-            raise UsageError(
-                f"{option}: {text!r} is no single time in {split.group('zone')}: its clock is "  # type: ignore[union-attr]
-                f"set back or forward there; give the offset ({value.isoformat()} or "
-                f"{again.isoformat()})"
-            )
+        from .bounds import one_instant  # (bounds reads this module: imported when needed)
+
+        value = one_instant(value.replace(tzinfo=named), option, repr(text), split.group("zone"))  # type: ignore[union-attr]
     if value.tzinfo is None and zone is not None:
         value = value.replace(tzinfo=zone)
     if not (FIRST_YEAR <= value.year <= LAST_YEAR and FIRST_YEAR <= _utc_year(value) <= LAST_YEAR):

@@ -13,14 +13,17 @@ import pytest
 from typer.testing import CliRunner
 
 from logsync.bounds import Cutoff, read_once
+from logsync.bulk import input_rows
 from logsync.cli import app
 from logsync.errors import UsageError
 from logsync.formats import ParseContext
 from logsync.formats.common import RUN_DISORDER_US, in_order
 from logsync.pipeline import ReadOptions
+from logsync.rowspec import LOCATED_KINDS, RowSpec
 from logsync.sampling import input_samples
 from logsync.sources import InputStats
 from logsync.times import micros, parse_when
+from logsync.tracker import TRACKED_KINDS
 
 from .conftest import SAMPLES
 
@@ -183,8 +186,8 @@ def test_a_timeline_names_a_later_time_in_the_offset_the_log_used_then_and_in_tz
     tmp_path,
 ) -> None:
     """ivan fails in summer time; his timer runs out after the clock was set back. The times a
-    step's detail names were written with the offset known when the step was read (-07:00),
-    and never in `--tz`."""
+    step's detail names are in the offset the log used at that instant (-08:00), and in `--tz`
+    (before, in the offset known when the step was read, -07:00, whatever `--tz` said)."""
     log = tmp_path / "CloudUserSync.log"
     log.write_text(across_fall_back(), encoding="utf-8")
     as_logged = _steps(str(log))
@@ -278,3 +281,73 @@ def test_a_half_hour_set_back_is_read_in_order_too() -> None:
     assert again.isoformat() == "2026-04-05T01:35:00+10:30"
     later = in_order(datetime(2026, 4, 5, 1, 50, tzinfo=ZoneInfo("Australia/Lord_Howe")), ctx)
     assert later.isoformat() == "2026-04-05T01:50:00+10:30"
+
+
+def _cut_in_the_second_pass(text: str) -> str:
+    """The log up to zed's failure, the second time the clock shows 01:30."""
+    lines = text.split("\n")
+    end = next(i for i, line in enumerate(lines) if "Failed to add user zed@" in line)
+    return "\n".join(lines[: end + 1]) + "\n"
+
+
+def test_a_log_that_ends_in_the_second_pass_is_sampled_and_read_to_its_true_end(tmp_path) -> None:
+    bare = tmp_path / "bare.log"
+    bare.write_text(_cut_in_the_second_pass(without_offsets(across_fall_back(), "sms")))
+    sampled = input_samples(str(bare), ReadOptions(source_tz=PACIFIC))
+    assert sampled is not None
+    assert sampled.times[-1] == micros(datetime(2026, 11, 1, 9, 30, 4, 910000, tzinfo=timezone.utc))
+    result = runner.invoke(
+        app, ["summary", "--format", "json", "--source-tz", "America/Los_Angeles", str(bare)]
+    )
+    assert json.loads(result.stdout)["span"]["end"] == "2026-11-01T01:30:04.910-08:00"
+
+
+def test_rows_of_a_log_without_offsets_go_on_through_the_hour_that_comes_twice(tmp_path) -> None:
+    """The chunk reader itself reads the second pass in order: no jump back, no reading again
+    as runs."""
+    bare = tmp_path / "bare.log"
+    bare.write_text(without_offsets(across_fall_back(), "sms"))
+    spec = RowSpec(kinds=TRACKED_KINDS, located=LOCATED_KINDS)
+    stats = InputStats(str(bare))
+    rows = [row for batch in input_rows(str(bare), ReadOptions(source_tz=PACIFIC), stats, spec) for row in batch]
+    zed = next(row for row in rows if row[2] == "user_add_failed" and row[3].upn == "zed@contoso.com")
+    assert zed[0] == micros(datetime(2026, 11, 1, 9, 30, 4, 910000, tzinfo=timezone.utc))
+
+
+def test_records_with_a_bias_then_without_are_read_in_order_across_the_change(tmp_path) -> None:
+    """CMTrace whose records carry a bias until the change and none after it."""
+    text = across_fall_back()
+    change = text.index("+480>")  # the first record in winter time
+    before, after = text[:change].rsplit("\n", 1)[0], "\n" + text[change:].split("\n", 1)[1]
+    head = without_offsets(before, "cmtrace").replace('" date="', '+420" date="')
+    mixed = tmp_path / "mixed.log"
+    mixed.write_text(head + without_offsets(after.lstrip("\n"), "cmtrace"))
+    found, stderr = users(str(mixed), "--source-tz", "America/Los_Angeles")
+    zed = next(user for user in found if user["upn"] == "zed@contoso.com")
+    assert zed["full_sync_due"] == "2026-11-02T09:30:04.910+00:00"
+    assert "time goes back" not in stderr
+
+
+def test_a_time_without_offset_is_read_in_source_tz_and_refused_where_it_comes_twice(
+    tmp_path,
+) -> None:
+    """Records were compared with such a time by their wall clock: `--now 01:31` kept zed, who
+    fails at 01:30 the second time the clock shows it, an hour after the judgement."""
+    bare = tmp_path / "bare.log"
+    bare.write_text(without_offsets(across_fall_back(), "sms"))
+    given = ["--source-tz", "America/Los_Angeles", str(bare)]
+    refused = runner.invoke(app, ["report", "--now", "2026-11-01 01:31", *given])
+    assert (refused.exit_code, refused.stderr.splitlines()[-1]) == (
+        2,
+        "logsync: error: --now: 2026-11-01T01:31:00 is no single time in America/Los_Angeles "
+        "(--source-tz): its clock is set back or forward there; give the offset "
+        "(2026-11-01T01:31:00-07:00 or 2026-11-01T01:31:00-08:00)",
+    )
+    first = runner.invoke(app, ["report", "--all", "-f", "json", "--now", "2026-11-01 01:31-07:00", *given])
+    document = json.loads(first.stdout)
+    assert document["as_of"] == "2026-11-01T01:31:00-07:00"
+    assert "zed@contoso.com" not in [user["upn"] for user in document["users"]]
+    later = runner.invoke(app, ["report", "-f", "json", "--now", "2026-11-01 03:00", *given])
+    assert json.loads(later.stdout)["as_of"] == "2026-11-01T03:00:00-08:00"
+    since = runner.invoke(app, ["events", "--since", "2026-11-01 01:30", *given])
+    assert since.exit_code == 2 and "--since: 2026-11-01T01:30:00 is no single time" in since.stderr

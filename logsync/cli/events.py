@@ -88,8 +88,11 @@ def events(
         if unknown:
             raise UsageError(f"--kind: {unknown[0]!r} is not a kind ({', '.join(KINDS)})")
         kinds = frozenset(kind)
-    start = parse_when(since, "--since") if since is not None else None
-    end = parse_when(until, "--until") if until is not None else None
+    from ..bounds import placed
+
+    zone = opts.source_tz  # (a time without an offset is that zone's: see `bounds.placed`)
+    start = placed(parse_when(since, "--since"), zone, "--since") if since is not None else None
+    end = placed(parse_when(until, "--until"), zone, "--until") if until is not None else None
     if start is not None and end is not None and _later(start, end):
         raise UsageError(
             f"--since {since!r} is not before --until {until!r}: no time lies between them"

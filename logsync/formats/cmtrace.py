@@ -58,7 +58,7 @@ def _decode(
     micro = int(fraction[:6].ljust(6, "0")) if fraction else 0
     zone = bias_zone(int(bias)) if bias else ctx.source_tz
     time = datetime(*ymd, int(hour), int(minute), int(second), micro, tzinfo=zone)
-    if not bias and ctx.shifts:  # (an hour of its clock comes twice)
+    if ctx.shifts:  # (an hour of --source-tz's clock comes twice)
         time = in_order(time, ctx)
     thread_text = attrs.get("thread", "").split(" ")[0]
     thread = int(thread_text) if thread_text.isdigit() else None

@@ -50,6 +50,7 @@ RUN_DISORDER = 1.0
 run: the threads of one process write a little out of order (the lab's CloudUserSync.log has
 .429 then .427 on one thread); files pasted together in the wrong order go back hours."""
 RUN_DISORDER_US = int(RUN_DISORDER * 1_000_000)
+"""`RUN_DISORDER` in microseconds, as rows count time."""
 
 
 def in_order(time: datetime, ctx: ParseContext, step: bool = True) -> datetime:
@@ -58,7 +59,12 @@ def in_order(time: datetime, ctx: ParseContext, step: bool = True) -> datetime:
     hour that comes twice is read the second time where the first would go back from that
     record by more than the disorder of threads, and the second would not: a log in order
     passes through it first in summer time, then in winter time (SPEC §2). `step`: the record
-    is the next one read in order (else one looked at out of turn: `sms.note_times`)."""
+    is the next one read in order (else one looked at out of turn: `sms.note_times`). A time
+    with its own offset (a bias) is read as written, and is the record before the next."""
+    if time.tzinfo is not ctx.source_tz:
+        if step:
+            ctx.previous = time
+        return time
     hour = time.toordinal() * 24 + time.hour
     changes = ctx.hours.get(hour)
     if changes is None:  # (clocks change on a quarter hour, for half an hour or more)

@@ -166,7 +166,7 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
         if row or dated:
             if zone is not None:
                 time = time.replace(tzinfo=zone)
-                if ctx.shifts:  # (an hour of its clock comes twice)
+                if ctx.shifts:  # (an hour of --source-tz's clock comes twice)
                     time = in_order(time, ctx)
             if row:
                 stats.records += 1

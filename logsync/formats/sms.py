@@ -262,7 +262,7 @@ def _record(match: re.Match[str], line: int, ctx: ParseContext, step: bool = Tru
     if base is None:
         return Unparsed(line, match.group()[1:], date_problem(stamp.split(" ")[0][-4:]))
     time = base.replace(second=int(second), microsecond=micro(fraction))
-    if bias is None and ctx.shifts:  # (an hour of its clock comes twice)
+    if ctx.shifts:  # (an hour of --source-tz's clock comes twice)
         time = in_order(time, ctx, step)
     return Record(line, time, component, int(thread), None, message.rstrip(" \t"))
 
