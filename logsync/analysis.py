@@ -243,6 +243,7 @@ def analyze(
         else Reading(rows=False, split={}, ends=rotated_ends(names, options))
     )
     split, pieces = reading.split, dict(reading.pieces)
+    options = options._replace(after=reading.after)
     late: list[Row] = []  # sibling logs' rows after the connector's last (see `_within_log`)
     while True:
         try:
@@ -266,6 +267,7 @@ def analyze(
             if fast and packed(jump.name) and copy_of(jump.name, make=False) is None:
                 # a packed input read as a stream: unpacked, its samples find its runs
                 reading = how_to_read(names, options, unpack=True)
+                options = options._replace(after=reading.after)
                 split, pieces = dict(reading.split), dict(reading.pieces)
                 if jump.name in split:
                     continue

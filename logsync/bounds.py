@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
+from .clocks import one_instant
 from .errors import UsageError
 from .times import WallClock, fixed_offset, micros, moment_time
 
@@ -77,18 +78,6 @@ class Cutoff(Bound):
         """The rows at or before T (the others are counted with the records left out)."""
         keeps = self.keeps
         return [row for row in rows if keeps(row[0], row[1])]
-
-
-def one_instant(value: datetime, option: str, shown: str, zone_name: str) -> datetime:
-    """SPEC §5: a local time that its zone's clock shows twice (set back) or never (set
-    forward) is no single time: refused, with its two readings to choose from."""
-    again = value.replace(fold=1)
-    if again.utcoffset() != value.utcoffset():
-        raise UsageError(
-            f"{option}: {shown} is no single time in {zone_name}: its clock is set back or "
-            f"forward there; give the offset ({value.isoformat()} or {again.isoformat()})"
-        )
-    return value
 
 
 def placed(when: datetime | None, zone: tzinfo | None, option: str) -> datetime | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
+from datetime import tzinfo
 from itertools import pairwise
 from types import MappingProxyType
 from typing import BinaryIO, NamedTuple
@@ -41,6 +42,7 @@ from .seams import Piece
 from .sources import InputStats, Progress, mark_siblings, siblings_among
 from .stats import Parts, joining
 from .stdin import stdin_copy
+from .times import fixed_offset, micros, moment_time
 from .tracker import Row
 from .unpacked import copy_of
 
@@ -78,7 +80,9 @@ def input_rows(
         events = parse_input(name, fmt, chunks, options, stats, kinds, first_line=first)
         yield from rows_in_order(event_rows(events, spec), name)
         return
-    reader = RowReader(name, spec, ParseContext(stats, options.source_tz))
+    ctx = ParseContext(stats, options.source_tz)
+    ctx.previous = options.after.get(name) if piece is None else None  # (see `how_to_read`)
+    reader = RowReader(name, spec, ctx)
     for text, first_line in sms.numbered_chunks(chunks, stats, first):
         yield reader.chunk_rows(text, first_line)
     ensure_records(name, stats)
@@ -102,6 +106,8 @@ class Reading(NamedTuple):
     the next at most at their ends and shares no record with it: read one after another, they
     are the inputs merged by time, but within two seconds of a seam (`events` writes them so).
     None where runs overlap further, or an input cannot be sampled."""
+    after: Mapping[str, int] = MappingProxyType({})
+    """`ReadOptions.after` of the inputs: read with it."""
 
 
 def how_to_read(
@@ -124,6 +130,13 @@ def how_to_read(
     read as a stream, and unpacked only once its time is found going back)."""
     unpack = len(names) > 1 if unpack is None else unpack
     sampled = [(name, input_samples(name, options, stdin, unpack)) for name in names]
+    after = _after(sampled, options.source_tz)
+    if after:  # (sampled again, their first records read after the input that ends there)
+        options = options._replace(after=after)
+        sampled = [
+            (name, input_samples(name, options, stdin, unpack) if name in after else found)
+            for name, found in sampled
+        ]
     back = [name for name, found in sampled if found is not None and jumps_back(found.times, None)]
     cut = {name: found.pieces for name, found in sampled if found is not None and found.pieces}
     siblings = siblings_among(names)
@@ -143,7 +156,30 @@ def how_to_read(
     split = {name: len(cut[name]) if name in cut else 0 for name in back}
     kept = cut if pieces is None else pieces
     ends = _ends(sampled)
-    return Reading(not share, split, kept, ends, None if share else _sequence(sampled, back, kept))
+    sequence = None if share else _sequence(sampled, back, kept)
+    return Reading(not share, split, kept, ends, sequence, MappingProxyType(after))
+
+
+def _after(sampled: list[tuple[str, Sampled | None]], zone: tzinfo | None) -> dict[str, int]:
+    """`ReadOptions.after`: of the inputs whose first record's time comes twice in `zone` (the
+    hour its clock is set back, read the first time by the samples), those read the second
+    time after another input's end: where the first would go back from that end by more than
+    the disorder of threads and the second would not (a `.log` begun as its `.lo_` ended)."""
+    if zone is None or fixed_offset(zone) is not None:
+        return {}
+    ends = [(name, found.times[-1]) for name, found in sampled if found is not None]
+    after = {}
+    for name, found in sampled:
+        if found is None:
+            continue
+        first = found.times[0]
+        again = micros(moment_time(first, zone).replace(fold=1))
+        before = [
+            end for other, end in ends if other != name and first < end - RUN_DISORDER_US <= again
+        ]
+        if before:
+            after[name] = max(before)
+    return after
 
 
 def _ends(sampled: list[tuple[str, Sampled | None]]) -> dict[str, int]:

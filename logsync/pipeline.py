@@ -8,6 +8,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from datetime import tzinfo
 from functools import lru_cache
 from itertools import chain
+from types import MappingProxyType
 from typing import NamedTuple
 
 from . import events as catalogue
@@ -49,6 +50,10 @@ class ReadOptions(NamedTuple):
     """Force a format (`sms-trace`, `cmtrace`, `paste`) instead of detecting it per file."""
     source_tz: tzinfo | None = None
     """Zone of times that carry no UTC offset."""
+    after: Mapping[str, int] = MappingProxyType({})
+    """Of inputs that begin in an hour `source_tz`'s clock shows twice, where another input
+    ends: that input's last instant, the record their first is read after (see
+    `bulk.how_to_read` and `formats.common.in_order`)."""
 
 
 @lru_cache(maxsize=16)
@@ -143,6 +148,7 @@ def parse_input(
     if fast and fmt == "sms-trace" and wanted is not None and "message" not in wanted:
         candidates = _candidates(wanted - {"unparsed"})
     ctx = ParseContext(stats, options.source_tz, candidates, first_line)
+    ctx.previous = options.after.get(name) if first_line == 1 else None
     from_record = catalogue.from_record
     attribute = fmt != "sms-trace"  # the SMS-trace parser counts the connector's trailers
     sibling = stats.sibling  # of a sibling log, only the records about the connector

@@ -71,19 +71,21 @@ def input_samples(
     if name == STDIN and not stdin:
         return None
     path = copy_of(name, unpack) or name  # (packed: its unpacked copy, stdin's from its own)
+    previous = options.after.get(name)  # (see `bulk.how_to_read`)
     if path == STDIN:
-        return _sampled(stdin_copy(), options)
+        return _sampled(stdin_copy(), options, previous)
     if not os.path.isfile(path):
         return None  # (a FIFO or a device is read once, by the reading: never peeked at)
     try:
         with open(path, "rb") as handle:
-            return _sampled(handle, options)
+            return _sampled(handle, options, previous)
     except OSError:
         return None  # (the reading says what is wrong)
 
 
-def _sampled(handle: BinaryIO, options: ReadOptions) -> Sampled | None:
-    """`input_samples` of an open, seekable input."""
+def _sampled(handle: BinaryIO, options: ReadOptions, previous: int | None) -> Sampled | None:
+    """`input_samples` of an open, seekable input, whose first record comes after a record at
+    the instant `previous` (None: none known)."""
     head = handle.read(PEEK)
     encoding, _ = sniff_encoding(head)
     width = 2 if encoding.startswith("utf-16") else 1  # (a UTF-16 sample starts on a character)
@@ -100,7 +102,7 @@ def _sampled(handle: BinaryIO, options: ReadOptions) -> Sampled | None:
     if packed_as(head) is not None:
         return None
     codec = "utf-8" if width == 1 else encoding
-    first = _time_in(head, codec, options, first=True, cut_start=False)
+    first = _time_in(head, codec, options, True, False, previous)
     if first is None:
         return None
     samples = [Sample(0, len(head), first)]

@@ -6,6 +6,7 @@ import re
 from datetime import datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 
+from .clocks import one_instant
 from .errors import UsageError
 
 UTC = timezone.utc
@@ -307,8 +308,6 @@ def parse_when(text: str, option: str, zone: tzinfo | None = None) -> datetime:
     if named is not None:
         if value.tzinfo is not None:
             raise UsageError(f"{option}: {text!r} has both an offset and a zone name")
-        from .bounds import one_instant  # (bounds reads this module: imported when needed)
-
         value = one_instant(value.replace(tzinfo=named), option, repr(text), split.group("zone"))  # type: ignore[union-attr]
     if value.tzinfo is None and zone is not None:
         value = value.replace(tzinfo=zone)

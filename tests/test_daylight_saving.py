@@ -351,3 +351,55 @@ def test_a_time_without_offset_is_read_in_source_tz_and_refused_where_it_comes_t
     assert json.loads(later.stdout)["as_of"] == "2026-11-01T03:00:00-08:00"
     since = runner.invoke(app, ["events", "--since", "2026-11-01 01:30", *given])
     assert since.exit_code == 2 and "--since: 2026-11-01T01:30:00 is no single time" in since.stderr
+
+
+def _halves_in_the_second_pass(folder, form: str) -> None:
+    """The log without offsets, rotated ten minutes into the second time the clock shows 01:xx."""
+    lines = without_offsets(across_fall_back(), form).split("\r\n")
+    cut = next(i for i, line in enumerate(lines) if "Failed to add user zed@" in line) + 40
+    folder.mkdir()
+    marker = "<MAXIMUM LOG FILE SIZE REACHED - FILE RENAMED>"
+    (folder / "CloudUserSync.lo_").write_text("\r\n".join([*lines[:cut], marker, ""]))
+    (folder / "CloudUserSync.log").write_text("\r\n".join(lines[cut:]))
+
+
+def test_a_log_rotated_in_the_hour_that_comes_twice_is_read_after_its_older_half(
+    tmp_path,
+) -> None:
+    folder = tmp_path / "Logs"
+    _halves_in_the_second_pass(folder, "sms")
+    found, stderr = users(str(folder), "--source-tz", "America/Los_Angeles")
+    zed = next(user for user in found if user["upn"] == "zed@contoso.com")
+    assert (zed["first_failure"], zed["full_sync_due"]) == (
+        "2026-11-01T09:30:04.910+00:00",
+        "2026-11-02T09:30:04.910+00:00",
+    )
+    assert "shows twice" not in stderr and "more than one input" not in stderr
+    summary = runner.invoke(
+        app, ["summary", "--format", "json", "--source-tz", "America/Los_Angeles", str(folder)]
+    )
+    assert json.loads(summary.stdout)["cycles"] == 398
+    assert "connector_stalled" not in summary.stdout
+
+
+def test_a_log_that_begins_in_the_hour_that_comes_twice_says_how_it_was_read(tmp_path) -> None:
+    folder = tmp_path / "Logs"
+    _halves_in_the_second_pass(folder, "sms")
+    alone = folder / "CloudUserSync.log"
+    result = runner.invoke(app, ["report", "--source-tz", "America/Los_Angeles", str(alone)])
+    assert (
+        f"logsync: {alone}: it begins in the hour America/Los_Angeles's clock shows twice "
+        "(2026-11-01T01:50:05): read as the first, -07:00; if the clock was set back already "
+        "(-08:00), its times up to the change are an hour early (the log before it, given too, "
+        "would tell)\n"
+    ) in result.stderr
+
+
+def test_cmtrace_rotated_in_the_hour_that_comes_twice_says_how_its_later_half_was_read(
+    tmp_path,
+) -> None:
+    """CMTrace is not sampled before it is read: its `.log` is read as it begins, and says so."""
+    folder = tmp_path / "Logs"
+    _halves_in_the_second_pass(folder, "cmtrace")
+    _, stderr = users(str(folder), "--source-tz", "America/Los_Angeles")
+    assert f"logsync: {folder / 'CloudUserSync.log'}: it begins in the hour" in stderr

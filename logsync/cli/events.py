@@ -120,6 +120,7 @@ def events(
         # is not sampled: its events stream as it comes (`tail -f log | logsync events`)
         options = opts.read_options()
         how = how_to_read(names, options, stdin=False)
+        options = options._replace(after=how.after)
         runs: tuple[tuple[str, Piece | None], ...] | None = None  # (a table: the stream)
         if fmt in FORMS and len(names) == 1 and not how.split:
             runs = ((names[0], None),)  # (whatever its format: read straight from its text)

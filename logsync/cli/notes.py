@@ -229,7 +229,13 @@ def note_apart(
 
 def note_local_times(inputs: Iterable[InputStats], opts: Common, env: Env) -> None:
     """Say once that times without a UTC offset are the log's local time, and how to place
-    them (pasted text, CMTrace without a bias)."""
+    them (pasted text, CMTrace without a bias); and what the reading of an input's times noted
+    (one that begins in an hour `--source-tz`'s clock shows twice)."""
+    inputs = list(inputs)
+    for stats in inputs:
+        for note in dict.fromkeys(stats.notes):
+            if not opts.quiet:
+                env.stderr.write(f"logsync: {visible(display_name(stats.path))}: {note}\n")
     naive = any(s.last_time is not None and s.last_time.tzinfo is None for s in inputs)
     if naive and opts.source_tz is None and opts.display.tz is None and not opts.quiet:
         env.stderr.write(

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
+from ..clocks import not_one_time
 from ..records import Item, Unparsed
 from ..times import fixed_offset, micros
 
@@ -69,26 +70,34 @@ def in_order(time: datetime, ctx: ParseContext, step: bool = True) -> datetime:
     changes = ctx.hours.get(hour)
     if changes is None:  # (clocks change on a quarter hour, for half an hour or more)
         starts = [time.replace(minute=minute, second=0, microsecond=0) for minute in _QUARTERS]
-        changes = ctx.hours[hour] = any(map(_ambiguous, starts))
+        changes = ctx.hours[hour] = any(map(not_one_time, starts))
     if changes:
         later = time.replace(fold=1)
         previous = ctx.previous
-        if later.utcoffset() != time.utcoffset() and previous is not None:
+        if not_one_time(time) and previous is not None:
             if isinstance(previous, datetime):
                 previous = micros(previous)
             if micros(time) < previous - RUN_DISORDER_US <= micros(later):
                 time = later  # (a time the clock skips: `later` is sooner, never taken)
+        elif not_one_time(time) and step and micros(later) > micros(time):
+            ctx.stats.notes.append(_begins_twice(time))  # (its first record: nothing before)
     if step:
         ctx.previous = time
     return time
 
 
+def _begins_twice(time: datetime) -> str:
+    """What to say of an input whose first record is in the hour its zone's clock shows twice."""
+    again = time.replace(fold=1)
+    return (
+        f"it begins in the hour {time.tzinfo}'s clock shows twice "
+        f"({time.replace(tzinfo=None).isoformat(timespec='seconds')}): read as the first, "
+        f"{time.isoformat()[-6:]}; if the clock was set back already ({again.isoformat()[-6:]}), "
+        "its times up to the change are an hour early (the log before it, given too, would tell)"
+    )
+
+
 _QUARTERS = (0, 15, 30, 45)
-
-
-def _ambiguous(time: datetime) -> bool:
-    """Whether a local time comes twice or never (its two readings differ)."""
-    return time.replace(fold=1).utcoffset() != time.utcoffset()
 
 
 Parser = Callable[[Iterator[str], ParseContext], Iterator[Item]]
