@@ -89,6 +89,15 @@ def users(path: str, *extra: str) -> tuple[list[dict[str, object]], str]:
     return json.loads(result.stdout)["users"], result.stderr
 
 
+def connector_as_in_the_log(path: object) -> None:
+    """`summary` of `path` read in Pacific time counts the log's 398 cycles and no stall."""
+    summary = runner.invoke(
+        app, ["summary", "--format", "json", "--source-tz", "America/Los_Angeles", str(path)]
+    )
+    assert json.loads(summary.stdout)["cycles"] == 398
+    assert "connector_stalled" not in summary.stdout
+
+
 FIELDS = ("upn", "state", "first_failure", "full_sync_due", "expected_recovery", "requests")
 
 
@@ -117,11 +126,7 @@ def test_a_log_across_the_night_the_clock_is_set_back_answers_as_with_its_offset
         )
         assert [[u[f] for f in FIELDS] for u in found] == [[u[f] for f in FIELDS] for u in truth]
     assert "time goes back" not in stderr and "more than one input" not in stderr
-    summary = runner.invoke(
-        app, ["summary", "--format", "json", "--source-tz", "America/Los_Angeles", str(bare)]
-    )
-    assert json.loads(summary.stdout)["cycles"] == 398
-    assert "connector_stalled" not in summary.stdout
+    connector_as_in_the_log(bare)
 
 
 def test_the_samples_of_a_file_read_the_hour_that_comes_twice_in_order(tmp_path) -> None:
@@ -353,21 +358,23 @@ def test_a_time_without_offset_is_read_in_source_tz_and_refused_where_it_comes_t
     assert since.exit_code == 2 and "--since: 2026-11-01T01:30:00 is no single time" in since.stderr
 
 
-def _halves_in_the_second_pass(folder, form: str) -> None:
-    """The log without offsets, rotated ten minutes into the second time the clock shows 01:xx."""
+def _halves_in_the_second_pass(tmp_path, form: str):
+    """A folder with the log without offsets, rotated ten minutes into the second time the
+    clock shows 01:xx."""
+    folder = tmp_path / "Logs"
     lines = without_offsets(across_fall_back(), form).split("\r\n")
     cut = next(i for i, line in enumerate(lines) if "Failed to add user zed@" in line) + 40
     folder.mkdir()
     marker = "<MAXIMUM LOG FILE SIZE REACHED - FILE RENAMED>"
     (folder / "CloudUserSync.lo_").write_text("\r\n".join([*lines[:cut], marker, ""]))
     (folder / "CloudUserSync.log").write_text("\r\n".join(lines[cut:]))
+    return folder
 
 
 def test_a_log_rotated_in_the_hour_that_comes_twice_is_read_after_its_older_half(
     tmp_path,
 ) -> None:
-    folder = tmp_path / "Logs"
-    _halves_in_the_second_pass(folder, "sms")
+    folder = _halves_in_the_second_pass(tmp_path, "sms")
     found, stderr = users(str(folder), "--source-tz", "America/Los_Angeles")
     zed = next(user for user in found if user["upn"] == "zed@contoso.com")
     assert (zed["first_failure"], zed["full_sync_due"]) == (
@@ -375,17 +382,11 @@ def test_a_log_rotated_in_the_hour_that_comes_twice_is_read_after_its_older_half
         "2026-11-02T09:30:04.910+00:00",
     )
     assert "shows twice" not in stderr and "more than one input" not in stderr
-    summary = runner.invoke(
-        app, ["summary", "--format", "json", "--source-tz", "America/Los_Angeles", str(folder)]
-    )
-    assert json.loads(summary.stdout)["cycles"] == 398
-    assert "connector_stalled" not in summary.stdout
+    connector_as_in_the_log(folder)
 
 
 def test_a_log_that_begins_in_the_hour_that_comes_twice_says_how_it_was_read(tmp_path) -> None:
-    folder = tmp_path / "Logs"
-    _halves_in_the_second_pass(folder, "sms")
-    alone = folder / "CloudUserSync.log"
+    alone = _halves_in_the_second_pass(tmp_path, "sms") / "CloudUserSync.log"
     result = runner.invoke(app, ["report", "--source-tz", "America/Los_Angeles", str(alone)])
     assert (
         f"logsync: {alone}: it begins in the hour America/Los_Angeles's clock shows twice "
@@ -399,7 +400,6 @@ def test_cmtrace_rotated_in_the_hour_that_comes_twice_says_how_its_later_half_wa
     tmp_path,
 ) -> None:
     """CMTrace is not sampled before it is read: its `.log` is read as it begins, and says so."""
-    folder = tmp_path / "Logs"
-    _halves_in_the_second_pass(folder, "cmtrace")
+    folder = _halves_in_the_second_pass(tmp_path, "cmtrace")
     _, stderr = users(str(folder), "--source-tz", "America/Los_Angeles")
     assert f"logsync: {folder / 'CloudUserSync.log'}: it begins in the hour" in stderr
