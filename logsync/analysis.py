@@ -23,6 +23,7 @@ from .memory import fewer_collections
 from .merge import BackwardJump
 from .pipeline import EventStream, ReadOptions, ensure_connector
 from .seams import skipped_by
+from .sites import one_connector
 from .sources import (
     InputStats,
     Progress,
@@ -287,6 +288,7 @@ def analyze(
         originals = {name: copies.get(name, name) for name in given}
         split = {name: split[of] for name, of in originals.items() if of in split}
     ensure_times(inputs, option if judged_at is not None else None)
+    one_connector(inputs, duplicates)
     tracker.totals.gaps = left_out(inputs)
     if require_connector:
         ensure_connector(inputs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from dateutil import parser as date_parser
@@ -102,3 +103,15 @@ class Log:
     def write(self, path) -> str:  # type: ignore[no-untyped-def]
         path.write_text(self.text(), encoding="utf-8")
         return str(path)
+
+
+def rebiased(text: str, bias: int) -> str:
+    """The same records (the same instants) as logged by a site whose bias is `bias`."""
+
+    def moved(found: re.Match[str]) -> str:
+        month, day, year, clock, fraction, old = found.groups()
+        local = datetime.strptime(f"{year}-{month}-{day} {clock}", "%Y-%m-%d %H:%M:%S")
+        there = local + timedelta(minutes=int(old) - bias)
+        return f"<{there:%m-%d-%Y %H:%M:%S}.{fraction}{bias:+d}>"
+
+    return re.sub(r"<(\d\d)-(\d\d)-(\d{4}) (\d\d:\d\d:\d\d)\.(\d+)([+-]\d+)>", moved, text)

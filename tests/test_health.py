@@ -16,7 +16,7 @@ from logsync.health import MAX_EVIDENCE, HealthCollector, Summary
 from logsync.times import iso
 
 from .conftest import SAMPLES
-from .logtext import Log
+from .logtext import Log, rebiased
 
 
 def summarize(*paths: str, now: datetime | None = None) -> Summary:
@@ -457,24 +457,12 @@ def test_a_summary_judged_after_its_log_ends_keeps_the_log_s_span() -> None:
     )
 
 
-def _rebiased(text: str, bias: int) -> str:
-    """The same records (the same instants) as logged by a site whose bias is `bias`."""
-
-    def moved(found: re.Match[str]) -> str:
-        month, day, year, clock, fraction, old = found.groups()
-        local = datetime.strptime(f"{year}-{month}-{day} {clock}", "%Y-%m-%d %H:%M:%S")
-        there = local + timedelta(minutes=int(old) - bias)
-        return f"<{there:%m-%d-%Y %H:%M:%S}.{fraction}{bias:+d}>"
-
-    return re.sub(r"<(\d\d)-(\d\d)-(\d{4}) (\d\d:\d\d:\d\d)\.(\d+)([+-]\d+)>", moved, text)
-
-
 @pytest.mark.parametrize("bias", [480, 0, -330])
 def test_the_days_of_a_summary_in_tz_are_that_zone_s_whatever_the_log_s_bias(
     tmp_path: Path, bias: int
 ) -> None:
     log = tmp_path / "CloudUserSync.log"
-    log.write_text(_rebiased((SAMPLES / "CloudUserSync.log").read_text("utf-8-sig"), bias))
+    log.write_text(rebiased((SAMPLES / "CloudUserSync.log").read_text("utf-8-sig"), bias))
     result = CliRunner().invoke(app, ["summary", "--tz", "UTC", "--format", "json", str(log)])
     document = json.loads(result.stdout)
     assert [tuple(day.values()) for day in document["per_day"]] == [

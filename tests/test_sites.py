@@ -1,0 +1,69 @@
+"""Logs of two connectors given together (two sites' exports in one folder) are refused, not
+read as one history (`sites.one_connector`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from logsync.cli import app
+
+from .conftest import SAMPLES
+from .logtext import Log
+
+runner = CliRunner()
+START = "Starting user delta sync, raise failure status messages = True"
+
+
+def two_sites(folder: Path) -> Path:
+    """The demo log as exported by two sites: the same lines, one site three hours east (bias
+    +300 for +480), so their records are at other instants and share none."""
+    folder.mkdir()
+    demo = (SAMPLES / "CloudUserSync.log").read_text("utf-8-sig")
+    (folder / "CloudUserSync-PS1.log").write_text(demo)
+    (folder / "CloudUserSync-PS2.log").write_text(demo.replace("+480>", "+300>"))
+    return folder
+
+
+@pytest.mark.parametrize("command", [["check", "--fail-on", "overdue"], ["report"], ["summary"]])
+def test_two_sites_logs_in_one_folder_are_refused_naming_them(
+    tmp_path: Path, command: list[str]
+) -> None:
+    folder = two_sites(tmp_path / "exports")
+    result = runner.invoke(app, [*command, str(folder)])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.splitlines()[-1] == (
+        f"logsync: error: {folder / 'CloudUserSync-PS1.log'} and "
+        f"{folder / 'CloudUserSync-PS2.log'} overlap for 1d 6h (2026-11-24T06:59:55.211-08:00 "
+        "to 2026-11-25T16:04:59.644-05:00) and share no record: they are logs of two connectors "
+        "(two sites?), which would be read as one; give one site's logs at a time"
+    )
+    alone = runner.invoke(app, [*command, str(folder / "CloudUserSync-PS2.log")])
+    assert alone.exit_code in (0, 1)
+
+
+def test_two_exports_of_one_log_that_overlap_are_read_as_one(tmp_path: Path) -> None:
+    lines = (SAMPLES / "CloudUserSync.log").read_text("utf-8-sig").splitlines(keepends=True)
+    (tmp_path / "monday.log").write_text("".join(lines[:2500]))
+    (tmp_path / "tuesday.log").write_text("".join(lines[1000:]))
+    result = runner.invoke(app, ["report", str(tmp_path / "monday.log"), str(tmp_path / "tuesday.log")])
+    assert result.exit_code == 0
+    assert "1,500 records found in more than one input" in result.stderr
+
+
+def _site(path: Path, start: str, end: str, thread: int) -> str:
+    Log().at(start, START, thread=thread).at(end, START, thread=thread).write(path)
+    return str(path)
+
+
+@pytest.mark.parametrize(("later_start", "refused"), [("11:00:00.000", False), ("10:59:59.999", True)])
+def test_logs_that_overlap_for_more_than_an_hour_are_two_connectors(
+    tmp_path: Path, later_start: str, refused: bool
+) -> None:
+    one = _site(tmp_path / "a.log", "2026-11-24 10:00", "2026-11-24 12:00", 5616)
+    two = _site(tmp_path / "b.log", f"2026-11-24 {later_start}", "2026-11-24 13:00", 4242)
+    result = runner.invoke(app, ["report", one, two])
+    assert (result.exit_code == 2) is refused
+    assert ("share no record" in result.stderr) is refused
