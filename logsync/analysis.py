@@ -36,6 +36,7 @@ from .tracker import (
     DEFAULT_FULL_SYNC_AFTER,
     STALL_INTERVALS,
     TRACKED_KINDS,
+    USER_NOT_FOUND,
     Connector,
     Observer,
     Result,
@@ -44,6 +45,7 @@ from .tracker import (
     TrackerOptions,
     UserState,
 )
+from .tracker.users import User
 from .unpacked import copy_of, packed
 
 if TYPE_CHECKING:
@@ -306,6 +308,13 @@ def analyze(
         before_input(as_of, inputs, last, option)
         tracker.feed_rows(late)  # (judged as of T: the sibling logs' rows up to T count)
     what_if = as_of if restart_at is not None else None
+    if cloud is not None:  # users the log failed after the export was taken: not known there
+        failed = [u for u in tracker.users.values() if isinstance(u, User)]
+        cloud = cloud.outdated_by(
+            (u.upn, u.last_failure[0])
+            for u in failed
+            if u.reason == USER_NOT_FOUND and u.last_failure is not None
+        )
     helps = cloud.has if cloud is not None else None
     result = tracker.result(
         as_of, restart_at=what_if, states=states, match=match, restart_helps=helps
@@ -379,7 +388,7 @@ def in_azure_ad(result: Result, cloud: CloudUsers | None) -> Result:
     if cloud is None:
         return result
     users = [
-        user._replace(in_azure_ad=None if redacted(user.upn) else cloud.has(user.upn))
+        user._replace(in_azure_ad=None if redacted(user.upn) else cloud.says(user.upn))
         for user in result.users
     ]
     return result._replace(users=users)

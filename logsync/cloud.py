@@ -24,10 +24,12 @@ import codecs
 import csv
 import json
 import os
+from collections.abc import Iterable
 from datetime import datetime, tzinfo
 from typing import NamedTuple
 
 from .errors import InputError
+from .times import micros
 
 UPN_COLUMNS = ("userprincipalname", "user principal name", "upn")
 """Header names of the UPN column, case-folded (the first found is used)."""
@@ -50,10 +52,30 @@ class CloudUsers(NamedTuple):
     malformed: int = 0
     malformed_lines: tuple[int, ...] = ()
     """The line numbers (1-based, in the file) of the first malformed rows."""
+    outdated: frozenset[str] = frozenset()
+    """Users in the export (case-folded) that the log failed with UserNotFound after it was
+    taken: whether Azure AD holds them now, the export cannot say (see `outdated_by`)."""
 
     def has(self, upn: str) -> bool:
-        """Whether `upn` (any case) is in the export."""
-        return upn.casefold() in self.upns
+        """Whether `upn` (any case) is in the export, and no later failure says otherwise."""
+        key = upn.casefold()
+        return key in self.upns and key not in self.outdated
+
+    def says(self, upn: str) -> bool | None:
+        """Whether `upn` is in Azure AD by the export; None where the log failed it with
+        UserNotFound after the export was taken (see `outdated`)."""
+        key = upn.casefold()
+        return None if key in self.outdated else key in self.upns
+
+    def outdated_by(self, failures: Iterable[tuple[str, int | None]]) -> CloudUsers:
+        """The export, with `outdated` the users it holds whose last UserNotFound failure
+        (`failures`: each user's UPN and the instant of that failure, in microseconds) came
+        after it was taken: the connector did not find them in Azure AD then."""
+        if self.as_of is None:
+            return self
+        taken = micros(self.as_of)
+        late = {upn.casefold() for upn, at in failures if at is not None and at > taken}
+        return self._replace(outdated=frozenset(late & self.upns))
 
     def taken(self, zone: tzinfo | None = None) -> str | None:
         """When the export was taken, to the second, in `zone` (as it was read without one)."""

@@ -543,3 +543,29 @@ def test_a_what_if_restart_after_the_user_s_own_retry_frees_nobody_sooner(tmp_pa
         assert (a.state, a.recovery_by, a.time_saved_s, iso(a.expected_recovery)) == (
             "waiting", "timer", None, "2026-03-03T08:05:00-04:00",
         )
+
+
+@pytest.mark.parametrize(
+    ("taken", "exit_code", "heidi"),
+    [
+        ("2026-11-25T10:10:08.505-08:00", 0, None),  # heidi failed at 10:10:08.506, after it
+        ("2026-11-25T10:10:08.506-08:00", 1, True),  # taken at the failure itself: it holds
+    ],
+)
+def test_an_export_older_than_a_user_s_failure_does_not_say_a_restart_adds_it(
+    tmp_path: Path, taken: str, exit_code: int, heidi: bool | None
+) -> None:
+    """heidi and erin are in the export, but the log failed both with UserNotFound after it
+    was taken (heidi at 10:10:08.506, erin at 14:30:09.041): Azure AD did not hold them then."""
+    export = tmp_path / "users.csv"
+    export.write_text("UserPrincipalName\r\nHEIDI@contoso.com\r\n")
+    cloud = ["--cloud-users", str(export), "--cloud-users-as-of", taken, DEMO]
+    gate = invoke("check", "--fail-on", "fixable", *cloud)
+    assert gate.exit_code == exit_code
+    report = json.loads(invoke("report", "--format", "json", *cloud).stdout)
+    assert {u["upn"]: u.get("in_azure_ad") for u in report["users"]}["heidi@contoso.com"] is heidi
+    said = (
+        "logsync: 1 user of the Azure AD export (heidi@contoso.com) failed with UserNotFound "
+        "after it was taken: whether Azure AD holds them now, a newer export would tell\n"
+    )
+    assert (said in gate.stderr) is (heidi is None)

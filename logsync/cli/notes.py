@@ -114,6 +114,16 @@ def judge(opts: Common, env: Env, **extra: Any) -> Analysis:
 
         text = unnamed_text(unnamed, analysis.result.unnamed_at, explained=True)
         env.stderr.write(f"logsync: {text}\n")
+    outdated = analysis.cloud.outdated if analysis.cloud is not None else frozenset()
+    if outdated and not opts.quiet:  # (what the export says of them, the log contradicts)
+        from ..render import count_of
+
+        names = ", ".join(sorted(outdated)[:3]) + (", …" if len(outdated) > 3 else "")
+        env.stderr.write(
+            f"logsync: {count_of(len(outdated), 'user')} of the Azure AD export "
+            f"({visible(names)}) failed with UserNotFound after it was taken: whether Azure AD "
+            "holds them now, a newer export would tell\n"
+        )
     return analysis
 
 
