@@ -30,13 +30,13 @@ from .sources import (
     copied_stats,
     expand_paths,
     same_bytes,
+    without_empty,
 )
 from .times import Now, WallClock, instant_key, iso, micros, timeless
 from .tracker import (
     DEFAULT_FULL_SYNC_AFTER,
     STALL_INTERVALS,
     TRACKED_KINDS,
-    USER_NOT_FOUND,
     Connector,
     Observer,
     Result,
@@ -45,7 +45,6 @@ from .tracker import (
     TrackerOptions,
     UserState,
 )
-from .tracker.users import User
 from .unpacked import copy_of, packed
 
 if TYPE_CHECKING:
@@ -235,6 +234,7 @@ def analyze(
         full_sync_after=full_sync_after, interval=interval, follow=follow, follow_part=follow_part
     )
     given = expand_paths(paths, stdin_is_pipe=False)
+    given, empty = without_empty(given)  # (a log just rotated: nothing in it yet)
     copies = same_bytes(given)  # an export given twice is read once
     names = [name for name in given if name not in copies]
     wanted = spec()
@@ -289,6 +289,7 @@ def analyze(
         duplicates += sum(inputs[given.index(name)].records for name in copies)
         originals = {name: copies.get(name, name) for name in given}
         split = {name: split[of] for name, of in originals.items() if of in split}
+    inputs = [*inputs, *empty]
     ensure_times(inputs, option if judged_at is not None else None)
     one_connector(inputs, duplicates)
     tracker.totals.gaps = left_out(inputs)
@@ -309,12 +310,7 @@ def analyze(
         tracker.feed_rows(late)  # (judged as of T: the sibling logs' rows up to T count)
     what_if = as_of if restart_at is not None else None
     if cloud is not None:  # users the log failed after the export was taken: not known there
-        failed = [u for u in tracker.users.values() if isinstance(u, User)]
-        cloud = cloud.outdated_by(
-            (u.upn, u.last_failure[0])
-            for u in failed
-            if u.reason == USER_NOT_FOUND and u.last_failure is not None
-        )
+        cloud = cloud.outdated_by(tracker.users.values())
     helps = cloud.has if cloud is not None else None
     result = tracker.result(
         as_of, restart_at=what_if, states=states, match=match, restart_helps=helps

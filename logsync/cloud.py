@@ -30,6 +30,8 @@ from typing import NamedTuple
 
 from .errors import InputError
 from .times import micros
+from .tracker.model import USER_NOT_FOUND
+from .tracker.users import Seen, User
 
 UPN_COLUMNS = ("userprincipalname", "user principal name", "upn")
 """Header names of the UPN column, case-folded (the first found is used)."""
@@ -67,14 +69,21 @@ class CloudUsers(NamedTuple):
         key = upn.casefold()
         return None if key in self.outdated else key in self.upns
 
-    def outdated_by(self, failures: Iterable[tuple[str, int | None]]) -> CloudUsers:
-        """The export, with `outdated` the users it holds whose last UserNotFound failure
-        (`failures`: each user's UPN and the instant of that failure, in microseconds) came
-        after it was taken: the connector did not find them in Azure AD then."""
+    def outdated_by(self, users: Iterable[Seen]) -> CloudUsers:
+        """The export, with `outdated` the users it holds whose last failure, UserNotFound,
+        came after it was taken (of the tracker's `users`): the connector did not find them in
+        Azure AD then."""
         if self.as_of is None:
             return self
         taken = micros(self.as_of)
-        late = {upn.casefold() for upn, at in failures if at is not None and at > taken}
+        late = {
+            user.upn.casefold()
+            for user in users
+            if isinstance(user, User)
+            and user.reason == USER_NOT_FOUND
+            and user.last_failure is not None
+            and user.last_failure[0] > taken
+        }
         return self._replace(outdated=frozenset(late & self.upns))
 
     def taken(self, zone: tzinfo | None = None) -> str | None:

@@ -109,6 +109,29 @@ def _identical(first: str, second: str) -> bool:
         return False
 
 
+def without_empty(names: Sequence[str]) -> tuple[list[str], list[InputStats]]:
+    """The inputs that hold something, and the stats of those that hold nothing beside them (an
+    empty file, or a byte-order mark alone: a log just rotated, before its first line), left
+    out; every input where none holds anything (the reading says what is wrong)."""
+    empty = [name for name in names if _holds_nothing(name)]
+    if not empty or len(empty) == len(names):
+        return list(names), []
+    left_out = [InputStats(name) for name in empty]
+    for stats in left_out:
+        stats.format = "empty"
+    return [name for name in names if name not in empty], left_out
+
+
+def _holds_nothing(name: str) -> bool:
+    try:
+        if name == STDIN or not os.path.isfile(name) or os.path.getsize(name) > 4:
+            return False
+        with open(name, "rb") as handle:
+            return handle.read().lstrip(b"\xef\xbb\xbf\xff\xfe").strip(b"\0 \t\r\n") == b""
+    except OSError:
+        return False
+
+
 def display_name(name: str) -> str:
     """How an input is named in messages: stdin for `-`."""
     return "stdin" if name == STDIN else name

@@ -1720,3 +1720,26 @@ def test_a_rotated_half_copied_under_another_name_is_read_once(tmp_path: Path) -
     once = analyze([str(rotated / "CloudUserSync.lo_"), str(rotated / "CloudUserSync.log")])
     assert (twice.tracker.log.cycles, once.tracker.log.cycles) == (30, 30)
     assert (twice.users, twice.duplicates) == (once.users, 91)
+
+
+@pytest.mark.parametrize("content", [b"", b"\xef\xbb\xbf", b"\xff\xfe"])
+def test_a_folder_just_after_a_rotation_is_judged_with_its_empty_log_said(
+    tmp_path: Path, content: bytes
+) -> None:
+    """SCCM renamed the full log to `.lo_` and started a new `.log` with nothing in it yet: the
+    folder is read as its `.lo_`, the empty `.log` named on stderr. Every input empty is still
+    exit 2."""
+    folder = tmp_path / "Logs"
+    folder.mkdir()
+    lines = Path(DEMO).read_bytes().splitlines(keepends=True)
+    marker = b"<MAXIMUM LOG FILE SIZE REACHED - FILE RENAMED>\r\n"
+    (folder / "CloudUserSync.lo_").write_bytes(b"".join(lines[:1700]) + marker)
+    (folder / "CloudUserSync.log").write_bytes(content)
+    judged = runner.invoke(app, ["check", "--format", "json", str(folder)])
+    alone = runner.invoke(app, ["check", "--format", "json", str(folder / "CloudUserSync.lo_")])
+    assert (judged.exit_code, judged.stdout) == (1, alone.stdout)
+    said = f"logsync: {folder / 'CloudUserSync.log'} is empty (a log just rotated?): nothing to read\n"
+    assert said in judged.stderr
+    (folder / "CloudUserSync.lo_").write_bytes(content)
+    nothing = runner.invoke(app, ["check", str(folder)])
+    assert nothing.exit_code == 2

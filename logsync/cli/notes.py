@@ -179,6 +179,8 @@ def note_unparsed(inputs: Iterable[InputStats], opts: Common, env: Env) -> None:
         if stats.sibling:
             continue
         name = visible(display_name(stats.path))
+        if stats.format == "empty":  # (left out beside inputs that hold records)
+            env.stderr.write(f"logsync: {name} is empty (a log just rotated?): nothing to read\n")
         if stats.gaps:
             places = "1 place" if stats.gaps == 1 else f"{stats.gaps:,} places"
             env.stderr.write(
