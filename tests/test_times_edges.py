@@ -46,3 +46,12 @@ def test_the_longest_duration_is_366_days() -> None:
     with pytest.raises(UsageError) as error:
         parse_duration("367d", "--full-sync-after")
     assert error.value.message == "--full-sync-after: '367d' is longer than 366 days"
+
+
+def test_a_duration_of_exactly_one_mean_year_is_a_year() -> None:
+    """A year is the Gregorian mean, 365.2425 days (31,556,952 s): that long is `1y`, a second
+    less `365d 5h`, and a day more `1y 1d`."""
+    year = 31_556_952
+    assert times.human_duration(year) == "1y"
+    assert times.human_duration(year - 1) == "365d 5h"
+    assert times.human_duration(year + 86_400) == "1y 1d"

@@ -1603,3 +1603,15 @@ def test_a_cycle_after_a_restart_counts_by_its_totals_and_users_only_where_nothi
     log.at("2026-03-02 08:05:02", NOTIFY.format("bob@x.com"))
     log.at("2026-03-02 08:10:00", "Starting user delta sync, raise failure status messages = True")
     assert analyze([log.write(tmp_path / "b.log")]).result.cycles == 1
+
+
+def test_one_failed_add_no_failure_line_names_is_said_in_the_singular(tmp_path: Path) -> None:
+    """A cycle notifies amy and adds nobody, with no failure line: one failed add that no line
+    names, in the singular; two in the plural."""
+    from logsync.tracker import unnamed_words
+
+    log = Log(bias=300).cycle("2026-03-02 09:00:00", ("amy@contoso.com",), added=0)
+    result = analyze([log.write(tmp_path / "CloudUserSync.log")]).result
+    assert result.unnamed_failures == 1
+    assert unnamed_words(result.unnamed_failures) == "1 failed add that no failure line of the input names"
+    assert unnamed_words(2) == "2 failed adds that no failure line of the input names"

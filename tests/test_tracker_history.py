@@ -154,3 +154,32 @@ def test_the_user_a_name_names_is_the_one_whose_upn_it_is_else_the_only_one_hold
     assert named("bob") is None  # two hold it, neither is it
     assert named("dave") is None
     assert named("dave@contoso.com", part=False) == "dave@contoso.com"  # a whole UPN is named
+
+
+def test_a_held_step_with_no_times_of_a_user_followed_until_the_one_named_is_met_is_not_shown() -> None:
+    """Lines with no times: bob@contoso.com.au fails and is notified again (held back, as the
+    counts will tell), then bob@contoso.com, whom the part names, is met. None of the first
+    user's steps is shown, not even the held one, as the connector's."""
+    from logsync.events import AddTotals, SyncStarted, UserAddFailed, UserAddRequested
+    from logsync.times import NO_TIMES
+    from logsync.tracker import Tracker, TrackerOptions
+
+    rows = [
+        (0, NO_TIMES, "sync_started", SyncStarted("delta", True), "pasted", 1),
+        (1, NO_TIMES, "user_add_requested", UserAddRequested(AU), "pasted", 2),
+        (2, NO_TIMES, "user_add_failed", UserAddFailed(AU, "UserNotFound"), "pasted", 3),
+        (3, NO_TIMES, "add_totals", AddTotals(1, 0), "pasted", 4),
+        (4, NO_TIMES, "sync_started", SyncStarted("delta", True), "pasted", 5),
+        (5, NO_TIMES, "user_add_requested", UserAddRequested(AU), "pasted", 6),
+        (6, NO_TIMES, "add_totals", AddTotals(1, 0), "pasted", 7),
+        (7, NO_TIMES, "sync_started", SyncStarted("delta", True), "pasted", 8),
+        (8, NO_TIMES, "user_add_requested", UserAddRequested(BOB), "pasted", 9),
+        (9, NO_TIMES, "add_totals", AddTotals(1, 1), "pasted", 10),
+    ]
+    tracker = Tracker(TrackerOptions(follow=BOB, follow_part=True))
+    tracker.feed_rows(rows)
+    assert tracker.follow == BOB
+    assert [(s.what, s.line, s.detail) for s in tracker.history.followed()] == [
+        ("requested", 9, f"NotifyAccountAddition {BOB}"),
+        ("added", 10, "added to the cloud"),
+    ]

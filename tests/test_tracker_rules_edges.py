@@ -9,6 +9,7 @@ from pathlib import Path
 from logsync import analyze
 from logsync.events import (
     AddTotals,
+    CertificateWait,
     ComponentStarted,
     StatusMessage,
     SyncStarted,
@@ -967,3 +968,422 @@ def test_a_restart_at_the_instant_of_the_last_cycle_is_where_the_stall_begins(
     assert (connector.state, iso(connector.since), connector.line) == (
         "stalled", "2026-03-02T07:55:00-04:00", 61,
     )
+
+
+def test_a_wait_names_no_install_error_between_its_first_and_a_later_wait(tmp_path: Path) -> None:
+    """The certificate wait began at 09:02 (its first record); an install error at 09:03,
+    before the next wait record (09:04, the log's last), came after the wait began: only the
+    one at 09:01 is named."""
+    log = Log(bias=300).cycle("2026-03-02 09:00:00")
+    log.at("2026-03-02 09:02:00", CERTIFICATE).at("2026-03-02 09:04:00", CERTIFICATE)
+    log.write(tmp_path / "CloudUserSync.log")
+    write(
+        tmp_path / "sitecomp.log",
+        [sitecomp_error(datetime(2026, 3, 2, 9, 1), 1081), sitecomp_error(datetime(2026, 3, 2, 9, 3), 1016)],
+    )
+    connector = analyze([str(tmp_path)]).connector
+    assert (connector.state, iso(connector.since)) == (
+        "waiting_for_certificate", "2026-03-02T09:02:00-05:00",
+    )
+    assert [(c.kind, iso(c.time), c.line, c.status_ids) for c in connector.causes] == [
+        ("install_errors", "2026-03-02T09:01:00-05:00", 1, (1081,))
+    ]
+
+
+def test_a_stop_names_no_install_error_after_it_before_a_later_wait(tmp_path: Path) -> None:
+    """Stopped at 09:02, then a certificate wait at 09:04 (the log's last record): the install
+    error at 09:03 came after the stop and is no cause of it."""
+    log = Log(bias=300).cycle("2026-03-02 09:00:00")
+    log.at("2026-03-02 09:02:00", STOPPING).at("2026-03-02 09:04:00", CERTIFICATE)
+    log.write(tmp_path / "CloudUserSync.log")
+    write(
+        tmp_path / "sitecomp.log",
+        [sitecomp_error(datetime(2026, 3, 2, 9, 1), 1081), sitecomp_error(datetime(2026, 3, 2, 9, 3), 1016)],
+    )
+    connector = analyze([str(tmp_path)]).connector
+    assert (connector.state, iso(connector.since)) == ("stopped", "2026-03-02T09:02:00-05:00")
+    assert [(c.kind, iso(c.time), c.line, c.status_ids) for c in connector.causes] == [
+        ("install_errors", "2026-03-02T09:01:00-05:00", 1, (1081,))
+    ]
+
+
+def test_a_sibling_record_exactly_a_day_before_the_log_begins_is_a_cause(tmp_path: Path) -> None:
+    """CAUSE_REACH is a day: an install error a day before the connector's log begins (its
+    stop at 09:00) is named, one a millisecond earlier is not."""
+    Log(bias=300).at("2026-03-02 09:00:00", STOPPING).write(tmp_path / "CloudUserSync.log")
+    write(
+        tmp_path / "sitecomp.log",
+        [
+            sitecomp_error(datetime(2026, 3, 1, 8, 59, 59, 999000), 1091),
+            sitecomp_error(datetime(2026, 3, 1, 9, 0), 1081),
+        ],
+    )
+    connector = analyze([str(tmp_path)]).connector
+    assert connector.state == "stopped"
+    assert [(c.kind, iso(c.time), c.line, c.status_ids) for c in connector.causes] == [
+        ("install_errors", "2026-03-01T09:00:00-05:00", 2, (1081,))
+    ]
+
+
+def test_sibling_causes_before_any_connector_row_are_named_with_no_cycles() -> None:
+    """`watch` reads sitecomp.log apart (`note_causes`) while the connector's log holds no row
+    yet: no cycles, and the install error is named (no log start to bound it)."""
+    zone = timezone(timedelta(hours=-5))
+    at = micros(datetime(2026, 3, 2, 9, 1, tzinfo=zone))
+    error = StatusMessage(1081, "E", "SMS_CLOUD_USERSYNC", 7040)
+    tracker = Tracker()
+    tracker.note_causes([(at, zone, "status_message", error, "/site/Logs/sitecomp.log", 1)])
+    connector = tracker.connector(None, 300_000_000)
+    assert connector.state == "no_cycles"
+    assert [(c.kind, iso(c.time), c.line, c.status_ids) for c in connector.causes] == [
+        ("install_errors", "2026-03-02T09:01:00-05:00", 1, (1081,))
+    ]
+
+
+def test_a_cause_after_the_judgement_is_not_named() -> None:
+    """A certificate wait at 09:02; CertMgr's failure at 09:01 and dmpuploader's word at 09:10
+    (read apart, as `watch` does): as of 09:02 only the first is named, as of 09:10 both."""
+    zone = timezone(timedelta(hours=-5))
+    start, minute = micros(datetime(2026, 3, 2, 9, 0, tzinfo=zone)), 60_000_000
+    tracker = Tracker()
+    tracker.feed_rows(
+        [
+            (start, zone, "sync_started", SyncStarted("delta", True), "CloudUserSync.log", 1),
+            (start + 2 * minute, zone, "certificate_wait", CertificateWait(1), "CloudUserSync.log", 2),
+        ]
+    )
+    tracker.note_causes(
+        [
+            (start + minute, zone, "certificate_failed", None, "CertMgr.log", 1),
+            (start + 10 * minute, zone, "no_intune_subscription", None, "dmpuploader.log", 1),
+        ]
+    )
+    then = tracker.connector(start + 2 * minute, 5 * minute)
+    assert then.state == "waiting_for_certificate"
+    assert [(c.kind, iso(c.time)) for c in then.causes] == [
+        ("certificate_failed", "2026-03-02T09:01:00-05:00")
+    ]
+    later = tracker.connector(start + 10 * minute, 5 * minute)
+    assert [(c.kind, iso(c.time)) for c in later.causes] == [
+        ("no_intune_subscription", "2026-03-02T09:10:00-05:00"),
+        ("certificate_failed", "2026-03-02T09:01:00-05:00"),
+    ]
+
+
+def test_the_tracker_s_connector_reads_its_users_lines(tmp_path: Path) -> None:
+    """`Tracker.connector` (what `watch` asks) judges with the users' lines as `analyze` does:
+    an excerpt of bob's lines alone shows cycles at work, not no_cycles."""
+    log = Log(bias=300)
+    log.at("2026-03-02 09:00:02", NOTIFY.format("bob@contoso.com"))
+    log.at("2026-03-02 09:00:02", "Failed to add user bob@contoso.com; reason UserNotFound")
+    analysis = analyze([log.write(tmp_path / "CloudUserSync.log")])
+    connector = analysis.tracker.connector(micros(analysis.as_of), 300_000_000)
+    assert (connector.state, connector.code, analysis.connector.state) == ("running", None, "running")
+
+
+def test_a_user_held_back_since_before_an_excerpt_is_pending_where_lines_may_be_left_out_before_the_decision(
+    tmp_path: Path,
+) -> None:
+    """bob is notified at 09:00:02 in a cycle that receives nobody (held back since before the
+    input); its next cycle would decide by 09:05:02. Where the excerpt leaves lines out (grep's
+    `--`) after a record before then, his hold is undetermined (pending); where the record
+    before the first `--` is at 09:05:02 or the `--` comes first, he waits on his timer."""
+    held = Log(bias=300).steady(datetime(2026, 3, 2, 9, 0), "bob@contoso.com").lines
+    later = Log(bias=300).steady(datetime(2026, 3, 2, 10, 0)).lines
+    removed = "Total received users from SCCM to be removed from cloud = 0"
+    at_decision = Log(bias=300).at(datetime(2026, 3, 2, 9, 5, 2), removed).lines
+    excerpts = {
+        "gap.log": [*held, "--", *later],
+        "open.log": [*held, "--"],  # nothing after the gap
+        "decision.log": [*held, *at_decision, "--", *later],
+        "first.log": ["--", *held, *later],  # nothing before the gap
+    }
+    found = {}
+    for name, lines in excerpts.items():
+        (bob,) = analyze([write(tmp_path / name, lines)]).users
+        found[name] = (bob.state, bob.pending_reason, bob.before_input)
+    assert found == {
+        "gap.log": ("pending", "undetermined", True),
+        "open.log": ("pending", "undetermined", True),
+        "decision.log": ("waiting", None, True),
+        "first.log": ("waiting", None, True),
+    }
+
+
+def test_a_user_held_in_its_last_cycle_does_not_keep_the_next_held_user_from_release(
+    tmp_path: Path,
+) -> None:
+    """amy and bob are held back since before the log (09:00, nobody received); 09:05 notifies
+    bob and carol and receives both (unreconciled: one added); 09:10 notifies nobody. amy's
+    last cycle left no room for her: still held. bob's did: he was added at 09:05:02, though
+    amy comes before him among the held users."""
+    log = Log(bias=300)
+    log.steady(datetime(2026, 3, 2, 9, 0), "amy@contoso.com", "bob@contoso.com")
+    log.steady(datetime(2026, 3, 2, 9, 5), "bob@contoso.com", "carol@contoso.com", received=2, added=1)
+    log.steady(datetime(2026, 3, 2, 9, 10))
+    analysis = analyze([log.write(tmp_path / "CloudUserSync.log")])
+    assert [(u.upn, u.state, u.before_input, iso(u.recovered_at)) for u in analysis.users] == [
+        ("amy@contoso.com", "waiting", True, None),
+        ("carol@contoso.com", "pending", False, None),
+        ("bob@contoso.com", "recovered", True, "2026-03-02T09:05:02-05:00"),
+    ]
+
+
+def test_a_user_not_received_from_its_due_time_or_after_a_restart_is_skipped(
+    tmp_path: Path,
+) -> None:
+    """bob fails (UserNotFound) at 09:00:02, due at 09:00:02 the next day. A cycle that
+    notifies him and receives nobody is a skip (evidence for `overdue`) when it starts at the
+    due time itself, or after a restart since the failure; one a second before the due time is
+    not."""
+    found = {}
+    for name, later in (
+        ("at-due.log", lambda log: log.steady(datetime(2026, 3, 3, 9, 0, 2), "bob@contoso.com")),
+        ("before-due.log", lambda log: log.steady(datetime(2026, 3, 3, 9, 0, 1), "bob@contoso.com")),
+        (
+            "restarted.log",
+            lambda log: log.restart("2026-03-02 10:00:00").steady(datetime(2026, 3, 2, 10, 5), "bob@contoso.com"),
+        ),
+    ):
+        log = Log(bias=300)
+        log.cycle("2026-03-02 09:00:00", ("bob@contoso.com",), {"bob@contoso.com": "UserNotFound"})
+        later(log)
+        (bob,) = analyze([log.write(tmp_path / name)]).users
+        found[name] = (bob.state, bob.failures, bob.skipped)
+    assert found == {
+        "at-due.log": ("waiting", 1, 1),
+        "before-due.log": ("waiting", 1, 0),
+        "restarted.log": ("waiting", 1, 1),
+    }
+
+
+def test_a_failure_line_accounts_for_one_failed_add_of_its_cycle(tmp_path: Path) -> None:
+    """amy and bob are received and nobody is added; only bob's failure has a line: one failed
+    add no failure line names (amy's), counted at the totals line (line 7)."""
+    log = Log(bias=300).cycle(
+        "2026-03-02 09:00:00",
+        ("amy@contoso.com", "bob@contoso.com"),
+        {"bob@contoso.com": "UserNotFound"},
+        added=0,
+    )
+    result = analyze([log.write(tmp_path / "CloudUserSync.log")]).result
+    assert result.unnamed_failures == 1
+    assert result.unnamed_at is not None
+    assert (iso(result.unnamed_at[0]), result.unnamed_at[2]) == ("2026-03-02T09:00:04-05:00", 7)
+
+
+def test_an_overdue_user_is_pending_where_an_excerpt_leaves_lines_out_after_its_retry(
+    tmp_path: Path,
+) -> None:
+    """bob fails (UserNotFound) at 09:00:02; his retry was expected in the 09:30 cycle the
+    next day, and the cycles to 09:55 do not notify him: overdue. Where the excerpt leaves
+    lines out (grep's `--`) after 09:30, or at its end, his retry may be there (pending,
+    retry_unseen); where the lines after the last `--` begin at 09:30, it is not."""
+    failed = Log(bias=300).cycle("2026-03-02 09:00:00", ("bob@contoso.com",), {"bob@contoso.com": "UserNotFound"})
+    failed.cycle("2026-03-02 12:00:00")
+    later = Log(bias=300)
+    for minute in range(30, 60, 5):
+        later.cycle(f"2026-03-03 09:{minute}:00")
+    first, rest = later.lines[:5], later.lines[5:]  # the 09:30 cycle, the cycles after it
+    excerpts = {
+        "whole.log": [*failed.lines, *first, *rest],
+        "after-retry.log": [*failed.lines, *first, "--", *rest],
+        "at-retry.log": [*failed.lines, "--", *first, *rest],
+        "open.log": [*failed.lines, *first, *rest, "--"],
+    }
+    found = {}
+    for name, lines in excerpts.items():
+        (bob,) = analyze([write(tmp_path / name, lines)]).users
+        found[name] = (bob.state, bob.pending_reason, iso(bob.expected_recovery))
+    retry = "2026-03-03T09:30:00-05:00"
+    assert found == {
+        "whole.log": ("overdue", None, retry),
+        "after-retry.log": ("pending", "retry_unseen", retry),
+        "at-retry.log": ("overdue", None, retry),
+        "open.log": ("pending", "retry_unseen", retry),
+    }
+
+
+def test_a_user_held_back_since_before_the_log_that_fails_beside_an_add_is_no_longer_held(
+    tmp_path: Path,
+) -> None:
+    """bob is held back since before the log (09:00); at 09:05 he fails (UserNotFound) while
+    carol is added; 09:10 notifies nobody. His failure ends the hold: his absence at 09:10 is
+    no add (his timer holds him), though his last cycle added someone."""
+    log = Log(bias=300)
+    log.steady(datetime(2026, 3, 2, 9, 0), "bob@contoso.com")
+    log.cycle("2026-03-02 09:05:00", ("bob@contoso.com", "carol@contoso.com"), {"bob@contoso.com": "UserNotFound"})
+    log.cycle("2026-03-02 09:10:00")
+    bob, carol = analyze([log.write(tmp_path / "CloudUserSync.log")]).users
+    assert (bob.upn, bob.state, bob.failures, bob.recovery_by, iso(bob.full_sync_due), bob.recovered_at) == (
+        "bob@contoso.com", "waiting", 1, "timer", "2026-03-03T09:05:02-05:00", None,
+    )
+    assert (carol.upn, carol.state) == ("carol@contoso.com", "synced")
+
+
+def test_a_retry_in_a_restart_s_full_sync_with_no_times_awaits_its_totals() -> None:
+    """Lines with no times: bob fails (UserNotFound), the connector restarts and its full sync
+    notifies him, and the input ends before its totals. The full sync holds nobody back: bob
+    is pending, awaiting the totals, not held by a timer nobody can time."""
+    tracker = Tracker()
+    tracker.feed_rows(
+        [
+            (0, NO_TIMES, "sync_started", SyncStarted("delta", True), "pasted", 1),
+            (1, NO_TIMES, "user_add_requested", UserAddRequested("bob@contoso.com"), "pasted", 2),
+            (2, NO_TIMES, "user_add_failed", UserAddFailed("bob@contoso.com", "UserNotFound"), "pasted", 3),
+            (3, NO_TIMES, "add_totals", AddTotals(1, 0), "pasted", 4),
+            (4, NO_TIMES, "component_started", ComponentStarted(7012), "pasted", 5),
+            (5, NO_TIMES, "sync_started", SyncStarted("full", True), "pasted", 6),
+            (6, NO_TIMES, "user_add_requested", UserAddRequested("bob@contoso.com"), "pasted", 7),
+        ]
+    )
+    (bob,) = tracker.result().users
+    assert (bob.state, bob.pending_reason, bob.failures) == ("pending", "awaiting_totals", 1)
+
+
+def test_a_user_first_held_back_beside_one_received_stays_held_when_next_left_out(
+    tmp_path: Path,
+) -> None:
+    """09:00 notifies amy and dave, receives both and adds one (unreconciled); 09:05 notifies
+    amy again and carol, new, and receives and adds one: carol; amy, notified twice, is held
+    back since before the log there. 09:10 notifies nobody: amy's last cycle left no room for
+    her, so her absence is no add."""
+    log = Log(bias=300)
+    log.steady(datetime(2026, 3, 2, 9, 0), "amy@contoso.com", "dave@contoso.com", received=2, added=1)
+    log.steady(datetime(2026, 3, 2, 9, 5), "amy@contoso.com", "carol@contoso.com", received=1, added=1)
+    log.steady(datetime(2026, 3, 2, 9, 10))
+    analysis = analyze([log.write(tmp_path / "CloudUserSync.log")])
+    assert [(u.upn, u.state, u.before_input, iso(u.synced_at)) for u in analysis.users] == [
+        ("amy@contoso.com", "waiting", True, None),
+        ("dave@contoso.com", "pending", False, None),
+        ("carol@contoso.com", "synced", False, "2026-03-02T09:05:02-05:00"),
+    ]
+
+
+def test_a_user_held_back_when_the_first_cycle_is_decided_is_added_by_its_later_absence(
+    tmp_path: Path,
+) -> None:
+    """The log begins inside a cycle that notifies amy and adds one (undecided). The first
+    complete cycle, 09:05, notifies her again (held back since before the log) and carol, and
+    receives both and adds one (unreconciled: room for her). 09:10 notifies nobody: amy was
+    added at 09:05:02."""
+    log = Log(bias=300)
+    log.at(datetime(2026, 3, 2, 9, 0, 2), NOTIFY.format("amy@contoso.com"))
+    log.at(
+        datetime(2026, 3, 2, 9, 0, 3),
+        "Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 1",
+    )
+    log.steady(datetime(2026, 3, 2, 9, 5), "amy@contoso.com", "carol@contoso.com", received=2, added=1)
+    log.steady(datetime(2026, 3, 2, 9, 10))
+    analysis = analyze([log.write(tmp_path / "CloudUserSync.log")])
+    assert [(u.upn, u.state, u.before_input, iso(u.recovered_at)) for u in analysis.users] == [
+        ("carol@contoso.com", "pending", False, None),
+        ("amy@contoso.com", "recovered", True, "2026-03-02T09:05:02-05:00"),
+    ]
+
+
+def test_a_cycle_that_received_more_users_than_it_names_may_hold_an_unseen_retry(
+    tmp_path: Path,
+) -> None:
+    """bob fails (UserNotFound) at 09:00:02; his retry was expected at 09:30 the next day, and
+    no cycle to 09:55 notifies him. The 09:35 cycle names only carol: where it received one
+    user, bob is overdue; where it received two, bob's retry may have been the other (pending,
+    retry_unseen)."""
+    found = {}
+    for received in (1, 2):
+        log = Log(bias=300)
+        log.cycle("2026-03-02 09:00:00", ("bob@contoso.com",), {"bob@contoso.com": "UserNotFound"})
+        for minute in range(30, 60, 5):
+            if minute == 35:
+                log.steady(datetime(2026, 3, 3, 9, 35), "carol@contoso.com", received=received, added=received)
+            else:
+                log.cycle(f"2026-03-03 09:{minute}:00")
+        users = analyze([log.write(tmp_path / f"received-{received}.log")]).users
+        (bob,) = [u for u in users if u.upn == "bob@contoso.com"]
+        found[received] = (bob.state, bob.pending_reason, iso(bob.expected_recovery))
+    assert found == {
+        1: ("overdue", None, "2026-03-03T09:30:00-05:00"),
+        2: ("pending", "retry_unseen", "2026-03-03T09:30:00-05:00"),
+    }
+
+
+def test_a_timer_runs_at_a_cycle_that_starts_before_its_due_time_though_it_notifies_after(
+    tmp_path: Path,
+) -> None:
+    """bob fails (UserNotFound) at 09:00:02, due at 09:00:02 the next day. A cycle starting at
+    09:00:01 notifies him at 09:00:03 and counts one user received and added: his timer still
+    ran when the cycle started, so he was held back and the add is not his."""
+    log = Log(bias=300)
+    log.cycle("2026-03-02 09:00:00", ("bob@contoso.com",), {"bob@contoso.com": "UserNotFound"})
+    log.steady(datetime(2026, 3, 3, 9, 0, 1), "bob@contoso.com", received=1, added=1)
+    (bob,) = analyze([log.write(tmp_path / "CloudUserSync.log")]).users
+    assert (bob.state, bob.recovered_at, iso(bob.expected_recovery)) == (
+        "waiting", None, "2026-03-04T09:00:02-05:00",
+    )
+
+
+def test_a_cycle_s_failure_lines_count_among_the_users_it_names(tmp_path: Path) -> None:
+    """dave's retry was expected at 09:30 (he failed the day before) and no cycle to 09:55
+    notifies him. The 09:35 cycle names carol and erin, whose add fails: received 3 is more
+    than the two it names, so dave's retry may be the third (pending). With erin's failure
+    line but not her notification, received 2 is the two it names: dave is overdue."""
+    totals = "Total received users to add from SCCM = {}, Total Successfully added users to Cloud = 1"
+    found = {}
+    for name, notified, received in (("notified.log", True, 3), ("failure-only.log", False, 2)):
+        log = Log(bias=300)
+        log.cycle("2026-03-02 09:00:00", ("dave@contoso.com",), {"dave@contoso.com": "UserNotFound"})
+        for minute in range(30, 60, 5):
+            if minute != 35:
+                log.cycle(f"2026-03-03 09:{minute}:00")
+                continue
+            log.at("2026-03-03 09:35:00", STARTING)
+            log.at("2026-03-03 09:35:02", NOTIFY.format("carol@contoso.com"))
+            if notified:
+                log.at("2026-03-03 09:35:02", NOTIFY.format("erin@contoso.com"))
+            log.at("2026-03-03 09:35:02", "Failed to add user erin@contoso.com; reason Forbidden")
+            log.at("2026-03-03 09:35:03", totals.format(received))
+        users = analyze([log.write(tmp_path / name)]).users
+        (dave,) = [u for u in users if u.upn == "dave@contoso.com"]
+        found[name] = (dave.state, dave.pending_reason)
+    assert found == {
+        "notified.log": ("pending", "retry_unseen"),
+        "failure-only.log": ("overdue", None),
+    }
+
+
+def test_a_cycle_that_received_nobody_though_a_user_failed_in_it_is_unreconciled(
+    tmp_path: Path,
+) -> None:
+    """erin is notified and fails (Forbidden: no retry) in a cycle whose totals say nobody was
+    received: the counts contradict her failure, so the cycle is unreconciled, with its start
+    (line 1) and totals line (4) as evidence."""
+    log = Log(bias=300)
+    log.at("2026-03-02 09:00:00", STARTING)
+    log.at("2026-03-02 09:00:02", NOTIFY.format("erin@contoso.com"))
+    log.at("2026-03-02 09:00:02", "Failed to add user erin@contoso.com; reason Forbidden")
+    log.at("2026-03-02 09:00:03", "Total received users to add from SCCM = 0, Total Successfully added users to Cloud = 0")
+    analysis = analyze([log.write(tmp_path / "CloudUserSync.log")])
+    assert [(u.upn, u.state) for u in analysis.users] == [("erin@contoso.com", "failed")]
+    assert [
+        (iso(c.time), c.line, c.totals_line, c.received, c.added, c.notified)
+        for c in analysis.result.unreconciled
+    ] == [("2026-03-02T09:00:00-05:00", 1, 4, 0, 0, 1)]
+
+
+
+def test_a_totals_line_after_a_restart_names_nobody_so_may_hold_an_unseen_retry(
+    tmp_path: Path,
+) -> None:
+    """dave's retry was expected at 09:30 (he failed the day before). The connector restarts
+    at 09:36 and a totals line (one received, one added) follows with no cycle start and no
+    notification: the restart left nobody named, so the user received may be dave (pending,
+    retry_unseen), though no cycle to 09:55 notifies him."""
+    log = Log(bias=300)
+    log.cycle("2026-03-02 09:00:00", ("dave@contoso.com",), {"dave@contoso.com": "UserNotFound"})
+    log.cycle("2026-03-03 09:30:00")
+    log.restart("2026-03-03 09:36:00")
+    log.at("2026-03-03 09:36:30", "Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 1")
+    for minute in (40, 45, 50, 55):
+        log.cycle(f"2026-03-03 09:{minute}:00")
+    (dave,) = analyze([log.write(tmp_path / "CloudUserSync.log")]).users
+    assert (dave.state, dave.pending_reason, dave.recovery_by) == ("pending", "retry_unseen", "timer")
