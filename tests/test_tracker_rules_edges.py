@@ -18,7 +18,7 @@ from logsync.events import (
 )
 from logsync.health import HealthCollector
 from logsync.times import NO_TIMES, iso, micros, moment_time
-from logsync.tracker import GAP_WINDOW, MAX_CAUSES, Tracker
+from logsync.tracker import GAP_WINDOW, MAX_CAUSES, Tracker, UserState
 
 from .conftest import SAMPLES
 from .logtext import Log, sms_line
@@ -1110,6 +1110,12 @@ def test_a_user_held_back_since_before_an_excerpt_is_pending_where_lines_may_be_
     }
 
 
+def nobody_next(log: Log, tmp_path: Path) -> list[UserState]:
+    """The users of `log` judged after one more cycle, at 09:10, that notifies nobody."""
+    log.steady(datetime(2026, 3, 2, 9, 10))
+    return analyze([log.write(tmp_path / "CloudUserSync.log")]).users
+
+
 def test_a_user_held_in_its_last_cycle_does_not_keep_the_next_held_user_from_release(
     tmp_path: Path,
 ) -> None:
@@ -1120,9 +1126,8 @@ def test_a_user_held_in_its_last_cycle_does_not_keep_the_next_held_user_from_rel
     log = Log(bias=300)
     log.steady(datetime(2026, 3, 2, 9, 0), "amy@contoso.com", "bob@contoso.com")
     log.steady(datetime(2026, 3, 2, 9, 5), "bob@contoso.com", "carol@contoso.com", received=2, added=1)
-    log.steady(datetime(2026, 3, 2, 9, 10))
-    analysis = analyze([log.write(tmp_path / "CloudUserSync.log")])
-    assert [(u.upn, u.state, u.before_input, iso(u.recovered_at)) for u in analysis.users] == [
+    users = nobody_next(log, tmp_path)
+    assert [(u.upn, u.state, u.before_input, iso(u.recovered_at)) for u in users] == [
         ("amy@contoso.com", "waiting", True, None),
         ("carol@contoso.com", "pending", False, None),
         ("bob@contoso.com", "recovered", True, "2026-03-02T09:05:02-05:00"),
@@ -1251,9 +1256,8 @@ def test_a_user_first_held_back_beside_one_received_stays_held_when_next_left_ou
     log = Log(bias=300)
     log.steady(datetime(2026, 3, 2, 9, 0), "amy@contoso.com", "dave@contoso.com", received=2, added=1)
     log.steady(datetime(2026, 3, 2, 9, 5), "amy@contoso.com", "carol@contoso.com", received=1, added=1)
-    log.steady(datetime(2026, 3, 2, 9, 10))
-    analysis = analyze([log.write(tmp_path / "CloudUserSync.log")])
-    assert [(u.upn, u.state, u.before_input, iso(u.synced_at)) for u in analysis.users] == [
+    users = nobody_next(log, tmp_path)
+    assert [(u.upn, u.state, u.before_input, iso(u.synced_at)) for u in users] == [
         ("amy@contoso.com", "waiting", True, None),
         ("dave@contoso.com", "pending", False, None),
         ("carol@contoso.com", "synced", False, "2026-03-02T09:05:02-05:00"),
@@ -1274,9 +1278,8 @@ def test_a_user_held_back_when_the_first_cycle_is_decided_is_added_by_its_later_
         "Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 1",
     )
     log.steady(datetime(2026, 3, 2, 9, 5), "amy@contoso.com", "carol@contoso.com", received=2, added=1)
-    log.steady(datetime(2026, 3, 2, 9, 10))
-    analysis = analyze([log.write(tmp_path / "CloudUserSync.log")])
-    assert [(u.upn, u.state, u.before_input, iso(u.recovered_at)) for u in analysis.users] == [
+    users = nobody_next(log, tmp_path)
+    assert [(u.upn, u.state, u.before_input, iso(u.recovered_at)) for u in users] == [
         ("carol@contoso.com", "pending", False, None),
         ("amy@contoso.com", "recovered", True, "2026-03-02T09:05:02-05:00"),
     ]

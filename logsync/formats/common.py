@@ -71,16 +71,16 @@ def in_order(time: datetime, ctx: ParseContext, step: bool = True) -> datetime:
     if changes is None:  # (clocks change on a quarter hour, for half an hour or more)
         starts = [time.replace(minute=minute, second=0, microsecond=0) for minute in _QUARTERS]
         changes = ctx.hours[hour] = any(map(not_one_time, starts))
-    if changes:
-        later = time.replace(fold=1)
-        previous = ctx.previous
-        if not_one_time(time) and previous is not None:
+    if changes and not_one_time(time):
+        later, previous = time.replace(fold=1), ctx.previous
+        if previous is None:  # its first record: nothing before it to read it after
+            if step and micros(later) > micros(time):
+                ctx.stats.notes.append(_begins_twice(time))
+        else:
             if isinstance(previous, datetime):
                 previous = micros(previous)
             if micros(time) < previous - RUN_DISORDER_US <= micros(later):
                 time = later  # (a time the clock skips: `later` is sooner, never taken)
-        elif not_one_time(time) and step and micros(later) > micros(time):
-            ctx.stats.notes.append(_begins_twice(time))  # (its first record: nothing before)
     if step:
         ctx.previous = time
     return time

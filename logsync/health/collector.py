@@ -116,10 +116,9 @@ class HealthCollector:
         days_in = self.day_zone
         for us, zone, kind, data, source, line in rows:
             if kind == "user_add_requested" or kind == "user_add_failed" or kind == "add_totals":
-                if days_in is not None and zone is not None:  # (a time with an offset)
-                    zone = days_in
-                if zone is not span[0] or not span[1] <= us < span[2]:
-                    day, span = self._day(us, zone)
+                counted_in = zone if days_in is None or zone is None else days_in
+                if counted_in is not span[0] or not span[1] <= us < span[2]:
+                    day, span = self._day(us, counted_in)
                 if kind == "user_add_requested":
                     if held_back[notified]:
                         day.held_back += 1
