@@ -86,7 +86,9 @@ class Watcher:
         self.tracker = tracker
         self.options = options or ReadOptions()
         self.cloud = cloud
-        """An export of Azure AD users: each user then says whether it is in it."""
+        """An export of Azure AD users: each user then says whether it is in it (None where
+        the log failed it with UserNotFound after the export was taken: `outdated`, renewed
+        with each look)."""
         self.format: str | None = None
         self.stats = follower.stats
         self._pasting: Pasting | None = None
@@ -110,6 +112,11 @@ class Watcher:
     def last_time(self) -> datetime | None:
         """The time of the last record read."""
         return self.stats.last_time or self.rotated.last_time
+
+    @property
+    def holds_records(self) -> bool:
+        """Whether the logs hold a record of the connector yet (before, nothing is judged)."""
+        return bool(self.stats.connector_records or self.rotated.connector_records)
 
     def read_rotated(self) -> None:
         """Read what the history files (`CloudUserSync-*.log`) and the rotated `.lo_` already
@@ -242,6 +249,8 @@ class Watcher:
         from .analysis import in_azure_ad
 
         as_of = self.as_of(wall)
+        if self.cloud is not None:  # (users it holds that the log failed after it was taken)
+            self.cloud = self.cloud.outdated_by(self.tracker.users.values())
         result = in_azure_ad(self.tracker.result(as_of), self.cloud)
         found = []
         every = result.interval

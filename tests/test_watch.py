@@ -453,3 +453,68 @@ def test_watch_s_time_is_the_wall_clock_to_the_millisecond_as_the_log_s_times(
     watcher.read()
     wall = datetime(2026, 12, 3, 8, 34, 47, 720588, tzinfo=timezone.utc)
     assert watcher.as_of(wall).isoformat() == "2026-12-03T00:34:47.720000-08:00"
+
+
+def test_watch_judges_nothing_before_the_log_holds_a_record(tmp_path: Path) -> None:
+    """A log not there yet, then empty: no line (it said `no_cycles`, a connector problem, of
+    a log it had not seen); the first comes with the first records, and judges them."""
+    now = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    live = tmp_path / "CloudUserSync.log"
+    process = subprocess.Popen(
+        [LOGSYNC, "watch", str(live), "--poll", "0.1", "--interval", "5m"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    reader = Reader(process)
+    try:
+        time.sleep(1.5)
+        live.write_text("")
+        time.sleep(1.5)
+        append(live, Log(bias=0).cycle(now - timedelta(seconds=30), ("a@contoso.com",), {"a@contoso.com": "UserNotFound"}))
+        connector = reader.next()
+        assert (connector["kind"], connector["state"], connector["problem"]) == ("connector", "running", None)
+        assert (reader.next()["upn"], process.poll()) == ("a@contoso.com", None)
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=20)
+    assert (process.returncode, err.decode()) == (130, f"logsync: waiting for {live} to appear\n")
+
+
+def test_watch_marks_users_the_log_failed_after_the_azure_ad_export_was_taken(tmp_path: Path) -> None:
+    """The export, taken two minutes ago, holds alice and bob; the log fails alice with
+    UserNotFound a minute ago, and bob while the watch runs. Whether Azure AD holds them now,
+    the export cannot say (`in_azure_ad` absent, as in report; it said true), and stderr names
+    each once, as report does."""
+    now = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    live = tmp_path / "CloudUserSync.log"
+    live.write_text(Log(bias=0).cycle(now - timedelta(seconds=60), ("alice@contoso.com", "carol@contoso.com"), {"alice@contoso.com": "UserNotFound"}).text())
+    export = tmp_path / "users.csv"
+    export.write_text("UserPrincipalName\r\nalice@contoso.com\r\nbob@contoso.com\r\n")
+    taken = (now - timedelta(seconds=120)).isoformat() + "+00:00"
+    process = subprocess.Popen(
+        [LOGSYNC, "watch", str(live), "--poll", "0.1", "--interval", "5m", "--all",
+         "--cloud-users", str(export), "--cloud-users-as-of", taken],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    reader = Reader(process)
+    try:
+        assert reader.next()["kind"] == "connector"
+        users = [reader.next() for _ in range(2)]
+        assert [(u["upn"], u["state"], u.get("in_azure_ad")) for u in users] == [
+            ("alice@contoso.com", "waiting", None),
+            ("carol@contoso.com", "synced", False),
+        ]
+        append(live, Log(bias=0).cycle(now - timedelta(seconds=30), ("bob@contoso.com",), {"bob@contoso.com": "UserNotFound"}))
+        bob = reader.next()
+        assert (bob["upn"], bob["state"], bob.get("in_azure_ad")) == ("bob@contoso.com", "waiting", None)
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=20)
+    said = (
+        "logsync: 1 user of the Azure AD export ({}) failed with UserNotFound after it was "
+        "taken: whether Azure AD holds them now, a newer export would tell\n"
+    )
+    assert (process.returncode, err.decode()) == (
+        130,
+        f"logsync: Azure AD export {export}: 2 users (csv), taken {taken}\n"
+        + said.format("alice@contoso.com") + said.format("bob@contoso.com"),
+    )

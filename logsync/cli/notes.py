@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -114,8 +114,14 @@ def judge(opts: Common, env: Env, **extra: Any) -> Analysis:
 
         text = unnamed_text(unnamed, analysis.result.unnamed_at, explained=True)
         env.stderr.write(f"logsync: {text}\n")
-    outdated = analysis.cloud.outdated if analysis.cloud is not None else frozenset()
-    if outdated and not opts.quiet:  # (what the export says of them, the log contradicts)
+    note_outdated(analysis.cloud.outdated if analysis.cloud is not None else (), opts, env)
+    return analysis
+
+
+def note_outdated(outdated: Collection[str], opts: Common, env: Env) -> None:
+    """Say which users of the Azure AD export the log failed with UserNotFound after it was
+    taken (`CloudUsers.outdated`): what the export says of them, the log contradicts."""
+    if outdated and not opts.quiet:
         from ..render import count_of
 
         names = ", ".join(sorted(outdated)[:3]) + (", …" if len(outdated) > 3 else "")
@@ -124,7 +130,6 @@ def judge(opts: Common, env: Env, **extra: Any) -> Analysis:
             f"({visible(names)}) failed with UserNotFound after it was taken: whether Azure AD "
             "holds them now, a newer export would tell\n"
         )
-    return analysis
 
 
 def note_log_end(analysis: Analysis, opts: Common, env: Env) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,7 +11,7 @@ from ..render.printers import formats
 from ..safety import visible
 from ..tracker import TrackerOptions
 from .application import Env, command
-from .notes import note_runs, unmatched_users
+from .notes import note_outdated, note_runs, unmatched_users
 from .options import (
     NONE_GIVEN,
     Shared,
@@ -20,6 +20,10 @@ from .options import (
     output_format,
     shared,
 )
+
+if TYPE_CHECKING:
+    from ..watch import Watcher
+    from .options import Common
 
 POLL_SECONDS = 0.5
 
@@ -80,8 +84,9 @@ def watch(
     beside it, as report reads the folder; the sibling logs beside it (CertMgr.log,
     dmpuploader.log, sitecomp.log) are read once for the cause of a connector problem.
 
-    On a terminal: a live table with countdowns. Piped: one JSON line for the connector's state,
-    one for every user that is not synced, then one per change of either, flushed at once
+    On a terminal: a live table with countdowns. Piped, once the log holds records: one JSON
+    line for the connector's state, one for every user that is not synced, then one per change
+    of either, flushed at once
     (`kind` is `connector` or `user`): a user's line comes when its state, due time or expected
     recovery changes, and `changed` names which; a line of kind `unnamed_failures` comes when
     the cycles' totals count more failed adds that no failure line names.
@@ -107,6 +112,7 @@ def watch(
     watcher.read_siblings()
     note_runs(watcher.runs, opts, env)
     result, initial = watcher.changes(utc_now(), everyone=all_users)
+    noted_outdated = _note_outdated(watcher, frozenset(), opts, env)
     nobody = unmatched_users(opts, watcher.tracker.upns())  # (a new one if read again)
     if nobody is not None and watcher.last_time is not None and not opts.quiet:
         env.stderr.write(f"logsync: {nobody} so far\n")
@@ -127,5 +133,17 @@ def watch(
                     "back?); what follows is read in file order\n"
                 )
                 noted = True
-            sink(*watcher.changes(utc_now(), everyone=True))
+            result, changes = watcher.changes(utc_now(), everyone=True)
+            noted_outdated = _note_outdated(watcher, noted_outdated, opts, env)
+            sink(result, changes)
+
+
+def _note_outdated(
+    watcher: Watcher, noted: frozenset[str], opts: Common, env: Env
+) -> frozenset[str]:
+    """Say which users of the Azure AD export the log failed with UserNotFound after it was
+    taken, each once; the users said so far."""
+    outdated = watcher.cloud.outdated if watcher.cloud is not None else frozenset()
+    note_outdated(outdated - noted, opts, env)
+    return noted | outdated
 

@@ -40,12 +40,15 @@ class WatchPage(NamedTuple):
 @contextmanager
 def lines(page: WatchPage, output: Output) -> Iterator[Sink]:
     """One JSON line for the connector's new state and one per change of a user it wants,
-    flushed at once."""
+    flushed at once; none before the logs hold a record of the connector."""
     watcher, display, out = page.watcher, page.display, output.out
     started = not page.from_end  # with --from-end, what the log holds is no news
 
     def sink(result: Result, changes: list[Change]) -> None:
         nonlocal started
+        if not watcher.holds_records:  # (a log not there yet, or empty: nothing to judge)
+            started = True
+            return
         connector = watcher.connector_change(result)
         unnamed = watcher.unnamed_change(result)
         if started:
