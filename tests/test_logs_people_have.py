@@ -1361,6 +1361,31 @@ def test_a_restart_retries_a_user_held_back_since_before_the_log_at_its_full_syn
     assert [s.what for s in analyze([path], follow="amy@contoso.com").result.timeline] == ["restart"]
 
 
+def test_a_user_held_back_since_before_the_log_who_fails_after_a_restart_misses_only_its_first_failure(
+    tmp_path: Path,
+) -> None:
+    """bob is held back since before the log (rule 2b), then the restart's full sync fails
+    him: the input holds that failure, so every output says that only his first is not in it
+    (they said "its failure is not in the input", beside "1 failure")."""
+    log = Log(bias=300)
+    log.steady(datetime(2026, 3, 2, 9, 0), "bob@contoso.com")  # received = 0: held back
+    log.restart("2026-03-02 09:03:00")
+    log.cycle("2026-03-02 09:05:00", ("bob@contoso.com",), {"bob@contoso.com": "UserNotFound"})
+    path = log.write(tmp_path / "CloudUserSync.log")
+    missing = "held back since before the log: its first failure is not in the input"
+    now = ["--now", "2026-03-02T09:06"]
+    gate = runner.invoke(app, ["check", *now, "--junit", str(tmp_path / "r.xml"), path])
+    assert (gate.exit_code, gate.stdout.splitlines()[0]) == (
+        1, f"bob@contoso.com\twaiting\tUserNotFound\texpected recovery 2026-03-03T09:10:00-05:00; {missing}",
+    )
+    assert f"first failure unknown ({missing}), failures 1</failure>" in (tmp_path / "r.xml").read_text()
+    story = runner.invoke(app, ["timeline", *now, "--format", "markdown", "bob@", path]).stdout
+    assert f"**State:** waiting · {missing} · 1 failure(s), reason UserNotFound" in story
+    held = Log(bias=300).steady(datetime(2026, 3, 2, 9, 0), "bob@contoso.com")
+    alone = runner.invoke(app, ["check", held.write(tmp_path / "held.log")]).stdout
+    assert "; held back since before the log: its failure is not in the input\n" in alone
+
+
 def test_an_undecided_cycle_past_the_bound_is_decided_as_a_skip_by_the_next(tmp_path: Path) -> None:
     """Rule 2b: past the latest due time, a cycle notifies scott and ann (held back since before
     the log) and amy, and receives two: it cannot say whom. The next cycle notifies scott

@@ -70,6 +70,15 @@ def stamp(value: datetime | None, display: Display) -> str | None:
 
 BEFORE_INPUT = "held back since before the log: its failure is not in the input"
 """The story of a user held back since before the input (SPEC §4 rule 2b)."""
+
+
+def before_input_text(user: UserState) -> str:
+    """The story of a user held back since before the input (SPEC §4 rule 2b): where the
+    input holds a later failure of it (a retry, a restart's full sync), only its first is
+    missing."""
+    if user.failures:
+        return "held back since before the log: its first failure is not in the input"
+    return BEFORE_INPUT
 AZURE_AD_TEXT = {
     (True, True): "in Azure AD: a restart adds it",
     (False, True): "not in Azure AD: a restart will not add it",
@@ -178,7 +187,7 @@ def log_end_note(ended_ago: float | None) -> str:
 def state_parts(user: UserState, shown: Callable[[datetime], str]) -> list[str]:
     """What follows a user's state in its one-line summary (`timeline`'s title and its last
     text row), each time shown by `shown`."""
-    parts = [BEFORE_INPUT] if user.before_input else []
+    parts = [before_input_text(user)] if user.before_input else []
     if user.failures:
         parts.append(f"{count_of(user.failures, 'failure')} ({visible(user.reason or '?')})")
     if user.full_sync_due is not None:

@@ -11,8 +11,8 @@ from ..safety import visible
 from ..times import NO_TIMES_REASON, timeless
 from ..tracker import CONNECTOR_CODES, UserState, unnamed_words
 from . import (
-    BEFORE_INPUT,
     Display,
+    before_input_text,
     bounded,
     connector_record,
     connector_text,
@@ -190,7 +190,7 @@ def check_row(
         if user.state == "overdue" and when:
             recovery += " passed, no retry logged"
         if user.before_input:
-            recovery += f"; {BEFORE_INPUT}"
+            recovery += f"; {before_input_text(user)}"
     if user.in_azure_ad is not None and user.stuck:
         recovery += (
             "; in Azure AD: a restart adds it"

@@ -11,7 +11,7 @@ from ..safety import visible
 from ..times import NO_TIMES_REASON
 from ..tracker import LATEST, UserState
 from ..verdicts import counts_unnamed
-from . import BEFORE_INPUT, Display, bounded, connector_text, unnamed_text
+from . import Display, before_input_text, bounded, connector_text, unnamed_text
 
 
 def failure_message(user: UserState, display: Display) -> str:
@@ -42,7 +42,7 @@ def failure_detail(user: UserState, display: Display) -> str:
     is before the log, and how many there were)."""
     first = display.iso(user.first_failure)
     if first is None:
-        why = NO_TIMES_REASON if user.no_times else BEFORE_INPUT
+        why = NO_TIMES_REASON if user.no_times else before_input_text(user)
         return f"first failure unknown ({why}), failures {user.failures}"
     return f"first failure {first}, failures {user.failures}"
 

@@ -20,9 +20,9 @@ from ..safety import visible
 from ..tracker import Step, UserState
 from . import (
     AZURE_AD_TEXT,
-    BEFORE_INPUT,
     USER_COLUMNS,
     Display,
+    before_input_text,
     bounded,
     connector_text,
     count_of,
@@ -206,7 +206,7 @@ def timeline(user: UserState, steps: list[Step], analysis: Analysis, display: Di
     out = _header(f"logsync timeline: {code(user.upn)}", analysis, display)
     out += [
         f"**State:** {user.state}"
-        + (f" · {BEFORE_INPUT}" if user.before_input else "")
+        + (f" · {before_input_text(user)}" if user.before_input else "")
         + (f" · {user.failures} failure(s), reason {text(user.reason)}" if user.failures else "")
         + (
             f" · expected recovery {bounded(user, when(user.expected_recovery, display))}"
