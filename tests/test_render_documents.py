@@ -449,3 +449,72 @@ def test_timeline_markdown_reads_cleanly_raw() -> None:
     )
     # an underscore that could open or close emphasis is still escaped
     assert markdown.text("_x_ a__b SMS_CLOUD") == "\\_x\\_ a\\_\\_b SMS_CLOUD"
+
+
+def html_rows(page: str) -> list[tuple[str, str, str]]:
+    """(UPN, state, stuck since) of each row of the page's user table."""
+    body = page.split('<table class="users">', 1)[1].split("</table>", 1)[0]
+    return [
+        (cells[0], cells[1], cells[3])
+        for row in re.findall(r"<tr class=[^>]*>(.*?)</tr>", body)
+        for cells in [re.findall(r"<td>(.*?)</td>", row)]
+    ]
+
+
+def test_the_html_report_lists_the_users_asked_for_as_every_format_does() -> None:
+    """`--all` lists all 10 users of the demo log and `--user` the one it names, whatever its
+    state (SPEC §4 rule 10): the page listed the stuck and failed only, and for `--user 'alice*'`
+    said "No user is stuck or failed in the log" and "No findings" though 4 users are stuck."""
+    every = runner.invoke(app, ["report", "--all", "--format", "html", DEMO]).stdout
+    assert html_rows(every) == [
+        ("bob@contoso.com", "waiting", "2026-11-25 09:10:08 -08:00"),
+        ("heidi@contoso.com", "waiting", "2026-11-24 10:05:08 -08:00"),
+        ("erin@contoso.com", "waiting", "2026-11-25 14:30:09 -08:00"),
+        ("ivan@contoso.com", "overdue", "2026-11-24 08:20:08 -08:00"),
+        ("dave@contoso.com", "failed", "2026-11-24 13:15:09 -08:00"),
+        ("frank@contoso.com", "pending", "–"),
+        ("carol@contoso.com", "recovered", "2026-11-24 07:40:08 -08:00"),
+        ("alice@contoso.com", "synced", "–"),
+        ("grace@contoso.com", "synced", "–"),
+        ("Mallory.Admin@Contoso.com", "synced", "–"),
+    ]
+    assert "<h2>Users</h2>" in every
+    stuck = runner.invoke(app, ["report", "--format", "html", DEMO]).stdout
+    assert [row[0] for row in html_rows(stuck)] == [
+        "bob@contoso.com", "heidi@contoso.com", "erin@contoso.com", "ivan@contoso.com",
+        "dave@contoso.com",
+    ]
+    assert "<h2>Stuck and failed users</h2>" in stuck
+    alice = runner.invoke(app, ["report", "--user", "alice*", "--format", "html", DEMO]).stdout
+    assert html_rows(alice) == [("alice@contoso.com", "synced", "–")]
+    assert "No user is stuck" not in alice and "No findings" not in alice
+    codes = re.findall(r'<li class="\w+"><b>\w+</b> <code>(\w+)</code>', alice)
+    assert codes == ["stuck_users", "overdue_users", "fails_at_every_full_sync"]
+
+
+def test_a_report_for_some_users_gives_the_log_s_findings_in_every_format() -> None:
+    """The findings are the log's, as `summary` gives them, whichever users `--user` lists:
+    Markdown said "No findings: the connector looks healthy" for `--user 'alice*'`, beside
+    advice to restart for 4 stuck users."""
+    page = runner.invoke(app, ["report", "--user", "alice*", "--format", "markdown", DEMO]).stdout
+    findings = page.split("## Findings\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert [line.split("`")[1] for line in findings] == [
+        "stuck_users", "overdue_users", "fails_at_every_full_sync",
+    ]
+    assert table_rows(page)[1:] == [["alice@contoso.com", "synced", "–", "–", "–", "–", "–"]]
+    summary = runner.invoke(app, ["summary", "--format", "json", DEMO]).stdout
+    assert [f["code"] for f in json.loads(summary)["findings"]] == [
+        "stuck_users", "overdue_users", "fails_at_every_full_sync",
+    ]
+
+
+def test_the_html_page_of_a_stopped_connector_says_its_empty_list_proves_nothing() -> None:
+    """The site-logs folder: the connector stopped, no user stuck. The table says that proves
+    nothing and Markdown that the connector has a problem; the page said only "No user is stuck
+    or failed in the log"."""
+    page = runner.invoke(app, ["report", "--format", "html", str(SAMPLES / "site-logs")]).stdout
+    assert (
+        "<p>No user is stuck or failed in the log.</p>\n"
+        '<p class="note"><b>The connector itself has a problem</b> (<code>connector_stopped'
+        "</code>): every user it should add waits with it, whether or not the log names them.</p>"
+    ) in page

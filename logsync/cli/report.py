@@ -109,12 +109,21 @@ def report(
     outcome(ExitCode.FINDINGS if findings else ExitCode.OK)
     from ..render.printers import ReportPage, write
 
+    health = None
+    if collector is not None:  # (the findings are the log's, whichever users are listed)
+        from ..analysis import conclusion
+
+        judged = analysis
+        if opts.users:
+            stuck = conclusion(analysis, restart_at=analysis.restart_at, states=REPORTED_STATES)
+            judged = analysis._replace(result=stuck)
+        health = collector.summarize(judged, opts.display.tz)
     page = ReportPage(
         analysis,
         analysis.users,
         analysis.result.counts,
         opts.display,
-        health=collector.summarize(analysis, opts.display.tz) if collector is not None else None,
+        health=health,
         cycle_marks=collector.cycle_marks if collector is not None else None,
         what_if=what_if,
         cloud=opts.cloud is not None,

@@ -144,7 +144,7 @@ def user_columns(cloud: bool) -> tuple[str, ...]:
 
 def user_cells(user: UserState, display: Display) -> list[str]:
     """A user's row as plain text, in `user_columns` order (escape it for the format)."""
-    since = user.first_failure or user.first_seen
+    since = stuck_from(user)
     expected = bounded(user, when(user.expected_recovery, display))
     if user.bound == LATEST:
         expected += " (at the latest: the failure is before the log)"
@@ -204,6 +204,15 @@ def state_parts(user: UserState, shown: Callable[[datetime], str]) -> list[str]:
     if user.in_azure_ad is not None:
         parts.append(AZURE_AD_TEXT[user.in_azure_ad, user.stuck])
     return parts
+
+
+def stuck_from(user: UserState) -> datetime | None:
+    """Since when a user is (or was) stuck: its first failure, else, held back since before the
+    input, its first notification (a bound: see `stuck_since`); None for a user never seen
+    stuck (synced, or notified with no outcome yet)."""
+    if user.first_failure is not None:
+        return user.first_failure
+    return user.first_seen if user.before_input else None
 
 
 def stuck_since(user: UserState, shown: str) -> str:

@@ -78,16 +78,17 @@ def page(
     marks: Sequence[datetime],
     display: Display,
 ) -> str:
-    """The page of `report --format html`."""
-    shown = [u for u in users if u.state in ("waiting", "overdue", "failed")]
+    """The page of `report --format html`: the `users` the report lists (its stuck and failed
+    ones, or every one with `--all`, or those `--user` names, whatever their state)."""
     result = analysis.result
+    stuck = [u for u in users if u.state in ("waiting", "overdue", "failed")]
     meta = (
         f"{count_of(sum(s.lines for s in analysis.inputs), 'line')} · "
         f"{count_of(result.cycles, 'cycle')} · {count_of(len(result.restarts), 'restart')}"
     )
     parts = _head("logsync report", "Who is stuck, and until when", analysis, display, meta)
     parts += [f"<p class=\"counts\">{esc(_counts(result.counts))}</p></header>", "<main>"]
-    drawn = shown[:MAX_ROWS]
+    drawn = stuck[:MAX_ROWS]
     scale = scale_for(analysis, drawn)
     if scale is not None and drawn:
         parts += ["<section><h2>The 24 h rule, drawn</h2>"]
@@ -104,13 +105,20 @@ def page(
             )
         parts += left_out_note(drawn, scale, display)
         parts.append("</section>")
+    every = len(users) == sum(result.counts.values())
     parts += [
-        "<section><h2>Stuck and failed users</h2>",
-        _user_table(shown, display, analysis.cloud is not None),
+        f"<section><h2>{'Users' if every else 'Stuck and failed users'}</h2>",
+        _user_table(users, display, analysis.cloud is not None),
     ]
-    if len(shown) > MAX_ROWS:
+    if not analysis.connector.ok:
         parts.append(
-            f'<p class="note">The picture shows the first {MAX_ROWS} of {len(shown)} users; '
+            f'<p class="note"><b>The connector itself has a problem</b> (<code>'
+            f"{esc(analysis.connector.code)}</code>): every user it should add waits with it, "
+            "whether or not the log names them.</p>"
+        )
+    if len(stuck) > MAX_ROWS:
+        parts.append(
+            f'<p class="note">The picture shows the first {MAX_ROWS} of {len(stuck)} users; '
             "the table has them all (and <code>--format json</code> every field).</p>"
         )
     parts.append("</section>")

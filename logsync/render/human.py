@@ -29,6 +29,7 @@ from . import (
     offset_text,
     remaining_text,
     stamp,
+    stuck_from,
     stuck_since,
     unnamed_text,
 )
@@ -321,7 +322,7 @@ def _report_cells(
     user: UserState, as_of: datetime | None, display: Display, usual: str
 ) -> dict[str, str]:
     """Every cell of a user's row as text, in long and short time forms."""
-    since = user.first_failure or user.first_seen
+    since = stuck_from(user)
     predicted = user.expected_recovery is not None and not user.expected_recovery_observed
     mark = " *" if user.recovery_by == "what-if" else " ~" if predicted else ""
     extra = {} if user.in_azure_ad is None else {"aad": "yes" if user.in_azure_ad else "no"}

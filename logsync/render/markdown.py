@@ -28,6 +28,7 @@ from . import (
     count_of,
     log_end_note,
     shown_interval,
+    stuck_from,
     unknown_outcome_text,
     user_cells,
     user_columns,
@@ -113,7 +114,7 @@ def user_rows(users: Iterable[UserState], display: Display) -> list[list[str]]:
         cells = user_cells(user, display)
         cells[0] = code(user.upn, in_table=True)
         cells[2] = text(cells[2]) if user.reason else cells[2]
-        since = when(user.first_failure or user.first_seen, display)
+        since = when(stuck_from(user), display)
         cells[3] = cells[3].replace(since, _time_code(since), 1)
         cells[4] = _time_code(cells[4])
         shown = when(user.expected_recovery, display)
