@@ -8,6 +8,7 @@ import json
 import sys
 import textwrap
 from collections.abc import Callable
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -1034,3 +1035,36 @@ def test_lines_cut_off_at_a_width_are_no_pieces_of_one_record(tmp_path: Path) ->
     cut_off = [str(number) for number, line in enumerate(lines, 1) if len(line) > 150]
     assert cut_off == ["2", "11", "18", "25"]  # the totals lines, 163 characters and more
     assert [line.split(",")[3] for line in events.stdout.splitlines()[1:]] == cut_off
+
+
+# -- as copied from CMTrace: rows whose tabs became spaces ----------------------------------------
+
+
+def copied_rows(text: str) -> str:
+    """SMS trace as CMTrace's rows copied to the clipboard: message, component, the local date
+    and time as its list shows them (`11/24/2026 6:59:55 AM`), thread, tab-separated."""
+    rows = []
+    for line in text.splitlines():
+        message, trailer = line.split("  $$<", 1)
+        component, stamp, thread = trailer.rstrip(">").split("><")
+        moment = datetime.strptime(stamp.split(".")[0], "%m-%d-%Y %H:%M:%S")
+        shown = f"{moment.month}/{moment.day}/{moment.year} {moment.strftime('%I:%M:%S %p').lstrip('0')}"
+        rows.append("\t".join((message, component, shown, thread.removeprefix("thread="))))
+    return "\n".join(rows) + "\n"
+
+
+@pytest.mark.parametrize("spaces", [1, 2, 4])
+def test_rows_copied_from_cmtrace_whose_tabs_became_spaces_give_the_answers_of_the_rows(
+    tmp_path: Path, spaces: int
+) -> None:
+    """A mail or chat program pastes CMTrace's copied rows with spaces for tabs: each row's
+    component, time and thread were read as part of the UPN (288 users of an excerpt with one,
+    all "waiting", `check` failing them)."""
+    rows = copied_rows(DEMO_TEXT)
+    assert rows.splitlines()[3] == (
+        "Total received users from SCCM to be removed from cloud = 0\tSMS_CLOUD_USERSYNC\t"
+        "11/24/2026 7:00:04 AM\t5616 (0x15F0)"
+    )
+    clean = answers(write(tmp_path, rows, "rows.txt"))
+    assert (clean[1]["stuck"], len(clean[0])) == (4, 10)
+    assert answers(write(tmp_path, rows.replace("\t", " " * spaces))) == clean

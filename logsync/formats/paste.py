@@ -2,7 +2,8 @@
 
 Two shapes, freely mixed:
 
-* copied rows, tab-separated: `message<TAB>component<TAB>date time<TAB>thread`;
+* copied rows, tab-separated: `message<TAB>component<TAB>date time<TAB>thread` (or with the
+  tabs turned into spaces, as mail and chat programs paste them);
 * excerpts: a line holding a date and time (any common locale form), optionally followed by two
   spaces and a message, then indented message lines that share that time.
 
@@ -44,11 +45,22 @@ def _stamp(text: str) -> datetime:
     return value
 
 
+_SPACED_ROW_RE = re.compile(
+    r"(\S.*?)\s+([A-Za-z][\w.-]*)\s+(" + _STAMP + r")\s+(\d+\s?\(0x[0-9A-Fa-f]+\))\s*$"
+)
+"""A copied row whose tabs became spaces (pasted into a mail, a chat or a ticket): the
+component, the date and time and the thread (`5616 (0x15F0)`) at its end tell the columns."""
+
+
 def _row(line: str) -> tuple[str, str, str, str] | None:
+    """A copied row's message, component, date and time, and thread; None for another line."""
     parts = line.split("\t")
-    if len(parts) < 4 or not _STAMP_RE.match(parts[-2]):
+    if len(parts) >= 4 and _STAMP_RE.match(parts[-2]):
+        return "\t".join(parts[:-3]), parts[-3].strip(), parts[-2], parts[-1].strip()
+    if "(0x" not in line:  # (a quick no for every other line)
         return None
-    return "\t".join(parts[:-3]), parts[-3].strip(), parts[-2], parts[-1].strip()
+    spaced = _SPACED_ROW_RE.match(line)
+    return None if spaced is None else (spaced[1], spaced[2], spaced[3], spaced[4])
 
 
 def looks_like(line: str) -> bool:
