@@ -48,3 +48,49 @@ def test_copied_tab_separated_rows() -> None:
     assert record.thread == 5616
     assert record.time.isoformat() == "2014-09-14T10:23:54-04:00"
     assert detect(row) == "paste"
+
+
+BRITISH_EXCERPT = (
+    "11/12/2026 10:23:54  NotifyAccountAddition - SCCM user to add = scott@contoso.com\n"
+    "                     Failed to add user scott@contoso.com; reason UserNotFound\n"
+    "12/12/2026 10:24:12  NotifyAccountAddition - SCCM user to add = scott@contoso.com\n"
+    "                     Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 1\n"
+    "13/12/2026 10:24:12  NotifyAccountAddition - SCCM user to add = amy@contoso.com\n"
+)
+
+
+def test_an_excerpt_whose_dates_read_only_day_first_is_read_day_first_throughout() -> None:
+    """A British copy: 13/12/2026 reads only as 13 December, so 11/12 and 12/12 above it are
+    the 11th and 12th of December (they were November 12 and December 12: a month's wait)."""
+    items, stats = parse(BRITISH_EXCERPT)
+    assert [(i.line, i.time) for i in items] == [
+        (1, datetime(2026, 12, 11, 10, 23, 54)),
+        (2, datetime(2026, 12, 11, 10, 23, 54)),
+        (3, datetime(2026, 12, 12, 10, 24, 12)),
+        (4, datetime(2026, 12, 12, 10, 24, 12)),
+        (5, datetime(2026, 12, 13, 10, 24, 12)),
+    ]
+    assert stats.notes == ["its dates are read day/month/year, as line 5 writes them (13/12/2026)"]
+
+
+def test_dates_of_numbers_are_month_first_unless_the_input_shows_otherwise() -> None:
+    """11/12 alone is November 12 (as SMS logs and US locales write it), and a month-first-only
+    date settles it; a date then that reads only day first is no time of that input (unparsed,
+    said), never read the other way; dots are day.month.year (the German form)."""
+    (us,), stats = parse("11/12/2026 10:23:54  Failed to add user a@b.c; reason UserNotFound\n")
+    assert (us.time, stats.notes) == (datetime(2026, 11, 12, 10, 23, 54), [])
+    items, stats = parse(
+        "11/12/2026 10:00:00  Failed to add user a@b.c; reason UserNotFound\n"
+        "11/13/2026 10:00:00  Failed to add user a@b.c; reason UserNotFound\n"
+        "13/11/2026 10:00:00  Failed to add user a@b.c; reason UserNotFound\n"
+    )
+    assert [(type(i).__name__, i.line, getattr(i, "time", None)) for i in items] == [
+        ("Record", 1, datetime(2026, 11, 12, 10, 0)),
+        ("Record", 2, datetime(2026, 11, 13, 10, 0)),
+        ("Unparsed", 3, None),
+    ]
+    assert (items[2].problem, stats.unparsed, stats.notes) == (
+        "date in another order than the input's others", 1, [],
+    )
+    (german,), _ = parse("11.12.2026 10:23:54  Failed to add user a@b.c; reason UserNotFound\n")
+    assert german.time == datetime(2026, 12, 11, 10, 23, 54)

@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from functools import lru_cache
+from itertools import chain
 
 from ..errors import UsageError
 from ..records import Item, Record, Unparsed
@@ -35,14 +36,64 @@ _STAMP_RE = re.compile(r"\s*" + _STAMP + r"\s*$")
 _DATE_LINE_RE = re.compile(r"\s*(" + _STAMP + r")(?:(?:\s{2,}|\t)(\S.*))?$")
 
 
+_NUMBERS_DAY_RE = re.compile(r"\s*(\d{1,2})([/.-])(\d{1,2})[/.-]\d{2,4}")
+"""A date of numbers whose first two may be month and day either way (`11/12/2026`)."""
+
+
+class OtherOrder(ValueError):
+    """A date of numbers that only reads in the other order than the input's others."""
+
+
 @lru_cache(maxsize=4096)
-def _stamp(text: str) -> datetime:
+def _stamp(text: str, day_first: bool = False) -> datetime:
+    """The time a pasted stamp shows. A date of numbers is month/day/year as SMS logs and US
+    locales write it, or day/month/year where the input's dates are (`day_first`, see
+    `_day_first`); with dots it is always day.month.year (the German form)."""
     from dateutil import parser as date_parser  # only pasted text needs it: not at startup
 
-    value: datetime = date_parser.parse(text.strip().replace(",", "."))
+    numbers = _NUMBERS_DAY_RE.match(text)
+    if numbers is not None:
+        day_first = day_first or numbers[2] == "."
+        if int(numbers[3] if day_first else numbers[1]) > 12:
+            raise OtherOrder("date in another order than the input's others")
+    value: datetime = date_parser.parse(text.strip().replace(",", "."), dayfirst=day_first)
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
         raise ValueError(f"date out of range (years {FIRST_YEAR} to {LAST_YEAR})")
     return value
+
+
+def _stamp_of(line: str) -> str | None:
+    """The date and time a pasted line begins with or its row holds, as written."""
+    row = _row(line)
+    if row is not None:
+        return row[2]
+    dated = _DATE_LINE_RE.match(line)
+    return None if dated is None else dated.group(1)
+
+
+def _day_first(lines: Iterator[str], stats: InputStats) -> tuple[bool, Iterator[str]]:
+    """Whether the input writes its dates of numbers day first (`13/12/2026`: a British or
+    European locale's copy), told by the first date that reads only one way; a date that reads
+    both ways before it waits for it (the input is read up to it, at most `MAX_HELD` lines).
+    With the lines read to tell, and then the rest. Said in the input's notes."""
+    read: list[str] = []
+    for line in lines:
+        read.append(line)
+        head = line.lstrip()[:1]
+        stamp = _stamp_of(line) if head.isdigit() or "\t" in line or "(0x" in line else None
+        numbers = _NUMBERS_DAY_RE.match(stamp) if stamp is not None else None
+        if numbers is not None and numbers[2] != ".":
+            if int(numbers[1]) > 12:
+                stats.notes.append(
+                    f"its dates are read day/month/year, as line {len(read)} writes them "
+                    f"({numbers[0].strip()})"
+                )
+                return True, chain(read, lines)
+            if int(numbers[3]) > 12:
+                break
+        if len(read) >= MAX_HELD:
+            break
+    return False, chain(read, lines)
 
 
 _SPACED_ROW_RE = re.compile(
@@ -151,7 +202,8 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
     current: datetime | None = None
     held: list[tuple[int, str]] = []  # lines before any time: records only if none comes
     timeless = False
-    for line in physical_lines(chunks):
+    day_first, lines = _day_first(physical_lines(chunks), stats)
+    for line in lines:
         line_no += 1
         if is_blank(line):
             stats.blank += 1
@@ -163,12 +215,13 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
         dated = None if row else _DATE_LINE_RE.match(line)
         try:
             if row:
-                time = _stamp(row[2])
+                time = _stamp(row[2], day_first)
             elif dated:
-                time = _stamp(dated.group(1))
-        except (ValueError, OverflowError):
+                time = _stamp(dated.group(1), day_first)
+        except (ValueError, OverflowError) as error:
             stats.unparsed += 1
-            yield Unparsed(line_no, line, "unreadable date")
+            why = str(error) if type(error) is OtherOrder else "unreadable date"
+            yield Unparsed(line_no, line, why)
             continue
         if held and (row or dated):
             for held_no, raw in held:  # an input with times: these lines are dated by none
