@@ -658,3 +658,26 @@ def test_events_say_when_a_bound_leaves_out_every_record(bound: list[str], note:
         )
     kept = run("events", "--since", "2026-11-25T16:04:59.644-08:00", DEMO)
     assert (len(kept.stdout.splitlines()), kept.stderr) == (1, "")
+
+
+def test_check_quiet_prints_its_verdict_alone() -> None:
+    """`--quiet` prints only the essentials: for the gate, its verdict line (it printed
+    nothing, exit 1, leaving a log reader to guess why the job failed)."""
+    quiet = run("check", "--quiet", DEMO)
+    assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (
+        1,
+        "FAIL: 5 users (3 waiting, 1 overdue, 1 failed), limit 0 as of "
+        "2026-11-25T16:04:59.644-08:00; 1 pending user not counted by --fail-on "
+        "waiting,overdue,failed,connector\n",
+        "",
+    )
+
+
+@pytest.mark.parametrize("upn", ["", "  "])
+def test_timeline_of_an_empty_upn_is_a_usage_error(upn: str) -> None:
+    """An unset shell variable (`logsync timeline "$USER_UPN"`) said `  does not appear in the
+    log`, exit 1 (a finding); it names no user."""
+    empty = run("timeline", upn, DEMO)
+    assert (empty.exit_code, empty.stdout, empty.stderr) == (
+        2, "", "logsync: error: UPN is empty: give a user's UPN, or a part of it\n",
+    )

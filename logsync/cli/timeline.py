@@ -51,6 +51,8 @@ def timeline(
     matches. PATHS are log files, directories or - for stdin, as for report.
     """
     env = Env.current()
+    if not upn.strip():  # (an unset shell variable: every UPN holds the empty part)
+        raise UsageError("UPN is empty: give a user's UPN, or a part of it")
     if os.path.exists(upn):
         # `logsync timeline CloudUserSync.log`: the UPN was forgotten
         raise UsageError(

@@ -73,9 +73,12 @@ def markdown(page: CheckPage, output: Output) -> None:
 
 
 def text(page: CheckPage, output: Output) -> None:
-    if output.quiet:
-        return
+    """Each user that counts (and each asked for by name), the connector's problem, then the
+    verdict line; with `--quiet`, the verdict line alone."""
     verdict, analysis, display = page.verdict, page.analysis, page.display
+    if output.quiet:
+        output.out.write(verdict_line(verdict, analysis.as_of, display) + "\n")
+        return
     counted = verdict.counted
     rows = [check_row(u, display) for u in counted]
     if page.by_name:  # the users asked for by name, whatever their state
