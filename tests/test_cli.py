@@ -638,7 +638,10 @@ def test_timeline_reads_its_input_once_whatever_part_of_a_upn_it_is_given(
     [
         (["--since", "2026-12-02T12:00-08:00"], "--since 2026-12-02T12:00:00-08:00"),
         (["--until", "2026-11-24T06:59:55.211-08:00"], "--until 2026-11-24T06:59:55.211-08:00"),
-        (["--since", "2026-11-25T16:04:59.645"], "--since 2026-11-25T16:04:59.645"),
+        (
+            ["--since", "2026-11-25T16:04:59.645"],
+            "--since 2026-11-25T16:04:59.645 (the log's own time)",
+        ),
     ],
     ids=["since after the end", "until at the first record", "since a microsecond after the end"],
 )
@@ -680,4 +683,16 @@ def test_timeline_of_an_empty_upn_is_a_usage_error(upn: str) -> None:
     empty = run("timeline", upn, DEMO)
     assert (empty.exit_code, empty.stdout, empty.stderr) == (
         2, "", "logsync: error: UPN is empty: give a user's UPN, or a part of it\n",
+    )
+
+
+def test_a_bound_without_offset_that_leaves_out_every_record_is_said_in_the_log_s_own_time() -> None:
+    """With `--tz UTC`, `--since '2026-11-25 17:00'` is the log's own 17:00 (-08:00), after its
+    end; the note showed the span in UTC (14:59 to 00:04 the next day), which holds 17:00."""
+    result = run("events", "--tz", "UTC", "--since", "2026-11-25 17:00", DEMO)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        0,
+        "",
+        "logsync: --since 2026-11-25T17:00:00 (the log's own time) leaves out every record: the "
+        "input spans 2026-11-24T06:59:55.211-08:00 to 2026-11-25T16:04:59.644-08:00\n",
     )

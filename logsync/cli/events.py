@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from .. import times
 from ..errors import UsageError
 from ..events import KINDS
 from ..sources import InputStats, display_name
@@ -199,10 +200,13 @@ def _note_outside(bounds: list[Bound], inputs: list[InputStats], opts: Common, e
         return
     for bound in bounds:
         if not bound.keeps_time(first if bound.upper else last):
-            shown, when = opts.display.iso, bound.when
+            shown, when, own = opts.display.iso, bound.when, ""
             if when.tzinfo is not None and last.tzinfo is not None:
                 when = when.astimezone(last.tzinfo)  # (in the log's offset, as its span)
+            elif when.tzinfo is None and last.tzinfo is not None:
+                # compared with the log's own clock: its span as logged, not in --tz
+                shown, own = times.iso, " (the log's own time)"
             env.stderr.write(
-                f"logsync: {bound.option} {shown(when)} leaves out every record: the input "
-                f"spans {shown(first)} to {shown(last)}\n"
+                f"logsync: {bound.option} {shown(when)}{own} leaves out every record: the "
+                f"input spans {shown(first)} to {shown(last)}\n"
             )
