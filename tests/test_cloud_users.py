@@ -456,6 +456,7 @@ def test_unroutable_suffixes(upn: str, added: set[str], suffix: str | None) -> N
 
 def test_summary_spots_users_whose_suffix_can_never_match(tmp_path: Path) -> None:
     log = Log()
+    # (the log ends at 09:55; the next cycle after a restart then is at 10:00)
     local = ("scott@contoso.local", "tina@CONTOSO.LOCAL", "uma@contoso.com")
     log.cycle("2026-11-24 09:00:00", local, dict.fromkeys(local, "UserNotFound"))
     log.cycle("2026-11-24 09:05:00", ("vic@branch.lan",), {})  # added: .lan is held here
@@ -476,6 +477,14 @@ def test_summary_spots_users_whose_suffix_can_never_match(tmp_path: Path) -> Non
         "Add a routable UPN suffix (a domain verified in the tenant) in Active Directory "
         "Domains and Trusts and give these users UPNs in it (scott@contoso.local, "
         "tina@CONTOSO.LOCAL): no timer or restart adds them until then."
+    )
+    # a restart's full sync fails them again: it is advised for the others alone (it named
+    # all four as retried "up to 23h 50m sooner")
+    (restart,) = [a for a in summary.advice if a.code == "restart_sms_executive"]
+    assert restart.text == (
+        "Restart the SMS Executive service on the site server with the service connection "
+        "point to force a full sync: it would retry 2 waiting users (uma@contoso.com, "
+        "wes@branch.lan) up to 23h 15m sooner."
     )
     demo = HealthCollector()
     assert not [

@@ -115,9 +115,16 @@ def restart_advice(analysis: Analysis) -> list[Advice]:
     """What a restart of SMS Executive now would do: its full sync retries every UserNotFound
     user, the waiting ones sooner and the overdue ones at all. With an export of Azure AD users
     (`analysis.cloud`), only the users in it count: for the others the retry fails again, and
-    the advice says so and points at DirSync."""
+    the advice says so and points at DirSync. A user whose UPN suffix Azure AD cannot hold
+    (`unroutable_suffix`) fails again at any retry: no restart is advised for it."""
     cloud = analysis.cloud
     freed = conclusion(analysis, restart_at=analysis.as_of, states=STUCK_STATES).users
+    added = analysis.tracker.added_domains() if freed else set()
+    freed = [
+        u
+        for u in freed
+        if u.reason != USER_NOT_FOUND or redacted(u.upn) or unroutable_suffix(u.upn, added) is None
+    ]
     sooner = [u for u in freed if u.recovery_by == "what-if" and u.state == "waiting"]
     sooner = [u for u in sooner if u.time_saved_s or u.no_times]
     overdue = [u for u in freed if u.recovery_by == "what-if" and u.state == "overdue"]
