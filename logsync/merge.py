@@ -189,6 +189,11 @@ def check_awareness(aware: bool, name: str, awareness: dict[bool, str]) -> None:
     if (not aware) in awareness:
         with_offset = name if aware else awareness[True]
         without = awareness[False] if aware else name
+        if without == with_offset:  # (two runs of one input)
+            raise UsageError(
+                f"{without}: some of its records' times have a UTC offset and others none; "
+                "give --source-tz ZONE to read them as one log"
+            )
         raise UsageError(
             f"{without}: its times have no UTC offset, unlike {with_offset}'s; "
             "give --source-tz ZONE to merge them"

@@ -6,10 +6,14 @@ from datetime import datetime
 
 from hypothesis import given
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
+from logsync.cli import app
 from logsync.formats import ParseContext, Record, Unparsed, cmtrace, detect
 from logsync.sources import InputStats
 from logsync.times import iso
+
+from .conftest import SAMPLES
 
 SPEC_LINE = (
     '<![LOG[message]LOG]!><time="14:24:33.329+420" date="06-26-2015" component="X" '
@@ -109,3 +113,21 @@ def test_round_trip(message: str, time: datetime, bias: int | None) -> None:
     (record,) = items
     assert record.message == message
     assert record.time.replace(tzinfo=None) == time
+
+
+def test_a_cmtrace_log_with_one_record_without_its_bias_is_said_as_one_input(tmp_path) -> None:
+    """The demo CMTrace log (UTF-16) with the bias taken off its second record: the message
+    named the same file on both sides ("cm.log: its times have no UTC offset, unlike cm.log's")."""
+    text = (SAMPLES / "cmtrace" / "CloudUserSync.log").read_text(encoding="utf-16")
+    lines = text.splitlines(keepends=True)
+    assert 'time="10:23:54.000+240"' in lines[1]
+    lines[1] = lines[1].replace('time="10:23:54.000+240"', 'time="10:23:54.000"')
+    log = tmp_path / "cm.log"
+    log.write_text("".join(lines), encoding="utf-16")
+    result = CliRunner().invoke(app, ["report", str(log)])
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2,
+        "",
+        f"logsync: error: {log}: some of its records' times have a UTC offset and others none; "
+        "give --source-tz ZONE to read them as one log\n",
+    )
