@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .archives import member_name, zip_member
-from .sources import LOG_NAMES, base_name, is_sibling
+from .sources import LOG_NAMES, base_name, history_files, is_history, is_sibling
 
 _OLDER, _NEWER = LOG_NAMES  # (`cloudusersync.lo_`, `cloudusersync.log`)
 
@@ -22,7 +22,7 @@ def lone_halves(names: Sequence[str]) -> list[tuple[str, str]]:
     read: the folder (the archive) would read both. None when stdin, or any input but the
     halves and the sibling logs, is an input: it may hold the other half (`type
     CloudUserSync.lo_ | logsync report - CloudUserSync.log`, a file the two were pasted into)."""
-    if any(base_name(name).lower() not in LOG_NAMES and not is_sibling(name) for name in names):
+    if any(not _of_the_folder(name) for name in names):
         return []
     read = set()
     for name in names:
@@ -40,6 +40,43 @@ def lone_halves(names: Sequence[str]) -> list[tuple[str, str]]:
             if (path if zip_member(path) else os.path.realpath(path)) not in read:
                 found.append((name, path))
     return found
+
+
+def _of_the_folder(name: str) -> bool:
+    """Whether an input is one of the files a Logs folder is read as (`sources.folder_files`)."""
+    return base_name(name).lower() in LOG_NAMES or is_history(name) or is_sibling(name)
+
+
+def lone_history(names: Sequence[str]) -> list[tuple[str, list[str]]]:
+    """(input, the history files beside it) of each CloudUserSync.log or `.lo_` on disk among the
+    inputs whose folder holds history files (`CloudUserSync-*.log`, older records kept by name)
+    that are not read; none where any input is not one of the folder's files (see
+    `lone_halves`)."""
+    if any(not _of_the_folder(name) for name in names):
+        return []
+    read = {os.path.realpath(name) for name in names if zip_member(name) is None}
+    found = []
+    for name in names:
+        if base_name(name).lower() not in LOG_NAMES or zip_member(name) is not None:
+            continue
+        older = [p for p in history_files(Path(name).parent) if os.path.realpath(p) not in read]
+        if older:
+            found.append((name, older))
+    return found
+
+
+def history_note(given: str, older: list[str], command: str | None) -> str:
+    """What stderr says of the history files beside a log read without them."""
+    folder = str(Path(given).parent)
+    if " " in folder:
+        folder = f'"{folder}"'
+    names = ", ".join(Path(path).name for path in older[:2]) + (", …" if len(older) > 2 else "")
+    files = "a history file" if len(older) == 1 else f"{len(older)} history files"
+    return (
+        f"{files} beside {given} ({names}) {'holds' if len(older) == 1 else 'hold'} the log's "
+        f"older records and {'was' if len(older) == 1 else 'were'} not read; "
+        f"`logsync {command or 'report'} {folder}` reads them all"
+    )
 
 
 def _beside(name: str, wanted: str) -> list[str]:
@@ -78,3 +115,10 @@ def half_note(given: str, other: str, command: str | None) -> str:
         f"{other} beside {given} holds the log's {held} records and was not read; "
         f"`logsync {command or 'report'} {folder}` reads both"
     )
+
+
+def lone_notes(names: Sequence[str], command: str | None) -> list[str]:
+    """What stderr says of the inputs that are part of a rotated log whose other parts lie
+    beside them unread: its other half, its history files."""
+    notes = [half_note(given, other, command) for given, other in lone_halves(names)]
+    return notes + [history_note(given, older, command) for given, older in lone_history(names)]

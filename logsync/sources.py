@@ -132,6 +132,11 @@ def _holds_nothing(name: str) -> bool:
         return False
 
 
+def is_history(name: str) -> bool:
+    """Whether a file is a history file of the connector's log (`CloudUserSync-*.log`)."""
+    return _HISTORY_RE.fullmatch(base_name(name)) is not None
+
+
 def display_name(name: str) -> str:
     """How an input is named in messages: stdin for `-`."""
     return "stdin" if name == STDIN else name

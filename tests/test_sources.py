@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from logsync import decoding
 from logsync.cli import app
 from logsync.errors import InputError, UsageError
-from logsync.halves import lone_halves
+from logsync.halves import lone_halves, lone_history
 from logsync.pipeline import EventStream
 from logsync.sources import InputStats, expand_paths, text_chunks
 
@@ -310,6 +310,38 @@ def test_a_log_given_alone_names_the_lo_beside_it(tmp_path: Path) -> None:
     piped = CliRunner().invoke(app, ["check", "-", str(log)], input=rotated.read_bytes())
     assert "older records" not in piped.stderr
     assert lone_halves(["-", str(log)]) == []
+
+
+def test_a_log_given_alone_names_the_history_files_beside_it(tmp_path: Path) -> None:
+    """The demo log as a folder of history files and its live `.log` (the shape `watch` and
+    `report FOLDER` read): the `.log` alone gave 4 waiting users where the folder has 3 and ivan
+    overdue, and said nothing of the older records right beside it."""
+    lines = (SAMPLES / "CloudUserSync.log").read_bytes().splitlines(keepends=True)
+    (tmp_path / "CloudUserSync-20261124-120000.log").write_bytes(b"".join(lines[:500]))
+    (tmp_path / "CloudUserSync-20261124-165410.log").write_bytes(b"".join(lines[500:1000]))
+    (tmp_path / "CloudUserSync-20261125-080000.log").write_bytes(b"".join(lines[1000:1500]))
+    log = tmp_path / "CloudUserSync.log"
+    log.write_bytes(b"".join(lines[1500:]))
+    result = CliRunner().invoke(app, ["check", str(log)])
+    assert result.stderr.splitlines()[0] == (
+        f"logsync: 3 history files beside {log} (CloudUserSync-20261124-120000.log, "
+        "CloudUserSync-20261124-165410.log, …) hold the log's older records and were not read; "
+        f"`logsync check {tmp_path}` reads them all"
+    )
+    for every in ([str(tmp_path)], [str(p) for p in sorted(tmp_path.iterdir())]):
+        result = CliRunner().invoke(app, ["check", *every])
+        assert "history file" not in result.stderr
+        assert result.stdout.splitlines()[-1].startswith("FAIL: 5 users (3 waiting, 1 overdue, 1 failed)")
+    older = tmp_path / "CloudUserSync-20261124-120000.log"
+    assert lone_history([str(log), str(older)]) == [
+        (str(log), [str(tmp_path / "CloudUserSync-20261124-165410.log"), str(tmp_path / "CloudUserSync-20261125-080000.log")]),
+    ]
+    result = CliRunner().invoke(app, ["check", "-q", str(log), str(older)])
+    assert (
+        f"logsync: 2 history files beside {log} (CloudUserSync-20261124-165410.log, "
+        "CloudUserSync-20261125-080000.log) hold"
+    ) not in result.stderr  # (--quiet)
+    assert lone_history([str(log), str(tmp_path / "other.txt")]) == []
 
 
 def test_a_half_given_alone_names_the_other_half_beside_it(tmp_path: Path) -> None:

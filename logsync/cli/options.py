@@ -261,7 +261,7 @@ def common(
             f"--input-format: {input_format!r} is not one of auto, {', '.join(FORMAT_NAMES)}"
         )
     source_zone = parse_zone(source_tz, "--source-tz") if source_tz is not None else None
-    from ..halves import half_note, lone_halves
+    from ..halves import lone_notes
     from ..sources import expand_paths, site_server_logs
 
     repeated: list[str] = []
@@ -279,8 +279,8 @@ def common(
     if repeated and not quiet:
         names = ", ".join(visible(name) for name in dict.fromkeys(repeated))
         env.stderr.write(f"logsync: {names}: given more than once, read once\n")
-    for given, other in [] if quiet else lone_halves(expanded):
-        env.stderr.write(f"logsync: {visible(half_note(given, other, RUNNING[0]))}\n")
+    for lone in [] if quiet else lone_notes(expanded, RUNNING[0]):
+        env.stderr.write(f"logsync: {visible(lone)}\n")
     cloud = None
     if cloud_users is not None:
         from ..cloud import read_cloud_users
