@@ -38,8 +38,8 @@ def summary(
 
     Piped, the output is text: one fact per line, tab-separated, its kind first: span (start,
     end), cycles (count, interval in seconds, and how it is known: observed, given or
-    default), restart (time, file:line), day (date, users tried, notifications held back,
-    added, failed), reason (reason, count), then each finding (severity, code, message,
+    default), restart (time, file:line), day (date, tries, notifications held back,
+    adds, failures), reason (reason, count), then each finding (severity, code, message,
     file:line) and each piece of advice (advice, code, text); with --user, each user it
     matches, whatever its state (user, then the columns of report).
     """

@@ -55,7 +55,8 @@ class Advice:
 @dataclass
 class DayCounts:
     requested: int = 0
-    """Users notified and not held back by their timer."""
+    """Tries: notifications of users not held back by their timer (a user tried twice counts
+    twice)."""
     held_back: int = 0
     """Notifications of users whose timer still ran (not tried, SPEC §4 rule 2)."""
     added: int = 0

@@ -130,7 +130,7 @@ def page(
 
 def summary_page(analysis: Analysis, summary: Summary, display: Display) -> str:
     """The page of `summary --format html`: the connector's health, its findings and advice,
-    the users tried, held back, added and failed per day, and the failure reasons."""
+    the tries, notifications held back, adds and failures per day, and the failure reasons."""
     span = ""
     if summary.start is not None and summary.end is not None:
         end = f"{when(summary.end, display)}{judged_text(summary, display, when)}"
@@ -204,7 +204,7 @@ def _findings(summary: Summary, display: Display, title: str = "Connector health
 
 
 def _per_day(summary: Summary, bars: bool = False) -> str:
-    """The per-day counts; with `bars`, each day's users tried drawn as a bar split into those
+    """The per-day counts; with `bars`, each day's tries drawn as a bar split into those
     added, those failed and the rest (neither, yet)."""
     if not summary.per_day:
         return ""
