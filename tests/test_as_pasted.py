@@ -1068,3 +1068,25 @@ def test_rows_copied_from_cmtrace_whose_tabs_became_spaces_give_the_answers_of_t
     clean = answers(write(tmp_path, rows, "rows.txt"))
     assert (clean[1]["stuck"], len(clean[0])) == (4, 10)
     assert answers(write(tmp_path, rows.replace("\t", " " * spaces))) == clean
+
+
+def test_the_words_after_a_quoted_excerpt_stay_out_of_its_records(tmp_path: Path) -> None:
+    """A reply quoting SPEC §1's excerpt, signed below it: "Thanks," and "Bob" were records of
+    10:28:54 (messages dated by the excerpt's last time); at the margin, and no message the
+    catalogue knows, they are text around the excerpt, as the greeting is."""
+    reply = (
+        "Hi team,\n\nScott still can't enroll. Here is what the connector log says:\n\n"
+        + quoted(EXCERPT_TEXT.split("9/15/2014")[0].rstrip("\n") + "\n", "> ")
+        + "\nThanks,\nBob\n"
+    )
+    path = write(tmp_path, reply)
+    events = runner.invoke(app, ["events", "--format", "ndjson", path]).stdout.splitlines()
+    assert [(e["line"], e["kind"], e["time"]) for e in map(json.loads, events)] == [
+        (1, "unparsed", None),
+        (3, "unparsed", None),
+        (5, "user_add_requested", "2014-09-14T10:23:54"),
+        (6, "user_add_failed", "2014-09-14T10:23:54"),
+        (7, "add_totals", "2014-09-14T10:23:54"),
+        (9, "unparsed", None),
+        (10, "unparsed", None),
+    ]

@@ -5,7 +5,8 @@ Two shapes, freely mixed:
 * copied rows, tab-separated: `message<TAB>component<TAB>date time<TAB>thread` (or with the
   tabs turned into spaces, as mail and chat programs paste them);
 * excerpts: a line holding a date and time (any common locale form), optionally followed by two
-  spaces and a message, then indented message lines that share that time.
+  spaces and a message, then indented message lines that share that time (a line at the margin
+  that is no message the catalogue knows is text around the excerpt, not a record).
 
 Times are naive local times unless `--source-tz` names their zone.
 
@@ -254,6 +255,12 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
                 timeless = True
                 yield from _timeless(held, ctx)
                 held = []
+            continue
+        if not line[:1].isspace() and not is_message(line):
+            # the lines a time dates are indented under it; one at the margin that the
+            # catalogue does not know is the text around an excerpt (a reply's "Thanks,")
+            stats.unparsed += 1
+            yield Unparsed(line_no, line, unparsed_problem(line))
             continue
         stats.records += 1
         stats.record_lines += 1
