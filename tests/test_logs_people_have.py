@@ -1768,3 +1768,27 @@ def test_a_folder_just_after_a_rotation_is_judged_with_its_empty_log_said(
     (folder / "CloudUserSync.lo_").write_bytes(content)
     nothing = runner.invoke(app, ["check", str(folder)])
     assert nothing.exit_code == 2
+
+
+def test_a_log_that_begins_inside_a_cycle_counts_its_earlier_users_in_that_cycle_s_totals(
+    tmp_path: Path,
+) -> None:
+    """The demo log from line 2442: its first cycle began before it (bob was notified and
+    failed at 09:10:08, lines 2440–2441), and its totals, received 2, added 1, count bob.
+    `summary` called that cycle unreconciled, and Mallory, whom it added, was `pending` with
+    no reason; the next cycle, which does not notify her, shows she was received there."""
+    lines = Path(DEMO).read_bytes().splitlines(keepends=True)
+    tail = tmp_path / "CloudUserSync.log"
+    tail.write_bytes(b"".join(lines[2441:]))
+    assert lines[2441].startswith(b"NotifyAccountAddition - SCCM user to add = Mallory.Admin@")
+    summary = json.loads(runner.invoke(app, ["summary", "--format", "json", str(tail)]).stdout)
+    assert [f["code"] for f in summary["findings"]] == ["stuck_users"]
+    report = json.loads(runner.invoke(app, ["report", "--all", "--format", "json", str(tail)]).stdout)
+    assert [(u["upn"], u["state"], u["pending_reason"]) for u in report["users"]] == [
+        ("bob@contoso.com", "waiting", None),
+        ("heidi@contoso.com", "waiting", None),
+        ("erin@contoso.com", "waiting", None),
+        ("frank@contoso.com", "pending", "awaiting_totals"),
+        ("Mallory.Admin@Contoso.com", "synced", None),
+    ]
+    assert report["users"][-1]["synced_at"] == "2026-11-25T09:10:12.073-08:00"

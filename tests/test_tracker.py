@@ -766,11 +766,30 @@ def test_only_the_first_unreconciled_cycles_are_kept_but_all_are_counted(tmp_pat
     assert (result.unreconciled_count, len(result.unreconciled)) == (MAX_KEPT + 1, MAX_KEPT)
 
 
-def test_an_unreconciled_cycle_whose_start_is_not_in_the_log(tmp_path: Path) -> None:
+def test_a_cycle_whose_start_is_not_in_the_log_counts_users_notified_before_it(
+    tmp_path: Path,
+) -> None:
+    """Received 3 where the log names 2: the third was notified before the log began, so the
+    counts do not contradict it (they were called unreconciled) but cannot say who of a and b
+    was added; the log ends before a cycle that would tell."""
     log = Log()
     log.at("2014-09-14 10:00:01", NOTIFY.format("a@x.com"))
     log.at("2014-09-14 10:00:01", NOTIFY.format("b@x.com"))
     log.at("2014-09-14 10:00:02", TOTALS.format(3, 1))
+    result = analyze([log.write(tmp_path / "CloudUserSync.log")]).result
+    assert (result.unreconciled, result.unreconciled_count) == ([], 0)
+    assert [(u.upn, u.state, u.pending_reason) for u in result.users] == [
+        ("a@x.com", "pending", "undetermined"),
+        ("b@x.com", "pending", "undetermined"),
+    ]
+
+
+def test_an_unreconciled_cycle_whose_start_is_not_in_the_log(tmp_path: Path) -> None:
+    """Received 1, added 2: no user before the log makes these counts add up."""
+    log = Log()
+    log.at("2014-09-14 10:00:01", NOTIFY.format("a@x.com"))
+    log.at("2014-09-14 10:00:01", NOTIFY.format("b@x.com"))
+    log.at("2014-09-14 10:00:02", TOTALS.format(1, 2))
     path = log.write(tmp_path / "CloudUserSync.log")
     (cycle,) = analyze([path]).result.unreconciled
     assert (iso(cycle.time), cycle.source, cycle.line, cycle.totals_line) == (
@@ -1468,8 +1487,9 @@ def test_a_cycle_that_notified_nobody_but_received_users_is_unreconciled_with_it
     tmp_path: Path,
 ) -> None:
     """Totals that count users received where no user was notified confirm nobody: the
-    evidence names the cycle's start line (the totals line where the log starts inside the
-    cycle), the totals line, and 0 users notified."""
+    evidence names the cycle's start line, the totals line, and 0 users notified. Where the
+    log starts inside the cycle, the users it received were notified before the log: no
+    contradiction (it was counted unreconciled too)."""
     log = Log()
     log.at("2014-09-14 10:00:02", TOTALS.format(1, 0))  # the log starts inside this cycle
     log.at("2014-09-14 10:05:00", START)
@@ -1477,10 +1497,9 @@ def test_a_cycle_that_notified_nobody_but_received_users_is_unreconciled_with_it
     path = log.write(tmp_path / "CloudUserSync.log")
     result = analyze([path]).result
     assert [(iso(c.time), c.source, c.line, c.totals_line, c.received, c.added, c.notified) for c in result.unreconciled] == [
-        ("2014-09-14T10:00:02-04:00", path, 1, 1, 1, 0, 0),
         ("2014-09-14T10:05:00-04:00", path, 2, 3, 2, 1, 0),
     ]
-    assert result.unreconciled_count == 2
+    assert result.unreconciled_count == 1
 
 
 def test_a_cycle_that_received_all_but_a_user_that_may_be_held_back_holds_that_user(

@@ -121,7 +121,7 @@ class CycleTotals:
             if self.unnamed_at is None:
                 self.unnamed_at = (here, source, line)
         if not received and not failed:  # most cycles: nobody to add
-            if data.received:
+            if data.received and not first_partial:  # (its users may precede the input)
                 self._unreconciled_cycle(here, source, line, data, 0)
             return
         candidates = (
@@ -138,8 +138,9 @@ class CycleTotals:
                     self._confirm(key, user, requested_at, here, source, line)
             else:
                 self._unreconciled_cycle(here, source, line, data, len(received))
-        elif data.received == len(received):
+        elif data.received == len(received) or (first_partial and data.received > named):
             # the log starts inside this cycle: the users it shows may not be those received
+            # (users it notified before the input count in its totals too)
             self._undecide(candidates, here, source, line)
         elif uncertain and 0 < taken == len(candidates) - uncertain:
             # everyone received but the users that may be held back since before the input
