@@ -63,6 +63,8 @@ class _Seen:
     state: str
     full_sync_due: datetime | None
     expected_recovery: datetime | None
+    observed: bool = False
+    """Whether the expected recovery was an observed cycle (not predicted from the interval)."""
 
 
 def _moved(before: datetime | None, after: datetime | None, tolerance: timedelta) -> bool:
@@ -257,18 +259,25 @@ class Watcher:
         for user in result.users:
             key = user.upn.lower()
             seen = self.states.get(key)
-            now = _Seen(user.state, user.full_sync_due, user.expected_recovery)
+            now = _Seen(
+                user.state,
+                user.full_sync_due,
+                user.expected_recovery,
+                user.expected_recovery_observed,
+            )
             if seen is None:
                 self.states[key] = now
                 if everyone or user.state != "synced":
                     found.append(Change(user, None, as_of))
                 continue
             # a predicted recovery follows the phase of the last cycle: moving within one
-            # interval is that, no news; moving further is another cycle (a restart, a failure)
+            # interval is that, no news; moving further is another cycle (a restart, a failure),
+            # and so is the cycle itself, observed in place of the prediction
+            recovery = _moved(seen.expected_recovery, now.expected_recovery, every)
             moves = (
                 ("state", seen.state != now.state),
                 ("full_sync_due", _moved(seen.full_sync_due, now.full_sync_due, timedelta())),
-                ("expected_recovery", _moved(seen.expected_recovery, now.expected_recovery, every)),
+                ("expected_recovery", recovery or seen.observed != now.observed),
             )
             changed = tuple(name for name, moved in moves if moved)
             if changed:

@@ -518,3 +518,34 @@ def test_watch_marks_users_the_log_failed_after_the_azure_ad_export_was_taken(tm
         f"logsync: Azure AD export {export}: 2 users (csv), taken {taken}\n"
         + said.format("alice@contoso.com") + said.format("bob@contoso.com"),
     )
+
+
+def test_watch_writes_a_line_when_the_cycle_it_predicted_is_observed(tmp_path: Path) -> None:
+    """heidi's timer runs out at 09:47:02; the next cycle was predicted at 09:52:00 (the phase
+    of the cycles), but it starts at 09:50:30. A move within one interval follows the phase and
+    is no news, but this one is the cycle itself: its line was not written, and the view kept
+    09:52:00 (predicted) until she became overdue."""
+    live = tmp_path / "CloudUserSync.log"
+    log = Log(bias=0)
+    log.cycle("2026-12-01 09:47:00", ("heidi@contoso.com",), {"heidi@contoso.com": "UserNotFound"})
+    live.write_text(log.cycles("2026-12-01 09:52:00", "2026-12-02 09:48:00").text())
+    watcher = Watcher(Follower(live), Tracker())
+    watcher.read()
+
+    def told(wall: datetime) -> list[tuple]:
+        return [
+            (c.user.state, c.changed, c.was, c.user.expected_recovery, c.user.expected_recovery_observed)
+            for c in watcher.changes(wall)[1]
+        ]
+
+    predicted = datetime(2026, 12, 2, 9, 52, tzinfo=timezone.utc)
+    assert told(datetime(2026, 12, 2, 9, 48, tzinfo=timezone.utc)) == [
+        ("waiting", ("state",), {}, predicted, False),
+    ]
+    append(live, Log(bias=0).at("2026-12-02 09:50:30", "Starting user delta sync, raise failure status messages = True"))
+    watcher.read()
+    observed = datetime(2026, 12, 2, 9, 50, 30, tzinfo=timezone.utc)
+    assert told(datetime(2026, 12, 2, 9, 50, 31, tzinfo=timezone.utc)) == [
+        ("waiting", ("expected_recovery",), {"expected_recovery": predicted}, observed, True),
+    ]
+    assert told(datetime(2026, 12, 2, 9, 51, tzinfo=timezone.utc)) == []  # (said once)
