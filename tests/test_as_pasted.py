@@ -1067,7 +1067,10 @@ def test_rows_copied_from_cmtrace_whose_tabs_became_spaces_give_the_answers_of_t
     )
     clean = answers(write(tmp_path, rows, "rows.txt"))
     assert (clean[1]["stuck"], len(clean[0])) == (4, 10)
-    assert answers(write(tmp_path, rows.replace("\t", " " * spaces))) == clean
+    spaced = rows.replace("\t", " " * spaces)
+    assert answers(write(tmp_path, spaced)) == clean
+    indented = "".join("    " + row for row in spaced.splitlines(keepends=True))  # (a mail's indent)
+    assert answers(write(tmp_path, indented)) == clean
 
 
 def test_the_words_after_a_quoted_excerpt_stay_out_of_its_records(tmp_path: Path) -> None:
@@ -1089,4 +1092,21 @@ def test_the_words_after_a_quoted_excerpt_stay_out_of_its_records(tmp_path: Path
         (7, "add_totals", "2014-09-14T10:23:54"),
         (9, "unparsed", None),
         (10, "unparsed", None),
+    ]
+
+
+def test_an_excerpt_whose_indentation_was_stripped_keeps_every_record(tmp_path: Path) -> None:
+    """A mail program that strips leading spaces puts the lines a time dates at the margin:
+    with no blank line between, they are still the excerpt's, whatever the catalogue knows of
+    them (an error line of the connector too)."""
+    stripped = "".join(line.lstrip() + "\n" for line in EXCERPT_TEXT.splitlines())
+    assert answers(write(tmp_path, stripped)) == answers(write(tmp_path, EXCERPT_TEXT, "clean.txt"))
+    failing = (
+        "11/24/2026 10:00:00 AM  Starting user delta sync, raise failure status messages = True\n"
+        "User delta sync failed with error 0x80004005\n"
+        "Total received users to add from SCCM = 0, Total Successfully added users to Cloud = 0\n"
+    )
+    events = runner.invoke(app, ["events", "--format", "ndjson", write(tmp_path, failing)]).stdout
+    assert [(e["line"], e["kind"]) for e in map(json.loads, events.splitlines())] == [
+        (1, "sync_started"), (2, "message"), (3, "add_totals"),
     ]

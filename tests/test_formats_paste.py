@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from logsync.formats import ParseContext, Record, Unparsed, detect, paste
 from logsync.sources import InputStats
 from logsync.times import parse_zone
@@ -70,7 +72,7 @@ def test_an_excerpt_whose_dates_read_only_day_first_is_read_day_first_throughout
         (4, datetime(2026, 12, 12, 10, 24, 12)),
         (5, datetime(2026, 12, 13, 10, 24, 12)),
     ]
-    assert stats.notes == ["its dates are read day/month/year, as line 5 writes them (13/12/2026)"]
+    assert stats.notes == ["its dates are read day/month/year, as 13/12/2026 shows"]
 
 
 def test_dates_of_numbers_are_month_first_unless_the_input_shows_otherwise() -> None:
@@ -90,7 +92,53 @@ def test_dates_of_numbers_are_month_first_unless_the_input_shows_otherwise() -> 
         ("Unparsed", 3, None),
     ]
     assert (items[2].problem, stats.unparsed, stats.notes) == (
-        "date in another order than the input's others", 1, [],
+        "date in another order than the input's (month/day/year)", 1, [],
     )
     (german,), _ = parse("11.12.2026 10:23:54  Failed to add user a@b.c; reason UserNotFound\n")
     assert german.time == datetime(2026, 12, 11, 10, 23, 54)
+
+
+def test_a_date_that_begins_with_its_year_reads_one_way_in_a_day_first_input() -> None:
+    """Once 13/11/2026 makes an input day first, 2026-12-03 is still December 3 (it was read
+    as March 12)."""
+    items, stats = parse(
+        "13/11/2026 10:00:00  NotifyAccountAddition - SCCM user to add = a@contoso.com\n"
+        "2026-12-03 10:00:00  Failed to add user a@contoso.com; reason UserNotFound\n"
+        "12.13.2026 10:00:00  Failed to add user a@contoso.com; reason UserNotFound\n"
+    )
+    assert [getattr(i, "time", None) for i in items] == [
+        datetime(2026, 11, 13, 10, 0), datetime(2026, 12, 3, 10, 0), None,
+    ]
+    assert (items[2].problem, stats.notes) == (
+        "no date (day.month.year)", ["its dates are read day/month/year, as 13/11/2026 shows"],
+    )
+
+
+def test_the_order_of_dates_is_decided_once_for_an_input_read_in_pieces() -> None:
+    """A followed log is read a piece at a time with one context: the piece that decides the
+    order decides it for the pieces after it (watch read 11/12/2026 as November 12 in a live
+    log whose first piece showed 13/11/2026), and says so once."""
+    stats = InputStats("live.txt")
+    ctx = ParseContext(stats)
+    first = list(paste.parse(iter(["13/11/2026 10:00:00  Failed to add user a@b.c; reason UserNotFound\n"]), ctx))
+    later = list(paste.parse(iter(["11/12/2026 10:00:00  Failed to add user a@b.c; reason UserNotFound\n"]), ctx))
+    assert [i.time for i in first + later] == [datetime(2026, 11, 13, 10, 0), datetime(2026, 12, 11, 10, 0)]
+    assert stats.notes == ["its dates are read day/month/year, as 13/11/2026 shows"]
+    us = ParseContext(InputStats("live.txt"))
+    list(paste.parse(iter(["11/12/2026 10:00:00  Failed to add user a@b.c; reason UserNotFound\n"]), us))
+    (late,) = paste.parse(iter(["13/11/2026 10:00:00  Failed to add user a@b.c; reason UserNotFound\n"]), us)
+    assert (type(late).__name__, late.problem) == (
+        "Unparsed", "date in another order than the input's (month/day/year)",
+    )
+
+
+@pytest.mark.timeout(60)  # (a backtracking pattern would take hours)
+def test_hostile_pasted_lines_are_read_in_linear_time() -> None:
+    hostile = [
+        "x" + " " * 200_000 + "(0x",
+        "x" + " \t" * 100_000 + "(0x",
+        "a " * 100_000 + "(0x",
+        "  " + "a@b.c 1/1/2020 1:00 " * 10_000 + "(0x",
+    ]
+    items, stats = parse("9/14/2014 10:23:54 AM\n" + "".join(f"  {line}\n" for line in hostile))
+    assert (len(items), stats.records) == (4, 4)

@@ -20,7 +20,15 @@ class ParseContext:
     """What a format parser needs beyond the text."""
 
     __slots__ = (
-        "candidates", "first_line", "hours", "minutes", "previous", "shifts", "source_tz", "stats"
+        "candidates",
+        "day_first",
+        "first_line",
+        "hours",
+        "minutes",
+        "previous",
+        "shifts",
+        "source_tz",
+        "stats",
     )
 
     def __init__(
@@ -44,6 +52,8 @@ class ParseContext:
         """The time (or instant) of the last record read in `source_tz` (see `in_order`)."""
         self.hours: dict[int, bool] = {}
         """Whether some time of an hour (its ordinal) comes twice or never (see `in_order`)."""
+        self.day_first: bool | None = None
+        """Pasted text: whether its dates of numbers are day first, once known (`paste`)."""
 
 
 RUN_DISORDER = 1.0

@@ -5,8 +5,9 @@ Two shapes, freely mixed:
 * copied rows, tab-separated: `message<TAB>component<TAB>date time<TAB>thread` (or with the
   tabs turned into spaces, as mail and chat programs paste them);
 * excerpts: a line holding a date and time (any common locale form), optionally followed by two
-  spaces and a message, then indented message lines that share that time (a line at the margin
-  that is no message the catalogue knows is text around the excerpt, not a record).
+  spaces and a message, then indented message lines that share that time (after a blank line,
+  a line at the margin that is no message the catalogue knows begins text around the excerpt,
+  not records, up to the next time).
 
 Times are naive local times unless `--source-tz` names their zone.
 
@@ -49,59 +50,78 @@ class OtherOrder(ValueError):
 def _stamp(text: str, day_first: bool = False) -> datetime:
     """The time a pasted stamp shows. A date of numbers is month/day/year as SMS logs and US
     locales write it, or day/month/year where the input's dates are (`day_first`, see
-    `_day_first`); with dots it is always day.month.year (the German form)."""
+    `_day_first`); with dots it is always day.month.year (the German form). A date that begins
+    with its year reads one way only."""
     from dateutil import parser as date_parser  # only pasted text needs it: not at startup
 
     numbers = _NUMBERS_DAY_RE.match(text)
     if numbers is not None:
         day_first = day_first or numbers[2] == "."
         if int(numbers[3] if day_first else numbers[1]) > 12:
-            raise OtherOrder("date in another order than the input's others")
-    value: datetime = date_parser.parse(text.strip().replace(",", "."), dayfirst=day_first)
+            raise OtherOrder(
+                f"date in another order than the input's ({_ORDERS[day_first]})"
+                if numbers[2] != "."
+                else "no date (day.month.year)"
+            )
+    value: datetime = date_parser.parse(
+        text.strip().replace(",", "."), dayfirst=numbers is not None and day_first
+    )
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
         raise ValueError(f"date out of range (years {FIRST_YEAR} to {LAST_YEAR})")
     return value
 
 
-def _stamp_of(line: str) -> str | None:
-    """The date and time a pasted line begins with or its row holds, as written."""
-    row = _row(line)
-    if row is not None:
-        return row[2]
-    dated = _DATE_LINE_RE.match(line)
-    return None if dated is None else dated.group(1)
+_ORDERS = {False: "month/day/year", True: "day/month/year"}
 
 
-def _day_first(lines: Iterator[str], stats: InputStats) -> tuple[bool, Iterator[str]]:
+def _day_first(lines: Iterator[str], ctx: ParseContext) -> tuple[bool, Iterator[str]]:
     """Whether the input writes its dates of numbers day first (`13/12/2026`: a British or
-    European locale's copy), told by the first date that reads only one way; a date that reads
-    both ways before it waits for it (the input is read up to it, at most `MAX_HELD` lines).
-    With the lines read to tell, and then the rest. Said in the input's notes."""
+    European locale's copy), told by the first date that reads only one way; dates that read
+    both ways before it wait for it (the input is read up to it, at most `MAX_HELD` lines, or
+    up to a date that begins with its year). Decided once for an input read in pieces
+    (`ctx.day_first`: a followed log), and said in its notes. With the lines read to tell,
+    then the rest."""
+    if ctx.day_first is not None:
+        return ctx.day_first, lines
     read: list[str] = []
+    seen = False  # a date that reads both ways
     for line in lines:
         read.append(line)
         head = line.lstrip()[:1]
-        stamp = _stamp_of(line) if head.isdigit() or "\t" in line or "(0x" in line else None
-        numbers = _NUMBERS_DAY_RE.match(stamp) if stamp is not None else None
-        if numbers is not None and numbers[2] != ".":
-            if int(numbers[1]) > 12:
-                stats.notes.append(
-                    f"its dates are read day/month/year, as line {len(read)} writes them "
-                    f"({numbers[0].strip()})"
+        if not (head.isdigit() or "\t" in line or "(0x" in line):
+            continue
+        row = _row(line)
+        dated = None if row else _DATE_LINE_RE.match(line)
+        stamp = row[2] if row else dated.group(1) if dated else None
+        if stamp is None:
+            continue
+        numbers = _NUMBERS_DAY_RE.match(stamp)
+        if numbers is None:
+            break  # (a date that begins with its year)
+        if numbers[2] == ".":
+            continue
+        seen = True
+        if int(numbers[1]) > 12 or int(numbers[3]) > 12:
+            ctx.day_first = int(numbers[1]) > 12
+            if ctx.day_first:
+                ctx.stats.notes.append(
+                    f"its dates are read day/month/year, as {numbers[0].strip()} shows"
                 )
-                return True, chain(read, lines)
-            if int(numbers[3]) > 12:
-                break
+            return ctx.day_first, chain(read, lines)
         if len(read) >= MAX_HELD:
             break
+    if seen:  # (read month first: so are the pieces that follow)
+        ctx.day_first = False
     return False, chain(read, lines)
 
 
 _SPACED_ROW_RE = re.compile(
-    r"(\S.*?)\s+([A-Za-z][\w.-]*)\s+(" + _STAMP + r")\s+(\d+\s?\(0x[0-9A-Fa-f]+\))\s*$"
+    r"\s*(\S(?:.*?\S)?)\s+([A-Za-z][\w.-]*)\s+(" + _STAMP + r")\s+(\d+\s?\(0x[0-9A-Fa-f]+\))\s*$"
 )
 """A copied row whose tabs became spaces (pasted into a mail, a chat or a ticket): the
-component, the date and time and the thread (`5616 (0x15F0)`) at its end tell the columns."""
+component, the date and time and the thread (`5616 (0x15F0)`) at its end tell the columns.
+(The message ends at a character that is no space: its split from the component is tried once
+per run of spaces, in linear time.)"""
 
 
 def _row(line: str) -> tuple[str, str, str, str] | None:
@@ -203,12 +223,15 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
     current: datetime | None = None
     held: list[tuple[int, str]] = []  # lines before any time: records only if none comes
     timeless = False
-    day_first, lines = _day_first(physical_lines(chunks), stats)
+    day_first, lines = _day_first(physical_lines(chunks), ctx)
+    blank = outside = False  # (the line before is blank; text around the excerpt)
     for line in lines:
         line_no += 1
         if is_blank(line):
             stats.blank += 1
+            blank = True
             continue
+        after_blank, blank = blank, False
         if timeless:
             yield from _timeless([(line_no, line)], ctx)
             continue
@@ -224,6 +247,8 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
             why = str(error) if type(error) is OtherOrder else "unreadable date"
             yield Unparsed(line_no, line, why)
             continue
+        if row or dated:
+            outside = False
         if held and (row or dated):
             for held_no, raw in held:  # an input with times: these lines are dated by none
                 stats.unparsed += 1
@@ -256,9 +281,11 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
                 yield from _timeless(held, ctx)
                 held = []
             continue
-        if not line[:1].isspace() and not is_message(line):
-            # the lines a time dates are indented under it; one at the margin that the
-            # catalogue does not know is the text around an excerpt (a reply's "Thanks,")
+        if (after_blank or outside) and not line[:1].isspace() and not is_message(line):
+            # the lines a time dates are indented under it, with no blank line between; one
+            # at the margin after a blank line, that the catalogue does not know, begins the
+            # text around an excerpt (a reply's "Thanks,"), up to the next time
+            outside = True
             stats.unparsed += 1
             yield Unparsed(line_no, line, unparsed_problem(line))
             continue
