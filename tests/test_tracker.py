@@ -769,19 +769,46 @@ def test_only_the_first_unreconciled_cycles_are_kept_but_all_are_counted(tmp_pat
 def test_a_cycle_whose_start_is_not_in_the_log_counts_users_notified_before_it(
     tmp_path: Path,
 ) -> None:
-    """Received 3 where the log names 2: the third was notified before the log began, so the
-    counts do not contradict it (they were called unreconciled) but cannot say who of a and b
-    was added; the log ends before a cycle that would tell."""
+    """Received 3, added 2, where the log names a and b: the third was notified before the log
+    began, so the counts do not contradict it (they were called unreconciled) but cannot say
+    whether a and b were received or held back; the log ends before a cycle that would tell.
+    With a cycle after it that notifies neither, both were added."""
     log = Log()
     log.at("2014-09-14 10:00:01", NOTIFY.format("a@x.com"))
     log.at("2014-09-14 10:00:01", NOTIFY.format("b@x.com"))
-    log.at("2014-09-14 10:00:02", TOTALS.format(3, 1))
+    log.at("2014-09-14 10:00:02", TOTALS.format(3, 2))
     result = analyze([log.write(tmp_path / "CloudUserSync.log")]).result
     assert (result.unreconciled, result.unreconciled_count) == ([], 0)
     assert [(u.upn, u.state, u.pending_reason) for u in result.users] == [
         ("a@x.com", "pending", "undetermined"),
         ("b@x.com", "pending", "undetermined"),
     ]
+    log.at("2014-09-14 10:05:00", START)
+    log.at("2014-09-14 10:05:02", TOTALS.format(0, 0))
+    result = analyze([log.write(tmp_path / "CloudUserSync.log")]).result
+    assert [(u.upn, u.state, iso(u.synced_at)) for u in result.users] == [
+        ("a@x.com", "synced", "2014-09-14T10:00:01-04:00"),
+        ("b@x.com", "synced", "2014-09-14T10:00:01-04:00"),
+    ]
+
+
+@pytest.mark.parametrize(("received", "added"), [(3, 1), (2, 0)])
+def test_a_cycle_whose_start_is_not_in_the_log_adds_no_more_users_than_its_totals(
+    tmp_path: Path, received: int, added: int
+) -> None:
+    """Fewer added than the log names in that cycle: the next cycle, which notifies none of
+    them, cannot make them all added (both were `synced` for received 3, added 1; a was for
+    received 2, added 0): the counts do not add up, and the users are left as they were."""
+    log = Log()
+    log.at("2014-09-14 10:00:01", NOTIFY.format("a@x.com"))
+    if added:
+        log.at("2014-09-14 10:00:01", NOTIFY.format("b@x.com"))
+    log.at("2014-09-14 10:00:02", TOTALS.format(received, added))
+    log.at("2014-09-14 10:05:00", START)
+    log.at("2014-09-14 10:05:02", TOTALS.format(0, 0))
+    result = analyze([log.write(tmp_path / "CloudUserSync.log")]).result
+    assert not [u.upn for u in result.users if u.state == "synced"]
+    assert result.unreconciled_count == 1
 
 
 def test_an_unreconciled_cycle_whose_start_is_not_in_the_log(tmp_path: Path) -> None:

@@ -138,9 +138,12 @@ class CycleTotals:
                     self._confirm(key, user, requested_at, here, source, line)
             else:
                 self._unreconciled_cycle(here, source, line, data, len(received))
-        elif data.received == len(received) or (first_partial and data.received > named):
+        elif data.received == len(received) or (
+            first_partial and data.received > named and len(candidates) <= data.added
+        ):
             # the log starts inside this cycle: the users it shows may not be those received
-            # (users it notified before the input count in its totals too)
+            # (users it notified before the input count in its totals too; those the next
+            # cycle finds received were added, as many as the totals allow)
             self._undecide(candidates, here, source, line)
         elif uncertain and 0 < taken == len(candidates) - uncertain:
             # everyone received but the users that may be held back since before the input
