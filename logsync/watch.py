@@ -109,6 +109,8 @@ class Watcher:
         began: read on in file order (a clock set back)."""
         self._begun = False
         self._back = False
+        self.history_records = 0
+        """The connector's records in the history files (`CloudUserSync-*.log`) beside it."""
 
     @property
     def last_time(self) -> datetime | None:
@@ -118,7 +120,8 @@ class Watcher:
     @property
     def holds_records(self) -> bool:
         """Whether the logs hold a record of the connector yet (before, nothing is judged)."""
-        return bool(self.stats.connector_records or self.rotated.connector_records)
+        held = self.stats.connector_records + self.rotated.connector_records
+        return bool(held or self.history_records)
 
     def read_rotated(self) -> None:
         """Read what the history files (`CloudUserSync-*.log`) and the rotated `.lo_` already
@@ -132,6 +135,8 @@ class Watcher:
                 batches, runs = whole_rows(path, self.options, stats, _SPEC)
                 if runs > 1:
                     self.runs.append((path, runs))
+                if stats is not self.rotated:
+                    self.history_records += stats.connector_records
                 read.append((path, batches, stats))
         firsts = [stats.first_time for _, _, stats in read if stats.first_time is not None]
         first = min(firsts, key=instant_key) if firsts else None
@@ -197,7 +202,7 @@ class Watcher:
         log merged by time as its runs (files pasted together), as `report` reads it."""
         self.tracker = Tracker(self.tracker.options)
         self.rotated = InputStats(self.rotated.path)
-        self.runs = []
+        self.runs, self.history_records = [], 0
         self.read_rotated()
         stats = InputStats(self.stats.path)
         batches, runs = whole_rows(self.stats.path, self.options, stats, _SPEC)

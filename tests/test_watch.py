@@ -549,3 +549,22 @@ def test_watch_writes_a_line_when_the_cycle_it_predicted_is_observed(tmp_path: P
         ("waiting", ("expected_recovery",), {"expected_recovery": predicted}, observed, True),
     ]
     assert told(datetime(2026, 12, 2, 9, 51, tzinfo=timezone.utc)) == []  # (said once)
+
+
+def test_watch_of_a_folder_whose_records_are_all_in_its_history_files_reports_them(
+    tmp_path: Path,
+) -> None:
+    """Right after a rotation that keeps history: the demo log's first 1,500 lines in a history
+    file, the live log empty. The watch wrote nothing (it waited for the live log's records);
+    it reports the connector, stalled since, and the users not synced."""
+    folder = tmp_path / "Logs"
+    folder.mkdir()
+    lines = DEMO.read_bytes().splitlines(keepends=True)
+    (folder / "CloudUserSync-20261124-165410.log").write_bytes(b"".join(lines[:1500]))
+    (folder / "CloudUserSync.log").write_bytes(b"")
+    with watching(folder / "CloudUserSync.log") as reader:
+        connector = reader.next()
+        assert (connector["kind"], connector["state"], connector["last_cycle"]) == (
+            "connector", "stalled", "2026-11-24T23:05:04.552-08:00",
+        )
+        assert reader.next()["kind"] == "user"
