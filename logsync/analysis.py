@@ -17,6 +17,7 @@ from .bulk import (
     merged_rows,
     rotated_ends,
 )
+from .cloud import restart_helps
 from .errors import UsageError
 from .formats.paste import ensure_times, redacted
 from .memory import fewer_collections
@@ -311,7 +312,7 @@ def analyze(
     what_if = as_of if restart_at is not None else None
     if cloud is not None:  # users the log failed after the export was taken: not known there
         cloud = cloud.outdated_by(tracker.users.values())
-    helps = cloud.has if cloud is not None else None
+    helps = restart_helps(cloud, tracker.added_domains()) if what_if is not None else None
     result = tracker.result(
         as_of, restart_at=what_if, states=states, match=match, restart_helps=helps
     )
@@ -359,7 +360,9 @@ def conclusion(
         restart_at=restart_at,
         states=states,
         match=match,
-        restart_helps=cloud.has if cloud is not None else None,
+        restart_helps=(
+            restart_helps(cloud, analysis.tracker.added_domains()) if restart_at else None
+        ),
     )
     return in_azure_ad(result, cloud)
 

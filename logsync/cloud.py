@@ -24,11 +24,12 @@ import codecs
 import csv
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, tzinfo
 from typing import NamedTuple
 
 from .errors import InputError
+from .formats.paste import redacted
 from .times import micros
 from .tracker.model import USER_NOT_FOUND
 from .tracker.users import Seen, User
@@ -37,6 +38,39 @@ UPN_COLUMNS = ("userprincipalname", "user principal name", "upn")
 """Header names of the UPN column, case-folded (the first found is used)."""
 MAX_NAMED = 5
 """Malformed rows named by their line number (the others are counted)."""
+
+
+UNROUTABLE_SUFFIXES = frozenset(
+    {"local", "localdomain", "lan", "home", "corp", "internal", "intranet", "private"}
+)
+"""Top-level labels no tenant can verify as a domain, as on-premises forests use them: `.local`
+(multicast DNS, RFC 6762), `.localdomain`, `.lan`, `.home` and `.corp` (never delegated),
+`.internal` (kept for private use), `.intranet` and `.private`. A bare host name (no dot) is
+unroutable too."""
+
+
+def unroutable_suffix(upn: str, added: set[str]) -> str | None:
+    """The UPN's suffix if Azure AD cannot hold it (see `UNROUTABLE_SUFFIXES`), unless users
+    with that suffix were added (`added`: the tenant holds it after all); else None."""
+    domain = upn.rpartition("@")[2].casefold().rstrip(".")
+    if not domain or domain in added:
+        return None
+    if "." not in domain or domain.rpartition(".")[2] in UNROUTABLE_SUFFIXES:
+        return domain
+    return None
+
+
+def restart_helps(cloud: CloudUsers | None, added: set[str]) -> Callable[[str], bool]:
+    """For whose UPN a restart's full sync can add the user: one in the export of Azure AD
+    users (`cloud`, if given) whose UPN suffix Azure AD can hold (`added`: the suffixes of the
+    users added). A name that is no UPN (a redaction) is looked up nowhere."""
+
+    def helps(upn: str) -> bool:
+        if cloud is not None and not cloud.has(upn):
+            return False
+        return redacted(upn) or unroutable_suffix(upn, added) is None
+
+    return helps
 
 
 class CloudUsers(NamedTuple):

@@ -456,7 +456,6 @@ def test_unroutable_suffixes(upn: str, added: set[str], suffix: str | None) -> N
 
 def test_summary_spots_users_whose_suffix_can_never_match(tmp_path: Path) -> None:
     log = Log()
-    # (the log ends at 09:55; the next cycle after a restart then is at 10:00)
     local = ("scott@contoso.local", "tina@CONTOSO.LOCAL", "uma@contoso.com")
     log.cycle("2026-11-24 09:00:00", local, dict.fromkeys(local, "UserNotFound"))
     log.cycle("2026-11-24 09:05:00", ("vic@branch.lan",), {})  # added: .lan is held here
@@ -486,6 +485,14 @@ def test_summary_spots_users_whose_suffix_can_never_match(tmp_path: Path) -> Non
         "point to force a full sync: it would retry 2 waiting users (uma@contoso.com, "
         "wes@branch.lan) up to 23h 15m sooner."
     )
+    # and a what-if restart, as the advice: their own timers stand (they recovered at 10:01)
+    restarted = analyze([str(tmp_path / "CloudUserSync.log")], restart_at=datetime(2026, 11, 24, 9, 56))
+    assert sorted((u.upn, u.recovery_by) for u in restarted.users if u.state == "waiting") == [
+        ("scott@contoso.local", "timer"),
+        ("tina@CONTOSO.LOCAL", "timer"),
+        ("uma@contoso.com", "what-if"),
+        ("wes@branch.lan", "what-if"),
+    ]
     demo = HealthCollector()
     assert not [
         f for f in demo.summarize(analyze([DEMO], collector=demo)).findings

@@ -4,14 +4,13 @@ Like the tracker it is pure: `collector` is fed the tracker's rows in order, the
 conclude; `findings` and `advice` draw the conclusions; `summary` holds what they conclude.
 """
 
+from ..cloud import UNROUTABLE_SUFFIXES, unroutable_suffix
 from .advice import (
     DIRECTORY_SYNC_DEFAULTS,
-    UNROUTABLE_SUFFIXES,
     certificate_advice,
     dirsync_advice,
     next_step,
     restart_advice,
-    unroutable_suffix,
 )
 from .collector import HEALTH_KINDS, MAX_MARKS, HealthCollector
 from .findings import unreconciled_finding

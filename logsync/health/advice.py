@@ -76,26 +76,6 @@ def _hours(seconds: float) -> str:
     return f"{minutes // 60}h {minutes % 60:02d}m" if minutes >= 60 else f"{minutes}m"
 
 
-UNROUTABLE_SUFFIXES = frozenset(
-    {"local", "localdomain", "lan", "home", "corp", "internal", "intranet", "private"}
-)
-"""Top-level labels no tenant can verify as a domain, as on-premises forests use them: `.local`
-(multicast DNS, RFC 6762), `.localdomain`, `.lan`, `.home` and `.corp` (never delegated),
-`.internal` (kept for private use), `.intranet` and `.private`. A bare host name (no dot) is
-unroutable too."""
-
-
-def unroutable_suffix(upn: str, added: set[str]) -> str | None:
-    """The UPN's suffix if Azure AD cannot hold it (see `UNROUTABLE_SUFFIXES`), unless users
-    with that suffix were added (`added`: the tenant holds it after all); else None."""
-    domain = upn.rpartition("@")[2].casefold().rstrip(".")
-    if not domain or domain in added:
-        return None
-    if "." not in domain or domain.rpartition(".")[2] in UNROUTABLE_SUFFIXES:
-        return domain
-    return None
-
-
 def next_step(summary: Summary, command: str) -> str:
     """The one thing to do next: the first advice, else where to read more (`command` names
     the summary command to run on the same inputs)."""
@@ -116,15 +96,9 @@ def restart_advice(analysis: Analysis) -> list[Advice]:
     user, the waiting ones sooner and the overdue ones at all. With an export of Azure AD users
     (`analysis.cloud`), only the users in it count: for the others the retry fails again, and
     the advice says so and points at DirSync. A user whose UPN suffix Azure AD cannot hold
-    (`unroutable_suffix`) fails again at any retry: no restart is advised for it."""
+    fails again at any retry (`cloud.restart_helps`): no restart is advised for it."""
     cloud = analysis.cloud
     freed = conclusion(analysis, restart_at=analysis.as_of, states=STUCK_STATES).users
-    added = analysis.tracker.added_domains() if freed else set()
-    freed = [
-        u
-        for u in freed
-        if u.reason != USER_NOT_FOUND or redacted(u.upn) or unroutable_suffix(u.upn, added) is None
-    ]
     sooner = [u for u in freed if u.recovery_by == "what-if" and u.state == "waiting"]
     sooner = [u for u in sooner if u.time_saved_s or u.no_times]
     overdue = [u for u in freed if u.recovery_by == "what-if" and u.state == "overdue"]

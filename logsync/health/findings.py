@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from ..analysis import Analysis
+from ..cloud import unroutable_suffix
 from ..events import CONNECTOR
 from ..formats.paste import redacted
 from ..sources import base_name
@@ -25,7 +26,6 @@ from .advice import (
     certificate_advice,
     dirsync_advice,
     restart_advice,
-    unroutable_suffix,
 )
 from .summary import (
     MAX_EVIDENCE,
