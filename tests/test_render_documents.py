@@ -518,3 +518,17 @@ def test_the_html_page_of_a_stopped_connector_says_its_empty_list_proves_nothing
         '<p class="note"><b>The connector itself has a problem</b> (<code>connector_stopped'
         "</code>): every user it should add waits with it, whether or not the log names them.</p>"
     ) in page
+
+
+@pytest.mark.parametrize("form", ["markdown", "html", "table"])
+def test_a_report_for_users_the_log_does_not_hold_says_so_beside_the_log_s_findings(
+    form: str,
+) -> None:
+    """`--user 'nobody*'`: the list said "No user is stuck or failed in the log" right beside
+    the log's own finding that 3 users wait."""
+    result = runner.invoke(
+        app, ["report", "--color", "never", "--format", form, "--user", "nobody*", DEMO]
+    )
+    assert "No user of the log is among those asked for (--user)." in result.stdout
+    assert "No user is stuck or failed" not in result.stdout
+    assert result.stderr.endswith("logsync: --user nobody* matches no user of the log\n")

@@ -15,6 +15,7 @@ from ..times import human_duration, instant_key, iso, micros, moment_iso, moment
 from ..tracker import LATEST, Connector, Moment, UserState, cause_text, unnamed_words
 
 if TYPE_CHECKING:
+    from ..analysis import Analysis
     from ..health import Summary
 
 
@@ -70,6 +71,15 @@ def stamp(value: datetime | None, display: Display) -> str | None:
 
 BEFORE_INPUT = "held back since before the log: its failure is not in the input"
 """The story of a user held back since before the input (SPEC §4 rule 2b)."""
+
+
+def empty_list_text(analysis: Analysis, counts: dict[str, int]) -> str:
+    """What a report says where it lists nobody: no user stuck or failed in the log, or, where
+    no user of the log is among those asked for (`--user`), that (the findings beside it are
+    the log's)."""
+    if not any(counts.values()) and analysis.tracker.users:
+        return "No user of the log is among those asked for (--user)."
+    return "No user is stuck or failed in the log."
 
 
 def before_input_text(user: UserState) -> str:

@@ -28,6 +28,7 @@ from . import (
     connector_text,
     count_of,
     cycles_every,
+    empty_list_text,
     judged_text,
     log_end_note,
     user_cells,
@@ -108,7 +109,9 @@ def page(
     every = len(users) == sum(result.counts.values())
     parts += [
         f"<section><h2>{'Users' if every else 'Stuck and failed users'}</h2>",
-        _user_table(users, display, analysis.cloud is not None),
+        _user_table(users, display, analysis.cloud is not None)
+        if users
+        else f"<p>{esc(empty_list_text(analysis, result.counts))}</p>",
     ]
     if not analysis.connector.ok:
         parts.append(

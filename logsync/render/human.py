@@ -25,6 +25,7 @@ from . import (
     bounded,
     connector_text,
     count_of,
+    empty_list_text,
     log_end_note,
     offset_text,
     remaining_text,
@@ -159,7 +160,9 @@ def report_parts(
             parts.append(problem)
         return parts
     if not shown:
-        if problem is None:
+        if problem is None and not any(counts.values()) and analysis.tracker.users:
+            parts.append(Text(empty_list_text(analysis, counts)))
+        elif problem is None:
             parts.append(Text(_all_clear(counts), style="green"))
         else:
             line = Text("No user stuck or failed in the log, but that proves nothing: ")

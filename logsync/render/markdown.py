@@ -26,6 +26,7 @@ from . import (
     bounded,
     connector_text,
     count_of,
+    empty_list_text,
     log_end_note,
     shown_interval,
     stuck_from,
@@ -142,7 +143,7 @@ def report(
     if shown:
         out += table(user_columns(analysis.cloud is not None), user_rows(shown, display))
     else:
-        out.append("No user is stuck or failed in the log.")
+        out.append(empty_list_text(analysis, counts))
     out += ["", " · ".join(f"{counts[s]} {s}" for s in _STATES if counts.get(s)) or "No users."]
     if not analysis.connector.ok:
         out += [
