@@ -118,6 +118,18 @@ def test_follower_holds_a_partial_line_until_it_is_complete(tmp_path: Path) -> N
     assert follower.truncations == 1
 
 
+def heidi_watched(tmp_path: Path, until: str) -> tuple[Path, Watcher]:
+    """A live log where heidi fails with UserNotFound at 2026-12-01 09:47:02, then quiet cycles
+    every 5 minutes from 09:52 up to `until`, read by a watcher."""
+    live = tmp_path / "CloudUserSync.log"
+    log = Log(bias=0)
+    log.cycle("2026-12-01 09:47:00", ("heidi@contoso.com",), {"heidi@contoso.com": "UserNotFound"})
+    live.write_text(log.cycles("2026-12-01 09:52:00", until).text())
+    watcher = Watcher(Follower(live), Tracker())
+    watcher.read()
+    return live, watcher
+
+
 def test_watch_writes_a_line_when_a_due_time_or_expected_recovery_moves(tmp_path: Path) -> None:
     """Issue 27 item 7: after a restart whose full sync failed heidi again, her expected recovery
     moved from 12-02 09:52 to 15:44 while her state stayed `waiting`, and no line was written."""
@@ -126,15 +138,8 @@ def test_watch_writes_a_line_when_a_due_time_or_expected_recovery_moves(tmp_path
     from logsync.cli.options import Common
     from logsync.render import Display
     from logsync.render.watching import write_changes
-    from logsync.tracker import Tracker
-    from logsync.watch import Watcher
 
-    live = tmp_path / "CloudUserSync.log"
-    log = Log(bias=0)
-    log.cycle("2026-12-01 09:47:00", ("heidi@contoso.com",), {"heidi@contoso.com": "UserNotFound"})
-    live.write_text(log.cycles("2026-12-01 09:52:00", "2026-12-01 15:31:00").text())
-    watcher = Watcher(Follower(live), Tracker())
-    watcher.read()
+    live, watcher = heidi_watched(tmp_path, "2026-12-01 15:31:00")
     opts = Common(paths=[], display=Display(), source_tz=None, input_format=None, color="never", quiet=False)
 
     def lines(wall: datetime) -> list[dict]:
@@ -525,12 +530,7 @@ def test_watch_writes_a_line_when_the_cycle_it_predicted_is_observed(tmp_path: P
     of the cycles), but it starts at 09:50:30. A move within one interval follows the phase and
     is no news, but this one is the cycle itself: its line was not written, and the view kept
     09:52:00 (predicted) until she became overdue."""
-    live = tmp_path / "CloudUserSync.log"
-    log = Log(bias=0)
-    log.cycle("2026-12-01 09:47:00", ("heidi@contoso.com",), {"heidi@contoso.com": "UserNotFound"})
-    live.write_text(log.cycles("2026-12-01 09:52:00", "2026-12-02 09:48:00").text())
-    watcher = Watcher(Follower(live), Tracker())
-    watcher.read()
+    live, watcher = heidi_watched(tmp_path, "2026-12-02 09:48:00")
 
     def told(wall: datetime) -> list[tuple]:
         return [
