@@ -55,3 +55,23 @@ def test_a_duration_of_exactly_one_mean_year_is_a_year() -> None:
     assert times.human_duration(year) == "1y"
     assert times.human_duration(year - 1) == "365d 5h"
     assert times.human_duration(year + 86_400) == "1y 1d"
+
+
+@pytest.mark.parametrize(
+    ("text", "zone"),
+    [
+        ("11/01/2026 1:30 AM Eastern Standard Time", "Eastern Standard Time"),
+        ("2026-11-01 01:30 eastern standard time", "eastern standard time"),
+    ],
+)
+def test_a_time_a_windows_zone_shows_twice_is_refused_with_the_option_the_text_and_the_zone(
+    text: str, zone: str
+) -> None:
+    """SPEC §5: 01:30 came twice on 2026-11-01 in Eastern Standard Time (set back at 02:00
+    EDT): refused, naming the option, the text as given and the zone as written in it."""
+    with pytest.raises(UsageError) as error:
+        parse_when(text, "--restart-at")
+    assert error.value.message == (
+        f"--restart-at: {text!r} is no single time in {zone}: its clock is set back or forward "
+        "there; give the offset (2026-11-01T01:30:00-04:00 or 2026-11-01T01:30:00-05:00)"
+    )

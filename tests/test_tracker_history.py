@@ -4,10 +4,11 @@ resolves to, however many steps of another user it kept before that user was met
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from logsync import analyze
+from logsync.times import iso
 
 from .logtext import Log
 
@@ -183,3 +184,29 @@ def test_a_held_step_with_no_times_of_a_user_followed_until_the_one_named_is_met
         ("requested", 9, f"NotifyAccountAddition {BOB}"),
         ("added", 10, "added to the cloud"),
     ]
+
+
+def test_held_back_notifications_folded_into_one_step_show_both_times_in_the_zone_asked(
+    tmp_path: Path,
+) -> None:
+    """bob fails (UserNotFound) and is notified in the next two cycles while his timer runs:
+    the two held-back steps are folded into one that names his due time and the last
+    notification's. Shown in another zone (`--tz`), both times are in that zone."""
+    log = Log()
+    log.cycle("2014-09-14 10:00:00", (BOB,), {BOB: "UserNotFound"})
+    log.steady(datetime(2014, 9, 14, 10, 5), BOB)
+    log.steady(datetime(2014, 9, 14, 10, 10), BOB)
+    result = analyze([log.write(tmp_path / "CloudUserSync.log")], follow=BOB).result
+    (held,) = [step for step in result.timeline if step.what == "held_back"]
+    assert held.detail == (
+        "notified; timer runs until 2014-09-15T10:00:02-04:00; held back in 2 cycles, "
+        "the last at 2014-09-14T10:10:02-04:00"
+    )
+    assert [iso(time) for time in held.times] == [
+        "2014-09-15T10:00:02-04:00",
+        "2014-09-14T10:10:02-04:00",
+    ]
+    assert held.text(lambda time: iso(time.astimezone(timezone.utc))) == (
+        "notified; timer runs until 2014-09-15T14:00:02+00:00; held back in 2 cycles, "
+        "the last at 2014-09-14T14:10:02+00:00"
+    )

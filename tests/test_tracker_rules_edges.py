@@ -1390,3 +1390,178 @@ def test_a_totals_line_after_a_restart_names_nobody_so_may_hold_an_unseen_retry(
         log.cycle(f"2026-03-03 09:{minute}:00")
     (dave,) = analyze([log.write(tmp_path / "CloudUserSync.log")]).users
     assert (dave.state, dave.pending_reason, dave.recovery_by) == ("pending", "retry_unseen", "timer")
+
+
+def test_a_user_whose_outcome_is_unknown_is_listed_with_the_waiting(tmp_path: Path) -> None:
+    """The log starts inside a cycle that notifies amy and bob and receives both: amy may have
+    been held back since before the log (pending, undetermined: a gate counts her as
+    waiting), bob failed with UserNotFound (waiting). Listing the waiting users lists both,
+    bob first; amy is still counted pending."""
+    log = Log(bias=300)
+    log.at("2026-03-02 09:00:02", NOTIFY.format("amy@contoso.com"))
+    log.at("2026-03-02 09:00:04", NOTIFY.format("bob@contoso.com"))
+    log.at("2026-03-02 09:00:04", "Failed to add user bob@contoso.com; reason UserNotFound")
+    log.at(
+        "2026-03-02 09:00:05",
+        "Total received users to add from SCCM = 2, Total Successfully added users to Cloud = 1",
+    )
+    result = analyze([log.write(tmp_path / "CloudUserSync.log")], states={"waiting"}).result
+    assert [(u.upn, u.state, u.pending_reason) for u in result.users] == [
+        ("bob@contoso.com", "waiting", None),
+        ("amy@contoso.com", "pending", "undetermined"),
+    ]
+    assert {state: n for state, n in result.counts.items() if n} == {"pending": 1, "waiting": 1}
+    assert result.undetermined == 1
+
+
+def test_a_user_held_by_its_timer_beside_an_add_is_no_skip_when_the_first_cycle_is_decided(
+    tmp_path: Path,
+) -> None:
+    """The log starts inside a cycle that notifies amy and receives and adds one user: whether
+    that was amy is undecided. Her failure (UserNotFound) follows, so her timer runs; the next
+    cycle notifies her and bob and adds one, bob. The next complete cycle decides the first by
+    her presence: she waits for her timer, with no skip (a skip is a notification past her due
+    time, evidence for `overdue`)."""
+    log = Log(bias=300)
+    log.at("2026-03-02 09:00:02", NOTIFY.format("amy@contoso.com"))
+    log.at(
+        "2026-03-02 09:00:03",
+        "Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 1",
+    )
+    log.at("2026-03-02 09:00:04", "Failed to add user amy@contoso.com; reason UserNotFound")
+    log.steady(
+        datetime(2026, 3, 2, 9, 5), "amy@contoso.com", "bob@contoso.com", received=1, added=1
+    )
+    log.cycle("2026-03-02 09:10:00")
+    users = analyze([log.write(tmp_path / "CloudUserSync.log")]).users
+    assert [(u.upn, u.state, u.before_input, u.skipped) for u in users] == [
+        ("amy@contoso.com", "waiting", False, 0),
+        ("bob@contoso.com", "synced", False, 0),
+    ]
+
+
+def test_an_excerpt_s_interval_is_the_default_not_one_observed_across_what_it_leaves_out(
+    tmp_path: Path,
+) -> None:
+    """Cycles every 10 minutes before and after grep's `--`: the cycles an excerpt shows are not
+    in a row, so the interval is the default 5 minutes, not observed. The same cycles with
+    nothing left out: 10 minutes, observed."""
+    every = timedelta(minutes=10)
+    before = Log(bias=300).cycles("2026-03-02 09:00:00", "2026-03-02 09:40:00", every)
+    after = Log(bias=300).cycles("2026-03-02 11:00:00", "2026-03-02 11:40:00", every)
+    found = {}
+    for name, lines in {
+        "excerpt.log": [*before.lines, "--", *after.lines],
+        "whole.log": [*before.lines, *after.lines],
+    }.items():
+        result = analyze([write(tmp_path / name, lines)]).result
+        found[name] = (result.interval, result.interval_observed)
+    assert found == {
+        "excerpt.log": (timedelta(minutes=5), False),
+        "whole.log": (timedelta(minutes=10), True),
+    }
+
+
+def test_every_undetermined_user_left_out_by_state_is_counted(tmp_path: Path) -> None:
+    """The log starts inside a cycle that notifies amy, carol and dave and receives all three:
+    dave fails (UserNotFound), so amy and carol may have been held back since before the log
+    (both undetermined). Listing only failed users lists nobody and counts both."""
+    log = Log(bias=300)
+    for upn in ("amy@contoso.com", "carol@contoso.com", "dave@contoso.com"):
+        log.at("2026-03-02 09:00:02", NOTIFY.format(upn))
+    log.at("2026-03-02 09:00:04", "Failed to add user dave@contoso.com; reason UserNotFound")
+    log.at(
+        "2026-03-02 09:00:05",
+        "Total received users to add from SCCM = 3, Total Successfully added users to Cloud = 2",
+    )
+    result = analyze([log.write(tmp_path / "CloudUserSync.log")], states={"failed"}).result
+    assert (result.users, result.undetermined) == ([], 2)
+    assert {state: n for state, n in result.counts.items() if n} == {"pending": 2, "waiting": 1}
+
+
+def test_users_left_out_by_state_still_count_as_retry_unseen_when_they_are(
+    tmp_path: Path,
+) -> None:
+    """dave's retry may lie unseen after a restart (as above), and erin, met later, waits on
+    her timer. Listing only failed users lists nobody and counts one user whose retry the
+    input may not show: dave."""
+    log = Log(bias=300)
+    log.cycle("2026-03-02 09:00:00", ("dave@contoso.com",), {"dave@contoso.com": "UserNotFound"})
+    log.cycle("2026-03-03 09:30:00")
+    log.restart("2026-03-03 09:36:00")
+    log.at(
+        "2026-03-03 09:36:30",
+        "Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 1",
+    )
+    log.cycle("2026-03-03 09:40:00", ("erin@contoso.com",), {"erin@contoso.com": "UserNotFound"})
+    for minute in (45, 50, 55):
+        log.cycle(f"2026-03-03 09:{minute}:00")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    everyone = analyze([path]).users
+    assert [(u.upn, u.state, u.pending_reason) for u in everyone] == [
+        ("erin@contoso.com", "waiting", None),
+        ("dave@contoso.com", "pending", "retry_unseen"),
+    ]
+    result = analyze([path], states={"failed"}).result
+    assert (result.users, result.retry_unseen) == ([], 1)
+
+
+def test_a_connector_whose_cycles_stopped_before_1970_is_stalled(tmp_path: Path) -> None:
+    """Cycles every 5 minutes to 20:10 on 1969-07-20, judged at 20:30: more than three
+    intervals since the last cycle, so stalled since it, as at any other time."""
+    log = Log(bias=300).cycles("1969-07-20 20:00:00", "1969-07-20 20:15:00")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    connector = analyze([path], now=datetime(1969, 7, 20, 20, 30)).connector
+    assert (connector.state, iso(connector.since)) == ("stalled", "1969-07-20T20:10:00-05:00")
+    at_limit = analyze([path], now=datetime(1969, 7, 20, 20, 25)).connector
+    assert (at_limit.state, at_limit.since) == ("running", None)
+
+
+def test_rows_of_no_cycle_in_two_offsets_show_no_cycles_by_the_first() -> None:
+    """smsexec.log's status messages of another component, the second after the clock was set
+    back (-04:00 to -05:00), and no row of the connector: no cycles since the first row,
+    which shows it."""
+    daylight, standard = timezone(timedelta(hours=-4)), timezone(timedelta(hours=-5))
+    first = micros(datetime(2026, 11, 1, 1, 50, tzinfo=daylight))
+    other = StatusMessage(500, "I", "SMS_DISTRIBUTION_MANAGER", 7040)
+    tracker = Tracker()
+    tracker.feed_rows(
+        [
+            (first, daylight, "status_message", other, "smsexec.log", 7),
+            (first + 1_200_000_000, standard, "status_message", other, "smsexec.log", 9),
+        ]
+    )
+    connector = tracker.connector(None, 300_000_000)
+    assert (connector.state, iso(connector.since), connector.source, connector.line) == (
+        "no_cycles", "2026-11-01T01:50:00-04:00", "smsexec.log", 7,
+    )
+
+
+def test_a_user_held_back_since_before_an_excerpt_and_left_out_by_state_is_counted_undetermined(
+    tmp_path: Path,
+) -> None:
+    """bob is held back since before the input, and the excerpt leaves lines out before his
+    hold is decided (as above): undetermined. Listing only failed users lists nobody and still
+    counts him, pending and undetermined."""
+    held = Log(bias=300).steady(datetime(2026, 3, 2, 9, 0), "bob@contoso.com").lines
+    later = Log(bias=300).steady(datetime(2026, 3, 2, 10, 0)).lines
+    path = write(tmp_path / "gap.log", [*held, "--", *later])
+    result = analyze([path], states={"failed"}).result
+    assert (result.users, result.undetermined, result.counts["pending"]) == ([], 1, 1)
+
+
+def test_a_log_that_starts_at_a_failure_counts_no_notification_before_it(tmp_path: Path) -> None:
+    """The log starts inside a cycle, at dave's failure (UserNotFound; with a timer of one
+    second his retry is due at 09:00:03), and the cycle's totals (09:00:05) received two users:
+    one the input does not name, who may be dave's retry. He is pending, not overdue."""
+    log = Log(bias=300)
+    log.at("2026-03-02 09:00:02", "Failed to add user dave@contoso.com; reason UserNotFound")
+    log.at(
+        "2026-03-02 09:00:05",
+        "Total received users to add from SCCM = 2, Total Successfully added users to Cloud = 0",
+    )
+    path = log.write(tmp_path / "CloudUserSync.log")
+    (dave,) = analyze(
+        [path], full_sync_after=timedelta(seconds=1), now=datetime(2026, 3, 2, 9, 30)
+    ).users
+    assert (dave.state, dave.pending_reason) == ("pending", "retry_unseen")
