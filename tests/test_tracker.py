@@ -792,6 +792,42 @@ def test_a_cycle_whose_start_is_not_in_the_log_counts_users_notified_before_it(
     ]
 
 
+def test_a_cycle_whose_start_is_not_in_the_log_with_a_failure_before_its_first_notification(
+    tmp_path: Path,
+) -> None:
+    """The log begins at b's failure (b was notified before it), then notifies a: received 2
+    (a and b), added 1, one failure: consistent, though b's notification is not in the log (it
+    was unreconciled, a `pending`). The next cycle, which does not notify a, shows a added."""
+    log = Log()
+    log.at("2014-09-14 10:00:01", FAILED.format("b@x.com", UNF))
+    log.at("2014-09-14 10:00:01", NOTIFY.format("a@x.com"))
+    log.at("2014-09-14 10:00:02", TOTALS.format(2, 1))
+    log.at("2014-09-14 10:05:00", START)
+    log.at("2014-09-14 10:05:02", TOTALS.format(0, 0))
+    result = analyze([log.write(tmp_path / "CloudUserSync.log")]).result
+    assert result.unreconciled_count == 0
+    assert [(u.upn, u.state, iso(u.synced_at)) for u in result.users] == [
+        ("b@x.com", "waiting", None),
+        ("a@x.com", "synced", "2014-09-14T10:00:01-04:00"),
+    ]
+
+
+def test_totals_of_a_cycle_whose_start_an_excerpt_leaves_out_are_their_own_evidence(
+    tmp_path: Path,
+) -> None:
+    """Totals lines alone (a search for them): the second received a user nobody was notified
+    for, and with no cycle start in the input the evidence of that unreconciled cycle is its
+    totals line, in its input."""
+    log = Log()
+    log.at("2014-09-14 10:00:02", TOTALS.format(0, 0))
+    log.at("2014-09-14 10:05:02", TOTALS.format(1, 0))
+    path = log.write(tmp_path / "CloudUserSync.log")
+    result = analyze([path]).result
+    assert [(iso(c.time), c.source, c.line, c.totals_line) for c in result.unreconciled] == [
+        ("2014-09-14T10:05:02-04:00", path, 2, 2),
+    ]
+
+
 @pytest.mark.parametrize(("received", "added"), [(3, 1), (2, 0)])
 def test_a_cycle_whose_start_is_not_in_the_log_adds_no_more_users_than_its_totals(
     tmp_path: Path, received: int, added: int

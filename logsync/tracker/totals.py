@@ -139,7 +139,7 @@ class CycleTotals:
             else:
                 self._unreconciled_cycle(here, source, line, data, len(received))
         elif data.received == len(received) or (
-            first_partial and data.received > named and len(candidates) <= data.added
+            first_partial and data.received >= named and len(candidates) <= data.added
         ):
             # the log starts inside this cycle: the users it shows may not be those received
             # (users it notified before the input count in its totals too; those the next
