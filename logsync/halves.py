@@ -67,9 +67,7 @@ def lone_history(names: Sequence[str]) -> list[tuple[str, list[str]]]:
 
 def history_note(given: str, older: list[str], command: str | None) -> str:
     """What stderr says of the history files beside a log read without them."""
-    folder = str(Path(given).parent)
-    if " " in folder:
-        folder = f'"{folder}"'
+    folder = _folder_argument(given)
     names = ", ".join(Path(path).name for path in older[:2]) + (", …" if len(older) > 2 else "")
     files = "a history file" if len(older) == 1 else f"{len(older)} history files"
     return (
@@ -103,13 +101,17 @@ def _beside(name: str, wanted: str) -> list[str]:
     return [str(path) for path in found]
 
 
+def _folder_argument(given: str) -> str:
+    """The folder (or zip archive) that holds an input, as a command line names it."""
+    member = zip_member(given)
+    folder = member[0] if member is not None else str(Path(given).parent)
+    return f'"{folder}"' if " " in folder else folder
+
+
 def half_note(given: str, other: str, command: str | None) -> str:
     """What stderr says of half a rotated log read without the other half beside it, and the
     command that reads both."""
-    member = zip_member(given)
-    folder = member[0] if member is not None else str(Path(given).parent)
-    if " " in folder:
-        folder = f'"{folder}"'
+    folder = _folder_argument(given)
     held = "older" if base_name(other).lower() == _OLDER else "newer"
     return (
         f"{other} beside {given} holds the log's {held} records and was not read; "

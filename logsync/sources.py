@@ -146,7 +146,7 @@ def _folder_logs(names: Iterable[str]) -> list[str]:
     """Of the file names of one folder, those read when the folder is named, oldest first:
     history files (`CloudUserSync-*.log`), the `.lo_`, the `.log`, then the sibling logs."""
     listed = sorted(names)
-    history = [name for name in listed if _HISTORY_RE.fullmatch(name)]
+    history = [name for name in listed if is_history(name)]
     named = {name.lower(): name for name in listed}
     return history + [named[name] for name in (*LOG_NAMES, *SIBLING_NAMES) if name in named]
 
@@ -168,7 +168,7 @@ def history_files(directory: Path) -> list[str]:
         entries = sorted(p.name for p in directory.iterdir() if p.is_file())
     except OSError:
         return []
-    return [str(directory / name) for name in entries if _HISTORY_RE.fullmatch(name)]
+    return [str(directory / name) for name in entries if is_history(name)]
 
 
 def log_files(directory: Path) -> list[str]:

@@ -90,8 +90,7 @@ def _day_first(lines: Iterator[str], ctx: ParseContext) -> tuple[bool, Iterator[
         head = line.lstrip()[:1]
         if not (head.isdigit() or "\t" in line or "(0x" in line):
             continue
-        row = _row(line)
-        dated = None if row else _DATE_LINE_RE.match(line)
+        row, dated = _dated(line)
         stamp = row[2] if row else dated.group(1) if dated else None
         if stamp is None:
             continue
@@ -133,6 +132,13 @@ def _row(line: str) -> tuple[str, str, str, str] | None:
         return None
     spaced = _SPACED_ROW_RE.match(line)
     return None if spaced is None else (spaced[1], spaced[2], spaced[3], spaced[4])
+
+
+def _dated(line: str) -> tuple[tuple[str, str, str, str] | None, re.Match[str] | None]:
+    """A line's copied row (`_row`), else its match as a date line of an excerpt (each None
+    for a line that is not one)."""
+    row = _row(line)
+    return row, None if row else _DATE_LINE_RE.match(line)
 
 
 def looks_like(line: str) -> bool:
@@ -235,8 +241,7 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
         if timeless:
             yield from _timeless([(line_no, line)], ctx)
             continue
-        row = _row(line)
-        dated = None if row else _DATE_LINE_RE.match(line)
+        row, dated = _dated(line)
         try:
             if row:
                 time = _stamp(row[2], day_first)

@@ -73,11 +73,16 @@ BEFORE_INPUT = "held back since before the log: its failure is not in the input"
 """The story of a user held back since before the input (SPEC §4 rule 2b)."""
 
 
+def none_asked_for(analysis: Analysis, counts: dict[str, int]) -> bool:
+    """Whether no user of the log is among those asked for (`--user`): the counts cover every
+    user asked for, and count nobody."""
+    return not any(counts.values()) and bool(analysis.tracker.users)
+
+
 def empty_list_text(analysis: Analysis, counts: dict[str, int]) -> str:
     """What a report says where it lists nobody: no user stuck or failed in the log, or, where
-    no user of the log is among those asked for (`--user`), that (the findings beside it are
-    the log's)."""
-    if not any(counts.values()) and analysis.tracker.users:
+    no user of the log is among those asked for, that (the findings beside it are the log's)."""
+    if none_asked_for(analysis, counts):
         return "No user of the log is among those asked for (--user)."
     return "No user is stuck or failed in the log."
 

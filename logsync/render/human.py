@@ -27,6 +27,7 @@ from . import (
     count_of,
     empty_list_text,
     log_end_note,
+    none_asked_for,
     offset_text,
     remaining_text,
     stamp,
@@ -160,7 +161,7 @@ def report_parts(
             parts.append(problem)
         return parts
     if not shown:
-        if problem is None and not any(counts.values()) and analysis.tracker.users:
+        if problem is None and none_asked_for(analysis, counts):
             parts.append(Text(empty_list_text(analysis, counts)))
         elif problem is None:
             parts.append(Text(_all_clear(counts), style="green"))
