@@ -803,6 +803,43 @@ def test_a_cycle_without_its_totals_line_cannot_say_a_retry_was_missed(tmp_path:
     )
 
 
+
+@pytest.mark.parametrize(
+    ("moved", "left_out"),
+    [
+        # the 07:40 cycle's totals and summary logged in the very millisecond 07:45 starts
+        ({"07:40:05.407": "07:45:04.400", "07:40:05.544": "07:45:04.400"}, ["07:45:08.844"]),
+        # a millisecond earlier: the same answer (the rule does not compare times)
+        ({"07:40:05.407": "07:45:04.399", "07:40:05.544": "07:45:04.399"}, ["07:45:08.844"]),
+        # the 07:45 cycle's start and totals both left out: its lines follow 07:40's totals
+        ({}, ["07:45:04.400", "07:45:08.844"]),
+    ],
+    ids=["totals-in-the-next-start-millisecond", "a-millisecond-before", "start-left-out"],
+)
+def test_users_named_after_the_last_totals_line_were_in_a_cycle_whose_totals_are_not_read(
+    tmp_path: Path, moved: dict[str, str], left_out: list[str]
+) -> None:
+    """Whether a cycle's totals are in the input is told by the cycle, not by times: with
+    07:45's totals line left out, carol's retry there (she was added) is `pending`
+    (`retry_unseen`), also where the 07:40 cycle's totals share 07:45's starting millisecond
+    (they were taken for 07:45's: carol `overdue`), and where 07:45's start is left out too
+    (its lines came after 07:40's totals: carol `overdue`). ivan, due later, stays `overdue`."""
+    demo = (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig").splitlines(True)
+    lines = []
+    for line in demo:
+        if any(f"11-25-2026 {time}" in line for time in left_out):
+            continue
+        for old, new in moved.items():
+            line = line.replace(f"11-25-2026 {old}", f"11-25-2026 {new}")
+        lines.append(line)
+    assert len(lines) == len(demo) - len(left_out)
+    path = tmp_path / "excerpt.log"
+    path.write_text("".join(lines))
+    states = {u.upn: (u.state, u.pending_reason) for u in analyze([str(path)]).users}
+    assert (states["carol@contoso.com"], states["ivan@contoso.com"]) == (
+        ("pending", "retry_unseen"), ("overdue", None),
+    )
+
 # -- outlook: each stuck user's expected recovery ---------------------------------------------
 
 STARTING = "Starting user delta sync, raise failure status messages = True"

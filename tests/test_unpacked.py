@@ -176,14 +176,19 @@ def test_the_copies_are_removed_when_the_command_is_terminated(
     temporary.mkdir()
     name = packed(tmp_path, "gz", DEMO.read_bytes() * 150)  # (read a while: 150 copies of a log)
     process = subprocess.Popen(
-        [LOGSYNC, "report", name], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [LOGSYNC, "report", name], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         env={**os.environ, "TMPDIR": str(temporary)},
     )
     try:
         deadline = time.monotonic() + 30
-        while not any(temporary.iterdir()) and time.monotonic() < deadline:
+        while (
+            not any(temporary.iterdir())
+            and process.poll() is None
+            and time.monotonic() < deadline
+        ):
             time.sleep(0.01)
-        assert any(temporary.iterdir())  # (the copy is being read)
+        ended = process.poll() is not None  # (the copy is being read: the command has not ended)
+        assert any(temporary.iterdir()), process.communicate() if ended else "no copy in 30 s"
         process.send_signal(signum)
         assert process.wait(timeout=30) == code
     finally:

@@ -233,8 +233,9 @@ class Tracker:
         self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
     ) -> None:
         here = (us, zone)
+        closed = self._previous_complete == self.cycle_no  # its totals line is in the input
         self.cycle_no += 1
-        self.totals.unread(self.cycle_start, self.notified, self.log.last_totals)
+        self.totals.unread(self.cycle_start, self.notified, closed, us)
         self.notified = 0
         if self.received or self.failed:
             self.received, self.failed = {}, {}
