@@ -35,7 +35,7 @@ def test_without_a_user_to_follow_no_step_is_kept(tmp_path: Path) -> None:
 
     analysis = analyze([path])
     history = analysis.tracker.history
-    assert (history.on, history.key, history.steps, analysis.result.timeline) == (
+    assert (history.on, history.key, history.followed(), analysis.result.timeline) == (
         False,
         None,
         [],

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from ..times import iso, micros, moment_time
-from .model import Step, ZoneTable
+from ..times import iso, moment_time
+from .model import Moment, Step, ZoneTable
 
 
 def step_of(
@@ -22,8 +22,8 @@ def step_of(
     zones: ZoneTable,
 ) -> Step:
     """A step whose `template` names the `instants` (see `Step.template`), each in the offset
-    the log used then as far as `zones` knows it (SPEC §4 rule 8): as the rows are read, then
-    again once the whole log is read (`outlook.conclude`: a change of offset after the step)."""
+    the log used then as far as `zones` knows it: made once the whole log is read, so that a
+    change of offset after the step is known (SPEC §4 rule 8)."""
     if not instants:
         return Step(time, what, template, source, line)
     times = tuple(moment_time(us, zones.at(us)) for us in instants)
@@ -31,18 +31,10 @@ def step_of(
     return step._replace(detail=step.text(iso))
 
 
-def in_offsets(step: Step, zones: ZoneTable) -> Step:
-    """`step` with the times it names in the offsets of the whole log."""
-    if not step.template:
-        return step
-    instants = [micros(time) for time in step.times]
-    return step_of(step.time, step.what, step.template, step.source, step.line, instants, zones)
-
-
 class History:
     """The steps kept for the followed user (`key`) and the connector."""
 
-    def __init__(self, follow: str | None, part: bool) -> None:
+    def __init__(self, follow: str | None, part: bool, zones: ZoneTable) -> None:
         self.on = follow is not None
         """Whether any history is kept."""
         self.part = follow if part else None
@@ -51,13 +43,18 @@ class History:
         """The key of the user whose steps are kept (with a part: once met, see `met`)."""
         self.matches: list[str] = []
         """With a part: the keys that hold it, in the order met."""
-        self.steps: list[Step] = []
-        self._keys: list[str | None] = []
-        """The user of each step (None: the connector's)."""
+        self._zones = zones
+        """The offsets the log used, as read (complete once the whole log is)."""
+        self._kept: list[tuple[str | None, Moment, str, str, str, int, tuple[int, ...]]] = []
+        """Each step as noted: its user (None: the connector's), moment, kind, detail (a
+        template where it names `times`), file, line and the instants it names."""
 
-    def add(self, key: str | None, step: Step) -> None:
-        self.steps.append(step)
-        self._keys.append(key)
+    def add(
+        self, key: str | None, at: Moment, what: str, detail: str, source: str, line: int,
+        times: tuple[int, ...],
+    ) -> None:
+        """Keep a step (made a `Step` by `followed`, once the log's offsets are known)."""
+        self._kept.append((key, at, what, detail, source, line, times))
 
     def met(self, key: str) -> None:
         """A user met for the first time: a match when its key holds the part; the user whose
@@ -76,6 +73,11 @@ class History:
         return self.key if self.key == self.part or len(self.matches) == 1 else None
 
     def followed(self) -> list[Step]:
-        """The steps of the followed user and the connector's, in the order kept."""
-        key = self.key
-        return [step for step, of in zip(self.steps, self._keys, strict=True) if of in (None, key)]
+        """The steps of the followed user and the connector's, in the order kept, naming their
+        times in the offsets the log used (as far as it is read)."""
+        key, zones = self.key, self._zones
+        return [
+            step_of(moment_time(*at), what, detail, source, line, times, zones)
+            for of, at, what, detail, source, line, times in self._kept
+            if of in (None, key)
+        ]

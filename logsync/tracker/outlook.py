@@ -14,7 +14,7 @@ from typing import NamedTuple, Protocol
 
 from ..times import instant_key, iso, micros, moment_time, timeless
 from .connector import ConnectorLog
-from .history import History, in_offsets
+from .history import History
 from .model import (
     AWAITING_TOTALS,
     DEFAULT_INTERVAL,
@@ -138,7 +138,7 @@ def conclude(
     listed.sort(key=itemgetter(0, 1, 2))
     users = [entry[3] for entry in listed]
     del listed
-    timeline = [in_offsets(step, tracker.zone_table) for step in tracker.history.followed()]
+    timeline = tracker.history.followed()
     if tracker.follow is not None:
         followed = next((u for u in users if u.upn.lower() == tracker.follow), None)
         if followed is not None:

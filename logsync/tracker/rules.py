@@ -18,7 +18,7 @@ from ..events import Event
 from ..memory import no_collections
 from ..times import NO_TIMES, micros, moment_time
 from .connector import ConnectorLog
-from .history import History, step_of
+from .history import History
 from .model import (
     TIME_MARK,
     USER_NOT_FOUND,
@@ -87,7 +87,7 @@ class Tracker:
         self.latest: Moment | None = None
         """The latest row read (not the last: threads write a few milliseconds out of order)."""
         follow = self.options.follow.lower() if self.options.follow else None
-        self.history = History(follow, self.options.follow_part)
+        self.history = History(follow, self.options.follow_part, self.zone_table)
         self.follow = self.history.key
         """The key of the user whose timeline is kept (`history.key`, read for every row)."""
         self.first_tries: list[str] = []
@@ -191,8 +191,7 @@ class Tracker:
         """A step of the followed user's timeline (`key` None: a step of the connector's);
         `times`: the instants its `detail` names (see `Step.times`)."""
         if self.history.on and (key is None or key == self.follow):
-            step = step_of(moment_time(*at), what, detail, source, line, times, self.zone_table)
-            self.history.add(key, step)
+            self.history.add(key, at, what, detail, source, line, times)
 
     def _met(self, key: str) -> None:
         """A user met for the first time, while a part of a UPN is followed (see `History`)."""
