@@ -3,16 +3,16 @@ members of a zip archive, named `ARCHIVE/MEMBER` (see `sources.zip_logs`)."""
 
 from __future__ import annotations
 
-import bz2
-import lzma
 import os
-import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .errors import InputError
+
+if TYPE_CHECKING:
+    from zipfile import ZipInfo
 
 STDIN = "-"
 """The name of standard input among the inputs."""
@@ -45,7 +45,7 @@ def is_zip(path: str) -> bool:
         return False
 
 
-def member_name(info: zipfile.ZipInfo) -> str:
+def member_name(info: ZipInfo) -> str:
     """A zip member's path with `/` between its folders, as it is named among the inputs: a zip
     made by Windows PowerShell 5.1 (`Compress-Archive`) writes `\\` there."""
     return info.filename.replace("\\", "/")
@@ -53,6 +53,8 @@ def member_name(info: zipfile.ZipInfo) -> str:
 
 def open_member(name: str, archive: str, member: str) -> BinaryIO:
     """A member of a zip archive, for reading (the archive closes with it)."""
+    import zipfile  # (imported when a zip is read: it costs every command's start)
+
     try:
         with zipfile.ZipFile(archive) as opened:
             found = next((i for i in opened.infolist() if member_name(i) == member), member)
@@ -63,10 +65,22 @@ def open_member(name: str, archive: str, member: str) -> BinaryIO:
         raise InputError(name, f"not readable from the zip archive ({exc})") from exc
 
 
+def _bzip2() -> Any:
+    import bz2  # (the bzip2 and xz modules are imported when such an input is read)
+
+    return bz2.BZ2Decompressor()
+
+
+def _xz() -> Any:
+    import lzma
+
+    return lzma.LZMADecompressor(lzma.FORMAT_XZ)
+
+
 COMPRESSIONS: tuple[tuple[bytes, str, Callable[[], Any]], ...] = (
     (b"\x1f\x8b", "gzip", lambda: zlib.decompressobj(16 + zlib.MAX_WBITS)),
-    (b"BZh", "bzip2", bz2.BZ2Decompressor),
-    (b"\xfd7zXZ\x00", "xz", lambda: lzma.LZMADecompressor(lzma.FORMAT_XZ)),
+    (b"BZh", "bzip2", _bzip2),
+    (b"\xfd7zXZ\x00", "xz", _xz),
 )
 """(magic bytes, name, decompressor factory) of each compression undone, whatever the name."""
 
@@ -119,6 +133,8 @@ def decompressed(
     blocks: Iterable[bytes], name: str, what: str, make: Callable[[], Any]
 ) -> Iterator[bytes]:
     """Decompress incrementally, stream after stream (like `zcat`, `bzcat`, `xzcat`)."""
+    import lzma
+
     decompressor = make()
     fed = False
     try:

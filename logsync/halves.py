@@ -6,7 +6,6 @@ other half and the command that reads both."""
 from __future__ import annotations
 
 import os
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -84,6 +83,8 @@ def _beside(name: str, wanted: str) -> list[str]:
     if member is not None:
         archive, inside = member
         folder = inside.rpartition("/")[0]
+        import zipfile  # (imported when a zip is read: it costs every command's start)
+
         try:
             with zipfile.ZipFile(archive) as opened:
                 members = [member_name(info) for info in opened.infolist()]

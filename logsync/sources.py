@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import sys
-import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from pathlib import Path
@@ -202,6 +201,8 @@ def _holds(path: Path) -> bool:
 def zip_logs(archive: str) -> list[str]:
     """What a zip archive stands for: the files of the folder inside it that holds the
     connector's log, as a directory stands for them, named `ARCHIVE/MEMBER`."""
+    import zipfile  # (imported when a zip is read: it costs every command's start)
+
     try:
         with zipfile.ZipFile(archive) as opened:
             members = [

@@ -12,7 +12,6 @@ import atexit
 import os
 import shutil
 import signal
-import tempfile
 from typing import BinaryIO
 
 from .archives import STDIN, open_member, packed_as, unpacked_blocks, zip_member
@@ -92,6 +91,8 @@ def _unpacked(name: str, source: BinaryIO) -> str | None:
 
 def _temporary_folder() -> str:
     if not _folder:
+        import tempfile  # (imported when an input is unpacked: it costs every command's start)
+
         # (a signal that ends the process between making the folder and noting it would leave
         # it behind: such signals wait until it is noted, where the platform can hold them)
         held = {signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", signal.SIGTERM)}

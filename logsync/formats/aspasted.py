@@ -18,7 +18,6 @@ lines.
 
 from __future__ import annotations
 
-import html
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -94,7 +93,9 @@ class Pasting:
     def undo(self, lines: Iterator[str]) -> Iterator[str]:
         """The input's physical lines as they were before pasting (as many lines)."""
         if self.entities:
-            lines = map(html.unescape, lines)
+            from html import unescape  # (imported for pasted text with entities only)
+
+            lines = map(unescape, lines)
         if self.nbsp:
             lines = (line.replace("\xa0", " ") for line in lines)
         if self.padded:
@@ -149,7 +150,9 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
     searched = copies.NUMBERED_RE.match(head).end() > 0  # type: ignore[union-attr]
     entities = copies.escaped(sample)
     if entities:
-        sample = html.unescape(sample)
+        from html import unescape
+
+        sample = unescape(sample)
     nbsp = "\xa0" in sample  # (also `&nbsp;`)
     if (
         not (searched or entities or nbsp or _QUOTED_RE.search(sample))

@@ -9,10 +9,10 @@ and `render.gate`; watch's, which are sinks the follow loop calls, in `render.wa
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 from ..safety import visible
-from . import gate, report, watching
 from .pages import (
     CheckPage,
     EventsPage,
@@ -217,15 +217,25 @@ def _events_table(page: EventsPage, output: Output) -> None:
 # -- the map ----------------------------------------------------------------------------------
 
 
+def _in(module: str, name: str) -> Printer:
+    """The printer `name` of the module `render.<module>`, imported when it writes (a command
+    imports the printers of its own format only)."""
+
+    def printer(page: Any, output: Output) -> Any:
+        return getattr(importlib.import_module(f"{__package__}.{module}"), name)(page, output)
+
+    return printer
+
+
 PRINTERS: dict[str, dict[str, Printer]] = {
     "report": {
-        "table": report.table,
-        "text": report.rows(report.text),
-        "json": report.json,
-        "ndjson": report.rows(report.ndjson),
-        "csv": report.rows(report.csv),
-        "markdown": report.markdown,
-        "html": report.html,
+        "table": _in("report", "table"),
+        "text": _in("report", "text_rows"),
+        "json": _in("report", "json"),
+        "ndjson": _in("report", "ndjson_rows"),
+        "csv": _in("report", "csv_rows"),
+        "markdown": _in("report", "markdown"),
+        "html": _in("report", "html"),
     },
     "summary": {
         "table": _summary_table,
@@ -254,11 +264,14 @@ PRINTERS: dict[str, dict[str, Printer]] = {
         "csv": _events_csv,
     },
     "check": {
-        "text": gate.text,
-        "json": gate.json,
-        "markdown": gate.markdown,
+        "text": _in("gate", "text"),
+        "json": _in("gate", "json"),
+        "markdown": _in("gate", "markdown"),
     },
-    "watch": watching.PRINTERS,
+    "watch": {
+        "table": _in("watching", "view"),
+        "ndjson": _in("watching", "lines"),
+    },
 }
 """(document, format name) -> the printer that writes it. `matches` is the timeline of a part
 of several UPNs, and takes the timeline's formats."""

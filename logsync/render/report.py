@@ -116,3 +116,6 @@ def text(page: ReportPage, output: Output) -> None:
     machine.write_text_rows(machine.user_rows(page.shown, page.display, page.cloud), output.out)
 
 
+
+text_rows, ndjson_rows, csv_rows = rows(text), rows(ndjson), rows(csv)
+"""The printers of the row formats (see `rows`)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, NamedTuple, Protocol
 
 from . import Display, connector_record, unnamed_text
@@ -99,12 +99,6 @@ def view(page: WatchPage, output: Output) -> Iterator[Sink]:
             )
 
         yield sink
-
-
-PRINTERS: dict[str, Callable[[WatchPage, Output], AbstractContextManager[Sink]]] = {
-    "table": view,
-    "ndjson": lines,
-}
 
 
 def write_connector(
