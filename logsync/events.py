@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from .patterns import deferred
 from .records import Record, Unparsed
 
 # -- payloads: the typed fields of each kind -------------------------------------------------
@@ -233,8 +234,8 @@ _BY_KEY: dict[str, tuple[Entry, ...]] = {}
 for _e in CATALOGUE:
     _BY_KEY[_e.key] = (*_BY_KEY.get(_e.key, ()), _e)
 
-_STATMSG_COMP_RE = re.compile(r'COMP="([^"\n]*)"')
-_STATMSG_TID_RE = re.compile(r"\bTID=(\d{1,10})\b")
+_STATMSG_COMP_RE = deferred(r'COMP="([^"\n]*)"')
+_STATMSG_TID_RE = deferred(r"\bTID=(\d{1,10})\b")
 
 CONNECTOR = "SMS_CLOUD_USERSYNC"
 """The component of the Windows Intune Connector."""

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from .clocks import one_instant
 from .errors import UsageError
+from .patterns import deferred
 
 UTC = timezone.utc
 
@@ -143,7 +144,7 @@ def instant_key(value: datetime) -> float:
     return value.timestamp()
 
 
-_DURATION_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|d|h|m|s)", re.IGNORECASE)
+_DURATION_RE = deferred(r"(\d+(?:\.\d+)?)\s*(ms|d|h|m|s)", re.IGNORECASE)
 _UNIT_SECONDS = {"d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
 
 
@@ -171,8 +172,8 @@ def parse_duration(text: str, option: str) -> timedelta:
     return timedelta(seconds=seconds)
 
 
-_OFFSET_RE = re.compile(r"(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
-_ABBREVIATION_RE = re.compile(r"[A-Z]{2,5}(?:\d{1,2}(?:[A-Z]{3,4})?)?")
+_OFFSET_RE = deferred(r"(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
+_ABBREVIATION_RE = deferred(r"[A-Z]{2,5}(?:\d{1,2}(?:[A-Z]{3,4})?)?")
 """Zone abbreviations (EST, CEST, EST5EDT): several zones share each, so none is guessed."""
 UTC_NAMES = frozenset({"UTC", "Z", "GMT", "UCT", "ZULU"})
 _NAMED_ZONES = (
@@ -267,7 +268,7 @@ WHEN_FORMS = (
 )
 """What a WHEN option takes, for --help."""
 
-_TIME_IN_ZONE_RE = re.compile(
+_TIME_IN_ZONE_RE = deferred(
     r"(?P<when>.*\d[.:\d]*(?:\s*[AP]\.?M\.?(?![A-Z]))?)\s*"
     r"(?P<zone>(?:UTC|GMT)[+-]\d{1,2}(?::?\d{2})?|[A-Z][A-Z_/+\-. ]*|[A-Z][A-Z_]*/[A-Z0-9_/+\-]+)",
     re.IGNORECASE,
@@ -276,9 +277,9 @@ _TIME_IN_ZONE_RE = re.compile(
 would read the POSIX way, as UTC-2), or a name (`Eastern Standard Time`, or an IANA name with
 digits after its area: `Etc/GMT+5`; a `T10` or `h30` after a date is no zone)."""
 _MERIDIEMS = frozenset({"AM", "PM", "A", "P"})
-_RELATIVE_RE = re.compile(r"now\s*(?P<sign>[+-])\s*(?P<duration>.+)", re.IGNORECASE)
+_RELATIVE_RE = deferred(r"now\s*(?P<sign>[+-])\s*(?P<duration>.+)", re.IGNORECASE)
 """`now-2h`, `now - 1d`, `now+30m`: a time relative to the wall clock."""
-_NUMERIC_DATE_RE = re.compile(r"(?<![\d.:/-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/.-])")
+_NUMERIC_DATE_RE = deferred(r"(?<![\d.:/-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/.-])")
 """A date of numbers with the year last (`11/25/2026`, `25.11.2026`, `11-25-26`)."""
 
 
@@ -318,13 +319,13 @@ def parse_when(text: str, option: str, zone: tzinfo | None = None) -> datetime:
     return value
 
 
-_DOTTED_MERIDIEM_RE = re.compile(r"(?<![A-Za-z])([AaPp])\.\s?[Mm]\.?(?![A-Za-z])")
-_UTC_OFFSET_RE = re.compile(
+_DOTTED_MERIDIEM_RE = deferred(r"(?<![A-Za-z])([AaPp])\.\s?[Mm]\.?(?![A-Za-z])")
+_UTC_OFFSET_RE = deferred(
     r"(?<![A-Za-z/])(?:UTC|GMT)\s*([+-])(\d{1,2})(?::?(\d{2}))?(?![\d:])", re.IGNORECASE
 )
-_UTC_WORD_RE = re.compile(r"(?<![A-Za-z/])(?:UTC|GMT|UCT|Z|ZULU)(?![A-Za-z/])", re.IGNORECASE)
+_UTC_WORD_RE = deferred(r"(?<![A-Za-z/])(?:UTC|GMT|UCT|Z|ZULU)(?![A-Za-z/])", re.IGNORECASE)
 """A UTC name on its own (not a part of an IANA name such as Etc/GMT+5, read the POSIX way)."""
-_NUMERIC_OFFSET_RE = re.compile(r"(?<![\w:])[+-]\d{2}:?\d{2}(?![\w:])")
+_NUMERIC_OFFSET_RE = deferred(r"(?<![\w:])[+-]\d{2}:?\d{2}(?![\w:])")
 
 
 def _plain_form(raw: str, text: str, option: str) -> str:

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from itertools import pairwise, product
 
+from ..patterns import deferred
 from . import copies, sms
 from .common import is_blank, physical_lines
 
@@ -42,7 +43,7 @@ SLACK = 4
 MIN_WIDTH = 60
 """Text no wider than this is not taken for wrapped text (mail clients wrap at 70 to 100)."""
 
-_DATE_PREFIX_RE = re.compile(
+_DATE_PREFIX_RE = deferred(
     r"\s*(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})[ T]"
     r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,7})?)?(?:\s?[AaPp]\.?[Mm]\.?)?(?:\s{2,}|\t)"
 )
@@ -243,9 +244,9 @@ def _escaped_width(lines: list[str], trace: bool) -> int:
     return 0
 
 
-_WORD_END_RE = re.compile(r"[\w.:+-]$")
-_WORD_START_RE = re.compile(r"^[\w.:+-]")
-_DATE_END_RE = re.compile(r"<\d{1,2}-\d{1,2}-\d{4}$")
+_WORD_END_RE = deferred(r"[\w.:+-]$")
+_WORD_START_RE = deferred(r"^[\w.:+-]")
+_DATE_END_RE = deferred(r"<\d{1,2}-\d{1,2}-\d{4}$")
 
 
 def _cut_in_trailer(piece: str, following: str) -> bool:

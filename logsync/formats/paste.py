@@ -26,6 +26,7 @@ from functools import lru_cache
 from itertools import chain
 
 from ..errors import UsageError
+from ..patterns import deferred
 from ..records import Item, Record, Unparsed
 from ..sources import InputStats, display_name
 from ..times import FIRST_YEAR, LAST_YEAR, NO_TIMES, NO_TIMES_REASON, timeless
@@ -34,11 +35,11 @@ from .common import ParseContext, in_order, is_blank, physical_lines, unparsed_p
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,7})?)?(?:\s?[AaPp]\.?[Mm]\.?)?"
 _DAY = r"(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})"
 _STAMP = _DAY + r"[ T]" + _CLOCK
-_STAMP_RE = re.compile(r"\s*" + _STAMP + r"\s*$")
-_DATE_LINE_RE = re.compile(r"\s*(" + _STAMP + r")(?:(?:\s{2,}|\t)(\S.*))?$")
+_STAMP_RE = deferred(r"\s*" + _STAMP + r"\s*$")
+_DATE_LINE_RE = deferred(r"\s*(" + _STAMP + r")(?:(?:\s{2,}|\t)(\S.*))?$")
 
 
-_NUMBERS_DAY_RE = re.compile(r"\s*(\d{1,2})([/.-])(\d{1,2})[/.-]\d{2,4}")
+_NUMBERS_DAY_RE = deferred(r"\s*(\d{1,2})([/.-])(\d{1,2})[/.-]\d{2,4}")
 """A date of numbers whose first two may be month and day either way (`11/12/2026`)."""
 
 
@@ -114,7 +115,7 @@ def _day_first(lines: Iterator[str], ctx: ParseContext) -> tuple[bool, Iterator[
     return False, chain(read, lines)
 
 
-_SPACED_ROW_RE = re.compile(
+_SPACED_ROW_RE = deferred(
     r"\s*(\S(?:.*?\S)?)\s+([A-Za-z][\w.-]*)\s+(" + _STAMP + r")\s+(\d+\s?\(0x[0-9A-Fa-f]+\))\s*$"
 )
 """A copied row whose tabs became spaces (pasted into a mail, a chat or a ticket): the
@@ -152,7 +153,7 @@ def looks_like(line: str) -> bool:
     )
 
 
-_UPN_RE = re.compile(r"[^\s@<>\[\]*]+@[^\s@<>\[\]*]+")
+_UPN_RE = deferred(r"[^\s@<>\[\]*]+@[^\s@<>\[\]*]+")
 
 
 def redacted(name: str) -> bool:

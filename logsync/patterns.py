@@ -1,0 +1,29 @@
+"""Regular expressions compiled when first used. A pattern that only some inputs or options need
+(a time given on the command line, text pasted from a mail) would otherwise be compiled at the
+start of every command."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, cast
+
+
+class _Deferred:
+    """A pattern compiled at the first use of any of its attributes; each attribute used is
+    then kept on the object, so that later uses cost what the compiled pattern's do."""
+
+    def __init__(self, source: str, flags: int) -> None:
+        self._source = source
+        self._flags = flags
+
+    def __getattr__(self, name: str) -> Any:  # (called for attributes not kept yet)
+        if name == "_compiled":
+            compiled = self._compiled = re.compile(self._source, self._flags)
+            return compiled
+        value = self.__dict__[name] = getattr(self._compiled, name)
+        return value
+
+
+def deferred(source: str, flags: int = 0) -> re.Pattern[str]:
+    """`re.compile(source, flags)`, done when the pattern is first used."""
+    return cast("re.Pattern[str]", _Deferred(source, flags))
