@@ -61,11 +61,14 @@ class History:
 
     def met(self, key: str) -> None:
         """A user met for the first time: a match when its key holds the part; the user whose
-        key it is, else the first match, is followed."""
+        key it is, else the first match, is followed. Once the user whose key it is is met, no
+        other matters: the name is no longer a part (no user met after is looked at)."""
         part = self.part
         if part is not None and part in key:
             self.matches.append(key)
-            if key == part or self.key is None:
+            if key == part:
+                self.key, self.part = key, None
+            elif self.key is None:
                 self.key = key
 
     def named(self) -> str | None:
