@@ -94,9 +94,7 @@ class Pasting:
     def undo(self, lines: Iterator[str]) -> Iterator[str]:
         """The input's physical lines as they were before pasting (as many lines)."""
         if self.entities:
-            from html import unescape  # (imported for pasted text with entities only)
-
-            lines = map(unescape, lines)
+            lines = map(copies.unescaped, lines)
         if self.nbsp:
             lines = (line.replace("\xa0", " ") for line in lines)
         if self.padded:
@@ -151,9 +149,7 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
     searched = copies.NUMBERED_RE.match(head).end() > 0  # type: ignore[union-attr]
     entities = copies.escaped(sample)
     if entities:
-        from html import unescape
-
-        sample = unescape(sample)
+        sample = copies.unescaped(sample)
     nbsp = "\xa0" in sample  # (also `&nbsp;`)
     if (
         not (searched or entities or nbsp or _QUOTED_RE.search(sample))

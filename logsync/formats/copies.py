@@ -32,6 +32,14 @@ def escaped(sample: str) -> bool:
     return "<" not in sample and _ENTITY_RE.search(sample) is not None
 
 
+def unescaped(text: str) -> str:
+    """`text` with the HTML entities a copy made undone (the module that does it is imported
+    for such a copy only: it costs every command's start)."""
+    from html import unescape
+
+    return unescape(text)
+
+
 def columns(line: str) -> int:
     """The columns a line takes as HTML writes it (its entities' characters each), which are
     the columns a text escaped before it was wrapped was wrapped in."""
