@@ -840,6 +840,26 @@ def test_users_named_after_the_last_totals_line_were_in_a_cycle_whose_totals_are
         ("pending", "retry_unseen"), ("overdue", None),
     )
 
+
+def test_a_cycle_whose_start_is_left_out_is_judged_from_its_own_lines(tmp_path: Path) -> None:
+    """The demo log without the line that starts the cycle at 07:45 (`grep -v`, or a line lost
+    in a paste): its lines follow 07:40's totals. carol's due time (07:40:08) is after 07:40's
+    start and before 07:45's, so her notification there (07:45:08) is her retry, and its totals
+    say she was added: `recovered` at 07:45:08.707, as in the whole log. Before, the cycle was
+    taken to have begun at 07:40: her timer "still ran", she was `overdue`, and the cycle's
+    totals were "unreconciled", named by 07:40's start (line 2317)."""
+    demo = (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig").splitlines(True)
+    path = tmp_path / "excerpt.log"
+    path.write_text("".join(line for line in demo if "11-25-2026 07:45:04.400" not in line))
+    analysis = analyze([str(path)])
+    carol = next(u for u in analysis.users if u.upn == "carol@contoso.com")
+    assert (carol.state, carol.pending_reason, iso(carol.recovered_at)) == (
+        "recovered", None, "2026-11-25T07:45:08.707-08:00",
+    )
+    assert analysis.result.unreconciled == []
+    whole = {u.upn: u.state for u in analyze([str(SAMPLES / "CloudUserSync.log")]).users}
+    assert {u.upn: u.state for u in analysis.users} == whole
+
 # -- outlook: each stuck user's expected recovery ---------------------------------------------
 
 STARTING = "Starting user delta sync, raise failure status messages = True"

@@ -232,9 +232,8 @@ class Tracker:
         self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
     ) -> None:
         here = (us, zone)
-        closed = self._previous_complete == self.cycle_no  # its totals line is in the input
         self.cycle_no += 1
-        self.totals.unread(self.cycle_start, self.notified, closed, us)
+        self.totals.unread(self.cycle_start, self.notified, us)
         self.notified = 0
         if self.received or self.failed:
             self.received, self.failed = {}, {}
@@ -291,7 +290,8 @@ class Tracker:
         self.totals.read((us, zone), data, source, line, complete, first_partial)
         if complete:
             self._previous_complete = self.cycle_no
-        self.notified = 0
+        self.cycle_start = None  # (users named before the next start are of a cycle whose
+        self.notified = 0  # start is not in the input: see `CycleTotals.unread`)
         if self.received or self.failed:
             self.received, self.failed = {}, {}
 

@@ -78,15 +78,15 @@ class CycleTotals:
         after the last (None: none after it); None where it leaves none out. A user's failure,
         or its retry, may be there. Set once the input is read (`analysis`)."""
 
-    def unread(self, start: int | None, notified: int, closed: bool, now: int) -> None:
+    def unread(self, start: int | None, notified: int, now: int) -> None:
         """A cycle begins at `now`, and `notified` users were named since the last totals line:
         a cycle whose totals line is not in the input (cut off, or left out of an excerpt) named
         them, and whom it received the input cannot say: it may have added a user whose retry
-        came there. That cycle began at `start`; or, where the cycle begun at `start` logged its
-        totals (`closed`), after them, its start left out too: a user whose retry is due by
-        `now` may have been retried there."""
-        if start is not None and notified:
-            self.room_at = now if closed else start
+        came there. That cycle began at `start`; or, with no start since the last totals line
+        (`start` None: left out too, or before the input), before `now`: a user whose retry is
+        due by `now` may have been retried there."""
+        if notified:
+            self.room_at = now if start is None else start
 
     def forget(self) -> None:
         """A restart: the undecided cycle is never decided."""
