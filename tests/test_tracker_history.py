@@ -210,3 +210,27 @@ def test_held_back_notifications_folded_into_one_step_show_both_times_in_the_zon
         "notified; timer runs until 2014-09-15T14:00:02+00:00; held back in 2 cycles, "
         "the last at 2014-09-14T14:10:02+00:00"
     )
+
+
+def test_the_steps_are_made_again_when_the_log_read_grows(tmp_path: Path) -> None:
+    """A tracker concluded, then fed more (as `watch` does): its timeline holds the steps read
+    since, and a time a step names is shown in the offset the log used then, as the offsets
+    read since tell it (here bob's due time, after the log's bias changed from 300 to 240)."""
+    from logsync.pipeline import EventStream
+    from logsync.tracker import Tracker, TrackerOptions
+
+    before = Log(bias=300).cycle("2014-09-14 10:00:00", (BOB,), {BOB: "UserNotFound"})
+    after = Log(bias=240).cycle("2014-09-14 11:00:00", (BOB,)).cycle("2014-09-15 12:00:00", (BOB,))
+    tracker = Tracker(TrackerOptions(follow=BOB))
+    for event in EventStream([before.write(tmp_path / "a.log")]):
+        tracker.feed(event)
+    first = [(s.what, s.detail) for s in tracker.result().timeline]
+    assert first[1] == ("failed", "reason UserNotFound; full sync due 2014-09-15T10:00:02-05:00")
+    for event in EventStream([after.write(tmp_path / "b.log")]):
+        tracker.feed(event)
+    again = [(s.what, s.detail) for s in tracker.result().timeline]
+    assert again[1] == ("failed", "reason UserNotFound; full sync due 2014-09-15T11:00:02-04:00")
+    assert [what for what, _ in again] == [
+        "requested", "failed", "held_back", "full_sync_due", "retry_cycle", "requested", "added",
+    ]
+    assert len(first) < len(again)

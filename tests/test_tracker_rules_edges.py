@@ -860,6 +860,24 @@ def test_a_cycle_whose_start_is_left_out_is_judged_from_its_own_lines(tmp_path: 
     whole = {u.upn: u.state for u in analyze([str(SAMPLES / "CloudUserSync.log")]).users}
     assert {u.upn: u.state for u in analysis.users} == whole
 
+
+def test_a_cycle_without_its_totals_line_before_a_user_s_retry_cycle_leaves_no_room_for_it(
+    tmp_path: Path,
+) -> None:
+    """The demo log without the totals line of the 08:20 cycle (2026-11-25), which notified
+    ivan and heidi, both held back by their timers: what that cycle received is unknown, but
+    ivan's retry was due at the 08:25 cycle, which is logged whole and does not notify him.
+    The unknown cycle began before his expected retry, so no unseen retry of his can be there:
+    ivan stays `overdue` ("no retry logged"), not `pending`."""
+    demo = (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig").splitlines(True)
+    left_out = [line for line in demo if "11-25-2026 08:20:05.092" in line]
+    assert len(left_out) == 1 and "Total received users to add" in left_out[0]
+    lines = [line for line in demo if line not in left_out]
+    path = tmp_path / "excerpt.log"
+    path.write_text("".join(lines))
+    states = {u.upn: (u.state, u.pending_reason) for u in analyze([str(path)]).users}
+    assert states["ivan@contoso.com"] == ("overdue", None)
+
 # -- outlook: each stuck user's expected recovery ---------------------------------------------
 
 STARTING = "Starting user delta sync, raise failure status messages = True"
