@@ -51,9 +51,20 @@ def member_name(info: ZipInfo) -> str:
     return info.filename.replace("\\", "/")
 
 
+def zip_infos(archive: str) -> list[ZipInfo]:
+    """The members of a zip archive (InputError where it is not one that can be read)."""
+    import zipfile  # (imported when a zip is read: it costs every command's start)
+
+    try:
+        with zipfile.ZipFile(archive) as opened:
+            return opened.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(archive, f"not a readable zip archive ({exc})") from exc
+
+
 def open_member(name: str, archive: str, member: str) -> BinaryIO:
     """A member of a zip archive, for reading (the archive closes with it)."""
-    import zipfile  # (imported when a zip is read: it costs every command's start)
+    import zipfile
 
     try:
         with zipfile.ZipFile(archive) as opened:

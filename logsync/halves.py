@@ -9,7 +9,8 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from .archives import member_name, zip_member
+from .archives import member_name, zip_infos, zip_member
+from .errors import InputError
 from .sources import LOG_NAMES, base_name, history_files, is_history, is_sibling
 
 _OLDER, _NEWER = LOG_NAMES  # (`cloudusersync.lo_`, `cloudusersync.log`)
@@ -83,12 +84,9 @@ def _beside(name: str, wanted: str) -> list[str]:
     if member is not None:
         archive, inside = member
         folder = inside.rpartition("/")[0]
-        import zipfile  # (imported when a zip is read: it costs every command's start)
-
         try:
-            with zipfile.ZipFile(archive) as opened:
-                members = [member_name(info) for info in opened.infolist()]
-        except (zipfile.BadZipFile, OSError):
+            members = [member_name(info) for info in zip_infos(archive)]
+        except InputError:
             return []
         return [
             f"{archive}/{path}"

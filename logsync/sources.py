@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .archives import STDIN as STDIN
-from .archives import ZIP_MAGIC, is_zip, member_name, open_member, unpacked_blocks
+from .archives import ZIP_MAGIC, is_zip, member_name, open_member, unpacked_blocks, zip_infos
 from .archives import zip_member as zip_member
 from .decoding import LineDecoder
 from .errors import InputError, UsageError
@@ -201,17 +201,11 @@ def _holds(path: Path) -> bool:
 def zip_logs(archive: str) -> list[str]:
     """What a zip archive stands for: the files of the folder inside it that holds the
     connector's log, as a directory stands for them, named `ARCHIVE/MEMBER`."""
-    import zipfile  # (imported when a zip is read: it costs every command's start)
-
-    try:
-        with zipfile.ZipFile(archive) as opened:
-            members = [
-                member_name(info)
-                for info in opened.infolist()
-                if not info.is_dir() and (info.file_size or not is_sibling(member_name(info)))
-            ]
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError(archive, f"not a readable zip archive ({exc})") from exc
+    members = [
+        member_name(info)
+        for info in zip_infos(archive)
+        if not info.is_dir() and (info.file_size or not is_sibling(member_name(info)))
+    ]
     folders: dict[str, dict[str, str]] = {}
     for member in members:
         folder, _, name = member.rpartition("/")

@@ -290,8 +290,9 @@ class Tracker:
         self.totals.read((us, zone), data, source, line, complete, first_partial)
         if complete:
             self._previous_complete = self.cycle_no
-        self.cycle_start = None  # (users named before the next start are of a cycle whose
-        self.notified = 0  # start is not in the input: see `CycleTotals.unread`)
+        # users named before the next start: a cycle whose start is not in the input (`unread`)
+        self.cycle_start = None
+        self.notified = 0
         if self.received or self.failed:
             self.received, self.failed = {}, {}
 
