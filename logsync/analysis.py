@@ -46,6 +46,7 @@ from .tracker import (
     TrackerOptions,
     UserState,
 )
+from .tracker.users import user_key
 from .unpacked import copy_of, packed
 
 if TYPE_CHECKING:
@@ -192,6 +193,7 @@ def analyze(
     input_format: str | None = None,
     follow: str | None = None,
     follow_part: bool = False,
+    only_followed: bool = False,
     restart_at: datetime | None = None,
     collector: Collector | None = None,
     fast: bool = True,
@@ -207,7 +209,8 @@ def analyze(
     after it are left out: the result is the state as of `now`. A what-if restart at
     `restart_at` is judged as of that time in the same way (give one of the two). `collector`,
     if given, sees every row, in order, after the tracker (see `Observer`). `follow` keeps one
-    user's timeline (with `follow_part`, of the user it names in part: see `TrackerOptions`).
+    user's timeline (with `follow_part`, of the user it names in part: see `TrackerOptions`);
+    with `only_followed`, only that user is concluded (none where the part names several).
     Unless `require_connector` is False, inputs without a record of the connector are an error
     (nothing to judge is never an all-clear). `states` and `match` limit the users listed (see
     `Tracker.result`); the counts cover every matched user. With `cloud` (an export of Azure AD
@@ -313,6 +316,8 @@ def analyze(
     if cloud is not None:  # users the log failed after the export was taken: not known there
         cloud = cloud.outdated_by(tracker.users.values())
     helps = restart_helps(cloud, tracker.added_domains()) if what_if is not None else None
+    if only_followed:
+        match = _named(tracker)
     result = tracker.result(
         as_of, restart_at=what_if, states=states, match=match, restart_helps=helps
     )
@@ -367,14 +372,6 @@ def conclusion(
     return in_azure_ad(result, cloud)
 
 
-def concluded_for(analysis: Analysis, match: Callable[[str], bool]) -> Analysis:
-    """The analysis with the users whose UPN is a `match` concluded (`timeline` knows which
-    user it shows once the input is read)."""
-    return analysis._replace(
-        result=conclusion(analysis, restart_at=analysis.restart_at, match=match)
-    )
-
-
 def asked_for(analysis: Analysis, match: Callable[[str], bool]) -> list[UserState]:
     """The users whose UPN is a `match` (`--user`), whatever their state (SPEC §4 rule 10), as
     of the analysis's time: for a command whose own list leaves some states out."""
@@ -391,6 +388,12 @@ def in_azure_ad(result: Result, cloud: CloudUsers | None) -> Result:
         for user in result.users
     ]
     return result._replace(users=users)
+
+
+def _named(tracker: Tracker) -> Callable[[str], bool]:
+    """Whether a UPN is that of the user the followed name names (`History.named`), if any."""
+    key = tracker.history.named()
+    return lambda upn: key is not None and user_key(upn) == key
 
 
 def _tracker(settings: TrackerOptions, collector: Collector | None) -> Tracker:

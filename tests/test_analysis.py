@@ -245,3 +245,32 @@ def test_the_collector_is_paused_while_states_are_concluded_and_restored_after(
         assert seen == [False, False] and not gc.isenabled()  # (not turned on by it)
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize(
+    ("name", "concluded", "matches"),
+    [
+        ("SCOTT@contoso.com", ["scott@contoso.com"], ["scott@contoso.com"]),  # whole, any case
+        ("scott", ["scott@contoso.com"], ["scott@contoso.com"]),  # a part of one UPN
+        ("contoso", [], ["scott@contoso.com", "ann@contoso.com"]),  # a part of two: neither
+        ("bob", [], []),  # nobody
+    ],
+)
+def test_only_the_followed_user_is_concluded_once_the_input_tells_who_it_is(
+    tmp_path: Path, name: str, concluded: list[str], matches: list[str]
+) -> None:
+    """`timeline`'s one reading: the name (or the part of one) is resolved as the input is read,
+    and only the user it names is concluded, with its history; the other users are not."""
+    log = failing_log().cycle("2026-03-02 10:40", ("ann@contoso.com",))
+    path = log.write(tmp_path / "CloudUserSync.log")
+    analysis = analyze([path], follow=name.lower(), follow_part=True, only_followed=True)
+    assert [user.upn for user in analysis.users] == concluded
+    assert [analysis.tracker.users[key].upn for key in analysis.tracker.history.matches] == matches
+    assert sum(analysis.result.counts.values()) == len(concluded)
+    assert analysis.tracker.history.named() == (concluded[0] if concluded else None)
+    every = analyze([path], follow=name.lower(), follow_part=True)  # (all users concluded)
+    assert [(user.upn, user.state) for user in every.users] == [
+        ("scott@contoso.com", "waiting"),
+        ("ann@contoso.com", "synced"),
+    ]
+    assert sum(every.result.counts.values()) == 2

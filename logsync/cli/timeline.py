@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -62,7 +61,7 @@ def timeline(
     opts = given.common(env, paths)
     fmt = output_format(format, env, "timeline", "text", opts.color)
     # one reading: the tracker keeps the history of the user named (or named in part)
-    analysis = judge(opts, env, follow=upn, follow_part=True, match=_nobody)
+    analysis = judge(opts, env, follow=upn, follow_part=True, only_followed=True)
     tracker = analysis.tracker
     matching = [tracker.users[key].upn for key in tracker.history.matches]
     named = tracker.history.named()
@@ -72,9 +71,6 @@ def timeline(
             upn = tracker.users[named].upn
             if not opts.quiet:
                 env.stderr.write(f"logsync: showing {visible(upn)}, the one user it matches\n")
-        from ..analysis import concluded_for
-
-        analysis = concluded_for(analysis, _only(upn))  # no other user is concluded
         state = next(iter(analysis.users), None)
     steps = analysis.result.timeline if state is not None else []
     from ..render.printers import MatchesPage, TimelinePage, write
@@ -94,17 +90,6 @@ def timeline(
             where = f"the log up to {opts.display.iso(analysis.as_of)}"
         env.stderr.write(f"logsync: {visible(upn)} does not appear in {where}{hint}\n")
         raise typer.Exit(ExitCode.FINDINGS)
-
-
-def _nobody(name: str) -> bool:
-    """No user is concluded while the one to show is not known yet."""
-    return False
-
-
-def _only(upn: str) -> Callable[[str], bool]:
-    """Whether a UPN is `upn` (case-insensitive)."""
-    folded = upn.casefold()
-    return lambda name: name.casefold() == folded
 
 
 def _near(upn: str, analysis: Analysis) -> str:

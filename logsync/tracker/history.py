@@ -48,9 +48,6 @@ class History:
         self._kept: list[tuple[str | None, Moment, str, str, str, int, tuple[int, ...]]] = []
         """Each step as noted: its user (None: the connector's), moment, kind, detail (a
         template where it names `times`), file, line and the instants it names."""
-        self._made: tuple[tuple[str | None, int, int], list[Step]] | None = None
-        """The steps `followed` made last, with what they were made of (the user followed,
-        the steps kept and the offsets known: each only grows)."""
 
     def add(
         self, key: str | None, at: Moment, what: str, detail: str, source: str, line: int,
@@ -82,12 +79,8 @@ class History:
         """The steps of the followed user and the connector's, in the order kept, naming their
         times in the offsets the log used (as far as it is read)."""
         key, zones = self.key, self._zones
-        made_of = (key, len(self._kept), len(zones.keys))
-        if self._made is None or self._made[0] != made_of:
-            steps = [
-                step_of(moment_time(*at), what, detail, source, line, times, zones)
-                for of, at, what, detail, source, line, times in self._kept
-                if of in (None, key)
-            ]
-            self._made = (made_of, steps)
-        return list(self._made[1])
+        return [
+            step_of(moment_time(*at), what, detail, source, line, times, zones)
+            for of, at, what, detail, source, line, times in self._kept
+            if of in (None, key)
+        ]
