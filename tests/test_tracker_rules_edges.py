@@ -878,6 +878,7 @@ def test_a_cycle_without_its_totals_line_before_a_user_s_retry_cycle_leaves_no_r
     states = {u.upn: (u.state, u.pending_reason) for u in analyze([str(path)]).users}
     assert states["ivan@contoso.com"] == ("overdue", None)
 
+
 # -- outlook: each stuck user's expected recovery ---------------------------------------------
 
 STARTING = "Starting user delta sync, raise failure status messages = True"
