@@ -33,6 +33,7 @@ class InputStats:
         "records",
         "sibling",
         "unparsed",
+        "untimed_head",
     )
 
     def __init__(self, path: str) -> None:
@@ -58,6 +59,9 @@ class InputStats:
         self.blank = 0
         self.first_time: datetime | None = None
         """Time of the input's first record (in file order)."""
+        self.untimed_head = 0
+        """Records before the first with a time (pasted text that begins under a date line it
+        leaves out): they count in `records`, with no time (see `formats.paste`)."""
         self.last_time: datetime | None = None
         """Time of the input's last record (in file order)."""
         self.last_component = ""

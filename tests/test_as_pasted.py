@@ -239,17 +239,185 @@ def test_a_text_without_any_line_logsync_knows_is_still_no_log(tmp_path: Path) -
     assert "no CloudUserSync records found" in result.stderr
 
 
-def test_lines_before_the_first_time_of_an_excerpt_stay_unparsed(tmp_path: Path) -> None:
+SPEC_EXCERPT_UNDER_ITS_DATE = (
+    "                       Failed to add user scott@contoso.com; reason UserNotFound\n"
+    "                       Total received users to add from SCCM = 1, Total Successfully added "
+    "users to Cloud = 0\n"
+    "9/15/2014 10:24:12 AM  NotifyAccountAddition - SCCM user to add = scott@contoso.com\n"
+    "                       Total received users to add from SCCM = 1, Total Successfully added "
+    "users to Cloud = 1\n"
+    "                       UserDeltaSync:- Users Added = 1, Users Removed = 0\n"
+)
+"""SPEC §1's excerpt copied from its second line: the lines its first date line dated come
+before any time."""
+
+
+def before_first_time_note(path: str, records: int, first: str) -> str:
+    counted = "record comes" if records == 1 else f"{records} records come"
+    return (
+        f"logsync: {path}: its first {counted} before its first time ({first}), by how much it "
+        "does not say: a user they leave failing is held back since before that time\n"
+    )
+
+
+def test_an_excerpt_copied_from_under_its_first_date_line_keeps_the_failure(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, SPEC_EXCERPT_UNDER_ITS_DATE)
+    result = runner.invoke(app, ["report", "--all", "--format", "json", path])
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    assert (document["inputs"][0]["records"], document["inputs"][0]["unparsed"]) == (5, 0)
+    [scott] = document["users"]
+    assert {k: scott[k] for k in ("state", "reason", "failures", "failure_before_input")} == {
+        "state": "recovered",
+        "reason": "UserNotFound",
+        "failures": 1,
+        "failure_before_input": True,
+    }
+    assert (scott["first_failure"], scott["full_sync_due"], scott["recovered_at"]) == (
+        None,
+        None,
+        "2014-09-15T10:24:12",
+    )
+    assert before_first_time_note(path, 2, "2014-09-15T10:24:12") in result.stderr
+    assert "no record and not judged" not in result.stderr
+
+
+def test_a_failure_before_an_excerpt_s_first_time_holds_back_by_that_time_plus_the_timer(
+    tmp_path: Path,
+) -> None:
     text = (
         "Failed to add user ann@contoso.com; reason UserNotFound\n"
         "9/14/2014 10:23:54 AM  NotifyAccountAddition - SCCM user to add = scott@contoso.com\n"
         "                       Failed to add user scott@contoso.com; reason UserNotFound\n"
     )
-    result = runner.invoke(app, ["report", "--format", "json", write(tmp_path, text)])
+    path = write(tmp_path, text)
+    result = runner.invoke(app, ["report", "--format", "json", path])
     document = json.loads(result.stdout)
-    assert (document["inputs"][0]["records"], document["inputs"][0]["unparsed"]) == (2, 1)
-    assert [u["upn"] for u in document["users"]] == ["scott@contoso.com"]
-    assert document["users"][0]["full_sync_due"] == "2014-09-15T10:23:54"
+    assert (document["inputs"][0]["records"], document["inputs"][0]["unparsed"]) == (3, 0)
+    ann, scott = document["users"]
+    assert (ann["upn"], ann["state"], ann["reason"], ann["failures"]) == (
+        "ann@contoso.com",
+        "waiting",
+        "UserNotFound",
+        1,
+    )
+    assert (ann["first_failure"], ann["full_sync_due"], ann["full_sync_due_by"]) == (
+        None,
+        None,
+        "2014-09-15T10:23:54",
+    )
+    assert (ann["expected_recovery"], ann["expected_recovery_bound"]) == (
+        "2014-09-15T10:23:54",
+        "latest",
+    )
+    assert (ann["failure_before_input"], ann["first_seen"]) == (True, None)
+    assert (scott["upn"], scott["full_sync_due"], scott["failure_before_input"]) == (
+        "scott@contoso.com",
+        "2014-09-15T10:23:54",
+        False,
+    )
+    markdown = runner.invoke(app, ["report", "--format", "markdown", path]).stdout
+    assert (
+        "| `ann@contoso.com` | waiting | UserNotFound | before the log's first time | – | by "
+        "`2014-09-15 10:23:54` (at the latest: the failure is before the log) (predicted) | "
+        "in 1d |"
+    ) in markdown.splitlines()
+
+
+def test_check_never_passes_on_a_failure_before_an_excerpt_s_first_time(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "Starting user delta sync, raise failure status messages = True\n"
+        "NotifyAccountAddition - SCCM user to add = bob@contoso.com\n"
+        "Failed to add user bob@contoso.com; reason UserNotFound\n"
+        "Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 0\n"
+        "9/15/2014 10:24:12 AM  Starting user delta sync, raise failure status messages = True\n"
+        "                       Total received users to add from SCCM = 0, Total Successfully "
+        "added users to Cloud = 0\n"
+    )
+    path = write(tmp_path, text)
+    result = runner.invoke(app, ["check", path])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "bob@contoso.com\twaiting\tUserNotFound\texpected recovery by 2014-09-16T10:24:12; held "
+        "back since before the log's first time: when it first failed, it does not say",
+        "FAIL: 1 user (1 waiting), limit 0 as of 2014-09-15T10:24:12",
+    ]
+    summary = runner.invoke(app, ["summary", "--format", "json", path])
+    document = json.loads(summary.stdout)
+    assert document["span"] == {"start": "2014-09-15T10:24:12", "end": "2014-09-15T10:24:12"}
+    assert [day["date"] for day in document["per_day"]] == ["2014-09-15"]  # (none of no time)
+    assert (document["cycles"], document["interval_basis"]) == (2, "default")  # (no gap)
+    assert [f["code"] for f in document["findings"]] == ["stuck_users"]
+    assert [a["code"] for a in document["advice"]] == ["restart_sms_executive", "dirsync_schedule"]
+    events = runner.invoke(app, ["events", "--format", "csv", path]).stdout.splitlines()
+    assert [line.split(",")[:3] for line in events[1:5]] == [
+        ["sync_started", "", path],
+        ["user_add_requested", "", path],
+        ["user_add_failed", "", path],
+        ["add_totals", "", path],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cycles", "state", "skipped"),
+    [
+        (288, "waiting", 0),  # the last cycle 5 min before the bound: 09-16 09:55
+        (289, "waiting", 1),  # the bound's cycle (09-16 10:00) passes it over
+        (291, "overdue", 3),  # two intervals after that cycle: the retry did not come
+    ],
+)
+def test_a_failure_before_the_first_time_is_judged_as_a_hold_since_before_the_input(
+    tmp_path: Path, cycles: int, state: str, skipped: int
+) -> None:
+    start = datetime(2014, 9, 15, 10, 0)
+    lines = []
+    for n in range(cycles):
+        when = (start + n * (datetime(2014, 1, 1, 0, 5) - datetime(2014, 1, 1))).strftime(
+            "%m/%d/%Y %I:%M:%S %p"
+        )
+        lines += [
+            f"{when}  Starting user delta sync, raise failure status messages = True",
+            "    NotifyAccountAddition - SCCM user to add = bob@contoso.com",
+            "    Total received users to add from SCCM = 0, Total Successfully added users to "
+            "Cloud = 0",
+        ]
+    failure = "Failed to add user bob@contoso.com; reason UserNotFound\n"
+    held = write(tmp_path, "\n".join(lines) + "\n", "held.txt")
+    failed = write(tmp_path, failure + "\n".join(lines) + "\n", "failed.txt")
+    answers = {}
+    for path in (held, failed):
+        result = runner.invoke(app, ["report", "--format", "json", path])
+        [bob] = json.loads(result.stdout)["users"]
+        answers[path] = bob
+        assert (bob["state"], bob["skipped"], bob["full_sync_due_by"]) == (
+            state,
+            skipped,
+            "2014-09-16T10:00:00",
+        )
+        assert bob["failure_before_input"] is True
+    same = ("expected_recovery", "expected_recovery_bound", "seconds_remaining", "first_failure")
+    assert [answers[held][k] for k in same] == [answers[failed][k] for k in same]
+    assert [(answers[p]["reason"], answers[p]["failures"]) for p in (held, failed)] == [
+        (None, 0),
+        ("UserNotFound", 1),
+    ]
+
+
+def test_an_excerpt_with_records_before_its_first_time_is_not_merged_with_a_log(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, SPEC_EXCERPT_UNDER_ITS_DATE)
+    demo = str(SAMPLES / "CloudUserSync.log")
+    result = runner.invoke(app, ["report", path, demo])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"logsync: error: {path}: its first 2 records have no time (before "
+        f"2014-09-15T10:24:12), so it cannot be merged by time with {demo}; give it alone\n"
+    )
 
 
 # -- as pasted: e-mail quoting and hard wrapping ------------------------------------------------

@@ -1372,7 +1372,7 @@ def test_a_user_held_back_since_before_the_log_who_fails_after_a_restart_misses_
     log.restart("2026-03-02 09:03:00")
     log.cycle("2026-03-02 09:05:00", ("bob@contoso.com",), {"bob@contoso.com": "UserNotFound"})
     path = log.write(tmp_path / "CloudUserSync.log")
-    missing = "held back since before the log: its first failure is not in the input"
+    missing = "held back since before the log's first time: when it first failed, it does not say"
     now = ["--now", "2026-03-02T09:06"]
     gate = runner.invoke(app, ["check", *now, "--junit", str(tmp_path / "r.xml"), path])
     assert (gate.exit_code, gate.stdout.splitlines()[0]) == (

@@ -193,6 +193,14 @@ def note_unparsed(inputs: Iterable[InputStats], opts: Common, env: Env) -> None:
                 "users whose failure or retry may be there are pending; the whole log would "
                 "tell\n"
             )
+        if stats.untimed_head:
+            head = stats.untimed_head
+            records = "record comes" if head == 1 else "records come"
+            env.stderr.write(
+                f"logsync: {name}: its first {records if head == 1 else f'{head:,} ' + records} "
+                f"before its first time ({opts.display.iso(stats.first_time)}), by how much it "
+                "does not say: a user they leave failing is held back since before that time\n"
+            )
         # (a rotated log's last line says it; an excerpt's gaps are said above)
         unparsed = stats.unparsed - stats.markers - stats.gaps
         if unparsed:

@@ -14,7 +14,9 @@ Times are naive local times unless `--source-tz` names their zone.
 Message lines with no time at all (how a blog post or a ticket quotes the log) are read in
 order when the whole input holds no time: each line the message catalogue knows becomes a
 record dated `NO_TIMES`, whose instants only keep the lines in order; its times are never
-shown. Where some lines carry times, lines before the first of them stay unparsed.
+shown. Where some lines carry times, the known messages before the first of them are such
+records too (an excerpt that begins under a date line it leaves out): they came before that
+time, by how much is unknown (see `tracker.users.failed_before`).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from ..errors import UsageError
 from ..patterns import deferred
 from ..records import Item, Record, Unparsed
 from ..sources import InputStats, display_name
-from ..times import FIRST_YEAR, LAST_YEAR, NO_TIMES, NO_TIMES_REASON, timeless
+from ..times import FIRST_YEAR, LAST_YEAR, NO_TIMES, NO_TIMES_REASON, iso, timeless
 from .common import ParseContext, in_order, is_blank, physical_lines, unparsed_problem
 
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,7})?)?(?:\s?[AaPp]\.?[Mm]\.?)?"
@@ -172,18 +174,24 @@ def is_message(line: str) -> bool:
 
 def ensure_times(inputs: Sequence[InputStats], option: str | None = None) -> None:
     """An input with no times is judged by the order of its lines alone: it cannot be merged by
-    time with other inputs, nor judged as of a time (`option`, such as `--now`)."""
-    untimed = [stats for stats in inputs if timeless(stats.last_time)]
+    time with other inputs, nor judged as of a time (`option`, such as `--now`). Nor can one
+    whose first records have no time be merged: they come before its first time, by how much
+    is unknown (see `_timeless`)."""
+    untimed = [stats for stats in inputs if timeless(stats.last_time) or stats.untimed_head]
     if not untimed:
         return
-    name = display_name(untimed[0].path)
+    first = untimed[0]
+    name = display_name(first.path)
     if len(inputs) > 1:
-        other = next(display_name(s.path) for s in inputs if s is not untimed[0])
+        other = next(display_name(s.path) for s in inputs if s is not first)
+        why = NO_TIMES_REASON
+        if first.untimed_head:
+            head = f"{first.untimed_head} records have" if first.untimed_head > 1 else "record has"
+            why = f"its first {head} no time (before {iso(first.first_time)})"
         raise UsageError(
-            f"{name}: {NO_TIMES_REASON}, so it cannot be merged by time with {other}; "
-            "give it alone"
+            f"{name}: {why}, so it cannot be merged by time with {other}; give it alone"
         )
-    if option is not None:
+    if option is not None and not first.untimed_head:
         raise judged_at_a_time(option, name)
 
 
@@ -202,8 +210,13 @@ MAX_HELD = 100_000
 read as one with no times (memory stays bounded)."""
 
 
-def _timeless(held: list[tuple[int, str]], ctx: ParseContext) -> Iterator[Item]:
-    """Held lines of an input with no times: the known messages are records, in order."""
+def _timeless(
+    held: list[tuple[int, str]], ctx: ParseContext, before: bool = False
+) -> Iterator[Item]:
+    """Held lines with no time: the known messages are records, in order. Of an input with no
+    times; or, `before`, lines that come before the first time of an input with times (an
+    excerpt that begins under a date line it leaves out): they are before that time, by how
+    much is unknown, so the input's span begins at its first time."""
     stats = ctx.stats
     for line_no, line in held:
         if not is_message(line):
@@ -214,7 +227,10 @@ def _timeless(held: list[tuple[int, str]], ctx: ParseContext) -> Iterator[Item]:
         stats.record_lines += 1
         time = NO_TIMES_START + timedelta(microseconds=line_no)
         record = Record(line_no, time, "", None, None, line.strip())
-        stats.saw(record.time)
+        if before:
+            stats.untimed_head += 1
+        else:
+            stats.saw(record.time)
         yield record
 
 
@@ -255,10 +271,8 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
             continue
         if row or dated:
             outside = False
-        if held and (row or dated):
-            for held_no, raw in held:  # an input with times: these lines are dated by none
-                stats.unparsed += 1
-                yield Unparsed(held_no, raw, unparsed_problem(raw))
+        if held and (row or dated):  # an input with times: these lines come before them
+            yield from _timeless(held, ctx, before=True)
             held = []
         if row or dated:
             if zone is not None:

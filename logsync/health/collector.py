@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, tzinfo
 from ..analysis import Analysis, latest_time
 from ..events import CONNECTOR, STATMSG_STARTED, STATMSG_STOPPING
 from ..sources import SITE_COMPONENT_LOG, base_name
-from ..times import fixed_offset, instant_key, moment_time, timeless
+from ..times import NO_TIMES, fixed_offset, instant_key, moment_time, timeless
 from ..tracker import STALL_INTERVALS, Row
 from .findings import (
     connector_findings,
@@ -117,7 +117,9 @@ class HealthCollector:
         for us, zone, kind, data, source, line in rows:
             if kind == "user_add_requested" or kind == "user_add_failed" or kind == "add_totals":
                 counted_in = zone if days_in is None or zone is None else days_in
-                if counted_in is not span[0] or not span[1] <= us < span[2]:
+                if zone is NO_TIMES:  # (a line with no time: of no day)
+                    day, span = DayCounts(), (_NO_OFFSET, 0, 0)
+                elif counted_in is not span[0] or not span[1] <= us < span[2]:
                     day, span = self._day(us, counted_in)
                 if kind == "user_add_requested":
                     if held_back[notified]:
@@ -134,6 +136,8 @@ class HealthCollector:
                 self._mark(us, zone)
                 here = (us, zone, source, line)
                 previous = self._run_cycle
+                if previous is not None and previous[1] is NO_TIMES:
+                    previous = None  # (lines with no time only order the lines: no gap)
                 gaps = self._gaps
                 # (a gap shorter than the shortest of MAX_EVIDENCE kept would be dropped at once)
                 if previous is not None and (

@@ -92,7 +92,7 @@ def before_input_text(user: UserState) -> str:
     input holds a later failure of it (a retry, a restart's full sync), only its first is
     missing."""
     if user.failures:
-        return "held back since before the log: its first failure is not in the input"
+        return "held back since before the log's first time: when it first failed, it does not say"
     return BEFORE_INPUT
 AZURE_AD_TEXT = {
     (True, True): "in Azure AD: a restart adds it",
@@ -232,8 +232,11 @@ def stuck_from(user: UserState) -> datetime | None:
 
 def stuck_since(user: UserState, shown: str) -> str:
     """A shown "stuck since" (the first failure, else the first notification), as `before …`
-    when the failure is before the input: its time is not known, only that it came earlier."""
-    return f"before {shown}" if user.first_failure is None and user.before_input else shown
+    when the failure is before the input: its time is not known, only that it came earlier
+    (than the log's first time, where its lines before that have no time)."""
+    if user.first_failure is not None or not user.before_input:
+        return shown
+    return "before the log's first time" if user.first_seen is None else f"before {shown}"
 
 
 def bounded(user: UserState, shown: str) -> str:

@@ -103,6 +103,15 @@ class ConnectorLog:
         if line and not self._first_where[0]:
             self._first_where = (source, line)
 
+    def times_begin(self, us: int, zone: tzinfo | None, source: str, line: int) -> None:
+        """The first row with a time after rows with none (`users.failed_before`): the log
+        begins here, and the instants before only ordered lines: no gap between cycles nor
+        delay after a restart is measured from them."""
+        self.first, self._first_where = (us, zone), (source, line)
+        self._run_last_cycle = self._awaiting_first_cycle = None
+        self._gaps.clear()
+        self._restart_delays.clear()
+
     def status_message(
         self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
     ) -> Restart | None:

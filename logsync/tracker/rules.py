@@ -35,7 +35,7 @@ from .model import (
 )
 from .outlook import conclude, recovered
 from .totals import CycleTotals, Notified
-from .users import Seen, User, timer_runs, user_key
+from .users import Seen, User, failed_before, held_unknown, timer_runs, user_key
 
 _MICROSECOND = timedelta(microseconds=1)
 
@@ -165,6 +165,10 @@ class Tracker:
         self.log.note_causes(rows)
 
     def _new_zone(self, us: int, zone: tzinfo | None, source: str, line: int) -> None:
+        if self._zone is NO_TIMES and zone is not NO_TIMES:  # times begin after lines with none
+            self.start, self.bound_cycle = us, None
+            failed_before(self.users.items(), self.held)
+            self.log.times_begin(us, zone, source, line)
         self._zone = zone
         self._zone_list.append(zone)
         self._zone_keys.append(us)
@@ -217,14 +221,8 @@ class Tracker:
         self.cycle_start = None
         self.cycle_no += 1
         self._previous_complete = None
-        self.note(
-            None,
-            (us, restart.time.tzinfo),
-            "restart",
-            f"SMS_CLOUD_USERSYNC started ({restart.via})",
-            restart.source,
-            restart.line,
-        )
+        detail = f"SMS_CLOUD_USERSYNC started ({restart.via})"
+        self.note(None, (us, restart.time.tzinfo), "restart", detail, restart.source, restart.line)
 
     # -- cycles -----------------------------------------------------------------------------
 
@@ -325,7 +323,7 @@ class Tracker:
                 self.note(key, (us, zone), "held_back", detail, source, line, due)  # type: ignore[arg-type]
             return
         held = user.failing and user.failure_restarts == len(self.restarts)
-        held = held and (user.reason is None or self._zone is NO_TIMES)  # rule 2b; no timer
+        held = held and (held_unknown(user) or self._zone is NO_TIMES)  # rule 2b; no timer
         uncertain = not self._full_sync and (
             held
             or (
@@ -339,10 +337,11 @@ class Tracker:
         if self._held_back is not None:
             self._held_back.append(held)
         if key == self.follow:
-            if held and user.reason is not None:  # (no times: as the counts will tell)
+            if held and not held_unknown(user):  # (no times: as the counts will tell)
                 self.note(key, (us, zone), "held_back", "notified; timer runs", source, line)
             elif held:
-                detail = "notified; held back since before the log: failure not in the input"
+                why = "its failure has no time" if user.reason else "failure not in the input"
+                detail = f"notified; held back since before the log: {why}"
                 self.note(key, (us, zone), "held_back", detail, source, line)
             else:
                 detail = f"NotifyAccountAddition {upn}"

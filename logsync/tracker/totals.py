@@ -185,19 +185,19 @@ class CycleTotals:
         """A user notified and not received in the cycle that started at `cycle_start`
         (counts that leave no room for it): held back, or skipped past its due time; False
         when neither can be (it was added before, or failed for another reason)."""
-        if user.failing and user.reason == USER_NOT_FOUND:
-            due = user.full_sync_due
-            restarted = user.failure_restarts != len(self.ledger.restarts)
-            past_due = due is not None and cycle_start >= due
-            if (past_due or restarted) and not self.ledger.no_times:  # (no times: unknown)
-                self._skipped(key, cast(User, user), here, source, line)
-            return True
         if held_unknown(user):
             # past the latest due time, or after a restart's full sync: the retry did not come
             bound = self.ledger.bound_cycle
             if (bound is not None and cycle_start >= bound[0]) or user.failure_restarts != len(
                 self.ledger.restarts
             ):
+                self._skipped(key, cast(User, user), here, source, line)
+            return True
+        if user.failing and user.reason == USER_NOT_FOUND:
+            due = user.full_sync_due
+            restarted = user.failure_restarts != len(self.ledger.restarts)
+            past_due = due is not None and cycle_start >= due
+            if (past_due or restarted) and not self.ledger.no_times:  # (no times: unknown)
                 self._skipped(key, cast(User, user), here, source, line)
             return True
         if not user.ever_failed and user.synced_at is None:

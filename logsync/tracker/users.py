@@ -7,6 +7,9 @@ since before the input) makes it a `User`. The rules in `rules` and `totals` wri
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import cast
+
 from .model import USER_NOT_FOUND, Moment
 
 
@@ -123,16 +126,33 @@ def timer_runs(user: Seen, cycle_start: int, restarts: int, no_times: bool) -> b
 
 
 def held_unknown(user: Seen) -> bool:
-    """Held back since before the input, by a timer whose failure is not in the log."""
-    return user.failing and user.reason is None
+    """Held back since before the input, by a timer whose failure is not in the log, or has no
+    time (see `failed_before`)."""
+    return user.failing and user.full_sync_due is None and user.reason in _TIMED_BY_UNKNOWN
+
+
+_TIMED_BY_UNKNOWN = (None, USER_NOT_FOUND)
+"""The reasons of a failing user with no due time whose timer runs: none (held back, its
+failure not in the input) or UserNotFound (its failure has no time: `failed_before`)."""
+
+
+def failed_before(users: Iterable[tuple[str, Seen]], held: dict[str, User]) -> None:
+    """Times begin after lines with none (an excerpt that begins under a date line it leaves
+    out): those came earlier, by how much is unknown. A user they leave failing with
+    UserNotFound is held back since before the input (rule 2b): its timer ran from a time
+    unknown, so it runs out by the input's first time plus the timer (`held`)."""
+    for key, user in users:
+        if user.failing and user.reason == USER_NOT_FOUND:
+            user = cast(User, user)
+            user.before_input = True
+            user.first_failure = user.full_sync_due = None
+            held[key] = user
 
 
 def settled_state(user: Seen) -> str | None:
     """The state of a user that no timer holds (None for one waiting or overdue)."""
     if user.failing:
-        if user.reason is None:  # held back since before the input (rule 2b)
-            return None
-        if user.reason == USER_NOT_FOUND and user.full_sync_due is not None:
+        if user.reason in _TIMED_BY_UNKNOWN:  # a timer runs (since before the input: rule 2b)
             return None
         return "failed"
     if user.synced_at is not None:
