@@ -519,6 +519,17 @@ def test_the_demo_log_as_pasted_gives_the_answers_of_the_log(tmp_path: Path, how
     assert answers(write(tmp_path, PASTINGS[how](DEMO_TEXT))) == clean
 
 
+@pytest.mark.parametrize("width", [76, 95])
+def test_the_demo_log_wrapped_by_fmt_gives_the_answers_of_the_log(width: int) -> None:
+    """GNU fmt balances its lines: it breaks `... added users to Cloud =` before `0  $$<...`
+    although the 0 would fit, and that piece is an SMS-trace record of its own (message `0`)."""
+    wrapped_by_fmt = ROOT / "tests" / "data" / "pasted" / f"CloudUserSync.fmt-s-w{width}.log.gz"
+    clean = answers(str(SAMPLES / "CloudUserSync.log"))
+    assert answers(str(wrapped_by_fmt)) == clean
+    lines = runner.invoke(app, ["events", "--kind", "unparsed", str(wrapped_by_fmt)]).stdout
+    assert lines == ""
+
+
 @pytest.mark.parametrize("how", list(PASTINGS))
 def test_the_spec_excerpt_as_pasted_gives_the_answers_of_the_excerpt(
     tmp_path: Path, how: str

@@ -8,12 +8,12 @@ People hand logs over as pasted into e-mail and tickets:
 
 Quoting is undone when a good part of the lines of the input's start carry it. A wrapped record
 is put back together on its first physical line, and the lines its other pieces stood on become
-blank, so every line keeps its number and the records their `file:line`. Pieces are joined only
-when the wrapping explains the break (the piece is long enough that the next word could not fit
-in the width most lines keep to) and the joined line is a record that the pieces alone are not:
-an SMS-trace record whose trailer is whole, or a message the catalogue knows. Text that shows
-neither is passed on untouched, so a log read straight from disk costs one look at its first
-lines.
+blank, so every line keeps its number and the records their `file:line`. Pieces are joined
+when the joined line is a record that the pieces alone are not (an SMS-trace record whose
+trailer is whole, or a message the catalogue knows) and the wrapping explains the break (the
+next word could not fit in the width most lines keep to) or, in a trace wrapped by a tool that
+balances its lines (`fmt`), they are a known message only together. Other text is passed on
+untouched: a log read straight from disk costs one look at its start.
 """
 
 from __future__ import annotations
@@ -110,8 +110,7 @@ class Pasting:
 
 def _unquoted_lines(lines: Iterator[str], prefix: str | None) -> Iterator[str]:
     """The lines without their quoting (`prefix`, or each line's own when None). A line that is
-    only the quoting's marker (`>`) is an empty line quoted, but where an SMS-trace trailer is
-    still open above it (quoted, then cut at the width), it is the trailer's last character."""
+    only `>` is an empty line quoted, or the last character of a trailer still open above it."""
     open_trailer = False
     for line in lines:
         text = unquote(line) if prefix is None else _unquoted(line, prefix)
@@ -401,9 +400,7 @@ def _known(line: str) -> bool:
     match = _DATE_PREFIX_RE.match(line)
     body = line[match.end() :] if match else line
     trailer = body.rfind("$$<")
-    if trailer >= 0:
-        body = body[:trailer]
-    return classify(body.strip())[0] != "message"
+    return classify((body if trailer < 0 else body[:trailer]).strip())[0] != "message"
 
 
 def _unwrapped(
@@ -423,10 +420,12 @@ def _unwrapped(
                 and _whole(pending[0], trace)
                 and (_whole(line, trace) or len(line.split()) != 1 or line[:1].isspace())
             )
-            if goes_on and not is_blank(line) and _broken(pending[-1], line, width, escaped):
+            # (pieces of a trace that are a known message only together: `fmt` breaks early)
+            broken = goes_on and _broken(pending[-1], line, width, escaped)
+            if goes_on and not is_blank(line) and (broken or (trace and not _known(line))):
                 ends = not trace or line.rstrip(" \t").endswith(">")  # (a trailer's end)
                 found = _joined([*pending, line], trace, cut) if ends else None
-                if found is not None:
+                if found is not None and (broken or _known(found[1])):
                     first, joined = found
                     yield from pending[:first]
                     yield joined
