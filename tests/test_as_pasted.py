@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from logsync import analyze
 from logsync.analysis import Analysis
 from logsync.cli import app
-from logsync.formats import aspasted, copies, paste
+from logsync.formats import aspasted, copies, detect, paste
 from logsync.tracker import UserState
 
 from .conftest import ROOT, SAMPLES
@@ -418,6 +418,84 @@ def test_an_excerpt_with_records_before_its_first_time_is_not_merged_with_a_log(
         f"logsync: error: {path}: its first 2 records have no time (before "
         f"2014-09-15T10:24:12), so it cannot be merged by time with {demo}; give it alone\n"
     )
+
+
+DEMO_LINES = (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig").splitlines()
+EXCERPT_LINES = (SAMPLES / "pasted" / "ticket.txt").read_text(encoding="utf-8")
+"""SPEC §1's excerpt, as the ticket holds it (six lines)."""
+QUOTED_CYCLE = (
+    "Starting user delta sync, raise failure status messages = True\n"
+    "NotifyAccountAddition - SCCM user to add = zed@contoso.com\n"
+    "Failed to add user zed@contoso.com; reason UserNotFound\n"
+    "Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 0\n"
+)
+"""A cycle quoted in a ticket as message lines with no time."""
+
+
+def test_quoted_lines_before_the_log_s_own_lines_are_read_before_its_first_time(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path, QUOTED_CYCLE + "\n".join(DEMO_LINES[2:7]) + "\n")
+    result = runner.invoke(app, ["check", path])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "zed@contoso.com\twaiting\tUserNotFound\texpected recovery by "
+        "2026-11-25T07:00:04.211-08:00; held back since before the log's first time: when it "
+        "first failed, it does not say",
+        "FAIL: 1 user (1 waiting), limit 0 as of 2026-11-24T07:00:04.759-08:00",
+    ]
+    events = runner.invoke(app, ["events", "--format", "csv", path]).stdout.splitlines()
+    assert [line.split(",")[:5] for line in events[4:6]] == [
+        ["add_totals", "", path, "4", ""],
+        ["sync_started", "2026-11-24T07:00:04.211-08:00", path, "5", "SMS_CLOUD_USERSYNC"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("\n".join(DEMO_LINES[2:7]) + "\n" + QUOTED_CYCLE, 6),  # after the log's lines
+        ("\n".join(DEMO_LINES[2:7]) + "\n" + QUOTED_CYCLE.splitlines()[2] + "\n", 6),
+        (EXCERPT_LINES + "\nLater the log showed:\n" + QUOTED_CYCLE, 9),  # after a reply's words
+    ],
+    ids=["a cycle after the log's lines", "a failure after the log's lines", "after a reply"],
+)
+def test_a_message_with_no_time_after_lines_with_times_is_refused_not_guessed(
+    tmp_path: Path, text: str, line: int
+) -> None:
+    path = write(tmp_path, text)
+    result = runner.invoke(app, ["check", path])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"logsync: error: {path}: line {line} is a message of the connector with no time, after "
+        "lines with times: when it was logged is unknown, so nothing can be judged with it; "
+        "give it with its time (its line of the log), or the lines with no time apart\n"
+    )
+
+
+def test_a_line_of_the_log_after_an_excerpt_keeps_its_own_time(tmp_path: Path) -> None:
+    start = "SMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID 5616 (0x15F0)."
+    trailer = "$$<SMS_CLOUD_USERSYNC><02-26-2023 19:53:46.420+480><thread=3604 (0xE14)>"
+    text = EXCERPT_LINES + f"\n{start}  {trailer}\n"
+    path = write(tmp_path, text)
+    events = runner.invoke(app, ["events", "--format", "ndjson", path]).stdout.splitlines()
+    last = json.loads(events[-1])
+    assert (last["kind"], last["time"], last["line"], last["component"], last["thread"]) == (
+        "component_started",
+        "2023-02-26T19:53:46.420-08:00",
+        8,
+        "SMS_CLOUD_USERSYNC",
+        3604,
+    )
+
+
+def test_a_log_copied_while_it_was_written_is_still_read_as_a_log(tmp_path: Path) -> None:
+    # its last line is cut before the trailer: no message with no time of a ticket
+    path = write(tmp_path, "\n".join(DEMO_LINES[:50]) + "\nStarting user delta sync, raise fai")
+    assert detect(Path(path).read_text()) == "sms-trace"
+    result = runner.invoke(app, ["report", "--format", "json", path])
+    document = json.loads(result.stdout)
+    assert (document["inputs"][0]["format"], document["inputs"][0]["unparsed"]) == ("sms-trace", 1)
 
 
 # -- as pasted: e-mail quoting and hard wrapping ------------------------------------------------

@@ -58,6 +58,12 @@ def detect(sample: str, max_lines: int = 200) -> str | None:
     from ..sources import InputStats
     from . import cmtrace, paste
 
+    # messages of the log with no time among its lines: a ticket (but for a last line with no
+    # line break: the sample's end, or a log copied while it was written, cut mid-line)
+    ended = sample.split("\n")[:-1][:max_lines]
+    if sms_votes and any(paste.is_message(line) for line in ended if "$$<" not in line):
+        return "paste"
+
     stats = InputStats("sample")
     for _ in cmtrace.parse(iter(["\n".join(lines) + "\n"]), ParseContext(stats)):
         pass
@@ -68,3 +74,4 @@ def detect(sample: str, max_lines: int = 200) -> str | None:
     }
     best = max(FORMAT_NAMES, key=lambda name: votes[name])
     return best if votes[best] else None
+

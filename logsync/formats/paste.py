@@ -16,7 +16,9 @@ order when the whole input holds no time: each line the message catalogue knows 
 record dated `NO_TIMES`, whose instants only keep the lines in order; its times are never
 shown. Where some lines carry times, the known messages before the first of them are such
 records too (an excerpt that begins under a date line it leaves out): they came before that
-time, by how much is unknown (see `tracker.users.failed_before`).
+time, by how much is unknown (see `tracker.users.failed_before`). A known message with no time
+after lines with times cannot be placed: the input is refused. Lines of an SMS-trace log among
+pasted ones (quoted lines above the log's own) are read with their own times.
 """
 
 from __future__ import annotations
@@ -27,12 +29,20 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from itertools import chain
 
-from ..errors import UsageError
+from ..errors import InputError, UsageError
 from ..patterns import deferred
 from ..records import Item, Record, Unparsed
 from ..sources import InputStats, display_name
 from ..times import FIRST_YEAR, LAST_YEAR, NO_TIMES, NO_TIMES_REASON, iso, timeless
-from .common import ParseContext, in_order, is_blank, physical_lines, unparsed_problem
+from . import sms
+from .common import (
+    ParseContext,
+    in_order,
+    is_blank,
+    non_record,
+    physical_lines,
+    unparsed_problem,
+)
 
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,7})?)?(?:\s?[AaPp]\.?[Mm]\.?)?"
 _DAY = r"(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})"
@@ -234,6 +244,23 @@ def _timeless(
         yield record
 
 
+def _untimed(held: list[tuple[int, str]], ctx: ParseContext) -> Iterator[Item]:
+    """Held lines of an input with times: before its first time, records (`_timeless`); after
+    it (between two times, or after the last) no record: when it was logged is unknown."""
+    if ctx.stats.first_time is None:
+        yield from _timeless(held, ctx, before=True)
+        return
+    for line_no, line in held:
+        if is_message(line):  # (a message the catalogue knows: the answers would hang on it)
+            raise InputError(
+                display_name(ctx.stats.path),
+                f"line {line_no} is a message of the connector with no time, after lines with "
+                "times: when it was logged is unknown, so nothing can be judged with it; give "
+                "it with its time (its line of the log), or the lines with no time apart",
+            )
+        yield from non_record(line, line_no, ctx.stats)
+
+
 def _thread(text: str) -> int | None:
     head = text.split(" ")[0]
     return int(head) if head.isdigit() else None
@@ -258,6 +285,11 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
         if timeless:
             yield from _timeless([(line_no, line)], ctx)
             continue
+        if "$$<" in line and sms.looks_like(line):  # a line of the log itself, with its time
+            yield from _untimed(held, ctx)
+            held, current, outside = [], None, False  # (it dates no line after it)
+            yield from sms.parse_text(f"\n{line}\n", line_no, ctx)
+            continue
         row, dated = _dated(line)
         try:
             if row:
@@ -271,8 +303,8 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
             continue
         if row or dated:
             outside = False
-        if held and (row or dated):  # an input with times: these lines come before them
-            yield from _timeless(held, ctx, before=True)
+        if held and (row or dated):
+            yield from _untimed(held, ctx)
             held = []
         if row or dated:
             if zone is not None:
@@ -294,11 +326,14 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
                 stats.saw(record.time)
                 yield record
             continue
-        if current is None:
+        if current is None or (outside and not line[:1].isspace() and is_message(line)):
+            # before any time, after a line of the log itself, or after the text around an
+            # excerpt (a known message at the margin there is dated by no line above it)
+            current = None
             held.append((line_no, line))
             if len(held) >= MAX_HELD:
-                timeless = True
-                yield from _timeless(held, ctx)
+                timeless = stats.first_time is None
+                yield from _timeless(held, ctx) if timeless else _untimed(held, ctx)
                 held = []
             continue
         if (after_blank or outside) and not line[:1].isspace() and not is_message(line):
@@ -315,5 +350,5 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
         stats.saw(record.time)
         yield record
     if held:
-        yield from _timeless(held, ctx)
+        yield from _untimed(held, ctx) if stats.first_time is not None else _timeless(held, ctx)
     stats.lines = line_no
