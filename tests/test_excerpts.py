@@ -109,7 +109,8 @@ def test_an_excerpt_says_where_it_leaves_lines_out(tmp_path: Path) -> None:
         "leaves out; the whole log would tell",
     ]
     assert gate.stdout.splitlines()[-1] == (
-        "FAIL: 3 users (1 waiting, 2 pending), limit 0 as of 2026-11-25T16:00:06-08:00"
+        "FAIL: 3 users (1 waiting, 2 pending that may be stuck), limit 0 as of "
+        "2026-11-25T16:00:06-08:00"
     )
 
 
@@ -170,7 +171,10 @@ def test_a_user_whose_retry_may_lie_in_what_an_excerpt_leaves_out_is_pending(tmp
     assert (analysis.result.interval, analysis.interval_basis) == (timedelta(minutes=5), "default")
     gate = runner.invoke(app, ["check", "--fail-on", "overdue", str(path)])
     assert gate.exit_code == 1
-    assert gate.stdout.splitlines()[-1].startswith("FAIL: 2 users (2 pending), limit 0")
+    assert gate.stdout.splitlines()[-1] == (
+        "FAIL: 2 users (2 pending that may be stuck), limit 0 as of 2026-11-25T14:35:04.234-08:00"
+        "; 3 stuck users, 1 failed user and 1 other pending user not counted by --fail-on overdue"
+    )
     stats = analysis.inputs[0]
     assert (stats.gaps, iso(stats.gap_start), iso(stats.gap_end), stats.gap_open) == (
         6,

@@ -169,7 +169,7 @@ def test_counts_that_cannot_say_leave_users_pending_and_the_gate_failing(tmp_pat
     assert result.stdout.splitlines() == [
         f"c@contoso.com\tpending\t-\t{unknown}",
         f"d@contoso.com\tpending\t-\t{unknown}",
-        "FAIL: 2 users (2 pending), limit 0 as of 2014-09-15T09:03:00-04:00",
+        "FAIL: 2 users (2 pending that may be stuck), limit 0 as of 2014-09-15T09:03:00-04:00",
     ]
     assert result.stderr == (
         "logsync: 2 users were notified with no outcome in the log: the counts of their cycles "
@@ -1653,7 +1653,10 @@ def test_users_of_a_last_cycle_whose_counts_cannot_say_are_pending_until_the_nex
             check = runner.invoke(app, ["check", "-q", str(path)])
             assert check.exit_code == 1
             verdict = runner.invoke(app, ["check", str(path)]).stdout.splitlines()[-1]
-            assert verdict == "FAIL: 3 users (3 pending), limit 0 as of 2026-11-25T07:50:04.574-08:00"
+            assert verdict == (
+                "FAIL: 3 users (3 pending that may be stuck), limit 0 as of "
+                "2026-11-25T07:50:04.574-08:00"
+            )
             # report lists what the gate counts (it gave an all-clear: "Nothing to fix")
             listed = runner.invoke(app, ["report", str(path)]).stdout.splitlines()
             assert [row.split("\t")[:2] for row in listed] == [

@@ -726,7 +726,8 @@ def test_a_timer_run_out_in_an_input_without_cycle_lines_is_no_overdue(tmp_path:
         "ivan@contoso.com\tpending\tUserNotFound\toutcome unknown: its timer ran out, and the "
         "input holds no cycle's start or totals, leaves lines out, or cycles since then received "
         "users it does not name: it cannot show whether it was retried and added; the whole log would tell",
-        "FAIL: 6 users (3 waiting, 1 failed, 2 pending), limit 0 as of 2026-11-25T14:30:09.041-08:00",
+        "FAIL: 6 users (3 waiting, 1 failed, 2 pending that may be stuck), limit 0 as of "
+        "2026-11-25T14:30:09.041-08:00",
     ]
     only_failed = CliRunner().invoke(app, ["check", "--fail-on", "failed", str(path)])
     assert only_failed.exit_code == 1 and "2 pending users not counted" in only_failed.stdout
@@ -775,7 +776,7 @@ def test_a_user_whose_retry_cycles_received_nobody_unnamed_is_overdue(tmp_path: 
     gate = CliRunner().invoke(app, ["check", "--fail-on", "overdue", str(path)])
     assert gate.exit_code == 1
     assert gate.stdout.splitlines()[-1].startswith(
-        "FAIL: 2 users (1 overdue, 1 pending), limit 0 as of "
+        "FAIL: 2 users (1 overdue, 1 pending that may be stuck), limit 0 as of "
     )
 
 

@@ -130,8 +130,9 @@ def verdict_line(gate: Gate, as_of: datetime | None, display: Display) -> str:
     counted = gate.counted
     if counted:
         by_state: dict[str, int] = {}
-        for user in counted:
-            by_state[user.state] = by_state.get(user.state, 0) + 1
+        for user in counted:  # (a pending user counts where it may be in a state named)
+            label = "pending that may be stuck" if user.state == "pending" else user.state
+            by_state[label] = by_state.get(label, 0) + 1
         detail = ", ".join(f"{n} {state}" for state, n in by_state.items())
         body = f"{count_of(len(counted), 'user')} ({detail}), limit {gate.max_stuck}"
     elif states:
@@ -156,7 +157,8 @@ def verdict_line(gate: Gate, as_of: datetime | None, display: Display) -> str:
     if missed["failed"]:
         seen.append(count_of(missed["failed"], "failed user"))
     if missed["pending"]:  # notified, outcome not in the input
-        seen.append(count_of(missed["pending"], "pending user"))
+        other = "other " if missed["pending"] < gate.counts["pending"] else ""
+        seen.append(count_of(missed["pending"], f"{other}pending user"))
     if gate.unnamed_seen:
         seen.append(unnamed_words(gate.unnamed_seen))
     if gate.connector_seen is not None:
