@@ -144,6 +144,17 @@ def test_the_last_six_quoted_lines_alone_hold_the_user_back_since_before_them(
         True,
     )
     assert (user["expected_recovery_bound"], user["full_sync_due_by"]) == ("latest", None)
+    # a bound of no time names none: no "by -", no "(at the latest …)" after a dash
+    markdown = runner.invoke(app, ["report", "--format", "markdown", write(tmp_path, last_six)])
+    assert (
+        "| `<UPN of User Account>` | waiting | – | before the log | – | – | – |"
+        in markdown.stdout.splitlines()
+    )
+    table = runner.invoke(
+        app, ["report", "--format", "table", write(tmp_path, last_six)], env={"COLUMNS": "100"}
+    )
+    assert "│ waiting │ -      │ -             │ -                 │         -" in table.stdout
+    assert "by" not in table.stdout.replace("(by ", "")  # (nor its key under the table)
     check = runner.invoke(app, ["check", write(tmp_path, last_six)])
     assert check.exit_code == 1
     assert check.stdout.splitlines()[-1] == "FAIL: 1 user (1 waiting), limit 0 (the input has no times)"

@@ -161,7 +161,7 @@ def user_cells(user: UserState, display: Display) -> list[str]:
     """A user's row as plain text, in `user_columns` order (escape it for the format)."""
     since = stuck_from(user)
     expected = bounded(user, when(user.expected_recovery, display))
-    if user.bound == LATEST:
+    if user.bound == LATEST and user.expected_recovery is not None:
         expected += " (at the latest: the failure is before the log)"
     if user.recovery_by == "what-if":
         expected += " (if restarted)"
@@ -236,12 +236,15 @@ def stuck_since(user: UserState, shown: str) -> str:
     (than the log's first time, where its lines before that have no time)."""
     if user.first_failure is not None or not user.before_input:
         return shown
-    return "before the log's first time" if user.first_seen is None else f"before {shown}"
+    if user.first_seen is not None:
+        return f"before {shown}"
+    return "before the log" if user.no_times else "before the log's first time"
 
 
 def bounded(user: UserState, shown: str) -> str:
-    """A shown expected recovery, as `by …` when it is a latest bound."""
-    return f"by {shown}" if user.bound == LATEST else shown
+    """A shown expected recovery, as `by …` when it is a latest bound (of a known time: with no
+    times, there is none to name)."""
+    return f"by {shown}" if user.bound == LATEST and user.expected_recovery is not None else shown
 
 
 def remaining_text(user: UserState, none: str = "-") -> str:

@@ -183,7 +183,7 @@ def report_parts(
         for u in shown
     ):
         caption += " · ~ predicted from the cycle interval"
-    if any(u.bound == LATEST for u in shown):
+    if any(u.bound == LATEST and u.expected_recovery is not None for u in shown):
         caption += " · by: at the latest (the failure is before the log)"
     if any(u.recovery_by == "what-if" for u in shown):
         caption += " · * if SMS Executive restarted then"
