@@ -619,6 +619,25 @@ def test_the_demo_log_wrapped_by_fmt_gives_the_answers_of_the_log(width: int) ->
     assert lines == ""
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("14-Sep-2014 10:23:54", "15-Sep-2014 10:24:12"),
+        ("2014/09/14 10:23:54", "2014/09/15 10:24:12"),
+        ("Sun 9/14/2014 10:23:54 AM", "Mon 9/15/2014 10:24:12 AM"),
+        ("Sep 14, 2014 10:23:54 AM", "September 15, 2014 10:24:12 AM"),
+        ("Sunday, 14/9/2014 10:23:54", "Monday, 15/9/2014 10:24:12"),  # (a British copy)
+    ],
+)
+def test_the_spec_excerpt_with_dates_as_locales_write_them_gives_its_answers(
+    tmp_path: Path, first: str, second: str
+) -> None:
+    text = EXCERPT_TEXT.replace("9/14/2014 10:23:54 AM", first)
+    text = text.replace("9/15/2014 10:24:12 AM", second)
+    assert text.count(first) == text.count(second) == 1
+    assert answers(write(tmp_path, text)) == answers(write(tmp_path, EXCERPT_TEXT, "clean.txt"))
+
+
 @pytest.mark.parametrize("how", list(PASTINGS))
 def test_the_spec_excerpt_as_pasted_gives_the_answers_of_the_excerpt(
     tmp_path: Path, how: str

@@ -25,7 +25,7 @@ from functools import lru_cache
 from itertools import pairwise, product
 
 from ..patterns import deferred
-from . import copies, sms
+from . import copies, paste, sms
 from .common import is_blank, physical_lines
 
 QUOTE_RE = re.compile(r"(?:(?:\||>(?!<[^!]))[ \t]?)+")
@@ -43,10 +43,7 @@ SLACK = 4
 MIN_WIDTH = 60
 """Text no wider than this is not taken for wrapped text (mail clients wrap at 70 to 100)."""
 
-_DATE_PREFIX_RE = deferred(
-    r"\s*(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})[ T]"
-    r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,7})?)?(?:\s?[AaPp]\.?[Mm]\.?)?(?:\s{2,}|\t)"
-)
+_DATE_PREFIX_RE = deferred(r"\s*" + paste.STAMP + r"(?:\s{2,}|\t)")
 """A pasted excerpt's date line up to its message (see `paste`)."""
 
 

@@ -45,13 +45,23 @@ from .common import (
 )
 
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,7})?)?(?:\s?[AaPp]\.?[Mm]\.?)?"
-_DAY = r"(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})"
-_STAMP = _DAY + r"[ T]" + _CLOCK
+_WEEKDAY = r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?"
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+_DAY = (
+    _WEEKDAY
+    + r"(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}"
+    + r"|\d{1,2}[- ]" + _MONTH + r"[- ,]\s*\d{4}|" + _MONTH + r" \d{1,2},? \d{4})"
+)
+"""A date as locales and tools copy it: numbers (year first, or month and day either way),
+`14-Sep-2014`, `Sep 14, 2014`, optionally after its weekday (`Sun 9/14/2014`)."""
+STAMP = _DAY + r"[ T]" + _CLOCK
+"""A date and time of a pasted excerpt or copied row (also `aspasted`'s)."""
+_STAMP = STAMP
 _STAMP_RE = deferred(r"\s*" + _STAMP + r"\s*$")
 _DATE_LINE_RE = deferred(r"\s*(" + _STAMP + r")(?:(?:\s{2,}|\t)(\S.*))?$")
 
 
-_NUMBERS_DAY_RE = deferred(r"\s*(\d{1,2})([/.-])(\d{1,2})[/.-]\d{2,4}")
+_NUMBERS_DAY_RE = deferred(r"\s*" + _WEEKDAY + r"(\d{1,2})([/.-])(\d{1,2})[/.-]\d{2,4}")
 """A date of numbers whose first two may be month and day either way (`11/12/2026`)."""
 
 
@@ -85,6 +95,7 @@ def _stamp(text: str, day_first: bool = False) -> datetime:
 
 
 _ORDERS = {False: "month/day/year", True: "day/month/year"}
+_WEEKDAYS = frozenset(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))
 
 
 def _day_first(lines: Iterator[str], ctx: ParseContext) -> tuple[bool, Iterator[str]]:
@@ -101,7 +112,7 @@ def _day_first(lines: Iterator[str], ctx: ParseContext) -> tuple[bool, Iterator[
     for line in lines:
         read.append(line)
         head = line.lstrip()[:1]
-        if not (head.isdigit() or "\t" in line or "(0x" in line):
+        if not (head.isdigit() or "\t" in line or "(0x" in line or line.lstrip()[:3] in _WEEKDAYS):
             continue
         row, dated = _dated(line)
         stamp = row[2] if row else dated.group(1) if dated else None
