@@ -619,6 +619,28 @@ def test_the_demo_log_wrapped_by_fmt_gives_the_answers_of_the_log(width: int) ->
     assert lines == ""
 
 
+CMTRACE_TEXT = (SAMPLES / "cmtrace" / "CloudUserSync.log").read_text(encoding="utf-16")
+
+
+@pytest.mark.parametrize(
+    "how",
+    ["wrapped 72", "wrapped 76", "wrapped 100", "cut at 70", "cut at 76", "cut at 80",
+     "wrapped 76, then quoted >", "cut at 76, then quoted >", "flowed 76"],
+)
+def test_a_cmtrace_log_as_pasted_gives_the_answers_of_the_log(tmp_path: Path, how: str) -> None:
+    """Its records' attributes (130 columns and more) always span lines once wrapped."""
+    paste_it = PASTINGS.get(how) or (lambda text: flowed(text, 76))
+    clean = answers(write(tmp_path, CMTRACE_TEXT, "clean.log"))
+    assert [(u["upn"], u["state"], u["recovered_at"]) for u in clean[0]] == [
+        ("scott@contoso.com", "recovered", "2014-09-15T10:24:12-04:00")
+    ]
+    pasted = write(tmp_path, paste_it(CMTRACE_TEXT.replace("\r\n", "\n")))
+    assert answers(pasted) == clean
+    lines = runner.invoke(app, ["events", "--format", "csv", pasted]).stdout.splitlines()
+    assert len(lines) == 1 + 10  # (every record)
+    assert runner.invoke(app, ["events", "--kind", "unparsed", pasted]).stdout == ""
+
+
 @pytest.mark.parametrize(
     ("first", "second"),
     [

@@ -3,7 +3,10 @@
     <![LOG[message]LOG]!><time="14:24:33.329+420" date="06-26-2015" component="X" context=""
         type="1" thread="1256" file="a.cpp:12">
 
-A message may span several physical lines; the record ends at `]LOG]!><...>`.
+A message may span several physical lines; the record ends at `]LOG]!><...>`, whose attributes
+are on its last line as written. Pasted into a mail and hard-wrapped (at 70 to 100 columns, at
+spaces or cut every N characters as `fold -w` does), a record's attributes span lines too: then
+its pieces are joined as the wrapper broke them, the message's as its attributes'.
 """
 
 from __future__ import annotations
@@ -69,7 +72,7 @@ def _close(lines: list[str], first: int, ctx: ParseContext) -> Item | None:
     """The record made of `lines` if its last line closes it, else None."""
     last = lines[-1]
     if _CLOSE not in last or not last.rstrip().endswith(">"):
-        return None
+        return _wrapped(lines, first, ctx)
     full = "\n".join(lines).lstrip()
     end = full.rfind(_CLOSE)
     attrs = dict(_ATTRS_RE.findall(full, end + len(_CLOSE)))
@@ -78,6 +81,35 @@ def _close(lines: list[str], first: int, ctx: ParseContext) -> Item | None:
     except (ValueError, OverflowError):
         return Unparsed(first, "\n".join(lines), "invalid CMTrace date or time")
     return Record(first, time, component, thread, severity, full[len(_OPEN) : end])
+
+
+def _wrapped(lines: list[str], first: int, ctx: ParseContext) -> Record | None:
+    """The record that hard-wrapped `lines` were, if they end one (its attributes end with
+    `">`), else None: pieces cut at one width (all but the last as wide) are joined as they are,
+    else with the space the wrapper dropped (or kept at a piece's end); the other way where
+    that gives no time."""
+    if len(lines) < 2 or not lines[-1].rstrip().endswith('">'):
+        return None
+    cut = len({len(piece) for piece in lines[:-1]}) == 1 and len(lines[0]) >= _MIN_WIDTH
+    for joins_cut in (cut, not cut):
+        full = lines[0].lstrip()
+        for piece in lines[1:]:
+            spaced = not joins_cut and not (full.endswith(" ") or piece.startswith(" "))
+            full += " " + piece if spaced else piece
+        end = full.rfind(_CLOSE)
+        if end < 0:
+            continue
+        attrs = dict(_ATTRS_RE.findall(full, end + len(_CLOSE)))
+        try:
+            time, severity, thread, component = _decode(attrs, ctx)
+        except (ValueError, OverflowError):
+            continue
+        return Record(first, time, component, thread, severity, full[len(_OPEN) : end])
+    return None
+
+
+_MIN_WIDTH = 60
+"""A text cut at a width narrower than this is not taken for a wrapped one (mail wraps at 70+)."""
 
 
 def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
