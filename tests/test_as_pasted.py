@@ -608,11 +608,11 @@ def test_the_demo_log_as_pasted_gives_the_answers_of_the_log(tmp_path: Path, how
     assert answers(write(tmp_path, PASTINGS[how](DEMO_TEXT))) == clean
 
 
-@pytest.mark.parametrize("width", [76, 95])
-def test_the_demo_log_wrapped_by_fmt_gives_the_answers_of_the_log(width: int) -> None:
+@pytest.mark.parametrize("how", ["fmt-s-w76", "fmt-s-w95", "fmt-w76"])
+def test_the_demo_log_wrapped_by_fmt_gives_the_answers_of_the_log(how: str) -> None:
     """GNU fmt balances its lines: it breaks `... added users to Cloud =` before `0  $$<...`
     although the 0 would fit, and that piece is an SMS-trace record of its own (message `0`)."""
-    wrapped_by_fmt = ROOT / "tests" / "data" / "pasted" / f"CloudUserSync.fmt-s-w{width}.log.gz"
+    wrapped_by_fmt = ROOT / "tests" / "data" / "pasted" / f"CloudUserSync.{how}.log.gz"
     clean = answers(str(SAMPLES / "CloudUserSync.log"))
     assert answers(str(wrapped_by_fmt)) == clean
     lines = runner.invoke(app, ["events", "--kind", "unparsed", str(wrapped_by_fmt)]).stdout
