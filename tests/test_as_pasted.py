@@ -42,6 +42,19 @@ NotifyAccountAddition - SCCM user to add = <UPN of User Account>
 Total received users to add from SCCM = 0, Total Successfully added users to Cloud = 0
 """
 """The customer's log as the source blog post quotes it (SPEC §2, verbatim)."""
+SPEC_EXCERPT_UNDER_ITS_DATE = (
+    "                       Failed to add user scott@contoso.com; reason UserNotFound\n"
+    "                       Total received users to add from SCCM = 1, Total Successfully added "
+    "users to Cloud = 0\n"
+    "9/15/2014 10:24:12 AM  NotifyAccountAddition - SCCM user to add = scott@contoso.com\n"
+    "                       Total received users to add from SCCM = 1, Total Successfully added "
+    "users to Cloud = 1\n"
+    "                       UserDeltaSync:- Users Added = 1, Users Removed = 0\n"
+)
+"""SPEC §1's excerpt copied from its second line: the lines its first date line dated come
+before any time."""
+
+
 NO_TIMES_NOTE = (
     "logsync: the input has no times: its lines are read in order; every time, timer and due "
     "time is null\n"
@@ -232,14 +245,24 @@ def test_a_time_given_for_lines_with_no_time_is_a_usage_error(
     )
 
 
-def test_lines_with_no_time_are_not_merged_by_time_with_a_log(tmp_path: Path) -> None:
-    path = write(tmp_path, BLOG_QUOTES)
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        (BLOG_QUOTES, "the input has no times"),
+        (SPEC_EXCERPT_UNDER_ITS_DATE, "its first 2 records have no time (before 2014-09-15T10:24:12)"),
+    ],
+    ids=["no times", "records before its first time"],
+)
+def test_lines_with_no_time_are_not_merged_by_time_with_a_log(
+    tmp_path: Path, text: str, why: str
+) -> None:
+    path = write(tmp_path, text)
     demo = str(SAMPLES / "CloudUserSync.log")
     result = runner.invoke(app, ["report", path, demo])
     assert result.exit_code == 2
     assert result.stderr == (
-        f"logsync: error: {path}: the input has no times, so it cannot be merged by time with "
-        f"{demo}; give it alone\n"
+        f"logsync: error: {path}: {why}, so it cannot be merged by time with {demo}; give it "
+        "alone\n"
     )
 
 
@@ -248,19 +271,6 @@ def test_a_text_without_any_line_logsync_knows_is_still_no_log(tmp_path: Path) -
     result = runner.invoke(app, ["check", path])
     assert result.exit_code == 2
     assert "no CloudUserSync records found" in result.stderr
-
-
-SPEC_EXCERPT_UNDER_ITS_DATE = (
-    "                       Failed to add user scott@contoso.com; reason UserNotFound\n"
-    "                       Total received users to add from SCCM = 1, Total Successfully added "
-    "users to Cloud = 0\n"
-    "9/15/2014 10:24:12 AM  NotifyAccountAddition - SCCM user to add = scott@contoso.com\n"
-    "                       Total received users to add from SCCM = 1, Total Successfully added "
-    "users to Cloud = 1\n"
-    "                       UserDeltaSync:- Users Added = 1, Users Removed = 0\n"
-)
-"""SPEC §1's excerpt copied from its second line: the lines its first date line dated come
-before any time."""
 
 
 def before_first_time_note(path: str, records: int, first: str) -> str:
@@ -416,19 +426,6 @@ def test_a_failure_before_the_first_time_is_judged_as_a_hold_since_before_the_in
         (None, 0),
         ("UserNotFound", 1),
     ]
-
-
-def test_an_excerpt_with_records_before_its_first_time_is_not_merged_with_a_log(
-    tmp_path: Path,
-) -> None:
-    path = write(tmp_path, SPEC_EXCERPT_UNDER_ITS_DATE)
-    demo = str(SAMPLES / "CloudUserSync.log")
-    result = runner.invoke(app, ["report", path, demo])
-    assert result.exit_code == 2
-    assert result.stderr == (
-        f"logsync: error: {path}: its first 2 records have no time (before "
-        f"2014-09-15T10:24:12), so it cannot be merged by time with {demo}; give it alone\n"
-    )
 
 
 DEMO_LINES = (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig").splitlines()
