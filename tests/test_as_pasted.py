@@ -3,6 +3,7 @@ and excerpts quoted in e-mail replies or hard-wrapped, read as the log they came
 
 from __future__ import annotations
 
+import gzip
 import html
 import json
 import sys
@@ -305,6 +306,82 @@ def test_an_excerpt_copied_from_under_its_first_date_line_keeps_the_failure(
     assert "no record and not judged" not in result.stderr
 
 
+def test_a_time_bound_on_an_excerpt_with_records_before_its_first_time(tmp_path: Path) -> None:
+    path = write(tmp_path, SPEC_EXCERPT_UNDER_ITS_DATE)
+    early = runner.invoke(app, ["report", "--now", "2014-09-15T10:00", path])
+    assert (early.exit_code, early.stderr) == (
+        2,
+        "logsync: error: --now: 2014-09-15T10:00:00 is before the first record of the input; it "
+        "spans 2014-09-15T10:24:12 to 2014-09-15T10:24:12\n",
+    )
+    later = runner.invoke(app, ["report", "--all", "--format", "json", "--now", "2014-09-15T11:00", path])
+    assert later.exit_code == 0
+    [scott] = json.loads(later.stdout)["users"]
+    assert (scott["state"], scott["recovered_at"]) == ("recovered", "2014-09-15T10:24:12")
+
+    def lines(*bounds: str) -> list[str]:
+        found = runner.invoke(app, ["events", "--format", "csv", *bounds, path])
+        assert found.exit_code == 0, found.stderr
+        return [",".join(line.split(",")[:4]) for line in found.stdout.splitlines()[1:]]
+
+    # before its first time by an unknown amount: inside `--until` alone, as a line before any
+    # record is; never placed after a `--since`
+    untimed = [f"user_add_failed,,{path},1", f"add_totals,,{path},2"]
+    timed = [
+        f"user_add_requested,2014-09-15T10:24:12,{path},3",
+        f"add_totals,2014-09-15T10:24:12,{path},4",
+        f"sync_summary,2014-09-15T10:24:12,{path},5",
+    ]
+    assert lines("--until", "2014-09-16") == untimed + timed
+    assert lines("--since", "2014-09-15T10:00") == timed
+
+
+def test_a_restart_before_an_excerpt_s_first_time_is_no_time_to_predict_from(
+    tmp_path: Path,
+) -> None:
+    # bob failed, then SMS Executive restarted, then a full sync cycle: all with no time
+    text = (
+        "Failed to add user bob@contoso.com; reason UserNotFound\n"
+        "SMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID 5616 (0x15F0).\n"
+        "Starting user delta sync, raise failure status messages = True\n"
+        "NotifyAccountAddition - SCCM user to add = bob@contoso.com\n"
+        "Total received users to add from SCCM = 0, Total Successfully added users to Cloud = 0\n"
+        "9/15/2014 10:00:00 AM  Starting user delta sync, raise failure status messages = True\n"
+        "    NotifyAccountAddition - SCCM user to add = bob@contoso.com\n"
+        "    Total received users to add from SCCM = 0, Total Successfully added users to Cloud "
+        "= 0\n"
+    )
+    result = runner.invoke(app, ["report", "--format", "json", write(tmp_path, text)])
+    [bob] = json.loads(result.stdout)["users"]
+    assert (bob["state"], bob["recovery_by"], bob["expected_recovery_bound"]) == (
+        "waiting",
+        "timer",
+        "latest",
+    )
+    assert (bob["expected_recovery"], bob["seconds_remaining"]) == ("2014-09-16T10:00:00", 86400.0)
+    # a restart with no time, whose first cycle has a time: no delay measured across them
+    lines = [
+        "SMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID 5616 (0x15F0).",
+        *["Starting user delta sync, raise failure status messages = True",
+          "Total received users to add from SCCM = 0, Total Successfully added users to Cloud = 0"]
+        * 3,
+        "9/15/2014 10:00:00 AM  Starting user delta sync, raise failure status messages = True",
+        "9/15/2014 10:05:00 AM  Starting user delta sync, raise failure status messages = True",
+        "    NotifyAccountAddition - SCCM user to add = bob@contoso.com",
+        "    Failed to add user bob@contoso.com; reason UserNotFound",
+        "9/15/2014 10:10:00 AM  Starting user delta sync, raise failure status messages = True",
+        "9/15/2014 10:12:00 AM  SMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID 5616 (0x15F0).",
+    ]
+    result = runner.invoke(app, ["report", "--format", "json", write(tmp_path, "\n".join(lines) + "\n")])
+    [bob] = json.loads(result.stdout)["users"]
+    assert (bob["expected_recovery"], bob["recovery_by"]) == ("2014-09-15T10:17:00", "restart")
+    timeline = runner.invoke(app, ["timeline", "bob", write(tmp_path, text, "bob.txt")])
+    assert timeline.stdout.splitlines()[4].split("\t")[1:3] == [
+        "held_back",
+        "notified; held back since before the log: its failure has no time",
+    ]
+
+
 def test_a_failure_before_an_excerpt_s_first_time_holds_back_by_that_time_plus_the_timer(
     tmp_path: Path,
 ) -> None:
@@ -463,10 +540,10 @@ def test_quoted_lines_before_the_log_s_own_lines_are_read_before_its_first_time(
     ("text", "line"),
     [
         ("\n".join(DEMO_LINES[2:7]) + "\n" + QUOTED_CYCLE, 6),  # after the log's lines
-        ("\n".join(DEMO_LINES[2:7]) + "\n" + QUOTED_CYCLE.splitlines()[2] + "\n", 6),
+        ("\n".join(DEMO_LINES[2:7]) + "\n" + "\n".join(QUOTED_CYCLE.splitlines()[1:3]) + "\n", 6),
         (EXCERPT_LINES + "\nLater the log showed:\n" + QUOTED_CYCLE, 9),  # after a reply's words
     ],
-    ids=["a cycle after the log's lines", "a failure after the log's lines", "after a reply"],
+    ids=["a cycle after the log's lines", "two lines after the log's lines", "after a reply"],
 )
 def test_a_message_with_no_time_after_lines_with_times_is_refused_not_guessed(
     tmp_path: Path, text: str, line: int
@@ -495,6 +572,78 @@ def test_a_line_of_the_log_after_an_excerpt_keeps_its_own_time(tmp_path: Path) -
         "SMS_CLOUD_USERSYNC",
         3604,
     )
+
+
+def test_quoted_lines_above_rotated_halves_pasted_in_the_wrong_order(tmp_path: Path) -> None:
+    rotated = SAMPLES / "rotated"
+    halves = [
+        (rotated / name).read_text(encoding="utf-8-sig")
+        for name in ("CloudUserSync.log", "CloudUserSync.lo_")
+    ]
+    path = write(tmp_path, QUOTED_CYCLE + "".join(halves), "all.log")
+    result = runner.invoke(app, ["check", path])
+    assert result.exit_code == 1
+    assert before_first_time_note(path, 4, "2025-06-10T08:59:56+01:00") in result.stderr
+    assert f"logsync: {path}: time goes back once (logs pasted together?); its 2 runs" in (
+        result.stderr
+    )
+    assert result.stdout.splitlines()[1].startswith(
+        "zed@contoso.com\toverdue\tUserNotFound\texpected recovery 2025-06-10T09:00:00+01:00 "
+        "passed, no retry logged"
+    )
+
+
+def test_only_users_left_failing_with_user_not_found_before_the_first_time_are_held(
+    tmp_path: Path,
+) -> None:
+    """Before the log's own lines (offset +02:00): amy failed and was added after a restart,
+    dave failed for another reason (no timer): neither is held back since before the input."""
+    text = (
+        "Starting user delta sync, raise failure status messages = True\n"
+        "NotifyAccountAddition - SCCM user to add = amy@contoso.com\n"
+        "NotifyAccountAddition - SCCM user to add = dave@contoso.com\n"
+        "Failed to add user amy@contoso.com; reason UserNotFound\n"
+        "Failed to add user dave@contoso.com; reason LicenseLimitReached\n"
+        "Total received users to add from SCCM = 2, Total Successfully added users to Cloud = 0\n"
+        "SMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID 5616 (0x15F0).\n"
+        "Starting user delta sync, raise failure status messages = True\n"
+        "NotifyAccountAddition - SCCM user to add = amy@contoso.com\n"
+        "Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 1\n"
+        "Starting user delta sync, raise failure status messages = True  "
+        "$$<SMS_CLOUD_USERSYNC><11-24-2026 07:00:04.211-120><thread=5616 (0x15F0)>\n"
+        "Total received users to add from SCCM = 0, Total Successfully added users to Cloud = 0  "
+        "$$<SMS_CLOUD_USERSYNC><11-24-2026 07:00:04.622-120><thread=5616 (0x15F0)>\n"
+    )
+    path = write(tmp_path, text)
+    users = json.loads(runner.invoke(app, ["report", "--all", "--format", "json", path]).stdout)
+    found = [
+        (u["upn"], u["state"], u["reason"], u["failure_before_input"], u["recovered_at"])
+        for u in users["users"]
+    ]
+    assert found == [
+        ("dave@contoso.com", "failed", "LicenseLimitReached", False, None),
+        ("amy@contoso.com", "recovered", "UserNotFound", False, None),
+    ]
+    summary = json.loads(runner.invoke(app, ["summary", "--format", "json", path]).stdout)
+    assert summary["span"] == {
+        "start": "2026-11-24T07:00:04.211+02:00",
+        "end": "2026-11-24T07:00:04.622+02:00",
+    }
+
+
+def test_a_line_of_the_log_cut_short_by_a_crash_leaves_it_a_log(tmp_path: Path) -> None:
+    # line 47 lost its trailer (a crash as it was written): one line with no time among the
+    # log's lines is that, not a ticket's quote; two in a row are a quote
+    cut_short = DEMO_LINES[46].split("  $$<")[0]
+    assert cut_short == "Failed to add user carol@contoso.com; reason UserNotFound"
+    crashed = [*DEMO_LINES[:46], cut_short, *DEMO_LINES[47:]]
+    path = write(tmp_path, "\n".join(crashed) + "\n", "crashed.log")
+    assert detect(Path(path).read_text()) == "sms-trace"
+    result = runner.invoke(app, ["check", path])
+    assert result.exit_code == 1
+    assert f"logsync: {path}: 1 line is no record and not judged" in result.stderr
+    quoted = [*DEMO_LINES[:46], cut_short, cut_short, *DEMO_LINES[47:]]
+    assert detect("\n".join(quoted) + "\n") == "paste"
 
 
 def test_a_log_copied_while_it_was_written_is_still_read_as_a_log(tmp_path: Path) -> None:
@@ -655,6 +804,29 @@ def test_the_spec_excerpt_with_dates_as_locales_write_them_gives_its_answers(
     text = text.replace("9/15/2014 10:24:12 AM", second)
     assert text.count(first) == text.count(second) == 1
     assert answers(write(tmp_path, text)) == answers(write(tmp_path, EXCERPT_TEXT, "clean.txt"))
+
+
+def test_a_line_of_a_reply_is_not_joined_to_a_wrapped_record_it_makes_no_known_message(
+    tmp_path: Path,
+) -> None:
+    """In text wrapped by fmt, a line and the next are joined where they make a known message
+    only together: a reply's words before a piece that is a record by itself (`0  $$<...`)
+    make none, and stay apart."""
+    fixture = ROOT / "tests" / "data" / "pasted" / "CloudUserSync.fmt-s-w95.log.gz"
+    with gzip.open(fixture, "rt", encoding="utf-8-sig") as wrapped_by_fmt:
+        lines = wrapped_by_fmt.read().splitlines()
+    assert lines[10] == (
+        "Total received users to add from SCCM = 0, Total Successfully added users to Cloud ="
+    )
+    assert lines[11].startswith("0  $$<SMS_CLOUD_USERSYNC><11-24-2026 07:00:04.622+480>")
+    path = write(tmp_path, "\n".join([*lines[:10], "Here it is:", *lines[11:60]]) + "\n")
+
+    def found(kind: str) -> list[list[str]]:
+        events = runner.invoke(app, ["events", "--kind", kind, "--format", "csv", path])
+        return [line.split(",")[2:8] for line in events.stdout.splitlines()[1:]]
+
+    assert found("unparsed") == [[path, "11", "", "", "warning", "Here it is:"]]
+    assert found("message") == [[path, "12", "SMS_CLOUD_USERSYNC", "5616", "info", "0"]]
 
 
 @pytest.mark.parametrize("how", list(PASTINGS))

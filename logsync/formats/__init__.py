@@ -58,10 +58,7 @@ def detect(sample: str, max_lines: int = 200) -> str | None:
     from ..sources import InputStats
     from . import cmtrace, paste
 
-    # messages of the log with no time among its lines: a ticket (but for a last line with no
-    # line break: the sample's end, or a log copied while it was written, cut mid-line)
-    ended = sample.split("\n")[:-1][:max_lines]
-    if sms_votes and any(paste.is_message(line) for line in ended if "$$<" not in line):
+    if sms_votes and _quoted(sample.split("\n")[:-1][:max_lines]):
         return "paste"
 
     stats = InputStats("sample")
@@ -75,3 +72,24 @@ def detect(sample: str, max_lines: int = 200) -> str | None:
     best = max(FORMAT_NAMES, key=lambda name: votes[name])
     return best if votes[best] else None
 
+
+def _quoted(lines: list[str]) -> bool:
+    """Whether a log's lines (SMS trace) come with messages of it quoted with no time, as in a
+    ticket: one before the log's first line, or two in a row among them (one alone there is a
+    line of the log cut short, as by a crash). The last line, with no line break after it, is
+    left out: the sample's end, or a log copied while it was written, cut mid-line."""
+    from . import paste, sms
+
+    logged = False
+    run = 0
+    for line in lines:
+        if is_blank(line):
+            continue
+        if "$$<" not in line and paste.is_message(line):
+            run += 1
+            if run == 2 or not logged:
+                return True
+            continue
+        run = 0
+        logged = logged or sms.looks_like(line)
+    return False
