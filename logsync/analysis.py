@@ -33,7 +33,7 @@ from .sources import (
     same_bytes,
     without_empty,
 )
-from .times import Now, WallClock, instant_key, iso, micros, timeless
+from .times import NO_TIMES, Now, WallClock, instant_key, iso, micros, timeless
 from .tracker import (
     DEFAULT_FULL_SYNC_AFTER,
     STALL_INTERVALS,
@@ -108,8 +108,8 @@ class Analysis(NamedTuple):
 
 
 def earliest_time(inputs: Sequence[InputStats]) -> datetime | None:
-    """The time of the first record of all inputs (by instant), of those read so far; sibling
-    logs, read for their causes, do not say where the connector's log begins."""
+    """The time of the first record of all inputs (by instant), of those read so far, but
+    sibling logs' (they do not say where the connector's log begins)."""
     times = [s.first_time for s in inputs if s.first_time is not None and not s.sibling]
     return min(times, key=instant_key) if times else None
 
@@ -126,8 +126,7 @@ def left_out(inputs: Sequence[InputStats]) -> tuple[int | None, int | None] | No
 
 
 def latest_time(inputs: Sequence[InputStats]) -> datetime | None:
-    """The time of the last record of all inputs (by instant), but the sibling logs': how
-    far they go does not say how far the connector's log goes."""
+    """The time of the last record of all inputs (by instant), but sibling logs' (see above)."""
     times = [s.last_time for s in inputs if s.last_time is not None and not s.sibling]
     return max(times, key=instant_key) if times else None
 
@@ -307,8 +306,9 @@ def analyze(
     cutoff = wanted.cutoff
     if cutoff is not None:  # T itself, read in the offset of the last row kept (else the last)
         read_once(cutoff, tracker.zone_table.keys, tracker.zone_table.zones)
-        zone = tracker.last_zone()
-        reference = last if zone is False else datetime(2000, 1, 1, tzinfo=zone)  # type: ignore[arg-type]
+        zone = tracker.last_zone()  # (rows with no time before an excerpt's first: its own)
+        unknown = zone is False or (zone is NO_TIMES and not timeless(last))
+        reference = last if unknown else datetime(2000, 1, 1, tzinfo=zone)  # type: ignore[arg-type]
         as_of = resolve_now(cutoff.when, reference, option) or cutoff.when
         before_input(as_of, inputs, last, option)
         tracker.feed_rows(late)  # (judged as of T: the sibling logs' rows up to T count)

@@ -14,7 +14,7 @@ from .errors import UsageError
 from .formats import ROTATION_MARKER
 from .formats.common import RUN_DISORDER as RUN_DISORDER
 from .formats.common import RUN_DISORDER_US as RUN_DISORDER_US
-from .times import instant_key
+from .times import instant_key, timeless
 
 if TYPE_CHECKING:
     from .events import Event
@@ -50,8 +50,11 @@ def run_end(run: list[Event]) -> float | None:
 def run_span(stats: InputStats, runs: list[list[Event]]) -> None:
     """An input read as runs begins with the earliest of their first records and ends with
     the latest of their last ones (not with the first and last in file order)."""
-    firsts = [next((e.time for e in run if e.time is not None), None) for run in runs]
-    lasts = [next((e.time for e in reversed(run) if e.time is not None), None) for run in runs]
+    def timed(event: Event) -> bool:  # (records before an excerpt's first time have none)
+        return event.time is not None and not timeless(event.time)
+
+    firsts = [next((e.time for e in run if timed(e)), None) for run in runs]
+    lasts = [next((e.time for e in reversed(run) if timed(e)), None) for run in runs]
     known = [time for time in firsts if time is not None]
     if known:
         stats.first_time = min(known, key=instant_key)

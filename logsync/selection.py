@@ -43,10 +43,15 @@ class Filters:
         time = event.time
         if time is not None and self.bounds:
             if timeless(time):
-                from .formats.paste import judged_at_a_time
+                from .formats.paste import before_times, judged_at_a_time
                 from .sources import display_name
 
-                raise judged_at_a_time(self.bounds[0].option, display_name(event.source))
+                if not before_times(time):
+                    raise judged_at_a_time(self.bounds[0].option, display_name(event.source))
+                # before the input's first time, by an unknown amount: as a line before any
+                # record, inside `--until` alone
+                self.keep = all(bound.upper for bound in self.bounds)
+                return self.keep
             self.keep = all([bound.keeps_time(time) for bound in self.bounds])  # (each judges)
         return self.keep
 

@@ -603,6 +603,12 @@ def test_check_counts_what_it_gates_on_and_names_what_it_saw_but_does_not_gate()
         "ok: no overdue user as of 2026-11-25T08:00:00-08:00; 2 stuck users and 1 failed user "
         "not counted by --fail-on overdue\n",
     )
+    # frank's retry came and only its totals line is missing: named, pending is just pending
+    pending = runner.invoke(app, ["check", "--fail-on", "pending", DEMO])
+    assert pending.stdout.splitlines()[-1] == (
+        "FAIL: 1 user (1 pending), limit 0 as of 2026-11-25T16:04:59.644-08:00; 4 stuck users "
+        "and 1 failed user not counted by --fail-on pending"
+    )
     stuck = runner.invoke(app, ["check", "--fail-on", "stuck", "--format", "markdown", DEMO])
     assert "**Verdict:** FAIL: 4 users (3 waiting, 1 overdue), limit 0 as of " \
         "2026-11-25T16:04:59.644-08:00; 1 failed user and 1 pending user not counted by --fail-on " \

@@ -226,6 +226,13 @@ def judged_at_a_time(option: str, name: str) -> UsageError:
 
 NO_TIMES_START = datetime(2000, 1, 1, tzinfo=NO_TIMES)
 """The instant of line 0 of an input with no times; line N is N microseconds later."""
+BEFORE_TIMES_START = NO_TIMES_START - timedelta(days=1)
+"""The same for the records before an input's first time (see `before_times`)."""
+
+
+def before_times(time: datetime) -> bool:
+    """Whether a time with none (`timeless`) is of a record before its input's first time."""
+    return time < BEFORE_TIMES_START + timedelta(days=1)
 MAX_HELD = 100_000
 """Lines with no time held while the input may still show a time; past this many the input is
 read as one with no times (memory stays bounded)."""
@@ -246,7 +253,7 @@ def _timeless(
             continue
         stats.records += 1
         stats.record_lines += 1
-        time = NO_TIMES_START + timedelta(microseconds=line_no)
+        time = (BEFORE_TIMES_START if before else NO_TIMES_START) + timedelta(microseconds=line_no)
         record = Record(line_no, time, "", None, None, line.strip())
         if before:
             stats.untimed_head += 1

@@ -131,7 +131,9 @@ def verdict_line(gate: Gate, as_of: datetime | None, display: Display) -> str:
     if counted:
         by_state: dict[str, int] = {}
         for user in counted:  # (a pending user counts where it may be in a state named)
-            label = "pending that may be stuck" if user.state == "pending" else user.state
+            label = user.state
+            if label == "pending" and "pending" not in gate.fail_on:
+                label = "pending that may be stuck"
             by_state[label] = by_state.get(label, 0) + 1
         detail = ", ".join(f"{n} {state}" for state, n in by_state.items())
         body = f"{count_of(len(counted), 'user')} ({detail}), limit {gate.max_stuck}"

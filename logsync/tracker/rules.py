@@ -167,7 +167,7 @@ class Tracker:
     def _new_zone(self, us: int, zone: tzinfo | None, source: str, line: int) -> None:
         if self._zone is NO_TIMES and zone is not NO_TIMES:  # times begin after lines with none
             self.start, self.bound_cycle = us, None
-            failed_before(self.users.items(), self.held)
+            failed_before(self.users.items(), self.held, len(self.restarts))
             self.log.times_begin(us, zone, source, line)
         self._zone = zone
         self._zone_list.append(zone)

@@ -136,16 +136,21 @@ _TIMED_BY_UNKNOWN = (None, USER_NOT_FOUND)
 failure not in the input) or UserNotFound (its failure has no time: `failed_before`)."""
 
 
-def failed_before(users: Iterable[tuple[str, Seen]], held: dict[str, User]) -> None:
+def failed_before(
+    users: Iterable[tuple[str, Seen]], held: dict[str, User], restarts: int
+) -> None:
     """Times begin after lines with none (an excerpt that begins under a date line it leaves
     out): those came earlier, by how much is unknown. A user they leave failing with
-    UserNotFound is held back since before the input (rule 2b): its timer ran from a time
-    unknown, so it runs out by the input's first time plus the timer (`held`)."""
+    UserNotFound (or held back) is held back since before the input (rule 2b, `held`): its
+    timer ran from a time unknown, so it runs out by the input's first time plus the timer,
+    and only a restart from then on (the log has shown `restarts` before) retries it."""
     for key, user in users:
-        if user.failing and user.reason == USER_NOT_FOUND:
+        if user.failing and user.reason in _TIMED_BY_UNKNOWN:
             user = cast(User, user)
             user.before_input = True
             user.first_failure = user.full_sync_due = None
+            user.due_cycle = user.restart_cycle = None
+            user.failure_restarts = restarts
             held[key] = user
 
 
