@@ -375,6 +375,19 @@ def test_a_restart_before_an_excerpt_s_first_time_is_no_time_to_predict_from(
     result = runner.invoke(app, ["report", "--format", "json", write(tmp_path, "\n".join(lines) + "\n")])
     [bob] = json.loads(result.stdout)["users"]
     assert (bob["expected_recovery"], bob["recovery_by"]) == ("2014-09-15T10:17:00", "restart")
+    # a restart with no time whose full sync has not come: nothing to predict it from
+    waiting = (
+        "Failed to add user bob@contoso.com; reason UserNotFound\n"
+        "SMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID 5616 (0x15F0).\n"
+        "9/15/2014 10:00:00 AM  CCloudUserSync::Process - User sync processing has started.\n"
+        "                       Certmgr has not installed certificate yet, sleep for 1 minutes.\n"
+    )
+    result = runner.invoke(app, ["report", "--format", "json", write(tmp_path, waiting, "p.txt")])
+    document = json.loads(result.stdout)
+    [bob] = document["users"]
+    assert (bob["state"], bob["recovery_by"], bob["pending_reason"]) == ("waiting", "timer", None)
+    assert (bob["expected_recovery"], bob["seconds_remaining"]) == ("2014-09-16T10:00:00", 86400.0)
+    assert document["connector"]["state"] == "waiting_for_certificate"
     timeline = runner.invoke(app, ["timeline", "bob", write(tmp_path, text, "bob.txt")])
     assert timeline.stdout.splitlines()[4].split("\t")[1:3] == [
         "held_back",

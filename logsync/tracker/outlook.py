@@ -96,8 +96,6 @@ def conclude(
         every, observed = DEFAULT_INTERVAL, False
     interval_us = every // _MICROSECOND
     pending = log.restarts[-1] if log.full_next and log.restarts else None
-    if pending is not None and timeless(pending.time):  # (before an excerpt's first time)
-        pending = None
     as_of_us = None if as_of is None or timeless(as_of) else micros(as_of)  # no times: by order
     start = tracker.start
     context = _Context(
