@@ -195,9 +195,9 @@ def note_unparsed(inputs: Iterable[InputStats], opts: Common, env: Env) -> None:
             )
         if stats.untimed_head:
             head = stats.untimed_head
-            records = "record comes" if head == 1 else "records come"
+            records = "record comes" if head == 1 else f"{head:,} records come"
             env.stderr.write(
-                f"logsync: {name}: its first {records if head == 1 else f'{head:,} ' + records} "
+                f"logsync: {name}: its first {records} "
                 f"before its first time ({opts.display.iso(stats.first_time)}), by how much it "
                 "does not say: a user they leave failing is held back since before that time\n"
             )

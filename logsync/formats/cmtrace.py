@@ -19,6 +19,7 @@ from functools import lru_cache
 from ..records import Item, Record, Unparsed
 from ..sources import InputStats
 from ..times import FIRST_YEAR, LAST_YEAR, bias_zone
+from .aspasted import MIN_WIDTH
 from .common import (
     ParseContext,
     in_order,
@@ -73,13 +74,21 @@ def _close(lines: list[str], first: int, ctx: ParseContext) -> Item | None:
     last = lines[-1]
     if _CLOSE not in last or not last.rstrip().endswith(">"):
         return _wrapped(lines, first, ctx)
-    full = "\n".join(lines).lstrip()
+    record = _record("\n".join(lines).lstrip(), first, ctx)
+    return record or Unparsed(first, "\n".join(lines), "invalid CMTrace date or time")
+
+
+def _record(full: str, first: int, ctx: ParseContext) -> Record | None:
+    """The record a whole record's text is (`<![LOG[…]LOG]!><…>`), or None where its attributes
+    give no time."""
     end = full.rfind(_CLOSE)
+    if end < 0:
+        return None
     attrs = dict(_ATTRS_RE.findall(full, end + len(_CLOSE)))
     try:
         time, severity, thread, component = _decode(attrs, ctx)
     except (ValueError, OverflowError):
-        return Unparsed(first, "\n".join(lines), "invalid CMTrace date or time")
+        return None
     return Record(first, time, component, thread, severity, full[len(_OPEN) : end])
 
 
@@ -90,26 +99,16 @@ def _wrapped(lines: list[str], first: int, ctx: ParseContext) -> Record | None:
     that gives no time."""
     if len(lines) < 2 or not lines[-1].rstrip().endswith('">'):
         return None
-    cut = len({len(piece) for piece in lines[:-1]}) == 1 and len(lines[0]) >= _MIN_WIDTH
+    cut = len({len(piece) for piece in lines[:-1]}) == 1 and len(lines[0]) >= MIN_WIDTH
     for joins_cut in (cut, not cut):
         full = lines[0].lstrip()
         for piece in lines[1:]:
             spaced = not joins_cut and not (full.endswith(" ") or piece.startswith(" "))
             full += " " + piece if spaced else piece
-        end = full.rfind(_CLOSE)
-        if end < 0:
-            continue
-        attrs = dict(_ATTRS_RE.findall(full, end + len(_CLOSE)))
-        try:
-            time, severity, thread, component = _decode(attrs, ctx)
-        except (ValueError, OverflowError):
-            continue
-        return Record(first, time, component, thread, severity, full[len(_OPEN) : end])
+        record = _record(full, first, ctx)
+        if record is not None:
+            return record
     return None
-
-
-_MIN_WIDTH = 60
-"""A text cut at a width narrower than this is not taken for a wrapped one (mail wraps at 70+)."""
 
 
 def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:

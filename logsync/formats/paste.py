@@ -56,9 +56,8 @@ _DAY = (
 `14-Sep-2014`, `Sep 14, 2014`, optionally after its weekday (`Sun 9/14/2014`)."""
 STAMP = _DAY + r"[ T]" + _CLOCK
 """A date and time of a pasted excerpt or copied row (also `aspasted`'s)."""
-_STAMP = STAMP
-_STAMP_RE = deferred(r"\s*" + _STAMP + r"\s*$")
-_DATE_LINE_RE = deferred(r"\s*(" + _STAMP + r")(?:(?:\s{2,}|\t)(\S.*))?$")
+_STAMP_RE = deferred(r"\s*" + STAMP + r"\s*$")
+_DATE_LINE_RE = deferred(r"\s*(" + STAMP + r")(?:(?:\s{2,}|\t)(\S.*))?$")
 
 
 _NUMBERS_DAY_RE = deferred(r"\s*" + _WEEKDAY + r"(\d{1,2})([/.-])(\d{1,2})[/.-]\d{2,4}")
@@ -139,7 +138,7 @@ def _day_first(lines: Iterator[str], ctx: ParseContext) -> tuple[bool, Iterator[
 
 
 _SPACED_ROW_RE = deferred(
-    r"\s*(\S(?:.*?\S)?)\s+([A-Za-z][\w.-]*)\s+(" + _STAMP + r")\s+(\d+\s?\(0x[0-9A-Fa-f]+\))\s*$"
+    r"\s*(\S(?:.*?\S)?)\s+([A-Za-z][\w.-]*)\s+(" + STAMP + r")\s+(\d+\s?\(0x[0-9A-Fa-f]+\))\s*$"
 )
 """A copied row whose tabs became spaces (pasted into a mail, a chat or a ticket): the
 component, the date and time and the thread (`5616 (0x15F0)`) at its end tell the columns.
@@ -232,7 +231,9 @@ BEFORE_TIMES_START = NO_TIMES_START - timedelta(days=1)
 
 def before_times(time: datetime) -> bool:
     """Whether a time with none (`timeless`) is of a record before its input's first time."""
-    return time < BEFORE_TIMES_START + timedelta(days=1)
+    return time < NO_TIMES_START
+
+
 MAX_HELD = 100_000
 """Lines with no time held while the input may still show a time; past this many the input is
 read as one with no times (memory stays bounded)."""

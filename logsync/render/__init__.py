@@ -161,7 +161,7 @@ def user_cells(user: UserState, display: Display) -> list[str]:
     """A user's row as plain text, in `user_columns` order (escape it for the format)."""
     since = stuck_from(user)
     expected = bounded(user, when(user.expected_recovery, display))
-    if user.bound == LATEST and user.expected_recovery is not None:
+    if named_bound(user):
         expected += " (at the latest: the failure is before the log)"
     if user.recovery_by == "what-if":
         expected += " (if restarted)"
@@ -241,10 +241,15 @@ def stuck_since(user: UserState, shown: str) -> str:
     return "before the log" if user.no_times else "before the log's first time"
 
 
+def named_bound(user: UserState) -> bool:
+    """Whether a user's expected recovery is a latest bound with a time to name (with no times,
+    there is none)."""
+    return user.bound == LATEST and user.expected_recovery is not None
+
+
 def bounded(user: UserState, shown: str) -> str:
-    """A shown expected recovery, as `by …` when it is a latest bound (of a known time: with no
-    times, there is none to name)."""
-    return f"by {shown}" if user.bound == LATEST and user.expected_recovery is not None else shown
+    """A shown expected recovery, as `by …` when it is a latest bound (`named_bound`)."""
+    return f"by {shown}" if named_bound(user) else shown
 
 
 def remaining_text(user: UserState, none: str = "-") -> str:

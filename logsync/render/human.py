@@ -18,7 +18,7 @@ from ..analysis import Analysis
 from ..formats.paste import redacted
 from ..safety import visible
 from ..times import NO_TIMES_REASON, instant_key, timeless
-from ..tracker import LATEST, UserState, timer_label
+from ..tracker import UserState, timer_label
 from . import (
     CONNECTOR_STATE_TEXT,
     Display,
@@ -27,6 +27,7 @@ from . import (
     count_of,
     empty_list_text,
     log_end_note,
+    named_bound,
     none_asked_for,
     offset_text,
     remaining_text,
@@ -183,7 +184,7 @@ def report_parts(
         for u in shown
     ):
         caption += " · ~ predicted from the cycle interval"
-    if any(u.bound == LATEST and u.expected_recovery is not None for u in shown):
+    if any(named_bound(u) for u in shown):
         caption += " · by: at the latest (the failure is before the log)"
     if any(u.recovery_by == "what-if" for u in shown):
         caption += " · * if SMS Executive restarted then"
