@@ -4,8 +4,10 @@ directories, the .lo_ beside a .log, errors."""
 from __future__ import annotations
 
 import bz2
+import codecs
 import gzip
 import io
+import itertools
 import json
 import lzma
 import zipfile
@@ -115,6 +117,80 @@ def test_the_decoder_gives_the_same_lines_however_the_bytes_come(
         decoding._lines = lines
     assert "".join(out) == expected
     assert all(piece.endswith("\n") for piece in out[:-1] if piece)
+
+
+ENCODED = st.sampled_from(["utf-8", "utf-8-sig", "utf-16-le", "utf-16-be"])
+LINES = st.lists(
+    st.text(alphabet="ab é→Ñ$<>", max_size=12), min_size=1, max_size=4
+).map(lambda lines: "".join(line + "\r\n" for line in lines))
+BOMS = {"utf-8-sig": codecs.BOM_UTF8, "utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE}
+
+
+@pytest.mark.parametrize("native", [True, False])
+@given(
+    files=st.lists(st.tuples(ENCODED, LINES), min_size=1, max_size=4),
+    cuts=st.lists(st.integers(min_value=0, max_value=200), max_size=8),
+)
+def test_files_of_other_encodings_pasted_together_are_each_read_in_their_own(
+    files: list[tuple[str, str]], cuts: list[int], native: bool
+) -> None:
+    """`type a.log b.log > all.log` where one was saved as UTF-16: each file after the first
+    begins with its BOM at a line's start and is read in its encoding, however the bytes come;
+    the input's encoding names each one where it changes (a UTF-8 file without a BOM after
+    another file is read as the one before it, as nothing tells it)."""
+    files = [files[0], *((enc, text) for enc, text in files[1:] if enc != "utf-8")]
+    data = b"".join(BOMS.get(enc, b"") + text.encode(enc.removesuffix("-sig")) for enc, text in files)
+    names = [files[0][0]]  # (UTF-8 after UTF-8 is read on: its BOM is dropped)
+    for (before, _), (enc, _) in itertools.pairwise(files):
+        if before.removesuffix("-sig") != enc.removesuffix("-sig"):
+            names.append(enc)
+    stats = InputStats("pasted")
+    decoder = decoding.LineDecoder(stats)
+    lines = decoding._lines
+    decoding._lines = decoding._native_text if native and decoding.native else decoding._text
+    try:
+        out = []
+        for start, end in zip([0, *sorted(cuts)], [*sorted(cuts), len(data)], strict=True):
+            out.append(decoder.feed(data[start:end]))
+        out.append(decoder.close())
+    finally:
+        decoding._lines = lines
+    assert "".join(out) == "".join(text for _, text in files).replace("\r\n", "\n")
+    assert all(piece.endswith("\n") for piece in out[:-1] if piece)
+    assert stats.encoding == "+".join(names)
+
+
+@pytest.mark.parametrize("order", ["utf-8 first", "utf-16 first"])
+def test_the_demo_log_with_its_tail_saved_as_utf16_and_pasted_on_gives_its_answers(
+    order: str, tmp_path: Path
+) -> None:
+    """The demo log's first 40 lines as written (UTF-8 with a BOM) and the rest as Notepad
+    saves it (UTF-16LE with a BOM), pasted together with `cat` in either order: every line is
+    read, so `check` fails on the users the log has stuck, as it does on the log."""
+    demo = (SAMPLES / "CloudUserSync.log").read_bytes()
+    cut = demo.index(b"\r\n", len(demo) // 100) + 2
+    head, tail = demo[:cut], codecs.BOM_UTF16_LE + demo[cut:].decode("utf-8").encode("utf-16-le")
+    pasted = tmp_path / "pasted.log"
+    pasted.write_bytes(head + tail if order == "utf-8 first" else tail + head)
+    now = ["--now", "2026-11-25T16:05:00"]
+    demo_check = runner.invoke(app, ["check", *now, str(SAMPLES / "CloudUserSync.log")])
+    check = runner.invoke(app, ["check", *now, str(pasted)])
+    assert check.exit_code == demo_check.exit_code == 1
+    assert check.stdout == demo_check.stdout
+    assert check.stdout.splitlines()[-1] == (
+        "FAIL: 5 users (3 waiting, 1 overdue, 1 failed), limit 0 as of "
+        "2026-11-25T16:05:00-08:00; 1 pending user not counted by "
+        "--fail-on waiting,overdue,failed,connector"
+    )
+    args = ["report", "--format", "json", *now]
+    expected = json.loads(runner.invoke(app, [*args, str(SAMPLES / "CloudUserSync.log")]).stdout)
+    found = json.loads(runner.invoke(app, [*args, str(pasted)]).stdout)
+    assert found["users"] == expected["users"]
+    (read,) = found["inputs"]
+    assert (read["lines"], read["records"], read["unparsed"]) == (3041, 3041, 0)
+    assert read["encoding"] == (
+        "utf-8-sig+utf-16-le" if order == "utf-8 first" else "utf-16-le+utf-8-sig"
+    )
 
 
 def test_gzip_file_is_read_by_magic_not_name(tmp_path: Path) -> None:
