@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import html
 import json
+import re
 import sys
 import textwrap
 from collections.abc import Callable
@@ -1600,4 +1601,66 @@ def test_an_excerpt_whose_indentation_was_stripped_keeps_every_record(tmp_path: 
     events = runner.invoke(app, ["events", "--format", "ndjson", write(tmp_path, failing)]).stdout
     assert [(e["line"], e["kind"]) for e in map(json.loads, events.splitlines())] == [
         (1, "sync_started"), (2, "message"), (3, "add_totals"),
+    ]
+
+
+def _as_dated_lines(text: str) -> str:
+    """SMS-trace text as an excerpt shows it: each record's date and time first (`9/14/2014
+    10:23:54 AM`, as a ticket's viewer shows them), then two spaces and its message."""
+    out = []
+    for line in text.splitlines():
+        found = TRAILER_TIME.search(line)
+        assert found is not None, line
+        month, day, year, hour, minute, second = map(int, found.groups())
+        clock = f"{hour % 12 or 12}:{minute:02d}:{second:02d} {'AM' if hour < 12 else 'PM'}"
+        out.append(f"{month}/{day}/{year} {clock}  {line[: line.index('  $$<')]}")
+    return "\n".join(out) + "\n"
+
+
+TRAILER_TIME = re.compile(r"><(\d\d)-(\d\d)-(\d{4}) (\d\d):(\d\d):(\d\d)")
+
+
+@pytest.mark.parametrize("width", [64, 72, 76, 80, 90, 100])
+def test_an_excerpt_of_dated_lines_cut_by_fold_gives_the_answers_of_the_excerpt(
+    tmp_path: Path, width: int
+) -> None:
+    """`fold -w` cuts inside words (`scott@cont|oso.com`, `reason UserNotF|ound`) and before a
+    space (`added| users to Cloud`): its pieces are joined as cut, never with a space, so no
+    reason is shortened and no user is made up."""
+    excerpt = _as_dated_lines("\n".join(DEMO_TEXT.splitlines()[2419:2460]))
+    assert excerpt.splitlines()[:2] == [
+        "11/25/2026 8:55:04 AM  Successfully removed users from cloud 0",
+        "11/25/2026 8:55:05 AM  NotifyAccountAddition - SCCM user to add = heidi@contoso.com",
+    ]
+    clean = answers(write(tmp_path, excerpt, "clean.txt"))
+    assert [(u["upn"], u["state"], u["reason"]) for u in clean[0]] == [
+        ("heidi@contoso.com", "waiting", None),
+        ("bob@contoso.com", "waiting", "UserNotFound"),
+        ("Mallory.Admin@Contoso.com", "synced", None),
+    ]
+    assert answers(write(tmp_path, cut(excerpt, width))) == clean
+
+
+def test_three_dated_lines_cut_at_76_keep_the_user_s_reason_and_fail_the_gate(
+    tmp_path: Path,
+) -> None:
+    """Cut at 76, `reason UserNotFound` stood as `reason UserNotF` and `ound`: joined with a
+    space, the user was `failed` for a reason no timer holds, and `--fail-on waiting,overdue`
+    passed."""
+    seed = (
+        "9/14/2014 10:23:54 AM  NotifyAccountAddition - SCCM user to add = scott@contoso.com\n"
+        "9/14/2014 10:23:54 AM  Failed to add user scott@contoso.com; reason UserNotFound\n"
+        "9/14/2014 10:23:54 AM  Total received users to add from SCCM = 1, Total Successfully "
+        "added users to Cloud = 0\n"
+    )
+    path = write(tmp_path, cut(seed, 76))
+    assert cut(seed, 76).splitlines()[2:4] == [
+        "9/14/2014 10:23:54 AM  Failed to add user scott@contoso.com; reason UserNotF",
+        "ound",
+    ]
+    result = runner.invoke(app, ["check", "--fail-on", "waiting,overdue", path])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "scott@contoso.com\twaiting\tUserNotFound\texpected recovery 2014-09-15T10:23:54",
+        "FAIL: 1 user (1 waiting), limit 0 as of 2014-09-14T10:23:54",
     ]

@@ -212,16 +212,20 @@ def _cut_at(lines: list[str], width: int, trace: bool, quoting: int = 0) -> bool
         return False
     continued = {line for line, _ in pairs}
     widths = {width - quoting, width, width + quoting}  # (the usual one may be either)
+    if not trace:  # `fold -w` cuts before a space too: a line that wide and an indented next
+        continued.update(a for a, b in pairwise(lines) if b[:1] in (" ", "\t") and len(a) in widths)
     exact = sum(1 for line in continued if len(line) in widths)
     return exact >= 3 and exact * 10 >= len(continued) * 9
 
 
 def _breaks(lines: list[str], trace: bool) -> list[tuple[str, str]]:
-    """(line, next line) a record may go on over: no trailer ends it (trace), or no record next."""
+    """(line, next line) a record may go on over: no trailer ends it (trace), or no record, no
+    excerpt's date and no indentation begins the next."""
     pairs = [(line, following) for line, following in pairwise(lines) if not is_blank(following)]
     if trace:
         return [pair for pair in pairs if not pair[0].rstrip(" \t").endswith(">")]
-    return [pair for pair in pairs if not (pair[1][:1].isspace() or _whole(pair[1], trace))]
+    dated = _DATE_PREFIX_RE.match
+    return [p for p in pairs if not (p[1][:1].isspace() or dated(p[1]) or _whole(p[1], trace))]
 
 
 def _escaped_width(lines: list[str], trace: bool) -> int:
