@@ -1664,3 +1664,25 @@ def test_three_dated_lines_cut_at_76_keep_the_user_s_reason_and_fail_the_gate(
         "scott@contoso.com\twaiting\tUserNotFound\texpected recovery 2014-09-15T10:23:54",
         "FAIL: 1 user (1 waiting), limit 0 as of 2014-09-14T10:23:54",
     ]
+
+
+@pytest.mark.parametrize("width", [50, 60, 64, 68])
+@pytest.mark.parametrize("how", ["wrapped", "cut"])
+@pytest.mark.parametrize("form", ["sms-trace", "dated lines"])
+def test_an_excerpt_wrapped_narrower_than_mail_clients_do_gives_its_answers(
+    tmp_path: Path, width: int, how: str, form: str
+) -> None:
+    """A chat window or a narrow ticket field wraps at 50 to 68 columns: a trace's record then
+    spans three to five lines. Read as text with no times before, its users were made from
+    pieces (`Mallory.Admin@Con`, pending) and `the input has no times` was said."""
+    lines = "\n".join(DEMO_TEXT.splitlines()[2419:2460]) + "\n"
+    excerpt = lines if form == "sms-trace" else _as_dated_lines(lines)
+    clean = answers(write(tmp_path, excerpt, "clean.txt"))
+    assert [(u["upn"], u["state"]) for u in clean[0]] == [
+        ("heidi@contoso.com", "waiting"),
+        ("bob@contoso.com", "waiting"),
+        ("Mallory.Admin@Contoso.com", "synced"),
+    ]
+    pasted = wrapped(excerpt, width) if how == "wrapped" else cut(excerpt, width)
+    assert max(map(len, pasted.splitlines())) <= width
+    assert answers(write(tmp_path, pasted)) == clean

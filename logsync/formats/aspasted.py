@@ -3,8 +3,9 @@
 People hand logs over as pasted into e-mail and tickets:
 
 * **quoted**: `> `, `>> ` (or `> > `) or `| ` before each line of a reply;
-* **hard wrapped** at 70 to 100 columns: a long line broken at spaces (the space dropped, or
-  kept at the end of the piece) or inside a word, also inside an SMS-trace `$$<...>` trailer.
+* **hard wrapped** at 70 to 100 columns (mail), 50 and more (a chat, a ticket's field): a long
+  line broken at spaces (the space dropped, or kept at the end of the piece) or inside a word,
+  also inside an SMS-trace `$$<...>` trailer.
 
 Quoting is undone when a good part of the lines of the input's start carry it. A wrapped record
 is put back together on its first physical line, and the lines its other pieces stood on become
@@ -40,8 +41,8 @@ MAX_TRIED = 3
 """Breaks of a trailer tried both ways (an SMS-trace trailer wrapped at 70 columns has two)."""
 SLACK = 4
 """Columns the width read from the text may be off by (quoting added or taken after wrapping)."""
-MIN_WIDTH = 60
-"""Text no wider than this is not taken for wrapped text (mail clients wrap at 70 to 100)."""
+MIN_WIDTH = 40
+"""Text no wider than this is not taken for wrapped text (see the module's docstring)."""
 
 _DATE_PREFIX_RE = deferred(r"\s*" + paste.STAMP + r"(?:\s{2,}|\t)")
 """A pasted excerpt's date line up to its message (see `paste`)."""
