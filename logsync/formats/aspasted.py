@@ -49,8 +49,7 @@ _DATE_PREFIX_RE = deferred(r"\s*" + paste.STAMP + r"(?:\s{2,}|\t)")
 
 
 class Pasting:
-    """How an input was pasted: whether quoted, and the width it was wrapped at (None: not
-    wrapped)."""
+    """How an input was pasted: whether quoted, the width it was wrapped at (None: not wrapped)."""
 
     __slots__ = (
         "cut", "entities", "nbsp", "numbered", "padded", "prefix", "quoted", "trace", "width"
@@ -220,12 +219,12 @@ def _cut_at(lines: list[str], width: int, trace: bool, quoting: int = 0) -> bool
 
 
 def _breaks(lines: list[str], trace: bool) -> list[tuple[str, str]]:
-    """(line, next line) a record may go on over: no trailer ends it (trace), or no record, no
-    excerpt's date and no indentation begins the next."""
+    """(line, next line) a record may go on over: no trailer ends it (trace), or no record, date
+    or indentation begins the next."""
     pairs = [(line, following) for line, following in pairwise(lines) if not is_blank(following)]
     if trace:
         return [pair for pair in pairs if not pair[0].rstrip(" \t").endswith(">")]
-    dated = _DATE_PREFIX_RE.match
+    dated = _DATE_PREFIX_RE.match  # (an excerpt's date line begins a record)
     return [p for p in pairs if not (p[1][:1].isspace() or dated(p[1]) or _whole(p[1], trace))]
 
 
