@@ -1686,3 +1686,75 @@ def test_an_excerpt_wrapped_narrower_than_mail_clients_do_gives_its_answers(
     pasted = wrapped(excerpt, width) if how == "wrapped" else cut(excerpt, width)
     assert max(map(len, pasted.splitlines())) <= width
     assert answers(write(tmp_path, pasted)) == clean
+
+
+def _as_rows(text: str, separator: str) -> str:
+    """SMS-trace text as CMTrace copies its selected rows (message, component, date and time,
+    thread), the columns apart by `separator`: a tab, or spaces where a mail or chat turned
+    the tabs into them."""
+    out = []
+    for line in text.splitlines():
+        found = ROW_PARTS.search(line)
+        assert found is not None, line
+        component, month, day, year, hour, minute, second, thread = found.groups()
+        clock = f"{int(hour) % 12 or 12}:{minute}:{second} {'AM' if int(hour) < 12 else 'PM'}"
+        when = f"{int(month)}/{int(day)}/{year} {clock}"
+        message = line[: line.index("  $$<")]
+        out.append(separator.join([message, component, when, thread]))
+    return "\n".join(out) + "\n"
+
+
+ROW_PARTS = re.compile(
+    r"\$\$<([^>]*)><(\d\d)-(\d\d)-(\d{4}) (\d\d):(\d\d):(\d\d)[^>]*><thread=([^>]*)>"
+)
+
+
+@pytest.mark.parametrize("separator", ["\t", "    "])
+@pytest.mark.parametrize("how", ["folded 76", "folded 100", "wrapped 76", "cut at 100"])
+def test_cmtrace_rows_as_pasted_give_the_answers_of_the_rows(
+    tmp_path: Path, separator: str, how: str
+) -> None:
+    """Rows copied from CMTrace, wrapped: each row's columns end with its thread (`5616
+    (0x15F0)`), so its pieces are put back until the thread ends one. Read line by line, the
+    piece with a row's date was taken for an excerpt's date line: every record had the time
+    of the first, and `ivan@contoso.com    SMS_CLOUD_USERSYNC    11/25/2026` was a user."""
+    rows = _as_rows(DEMO_TEXT, separator)
+    pasted = {
+        "folded 76": lambda: folded(rows, 76),
+        "folded 100": lambda: folded(rows, 100),
+        "wrapped 76": lambda: wrapped(rows, 76),
+        "cut at 100": lambda: cut(rows, 100),
+    }[how]()
+    zone = ["--source-tz", "America/Los_Angeles"]
+
+    def read(path: str) -> tuple[list[Any], Any]:
+        result = runner.invoke(app, ["report", "--all", "--format", "json", *zone, path])
+        assert result.exit_code == 0, result.stderr
+        document = json.loads(result.stdout)
+        return document["users"], document["summary"]
+
+    clean = read(write(tmp_path, rows, "rows.txt"))
+    assert [(u["upn"], u["state"]) for u in clean[0] if u["state"] != "synced"] == [
+        ("bob@contoso.com", "waiting"),
+        ("heidi@contoso.com", "waiting"),
+        ("erin@contoso.com", "waiting"),
+        ("ivan@contoso.com", "overdue"),
+        ("dave@contoso.com", "failed"),
+        ("frank@contoso.com", "pending"),
+        ("carol@contoso.com", "recovered"),
+    ]
+    assert read(write(tmp_path, pasted)) == clean
+
+
+def folded(text: str, width: int) -> str:
+    """Text as `fold -s -w` wraps it: broken after the last space that fits (the space kept at
+    the end of the piece), a word longer than the line cut."""
+    out = []
+    for line in text.splitlines():
+        while len(line) > width:
+            space = line.rfind(" ", 0, width)
+            end = space + 1 if space > 0 else width
+            out.append(line[:end])
+            line = line[end:]
+        out.append(line)
+    return "\n".join(out) + "\n"

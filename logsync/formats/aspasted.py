@@ -22,12 +22,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
-from functools import lru_cache
 from itertools import pairwise, product
 
 from ..patterns import deferred
-from . import copies, paste, sms
+from . import copies, sms, wholes
 from .common import is_blank, physical_lines
+from .wholes import TRACE
 
 QUOTE_RE = re.compile(r"(?:(?:\||>(?!<[^!]))[ \t]?)+")
 """E-mail quoting at the start of a line: one space (or tab) after each marker is the quoting's
@@ -44,10 +44,6 @@ SLACK = 4
 MIN_WIDTH = 40
 """Text no wider than this is not taken for wrapped text (see the module's docstring)."""
 
-_DATE_PREFIX_RE = deferred(r"\s*" + paste.STAMP + r"(?:\s{2,}|\t)")
-"""A pasted excerpt's date line up to its message (see `paste`)."""
-
-
 class Pasting:
     """How an input was pasted: whether quoted, the width it was wrapped at (None: not wrapped)."""
 
@@ -59,7 +55,7 @@ class Pasting:
         self,
         quoted: bool,
         width: int | None,
-        trace: bool = True,
+        trace: str = TRACE,
         cut: bool = False,
         prefix: str | None = None,
         numbered: bool = False,
@@ -84,7 +80,7 @@ class Pasting:
         that a piece of a cut record that starts with `>` keeps it; None: each line's own."""
         self.width = width
         self.trace = trace
-        """SMS trace: a record is whole with its trailer (else: a message the catalogue knows)."""
+        """What makes a record whole (`TRACE`, `ROWS` or `MESSAGES`)."""
         self.cut = cut
         """Cut every `width` characters, inside words too (`fold -w`; see `_cut_at`)."""
 
@@ -176,7 +172,7 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         unquoted = Pasting(True, None, prefix=prefix).undo(iter(lines))
         lines = [line for line in unquoted if not is_blank(line)]
     width = None
-    trace = sum(1 for line in lines if "$$<" in line) * 4 > len(lines)
+    trace = wholes.mode(lines)
     cmtrace = any("<![LOG[" in line for line in lines)  # (its records may span lines already)
     if lines and not cmtrace and not all(sms.looks_like(line) for line in lines):
         # the width most lines keep to: the words of a reply around the log may be wider
@@ -197,7 +193,7 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
     return Pasting(quoted, width, trace, cut, prefix, numbered, padded, entities, nbsp)
 
 
-def _cut_at(lines: list[str], width: int, trace: bool, quoting: int = 0) -> bool:
+def _cut_at(lines: list[str], width: int, trace: str, quoting: int = 0) -> bool:
     """Whether a text was cut every `width` characters (`fold -w`), inside words too: nine in
     ten lines that another piece follows are that wide (three different ones at least), where a
     wrapper that breaks at spaces leaves lines of many widths. (`fold` counts bytes: a line with
@@ -208,27 +204,27 @@ def _cut_at(lines: list[str], width: int, trace: bool, quoting: int = 0) -> bool
     cut, only a line's first piece carries the quoting: unquoted, it is narrower than the other
     pieces by the `quoting`'s columns, and either width may be the usual one."""
     pairs = _breaks(lines, trace)
-    if trace and sum(1 for line, following in pairs if _cut_in_trailer(line, following)) < 3:
+    if trace == TRACE and sum(1 for a, b in pairs if _cut_in_trailer(a, b)) < 3:
         return False
     continued = {line for line, _ in pairs}
     widths = {width - quoting, width, width + quoting}  # (the usual one may be either)
-    if not trace:  # `fold -w` cuts before a space too: a line that wide and an indented next
+    if trace != TRACE:  # `fold -w` cuts before a space too: a line that wide and an indented next
         continued.update(a for a, b in pairwise(lines) if b[:1] in (" ", "\t") and len(a) in widths)
     exact = sum(1 for line in continued if len(line) in widths)
     return exact >= 3 and exact * 10 >= len(continued) * 9
 
 
-def _breaks(lines: list[str], trace: bool) -> list[tuple[str, str]]:
+def _breaks(lines: list[str], trace: str) -> list[tuple[str, str]]:
     """(line, next line) a record may go on over: no trailer ends it (trace), or no record, date
     or indentation begins the next."""
     pairs = [(line, following) for line, following in pairwise(lines) if not is_blank(following)]
     if trace:
-        return [pair for pair in pairs if not pair[0].rstrip(" \t").endswith(">")]
-    dated = _DATE_PREFIX_RE.match  # (an excerpt's date line begins a record)
-    return [p for p in pairs if not (p[1][:1].isspace() or dated(p[1]) or _whole(p[1], trace))]
+        return [pair for pair in pairs if not wholes.ends(pair[0], trace)]
+    dated, whole = wholes.DATE_PREFIX_RE.match, wholes.whole  # (a date line begins a record)
+    return [p for p in pairs if not (p[1][:1].isspace() or dated(p[1]) or whole(p[1], trace))]
 
 
-def _escaped_width(lines: list[str], trace: bool) -> int:
+def _escaped_width(lines: list[str], trace: str) -> int:
     """The width of a text escaped as HTML, then wrapped, whose lines are mostly narrow (a record
     wrapped at 70 to 76 breaks before its trailer and its time, 42 and 36 columns escaped): the
     widest line, or just wider than `MIN_WIDTH` (a few records' lines may all be narrower), at
@@ -319,7 +315,7 @@ def _separators(left: str, right: str, cut: bool) -> tuple[str, ...]:
     return (" ", "")
 
 
-def _joined(pieces: list[str], trace: bool, cut: bool = False) -> tuple[int, str] | None:
+def _joined(pieces: list[str], trace: str, cut: bool = False) -> tuple[int, str] | None:
     """(index of the first piece, the record) that the last of these wrapped pieces ends, or
     None. The record whose message the catalogue knows is taken first: pieces before it (a line
     of the reply around the log, as wide as the wrapping) are no part of it."""
@@ -329,38 +325,19 @@ def _joined(pieces: list[str], trace: bool, cut: bool = False) -> tuple[int, str
     starts = [
         index
         for index in range(1, len(pieces))
-        if _begins_message(pieces[index]) or _known(pieces[index])
+        if wholes.begins_message(pieces[index]) or wholes.known(pieces[index])
     ]
     for first in range(max(starts, default=0), len(pieces) - 1):
         line = _join(pieces[first:], trace, cut)
         if line is not None:
-            if _known(line):
+            if wholes.known(line):
                 return first, line
             if found is None:
                 found = first, line
     return found
 
 
-_MESSAGE_START = 12
-"""Characters of a message's start that tell it (shorter starts, `User`, may be any word)."""
-
-
-@lru_cache(maxsize=1)
-def _message_start() -> re.Pattern[str]:
-    """The start of every message the catalogue knows (see `events.message_starts`)."""
-    from ..events import CATALOGUE, message_starts
-
-    kinds = {entry.kind for entry in CATALOGUE} - {"message", "unparsed"}
-    return re.compile("(?:" + message_starts(kinds) + ")")
-
-
-def _begins_message(piece: str) -> bool:
-    """Whether a piece begins with the first words of a message the catalogue knows."""
-    match = _message_start().match(piece.lstrip("~ \t"))
-    return match is not None and match.end() >= _MESSAGE_START
-
-
-def _join(pieces: list[str], trace: bool, cut: bool = False) -> str | None:
+def _join(pieces: list[str], trace: str, cut: bool = False) -> str | None:
     """The record that these wrapped pieces were, or None when they were none.
 
     Only the breaks inside an SMS-trace trailer are tried both ways (its parts are checked);
@@ -378,34 +355,13 @@ def _join(pieces: list[str], trace: bool, cut: bool = False) -> str | None:
             parts.append(separator)
             parts.append(piece.lstrip(" \t") if separator else piece)
         line = "".join(parts)
-        if _whole(line, trace):
+        if wholes.whole(line, trace):
             return line
     return None
 
 
-def _whole(line: str, trace: bool) -> bool:
-    """Whether a line is a record by itself: an SMS-trace record (`trace`), or a message the
-    catalogue knows (of a pasted excerpt or of message lines with no time)."""
-    if sms.looks_like(line):
-        return True
-    if trace or "$$<" in line:
-        return False  # (a message, or the start of a trailer: whole only with all of it)
-    return _known(line)
-
-
-def _known(line: str) -> bool:
-    """Whether the line's message (after an excerpt's date, before a trailer) is one the
-    catalogue knows."""
-    from ..events import classify  # (the catalogue reads records of these formats)
-
-    match = _DATE_PREFIX_RE.match(line)
-    body = line[match.end() :] if match else line
-    trailer = body.rfind("$$<")
-    return classify((body if trailer < 0 else body[:trailer]).strip())[0] != "message"
-
-
 def _unwrapped(
-    lines: Iterator[str], width: int, trace: bool, cut: bool = False, escaped: bool = False
+    lines: Iterator[str], width: int, trace: str, cut: bool = False, escaped: bool = False
 ) -> Iterator[str]:
     """Wrapped records put back on their first line; the lines of their other pieces blank.
 
@@ -418,29 +374,30 @@ def _unwrapped(
         if pending:
             goes_on = not (  # (a whole line is pending only of message lines, see below)
                 len(pending) == 1
-                and _whole(pending[0], trace)
-                and (_whole(line, trace) or len(line.split()) != 1 or line[:1].isspace())
+                and wholes.whole(pending[0], trace)
+                and (wholes.whole(line, trace) or len(line.split()) != 1 or line[:1].isspace())
             )
             # (pieces of a trace that are a known message only together: `fmt` breaks early)
             broken = goes_on and _broken(pending[-1], line, width, escaped)
-            if goes_on and not is_blank(line) and (broken or (trace and not _known(line))):
-                ends = not trace or line.rstrip(" \t").endswith(">")  # (a trailer's end)
+            joins = broken or (trace and not wholes.known(line))
+            if goes_on and not is_blank(line) and joins:
+                ends = not trace or wholes.ends(line, trace)
                 found = _joined([*pending, line], trace, cut) if ends else None
-                if found is not None and (broken or _known(found[1])):
+                if found is not None and (broken or wholes.known(found[1])):
                     first, joined = found
                     yield from pending[:first]
                     yield joined
                     yield from [""] * (len(pending) - first)
                     pending = []
                     continue
-                if not _whole(line, trace) and len(pending) + 1 < MAX_PIECES:
+                if not wholes.whole(line, trace) and len(pending) + 1 < MAX_PIECES:
                     pending.append(line)
                     continue
             yield from pending  # pieces of no record: as they stand
             pending = []
         if is_blank(line):
             yield line
-        elif _whole(line, trace):
+        elif wholes.whole(line, trace):
             if not trace and (not cut or len(line) == width):
                 pending = [line]  # (whole so far: it may go on, wrapped or cut before its end)
             else:

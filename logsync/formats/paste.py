@@ -146,7 +146,7 @@ component, the date and time and the thread (`5616 (0x15F0)`) at its end tell th
 per run of spaces, in linear time.)"""
 
 
-def _row(line: str) -> tuple[str, str, str, str] | None:
+def copied_row(line: str) -> tuple[str, str, str, str] | None:
     """A copied row's message, component, date and time, and thread; None for another line."""
     parts = line.split("\t")
     if len(parts) >= 4 and _STAMP_RE.match(parts[-2]):
@@ -158,9 +158,9 @@ def _row(line: str) -> tuple[str, str, str, str] | None:
 
 
 def _dated(line: str) -> tuple[tuple[str, str, str, str] | None, re.Match[str] | None]:
-    """A line's copied row (`_row`), else its match as a date line of an excerpt (each None
+    """A line's copied row (`copied_row`), else its match as a date line of an excerpt (each None
     for a line that is not one)."""
-    row = _row(line)
+    row = copied_row(line)
     return row, None if row else _DATE_LINE_RE.match(line)
 
 
@@ -169,7 +169,7 @@ def looks_like(line: str) -> bool:
     line with no time (never a line with a trailer of a log, even a broken one: an SMS-trace
     log copied while it was written ends in a record cut off mid-time)."""
     return (
-        _row(line) is not None
+        copied_row(line) is not None
         or _DATE_LINE_RE.match(line) is not None
         or ("$$<" not in line and "]LOG]!>" not in line and is_message(line))
     )

@@ -1,0 +1,77 @@
+"""What makes a record of pasted text whole, once its lines are put back together (see
+`aspasted`): an SMS-trace record with its trailer, a row copied from CMTrace with its columns
+(`paste`), or a message the catalogue knows."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..patterns import deferred
+from . import paste, sms
+
+TRACE, ROWS, MESSAGES = "trace", "rows", ""
+"""What makes a record of pasted text whole: its SMS-trace trailer, the thread at the end of a
+copied row (CMTrace's columns, see `paste`), or a message the catalogue knows."""
+ROW_END_RE = deferred(r"\d+\s?\(0x[0-9A-Fa-f]+\)[ \t]*$")
+"""A copied row's end: its thread (`5616 (0x15F0)`)."""
+
+DATE_PREFIX_RE = deferred(r"\s*" + paste.STAMP + r"(?:\s{2,}|\t)")
+"""A pasted excerpt's date line up to its message (see `paste`)."""
+
+
+def mode(lines: list[str]) -> str:
+    """What makes a record of these lines whole: SMS trace where a fourth hold a trailer, rows
+    where a fourth end with a row's thread."""
+    if sum(1 for line in lines if "$$<" in line) * 4 > len(lines):
+        return TRACE
+    rows = sum(1 for line in lines if ROW_END_RE.search(line)) * 4 > len(lines)
+    return ROWS if rows else MESSAGES
+
+
+def ends(line: str, trace: str) -> bool:
+    """Whether a piece ends a record: a trailer's end, or a row's thread."""
+    # (of a row, the end of its thread: a wrapping may have left the start above, `(0x15` too)
+    return line.rstrip(" \t").endswith(")" if trace == ROWS else ">")
+
+
+MESSAGE_START = 12
+"""Characters of a message's start that tell it (shorter starts, `User`, may be any word)."""
+
+
+@lru_cache(maxsize=1)
+def _message_start() -> re.Pattern[str]:
+    """The start of every message the catalogue knows (see `events.message_starts`)."""
+    from ..events import CATALOGUE, message_starts
+
+    kinds = {entry.kind for entry in CATALOGUE} - {"message", "unparsed"}
+    return re.compile("(?:" + message_starts(kinds) + ")")
+
+
+def begins_message(piece: str) -> bool:
+    """Whether a piece begins with the first words of a message the catalogue knows."""
+    match = _message_start().match(piece.lstrip("~ \t"))
+    return match is not None and match.end() >= MESSAGE_START
+
+
+def whole(line: str, trace: str) -> bool:
+    """Whether a line is a record by itself: an SMS-trace record, a copied row (`ROWS`), or
+    (`MESSAGES`) a message the catalogue knows (of a pasted excerpt or of lines with no time)."""
+    if sms.looks_like(line):
+        return True
+    if trace == ROWS:  # (with all of its thread: a tab may be left before a wrapped thread)
+        return paste.copied_row(line) is not None and ROW_END_RE.search(line) is not None
+    if trace or "$$<" in line:
+        return False  # (a message, or the start of a trailer: whole only with all of it)
+    return known(line)
+
+
+def known(line: str) -> bool:
+    """Whether the line's message (after an excerpt's date, before a trailer) is one the
+    catalogue knows."""
+    from ..events import classify  # (the catalogue reads records of these formats)
+
+    match = DATE_PREFIX_RE.match(line)
+    body = line[match.end() :] if match else line
+    trailer = body.rfind("$$<")
+    return classify((body if trailer < 0 else body[:trailer]).strip())[0] != "message"
