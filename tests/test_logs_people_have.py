@@ -1102,6 +1102,35 @@ def test_a_full_disk_or_a_closed_stdout_is_one_line_and_exit_2(command: list[str
     )
 
 
+@pytest.mark.parametrize("stderr", ["2>&-", "2>/dev/full"])
+def test_a_closed_or_full_stderr_loses_the_notes_not_the_output_or_the_exit_code(
+    stderr: str, tmp_path: Path
+) -> None:
+    """Notes and errors go to stderr; where it is closed or full, the command still writes its
+    output and ends with its own code (1 for check's findings, 2 for a missing file), never a
+    traceback on stdout and an exit code of 1 that a CI job reads as stuck users."""
+    out = tmp_path / "out"
+    runs = {
+        "report --format json": 0,
+        "check": 1,
+        "report --format json missing.log": 2,
+    }
+    for command, code in runs.items():
+        args = command if "missing" in command else f"{command} {DEMO}"
+        result = subprocess.run(
+            f"exec {LOGSYNC} {args} >{out} {stderr}", shell=True, cwd=tmp_path, timeout=60
+        )
+        assert result.returncode == code, command
+        written = out.read_text()
+        assert "Traceback" not in written
+        if command == "report --format json":
+            assert json.loads(written)["summary"]["waiting"] == 3
+        elif command == "check":
+            assert written.splitlines()[-1].startswith("FAIL: 5 users (3 waiting, 1 overdue, 1 failed)")
+        else:
+            assert written == ""
+
+
 @pytest.mark.parametrize("pure", [False, True])
 @pytest.mark.parametrize("command", [["report", "--all"], ["summary"], ["check"]])
 def test_a_record_dated_at_the_ends_of_time_is_unparsed_on_both_paths(

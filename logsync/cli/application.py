@@ -199,6 +199,8 @@ def main() -> None:
         signal.signal(signal.SIGHUP, _on_terminate)
     # Millions of short-lived event tuples: collect cycles less eagerly (about 6 % faster).
     gc.set_threshold(100_000, 50, 50)
+    # notes and errors never change the outcome: a closed or full stderr loses them, not the code
+    sys.stderr = _Notes(sys.stderr)
     if sys.stdout is None:  # started with its standard output closed (`>&-`)
         _fail("cannot write the output: standard output is closed")
     from .commands import COMMANDS, load
@@ -247,6 +249,26 @@ BUG_NOTE = (
     f"{int(ExitCode.SOFTWARE)}); please report it with the traceback above, the command line, "
     "`logsync --version` and the log (or the lines of it that cause this)\n"
 )
+
+
+class _Notes:
+    """Standard error that never fails the command: where it is closed (`2>&-`) or cannot be
+    written (`2>/dev/full`), its notes are lost, and the exit code is the command's."""
+
+    def __init__(self, stream: IO[str] | None) -> None:
+        self._stream = stream if stream is not None else open(os.devnull, "w")  # noqa: SIM115
+
+    def write(self, text: str) -> int:
+        with contextlib.suppress(OSError, ValueError):
+            return self._stream.write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self._stream.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def _crash() -> NoReturn:
