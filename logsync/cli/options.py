@@ -130,10 +130,9 @@ IntervalOpt = Annotated[
 UserOpt = Annotated[
     list[str] | None,
     typer.Option(
-        "--user",
-        "-u",
-        metavar="GLOB",
-        help="Only users whose UPN matches this glob, case-insensitive (repeatable).",
+        "--user", "-u", metavar="GLOB",
+        help="Users whose UPN matches this glob, case-insensitive (repeatable): only they are "
+        "listed (summary lists them after its facts, which cover every user).",
         show_default=False,
     ),
 ]

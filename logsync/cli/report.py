@@ -65,7 +65,7 @@ def report(
         typer.Option("--header", help="Text format: a first line naming the columns."),
     ] = False,
 ) -> None:
-    """Stuck users and when each will recover (stuck first, soonest recovery first).
+    """Stuck users and when each will recover (waiting ones soonest first, then overdue, failed).
 
     PATHS are log files (gzip, bzip2 or xz too), directories (their CloudUserSync.log, .lo_
     and CloudUserSync-*.log, in any case, with CertMgr.log, dmpuploader.log, sitecomp.log and

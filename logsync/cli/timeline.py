@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     "UPN [PATHS]...",
     epilog="""Examples:
 
-  logsync timeline scott@contoso.com CloudUserSync.log
+  logsync timeline bob@contoso.com CloudUserSync.log
 
   logsync timeline 'SCOTT@contoso.com' --format json logs/ | jq '.steps'
 """
