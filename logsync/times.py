@@ -6,6 +6,7 @@ import re
 from datetime import datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 
+from . import zonenames
 from .clocks import one_instant
 from .errors import UsageError
 from .patterns import deferred
@@ -185,16 +186,8 @@ ZONE_FORMS = f"UTC, local, {_NAMED_ZONES}"
 _ABBREVIATED = f"is a zone abbreviation, which several zones share: give {_NAMED_ZONES}"
 
 
-def windows_zone(name: str) -> str | None:
-    """The IANA zone of a Windows time zone name (`Pacific Standard Time`, in any case), from the
-    CLDR mapping that tzlocal ships; None when it is no Windows name."""
-    from tzlocal.windows_tz import win_tz  # imported when needed: a table of 140 names
-
-    wanted = " ".join(name.split()).lower()
-    for windows, iana in win_tz.items():
-        if windows.lower() == wanted:
-            return iana
-    return None
+def _unknown(name: str) -> str:
+    return f"unknown time zone {name!r} (give {ZONE_FORMS})"
 
 
 def parse_zone(name: str, option: str) -> tzinfo:
@@ -217,13 +210,16 @@ def parse_zone(name: str, option: str) -> tzinfo:
             raise UsageError(f"{option}: {name!r} is no UTC offset")
         sign = -1 if fixed.group(1) == "-" else 1
         return timezone(sign * timedelta(hours=hours, minutes=minutes))
-    iana = windows_zone(key)
+    iana = zonenames.windows_zone(key)
     if iana is not None:
         key = iana
     elif _ABBREVIATION_RE.fullmatch(key.upper()):
-        # in any case (est, Cet): only a zone that tzdata spells otherwise (Japan, Cuba) is one
-        spelled = _iana_spelling(key)
-        if spelled is None or _ABBREVIATION_RE.fullmatch(spelled):
+        # in any case (est, Cet, gb): only a zone that tzdata spells otherwise (Japan) is one;
+        # a word that is neither (foo) is an unknown zone
+        spelled = zonenames.iana_spelling(key)
+        if (spelled is None and zonenames.abbreviation(key)) or (
+            spelled is not None and _ABBREVIATION_RE.fullmatch(spelled)
+        ):
             raise UsageError(f"{option}: {name!r} {_ABBREVIATED}")
     from zoneinfo import ZoneInfo
 
@@ -232,17 +228,10 @@ def parse_zone(name: str, option: str) -> tzinfo:
     except (ValueError, KeyError, OSError):  # ZoneInfoNotFoundError is a KeyError
         pass
     # zone names are case-insensitive for people: europe/berlin is Europe/Berlin
-    spelled = _iana_spelling(key)
+    spelled = zonenames.iana_spelling(key)
     if spelled is None:
-        raise UsageError(f"{option}: unknown time zone {name!r} (give {ZONE_FORMS})")
+        raise UsageError(f"{option}: {_unknown(name)}")
     return ZoneInfo(spelled)
-
-
-def _iana_spelling(name: str) -> str | None:
-    """The IANA zone name that `name` spells in any case (None: no zone)."""
-    from zoneinfo import available_timezones
-
-    return {zone.lower(): zone for zone in available_timezones()}.get(name.lower())
 
 
 class WallClock(datetime):
@@ -396,7 +385,8 @@ def _read_time(body: str, text: str, option: str) -> datetime:
 
     def offset_only(name: str | None, offset: int | None) -> tzinfo | None:
         if name is not None and (name.upper() not in UTC_NAMES or offset):
-            raise _Unread(f"{name!r} {_ABBREVIATED}")
+            abbreviated = zonenames.abbreviation(name) or not name.isalpha()
+            raise _Unread(f"{name!r} {_ABBREVIATED}" if abbreviated else _unknown(name))
         if name is None and offset is None:
             return None
         return UTC if not offset else timezone(timedelta(seconds=offset))

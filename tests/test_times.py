@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -455,3 +456,17 @@ def test_zone_names_with_digits_are_read(text: str, expected: str) -> None:
 )
 def test_a_time_after_a_t_is_no_zone_name(text: str, expected: str) -> None:
     assert parse_when(text, "--since").isoformat() == expected
+
+
+@pytest.mark.parametrize("word", ["foo", "zzz", "Pacifc"])
+def test_a_word_that_is_no_zone_is_an_unknown_zone_not_an_abbreviation(word: str) -> None:
+    """Only an abbreviation a zone shows (EST, cest, EST5EDT) is refused as one that several
+    zones share; another word is an unknown zone, in --tz and inside a time alike."""
+    unknown = f"unknown time zone '{word}' (give UTC, local, an offset such as -05:00"
+    with pytest.raises(UsageError, match=re.escape(f"--tz: {unknown}")):
+        parse_zone(word, "--tz")
+    with pytest.raises(UsageError, match=re.escape(unknown)):
+        times.parse_when(f"2026-11-25 10:00 {word}", "--now")
+    for abbreviation in ("EST", "cest", "EST5EDT", "gb"):
+        with pytest.raises(UsageError, match="is a zone abbreviation, which several zones share"):
+            times.parse_when(f"2026-11-25 10:00 {abbreviation}", "--now")
