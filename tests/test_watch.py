@@ -568,3 +568,24 @@ def test_watch_of_a_folder_whose_records_are_all_in_its_history_files_reports_th
             "connector", "stalled", "2026-11-24T23:05:04.552-08:00",
         )
         assert reader.next()["kind"] == "user"
+
+
+def test_watch_ends_when_its_reader_goes_away_though_the_log_is_quiet(tmp_path: Path) -> None:
+    """`logsync watch LOG | head -1`: the reader takes a line and goes; a quiet log writes
+    nothing more, so no write fails, yet watch ends at its next poll (as `tail -f` does), with
+    the code it has (0), not at the next change of the log."""
+    log = tmp_path / "CloudUserSync.log"
+    log.write_bytes((SAMPLES / "CloudUserSync.log").read_bytes())
+    process = subprocess.Popen(
+        [LOGSYNC, "watch", "--poll", "0.2", str(log)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    assert process.stdout is not None
+    assert json.loads(process.stdout.readline())["kind"] == "connector"
+    time.sleep(1)  # (every line of the first report written, the log unchanged)
+    process.stdout.close()
+    try:
+        assert process.wait(timeout=30) == 0
+    finally:
+        process.kill()

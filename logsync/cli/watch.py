@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import select
 import time
-from typing import TYPE_CHECKING, Annotated
+from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 
@@ -124,7 +125,7 @@ def watch(
         sink(result, initial)
         noted = False
         while True:
-            time.sleep(poll)
+            _wait(poll, env.stdout)
             watcher.read()
             if watcher.went_back is not None and not noted and not opts.quiet:
                 at = f":{watcher.went_back}" if watcher.went_back else ""
@@ -136,6 +137,19 @@ def watch(
             result, changes = watcher.changes(utc_now(), everyone=True)
             noted_outdated = _note_outdated(watcher, noted_outdated, opts, env)
             sink(result, changes)
+
+
+def _wait(seconds: float, out: IO[str]) -> None:
+    """Wait `seconds` between polls, unless the reader of the output goes away meanwhile (`|
+    head -1` on a quiet log): then end as a write to it would, not at the next change."""
+    try:
+        poller = select.poll()  # (not on Windows)
+        poller.register(out.fileno(), 0)  # a pipe whose reader is gone reports an error
+    except (AttributeError, OSError, ValueError):
+        time.sleep(seconds)
+        return
+    if poller.poll(seconds * 1000):
+        raise BrokenPipeError
 
 
 def _note_outdated(
