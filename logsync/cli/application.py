@@ -28,10 +28,31 @@ A user that fails with `reason UserNotFound` is not retried by delta syncs: it w
 through the log and says when each will recover.
 """
 
+EXAMPLES = """Examples:
+
+  logsync report CloudUserSync.log
+
+  logsync check --junit logsync.xml CloudUserSync.log
+
+  logsync timeline bob@contoso.com CloudUserSync.log
+
+  logsync summary 'D:\\SMS\\Logs'
+
+Run `logsync COMMAND --help` for a command's options and more examples.
+"""
+
+
+def as_written(epilog: str) -> str:
+    """An epilog whose indented paragraphs (the examples) are printed as written, never
+    re-wrapped to the terminal's width (a re-wrapped command line no longer pastes)."""
+    paragraphs = epilog.strip("\n").split("\n\n")
+    return "\n\n".join(f"\b\n{part}" if part.startswith("  ") else part for part in paragraphs)
+
 
 app = typer.Typer(
     name="logsync",
     help=HELP,
+    epilog=as_written(EXAMPLES),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -70,13 +91,6 @@ def command(
         return app.command(cls=Usage, **settings)(run)
 
     return register
-
-
-def as_written(epilog: str) -> str:
-    """An epilog whose indented paragraphs (the examples) are printed as written, never
-    re-wrapped to the terminal's width (a re-wrapped command line no longer pastes)."""
-    paragraphs = epilog.strip("\n").split("\n\n")
-    return "\n\n".join(f"\b\n{part}" if part.startswith("  ") else part for part in paragraphs)
 
 
 # -- environment ----------------------------------------------------------------------------

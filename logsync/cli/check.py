@@ -25,13 +25,14 @@ from .options import (
 
 
 @command(
+    short_help="CI gate: exit 1 on stuck users or a connector problem.",
     epilog="""Examples:
 
   logsync check CloudUserSync.log
 
   logsync check --max-stuck 3 --junit results.xml exports/
 
-  logsync check --fail-on overdue,failed CloudUserSync.log || echo 'page on-call'
+  logsync check --fail-on overdue,failed CloudUserSync.log || echo stuck
 
   logsync check --fail-on fixable --cloud-users users.csv CloudUserSync.log
 """

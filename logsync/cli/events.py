@@ -46,11 +46,12 @@ KindOpt = Annotated[
 
 
 @command(
+    short_help="Every record as a typed event (ndjson, csv or text).",
     epilog="""Examples:
 
   logsync events CloudUserSync.log | jq -c 'select(.kind=="user_add_failed")'
 
-  logsync events -k user_add_failed -k component_started --since 2026-11-25T08:00 CloudUserSync.log
+  logsync events -k user_add_failed --since 2026-11-25T08:00 CloudUserSync.log
 
   zcat export.log.gz | logsync events --format csv > events.csv
 """

@@ -41,7 +41,7 @@ PEOPLE = ("html", "markdown", "table")
 """The formats for people: with the connector's health, advice and the next step."""
 
 
-@command(epilog=EXAMPLES_REPORT)
+@command(epilog=EXAMPLES_REPORT, short_help="Stuck users, why, and when each will recover.")
 @shared()
 def report(
     paths: PathsArg = None,

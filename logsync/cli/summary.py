@@ -16,11 +16,12 @@ from .options import (
 
 
 @command(
+    short_help="Connector health: cycles, restarts, failures and advice.",
     epilog="""Examples:
 
   logsync summary CloudUserSync.log
 
-  logsync summary --format json CloudUserSync.lo_ CloudUserSync.log smsexec.log | jq .findings
+  logsync summary -f json CloudUserSync.log smsexec.log | jq .findings
 """
 )
 @shared()

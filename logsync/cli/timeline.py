@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 @command(
     "UPN [PATHS]...",
+    short_help="One user's history and when it will recover.",
     epilog="""Examples:
 
   logsync timeline bob@contoso.com CloudUserSync.log

@@ -31,11 +31,12 @@ POLL_SECONDS = 0.5
 
 @command(
     "PATH",
+    short_help="Follow a live log and print each change as it comes.",
     epilog="""Examples:
 
   logsync watch 'D:\\Program Files\\Microsoft Configuration Manager\\Logs'
 
-  logsync watch --format ndjson CloudUserSync.log | jq -c 'select(.state=="overdue")'
+  logsync watch CloudUserSync.log | jq -c 'select(.state=="overdue")'
 """
 )
 @shared("user", "tz", "source_tz", "input_format", "full_sync_after", "interval", "cloud_users",
