@@ -374,7 +374,7 @@ def run_example(example: str, cwd: Path, jq_dir: Path, stdin: bytes | None = Non
         input=stdin,
         capture_output=True,
         timeout=120,
-        env={**os.environ, "PATH": path, "COLUMNS": "120"},
+        env={**os.environ, "PATH": path, "COLUMNS": "120", "HOME": str(cwd)},
     )
 
 
@@ -418,7 +418,9 @@ def test_every_example_runs(example_folder: Path, jq_dir: Path, where: str, exam
     assert b"Traceback" not in result.stderr and b"error:" not in result.stderr, shlex.quote(example)
 
 
-@pytest.mark.parametrize("command", [[], ["report"], ["check"], ["events"], ["summary"], ["timeline"], ["watch"]])
+@pytest.mark.parametrize(
+    "command", [[], ["report"], ["check"], ["events"], ["summary"], ["timeline"], ["watch"], ["completion"]]
+)
 def test_help_fits_80_columns_with_its_examples(command: list[str]) -> None:
     """Piped (no COLUMNS), help is 80 columns wide: no line of it wider, the examples as written
     (they are not re-wrapped, so that they paste), each command's summary whole in the list."""
@@ -428,7 +430,7 @@ def test_help_fits_80_columns_with_its_examples(command: list[str]) -> None:
     if not command:  # (a summary cut short ends with `...`)
         listed = text.split("Commands:\n")[1].split("\n\n")[0].splitlines()
         assert [line.split()[0] for line in listed] == [
-            "check", "events", "report", "summary", "timeline", "watch"
+            "check", "completion", "events", "report", "summary", "timeline", "watch"
         ]
         assert not any(line.endswith("...") for line in listed)
 
@@ -665,3 +667,24 @@ def test_notes_on_a_terminal_fit_its_width() -> None:
         lines[0],
     )
     assert lines[1] == "    of its last record; --now now judges as of now"
+
+
+@pytest.mark.parametrize(
+    ("shell", "first"),
+    [
+        ("bash", "_logsync_completion() {"),
+        ("ZSH", "#compdef logsync"),
+        ("fish", "complete --command logsync --no-files --arguments"),
+        ("powershell", "Import-Module PSReadLine"),
+    ],
+)
+def test_completion_prints_the_script_of_the_shell_it_names(shell: str, first: str) -> None:
+    """Whatever shell runs it (`sh -c` in a package's build, where the shell that runs logsync
+    is dash), `logsync completion SHELL` prints SHELL's script; an unknown shell is exit 2."""
+    result = run_installed("completion", shell)
+    assert result.returncode == 0 and result.stderr == b""
+    assert result.stdout.decode().lstrip().startswith(first)
+    unknown = run_installed("completion", "tcsh")
+    assert (unknown.returncode, unknown.stdout, unknown.stderr) == (
+        2, b"", b"logsync: error: completion: 'tcsh' is not a shell it knows (bash, zsh, fish, powershell, pwsh)\n"
+    )

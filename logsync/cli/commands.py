@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable
 
-COMMANDS = ("check", "events", "report", "summary", "timeline", "watch")
+COMMANDS = ("check", "completion", "events", "report", "summary", "timeline", "watch")
 
 
 def load(names: Iterable[str] = COMMANDS) -> None:
