@@ -455,12 +455,12 @@ def test_usage_errors_exit_2_with_one_line(args: list[str], message: str | None)
 
 def test_every_command_has_help_with_examples() -> None:
     names = [info.name or info.callback.__name__ for info in app.registered_commands]  # type: ignore[union-attr]
-    assert sorted(names) == ["check", "events", "report", "summary", "timeline", "watch"]
+    assert sorted(names) == ["check", "completion", "events", "report", "summary", "timeline", "watch"]
     for name in names:
         result = run(name, "--help")
         assert result.exit_code == 0
         assert "Examples" in result.stdout
-        assert "--format" in result.stdout
+        assert ("--format" in result.stdout) == (name != "completion")
 
 
 def test_progress_bar_only_for_long_inputs_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -289,12 +289,12 @@ def test_color_always_colours_a_pipe_in_the_human_format() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["report", "--bogus"], "logsync: error: No such option: --bogus (Possible options: --user)\n"),
-        (["report", "--forma", "json"], "logsync: error: No such option: --forma (Possible options: --format, --input-format)\n"),
-        (["check", "--max-stuck", "-1"], "logsync: error: Invalid value for '--max-stuck': -1 is not in the range x>=0.\n"),
+        (["report", "--bogus"], "logsync: error: no such option: --bogus (Possible options: --user)\n"),
+        (["report", "--forma", "json"], "logsync: error: no such option: --forma (Possible options: --format, --input-format)\n"),
+        (["check", "--max-stuck", "-1"], "logsync: error: invalid value for '--max-stuck': -1 is not in the range x>=0\n"),
         (["check", "--max-stuck", "x"], None),
-        (["nosuchcommand"], "logsync: error: No such command 'nosuchcommand'.\n"),
-        (["timeline"], "logsync: error: Missing argument 'UPN'.\n"),
+        (["nosuchcommand"], "logsync: error: no such command 'nosuchcommand'\n"),
+        (["timeline"], "logsync: error: missing argument 'UPN'\n"),
         (["report", "--tz", "europe/nowhere", "x"], None),
     ],
 )

@@ -316,8 +316,12 @@ def _commands_run(args: list[str], commands: tuple[str, ...]) -> tuple[str, ...]
 
 
 def one_line(message: str) -> str:
-    """A framework message on one line, control characters shown visibly."""
-    return visible(" ".join(part.strip() for part in message.splitlines() if part.strip()))
+    """A framework message on one line as logsync writes its own (a first word in lower case, no
+    closing full stop), control characters shown visibly."""
+    text = " ".join(part.strip() for part in message.splitlines() if part.strip()).rstrip(".")
+    if text[:1].isupper() and text[1:2].islower():  # (`Invalid value`, not `UPN` or `PATH`)
+        text = text[0].lower() + text[1:]
+    return visible(text)
 
 
 def _silence_stdout() -> None:

@@ -40,6 +40,18 @@ from .options import (
 @shared()
 def check(
     paths: PathsArg = None,
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="text (each user that counts, then the verdict), json or markdown. Default: "
+            "text.",
+            autocompletion=_complete(formats("check")),
+            show_default=False,
+        ),
+    ] = "text",
     fail_on: FailOnOpt = None,
     max_stuck: Annotated[
         int,
@@ -51,21 +63,11 @@ def check(
         str | None,
         typer.Option(
             metavar="FILE",
-            help="Also write JUnit XML here, one testcase per user.",
+            help="Also write JUnit XML to FILE (- for stdout), one testcase per user.",
             show_default=False,
         ),
     ] = None,
     given: Shared = NONE_GIVEN,
-    format: Annotated[
-        str,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            help="text (each user that counts, then the verdict), json or markdown.",
-            autocompletion=_complete(formats("check")),
-        ),
-    ] = "text",
 ) -> None:
     """CI gate: exit 1 when more than --max-stuck users are in a --fail-on state, or the
     connector has a problem it names (no cycle, no certificate, stalled, stopped); else 0.

@@ -152,8 +152,8 @@ InputFormatOpt = Annotated[
     typer.Option(
         "--input-format",
         metavar="FORMAT",
-        help="auto, sms-trace, cmtrace or paste. Default: detected per file.",
-        autocompletion=_complete(("auto", *FORMAT_NAMES)),
+        help="auto, sms-trace, cmtrace or paste. Default: auto (detected per file).",
+        autocompletion=_complete(("auto", *FORMAT_NAMES)), show_default=False,
     ),
 ]
 GATE = "waiting,overdue,failed,connector"

@@ -84,7 +84,8 @@ def watch(
     exist yet is waited for; an archive is no live log: report reads it). What it held when the
     watch began is read first, with the history files (CloudUserSync-*.log) and the rotated .lo_
     beside it, as report reads the folder; the sibling logs beside it (CertMgr.log,
-    dmpuploader.log, sitecomp.log) are read once for the cause of a connector problem.
+    dmpuploader.log, sitecomp.log, smsexec.log) are read once for the cause of a connector
+    problem.
 
     On a terminal: a live table with countdowns. Piped, once the log holds records: one JSON
     line for the connector's state, one for every user that is not synced, then one per change
