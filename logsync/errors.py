@@ -39,8 +39,5 @@ class NoRecordsError(InputError):
     """A non-empty input in which no line is a log record of any known format."""
 
     def __init__(self, source: str) -> None:
-        super().__init__(source, "no CloudUserSync records found")
-        self.message = (
-            f"no CloudUserSync records found in {source} "
-            "(not SMS trace, CMTrace or text pasted from them)"
-        )
+        problem = "no CloudUserSync records found (not SMS trace, CMTrace or text pasted from them)"
+        super().__init__(source, problem)

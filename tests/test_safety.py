@@ -205,11 +205,11 @@ def test_a_20_mb_line_without_newline_and_a_crafted_marker_line_cost_linear_time
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (bytes(range(256)) * 64, "no CloudUserSync records found in {path}"),
+        (bytes(range(256)) * 64, "{path}: no CloudUserSync records found"),
         (
             "\ufeff=== Verbose logging started: 9/14/2014  10:23:54  Build type: SHIP UNICODE 5.00.10011.00  ===\r\n"
             "MSI (c) (A4:B8) [10:23:54:123]: Resetting cached policy values\r\n".encode("utf-16"),
-            "no CloudUserSync records found in {path}",
+            "{path}: no CloudUserSync records found",
         ),
     ],
 )

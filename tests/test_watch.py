@@ -278,7 +278,7 @@ def test_watch_takes_the_reading_options_and_a_slow_poll(tmp_path: Path) -> None
         capture_output=True, timeout=20,
     )
     assert (wrong.returncode, wrong.stderr.decode()) == (
-        2, f"logsync: error: no CloudUserSync records found in {live} (not SMS trace, CMTrace or "
+        2, f"logsync: error: {live}: no CloudUserSync records found (not SMS trace, CMTrace or "
         "text pasted from them)\n",
     )
 
