@@ -688,3 +688,12 @@ def test_completion_prints_the_script_of_the_shell_it_names(shell: str, first: s
     assert (unknown.returncode, unknown.stdout, unknown.stderr) == (
         2, b"", b"logsync: error: completion: 'tcsh' is not a shell it knows (bash, zsh, fish, powershell, pwsh)\n"
     )
+
+
+def test_a_user_not_in_the_log_is_said_once_on_a_terminal() -> None:
+    """The table wrote `nosuch: not seen in the log` where stderr says the same with the users
+    it may have meant: on a terminal, both showed."""
+    demo = str(SAMPLES / "CloudUserSync.log")
+    code, shown, err = on_terminal("timeline", "-q", "nosuch", demo, columns=100)
+    assert (code, shown) == (1, "")
+    assert without_log_end_note(err.encode()) == b"logsync: nosuch does not appear in the log\n"

@@ -62,14 +62,12 @@ def events(stream: Iterable[Event], display: Display, console: Console) -> int:
 
 def timeline(
     user: UserState | None,
-    upn: str,
     steps: list[Step],
     display: Display,
     console: Console,
     quiet: bool = False,
 ) -> None:
-    if user is None:
-        console.print(Text(f"{visible(upn)}: not seen in the log", style="yellow"))
+    if user is None:  # (stderr says so, with the users it may have meant)
         return
     title = Text(visible(user.upn), style="bold")
     title.append(" — ")

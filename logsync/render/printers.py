@@ -121,7 +121,7 @@ def _timeline_table(page: TimelinePage, output: Output) -> None:
     from . import history, human
 
     console = human.make_console(output.out, output.color)
-    history.timeline(page.state, page.upn, page.steps, page.display, console, quiet=output.quiet)
+    history.timeline(page.state, page.steps, page.display, console, quiet=output.quiet)
 
 
 def _matches_json(page: MatchesPage, output: Output) -> None:
