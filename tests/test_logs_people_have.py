@@ -1252,7 +1252,10 @@ def test_a_held_back_user_missing_after_a_cycle_that_received_nobody_was_not_add
     """The cycle before says `received = 0`: x was not received there, so its absence from the
     next cycle is no add (the connector passed it over, as it passes over a user past its due
     time). Found in the demo log cut after ivan's failure: ivan was `recovered` at a cycle that
-    added nobody, where the whole log has him `overdue`."""
+    added nobody, where the whole log has him `overdue`. Passed over, its timer ran out by that
+    cycle: it was due there, not by the latest due time of users held since before the log
+    (`waiting` a day more, in the demo log's lines 2300 to 2400: ivan, `overdue` in the log),
+    and it is overdue two cycles after."""
     log = Log(bias=240)
     steady(log, datetime(2014, 9, 15, 9, 0, 50), "x@contoso.com", "y@contoso.com")
     steady(log, datetime(2014, 9, 15, 9, 5, 50), "x@contoso.com", "y@contoso.com")
@@ -1260,11 +1263,20 @@ def test_a_held_back_user_missing_after_a_cycle_that_received_nobody_was_not_add
     path = log.write(tmp_path / "CloudUserSync.log")
     x = users(path)["x@contoso.com"]
     assert (x.state, x.recovered_at, x.synced_at, x.bound, iso(x.full_sync_due_by)) == (
-        "waiting", None, None, "latest", "2014-09-16T09:00:50-04:00",
+        "waiting", None, None, None, "2014-09-15T09:10:50-04:00",
+    )
+    assert (iso(x.expected_recovery), x.expected_recovery_observed) == (
+        "2014-09-15T09:10:50-04:00", True,
     )
     assert [step[1] for step in timeline_steps("x@contoso.com", path)] == [
-        "requested", "held_back", "held_back", "full_sync_due", "expected_recovery",
+        "requested", "held_back", "held_back", "skipped", "full_sync_due", "expected_recovery",
     ]
+    y = users(path)["y@contoso.com"]
+    assert (y.state, y.bound, iso(y.full_sync_due_by)) == (
+        "waiting", "latest", "2014-09-16T09:00:50-04:00",
+    )
+    for now, state in (("2014-09-15T09:20:49", "waiting"), ("2014-09-15T09:20:50", "overdue")):
+        assert users(path, now=datetime.fromisoformat(now))["x@contoso.com"].state == state
     # the cycle before received one user, a new one (z), and held x and y: x was not added
     log = Log(bias=240)
     steady(log, datetime(2014, 9, 15, 9, 0, 50), "x@contoso.com", "y@contoso.com")
@@ -1287,9 +1299,32 @@ def test_a_held_back_user_missing_after_a_cycle_that_received_nobody_was_not_add
     assert (whole.state, iso(whole.expected_recovery)) == (
         "overdue", "2026-11-25T08:25:04.296-08:00",
     )
+    # (passed over in the cycle the latest due time falls in: due there, no longer a bound)
     assert (ivan.state, ivan.synced_at, iso(ivan.expected_recovery), ivan.bound) == (
-        "overdue", None, "2026-11-25T08:25:04.296-08:00", "latest",
+        "overdue", None, "2026-11-25T08:25:04.296-08:00", None,
     )
+
+
+def test_a_user_passed_over_in_an_excerpt_is_overdue_from_the_cycle_it_was_due_in(
+    tmp_path: Path,
+) -> None:
+    """The demo log's lines 2300 to 2400: ivan (whose failure is before them) is held back in
+    each cycle to 08:20, then missing from the complete cycles that follow, which receive
+    nobody: passed over, as the whole log has it. It was `waiting`, due by the next day."""
+    lines = Path(DEMO).read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    excerpt = tmp_path / "excerpt.log"
+    excerpt.write_text("".join(lines[2299:2400]), encoding="utf-8")
+    whole = users(DEMO, now=datetime.fromisoformat("2026-11-25T08:40:04.407-08:00"))
+    found = users(str(excerpt))
+    assert (whole["ivan@contoso.com"].state, iso(whole["ivan@contoso.com"].expected_recovery)) == (
+        "overdue", "2026-11-25T08:25:04.296-08:00",
+    )
+    ivan = found["ivan@contoso.com"]
+    assert (ivan.state, iso(ivan.expected_recovery), ivan.bound, iso(ivan.full_sync_due_by)) == (
+        "overdue", "2026-11-25T08:25:04.296-08:00", None, "2026-11-25T08:25:04.296-08:00",
+    )
+    heidi = found["heidi@contoso.com"]  # (notified in every cycle: still held back)
+    assert (heidi.state, heidi.bound) == ("waiting", "latest")
 
 
 def test_a_restart_not_yet_followed_by_a_cycle_is_the_held_users_next_chance(tmp_path: Path) -> None:

@@ -103,6 +103,7 @@ def test_a_user_held_back_since_before_the_log_and_followed_until_the_one_named_
             "not received: held back since before the log (its failure is not in the input)",
         ),
         ("held_back", 5, "notified; held back since before the log: failure not in the input"),
+        ("skipped", 11, "passed over: not notified, nor received, after its timer ran out"),
     ]  # (missing from the 10:10 cycle after a cycle that received nobody: not added, rule 2b)
 
     kept, shown = steps_of(log, path, BOB)

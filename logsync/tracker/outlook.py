@@ -244,6 +244,9 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
             assert due_by is not None  # (a user was held back: the tracker read rows)
             if user.restart_cycle is not None:
                 expected, observed, recovery_by = user.restart_cycle[0], True, "restart"
+            elif user.due_cycle is not None:  # passed over: its timer ran out by that cycle
+                expected, observed, recovery_by = user.due_cycle[0], True, "timer"
+                due_by = min(due_by, expected)
             else:
                 bound_cycle = tracker.bound_cycle
                 if bound_cycle is not None:

@@ -279,14 +279,23 @@ class CycleTotals:
         """A user held back since before the input that this complete cycle does not notify
         was received in the cycle before, and added there; unless that cycle's counts left no
         room for it (`received = 0`): then the connector passed it over, as it passes over a
-        user past its due time, and it is not added."""
-        restarts = len(self.ledger.restarts)
-        cycle_no = self.ledger.cycle_no
-        for key, user in list(self.ledger.held.items()):
+        user past its due time, and it is not added. Of a user whose failure is not in the
+        input, the timer ran out by then: this cycle is the one it was due in
+        (`User.due_cycle`), and it is overdue once that is past."""
+        ledger = self.ledger
+        restarts = len(ledger.restarts)
+        cycle_no = ledger.cycle_no
+        for key, user in list(ledger.held.items()):
             if user.cycle != cycle_no and user.failure_restarts == restarts:
-                if user.held_in == user.cycle:
-                    continue
-                self._confirm(key, user, user.last_seen, here, source, line)
+                if user.held_in != user.cycle:
+                    self._confirm(key, user, user.last_seen, here, source, line)
+                elif user.due_cycle is None and user.reason is None:  # (none in the input)
+                    # its timer ran out by this cycle's start (a user that failed in the cycle
+                    # before, even with no time, is missing for another reason: it just failed)
+                    start = here[0] if ledger.cycle_start is None else ledger.cycle_start
+                    user.due_cycle = (start, here[1])
+                    detail = "passed over: not notified, nor received, after its timer ran out"
+                    ledger.note(key, user.due_cycle, "skipped", detail, source, line)
 
     def _confirm(
         self, key: str, user: Seen, requested_at: int, here: Moment, source: str, line: int
