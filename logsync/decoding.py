@@ -70,9 +70,10 @@ class LineDecoder:
         self._lines: io.IncrementalNewlineDecoder | None = None
         """UTF-16's decoder; None until the encoding is known, and for UTF-8."""
         self._odd = b""
-        """UTF-16 bytes not given to its decoder yet: half a character, or a line's break
-        followed by what may begin a UTF-8 BOM."""
+        """UTF-16 bytes not given to its decoder yet: half a character, or the start of a line
+        that may be the BOM of another encoding (see `_other_encoding`)."""
         self._break16 = b""
+        """UTF-16's line break as bytes (in its byte order)."""
         self._at_break16 = False
         """Whether the UTF-16 bytes given so far end with a line break."""
 
@@ -134,34 +135,22 @@ class LineDecoder:
 
     def _utf16(self, data: bytes, final: bool) -> tuple[str, tuple[str, bytes] | None]:
         """`_utf8` for UTF-16: its whole lines up to a line that begins with the BOM of another
-        encoding, if any, and the bytes after that BOM. The decoder is given whole characters
-        only, and a line's break followed by what may begin a UTF-8 BOM waits for more bytes."""
+        encoding and text in it, if any, and that encoding and the bytes after the BOM. The
+        decoder is given whole characters only; a line's start that may be such a BOM waits
+        for the bytes that tell."""
         data = self._odd + data
         self._odd = b""
         lines = self._lines
         assert lines is not None
-        if self._at_break16 and not final and len(data) < 3 and _BOM_START.startswith(data[:2]):
-            self._odd = data  # (bytes followed a piece at a time: a BOM may be under way)
-            return "", None
-        after = end = None
-        for bom, encoding in _SWITCHES[self._break16]:
-            if self._at_break16 and data.startswith(bom):
-                end, after = 0, (encoding, data[len(bom) :])
-                break
-            found = _aligned(data, self._break16 + bom)
-            if found is not None and (end is None or found + 2 < end):
-                end = found + 2
-                after = (encoding, data[end + len(bom) :])
-        if after is not None:
+        end, encoding = _other_encoding(data, self._break16, self._at_break16, final)
+        if encoding is not None:
             text = self._held + lines.decode(data[:end], final=True)
             self._held = ""
-            return self._checked(text), after
+            return self._checked(text), (encoding, data[end + len(_BOMS[encoding]) :])
         if not final:
-            keep = len(data) % 2  # half a character (the first byte of a BOM, after a break)
-            if _aligned(data[: len(data) - keep], self._break16 + _BOM_START, at_end=True):
-                keep += 2
-            if keep:
-                data, self._odd = data[: len(data) - keep], data[len(data) - keep :]
+            if end == len(data):
+                end -= len(data) % 2  # (half a character waits)
+            data, self._odd = data[:end], data[end:]
             if data:
                 self._at_break16 = data.endswith(self._break16)
         text = lines.decode(data, final=final)
@@ -184,12 +173,11 @@ class LineDecoder:
         after the BOM."""
         after = None
         if b"\xfe" in data:  # (data begins at a line's start: see `_rest`)
-            found = _UTF16_BOM_RE.search(data)
-            if found is not None:
-                bom = found.group()
-                encoding = "utf-16-le" if bom == codecs.BOM_UTF16_LE else "utf-16-be"
-                data, after = data[: found.start()], (encoding, data[found.end() :])
-                self._rest = b""
+            for found in _UTF16_BOM_RE.finditer(data):
+                encoding = "utf-16-le" if found.group() == codecs.BOM_UTF16_LE else "utf-16-be"
+                if _begins_text(data[found.end() : found.end() + 2], encoding):
+                    data, after = data[: found.start()], (encoding, data[found.end() :])
+                    break
         if final or after is not None:
             self._rest = b""
         else:
@@ -203,9 +191,10 @@ class LineDecoder:
     def _checked(self, text: str) -> str:
         if self.encoding is not None and self.encoding.startswith("utf-16"):
             return _without_boms(text) if "\ufeff" in text else text
+        before = self.stats.fallback_lines
         text = _checked(text, self.stats)
-        if self.stats.fallback_lines and not self.stats.encoding.endswith("+cp1252"):
-            self.stats.encoding += "+cp1252"
+        if self.stats.fallback_lines > before and not self.stats.encoding.endswith("+cp1252"):
+            self.stats.encoding += "+cp1252"  # (of the part read now: see `_decoded`)
         return text
 
 
@@ -231,7 +220,6 @@ _UTF16_BOM_RE = re.compile(rb"(?:^|(?<=[\r\n]))(?:\xff\xfe|\xfe\xff)")
 """A UTF-16 BOM at a line's start in UTF-8 text: a UTF-16 file pasted after it."""
 
 _BREAKS_UTF16 = {"utf-16-le": b"\n\0", "utf-16-be": b"\0\n"}
-_BOM_START = codecs.BOM_UTF8[:2]
 _SWITCHES = {
     b"\n\0": ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_BE, "utf-16-be")),
     b"\0\n": ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16-le")),
@@ -239,16 +227,50 @@ _SWITCHES = {
 """Of UTF-16 text by its line break, the BOMs of the other encodings that may begin a line."""
 
 
-def _aligned(data: bytes, pattern: bytes, at_end: bool = False) -> int | None:
-    """Where `pattern` first begins in UTF-16 bytes at a character's start (an even offset),
-    or, with `at_end`, whether it ends `data` there (1, else None)."""
-    if at_end:
-        start = len(data) - len(pattern)
-        return 1 if start >= 0 and start % 2 == 0 and data.endswith(pattern) else None
-    start = data.find(pattern)
-    while start >= 0 and start % 2:
-        start = data.find(pattern, start + 1)
-    return None if start < 0 else start
+_BOMS = {
+    "utf-8-sig": codecs.BOM_UTF8,
+    "utf-16-le": codecs.BOM_UTF16_LE,
+    "utf-16-be": codecs.BOM_UTF16_BE,
+}
+_TEXT = frozenset(b"\t\n\r\x0b\x0c" + bytes(range(0x20, 0x7F)))
+"""The bytes of ASCII text (a log's first character after its BOM is one)."""
+
+
+def _begins_text(two: bytes, encoding: str) -> bool:
+    """Whether the first two bytes after a BOM begin text in its encoding: an ASCII character
+    (NUL beside it in UTF-16, not in UTF-8), as a log's first line begins. Two bytes that only
+    look like a BOM (`þÿ` at the start of a cp1252 line, Hangul `믯` in UTF-16) are not."""
+    if len(two) < 2:
+        return False
+    if encoding == "utf-16-le":
+        return two[0] in _TEXT and two[1] == 0
+    if encoding == "utf-16-be":
+        return two[0] == 0 and two[1] in _TEXT
+    return two[0] in _TEXT and two[1] != 0
+
+
+def _other_encoding(
+    data: bytes, line_break: bytes, at_break: bool, final: bool
+) -> tuple[int, str | None]:
+    """Where a file of another encoding begins in UTF-16 `data` (the offset of its BOM, at a
+    line's start: the start of `data` where it follows a break, `at_break`) and its encoding;
+    (offset, None) where one may begin there but the bytes that tell have not come yet (unless
+    `final`); (len(data), None) where none does."""
+    found: tuple[int, str | None] = (len(data), None)
+    for bom, encoding in _SWITCHES[line_break]:
+        told = len(bom) + 2  # (the BOM, and the first character after it)
+        at = data.find(bom[:1], 0 if at_break else 2)  # (one byte is the fastest search)
+        while 0 <= at < found[0]:
+            if at % 2 == 0 and (at == 0 or data[at - 2 : at] == line_break):
+                head = data[at : at + told]
+                if len(head) < told and not final and bom.startswith(head[: len(bom)]):
+                    found = (at, None)  # (its bytes so far are all there is: they wait)
+                    break
+                if head.startswith(bom) and _begins_text(head[len(bom) :], encoding):
+                    found = (at, encoding)
+                    break
+            at = data.find(bom[:1], at + 1)
+    return found
 
 
 _ESCAPED_RE = re.compile("[\udc80-\udcff]")

@@ -121,8 +121,12 @@ def test_the_decoder_gives_the_same_lines_however_the_bytes_come(
 
 ENCODED = st.sampled_from(["utf-8", "utf-8-sig", "utf-16-le", "utf-16-be"])
 LINES = st.lists(
-    st.text(alphabet="ab é→Ñ$<>", max_size=12), min_size=1, max_size=4
+    st.tuples(st.sampled_from("aS$<"), st.text(alphabet="ab é→Ñ믯뿂$<>", max_size=12)).map("".join),
+    min_size=1,
+    max_size=4,
 ).map(lambda lines: "".join(line + "\r\n" for line in lines))
+"""Lines of a file (each begins as a log's line does, with ASCII; Hangul `믯` is U+BBEF, whose
+UTF-16LE bytes begin a UTF-8 BOM, and `뿂` U+BFC2 may follow it)."""
 BOMS = {"utf-8-sig": codecs.BOM_UTF8, "utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE}
 
 
@@ -158,6 +162,29 @@ def test_files_of_other_encodings_pasted_together_are_each_read_in_their_own(
     assert "".join(out) == "".join(text for _, text in files).replace("\r\n", "\n")
     assert all(piece.endswith("\n") for piece in out[:-1] if piece)
     assert stats.encoding == "+".join(names)
+
+
+@pytest.mark.parametrize(
+    ("data", "text", "encoding"),
+    [
+        # a cp1252 line that begins with `þÿ` (the bytes of a UTF-16BE BOM)
+        (b"ok\r\n\xfe\xffabc\r\nend\r\n", "ok\nþÿabc\nend\n", "utf-8+cp1252"),
+        # the same with `ÿþ` (UTF-16LE's), followed by what is no UTF-16 text
+        (b"ok\n\xff\xfe\xe9t\xe9\n", "ok\nÿþété\n", "utf-8+cp1252"),
+        # UTF-16LE with Hangul 믯 (EF BB) at a line's start, then 뿂 (C2 BF): no UTF-8 BOM
+        ("\ufeffok\r\n믯뿂x\r\n".encode("utf-16-le"), "ok\n믯뿂x\n", "utf-16-le"),
+        # ... nor where the character after it is ASCII in its high byte: 뾿 is BF BF
+        ("\ufeffok\r\n믯\ubfbf\r\n".encode("utf-16-le"), "ok\n믯\ubfbf\n", "utf-16-le"),
+    ],
+)
+def test_bytes_that_only_look_like_a_bom_change_no_encoding(
+    data: bytes, text: str, encoding: str, tmp_path: Path
+) -> None:
+    """A file of another encoding begins at a line with its BOM and then text in it (an ASCII
+    character, with NUL beside it in UTF-16): two bytes alone that are a BOM's are text of the
+    encoding read so far."""
+    decoded, stats = read(data, tmp_path)
+    assert (decoded, stats.encoding) == (text, encoding)
 
 
 @pytest.mark.parametrize("order", ["utf-8 first", "utf-16 first"])
