@@ -3,9 +3,9 @@
 People hand logs over as pasted into e-mail and tickets:
 
 * **quoted**: `> `, `>> ` (or `> > `) or `| ` before each line of a reply;
-* **hard wrapped** at 70 to 100 columns (mail), 50 and more (a chat, a ticket's field): a long
-  line broken at spaces (the space dropped, or kept at the end of the piece) or inside a word,
-  also inside an SMS-trace `$$<...>` trailer.
+* **hard wrapped** at 61 columns or more (mail wraps at 70 to 100): a long line broken at
+  spaces (the space dropped, or kept at the end of the piece) or inside a word, also inside an
+  SMS-trace `$$<...>` trailer.
 
 Quoting is undone when a good part of the lines of the input's start carry it. A wrapped record
 is put back together on its first physical line, and the lines its other pieces stood on become
@@ -27,7 +27,7 @@ from itertools import pairwise, product
 from ..patterns import deferred
 from . import copies, sms, wholes
 from .common import is_blank, physical_lines
-from .wholes import TRACE
+from .wholes import MESSAGES, TRACE
 
 QUOTE_RE = re.compile(r"(?:(?:\||>(?!<[^!]))[ \t]?)+")
 """E-mail quoting at the start of a line: one space (or tab) after each marker is the quoting's
@@ -41,21 +41,21 @@ MAX_TRIED = 3
 """Breaks of a trailer tried both ways (an SMS-trace trailer wrapped at 70 columns has two)."""
 SLACK = 4
 """Columns the width read from the text may be off by (quoting added or taken after wrapping)."""
-MIN_WIDTH = 40
+MIN_WIDTH = 60
 """Text no wider than this is not taken for wrapped text (see the module's docstring)."""
 
 class Pasting:
     """How an input was pasted: whether quoted, the width it was wrapped at (None: not wrapped)."""
 
     __slots__ = (
-        "cut", "entities", "nbsp", "numbered", "padded", "prefix", "quoted", "trace", "width"
+        "cut", "entities", "nbsp", "numbered", "padded", "prefix", "quoted", "whole_by", "width"
     )
 
     def __init__(
         self,
         quoted: bool,
         width: int | None,
-        trace: str = TRACE,
+        whole_by: str = TRACE,
         cut: bool = False,
         prefix: str | None = None,
         numbered: bool = False,
@@ -79,7 +79,7 @@ class Pasting:
         """The quoting most quoted lines carry (`> `), taken off exactly (see `_unquoted`), so
         that a piece of a cut record that starts with `>` keeps it; None: each line's own."""
         self.width = width
-        self.trace = trace
+        self.whole_by = whole_by
         """What makes a record whole (`TRACE`, `ROWS` or `MESSAGES`)."""
         self.cut = cut
         """Cut every `width` characters, inside words too (`fold -w`; see `_cut_at`)."""
@@ -97,7 +97,7 @@ class Pasting:
         if self.quoted:
             lines = _unquoted_lines(lines, self.prefix)
         if self.width is not None:
-            lines = _unwrapped(lines, self.width, self.trace, self.cut, self.entities)
+            lines = _unwrapped(lines, self.width, self.whole_by, self.cut, self.entities)
         return lines
 
 
@@ -172,28 +172,28 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         unquoted = Pasting(True, None, prefix=prefix).undo(iter(lines))
         lines = [line for line in unquoted if not is_blank(line)]
     width = None
-    trace = wholes.mode(lines)
+    whole_by = wholes.mode(lines)
     cmtrace = any("<![LOG[" in line for line in lines)  # (its records may span lines already)
     if lines and not cmtrace and not all(sms.looks_like(line) for line in lines):
         # the width most lines keep to: the words of a reply around the log may be wider
         lengths = sorted(len(line) for line in lines)
         usual = lengths[(len(lengths) - 1) * 9 // 10]
-        cut = _cut_at(lines, usual, trace, quoting)
+        cut = _cut_at(lines, usual, whole_by, quoting)
         if entities:  # escaped, then wrapped: its lines were wider (see `copies.columns`)
             lengths = sorted(map(copies.columns, lines))
         wide = lengths[(len(lengths) - 1) * 9 // 10] > MIN_WIDTH
         if entities and not wide:  # (most pieces much narrower: see `_escaped_width`)
-            usual = _escaped_width(lines, trace)
-            cut, wide = _cut_at(lines, usual, trace, quoting), usual > MIN_WIDTH
-        if wide and "" in _unwrapped(iter(lines), usual, trace, cut, entities):
+            usual = _escaped_width(lines, whole_by)
+            cut, wide = _cut_at(lines, usual, whole_by, quoting), usual > MIN_WIDTH
+        if wide and "" in _unwrapped(iter(lines), usual, whole_by, cut, entities):
             width = usual
     if not (quoted or width is not None or numbered or padded or entities or nbsp):
         return None
     cut = width is not None and cut
-    return Pasting(quoted, width, trace, cut, prefix, numbered, padded, entities, nbsp)
+    return Pasting(quoted, width, whole_by, cut, prefix, numbered, padded, entities, nbsp)
 
 
-def _cut_at(lines: list[str], width: int, trace: str, quoting: int = 0) -> bool:
+def _cut_at(lines: list[str], width: int, whole_by: str, quoting: int = 0) -> bool:
     """Whether a text was cut every `width` characters (`fold -w`), inside words too: nine in
     ten lines that another piece follows are that wide (three different ones at least), where a
     wrapper that breaks at spaces leaves lines of many widths. (`fold` counts bytes: a line with
@@ -203,33 +203,54 @@ def _cut_at(lines: list[str], width: int, trace: str, quoting: int = 0) -> bool:
     `<11-2|4-2026`; not the space between the date and the time). In a text quoted and then
     cut, only a line's first piece carries the quoting: unquoted, it is narrower than the other
     pieces by the `quoting`'s columns, and either width may be the usual one."""
-    pairs = _breaks(lines, trace)
-    if trace == TRACE and sum(1 for a, b in pairs if _cut_in_trailer(a, b)) < 3:
+    pairs = _breaks(lines, whole_by)
+    if whole_by == TRACE and sum(1 for a, b in pairs if _cut_in_trailer(a, b)) < 3:
         return False
     continued = {line for line, _ in pairs}
     widths = {width - quoting, width, width + quoting}  # (the usual one may be either)
-    if trace != TRACE:  # `fold -w` cuts before a space too: a line that wide and an indented next
-        continued.update(a for a, b in pairwise(lines) if b[:1] in (" ", "\t") and len(a) in widths)
+    if whole_by != TRACE:  # `fold -w` cuts before a space too: a line that wide, a piece after it
+        indented = [(a, b) for a, b in pairwise(lines) if b[:1] in (" ", "\t") and len(a) in widths]
+        continued.update(a for a, b in indented if not wholes.record_start(b.strip(), whole_by))
     exact = sum(1 for line in continued if len(line) in widths)
-    return exact >= 3 and exact * 10 >= len(continued) * 9
+    if exact < 3:
+        return False
+    if whole_by == TRACE:
+        return exact * 10 >= len(continued) * 9
+    # a wrapper breaks every cycle's totals line at one word, at one width: where the pieces
+    # make a message joined with a space and not without, more often than the other way
+    # round, the text was wrapped at spaces; pieces that make messages only as cut leave
+    # fewer lines at other widths to doubt (a last piece followed by a line of no record)
+    told = [_told(a, b, whole_by) for a, b in pairs if len(a) in widths]
+    cut, wrapped = told.count("cut"), told.count("wrapped")
+    share = 4 if cut >= 2 and not wrapped else 10  # (three in four, else nine in ten)
+    return cut >= wrapped and exact * share >= len(continued) * (share - 1)
 
 
-def _breaks(lines: list[str], trace: str) -> list[tuple[str, str]]:
+def _told(piece: str, following: str, whole_by: str) -> str | None:
+    """What two pieces show of how a line was broken: `cut` where they make a record joined as
+    they are and not with a space between (`Total Succ|essfully`), `wrapped` where the other
+    way round (`added|users`), None where both or neither."""
+    as_cut = wholes.whole(piece + following, whole_by)
+    as_wrapped = wholes.whole(f"{piece} {following.lstrip()}", whole_by)
+    return None if as_cut == as_wrapped else "cut" if as_cut else "wrapped"
+
+
+def _breaks(lines: list[str], whole_by: str) -> list[tuple[str, str]]:
     """(line, next line) a record may go on over: no trailer ends it (trace), or no record, date
     or indentation begins the next."""
     pairs = [(line, following) for line, following in pairwise(lines) if not is_blank(following)]
-    if trace:
-        return [pair for pair in pairs if not wholes.ends(pair[0], trace)]
+    if whole_by != MESSAGES:  # (a trailer's end, or a row's thread, ends a record)
+        return [pair for pair in pairs if not wholes.ends(pair[0], whole_by)]
     dated, whole = wholes.DATE_PREFIX_RE.match, wholes.whole  # (a date line begins a record)
-    return [p for p in pairs if not (p[1][:1].isspace() or dated(p[1]) or whole(p[1], trace))]
+    return [p for p in pairs if not (p[1][:1].isspace() or dated(p[1]) or whole(p[1], whole_by))]
 
 
-def _escaped_width(lines: list[str], trace: str) -> int:
+def _escaped_width(lines: list[str], whole_by: str) -> int:
     """The width of a text escaped as HTML, then wrapped, whose lines are mostly narrow (a record
     wrapped at 70 to 76 breaks before its trailer and its time, 42 and 36 columns escaped): the
     widest line, or just wider than `MIN_WIDTH` (a few records' lines may all be narrower), at
     which nine in ten breaks are explained (in columns; a reply's wider lines explain few)."""
-    breaks = _breaks(lines, trace)
+    breaks = _breaks(lines, whole_by)
     for width in sorted({MIN_WIDTH + 1, *map(copies.columns, lines)}, reverse=True):
         if sum(_broken(*pair, width, True) for pair in breaks) * 10 >= len(breaks) * 9:
             return width
@@ -315,7 +336,7 @@ def _separators(left: str, right: str, cut: bool) -> tuple[str, ...]:
     return (" ", "")
 
 
-def _joined(pieces: list[str], trace: str, cut: bool = False) -> tuple[int, str] | None:
+def _joined(pieces: list[str], whole_by: str, cut: bool = False) -> tuple[int, str] | None:
     """(index of the first piece, the record) that the last of these wrapped pieces ends, or
     None. The record whose message the catalogue knows is taken first: pieces before it (a line
     of the reply around the log, as wide as the wrapping) are no part of it."""
@@ -328,7 +349,7 @@ def _joined(pieces: list[str], trace: str, cut: bool = False) -> tuple[int, str]
         if wholes.begins_message(pieces[index]) or wholes.known(pieces[index])
     ]
     for first in range(max(starts, default=0), len(pieces) - 1):
-        line = _join(pieces[first:], trace, cut)
+        line = _join(pieces[first:], whole_by, cut)
         if line is not None:
             if wholes.known(line):
                 return first, line
@@ -337,7 +358,7 @@ def _joined(pieces: list[str], trace: str, cut: bool = False) -> tuple[int, str]
     return found
 
 
-def _join(pieces: list[str], trace: str, cut: bool = False) -> str | None:
+def _join(pieces: list[str], whole_by: str, cut: bool = False) -> str | None:
     """The record that these wrapped pieces were, or None when they were none.
 
     Only the breaks inside an SMS-trace trailer are tried both ways (its parts are checked);
@@ -355,13 +376,13 @@ def _join(pieces: list[str], trace: str, cut: bool = False) -> str | None:
             parts.append(separator)
             parts.append(piece.lstrip(" \t") if separator else piece)
         line = "".join(parts)
-        if wholes.whole(line, trace):
+        if wholes.whole(line, whole_by):
             return line
     return None
 
 
 def _unwrapped(
-    lines: Iterator[str], width: int, trace: str, cut: bool = False, escaped: bool = False
+    lines: Iterator[str], width: int, whole_by: str, cut: bool = False, escaped: bool = False
 ) -> Iterator[str]:
     """Wrapped records put back on their first line; the lines of their other pieces blank.
 
@@ -374,15 +395,16 @@ def _unwrapped(
         if pending:
             goes_on = not (  # (a whole line is pending only of message lines, see below)
                 len(pending) == 1
-                and wholes.whole(pending[0], trace)
-                and (wholes.whole(line, trace) or len(line.split()) != 1 or line[:1].isspace())
+                and wholes.whole(pending[0], whole_by)
+                and (wholes.whole(line, whole_by) or len(line.split()) != 1 or line[:1].isspace()
+                     or (not cut and wholes.ends_with_name(pending[0])))
             )
             # (pieces of a trace that are a known message only together: `fmt` breaks early)
             broken = goes_on and _broken(pending[-1], line, width, escaped)
-            joins = broken or (trace and not wholes.known(line))
+            joins = broken or (whole_by != MESSAGES and not wholes.known(line))
             if goes_on and not is_blank(line) and joins:
-                ends = not trace or wholes.ends(line, trace)
-                found = _joined([*pending, line], trace, cut) if ends else None
+                ends = whole_by == MESSAGES or wholes.ends(line, whole_by)
+                found = _joined([*pending, line], whole_by, cut) if ends else None
                 if found is not None and (broken or wholes.known(found[1])):
                     first, joined = found
                     yield from pending[:first]
@@ -390,15 +412,15 @@ def _unwrapped(
                     yield from [""] * (len(pending) - first)
                     pending = []
                     continue
-                if not wholes.whole(line, trace) and len(pending) + 1 < MAX_PIECES:
+                if not wholes.whole(line, whole_by) and len(pending) + 1 < MAX_PIECES:
                     pending.append(line)
                     continue
             yield from pending  # pieces of no record: as they stand
             pending = []
         if is_blank(line):
             yield line
-        elif wholes.whole(line, trace):
-            if not trace and (not cut or len(line) == width):
+        elif wholes.whole(line, whole_by):
+            if whole_by == MESSAGES and (not cut or len(line) == width):
                 pending = [line]  # (whole so far: it may go on, wrapped or cut before its end)
             else:
                 yield line

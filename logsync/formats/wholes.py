@@ -29,10 +29,10 @@ def mode(lines: list[str]) -> str:
     return ROWS if rows else MESSAGES
 
 
-def ends(line: str, trace: str) -> bool:
+def ends(line: str, whole_by: str) -> bool:
     """Whether a piece ends a record: a trailer's end, or a row's thread."""
     # (of a row, the end of its thread: a wrapping may have left the start above, `(0x15` too)
-    return line.rstrip(" \t").endswith(")" if trace == ROWS else ">")
+    return line.rstrip(" \t").endswith(")" if whole_by == ROWS else ">")
 
 
 MESSAGE_START = 12
@@ -54,14 +54,14 @@ def begins_message(piece: str) -> bool:
     return match is not None and match.end() >= MESSAGE_START
 
 
-def whole(line: str, trace: str) -> bool:
+def whole(line: str, whole_by: str) -> bool:
     """Whether a line is a record by itself: an SMS-trace record, a copied row (`ROWS`), or
     (`MESSAGES`) a message the catalogue knows (of a pasted excerpt or of lines with no time)."""
     if sms.looks_like(line):
         return True
-    if trace == ROWS:  # (with all of its thread: a tab may be left before a wrapped thread)
+    if whole_by == ROWS:  # (with all of its thread: a tab may be left before a wrapped thread)
         return paste.copied_row(line) is not None and ROW_END_RE.search(line) is not None
-    if trace or "$$<" in line:
+    if whole_by == TRACE or "$$<" in line:
         return False  # (a message, or the start of a trailer: whole only with all of it)
     return known(line)
 
@@ -69,9 +69,31 @@ def whole(line: str, trace: str) -> bool:
 def known(line: str) -> bool:
     """Whether the line's message (after an excerpt's date, before a trailer) is one the
     catalogue knows."""
+    return _kind(line) != "message"
+
+
+def ends_with_name(line: str) -> bool:
+    """Whether the line's message ends with a user's name or a reason (`... user to add =
+    bob@contoso.com`, `reason UserNotFound`): one word, which a word of the next line goes on
+    only where a cut split it (`scott@cont|oso.com`), never after a space (`Cheers`); but for
+    a redaction placeholder left open (`<UPN of User|Account>`)."""
+    if line.count("<") > line.count(">") or line.count("[") > line.count("]"):
+        return False
+    return _kind(line) in ("user_add_requested", "user_add_failed")
+
+
+def _kind(line: str) -> str:
+    """The catalogue's kind of the line's message (after an excerpt's date, before a
+    trailer)."""
     from ..events import classify  # (the catalogue reads records of these formats)
 
     match = DATE_PREFIX_RE.match(line)
     body = line[match.end() :] if match else line
     trailer = body.rfind("$$<")
-    return classify((body if trailer < 0 else body[:trailer]).strip())[0] != "message"
+    return classify((body if trailer < 0 else body[:trailer]).strip())[0]
+
+
+def record_start(line: str, whole_by: str) -> bool:
+    """Whether a line is a record by itself or begins a message the catalogue knows: where a
+    record begins, not a piece of the one before it."""
+    return whole(line, whole_by) or begins_message(line)
