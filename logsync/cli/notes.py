@@ -135,7 +135,7 @@ def note_outdated(outdated: Collection[str], opts: Common, env: Env) -> None:
 def note_log_end(analysis: Analysis, opts: Common, env: Env) -> None:
     """SPEC §4 rule 5: say once on stderr that the log has no times, or that it ended long
     before the wall clock (`Analysis.ended_ago`); also with --quiet, which leaves out the header
-    that says it: the times and countdowns shown are as of the log's end, not now."""
+    that says it: what the times shown are (none, or as of the log's end, not now)."""
     end = analysis.as_of
     if times.timeless(end):
         env.stderr.write(

@@ -145,7 +145,7 @@ ColorOpt = Annotated[
     ),
 ]
 QuietOpt = Annotated[
-    bool, typer.Option("--quiet", "-q", help="No header lines, no notes but a log's end long ago.")
+    bool, typer.Option("--quiet", "-q", help="No header lines, no notes but what the times are.")
 ]
 InputFormatOpt = Annotated[
     str,
