@@ -422,8 +422,9 @@ def test_every_example_runs(example_folder: Path, jq_dir: Path, where: str, exam
     "command", [[], ["report"], ["check"], ["events"], ["summary"], ["timeline"], ["watch"], ["completion"]]
 )
 def test_help_fits_80_columns_with_its_examples(command: list[str]) -> None:
-    """Piped (no COLUMNS), help is 80 columns wide: no line of it wider, the examples as written
-    (they are not re-wrapped, so that they paste), each command's summary whole in the list."""
+    """At 80 columns (a terminal's default, and help's width when piped), no line of help is
+    wider: the examples, printed as written (so that they paste), fit; each command's summary
+    is whole in the list."""
     text = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "80"}).stdout
     assert max(map(len, text.splitlines())) <= 80
     assert "Examples:" in text
