@@ -27,11 +27,12 @@ def iana_spelling(name: str) -> str | None:
 
 
 def abbreviation(word: str) -> bool:
-    """Whether a word is a zone abbreviation in use (`EST`, `cest`, `EST5EDT`), in any case: one
-    that a zone of the tz database shows in winter or summer, or the POSIX form of a zone rule.
-    Another word (`foo`) is no zone at all."""
+    """Whether a word is a zone abbreviation (`EST`, `cest`, `EST5EDT`, `SGT`): one that a zone
+    of the tz database shows in winter or summer, in any case; or written in capitals, as
+    people write abbreviations (the database shows `+08` for Singapore now); or the POSIX form
+    of a zone rule. Another word (`foo`) is no zone at all."""
     upper = word.upper()
-    return upper in _abbreviations() or any(c.isdigit() for c in upper)
+    return upper in _abbreviations() or word.isupper() or any(c.isdigit() for c in upper)
 
 
 @lru_cache(maxsize=1)

@@ -467,6 +467,10 @@ def test_a_word_that_is_no_zone_is_an_unknown_zone_not_an_abbreviation(word: str
         parse_zone(word, "--tz")
     with pytest.raises(UsageError, match=re.escape(unknown)):
         times.parse_when(f"2026-11-25 10:00 {word}", "--now")
-    for abbreviation in ("EST", "cest", "EST5EDT", "gb"):
+    for abbreviation in ("EST", "cest", "EST5EDT", "gb", "SGT", "BRT"):
         with pytest.raises(UsageError, match="is a zone abbreviation, which several zones share"):
             times.parse_when(f"2026-11-25 10:00 {abbreviation}", "--now")
+        with pytest.raises(UsageError, match="is a zone abbreviation, which several zones share"):
+            parse_zone(abbreviation, "--tz")
+    with pytest.raises(UsageError, match="'GB' is a zone abbreviation"):
+        times.parse_when("10:00 GB 2026-11-25", "--now")  # (the zone's word before the date)
