@@ -92,6 +92,21 @@ PIECES = st.lists(
 ).map(b"".join)
 
 
+def fed(decoder: decoding.LineDecoder, data: bytes, cuts: list[int], native: bool) -> list[str]:
+    """What the decoder gives for `data` fed in pieces cut at `cuts`, then closed, through the
+    native scanner's ASCII pass or Python's."""
+    lines = decoding._lines
+    decoding._lines = decoding._native_text if native and decoding.native else decoding._text
+    try:
+        out = []
+        for start, end in zip([0, *sorted(cuts)], [*sorted(cuts), len(data)], strict=True):
+            out.append(decoder.feed(data[start:end]))
+        out.append(decoder.close())
+    finally:
+        decoding._lines = lines
+    return out
+
+
 @pytest.mark.parametrize("native", [True, False])
 @given(data=PIECES, cuts=st.lists(st.integers(min_value=0, max_value=60), max_size=6))
 def test_the_decoder_gives_the_same_lines_however_the_bytes_come(
@@ -104,17 +119,7 @@ def test_the_decoder_gives_the_same_lines_however_the_bytes_come(
         body.decode("utf-8", "surrogateescape"), final=True
     )
     expected = decoding._checked(whole, InputStats("whole"))
-    stats = InputStats("pieces")
-    decoder = decoding.LineDecoder(stats)
-    lines = decoding._lines
-    decoding._lines = decoding._native_text if native and decoding.native else decoding._text
-    try:
-        out = []
-        for start, end in zip([0, *sorted(cuts)], [*sorted(cuts), len(data)], strict=True):
-            out.append(decoder.feed(data[start:end]))
-        out.append(decoder.close())
-    finally:
-        decoding._lines = lines
+    out = fed(decoding.LineDecoder(InputStats("pieces")), data, cuts, native)
     assert "".join(out) == expected
     assert all(piece.endswith("\n") for piece in out[:-1] if piece)
 
@@ -149,16 +154,7 @@ def test_files_of_other_encodings_pasted_together_are_each_read_in_their_own(
         if before.removesuffix("-sig") != enc.removesuffix("-sig"):
             names.append(enc)
     stats = InputStats("pasted")
-    decoder = decoding.LineDecoder(stats)
-    lines = decoding._lines
-    decoding._lines = decoding._native_text if native and decoding.native else decoding._text
-    try:
-        out = []
-        for start, end in zip([0, *sorted(cuts)], [*sorted(cuts), len(data)], strict=True):
-            out.append(decoder.feed(data[start:end]))
-        out.append(decoder.close())
-    finally:
-        decoding._lines = lines
+    out = fed(decoding.LineDecoder(stats), data, cuts, native)
     assert "".join(out) == "".join(text for _, text in files).replace("\r\n", "\n")
     assert all(piece.endswith("\n") for piece in out[:-1] if piece)
     assert stats.encoding == "+".join(names)
