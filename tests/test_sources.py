@@ -542,3 +542,25 @@ def test_only_files_with_the_same_bytes_are_copies(tmp_path: Path) -> None:
     assert same_bytes(given) == {
         names["b.log"]: names["a.log"], names["CloudUserSync.lo_"]: names["a.log"]
     }
+
+
+def test_switches_of_encoding_at_the_edges_of_the_input() -> None:
+    """An empty UTF-16 file (its BOM alone) before a UTF-8 one; a UTF-16 log that ends with the
+    first bytes of a BOM (no file after it: they are its text); a lone surrogate in UTF-16 (shown
+    as an escape, never an error); and each of them fed a byte at a time, as a followed log
+    grows."""
+    cases = [
+        (codecs.BOM_UTF16_LE + codecs.BOM_UTF8 + b"ok\r\n", "ok\n", "utf-16-le+utf-8-sig"),
+        ("\ufeffok\r\n".encode("utf-16-le") + b"\xef\xbb", "ok\n\ubbef", "utf-16-le"),
+        (codecs.BOM_UTF16_LE + b"o\x00\x00\xdck\x00\n\x00", "o\\x00\\xdck\n", "utf-16-le"),
+        (
+            "\ufeffa\r\n".encode("utf-16-be") + codecs.BOM_UTF16_LE + "b\r\n".encode("utf-16-le"),
+            "a\nb\n",
+            "utf-16-be+utf-16-le",
+        ),
+    ]
+    for data, text, encoding in cases:
+        for cuts in ([], list(range(1, len(data)))):
+            stats = InputStats("edges")
+            assert "".join(fed(decoding.LineDecoder(stats), data, cuts, False)) == text, cuts
+            assert stats.encoding == encoding
