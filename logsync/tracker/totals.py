@@ -292,7 +292,8 @@ class CycleTotals:
                 elif user.due_cycle is None and user.reason is None:  # (none in the input)
                     # its timer ran out by this cycle's start (a user that failed in the cycle
                     # before, even with no time, is missing for another reason: it just failed)
-                    start = here[0] if ledger.cycle_start is None else ledger.cycle_start
+                    start = ledger.cycle_start
+                    assert start is not None  # (read only of a complete cycle: see `read`)
                     user.due_cycle = (start, here[1])
                     detail = "passed over: not notified, nor received, after its timer ran out"
                     ledger.note(key, user.due_cycle, "skipped", detail, source, line)
