@@ -564,3 +564,53 @@ def test_switches_of_encoding_at_the_edges_of_the_input() -> None:
             stats = InputStats("edges")
             assert "".join(fed(decoding.LineDecoder(stats), data, cuts, False)) == text, cuts
             assert stats.encoding == encoding
+
+
+_LE = codecs.BOM_UTF16_LE
+
+
+@pytest.mark.parametrize(
+    ("pieces", "returned", "encoding"),
+    [
+        # a file's end on a read's end, the next file's BOM on the next read
+        ([_LE + "abc\n".encode("utf-16-le"), codecs.BOM_UTF8 + b"d\n"], ["abc\n", "d\n", ""], "utf-16-le+utf-8-sig"),
+        # a BOM split between two reads waits for its last bytes
+        ([_LE + "abc\n".encode("utf-16-le") + b"\xef", b"\xbb\xbfd\n"], ["abc\n", "d\n", ""], "utf-16-le+utf-8-sig"),
+        # UTF-16 lines come out as they are read, not at the end
+        ([_LE + "abc\n".encode("utf-16-le"), "def\n".encode("utf-16-le")], ["abc\n", "def\n", ""], "utf-16-le"),
+        # half a character at the end, and a last line with no break of its own
+        ([_LE + "abc\n".encode("utf-16-le") + b"x"], ["abc\n", "\\x78"], "utf-16-le"),
+        ([_LE + "abc\ndef".encode("utf-16-le")], ["abc\n", "def"], "utf-16-le"),
+        # breaks at a read's start, and lone CRs
+        ([b"abc\n", b"\nxyz"], ["abc\n", "\n", "xyz"], "utf-8"),
+        ([b"abc\rdef\rgh"], ["abc\ndef\n", "gh"], "utf-8"),
+        ([b"abc\n", b"\rxyz"], ["abc\n", "\n", "xyz"], "utf-8"),
+        # `ÿþ` (a UTF-16LE BOM's bytes) ending a cp1252 line, or before text of no UTF-16
+        ([b"ok\n\xff\xfe"], ["ok\n", "ÿþ"], "utf-8+cp1252"),
+        ([b"ok\n\xff\xfeabc\n"], ["ok\nÿþabc\n", ""], "utf-8+cp1252"),
+        # a BOM that begins no line (the file before it had no final break) is no switch
+        ([_LE + "abc".encode("utf-16-le"), codecs.BOM_UTF8 + b"d\n"], ["", "", "abc믯撿\\x0a"], "utf-16-le"),
+        # several files in one read
+        (
+            [_LE + "naïve\n".encode("utf-16-le") + codecs.BOM_UTF8 + b"b\n" + codecs.BOM_UTF8 + b"c\n"],
+            ["naïve\nb\nc\n", ""],
+            "utf-16-le+utf-8-sig",
+        ),
+    ],
+)
+def test_what_each_read_returns_where_files_and_reads_meet(
+    pieces: list[bytes], returned: list[str], encoding: str
+) -> None:
+    """What `feed` returns for each read (and `close` at the end), where a read's edge falls on
+    a file's, a BOM's or a line break's: a followed log's lines come out as soon as they are
+    whole (mutation testing found mutants that gave the same text only at the end)."""
+    stats = InputStats("reads")
+    decoder = decoding.LineDecoder(stats)
+    assert [*map(decoder.feed, pieces), decoder.close()] == returned
+    assert stats.encoding == encoding
+
+
+def test_the_first_character_after_a_bom_tells_text() -> None:
+    assert decoding._begins_text(b"S\x00", "utf-16-le") and decoding._begins_text(b"\x00S", "utf-16-be")
+    assert not decoding._begins_text(b"A\x00", "utf-8-sig")
+    assert decoding._begins_text(b"SM", "utf-8-sig") and not decoding._begins_text(b"S", "utf-8-sig")
