@@ -140,6 +140,38 @@ def merge_batches(
         yield from stream
 
 
+class Copies:
+    """The duplicate rule, for records met in two inputs or two runs of one (the same instant,
+    thread, component and text: overlapping exports, pasted excerpts): of each record, as many
+    copies count as the one run that holds it most often, so that a record a component wrote
+    twice in one millisecond counts twice, and in whatever order the runs come. Runs are told
+    by number (`side`); a record is any hashable key."""
+
+    def __init__(self) -> None:
+        self._counts: dict[object, list[int]] = {}  # per record: [counted, per-run counts…]
+
+    def copy(self, record: object, side: int) -> bool:
+        """Whether this record of run `side` is a copy of one already counted (else it counts)."""
+        counts = self._counts.get(record)
+        if counts is None:
+            counts = self._counts[record] = [0] * (side + 2)
+        elif len(counts) < side + 2:
+            counts.extend([0] * (side + 2 - len(counts)))
+        counts[side + 1] += 1
+        if counts[side + 1] <= counts[0]:
+            return True
+        counts[0] = counts[side + 1]
+        return False
+
+    def known(self, record: object) -> bool:
+        """Whether the record was met before (see `forget`)."""
+        return record in self._counts
+
+    def forget(self, record: object) -> None:
+        """Forget a record no later one can be a copy of (its instant is past)."""
+        del self._counts[record]
+
+
 def in_batches(items: Iterator[T], size: int = 1024) -> Iterator[list[T]]:
     """The items, `size` at a time (the form `merge_batches` takes)."""
     while True:

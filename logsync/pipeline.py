@@ -20,6 +20,7 @@ from .formats.sms import candidate_pattern
 from .merge import (
     RUN_DISORDER,
     BackwardJump,
+    Copies,
     in_batches,
     keyed_events,
     merge_batches,
@@ -329,8 +330,7 @@ class EventStream:
     def _once(self, merged: Iterator[tuple[float, Event, int]]) -> Iterator[Event]:
         """The merged events, where a record found in two inputs or two runs of one input (the
         same instant, thread, component and text: overlapping exports, pasted excerpts) counts
-        once: of each record, as many copies as the one run that holds it most often (so a
-        record repeated inside one input counts, in whatever order the inputs come). Records
+        as `merge.Copies` says, as many times as the one run that holds it most often. Records
         on both sides of a rotation's seam all count: the older half (a `.lo_`, or a run that
         ends with the rotation marker) was renamed, not copied, so a component that wrote one
         line many times in a millisecond as the log rotated wrote each of them (the lab's
@@ -342,7 +342,7 @@ class EventStream:
         whole = self._halves.keys() - ends.keys()
         sides: dict[int, int] = {}  # per run: the run whose counts its records add to
         continued: set[int] = set()
-        copies: dict[tuple[object, ...], list[int]] = {}  # per record: [kept, per-run counts…]
+        copies = Copies()
         seen: deque[tuple[float, tuple[object, ...]]] = deque()  # (instant, record), in order
         latest = float("-inf")
         for key, event, origin in merged:
@@ -353,19 +353,13 @@ class EventStream:
                 # the records of the last seconds: threads write a little out of order
                 latest = max(latest, key)
                 while seen and seen[0][0] < latest - 2 * RUN_DISORDER:
-                    del copies[seen.popleft()[1]]
+                    copies.forget(seen.popleft()[1])
                 record = (key, event.thread, event.component, event.text)
-                counts = copies.get(record)
-                if counts is None:
-                    counts = copies[record] = [0] * (side + 2)
+                if not copies.known(record):
                     seen.append((key, record))
-                elif len(counts) < side + 2:
-                    counts.extend([0] * (side + 2 - len(counts)))
-                counts[side + 1] += 1
-                if counts[side + 1] <= counts[0]:
+                if copies.copy(record, side):
                     self.duplicates += 1
                     continue
-                counts[0] = counts[side + 1]
             yield event
 
 

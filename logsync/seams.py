@@ -16,7 +16,7 @@ from typing import BinaryIO, NamedTuple, TypeVar
 from .events import CONNECTOR
 from .formats import ROTATION_MARKER, ParseContext, Record
 from .formats.sms import record_at, records_in
-from .merge import RUN_DISORDER_US
+from .merge import RUN_DISORDER_US, Copies
 from .stats import InputStats, Skipped
 from .times import micros
 
@@ -358,18 +358,17 @@ def _repeated_start(earlier_run: Run, later_run: Run, source_tz: object) -> Piec
         or (head_keys[-1][0] <= earlier.last + window and later_end > later.start + _REACH)
     ):
         return None  # the records that count are not all within reach
-    counts: dict[tuple[int, int | None, str, str], int] = {}
+    copies = Copies()  # (the rule `EventStream` counts by; the earlier run comes first)
     for key in tail_keys:
-        counts[key] = counts.get(key, 0) + 1
+        copies.copy(key, 0)
     skipped = 0
     connector = 0
     for line in head:
-        if line.key is None or not counts.get(line.key):
+        if line.key is None or not copies.copy(line.key, 1):
             break
-        counts[line.key] -= 1
         skipped += 1
         connector += line.key[2] == CONNECTOR  # (as `sms.count_connector` counts them)
-    if any(counts.get(line.key) for line in head[skipped:] if line.key is not None):
+    if any(copies.copy(line.key, 1) for line in head[skipped + 1 :] if line.key is not None):
         return None  # a shared record further on: events tell it apart
     if skipped == 0:
         return later

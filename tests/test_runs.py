@@ -357,3 +357,40 @@ def test_pieces_of_a_history_in_any_order_answer_as_the_whole(tmp_path_factory: 
     expected = answers(str(clean))[:2]
     assert answers(str(whole))[:2] == expected
     assert answers(*map(str, files))[:2] == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from("abc"), max_size=6), min_size=1, max_size=4),
+    st.randoms(use_true_random=False),
+)
+def test_a_record_counts_as_often_as_the_one_run_that_holds_it_most_often(
+    runs: list[list[str]], shuffle: object
+) -> None:
+    """The duplicate rule (`merge.Copies`), which both the merge of events and the seams of
+    pieces count by: runs met in any interleaving (each in its own order) keep, of each record,
+    as many copies as the run that holds it most often, and the others are copies."""
+    from logsync.merge import Copies
+
+    order = [side for side, run in enumerate(runs) for _ in run]
+    shuffle.shuffle(order)  # type: ignore[attr-defined]
+    positions = [0] * len(runs)
+    copies = Copies()
+    counted: dict[str, int] = {}
+    for side in order:
+        record = runs[side][positions[side]]
+        positions[side] += 1
+        if not copies.copy(record, side):
+            counted[record] = counted.get(record, 0) + 1
+    wanted = {r: max(run.count(r) for run in runs) for r in {r for run in runs for r in run}}
+    assert counted == wanted
+
+
+def test_a_record_forgotten_counts_again() -> None:
+    """`Copies.forget` drops what was counted of a record: met again, it counts as new."""
+    from logsync.merge import Copies
+
+    copies = Copies()
+    assert [copies.copy("a", 0), copies.copy("a", 1), copies.known("a")] == [False, True, True]
+    copies.forget("a")
+    assert [copies.known("a"), copies.copy("a", 1), copies.copy("a", 0)] == [False, False, True]
