@@ -219,19 +219,17 @@ _lines = _text if native is None else _native_text
 _UTF16_BOM_RE = re.compile(rb"(?:^|(?<=[\r\n]))(?:\xff\xfe|\xfe\xff)")
 """A UTF-16 BOM at a line's start in UTF-8 text: a UTF-16 file pasted after it."""
 
-_BREAKS_UTF16 = {"utf-16-le": b"\n\0", "utf-16-be": b"\0\n"}
-_SWITCHES = {
-    b"\n\0": ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_BE, "utf-16-be")),
-    b"\0\n": ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16-le")),
-}
-"""Of UTF-16 text by its line break, the BOMs of the other encodings that may begin a line."""
-
-
 _BOMS = {
     "utf-8-sig": codecs.BOM_UTF8,
     "utf-16-le": codecs.BOM_UTF16_LE,
     "utf-16-be": codecs.BOM_UTF16_BE,
 }
+_BREAKS_UTF16 = {"utf-16-le": b"\n\0", "utf-16-be": b"\0\n"}
+_SWITCHES = {
+    line_break: tuple((bom, other) for other, bom in _BOMS.items() if other != encoding)
+    for encoding, line_break in _BREAKS_UTF16.items()
+}
+"""Of UTF-16 text by its line break, the BOMs of the other encodings that may begin a line."""
 _TEXT = frozenset(b"\t\n\r\x0b\x0c" + bytes(range(0x20, 0x7F)))
 """The bytes of ASCII text (a log's first character after its BOM is one)."""
 
