@@ -3,6 +3,7 @@ cycles the excerpt shows only in part are not judged as if it were the whole log
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -102,8 +103,8 @@ def test_an_excerpt_says_where_it_leaves_lines_out(tmp_path: Path) -> None:
     gate = runner.invoke(app, ["check", "--now", "2026-11-25T16:00:06-08:00", str(path)])
     assert gate.exit_code == 1
     assert gate.stderr.splitlines() == [
-        f"logsync: {path}: an excerpt that leaves lines out in 82 places (grep's `--`): users "
-        "whose failure or retry may be there are pending; the whole log would tell",
+        f"logsync: {path}: an excerpt that leaves lines out in 82 places (grep's `--`, `...`): "
+        "users whose failure or retry may be there are pending; the whole log would tell",
         "logsync: 2 users were notified with no outcome in the log: the counts of their cycles "
         "cannot say whether they were held back by a failure before it or in the lines it "
         "leaves out; the whole log would tell",
@@ -182,3 +183,76 @@ def test_a_user_whose_retry_may_lie_in_what_an_excerpt_leaves_out_is_pending(tmp
         "2026-11-25T14:30:09.041-08:00",
         False,
     )
+
+
+def two_blocks(mark: bytes | None, quote: bytes = b"") -> bytes:
+    """The demo log's lines 2000–2040 (cycles from 04:20 to 04:45) and 2600–2640 (11:05 to
+    11:30), each line after `quote`, with a line `mark` between them (None: none, as if the
+    log had nothing between)."""
+    middle = [mark + b"\r\n"] if mark is not None else []
+    return b"".join(quote + line for line in [*LINES[1999:2040], *middle, *LINES[2599:2640]])
+
+
+@pytest.mark.parametrize(
+    ("mark", "quote"),
+    [(b"--", b""), (b"...", b""), (b"[snip]", b""), ("\u2026".encode(), b""), (b"...", b"> ")],
+)
+def test_a_silence_where_an_excerpt_leaves_lines_out_is_no_stall(
+    tmp_path: Path, mark: bytes, quote: bytes
+) -> None:
+    """Six hours that an excerpt leaves out (a line of `--`, `...`, `[snip]` or `…` where it
+    does, quoted in a reply or not) are no stall: the cycles of that time are among the lines
+    left out. Neither the finding nor the advice says the connector paused then, nor, as of
+    a time in the gap, that it is stalled now."""
+    path = tmp_path / "excerpt.txt"
+    path.write_bytes(two_blocks(mark, quote))
+    summary = runner.invoke(app, ["summary", "--format", "json", str(path)])
+    assert summary.exit_code == 0, summary.output
+    found = json.loads(summary.stdout)
+    assert [f["code"] for f in found["findings"]] == []
+    assert [a["code"] for a in found["advice"]] == ["read_whole_log"]
+    assert f"{path}: an excerpt that leaves lines out in 1 place" in summary.stderr
+    gap = datetime(2026, 11, 25, 8, 0, tzinfo=PST)
+    assert analyze([str(path)], now=gap).connector.state == "running"
+
+
+def test_a_silence_in_a_log_that_leaves_nothing_out_is_a_stall(tmp_path: Path) -> None:
+    """The same two blocks with nothing between them: the log itself shows no cycle for six
+    hours (04:45:04 to 11:05:04), a stall it came out of; and a stall since 04:45:04 as of a
+    time more than three intervals after it (of 5m 0.037s, the median gap of its cycles)."""
+    path = tmp_path / "gap.log"
+    path.write_bytes(two_blocks(None))
+    found = json.loads(runner.invoke(app, ["summary", "--format", "json", str(path)]).stdout)
+    assert (found["findings"][0]["code"], found["findings"][0]["message"]) == (
+        "connector_stalled",
+        "no cycle for 6h 20m between 2026-11-25T04:45:04.268-08:00 and "
+        "2026-11-25T11:05:04.280-08:00 — more than 3 intervals of 5m",
+    )
+    assert "past_stall" in [a["code"] for a in found["advice"]]
+    last = datetime(2026, 11, 25, 4, 45, 4, 268000, PST)
+    limit = last + 3 * timedelta(minutes=5, microseconds=37000)
+    stalled = analyze([str(path)], now=limit + timedelta(microseconds=1)).connector
+    assert (stalled.state, stalled.since) == ("stalled", last)
+    assert analyze([str(path)], now=limit).connector.state == "running"
+
+
+@pytest.mark.parametrize(
+    ("left_out", "start", "end", "expected"),
+    [
+        (None, 0, 10, False),
+        ((None, None), 0, 10, True),
+        ((10, None), 0, 10, False),  # the first place is after the silence ends
+        ((9, None), 0, 10, True),
+        ((None, 0), 0, 10, False),  # the last place is before it begins
+        ((None, 1), 0, 10, True),
+        ((3, 7), 0, 10, True),
+    ],
+)
+def test_a_silence_leaves_lines_out_where_a_place_may_fall_inside_it(
+    left_out: tuple[int | None, int | None] | None, start: int, end: int, expected: bool
+) -> None:
+    """`leaves_out`: the places an excerpt leaves lines out lie from the record before the
+    first to the record after the last (None: from the input's start, to its end)."""
+    from logsync.tracker.connector import leaves_out
+
+    assert leaves_out(left_out, start, end) is expected

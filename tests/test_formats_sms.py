@@ -197,6 +197,16 @@ def test_each_line_that_is_no_record_says_why() -> None:
     assert [unparsed_problem(line) for line in lines] == [
         "NUL padding", "not a log record", "binary data", "binary data", "not a log record",
         "not a log record", "not a log record", "not a log record", "damaged SMS trace record",
-        "damaged CMTrace record", "damaged CMTrace record", "lines left out (grep's `--`)",
+        "damaged CMTrace record", "damaged CMTrace record", "lines left out (grep's `--`, `...`)",
         "not a log record",
     ]
+
+
+def test_the_lines_that_say_lines_are_left_out() -> None:
+    """grep's `--`, and what people write where they leave lines out of a pasted excerpt, in
+    any case and between any spaces; a line of more dots, or words around them, is none."""
+    marks = ["--", " -- ", "...", "\u2026", "[...]", "[\u2026]", "(...)", "<...>", "snip",
+             "[SNIP]", "<snip>", "[snipped]\t"]
+    others = ["---", "....", "..", "-", "... more", "snipped", "[snip", "- -"]
+    assert {unparsed_problem(line) for line in marks} == {"lines left out (grep's `--`, `...`)"}
+    assert {unparsed_problem(line) for line in others} == {"not a log record"}

@@ -188,9 +188,9 @@ def note_unparsed(inputs: Iterable[InputStats], opts: Common, env: Env) -> None:
         if stats.gaps:
             places = "1 place" if stats.gaps == 1 else f"{stats.gaps:,} places"
             env.stderr.write(
-                f"logsync: {name}: an excerpt that leaves lines out in {places} (grep's `--`): "
-                "users whose failure or retry may be there are pending; the whole log would "
-                "tell\n"
+                f"logsync: {name}: an excerpt that leaves lines out in {places} (grep's `--`, "
+                "`...`): users whose failure or retry may be there are pending; the whole log "
+                "would tell\n"
             )
         if stats.untimed_head:
             head = stats.untimed_head

@@ -122,7 +122,11 @@ ROTATION_PROBLEM = "rotation marker"
 GAP_LINE = "--"
 """What `grep -C` (`-A`, `-B`) writes between groups of lines that are not next to each other:
 the input is an excerpt, and lines are left out there."""
-GAP_PROBLEM = "lines left out (grep's `--`)"
+GAP_MARKS = frozenset((GAP_LINE, "...", "\u2026", "[...]", "[\u2026]", "(...)", "<...>", "snip",
+                       "[snip]", "<snip>", "[snipped]"))
+"""Lines that say lines are left out there: grep's, and those people write in an excerpt they
+paste (a line of `...`, `[snip]`)."""
+GAP_PROBLEM = "lines left out (grep's `--`, `...`)"
 
 
 def unparsed_problem(raw: str) -> str:
@@ -137,7 +141,7 @@ def unparsed_problem(raw: str) -> str:
         return "damaged CMTrace record"
     if raw.strip() == ROTATION_MARKER:
         return ROTATION_PROBLEM
-    if raw.rstrip() == GAP_LINE:
+    if raw.strip().lower() in GAP_MARKS:
         return GAP_PROBLEM
     return "not a log record"
 

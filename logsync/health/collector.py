@@ -10,11 +10,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 
-from ..analysis import Analysis, latest_time
+from ..analysis import Analysis, latest_time, left_out
 from ..events import CONNECTOR, STATMSG_STARTED, STATMSG_STOPPING
 from ..sources import SITE_COMPONENT_LOG, base_name
 from ..times import NO_TIMES, fixed_offset, instant_key, moment_time, timeless
 from ..tracker import STALL_INTERVALS, Row
+from ..tracker.connector import leaves_out
 from .findings import (
     connector_findings,
     stall_findings,
@@ -208,7 +209,8 @@ class HealthCollector:
         restarts = [Evidence(r.source, r.line, r.time) for r in result.restarts]
         users = analysis.users
         connector_findings(result, self.last_certificate_wait, findings, advice)
-        stall_findings(result, interval, self._gaps, self.last_cycle, findings, advice)
+        gaps = self._silences(analysis)
+        stall_findings(result, interval, gaps, self.last_cycle, findings, advice)
         user_findings(analysis, users, findings, advice)
         advice.sort(key=lambda item: item.code == "past_stall")  # what is over comes last
         unnamed_findings(result, findings, advice)
@@ -251,15 +253,22 @@ class HealthCollector:
             findings=findings,
             advice=advice,
             interval_basis=analysis.interval_basis,
-            stalls=self.stalls(interval),
+            stalls=self.stalls(interval, gaps),
             as_of=analysis.as_of,
         )
 
-    def stalls(self, interval: timedelta) -> list[tuple[datetime, datetime]]:
-        """The longest gaps between cycles of a run beyond the stall limit, in time order."""
+    def _silences(self, analysis: Analysis) -> list[Gap]:
+        """The longest gaps between cycles of a run, but where an excerpt leaves lines out
+        between their cycles (grep's `--`): the cycles of that time may be among those lines."""
+        left = left_out(analysis.inputs)
+        return [gap for gap in self._gaps if not leaves_out(left, gap[3][0], gap[4][0])]
+
+    @staticmethod
+    def stalls(interval: timedelta, gaps: list[Gap]) -> list[tuple[datetime, datetime]]:
+        """The gaps between cycles beyond the stall limit, in time order."""
         limit = STALL_INTERVALS * (interval // _MICROSECOND)
         spans = sorted(
-            ((before, after) for gap, _, _, before, after in self._gaps if gap > limit),
+            ((before, after) for gap, _, _, before, after in gaps if gap > limit),
             key=lambda span: span[0][0],
         )
         return [(moment_time(*before[:2]), moment_time(*after[:2])) for before, after in spans]

@@ -285,11 +285,18 @@ class ConnectorLog:
             return when
         return last[0] + -(-(when - last[0]) // interval) * interval
 
-    def state(self, as_of: int | None, interval: int, users: Collection[Seen]) -> Connector:
+    def state(
+        self,
+        as_of: int | None,
+        interval: int,
+        users: Collection[Seen],
+        left_out: tuple[int | None, int | None] | None = None,
+    ) -> Connector:
         """The connector's state at `as_of` (microseconds), with the record that shows it and
         what sibling logs show as its cause; `users` (`Seen`) show cycles at work where no
-        cycle's start or totals does (each user's line was written in one)."""
-        found = self._state(as_of, interval, users)
+        cycle's start or totals does (each user's line was written in one). `left_out`: where
+        an excerpt leaves lines out (`CycleTotals.gaps`): a silence there is no stall."""
+        found = self._state(as_of, interval, users, left_out)
         if found.ok or not self._causes:
             return found
         return found._replace(causes=self._causes_of(found, as_of))
@@ -328,7 +335,13 @@ class ConnectorLog:
             chain.append(Cause("install_errors", moment_time(us, zone), source, line, ids))
         return tuple(chain)
 
-    def _state(self, as_of: int | None, interval: int, users: Collection[Seen]) -> Connector:
+    def _state(
+        self,
+        as_of: int | None,
+        interval: int,
+        users: Collection[Seen],
+        left_out: tuple[int | None, int | None] | None,
+    ) -> Connector:
         """The connector's state at `as_of` (microseconds), with the record that shows it;
         `users`' last lines show when a cycle was last at work, where the input holds no later
         cycle line."""
@@ -391,8 +404,21 @@ class ConnectorLog:
         if awaiting is not None and restart is not None and awaiting >= reference:
             reference, since = awaiting, last_restart
             where = (restart.source, restart.line)
-        if as_of - reference > STALL_INTERVALS * interval:
+        if as_of - reference > STALL_INTERVALS * interval and not leaves_out(
+            left_out, reference, as_of
+        ):
             return Connector(
                 "stalled", "connector_stalled", since, last_cycle, last_restart, *where
             )
         return Connector("running", None, None, last_cycle, last_restart)
+
+
+def leaves_out(left_out: tuple[int | None, int | None] | None, start: int, end: int) -> bool:
+    """Whether an excerpt's places that leave lines out (`CycleTotals.gaps`: the instant of
+    the record before the first and of the record after the last; None: the input's start, or
+    its end) may fall between the instants `start` and `end`: the cycles of that time may be
+    among the lines left out, so a silence there shows no stall."""
+    if left_out is None:
+        return False
+    first, last = left_out
+    return (first is None or first < end) and (last is None or last > start)
