@@ -38,7 +38,8 @@ _QUOTED_RE = re.compile(r"^[>|]", re.MULTILINE)
 MAX_PIECES = 8
 """A record is put back together from at most this many wrapped pieces."""
 MAX_TRIED = 3
-"""Breaks of a trailer tried both ways (an SMS-trace trailer wrapped at 70 columns has two)."""
+"""Breaks tried both ways, the last of a record's (an SMS-trace trailer wrapped at 70 columns
+has two)."""
 SLACK = 4
 """Columns the width read from the text may be off by (quoting added or taken after wrapping)."""
 MIN_WIDTH = 60
@@ -361,14 +362,14 @@ def _joined(pieces: list[str], whole_by: str, cut: bool = False) -> tuple[int, s
 def _join(pieces: list[str], whole_by: str, cut: bool = False) -> str | None:
     """The record that these wrapped pieces were, or None when they were none.
 
-    Only the breaks inside an SMS-trace trailer are tried both ways (its parts are checked);
-    a break in the message takes the likelier way (nothing there could tell), so a line costs
-    a few tries at most.
+    Each of the last `MAX_TRIED` breaks is tried both ways, the likelier first (see
+    `_separators`): inside an SMS-trace trailer its parts are checked; in a message, a text too
+    short to show that it was cut (`... added us|ers to Cloud = 0`) makes a known message only
+    joined as it was cut. So a line costs a few tries at most.
     """
     choices = [_separators(a, b, cut) for a, b in pairwise(pieces)]
-    trailer = next((i for i, piece in enumerate(pieces) if "$$<" in piece), len(pieces))
     for index in range(len(choices)):
-        if index < trailer or index < len(choices) - MAX_TRIED:
+        if index < len(choices) - MAX_TRIED:
             choices[index] = choices[index][:1]
     for separators in product(*choices):
         parts = [pieces[0]]
@@ -392,6 +393,12 @@ def _unwrapped(
     the one word of the next line when that is no record by itself."""
     pending: list[str] = []
     for line in lines:
+        if len(pending) == 1 and not cut and len(pending[0]) >= width:
+            if wholes.name_cut(pending[0], line):  # (a short text: too few cuts to tell)
+                yield pending[0] + line.strip()
+                yield ""
+                pending = []
+                continue
         if pending:
             goes_on = not (  # (a whole line is pending only of message lines, see below)
                 len(pending) == 1

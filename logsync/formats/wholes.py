@@ -82,6 +82,26 @@ def ends_with_name(line: str) -> bool:
     return _kind(line) in ("user_add_requested", "user_add_failed")
 
 
+def name_cut(line: str, following: str) -> bool:
+    """Whether the next line is the rest of the user's name the line ends with, cut where the
+    line was as wide as the text (`... = carol.smith@contoso.onmic|rosoft.com`): one word of
+    what a domain holds, with a dot inside or in lower case (a word of the reply, `Thanks.`,
+    is neither), that leaves a name with a dot after its `@`."""
+    word = following.strip()
+    if not _DOMAIN_RE.fullmatch(word) or following[:1].isspace():
+        return False
+    if "." not in word[:-1] and word != word.lower():
+        return False
+    if _kind(line) != "user_add_requested":
+        return False
+    name = line.rsplit(None, 1)[-1] + word
+    return "@" in name and "." in name.rsplit("@", 1)[1].strip(".")
+
+
+_DOMAIN_RE = re.compile(r"[A-Za-z0-9.-]*[A-Za-z0-9]")
+"""What the rest of a user's name cut after its `@` may be: letters, digits, dots, hyphens."""
+
+
 def _kind(line: str) -> str:
     """The catalogue's kind of the line's message (after an excerpt's date, before a
     trailer)."""
