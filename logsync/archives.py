@@ -7,7 +7,7 @@ import os
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
 from .errors import InputError
 
@@ -68,12 +68,49 @@ def open_member(name: str, archive: str, member: str) -> BinaryIO:
 
     try:
         with zipfile.ZipFile(archive) as opened:
-            found = next((i for i in opened.infolist() if member_name(i) == member), member)
-            return opened.open(found)  # type: ignore[return-value]
+            found = next((i for i in opened.infolist() if member_name(i) == member), None)
+            if found is None:
+                raise KeyError(member)
+            if found.flag_bits & _ENCRYPTED:
+                raise InputError(name, "encrypted in the zip archive: extract it first")
+            return _Member(opened.open(found), name)  # type: ignore[return-value]
     except KeyError as exc:
         raise InputError(name, "no such file in the zip archive") from exc
     except (zipfile.BadZipFile, OSError, NotImplementedError) as exc:
         raise InputError(name, f"not readable from the zip archive ({exc})") from exc
+
+
+_ENCRYPTED = 0x1
+"""The flag bit of a zip member whose data is encrypted (a password is needed to read it)."""
+
+
+class _Member:
+    """A zip member's bytes, with a one-line error where they cannot be read (data damaged
+    after the archive's directory was read: a bad CRC, deflated data that does not inflate)."""
+
+    def __init__(self, handle: IO[bytes], name: str) -> None:
+        self._handle = handle
+        self._name = name
+
+    def read(self, size: int = -1) -> bytes:
+        import zipfile
+
+        try:
+            return self._handle.read(size)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+            raise InputError(self._name, f"damaged in the zip archive ({exc})") from exc
+
+    def close(self) -> None:
+        self._handle.close()
+
+    def __enter__(self) -> _Member:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(self._handle, attribute)
 
 
 def _bzip2() -> Any:

@@ -387,6 +387,41 @@ def test_zip_errors_name_the_archive(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("command", ["report", "events"])
+def test_a_zip_member_damaged_or_encrypted_is_one_line_and_exit_2(
+    tmp_path: Path, command: str
+) -> None:
+    """Members whose data cannot be read, found only as they are (the archive's directory
+    reads well): a byte changed in a stored member (its CRC-32 fails), deflated data that does
+    not inflate, a member encrypted with a password (zipped so to pass a mail filter). Each
+    was a traceback and exit 70."""
+    log = (ROTATED / "CloudUserSync.log").read_bytes()
+    stored = tmp_path / "stored.zip"
+    with zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("Logs/CloudUserSync.log", log)
+    data = stored.read_bytes()
+    at = data.index(log) + 5000
+    stored.write_bytes(data[:at] + bytes([data[at] ^ 0x20]) + data[at + 1 :])
+    deflated = zip_of(tmp_path / "deflated.zip", {"CloudUserSync.log": log})
+    data = deflated.read_bytes()
+    deflated.write_bytes(data[:200] + bytes(64) + data[264:])
+    locked = zip_of(tmp_path / "locked.zip", {"CloudUserSync.log": log})
+    data = bytearray(locked.read_bytes())  # (the flag bit "encrypted", as `zip -P` sets it)
+    for header, flags in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        data[data.index(header) + flags] |= 0x1
+    locked.write_bytes(bytes(data))
+    for archive_path, problem in [
+        (stored, "damaged in the zip archive (Bad CRC-32 for file 'Logs/CloudUserSync.log')"),
+        (deflated, "damaged in the zip archive (Error -3 while decompressing data: "),
+        (locked, "encrypted in the zip archive: extract it first"),
+    ]:
+        member_name = "Logs/CloudUserSync.log" if archive_path == stored else "CloudUserSync.log"
+        result = CliRunner().invoke(app, [command, str(archive_path)])
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr.startswith(f"logsync: error: {archive_path}/{member_name}: {problem}")
+        assert len(result.stderr.splitlines()) == 1
+
+
 # -- a .log given alone with its .lo_ beside it ------------------------------------------------
 
 
