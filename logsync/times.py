@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from . import zonenames
 from .clocks import one_instant
+from .dateforms import numeric_date, same_weekday
 from .errors import UsageError
 from .patterns import deferred
 
@@ -268,8 +269,6 @@ digits after its area: `Etc/GMT+5`; a `T10` or `h30` after a date is no zone).""
 _MERIDIEMS = frozenset({"AM", "PM", "A", "P"})
 _RELATIVE_RE = deferred(r"now\s*(?P<sign>[+-])\s*(?P<duration>.+)", re.IGNORECASE)
 """`now-2h`, `now - 1d`, `now+30m`: a time relative to the wall clock."""
-_NUMERIC_DATE_RE = deferred(r"(?<![\d.:/-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/.-])")
-"""A date of numbers with the year last (`11/25/2026`, `25.11.2026`, `11-25-26`)."""
 
 
 def parse_when(text: str, option: str, zone: tzinfo | None = None) -> datetime:
@@ -293,12 +292,13 @@ def parse_when(text: str, option: str, zone: tzinfo | None = None) -> datetime:
     if split is not None and split.group("zone").replace(".", "").upper() not in _MERIDIEMS:
         named = parse_zone(split.group("zone"), f"{option} {text!r}")
         body = split.group("when")
-    _month_first(body, text, option)
+    body = numeric_date(body, text, option)
     value = _read_time(body, text, option)
     if named is not None:
         if value.tzinfo is not None:
             raise UsageError(f"{option}: {text!r} has both an offset and a zone name")
         value = one_instant(value.replace(tzinfo=named), option, repr(text), split.group("zone"))  # type: ignore[union-attr]
+    same_weekday(body, value, text, option)
     if value.tzinfo is None and zone is not None:
         value = value.replace(tzinfo=zone)
     if not (FIRST_YEAR <= value.year <= LAST_YEAR and FIRST_YEAR <= _utc_year(value) <= LAST_YEAR):
@@ -350,22 +350,6 @@ def _clock(kind: type[datetime]) -> datetime:
     """The wall clock to the millisecond, the precision of the log's times."""
     clock = wall_clock()
     return kind(*clock.timetuple()[:6], clock.microsecond // 1000 * 1000, tzinfo=clock.tzinfo)
-
-
-def _month_first(body: str, text: str, option: str) -> None:
-    """Refuse a date of numbers that reads only day-first (`26/11/2026`): such dates are
-    month/day/year, as SMS logs write them, and a day-first reading is never guessed."""
-    found = _NUMERIC_DATE_RE.search(body)
-    if found is None:
-        return
-    first, second = int(found.group(1)), int(found.group(3))
-    if first > 12 and 1 <= second <= 12:
-        year = found.group(4) if len(found.group(4)) == 4 else f"20{found.group(4)}"
-        hint = f"{year}-{second:02d}-{first:02d}"
-        raise UsageError(
-            f"{option}: {text!r} reads only day-first; dates of numbers are month/day/year, as "
-            f"SMS logs write them: write the ISO form {hint}"
-        )
 
 
 _EXAMPLE = "for example 2026-11-25T12:00 or '11/25/2026 12:00 PM'"

@@ -474,3 +474,54 @@ def test_a_word_that_is_no_zone_is_an_unknown_zone_not_an_abbreviation(word: str
             parse_zone(abbreviation, "--tz")
     with pytest.raises(UsageError, match="'GB' is a zone abbreviation"):
         times.parse_when("10:00 GB 2026-11-25", "--now")  # (the zone's word before the date)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("05.01.2026 11:00", datetime(2026, 1, 5, 11, 0)),
+        ("25.11.2026 12:00", datetime(2026, 11, 25, 12, 0)),
+        ("5.1.26 11:00", datetime(2026, 1, 5, 11, 0)),
+        ("12.11.2026 10:00", datetime(2026, 11, 12, 10, 0)),  # (the twelfth of November)
+        ("11/12/2026 10:00", datetime(2026, 11, 12, 10, 0)),  # (slashes: month first)
+    ],
+)
+def test_a_date_with_dots_is_day_month_year_as_the_logs_read_it(
+    text: str, expected: datetime
+) -> None:
+    """A log's `05.01.2026 10:23:54` is read as 5 January; `--now '05.01.2026 11:00'` was read
+    as 1 May, so every user of the excerpt was judged four months on (`overdue`)."""
+    assert parse_when(text, "--now") == expected
+
+
+def test_a_date_with_dots_that_reads_only_month_first_is_refused() -> None:
+    with pytest.raises(UsageError) as error:
+        parse_when("11.25.2026 12:00", "--now")
+    assert error.value.message == (
+        "--now: '11.25.2026 12:00' reads only month-first; dates with dots are day.month.year: "
+        "write the ISO form 2026-11-25"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Mon 11/25/2026 4 PM", "'Mon 11/25/2026 4 PM' says Mon, but 2026-11-25 is a Wednesday"),
+        (
+            "Friday, November 25, 2026 4:00 PM",
+            "'Friday, November 25, 2026 4:00 PM' says Friday, but 2026-11-25 is a Wednesday",
+        ),
+        ("tue. 25.11.2026 10:00", "'tue. 25.11.2026 10:00' says tue., but 2026-11-25 is a Wednesday"),
+    ],
+)
+def test_a_weekday_that_is_not_the_date_s_is_refused(text: str, message: str) -> None:
+    with pytest.raises(UsageError) as error:
+        parse_when(text, "--now")
+    assert error.value.message == f"--now: {message}: correct the date, or leave the weekday out"
+
+
+@pytest.mark.parametrize(
+    "text", ["Wed 11/25/2026 4 PM", "Wednesday, November 25, 2026 4:00 PM", "Wed Nov 25 12:00:00 2026"]
+)
+def test_a_weekday_that_is_the_date_s_is_read(text: str) -> None:
+    assert parse_when(text, "--now").date() == datetime(2026, 11, 25).date()

@@ -393,12 +393,13 @@ def _unwrapped(
     the one word of the next line when that is no record by itself."""
     pending: list[str] = []
     for line in lines:
-        if len(pending) == 1 and not cut and len(pending[0]) >= width:
-            if wholes.name_cut(pending[0], line):  # (a short text: too few cuts to tell)
-                yield pending[0] + line.strip()
-                yield ""
-                pending = []
-                continue
+        # (a short text: too few cuts to tell that it was cut)
+        cut_name = len(pending) == 1 and not cut and len(pending[0]) >= width
+        if cut_name and wholes.name_cut(pending[0], line):
+            yield pending[0] + line.strip()
+            yield ""
+            pending = []
+            continue
         if pending:
             goes_on = not (  # (a whole line is pending only of message lines, see below)
                 len(pending) == 1
