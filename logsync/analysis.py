@@ -33,7 +33,8 @@ from .sources import (
     same_bytes,
     without_empty,
 )
-from .times import NO_TIMES, Now, WallClock, instant_key, iso, micros, timeless
+from .stats import left_out, unheard
+from .times import NO_TIMES, Now, WallClock, instant_key, iso, timeless
 from .tracker import (
     DEFAULT_FULL_SYNC_AFTER,
     STALL_INTERVALS,
@@ -112,17 +113,6 @@ def earliest_time(inputs: Sequence[InputStats]) -> datetime | None:
     sibling logs' (they do not say where the connector's log begins)."""
     times = [s.first_time for s in inputs if s.first_time is not None and not s.sibling]
     return min(times, key=instant_key) if times else None
-
-
-def left_out(inputs: Sequence[InputStats]) -> tuple[int | None, int | None] | None:
-    """Where the inputs leave lines out between their parts (`CycleTotals.gaps`): the instant
-    of the record before the first place and of the record after the last."""
-    cut = [s for s in inputs if s.gaps and not s.sibling]
-    if not cut:
-        return None
-    starts = [micros(s.gap_start) for s in cut if s.gap_start is not None]
-    ends = [None if s.gap_open or s.gap_end is None else micros(s.gap_end) for s in cut]
-    return min(starts, default=None), None if None in ends else max(ends)  # type: ignore[type-var]
 
 
 def latest_time(inputs: Sequence[InputStats]) -> datetime | None:
@@ -295,7 +285,7 @@ def analyze(
     inputs = [*inputs, *empty]
     ensure_times(inputs, option if judged_at is not None else None)
     one_connector(inputs, duplicates)
-    tracker.totals.gaps = left_out(inputs)
+    tracker.totals.gaps, tracker.totals.unheard = left_out(inputs), unheard(inputs)
     if require_connector:
         ensure_connector(inputs)
     last = latest_time(inputs)  # the last record of each input, or a row the tracker read later

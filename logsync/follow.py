@@ -18,7 +18,7 @@ from .archives import packed_as
 from .decoding import LineDecoder
 from .errors import InputError
 from .sharing import open_shared
-from .sources import InputStats
+from .sources import InputStats, path_given
 
 LOG_NAME = "CloudUserSync.log"
 
@@ -31,7 +31,7 @@ def live_path(target: str) -> Path:
     log: `report` reads it) are errors."""
     if target == "-":
         raise InputError(target, "stdin cannot be followed: give the live log's path")
-    path = Path(target)
+    path = path_given(target)
     try:
         if path.is_dir():
             found = next(

@@ -263,6 +263,14 @@ def site_server_logs(
     return None
 
 
+def path_given(raw: str) -> Path:
+    """A PATH argument as a path; an empty one is refused (`Path('')` is the current directory,
+    which a CI variable left unset would judge)."""
+    if not raw.strip():
+        raise UsageError("an empty path (an unset variable?): give a log path, or - for stdin")
+    return Path(raw)
+
+
 def expand_paths(
     paths: Sequence[str], stdin_is_pipe: bool, repeated: list[str] | None = None
 ) -> list[str]:
@@ -284,7 +292,7 @@ def expand_paths(
         if raw == STDIN:
             expanded.append(STDIN)
             continue
-        path = Path(raw)
+        path = path_given(raw)
         if path.is_dir():
             try:
                 found = folder_files(path)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import NamedTuple, TypeVar
 
-from .times import instant_key
+from .times import instant_key, micros
 
 
 class InputStats:
@@ -201,3 +201,23 @@ def joining(items: Iterator[T], parts: Parts) -> Iterator[T]:
     yield from items
     for part in parts:
         joined(*part)
+
+
+def left_out(inputs: Sequence[InputStats]) -> tuple[int | None, int | None] | None:
+    """Where the inputs leave lines out between their parts (`CycleTotals.gaps`): the instant
+    of the record before the first place and of the record after the last."""
+    cut = [s for s in inputs if s.gaps and not s.sibling]
+    if not cut:
+        return None
+    starts = [micros(s.gap_start) for s in cut if s.gap_start is not None]
+    ends = [None if s.gap_open or s.gap_end is None else micros(s.gap_end) for s in cut]
+    return min(starts, default=None), None if None in ends else max(ends)  # type: ignore[type-var]
+
+
+def unheard(inputs: Sequence[InputStats]) -> tuple[int | None, int | None] | None:
+    """Where a silence of the connector shows no stall (`CycleTotals.unheard`): where the inputs
+    leave lines out (`left_out`), and anywhere in a pasted excerpt, whose lines are those the
+    one who pasted it chose."""
+    if any(stats.format == "paste" for stats in inputs if not stats.sibling):
+        return (None, None)
+    return left_out(inputs)

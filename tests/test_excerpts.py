@@ -256,3 +256,32 @@ def test_a_silence_leaves_lines_out_where_a_place_may_fall_inside_it(
     from logsync.tracker.connector import leaves_out
 
     assert leaves_out(left_out, start, end) is expected
+
+
+SPEC_EXCERPT = """\
+9/14/2014 10:23:54 AM  NotifyAccountAddition - SCCM user to add = scott@contoso.com
+                       Failed to add user scott@contoso.com; reason UserNotFound
+                       Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 0
+9/15/2014 10:24:12 AM  NotifyAccountAddition - SCCM user to add = scott@contoso.com
+                       Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 1
+                       UserDeltaSync:- Users Added = 1, Users Removed = 0
+"""
+"""SPEC §1's excerpt, as a ticket pastes it: two cycles a day apart, the lines between left out
+by whoever chose these."""
+
+
+@pytest.mark.parametrize(
+    ("now", "state"), [("9/15/2014 10:00 AM", "waiting"), ("9/16/2014 10:00 AM", "recovered")]
+)
+def test_a_pasted_excerpt_s_silence_is_no_stall(tmp_path: Path, now: str, state: str) -> None:
+    """A pasted excerpt holds the lines someone chose: that it shows no cycle for 23 hours (as
+    of a time between its two days) or after its end says nothing of the connector. `check`
+    failed with `connector_stalled` in both."""
+    path = tmp_path / "ticket.txt"
+    path.write_text(SPEC_EXCERPT)
+    gate = runner.invoke(app, ["check", "--fail-on", "connector", "--now", now, str(path)])
+    assert (gate.exit_code, gate.stdout.splitlines()[-1][:3]) == (0, "ok:")
+    shown = runner.invoke(app, ["report", "-f", "json", "--all", "--now", now, str(path)])
+    report = json.loads(shown.stdout)
+    assert (report["connector"]["state"], report["connector"]["problem"]) == ("running", None)
+    assert [(u["upn"], u["state"]) for u in report["users"]] == [("scott@contoso.com", state)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,8 @@ from logsync.times import iso
 
 from .conftest import SAMPLES
 from .logtext import Log, rebiased
+
+PST = timezone(timedelta(hours=-8))
 
 
 def summarize(*paths: str, now: datetime | None = None) -> Summary:
@@ -80,14 +82,19 @@ def test_of_stalls_of_one_length_the_latest_are_shown(tmp_path: Path) -> None:
     assert [e.line for e in stalled.evidence] == [61, 91, 121, 151, 181]
 
 
-def test_a_stall_after_an_excerpt_without_cycle_starts_names_no_restart() -> None:
-    """The ticket's excerpt shows the totals of its cycles, not their starts: the stall runs
-    from the last totals, and no restart is made up."""
-    summary = summarize(str(SAMPLES / "pasted" / "ticket.txt"), now=datetime(2014, 9, 15, 8, 0))
+def test_a_stall_after_an_excerpt_without_cycle_starts_names_no_restart(tmp_path: Path) -> None:
+    """`grep "Total received users to add"` of the demo log keeps every cycle's totals, not
+    their starts: the stall runs from the last totals (16:00:05.507), and no restart is made
+    up. (A pasted excerpt, whose lines someone chose, shows no stall: see test_excerpts.)"""
+    lines = (SAMPLES / "CloudUserSync.log").read_bytes().splitlines(keepends=True)
+    path = tmp_path / "totals.log"
+    path.write_bytes(b"".join(line for line in lines if b"Total received users to add" in line))
+    now = datetime(2026, 11, 26, 13, 36, 6)
+    summary = summarize(str(path), now=now.replace(tzinfo=PST))
     stalled = next(finding for finding in summary.findings if finding.code == "connector_stalled")
     assert stalled.message == (
-        "no cycle for the last 21h 36m (last cycle's totals at 2014-09-14T10:23:54) — more than "
-        "3 intervals of 5m"
+        "no cycle for the last 21h 36m (last cycle's totals at 2026-11-25T16:00:05.507-08:00) — "
+        "more than 3 intervals of 5m"
     )
 
 

@@ -649,3 +649,22 @@ def test_the_first_character_after_a_bom_tells_text() -> None:
     assert decoding._begins_text(b"S\x00", "utf-16-le") and decoding._begins_text(b"\x00S", "utf-16-be")
     assert not decoding._begins_text(b"A\x00", "utf-8-sig")
     assert decoding._begins_text(b"SM", "utf-8-sig") and not decoding._begins_text(b"S", "utf-8-sig")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["report", ""], ["check", " "], ["summary", ""], ["events", ""], ["timeline", "bob", ""],
+     ["watch", ""], ["report", str(ROTATED), ""]],
+)
+def test_an_empty_path_is_refused_not_read_as_the_current_directory(
+    args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`logsync check "$LOG"` with LOG unset: `Path('')` is the current directory, which held a
+    log here, so the gate judged a log no one named (and `watch` waited in it)."""
+    (tmp_path / "CloudUserSync.log").write_bytes((ROTATED / "CloudUserSync.log").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, args)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "logsync: error: an empty path (an unset variable?): give a log path, or - for stdin\n"
+    )

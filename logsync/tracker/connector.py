@@ -295,7 +295,7 @@ class ConnectorLog:
         """The connector's state at `as_of` (microseconds), with the record that shows it and
         what sibling logs show as its cause; `users` (`Seen`) show cycles at work where no
         cycle's start or totals does (each user's line was written in one). `left_out`: where
-        an excerpt leaves lines out (`CycleTotals.gaps`): a silence there is no stall."""
+        an excerpt leaves lines out (`CycleTotals.unheard`): a silence there is no stall."""
         found = self._state(as_of, interval, users, left_out)
         if found.ok or not self._causes:
             return found

@@ -156,7 +156,7 @@ def conclude(
         last_cycle=time_of(log.last_cycle),
         first_time=time_of(log.first),
         last_time=time_of(tracker.latest),
-        connector=log.state(as_of_us, interval_us, tracker.users.values(), tracker.totals.gaps),
+        connector=log.state(as_of_us, interval_us, tracker.users.values(), tracker.totals.unheard),
         unreconciled=list(tracker.totals.unreconciled),
         unreconciled_count=tracker.totals.unreconciled_count,
         certificate_waits=log.certificate_waits,

@@ -430,7 +430,7 @@ class Tracker:
 
     def connector(self, as_of: int | None, interval: int) -> Connector:
         """The connector's state at `as_of` (microseconds)."""
-        return self.log.state(as_of, interval, self.users.values(), self.totals.gaps)
+        return self.log.state(as_of, interval, self.users.values(), self.totals.unheard)
 
     def result(
         self,
