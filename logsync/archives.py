@@ -201,3 +201,34 @@ def decompressed(
         raise InputError(name, f"corrupt {what} data ({exc})") from exc
     if fed and not decompressor.eof:
         raise InputError(name, f"{what} data ends early (truncated file?)")
+
+
+_EXTRACT = "extract it and give the folder it holds, or a zip of it"
+_ARCHIVES = (
+    (b"7z\xbc\xaf\x27\x1c", f"a 7z archive: {_EXTRACT}"),
+    (b"Rar!\x1a\x07", f"a RAR archive: {_EXTRACT}"),
+    (b"MSCF\0\0\0\0", f"a cabinet (.cab) archive: {_EXTRACT}"),
+    (b"\x28\xb5\x2f\xfd", "zstd data: unpack it (zstd -d) and give what it holds"),
+)
+"""Magic bytes of archives and compressions logsync does not read, and what to do instead."""
+
+
+def not_an_archive(head: bytes, shown: str, stdin: bool) -> None:
+    """Refuse an archive read as a stream: its members' bytes would be read as one text. A zip
+    is read by its path, as the folder it holds; a tar (`.tar`, `.tgz`) or another archive is
+    to be extracted first. `shown`: the input's name as said."""
+    if head.startswith(ZIP_MAGIC):
+        again = "" if stdin else " (packed again, or in a pipe)"
+        raise InputError(
+            shown,
+            f"a zip archive{again}: give the path of the zip itself, which is read as the "
+            "folder it holds",
+        )
+    if head[257:262] == b"ustar":
+        raise InputError(
+            shown,
+            "a tar archive: unpack it (tar xf) and give the folder it holds, or a zip of it",
+        )
+    for magic, problem in _ARCHIVES:
+        if head.startswith(magic):
+            raise InputError(shown, problem)

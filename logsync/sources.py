@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .archives import STDIN as STDIN
-from .archives import ZIP_MAGIC, is_zip, member_name, open_member, unpacked_blocks, zip_infos
+from .archives import is_zip, member_name, not_an_archive, open_member, unpacked_blocks, zip_infos
 from .archives import zip_member as zip_member
 from .decoding import LineDecoder
 from .errors import InputError, UsageError
@@ -383,22 +383,9 @@ def decoded_bytes(
     head = next(blocks, b"")
     if not head:
         return
-    if head.startswith(ZIP_MAGIC):
-        raise InputError(
-            display_name(name), "a zip archive: give its path, which is read as the folder it holds"
-        )
-    _not_a_tar(head, name)
+    not_an_archive(head, display_name(name), name == STDIN)
     yield head
     yield from blocks
-
-
-def _not_a_tar(head: bytes, name: str) -> None:
-    """Refuse a tar archive (`.tar`, `.tgz`): its members' bytes would be read as one text."""
-    if head[257:262] == b"ustar":
-        raise InputError(
-            display_name(name),
-            "a tar archive: unpack it (tar xf) and give the folder it holds, or a zip of it",
-        )
 
 
 def _scaled(progress: Progress, ratio: float) -> Progress:

@@ -383,7 +383,8 @@ def test_zip_errors_name_the_archive(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["report", "-"], input=(tmp_path / "two.zip").read_bytes())
     assert result.exit_code == 2
     assert result.stderr == (
-        "logsync: error: stdin: a zip archive: give its path, which is read as the folder it holds\n"
+        "logsync: error: stdin: a zip archive: give the path of the zip itself, which is read as "
+        "the folder it holds\n"
     )
 
 
@@ -420,6 +421,40 @@ def test_a_zip_member_damaged_or_encrypted_is_one_line_and_exit_2(
         assert (result.exit_code, result.stdout) == (2, "")
         assert result.stderr.startswith(f"logsync: error: {archive_path}/{member_name}: {problem}")
         assert len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (b"7z\xbc\xaf\x27\x1c\x00\x04", "a 7z archive: extract it and give the folder it holds, or a zip of it"),
+        (b"Rar!\x1a\x07\x01\x00", "a RAR archive: extract it and give the folder it holds, or a zip of it"),
+        (b"MSCF\0\0\0\0\x10\x20", "a cabinet (.cab) archive: extract it and give the folder it holds, or a zip of it"),
+        (b"\x28\xb5\x2f\xfd\x24\x00", "zstd data: unpack it (zstd -d) and give what it holds"),
+    ],
+)
+def test_an_archive_logsync_does_not_read_is_named_with_what_to_do(
+    tmp_path: Path, data: bytes, problem: str
+) -> None:
+    """Archives admins attach that logsync does not unpack: they were "no CloudUserSync records
+    found (not SMS trace, CMTrace or text pasted from them)", as if the log were of another
+    kind."""
+    path = tmp_path / "logs.bin"
+    path.write_bytes(data + bytes(range(256)) * 4)
+    result = CliRunner().invoke(app, ["report", str(path)])
+    assert (result.exit_code, result.stderr) == (2, f"logsync: error: {path}: {problem}\n")
+
+
+def test_a_zip_packed_again_says_to_give_the_zip_itself(tmp_path: Path) -> None:
+    """A zip inside a gzip was "a zip archive: give its path" where its path was given."""
+    archive = zip_of(tmp_path / "logs.zip", {"CloudUserSync.log": (ROTATED / "CloudUserSync.log").read_bytes()})
+    packed = tmp_path / "logs.zip.gz"
+    packed.write_bytes(gzip.compress(archive.read_bytes()))
+    result = CliRunner().invoke(app, ["report", str(packed)])
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"logsync: error: {packed}: a zip archive (packed again, or in a pipe): give the path of "
+        "the zip itself, which is read as the folder it holds\n",
+    )
 
 
 # -- a .log given alone with its .lo_ beside it ------------------------------------------------
