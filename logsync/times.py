@@ -157,6 +157,8 @@ def parse_duration(text: str, option: str) -> timedelta:
     """
     raw = text.strip()
     if re.fullmatch(r"\d+(?:\.\d+)?", raw):
+        if float(raw) == 0:
+            raise UsageError(f"{option}: {text!r} must be a positive duration")
         raise UsageError(f"{option}: {text!r} has no unit (write it as {raw}h, {raw}m or {raw}s)")
     pos = 0
     seconds = 0.0
@@ -176,7 +178,9 @@ def parse_duration(text: str, option: str) -> timedelta:
 
 _OFFSET_RE = deferred(r"(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
 _ABBREVIATION_RE = deferred(r"[A-Z]{2,5}(?:\d{1,2}(?:[A-Z]{3,4})?)?")
-"""Zone abbreviations (EST, CEST, EST5EDT): several zones share each, so none is guessed."""
+"""Zone abbreviations (EST, CEST, GMT0BST): several zones share each, so none is guessed."""
+_US_RULES = frozenset({"EST5EDT", "CST6CDT", "MST7MDT", "PST8PDT"})
+"""tzdata's names of the United States' zones by their rules: each is one zone, no guess."""
 UTC_NAMES = frozenset({"UTC", "Z", "GMT", "UCT", "ZULU"})
 _NAMED_ZONES = (
     "an offset such as -05:00, an IANA name such as America/New_York or a Windows name such as "
@@ -214,6 +218,8 @@ def parse_zone(name: str, option: str) -> tzinfo:
     iana = zonenames.windows_zone(key)
     if iana is not None:
         key = iana
+    elif key.upper() in _US_RULES:
+        key = key.upper()
     elif _ABBREVIATION_RE.fullmatch(key.upper()):
         # in any case (est, Cet, gb): only a zone that tzdata spells otherwise (Japan) is one;
         # a word that is neither (foo) is an unknown zone
@@ -267,6 +273,7 @@ _TIME_IN_ZONE_RE = deferred(
 would read the POSIX way, as UTC-2), or a name (`Eastern Standard Time`, or an IANA name with
 digits after its area: `Etc/GMT+5`; a `T10` or `h30` after a date is no zone)."""
 _MERIDIEMS = frozenset({"AM", "PM", "A", "P"})
+_BARE_STEP_RE = deferred(r"[+-]\s*\d+(?:\.\d+)?\s*(?:ms|d|h|m|s)\w*", re.IGNORECASE)
 _RELATIVE_RE = deferred(r"now\s*(?P<sign>[+-])\s*(?P<duration>.+)", re.IGNORECASE)
 """`now-2h`, `now - 1d`, `now+30m`: a time relative to the wall clock."""
 
@@ -280,6 +287,11 @@ def parse_when(text: str, option: str, zone: tzinfo | None = None) -> datetime:
         raise UsageError(f"{option}: an empty time: give now or a date and time ({_EXAMPLE})")
     if raw.lower() == "now":
         return _clock(Now)
+    if _BARE_STEP_RE.fullmatch(raw):
+        raise UsageError(
+            f"{option}: {text!r} is a length of time, not a time: write now{raw.replace(' ', '')} "
+            "for a time relative to now"
+        )
     relative = _RELATIVE_RE.fullmatch(raw)
     if relative is not None:
         step = parse_duration(relative.group("duration"), f"{option} {text!r}")

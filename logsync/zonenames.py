@@ -27,7 +27,7 @@ def iana_spelling(name: str) -> str | None:
 
 
 def abbreviation(word: str) -> bool:
-    """Whether a word is a zone abbreviation (`EST`, `cest`, `EST5EDT`, `SGT`): one that a zone
+    """Whether a word is a zone abbreviation (`EST`, `cest`, `GMT0BST`, `SGT`): one that a zone
     of the tz database shows in winter or summer, in any case; or written in capitals, as
     people write abbreviations (the database shows `+08` for Singapore now); or the POSIX form
     of a zone rule. Another word (`foo`) is no zone at all."""

@@ -77,6 +77,7 @@ def test_durations(text: str, seconds: float) -> None:
         ("5m x", "--x: cannot read '5m x' as a duration (try 24h, 5m, 90s)"),
         ("x5m", "--x: cannot read 'x5m' as a duration (try 24h, 5m, 90s)"),
         ("0s", "--x: '0s' must be a positive duration"),
+        ("0", "--x: '0' must be a positive duration"),  # (not "write it as 0s")
         ("0h0m", "--x: '0h0m' must be a positive duration"),
         ("", "--x: cannot read '' as a duration (try 24h, 5m, 90s)"),
     ],
@@ -145,7 +146,7 @@ def test_slash_dates_are_month_first_and_relative_times_follow_the_wall_clock() 
     assert type(parse_when("now", "--now")) is Now
     japan = parse_when("2026-11-25 12:00 japan", "--now")
     assert japan.utcoffset() == timedelta(hours=9)  # an IANA name, not an abbreviation
-    for abbreviation in ("est", "Cet", "pst", "gb", "est5edt"):
+    for abbreviation in ("est", "Cet", "pst", "gb", "gmt0bst"):
         with pytest.raises(UsageError, match="is a zone abbreviation"):
             parse_zone(abbreviation, "--tz")
 
@@ -460,14 +461,14 @@ def test_a_time_after_a_t_is_no_zone_name(text: str, expected: str) -> None:
 
 @pytest.mark.parametrize("word", ["foo", "zzz", "Pacifc"])
 def test_a_word_that_is_no_zone_is_an_unknown_zone_not_an_abbreviation(word: str) -> None:
-    """Only an abbreviation a zone shows (EST, cest, EST5EDT) is refused as one that several
+    """Only an abbreviation a zone shows (EST, cest, GMT0BST) is refused as one that several
     zones share; another word is an unknown zone, in --tz and inside a time alike."""
     unknown = f"unknown time zone '{word}' (give UTC, local, an offset such as -05:00"
     with pytest.raises(UsageError, match=re.escape(f"--tz: {unknown}")):
         parse_zone(word, "--tz")
     with pytest.raises(UsageError, match=re.escape(unknown)):
         times.parse_when(f"2026-11-25 10:00 {word}", "--now")
-    for abbreviation in ("EST", "cest", "EST5EDT", "gb", "SGT", "BRT"):
+    for abbreviation in ("EST", "cest", "GMT0BST", "gb", "SGT", "BRT"):
         with pytest.raises(UsageError, match="is a zone abbreviation, which several zones share"):
             times.parse_when(f"2026-11-25 10:00 {abbreviation}", "--now")
         with pytest.raises(UsageError, match="is a zone abbreviation, which several zones share"):
@@ -525,3 +526,25 @@ def test_a_weekday_that_is_not_the_date_s_is_refused(text: str, message: str) ->
 )
 def test_a_weekday_that_is_the_date_s_is_read(text: str) -> None:
     assert parse_when(text, "--now").date() == datetime(2026, 11, 25).date()
+
+
+@pytest.mark.parametrize(
+    ("name", "winter", "summer"),
+    [("PST8PDT", -8, -7), ("est5edt", -5, -4), ("CST6CDT", -6, -5), ("MST7MDT", -7, -6)],
+)
+def test_the_us_zones_named_by_their_rules_are_zones(name: str, winter: int, summer: int) -> None:
+    """tzdata's `PST8PDT` is one zone, with its daylight saving: not an abbreviation."""
+    zone = parse_zone(name, "--tz")
+    assert datetime(2026, 1, 15, 12, tzinfo=zone).utcoffset() == timedelta(hours=winter)
+    assert datetime(2026, 7, 15, 12, tzinfo=zone).utcoffset() == timedelta(hours=summer)
+
+
+@pytest.mark.parametrize("text", ["-2h", "+1d", "- 90m", "-2hours"])
+def test_a_length_of_time_alone_is_no_time(text: str) -> None:
+    """`--now -2h` was "unknown time zone 'h'"."""
+    with pytest.raises(UsageError) as error:
+        times.parse_when(text, "--now")
+    assert error.value.message == (
+        f"--now: {text!r} is a length of time, not a time: write now{text.replace(' ', '')} for a "
+        "time relative to now"
+    )
