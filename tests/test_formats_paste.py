@@ -76,11 +76,17 @@ def test_an_excerpt_whose_dates_read_only_day_first_is_read_day_first_throughout
 
 
 def test_dates_of_numbers_are_month_first_unless_the_input_shows_otherwise() -> None:
-    """11/12 alone is November 12 (as SMS logs and US locales write it), and a month-first-only
-    date settles it; a date then that reads only day first is no time of that input (unparsed,
+    """11/12 alone is November 12 (as SMS logs and US locales write it), said where no date of
+    the input says so, and a month-first-only date settles it; a date then that reads only day first is no time of that input (unparsed,
     said), never read the other way; dots are day.month.year (the German form)."""
     (us,), stats = parse("11/12/2026 10:23:54  Failed to add user a@b.c; reason UserNotFound\n")
-    assert (us.time, stats.notes) == (datetime(2026, 11, 12, 10, 23, 54), [])
+    assert (us.time, stats.notes) == (
+        datetime(2026, 11, 12, 10, 23, 54),
+        [
+            "its dates read both ways (11/12/2026, and no date says which): they are read "
+            "month/day/year, as SMS logs write them"
+        ],
+    )
     items, stats = parse(
         "11/12/2026 10:00:00  Failed to add user a@b.c; reason UserNotFound\n"
         "11/13/2026 10:00:00  Failed to add user a@b.c; reason UserNotFound\n"

@@ -107,7 +107,7 @@ def _day_first(lines: Iterator[str], ctx: ParseContext) -> tuple[bool, Iterator[
     if ctx.day_first is not None:
         return ctx.day_first, lines
     read: list[str] = []
-    seen = False  # a date that reads both ways
+    seen = ""  # the first date that reads both ways
     for line in lines:
         read.append(line)
         head = line.lstrip()[:1]
@@ -122,7 +122,7 @@ def _day_first(lines: Iterator[str], ctx: ParseContext) -> tuple[bool, Iterator[
             break  # (a date that begins with its year)
         if numbers[2] == ".":
             continue
-        seen = True
+        seen = seen or numbers[0].strip()
         if int(numbers[1]) > 12 or int(numbers[3]) > 12:
             ctx.day_first = int(numbers[1]) > 12
             if ctx.day_first:
@@ -134,6 +134,10 @@ def _day_first(lines: Iterator[str], ctx: ParseContext) -> tuple[bool, Iterator[
             break
     if seen:  # (read month first: so are the pieces that follow)
         ctx.day_first = False
+        ctx.stats.notes.append(
+            f"its dates read both ways ({seen}, and no date says which): they are read "
+            "month/day/year, as SMS logs write them"
+        )
     return False, chain(read, lines)
 
 
