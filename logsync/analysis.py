@@ -21,7 +21,7 @@ from .cloud import restart_helps
 from .errors import UsageError
 from .formats.paste import ensure_times, redacted
 from .memory import fewer_collections
-from .merge import BackwardJump
+from .merge import BackwardJump, piece_spans
 from .pipeline import EventStream, ReadOptions, ensure_connector
 from .seams import skipped_by
 from .sites import one_connector
@@ -247,7 +247,7 @@ def analyze(
                 with fewer_collections():
                     inputs, batches = merged_rows(names, options, wanted, progress, pieces)
                     _feed(tracker, batches, inputs, late)
-                duplicates = 0
+                duplicates, runs = 0, {name: piece_spans(pieces[name]) for name in split}
                 break
             stream = EventStream(
                 names, options, kinds=None, progress=progress, judged=wanted.wanted,
@@ -255,7 +255,7 @@ def analyze(
             )
             inputs = stream.inputs
             _feed(tracker, event_rows(stream.in_order(), wanted), inputs, late)
-            duplicates = stream.duplicates
+            duplicates, runs = stream.duplicates, stream.spans
             break
         except BackwardJump as jump:
             wanted, tracker = spec(), _tracker(settings, collector)
@@ -284,7 +284,7 @@ def analyze(
         split = {name: split[of] for name, of in originals.items() if of in split}
     inputs = [*inputs, *empty]
     ensure_times(inputs, option if judged_at is not None else None)
-    one_connector(inputs, duplicates)
+    one_connector(inputs, duplicates, runs)
     tracker.totals.gaps, tracker.totals.unheard = left_out(inputs), unheard(inputs)
     if require_connector:
         ensure_connector(inputs)

@@ -8,7 +8,7 @@ import operator
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from itertools import islice
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from .errors import UsageError
 from .formats import ROTATION_MARKER
@@ -18,6 +18,7 @@ from .times import instant_key, timeless
 
 if TYPE_CHECKING:
     from .events import Event
+    from .seams import Piece
     from .sources import InputStats
     from .tracker import Row
 
@@ -45,6 +46,28 @@ def rotated_run(run: list[Event]) -> bool:
 def run_end(run: list[Event]) -> float | None:
     """The instant of a run's last record (see `times.instant_key`)."""
     return next((instant_key(e.time) for e in reversed(run) if e.time is not None), None)
+
+
+class RunSpan(NamedTuple):
+    """Where a run of one input lies: its first and last records' instants (seconds, see
+    `times.instant_key`) and its first line."""
+
+    first: float
+    last: float
+    line: int
+
+
+def run_span_of(run: list[Event]) -> RunSpan | None:
+    """The span of a run of events (None: no record of it has a time)."""
+    timed = [event for event in run if event.time is not None]
+    if not timed:
+        return None
+    return RunSpan(instant_key(timed[0].time), instant_key(timed[-1].time), run[0].line)  # type: ignore[arg-type]
+
+
+def piece_spans(pieces: Sequence[Piece]) -> list[RunSpan]:
+    """The spans of the runs of an input read as pieces of it (see `seams`)."""
+    return [RunSpan(piece.first / 1e6, piece.last / 1e6, piece.first_line) for piece in pieces]
 
 
 def run_span(stats: InputStats, runs: list[list[Event]]) -> None:

@@ -21,12 +21,15 @@ from .merge import (
     RUN_DISORDER,
     BackwardJump,
     Copies,
+    RunSpan,
     in_batches,
     keyed_events,
     merge_batches,
+    piece_spans,
     rotated_run,
     run_end,
     run_span,
+    run_span_of,
     split_event_runs,
 )
 from .seams import Piece, read_pieces
@@ -245,6 +248,8 @@ class EventStream:
         """Of those, the ones whose runs are read each as a piece of it (see `seams`); the
         others are read whole, held, and split into runs."""
         self._halves: dict[int, float | None] = {}
+        self.spans: dict[str, list[RunSpan]] = {}
+        """Of each input read as its runs: their spans, in file order (see `merge.RunSpan`)."""
         self.jumps: list[tuple[str, int]] = []
         """(input, line) of each record whose time goes back (read in file order)."""
         options = options or ReadOptions()
@@ -290,12 +295,14 @@ class EventStream:
                 names += [name] * len(readings)
                 if name in self.split:
                     self.split[name] = len(cut)
+                    self.spans[name] = piece_spans(cut)
                 parts.append(part)
                 continue
             events = read_input(name, self.options, stats, self.kinds, self.fast, self.progress)
             if name in self.split:
                 runs = split_event_runs(events)
                 self.split[name] = len(runs)
+                self.spans[name] = [span for span in map(run_span_of, runs) if span is not None]
                 run_span(stats, runs)
                 held = ((i, run_end(run)) for i, run in enumerate(runs) if rotated_run(run))
                 halves.update((len(streams) + i, end) for i, end in held)

@@ -7,10 +7,11 @@ an hour and share no record are two connectors'."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from itertools import combinations
 
 from .errors import UsageError
+from .merge import RunSpan
 from .safety import visible
 from .sources import InputStats, display_name
 from .times import human_duration, instant_key, iso
@@ -20,11 +21,28 @@ OVERLAP_SECONDS = 3600
 threads at a rotation's seam, far shorter than two sites' exports of a day."""
 
 
-def one_connector(inputs: Sequence[InputStats], duplicates: int) -> None:
+def one_connector(
+    inputs: Sequence[InputStats], duplicates: int, runs: Mapping[str, Sequence[RunSpan]]
+) -> None:
     """Refuse inputs that are two connectors' logs (see above), naming the first two; where the
-    inputs share any record (`duplicates`), they are exports of one log."""
+    inputs share any record (`duplicates`), they are exports of one log. An input that may hold
+    two (its `runs`: files pasted together, `cat a.log b.log`, that overlap and share no
+    record) is not refused but said to: two searches of one log pasted together are such runs
+    too (`grep bob`, then `grep carol`)."""
     if duplicates:
         return
+    read = {stats.path: stats for stats in inputs if stats.format == "sms-trace"}
+    for name, own in runs.items():
+        for one, other in combinations(own, 2):
+            overlap = min(one.last, other.last) - max(one.first, other.first)
+            if name in read and overlap > OVERLAP_SECONDS:
+                read[name].notes.append(
+                    f"its lines from {one.line:,} and from {other.line:,} overlap for "
+                    f"{human_duration(overlap)} and share no record: if they are two "
+                    "connectors' logs (two sites?) pasted together, the answers mix them; give "
+                    "one site's log at a time"
+                )
+                break
     spans = [
         (instant_key(stats.first_time), instant_key(stats.last_time), stats)
         for stats in inputs

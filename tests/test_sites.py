@@ -67,3 +67,31 @@ def test_logs_that_overlap_for_more_than_an_hour_are_two_connectors(
     result = runner.invoke(app, ["report", one, two])
     assert (result.exit_code == 2) is refused
     assert ("share no record" in result.stderr) is refused
+
+
+def test_two_sites_logs_pasted_into_one_file_are_said_to_be_mixed(tmp_path: Path) -> None:
+    """`cat PS1.log PS2.log > all.log`: given as two files they are refused (above); pasted
+    together they were merged as one connector's without a word (an interval of a minute and
+    a half). Two searches of one log pasted together look alike, so the input is read, and
+    stderr says what its runs may be."""
+    folder = two_sites(tmp_path / "exports")
+    pasted = tmp_path / "all.log"
+    pasted.write_text(
+        (folder / "CloudUserSync-PS1.log").read_text() + (folder / "CloudUserSync-PS2.log").read_text()
+    )
+    result = runner.invoke(app, ["report", str(pasted)])
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[:2] == [
+        f"logsync: {pasted}: its lines from 1 and from 3,042 overlap for 1d 6h and share no "
+        "record: if they are two connectors' logs (two sites?) pasted together, the answers mix "
+        "them; give one site's log at a time",
+        f"logsync: {pasted}: time goes back once (logs pasted together?); its 2 runs are merged "
+        "by time",
+    ]
+    # one log pasted twice shares its records, its halves in the wrong order do not overlap
+    demo = (SAMPLES / "CloudUserSync.log").read_text("utf-8-sig")
+    lines = demo.splitlines(keepends=True)
+    for text in (demo + demo, "".join(lines[1500:] + lines[:1500])):
+        pasted.write_text(text)
+        again = runner.invoke(app, ["report", str(pasted)])
+        assert (again.exit_code, "share no record" in again.stderr) == (0, False)
