@@ -45,6 +45,8 @@ from .stats import Parts, joining
 
 DETECT_SAMPLE = 1 << 16
 """Characters at the start of an input that format detection looks at."""
+MAX_PADDING = 1 << 26
+"""Text held to find a sample past NUL padding at a log's start (a crash's, after rotation)."""
 
 
 class ReadOptions(NamedTuple):
@@ -82,18 +84,19 @@ def open_input(
         stats.format = "sms-trace"
         return stats.format, chunks
     head: list[str] = []
-    size = 0
+    size = held = 0
     for chunk in chunks:
         head.append(chunk)
-        size += len(chunk)
-        if size >= DETECT_SAMPLE:
+        held += len(chunk)
+        size += len(chunk) - chunk.count("\0")  # (NUL padding, a crash's, tells nothing)
+        if size >= DETECT_SAMPLE or held >= MAX_PADDING:
             break
     if not head:
         stats.format = "empty"
         return None, chunks
-    sample = "".join(head)[:DETECT_SAMPLE]
+    sample = "".join(head).replace("\0", "")[:DETECT_SAMPLE]
     head, chunks = undone(head, chunks, sample)  # e-mail quoting, hard wrapping
-    sample = "".join(head)[:DETECT_SAMPLE]
+    sample = "".join(head).replace("\0", "")[:DETECT_SAMPLE]
     fmt = options.input_format or detect(sample)
     if fmt is None:
         if sample.strip():

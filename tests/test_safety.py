@@ -187,6 +187,20 @@ def test_crash_debris_is_unparsed_and_the_rest_still_analysed(tmp_path: Path) ->
     ]
 
 
+@pytest.mark.parametrize("padding", [1 << 16, 300_000])
+def test_nul_padding_at_a_log_s_start_is_one_unparsed_line(tmp_path: Path, padding: int) -> None:
+    """A crash soon after the log rotated leaves NULs where its first lines were to go: 64 KB
+    or more of them, the whole of what the format is told from, made the input "no
+    CloudUserSync records found" (a folder with such a log beside a good `.lo_`: refused)."""
+    good = (SAMPLES / "spec-case" / "CloudUserSync.log").read_bytes()
+    path = tmp_path / "CloudUserSync.log"
+    path.write_bytes(b"\0" * padding + b"\r\n" + good)
+    document = json.loads(run("report", "--all", "--format", "json", str(path)).stdout)
+    (source,) = document["inputs"]
+    assert (source["lines"], source["records"], source["unparsed"]) == (1736, 1735, 1)
+    assert [u["state"] for u in document["users"]] == ["recovered"]
+
+
 @pytest.mark.timeout(240)  # generous: a quadratic pass would take hours, so it fails, not hangs
 def test_a_20_mb_line_without_newline_and_a_crafted_marker_line_cost_linear_time(
     tmp_path: Path,
