@@ -21,9 +21,9 @@ from .cloud import restart_helps
 from .errors import UsageError
 from .formats.paste import ensure_times, redacted
 from .memory import fewer_collections
-from .merge import BackwardJump, piece_spans
+from .merge import BackwardJump
 from .pipeline import EventStream, ReadOptions, ensure_connector
-from .seams import skipped_by
+from .seams import piece_spans, skipped_by
 from .sites import one_connector
 from .sources import (
     InputStats,

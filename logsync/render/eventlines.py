@@ -17,7 +17,7 @@ import json
 from typing import IO, Any
 
 from ..events import Event
-from ..safety import visible
+from ..safety import csv_text, visible
 from . import Display
 from .machine import EVENT_COLUMNS, EventEncoder, cell, event_text_rows
 
@@ -76,7 +76,7 @@ class CsvForm(LineForm):
         self._buffer.seek(0)
         self._buffer.truncate()
         self._writer.writerow(
-            ["" if v is None else visible(v) if isinstance(v, str) else v for v in values]
+            ["" if v is None else csv_text(v) if isinstance(v, str) else v for v in values]
         )
         return self._buffer.getvalue()[:-1]
 

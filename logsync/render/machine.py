@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
 from ..formats.paste import redacted
-from ..safety import tab_joined, visible
+from ..safety import csv_text, tab_joined, visible
 from ..times import NO_TIMES_REASON, timeless
 from ..tracker import STATES, Step, UserState, ZoneTable
 from . import Display, known_interval, number
@@ -201,7 +201,9 @@ def write_csv(header: Iterable[str], rows: Iterable[Iterable[object]], out: IO[s
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(list(header))
     for row in rows:
-        writer.writerow(["" if v is None else visible(v) if isinstance(v, str) else v for v in row])
+        writer.writerow(
+            [csv_text(v) if isinstance(v, str) else "" if v is None else v for v in row]
+        )
 
 
 def user_fields(cloud: bool) -> tuple[str, ...]:
