@@ -270,7 +270,9 @@ def message_starts(kinds: Iterable[str]) -> str:
     if "message" in wanted:
         return ""
     starts = {_literal_start(e.source) for e in CATALOGUE if e.kind in wanted}
-    return "|".join(sorted(starts))
+    # longest first: a match ends at the first alternative that fits (`User` before the
+    # start of `User sync processing thread is now stopping.` would end it at 4 characters)
+    return "|".join(sorted(starts, key=lambda start: (-len(start), start)))
 
 
 def literal_starts(kinds: Iterable[str]) -> tuple[str, ...] | None:

@@ -1805,3 +1805,219 @@ def test_a_word_after_a_user_s_name_is_no_part_of_it(tmp_path: Path, last: str, 
         ("ann.longername@contoso.com", "waiting"),
         ("bob.longername@contoso.com", "pending"),
     ]
+
+
+def demo_window(start: int, end: int) -> str:
+    """Lines `start` to `end` (from 0, end excluded) of the demo log."""
+    return "\n".join(DEMO_TEXT.splitlines()[start:end]) + "\n"
+
+
+def how_pasted(text: str) -> tuple[bool, int | None, str, bool, str | None] | None:
+    """What `aspasted.pasting` reads of a text: quoted, width, what makes records whole, cut
+    inside words, the quoting."""
+    found = aspasted.pasting(text)
+    if found is None:
+        return None
+    return found.quoted, found.width, found.whole_by, found.cut, found.prefix
+
+
+# (lines 2401-2403 of the demo log: heidi notified at 08:40:04, the totals line left out)
+HEIDI_NOTIFIED = (2400, 2403)
+
+
+@pytest.mark.parametrize(
+    ("width", "is_cut"),
+    [(70, True), (72, True), (74, False)],
+)
+def test_sms_trace_is_taken_for_cut_by_three_cuts_inside_its_trailers(
+    tmp_path: Path, width: int, is_cut: bool
+) -> None:
+    """Three records of the demo log cut every `width` characters (`fold -w`). At 70 and 72
+    each record's trailer is cut inside a word (at 70: `$$<SMS_CL|OUD`, `<11-25-|2026`,
+    `$$<SMS_C|LOUD`): three cuts where no space can have been, so the text was cut. At 74 the
+    second record is cut between its date and its time, where a space was: two such cuts are
+    too few to tell (a wrapper may break a long word). Read either way, the text gives the
+    answers of the window."""
+    text = demo_window(*HEIDI_NOTIFIED)
+    pasted = cut(text, width)
+    assert how_pasted(pasted) == (False, width, "trace", is_cut, None)
+    assert answers(write(tmp_path, pasted)) == answers(write(tmp_path, text, "clean.log"))
+
+
+def test_sms_trace_quoted_then_cut_is_cut_at_the_width_of_its_unquoted_first_pieces(
+    tmp_path: Path,
+) -> None:
+    """Quoted `> `, then cut at 68: each record's first piece is 68 wide with its quoting, so
+    66 without it, and the piece after it 68 wide but for the last (and a piece that is only
+    `>`). The width 68 and the first pieces' 66, the width less the quoting's two columns,
+    are both widths of a cut text: three in three cut where no space was."""
+    text = demo_window(*HEIDI_NOTIFIED)
+    pasted = cut(quoted(text, "> "), 68)
+    assert how_pasted(pasted) == (True, 68, "trace", True, "> ")
+    assert answers(write(tmp_path, pasted)) == answers(write(tmp_path, text, "clean.log"))
+
+
+def test_message_lines_quoted_then_cut_are_taken_for_cut(tmp_path: Path) -> None:
+    """The message lines of ten records (bob's failure and the cycles around it), quoted `> `
+    then cut at 72: both totals lines are cut at `added us|ers`, which make a known message
+    joined as they are and not with a space between: they tell a cut, and the text is read
+    as cut."""
+    text = "".join(line.split("  $$<")[0] + "\n" for line in demo_window(2440, 2450).splitlines())
+    pasted = cut(quoted(text, "> "), 72)
+    assert how_pasted(pasted) == (True, 68, "", True, "> ")
+    users, _ = answers(write(tmp_path, pasted))
+    assert [(u["upn"], u["state"]) for u in users] == [
+        ("bob@contoso.com", "waiting"),
+        ("heidi@contoso.com", "waiting"),
+        ("Mallory.Admin@Contoso.com", "synced"),
+    ]
+    assert answers(write(tmp_path, pasted)) == answers(write(tmp_path, text, "clean.log"))
+
+
+@pytest.mark.parametrize(
+    ("form", "window", "paste_it", "pasting_read"),
+    [
+        (
+            "dated lines",
+            (2400, 2404),
+            lambda text: quoted(wrapped(text, 68), "> "),
+            (True, 65, "", False, "> "),
+        ),
+        (
+            "dated lines",
+            (2400, 2403),
+            lambda text: quoted(cut(text, 64), "> "),
+            (True, 64, "", False, "> "),
+        ),
+        ("copied rows", (2400, 2403), lambda text: wrapped(text, 84), (False, 82, "rows", False, None)),
+    ],
+)
+def test_short_excerpts_wrapped_at_spaces_are_not_taken_for_cut(
+    tmp_path: Path,
+    form: str,
+    window: tuple[int, int],
+    paste_it: Callable[[str], str],
+    pasting_read: tuple[bool, int, str, bool, str | None],
+) -> None:
+    """A few records as dated lines or copied rows (their tabs made spaces), wrapped at spaces,
+    or cut at 64 in only two of their lines, then quoted: they show no cut (pieces that make a
+    known message either way or neither, or fewer than three lines as wide as the text), so
+    their pieces are joined as wrapped, and give the window's answers."""
+    lines = demo_window(*window)
+    text = _as_dated_lines(lines) if form == "dated lines" else _as_rows(lines, "\t")
+    pasted = paste_it(text)
+    assert how_pasted(pasted) == pasting_read
+    assert answers(write(tmp_path, pasted)) == answers(write(tmp_path, text, "clean.log"))
+
+
+@pytest.mark.parametrize(
+    ("piece", "following", "whole_by", "told"),
+    [
+        # a row cut inside its date: a row only as it stands, not with a space put in
+        (
+            "Successfully removed users from cloud 0\tSMS_CLOUD_USERSYNC\t11/25",
+            "/2026 8:40:04 AM\t5616 (0x15F0)",
+            "rows",
+            "cut",
+        ),
+        # a row cut before the space between its date and time: the same row either way
+        (
+            "Successfully removed users from cloud 0\tSMS_CLOUD_USERSYNC\t11/25/2026",
+            " 8:40:04 AM\t5616 (0x15F0)",
+            "rows",
+            None,
+        ),
+        # a row whose tabs a mail made spaces, wrapped at 64: the last two of its pieces are a
+        # row (its message is no catalogue's) only with the space the wrapper dropped
+        (
+            "added users to Cloud = 0  SMS_CLOUD_USERSYNC      11/25/2026",
+            "8:40:05 AM   5616 (0x15F0)",
+            "rows",
+            "wrapped",
+        ),
+        (
+            "Total received users to add from SCCM = 2, Total Successfully added us",
+            "ers to Cloud = 1",
+            "",
+            "cut",
+        ),
+        (
+            "Total received users to add from SCCM = 2, Total Successfully added",
+            "users to Cloud = 1",
+            "",
+            "wrapped",
+        ),
+        # a name cut: a known message either way (`carol@con toso.com` is a name too)
+        ("NotifyAccountAddition - SCCM user to add = carol@con", "toso.com", "", None),
+        ("Hi team, the connector log from this morning is", "below.", "", None),
+    ],
+)
+def test_what_two_pieces_tell_of_how_a_line_was_broken(
+    piece: str, following: str, whole_by: str, told: str | None
+) -> None:
+    """`cut` where two pieces make a record joined as they are and not with a space between,
+    `wrapped` where the other way round, nothing where both or neither (see `_cut_at`)."""
+    assert aspasted._told(piece, following, whole_by) == told
+
+
+def test_sms_trace_cut_below_a_line_of_the_reply_is_still_taken_for_cut(tmp_path: Path) -> None:
+    """Ten records of the demo log cut at 80 (`fold -w 80`), under a line of the reply that
+    the first piece follows: nine of the ten lines another piece follows are 80 wide, nine in
+    ten, so the text was cut. Read so, heidi's totals lines (`... added users to Clo|ud = 0`)
+    are whole again and she waits, as in the window."""
+    text = demo_window(2400, 2410)
+    pasted = "Hi team, here is the connector log from this morning:\n" + cut(text, 80)
+    assert how_pasted(pasted) == (False, 80, "trace", True, None)
+    users, _ = answers(write(tmp_path, pasted))
+    assert [(u["upn"], u["state"]) for u in users] == [("heidi@contoso.com", "waiting")]
+    assert answers(write(tmp_path, pasted)) == answers(write(tmp_path, text, "clean.log"))
+
+
+def test_dated_lines_cut_at_72_are_taken_for_cut_though_no_piece_tells_it(
+    tmp_path: Path,
+) -> None:
+    """Four records as dated lines cut at 72: the cuts fall before a space (` cloud = 0`),
+    after one (`Total |Successfully`) and inside a name (`heidi@|contoso.com`), where the
+    pieces make a known message either way: none tells a cut or a wrap, and all three lines
+    that another piece follows are 72 wide: the text was cut."""
+    text = _as_dated_lines(demo_window(2400, 2404))
+    pasted = cut(text, 72)
+    assert how_pasted(pasted) == (False, 72, "", True, None)
+    users, _ = answers(write(tmp_path, pasted))
+    assert [(u["upn"], u["state"]) for u in users] == [("heidi@contoso.com", "waiting")]
+    assert answers(write(tmp_path, pasted)) == answers(write(tmp_path, text, "clean.log"))
+
+
+def test_message_lines_cut_at_spaces_are_not_taken_for_cut_by_a_line_that_wide(
+    tmp_path: Path,
+) -> None:
+    """The message lines of ten records cut at 68: both totals lines break after `added `,
+    where the pieces tell nothing, and Mallory's notification is 68 wide by itself: three
+    lines of four that another piece follows (or a line that is no known message) are 68
+    wide, fewer than nine in ten, and no piece tells a cut. Not taken for cut, the text is
+    still read as the window."""
+    text = "".join(line.split("  $$<")[0] + "\n" for line in demo_window(2440, 2450).splitlines())
+    pasted = cut(text, 68)
+    assert "NotifyAccountAddition - SCCM user to add = Mallory.Admin@Contoso.com\n" in pasted
+    assert how_pasted(pasted) == (False, 68, "", False, None)
+    assert answers(write(tmp_path, pasted)) == answers(write(tmp_path, text, "clean.log"))
+
+
+def test_dated_lines_cut_at_84_under_two_lines_of_the_reply_are_taken_for_cut(
+    tmp_path: Path,
+) -> None:
+    """Thirty records as dated lines cut at 84 (`... messages = Tru|e`, `... Total
+    Successfully| added ...`), under two lines of the reply: of the ten lines that another
+    piece follows, nine are 84 wide, the reply's first is not. Nine in ten: the text was cut,
+    and reads as the reply and the lines."""
+    reply = "Hi team, the connector log from this morning is\nbelow, as the server wrote it:\n"
+    text = _as_dated_lines(demo_window(2410, 2440))
+    pasted = reply + cut(text, 84)
+    assert "messages = Tru\ne\n" in pasted
+    assert how_pasted(pasted) == (False, 84, "", True, None)
+    users, _ = answers(write(tmp_path, pasted))
+    assert [(u["upn"], u["state"]) for u in users] == [
+        ("heidi@contoso.com", "waiting"),
+        ("bob@contoso.com", "pending"),
+    ]
+    assert answers(write(tmp_path, pasted)) == answers(write(tmp_path, reply + text, "clean.log"))

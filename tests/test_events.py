@@ -130,8 +130,9 @@ def test_every_kind_is_listed_once() -> None:
 
 
 def test_message_starts_is_a_superset_filter() -> None:
+    """Longest first: a match ends at the first alternative that fits."""
     assert message_starts(["user_add_failed", "add_totals"]) == (
-        "Failed +to +add +user +|Total +received +users +to +add +from +SCCM *= *"
+        "Total +received +users +to +add +from +SCCM *= *|Failed +to +add +user +"
     )
 
 

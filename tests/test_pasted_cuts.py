@@ -10,6 +10,8 @@ import pytest
 
 from logsync import analyze
 
+from .test_as_pasted import cut
+
 HELD_BACK = """\
 Starting user delta sync, raise failure status messages = True
 Total received users from SCCM to be removed from cloud = 0
@@ -31,14 +33,6 @@ DATED = "".join(
     f"11/25/2026 {time} AM  {line}\n" for time, line in zip(TIMES, HELD_BACK.splitlines(), strict=True)
 )
 """The same lines after the dates an excerpt of CMTrace's rows gives them."""
-
-
-def cut(text: str, width: int) -> str:
-    """Text as `fold -w` cuts it: every `width` characters, inside words too."""
-    return "".join(
-        "".join(line[start : start + width] + "\n" for start in range(0, len(line), width))
-        for line in text.splitlines()
-    )
 
 
 def states(tmp_path: Path, text: str) -> list[tuple[str, str]]:

@@ -1638,3 +1638,103 @@ def test_a_log_that_starts_at_a_failure_counts_no_notification_before_it(tmp_pat
         [path], full_sync_after=timedelta(seconds=1), now=datetime(2026, 3, 2, 9, 30)
     ).users
     assert (dave.state, dave.pending_reason) == ("pending", "retry_unseen")
+
+
+def test_a_user_held_back_since_before_the_log_in_an_undecided_last_cycle_is_pending(
+    tmp_path: Path,
+) -> None:
+    """amy is held back since before the log (09:00, nobody received); the last cycle, 09:05,
+    notifies her, carol and dave and receives one of them: which one, only the next cycle
+    would tell. All three are pending, undetermined, amy too though her timer runs."""
+    log = Log(bias=300)
+    log.steady(datetime(2026, 3, 2, 9, 0), "amy@contoso.com")
+    log.steady(
+        datetime(2026, 3, 2, 9, 5),
+        "amy@contoso.com",
+        "carol@contoso.com",
+        "dave@contoso.com",
+        received=1,
+        added=1,
+    )
+    users = analyze([log.write(tmp_path / "CloudUserSync.log")]).users
+    assert [(u.upn, u.state, u.pending_reason, u.before_input, u.expected_recovery) for u in users] == [
+        ("amy@contoso.com", "pending", "undetermined", True, None),
+        ("carol@contoso.com", "pending", "undetermined", False, None),
+        ("dave@contoso.com", "pending", "undetermined", False, None),
+    ]
+
+
+def outlook(user: UserState) -> tuple[object, ...]:
+    """A waiting user's state and expected recovery: when, whether observed, by what, how
+    bound; and its timer's latest due time."""
+    return (
+        user.state,
+        iso(user.expected_recovery),
+        user.expected_recovery_observed,
+        user.recovery_by,
+        user.bound,
+        iso(user.full_sync_due_by),
+    )
+
+
+def test_a_user_held_back_since_before_the_log_and_passed_over_was_due_by_that_cycle(
+    tmp_path: Path,
+) -> None:
+    """bob is held back since before the log (09:00, nobody received); 09:05 does not notify
+    him and receives nobody: the connector passed him over, so his timer ran out by that
+    cycle's start. His retry is that observed cycle (timer), and his timer was due by 09:05,
+    not by the log's first time and a day (the latest it could be otherwise)."""
+    log = Log(bias=300)
+    log.steady(datetime(2026, 3, 2, 9, 0), "bob@contoso.com")
+    log.steady(datetime(2026, 3, 2, 9, 5))
+    log.steady(datetime(2026, 3, 2, 9, 10))
+    (bob,) = analyze([log.write(tmp_path / "CloudUserSync.log")]).users
+    assert outlook(bob) == (
+        "waiting",
+        "2026-03-02T09:05:00-05:00",
+        True,
+        "timer",
+        None,
+        "2026-03-02T09:05:00-05:00",
+    )
+
+
+def test_a_user_held_back_since_before_the_log_past_its_latest_due_time_waits_on_that_cycle(
+    tmp_path: Path,
+) -> None:
+    """bob is held back since before the log (09:00) and still the next day: his timer ran
+    out by 09:00 that day at the latest, and the cycle of 09:05 is the first at or after it:
+    his retry is that observed cycle, at the latest."""
+    log = Log(bias=300)
+    log.steady(datetime(2026, 3, 2, 9, 0), "bob@contoso.com")
+    log.steady(datetime(2026, 3, 3, 9, 5), "bob@contoso.com")
+    log.steady(datetime(2026, 3, 3, 9, 10), "bob@contoso.com")
+    (bob,) = analyze([log.write(tmp_path / "CloudUserSync.log")]).users
+    assert outlook(bob) == (
+        "waiting",
+        "2026-03-03T09:05:00-05:00",
+        True,
+        "timer",
+        "latest",
+        "2026-03-03T09:00:00-05:00",
+    )
+
+
+def test_a_user_held_back_since_before_the_log_is_retried_by_a_restart_after_the_hold(
+    tmp_path: Path,
+) -> None:
+    """bob is held back since before the log (09:00); SMS Executive restarts the connector at
+    09:30 and the log ends before its full sync: that retries bob five minutes later
+    (predicted), long before his timer's latest due time (09:00 the next day)."""
+    log = Log(bias=300)
+    log.steady(datetime(2026, 3, 2, 9, 0), "bob@contoso.com")
+    log.restart("2026-03-02 09:30:00")
+    (bob,) = analyze([log.write(tmp_path / "CloudUserSync.log")]).users
+    assert outlook(bob) == (
+        "waiting",
+        "2026-03-02T09:35:00-05:00",
+        False,
+        "restart",
+        None,
+        "2026-03-03T09:00:00-05:00",
+    )
