@@ -33,16 +33,16 @@ def one_connector(
         return
     read = {stats.path: stats for stats in inputs if stats.format == "sms-trace"}
     for name, own in runs.items():
-        for one, other in combinations(own, 2):
-            overlap = min(one.last, other.last) - max(one.first, other.first)
-            if name in read and overlap > OVERLAP_SECONDS:
-                read[name].notes.append(
-                    f"its lines from {one.line:,} and from {other.line:,} overlap for "
-                    f"{human_duration(overlap)} and share no record: if they are two "
-                    "connectors' logs (two sites?) pasted together, the answers mix them; give "
-                    "one site's log at a time"
-                )
-                break
+        found = _deepest_overlap(own) if name in read else None
+        if found is not None:
+            one, other, overlap = found
+            one, other = sorted((one, other), key=lambda run: run.line)  # (in file order)
+            read[name].notes.append(
+                f"its lines from {one.line:,} and from {other.line:,} overlap for "
+                f"{human_duration(overlap)} and share no record: if they are two connectors' "
+                "logs (two sites?) pasted together, the answers mix them; give one site's log "
+                "at a time"
+            )
     spans = [
         (instant_key(stats.first_time), instant_key(stats.last_time), stats)
         for stats in inputs
@@ -63,3 +63,20 @@ def one_connector(
                 "connectors (two sites?), which would be read as one; give one site's logs at "
                 "a time"
             )
+
+
+def _deepest_overlap(spans: Sequence[RunSpan]) -> tuple[RunSpan, RunSpan, float] | None:
+    """The two runs that overlap the longest, earlier first, and for how long, if longer than
+    `OVERLAP_SECONDS`: in time order, each run overlaps the longest the run before it that
+    reaches the furthest (one pass, however many runs: a log whose time goes back every other
+    line has thousands)."""
+    best: tuple[RunSpan, RunSpan, float] | None = None
+    furthest: RunSpan | None = None
+    for span in sorted(spans, key=lambda run: (run.first, run.line)):
+        if furthest is not None:
+            overlap = min(furthest.last, span.last) - span.first
+            if overlap > OVERLAP_SECONDS and (best is None or overlap > best[2]):
+                best = (furthest, span, overlap)
+        if furthest is None or span.last > furthest.last:
+            furthest = span
+    return best

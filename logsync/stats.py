@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import NamedTuple, TypeVar
 
-from .times import instant_key, micros
+from .times import instant_key, micros, timeless
 
 
 class InputStats:
@@ -216,8 +216,24 @@ def left_out(inputs: Sequence[InputStats]) -> tuple[int | None, int | None] | No
 
 def unheard(inputs: Sequence[InputStats]) -> tuple[int | None, int | None] | None:
     """Where a silence of the connector shows no stall (`CycleTotals.unheard`): where the inputs
-    leave lines out (`left_out`), and anywhere in a pasted excerpt, whose lines are those the
-    one who pasted it chose."""
-    if any(stats.format == "paste" for stats in inputs if not stats.sibling):
-        return (None, None)
-    return left_out(inputs)
+    leave lines out (`left_out`), and between the first and the last record of a pasted excerpt,
+    whose lines are those the one who pasted it chose (as `left_out`, from the earliest to the
+    latest of those places)."""
+    gaps = left_out(inputs)
+    starts: list[int] = []
+    ends: list[int] = []
+    for stats in inputs:
+        first, last = stats.first_time, stats.last_time
+        pasted = stats.format == "paste" and not stats.sibling
+        if pasted and first is not None and last is not None and not timeless(last):
+            starts.append(micros(first))
+            ends.append(micros(last))
+    if not starts:
+        return gaps
+    if gaps is None:
+        return min(starts), max(ends)
+    first_gap, last_gap = gaps
+    return (
+        None if first_gap is None else min(first_gap, *starts),
+        None if last_gap is None else max(last_gap, *ends),
+    )

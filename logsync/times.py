@@ -265,15 +265,16 @@ WHEN_FORMS = (
 """What a WHEN option takes, for --help."""
 
 _TIME_IN_ZONE_RE = deferred(
-    r"(?P<when>.*\d[.:\d]*(?:\s*[AP]\.?M\.?(?![A-Z]))?)\s*"
-    r"(?P<zone>(?:UTC|GMT)[+-]\d{1,2}(?::?\d{2})?|[A-Z][A-Z_/+\-. ]*|[A-Z][A-Z_]*/[A-Z0-9_/+\-]+)",
+    r"(?P<when>.*?\d[.:\d]*(?:\s*[AP]\.?M\.?(?![A-Z]))?)\s*"
+    r"(?P<zone>(?:UTC|GMT)[+-]\d{1,2}(?::?\d{2})?|(?:EST5EDT|CST6CDT|MST7MDT|PST8PDT)\b"
+    r"|[A-Z][A-Z_/+\-. ]*|[A-Z][A-Z_]*/[A-Z0-9_/+\-]+)",
     re.IGNORECASE,
 )
 """A time (with AM or PM) followed by a zone, with or without a space: `UTC+2` (which dateutil
 would read the POSIX way, as UTC-2), or a name (`Eastern Standard Time`, or an IANA name with
 digits after its area: `Etc/GMT+5`; a `T10` or `h30` after a date is no zone)."""
 _MERIDIEMS = frozenset({"AM", "PM", "A", "P"})
-_BARE_STEP_RE = deferred(r"[+-]\s*\d+(?:\.\d+)?\s*(?:ms|d|h|m|s)\w*", re.IGNORECASE)
+_BARE_STEP_RE = deferred(r"([+-])\s*(\d+(?:\.\d+)?)\s*(ms|d|h|m|s)[a-z]*", re.IGNORECASE)
 _RELATIVE_RE = deferred(r"now\s*(?P<sign>[+-])\s*(?P<duration>.+)", re.IGNORECASE)
 """`now-2h`, `now - 1d`, `now+30m`: a time relative to the wall clock."""
 
@@ -287,10 +288,12 @@ def parse_when(text: str, option: str, zone: tzinfo | None = None) -> datetime:
         raise UsageError(f"{option}: an empty time: give now or a date and time ({_EXAMPLE})")
     if raw.lower() == "now":
         return _clock(Now)
-    if _BARE_STEP_RE.fullmatch(raw):
+    step = _BARE_STEP_RE.fullmatch(raw)
+    if step is not None:
+        sign, number, unit = step.groups()
         raise UsageError(
-            f"{option}: {text!r} is a length of time, not a time: write now{raw.replace(' ', '')} "
-            "for a time relative to now"
+            f"{option}: {text!r} is a length of time, not a time: write now{sign}{number}"
+            f"{unit.lower()} for a time relative to now"
         )
     relative = _RELATIVE_RE.fullmatch(raw)
     if relative is not None:

@@ -195,13 +195,13 @@ def two_blocks(mark: bytes | None, quote: bytes = b"") -> bytes:
 
 @pytest.mark.parametrize(
     ("mark", "quote"),
-    [(b"--", b""), (b"...", b""), (b"[snip]", b""), ("\u2026".encode(), b""), (b"...", b"> ")],
+    [(b"--", b""), (b"--", b"> "), (b"...", b"> "), (b"[snip]", b"> "), ("\u2026".encode(), b"| ")],
 )
 def test_a_silence_where_an_excerpt_leaves_lines_out_is_no_stall(
     tmp_path: Path, mark: bytes, quote: bytes
 ) -> None:
-    """Six hours that an excerpt leaves out (a line of `--`, `...`, `[snip]` or `…` where it
-    does, quoted in a reply or not) are no stall: the cycles of that time are among the lines
+    """Six hours that an excerpt leaves out (grep's `--`; in a reply, a line of `...`, `[snip]`
+    or `…` where the one who pasted it cut lines) are no stall: the cycles of that time are among the lines
     left out. Neither the finding nor the advice says the connector paused then, nor, as of
     a time in the gap, that it is stalled now."""
     path = tmp_path / "excerpt.txt"
@@ -271,17 +271,60 @@ by whoever chose these."""
 
 
 @pytest.mark.parametrize(
-    ("now", "state"), [("9/15/2014 10:00 AM", "waiting"), ("9/16/2014 10:00 AM", "recovered")]
+    ("now", "gate", "connector", "state"),
+    [
+        ("9/15/2014 10:00 AM", "ok: no connector problem as of 2014-09-15T10:00:00; 1 stuck user "
+         "not counted by --fail-on connector", ("running", None), "waiting"),
+        ("9/15/2014 10:24:11 AM", "ok: no connector problem as of 2014-09-15T10:24:11; 1 stuck "
+         "user not counted by --fail-on connector", ("running", None), "waiting"),
+        # after its last record: the silence is the excerpt's end, as a log's would be
+        ("9/16/2014 10:00 AM", "FAIL: connector: connector_stalled as of 2014-09-16T10:00:00",
+         ("stalled", "connector_stalled"), "recovered"),
+    ],
 )
-def test_a_pasted_excerpt_s_silence_is_no_stall(tmp_path: Path, now: str, state: str) -> None:
-    """A pasted excerpt holds the lines someone chose: that it shows no cycle for 23 hours (as
-    of a time between its two days) or after its end says nothing of the connector. `check`
-    failed with `connector_stalled` in both."""
+def test_a_pasted_excerpt_s_silence_between_its_records_is_no_stall(
+    tmp_path: Path, now: str, gate: str, connector: tuple[str, str | None], state: str
+) -> None:
+    """A pasted excerpt holds the lines someone chose: that it shows no cycle for 23 hours
+    between its two days says nothing of the connector (`check` failed with
+    `connector_stalled` as of a time between them). After its last record, it is judged as a
+    log that ends there."""
     path = tmp_path / "ticket.txt"
     path.write_text(SPEC_EXCERPT)
-    gate = runner.invoke(app, ["check", "--fail-on", "connector", "--now", now, str(path)])
-    assert (gate.exit_code, gate.stdout.splitlines()[-1][:3]) == (0, "ok:")
+    result = runner.invoke(app, ["check", "--fail-on", "connector", "--now", now, str(path)])
+    assert (result.exit_code, result.stdout.splitlines()[-1]) == (int(gate[:4] == "FAIL"), gate)
     shown = runner.invoke(app, ["report", "-f", "json", "--all", "--now", now, str(path)])
     report = json.loads(shown.stdout)
-    assert (report["connector"]["state"], report["connector"]["problem"]) == ("running", None)
+    assert (report["connector"]["state"], report["connector"]["problem"]) == connector
     assert [(u["upn"], u["state"]) for u in report["users"]] == [("scott@contoso.com", state)]
+
+
+def test_a_pasted_excerpt_beside_a_log_hides_no_stall_outside_its_own_span(tmp_path: Path) -> None:
+    """A few pasted lines given beside a log (from the review): the log's own silence of 3h 10m,
+    hours after the excerpt's last record, is still a stall."""
+    log = tmp_path / "CloudUserSync.log"
+    log.write_bytes(b"".join([*LINES[:999], *LINES[1300:]]))
+    excerpt = tmp_path / "ticket.txt"
+    excerpt.write_text(
+        "11/24/2026 7:40:08 AM  NotifyAccountAddition - SCCM user to add = carol@contoso.com\n"
+        "11/24/2026 7:40:08 AM  Failed to add user carol@contoso.com; reason UserNotFound\n"
+    )
+    result = runner.invoke(
+        app, ["summary", "-f", "json", "--source-tz", "America/Los_Angeles", str(log), str(excerpt)]
+    )
+    found = json.loads(result.stdout)
+    assert [f["code"] for f in found["findings"]][:1] == ["connector_stalled"]
+    assert "no cycle for 3h 10m between" in found["findings"][0]["message"]
+
+
+def test_a_line_of_dots_in_a_log_as_written_is_no_place_left_out(tmp_path: Path) -> None:
+    """A log as written holds no line of `...` that means "lines cut here" (every record has a
+    trailer): such a line is one no record, not an excerpt's gap that would leave ivan, past
+    his due time, `pending` (`retry_unseen`) rather than `overdue`."""
+    path = tmp_path / "CloudUserSync.log"
+    path.write_bytes(b"".join([*LINES[:3000], b"...\r\n", *LINES[3000:]]))
+    analysis = analyze([str(path)])
+    (stats,) = analysis.inputs
+    assert (stats.unparsed, stats.gaps) == (1, 0)
+    ivan = next(user for user in analysis.users if user.upn == "ivan@contoso.com")
+    assert ivan.state == "overdue"

@@ -964,11 +964,11 @@ def test_a_time_on_pasted_text_without_offsets_is_its_wall_clock_time() -> None:
     result = runner.invoke(app, ["report", "--format", "json", "--now", "2014-09-20 12:00", PASTED])
     document = json.loads(result.stdout)
     assert (result.exit_code, document["as_of"], document["connector"]["text"]) == (
-        0, "2014-09-20T12:00:00", "connector running",  # (a pasted excerpt's silence: no stall)
+        0, "2014-09-20T12:00:00", "connector stalled since 2014-09-15T10:24:12 (5d 1h without a cycle)",
     )
     check = runner.invoke(app, ["check", "--now", "2014-09-20 12:00", PASTED])
     assert (check.exit_code, check.stdout.splitlines()[-1]) == (
-        0, "ok: no waiting, overdue or failed user as of 2014-09-20T12:00:00",
+        1, "FAIL: no waiting, overdue or failed user; connector: connector_stalled as of 2014-09-20T12:00:00",
     )
     what_if = runner.invoke(app, ["report", "--restart-at", "2014-09-14 12:00", PASTED])
     assert (what_if.exit_code, what_if.stdout.splitlines()[0]) == (

@@ -100,3 +100,21 @@ def test_the_rest_of_a_name_cut_at_the_width(line: str, following: str, expected
     from logsync.formats.wholes import name_cut
 
     assert name_cut(line, following) is expected
+
+
+@pytest.mark.parametrize("word", ["thanks", "regards", "ok", "snip", "Contoso.com", "CloudUserSync.log"])
+def test_a_word_after_a_whole_name_in_an_unwrapped_text_makes_no_user(
+    tmp_path: Path, word: str
+) -> None:
+    """A text wrapped nowhere whose widest line ends with a user's name, and a word of the
+    reply after it (from the review): the word was put on the name (`….comthanks`, a user
+    that does not exist). A name is put back together only in a text shown cut without it."""
+    name = "christopher.longname@emea.contoso.onmicrosoft.com"
+    text = (
+        f"NotifyAccountAddition - SCCM user to add = {name}\n"
+        f"Failed to add user {name}; reason UserNotFound\n"
+        "Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 0\n"
+        f"NotifyAccountAddition - SCCM user to add = {name}\n"
+        f"{word}\n"
+    )
+    assert states(tmp_path, text) == [(name, "waiting")]

@@ -95,3 +95,18 @@ def test_two_sites_logs_pasted_into_one_file_are_said_to_be_mixed(tmp_path: Path
         pasted.write_text(text)
         again = runner.invoke(app, ["report", str(pasted)])
         assert (again.exit_code, "share no record" in again.stderr) == (0, False)
+
+
+def test_the_deepest_overlap_of_runs_is_found_in_one_pass() -> None:
+    """In time order, each run is measured against the earlier run that reaches the furthest;
+    the review's log whose time went back every other line (6,001 runs) took every pair."""
+    from logsync.merge import RunSpan
+    from logsync.sites import _deepest_overlap
+
+    runs = [RunSpan(0, 100, 1), RunSpan(50, 7000, 20), RunSpan(3000, 9000, 40), RunSpan(10, 20, 60)]
+    assert _deepest_overlap(runs) == (RunSpan(50, 7000, 20), RunSpan(3000, 9000, 40), 4000)
+    assert _deepest_overlap(runs[:2] + runs[3:]) is None  # (50 s at most: no two sites)
+    assert _deepest_overlap([RunSpan(0, 3600, 1), RunSpan(0, 3600, 9)]) is None  # (an hour)
+    assert _deepest_overlap([RunSpan(0, 3601, 1), RunSpan(0, 3601, 9)]) == (
+        RunSpan(0, 3601, 1), RunSpan(0, 3601, 9), 3601
+    )

@@ -537,14 +537,18 @@ def test_the_us_zones_named_by_their_rules_are_zones(name: str, winter: int, sum
     zone = parse_zone(name, "--tz")
     assert datetime(2026, 1, 15, 12, tzinfo=zone).utcoffset() == timedelta(hours=winter)
     assert datetime(2026, 7, 15, 12, tzinfo=zone).utcoffset() == timedelta(hours=summer)
+    for text in (f"2026-11-25T12:00 {name}", f"11/25/2026 12:00 PM {name}"):  # (not `…8` + `PDT`)
+        assert times.parse_when(text, "--now").utcoffset() == timedelta(hours=winter)
 
 
-@pytest.mark.parametrize("text", ["-2h", "+1d", "- 90m", "-2hours"])
-def test_a_length_of_time_alone_is_no_time(text: str) -> None:
-    """`--now -2h` was "unknown time zone 'h'"."""
+@pytest.mark.parametrize(
+    ("text", "hint"), [("-2h", "now-2h"), ("+1d", "now+1d"), ("- 90m", "now-90m"), ("-2 Hours", "now-2h")]
+)
+def test_a_length_of_time_alone_is_no_time(text: str, hint: str) -> None:
+    """`--now -2h` was "unknown time zone 'h'"; the hint is a time logsync reads."""
     with pytest.raises(UsageError) as error:
         times.parse_when(text, "--now")
     assert error.value.message == (
-        f"--now: {text!r} is a length of time, not a time: write now{text.replace(' ', '')} for a "
-        "time relative to now"
+        f"--now: {text!r} is a length of time, not a time: write {hint} for a time relative to now"
     )
+    times.parse_when(hint, "--now")

@@ -993,9 +993,10 @@ def test_connector_of_an_excerpt_and_of_cycles_without_totals(tmp_path: Path) ->
     ticket = str(SAMPLES / "pasted" / "ticket.txt")
     running = analyze([ticket]).connector
     assert (running.state, running.last_cycle, running.last_restart) == ("running", None, None)
-    # a day after the excerpt's last totals line: a pasted excerpt's silence is no stall
-    later = analyze([ticket], now=datetime(2014, 9, 16, 10, 0)).connector
-    assert (later.state, later.since) == ("running", None)
+    # a day after the excerpt's last totals line: stalled since it (between its two days, a
+    # pasted excerpt's silence is no stall: see test_excerpts)
+    stalled = analyze([ticket], now=datetime(2014, 9, 16, 10, 0)).connector
+    assert (stalled.state, iso(stalled.since)) == ("stalled", "2014-09-15T10:24:12")
     log = Log()
     for minute in (0, 5, 10):
         log.at(f"2026-03-02 08:{minute:02d}:00", START)  # cycles whose totals are not logged

@@ -26,7 +26,7 @@ from itertools import pairwise, product
 
 from ..patterns import deferred
 from . import copies, sms, wholes
-from .common import is_blank, physical_lines
+from .common import GAP_LINE, GAP_MARKS, is_blank, physical_lines
 from .wholes import MESSAGES, TRACE
 
 QUOTE_RE = re.compile(r"(?:(?:\||>(?!<[^!]))[ \t]?)+")
@@ -186,7 +186,7 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         if entities and not wide:  # (most pieces much narrower: see `_escaped_width`)
             usual = _escaped_width(lines, whole_by)
             cut, wide = _cut_at(lines, usual, whole_by, quoting), usual > MIN_WIDTH
-        if wide and "" in _unwrapped(iter(lines), usual, whole_by, cut, entities):
+        if wide and "" in _unwrapped(iter(lines), usual, whole_by, cut, entities, names=False):
             width = usual
     if not (quoted or width is not None or numbered or padded or entities or nbsp):
         return None
@@ -281,7 +281,8 @@ def undone(head: list[str], rest: Iterator[str], sample: str) -> tuple[list[str]
     found = pasting(sample)
     if found is None:
         return head, rest
-    chunks = _chunks(found.undo(_lines(head, rest)))
+    lines = found.undo(_lines(head, rest))  # (a place it leaves lines out: grep's `--`)
+    chunks = _chunks(GAP_LINE if line.strip().lower() in GAP_MARKS else line for line in lines)
     size = sum(map(len, head))
     again: list[str] = []
     for chunk in chunks:
@@ -383,18 +384,25 @@ def _join(pieces: list[str], whole_by: str, cut: bool = False) -> str | None:
 
 
 def _unwrapped(
-    lines: Iterator[str], width: int, whole_by: str, cut: bool = False, escaped: bool = False
+    lines: Iterator[str],
+    width: int,
+    whole_by: str,
+    cut: bool = False,
+    escaped: bool = False,
+    names: bool = True,
 ) -> Iterator[str]:
     """Wrapped records put back on their first line; the lines of their other pieces blank.
 
     Of message lines, a message the catalogue knows may already be whole before its end (`...
     as thread ID 5616` before `(0x15F0).`; in a text `cut` inside words, `... user to add =
     scott@cont`, `reason UserNotF`): such a line (in a cut text, as wide as the text) takes
-    the one word of the next line when that is no record by itself."""
+    the one word of the next line when that is no record by itself. With `names`, a user's name
+    cut at the width of a text too short to show that it was cut is put back too: never where
+    that alone would show the text wrapped (`pasting` tells it without)."""
     pending: list[str] = []
     for line in lines:
         # (a short text: too few cuts to tell that it was cut)
-        cut_name = len(pending) == 1 and not cut and len(pending[0]) >= width
+        cut_name = names and len(pending) == 1 and not cut and len(pending[0]) == width
         if cut_name and wholes.name_cut(pending[0], line):
             yield pending[0] + line.strip()
             yield ""

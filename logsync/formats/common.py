@@ -125,7 +125,8 @@ the input is an excerpt, and lines are left out there."""
 GAP_MARKS = frozenset((GAP_LINE, "...", "\u2026", "[...]", "[\u2026]", "(...)", "<...>", "snip",
                        "[snip]", "<snip>", "[snipped]"))
 """Lines that say lines are left out there: grep's, and those people write in an excerpt they
-paste (a line of `...`, `[snip]`)."""
+paste (a line of `...`, `[snip]`): in a pasted excerpt (and in text undone from pasting, where
+they are made `--`), not in a log as written."""
 GAP_PROBLEM = "lines left out (grep's `--`, `...`)"
 
 
@@ -143,7 +144,10 @@ def unparsed_problem(raw: str) -> str:
         return ROTATION_PROBLEM
     if raw.strip().lower() in GAP_MARKS:
         return GAP_PROBLEM
-    return "not a log record"
+    return _NO_RECORD
+
+
+_NO_RECORD = "not a log record"
 
 
 def framed(chunk: str) -> str:
@@ -169,6 +173,8 @@ def non_record(
         return
     stats.unparsed += 1
     problem = problem or unparsed_problem(raw)
+    if problem == GAP_PROBLEM and raw.strip() != GAP_LINE and stats.format != "paste":
+        problem = _NO_RECORD  # (a log as written: `...` is no place an excerpt leaves out)
     if problem == ROTATION_PROBLEM:
         stats.markers += 1
     elif problem == GAP_PROBLEM:

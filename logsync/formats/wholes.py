@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from ..patterns import deferred
 from . import paste, sms
+from .common import GAP_MARKS
 
 TRACE, ROWS, MESSAGES = "trace", "rows", ""
 """What makes a record of pasted text whole: its SMS-trace trailer, the thread at the end of a
@@ -88,7 +89,7 @@ def name_cut(line: str, following: str) -> bool:
     what a domain holds, with a dot inside or in lower case (a word of the reply, `Thanks.`,
     is neither), that leaves a name with a dot after its `@`."""
     word = following.strip()
-    if not _DOMAIN_RE.fullmatch(word) or following[:1].isspace():
+    if not _DOMAIN_RE.fullmatch(word) or following[:1].isspace() or word.lower() in GAP_MARKS:
         return False
     if "." not in word[:-1] and word != word.lower():
         return False
