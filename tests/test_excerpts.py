@@ -258,14 +258,7 @@ def test_a_silence_leaves_lines_out_where_a_place_may_fall_inside_it(
     assert leaves_out(left_out, start, end) is expected
 
 
-SPEC_EXCERPT = """\
-9/14/2014 10:23:54 AM  NotifyAccountAddition - SCCM user to add = scott@contoso.com
-                       Failed to add user scott@contoso.com; reason UserNotFound
-                       Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 0
-9/15/2014 10:24:12 AM  NotifyAccountAddition - SCCM user to add = scott@contoso.com
-                       Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 1
-                       UserDeltaSync:- Users Added = 1, Users Removed = 0
-"""
+SPEC_EXCERPT = (SAMPLES / "pasted" / "ticket.txt").read_text()
 """SPEC §1's excerpt, as a ticket pastes it: two cycles a day apart, the lines between left out
 by whoever chose these."""
 

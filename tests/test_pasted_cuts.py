@@ -12,13 +12,7 @@ from logsync import analyze
 
 from .test_as_pasted import cut
 
-HELD_BACK = """\
-Starting user delta sync, raise failure status messages = True
-Total received users from SCCM to be removed from cloud = 0
-Successfully removed users from cloud 0
-NotifyAccountAddition - SCCM user to add = scott@contoso.com
-Total received users to add from SCCM = 0, Total Successfully added users to Cloud = 0
-UserDeltaSync:- Users Added = 0, Users Removed = 0
+CYCLE = """\
 Starting user delta sync, raise failure status messages = True
 Total received users from SCCM to be removed from cloud = 0
 Successfully removed users from cloud 0
@@ -26,6 +20,7 @@ NotifyAccountAddition - SCCM user to add = scott@contoso.com
 Total received users to add from SCCM = 0, Total Successfully added users to Cloud = 0
 UserDeltaSync:- Users Added = 0, Users Removed = 0
 """
+HELD_BACK = CYCLE * 2
 """Two cycles that notify scott and receive nobody: held back since before the excerpt."""
 
 TIMES = ["10:20:04"] * 3 + ["10:20:05"] * 3 + ["10:25:04"] * 3 + ["10:25:05"] * 3
