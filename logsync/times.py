@@ -288,9 +288,9 @@ def parse_when(text: str, option: str, zone: tzinfo | None = None) -> datetime:
         raise UsageError(f"{option}: an empty time: give now or a date and time ({_EXAMPLE})")
     if raw.lower() == "now":
         return _clock(Now)
-    step = _BARE_STEP_RE.fullmatch(raw)
-    if step is not None:
-        sign, number, unit = step.groups()
+    bare = _BARE_STEP_RE.fullmatch(raw)
+    if bare is not None:
+        sign, number, unit = bare.groups()
         raise UsageError(
             f"{option}: {text!r} is a length of time, not a time: write now{sign}{number}"
             f"{unit.lower()} for a time relative to now"
