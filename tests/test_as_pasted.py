@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -1487,6 +1487,9 @@ def test_windows_of_the_demo_log_escaped_as_html_and_wrapped_are_read_as_the_win
     hyphens=st.booleans(),
     times=st.booleans(),
 )
+# windows whose only wrapped line is one totals line, drawn in CI and by the mutation run
+@example(start=411, length=11, prefix="", width=72, order="ew", hyphens=False, times=False)
+@example(start=251, length=12, prefix="| ", width=72, order="we", hyphens=True, times=False)
 def test_short_windows_of_the_demo_log_escaped_and_wrapped_give_the_answers_of_the_window(
     tmp_path: Path,
     start: int,

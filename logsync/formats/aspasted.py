@@ -186,6 +186,8 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         if entities and not wide:  # (most pieces much narrower: see `_escaped_width`)
             usual = _escaped_width(lines, whole_by)
             cut, wide = _cut_at(lines, usual, whole_by, quoting), usual > MIN_WIDTH
+        if not wide and whole_by == MESSAGES and lengths[-1] > MIN_WIDTH:
+            wide, usual = True, lengths[-1]  # (a few wrapped lines: the widest piece's width)
         if wide and "" in _unwrapped(iter(lines), usual, whole_by, cut, entities, names=False):
             width = usual
     if not (quoted or width is not None or numbered or padded or entities or nbsp):
