@@ -285,7 +285,8 @@ def analyze(
     inputs = [*inputs, *empty]
     ensure_times(inputs, option if judged_at is not None else None)
     one_connector(inputs, duplicates, runs)
-    tracker.totals.gaps, tracker.totals.unheard = left_out(inputs), unheard(inputs)
+    gaps = tracker.totals.gaps = left_out(inputs)
+    tracker.totals.unheard = unheard(inputs, gaps)
     if require_connector:
         ensure_connector(inputs)
     last = latest_time(inputs)  # the last record of each input, or a row the tracker read later

@@ -214,12 +214,13 @@ def left_out(inputs: Sequence[InputStats]) -> tuple[int | None, int | None] | No
     return min(starts, default=None), None if None in ends else max(ends)  # type: ignore[type-var]
 
 
-def unheard(inputs: Sequence[InputStats]) -> tuple[int | None, int | None] | None:
+def unheard(
+    inputs: Sequence[InputStats], gaps: tuple[int | None, int | None] | None
+) -> tuple[int | None, int | None] | None:
     """Where a silence of the connector shows no stall (`CycleTotals.unheard`): where the inputs
-    leave lines out (`left_out`), and between the first and the last record of a pasted excerpt,
-    whose lines are those the one who pasted it chose (as `left_out`, from the earliest to the
-    latest of those places)."""
-    gaps = left_out(inputs)
+    leave lines out (`gaps`, their `left_out`), and between the first and the last record of a
+    pasted excerpt, whose lines are those the one who pasted it chose (as `left_out`, from the
+    earliest to the latest of those places)."""
     starts: list[int] = []
     ends: list[int] = []
     for stats in inputs:

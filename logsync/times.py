@@ -266,7 +266,7 @@ WHEN_FORMS = (
 
 _TIME_IN_ZONE_RE = deferred(
     r"(?P<when>.*?\d[.:\d]*(?:\s*[AP]\.?M\.?(?![A-Z]))?)\s*"
-    r"(?P<zone>(?:UTC|GMT)[+-]\d{1,2}(?::?\d{2})?|(?:EST5EDT|CST6CDT|MST7MDT|PST8PDT)\b"
+    r"(?P<zone>(?:UTC|GMT)[+-]\d{1,2}(?::?\d{2})?|(?:" + "|".join(sorted(_US_RULES)) + r")\b"
     r"|[A-Z][A-Z_/+\-. ]*|[A-Z][A-Z_]*/[A-Z0-9_/+\-]+)",
     re.IGNORECASE,
 )

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta, tzinfo
 from ..analysis import Analysis, latest_time
 from ..events import CONNECTOR, STATMSG_STARTED, STATMSG_STOPPING
 from ..sources import SITE_COMPONENT_LOG, base_name
-from ..stats import unheard
 from ..times import NO_TIMES, fixed_offset, instant_key, moment_time, timeless
 from ..tracker import STALL_INTERVALS, Row
 from ..tracker.connector import leaves_out
@@ -260,9 +259,9 @@ class HealthCollector:
 
     def _silences(self, analysis: Analysis) -> list[Gap]:
         """The longest gaps between cycles of a run, but where an excerpt leaves lines out
-        between their cycles (grep's `--`, or anywhere in a pasted one): the cycles of that
-        time may be among those lines."""
-        left = unheard(analysis.inputs)
+        between their cycles (grep's `--`, or between the records of a pasted one: see
+        `CycleTotals.unheard`): the cycles of that time may be among those lines."""
+        left = analysis.tracker.totals.unheard
         return [gap for gap in self._gaps if not leaves_out(left, gap[3][0], gap[4][0])]
 
     @staticmethod

@@ -17,9 +17,9 @@ import json
 from typing import IO, Any
 
 from ..events import Event
-from ..safety import csv_text, visible
+from ..safety import visible
 from . import Display
-from .machine import EVENT_COLUMNS, EventEncoder, cell, event_text_rows
+from .machine import EVENT_COLUMNS, EventEncoder, cell, csv_cells, event_text_rows
 
 _encode = json.encoder.encode_basestring_ascii
 
@@ -75,9 +75,7 @@ class CsvForm(LineForm):
         """Values as `machine.write_csv` writes them in a row (an empty value as such)."""
         self._buffer.seek(0)
         self._buffer.truncate()
-        self._writer.writerow(
-            ["" if v is None else csv_text(v) if isinstance(v, str) else v for v in values]
-        )
+        self._writer.writerow(csv_cells(values))
         return self._buffer.getvalue()[:-1]
 
     def parts(self, kind: str, severity: str, text: str, data: Any) -> tuple[str, str, str]:

@@ -201,9 +201,12 @@ def write_csv(header: Iterable[str], rows: Iterable[Iterable[object]], out: IO[s
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(list(header))
     for row in rows:
-        writer.writerow(
-            [csv_text(v) if isinstance(v, str) else "" if v is None else v for v in row]
-        )
+        writer.writerow(csv_cells(row))
+
+
+def csv_cells(values: Iterable[object]) -> list[object]:
+    """The cells of a CSV row: text made safe (`safety.csv_text`), nothing as an empty cell."""
+    return [csv_text(v) if isinstance(v, str) else "" if v is None else v for v in values]
 
 
 def user_fields(cloud: bool) -> tuple[str, ...]:

@@ -414,9 +414,9 @@ class ConnectorLog:
 
 
 def leaves_out(left_out: tuple[int | None, int | None] | None, start: int, end: int) -> bool:
-    """Whether an excerpt's places that leave lines out (`CycleTotals.gaps`: the instant of
-    the record before the first and of the record after the last; None: the input's start, or
-    its end) may fall between the instants `start` and `end`: the cycles of that time may be
+    """Whether the places where an excerpt leaves lines out (`CycleTotals.unheard`: the instant
+    of the record before the first and of the record after the last; None: the input's start,
+    or its end) may fall between the instants `start` and `end`: the cycles of that time may be
     among the lines left out, so a silence there shows no stall."""
     if left_out is None:
         return False

@@ -78,8 +78,8 @@ class CycleTotals:
         after the last (None: none after it); None where it leaves none out. A user's failure,
         or its retry, may be there. Set once the input is read (`analysis`)."""
         self.unheard: tuple[int | None, int | None] | None = None
-        """Where a silence of the connector shows no stall: as `gaps`, or (None, None) for a
-        pasted excerpt (see `stats.unheard`). Set with `gaps`."""
+        """Where a silence of the connector shows no stall: as `gaps`, widened to the span of
+        each pasted excerpt among the inputs (see `stats.unheard`). Set with `gaps`."""
 
     def unread(self, start: int | None, notified: int, now: int) -> None:
         """A cycle begins at `now`, and `notified` users were named since the last totals line:
