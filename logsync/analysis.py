@@ -105,7 +105,7 @@ class Analysis(NamedTuple):
 
     def upns(self) -> list[str]:
         """Every user of the inputs, as first spelled, whether listed or not."""
-        return self.tracker.upns()
+        return self.tracker.users.upns()
 
 
 def earliest_time(inputs: Sequence[InputStats]) -> datetime | None:
@@ -306,7 +306,7 @@ def analyze(
     what_if = as_of if restart_at is not None else None
     if cloud is not None:  # users the log failed after the export was taken: not known there
         cloud = cloud.outdated_by(tracker.users.values())
-    helps = restart_helps(cloud, tracker.added_domains()) if what_if is not None else None
+    helps = restart_helps(cloud, tracker.users.added_domains()) if what_if is not None else None
     if only_followed:
         match = _named(tracker)
     result = tracker.result(
@@ -357,7 +357,7 @@ def conclusion(
         states=states,
         match=match,
         restart_helps=(
-            restart_helps(cloud, analysis.tracker.added_domains()) if restart_at else None
+            restart_helps(cloud, analysis.tracker.users.added_domains()) if restart_at else None
         ),
     )
     return in_azure_ad(result, cloud)

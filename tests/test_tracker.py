@@ -1502,7 +1502,7 @@ def test_added_domains_are_the_suffixes_after_the_last_at_sign(tmp_path: Path) -
     log = Log()
     log.cycle("2014-09-14 10:00:00", ('"ann@old"@Corp.Local', "bob@fabrikam.com"), {"bob@fabrikam.com": UNF})
     analysis = analyze([log.write(tmp_path / "CloudUserSync.log")])
-    assert analysis.tracker.added_domains() == {"corp.local"}
+    assert analysis.tracker.users.added_domains() == {"corp.local"}
 
 
 def test_an_install_error_at_the_instant_of_the_last_cycle_is_over_whatever_the_order(

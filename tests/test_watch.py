@@ -222,7 +222,7 @@ def test_a_cp1252_byte_in_a_live_log_is_counted_as_in_a_file_read_whole(tmp_path
     live = tmp_path / "CloudUserSync.log"
     watcher = follow_in_pieces(live, data, 65_537)
     assert (watcher.stats.encoding, watcher.stats.fallback_lines) == ("utf-8-sig+cp1252", 1)
-    assert "carol.bénard@contoso.com" in watcher.tracker.upns()
+    assert "carol.bénard@contoso.com" in watcher.tracker.users.upns()
     same_as_read_whole(watcher, live)
 
 
@@ -328,7 +328,7 @@ def test_a_live_log_whose_clock_is_set_back_is_read_on_in_file_order(tmp_path: P
     assert watcher.went_back is None
     assert watcher.read() == 3  # the cycle's start, its request and its totals
     assert (watcher.stats.records, watcher.last_time) == (3041 + 6, last)
-    assert "zoe@contoso.com" in watcher.tracker.upns()
+    assert "zoe@contoso.com" in watcher.tracker.users.upns()
     assert (watcher.went_back, watcher.runs) == (3042, [])  # noted, read on in file order
 
 

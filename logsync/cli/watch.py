@@ -116,7 +116,7 @@ def watch(
     note_runs(watcher.runs, opts, env)
     result, initial = watcher.changes(utc_now(), everyone=all_users)
     noted_outdated = _note_outdated(watcher, frozenset(), opts, env)
-    nobody = unmatched_users(opts, watcher.tracker.upns())  # (a new one if read again)
+    nobody = unmatched_users(opts, watcher.tracker.users.upns())  # (a new one if read again)
     if nobody is not None and watcher.last_time is not None and not opts.quiet:
         env.stderr.write(f"logsync: {nobody} so far\n")
     from ..render.printers import PRINTERS

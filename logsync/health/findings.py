@@ -221,7 +221,7 @@ def user_findings(
     unfound = [
         u for u in users if u.reason == USER_NOT_FOUND and u.stuck and not redacted(u.upn)
     ]
-    added = analysis.tracker.added_domains() if unfound else set()
+    added = analysis.tracker.users.added_domains() if unfound else set()
     unroutable = [u for u in unfound if unroutable_suffix(u.upn, added) is not None]
     if unroutable:
         suffixes = sorted({unroutable_suffix(u.upn, added) or "" for u in unroutable})

@@ -1,9 +1,9 @@
 """Per-user tracking (SPEC §4): who is stuck, since when, and when each will recover.
 
-`rules` reads the rows into the tracker's parts: the users (`users`), the connector's log
-(`connector`: restarts, cycles, interval, state) and the reconciliation of cycle totals
-(`totals`); `outlook` draws the conclusions at `as_of` (states, expected recoveries); `model`
-holds what they conclude and the constants of the rules.
+`rules` reads the rows into the tracker's parts: the users (`users`), their full sync timers
+(`timers`), the connector's log (`connector`: restarts, cycles, interval, state) and the
+reconciliation of cycle totals (`totals`); `outlook` draws the conclusions at `as_of` (states,
+expected recoveries); `model` holds what they conclude and the constants of the rules.
 """
 
 from typing import TYPE_CHECKING, Any

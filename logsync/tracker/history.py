@@ -49,12 +49,15 @@ class History:
         """Each step as noted: its user (None: the connector's), moment, kind, detail (a
         template where it names `times`), file, line and the instants it names."""
 
-    def add(
+    def note(
         self, key: str | None, at: Moment, what: str, detail: str, source: str, line: int,
-        times: tuple[int, ...],
+        times: tuple[int, ...] = (),
     ) -> None:
-        """Keep a step (made a `Step` by `followed`, once the log's offsets are known)."""
-        self._kept.append((key, at, what, detail, source, line, times))
+        """A step of the followed user's timeline (`key` None: a step of the connector's), kept
+        if history is kept; `times`: the instants its `detail` names (see `Step.times`). Made
+        a `Step` by `followed`, once the log's offsets are known."""
+        if self.on and (key is None or key == self.key):
+            self._kept.append((key, at, what, detail, source, line, times))
 
     def met(self, key: str) -> None:
         """A user met for the first time: a match when its key holds the part; the user whose

@@ -34,7 +34,7 @@ from .model import (
     timer_label,
 )
 from .totals import CycleTotals, Notified
-from .users import Seen, held_unknown, settled_state, user_key
+from .users import Seen, Users, held_unknown, settled_state, user_key
 
 _MICROSECOND = timedelta(microseconds=1)
 
@@ -44,7 +44,7 @@ class Tracked(Protocol):
 
     options: TrackerOptions
     after: int
-    users: dict[str, Seen]
+    users: Users
     received: dict[str, Notified]
     log: ConnectorLog
     totals: CycleTotals

@@ -9,10 +9,9 @@ the length of the log.
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Callable, Collection, Iterable
 from datetime import datetime, timedelta, tzinfo
-from typing import Any, cast
+from typing import Any
 
 from ..events import Event
 from ..memory import no_collections
@@ -34,8 +33,9 @@ from .model import (
     ZoneTable,
 )
 from .outlook import conclude, recovered
+from .timers import Timers
 from .totals import CycleTotals, Notified
-from .users import Seen, User, failed_before, held_unknown, timer_runs, user_key
+from .users import Seen, User, Users, failed_before, held_unknown, timer_runs, user_key
 
 _MICROSECOND = timedelta(microseconds=1)
 
@@ -47,7 +47,7 @@ class Tracker:
         self.options = options or TrackerOptions()
         self.after = self.options.full_sync_after // _MICROSECOND
         """The full sync timer, in microseconds."""
-        self.users: dict[str, Seen] = {}
+        self.users = Users()
         """Every user read, by key (`user_key`)."""
         # the cycle under way: users notified and not held back by a known timer since its
         # start or its last totals line, which of them failed, and how many lines notified
@@ -58,6 +58,9 @@ class Tracker:
         self.cycle_where: tuple[str, int] = ("", 0)
         self.cycle_no = 0
         """Numbers the cycles (and restarts): a user's `cycle` says when it was last notified."""
+        self._limits = (_LONG_AFTER, 0, 0)
+        """What `feed_rows` checks of a timer at a notification (`timer_runs`), set where they
+        change: the cycle's start (none: a limit no due passes), the restarts, the cycle."""
         self._previous_complete: int | None = None
         """The number of the run's last cycle whose start and totals are both in the input."""
         self._full_sync = False
@@ -65,9 +68,7 @@ class Tracker:
         self.held: dict[str, User] = {}
         """Users held back since before the input (rule 2b), until received, failed or a
         restart retries them."""
-        self._due_heap: list[tuple[int, str]] = []
-        """(due time, user key) of every timer started (a restarted timer leaves a stale
-        entry, which no longer matches the user's due time)."""
+        self.timers = Timers(self.users)
         self._zone_keys: list[int] = []
         self._zone_list: list[tzinfo | None] = []
         self.zone_table = ZoneTable(self._zone_keys, self._zone_list)
@@ -90,6 +91,8 @@ class Tracker:
         self.history = History(follow, self.options.follow_part, self.zone_table)
         self.follow = self.history.key
         """The key of the user whose timeline is kept (`history.key`, read for every row)."""
+        self.note = self.history.note
+        """Note a step of the followed user's timeline, or of the connector's (`History`)."""
         self.first_tries: list[str] = []
         """Users that failed with UserNotFound on their first try (notified once, then failed):
         found by user discovery before DirSync had put them in Azure AD."""
@@ -123,11 +126,9 @@ class Tracker:
 
     def feed(self, event: Event) -> None:
         """Read one event (an adapter over `feed_rows`)."""
-        if event.time is not None:
-            time = event.time
-            self.feed_rows(
-                [(micros(time), time.tzinfo, event.kind, event.data, event.source, event.line)]
-            )
+        if (time := event.time) is not None:
+            row = (micros(time), time.tzinfo, event.kind, event.data, event.source, event.line)
+            self.feed_rows([row])
 
     def feed_rows(self, rows: Iterable[Row]) -> None:
         """Read rows in time order (kinds it does not track are skipped). A sibling log's rows
@@ -135,27 +136,52 @@ class Tracker:
         handlers = self._handlers
         current = self._zone
         observer = self.observer
-        if observer is not None:
-            if not isinstance(rows, list):
-                rows = list(rows)
-            self._held_back = []
+        if observer is not None and not isinstance(rows, list):
+            rows = list(rows)
+        held_back = self._held_back = None if observer is None else []
         latest = self.latest
-        latest_us = -(1 << 62) if latest is None else latest[0]
+        latest_us, latest_zone = (_LONG_AGO, None) if latest is None else latest
+        timed, on_requested = self.timers.held.get, self._on_requested
+        requested = _REQUESTED
+        limit, restarts, cycle_no = self._limits
+        notified = 0
         for us, zone, kind, data, source, line in rows:
-            handler = handlers.get(kind)
-            if handler is None:
-                continue
-            if zone is not current and source not in self._siblings:  # (also the first row)
-                current = zone
-                self._new_zone(us, zone, source, line)
-            handler(us, zone, data, source, line)
+            if kind == requested and zone is current:
+                user = timed(data.upn)
+                if (
+                    user is not None
+                    and user.failing
+                    and user.failure_restarts == restarts
+                    and (due := user.full_sync_due) is not None
+                    and due > limit
+                ):  # rule 2 held the user back in an earlier cycle, and holds it in this one
+                    notified += 1
+                    if held_back is not None:
+                        held_back.append(True)
+                    user.last_seen = us
+                    user.requests += 1
+                    user.cycle = cycle_no
+                else:
+                    on_requested(us, zone, data, source, line)  # (changes none of the limits)
+            else:
+                handler = handlers.get(kind)
+                if handler is None:
+                    continue
+                if zone is not current and source not in self._siblings:  # (also the first)
+                    current = zone
+                    self._new_zone(us, zone, source, line)
+                if notified:
+                    self.notified += notified
+                    notified = 0
+                handler(us, zone, data, source, line)
+                limit, restarts, cycle_no = self._limits
             if us >= latest_us:  # threads write a few milliseconds out of order
-                latest_us = us
-                latest = (us, zone)
-        self.latest = latest
+                latest_us, latest_zone = us, zone
+        self.notified += notified
+        if latest_us != _LONG_AGO:
+            self.latest = (latest_us, latest_zone)
         if observer is not None:
-            assert self._held_back is not None
-            observer.rows(rows, self._held_back)  # type: ignore[arg-type]
+            observer.rows(rows, held_back)  # type: ignore[arg-type]
             self._held_back = None
 
     def note_causes(self, rows: Iterable[Row]) -> None:
@@ -170,6 +196,7 @@ class Tracker:
             failed_before(self.users.items(), self.held, len(self.restarts))
             self.log.times_begin(us, zone, source, line)
         self._zone = zone
+        self.timers.held.clear()  # (no times: no timer runs, see `timer_runs`)
         self._zone_list.append(zone)
         self._zone_keys.append(us)
         if self.start is None:
@@ -187,15 +214,6 @@ class Tracker:
             self.received[key] = (user, when, uncertain)
         self.totals.regrown(key, user)
         return user
-
-    def note(
-        self, key: str | None, at: Moment, what: str, detail: str, source: str, line: int,
-        times: tuple[int, ...] = (),
-    ) -> None:
-        """A step of the followed user's timeline (`key` None: a step of the connector's);
-        `times`: the instants its `detail` names (see `Step.times`)."""
-        if self.history.on and (key is None or key == self.follow):
-            self.history.add(key, at, what, detail, source, line, times)
 
     def _met(self, key: str) -> None:
         """A user met for the first time, while a part of a UPN is followed (see `History`)."""
@@ -220,6 +238,7 @@ class Tracker:
         self.totals.forget()
         self.cycle_start = None
         self.cycle_no += 1
+        self._limits = (_LONG_AFTER, len(self.restarts), self.cycle_no)
         self._previous_complete = None
         detail = f"SMS_CLOUD_USERSYNC started ({restart.via})"
         self.note(None, (us, restart.time.tzinfo), "restart", detail, restart.source, restart.line)
@@ -236,6 +255,7 @@ class Tracker:
         if self.received or self.failed:
             self.received, self.failed = {}, {}
         self.cycle_start = us
+        self._limits = (us, len(self.restarts), self.cycle_no)
         self.cycle_where = (source, line)
         full_next = self._full_sync = self.log.cycle_started(here, data.mode, source, line)
         if full_next:
@@ -248,12 +268,8 @@ class Tracker:
                     key, here, "retry_cycle", "first cycle after the latest full sync due",
                     source, line,
                 )
-        heap = self._due_heap
-        while heap and heap[0][0] <= us:
-            due_us, key = heapq.heappop(heap)
-            user = cast(User, self.users[key])
-            # a stale entry (the timer restarted since) no longer matches the user's due time
-            if user.failing and user.due_cycle is None and user.full_sync_due == due_us:
+        for key, user in self.timers.ran_out(us) if us >= self.timers.first_due else ():
+            if user.due_cycle is None:
                 user.due_cycle = here
                 self.note(
                     key, here, "retry_cycle", "first cycle after full sync due", source, line
@@ -262,16 +278,8 @@ class Tracker:
     def _retry_at_restart(self, here: Moment, source: str, line: int) -> None:
         """The first cycle after a restart is a full sync: it retries every user whose timer
         still runs, and every user held back since before the input (rule 3)."""
-        us = here[0]
-        # the users whose timer still runs are those with a current entry in the heap
-        for due_us, key in self._due_heap:
-            user = cast(User, self.users[key])  # a user with a timer has failed
-            if (
-                user.failing
-                and user.full_sync_due == due_us
-                and user.restart_cycle is None
-                and us < due_us
-            ):
+        for key, user in self.timers.running(here[0]):
+            if user.restart_cycle is None:
                 user.restart_cycle = here
                 self.note(key, here, "retry_cycle", "full sync after restart", source, line)
         for key, user in self.held.items():
@@ -290,6 +298,7 @@ class Tracker:
             self._previous_complete = self.cycle_no
         # users named before the next start: a cycle whose start is not in the input (`unread`)
         self.cycle_start = None
+        self._limits = (_LONG_AFTER, len(self.restarts), self.cycle_no)
         self.notified = 0
         if self.received or self.failed:
             self.received, self.failed = {}, {}
@@ -317,6 +326,8 @@ class Tracker:
             user.cycle = self.cycle_no
             if self._held_back is not None:
                 self._held_back.append(True)
+            if key != self.follow:
+                self.timers.held[upn] = user  # type: ignore[assignment]
             if key == self.follow:
                 due = () if self.no_times else (user.full_sync_due,)
                 detail = "notified; timer runs" + (f" until {TIME_MARK}" if due else "")
@@ -381,7 +392,7 @@ class Tracker:
         if reason == USER_NOT_FOUND:
             due = us + self.after
             user.full_sync_due = due
-            heapq.heappush(self._due_heap, (due, key))
+            self.timers.start(key, due)
             if key == self.follow:
                 times = () if self.no_times else (due,)  # (no times: none to name)
                 detail = f"reason {reason}" + (f"; full sync due {TIME_MARK}" if times else "")
@@ -406,19 +417,6 @@ class Tracker:
     def latest_time(self) -> datetime | None:
         """The time of the latest row read (None before any)."""
         return None if self.latest is None else moment_time(*self.latest)
-
-    def upns(self) -> list[str]:
-        """Every user read so far, as first spelled."""
-        return [user.upn for user in self.users.values()]
-
-    def added_domains(self) -> set[str]:
-        """The UPN suffixes (case-folded) of the users the connector added, at once or after
-        failing (`synced_at` is set either way): suffixes Azure AD holds."""
-        return {
-            user.upn.rpartition("@")[2].casefold()
-            for user in self.users.values()
-            if user.synced_at is not None
-        }
 
     def recovered(self, upns: Iterable[str]) -> list[tuple[str, float | None]]:
         """Of the users `upns`, the recovered ones and their waits (see `outlook.recovered`)."""
@@ -447,3 +445,6 @@ class Tracker:
 
 
 _NO_ZONE = object()
+_REQUESTED = "user_add_requested"
+_LONG_AGO = -(1 << 62)
+_LONG_AFTER = 1 << 62

@@ -103,6 +103,23 @@ class User(Seen):
         return user
 
 
+class Users(dict[str, Seen]):
+    """Every user read, by key (`user_key`)."""
+
+    def upns(self) -> list[str]:
+        """Every user read so far, as first spelled."""
+        return [user.upn for user in self.values()]
+
+    def added_domains(self) -> set[str]:
+        """The UPN suffixes (case-folded) of the users the connector added, at once or after
+        failing (`synced_at` is set either way): suffixes Azure AD holds."""
+        return {
+            user.upn.rpartition("@")[2].casefold()
+            for user in self.values()
+            if user.synced_at is not None
+        }
+
+
 def user_key(upn: str) -> str:
     """The user's key: its UPN in lower case (the same string when it already is)."""
     if upn.islower():  # (False for a UPN with no letters: then lower() is the UPN anyway)

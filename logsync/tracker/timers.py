@@ -1,0 +1,53 @@
+"""The users' full sync timers (SPEC §4 rule 2): when each runs out, which still run at a
+restart, and the users a timer held back at their last notification (`rules.Tracker.feed_rows`
+reads their next one without the whole rule: most rows of a large log are such)."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterator
+from typing import cast
+
+from .users import Seen, User
+
+
+class Timers:
+    """The timers started by the users' failures, over the tracker's `users`."""
+
+    def __init__(self, users: dict[str, Seen]) -> None:
+        self._users = users
+        self._heap: list[tuple[int, str]] = []
+        """(due time, user key) of every timer started (a restarted timer leaves a stale
+        entry, which no longer matches the user's due time)."""
+        self.held: dict[str, User] = {}
+        """Users a running timer held back at their last notification, by UPN as written
+        there (not the followed user: its steps are noted)."""
+
+        self.first_due = _NEVER
+        """The earliest due time of a timer started (a stale one may be earlier than any that
+        runs): no timer ran out before it."""
+
+    def start(self, key: str, due: int) -> None:
+        """A failure started the user's timer: it runs out at `due` (microseconds)."""
+        heapq.heappush(self._heap, (due, key))
+        self.first_due = self._heap[0][0]
+
+    def ran_out(self, us: int) -> Iterator[tuple[str, User]]:
+        """The failing users whose timer ran out by `us` (a cycle's start), each once."""
+        heap = self._heap
+        while heap and heap[0][0] <= us:
+            due, key = heapq.heappop(heap)
+            self.first_due = heap[0][0] if heap else _NEVER
+            user = cast(User, self._users[key])
+            if user.failing and user.full_sync_due == due:  # (else a stale entry)
+                yield key, user
+
+    def running(self, us: int) -> Iterator[tuple[str, User]]:
+        """The failing users whose timer still runs at `us` (a restart's full sync)."""
+        for due, key in self._heap:
+            user = cast(User, self._users[key])  # a user with a timer has failed
+            if user.failing and user.full_sync_due == due and us < due:
+                yield key, user
+
+
+_NEVER = 1 << 62
