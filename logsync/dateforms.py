@@ -39,6 +39,12 @@ def numeric_date(body: str, text: str, option: str) -> str:
     return body
 
 
+def weekday_words(body: str) -> str:
+    """`body` with the weekdays written with four letters or more that dateutil cannot read
+    (`Tues`, `Weds`, `Thur`, `Thurs`, with or without a dot) written with the three it can."""
+    return _LONG_WEEKDAY_RE.sub(lambda found: found.group(1)[:3], body)
+
+
 def same_weekday(body: str, value: datetime, text: str, option: str) -> None:
     """Refuse a time whose weekday is not its date's (`Mon 11/25/2026`: a Wednesday): which of
     the two was meant, the time cannot say."""
@@ -50,8 +56,10 @@ def same_weekday(body: str, value: datetime, text: str, option: str) -> None:
         )
 
 
+_LONG_WEEKDAY_RE = deferred(r"(?<![A-Za-z])(tues|weds|thurs?)\.?(?![A-Za-z])", re.IGNORECASE)
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WEEKDAY_RE = deferred(
-    r"(?<![A-Za-z])(mon|tue|wed|thu|fri|sat|sun)(?:day|sday|nesday|rsday|urday|\.)?(?![A-Za-z])",
+    r"(?<![A-Za-z])(mon|tue|wed|thu|fri|sat|sun)(?:day|sday|nesday|rsday|urday|s|rs?)?\.?"
+    r"(?![A-Za-z])",
     re.IGNORECASE,
 )

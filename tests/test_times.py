@@ -529,6 +529,31 @@ def test_a_weekday_that_is_the_date_s_is_read(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("Tues 11/24/2026 10:00", 24),
+        ("tues. 11/24/2026 10:00", 24),
+        ("Weds 11/25/2026 10:00", 25),
+        ("Thur 11/26/2026 10:00", 26),
+        ("THURS. Nov 26 2026 10:00", 26),
+    ],
+)
+def test_a_weekday_of_four_letters_or_more_is_read(text: str, day: int) -> None:
+    """dateutil reads `Tue` and `Tuesday` but not `Tues` or `Thurs`: the whole time was
+    unreadable."""
+    assert parse_when(text, "--now") == datetime(2026, 11, day, 10)
+
+
+def test_a_weekday_of_four_letters_that_is_not_the_date_s_is_refused_in_the_words_given() -> None:
+    with pytest.raises(UsageError) as error:
+        parse_when("Thurs 11/24/2026 10:00", "--now")
+    assert str(error.value) == (
+        "--now: 'Thurs 11/24/2026 10:00' says Thurs, but 2026-11-24 is a Tuesday: correct the "
+        "date, or leave the weekday out"
+    )
+
+
+@pytest.mark.parametrize(
     ("name", "winter", "summer"),
     [("PST8PDT", -8, -7), ("est5edt", -5, -4), ("CST6CDT", -6, -5), ("MST7MDT", -7, -6)],
 )
