@@ -6,6 +6,7 @@ other half and the command that reads both."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -118,8 +119,54 @@ def half_note(given: str, other: str, command: str | None) -> str:
     )
 
 
+def unread_older(names: Sequence[str]) -> list[tuple[str, str, str]]:
+    """(input, path, why) of each older half beside a CloudUserSync.log on disk among the inputs
+    that no folder reads as it is: packed (`CloudUserSync.lo_.gz`, `.bz2`, `.xz`, `.zip`: read
+    if given), or a `.lo_` that is no file (a link to nothing, a directory). None where any
+    input is not one of the folder's files (see `lone_halves`)."""
+    if any(not _of_the_folder(name) for name in names):
+        return []
+    read = {os.path.realpath(name) for name in names if zip_member(name) is None}
+    found = []
+    for name in names:
+        if base_name(name).lower() != _NEWER or zip_member(name) is not None:
+            continue
+        try:
+            beside = sorted(Path(name).parent.iterdir())
+        except OSError:
+            continue
+        for path in beside:
+            if os.path.realpath(path) in read:
+                continue
+            if _PACKED_OLDER_RE.fullmatch(path.name) and path.is_file():
+                found.append((name, str(path), "packed"))
+            elif path.name.lower() == _OLDER and not path.is_file():
+                why = "a directory" if path.is_dir() else "a link to nothing"
+                found.append((name, str(path), why))
+    return found
+
+
+_PACKED_OLDER_RE = re.compile(r"cloudusersync\.lo_\.(?:gz|bz2|xz|zip)", re.IGNORECASE)
+
+
+def unread_older_note(given: str, path: str, why: str, command: str | None) -> str:
+    """What stderr says of an older half beside a log that no folder reads as it is."""
+    if why == "packed":
+        return (
+            f"{path} beside {given} may hold the log's older records, packed, and was not read; "
+            f"give it too: `logsync {command or 'report'} {_quoted(given)} {_quoted(path)}`"
+        )
+    return f"{path} beside {given} is {why}: the log's older records were not read"
+
+
+def _quoted(name: str) -> str:
+    return f'"{name}"' if " " in name else name
+
+
 def lone_notes(names: Sequence[str], command: str | None) -> list[str]:
     """What stderr says of the inputs that are part of a rotated log whose other parts lie
-    beside them unread: its other half, its history files."""
+    beside them unread: its other half, its history files, an older half no folder reads as
+    it is."""
     notes = [half_note(given, other, command) for given, other in lone_halves(names)]
-    return notes + [history_note(given, older, command) for given, older in lone_history(names)]
+    notes += [history_note(given, older, command) for given, older in lone_history(names)]
+    return notes + [unread_older_note(*found, command) for found in unread_older(names)]

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from logsync import decoding
 from logsync.cli import app
 from logsync.errors import InputError, UsageError
-from logsync.halves import lone_halves, lone_history
+from logsync.halves import lone_halves, lone_history, unread_older
 from logsync.pipeline import EventStream
 from logsync.sources import InputStats, expand_paths, text_chunks
 
@@ -542,6 +542,38 @@ def test_a_half_given_alone_names_the_other_half_beside_it(tmp_path: Path) -> No
     assert lone_halves([str(rotated), str(pasted)]) == []
     result = CliRunner().invoke(app, ["report", str(rotated), str(pasted)])
     assert "was not read" not in result.stderr
+
+
+def test_an_older_half_no_folder_reads_as_it_is_is_named_with_what_to_do(tmp_path: Path) -> None:
+    """A packed `.lo_` (rotated, then compressed to save space), a `.lo_` that is a link to
+    nothing or a directory: the folder was read as the `.log` alone, without a word; jan was
+    `waiting` with the bound of a failure before the log, where both halves say UserNotFound."""
+    (tmp_path / "CloudUserSync.log").write_bytes((ROTATED / "CloudUserSync.log").read_bytes())
+    log, packed = tmp_path / "CloudUserSync.log", tmp_path / "CloudUserSync.lo_.gz"
+    packed.write_bytes(gzip.compress((ROTATED / "CloudUserSync.lo_").read_bytes()))
+    for path in (tmp_path, log):
+        result = CliRunner().invoke(app, ["check", str(path)])
+        assert result.stderr.splitlines()[0] == (
+            f"logsync: {packed} beside {log} may hold the log's older records, packed, and was "
+            f"not read; give it too: `logsync check {log} {packed}`"
+        )
+    both = CliRunner().invoke(app, ["check", str(log), str(packed)])
+    assert "was not read" not in both.stderr
+    assert both.stdout.splitlines()[0] == (
+        "jan@example.org\twaiting\tUserNotFound\texpected recovery 2025-06-11T09:20:00+01:00"
+    )
+    packed.unlink()
+    rotated = tmp_path / "CloudUserSync.lo_"
+    rotated.symlink_to(tmp_path / "gone")
+    result = CliRunner().invoke(app, ["check", str(tmp_path)])
+    assert result.stderr.splitlines()[0] == (
+        f"logsync: {rotated} beside {log} is a link to nothing: the log's older records were "
+        "not read"
+    )
+    rotated.unlink()
+    rotated.mkdir()
+    assert unread_older([str(log)]) == [(str(log), str(rotated), "a directory")]
+    assert unread_older([str(log), str(tmp_path / "other.txt")]) == []  # (it may hold them)
 
 
 # -- an export given twice is read once ------------------------------------------------------
