@@ -97,6 +97,8 @@ def open_input(
     head, chunks = undone(head, chunks, sample)  # e-mail quoting, hard wrapping
     sample = "".join(head).replace("\0", "")[:DETECT_SAMPLE]
     fmt = options.input_format or detect(sample)
+    if options.input_format is not None and detect(sample) not in (None, fmt):
+        stats.detected = detect(sample) or ""
     if fmt is None:
         if sample.strip():
             raise NoRecordsError(display_name(name))
@@ -179,6 +181,12 @@ def ensure_records(name: str, stats: InputStats) -> None:
     nothing (an empty input, blank lines, or lines of no known format)."""
     if stats.records:
         return
+    if stats.unparsed and stats.detected:
+        raise InputError(
+            display_name(name),
+            f"no {stats.format} records (--input-format {stats.format}): it reads as "
+            f"{stats.detected}; leave --input-format out",
+        )
     if stats.unparsed:
         raise NoRecordsError(display_name(name))
     if stats.blank:

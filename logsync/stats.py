@@ -15,6 +15,7 @@ class InputStats:
     __slots__ = (
         "blank",
         "connector_records",
+        "detected",
         "encoding",
         "fallback_lines",
         "first_time",
@@ -39,6 +40,8 @@ class InputStats:
     def __init__(self, path: str) -> None:
         self.path = path
         self.format = ""
+        self.detected = ""
+        """The format the input reads as where `--input-format` named another (else "")."""
         self.encoding = ""
         self.lines = 0
         """Physical lines (a last line without a line break counts)."""

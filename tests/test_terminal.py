@@ -635,6 +635,27 @@ def test_choices_ignore_case(args: list[str]) -> None:
     assert result.stdout.lstrip().startswith(("{", "["))
 
 
+@pytest.mark.parametrize(
+    ("command", "forced", "log", "reads_as"),
+    [
+        ("report", "cmtrace", SAMPLES / "CloudUserSync.log", "sms-trace"),
+        ("events", "cmtrace", SAMPLES / "CloudUserSync.log", "sms-trace"),
+        ("check", "sms-trace", SAMPLES / "cmtrace" / "CloudUserSync.log", "cmtrace"),
+    ],
+)
+def test_an_input_format_that_finds_nothing_names_the_format_the_input_reads_as(
+    command: str, forced: str, log: Path, reads_as: str
+) -> None:
+    """`--input-format cmtrace` on an SMS-trace log said "not SMS trace, CMTrace or text
+    pasted from them", of a log that is SMS trace."""
+    result = runner.invoke(app, [command, "--input-format", forced, str(log)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"logsync: error: {log}: no {forced} records (--input-format {forced}): it reads as "
+        f"{reads_as}; leave --input-format out"
+    )
+
+
 def test_check_junit_dash_writes_the_xml_to_stdout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     result = run_installed("check", "--junit", "-", str(SAMPLES / "CloudUserSync.log"))
