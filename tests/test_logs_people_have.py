@@ -671,6 +671,27 @@ def test_a_user_typo_fails_the_gate_and_every_command_suggests_the_nearest() -> 
     assert runner.invoke(app, ["check", "--user", "bob@*", DEMO]).exit_code == 1
 
 
+def test_a_user_of_the_records_after_now_is_no_user_of_the_log_up_to_now() -> None:
+    """erin's first line is at 14:30 on the 25th: `report --user 'erin*' --now` the day before
+    said "matches no user of the log", where `timeline` said "up to" the time."""
+    now = ["--now", "2026-11-24T07:00-08:00"]
+    up_to = "the log up to 2026-11-24T07:00:00-08:00"
+    report = runner.invoke(app, ["report", "--user", "erin*", *now, DEMO])
+    assert (report.exit_code, report.stderr.splitlines()[1]) == (
+        0,
+        f"logsync: --user erin* matches no user of {up_to}",
+    )
+    gate = runner.invoke(app, ["check", "--user", "erin*", *now, DEMO])
+    assert (gate.exit_code, gate.stderr.splitlines()[-1]) == (
+        2,
+        f"logsync: error: --user erin* matches no user of {up_to}",
+    )
+    timeline = runner.invoke(app, ["timeline", "erin", *now, DEMO])
+    assert timeline.stderr.splitlines()[-1] == f"logsync: erin does not appear in {up_to}"
+    whole = runner.invoke(app, ["check", "--user", "erin*", DEMO])
+    assert whole.exit_code == 1  # (she is waiting at the log's end)
+
+
 @pytest.mark.parametrize(
     ("glob", "suggested"),
     [

@@ -9,7 +9,7 @@ import typer
 from ..errors import ExitCode, UsageError
 from ..render.printers import formats
 from .application import Env, command, outcome
-from .notes import judge, unmatched_users
+from .notes import judge, unmatched_in
 from .options import (
     GATE,
     NONE_GIVEN,
@@ -93,7 +93,7 @@ def check(
     if listed is not None and "fixable" in fail_on_set:
         listed |= {"waiting", "overdue"}
     analysis = judge(opts, env, states=listed, match=opts.wants if opts.users else None)
-    nobody = unmatched_users(opts, analysis.upns())
+    nobody = unmatched_in(opts, analysis)
     if nobody is not None:  # a gate on nobody is no pass
         raise UsageError(nobody)
     from ..verdicts import gate as judge_gate

@@ -70,15 +70,28 @@ def did_you_mean(wanted: str, names: Iterable[str]) -> str:
     return f"; did you mean {shown}{more}?"
 
 
-def unmatched_users(opts: Common, upns: Iterable[str]) -> str | None:
+def unmatched_users(opts: Common, upns: Iterable[str], where: str = "the log") -> str | None:
     """`--user bobb@contoso.com matches no user of the log; did you mean …?` when the `--user`
-    globs match none of `upns`, else None."""
+    globs match none of `upns` (the users of `where`), else None."""
     names = list(upns)
     if not opts.users or any(opts.wants(name) for name in names):
         return None
     globs = " ".join(f"--user {visible(glob)}" for glob in opts.users)
     noun = "matches" if len(opts.users) == 1 else "match"
-    return f"{globs} {noun} no user of the log{did_you_mean(opts.users[0], names)}"
+    return f"{globs} {noun} no user of {where}{did_you_mean(opts.users[0], names)}"
+
+
+def unmatched_in(opts: Common, analysis: Analysis) -> str | None:
+    """`unmatched_users` of the users judged (`judged_log`)."""
+    return unmatched_users(opts, analysis.upns(), judged_log(opts, analysis))
+
+
+def judged_log(opts: Common, analysis: Analysis) -> str:
+    """"the log", or "the log up to T" where `--now` left later records out: a user not in
+    the answer may be there."""
+    if analysis.left_out:
+        return f"the log up to {opts.display.iso(analysis.as_of)}"
+    return "the log"
 
 
 def judge(opts: Common, env: Env, **extra: Any) -> Analysis:

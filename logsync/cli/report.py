@@ -9,7 +9,7 @@ import typer
 from ..errors import ExitCode
 from ..times import parse_when
 from .application import Env, command, outcome
-from .notes import judge, unmatched_users
+from .notes import judge, unmatched_in
 from .options import (
     NONE_GIVEN,
     FailOnOpt,
@@ -102,7 +102,7 @@ def report(
         match=opts.wants if opts.users else None,
         **observing,
     )
-    nobody = unmatched_users(opts, analysis.upns())
+    nobody = unmatched_in(opts, analysis)
     if nobody is not None:
         env.stderr.write(f"logsync: {nobody}\n")
     findings = fails(analysis, failing_states)

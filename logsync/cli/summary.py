@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .application import Env, command
-from .notes import judge, unmatched_users
+from .notes import judge, unmatched_in
 from .options import (
     NONE_GIVEN,
     PathsArg,
@@ -57,7 +57,7 @@ def summary(
     if opts.users:  # the users asked for by name, whatever their state
         from ..analysis import asked_for
 
-        nobody = unmatched_users(opts, analysis.upns())
+        nobody = unmatched_in(opts, analysis)
         if nobody is not None:
             env.stderr.write(f"logsync: {nobody}\n")
         report.users = asked_for(analysis, opts.wants)

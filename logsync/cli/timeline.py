@@ -10,7 +10,7 @@ import typer
 from ..errors import ExitCode, UsageError
 from ..safety import visible
 from .application import Env, command
-from .notes import did_you_mean, judge
+from .notes import did_you_mean, judge, judged_log
 from .options import (
     NONE_GIVEN,
     PathsArg,
@@ -85,11 +85,8 @@ def timeline(
     page = TimelinePage(upn, state, steps, analysis, opts.display)
     write("timeline", fmt, page, output(env, opts))
     if state is None:
-        hint = _near(upn, analysis)
-        where = "the log"
-        if analysis.left_out:  # (it may be in the records after --now)
-            where = f"the log up to {opts.display.iso(analysis.as_of)}"
-        env.stderr.write(f"logsync: {visible(upn)} does not appear in {where}{hint}\n")
+        where = judged_log(opts, analysis) + _near(upn, analysis)  # (see judged_log)
+        env.stderr.write(f"logsync: {visible(upn)} does not appear in {where}\n")
         raise typer.Exit(ExitCode.FINDINGS)
 
 
