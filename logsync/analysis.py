@@ -82,6 +82,9 @@ class Analysis(NamedTuple):
     runs: tuple[tuple[str, int], ...] = ()
     """(input, runs) of each input whose time goes back (files pasted together in any order):
     its runs were merged by time as separate inputs would be (see `split_event_runs`)."""
+    after_log: tuple[Row, ...] = ()
+    """Sibling logs' records about the connector after its own log's last, left out: the
+    judgement is as of the connector's log (see `_within_log`)."""
 
     @property
     def users(self) -> list[UserState]:
@@ -325,6 +328,7 @@ def analyze(
         wall_clock=isinstance(judged_at, Now),
         cloud=cloud,
         runs=tuple(split.items()),
+        after_log=tuple(late) if cutoff is None else (),
     )
 
 

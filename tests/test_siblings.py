@@ -414,3 +414,29 @@ def test_a_sibling_log_s_restart_after_the_connector_s_log_ends_is_left_out(tmp_
     assert len(later.result.restarts) == 2
     expected = {u.upn: iso(u.expected_recovery) for u in later.users if u.stuck}
     assert expected["bob@contoso.com"] == "2026-11-26T08:00:09-08:00"
+    assert [row[4] for row in beside.after_log] == [names[-1]] and later.after_log == ()
+
+
+def test_a_sibling_log_s_records_after_the_connector_s_log_are_said_to_be_left_out(
+    tmp_path: Path,
+) -> None:
+    """They were left out without a word, while SPEC §4 rule 5 takes as_of from the last
+    record of all inputs: stderr says which, up to when, and the `--now` that counts them."""
+    names = demo_beside(
+        tmp_path,
+        "smsexec.log",
+        b"SMS_CLOUD_USERSYNC started, ThreadMain() thread ID = 5616.  $$<SMS_EXECUTIVE>"
+        b"<11-26-2026 08:00:00.000+480><thread=3604 (0xE14)>\r\n",
+    )
+    folder = str(Path(names[0]).parent)
+    result = CliRunner().invoke(app, ["report", "--format", "json", folder])
+    assert result.stderr.splitlines()[-1] == (
+        f"logsync: {names[-1]}: 1 record about the connector after its own log ends, up to "
+        "2026-11-26T08:00:00-08:00, left out (judged as of the connector's log); --now "
+        "2026-11-26T08:00:00-08:00 counts it"
+    )
+    assert json.loads(result.stdout)["as_of"] == "2026-11-25T16:04:59.644-08:00"
+    counted = CliRunner().invoke(app, ["report", "--now", "2026-11-26T08:00:00-08:00", folder])
+    assert "left out (judged" not in counted.stderr
+    quiet = CliRunner().invoke(app, ["report", "-q", folder])
+    assert quiet.stderr == ""

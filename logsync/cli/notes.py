@@ -111,6 +111,7 @@ def judge(opts: Common, env: Env, **extra: Any) -> Analysis:
     note_runs(analysis.runs, opts, env)
     note_duplicates(analysis.duplicates, opts, env)
     note_log_end(analysis, opts, env)
+    note_after_log(analysis, opts, env)
     undetermined = analysis.result.undetermined
     if undetermined and not opts.quiet:
         users = "1 user was" if undetermined == 1 else f"{undetermined} users were"
@@ -129,6 +130,22 @@ def judge(opts: Common, env: Env, **extra: Any) -> Analysis:
         env.stderr.write(f"logsync: {text}\n")
     note_outdated(analysis.cloud.outdated if analysis.cloud is not None else (), opts, env)
     return analysis
+
+
+def note_after_log(analysis: Analysis, opts: Common, env: Env) -> None:
+    """Say which sibling logs' records about the connector come after its own log's last,
+    left out of the judgement (a folder copied after the connector's log was exported), and
+    the `--now` that counts them."""
+    late = analysis.after_log
+    if late and not opts.quiet:
+        last = max(late, key=lambda row: row[0])
+        when = opts.display.iso(times.moment_time(last[0], last[1]))
+        names = ", ".join(dict.fromkeys(visible(display_name(row[4])) for row in late))
+        records, them = ("1 record", "it") if len(late) == 1 else (f"{len(late)} records", "them")
+        env.stderr.write(
+            f"logsync: {names}: {records} about the connector after its own log ends, up to "
+            f"{when}, left out (judged as of the connector's log); --now {when} counts {them}\n"
+        )
 
 
 def note_outdated(outdated: Collection[str], opts: Common, env: Env) -> None:
