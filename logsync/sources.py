@@ -12,6 +12,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
+from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 
@@ -20,6 +21,7 @@ from .archives import is_zip, member_name, not_an_archive, open_member, unpacked
 from .archives import zip_member as zip_member
 from .decoding import LineDecoder
 from .errors import InputError, UsageError
+from .mail import is_mail, mail_text
 from .sharing import open_shared
 from .stats import InputStats as InputStats
 from .stats import copied_stats as copied_stats
@@ -384,6 +386,9 @@ def decoded_bytes(
     if not head:
         return
     not_an_archive(head, display_name(name), name == STDIN)
+    if is_mail(head):  # (a saved e-mail: the text of its message)
+        yield mail_text(chain([head], blocks), display_name(name))
+        return
     yield head
     yield from blocks
 

@@ -1,0 +1,63 @@
+"""A saved e-mail (`.eml`: RFC 5322 headers, MIME) read as the text of its message: an excerpt a
+colleague sent, as a mail client saves it (quoted-printable or base64, in any charset), whatever
+the file's name. Its lines are then read as any pasted text is (quoting and wrapping undone)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .errors import InputError
+
+MAX_MAIL = 64 * 2**20
+"""The largest e-mail read (it is read whole to be decoded): a log this size is no e-mail."""
+
+_HEADER_RE = re.compile(rb"[A-Za-z][A-Za-z0-9-]{0,76}:(?:[ \t]|$)")
+_HEADER_END_RE = re.compile(rb"\r?\n\r?\n")
+_MIME = {b"mime-version", b"content-type", b"content-transfer-encoding"}
+_MAIL = {b"from", b"to", b"subject", b"date", b"message-id"}
+
+
+def is_mail(head: bytes) -> bool:
+    """Whether an input's first bytes are those of a saved e-mail: from its first line to a
+    blank line, header lines only (or their continuations), among them a MIME header and one
+    of From, To, Subject, Date or Message-ID. No log begins so."""
+    end = _HEADER_END_RE.search(head)
+    if end is None:
+        return False
+    lines = head[: end.start()].splitlines()
+    if not lines or not _HEADER_RE.match(lines[0]):
+        return False
+    names = set()
+    for line in lines:
+        if line[:1] in (b" ", b"\t"):  # (a folded header goes on)
+            continue
+        if not _HEADER_RE.match(line):
+            return False
+        names.add(line.split(b":", 1)[0].lower())
+    return bool(names & _MIME) and bool(names & _MAIL)
+
+
+def mail_text(blocks: Iterable[bytes], shown: str) -> bytes:
+    """The text of a saved e-mail's message (its plain-text body), as UTF-8. `shown`: the
+    input's name as said."""
+    import email
+    import email.policy
+
+    parts, size = [], 0
+    for block in blocks:
+        size += len(block)
+        if size > MAX_MAIL:
+            raise InputError(shown, f"an e-mail larger than {MAX_MAIL // 2**20} MB: give its text")
+        parts.append(block)
+    message = email.message_from_bytes(b"".join(parts), policy=email.policy.default)
+    body = message.get_body(preferencelist=("plain",))
+    if body is None:
+        raise InputError(
+            shown, "an e-mail with no plain-text message: save its text (or paste it) and give that"
+        )
+    try:
+        text = body.get_content()
+    except (LookupError, ValueError) as exc:  # an unknown charset, a damaged encoding
+        raise InputError(shown, f"an e-mail whose message cannot be decoded ({exc})") from exc
+    return str(text).encode("utf-8")

@@ -1,0 +1,118 @@
+"""A saved e-mail (`.eml`) is read as the text of its message: before, an excerpt sent by mail
+and saved from the mail client was "no CloudUserSync records found" (quoted-printable and
+base64 hide the lines)."""
+
+from __future__ import annotations
+
+import email.policy
+import gzip
+import json
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from logsync.cli import app
+from logsync.mail import is_mail
+
+from .conftest import SAMPLES
+
+runner = CliRunner()
+DEMO_LINES = (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig").splitlines()
+EXCERPT = DEMO_LINES[2880:2900]  # (bob and heidi held back, erin's first failure)
+HEADERS = {
+    "From": "Alex Example <alex@contoso.com>",
+    "To": "ops@contoso.com",
+    "Subject": "Users not syncing",
+    "Date": "Wed, 25 Nov 2026 16:10:00 -0800",
+}
+
+
+def mail(body: str, cte: str = "quoted-printable", html: bool = False, charset: str = "utf-8") -> bytes:
+    message = EmailMessage()
+    for name, value in HEADERS.items():
+        message[name] = value
+    if html:
+        message.set_content(f"<pre>{body}</pre>", subtype="html", cte=cte, charset=charset)
+    else:
+        message.set_content(body, cte=cte, charset=charset)
+    return message.as_bytes(policy=email.policy.SMTP)
+
+
+def states(args: list[str], stdin: bytes | None = None) -> tuple[int, list[tuple[str, str]]]:
+    result = runner.invoke(app, ["report", "--all", "--format", "json", *args], input=stdin)
+    users = json.loads(result.stdout)["users"] if result.stdout else []
+    return result.exit_code, [(u["upn"], u["state"]) for u in users]
+
+
+@pytest.mark.parametrize("cte", ["quoted-printable", "base64", "8bit"])
+def test_an_excerpt_saved_from_a_mail_client_answers_as_the_excerpt(tmp_path: Path, cte: str) -> None:
+    text = tmp_path / "excerpt.log"
+    text.write_text("\n".join(EXCERPT) + "\n", encoding="utf-8")
+    saved = tmp_path / "Users not syncing.eml"
+    body = "Hi team,\n\nhere is what the connector logged:\n\n" + "\n".join(EXCERPT) + "\n\nAlex\n"
+    saved.write_bytes(mail(body, cte))
+    expected = (
+        0,
+        [
+            ("bob@contoso.com", "waiting"),
+            ("heidi@contoso.com", "waiting"),
+            ("erin@contoso.com", "waiting"),
+        ],
+    )
+    assert states([str(text)]) == states([str(saved)]) == expected
+    packed = tmp_path / "mail.eml.gz"
+    packed.write_bytes(gzip.compress(saved.read_bytes()))
+    assert states([str(packed)]) == states(["-"], stdin=saved.read_bytes()) == expected
+
+
+def test_a_reply_that_quotes_the_excerpt_in_another_charset_answers_as_the_excerpt(
+    tmp_path: Path,
+) -> None:
+    """A reply quotes the excerpt with `> ` and is saved in ISO-8859-1: an accented UPN and
+    the quoting are undone."""
+    lines = [line.replace("erin@contoso.com", "erin.bénard@contoso.com") for line in EXCERPT]
+    body = "Still stuck?\n\nOn Wed, Alex wrote:\n" + "".join(f"> {line}\n" for line in lines)
+    saved = tmp_path / "Re.eml"
+    saved.write_bytes(mail(body, "quoted-printable", charset="iso-8859-1"))
+    assert b"b=E9nard" in saved.read_bytes()
+    assert states([str(saved)]) == (
+        0,
+        [
+            ("bob@contoso.com", "waiting"),
+            ("heidi@contoso.com", "waiting"),
+            ("erin.bénard@contoso.com", "waiting"),
+        ],
+    )
+
+
+def test_an_e_mail_with_no_plain_text_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    saved = tmp_path / "html.eml"
+    saved.write_bytes(mail("\n".join(EXCERPT), html=True))
+    result = runner.invoke(app, ["check", str(saved)])
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2,
+        "",
+        f"logsync: error: {saved}: an e-mail with no plain-text message: save its text (or "
+        "paste it) and give that\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (mail("x"), True),
+        (b"From: a@b.c\r\nMIME-Version: 1.0\r\n\r\nbody", True),
+        (b"Subject: s\nContent-Type: text/plain\n  ; charset=utf-8\n\nbody", True),  # folded
+        (b"From: a@b.c\r\nSubject: s\r\n\r\nbody", False),  # no MIME header: pasted text
+        (b"MIME-Version: 1.0\r\nX-Mailer: m\r\n\r\nbody", False),  # no From, To, Subject, Date
+        (b"From: a@b.c\r\nMIME-Version: 1.0\r\nbody", False),  # no blank line after headers
+        (b"From: a@b.c\r\nMIME-Version: 1.0\r\nnot a header\r\n\r\nbody", False),
+        (b" From: a@b.c\r\nMIME-Version: 1.0\r\n\r\nbody", False),  # (begins folded)
+        ("\n".join(DEMO_LINES[:5]).encode(), False),
+        (b"", False),
+    ],
+)
+def test_what_begins_as_a_saved_e_mail(head: bytes, expected: bool) -> None:
+    assert is_mail(head) is expected
