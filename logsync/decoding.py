@@ -184,7 +184,8 @@ class LineDecoder:
             end = len(data)
             if data.endswith(b"\r"):  # it may be the first half of a CRLF: it waits
                 end -= 1
-            cut = max(data.rfind(b"\n", 0, end), data.rfind(b"\r", 0, end)) + 1
+            newline = data.rfind(b"\n", 0, end)  # (a lone CR after it breaks a line too)
+            cut = max(newline, data.rfind(b"\r", newline + 1, end)) + 1
             data, self._rest = data[:cut], data[cut:]
         return (self._checked(_lines(data)) if data else ""), after
 
