@@ -126,7 +126,10 @@ def unread_older(names: Sequence[str]) -> list[tuple[str, str, str]]:
     input is not one of the folder's files (see `lone_halves`)."""
     if any(not _of_the_folder(name) for name in names):
         return []
-    read = {os.path.realpath(name) for name in names if zip_member(name) is None}
+    read = set()
+    for name in names:
+        member = zip_member(name)
+        read.add(os.path.realpath(name if member is None else member[0]))  # (a zip: read)
     found = []
     for name in names:
         if base_name(name).lower() != _NEWER or zip_member(name) is not None:
@@ -141,9 +144,16 @@ def unread_older(names: Sequence[str]) -> list[tuple[str, str, str]]:
             if _PACKED_OLDER_RE.fullmatch(path.name) and path.is_file():
                 found.append((name, str(path), "packed"))
             elif path.name.lower() == _OLDER and not path.is_file():
-                why = "a directory" if path.is_dir() else "a link to nothing"
-                found.append((name, str(path), why))
+                found.append((name, str(path), _not_a_file(path)))
     return found
+
+
+def _not_a_file(path: Path) -> str:
+    if path.is_dir():
+        return "a directory"
+    if path.is_symlink() and not path.exists():
+        return "a link to nothing"
+    return "not a regular file"
 
 
 _PACKED_OLDER_RE = re.compile(r"cloudusersync\.lo_\.(?:gz|bz2|xz|zip)", re.IGNORECASE)
@@ -154,7 +164,8 @@ def unread_older_note(given: str, path: str, why: str, command: str | None) -> s
     if why == "packed":
         return (
             f"{path} beside {given} may hold the log's older records, packed, and was not read; "
-            f"give it too: `logsync {command or 'report'} {_quoted(given)} {_quoted(path)}`"
+            f"`logsync {command or 'report'} {_folder_argument(given)} {_quoted(path)}` reads "
+            "the folder with it"
         )
     return f"{path} beside {given} is {why}: the log's older records were not read"
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from .errors import InputError
 
@@ -39,8 +40,8 @@ def is_mail(head: bytes) -> bool:
 
 
 def mail_text(blocks: Iterable[bytes], shown: str) -> bytes:
-    """The text of a saved e-mail's message (its plain-text body), as UTF-8. `shown`: the
-    input's name as said."""
+    """What a saved e-mail holds of the log (see `_held`). `shown`: the input's name as
+    said."""
     import email
     import email.policy
 
@@ -51,13 +52,57 @@ def mail_text(blocks: Iterable[bytes], shown: str) -> bytes:
             raise InputError(shown, f"an e-mail larger than {MAX_MAIL // 2**20} MB: give its text")
         parts.append(block)
     message = email.message_from_bytes(b"".join(parts), policy=email.policy.default)
-    body = message.get_body(preferencelist=("plain",))
-    if body is None:
+    held = _held(message, shown, _MAX_FORWARDS)
+    if not held:
         raise InputError(
-            shown, "an e-mail with no plain-text message: save its text (or paste it) and give that"
+            shown,
+            "an e-mail with no plain-text message: save its text (or paste it) and give that",
         )
+    return held
+
+
+def _held(message: Any, shown: str, depth: int) -> bytes:
+    """The connector's logs attached to `message` (named CloudUserSync…, in the order attached,
+    each in its own bytes); else the text of its message (its plain-text body, as UTF-8) and of
+    the messages it forwards, in order (b"" for none)."""
+    attached = [
+        _ended(part.get_payload(decode=True) or b"")
+        for part in message.iter_attachments()
+        if _LOG_NAME_RE.search(part.get_filename() or "")
+    ]
+    if attached:
+        return b"".join(attached)
+    if message.get_content_type() == "message/rfc822":  # (the whole file is a forward)
+        return _held(message.get_content(), shown, depth - 1) if depth else b""
+    body = message.get_body(preferencelist=("plain",))
+    held = [_ended(_text(body, shown))] if body is not None else []
+    if depth:
+        held += [
+            _held(part.get_content(), shown, depth - 1)
+            for part in message.iter_attachments()
+            if part.get_content_type() == "message/rfc822"
+        ]
+    return b"".join(held)
+
+
+def _ended(data: bytes) -> bytes:
+    return data if not data or data.endswith(b"\n") else data + b"\n"
+
+
+def _text(body: Any, shown: str) -> bytes:
+    """A plain-text part's text as UTF-8; as its bytes are where it names no charset (or
+    ASCII) but holds other bytes: read on, they are told UTF-8 or cp1252 as any input's are."""
+    if body.get_content_charset() in (None, "us-ascii", "ascii"):
+        raw = body.get_payload(decode=True) or b""
+        if not raw.isascii():
+            return bytes(raw)
     try:
         text = body.get_content()
     except (LookupError, ValueError) as exc:  # an unknown charset, a damaged encoding
         raise InputError(shown, f"an e-mail whose message cannot be decoded ({exc})") from exc
     return str(text).encode("utf-8")
+
+
+_LOG_NAME_RE = re.compile(r"cloudusersync", re.IGNORECASE)
+"""The name of an attachment that is the connector's log (`.log`, `.lo_`, a copy's `.txt`)."""
+_MAX_FORWARDS = 5

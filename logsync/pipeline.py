@@ -96,9 +96,10 @@ def open_input(
     sample = "".join(head).replace("\0", "")[:DETECT_SAMPLE]
     head, chunks = undone(head, chunks, sample)  # e-mail quoting, hard wrapping
     sample = "".join(head).replace("\0", "")[:DETECT_SAMPLE]
-    fmt = options.input_format or detect(sample)
-    if options.input_format is not None and detect(sample) not in (None, fmt):
-        stats.detected = detect(sample) or ""
+    detected = detect(sample)
+    fmt = options.input_format or detected
+    if detected is not None and detected != fmt:  # (`--input-format` names another)
+        stats.detected = detected
     if fmt is None:
         if sample.strip():
             raise NoRecordsError(display_name(name))

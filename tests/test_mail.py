@@ -87,6 +87,76 @@ def test_a_reply_that_quotes_the_excerpt_in_another_charset_answers_as_the_excer
     )
 
 
+def test_a_message_that_names_no_charset_is_read_as_any_input_is(tmp_path: Path) -> None:
+    """A body of UTF-8 bytes under `Content-Type: text/plain` with no charset: the mail library
+    reads it as ASCII and made erin.bénard `erin.b\ufffd\ufffdnard`."""
+    lines = [line.replace("erin@contoso.com", "erin.bénard@contoso.com") for line in EXCERPT]
+    head = "".join(f"{name}: {value}\r\n" for name, value in HEADERS.items())
+    saved = tmp_path / "nocharset.eml"
+    saved.write_bytes(
+        (head + "MIME-Version: 1.0\r\nContent-Type: text/plain\r\n"
+         "Content-Transfer-Encoding: 8bit\r\n\r\n" + "\r\n".join(lines) + "\r\n").encode()
+    )
+    assert states([str(saved)])[1][2] == ("erin.bénard@contoso.com", "waiting")
+
+
+def with_parts(note: str, *parts: EmailMessage | tuple[str, bytes, str]) -> bytes:
+    """A message whose body is `note`, with attachments: a forwarded message, or (file name,
+    bytes, MIME type)."""
+    message = EmailMessage()
+    for name, value in HEADERS.items():
+        message[name] = value
+    message.set_content(note)
+    for part in parts:
+        if isinstance(part, EmailMessage):
+            message.add_attachment(part)
+        else:
+            name, data, kind = part
+            main, sub = kind.split("/")
+            message.add_attachment(data, maintype=main, subtype=sub, filename=name)
+    return message.as_bytes(policy=email.policy.SMTP)
+
+
+def test_the_connector_s_logs_attached_to_an_e_mail_are_read(tmp_path: Path) -> None:
+    """"see the attached log": the covering note was read, and no record found. The logs
+    attached (named CloudUserSync…) are read, in the order attached, in their own bytes
+    (UTF-8 with a BOM, UTF-16), as files pasted together are; other attachments are not."""
+    log = "\r\n".join(EXCERPT).encode("utf-8")
+    (tmp_path / "excerpt.log").write_bytes(log)
+    expected = states([str(tmp_path / "excerpt.log")])
+    assert expected[0] == 0 and len(expected[1]) == 3
+    utf16 = "\ufeff".encode("utf-16-le") + "\r\n".join(EXCERPT).encode("utf-16-le")
+    for data, kind in ((b"\xef\xbb\xbf" + log, "text/plain"), (utf16, "application/octet-stream")):
+        saved = tmp_path / "attached.eml"
+        saved.write_bytes(
+            with_parts("Hi, see the attached log.\n", ("notes.txt", b"x", "text/plain"),
+                       ("CloudUserSync.log", data, kind))
+        )
+        assert states([str(saved)]) == expected
+    halves = "\r\n".join(EXCERPT[:10]).encode(), "\r\n".join(EXCERPT[10:]).encode()
+    saved.write_bytes(
+        with_parts("both halves\n", ("CloudUserSync.log", halves[1], "text/plain"),
+                   ("CloudUserSync.lo_", halves[0], "application/octet-stream"))
+    )
+    assert states([str(saved)]) == expected  # (newer first: two runs, merged by time)
+
+
+def test_a_forwarded_e_mail_is_read_with_the_message_it_forwards(tmp_path: Path) -> None:
+    inner = EmailMessage()
+    inner["From"], inner["Subject"] = "alex@contoso.com", "Users not syncing"
+    inner.set_content("here is the log:\n\n" + "\n".join(EXCERPT) + "\n")
+    saved = tmp_path / "Fw.eml"
+    saved.write_bytes(with_parts("FYI, see below.\n", inner))
+    assert states([str(saved)]) == (
+        0,
+        [
+            ("bob@contoso.com", "waiting"),
+            ("heidi@contoso.com", "waiting"),
+            ("erin@contoso.com", "waiting"),
+        ],
+    )
+
+
 def test_an_e_mail_with_no_plain_text_is_one_line_and_exit_2(tmp_path: Path) -> None:
     saved = tmp_path / "html.eml"
     saved.write_bytes(mail("\n".join(EXCERPT), html=True))

@@ -10,6 +10,7 @@ import io
 import itertools
 import json
 import lzma
+import os
 import zipfile
 from pathlib import Path
 
@@ -555,14 +556,22 @@ def test_an_older_half_no_folder_reads_as_it_is_is_named_with_what_to_do(tmp_pat
         result = CliRunner().invoke(app, ["check", str(path)])
         assert result.stderr.splitlines()[0] == (
             f"logsync: {packed} beside {log} may hold the log's older records, packed, and was "
-            f"not read; give it too: `logsync check {log} {packed}`"
+            f"not read; `logsync check {tmp_path} {packed}` reads the folder with it"
         )
-    both = CliRunner().invoke(app, ["check", str(log), str(packed)])
+    both = CliRunner().invoke(app, ["check", str(tmp_path), str(packed)])
     assert "was not read" not in both.stderr
     assert both.stdout.splitlines()[0] == (
         "jan@example.org\twaiting\tUserNotFound\texpected recovery 2025-06-11T09:20:00+01:00"
     )
     packed.unlink()
+    zipped = zip_of(
+        tmp_path / "CloudUserSync.lo_.zip",
+        {"CloudUserSync.lo_": (ROTATED / "CloudUserSync.lo_").read_bytes()},
+    )
+    assert [found[1:] for found in unread_older([str(log)])] == [(str(zipped), "packed")]
+    read = CliRunner().invoke(app, ["check", str(tmp_path), str(zipped)])  # (as the note says)
+    assert "was not read" not in read.stderr and read.stdout == both.stdout
+    zipped.unlink()
     rotated = tmp_path / "CloudUserSync.lo_"
     rotated.symlink_to(tmp_path / "gone")
     result = CliRunner().invoke(app, ["check", str(tmp_path)])
@@ -573,6 +582,9 @@ def test_an_older_half_no_folder_reads_as_it_is_is_named_with_what_to_do(tmp_pat
     rotated.unlink()
     rotated.mkdir()
     assert unread_older([str(log)]) == [(str(log), str(rotated), "a directory")]
+    rotated.rmdir()
+    os.mkfifo(rotated)
+    assert unread_older([str(log)]) == [(str(log), str(rotated), "not a regular file")]
     assert unread_older([str(log), str(tmp_path / "other.txt")]) == []  # (it may hold them)
 
 
