@@ -33,7 +33,8 @@ class Timers:
         self.first_due = self._heap[0][0]
 
     def ran_out(self, us: int) -> Iterator[tuple[str, User]]:
-        """The failing users whose timer ran out by `us` (a cycle's start), each once."""
+        """The failing users whose timer ran out by `us` (a cycle's start): each timer once (a
+        user whose failure was logged twice at one instant comes twice)."""
         heap = self._heap
         while heap and heap[0][0] <= us:
             due, key = heapq.heappop(heap)
