@@ -58,9 +58,9 @@ class Tracker:
         self.cycle_where: tuple[str, int] = ("", 0)
         self.cycle_no = 0
         """Numbers the cycles (and restarts): a user's `cycle` says when it was last notified."""
-        self._limits = (_LONG_AFTER, 0, 0)
+        self._limits = _NO_CYCLE
         """What `feed_rows` checks of a timer at a notification (`timer_runs`), set where they
-        change: the cycle's start (none: a limit no due passes), the restarts, the cycle."""
+        change: the cycle's start (none: `_NO_CYCLE`), the restarts, the cycle."""
         self._previous_complete: int | None = None
         """The number of the run's last cycle whose start and totals are both in the input."""
         self._full_sync = False
@@ -141,8 +141,7 @@ class Tracker:
         held_back = self._held_back = None if observer is None else []
         latest = self.latest
         latest_us, latest_zone = (_LONG_AGO, None) if latest is None else latest
-        timed, on_requested = self.timers.held.get, self._on_requested
-        requested = _REQUESTED
+        timed, on_requested, requested = self.timers.held.get, self._on_requested, _REQUESTED
         limit, restarts, cycle_no = self._limits
         notified = 0
         for us, zone, kind, data, source, line in rows:
@@ -238,7 +237,7 @@ class Tracker:
         self.totals.forget()
         self.cycle_start = None
         self.cycle_no += 1
-        self._limits = (_LONG_AFTER, len(self.restarts), self.cycle_no)
+        self._limits = _NO_CYCLE
         self._previous_complete = None
         detail = f"SMS_CLOUD_USERSYNC started ({restart.via})"
         self.note(None, (us, restart.time.tzinfo), "restart", detail, restart.source, restart.line)
@@ -298,7 +297,7 @@ class Tracker:
             self._previous_complete = self.cycle_no
         # users named before the next start: a cycle whose start is not in the input (`unread`)
         self.cycle_start = None
-        self._limits = (_LONG_AFTER, len(self.restarts), self.cycle_no)
+        self._limits = _NO_CYCLE
         self.notified = 0
         if self.received or self.failed:
             self.received, self.failed = {}, {}
@@ -447,4 +446,5 @@ class Tracker:
 _NO_ZONE = object()
 _REQUESTED = "user_add_requested"
 _LONG_AGO = -(1 << 62)
-_LONG_AFTER = 1 << 62
+_NO_CYCLE = (1 << 62, -1, -1)
+"""`Tracker._limits` with no cycle under way: no due time passes it (the rest is never read)."""
