@@ -39,6 +39,18 @@ def numeric_date(body: str, text: str, option: str) -> str:
     return body
 
 
+def offset_with_a_clock(body: str, text: str, option: str) -> None:
+    """Refuse a date followed by an offset with no time of day (`26 Nov 2026 -08:00`): dateutil
+    reads the offset as the time, 08:00 with no offset, a judgement eight hours and an offset
+    away from the one meant."""
+    found = _BARE_OFFSET_RE.fullmatch(body)
+    if found is not None and not _CLOCK_RE.search(found.group(1)):
+        raise UsageError(
+            f"{option}: {text!r} has an offset but no time of day: give one "
+            f"(for example {found.group(1).strip()} 00:00 {found.group(2)})"
+        )
+
+
 def weekday_words(body: str) -> str:
     """`body` with the weekdays written with four letters or more that dateutil cannot read
     (`Tues`, `Weds`, `Thur`, `Thurs`, with or without a dot) written with the three it can."""
@@ -56,6 +68,8 @@ def same_weekday(body: str, value: datetime, text: str, option: str) -> None:
         )
 
 
+_BARE_OFFSET_RE = deferred(r"(.*\d)\s+([+-]\d{1,2}(?::?\d\d)?)")
+_CLOCK_RE = deferred(r"\d:\d\d|\d\s*[AaPp]\.?[Mm]\b|T\d")
 _LONG_WEEKDAY_RE = deferred(r"(?<![A-Za-z])(tues|weds|thurs?)\.?(?![A-Za-z])", re.IGNORECASE)
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WEEKDAY_RE = deferred(

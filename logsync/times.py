@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from . import zonenames
 from .clocks import one_instant
-from .dateforms import numeric_date, same_weekday, weekday_words
+from .dateforms import numeric_date, offset_with_a_clock, same_weekday, weekday_words
 from .errors import UsageError
 from .patterns import deferred
 
@@ -308,6 +308,7 @@ def parse_when(text: str, option: str, zone: tzinfo | None = None) -> datetime:
         named = parse_zone(split.group("zone"), f"{option} {text!r}")
         body = split.group("when")
     body = numeric_date(body, text, option)
+    offset_with_a_clock(body, text, option)
     value = _read_time(weekday_words(body), text, option)
     if named is not None:
         if value.tzinfo is not None:

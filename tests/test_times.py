@@ -544,6 +544,40 @@ def test_a_weekday_of_four_letters_or_more_is_read(text: str, day: int) -> None:
     assert parse_when(text, "--now") == datetime(2026, 11, day, 10)
 
 
+@pytest.mark.parametrize(
+    ("text", "example"),
+    [
+        ("26 Nov 2026 -08:00", "26 Nov 2026 00:00 -08:00"),
+        ("2026-11-26 +01:00", "2026-11-26 00:00 +01:00"),
+        ("Nov 26, 2026 -0800", "Nov 26, 2026 00:00 -0800"),
+    ],
+)
+def test_a_date_with_an_offset_and_no_time_of_day_is_refused(text: str, example: str) -> None:
+    """dateutil read `26 Nov 2026 -08:00` as 08:00 with no offset: the offset taken for the
+    time, its sign dropped."""
+    with pytest.raises(UsageError) as error:
+        parse_when(text, "--now")
+    assert str(error.value) == (
+        f"--now: {text!r} has an offset but no time of day: give one (for example {example})"
+    )
+    assert parse_when(example, "--now").isoformat() == "2026-11-26T00:00:00" + (
+        "+01:00" if "+01" in example else "-08:00"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Nov 26 2026 10:00 -08:00", "2026-11-26T10:00:00-08:00"),
+        ("11/26/2026 10 PM -08:00", "2026-11-26T22:00:00-08:00"),
+        ("2026-11-26T09:30 +01:00", "2026-11-26T09:30:00+01:00"),
+        ("26 Nov 2026", "2026-11-26T00:00:00"),
+    ],
+)
+def test_a_date_with_a_time_of_day_keeps_its_offset(text: str, expected: str) -> None:
+    assert parse_when(text, "--now").isoformat() == expected
+
+
 def test_a_weekday_of_four_letters_that_is_not_the_date_s_is_refused_in_the_words_given() -> None:
     with pytest.raises(UsageError) as error:
         parse_when("Thurs 11/24/2026 10:00", "--now")
