@@ -38,6 +38,11 @@ class InputError(UsageError):
 class NoRecordsError(InputError):
     """A non-empty input in which no line is a log record of any known format."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, mail: bool = False) -> None:
         problem = "no CloudUserSync records found (not SMS trace, CMTrace or text pasted from them)"
+        if mail:  # (see `mail.mail_text`)
+            problem = (
+                "an e-mail with no CloudUserSync records in its message, the messages it forwards "
+                "or a CloudUserSync attachment"
+            )
         super().__init__(source, problem)

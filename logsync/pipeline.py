@@ -102,7 +102,7 @@ def open_input(
         stats.detected = detected
     if fmt is None:
         if sample.strip():
-            raise NoRecordsError(display_name(name))
+            raise NoRecordsError(display_name(name), stats.mail)
         fmt = "sms-trace"  # blank so far: its parser accounts for every line, whatever follows
     stats.format = fmt
     return fmt, chain(head, chunks)
@@ -189,7 +189,7 @@ def ensure_records(name: str, stats: InputStats) -> None:
             f"{stats.detected}; leave --input-format out",
         )
     if stats.unparsed:
-        raise NoRecordsError(display_name(name))
+        raise NoRecordsError(display_name(name), stats.mail)
     if stats.blank:
         raise InputError(display_name(name), f"no log records, only {stats.blank} blank lines")
     raise InputError(display_name(name), "empty input: no log lines")

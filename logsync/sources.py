@@ -376,7 +376,11 @@ def _blocks(
 
 
 def decoded_bytes(
-    stream: BinaryIO, name: str, progress: Progress | None = None, size: int | None = None
+    stream: BinaryIO,
+    name: str,
+    progress: Progress | None = None,
+    size: int | None = None,
+    stats: InputStats | None = None,
 ) -> Iterator[bytes]:
     """The input's bytes in blocks (up to `size` of them), with gzip, bzip2 or xz undone when
     the data starts with its magic. A zip archive is read by path (as the folder it holds),
@@ -387,6 +391,8 @@ def decoded_bytes(
         return
     not_an_archive(head, display_name(name), name == STDIN)
     if is_mail(head):  # (a saved e-mail: the text of its message)
+        if stats is not None:
+            stats.mail = True
         yield mail_text(chain([head], blocks), display_name(name))
         return
     yield head
@@ -424,7 +430,7 @@ def text_chunks(
     decoder = LineDecoder(stats)
     size = None if end is None else end - start
     try:
-        for block in decoded_bytes(handle, name, progress, size):
+        for block in decoded_bytes(handle, name, progress, size, stats):
             text = decoder.feed(block)
             if text:
                 yield text

@@ -27,6 +27,7 @@ class InputStats:
         "last_component",
         "last_time",
         "lines",
+        "mail",
         "markers",
         "notes",
         "path",
@@ -41,6 +42,8 @@ class InputStats:
         self.path = path
         self.format = ""
         self.detected = ""
+        self.mail = False
+        """Read as a saved e-mail: what it holds of the log (see `mail.mail_text`)."""
         """The format the input reads as where `--input-format` named another (else "")."""
         self.encoding = ""
         self.lines = 0

@@ -169,6 +169,17 @@ def test_an_e_mail_with_no_plain_text_is_one_line_and_exit_2(tmp_path: Path) -> 
     )
 
 
+def test_an_e_mail_that_holds_no_records_says_where_it_looked(tmp_path: Path) -> None:
+    saved = tmp_path / "note.eml"
+    saved.write_bytes(mail("Hi, the users are still not syncing. Any idea?\n"))
+    result = runner.invoke(app, ["report", str(saved)])
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"logsync: error: {saved}: an e-mail with no CloudUserSync records in its message, the "
+        "messages it forwards or a CloudUserSync attachment\n",
+    )
+
+
 @pytest.mark.parametrize(
     ("head", "expected"),
     [
