@@ -23,12 +23,12 @@ def is_mail(head: bytes) -> bool:
     """Whether an input's first bytes are those of a saved e-mail: from its first line to a
     blank line, header lines only (or their continuations), among them a MIME header and one
     of From, To, Subject, Date or Message-ID. No log begins so."""
+    if not _HEADER_RE.match(head):  # (most inputs: their first line is no header)
+        return False
     end = _HEADER_END_RE.search(head)
     if end is None:
         return False
     lines = head[: end.start()].splitlines()
-    if not lines or not _HEADER_RE.match(lines[0]):
-        return False
     names = set()
     for line in lines:
         if line[:1] in (b" ", b"\t"):  # (a folded header goes on)
