@@ -83,7 +83,7 @@ def input_rows(
     ctx = ParseContext(stats, options.source_tz)
     ctx.previous = options.after.get(name) if piece is None else None  # (see `how_to_read`)
     reader = RowReader(name, spec, ctx)
-    for text, first_line in sms.numbered_chunks(chunks, stats, first):
+    for text, first_line in sms.numbered_chunks(chunks, stats, first, reader.lines_read):
         yield reader.chunk_rows(text, first_line)
     ensure_records(name, stats)
 

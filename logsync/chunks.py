@@ -101,6 +101,7 @@ class RowReader:
         """The instant of the input's last record read so far (in file order)."""
         self._latest: tuple[int, tzinfo | None] | None = None
         """The latest record read so far: its instant and zone."""
+        self._counted: int | None = None  # (see `lines_read`)
 
     def chunk_rows(self, text: str, first_line: int) -> list[Row]:
         """The rows of a chunk (framed between line breaks), counted in the input's stats.
@@ -108,8 +109,10 @@ class RowReader:
         input holds several runs), whatever the kind of the records around the jump."""
         scanned = self.scan(text, first_line)
         if scanned is None:
+            self._counted = None
             return self.plain_rows(text, first_line)
         rows, records, blank, left_out, last, jump, latest = scanned
+        self._counted = records + blank
         if jump:
             self._went_back(jump)
         self._last = last
@@ -127,6 +130,11 @@ class RowReader:
         sms.note_times(text, self.ctx)
         self._note_latest()
         return rows
+
+    def lines_read(self) -> int | None:
+        """The lines of the last chunk read, where its scan counted them (each a record or a
+        blank line), else None (see `sms.numbered_chunks`)."""
+        return self._counted
 
     def scan(self, text: str, first_line: int) -> Scanned | None:
         """(rows, records, blank lines, records left out, the instant of the last record, the

@@ -361,3 +361,38 @@ def test_a_record_of_the_year_0000_is_an_invalid_date_on_the_fast_path(
     analysis = assert_same([path])
     assert [(stats.records, stats.unparsed) for stats in analysis.inputs] == [(len(log.lines) - 1, 1)]
     assert analysis.users == []
+
+
+def test_numbered_chunks_take_the_lines_a_reader_counted_else_count_them() -> None:
+    """The native scan counts a chunk's lines (each a record or blank): the count over the
+    chunk's text is not made again. Where the reader did not count (None), the text is."""
+    stats = sms.InputStats("x.log")
+    told = iter([5, None])
+    numbered = list(sms.numbered_chunks(iter(["a\nb\n", "c\nd\ne\n"]), stats, 1, lambda: next(told)))
+    assert [first for _, first in numbered] == [1, 6]  # (5 told, where the text holds 2)
+    assert stats.lines == 5 + 3
+
+
+@pytest.mark.parametrize("native", [True, False])
+def test_line_numbers_after_blank_lines_and_chunks_of_every_kind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, native: bool
+) -> None:
+    """Chunks the scan reads whole (records and blank lines) and chunks it declines (a line
+    of no record) each count their lines: the line of every failure after them is its own."""
+    read_in_blocks(monkeypatch, 512, native)
+    log = Log()
+    for minute in range(30):
+        log.cycle(f"2026-03-02 08:{minute:02d}:00", (f"u{minute}@x.com",), {f"u{minute}@x.com": "UserNotFound"})
+        if minute % 7 == 3:
+            log.lines.append("")
+        if minute == 11:
+            log.lines.append("not a record")
+    path = log.write(tmp_path / "c.log")
+    failures = [
+        number
+        for number, line in enumerate(Path(path).read_text().splitlines(), 1)
+        if line.startswith("Failed to add user")
+    ]
+    analysis = analyze([path])
+    assert [u.failure_line for u in sorted(analysis.users, key=lambda u: u.failure_line)] == failures
+    assert analysis.inputs[0].lines == len(log.lines)

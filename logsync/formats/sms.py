@@ -10,7 +10,7 @@ with one regex pass each; the trailer is anchored at the end of the line, so a m
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from functools import lru_cache
 from operator import itemgetter
@@ -162,17 +162,22 @@ def date_problem(year: str) -> str:
 
 
 def numbered_chunks(
-    chunks: Iterator[str], stats: InputStats, first: int = 1
+    chunks: Iterator[str],
+    stats: InputStats,
+    first: int = 1,
+    counted: Callable[[], int | None] | None = None,
 ) -> Iterator[tuple[str, int]]:
     """Each chunk framed between line breaks, with the number of its first line (the first
     chunk's is `first`: a piece of an input, see `seams`); counts the connector's records as it
-    goes and the lines read at the end (every reader of SMS-trace chunks walks them this way)."""
+    goes and the lines read at the end (every reader of SMS-trace chunks walks them this way).
+    `counted`: the lines of the chunk just read, where its reader counted them (else None)."""
     first_line = first
     for chunk in chunks:
         text = framed(chunk)
         count_connector(text, stats)
         yield text, first_line
-        first_line += text.count("\n") - 1
+        lines = counted() if counted is not None else None
+        first_line += text.count("\n") - 1 if lines is None else lines
     stats.lines = first_line - first
 
 
