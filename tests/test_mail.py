@@ -117,6 +117,11 @@ def with_parts(note: str, *parts: EmailMessage | tuple[str, bytes, str]) -> byte
     return message.as_bytes(policy=email.policy.SMTP)
 
 
+ERIN_FAILS = next(line for line in DEMO_LINES if line.startswith("Failed to add user erin@"))
+OTHER_USER = (ERIN_FAILS.replace("erin@", "mallory@") + "\r\n").encode()
+"""A failure of another user, in an attachment not named as the connector's log."""
+
+
 def test_the_connector_s_logs_attached_to_an_e_mail_are_read(tmp_path: Path) -> None:
     """"see the attached log": the covering note was read, and no record found. The logs
     attached (named CloudUserSync…) are read, in the order attached, in their own bytes
@@ -129,7 +134,7 @@ def test_the_connector_s_logs_attached_to_an_e_mail_are_read(tmp_path: Path) -> 
     for data, kind in ((b"\xef\xbb\xbf" + log, "text/plain"), (utf16, "application/octet-stream")):
         saved = tmp_path / "attached.eml"
         saved.write_bytes(
-            with_parts("Hi, see the attached log.\n", ("notes.txt", b"x", "text/plain"),
+            with_parts("Hi, see the attached log.\n", ("notes.txt", OTHER_USER, "text/plain"),
                        ("CloudUserSync.log", data, kind))
         )
         assert states([str(saved)]) == expected
@@ -154,6 +159,33 @@ def test_a_forwarded_e_mail_is_read_with_the_message_it_forwards(tmp_path: Path)
             ("heidi@contoso.com", "waiting"),
             ("erin@contoso.com", "waiting"),
         ],
+    )
+
+
+def test_a_file_that_is_a_forwarded_message_is_read_as_the_message_it_holds(tmp_path: Path) -> None:
+    inner = mail("here is the log:\n\n" + "\n".join(EXCERPT) + "\n")
+    saved = tmp_path / "forward.eml"
+    saved.write_bytes(
+        b"From: ops@contoso.com\r\nMIME-Version: 1.0\r\nContent-Type: message/rfc822\r\n\r\n"
+        + inner
+    )
+    alone = tmp_path / "inner.eml"
+    alone.write_bytes(inner)
+    assert states([str(saved)]) == states([str(alone)])
+    assert len(states([str(saved)])[1]) == 3
+
+
+def test_an_e_mail_larger_than_the_limit_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("logsync.mail.MAX_MAIL", 2**20)
+    saved = tmp_path / "big.eml"
+    saved.write_bytes(mail("\n".join(EXCERPT * 400)))
+    assert len(saved.read_bytes()) > 2**20
+    result = runner.invoke(app, ["report", str(saved)])
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"logsync: error: {saved}: an e-mail larger than 1 MB: give its text\n",
     )
 
 
@@ -191,6 +223,8 @@ def test_an_e_mail_that_holds_no_records_says_where_it_looked(tmp_path: Path) ->
         (b"From: a@b.c\r\nMIME-Version: 1.0\r\nbody", False),  # no blank line after headers
         (b"From: a@b.c\r\nMIME-Version: 1.0\r\nnot a header\r\n\r\nbody", False),
         (b" From: a@b.c\r\nMIME-Version: 1.0\r\n\r\nbody", False),  # (begins folded)
+        (b" From: a@b.c\r\nMIME-Version: 1.0\r\nSubject: s\r\n\r\nbody", False),
+        (b"From: a@b.c\r\nCc:\r\nMIME-Version: 1.0\r\n\r\nbody", True),  # (an empty header)
         ("\n".join(DEMO_LINES[:5]).encode(), False),
         (b"", False),
     ],
