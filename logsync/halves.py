@@ -104,8 +104,7 @@ def _beside(name: str, wanted: str) -> list[str]:
 def _folder_argument(given: str) -> str:
     """The folder (or zip archive) that holds an input, as a command line names it."""
     member = zip_member(given)
-    folder = member[0] if member is not None else str(Path(given).parent)
-    return f'"{folder}"' if " " in folder else folder
+    return _quoted(member[0] if member is not None else str(Path(given).parent))
 
 
 def half_note(given: str, other: str, command: str | None) -> str:
@@ -122,7 +121,7 @@ def half_note(given: str, other: str, command: str | None) -> str:
 def unread_older(names: Sequence[str]) -> list[tuple[str, str, str]]:
     """(input, path, why) of each older half beside a CloudUserSync.log on disk among the inputs
     that no folder reads as it is: packed (`CloudUserSync.lo_.gz`, `.bz2`, `.xz`, `.zip`: read
-    if given), or a `.lo_` that is no file (a link to nothing, a directory). None where any
+    if given), or a `.lo_` that is no file (a link to nothing, a directory, a FIFO). None where any
     input is not one of the folder's files (see `lone_halves`)."""
     if any(not _of_the_folder(name) for name in names):
         return []
@@ -171,6 +170,7 @@ def unread_older_note(given: str, path: str, why: str, command: str | None) -> s
 
 
 def _quoted(name: str) -> str:
+    """A path as a command line names it."""
     return f'"{name}"' if " " in name else name
 
 

@@ -47,13 +47,19 @@ def rows_of(path: str) -> list[Row]:
     ]
 
 
-def fed(rows: list[Row], reference: bool, batch: int, follow: str | None = None) -> tuple:
-    options = HOUR._replace(follow=follow)
-    tracker = Tracker(options)
-    observer = tracker.observer = _Observer()
+def tracker_of(reference: bool = False, follow: str | None = None) -> Tracker:
+    """A tracker with a 1 h timer, ready for rows; `reference`: its memory of held users keeps
+    nothing."""
+    tracker = Tracker(HOUR._replace(follow=follow))
     if reference:
         tracker.timers.held = _Forgets()
     tracker.begin(None)
+    return tracker
+
+
+def fed(rows: list[Row], reference: bool, batch: int, follow: str | None = None) -> tuple:
+    tracker = tracker_of(reference, follow)
+    observer = tracker.observer = _Observer()
     for at in range(0, len(rows), batch):
         tracker.feed_rows(rows[at : at + batch])
     users = {
@@ -148,10 +154,8 @@ def held_log(last: str) -> Log:
 def test_a_cycle_that_starts_at_the_due_time_receives_the_user_held_back_until_then(
     tmp_path: Path,
 ) -> None:
-    rows = rows_of(held_log("2026-03-02 09:00:02").write(tmp_path / "c.log"))
-    tracker = Tracker(HOUR)
-    tracker.begin(None)
-    tracker.feed_rows(rows)
+    tracker = tracker_of()
+    tracker.feed_rows(rows_of(held_log("2026-03-02 09:00:02").write(tmp_path / "c.log")))
     (user,) = tracker.result().users
     assert (user.state, iso(user.recovered_at), user.requests, user.skipped) == (
         "recovered",
@@ -164,10 +168,8 @@ def test_a_cycle_that_starts_at_the_due_time_receives_the_user_held_back_until_t
 def test_a_cycle_that_starts_a_millisecond_before_the_due_time_holds_the_user_back(
     tmp_path: Path,
 ) -> None:
-    rows = rows_of(held_log("2026-03-02 09:00:01.999").write(tmp_path / "c.log"))
-    tracker = Tracker(HOUR)
-    tracker.begin(None)
-    tracker.feed_rows(rows)
+    tracker = tracker_of()
+    tracker.feed_rows(rows_of(held_log("2026-03-02 09:00:01.999").write(tmp_path / "c.log")))
     (user,) = tracker.result().users
     # its notification there was held back (the cycle's 1 received is of no user read), and
     # its retry is the next cycle's, one interval on
@@ -194,10 +196,7 @@ def test_a_notification_with_no_time_after_times_is_not_held_back_by_a_timer(
     ]
     answers = []
     for reference in (False, True):
-        tracker = Tracker(HOUR)
-        if reference:
-            tracker.timers.held = _Forgets()
-        tracker.begin(None)
+        tracker = tracker_of(reference)
         tracker.feed_rows(rows)
         answers.append([(u.state, u.requests) for u in tracker.result().users])
     assert answers[0] == answers[1] == [("recovered", 13)]
@@ -205,9 +204,7 @@ def test_a_notification_with_no_time_after_times_is_not_held_back_by_a_timer(
 
 def _calls(rows: list[Row], reference: bool) -> tuple[list[tuple[str, str, int]], int]:
     """The users' (UPN, state, requests), and how many rows `_on_requested` read."""
-    tracker = Tracker(HOUR)
-    if reference:
-        tracker.timers.held = _Forgets()
+    tracker = tracker_of(reference)
     read = tracker._on_requested
     calls = []
 
@@ -217,7 +214,6 @@ def _calls(rows: list[Row], reference: bool) -> tuple[list[tuple[str, str, int]]
 
     tracker._on_requested = counted  # type: ignore[method-assign]
     tracker._handlers["user_add_requested"] = counted
-    tracker.begin(None)
     tracker.feed_rows(rows)
     return [(u.upn, u.state, u.requests) for u in tracker.result().users], len(calls)
 

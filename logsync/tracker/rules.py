@@ -267,7 +267,7 @@ class Tracker:
                     key, here, "retry_cycle", "first cycle after the latest full sync due",
                     source, line,
                 )
-        for key, user in self.timers.ran_out(us) if us >= self.timers.first_due else ():
+        for key, user in self.timers.ran_out(us):
             if user.due_cycle is None:
                 user.due_cycle = here
                 self.note(
@@ -327,7 +327,7 @@ class Tracker:
                 self._held_back.append(True)
             if key != self.follow:
                 self.timers.held[upn] = user  # type: ignore[assignment]
-            if key == self.follow:
+            else:
                 due = () if self.no_times else (user.full_sync_due,)
                 detail = "notified; timer runs" + (f" until {TIME_MARK}" if due else "")
                 self.note(key, (us, zone), "held_back", detail, source, line, due)  # type: ignore[arg-type]

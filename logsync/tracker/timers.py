@@ -23,25 +23,23 @@ class Timers:
         """Users a running timer held back at their last notification, by UPN as written
         there (not the followed user: its steps are noted)."""
 
-        self.first_due = _NEVER
-        """The earliest due time of a timer started (a stale one may be earlier than any that
-        runs): no timer ran out before it."""
-
     def start(self, key: str, due: int) -> None:
         """A failure started the user's timer: it runs out at `due` (microseconds)."""
         heapq.heappush(self._heap, (due, key))
-        self.first_due = self._heap[0][0]
 
-    def ran_out(self, us: int) -> Iterator[tuple[str, User]]:
+    def ran_out(self, us: int) -> list[tuple[str, User]]:
         """The failing users whose timer ran out by `us` (a cycle's start): each timer once (a
         user whose failure was logged twice at one instant comes twice)."""
         heap = self._heap
+        if not heap or heap[0][0] > us:  # (most cycles: called once each)
+            return []
+        out = []
         while heap and heap[0][0] <= us:
             due, key = heapq.heappop(heap)
-            self.first_due = heap[0][0] if heap else _NEVER
             user = cast(User, self._users[key])
             if user.failing and user.full_sync_due == due:  # (else a stale entry)
-                yield key, user
+                out.append((key, user))
+        return out
 
     def running(self, us: int) -> Iterator[tuple[str, User]]:
         """The failing users whose timer still runs at `us` (a restart's full sync)."""
@@ -50,5 +48,3 @@ class Timers:
             if user.failing and user.full_sync_due == due and us < due:
                 yield key, user
 
-
-_NEVER = 1 << 62
