@@ -23,11 +23,19 @@
 #include <Python.h>
 #include <stdint.h>
 #include <string.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 /* The years logsync reads (logsync/times.py FIRST_YEAR and LAST_YEAR): any instant computed
    from a record stays within what datetime holds. */
 #define FIRST_YEAR 2
 #define LAST_YEAR 9998
+
+/* For reading eight bytes at a time: whether any byte of x is zero is
+   ((x - ONES) & ~x & HIGHS) != 0, and whether any is c, the same of x ^ (ONES * c). */
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
 
 typedef struct {
     Py_ssize_t message_end; /* index of the record's last "$$<" */
@@ -112,15 +120,38 @@ days_from_civil(int64_t y, int64_t m, int64_t d)
     return era * 146097 + doe - 719468;
 }
 
+/* The index of the last "$$<" in s[start:end], else start - 1. The '$' before a '<' is
+   looked for eight bytes at a time from the end: a trailer is some seventy bytes, read once
+   per record, and a message seldom holds a '$'. */
+static Py_ssize_t
+last_marker(const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end)
+{
+    /* the second '$' of a marker at j is at p = j + 1, where start + 1 <= p <= end - 2 */
+    Py_ssize_t p = end - 2;
+    while (p >= start + 1) {
+        if (p - 8 >= start) { /* s[p - 7 .. p] as one word: is any byte a '$'? */
+            uint64_t word;
+            memcpy(&word, s + p - 7, 8);
+            const uint64_t x = word ^ (ONES * '$');
+            if (((x - ONES) & ~x & HIGHS) == 0) {
+                p -= 8;
+                continue;
+            }
+        }
+        if (s[p] == '$' && s[p - 1] == '$' && s[p + 1] == '<') {
+            return p - 1;
+        }
+        p--;
+    }
+    return start - 1;
+}
+
 /* Whether the line s[start:end] (end is the index of its '\n') ends with a valid trailer on
    a day that exists; fills `t`. */
 static int
 parse_trailer(const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end, Trailer *t)
 {
-    Py_ssize_t j = end - 3;
-    while (j >= start && !(s[j] == '$' && s[j + 1] == '$' && s[j + 2] == '<')) {
-        j--;
-    }
+    const Py_ssize_t j = last_marker(s, start, end);
     if (j < start) {
         return 0;
     }
@@ -458,14 +489,25 @@ typedef struct {
     Py_ssize_t used;
 } Memo;
 
+/* A hash of s[start:end], eight bytes at a time (a message is some eighty bytes, read once
+   per record): each word is mixed in by a multiply, the tail bytes one by one, and the
+   length last. Equal texts hash equal; the memo compares the texts of equal hashes. */
 static uint64_t
 memo_hash(const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end)
 {
-    uint64_t hash = 1469598103934665603ULL; /* FNV-1a */
-    for (Py_ssize_t i = start; i < end; i++) {
+    uint64_t hash = 1469598103934665603ULL;
+    Py_ssize_t i = start;
+    for (; i + 8 <= end; i += 8) {
+        uint64_t word;
+        memcpy(&word, s + i, 8);
+        hash = (hash ^ word) * 0x9E3779B97F4A7C15ULL;
+        hash ^= hash >> 29;
+    }
+    for (; i < end; i++) {
         hash = (hash ^ s[i]) * 1099511628211ULL;
     }
-    return hash;
+    hash ^= (uint64_t)(end - start);
+    return hash ^ (hash >> 32);
 }
 
 /* The slot of s[start:end]: the one that holds it, or the free one where it would go. */
@@ -712,6 +754,9 @@ scan_rows(PyObject *Py_UNUSED(module), PyObject *args)
     Py_ssize_t line = first_line;
     Py_ssize_t start = 1;
     Trailer t;
+    PyObject *located_kind = NULL; /* the kind of the last row (new reference), and whether it is
+                                      located */
+    int located = 0;
     while (start < length) {
         const Py_UCS1 *found = memchr(s + start, '\n', (size_t)(length - start));
         const Py_ssize_t end = found - s; /* the text ends with '\n': always found */
@@ -775,10 +820,13 @@ scan_rows(PyObject *Py_UNUSED(module), PyObject *args)
                 }
                 else {
                     PyObject *kind = PyTuple_GET_ITEM(meaning, 0);
-                    int located = PySet_Contains(config.located, kind);
-                    if (located < 0) { /* checked before any call back into Python */
-                        Py_DECREF(meaning);
-                        goto error;
+                    if (kind != located_kind) { /* (rows of one kind come in runs) */
+                        located = PySet_Contains(config.located, kind);
+                        if (located < 0) { /* checked before any call back into Python */
+                            Py_DECREF(meaning);
+                            goto error;
+                        }
+                        Py_XSETREF(located_kind, Py_NewRef(kind));
                     }
                     PyObject *row_zone;
                     int64_t us;
@@ -832,6 +880,7 @@ scan_rows(PyObject *Py_UNUSED(module), PyObject *args)
         start = end + 1;
     }
     Py_XDECREF(zone);
+    Py_XDECREF(located_kind);
     memo_free(&memo);
     if (track) {
         /* (rows, records, blank, left out, the last record's instant or None, the line where
@@ -853,11 +902,13 @@ scan_rows(PyObject *Py_UNUSED(module), PyObject *args)
 
 decline:
     Py_XDECREF(zone);
+    Py_XDECREF(located_kind);
     memo_free(&memo);
     Py_DECREF(rows);
     Py_RETURN_NONE;
 error:
     Py_XDECREF(zone);
+    Py_XDECREF(located_kind);
     memo_free(&memo);
     Py_DECREF(rows);
     return NULL;
@@ -1110,56 +1161,100 @@ error:
     return NULL;
 }
 
-/* ascii_lines(data: bytes) -> str | None: the bytes as text with every CRLF and lone CR made
-   LF, when they are all ASCII (None otherwise: logsync/decoding.py decodes them). One pass that
-   checks and copies; the result is never longer than the data. */
-static PyObject *
-ascii_lines(PyObject *Py_UNUSED(module), PyObject *arg)
+/* Appends src[0 : n] to out at *k, every CRLF and lone CR made LF (`then_lf`: the byte after
+   src[n - 1] is an LF), ORing the bits of every byte read into *high. Reads and writes eight
+   bytes at a time where no CR is among them. */
+static void
+fold_lines(const unsigned char *src, Py_ssize_t n, int then_lf, unsigned char *out,
+           Py_ssize_t *k, uint64_t *high)
 {
-    if (!PyBytes_Check(arg)) {
-        PyErr_SetString(PyExc_TypeError, "ascii_lines takes bytes");
+    Py_ssize_t i = 0, w = *k;
+    uint64_t bits = 0;
+    while (i < n) {
+        if (i + 8 <= n) {
+            uint64_t word;
+            memcpy(&word, src + i, 8);
+            bits |= word;
+            const uint64_t cr = word ^ (ONES * '\r');
+            if (((cr - ONES) & ~cr & HIGHS) == 0) { /* (no byte of the word is a CR) */
+                memcpy(out + w, &word, 8);
+                i += 8;
+                w += 8;
+                continue;
+            }
+        }
+        const unsigned char c = src[i++];
+        bits |= c;
+        if (c != '\r') {
+            out[w++] = c;
+        }
+        else if (i < n ? src[i] != '\n' : !then_lf) {
+            out[w++] = '\n';
+        }
+    }
+    *k = w;
+    *high |= bits;
+}
+
+/* ascii_lines(data: bytes[, end: int[, head: bytes]]) -> str | None: head + data[:end] as
+   text with every CRLF and lone CR made LF, when those bytes are all ASCII (None otherwise:
+   logsync/decoding.py decodes them). One pass that checks and copies straight into the
+   result, which is never longer than the bytes (it is shortened at the end by the CRs
+   dropped); `head` is the start of a line left from the data before, never copied to them. */
+static PyObject *
+ascii_lines(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *data_object, *head_object = NULL;
+    Py_ssize_t end = -1;
+    if (!PyArg_ParseTuple(args, "S|nS:ascii_lines", &data_object, &end, &head_object)) {
         return NULL;
     }
-    const char *data = PyBytes_AS_STRING(arg);
-    const Py_ssize_t length = PyBytes_GET_SIZE(arg);
-    uint64_t high = 0; /* the bits of every byte ORed, eight bytes at a time */
-    Py_ssize_t i = 0;
-    for (; i + 8 <= length; i += 8) {
-        uint64_t word;
-        memcpy(&word, data + i, 8);
-        high |= word;
+    const unsigned char *data = (const unsigned char *)PyBytes_AS_STRING(data_object);
+    const Py_ssize_t size = PyBytes_GET_SIZE(data_object);
+    if (end < 0 || end > size) {
+        end = size;
     }
-    for (; i < length; i++) {
-        high |= (unsigned char)data[i];
+    const unsigned char *head = (const unsigned char *)"";
+    Py_ssize_t head_size = 0;
+    if (head_object != NULL) {
+        head = (const unsigned char *)PyBytes_AS_STRING(head_object);
+        head_size = PyBytes_GET_SIZE(head_object);
     }
-    if (high & 0x8080808080808080ULL) {
+    const Py_ssize_t length = head_size + end;
+    PyObject *text = PyUnicode_New(length, 127);
+    if (text == NULL) {
+        return NULL;
+    }
+    unsigned char *out = PyUnicode_1BYTE_DATA(text);
+    uint64_t high = 0; /* the bits of every byte read, ORed */
+    Py_ssize_t k = 0;
+    fold_lines(head, head_size, end > 0 && data[0] == '\n', out, &k, &high);
+    fold_lines(data, end, 0, out, &k, &high);
+    if (high & HIGHS) {
+        Py_DECREF(text);
         Py_RETURN_NONE;
     }
-    const char *cr = memchr(data, '\r', (size_t)length);
-    if (cr == NULL) {
-        return PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, data, length);
+    if (k < length && PyUnicode_Resize(&text, k) < 0) {
+        return NULL;
     }
-    /* copied a stretch at a time: each CR becomes LF, or nothing when an LF follows it */
-    char *out = PyMem_Malloc(length > 0 ? (size_t)length : 1);
-    if (out == NULL) {
-        return PyErr_NoMemory();
-    }
-    Py_ssize_t k = 0, from = 0;
-    while (cr != NULL) {
-        const Py_ssize_t at = cr - data;
-        memcpy(out + k, data + from, (size_t)(at - from));
-        k += at - from;
-        if (at + 1 >= length || data[at + 1] != '\n') {
-            out[k++] = '\n';
-        }
-        from = at + 1;
-        cr = memchr(data + from, '\r', (size_t)(length - from));
-    }
-    memcpy(out + k, data + from, (size_t)(length - from));
-    k += length - from;
-    PyObject *text = PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, out, k);
-    PyMem_Free(out);
     return text;
+}
+
+/* keep_freed_memory() -> bool: have the C library keep the memory freed by a reading for the
+   next blocks, rather than give it back to the system and fault it in again. A large log is
+   read in blocks of half a megabyte, each made bytes, then text, then rows, and freed: by
+   default glibc maps each such block anew, or trims the heap under it, and the page faults
+   cost about a tenth of the run. True where it was done (glibc), else False. Called once by
+   the command line, which owns its process; never on import. */
+static PyObject *
+keep_freed_memory(PyObject *Py_UNUSED(module), PyObject *Py_UNUSED(noargs))
+{
+#if defined(__GLIBC__)
+    if (mallopt(M_MMAP_THRESHOLD, 4 << 20) && mallopt(M_TRIM_THRESHOLD, 16 << 20)) {
+        Py_RETURN_TRUE;
+    }
+#endif
+    Py_RETURN_FALSE;
 }
 
 static PyMethodDef methods[] = {
@@ -1168,8 +1263,11 @@ static PyMethodDef methods[] = {
      "[, last, jump line, latest]) or None"},
     {"ndjson_lines", ndjson_lines, METH_VARARGS,
      "ndjson_lines(text, first_line, config[, last]) -> (JSON lines, records[, last, jump]) or None"},
-    {"ascii_lines", ascii_lines, METH_O,
-     "ascii_lines(data) -> the ASCII bytes as text, CRLF and CR made LF; None if not ASCII"},
+    {"ascii_lines", ascii_lines, METH_VARARGS,
+     "ascii_lines(data[, end[, head]]) -> head + data[:end] as text, CRLF and CR made LF;"
+     " None if not ASCII"},
+    {"keep_freed_memory", keep_freed_memory, METH_NOARGS,
+     "keep_freed_memory() -> whether the C library now keeps freed memory for reuse (glibc)"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -119,7 +119,7 @@ class LineDecoder:
         parts = []
         while True:
             if self._lines is None:
-                text, after = self._utf8(self._rest + data, final)
+                text, after = self._utf8(data, final)
             else:
                 text, after = self._utf16(data, final)
             parts.append(text)
@@ -167,27 +167,30 @@ class LineDecoder:
         return self._checked(whole), None
 
     def _utf8(self, data: bytes, final: bool) -> tuple[str, tuple[str, bytes] | None]:
-        """The whole lines of `data` as text, CRLF and a lone CR made `\\n`; the bytes after
-        the last break are kept for the next piece (all of them are given when `final`). Where
-        a line begins with a UTF-16 BOM, the lines before it, and its encoding and the bytes
-        after the BOM."""
+        """The whole lines of the bytes kept from before and `data` as text, CRLF and a lone
+        CR made `\\n`; the bytes after the last break are kept for the next piece (all of them
+        are given when `final`). Where a line begins with a UTF-16 BOM, the lines before it,
+        and its encoding and the bytes after the BOM. The bytes kept are joined to `data` only
+        where `data` may not end their line, or where a BOM may be (the data of a log is
+        never copied whole)."""
+        head, self._rest = self._rest, b""
+        if head and (b"\n" not in data or b"\xfe" in data or b"\xfe" in head):
+            data, head = head + data, b""
         after = None
-        if b"\xfe" in data:  # (data begins at a line's start: see `_rest`)
+        if b"\xfe" in data:  # (data, or `head` before it, begins at a line's start)
             for found in _UTF16_BOM_RE.finditer(data):
                 encoding = "utf-16-le" if found.group() == codecs.BOM_UTF16_LE else "utf-16-be"
                 if _begins_text(data[found.end() : found.end() + 2], encoding):
                     data, after = data[: found.start()], (encoding, data[found.end() :])
                     break
-        if final or after is not None:
-            self._rest = b""
-        else:
-            end = len(data)
+        end = len(data)
+        if not final and after is None:
             if data.endswith(b"\r"):  # it may be the first half of a CRLF: it waits
                 end -= 1
             newline = data.rfind(b"\n", 0, end)  # (a lone CR after it breaks a line too)
-            cut = max(newline, data.rfind(b"\r", newline + 1, end)) + 1
-            data, self._rest = data[:cut], data[cut:]
-        return (self._checked(_lines(data)) if data else ""), after
+            end = max(newline, data.rfind(b"\r", newline + 1, end)) + 1
+            self._rest = data[end:]
+        return (self._checked(_lines(data, end, head)) if head or end else ""), after
 
     def _checked(self, text: str) -> str:
         if self.encoding is not None and self.encoding.startswith("utf-16"):
@@ -199,19 +202,22 @@ class LineDecoder:
         return text
 
 
-def _text(data: bytes) -> str:
-    """UTF-8 bytes of whole lines as text, CRLF and a lone CR made `\\n` (invalid bytes kept
-    as lone surrogates for `_checked`)."""
+def _text(data: bytes, end: int | None = None, head: bytes = b"") -> str:
+    """UTF-8 bytes of whole lines (`head` and `data` up to `end`) as text, CRLF and a lone CR
+    made `\\n` (invalid bytes kept as lone surrogates for `_checked`)."""
+    if head or (end is not None and end < len(data)):
+        data = head + data[:end]
     text = data.decode("utf-8", "surrogateescape")
     if "\r" in text:  # (Python's newline decoder folds faster than two replaces)
         text = io.IncrementalNewlineDecoder(None, translate=True).decode(text, final=True)
     return text
 
 
-def _native_text(data: bytes) -> str:
+def _native_text(data: bytes, end: int | None = None, head: bytes = b"") -> str:
     """`_text`, with the native scanner's one pass over ASCII bytes."""
-    text = native.ascii_lines(data)  # type: ignore[union-attr]
-    return _text(data) if text is None else text
+    size = len(data) if end is None else end
+    text = native.ascii_lines(data, size, head)  # type: ignore[union-attr]
+    return _text(data, end, head) if text is None else text
 
 
 _lines = _text if native is None else _native_text

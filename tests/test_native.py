@@ -183,6 +183,23 @@ MESSAGES = [
 ]
 
 
+@needs_native
+@pytest.mark.parametrize("mark", ["", "$", "$$", "$$$"])
+@pytest.mark.parametrize("before", ["$$<", "$$$<", "a$$<b", "$"])
+def test_the_trailer_s_marker_is_found_at_every_distance_from_the_line_s_end(
+    mark: str, before: str
+) -> None:
+    """The native reader looks for the trailer's `$$<` from the line's end, eight bytes at a
+    time: at every distance from the end (a component of 1 to 24 characters), with a `$` in
+    the component and a `$$<` in the message, it finds the last one, as the pure reader."""
+    message = f"NotifyAccountAddition - SCCM user to add = carol{before}@contoso.com"
+    for length in range(1, 25):
+        component = ("C" * length + mark)[-length:] if mark else "C" * length
+        trailer = f"$$<{component}><11-24-2026 07:40:08.392+240><thread=5616 (0x15F0)>"
+        got = assert_same_chunk(f"\n{message}  {trailer}\n", kinds=frozenset())
+        assert got is not None and got[1] == 1, component  # (one record, read natively)
+
+
 @st.composite
 def lines(draw: st.DrawFn) -> str:
     kind = draw(st.sampled_from(["record", "record", "record", "fuzzed", "blank", "junk"]))
@@ -314,6 +331,41 @@ def test_ascii_lines_give_the_pure_decoder_s_text(data: bytes) -> None:
         assert text == _text(data)
     else:
         assert text is None
+
+
+@needs_native
+@fuzz
+@given(
+    st.lists(st.sampled_from([b"\r", b"\n", b"ab", b" ", b"\xe9"])).map(b"".join),
+    st.lists(st.sampled_from([b"\r", b"\n", b"abcdefg", b"\xe9"])).map(b"".join),
+    st.integers(min_value=-1, max_value=80),
+)
+def test_ascii_lines_of_a_head_and_data_up_to_an_end_are_those_of_the_bytes_joined(
+    head: bytes, data: bytes, end: int
+) -> None:
+    """The line decoder gives the start of a line kept from the bytes before as `head`, and
+    cuts the data at its last break by `end`: the text is that of head + data[:end] (a CR at
+    the head's end and an LF at the data's start are one break)."""
+    from logsync.decoding import _text
+
+    joined = head + data[: len(data) if end < 0 else end]
+    text = _scan.ascii_lines(data, end, head)
+    assert text == (_text(joined) if joined.isascii() else None)
+    assert _text(data, None if end < 0 else end, head) == _text(joined)
+
+
+@needs_native
+@pytest.mark.parametrize("length", [7, 8, 9, 16, 17, 24])
+@pytest.mark.parametrize("odd", [b"\r", b"\r\n", b"\r\r", b"\n\r", b"\x80", b"\xff"])
+def test_ascii_lines_at_every_place_of_an_eight_byte_word(length: int, odd: bytes) -> None:
+    """The native pass reads eight bytes at a time: a CR, a CRLF or a byte that is not ASCII
+    at every place of a word, and at the data's end, is found as the pure decoder finds it."""
+    from logsync.decoding import _text
+
+    for at in range(length + 1):
+        data = b"x" * at + odd + b"y" * (length - at)
+        expected = _text(data) if data.isascii() else None
+        assert _scan.ascii_lines(data) == expected, (at, data)
 
 
 @needs_native

@@ -17,6 +17,7 @@ import typer
 from typer.core import TyperCommand
 
 from .. import __version__
+from ..accel import native
 from ..errors import ExitCode, UsageError
 from ..safety import visible
 
@@ -213,6 +214,8 @@ def main() -> None:
         signal.signal(signal.SIGHUP, _on_terminate)
     # Millions of short-lived event tuples: collect cycles less eagerly (about 6 % faster).
     gc.set_threshold(100_000, 50, 50)
+    if native is not None:  # blocks of a large log reuse the memory freed by the one before
+        native.keep_freed_memory()
     # notes and errors never change the outcome: a closed or full stderr loses them, not the code
     sys.stderr = _Notes(sys.stderr)
     if sys.stdout is None:  # started with its standard output closed (`>&-`)
