@@ -334,6 +334,15 @@ def test_ascii_lines_give_the_pure_decoder_s_text(data: bytes) -> None:
 
 
 @needs_native
+def test_the_c_library_keeps_freed_memory_where_it_is_glibc() -> None:
+    """The command line asks for it once (a large log's blocks reuse what the one before
+    freed); only glibc is told, elsewhere the call does nothing and says so."""
+    import platform
+
+    assert _scan.keep_freed_memory() is (platform.libc_ver()[0] == "glibc")
+
+
+@needs_native
 @fuzz
 @given(
     st.lists(st.sampled_from([b"\r", b"\n", b"ab", b" ", b"\xe9"])).map(b"".join),
