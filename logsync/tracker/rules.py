@@ -146,7 +146,7 @@ class Tracker:
         notified = 0
         for us, zone, kind, data, source, line in rows:
             if kind == requested and zone is current:
-                user = timed(data.upn)
+                user = timed(data[0])
                 if (
                     user is not None
                     and user.failing
