@@ -248,9 +248,13 @@ def analyze(
         try:
             if reading.rows and split.keys() <= pieces.keys():
                 with fewer_collections():
-                    inputs, batches = merged_rows(names, options, wanted, progress, pieces)
+                    inputs, batches, copies_read = merged_rows(
+                        names, options, wanted, progress, pieces
+                    )
                     _feed(tracker, batches, inputs, late)
-                duplicates, runs = 0, {name: piece_spans(pieces[name]) for name in split}
+                # records read as copies of another input's (see `overlaps`)
+                duplicates = sum(stats.records for stats in copies_read)
+                runs = {name: piece_spans(pieces[name]) for name in split}
                 break
             stream = EventStream(
                 names, options, kinds=None, progress=progress, judged=wanted.wanted,

@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import BinaryIO, NamedTuple
 
 from . import events as catalogue
-from . import seams
+from . import overlaps, seams
 from .archives import STDIN
 from .chunks import RowReader, event_rows
 from .formats import ParseContext, Record, parser_for, sms
@@ -82,10 +82,15 @@ def input_rows(
         return
     ctx = ParseContext(stats, options.source_tz)
     ctx.previous = options.after.get(name) if piece is None else None  # (see `how_to_read`)
-    reader = RowReader(name, spec, ctx)
+    copies = piece is not None and piece.copies
+    reader = RowReader(name, _COUNTED if copies else spec, ctx)
     for text, first_line in sms.numbered_chunks(chunks, stats, first, reader.lines_read):
         yield reader.chunk_rows(text, first_line)
     ensure_records(name, stats)
+
+
+_COUNTED = RowSpec(kinds=frozenset(), located=frozenset())
+"""What is wanted of a piece of copies (`Piece.copies`): no row, its counts only."""
 
 
 class Reading(NamedTuple):
@@ -219,8 +224,9 @@ def _apart(
 ) -> dict[str, list[Piece]] | None:
     """The pieces to read the inputs in, where no two of these runs (of one input or several)
     share a record once each leaves out the copies it begins with (see
-    `seams.shared_starts`): the inputs `cut` into runs, and the inputs read whole from past
-    their first records; None where two runs may share records further on."""
+    `overlaps.shared_starts`): the inputs `cut` into runs, the inputs read whole from past
+    their first records, and the inputs that begin with the bytes an earlier one ends with (or
+    are a part of it), read past them; None where two runs may share records further on."""
     with ExitStack() as opened:
         handles: dict[str, tuple[BinaryIO, int]] = {}
         for name, _ in runs:
@@ -228,15 +234,20 @@ def _apart(
                 path = copy_of(name, make=False) or name
                 handle = stdin_copy() if path == STDIN else opened.enter_context(open(path, "rb"))
                 handles[name] = handle, handle.seek(0, 2)
-        found = seams.shared_starts(
-            [seams.Run(name, *handles[name], piece) for name, piece in runs], options.source_tz
+        found = overlaps.shared_starts(
+            [overlaps.Run(name, *handles[name], piece) for name, piece in runs],
+            options.source_tz,
         )
     if found is None:
         return None
     pieces: dict[str, list[Piece]] = {}
-    for (name, _), piece in zip(runs, found, strict=True):
-        pieces.setdefault(name, []).append(piece)
-    return {name: kept for name, kept in pieces.items() if name in cut or kept[0].skipped}
+    for (name, _), own in zip(runs, found, strict=True):
+        pieces.setdefault(name, []).extend(own)
+    return {
+        name: kept
+        for name, kept in pieces.items()
+        if name in cut or kept[0].skipped or kept[0].copies
+    }
 
 
 def _meet(spans: list[tuple[int, int]]) -> bool:
@@ -250,23 +261,36 @@ def _meet(spans: list[tuple[int, int]]) -> bool:
     )
 
 
+class Merged(NamedTuple):
+    """The inputs read as rows (`merged_rows`)."""
+
+    inputs: list[InputStats]
+    """What each input held, filled in as it is read."""
+    batches: Iterator[list[Row]]
+    """The rows wanted of all of them, merged by instant."""
+    copies: list[InputStats]
+    """What each piece of copies held (`Piece.copies`): its records count in another input's,
+    once the batches are read."""
+
+
 def merged_rows(
     names: Sequence[str],
     options: ReadOptions,
     spec: RowSpec,
     progress: Progress | None = None,
     pieces: Mapping[str, list[Piece]] | None = None,
-) -> tuple[list[InputStats], Iterator[list[Row]]]:
-    """What each input held (filled in as it is read) and the rows `spec` wants of all of them,
-    merged by instant, for inputs that share no record (see `how_to_read`); an input in
-    `pieces` is read as its runs, each a piece of it merged as an input of its own. Raises
-    `BackwardJump` when an input's time goes back (it holds several runs the samples missed)."""
+) -> Merged:
+    """The rows `spec` wants of the inputs, merged by instant, for inputs that share no record
+    but those their pieces leave out (see `how_to_read`); an input in `pieces` is read as its
+    runs, each a piece of it merged as an input of its own. Raises `BackwardJump` when an
+    input's time goes back (it holds several runs the samples missed)."""
     pieces = pieces or {}
     inputs = [InputStats(path=name) for name in names]
     mark_siblings(inputs)
     streams = []
     parts: Parts = []
     sources: list[str] = []
+    copies: list[InputStats] = []
     for name, stats in zip(names, inputs, strict=True):
         if name not in pieces:
             streams.append(input_rows(name, options, stats, spec, progress))
@@ -280,22 +304,22 @@ def merged_rows(
         streams += readings
         sources += [name] * len(readings)
         parts.append(part)
+        copies += [own for piece, own in zip(pieces[name], part[1], strict=True) if piece.copies]
     if len(streams) == 1:
-        return inputs, streams[0]
+        return Merged(inputs, streams[0], copies)
     awareness: dict[bool, str] = {}
     checked = [
         mergeable(stream, name, awareness) for stream, name in zip(streams, sources, strict=True)
     ]
     merged = merge_batches(checked, sources)
-    return inputs, joining(merged, parts) if parts else merged
+    return Merged(inputs, joining(merged, parts) if parts else merged, copies)
 
 
 def runs_inside(name: str, options: ReadOptions, pieces: list[Piece]) -> bool:
     """Whether a piece of the input holds runs the samples missed (read for its instants only)."""
-    spec = RowSpec(kinds=frozenset(), located=frozenset())
     try:
         for piece in pieces:
-            deque(input_rows(name, options, InputStats(name), spec, piece=piece), maxlen=0)
+            deque(input_rows(name, options, InputStats(name), _COUNTED, piece=piece), maxlen=0)
     except BackwardJump:
         return True
     return False

@@ -13,10 +13,9 @@ from datetime import datetime
 from itertools import pairwise
 from typing import BinaryIO, NamedTuple, TypeVar
 
-from .events import CONNECTOR
 from .formats import ROTATION_MARKER, ParseContext, Record
 from .formats.sms import record_at, records_in
-from .merge import RUN_DISORDER_US, Copies, RunSpan
+from .merge import RUN_DISORDER_US, RunSpan
 from .stats import InputStats, Skipped
 from .times import micros
 
@@ -47,6 +46,9 @@ class Piece(NamedTuple):
     """Whether those begin the input with its byte-order mark (its encoding is told by it)."""
     skipped_fallback: int = 0
     """Of those, the lines that are not UTF-8 (read as cp1252)."""
+    copies: bool = False
+    """Its records are all copies of another input's (the bytes an earlier export ends with,
+    see `overlaps`): read for its counts only, each record counted once in all."""
 
 
 def piece_spans(pieces: Sequence[Piece]) -> list[RunSpan]:
@@ -117,7 +119,7 @@ def pieces(
             return None
         seams.update(found)
     offsets = sorted(seams)
-    lines = _line_numbers(handle, offsets)
+    lines = line_numbers(handle, offsets)
     starts = [0, *offsets]
     firsts = [samples[0].instant, *(seams[offset][0] for offset in offsets)]
     lasts = [*(seams[offset][1] for offset in offsets), samples[-1].instant]
@@ -211,7 +213,7 @@ def _whole_lines(handle: BinaryIO, start: int, end: int) -> Iterator[tuple[int, 
             yield at - 1, "\n" + text[:stop]
 
 
-def _line_numbers(handle: BinaryIO, offsets: list[int]) -> list[int]:
+def line_numbers(handle: BinaryIO, offsets: list[int]) -> list[int]:
     """The number of the line at each offset (in order), counting line breaks as the decoder
     does: LF, CRLF and a lone CR each end one line."""
     handle.seek(0)
@@ -260,7 +262,7 @@ _LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)")
 """A line and its break: LF, CRLF or a lone CR, as the decoder reads them."""
 
 
-def _lines_at(
+def lines_at(
     handle: BinaryIO, start: int, end: int, source_tz: object, whole_first: bool, final: bool
 ) -> list[_Line]:
     """The whole lines of the bytes from `start` to `end` (the first one taken for cut unless
@@ -294,97 +296,3 @@ def _lines_at(
 
 _BOM = "\xef\xbb\xbf"
 """The UTF-8 byte-order mark, read as latin-1 (a file pasted after another starts with it)."""
-
-_REACH = 1 << 20
-"""Bytes read at the end of one run and the start of the next to tell whether they share
-records (more than a connector's log writes in the few seconds that count)."""
-
-
-class Run(NamedTuple):
-    """A run to be read as a piece of its input (`bulk.how_to_read`): the input's name, an
-    open handle on its bytes and its size, and the piece."""
-
-    name: str
-    handle: BinaryIO
-    size: int
-    piece: Piece
-
-
-def shared_starts(runs: list[Run], source_tz: object) -> list[Piece] | None:
-    """The pieces of the runs (of one input or of several), where the spans of two of them
-    meet (within the disorder of threads) but overlap no further, each with the records it
-    begins with that repeat the end of the one before it in time left out (`Piece.skipped`):
-    the records that `pipeline.EventStream` counts once, where those are its first lines. None
-    where the spans overlap further, or those records are not all at a piece's start: such
-    runs are read as events, which tell shared records apart wherever they are."""
-    window = 2 * RUN_DISORDER_US
-    ordered = sorted(range(len(runs)), key=lambda index: runs[index].piece.first)
-    result = [run.piece for run in runs]
-    for position, index in enumerate(ordered):
-        earlier = runs[index].piece
-        for step, other in enumerate(ordered[position + 1 :]):
-            later = runs[other].piece
-            if earlier.last + window < later.first:
-                break  # apart: nothing shared (nor with any run that begins later)
-            if step or earlier.last > later.first + window or later.last < earlier.last:
-                return None  # one goes further into the other than threads' disorder
-            if earlier.rotated:
-                continue  # the older half of a rotation, and the run that continues it
-            skipped = _repeated_start(runs[index], runs[other], source_tz)
-            if skipped is None:
-                return None
-            result[other] = skipped
-    return result
-
-
-def _repeated_start(earlier_run: Run, later_run: Run, source_tz: object) -> Piece | None:
-    """The piece of `later_run` without the records it begins with that `EventStream` would
-    count once, as copies of the records of `earlier_run` (which comes first at equal
-    instants), if those are all its first lines; else None."""
-    earlier, later = earlier_run.piece, later_run.piece
-    handle, size = earlier_run.handle, earlier_run.size
-    window = 2 * RUN_DISORDER_US
-    end = size if earlier.end is None else earlier.end
-    whole = end - _REACH <= earlier.start
-    tail = _lines_at(
-        handle, max(earlier.start, end - _REACH), end, source_tz, whole, earlier.end is None
-    )
-    later_end = later_run.size if later.end is None else later.end
-    head_end = min(later_end, later.start + _REACH)
-    head = _lines_at(
-        later_run.handle, later.start, head_end, source_tz, True, head_end == later_run.size
-    )
-    tail_keys = [line.key for line in tail if line.key is not None]
-    head_keys = [line.key for line in head if line.key is not None]
-    if (
-        not tail_keys
-        or not head_keys
-        or (tail_keys[0][0] >= later.first - window and earlier.start < end - _REACH)
-        or (head_keys[-1][0] <= earlier.last + window and later_end > later.start + _REACH)
-    ):
-        return None  # the records that count are not all within reach
-    copies = Copies()  # (the rule `EventStream` counts by; the earlier run comes first)
-    for key in tail_keys:
-        copies.copy(key, 0)
-    skipped = 0
-    connector = 0
-    for line in head:
-        if line.key is None or not copies.copy(line.key, 1):
-            break
-        skipped += 1
-        connector += line.key[2] == CONNECTOR  # (as `sms.count_connector` counts them)
-    if any(copies.copy(line.key, 1) for line in head[skipped + 1 :] if line.key is not None):
-        return None  # a shared record further on: events tell it apart
-    if skipped == 0:
-        return later
-    if skipped == len(head) and later_end <= head[-1].end:
-        return None  # nothing but copies
-    return later._replace(
-        start=head[skipped].start if skipped < len(head) else head[-1].end,
-        first_line=later.first_line + skipped,
-        skipped=skipped,
-        skipped_connector=connector,
-        skipped_first=head[0].time,
-        skipped_bom=later.start == 0 and head[0].bom,
-        skipped_fallback=sum(line.fallback for line in head[:skipped]),
-    )

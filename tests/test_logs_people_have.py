@@ -450,20 +450,30 @@ def reads_of(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
 
 
 def test_overlapping_exports_are_read_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Their spans meet (samples of each file tell): they are read once, the way that tells
-    shared records apart, not read as rows until a shared record shows and then again."""
-    from logsync.bulk import Reading, how_to_read
+    """Their spans overlap (samples of each file tell), and the later export begins with the
+    501 lines the earlier one ends with: they are read once, as rows, those 501 for their counts
+    only, not read as rows until a shared record shows and then again; the answers are those of
+    the reading that tells every record apart."""
+    from logsync.bulk import how_to_read
     from logsync.pipeline import ReadOptions
 
     lines = Path(DEMO).read_bytes().splitlines(keepends=True)
     monday, tuesday = tmp_path / "monday.log", tmp_path / "tuesday.log"
     monday.write_bytes(b"".join(lines[:2000]))
     tuesday.write_bytes(b"".join(lines[1499:]))
-    assert how_to_read([str(monday), str(tuesday)], ReadOptions()) == Reading(False, {})
+    reading = how_to_read([str(monday), str(tuesday)], ReadOptions())
+    cut = len(b"".join(lines[1499:2000]))
+    assert (reading.rows, reading.pieces.keys()) == (True, {str(tuesday)})
+    assert [(p.start, p.end, p.first_line, p.copies) for p in reading.pieces[str(tuesday)]] == [
+        (0, cut, 1, True),
+        (cut, None, 502, False),
+    ]
     counts = reads_of(monkeypatch)
     merged = analyze([str(tuesday), str(monday)])
     assert counts == {str(tuesday): 1, str(monday): 1}
     assert merged.duplicates == 501
+    plain = analyze([str(tuesday), str(monday)], fast=False)
+    assert (merged.users, merged.as_of, merged.inputs) == (plain.users, plain.as_of, plain.inputs)
 
 
 def _halves(tmp_path: Path, at: int, gap: int = 0) -> tuple[Path, Path]:
@@ -569,7 +579,10 @@ def test_a_history_file_that_repeats_the_lo_counts_its_records_once(tmp_path: Pa
     rotated = folder / "CloudUserSync.lo_"
     end = analyze([str(rotated)]).inputs[0].last_time
     assert end is not None and iso(end) == "2026-11-24T23:05:05.733-08:00"
-    assert (reading.rows, dict(reading.ends)) == (False, {str(rotated): micros(end)})
+    assert (reading.rows, dict(reading.ends)) == (True, {str(rotated): micros(end)})
+    # the history file is the `.lo_`'s first 1,000 lines: it is read for its counts only
+    history = folder / "CloudUserSync-20261125-042004.log"
+    assert [(p.start, p.end, p.copies) for p in reading.pieces[str(history)]] == [(0, None, True)]
     read = analyze([str(folder)])
     whole = analyze([DEMO])
     assert (read.result.cycles, read.duplicates) == (398, 1000)
@@ -621,8 +634,8 @@ def test_records_written_twice_at_a_rotation_s_seam_all_count_whatever_the_older
 
 def test_a_packed_log_is_sampled_in_its_unpacked_copy(tmp_path: Path) -> None:
     """A gzip is unpacked once into a copy that is sampled and read like any file: beside the
-    log it packs, their spans are the same and they are read the way that tells shared records
-    apart (every record counts once); alone, it is read as rows."""
+    log it packs, its bytes are all the log's, read for their counts only (every record counts
+    once); alone, it is read as rows."""
     import gzip
 
     from logsync import unpacked
@@ -632,7 +645,12 @@ def test_a_packed_log_is_sampled_in_its_unpacked_copy(tmp_path: Path) -> None:
     packed = tmp_path / "CloudUserSync.log.gz"
     packed.write_bytes(gzip.compress(Path(DEMO).read_bytes()))
     both = how_to_read([str(DEMO), str(packed)], ReadOptions())
-    assert (both.rows, both.split, both.sequence) == (False, {}, None)
+    assert (both.rows, both.split, both.sequence) == (True, {}, None)
+    # (at equal first records, the first by name is read: the other's bytes are its copies)
+    copies = max(str(DEMO), str(packed))
+    assert {name: [(p.start, p.end, p.copies) for p in runs] for name, runs in both.pieces.items()} == {
+        copies: [(0, None, True)]
+    }
     alone = how_to_read([str(packed)], ReadOptions())
     assert alone._replace(sequence=None, ends={}) == Reading(True, {})
     assert [(name, piece.first_line) for name, piece in alone.sequence or ()] == [(str(packed), 1)]

@@ -1,0 +1,242 @@
+"""Runs that share records, told before they are read: where two runs meet, the records the
+later one begins with that repeat the end of the earlier (`shared_starts`); where two exports
+of one log overlap further, the bytes a later export begins with that end an earlier one
+(`shared_bytes`: a later export of the same log, a copy taken at another time). The later run
+is then read from past them, each shared record counted once, and nothing is read twice (which
+`pipeline.EventStream`, which tells every record apart, would be)."""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterator
+from itertools import islice
+from typing import BinaryIO, NamedTuple
+
+from .events import CONNECTOR
+from .merge import RUN_DISORDER_US, Copies
+from .seams import Piece, line_numbers, lines_at
+
+_REACH = 1 << 20
+"""Bytes read at the end of one run and the start of the next to tell whether they share
+records (more than a connector's log writes in the few seconds that count)."""
+
+
+class Run(NamedTuple):
+    """A run to be read as a piece of its input (`bulk.how_to_read`): the input's name, an
+    open handle on its bytes and its size, and the piece."""
+
+    name: str
+    handle: BinaryIO
+    size: int
+    piece: Piece
+
+
+def shared_starts(runs: list[Run], source_tz: object) -> list[list[Piece]] | None:
+    """The pieces of each of the runs (of one input or of several), where the spans of two of
+    them meet (within the disorder of threads) but overlap no further, each with the records
+    it begins with that repeat the end of the one before it in time left out (`Piece.skipped`):
+    the records that `pipeline.EventStream` counts once, where those are its first lines. Where
+    they overlap further, a whole input that begins with the bytes an earlier one ends with, or
+    is a part of it, is its copies and the rest (see `shared_bytes`). None where runs
+    overlap otherwise, or shared records are not all at a piece's start: such runs are read as
+    events, which tell shared records apart wherever they are."""
+    window = 2 * RUN_DISORDER_US
+    ordered = sorted(range(len(runs)), key=lambda index: _rank(runs[index], index))
+    result = [[run.piece] for run in runs]
+    active: list[int] = []  # the earlier runs, but those already apart and those all copies
+    met: set[int] = set()  # the earlier runs another met at their end
+    for index in ordered:
+        later = runs[index].piece
+        active = [other for other in active if runs[other].piece.last + window >= later.first]
+        meets = list(active)
+        active.append(index)
+        if not meets:
+            continue  # apart from every earlier run: nothing shared
+        deep = [
+            other
+            for other in meets
+            if runs[other].piece.last > later.first + window or later.last < runs[other].piece.last
+        ]
+        if not deep:  # they meet at their ends
+            earlier = meets[0]
+            if len(meets) > 1 or earlier in met:
+                return None
+            met.add(earlier)
+            if runs[earlier].piece.rotated:
+                continue  # the older half of a rotation, and the run that continues it
+            skipped = _repeated_start(runs[earlier], runs[index], source_tz)
+            if skipped is None:
+                return None
+            result[index] = [skipped]
+            continue
+        # one goes further into another than threads' disorder: a whole input that begins with
+        # the bytes the one that reaches furthest ends with, or is a part of it, else none
+        widest = max(meets, key=lambda other: runs[other].piece.last)
+        found = shared_bytes(runs[widest], runs[index], source_tz)
+        if found is None:
+            return None
+        result[index] = found
+        if len(found) == 1:
+            active.pop()  # (all copies: no record of its own to meet another's)
+        elif any(runs[o].piece.last + window >= found[-1].first for o in meets if o != widest):
+            return None  # its own records meet another run's
+    return result
+
+
+def _rank(run: Run, index: int) -> tuple[int, bool, str, int]:
+    """The order of runs where records are shared: that of their first records, and at equal
+    instants a `.lo_` first, then by name (the older comes first, as `merge.merge_batches`
+    ranks inputs): of a record in two of them, the earlier one's is the one read."""
+    return (run.piece.first, not run.name.lower().endswith(".lo_"), run.name, index)
+
+
+def _repeated_start(earlier_run: Run, later_run: Run, source_tz: object) -> Piece | None:
+    """The piece of `later_run` without the records it begins with that `EventStream` would
+    count once, as copies of the records of `earlier_run` (which comes first at equal
+    instants), if those are all its first lines; else None."""
+    earlier, later = earlier_run.piece, later_run.piece
+    handle, size = earlier_run.handle, earlier_run.size
+    window = 2 * RUN_DISORDER_US
+    end = size if earlier.end is None else earlier.end
+    whole = end - _REACH <= earlier.start
+    tail = lines_at(
+        handle, max(earlier.start, end - _REACH), end, source_tz, whole, earlier.end is None
+    )
+    later_end = later_run.size if later.end is None else later.end
+    head_end = min(later_end, later.start + _REACH)
+    head = lines_at(
+        later_run.handle, later.start, head_end, source_tz, True, head_end == later_run.size
+    )
+    tail_keys = [line.key for line in tail if line.key is not None]
+    head_keys = [line.key for line in head if line.key is not None]
+    if (
+        not tail_keys
+        or not head_keys
+        or (tail_keys[0][0] >= later.first - window and earlier.start < end - _REACH)
+        or (head_keys[-1][0] <= earlier.last + window and later_end > later.start + _REACH)
+    ):
+        return None  # the records that count are not all within reach
+    copies = Copies()  # (the rule `EventStream` counts by; the earlier run comes first)
+    for key in tail_keys:
+        copies.copy(key, 0)
+    skipped = 0
+    connector = 0
+    for line in head:
+        if line.key is None or not copies.copy(line.key, 1):
+            break
+        skipped += 1
+        connector += line.key[2] == CONNECTOR  # (as `sms.count_connector` counts them)
+    if any(copies.copy(line.key, 1) for line in head[skipped + 1 :] if line.key is not None):
+        return None  # a shared record further on: events tell it apart
+    if skipped == 0:
+        return later
+    if skipped == len(head) and later_end <= head[-1].end:
+        return None  # nothing but copies
+    return later._replace(
+        start=head[skipped].start if skipped < len(head) else head[-1].end,
+        first_line=later.first_line + skipped,
+        skipped=skipped,
+        skipped_connector=connector,
+        skipped_first=head[0].time,
+        skipped_bom=later.start == 0 and head[0].bom,
+        skipped_fallback=sum(line.fallback for line in head[:skipped]),
+    )
+
+
+_BLOCK = 1 << 20
+"""Bytes compared (or searched) at a time."""
+_TRIED = 8
+"""The places of the earlier input where the later one's first line is tried (a line written
+many times within a millisecond comes back at each)."""
+
+
+def shared_bytes(earlier: Run, later: Run, source_tz: object) -> list[Piece] | None:
+    """The pieces of the whole input `later` where it begins, after its byte-order mark if any,
+    with the bytes the whole input `earlier` ends with from the start of one of its lines (the
+    earliest such line: the longest share), or is wholly made of bytes of `earlier`: the shared
+    bytes, whose records are copies (`Piece.copies`: read for their counts only), and the rest
+    after them, if any. None where neither is so, where `earlier` does not end with a line
+    break, or where it is an older half that `later` goes on past (a record on both sides of
+    a rotation counts on both, see `pipeline.EventStream`).
+
+    Every record of those bytes is then in `earlier` at least as often, and no record after
+    them can be one of `earlier`'s (its instant is past `earlier`'s last by the disorder of
+    threads at most, where theirs overlap by more), so each is counted as `EventStream` counts
+    it: as often as the one run that holds it most often."""
+    if not _whole(earlier) or not _whole(later):
+        return None
+    first = _read(later.handle, 0, min(later.size, _BLOCK))
+    begin = len(_BOM) if first.startswith(_BOM) else 0
+    end = first.find(b"\n", begin)
+    if end < 0 or _read(earlier.handle, earlier.size - 1, 1) not in (b"\n", b"\r"):
+        return None
+    line = first[begin : end + 1]
+    start = len(_BOM) if _read(earlier.handle, 0, len(_BOM)) == _BOM else 0
+    for at in islice(_line_starts(earlier, line, start), _TRIED):
+        shared = min(earlier.size - at, later.size - begin)
+        if shared < earlier.size - at and _read(later.handle, later.size - 1, 1) != b"\n":
+            continue  # (a part of it ends inside a line: not a copy of that line)
+        if _same(earlier.handle, at, later.handle, begin, shared):
+            if earlier.piece.rotated and begin + shared < later.size:
+                return None  # (records after an older half's: they all count, see `EventStream`)
+            return _pieces(earlier, later, begin + shared, source_tz)
+    return None
+
+
+def _whole(run: Run) -> bool:
+    return run.piece.start == 0 and run.piece.end is None
+
+
+def _read(handle: BinaryIO, at: int, size: int) -> bytes:
+    handle.seek(at)
+    return handle.read(size)
+
+
+def _line_starts(run: Run, line: bytes, start: int) -> Iterator[int]:
+    """The offsets in the run's input, from `start` on, of the lines that are `line` (with
+    its break), in order."""
+    if _read(run.handle, start, len(line)) == line:
+        yield start
+    needle = b"\n" + line
+    position, held = start, b""
+    while position < run.size:
+        block = _read(run.handle, position, _BLOCK)
+        if not block:
+            return
+        data, base = held + block, position - len(held)
+        found = data.find(needle)
+        while found >= 0:
+            yield base + found + 1
+            found = data.find(needle, found + 1)
+        held = data[len(data) - len(needle) + 1 :]  # (too short to hold the needle again)
+        position += len(block)
+
+
+def _same(one: BinaryIO, at: int, other: BinaryIO, other_at: int, size: int) -> bool:
+    """Whether the `size` bytes from `at` in `one` are those from `other_at` in `other`."""
+    done = 0
+    while done < size:
+        step = min(_BLOCK, size - done)
+        if _read(one, at + done, step) != _read(other, other_at + done, step):
+            return False
+        done += step
+    return True
+
+
+def _pieces(earlier: Run, later: Run, cut: int, source_tz: object) -> list[Piece] | None:
+    """`later` as the copies before `cut` and the rest after it (None: no record of the rest
+    is within reach of the cut, to tell where it begins)."""
+    piece = later.piece
+    if cut >= later.size:
+        return [piece._replace(copies=True)]
+    reach = min(later.size, cut + _REACH)
+    after = lines_at(later.handle, cut, reach, source_tz, True, reach == later.size)
+    first = next((line.key[0] for line in after if line.key is not None), None)
+    if first is None:
+        return None
+    copies = piece._replace(end=cut, last=earlier.piece.last, rotated=False, copies=True)
+    (number,) = line_numbers(later.handle, [cut])
+    return [copies, piece._replace(start=cut, first_line=number, first=first)]
+
+
+_BOM = codecs.BOM_UTF8

@@ -1,0 +1,175 @@
+"""Exports of one log that overlap (`logsync.overlaps`): a later export that begins with the
+bytes an earlier one ends with, or one that is a part of another, is read once, as rows, its
+shared bytes for their counts only; the answers are those of the reading that tells every
+record apart (`analyze(fast=False)`), and each input is read once."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from logsync import analyze, overlaps
+from logsync.bulk import how_to_read
+from logsync.pipeline import ReadOptions
+
+from .test_logs_people_have import reads_of
+from .test_seams import BOM, LINES, MARKER, same_answers, write
+
+CUT_AT = {"a.log": (0, 2000), "b.log": (1200, 3041)}
+
+
+def exports(folder: Path, *spans: tuple[int, int], bom: bool = False) -> list[str]:
+    """The demo log's lines from each span, one export each (`x0.log`, `x1.log`, ...)."""
+    return [
+        str(write(folder / f"x{index}.log", [BOM] if bom and start == 0 else [], LINES[start:end]))
+        for index, (start, end) in enumerate(spans)
+    ]
+
+
+def pieces(names: list[str]) -> dict[str, list[tuple[int, int | None, int, bool]]]:
+    """(start, end, first line, copies) of the pieces each input is read in, by its index."""
+    reading = how_to_read(names, ReadOptions())
+    assert reading.rows
+    return {
+        os.path.basename(name): [(p.start, p.end, p.first_line, p.copies) for p in runs]
+        for name, runs in reading.pieces.items()
+    }
+
+
+def size(start: int, end: int) -> int:
+    return len(b"".join(LINES[start:end]))
+
+
+def read_once(names: list[str], monkeypatch: pytest.MonkeyPatch, duplicates: int) -> None:
+    """Read each input once, with the answers of the reading that tells records apart."""
+    plain = analyze(names, fast=False)
+    counts = reads_of(monkeypatch)
+    read = analyze(names)
+    assert counts == dict.fromkeys(names, 1)
+    same_answers(read, plain)
+    assert read.duplicates == duplicates
+
+
+@pytest.mark.parametrize("reverse", [False, True], ids=["in time order", "newest first"])
+def test_a_later_export_that_begins_inside_an_earlier_one_is_read_past_what_they_share(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reverse: bool
+) -> None:
+    """Lines 1 to 2,000 and 1,201 to 3,041: the second begins with the 800 lines the first
+    ends with, read for their counts only; its own lines go on from its line 801."""
+    names = exports(tmp_path, (0, 2000), (1200, 3041))
+    assert pieces(names) == {
+        "x1.log": [(0, size(1200, 2000), 1, True), (size(1200, 2000), None, 801, False)]
+    }
+    read_once(names[::-1] if reverse else names, monkeypatch, 800)
+
+
+def test_an_export_that_is_a_part_of_another_is_read_for_its_counts_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = exports(tmp_path, (0, 3041), (700, 1900), bom=True)
+    assert pieces(names) == {"x1.log": [(0, None, 1, True)]}
+    read_once(names, monkeypatch, 1200)
+
+
+def test_an_export_that_the_other_begins_with_is_the_other_s_copies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The log exported at 1,500 lines, and again whole (both with the log's byte-order mark):
+    the whole one's first 1,500 lines are copies of the first (by name, of two that begin
+    alike, the first is read)."""
+    names = exports(tmp_path, (0, 1500), (0, 3041), bom=True)
+    cut = len(BOM) + size(0, 1500)
+    assert pieces(names) == {"x1.log": [(0, cut, 1, True), (cut, None, 1501, False)]}
+    read_once(names, monkeypatch, 1500)
+
+
+def test_three_exports_each_beginning_inside_the_one_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = exports(tmp_path, (0, 1500), (1000, 2500), (2000, 3041), (1200, 2200))
+    assert pieces(names) == {
+        "x1.log": [(0, size(1000, 1500), 1, True), (size(1000, 1500), None, 501, False)],
+        "x2.log": [(0, size(2000, 2500), 1, True), (size(2000, 2500), None, 501, False)],
+        "x3.log": [(0, None, 1, True)],
+    }
+    read_once(names, monkeypatch, 500 + 500 + 1000)
+
+
+def test_a_line_written_many_times_where_an_export_ends_counts_as_often_as_one_export_holds_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """bob's failure (line 941) written five times in its millisecond; the first export ends
+    after the third, the second begins at line 500 and holds all five: as `EventStream`
+    counts a record, as often as the one input that holds it most often (five times)."""
+    burst = [LINES[940]] * 5
+    first = write(tmp_path / "a.log", LINES[:940], burst[:3])
+    second = write(tmp_path / "b.log", LINES[499:940], burst, LINES[941:])
+    names = [str(first), str(second)]
+    cut = size(499, 940) + 3 * len(LINES[940])
+    assert pieces(names) == {"b.log": [(0, cut, 1, True), (cut, None, 445, False)]}
+    read_once(names, monkeypatch, 441 + 3)  # (3 of the five are copies: two count again)
+
+
+def test_the_first_line_is_tried_at_each_place_the_earlier_export_holds_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Line 1,200 written three times in the first export, once in the second, which begins
+    with it: only from its third place do the bytes go on alike."""
+    again = LINES[1199]
+    first = write(tmp_path / "a.log", LINES[:1200], [again, again], LINES[1200:1800])
+    second = write(tmp_path / "b.log", LINES[1199:])
+    names = [str(first), str(second)]
+    assert pieces(names) == {"b.log": [(0, size(1199, 1800), 1, True), (size(1199, 1800), None, 602, False)]}
+    read_once(names, monkeypatch, 601)
+    monkeypatch.setattr(overlaps, "_TRIED", 2)  # (the third place is past those tried)
+    assert not how_to_read(names, ReadOptions()).rows
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ([*LINES[:2000]], [line.replace(b"\r\n", b"\n") for line in LINES[1200:]]),
+        ([*LINES[:1999], LINES[1999].rstrip(b"\r\n")], [*LINES[1200:]]),
+        ([*LINES], [*LINES[700:1899], LINES[1899][:40]]),
+        ([*LINES[:1500], MARKER], [*LINES[1000:1500], MARKER, *LINES[1500:]]),
+    ],
+    ids=[
+        "line breaks of another kind",
+        "the earlier one ends inside a line",
+        "a part cut inside a line",
+        "past an older half's end",
+    ],
+)
+def test_exports_that_share_no_bytes_as_they_stand_are_told_apart_record_by_record(
+    tmp_path: Path, first: list[bytes], second: list[bytes]
+) -> None:
+    names = [str(write(tmp_path / "a.log", first)), str(write(tmp_path / "b.log", second))]
+    assert not how_to_read(names, ReadOptions()).rows
+    same_answers(analyze(names), analyze(names, fast=False))
+
+
+@settings(max_examples=int(os.environ.get("LOGSYNC_FUZZ_EXAMPLES", "12")), deadline=None)
+@given(
+    spans=st.lists(
+        st.tuples(st.integers(0, 3000), st.integers(20, 3041)).map(
+            lambda span: (span[0], min(3041, span[0] + span[1]))
+        ),
+        min_size=2,
+        max_size=4,
+    ),
+    order=st.randoms(use_true_random=False),
+)
+def test_exports_cut_anywhere_from_one_log_answer_as_the_reading_that_tells_records_apart(
+    tmp_path_factory: pytest.TempPathFactory, spans: list[tuple[int, int]], order: object
+) -> None:
+    """Any slices of the demo log, given in any order: however they overlap (apart, meeting,
+    one inside another, one going on past another), the answers are those of the reading
+    that tells every record apart."""
+    folder = tmp_path_factory.mktemp("exports")
+    names = exports(folder, *spans)
+    order.shuffle(names)  # type: ignore[attr-defined]
+    same_answers(analyze(names), analyze(names, fast=False))
