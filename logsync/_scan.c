@@ -1250,7 +1250,7 @@ static PyObject *
 keep_freed_memory(PyObject *Py_UNUSED(module), PyObject *Py_UNUSED(noargs))
 {
 #if defined(__GLIBC__)
-    if (mallopt(M_MMAP_THRESHOLD, 4 << 20) && mallopt(M_TRIM_THRESHOLD, 16 << 20)) {
+    if (mallopt(M_MMAP_THRESHOLD, 1 << 20) && mallopt(M_TRIM_THRESHOLD, 2 << 20)) {
         Py_RETURN_TRUE;
     }
 #endif
