@@ -699,6 +699,35 @@ note_instant(long long instant, Py_ssize_t line, long long *last, int *has_last,
     *has_last = 1;
 }
 
+/* How many times the connector's trailer (logsync/formats/sms.py CONNECTOR_TRAILER) stands
+   in a record's line, as Python's str.count counts it in the chunk: at the record's own
+   trailer where its component is the connector, and anywhere in its message (it cannot
+   stand across the two: it holds "$$<" only at its start, and the trailer begins at the
+   line's last one). */
+static const char CONNECTOR_TRAILER[] = "$$<SMS_CLOUD_USERSYNC><";
+
+static Py_ssize_t
+connector_trailers(const Py_UCS1 *s, Py_ssize_t start, const Trailer *t)
+{
+    const Py_ssize_t n = (Py_ssize_t)sizeof(CONNECTOR_TRAILER) - 1;
+    Py_ssize_t found = t->component_end + 2 - t->message_end == n &&
+                       memcmp(s + t->message_end, CONNECTOR_TRAILER, (size_t)n) == 0;
+    const Py_ssize_t end = t->message_end;
+    Py_ssize_t i = start;
+    const Py_UCS1 *at;
+    while (i < end && (at = memchr(s + i, '$', (size_t)(end - i))) != NULL) {
+        i = at - s;
+        if (end - i >= n && memcmp(s + i, CONNECTOR_TRAILER, (size_t)n) == 0) {
+            found++;
+            i += n;
+        }
+        else {
+            i++;
+        }
+    }
+    return found;
+}
+
 static PyObject *
 scan_rows(PyObject *Py_UNUSED(module), PyObject *args)
 {
@@ -750,7 +779,7 @@ scan_rows(PyObject *Py_UNUSED(module), PyObject *args)
     Memo memo = {PyMem_Calloc(MEMO_SLOTS, sizeof(MemoSlot)), 0};
     PyObject *zone = NULL; /* the zone of the last bias seen (new reference) */
     long zone_bias = 0;
-    Py_ssize_t records = 0, blank = 0, left_out = 0;
+    Py_ssize_t records = 0, blank = 0, left_out = 0, connector = 0;
     Py_ssize_t line = first_line;
     Py_ssize_t start = 1;
     Trailer t;
@@ -768,6 +797,7 @@ scan_rows(PyObject *Py_UNUSED(module), PyObject *args)
         }
         else {
             records++;
+            connector += connector_trailers(s, start, &t);
             if (!t.has_bias && !naive_fixed) {
                 goto decline; /* a zone with daylight saving: each minute on its own */
             }
@@ -895,10 +925,10 @@ scan_rows(PyObject *Py_UNUSED(module), PyObject *args)
             Py_DECREF(rows);
             return NULL;
         }
-        return Py_BuildValue("(NnnnNnN)", rows, records, blank, left_out, last_value, jump_line,
-                             latest_value);
+        return Py_BuildValue("(NnnnNnNn)", rows, records, blank, left_out, last_value, jump_line,
+                             latest_value, connector);
     }
-    return Py_BuildValue("(Nnnn)", rows, records, blank, left_out);
+    return Py_BuildValue("(Nnnnn)", rows, records, blank, left_out, connector);
 
 decline:
     Py_XDECREF(zone);

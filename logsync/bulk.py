@@ -84,7 +84,7 @@ def input_rows(
     ctx.previous = options.after.get(name) if piece is None else None  # (see `how_to_read`)
     copies = piece is not None and piece.copies
     reader = RowReader(name, _COUNTED if copies else spec, ctx)
-    for text, first_line in sms.numbered_chunks(chunks, stats, first, reader.lines_read):
+    for text, first_line in sms.numbered_chunks(chunks, stats, first, reader.counted):
         yield reader.chunk_rows(text, first_line)
     ensure_records(name, stats)
 

@@ -23,7 +23,7 @@ from . import accel
 from . import events as catalogue
 from .formats import ParseContext, Record, sms
 from .formats.common import in_order
-from .merge import RUN_DISORDER_US, BackwardJump, jumps_back
+from .merge import BackwardJump, goes_back, latest_of
 from .rowspec import RowSpec
 from .times import bias_zone, fixed_offset, micros, moment_time
 from .tracker import Row
@@ -101,7 +101,7 @@ class RowReader:
         """The instant of the input's last record read so far (in file order)."""
         self._latest: tuple[int, tzinfo | None] | None = None
         """The latest record read so far: its instant and zone."""
-        self._counted: int | None = None  # (see `lines_read`)
+        self._counted: tuple[int, int] | None = None  # (see `counted`)
 
     def chunk_rows(self, text: str, first_line: int) -> list[Row]:
         """The rows of a chunk (framed between line breaks), counted in the input's stats.
@@ -111,8 +111,8 @@ class RowReader:
         if scanned is None:
             self._counted = None
             return self.plain_rows(text, first_line)
-        rows, records, blank, left_out, last, jump, latest = scanned
-        self._counted = records + blank
+        rows, records, blank, left_out, last, jump, latest, connector = scanned
+        self._counted = (records + blank, connector)
         if jump:
             self._went_back(jump)
         self._last = last
@@ -131,16 +131,17 @@ class RowReader:
         self._note_latest()
         return rows
 
-    def lines_read(self) -> int | None:
-        """The lines of the last chunk read, where its scan counted them (each a record or a
-        blank line), else None (see `sms.numbered_chunks`)."""
+    def counted(self) -> tuple[int, int] | None:
+        """The lines of the last chunk read (each a record or a blank line) and the connector's
+        trailers in them, where its scan counted them, else None (see `sms.numbered_chunks`)."""
         return self._counted
 
     def scan(self, text: str, first_line: int) -> Scanned | None:
         """(rows, records, blank lines, records left out, the instant of the last record, the
         line where time first goes back by more than the disorder of threads or 0, the latest
-        record's instant and zone) of a chunk whose lines are all records or blank, else None.
-        The native scanner reads the chunks it can; the others are read here."""
+        record's instant and zone, the connector's trailers as `sms.count_connector` counts
+        them) of a chunk whose lines are all records or blank, else None. The native scanner
+        reads the chunks it can; the others are read here."""
         if self._native is not None:
             scanned = self._native.scan_rows(text, first_line, self._config, self._last)
             if scanned is not None:
@@ -150,15 +151,16 @@ class RowReader:
             return None
         found, blank = split
         rows, keys, zones = self.rows(text, found, first_line, blank == 0)
-        last, back = _goes_back(keys, self._last)
+        last, back = goes_back(keys, self._last)
         jump = 0 if back is None else self._line_of(text, first_line, back)
-        latest = _latest(keys, zones)
+        latest = latest_of(keys, zones)
+        connector = sms.connector_trailers(text)
         cutoff = self.spec.cutoff
         if cutoff is None:
-            return rows, len(found), blank, 0, last, jump, latest
+            return rows, len(found), blank, 0, last, jump, latest, connector
         keeps = cutoff.keeps
         left_out = sum(1 for us, zone in zip(keys, zones, strict=True) if not keeps(us, zone))
-        return cutoff.kept(rows), len(found), blank, left_out, last, jump, latest
+        return cutoff.kept(rows), len(found), blank, left_out, last, jump, latest, connector
 
     def scan_after(self, text: str, first_line: int, last: int | None) -> Scanned | None:
         """`scan` of a chunk that follows a record at the instant `last` (None: no record):
@@ -174,11 +176,11 @@ class RowReader:
     def _in_time(self, times: list[tuple[int, tzinfo | None]]) -> None:
         """Note the instants of a chunk's records, in file order (see `chunk_rows`)."""
         keys = [moment[0] for moment in times]
-        last, back = _goes_back(keys, self._last)
+        last, back = goes_back(keys, self._last)
         if back is not None:
             self._went_back(0)
         self._last = last
-        latest = _latest(keys, [moment[1] for moment in times])
+        latest = latest_of(keys, [moment[1] for moment in times])
         if latest is not None:
             self._later(*latest)
 
@@ -413,37 +415,17 @@ class RowReader:
         return value
 
 
-def _goes_back(keys: list[int], last: int | None) -> tuple[int | None, int | None]:
-    """(the last of the instants `keys`, else `last`; the index of the first that goes back by
-    more than the disorder of threads from the one before it, or None)."""
-    if not keys:
-        return last, None
-    if not jumps_back(keys, last):  # (at the speed of C: the usual case)
-        return keys[-1], None
-    for index, us in enumerate(keys):
-        if last is not None and us < last - RUN_DISORDER_US:
-            return keys[-1], index
-        last = us
-    raise AssertionError("jumps_back found a jump")
-
-
-def _latest(keys: list[int], zones: list[tzinfo | None]) -> tuple[int, tzinfo | None] | None:
-    """The first of the latest records (of instants `keys`, in `zones`)."""
-    if not keys:
-        return None
-    top = max(keys)
-    return top, zones[keys.index(top)]
-
-
-Scanned = tuple[list[Row], int, int, int, "int | None", int, "tuple[int, tzinfo | None] | None"]
+Scanned = tuple[
+    list[Row], int, int, int, "int | None", int, "tuple[int, tzinfo | None] | None", int
+]
 """What `_RowReader.scan` makes of a chunk (see there)."""
 
 
 def native_scanned(scanned: tuple[Any, ...], source_tz: tzinfo | None) -> Scanned:
     """The native scanner's answer with `last` given, its latest record's bias made a zone as
     the pure reader gives it."""
-    rows, records, blank, left_out, last, jump, latest = scanned
+    rows, records, blank, left_out, last, jump, latest, connector = scanned
     if latest is not None:
         us, bias = latest
         latest = (us, bias_zone(bias) if bias is not None else source_tz)
-    return rows, records, blank, left_out, last, jump, latest
+    return rows, records, blank, left_out, last, jump, latest, connector

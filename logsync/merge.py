@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from datetime import tzinfo
 from itertools import islice
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
@@ -258,6 +259,28 @@ def jumps_back(keys: list[int], last: int | None) -> bool:
     if last is not None and keys and keys[0] < last - RUN_DISORDER_US:
         return True
     return any(map(operator.lt, islice(keys, 1, None), map((-RUN_DISORDER_US).__add__, keys)))
+
+
+def goes_back(keys: list[int], last: int | None) -> tuple[int | None, int | None]:
+    """(the last of the instants `keys`, else `last`; the index of the first that goes back by
+    more than the disorder of threads from the one before it, or None)."""
+    if not keys:
+        return last, None
+    if not jumps_back(keys, last):  # (at the speed of C: the usual case)
+        return keys[-1], None
+    for index, us in enumerate(keys):
+        if last is not None and us < last - RUN_DISORDER_US:
+            return keys[-1], index
+        last = us
+    raise AssertionError("jumps_back found a jump")
+
+
+def latest_of(keys: list[int], zones: list[tzinfo | None]) -> tuple[int, tzinfo | None] | None:
+    """The first of the latest records (of instants `keys`, in `zones`)."""
+    if not keys:
+        return None
+    top = max(keys)
+    return top, zones[keys.index(top)]
 
 
 def rows_in_order(batches: Iterator[list[Row]], name: str) -> Iterator[list[Row]]:

@@ -3,6 +3,7 @@ one) must conclude exactly what the plain path concludes, on every input."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -364,13 +365,16 @@ def test_a_record_of_the_year_0000_is_an_invalid_date_on_the_fast_path(
 
 
 def test_numbered_chunks_take_the_lines_a_reader_counted_else_count_them() -> None:
-    """The native scan counts a chunk's lines (each a record or blank): the count over the
-    chunk's text is not made again. Where the reader did not count (None), the text is."""
+    """The native scan counts a chunk's lines (each a record or blank) and the connector's
+    trailers in them: the counts over the chunk's text are not made again. Where the reader
+    did not count (None), the text is."""
     stats = sms.InputStats("x.log")
-    told = iter([5, None])
-    numbered = list(sms.numbered_chunks(iter(["a\nb\n", "c\nd\ne\n"]), stats, 1, lambda: next(told)))
+    told: Iterator[tuple[int, int] | None] = iter([(5, 7), None])
+    trailer = sms.CONNECTOR_TRAILER
+    chunks = iter(["a\nb\n", f"c{trailer}\nd\ne{trailer}{trailer}\n"])
+    numbered = list(sms.numbered_chunks(chunks, stats, 1, lambda: next(told)))
     assert [first for _, first in numbered] == [1, 6]  # (5 told, where the text holds 2)
-    assert stats.lines == 5 + 3
+    assert (stats.lines, stats.connector_records) == (5 + 3, 7 + 3)
 
 
 @pytest.mark.parametrize("native", [True, False])

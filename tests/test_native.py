@@ -179,6 +179,8 @@ MESSAGES = [
     "",
     "$$<",
     "a $$<b",
+    "quoted $$<SMS_CLOUD_USERSYNC><$$<SMS_CLOUD_USERSYNC><",
+    "$$<SMS_CLOUD_USERSYNC>< and $$<SMS_CLOUD_USERSYNC>",
     "\x00\x1b[31m",
 ]
 
@@ -438,8 +440,8 @@ def test_a_failure_s_row_carries_its_line_and_the_utc_instant() -> None:
         "Failed to add user carol@contoso.com; reason UserNotFound  "
         "$$<SMS_CLOUD_USERSYNC><11-24-2026 07:40:08.529-60><thread=5616 (0x15F0)>"
     )
-    rows, records, blank, left_out, last, jump, latest = assert_same_chunk(text, first_line=41)
-    assert (records, blank, left_out) == (2, 0, 0)
+    rows, records, blank, left_out, last, jump, latest, connector = assert_same_chunk(text, first_line=41)
+    assert (records, blank, left_out, connector) == (2, 0, 0, 2)
     # the second record is 9 hours before the first: time goes back at line 42, and the first
     # record is the latest
     assert (last, jump) == (1_795_502_408_529_000, 42)

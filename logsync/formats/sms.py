@@ -165,19 +165,24 @@ def numbered_chunks(
     chunks: Iterator[str],
     stats: InputStats,
     first: int = 1,
-    counted: Callable[[], int | None] | None = None,
+    counted: Callable[[], tuple[int, int] | None] | None = None,
 ) -> Iterator[tuple[str, int]]:
     """Each chunk framed between line breaks, with the number of its first line (the first
     chunk's is `first`: a piece of an input, see `seams`); counts the connector's records as it
     goes and the lines read at the end (every reader of SMS-trace chunks walks them this way).
-    `counted`: the lines of the chunk just read, where its reader counted them (else None)."""
+    `counted`: the lines of the chunk just read and the connector's trailers in them, where its
+    reader counted them (else None: they are counted here)."""
     first_line = first
     for chunk in chunks:
         text = framed(chunk)
-        count_connector(text, stats)
         yield text, first_line
-        lines = counted() if counted is not None else None
-        first_line += text.count("\n") - 1 if lines is None else lines
+        found = counted() if counted is not None else None
+        if found is None:
+            count_connector(text, stats)
+            first_line += text.count("\n") - 1
+        else:
+            first_line += found[0]
+            stats.connector_records += found[1]
     stats.lines = first_line - first
 
 
@@ -221,7 +226,13 @@ CONNECTOR_TRAILER = "$$<SMS_CLOUD_USERSYNC><"
 
 def count_connector(text: str, stats: InputStats) -> None:
     """Count the chunk's records of the connector (every path counts them this same way)."""
-    stats.connector_records += text.count(CONNECTOR_TRAILER)
+    stats.connector_records += connector_trailers(text)
+
+
+def connector_trailers(text: str) -> int:
+    """The connector's trailers in a chunk: its records, as every path counts them (the
+    native scanner counts them as it reads each line, to the same number)."""
+    return text.count(CONNECTOR_TRAILER)
 
 
 def note_times(text: str, ctx: ParseContext) -> None:
