@@ -23,7 +23,7 @@ from .formats.paste import ensure_times, redacted
 from .memory import fewer_collections
 from .merge import BackwardJump
 from .pipeline import EventStream, ReadOptions, ensure_connector
-from .seams import piece_spans, skipped_by
+from .seams import piece_spans, record_by_record, skipped_by
 from .sites import one_connector
 from .sources import (
     InputStats,
@@ -258,7 +258,7 @@ def analyze(
                 break
             stream = EventStream(
                 names, options, kinds=None, progress=progress, judged=wanted.wanted,
-                split=split, pieces=pieces, ends=reading.ends,
+                split=split, pieces=record_by_record(pieces), ends=reading.ends,
             )
             inputs = stream.inputs
             _feed(tracker, event_rows(stream.in_order(), wanted), inputs, late)

@@ -86,7 +86,8 @@ def input_rows(
     reader = RowReader(name, _COUNTED if copies else spec, ctx)
     for text, first_line in sms.numbered_chunks(chunks, stats, first, reader.counted):
         yield reader.chunk_rows(text, first_line)
-    ensure_records(name, stats)
+    if not copies:  # (the input's records may all be in its other pieces)
+        ensure_records(name, stats)
 
 
 _COUNTED = RowSpec(kinds=frozenset(), located=frozenset())

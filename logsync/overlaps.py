@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import codecs
 from collections.abc import Iterator
+from io import BytesIO
 from itertools import islice
 from typing import BinaryIO, NamedTuple
 
 from .events import CONNECTOR
 from .merge import RUN_DISORDER_US, Copies
-from .seams import Piece, line_numbers, lines_at
+from .seams import Line, Piece, line_numbers, lines_at
+from .times import fixed_offset
 
 _REACH = 1 << 20
 """Bytes read at the end of one run and the start of the next to tell whether they share
@@ -155,9 +157,15 @@ def shared_bytes(earlier: Run, later: Run, source_tz: object) -> list[Piece] | N
     with the bytes the whole input `earlier` ends with from the start of one of its lines (the
     earliest such line: the longest share), or is wholly made of bytes of `earlier`: the shared
     bytes, whose records are copies (`Piece.copies`: read for their counts only), and the rest
-    after them, if any. None where neither is so, where `earlier` does not end with a line
-    break, or where it is an older half that `later` goes on past (a record on both sides of
-    a rotation counts on both, see `pipeline.EventStream`).
+    after them, if any. None where neither is so, or where the pieces could be read otherwise
+    than the whole input is: where either input does not begin with a record (a line that is
+    none comes before every record in `EventStream`'s merge), where `earlier` does not end
+    with an LF, where the rest does not begin with a record within the disorder of threads of
+    `earlier`'s last (a run that goes back, a share of a few lines at its end), with a NUL
+    (UTF-16 without its byte-order mark), or with a time that has no offset in a zone with
+    daylight saving (its hour, said twice, is told by the records before it), and where
+    `earlier` is an older half that `later` goes on past (a record on both sides of a rotation
+    counts on both, see `pipeline.EventStream`).
 
     Every record of those bytes is then in `earlier` at least as often, and no record after
     them can be one of `earlier`'s (its instant is past `earlier`'s last by the disorder of
@@ -168,10 +176,13 @@ def shared_bytes(earlier: Run, later: Run, source_tz: object) -> list[Piece] | N
     first = _read(later.handle, 0, min(later.size, _BLOCK))
     begin = len(_BOM) if first.startswith(_BOM) else 0
     end = first.find(b"\n", begin)
-    if end < 0 or _read(earlier.handle, earlier.size - 1, 1) not in (b"\n", b"\r"):
+    if end < 0 or _read(earlier.handle, earlier.size - 1, 1) != b"\n":
         return None
     line = first[begin : end + 1]
     start = len(_BOM) if _read(earlier.handle, 0, len(_BOM)) == _BOM else 0
+    head = _read(earlier.handle, start, min(earlier.size - start, _BLOCK))
+    if not _a_record(line, source_tz) or not _a_record(head[: head.find(b"\n") + 1], source_tz):
+        return None
     for at in islice(_line_starts(earlier, line, start), _TRIED):
         shared = min(earlier.size - at, later.size - begin)
         if shared < earlier.size - at and _read(later.handle, later.size - 1, 1) != b"\n":
@@ -181,6 +192,21 @@ def shared_bytes(earlier: Run, later: Run, source_tz: object) -> list[Piece] | N
                 return None  # (records after an older half's: they all count, see `EventStream`)
             return _pieces(earlier, later, begin + shared, source_tz)
     return None
+
+
+def _a_record(line: bytes, source_tz: object) -> bool:
+    """Whether a line (with its break) is a record whose instant its own text tells."""
+    return _placed(lines_at(BytesIO(line), 0, len(line), source_tz, True, True)) is not None
+
+
+def _placed(lines: list[Line]) -> int | None:
+    """The instant of the first record of these lines, where each of their records has a time
+    with a fixed offset (else None: none, or one whose offset depends on the records before
+    it, in a zone with daylight saving)."""
+    timed = [(line.key[0], line.time) for line in lines if line.key is not None]
+    if not timed or any(time is None or fixed_offset(time.tzinfo) is None for _, time in timed):
+        return None
+    return timed[0][0]
 
 
 def _whole(run: Run) -> bool:
@@ -224,15 +250,15 @@ def _same(one: BinaryIO, at: int, other: BinaryIO, other_at: int, size: int) -> 
 
 
 def _pieces(earlier: Run, later: Run, cut: int, source_tz: object) -> list[Piece] | None:
-    """`later` as the copies before `cut` and the rest after it (None: no record of the rest
-    is within reach of the cut, to tell where it begins)."""
+    """`later` as the copies before `cut` and the rest after it (None: see `shared_bytes`)."""
     piece = later.piece
     if cut >= later.size:
         return [piece._replace(copies=True)]
     reach = min(later.size, cut + _REACH)
-    after = lines_at(later.handle, cut, reach, source_tz, True, reach == later.size)
-    first = next((line.key[0] for line in after if line.key is not None), None)
-    if first is None:
+    if b"\0" in _read(later.handle, cut, 64):
+        return None
+    first = _placed(lines_at(later.handle, cut, reach, source_tz, True, reach == later.size))
+    if first is None or first < earlier.piece.last - RUN_DISORDER_US:
         return None
     copies = piece._replace(end=cut, last=earlier.piece.last, rotated=False, copies=True)
     (number,) = line_numbers(later.handle, [cut])

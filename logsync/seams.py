@@ -8,7 +8,7 @@ others, so that an input of runs is read once and never held in memory."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from itertools import pairwise
 from typing import BinaryIO, NamedTuple, TypeVar
@@ -54,6 +54,13 @@ class Piece(NamedTuple):
 def piece_spans(pieces: Sequence[Piece]) -> list[RunSpan]:
     """The spans of the runs of an input read as pieces of it."""
     return [RunSpan(piece.first / 1e6, piece.last / 1e6, piece.first_line) for piece in pieces]
+
+
+def record_by_record(pieces: Mapping[str, list[Piece]]) -> dict[str, list[Piece]]:
+    """The pieces to read inputs in where shared records are told apart one by one (as events):
+    an input read as its copies and the rest (`Piece.copies`) is read whole there, where its
+    copies count as the copies they are."""
+    return {name: runs for name, runs in pieces.items() if not runs[0].copies}
 
 
 def skipped_by(pieces: list[Piece]) -> Skipped:
@@ -235,7 +242,7 @@ def line_numbers(handle: BinaryIO, offsets: list[int]) -> list[int]:
     return numbers
 
 
-class _Line(NamedTuple):
+class Line(NamedTuple):
     """A line of a piece: where it starts and ends (after its break), and its record's key as
     `pipeline.EventStream` tells shared records apart (None: not a record with a time)."""
 
@@ -264,7 +271,7 @@ _LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)")
 
 def lines_at(
     handle: BinaryIO, start: int, end: int, source_tz: object, whole_first: bool, final: bool
-) -> list[_Line]:
+) -> list[Line]:
     """The whole lines of the bytes from `start` to `end` (the first one taken for cut unless
     `whole_first`; a last one without a break of its own where `final`, the input's end),
     each with its record's key."""
@@ -290,7 +297,7 @@ def lines_at(
                 key = (micros(item.time), item.thread, item.component, item.message)
                 time = item.time
         fallback = not raw.isascii() and not _utf8(raw)
-        lines.append(_Line(start + line_start, start + line_end, key, time, bom, fallback))
+        lines.append(Line(start + line_start, start + line_end, key, time, bom, fallback))
     return lines
 
 

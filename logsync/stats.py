@@ -161,10 +161,15 @@ def joined(into: InputStats, parts: list[InputStats], skipped: Skipped | None = 
     """Make `into` hold what the pieces of one input held, read each on its own (its runs, see
     `seams`): counts summed, with the `skipped` records (and of those, the connector's) that
     the pieces left out at their starts, each a line; its span from the earliest first record
-    to the latest last one; format and encoding of its first piece, component of its last."""
+    to the latest last one; format and encoding of its first piece (and the encodings a later
+    piece changes to), component of its last."""
     first = parts[0]
     into.format = first.format
     into.encoding = first.encoding
+    for part in parts[1:]:  # (the encodings a later piece changes to, in file order)
+        for name in part.encoding.split("+")[1:]:
+            if not (name == "cp1252" and into.encoding.endswith("+cp1252")):
+                into.encoding += "+" + name
     for name in _SUMMED:
         setattr(into, name, sum(getattr(part, name) for part in parts))
     if skipped is not None:

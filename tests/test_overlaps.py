@@ -5,7 +5,9 @@ record apart (`analyze(fast=False)`), and each input is read once."""
 
 from __future__ import annotations
 
+import codecs
 import os
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -150,6 +152,99 @@ def test_exports_that_share_no_bytes_as_they_stand_are_told_apart_record_by_reco
     names = [str(write(tmp_path / "a.log", first)), str(write(tmp_path / "b.log", second))]
     assert not how_to_read(names, ReadOptions()).rows
     same_answers(analyze(names), analyze(names, fast=False))
+
+
+JUNK = b"some junk\r\n"
+BURST = [LINES[940]]
+
+
+def utf16(lines: list[bytes]) -> bytes:
+    return codecs.BOM_UTF16_LE + b"".join(lines).decode().encode("utf-16-le")
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ([*LINES[:1999], LINES[1999][:-1]], [*LINES[1200:]]),
+        ([*LINES[:2000]], [*LINES[1200:2000], *LINES[1900:1910]]),
+        ([*LINES[:2000], b"\r\n"], [b"\r\n", *LINES[1200:]]),
+        ([*LINES[:30], JUNK, *LINES[30:2000]], [JUNK, *LINES[30:1600]]),
+        ([JUNK, *LINES[:2000]], [*LINES[1200:]]),
+    ],
+    ids=[
+        "the earlier one ends with a lone CR",
+        "a run that goes back after the shared bytes",
+        "the shared bytes a blank line",
+        "the later one begins with a line that is no record",
+        "the earlier one begins with a line that is no record",
+    ],
+)
+def test_exports_whose_shared_bytes_would_read_otherwise_are_told_apart_record_by_record(
+    tmp_path: Path, first: list[bytes], second: list[bytes]
+) -> None:
+    """Found by review, each a wrong answer before: a CRLF cut in two (every line number of
+    the rest one too high); a pasted run that goes back, read as new records past the shared
+    bytes (3 cycles too many); one shared blank line taken for the share ("no log records");
+    a line that is no record first, which `EventStream` merges before every record (the
+    shared records were credited to the other input)."""
+    names = [str(write(tmp_path / "a.log", first)), str(write(tmp_path / "b.log", second))]
+    assert not how_to_read(names, ReadOptions()).rows
+    same_answers(analyze(names), analyze(names, fast=False))
+
+
+def test_a_run_the_samples_missed_is_read_with_the_exports_record_by_record(tmp_path: Path) -> None:
+    """From the review: the first export holds a run its samples miss (lines 101 to 103 again
+    after line 300), and ends inside a line written five times in its millisecond that the
+    second holds whole. Read again as events when the run shows, the second export is read
+    whole (not as its copies and the rest): the line counts five times, as it does there."""
+    first = write(tmp_path / "a.log", LINES[:300], LINES[100:103], LINES[300:940], BURST * 3)
+    second = write(tmp_path / "b.log", LINES[499:940], BURST * 5, LINES[941:])
+    names = [str(first), str(second)]
+    assert pieces(names)["b.log"][0][3]  # (read as its copies and the rest, until the run shows)
+    read, plain = analyze(names), analyze(names, fast=False)
+    same_answers(read, plain)
+    assert (read.duplicates, read.result.cycles) == (447, 402)
+
+
+def test_an_encoding_the_rest_changes_to_is_named_for_the_input(tmp_path: Path) -> None:
+    """From the review: the second export goes on in UTF-16 (a file saved so, pasted after
+    it): its encoding names both, as when it is read whole."""
+    first = write(tmp_path / "a.log", LINES[:2000])
+    second = tmp_path / "b.log"
+    second.write_bytes(b"".join(LINES[1200:2100]) + utf16(LINES[2100:2110]))
+    names = [str(first), str(second)]
+    assert pieces(names)["b.log"][1][3] is False
+    read = analyze(names)
+    same_answers(read, analyze(names, fast=False))
+    assert read.inputs[1].encoding == "utf-8+utf-16-le"
+
+
+def test_times_without_an_offset_in_a_zone_with_daylight_saving_are_read_whole(
+    tmp_path: Path,
+) -> None:
+    """From the review: times without an offset across the night the clock goes back, in
+    America/New_York. Where the rest of the second export begins inside the hour said twice,
+    only the records before it tell which of the two it is: the exports are read whole, as
+    events (before, the rest was read an hour early: 41 cycles too many)."""
+    from zoneinfo import ZoneInfo
+
+    def record(time: datetime, message: str) -> bytes:
+        return f"{message}  $$<SMS_CLOUD_USERSYNC><{time:%m-%d-%Y %H:%M:%S}.000><thread=5616 (0x15F0)>\r\n".encode()
+
+    lines = []
+    for start, stop in ((datetime(2026, 11, 1, 0, 0), datetime(2026, 11, 1, 2, 0)), (datetime(2026, 11, 1, 1, 0), datetime(2026, 11, 1, 2, 30))):
+        time = start
+        while time < stop:
+            lines.append(record(time, "Starting user delta sync, raise failure status messages = True"))
+            lines.append(record(time + timedelta(seconds=2), "Total received users to add from SCCM = 0, Total Successfully added users to Cloud = 0"))
+            time += timedelta(minutes=1)
+    again = [index for index, line in enumerate(lines) if b"01:10:00" in line][1]
+    names = [str(write(tmp_path / "e.log", lines[: again + 20])), str(write(tmp_path / "f.log", lines[60:]))]
+    zone = ZoneInfo("America/New_York")
+    assert not how_to_read(names, ReadOptions(source_tz=zone)).rows
+    read, plain = analyze(names, source_tz=zone), analyze(names, source_tz=zone, fast=False)
+    same_answers(read, plain)
+    assert read.result.cycles == 210
 
 
 @settings(max_examples=int(os.environ.get("LOGSYNC_FUZZ_EXAMPLES", "12")), deadline=None)
