@@ -83,15 +83,20 @@ def input_rows(
     ctx = ParseContext(stats, options.source_tz)
     ctx.previous = options.after.get(name) if piece is None else None  # (see `how_to_read`)
     copies = piece is not None and piece.copies
-    reader = RowReader(name, _COUNTED if copies else spec, ctx)
+    reader = RowReader(name, COUNTED if copies else spec, ctx)
     for text, first_line in sms.numbered_chunks(chunks, stats, first, reader.counted):
         yield reader.chunk_rows(text, first_line)
     if not copies:  # (the input's records may all be in its other pieces)
         ensure_records(name, stats)
 
 
-_COUNTED = RowSpec(kinds=frozenset(), located=frozenset())
+COUNTED = RowSpec(kinds=frozenset(), located=frozenset())
 """What is wanted of a piece of copies (`Piece.copies`): no row, its counts only."""
+
+
+def count_copies(name: str, options: ReadOptions, stats: InputStats, piece: Piece) -> None:
+    """Read a piece of copies (`Piece.copies`) for its counts only, into `stats`."""
+    deque(input_rows(name, options, stats, COUNTED, piece=piece), maxlen=0)
 
 
 class Reading(NamedTuple):
@@ -202,7 +207,8 @@ def rotated_ends(names: Sequence[str], options: ReadOptions) -> dict[str, int]:
 def _sequence(
     sampled: list[tuple[str, Sampled | None]], back: list[str], pieces: Mapping[str, list[Piece]]
 ) -> tuple[tuple[str, Piece], ...] | None:
-    """`Reading.sequence` of inputs that share no record (see `how_to_read`)."""
+    """`Reading.sequence` of inputs that share no record but their pieces of copies (see
+    `how_to_read`), which are in it to be read for their counts only."""
     if any(found is None or (name in back and name not in pieces) for name, found in sampled):
         return None
     runs = sorted(
@@ -214,7 +220,8 @@ def _sequence(
         key=lambda run: run[1].first,
     )
     window = 2 * RUN_DISORDER_US
-    for (_, earlier), (_, later) in pairwise(runs):
+    own = [run for run in runs if not run[1].copies]  # (copies are read for their counts)
+    for (_, earlier), (_, later) in pairwise(own):
         if earlier.last > later.first + window or later.last < earlier.last:
             return None  # one goes further into the other than threads' disorder
     return tuple(runs)
@@ -320,7 +327,7 @@ def runs_inside(name: str, options: ReadOptions, pieces: list[Piece]) -> bool:
     """Whether a piece of the input holds runs the samples missed (read for its instants only)."""
     try:
         for piece in pieces:
-            deque(input_rows(name, options, InputStats(name), _COUNTED, piece=piece), maxlen=0)
+            deque(input_rows(name, options, InputStats(name), COUNTED, piece=piece), maxlen=0)
     except BackwardJump:
         return True
     return False

@@ -645,12 +645,13 @@ def test_a_packed_log_is_sampled_in_its_unpacked_copy(tmp_path: Path) -> None:
     packed = tmp_path / "CloudUserSync.log.gz"
     packed.write_bytes(gzip.compress(Path(DEMO).read_bytes()))
     both = how_to_read([str(DEMO), str(packed)], ReadOptions())
-    assert (both.rows, both.split, both.sequence) == (True, {}, None)
+    assert (both.rows, both.split) == (True, {})
     # (at equal first records, the first by name is read: the other's bytes are its copies)
-    copies = max(str(DEMO), str(packed))
+    copies, read = max(str(DEMO), str(packed)), min(str(DEMO), str(packed))
     assert {name: [(p.start, p.end, p.copies) for p in runs] for name, runs in both.pieces.items()} == {
         copies: [(0, None, True)]
     }
+    assert {name: piece.copies for name, piece in both.sequence or ()} == {copies: True, read: False}
     alone = how_to_read([str(packed)], ReadOptions())
     assert alone._replace(sequence=None, ends={}) == Reading(True, {})
     assert [(name, piece.first_line) for name, piece in alone.sequence or ()] == [(str(packed), 1)]

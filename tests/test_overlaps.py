@@ -154,6 +154,33 @@ def test_exports_that_share_no_bytes_as_they_stand_are_told_apart_record_by_reco
     same_answers(analyze(names), analyze(names, fast=False))
 
 
+@pytest.mark.parametrize("form", ["ndjson", "json", "csv", "text"])
+def test_events_of_exports_that_overlap_are_those_of_the_stream_each_read_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, form: str
+) -> None:
+    """`events` writes the runs one after another, each export's pieces of copies read for
+    their counts only: the same lines, notes and exit code as the event stream, which tells
+    every record apart (and took 11× the time on 300,000 lines sharing 100,000)."""
+    from typer.testing import CliRunner
+
+    from logsync import bulk, pipeline
+    from logsync.cli import app
+
+    names = exports(tmp_path, (0, 2000), (1200, 3041), (1500, 2500))
+    runner = CliRunner()
+    counts = reads_of(monkeypatch)
+    stream = pipeline.EventStream
+    with monkeypatch.context() as no_stream:
+        no_stream.setattr(pipeline, "EventStream", None)  # (written straight from the text)
+        fast = runner.invoke(app, ["events", "--format", form, "--since", "2026-11-24T20:00-08:00", *names])
+    assert counts == dict.fromkeys(names, 1)
+    assert pipeline.EventStream is stream
+    monkeypatch.setattr(bulk, "_sequence", lambda *_: None)  # (the event stream)
+    plain = runner.invoke(app, ["events", "--format", form, "--since", "2026-11-24T20:00-08:00", *names])
+    assert (fast.exit_code, fast.stdout, fast.stderr) == (plain.exit_code, plain.stdout, plain.stderr)
+    assert fast.stderr.startswith("logsync: 1,800 records found in more than one input or run")
+
+
 JUNK = b"some junk\r\n"
 BURST = [LINES[940]]
 

@@ -133,7 +133,8 @@ def events(
             write("events", fmt, EventsPage((), opts.display, found), output(env, opts))
             note_local_times(found.inputs, opts, env)
             note_runs(((name, len(how.pieces[name])) for name in how.split), opts, env)
-            note_duplicates(sum(skipped_by(p).records for p in how.pieces.values()), opts, env)
+            skipped = sum(skipped_by(p).records for p in how.pieces.values())
+            note_duplicates(skipped + found.copied, opts, env)
             if found.jump is not None:
                 _note_jump(*found.jump, opts, env)
             _note_outside(bounds, found.inputs, opts, env)

@@ -97,6 +97,9 @@ class InSequence:
     """What each input held, in the order of their first runs (filled in by the printer)."""
     jump: tuple[str, int] | None = None
     """The input and line where time first goes back inside a run (None: nowhere)."""
+    copied: int = 0
+    """The records of the runs that are copies of another input's (`Piece.copies`), counted
+    once there (filled in by the printer)."""
 
 
 class EventsPage(NamedTuple):

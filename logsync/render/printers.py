@@ -173,6 +173,7 @@ def _in_sequence(page: EventsPage, output: Output, form: str) -> bool:
     )
     for name, own in parts.items():
         joined(inputs[name], [stats for stats, _ in own], skipped_by([piece for _, piece in own]))
+    runs.copied = sum(stats.records for own in parts.values() for stats, p in own if p.copies)
     runs.inputs = list(inputs.values())
     jumps = [(name, jumps.line) for (name, _, _), jumps in zip(read, found, strict=True)]
     runs.jump = next(((name, line) for name, line in jumps if line is not None), None)
