@@ -72,14 +72,19 @@ def shared_starts(runs: list[Run], source_tz: object) -> list[list[Piece]] | Non
             result[index] = [skipped]
             continue
         # one goes further into another than threads' disorder: a whole input that begins with
-        # the bytes the one that reaches furthest ends with, or is a part of it, else none
+        # the bytes the one that reaches furthest ends with, or is a part of it, else none; not
+        # one that begins where an older half ends, which `EventStream` counts with the half
+        # (a record on both sides of a rotation counts on both, copies or not)
+        if any(runs[o].piece.rotated and runs[o].piece.last <= later.first + window for o in meets):
+            return None
         widest = max(meets, key=lambda other: runs[other].piece.last)
         found = shared_bytes(runs[widest], runs[index], source_tz)
         if found is None:
             return None
         result[index] = found
-        if len(found) == 1:
-            active.pop()  # (all copies: no record of its own to meet another's)
+        if len(found) == 1 and not later.rotated:
+            active.pop()  # (all copies: no record of its own to meet another's; an older
+            # half's end still begins a run counted with it)
         elif any(runs[o].piece.last + window >= found[-1].first for o in meets if o != widest):
             return None  # its own records meet another run's
     return result

@@ -219,6 +219,46 @@ def test_exports_whose_shared_bytes_would_read_otherwise_are_told_apart_record_b
     same_answers(analyze(names), analyze(names, fast=False))
 
 
+@pytest.mark.parametrize(("start", "end"), [(876, 878), (880, 882)])
+def test_an_export_that_begins_where_an_older_half_ends_counts_with_the_half(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, start: int, end: int
+) -> None:
+    """From the review: a `.lo_` of lines 807 to 884, and an export of lines from its last
+    cycle (within a second of its end). `EventStream` counts the run that begins where an older
+    half ends with the half (the rotation wrote both sides), so every record counts, though
+    the export's bytes are all the half's: it is not read as copies, and `events` lists both."""
+    from typer.testing import CliRunner
+
+    from logsync import bulk
+    from logsync.cli import app
+
+    half = write(tmp_path / "CloudUserSync.lo_", LINES[806:884])
+    export = write(tmp_path / "export.log", LINES[start:end])
+    names = [str(half), str(export)]
+    assert not how_to_read(names, ReadOptions()).pieces  # (no copies)
+    read = analyze(names)
+    same_answers(read, analyze(names, fast=False))
+    assert read.duplicates == 0
+    events = CliRunner().invoke(app, ["events", "--format", "text", *names])
+    monkeypatch.setattr(bulk, "_sequence", lambda *_: None)
+    assert events.stdout == CliRunner().invoke(app, ["events", "--format", "text", *names]).stdout
+    assert len(events.stdout.splitlines()) == (884 - 806) + (end - start)  # (every record)
+
+
+def test_an_older_half_inside_an_export_still_begins_the_run_counted_with_it(tmp_path: Path) -> None:
+    """From the review: a `.lo_` of lines 1,452 to 1,791 inside an export of lines 1,421 to
+    1,857, and an export of line 1,791 alone (where the half ends). The half's records are all
+    copies of the first export's, but the run that begins where it ends still counts with it:
+    line 1,791 counts twice, as `EventStream` counts it."""
+    half = write(tmp_path / "CloudUserSync.lo_", LINES[1451:1791])
+    wide = write(tmp_path / "x.log", LINES[1420:1857])
+    last = write(tmp_path / "y.log", LINES[1790:1791])
+    names = [str(last), str(wide), str(half)]
+    read, plain = analyze(names), analyze(names, fast=False)
+    same_answers(read, plain)
+    assert read.duplicates == 340
+
+
 def test_a_run_the_samples_missed_is_read_with_the_exports_record_by_record(tmp_path: Path) -> None:
     """From the review: the first export holds a run its samples miss (lines 101 to 103 again
     after line 300), and ends inside a line written five times in its millisecond that the
