@@ -32,10 +32,17 @@
 #define FIRST_YEAR 2
 #define LAST_YEAR 9998
 
-/* For reading eight bytes at a time: whether any byte of x is zero is
-   ((x - ONES) & ~x & HIGHS) != 0, and whether any is c, the same of x ^ (ONES * c). */
+/* For reading eight bytes at a time. */
 #define ONES 0x0101010101010101ULL
 #define HIGHS 0x8080808080808080ULL
+
+/* Whether any of the eight bytes of `word` is `c` (a byte of word ^ (ONES * c) is zero). */
+static inline int
+holds_byte(uint64_t word, unsigned char c)
+{
+    const uint64_t x = word ^ (ONES * c);
+    return ((x - ONES) & ~x & HIGHS) != 0;
+}
 
 typedef struct {
     Py_ssize_t message_end; /* index of the record's last "$$<" */
@@ -132,8 +139,7 @@ last_marker(const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end)
         if (p - 8 >= start) { /* s[p - 7 .. p] as one word: is any byte a '$'? */
             uint64_t word;
             memcpy(&word, s + p - 7, 8);
-            const uint64_t x = word ^ (ONES * '$');
-            if (((x - ONES) & ~x & HIGHS) == 0) {
+            if (!holds_byte(word, '$')) {
                 p -= 8;
                 continue;
             }
@@ -1205,8 +1211,7 @@ fold_lines(const unsigned char *src, Py_ssize_t n, int then_lf, unsigned char *o
             uint64_t word;
             memcpy(&word, src + i, 8);
             bits |= word;
-            const uint64_t cr = word ^ (ONES * '\r');
-            if (((cr - ONES) & ~cr & HIGHS) == 0) { /* (no byte of the word is a CR) */
+            if (!holds_byte(word, '\r')) {
                 memcpy(out + w, &word, 8);
                 i += 8;
                 w += 8;

@@ -94,8 +94,9 @@ COUNTED = RowSpec(kinds=frozenset(), located=frozenset())
 """What is wanted of a piece of copies (`Piece.copies`): no row, its counts only."""
 
 
-def count_copies(name: str, options: ReadOptions, stats: InputStats, piece: Piece) -> None:
-    """Read a piece of copies (`Piece.copies`) for its counts only, into `stats`."""
+def read_for_counts(name: str, options: ReadOptions, stats: InputStats, piece: Piece) -> None:
+    """Read a piece of an input for its counts only, into `stats` (a piece of copies, see
+    `Piece.copies`; the runs inside a piece, see `runs_inside`)."""
     deque(input_rows(name, options, stats, COUNTED, piece=piece), maxlen=0)
 
 
@@ -327,7 +328,7 @@ def runs_inside(name: str, options: ReadOptions, pieces: list[Piece]) -> bool:
     """Whether a piece of the input holds runs the samples missed (read for its instants only)."""
     try:
         for piece in pieces:
-            deque(input_rows(name, options, InputStats(name), COUNTED, piece=piece), maxlen=0)
+            read_for_counts(name, options, InputStats(name), piece)
     except BackwardJump:
         return True
     return False

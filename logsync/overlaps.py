@@ -16,6 +16,7 @@ from typing import BinaryIO, NamedTuple
 from .events import CONNECTOR
 from .merge import RUN_DISORDER_US, Copies
 from .seams import Line, Piece, line_numbers, lines_at
+from .sources import same_bytes_at
 from .times import fixed_offset
 
 _REACH = 1 << 20
@@ -54,12 +55,10 @@ def shared_starts(runs: list[Run], source_tz: object) -> list[list[Piece]] | Non
         active.append(index)
         if not meets:
             continue  # apart from every earlier run: nothing shared
-        deep = [
-            other
+        if not any(  # they meet at their ends
+            runs[other].piece.last > later.first + window or later.last < runs[other].piece.last
             for other in meets
-            if runs[other].piece.last > later.first + window or later.last < runs[other].piece.last
-        ]
-        if not deep:  # they meet at their ends
+        ):
             earlier = meets[0]
             if len(meets) > 1 or earlier in met:
                 return None
@@ -151,7 +150,7 @@ def _repeated_start(earlier_run: Run, later_run: Run, source_tz: object) -> Piec
 
 
 _BLOCK = 1 << 20
-"""Bytes compared (or searched) at a time."""
+"""Bytes searched at a time, and the longest first line looked at."""
 _TRIED = 8
 """The places of the earlier input where the later one's first line is tried (a line written
 many times within a millisecond comes back at each)."""
@@ -178,29 +177,36 @@ def shared_bytes(earlier: Run, later: Run, source_tz: object) -> list[Piece] | N
     it: as often as the one run that holds it most often."""
     if not _whole(earlier) or not _whole(later):
         return None
-    first = _read(later.handle, 0, min(later.size, _BLOCK))
-    begin = len(_BOM) if first.startswith(_BOM) else 0
-    end = first.find(b"\n", begin)
-    if end < 0 or _read(earlier.handle, earlier.size - 1, 1) != b"\n":
+    begin, line = _first_line(later.handle)
+    start, head = _first_line(earlier.handle)
+    if _read(earlier.handle, earlier.size - 1, 1) != b"\n":
         return None
-    line = first[begin : end + 1]
-    start = len(_BOM) if _read(earlier.handle, 0, len(_BOM)) == _BOM else 0
-    head = _read(earlier.handle, start, min(earlier.size - start, _BLOCK))
-    if not _a_record(line, source_tz) or not _a_record(head[: head.find(b"\n") + 1], source_tz):
+    if not _a_record(line, source_tz) or not _a_record(head, source_tz):
         return None
     for at in islice(_line_starts(earlier, line, start), _TRIED):
         shared = min(earlier.size - at, later.size - begin)
         if shared < earlier.size - at and _read(later.handle, later.size - 1, 1) != b"\n":
             continue  # (a part of it ends inside a line: not a copy of that line)
-        if _same(earlier.handle, at, later.handle, begin, shared):
+        if same_bytes_at(earlier.handle, at, later.handle, begin, shared):
             if earlier.piece.rotated and begin + shared < later.size:
                 return None  # (records after an older half's: they all count, see `EventStream`)
             return _pieces(earlier, later, begin + shared, source_tz)
     return None
 
 
+def _first_line(handle: BinaryIO) -> tuple[int, bytes]:
+    """Where an input's first line begins (past its byte-order mark) and the line, with its
+    break (without one where none comes within a block: no record, see `_a_record`)."""
+    handle.seek(0)
+    begin = len(_BOM) if handle.read(len(_BOM)) == _BOM else 0
+    handle.seek(begin)
+    return begin, handle.readline(_BLOCK)
+
+
 def _a_record(line: bytes, source_tz: object) -> bool:
-    """Whether a line (with its break) is a record whose instant its own text tells."""
+    """Whether a line with its break is a record whose instant its own text tells."""
+    if not line.endswith(b"\n"):
+        return False
     return _placed(lines_at(BytesIO(line), 0, len(line), source_tz, True, True)) is not None
 
 
@@ -241,17 +247,6 @@ def _line_starts(run: Run, line: bytes, start: int) -> Iterator[int]:
             found = data.find(needle, found + 1)
         held = data[len(data) - len(needle) + 1 :]  # (too short to hold the needle again)
         position += len(block)
-
-
-def _same(one: BinaryIO, at: int, other: BinaryIO, other_at: int, size: int) -> bool:
-    """Whether the `size` bytes from `at` in `one` are those from `other_at` in `other`."""
-    done = 0
-    while done < size:
-        step = min(_BLOCK, size - done)
-        if _read(one, at + done, step) != _read(other, other_at + done, step):
-            return False
-        done += step
-    return True
 
 
 def _pieces(earlier: Run, later: Run, cut: int, source_tz: object) -> list[Piece] | None:

@@ -87,7 +87,7 @@ def same_bytes(names: Sequence[str]) -> dict[str, str]:
         if not size:
             continue
         same = by_size.setdefault(size, [])
-        original = next((earlier for earlier in same if _identical(earlier, name)), None)
+        original = next((earlier for earlier in same if _identical(earlier, name, size)), None)
         if original is None:
             same.append(name)
         else:
@@ -95,19 +95,27 @@ def same_bytes(names: Sequence[str]) -> dict[str, str]:
     return copies
 
 
-def _identical(first: str, second: str) -> bool:
-    """Whether two files of the same size hold the same bytes (compared a block at a time, so
-    files that differ are told apart at their first different block)."""
+def _identical(first: str, second: str, size: int) -> bool:
+    """Whether two files of `size` bytes hold the same bytes, and no more (one may have grown
+    since it was measured)."""
     try:
         with open(first, "rb") as one, open(second, "rb") as two:
-            while True:
-                block = one.read(BLOCK_SIZE)
-                if block != two.read(BLOCK_SIZE):
-                    return False
-                if not block:
-                    return True
+            return same_bytes_at(one, 0, two, 0, size) and one.read(1) == two.read(1) == b""
     except OSError:
         return False
+
+
+def same_bytes_at(one: BinaryIO, at: int, other: BinaryIO, other_at: int, size: int) -> bool:
+    """Whether the `size` bytes from `at` in `one` are those from `other_at` in `other`."""
+    done = 0
+    while done < size:
+        step = min(BLOCK_SIZE, size - done)
+        one.seek(at + done)
+        other.seek(other_at + done)
+        if one.read(step) != other.read(step):
+            return False
+        done += step
+    return True
 
 
 def without_empty(names: Sequence[str]) -> tuple[list[str], list[InputStats]]:

@@ -18,7 +18,7 @@ from collections.abc import Collection, Iterator, Sequence
 from typing import IO
 
 from ..bounds import Bound, Cutoff
-from ..bulk import count_copies
+from ..bulk import read_for_counts
 from ..chunks import RowReader
 from ..formats import ParseContext, sms
 from ..pipeline import ReadOptions, ensure_records, open_input, parse_input
@@ -94,7 +94,7 @@ def _event_chunks(
     """The lines of one input (or of one `piece` of it), a chunk at a time (each line ending
     with a break); none of a piece of copies (`Piece.copies`), read for its counts only."""
     if piece is not None and piece.copies:
-        count_copies(name, options, stats, piece)
+        read_for_counts(name, options, stats, piece)
         return
     fmt, chunks = open_input(name, options, stats, progress, piece)
     first = 1 if piece is None else piece.first_line
