@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from .patterns import deferred
@@ -133,7 +134,9 @@ def _entry(kind: str, source: str, build: Callable[[re.Match[str]], Any]) -> Ent
 CATALOGUE: tuple[Entry, ...] = (
     _entry(
         "component_started",
-        _words(r"SMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID ") + r"(\d+)",
+        # (the thread's number in hex after it is read too: see `read_plainly`)
+        _words(r"SMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID ")
+        + r"(\d+)(?: *\(0x[0-9A-Fa-f]+\)\.?)?",
         lambda m: ComponentStarted(int(m.group(1))),
     ),
     _entry(
@@ -311,6 +314,18 @@ def literal_starts(kinds: Iterable[str]) -> tuple[str, ...] | None:
 _REGEX_SPECIAL = frozenset("\\.^$*+?{}[]|()")
 
 
+@lru_cache(maxsize=1)
+def phrase_starts() -> tuple[str, ...]:
+    """Each entry's message up to its first group as plain text, its runs of spaces as one
+    (`Total received users to add from SCCM =`): what a message that begins so reads as."""
+    phrases = set()
+    for entry in CATALOGUE:
+        text = _literal_start(entry.source).replace(" +", " ").replace(" *", "")
+        literal = re.match(r"(?:\\[^\w]|[^\\.^$*+?{}\[\]|()])*", text).group()  # type: ignore[union-attr]
+        phrases.add(re.sub(r"\\(\W)", r"\1", literal))
+    return tuple(sorted(phrases))
+
+
 def _literal_start(source: str) -> str:
     """A pattern source up to its first group (escaped parentheses are literal text)."""
     index = 0
@@ -343,6 +358,26 @@ def classify(text: str) -> tuple[str, Any]:
                 return entry.kind, entry.build(match)
     return "message", None
 
+
+def read_plainly(text: str) -> bool:
+    """Whether a message is one the catalogue knows, read to its end (no word after the reason
+    or the count its entry reads, but a full stop: `reason LicenseLimitReach ed` is known, not
+    read to its end) and naming a user, if any, by a name with no space (`caro l@contoso.com`).
+    Of two ways to join a wrapped record's pieces, the one read plainly is taken (`aspasted`)."""
+    text = text.strip(" \t")
+    for entry in _BY_KEY.get(text[:4], ()):
+        match = entry.pattern.match(text)
+        if match:
+            upn = getattr(entry.build(match), "upn", "")
+            rest = text[match.end() :].strip(" \t.~")  # (a full stop, SMS trace's `~~`)
+            spaced = len(upn.split(None, 1)) > 1 and not _PLACEHOLDER_RE.match(upn)
+            left_open = upn.count("<") > upn.count(">") or upn.count("[") > upn.count("]")
+            return not rest and not spaced and not left_open
+    return False
+
+
+_PLACEHOLDER_RE = re.compile(r"<[^<>]*>$|\[[^\[\]]*\]$")
+"""A redaction placeholder for a user's name, spaces and all (`<UPN of User Account>`)."""
 
 _ERROR_STARTS = ("ERROR", "Error", "error", "FAILED", "Failed", "Exception", "*** ")
 _WARNING_STARTS = ("WARNING", "Warning", "WARN")

@@ -1950,8 +1950,9 @@ def test_short_excerpts_wrapped_at_spaces_are_not_taken_for_cut(
             "",
             "wrapped",
         ),
-        # a name cut: a known message either way (`carol@con toso.com` is a name too)
-        ("NotifyAccountAddition - SCCM user to add = carol@con", "toso.com", "", None),
+        # a name cut: a known message either way, but read to its end only as cut (a name
+        # holds no space)
+        ("NotifyAccountAddition - SCCM user to add = carol@con", "toso.com", "", "cut"),
         ("Hi team, the connector log from this morning is", "below.", "", None),
     ],
 )

@@ -3,9 +3,11 @@
 People hand logs over as pasted into e-mail and tickets:
 
 * **quoted**: `> `, `>> ` (or `> > `) or `| ` before each line of a reply;
-* **hard wrapped** at 61 columns or more (mail wraps at 70 to 100): a long line broken at
-  spaces (the space dropped, or kept at the end of the piece) or inside a word, also inside an
-  SMS-trace `$$<...>` trailer.
+* **hard wrapped** (mail wraps at 70 to 100 columns, a chat window or a ticket's field
+  narrower): a long line broken at spaces (the space dropped, or kept at the end of the piece)
+  or inside a word, also inside an SMS-trace `$$<...>` trailer. Message lines with no time are
+  taken for wrapped only wider than 60 columns (the blog post's quotes are short lines, each
+  whole); SMS trace and dated lines, whose records show where they end, from 25 columns.
 
 Quoting is undone when a good part of the lines of the input's start carry it. A wrapped record
 is put back together on its first physical line, and the lines its other pieces stood on become
@@ -22,10 +24,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
-from itertools import pairwise, product
+from itertools import pairwise
 
 from ..patterns import deferred
-from . import copies, sms, wholes
+from . import copies, joins, paste, sms, wholes
 from .common import GAP_LINE, GAP_MARKS, is_blank, physical_lines
 from .wholes import MESSAGES, TRACE
 
@@ -37,13 +39,12 @@ CMTrace record's `<![LOG[`) is no quoting: it is where an SMS-trace trailer was 
 _QUOTED_RE = re.compile(r"^[>|]", re.MULTILINE)
 MAX_PIECES = 8
 """A record is put back together from at most this many wrapped pieces."""
-MAX_TRIED = 3
-"""Breaks tried both ways, the last of a record's (an SMS-trace trailer wrapped at 70 columns
-has two)."""
-SLACK = 4
-"""Columns the width read from the text may be off by (quoting added or taken after wrapping)."""
 MIN_WIDTH = 60
 """Text no wider than this is not taken for wrapped text (see the module's docstring)."""
+MIN_CHECKED_WIDTH = 24
+"""The same, for a text whose records show that they are whole (SMS trace, whose trailer must
+end its record, and dated lines): a narrow chat window or ticket field may wrap it at 30 to
+60 columns, and no line of a reply is joined to one above unless a record comes of it."""
 
 class Pasting:
     """How an input was pasted: whether quoted, the width it was wrapped at (None: not wrapped)."""
@@ -162,7 +163,7 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         lines = [copies.unnumbered(line) for line in lines]
     # a fifth: quoting before wrapping leaves the other pieces of a line unquoted
     prefixes = Counter(found.group() for found in map(QUOTE_RE.match, lines) if found)
-    quoted = prefixes.total() * 5 >= len(lines)
+    quoted = prefixes.total() * 5 >= len(lines) or _quoted_starts(lines)
     prefix = None
     quoting = 0  # the columns the usual quoting takes
     if quoted:
@@ -182,7 +183,8 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         cut = _cut_at(lines, usual, whole_by, quoting)
         if entities:  # escaped, then wrapped: its lines were wider (see `copies.columns`)
             lengths = sorted(map(copies.columns, lines))
-        wide = lengths[(len(lengths) - 1) * 9 // 10] > MIN_WIDTH
+        narrowest = MIN_CHECKED_WIDTH if _checked(lines, whole_by) else MIN_WIDTH
+        wide = lengths[(len(lengths) - 1) * 9 // 10] > narrowest
         if entities and not wide:  # (most pieces much narrower: see `_escaped_width`)
             usual = _escaped_width(lines, whole_by)
             cut, wide = _cut_at(lines, usual, whole_by, quoting), usual > MIN_WIDTH
@@ -196,6 +198,28 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
     return Pasting(quoted, width, whole_by, cut, prefix, numbered, padded, entities, nbsp)
 
 
+def _quoted_starts(lines: list[str]) -> bool:
+    """Whether SMS trace was quoted, then wrapped narrow (each record's first piece quoted, its
+    other pieces not: fewer than a fifth of the lines): the lines after half the trailers' ends
+    carry quoting (an end is the thread's, `(0x15F0)>`), three at least."""
+    after_end = [b for a, b in pairwise(lines) if a.rstrip(" \t").endswith(")>")]
+    quoted = sum(1 for line in after_end if QUOTE_RE.match(line))
+    return quoted >= 3 and quoted * 2 >= len(after_end) and any("$$<" in line for line in lines)
+
+
+def _checked(lines: list[str], whole_by: str) -> bool:
+    """Whether the records of these lines show that they are whole: SMS trace or rows (their
+    ends), or message lines of which a fifth begin with a date (a date begins a record; the
+    blog post's quotes, which have none, are short lines that may each be whole)."""
+    if whole_by != MESSAGES:
+        return True
+    return sum(1 for line in lines if _DATED_RE.match(line)) * 5 >= len(lines)
+
+
+_DATED_RE = deferred(r"\s*" + paste.STAMP + r"(?:\s{2,}|\t|\s*$)")
+"""A dated line's start: its date (and time) then its message, or the line's end (wrapped)."""
+
+
 def _cut_at(lines: list[str], width: int, whole_by: str, quoting: int = 0) -> bool:
     """Whether a text was cut every `width` characters (`fold -w`), inside words too: nine in
     ten lines that another piece follows are that wide (three different ones at least), where a
@@ -207,12 +231,16 @@ def _cut_at(lines: list[str], width: int, whole_by: str, quoting: int = 0) -> bo
     cut, only a line's first piece carries the quoting: unquoted, it is narrower than the other
     pieces by the `quoting`'s columns, and either width may be the usual one."""
     pairs = _breaks(lines, whole_by)
-    if whole_by == TRACE and sum(1 for a, b in pairs if _cut_in_trailer(a, b)) < 3:
+    if whole_by == TRACE and joins.trailer_cuts(lines) < 3:
         return False
     continued = {line for line, _ in pairs}
     widths = {width - quoting, width, width + quoting}  # (the usual one may be either)
     if whole_by != TRACE:  # `fold -w` cuts before a space too: a line that wide, a piece after it
-        indented = [(a, b) for a, b in pairwise(lines) if b[:1] in (" ", "\t") and len(a) in widths]
+        indented = [
+            (a, b)
+            for a, b in pairwise(lines)
+            if b[:1] in (" ", "\t") and len(a) in widths and not joins.same_indent(a, b)
+        ]
         continued.update(a for a, b in indented if not wholes.record_start(b.strip(), whole_by))
     exact = sum(1 for line in continued if len(line) in widths)
     if exact < 3:
@@ -232,10 +260,15 @@ def _cut_at(lines: list[str], width: int, whole_by: str, quoting: int = 0) -> bo
 def _told(piece: str, following: str, whole_by: str) -> str | None:
     """What two pieces show of how a line was broken: `cut` where they make a record joined as
     they are and not with a space between (`Total Succ|essfully`), `wrapped` where the other
-    way round (`added|users`), None where both or neither."""
-    as_cut = wholes.whole(piece + following, whole_by)
-    as_wrapped = wholes.whole(f"{piece} {following.lstrip()}", whole_by)
-    return None if as_cut == as_wrapped else "cut" if as_cut else "wrapped"
+    way round (`added|users`), None where both or neither; else where they make more records
+    that the catalogue reads to their ends (`raise failure|status` among records a reflow ran
+    together; `carol@con|toso.com`), but where a record begins with the next piece."""
+    as_cut, as_wrapped = piece + following, f"{piece} {following.lstrip()}"
+    cut = int(wholes.whole(as_cut, whole_by))
+    wrapped = int(wholes.whole(as_wrapped, whole_by))
+    if cut == wrapped and not wholes.begins_at(as_wrapped, following.strip()):
+        cut, wrapped = wholes.read_plainly_of(as_cut), wholes.read_plainly_of(as_wrapped)
+    return None if cut == wrapped else "cut" if cut > wrapped else "wrapped"
 
 
 def _breaks(lines: list[str], whole_by: str) -> list[tuple[str, str]]:
@@ -255,26 +288,9 @@ def _escaped_width(lines: list[str], whole_by: str) -> int:
     which nine in ten breaks are explained (in columns; a reply's wider lines explain few)."""
     breaks = _breaks(lines, whole_by)
     for width in sorted({MIN_WIDTH + 1, *map(copies.columns, lines)}, reverse=True):
-        if sum(_broken(*pair, width, True) for pair in breaks) * 10 >= len(breaks) * 9:
+        if sum(joins.broken(*pair, width, True) for pair in breaks) * 10 >= len(breaks) * 9:
             return width
     return 0
-
-
-_WORD_END_RE = deferred(r"[\w.:+-]$")
-_WORD_START_RE = deferred(r"^[\w.:+-]")
-_DATE_END_RE = deferred(r"<\d{1,2}-\d{1,2}-\d{4}$")
-
-
-def _cut_in_trailer(piece: str, following: str) -> bool:
-    """Whether a break falls inside an SMS-trace trailer where it held no space: the piece holds
-    the trailer's start, and the break splits one of its words (the date from the time is the
-    one place a space was)."""
-    return (
-        "$$<" in piece
-        and _WORD_END_RE.search(piece) is not None
-        and _WORD_START_RE.match(following) is not None
-        and _DATE_END_RE.search(piece) is None
-    )
 
 
 def undone(head: list[str], rest: Iterator[str], sample: str) -> tuple[list[str], Iterator[str]]:
@@ -319,72 +335,6 @@ def _chunks(lines: Iterator[str], size: int = 1 << 16) -> Iterator[str]:
         yield "\n".join(batch) + "\n"
 
 
-def _broken(piece: str, following: str, width: int, escaped: bool = False) -> bool:
-    """Whether a wrapper `width` wide would have broken the line after `piece`: the next word
-    did not fit (or the piece fills the line: a word cut). Of a text `escaped` as HTML, the
-    words are measured as escaped (wrapped so, they are wider than the text's lines now)."""
-    measure = copies.columns if escaped else len
-    word = "".join(following.split(None, 1)[:1])  # (the next line's first word, if any)
-    return measure(piece.rstrip(" \t")) + 1 + measure(word) > width - SLACK
-
-
-def _separators(left: str, right: str, cut: bool) -> tuple[str, ...]:
-    """How two pieces may have been one line, the likeliest first: a space kept at the end of a
-    piece (or the start of the next) is the break itself; a word cut at a hyphen, or a text
-    `cut` at the width, joins without one; else the wrapper dropped a space (or cut a word
-    longer than a line)."""
-    if left.endswith((" ", "\t")) or right.startswith((" ", "\t")):
-        return ("", " ")
-    if cut or (len(left) >= 2 and left[-1] == "-" and left[-2].isalnum()):
-        return ("", " ")
-    return (" ", "")
-
-
-def _joined(pieces: list[str], whole_by: str, cut: bool = False) -> tuple[int, str] | None:
-    """(index of the first piece, the record) that the last of these wrapped pieces ends, or
-    None. The record whose message the catalogue knows is taken first: pieces before it (a line
-    of the reply around the log, as wide as the wrapping) are no part of it."""
-    found = None
-    # a piece that begins a message the catalogue knows begins a record: no piece before it
-    # is part of it (lines cut off at a width, not wrapped: `cut -c1-120`, a console's copy)
-    starts = [
-        index
-        for index in range(1, len(pieces))
-        if wholes.begins_message(pieces[index]) or wholes.known(pieces[index])
-    ]
-    for first in range(max(starts, default=0), len(pieces) - 1):
-        line = _join(pieces[first:], whole_by, cut)
-        if line is not None:
-            if wholes.known(line):
-                return first, line
-            if found is None:
-                found = first, line
-    return found
-
-
-def _join(pieces: list[str], whole_by: str, cut: bool = False) -> str | None:
-    """The record that these wrapped pieces were, or None when they were none.
-
-    Each of the last `MAX_TRIED` breaks is tried both ways, the likelier first (see
-    `_separators`): inside an SMS-trace trailer its parts are checked; in a message, a text too
-    short to show that it was cut (`... added us|ers to Cloud = 0`) makes a known message only
-    joined as it was cut. So a line costs a few tries at most.
-    """
-    choices = [_separators(a, b, cut) for a, b in pairwise(pieces)]
-    for index in range(len(choices)):
-        if index < len(choices) - MAX_TRIED:
-            choices[index] = choices[index][:1]
-    for separators in product(*choices):
-        parts = [pieces[0]]
-        for separator, piece in zip(separators, pieces[1:], strict=True):
-            parts.append(separator)
-            parts.append(piece.lstrip(" \t") if separator else piece)
-        line = "".join(parts)
-        if wholes.whole(line, whole_by):
-            return line
-    return None
-
-
 def _unwrapped(
     lines: Iterator[str],
     width: int,
@@ -402,38 +352,52 @@ def _unwrapped(
     cut at the width of a text too short to show that it was cut is put back too: never where
     that alone would show the text wrapped (`pasting` tells it without)."""
     pending: list[str] = []
+    held = 0  # blank lines owed after `pending[0]`, a record joined that may go on (see below)
+
+    def flushed(items: list[str]) -> list[str]:
+        nonlocal held
+        items[1:1], held = [""] * held, 0
+        return items
+
     for line in lines:
         # (a short text: too few cuts to tell that it was cut)
         cut_name = names and len(pending) == 1 and not cut and len(pending[0]) == width
         if cut_name and wholes.name_cut(pending[0], line):
-            yield pending[0] + line.strip()
-            yield ""
+            yield from flushed([pending[0] + line.strip(), ""])
             pending = []
             continue
         if pending:
-            goes_on = not (  # (a whole line is pending only of message lines, see below)
-                len(pending) == 1
-                and wholes.whole(pending[0], whole_by)
-                and (wholes.whole(line, whole_by) or len(line.split()) != 1 or line[:1].isspace()
-                     or (not cut and wholes.ends_with_name(pending[0])))
+            # (a whole line is pending only of message lines, see below; one that holds more
+            # than the catalogue reads may go on with records a reflow ran together)
+            single = len(pending) == 1 and wholes.whole(pending[0], whole_by)
+            goes_on = not single or not (
+                wholes.whole(line, whole_by) or len(line.split()) != 1 or line[:1].isspace()
+                or (not cut and wholes.ends_with_name(pending[0]))
             )
+            if not goes_on and wholes.open_end(pending[0], whole_by):
+                goes_on = not wholes.begins_record(line)
             # (pieces of a trace that are a known message only together: `fmt` breaks early)
-            broken = goes_on and _broken(pending[-1], line, width, escaped)
-            joins = broken or (whole_by != MESSAGES and not wholes.known(line))
-            if goes_on and not is_blank(line) and joins:
+            broken = goes_on and joins.broken(pending[-1], line, width, escaped)
+            joining = broken or (whole_by != MESSAGES and not wholes.known(line))
+            if goes_on and not is_blank(line) and joining:
                 ends = whole_by == MESSAGES or wholes.ends(line, whole_by)
-                found = _joined([*pending, line], whole_by, cut) if ends else None
+                found = joins.joined([*pending, line], whole_by, cut) if ends else None
                 if found is not None and (broken or wholes.known(found[1])):
                     first, joined = found
-                    yield from pending[:first]
-                    yield joined
-                    yield from [""] * (len(pending) - first)
+                    done = flushed([*pending[:first], joined, *[""] * (len(pending) - first)])
+                    # (cut at the width after its first pieces, `... = bob@contoso.co|m`, or
+                    # records a reflow ran together, the last one not read to its end yet)
+                    cut_off = cut and whole_by == MESSAGES and len(line) == width
+                    if first == 0 and (cut_off or wholes.open_end(joined, whole_by)):
+                        pending, held = [joined], len(done) - 1
+                        continue
+                    yield from done
                     pending = []
                     continue
                 if not wholes.whole(line, whole_by) and len(pending) + 1 < MAX_PIECES:
                     pending.append(line)
                     continue
-            yield from pending  # pieces of no record: as they stand
+            yield from flushed(pending)  # pieces of no record: as they stand
             pending = []
         if is_blank(line):
             yield line
@@ -444,4 +408,4 @@ def _unwrapped(
                 yield line
         else:
             pending = [line]
-    yield from pending
+    yield from flushed(pending)

@@ -43,6 +43,7 @@ from .common import (
     physical_lines,
     unparsed_problem,
 )
+from .together import messages_in
 
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,7})?)?(?:\s?[AaPp]\.?[Mm]\.?)?"
 _WEEKDAY = r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?"
@@ -256,15 +257,14 @@ def _timeless(
             stats.unparsed += 1
             yield Unparsed(line_no, line, unparsed_problem(line))
             continue
-        stats.records += 1
         stats.record_lines += 1
         time = (BEFORE_TIMES_START if before else NO_TIMES_START) + timedelta(microseconds=line_no)
-        record = Record(line_no, time, "", None, None, line.strip())
-        if before:
-            stats.untimed_head += 1
-        else:
-            stats.saw(record.time)
-        yield record
+        for record in _records(line_no, time, line, stats):
+            if before:
+                stats.untimed_head += 1
+            else:
+                stats.saw(record.time)
+            yield record
 
 
 def _untimed(held: list[tuple[int, str]], ctx: ParseContext) -> Iterator[Item]:
@@ -282,6 +282,14 @@ def _untimed(held: list[tuple[int, str]], ctx: ParseContext) -> Iterator[Item]:
                 "it with its time (its line of the log), or the lines with no time apart",
             )
         yield from non_record(line, line_no, ctx.stats)
+
+
+def _records(line_no: int, time: datetime, text: str, stats: InputStats) -> Iterator[Record]:
+    """The records of a line of message text, all at its time: one, or those a reflow ran
+    together on the line (see `together`), each counted."""
+    for message in messages_in(text.strip()):
+        stats.records += 1
+        yield Record(line_no, time, "", None, None, message)
 
 
 def _thread(text: str) -> int | None:
@@ -344,10 +352,9 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
             current = time
             stats.record_lines += 1
             if dated and dated.group(2):
-                stats.records += 1
-                record = Record(line_no, time, "", None, None, dated.group(2).strip())
-                stats.saw(record.time)
-                yield record
+                for record in _records(line_no, time, dated.group(2), stats):
+                    stats.saw(record.time)
+                    yield record
             continue
         if current is None or (outside and not line[:1].isspace() and is_message(line)):
             # before any time, after a line of the log itself, or after the text around an
@@ -367,11 +374,10 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
             stats.unparsed += 1
             yield Unparsed(line_no, line, unparsed_problem(line))
             continue
-        stats.records += 1
         stats.record_lines += 1
-        record = Record(line_no, current, "", None, None, line.strip())
-        stats.saw(record.time)
-        yield record
+        for record in _records(line_no, current, line, stats):
+            stats.saw(record.time)
+            yield record
     if held:
         yield from _untimed(held, ctx) if stats.first_time is not None else _timeless(held, ctx)
     stats.lines = line_no

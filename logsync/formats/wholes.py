@@ -5,11 +5,12 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
+from .. import events
 from ..patterns import deferred
-from . import paste, sms
+from . import paste, sms, together
 from .common import GAP_MARKS
+from .together import begins_message
 
 TRACE, ROWS, MESSAGES = "trace", "rows", ""
 """What makes a record of pasted text whole: its SMS-trace trailer, the thread at the end of a
@@ -21,11 +22,21 @@ DATE_PREFIX_RE = deferred(r"\s*" + paste.STAMP + r"(?:\s{2,}|\t)")
 """A pasted excerpt's date line up to its message (see `paste`)."""
 
 
+TRAILER_PART_RE = deferred(r"\$\$<|><|<thread=|\(0x[0-9A-Fa-f]+\)>[ \t]*$")
+"""A part of an SMS-trace trailer that a wrapping leaves on a line of its own: its start, the
+seam of two of its fields (`><`, also where a `fold` cut the component's name), the thread."""
+
+
 def mode(lines: list[str]) -> str:
-    """What makes a record of these lines whole: SMS trace where a fourth hold a trailer, rows
-    where a fourth end with a row's thread."""
+    """What makes a record of these lines whole: SMS trace where a fourth hold a trailer, or a
+    part of one where trailers are there (a record wrapped narrow spans four lines or more, of
+    which its trailer's parts take two or three), rows where a fourth end with a row's thread."""
     if sum(1 for line in lines if "$$<" in line) * 4 > len(lines):
         return TRACE
+    if any("$$" in line for line in lines):
+        parts = sum(1 for line in lines if TRAILER_PART_RE.search(line) and "<![LOG[" not in line)
+        if parts * 4 > len(lines):
+            return TRACE
     rows = sum(1 for line in lines if ROW_END_RE.search(line)) * 4 > len(lines)
     return ROWS if rows else MESSAGES
 
@@ -34,25 +45,6 @@ def ends(line: str, whole_by: str) -> bool:
     """Whether a piece ends a record: a trailer's end, or a row's thread."""
     # (of a row, the end of its thread: a wrapping may have left the start above, `(0x15` too)
     return line.rstrip(" \t").endswith(")" if whole_by == ROWS else ">")
-
-
-MESSAGE_START = 12
-"""Characters of a message's start that tell it (shorter starts, `User`, may be any word)."""
-
-
-@lru_cache(maxsize=1)
-def _message_start() -> re.Pattern[str]:
-    """The start of every message the catalogue knows (see `events.message_starts`)."""
-    from ..events import CATALOGUE, message_starts
-
-    kinds = {entry.kind for entry in CATALOGUE} - {"message", "unparsed"}
-    return re.compile("(?:" + message_starts(kinds) + ")")
-
-
-def begins_message(piece: str) -> bool:
-    """Whether a piece begins with the first words of a message the catalogue knows."""
-    match = _message_start().match(piece.lstrip("~ \t"))
-    return match is not None and match.end() >= MESSAGE_START
 
 
 def whole(line: str, whole_by: str) -> bool:
@@ -103,15 +95,51 @@ _DOMAIN_RE = re.compile(r"[A-Za-z0-9.-]*[A-Za-z0-9]")
 """What the rest of a user's name cut after its `@` may be: letters, digits, dots, hyphens."""
 
 
+def read_plainly(line: str) -> bool:
+    """Whether the line's message is one the catalogue knows, read to its end, naming a user by
+    a name with no space (see `events.read_plainly`)."""
+    return events.read_plainly(_message(line))
+
+
+def begins_at(line: str, piece: str) -> bool:
+    """Whether one of the records a reflow ran together on a line (but its first) begins with
+    `piece`: a record's start, not a piece of the one before it."""
+    return any(part.startswith(piece) for part in together.messages_in(_message(line).strip())[1:])
+
+
+def read_plainly_of(line: str) -> int:
+    """How many of the messages a reflow ran together on a line (see `together`) the catalogue
+    reads to their ends."""
+    return sum(map(events.read_plainly, together.messages_in(_message(line).strip())))
+
+
+def open_end(line: str, whole_by: str) -> bool:
+    """Whether a line of message text (`MESSAGES`) ends with a message the catalogue does not
+    read to its end (see `events.read_plainly`): cut short, or with the start of another that
+    a reflow ran on after it (`... reason UserNotFound Total received`), of those a reflow
+    ran together (see `together`)."""
+    if whole_by != MESSAGES:
+        return False
+    return not events.read_plainly(together.messages_in(_message(line).strip())[-1])
+
+
+def begins_record(line: str) -> bool:
+    """Whether a line begins a record: a date, or a message the catalogue knows."""
+    return DATE_PREFIX_RE.match(line) is not None or begins_message(line) or known(line)
+
+
 def _kind(line: str) -> str:
     """The catalogue's kind of the line's message (after an excerpt's date, before a
     trailer)."""
-    from ..events import classify  # (the catalogue reads records of these formats)
+    return events.classify(_message(line).strip())[0]
 
+
+def _message(line: str) -> str:
+    """The line's message: after an excerpt's date, before a trailer."""
     match = DATE_PREFIX_RE.match(line)
     body = line[match.end() :] if match else line
     trailer = body.rfind("$$<")
-    return classify((body if trailer < 0 else body[:trailer]).strip())[0]
+    return body if trailer < 0 else body[:trailer]
 
 
 def record_start(line: str, whole_by: str) -> bool:

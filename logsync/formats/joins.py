@@ -1,0 +1,166 @@
+"""How the pieces of a wrapped record join (see `aspasted`): where a wrapper would have
+broken a line, which ways two pieces may have been one (with a space between or without),
+and the record a run of pieces was."""
+
+from __future__ import annotations
+
+from itertools import pairwise, product
+
+from ..patterns import deferred
+from . import copies, paste, together, wholes
+
+MAX_TRIED = 3
+"""Breaks that may be either tried both ways, the last of a record's (an SMS-trace trailer
+wrapped at 70 columns has two; a break with one way, inside a trailer, costs no try)."""
+SLACK = 4
+"""Columns the width read from the text may be off by (quoting added or taken after wrapping)."""
+TRAILER_REACH = 120
+"""Characters before a break that are looked at to tell whether it falls inside a trailer."""
+
+STAMP_ONLY_RE = deferred(r"\s*" + paste.STAMP + r"\s*$")
+"""A piece that is an excerpt's date alone: its message was wrapped to the next line."""
+
+
+def broken(piece: str, following: str, width: int, escaped: bool = False) -> bool:
+    """Whether a wrapper `width` wide would have broken the line after `piece`: the next word
+    did not fit (or the piece fills the line: a word cut). Of a text `escaped` as HTML, the
+    words are measured as escaped (wrapped so, they are wider than the text's lines now)."""
+    measure = copies.columns if escaped else len
+    word = "".join(following.split(None, 1)[:1])  # (the next line's first word, if any)
+    return measure(piece.rstrip(" \t")) + 1 + measure(word) > width - SLACK
+
+
+_DATE_END_RE = deferred(r"<\d{1,2}-\d{1,2}-\d{4}$")
+_THREAD_END_RE = deferred(r"<thread=\d+$")
+
+
+def in_trailer(left: str, right: str) -> bool:
+    """Whether a break falls inside an SMS-trace trailer where it held no space: in its `$$<`,
+    or `left` (the text before the break) has the trailer's start and not its end, and the
+    break is not at one of its two spaces, which the wrapper dropped (after its date,
+    `<11-25-2026|09:10:12`; before its thread's hex, `<thread=5616|(0x`)."""
+    if left.endswith("$") and right.startswith("$<"):
+        return True  # (`$|$<`)
+    if left.endswith("$$") and right.startswith("<"):
+        return True
+    start = left.rfind("$$<")
+    trailer = left[start:]
+    if start < 0 or ")>" in trailer or not right or right[0].isspace():
+        return False
+    if _DATE_END_RE.search(trailer):
+        return not right[0].isdigit()
+    return right[0] != "(" or _THREAD_END_RE.search(trailer) is None
+
+
+def separators(left: str, right: str, cut: bool) -> tuple[str, ...]:
+    """How the text before a break (`left`, the pieces before it) and the next piece may have
+    been one line, the likeliest first: a space kept at the end of a piece (or the start of the
+    next) is the break itself; a word cut at a hyphen, or a text `cut` at the width, joins
+    without one, as does a break inside a trailer but at its spaces; else the wrapper dropped
+    a space (or cut a word longer than a line)."""
+    if STAMP_ONLY_RE.match(left):  # (an excerpt's date, its message wrapped to the next line)
+        return (" " * max(0, 2 - len(left) + len(left.rstrip(" \t"))),)
+    if left.endswith((" ", "\t")) or right.startswith((" ", "\t")):
+        return ("", " ")
+    if in_trailer(left, right):
+        return ("",)  # (inside an SMS-trace trailer, where it holds no space: `$$|<SMS`)
+    if cut or (len(left) >= 2 and left[-1] == "-" and left[-2].isalnum()):
+        return ("", " ")
+    return (" ", "")
+
+
+def joined(pieces: list[str], whole_by: str, cut: bool = False) -> tuple[int, str] | None:
+    """(index of the first piece, the record) that the last of these wrapped pieces ends, or
+    None. The record whose message the catalogue knows is taken first: pieces before it (a line
+    of the reply around the log, as wide as the wrapping) are no part of it."""
+    found = None
+    # a piece that begins a message the catalogue knows begins a record: no piece before it
+    # is part of it (lines cut off at a width, not wrapped: `cut -c1-120`, a console's copy)
+    starts = [
+        index - 1 if STAMP_ONLY_RE.match(pieces[index - 1]) else index  # (after its date)
+        for index in range(1, len(pieces))
+        if together.begins_message(pieces[index]) or wholes.known(pieces[index])
+    ]
+    for first in range(max(starts, default=0), len(pieces) - 1):
+        line = join(pieces[first:], whole_by, cut)
+        if line is not None:
+            if wholes.known(line):
+                return first, line
+            if found is None:
+                found = first, line
+    return found
+
+
+def join(pieces: list[str], whole_by: str, cut: bool = False) -> str | None:
+    """The record that these wrapped pieces were, or None when they were none.
+
+    Each of the last `MAX_TRIED` breaks that may be either is tried both ways, the likelier
+    first (see `separators`): inside an SMS-trace trailer its parts are checked; in a message,
+    a text too short to show that it was cut (`... added us|ers to Cloud = 0`) makes a known
+    message only joined as it was cut. A record that is whole either way is taken the way its
+    message is one the catalogue reads to its end, naming a user by a name with no space
+    (`reason LicenseLimitReach|ed`, `caro|l@contoso.com`), else the way it knows (`Total
+    Successfully ad|ded users`). So a line costs a few tries at most.
+    """
+    pieces = _outdented(pieces)
+    choices = []
+    before = ""  # (the text before each break, as far back as a trailer goes)
+    for piece, following in pairwise(pieces):
+        before = (before + piece)[-TRAILER_REACH:]
+        choices.append(separators(before, following, cut))
+    tried = 0  # (a break with one way only costs no try)
+    for index in reversed(range(len(choices))):
+        if len(choices[index]) > 1:
+            tried += 1
+            if tried > MAX_TRIED:
+                choices[index] = choices[index][:1]
+    found = []  # (records, but whose message is not read plainly)
+    for way in product(*choices):
+        parts = [pieces[0]]
+        for separator, piece in zip(way, pieces[1:], strict=True):
+            parts.append(separator)
+            parts.append(piece.lstrip(" \t") if separator else piece)
+        line = "".join(parts)
+        if wholes.whole(line, whole_by):
+            if wholes.read_plainly(line):
+                return line
+            found.append(line)
+    # (else one whose message is known, else one whose trailer is whole, the likelier first)
+    return next((line for line in found if wholes.known(line)), found[0] if found else None)
+
+
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
+def same_indent(line: str, following: str) -> bool:
+    """Whether the next line is indented as the line is, two columns at least: an excerpt's
+    lines under their date, which a wrapper such as `fmt` keeps on each piece of a line it
+    breaks (no space that a cut left at the start of a piece)."""
+    indent = _indent(line)
+    return len(indent) >= 2 and _indent(following) == indent
+
+
+def _outdented(pieces: list[str]) -> list[str]:
+    """The pieces, those after the first without the indentation the first has (see
+    `same_indent`)."""
+    first = pieces[0]
+    width = len(_indent(first))
+    return [first] + [
+        piece[width:] if same_indent(first, piece) else piece for piece in pieces[1:]
+    ]
+
+
+def trailer_cuts(lines: list[str]) -> int:
+    """How many breaks between these lines fall inside an SMS-trace trailer where it held no
+    space (`$$<SMS_CL|OUD`, `<11-2|4-2026`, `(0|x15F0`; see `in_trailer`), no space kept at
+    either side: a wrapper that breaks at spaces makes none (but in a word longer than a line)."""
+    if len(lines) < 2:
+        return 0
+    return sum(
+        1
+        for before, piece, following in zip(["", *lines[:-2]], lines[:-1], lines[1:], strict=True)
+        if piece[-1:] not in (" ", "\t")
+        and following[:1] not in (" ", "\t", "")
+        and in_trailer(before[-TRAILER_REACH:] + piece, following)
+    )

@@ -1,0 +1,298 @@
+"""Excerpts wrapped narrower than mail clients wrap (a chat window, a ticket's field, a phone):
+SMS trace and dated lines wrapped at 28 to 60 columns are read as the excerpt, because their
+records show where they end; narrower text is refused, never read wrong (SPEC §2, "As
+pasted")."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from logsync import analyze, events
+from logsync.cli import app
+from logsync.formats import aspasted, joins, wholes
+
+from .test_as_pasted import (
+    DEMO_TEXT,
+    _as_dated_lines,
+    answers,
+    cut,
+    history,
+    quoted,
+    unlocated,
+    wrapped,
+    write,
+)
+
+runner = CliRunner()
+EXCERPT = "\n".join(DEMO_TEXT.splitlines()[2419:2460]) + "\n"
+"""The demo log's cycles from 08:55 to 09:25 on 11-25: heidi and bob waiting, Mallory synced."""
+FORMS = {"sms-trace": EXCERPT, "dated lines": _as_dated_lines(EXCERPT)}
+HOWS = {
+    "wrapped": wrapped,
+    "cut": cut,
+    "wrapped, then quoted": lambda text, width: quoted(wrapped(text, width - 2), "> "),
+    "quoted, then wrapped": lambda text, width: wrapped(quoted(text, "> "), width),
+}
+TRAILER = "$$<SMS_CLOUD_USERSYNC><11-25-2026 09:10:12.073+480><thread=5616 (0x15F0)>"
+
+
+@pytest.mark.parametrize("width", [28, 30, 36, 40, 44, 50, 56, 60, 62])
+@pytest.mark.parametrize("how", list(HOWS))
+@pytest.mark.parametrize("form", list(FORMS))
+def test_an_excerpt_wrapped_at_28_to_62_columns_gives_its_answers(
+    tmp_path: Path, width: int, how: str, form: str
+) -> None:
+    """At 28 columns a trace's record spans six lines and its trailer is cut inside its words
+    (`$$<SMS_CLOUD_USERSYN|C><11-25-20|26`); before, text no wider than 60 was read as it stood:
+    users cut short (`bob@con` pending), or no records at all."""
+    excerpt = FORMS[form]
+    clean = answers(write(tmp_path, excerpt, "clean.txt"))
+    assert [(u["upn"], u["state"]) for u in clean[0]] == [
+        ("heidi@contoso.com", "waiting"),
+        ("bob@contoso.com", "waiting"),
+        ("Mallory.Admin@Contoso.com", "synced"),
+    ]
+    pasted = HOWS[how](excerpt, width)
+    assert max(map(len, pasted.splitlines())) <= width
+    assert answers(write(tmp_path, pasted)) == clean
+
+
+@pytest.mark.parametrize("width", [16, 20, 24])
+@pytest.mark.parametrize("form", list(FORMS))
+def test_an_excerpt_wrapped_narrower_than_25_columns_is_refused(
+    tmp_path: Path, width: int, form: str
+) -> None:
+    """A record in eight pieces or more is not put back together: the input is refused (exit
+    2, one line naming it), never read as the pieces it is."""
+    path = write(tmp_path, wrapped(FORMS[form], width))
+    result = runner.invoke(app, ["report", "--all", "--format", "json", path])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"logsync: error: {path}: no ")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_the_whole_demo_log_folded_at_30_gives_its_answers(tmp_path: Path) -> None:
+    """`fold -w 30` of the whole demo log: 15,205 lines, each record in five or six."""
+    pasted = write(tmp_path, cut(DEMO_TEXT, 30))
+    assert len(Path(pasted).read_text().splitlines()) == 15_205
+
+    def answered(path: str) -> tuple[object, ...]:
+        report = json.loads(runner.invoke(app, ["report", "--all", "--format", "json", path]).stdout)
+        summary = json.loads(runner.invoke(app, ["summary", "--format", "json", path]).stdout)
+        users = [(u["upn"], u["state"], u["expected_recovery"]) for u in report["users"]]
+        return users, report["summary"], summary["cycles"], summary["span"]
+
+    clean = answered(write(tmp_path, DEMO_TEXT, "CloudUserSync.log"))
+    assert clean[2] == 398
+    assert answered(pasted) == clean
+
+
+@pytest.mark.parametrize(
+    ("where", "separators"),
+    [
+        ("$|$<", ("",)),
+        ("$$|<", ("",)),
+        ("$$<|SMS", ("",)),
+        ("CLOUD|_USER", ("",)),  # inside the component's name
+        ("SYNC>|<11", ("",)),
+        ("<|11-", ("",)),
+        ("<11-|25", ("",)),
+        ("<11-25-20|26", ("",)),
+        ("2026| 09", ("", " ")),  # a space kept at the start of the next piece
+        ("2026 |09", ("", " ")),  # or at the end of the piece
+        ("09:|10", ("",)),
+        (".073+4|80", ("",)),
+        ("480|><", ("",)),
+        ("<thr|ead", ("",)),
+        ("<thread=56|16", ("",)),
+        ("(0x|15F0", ("",)),
+        ("(0x15F0|)>", ("",)),
+        ("15F0)|>", ("",)),
+    ],
+)
+def test_a_break_inside_a_trailer_joins_without_a_space_where_it_held_none(
+    where: str, separators: tuple[str, ...]
+) -> None:
+    at = TRAILER.index(where.replace("|", "")) + where.index("|")
+    left, right = "Users Added = 0  " + TRAILER[:at], TRAILER[at:]
+    assert joins.separators(left, right, cut=False) == separators
+
+
+def test_every_break_inside_a_trailer_but_its_two_spaces_has_one_way_to_join() -> None:
+    """A wrapper drops the space it breaks at: the two places a trailer held one (after its date,
+    before its thread's hex) are tried with a space first, every other with none."""
+    ways = {
+        at: joins.separators("x  " + TRAILER[:at], TRAILER[at:].lstrip(), cut=False)
+        for at in range(1, len(TRAILER))
+        if TRAILER[at - 1] != " "
+    }
+    assert {TRAILER[at - 4 : at] for at, way in ways.items() if way != ("",)} == {"2026", "5616"}
+    assert {way for way in ways.values() if way != ("",)} == {(" ", "")}
+    assert joins.separators("x", TRAILER[1:], cut=False) == (" ", "")  # (no trailer yet)
+    assert joins.separators("x  " + TRAILER, "Next", cut=False) == (" ", "")  # (ended)
+
+
+@pytest.mark.parametrize(
+    ("left", "separators"),
+    [
+        ("11/25/2026 9:15:04 AM", ("  ",)),
+        ("11/25/2026 9:15:04 AM ", (" ",)),
+        ("11/25/2026 9:15:04 AM  ", ("",)),
+        ("11/25/2026 9:15:04 AM  NotifyAccountAddition", (" ", "")),
+    ],
+)
+def test_a_date_alone_on_its_line_joins_its_message_as_an_excerpt_writes_it(
+    left: str, separators: tuple[str, ...]
+) -> None:
+    assert joins.separators(left, "NotifyAccountAddition - SCCM", cut=False) == separators
+
+
+def test_trailer_parts_make_narrow_lines_sms_trace_but_not_cmtrace() -> None:
+    narrow = wrapped(EXCERPT, 30).splitlines()
+    assert sum("$$<" in line for line in narrow) * 4 < len(narrow)  # (the old rule: messages)
+    assert wholes.mode(narrow) == wholes.TRACE
+    cmtrace = ['<![LOG[Failed to add user]LOG]!><time="08:55:05.003+480" date="11-25-2026" '
+               'component="SMS_CLOUD_USERSYNC" context="" type="1" thread="5616" file="">'] * 4
+    assert wholes.mode(cmtrace) == wholes.MESSAGES
+    assert wholes.mode(["Thanks,", "Bob", "cost $$ a lot", "<b>"]) == wholes.MESSAGES
+
+
+def test_quoting_on_each_record_s_first_piece_only_is_quoting() -> None:
+    """Quoted, then wrapped at 35: one line in five or six carries `> `, the first of each
+    record, after the thread that ends the record before."""
+    lines = wrapped(quoted(EXCERPT, "> "), 35).splitlines()
+    assert sum(line.startswith("> ") for line in lines) * 5 < len(lines)
+    assert aspasted._quoted_starts(lines)
+    assert not aspasted._quoted_starts(wrapped(EXCERPT, 35).splitlines())
+    three = wrapped(quoted("\n".join(EXCERPT.splitlines()[:3]), "> "), 35).splitlines()
+    assert aspasted._quoted_starts(three) is False  # (the first is no line after an end)
+    four = wrapped(quoted("\n".join(EXCERPT.splitlines()[:4]), "> "), 35).splitlines()
+    assert aspasted._quoted_starts(four) is True
+
+
+def test_blog_quotes_no_wider_than_60_columns_are_not_taken_for_wrapped() -> None:
+    """Message lines with no time are short and each may be whole: they stay as they are."""
+    lines = [
+        "Starting user delta sync, raise failure status messages = True",
+        "Successfully removed users from cloud 0",
+        "NotifyAccountAddition - SCCM user to add = scott@contoso.com",
+        "Failed to add user scott@contoso.com; reason UserNotFound",
+    ]
+    text = "\n".join(line[:60] for line in lines) + "\n"
+    assert aspasted.pasting(text) is None
+    dated = "".join(f"9/14/2014 10:23:54 AM  {line[:30]}\n" for line in lines)
+    assert aspasted._checked(dated.splitlines(), wholes.MESSAGES)
+    assert not aspasted._checked(text.splitlines(), wholes.MESSAGES)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    seed=st.sampled_from([1, 2]),
+    start=st.integers(0, 4000),
+    length=st.integers(40, 600),
+    prefix=st.sampled_from(["", "> ", ">> ", "| "]),
+    width=st.integers(28, 69),
+    quote_first=st.booleans(),
+    cut_words=st.booleans(),
+)
+def test_windows_of_simulated_histories_wrapped_narrow_give_the_answers_of_the_window(
+    tmp_path: Path,
+    seed: int,
+    start: int,
+    length: int,
+    prefix: str,
+    width: int,
+    quote_first: bool,
+    cut_words: bool,
+) -> None:
+    text = history(seed).text(start, start + length)
+
+    def quote(text: str) -> str:
+        return quoted(text, prefix) if prefix else text
+
+    def wrap(text: str) -> str:
+        return cut(text, width) if cut_words else wrapped(text, width)
+
+    pasted = wrap(quote(text)) if quote_first and not cut_words else quote(wrap(text))
+    clean = analyze([write(tmp_path, text, "window.log")])
+    got = analyze([write(tmp_path, pasted, "window.log")])
+    assert [unlocated(user) for user in got.users] == [unlocated(user) for user in clean.users]
+    assert got.result.counts == clean.result.counts
+    assert got.result.cycles == clean.result.cycles
+    assert (got.inputs[0].records, got.inputs[0].unparsed) == (
+        clean.inputs[0].records,
+        clean.inputs[0].unparsed,
+    )
+
+
+DEMO_LINES = DEMO_TEXT.splitlines()
+REPLIES = {
+    "none": [],
+    "two lines": ["Hi team,", "Here is what the connector logged this morning, can you check?"],
+    "a blank line": ["Hello,", "", "the users below are still not in Intune after a day. Log:"],
+}
+
+
+def _as_read(text: str) -> list[str]:
+    """The records of pasted text once pasting is undone, the spaces before each trailer as
+    one (a wrapper drops the one it breaks at: the record reads the same)."""
+    found = aspasted.pasting(text)
+    lines = list(found.undo(iter(text.split("\n")))) if found else text.split("\n")
+    return [re.sub(r"\s+\$\$<", " $$<", line) for line in lines if line]
+
+
+@pytest.mark.parametrize("reply", list(REPLIES))
+@pytest.mark.parametrize("width", [28, 33, 40, 47, 54, 61, 64, 68, 72, 76, 80])
+def test_every_three_records_of_the_demo_log_wrapped_or_cut_read_as_they_were(
+    reply: str, width: int
+) -> None:
+    """Three records are too few to show that a text was cut inside words: each break is
+    joined the way that makes a message the catalogue reads to its end (`... thread ID 5616
+    (0|x15F0).`, `caro|l@contoso.com`, `reason LicenseLimitReach|ed`, `Total Successfully
+    ad|ded`), where it was joined with a space; and a reply's lines above stay as they are."""
+    how = cut if width % 2 else wrapped
+    above = REPLIES[reply]
+    wrong = []
+    for start in range(0, len(DEMO_LINES) - 3, 1 if not above else 13):
+        window = DEMO_LINES[start : start + 3]
+        text = "".join(line + "\n" for line in above) + how("\n".join(window) + "\n", width)
+        expected = [line for line in above if line] + [re.sub(r"\s+\$\$<", " $$<", line) for line in window]
+        if _as_read(text) != expected:
+            wrong.append(start)
+    assert wrong == []
+
+
+@pytest.mark.parametrize(
+    ("message", "plainly"),
+    [
+        ("Failed to add user dave@contoso.com; reason LicenseLimitReached", True),
+        ("Failed to add user dave@contoso.com; reason LicenseLimitReach ed", False),
+        ("NotifyAccountAddition - SCCM user to add = carol@contoso.com", True),
+        ("NotifyAccountAddition - SCCM user to add = caro l@contoso.com", False),
+        ("NotifyAccountAddition - SCCM user to add = <UPN of User Account>", True),
+        ("NotifyAccountAddition - SCCM user to add = <UPN of User", False),
+        ("NotifyAccountAddition - SCCM user to add = <UPN of User Account> Total", False),
+        ("SMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID 5616 (0x15F0).", True),
+        ("SMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID 5616 (0 x15F0).", False),
+        ("CCloudUserSync::Process - User sync processing has started.", True),
+        ("HasIntuneSubscription: Site has no Intune subscription.~~", True),
+        ("Total received users to add from SCCM = 0, Total Successfully ad ded users", False),
+        ("Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 0", True),
+        ("UserDeltaSync:- Users Added = 0, Users Removed = 0", True),
+        ("Thanks, Bob", False),
+    ],
+)
+def test_a_message_is_read_plainly_when_the_catalogue_reads_all_of_it(
+    message: str, plainly: bool
+) -> None:
+    assert events.read_plainly(message) is plainly

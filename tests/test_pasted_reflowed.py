@@ -1,0 +1,179 @@
+"""Excerpts whose lines a reflow ran together (SPEC §2, "As pasted"): `fmt`, or a mail client
+that joins the lines of a paragraph, puts records one after another on a line
+(`... reason UserNotFound Total received users to add from SCCM = 1, ...`) before it wraps
+them. Each record is read as the excerpt holds it; before, SPEC §1's excerpt through `fmt` at
+any width left scott `waiting` where he recovered."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from logsync.cli import app
+from logsync.formats import together, wholes
+
+from .conftest import ROOT
+from .test_as_pasted import BLOG_QUOTES, EXCERPT_TEXT, write
+
+runner = CliRunner()
+PASTED = ROOT / "tests" / "data" / "pasted"
+REPLIES = {
+    "none": ("", ""),
+    "above": ("Hi,\nthe connector log from the ticket:\n\n", ""),
+    "below": ("", "\nThanks,\nBob Smith\nSite admin, Contoso IT\n"),
+}
+
+
+def reflowed(text: str, width: int) -> str:
+    """Text as a reflow leaves it: the lines of each paragraph (lines of one indentation, with
+    no blank line between) joined with a space, then wrapped at `width` with that indentation."""
+    out: list[str] = []
+    paragraph: list[str] = []
+    indent = ""
+
+    def flush() -> None:
+        if paragraph:
+            joined = " ".join(line.strip() for line in paragraph)
+            out.extend(textwrap.wrap(joined, width, initial_indent=indent, subsequent_indent=indent))
+            paragraph.clear()
+
+    for line in text.splitlines():
+        own = line[: len(line) - len(line.lstrip())]
+        if not line.strip() or own != indent:
+            flush()
+        if not line.strip():
+            out.append("")
+            continue
+        indent = own
+        paragraph.append(line)
+    flush()
+    return "\n".join(out) + "\n"
+
+
+def answers(path: str) -> tuple[int, list[tuple[object, ...]], dict[str, object]]:
+    result = runner.invoke(app, ["report", "--all", "--format", "json", path])
+    document = json.loads(result.stdout)
+    users = [(u["upn"], u["state"], u["recovered_at"], u["failures"]) for u in document["users"]]
+    return result.exit_code, users, document["summary"]
+
+
+@pytest.mark.parametrize("name", ["ticket.fmt-w72.txt", "ticket.fmt-w100.txt"])
+def test_spec_excerpt_wrapped_by_gnu_fmt_gives_the_answers_of_the_excerpt(name: str) -> None:
+    clean = answers(str(ROOT / "sample_logs" / "pasted" / "ticket.txt"))
+    assert clean[1] == [("scott@contoso.com", "recovered", "2014-09-15T10:24:12", 1)]
+    assert answers(str(PASTED / name)) == clean
+    events = runner.invoke(app, ["events", "--format", "ndjson", str(PASTED / name)]).stdout
+    expected = {
+        "ticket.fmt-w72.txt": [
+            (1, "user_add_requested"),
+            (3, "user_add_failed"),
+            (3, "add_totals"),  # (run on after the failure on line 3)
+            (7, "user_add_requested"),
+            (9, "add_totals"),
+            (9, "sync_summary"),
+            (14, "unparsed"),  # the signature, joined into one line
+        ],
+        "ticket.fmt-w100.txt": [
+            (1, "unparsed"),  # the reply's first lines, joined into one line
+            (3, "user_add_requested"),
+            (4, "user_add_failed"),
+            (4, "add_totals"),
+            (6, "user_add_requested"),
+            (7, "add_totals"),
+            (7, "sync_summary"),
+        ],
+    }
+    assert [(e["line"], e["kind"]) for e in map(json.loads, events.splitlines())] == expected[name]
+
+
+@pytest.mark.parametrize("width", [64, 66, 70, 72, 76, 80, 90, 100, 120, 200, 1000])
+@pytest.mark.parametrize("reply", list(REPLIES))
+@pytest.mark.parametrize("excerpt", ["SPEC §1", "the blog post's quotes"])
+def test_an_excerpt_reflowed_gives_its_answers(
+    tmp_path: Path, excerpt: str, reply: str, width: int
+) -> None:
+    """At 1000 columns every paragraph is one line: a mail client that removed the line
+    breaks of its message."""
+    text = EXCERPT_TEXT if excerpt == "SPEC §1" else BLOG_QUOTES
+    above, below = REPLIES[reply]
+    clean = answers(write(tmp_path, above + text + below, "clean.txt"))
+    assert clean[0] in (0, 1)
+    assert clean[1] == (
+        [("scott@contoso.com", "recovered", "2014-09-15T10:24:12", 1)]
+        if excerpt == "SPEC §1"
+        else [("<UPN of User Account>", "waiting", None, 1)]
+    )
+    pasted = write(tmp_path, reflowed(above + text + below, width))
+    assert answers(pasted) == clean
+
+
+@pytest.mark.parametrize(
+    ("text", "messages"),
+    [
+        (
+            "Failed to add user scott@contoso.com; reason UserNotFound Total received users to "
+            "add from SCCM = 1, Total Successfully added users to Cloud = 0",
+            [
+                "Failed to add user scott@contoso.com; reason UserNotFound",
+                "Total received users to add from SCCM = 1, Total Successfully added users to "
+                "Cloud = 0",
+            ],
+        ),
+        (  # a message known only whole (`User...Sync`): split where it is whole
+            "Total received users to add from SCCM = 1, Total Successfully added users to Cloud "
+            "= 1 UserDeltaSync:- Users Added = 1, Users Removed = 0",
+            [
+                "Total received users to add from SCCM = 1, Total Successfully added users to "
+                "Cloud = 1",
+                "UserDeltaSync:- Users Added = 1, Users Removed = 0",
+            ],
+        ),
+        (  # a placeholder for the name, spaces and all
+            "NotifyAccountAddition - SCCM user to add = <UPN of User Account> Total received",
+            ["NotifyAccountAddition - SCCM user to add = <UPN of User Account>", "Total received"],
+        ),
+        (  # a reply's words after a record are no record
+            "Failed to add user a@contoso.com; reason UserNotFound Thanks, Bob",
+            ["Failed to add user a@contoso.com; reason UserNotFound Thanks, Bob"],
+        ),
+        ("NotifyAccountAddition - SCCM user to add = bob@contoso.com", None),
+        ("Thanks, Bob", None),
+    ],
+)
+def test_messages_a_reflow_ran_together_are_told_apart(
+    text: str, messages: list[str] | None
+) -> None:
+    assert together.messages_in(text) == (messages or [text])
+
+
+@pytest.mark.parametrize(
+    ("text", "open_end"),
+    [
+        ("Failed to add user a@contoso.com; reason UserNotFound Total received users to add", True),
+        ("Failed to add user a@contoso.com; reason UserNotFound Total", True),
+        ("Failed to add user a@contoso.com; reason UserNotFound Tota", True),  # (not read to its end)
+        ("Failed to add user a@contoso.com; reason UserNotFound", False),
+        ("NotifyAccountAddition - SCCM user to add = <UPN of User", True),  # (a placeholder open)
+        ("NotifyAccountAddition - SCCM user to add = <UPN of User Account>", False),
+        (
+            "Failed to add user a@contoso.com; reason UserNotFound Total received users to add "
+            "from SCCM = 1, Total Successfully added users to Cloud = 0",
+            False,
+        ),
+        (
+            "9/14/2014 10:23:54 AM  Total received users to add from SCCM = 1, Total Successfully "
+            "added users to Cloud = 1 UserDeltaSync:- Users Added = 1, Users",
+            True,
+        ),
+    ],
+)
+def test_a_line_has_an_open_end_where_its_last_record_is_not_read_to_its_end_yet(
+    text: str, open_end: bool
+) -> None:
+    """Such a line, joined from wrapped pieces, may go on with the next piece."""
+    assert wholes.open_end(text, wholes.MESSAGES) is open_end
+    assert wholes.open_end(text, wholes.TRACE) is False
