@@ -178,8 +178,9 @@ def test_quoting_on_each_record_s_first_piece_only_is_quoting() -> None:
     assert aspasted._quoted_starts(four) is True
 
 
-def test_blog_quotes_no_wider_than_60_columns_are_not_taken_for_wrapped() -> None:
-    """Message lines with no time are short and each may be whole: they stay as they are."""
+def test_blog_quotes_that_are_each_whole_are_not_taken_for_wrapped() -> None:
+    """Message lines with no time are short and each may be whole: they stay as they are (a
+    line is joined to the next only where the catalogue then reads it to its end)."""
     lines = [
         "Starting user delta sync, raise failure status messages = True",
         "Successfully removed users from cloud 0",

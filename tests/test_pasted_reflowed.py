@@ -177,3 +177,34 @@ def test_a_line_has_an_open_end_where_its_last_record_is_not_read_to_its_end_yet
     """Such a line, joined from wrapped pieces, may go on with the next piece."""
     assert wholes.open_end(text, wholes.MESSAGES) is open_end
     assert wholes.open_end(text, wholes.TRACE) is False
+
+
+@pytest.mark.parametrize("width", [48, 50, 55, 60])
+@pytest.mark.parametrize("reply", list(REPLIES))
+def test_the_blog_posts_quotes_reflowed_at_48_to_60_columns_give_their_answers(
+    tmp_path: Path, reply: str, width: int
+) -> None:
+    """Before, message lines with no time no wider than 60 columns were read as they stood:
+    `NotifyAccountAddition - SCCM user to add = <UPN of User` made a user `<UPN of User`."""
+    above, below = REPLIES[reply]
+    clean = answers(write(tmp_path, above + BLOG_QUOTES + below, "clean.txt"))
+    pasted = write(tmp_path, reflowed(above + BLOG_QUOTES + below, width))
+    assert answers(pasted) == clean == (
+        0,
+        [("<UPN of User Account>", "waiting", None, 1)],
+        clean[2],
+    )
+
+
+@pytest.mark.parametrize("width", [40, 44])
+@pytest.mark.parametrize("excerpt", ["SPEC §1", "the blog post's quotes"])
+def test_message_lines_reflowed_narrower_than_45_columns_are_refused(
+    tmp_path: Path, excerpt: str, width: int
+) -> None:
+    """SPEC §1's excerpt keeps 17 of 40 columns for its messages under their date: they are
+    not put back together, and the input is refused rather than read as its pieces."""
+    text = EXCERPT_TEXT if excerpt == "SPEC §1" else BLOG_QUOTES
+    pasted = write(tmp_path, reflowed(text, width))
+    result = runner.invoke(app, ["report", "--all", "--format", "json", pasted])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.startswith(f"logsync: error: {pasted}: ")

@@ -5,9 +5,10 @@ People hand logs over as pasted into e-mail and tickets:
 * **quoted**: `> `, `>> ` (or `> > `) or `| ` before each line of a reply;
 * **hard wrapped** (mail wraps at 70 to 100 columns, a chat window or a ticket's field
   narrower): a long line broken at spaces (the space dropped, or kept at the end of the piece)
-  or inside a word, also inside an SMS-trace `$$<...>` trailer. Message lines with no time are
-  taken for wrapped only wider than 60 columns (the blog post's quotes are short lines, each
-  whole); SMS trace and dated lines, whose records show where they end, from 25 columns.
+  or inside a word, also inside an SMS-trace `$$<...>` trailer. The width is the one nine in
+  ten lines keep to: message lines with no time are taken for wrapped only wider than 44
+  columns (the blog post's quotes are short lines, each whole); SMS trace and dated lines,
+  whose records show where they end, from 25 columns.
 
 Quoting is undone when a good part of the lines of the input's start carry it. A wrapped record
 is put back together on its first physical line, and the lines its other pieces stood on become
@@ -41,6 +42,11 @@ MAX_PIECES = 8
 """A record is put back together from at most this many wrapped pieces."""
 MIN_WIDTH = 60
 """Text no wider than this is not taken for wrapped text (see the module's docstring)."""
+MIN_MESSAGES_WIDTH = 44
+"""The same, for message lines with no time: the blog post's quotes are short lines, each
+whole, but a record is joined only where the catalogue then reads it to its end, so only
+narrower than this (an excerpt's lines indented under their date keep a third of it) is
+a text taken as it stands."""
 MIN_CHECKED_WIDTH = 24
 """The same, for a text whose records show that they are whole (SMS trace, whose trailer must
 end its record, and dated lines): a narrow chat window or ticket field may wrap it at 30 to
@@ -183,7 +189,7 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         cut = _cut_at(lines, usual, whole_by, quoting)
         if entities:  # escaped, then wrapped: its lines were wider (see `copies.columns`)
             lengths = sorted(map(copies.columns, lines))
-        narrowest = MIN_CHECKED_WIDTH if _checked(lines, whole_by) else MIN_WIDTH
+        narrowest = MIN_CHECKED_WIDTH if _checked(lines, whole_by) else MIN_MESSAGES_WIDTH
         wide = lengths[(len(lengths) - 1) * 9 // 10] > narrowest
         if entities and not wide:  # (most pieces much narrower: see `_escaped_width`)
             usual = _escaped_width(lines, whole_by)
