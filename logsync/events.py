@@ -316,14 +316,11 @@ _REGEX_SPECIAL = frozenset("\\.^$*+?{}[]|()")
 
 @lru_cache(maxsize=1)
 def phrase_starts() -> tuple[str, ...]:
-    """Each entry's message up to its first group as plain text, its runs of spaces as one
-    (`Total received users to add from SCCM =`): what a message that begins so reads as."""
-    phrases = set()
-    for entry in CATALOGUE:
-        text = _literal_start(entry.source).replace(" +", " ").replace(" *", "")
-        literal = re.match(r"(?:\\[^\w]|[^\\.^$*+?{}\[\]|()])*", text).group()  # type: ignore[union-attr]
-        phrases.add(re.sub(r"\\(\W)", r"\1", literal))
-    return tuple(sorted(phrases))
+    """Each entry's message up to its first group as plain text, its runs of spaces as one and
+    its optional ones left out (`Total received users to add from SCCM=`)."""
+    starts = (_literal_start(e.source).replace(" +", " ").replace(" *", "") for e in CATALOGUE)
+    plain = (re.match(r"(?:\\\W|[^\\.^$*+?{}\[\]|()])*", start).group() for start in starts)  # type: ignore[union-attr]
+    return tuple(sorted({re.sub(r"\\(\W)", r"\1", literal) for literal in plain}))
 
 
 def _literal_start(source: str) -> str:
@@ -362,20 +359,25 @@ def classify(text: str) -> tuple[str, Any]:
 def read_plainly(text: str) -> bool:
     """Whether a message is one the catalogue knows, read to its end (no word after the reason
     or the count its entry reads, but a full stop: `reason LicenseLimitReach ed` is known, not
-    read to its end) and naming a user, if any, by a name with no space (`caro l@contoso.com`).
-    Of two ways to join a wrapped record's pieces, the one read plainly is taken (`aspasted`)."""
+    read to its end), naming a user, if any, by a name with no space (`caro l@contoso.com`)
+    but a placeholder's, which it does not leave open (`<UPN of User`). Of two ways to join a
+    wrapped record's pieces, the one read plainly is taken (`formats.joins`)."""
     text = text.strip(" \t")
     for entry in _BY_KEY.get(text[:4], ()):
         match = entry.pattern.match(text)
         if match:
-            upn = getattr(entry.build(match), "upn", "")
-            rest = text[match.end() :].strip(" \t.~")  # (a full stop, SMS trace's `~~`)
+            if text[match.end() :].strip(" \t.~"):  # (a full stop, SMS trace's `~~`)
+                return False
+            if entry.kind not in _NAMING:
+                return True
+            upn = match.group(1).strip()
             spaced = len(upn.split(None, 1)) > 1 and not _PLACEHOLDER_RE.match(upn)
             left_open = upn.count("<") > upn.count(">") or upn.count("[") > upn.count("]")
-            return not rest and not spaced and not left_open
+            return not spaced and not left_open
     return False
 
 
+_NAMING = frozenset({"user_add_requested", "user_add_failed"})  # (a user: group 1)
 _PLACEHOLDER_RE = re.compile(r"<[^<>]*>$|\[[^\[\]]*\]$")
 """A redaction placeholder for a user's name, spaces and all (`<UPN of User Account>`)."""
 
