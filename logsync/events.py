@@ -162,7 +162,7 @@ CATALOGUE: tuple[Entry, ...] = (
     ),
     _entry(
         "certificate_wait",
-        _words("Certmgr has not installed certificate yet, sleep for ") + r"(\d+)",
+        _words("Certmgr has not installed certificate yet, sleep for ") + r"(\d+)(?: *minutes?)?",
         lambda m: CertificateWait(int(m.group(1))),
     ),
     _entry(
@@ -366,10 +366,11 @@ def read_plainly(text: str) -> bool:
     for entry in _BY_KEY.get(text[:4], ()):
         match = entry.pattern.match(text)
         if match:
-            if text[match.end() :].strip(" \t.~"):  # (a full stop, SMS trace's `~~`)
+            rest = text[match.end() :].strip(" \t.~")  # (a full stop, SMS trace's `~~`)
+            if entry.kind not in _NAMING:  # (a status message's fields run to its end)
+                return not rest or entry.kind == "status_message"
+            if rest:
                 return False
-            if entry.kind not in _NAMING:
-                return True
             upn = match.group(1).strip()
             spaced = len(upn.split(None, 1)) > 1 and not _PLACEHOLDER_RE.match(upn)
             left_open = upn.count("<") > upn.count(">") or upn.count("[") > upn.count("]")

@@ -7,6 +7,7 @@ any width left scott `waiting` where he recovered."""
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from logsync.cli import app
-from logsync.formats import together, wholes
+from logsync.formats import aspasted, together, wholes
 
 from .conftest import ROOT
 from .test_as_pasted import BLOG_QUOTES, EXCERPT_TEXT, write
@@ -208,3 +209,75 @@ def test_message_lines_reflowed_narrower_than_45_columns_are_refused(
     result = runner.invoke(app, ["report", "--all", "--format", "json", pasted])
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr.startswith(f"logsync: error: {pasted}: ")
+
+
+CERTIFICATE_WAIT = (
+    "2/26/2023 7:54:46 PM  Certmgr has not installed certificate yet, sleep for 1 minutes.\n"
+    "2/26/2023 7:55:46 PM  Certmgr has not installed certificate yet, sleep for 1 minutes.\n"
+    "2/26/2023 7:56:46 PM  SMS_CLOUD_USERSYNC is stopping...\n"
+    "2/26/2023 8:03:59 PM  SMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID 6020 (0x1784).\n"
+    "2/26/2023 8:03:59 PM  CCloudUserSync::Process - User sync processing has started.\n"
+)
+"""Dated lines of `sample_logs/certificate-wait`: the connector waits, stops and starts again."""
+
+
+@pytest.mark.parametrize("width", [40, 50, 60, 72])
+def test_a_record_the_catalogue_reads_to_its_number_does_not_take_the_records_after_it(
+    tmp_path: Path, width: int
+) -> None:
+    """`... sleep for 1 minutes.` and a status message's fields were not read to their ends:
+    the line took the next pieces as its own (`... 1 minutes. 2/26/2023 7:56:46 PM
+    SMS_CLOUD_USERSYNC is stopping...`), and the restart was lost."""
+    def restarts(path: str) -> list[tuple[object, object]]:
+        document = json.loads(runner.invoke(app, ["summary", "--format", "json", path]).stdout)
+        return [(restart["line"], restart["time"]) for restart in document["restarts"]]
+
+    assert restarts(write(tmp_path, CERTIFICATE_WAIT, "clean.txt")) == [(4, "2023-02-26T20:03:59")]
+    pieces = [piece for line in CERTIFICATE_WAIT.splitlines() for piece in textwrap.wrap(line, width)]
+    started = next(i for i, piece in enumerate(pieces, 1) if "8:03:59" in piece)
+    assert restarts(write(tmp_path, "\n".join(pieces) + "\n")) == [(started, "2023-02-26T20:03:59")]
+
+
+def test_sms_trace_whose_records_a_reflow_ran_together_is_not_put_back_together(
+    tmp_path: Path,
+) -> None:
+    """`fmt` puts the next record after a thread's `)>` on the same line: such trace is not put
+    back together (a record would take the next one's time, `UserDeltaSync` at 09:25:04); its
+    pieces are no records, and `check` does not pass it."""
+    trace = (ROOT / "sample_logs" / "CloudUserSync.log").read_text(encoding="utf-8-sig")
+    excerpt = "\n".join(trace.splitlines()[2457:2459]) + "\n"  # (a cycle's end, the next's start)
+    text = reflowed(excerpt, 50)
+    assert re.search(r"\(0x15F0\)> \w", text)
+    assert aspasted.pasting(text) is None
+    result = runner.invoke(app, ["check", write(tmp_path, text)])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[-1] == (
+        "FAIL: no waiting, overdue or failed user; connector: no_cycles (the input has no times)"
+    )
+
+
+def test_dated_lines_a_reflow_ran_together_are_refused_naming_the_line(tmp_path: Path) -> None:
+    """A date in the middle of a line (dated lines joined by a reflow) would be read as part
+    of the message before it: `heidi@contoso.com 11/25/2026 8:55:05 AM  Total received ...`
+    was a user."""
+    text = (
+        "11/25/2026 8:55:04 AM  NotifyAccountAddition - SCCM user to add = heidi@contoso.com\n"
+        "11/25/2026 8:55:05 AM  Total received users to add from SCCM = 1, Total Successfully "
+        "added users to Cloud = 0\n"
+    )
+    pasted = write(tmp_path, " ".join(text.split("\n")).strip() + "\n")
+    result = runner.invoke(app, ["report", "--all", "--format", "json", pasted])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"logsync: error: {pasted}: line 1 holds dated lines of an excerpt run together (a "
+        "reflow joined them): paste the excerpt as it was, one dated line per line\n"
+    )
+
+
+def test_messages_in_a_long_line_are_told_apart_in_one_pass() -> None:
+    """3,000 records a mail client ran together on one line: each is told apart, looking at
+    each place once (see `together.WINDOW`)."""
+    record = "NotifyAccountAddition - SCCM user to add = bob@contoso.com"
+    assert together.messages_in(" ".join([record] * 3000)) == [record] * 3000
+    hostile = "Failed to add user x; reason UserNotFound " + "Total " * 3000
+    assert together.messages_in(hostile) == [hostile]

@@ -8,7 +8,7 @@ People hand logs over as pasted into e-mail and tickets:
   or inside a word, also inside an SMS-trace `$$<...>` trailer. The width is the one nine in
   ten lines keep to: message lines with no time are taken for wrapped only wider than 44
   columns (the blog post's quotes are short lines, each whole); SMS trace and dated lines,
-  whose records show where they end, from 25 columns.
+  whose records show where they end, from 30 columns.
 
 Quoting is undone when a good part of the lines of the input's start carry it. A wrapped record
 is put back together on its first physical line, and the lines its other pieces stood on become
@@ -42,12 +42,14 @@ MAX_PIECES = 8
 """A record is put back together from at most this many wrapped pieces."""
 MIN_WIDTH = 60
 """Text no wider than this is not taken for wrapped text (see the module's docstring)."""
+MAX_JOINED = 2048
+"""Characters of records run together that a joined line may hold and still go on."""
 MIN_MESSAGES_WIDTH = 44
 """The same, for message lines with no time: the blog post's quotes are short lines, each
 whole, but a record is joined only where the catalogue then reads it to its end, so only
 narrower than this (an excerpt's lines indented under their date keep a third of it) is
 a text taken as it stands."""
-MIN_CHECKED_WIDTH = 24
+MIN_CHECKED_WIDTH = 29
 """The same, for a text whose records show that they are whole (SMS trace, whose trailer must
 end its record, and dated lines): a narrow chat window or ticket field may wrap it at 30 to
 60 columns, and no line of a reply is joined to one above unless a record comes of it."""
@@ -196,12 +198,20 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
             cut, wide = _cut_at(lines, usual, whole_by, quoting), usual > MIN_WIDTH
         if not wide and whole_by == MESSAGES and lengths[-1] > MIN_WIDTH:
             wide, usual = True, lengths[-1]  # (a few wrapped lines: the widest piece's width)
-        if wide and "" in _unwrapped(iter(lines), usual, whole_by, cut, entities, names=False):
+        run_together = whole_by == TRACE and any(map(_RUN_TOGETHER_RE.search, lines))
+        if wide and not run_together and "" in _unwrapped(
+            iter(lines), usual, whole_by, cut, entities, names=False
+        ):
             width = usual
     if not (quoted or width is not None or numbered or padded or entities or nbsp):
         return None
     cut = width is not None and cut
     return Pasting(quoted, width, whole_by, cut, prefix, numbered, padded, entities, nbsp)
+
+
+_RUN_TOGETHER_RE = deferred(r"\)>[ \t]+(?!\$\$<)\S")
+"""A record's thread, then text of the next record on the same line: SMS trace reflowed
+(`fmt` joins lines before it wraps them), whose records are not put back together."""
 
 
 def _quoted_starts(lines: list[str]) -> bool:
@@ -367,7 +377,7 @@ def _unwrapped(
 
     for line in lines:
         # (a short text: too few cuts to tell that it was cut)
-        cut_name = names and len(pending) == 1 and not cut and len(pending[0]) == width
+        cut_name = names and len(pending) == 1 and not cut and (len(pending[0]) == width or held)
         if cut_name and wholes.name_cut(pending[0], line):
             yield from flushed([pending[0] + line.strip(), ""])
             pending = []
@@ -393,8 +403,10 @@ def _unwrapped(
                     done = flushed([*pending[:first], joined, *[""] * (len(pending) - first)])
                     # (cut at the width after its first pieces, `... = bob@contoso.co|m`, or
                     # records a reflow ran together, the last one not read to its end yet)
-                    cut_off = cut and whole_by == MESSAGES and len(line) == width
-                    if first == 0 and (cut_off or wholes.open_end(joined, whole_by)):
+                    named = cut or wholes.ends_with_name(joined)
+                    cut_off = named and whole_by == MESSAGES and len(line) >= width
+                    held_on = len(joined) < MAX_JOINED and wholes.open_end(joined, whole_by)
+                    if first == 0 and (cut_off or held_on):
                         pending, held = [joined], len(done) - 1
                         continue
                     yield from done

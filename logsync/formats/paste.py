@@ -43,7 +43,7 @@ from .common import (
     physical_lines,
     unparsed_problem,
 )
-from .together import messages_in
+from .together import dated_after_first, messages_in
 
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,7})?)?(?:\s?[AaPp]\.?[Mm]\.?)?"
 _WEEKDAY = r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?"
@@ -287,7 +287,14 @@ def _untimed(held: list[tuple[int, str]], ctx: ParseContext) -> Iterator[Item]:
 def _records(line_no: int, time: datetime, text: str, stats: InputStats) -> Iterator[Record]:
     """The records of a line of message text, all at its time: one, or those a reflow ran
     together on the line (see `together`), each counted."""
-    for message in messages_in(text.strip()):
+    messages = messages_in(text.strip())
+    if dated_after_first(messages):  # (its time is on the line: taken apart, it would be lost)
+        raise InputError(
+            display_name(stats.path),
+            f"line {line_no} holds dated lines of an excerpt run together (a reflow joined "
+            "them): paste the excerpt as it was, one dated line per line",
+        )
+    for message in messages:
         stats.records += 1
         yield Record(line_no, time, "", None, None, message)
 

@@ -28,30 +28,45 @@ def begins_message(piece: str) -> bool:
     return match is not None and match.end() >= MESSAGE_START
 
 
+MAX_MESSAGE = 1024
+"""Characters of one message at most: a longer run is not split further (linear time)."""
+WINDOW = 256
+"""Characters after a space looked at to tell whether a message begins there."""
+_DATED_RE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}[ T]\d{1,2}:\d\d")
+"""A date and time where an excerpt's dated line begins (see `paste.STAMP`)."""
+
+
 def messages_in(text: str) -> list[str]:
     """The messages a line of message text holds: the text itself, or, where the catalogue
     knows its message but does not read all of it (see `events.read_plainly`) and a known
-    message begins after a space there, the messages a reflow ran together, each one read to
-    its end but maybe the last."""
+    message (or a date: an excerpt's next line) begins after a space there, the messages a
+    reflow ran together, each one read to its end but maybe the last. Each place is looked
+    at once, within `WINDOW` and `MAX_MESSAGE` characters: linear in the line's length."""
+    if read_plainly(text) or classify(text)[0] == "message":
+        return [text]
     parts = []
-    while not read_plainly(text) and classify(text)[0] != "message":
-        cut = _next_start(text)
-        if cut is None:
-            break
-        parts.append(text[:cut].rstrip())
-        text = text[cut:]
-    parts.append(text)
+    start = 0
+    for gap in _GAP_RE.finditer(text):
+        if gap.start() - start > MAX_MESSAGE:
+            break  # (no message is this long: the rest stays with it)
+        rest = text[gap.end() : gap.end() + WINDOW]
+        begins = (
+            begins_message(rest)
+            or _DATED_RE.match(rest) is not None
+            or classify(rest)[0] != "message"
+            or (len(text) - gap.end() < WINDOW and _cut_short(rest))
+        )
+        if begins and read_plainly(text[start : gap.start()]):
+            parts.append(text[start : gap.start()])
+            start = gap.end()
+    parts.append(text[start:])
     return parts
 
 
-def _next_start(text: str) -> int | None:
-    """Where the next message begins in a text whose own one the catalogue reads to there."""
-    for gap in _GAP_RE.finditer(text):
-        rest = text[gap.end() :]
-        begins = begins_message(rest) or classify(rest)[0] != "message" or _cut_short(rest)
-        if begins and read_plainly(text[: gap.start()]):
-            return gap.end()
-    return None
+def dated_after_first(parts: list[str]) -> bool:
+    """Whether a message run together after another begins with a date (an excerpt's dated
+    lines that a reflow joined)."""
+    return any(_DATED_RE.match(part) for part in parts[1:])
 
 
 def _cut_short(text: str) -> bool:

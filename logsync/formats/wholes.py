@@ -125,7 +125,11 @@ def open_end(line: str, whole_by: str) -> bool:
 
 def begins_record(line: str) -> bool:
     """Whether a line begins a record: a date, or a message the catalogue knows."""
-    return DATE_PREFIX_RE.match(line) is not None or begins_message(line) or known(line)
+    dated = DATE_PREFIX_RE.match(line) or _STAMP_ALONE_RE.match(line)
+    return dated is not None or begins_message(line) or known(line)
+
+
+_STAMP_ALONE_RE = deferred(r"\s*" + paste.STAMP + r"\s*$")
 
 
 def _kind(line: str) -> str:
