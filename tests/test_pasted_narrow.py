@@ -307,3 +307,35 @@ def test_a_name_cut_at_the_width_after_a_record_s_first_piece_is_put_back(tmp_pa
     assert pasted.splitlines()[1:] == ["on - SCCM user to add = Mallory.Admin@Contos", "o.com"]
     users, _ = answers(write(tmp_path, pasted))
     assert [(u["upn"], u["state"]) for u in users] == [("Mallory.Admin@Contoso.com", "pending")]
+
+
+@pytest.mark.parametrize(
+    ("lines", "mode"),
+    [
+        (["a  $$<SMS_CLOUD_USERSYNC", "C><11-25-2026", "x", "y", "z", "w"], wholes.TRACE),
+        (["a  $$", "<thread=5616", "<thread=5616", "x", "y", "z"], wholes.TRACE),
+        (["a  $$", "(0x15F0)>", "(0x15F0)>", "x", "y", "z"], wholes.TRACE),
+        (["a  $$", "(0x15F0)>", "x", "y", "z"], wholes.MESSAGES),  # (a fifth: not a fourth)
+        (["<thread=5616", "<thread=5616", "x", "y", "z", "w"], wholes.MESSAGES),  # (no `$$`)
+        (
+            ['<![LOG[a]LOG]!><time="1">', '<![LOG[b]LOG]!><time="2">', "cost $$< 1", "x", "y"],
+            wholes.MESSAGES,  # (CMTrace's `]LOG]!><` is no trailer's part)
+        ),
+    ],
+)
+def test_a_fourth_of_the_lines_with_a_trailer_s_part_make_sms_trace(
+    lines: list[str], mode: str
+) -> None:
+    """Wrapped narrow, a trace's record spans four lines or more, its trailer's parts two or
+    three of them; fewer than a fourth whole `$$<` (the old rule alone: messages)."""
+    assert wholes.mode(lines) == mode
+
+
+@pytest.mark.parametrize(("quoted", "plain", "expected"), [(3, 3, True), (3, 4, False), (2, 0, False)])
+def test_quoting_after_half_the_threads_ends_and_three_at_least_is_quoting(
+    quoted: int, plain: int, expected: bool
+) -> None:
+    first = ["Starting user delta sync  $$<SMS_CLOUD_USERSYNC><11-25-2026", "(0x15F0)>"]
+    after = ["> Successfully removed users", "$$<SMS", "(0x15F0)>"] * quoted
+    unquoted = ["Successfully removed users", "$$<SMS", "(0x15F0)>"] * plain
+    assert aspasted._quoted_starts(first + after + unquoted) is expected
