@@ -282,6 +282,8 @@ def test_every_three_records_of_the_demo_log_wrapped_or_cut_read_as_they_were(
         ("NotifyAccountAddition - SCCM user to add = caro l@contoso.com", False),
         ("NotifyAccountAddition - SCCM user to add = <UPN of User Account>", True),
         ("NotifyAccountAddition - SCCM user to add = <UPN of User", False),
+        ("NotifyAccountAddition - SCCM user to add = [redacted user]", True),
+        ("NotifyAccountAddition - SCCM user to add = [redacted", False),
         ("NotifyAccountAddition - SCCM user to add = <UPN of User Account> Total", False),
         ("SMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID 5616 (0x15F0).", True),
         ("SMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID 5616 (0 x15F0).", False),

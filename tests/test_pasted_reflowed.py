@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from logsync import events
 from logsync.cli import app
-from logsync.formats import aspasted, together, wholes
+from logsync.formats import aspasted, joins, together, wholes
 
 from .conftest import ROOT
 from .test_as_pasted import BLOG_QUOTES, EXCERPT_TEXT, write
@@ -281,3 +282,107 @@ def test_messages_in_a_long_line_are_told_apart_in_one_pass() -> None:
     assert together.messages_in(" ".join([record] * 3000)) == [record] * 3000
     hostile = "Failed to add user x; reason UserNotFound " + "Total " * 3000
     assert together.messages_in(hostile) == [hostile]
+
+
+def test_the_catalogue_s_phrase_starts_are_its_messages_as_plain_text() -> None:
+    phrases = events.phrase_starts()
+    assert "Total received users to add from SCCM=" in phrases  # (` *= *`: no spaces)
+    assert "SMS_CLOUD_USERSYNC started, ThreadMain() thread ID=" in phrases  # (`\(\)` unescaped)
+    assert "Successfully removed users from cloud:" in phrases
+
+
+@pytest.mark.parametrize(
+    ("text", "cut_short"),
+    [
+        ("Total", True),  # a whole word of a start
+        ("Tota", False),
+        ("Total receiv", True),  # twelve characters
+        ("Total recei", False),
+        ("Total received users to add from", True),
+        ("Thanks", False),
+    ],
+)
+def test_a_message_cut_short_is_twelve_characters_or_whole_words_of_its_start(
+    text: str, cut_short: bool
+) -> None:
+    assert together._cut_short(text) is cut_short
+
+
+@pytest.mark.parametrize(
+    ("text", "messages"),
+    [
+        (  # a message's start that the catalogue does not know yet
+            "Failed to add user a@contoso.com; reason UserNotFound NotifyAccountAddition - SCCM "
+            "user to add =",
+            [
+                "Failed to add user a@contoso.com; reason UserNotFound",
+                "NotifyAccountAddition - SCCM user to add =",
+            ],
+        ),
+        (  # split only after a message read to its end
+            "Failed to add user Total received users; reason UserNotFound",
+            ["Failed to add user Total received users; reason UserNotFound"],
+        ),
+        (  # a tab between them
+            "Failed to add user a@contoso.com; reason UserNotFound\tTotal received users",
+            ["Failed to add user a@contoso.com; reason UserNotFound", "Total received users"],
+        ),
+    ],
+)
+def test_where_a_reflow_ran_a_message_on(text: str, messages: list[str]) -> None:
+    assert together.messages_in(text) == messages
+
+
+RUN = (
+    "Failed to add user a@contoso.com; reason UserNotFound Total received users to add from SCCM "
+    "= 1, Total Successfully added users to Cloud = 0"
+)
+
+
+@pytest.mark.parametrize(
+    ("piece", "begins"),
+    [
+        ("Total received users", True),
+        ("Failed to add user", False),  # (the first record's start: the line's own)
+        (RUN.split("UserNotFound ")[1] + " and more", False),
+    ],
+)
+def test_a_piece_begins_a_record_run_together_on_a_line(piece: str, begins: bool) -> None:
+    assert wholes.begins_at(RUN, piece) is begins
+
+
+@pytest.mark.parametrize(
+    ("line", "begins"),
+    [
+        ("11/25/2026 9:10:12 AM  Thanks, Bob", True),  # an excerpt's date
+        ("11/25/2026 9:10:12 AM", True),  # a date alone, its message on the next line
+        ("NotifyAccountAddition - SCCM user to add =", True),  # a known message's start
+        ("UserDeltaSync:- Users Added = 0, Users Removed = 0", True),  # known (`User` is short)
+        ("Thanks, Bob", False),
+    ],
+)
+def test_what_begins_a_record(line: str, begins: bool) -> None:
+    assert wholes.begins_record(line) is begins
+
+
+def test_a_date_alone_begins_the_record_its_message_is_joined_to() -> None:
+    pieces = ["11/25/2026 9:15:04 AM ", "NotifyAccountAddition - SCCM user to add = ", "bob@contoso.com"]
+    assert joins.joined(pieces, wholes.MESSAGES) == (
+        0,
+        "11/25/2026 9:15:04 AM  NotifyAccountAddition - SCCM user to add = bob@contoso.com",
+    )
+
+
+@pytest.mark.parametrize(
+    ("indent", "joined"),
+    [
+        ("  ", "  Failed to add user scott@contoso.com; reason UserNotFound"),
+        ("\t\t", "\t\tFailed to add user scott@contoso.com; reason UserNotFound"),
+        (" ", " Failed to add user scott@contoso.com; reason UserNotFound"),  # (the break's)
+    ],
+)
+def test_a_paragraph_s_indentation_is_taken_off_its_pieces_when_joined(
+    indent: str, joined: str
+) -> None:
+    pieces = [indent + "Failed to add user scott@contoso.com;", indent + "reason UserNotFound"]
+    assert joins.join(pieces, wholes.MESSAGES) == joined
