@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from logsync import analyze, events
+from logsync import events
 from logsync.cli import app
 from logsync.formats import aspasted, joins, wholes
 
@@ -25,7 +25,7 @@ from .test_as_pasted import (
     cut,
     history,
     quoted,
-    unlocated,
+    read_as_the_window,
     wrapped,
     write,
 )
@@ -225,15 +225,8 @@ def test_windows_of_simulated_histories_wrapped_narrow_give_the_answers_of_the_w
         return cut(text, width) if cut_words else wrapped(text, width)
 
     pasted = wrap(quote(text)) if quote_first and not cut_words else quote(wrap(text))
-    clean = analyze([write(tmp_path, text, "window.log")])
-    got = analyze([write(tmp_path, pasted, "window.log")])
-    assert [unlocated(user) for user in got.users] == [unlocated(user) for user in clean.users]
-    assert got.result.counts == clean.result.counts
+    got, clean = read_as_the_window(tmp_path, text, pasted)
     assert got.result.cycles == clean.result.cycles
-    assert (got.inputs[0].records, got.inputs[0].unparsed) == (
-        clean.inputs[0].records,
-        clean.inputs[0].unparsed,
-    )
 
 
 DEMO_LINES = DEMO_TEXT.splitlines()

@@ -17,8 +17,6 @@ SLACK = 4
 TRAILER_REACH = 120
 """Characters before a break that are looked at to tell whether it falls inside a trailer."""
 
-STAMP_ONLY_RE = deferred(r"\s*" + paste.STAMP + r"\s*$")
-"""A piece that is an excerpt's date alone: its message was wrapped to the next line."""
 
 
 def broken(piece: str, following: str, width: int, escaped: bool = False) -> bool:
@@ -58,7 +56,7 @@ def separators(left: str, right: str, cut: bool) -> tuple[str, ...]:
     next) is the break itself; a word cut at a hyphen, or a text `cut` at the width, joins
     without one, as does a break inside a trailer but at its spaces; else the wrapper dropped
     a space (or cut a word longer than a line)."""
-    if STAMP_ONLY_RE.match(left):  # (an excerpt's date, its message wrapped to the next line)
+    if paste.STAMP_RE.match(left):  # (an excerpt's date, its message wrapped to the next line)
         return (" " * max(0, 2 - len(left) + len(left.rstrip(" \t"))),)
     if left.endswith((" ", "\t")) or right.startswith((" ", "\t")):
         return ("", " ")
@@ -77,7 +75,7 @@ def joined(pieces: list[str], whole_by: str, cut: bool = False) -> tuple[int, st
     # a piece that begins a message the catalogue knows begins a record: no piece before it
     # is part of it (lines cut off at a width, not wrapped: `cut -c1-120`, a console's copy)
     starts = [
-        index - 1 if STAMP_ONLY_RE.match(pieces[index - 1]) else index  # (after its date)
+        index - 1 if paste.STAMP_RE.match(pieces[index - 1]) else index  # (after its date)
         for index in range(1, len(pieces))
         if together.begins_message(pieces[index]) or wholes.known(pieces[index])
     ]

@@ -57,7 +57,9 @@ _DAY = (
 `14-Sep-2014`, `Sep 14, 2014`, optionally after its weekday (`Sun 9/14/2014`)."""
 STAMP = _DAY + r"[ T]" + _CLOCK
 """A date and time of a pasted excerpt or copied row (also `aspasted`'s)."""
-_STAMP_RE = deferred(r"\s*" + STAMP + r"\s*$")
+STAMP_RE = deferred(r"\s*" + STAMP + r"\s*$")
+"""A date and time alone (a row's column, or an excerpt's date whose message went on the
+next line)."""
 _DATE_LINE_RE = deferred(r"\s*(" + STAMP + r")(?:(?:\s{2,}|\t)(\S.*))?$")
 
 
@@ -154,7 +156,7 @@ per run of spaces, in linear time.)"""
 def copied_row(line: str) -> tuple[str, str, str, str] | None:
     """A copied row's message, component, date and time, and thread; None for another line."""
     parts = line.split("\t")
-    if len(parts) >= 4 and _STAMP_RE.match(parts[-2]):
+    if len(parts) >= 4 and STAMP_RE.match(parts[-2]):
         return "\t".join(parts[:-3]), parts[-3].strip(), parts[-2], parts[-1].strip()
     if "(0x" not in line:  # (a quick no for every other line)
         return None

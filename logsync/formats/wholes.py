@@ -104,13 +104,13 @@ def read_plainly(line: str) -> bool:
 def begins_at(line: str, piece: str) -> bool:
     """Whether one of the records a reflow ran together on a line (but its first) begins with
     `piece`: a record's start, not a piece of the one before it."""
-    return any(part.startswith(piece) for part in together.messages_in(_message(line).strip())[1:])
+    return any(part.startswith(piece) for part in _messages(line)[1:])
 
 
 def read_plainly_of(line: str) -> int:
     """How many of the messages a reflow ran together on a line (see `together`) the catalogue
     reads to their ends."""
-    return sum(map(events.read_plainly, together.messages_in(_message(line).strip())))
+    return sum(map(events.read_plainly, _messages(line)))
 
 
 def open_end(line: str, whole_by: str) -> bool:
@@ -120,22 +120,25 @@ def open_end(line: str, whole_by: str) -> bool:
     ran together (see `together`)."""
     if whole_by != MESSAGES:
         return False
-    return not events.read_plainly(together.messages_in(_message(line).strip())[-1])
+    return not events.read_plainly(_messages(line)[-1])
 
 
 def begins_record(line: str) -> bool:
     """Whether a line begins a record: a date, or a message the catalogue knows."""
-    dated = DATE_PREFIX_RE.match(line) or _STAMP_ALONE_RE.match(line)
+    dated = DATE_PREFIX_RE.match(line) or paste.STAMP_RE.match(line)
     return dated is not None or begins_message(line) or known(line)
 
-
-_STAMP_ALONE_RE = deferred(r"\s*" + paste.STAMP + r"\s*$")
 
 
 def _kind(line: str) -> str:
     """The catalogue's kind of the line's message (after an excerpt's date, before a
     trailer)."""
     return events.classify(_message(line).strip())[0]
+
+
+def _messages(line: str) -> list[str]:
+    """The messages a reflow ran together on a line (see `together.messages_in`)."""
+    return together.messages_in(_message(line).strip())
 
 
 def _message(line: str) -> str:
