@@ -165,8 +165,12 @@ def test_the_copies_are_removed_when_the_command_is_terminated(
 ) -> None:
     """SIGTERM (`kill`, a CI job's timeout) and SIGHUP (the terminal closed) end the command as
     the signal would (exit 143, 129), without leaving the unpacked copy behind (the signal's
-    own end would)."""
+    own end would). The packed log is given beside a FIFO that nothing writes to: it is
+    unpacked to be sampled, then the command waits for the FIFO's first byte, with its copy
+    made, for as long as the test takes (before, it was a large log read for a while, and a
+    loaded machine sometimes saw no copy within the wait)."""
     import os
+    import shutil
     import subprocess
     import time
 
@@ -174,25 +178,33 @@ def test_the_copies_are_removed_when_the_command_is_terminated(
 
     temporary = tmp_path / "tmp"
     temporary.mkdir()
-    name = packed(tmp_path, "gz", DEMO.read_bytes() * 150)  # (read a while: 150 copies of a log)
+    name = packed(tmp_path, "gz", DEMO.read_bytes())
+    fifo = tmp_path / "waiting.log"
+    os.mkfifo(fifo)
     process = subprocess.Popen(
-        [LOGSYNC, "report", name], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [LOGSYNC, "report", name, str(fifo)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         env={**os.environ, "TMPDIR": str(temporary)},
     )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while (
-            not any(temporary.iterdir())
+            not list(temporary.glob("*/*.log"))
             and process.poll() is None
             and time.monotonic() < deadline
         ):
             time.sleep(0.01)
-        ended = process.poll() is not None  # (the copy is being read: the command has not ended)
-        assert any(temporary.iterdir()), process.communicate() if ended else "no copy in 30 s"
+        copies = [path.parent.name[:8] for path in temporary.glob("*/*.log")]
+        ended = process.poll() is not None
+        assert copies == ["logsync-"], (  # (why not: the command's end, or the room left)
+            process.communicate() if ended else "no copy in 60 s",
+            f"{shutil.disk_usage(temporary).free} bytes free",
+        )
+        assert process.poll() is None  # (waiting for the FIFO)
         process.send_signal(signum)
         assert process.wait(timeout=30) == code
     finally:
         process.kill()
+        process.communicate()
     assert list(temporary.iterdir()) == []
 
 

@@ -192,9 +192,9 @@ _CLICK_ERROR: type[Exception] = next(
 """The framework's base of usage errors (click's, which typer may bundle under another name)."""
 
 _OUTCOME = [ExitCode.OK]
+"""The exit code the running command has decided on, before it writes its output."""
 RUNNING = [""]
 """The name of the command being run (for messages that suggest a command line)."""
-"""The exit code the running command has decided on, before it writes its output."""
 
 
 def outcome(code: ExitCode) -> None:
