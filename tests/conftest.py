@@ -150,6 +150,31 @@ def run_installed(
     )
 
 
+def handling_signals(process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    """Wait until the started command has installed its own signal handlers, so that a test's
+    signal meets the command, not the interpreter still starting (on a loaded machine that can
+    take longer than any fixed sleep). The command installs SIGINT's, then SIGTERM's; Python
+    catches SIGINT from its own start, so SIGTERM's tells (Linux's /proc: `SigCgt`). Elsewhere,
+    a second."""
+    import signal
+    import time
+
+    status = Path(f"/proc/{process.pid}/status")
+    if not status.exists():
+        time.sleep(1.0)
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        caught = next(
+            (line.split()[1] for line in status.read_text().splitlines() if line.startswith("SigCgt:")),
+            "0",
+        )
+        if int(caught, 16) >> (signal.SIGTERM - 1) & 1:
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"the command installed no handler of SIGTERM within {timeout} s")
+
+
 def without_log_end_note(stderr: bytes) -> bytes:
     """A subprocess's stderr without the note that its sample log ended long ago (the process
     reads the real wall clock)."""

@@ -8,7 +8,6 @@ import os
 import re
 import signal
 import subprocess
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from logsync.errors import InputError
 from logsync.pipeline import EventStream
 from logsync.safety import tab_joined, visible
 
-from .conftest import LOGSYNC, SAMPLES, without_log_end_note
+from .conftest import LOGSYNC, SAMPLES, handling_signals, without_log_end_note
 from .logtext import Log, sms_line
 
 HOSTILE = (
@@ -384,7 +383,12 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     assert json.loads(pipeline.stdout)["line"] == 1
 
 
-def test_ctrl_c_ends_quietly() -> None:
+@pytest.mark.parametrize("waited", [0.0, 1.0], ids=["as-it-starts", "reading"])
+def test_ctrl_c_ends_quietly(waited: float) -> None:
+    """Ctrl-C ends with 130 and nothing on stderr, whether it comes as the command loads its
+    modules (before, that was a traceback and exit 1: a gate's "findings") or while it reads."""
+    import time
+
     process = subprocess.Popen(
         [LOGSYNC, "events", "-"],
         stdin=subprocess.PIPE,
@@ -394,7 +398,8 @@ def test_ctrl_c_ends_quietly() -> None:
     assert process.stdin is not None
     process.stdin.write((SAMPLES / "spec-case" / "CloudUserSync.log").read_bytes()[:4000])
     process.stdin.flush()
-    time.sleep(1.0)
+    handling_signals(process)
+    time.sleep(waited)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=30)
     assert process.returncode == 130

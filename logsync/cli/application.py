@@ -220,10 +220,10 @@ def main() -> None:
     sys.stderr = _Notes(sys.stderr)
     if sys.stdout is None:  # started with its standard output closed (`>&-`)
         _fail("cannot write the output: standard output is closed")
-    from .commands import COMMANDS, load
+    try:  # (from here on, Ctrl-C ends quietly with 130: the commands' modules load too)
+        from .commands import COMMANDS, load
 
-    load(_commands_run(sys.argv[1:], COMMANDS))
-    try:
+        load(_commands_run(sys.argv[1:], COMMANDS))
         code = typer.main.get_command(app).main(prog_name="logsync", standalone_mode=False)
         sys.stdout.flush()
     except _Interrupted:
