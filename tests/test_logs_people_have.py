@@ -1721,6 +1721,33 @@ def test_an_excerpt_of_totals_lines_is_no_all_clear(tmp_path: Path) -> None:
     ]
 
 
+def test_an_excerpt_that_begins_at_a_failing_cycle_s_totals_is_no_all_clear(
+    tmp_path: Path,
+) -> None:
+    """The demo log's last two lines of erin's failing cycle (its totals, `received 1, added
+    0`, and the `UserDeltaSync` line: `tail -2` of a log rotated there, or of a paste), and the
+    totals lines from carol's failing cycle on. The first cycle's start is not in the input, so
+    its failure line may precede it: that failed add was not counted, and the gate passed
+    (`ok: no waiting, overdue or failed user`). It counts, as no user of the input can be it
+    (none is held back since before the input)."""
+    lines = Path(DEMO).read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    assert lines[2893].startswith("Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 0")
+    path = tmp_path / "tail2.log"
+    path.write_text("".join(lines[2893:2895]), encoding="utf-8")
+    said = f"1 failed add that no failure line of the input names (cycle totals, first at {path}:1)"
+    check = runner.invoke(app, ["check", str(path)])
+    assert (check.exit_code, check.stdout.splitlines()[-1]) == (
+        1, f"FAIL: {said}, limit 0 as of 2026-11-25T14:30:09.315-08:00",
+    )
+    report = runner.invoke(app, ["report", "--format", "json", str(path)])
+    assert json.loads(report.stdout)["summary"]["unnamed_failures"] == 1
+    totals = _grep(tmp_path, "totals.log", "Total received users to add")
+    later = tmp_path / "later.log"
+    later.write_text("".join(Path(totals).read_text().splitlines(keepends=True)[8:]), "utf-8")
+    result = analyze([str(later)]).result  # (the whole excerpt's seven: carol's is its first)
+    assert (result.unnamed_failures, result.unnamed_at[2]) == (7, 1)  # type: ignore[index]
+
+
 def test_an_excerpt_of_one_user_and_the_totals_counts_the_others_failures(tmp_path: Path) -> None:
     """With bob's lines and the cycle starts beside the totals, bob's failure is named and the
     six others are not: the gate counts bob and the six."""

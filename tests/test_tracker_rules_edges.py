@@ -1738,3 +1738,34 @@ def test_a_user_held_back_since_before_the_log_is_retried_by_a_restart_after_the
         None,
         "2026-03-03T09:00:00-05:00",
     )
+
+
+@pytest.mark.parametrize(
+    ("earlier", "first", "held", "expected"),
+    [
+        (0, 1, 0, (1, "first")),
+        (0, 2, 1, (1, "first")),
+        (0, 1, 1, (0, None)),
+        (0, 1, 2, (0, None)),
+        (3, 2, 0, (5, "first")),
+        (3, 2, 2, (3, "later")),
+        (3, None, 0, (3, "later")),
+    ],
+)
+def test_failed_adds_of_the_input_s_first_cycle_count_beyond_the_users_held_back_before_it(
+    earlier: int, first: int | None, held: int, expected: tuple[int, str | None]
+) -> None:
+    """The first cycle's failed adds that no line names (its start, and maybe its failure lines,
+    precede the input) count beyond the users held back since before the input: each may be
+    one of them, counted already as a stuck user. Its totals line is then the first shown."""
+    from logsync.tracker.totals import CycleTotals
+
+    totals = CycleTotals(None)  # type: ignore[arg-type]  # (the ledger is not read here)
+    where = {"first": ((1, None), "a.log", 2), "later": ((9, None), "a.log", 40)}
+    totals.unnamed = earlier
+    totals.unnamed_at = where["later"] if earlier else None  # type: ignore[assignment]
+    if first is not None:
+        totals.first_unnamed = (first, where["first"])  # type: ignore[assignment]
+    totals.held_before = held
+    count, at = totals.unnamed_failures()
+    assert (count, at) == (expected[0], where.get(expected[1]) if expected[1] else None)

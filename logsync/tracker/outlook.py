@@ -138,6 +138,7 @@ def conclude(
     listed.sort(key=itemgetter(0, 1, 2))
     users = [entry[3] for entry in listed]
     del listed
+    unnamed, unnamed_at = tracker.totals.unnamed_failures()
     timeline = tracker.history.followed()
     if tracker.follow is not None:
         followed = next((u for u in users if u.upn.lower() == tracker.follow), None)
@@ -164,8 +165,8 @@ def conclude(
         counts=counts,
         undetermined=undetermined,
         retry_unseen=unseen,
-        unnamed_failures=tracker.totals.unnamed,
-        unnamed_at=_unnamed_at(tracker.totals.unnamed_at),
+        unnamed_failures=unnamed,
+        unnamed_at=_unnamed_at(unnamed_at),
     )
 
 

@@ -66,6 +66,12 @@ class CycleTotals:
         lines of their cycles: users the input does not name (an excerpt of totals lines)."""
         self.unnamed_at: tuple[Moment, str, int] | None = None
         """The first such totals line: its moment, source and line."""
+        self.first_unnamed: tuple[int, tuple[Moment, str, int]] | None = None
+        """Such adds in the input's first cycle whose start is not in it, and its totals line:
+        their failure lines may lie before the input, and so may the users' own, who are then
+        held back since before it (rule 2b): they count beyond those users (`unnamed_failures`)."""
+        self.held_before = 0
+        """Users held back since before the input, with no failure in it (rule 2b)."""
         self.room_at: int | None = None
         """The instant of the last totals line whose `received` count is more than the users
         the input names in its cycle: it may have received a user whose line is not in the
@@ -95,6 +101,19 @@ class CycleTotals:
         """A restart: the undecided cycle is never decided."""
         self.undecided = {}
 
+    def unnamed_failures(self) -> tuple[int, tuple[Moment, str, int] | None]:
+        """The failed adds no failure line names, and the first totals line that shows one:
+        those of the input's first cycle count beyond the users held back since before the
+        input (each may be one of them: a gate never passes because a failure lies before the
+        input, nor counts a user twice where the input shows whom it failed)."""
+        if self.first_unnamed is None:
+            return self.unnamed, self.unnamed_at
+        first, at = self.first_unnamed
+        beyond = max(0, first - self.held_before)
+        if not beyond:
+            return self.unnamed, self.unnamed_at
+        return self.unnamed + beyond, at  # (the input's first totals line comes first)
+
     def regrown(self, key: str, user: User) -> None:
         """A user's record was made a `User`."""
         if key in self.undecided:
@@ -122,7 +141,9 @@ class CycleTotals:
         if data.received > named:
             self.room_at = here[0]
         unnamed = data.received - data.added - failures
-        if unnamed > 0 and not first_partial:  # (the first cycle's failures may precede it)
+        if unnamed > 0 and first_partial:  # (its failures, and the users, may precede it)
+            self.first_unnamed = (unnamed, (here, source, line))
+        elif unnamed > 0:
             self.unnamed += unnamed
             if self.unnamed_at is None:
                 self.unnamed_at = (here, source, line)
@@ -233,6 +254,7 @@ class CycleTotals:
             return
         ledger = self.ledger
         grown = ledger.grown(key, user)
+        self.held_before += 1
         grown.failing = grown.ever_failed = grown.before_input = True
         grown.reason = None
         grown.full_sync_due = None
