@@ -1748,6 +1748,33 @@ def test_an_excerpt_that_begins_at_a_failing_cycle_s_totals_is_no_all_clear(
     assert (result.unnamed_failures, result.unnamed_at[2]) == (7, 1)  # type: ignore[index]
 
 
+def test_a_failure_in_an_excerpt_decides_a_user_an_earlier_cycle_s_counts_could_not(
+    tmp_path: Path,
+) -> None:
+    """`grep -C2 bob` of the demo log: heidi is first notified in a cycle whose counts cannot
+    say whether she was received (the excerpt leaves lines out), then fails at 10:10 with
+    UserNotFound: her timer is known from then on. She stayed `pending` (undetermined) to the
+    end, as if that cycle still spoke for her, while bob, whose story the excerpt shows alike,
+    was `waiting`."""
+    lines = Path(DEMO).read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    kept = sorted({j for i, line in enumerate(lines) if "bob" in line for j in range(i - 2, i + 3)})
+    out = []
+    for before, index in zip([None, *kept], kept, strict=False):  # (pairs: the one before)
+        if before is not None and index != before + 1:
+            out.append("--\n")  # (grep's mark of lines left out)
+        out.append(lines[index])
+    path = tmp_path / "bob.log"
+    path.write_text("".join(out), encoding="utf-8")
+    analysis = analyze([str(path)])
+    assert [(u.upn, u.state, u.pending_reason, iso(u.full_sync_due)) for u in analysis.users] == [
+        ("bob@contoso.com", "waiting", None, "2026-11-26T09:10:08.462-08:00"),
+        ("heidi@contoso.com", "waiting", None, "2026-11-26T10:10:08.506-08:00"),
+        ("erin@contoso.com", "pending", "awaiting_totals", None),
+        ("Mallory.Admin@Contoso.com", "pending", "undetermined", None),
+    ]
+    assert analysis.result.undetermined == 1  # (Mallory: notified, never failed)
+
+
 def test_an_excerpt_of_one_user_and_the_totals_counts_the_others_failures(tmp_path: Path) -> None:
     """With bob's lines and the cycle starts beside the totals, bob's failure is named and the
     six others are not: the gate counts bob and the six."""

@@ -4,8 +4,7 @@ Pure: it is fed rows in time order and does no I/O, prints nothing and never rea
 The `Tracker` keeps the users and the cycle under way; its parts keep the rest: the
 connector's log (`connector`), the reconciliation of cycle totals (`totals`). `outlook` draws
 the conclusions at `as_of`. Memory grows with users (and daylight-saving changes), not with
-the length of the log.
-"""
+the length of the log."""
 
 from __future__ import annotations
 
@@ -372,6 +371,7 @@ class Tracker:
             user.last_seen = us
         self.failed[key] = self.failed.get(key, 0) + 1
         self.held.pop(key, None)
+        self.totals.undecided.pop(key, None)  # (whatever a cycle before could not say of it)
         if not user.failing:
             user.failing = True
             user.before_input = False
