@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 from logsync import analyze
 from logsync.analysis import Analysis
 from logsync.cli import app
-from logsync.formats import aspasted, copies, detect, paste
+from logsync.formats import aspasted, copies, cuts, detect, paste
 from logsync.tracker import UserState
 
 from .conftest import ROOT, SAMPLES
@@ -757,7 +757,7 @@ PASTINGS: dict[str, Callable[[str], str]] = {
 
 NOT_UNDONE_IN_SMS_TRACE = ("cut at 70", "cut at 80", "cut at 80, then quoted >")
 """SMS trace cut inside its messages is not told apart from SMS trace wrapped at spaces (see
-`aspasted._cut_at`): where a cut falls inside a word of a message (70 and 80 columns, not 76,
+`cuts.cut_at`): where a cut falls inside a word of a message (70 and 80 columns, not 76,
 on the demo log), its pieces are joined with a space."""
 
 
@@ -981,7 +981,7 @@ def test_windows_of_simulated_histories_as_pasted_give_the_answers_of_the_window
             return text
         return cut(text, width) if cut_words else wrapped(text, width, hyphens=hyphens)
 
-    if cut_words:  # (quoted, then cut inside words: not told apart; see aspasted._cut_at)
+    if cut_words:  # (quoted, then cut inside words: not told apart; see cuts.cut_at)
         quote_first = False
 
     pasted = wrap(quote(text)) if quote_first else quote(wrap(text))
@@ -1402,7 +1402,7 @@ def test_windows_of_simulated_histories_escaped_and_wrapped_give_the_answers_of_
     (`e`), quoted (`q`) and wrapped (`w`) in any `order`, is read as the window itself: the
     same users in the same states, with the same times, and the same counts."""
     # message lines quoted `>>` whose wrapped pieces are as wide as the usual line and its
-    # quoting are taken for a text cut at the width (see `aspasted._cut_at`)
+    # quoting are taken for a text cut at the width (see `cuts.cut_at`)
     assume(times or prefix != ">> ")
     text = history(seed).text(start, start + length)
     if not times:
@@ -1957,8 +1957,8 @@ def test_what_two_pieces_tell_of_how_a_line_was_broken(
     piece: str, following: str, whole_by: str, told: str | None
 ) -> None:
     """`cut` where two pieces make a record joined as they are and not with a space between,
-    `wrapped` where the other way round, nothing where both or neither (see `_cut_at`)."""
-    assert aspasted._told(piece, following, whole_by) == told
+    `wrapped` where the other way round, nothing where both or neither (see `cuts.cut_at`)."""
+    assert cuts.told(piece, following, whole_by) == told
 
 
 def test_sms_trace_cut_below_a_line_of_the_reply_is_still_taken_for_cut(tmp_path: Path) -> None:
