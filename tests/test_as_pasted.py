@@ -1883,12 +1883,6 @@ def test_message_lines_quoted_then_cut_are_taken_for_cut(tmp_path: Path) -> None
             lambda text: quoted(wrapped(text, 68), "> "),
             (True, 65, "", False, "> "),
         ),
-        (
-            "dated lines",
-            (2400, 2403),
-            lambda text: quoted(cut(text, 64), "> "),
-            (True, 64, "", False, "> "),
-        ),
         ("copied rows", (2400, 2403), lambda text: wrapped(text, 84), (False, 82, "rows", False, None)),
     ],
 )
@@ -1900,9 +1894,8 @@ def test_short_excerpts_wrapped_at_spaces_are_not_taken_for_cut(
     pasting_read: tuple[bool, int, str, bool, str | None],
 ) -> None:
     """A few records as dated lines or copied rows (their tabs made spaces), wrapped at spaces,
-    or cut at 64 in only two of their lines, then quoted: they show no cut (pieces that make a
-    known message either way or neither, or fewer than three lines as wide as the text), so
-    their pieces are joined as wrapped, and give the window's answers."""
+    then quoted: they show no cut (pieces that make a known message either way or neither),
+    so their pieces are joined as wrapped, and give the window's answers."""
     lines = demo_window(*window)
     text = _as_dated_lines(lines) if form == "dated lines" else _as_rows(lines, "\t")
     pasted = paste_it(text)

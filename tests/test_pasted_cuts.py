@@ -4,13 +4,28 @@ a line broken where no space was is put back together as the one known message i
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from logsync import analyze
+from logsync.cli import app
 
-from .test_as_pasted import cut
+from .test_as_pasted import (
+    BLOG_QUOTES,
+    NO_TIMES_NOTE,
+    _as_dated_lines,
+    answers,
+    cut,
+    demo_window,
+    how_pasted,
+    quoted,
+    write,
+)
+
+runner = CliRunner()
 
 CYCLE = """\
 Starting user delta sync, raise failure status messages = True
@@ -113,3 +128,76 @@ def test_a_word_after_a_whole_name_in_an_unwrapped_text_makes_no_user(
         f"{word}\n"
     )
     assert states(tmp_path, text) == [(name, "waiting")]
+
+
+Answer = tuple[int, list[tuple[str, str, str | None, int]], str]
+
+
+def read(tmp_path: Path, text: str) -> Answer:
+    """`report --all --format json`: its exit code, the users (name, state, reason, failures)
+    and what it says on stderr."""
+    path = tmp_path / "ticket.txt"
+    path.write_text(text)
+    result = runner.invoke(app, ["report", "--all", "--format", "json", str(path)])
+    if result.exit_code == 2:
+        return result.exit_code, [], result.stderr
+    users = json.loads(result.stdout)["users"]
+    return (
+        result.exit_code,
+        [(user["upn"], user["state"], user["reason"], user["failures"]) for user in users],
+        result.stderr,
+    )
+
+
+BLOG_ANSWER = (0, [("<UPN of User Account>", "waiting", "UserNotFound", 1)], NO_TIMES_NOTE)
+"""The blog post's quotes as they stand: the user failed, then held back."""
+
+
+@pytest.mark.parametrize("width", [45, 49, 52, 54, 56, 58, 62, 63])
+def test_the_blog_post_s_quotes_cut_inside_words_give_their_answers(
+    tmp_path: Path, width: int
+) -> None:
+    """`fold -w` at these widths cuts the failure's reason (`reason Use|rNotFound`) and the
+    placeholder of the notification (`<UPN of U|ser Account>`). The text was not taken for cut
+    (lines a record begins after, `... messages = True` or `... cloud = 0` then `Total ...`,
+    counted as lines at other widths that a piece of theirs follows; only two breaks at 62 and
+    63): the reason stayed `Use` (the user `failed`), and the placeholder, which may hold
+    spaces, was joined with one, a second user `<UPN of U ser Account>`."""
+    assert read(tmp_path, BLOG_QUOTES) == BLOG_ANSWER
+    assert read(tmp_path, cut(BLOG_QUOTES, width)) == BLOG_ANSWER
+
+
+@pytest.mark.parametrize("width", [49, 52, 62, 63])
+def test_the_blog_post_s_quotes_cut_at_a_width_are_taken_for_cut(width: int) -> None:
+    """At 49 a line ends with the record it holds (`... reason |UserNotFound`, then a blank
+    line): no piece of it follows. At 62 and 63 only two lines are cut, one of them where
+    a piece tells a cut (`Total Successfully a|dded`) or where no wrapper at spaces would
+    have broken both (`Total Successfully |added` kept its space, `<UPN of User Accoun|t>`
+    had none)."""
+    assert how_pasted(cut(BLOG_QUOTES, width)) == (False, width, "", True, None)
+
+
+@pytest.mark.parametrize("width", range(44, 81))
+def test_the_blog_post_s_quotes_cut_at_44_to_80_columns_give_their_answers_or_none(
+    tmp_path: Path, width: int
+) -> None:
+    """Never a different answer: the quotes' own, or the input refused (one line)."""
+    answer = read(tmp_path, cut(BLOG_QUOTES, width))
+    if answer[0] == 2:
+        assert len(answer[2].splitlines()) == 1
+    else:
+        assert answer == BLOG_ANSWER
+
+
+def test_dated_lines_cut_at_64_in_two_lines_one_inside_a_word_are_taken_for_cut(
+    tmp_path: Path,
+) -> None:
+    """Three records as dated lines cut at 64, then quoted: only two lines are that wide, both
+    cut (`... to be remo|ved from cloud = 0`, which makes a known message only as cut, and
+    `... user to add| = heidi@contoso.com`), and they are all the lines another piece follows.
+    Two cuts were too few to tell, and the text was read as wrapped; it gives the same
+    answers either way."""
+    text = _as_dated_lines(demo_window(2400, 2403))
+    pasted = quoted(cut(text, 64), "> ")
+    assert how_pasted(pasted) == (True, 64, "", True, "> ")
+    assert answers(write(tmp_path, pasted)) == answers(write(tmp_path, text, "clean.log"))

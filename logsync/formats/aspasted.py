@@ -193,6 +193,8 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
             lengths = sorted(map(copies.columns, lines))
         narrowest = MIN_CHECKED_WIDTH if _checked(lines, whole_by) else MIN_MESSAGES_WIDTH
         wide = lengths[(len(lengths) - 1) * 9 // 10] > narrowest
+        # (message lines cut inside their words, `fold`: not the blog post's short lines)
+        wide = wide or (cut and usual > MIN_CHECKED_WIDTH)
         if entities and not wide:  # (most pieces much narrower: see `_escaped_width`)
             usual = _escaped_width(lines, whole_by)
             cut, wide = cuts.cut_at(lines, usual, whole_by, quoting), usual > MIN_WIDTH

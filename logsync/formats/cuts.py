@@ -14,7 +14,11 @@ from .wholes import MESSAGES, TRACE
 def cut_at(lines: list[str], width: int, whole_by: str, quoting: int = 0) -> bool:
     """Whether a text was cut every `width` characters (`fold -w`), inside words too: nine in
     ten lines that another piece follows are that wide (three different ones at least), where a
-    wrapper that breaks at spaces leaves lines of many widths. (`fold` counts bytes: a line with
+    wrapper that breaks at spaces leaves lines of many widths. A line that ends a record (with
+    the piece above it, a message read to its end) or that a record's first piece follows is
+    followed by no piece of its own. Of message lines, a short excerpt may show only two cuts:
+    both that wide, and a piece that tells a cut or breaks that no wrapper at spaces made
+    together (see `_spaced_both_ways`). (`fold` counts bytes: a line with
     a byte-order mark or a non-ASCII character is narrower.) SMS trace must show more, since the
     trailers of its records are alike and a wrapper breaking at spaces leaves many lines of one
     width too: three cuts inside a trailer where no space can have been (`$$<SMS_CL|OUD`,
@@ -26,15 +30,20 @@ def cut_at(lines: list[str], width: int, whole_by: str, quoting: int = 0) -> boo
         return False
     continued = {line for line, _ in pairs}
     widths = {width - quoting, width, width + quoting}  # (the usual one may be either)
+    indented: list[tuple[str, str]] = []
     if whole_by != TRACE:  # `fold -w` cuts before a space too: a line that wide, a piece after it
         indented = [
             (a, b)
             for a, b in pairwise(lines)
             if b[:1] in (" ", "\t") and len(a) in widths and not joins.same_indent(a, b)
+            and not wholes.record_start(b.strip(), whole_by)
         ]
-        continued.update(a for a, b in indented if not wholes.record_start(b.strip(), whole_by))
+        continued.update(a for a, _ in indented)
+        # a piece that ends a record begun on the line above: no piece of it follows
+        continued -= {b for a, b in pairwise(lines) if len(b) not in widths and _ends(a, b)}
     exact = sum(1 for line in continued if len(line) in widths)
-    if exact < 3:
+    # (of message lines, a short excerpt: two, where they are all that another piece follows)
+    if exact < 3 and not (whole_by != TRACE and exact == 2 == len(continued)):
         return False
     if whole_by == TRACE:
         return exact * 10 >= len(continued) * 9
@@ -44,8 +53,29 @@ def cut_at(lines: list[str], width: int, whole_by: str, quoting: int = 0) -> boo
     # fewer lines at other widths to doubt (a last piece followed by a line of no record)
     tells = [told(a, b, whole_by) for a, b in pairs if len(a) in widths]
     cut, wrapped = tells.count("cut"), tells.count("wrapped")
+    if exact < 3:  # (two breaks: a piece tells a cut, or no wrapper at spaces made both)
+        spaced = [pair for pair in [*pairs, *indented] if len(pair[0]) in widths]
+        return not wrapped and (cut > 0 or _spaced_both_ways(spaced))
     share = 4 if cut >= 2 and not wrapped else 10  # (three in four, else nine in ten)
     return cut >= wrapped and exact * share >= len(continued) * (share - 1)
+
+
+def _spaced_both_ways(pieces: list[tuple[str, str]]) -> bool:
+    """Whether of these breaks (a piece, the next) one kept a space (at the end of its piece,
+    or the start of the next) and another had none at either side, nor a hyphen: a wrapper
+    that breaks at spaces drops them all or keeps them all (`... Total Successfully |added`,
+    `<UPN of User Accoun|t>`: cut at the width)."""
+    kept = [a[-1:] in (" ", "\t") or b[:1] in (" ", "\t") for a, b in pieces]
+    bare = [not spaced and a[-1:] != "-" for (a, _), spaced in zip(pieces, kept, strict=True)]
+    return any(kept) and any(bare)
+
+
+def _ends(piece: str, following: str) -> bool:
+    """Whether the next piece ends the record that a piece begins: together (as cut or with a
+    space between) they make a message the catalogue reads to its end."""
+    return wholes.read_plainly(piece + following) or wholes.read_plainly(
+        f"{piece} {following.lstrip()}"
+    )
 
 
 def told(piece: str, following: str, whole_by: str) -> str | None:
@@ -63,10 +93,10 @@ def told(piece: str, following: str, whole_by: str) -> str | None:
 
 
 def breaks(lines: list[str], whole_by: str) -> list[tuple[str, str]]:
-    """(line, next line) a record may go on over: no trailer ends it (trace), or no record, date
-    or indentation begins the next."""
+    """(line, next line) a record may go on over: no trailer ends it (trace), or no record (nor
+    the first words of a message the catalogue knows), date or indentation begins the next."""
     pairs = [(line, following) for line, following in pairwise(lines) if not is_blank(following)]
     if whole_by != MESSAGES:  # (a trailer's end, or a row's thread, ends a record)
         return [pair for pair in pairs if not wholes.ends(pair[0], whole_by)]
-    dated, whole = wholes.DATE_PREFIX_RE.match, wholes.whole  # (a date line begins a record)
-    return [p for p in pairs if not (p[1][:1].isspace() or dated(p[1]) or whole(p[1], whole_by))]
+    dated, begins = wholes.DATE_PREFIX_RE.match, wholes.record_start  # (a date begins a record)
+    return [p for p in pairs if not (p[1][:1].isspace() or dated(p[1]) or begins(p[1], whole_by))]
