@@ -188,6 +188,13 @@ def ensure_records(name: str, stats: InputStats) -> None:
             f"no {stats.format} records (--input-format {stats.format}): it reads as "
             f"{stats.detected}; leave --input-format out",
         )
+    if stats.cut_off:
+        lines = "1 line is" if stats.cut_off == 1 else f"{stats.cut_off:,} lines are"
+        raise InputError(
+            display_name(name),
+            f"no whole record: {lines} cut off at {stats.cut_off_width} columns (their ends "
+            "lost, as by `cut -c` or a console's copy); paste them whole",
+        )
     if stats.unparsed:
         raise NoRecordsError(display_name(name), stats.mail)
     if stats.blank:

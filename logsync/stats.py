@@ -15,6 +15,8 @@ class InputStats:
     __slots__ = (
         "blank",
         "connector_records",
+        "cut_off",
+        "cut_off_width",
         "detected",
         "encoding",
         "fallback_lines",
@@ -62,6 +64,10 @@ class InputStats:
         """The time of the record after the last of them (see `gap_open`)."""
         self.gap_open = False
         """The last of them has no record after it yet (it leaves out lines to the end)."""
+        self.cut_off = 0
+        """Of the unparsed lines, those of pasted text cut off at its width (`cut -c`)."""
+        self.cut_off_width = 0
+        """The width they were cut off at (0: none)."""
         self.blank = 0
         self.first_time: datetime | None = None
         """Time of the input's first record (in file order)."""
@@ -151,6 +157,7 @@ _SUMMED = (
     "unparsed",
     "markers",
     "gaps",
+    "cut_off",
     "blank",
     "connector_records",
     "fallback_lines",

@@ -15,6 +15,7 @@ from logsync.cli import app
 
 from .test_as_pasted import (
     BLOG_QUOTES,
+    EXCERPT_TEXT,
     NO_TIMES_NOTE,
     _as_dated_lines,
     answers,
@@ -201,3 +202,64 @@ def test_dated_lines_cut_at_64_in_two_lines_one_inside_a_word_are_taken_for_cut(
     pasted = quoted(cut(text, 64), "> ")
     assert how_pasted(pasted) == (True, 64, "", True, "> ")
     assert answers(write(tmp_path, pasted)) == answers(write(tmp_path, text, "clean.log"))
+
+
+def cut_off(text: str, width: int) -> str:
+    """Text as `cut -c1-WIDTH` (a console that does not wrap) leaves it: each line's end past
+    `width` lost."""
+    return "".join(line[:width] + "\n" for line in text.splitlines())
+
+
+SIGNATURE = "\nThanks,\nBob Smith\n"
+FIRST_THREE = "".join(EXCERPT_TEXT.splitlines(keepends=True)[:3])
+"""SPEC §1's first three lines: scott notified, failed with UserNotFound, the cycle's totals."""
+
+
+def test_lines_cut_off_at_72_columns_are_no_records_and_the_input_is_refused(
+    tmp_path: Path,
+) -> None:
+    """SPEC §1's first three lines through `cut -c1-72`, a signature after: each line is 72
+    wide, its end lost (`... user to add = scott@`, `... reason User`, `... = 1, Total`), and
+    nothing follows to join. They were read as they stood: scott `failed` with reason `User`,
+    and a user `scott@` pending. Lines cut off at the text's width are no records; none is
+    left, and the input is refused, saying why."""
+    pasted = cut_off(FIRST_THREE, 72) + SIGNATURE
+    assert [len(line) for line in pasted.splitlines()[:3]] == [72, 72, 72]
+    path = tmp_path / "ticket.txt"
+    path.write_text(pasted)
+    result = runner.invoke(app, ["report", "--all", "--format", "json", str(path)])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"logsync: error: {path}: no whole record: 3 lines are cut off at 72 columns (their "
+        "ends lost, as by `cut -c` or a console's copy); paste them whole\n"
+    )
+
+
+def test_a_line_cut_off_at_the_width_is_no_record_and_the_whole_lines_are_read(
+    tmp_path: Path,
+) -> None:
+    """SPEC §1's excerpt through `cut -c1-80`: the notification lines lose their names' ends
+    (`scott@contoso.`, a user pending), the totals lines their counts. Only the whole lines
+    are read (the failure, 80 wide by itself, is cut off as far as the text shows), and
+    stderr says how many lines were cut off."""
+    pasted = cut_off(EXCERPT_TEXT, 80)
+    answer = read(tmp_path, pasted)
+    assert answer[:2] == (0, [])
+    assert (
+        f"logsync: {tmp_path / 'ticket.txt'}: 5 lines are cut off at 80 columns (their ends "
+        "lost, as by `cut -c` or a console's copy): no records, not judged\n"
+    ) in answer[2]
+
+
+@pytest.mark.parametrize("width", range(44, 81))
+def test_spec_s_first_lines_cut_off_at_44_to_80_columns_give_their_answers_or_none(
+    tmp_path: Path, width: int
+) -> None:
+    """Never a different answer: the lines' own, or the input refused (one line)."""
+    clean = read(tmp_path, FIRST_THREE + SIGNATURE)
+    assert clean[:2] == (0, [("scott@contoso.com", "waiting", "UserNotFound", 1)])
+    answer = read(tmp_path, cut_off(FIRST_THREE, width) + SIGNATURE)
+    if answer[0] == 2:
+        assert len(answer[2].splitlines()) == 1
+    else:
+        assert answer == clean

@@ -29,7 +29,7 @@ from itertools import pairwise
 
 from ..patterns import deferred
 from . import copies, cuts, joins, paste, sms, wholes
-from .common import GAP_LINE, GAP_MARKS, is_blank, physical_lines
+from .common import CUT_OFF, GAP_LINE, GAP_MARKS, is_blank, physical_lines
 from .wholes import MESSAGES, TRACE
 
 QUOTE_RE = re.compile(r"(?:(?:\||>(?!<[^!]))[ \t]?)+")
@@ -58,7 +58,16 @@ class Pasting:
     """How an input was pasted: whether quoted, the width it was wrapped at (None: not wrapped)."""
 
     __slots__ = (
-        "cut", "entities", "nbsp", "numbered", "padded", "prefix", "quoted", "whole_by", "width"
+        "cut",
+        "cut_off",
+        "entities",
+        "nbsp",
+        "numbered",
+        "padded",
+        "prefix",
+        "quoted",
+        "whole_by",
+        "width",
     )
 
     def __init__(
@@ -72,6 +81,7 @@ class Pasting:
         padded: bool = False,
         entities: bool = False,
         nbsp: bool = False,
+        cut_off: int | None = None,
     ) -> None:
         self.entities = entities
         """Copied from a web page or a ticket as HTML: `&lt;`, `&gt;`, `&amp;` for `<`, `>`,
@@ -93,6 +103,10 @@ class Pasting:
         """What makes a record whole (`TRACE`, `ROWS` or `MESSAGES`)."""
         self.cut = cut
         """Cut every `width` characters, inside words too (`fold -w`; see `cuts.cut_at`)."""
+        self.cut_off = cut_off
+        """The width its lines were cut off at, their ends lost (`cut -c`; see `cuts.cut_off`):
+        a line that wide that begins a record, put back together with nothing, is marked
+        `CUT_OFF`, and its record is not read (see `paste`)."""
 
     def undo(self, lines: Iterator[str]) -> Iterator[str]:
         """The input's physical lines as they were before pasting (as many lines)."""
@@ -108,7 +122,16 @@ class Pasting:
             lines = _unquoted_lines(lines, self.prefix)
         if self.width is not None:
             lines = _unwrapped(lines, self.width, self.whole_by, self.cut, self.entities)
+        if self.cut_off is not None:
+            lines = _marked(lines, self.cut_off)
         return lines
+
+
+def _marked(lines: Iterator[str], width: int) -> Iterator[str]:
+    """The lines, each `width` wide that begins a record marked as cut off there."""
+    for line in lines:
+        cut_off = len(line) == width and wholes.begins_record(line.lstrip())
+        yield line + CUT_OFF if cut_off else line
 
 
 def _unquoted_lines(lines: Iterator[str], prefix: str | None) -> Iterator[str]:
@@ -181,7 +204,7 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         prefix = usual_prefix if spaced and count * 2 >= prefixes.total() else None
         unquoted = Pasting(True, None, prefix=prefix).undo(iter(lines))
         lines = [line for line in unquoted if not is_blank(line)]
-    width = None
+    width = cut_off = None
     whole_by = wholes.mode(lines)
     cmtrace = any("<![LOG[" in line for line in lines)  # (its records may span lines already)
     if lines and not cmtrace and not all(sms.looks_like(line) for line in lines):
@@ -205,10 +228,13 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
             iter(lines), usual, whole_by, cut, entities, names=False
         ):
             width = usual
-    if not (quoted or width is not None or numbered or padded or entities or nbsp):
+        if whole_by == MESSAGES:  # (what is left of a record cut off at the width, as it is)
+            joined = lines if width is None else _unwrapped(iter(lines), width, whole_by, cut)
+            cut_off = usual if cuts.cut_off(list(joined), usual) else None
+    if not (quoted or width is not None or numbered or padded or entities or nbsp or cut_off):
         return None
     cut = width is not None and cut
-    return Pasting(quoted, width, whole_by, cut, prefix, numbered, padded, entities, nbsp)
+    return Pasting(quoted, width, whole_by, cut, prefix, numbered, padded, entities, nbsp, cut_off)
 
 
 _RUN_TOGETHER_RE = deferred(r"\)>[ \t]+(?!\$\$<)\S")

@@ -128,6 +128,10 @@ GAP_MARKS = frozenset((GAP_LINE, "...", "\u2026", "[...]", "[\u2026]", "(...)", 
 paste (a line of `...`, `[snip]`): in a pasted excerpt (and in text undone from pasting, where
 they are made `--`), not in a log as written."""
 GAP_PROBLEM = "lines left out (grep's `--`, `...`)"
+CUT_OFF = "\ufdd0"
+"""Put after a line of pasted text whose end was cut off at the text's width (`cut -c1-72`, a
+console's copy): its record is not read (a Unicode noncharacter, kept for internal use)."""
+CUT_OFF_PROBLEM = "cut off at the text's width (its end lost)"
 
 
 def unparsed_problem(raw: str) -> str:

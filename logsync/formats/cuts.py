@@ -60,6 +60,17 @@ def cut_at(lines: list[str], width: int, whole_by: str, quoting: int = 0) -> boo
     return cut >= wrapped and exact * share >= len(continued) * (share - 1)
 
 
+def cut_off(lines: list[str], width: int) -> bool:
+    """Whether message lines were cut off at `width` (`cut -c1-72`, a console that does not
+    wrap), each line's end lost: a line that wide, that no piece continues, begins a record
+    whose message the catalogue does not read to its end (`... = 1, Total`), and another line
+    is that wide too (one line alone shows no width)."""
+    wide = [line for line in lines if len(line) == width]
+    return len(wide) >= 2 and any(
+        wholes.begins_record(line.lstrip()) and wholes.open_end(line, MESSAGES) for line in wide
+    )
+
+
 def _spaced_both_ways(pieces: list[tuple[str, str]]) -> bool:
     """Whether of these breaks (a piece, the next) one kept a space (at the end of its piece,
     or the start of the next) and another had none at either side, nor a hyphen: a wrapper

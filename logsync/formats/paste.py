@@ -36,6 +36,8 @@ from ..sources import InputStats, display_name
 from ..times import FIRST_YEAR, LAST_YEAR, NO_TIMES, NO_TIMES_REASON, iso, timeless
 from . import sms
 from .common import (
+    CUT_OFF,
+    CUT_OFF_PROBLEM,
     ParseContext,
     in_order,
     is_blank,
@@ -255,6 +257,9 @@ def _timeless(
     much is unknown, so the input's span begins at its first time."""
     stats = ctx.stats
     for line_no, line in held:
+        if line.endswith(CUT_OFF):
+            yield from _cut_off(line_no, line, stats)
+            continue
         if not is_message(line):
             stats.unparsed += 1
             yield Unparsed(line_no, line, unparsed_problem(line))
@@ -276,6 +281,9 @@ def _untimed(held: list[tuple[int, str]], ctx: ParseContext) -> Iterator[Item]:
         yield from _timeless(held, ctx, before=True)
         return
     for line_no, line in held:
+        if line.endswith(CUT_OFF):
+            yield from _cut_off(line_no, line, ctx.stats)
+            continue
         if is_message(line):  # (a message the catalogue knows: the answers would hang on it)
             raise InputError(
                 display_name(ctx.stats.path),
@@ -284,6 +292,15 @@ def _untimed(held: list[tuple[int, str]], ctx: ParseContext) -> Iterator[Item]:
                 "it with its time (its line of the log), or the lines with no time apart",
             )
         yield from non_record(line, line_no, ctx.stats)
+
+
+def _cut_off(line_no: int, line: str, stats: InputStats) -> Iterator[Item]:
+    """A line whose end was cut off at the text's width (see `aspasted.Pasting.cut_off`): no
+    record, whatever is left of its message (`... user to add = scott@`, `reason User`)."""
+    text = line.removesuffix(CUT_OFF)
+    stats.cut_off += 1
+    stats.cut_off_width = max(stats.cut_off_width, len(text))
+    yield from non_record(text, line_no, stats, CUT_OFF_PROBLEM)
 
 
 def _records(line_no: int, time: datetime, text: str, stats: InputStats) -> Iterator[Record]:
@@ -315,16 +332,17 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
     timeless = False
     day_first, lines = _day_first(physical_lines(chunks), ctx)
     blank = outside = False  # (the line before is blank; text around the excerpt)
-    for line in lines:
+    for marked in lines:
         line_no += 1
-        if is_blank(line):
+        if is_blank(marked):
             stats.blank += 1
             blank = True
             continue
         after_blank, blank = blank, False
         if timeless:
-            yield from _timeless([(line_no, line)], ctx)
+            yield from _timeless([(line_no, marked)], ctx)
             continue
+        line = marked.removesuffix(CUT_OFF)  # (a line cut off at the width: no record)
         if "$$<" in line and sms.looks_like(line):  # a line of the log itself, with its time
             yield from _untimed(held, ctx)
             held, current, outside = [], None, False  # (it dates no line after it)
@@ -358,7 +376,10 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
                 stats.saw(record.time, record.component)
                 yield record
                 continue
-            current = time
+            current = time  # (a line cut off there still dates the lines under it)
+            if dated and dated.group(2) and line != marked:
+                yield from _cut_off(line_no, marked, stats)
+                continue
             stats.record_lines += 1
             if dated and dated.group(2):
                 for record in _records(line_no, time, dated.group(2), stats):
@@ -369,7 +390,7 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
             # before any time, after a line of the log itself, or after the text around an
             # excerpt (a known message at the margin there is dated by no line above it)
             current = None
-            held.append((line_no, line))
+            held.append((line_no, marked))
             if len(held) >= MAX_HELD:
                 timeless = stats.first_time is None
                 yield from _timeless(held, ctx) if timeless else _untimed(held, ctx)
@@ -382,6 +403,9 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
             outside = True
             stats.unparsed += 1
             yield Unparsed(line_no, line, unparsed_problem(line))
+            continue
+        if line != marked:
+            yield from _cut_off(line_no, marked, stats)
             continue
         stats.record_lines += 1
         for record in _records(line_no, current, line, stats):
