@@ -19,7 +19,7 @@ from logsync.cli import app
 from logsync.formats import aspasted, joins, together, wholes
 
 from .conftest import ROOT
-from .test_as_pasted import BLOG_QUOTES, EXCERPT_TEXT, write
+from .test_as_pasted import BLOG_QUOTES, EXCERPT_TEXT, wrapped, write
 
 runner = CliRunner()
 PASTED = ROOT / "tests" / "data" / "pasted"
@@ -386,3 +386,21 @@ def test_a_paragraph_s_indentation_is_taken_off_its_pieces_when_joined(
 ) -> None:
     pieces = [indent + "Failed to add user scott@contoso.com;", indent + "reason UserNotFound"]
     assert joins.join(pieces, wholes.MESSAGES) == joined
+
+
+def test_an_excerpt_indented_one_column_then_wrapped_at_a_hyphen_keeps_the_user_s_name(
+    tmp_path: Path,
+) -> None:
+    """SPEC §1's excerpt, its user `robert.bobson-smith@contoso.com`, wrapped at 60 columns
+    after hyphens too, then every line indented by one space (a ticket's quote block): the
+    indentation all lines share was not taken off (one column is less than an excerpt's own),
+    so the name's pieces joined with the space of the next one's indentation, a user
+    `robert.bobson- smith@contoso.com` failed beside robert pending."""
+    name = "robert.bobson-smith@contoso.com"
+    text = EXCERPT_TEXT.replace("scott@contoso.com", name)
+    broken = wrapped(text, 60, hyphens=True)
+    assert "bobson-\nsmith@contoso.com" in broken
+    pasted = write(tmp_path, "".join(" " + line for line in broken.splitlines(keepends=True)))
+    clean = answers(write(tmp_path, text, "clean.txt"))
+    assert clean[1] == [(name, "recovered", "2014-09-15T10:24:12", 1)]
+    assert answers(pasted) == clean

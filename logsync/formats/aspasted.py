@@ -61,6 +61,7 @@ class Pasting:
         "cut",
         "cut_off",
         "entities",
+        "indent",
         "nbsp",
         "numbered",
         "padded",
@@ -82,7 +83,11 @@ class Pasting:
         entities: bool = False,
         nbsp: bool = False,
         cut_off: int | None = None,
+        indent: str = "",
     ) -> None:
+        self.indent = indent
+        """The indentation every line carries (the excerpt indented whole, a quote block),
+        taken off before a wrapped text is put back together (see `_indentation`)."""
         self.entities = entities
         """Copied from a web page or a ticket as HTML: `&lt;`, `&gt;`, `&amp;` for `<`, `>`,
         `&` (see `copies.escaped`): decoded first; wrapped after, its lines were wider."""
@@ -120,6 +125,8 @@ class Pasting:
             lines = (copies.unnumbered(line) for line in lines)
         if self.quoted:
             lines = _unquoted_lines(lines, self.prefix)
+        if self.indent:
+            lines = (line.removeprefix(self.indent) for line in lines)
         if self.width is not None:
             lines = _unwrapped(lines, self.width, self.whole_by, self.cut, self.entities)
         if self.cut_off is not None:
@@ -205,6 +212,8 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         unquoted = Pasting(True, None, prefix=prefix).undo(iter(lines))
         lines = [line for line in unquoted if not is_blank(line)]
     width = cut_off = None
+    indent = _indentation(lines)
+    lines = [line.removeprefix(indent) for line in lines]
     whole_by = wholes.mode(lines)
     cmtrace = any("<![LOG[" in line for line in lines)  # (its records may span lines already)
     if lines and not cmtrace and not all(sms.looks_like(line) for line in lines):
@@ -234,7 +243,21 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
     if not (quoted or width is not None or numbered or padded or entities or nbsp or cut_off):
         return None
     cut = width is not None and cut
-    return Pasting(quoted, width, whole_by, cut, prefix, numbered, padded, entities, nbsp, cut_off)
+    indent = indent if width is not None else ""
+    return Pasting(
+        quoted, width, whole_by, cut, prefix, numbered, padded, entities, nbsp, cut_off, indent
+    )
+
+
+def _indentation(lines: list[str]) -> str:
+    """The indentation that every line begins with (a column of it is enough: an excerpt's own
+    under its date, two columns and more, is told apart from a piece's only once it is off)."""
+    first = lines[0] if lines else ""
+    indent = first[: len(first) - len(first.lstrip(" \t"))]
+    for line in lines[1:]:
+        while indent and not line.startswith(indent):
+            indent = indent[:-1]
+    return indent
 
 
 _RUN_TOGETHER_RE = deferred(r"\)>[ \t]+(?!\$\$<)\S")
