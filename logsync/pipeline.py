@@ -179,7 +179,17 @@ def parse_input(
 
 def ensure_records(name: str, stats: InputStats) -> None:
     """An input without records is nothing to judge: say what it holds rather than report
-    nothing (an empty input, blank lines, or lines of no known format)."""
+    nothing (an empty input, blank lines, or lines of no known format). Pasted text whose
+    lines were cut off at its width is refused whatever is left: a user whose failure, or
+    whose cycle's totals, was cut off would be judged by the lines that are whole."""
+    if stats.cut_off:
+        lines = "1 line is" if stats.cut_off == 1 else f"{stats.cut_off:,} lines are"
+        raise InputError(
+            display_name(name),
+            f"{'' if stats.records else 'no whole record: '}{lines} cut off at "
+            f"{stats.cut_off_width} columns (their ends lost, as by `cut -c` or a console's "
+            "copy); paste them whole",
+        )
     if stats.records:
         return
     if stats.unparsed and stats.detected:
@@ -187,13 +197,6 @@ def ensure_records(name: str, stats: InputStats) -> None:
             display_name(name),
             f"no {stats.format} records (--input-format {stats.format}): it reads as "
             f"{stats.detected}; leave --input-format out",
-        )
-    if stats.cut_off:
-        lines = "1 line is" if stats.cut_off == 1 else f"{stats.cut_off:,} lines are"
-        raise InputError(
-            display_name(name),
-            f"no whole record: {lines} cut off at {stats.cut_off_width} columns (their ends "
-            "lost, as by `cut -c` or a console's copy); paste them whole",
         )
     if stats.unparsed:
         raise NoRecordsError(display_name(name), stats.mail)

@@ -235,20 +235,24 @@ def test_lines_cut_off_at_72_columns_are_no_records_and_the_input_is_refused(
     )
 
 
-def test_a_line_cut_off_at_the_width_is_no_record_and_the_whole_lines_are_read(
-    tmp_path: Path,
+@pytest.mark.parametrize("width", [76, 80])
+def test_lines_cut_off_beside_whole_ones_are_refused_not_read_around(
+    tmp_path: Path, width: int
 ) -> None:
-    """SPEC §1's excerpt through `cut -c1-80`: the notification lines lose their names' ends
-    (`scott@contoso.`, a user pending), the totals lines their counts. Only the whole lines
-    are read (the failure, 80 wide by itself, is cut off as far as the text shows), and
-    stderr says how many lines were cut off."""
-    pasted = cut_off(EXCERPT_TEXT, 80)
-    answer = read(tmp_path, pasted)
-    assert answer[:2] == (0, [])
-    assert (
-        f"logsync: {tmp_path / 'ticket.txt'}: 5 lines are cut off at 80 columns (their ends "
-        "lost, as by `cut -c` or a console's copy): no records, not judged\n"
-    ) in answer[2]
+    """SPEC §1's excerpt through `cut -c1-76` and `-80`: the notification lines lose their
+    names' ends, the totals lines their counts, a few lines are whole. Read as they stood,
+    scott was `failed` with reason `UserNotF` at 76; read around (the whole lines alone) he
+    would be judged without his failure or his cycle's totals: the input is refused, saying
+    how many lines were cut off at what width."""
+    pasted = cut_off(EXCERPT_TEXT, width)
+    path = tmp_path / "ticket.txt"
+    path.write_text(pasted)
+    result = runner.invoke(app, ["check", str(path)])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.splitlines()[-1] == (
+        f"logsync: error: {path}: 5 lines are cut off at {width} columns (their ends lost, "
+        "as by `cut -c` or a console's copy); paste them whole"
+    )
 
 
 @pytest.mark.parametrize("width", range(44, 81))
@@ -263,3 +267,29 @@ def test_spec_s_first_lines_cut_off_at_44_to_80_columns_give_their_answers_or_no
         assert len(answer[2].splitlines()) == 1
     else:
         assert answer == clean
+
+
+@pytest.mark.parametrize("width", range(44, 101, 4))
+@pytest.mark.parametrize("around", ["none", "reply and signature"])
+@pytest.mark.parametrize("excerpt", ["SPEC §1", "the blog post's quotes"])
+def test_an_excerpt_cut_off_at_44_to_100_columns_gives_its_answers_or_none(
+    tmp_path: Path, excerpt: str, around: str, width: int
+) -> None:
+    """`cut -c1-WIDTH` of each whole excerpt, alone or with a reply above and a signature
+    below: the excerpt's own users, or the input refused in one line, never other answers.
+    Before, the blog post's quotes so cut gave a user `<UPN of` pending beside one `failed`
+    with reason `U` (at 50); read around the lines cut off, SPEC §1's gave scott `waiting`
+    where he recovered (at 82)."""
+    text = EXCERPT_TEXT if excerpt == "SPEC §1" else BLOG_QUOTES
+    above, below = ("Hi,\nthe log:\n\n", "\nThanks,\nBob\n") if around != "none" else ("", "")
+    clean = read(tmp_path, above + text + below)
+    assert clean[1] == (
+        [("scott@contoso.com", "recovered", "UserNotFound", 1)]
+        if excerpt == "SPEC §1"
+        else [("<UPN of User Account>", "waiting", "UserNotFound", 1)]
+    )
+    answer = read(tmp_path, above + cut_off(text, width) + below)
+    if answer[0] == 2:
+        assert len(answer[2].splitlines()) == 1
+    else:
+        assert answer[:2] == clean[:2]

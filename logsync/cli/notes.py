@@ -231,13 +231,7 @@ def note_unparsed(inputs: Iterable[InputStats], opts: Common, env: Env) -> None:
                 "does not say: a user they leave failing is held back since before that time\n"
             )
         # (a rotated log's last line says it; an excerpt's gaps are said above)
-        if stats.cut_off:
-            lines = "1 line is" if stats.cut_off == 1 else f"{stats.cut_off:,} lines are"
-            env.stderr.write(
-                f"logsync: {name}: {lines} cut off at {stats.cut_off_width} columns (their "
-                "ends lost, as by `cut -c` or a console's copy): no records, not judged\n"
-            )
-        unparsed = stats.unparsed - stats.markers - stats.gaps - stats.cut_off
+        unparsed = stats.unparsed - stats.markers - stats.gaps  # (lines cut off: refused)
         if unparsed:
             lines = "1 line is" if unparsed == 1 else f"{unparsed:,} lines are"
             env.stderr.write(
