@@ -293,3 +293,15 @@ def test_an_excerpt_cut_off_at_44_to_100_columns_gives_its_answers_or_none(
         assert len(answer[2].splitlines()) == 1
     else:
         assert answer[:2] == clean[:2]
+
+
+def test_the_mark_of_a_line_cut_off_cannot_come_from_the_input(tmp_path: Path) -> None:
+    """A line cut off at the width is marked with U+FDD0, a noncharacter, inside the reading.
+    One in the input's own text is shown as U+FFFD, and the line is read as it stands: it
+    made the input refused as cut off."""
+    text = (
+        "NotifyAccountAddition - SCCM user to add = a@contoso.com\ufdd0\n"
+        "Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 1\n"
+    )
+    answer = read(tmp_path, text)
+    assert answer[:2] == (0, [("a@contoso.com\ufffd", "pending", None, 0)])

@@ -305,8 +305,8 @@ def undone(head: list[str], rest: Iterator[str], sample: str) -> tuple[list[str]
     sample of its start shows none)."""
     found = pasting(sample)
     if found is None:
-        return head, rest
-    lines = found.undo(_lines(head, rest))  # (a place it leaves lines out: grep's `--`)
+        return [_unmarked(chunk) for chunk in head], map(_unmarked, rest)
+    lines = found.undo(map(_unmarked, _lines(head, rest)))  # (a place it leaves lines out: `--`)
     chunks = _chunks(GAP_LINE if line.strip().lower() in GAP_MARKS else line for line in lines)
     size = sum(map(len, head))
     again: list[str] = []
@@ -320,7 +320,14 @@ def undone(head: list[str], rest: Iterator[str], sample: str) -> tuple[list[str]
 
 def undone_piece(found: Pasting, text: str) -> str:
     """Complete lines of a followed log (each ending with a break), with pasting undone."""
-    return "".join(line + "\n" for line in found.undo(physical_lines(iter([text]))))
+    lines = physical_lines(iter([_unmarked(text)]))
+    return "".join(line + "\n" for line in found.undo(lines))
+
+
+def _unmarked(text: str) -> str:
+    """The text with the mark of a line cut off (`CUT_OFF`, a noncharacter no log should hold)
+    shown as U+FFFD: only `Pasting.undo` puts it there."""
+    return text.replace(CUT_OFF, "\ufffd") if CUT_OFF in text else text
 
 
 def _lines(head: list[str], rest: Iterator[str]) -> Iterator[str]:
