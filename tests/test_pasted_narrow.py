@@ -334,3 +334,33 @@ def test_quoting_after_half_the_threads_ends_and_three_at_least_is_quoting(
     after = ["> Successfully removed users", "$$<SMS", "(0x15F0)>"] * quoted
     unquoted = ["Successfully removed users", "$$<SMS", "(0x15F0)>"] * plain
     assert aspasted._quoted_starts(first + after + unquoted) is expected
+
+
+@pytest.mark.parametrize(("width", "unread"), [(40, 13), (44, 12)])
+def test_quotes_wrapped_too_narrow_to_read_point_at_their_lines_not_the_connector(
+    tmp_path: Path, width: int, unread: int
+) -> None:
+    """The blog post's quotes wrapped at 40 and 44 columns, narrower than message lines are put
+    back together from: most lines are pieces, no record, and no cycle is among the lines
+    read. The summary said the connector "logged no user sync cycle: nothing was synced", and
+    advised checking that SMS_CLOUD_USERSYNC runs; what it cannot read is the text."""
+    from .test_as_pasted import BLOG_QUOTES, wrapped
+
+    path = tmp_path / "ticket.txt"
+    path.write_text(wrapped(BLOG_QUOTES, width))
+    lines = len(path.read_text().splitlines())
+    summary = json.loads(runner.invoke(app, ["summary", "--format", "json", str(path)]).stdout)
+    most = f"most lines of the input are no record ({unread} of {lines})"
+    assert [(f["code"], f["message"]) for f in summary["findings"]] == [
+        ("no_cycles", f"no user sync cycle among the lines read, but {most}"),
+    ]
+    assert [(a["code"], a["text"]) for a in summary["advice"]] == [
+        (
+            "read_unparsed",
+            f"M{most[1:]}, so whether the connector ran it cannot say: a pasted excerpt "
+            "wrapped or cut too narrow to be put back together, or text other than a log, reads "
+            "so (`logsync events --kind unparsed` lists them). Give CloudUserSync.log itself, "
+            "or paste its lines whole.",
+        )
+    ]
+    assert runner.invoke(app, ["check", "-q", str(path)]).exit_code == 1

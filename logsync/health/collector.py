@@ -20,6 +20,7 @@ from .findings import (
     connector_findings,
     stall_findings,
     unnamed_findings,
+    unread_lines,
     unreconciled_finding,
     user_findings,
 )
@@ -209,6 +210,7 @@ class HealthCollector:
         restarts = [Evidence(r.source, r.line, r.time) for r in result.restarts]
         users = analysis.users
         connector_findings(result, self.last_certificate_wait, findings, advice)
+        unread_lines(analysis, findings, advice)
         gaps = self._silences(analysis)
         stall_findings(result, interval, gaps, self.last_cycle, findings, advice)
         user_findings(analysis, users, findings, advice)

@@ -3,6 +3,7 @@ users, cycles whose counts do not reconcile."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from ..analysis import Analysis
@@ -44,6 +45,31 @@ from .summary import (
 )
 
 _MICROSECOND = timedelta(microseconds=1)
+
+def unread_lines(analysis: Analysis, findings: list[Finding], advice: list[Advice]) -> None:
+    """No cycle among the lines read, where most of the input's lines are no record (pasted
+    text wrapped or cut too narrow to be put back together, another kind of text): the lines
+    left unread, not the connector, are what to look at first."""
+    if analysis.result.connector.code != "no_cycles" or CHECK_CONNECTOR not in advice:
+        return
+    unread = sum(s.unparsed - s.markers - s.gaps for s in analysis.inputs)
+    lines = sum(s.lines for s in analysis.inputs)
+    if unread * 2 <= lines:
+        return
+    most = f"most lines of the input are no record ({unread} of {lines})"
+    for index, finding in enumerate(findings):
+        if finding.code == "no_cycles":
+            findings[index] = replace(
+                finding, message=f"no user sync cycle among the lines read, but {most}"
+            )
+    advice[advice.index(CHECK_CONNECTOR)] = Advice(
+        "read_unparsed",
+        f"{most[0].upper()}{most[1:]}, so whether the connector ran it cannot say: a pasted "
+        "excerpt wrapped or cut too narrow to be put back together, or text other than a log, "
+        "reads so (`logsync events --kind unparsed` lists them). Give CloudUserSync.log "
+        "itself, or paste its lines whole.",
+    )
+
 
 def connector_findings(
     result: Result,
