@@ -44,9 +44,9 @@ class InputStats:
         self.path = path
         self.format = ""
         self.detected = ""
+        """The format the input reads as where `--input-format` named another (else "")."""
         self.mail = False
         """Read as a saved e-mail: what it holds of the log (see `mail.mail_text`)."""
-        """The format the input reads as where `--input-format` named another (else "")."""
         self.encoding = ""
         self.lines = 0
         """Physical lines (a last line without a line break counts)."""
