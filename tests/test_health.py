@@ -478,3 +478,37 @@ def test_the_days_of_a_summary_in_tz_are_that_zone_s_whatever_the_log_s_bias(
         ("2026-11-26", 1, 3, 0, 0),  # (the log ends 2026-11-26T00:04:59Z)
     ]
     assert document["span"]["end"] == "2026-11-26T00:04:59.644+00:00"
+
+
+def test_a_waiting_user_whose_expected_recovery_passed_is_said_to_be_late(tmp_path: Path) -> None:
+    """The demo log to 08:30 on 11-25, ivan notified in the cycles at 08:25 and 08:30 (after his
+    full sync was due at 08:20:08) and not received: he waits out the grace of two intervals
+    (SPEC §4 rule 6). The summary said "the next (ivan) is expected at 08:25:04", a time past
+    with no retry; it says so, and when he is overdue."""
+    lines = (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    trailer = "  $$<SMS_CLOUD_USERSYNC><11-25-2026 {}+480><thread=5616 (0x15F0)>\r\n"
+    notified = "NotifyAccountAddition - SCCM user to add = ivan@contoso.com" + trailer
+    text = [*lines[:2385], notified.format("08:25:04.700"), *lines[2385:2390]]
+    text += [notified.format("08:30:04.700"), *lines[2390:2392]]
+    path = tmp_path / "CloudUserSync.log"
+    path.write_text("".join(text), encoding="utf-8")
+    summary = summarize(str(path))
+    (stuck,) = [f for f in summary.findings if f.code == "stuck_users"]
+    assert stuck.message == (
+        "2 users wait for the 24 h full sync; the next (ivan@contoso.com) was expected at "
+        "2026-11-25T08:25:04.296-08:00, with no retry logged since: overdue from "
+        "2026-11-25T08:35:04.370-08:00 if none comes"
+    )
+    pst = timezone(timedelta(hours=-8))
+    for now, said in (
+        (datetime(2026, 11, 25, 8, 25, 4, 296000, tzinfo=pst), "was expected"),
+        (datetime(2026, 11, 25, 8, 25, 4, 295999, tzinfo=pst), "is expected"),
+    ):
+        (stuck,) = [f for f in summarize(str(path), now=now).findings if f.code == "stuck_users"]
+        assert f"the next (ivan@contoso.com) {said} at 2026-11-25T08:25:04." in stuck.message
+    whole = summarize(str(SAMPLES / "CloudUserSync.log"))
+    (stuck,) = [f for f in whole.findings if f.code == "stuck_users"]
+    assert stuck.message == (
+        "3 users wait for the 24 h full sync; the next (bob@contoso.com) is expected at "
+        "2026-11-26T09:15:03.266-08:00"
+    )

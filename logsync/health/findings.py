@@ -13,6 +13,7 @@ from ..formats.paste import redacted
 from ..sources import base_name
 from ..times import NO_TIMES_REASON, human_duration, instant_key, moment_time
 from ..tracker import (
+    GRACE_INTERVALS,
     LATEST,
     STALL_INTERVALS,
     USER_NOT_FOUND,
@@ -220,7 +221,17 @@ def user_findings(
             nxt = min(timed, key=lambda u: instant_key(u.expected_recovery))  # type: ignore[arg-type]
             # a user held back since before the input has a latest bound, not a time
             at = "by" if nxt.bound == LATEST else "at"
-            expected = f"the next ({nxt.upn}) is expected {at} {shown(nxt.expected_recovery)}"
+            when = nxt.expected_recovery
+            assert when is not None  # (timed)
+            expected = f"the next ({nxt.upn}) is expected {at} {shown(when)}"
+            as_of = analysis.as_of
+            if as_of is not None and instant_key(when) <= instant_key(as_of):
+                # passed with no retry logged, within the grace before it is overdue (rule 6)
+                late = shown(when + GRACE_INTERVALS * analysis.result.interval)
+                expected = (
+                    f"the next ({nxt.upn}) was expected {at} {shown(when)}, with no retry "
+                    f"logged since: overdue from {late} if none comes"
+                )
         else:
             expected = f"when is unknown: {NO_TIMES_REASON}"
         findings.append(
