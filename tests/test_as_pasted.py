@@ -2015,3 +2015,18 @@ def test_dated_lines_cut_at_84_under_two_lines_of_the_reply_are_taken_for_cut(
         ("bob@contoso.com", "pending"),
     ]
     assert answers(write(tmp_path, pasted)) == answers(write(tmp_path, reply + text, "clean.log"))
+
+
+@pytest.mark.parametrize("marker", [">", ">>", "> >", "|", "> ", ">> ", "| "])
+@pytest.mark.parametrize("name", ["SPEC §1", "the blog post's quotes"])
+def test_an_excerpt_quoted_with_or_without_a_space_after_the_marker_gives_its_answers(
+    tmp_path: Path, name: str, marker: str
+) -> None:
+    """`sed 's/^/>/'`: the date lines read `>9/14/2014 ...` and the lines under them `>` then
+    their own 23 columns, which looked like `> ` quoting: the date lines kept their `>`, no time
+    was read, and scott was `waiting` where he recovered (SPEC §1, as the sample ticket holds
+    it)."""
+    text = EXCERPT_TEXT if name == "SPEC §1" else BLOG_QUOTES
+    quoted_text = "".join(marker + line for line in text.splitlines(keepends=True))
+    clean = answers(write(tmp_path, text, "clean.txt"))
+    assert answers(write(tmp_path, quoted_text)) == clean

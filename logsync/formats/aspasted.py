@@ -208,7 +208,15 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         usual_prefix, count = prefixes.most_common(1)[0]
         quoting = len(usual_prefix)
         spaced = usual_prefix[-1] in " \t"
-        prefix = usual_prefix if spaced and count * 2 >= prefixes.total() else None
+        # (`>` with no space before a record: the quoting has none, and the space of `> ` is the
+        # start of an indented line's own, SPEC §1's 23 columns: each line's own is taken off)
+        bare = spaced and any(
+            line.startswith(usual_prefix[:-1])
+            and line[len(usual_prefix) - 1 : len(usual_prefix)] not in (" ", "\t")
+            and wholes.begins_record(line[len(usual_prefix) - 1 :])
+            for line in lines
+        )
+        prefix = usual_prefix if spaced and not bare and count * 2 >= prefixes.total() else None
         unquoted = Pasting(True, None, prefix=prefix).undo(iter(lines))
         lines = [line for line in unquoted if not is_blank(line)]
     width = cut_off = None
