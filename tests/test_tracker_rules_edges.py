@@ -7,8 +7,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from logsync import analyze
+from logsync.cli import app
 from logsync.events import (
     AddTotals,
     CertificateWait,
@@ -1769,3 +1771,90 @@ def test_failed_adds_of_the_input_s_first_cycle_count_beyond_the_users_held_back
     totals.held_before = held
     count, at = totals.unnamed_failures()
     assert (count, at) == (expected[0], where.get(expected[1]) if expected[1] else None)
+
+
+# -- the failed adds of an input's first cycle, against users held back since before it ---
+
+RECEIVED_2 = "Total received users to add from SCCM = 2, Total Successfully added users to Cloud = 0"
+ADDED_0 = "UserDeltaSync:- Users Added = 0, Users Removed = 0"
+NOTIFY = "NotifyAccountAddition - SCCM user to add = {}"
+
+
+def test_two_users_held_back_since_before_the_log_account_for_two_failed_adds_of_its_first_cycle(
+    tmp_path: Path,
+) -> None:
+    """The log begins inside a cycle that names alice and bob and received 2, added 0; the next
+    cycle notifies both again and receives nobody: both were held back since before the log.
+    They are the first cycle's two failed adds, so no failed add is left unnamed, and
+    `check --max-stuck 2` passes (each held user counts once, not once per cycle: `_hold`
+    mutant 9, `held_before = 1`, left one add unnamed and failed the gate)."""
+    log = Log(bias=300)
+    log.at("2026-03-02 09:00:02", NOTIFY.format("alice@contoso.com"))
+    log.at("2026-03-02 09:00:02", NOTIFY.format("bob@contoso.com"))
+    log.at("2026-03-02 09:00:03", RECEIVED_2)
+    log.at("2026-03-02 09:00:03", ADDED_0)
+    log.steady(datetime(2026, 3, 2, 9, 5), "alice@contoso.com", "bob@contoso.com")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    result = analyze([path]).result
+    assert [(u.upn, u.state) for u in result.users] == [
+        ("alice@contoso.com", "waiting"),
+        ("bob@contoso.com", "waiting"),
+    ]
+    assert (result.unnamed_failures, result.unnamed_at) == (0, None)
+    check = CliRunner().invoke(app, ["check", "--max-stuck", "2", path])
+    assert (check.exit_code, check.stdout.splitlines()[-1]) == (
+        0, "ok: 2 users (2 waiting), limit 2 as of 2026-03-02T09:05:03-05:00",
+    )
+
+
+def test_one_user_held_back_since_before_the_log_accounts_for_one_of_two_failed_adds(
+    tmp_path: Path,
+) -> None:
+    """The log begins at a totals line (received 2, added 0; no user named); the next cycle
+    notifies alice and receives nobody: she is held back since before the log and may be one
+    of the two failed adds, the other stays unnamed (first at line 1). `check --max-stuck 1`
+    fails on alice and that add (`_hold` mutant 11, `held_before += 2`, took alice for both
+    adds and passed)."""
+    log = Log(bias=300)
+    log.at("2026-03-02 09:00:03", RECEIVED_2)
+    log.at("2026-03-02 09:00:03", ADDED_0)
+    log.steady(datetime(2026, 3, 2, 9, 5), "alice@contoso.com")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    result = analyze([path]).result
+    assert [(u.upn, u.state) for u in result.users] == [("alice@contoso.com", "waiting")]
+    assert result.unnamed_failures == 1
+    assert result.unnamed_at is not None
+    assert (result.unnamed_at[0].isoformat(), result.unnamed_at[1:]) == (
+        "2026-03-02T09:00:03-05:00", (path, 1),
+    )
+    said = f"1 failed add that no failure line of the input names (cycle totals, first at {path}:1)"
+    check = CliRunner().invoke(app, ["check", "--max-stuck", "1", path])
+    assert (check.exit_code, check.stdout.splitlines()[-1]) == (
+        1, f"FAIL: 1 user (1 waiting), limit 1; {said} as of 2026-03-02T09:05:03-05:00",
+    )
+
+
+TICKET = (SAMPLES / "pasted" / "ticket.txt").read_text(encoding="utf-8")
+"""SPEC §1's excerpt as a ticket pastes it."""
+
+
+def test_the_concluded_connector_of_a_pasted_excerpt_is_running_between_its_records(
+    tmp_path: Path,
+) -> None:
+    """As of a time between the pasted excerpt's two days, its 23 hours with no cycle are lines
+    the one who pasted it left out, no stall: `conclude` hands `CycleTotals.unheard` to the
+    connector's state (`conclude` 225 and 229, which hand it nothing, said `stalled` since
+    2014-09-14T10:23:54 and failed the gate)."""
+    path = tmp_path / "ticket.txt"
+    path.write_text(TICKET)
+    analysis = analyze([str(path)], now=datetime(2014, 9, 15, 10, 0))
+    assert (analysis.connector.state, analysis.connector.code) == ("running", None)
+    assert [(u.upn, u.state) for u in analysis.result.users] == [("scott@contoso.com", "waiting")]
+    gate = CliRunner().invoke(
+        app, ["check", "--fail-on", "connector", "--now", "9/15/2014 10:00 AM", str(path)]
+    )
+    assert (gate.exit_code, gate.stdout.splitlines()[-1]) == (
+        0,
+        "ok: no connector problem as of 2014-09-15T10:00:00; 1 stuck user not counted by "
+        "--fail-on connector",
+    )
