@@ -243,17 +243,23 @@ def test_sms_trace_whose_records_a_reflow_ran_together_is_not_put_back_together(
     tmp_path: Path,
 ) -> None:
     """`fmt` puts the next record after a thread's `)>` on the same line: such trace is not put
-    back together (a record would take the next one's time, `UserDeltaSync` at 09:25:04); its
-    pieces are no records, and `check` does not pass it."""
+    back together (a record would take the next one's time, `UserDeltaSync` at 09:25:04), and
+    it is refused: the lines that happen to be whole were read without the others, and of
+    windows of the demo log so reflowed at 68 to 92 columns, some left a user `pending` where
+    it waits and `check` passed."""
     trace = (ROOT / "sample_logs" / "CloudUserSync.log").read_text(encoding="utf-8-sig")
     excerpt = "\n".join(trace.splitlines()[2457:2459]) + "\n"  # (a cycle's end, the next's start)
     text = reflowed(excerpt, 50)
     assert re.search(r"\(0x15F0\)> \w", text)
-    assert aspasted.pasting(text) is None
-    result = runner.invoke(app, ["check", write(tmp_path, text)])
-    assert result.exit_code == 1
-    assert result.stdout.splitlines()[-1] == (
-        "FAIL: no waiting, overdue or failed user; connector: no_cycles (the input has no times)"
+    found = aspasted.pasting(text)
+    assert found is not None and (found.run_together, found.width) == (True, None)
+    path = write(tmp_path, text)
+    result = runner.invoke(app, ["check", path])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"logsync: error: {path}: SMS-trace records run together by a reflow (`fmt`, a mail "
+        "client that joins lines: `...)> Failed to add user ...`), so its lines cannot be told "
+        "apart: paste the log's lines as they are, or attach the log\n"
     )
 
 
@@ -404,3 +410,43 @@ def test_an_excerpt_indented_one_column_then_wrapped_at_a_hyphen_keeps_the_user_
     clean = answers(write(tmp_path, text, "clean.txt"))
     assert clean[1] == [(name, "recovered", "2014-09-15T10:24:12", 1)]
     assert answers(pasted) == clean
+
+
+def _window(start: int, end: int) -> str:
+    trace = (ROOT / "sample_logs" / "CloudUserSync.log").read_text(encoding="utf-8-sig")
+    return "\n".join(trace.splitlines()[start:end]) + "\n"
+
+
+REFLOWED_SOURCES = {
+    "SPEC §1": EXCERPT_TEXT,
+    "the blog post's quotes": BLOG_QUOTES,
+    "trace 118-124": _window(118, 124),
+    "trace 1907-1919": _window(1907, 1919),
+    "trace 2658-2661": _window(2658, 2661),
+}
+
+
+@pytest.mark.parametrize("width", [52, 60, 68, 76, 84, 92, 100])
+@pytest.mark.parametrize("quote", ["> ", ""], ids=["quoted, then reflowed", "reflowed"])
+@pytest.mark.parametrize("source", list(REFLOWED_SOURCES))
+def test_an_excerpt_reflowed_whole_gives_its_answers_or_none(
+    tmp_path: Path, source: str, quote: str, width: int
+) -> None:
+    """`fmt` over an excerpt quoted with `> ` runs the quoted lines together, quote marks and
+    all (`... carol@contoso.com > 11/24/2026 7:40:08 AM  Failed to add user ...`): a user was
+    named `carol@contoso.com > 11/24/2026 ...`, the failure lost, and `check` passed. Over SMS
+    trace (quoted or not) it runs records together after a thread's `)>`: the lines that
+    happened to be whole were read, and a user left `pending` where it waits passed the gate.
+    Each is the excerpt's own answer, or refused in one line; `check` never passes where the
+    excerpt fails it."""
+    text = REFLOWED_SOURCES[source]
+    clean = answers(write(tmp_path, text, "clean.txt"))
+    clean_gate = runner.invoke(app, ["check", "-q", write(tmp_path, text, "clean.txt")]).exit_code
+    pasted = reflowed("".join(quote + line for line in text.splitlines(keepends=True)), width)
+    path = write(tmp_path, pasted)
+    result = runner.invoke(app, ["report", "--all", "--format", "json", path])
+    if result.exit_code == 2:
+        assert len(result.stderr.splitlines()) == 1
+        return
+    assert answers(path) == clean
+    assert runner.invoke(app, ["check", "-q", path]).exit_code == clean_gate

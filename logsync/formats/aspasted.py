@@ -27,7 +27,9 @@ from collections import Counter
 from collections.abc import Iterator
 from itertools import pairwise
 
+from ..errors import InputError
 from ..patterns import deferred
+from ..sources import display_name
 from . import copies, cuts, joins, paste, sms, wholes
 from .common import CUT_OFF, GAP_LINE, GAP_MARKS, is_blank, physical_lines
 from .wholes import MESSAGES, TRACE
@@ -67,6 +69,7 @@ class Pasting:
         "padded",
         "prefix",
         "quoted",
+        "run_together",
         "whole_by",
         "width",
     )
@@ -86,8 +89,11 @@ class Pasting:
         indent: str = "",
     ) -> None:
         self.indent = indent
+        self.run_together = False
+        """SMS trace whose records a reflow ran together (`...)> Failed to add user ...`): not
+        put back together, and refused (see `undone`)."""
         """The indentation every line carries (the excerpt indented whole, a quote block),
-        taken off before a wrapped text is put back together (see `_indentation`)."""
+        taken off before a wrapped text is put back together (see `joins.indentation`)."""
         self.entities = entities
         """Copied from a web page or a ticket as HTML: `&lt;`, `&gt;`, `&amp;` for `<`, `>`,
         `&` (see `copies.escaped`): decoded first; wrapped after, its lines were wider."""
@@ -220,7 +226,8 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         unquoted = Pasting(True, None, prefix=prefix).undo(iter(lines))
         lines = [line for line in unquoted if not is_blank(line)]
     width = cut_off = None
-    indent = _indentation(lines)
+    run_together = False
+    indent = joins.indentation(lines)
     lines = [line.removeprefix(indent) for line in lines]
     whole_by = wholes.mode(lines)
     cmtrace = any("<![LOG[" in line for line in lines)  # (its records may span lines already)
@@ -249,24 +256,16 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
             # wrapped too narrow to be put back together has lines that wide, pieces after)
             joined = lines if width is None else _unwrapped(iter(lines), width, whole_by, cut)
             cut_off = usual if cuts.cut_off(list(joined), usual) else None
-    if not (quoted or width is not None or numbered or padded or entities or nbsp or cut_off):
+    changed = quoted or width is not None or numbered or padded or entities or nbsp or cut_off
+    if not (changed or run_together):
         return None
     cut = width is not None and cut
     indent = indent if width is not None else ""
-    return Pasting(
+    found = Pasting(
         quoted, width, whole_by, cut, prefix, numbered, padded, entities, nbsp, cut_off, indent
     )
-
-
-def _indentation(lines: list[str]) -> str:
-    """The indentation that every line begins with (a column of it is enough: an excerpt's own
-    under its date, two columns and more, is told apart from a piece's only once it is off)."""
-    first = lines[0] if lines else ""
-    indent = first[: len(first) - len(first.lstrip(" \t"))]
-    for line in lines[1:]:
-        while indent and not line.startswith(indent):
-            indent = indent[:-1]
-    return indent
+    found.run_together = run_together
+    return found
 
 
 _RUN_TOGETHER_RE = deferred(r"\)>[ \t]+(?!\$\$<)\S")
@@ -308,10 +307,20 @@ def _escaped_width(lines: list[str], whole_by: str) -> int:
     return 0
 
 
-def undone(head: list[str], rest: Iterator[str], sample: str) -> tuple[list[str], Iterator[str]]:
+def undone(
+    head: list[str], rest: Iterator[str], sample: str, name: str = ""
+) -> tuple[list[str], Iterator[str]]:
     """An input's first text chunks and the rest, with pasting undone (unchanged when the
-    sample of its start shows none)."""
+    sample of its start shows none). SMS trace whose records a reflow ran together is refused:
+    the lines that happen to be whole would be read without the others (`InputError`)."""
     found = pasting(sample)
+    if found is not None and found.run_together:
+        raise InputError(
+            display_name(name),
+            "SMS-trace records run together by a reflow (`fmt`, a mail client that joins "
+            "lines: `...)> Failed to add user ...`), so its lines cannot be told apart: paste "
+            "the log's lines as they are, or attach the log",
+        )
     if found is None:
         return [_unmarked(chunk) for chunk in head], map(_unmarked, rest)
     lines = found.undo(map(_unmarked, _lines(head, rest)))  # (a place it leaves lines out: `--`)

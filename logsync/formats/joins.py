@@ -162,3 +162,14 @@ def trailer_cuts(lines: list[str]) -> int:
         and following[:1] not in (" ", "\t", "")
         and in_trailer(before[-TRAILER_REACH:] + piece, following)
     )
+
+
+def indentation(lines: list[str]) -> str:
+    """The indentation that every line begins with (a column of it is enough: an excerpt's own
+    under its date, two columns and more, is told apart from a piece's only once it is off)."""
+    first = lines[0] if lines else ""
+    indent = first[: len(first) - len(first.lstrip(" \t"))]
+    for line in lines[1:]:
+        while indent and not line.startswith(indent):
+            indent = indent[:-1]
+    return indent

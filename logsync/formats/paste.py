@@ -45,7 +45,7 @@ from .common import (
     physical_lines,
     unparsed_problem,
 )
-from .together import dated_after_first, messages_in
+from .together import begins_message, dated_after_first, messages_in
 
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,7})?)?(?:\s?[AaPp]\.?[Mm]\.?)?"
 _WEEKDAY = r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?"
@@ -261,6 +261,7 @@ def _timeless(
             yield from _cut_off(line_no, line, stats)
             continue
         if not is_message(line):
+            _quoted_inside(line_no, line, stats)
             stats.unparsed += 1
             yield Unparsed(line_no, line, unparsed_problem(line))
             continue
@@ -291,6 +292,7 @@ def _untimed(held: list[tuple[int, str]], ctx: ParseContext) -> Iterator[Item]:
                 "times: when it was logged is unknown, so nothing can be judged with it; give "
                 "it with its time (its line of the log), or the lines with no time apart",
             )
+        _quoted_inside(line_no, line, ctx.stats)
         yield from non_record(line, line_no, ctx.stats)
 
 
@@ -306,6 +308,7 @@ def _cut_off(line_no: int, line: str, stats: InputStats) -> Iterator[Item]:
 def _records(line_no: int, time: datetime, text: str, stats: InputStats) -> Iterator[Record]:
     """The records of a line of message text, all at its time: one, or those a reflow ran
     together on the line (see `together`), each counted."""
+    _quoted_inside(line_no, text, stats)
     messages = messages_in(text.strip())
     if dated_after_first(messages):  # (its time is on the line: taken apart, it would be lost)
         raise InputError(
@@ -316,6 +319,27 @@ def _records(line_no: int, time: datetime, text: str, stats: InputStats) -> Iter
     for message in messages:
         stats.records += 1
         yield Record(line_no, time, "", None, None, message)
+
+
+_QUOTED_INSIDE_RE = deferred(r"[ \t](?:>[ \t]*)+(?=\S|$)")
+"""Quote marks inside a line (`... carol@contoso.com > 11/24/2026 ...`): where a record begins
+after them, or the line ends, quoted lines a reflow ran together (`fmt` after `> `)."""
+_DATED_RE = deferred(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b")
+"""A date (its time may be on the next line)."""
+
+
+def _quoted_inside(line_no: int, text: str, stats: InputStats) -> None:
+    """Refuse a line that holds lines of a quoted excerpt run together, quote marks and all:
+    a record's start, or the line's end, after a `>` inside it (`InputError`)."""
+    for inside in _QUOTED_INSIDE_RE.finditer(text):
+        rest = text[inside.end() :]
+        if not rest or _DATED_RE.match(rest) or begins_message(rest):
+            raise InputError(
+                display_name(stats.path),
+                f"line {line_no} holds lines of a quoted excerpt run together, quote marks and "
+                "all (a reflow joined them after they were quoted): paste the excerpt as it "
+                "was quoted, one line per line",
+            )
 
 
 def _thread(text: str) -> int | None:
@@ -401,6 +425,7 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
             # at the margin after a blank line, that the catalogue does not know, begins the
             # text around an excerpt (a reply's "Thanks,"), up to the next time
             outside = True
+            _quoted_inside(line_no, line, stats)
             stats.unparsed += 1
             yield Unparsed(line_no, line, unparsed_problem(line))
             continue
