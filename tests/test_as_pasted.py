@@ -750,6 +750,9 @@ PASTINGS: dict[str, Callable[[str], str]] = {
     "quoted |, then cut at 80": lambda text: cut(quoted(text, "| "), 80),
     "wrapped 76, the space kept at each break": lambda text: flowed(text, 76),
     "spaces after each line": padded,
+    "wrapped 78, two spaces after every line": lambda text: "".join(
+        line + "  \n" for line in wrapped(text, 78).splitlines()
+    ),
     "copied from a console 120 wide": lambda text: padded(text, 120),
     "copied from a console 200 wide, then quoted >": lambda text: quoted(padded(text, 200), "> "),
 }

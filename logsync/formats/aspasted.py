@@ -70,6 +70,7 @@ class Pasting:
         "prefix",
         "quoted",
         "run_together",
+        "trailing",
         "whole_by",
         "width",
     )
@@ -89,6 +90,8 @@ class Pasting:
         indent: str = "",
     ) -> None:
         self.indent = indent
+        self.trailing = False
+        """Spaces or tabs after every line (added to each): taken off first."""
         self.run_together = False
         """SMS trace whose records a reflow ran together (`...)> Failed to add user ...`): not
         put back together, and refused (see `undone`)."""
@@ -125,6 +128,8 @@ class Pasting:
             lines = map(copies.unescaped, lines)
         if self.nbsp:
             lines = (line.replace("\xa0", " ") for line in lines)
+        if self.trailing:
+            lines = (line.rstrip(" \t") for line in lines)
         if self.padded:
             lines = map(copies.unpadded, lines)
         if self.numbered:
@@ -136,15 +141,8 @@ class Pasting:
         if self.width is not None:
             lines = _unwrapped(lines, self.width, self.whole_by, self.cut, self.entities)
         if self.cut_off is not None:
-            lines = _marked(lines, self.cut_off)
+            lines = cuts.marked(lines, self.cut_off)
         return lines
-
-
-def _marked(lines: Iterator[str], width: int) -> Iterator[str]:
-    """The lines, each `width` wide that begins a record marked as cut off there."""
-    for line in lines:
-        cut_off = len(line) == width and wholes.begins_record(line.lstrip())
-        yield line + CUT_OFF if cut_off else line
 
 
 def _unquoted_lines(lines: Iterator[str], prefix: str | None) -> Iterator[str]:
@@ -199,6 +197,9 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
     lines = [line for line in sample.split("\n")[:-1] if not is_blank(line)][:max_lines]
     if not lines:
         return None
+    trailing = all(line[-1] in " \t" for line in lines)  # (spaces added after every line)
+    if trailing:
+        lines = [line.rstrip(" \t") for line in lines]
     padded = copies.padded(lines, MIN_WIDTH)
     if padded:
         lines = [copies.unpadded(line) for line in lines]
@@ -257,14 +258,14 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
             joined = lines if width is None else _unwrapped(iter(lines), width, whole_by, cut)
             cut_off = usual if cuts.cut_off(list(joined), usual) else None
     changed = quoted or width is not None or numbered or padded or entities or nbsp or cut_off
-    if not (changed or run_together):
+    if not (changed or run_together or trailing):
         return None
     cut = width is not None and cut
     indent = indent if width is not None else ""
     found = Pasting(
         quoted, width, whole_by, cut, prefix, numbered, padded, entities, nbsp, cut_off, indent
     )
-    found.run_together = run_together
+    found.run_together, found.trailing = run_together, trailing
     return found
 
 

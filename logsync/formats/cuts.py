@@ -4,10 +4,11 @@ piece follows, and the pieces themselves, tell of it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from itertools import pairwise
 
 from . import joins, wholes
-from .common import is_blank
+from .common import CUT_OFF, is_blank
 from .wholes import MESSAGES, TRACE
 
 
@@ -111,3 +112,10 @@ def breaks(lines: list[str], whole_by: str) -> list[tuple[str, str]]:
         return [pair for pair in pairs if not wholes.ends(pair[0], whole_by)]
     dated, begins = wholes.DATE_PREFIX_RE.match, wholes.record_start  # (a date begins a record)
     return [p for p in pairs if not (p[1][:1].isspace() or dated(p[1]) or begins(p[1], whole_by))]
+
+
+def marked(lines: Iterator[str], width: int) -> Iterator[str]:
+    """The lines, each `width` wide that begins a record marked as cut off there."""
+    for line in lines:
+        cut_off = len(line) == width and wholes.begins_record(line.lstrip())
+        yield line + CUT_OFF if cut_off else line
