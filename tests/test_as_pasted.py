@@ -750,6 +750,9 @@ PASTINGS: dict[str, Callable[[str], str]] = {
     "quoted |, then cut at 80": lambda text: cut(quoted(text, "| "), 80),
     "wrapped 76, the space kept at each break": lambda text: flowed(text, 76),
     "spaces after each line": padded,
+    "numbered by cat -n": lambda text: "".join(
+        f"{number:6}\t{line}" for number, line in enumerate(text.splitlines(keepends=True), 1)
+    ),
     "wrapped 78, two spaces after every line": lambda text: "".join(
         line + "  \n" for line in wrapped(text, 78).splitlines()
     ),

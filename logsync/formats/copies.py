@@ -16,11 +16,13 @@ spaces)."""
 _WIDER = str.maketrans({"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&#x27;"})
 
 NUMBERED_RE = re.compile(
-    r"(?:(?:[A-Za-z]:)?[^:\r\n<>|$]*\.(?:log|lo_|txt)(?:\.gz|\.bz2|\.xz)?[:-])?(?:\d+[:-])?"
+    r" *\d+\t"
+    r"|(?:(?:[A-Za-z]:)?[^:\r\n<>|$]*\.(?:log|lo_|txt)(?:\.gz|\.bz2|\.xz)?[:-])?(?:\d+[:-])?"
 )
 """What a search puts before each line it found: the file's name (of several files searched,
 `zgrep`'s, or `Select-String`'s path), its line number (`grep -n`, `findstr /n`), or both;
-`-` instead of `:` before a line of context (`grep -C`)."""
+`-` instead of `:` before a line of context (`grep -C`); or the number and tab `cat -n` and `nl`
+put before each line."""
 
 
 def escaped(sample: str) -> bool:
@@ -79,10 +81,11 @@ def unnumbered(line: str) -> str:
 def numbered(lines: list[str]) -> bool:
     """Whether four in five lines (but `grep -C`'s group separators) start with a search's file
     name or line number, and are an SMS-trace record after it (so a pasted excerpt's own times,
-    `10:23:54`, or dates, `2014-09-15`, are no number)."""
+    `10:23:54`, or dates, `2014-09-15`, are no number), or with `cat -n`'s number and tab."""
     found = 0
     lines = [line for line in lines if line.rstrip("\r") != GAP_LINE]
     for line in lines:
         end = NUMBERED_RE.match(line).end()  # type: ignore[union-attr]
-        found += bool(end) and sms.looks_like(line[end:])
+        # (`cat -n`'s number and tab is no time or date of an excerpt, whatever follows)
+        found += bool(end) and (line[end - 1] == "\t" or sms.looks_like(line[end:]))
     return found * 5 >= len(lines) * 4
