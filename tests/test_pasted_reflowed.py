@@ -450,3 +450,25 @@ def test_an_excerpt_reflowed_whole_gives_its_answers_or_none(
         return
     assert answers(path) == clean
     assert runner.invoke(app, ["check", "-q", path]).exit_code == clean_gate
+
+
+@pytest.mark.parametrize("width", range(60, 101, 4))
+@pytest.mark.parametrize("source", ["SPEC §1", "trace 2440-2442"])
+def test_a_name_broken_at_its_hyphen_by_the_wrapper_is_put_back_together(
+    tmp_path: Path, source: str, width: int
+) -> None:
+    """A wrapper that breaks at hyphens too (Python's `textwrap`) broke `Bob.Smith-Jones@...` after
+    its hyphen, where nothing else on the line showed the break: the notification was read to
+    its end with a user `Bob.Smith-` (marked "not a UPN"), a second user beside the real one.
+    The rest of the name, its `@` and domain, on the next line is taken back."""
+    text = (EXCERPT_TEXT if source == "SPEC §1" else _window(2440, 2442)).replace(
+        "scott@contoso.com", "Bob.Smith-Jones@contoso.com"
+    ).replace("bob@contoso.com", "Bob.Smith-Jones@contoso.com")
+    assert "Bob.Smith-Jones@contoso.com" in text
+    clean = answers(write(tmp_path, text, "clean.txt"))
+    pasted = write(tmp_path, wrapped(text, width, hyphens=True))
+    result = runner.invoke(app, ["report", "--all", "--format", "json", pasted])
+    if result.exit_code == 2:
+        assert len(result.stderr.splitlines()) == 1
+        return
+    assert answers(pasted) == clean

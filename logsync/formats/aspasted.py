@@ -392,8 +392,11 @@ def _unwrapped(
         return items
 
     for line in lines:
-        # (a short text: too few cuts to tell that it was cut)
-        cut_name = names and len(pending) == 1 and not cut and (len(pending[0]) == width or held)
+        # (a short text: too few cuts to tell that it was cut; a name broken at its hyphen by a
+        # wrapper that breaks there, at any width)
+        alone = pending[0] if len(pending) == 1 else ""
+        at_width = len(alone) == width or held or alone.endswith("-")
+        cut_name = names and bool(alone) and not cut and at_width
         if cut_name and wholes.name_cut(pending[0], line):
             yield from flushed([pending[0] + line.strip(), ""])
             pending = []

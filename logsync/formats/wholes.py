@@ -79,11 +79,15 @@ def name_cut(line: str, following: str) -> bool:
     """Whether the next line is the rest of the user's name the line ends with, cut where the
     line was as wide as the text (`... = carol.smith@contoso.onmic|rosoft.com`): one word of
     what a domain holds, with a dot inside or in lower case (a word of the reply, `Thanks.`,
-    is neither), that leaves a name with a dot after its `@`."""
+    is neither), or, after a hyphen before the name's `@`, the rest of the name with its `@`,
+    that leaves a name with a dot after its `@`."""
     word = following.strip()
-    if not _DOMAIN_RE.fullmatch(word) or following[:1].isspace() or word.lower() in GAP_MARKS:
+    if following[:1].isspace() or word.lower() in GAP_MARKS:
         return False
-    if "." not in word[:-1] and word != word.lower():
+    if line.endswith("-") and "@" not in line.rsplit(None, 1)[-1]:  # (broken at its hyphen)
+        if not _AFTER_HYPHEN_RE.fullmatch(word):
+            return False
+    elif not _DOMAIN_RE.fullmatch(word) or ("." not in word[:-1] and word != word.lower()):
         return False
     if _kind(line) != "user_add_requested":
         return False
@@ -93,6 +97,9 @@ def name_cut(line: str, following: str) -> bool:
 
 _DOMAIN_RE = re.compile(r"[A-Za-z0-9.-]*[A-Za-z0-9]")
 """What the rest of a user's name cut after its `@` may be: letters, digits, dots, hyphens."""
+_AFTER_HYPHEN_RE = re.compile(r"[A-Za-z0-9._'+-]*@[A-Za-z0-9.-]*[A-Za-z0-9]")
+"""The rest of a user's name broken at a hyphen before its `@` (`Bob.Smith-|Jones@contoso.com`,
+by a wrapper that breaks at hyphens): the rest of its first part, its `@` and domain."""
 
 
 def read_plainly(line: str) -> bool:
