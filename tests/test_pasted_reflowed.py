@@ -472,3 +472,21 @@ def test_a_name_broken_at_its_hyphen_by_the_wrapper_is_put_back_together(
         assert len(result.stderr.splitlines()) == 1
         return
     assert answers(pasted) == clean
+
+
+def test_a_reply_s_own_quote_mark_at_a_line_s_end_is_no_reflowed_quoting(tmp_path: Path) -> None:
+    """A `>` inside a line is refused as quoted lines run together only before a record's start,
+    or at the end of a record's own line: a reply's "go to Administration >" is prose, and the
+    excerpt below it is read (a record's line ending so, `... = carol@contoso.com >`, is not)."""
+    reply = "Hi,\nIn the console go to Administration >\nCloud Services and look.\n\n"
+    clean = answers(write(tmp_path, EXCERPT_TEXT, "clean.txt"))
+    assert answers(write(tmp_path, reply + EXCERPT_TEXT)) == clean
+    ended = EXCERPT_TEXT.replace("scott@contoso.com\n", "scott@contoso.com >\n", 1)
+    path = write(tmp_path, ended, "ended.txt")
+    result = runner.invoke(app, ["report", path])
+    assert (result.exit_code, result.stderr.splitlines()[-1]) == (
+        2,
+        f"logsync: error: {path}: line 1 holds lines of a quoted excerpt run together, quote "
+        "marks and all (a reflow joined them after they were quoted): paste the excerpt as it "
+        "was quoted, one line per line",
+    )

@@ -308,7 +308,7 @@ def _cut_off(line_no: int, line: str, stats: InputStats) -> Iterator[Item]:
 def _records(line_no: int, time: datetime, text: str, stats: InputStats) -> Iterator[Record]:
     """The records of a line of message text, all at its time: one, or those a reflow ran
     together on the line (see `together`), each counted."""
-    _quoted_inside(line_no, text, stats)
+    _quoted_inside(line_no, text, stats, record=True)
     messages = messages_in(text.strip())
     if dated_after_first(messages):  # (its time is on the line: taken apart, it would be lost)
         raise InputError(
@@ -328,12 +328,13 @@ _DATED_RE = deferred(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b")
 """A date (its time may be on the next line)."""
 
 
-def _quoted_inside(line_no: int, text: str, stats: InputStats) -> None:
+def _quoted_inside(line_no: int, text: str, stats: InputStats, record: bool = False) -> None:
     """Refuse a line that holds lines of a quoted excerpt run together, quote marks and all:
-    a record's start, or the line's end, after a `>` inside it (`InputError`)."""
+    a record's start after a `>` inside it, or (of a `record`'s line: `... = carol@contoso.com
+    >`) the line's end; a reply's `Administration >` is no record (`InputError`)."""
     for inside in _QUOTED_INSIDE_RE.finditer(text):
         rest = text[inside.end() :]
-        if not rest or _DATED_RE.match(rest) or begins_message(rest):
+        if (record and not rest) or _DATED_RE.match(rest) or begins_message(rest):
             raise InputError(
                 display_name(stats.path),
                 f"line {line_no} holds lines of a quoted excerpt run together, quote marks and "
