@@ -89,6 +89,12 @@ class InputStats:
         the connector are kept (see `mark_siblings`)."""
         self.notes: list[str] = []
 
+    @property
+    def unread(self) -> int:
+        """The lines that are no record, but for the rotation marker and the marks of lines
+        left out (`--`): those a reader is told are not judged."""
+        return self.unparsed - self.markers - self.gaps
+
     def take(self, other: InputStats) -> None:
         """Hold what `other` holds (an input read again into new stats)."""
         for name in self.__slots__:

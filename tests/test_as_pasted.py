@@ -563,9 +563,7 @@ def test_a_message_with_no_time_after_lines_with_times_is_refused_not_guessed(
     tmp_path: Path, text: str, line: int
 ) -> None:
     path = write(tmp_path, text)
-    result = runner.invoke(app, ["check", path])
-    assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr == (
+    assert refused(path) == (
         f"logsync: error: {path}: line {line} is a message of the connector with no time, after "
         "lines with times: when it was logged is unknown, so nothing can be judged with it; "
         "give it with its time (its line of the log), or the lines with no time apart\n"
@@ -714,6 +712,13 @@ def padded(text: str, width: int | None = None) -> str:
     if width is None:
         return "".join(line + "   \n" for line in text.splitlines())
     return "".join(piece.ljust(width) + "\n" for piece in cut(text, width).splitlines())
+
+
+def refused(path: str) -> str:
+    """`check` of `path` refused it (exit 2, nothing on stdout): what it said on stderr."""
+    result = runner.invoke(app, ["check", path])
+    assert (result.exit_code, result.stdout) == (2, "")
+    return result.stderr
 
 
 def answers(path: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:

@@ -23,6 +23,7 @@ from .test_as_pasted import (
     demo_window,
     how_pasted,
     quoted,
+    refused,
     write,
 )
 
@@ -247,9 +248,7 @@ def test_lines_cut_off_beside_whole_ones_are_refused_not_read_around(
     pasted = cut_off(EXCERPT_TEXT, width)
     path = tmp_path / "ticket.txt"
     path.write_text(pasted)
-    result = runner.invoke(app, ["check", str(path)])
-    assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr.splitlines()[-1] == (
+    assert refused(str(path)).splitlines()[-1] == (
         f"logsync: error: {path}: 5 lines are cut off at {width} columns (their ends lost, "
         "as by `cut -c` or a console's copy); paste them whole"
     )

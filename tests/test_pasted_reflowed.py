@@ -19,7 +19,7 @@ from logsync.cli import app
 from logsync.formats import aspasted, joins, together, wholes
 
 from .conftest import ROOT
-from .test_as_pasted import BLOG_QUOTES, EXCERPT_TEXT, wrapped, write
+from .test_as_pasted import BLOG_QUOTES, EXCERPT_TEXT, refused, wrapped, write
 
 runner = CliRunner()
 PASTED = ROOT / "tests" / "data" / "pasted"
@@ -254,9 +254,7 @@ def test_sms_trace_whose_records_a_reflow_ran_together_is_not_put_back_together(
     found = aspasted.pasting(text)
     assert found is not None and (found.run_together, found.width) == (True, None)
     path = write(tmp_path, text)
-    result = runner.invoke(app, ["check", path])
-    assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr == (
+    assert refused(path) == (
         f"logsync: error: {path}: SMS-trace records run together by a reflow (`fmt`, a mail "
         "client that joins lines: `...)> Failed to add user ...`), so its lines cannot be told "
         "apart: paste the log's lines as they are, or attach the log\n"

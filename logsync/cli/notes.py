@@ -231,7 +231,7 @@ def note_unparsed(inputs: Iterable[InputStats], opts: Common, env: Env) -> None:
                 "does not say: a user they leave failing is held back since before that time\n"
             )
         # (a rotated log's last line says it; an excerpt's gaps are said above)
-        unparsed = stats.unparsed - stats.markers - stats.gaps  # (lines cut off: refused)
+        unparsed = stats.unread  # (lines cut off: refused)
         if unparsed:
             lines = "1 line is" if unparsed == 1 else f"{unparsed:,} lines are"
             env.stderr.write(

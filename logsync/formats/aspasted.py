@@ -88,11 +88,12 @@ class Pasting:
         nbsp: bool = False,
         cut_off: int | None = None,
         indent: str = "",
+        *, trailing: bool = False, run_together: bool = False,
     ) -> None:
         self.indent = indent
-        self.trailing = False
+        self.trailing = trailing
         """Spaces or tabs after every line (added to each): taken off first."""
-        self.run_together = False
+        self.run_together = run_together
         """SMS trace whose records a reflow ran together (`...)> Failed to add user ...`): not
         put back together, and refused (see `undone`)."""
         """The indentation every line carries (the excerpt indented whole, a quote block),
@@ -217,10 +218,11 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         spaced = usual_prefix[-1] in " \t"
         # (`>` with no space before a record: the quoting has none, and the space of `> ` is the
         # start of an indented line's own, SPEC §1's 23 columns: each line's own is taken off)
+        marker = usual_prefix[:-1]
         bare = spaced and any(
-            line.startswith(usual_prefix[:-1])
-            and line[len(usual_prefix) - 1 : len(usual_prefix)] not in (" ", "\t")
-            and wholes.begins_record(line[len(usual_prefix) - 1 :])
+            line.startswith(marker)
+            and line[len(marker) : len(marker) + 1] not in (" ", "\t")
+            and wholes.begins_record(line[len(marker) :])
             for line in lines
         )
         prefix = usual_prefix if spaced and not bare and count * 2 >= prefixes.total() else None
@@ -262,11 +264,10 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         return None
     cut = width is not None and cut
     indent = indent if width is not None else ""
-    found = Pasting(
-        quoted, width, whole_by, cut, prefix, numbered, padded, entities, nbsp, cut_off, indent
+    return Pasting(
+        quoted, width, whole_by, cut, prefix, numbered, padded, entities, nbsp, cut_off, indent,
+        trailing=trailing, run_together=run_together,
     )
-    found.run_together, found.trailing = run_together, trailing
-    return found
 
 
 _RUN_TOGETHER_RE = deferred(r"\)>[ \t]+(?!\$\$<)\S")

@@ -68,7 +68,7 @@ def cut_off(lines: list[str], width: int) -> bool:
     is that wide too (one line alone shows no width)."""
     wide = [line for line in lines if len(line) == width]
     return len(wide) >= 2 and any(
-        wholes.begins_record(line.lstrip()) and wholes.open_end(line, MESSAGES) for line in wide
+        _begins_at(line, width) and wholes.open_end(line, MESSAGES) for line in wide
     )
 
 
@@ -117,5 +117,9 @@ def breaks(lines: list[str], whole_by: str) -> list[tuple[str, str]]:
 def marked(lines: Iterator[str], width: int) -> Iterator[str]:
     """The lines, each `width` wide that begins a record marked as cut off there."""
     for line in lines:
-        cut_off = len(line) == width and wholes.begins_record(line.lstrip())
-        yield line + CUT_OFF if cut_off else line
+        yield line + CUT_OFF if _begins_at(line, width) else line
+
+
+def _begins_at(line: str, width: int) -> bool:
+    """Whether a line as wide as the text (`width`) begins a record: what is cut off there."""
+    return len(line) == width and wholes.begins_record(line.lstrip())

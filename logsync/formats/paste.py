@@ -324,7 +324,7 @@ def _records(line_no: int, time: datetime, text: str, stats: InputStats) -> Iter
 _QUOTED_INSIDE_RE = deferred(r"[ \t](?:>[ \t]*)+(?=\S|$)")
 """Quote marks inside a line (`... carol@contoso.com > 11/24/2026 ...`): where a record begins
 after them, or the line ends, quoted lines a reflow ran together (`fmt` after `> `)."""
-_DATED_RE = deferred(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b")
+_DAY_RE = deferred(_DAY + r"\b")
 """A date (its time may be on the next line)."""
 
 
@@ -334,7 +334,7 @@ def _quoted_inside(line_no: int, text: str, stats: InputStats, record: bool = Fa
     >`) the line's end; a reply's `Administration >` is no record (`InputError`)."""
     for inside in _QUOTED_INSIDE_RE.finditer(text):
         rest = text[inside.end() :]
-        if (record and not rest) or _DATED_RE.match(rest) or begins_message(rest):
+        if (record and not rest) or _DAY_RE.match(rest) or begins_message(rest):
             raise InputError(
                 display_name(stats.path),
                 f"line {line_no} holds lines of a quoted excerpt run together, quote marks and "

@@ -53,7 +53,7 @@ def unread_lines(analysis: Analysis, findings: list[Finding], advice: list[Advic
     left unread, not the connector, are what to look at first."""
     if analysis.result.connector.code != "no_cycles" or CHECK_CONNECTOR not in advice:
         return
-    unread = sum(s.unparsed - s.markers - s.gaps for s in analysis.inputs)
+    unread = sum(s.unread for s in analysis.inputs)
     lines = sum(s.lines for s in analysis.inputs)
     if unread * 2 <= lines:
         return
