@@ -17,9 +17,9 @@ from .bulk import (
     merged_rows,
     rotated_ends,
 )
-from .cloud import restart_helps
+from .cloud import in_azure_ad, restart_helps
 from .errors import UsageError
-from .formats.paste import ensure_times, redacted
+from .formats.paste import ensure_times
 from .memory import fewer_collections
 from .merge import BackwardJump
 from .pipeline import EventStream, ReadOptions, ensure_connector
@@ -85,6 +85,8 @@ class Analysis(NamedTuple):
     after_log: tuple[Row, ...] = ()
     """Sibling logs' records about the connector after its own log's last, left out: the
     judgement is as of the connector's log (see `_within_log`)."""
+    listed: Collection[str] | None = ()
+    """The states whose every user `result` lists (None: all); () where a match limits them."""
 
     @property
     def users(self) -> list[UserState]:
@@ -333,6 +335,7 @@ def analyze(
         cloud=cloud,
         runs=tuple(split.items()),
         after_log=tuple(late) if cutoff is None else (),
+        listed=() if match is not None else None if states is None else frozenset(states),
     )
 
 
@@ -346,47 +349,6 @@ def ended_ago(end: datetime | None, interval: timedelta) -> float | None:
         wall = wall.replace(tzinfo=None)  # a log without offsets keeps the local wall clock
     ago = (wall - end).total_seconds()
     return ago if ago > STALL_INTERVALS * interval.total_seconds() else None
-
-
-def conclusion(
-    analysis: Analysis,
-    *,
-    restart_at: datetime | None = None,
-    states: Collection[str] | None = None,
-    match: Callable[[str], bool] | None = None,
-) -> Result:
-    """The tracker's conclusion as of the analysis's time, from the same reading, for the
-    users `states` and `match` ask for (see `Tracker.result`), each checked against the export
-    of Azure AD users if there is one: a what-if restart at `restart_at` adds only those in it."""
-    cloud = analysis.cloud
-    result = analysis.tracker.result(
-        analysis.as_of,
-        restart_at=restart_at,
-        states=states,
-        match=match,
-        restart_helps=(
-            restart_helps(cloud, analysis.tracker.users.added_domains()) if restart_at else None
-        ),
-    )
-    return in_azure_ad(result, cloud)
-
-
-def asked_for(analysis: Analysis, match: Callable[[str], bool]) -> list[UserState]:
-    """The users whose UPN is a `match` (`--user`), whatever their state (SPEC §4 rule 10), as
-    of the analysis's time: for a command whose own list leaves some states out."""
-    return conclusion(analysis, match=match).users
-
-
-def in_azure_ad(result: Result, cloud: CloudUsers | None) -> Result:
-    """`result` with each user saying whether it is in the export `cloud` (unchanged without
-    one)."""
-    if cloud is None:
-        return result
-    users = [
-        user._replace(in_azure_ad=None if redacted(user.upn) else cloud.says(user.upn))
-        for user in result.users
-    ]
-    return result._replace(users=users)
 
 
 def _named(tracker: Tracker) -> Callable[[str], bool]:

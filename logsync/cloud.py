@@ -31,7 +31,7 @@ from typing import NamedTuple
 from .errors import InputError
 from .formats.paste import redacted
 from .times import micros
-from .tracker.model import USER_NOT_FOUND
+from .tracker.model import USER_NOT_FOUND, Result
 from .tracker.users import Seen, User
 
 UPN_COLUMNS = ("userprincipalname", "user principal name", "upn")
@@ -58,6 +58,18 @@ def unroutable_suffix(upn: str, added: set[str]) -> str | None:
     if "." not in domain or domain.rpartition(".")[2] in UNROUTABLE_SUFFIXES:
         return domain
     return None
+
+
+def in_azure_ad(result: Result, cloud: CloudUsers | None) -> Result:
+    """`result` with each user saying whether it is in the export `cloud` (unchanged without
+    one)."""
+    if cloud is None:
+        return result
+    users = [
+        user._replace(in_azure_ad=None if redacted(user.upn) else cloud.says(user.upn))
+        for user in result.users
+    ]
+    return result._replace(users=users)
 
 
 def restart_helps(cloud: CloudUsers | None, added: set[str]) -> Callable[[str], bool]:

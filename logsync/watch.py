@@ -253,7 +253,7 @@ class Watcher:
         return max(wall, last).astimezone(last.tzinfo)
 
     def changes(self, wall: datetime, everyone: bool = False) -> tuple[Result, list[Change]]:
-        from .analysis import in_azure_ad
+        from .cloud import in_azure_ad
 
         as_of = self.as_of(wall)
         if self.cloud is not None:  # (users it holds that the log failed after it was taken)

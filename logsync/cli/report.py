@@ -111,7 +111,7 @@ def report(
 
     health = None
     if collector is not None:  # (the findings are the log's, whichever users are listed)
-        from ..analysis import conclusion
+        from ..conclusions import conclusion
 
         judged = analysis
         if opts.users:

@@ -55,7 +55,7 @@ def summary(
     analysis = judge(opts, env, collector=collector, states=REPORTED_STATES)
     report = collector.summarize(analysis, opts.display.tz)
     if opts.users:  # the users asked for by name, whatever their state
-        from ..analysis import asked_for
+        from ..conclusions import asked_for
 
         nobody = unmatched_in(opts, analysis)
         if nobody is not None:

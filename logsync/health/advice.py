@@ -3,11 +3,12 @@ sync, fix a UPN suffix, get the connector its certificate."""
 
 from __future__ import annotations
 
-from ..analysis import Analysis, conclusion
+from ..analysis import Analysis
+from ..conclusions import restart_now
 from ..formats.paste import redacted
 from ..sources import base_name
 from ..times import human_duration, timeless
-from ..tracker import STUCK_STATES, USER_NOT_FOUND, Cause, timer_label
+from ..tracker import USER_NOT_FOUND, Cause, timer_label
 from .summary import Advice, Summary, plural, some_names, some_upns, verb
 
 DIRECTORY_SYNC_DEFAULTS = (
@@ -91,24 +92,24 @@ CHECK_CONNECTOR = Advice(
 )
 
 
-def restart_advice(analysis: Analysis) -> list[Advice]:
+def restart_advice(analysis: Analysis, added: set[str] | None = None) -> list[Advice]:
     """What a restart of SMS Executive now would do: its full sync retries every UserNotFound
     user, the waiting ones sooner and the overdue ones at all. With an export of Azure AD users
     (`analysis.cloud`), only the users in it count: for the others the retry fails again, and
     the advice says so and points at DirSync. A user whose UPN suffix Azure AD cannot hold
-    fails again at any retry (`cloud.restart_helps`): no restart is advised for it."""
+    fails again at any retry (`cloud.restart_helps`; `added`: the UPN suffixes of the users
+    added, if known): no restart is advised for it."""
     cloud = analysis.cloud
-    freed = conclusion(analysis, restart_at=analysis.as_of, states=STUCK_STATES).users
-    sooner = [u for u in freed if u.recovery_by == "what-if" and u.state == "waiting"]
-    sooner = [u for u in sooner if u.time_saved_s or u.no_times]
-    overdue = [u for u in freed if u.recovery_by == "what-if" and u.state == "overdue"]
-    absent = [u for u in freed if u.in_azure_ad is False and u.reason == USER_NOT_FOUND]
+    stuck, freed = restart_now(analysis, added)
+    sooner = [u for u, saved in freed if u.state == "waiting" and (saved or u.no_times)]
+    most = max((saved or 0.0 for u, saved in freed if u.state == "waiting"), default=0.0)
+    overdue = [u for u, _ in freed if u.state == "overdue"]
+    absent = [u for u in stuck if u.in_azure_ad is False and u.reason == USER_NOT_FOUND]
     # (a redacted name is looked up nowhere: in_azure_ad is None)
     advice = []
     parts = []
     if sooner:
-        saved = max(u.time_saved_s or 0.0 for u in sooner)
-        by = f" up to {human_duration(saved)}" if saved else ""  # (no times: by how much?)
+        by = f" up to {human_duration(most)}" if most else ""  # (no times: by how much?)
         count = len(sooner)
         parts.append(f"{count} waiting user{plural(count)} ({some_names(sooner)}){by} sooner")
     if overdue:

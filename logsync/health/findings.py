@@ -253,15 +253,16 @@ def user_findings(
                 failure_evidence(overdue),
             )
         )
-    advice += restart_advice(analysis)
     # no advice about UPN suffixes or Azure AD is built on a name that is no UPN
     unfound = [
         u for u in users if u.reason == USER_NOT_FOUND and u.stuck and not redacted(u.upn)
     ]
-    added = analysis.tracker.users.added_domains() if unfound else set()
-    unroutable = [u for u in unfound if unroutable_suffix(u.upn, added) is not None]
+    # the UPN suffixes Azure AD holds (every user is read): once, for the advice too
+    added = analysis.tracker.users.added_domains() if unfound else None
+    advice += restart_advice(analysis, added)
+    unroutable = [u for u in unfound if unroutable_suffix(u.upn, added or set()) is not None]
     if unroutable:
-        suffixes = sorted({unroutable_suffix(u.upn, added) or "" for u in unroutable})
+        suffixes = sorted({unroutable_suffix(u.upn, added or set()) or "" for u in unroutable})
         count = len(unroutable)
         findings.append(
             Finding(

@@ -6,10 +6,10 @@ resolved in the same reading."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from ..times import iso, moment_time
-from .model import Moment, Step, ZoneTable
+from ..times import iso, moment_time, timeless
+from .model import LATEST, TIME_MARK, Moment, Step, UserState, ZoneTable, timer_label
 
 
 def step_of(
@@ -87,3 +87,50 @@ class History:
             for of, at, what, detail, source, line, times in self._kept
             if of in (None, key)
         ]
+
+
+def fold_held_back(steps: list[Step]) -> list[Step]:
+    """A run of held-back notifications (one per cycle) as one step: the first, with the count
+    and the last time."""
+    folded: list[Step] = []
+    run: list[Step] = []
+    for step in [*steps, None]:
+        if step is not None and step.what == "held_back" and step.detail.startswith("notified"):
+            run.append(step)
+            continue
+        if len(run) == 1:
+            folded.append(run[0])
+        elif run:
+            first, last = run[0], run[-1]
+            held = f"; held back in {len(run)} cycles"
+            detail, template = first.detail + held, (first.template or first.detail) + held
+            times = first.times
+            if not timeless(last.time):
+                detail += f", the last at {iso(last.time)}"
+                template, times = f"{template}, the last at {TIME_MARK}", (*times, last.time)
+            folded.append(
+                Step(first.time, "held_back", detail, first.source, first.line, times, template)
+            )
+        run = []
+        if step is not None:
+            folded.append(step)
+    return folded
+
+
+def outlook_steps(user: UserState, timer: timedelta) -> list[Step]:
+    """The computed steps of a user's timeline: when its timer runs out, when it should recover."""
+    steps = []
+    if user.full_sync_due is not None:
+        detail = f"{timer_label(timer)} timer runs out"
+        steps.append(Step(user.full_sync_due, "full_sync_due", detail))
+    elif user.full_sync_due_by is not None:
+        timer_text = timer_label(timer)
+        detail = f"{timer_text} timer runs out at the latest (its failure is before the log)"
+        steps.append(Step(user.full_sync_due_by, "full_sync_due", detail))
+    if user.stuck and user.expected_recovery is not None:
+        how = "observed cycle" if user.expected_recovery_observed else "predicted cycle"
+        latest = ", at the latest" if user.bound == LATEST else ""
+        steps.append(
+            Step(user.expected_recovery, "expected_recovery", f"{how} ({user.recovery_by}{latest})")
+        )
+    return steps

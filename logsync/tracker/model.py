@@ -271,6 +271,10 @@ class UserState(NamedTuple):
             return ("waiting", "overdue")
         return ("waiting",) if self.pending_reason == UNDETERMINED else ()
 
+    def listed_in(self, states: Collection[str]) -> bool:
+        """Whether a list of the users in `states` holds it (its state, or one it counts as)."""
+        return self.state in states or any(state in states for state in self.unknown_as)
+
 
 class CycleEvidence(NamedTuple):
     """A cycle whose totals line does not reconcile with the users it notified."""

@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 from operator import itemgetter
 from typing import NamedTuple, Protocol
 
-from ..times import instant_key, iso, micros, moment_time, timeless
+from ..times import instant_key, micros, moment_time, timeless
 from .connector import ConnectorLog
-from .history import History
+from .history import History, fold_held_back, outlook_steps
 from .model import (
     AWAITING_TOTALS,
     DEFAULT_INTERVAL,
@@ -22,16 +22,14 @@ from .model import (
     LATEST,
     RETRY_UNSEEN,
     STATES,
-    TIME_MARK,
+    STUCK_STATES,
     UNDETERMINED,
     Moment,
     Result,
-    Step,
     TrackerOptions,
     UserState,
     ZoneTable,
     time_of,
-    timer_label,
 )
 from .totals import CycleTotals, Notified
 from .users import Seen, Users, held_unknown, settled_state, user_key
@@ -91,22 +89,9 @@ def conclude(
     """
     as_of = as_of if as_of is not None else time_of(tracker.latest)
     log = tracker.log
-    every, observed = log.interval(tracker.options.interval)
-    if observed and tracker.totals.gaps is not None:  # (an excerpt's cycles are not in a row)
-        every, observed = DEFAULT_INTERVAL, False
-    interval_us = every // _MICROSECOND
-    pending = log.restarts[-1] if log.full_next and log.restarts else None
-    as_of_us = None if as_of is None or timeless(as_of) else micros(as_of)  # no times: by order
-    start = tracker.start
-    context = _Context(
-        as_of=as_of_us,
-        interval=interval_us,
-        pending_restart=None if pending is None else micros(pending.time),
-        restart_delay=log.restart_delay(interval_us),
-        what_if=None if restart_at is None else micros(restart_at),
-        latest_due=None if start is None else start + tracker.after,
-        restart_helps=restart_helps,
-    )
+    context, every, observed = _context(tracker, as_of, restart_at, restart_helps)
+    interval_us = context.interval
+    as_of_us = context.as_of
     counts = dict.fromkeys(STATES, 0)
     undetermined = unseen = 0
     rank = {state: index for index, state in enumerate(STATES)}
@@ -126,7 +111,7 @@ def conclude(
                 undetermined += quick == "pending" and key in tracker.totals.undecided
                 continue
             found = _state(tracker, key, user, context)
-            if found.state not in states and not any(s in states for s in found.unknown_as):
+            if not found.listed_in(states):
                 counts[found.state] += 1
                 undetermined += found.undetermined
                 unseen += found.pending_reason == RETRY_UNSEEN
@@ -143,9 +128,9 @@ def conclude(
     if tracker.follow is not None:
         followed = next((u for u in users if u.upn.lower() == tracker.follow), None)
         if followed is not None:
-            timeline += _outlook(followed, tracker.options.full_sync_after)
+            timeline += outlook_steps(followed, tracker.options.full_sync_after)
         timeline.sort(key=lambda step: instant_key(step.time))
-        timeline = _fold_held_back(timeline)
+        timeline = fold_held_back(timeline)
     return Result(
         as_of=as_of,
         users=users,
@@ -168,6 +153,118 @@ def conclude(
         unnamed_failures=unnamed,
         unnamed_at=_unnamed_at(unnamed_at),
     )
+
+
+def _context(
+    tracker: Tracked,
+    as_of: datetime | None,
+    restart_at: datetime | None,
+    restart_helps: Callable[[str], bool] | None,
+) -> tuple[_Context, timedelta, bool]:
+    """What users are judged against at `as_of`, the cycle interval and whether it was observed
+    (an excerpt's cycles are not in a row: the default interval)."""
+    log = tracker.log
+    every, observed = log.interval(tracker.options.interval)
+    if observed and tracker.totals.gaps is not None:
+        every, observed = DEFAULT_INTERVAL, False
+    interval_us = every // _MICROSECOND
+    pending = log.restarts[-1] if log.full_next and log.restarts else None
+    start = tracker.start
+    context = _Context(
+        as_of=None if as_of is None or timeless(as_of) else micros(as_of),  # no times: by order
+        interval=interval_us,
+        pending_restart=None if pending is None else micros(pending.time),
+        restart_delay=log.restart_delay(interval_us),
+        what_if=None if restart_at is None else micros(restart_at),
+        latest_due=None if start is None else start + tracker.after,
+        restart_helps=restart_helps,
+    )
+    return context, every, observed
+
+
+def freed_by_restart(
+    tracker: Tracked,
+    users: Iterable[UserState],
+    as_of: datetime,
+    restart_at: datetime,
+    restart_helps: Callable[[str], bool] | None = None,
+) -> list[tuple[UserState, float | None]]:
+    """Of `users`, concluded at `as_of` with no what-if, those SMS Executive restarted at
+    `restart_at` retries sooner or at all, in the order `conclude` gives them then (all expected
+    at the restart's cycle), each with the seconds it saves (None: overdue, or no times)."""
+    context, _, _ = _context(tracker, as_of, restart_at, restart_helps)
+    rank = {state: index for index, state in enumerate(STATES)}
+    found = []
+    for user in users:
+        if user.state in STUCK_STATES or user.pending_reason == RETRY_UNSEEN:  # (its timer runs)
+            freed = _freed(user, context)
+            if freed is not None:
+                found.append((rank[user.state], user_key(user.upn), user, freed[1]))
+    found.sort(key=itemgetter(0, 1))
+    return [(user, saved) for _, _, user, saved in found]
+
+
+def _restarted(tracker: Tracked, user: UserState, context: _Context) -> UserState:
+    """`user`, whose timer runs, if SMS Executive restarted at `context.what_if`."""
+    freed = _freed(user, context)
+    if freed is None:
+        return user
+    expected, saved = freed
+    as_of = context.as_of
+    return UserState(  # (not `_replace`: tens of thousands of users, at twice the cost)
+        upn=user.upn,
+        state=user.state,
+        reason=user.reason,
+        failures=user.failures,
+        expected_recovery_observed=False,
+        recovery_by="what-if",
+        seconds_remaining=None if as_of is None else (expected - as_of) / 1_000_000,
+        requests=user.requests,
+        skipped=user.skipped,
+        time_saved_s=saved,
+        failure_source=user.failure_source,
+        failure_line=user.failure_line,
+        instants=(*user.instants[:3], expected, *user.instants[4:]),
+        zones=user.zones,
+        before_input=user.before_input,
+        bound=None,
+        pending_reason=user.pending_reason,
+        in_azure_ad=user.in_azure_ad,
+    )
+
+
+def _freed(user: UserState, context: _Context) -> tuple[int, float | None] | None:
+    """What a restart at `context.what_if` does for `user`, whose timer runs: None if nothing,
+    else its expected recovery and the seconds saved (None: overdue, or no times); its state
+    stays (one whose retry may be unseen stays pending). Its full sync retries every stuck user,
+    an overdue one at all, a waiting one sooner only if its own retry comes after the restart's
+    cycle; not one the restart cannot add (not in Azure AD), nor one that failed after it."""
+    what_if = context.what_if
+    helps = context.restart_helps
+    last_failure, expected = user.instants[1], user.instants[3]
+    if what_if is None or (helps is not None and not helps(user.upn)):
+        return None
+    if expected is None or (last_failure is not None and what_if < last_failure):
+        return None
+    as_of = context.as_of
+    overdue = as_of is not None and as_of >= expected + GRACE_INTERVALS * context.interval
+    candidate = what_if + context.restart_delay
+    if not overdue and (user.expected_recovery_observed or candidate >= expected):
+        return None
+    if overdue or as_of is None:
+        return candidate, None
+    return candidate, (expected - candidate) / 1_000_000
+
+
+def _overdue(tracker: Tracked, expected: int) -> tuple[str, str | None]:
+    """A user past its due time, no retry logged since `expected`: overdue, unless the input has
+    no cycle line, leaves lines out after it (`grep -C`), or a cycle since received more users
+    than it names (`findstr`): the retry may be there unseen."""
+    room = tracker.totals.room_at
+    unseen = not tracker.log.cycles_logged() or _left_out_after(tracker, expected)
+    if unseen or (room is not None and room >= expected):
+        return "pending", RETRY_UNSEEN
+    return "overdue", None
 
 
 def _unnamed_at(at: tuple[Moment, str, int] | None) -> tuple[datetime, str, int] | None:
@@ -204,13 +301,13 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
     observed = False
     recovery_by: str | None = None
     bound: str | None = None
-    saved: float | None = None
     remaining: float | None = None
     due_by: int | None = None
     due = user.full_sync_due
     every = context.interval
     last_failure = user.last_failure[0] if user.last_failure is not None else None
     pending_reason: str | None = None
+    timer = False
     decided = user.last_seen + every  # (a user is held back by the totals of its last cycle)
     state = settled_state(user)
     retried = tracker.received.get(key)
@@ -239,6 +336,7 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
         # when), or whether at all, they cannot say
         state, pending_reason = "pending", UNDETERMINED
     elif state is None:  # its timer runs: a known one, or one since before the input
+        timer = True
         restart = context.pending_restart
         if held_unknown(user):
             due_by = context.latest_due
@@ -272,42 +370,22 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
                     if soon < due:
                         expected, recovery_by = soon, "restart"
         overdue = context.as_of is not None and context.as_of >= expected + GRACE_INTERVALS * every
-        what_if = context.what_if
-        helps = context.restart_helps
-        if helps is not None and what_if is not None and not helps(user.upn):
-            what_if = None  # not in Azure AD: the restart's full sync fails again
-        if what_if is not None and (last_failure is None or what_if >= last_failure):
-            # a restart's full sync retries every stuck user: an overdue one at all, a
-            # waiting one sooner only if its own retry comes after the restart's cycle
-            candidate = what_if + context.restart_delay
-            if overdue or (not observed and candidate < expected):
-                saved = None if overdue else (expected - candidate) / 1_000_000
-                if context.as_of is None:
-                    saved = None  # no times: sooner, by how much is unknown
-                expected, recovery_by, bound = candidate, "what-if", None
         if context.as_of is not None:
             remaining = (expected - context.as_of) / 1_000_000
-        state = "overdue" if overdue else "waiting"
-        room = tracker.totals.room_at
-        unseen = not tracker.log.cycles_logged() or _left_out_after(tracker, expected)
-        if overdue and (unseen or (room is not None and room >= expected)):
-            # past its due time, in an input with no cycle line or that leaves lines out
-            # (`grep -C`), or where a cycle since its expected retry received more users than
-            # the input names (`findstr "Failed to add"`, with or without the totals lines):
-            # the retry (and the add it may have made) may be there unseen, so "no retry
-            # logged" would say what it cannot
-            state, pending_reason = "pending", RETRY_UNSEEN
-    return UserState(
+        state = "waiting"
+        if overdue:
+            state, pending_reason = _overdue(tracker, expected)
+    found = UserState(
         upn=user.upn,
         state=state,
         reason=user.reason,
         failures=user.failures,
-        expected_recovery_observed=observed and recovery_by != "what-if",
+        expected_recovery_observed=observed,
         recovery_by=recovery_by,
         seconds_remaining=remaining,
         requests=user.requests,
         skipped=user.skipped,
-        time_saved_s=saved,
+        time_saved_s=None,
         failure_source=user.failure_source,
         failure_line=user.failure_line,
         instants=(
@@ -326,53 +404,7 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
         bound=bound,
         pending_reason=pending_reason,
     )
-
-
-def _fold_held_back(steps: list[Step]) -> list[Step]:
-    """A run of held-back notifications (one per cycle) as one step: the first, with the count
-    and the last time."""
-    folded: list[Step] = []
-    run: list[Step] = []
-    for step in [*steps, None]:
-        if step is not None and step.what == "held_back" and step.detail.startswith("notified"):
-            run.append(step)
-            continue
-        if len(run) == 1:
-            folded.append(run[0])
-        elif run:
-            first, last = run[0], run[-1]
-            held = f"; held back in {len(run)} cycles"
-            detail, template = first.detail + held, (first.template or first.detail) + held
-            times = first.times
-            if not timeless(last.time):
-                detail += f", the last at {iso(last.time)}"
-                template, times = f"{template}, the last at {TIME_MARK}", (*times, last.time)
-            folded.append(
-                Step(first.time, "held_back", detail, first.source, first.line, times, template)
-            )
-        run = []
-        if step is not None:
-            folded.append(step)
-    return folded
-
-
-def _outlook(user: UserState, timer: timedelta) -> list[Step]:
-    """The computed steps of a user's timeline: when its timer runs out, when it should recover."""
-    steps = []
-    if user.full_sync_due is not None:
-        detail = f"{timer_label(timer)} timer runs out"
-        steps.append(Step(user.full_sync_due, "full_sync_due", detail))
-    elif user.full_sync_due_by is not None:
-        timer_text = timer_label(timer)
-        detail = f"{timer_text} timer runs out at the latest (its failure is before the log)"
-        steps.append(Step(user.full_sync_due_by, "full_sync_due", detail))
-    if user.stuck and user.expected_recovery is not None:
-        how = "observed cycle" if user.expected_recovery_observed else "predicted cycle"
-        latest = ", at the latest" if user.bound == LATEST else ""
-        steps.append(
-            Step(user.expected_recovery, "expected_recovery", f"{how} ({user.recovery_by}{latest})")
-        )
-    return steps
+    return _restarted(tracker, found, context) if timer else found
 
 
 def _left_out_before(tracker: Tracked, us: int) -> bool:
