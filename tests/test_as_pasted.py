@@ -738,6 +738,8 @@ PASTINGS: dict[str, Callable[[str], str]] = {
     "quoted >>": lambda text: quoted(text, ">> "),
     "quoted > >": lambda text: quoted(text, "> > "),
     "quoted |": lambda text: quoted(text, "| "),
+    "quoted >, indented two spaces": lambda text: quoted(text, "  > "),
+    "quoted >> indented, then wrapped 76": lambda text: wrapped(quoted(text, "  >> "), 76),
     "wrapped 72": lambda text: wrapped(text, 72),
     "wrapped 76": lambda text: wrapped(text, 76),
     "wrapped 100": lambda text: wrapped(text, 100),

@@ -34,12 +34,12 @@ from . import copies, cuts, joins, paste, sms, wholes
 from .common import CUT_OFF, GAP_LINE, GAP_MARKS, is_blank, physical_lines
 from .wholes import MESSAGES, TRACE
 
-QUOTE_RE = re.compile(r"(?:(?:\||>(?!<[^!]))[ \t]?)+")
-"""E-mail quoting at the start of a line: one space (or tab) after each marker is the quoting's
-own; more stays with the text (an excerpt's indentation). A `>` right before a `<` (but for a
-CMTrace record's `<![LOG[`) is no quoting: it is where an SMS-trace trailer was cut (`><11-24-`,
-`><thread=`)."""
-_QUOTED_RE = re.compile(r"^[>|]", re.MULTILINE)
+QUOTE_RE = re.compile(r"[ \t]*(?:(?:\||>(?!<[^!]))[ \t]?)+")
+"""E-mail quoting at the start of a line, maybe indented (`  > `, as some clients quote): one
+space (or tab) after each marker is the quoting's own; more stays with the text (an excerpt's
+indentation). A `>` right before a `<` (but for a CMTrace record's `<![LOG[`) is no quoting: it
+is where an SMS-trace trailer was cut (`><11-24-`, `><thread=`)."""
+_QUOTED_RE = re.compile(r"^[ \t]*[>|]", re.MULTILINE)
 MAX_PIECES = 8
 """A record is put back together from at most this many wrapped pieces."""
 MIN_WIDTH = 60
