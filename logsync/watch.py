@@ -302,8 +302,10 @@ class Watcher:
 
     def unnamed_change(self, result: Result) -> int | None:
         """The count of failed adds that no failure line names (`Result.unnamed_failures`)
-        when it grew since it was last reported, else None."""
-        if result.unnamed_failures <= self.unnamed:
+        when it changed since it was last reported, else None: it grows with a cycle's totals,
+        and falls when users held back since before the input turn out to be the first
+        cycle's failed adds."""
+        if result.unnamed_failures == self.unnamed:
             return None
         self.unnamed = result.unnamed_failures
         return self.unnamed

@@ -420,6 +420,36 @@ def test_watch_says_when_cycle_totals_count_failures_no_line_names(tmp_path: Pat
         ]
 
 
+def test_watch_takes_back_failed_adds_that_users_held_back_before_the_log_account_for(
+    tmp_path: Path,
+) -> None:
+    """The live log begins inside a cycle that names alice and bob and received 2, added 0: two
+    failed adds no failure line names. The next cycle notifies both and receives nobody: they
+    were held back since before the log, the two failed adds. `watch` said 2 and never took it
+    back (it wrote a line only when the count grew); it now says 0, as `report` would."""
+    now = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    live = tmp_path / "CloudUserSync.log"
+    first = now - timedelta(seconds=60)
+    log = Log(bias=0)
+    for upn in ("alice@contoso.com", "bob@contoso.com"):
+        log.at(first, f"NotifyAccountAddition - SCCM user to add = {upn}")
+    log.at(first, "Total received users to add from SCCM = 2, Total Successfully added users to Cloud = 0")
+    log.at(first, "UserDeltaSync:- Users Added = 0, Users Removed = 0")
+    live.write_text(log.text())
+    with watching(live, "--interval", "5m") as reader:
+        lines = [reader.next() for _ in range(2)]
+        assert [(line["kind"], line.get("count")) for line in lines] == [("connector", None), ("unnamed_failures", 2)]
+        append(live, Log(bias=0).steady(now - timedelta(seconds=30), "alice@contoso.com", "bob@contoso.com"))
+        following = [reader.next() for _ in range(3)]
+        assert sorted((line["kind"], line.get("upn"), line.get("count")) for line in following) == [
+            ("unnamed_failures", None, 0),
+            ("user", "alice@contoso.com", None),
+            ("user", "bob@contoso.com", None),
+        ]
+        taken_back = next(line for line in following if line["kind"] == "unnamed_failures")
+        assert taken_back["text"] == "0 failed adds that no failure line of the input names (cycle totals)"
+
+
 def test_watch_of_a_folder_reads_its_history_files_as_report_does(tmp_path: Path) -> None:
     """The demo log as a folder of three files: its first 1,000 lines in a history file
     (`CloudUserSync-*.log`, where dave's only failure is), the next 1,000 in the `.lo_`, the

@@ -114,7 +114,7 @@ def write_connector(
 
 
 def write_unnamed(count: int | None, result: Result, display: Display, out: IO[str]) -> None:
-    """A line for the failed adds that no failure line names, when their count grew (none
+    """A line for the failed adds that no failure line names, when their count changed (none
     when it did not): the cycles' totals count failures whose users the log does not name."""
     if count is None:
         return
