@@ -2043,3 +2043,33 @@ def test_an_excerpt_quoted_with_or_without_a_space_after_the_marker_gives_its_an
     quoted_text = "".join(marker + line for line in text.splitlines(keepends=True))
     clean = answers(write(tmp_path, text, "clean.txt"))
     assert answers(write(tmp_path, quoted_text)) == clean
+
+
+SIGNED = "\n-- \nJohn Doe\nIT Operations\n"
+"""An e-mail's signature below the pasted log: RFC 3676's `-- ` (two dashes and a space)."""
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["".join(DEMO_TEXT.splitlines(keepends=True)[2900:2950]), EXCERPT_TEXT],
+    ids=["demo lines 2901-2950", "SPEC's excerpt"],
+)
+def test_the_line_before_an_e_mail_s_signature_leaves_no_lines_out(
+    tmp_path: Path, text: str
+) -> None:
+    """`-- ` was read as grep's `--` (lines left out after the last record): in 50 lines of the
+    demo log, bob, erin and heidi turned `pending` with no due time, their retry "maybe
+    unseen", where the excerpt says they wait."""
+    clean = answers(write(tmp_path, text, "clean.txt"))
+    signed = write(tmp_path, text + SIGNED, "signed.txt")
+    assert answers(signed) == clean
+    result = runner.invoke(app, ["report", signed])
+    assert "leaves lines out" not in result.stderr
+    assert "3 lines are no record and not judged" in result.stderr
+
+
+def test_grep_s_own_mark_between_records_still_leaves_lines_out(tmp_path: Path) -> None:
+    lines = DEMO_TEXT.splitlines(keepends=True)
+    text = "".join([*lines[2900:2920], "--\n", *lines[2930:2950]])
+    result = runner.invoke(app, ["report", write(tmp_path, text, "grep.txt")])
+    assert "an excerpt that leaves lines out in 1 place" in result.stderr

@@ -31,7 +31,7 @@ from ..errors import InputError
 from ..patterns import deferred
 from ..sources import display_name
 from . import copies, cuts, joins, paste, sms, wholes
-from .common import CUT_OFF, GAP_LINE, GAP_MARKS, is_blank, physical_lines
+from .common import CUT_OFF, GAP_LINE, gap_mark, is_blank, physical_lines
 from .wholes import MESSAGES, TRACE
 
 QUOTE_RE = re.compile(r"[ \t]*(?:(?:\||>(?!<[^!]))[ \t]?)+")
@@ -326,7 +326,7 @@ def undone(
     if found is None:
         return [_unmarked(chunk) for chunk in head], map(_unmarked, rest)
     lines = found.undo(map(_unmarked, _lines(head, rest)))  # (a place it leaves lines out: `--`)
-    chunks = _chunks(GAP_LINE if line.strip().lower() in GAP_MARKS else line for line in lines)
+    chunks = _chunks(GAP_LINE if gap_mark(line) else line for line in lines)
     size = sum(map(len, head))
     again: list[str] = []
     for chunk in chunks:

@@ -127,7 +127,14 @@ GAP_MARKS = frozenset((GAP_LINE, "...", "\u2026", "[...]", "[\u2026]", "(...)", 
 """Lines that say lines are left out there: grep's, and those people write in an excerpt they
 paste (a line of `...`, `[snip]`): in a pasted excerpt (and in text undone from pasting, where
 they are made `--`), not in a log as written."""
+SIGNATURE_LINE = "-- "
+"""The line before an e-mail's signature (RFC 3676: two dashes and a space): no gap mark."""
 GAP_PROBLEM = "lines left out (grep's `--`, `...`)"
+
+
+def gap_mark(line: str) -> bool:
+    """Whether a line says lines are left out there (see `GAP_MARKS`)."""
+    return line.strip().lower() in GAP_MARKS and line.rstrip("\r") != SIGNATURE_LINE
 CUT_OFF = "\ufdd0"
 """Put after a line of pasted text whose end was cut off at the text's width (`cut -c1-72`, a
 console's copy): its record is not read (a Unicode noncharacter, kept for internal use)."""
@@ -146,7 +153,7 @@ def unparsed_problem(raw: str) -> str:
         return "damaged CMTrace record"
     if raw.strip() == ROTATION_MARKER:
         return ROTATION_PROBLEM
-    if raw.strip().lower() in GAP_MARKS:
+    if gap_mark(raw):
         return GAP_PROBLEM
     return _NO_RECORD
 
