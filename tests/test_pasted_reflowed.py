@@ -425,7 +425,11 @@ REFLOWED_SOURCES = {
 
 
 @pytest.mark.parametrize("width", [52, 60, 68, 76, 84, 92, 100])
-@pytest.mark.parametrize("quote", ["> ", ""], ids=["quoted, then reflowed", "reflowed"])
+@pytest.mark.parametrize(
+    "quote",
+    ["> ", "| ", "> | ", ""],
+    ids=["quoted >, then reflowed", "quoted |, then reflowed", "quoted > |, then reflowed", "reflowed"],
+)
 @pytest.mark.parametrize("source", list(REFLOWED_SOURCES))
 def test_an_excerpt_reflowed_whole_gives_its_answers_or_none(
     tmp_path: Path, source: str, quote: str, width: int
@@ -436,7 +440,8 @@ def test_an_excerpt_reflowed_whole_gives_its_answers_or_none(
     trace (quoted or not) it runs records together after a thread's `)>`: the lines that
     happened to be whole were read, and a user left `pending` where it waits passed the gate.
     Each is the excerpt's own answer, or refused in one line; `check` never passes where the
-    excerpt fails it."""
+    excerpt fails it. (Quoted with `| `, the quote marks inside a line were not looked for: the
+    SPEC's excerpt gave a user `scott@contoso.com |  Failed to add user ...` and passed.)"""
     text = REFLOWED_SOURCES[source]
     clean = answers(write(tmp_path, text, "clean.txt"))
     clean_gate = runner.invoke(app, ["check", "-q", write(tmp_path, text, "clean.txt")]).exit_code
