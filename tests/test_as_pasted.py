@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 from logsync import analyze
 from logsync.analysis import Analysis
 from logsync.cli import app
-from logsync.formats import aspasted, copies, cuts, detect, paste
+from logsync.formats import aspasted, copies, cuts, detect, paste, quoting
 from logsync.tracker import UserState
 
 from .conftest import ROOT, SAMPLES
@@ -1019,7 +1019,7 @@ def test_windows_of_simulated_histories_as_pasted_give_the_answers_of_the_window
     ],
 )
 def test_the_quoting_most_lines_carry_is_taken_off_exactly(line: str, expected: str) -> None:
-    assert aspasted._unquoted(line, "> ") == expected
+    assert quoting._unquoted(line, "> ") == expected
 
 
 # -- user names that are no UPN ----------------------------------------------------------------

@@ -22,24 +22,17 @@ untouched: a log read straight from disk costs one look at its start.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterator
-from itertools import pairwise
 
 from ..errors import InputError
 from ..patterns import deferred
 from ..sources import display_name
 from . import copies, cuts, joins, paste, sms, wholes
 from .common import CUT_OFF, GAP_LINE, gap_mark, is_blank, physical_lines
+from .quoting import QUOTE_RE, QUOTED_RE, quoted_starts, unquoted_lines
 from .wholes import MESSAGES, TRACE
 
-QUOTE_RE = re.compile(r"[ \t]*(?:(?:\||>(?!<[^!]))[ \t]?)+")
-"""E-mail quoting at the start of a line, maybe indented (`  > `, as some clients quote): one
-space (or tab) after each marker is the quoting's own; more stays with the text (an excerpt's
-indentation). A `>` right before a `<` (but for a CMTrace record's `<![LOG[`) is no quoting: it
-is where an SMS-trace trailer was cut (`><11-24-`, `><thread=`)."""
-_QUOTED_RE = re.compile(r"^[ \t]*[>|]", re.MULTILINE)
 MAX_PIECES = 8
 """A record is put back together from at most this many wrapped pieces."""
 MIN_WIDTH = 60
@@ -136,7 +129,7 @@ class Pasting:
         if self.numbered:
             lines = (copies.unnumbered(line) for line in lines)
         if self.quoted:
-            lines = _unquoted_lines(lines, self.prefix)
+            lines = unquoted_lines(lines, self.prefix)
         if self.indent:
             lines = (line.removeprefix(self.indent) for line in lines)
         if self.width is not None:
@@ -144,40 +137,6 @@ class Pasting:
         if self.cut_off is not None:
             lines = cuts.marked(lines, self.cut_off)
         return lines
-
-
-def _unquoted_lines(lines: Iterator[str], prefix: str | None) -> Iterator[str]:
-    """The lines without their quoting (`prefix`, or each line's own when None). A line that is
-    only `>` is an empty line quoted, or the last character of a trailer still open above it."""
-    open_trailer = False
-    for line in lines:
-        text = unquote(line) if prefix is None else _unquoted(line, prefix)
-        if not text and open_trailer and line.rstrip(" \t") == ">":
-            text = ">"
-        if text:
-            ended = text.rstrip(" \t").endswith(">")
-            open_trailer = (open_trailer or "$$<" in text) and not ended
-        yield text
-
-
-def unquote(line: str) -> str:
-    """The line without its e-mail quoting."""
-    match = QUOTE_RE.match(line)
-    return line[match.end() :] if match else line
-
-
-def _unquoted(line: str, prefix: str) -> str:
-    """The line without its e-mail quoting, in a text most of whose quoted lines carry `prefix`
-    (`> `): taken off exactly, and deeper quoting only where its last marker has its space. A
-    line that is only `>` (or `>` and no space: `>` then text) is the piece of a record cut
-    there, after it was quoted. A byte order mark after the quoting (a file quoted whole, its
-    mark and all) goes with it."""
-    if line.startswith(prefix):
-        line = line[len(prefix) :].removeprefix("\ufeff")
-    elif line.rstrip(" \t") == prefix.rstrip(" \t"):
-        return ""  # a quoted empty line (its trailing space dropped by the mail client)
-    match = QUOTE_RE.match(line)
-    return line[match.end() :] if match and match.group()[-1] in " \t" else line
 
 
 def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
@@ -189,7 +148,7 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         sample = copies.unescaped(sample)
     nbsp = "\xa0" in sample  # (also `&nbsp;`)
     if (
-        not (searched or entities or nbsp or _QUOTED_RE.search(sample))
+        not (searched or entities or nbsp or QUOTED_RE.search(sample))
         and sms.count_records("\n" + sample) is not None
     ):
         return None  # every line a record (or blank): a log as written, the usual case
@@ -209,7 +168,7 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         lines = [copies.unnumbered(line) for line in lines]
     # a fifth: quoting before wrapping leaves the other pieces of a line unquoted
     prefixes = Counter(found.group() for found in map(QUOTE_RE.match, lines) if found)
-    quoted = prefixes.total() * 5 >= len(lines) or _quoted_starts(lines)
+    quoted = prefixes.total() * 5 >= len(lines) or quoted_starts(lines)
     prefix = None
     quoting = 0  # the columns the usual quoting takes
     if quoted:
@@ -273,15 +232,6 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
 _RUN_TOGETHER_RE = deferred(r"\)>[ \t]+(?!\$\$<)\S")
 """A record's thread, then text of the next record on the same line: SMS trace reflowed
 (`fmt` joins lines before it wraps them), whose records are not put back together."""
-
-
-def _quoted_starts(lines: list[str]) -> bool:
-    """Whether SMS trace was quoted, then wrapped narrow (each record's first piece quoted, its
-    other pieces not: fewer than a fifth of the lines): the lines after half the trailers' ends
-    carry quoting (an end is the thread's, `(0x15F0)>`), three at least."""
-    after_end = [b for a, b in pairwise(lines) if a.rstrip(" \t").endswith(")>")]
-    quoted = sum(1 for line in after_end if QUOTE_RE.match(line))
-    return quoted >= 3 and quoted * 2 >= len(after_end) and any("$$<" in line for line in lines)
 
 
 def _checked(lines: list[str], whole_by: str) -> bool:
