@@ -686,6 +686,16 @@ def wrapped(text: str, width: int, *, hyphens: bool = False, long_words: bool = 
     return "\n".join(out) + "\n"
 
 
+def tabbed(text: str, width: int) -> str:
+    """Text indented by a tab, then wrapped at spaces to `width` columns by a wrapper that counts
+    the tab as the 8 columns it shows and keeps it (`fold -s`, `fmt`)."""
+    out = []
+    for line in text.splitlines():
+        pieces = textwrap.wrap(" " * 8 + line, width) or [""]
+        out.extend(["\t" + pieces[0].removeprefix(" " * 8), *pieces[1:]])
+    return "\n".join(out) + "\n"
+
+
 def flowed(text: str, width: int) -> str:
     """Text as a mail client wraps it in format=flowed: broken at spaces, the space kept at the
     end of each piece that the next continues."""
@@ -740,6 +750,8 @@ PASTINGS: dict[str, Callable[[str], str]] = {
     "quoted |": lambda text: quoted(text, "| "),
     "quoted >, indented two spaces": lambda text: quoted(text, "  > "),
     "quoted >> indented, then wrapped 76": lambda text: wrapped(quoted(text, "  >> "), 76),
+    "indented by a tab, then wrapped 76": lambda text: tabbed(text, 76),
+    "indented by a tab, then wrapped 100": lambda text: tabbed(text, 100),
     "wrapped 72": lambda text: wrapped(text, 72),
     "wrapped 76": lambda text: wrapped(text, 76),
     "wrapped 100": lambda text: wrapped(text, 100),

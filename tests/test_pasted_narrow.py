@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from logsync import events
 from logsync.cli import app
-from logsync.formats import aspasted, joins, wholes
+from logsync.formats import aspasted, joins, quoting, wholes
 
 from .test_as_pasted import (
     DEMO_TEXT,
@@ -170,12 +170,12 @@ def test_quoting_on_each_record_s_first_piece_only_is_quoting() -> None:
     record, after the thread that ends the record before."""
     lines = wrapped(quoted(EXCERPT, "> "), 35).splitlines()
     assert sum(line.startswith("> ") for line in lines) * 5 < len(lines)
-    assert aspasted._quoted_starts(lines)
-    assert not aspasted._quoted_starts(wrapped(EXCERPT, 35).splitlines())
+    assert quoting.quoted_starts(lines)
+    assert not quoting.quoted_starts(wrapped(EXCERPT, 35).splitlines())
     three = wrapped(quoted("\n".join(EXCERPT.splitlines()[:3]), "> "), 35).splitlines()
-    assert aspasted._quoted_starts(three) is False  # (the first is no line after an end)
+    assert quoting.quoted_starts(three) is False  # (the first is no line after an end)
     four = wrapped(quoted("\n".join(EXCERPT.splitlines()[:4]), "> "), 35).splitlines()
-    assert aspasted._quoted_starts(four) is True
+    assert quoting.quoted_starts(four) is True
 
 
 def test_blog_quotes_that_are_each_whole_are_not_taken_for_wrapped() -> None:
@@ -333,7 +333,7 @@ def test_quoting_after_half_the_threads_ends_and_three_at_least_is_quoting(
     first = ["Starting user delta sync  $$<SMS_CLOUD_USERSYNC><11-25-2026", "(0x15F0)>"]
     after = ["> Successfully removed users", "$$<SMS", "(0x15F0)>"] * quoted
     unquoted = ["Successfully removed users", "$$<SMS", "(0x15F0)>"] * plain
-    assert aspasted._quoted_starts(first + after + unquoted) is expected
+    assert quoting.quoted_starts(first + after + unquoted) is expected
 
 
 @pytest.mark.parametrize(("width", "unread"), [(40, 13), (44, 12)])

@@ -493,3 +493,36 @@ def test_a_reply_s_own_quote_mark_at_a_line_s_end_is_no_reflowed_quoting(tmp_pat
         "marks and all (a reflow joined them after they were quoted): paste the excerpt as it "
         "was quoted, one line per line",
     )
+
+
+def fmt_indentation(text: str) -> str:
+    """Each line's indentation as `fmt` writes it: a tab for every 8 columns, then spaces."""
+    out = []
+    for line in text.splitlines(keepends=True):
+        body = line.lstrip(" ")
+        columns = len(line) - len(body)
+        out.append("\t" * (columns // 8) + " " * (columns % 8) + body)
+    return "".join(out)
+
+
+@pytest.mark.parametrize("width", [60, 76, 92, 100])
+@pytest.mark.parametrize("source", ["SPEC §1", "trace 1907-1919"])
+def test_an_excerpt_indented_by_a_tab_then_reflowed_gives_its_answers_or_none(
+    tmp_path: Path, source: str, width: int
+) -> None:
+    """`sed 's/^/\\t/' | fmt -w 100`: fmt writes the indentation of 31 columns as three tabs and
+    seven spaces. The tabs were measured as one column each, the wrapped totals line was not
+    put back together, and SPEC §1's scott stayed `pending` where he recovered (at 50 columns,
+    indented by two tabs, `check` passed where the excerpt fails it)."""
+    text = REFLOWED_SOURCES[source]
+    clean = answers(write(tmp_path, text, "clean.txt"))
+    clean_gate = runner.invoke(app, ["check", "-q", write(tmp_path, text, "clean.txt")]).exit_code
+    shown = "".join(" " * 8 + line for line in text.splitlines(keepends=True))
+    path = write(tmp_path, fmt_indentation(reflowed(shown, width)))
+    assert "\t" in Path(path).read_text()
+    result = runner.invoke(app, ["report", "--all", "--format", "json", path])
+    if result.exit_code == 2:
+        assert len(result.stderr.splitlines()) == 1
+        return
+    assert answers(path) == clean
+    assert runner.invoke(app, ["check", "-q", path]).exit_code == clean_gate

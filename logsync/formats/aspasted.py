@@ -63,6 +63,7 @@ class Pasting:
         "prefix",
         "quoted",
         "run_together",
+        "tabs",
         "trailing",
         "whole_by",
         "width",
@@ -81,9 +82,12 @@ class Pasting:
         nbsp: bool = False,
         cut_off: int | None = None,
         indent: str = "",
-        *, trailing: bool = False, run_together: bool = False,
+        *, trailing: bool = False, run_together: bool = False, tabs: bool = False,
     ) -> None:
         self.indent = indent
+        self.tabs = tabs
+        """Lines indented with tabs: shown as spaces (every 8 columns, as `fmt` and `fold`
+        count them) before the indentation and the width are read."""
         self.trailing = trailing
         """Spaces or tabs after every line (added to each): taken off first."""
         self.run_together = run_together
@@ -130,6 +134,8 @@ class Pasting:
             lines = (copies.unnumbered(line) for line in lines)
         if self.quoted:
             lines = unquoted_lines(lines, self.prefix)
+        if self.tabs:
+            lines = map(joins.tabs_shown, lines)
         if self.indent:
             lines = (line.removeprefix(self.indent) for line in lines)
         if self.width is not None:
@@ -189,6 +195,9 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         lines = [line for line in unquoted if not is_blank(line)]
     width = cut_off = None
     run_together = False
+    tabs = any("\t" in line[: len(line) - len(line.lstrip(" \t"))] for line in lines)
+    if tabs:
+        lines = [joins.tabs_shown(line) for line in lines]
     indent = joins.indentation(lines)
     lines = [line.removeprefix(indent) for line in lines]
     whole_by = wholes.mode(lines)
@@ -225,7 +234,7 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
     indent = indent if width is not None else ""
     return Pasting(
         quoted, width, whole_by, cut, prefix, numbered, padded, entities, nbsp, cut_off, indent,
-        trailing=trailing, run_together=run_together,
+        trailing=trailing, run_together=run_together, tabs=tabs,
     )
 
 

@@ -164,6 +164,12 @@ def trailer_cuts(lines: list[str]) -> int:
     )
 
 
+def tabs_shown(line: str) -> str:
+    """The line with the tabs of its indentation as the spaces they show (every 8 columns)."""
+    text = line.lstrip(" \t")
+    return line[: len(line) - len(text)].expandtabs(8) + text
+
+
 def indentation(lines: list[str]) -> str:
     """The indentation that every line begins with (a column of it is enough: an excerpt's own
     under its date, two columns and more, is told apart from a piece's only once it is off)."""
