@@ -204,7 +204,7 @@ def freed_by_restart(
     return [(user, saved) for _, _, user, saved in found]
 
 
-def _restarted(tracker: Tracked, user: UserState, context: _Context) -> UserState:
+def _restarted(user: UserState, context: _Context) -> UserState:
     """`user`, whose timer runs, if SMS Executive restarted at `context.what_if`."""
     freed = _freed(user, context)
     if freed is None:
@@ -404,7 +404,7 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
         bound=bound,
         pending_reason=pending_reason,
     )
-    return _restarted(tracker, found, context) if timer else found
+    return _restarted(found, context) if timer else found
 
 
 def _left_out_before(tracker: Tracked, us: int) -> bool:
