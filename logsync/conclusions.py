@@ -46,7 +46,7 @@ def restart_now(
     from .tracker.outlook import freed_by_restart
 
     listed, as_of, tracker = analysis.listed, analysis.as_of, analysis.tracker
-    if analysis.restart_at is None and (listed is None or set(listed or ()) >= STUCK_STATES):
+    if analysis.restart_at is None and (listed is None or set(listed) >= STUCK_STATES):
         stuck = [user for user in analysis.users if user.listed_in(STUCK_STATES)]
     else:
         stuck = conclusion(analysis, states=STUCK_STATES).users

@@ -415,6 +415,20 @@ def _window(start: int, end: int) -> str:
     return "\n".join(trace.splitlines()[start:end]) + "\n"
 
 
+def assert_answers_or_refused(tmp_path: Path, text: str, pasted: str) -> None:
+    """`pasted` (`text` as pasted) gives the answers of `text` and the same `check` exit code,
+    or is refused in one line (exit 2)."""
+    clean = answers(write(tmp_path, text, "clean.txt"))
+    clean_gate = runner.invoke(app, ["check", "-q", write(tmp_path, text, "clean.txt")]).exit_code
+    path = write(tmp_path, pasted)
+    result = runner.invoke(app, ["report", "--all", "--format", "json", path])
+    if result.exit_code == 2:
+        assert len(result.stderr.splitlines()) == 1
+        return
+    assert answers(path) == clean
+    assert runner.invoke(app, ["check", "-q", path]).exit_code == clean_gate
+
+
 REFLOWED_SOURCES = {
     "SPEC §1": EXCERPT_TEXT,
     "the blog post's quotes": BLOG_QUOTES,
@@ -443,16 +457,8 @@ def test_an_excerpt_reflowed_whole_gives_its_answers_or_none(
     excerpt fails it. (Quoted with `| `, the quote marks inside a line were not looked for: the
     SPEC's excerpt gave a user `scott@contoso.com |  Failed to add user ...` and passed.)"""
     text = REFLOWED_SOURCES[source]
-    clean = answers(write(tmp_path, text, "clean.txt"))
-    clean_gate = runner.invoke(app, ["check", "-q", write(tmp_path, text, "clean.txt")]).exit_code
     pasted = reflowed("".join(quote + line for line in text.splitlines(keepends=True)), width)
-    path = write(tmp_path, pasted)
-    result = runner.invoke(app, ["report", "--all", "--format", "json", path])
-    if result.exit_code == 2:
-        assert len(result.stderr.splitlines()) == 1
-        return
-    assert answers(path) == clean
-    assert runner.invoke(app, ["check", "-q", path]).exit_code == clean_gate
+    assert_answers_or_refused(tmp_path, text, pasted)
 
 
 @pytest.mark.parametrize("width", range(60, 101, 4))
@@ -515,14 +521,7 @@ def test_an_excerpt_indented_by_a_tab_then_reflowed_gives_its_answers_or_none(
     put back together, and SPEC §1's scott stayed `pending` where he recovered (at 50 columns,
     indented by two tabs, `check` passed where the excerpt fails it)."""
     text = REFLOWED_SOURCES[source]
-    clean = answers(write(tmp_path, text, "clean.txt"))
-    clean_gate = runner.invoke(app, ["check", "-q", write(tmp_path, text, "clean.txt")]).exit_code
     shown = "".join(" " * 8 + line for line in text.splitlines(keepends=True))
-    path = write(tmp_path, fmt_indentation(reflowed(shown, width)))
-    assert "\t" in Path(path).read_text()
-    result = runner.invoke(app, ["report", "--all", "--format", "json", path])
-    if result.exit_code == 2:
-        assert len(result.stderr.splitlines()) == 1
-        return
-    assert answers(path) == clean
-    assert runner.invoke(app, ["check", "-q", path]).exit_code == clean_gate
+    pasted = fmt_indentation(reflowed(shown, width))
+    assert "\t" in pasted
+    assert_answers_or_refused(tmp_path, text, pasted)

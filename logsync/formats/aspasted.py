@@ -195,9 +195,8 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         lines = [line for line in unquoted if not is_blank(line)]
     width = cut_off = None
     run_together = False
-    tabs = any("\t" in line[: len(line) - len(line.lstrip(" \t"))] for line in lines)
-    if tabs:
-        lines = [joins.tabs_shown(line) for line in lines]
+    shown = [joins.tabs_shown(line) for line in lines]
+    tabs, lines = shown != lines, shown
     indent = joins.indentation(lines)
     lines = [line.removeprefix(indent) for line in lines]
     whole_by = wholes.mode(lines)
