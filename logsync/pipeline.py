@@ -94,7 +94,7 @@ def open_input(
         stats.format = "empty"
         return None, chunks
     sample = "".join(head).replace("\0", "")[:DETECT_SAMPLE]
-    head, chunks = undone(head, chunks, sample, name)  # e-mail quoting, hard wrapping
+    head, chunks = undone(head, chunks, sample, name, stats)  # e-mail quoting, hard wrapping
     sample = "".join(head).replace("\0", "")[:DETECT_SAMPLE]
     detected = detect(sample)
     fmt = options.input_format or detected

@@ -180,7 +180,9 @@ class Watcher:
                 self.stats.lines += piece.text.count("\n")
                 self.stats.unparsed += sum(1 for line in piece.text.split("\n") if line.strip())
                 continue
-            text = piece.text if self._pasting is None else undone_piece(self._pasting, piece.text)
+            text = piece.text
+            if self._pasting is not None:
+                text = undone_piece(self._pasting, text, self.stats)
             rows = self._reader(piece.source)("\n" + text, piece.first_line)
             self._feed(rows, self.stats)
             count += len(rows)

@@ -92,6 +92,45 @@ def test_spec_excerpt_wrapped_by_gnu_fmt_gives_the_answers_of_the_excerpt(name: 
     assert [(e["line"], e["kind"]) for e in map(json.loads, events.splitlines())] == expected[name]
 
 
+def counted(path: str) -> list[tuple[int, int, int, int]]:
+    """`report --format json`'s count of each input's lines, records, unparsed and blank lines."""
+    document = json.loads(runner.invoke(app, ["report", "--format", "json", path]).stdout)
+    return [(i["lines"], i["records"], i["unparsed"], i["blank"]) for i in document["inputs"]]
+
+
+@pytest.mark.parametrize(
+    ("name", "counts"),
+    [
+        # (the reply's one blank line, below its last record; its signature is unparsed)
+        ("ticket.fmt-w72.txt", (14, 6, 1, 1)),
+        # (the reply's blank line, after its first line)
+        ("ticket.fmt-w100.txt", (8, 6, 1, 1)),
+        # (the demo log has no blank line)
+        ("CloudUserSync.fmt-s-w95.log.gz", (6082, 3041, 0, 0)),
+        ("CloudUserSync.fmt-s-w76.log.gz", (6479, 3041, 0, 0)),
+    ],
+)
+def test_the_pieces_of_wrapped_records_are_no_blank_lines(
+    name: str, counts: tuple[int, int, int, int]
+) -> None:
+    """Put back on a record's first line, the lines of its other pieces are left blank to keep
+    every line's number: they are counted with the lines, not as blank lines of the input
+    (before, 9 blank lines of 14 in the ticket, 3,041 in the demo log at 95 columns)."""
+    assert counted(str(PASTED / name)) == [counts]
+
+
+@pytest.mark.parametrize("quoting", ["", "> ", ">> ", "| "])
+def test_a_quoted_blank_line_of_a_wrapped_reply_is_still_blank(tmp_path: Path, quoting: str) -> None:
+    above, below = REPLIES["above"][0], REPLIES["below"][1]
+    text = wrapped(above + EXCERPT_TEXT + below, 60)
+    assert text.count("\n\n") == 2  # (a blank line below the greeting, and above the thanks)
+    quoted = "".join(quoting + line for line in text.splitlines(keepends=True))
+    path = write(tmp_path, quoted)
+    lines = text.count("\n")
+    # the greeting's two lines and the signature's three are no records
+    assert counted(path) == [(lines, 6, 5, 2)]
+
+
 @pytest.mark.parametrize("width", [64, 66, 70, 72, 76, 80, 90, 100, 120, 200, 1000])
 @pytest.mark.parametrize("reply", list(REPLIES))
 @pytest.mark.parametrize("excerpt", ["SPEC §1", "the blog post's quotes"])

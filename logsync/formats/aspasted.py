@@ -22,12 +22,12 @@ untouched: a log read straight from disk costs one look at its start.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterator
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
 
 from ..errors import InputError
 from ..patterns import deferred
-from ..sources import display_name
+from ..sources import InputStats, display_name
 from . import copies, cuts, joins, paste, sms, wholes
 from .common import CUT_OFF, GAP_LINE, gap_mark, is_blank, physical_lines
 from .quoting import QUOTE_RE, QUOTED_RE, quoted_starts, unquoted_lines
@@ -120,8 +120,12 @@ class Pasting:
         a line that wide that begins a record, put back together with nothing, is marked
         `CUT_OFF`, and its record is not read (see `paste`)."""
 
-    def undo(self, lines: Iterator[str]) -> Iterator[str]:
-        """The input's physical lines as they were before pasting (as many lines)."""
+    def undo(
+        self, lines: Iterator[str], joined: Callable[[], None] | None = None
+    ) -> Iterator[str]:
+        """The input's physical lines as they were before pasting (as many lines). `joined` is
+        called for each line that was a piece of a wrapped record, blank now (its text put
+        back on the record's first line): no blank line of the input."""
         if self.entities:
             lines = map(copies.unescaped, lines)
         if self.nbsp:
@@ -139,7 +143,11 @@ class Pasting:
         if self.indent:
             lines = (line.removeprefix(self.indent) for line in lines)
         if self.width is not None:
-            lines = _unwrapped(lines, self.width, self.whole_by, self.cut, self.entities)
+            given = deque[bool]()  # (of the lines not yet put back: whether each was blank)
+            unwrapped = _unwrapped(
+                _noted(lines, given), self.width, self.whole_by, self.cut, self.entities
+            )
+            lines = unwrapped if joined is None else _pieces(unwrapped, given, joined)
         if self.cut_off is not None:
             lines = cuts.marked(lines, self.cut_off)
         return lines
@@ -268,11 +276,16 @@ def _escaped_width(lines: list[str], whole_by: str) -> int:
 
 
 def undone(
-    head: list[str], rest: Iterator[str], sample: str, name: str = ""
+    head: list[str],
+    rest: Iterator[str],
+    sample: str,
+    name: str = "",
+    stats: InputStats | None = None,
 ) -> tuple[list[str], Iterator[str]]:
     """An input's first text chunks and the rest, with pasting undone (unchanged when the
     sample of its start shows none). SMS trace whose records a reflow ran together is refused:
-    the lines that happen to be whole would be read without the others (`InputError`)."""
+    the lines that happen to be whole would be read without the others (`InputError`). The
+    pieces of wrapped records, blank once put back, are not counted as blank in `stats`."""
     found = pasting(sample)
     if found is not None and found.run_together:
         raise InputError(
@@ -283,7 +296,8 @@ def undone(
         )
     if found is None:
         return [_unmarked(chunk) for chunk in head], map(_unmarked, rest)
-    lines = found.undo(map(_unmarked, _lines(head, rest)))  # (a place it leaves lines out: `--`)
+    lines = found.undo(map(_unmarked, _lines(head, rest)), _uncounted(stats))
+    # (a place it leaves lines out: `--`)
     chunks = _chunks(GAP_LINE if gap_mark(line) else line for line in lines)
     size = sum(map(len, head))
     again: list[str] = []
@@ -295,10 +309,38 @@ def undone(
     return again, chunks
 
 
-def undone_piece(found: Pasting, text: str) -> str:
+def undone_piece(found: Pasting, text: str, stats: InputStats | None = None) -> str:
     """Complete lines of a followed log (each ending with a break), with pasting undone."""
     lines = physical_lines(iter([_unmarked(text)]))
-    return "".join(line + "\n" for line in found.undo(lines))
+    return "".join(line + "\n" for line in found.undo(lines, _uncounted(stats)))
+
+
+def _uncounted(stats: InputStats | None) -> Callable[[], None] | None:
+    """Of a line that was a piece of a wrapped record: the blank line the parser will count
+    for it, taken back beforehand."""
+    if stats is None:
+        return None
+
+    def joined() -> None:
+        stats.blank -= 1
+
+    return joined
+
+
+def _noted(lines: Iterator[str], given: deque[bool]) -> Iterator[str]:
+    """The lines, each noted in `given` as blank or not as it passes."""
+    for line in lines:
+        given.append(is_blank(line))
+        yield line
+
+
+def _pieces(lines: Iterator[str], given: deque[bool], joined: Callable[[], None]) -> Iterator[str]:
+    """The lines put back together (`_unwrapped`, as many as it was given and in their order),
+    `joined` called for each blank one that was not blank as given."""
+    for line in lines:
+        if not given.popleft() and not line:
+            joined()
+        yield line
 
 
 def _unmarked(text: str) -> str:
