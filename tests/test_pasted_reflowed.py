@@ -480,8 +480,11 @@ REFLOWED_SOURCES = {
 @pytest.mark.parametrize("width", [52, 60, 68, 76, 84, 92, 100])
 @pytest.mark.parametrize(
     "quote",
-    ["> ", "| ", "> | ", ""],
-    ids=["quoted >, then reflowed", "quoted |, then reflowed", "quoted > |, then reflowed", "reflowed"],
+    ["> ", "| ", "> | ", ": ", "# ", ""],
+    ids=[
+        "quoted >, then reflowed", "quoted |, then reflowed", "quoted > |, then reflowed",
+        "quoted :, then reflowed", "quoted #, then reflowed", "reflowed",
+    ],
 )
 @pytest.mark.parametrize("source", list(REFLOWED_SOURCES))
 def test_an_excerpt_reflowed_whole_gives_its_answers_or_none(
@@ -494,7 +497,9 @@ def test_an_excerpt_reflowed_whole_gives_its_answers_or_none(
     happened to be whole were read, and a user left `pending` where it waits passed the gate.
     Each is the excerpt's own answer, or refused in one line; `check` never passes where the
     excerpt fails it. (Quoted with `| `, the quote marks inside a line were not looked for: the
-    SPEC's excerpt gave a user `scott@contoso.com |  Failed to add user ...` and passed.)"""
+    SPEC's excerpt gave a user `scott@contoso.com |  Failed to add user ...` and passed. `: `
+    and `# ` were no quoting at all: the demo log's lines so quoted held no record of a known
+    kind, and `summary` said the connector synced nothing.)"""
     text = REFLOWED_SOURCES[source]
     pasted = reflowed("".join(quote + line for line in text.splitlines(keepends=True)), width)
     assert_answers_or_refused(tmp_path, text, pasted)

@@ -321,10 +321,10 @@ def _records(line_no: int, time: datetime, text: str, stats: InputStats) -> Iter
         yield Record(line_no, time, "", None, None, message)
 
 
-_QUOTED_INSIDE_RE = deferred(r"[ \t](?:[>|][ \t]*)+(?=\S|$)")
-"""Quote marks inside a line (`... carol@contoso.com > 11/24/2026 ...`, or `|`): where a
-record begins after them, or the line ends, quoted lines a reflow ran together (`fmt` after
-`> ` or `| `)."""
+_QUOTED_INSIDE_RE = deferred(r"[ \t](?:(?:[>|]|[:#](?=[ \t]|$))[ \t]*)+(?=\S|$)")
+"""Quote marks inside a line (`... carol@contoso.com > 11/24/2026 ...`, or `|`, `:`, `#`):
+where a record begins after them, or the line ends, quoted lines a reflow ran together (`fmt`
+after `> `, `| `, `: ` or `# `)."""
 _DAY_RE = deferred(_DAY + r"\b")
 """A date (its time may be on the next line)."""
 

@@ -1,5 +1,5 @@
-"""E-mail quoting of pasted text (`> `, `>> `, `| `, indented or not): told from the lines and
-taken off (see `aspasted.Pasting`)."""
+"""E-mail quoting of pasted text (`> `, `>> `, `| `, `: `, `# `, indented or not): told from the
+lines and taken off (see `aspasted.Pasting`)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ import re
 from collections.abc import Iterator
 from itertools import pairwise
 
-QUOTE_RE = re.compile(r"[ \t]*(?:(?:\||>(?!<[^!]))[ \t]?)+")
+QUOTE_RE = re.compile(r"[ \t]*(?:(?:\||>(?!<[^!]))[ \t]?|[:#][ \t])+")
 """E-mail quoting at the start of a line, maybe indented (`  > `, as some clients quote): one
 space (or tab) after each marker is the quoting's own; more stays with the text (an excerpt's
 indentation). A `>` right before a `<` (but for a CMTrace record's `<![LOG[`) is no quoting: it
-is where an SMS-trace trailer was cut (`><11-24-`, `><thread=`)."""
-QUOTED_RE = re.compile(r"^[ \t]*[>|]", re.MULTILINE)
+is where an SMS-trace trailer was cut (`><11-24-`, `><thread=`). `:` and `#` (a ticket's or a
+script's comment) quote only with their space (`::` and `#1` are text)."""
+QUOTED_RE = re.compile(r"^[ \t]*(?:[>|]|[:#][ \t])", re.MULTILINE)
 
 
 def unquoted_lines(lines: Iterator[str], prefix: str | None) -> Iterator[str]:
