@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from logsync.pipeline import EventStream, ReadOptions
 from logsync.render import Display
+from logsync.render.eventlines import CsvForm
 from logsync.render.machine import EventEncoder
 from logsync.render.ndjson import write_runs_events
 from logsync.sources import InputStats
@@ -562,3 +563,28 @@ def test_nothing_is_written_before_an_input_is_found_unreadable(form: str, tmp_p
     other.write_text("not a log line at all\n" * 3)
     result = CliRunner().invoke(app, ["events", "--format", form, str(other)])
     assert (result.exit_code, result.stdout) == (2, "")
+
+
+CELL_TEXT = st.text(alphabet=st.sampled_from(list('ab 1,"\n\r\t=+-@\x1b\u202e\xe9'))) | st.text()
+
+
+@given(
+    values=st.lists(
+        st.none() | CELL_TEXT | st.integers() | st.booleans() | st.floats(),
+        min_size=2,
+        max_size=16,
+    )
+)
+def test_a_csv_line_joined_without_the_csv_writer_is_the_writer_s(values: list[object]) -> None:
+    """The CSV of a distinct message (every line, of a log of many users) is joined as plain
+    text where no cell needs quoting: byte for byte what the CSV writer writes, escapes and
+    formula marks and all, whatever the cells hold (commas, quotes, line breaks, numbers)."""
+    form = CsvForm("x.log", Display())
+    assert form._row(values) == form._cells(values)
+
+
+def test_a_csv_line_with_a_comma_or_a_quote_in_a_cell_is_quoted() -> None:
+    form = CsvForm("x.log", Display())
+    assert form._row(["info", 'a "b"', 1, None]) == 'info,"a ""b""",1,'
+    assert form._row(["info", "a, b", None, True]) == 'info,"a, b",,True'
+    assert form._row(["info", "=1+2", None, 2.5]) == "info,'=1+2,,2.5"

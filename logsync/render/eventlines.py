@@ -17,11 +17,13 @@ import json
 from typing import IO, Any
 
 from ..events import Event
-from ..safety import visible
+from ..safety import csv_text, visible
 from . import Display
 from .machine import EVENT_COLUMNS, EventEncoder, cell, csv_cells, event_text_rows
 
 _encode = json.encoder.encode_basestring_ascii
+_DATA_COLUMNS = EVENT_COLUMNS[8:]
+"""The CSV columns after an event's text: the fields of its data."""
 
 
 class LineForm:
@@ -70,6 +72,7 @@ class CsvForm(LineForm):
         self.header = self._cells(EVENT_COLUMNS) + "\n"
         self._after_time = "," + self._cells([source, ""])
         self._heads: dict[str, str] = {}
+        self._fields: dict[type, tuple[int, ...]] = {}
 
     def _cells(self, values: Any) -> str:
         """Values as `machine.write_csv` writes them in a row (an empty value as such)."""
@@ -82,9 +85,22 @@ class CsvForm(LineForm):
         head = self._heads.get(kind)
         if head is None:
             head = self._heads[kind] = self._cells([kind, ""])
-        fields = data._asdict() if data is not None else {}
-        tail = [severity, text, *(fields.get(name) for name in EVENT_COLUMNS[8:])]
-        return head, self._after_time, self._cells(tail)
+        at = self._fields.get(type(data))
+        if at is None:  # (where each column after the text is in this kind of data, or -1)
+            fields = data._fields if data is not None else ()
+            at = tuple(fields.index(name) if name in fields else -1 for name in _DATA_COLUMNS)
+            self._fields[type(data)] = at
+        tail = [severity, text, *[None if i < 0 else data[i] for i in at]]
+        return head, self._after_time, self._row(tail)
+
+    def _row(self, values: list[Any]) -> str:
+        """`_cells` of values, joined here where no cell needs quoting (no `,` nor `"` in it:
+        the CSV writer's own rule; control characters are escapes by then)."""
+        cells = [csv_text(v) if isinstance(v, str) else "" if v is None else str(v) for v in values]
+        line = ",".join(cells)
+        if '"' in line or line.count(",") != len(cells) - 1:
+            return self._cells(values)
+        return line
 
     def component(self, component: str) -> str:
         return self._cells([component, ""])[:-1]
