@@ -17,7 +17,8 @@ class Filters:
     """Which events `events` writes beyond their kind: those inside the time `bounds`
     (`--since`, `--until`, by the reader's one bound rule, `bounds`) that name a user `wants`
     takes (`--user`). With `wants`, `seen` collects every user the input names, of any kind,
-    inside the bounds or not (to say when `--user` matches nobody)."""
+    inside the bounds or not, until one is taken (to say when `--user` matches nobody, and
+    whom it may have meant)."""
 
     bounds: Sequence[Bound] = ()
     wants: Callable[[str], bool] | None = None
@@ -25,6 +26,8 @@ class Filters:
     """The kinds written (`--kind`; None: every kind). The bounds judge every record, whatever
     its kind: an unparsed line goes with the record before it in the input."""
     seen: dict[str, None] = field(default_factory=dict)
+    matched: bool = field(init=False, default=False)
+    """Whether `wants` took a user the input names (`seen` then holds only that one)."""
     keep: bool = field(init=False, default=True)
     """Whether the last record read was inside the bounds: an unparsed line goes with it."""
 
@@ -32,11 +35,21 @@ class Filters:
         self.keep = all(bound.upper for bound in self.bounds)  # (a line before any record)
 
     def names(self, data: object) -> bool:
-        """Whether an event with `data` is kept by `--user`; the user it names is noted."""
+        """Whether an event with `data` is kept by `--user`; the user it names is noted until
+        one is kept (then `seen` holds that one: `--user` matches, whatever comes after)."""
+        wants = self.wants
+        if wants is None:
+            return True
         upn: str | None = getattr(data, "upn", None)
-        if upn:
-            self.seen.setdefault(upn)
-        return self.wants is None or (upn is not None and upn != "" and self.wants(upn))
+        if not upn:
+            return False
+        taken = wants(upn)
+        if not self.matched:
+            if taken:
+                self.seen, self.matched = {upn: None}, True
+            else:
+                self.seen.setdefault(upn)
+        return taken
 
     def inside(self, event: catalogue.Event) -> bool:
         """Whether an event is inside the bounds (an unparsed line: as the record before)."""

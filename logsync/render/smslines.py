@@ -17,6 +17,10 @@ from ..times import bias_zone, fixed_offset, iso, micros
 from .eventlines import LineForm
 
 _CACHE_LIMIT = 1 << 16
+_MESSAGES_HELD = 1 << 14
+"""Messages whose lines' pieces are held (then forgotten, all at once): a log's messages
+repeat where few users are notified again and again (8,466 distinct of 1M lines of the
+steady state), and each is new where every user is (220,230 of 1M lines)."""
 
 
 def seen(events: Iterator[catalogue.Event], jumps: Jumps) -> Iterator[catalogue.Event]:
@@ -243,7 +247,7 @@ class SmsLines:
         named = self.filters.names(data)  # (notes the user, whatever the kind)
         if (self.kinds is None or kind in self.kinds) and named:
             parts = self.form.parts(kind, severity, text, data)
-        if len(self._messages) >= _CACHE_LIMIT:
+        if len(self._messages) >= _MESSAGES_HELD:
             self._messages.clear()
         self._messages[message] = parts
         return parts
