@@ -268,10 +268,10 @@ def test_spec_s_first_lines_cut_off_at_44_to_80_columns_give_their_answers_or_no
         assert answer == clean
 
 
-@pytest.mark.parametrize("width", range(44, 101, 4))
+@pytest.mark.parametrize("width", [*range(30, 44, 2), *range(44, 101, 4)])
 @pytest.mark.parametrize("around", ["none", "reply and signature"])
 @pytest.mark.parametrize("excerpt", ["SPEC §1", "the blog post's quotes"])
-def test_an_excerpt_cut_off_at_44_to_100_columns_gives_its_answers_or_none(
+def test_an_excerpt_cut_off_at_30_to_100_columns_gives_its_answers_or_none(
     tmp_path: Path, excerpt: str, around: str, width: int
 ) -> None:
     """`cut -c1-WIDTH` of each whole excerpt, alone or with a reply above and a signature
@@ -292,6 +292,27 @@ def test_an_excerpt_cut_off_at_44_to_100_columns_gives_its_answers_or_none(
         assert len(answer[2].splitlines()) == 1
     else:
         assert answer[:2] == clean[:2]
+
+
+@pytest.mark.parametrize(("width", "lines"), [(40, 3), (42, 4)])
+def test_the_blog_posts_quotes_cut_off_narrower_than_they_are_put_back_together_are_refused(
+    tmp_path: Path, width: int, lines: int
+) -> None:
+    """`cut -c1-40` of the blog post's quotes loses `; reason UserNotFound` and every count:
+    no user was read, no cycle, and `check` failed on the connector (`no_cycles`) where the
+    text cannot say. Narrower than message lines are put back together from, lines cut off
+    are told from lines wrapped there by what follows each: a record (or nothing), never a
+    piece that makes a message with it (wrapped at 40, `... <UPN of User Account>` is followed
+    by `; reason UserNotFound`, and the text is read as it stands, see `test_pasted_narrow`)."""
+    path = tmp_path / "ticket.txt"
+    path.write_text(cut_off(BLOG_QUOTES, width))
+    for command in (["check"], ["report", "--format", "json"], ["summary"]):
+        result = runner.invoke(app, [*command, str(path)])
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr == (
+            f"logsync: error: {path}: {lines} lines are cut off at {width} columns (their ends "
+            "lost, as by `cut -c` or a console's copy); paste them whole\n"
+        )
 
 
 def test_the_mark_of_a_line_cut_off_cannot_come_from_the_input(tmp_path: Path) -> None:

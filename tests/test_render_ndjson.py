@@ -421,6 +421,22 @@ def test_users_are_held_until_user_takes_one_and_not_at_all_without_it() -> None
     assert (list(nobody.seen), nobody.matched) == (["a@x", "c@x"], False)
 
 
+def test_the_users_held_for_a_suggestion_are_the_first_so_many(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A log of 182,000 users and a `--user` that matches none: all were held (112 MB)."""
+    from logsync.events import UserAddRequested
+    from logsync.selection import Filters
+
+    monkeypatch.setattr("logsync.selection.HELD_NAMES", 2)
+    nobody = Filters(wants=lambda upn: upn.startswith("z"))
+    names = ("a@x", "b@x", "a@x", "c@x", "d@x")
+    assert [nobody.names(UserAddRequested(u)) for u in names] == [False] * 5
+    assert (list(nobody.seen), nobody.matched) == (["a@x", "b@x"], False)
+    assert nobody.names(UserAddRequested("z@x")) is True  # (taken past the bound too)
+    assert (nobody.seen, nobody.matched) == ({"z@x": None}, True)
+
+
 @pytest.mark.parametrize("native", [True, False])
 @pytest.mark.parametrize("users", [(), ("bob*",)])
 def test_messages_forgotten_and_read_again_give_the_same_lines(

@@ -230,10 +230,11 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
             iter(lines), usual, whole_by, cut, entities, names=False
         ):
             width = usual
-        if whole_by == MESSAGES and usual >= narrowest:  # (records cut off at the width; text
-            # wrapped too narrow to be put back together has lines that wide, pieces after)
+        if whole_by == MESSAGES and (usual >= narrowest or width is None):  # (records cut
+            # off at the width; text wrapped too narrow to be put back together has lines that
+            # wide, pieces after: see `cuts.cut_off`)
             joined = lines if width is None else _unwrapped(iter(lines), width, whole_by, cut)
-            cut_off = usual if cuts.cut_off(list(joined), usual) else None
+            cut_off = usual if cuts.cut_off(list(joined), usual, usual < narrowest) else None
     changed = quoted or width is not None or numbered or padded or entities or nbsp or cut_off
     if not (changed or run_together or trailing):
         return None

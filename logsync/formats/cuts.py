@@ -61,15 +61,34 @@ def cut_at(lines: list[str], width: int, whole_by: str, quoting: int = 0) -> boo
     return cut >= wrapped and exact * share >= len(continued) * (share - 1)
 
 
-def cut_off(lines: list[str], width: int) -> bool:
+def cut_off(lines: list[str], width: int, narrow: bool = False) -> bool:
     """Whether message lines were cut off at `width` (`cut -c1-72`, a console that does not
     wrap), each line's end lost: a line that wide, that no piece continues, begins a record
     whose message the catalogue does not read to its end (`... = 1, Total`), and another line
-    is that wide too (one line alone shows no width)."""
+    is that wide too (one line alone shows no width). A text too `narrow` to be put back
+    together may be wrapped there instead: not where a piece follows a line that wide (see
+    `_piece_of`)."""
     wide = [line for line in lines if len(line) == width]
+    if narrow and any(
+        len(line) == width and not wholes.known(line) and _piece_of(line, following)
+        for line, following in pairwise(lines)
+    ):
+        return False
     return len(wide) >= 2 and any(
         _begins_at(line, width) and wholes.open_end(line, MESSAGES) for line in wide
     )
+
+
+def _piece_of(line: str, following: str) -> bool:
+    """Whether the next line reads as a piece of this one, wrapped: it begins no record, and
+    either no capital letter begins it (`from cloud 0`, `= 0, Users Removed = 0`, an indented
+    piece), or the two make a message the catalogue knows (`... <UPN of User Account>` then
+    `; reason UserNotFound`, as cut or with a space between). A line cut off is followed by
+    the start of another record, whose message begins with a capital letter, or by a reply."""
+    if wholes.begins_record(following):
+        return False
+    joined = wholes.known(line + following) or wholes.known(f"{line} {following.lstrip()}")
+    return not following[:1].isupper() or joined
 
 
 def _spaced_both_ways(pieces: list[tuple[str, str]]) -> bool:

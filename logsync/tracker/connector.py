@@ -39,6 +39,10 @@ CERTIFICATE_CAUSES = ("no_intune_subscription", "certificate_failed")
 """The chain behind a certificate wait, root first: a site without an Intune subscription gets
 no connector certificate from Certmgr."""
 
+HEARD_CYCLE_US = 60_000_000
+"""A cycle from its start to its totals within a minute is heard through, whatever the
+interval (`ConnectorLog.heard_through`)."""
+
 CAUSE_REACH = 86_400_000_000
 """How long before the connector's log begins a sibling log's record may be a cause of what it
 shows (microseconds: a day). Older ones are of another time (logs of other years in one
@@ -84,6 +88,9 @@ class ConnectorLog:
         self._last_cycle_where: tuple[str, int] = ("", 0)
         self._last_totals_where: tuple[str, int] = ("", 0)
         self._gaps: deque[int] = deque(maxlen=GAP_WINDOW)
+        self.unheard: tuple[int, int] | None = None
+        """From the first start to the last totals of the cycles not heard through (see
+        `heard_through`): lines may be left out there, as where an excerpt marks a gap."""
         self._certificate_wait: tuple[Moment, str, int] | None = None
         """The first certificate wait since the last cycle or restart, with its line."""
         self._stopped: tuple[Moment, str, int] | None = None
@@ -202,6 +209,19 @@ class ConnectorLog:
             self.full_syncs += 1
         self.full_next = False
         return full_next
+
+    def heard_through(self, start: int, end: int, given: timedelta | None) -> bool:
+        """Whether a cycle that started at `start`, its totals at `end`, was heard through: no
+        longer than the connector may be silent before it counts as stalled. A longer one
+        straddles lines left out (an excerpt pasted in two pieces) or a stall: whom it received
+        its counts cannot say (see `CycleTotals.read`), and its span is noted in `unheard`."""
+        if end - start <= HEARD_CYCLE_US:  # (a cycle takes seconds: most never get here)
+            return True
+        if end - start <= STALL_INTERVALS * (self.interval(given)[0] // _MICROSECOND):
+            return True
+        earlier = self.unheard
+        self.unheard = (start, end) if earlier is None else (earlier[0], end)
+        return False
 
     def totals(self, us: int, source: str, line: int) -> None:
         """A cycle's totals line: the end of a cycle, counted here when its start is not in

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
 from datetime import datetime, timedelta, tzinfo
+from itertools import chain
 from typing import Any
 
 from ..events import Event
@@ -276,11 +277,7 @@ class Tracker:
     def _retry_at_restart(self, here: Moment, source: str, line: int) -> None:
         """The first cycle after a restart is a full sync: it retries every user whose timer
         still runs, and every user held back since before the input (rule 3)."""
-        for key, user in self.timers.running(here[0]):
-            if user.restart_cycle is None:
-                user.restart_cycle = here
-                self.note(key, here, "retry_cycle", "full sync after restart", source, line)
-        for key, user in self.held.items():
+        for key, user in chain(self.timers.running(here[0]), self.held.items()):
             if user.restart_cycle is None:
                 user.restart_cycle = here
                 self.note(key, here, "retry_cycle", "full sync after restart", source, line)
@@ -288,16 +285,17 @@ class Tracker:
     def _on_add_totals(
         self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
     ) -> None:
-        complete = self.cycle_start is not None
+        start = self.cycle_start  # (a cycle heard through: see `ConnectorLog.heard_through`)
+        complete = start is not None and (
+            self.no_times or self.log.heard_through(start, us, self.options.interval)
+        )
         first_partial = not complete and self.log.last_totals is None and not self.restarts
         self.log.totals(us, source, line)
         self.totals.read((us, zone), data, source, line, complete, first_partial)
         if complete:
             self._previous_complete = self.cycle_no
         # users named before the next start: a cycle whose start is not in the input (`unread`)
-        self.cycle_start = None
-        self._limits = _NO_CYCLE
-        self.notified = 0
+        self.cycle_start, self._limits, self.notified = None, _NO_CYCLE, 0
         if self.received or self.failed:
             self.received, self.failed = {}, {}
 
