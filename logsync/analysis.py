@@ -33,7 +33,7 @@ from .sources import (
     same_bytes,
     without_empty,
 )
-from .stats import left_out, unheard, widened
+from .stats import left_out, unheard
 from .times import NO_TIMES, Now, WallClock, instant_key, iso, timeless
 from .tracker import (
     DEFAULT_FULL_SYNC_AFTER,
@@ -294,7 +294,7 @@ def analyze(
     inputs = [*inputs, *empty]
     ensure_times(inputs, option if judged_at is not None else None)
     one_connector(inputs, duplicates, runs)
-    gaps = tracker.totals.gaps = widened(left_out(inputs), tracker.log.unheard)
+    gaps = tracker.totals.gaps = left_out(inputs)
     tracker.totals.unheard = unheard(inputs, gaps)
     if require_connector:
         ensure_connector(inputs)

@@ -238,20 +238,6 @@ def left_out(inputs: Sequence[InputStats]) -> tuple[int | None, int | None] | No
     return min(starts, default=None), None if None in ends else max(ends)  # type: ignore[type-var]
 
 
-def widened(
-    gaps: tuple[int | None, int | None] | None, span: tuple[int, int] | None
-) -> tuple[int | None, int | None] | None:
-    """`left_out`'s places, widened to a span where lines may be left out too (a cycle the
-    connector was not heard through: `ConnectorLog.unheard`)."""
-    if span is None or gaps is None:
-        return gaps if span is None else span
-    start, end = gaps
-    return (
-        span[0] if start is None else min(start, span[0]),
-        None if end is None else max(end, span[1]),
-    )
-
-
 def unheard(
     inputs: Sequence[InputStats], gaps: tuple[int | None, int | None] | None
 ) -> tuple[int | None, int | None] | None:

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from logsync import analyze
 from logsync.cli import app
+from logsync.times import iso
 
 from .conftest import SAMPLES
 from .logtext import Log
@@ -96,9 +97,12 @@ def test_a_cycle_s_start_and_the_totals_of_another_hours_later_decide_nobody(
         (u["upn"], u["state"], u["pending_reason"], u["expected_recovery"])
         for u in json.loads(result.stdout)["users"]
     ]
+    # (failed at 09:10:08: due 24 h later, then the next cycle on the schedule of the last
+    # one, at the interval observed; an excerpt with a mark's cycles are not in a row, and its
+    # interval is the default)
+    retried = "2026-11-26T09:14:55.644-08:00" if marker else "2026-11-26T09:15:03.266-08:00"
     assert users == [
-        # (failed at 09:10:08: due 24 h later, then the next cycle on the default schedule)
-        ("bob@contoso.com", "waiting", None, "2026-11-26T09:14:55.644-08:00"),
+        ("bob@contoso.com", "waiting", None, retried),
         # held back since before the excerpt, or in the hours it leaves out: since when (and so
         # until when) it cannot say; without a mark, erin was due "by" 11-26 09:15, before the
         # whole log's 14:35 (her failure at 14:30 is in the lines left out)
@@ -109,3 +113,54 @@ def test_a_cycle_s_start_and_the_totals_of_another_hours_later_decide_nobody(
     ]
     check = runner.invoke(app, ["check", "--user", "heidi*", path])
     assert check.exit_code == 1
+
+
+def silent_day(tmp_path: Path, resume: str) -> str:
+    """ann fails (UserNotFound) at 09:00:02, due 09:00:02 the next day; a cycle every 5
+    minutes to 08:40 that day, then none until `resume`, then cycles for half an hour, none of
+    which notifies her."""
+    log = Log(bias=300).cycle(
+        "2026-03-02 09:00:00", ("ann@contoso.com",), {"ann@contoso.com": "UserNotFound"}
+    )
+    log.cycles("2026-03-02 09:05:00", "2026-03-03 08:41:00")
+    again = datetime.fromisoformat(resume)
+    log.cycles(resume, (again + timedelta(minutes=30)).isoformat(sep=" "))
+    return log.write(tmp_path / "CloudUserSync.log")  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(
+    ("resume", "expected"),
+    [
+        # heard (15 minutes with no cycle: three intervals): the 09:05 cycle was her retry
+        ("2026-03-03 08:55:00", ("overdue", None, "2026-03-03T09:05:00-05:00")),
+        # not heard from 08:40, but it ends at her due time: the cycle then was her retry
+        ("2026-03-03 09:00:02", ("overdue", None, "2026-03-03T09:00:02-05:00")),
+        # not heard past her due time: her retry may have come there, unseen
+        ("2026-03-03 09:00:02.001", ("pending", "retry_unseen", "2026-03-03T09:00:02.001-05:00")),
+        ("2026-03-03 12:00:00", ("pending", "retry_unseen", "2026-03-03T12:00:00-05:00")),
+    ],
+)
+def test_a_retry_due_while_the_connector_was_not_heard_may_be_unseen(
+    tmp_path: Path, resume: str, expected: tuple[str, str | None, str]
+) -> None:
+    """Two pieces of a log pasted together with no mark (or a stall): the lines between may
+    hold the retry, and the user it added is not notified after. She was `overdue` (the gate
+    failing on a user that recovered); where the connector was silent past her due time, her
+    retry may be unseen (pending, which still fails the gate: it may be stuck)."""
+    (ann,) = analyze([silent_day(tmp_path, resume)]).users
+    assert (ann.state, ann.pending_reason, iso(ann.expected_recovery)) == expected
+
+
+def test_where_the_connector_was_not_heard_is_said_on_stderr(tmp_path: Path) -> None:
+    path = silent_day(tmp_path, "2026-03-03 12:00:00")
+    result = runner.invoke(app, ["check", path])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "logsync: the connector was not heard from 2026-03-03T08:40:00-05:00 to "
+        "2026-03-03T12:00:00-05:00 (3h 20m with no cycle, then cycles again): lines may be left "
+        "out there (an excerpt in pieces?), or it stalled; users whose failure or retry may be "
+        "there are pending"
+    )
+    assert result.stdout.splitlines()[-1].startswith("FAIL: 1 user (1 pending that may be stuck)")
+    quiet = runner.invoke(app, ["check", "--quiet", path])
+    assert "not heard" not in quiet.stderr

@@ -1272,16 +1272,16 @@ def test_a_failure_line_accounts_for_one_failed_add_of_its_cycle(tmp_path: Path)
 def test_an_overdue_user_is_pending_where_an_excerpt_leaves_lines_out_after_its_retry(
     tmp_path: Path,
 ) -> None:
-    """bob fails (UserNotFound) at 09:00:02; his retry was expected in the 09:30 cycle the
-    next day, and the cycles to 09:55 do not notify him: overdue. Where the excerpt leaves
-    lines out (grep's `--`) after 09:30, or at its end, his retry may be there (pending,
-    retry_unseen); where the lines after the last `--` begin at 09:30, it is not."""
+    """bob fails (UserNotFound) at 09:00:02; his retry was expected in the 09:05 cycle the
+    next day, and the cycles to 09:30 do not notify him: overdue. Where the excerpt leaves
+    lines out (grep's `--`) after 09:05, or at its end, his retry may be there (pending,
+    retry_unseen); where the lines after the last `--` begin at 09:05, it is not."""
     failed = Log(bias=300).cycle("2026-03-02 09:00:00", ("bob@contoso.com",), {"bob@contoso.com": "UserNotFound"})
-    failed.cycle("2026-03-02 12:00:00")
+    failed.cycles("2026-03-02 09:05:00", "2026-03-03 09:05:00")  # (a cycle every 5 minutes)
     later = Log(bias=300)
-    for minute in range(30, 60, 5):
-        later.cycle(f"2026-03-03 09:{minute}:00")
-    first, rest = later.lines[:5], later.lines[5:]  # the 09:30 cycle, the cycles after it
+    for minute in range(5, 35, 5):
+        later.cycle(f"2026-03-03 09:{minute:02d}:00")
+    first, rest = later.lines[:5], later.lines[5:]  # the 09:05 cycle, the cycles after it
     excerpts = {
         "whole.log": [*failed.lines, *first, *rest],
         "after-retry.log": [*failed.lines, *first, "--", *rest],
@@ -1292,7 +1292,7 @@ def test_an_overdue_user_is_pending_where_an_excerpt_leaves_lines_out_after_its_
     for name, lines in excerpts.items():
         (bob,) = analyze([write(tmp_path / name, lines)]).users
         found[name] = (bob.state, bob.pending_reason, iso(bob.expected_recovery))
-    retry = "2026-03-03T09:30:00-05:00"
+    retry = "2026-03-03T09:05:00-05:00"
     assert found == {
         "whole.log": ("overdue", None, retry),
         "after-retry.log": ("pending", "retry_unseen", retry),

@@ -108,6 +108,7 @@ def judge(opts: Common, env: Env, **extra: Any) -> Analysis:
     note_local_times(analysis.inputs, opts, env)
     note_unparsed(analysis.inputs, opts, env)
     note_apart(analysis.inputs, analysis.as_of, opts, env)
+    note_unheard(analysis, opts, env)
     note_runs(analysis.runs, opts, env)
     note_duplicates(analysis.duplicates, opts, env)
     note_log_end(analysis, opts, env)
@@ -116,7 +117,7 @@ def judge(opts: Common, env: Env, **extra: Any) -> Analysis:
     if undetermined and not opts.quiet:
         users = "1 user was" if undetermined == 1 else f"{undetermined} users were"
         where = "before it; the earlier log (CloudUserSync.lo_) would tell"
-        if analysis.tracker.totals.gaps is not None:
+        if analysis.tracker.totals.gaps is not None or analysis.tracker.log.unheard:
             where = "before it or in the lines it leaves out; the whole log would tell"
         env.stderr.write(
             f"logsync: {users} notified with no outcome in the log: the counts of their cycles "
@@ -238,6 +239,22 @@ def note_unparsed(inputs: Iterable[InputStats], opts: Common, env: Env) -> None:
                 f"logsync: {name}: {lines} no record and not judged "
                 "(logsync events --kind unparsed lists them)\n"
             )
+
+
+def note_unheard(analysis: Analysis, opts: Common, env: Env) -> None:
+    """Say where the connector was not heard for longer than it may be silent before it counts
+    as stalled, and then was again (`ConnectorLog.unheard`): lines may be left out there."""
+    span = analysis.tracker.log.unheard
+    if span is None or opts.quiet:
+        return
+    table, shown = analysis.tracker.zone_table, opts.display.moment_iso
+    silence = human_duration((span[1] - span[0]) / 1_000_000)
+    env.stderr.write(
+        f"logsync: the connector was not heard from {shown(table.moment(span[0]))} to "
+        f"{shown(table.moment(span[1]))} ({silence} with no cycle, then cycles again): lines may "
+        "be left out there (an excerpt in pieces?), or it stalled; users whose failure or retry "
+        "may be there are pending\n"
+    )
 
 
 APART_SECONDS = 86400

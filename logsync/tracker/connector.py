@@ -15,7 +15,7 @@ from typing import Any
 
 from ..events import CONNECTOR, STATMSG_STARTED, STATMSG_STOPPING
 from ..sources import SITE_COMPONENT_LOG, base_name
-from ..times import instant_key, micros, moment_time
+from ..times import NO_TIMES, instant_key, micros, moment_time
 from .model import (
     DEFAULT_INTERVAL,
     GAP_WINDOW,
@@ -39,9 +39,9 @@ CERTIFICATE_CAUSES = ("no_intune_subscription", "certificate_failed")
 """The chain behind a certificate wait, root first: a site without an Intune subscription gets
 no connector certificate from Certmgr."""
 
-HEARD_CYCLE_US = 60_000_000
-"""A cycle from its start to its totals within a minute is heard through, whatever the
-interval (`ConnectorLog.heard_through`)."""
+HEARD_CYCLE_US, HEARD_RUN_US = 60_000_000, STALL_INTERVALS * 300_000_000
+"""A cycle's start and its totals a minute apart at most, and cycles in a row three default
+intervals apart at most, are heard through whatever the interval (else see `heard_through`)."""
 
 CAUSE_REACH = 86_400_000_000
 """How long before the connector's log begins a sibling log's record may be a cause of what it
@@ -88,6 +88,8 @@ class ConnectorLog:
         self._last_cycle_where: tuple[str, int] = ("", 0)
         self._last_totals_where: tuple[str, int] = ("", 0)
         self._gaps: deque[int] = deque(maxlen=GAP_WINDOW)
+        self.given_interval: timedelta | None = None
+        """The cycle interval given (`--interval`), else None: observed or the default."""
         self.unheard: tuple[int, int] | None = None
         """From the first start to the last totals of the cycles not heard through (see
         `heard_through`): lines may be left out there, as where an excerpt marks a gap."""
@@ -200,6 +202,8 @@ class ConnectorLog:
         previous = self._run_last_cycle
         if previous is not None and us > previous[0]:
             self._gaps.append(us - previous[0])
+            if us - previous[0] > HEARD_RUN_US and here[1] is not NO_TIMES:
+                self.heard_through(previous[0], us)
         if self._awaiting_first_cycle is not None:
             self._restart_delays.append(us - self._awaiting_first_cycle)
             self._awaiting_first_cycle = None
@@ -210,14 +214,15 @@ class ConnectorLog:
         self.full_next = False
         return full_next
 
-    def heard_through(self, start: int, end: int, given: timedelta | None) -> bool:
-        """Whether a cycle that started at `start`, its totals at `end`, was heard through: no
-        longer than the connector may be silent before it counts as stalled. A longer one
-        straddles lines left out (an excerpt pasted in two pieces) or a stall: whom it received
-        its counts cannot say (see `CycleTotals.read`), and its span is noted in `unheard`."""
+    def heard_through(self, start: int, end: int) -> bool:
+        """Whether the connector was heard from `start` to `end` (a cycle's start and its
+        totals, or two cycles in a row): silent no longer than it may be before it counts as
+        stalled. A longer silence straddles lines left out (an excerpt pasted in two pieces, a
+        log with lines cut out) or a stall: whom a cycle received its counts cannot say (see
+        `CycleTotals.read`), nor whether a retry came there; the span is noted in `unheard`."""
         if end - start <= HEARD_CYCLE_US:  # (a cycle takes seconds: most never get here)
             return True
-        if end - start <= STALL_INTERVALS * (self.interval(given)[0] // _MICROSECOND):
+        if end - start <= STALL_INTERVALS * (self.interval(self.given_interval)[0] / _MICROSECOND):
             return True
         earlier = self.unheard
         self.unheard = (start, end) if earlier is None else (earlier[0], end)

@@ -256,12 +256,14 @@ def _freed(user: UserState, context: _Context) -> tuple[int, float | None] | Non
     return candidate, (expected - candidate) / 1_000_000
 
 
-def _overdue(tracker: Tracked, expected: int) -> tuple[str, str | None]:
-    """A user past its due time, no retry logged since `expected`: overdue, unless the input has
-    no cycle line, leaves lines out after it (`grep -C`), or a cycle since received more users
-    than it names (`findstr`): the retry may be there unseen."""
-    room = tracker.totals.room_at
+def _overdue(tracker: Tracked, expected: int, due: int | None) -> tuple[str, str | None]:
+    """A user past its `due` time, no retry logged since `expected`: overdue, unless the input
+    has no cycle line, leaves lines out after it (`grep -C`), was not heard after its due time
+    up to that cycle (`ConnectorLog.unheard`), or a cycle since received more users than it
+    names (`findstr`): the retry may be there unseen."""
+    room, unheard = tracker.totals.room_at, tracker.log.unheard
     unseen = not tracker.log.cycles_logged() or _left_out_after(tracker, expected)
+    unseen |= unheard is not None and due is not None and due < unheard[1] <= expected
     if unseen or (room is not None and room >= expected):
         return "pending", RETRY_UNSEEN
     return "overdue", None
@@ -374,7 +376,7 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
             remaining = (expected - context.as_of) / 1_000_000
         state = "waiting"
         if overdue:
-            state, pending_reason = _overdue(tracker, expected)
+            state, pending_reason = _overdue(tracker, expected, due_by if due is None else due)
     found = UserState(
         upn=user.upn,
         state=state,
@@ -408,12 +410,17 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
 
 
 def _left_out_before(tracker: Tracked, us: int) -> bool:
-    """Whether the input leaves lines out somewhere before `us` (see `CycleTotals.gaps`)."""
-    gaps = tracker.totals.gaps
+    """Whether the input leaves lines out somewhere before `us` (see `CycleTotals.gaps`), or
+    may where the connector was not heard (`ConnectorLog.unheard`)."""
+    gaps, unheard = tracker.totals.gaps, tracker.log.unheard
+    if unheard is not None and unheard[0] < us:
+        return True
     return gaps is not None and gaps[0] is not None and gaps[0] < us
 
 
 def _left_out_after(tracker: Tracked, us: int) -> bool:
-    """Whether the input leaves lines out somewhere after `us`."""
-    gaps = tracker.totals.gaps
+    """Whether the input leaves lines out somewhere after `us`, or may (as above)."""
+    gaps, unheard = tracker.totals.gaps, tracker.log.unheard
+    if unheard is not None and unheard[1] > us:
+        return True
     return gaps is not None and (gaps[1] is None or gaps[1] > us)

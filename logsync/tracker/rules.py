@@ -75,6 +75,7 @@ class Tracker:
         """The zones the log used, from when (for showing computed instants)."""
         self.log = ConnectorLog(self.zone_table)
         """The connector's restarts, cycles and state."""
+        self.log.given_interval = self.options.interval
         self.restarts: list[Restart] = self.log.restarts
         self.totals = CycleTotals(self)
         """The reconciliation of the cycles' totals."""
@@ -287,7 +288,7 @@ class Tracker:
     ) -> None:
         start = self.cycle_start  # (a cycle heard through: see `ConnectorLog.heard_through`)
         complete = start is not None and (
-            self.no_times or self.log.heard_through(start, us, self.options.interval)
+            self.no_times or self.log.heard_through(start, us)
         )
         first_partial = not complete and self.log.last_totals is None and not self.restarts
         self.log.totals(us, source, line)
