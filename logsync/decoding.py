@@ -22,6 +22,12 @@ UTF16_SNIFF = 8
 """Bytes that tell UTF-16 without a BOM (every other byte NUL) from ASCII."""
 
 
+_PADDED_RE = re.compile(r"^\0+(?=[^\0\n])", re.MULTILINE)
+"""NUL padding at a line's start before text: a crash's (the file's space was taken, then not
+written), the next record written after it on that line. The record is read; a line of NUL
+padding alone stays one (an `unparsed` line, see `formats.common.unparsed_problem`)."""
+
+
 def sniff_encoding(head: bytes) -> tuple[str, int]:
     """(encoding name, BOM length) from the first bytes of the data."""
     if head.startswith(codecs.BOM_UTF8):
@@ -124,7 +130,8 @@ class LineDecoder:
                 text, after = self._utf16(data, final)
             parts.append(text)
             if after is None:
-                return "".join(parts) if len(parts) > 1 else parts[0]
+                text = "".join(parts) if len(parts) > 1 else parts[0]
+                return _PADDED_RE.sub("", text) if "\0" in text else text
             encoding, data = after
             self.encoding = encoding
             self.stats.encoding += "+" + encoding

@@ -2090,3 +2090,31 @@ def test_grep_s_own_mark_between_records_still_leaves_lines_out(tmp_path: Path) 
     text = "".join([*lines[2900:2920], "--\n", *lines[2930:2950]])
     result = runner.invoke(app, ["report", write(tmp_path, text, "grep.txt")])
     assert "an excerpt that leaves lines out in 1 place" in result.stderr
+
+
+PICKED_CYCLES = """\
+9/14/2014 10:23:54 AM  Starting user delta sync, raise failure status messages = True
+                       NotifyAccountAddition - SCCM user to add = scott@contoso.com
+                       Failed to add user scott@contoso.com; reason UserNotFound
+                       Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 0
+9/15/2014 10:20:02 AM  Starting user delta sync, raise failure status messages = True
+                       NotifyAccountAddition - SCCM user to add = scott@contoso.com
+                       Total received users to add from SCCM = 0, Total Successfully added users to Cloud = 0
+"""
+
+
+def test_the_cycles_someone_picked_for_an_excerpt_measure_no_interval(tmp_path: Path) -> None:
+    """Two cycles a day apart, pasted: the interval was "observed" at 86,168 s, and scott's
+    retry predicted a day after his due time (9/16 10:16). Whoever pasted the lines chose
+    them: the interval is the default, and his retry the first cycle on its schedule after
+    9/15 10:23:54."""
+    path = write(tmp_path, PICKED_CYCLES)
+    result = runner.invoke(
+        app, ["report", "--format", "json", "--source-tz", "America/New_York", path]
+    )
+    document = json.loads(result.stdout)
+    summary = document["summary"]
+    assert (summary["interval_s"], summary["interval_basis"]) == (300, "default")
+    assert [(u["upn"], u["state"], u["expected_recovery"]) for u in document["users"]] == [
+        ("scott@contoso.com", "waiting", "2014-09-15T10:25:02-04:00")
+    ]

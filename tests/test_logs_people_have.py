@@ -1960,3 +1960,51 @@ def test_a_log_that_begins_inside_a_cycle_counts_its_earlier_users_in_that_cycle
         ("Mallory.Admin@Contoso.com", "synced", None),
     ]
     assert report["users"][-1]["synced_at"] == "2026-11-25T09:10:12.073-08:00"
+
+
+@pytest.mark.parametrize("padding", [1, 200, 70_000])
+@pytest.mark.parametrize(
+    ("sample", "encoding", "line"),
+    [("CloudUserSync.log", "utf-8-sig", 2441), ("cmtrace/CloudUserSync.log", "utf-16", 3)],
+)
+@pytest.mark.parametrize("native", [True, False])
+def test_a_record_written_after_nul_padding_on_its_line_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sample: str, encoding: str, line: int,
+    padding: int, native: bool,
+) -> None:
+    """After a crash, a log's space may be NUL bytes, and the next record is written after
+    them, on their line. Its message was read with the NULs before it: a record of no known
+    kind (SMS trace: bob's failure, so bob `overdue`, held back since before the log) or no
+    record at all (CMTrace). The padding before it is no part of it; a line of padding alone
+    stays one (`unparsed`)."""
+    if not native:
+        monkeypatch.setattr("logsync.accel.native", None)
+    text = (SAMPLES / sample).read_text(encoding=encoding)
+    lines = text.split("\n")
+    lines[line - 1] = "\0" * padding + lines[line - 1]
+    lines.insert(0, "\0" * 300)  # (a line of padding alone, before the first record)
+    padded = tmp_path / "CloudUserSync.log"
+    padded.write_text("\n".join(lines), encoding=encoding)
+    clean = tmp_path / "clean" / "CloudUserSync.log"
+    clean.parent.mkdir()
+    clean.write_text("\n".join(["", *lines[1:]]).replace("\0", ""), encoding=encoding)
+
+    def answer(path: Path) -> tuple[object, ...]:
+        result = runner.invoke(app, ["report", "--all", "--format", "json", str(path)])
+        document = json.loads(result.stdout)
+        (stats,) = document["inputs"]
+        users = [(u["upn"], u["state"], u["last_failure"]) for u in document["users"]]
+        return users, stats["records"], stats["unparsed"], stats["blank"]
+
+    users, records, unparsed, blank = answer(padded)
+    assert (users, records) == answer(clean)[:2]
+    assert (unparsed, blank) == (1, 0)  # (the padding alone; the clean copy has a blank line)
+
+    def events(path: Path) -> list[tuple[str, int, str]]:
+        found = runner.invoke(app, ["events", "--format", "ndjson", str(path)]).stdout
+        return [(e["kind"], e["line"], e.get("text", "")) for e in map(json.loads, found.splitlines())]
+
+    padded_events = events(padded)
+    assert padded_events[0][:2] == ("unparsed", 1)
+    assert padded_events[1:] == events(clean)
+    assert padded_events[line][:2] == ("user_add_failed", line + 1)  # (a line above it now)

@@ -162,10 +162,11 @@ def _context(
     restart_helps: Callable[[str], bool] | None,
 ) -> tuple[_Context, timedelta, bool]:
     """What users are judged against at `as_of`, the cycle interval and whether it was observed
-    (an excerpt's cycles are not in a row: the default interval)."""
+    (the cycles of an excerpt that leaves lines out, or of a pasted one, whose lines someone
+    chose, are not in a row: the default interval)."""
     log = tracker.log
     every, observed = log.interval(tracker.options.interval)
-    if observed and tracker.totals.gaps is not None:
+    if observed and tracker.totals.unheard is not None:  # (see `stats.unheard`)
         every, observed = DEFAULT_INTERVAL, False
     interval_us = every // _MICROSECOND
     pending = log.restarts[-1] if log.full_next and log.restarts else None
