@@ -1623,9 +1623,11 @@ def test_a_cycle_that_added_fewer_than_it_received_beside_a_user_that_may_be_hel
 def test_a_cycle_receiving_nobody_with_a_recovered_user_before_a_new_one_is_unreconciled(
     tmp_path: Path,
 ) -> None:
-    """`received = 0` leaves room for nobody: the new user is held back since before the log,
-    but amy, recovered, cannot be held back: the counts do not reconcile, whichever user comes
-    last. After a restart the cycle's start is not in the log: the evidence is its totals."""
+    """`received = 0` leaves room for nobody: the new user is held back (by a failure the log
+    does not show: since when, it cannot say, as two whole cycles before did not notify him:
+    `pending`), but amy, recovered, cannot be held back: the counts do not reconcile,
+    whichever user comes last. After a restart the cycle's start is not in the log: the
+    evidence is its totals."""
     log = Log()
     log.cycle("2014-09-14 10:00:00", ("amy@x.com",), {"amy@x.com": UNF})
     log.cycle("2014-09-15 10:05:00", ("amy@x.com",))  # recovered
@@ -1636,7 +1638,7 @@ def test_a_cycle_receiving_nobody_with_a_recovered_user_before_a_new_one_is_unre
     path = log.write(tmp_path / "CloudUserSync.log")
     analysis = analyze([path])
     assert [(u.upn, u.state, u.before_input) for u in analysis.users] == [
-        ("new@x.com", "waiting", True), ("amy@x.com", "recovered", False),
+        ("new@x.com", "pending", True), ("amy@x.com", "recovered", False),
     ]
     assert [(c.source, c.line, c.totals_line, c.received, c.notified) for c in analysis.result.unreconciled] == [
         (path, 18, 18, 0, 2),

@@ -243,9 +243,11 @@ def note_unparsed(inputs: Iterable[InputStats], opts: Common, env: Env) -> None:
 
 def note_unheard(analysis: Analysis, opts: Common, env: Env) -> None:
     """Say where the connector was not heard for longer than it may be silent before it counts
-    as stalled, and then was again (`ConnectorLog.unheard`): lines may be left out there."""
+    as stalled, and then was again (`ConnectorLog.unheard`): lines may be left out there. Not
+    of pasted text alone (dated lines), whose lines someone chose: so much is known."""
     span = analysis.tracker.log.unheard
-    if span is None or opts.quiet:
+    pasted = all(s.format == "paste" for s in analysis.inputs if not s.sibling)
+    if span is None or opts.quiet or pasted:
         return
     table, shown = analysis.tracker.zone_table, opts.display.moment_iso
     silence = human_duration((span[1] - span[0]) / 1_000_000)

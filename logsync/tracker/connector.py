@@ -65,13 +65,11 @@ class ConnectorLog:
 
     def __init__(self, zone_table: ZoneTable) -> None:
         self.restarts: list[Restart] = []
-        self.full_next = False
-        """A restart came and its first cycle, a full sync, has not yet."""
+        self.full_next = False  # (a restart came and its first cycle, a full sync, has not)
         self.cycles = 0
         """Cycles seen: those that start, and those whose totals line alone shows them (an
         excerpt, a log cut inside a cycle)."""
-        self._in_cycle = False
-        """A cycle started and its totals line has not come yet."""
+        self._in_cycle = False  # (a cycle started and its totals line has not come yet)
         self.full_syncs = 0
         self.certificate_waits = 0
         self.last_cycle: Moment | None = None
@@ -85,14 +83,14 @@ class ConnectorLog:
         """The last restart's instant, until its first cycle comes."""
         self._restart_delays: deque[int] = deque(maxlen=GAP_WINDOW)
         self._run_last_cycle: Moment | None = None
+        self._run_heard: int | None = None  # (its last cycle's start or totals, since a restart)
         self._last_cycle_where: tuple[str, int] = ("", 0)
         self._last_totals_where: tuple[str, int] = ("", 0)
         self._gaps: deque[int] = deque(maxlen=GAP_WINDOW)
-        self.given_interval: timedelta | None = None
-        """The cycle interval given (`--interval`), else None: observed or the default."""
+        self.given_interval: timedelta | None = None  # (`--interval`; None: observed, default)
         self.unheard: tuple[int, int] | None = None
-        """From the first start to the last totals of the cycles not heard through (see
-        `heard_through`): lines may be left out there, as where an excerpt marks a gap."""
+        """From the first to the last silence of the connector (see `heard_through`): lines
+        may be left out there, as where an excerpt marks a gap."""
         self._certificate_wait: tuple[Moment, str, int] | None = None
         """The first certificate wait since the last cycle or restart, with its line."""
         self._stopped: tuple[Moment, str, int] | None = None
@@ -117,7 +115,7 @@ class ConnectorLog:
         begins here, and the instants before only ordered lines: no gap between cycles nor
         delay after a restart is measured from them."""
         self.first, self._first_where = (us, zone), (source, line)
-        self._run_last_cycle = self._awaiting_first_cycle = None
+        self._run_last_cycle = self._awaiting_first_cycle = self._run_heard = None
         self._gaps.clear()
         self._restart_delays.clear()
 
@@ -199,11 +197,12 @@ class ConnectorLog:
         self._stopped = None
         if self._causes:  # the connector cycles: what kept it from cycling is over
             self._causes = [cause for cause in self._causes if cause[0] > us]
-        previous = self._run_last_cycle
+        previous, heard = self._run_last_cycle, self._run_heard
         if previous is not None and us > previous[0]:
             self._gaps.append(us - previous[0])
-            if us - previous[0] > HEARD_RUN_US and here[1] is not NO_TIMES:
-                self.heard_through(previous[0], us)
+        if heard is not None and us - heard > HEARD_RUN_US and here[1] is not NO_TIMES:
+            self.heard_through(heard, us)
+        self._run_heard = us
         if self._awaiting_first_cycle is not None:
             self._restart_delays.append(us - self._awaiting_first_cycle)
             self._awaiting_first_cycle = None
@@ -234,7 +233,9 @@ class ConnectorLog:
         if not self._in_cycle:
             self.cycles += 1
         self._in_cycle = False
-        self.last_totals = us
+        if self._run_heard is not None and us - self._run_heard > HEARD_RUN_US:
+            self.heard_through(self._run_heard, us)  # (a cycle whose start is not in the input)
+        self.last_totals = self._run_heard = us
         self._last_totals_where = (source, line)
 
     def _started(
@@ -262,7 +263,7 @@ class ConnectorLog:
         self._armed = True
         self.full_next = True
         self._awaiting_first_cycle = us
-        self._run_last_cycle = None
+        self._run_last_cycle = self._run_heard = None
         self._in_cycle = False
         self._certificate_wait = None
         self._stopped = None

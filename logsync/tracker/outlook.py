@@ -333,10 +333,13 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
             pending_reason = UNDETERMINED
         elif key in tracker.received:
             pending_reason = AWAITING_TOTALS
-    elif state is None and held_unknown(user) and _left_out_before(tracker, decided):
+    elif state is None and held_unknown(user) and (
+        _left_out_before(tracker, decided) or _held_since_within(tracker, user)
+    ):
         # held back by counts of cycles the excerpt shows in part, or by a failure that may
-        # lie in what it leaves out before the user's first line: since when (and so until
-        # when), or whether at all, they cannot say
+        # lie in what it leaves out before the user's first line (or that it does not show,
+        # after a cycle that did not notify the user): since when (and so until when), or
+        # whether at all, they cannot say
         state, pending_reason = "pending", UNDETERMINED
     elif state is None:  # its timer runs: a known one, or one since before the input
         timer = True
@@ -408,6 +411,14 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
         pending_reason=pending_reason,
     )
     return _restarted(found, context) if timer else found
+
+
+def _held_since_within(tracker: Tracked, user: Seen) -> bool:
+    """Whether a user held back by a failure the input does not show (a search that kept no
+    failure line) was first notified after a whole cycle of the input: held back since then,
+    not since before the input (a user held back is notified in every cycle)."""
+    first = tracker.totals.first_complete
+    return first is not None and user.first_seen > first
 
 
 def _left_out_before(tracker: Tracked, us: int) -> bool:

@@ -9,11 +9,14 @@ whose counts do not add up as evidence.
 
 from __future__ import annotations
 
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from ..times import moment_time
 from .model import MAX_KEPT, USER_NOT_FOUND, CycleEvidence, Moment, Restart
 from .users import Seen, User, held_unknown
+
+if TYPE_CHECKING:
+    from .connector import ConnectorLog
 
 Notified = tuple[Seen, int, bool]
 """A user notified in the cycle under way and not held back by a known timer: (user, when,
@@ -38,6 +41,7 @@ class Ledger(Protocol):
     restarts: list[Restart]
     bound_cycle: Moment | None
     follow: str | None
+    log: ConnectorLog
 
     @property
     def no_times(self) -> bool: ...
@@ -76,6 +80,10 @@ class CycleTotals:
         """The instant of the last totals line whose `received` count is more than the users
         the input names in its cycle: it may have received a user whose line is not in the
         input (an excerpt), so a retry it does not show may have come there."""
+        self.first_complete: int | None = None
+        """The instant of the totals line of the input's first cycle whose start is in it too:
+        a user held back is notified in every cycle, so one first notified after it was not
+        held back since before the input (see `outlook`)."""
         self._undecided_at: tuple[int, Moment, str, int] | None = None
         """The undecided cycle's start, totals and the totals' line."""
         self.gaps: tuple[int | None, int | None] | None = None
@@ -125,7 +133,11 @@ class CycleTotals:
         """A totals line (`complete`: its cycle's start is in the input; `first_partial`: it
         ends the first cycle, whose start is not)."""
         ledger = self.ledger
+        if ledger.cycle_start is None and ledger.received:  # (its start not in the input)
+            ledger.log.heard_through(min(n[1] for n in ledger.received.values()), here[0])
         if complete:
+            if self.first_complete is None:
+                self.first_complete = here[0]
             # a user held back is notified in every cycle: who is not, was received before
             if self.undecided:
                 self._decide_by_presence(here, source, line)
@@ -286,19 +298,25 @@ class CycleTotals:
     def _decide_by_presence(self, here: Moment, source: str, line: int) -> None:
         """Decide the last undecided cycle: a user notified again in this complete cycle was
         held back then; one that is not was received then and added (no failure line named
-        it)."""
+        it), unless the connector was not heard since (`ConnectorLog.unheard`): then it stays
+        undecided (held back then, it may have been passed over since, past its due time)."""
         assert self._undecided_at is not None
         start, then, then_source, then_line = self._undecided_at
+        unheard = self.ledger.log.unheard
+        silent = unheard is not None and unheard[1] > start
         failed, cycle_no = self.ledger.failed, self.ledger.cycle_no
+        kept: dict[str, tuple[Seen, int]] = {}
         for key, (user, requested_at) in list(self.undecided.items()):
             if key in failed:
                 continue  # its failure in this cycle speaks for it
             if user.cycle == cycle_no:
                 self._not_received(key, user, start, then, then_source, then_line)
+            elif silent:
+                kept[key] = (user, requested_at)
             else:
                 self._confirm(key, user, requested_at, here, source, line)
-        self.undecided = {}
-        self._undecided_at = None
+        self.undecided = kept
+        self._undecided_at = self._undecided_at if kept else None
 
     def _released_by_absence(self, here: Moment, source: str, line: int) -> None:
         """A user held back since before the input that this complete cycle does not notify
@@ -310,10 +328,13 @@ class CycleTotals:
         ledger = self.ledger
         restarts = len(ledger.restarts)
         cycle_no = ledger.cycle_no
+        unheard = ledger.log.unheard  # (since the user's last cycle, a silence of the
+        # connector: whether that cycle was the last before this one, who can say)
         for key, user in list(ledger.held.items()):
             if user.cycle != cycle_no and user.failure_restarts == restarts:
                 if user.held_in != user.cycle:
-                    self._confirm(key, user, user.last_seen, here, source, line)
+                    if unheard is None or unheard[1] <= user.last_seen:
+                        self._confirm(key, user, user.last_seen, here, source, line)
                 elif user.due_cycle is None and user.reason is None:  # (none in the input)
                     # its timer ran out by this cycle's start (a user that failed in the cycle
                     # before, even with no time, is missing for another reason: it just failed)
