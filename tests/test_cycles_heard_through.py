@@ -249,3 +249,58 @@ def test_a_user_first_notified_after_a_whole_cycle_was_not_held_back_since_befor
     found = _states(path)[1]
     assert {upn: found[upn] for upn in expected} == expected
     assert runner.invoke(app, ["check", "--user", "bob*", str(path)]).exit_code == 1
+
+
+@pytest.mark.parametrize(
+    ("pieces", "expected"),
+    [
+        # ivan, held back, notified in the 11-24 22:10 cycle, whose totals `--` leaves out with
+        # 12 hours; the next whole cycle does not notify him: he was `recovered` ("received in
+        # the cycle before, and added there"), where the whole log has him passed over, overdue
+        (((463, 1409), (2520, 2571)), {"ivan@contoso.com": "pending"}),
+        # carol and ivan notified on 11-24 at 09:20, then (no totals, no start) the totals of a
+        # cycle a day later: they were judged held back since before the log, overdue
+        (((181, 183), (2477, 2517)), {"carol@contoso.com": "pending", "ivan@contoso.com": "pending"}),
+    ],
+    ids=["a held user absent after a silence", "notified a day before a totals line"],
+)
+def test_pieces_a_silence_apart_decide_nothing_across_it(
+    tmp_path: Path, pieces: tuple[tuple[int, int], ...], expected: dict[str, str]
+) -> None:
+    lines = [line for start, end in pieces for line in DEMO_LINES[start:end]]
+    path = tmp_path / "ticket.log"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = _states(path)[1]
+    assert {upn: found[upn] for upn in expected} == expected
+
+
+def test_a_user_notified_at_the_instant_of_the_first_whole_cycle_s_totals_is_of_that_cycle(
+    tmp_path: Path,
+) -> None:
+    """Lines of one cycle may share a millisecond: ann, notified at the instant of the first
+    whole cycle's totals, was notified in it, and held back since before the log."""
+    at = "2026-03-02 09:00:02"
+    log = Log(bias=300).at("2026-03-02 09:00:00", "Starting user delta sync, raise failure status messages = True")
+    log.at(at, "NotifyAccountAddition - SCCM user to add = ann@contoso.com")
+    log.at(at, "Total received users to add from SCCM = 0, Total Successfully added users to Cloud = 0")
+    log.steady(datetime(2026, 3, 2, 9, 5), "ann@contoso.com")
+    (ann,) = analyze([log.write(tmp_path / "CloudUserSync.log")]).users
+    assert (ann.state, ann.before_input, iso(ann.full_sync_due_by)) == (
+        "waiting", True, "2026-03-03T09:00:00-05:00",
+    )
+
+
+def test_a_held_user_notified_as_the_silence_ends_is_judged_by_the_cycles_after_it(
+    tmp_path: Path,
+) -> None:
+    """x, held back since before the log, is notified at the very instant a cycle ends a
+    silence of hours, in a cycle whose counts leave room for it; the next cycle does not notify
+    it: it was received, and added, in that cycle, after the silence."""
+    start = "Starting user delta sync, raise failure status messages = True"
+    log = Log(bias=300).steady(datetime(2026, 3, 2, 9, 0), "x@contoso.com")
+    log.at("2026-03-02 12:00:00", start)
+    log.at("2026-03-02 12:00:00", "NotifyAccountAddition - SCCM user to add = x@contoso.com")
+    log.at("2026-03-02 12:00:01", "Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 1")
+    log.steady(datetime(2026, 3, 2, 12, 5))
+    (x,) = analyze([log.write(tmp_path / "CloudUserSync.log")]).users
+    assert (x.state, iso(x.recovered_at)) == ("recovered", "2026-03-02T12:00:00-05:00")
