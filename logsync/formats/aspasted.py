@@ -23,7 +23,7 @@ untouched: a log read straight from disk costs one look at its start.
 from __future__ import annotations
 
 from collections import Counter, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from ..errors import InputError
 from ..patterns import deferred
@@ -120,12 +120,10 @@ class Pasting:
         a line that wide that begins a record, put back together with nothing, is marked
         `CUT_OFF`, and its record is not read (see `paste`)."""
 
-    def undo(
-        self, lines: Iterator[str], joined: Callable[[], None] | None = None
-    ) -> Iterator[str]:
-        """The input's physical lines as they were before pasting (as many lines). `joined` is
-        called for each line that was a piece of a wrapped record, blank now (its text put
-        back on the record's first line): no blank line of the input."""
+    def undo(self, lines: Iterator[str], stats: InputStats | None = None) -> Iterator[str]:
+        """The input's physical lines as they were before pasting (as many lines). A line that
+        was a piece of a wrapped record is blank now (its text put back on the record's first
+        line): no blank line of the input, it is not counted as one in `stats`."""
         if self.entities:
             lines = map(copies.unescaped, lines)
         if self.nbsp:
@@ -147,7 +145,7 @@ class Pasting:
             unwrapped = _unwrapped(
                 _noted(lines, given), self.width, self.whole_by, self.cut, self.entities
             )
-            lines = unwrapped if joined is None else _pieces(unwrapped, given, joined)
+            lines = unwrapped if stats is None else _pieces(unwrapped, given, stats)
         if self.cut_off is not None:
             lines = cuts.marked(lines, self.cut_off)
         return lines
@@ -297,7 +295,7 @@ def undone(
         )
     if found is None:
         return [_unmarked(chunk) for chunk in head], map(_unmarked, rest)
-    lines = found.undo(map(_unmarked, _lines(head, rest)), _uncounted(stats))
+    lines = found.undo(map(_unmarked, _lines(head, rest)), stats)
     # (a place it leaves lines out: `--`)
     chunks = _chunks(GAP_LINE if gap_mark(line) else line for line in lines)
     size = sum(map(len, head))
@@ -313,19 +311,7 @@ def undone(
 def undone_piece(found: Pasting, text: str, stats: InputStats | None = None) -> str:
     """Complete lines of a followed log (each ending with a break), with pasting undone."""
     lines = physical_lines(iter([_unmarked(text)]))
-    return "".join(line + "\n" for line in found.undo(lines, _uncounted(stats)))
-
-
-def _uncounted(stats: InputStats | None) -> Callable[[], None] | None:
-    """Of a line that was a piece of a wrapped record: the blank line the parser will count
-    for it, taken back beforehand."""
-    if stats is None:
-        return None
-
-    def joined() -> None:
-        stats.blank -= 1
-
-    return joined
+    return "".join(line + "\n" for line in found.undo(lines, stats))
 
 
 def _noted(lines: Iterator[str], given: deque[bool]) -> Iterator[str]:
@@ -335,12 +321,13 @@ def _noted(lines: Iterator[str], given: deque[bool]) -> Iterator[str]:
         yield line
 
 
-def _pieces(lines: Iterator[str], given: deque[bool], joined: Callable[[], None]) -> Iterator[str]:
-    """The lines put back together (`_unwrapped`, as many as it was given and in their order),
-    `joined` called for each blank one that was not blank as given."""
+def _pieces(lines: Iterator[str], given: deque[bool], stats: InputStats) -> Iterator[str]:
+    """The lines put back together (`_unwrapped`, as many as it was given and in their order):
+    of each blank one that was not blank as given, the blank line the parser will count taken
+    back beforehand."""
     for line in lines:
         if not given.popleft() and not line:
-            joined()
+            stats.blank -= 1
         yield line
 
 

@@ -17,7 +17,7 @@ import json
 from typing import IO, Any
 
 from ..events import Event
-from ..safety import csv_text, visible
+from ..safety import visible
 from . import Display
 from .machine import EVENT_COLUMNS, EventEncoder, cell, csv_cells, event_text_rows
 
@@ -96,8 +96,8 @@ class CsvForm(LineForm):
     def _row(self, values: list[Any]) -> str:
         """`_cells` of values, joined here where no cell needs quoting (no `,` nor `"` in it:
         the CSV writer's own rule; control characters are escapes by then)."""
-        cells = [csv_text(v) if isinstance(v, str) else "" if v is None else str(v) for v in values]
-        line = ",".join(cells)
+        cells = csv_cells(values)
+        line = ",".join(map(str, cells))
         if '"' in line or line.count(",") != len(cells) - 1:
             return self._cells(values)
         return line

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..events import CONNECTOR, STATMSG_STARTED, STATMSG_STOPPING
 from ..sources import SITE_COMPONENT_LOG, base_name
-from ..times import NO_TIMES, instant_key, micros, moment_time
+from ..times import instant_key, micros, moment_time
 from .model import (
     DEFAULT_INTERVAL,
     GAP_WINDOW,
@@ -75,12 +75,10 @@ class ConnectorLog:
         self.last_cycle: Moment | None = None
         self.last_totals: int | None = None
         """The last totals line: a cycle ran, even where its start is not logged (an excerpt)."""
-        self.first: Moment | None = None
-        """The first row read."""
+        self.first: Moment | None = None  # (the first row read)
         self._zones = zone_table
         self._armed = False
-        self._awaiting_first_cycle: int | None = None
-        """The last restart's instant, until its first cycle comes."""
+        self._awaiting_first_cycle: int | None = None  # (the last restart, until its cycle)
         self._restart_delays: deque[int] = deque(maxlen=GAP_WINDOW)
         self._run_last_cycle: Moment | None = None
         self._run_heard: int | None = None  # (its last cycle's start or totals, since a restart)
@@ -91,10 +89,8 @@ class ConnectorLog:
         self.unheard: tuple[int, int] | None = None
         """From the first to the last silence of the connector (see `heard_through`): lines
         may be left out there, as where an excerpt marks a gap."""
-        self._certificate_wait: tuple[Moment, str, int] | None = None
-        """The first certificate wait since the last cycle or restart, with its line."""
-        self._stopped: tuple[Moment, str, int] | None = None
-        """The connector's last word that it is stopping, until a start or a cycle."""
+        self._certificate_wait: tuple[Moment, str, int] | None = None  # (the first since a cycle)
+        self._stopped: tuple[Moment, str, int] | None = None  # (its "stopping", until a start)
         self._causes: list[tuple[int, tzinfo | None, str, str, int, int]] = []
         """(instant, zone, kind, source, line, status ID) of the records of sibling logs that
         may say why the connector is in trouble, since its last cycle: whatever order they
@@ -197,12 +193,10 @@ class ConnectorLog:
         self._stopped = None
         if self._causes:  # the connector cycles: what kept it from cycling is over
             self._causes = [cause for cause in self._causes if cause[0] > us]
-        previous, heard = self._run_last_cycle, self._run_heard
+        previous = self._run_last_cycle
         if previous is not None and us > previous[0]:
             self._gaps.append(us - previous[0])
-        if heard is not None and us - heard > HEARD_RUN_US and here[1] is not NO_TIMES:
-            self.heard_through(heard, us)
-        self._run_heard = us
+        self._heard_at(us)
         if self._awaiting_first_cycle is not None:
             self._restart_delays.append(us - self._awaiting_first_cycle)
             self._awaiting_first_cycle = None
@@ -215,17 +209,24 @@ class ConnectorLog:
 
     def heard_through(self, start: int, end: int) -> bool:
         """Whether the connector was heard from `start` to `end` (a cycle's start and its
-        totals, or two cycles in a row): silent no longer than it may be before it counts as
-        stalled. A longer silence straddles lines left out (an excerpt pasted in two pieces, a
-        log with lines cut out) or a stall: whom a cycle received its counts cannot say (see
-        `CycleTotals.read`), nor whether a retry came there; the span is noted in `unheard`."""
-        if end - start <= HEARD_CYCLE_US:  # (a cycle takes seconds: most never get here)
+        totals, or two in a row): silent no longer than before it counts as stalled. A longer
+        silence straddles lines left out (pieces of a log pasted together) or a stall: whom a
+        cycle received, or whether a retry came there, the log cannot say; noted in `unheard`.
+        (Lines with no times are microseconds apart: never silent.)"""
+        span = end - start
+        if span <= HEARD_CYCLE_US or span <= STALL_INTERVALS * (
+            self.interval(self.given_interval)[0] / _MICROSECOND
+        ):  # (a cycle takes seconds: most never get past the first test)
             return True
-        if end - start <= STALL_INTERVALS * (self.interval(self.given_interval)[0] / _MICROSECOND):
-            return True
-        earlier = self.unheard
-        self.unheard = (start, end) if earlier is None else (earlier[0], end)
+        self.unheard = (start, end) if self.unheard is None else (self.unheard[0], end)
         return False
+
+    def _heard_at(self, us: int) -> None:
+        """A cycle's start or totals at `us`, after the run's last (`heard_through`)."""
+        heard = self._run_heard
+        if heard is not None and us - heard > HEARD_RUN_US:
+            self.heard_through(heard, us)
+        self._run_heard = us
 
     def totals(self, us: int, source: str, line: int) -> None:
         """A cycle's totals line: the end of a cycle, counted here when its start is not in
@@ -233,9 +234,8 @@ class ConnectorLog:
         if not self._in_cycle:
             self.cycles += 1
         self._in_cycle = False
-        if self._run_heard is not None and us - self._run_heard > HEARD_RUN_US:
-            self.heard_through(self._run_heard, us)  # (a cycle whose start is not in the input)
-        self.last_totals = self._run_heard = us
+        self._heard_at(us)  # (also of a cycle whose start is not in the input)
+        self.last_totals = us
         self._last_totals_where = (source, line)
 
     def _started(

@@ -287,9 +287,7 @@ class Tracker:
         self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
     ) -> None:
         start = self.cycle_start  # (a cycle heard through: see `ConnectorLog.heard_through`)
-        complete = start is not None and (
-            self.no_times or self.log.heard_through(start, us)
-        )
+        complete = start is not None and self.log.heard_through(start, us)
         first_partial = not complete and self.log.last_totals is None and not self.restarts
         self.log.totals(us, source, line)
         self.totals.read((us, zone), data, source, line, complete, first_partial)
