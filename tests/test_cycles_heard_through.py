@@ -251,6 +251,49 @@ def test_a_user_first_notified_after_a_whole_cycle_was_not_held_back_since_befor
     assert runner.invoke(app, ["check", "--user", "bob*", str(path)]).exit_code == 1
 
 
+def test_a_user_held_back_after_the_first_whole_cycle_is_not_told_held_since_before_the_log(
+    tmp_path: Path,
+) -> None:
+    """Every output says of bob what the search shows: held back by a failure it leaves out,
+    not since before the log (which begins on 11-24 at 06:59, a day before he first appears). The
+    timeline, the JSON's `failure_before_input` and the note on stderr all said "before"."""
+    kept = ("NotifyAccountAddition", "Total received users to add", "Starting user")
+    path = tmp_path / "search.log"
+    path.write_text("\n".join(x for x in DEMO_LINES if x.startswith(kept)) + "\n", encoding="utf-8")
+    timeline = runner.invoke(app, ["timeline", "bob@contoso.com", "--format", "json", str(path)])
+    steps = [(s["what"], s["detail"], s["line"]) for s in json.loads(timeline.stdout)["steps"]]
+    assert steps[2:5] == [
+        ("requested", "NotifyAccountAddition bob@contoso.com", 1495),
+        ("held_back", "not received: held back by a failure the input leaves out (the log's "
+         "first whole cycle did not name it, so it failed after that)", 1496),
+        ("held_back", "notified; held back by a failure the input leaves out", 1499),
+    ]
+    assert not any("before the log" in detail for _, detail, _ in steps)
+    report = runner.invoke(app, ["report", "--format", "json", str(path)])
+    users = json.loads(report.stdout)["users"]
+    assert [(u["upn"], u["state"], u["failure_before_input"]) for u in users] == [
+        ("bob@contoso.com", "pending", False), ("erin@contoso.com", "pending", False),
+        ("heidi@contoso.com", "pending", False), ("ivan@contoso.com", "pending", False),
+    ]
+    assert (
+        "logsync: 4 users were notified with no outcome in the log: the counts of their cycles "
+        "cannot say whether they were held back by a failure before it or in the lines it leaves "
+        "out; the whole log would tell\n"
+    ) in report.stderr
+    # ivan's failure (line 99) left out, then held back from the first whole cycle on: since
+    # before the log, as before
+    first = [x for x in DEMO_LINES[99:] if x.startswith(kept)]
+    early = tmp_path / "early.log"
+    early.write_text("\n".join(first) + "\n", encoding="utf-8")
+    ivan = runner.invoke(app, ["timeline", "ivan@contoso.com", "--format", "json", str(early)])
+    held = [s["detail"] for s in json.loads(ivan.stdout)["steps"] if s["what"] == "held_back"]
+    assert held[:2] == [
+        "not received: held back since before the log (its failure is not in the input)",
+        "notified; held back since before the log: failure not in the input; held back in 20 "
+        "cycles, the last at 2026-11-24T10:05:05.076-08:00",
+    ]
+
+
 @pytest.mark.parametrize(
     ("pieces", "expected"),
     [

@@ -1625,7 +1625,7 @@ def test_a_cycle_receiving_nobody_with_a_recovered_user_before_a_new_one_is_unre
 ) -> None:
     """`received = 0` leaves room for nobody: the new user is held back (by a failure the log
     does not show: since when, it cannot say, as two whole cycles before did not notify him:
-    `pending`), but amy, recovered, cannot be held back: the counts do not reconcile,
+    `pending`, and not held back since before the log), but amy, recovered, cannot be held back: the counts do not reconcile,
     whichever user comes last. After a restart the cycle's start is not in the log: the
     evidence is its totals."""
     log = Log()
@@ -1638,7 +1638,7 @@ def test_a_cycle_receiving_nobody_with_a_recovered_user_before_a_new_one_is_unre
     path = log.write(tmp_path / "CloudUserSync.log")
     analysis = analyze([path])
     assert [(u.upn, u.state, u.before_input) for u in analysis.users] == [
-        ("new@x.com", "pending", True), ("amy@x.com", "recovered", False),
+        ("new@x.com", "pending", False), ("amy@x.com", "recovered", False),
     ]
     assert [(c.source, c.line, c.totals_line, c.received, c.notified) for c in analysis.result.unreconciled] == [
         (path, 18, 18, 0, 2),

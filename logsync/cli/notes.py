@@ -117,7 +117,8 @@ def judge(opts: Common, env: Env, **extra: Any) -> Analysis:
     if undetermined and not opts.quiet:
         users = "1 user was" if undetermined == 1 else f"{undetermined} users were"
         where = "before it; the earlier log (CloudUserSync.lo_) would tell"
-        if analysis.tracker.totals.gaps is not None or analysis.tracker.log.unheard:
+        totals = analysis.tracker.totals
+        if totals.gaps is not None or analysis.tracker.log.unheard or totals.held_within:
             where = "before it or in the lines it leaves out; the whole log would tell"
         env.stderr.write(
             f"logsync: {users} notified with no outcome in the log: the counts of their cycles "

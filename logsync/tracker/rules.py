@@ -348,6 +348,8 @@ class Tracker:
             elif held:
                 why = "its failure has no time" if user.reason else "failure not in the input"
                 detail = f"notified; held back since before the log: {why}"
+                if not user.before_input:  # (see `CycleTotals._hold`)
+                    detail = "notified; held back by a failure the input leaves out"
                 self.note(key, (us, zone), "held_back", detail, source, line)
             else:
                 detail = f"NotifyAccountAddition {upn}"

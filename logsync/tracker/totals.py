@@ -22,6 +22,13 @@ Notified = tuple[Seen, int, bool]
 """A user notified in the cycle under way and not held back by a known timer: (user, when,
 whether it may be held back since before the input)."""
 
+HELD_BEFORE = "not received: held back since before the log (its failure is not in the input)"
+HELD_WITHIN = (
+    "not received: held back by a failure the input leaves out (the log's first whole cycle "
+    "did not name it, so it failed after that)"
+)
+"""The timeline's note where counts hold back a user with no failure in the input (rule 2b)."""
+
 
 class Ledger(Protocol):
     """What the reconciliation reads of the cycle under way, and how it records a decision."""
@@ -76,6 +83,9 @@ class CycleTotals:
         held back since before it (rule 2b): they count beyond those users (`unnamed_failures`)."""
         self.held_before = 0
         """Users held back since before the input, with no failure in it (rule 2b)."""
+        self.held_within = 0
+        """Users held back by a failure the input leaves out: first notified after its first
+        whole cycle, which did not name them, so not held back since before it."""
         self.room_at: int | None = None
         """The instant of the last totals line whose `received` count is more than the users
         the input names in its cycle: it may have received a user whose line is not in the
@@ -261,13 +271,19 @@ class CycleTotals:
     def _hold(self, key: str, user: Seen, here: Moment, source: str, line: int) -> None:
         """Rule 2b: a user with no failure in the input, notified and not received, is held
         back since before the input (a known one stays so; one whose failure is in an input with
-        no times is held back by its timer, which may still run)."""
+        no times is held back by its timer, which may still run), or, first notified after the
+        input's first whole cycle, by a failure in what the input leaves out."""
         if held_unknown(user) or user.failing:
             return
         ledger = self.ledger
         grown = ledger.grown(key, user)
-        self.held_before += 1
-        grown.failing = grown.ever_failed = grown.before_input = True
+        within = self.first_complete is not None and user.first_seen > self.first_complete
+        if within:
+            self.held_within += 1
+        else:
+            self.held_before += 1
+        grown.failing = grown.ever_failed = True
+        grown.before_input = not within
         grown.reason = None
         grown.full_sync_due = None
         grown.recovered_at = None
@@ -278,7 +294,7 @@ class CycleTotals:
             key,
             here,
             "held_back",
-            "not received: held back since before the log (its failure is not in the input)",
+            HELD_WITHIN if within else HELD_BEFORE,
             source,
             line,
         )
