@@ -1,5 +1,5 @@
 """Archives undone: gzip, bzip2 and xz streams (by their magic bytes, whatever the name), and the
-members of a zip archive, named `ARCHIVE/MEMBER` (see `sources.zip_logs`)."""
+members of a zip archive, named `ARCHIVE/MEMBER` (see `zips.zip_logs`)."""
 
 from __future__ import annotations
 

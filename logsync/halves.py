@@ -102,9 +102,19 @@ def _beside(name: str, wanted: str) -> list[str]:
 
 
 def _folder_argument(given: str) -> str:
-    """The folder (or zip archive) that holds an input, as a command line names it."""
+    """The folder (or zip archive) that holds an input, as a command line names it: a folder
+    inside a zip archive by its path there, where the archive holds logs in others too."""
     member = zip_member(given)
-    return _quoted(member[0] if member is not None else str(Path(given).parent))
+    if member is None:
+        return _quoted(str(Path(given).parent))
+    from .zips import zip_logs
+
+    archive, folder = member[0], member[1].rpartition("/")[0]
+    try:
+        alone = given in zip_logs(archive)
+    except InputError:
+        alone = False
+    return _quoted(archive if alone or not folder else f"{archive}/{folder}")
 
 
 def half_note(given: str, other: str, command: str | None) -> str:

@@ -10,17 +10,24 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 
 from .archives import STDIN as STDIN
-from .archives import is_zip, member_name, not_an_archive, open_member, unpacked_blocks, zip_infos
+from .archives import is_zip, not_an_archive, open_member, unpacked_blocks
 from .archives import zip_member as zip_member
 from .decoding import LineDecoder
 from .errors import InputError, UsageError
+from .lognames import LOG_NAMES as LOG_NAMES
+from .lognames import SIBLING_NAMES as SIBLING_NAMES
+from .lognames import SITE_COMPONENT_LOG as SITE_COMPONENT_LOG
+from .lognames import base_name as base_name
+from .lognames import folder_logs
+from .lognames import is_history as is_history
+from .lognames import is_sibling as is_sibling
 from .mail import is_mail, mail_text
 from .sharing import open_shared
 from .stats import InputStats as InputStats
@@ -28,31 +35,9 @@ from .stats import copied_stats as copied_stats
 from .stdin import BLOCK_SIZE as BLOCK_SIZE
 from .stdin import open_stdin
 from .unpacked import copy_of, unpacked_size
+from .zips import zip_input, zip_logs
 
-LOG_NAMES = ("cloudusersync.lo_", "cloudusersync.log")
-"""The connector's log and its rotated older half, lower-cased (Windows names ignore case)."""
-_HISTORY_RE = re.compile(r"cloudusersync-.*\.log", re.IGNORECASE)
 _PACKED_RE = re.compile(r"(?:cloudusersync.*\.(?:log|lo_)\.(?:gz|bz2|xz)|.*\.zip)", re.IGNORECASE)
-
-SIBLING_NAMES = ("certmgr.log", "dmpuploader.log", "sitecomp.log", "smsexec.log")
-"""Logs beside the connector's that hold the causes of its problems, lower-cased: a folder is
-read with them, keeping only their records about the connector (SPEC §2, sibling logs)."""
-
-SITE_COMPONENT_LOG = SIBLING_NAMES[2]
-"""Where Site Component Manager logs the connector's installation: its error status messages
-for the connector are install errors."""
-
-
-def base_name(name: str) -> str:
-    """The file name of an input, whether a path, a member of a zip archive or stdin."""
-    return name.replace("\\", "/").rsplit("/", 1)[-1]
-
-
-def is_sibling(name: str) -> bool:
-    """Whether an input is a sibling log (CertMgr.log, ...), read for its records about the
-    connector only."""
-    return base_name(name).lower() in SIBLING_NAMES
-
 
 def siblings_among(names: Sequence[str]) -> set[str]:
     """The sibling logs read beside a log of the connector: of those, only the records about
@@ -141,23 +126,9 @@ def _holds_nothing(name: str) -> bool:
         return False
 
 
-def is_history(name: str) -> bool:
-    """Whether a file is a history file of the connector's log (`CloudUserSync-*.log`)."""
-    return _HISTORY_RE.fullmatch(base_name(name)) is not None
-
-
 def display_name(name: str) -> str:
     """How an input is named in messages: stdin for `-`."""
     return "stdin" if name == STDIN else name
-
-
-def _folder_logs(names: Iterable[str]) -> list[str]:
-    """Of the file names of one folder, those read when the folder is named, oldest first:
-    history files (`CloudUserSync-*.log`), the `.lo_`, the `.log`, then the sibling logs."""
-    listed = sorted(names)
-    history = [name for name in listed if is_history(name)]
-    named = {name.lower(): name for name in listed}
-    return history + [named[name] for name in (*LOG_NAMES, *SIBLING_NAMES) if name in named]
 
 
 def _packed_hint(directory: Path) -> str:
@@ -184,7 +155,7 @@ def log_files(directory: Path) -> list[str]:
     """The CloudUserSync files of a directory, oldest first, whatever the case of their names:
     history files (`CloudUserSync-*.log`), then the `.lo_`, then the `.log`."""
     entries = [p.name for p in directory.iterdir() if p.is_file()]
-    return [str(directory / name) for name in _folder_logs(entries) if not is_sibling(name)]
+    return [str(directory / name) for name in folder_logs(entries) if not is_sibling(name)]
 
 
 def folder_files(directory: Path) -> list[str]:
@@ -192,7 +163,7 @@ def folder_files(directory: Path) -> list[str]:
     logs (CertMgr.log, dmpuploader.log, sitecomp.log, smsexec.log) when it has a CloudUserSync
     file."""
     entries = [p.name for p in directory.iterdir() if p.is_file()]
-    found = _folder_logs(entries)
+    found = folder_logs(entries)
     if all(is_sibling(name) for name in found):
         return []
     paths = [directory / name for name in found]
@@ -206,36 +177,6 @@ def _holds(path: Path) -> bool:
         return path.stat().st_size > 0 and os.access(path, os.R_OK)
     except OSError:
         return False
-
-
-def zip_logs(archive: str) -> list[str]:
-    """What a zip archive stands for: the files of the folder inside it that holds the
-    connector's log, as a directory stands for them, named `ARCHIVE/MEMBER`."""
-    members = [
-        member_name(info)
-        for info in zip_infos(archive)
-        if not info.is_dir() and (info.file_size or not is_sibling(member_name(info)))
-    ]
-    folders: dict[str, dict[str, str]] = {}
-    for member in members:
-        folder, _, name = member.rpartition("/")
-        folders.setdefault(folder, {})[name] = member
-    holding = {}
-    for folder, files in sorted(folders.items()):
-        found = _folder_logs(files)
-        if found and not all(is_sibling(name) for name in found):
-            holding[folder] = [files[name] for name in found]
-    if not holding:
-        raise InputError(archive, "no CloudUserSync.log or CloudUserSync.lo_ in this zip archive")
-    if len(holding) > 1:
-        folders_named = ", ".join(f"{folder or '.'}/" for folder in holding)
-        raise InputError(
-            archive,
-            f"CloudUserSync logs in {len(holding)} folders of this zip archive "
-            f"({folders_named}): extract it and name one",
-        )
-    (found,) = holding.values()
-    return [f"{archive}/{member}" for member in found]
 
 
 SITE_SERVER_LOGS = ("Microsoft Configuration Manager", "Logs")
@@ -287,7 +228,8 @@ def expand_paths(
     """Turn the command-line PATHS into a list of readable inputs (`-` is stdin).
 
     A directory stands for its CloudUserSync.log, CloudUserSync.lo_ and CloudUserSync-*.log,
-    with its sibling logs (`folder_files`); a zip archive for the folder it holds (`zip_logs`).
+    with its sibling logs (`folder_files`); a zip archive for the folder it holds
+    (`zips.zip_logs`), and so a folder inside one.
     A file named twice (or a file and its directory) is read once: the names left out go to
     `repeated`.
     """
@@ -316,8 +258,8 @@ def expand_paths(
             if not os.access(path, os.R_OK):
                 raise InputError(raw, "permission denied")
             expanded.extend(zip_logs(raw) if is_zip(raw) else [raw])
-        elif zip_member(raw) is not None:
-            expanded.append(raw)
+        elif (inside := zip_member(raw)) is not None:
+            expanded.extend(zip_input(raw, *inside))
         else:
             raise InputError(raw, "no such file or directory")
     return _once(expanded, repeated)

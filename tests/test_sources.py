@@ -357,6 +357,50 @@ def test_a_zip_made_by_powershell_5_is_read_as_the_folder_it_holds(tmp_path: Pat
     assert report(f"{archive}/Logs/CloudUserSync.log") == report(str(ROTATED / "CloudUserSync.log"))
 
 
+def test_a_folder_inside_a_zip_is_read_as_the_logs_it_holds(tmp_path: Path) -> None:
+    """A zip of two servers' Logs folders was refused ("extract it and name one"), and naming
+    one of its folders said "no such file in the zip archive": a folder inside a zip is now
+    read as a folder on disk is, and the refusal names it."""
+    halves = ("CloudUserSync.log", "CloudUserSync.lo_")
+    archive = zip_of(
+        tmp_path / "servers.zip",
+        {
+            **{f"S1/Logs/{name}": (ROTATED / name).read_bytes() for name in halves},
+            "S2/Logs/CloudUserSync.log": DEMO.read_bytes(),
+            "S3/readme.txt": b"no log here\n",
+        },
+    )
+    for folder in (f"{archive}/S1/Logs", f"{archive}/S1/Logs/", f"{archive}/S1"):
+        assert expand_paths([folder], stdin_is_pipe=False) == [
+            f"{archive}/S1/Logs/CloudUserSync.lo_", f"{archive}/S1/Logs/CloudUserSync.log",
+        ]
+    assert report(f"{archive}/S1") == report(str(ROTATED))
+    assert report(f"{archive}/S2/Logs") == report(str(DEMO))
+    refused = CliRunner().invoke(app, ["report", str(archive)])
+    assert (refused.exit_code, refused.stderr) == (
+        2,
+        f"logsync: error: {archive}: CloudUserSync logs in 2 folders of this zip archive "
+        f"(S1/Logs/, S2/Logs/): name one, as {archive}/S1/Logs\n",
+    )
+    empty = CliRunner().invoke(app, ["report", f"{archive}/S3"])
+    assert (empty.exit_code, empty.stderr) == (
+        2,
+        f"logsync: error: {archive}/S3: no CloudUserSync.log or CloudUserSync.lo_ in this "
+        "folder of the zip archive\n",
+    )
+    missing = CliRunner().invoke(app, ["report", f"{archive}/S4"])
+    assert (missing.exit_code, missing.stderr) == (
+        2, f"logsync: error: {archive}/S4: no such file in the zip archive\n"
+    )
+    # the half left out names the folder that reads both, not the archive of two folders
+    member = f"{archive}/S1/Logs/CloudUserSync.log"
+    alone = CliRunner().invoke(app, ["check", member])
+    assert alone.stderr.splitlines()[0] == (
+        f"logsync: {archive}/S1/Logs/CloudUserSync.lo_ beside {member} holds the log's older "
+        f"records and was not read; `logsync check {archive}/S1/Logs` reads both"
+    )
+
+
 @pytest.mark.parametrize("packed", ["CloudUserSync.log.gz", "Logs.zip"])
 def test_a_folder_that_holds_its_logs_packed_names_them(tmp_path: Path, packed: str) -> None:
     """A folder holding only `CloudUserSync.log.gz`, or only the zip of the Logs folder, was
@@ -379,7 +423,7 @@ def test_zip_errors_name_the_archive(tmp_path: Path) -> None:
         tmp_path / "two.zip",
         {"a/CloudUserSync.log": b"x\n", "b/CloudUserSync.log": b"x\n"},
     )
-    with pytest.raises(InputError, match=r"two\.zip: CloudUserSync logs in 2 folders of this zip archive \(a/, b/\): extract it and name one"):
+    with pytest.raises(InputError, match=r"two\.zip: CloudUserSync logs in 2 folders of this zip archive \(a/, b/\): name one, as .*two\.zip/a$"):
         expand_paths([str(two)], stdin_is_pipe=False)
     result = CliRunner().invoke(app, ["report", "-"], input=(tmp_path / "two.zip").read_bytes())
     assert result.exit_code == 2
@@ -589,8 +633,6 @@ def test_an_older_half_no_folder_reads_as_it_is_is_named_with_what_to_do(tmp_pat
 
 
 # -- an export given twice is read once ------------------------------------------------------
-
-DEMO = SAMPLES / "CloudUserSync.log"
 
 
 def test_an_export_given_twice_is_read_once_and_its_copy_counted_as_duplicates(

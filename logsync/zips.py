@@ -1,0 +1,56 @@
+"""A zip archive among the inputs: read as the folder inside it that holds the connector's logs,
+as a directory is, its members named `ARCHIVE/MEMBER` (see `archives.open_member`); a folder
+inside it named so (`logs.zip/SERVER/Logs`) stands for the logs that folder holds."""
+
+from __future__ import annotations
+
+from .archives import member_name, zip_infos
+from .errors import InputError
+from .lognames import folder_logs, is_sibling
+
+
+def zip_logs(archive: str, under: str = "") -> list[str]:
+    """What a zip archive stands for: the files of the folder inside it (or inside its folder
+    `under`) that holds the connector's log, as a directory stands for them, named
+    `ARCHIVE/MEMBER`."""
+    shown = f"{archive}/{under}" if under else archive
+    within = f"{under}/" if under else ""
+    members = [
+        member_name(info)
+        for info in zip_infos(archive)
+        if not info.is_dir() and (info.file_size or not is_sibling(member_name(info)))
+    ]
+    folders: dict[str, dict[str, str]] = {}
+    for member in members:
+        if member.startswith(within):
+            folder, _, name = member.rpartition("/")
+            folders.setdefault(folder, {})[name] = member
+    holding = {}
+    for folder, files in sorted(folders.items()):
+        found = folder_logs(files)
+        if found and not all(is_sibling(name) for name in found):
+            holding[folder] = [files[name] for name in found]
+    where = "this folder of the zip archive" if under else "this zip archive"
+    if not holding:
+        raise InputError(shown, f"no CloudUserSync.log or CloudUserSync.lo_ in {where}")
+    if len(holding) > 1:
+        folders_named = ", ".join(f"{folder or '.'}/" for folder in holding)
+        first = next(iter(holding)) or "."
+        raise InputError(
+            shown,
+            f"CloudUserSync logs in {len(holding)} folders of {where} ({folders_named}): "
+            f"name one, as {archive}/{first}",
+        )
+    (found,) = holding.values()
+    return [f"{archive}/{member}" for member in found]
+
+
+def zip_input(name: str, archive: str, member: str) -> list[str]:
+    """An input named `ARCHIVE/MEMBER`: the member, or where it names a folder of the archive,
+    the logs of that folder (`zip_logs`). One that is neither is left for its reading to
+    refuse ("no such file in the zip archive")."""
+    folder = member.rstrip("/")
+    names = [member_name(info) for info in zip_infos(archive)]
+    if folder in names or not any(each.startswith(f"{folder}/") for each in names):
+        return [name]
+    return zip_logs(archive, folder)
