@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from .archives import packed_as
+from .archives import packed_as, zip_member
 from .decoding import LineDecoder
 from .errors import InputError
 from .sharing import open_shared
@@ -46,6 +46,8 @@ def live_path(target: str) -> Path:
                 return path / LOG_NAME
             path, target = found, str(found)
         elif not path.exists():
+            if zip_member(target) is not None:
+                raise InputError(target, "in a zip archive, not a live log (report reads it)")
             if target.endswith(("/", os.sep)):
                 raise InputError(target, "no such directory")
             if not path.parent.is_dir():

@@ -305,6 +305,8 @@ def test_watch_in_a_directory_that_does_not_exist_is_an_error(tmp_path: Path) ->
         ("CloudUserSync.log.gz", "a gzip-compressed file, not a live log (report reads it)"),
         ("CloudUserSync.log.bz2", "a bzip2-compressed file, not a live log (report reads it)"),
         ("Logs.zip", "a zip archive, not a live log (report reads it)"),
+        ("Logs.zip/Logs", "in a zip archive, not a live log (report reads it)"),
+        ("Logs.zip/Logs/CloudUserSync.log", "in a zip archive, not a live log (report reads it)"),
         ("gz-folder", "a gzip-compressed file, not a live log (report reads it)"),
         ("-", "stdin cannot be followed: give the live log's path"),
     ],
@@ -324,8 +326,8 @@ def test_watch_refuses_what_cannot_become_a_live_log(
         (tmp_path / given / "CloudUserSync.log").write_bytes(gzip.compress(log))
     elif given.endswith(".bz2"):
         (tmp_path / given).write_bytes(bz2.compress(log))
-    elif given.endswith(".zip"):
-        with zipfile.ZipFile(tmp_path / given, "w") as archive:
+    elif ".zip" in given:  # (a folder or a file inside it: "no such directory: …/Logs.zip")
+        with zipfile.ZipFile(tmp_path / "Logs.zip", "w") as archive:
             archive.writestr("Logs/CloudUserSync.log", log)
     target = f"{tmp_path}{os.sep}{given}"  # (a Path would drop the trailing separator)
     result = logsync("watch", target if given != "-" else "-")
