@@ -10,6 +10,7 @@ from itertools import chain
 from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
 from .errors import InputError
+from .stdin import open_stdin, stdin_copy
 
 if TYPE_CHECKING:
     from zipfile import ZipInfo
@@ -19,7 +20,10 @@ STDIN = "-"
 
 
 def zip_member(name: str) -> tuple[str, str] | None:
-    """(archive, member) of an input named `ARCHIVE/MEMBER` (see `zip_logs`), else None."""
+    """(archive, member) of an input named `ARCHIVE/MEMBER` (see `zip_logs`), else None; a zip
+    on stdin is the archive `-` (its members `-/MEMBER`)."""
+    if name.startswith(_STDIN_MEMBER) and is_zip(STDIN):
+        return STDIN, name[len(_STDIN_MEMBER) :]
     if name == STDIN or os.path.exists(name):
         return None
     parts = name.split("/")
@@ -31,11 +35,15 @@ def zip_member(name: str) -> tuple[str, str] | None:
 
 
 ZIP_MAGIC = b"PK\x03\x04"
+_STDIN_MEMBER = f"{STDIN}/"
 
 
 def is_zip(path: str) -> bool:
-    """Whether a regular file (never a pipe: its bytes would be gone) is a zip archive, by its
-    first bytes."""
+    """Whether a regular file (never another pipe: its bytes would be gone), or stdin, whose
+    bytes are kept (see `stdin`), is a zip archive, by its first bytes."""
+    if path == STDIN:
+        with open_stdin() as handle:
+            return handle.read(len(ZIP_MAGIC)) == ZIP_MAGIC
     if not os.path.isfile(path):
         return False
     try:
@@ -56,10 +64,11 @@ def zip_infos(archive: str) -> list[ZipInfo]:
     import zipfile  # (imported when a zip is read: it costs every command's start)
 
     try:
-        with zipfile.ZipFile(archive) as opened:
+        with zipfile.ZipFile(_zip_file(archive)) as opened:
             return opened.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError(archive, f"not a readable zip archive ({exc})") from exc
+        shown = "stdin" if archive == STDIN else archive
+        raise InputError(shown, f"not a readable zip archive ({exc})") from exc
 
 
 def open_member(name: str, archive: str, member: str) -> BinaryIO:
@@ -67,7 +76,7 @@ def open_member(name: str, archive: str, member: str) -> BinaryIO:
     import zipfile
 
     try:
-        with zipfile.ZipFile(archive) as opened:
+        with zipfile.ZipFile(_zip_file(archive)) as opened:
             found = next((i for i in opened.infolist() if member_name(i) == member), None)
             if found is None:
                 raise KeyError(member)
@@ -78,6 +87,12 @@ def open_member(name: str, archive: str, member: str) -> BinaryIO:
         raise InputError(name, "no such file in the zip archive") from exc
     except (zipfile.BadZipFile, OSError, NotImplementedError) as exc:
         raise InputError(name, f"not readable from the zip archive ({exc})") from exc
+
+
+def _zip_file(archive: str) -> str | BinaryIO:
+    """What a zip archive is opened from: its path, or the copy of stdin (all of it, read to
+    its end; the zip's directory is there)."""
+    return stdin_copy() if archive == STDIN else archive
 
 
 _ENCRYPTED = 0x1
@@ -215,14 +230,14 @@ _ARCHIVES = (
 
 def not_an_archive(head: bytes, shown: str, stdin: bool) -> None:
     """Refuse an archive read as a stream: its members' bytes would be read as one text. A zip
-    is read by its path, as the folder it holds; a tar (`.tar`, `.tgz`) or another archive is
-    to be extracted first. `shown`: the input's name as said."""
-    if head.startswith(ZIP_MAGIC):
-        again = "" if stdin else " (packed again, or in a pipe)"
+    given (or on stdin) is read as the folder it holds, before it would be streamed; a tar
+    (`.tar`, `.tgz`) or another archive is to be extracted first. `shown`: the input's name as
+    said."""
+    if head.startswith(ZIP_MAGIC):  # (a zip given, or on stdin, is read as a folder)
+        again = " (packed again)" if stdin else " (packed again, or in a pipe)"
         raise InputError(
             shown,
-            f"a zip archive{again}: give the path of the zip itself, which is read as the "
-            "folder it holds",
+            f"a zip archive{again}: give the zip itself, which is read as the folder it holds",
         )
     if head[257:262] == b"ustar":
         raise InputError(

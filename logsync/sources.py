@@ -25,6 +25,7 @@ from .lognames import LOG_NAMES as LOG_NAMES
 from .lognames import SIBLING_NAMES as SIBLING_NAMES
 from .lognames import SITE_COMPONENT_LOG as SITE_COMPONENT_LOG
 from .lognames import base_name as base_name
+from .lognames import display_name as display_name
 from .lognames import folder_logs
 from .lognames import is_history as is_history
 from .lognames import is_sibling as is_sibling
@@ -124,11 +125,6 @@ def _holds_nothing(name: str) -> bool:
             return handle.read().lstrip(b"\xef\xbb\xbf\xff\xfe").strip(b"\0 \t\r\n") == b""
     except OSError:
         return False
-
-
-def display_name(name: str) -> str:
-    """How an input is named in messages: stdin for `-`."""
-    return "stdin" if name == STDIN else name
 
 
 def _packed_hint(directory: Path) -> str:
@@ -235,14 +231,14 @@ def expand_paths(
     """
     if not paths:
         if stdin_is_pipe:
-            return [STDIN]
+            return zip_logs(STDIN) if is_zip(STDIN) else [STDIN]
         raise UsageError(
             f"no input: give a log path, or pipe a log into stdin ({WHERE_THE_LOG_LIVES})"
         )
     expanded: list[str] = []
     for raw in paths:
         if raw == STDIN:
-            expanded.append(STDIN)
+            expanded.extend(zip_logs(STDIN) if is_zip(STDIN) else [STDIN])
             continue
         path = path_given(raw)
         if path.is_dir():

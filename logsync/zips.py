@@ -4,16 +4,16 @@ inside it named so (`logs.zip/SERVER/Logs`) stands for the logs that folder hold
 
 from __future__ import annotations
 
-from .archives import member_name, zip_infos
+from .archives import STDIN, member_name, zip_infos
 from .errors import InputError
-from .lognames import folder_logs, is_sibling
+from .lognames import display_name, folder_logs, is_sibling
 
 
 def zip_logs(archive: str, under: str = "") -> list[str]:
     """What a zip archive stands for: the files of the folder inside it (or inside its folder
     `under`) that holds the connector's log, as a directory stands for them, named
     `ARCHIVE/MEMBER`."""
-    shown = f"{archive}/{under}" if under else archive
+    shown = display_name(f"{archive}/{under}" if under else archive)
     within = f"{under}/" if under else ""
     members = [
         member_name(info)
@@ -36,10 +36,11 @@ def zip_logs(archive: str, under: str = "") -> list[str]:
     if len(holding) > 1:
         folders_named = ", ".join(f"{folder or '.'}/" for folder in holding)
         first = next(iter(holding)) or "."
+        one = f"as {archive}/{first}" if archive != STDIN else f"save it and give FILE.zip/{first}"
         raise InputError(
             shown,
             f"CloudUserSync logs in {len(holding)} folders of {where} ({folders_named}): "
-            f"name one, as {archive}/{first}",
+            f"name one, {one}",
         )
     (found,) = holding.values()
     return [f"{archive}/{member}" for member in found]

@@ -252,7 +252,9 @@ def test_directory_means_its_cloudusersync_logs(tmp_path: Path) -> None:
     ]
 
 
-def test_missing_paths_and_empty_directories_are_input_errors(tmp_path: Path) -> None:
+def test_missing_paths_and_empty_directories_are_input_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with pytest.raises(InputError, match=r"nope\.log: no such file or directory"):
         expand_paths([str(tmp_path / "nope.log")], stdin_is_pipe=False)
     with pytest.raises(
@@ -261,6 +263,7 @@ def test_missing_paths_and_empty_directories_are_input_errors(tmp_path: Path) ->
         expand_paths([str(tmp_path)], stdin_is_pipe=False)
     with pytest.raises(UsageError, match="no input"):
         expand_paths([], stdin_is_pipe=False)
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO((LINE + "\n").encode())))
     assert expand_paths([], stdin_is_pipe=True) == ["-"]
 
 
@@ -426,10 +429,49 @@ def test_zip_errors_name_the_archive(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"two\.zip: CloudUserSync logs in 2 folders of this zip archive \(a/, b/\): name one, as .*two\.zip/a$"):
         expand_paths([str(two)], stdin_is_pipe=False)
     result = CliRunner().invoke(app, ["report", "-"], input=(tmp_path / "two.zip").read_bytes())
-    assert result.exit_code == 2
-    assert result.stderr == (
-        "logsync: error: stdin: a zip archive: give the path of the zip itself, which is read as "
-        "the folder it holds\n"
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "logsync: error: stdin: CloudUserSync logs in 2 folders of this zip archive (a/, b/): "
+        "name one, save it and give FILE.zip/a\n",
+    )
+    result = CliRunner().invoke(app, ["report"], input=b"PK\x03\x04 and nothing of a zip")
+    assert (result.exit_code, result.stderr) == (
+        2, "logsync: error: stdin: not a readable zip archive (File is not a zip file)\n"
+    )
+
+
+def test_a_zip_on_stdin_is_read_as_the_folder_it_holds(tmp_path: Path) -> None:
+    """`curl …/logs.zip | logsync check` (a CI job's artifact) was refused: "give the path of
+    the zip itself". A zip on stdin is now read as a zip given by path is, its members named
+    `-/MEMBER` as stdin is `-` (`stdin/MEMBER` in messages)."""
+    halves = ("CloudUserSync.lo_", "CloudUserSync.log")
+    archive = zip_of(
+        tmp_path / "logs.zip", {f"Logs/{name}": (ROTATED / name).read_bytes() for name in halves}
+    )
+    piped = report(stdin=archive.read_bytes())
+    assert [stats["path"] for stats in piped["inputs"]] == list(halves)  # type: ignore[attr-defined]
+    assert piped == report(str(ROTATED))
+    assert report("-", stdin=archive.read_bytes()) == piped
+    result = CliRunner().invoke(app, ["report", "--format", "json"], input=archive.read_bytes())
+    assert [i["path"] for i in json.loads(result.stdout)["inputs"]] == [
+        "-/Logs/CloudUserSync.lo_", "-/Logs/CloudUserSync.log",
+    ]
+    events = CliRunner().invoke(app, ["events", "-"], input=archive.read_bytes())
+    assert events.exit_code == 0
+    assert events.stdout == CliRunner().invoke(app, ["events", str(archive)]).stdout.replace(
+        f"{archive}/", "-/"
+    )
+    twice = CliRunner().invoke(app, ["report", "-", "-"], input=archive.read_bytes())
+    assert twice.stderr.splitlines()[0] == (
+        "logsync: stdin/Logs/CloudUserSync.lo_, stdin/Logs/CloudUserSync.log: given more than "
+        "once, read once"
+    )
+    # a zip packed again is no folder: it is refused, on stdin as by path
+    packed = CliRunner().invoke(app, ["report"], input=gzip.compress(archive.read_bytes()))
+    assert (packed.exit_code, packed.stderr) == (
+        2,
+        "logsync: error: stdin: a zip archive (packed again): give the zip itself, which is read "
+        "as the folder it holds\n",
     )
 
 
@@ -497,8 +539,8 @@ def test_a_zip_packed_again_says_to_give_the_zip_itself(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["report", str(packed)])
     assert (result.exit_code, result.stderr) == (
         2,
-        f"logsync: error: {packed}: a zip archive (packed again, or in a pipe): give the path of "
-        "the zip itself, which is read as the folder it holds\n",
+        f"logsync: error: {packed}: a zip archive (packed again, or in a pipe): give the zip "
+        "itself, which is read as the folder it holds\n",
     )
 
 

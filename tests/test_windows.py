@@ -95,6 +95,7 @@ def test_report_without_paths_on_the_site_server_reads_its_log_and_says_which(
     given = terminal_env()
     assert common(given, [str(DEMO)]).paths == [str(DEMO)]  # a path given is what is read
     piped = Env(**{**terminal_env()._asdict(), "stdin_is_pipe": True})  # type: ignore[attr-defined]
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(DEMO.read_bytes())))
     assert common(piped, []).paths == ["-"]  # a pipe is what is read
 
 

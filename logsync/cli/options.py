@@ -261,7 +261,7 @@ def common(
         )
     source_zone = parse_zone(source_tz, "--source-tz") if source_tz is not None else None
     from ..halves import lone_notes
-    from ..sources import expand_paths, site_server_logs
+    from ..sources import display_name, expand_paths, site_server_logs
 
     repeated: list[str] = []
     found = None
@@ -276,7 +276,7 @@ def common(
         names = ", ".join(visible(name) for name in expanded)
         env.stderr.write(f"logsync: reading {names} (this site server's log folder)\n")
     if repeated and not quiet:
-        names = ", ".join(visible(name) for name in dict.fromkeys(repeated))
+        names = ", ".join(visible(display_name(name)) for name in dict.fromkeys(repeated))
         env.stderr.write(f"logsync: {names}: given more than once, read once\n")
     for lone in [] if quiet else lone_notes(expanded, RUNNING[0]):
         env.stderr.write(f"logsync: {visible(lone)}\n")
