@@ -10,7 +10,7 @@ from itertools import chain
 from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
 from .errors import InputError
-from .stdin import open_stdin, stdin_copy
+from .stdin import stdin_copy, stdin_head
 
 if TYPE_CHECKING:
     from zipfile import ZipInfo
@@ -22,10 +22,10 @@ STDIN = "-"
 def zip_member(name: str) -> tuple[str, str] | None:
     """(archive, member) of an input named `ARCHIVE/MEMBER` (see `zip_logs`), else None; a zip
     on stdin is the archive `-` (its members `-/MEMBER`)."""
-    if name.startswith(_STDIN_MEMBER) and is_zip(STDIN):
-        return STDIN, name[len(_STDIN_MEMBER) :]
     if name == STDIN or os.path.exists(name):
         return None
+    if name.startswith(_STDIN_MEMBER):
+        return (STDIN, name[len(_STDIN_MEMBER) :]) if is_zip(STDIN) else None
     parts = name.split("/")
     for index in range(1, len(parts)):
         archive = "/".join(parts[:index])
@@ -42,8 +42,7 @@ def is_zip(path: str) -> bool:
     """Whether a regular file (never another pipe: its bytes would be gone), or stdin, whose
     bytes are kept (see `stdin`), is a zip archive, by its first bytes."""
     if path == STDIN:
-        with open_stdin() as handle:
-            return handle.read(len(ZIP_MAGIC)) == ZIP_MAGIC
+        return stdin_head(len(ZIP_MAGIC)) == ZIP_MAGIC
     if not os.path.isfile(path):
         return False
     try:

@@ -70,6 +70,18 @@ def _shared_stdin() -> _StdinCopy:
     return _stdin_copy
 
 
+def stdin_head(size: int) -> bytes:
+    """The first `size` bytes of stdin (fewer where it holds fewer), kept for its reading."""
+    shared = _shared_stdin()
+    try:
+        while shared.size < size and shared.more(BLOCK_SIZE):
+            pass
+    except OSError as exc:
+        raise InputError("stdin", f"read error: {exc.strerror or exc}") from exc
+    shared.copy.seek(0)
+    return bytes(shared.copy.read(min(size, shared.size)))
+
+
 def open_stdin(start: int = 0) -> BinaryIO:
     """stdin from its first byte (or from offset `start`, within what its copy holds),
     however often it is opened (see `_StdinCopy`)."""
