@@ -1155,6 +1155,13 @@ SEARCHED: dict[str, Callable[[int, str], str]] = {
     "grep -n, findstr /n": lambda number, line: f"{number}:{line}",
     "grep of several files": lambda number, line: f"CloudUserSync.log:{line}",
     "Select-String": lambda number, line: f"C:\\Program Files\\Logs\\CloudUserSync.lo_:{number}:{line}",
+    # a search's output quoted in a reply (the quoting was taken off, the numbers kept: no user)
+    "grep -n, quoted >": lambda number, line: f"> {number}:{line}",
+    "grep -Hn, quoted >>": lambda number, line: f">> CloudUserSync.log:{number}:{line}",
+    "grep -H, quoted |": lambda number, line: f"| CloudUserSync.log:{line}",
+    # `Select-String -Context`: `> ` before the lines it found (here every line), two spaces
+    # before the lines around them
+    "Select-String -Context": lambda number, line: f"> D:\\Logs\\CloudUserSync.log:{number}:{line}",
 }
 
 
@@ -1175,6 +1182,46 @@ def test_lines_a_search_found_are_read_without_its_names_and_numbers(
     ])
     whole = write(tmp_path, "".join(SEARCHED[how](n, line) for n, line in enumerate(lines, 1)))
     assert answers(whole) == answers(str(SAMPLES / "CloudUserSync.log"))
+
+
+@pytest.mark.parametrize("crlf", [False, True], ids=["LF", "CRLF"])
+def test_select_string_with_context_gives_the_answers_of_its_lines(
+    tmp_path: Path, crlf: bool
+) -> None:
+    """`Select-String -Path …\\CloudUserSync.log -Pattern bob -Context 1` (PowerShell's search):
+    `> ` and the path before the lines it found, two spaces and the path before the lines
+    around them, no mark where it leaves lines out. Every line read as a record of no known
+    kind: no user, and `check` passed although bob's failure is there. Mallory, named in the
+    cycle whose totals it leaves out, was `waiting`, "held back since before the log" (the next
+    totals it shows received nobody), though the whole log has her `synced`: a user named
+    again a cycle later (heidi, bob) shows where the next cycle began."""
+    lines = DEMO_TEXT.splitlines()
+    found = {n for n, line in enumerate(lines) if "bob@" in line}
+    shown = sorted({n + d for n in found for d in (-1, 0, 1)})
+    path = tmp_path / "select-string.txt"
+    path.write_bytes("".join(
+        f"{'> ' if n in found else '  '}C:\\Program Files\\Microsoft Configuration Manager\\"
+        f"Logs\\CloudUserSync.log:{n + 1}:{lines[n]}" + ("\r\n" if crlf else "\n")
+        for n in shown
+    ).encode())
+    users, _ = answers(str(path))
+    assert [(u["upn"], u["state"], u["pending_reason"]) for u in users] == [
+        ("bob@contoso.com", "waiting", None),
+        ("heidi@contoso.com", "pending", "undetermined"),
+        ("Mallory.Admin@Contoso.com", "pending", "undetermined"),
+    ]
+    gate = runner.invoke(app, ["check", "--fail-on", "stuck", str(path)])
+    assert (gate.exit_code, gate.stdout.splitlines()[-1]) == (
+        1,
+        "FAIL: 3 users (1 waiting, 2 pending that may be stuck), limit 0 as of "
+        "2026-11-25T16:00:05.159-08:00",
+    )
+    whole = tmp_path / "whole.txt"
+    whole.write_text("".join(
+        f"{'> ' if n in found else '  '}CloudUserSync.log:{n + 1}:{line}\n"
+        for n, line in enumerate(lines)
+    ))
+    assert answers(str(whole)) == answers(str(SAMPLES / "CloudUserSync.log"))
 
 
 def test_a_pasted_excerpt_s_own_times_are_no_line_numbers(tmp_path: Path) -> None:

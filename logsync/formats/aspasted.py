@@ -59,6 +59,7 @@ class Pasting:
         "indent",
         "nbsp",
         "numbered",
+        "numbered_inside",
         "padded",
         "prefix",
         "quoted",
@@ -83,7 +84,10 @@ class Pasting:
         cut_off: int | None = None,
         indent: str = "",
         *, trailing: bool = False, run_together: bool = False, tabs: bool = False,
+        numbered_inside: bool = False,
     ) -> None:
+        self.numbered_inside = numbered_inside
+        """Numbered by a search inside the quoting (its output quoted): taken off after it."""
         self.indent = indent
         self.tabs = tabs
         """Lines indented with tabs: shown as spaces (every 8 columns, as `fmt` and `fold`
@@ -136,6 +140,8 @@ class Pasting:
             lines = (copies.unnumbered(line) for line in lines)
         if self.quoted:
             lines = unquoted_lines(lines, self.prefix)
+        if self.numbered_inside:
+            lines = (copies.unnumbered(line) for line in lines)
         if self.tabs:
             lines = map(joins.tabs_shown, lines)
         if self.indent:
@@ -182,6 +188,7 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
     prefixes = Counter(found.group() for found in map(QUOTE_RE.match, lines) if found)
     quoted = prefixes.total() * 5 >= len(lines) or quoted_starts(lines)
     prefix = None
+    numbered_inside = False
     quoting = 0  # the columns the usual quoting takes
     if quoted:
         usual_prefix, count = prefixes.most_common(1)[0]
@@ -199,6 +206,10 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         prefix = usual_prefix if spaced and not bare and count * 2 >= prefixes.total() else None
         unquoted = Pasting(True, None, prefix=prefix).undo(iter(lines))
         lines = [line for line in unquoted if not is_blank(line)]
+        # a search's output quoted whole (`grep -n … | sed 's/^/> /'`, a reply to it)
+        numbered_inside = not numbered and copies.numbered(lines)
+        if numbered_inside:
+            lines = [copies.unnumbered(line) for line in lines]
     width = cut_off = None
     run_together = False
     shown = [joins.tabs_shown(line) for line in lines]
@@ -240,7 +251,7 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
     indent = indent if width is not None else ""
     return Pasting(
         quoted, width, whole_by, cut, prefix, numbered, padded, entities, nbsp, cut_off, indent,
-        trailing=trailing, run_together=run_together, tabs=tabs,
+        trailing=trailing, run_together=run_together, tabs=tabs, numbered_inside=numbered_inside,
     )
 
 

@@ -17,12 +17,14 @@ _WIDER = str.maketrans({"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "
 
 NUMBERED_RE = re.compile(
     r" *\d+\t"
-    r"|(?:(?:[A-Za-z]:)?[^:\r\n<>|$]*\.(?:log|lo_|txt)(?:\.gz|\.bz2|\.xz)?[:-])?(?:\d+[:-])?"
+    r"|(?:(?:> | +)?(?:[A-Za-z]:)?[^:\r\n<>|$]*\.(?:log|lo_|txt)(?:\.gz|\.bz2|\.xz)?[:-])?"
+    r"(?:\d+[:-])?"
 )
 """What a search puts before each line it found: the file's name (of several files searched,
-`zgrep`'s, or `Select-String`'s path), its line number (`grep -n`, `findstr /n`), or both;
-`-` instead of `:` before a line of context (`grep -C`); or the number and tab `cat -n` and `nl`
-put before each line."""
+`zgrep`'s, or `Select-String`'s path, with `> ` before it on the lines it found where it shows
+context, two spaces on the others), its line number (`grep -n`, `findstr /n`), or both; `-`
+instead of `:` before a line of context (`grep -C`); or the number and tab `cat -n` and `nl` put
+before each line."""
 
 
 def escaped(sample: str) -> bool:
