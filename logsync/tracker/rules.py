@@ -56,8 +56,7 @@ class Tracker:
         self.notified = 0
         self.cycle_start: int | None = None
         self.cycle_where: tuple[str, int] = ("", 0)
-        self.cycle_no = 0
-        """Numbers the cycles (and restarts): a user's `cycle` says when it was last notified."""
+        self.cycle_no = 0  # (and restarts): a user's `cycle` says when it was last notified
         self._limits = _NO_CYCLE
         """What `feed_rows` checks of a timer at a notification (`timer_runs`), set where they
         change: the cycle's start (none: `_NO_CYCLE`), the restarts, the cycle."""
@@ -249,11 +248,7 @@ class Tracker:
         self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
     ) -> None:
         here = (us, zone)
-        self.cycle_no += 1
-        self.totals.unread(self.cycle_start, self.notified, us)
-        self.notified = 0
-        if self.received or self.failed:
-            self.received, self.failed = {}, {}
+        self._cycle_begins(self.cycle_start, here, source, line)
         self.cycle_start = us
         self._limits = (us, len(self.restarts), self.cycle_no)
         self.cycle_where = (source, line)
@@ -274,6 +269,14 @@ class Tracker:
                 self.note(
                     key, here, "retry_cycle", "first cycle after full sync due", source, line
                 )
+
+    def _cycle_begins(self, start: int | None, here: Moment, source: str, line: int) -> None:
+        """A cycle begins `here` (at its start, or see `CycleTotals.named_again`)."""
+        self.cycle_no += 1
+        self.totals.unread(start, self.notified, here, source, line)
+        self.notified = 0
+        if self.received or self.failed:
+            self.received, self.failed = {}, {}
 
     def _retry_at_restart(self, here: Moment, source: str, line: int) -> None:
         """The first cycle after a restart is a full sync: it retries every user whose timer
@@ -305,6 +308,8 @@ class Tracker:
     ) -> None:
         upn = data.upn
         key = upn if upn.islower() else user_key(upn)
+        if self.cycle_start is None and self.totals.named_again(key, us):
+            self._cycle_begins(None, (us, zone), source, line)
         self.notified += 1
         user = self.users.get(key)
         if user is None:
@@ -408,8 +413,7 @@ class Tracker:
         """The input has no times (SPEC §2): whether a timer still runs is unknown."""
         return self._zone is NO_TIMES
 
-    def last_zone(self) -> tzinfo | bool | None:
-        """The zone of the latest row read (False before any)."""
+    def last_zone(self) -> tzinfo | bool | None:  # (False before any row)
         return False if self.latest is None else self.latest[1]
 
     def latest_time(self) -> datetime | None:
@@ -429,11 +433,8 @@ class Tracker:
         return self.log.state(as_of, interval, self.users.values(), self.totals.unheard)
 
     def result(
-        self,
-        as_of: datetime | None = None,
-        restart_at: datetime | None = None,
-        states: Collection[str] | None = None,
-        match: Callable[[str], bool] | None = None,
+        self, as_of: datetime | None = None, restart_at: datetime | None = None,
+        states: Collection[str] | None = None, match: Callable[[str], bool] | None = None,
         restart_helps: Callable[[str], bool] | None = None,
     ) -> Result:
         """Each user's state at `as_of`; `restart_at`: what if SMS Executive restarted then?

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from ..times import moment_time
+from .connector import HEARD_CYCLE_US
 from .model import MAX_KEPT, USER_NOT_FOUND, CycleEvidence, Moment, Restart
 from .users import Seen, User, held_unknown
 
@@ -94,6 +95,11 @@ class CycleTotals:
         """The instant of the totals line of the input's first cycle whose start is in it too:
         a user held back is notified in every cycle, so one first notified after it was not
         held back since before the input (see `outlook`)."""
+        self._unseen: set[str] = set()
+        """Of the `undecided`, those named in a cycle with no totals line (see `unread`)."""
+        self._named: dict[str, int] = {}
+        """When each user was named since the last totals line (or the cycle they begin), where
+        no cycle start came before it (see `named_again`)."""
         self._undecided_at: tuple[int, Moment, str, int] | None = None
         """The undecided cycle's start, totals and the totals' line."""
         self.gaps: tuple[int | None, int | None] | None = None
@@ -105,15 +111,39 @@ class CycleTotals:
         """Where a silence of the connector shows no stall: as `gaps`, widened to the span of
         each pasted excerpt among the inputs (see `stats.unheard`). Set with `gaps`."""
 
-    def unread(self, start: int | None, notified: int, now: int) -> None:
-        """A cycle begins at `now`, and `notified` users were named since the last totals line:
+    def named_again(self, key: str, us: int) -> bool:
+        """Whether a user named with no cycle start since the last totals line (left out, as by
+        `grep -C` without `--` or `Select-String -Context`) begins a cycle: named again more
+        than a minute after it was named there (a cycle names a user once, within seconds)."""
+        named = self._named
+        before = named.get(key)
+        named[key] = us
+        if before is None or us - before <= HEARD_CYCLE_US:
+            return False
+        self._named = {key: us}
+        return True
+
+    def unread(
+        self, start: int | None, notified: int, here: Moment, source: str, line: int
+    ) -> None:
+        """A cycle begins (`here`), and `notified` users were named since the last totals line:
         a cycle whose totals line is not in the input (cut off, or left out of an excerpt) named
         them, and whom it received the input cannot say: it may have added a user whose retry
         came there. That cycle began at `start`; or, with no start since the last totals line
-        (`start` None: left out too, or before the input), before `now`: a user whose retry is
-        due by `now` may have been retried there."""
-        if notified:
-            self.room_at = now if start is None else start
+        (`start` None: left out too, or before the input), before now: a user whose retry is
+        due by now may have been retried there. Whom it received the next complete cycle tells,
+        as where a cycle's counts cannot say (`_undecide`)."""
+        if notified or start is not None:  # (a cycle with no totals: its lines left out too)
+            self.room_at = here[0] if start is None else start
+        ledger = self.ledger  # (a user whose timer ran out: see `outlook`, retry unseen)
+        failed = ledger.failed
+        candidates = {
+            k: v for k, v in ledger.received.items() if k not in failed and not v[0].failing
+        }
+        if candidates:
+            kept = self.undecided
+            self._undecide(candidates, here, source, line, unseen=True)
+            self.undecided = {**kept, **self.undecided}
 
     def forget(self) -> None:
         """A restart: the undecided cycle is never decided."""
@@ -143,6 +173,8 @@ class CycleTotals:
         """A totals line (`complete`: its cycle's start is in the input; `first_partial`: it
         ends the first cycle, whose start is not)."""
         ledger = self.ledger
+        if self._named:
+            self._named = {}
         if ledger.cycle_start is None and ledger.received:  # (its start not in the input)
             ledger.log.heard_through(min(n[1] for n in ledger.received.values()), here[0])
         if complete:
@@ -156,11 +188,13 @@ class CycleTotals:
         received = ledger.received
         failed = ledger.failed
         named = ledger.notified  # the users the input names in the cycle
-        failures = 0
+        failures = unheld = 0
         if failed:  # (most cycles fail nobody)
-            named += sum(1 for key in failed if key not in received)
+            unheld = sum(1 for key in failed if key not in received)
+            named += unheld
             failures = sum(failed.values())
-        if data.received > named:
+        # (users a timer holds back are named, not received: rule 2)
+        if data.received > len(received) + unheld:
             self.room_at = here[0]
         unnamed = data.received - data.added - failures
         if unnamed > 0 and first_partial:  # (its failures, and the users, may precede it)
@@ -300,14 +334,23 @@ class CycleTotals:
         )
 
     def _undecide(
-        self, candidates: dict[str, Notified], here: Moment, source: str, line: int
+        self, candidates: dict[str, Notified], here: Moment, source: str, line: int,
+        unseen: bool = False,
     ) -> None:
         """Counts that cannot say who of these users was received: the next complete cycle
-        tells (a user held back is notified again; one received and added is not)."""
+        tells (a user held back is notified again; one received and added is not). With no
+        counts (`unseen`, see `unread`), only the first: a user missing from the next cycle
+        may have failed in the lines its totals were left out with (failed users are not
+        notified again), so it stays undecided."""
         self.undecided = {key: (user, when) for key, (user, when, _) in candidates.items()}
         start = self.ledger.cycle_start
         self._undecided_at = (here[0] if start is None else start, here, source, line)
         detail = "the cycle's counts cannot say whether it was received or held back"
+        if unseen:
+            detail = "the cycle's totals are not in the input: whether it was received or held back"
+            self._unseen.update(candidates)
+        else:
+            self._unseen.difference_update(candidates)
         for key in self.undecided:
             self.ledger.note(key, here, "undecided", detail, source, line)
 
@@ -327,11 +370,12 @@ class CycleTotals:
                 continue  # its failure in this cycle speaks for it
             if user.cycle == cycle_no:
                 self._not_received(key, user, start, then, then_source, then_line)
-            elif silent:
+            elif silent or key in self._unseen:
                 kept[key] = (user, requested_at)
             else:
                 self._confirm(key, user, requested_at, here, source, line)
         self.undecided = kept
+        self._unseen.intersection_update(kept)
         self._undecided_at = self._undecided_at if kept else None
 
     def _released_by_absence(self, here: Moment, source: str, line: int) -> None:

@@ -1,0 +1,157 @@
+"""Cycles an excerpt shows without their start or totals lines: `grep -C` without `--`,
+`Select-String -Context` (which never marks where it leaves lines out), a search that keeps the
+starts but no totals. A cycle names a user once; a user named again over a minute later is
+named in the next cycle, whose start the input leaves out. Whom a cycle received, with its
+totals not in the input, the next complete cycle tells of a user it names again (not added),
+never of one it does not name (a failure left out with the totals: failed users are not named
+again). Found by a newcomer's sweep of searches of the demo log against the whole log."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from logsync import analyze
+from logsync.cli import app
+
+from .conftest import SAMPLES
+from .logtext import Log
+
+runner = CliRunner()
+DEMO_LINES = (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig").splitlines()
+START = "Starting user delta sync, raise failure status messages = True"
+NOTIFY = "NotifyAccountAddition - SCCM user to add = {}"
+TOTALS = "Total received users to add from SCCM = {}, Total Successfully added users to Cloud = {}"
+
+
+def searched(tmp_path: Path, keep: list[str], name: str = "excerpt.log") -> Path:
+    path = tmp_path / name
+    path.write_text("\n".join(keep) + "\n", encoding="utf-8")
+    return path
+
+
+def context(word: str, around: int) -> list[str]:
+    """`grep -C<around> word --no-group-separator` of the demo log."""
+    found = [n for n, line in enumerate(DEMO_LINES) if word in line.lower()]
+    shown = sorted({n + d for n in found for d in range(-around, around + 1)} & set(range(len(DEMO_LINES))))
+    return [DEMO_LINES[n] for n in shown]
+
+
+def states(path: Path) -> list[tuple[str, str, str | None]]:
+    return [(u.upn, u.state, u.pending_reason) for u in analyze([str(path)]).users]
+
+
+def test_a_user_named_in_a_cycle_whose_totals_are_left_out_is_not_held_back_by_the_next(
+    tmp_path: Path,
+) -> None:
+    """`grep -C1 -i bob --no-group-separator`: Mallory, named once at 09:10:12, was taken into
+    09:15's cycle, whose totals received nobody: `waiting`, "held back since before the log",
+    due by the next day. The whole log has her `synced`. heidi, named again at 09:15:04, shows
+    that 09:15's cycle had begun: Mallory's cycle is one whose totals the excerpt leaves out."""
+    path = searched(tmp_path, context("bob", 1))
+    assert states(path) == [
+        ("bob@contoso.com", "waiting", None),
+        ("heidi@contoso.com", "pending", "undetermined"),
+        ("Mallory.Admin@Contoso.com", "pending", "undetermined"),
+    ]
+    steps = json.loads(runner.invoke(app, ["timeline", "mallory", "--format", "json", str(path)]).stdout)
+    assert [(s["what"], s["detail"], s["line"]) for s in steps["steps"][:2]] == [
+        ("requested", "NotifyAccountAddition Mallory.Admin@Contoso.com", 4),
+        ("undecided", "the cycle's totals are not in the input: whether it was received or "
+         "held back", 5),
+    ]
+    gate = runner.invoke(app, ["check", str(path)])
+    assert (gate.exit_code, gate.stdout.splitlines()[-1]) == (
+        1,
+        "FAIL: 3 users (1 waiting, 2 pending that may be stuck), limit 0 as of "
+        "2026-11-25T16:00:05.159-08:00",
+    )
+
+
+@pytest.mark.parametrize(
+    ("again", "expected"),
+    [
+        # a minute after (or less): the same cycle, read as before this rule
+        (59_999_000, [("ann@x.com", "pending", "undetermined"), ("ben@x.com", "synced", None)]),
+        (60_000_000, [("ann@x.com", "pending", "undetermined"), ("ben@x.com", "synced", None)]),
+        # a millisecond later (the log's precision): the next cycle, ann's alone, whose totals
+        # received and added her; ben's cycle has no totals line
+        (60_001_000, [("ben@x.com", "pending", "undetermined"), ("ann@x.com", "synced", None)]),
+    ],
+    ids=["59.999 s", "60 s", "60.001 s"],
+)
+def test_a_user_named_again_over_a_minute_later_begins_a_cycle(
+    tmp_path: Path, again: int, expected: list[tuple[str, str, str | None]]
+) -> None:
+    first = datetime(2026, 3, 2, 9, 0, 2)
+    log = Log()
+    log.cycle(first - timedelta(minutes=5))
+    log.at(first, NOTIFY.format("ann@x.com")).at(first, NOTIFY.format("ben@x.com"))
+    log.at(first + timedelta(microseconds=again), NOTIFY.format("ann@x.com"))
+    log.at(first + timedelta(microseconds=again, seconds=1), TOTALS.format(1, 1))
+    assert states(Path(log.write(tmp_path / "CloudUserSync.log"))) == expected
+
+
+def test_a_user_missing_from_the_cycle_after_one_without_totals_stays_undecided(
+    tmp_path: Path,
+) -> None:
+    """a, named at 08:00 in a cycle with no totals line, is not named at 08:05: it was added,
+    or it failed in the lines left out with the totals (a failed user is not named again).
+    b, named at 08:00 and again at 08:05, was not added at 08:00: held back since then."""
+    log = Log()
+    log.cycle("2026-03-02 07:55:00")
+    log.at("2026-03-02 08:00:00", START)
+    log.at("2026-03-02 08:00:01", NOTIFY.format("a@x.com")).at("2026-03-02 08:00:01", NOTIFY.format("b@x.com"))
+    log.at("2026-03-02 08:05:00", START)
+    log.at("2026-03-02 08:05:01", NOTIFY.format("b@x.com")).at("2026-03-02 08:05:02", TOTALS.format(0, 0))
+    path = Path(log.write(tmp_path / "CloudUserSync.log"))
+    found = {u.upn: u for u in analyze([str(path)]).users}
+    assert (found["a@x.com"].state, found["a@x.com"].pending_reason) == ("pending", "undetermined")
+    assert (found["b@x.com"].state, found["b@x.com"].before_input) == ("pending", False)
+
+
+def test_users_a_timer_holds_back_leave_room_in_the_counts_for_a_retry_not_shown(
+    tmp_path: Path,
+) -> None:
+    """`grep -iE 'Failed to add|Total received users to add|heidi'`: at 07:45 carol's retry was
+    received and added (received 1, added 1), her line not kept. heidi, named there, is held
+    back by her timer (not received): the one received was someone the search left out. carol
+    was `overdue`; her retry may be there: `pending` (`retry_unseen`), as without heidi's
+    lines."""
+    keep = ("Failed to add", "Total received users to add")
+    lines = [x for x in DEMO_LINES if x.startswith(keep) or "heidi@" in x]
+    found = {upn: (state, why) for upn, state, why in states(searched(tmp_path, lines))}
+    assert found["carol@contoso.com"] == ("pending", "retry_unseen")
+    assert found["ivan@contoso.com"] == ("pending", "retry_unseen")
+    assert found["heidi@contoso.com"] == ("waiting", None)
+
+
+def test_a_cycle_whose_start_is_shown_and_totals_not_may_hold_a_retry(tmp_path: Path) -> None:
+    """`grep -iE 'Starting user|Failed to add'`: every cycle's start, no notification, no
+    totals. carol, who recovered at 07:45, was `overdue`: her retry's cycle was seen, her
+    notification not (no notification is in the input). Such a cycle may have retried her."""
+    lines = [x for x in DEMO_LINES if x.startswith(("Starting user", "Failed to add"))]
+    found = {upn: (state, why) for upn, state, why in states(searched(tmp_path, lines))}
+    assert found["carol@contoso.com"] == ("pending", "retry_unseen")
+    assert found["bob@contoso.com"] == ("waiting", None)
+
+
+def test_users_named_in_cycle_after_cycle_without_totals_fail_the_gate(tmp_path: Path) -> None:
+    """`grep -iE 'NotifyAccount|Starting user'`: bob, heidi, erin and ivan are named in every
+    cycle (a user added is named no more), and `check` passed: "10 pending users not counted".
+    A user named in a later cycle was not added in the one before: it may be stuck."""
+    lines = [x for x in DEMO_LINES if x.startswith(("NotifyAccount", "Starting user"))]
+    path = searched(tmp_path, lines)
+    gate = runner.invoke(app, ["check", str(path)])
+    assert (gate.exit_code, gate.stdout.splitlines()[-1]) == (
+        1,
+        "FAIL: 9 users (9 pending that may be stuck), limit 0 as of "
+        "2026-11-25T16:04:59.644-08:00; 1 other pending user not counted by --fail-on "
+        "waiting,overdue,failed,connector",
+    )
+    undetermined = {u for u, _, why in states(path) if why == "undetermined"}
+    assert {"bob@contoso.com", "heidi@contoso.com", "erin@contoso.com", "ivan@contoso.com"} <= undetermined
