@@ -29,8 +29,9 @@ def zip_member(name: str) -> tuple[str, str] | None:
     parts = name.split("/")
     for index in range(1, len(parts)):
         archive = "/".join(parts[:index])
-        if os.path.isfile(archive):
-            return (archive, "/".join(parts[index:])) if is_zip(archive) else None
+        if os.path.isfile(archive):  # (`\` inside as `unzip -l` shows a PowerShell 5 zip's)
+            member = "/".join(parts[index:]).replace("\\", "/")
+            return (archive, member) if is_zip(archive) else None
     return None
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from .archives import packed_as, zip_member
+from .archives import open_member, packed_as, zip_member
 from .decoding import LineDecoder
 from .errors import InputError
 from .sharing import open_shared
@@ -47,7 +47,7 @@ def live_path(target: str) -> Path:
             path, target = found, str(found)
         elif not path.exists():
             if zip_member(target) is not None:
-                raise InputError(target, "in a zip archive, not a live log (report reads it)")
+                raise InputError(target, _not_live(target, "in a zip archive"))
             if target.endswith(("/", os.sep)):
                 raise InputError(target, "no such directory")
             if not path.parent.is_dir():
@@ -66,9 +66,24 @@ def live_path(target: str) -> Path:
     except OSError as exc:
         raise InputError(target, exc.strerror or str(exc)) from exc
     if packed is not None:
-        what = "zip archive" if packed == "zip" else f"{packed}-compressed file"
-        raise InputError(target, f"a {what}, not a live log (report reads it)")
+        what = "a zip archive" if packed == "zip" else f"a {packed}-compressed file"
+        raise InputError(target, _not_live(target, what))
     return path
+
+
+def _not_live(target: str, what: str) -> str:
+    """Why a packed input is no live log, and that `report` reads it, where it does (a zip of
+    several Logs folders, or a folder of one that holds no log, it refuses: why, then)."""
+    from .sources import expand_paths
+
+    try:
+        for name in expand_paths([target], stdin_is_pipe=False):
+            member = zip_member(name)
+            if member is not None:
+                open_member(name, *member).close()
+    except InputError as refused:
+        return f"{what}, not a live log; nor can report read it: {refused.problem}"
+    return f"{what}, not a live log (report reads it)"
 
 
 def rotated_path(live: Path) -> Path:

@@ -52,6 +52,8 @@ def zip_input(name: str, archive: str, member: str) -> list[str]:
     refuse ("no such file in the zip archive")."""
     folder = member.rstrip("/")
     names = [member_name(info) for info in zip_infos(archive)]
-    if folder in names or not any(each.startswith(f"{folder}/") for each in names):
+    if folder in names:
+        return [f"{archive}/{folder}"]  # (named as it is among the inputs, `/` between folders)
+    if not any(each.startswith(f"{folder}/") for each in names):
         return [name]
     return zip_logs(archive, folder)

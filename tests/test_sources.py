@@ -358,6 +358,13 @@ def test_a_zip_made_by_powershell_5_is_read_as_the_folder_it_holds(tmp_path: Pat
     ]
     assert report(str(archive)) == report(str(ROTATED))
     assert report(f"{archive}/Logs/CloudUserSync.log") == report(str(ROTATED / "CloudUserSync.log"))
+    # a folder or file inside it named as `unzip -l` shows it, with `\`
+    assert report(f"{archive}/Logs\\CloudUserSync.log") == report(str(ROTATED / "CloudUserSync.log"))
+    drive = zip_of(
+        tmp_path / "drive.zip",
+        {f"D:\\SMS\\Logs\\{name}": (ROTATED / name).read_bytes() for name in ("CloudUserSync.log", "CloudUserSync.lo_")},
+    )
+    assert report(f"{drive}/D:\\SMS\\Logs") == report(str(ROTATED))
 
 
 def test_a_folder_inside_a_zip_is_read_as_the_logs_it_holds(tmp_path: Path) -> None:

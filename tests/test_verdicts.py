@@ -307,6 +307,11 @@ def test_watch_in_a_directory_that_does_not_exist_is_an_error(tmp_path: Path) ->
         ("Logs.zip", "a zip archive, not a live log (report reads it)"),
         ("Logs.zip/Logs", "in a zip archive, not a live log (report reads it)"),
         ("Logs.zip/Logs/CloudUserSync.log", "in a zip archive, not a live log (report reads it)"),
+        # (report refuses these: "report reads it" was not so)
+        ("Logs.zip/Other", "in a zip archive, not a live log; nor can report read it: no such "
+         "file in the zip archive"),
+        ("Two.zip", "a zip archive, not a live log; nor can report read it: CloudUserSync logs "
+         "in 2 folders of this zip archive (A/, B/): name one, as {tmp_path}/Two.zip/A"),
         ("gz-folder", "a gzip-compressed file, not a live log (report reads it)"),
         ("-", "stdin cannot be followed: give the live log's path"),
     ],
@@ -326,6 +331,10 @@ def test_watch_refuses_what_cannot_become_a_live_log(
         (tmp_path / given / "CloudUserSync.log").write_bytes(gzip.compress(log))
     elif given.endswith(".bz2"):
         (tmp_path / given).write_bytes(bz2.compress(log))
+    elif given == "Two.zip":  # (two servers' Logs folders)
+        with zipfile.ZipFile(tmp_path / given, "w") as archive:
+            archive.writestr("A/CloudUserSync.log", log)
+            archive.writestr("B/CloudUserSync.log", log)
     elif ".zip" in given:  # (a folder or a file inside it: "no such directory: …/Logs.zip")
         with zipfile.ZipFile(tmp_path / "Logs.zip", "w") as archive:
             archive.writestr("Logs/CloudUserSync.log", log)
@@ -338,7 +347,7 @@ def test_watch_refuses_what_cannot_become_a_live_log(
     assert (result.returncode, result.stdout, result.stderr.decode()) == (
         2,
         b"",
-        f"logsync: error: {target}: {problem}\n",
+        f"logsync: error: {target}: {problem.format(tmp_path=tmp_path)}\n",
     )
 
 
