@@ -331,19 +331,3 @@ def test_a_user_notified_at_the_instant_of_the_first_whole_cycle_s_totals_is_of_
     assert (ann.state, ann.before_input, iso(ann.full_sync_due_by)) == (
         "waiting", True, "2026-03-03T09:00:00-05:00",
     )
-
-
-def test_a_held_user_notified_as_the_silence_ends_is_judged_by_the_cycles_after_it(
-    tmp_path: Path,
-) -> None:
-    """x, held back since before the log, is notified at the very instant a cycle ends a
-    silence of hours, in a cycle whose counts leave room for it; the next cycle does not notify
-    it: it was received, and added, in that cycle, after the silence."""
-    start = "Starting user delta sync, raise failure status messages = True"
-    log = Log(bias=300).steady(datetime(2026, 3, 2, 9, 0), "x@contoso.com")
-    log.at("2026-03-02 12:00:00", start)
-    log.at("2026-03-02 12:00:00", "NotifyAccountAddition - SCCM user to add = x@contoso.com")
-    log.at("2026-03-02 12:00:01", "Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 1")
-    log.steady(datetime(2026, 3, 2, 12, 5))
-    (x,) = analyze([log.write(tmp_path / "CloudUserSync.log")]).users
-    assert (x.state, iso(x.recovered_at)) == ("recovered", "2026-03-02T12:00:00-05:00")

@@ -155,3 +155,60 @@ def test_users_named_in_cycle_after_cycle_without_totals_fail_the_gate(tmp_path:
     )
     undetermined = {u for u, _, why in states(path) if why == "undetermined"}
     assert {"bob@contoso.com", "heidi@contoso.com", "erin@contoso.com", "ivan@contoso.com"} <= undetermined
+
+
+RESTART_DAY = (SAMPLES / "restart-day" / "CloudUserSync.log").read_text(encoding="utf-8-sig").splitlines()
+
+
+@pytest.mark.parametrize(
+    "search",
+    ["grep -iE 'Failed to add|Total received users to add|xavier|yolanda'", "grep -C3 xavier"],
+)
+def test_a_user_a_timer_holds_in_a_cycle_whose_counts_received_it_may_have_been_retried(
+    tmp_path: Path, search: str
+) -> None:
+    """The restart-day log: SMS Executive restarts at 13:00:12, and the full sync at 13:00:32
+    retries xavier and yolanda (received 2, added 1: yolanda fails again). Searches that keep
+    neither the restart nor (the first) the cycle's start read xavier, whose timer runs to the
+    next morning, as held back there: `waiting` until 09:00 the next day, where the whole log
+    has him `recovered` at 13:00. The counts received more users than the search names
+    outside running timers: a full sync may have retried him (`pending`, `retry_unseen`)."""
+    if search.startswith("grep -iE"):
+        words = ("failed to add", "total received users to add", "xavier", "yolanda")
+        lines = [x for x in RESTART_DAY if any(w in x.lower() for w in words)]
+    else:
+        found = [n for n, x in enumerate(RESTART_DAY) if "xavier" in x]
+        lines = [RESTART_DAY[n] for n in sorted({n + d for n in found for d in range(-3, 4)})]
+    assert not any("SMS_EXECUTIVE started" in x for x in lines)
+    found_states = {u: (s, why) for u, s, why in states(searched(tmp_path, lines))}
+    assert found_states["xavier@fabrikam.com"] == ("pending", "retry_unseen")
+    assert found_states["yolanda@fabrikam.com"] == ("waiting", None)  # (she failed again)
+
+
+@pytest.mark.parametrize(
+    ("totals_at", "named_again", "expected"),
+    [
+        # the totals line in the millisecond of ann's notification: still that cycle's
+        ("09:10:03", False, ("pending", "retry_unseen")),
+        ("09:10:02", False, ("pending", "retry_unseen")),
+        # named again (held back) after: the cycle did not retry her
+        ("09:10:02", True, ("waiting", None)),
+    ],
+    ids=["totals a second later", "totals in the same millisecond", "named again after"],
+)
+def test_only_the_users_a_timer_holds_in_a_cycle_with_room_may_have_been_retried(
+    tmp_path: Path, totals_at: str, named_again: bool, expected: tuple[str, str | None]
+) -> None:
+    """ann and ben fail at 09:00 (UserNotFound). The 09:10 cycle names ann alone, held back by
+    her timer, and counts one user received and added: ann, were it a full sync. ben, whose
+    timer runs too but whom that cycle does not name, was not retried there."""
+    log = Log()
+    log.cycle("2026-03-02 09:00:00", ("ann@x.com", "ben@x.com"), {"ann@x.com": "UserNotFound", "ben@x.com": "UserNotFound"})
+    log.steady(datetime(2026, 3, 2, 9, 5), "ann@x.com", "ben@x.com")
+    log.at("2026-03-02 09:10:00", START).at("2026-03-02 09:10:02", NOTIFY.format("ann@x.com"))
+    log.at(f"2026-03-02 {totals_at}", TOTALS.format(1, 1))
+    if named_again:
+        log.steady(datetime(2026, 3, 2, 9, 15), "ann@x.com", "ben@x.com")
+    found = {u: (s, why) for u, s, why in states(Path(log.write(tmp_path / "CloudUserSync.log")))}
+    assert found["ann@x.com"] == expected
+    assert found["ben@x.com"] == ("waiting", None)

@@ -171,7 +171,8 @@ def test_watch_writes_a_line_when_a_due_time_or_expected_recovery_moves(tmp_path
         "waiting", "waiting", ["full_sync_due", "expected_recovery"], "2026-12-02T09:47:02+00:00",
         "2026-12-01T15:40:00+00:00", "2026-12-02T15:39:02+00:00", "2026-12-02T15:44:00+00:00",
     )
-    append(live, Log(bias=0).cycle("2026-12-01 15:44:00", ("heidi@contoso.com",), added=0))
+    # (held back by her timer: named, not received)
+    append(live, Log(bias=0).steady(datetime(2026, 12, 1, 15, 44), "heidi@contoso.com"))
     watcher.read()
     assert lines(datetime(2026, 12, 1, 15, 45, tzinfo=timezone.utc)) == []  # nothing moved
 

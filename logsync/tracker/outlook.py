@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable
 from datetime import datetime, timedelta
 from operator import itemgetter
-from typing import NamedTuple, Protocol
+from typing import NamedTuple, Protocol, cast
 
 from ..times import instant_key, micros, moment_time, timeless
 from .connector import ConnectorLog
 from .history import History, fold_held_back, outlook_steps
+from .ledger import Notified
 from .model import (
     AWAITING_TOTALS,
     DEFAULT_INTERVAL,
@@ -31,8 +32,8 @@ from .model import (
     ZoneTable,
     time_of,
 )
-from .totals import CycleTotals, Notified
-from .users import Seen, Users, held_unknown, settled_state, user_key
+from .totals import CycleTotals
+from .users import Seen, User, Users, held_unknown, settled_state, user_key
 
 _MICROSECOND = timedelta(microseconds=1)
 
@@ -381,6 +382,8 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
         state = "waiting"
         if overdue:
             state, pending_reason = _overdue(tracker, expected, due_by if due is None else due)
+        if (maybe := cast(User, user).maybe_retried) is not None and maybe >= user.last_seen:
+            state, pending_reason = "pending", RETRY_UNSEEN  # (see `User.maybe_retried`)
     found = UserState(
         upn=user.upn,
         state=state,

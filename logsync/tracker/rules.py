@@ -18,6 +18,7 @@ from ..memory import no_collections
 from ..times import NO_TIMES, micros, moment_time
 from .connector import ConnectorLog
 from .history import History
+from .ledger import Notified
 from .model import (
     TIME_MARK,
     USER_NOT_FOUND,
@@ -34,7 +35,7 @@ from .model import (
 )
 from .outlook import conclude, recovered
 from .timers import Timers
-from .totals import CycleTotals, Notified
+from .totals import CycleTotals
 from .users import Seen, User, Users, failed_before, held_unknown, timer_runs, user_key
 
 _MICROSECOND = timedelta(microseconds=1)
@@ -184,9 +185,8 @@ class Tracker:
             self._held_back = None
 
     def note_causes(self, rows: Iterable[Row]) -> None:
-        """Read rows of sibling logs read apart from the connector's log (`watch` reads them
-        once, after the log): only the causes of connector problems count, whatever their order
-        (those before the last cycle are over)."""
+        """Read rows of sibling logs read apart from the connector's log (`watch`, once, after
+        it): only causes of connector problems count, in any order (see `ConnectorLog`)."""
         self.log.note_causes(rows)
 
     def _new_zone(self, us: int, zone: tzinfo | None, source: str, line: int) -> None:

@@ -9,19 +9,13 @@ whose counts do not add up as evidence.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import Any, cast
 
 from ..times import moment_time
 from .connector import HEARD_CYCLE_US
-from .model import MAX_KEPT, USER_NOT_FOUND, CycleEvidence, Moment, Restart
+from .ledger import Ledger, Notified
+from .model import MAX_KEPT, USER_NOT_FOUND, CycleEvidence, Moment
 from .users import Seen, User, held_unknown
-
-if TYPE_CHECKING:
-    from .connector import ConnectorLog
-
-Notified = tuple[Seen, int, bool]
-"""A user notified in the cycle under way and not held back by a known timer: (user, when,
-whether it may be held back since before the input)."""
 
 HELD_BEFORE = "not received: held back since before the log (its failure is not in the input)"
 HELD_WITHIN = (
@@ -29,36 +23,6 @@ HELD_WITHIN = (
     "did not name it, so it failed after that)"
 )
 """The timeline's note where counts hold back a user with no failure in the input (rule 2b)."""
-
-
-class Ledger(Protocol):
-    """What the reconciliation reads of the cycle under way, and how it records a decision."""
-
-    received: dict[str, Notified]
-    """The users notified since the cycle's start (or its last totals line), by key."""
-    failed: dict[str, int]
-    """Which of them failed: the failure lines of each."""
-    notified: int
-    """The notification lines since then, of users held back too."""
-    held: dict[str, User]
-    """Users held back since before the input (rule 2b), until received, failed or a restart
-    retries them."""
-    cycle_no: int
-    cycle_start: int | None
-    cycle_where: tuple[str, int]
-    restarts: list[Restart]
-    bound_cycle: Moment | None
-    follow: str | None
-    log: ConnectorLog
-
-    @property
-    def no_times(self) -> bool: ...
-
-    def grown(self, key: str, found: Seen) -> User: ...
-
-    def note(
-        self, key: str | None, at: Moment, what: str, detail: str, source: str, line: int
-    ) -> None: ...
 
 
 class CycleTotals:
@@ -145,6 +109,17 @@ class CycleTotals:
             self._undecide(candidates, here, source, line, unseen=True)
             self.undecided = {**kept, **self.undecided}
 
+    def _maybe_retried(self, us: int) -> None:
+        """The users a running timer held back in this cycle, whose counts received more users
+        than the input names besides them: a full sync may have retried them (see
+        `User.maybe_retried`)."""
+        ledger = self.ledger
+        start = ledger.cycle_start
+        for _, user in ledger.timers.running(us if start is None else start):
+            failed = user.last_failure is not None and user.last_failure[0] >= user.last_seen
+            if user.cycle == ledger.cycle_no and not failed:
+                user.maybe_retried = us  # (one that failed again here was retried, and failed)
+
     def forget(self) -> None:
         """A restart: the undecided cycle is never decided."""
         self.undecided = {}
@@ -196,6 +171,7 @@ class CycleTotals:
         # (users a timer holds back are named, not received: rule 2)
         if data.received > len(received) + unheld:
             self.room_at = here[0]
+            self._maybe_retried(here[0])
         unnamed = data.received - data.added - failures
         if unnamed > 0 and first_partial:  # (its failures, and the users, may precede it)
             self.first_unnamed = (unnamed, (here, source, line))

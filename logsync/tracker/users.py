@@ -63,6 +63,7 @@ class User(Seen):
         "full_sync_due",
         "held_in",
         "last_failure",
+        "maybe_retried",
         "reason",
         "recovered_at",
         "restart_cycle",
@@ -94,6 +95,10 @@ class User(Seen):
         self.held_in = 0
         """The number of the last cycle whose counts left no room for the user (held back
         there, or skipped): not added in it, whether notified again or not."""
+        self.maybe_retried: int | None = None
+        """The totals line of a cycle that named the user while its timer ran and received
+        more users than the input names outside running timers: a full sync (a restart the
+        input does not show) may have retried it there, unless it is named again after."""
 
     @classmethod
     def grown_from(cls, seen: Seen) -> User:
