@@ -97,8 +97,9 @@ class CycleTotals:
         (`start` None: left out too, or before the input), before now: a user whose retry is
         due by now may have been retried there. Whom it received the next complete cycle tells,
         as where a cycle's counts cannot say (`_undecide`)."""
-        if notified or start is not None:  # (a cycle with no totals: its lines left out too)
-            self.room_at = here[0] if start is None else start
+        if not (notified or start is not None):  # (most cycles: the last had its totals)
+            return
+        self.room_at = here[0] if start is None else start  # (its lines left out too)
         ledger = self.ledger  # (a user whose timer ran out: see `outlook`, retry unseen)
         failed = ledger.failed
         candidates = {
