@@ -212,3 +212,25 @@ def test_only_the_users_a_timer_holds_in_a_cycle_with_room_may_have_been_retried
     found = {u: (s, why) for u, s, why in states(Path(log.write(tmp_path / "CloudUserSync.log")))}
     assert found["ann@x.com"] == expected
     assert found["ben@x.com"] == ("waiting", None)
+
+
+def test_a_user_held_since_before_the_excerpt_retried_by_a_restart_awaits_its_cycle_s_totals(
+    tmp_path: Path,
+) -> None:
+    """`sed -n 328,386p` of the restart-day log: xavier, held back since before the excerpt (his
+    failure at 09:00 is not in it), is named in the restart's full sync at 13:00:36, and the
+    excerpt ends before that cycle's totals. He was `waiting`, his expected recovery the full
+    sync's start, already past; the whole log at that instant has him `pending`: the retry came,
+    its outcome is not in the input. yolanda failed again in that cycle: `waiting`."""
+    path = searched(tmp_path, RESTART_DAY[327:386])
+    assert "SMS_EXECUTIVE started" in RESTART_DAY[378]
+    found = {u: (s, why) for u, s, why in states(path)}
+    assert found == {
+        "yolanda@fabrikam.com": ("waiting", None),
+        "xavier@fabrikam.com": ("pending", "awaiting_totals"),
+    }
+    whole = SAMPLES / "restart-day" / "CloudUserSync.log"
+    truth = analyze([str(whole)], now=datetime.fromisoformat("2026-03-02T13:00:40.133-05:00"))
+    assert {u.upn: (u.state, u.pending_reason) for u in truth.users}["xavier@fabrikam.com"] == (
+        "pending", "awaiting_totals",
+    )

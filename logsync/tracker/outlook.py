@@ -315,16 +315,23 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
     decided = user.last_seen + every  # (a user is held back by the totals of its last cycle)
     state = settled_state(user)
     retried = tracker.received.get(key)
+    restarted = None if state is not None else cast(User, user).restart_cycle
     if (
         state is None
         and retried is not None
-        and last_failure is not None
-        and retried[1] > last_failure
-        and not held_unknown(user)
-        and not (retried[2] and tracker.no_times)  # (no times: held, as its cycles were)
+        and (
+            (
+                last_failure is not None
+                and retried[1] > last_failure
+                and not held_unknown(user)
+                and not (retried[2] and tracker.no_times)  # (no times: held, as its cycles were)
+            )
+            or (restarted is not None and retried[1] >= restarted[0])  # (a restart's full sync)
+        )
     ):
-        # its retry came (it was notified after its failure and not held back), no failure
-        # line followed, and the input ends before the cycle's totals say whether it was added
+        # its retry came (it was notified after its failure, or in a restart's full sync, and
+        # not held back), no failure line followed, and the input ends before the cycle's
+        # totals say whether it was added
         state, pending_reason = "pending", AWAITING_TOTALS
     elif state is None and key in tracker.totals.undecided:
         # notified in the last cycle, whose counts cannot say who was received (rule 2b)
