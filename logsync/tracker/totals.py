@@ -106,9 +106,7 @@ class CycleTotals:
             k: v for k, v in ledger.received.items() if k not in failed and not v[0].failing
         }
         if candidates:
-            kept = self.undecided
             self._undecide(candidates, here, source, line, unseen=True)
-            self.undecided = {**kept, **self.undecided}
 
     def _maybe_retried(self, us: int) -> None:
         """The users a running timer held back in this cycle, whose counts received more users
@@ -319,7 +317,9 @@ class CycleTotals:
         counts (`unseen`, see `unread`), only the first: a user missing from the next cycle
         may have failed in the lines its totals were left out with (failed users are not
         notified again), so it stays undecided."""
-        self.undecided = {key: (user, when) for key, (user, when, _) in candidates.items()}
+        # (the users of an earlier cycle no complete cycle has decided stay undecided)
+        new = {key: (user, when) for key, (user, when, _) in candidates.items()}
+        self.undecided = {**self.undecided, **new}
         start = self.ledger.cycle_start
         self._undecided_at = (here[0] if start is None else start, here, source, line)
         detail = "the cycle's counts cannot say whether it was received or held back"
@@ -328,7 +328,7 @@ class CycleTotals:
             self._unseen.update(candidates)
         else:
             self._unseen.difference_update(candidates)
-        for key in self.undecided:
+        for key in new:
             self.ledger.note(key, here, "undecided", detail, source, line)
 
     def _decide_by_presence(self, here: Moment, source: str, line: int) -> None:
