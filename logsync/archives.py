@@ -19,6 +19,14 @@ STDIN = "-"
 """The name of standard input among the inputs."""
 
 
+def display_name(name: str) -> str:
+    """How an input is named in messages: stdin for `-` (and `stdin/MEMBER` for a member of
+    a zip on stdin)."""
+    if name == STDIN or name.startswith(f"{STDIN}/"):
+        return "stdin" + name[len(STDIN) :]
+    return name
+
+
 def zip_member(name: str) -> tuple[str, str] | None:
     """(archive, member) of an input named `ARCHIVE/MEMBER` (see `zip_logs`), else None; a zip
     on stdin is the archive `-` (its members `-/MEMBER`)."""
@@ -67,8 +75,7 @@ def zip_infos(archive: str) -> list[ZipInfo]:
         with zipfile.ZipFile(_zip_file(archive)) as opened:
             return opened.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
-        shown = "stdin" if archive == STDIN else archive
-        raise InputError(shown, f"not a readable zip archive ({exc})") from exc
+        raise InputError(display_name(archive), f"not a readable zip archive ({exc})") from exc
 
 
 def open_member(name: str, archive: str, member: str) -> BinaryIO:

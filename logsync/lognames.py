@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .archives import STDIN
-
 LOG_NAMES = ("cloudusersync.lo_", "cloudusersync.log")
 """The connector's log and its rotated older half, lower-cased (Windows names ignore case)."""
 _HISTORY_RE = re.compile(r"cloudusersync-.*\.log", re.IGNORECASE)
@@ -45,10 +43,3 @@ def folder_logs(names: Iterable[str]) -> list[str]:
     named = {name.lower(): name for name in listed}
     return history + [named[name] for name in (*LOG_NAMES, *SIBLING_NAMES) if name in named]
 
-
-def display_name(name: str) -> str:
-    """How an input is named in messages: stdin for `-` (and `stdin/MEMBER` for a member of
-    a zip on stdin)."""
-    if name == STDIN or name.startswith(f"{STDIN}/"):
-        return "stdin" + name[len(STDIN) :]
-    return name

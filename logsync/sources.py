@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .archives import STDIN as STDIN
+from .archives import display_name as display_name
 from .archives import is_zip, not_an_archive, open_member, unpacked_blocks
 from .archives import zip_member as zip_member
 from .decoding import LineDecoder
@@ -25,7 +26,6 @@ from .lognames import LOG_NAMES as LOG_NAMES
 from .lognames import SIBLING_NAMES as SIBLING_NAMES
 from .lognames import SITE_COMPONENT_LOG as SITE_COMPONENT_LOG
 from .lognames import base_name as base_name
-from .lognames import display_name as display_name
 from .lognames import folder_logs
 from .lognames import is_history as is_history
 from .lognames import is_sibling as is_sibling

@@ -4,9 +4,9 @@ inside it named so (`logs.zip/SERVER/Logs`) stands for the logs that folder hold
 
 from __future__ import annotations
 
-from .archives import STDIN, member_name, zip_infos
+from .archives import STDIN, display_name, member_name, zip_infos
 from .errors import InputError
-from .lognames import display_name, folder_logs, is_sibling
+from .lognames import folder_logs, is_sibling
 
 
 def zip_logs(archive: str, under: str = "") -> list[str]:

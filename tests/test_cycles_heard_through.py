@@ -153,15 +153,21 @@ def test_a_retry_due_while_the_connector_was_not_heard_may_be_unseen(
     assert (ann.state, ann.pending_reason, iso(ann.expected_recovery)) == expected
 
 
+def unheard_note(start: str, end: str, span: str) -> str:
+    """The line stderr says where the connector was not heard from `start` to `end`."""
+    return (
+        f"logsync: the connector was not heard from {start} to {end} ({span} with no cycle, "
+        "then cycles again): lines may be left out there (an excerpt in pieces?), or it "
+        "stalled; users whose failure or retry may be there are pending"
+    )
+
+
 def test_where_the_connector_was_not_heard_is_said_on_stderr(tmp_path: Path) -> None:
     path = silent_day(tmp_path, "2026-03-03 12:00:00")
     result = runner.invoke(app, ["check", path])
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[0] == (
-        "logsync: the connector was not heard from 2026-03-03T08:40:00-05:00 to "
-        "2026-03-03T12:00:00-05:00 (3h 20m with no cycle, then cycles again): lines may be left "
-        "out there (an excerpt in pieces?), or it stalled; users whose failure or retry may be "
-        "there are pending"
+    assert result.stderr.splitlines()[0] == unheard_note(
+        "2026-03-03T08:40:00-05:00", "2026-03-03T12:00:00-05:00", "3h 20m"
     )
     assert result.stdout.splitlines()[-1].startswith("FAIL: 1 user (1 pending that may be stuck)")
     quiet = runner.invoke(app, ["check", "--quiet", path])

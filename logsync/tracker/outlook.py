@@ -315,7 +315,6 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
     decided = user.last_seen + every  # (a user is held back by the totals of its last cycle)
     state = settled_state(user)
     retried = tracker.received.get(key)
-    restarted = None if state is not None else cast(User, user).restart_cycle
     if (
         state is None
         and retried is not None
@@ -326,7 +325,10 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
                 and not held_unknown(user)
                 and not (retried[2] and tracker.no_times)  # (no times: held, as its cycles were)
             )
-            or (restarted is not None and retried[1] >= restarted[0])  # (a restart's full sync)
+            or (  # (a restart's full sync)
+                (restarted := cast(User, user).restart_cycle) is not None
+                and retried[1] >= restarted[0]
+            )
         )
     ):
         # its retry came (it was notified after its failure, or in a restart's full sync, and
