@@ -143,18 +143,94 @@ def test_a_cycle_whose_start_is_shown_and_totals_not_may_hold_a_retry(tmp_path: 
 def test_users_named_in_cycle_after_cycle_without_totals_fail_the_gate(tmp_path: Path) -> None:
     """`grep -iE 'NotifyAccount|Starting user'`: bob, heidi, erin and ivan are named in every
     cycle (a user added is named no more), and `check` passed: "10 pending users not counted".
-    A user named in a later cycle was not added in the one before: it may be stuck."""
+    A user named in a later cycle was not added in the one before: it may be stuck. frank,
+    named only in the last cycle, may be too: no cycle of the input is whole (none has its
+    totals), so none tells whether he was named, held back, before."""
     lines = [x for x in DEMO_LINES if x.startswith(("NotifyAccount", "Starting user"))]
     path = searched(tmp_path, lines)
     gate = runner.invoke(app, ["check", str(path)])
     assert (gate.exit_code, gate.stdout.splitlines()[-1]) == (
         1,
-        "FAIL: 9 users (9 pending that may be stuck), limit 0 as of "
-        "2026-11-25T16:04:59.644-08:00; 1 other pending user not counted by --fail-on "
-        "waiting,overdue,failed,connector",
+        "FAIL: 10 users (10 pending that may be stuck), limit 0 as of "
+        "2026-11-25T16:04:59.644-08:00",
     )
     undetermined = {u for u, _, why in states(path) if why == "undetermined"}
-    assert {"bob@contoso.com", "heidi@contoso.com", "erin@contoso.com", "ivan@contoso.com"} <= undetermined
+    assert {"bob@contoso.com", "heidi@contoso.com", "erin@contoso.com", "ivan@contoso.com",
+            "frank@contoso.com"} <= undetermined
+
+
+def test_users_named_only_in_an_excerpt_s_one_cycle_without_totals_fail_the_gate(
+    tmp_path: Path,
+) -> None:
+    """`grep -C1 -i alice --no-group-separator`: three notifications of the 08:00 cycle on the
+    24th, nothing else. `check` passed ("3 pending users not counted") where the whole log has
+    carol held back by her timer at that instant: a user held back is named in every cycle, and
+    no earlier cycle of the input says whether these were. They may be stuck."""
+    path = searched(tmp_path, context("alice", 1))
+    assert states(path) == [
+        ("alice@contoso.com", "pending", "undetermined"),
+        ("carol@contoso.com", "pending", "undetermined"),
+        ("grace@contoso.com", "pending", "undetermined"),
+    ]
+    gate = runner.invoke(app, ["check", str(path)])
+    assert (gate.exit_code, gate.stdout.splitlines()[-1]) == (
+        1,
+        "FAIL: 3 users (3 pending that may be stuck), limit 0 as of "
+        "2026-11-24T08:00:11.962-08:00",
+    )
+    whole = analyze([str(SAMPLES / "CloudUserSync.log")], now=datetime.fromisoformat(
+        "2026-11-24T08:00:11.962-08:00"))
+    assert [(u.upn, u.state) for u in whole.users if u.upn.startswith("carol")] == [
+        ("carol@contoso.com", "waiting")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("before", "expected"),
+    [
+        # nothing before the cycle: new@ may have been held back since before the input
+        ("", ("pending", "undetermined")),
+        # a whole cycle that did not name new@: it was not held back then
+        ("whole", ("pending", "awaiting_totals")),
+        # that cycle's totals left out: it cannot say
+        ("start", ("pending", "undetermined")),
+        # a restart: its full sync retries every user held back (rule 3)
+        ("restart", ("pending", "awaiting_totals")),
+    ],
+)
+def test_a_user_named_in_a_cycle_without_totals_awaits_them_only_after_a_whole_cycle_or_restart(
+    tmp_path: Path, before: str, expected: tuple[str, str]
+) -> None:
+    log = Log()
+    if before in ("whole", "start"):
+        log.cycle("2026-03-02 07:55:00", requested=("old@x.com",))
+        if before == "start":
+            del log.lines[-2:]  # (its totals lines)
+    if before == "restart":
+        log.restart("2026-03-02 07:59:40")
+    log.at("2026-03-02 08:00:00", START).at("2026-03-02 08:00:02", NOTIFY.format("new@x.com"))
+    found = {u.upn: (u.state, u.pending_reason) for u in analyze([log.write(tmp_path / "CloudUserSync.log")]).users}
+    assert found["new@x.com"] == expected
+
+
+@pytest.mark.parametrize(("restart", "expected"), [(True, "awaiting_totals"), (False, "undetermined")])
+def test_a_user_named_before_a_restart_and_in_its_full_sync_awaits_the_full_sync_s_totals(
+    tmp_path: Path, restart: bool, expected: str
+) -> None:
+    """new@ is named in a cycle cut off with no totals, then in the next cycle, whose totals
+    are not in the input yet. Where a restart came between, that cycle is its full sync, which
+    retries every user whatever held it back: its totals will tell. Without one, new@ was not
+    added in the first cycle (a user added is named no more): it may be held back."""
+    log = Log()
+    log.at("2026-03-02 07:55:00", START).at("2026-03-02 07:55:02", NOTIFY.format("new@x.com"))
+    if restart:
+        log.restart("2026-03-02 07:59:40")
+        log.at("2026-03-02 08:00:00", "Starting user full sync, raise failure status messages = True")
+    else:
+        log.at("2026-03-02 08:00:00", START)
+    log.at("2026-03-02 08:00:02", NOTIFY.format("new@x.com"))
+    found = {u.upn: u.pending_reason for u in analyze([log.write(tmp_path / "CloudUserSync.log")]).users}
+    assert found == {"new@x.com": expected}
 
 
 RESTART_DAY = (SAMPLES / "restart-day" / "CloudUserSync.log").read_text(encoding="utf-8-sig").splitlines()

@@ -541,7 +541,8 @@ def test_an_observer_can_be_detached_between_batches() -> None:
     )
     assert seen == [[]]
     assert [(u.upn, u.state, u.pending_reason) for u in tracker.result().users] == [
-        ("amy@contoso.com", "pending", "awaiting_totals")
+        # (no whole cycle before hers: she may be held back since before the rows)
+        ("amy@contoso.com", "pending", "undetermined")
     ]
 
 

@@ -10,12 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable
 from datetime import datetime, timedelta
 from operator import itemgetter
-from typing import NamedTuple, Protocol, cast
+from typing import NamedTuple, cast
 
 from ..times import instant_key, micros, moment_time, timeless
-from .connector import ConnectorLog
-from .history import History, fold_held_back, outlook_steps
-from .ledger import Notified
+from .history import fold_held_back, outlook_steps
 from .model import (
     AWAITING_TOTALS,
     DEFAULT_INTERVAL,
@@ -27,35 +25,19 @@ from .model import (
     UNDETERMINED,
     Moment,
     Result,
-    TrackerOptions,
     UserState,
-    ZoneTable,
     time_of,
 )
-from .totals import CycleTotals
-from .users import Seen, User, Users, held_unknown, settled_state, user_key
+from .unknowns import (
+    Tracked,
+    held_since_within,
+    left_out_before,
+    overdue_or_unseen,
+    why_pending,
+)
+from .users import Seen, User, held_unknown, settled_state, user_key
 
 _MICROSECOND = timedelta(microseconds=1)
-
-
-class Tracked(Protocol):
-    """What the conclusions read of a tracker that has read rows."""
-
-    options: TrackerOptions
-    after: int
-    users: Users
-    received: dict[str, Notified]
-    log: ConnectorLog
-    totals: CycleTotals
-    zone_table: ZoneTable
-    start: int | None
-    bound_cycle: Moment | None
-    latest: Moment | None
-
-    @property
-    def no_times(self) -> bool: ...
-    follow: str | None
-    history: History
 
 
 class _Context(NamedTuple):
@@ -100,27 +82,22 @@ def conclude(
     for key, user in tracker.users.items():
         if match is not None and not match(user.upn):
             continue
-        if states is None:
-            found = _state(tracker, key, user, context)
-        else:
+        if states is not None:
             quick = settled_state(user)
             # a pending user whose outcome is unknown is listed with the waiting (it counts
             # as waiting against a gate): its state is worked out
             maybe_listed = quick == "pending" and "waiting" in states
             if quick is not None and quick not in states and not maybe_listed:
                 counts[quick] += 1
-                undetermined += quick == "pending" and key in tracker.totals.undecided
+                if quick == "pending":
+                    undetermined += why_pending(tracker, key, user) == UNDETERMINED
                 continue
-            found = _state(tracker, key, user, context)
-            if not found.listed_in(states):
-                counts[found.state] += 1
-                undetermined += found.undetermined
-                unseen += found.pending_reason == RETRY_UNSEEN
-                continue
+        found = _state(tracker, key, user, context)
         counts[found.state] += 1
         undetermined += found.undetermined
         unseen += found.pending_reason == RETRY_UNSEEN
-        listed.append((rank[found.state], found.instants[3] or 0, key, found))
+        if states is None or found.listed_in(states):
+            listed.append((rank[found.state], found.instants[3] or 0, key, found))
     listed.sort(key=itemgetter(0, 1, 2))
     users = [entry[3] for entry in listed]
     del listed
@@ -258,19 +235,6 @@ def _freed(user: UserState, context: _Context) -> tuple[int, float | None] | Non
     return candidate, (expected - candidate) / 1_000_000
 
 
-def _overdue(tracker: Tracked, expected: int, due: int | None) -> tuple[str, str | None]:
-    """A user past its `due` time, no retry logged since `expected`: overdue, unless the input
-    has no cycle line, leaves lines out after it (`grep -C`), was not heard after its due time
-    up to that cycle (`ConnectorLog.unheard`), or a cycle since received more users than it
-    names (`findstr`): the retry may be there unseen."""
-    room, unheard = tracker.totals.room_at, tracker.log.unheard
-    unseen = not tracker.log.cycles_logged() or _left_out_after(tracker, expected)
-    unseen |= unheard is not None and due is not None and due < unheard[1] <= expected
-    if unseen or (room is not None and room >= expected):
-        return "pending", RETRY_UNSEEN
-    return "overdue", None
-
-
 def _unnamed_at(at: tuple[Moment, str, int] | None) -> tuple[datetime, str, int] | None:
     if at is None:
         return None
@@ -339,12 +303,9 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
         # notified in the last cycle, whose counts cannot say who was received (rule 2b)
         state, pending_reason = "pending", UNDETERMINED
     elif state == "pending":
-        if key in tracker.totals.undecided:
-            pending_reason = UNDETERMINED
-        elif key in tracker.received:
-            pending_reason = AWAITING_TOTALS
+        pending_reason = why_pending(tracker, key, user)
     elif state is None and held_unknown(user) and (
-        _left_out_before(tracker, decided) or _held_since_within(tracker, user)
+        left_out_before(tracker, decided) or held_since_within(tracker, user)
     ):
         # held back by counts of cycles the excerpt shows in part, or by a failure that may
         # lie in what it leaves out before the user's first line (or that it does not show,
@@ -390,7 +351,8 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
             remaining = (expected - context.as_of) / 1_000_000
         state = "waiting"
         if overdue:
-            state, pending_reason = _overdue(tracker, expected, due_by if due is None else due)
+            due_at = due_by if due is None else due
+            state, pending_reason = overdue_or_unseen(tracker, expected, due_at)
         if (maybe := cast(User, user).maybe_retried) is not None and maybe >= user.last_seen:
             state, pending_reason = "pending", RETRY_UNSEEN  # (see `User.maybe_retried`)
     found = UserState(
@@ -423,28 +385,3 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
         pending_reason=pending_reason,
     )
     return _restarted(found, context) if timer else found
-
-
-def _held_since_within(tracker: Tracked, user: Seen) -> bool:
-    """Whether a user held back by a failure the input does not show (a search that kept no
-    failure line) was first notified after a whole cycle of the input: held back since then,
-    not since before the input (a user held back is notified in every cycle)."""
-    first = tracker.totals.first_complete
-    return first is not None and user.first_seen > first
-
-
-def _left_out_before(tracker: Tracked, us: int) -> bool:
-    """Whether the input leaves lines out somewhere before `us` (see `CycleTotals.gaps`), or
-    may where the connector was not heard (`ConnectorLog.unheard`)."""
-    gaps, unheard = tracker.totals.gaps, tracker.log.unheard
-    if unheard is not None and unheard[0] < us:
-        return True
-    return gaps is not None and gaps[0] is not None and gaps[0] < us
-
-
-def _left_out_after(tracker: Tracked, us: int) -> bool:
-    """Whether the input leaves lines out somewhere after `us`, or may (as above)."""
-    gaps, unheard = tracker.totals.gaps, tracker.log.unheard
-    if unheard is not None and unheard[1] > us:
-        return True
-    return gaps is not None and (gaps[1] is None or gaps[1] > us)

@@ -1,0 +1,93 @@
+"""What an input that leaves lines out (a search, an excerpt, a log cut where a failure or a
+retry would be) can and cannot say of a user (SPEC §4 rules 2b and 5): the `pending` reasons
+where the outcome is not in the input.
+
+Functions of a tracker that has read the rows (`Tracked`); nothing here changes it.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from .connector import ConnectorLog
+from .history import History
+from .ledger import Notified
+from .model import (
+    AWAITING_TOTALS,
+    RETRY_UNSEEN,
+    UNDETERMINED,
+    Moment,
+    TrackerOptions,
+    ZoneTable,
+)
+from .totals import CycleTotals
+from .users import Seen, Users
+
+
+class Tracked(Protocol):
+    """What the conclusions read of a tracker that has read rows."""
+
+    options: TrackerOptions
+    after: int
+    users: Users
+    received: dict[str, Notified]
+    log: ConnectorLog
+    totals: CycleTotals
+    zone_table: ZoneTable
+    start: int | None
+    bound_cycle: Moment | None
+    latest: Moment | None
+
+    @property
+    def no_times(self) -> bool: ...
+    follow: str | None
+    history: History
+
+
+def overdue_or_unseen(tracker: Tracked, expected: int, due: int | None) -> tuple[str, str | None]:
+    """A user past its `due` time, no retry logged since `expected`: overdue, unless the input
+    has no cycle line, leaves lines out after it (`grep -C`), was not heard after its due time
+    up to that cycle (`ConnectorLog.unheard`), or a cycle since received more users than it
+    names (`findstr`): the retry may be there unseen."""
+    room, unheard = tracker.totals.room_at, tracker.log.unheard
+    unseen = not tracker.log.cycles_logged() or left_out_after(tracker, expected)
+    unseen |= unheard is not None and due is not None and due < unheard[1] <= expected
+    if unseen or (room is not None and room >= expected):
+        return "pending", RETRY_UNSEEN
+    return "overdue", None
+
+
+def held_since_within(tracker: Tracked, user: Seen) -> bool:
+    """Whether a user held back by a failure the input does not show (a search that kept no
+    failure line) was first notified after a whole cycle of the input: held back since then,
+    not since before the input (a user held back is notified in every cycle)."""
+    first = tracker.totals.first_complete
+    return first is not None and user.first_seen > first
+
+
+def why_pending(tracker: Tracked, key: str, user: Seen) -> str | None:
+    """Why a user requested with no outcome is `pending`: its cycle's counts cannot say whether
+    it was held back, or it was named in a cycle whose totals the input does not hold: awaiting
+    them, unless it may be held back since before the input (no whole cycle nor restart of the
+    input came before it: a user held back is named in every cycle, see `Notified`)."""
+    if key in tracker.totals.undecided:
+        return UNDETERMINED
+    named = tracker.received.get(key)
+    if named is None:
+        return None
+    return UNDETERMINED if named[2] else AWAITING_TOTALS
+def left_out_before(tracker: Tracked, us: int) -> bool:
+    """Whether the input leaves lines out somewhere before `us` (see `CycleTotals.gaps`), or
+    may where the connector was not heard (`ConnectorLog.unheard`)."""
+    gaps, unheard = tracker.totals.gaps, tracker.log.unheard
+    if unheard is not None and unheard[0] < us:
+        return True
+    return gaps is not None and gaps[0] is not None and gaps[0] < us
+
+
+def left_out_after(tracker: Tracked, us: int) -> bool:
+    """Whether the input leaves lines out somewhere after `us`, or may (as above)."""
+    gaps, unheard = tracker.totals.gaps, tracker.log.unheard
+    if unheard is not None and unheard[1] > us:
+        return True
+    return gaps is not None and (gaps[1] is None or gaps[1] > us)
