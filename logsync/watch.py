@@ -163,7 +163,7 @@ class Watcher:
             if runs > 1:
                 self.runs.append((name, runs))
             for batch in batches:
-                self.tracker.note_causes(batch)
+                self.tracker.log.note_causes(batch)
 
     def read(self) -> int:
         """Feed whatever was appended; the number of rows. Raises an input error once what the

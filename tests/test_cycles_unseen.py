@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from logsync import analyze
 from logsync.cli import app
+from logsync.times import iso
 
 from .conftest import SAMPLES
 from .logtext import Log
@@ -327,3 +328,146 @@ def test_users_an_undecided_cycle_named_stay_undecided_until_a_complete_cycle_de
     assert found["carol@contoso.com"] == ("pending", "undetermined")
     assert found["ivan@contoso.com"] == ("pending", "undetermined")
     assert found["dave@contoso.com"] == ("failed", None)
+
+
+@pytest.mark.parametrize("around", [1, 2])
+def test_a_user_held_since_before_an_excerpt_and_missing_from_its_later_cycles_may_have_recovered(
+    tmp_path: Path, around: int
+) -> None:
+    """`grep -C1 -i ivan --no-group-separator` (and `-C2`): carol, held back since before the
+    excerpt, is named beside ivan in every cycle up to 07:40 on the 25th; at 07:45 the
+    connector named her after ivan and heidi, out of the context lines, and retried and added
+    her. The cycles after it show ivan's lines and no totals. carol was `waiting`, due by 08:20
+    at the latest; the whole log has her `recovered` at 07:45. A user held back is named in
+    every cycle, so those cycles leave her line out, and her retry may be among them."""
+    path = searched(tmp_path, context("ivan", around))
+    found = {u: (s, why) for u, s, why in states(path)}
+    assert found["carol@contoso.com"] == ("pending", "retry_unseen")
+    assert found["ivan@contoso.com"] == ("waiting", None)
+    gate = runner.invoke(app, ["check", str(path)])
+    assert gate.exit_code == 1
+    end = analyze([str(path)]).as_of
+    whole = analyze([str(SAMPLES / "CloudUserSync.log")], now=end)
+    assert [(u.upn, u.state) for u in whole.users if u.upn.startswith("carol")] == [
+        ("carol@contoso.com", "recovered")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("after", "expected"),
+    [
+        # the cycle after the last notification has not ended: held@ may yet be named in it
+        ("", ("waiting", None)),
+        # it ended with no line about held@: its retry may be the line left out
+        ("start", ("pending", "retry_unseen")),
+        # a complete cycle that does not name it passed it over (`due_cycle`): decided
+        ("totals", ("waiting", None)),
+        # named again, held back: its timer still runs
+        ("named", ("waiting", None)),
+    ],
+)
+def test_a_user_held_since_before_the_input_missing_from_an_ended_cycle_may_have_been_retried(
+    tmp_path: Path, after: str, expected: tuple[str, str | None]
+) -> None:
+    log = Log()
+    log.at("2026-03-02 08:00:00", START).at("2026-03-02 08:00:02", NOTIFY.format("held@x.com"))
+    log.at("2026-03-02 08:00:03", TOTALS.format(0, 0))  # (held back since before the input)
+    log.at("2026-03-02 08:05:00", START).at("2026-03-02 08:05:02", NOTIFY.format("x@x.com"))
+    if after == "totals":
+        log.at("2026-03-02 08:05:03", TOTALS.format(1, 1))
+    if after:
+        log.at("2026-03-02 08:10:00", START)
+    if after == "named":
+        log.at("2026-03-02 08:10:02", NOTIFY.format("held@x.com"))
+    found = {u.upn: (u.state, u.pending_reason) for u in analyze([log.write(tmp_path / "CloudUserSync.log")]).users}
+    assert found["held@x.com"] == expected
+
+
+REMOVAL = ("Total received users from SCCM to be removed from cloud = 0", "Successfully removed users from cloud 0")
+
+
+@pytest.mark.parametrize(
+    ("between", "expected"),
+    [
+        # the removal lines after held@'s cycle's totals: the next cycle began, its start left
+        # out; it named x@ and logged totals, so it ended when the next removal lines came
+        ("totals", ("pending", "retry_unseen")),
+        # the same with no totals: after a cycle that named a user, they begin the next
+        ("names", ("pending", "retry_unseen")),
+        # no removal lines: the names and totals read as one stretch after held@'s cycle, which
+        # no later cycle ends: its timer runs as before
+        ("none", ("waiting", None)),
+    ],
+)
+def test_removal_lines_begin_a_cycle_whose_start_an_excerpt_leaves_out(
+    tmp_path: Path, between: str, expected: tuple[str, str | None]
+) -> None:
+    """Every cycle logs its removal lines just after its start (`grep -C2` keeps them where it
+    leaves the start out): after a cycle that named users or logged its totals, they begin the
+    next cycle. held@, held back since before the input, is not named in such a cycle that
+    ended: its line is left out, and its retry may be that line."""
+    log = Log()
+    log.at("2026-03-02 08:00:00", START).at("2026-03-02 08:00:02", NOTIFY.format("held@x.com"))
+    log.at("2026-03-02 08:00:03", TOTALS.format(0, 0))
+    for minute, upn in ((5, "x@x.com"), (10, "y@x.com")):  # (none named again: see `named_again`)
+        if between != "none":
+            log.at(f"2026-03-02 08:{minute:02d}:00", REMOVAL[0]).at(f"2026-03-02 08:{minute:02d}:00", REMOVAL[1])
+        log.at(f"2026-03-02 08:{minute:02d}:02", NOTIFY.format(upn))
+        if between != "names":
+            log.at(f"2026-03-02 08:{minute:02d}:03", TOTALS.format(0, 0))
+    found = {u.upn: (u.state, u.pending_reason) for u in analyze([log.write(tmp_path / "CloudUserSync.log")]).users}
+    assert found["held@x.com"] == expected
+
+
+def test_removal_lines_after_a_cycle_start_or_after_each_other_begin_no_cycle(tmp_path: Path) -> None:
+    """The removal lines of a cycle whose start is in the input, and the second of the two
+    lines, begin nothing: a log's cycles are read as they were (each complete cycle decides)."""
+    log = Log()
+    log.cycle("2026-03-02 08:00:00", ("held@x.com", "new@x.com"), {"held@x.com": "UserNotFound"})
+    log.cycle("2026-03-02 08:05:00", ("held@x.com",), added=0)
+    log.lines[-2] = log.lines[-2].replace("add from SCCM = 1", "add from SCCM = 0")  # (its timer)
+    log.cycle("2026-03-02 08:10:00", ("old@x.com",), added=0)
+    log.lines[-2] = log.lines[-2].replace("add from SCCM = 1", "add from SCCM = 0")
+    analysis = analyze([log.write(tmp_path / "CloudUserSync.log")])
+    assert [(u.upn, u.state, u.pending_reason) for u in analysis.users] == [
+        ("held@x.com", "waiting", None),
+        ("old@x.com", "pending", "undetermined"),
+        ("new@x.com", "synced", None),
+    ]
+    assert analysis.result.cycles == 3
+    assert analysis.tracker.cycle_no == 3
+
+
+def test_a_user_named_in_the_cycle_before_and_again_after_removal_lines_begins_no_further_cycle(
+    tmp_path: Path,
+) -> None:
+    """The removal lines begin the cycle that names x@ again: x@ is named there once, so it
+    begins no cycle of its own (a user named again over a minute later does, where no cycle
+    began since, see `named_again`). held@, named in the cycle before, may yet be named in the
+    cycle under way: its timer runs."""
+    log = Log()
+    log.at("2026-03-02 08:00:00", START).at("2026-03-02 08:00:02", NOTIFY.format("held@x.com"))
+    log.at("2026-03-02 08:00:03", TOTALS.format(0, 0))
+    log.at("2026-03-02 08:05:00", REMOVAL[1])
+    log.at("2026-03-02 08:05:02", NOTIFY.format("held@x.com")).at("2026-03-02 08:05:02", NOTIFY.format("x@x.com"))
+    log.at("2026-03-02 08:10:00", REMOVAL[1]).at("2026-03-02 08:10:02", NOTIFY.format("x@x.com"))
+    analysis = analyze([log.write(tmp_path / "CloudUserSync.log")])
+    found = {u.upn: (u.state, u.pending_reason) for u in analysis.users}
+    assert (found["held@x.com"], analysis.tracker.cycle_no) == (("waiting", None), 3)
+
+
+def test_a_user_held_since_before_the_input_retried_by_a_restart_s_full_sync_waits_for_it(
+    tmp_path: Path,
+) -> None:
+    """A restart and its full sync's start end no cycle that left held@ out: the full sync
+    retries it (rule 3), and the input ends before its line. It waits for that cycle."""
+    log = Log()
+    log.at("2026-03-02 08:00:00", START).at("2026-03-02 08:00:02", NOTIFY.format("held@x.com"))
+    log.at("2026-03-02 08:00:03", TOTALS.format(0, 0))
+    log.restart("2026-03-02 08:02:00")
+    log.at("2026-03-02 08:02:20", "Starting user full sync, raise failure status messages = True")
+    analysis = analyze([log.write(tmp_path / "CloudUserSync.log")])
+    [held] = analysis.users
+    assert (held.state, held.pending_reason, held.recovery_by, iso(held.expected_recovery)) == (
+        "waiting", None, "restart", "2026-03-02T08:02:20-04:00"
+    )

@@ -144,6 +144,8 @@ def test_fast_path_falls_back_where_a_chunk_holds_a_broken_line(tmp_path: Path) 
     assert list(fast) == list(plain)
     assert [e.kind for e in fast] == [
         "sync_started",
+        "remove_totals",
+        "users_removed",
         "unparsed",
         "user_add_requested",
         "user_add_failed",

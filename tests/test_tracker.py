@@ -296,14 +296,14 @@ def test_tracker_invariants_hold_on_random_histories(tmp_path: Path, plans: list
 
 def test_tracker_ignores_events_it_does_not_track(tmp_path: Path) -> None:
     log = Log()
-    log.at("2014-09-14 10:00:00", "Successfully removed users from cloud 0")
+    log.at("2014-09-14 10:00:00", "UserFullSync:- Users Added = 0, Users Removed = 0")
     log.at("2014-09-14 10:01:00", "UserDeltaSync:- Users Added = 3, Users Removed = 0")
     log.at("2014-09-14 10:02:00", "Some other message about scott@contoso.com")
     tracker = Tracker(TrackerOptions())
     from logsync.pipeline import EventStream
 
     events = list(EventStream([log.write(tmp_path / "CloudUserSync.log")]))
-    assert [e.kind for e in events] == ["users_removed", "sync_summary", "message"]
+    assert [e.kind for e in events] == ["sync_summary", "sync_summary", "message"]
     for event in events:
         tracker.feed(event)
     result = tracker.result()
@@ -1017,14 +1017,15 @@ def test_connector_stalled_after_a_restart_without_a_cycle(tmp_path: Path) -> No
 
 
 def test_no_cycles_after_a_start_names_the_start(tmp_path: Path) -> None:
-    """A log whose connector started and logged nothing since: its start is the evidence."""
+    """A log whose connector started and logged nothing since: its start is the evidence, and
+    no cycle since the log's first record (a cycle's removal lines, its start not in the log)."""
     log = Log()
     log.at("2026-03-02 07:59:00", "Successfully removed users from cloud 0")
     log.at("2026-03-02 08:00:00", "CCloudUserSync::Process - User sync processing has started.")
     path = log.write(tmp_path / "c.log")
     connector = analyze([path]).connector
     assert (connector.state, iso(connector.since), iso(connector.last_restart)) == (
-        "no_cycles", "2026-03-02T08:00:00-04:00", "2026-03-02T08:00:00-04:00",
+        "no_cycles", "2026-03-02T07:59:00-04:00", "2026-03-02T08:00:00-04:00",
     )
     assert (connector.source, connector.line) == (path, 2)
 

@@ -726,10 +726,10 @@ def test_a_timer_run_out_in_an_input_without_cycle_lines_is_no_overdue(tmp_path:
     gate = CliRunner().invoke(app, ["check", str(path)])
     assert gate.exit_code == 1
     assert gate.stdout.splitlines()[-3:] == [
-        "carol@contoso.com\tpending\tUserNotFound\toutcome unknown: its timer ran out, and the "
+        "carol@contoso.com\tpending\tUserNotFound\toutcome unknown: its timer may have run out, and the "
         "input holds no cycle's start or totals, leaves lines out, or cycles since then received "
         "users it does not name: it cannot show whether it was retried and added; the whole log would tell",
-        "ivan@contoso.com\tpending\tUserNotFound\toutcome unknown: its timer ran out, and the "
+        "ivan@contoso.com\tpending\tUserNotFound\toutcome unknown: its timer may have run out, and the "
         "input holds no cycle's start or totals, leaves lines out, or cycles since then received "
         "users it does not name: it cannot show whether it was retried and added; the whole log would tell",
         "FAIL: 6 users (3 waiting, 1 failed, 2 pending that may be stuck), limit 0 as of "
@@ -1128,7 +1128,7 @@ def test_sibling_causes_before_any_connector_row_are_named_with_no_cycles() -> N
     at = micros(datetime(2026, 3, 2, 9, 1, tzinfo=zone))
     error = StatusMessage(1081, "E", "SMS_CLOUD_USERSYNC", 7040)
     tracker = Tracker()
-    tracker.note_causes([(at, zone, "status_message", error, "/site/Logs/sitecomp.log", 1)])
+    tracker.log.note_causes([(at, zone, "status_message", error, "/site/Logs/sitecomp.log", 1)])
     connector = tracker.connector(None, 300_000_000)
     assert connector.state == "no_cycles"
     assert [(c.kind, iso(c.time), c.line, c.status_ids) for c in connector.causes] == [
@@ -1148,7 +1148,7 @@ def test_a_cause_after_the_judgement_is_not_named() -> None:
             (start + 2 * minute, zone, "certificate_wait", CertificateWait(1), "CloudUserSync.log", 2),
         ]
     )
-    tracker.note_causes(
+    tracker.log.note_causes(
         [
             (start + minute, zone, "certificate_failed", None, "CertMgr.log", 1),
             (start + 10 * minute, zone, "no_intune_subscription", None, "dmpuploader.log", 1),

@@ -28,17 +28,9 @@ MAX_CAUSES = 256
 
 TRACKED_KINDS = frozenset(
     {
-        "component_started",
-        "processing_started",
-        "processing_stopping",
-        "sync_started",
-        "user_add_requested",
-        "user_add_failed",
-        "add_totals",
-        "status_message",
-        "certificate_wait",
-        "certificate_failed",
-        "no_intune_subscription",
+        "component_started", "processing_started", "processing_stopping", "sync_started",
+        "remove_totals", "users_removed", "user_add_requested", "user_add_failed", "add_totals",
+        "status_message", "certificate_wait", "certificate_failed", "no_intune_subscription",
     }
 )
 """The event kinds the tracker reads; the rest it ignores."""

@@ -109,6 +109,8 @@ class Tracker:
             "user_add_requested": self._on_requested,
             "user_add_failed": self._on_failed,
             "add_totals": self._on_add_totals,
+            "remove_totals": self._on_removal,
+            "users_removed": self._on_removal,
             "status_message": self._starts(log.status_message),
             "certificate_wait": log.certificate_wait,
             "certificate_failed": log.certificate_failed,
@@ -184,11 +186,6 @@ class Tracker:
             observer.rows(rows, held_back)  # type: ignore[arg-type]
             self._held_back = None
 
-    def note_causes(self, rows: Iterable[Row]) -> None:
-        """Read rows of sibling logs read apart from the connector's log (`watch`, once, after
-        it): only causes of connector problems count, in any order (see `ConnectorLog`)."""
-        self.log.note_causes(rows)
-
     def _new_zone(self, us: int, zone: tzinfo | None, source: str, line: int) -> None:
         if self._zone is NO_TIMES and zone is not NO_TIMES:  # times begin after lines with none
             self.start, self.bound_cycle = us, None
@@ -213,11 +210,6 @@ class Tracker:
             self.received[key] = (user, when, uncertain)
         self.totals.regrown(key, user)
         return user
-
-    def _met(self, key: str) -> None:
-        """A user met for the first time, while a part of a UPN is followed (see `History`)."""
-        self.history.met(key)
-        self.follow = self.history.key
 
     # -- the connector's starts ---------------------------------------------------------------
 
@@ -270,6 +262,12 @@ class Tracker:
                     key, here, "retry_cycle", "first cycle after full sync due", source, line
                 )
 
+    def _on_removal(self, us: int, zone: tzinfo | None, _: Any, source: str, line: int) -> None:
+        """The removal lines, which open every cycle after its start: see `CycleTotals.opens`."""
+        if self.totals.opens(self.notified):
+            self._cycle_begins(self.cycle_start, (us, zone), source, line)
+            self.cycle_start, self._limits = None, _NO_CYCLE
+
     def _cycle_begins(self, start: int | None, here: Moment, source: str, line: int) -> None:
         """A cycle begins `here` (at its start, or see `CycleTotals.named_again`)."""
         self.cycle_no += 1
@@ -315,7 +313,8 @@ class Tracker:
         if user is None:
             user = self.users[key] = Seen(upn, us)
             if self.history.part is not None:
-                self._met(key)
+                self.history.met(key)  # (a user met first, while a part of a UPN is followed)
+                self.follow = self.history.key
         else:
             user.last_seen = us
         user.requests += 1
@@ -369,7 +368,8 @@ class Tracker:
             user = User(upn, us)
             self.users[key] = user
             if self.history.part is not None:
-                self._met(key)
+                self.history.met(key)
+                self.follow = self.history.key
         else:
             user = self.grown(key, found)
             user.last_seen = us

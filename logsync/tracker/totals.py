@@ -61,6 +61,8 @@ class CycleTotals:
         held back since before the input (see `outlook`)."""
         self._unseen: set[str] = set()
         """Of the `undecided`, those named in a cycle with no totals line (see `unread`)."""
+        self._closed = False
+        """Whether a totals line ended the cycle under way (see `opens`)."""
         self._named: dict[str, int] = {}
         """When each user was named since the last totals line (or the cycle they begin), where
         no cycle start came before it (see `named_again`)."""
@@ -87,6 +89,16 @@ class CycleTotals:
         self._named = {key: us}
         return True
 
+    def opens(self, notified: int) -> bool:
+        """Whether removal lines (`remove_totals`, `users_removed`: every cycle logs them just
+        after its start) begin a cycle whose start the input leaves out (`grep -C2`): the cycle
+        under way named users (`notified`) or logged its totals since it began. Users are named
+        anew from there (see `named_again`)."""
+        if not (notified or self._closed):
+            return False
+        self._named = {}
+        return True
+
     def unread(
         self, start: int | None, notified: int, here: Moment, source: str, line: int
     ) -> None:
@@ -97,6 +109,7 @@ class CycleTotals:
         (`start` None: left out too, or before the input), before now: a user whose retry is
         due by now may have been retried there. Whom it received the next complete cycle tells,
         as where a cycle's counts cannot say (`_undecide`)."""
+        self._closed = False
         if not (notified or start is not None):  # (most cycles: the last had its totals)
             return
         self.room_at = here[0] if start is None else start  # (its lines left out too)
@@ -147,6 +160,7 @@ class CycleTotals:
         """A totals line (`complete`: its cycle's start is in the input; `first_partial`: it
         ends the first cycle, whose start is not)."""
         ledger = self.ledger
+        self._closed = True
         if self._named:
             self._named = {}
         if ledger.cycle_start is None and ledger.received:  # (its start not in the input)

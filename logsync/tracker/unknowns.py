@@ -35,6 +35,7 @@ class Tracked(Protocol):
     totals: CycleTotals
     zone_table: ZoneTable
     start: int | None
+    cycle_no: int
     bound_cycle: Moment | None
     latest: Moment | None
 
@@ -91,3 +92,17 @@ def left_out_after(tracker: Tracked, us: int) -> bool:
     if unheard is not None and unheard[1] > us:
         return True
     return gaps is not None and (gaps[1] is None or gaps[1] > us)
+
+
+def passed_over_unseen(tracker: Tracked, user: Seen) -> bool:
+    """Whether a user held back since before the input, whose timer may so run out in any
+    cycle, was not named in a cycle of the input that ended (the next began) after its last
+    notification, nor retried by a restart: a user held back is named in every cycle, and one
+    retried is named too, so the input leaves out that cycle's line about it, which may be
+    its retry (a complete cycle that does not name it decides, and sets its `due_cycle` where
+    it passed the user over: see `CycleTotals._released_by_absence`)."""
+    return (
+        user.due_cycle is None
+        and user.restart_cycle is None
+        and user.cycle < tracker.cycle_no - 1
+    )
