@@ -68,6 +68,9 @@ typedef struct {
     PyObject *requested_type;
     PyObject *failed_kind;
     PyObject *failed_type;
+    /* frozenset of the kinds left out where they follow a cycle's start (`sync_started`) or
+       each other among the rows, or None (logsync/rowspec.py RowSpec.after_start) */
+    PyObject *after_start;
     /* --now: records after it are left out and counted (logsync/bounds.py Cutoff) */
     int cut;            /* 0: no cutoff */
     int cut_wall;       /* the time had no offset: compare local wall-clock times */
@@ -611,8 +614,8 @@ meaning_of(Memo *memo, const Config *config, const Py_UCS1 *s, Py_ssize_t start,
 static int
 read_config(PyObject *tuple, Config *config)
 {
-    if (!PyTuple_Check(tuple) || PyTuple_GET_SIZE(tuple) != 13) {
-        PyErr_SetString(PyExc_TypeError, "config must be a tuple of 13 items");
+    if (!PyTuple_Check(tuple) || PyTuple_GET_SIZE(tuple) != 14) {
+        PyErr_SetString(PyExc_TypeError, "config must be a tuple of 14 items");
         return 0;
     }
     PyObject **items[12] = {
@@ -652,6 +655,11 @@ read_config(PyObject *tuple, Config *config)
     }
     if (config->naive_offset != Py_None && !PyLong_Check(config->naive_offset)) {
         PyErr_SetString(PyExc_TypeError, "naive_offset must be an int or None");
+        return 0;
+    }
+    config->after_start = PyTuple_GET_ITEM(tuple, 13);
+    if (config->after_start != Py_None && !PyFrozenSet_Check(config->after_start)) {
+        PyErr_SetString(PyExc_TypeError, "after_start must be a frozenset or None");
         return 0;
     }
     PyObject *cutoff = PyTuple_GET_ITEM(tuple, 12);
@@ -734,6 +742,54 @@ connector_trailers(const Py_UCS1 *s, Py_ssize_t start, const Trailer *t)
     return found;
 }
 
+/* What the scan needs to know of a row's kind: whether its line is kept, whether it is a
+   cycle's start or of `after_start`. Kept for the few kinds met, each a reference. */
+typedef struct {
+    PyObject *kind;
+    int located, is_start, is_after;
+} KindInfo;
+
+#define KINDS_KNOWN 32
+
+/* The facts of `kind`, worked out the first time it is met (NULL with an exception set). */
+static const KindInfo *
+kind_info(const Config *config, KindInfo *known, int *count, PyObject *kind)
+{
+    for (int k = 0; k < *count; k++) {
+        if (known[k].kind == kind) {
+            return &known[k];
+        }
+    }
+    KindInfo info = {kind, 0, 0, 0};
+    info.located = PySet_Contains(config->located, kind);
+    if (info.located < 0) {
+        return NULL;
+    }
+    if (config->after_start != Py_None) {
+        info.is_after = PySet_Contains(config->after_start, kind);
+        if (info.is_after < 0) {
+            return NULL;
+        }
+        info.is_start = PyUnicode_Check(kind) &&
+                        PyUnicode_CompareWithASCIIString(kind, "sync_started") == 0;
+    }
+    if (*count == KINDS_KNOWN) { /* (the catalogue has fewer kinds: a slot is reused) */
+        Py_DECREF(known[KINDS_KNOWN - 1].kind);
+        *count = KINDS_KNOWN - 1;
+    }
+    info.kind = Py_NewRef(kind);
+    known[*count] = info;
+    return &known[(*count)++];
+}
+
+static void
+kinds_free(KindInfo *known, int count)
+{
+    for (int k = 0; k < count; k++) {
+        Py_DECREF(known[k].kind);
+    }
+}
+
 static PyObject *
 scan_rows(PyObject *Py_UNUSED(module), PyObject *args)
 {
@@ -790,8 +846,11 @@ scan_rows(PyObject *Py_UNUSED(module), PyObject *args)
     Py_ssize_t start = 1;
     Trailer t;
     PyObject *located_kind = NULL; /* the kind of the last row (new reference), and whether it is
-                                      located */
-    int located = 0;
+                                      located, a cycle's start, or of `after_start` */
+    int located = 0, is_start = 0, is_after = 0;
+    int opened = 0; /* the last row kept is a cycle's start or of `after_start` */
+    KindInfo known[KINDS_KNOWN];
+    int known_count = 0;
     while (start < length) {
         const Py_UCS1 *found = memchr(s + start, '\n', (size_t)(length - start));
         const Py_ssize_t end = found - s; /* the text ends with '\n': always found */
@@ -857,13 +916,23 @@ scan_rows(PyObject *Py_UNUSED(module), PyObject *args)
                 else {
                     PyObject *kind = PyTuple_GET_ITEM(meaning, 0);
                     if (kind != located_kind) { /* (rows of one kind come in runs) */
-                        located = PySet_Contains(config.located, kind);
-                        if (located < 0) { /* checked before any call back into Python */
+                        const KindInfo *info = kind_info(&config, known, &known_count, kind);
+                        if (info == NULL) { /* checked before any call back into Python */
                             Py_DECREF(meaning);
                             goto error;
                         }
+                        located = info->located;
+                        is_start = info->is_start;
+                        is_after = info->is_after;
                         Py_XSETREF(located_kind, Py_NewRef(kind));
                     }
+                    if (is_after && opened) { /* (read where the cycle's start is left out) */
+                        Py_DECREF(meaning);
+                        line++;
+                        start = end + 1;
+                        continue;
+                    }
+                    opened = is_start || is_after;
                     PyObject *row_zone;
                     int64_t us;
                     if (t.has_bias) {
@@ -917,6 +986,7 @@ scan_rows(PyObject *Py_UNUSED(module), PyObject *args)
     }
     Py_XDECREF(zone);
     Py_XDECREF(located_kind);
+    kinds_free(known, known_count);
     memo_free(&memo);
     if (track) {
         /* (rows, records, blank, left out, the last record's instant or None, the line where
@@ -939,12 +1009,14 @@ scan_rows(PyObject *Py_UNUSED(module), PyObject *args)
 decline:
     Py_XDECREF(zone);
     Py_XDECREF(located_kind);
+    kinds_free(known, known_count);
     memo_free(&memo);
     Py_DECREF(rows);
     Py_RETURN_NONE;
 error:
     Py_XDECREF(zone);
     Py_XDECREF(located_kind);
+    kinds_free(known, known_count);
     memo_free(&memo);
     Py_DECREF(rows);
     return NULL;

@@ -36,6 +36,7 @@ from .sources import (
 from .stats import left_out, unheard
 from .times import NO_TIMES, Now, WallClock, instant_key, iso, timeless
 from .tracker import (
+    CYCLE_OPENINGS,
     DEFAULT_FULL_SYNC_AFTER,
     STALL_INTERVALS,
     TRACKED_KINDS,
@@ -225,6 +226,7 @@ def analyze(
             | ({"message"} if collector is not None else frozenset()),
             messages=collector.messages if collector is not None else None,
             cutoff=Cutoff(judged_at, option) if judged_at is not None else None,
+            after_start=CYCLE_OPENINGS - (collector.kinds if collector else frozenset()),
         )
 
     options = ReadOptions(input_format=input_format, source_tz=source_tz)

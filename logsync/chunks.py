@@ -24,7 +24,7 @@ from . import events as catalogue
 from .formats import ParseContext, Record, sms
 from .formats.common import in_order
 from .merge import BackwardJump, goes_back, latest_of
-from .rowspec import RowSpec
+from .rowspec import RowSpec, after_start_left_out
 from .times import bias_zone, fixed_offset, micros, moment_time
 from .tracker import Row
 from .usermeaning import UNREAD, user_meaning
@@ -156,11 +156,13 @@ class RowReader:
         latest = latest_of(keys, zones)
         connector = sms.connector_trailers(text)
         cutoff = self.spec.cutoff
-        if cutoff is None:
-            return rows, len(found), blank, 0, last, jump, latest, connector
-        keeps = cutoff.keeps
-        left_out = sum(1 for us, zone in zip(keys, zones, strict=True) if not keeps(us, zone))
-        return cutoff.kept(rows), len(found), blank, left_out, last, jump, latest, connector
+        left_out = 0
+        if cutoff is not None:
+            keeps = cutoff.keeps
+            left_out = sum(1 for us, zone in zip(keys, zones, strict=True) if not keeps(us, zone))
+            rows = cutoff.kept(rows)
+        rows = after_start_left_out(rows, self.spec.openings)
+        return rows, len(found), blank, left_out, last, jump, latest, connector
 
     def scan_after(self, text: str, first_line: int, last: int | None) -> Scanned | None:
         """`scan` of a chunk that follows a record at the instant `last` (None: no record):
@@ -229,6 +231,7 @@ class RowReader:
             "user_add_failed" if failed else None,
             catalogue.UserAddFailed,
             None if cutoff is None else cutoff.native(),
+            self.spec.openings,
         )
 
     def rows(

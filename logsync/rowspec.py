@@ -4,9 +4,12 @@ health summary reads, and the cutoff (`--now`)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .bounds import Cutoff
+
+if TYPE_CHECKING:
+    from .tracker import Row
 
 LOCATED_KINDS = frozenset(
     {
@@ -38,11 +41,41 @@ class RowSpec(NamedTuple):
     """Which messages of no known kind become `message` rows, with their text as the payload
     (the health summary's evidence of failing syncs); None: none."""
     cutoff: Cutoff | None = None
+    after_start: frozenset[str] = frozenset()
+    """Kinds whose rows are left out where they follow a cycle's start (`sync_started`) or each
+    other among the rows of a chunk: the removal lines, which the tracker reads only where an
+    excerpt leaves the cycle's start out (`CycleTotals.opens`), and which every cycle logs."""
 
     @property
     def wanted(self) -> frozenset[str]:
         """The kinds of the rows: `message` exactly when some messages are picked."""
         return self.kinds | {"message"} if self.messages is not None else self.kinds - {"message"}
 
+    @property
+    def openings(self) -> frozenset[str] | None:
+        """The `after_start` kinds the rows hold, where they hold cycle starts too; else None."""
+        kinds = self.wanted
+        opening = self.after_start & kinds
+        return opening if opening and "sync_started" in kinds else None
 
-__all__ = ["LOCATED_KINDS", "RowSpec"]
+
+def after_start_left_out(rows: list[Row], openings: frozenset[str] | None) -> list[Row]:
+    """`rows` without those of `openings` that follow a cycle's start or each other (see
+    `RowSpec.after_start`; the native scanner leaves them out as it reads)."""
+    if openings is None:
+        return rows
+    kept = []
+    opened = False
+    for row in rows:
+        kind = row[2]
+        if kind in openings:
+            if opened:
+                continue
+            opened = True
+        else:
+            opened = kind == "sync_started"
+        kept.append(row)
+    return kept
+
+
+__all__ = ["LOCATED_KINDS", "RowSpec", "after_start_left_out"]

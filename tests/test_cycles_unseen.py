@@ -21,6 +21,7 @@ from logsync.times import iso
 
 from .conftest import SAMPLES
 from .logtext import Log
+from .test_bulk import conclusions
 
 runner = CliRunner()
 DEMO_LINES = (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig").splitlines()
@@ -471,3 +472,24 @@ def test_a_user_held_since_before_the_input_retried_by_a_restart_s_full_sync_wai
     assert (held.state, held.pending_reason, held.recovery_by, iso(held.expected_recovery)) == (
         "waiting", None, "restart", "2026-03-02T08:02:20-04:00"
     )
+
+
+@pytest.mark.parametrize(
+    "excerpt",
+    ["whole", "restart-day", "grep -C1 ivan", "grep -C2 ivan", "grep -C2 heidi", "grep -C1 bob"],
+)
+def test_leaving_out_removal_lines_that_follow_a_start_changes_no_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, excerpt: str
+) -> None:
+    """The readers leave out the removal lines that follow a cycle's start (which the tracker
+    reads as beginning nothing): every answer is the one of all the rows."""
+    if excerpt == "whole":
+        path = str(SAMPLES / "CloudUserSync.log")
+    elif excerpt == "restart-day":
+        path = str(SAMPLES / "restart-day" / "CloudUserSync.log")
+    else:
+        word, around = excerpt.split()[2], int(excerpt.split()[1][2:])
+        path = str(searched(tmp_path, context(word, around)))
+    kept = conclusions(analyze([path]))
+    monkeypatch.setattr("logsync.analysis.CYCLE_OPENINGS", frozenset())
+    assert conclusions(analyze([path])) == kept

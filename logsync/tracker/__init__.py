@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from .model import (
     AWAITING_TOTALS,
     CONNECTOR_CODES,
+    CYCLE_OPENINGS,
     DEFAULT_FULL_SYNC_AFTER,
     DEFAULT_INTERVAL,
     FINDING_STATES,
@@ -65,6 +66,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "AWAITING_TOTALS",
     "CONNECTOR_CODES",
+    "CYCLE_OPENINGS",
     "DEFAULT_FULL_SYNC_AFTER",
     "DEFAULT_INTERVAL",
     "FINDING_STATES",

@@ -34,6 +34,8 @@ TRACKED_KINDS = frozenset(
     }
 )
 """The event kinds the tracker reads; the rest it ignores."""
+CYCLE_OPENINGS = frozenset({"remove_totals", "users_removed"})
+"""The removal lines every cycle logs just after its start: read where the start is not."""
 
 STATES = ("waiting", "overdue", "failed", "pending", "recovered", "synced")
 STUCK_STATES = frozenset({"waiting", "overdue"})
