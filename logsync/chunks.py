@@ -24,7 +24,7 @@ from . import events as catalogue
 from .formats import ParseContext, Record, sms
 from .formats.common import in_order
 from .merge import BackwardJump, goes_back, latest_of
-from .rowspec import RowSpec, after_start_left_out
+from .rowspec import RowSpec, after_start_left_out, left_out_at, openings_after_start
 from .times import bias_zone, fixed_offset, micros, moment_time
 from .tracker import Row
 from .usermeaning import UNREAD, user_meaning
@@ -157,11 +157,10 @@ class RowReader:
         connector = sms.connector_trailers(text)
         cutoff = self.spec.cutoff
         left_out = 0
-        if cutoff is not None:
+        if cutoff is not None:  # (the rows of openings after a start are left out after it)
             keeps = cutoff.keeps
             left_out = sum(1 for us, zone in zip(keys, zones, strict=True) if not keeps(us, zone))
-            rows = cutoff.kept(rows)
-        rows = after_start_left_out(rows, self.spec.openings)
+            rows = after_start_left_out(cutoff.kept(rows), self.spec.openings)
         return rows, len(found), blank, left_out, last, jump, latest, connector
 
     def scan_after(self, text: str, first_line: int, last: int | None) -> Scanned | None:
@@ -258,6 +257,11 @@ class RowReader:
         picked = list(compress(range(len(known)), map(is_not, known, repeat(None))))
         meant: list[Any] = list(map(known.__getitem__, picked))
         kinds = list(map(_KIND, meant))
+        openings = self.spec.openings
+        if openings is not None and self.spec.cutoff is None:  # (else left out after the cut)
+            places = openings_after_start(kinds, openings)
+            if places:
+                picked, meant, kinds = (left_out_at(x, places) for x in (picked, meant, kinds))
         located = self.spec.located
         if lines_known:  # a located row's line is first_line + its index, the others' 0
             lines: Iterable[int] = map(

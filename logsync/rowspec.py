@@ -4,7 +4,9 @@ health summary reads, and the cutoff (`--now`)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, NamedTuple
+from itertools import compress
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .bounds import Cutoff
 
@@ -60,22 +62,43 @@ class RowSpec(NamedTuple):
 
 
 def after_start_left_out(rows: list[Row], openings: frozenset[str] | None) -> list[Row]:
-    """`rows` without those of `openings` that follow a cycle's start or each other (see
+    """`rows` without those of `openings` that follow a cycle's start or one of them (see
     `RowSpec.after_start`; the native scanner leaves them out as it reads)."""
     if openings is None:
         return rows
-    kept = []
-    opened = False
-    for row in rows:
-        kind = row[2]
-        if kind in openings:
-            if opened:
-                continue
-            opened = True
-        else:
-            opened = kind == "sync_started"
-        kept.append(row)
-    return kept
+    return left_out_at(rows, openings_after_start(list(map(itemgetter(2), rows)), openings))
 
 
-__all__ = ["LOCATED_KINDS", "RowSpec", "after_start_left_out"]
+def openings_after_start(kinds: list[str], openings: frozenset[str]) -> list[int]:
+    """The places in `kinds` (of rows in order) of the rows of `openings` that follow a cycle's
+    start or one of them: looked for at the speed of C (`list.index`), as they are few."""
+    found = []
+    for kind in openings:
+        at = -1
+        while True:
+            try:
+                at = kinds.index(kind, at + 1)
+            except ValueError:
+                break
+            if at and (kinds[at - 1] == "sync_started" or kinds[at - 1] in openings):
+                found.append(at)
+    return found
+
+
+def left_out_at(items: list[Any], places: list[int]) -> list[Any]:
+    """`items` without those at `places`."""
+    if not places:
+        return items
+    keep = [True] * len(items)
+    for place in places:
+        keep[place] = False
+    return list(compress(items, keep))
+
+
+__all__ = [
+    "LOCATED_KINDS",
+    "RowSpec",
+    "after_start_left_out",
+    "left_out_at",
+    "openings_after_start",
+]
