@@ -59,10 +59,11 @@ class History:
         if self.on and (key is None or key == self.key):
             self._kept.append((key, at, what, detail, source, line, times))
 
-    def met(self, key: str) -> None:
+    def met(self, key: str) -> str | None:
         """A user met for the first time: a match when its key holds the part; the user whose
-        key it is, else the first match, is followed. Once the user whose key it is is met, no
-        other matters: the name is no longer a part (no user met after is looked at)."""
+        key it is, else the first match, is followed (the key returned). Once the user whose key
+        it is is met, no other matters: the name is no longer a part (no user met after is
+        looked at)."""
         part = self.part
         if part is not None and part in key:
             self.matches.append(key)
@@ -70,6 +71,7 @@ class History:
                 self.key, self.part = key, None
             elif self.key is None:
                 self.key = key
+        return self.key
 
     def named(self) -> str | None:
         """The key of the user the name given names: the user whose key it is, else the only

@@ -356,7 +356,7 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
             state, pending_reason = overdue_or_unseen(tracker, expected, due_at)
         if (maybe := cast(User, user).maybe_retried) is not None and maybe >= user.last_seen:
             state, pending_reason = "pending", RETRY_UNSEEN  # (see `User.maybe_retried`)
-        elif state == "waiting" and held_unknown(user) and passed_over_unseen(tracker, user):
+        elif state == "waiting" and passed_over_unseen(tracker, user):
             state, pending_reason = "pending", RETRY_UNSEEN
     found = UserState(
         upn=user.upn,

@@ -313,8 +313,7 @@ class Tracker:
         if user is None:
             user = self.users[key] = Seen(upn, us)
             if self.history.part is not None:
-                self.history.met(key)  # (a user met first, while a part of a UPN is followed)
-                self.follow = self.history.key
+                self.follow = self.history.met(key)  # (while a part of a UPN is followed)
         else:
             user.last_seen = us
         user.requests += 1
@@ -368,8 +367,7 @@ class Tracker:
             user = User(upn, us)
             self.users[key] = user
             if self.history.part is not None:
-                self.history.met(key)
-                self.follow = self.history.key
+                self.follow = self.history.met(key)
         else:
             user = self.grown(key, found)
             user.last_seen = us

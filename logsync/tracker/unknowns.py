@@ -21,7 +21,7 @@ from .model import (
     ZoneTable,
 )
 from .totals import CycleTotals
-from .users import Seen, Users
+from .users import Seen, Users, held_unknown
 
 
 class Tracked(Protocol):
@@ -77,6 +77,8 @@ def why_pending(tracker: Tracked, key: str, user: Seen) -> str | None:
     if named is None:
         return None
     return UNDETERMINED if named[2] else AWAITING_TOTALS
+
+
 def left_out_before(tracker: Tracked, us: int) -> bool:
     """Whether the input leaves lines out somewhere before `us` (see `CycleTotals.gaps`), or
     may where the connector was not heard (`ConnectorLog.unheard`)."""
@@ -102,7 +104,8 @@ def passed_over_unseen(tracker: Tracked, user: Seen) -> bool:
     its retry (a complete cycle that does not name it decides, and sets its `due_cycle` where
     it passed the user over: see `CycleTotals._released_by_absence`)."""
     return (
-        user.due_cycle is None
+        held_unknown(user)
+        and user.due_cycle is None
         and user.restart_cycle is None
         and user.cycle < tracker.cycle_no - 1
     )
