@@ -481,10 +481,11 @@ user_meaning(const Config *config, const Py_UCS1 *s, Py_ssize_t start, Py_ssize_
     return meaning;
 }
 
-/* The meanings of the user messages met in one chunk, by their raw text: a user held back is
+/* The meanings of the messages met in one chunk, by their raw text: a user held back is
    notified in every cycle (about a hundred times in a chunk), and each notification shares the
-   (kind, data) made for the first, as the pure reader's cache of meanings does. Open addressing
-   over a fixed table; once it is three quarters full, further messages are not remembered. */
+   (kind, data) made for the first, as the pure reader's cache of meanings does; so do a cycle's
+   start and removal lines, without a str made of each to look it up. Open addressing over a
+   fixed table; once it is three quarters full, further messages are not remembered. */
 #define MEMO_SLOTS 4096
 
 typedef struct {
@@ -548,30 +549,6 @@ memo_free(Memo *memo)
     memo->slots = NULL;
 }
 
-/* The meaning of a user message (see user_meaning), remembered for the rest of the chunk. */
-static PyObject *
-remembered_user_meaning(Memo *memo, const Config *config, const Py_UCS1 *s, Py_ssize_t start,
-                        Py_ssize_t end)
-{
-    if (memo->slots == NULL) {
-        return user_meaning(config, s, start, end);
-    }
-    const uint64_t hash = memo_hash(s, start, end);
-    MemoSlot *slot = memo_slot(memo, s, start, end, hash);
-    if (slot->meaning != NULL) {
-        return Py_NewRef(slot->meaning);
-    }
-    PyObject *meaning = user_meaning(config, s, start, end);
-    if (meaning != NULL && meaning != Py_None && memo->used < MEMO_SLOTS / 4 * 3) {
-        slot->hash = hash;
-        slot->start = start;
-        slot->length = end - start;
-        slot->meaning = Py_NewRef(meaning);
-        memo->used++;
-    }
-    return meaning;
-}
-
 /* A new reference to cache[key], or to make(key) when it is missing (make keeps what it
    makes in the cache); NULL on error. */
 static PyObject *
@@ -592,21 +569,55 @@ cached(PyObject *cache, PyObject *make, const Py_UCS1 *s, Py_ssize_t start, Py_s
     return value;
 }
 
+/* Whether the message s[start:end] may be one that names a user (see user_meaning): its first
+   character after spaces begins one of the two. */
+static int
+may_name_user(const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end)
+{
+    while (start < end && s[start] == ' ') {
+        start++;
+    }
+    return start < end && (s[start] == REQUESTED[0] || s[start] == FAILED[0]);
+}
+
 /* A new reference to the meaning (kind, data) of the raw message s[start:end], Py_None
-   (new reference) when it is of no wanted kind, or NULL on error. */
+   (new reference) when it is of no wanted kind, or NULL on error. Each meaning is remembered
+   for the rest of the chunk (see Memo): the messages of a cycle's start, its removal lines and
+   the notifications of a user held back repeat in every cycle. */
 static PyObject *
 meaning_of(Memo *memo, const Config *config, const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end)
 {
-    PyObject *meaning = remembered_user_meaning(memo, config, s, start, end);
-    if (meaning != Py_None) {
-        return meaning;
+    MemoSlot *slot = NULL;
+    uint64_t hash = 0;
+    if (memo->slots != NULL) {
+        hash = memo_hash(s, start, end);
+        slot = memo_slot(memo, s, start, end, hash);
+        if (slot->meaning != NULL) {
+            return Py_NewRef(slot->meaning);
+        }
     }
-    meaning = cached(config->meanings, config->resolve, s, start, end);
-    if (meaning != NULL && meaning != Py_None &&
-        !(PyTuple_Check(meaning) && PyTuple_GET_SIZE(meaning) == 2)) {
-        Py_DECREF(meaning);
-        PyErr_SetString(PyExc_TypeError, "a meaning is (kind, data) or None");
+    PyObject *meaning = may_name_user(s, start, end) ? user_meaning(config, s, start, end)
+                                                     : Py_None;
+    if (meaning == NULL) {
         return NULL;
+    }
+    if (meaning == Py_None) { /* (borrowed): the catalogue reads it */
+        meaning = cached(config->meanings, config->resolve, s, start, end);
+        if (meaning == NULL) {
+            return NULL;
+        }
+        if (meaning != Py_None && !(PyTuple_Check(meaning) && PyTuple_GET_SIZE(meaning) == 2)) {
+            Py_DECREF(meaning);
+            PyErr_SetString(PyExc_TypeError, "a meaning is (kind, data) or None");
+            return NULL;
+        }
+    }
+    if (slot != NULL && memo->used < MEMO_SLOTS / 4 * 3) {
+        slot->hash = hash;
+        slot->start = start;
+        slot->length = end - start;
+        slot->meaning = Py_NewRef(meaning);
+        memo->used++;
     }
     return meaning;
 }
