@@ -13,12 +13,15 @@ from contextlib import contextmanager
 def fewer_collections() -> Iterator[None]:
     """Run the collector less often while rows are fed: they make no cycles (reference
     counting frees them) and every collection walks all users kept so far."""
-    thresholds = gc.get_threshold()
-    gc.set_threshold(max(thresholds[0], 50_000), *thresholds[1:])
+    enabled = gc.isenabled()
+    gc.disable()
     try:
         yield
     finally:
-        gc.set_threshold(*thresholds)
+        gc.freeze()
+        gc.unfreeze()
+        if enabled:
+            gc.enable()
 
 
 @contextmanager
