@@ -9,7 +9,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ..formats.paste import redacted
 from ..safety import csv_text, tab_joined, visible
-from ..times import NO_TIMES_REASON, timeless
+from ..times import NO_TIMES, NO_TIMES_REASON, moment_iso, timeless
 from ..tracker import STATES, Step, UserState, ZoneTable
 from . import Display, known_interval, number
 
@@ -215,6 +215,10 @@ def user_fields(cloud: bool) -> tuple[str, ...]:
     return (*USER_FIELDS, "in_azure_ad") if cloud else USER_FIELDS
 
 
+_MIXED = object()
+"""A zone table of more than one zone (or times shown in another: `--tz`)."""
+
+
 def user_rows(
     users: Iterable[UserState], display: Display, cloud: bool = False
 ) -> Iterator[list[object]]:
@@ -222,20 +226,27 @@ def user_rows(
     apart from it: a report of many users writes only these)."""
     table: ZoneTable | None = None
     shown: dict[int | None, str | None] = {}  # instants repeat (a failure, its cycle's time)
+    zone: object = _MIXED  # the one zone of `table`, shown as logged
 
     def iso(us: int | None) -> str | None:
         if us in shown:
             return shown[us]
         if len(shown) >= 4096:  # (users in order share the times of their cycles: few held)
             shown.clear()
-        assert table is not None
-        text = shown[us] = display.moment_iso(table.moment(us))
+        text: str | None
+        if zone is not _MIXED and us is not None:  # (most logs: one offset, no --tz)
+            text = shown[us] = moment_iso(us, zone)  # type: ignore[arg-type]
+        else:
+            assert table is not None
+            text = shown[us] = display.moment_iso(table.moment(us))
         return text
 
     for user in users:
         if user.zones is not table:  # (the users of one result share one)
             table = user.zones
             shown = {}
+            one = len(table.zones) == 1 and display.tz is None and table.zones[0] is not NO_TIMES
+            zone = table.zones[0] if one else _MIXED
         first, last, due, expected, recovered_at, synced_at, *_ = user.instants
         row: list[object] = [
             user.upn,
