@@ -211,6 +211,32 @@ def test_a_timeline_names_a_later_time_in_the_offset_the_log_used_then_and_in_tz
     assert "reason UserNotFound; full sync due 2026-11-01 16:20:08 +00:00 |" in markdown.stdout
 
 
+@pytest.mark.parametrize("form", [[], ["--format", "csv"]], ids=["text", "csv"])
+def test_report_rows_show_each_time_in_the_offset_the_log_used_then(tmp_path, form) -> None:
+    """heidi first fails in summer time and again after the clock was set back: one row shows
+    both offsets as logged, and in `--tz` one offset (the rows of one offset are written
+    straight from their instants, see `machine.user_rows`)."""
+    log = tmp_path / "CloudUserSync.log"
+    log.write_text(across_fall_back(), encoding="utf-8")
+    sep = "," if form else "\t"
+
+    def heidi(*extra: str) -> list[str]:
+        result = runner.invoke(app, ["report", *form, *extra, str(log)])
+        return next(line for line in result.stdout.splitlines() if "heidi" in line).split(sep)
+
+    assert heidi()[3:8] == [
+        "2026-10-31T11:05:08.824-07:00",
+        "2026-11-01T10:10:08.506-08:00",
+        "2",
+        "2026-11-02T10:10:08.506-08:00",
+        "2026-11-02T10:15:03.710-08:00",
+    ]
+    assert heidi("--tz", "UTC")[3:5] == [
+        "2026-10-31T18:05:08.824+00:00",
+        "2026-11-01T18:10:08.506+00:00",
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "offsets"),
     [
