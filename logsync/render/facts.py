@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from . import Display, judged_later, known_interval
-from .machine import user_record, user_rows
+from .machine import user_rows, users_records
 
 if TYPE_CHECKING:  # health is imported by the commands that summarize
     from ..health import Evidence, Summary
@@ -48,7 +48,7 @@ def summary_document(summary: Summary, display: Display) -> dict[str, Any]:
             for f in summary.findings
         ],
         "advice": [{"code": a.code, "text": a.text} for a in summary.advice],
-    } | ({"users": [user_record(u, display) for u in summary.users]} if summary.users else {})
+    } | ({"users": users_records(summary.users, display)} if summary.users else {})
 
 
 def summary_rows(summary: Summary, display: Display) -> Iterator[list[object]]:

@@ -45,10 +45,10 @@ def json(page: CheckPage, output: Output) -> None:
             "connector_problem": verdict.connector_problem,
             "unnamed_failures": verdict.unnamed + verdict.unnamed_seen,
             "unnamed_at": where_of(verdict.unnamed_at),
-            "failing": [machine.user_record(u, display) for u in counted] if not passed else [],
-            "within_limit": [machine.user_record(u, display) for u in counted] if passed else [],
+            "failing": machine.users_records(counted, display) if not passed else [],
+            "within_limit": machine.users_records(counted, display) if passed else [],
             **(
-                {"users": [machine.user_record(u, display) for u in analysis.users]}
+                {"users": machine.users_records(analysis.users, display)}
                 if page.by_name
                 else {}
             ),

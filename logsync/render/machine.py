@@ -9,9 +9,10 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ..formats.paste import redacted
 from ..safety import csv_text, tab_joined, visible
-from ..times import NO_TIMES, NO_TIMES_REASON, moment_iso, timeless
-from ..tracker import STATES, Step, UserState, ZoneTable
+from ..times import NO_TIMES_REASON, timeless
+from ..tracker import STATES, Step, UserState
 from . import Display, known_interval, number
+from .instants import InstantTexts
 
 if TYPE_CHECKING:  # health is imported by the commands that summarize
     from ..analysis import Analysis
@@ -41,8 +42,10 @@ kind of value: a latest bound is `latest` in `expected_recovery_bound`, never `b
 column."""
 
 
-def user_record(user: UserState, display: Display) -> dict[str, Any]:
-    iso = display.moment_iso
+def user_record(
+    user: UserState, display: Display, texts: InstantTexts | None = None
+) -> dict[str, Any]:
+    """A user's JSON record (SPEC §5); `texts`: shared by the records of one result."""
     (
         first_failure,
         last_failure,
@@ -53,27 +56,27 @@ def user_record(user: UserState, display: Display) -> dict[str, Any]:
         first_seen,
         last_seen,
         full_sync_due_by,
-    ) = user.moments
+    ) = (texts or InstantTexts(display)).of(user, 9)
     record: dict[str, Any] = {
         "upn": user.upn,
         "state": user.state,
         "reason": user.reason,
-        "first_failure": iso(first_failure),
-        "last_failure": iso(last_failure),
+        "first_failure": first_failure,
+        "last_failure": last_failure,
         "failures": user.failures,
-        "full_sync_due": iso(full_sync_due),
-        "full_sync_due_by": iso(full_sync_due_by),
-        "expected_recovery": iso(expected_recovery),
+        "full_sync_due": full_sync_due,
+        "full_sync_due_by": full_sync_due_by,
+        "expected_recovery": expected_recovery,
         "expected_recovery_bound": user.bound,
         "expected_recovery_observed": user.expected_recovery_observed,
         "recovery_by": user.recovery_by,
-        "recovered_at": iso(recovered_at),
-        "synced_at": iso(synced_at),
+        "recovered_at": recovered_at,
+        "synced_at": synced_at,
         "seconds_remaining": seconds(user.seconds_remaining),
         "requests": user.requests,
         "skipped": user.skipped,
-        "first_seen": iso(first_seen),
-        "last_seen": iso(last_seen),
+        "first_seen": first_seen,
+        "last_seen": last_seen,
         "failure_before_input": user.before_input,
         "pending_reason": user.pending_reason,
     }
@@ -86,6 +89,12 @@ def user_record(user: UserState, display: Display) -> dict[str, Any]:
     if redacted(user.upn):
         record["upn_redacted"] = True
     return record
+
+
+def users_records(users: Iterable[UserState], display: Display) -> list[dict[str, Any]]:
+    """The JSON records of the users of one result."""
+    texts = InstantTexts(display)
+    return [user_record(user, display, texts) for user in users]
 
 
 def seconds(value: float | None) -> float | None:
@@ -109,7 +118,7 @@ def report_document(
     document: dict[str, Any] = {
         "as_of": display.iso(analysis.as_of),
         "inputs": [stats.as_dict() for stats in analysis.inputs],
-        "users": [user_record(user, display) for user in shown],
+        "users": users_records(shown, display),
         "summary": {
             "waiting": counts["waiting"],
             "overdue": counts["overdue"],
@@ -142,14 +151,15 @@ def write_report_json(
     time, so that their records are never all held at once (the bytes are those of `write_json`
     of the whole document)."""
     if pretty:
-        write_json({**document, "users": [user_record(user, display) for user in users]}, out, True)
+        write_json({**document, "users": users_records(users, display)}, out, True)
         return
     head, tail = json.dumps({**document, "users": []}, separators=_COMPACT).split('"users":[]', 1)
     out.write(head + '"users":[')
+    texts = InstantTexts(display)
     for index, user in enumerate(users):
         if index:
             out.write(",")
-        out.write(_compact(user_record(user, display)))
+        out.write(_compact(user_record(user, display, texts)))
     out.write("]" + tail + "\n")
 
 
@@ -215,51 +225,26 @@ def user_fields(cloud: bool) -> tuple[str, ...]:
     return (*USER_FIELDS, "in_azure_ad") if cloud else USER_FIELDS
 
 
-_MIXED = object()
-"""A zone table of more than one zone (or times shown in another: `--tz`)."""
-
-
 def user_rows(
     users: Iterable[UserState], display: Display, cloud: bool = False
 ) -> Iterator[list[object]]:
     """`user_fields(cloud)` of each user for text and CSV, as `user_record` holds them (built
     apart from it: a report of many users writes only these)."""
-    table: ZoneTable | None = None
-    shown: dict[int | None, str | None] = {}  # instants repeat (a failure, its cycle's time)
-    zone: object = _MIXED  # the one zone of `table`, shown as logged
-
-    def iso(us: int | None) -> str | None:
-        if us in shown:
-            return shown[us]
-        if len(shown) >= 4096:  # (users in order share the times of their cycles: few held)
-            shown.clear()
-        text: str | None
-        if zone is not _MIXED and us is not None:  # (most logs: one offset, no --tz)
-            text = shown[us] = moment_iso(us, zone)  # type: ignore[arg-type]
-        else:
-            assert table is not None
-            text = shown[us] = display.moment_iso(table.moment(us))
-        return text
-
+    texts = InstantTexts(display)
     for user in users:
-        if user.zones is not table:  # (the users of one result share one)
-            table = user.zones
-            shown = {}
-            one = len(table.zones) == 1 and display.tz is None and table.zones[0] is not NO_TIMES
-            zone = table.zones[0] if one else _MIXED
-        first, last, due, expected, recovered_at, synced_at, *_ = user.instants
+        first, last, due, expected, recovered_at, synced_at = texts.of(user, 6)
         row: list[object] = [
             user.upn,
             user.state,
             user.reason,
-            iso(first),
-            iso(last),
+            first,
+            last,
             user.failures,
-            iso(due),
-            iso(expected),
+            due,
+            expected,
             seconds(user.seconds_remaining),
-            iso(recovered_at),
-            iso(synced_at),
+            recovered_at,
+            synced_at,
             user.bound,
         ]
         if cloud:

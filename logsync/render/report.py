@@ -96,8 +96,11 @@ def rows(write: Callable[[ReportPage, Output], None]) -> Printer:
 
 def ndjson(page: ReportPage, output: Output) -> None:
     from . import machine
+    from .instants import InstantTexts
 
-    machine.write_ndjson((machine.user_record(u, page.display) for u in page.shown), output.out)
+    texts = InstantTexts(page.display)
+    records = (machine.user_record(u, page.display, texts) for u in page.shown)
+    machine.write_ndjson(records, output.out)
 
 
 def csv(page: ReportPage, output: Output) -> None:
