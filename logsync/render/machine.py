@@ -12,7 +12,7 @@ from ..safety import csv_text, tab_joined, visible
 from ..times import NO_TIMES_REASON, timeless
 from ..tracker import STATES, Step, UserState
 from . import Display, known_interval, number
-from .instants import InstantTexts
+from .users import InstantTexts, user_json
 
 if TYPE_CHECKING:  # health is imported by the commands that summarize
     from ..analysis import Analysis
@@ -156,10 +156,16 @@ def write_report_json(
     head, tail = json.dumps({**document, "users": []}, separators=_COMPACT).split('"users":[]', 1)
     out.write(head + '"users":[')
     texts = InstantTexts(display)
-    for index, user in enumerate(users):
-        if index:
-            out.write(",")
-        out.write(_compact(user_record(user, display, texts)))
+    batch: list[str] = []
+    separator = ""  # (before each batch but the first)
+    for user in users:
+        batch.append(user_json(user, texts))
+        if len(batch) >= 512:
+            out.write(separator + ",".join(batch))
+            separator = ","
+            batch.clear()
+    if batch:
+        out.write(separator + ",".join(batch))
     out.write("]" + tail + "\n")
 
 

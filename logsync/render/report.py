@@ -95,12 +95,12 @@ def rows(write: Callable[[ReportPage, Output], None]) -> Printer:
 
 
 def ndjson(page: ReportPage, output: Output) -> None:
-    from . import machine
-    from .instants import InstantTexts
+    from .users import InstantTexts, user_json
 
     texts = InstantTexts(page.display)
-    records = (machine.user_record(u, page.display, texts) for u in page.shown)
-    machine.write_ndjson(records, output.out)
+    out = output.out
+    for user in page.shown:
+        out.write(user_json(user, texts) + "\n")
 
 
 def csv(page: ReportPage, output: Output) -> None:
