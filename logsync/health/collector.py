@@ -113,21 +113,26 @@ class HealthCollector:
         """Read a batch of rows after the tracker (`held_back`: whether it held each of their
         notifications back, in order)."""
         notified = 0
-        span: tuple[object, int, int] = (_NO_OFFSET, 0, 0)  # the current day: zone, from, to
-        day = DayCounts()
+        # the current day: its counts, the zone and instants it covers, and its notifications
+        # read since, held back and tried, added to its counts where it ends
+        day, (in_zone, since, until) = DayCounts(), (_NO_OFFSET, 0, 0)
+        held = tried = 0
         days_in = self.day_zone
         for us, zone, kind, data, source, line in rows:
             if kind == "user_add_requested" or kind == "user_add_failed" or kind == "add_totals":
                 counted_in = zone if days_in is None or zone is None else days_in
-                if zone is NO_TIMES:  # (a line with no time: of no day)
-                    day, span = DayCounts(), (_NO_OFFSET, 0, 0)
-                elif counted_in is not span[0] or not span[1] <= us < span[2]:
-                    day, span = self._day(us, counted_in)
+                if counted_in is not in_zone or not since <= us < until or zone is NO_TIMES:
+                    day.held_back, day.requested = day.held_back + held, day.requested + tried
+                    held = tried = 0
+                    if zone is NO_TIMES:  # (a line with no time: of no day)
+                        day, (in_zone, since, until) = DayCounts(), (_NO_OFFSET, 0, 0)
+                    else:
+                        day, (in_zone, since, until) = self._day(us, counted_in)
                 if kind == "user_add_requested":
                     if held_back[notified]:
-                        day.held_back += 1
+                        held += 1
                     else:
-                        day.requested += 1
+                        tried += 1
                     notified += 1
                 elif kind == "add_totals":
                     day.added += data.added
@@ -162,6 +167,7 @@ class HealthCollector:
                     self._run_cycle = None
                 if data.sev in ("E", "W") and base_name(source).lower() != SITE_COMPONENT_LOG:
                     self._status_problem((us, zone, source, line))  # (sitecomp's: install errors)
+        day.held_back, day.requested = day.held_back + held, day.requested + tried
 
     def _mark(self, us: int, zone: tzinfo | None) -> None:
         """Keep every `mark_every`-th cycle; past `MAX_MARKS`, every other one of those."""
