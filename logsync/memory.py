@@ -15,14 +15,17 @@ def fewer_collections() -> Iterator[None]:
     and each collection walked all users kept so far. At the end, what was kept moves to the
     oldest generation (`gc.freeze` then `gc.unfreeze`, which walk nothing): the collections of
     the young generations after it do not walk it either, and a full one still can (a log of
-    182,000 users: 10 % faster than with the threshold of young collections raised)."""
+    182,000 users: 10 % faster than with the threshold of young collections raised). Objects
+    a caller froze (a server before it forks) stay frozen: the move is then left out."""
     enabled = gc.isenabled()
+    own_freeze = gc.get_freeze_count() == 0  # (else the caller froze objects: they stay so)
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
-        gc.unfreeze()
+        if own_freeze:
+            gc.freeze()
+            gc.unfreeze()
         if enabled:
             gc.enable()
 
