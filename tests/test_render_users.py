@@ -74,6 +74,7 @@ TABLES = [
 texts_a_log_may_hold = st.text(st.characters(codec="utf-8"), max_size=12)
 instants = st.one_of(st.none(), st.integers(1_700_000_000_000_000, 1_900_000_000_000_000))
 seconds = st.one_of(st.none(), st.floats(-1e9, 1e9, allow_nan=False), st.integers(-10**9, 10**9))
+any_seconds = st.one_of(seconds, st.sampled_from([float("nan"), float("inf"), -float("inf"), -0.0]))
 
 
 @given(
@@ -83,7 +84,7 @@ seconds = st.one_of(st.none(), st.floats(-1e9, 1e9, allow_nan=False), st.integer
     counts=st.tuples(*[st.integers(0, 10**6)] * 3),
     flags=st.tuples(st.booleans(), st.booleans()),
     words=st.tuples(*[st.sampled_from([None, "timer", "restart", "latest", "undetermined"])] * 3),
-    remaining=seconds,
+    remaining=any_seconds,  # (`time_saved_s` is a number or none: `render.number` of nan raises)
     saved=seconds,
     in_azure_ad=st.sampled_from([None, True, False]),
     moments=st.tuples(*[instants] * 9),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from math import isfinite
 
 from ..formats.paste import redacted
 from ..times import NO_TIMES, NO_TIMES_REASON, moment_iso
@@ -71,7 +72,7 @@ def user_json(user: UserState, texts: InstantTexts) -> str:
         last_seen,
         full_sync_due_by,
     ) = ("null" if text is None else f'"{text}"' for text in texts.of(user, 9))  # (ASCII)
-    remaining = user.seconds_remaining
+    remaining = None if user.seconds_remaining is None else round(float(user.seconds_remaining), 3)
     text = (
         f'{{"upn":{_encode(user.upn)},"state":{_value(user.state)},"reason":{_value(user.reason)},'
         f'"first_failure":{first_failure},"last_failure":{last_failure},'
@@ -81,14 +82,14 @@ def user_json(user: UserState, texts: InstantTexts) -> str:
         f'"expected_recovery_observed":{_value(user.expected_recovery_observed)},'
         f'"recovery_by":{_value(user.recovery_by)},"recovered_at":{recovered_at},'
         f'"synced_at":{synced_at},'
-        f'"seconds_remaining":{"null" if remaining is None else repr(round(float(remaining), 3))},'
+        f'"seconds_remaining":{_value(remaining)},'
         f'"requests":{_value(user.requests)},"skipped":{_value(user.skipped)},'
         f'"first_seen":{first_seen},"last_seen":{last_seen},'
         f'"failure_before_input":{_value(user.before_input)},'
         f'"pending_reason":{_value(user.pending_reason)}'
     )
     if user.time_saved_s is not None:
-        text += f',"time_saved_s":{number(user.time_saved_s)!r}'
+        text += f',"time_saved_s":{_value(number(user.time_saved_s))}'
     if user.in_azure_ad is not None:
         text += f',"in_azure_ad":{_value(user.in_azure_ad)}'
     if user.no_times:
@@ -98,8 +99,8 @@ def user_json(user: UserState, texts: InstantTexts) -> str:
     return text + "}"
 
 
-def _value(value: str | int | bool | None) -> str:
-    """A text, count or flag of a user's record as JSON."""
+def _value(value: str | float | bool | None) -> str:
+    """A text, number or flag of a user's record as JSON, as `json.dumps` writes it."""
     if value is None:
         return "null"
     if value is True:
@@ -108,4 +109,6 @@ def _value(value: str | int | bool | None) -> str:
         return "false"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, float):
+        return repr(value) if isfinite(value) else json.dumps(value)  # (NaN, Infinity)
     return _encode(value)
