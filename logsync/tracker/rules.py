@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable
 from datetime import datetime, timedelta, tzinfo
 from itertools import chain
+from sys import intern
 from typing import Any
 
 from ..events import Event
@@ -387,7 +388,7 @@ class Tracker:
         user.last_failure = here
         user.failure_source, user.failure_line = source, line
         user.failure_restarts = len(self.restarts)
-        user.reason = reason
+        user.reason = intern(reason)  # (each failure line has its own copy: many users, one reason)
         user.due_cycle = None
         user.restart_cycle = None
         if reason == USER_NOT_FOUND:
