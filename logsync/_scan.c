@@ -1257,18 +1257,21 @@ ndjson_lines(PyObject *Py_UNUSED(module), PyObject *args)
         start = end + 1;
     }
     Py_XDECREF(component);
-    PyObject *lines = PyUnicode_DecodeASCII(out.data ? out.data : "", (Py_ssize_t)out.length, "strict");
-    PyMem_Free(out.data);
-    if (lines == NULL) {
-        return NULL;
-    }
-    if (track) {
-        if (!has_last) {
-            return Py_BuildValue("(NnOn)", lines, records, last_seen, jump_line);
+    { /* (a block: the labels below are outside the scope of `lines`) */
+        PyObject *lines =
+            PyUnicode_DecodeASCII(out.data ? out.data : "", (Py_ssize_t)out.length, "strict");
+        PyMem_Free(out.data);
+        if (lines == NULL) {
+            return NULL;
         }
-        return Py_BuildValue("(NnLn)", lines, records, last, jump_line);
+        if (track) {
+            if (!has_last) {
+                return Py_BuildValue("(NnOn)", lines, records, last_seen, jump_line);
+            }
+            return Py_BuildValue("(NnLn)", lines, records, last, jump_line);
+        }
+        return Py_BuildValue("(Nn)", lines, records);
     }
-    return Py_BuildValue("(Nn)", lines, records);
 
 decline:
     Py_XDECREF(component);
