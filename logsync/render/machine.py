@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
 from ..formats.paste import redacted
@@ -12,16 +12,14 @@ from ..safety import csv_text, tab_joined, visible
 from ..times import NO_TIMES_REASON, timeless
 from ..tracker import STATES, Step, UserState
 from . import Display, known_interval, number
-from .users import InstantTexts, user_json
+from .jsontext import encode_text, json_value
+from .users import InstantTexts, seconds, user_json
 
 if TYPE_CHECKING:  # health is imported by the commands that summarize
     from ..analysis import Analysis
     from ..events import Event
 
-_encode: Callable[[str], str] = json.encoder.encode_basestring_ascii
 _COMPACT = (",", ":")
-_compact = json.JSONEncoder(separators=_COMPACT).encode
-"""`json.dumps(value, separators=_COMPACT)`, without making an encoder for each call."""
 
 USER_FIELDS = (
     "upn",
@@ -46,37 +44,27 @@ def user_record(
     user: UserState, display: Display, texts: InstantTexts | None = None
 ) -> dict[str, Any]:
     """A user's JSON record (SPEC §5); `texts`: shared by the records of one result."""
-    (
-        first_failure,
-        last_failure,
-        full_sync_due,
-        expected_recovery,
-        recovered_at,
-        synced_at,
-        first_seen,
-        last_seen,
-        full_sync_due_by,
-    ) = (texts or InstantTexts(display)).of(user, 9)
+    times = (texts or InstantTexts(display)).times(user)
     record: dict[str, Any] = {
         "upn": user.upn,
         "state": user.state,
         "reason": user.reason,
-        "first_failure": first_failure,
-        "last_failure": last_failure,
+        "first_failure": times.first_failure,
+        "last_failure": times.last_failure,
         "failures": user.failures,
-        "full_sync_due": full_sync_due,
-        "full_sync_due_by": full_sync_due_by,
-        "expected_recovery": expected_recovery,
+        "full_sync_due": times.full_sync_due,
+        "full_sync_due_by": times.full_sync_due_by,
+        "expected_recovery": times.expected_recovery,
         "expected_recovery_bound": user.bound,
         "expected_recovery_observed": user.expected_recovery_observed,
         "recovery_by": user.recovery_by,
-        "recovered_at": recovered_at,
-        "synced_at": synced_at,
+        "recovered_at": times.recovered_at,
+        "synced_at": times.synced_at,
         "seconds_remaining": seconds(user.seconds_remaining),
         "requests": user.requests,
         "skipped": user.skipped,
-        "first_seen": first_seen,
-        "last_seen": last_seen,
+        "first_seen": times.first_seen,
+        "last_seen": times.last_seen,
         "failure_before_input": user.before_input,
         "pending_reason": user.pending_reason,
     }
@@ -95,11 +83,6 @@ def users_records(users: Iterable[UserState], display: Display) -> list[dict[str
     """The JSON records of the users of one result."""
     texts = InstantTexts(display)
     return [user_record(user, display, texts) for user in users]
-
-
-def seconds(value: float | None) -> float | None:
-    """A count of seconds at one precision, milliseconds, whatever its value."""
-    return None if value is None else round(float(value), 3)
 
 
 def state_counts(users: Iterable[UserState]) -> dict[str, int]:
@@ -176,12 +159,6 @@ def write_json(document: object, out: IO[str], pretty: bool = False) -> None:
     else:
         out.write(json.dumps(document, separators=_COMPACT))
     out.write("\n")
-
-
-def write_ndjson(records: Iterable[dict[str, Any]], out: IO[str]) -> None:
-    for record in records:
-        out.write(_compact(record))
-        out.write("\n")
 
 
 def cell(value: object) -> str:
@@ -261,18 +238,6 @@ def user_rows(
 # -- events ---------------------------------------------------------------------------------
 
 
-def _json_value(value: object) -> str:
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, int):
-        return str(value)
-    return _encode(str(value))
-
-
 class EventEncoder:
     """Events as compact JSON objects, built by hand: several times faster than json.dumps.
 
@@ -291,10 +256,10 @@ class EventEncoder:
     def encode(self, event: Event) -> str:
         source = self._sources.get(event.source)
         if source is None:
-            source = self._sources[event.source] = _encode(event.source)
+            source = self._sources[event.source] = encode_text(event.source)
         component = self._components.get(event.component)
         if component is None:
-            component = self._components[event.component] = _encode(event.component)
+            component = self._components[event.component] = encode_text(event.component)
         time = event.time
         shown = None if time is None else self.display.iso(time)  # None: the input has no times
         stamp = "null" if shown is None else '"' + shown + '"'
@@ -311,7 +276,7 @@ class EventEncoder:
         tail = self._tails.get(key)
         if tail is not None:
             return tail
-        tail = '"text":' + _encode(text)
+        tail = '"text":' + encode_text(text)
         if data is not None:
             keys = self._payload_keys.get(type(data))
             if keys is None:
@@ -319,7 +284,7 @@ class EventEncoder:
                     f',"{name}":' for name in data._fields
                 )
             fields = zip(keys, data, strict=True)
-            tail += "".join(name + _json_value(value) for name, value in fields)
+            tail += "".join(name + json_value(value) for name, value in fields)
         tail += "}"
         if len(self._tails) >= self.TAIL_CACHE_LIMIT:
             self._tails.clear()

@@ -3,19 +3,33 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from math import isfinite
+from typing import NamedTuple
 
 from ..formats.paste import redacted
 from ..times import NO_TIMES, NO_TIMES_REASON, moment_iso
 from ..tracker import UserState, ZoneTable
 from . import Display, number
-
-_encode: Callable[[str], str] = json.encoder.encode_basestring_ascii  # (as json.dumps writes)
+from .jsontext import encode_text, json_value
 
 _MIXED = object()
 """A zone table of more than one zone (or times shown in another: `--tz`)."""
+
+
+class UserTimes(NamedTuple):
+    """A user's times as written (`UserState.instants`, in that order)."""
+
+    first_failure: str | None
+    last_failure: str | None
+    full_sync_due: str | None
+    expected_recovery: str | None
+    recovered_at: str | None
+    synced_at: str | None
+    first_seen: str | None
+    last_seen: str | None
+    full_sync_due_by: str | None
+
+
+_TIMES = len(UserTimes._fields)
 
 
 class InstantTexts:
@@ -57,58 +71,45 @@ class InstantTexts:
             texts.append(text)
         return texts
 
+    def times(self, user: UserState) -> UserTimes:
+        """The texts of all the user's instants, by name."""
+        return UserTimes._make(self.of(user, _TIMES))
+
 
 def user_json(user: UserState, texts: InstantTexts) -> str:
     """`machine.user_record` as compact JSON, built by hand: the bytes `json.dumps` writes of
     it, several times faster (a report of many users writes tens of thousands)."""
-    (
-        first_failure,
-        last_failure,
-        full_sync_due,
-        expected_recovery,
-        recovered_at,
-        synced_at,
-        first_seen,
-        last_seen,
-        full_sync_due_by,
-    ) = ("null" if text is None else f'"{text}"' for text in texts.of(user, 9))  # (ASCII)
-    remaining = None if user.seconds_remaining is None else round(float(user.seconds_remaining), 3)
+    times = UserTimes._make(  # (ISO texts are ASCII with nothing to escape)
+        "null" if text is None else f'"{text}"' for text in texts.of(user, _TIMES)
+    )
     text = (
-        f'{{"upn":{_encode(user.upn)},"state":{_value(user.state)},"reason":{_value(user.reason)},'
-        f'"first_failure":{first_failure},"last_failure":{last_failure},'
-        f'"failures":{_value(user.failures)},"full_sync_due":{full_sync_due},'
-        f'"full_sync_due_by":{full_sync_due_by},"expected_recovery":{expected_recovery},'
-        f'"expected_recovery_bound":{_value(user.bound)},'
-        f'"expected_recovery_observed":{_value(user.expected_recovery_observed)},'
-        f'"recovery_by":{_value(user.recovery_by)},"recovered_at":{recovered_at},'
-        f'"synced_at":{synced_at},'
-        f'"seconds_remaining":{_value(remaining)},'
-        f'"requests":{_value(user.requests)},"skipped":{_value(user.skipped)},'
-        f'"first_seen":{first_seen},"last_seen":{last_seen},'
-        f'"failure_before_input":{_value(user.before_input)},'
-        f'"pending_reason":{_value(user.pending_reason)}'
+        f'{{"upn":{encode_text(user.upn)},"state":{json_value(user.state)},'
+        f'"reason":{json_value(user.reason)},'
+        f'"first_failure":{times.first_failure},"last_failure":{times.last_failure},'
+        f'"failures":{json_value(user.failures)},"full_sync_due":{times.full_sync_due},'
+        f'"full_sync_due_by":{times.full_sync_due_by},'
+        f'"expected_recovery":{times.expected_recovery},'
+        f'"expected_recovery_bound":{json_value(user.bound)},'
+        f'"expected_recovery_observed":{json_value(user.expected_recovery_observed)},'
+        f'"recovery_by":{json_value(user.recovery_by)},"recovered_at":{times.recovered_at},'
+        f'"synced_at":{times.synced_at},'
+        f'"seconds_remaining":{json_value(seconds(user.seconds_remaining))},'
+        f'"requests":{json_value(user.requests)},"skipped":{json_value(user.skipped)},'
+        f'"first_seen":{times.first_seen},"last_seen":{times.last_seen},'
+        f'"failure_before_input":{json_value(user.before_input)},'
+        f'"pending_reason":{json_value(user.pending_reason)}'
     )
     if user.time_saved_s is not None:
-        text += f',"time_saved_s":{_value(number(user.time_saved_s))}'
+        text += f',"time_saved_s":{json_value(number(user.time_saved_s))}'
     if user.in_azure_ad is not None:
-        text += f',"in_azure_ad":{_value(user.in_azure_ad)}'
+        text += f',"in_azure_ad":{json_value(user.in_azure_ad)}'
     if user.no_times:
-        text += f',"times_unknown":{_encode(NO_TIMES_REASON)}'
+        text += f',"times_unknown":{encode_text(NO_TIMES_REASON)}'
     if redacted(user.upn):
         text += ',"upn_redacted":true'
     return text + "}"
 
 
-def _value(value: str | float | bool | None) -> str:
-    """A text, number or flag of a user's record as JSON, as `json.dumps` writes it."""
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return repr(value) if isfinite(value) else json.dumps(value)  # (NaN, Infinity)
-    return _encode(value)
+def seconds(value: float | None) -> float | None:
+    """A count of seconds at one precision, milliseconds, whatever its value."""
+    return None if value is None else round(float(value), 3)
