@@ -108,9 +108,10 @@ UNDETERMINED_TEXT = (
     "the earlier log (CloudUserSync.lo_), or for an excerpt the whole log, would tell"
 )
 RETRY_UNSEEN_TEXT = (
-    "outcome unknown: its timer may have run out, and the input holds no cycle's start or totals, "
-    "leaves lines out, or cycles since then received users it does not name: it cannot show "
-    "whether it was retried and added; the whole log would tell"
+    "outcome unknown: its timer may have run out, or a restart may have retried it, and the input "
+    "holds no cycle's start or totals, leaves lines out, names it in a cycle off the cycles' "
+    "schedule, or cycles since then received users it does not name: it cannot show whether it "
+    "was retried and added; the whole log would tell"
 )
 
 

@@ -316,21 +316,23 @@ class Tracker:
             if self.history.part is not None:
                 self.follow = self.history.met(key)  # (while a part of a UPN is followed)
         else:
-            user.last_seen = us
+            before, user.last_seen = user.last_seen, us
         user.requests += 1
         cycle_start = self.cycle_start if self.cycle_start is not None else us
         if user.failing and timer_runs(
             user, cycle_start, len(self.restarts), self._zone is NO_TIMES
         ):
+            off = self.cycle_start is None and user.off_schedule(before, us, self.interval()[0])  # type: ignore[attr-defined]
             user.cycle = self.cycle_no
             if self._held_back is not None:
                 self._held_back.append(True)
             if key != self.follow:
                 self.timers.held[upn] = user  # type: ignore[assignment]
             else:
-                due = () if self.no_times else (user.full_sync_due,)
+                due = () if self.no_times or off else (user.full_sync_due,)
                 detail = "notified; timer runs" + (f" until {TIME_MARK}" if due else "")
-                self.note(key, (us, zone), "held_back", detail, source, line, due)  # type: ignore[arg-type]
+                what, detail = ("requested", off) if off else ("held_back", detail)
+                self.note(key, (us, zone), what, detail, source, line, due)  # type: ignore[arg-type]
             return
         held = user.failing and user.failure_restarts == len(self.restarts)
         held = held and (held_unknown(user) or self._zone is NO_TIMES)  # rule 2b; no timer
@@ -436,8 +438,7 @@ class Tracker:
         states: Collection[str] | None = None, match: Callable[[str], bool] | None = None,
         restart_helps: Callable[[str], bool] | None = None,
     ) -> Result:
-        """Each user's state at `as_of`; `restart_at`: what if SMS Executive restarted then?
-        See `outlook.conclude`."""
+        """Each user's state at `as_of`; `restart_at`: what if SMS Executive restarted then?"""
         with no_collections():  # (tens of thousands of states, each walked by a collection)
             return conclude(self, as_of, restart_at, states, match, restart_helps)
 

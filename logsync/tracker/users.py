@@ -8,9 +8,16 @@ since before the input) makes it a `User`. The rules in `rules` and `totals` wri
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import cast
 
 from .model import USER_NOT_FOUND, Moment
+
+_MICROSECOND = timedelta(microseconds=1)
+OFF_SCHEDULE_US = 10_000_000
+"""How far from one interval after its last notification a held-back user may be notified
+again and still be on the cycles' schedule (a cycle lasts a few seconds; its users are named
+in the same order every time)."""
 
 
 class Seen:
@@ -97,8 +104,26 @@ class User(Seen):
         there, or skipped): not added in it, whether notified again or not."""
         self.maybe_retried: int | None = None
         """The totals line of a cycle that named the user while its timer ran and received
-        more users than the input names outside running timers: a full sync (a restart the
-        input does not show) may have retried it there, unless it is named again after."""
+        more users than the input names outside running timers, or the notification of a cycle
+        off the schedule (`off_schedule`): a full sync (a restart the input does not show) may
+        have retried it there, unless it is named again, or fails, after."""
+
+    def off_schedule(self, before: int, us: int, interval: timedelta) -> str | None:
+        """Named at `us` while its timer holds it back, in a cycle whose start the input leaves
+        out (a search of its lines), after a notification at `before` that also came after its
+        last failure: more than `OFF_SCHEDULE_US` from one `interval` later, that cycle is off
+        the schedule of the cycles before it, as the first cycle after a restart is (SMS
+        Executive restarted in the lines left out): a full sync may have retried it there
+        (`maybe_retried`). Its timeline's words for that, or None."""
+        failed = self.last_failure
+        off = abs(us - before - interval // _MICROSECOND) > OFF_SCHEDULE_US
+        if not off or failed is None or before <= failed[0]:
+            return None
+        self.maybe_retried = us
+        return (
+            "notified off the cycles' schedule, whose start lines the input leaves out: SMS "
+            "Executive may have restarted there, and this cycle be a full sync that retried it"
+        )
 
     @classmethod
     def grown_from(cls, seen: Seen) -> User:

@@ -1,0 +1,177 @@
+"""A search of a user's lines keeps its notifications but not the lines of the cycles they were
+written in, nor SMS Executive's restart: a held-back user named off the cycles' schedule there
+may have been retried by the full sync after a restart the search left out (`User.off_schedule`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from logsync import analyze
+from logsync.cli import app
+from logsync.times import iso
+from logsync.tracker import RETRY_UNSEEN
+from logsync.tracker.users import OFF_SCHEDULE_US
+
+from .conftest import SAMPLES
+from .logtext import Log
+
+RESTART_DAY = SAMPLES / "restart-day" / "CloudUserSync.log"
+XAVIER = "xavier@fabrikam.com"
+NOTIFIED = f"NotifyAccountAddition - SCCM user to add = {XAVIER}"
+FAILED = f"Failed to add user {XAVIER}; reason UserNotFound"
+
+
+def searched(tmp_path: Path, word: str, context: int = 0) -> str:
+    """The restart-day sample's lines that hold `word` (any case), with `context` lines on each
+    side and no separator (`grep -i -C N --no-group-separator`)."""
+    lines = RESTART_DAY.read_text(encoding="utf-8-sig").splitlines(True)
+    hits = [n for n, line in enumerate(lines) if word in line.lower()]
+    kept = sorted({k for n in hits for k in range(n - context, n + context + 1) if 0 <= k < len(lines)})
+    path = tmp_path / f"{word}-C{context}.log"
+    path.write_text("".join(lines[k] for k in kept), encoding="utf-8")
+    return str(path)
+
+
+def test_a_search_of_a_user_s_lines_past_a_restart_it_leaves_out_is_pending(tmp_path: Path) -> None:
+    """`grep -i xavier` of the restart-day log: xavier failed at 09:00:05 and was held back in
+    every cycle, at :01.485 past each fifth minute, until SMS Executive restarted at 13:00:12;
+    the full sync after it named him at 13:00:36.385 (5 min 34.9 s after the last) and added
+    him. The search holds none of that but his lines: the last is off the schedule, so a
+    restart may have retried him there. Before, he was `waiting` for his timer to run out."""
+    path = searched(tmp_path, "xavier")
+    found = analyze([path]).users
+    assert [(u.upn, u.state, u.pending_reason, u.requests) for u in found] == [
+        (XAVIER, "pending", RETRY_UNSEEN, 49)
+    ]
+    assert iso(found[0].last_seen) == "2026-03-02T13:00:36.385-05:00"
+    # the whole log at that instant: the retry's outcome is not logged yet; at its end, added
+    at = datetime.fromisoformat("2026-03-02T13:00:36.385-05:00")
+    whole = {u.upn: (u.state, u.pending_reason) for u in analyze([str(RESTART_DAY)], now=at).users}
+    assert whole[XAVIER] == ("pending", "awaiting_totals")
+    assert {u.upn: u.state for u in analyze([str(RESTART_DAY)]).users}[XAVIER] == "recovered"
+    # the notification before it was on the schedule: waiting, his timer's recovery expected
+    before = analyze([path], now=datetime.fromisoformat("2026-03-02T12:59:00-05:00")).users
+    assert [(u.state, u.pending_reason, iso(u.expected_recovery)) for u in before] == [
+        ("waiting", None, "2026-03-03T09:00:05.022-05:00")
+    ]
+    gate = CliRunner().invoke(app, ["check", path])
+    assert gate.exit_code == 1
+    assert gate.stdout.splitlines()[-1] == (
+        "FAIL: 1 user (1 pending that may be stuck), limit 0 as of 2026-03-02T13:00:36.385-05:00"
+    )
+
+
+def test_the_timeline_says_where_the_schedule_moved(tmp_path: Path) -> None:
+    path = searched(tmp_path, "xavier")
+    steps = analyze([path], follow=XAVIER).tracker.history.followed()
+    assert [(s.what, iso(s.time), s.line, s.detail) for s in steps if s.what != "held_back"] == [
+        ("requested", "2026-03-02T09:00:04.885-05:00", 1, f"NotifyAccountAddition {XAVIER}"),
+        (
+            "failed",
+            "2026-03-02T09:00:05.022-05:00",
+            2,
+            "reason UserNotFound; full sync due 2026-03-03T09:00:05.022-05:00",
+        ),
+        (
+            "requested",
+            "2026-03-02T13:00:36.385-05:00",
+            50,
+            "notified off the cycles' schedule, whose start lines the input leaves out: SMS "
+            "Executive may have restarted there, and this cycle be a full sync that retried it",
+        ),
+    ]
+
+
+def test_a_search_with_a_line_of_context_reads_the_same(tmp_path: Path) -> None:
+    """`grep -i -C1 xavier --no-group-separator`: the removal lines before each notification
+    open its cycle (never its start), and one failure's totals line is kept: the same answer."""
+    found = analyze([searched(tmp_path, "xavier", context=1)]).users
+    assert {u.upn: (u.state, u.pending_reason) for u in found}[XAVIER] == ("pending", RETRY_UNSEEN)
+
+
+def held(*gaps: float, failed_again: bool = False, starts: bool = False) -> Log:
+    """A user that failed at 09:00:02 (as a search keeps it: its notification and failure at
+    one instant), then notified at each gap (seconds) after the last; with `starts`, each
+    notification after its cycle's start line, two seconds before it."""
+    log = Log(bias=300)
+    moment = datetime(2026, 3, 2, 9, 0, 2)
+    log.at(moment, NOTIFIED).at(moment, FAILED)
+    for gap in gaps:
+        moment += timedelta(seconds=gap)
+        if starts:
+            log.at(moment - timedelta(seconds=2), "Starting user delta sync, raise failure status messages = True")
+        log.at(moment, NOTIFIED)
+    if failed_again:
+        log.at(moment + timedelta(milliseconds=137), FAILED)
+    return log
+
+
+def states(
+    log: Log, tmp_path: Path, minutes: int | None = None, follow: str | None = None
+) -> list[tuple[str, str | None, int]]:
+    path = log.write(tmp_path / "search.log")
+    interval = None if minutes is None else timedelta(minutes=minutes)
+    found = analyze([path], interval=interval, follow=follow).users
+    return [(u.state, u.pending_reason, u.failures) for u in found]
+
+
+TOLERANCE = OFF_SCHEDULE_US / 1e6
+WAITING = [("waiting", None, 1)]
+PENDING = [("pending", RETRY_UNSEEN, 1)]
+
+
+def test_the_schedule_s_bounds_are_ten_seconds_each_side_of_one_interval(tmp_path: Path) -> None:
+    assert TOLERANCE == 10
+    assert states(held(300, 300 + TOLERANCE), tmp_path) == WAITING
+    assert states(held(300, 300 + TOLERANCE + 0.001), tmp_path) == PENDING
+    assert states(held(300, 300 - TOLERANCE), tmp_path) == WAITING
+    assert states(held(300, 300 - TOLERANCE - 0.001), tmp_path) == PENDING
+
+
+def test_the_schedule_is_one_given_interval_else_five_minutes(tmp_path: Path) -> None:
+    assert states(held(360, 360), tmp_path) == PENDING
+    assert states(held(360, 360), tmp_path, minutes=6) == WAITING
+
+
+def test_a_user_named_again_or_failing_after_is_not_taken_for_retried(tmp_path: Path) -> None:
+    """Named again in a later cycle, it was not added where the schedule moved (a user added is
+    named no more); failing there, it was retried and is missing still: its timer restarts."""
+    assert states(held(300, 340, 300), tmp_path) == WAITING
+    assert states(held(300, 340, failed_again=True), tmp_path) == [("waiting", None, 2)]
+
+
+def test_the_gap_from_the_failing_cycle_is_not_judged(tmp_path: Path) -> None:
+    """The notification before the failure was in the cycle that tried the user: the cycle
+    after it names the user sooner or later than one interval after, whatever the schedule."""
+    assert states(held(340), tmp_path) == WAITING
+    assert states(held(340, 300), tmp_path) == WAITING
+
+
+def test_cycles_whose_starts_are_in_the_input_keep_their_own_schedule(tmp_path: Path) -> None:
+    """With each cycle's start line, a cycle that came late is no sign of a restart left out:
+    the restart lines would be there as the starts are."""
+    assert states(held(300, 300, 300, 340, starts=True), tmp_path) == WAITING
+    # (a user whose timeline is kept reads every notification with the rules, not only the first)
+    assert states(held(300, 300, 300, 340, starts=True), tmp_path, follow=XAVIER) == WAITING
+    assert states(held(300, 300, 300, 340), tmp_path, follow=XAVIER) == PENDING
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    on=st.lists(st.integers(-10_000, 10_000), min_size=1, max_size=4),
+    last=st.integers(1_000, 900_000),
+)
+def test_a_held_back_user_s_last_notification_decides_by_its_own_gap(
+    on: list[int], last: int, tmp_path_factory
+) -> None:
+    """Notifications within the bounds of the schedule, then one `last` milliseconds later:
+    pending exactly where that gap is off the schedule."""
+    gaps = [300 + ms / 1000 for ms in on] + [last / 1000]
+    expected = PENDING if abs(last - 300_000) > 10_000 else WAITING
+    assert states(held(*gaps), tmp_path_factory.mktemp("gap")) == expected
