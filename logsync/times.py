@@ -68,7 +68,8 @@ def iso(value: datetime | None) -> str | None:
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _EPOCH_NAIVE = datetime(1970, 1, 1)
-_MICROSECOND = timedelta(microseconds=1)
+MICROSECOND = timedelta(microseconds=1)
+"""One microsecond: `delta // MICROSECOND` is a length in microseconds."""
 _FIRST_DAY = (datetime(1, 1, 2) - _EPOCH_NAIVE).days
 _LAST_DAY = (datetime(9999, 12, 30) - _EPOCH_NAIVE).days
 """Days (since 1970-01-01) that `moment_iso` writes itself; a day from the ends of what
@@ -78,8 +79,8 @@ datetime holds is left to datetime, whatever it does there."""
 def micros(value: datetime) -> int:
     """Microseconds since the epoch (naive times as if they were UTC)."""
     if value.tzinfo is None:
-        return (value - _EPOCH_NAIVE) // _MICROSECOND
-    return (value - _EPOCH) // _MICROSECOND
+        return (value - _EPOCH_NAIVE) // MICROSECOND
+    return (value - _EPOCH) // MICROSECOND
 
 
 def moment_time(us: int, zone: tzinfo | None) -> datetime:
@@ -136,7 +137,7 @@ def fixed_offset(zone: tzinfo | None) -> tuple[int, str] | None:
     if not isinstance(zone, timezone):
         return None
     offset = zone.utcoffset(None)
-    return offset // _MICROSECOND, datetime(2000, 1, 1, tzinfo=zone).isoformat()[19:]
+    return offset // MICROSECOND, datetime(2000, 1, 1, tzinfo=zone).isoformat()[19:]
 
 
 def instant_key(value: datetime) -> float:

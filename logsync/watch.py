@@ -25,7 +25,7 @@ from .pipeline import (
     followed_format,
 )
 from .sources import InputStats, folder_files, history_files, is_sibling
-from .times import human_duration, instant_key, micros
+from .times import MICROSECOND, human_duration, instant_key, micros
 from .tracker import TRACKED_KINDS, Connector, Result, Row, Tracker, UserState
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ def _moved(before: datetime | None, after: datetime | None, tolerance: timedelta
     """Whether a time changed: appeared, went away, or moved by more than `tolerance`."""
     if before is None or after is None:
         return before is not after
-    return abs(micros(after) - micros(before)) > tolerance // _MICROSECOND
+    return abs(micros(after) - micros(before)) > tolerance // MICROSECOND
 
 
 class Watcher:
@@ -316,7 +316,7 @@ class Watcher:
         """`ok`, `silent for 12m`, `waiting for certificate`, `stopped` or `no cycle yet`: the
         tracker's judgement of the connector, in the few words of the live view."""
         as_of = self.as_of(wall)
-        connector = self.tracker.connector(micros(as_of), interval // _MICROSECOND)
+        connector = self.tracker.connector(micros(as_of), interval // MICROSECOND)
         if connector.state == "stalled" and connector.since is not None:
             return f"silent for {human_duration((as_of - connector.since).total_seconds())}"
         return _STATUS[connector.state]
@@ -329,7 +329,6 @@ _STATUS = {
     "no_cycles": "no cycle yet",
     "stalled": "silent",
 }
-_MICROSECOND = timedelta(microseconds=1)
 
 
 def utc_now() -> datetime:

@@ -175,3 +175,29 @@ def test_a_held_back_user_s_last_notification_decides_by_its_own_gap(
     gaps = [300 + ms / 1000 for ms in on] + [last / 1000]
     expected = PENDING if abs(last - 300_000) > 10_000 else WAITING
     assert states(held(*gaps), tmp_path_factory.mktemp("gap")) == expected
+
+
+def test_the_interval_asked_at_users_lines_follows_the_cycles_read_so_far() -> None:
+    """The median of the gaps between cycles is kept until a cycle starts (users' lines ask for
+    it in a search), and forgotten where times begin after lines with none."""
+    from datetime import timezone
+
+    from logsync.tracker.connector import ConnectorLog
+    from logsync.tracker.model import ZoneTable
+
+    log = ConnectorLog(ZoneTable([], []))
+    utc = timezone.utc
+    minute = 60_000_000
+
+    def starts(*minutes: int) -> None:
+        for at in minutes:
+            log.cycle_started((at * minute, utc), "delta", "CloudUserSync.log", at)
+
+    assert log.interval(None) == (timedelta(minutes=5), False)
+    starts(0, 7, 14)
+    assert log.interval(None) == (timedelta(minutes=7), True)
+    starts(16, 18, 20)
+    assert log.interval(None) == (timedelta(minutes=2), True)
+    assert log.interval(timedelta(minutes=9)) == (timedelta(minutes=9), False)
+    log.times_begin(30 * minute, utc, "CloudUserSync.log", 30)
+    assert log.interval(None) == (timedelta(minutes=5), False)

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, tzinfo
 from ..analysis import Analysis, latest_time
 from ..events import CONNECTOR, STATMSG_STARTED, STATMSG_STOPPING
 from ..sources import SITE_COMPONENT_LOG, base_name
-from ..times import NO_TIMES, fixed_offset, instant_key, moment_time, timeless
+from ..times import MICROSECOND, NO_TIMES, fixed_offset, instant_key, moment_time, timeless
 from ..tracker import STALL_INTERVALS, Row
 from ..tracker.connector import leaves_out
 from .findings import (
@@ -59,7 +59,6 @@ MAX_MARKS = 512
 """Cycle starts kept for a picture: memory stays flat however long the log."""
 
 _EPOCH = datetime(1970, 1, 1)
-_MICROSECOND = timedelta(microseconds=1)
 _NO_OFFSET: object = object()
 
 _STATUS_PROBLEM_RE = re.compile(
@@ -275,7 +274,7 @@ class HealthCollector:
     @staticmethod
     def stalls(interval: timedelta, gaps: list[Gap]) -> list[tuple[datetime, datetime]]:
         """The gaps between cycles beyond the stall limit, in time order."""
-        limit = STALL_INTERVALS * (interval // _MICROSECOND)
+        limit = STALL_INTERVALS * (interval // MICROSECOND)
         spans = sorted(
             ((before, after) for gap, _, _, before, after in gaps if gap > limit),
             key=lambda span: span[0][0],

@@ -11,7 +11,7 @@ from ..cloud import unroutable_suffix
 from ..events import CONNECTOR
 from ..formats.paste import redacted
 from ..sources import base_name
-from ..times import NO_TIMES_REASON, human_duration, instant_key, moment_time
+from ..times import MICROSECOND, NO_TIMES_REASON, human_duration, instant_key, moment_time
 from ..tracker import (
     GRACE_INTERVALS,
     LATEST,
@@ -45,7 +45,6 @@ from .summary import (
     verb,
 )
 
-_MICROSECOND = timedelta(microseconds=1)
 
 def unread_lines(analysis: Analysis, findings: list[Finding], advice: list[Advice]) -> None:
     """No cycle among the lines read, where most of the input's lines are no record (pasted
@@ -149,7 +148,7 @@ def stall_findings(
     findings: list[Finding],
     advice: list[Advice],
 ) -> None:
-    limit = STALL_INTERVALS * (interval // _MICROSECOND)
+    limit = STALL_INTERVALS * (interval // MICROSECOND)
     long = sorted((g for g in gaps if g[0] > limit), key=lambda g: g[4][0])
     messages = [
         f"no cycle for {human_duration(gap / 1_000_000)} between "

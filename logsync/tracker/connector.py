@@ -15,7 +15,7 @@ from typing import Any
 
 from ..events import CONNECTOR, STATMSG_STARTED, STATMSG_STOPPING
 from ..sources import SITE_COMPONENT_LOG, base_name
-from ..times import instant_key, micros, moment_time
+from ..times import MICROSECOND, instant_key, micros, moment_time
 from .model import (
     DEFAULT_INTERVAL,
     GAP_WINDOW,
@@ -33,7 +33,7 @@ from .model import (
 )
 from .users import Seen
 
-_MICROSECOND = timedelta(microseconds=1)
+_NO_MEDIAN = (-1, DEFAULT_INTERVAL)
 
 CERTIFICATE_CAUSES = ("no_intune_subscription", "certificate_failed")
 """The chain behind a certificate wait, root first: a site without an Intune subscription gets
@@ -85,6 +85,7 @@ class ConnectorLog:
         self._last_cycle_where: tuple[str, int] = ("", 0)
         self._last_totals_where: tuple[str, int] = ("", 0)
         self._gaps: deque[int] = deque(maxlen=GAP_WINDOW)
+        self._median = _NO_MEDIAN  # (the gaps' median, as of a number of cycles: `interval`)
         self.given_interval: timedelta | None = None  # (`--interval`; None: observed, default)
         self.unheard: tuple[int, int] | None = None
         """From the first to the last silence of the connector (see `heard_through`): lines
@@ -118,8 +119,7 @@ class ConnectorLog:
     def status_message(
         self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
     ) -> Restart | None:
-        """smsexec.log's status messages 500 and 501 for the connector: a start (returned), a
-        stop."""
+        """smsexec.log's status messages 500 and 501 of the connector: a start (returned), stop."""
         if data.status_component != CONNECTOR:
             return None
         if data.id == STATMSG_STARTED:
@@ -215,7 +215,7 @@ class ConnectorLog:
         (Lines with no times are microseconds apart: never silent.)"""
         span = end - start
         if span <= HEARD_CYCLE_US or span <= STALL_INTERVALS * (
-            self.interval(self.given_interval)[0] / _MICROSECOND
+            self.interval(self.given_interval)[0] / MICROSECOND
         ):  # (a cycle takes seconds: most never get past the first test)
             return True
         self.unheard = (start, end) if self.unheard is None else (self.unheard[0], end)
@@ -229,8 +229,7 @@ class ConnectorLog:
         self._run_heard = us
 
     def totals(self, us: int, source: str, line: int) -> None:
-        """A cycle's totals line: the end of a cycle, counted here when its start is not in
-        the input."""
+        """A cycle's totals line: the end of a cycle, counted here when its start is not logged."""
         if not self._in_cycle:
             self.cycles += 1
         self._in_cycle = False
@@ -253,7 +252,7 @@ class ConnectorLog:
             last is not None
             and thread_id is not None
             and last.thread_id == thread_id
-            and abs(us - micros(last.time)) <= SAME_RESTART_WINDOW // _MICROSECOND
+            and abs(us - micros(last.time)) <= SAME_RESTART_WINDOW // MICROSECOND
         ):
             return None
         return self._restart(Restart(moment_time(us, zone), source, line, via, thread_id), us)
@@ -279,15 +278,12 @@ class ConnectorLog:
     # -- conclusions --------------------------------------------------------------------------
 
     def cycles_logged(self) -> bool:
-        """Whether the input holds a cycle's start or totals line (an excerpt of users' lines
-        does not: it cannot show a retry that did not come)."""
+        """Whether the input holds a cycle's start or totals line (a search of users' lines not)."""
         return self.last_cycle is not None or self.last_totals is not None
 
     def cycles_seen(self, users: Collection[Seen]) -> int:
-        """Cycles that start, end with their totals line, or show in their users' rows (`Seen`)
-        where the input holds neither (a `findstr` of one user: its notifications and
-        failures): each notification or failure was written in a cycle, one per user and
-        cycle, so the most notifications or failures of one user are cycles seen."""
+        """Cycles that start or end with their totals line; where the input holds neither (a
+        `findstr` of one user), the most notifications or failures of one user (one per cycle)."""
         if self.cycles_logged() or not users:
             return self.cycles
         return max(1, max(max(user.requests, user.failures) for user in users))
@@ -298,7 +294,9 @@ class ConnectorLog:
             return given, False
         if not self._gaps:
             return DEFAULT_INTERVAL, False
-        return timedelta(microseconds=lower_median(self._gaps)), True
+        if self._median[0] != self.cycles:  # (asked at users' lines too: once per cycle)
+            self._median = (self.cycles, timedelta(microseconds=lower_median(self._gaps)))
+        return self._median[1], True
 
     def restart_delay(self, interval: int) -> int:
         """How soon a cycle follows a restart: as the log showed before, else one interval."""

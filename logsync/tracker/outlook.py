@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from operator import itemgetter
 from typing import NamedTuple, cast
 
-from ..times import instant_key, micros, moment_time, timeless
+from ..times import MICROSECOND, instant_key, micros, moment_time, timeless
 from .history import fold_held_back, outlook_steps
 from .model import (
     AWAITING_TOTALS,
@@ -37,8 +37,6 @@ from .unknowns import (
     why_pending,
 )
 from .users import Seen, User, held_unknown, settled_state, user_key
-
-_MICROSECOND = timedelta(microseconds=1)
 
 
 class _Context(NamedTuple):
@@ -147,7 +145,7 @@ def _context(
     every, observed = log.interval(tracker.options.interval)
     if observed and tracker.totals.unheard is not None:  # (see `stats.unheard`)
         every, observed = DEFAULT_INTERVAL, False
-    interval_us = every // _MICROSECOND
+    interval_us = every // MICROSECOND
     pending = log.restarts[-1] if log.full_next and log.restarts else None
     start = tracker.start
     context = _Context(

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..events import Event
 from ..memory import no_collections
-from ..times import NO_TIMES, micros, moment_time
+from ..times import MICROSECOND, NO_TIMES, micros, moment_time
 from .connector import ConnectorLog
 from .history import History
 from .ledger import Notified
@@ -39,15 +39,13 @@ from .timers import Timers
 from .totals import CycleTotals
 from .users import Seen, User, Users, failed_before, held_unknown, timer_runs, user_key
 
-_MICROSECOND = timedelta(microseconds=1)
-
 
 class Tracker:
     """Feed rows in time order with `feed_rows` (or events with `feed`), then call `result`."""
 
     def __init__(self, options: TrackerOptions | None = None) -> None:
         self.options = options or TrackerOptions()
-        self.after = self.options.full_sync_after // _MICROSECOND
+        self.after = self.options.full_sync_after // MICROSECOND
         """The full sync timer, in microseconds."""
         self.users = Users()
         """Every user read, by key (`user_key`)."""

@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import cast
 
+from ..times import MICROSECOND
 from .model import USER_NOT_FOUND, Moment
 
-_MICROSECOND = timedelta(microseconds=1)
 OFF_SCHEDULE_US = 10_000_000
 """How far from one interval after its last notification a held-back user may be notified
 again and still be on the cycles' schedule (a cycle lasts a few seconds; its users are named
@@ -116,7 +116,7 @@ class User(Seen):
         Executive restarted in the lines left out): a full sync may have retried it there
         (`maybe_retried`). Its timeline's words for that, or None."""
         failed = self.last_failure
-        off = abs(us - before - interval // _MICROSECOND) > OFF_SCHEDULE_US
+        off = abs(us - before - interval // MICROSECOND) > OFF_SCHEDULE_US
         if not off or failed is None or before <= failed[0]:
             return None
         self.maybe_retried = us
