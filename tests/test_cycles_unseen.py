@@ -493,3 +493,74 @@ def test_leaving_out_removal_lines_that_follow_a_start_changes_no_answer(
     kept = conclusions(analyze([path]))
     monkeypatch.setattr("logsync.analysis.CYCLE_OPENINGS", frozenset())
     assert conclusions(analyze([path])) == kept
+
+
+@pytest.mark.parametrize(
+    ("again", "expected"),
+    [
+        # a minute after (or less): the same cycle, whose start holds ann back; its totals
+        # received one user the input does not name, maybe her in a full sync
+        (60_000_000, ("pending", "retry_unseen", None)),
+        # a millisecond later (the log's precision): named in the next cycle, whose start the
+        # input leaves out (as it leaves out the totals of the one before), after her due time:
+        # received there, and added
+        (60_001_000, ("recovered", None, "2026-03-03T09:01:00.501-05:00")),
+    ],
+    ids=["60 s", "60.001 s"],
+)
+def test_a_user_named_again_over_a_minute_later_in_a_started_cycle_begins_the_next(
+    tmp_path: Path, again: int, expected: tuple[str, str | None, str | None]
+) -> None:
+    """ann fails at 09:00:02 on the 2nd; the cycle of 09:00:00 on the 3rd, its start in the
+    input, names her while her timer runs. Its totals, and the next cycle's start, are left out
+    (`grep -C3` of a user whose retry came): named again over a minute later, she is named in
+    the next cycle, which her timer no longer holds her back in."""
+    ann = "ann@x.com"
+    log = Log(bias=300)
+    log.cycle("2026-03-02 09:00:00", requested=(ann,), failed={ann: "UserNotFound"})  # (09:00:02)
+    first = datetime(2026, 3, 3, 9, 0, 0, 500000)
+    log.at(first - timedelta(seconds=0.5), START).at(first, NOTIFY.format(ann))
+    log.at(first + timedelta(microseconds=again), NOTIFY.format(ann))
+    log.at(first + timedelta(microseconds=again, seconds=1), TOTALS.format(1, 1))
+    (found,) = analyze([log.write(tmp_path / "CloudUserSync.log")]).users
+    recovered = iso(found.recovered_at) if found.recovered_at else None
+    assert (found.state, found.pending_reason, recovered) == expected
+
+
+def test_a_search_with_context_of_a_user_retried_by_its_timer_recovers_it() -> None:
+    """`grep -C3 -i user00020 --no-group-separator` of a simulated connector's two days:
+    user00020 failed at 06:00:13 on the 1st and was retried by the cycle of 06:00:25 on the
+    2nd, which added it at 06:00:36. The search keeps that cycle's totals but not its start; it
+    keeps the start of the cycle before, in which the user was held back. It was `waiting`
+    for a retry at 06:05 (the cycle after); it is `recovered` at its retry, as in the log."""
+    import sys
+
+    sys.path.insert(0, str(SAMPLES))
+    from simulate import simulate
+
+    lines = simulate(48, seed=1).text().splitlines()
+    found = [n for n, line in enumerate(lines) if "user00020@" in line]
+    kept = sorted({n + d for n in found for d in range(-3, 4)} & set(range(len(lines))))
+    result = runner.invoke(app, ["report", "--all", "--format", "json", "-"], input="\n".join(lines[n] for n in kept) + "\n")
+    users = {u["upn"]: u for u in json.loads(result.stdout)["users"]}
+    assert (users["user00020@contoso.com"]["state"], users["user00020@contoso.com"]["recovered_at"]) == (
+        "recovered", "2026-03-02T06:00:36.325-05:00"
+    )
+
+
+def test_the_cycle_a_user_named_twice_begins_holds_every_user_named_after_it(tmp_path: Path) -> None:
+    """An excerpt that begins with bob named at 08:55, then the start of 09:00's cycle, which
+    names ann while her timer runs; its totals and 09:05's start are left out. ann named again
+    at 09:05 begins that cycle, and bob named after her is named in it too (not in another one
+    begun by his line of 08:55): its totals received and added both."""
+    ann, bob = "ann@x.com", "bob@x.com"
+    log = Log(bias=300)
+    log.cycle("2026-03-02 09:00:00", requested=(ann,), failed={ann: "UserNotFound"})  # (09:00:02)
+    log.at("2026-03-03 08:55:00.500", NOTIFY.format(bob))
+    log.at("2026-03-03 09:00:00", START).at("2026-03-03 09:00:00.500", NOTIFY.format(ann))
+    log.at("2026-03-03 09:05:00.500", NOTIFY.format(ann)).at("2026-03-03 09:05:00.700", NOTIFY.format(bob))
+    log.at("2026-03-03 09:05:01", TOTALS.format(2, 2))
+    assert states(Path(log.write(tmp_path / "CloudUserSync.log"))) == [
+        (ann, "recovered", None),
+        (bob, "synced", None),
+    ]

@@ -1180,10 +1180,12 @@ def decided(tmp_path: Path, lines: list[tuple[str, str]]) -> dict[str, tuple[obj
             ],
             ("recovered", None, "2014-09-15T10:24:12-04:00", "2014-09-15T10:24:12-04:00"),
         ),
-        # a complete cycle that does not notify scott: he was received, and added, in the first
+        # a complete cycle that does not notify scott: he was received in the first, which added
+        # nobody: he failed there, his failure line left out (as it is), or the input cannot
+        # say what (never "added there")
         (
             [("2014-09-14 10:28:50", START), ("2014-09-14 10:28:54.137", TOTALS.format(0, 0))],
-            ("synced", None, "2014-09-14T10:23:54-04:00", None),
+            ("pending", "undetermined", None, None),
         ),
         # a complete cycle that notifies him and receives nobody: held back since before the log
         (
@@ -1203,6 +1205,35 @@ def test_an_undecided_user_is_decided_by_the_next_cycle_whose_counts_can_say(
     failure line: its counts cannot say (the log may start inside it). The next cycle decides,
     whether or not its start is in the excerpt."""
     assert decided(tmp_path, second_cycle) == {SCOTT: scott}
+
+
+def test_a_user_missing_from_the_next_cycle_was_added_as_far_as_the_undecided_counts_allow(
+    tmp_path: Path,
+) -> None:
+    """SPEC §1's first cycle as an excerpt shows it, but with one user added: scott, missing
+    from the next complete cycle, was received and added there (its one add). With two users
+    missing and one add, one of them failed with its failure line left out: which, the input
+    cannot say, so neither is taken for added."""
+    later = [("2014-09-14 10:28:50", START), ("2014-09-14 10:28:54.137", TOTALS.format(0, 0))]
+    log = Log(bias=240)
+    first = [("2014-09-14 10:23:54", NOTIFY.format(SCOTT))]
+    for when, text in [*first, ("2014-09-14 10:23:54.015", TOTALS.format(1, 1)), *later]:
+        log.at(when, text)
+    (scott,) = analyze([log.write(tmp_path / "one.log")]).users
+    assert (scott.state, scott.pending_reason, iso(scott.synced_at)) == (
+        "synced", None, "2014-09-14T10:23:54-04:00"
+    )
+    amy = "amy@contoso.com"
+    log = Log(bias=240)
+    for when, text in [
+        ("2014-09-14 10:23:54", NOTIFY.format(SCOTT)),
+        ("2014-09-14 10:23:54.010", NOTIFY.format(amy)),
+        ("2014-09-14 10:23:54.015", TOTALS.format(2, 1)),
+        *later,
+    ]:
+        log.at(when, text)
+    found = {u.upn: (u.state, u.pending_reason) for u in analyze([log.write(tmp_path / "two.log")]).users}
+    assert found == {SCOTT: ("pending", "undetermined"), amy: ("pending", "undetermined")}
 
 
 def test_a_cycle_whose_counts_cannot_say_either_leaves_the_decision_to_the_next(

@@ -65,8 +65,7 @@ class Tracker:
         self._full_sync = False
         """The cycle under way is a restart's full sync: nobody is held back in it."""
         self.held: dict[str, User] = {}
-        """Users held back since before the input (rule 2b), until received, failed or a
-        restart retries them."""
+        """Users held back since before the input (rule 2b), until received, failed or retried."""
         self.timers = Timers(self.users)
         self._zone_keys: list[int] = []
         self._zone_list: list[tzinfo | None] = []
@@ -83,8 +82,7 @@ class Tracker:
         self.start: int | None = None
         """The instant of the input's first record (`begin`), else of the first row."""
         self.bound_cycle: Moment | None = None
-        """The first cycle at or after the latest due time of users held back since before
-        the input (the input's first record + the timer)."""
+        """The first cycle at or after the input's first record + the timer (rule 2b's bound)."""
         self.latest: Moment | None = None
         """The latest row read (not the last: threads write a few milliseconds out of order)."""
         follow = self.options.follow.lower() if self.options.follow else None
@@ -94,8 +92,7 @@ class Tracker:
         self.note = self.history.note
         """Note a step of the followed user's timeline, or of the connector's (`History`)."""
         self.first_tries: list[str] = []
-        """Users that failed with UserNotFound on their first try (notified once, then failed):
-        found by user discovery before DirSync had put them in Azure AD."""
+        """Users that failed with UserNotFound on their first try: discovered before DirSync ran."""
         self.observer: Observer | None = None
         self._held_back: list[bool] | None = None
         """For the observer: whether each notification of the batch was held back (2, 2b)."""
@@ -155,6 +152,7 @@ class Tracker:
                     and user.failure_restarts == restarts
                     and (due := user.full_sync_due) is not None
                     and due > limit
+                    and user.cycle != cycle_no  # (named once a cycle: see `Openings.named_twice`)
                 ):  # rule 2 held the user back in an earlier cycle, and holds it in this one
                     notified += 1
                     if held_back is not None:
@@ -263,12 +261,12 @@ class Tracker:
 
     def _on_removal(self, us: int, zone: tzinfo | None, _: Any, source: str, line: int) -> None:
         """The removal lines, which open every cycle after its start: see `CycleTotals.opens`."""
-        if self.totals.opens(self.notified):
+        if self.totals.openings.opens(self.notified):
             self._cycle_begins(self.cycle_start, (us, zone), source, line)
             self.cycle_start, self._limits = None, _NO_CYCLE
 
     def _cycle_begins(self, start: int | None, here: Moment, source: str, line: int) -> None:
-        """A cycle begins `here` (at its start, or see `CycleTotals.named_again`)."""
+        """A cycle begins `here` (at its start, or see `Openings.named_again`)."""
         self.cycle_no += 1
         self.totals.unread(start, self.notified, here, source, line)
         self.notified = 0
@@ -305,10 +303,14 @@ class Tracker:
     ) -> None:
         upn = data.upn
         key = upn if upn.islower() else user_key(upn)
-        if self.cycle_start is None and self.totals.named_again(key, us):
-            self._cycle_begins(None, (us, zone), source, line)
-        self.notified += 1
         user = self.users.get(key)
+        if self.cycle_start is None:
+            if self.totals.openings.named_again(key, us):
+                self._cycle_begins(None, (us, zone), source, line)
+        elif user is not None and self.totals.openings.named_twice(key, user, us, self.cycle_no):
+            self._cycle_begins(self.cycle_start, (us, zone), source, line)
+            self.cycle_start, self._limits = None, _NO_CYCLE
+        self.notified += 1
         if user is None:
             user = self.users[key] = Seen(upn, us)
             if self.history.part is not None:

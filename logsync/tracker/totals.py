@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import Any, cast
 
 from ..times import moment_time
-from .connector import HEARD_CYCLE_US
 from .ledger import Ledger, Notified
 from .model import MAX_KEPT, USER_NOT_FOUND, CycleEvidence, Moment
+from .openings import Openings
 from .users import Seen, User, held_unknown
 
 HELD_BEFORE = "not received: held back since before the log (its failure is not in the input)"
@@ -61,13 +61,11 @@ class CycleTotals:
         held back since before the input (see `outlook`)."""
         self._unseen: set[str] = set()
         """Of the `undecided`, those named in a cycle with no totals line (see `unread`)."""
-        self._closed = False
-        """Whether a totals line ended the cycle under way (see `opens`)."""
-        self._named: dict[str, int] = {}
-        """When each user was named since the last totals line (or the cycle they begin), where
-        no cycle start came before it (see `named_again`)."""
+        self.openings = Openings()
+        """Where cycles whose start the input leaves out begin."""
         self._undecided_at: tuple[int, Moment, str, int] | None = None
         """The undecided cycle's start, totals and the totals' line."""
+        self._room: int | None = None  # (how many the undecided cycle added; None: unknown)
         self.gaps: tuple[int | None, int | None] | None = None
         """Where the input leaves lines out between its parts (`grep -C`'s `--`): the instant
         of the record before the first place (None: no record before it) and of the record
@@ -76,28 +74,6 @@ class CycleTotals:
         self.unheard: tuple[int | None, int | None] | None = None
         """Where a silence of the connector shows no stall: as `gaps`, widened to the span of
         each pasted excerpt among the inputs (see `stats.unheard`). Set with `gaps`."""
-
-    def named_again(self, key: str, us: int) -> bool:
-        """Whether a user named with no cycle start since the last totals line (left out, as by
-        `grep -C` without `--` or `Select-String -Context`) begins a cycle: named again more
-        than a minute after it was named there (a cycle names a user once, within seconds)."""
-        named = self._named
-        before = named.get(key)
-        named[key] = us
-        if before is None or us - before <= HEARD_CYCLE_US:
-            return False
-        self._named = {key: us}
-        return True
-
-    def opens(self, notified: int) -> bool:
-        """Whether removal lines (`remove_totals`, `users_removed`: every cycle logs them just
-        after its start) begin a cycle whose start the input leaves out (`grep -C2`): the cycle
-        under way named users (`notified`) or logged its totals since it began. Users are named
-        anew from there (see `named_again`)."""
-        if not (notified or self._closed):
-            return False
-        self._named = {}
-        return True
 
     def unread(
         self, start: int | None, notified: int, here: Moment, source: str, line: int
@@ -109,7 +85,7 @@ class CycleTotals:
         (`start` None: left out too, or before the input), before now: a user whose retry is
         due by now may have been retried there. Whom it received the next complete cycle tells,
         as where a cycle's counts cannot say (`_undecide`)."""
-        self._closed = False
+        self.openings.closed = False
         if not (notified or start is not None):  # (most cycles: the last had its totals)
             return
         self.room_at = here[0] if start is None else start  # (its lines left out too)
@@ -119,7 +95,7 @@ class CycleTotals:
             k: v for k, v in ledger.received.items() if k not in failed and not v[0].failing
         }
         if candidates:
-            self._undecide(candidates, here, source, line, unseen=True)
+            self._undecide(candidates, here, source, line, None, unseen=True)
 
     def _maybe_retried(self, us: int) -> None:
         """The users a running timer held back in this cycle, whose counts received more users
@@ -160,9 +136,7 @@ class CycleTotals:
         """A totals line (`complete`: its cycle's start is in the input; `first_partial`: it
         ends the first cycle, whose start is not)."""
         ledger = self.ledger
-        self._closed = True
-        if self._named:
-            self._named = {}
+        self.openings.totals()
         if ledger.cycle_start is None and ledger.received:  # (its start not in the input)
             ledger.log.heard_through(min(n[1] for n in ledger.received.values()), here[0])
         if complete:
@@ -216,7 +190,7 @@ class CycleTotals:
             # the log starts inside this cycle: the users it shows may not be those received
             # (users it notified before the input count in its totals too; those the next
             # cycle finds received were added, as many as the totals allow)
-            self._undecide(candidates, here, source, line)
+            self._undecide(candidates, here, source, line, data.added)
         elif uncertain and 0 < taken == len(candidates) - uncertain:
             # everyone received but the users that may be held back since before the input
             if data.added >= taken:
@@ -240,7 +214,7 @@ class CycleTotals:
                 self._unreconciled_cycle(here, source, line, data, len(received))
         elif uncertain and 0 < taken < len(candidates) and data.added <= taken:
             # some users that may be held back were received: the next cycle will tell which
-            self._undecide(candidates, here, source, line)
+            self._undecide(candidates, here, source, line, data.added)
         else:
             self._unreconciled_cycle(here, source, line, data, len(received))
         if data.added == 0:  # nobody was added in this cycle, whatever else its counts say
@@ -324,7 +298,7 @@ class CycleTotals:
 
     def _undecide(
         self, candidates: dict[str, Notified], here: Moment, source: str, line: int,
-        unseen: bool = False,
+        added: int | None, unseen: bool = False,
     ) -> None:
         """Counts that cannot say who of these users was received: the next complete cycle
         tells (a user held back is notified again; one received and added is not). With no
@@ -336,6 +310,7 @@ class CycleTotals:
         self.undecided = {**self.undecided, **new}
         start = self.ledger.cycle_start
         self._undecided_at = (here[0] if start is None else start, here, source, line)
+        self._room = added
         detail = "the cycle's counts cannot say whether it was received or held back"
         if unseen:
             detail = "the cycle's totals are not in the input: whether it was received or held back"
@@ -349,19 +324,28 @@ class CycleTotals:
         """Decide the last undecided cycle: a user notified again in this complete cycle was
         held back then; one that is not was received then and added (no failure line named
         it), unless the connector was not heard since (`ConnectorLog.unheard`): then it stays
-        undecided (held back then, it may have been passed over since, past its due time)."""
+        undecided (held back then, it may have been passed over since, past its due time); as
+        do all of them where more are missing than that cycle added: a received user whose
+        failure line the input leaves out (`grep -v Failed`) is not named again either."""
         assert self._undecided_at is not None
         start, then, then_source, then_line = self._undecided_at
         unheard = self.ledger.log.unheard
         silent = unheard is not None and unheard[1] > start
         failed, cycle_no = self.ledger.failed, self.ledger.cycle_no
         kept: dict[str, tuple[Seen, int]] = {}
+        missing: list[tuple[str, Seen, int]] = []
         for key, (user, requested_at) in list(self.undecided.items()):
             if key in failed:
                 continue  # its failure in this cycle speaks for it
             if user.cycle == cycle_no:
                 self._not_received(key, user, start, then, then_source, then_line)
             elif silent or key in self._unseen:
+                kept[key] = (user, requested_at)
+            else:
+                missing.append((key, user, requested_at))
+        room = self._room
+        for key, user, requested_at in missing:
+            if room is not None and len(missing) > room:
                 kept[key] = (user, requested_at)
             else:
                 self._confirm(key, user, requested_at, here, source, line)

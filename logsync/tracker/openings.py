@@ -1,0 +1,59 @@
+"""Where cycles begin in an input that leaves their start lines out (`grep -C`, a search that
+keeps some lines around users'): told from the users' lines and the removal lines, which every
+cycle logs (SPEC §4; the README's "Cycles shown without their start or totals lines").
+
+A cycle names a user once, within seconds; and it logs its removal lines just after its start.
+"""
+
+from __future__ import annotations
+
+from .connector import HEARD_CYCLE_US
+from .users import Seen
+
+
+class Openings:
+    """The users named since the last totals line, and whether one ended the cycle under way."""
+
+    def __init__(self) -> None:
+        self.closed = False
+        """Whether a totals line ended the cycle under way (see `opens`)."""
+        self._named: dict[str, int] = {}
+        """When each user was named since the last totals line (or the cycle they begin), where
+        no cycle start came before it (see `named_again`)."""
+
+    def totals(self) -> None:
+        """A totals line ends the cycle under way: users are named anew."""
+        self.closed = True
+        if self._named:
+            self._named = {}
+
+    def named_again(self, key: str, us: int) -> bool:
+        """Whether a user named with no cycle start since the last totals line (left out, as by
+        `grep -C` without `--` or `Select-String -Context`) begins a cycle: named again more
+        than a minute after it was named there."""
+        named = self._named
+        before = named.get(key)
+        named[key] = us
+        if before is None or us - before <= HEARD_CYCLE_US:
+            return False
+        self._named = {key: us}
+        return True
+
+    def named_twice(self, key: str, user: Seen, us: int, cycle_no: int) -> bool:
+        """Whether a user named again, more than a minute later, in the cycle under way (whose
+        start is in the input) begins a cycle whose start the input leaves out, as it leaves
+        out the totals of the one under way (`grep -C3` of a user whose timer ran out)."""
+        if user.cycle != cycle_no or us - user.last_seen <= HEARD_CYCLE_US:
+            return False
+        self._named = {key: us}  # (named since that cycle began: see `named_again`)
+        return True
+
+    def opens(self, notified: int) -> bool:
+        """Whether removal lines (`remove_totals`, `users_removed`: every cycle logs them just
+        after its start) begin a cycle whose start the input leaves out (`grep -C2`): the cycle
+        under way named users (`notified`) or logged its totals since it began. Users are named
+        anew from there (see `named_again`)."""
+        if not (notified or self.closed):
+            return False
+        self._named = {}
+        return True
