@@ -379,3 +379,24 @@ def test_a_file_of_one_record_as_long_as_the_tail_read_is_sampled_whole(tmp_path
     path.write_bytes((line + "\r\n").encode())
     assert path.stat().st_size == PEEK
     assert _samples(str(path), ReadOptions()) == [T0_US, T0_US]
+
+
+def test_a_retry_in_a_cycle_whose_counts_do_not_reconcile_has_an_unknown_outcome(
+    tmp_path: Path,
+) -> None:
+    """ann's timer runs out at 09:00:02; the cycle of 09:05 retries her beside bob, new, and
+    its counts say `received 2, added 1` with no failure line (`grep -C1` keeps another user's
+    failure line in the cycle before instead). Which of the two was added, they cannot say:
+    ann is `pending` (`retry_unseen`), not `waiting` for a retry that came. A user the counts
+    never received (held back since before the log) keeps its state."""
+    log = Log(bias=240)
+    log.cycle(datetime(2014, 9, 14, 9, 0, 0), requested=("ann@contoso.com",), failed={"ann@contoso.com": "UserNotFound"})
+    log.at(datetime(2014, 9, 15, 9, 5, 0), START)
+    log.at(datetime(2014, 9, 15, 9, 5, 1), notified("ann@contoso.com"))
+    log.at(datetime(2014, 9, 15, 9, 5, 2), notified("bob@contoso.com"))
+    log.at(datetime(2014, 9, 15, 9, 5, 3), totals(2, 1))
+    analysis = analyze([log.write(tmp_path / "CloudUserSync.log")])
+    assert analysis.result.unreconciled_count == 1
+    assert {u.upn: (u.state, u.pending_reason) for u in analysis.users}["ann@contoso.com"] == (
+        "pending", "retry_unseen"
+    )

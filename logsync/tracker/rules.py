@@ -58,8 +58,8 @@ class Tracker:
         self.cycle_where: tuple[str, int] = ("", 0)
         self.cycle_no = 0  # (and restarts): a user's `cycle` says when it was last notified
         self._limits = _NO_CYCLE
-        """What `feed_rows` checks of a timer at a notification (`timer_runs`), set where they
-        change: the cycle's start (none: `_NO_CYCLE`), the restarts, the cycle."""
+        """What `feed_rows` checks of a timer at a notification (`timer_runs`): the cycle's start,
+        the restarts, the cycle; `_NO_CYCLE` where its start, or the last totals line, is unread."""
         self._previous_complete: int | None = None
         """The number of the run's last cycle whose start and totals are both in the input."""
         self._full_sync = False
@@ -236,10 +236,10 @@ class Tracker:
     def _on_sync_started(
         self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
     ) -> None:
-        here = (us, zone)
+        here, heard = (us, zone), self.totals.openings.closed  # (the last cycle's totals)
         self._cycle_begins(self.cycle_start, here, source, line)
         self.cycle_start = us
-        self._limits = (us, len(self.restarts), self.cycle_no)
+        self._limits = (us, len(self.restarts), self.cycle_no) if heard else _NO_CYCLE
         self.cycle_where = (source, line)
         full_next = self._full_sync = self.log.cycle_started(here, data.mode, source, line)
         if full_next:
@@ -322,7 +322,7 @@ class Tracker:
         if user.failing and timer_runs(
             user, cycle_start, len(self.restarts), self._zone is NO_TIMES
         ):
-            off = self.cycle_start is None and user.off_schedule(before, us, self.interval()[0])  # type: ignore[attr-defined]
+            off = self._limits is _NO_CYCLE and user.off_schedule(before, us, self.interval()[0])  # type: ignore[attr-defined]
             user.cycle = self.cycle_no
             if self._held_back is not None:
                 self._held_back.append(True)

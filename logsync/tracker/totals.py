@@ -405,8 +405,10 @@ class CycleTotals:
             f"cycle counts do not reconcile: received {data.received}, added {data.added}, "
             f"{notified} notified and not held back"
         )
-        for key in ledger.received:
+        for key, (user, _, uncertain) in ledger.received.items():
             ledger.note(key, here, "not_confirmed", detail, source, line)
+            if user.failing and not uncertain:  # (its timer ran out: retried, and then?)
+                cast(User, user).maybe_retried = here[0]
         if len(self.unreconciled) < MAX_KEPT:
             start = ledger.cycle_start
             started = start is not None

@@ -110,7 +110,8 @@ class User(Seen):
 
     def off_schedule(self, before: int, us: int, interval: timedelta) -> str | None:
         """Named at `us` while its timer holds it back, in a cycle whose start the input leaves
-        out (a search of its lines), after a notification at `before` that also came after its
+        out (a search of its lines), or that follows one whose totals it leaves out (lines are
+        left out before its start), after a notification at `before` that also came after its
         last failure: more than `OFF_SCHEDULE_US` from one `interval` later, that cycle is off
         the schedule of the cycles before it, as the first cycle after a restart is (SMS
         Executive restarted in the lines left out): a full sync may have retried it there
