@@ -564,3 +564,26 @@ def test_the_cycle_a_user_named_twice_begins_holds_every_user_named_after_it(tmp
         (ann, "recovered", None),
         (bob, "synced", None),
     ]
+
+
+def test_a_user_named_right_after_a_cycle_begun_by_a_user_named_twice_is_read_in_it(
+    tmp_path: Path,
+) -> None:
+    """The 3rd: the excerpt keeps 08:50's start and ann, held back there; then ann again at
+    08:55:30 (the next cycle, its start left out) and bob just after her, whose timer ran out
+    at 08:52:02: that cycle retried him, and its totals added one. bob is read in the cycle
+    ann's line began (not held back by 08:50's start): `recovered`, in `report` as in his
+    `timeline`."""
+    ann, bob = "ann@x.com", "bob@x.com"
+    log = Log(bias=300)
+    log.cycle("2026-03-02 08:52:00", requested=(bob,), failed={bob: "UserNotFound"})
+    log.cycle("2026-03-02 09:00:00", requested=(ann,), failed={ann: "UserNotFound"})
+    log.steady(datetime(2026, 3, 2, 9, 5, 0), bob, ann)
+    log.at("2026-03-03 08:50:00", START).at("2026-03-03 08:50:00.500", NOTIFY.format(ann))
+    log.at("2026-03-03 08:55:30.500", NOTIFY.format(ann)).at("2026-03-03 08:55:30.700", NOTIFY.format(bob))
+    log.at("2026-03-03 08:55:31", TOTALS.format(1, 1))
+    path = log.write(tmp_path / "CloudUserSync.log")
+    found = {u.upn: u for u in analyze([path]).users}
+    assert (found[bob].state, iso(found[bob].recovered_at)) == ("recovered", "2026-03-03T08:55:30.700-05:00")
+    followed = {u.upn: u for u in analyze([path], follow=bob).users}
+    assert followed[bob].state == "recovered"

@@ -218,3 +218,87 @@ def test_the_interval_asked_at_users_lines_follows_the_cycles_read_so_far() -> N
     assert log.interval(timedelta(minutes=9)) == (timedelta(minutes=9), False)
     log.times_begin(30 * minute, utc, "CloudUserSync.log", 30)
     assert log.interval(None) == (timedelta(minutes=5), False)
+
+
+def test_a_cycle_cut_short_in_a_whole_log_is_no_sign_of_lines_left_out(tmp_path: Path) -> None:
+    """The 09:15 cycle names ann (held back) and bob, then fails (a timeout) with no totals
+    line; the connector waits an interval after it, so the next cycle starts 100 s late. Every
+    start is in the log: no restart was left out, and ann is `waiting` (her timeline says
+    nothing of a schedule). Only an input that has left a cycle's start out reads a cycle
+    after one with no totals as one whose lines around it are left out."""
+    ann, bob = "ann@contoso.com", "bob@contoso.com"
+    log = Log(bias=300)
+    log.cycle("2026-03-02 09:00:00", requested=(ann,), failed={ann: "UserNotFound"})
+    moment = datetime(2026, 3, 2, 9, 0, 0)
+    for n in range(1, 6):
+        moment += timedelta(minutes=5)
+        if n == 3:  # (cut short: the adds time out, no totals line)
+            log.at(moment, "Starting user delta sync, raise failure status messages = True")
+            log.at(moment, "Total received users from SCCM to be removed from cloud = 0")
+            log.at(moment, "Successfully removed users from cloud 0")
+            log.at(moment + timedelta(seconds=1), f"NotifyAccountAddition - SCCM user to add = {ann}")
+            log.at(moment + timedelta(seconds=2), f"NotifyAccountAddition - SCCM user to add = {bob}")
+            log.at(moment + timedelta(seconds=102), "ERROR: Exception when adding users to cloud: The operation has timed out")
+            moment += timedelta(seconds=100)
+        else:
+            log.steady(moment, ann)
+    path = log.write(tmp_path / "CloudUserSync.log")
+    found = analyze([path], now=datetime.fromisoformat("2026-03-02T09:27:00-05:00")).users
+    assert {u.upn: (u.state, u.pending_reason) for u in found}[ann] == ("waiting", None)
+    steps = analyze([path], follow=ann).tracker.history.followed()
+    assert [s.detail for s in steps if "schedule" in s.detail] == []
+
+
+START = "Starting user delta sync, raise failure status messages = True"
+NO_ADDS = "Total received users to add from SCCM = 0, Total Successfully added users to Cloud = 0"
+REMOVED = "Successfully removed users from cloud 0"
+
+
+def lines_left_out(how: str) -> list[tuple[str, str]]:
+    """09:05 to 09:15, after the failure at 09:00:02 (held back since): an
+    input that leaves a cycle's start out in one of three ways, each telling it leaves lines
+    out (see `Openings`); the cycle under way at 09:15 has no totals line."""
+    if how == "named again with no start":
+        return [("09:05:02", NOTIFIED), ("09:10:02", NOTIFIED), ("09:10:03", NO_ADDS)]
+    if how == "removal lines with no start":
+        return [("09:05:00", START), ("09:05:02", NOTIFIED), ("09:10:00", REMOVED), ("09:10:02", NOTIFIED), ("09:10:03", NO_ADDS)]
+    assert how == "named twice in a started cycle"
+    return [("09:05:00", START), ("09:05:02", NOTIFIED), ("09:10:02", NOTIFIED), ("09:10:03", NO_ADDS)]
+
+
+def after(how: str, *tail: tuple[str, str]) -> Log:
+    log = Log(bias=300)
+    log.cycle("2026-03-02 09:00:00", requested=(XAVIER,), failed={XAVIER: "UserNotFound"})
+    for clock, text in [*lines_left_out(how), ("09:15:00", START), ("09:15:02", NOTIFIED), *tail]:
+        log.at(f"2026-03-02 {clock}", text)
+    return log
+
+
+HOWS = ["named again with no start", "removal lines with no start", "named twice in a started cycle"]
+
+
+def test_a_start_after_one_cycle_with_no_totals_is_read_as_lines_left_out_once_the_input_left_a_start_out(
+    tmp_path: Path,
+) -> None:
+    """One cycle with no totals line before a start is no sign of lines left out in a log
+    that has shown every start (a cycle cut short); in an input that has left a start out, the
+    restart that moved the schedule may be among the lines left out there. (The interval is
+    given: these few cycles are too far apart to measure it.)"""
+    for how in HOWS:
+        late = after(how, ("09:20:40", START), ("09:20:42", NOTIFIED))
+        assert states(late, tmp_path, minutes=5) == PENDING, how
+    whole = Log(bias=300)
+    whole.cycle("2026-03-02 09:00:00", requested=(XAVIER,), failed={XAVIER: "UserNotFound"})
+    for clock, text in [("09:10:00", START), ("09:10:02", NOTIFIED), ("09:10:03", NO_ADDS), ("09:15:00", START), ("09:15:02", NOTIFIED), ("09:20:40", START), ("09:20:42", NOTIFIED)]:
+        whole.at(f"2026-03-02 {clock}", text)
+    assert states(whole, tmp_path, minutes=5) == WAITING
+    # two cycles in a row with no totals line: a search that keeps starts, not totals
+    assert states(held(300, 340, starts=True), tmp_path, minutes=5) == PENDING
+
+
+def test_a_start_after_a_cycle_with_its_totals_keeps_the_schedule_wherever_lines_are_left_out(
+    tmp_path: Path,
+) -> None:
+    for how in HOWS:
+        late = after(how, ("09:15:03", NO_ADDS), ("09:20:40", START), ("09:20:42", NOTIFIED))
+        assert states(late, tmp_path, minutes=5) == WAITING, how

@@ -387,8 +387,8 @@ def test_a_retry_in_a_cycle_whose_counts_do_not_reconcile_has_an_unknown_outcome
     """ann's timer runs out at 09:00:02; the cycle of 09:05 retries her beside bob, new, and
     its counts say `received 2, added 1` with no failure line (`grep -C1` keeps another user's
     failure line in the cycle before instead). Which of the two was added, they cannot say:
-    ann is `pending` (`retry_unseen`), not `waiting` for a retry that came. A user the counts
-    never received (held back since before the log) keeps its state."""
+    ann is `pending` (`retry_unseen`), not `waiting` for a retry that came. A user whose own
+    failure line is in that cycle was tried there and failed: `waiting`, its timer restarted."""
     log = Log(bias=240)
     log.cycle(datetime(2014, 9, 14, 9, 0, 0), requested=("ann@contoso.com",), failed={"ann@contoso.com": "UserNotFound"})
     log.at(datetime(2014, 9, 15, 9, 5, 0), START)
@@ -399,4 +399,17 @@ def test_a_retry_in_a_cycle_whose_counts_do_not_reconcile_has_an_unknown_outcome
     assert analysis.result.unreconciled_count == 1
     assert {u.upn: (u.state, u.pending_reason) for u in analysis.users}["ann@contoso.com"] == (
         "pending", "retry_unseen"
+    )
+
+    log = Log(bias=240)
+    log.cycle(datetime(2014, 9, 15, 9, 0, 0))
+    log.at(datetime(2014, 9, 15, 9, 5, 0), START)
+    log.at(datetime(2014, 9, 15, 9, 5, 1), notified("ann@contoso.com"))
+    log.at(datetime(2014, 9, 15, 9, 5, 1, 100000), "Failed to add user ann@contoso.com; reason UserNotFound")
+    log.at(datetime(2014, 9, 15, 9, 5, 1, 300000), notified("bob@contoso.com"))
+    log.at(datetime(2014, 9, 15, 9, 5, 2), totals(2, 0))
+    analysis = analyze([log.write(tmp_path / "first-try.log")])
+    assert analysis.result.unreconciled_count == 1
+    assert {u.upn: (u.state, u.pending_reason) for u in analysis.users}["ann@contoso.com"] == (
+        "waiting", None
     )

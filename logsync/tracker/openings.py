@@ -17,6 +17,9 @@ class Openings:
     def __init__(self) -> None:
         self.closed = False
         """Whether a totals line ended the cycle under way (see `opens`)."""
+        self.left_out = False
+        """Whether a cycle began whose start the input leaves out (it leaves lines out)."""
+        self._unclosed = 0  # (cycles in a row, up to the last start, with no totals line)
         self._named: dict[str, int] = {}
         """When each user was named since the last totals line (or the cycle they begin), where
         no cycle start came before it (see `named_again`)."""
@@ -36,7 +39,7 @@ class Openings:
         named[key] = us
         if before is None or us - before <= HEARD_CYCLE_US:
             return False
-        self._named = {key: us}
+        self._named, self.left_out = {key: us}, True
         return True
 
     def named_twice(self, key: str, user: Seen, us: int, cycle_no: int) -> bool:
@@ -45,7 +48,7 @@ class Openings:
         out the totals of the one under way (`grep -C3` of a user whose timer ran out)."""
         if user.cycle != cycle_no or us - user.last_seen <= HEARD_CYCLE_US:
             return False
-        self._named = {key: us}  # (named since that cycle began: see `named_again`)
+        self._named, self.left_out = {key: us}, True  # (see `named_again`)
         return True
 
     def opens(self, notified: int) -> bool:
@@ -55,5 +58,13 @@ class Openings:
         anew from there (see `named_again`)."""
         if not (notified or self.closed):
             return False
-        self._named = {}
+        self._named, self.left_out = {}, True
         return True
+
+    def heard(self) -> bool:
+        """At a cycle's start: whether the cycle before it is known whole, as far as the input
+        says: it logged its totals; or it is the only one in a row without, and the input has
+        left out no cycle's start so far (a cycle cut short by an error logs no totals line,
+        in a log that shows every line; a search that keeps the starts keeps no totals)."""
+        self._unclosed = 0 if self.closed else self._unclosed + 1
+        return self.closed or not (self.left_out or self._unclosed > 1)

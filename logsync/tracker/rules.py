@@ -161,7 +161,8 @@ class Tracker:
                     user.requests += 1
                     user.cycle = cycle_no
                 else:
-                    on_requested(us, zone, data, source, line)  # (changes none of the limits)
+                    on_requested(us, zone, data, source, line)
+                    limit, restarts, cycle_no = self._limits  # (a cycle its start left out)
             else:
                 handler = handlers.get(kind)
                 if handler is None:
@@ -236,7 +237,7 @@ class Tracker:
     def _on_sync_started(
         self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
     ) -> None:
-        here, heard = (us, zone), self.totals.openings.closed  # (the last cycle's totals)
+        here, heard = (us, zone), self.totals.openings.heard()  # (the last cycle's totals)
         self._cycle_begins(self.cycle_start, here, source, line)
         self.cycle_start = us
         self._limits = (us, len(self.restarts), self.cycle_no) if heard else _NO_CYCLE
@@ -247,11 +248,9 @@ class Tracker:
         start = self.start
         if self.bound_cycle is None and start is not None and us >= start + self.after:
             self.bound_cycle = here
+            why = "first cycle after the latest full sync due"
             for key in self.held:
-                self.note(
-                    key, here, "retry_cycle", "first cycle after the latest full sync due",
-                    source, line,
-                )
+                self.note(key, here, "retry_cycle", why, source, line)
         for key, user in self.timers.ran_out(us):
             if user.due_cycle is None:
                 user.due_cycle = here

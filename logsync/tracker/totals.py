@@ -407,7 +407,7 @@ class CycleTotals:
         )
         for key, (user, _, uncertain) in ledger.received.items():
             ledger.note(key, here, "not_confirmed", detail, source, line)
-            if user.failing and not uncertain:  # (its timer ran out: retried, and then?)
+            if user.failing and not uncertain and key not in ledger.failed:  # (retried: then?)
                 cast(User, user).maybe_retried = here[0]
         if len(self.unreconciled) < MAX_KEPT:
             start = ledger.cycle_start
