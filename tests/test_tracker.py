@@ -1236,6 +1236,34 @@ def test_a_user_missing_from_the_next_cycle_was_added_as_far_as_the_undecided_co
     assert found == {SCOTT: ("pending", "undetermined"), amy: ("pending", "undetermined")}
 
 
+def test_users_missing_after_two_undecided_cycles_are_decided_against_their_own_cycle_s_adds(
+    tmp_path: Path,
+) -> None:
+    """scott's cycle (the excerpt starts inside it) added nobody; the next, its start left out,
+    received one of amy and bob and added one. The complete cycle after names bob alone: amy
+    was received and added in hers; scott, missing too, was not added in his (one failed with
+    its failure line left out): each cycle's adds decide its own users, and a cycle that could
+    not say keeps none of another's undecided for ever."""
+    amy, bob = "amy@contoso.com", "bob@contoso.com"
+    log = Log(bias=240)
+    for when, text in [
+        *UNDECIDED_FIRST_CYCLE,
+        ("2014-09-14 10:28:54", NOTIFY.format(amy)),
+        ("2014-09-14 10:28:54.010", NOTIFY.format(bob)),
+        ("2014-09-14 10:28:54.015", TOTALS.format(1, 1)),
+        ("2014-09-14 10:33:50", START),
+        ("2014-09-14 10:33:54", NOTIFY.format(bob)),
+        ("2014-09-14 10:33:54.137", TOTALS.format(0, 0)),
+    ]:
+        log.at(when, text)
+    found = {u.upn: (u.state, u.pending_reason) for u in analyze([log.write(tmp_path / "two.log")]).users}
+    assert found == {
+        SCOTT: ("pending", "undetermined"),
+        amy: ("synced", None),
+        bob: ("waiting", None),
+    }
+
+
 def test_a_cycle_whose_counts_cannot_say_either_leaves_the_decision_to_the_next(
     tmp_path: Path,
 ) -> None:

@@ -31,7 +31,7 @@ class CycleTotals:
 
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
-        self.undecided: dict[str, tuple[Seen, int]] = {}
+        self.undecided: dict[str, tuple[Seen, int, int]] = {}
         """Users of the last cycle whose counts could not say who was received; the next
         complete cycle tells, by whom it notifies again."""
         self.unreconciled: list[CycleEvidence] = []
@@ -65,7 +65,9 @@ class CycleTotals:
         """Where cycles whose start the input leaves out begin."""
         self._undecided_at: tuple[int, Moment, str, int] | None = None
         """The undecided cycle's start, totals and the totals' line."""
-        self._room: int | None = None  # (how many the undecided cycle added; None: unknown)
+        self._rooms: dict[int, int | None] = {}
+        """How many users each undecided cycle added, by its totals line's instant (None:
+        unknown, see `unread`)."""
         self.gaps: tuple[int | None, int | None] | None = None
         """Where the input leaves lines out between its parts (`grep -C`'s `--`): the instant
         of the record before the first place (None: no record before it) and of the record
@@ -128,7 +130,8 @@ class CycleTotals:
     def regrown(self, key: str, user: User) -> None:
         """A user's record was made a `User`."""
         if key in self.undecided:
-            self.undecided[key] = (user, self.undecided[key][1])
+            _, when, cycle = self.undecided[key]
+            self.undecided[key] = (user, when, cycle)
 
     def read(
         self, here: Moment, data: Any, source: str, line: int, complete: bool, first_partial: bool
@@ -306,11 +309,12 @@ class CycleTotals:
         may have failed in the lines its totals were left out with (failed users are not
         notified again), so it stays undecided."""
         # (the users of an earlier cycle no complete cycle has decided stay undecided)
-        new = {key: (user, when) for key, (user, when, _) in candidates.items()}
+        cycle = here[0]  # (its totals line's: its users are decided against its adds)
+        new = {key: (user, when, cycle) for key, (user, when, _) in candidates.items()}
         self.undecided = {**self.undecided, **new}
         start = self.ledger.cycle_start
         self._undecided_at = (here[0] if start is None else start, here, source, line)
-        self._room = added
+        self._rooms[cycle] = added
         detail = "the cycle's counts cannot say whether it was received or held back"
         if unseen:
             detail = "the cycle's totals are not in the input: whether it was received or held back"
@@ -332,24 +336,26 @@ class CycleTotals:
         unheard = self.ledger.log.unheard
         silent = unheard is not None and unheard[1] > start
         failed, cycle_no = self.ledger.failed, self.ledger.cycle_no
-        kept: dict[str, tuple[Seen, int]] = {}
-        missing: list[tuple[str, Seen, int]] = []
-        for key, (user, requested_at) in list(self.undecided.items()):
+        kept: dict[str, tuple[Seen, int, int]] = {}
+        missing: dict[int, list[tuple[str, Seen, int]]] = {}
+        for key, (user, requested_at, cycle) in list(self.undecided.items()):
             if key in failed:
                 continue  # its failure in this cycle speaks for it
             if user.cycle == cycle_no:
                 self._not_received(key, user, start, then, then_source, then_line)
             elif silent or key in self._unseen:
-                kept[key] = (user, requested_at)
+                kept[key] = (user, requested_at, cycle)
             else:
-                missing.append((key, user, requested_at))
-        room = self._room
-        for key, user, requested_at in missing:
-            if room is not None and len(missing) > room:
-                kept[key] = (user, requested_at)
-            else:
-                self._confirm(key, user, requested_at, here, source, line)
+                missing.setdefault(cycle, []).append((key, user, requested_at))
+        for cycle, users in missing.items():
+            room = self._rooms.get(cycle)
+            for key, user, requested_at in users:
+                if room is not None and len(users) > room:
+                    kept[key] = (user, requested_at, cycle)
+                else:
+                    self._confirm(key, user, requested_at, here, source, line)
         self.undecided = kept
+        self._rooms = {cycle: self._rooms.get(cycle) for _, _, cycle in kept.values()}
         self._unseen.intersection_update(kept)
         self._undecided_at = self._undecided_at if kept else None
 
