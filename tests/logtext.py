@@ -105,6 +105,14 @@ class Log:
         return str(path)
 
 
+def grep(lines: list[str], word: str, around: int = 0) -> list[str]:
+    """`grep -i -C<around> word --no-group-separator` of `lines`: those holding `word` (given
+    in lower case), with `around` lines on each side, each line once."""
+    hits = [n for n, line in enumerate(lines) if word in line.lower()]
+    kept = {n + d for n in hits for d in range(-around, around + 1)} & set(range(len(lines)))
+    return [lines[n] for n in sorted(kept)]
+
+
 def rebiased(text: str, bias: int) -> str:
     """The same records (the same instants) as logged by a site whose bias is `bias`."""
 

@@ -20,7 +20,7 @@ from logsync.cli import app
 from logsync.times import iso
 
 from .conftest import SAMPLES
-from .logtext import Log
+from .logtext import Log, grep
 from .test_bulk import conclusions
 
 runner = CliRunner()
@@ -38,9 +38,7 @@ def searched(tmp_path: Path, keep: list[str], name: str = "excerpt.log") -> Path
 
 def context(word: str, around: int) -> list[str]:
     """`grep -C<around> word --no-group-separator` of the demo log."""
-    found = [n for n, line in enumerate(DEMO_LINES) if word in line.lower()]
-    shown = sorted({n + d for n in found for d in range(-around, around + 1)} & set(range(len(DEMO_LINES))))
-    return [DEMO_LINES[n] for n in shown]
+    return grep(DEMO_LINES, word, around)
 
 
 def states(path: Path) -> list[tuple[str, str, str | None]]:
@@ -533,15 +531,10 @@ def test_a_search_with_context_of_a_user_retried_by_its_timer_recovers_it() -> N
     2nd, which added it at 06:00:36. The search keeps that cycle's totals but not its start; it
     keeps the start of the cycle before, in which the user was held back. It was `waiting`
     for a retry at 06:05 (the cycle after); it is `recovered` at its retry, as in the log."""
-    import sys
+    from .test_searches_simulated import history
 
-    sys.path.insert(0, str(SAMPLES))
-    from simulate import simulate
-
-    lines = simulate(48, seed=1).text().splitlines()
-    found = [n for n, line in enumerate(lines) if "user00020@" in line]
-    kept = sorted({n + d for n in found for d in range(-3, 4)} & set(range(len(lines))))
-    result = runner.invoke(app, ["report", "--all", "--format", "json", "-"], input="\n".join(lines[n] for n in kept) + "\n")
+    kept = grep(history(1, 48).text().splitlines(), "user00020@", 3)
+    result = runner.invoke(app, ["report", "--all", "--format", "json", "-"], input="\n".join(kept) + "\n")
     users = {u["upn"]: u for u in json.loads(result.stdout)["users"]}
     assert (users["user00020@contoso.com"]["state"], users["user00020@contoso.com"]["recovered_at"]) == (
         "recovered", "2026-03-02T06:00:36.325-05:00"

@@ -19,7 +19,7 @@ from logsync.tracker import RETRY_UNSEEN
 from logsync.tracker.users import OFF_SCHEDULE_US
 
 from .conftest import SAMPLES
-from .logtext import Log
+from .logtext import Log, grep
 
 RESTART_DAY = SAMPLES / "restart-day" / "CloudUserSync.log"
 XAVIER = "xavier@fabrikam.com"
@@ -31,10 +31,8 @@ def searched(tmp_path: Path, word: str, context: int = 0) -> str:
     """The restart-day sample's lines that hold `word` (any case), with `context` lines on each
     side and no separator (`grep -i -C N --no-group-separator`)."""
     lines = RESTART_DAY.read_text(encoding="utf-8-sig").splitlines(True)
-    hits = [n for n, line in enumerate(lines) if word in line.lower()]
-    kept = sorted({k for n in hits for k in range(n - context, n + context + 1) if 0 <= k < len(lines)})
     path = tmp_path / f"{word}-C{context}.log"
-    path.write_text("".join(lines[k] for k in kept), encoding="utf-8")
+    path.write_text("".join(grep(lines, word, context)), encoding="utf-8")
     return str(path)
 
 

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from logsync import analyze
 
 from .conftest import ROOT
+from .logtext import grep
 
 sys.path.insert(0, str(ROOT / "sample_logs"))
 from simulate import History, simulate
@@ -45,13 +46,6 @@ def states_at(path: str, now: datetime | None = None) -> dict[str, str]:
 
 def agrees(found: str, truth: str) -> bool:
     return found == truth or found == "pending" or (found, truth) == ("synced", "recovered")
-
-
-def search(lines: list[str], word: str, around: int) -> list[str]:
-    """`grep -i -C<around> word --no-group-separator`."""
-    hits = [n for n, line in enumerate(lines) if word in line.lower()]
-    kept = sorted({n + d for n in hits for d in range(-around, around + 1)} & set(range(len(lines))))
-    return [lines[n] for n in kept]
 
 
 @settings(
@@ -78,7 +72,7 @@ def test_a_search_of_a_user_s_lines_never_gives_it_a_wrong_state(
 ) -> None:
     lines = history(*shape).text().splitlines()
     upn = f"user{user:05d}@contoso.com"
-    kept = search(lines, upn, around)
+    kept = grep(lines, upn, around)
     if not any("NotifyAccountAddition" in line for line in kept):
         return  # (a user the history never discovered)
     folder = tmp_path_factory.mktemp("search")

@@ -61,10 +61,11 @@ class Openings:
         self._named, self.left_out = {}, True
         return True
 
-    def heard(self) -> bool:
-        """At a cycle's start: whether the cycle before it is known whole, as far as the input
-        says: it logged its totals; or it is the only one in a row without, and the input has
-        left out no cycle's start so far (a cycle cut short by an error logs no totals line,
-        in a log that shows every line; a search that keeps the starts keeps no totals)."""
+    def starts(self) -> bool:
+        """A cycle starts (counted here): whether the cycle before it is known whole, as far as
+        the input says: it logged its totals; or it is the only one in a row without, and the
+        input has left out no cycle's start so far (a cycle cut short by an error logs no
+        totals line, in a log that shows every line; a search that keeps the starts keeps no
+        totals)."""
         self._unclosed = 0 if self.closed else self._unclosed + 1
         return self.closed or not (self.left_out or self._unclosed > 1)

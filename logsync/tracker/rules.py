@@ -237,7 +237,7 @@ class Tracker:
     def _on_sync_started(
         self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
     ) -> None:
-        here, heard = (us, zone), self.totals.openings.heard()  # (the last cycle's totals)
+        here, heard = (us, zone), self.totals.openings.starts()  # (the last one whole?)
         self._cycle_begins(self.cycle_start, here, source, line)
         self.cycle_start = us
         self._limits = (us, len(self.restarts), self.cycle_no) if heard else _NO_CYCLE
