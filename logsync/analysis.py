@@ -55,6 +55,10 @@ if TYPE_CHECKING:
     from .cloud import CloudUsers
 
 
+MOST_MISSED = 8
+"""Runs that the samples of one input miss, found one reading at a time, before the input is
+read as events instead (each run found reads it again)."""
+
 REPORTED_STATES = frozenset({"waiting", "overdue", "failed"})
 """The users a report lists unless asked for every one (`--all`) or by name (`--user`): the
 stuck and the failed; the others are only counted."""
@@ -248,6 +252,7 @@ def analyze(
     split, pieces = reading.split, dict(reading.pieces)
     options = options._replace(after=reading.after)
     late: list[Row] = []  # sibling logs' rows after the connector's last (see `_within_log`)
+    missed: dict[str, list[int]] = {}  # lines where time went back that samples missed
     while True:
         try:
             if reading.rows and split.keys() <= pieces.keys():
@@ -271,15 +276,22 @@ def analyze(
         except BackwardJump as jump:
             wanted, tracker = spec(), _tracker(settings, collector)
             progress, late = None, []
-            if fast and packed(jump.name) and copy_of(jump.name, make=False) is None:
-                # a packed input read as a stream: unpacked, its samples find its runs
-                reading = how_to_read(names, options, unpack=True)
+            lines = missed.setdefault(jump.name, [])
+            seen = jump.line and jump.line not in lines and len(lines) < MOST_MISSED
+            if fast and (seen or (packed(jump.name) and copy_of(jump.name, make=False) is None)):
+                # a run the samples missed (or the runs of a packed input read as a stream):
+                # its seams looked for near the lines where time went back as well, then each
+                # run read as a piece of the input (unpacked)
+                if seen:
+                    lines.append(jump.line)
+                    lines.sort()
+                reading = how_to_read(names, options, unpack=True, missed=missed)
                 options = options._replace(after=reading.after)
                 split, pieces = dict(reading.split), dict(reading.pieces)
-                if jump.name in split:
+                if jump.name in pieces:
                     continue
-            # runs in one input that the samples missed: read again as runs, merged by time,
-            # records in two runs told apart by thread and text
+            # runs that cannot be placed so (text pasted, CMTrace, UTF-16): read again as
+            # runs, merged by time, records in two runs told apart by thread and text
             split[jump.name] = 0
             pieces.pop(jump.name, None)
     # records that the pieces of an input left out at their starts, as copies (see `seams`)

@@ -123,7 +123,11 @@ class Reading(NamedTuple):
 
 
 def how_to_read(
-    names: Sequence[str], options: ReadOptions, stdin: bool = True, unpack: bool | None = None
+    names: Sequence[str],
+    options: ReadOptions,
+    stdin: bool = True,
+    unpack: bool | None = None,
+    missed: Mapping[str, Sequence[int]] = MappingProxyType({}),
 ) -> Reading:
     """How to read the inputs, told from samples of each one's times (its two ends and places
     inside it, see `sampling.input_samples`), read once.
@@ -139,17 +143,27 @@ def how_to_read(
     may share records too (a file pasted twice). A run the samples miss is found by the
     reading as it goes. stdin is sampled unless `stdin` is False (see `input_samples`); a packed
     input is unpacked to be sampled if `unpack` (by default, beside other inputs: alone, it is
-    read as a stream, and unpacked only once its time is found going back)."""
+    read as a stream, and unpacked only once its time is found going back). `missed` holds the
+    lines of inputs where a reading found time going back that the samples missed: their runs
+    are looked for there as well (see `seams.pieces`)."""
     unpack = len(names) > 1 if unpack is None else unpack
-    sampled = [(name, input_samples(name, options, stdin, unpack)) for name in names]
+
+    def samples(name: str) -> Sampled | None:
+        return input_samples(name, options, stdin, unpack, missed.get(name, ()))
+
+    sampled = [(name, samples(name)) for name in names]
     after = _after(sampled, options.source_tz)
     if after:  # (sampled again, their first records read after the input that ends there)
         options = options._replace(after=after)
         sampled = [
-            (name, input_samples(name, options, stdin, unpack) if name in after else found)
+            (name, samples(name) if name in after else found)
             for name, found in sampled
         ]
-    back = [name for name, found in sampled if found is not None and jumps_back(found.times, None)]
+    back = [
+        name
+        for name, found in sampled
+        if found is not None and (name in missed or jumps_back(found.times, None))
+    ]
     cut = {name: found.pieces for name, found in sampled if found is not None and found.pieces}
     siblings = siblings_among(names)
     plain = [(name, found) for name, found in sampled if name not in siblings]

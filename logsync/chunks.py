@@ -188,7 +188,7 @@ class RowReader:
     def _went_back(self, line: int) -> None:
         """Time goes back at `line` (0: somewhere in the chunk)."""
         if self.one_run:
-            raise BackwardJump(self.source)
+            raise BackwardJump(self.source, line)
         if self.on_jump is not None:
             self.on_jump(line)
 

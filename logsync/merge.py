@@ -28,9 +28,11 @@ if TYPE_CHECKING:
 class BackwardJump(Exception):
     """An input's time goes back by more than `RUN_DISORDER`: it holds several runs."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, line: int = 0) -> None:
         super().__init__(name)
         self.name = name
+        self.line = line
+        """The line of the record where it goes back (0: not known)."""
 
 
 def rotated_run(run: list[Event]) -> bool:

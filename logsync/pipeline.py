@@ -350,7 +350,7 @@ class EventStream:
     def _jumped(self, name: str, strict: bool) -> Callable[[int], None]:
         def jumped(line: int) -> None:
             if strict:
-                raise BackwardJump(name)
+                raise BackwardJump(name, line)
             self.jumps.append((name, line))
 
         return jumped

@@ -6,6 +6,7 @@ first row reaches the tracker."""
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import BinaryIO, NamedTuple
 
 from . import seams
@@ -61,29 +62,36 @@ class Sampled(NamedTuple):
 
 
 def input_samples(
-    name: str, options: ReadOptions, stdin: bool = True, unpack: bool = True
+    name: str,
+    options: ReadOptions,
+    stdin: bool = True,
+    unpack: bool = True,
+    near: Sequence[int] = (),
 ) -> Sampled | None:
     """What the samples of an SMS-trace input's times tell; None when they cannot be read so
     cheaply (a FIFO or a device, another format or pasted text, no offsets; a packed input
     unless `unpack`, then sampled in its unpacked copy, see `unpacked`). stdin is read to its
     end first, into the copy that the reading then reads (see `stdin.stdin_copy`); not with
-    `stdin` False (for output that streams as stdin comes: `tail -f log | logsync events`)."""
+    `stdin` False (for output that streams as stdin comes: `tail -f log | logsync events`).
+    Its runs are looked for near the lines `near` as well (see `seams.pieces`)."""
     if name == STDIN and not stdin:
         return None
     path = copy_of(name, unpack) or name  # (packed: its unpacked copy, stdin's from its own)
     previous = options.after.get(name)  # (see `bulk.how_to_read`)
     if path == STDIN:
-        return _sampled(stdin_copy(), options, previous)
+        return _sampled(stdin_copy(), options, previous, near)
     if not os.path.isfile(path):
         return None  # (a FIFO or a device is read once, by the reading: never peeked at)
     try:
         with open(path, "rb") as handle:
-            return _sampled(handle, options, previous)
+            return _sampled(handle, options, previous, near)
     except OSError:
         return None  # (the reading says what is wrong)
 
 
-def _sampled(handle: BinaryIO, options: ReadOptions, previous: int | None) -> Sampled | None:
+def _sampled(
+    handle: BinaryIO, options: ReadOptions, previous: int | None, near: Sequence[int] = ()
+) -> Sampled | None:
     """`input_samples` of an open, seekable input, whose first record comes after a record at
     the instant `previous` (None: none known)."""
     head = handle.read(PEEK)
@@ -117,9 +125,9 @@ def _sampled(handle: BinaryIO, options: ReadOptions, previous: int | None) -> Sa
     times = [sample.instant for sample in samples]
     rotated = seams.ends_rotated(tail)
     sampled = Sampled(times, None, head if width == 1 else b"", rotated)
-    if not jumps_back(times, None) or not sampled.written(options):
+    if not (near or jumps_back(times, None)) or not sampled.written(options):
         return sampled
-    return sampled._replace(pieces=seams.pieces(handle, samples, rotated, options.source_tz))
+    return sampled._replace(pieces=seams.pieces(handle, samples, rotated, options.source_tz, near))
 
 
 def _as_written(head: bytes, options: ReadOptions) -> bool:

@@ -105,13 +105,20 @@ it, no more than a quarter of the input (else its pieces are not worth the scan)
 
 
 def pieces(
-    handle: BinaryIO, samples: list[Sample], rotated: bool, source_tz: object
+    handle: BinaryIO,
+    samples: list[Sample],
+    rotated: bool,
+    source_tz: object,
+    near: Sequence[int] = (),
 ) -> list[Piece] | None:
     """The runs of a seekable UTF-8 (or cp1252) SMS-trace input whose `samples` go back in
     time, as pieces of it, in file order (the last one `rotated` where the input ends with the
     rotation marker); None if no seam is found between the samples that go back (a record of
     the seam that the scan cannot place), or if the bytes between them are more than
-    `SCAN_FLOOR` and a quarter of the input: it is read whole, as events."""
+    `SCAN_FLOOR` and a quarter of the input: it is read whole, as events. The bytes `NEAR`
+    either side of each line in `near` are looked through as well, whatever the samples show
+    (where a reading found time going back that the samples missed: see `analysis.analyze`);
+    a seam there that the scan cannot place is a seam not found."""
     ranges = [
         (before.place, after.end)
         for before, after in pairwise(samples)
@@ -119,6 +126,8 @@ def pieces(
     ]
     if sum(end - start for start, end in ranges) > max(SCAN_FLOOR, samples[-1].end // 4):
         return None  # many runs, or lines too long for samples inside: read whole, held
+    size = samples[-1].end
+    ranges += [(max(0, at - NEAR), min(size, at + NEAR)) for at in line_offsets(handle, near)]
     seams: dict[int, tuple[int, int, bool]] = {}  # offset -> (instant, instant before, rotated)
     for start, end in ranges:
         found = _seams(handle, start, end, source_tz)
@@ -142,6 +151,10 @@ def pieces(
         )
         for index, start in enumerate(starts)
     ]
+
+
+NEAR = 1 << 16
+"""Bytes looked through either side of a line where a reading found time going back."""
 
 
 def ends_rotated(tail: bytes) -> bool:
@@ -240,6 +253,43 @@ def line_numbers(handle: BinaryIO, offsets: list[int]) -> list[int]:
             position += len(block)
         numbers.append(breaks + 1)
     return numbers
+
+
+def line_offsets(handle: BinaryIO, lines: Sequence[int]) -> list[int]:
+    """Where each of these lines (numbered from 1, in order) begins, its line breaks counted as
+    `line_numbers` counts them; past the input's last line, its size."""
+    handle.seek(0)
+    offsets: list[int] = []
+    pending = list(reversed(lines))  # (the next one last)
+    breaks = line_start = base = 0  # (`base`: the offset of `data`)
+    held = b""  # a CR that ends a block: it may begin a CRLF
+    while pending and pending[-1] <= breaks + 1:
+        offsets.append(line_start)
+        pending.pop()
+    while pending:
+        read = handle.read(_BLOCK)
+        data, held = held + read, b""
+        if not read:
+            offsets += [base + len(data)] * len(pending)
+            break
+        if data.endswith(b"\r"):
+            data, held = data[:-1], b"\r"
+        count = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+        if breaks + count + 1 < pending[-1]:
+            breaks, base = breaks + count, base + len(data)
+            continue
+        for found in _BREAK_RE.finditer(data):
+            breaks, line_start = breaks + 1, base + found.end()
+            while pending and pending[-1] <= breaks + 1:
+                offsets.append(line_start)
+                pending.pop()
+            if not pending:
+                break
+        base += len(data)
+    return offsets
+
+
+_BREAK_RE = re.compile(rb"\r\n|\r|\n")
 
 
 class Line(NamedTuple):

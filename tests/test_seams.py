@@ -476,3 +476,107 @@ def test_an_older_half_pasted_twice_still_keeps_the_line_written_on_both_sides_o
     path = write(tmp_path / "all.log", half, half, newer)
     read = read_in_pieces(path, monkeypatch)
     assert (read.duplicates, sum(s.records for s in read.inputs)) == (1500, 1500 + 1500 + 1542)
+
+
+# -- runs that the samples miss, found by the reading -----------------------------------------
+
+
+def test_lines_are_found_where_the_decoder_counts_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """LF, CRLF and a lone CR each end one line, a CRLF cut between two blocks too; a line past
+    the end is at the input's size."""
+    import io
+
+    from logsync import seams
+
+    monkeypatch.setattr(seams, "_BLOCK", 4)
+    data = b"ab\r\ncd\re\n\nfg\r\nh"  # lines begin at 0, 4, 7, 9, 10, 14
+    assert seams.line_offsets(io.BytesIO(data), [1, 2, 3, 4, 5, 6, 7, 9]) == [0, 4, 7, 9, 10, 14, 15, 15]
+    assert seams.line_offsets(io.BytesIO(data), [3]) == [7]
+    assert seams.line_offsets(io.BytesIO(b""), [1, 2]) == [0, 0]
+
+
+@given(st.lists(st.sampled_from([b"a", b"bc", b"\n", b"\r", b"\r\n"]), max_size=40), st.integers(1, 8))
+def test_the_offset_of_a_line_is_where_line_numbers_places_it(parts: list[bytes], block: int) -> None:
+    import io
+
+    from logsync import seams
+
+    data = b"".join(parts)
+    starts = [0] + [found.end() for found in re.finditer(rb"\r\n|\r|\n", data)]
+    original = seams._BLOCK
+    seams._BLOCK = block
+    try:
+        assert seams.line_offsets(io.BytesIO(data), range(1, len(starts) + 2)) == [*starts, len(data)]
+        assert seams.line_numbers(io.BytesIO(data), starts) == list(range(1, len(starts) + 1))
+    finally:
+        seams._BLOCK = original
+
+
+def no_events(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail where `analyze` would read its inputs as events."""
+    from logsync import analysis
+
+    def events(*_: object, **__: object) -> None:
+        raise AssertionError("read as events")
+
+    monkeypatch.setattr(analysis, "EventStream", events)
+
+
+def test_a_run_the_samples_miss_that_repeats_the_end_before_it_is_read_as_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The demo log with eight lines after line 1500 pasted again (a screen copied twice): no
+    sample falls between the two copies. The reading finds time going back at line 1501; its
+    seam is looked for there, and the second run is read as rows from past its eight copies,
+    as the plain reading counts them (before, the input was read again as events, held)."""
+    path = write(tmp_path / "all.log", LINES[:1500], LINES[1492:])
+    assert how_to_read([str(path)], ReadOptions()).split == {}
+    plain = as_plainly(path)
+    no_events(monkeypatch)
+    read = analyze([str(path)])
+    same_answers(read, plain)
+    assert (read.runs, read.duplicates) == (((str(path), 2),), 8)
+    demo = analyze([str(DEMO)])
+    assert [answer(user) for user in read.users] == [answer(user) for user in demo.users]
+
+
+def test_runs_the_samples_miss_that_share_records_are_read_a_piece_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lines 201 to 205 pasted again after line 1500: the second run begins with records of the
+    first one's middle, told apart record by record, as events; each run is read as a piece of
+    the input, never held in memory (before, the whole input was held, 363 MB for a million
+    lines)."""
+    path = write(tmp_path / "all.log", LINES[:1500], LINES[200:205], LINES[1500:])
+    assert how_to_read([str(path)], ReadOptions()).split == {}
+    read = read_in_pieces(path, monkeypatch)
+    assert (read.runs, read.duplicates) == (((str(path), 2),), 5)
+
+
+def test_runs_the_samples_miss_are_looked_for_at_most_eight_times(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each run found reads the input again: past `MOST_MISSED` of them, the input is read
+    whole as events, held, with the same answers. Nine places where eight lines are pasted
+    again, each seam looked for alone (`NEAR` narrowed): with nine allowed, the runs are read
+    a piece at a time; with eight, the ninth is read whole."""
+    from logsync import analysis, seams
+
+    parts = []
+    for start in range(300, 2800, 300):
+        parts += [LINES[start - 300 : start], LINES[start - 8 : start]]
+    path = write(tmp_path / "all.log", *parts, LINES[2700:])
+    assert how_to_read([str(path)], ReadOptions()).split == {}
+    plain = as_plainly(path)
+    assert (plain.runs, plain.duplicates) == (((str(path), 10),), 72)
+    monkeypatch.setattr(seams, "NEAR", 4096)
+    monkeypatch.setattr(analysis, "MOST_MISSED", 9)
+    with monkeypatch.context() as inside:
+        never_held(inside)
+        same_answers(analyze([str(path)]), plain)
+    monkeypatch.setattr(analysis, "MOST_MISSED", 8)
+    with monkeypatch.context() as inside:
+        never_held(inside)
+        with pytest.raises(AssertionError, match="held as runs"):
+            analyze([str(path)])
+    same_answers(analyze([str(path)]), plain)
