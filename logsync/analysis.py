@@ -276,15 +276,14 @@ def analyze(
         except BackwardJump as jump:
             wanted, tracker = spec(), _tracker(settings, collector)
             progress, late = None, []
-            lines = missed.setdefault(jump.name, [])
+            lines = missed.get(jump.name, [])
             seen = jump.line and jump.line not in lines and len(lines) < MOST_MISSED
             if fast and (seen or (packed(jump.name) and copy_of(jump.name, make=False) is None)):
                 # a run the samples missed (or the runs of a packed input read as a stream):
                 # its seams looked for near the lines where time went back as well, then each
                 # run read as a piece of the input (unpacked)
                 if seen:
-                    lines.append(jump.line)
-                    lines.sort()
+                    missed[jump.name] = sorted([*lines, jump.line])
                 reading = how_to_read(names, options, unpack=True, missed=missed)
                 options = options._replace(after=reading.after)
                 split, pieces = dict(reading.split), dict(reading.pieces)

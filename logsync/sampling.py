@@ -39,8 +39,9 @@ class Sampled(NamedTuple):
     places evenly inside it, and of its last record, in file order (a place where no whole
     record is read is left out)."""
     pieces: list[Piece] | None = None
-    """Where those go back in time: its runs, to be read each on its own (see `seams`); None
-    where they do not, or where its seams cannot be placed (see `seams.pieces`)."""
+    """Where those go back in time (or a reading found it going back): its runs, to be read each
+    on its own (see `seams`); None where they do not, or where its seams cannot be placed (see
+    `seams.pieces`)."""
     head: bytes = b""
     """Its first bytes, to tell whether it is pasted (see `written`); empty: it is UTF-16."""
     rotated: bool = False

@@ -246,7 +246,7 @@ def line_numbers(handle: BinaryIO, offsets: list[int]) -> list[int]:
             block = handle.read(min(_BLOCK, offset - position))
             if not block:
                 break
-            breaks += block.count(b"\n") + block.count(b"\r") - block.count(b"\r\n")
+            breaks += _breaks(block)
             if carried_cr and block.startswith(b"\n"):
                 breaks -= 1  # (a CRLF cut between two blocks)
             carried_cr = block.endswith(b"\r")
@@ -274,7 +274,7 @@ def line_offsets(handle: BinaryIO, lines: Sequence[int]) -> list[int]:
             break
         if data.endswith(b"\r"):
             data, held = data[:-1], b"\r"
-        count = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+        count = _breaks(data)
         if breaks + count + 1 < pending[-1]:
             breaks, base = breaks + count, base + len(data)
             continue
@@ -290,6 +290,11 @@ def line_offsets(handle: BinaryIO, lines: Sequence[int]) -> list[int]:
 
 
 _BREAK_RE = re.compile(rb"\r\n|\r|\n")
+
+
+def _breaks(data: bytes) -> int:
+    """The line breaks in these bytes: LF, CRLF and a lone CR each end one line."""
+    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
 
 
 class Line(NamedTuple):
