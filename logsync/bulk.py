@@ -248,8 +248,9 @@ def _apart(
     """The pieces to read the inputs in, where no two of these runs (of one input or several)
     share a record once each leaves out the copies it begins with (see
     `overlaps.shared_starts`): the inputs `cut` into runs, the inputs read whole from past
-    their first records, and the inputs that begin with the bytes an earlier one ends with (or
-    are a part of it), read past them; None where two runs may share records further on."""
+    their first records, and the runs that begin with the bytes an earlier one ends with (or
+    are a part of it: an export pasted after another), read past them; None where two runs may
+    share records further on."""
     with ExitStack() as opened:
         handles: dict[str, tuple[BinaryIO, int]] = {}
         for name, _ in runs:

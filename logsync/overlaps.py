@@ -1,9 +1,10 @@
 """Runs that share records, told before they are read: where two runs meet, the records the
 later one begins with that repeat the end of the earlier (`shared_starts`); where two exports
 of one log overlap further, the bytes a later export begins with that end an earlier one
-(`shared_bytes`: a later export of the same log, a copy taken at another time). The later run
-is then read from past them, each shared record counted once, and nothing is read twice (which
-`pipeline.EventStream`, which tells every record apart, would be)."""
+(`shared_bytes`: a later export of the same log, a copy taken at another time, a log pasted
+after itself in one file). The later run is then read from past them, each shared record
+counted once, and nothing is read twice (which `pipeline.EventStream`, which tells every record
+apart, would be)."""
 
 from __future__ import annotations
 
@@ -39,8 +40,8 @@ def shared_starts(runs: list[Run], source_tz: object) -> list[list[Piece]] | Non
     them meet (within the disorder of threads) but overlap no further, each with the records
     it begins with that repeat the end of the one before it in time left out (`Piece.skipped`):
     the records that `pipeline.EventStream` counts once, where those are its first lines. Where
-    they overlap further, a whole input that begins with the bytes an earlier one ends with, or
-    is a part of it, is its copies and the rest (see `shared_bytes`). None where runs
+    they overlap further, a run that begins with the bytes an earlier one ends with, or is a
+    part of it, is its copies and the rest (see `shared_bytes`). None where runs
     overlap otherwise, or shared records are not all at a piece's start: such runs are read as
     events, which tell shared records apart wherever they are."""
     window = 2 * RUN_DISORDER_US
@@ -70,8 +71,8 @@ def shared_starts(runs: list[Run], source_tz: object) -> list[list[Piece]] | Non
                 return None
             result[index] = [skipped]
             continue
-        # one goes further into another than threads' disorder: a whole input that begins with
-        # the bytes the one that reaches furthest ends with, or is a part of it, else none; not
+        # one goes further into another than threads' disorder: a run that begins with the
+        # bytes the one that reaches furthest ends with, or is a part of it, else none; not
         # one that begins where an older half ends, which `EventStream` counts with the half
         # (a record on both sides of a rotation counts on both, copies or not)
         if any(runs[o].piece.rotated and runs[o].piece.last <= later.first + window for o in meets):
@@ -157,50 +158,58 @@ many times within a millisecond comes back at each)."""
 
 
 def shared_bytes(earlier: Run, later: Run, source_tz: object) -> list[Piece] | None:
-    """The pieces of the whole input `later` where it begins, after its byte-order mark if any,
-    with the bytes the whole input `earlier` ends with from the start of one of its lines (the
-    earliest such line: the longest share), or is wholly made of bytes of `earlier`: the shared
-    bytes, whose records are copies (`Piece.copies`: read for their counts only), and the rest
-    after them, if any. None where neither is so, or where the pieces could be read otherwise
-    than the whole input is: where either input does not begin with a record (a line that is
-    none comes before every record in `EventStream`'s merge), where `earlier` does not end
-    with an LF, where the rest does not begin with a record within the disorder of threads of
-    `earlier`'s last (a run that goes back, a share of a few lines at its end), with a NUL
-    (UTF-16 without its byte-order mark), or with a time that has no offset in a zone with
-    daylight saving (its hour, said twice, is told by the records before it), and where
-    `earlier` is an older half that `later` goes on past (a record on both sides of a rotation
-    counts on both, see `pipeline.EventStream`).
+    """The pieces of the run `later` (a whole input, or a run of one) where it begins, after
+    its byte-order mark if any, with the bytes the run `earlier` ends with from the start of
+    one of its lines (the earliest such line: the longest share), or is wholly made of bytes
+    of `earlier`: the shared bytes, whose records are copies (`Piece.copies`: read for their
+    counts only), and the rest after them, if any (`Piece.continues`). None where neither is
+    so, or where the pieces could be read otherwise than the run is: where either run does not
+    begin with a record (a line that is none comes before every record in `EventStream`'s
+    merge), where `earlier` does not end with an LF, where the rest does not begin with a
+    record within the disorder of threads of `earlier`'s last (a run that goes back, a share
+    of a few lines at its end), with a NUL (UTF-16 without its byte-order mark), or with a
+    time that has no offset in a zone with daylight saving (its hour, said twice, is told by
+    the records before it), and where `earlier` is an older half that `later` goes on past (a
+    record on both sides of a rotation counts on both, see `pipeline.EventStream`).
 
     Every record of those bytes is then in `earlier` at least as often, and no record after
     them can be one of `earlier`'s (its instant is past `earlier`'s last by the disorder of
     threads at most, where theirs overlap by more), so each is counted as `EventStream` counts
     it: as often as the one run that holds it most often."""
-    if not _whole(earlier) or not _whole(later):
-        return None
-    begin, line = _first_line(later.handle)
-    start, head = _first_line(earlier.handle)
-    if _read(earlier.handle, earlier.size - 1, 1) != b"\n":
+    _, earlier_end = _bounds(earlier)
+    _, later_end = _bounds(later)
+    begin, line = _first_line(later)
+    start, head = _first_line(earlier)
+    if _read(earlier.handle, earlier_end - 1, 1) != b"\n":
         return None
     if not _a_record(line, source_tz) or not _a_record(head, source_tz):
         return None
     for at in islice(_line_starts(earlier, line, start), _TRIED):
-        shared = min(earlier.size - at, later.size - begin)
-        if shared < earlier.size - at and _read(later.handle, later.size - 1, 1) != b"\n":
+        shared = min(earlier_end - at, later_end - begin)
+        if shared < earlier_end - at and _read(later.handle, later_end - 1, 1) != b"\n":
             continue  # (a part of it ends inside a line: not a copy of that line)
         if same_bytes_at(earlier.handle, at, later.handle, begin, shared):
-            if earlier.piece.rotated and begin + shared < later.size:
+            if earlier.piece.rotated and begin + shared < later_end:
                 return None  # (records after an older half's: they all count, see `EventStream`)
             return _pieces(earlier, later, begin + shared, source_tz)
     return None
 
 
-def _first_line(handle: BinaryIO) -> tuple[int, bytes]:
-    """Where an input's first line begins (past its byte-order mark) and the line, with its
-    break (without one where none comes within a block: no record, see `_a_record`)."""
-    handle.seek(0)
-    begin = len(_BOM) if handle.read(len(_BOM)) == _BOM else 0
-    handle.seek(begin)
-    return begin, handle.readline(_BLOCK)
+def _bounds(run: Run) -> tuple[int, int]:
+    """Where the run's bytes begin and end in its input."""
+    piece = run.piece
+    return piece.start, run.size if piece.end is None else piece.end
+
+
+def _first_line(run: Run) -> tuple[int, bytes]:
+    """Where a run's first line begins (past a byte-order mark: an input's, or one that a file
+    pasted after another brought) and the line, with its break (without one where none comes
+    within a block: no record, see `_a_record`)."""
+    start, end = _bounds(run)
+    if _read(run.handle, start, len(_BOM)) == _BOM:
+        start += len(_BOM)
+    run.handle.seek(start)
+    return start, run.handle.readline(min(_BLOCK, end - start))
 
 
 def _a_record(line: bytes, source_tz: object) -> bool:
@@ -220,24 +229,21 @@ def _placed(lines: list[Line]) -> int | None:
     return timed[0][0]
 
 
-def _whole(run: Run) -> bool:
-    return run.piece.start == 0 and run.piece.end is None
-
-
 def _read(handle: BinaryIO, at: int, size: int) -> bytes:
     handle.seek(at)
     return handle.read(size)
 
 
 def _line_starts(run: Run, line: bytes, start: int) -> Iterator[int]:
-    """The offsets in the run's input, from `start` on, of the lines that are `line` (with
-    its break), in order."""
-    if _read(run.handle, start, len(line)) == line:
+    """The offsets in the run, from `start` on, of the lines that are `line` (with its
+    break), in order."""
+    _, end = _bounds(run)
+    if start + len(line) <= end and _read(run.handle, start, len(line)) == line:
         yield start
     needle = b"\n" + line
     position, held = start, b""
-    while position < run.size:
-        block = _read(run.handle, position, _BLOCK)
+    while position < end:
+        block = _read(run.handle, position, min(_BLOCK, end - position))
         if not block:
             return
         data, base = held + block, position - len(held)
@@ -252,17 +258,19 @@ def _line_starts(run: Run, line: bytes, start: int) -> Iterator[int]:
 def _pieces(earlier: Run, later: Run, cut: int, source_tz: object) -> list[Piece] | None:
     """`later` as the copies before `cut` and the rest after it (None: see `shared_bytes`)."""
     piece = later.piece
-    if cut >= later.size:
+    _, end = _bounds(later)
+    if cut >= end:
         return [piece._replace(copies=True)]
-    reach = min(later.size, cut + _REACH)
-    if b"\0" in _read(later.handle, cut, 64):
+    reach = min(end, cut + _REACH)
+    if b"\0" in _read(later.handle, cut, min(64, end - cut)):
         return None
     first = _placed(lines_at(later.handle, cut, reach, source_tz, True, reach == later.size))
     if first is None or first < earlier.piece.last - RUN_DISORDER_US:
         return None
     copies = piece._replace(end=cut, last=earlier.piece.last, rotated=False, copies=True)
     (number,) = line_numbers(later.handle, [cut])
-    return [copies, piece._replace(start=cut, first_line=number, first=first)]
+    rest = piece._replace(start=cut, first_line=number, first=first, continues=True)
+    return [copies, rest]
 
 
 _BOM = codecs.BOM_UTF8

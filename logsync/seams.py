@@ -47,20 +47,38 @@ class Piece(NamedTuple):
     skipped_fallback: int = 0
     """Of those, the lines that are not UTF-8 (read as cp1252)."""
     copies: bool = False
-    """Its records are all copies of another input's (the bytes an earlier export ends with,
+    """Its records are all copies of another run's (the bytes an earlier export ends with,
     see `overlaps`): read for its counts only, each record counted once in all."""
+    continues: bool = False
+    """It is the rest of the run whose first records are the piece of copies before it: the
+    two are one run (see `overlaps.shared_bytes`)."""
 
 
 def piece_spans(pieces: Sequence[Piece]) -> list[RunSpan]:
     """The spans of the runs of an input read as pieces of it."""
-    return [RunSpan(piece.first / 1e6, piece.last / 1e6, piece.first_line) for piece in pieces]
+    return [RunSpan(run.first / 1e6, run.last / 1e6, run.first_line) for run in _runs(pieces)]
 
 
 def record_by_record(pieces: Mapping[str, list[Piece]]) -> dict[str, list[Piece]]:
     """The pieces to read inputs in where shared records are told apart one by one (as events):
-    an input read as its copies and the rest (`Piece.copies`) is read whole there, where its
-    copies count as the copies they are."""
-    return {name: runs for name, runs in pieces.items() if not runs[0].copies}
+    a run read as its copies and the rest (`Piece.copies`) is read as the one run it is there,
+    where its copies count as the copies they are; an input that is one such run is read
+    whole."""
+    runs = {name: _runs(cut) for name, cut in pieces.items()}
+    whole = [name for name, cut in pieces.items() if cut[0].copies and len(runs[name]) == 1]
+    return {name: kept for name, kept in runs.items() if name not in whole}
+
+
+def _runs(pieces: Sequence[Piece]) -> list[Piece]:
+    """The runs that these pieces of an input are: a piece of copies and the rest that
+    continues it (`Piece.continues`) joined again."""
+    runs: list[Piece] = []
+    for piece in pieces:
+        if piece.continues:
+            runs[-1] = runs[-1]._replace(end=piece.end, last=piece.last, rotated=piece.rotated)
+        else:
+            runs.append(piece._replace(copies=False))
+    return runs
 
 
 def skipped_by(pieces: list[Piece]) -> Skipped:

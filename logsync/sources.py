@@ -92,13 +92,15 @@ def _identical(first: str, second: str, size: int) -> bool:
 
 
 def same_bytes_at(one: BinaryIO, at: int, other: BinaryIO, other_at: int, size: int) -> bool:
-    """Whether the `size` bytes from `at` in `one` are those from `other_at` in `other`."""
+    """Whether the `size` bytes from `at` in `one` are those from `other_at` in `other` (which
+    may be the same handle)."""
     done = 0
     while done < size:
         step = min(BLOCK_SIZE, size - done)
         one.seek(at + done)
+        block = one.read(step)
         other.seek(other_at + done)
-        if one.read(step) != other.read(step):
+        if block != other.read(step):
             return False
         done += step
     return True

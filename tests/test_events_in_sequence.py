@@ -52,6 +52,13 @@ SHAPES: dict[str, tuple[dict[str, list[bytes]], list[tuple[str, int]]]] = {
         {"monday_log": LINES[:6], "tuesday_log": LINES[4:]},
         [("monday.log", 1), ("tuesday.log", 3)],
     ),
+    # the second run all copies of the first (`type a.log a.log`): read for its counts
+    "the same log twice": ({"all_log": LINES + LINES}, [("all.log", 1), ("all.log", 3042)]),
+    # the first run begins with the hundred lines the second ends with: its copies, then the rest
+    "halves that overlap by a hundred lines": (
+        {"all_log": LINES[1500:] + LINES[:1600]},
+        [("all.log", 1542), ("all.log", 1), ("all.log", 101)],
+    ),
 }
 
 
@@ -114,11 +121,13 @@ def test_the_notes_of_runs_in_sequence_are_those_of_the_stream(tmp_path: Path) -
 @pytest.mark.parametrize(
     "parts",
     [
-        {"all_log": LINES + LINES},  # the same log twice: runs that overlap wholly
-        {"all_log": LINES[1500:] + LINES[:1600]},  # halves that overlap by a hundred lines
+        # a run inside the span of another, which shares none of its records
+        {"all_log": LINES[1000:2000] + LINES[:1000] + LINES[2000:]},
+        # the later run begins with a line of its own, then a copy of the other's last line
+        {"all_log": [LINES[1549].replace(b"04.548", b"04.549"), *LINES[1549:], *LINES[:1550]]},
         {"CloudUserSync_log": LINES, "CertMgr_log": (SAMPLES / "site-logs" / "CertMgr.log").read_bytes().splitlines(True)},
     ],
-    ids=["twice", "overlapping halves", "a sibling log"],
+    ids=["inside another's span", "a copy after a line of its own", "a sibling log"],
 )
 def test_runs_that_overlap_further_are_merged_by_the_stream(tmp_path: Path, parts: dict[str, list[bytes]]) -> None:
     paths = files(tmp_path, **parts)

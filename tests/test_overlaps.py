@@ -335,3 +335,36 @@ def test_exports_cut_anywhere_from_one_log_answer_as_the_reading_that_tells_reco
     names = exports(folder, *spans)
     order.shuffle(names)  # type: ignore[attr-defined]
     same_answers(analyze(names), analyze(names, fast=False))
+
+
+@settings(max_examples=int(os.environ.get("LOGSYNC_FUZZ_EXAMPLES", "12")), deadline=None)
+@given(
+    spans=st.lists(
+        st.tuples(st.sampled_from([0, 0, 1000, 1500]) | st.integers(0, 3000), st.integers(20, 3041)).map(
+            lambda span: (span[0], min(3041, span[0] + span[1]))
+        ),
+        min_size=2,
+        max_size=4,
+    ),
+    bom=st.booleans(),
+)
+def test_slices_pasted_into_one_file_answer_as_the_reading_that_tells_records_apart(
+    tmp_path_factory: pytest.TempPathFactory, spans: list[tuple[int, int]], bom: bool
+) -> None:
+    """The same slices pasted one after another into one file (`type a.log b.log > all.log`,
+    a slice from the log's first line with its byte-order mark if `bom`): its runs, however
+    they share bytes, answer as the reading that tells every record apart."""
+    folder = tmp_path_factory.mktemp("pasted")
+    path = write(folder / "all.log", *([BOM] * (bom and start == 0) + LINES[start:end] for start, end in spans))
+    same_answers(analyze([str(path)]), analyze([str(path)], fast=False))
+
+
+def test_the_spans_of_a_run_read_as_its_copies_and_the_rest_are_the_run_s() -> None:
+    from logsync.merge import RunSpan
+    from logsync.seams import Piece, piece_spans
+
+    run = Piece(0, 100, 1, 5_000_000, 9_000_000, False)
+    copies = Piece(100, 150, 20, 1_000_000, 3_000_000, False, copies=True)
+    rest = Piece(150, None, 30, 3_000_000, 7_000_000, True, continues=True)
+    assert piece_spans([run, copies, rest]) == [RunSpan(5.0, 9.0, 1), RunSpan(1.0, 7.0, 20)]
+    assert piece_spans([run, copies]) == [RunSpan(5.0, 9.0, 1), RunSpan(1.0, 3.0, 20)]

@@ -8,7 +8,9 @@ from __future__ import annotations
 import os
 import re
 from datetime import timedelta, timezone, tzinfo
+from itertools import accumulate
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -18,6 +20,7 @@ from logsync import analyze
 from logsync.analysis import Analysis
 from logsync.bulk import how_to_read
 from logsync.pipeline import ReadOptions
+from logsync.seams import Piece
 from logsync.tracker.model import UserState
 
 from .conftest import SAMPLES
@@ -224,12 +227,12 @@ OWN = LINES[1549].replace(b"04.548", b"04.549")
 @pytest.mark.parametrize(
     ("parts", "duplicates"),
     [
-        # five shared lines (1546 to 1550) hold a cycle's start five minutes after the one before
-        ((LINES[1545:], LINES[:1550]), 5),
         # the later excerpt begins with a line of its own, then a copy of the other's last line
         (([OWN, LINES[1549]], LINES[1550:], LINES[:1550]), 1),
+        # the later run holds five lines of the earlier one's middle pasted again in its own
+        ((LINES[1000:2000], LINES[:1000], LINES[1500:1505], LINES[2000:]), 5),
     ],
-    ids=["overlap of five minutes", "a copy after a line of its own"],
+    ids=["a copy after a line of its own", "copies inside a run"],
 )
 def test_records_shared_beyond_a_piece_s_first_lines_are_told_apart_by_events(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parts: tuple[list[bytes], ...], duplicates: int
@@ -270,22 +273,78 @@ def test_an_older_half_that_ends_with_the_rotation_marker_keeps_every_record(
     assert (read.duplicates, read.inputs[0].records, read.inputs[0].unparsed) == (0, 3042, 1)
 
 
-@pytest.mark.parametrize(
-    "parts",
-    [
-        (slice(None), slice(None)),  # the same log pasted twice
-        (slice(1000, 2000), slice(None, 1000), slice(2000, None)),  # b inside a + c
-    ],
-    ids=["twice", "b, a, c"],
-)
-def test_runs_that_overlap_are_read_as_events_still_a_piece_at_a_time(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parts: tuple[slice, ...]
+def test_a_run_inside_the_span_of_another_is_read_as_events_still_a_piece_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = write(tmp_path / "all.log", *(LINES[part] for part in parts))
+    """Lines 1,001 to 2,000, then the rest of the log: the second run's span holds the first,
+    which shares none of its records (nothing to read as copies)."""
+    path = write(tmp_path / "all.log", LINES[1000:2000], LINES[:1000], LINES[2000:])
     reading = how_to_read([str(path)], ReadOptions())
     assert (reading.rows, len(reading.pieces[str(path)])) == (False, 2)
-    read = read_in_pieces(path, monkeypatch)
-    assert read.duplicates == (3041 if parts[0] == slice(None) else 0)
+    assert read_in_pieces(path, monkeypatch).duplicates == 0
+
+
+# the slices of the demo log's lines pasted one after another; the pieces they are read in:
+# (where each begins: the slice and the lines into it; its first line; copies; continues)
+SHARED: dict[str, tuple[list[tuple[int, int]], list[tuple[int, int, int, bool, bool]]]] = {
+    "the same log twice": ([(0, 3041), (0, 3041)], [(0, 0, 1, False, False), (1, 0, 3042, True, False)]),
+    "three times": (
+        [(0, 3041)] * 3,
+        [(0, 0, 1, False, False), (1, 0, 3042, True, False), (2, 0, 6083, True, False)],
+    ),
+    "an export, then a longer one": (
+        [(0, 1000), (0, 2000)],
+        [(0, 0, 1, False, False), (1, 0, 1001, True, False), (1, 1000, 2001, False, True)],
+    ),
+    "an export, then a shorter one": (
+        [(0, 2000), (0, 1000)],
+        [(0, 0, 1, False, False), (1, 0, 2001, True, False)],
+    ),
+    "halves that overlap by five lines": (
+        [(1545, 3041), (0, 1550)],
+        [(0, 0, 1, True, False), (0, 5, 6, False, True), (1, 0, 1497, False, False)],
+    ),
+    "lines of the middle again at the end": (
+        [(0, 3041), (1000, 1500)],
+        [(0, 0, 1, False, False), (1, 0, 3042, True, False)],
+    ),
+}
+
+
+@pytest.mark.parametrize("bom", [False, True], ids=["", "with the log's byte-order mark"])
+@pytest.mark.parametrize("shape", list(SHARED))
+def test_runs_that_share_bytes_are_read_as_rows_past_their_copies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shape: str, bom: bool
+) -> None:
+    """A log pasted after itself (`type a.log a.log`, each copy with the byte-order mark the
+    log begins with), or exports of it pasted together: a run that begins with the bytes
+    another ends with, or is wholly made of its bytes, is read as rows, its copies for their
+    counts only, as the plain reading counts them (before, the input was read as events)."""
+    spans, expected = SHARED[shape]
+    parts = [[BOM] * (bom and start == 0) + LINES[start:end] for start, end in spans]
+    path = write(tmp_path / "all.log", *parts)
+    at = [0, *accumulate(len(b"".join(part)) for part in parts)]
+
+    def offset(part: int, lines: int) -> int:
+        return at[part] + (len(b"".join(parts[part][: lines + (parts[part][0] == BOM)])) if lines else 0)
+
+    starts = [offset(part, lines) for part, lines, *_ in expected]
+    reading = how_to_read([str(path)], ReadOptions())
+    assert reading.rows
+    found = [(p.start, p.end, p.first_line, p.copies, p.continues) for p in reading.pieces[str(path)]]
+    assert found == [
+        (start, end, line, copies, continues)
+        for start, end, (_, _, line, copies, continues) in zip(starts, [*starts[1:], None], expected, strict=True)
+    ]
+    plain = as_plainly(path)
+    no_events(monkeypatch)
+    read = analyze([str(path)])
+    same_answers(read, plain)
+    lines = [line for start, end in spans for line in range(start, end)]
+    assert read.duplicates == len(lines) - len(set(lines))  # (each of the log's lines once)
+    assert read.runs == ((str(path), len(spans)),)
+    clean = write(tmp_path / "clean.log", LINES[min(lines) : max(lines) + 1])
+    assert [answer(user) for user in read.users] == [answer(user) for user in analyze([str(clean)]).users]
 
 
 @pytest.mark.parametrize(
@@ -580,3 +639,37 @@ def test_runs_the_samples_miss_are_looked_for_at_most_eight_times(
         with pytest.raises(AssertionError, match="held as runs"):
             analyze([str(path)])
     same_answers(analyze([str(path)]), plain)
+
+
+def test_a_run_read_as_its_copies_and_the_rest_is_one_run_where_the_inputs_are_read_as_events(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An export of 1,000 lines pasted before one of 2,000 (its second run read as its copies
+    and the rest), beside another day's log holding a run the samples miss that is not looked
+    for (`MOST_MISSED` 0): both are read as events then, the pasted export as its two runs,
+    not three pieces, its copies told apart as the plain reading tells them."""
+    from logsync import analysis, pipeline
+
+    pasted = write(tmp_path / "all.log", LINES[:1000], LINES[:2000])
+    day = (SAMPLES / "restart-day" / "CloudUserSync.log").read_bytes().splitlines(keepends=True)
+    other = write(tmp_path / "other.log", day[:300], day[290:295], day[300:])
+    names = [str(pasted), str(other)]
+    assert [p.continues for p in how_to_read(names, ReadOptions()).pieces[str(pasted)]] == [False, False, True]
+    plain = analyze(names, fast=False)
+    monkeypatch.setattr(analysis, "MOST_MISSED", 0)
+    read: list[dict[str, list[Piece]]] = []
+    stream = pipeline.EventStream
+
+    def spied(*args: object, **kwargs: Any) -> pipeline.EventStream:
+        read.append(kwargs["pieces"])
+        return stream(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(analysis, "EventStream", spied)
+    found = analyze(names)
+    same_answers(found, plain)
+    assert (found.runs, found.duplicates) == (((str(pasted), 2), (str(other), 2)), 1005)
+    size = len(b"".join(LINES[:1000]))
+    assert [(p.start, p.end, p.first_line, p.copies) for p in read[-1][str(pasted)]] == [
+        (0, size, 1, False),
+        (size, None, 1001, False),
+    ]

@@ -132,7 +132,7 @@ def events(
             found = InSequence(runs, options, filters, kinds, progress)
             write("events", fmt, EventsPage((), opts.display, found), output(env, opts))
             note_local_times(found.inputs, opts, env)
-            note_runs(((name, len(how.pieces[name])) for name in how.split), opts, env)
+            note_runs(how.split.items(), opts, env)  # (the runs, not their pieces of copies)
             skipped = sum(skipped_by(p).records for p in how.pieces.values())
             note_duplicates(skipped + found.copied, opts, env)
             if found.jump is not None:
