@@ -8,22 +8,12 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from . import times
 from .bounds import Cutoff, placed, read_once
-from .bulk import (
-    LOCATED_KINDS,
-    Reading,
-    RowSpec,
-    event_rows,
-    how_to_read,
-    merged_rows,
-    rotated_ends,
-)
+from .bulk import LOCATED_KINDS, RowSpec
 from .cloud import in_azure_ad, restart_helps
 from .errors import UsageError
 from .formats.paste import ensure_times
-from .memory import fewer_collections
-from .merge import BackwardJump
-from .pipeline import EventStream, ReadOptions, ensure_connector
-from .seams import piece_spans, record_by_record, skipped_by
+from .pipeline import ReadOptions, ensure_connector
+from .reading import Feed, read_rows
 from .sites import one_connector
 from .sources import (
     InputStats,
@@ -49,15 +39,10 @@ from .tracker import (
     UserState,
 )
 from .tracker.users import user_key
-from .unpacked import copy_of, packed
 
 if TYPE_CHECKING:
     from .cloud import CloudUsers
 
-
-MOST_MISSED = 8
-"""Runs that the samples of one input miss, found one reading at a time, before the input is
-read as events instead (each run found reads it again)."""
 
 REPORTED_STATES = frozenset({"waiting", "overdue", "failed"})
 """The users a report lists unless asked for every one (`--all`) or by name (`--user`): the
@@ -241,60 +226,17 @@ def analyze(
     given, empty = without_empty(given)  # (a log just rotated: nothing in it yet)
     copies = same_bytes(given)  # an export given twice is read once
     names = [name for name in given if name not in copies]
-    wanted = spec()
-    tracker = _tracker(settings, collector)
-    # decided before any row reaches the tracker; `split`: the inputs whose time goes back
-    reading = (
-        how_to_read(names, options)
-        if fast
-        else Reading(rows=False, split={}, ends=rotated_ends(names, options))
-    )
-    split, pieces = reading.split, dict(reading.pieces)
-    options = options._replace(after=reading.after)
-    late: list[Row] = []  # sibling logs' rows after the connector's last (see `_within_log`)
-    missed: dict[str, list[int]] = {}  # lines where time went back that samples missed
-    while True:
-        try:
-            if reading.rows and split.keys() <= pieces.keys():
-                with fewer_collections():
-                    inputs, batches, copies_read = merged_rows(
-                        names, options, wanted, progress, pieces
-                    )
-                    _feed(tracker, batches, inputs, late)
-                # records read as copies of another input's (see `overlaps`)
-                duplicates = sum(stats.records for stats in copies_read)
-                runs = {name: piece_spans(pieces[name]) for name in split}
-                break
-            stream = EventStream(
-                names, options, kinds=None, progress=progress, judged=wanted.wanted,
-                split=split, pieces=record_by_record(pieces), ends=reading.ends,
-            )
-            inputs = stream.inputs
-            _feed(tracker, event_rows(stream.in_order(), wanted), inputs, late)
-            duplicates, runs = stream.duplicates, stream.spans
-            break
-        except BackwardJump as jump:
-            wanted, tracker = spec(), _tracker(settings, collector)
-            progress, late = None, []
-            lines = missed.get(jump.name, [])
-            seen = jump.line and jump.line not in lines and len(lines) < MOST_MISSED
-            if fast and (seen or (packed(jump.name) and copy_of(jump.name, make=False) is None)):
-                # a run the samples missed (or the runs of a packed input read as a stream):
-                # its seams looked for near the lines where time went back as well, then each
-                # run read as a piece of the input (unpacked)
-                if seen:
-                    missed[jump.name] = sorted([*lines, jump.line])
-                reading = how_to_read(names, options, unpack=True, missed=missed)
-                options = options._replace(after=reading.after)
-                split, pieces = dict(reading.split), dict(reading.pieces)
-                if jump.name in pieces:
-                    continue
-            # runs that cannot be placed so (text pasted, CMTrace, UTF-16): read again as
-            # runs, merged by time, records in two runs told apart by thread and text
-            split[jump.name] = 0
-            pieces.pop(jump.name, None)
-    # records that the pieces of an input left out at their starts, as copies (see `seams`)
-    duplicates += sum(skipped_by(runs).records for runs in pieces.values())
+    made: list[tuple[RowSpec, Tracker, list[Row]]] = []  # (of the last reading begun)
+
+    def start() -> tuple[RowSpec, Feed]:
+        """A new tracker for each reading (the first, or one that starts over); `late` holds
+        the sibling logs' rows after the connector's last (see `_within_log`)."""
+        wanted, tracker, late = spec(), _tracker(settings, collector), list[Row]()
+        made[:] = [(wanted, tracker, late)]
+        return wanted, lambda batches, inputs: _feed(tracker, batches, inputs, late)
+
+    inputs, duplicates, split, runs = read_rows(names, options, start, progress, fast)
+    wanted, tracker, late = made[0]
     if copies:
         read = {stats.path: stats for stats in inputs}
         inputs = [

@@ -8,7 +8,7 @@ Python); other formats go the plain way, through events made rows (`chunks.event
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from datetime import tzinfo
 from itertools import pairwise
@@ -29,7 +29,6 @@ from .merge import (
     rows_in_order,
 )
 from .pipeline import (
-    EventStream,
     ReadOptions,
     ensure_records,
     is_connector,
@@ -53,7 +52,6 @@ __all__ = [
     "input_rows",
     "merged_rows",
     "text_rows",
-    "whole_rows",
 ]
 
 def input_rows(
@@ -303,14 +301,18 @@ def merged_rows(
     spec: RowSpec,
     progress: Progress | None = None,
     pieces: Mapping[str, list[Piece]] | None = None,
+    siblings: Collection[str] = (),
 ) -> Merged:
     """The rows `spec` wants of the inputs, merged by instant, for inputs that share no record
     but those their pieces leave out (see `how_to_read`); an input in `pieces` is read as its
-    runs, each a piece of it merged as an input of its own. Raises `BackwardJump` when an
-    input's time goes back (it holds several runs the samples missed)."""
+    runs, each a piece of it merged as an input of its own; `siblings` are read as sibling
+    logs whatever they are read beside. Raises `BackwardJump` when an input's time goes back
+    (it holds several runs the samples missed)."""
     pieces = pieces or {}
     inputs = [InputStats(path=name) for name in names]
     mark_siblings(inputs)
+    for stats in inputs:
+        stats.sibling = stats.sibling or stats.path in siblings
     streams = []
     parts: Parts = []
     sources: list[str] = []
@@ -347,25 +349,6 @@ def runs_inside(name: str, options: ReadOptions, pieces: list[Piece]) -> bool:
     except BackwardJump:
         return True
     return False
-
-
-def whole_rows(
-    name: str, options: ReadOptions, stats: InputStats, spec: RowSpec
-) -> tuple[list[list[Row]], int]:
-    """All the rows `spec` wants of one input, in time order, and its number of runs: an input
-    whose time goes back (files pasted together) is read as its runs merged by time, as
-    `analyze` reads it. For the inputs read whole before a live log is followed (its rotated
-    `.lo_`, the sibling logs), which are a log's worth at most."""
-    try:
-        return list(input_rows(name, options, stats, spec)), 1
-    except BackwardJump:
-        pass
-    split = {name: 0}
-    stream = EventStream([name], options, kinds=None, judged=spec.wanted, split=split)
-    stream.inputs[0].sibling = stats.sibling
-    batches = list(event_rows(stream.in_order(), spec))
-    stats.take(stream.inputs[0])
-    return batches, split[name]
 
 
 def text_rows(

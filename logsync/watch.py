@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .bulk import RowSpec, text_rows, whole_rows
+from .bulk import RowSpec, text_rows
 from .errors import InputError
 from .events import CAUSE_KINDS
 from .follow import Follower, rotated_path
@@ -24,6 +24,7 @@ from .pipeline import (
     ensure_records,
     followed_format,
 )
+from .reading import whole_rows
 from .sources import InputStats, folder_files, history_files, is_sibling
 from .times import MICROSECOND, human_duration, instant_key, micros
 from .tracker import TRACKED_KINDS, Connector, Result, Row, Tracker, UserState

@@ -534,7 +534,7 @@ def test_a_rotated_pair_is_read_as_rows_whatever_its_seam(
     no `.lo_` by its name, but one that ends with the rotation marker was renamed too; without
     the marker (an excerpt may be named so), the next file, whose span meets its own, would be
     read from past the copies of its last records it begins with (it begins with none)."""
-    from logsync import analysis
+    from logsync import reading
     from logsync.bulk import Reading, how_to_read
     from logsync.pipeline import ReadOptions
 
@@ -553,7 +553,7 @@ def test_a_rotated_pair_is_read_as_rows_whatever_its_seam(
     counts = reads_of(monkeypatch)
     assert [(u.upn, u.state) for u in analyze([str(history), pair[1]]).users] == expected
     assert counts == {str(history): 1, pair[1]: 1}
-    monkeypatch.setattr(analysis, "EventStream", None)  # the rows path only
+    monkeypatch.setattr(reading, "EventStream", None)  # the rows path only
     assert [(u.upn, u.state) for u in analyze(pair).users] == expected
     assert counts == {pair[0]: 1, pair[1]: 2, str(history): 1}
 

@@ -573,12 +573,12 @@ def test_the_offset_of_a_line_is_where_line_numbers_places_it(parts: list[bytes]
 
 def no_events(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fail where `analyze` would read its inputs as events."""
-    from logsync import analysis
+    from logsync import reading
 
     def events(*_: object, **__: object) -> None:
         raise AssertionError("read as events")
 
-    monkeypatch.setattr(analysis, "EventStream", events)
+    monkeypatch.setattr(reading, "EventStream", events)
 
 
 def test_a_run_the_samples_miss_that_repeats_the_end_before_it_is_read_as_rows(
@@ -619,7 +619,7 @@ def test_runs_the_samples_miss_are_looked_for_at_most_eight_times(
     whole as events, held, with the same answers. Nine places where eight lines are pasted
     again, each seam looked for alone (`NEAR` narrowed): with nine allowed, the runs are read
     a piece at a time; with eight, the ninth is read whole."""
-    from logsync import analysis, seams
+    from logsync import reading, seams
 
     parts = []
     for start in range(300, 2800, 300):
@@ -629,11 +629,11 @@ def test_runs_the_samples_miss_are_looked_for_at_most_eight_times(
     plain = as_plainly(path)
     assert (plain.runs, plain.duplicates) == (((str(path), 10),), 72)
     monkeypatch.setattr(seams, "NEAR", 4096)
-    monkeypatch.setattr(analysis, "MOST_MISSED", 9)
+    monkeypatch.setattr(reading, "MOST_MISSED", 9)
     with monkeypatch.context() as inside:
         never_held(inside)
         same_answers(analyze([str(path)]), plain)
-    monkeypatch.setattr(analysis, "MOST_MISSED", 8)
+    monkeypatch.setattr(reading, "MOST_MISSED", 8)
     with monkeypatch.context() as inside:
         never_held(inside)
         with pytest.raises(AssertionError, match="held as runs"):
@@ -648,7 +648,7 @@ def test_a_run_read_as_its_copies_and_the_rest_is_one_run_where_the_inputs_are_r
     and the rest), beside another day's log holding a run the samples miss that is not looked
     for (`MOST_MISSED` 0): both are read as events then, the pasted export as its two runs,
     not three pieces, its copies told apart as the plain reading tells them."""
-    from logsync import analysis, pipeline
+    from logsync import pipeline, reading
 
     pasted = write(tmp_path / "all.log", LINES[:1000], LINES[:2000])
     day = (SAMPLES / "restart-day" / "CloudUserSync.log").read_bytes().splitlines(keepends=True)
@@ -656,7 +656,7 @@ def test_a_run_read_as_its_copies_and_the_rest_is_one_run_where_the_inputs_are_r
     names = [str(pasted), str(other)]
     assert [p.continues for p in how_to_read(names, ReadOptions()).pieces[str(pasted)]] == [False, False, True]
     plain = analyze(names, fast=False)
-    monkeypatch.setattr(analysis, "MOST_MISSED", 0)
+    monkeypatch.setattr(reading, "MOST_MISSED", 0)
     read: list[dict[str, list[Piece]]] = []
     stream = pipeline.EventStream
 
@@ -664,7 +664,7 @@ def test_a_run_read_as_its_copies_and_the_rest_is_one_run_where_the_inputs_are_r
         read.append(kwargs["pieces"])
         return stream(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(analysis, "EventStream", spied)
+    monkeypatch.setattr(reading, "EventStream", spied)
     found = analyze(names)
     same_answers(found, plain)
     assert (found.runs, found.duplicates) == (((str(pasted), 2), (str(other), 2)), 1005)

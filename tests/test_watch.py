@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
+
 from logsync import analyze
 from logsync.follow import Follower
 from logsync.tracker import Tracker, TrackerOptions
@@ -622,3 +624,39 @@ def test_watch_ends_when_its_reader_goes_away_though_the_log_is_quiet(tmp_path: 
         assert process.wait(timeout=30) == 0
     finally:
         process.kill()
+
+
+@pytest.mark.parametrize("rotated", [False, True], ids=["live log", "its .lo_"])
+def test_lines_pasted_again_in_a_log_read_whole_are_read_as_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rotated: bool
+) -> None:
+    """Eight lines of the demo log pasted again after its line 1,500 (no sample of its times
+    falls between the copies), as the live log or as the `.lo_` beside it: the reading finds
+    time going back, looks for the seam there and reads the two runs as rows, never as events
+    held whole (before, it read the file again as events), as `report` reads it."""
+    from logsync import pipeline, reading
+
+    lines = DEMO.read_bytes().splitlines(True)
+    pasted = tmp_path / ("CloudUserSync.lo_" if rotated else "CloudUserSync.log")
+    pasted.write_bytes(b"".join(lines[:1500] + lines[1492:]))
+    live = tmp_path / "CloudUserSync.log"
+    if rotated:
+        live.write_bytes(b"")
+    whole = analyze([str(tmp_path)])
+    assert (whole.runs, whole.duplicates) == (((str(pasted), 2),), 8)
+
+    def held(*_: object, **__: object) -> None:
+        raise AssertionError("read as events")
+
+    monkeypatch.setattr(reading, "EventStream", held)
+    monkeypatch.setattr(pipeline, "EventStream", held)
+    watcher = Watcher(Follower(live), Tracker(TrackerOptions()))
+    watcher.read_rotated()
+    watcher.read()
+    assert (watcher.runs, watcher.went_back) == ([(str(pasted), 2)], None)
+    result = watcher.tracker.result(whole.as_of)
+    assert [(u.upn, u.state, u.failures, u.first_failure, u.full_sync_due) for u in result.users] == [
+        (u.upn, u.state, u.failures, u.first_failure, u.full_sync_due) for u in whole.users
+    ]
+    read = watcher.rotated if rotated else watcher.stats
+    assert (read.records, read.last_time) == (3049, whole.inputs[0].last_time)

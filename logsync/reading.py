@@ -1,0 +1,129 @@
+"""The reading of inputs as rows, one for every caller that judges them: `analysis.analyze`,
+and the logs `watch` reads whole before it follows one (`whole_rows`).
+
+How to read the inputs is decided from samples of their times before the first row
+(`bulk.how_to_read`). Where a reading finds time going back that the samples missed, the
+seam is looked for near that line and the reading starts over, a run at a time (at most
+`MOST_MISSED` times an input); runs that cannot be placed so are read as events, which tell
+shared records apart one by one (`pipeline.EventStream`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterator, Sequence
+from typing import NamedTuple
+
+from .bulk import Reading, RowSpec, event_rows, how_to_read, merged_rows, rotated_ends
+from .memory import fewer_collections
+from .merge import BackwardJump, RunSpan
+from .pipeline import EventStream, ReadOptions
+from .seams import piece_spans, record_by_record, skipped_by
+from .sources import InputStats, Progress
+from .tracker import Row
+from .unpacked import copy_of, packed
+
+MOST_MISSED = 8
+"""Runs that the samples of one input miss, found one reading at a time, before the input is
+read as events instead (each run found reads it again)."""
+
+Feed = Callable[[Iterator[list[Row]], Sequence[InputStats]], None]
+"""What takes the rows of a reading, in batches merged by time, with the stats of the inputs
+(filled in as they are read)."""
+
+
+class Read(NamedTuple):
+    """What a reading of the inputs found (`read_rows`)."""
+
+    inputs: list[InputStats]
+    duplicates: int
+    """Records found in more than one input or run, counted once (the copies left out)."""
+    split: dict[str, int]
+    """The inputs read as runs (files pasted together), with their number of runs."""
+    runs: dict[str, list[RunSpan]]
+    """Of those, the span of each run, in file order."""
+
+
+def read_rows(
+    names: Sequence[str],
+    options: ReadOptions,
+    start: Callable[[], tuple[RowSpec, Feed]],
+    progress: Progress | None = None,
+    fast: bool = True,
+    siblings: Collection[str] = (),
+) -> Read:
+    """Read the inputs once into what `start` gives: it is called before each reading (the
+    rows wanted, and what takes them) and again where the reading starts over from the
+    inputs' first records (a run the samples missed: what was fed before must be forgotten).
+    `progress` is shown for the first reading only. `fast=False` reads through events, the
+    plain path that the tests hold the rows against. `siblings` are read as sibling logs
+    whatever they are read beside (only their records about the connector)."""
+    reading = (
+        how_to_read(names, options)
+        if fast
+        else Reading(rows=False, split={}, ends=rotated_ends(names, options))
+    )
+    split, pieces = reading.split, dict(reading.pieces)
+    options = options._replace(after=reading.after)
+    missed: dict[str, list[int]] = {}  # lines where time went back that samples missed
+    while True:
+        wanted, feed = start()
+        try:
+            if reading.rows and split.keys() <= pieces.keys():
+                with fewer_collections():
+                    inputs, batches, copies_read = merged_rows(
+                        names, options, wanted, progress, pieces, siblings
+                    )
+                    feed(batches, inputs)
+                # records read as copies of another input's (see `overlaps`)
+                duplicates = sum(stats.records for stats in copies_read)
+                runs = {name: piece_spans(pieces[name]) for name in split}
+                break
+            stream = EventStream(
+                names, options, kinds=None, progress=progress, judged=wanted.wanted,
+                split=split, pieces=record_by_record(pieces), ends=reading.ends,
+            )
+            for stats in stream.inputs:
+                stats.sibling = stats.sibling or stats.path in siblings
+            feed(event_rows(stream.in_order(), wanted), stream.inputs)
+            inputs, duplicates, runs = stream.inputs, stream.duplicates, stream.spans
+            break
+        except BackwardJump as jump:
+            progress = None
+            lines = missed.get(jump.name, [])
+            seen = jump.line and jump.line not in lines and len(lines) < MOST_MISSED
+            if fast and (seen or (packed(jump.name) and copy_of(jump.name, make=False) is None)):
+                # a run the samples missed (or the runs of a packed input read as a stream):
+                # its seams looked for near the lines where time went back as well, then each
+                # run read as a piece of the input (unpacked)
+                if seen:
+                    missed[jump.name] = sorted([*lines, jump.line])
+                reading = how_to_read(names, options, unpack=True, missed=missed)
+                options = options._replace(after=reading.after)
+                split, pieces = dict(reading.split), dict(reading.pieces)
+                if jump.name in pieces:
+                    continue
+            # runs that cannot be placed so (text pasted, CMTrace, UTF-16): read again as
+            # runs, merged by time, records in two runs told apart by thread and text
+            split[jump.name] = 0
+            pieces.pop(jump.name, None)
+    # records that the pieces of an input left out at their starts, as copies (see `seams`)
+    duplicates += sum(skipped_by(cut).records for cut in pieces.values())
+    return Read(inputs, duplicates, split, runs)
+
+
+def whole_rows(
+    name: str, options: ReadOptions, stats: InputStats, spec: RowSpec
+) -> tuple[list[list[Row]], int]:
+    """All the rows `spec` wants of one input, in time order, and its number of runs: an input
+    whose time goes back (files pasted together) is read as its runs merged by time, as
+    `analyze` reads it; `stats` is filled in (a sibling log if it says so). For the inputs read
+    whole before a live log is followed (its rotated `.lo_`, the sibling logs), which are a
+    log's worth at most."""
+    batches: list[list[Row]] = []
+
+    def start() -> tuple[RowSpec, Feed]:
+        batches.clear()
+        return spec, lambda rows, _: batches.extend(rows)
+
+    read = read_rows([name], options, start, siblings=[name] if stats.sibling else ())
+    stats.take(read.inputs[0])
+    return batches, read.split.get(name) or 1
