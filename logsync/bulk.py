@@ -22,7 +22,6 @@ from .chunks import RowReader, event_rows
 from .formats import ParseContext, Record, parser_for, sms
 from .merge import (
     RUN_DISORDER_US,
-    BackwardJump,
     jumps_back,
     merge_batches,
     mergeable,
@@ -94,7 +93,7 @@ COUNTED = RowSpec(kinds=frozenset(), located=frozenset())
 
 def read_for_counts(name: str, options: ReadOptions, stats: InputStats, piece: Piece) -> None:
     """Read a piece of an input for its counts only, into `stats` (a piece of copies, see
-    `Piece.copies`; the runs inside a piece, see `runs_inside`)."""
+    `Piece.copies`; the runs inside a piece, see `reading.placed_runs`)."""
     deque(input_rows(name, options, stats, COUNTED, piece=piece), maxlen=0)
 
 
@@ -339,16 +338,6 @@ def merged_rows(
     ]
     merged = merge_batches(checked, sources)
     return Merged(inputs, joining(merged, parts) if parts else merged, copies)
-
-
-def runs_inside(name: str, options: ReadOptions, pieces: list[Piece]) -> bool:
-    """Whether a piece of the input holds runs the samples missed (read for its instants only)."""
-    try:
-        for piece in pieces:
-            read_for_counts(name, options, InputStats(name), piece)
-    except BackwardJump:
-        return True
-    return False
 
 
 def text_rows(

@@ -137,6 +137,9 @@ def _repeated_start(earlier_run: Run, later_run: Run, source_tz: object) -> Piec
         return None  # a shared record further on: events tell it apart
     if skipped == 0:
         return later
+    rest = [line.key[0] for line in head[skipped:] if line.key is not None]
+    if rest and rest[0] < max(line.key[0] for line in head[:skipped] if line.key is not None):
+        return None  # (it goes back from its copies: merged after them, see `_merged_after`)
     if skipped == len(head) and later_end <= head[-1].end:
         return None  # nothing but copies
     return later._replace(
@@ -184,7 +187,8 @@ def shared_bytes(earlier: Run, later: Run, source_tz: object) -> list[Piece] | N
         return None
     if not _a_record(line, source_tz) or not _a_record(head, source_tz):
         return None
-    for at in islice(_line_starts(earlier, line, start), _TRIED):
+    places = list(islice(_line_starts(earlier, line, start), _TRIED))
+    for at in places:
         shared = min(earlier_end - at, later_end - begin)
         if shared < earlier_end - at and _read(later.handle, later_end - 1, 1) != b"\n":
             continue  # (a part of it ends inside a line: not a copy of that line)
@@ -192,7 +196,92 @@ def shared_bytes(earlier: Run, later: Run, source_tz: object) -> list[Piece] | N
             if earlier.piece.rotated and begin + shared < later_end:
                 return None  # (records after an older half's: they all count, see `EventStream`)
             return _pieces(earlier, later, begin + shared, source_tz)
-    return None
+    return _middle(earlier, later, begin, places, source_tz)
+
+
+def _middle(
+    earlier: Run, later: Run, begin: int, places: list[int], source_tz: object
+) -> list[Piece] | None:
+    """The pieces of `later` where it begins with whole lines of `earlier`'s middle (from the
+    place that shares most of them: lines pasted again) and goes on past `earlier`'s end: the
+    copies, and the rest, without the records it begins with that repeat `earlier`'s end (see
+    `_repeated_start`). None where the copies come within the disorder of threads of the rest,
+    where the rest shares other records with `earlier`, and where `earlier` is an older half.
+
+    A record of the copies is in `earlier` at least as often and never in the rest (their
+    instants are apart); a record of the rest that is in `earlier` is in its end and at the
+    rest's start, counted as where two runs meet: each is counted as `EventStream` counts it,
+    as often as the one run that holds it most often."""
+    if earlier.piece.rotated or not places:
+        return None
+    _, earlier_end = _bounds(earlier)
+    _, later_end = _bounds(later)
+    limit = min(earlier_end - max(places), later_end - begin)
+    length = max(_common_lines(earlier.handle, at, later.handle, begin, limit) for at in places)
+    cut = begin + length
+    if length == 0 or cut >= later_end:
+        return None
+    found = _pieces(earlier, later, cut, source_tz)
+    if found is None or len(found) != 2:
+        return None
+    copies, rest = found
+    whole = cut - _REACH <= begin
+    tail = lines_at(later.handle, max(begin, cut - _REACH), cut, source_tz, whole, False)
+    instants = [line.key[0] for line in tail if line.key is not None]
+    if not instants or max(instants) >= rest.first - 3 * RUN_DISORDER_US:
+        return None  # (the copies' records could be the rest's)
+    kept = _repeated_start(earlier, later._replace(piece=rest), source_tz)
+    if kept is None:
+        return None
+    return [copies._replace(last=max(instants)), kept]
+
+
+def _merged_after(later: Run, cut: int, first: int, source_tz: object) -> bool:
+    """Whether the rest of `later` from `cut`, whose first record is at `first`, begins no
+    earlier than every record of the copies before it: read as a run of its own, it is then
+    merged where it is as the end of the run it is (`merge.merge_batches` takes a run's
+    records in its own order: one that goes back from its copies would be merged before
+    records of other runs that the copies keep it after)."""
+    start = later.piece.start
+    whole = cut - _REACH <= start
+    keys = [
+        line.key[0]
+        for line in lines_at(later.handle, max(start, cut - _REACH), cut, source_tz, whole, False)
+        if line.key is not None
+    ]
+    if not keys:
+        return whole
+    # (a record before those read is no later than theirs by more than the disorder of threads)
+    return first >= max(keys) and (whole or first >= keys[0] + RUN_DISORDER_US)
+
+
+def _common_lines(one: BinaryIO, at: int, other: BinaryIO, other_at: int, size: int) -> int:
+    """How many bytes from `at` in `one` and from `other_at` in `other`, up to `size`, are
+    the same whole lines (each ending with an LF)."""
+    done = lines = 0
+    while done < size:
+        step = min(_BLOCK, size - done)
+        mine, theirs = _read(one, at + done, step), _read(other, other_at + done, step)
+        same = _same_prefix(mine, theirs)
+        found = mine.rfind(b"\n", 0, same)
+        if found >= 0:
+            lines = done + found + 1
+        if same < step:
+            break
+        done += step
+    return lines
+
+
+def _same_prefix(one: bytes, other: bytes) -> int:
+    """The length of the bytes both begin with (a binary search: each test compares slices)."""
+    low, high = 0, min(len(one), len(other))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if one[:middle] == other[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def _bounds(run: Run) -> tuple[int, int]:
@@ -266,6 +355,8 @@ def _pieces(earlier: Run, later: Run, cut: int, source_tz: object) -> list[Piece
         return None
     first = _placed(lines_at(later.handle, cut, reach, source_tz, True, reach == later.size))
     if first is None or first < earlier.piece.last - RUN_DISORDER_US:
+        return None
+    if not _merged_after(later, cut, first, source_tz):
         return None
     copies = piece._replace(end=cut, last=earlier.piece.last, rotated=False, copies=True)
     (number,) = line_numbers(later.handle, [cut])

@@ -12,7 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import NamedTuple
 
-from .bulk import Reading, RowSpec, event_rows, how_to_read, merged_rows, rotated_ends
+from .bulk import (
+    Reading,
+    RowSpec,
+    event_rows,
+    how_to_read,
+    merged_rows,
+    read_for_counts,
+    rotated_ends,
+)
 from .memory import fewer_collections
 from .merge import BackwardJump, RunSpan
 from .pipeline import EventStream, ReadOptions
@@ -77,14 +85,16 @@ def read_rows(
                 duplicates = sum(stats.records for stats in copies_read)
                 runs = {name: piece_spans(pieces[name]) for name in split}
                 break
+            given = record_by_record(pieces)
             stream = EventStream(
                 names, options, kinds=None, progress=progress, judged=wanted.wanted,
-                split=split, pieces=record_by_record(pieces), ends=reading.ends,
+                split=split, pieces=given, ends=reading.ends,
             )
             for stats in stream.inputs:
                 stats.sibling = stats.sibling or stats.path in siblings
             feed(event_rows(stream.in_order(), wanted), stream.inputs)
             inputs, duplicates, runs = stream.inputs, stream.duplicates, stream.spans
+            pieces = given
             break
         except BackwardJump as jump:
             progress = None
@@ -127,3 +137,34 @@ def whole_rows(
     read = read_rows([name], options, start, siblings=[name] if stats.sibling else ())
     stats.take(read.inputs[0])
     return batches, read.split.get(name) or 1
+
+
+def placed_runs(names: Sequence[str], options: ReadOptions, how: Reading) -> Reading | None:
+    """`how`, where no piece of an input it reads as runs holds runs the samples missed; else
+    the reading with their seams looked for near the lines where a piece's time goes back, as
+    `read_rows` looks for them (at most `MOST_MISSED` times an input); None where they cannot
+    be placed so. The pieces are read for their instants only, before anything is written
+    (`events` writes as it reads: a run found later could not be merged back)."""
+    missed: dict[str, list[int]] = {}
+    while True:
+        jump = _inside(how, options._replace(after=how.after))
+        if jump is None:
+            return how
+        lines = missed.get(jump.name, [])
+        if not jump.line or jump.line in lines or len(lines) >= MOST_MISSED:
+            return None
+        missed[jump.name] = sorted([*lines, jump.line])
+        how = how_to_read(names, options, stdin=False, unpack=True, missed=missed)
+        if jump.name not in how.pieces:
+            return None
+
+
+def _inside(how: Reading, options: ReadOptions) -> BackwardJump | None:
+    """Where time first goes back inside a piece of the inputs read as runs, if it does."""
+    try:
+        for name in how.split:
+            for piece in how.pieces.get(name, ()):
+                read_for_counts(name, options, InputStats(name), piece)
+    except BackwardJump as jump:
+        return jump
+    return None

@@ -22,6 +22,8 @@ LOCATED_KINDS = frozenset(
         "status_message",
         "user_add_failed",
         "sync_started",
+        "remove_totals",
+        "users_removed",
         "add_totals",
         "certificate_failed",
         "no_intune_subscription",
@@ -29,7 +31,8 @@ LOCATED_KINDS = frozenset(
 )
 """Kinds whose line number the tracker keeps (restarts, stops, certificate waits and their
 causes in sibling logs that evidence the connector's state, a user's last failure, the cycle
-and totals lines that evidence an unreconciled cycle or a stall)."""
+and totals lines that evidence an unreconciled cycle or a stall, the removal lines where an
+input holds no cycle's start). Only the notifications, of which there are many, are left."""
 
 
 class RowSpec(NamedTuple):

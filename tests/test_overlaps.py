@@ -368,3 +368,47 @@ def test_the_spans_of_a_run_read_as_its_copies_and_the_rest_are_the_run_s() -> N
     rest = Piece(150, None, 30, 3_000_000, 7_000_000, True, continues=True)
     assert piece_spans([run, copies, rest]) == [RunSpan(5.0, 9.0, 1), RunSpan(1.0, 7.0, 20)]
     assert piece_spans([run, copies]) == [RunSpan(5.0, 9.0, 1), RunSpan(1.0, 3.0, 20)]
+
+
+def test_an_export_whose_rest_goes_back_from_its_copies_is_told_apart_record_by_record(
+    tmp_path: Path,
+) -> None:
+    """From a review: lines 2,269 to 2,820, and an export of the same lines then the log from
+    line 2,818 on (its rest begins with a copy of the first one's last three lines, a third of
+    a second before they end). Read as a run of its own, the rest was merged before those
+    lines, where the plain reading keeps it after them: a removal line came before a
+    notification, and ivan was `overdue` where the plain reading says `pending`."""
+    names = [
+        str(write(tmp_path / "a.log", LINES[2268:2820])),
+        str(write(tmp_path / "b.log", LINES[2268:2820], LINES[2817:])),
+    ]
+    assert not how_to_read(names, ReadOptions()).rows
+    read, plain = analyze(names), analyze(names, fast=False)
+    same_answers(read, plain)
+    assert [(u.upn, u.state, u.pending_reason) for u in read.users if u.upn.startswith("ivan")] == [
+        ("ivan@contoso.com", "pending", "retry_unseen")
+    ]
+
+
+def record(seconds: float, text: str) -> bytes:
+    """A record of the connector `seconds` after 2026-11-24 08:00 (UTC-8)."""
+    when = datetime(2026, 11, 24, 8) + timedelta(seconds=seconds)
+    stamp = f"{when:%m-%d-%Y %H:%M:%S}.{when.microsecond // 1000:03d}+480"
+    return f"{text}  $$<SMS_CLOUD_USERSYNC><{stamp}><thread=5616 (0x15F0)>\r\n".encode()
+
+
+def test_a_record_before_the_shared_bytes_and_in_the_rest_counts_as_the_plain_reading_counts_it(
+    tmp_path: Path,
+) -> None:
+    """From a review: the first export holds `Twice` 0.9 s out of order before the three lines
+    the second begins with; the second goes back 0.9 s after them, to a record of its own and
+    `Twice` again. The plain reading counts `Twice` as often as the one export that holds it
+    most often (once): 4 copies, as both readings now count (the rows counted it twice)."""
+    twice = record(0.9, "Twice")
+    shared = [record(0.0, "At"), record(1.0, "B"), record(2.1, "C")]
+    first = [record(-3600 + 10 * n, f"Head {n}") for n in range(3)] + [twice, *shared]
+    second = [*shared, record(1.2, "R1"), twice] + [record(3 + 10 * n, f"Tail {n}") for n in range(3)]
+    names = [str(write(tmp_path / "a.log", first)), str(write(tmp_path / "b.log", second))]
+    read, plain = analyze(names, require_connector=False), analyze(names, fast=False, require_connector=False)
+    same_answers(read, plain)
+    assert read.duplicates == 4

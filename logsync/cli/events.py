@@ -127,7 +127,10 @@ def events(
         if fmt in FORMS and len(names) == 1 and not how.split:
             runs = ((names[0], None),)  # (whatever its format: read straight from its text)
         elif fmt in FORMS:
-            runs = _in_sequence(names, how, options)
+            ordered = _in_sequence(names, how, options)
+            if ordered is not None:
+                runs, how = ordered
+                options = options._replace(after=how.after)
         if runs is not None:
             found = InSequence(runs, options, filters, kinds, progress)
             write("events", fmt, EventsPage((), opts.display, found), output(env, opts))
@@ -139,8 +142,8 @@ def events(
                 _note_jump(*found.jump, opts, env)
             _note_outside(bounds, found.inputs, opts, env)
         else:
-            # (held whole where a run the samples missed is inside a piece: the stream starts
-            # at once, so it could not be merged back; see `bulk.how_to_read`)
+            # (held whole where a run the samples missed inside a piece cannot be placed: the
+            # stream starts at once, so it could not be merged back; see `reading.placed_runs`)
             source = EventStream(names, options, progress=progress, split=how.split, ends=how.ends)
             page = EventsPage(filters.kept(source), opts.display)
             write("events", fmt, page, output(env, opts))
@@ -157,19 +160,23 @@ def events(
 
 def _in_sequence(
     names: list[str], how: Reading, options: ReadOptions
-) -> tuple[tuple[str, Piece | None], ...] | None:
+) -> tuple[tuple[tuple[str, Piece | None], ...], Reading] | None:
     """The runs of the inputs to write one after another (`bulk.Reading.sequence`), each
-    input read whole (None) unless it is read as pieces; None where they must be merged, where
-    a piece holds runs the samples missed (the event stream merges those), or where sibling
-    logs are read beside the connector's (only their records about it are written)."""
-    from ..bulk import runs_inside
+    input read whole (None) unless it is read as pieces, and the reading they are of (where
+    a piece holds runs the samples missed, with their seams placed: `reading.placed_runs`);
+    None where they must be merged, where such runs cannot be placed (the event stream merges
+    them), or where sibling logs are read beside the connector's (only their records about it
+    are written)."""
+    from ..reading import placed_runs
     from ..sources import siblings_among
 
     if how.sequence is None or siblings_among(names):
         return None
-    if any(runs_inside(name, options, how.pieces[name]) for name in how.split):
+    found = placed_runs(names, options, how)
+    if found is None or found.sequence is None:
         return None
-    return tuple((name, piece if name in how.pieces else None) for name, piece in how.sequence)
+    runs = tuple((name, piece if name in found.pieces else None) for name, piece in found.sequence)
+    return runs, found
 
 
 def _note_jump(name: str, line: int, opts: Common, env: Env) -> None:
