@@ -165,20 +165,23 @@ def shared_bytes(earlier: Run, later: Run, source_tz: object) -> list[Piece] | N
     its byte-order mark if any, with the bytes the run `earlier` ends with from the start of
     one of its lines (the earliest such line: the longest share), or is wholly made of bytes
     of `earlier`: the shared bytes, whose records are copies (`Piece.copies`: read for their
-    counts only), and the rest after them, if any (`Piece.continues`). None where neither is
-    so, or where the pieces could be read otherwise than the run is: where either run does not
-    begin with a record (a line that is none comes before every record in `EventStream`'s
-    merge), where `earlier` does not end with an LF, where the rest does not begin with a
-    record within the disorder of threads of `earlier`'s last (a run that goes back, a share
-    of a few lines at its end), with a NUL (UTF-16 without its byte-order mark), or with a
-    time that has no offset in a zone with daylight saving (its hour, said twice, is told by
-    the records before it), and where `earlier` is an older half that `later` goes on past (a
-    record on both sides of a rotation counts on both, see `pipeline.EventStream`).
+    counts only), and the rest after them, if any (`Piece.continues`); else where it begins
+    with lines of `earlier`'s middle (see `_middle`). None where none is so, or where the
+    pieces could be read otherwise than the run is: where either run does not begin with a
+    record (a line that is none comes before every record in `EventStream`'s merge), where
+    `earlier` does not end with an LF, where the rest does not begin with a record within the
+    disorder of threads of `earlier`'s last (a run that goes back, a share of a few lines at
+    its end) or before the latest record of the copies (`_merged_after`), with a NUL (UTF-16
+    without its byte-order mark), or with a time that has no offset in a zone with daylight
+    saving (its hour, said twice, is told by the records before it), and where `earlier` is an
+    older half that `later` goes on past (a record on both sides of a rotation counts on both,
+    see `pipeline.EventStream`).
 
     Every record of those bytes is then in `earlier` at least as often, and no record after
-    them can be one of `earlier`'s (its instant is past `earlier`'s last by the disorder of
-    threads at most, where theirs overlap by more), so each is counted as `EventStream` counts
-    it: as often as the one run that holds it most often."""
+    them can be one of `earlier`'s that they do not hold as often (a run goes back by the
+    disorder of threads at most, where theirs overlap by more, and the rest begins no earlier
+    than the copies' latest record), so each is counted as `EventStream` counts it: as often as
+    the one run that holds it most often."""
     _, earlier_end = _bounds(earlier)
     _, later_end = _bounds(later)
     begin, line = _first_line(later)
