@@ -79,11 +79,10 @@ def input_rows(
         return
     ctx = ParseContext(stats, options.source_tz)
     ctx.previous = options.after.get(name) if piece is None else None  # (see `how_to_read`)
-    copies = piece is not None and piece.copies
-    reader = RowReader(name, COUNTED if copies else spec, ctx)
+    reader = RowReader(name, COUNTED if piece is not None and piece.copies else spec, ctx)
     for text, first_line in sms.numbered_chunks(chunks, stats, first, reader.counted):
         yield reader.chunk_rows(text, first_line)
-    if not copies:  # (the input's records may all be in its other pieces)
+    if piece is None:  # (a piece's records may all be in other pieces, or left out as copies)
         ensure_records(name, stats)
 
 
@@ -236,6 +235,10 @@ def _sequence(
     for (_, earlier), (_, later) in pairwise(own):
         if earlier.last > later.first + window or later.last < earlier.last:
             return None  # one goes further into the other than threads' disorder
+    head = runs[0][0], runs[0][1].start, runs[0][1].copies
+    for name, found in sampled:  # (a first line that is no record comes before all: merged)
+        if head != (name, 0, False) and not seams.begins_with_record(found.head):  # type: ignore[union-attr]
+            return None
     return tuple(runs)
 
 

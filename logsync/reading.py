@@ -139,17 +139,21 @@ def whole_rows(
     return batches, read.split.get(name) or 1
 
 
-def placed_runs(names: Sequence[str], options: ReadOptions, how: Reading) -> Reading | None:
+def placed_runs(
+    names: Sequence[str], options: ReadOptions, how: Reading
+) -> tuple[Reading, dict[tuple[str, int], InputStats]] | None:
     """`how`, where no piece of an input it reads as runs holds runs the samples missed; else
     the reading with their seams looked for near the lines where a piece's time goes back, as
     `read_rows` looks for them (at most `MOST_MISSED` times an input); None where they cannot
     be placed so. The pieces are read for their instants only, before anything is written
-    (`events` writes as it reads: a run found later could not be merged back)."""
+    (`events` writes as it reads: a run found later could not be merged back); what each
+    piece of copies held comes back with the reading, by input and offset (read once)."""
     missed: dict[str, list[int]] = {}
     while True:
-        jump = _inside(how, options._replace(after=how.after))
+        counted: dict[tuple[str, int], InputStats] = {}
+        jump = _inside(how, options._replace(after=how.after), counted)
         if jump is None:
-            return how
+            return how, counted
         lines = missed.get(jump.name, [])
         if not jump.line or jump.line in lines or len(lines) >= MOST_MISSED:
             return None
@@ -159,12 +163,18 @@ def placed_runs(names: Sequence[str], options: ReadOptions, how: Reading) -> Rea
             return None
 
 
-def _inside(how: Reading, options: ReadOptions) -> BackwardJump | None:
-    """Where time first goes back inside a piece of the inputs read as runs, if it does."""
+def _inside(
+    how: Reading, options: ReadOptions, counted: dict[tuple[str, int], InputStats]
+) -> BackwardJump | None:
+    """Where time first goes back inside a piece of the inputs read as runs, if it does; what
+    each piece of copies held is noted in `counted`."""
     try:
         for name in how.split:
             for piece in how.pieces.get(name, ()):
-                read_for_counts(name, options, InputStats(name), piece)
+                stats = InputStats(name)
+                read_for_counts(name, options, stats, piece)
+                if piece.copies:
+                    counted[name, piece.start] = stats
     except BackwardJump as jump:
         return jump
     return None

@@ -374,5 +374,14 @@ def lines_at(
     return lines
 
 
+def begins_with_record(head: bytes) -> bool:
+    """Whether the first line of an input's first bytes (past its byte-order mark) is a record
+    with a time: a line that is none comes before every record of the inputs where they are
+    merged (a line without a time goes with the record before it, and there is none)."""
+    line = head.decode("latin-1").removeprefix(_BOM).split("\n", 1)[0].rstrip("\r")
+    ctx = ParseContext(InputStats(""), None)
+    return any(type(record_at(match, ctx)) is Record for match in records_in(f"\n{line}\n"))
+
+
 _BOM = "\xef\xbb\xbf"
 """The UTF-8 byte-order mark, read as latin-1 (a file pasted after another starts with it)."""

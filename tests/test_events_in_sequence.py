@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -205,3 +206,58 @@ def test_runs_that_meet_within_two_seconds_keep_their_own_order_at_the_seam(
     assert written(result.stdout) == [("X.lo_", 1), ("X.lo_", 2), ("X.lo_", 3), ("X.log", 1), ("X.log", 2)]
     assert written(stream) == [("X.lo_", 1), ("X.log", 1), ("X.lo_", 2), ("X.lo_", 3), ("X.log", 2)]
     assert sorted(result.stdout.splitlines()) == sorted(stream.splitlines())
+
+
+JUNK = b"some unparsed text\r\n"
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        # the log with a line that is no record after line 1,500, then lines 1,401 to 1,600
+        # pasted again: the copies hold that line too
+        [LINES[:1500], [JUNK], LINES[1500:], LINES[1400:1500], [JUNK], LINES[1500:1600]],
+        # a first line that is no record, then a run later than the one after it
+        [[b"garbage\r\n"], LINES[3035:], LINES[2800:2805]],
+    ],
+    ids=["a line that is no record in the copies", "a first line that is no record"],
+)
+def test_lines_that_are_no_record_are_written_where_the_stream_writes_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parts: list[list[bytes]]
+) -> None:
+    """Found by a sweep: the stream writes a line that is no record of each copy (only
+    records are told apart), and merges an input's first line that is no record before every
+    record; written one run after another, the first was left out with the copies' records
+    and the second came with its run. Such inputs are merged by the stream."""
+    paths = files(tmp_path, all_log=[line for part in parts for line in part])
+    arguments = ["events", "--format", "csv", *paths]
+    expected = reference(monkeypatch, arguments)
+    result = runner.invoke(app, arguments)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, *expected)
+    assert result.stdout.count("unparsed,") == 2 if parts[1] == [JUNK] else 1
+
+
+def test_a_piece_of_copies_is_read_once_before_anything_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The log pasted after lines 1 to 2,000 of itself: the second run's first 2,000 lines are
+    copies, read for their counts before the runs are written (a line that is no record among
+    them would send the file to the stream), and not again while they are written."""
+    from logsync import bulk
+
+    paths = files(tmp_path, all_log=LINES[:2000] + LINES)
+    read: list[tuple[int, bool]] = []
+    rows = bulk.input_rows
+
+    def spied(*args: Any, **kwargs: Any) -> Any:
+        piece = kwargs.get("piece", args[5] if len(args) > 5 else None)
+        if piece is not None:
+            read.append((piece.start, piece.copies))
+        return rows(*args, **kwargs)
+
+    monkeypatch.setattr(bulk, "input_rows", spied)  # (every reading for counts goes through it)
+    result = runner.invoke(app, ["events", "--format", "csv", *paths])
+    copies = len(b"".join(LINES[:2000]))
+    assert [entry for entry in read if entry[1]] == [(copies, True)]
+    assert len(result.stdout.splitlines()) == 1 + 3041
+    assert "2,000 records found in more than one input or run" in result.stderr

@@ -749,3 +749,18 @@ def test_earlier_lines_pasted_again_anywhere_answer_as_the_plain_reading(
         start = max(start, place - data.draw(st.integers(0, 3)))
     path = write(tmp_path_factory.mktemp("again") / "all.log", *parts, LINES[start:])
     same_answers(analyze([str(path)]), analyze([str(path)], fast=False))
+
+
+def test_an_older_half_of_one_record_that_the_next_run_repeats_is_read(tmp_path: Path) -> None:
+    """Found by a sweep: the demo log's last line and the rotation marker, then the whole log
+    (an older half of one record pasted before its log, whose end it repeats). The half's
+    piece holds no record once its copy is left out: that is no input without records (it
+    was "no CloudUserSync records found")."""
+    path = write(tmp_path / "CloudUserSync.log", [LINES[3040], MARKER], LINES)
+    assert [(p.first_line, p.skipped, p.rotated) for p in how_to_read([str(path)], ReadOptions()).pieces[str(path)]] == [
+        (2, 1, True),
+        (3, 0, False),
+    ]
+    read = analyze([str(path)])
+    same_answers(read, as_plainly(path))
+    assert (read.runs, read.duplicates, read.inputs[0].records) == (((str(path), 2),), 1, 3042)

@@ -124,15 +124,16 @@ def events(
         how = how_to_read(names, options, stdin=False)
         options = options._replace(after=how.after)
         runs: tuple[tuple[str, Piece | None], ...] | None = None  # (a table: the stream)
+        counted: dict[tuple[str, int], InputStats] = {}
         if fmt in FORMS and len(names) == 1 and not how.split:
             runs = ((names[0], None),)  # (whatever its format: read straight from its text)
         elif fmt in FORMS:
             ordered = _in_sequence(names, how, options)
             if ordered is not None:
-                runs, how = ordered
+                runs, how, counted = ordered
                 options = options._replace(after=how.after)
         if runs is not None:
-            found = InSequence(runs, options, filters, kinds, progress)
+            found = InSequence(runs, options, filters, kinds, progress, counted=counted)
             write("events", fmt, EventsPage((), opts.display, found), output(env, opts))
             note_local_times(found.inputs, opts, env)
             note_runs(how.split.items(), opts, env)  # (the runs, not their pieces of copies)
@@ -160,23 +161,48 @@ def events(
 
 def _in_sequence(
     names: list[str], how: Reading, options: ReadOptions
-) -> tuple[tuple[tuple[str, Piece | None], ...], Reading] | None:
+) -> tuple[tuple[tuple[str, Piece | None], ...], Reading, dict[tuple[str, int], InputStats]] | None:
     """The runs of the inputs to write one after another (`bulk.Reading.sequence`), each
-    input read whole (None) unless it is read as pieces, and the reading they are of (where
-    a piece holds runs the samples missed, with their seams placed: `reading.placed_runs`);
-    None where they must be merged, where such runs cannot be placed (the event stream merges
-    them), or where sibling logs are read beside the connector's (only their records about it
-    are written)."""
+    input read whole (None) unless it is read as pieces, the reading they are of (where a
+    piece holds runs the samples missed, with their seams placed: `reading.placed_runs`), and
+    what each piece of copies held (read first: see `_counted`); None where they must be
+    merged, where such runs cannot be placed or copies hold lines that are no record (the
+    event stream merges them), or where sibling logs are read beside the connector's (only
+    their records about it are written)."""
     from ..reading import placed_runs
     from ..sources import siblings_among
 
     if how.sequence is None or siblings_among(names):
         return None
-    found = placed_runs(names, options, how)
-    if found is None or found.sequence is None:
+    placed = placed_runs(names, options, how)
+    if placed is None:
         return None
-    runs = tuple((name, piece if name in found.pieces else None) for name, piece in found.sequence)
-    return runs, found
+    found, counted = placed
+    sequence = found.sequence
+    if sequence is None or not _counted(found, options._replace(after=found.after), counted):
+        return None
+    runs = tuple((name, piece if name in found.pieces else None) for name, piece in sequence)
+    return runs, found, counted
+
+
+def _counted(
+    how: Reading, options: ReadOptions, counted: dict[tuple[str, int], InputStats]
+) -> bool:
+    """Whether each piece of copies in the sequence holds records and blank lines only: the
+    event stream writes a line that is neither of each copy, where it leaves out the copied
+    records. What each holds is noted in `counted`, by input and offset (those read already
+    are not read again)."""
+    from ..bulk import read_for_counts
+
+    for name, piece in how.sequence or ():
+        if piece.copies:
+            stats = counted.get((name, piece.start))
+            if stats is None:
+                stats = counted[name, piece.start] = InputStats(name)
+                read_for_counts(name, options, stats, piece)
+            if stats.lines > stats.records + stats.blank:
+                return False
+    return True
 
 
 def _note_jump(name: str, line: int, opts: Common, env: Env) -> None:

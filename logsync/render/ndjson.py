@@ -124,7 +124,8 @@ def _event_chunks(
             yield writer.bounded_lines(text, first_line, checkers)
             continue
         yield writer.lines(text, first_line)
-    ensure_records(name, stats)
+    if piece is None:  # (a piece's records may all be in other pieces, or left out as copies)
+        ensure_records(name, stats)
 
 
 def _checkers(filters: Filters, name: str, options: ReadOptions) -> list[tuple[Bound, RowReader]]:

@@ -4,7 +4,7 @@ share."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
@@ -100,6 +100,9 @@ class InSequence:
     copied: int = 0
     """The records of the runs that are copies of another input's (`Piece.copies`), counted
     once there (filled in by the printer)."""
+    counted: Mapping[tuple[str, int], InputStats] = field(default_factory=dict)
+    """What each piece of copies held, by input and offset, read before anything is written
+    (they write nothing: see `cli.events`)."""
 
 
 class EventsPage(NamedTuple):

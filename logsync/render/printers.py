@@ -164,8 +164,11 @@ def _in_sequence(page: EventsPage, output: Output, form: str) -> bool:
     for name, piece in runs.runs:
         stats = inputs[name]
         if piece is not None:  # (each piece's own counts, joined into its input's below)
-            stats = InputStats(name)
+            counted = runs.counted.get((name, piece.start)) if piece.copies else None
+            stats = InputStats(name) if counted is None else counted
             parts.setdefault(name, []).append((stats, piece))
+            if counted is not None:
+                continue  # (read already: it writes nothing)
         read.append((name, stats, piece))
     found = write_runs_events(
         read, runs.options, output.out, page.display, form, runs.kinds, runs.progress,
