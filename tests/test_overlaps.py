@@ -412,3 +412,76 @@ def test_a_record_before_the_shared_bytes_and_in_the_rest_counts_as_the_plain_re
     read, plain = analyze(names, require_connector=False), analyze(names, fast=False, require_connector=False)
     same_answers(read, plain)
     assert read.duplicates == 4
+
+
+def test_a_later_export_with_the_byte_order_mark_the_earlier_has_not_is_read_past_what_they_share(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From a mutation run: the first export without the log's byte-order mark, the second
+    (lines 1,201 on) with it: its first line is looked for past the mark."""
+    first = write(tmp_path / "a.log", LINES[:2000])
+    second = write(tmp_path / "b.log", [BOM], LINES[1200:])
+    names = [str(first), str(second)]
+    cut = len(BOM) + size(1200, 2000)
+    assert pieces(names) == {"b.log": [(0, cut, 1, True), (cut, None, 801, False)]}
+    read_once(names, monkeypatch, 800)
+
+
+def test_the_middle_s_copies_are_looked_for_at_the_place_that_shares_most(tmp_path: Path) -> None:
+    """From a mutation run: line 941 written four times in the first run (three times after
+    line 940, once after line 1,500); the second run begins with it and lines 942 to 960: of
+    the places the line is at, the last shares them all."""
+    burst = [LINES[940]]
+    path = write(tmp_path / "all.log", LINES[:940], burst * 3, LINES[941:1500], burst, LINES[941:960], LINES[1500:])
+    found = how_to_read([str(path)], ReadOptions(), missed={str(path): [1504]}).pieces[str(path)]
+    start = size(0, 940) + 3 * len(LINES[940]) + size(941, 1500)
+    assert [(p.start, p.end, p.first_line, p.copies) for p in found] == [
+        (0, start, 1, False),
+        (start, start + len(LINES[940]) + size(941, 960), 1503, True),
+        (start + len(LINES[940]) + size(941, 960), None, 1523, False),
+    ]
+
+
+def test_lines_of_an_older_half_s_middle_pasted_again_are_told_apart_record_by_record(
+    tmp_path: Path,
+) -> None:
+    """From a mutation run: a `.lo_` of lines 807 to 884, and an export of lines 821 to 830
+    then 882 to 900 (past the half's end, where the run that begins there counts with it):
+    not read as the middle's copies and the rest."""
+    half = write(tmp_path / "CloudUserSync.lo_", LINES[806:884])
+    export = write(tmp_path / "export.log", LINES[820:830], LINES[881:900])
+    names = [str(half), str(export)]
+    assert not how_to_read(names, ReadOptions()).rows
+    same_answers(analyze(names), analyze(names, fast=False))
+
+
+def test_bytes_that_differ_only_in_the_last_of_a_block_are_not_the_same() -> None:
+    from io import BytesIO
+
+    from logsync.sources import same_bytes_at
+
+    assert same_bytes_at(BytesIO(b"xabc"), 1, BytesIO(b"abc"), 0, 3)
+    assert not same_bytes_at(BytesIO(b"xabc"), 1, BytesIO(b"abd"), 0, 3)
+    one = BytesIO(b"abcabd")  # (one handle, read at two places)
+    assert not same_bytes_at(one, 0, one, 3, 3)
+    assert same_bytes_at(one, 0, one, 3, 2)
+
+
+@pytest.mark.parametrize(("apart", "rows"), [(3.0, False), (3.001, True)])
+def test_the_middle_s_copies_are_read_so_only_three_disorders_before_the_rest(
+    tmp_path: Path, apart: float, rows: bool
+) -> None:
+    """The boundary of `_middle`: a line of the first run's middle, `apart` seconds before the
+    rest of the second run, pasted again at the second run's start. Three times the disorder of
+    threads (one second) apart or less, a record of the copies could be one of the rest's: the
+    runs are read record by record."""
+    first = [record(-3600 + 10 * n, f"Head {n}") for n in range(3)]
+    first += [record(-apart, "Middle"), record(-0.5, "End")]
+    second = [record(-apart, "Middle"), record(0.0, "Rest 1"), record(1.0, "Rest 2")]
+    path = write(tmp_path / "all.log", first, second)
+    reading = how_to_read([str(path)], ReadOptions(), missed={str(path): [6]})
+    assert reading.rows is rows
+    if rows:
+        assert [(p.first_line, p.copies, p.continues) for p in reading.pieces[str(path)]] == [
+            (1, False, False), (6, True, False), (7, False, True),
+        ]

@@ -1030,13 +1030,15 @@ def test_no_cycles_after_a_start_names_the_start(tmp_path: Path) -> None:
     assert (connector.source, connector.line) == (path, 2)
 
 
-def test_removal_lines_alone_name_the_first_as_the_plain_reading_does(tmp_path: Path) -> None:
-    """A cycle's two removal lines alone (an excerpt without its start, found by a review): no
+@pytest.mark.parametrize("first", [0, 1], ids=["both", "the second alone"])
+def test_removal_lines_alone_name_the_first_as_the_plain_reading_does(tmp_path: Path, first: int) -> None:
+    """A cycle's removal lines alone (an excerpt without its start, found by a review): no
     cycle since the first of them, which is the evidence in both readings (the rows kept no
     line for removal lines, and named none)."""
     log = Log()
-    log.at("2026-03-02 07:59:00", "Total received users from SCCM to be removed from cloud = 0")
-    log.at("2026-03-02 07:59:01", "Successfully removed users from cloud 0")
+    lines = ["Total received users from SCCM to be removed from cloud = 0", "Successfully removed users from cloud 0"]
+    for second, message in enumerate(lines[first:]):
+        log.at(f"2026-03-02 07:59:0{second}", message)
     path = log.write(tmp_path / "c.log")
     read, plain = analyze([path]), analyze([path], fast=False)
     assert (read.connector.state, read.connector.source, read.connector.line) == ("no_cycles", path, 1)
