@@ -1,5 +1,6 @@
 """The reading of inputs as rows, one for every caller that judges them: `analysis.analyze`,
-and the logs `watch` reads whole before it follows one (`whole_rows`).
+and the logs `watch` reads whole before it follows one (`whole_rows`); and the placing of
+runs that `events` does before it writes (`placed_runs`).
 
 How to read the inputs is decided from samples of their times before the first row
 (`bulk.how_to_read`). Where a reading finds time going back that the samples missed, the
