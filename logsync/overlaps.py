@@ -246,16 +246,21 @@ def _merged_after(later: Run, cut: int, first: int, source_tz: object) -> bool:
     records in its own order: one that goes back from its copies would be merged before
     records of other runs that the copies keep it after)."""
     start = later.piece.start
-    whole = cut - _REACH <= start
-    keys = [
-        line.key[0]
-        for line in lines_at(later.handle, max(start, cut - _REACH), cut, source_tz, whole, False)
-        if line.key is not None
-    ]
-    if not keys:
-        return whole
-    # (a record before those read is no later than theirs by more than the disorder of threads)
-    return first >= max(keys) and (whole or first >= keys[0] + RUN_DISORDER_US)
+    for reach in (_NEAR, _REACH):  # (the records of the copies' last seconds, read so far)
+        whole = cut - reach <= start
+        lines = lines_at(later.handle, max(start, cut - reach), cut, source_tz, whole, False)
+        keys = [line.key[0] for line in lines if line.key is not None]
+        if keys and first < max(keys):
+            return False
+        # (a record before those read is no later than theirs by more than threads' disorder)
+        if whole or (keys and first >= keys[0] + RUN_DISORDER_US):
+            return True
+    return False
+
+
+_NEAR = 1 << 16
+"""Bytes read first at the end of the copies for `_merged_after` (more where they hold less
+than the disorder of threads: up to `_REACH`)."""
 
 
 def _common_lines(one: BinaryIO, at: int, other: BinaryIO, other_at: int, size: int) -> int:

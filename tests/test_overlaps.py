@@ -485,3 +485,17 @@ def test_the_middle_s_copies_are_read_so_only_three_disorders_before_the_rest(
         assert [(p.first_line, p.copies, p.continues) for p in reading.pieces[str(path)]] == [
             (1, False, False), (6, True, False), (7, False, True),
         ]
+
+
+@pytest.mark.parametrize("near", [1 << 16, 300, 1])
+def test_the_end_of_the_copies_is_read_further_where_its_first_bytes_tell_too_little(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, near: int
+) -> None:
+    """Lines 1 to 2,000 and 1,201 to 3,041: whether the rest begins after the copies' latest
+    record is read from their last bytes (`_NEAR`), and further where those hold no record or
+    less than the disorder of threads (a line or two): the same pieces whatever it reads first."""
+    monkeypatch.setattr(overlaps, "_NEAR", near)
+    names = exports(tmp_path, (0, 2000), (1200, 3041))
+    assert pieces(names) == {
+        "x1.log": [(0, size(1200, 2000), 1, True), (size(1200, 2000), None, 801, False)]
+    }
