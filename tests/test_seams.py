@@ -764,3 +764,27 @@ def test_an_older_half_of_one_record_that_the_next_run_repeats_is_read(tmp_path:
     read = analyze([str(path)])
     same_answers(read, as_plainly(path))
     assert (read.runs, read.duplicates, read.inputs[0].records) == (((str(path), 2),), 1, 3042)
+
+
+@pytest.mark.parametrize(("most", "placed"), [(8, True), (7, False)])
+def test_events_places_at_most_eight_runs_inside_a_piece(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, most: int, placed: bool
+) -> None:
+    """The bound of `reading.placed_runs` (from a mutation run): lines 2,901 to 3,041, then
+    the rest of the log with eight lines pasted again at nine places, each seam looked for
+    alone (`NEAR` narrowed). The samples see two seams (three runs); with eight more allowed,
+    the eight they miss are placed, with seven it is left to the stream."""
+    from logsync import reading, seams
+
+    parts = [LINES[2900:]]
+    for start in range(300, 2800, 300):
+        parts += [LINES[start - 300 : start], LINES[start - 8 : start]]
+    path = write(tmp_path / "all.log", *parts, LINES[2700:2900])
+    how = how_to_read([str(path)], ReadOptions(), stdin=False)
+    assert how.split == {str(path): 3}
+    monkeypatch.setattr(seams, "NEAR", 4096)
+    monkeypatch.setattr(reading, "MOST_MISSED", most)
+    found = reading.placed_runs([str(path)], ReadOptions(), how)
+    assert (found is not None) is placed
+    if found is not None:
+        assert found[0].split == {str(path): 11}
