@@ -137,8 +137,8 @@ def _repeated_start(earlier_run: Run, later_run: Run, source_tz: object) -> Piec
         return None  # a shared record further on: events tell it apart
     if skipped == 0:
         return later
-    rest = [line.key[0] for line in head[skipped:] if line.key is not None]
-    if rest and rest[0] < max(line.key[0] for line in head[:skipped] if line.key is not None):
+    rest = next((line.key[0] for line in head[skipped:] if line.key is not None), None)
+    if rest is not None and rest < max(line.key[0] for line in head[:skipped] if line.key):
         return None  # (it goes back from its copies: merged after them, see `_merged_after`)
     if skipped == len(head) and later_end <= head[-1].end:
         return None  # nothing but copies
@@ -228,15 +228,14 @@ def _middle(
     if found is None or len(found) != 2:
         return None
     copies, rest = found
-    whole = cut - _REACH <= begin
-    tail = lines_at(later.handle, max(begin, cut - _REACH), cut, source_tz, whole, False)
-    instants = [line.key[0] for line in tail if line.key is not None]
-    if not instants or max(instants) >= rest.first - 3 * RUN_DISORDER_US:
-        return None  # (the copies' records could be the rest's)
+    until = rest.first - 3 * RUN_DISORDER_US  # (closer, the copies' records could be the rest's)
+    latest = _latest_before(later, cut, until, source_tz)
+    if latest is None or latest >= until:
+        return None
     kept = _repeated_start(earlier, later._replace(piece=rest), source_tz)
     if kept is None:
         return None
-    return [copies._replace(last=max(instants)), kept]
+    return [copies._replace(last=latest), kept]
 
 
 def _merged_after(later: Run, cut: int, first: int, source_tz: object) -> bool:
@@ -245,21 +244,33 @@ def _merged_after(later: Run, cut: int, first: int, source_tz: object) -> bool:
     merged where it is as the end of the run it is (`merge.merge_batches` takes a run's
     records in its own order: one that goes back from its copies would be merged before
     records of other runs that the copies keep it after)."""
+    latest = _latest_before(later, cut, first + 1, source_tz)
+    return latest is not None and latest <= first
+
+
+def _latest_before(later: Run, cut: int, until: int, source_tz: object) -> int | None:
+    """The latest instant a record of `later` before `cut` can have, as its last bytes tell:
+    the latest of theirs, or, where they are not all of it, the first of theirs and the
+    disorder of threads after it if that is later (a record before those read is no later than
+    theirs by more). Read from the last `_NEAR` bytes, and from up to `_REACH` where those
+    cannot tell it before `until`; None where they hold no record."""
     start = later.piece.start
-    for reach in (_NEAR, _REACH):  # (the records of the copies' last seconds, read so far)
+    latest = None
+    for reach in (_NEAR, _REACH):
         whole = cut - reach <= start
         lines = lines_at(later.handle, max(start, cut - reach), cut, source_tz, whole, False)
         keys = [line.key[0] for line in lines if line.key is not None]
-        if keys and first < max(keys):
-            return False
-        # (a record before those read is no later than theirs by more than threads' disorder)
-        if whole or (keys and first >= keys[0] + RUN_DISORDER_US):
-            return True
-    return False
+        if keys:
+            latest = max(keys) if whole else max(*keys, keys[0] + RUN_DISORDER_US)
+            if latest < until or max(keys) >= until:
+                return latest  # (more bytes would not tell it earlier)
+        if whole:
+            break
+    return latest
 
 
 _NEAR = 1 << 16
-"""Bytes read first at the end of the copies for `_merged_after` (more where they hold less
+"""Bytes read first at the end of the copies for `_latest_before` (more where they hold less
 than the disorder of threads: up to `_REACH`)."""
 
 

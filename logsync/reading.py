@@ -99,14 +99,10 @@ def read_rows(
             break
         except BackwardJump as jump:
             progress = None
-            lines = missed.get(jump.name, [])
-            seen = jump.line and jump.line not in lines and len(lines) < MOST_MISSED
-            if fast and (seen or (packed(jump.name) and copy_of(jump.name, make=False) is None)):
+            if fast and (_noted(missed, jump) or _read_as_stream(jump.name)):
                 # a run the samples missed (or the runs of a packed input read as a stream):
                 # its seams looked for near the lines where time went back as well, then each
                 # run read as a piece of the input (unpacked)
-                if seen:
-                    missed[jump.name] = sorted([*lines, jump.line])
                 reading = how_to_read(names, options, unpack=True, missed=missed)
                 options = options._replace(after=reading.after)
                 split, pieces = dict(reading.split), dict(reading.pieces)
@@ -119,6 +115,22 @@ def read_rows(
     # records that the pieces of an input left out at their starts, as copies (see `seams`)
     duplicates += sum(skipped_by(cut).records for cut in pieces.values())
     return Read(inputs, duplicates, split, runs)
+
+
+def _read_as_stream(name: str) -> bool:
+    """Whether a packed input was read as a stream (alone: not unpacked to be sampled)."""
+    return packed(name) and copy_of(name, make=False) is None
+
+
+def _noted(missed: dict[str, list[int]], jump: BackwardJump) -> bool:
+    """Note in `missed` the line where a reading found time going back that the samples
+    missed, where its run can be looked for there: a line known, not looked for before, with
+    fewer than `MOST_MISSED` such lines noted for the input."""
+    lines = missed.get(jump.name, [])
+    if not jump.line or jump.line in lines or len(lines) >= MOST_MISSED:
+        return False
+    missed[jump.name] = sorted([*lines, jump.line])
+    return True
 
 
 def whole_rows(
@@ -155,10 +167,8 @@ def placed_runs(
         jump = _inside(how, options._replace(after=how.after), counted)
         if jump is None:
             return how, counted
-        lines = missed.get(jump.name, [])
-        if not jump.line or jump.line in lines or len(lines) >= MOST_MISSED:
+        if not _noted(missed, jump):
             return None
-        missed[jump.name] = sorted([*lines, jump.line])
         how = how_to_read(names, options, stdin=False, unpack=True, missed=missed)
         if jump.name not in how.pieces:
             return None
