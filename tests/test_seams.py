@@ -732,6 +732,31 @@ def test_a_run_read_as_its_copies_and_the_rest_is_one_run_where_the_inputs_are_r
     ]
 
 
+def test_the_records_a_rest_leaves_out_are_counted_once_where_the_inputs_are_read_as_events(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lines 201 to 400 pasted again after line 1500, the rest beginning with a copy of the
+    first run's last three lines (its pieces leave those three out), beside another day's log
+    holding a run the samples miss that is not looked for (`MOST_MISSED` 0): both are read as
+    events, the pasted run whole, which count the three as copies themselves; they are not
+    counted again as records the pieces left out (208: 203 and the other log's 5, as the
+    plain reading counts them)."""
+    from logsync import reading
+
+    pasted = write(tmp_path / "all.log", LINES[:1500], LINES[200:400], LINES[1497:])
+    day = (SAMPLES / "restart-day" / "CloudUserSync.log").read_bytes().splitlines(keepends=True)
+    other = write(tmp_path / "other.log", day[:300], day[290:295], day[300:])
+    names = [str(pasted), str(other)]
+    assert [p.skipped for p in how_to_read(names, ReadOptions()).pieces[str(pasted)]] == [0, 0, 3]
+    plain = analyze(names, fast=False)
+    assert plain.duplicates == 208
+    monkeypatch.setattr(reading, "MOST_MISSED", 0)
+    found = analyze(names)
+    assert found.users == plain.users
+    assert (found.as_of, sorted(found.runs)) == (plain.as_of, sorted(plain.runs))
+    assert (found.runs, found.duplicates) == (((str(pasted), 2), (str(other), 2)), 208)
+
+
 @settings(max_examples=int(os.environ.get("LOGSYNC_FUZZ_EXAMPLES", "12")), deadline=None)
 @given(data=st.data())
 def test_earlier_lines_pasted_again_anywhere_answer_as_the_plain_reading(
