@@ -1,6 +1,7 @@
-"""The reading of inputs as rows, one for every caller that judges them: `analysis.analyze`,
-and the logs `watch` reads whole before it follows one (`whole_rows`); and the placing of
-runs that `events` does before it writes (`placed_runs`).
+"""The reading of inputs, for every command: as rows for every caller that judges them
+(`analysis.analyze`, and the logs `watch` reads whole before it follows one: `whole_rows`);
+as events for `events` (`events_reading`: its runs one after another, or merged record by
+record), with the runs it places before it writes (`placed_runs`).
 
 How to read the inputs is decided from samples of their times before the first row
 (`bulk.how_to_read`). Where a reading finds time going back that the samples missed, the
@@ -25,8 +26,8 @@ from .bulk import (
 from .memory import fewer_collections
 from .merge import BackwardJump, RunSpan
 from .pipeline import EventStream, ReadOptions
-from .seams import piece_spans, record_by_record, skipped_by
-from .sources import InputStats, Progress
+from .seams import Piece, piece_spans, record_by_record, skipped_by
+from .sources import InputStats, Progress, siblings_among
 from .tracker import Row
 from .unpacked import copy_of, packed
 
@@ -189,3 +190,88 @@ def _inside(
     except BackwardJump as jump:
         return jump
     return None
+
+
+class EventsReading(NamedTuple):
+    """How `events` reads its inputs (`events_reading`): its runs one after another, each read
+    straight from its text by the printers (`render.pages.InSequence`), or merged record by
+    record by the event stream (`stream`)."""
+
+    runs: tuple[tuple[str, Piece | None], ...] | None
+    """Each run in time order: its input, and the piece of it (None: the whole input); None
+    where the runs must be merged (`stream`)."""
+    how: Reading
+    """The reading they are of (with the seams of runs placed: see `placed_runs`)."""
+    options: ReadOptions
+    counted: dict[tuple[str, int], InputStats]
+    """What each piece of copies held, by input and offset (read before anything is written:
+    they write nothing)."""
+
+    @property
+    def skipped(self) -> int:
+        """The records that the pieces of the inputs leave out at their starts, as copies."""
+        return sum(skipped_by(cut).records for cut in self.how.pieces.values())
+
+    def stream(self, names: Sequence[str], progress: Progress | None) -> EventStream:
+        """The events of the inputs merged record by record (where `runs` is None)."""
+        how = self.how
+        return EventStream(names, self.options, progress=progress, split=how.split, ends=how.ends)
+
+
+def events_reading(names: Sequence[str], options: ReadOptions, written: bool) -> EventsReading:
+    """How `events` reads the inputs. Inputs whose samples show time going back (files pasted
+    together) are read as their runs merged by time, a record in two runs once, as every
+    command reads them; stdin is not sampled: its events stream as it comes (`tail -f log |
+    logsync events`). Where the format is one the printers write straight from the text
+    (`written`), one input, or runs that meet at most at their ends, are read one run after
+    another (see `in_sequence`); else the inputs are merged by the event stream."""
+    how = how_to_read(names, options, stdin=False)
+    options = options._replace(after=how.after)
+    if written and len(names) == 1 and not how.split:
+        return EventsReading(((names[0], None),), how, options, {})  # (whatever its format)
+    ordered = in_sequence(names, how, options) if written else None
+    if ordered is None:
+        return EventsReading(None, how, options, {})
+    runs, how, counted = ordered
+    return EventsReading(runs, how, options._replace(after=how.after), counted)
+
+
+def in_sequence(
+    names: Sequence[str], how: Reading, options: ReadOptions
+) -> tuple[tuple[tuple[str, Piece | None], ...], Reading, dict[tuple[str, int], InputStats]] | None:
+    """The runs of the inputs to write one after another (`bulk.Reading.sequence`), each
+    input read whole (None) unless it is read as pieces, the reading they are of (where a
+    piece holds runs the samples missed, with their seams placed: `placed_runs`), and what
+    each piece of copies held (read first: see `_counted`); None where they must be merged,
+    where such runs cannot be placed or copies hold lines that are no record (the event
+    stream merges them), or where sibling logs are read beside the connector's (only their
+    records about it are written)."""
+    if how.sequence is None or siblings_among(names):
+        return None
+    placed = placed_runs(names, options, how)
+    if placed is None:
+        return None
+    found, counted = placed
+    sequence = found.sequence
+    if sequence is None or not _counted(found, options._replace(after=found.after), counted):
+        return None
+    runs = tuple((name, piece if name in found.pieces else None) for name, piece in sequence)
+    return runs, found, counted
+
+
+def _counted(
+    how: Reading, options: ReadOptions, counted: dict[tuple[str, int], InputStats]
+) -> bool:
+    """Whether each piece of copies in the sequence holds records and blank lines only: the
+    event stream writes a line that is neither of each copy, where it leaves out the copied
+    records. What each holds is noted in `counted`, by input and offset (those read already
+    are not read again)."""
+    for name, piece in how.sequence or ():
+        if piece.copies:
+            stats = counted.get((name, piece.start))
+            if stats is None:
+                stats = counted[name, piece.start] = InputStats(name)
+                read_for_counts(name, options, stats, piece)
+            if stats.lines > stats.records + stats.blank:
+                return False
+    return True

@@ -65,10 +65,10 @@ SHAPES: dict[str, tuple[dict[str, list[bytes]], list[tuple[str, int]]]] = {
 
 def reference(monkeypatch: pytest.MonkeyPatch, arguments: list[str]) -> tuple[str, str]:
     """stdout and stderr of `events` read through the event stream, which merges by time."""
-    from logsync.cli import events
+    from logsync import reading
 
     with monkeypatch.context() as patched:
-        patched.setattr(events, "_in_sequence", lambda *_: None)
+        patched.setattr(reading, "in_sequence", lambda *_: None)
         result = runner.invoke(app, arguments)
     assert result.exit_code == 0, result.output
     return result.stdout, result.stderr
@@ -132,10 +132,10 @@ def test_the_notes_of_runs_in_sequence_are_those_of_the_stream(tmp_path: Path) -
 )
 def test_runs_that_overlap_further_are_merged_by_the_stream(tmp_path: Path, parts: dict[str, list[bytes]]) -> None:
     paths = files(tmp_path, **parts)
-    from logsync.cli.events import _in_sequence
+    from logsync.reading import in_sequence
 
     how = how_to_read(paths, ReadOptions(), stdin=False)
-    assert _in_sequence(paths, how, ReadOptions()) is None
+    assert in_sequence(paths, how, ReadOptions()) is None
 
 
 def rotated_pair(folder: Path, older: list[str], newer: list[str]) -> list[str]:

@@ -28,9 +28,6 @@ from .options import (
 
 if TYPE_CHECKING:
     from ..bounds import Bound
-    from ..bulk import Reading
-    from ..pipeline import ReadOptions
-    from ..seams import Piece
 
 KindOpt = Annotated[
     list[str] | None,
@@ -101,8 +98,6 @@ def events(
         )
     from ..bounds import since as since_bound
     from ..bounds import until as until_bound
-    from ..pipeline import EventStream
-    from ..render.ndjson import FORMS
     from ..selection import Filters
     from ..sources import expand_paths
 
@@ -112,108 +107,55 @@ def events(
     filters = Filters(bounds, opts.wants if opts.users else None, kinds)
     # a progress bar would fight the event lines on a terminal
     with reading(opts, env, enabled=not env.stdout_isatty) as progress:
-        names = expand_paths(opts.paths, stdin_is_pipe=False)
-        from ..bulk import how_to_read
+        from ..reading import events_reading
+        from ..render.ndjson import FORMS
         from ..render.printers import EventsPage, InSequence, write
-        from ..seams import skipped_by
 
-        # inputs whose samples show time going back (files pasted together) are read as their
-        # runs merged by time, a record in two runs once, as every command reads them; stdin
-        # is not sampled: its events stream as it comes (`tail -f log | logsync events`)
-        options = opts.read_options()
-        how = how_to_read(names, options, stdin=False)
-        options = options._replace(after=how.after)
-        runs: tuple[tuple[str, Piece | None], ...] | None = None  # (a table: the stream)
-        counted: dict[tuple[str, int], InputStats] = {}
-        if fmt in FORMS and len(names) == 1 and not how.split:
-            runs = ((names[0], None),)  # (whatever its format: read straight from its text)
-        elif fmt in FORMS:
-            ordered = _in_sequence(names, how, options)
-            if ordered is not None:
-                runs, how, counted = ordered
-                options = options._replace(after=how.after)
-        if runs is not None:
-            found = InSequence(runs, options, filters, kinds, progress, counted=counted)
+        names = expand_paths(opts.paths, stdin_is_pipe=False)
+        how = events_reading(names, opts.read_options(), fmt in FORMS)
+        if how.runs is not None:
+            found = InSequence(how.runs, how.options, filters, kinds, progress, counted=how.counted)
             write("events", fmt, EventsPage((), opts.display, found), output(env, opts))
-            note_local_times(found.inputs, opts, env)
-            note_runs(how.split.items(), opts, env)  # (the runs, not their pieces of copies)
-            skipped = sum(skipped_by(p).records for p in how.pieces.values())
-            note_duplicates(skipped + found.copied, opts, env)
-            if found.jump is not None:
-                _note_jump(*found.jump, opts, env)
-            _note_outside(bounds, found.inputs, opts, env)
+            # (the runs, not their pieces of copies)
+            read = found.inputs, how.how.split, how.skipped + found.copied, found.jump
         else:
             # (held whole where a run the samples missed inside a piece cannot be placed: the
             # stream starts at once, so it could not be merged back; see `reading.placed_runs`)
-            source = EventStream(names, options, progress=progress, split=how.split, ends=how.ends)
-            page = EventsPage(filters.kept(source), opts.display)
-            write("events", fmt, page, output(env, opts))
-            note_local_times(source.inputs, opts, env)
-            note_runs(source.split.items(), opts, env)
-            note_duplicates(source.duplicates, opts, env)
-            if source.jumps:
-                _note_jump(*source.jumps[0], opts, env)
-            _note_outside(bounds, source.inputs, opts, env)
+            source = how.stream(names, progress)
+            write("events", fmt, EventsPage(filters.kept(source), opts.display), output(env, opts))
+            jump = source.jumps[0] if source.jumps else None
+            read = source.inputs, source.split, source.duplicates, jump
+        _note_read(*read, bounds, opts, env)
     nobody = unmatched_users(opts, filters.seen)
     if nobody is not None:
         env.stderr.write(f"logsync: {nobody}\n")
 
 
-def _in_sequence(
-    names: list[str], how: Reading, options: ReadOptions
-) -> tuple[tuple[tuple[str, Piece | None], ...], Reading, dict[tuple[str, int], InputStats]] | None:
-    """The runs of the inputs to write one after another (`bulk.Reading.sequence`), each
-    input read whole (None) unless it is read as pieces, the reading they are of (where a
-    piece holds runs the samples missed, with their seams placed: `reading.placed_runs`), and
-    what each piece of copies held (read first: see `_counted`); None where they must be
-    merged, where such runs cannot be placed or copies hold lines that are no record (the
-    event stream merges them), or where sibling logs are read beside the connector's (only
-    their records about it are written)."""
-    from ..reading import placed_runs
-    from ..sources import siblings_among
-
-    if how.sequence is None or siblings_among(names):
-        return None
-    placed = placed_runs(names, options, how)
-    if placed is None:
-        return None
-    found, counted = placed
-    sequence = found.sequence
-    if sequence is None or not _counted(found, options._replace(after=found.after), counted):
-        return None
-    runs = tuple((name, piece if name in found.pieces else None) for name, piece in sequence)
-    return runs, found, counted
-
-
-def _counted(
-    how: Reading, options: ReadOptions, counted: dict[tuple[str, int], InputStats]
-) -> bool:
-    """Whether each piece of copies in the sequence holds records and blank lines only: the
-    event stream writes a line that is neither of each copy, where it leaves out the copied
-    records. What each holds is noted in `counted`, by input and offset (those read already
-    are not read again)."""
-    from ..bulk import read_for_counts
-
-    for name, piece in how.sequence or ():
-        if piece.copies:
-            stats = counted.get((name, piece.start))
-            if stats is None:
-                stats = counted[name, piece.start] = InputStats(name)
-                read_for_counts(name, options, stats, piece)
-            if stats.lines > stats.records + stats.blank:
-                return False
-    return True
-
-
-def _note_jump(name: str, line: int, opts: Common, env: Env) -> None:
-    if not opts.quiet:
+def _note_read(
+    inputs: list[InputStats],
+    runs: dict[str, int],
+    duplicates: int,
+    jump: tuple[str, int] | None,
+    bounds: list[Bound],
+    opts: Common,
+    env: Env,
+) -> None:
+    """The notes on what the reading found, whichever way the events were read: times with no
+    offset, inputs read as runs, records counted once, where time goes back inside a run, a
+    time bound that leaves out every record."""
+    note_local_times(inputs, opts, env)
+    note_runs(runs.items(), opts, env)
+    note_duplicates(duplicates, opts, env)
+    if jump is not None and not opts.quiet:
         from ..safety import visible
 
+        name, line = jump
         env.stderr.write(
             f"logsync: {visible(display_name(name))}:{line}: time goes back (logs pasted "
             "together?); events are in file order; report, check and summary merge its "
             "runs by time\n"
         )
+    _note_outside(bounds, inputs, opts, env)
 
 
 def _later(start: datetime, end: datetime) -> bool:
