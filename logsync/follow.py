@@ -17,6 +17,7 @@ from typing import NamedTuple
 from .archives import open_member, packed_as, zip_member
 from .decoding import LineDecoder
 from .errors import InputError
+from .lognames import is_history
 from .sharing import open_shared
 from .sources import InputStats, path_given
 
@@ -68,7 +69,23 @@ def live_path(target: str) -> Path:
     if packed is not None:
         what = "a zip archive" if packed == "zip" else f"a {packed}-compressed file"
         raise InputError(target, _not_live(target, what))
+    older = _older_half(path)
+    if older is not None:
+        raise InputError(target, older)
     return path
+
+
+def _older_half(path: Path) -> str | None:
+    """Why a file the connector no longer writes is no live log (its rotated `.lo_`, a history
+    file), and what to watch instead; None for any other file. (Followed, it would be read
+    again as the older half of itself.)"""
+    if path.suffix.lower() == ".lo_":
+        what, live, reads = "the rotated older half of a log", path.with_suffix(".log"), "both"
+    elif is_history(path.name):
+        what, live, reads = "a history file of the log", path.with_name(LOG_NAME), "it"
+    else:
+        return None
+    return f"{what}, no longer written: not a live log (watch {live}; report reads {reads})"
 
 
 def _not_live(target: str, what: str) -> str:

@@ -252,12 +252,12 @@ def expand_paths(
                 missing = "no CloudUserSync.log or CloudUserSync.lo_ in this directory"
                 raise InputError(raw, missing + _packed_hint(path))
             expanded.extend(found)
+        elif (inside := zip_member(raw)) is not None:  # (before `exists`: `Path` drops `/.`)
+            expanded.extend(zip_input(raw, *inside))
         elif path.exists():
             if not os.access(path, os.R_OK):
                 raise InputError(raw, "permission denied")
             expanded.extend(zip_logs(raw) if is_zip(raw) else [raw])
-        elif (inside := zip_member(raw)) is not None:
-            expanded.extend(zip_input(raw, *inside))
         else:
             raise InputError(raw, "no such file or directory")
     return _once(expanded, repeated)

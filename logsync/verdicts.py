@@ -7,6 +7,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
+from .times import timeless
 from .tracker import FINDING_STATES, STATES, UserState
 
 if TYPE_CHECKING:
@@ -112,6 +113,7 @@ def fails(analysis: Analysis, fail_on: frozenset[str]) -> bool:
         or any(counts[state] for state in fail_on if state in counts)
         or bool(analysis.result.undetermined and "waiting" in fail_on)
         or bool(analysis.result.retry_unseen and not fail_on.isdisjoint(("waiting", "overdue")))
+        or bool(counts["waiting"] and "overdue" in fail_on and timeless(analysis.as_of))
         or any(counts_against(u, fail_on & {"fixable"}) for u in analysis.users)
         or bool(analysis.result.unnamed_failures and counts_unnamed(fail_on))
     )

@@ -12,9 +12,10 @@ from .lognames import folder_logs, is_sibling
 def zip_logs(archive: str, under: str = "") -> list[str]:
     """What a zip archive stands for: the files of the folder inside it (or inside its folder
     `under`) that holds the connector's log, as a directory stands for them, named
-    `ARCHIVE/MEMBER`."""
+    `ARCHIVE/MEMBER`. `under` "." is the archive's top folder (the files in no folder)."""
     shown = display_name(f"{archive}/{under}" if under else archive)
-    within = f"{under}/" if under else ""
+    top = under == "."
+    within = f"{under}/" if under and not top else ""
     members = [
         member_name(info)
         for info in zip_infos(archive)
@@ -24,7 +25,8 @@ def zip_logs(archive: str, under: str = "") -> list[str]:
     for member in members:
         if member.startswith(within):
             folder, _, name = member.rpartition("/")
-            folders.setdefault(folder, {})[name] = member
+            if not (top and folder):
+                folders.setdefault(folder, {})[name] = member
     holding = {}
     for folder, files in sorted(folders.items()):
         found = folder_logs(files)
@@ -49,8 +51,11 @@ def zip_logs(archive: str, under: str = "") -> list[str]:
 def zip_input(name: str, archive: str, member: str) -> list[str]:
     """An input named `ARCHIVE/MEMBER`: the member, or where it names a folder of the archive,
     the logs of that folder (`zip_logs`). One that is neither is left for its reading to
-    refuse ("no such file in the zip archive")."""
+    refuse ("no such file in the zip archive"). `ARCHIVE/` is the archive, `ARCHIVE/.` its top
+    folder (as `zip_logs` names it where several folders hold logs)."""
     folder = member.rstrip("/")
+    if folder in ("", "."):
+        return zip_logs(archive, folder)
     names = [member_name(info) for info in zip_infos(archive)]
     if folder in names:
         return [f"{archive}/{folder}"]  # (named as it is among the inputs, `/` between folders)

@@ -95,6 +95,33 @@ def test_check_fails_on_the_user_stuck_in_the_blog_posts_quotes(tmp_path: Path) 
     assert result.stderr == NO_TIMES_NOTE
 
 
+@pytest.mark.parametrize("command", ["check", "report"])
+def test_a_gate_on_overdue_users_fails_where_the_input_cannot_tell_their_due_times(
+    tmp_path: Path, command: str
+) -> None:
+    """The user the quotes leave waiting may be overdue: with no times, its due time is unknown.
+    `--fail-on overdue` passed ("ok: no overdue user (the input has no times); 1 stuck user not
+    counted"); it counts the user as one that may be overdue, as a pending user whose outcome
+    is unknown counts as one that may be stuck. A gate that names no state it may be in still
+    passes."""
+    path = write(tmp_path, BLOG_QUOTES)
+    result = runner.invoke(app, [command, "--fail-on", "overdue", path])
+    assert result.exit_code == 1
+    if command == "check":
+        assert result.stdout.splitlines()[-1] == (
+            "FAIL: 1 user (1 waiting that may be overdue), limit 0 (the input has no times)"
+        )
+        gate = json.loads(runner.invoke(app, ["check", "--fail-on", "overdue", "--format", "json", path]).stdout)
+        assert (gate["passed"], gate["counted"]["waiting"], len(gate["failing"])) == (False, 1, 1)
+    passed = runner.invoke(app, [command, "--fail-on", "failed", path])
+    assert passed.exit_code == 0
+    if command == "check":
+        assert passed.stdout == (
+            "ok: no failed user (the input has no times); 1 stuck user not counted by --fail-on "
+            "failed\n"
+        )
+
+
 def test_the_blog_posts_quotes_are_read_in_order_with_every_time_null(tmp_path: Path) -> None:
     result = runner.invoke(app, ["report", "--format", "json", write(tmp_path, BLOG_QUOTES)])
     assert result.exit_code == 0
@@ -158,7 +185,10 @@ def test_the_last_six_quoted_lines_alone_hold_the_user_back_since_before_them(
         0,
         True,
     )
-    assert (user["expected_recovery_bound"], user["full_sync_due_by"]) == ("latest", None)
+    # no time to bound: the bound is null too (it said `latest`, a column of "latest" beside
+    # no time), as every time, timer and due time of an input with no times is
+    assert (user["expected_recovery"], user["expected_recovery_bound"], user["full_sync_due_by"]) == (None, None, None)
+    assert user["times_unknown"] == "the input has no times"
     # a bound of no time names none: no "by -", no "(at the latest …)" after a dash
     markdown = runner.invoke(app, ["report", "--format", "markdown", write(tmp_path, last_six)])
     assert (

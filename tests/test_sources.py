@@ -411,6 +411,36 @@ def test_a_folder_inside_a_zip_is_read_as_the_logs_it_holds(tmp_path: Path) -> N
     )
 
 
+def test_the_top_folder_of_a_zip_is_named_as_the_hint_names_it(tmp_path: Path) -> None:
+    """A zip of the Logs folder beside copies of it in two folders: the hint names the top
+    folder `ARCHIVE/.`, which was refused ("no such file in the zip archive": a path drops its
+    `/.`); it reads the top folder's logs, those of no folder below it."""
+    archive = zip_of(
+        tmp_path / "logs.zip",
+        {
+            "CloudUserSync.log": DEMO.read_bytes(),
+            **{f"A/{name}": (ROTATED / name).read_bytes() for name in ("CloudUserSync.lo_", "CloudUserSync.log")},
+            "B/CloudUserSync.log": DEMO.read_bytes(),
+        },
+    )
+    refused = CliRunner().invoke(app, ["report", str(archive)])
+    assert (refused.exit_code, refused.stderr) == (
+        2,
+        f"logsync: error: {archive}: CloudUserSync logs in 3 folders of this zip archive "
+        f"(./, A/, B/): name one, as {archive}/.\n",
+    )
+    assert expand_paths([f"{archive}/."], stdin_is_pipe=False) == [f"{archive}/CloudUserSync.log"]
+    assert report(f"{archive}/.") == report(str(DEMO))
+    assert CliRunner().invoke(app, ["report", f"{archive}/"]).stderr == refused.stderr
+    folders = zip_of(tmp_path / "folders.zip", {"A/CloudUserSync.log": DEMO.read_bytes()})
+    result = CliRunner().invoke(app, ["report", f"{folders}/."])
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"logsync: error: {folders}/.: no CloudUserSync.log or CloudUserSync.lo_ in this folder "
+        "of the zip archive\n",
+    )
+
+
 @pytest.mark.parametrize("packed", ["CloudUserSync.log.gz", "Logs.zip"])
 def test_a_folder_that_holds_its_logs_packed_names_them(tmp_path: Path, packed: str) -> None:
     """A folder holding only `CloudUserSync.log.gz`, or only the zip of the Logs folder, was

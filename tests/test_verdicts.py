@@ -314,6 +314,11 @@ def test_watch_in_a_directory_that_does_not_exist_is_an_error(tmp_path: Path) ->
          "in 2 folders of this zip archive (A/, B/): name one, as {tmp_path}/Two.zip/A"),
         ("gz-folder", "a gzip-compressed file, not a live log (report reads it)"),
         ("-", "stdin cannot be followed: give the live log's path"),
+        # (followed, each was read twice: as the older half of itself, then as the live log)
+        ("CloudUserSync.lo_", "the rotated older half of a log, no longer written: not a live "
+         "log (watch {tmp_path}/CloudUserSync.log; report reads both)"),
+        ("cloudusersync-20261124-120000.log", "a history file of the log, no longer written: "
+         "not a live log (watch {tmp_path}/CloudUserSync.log; report reads it)"),
     ],
 )
 def test_watch_refuses_what_cannot_become_a_live_log(
@@ -335,6 +340,8 @@ def test_watch_refuses_what_cannot_become_a_live_log(
         with zipfile.ZipFile(tmp_path / given, "w") as archive:
             archive.writestr("A/CloudUserSync.log", log)
             archive.writestr("B/CloudUserSync.log", log)
+    elif given.lower().startswith("cloudusersync"):  # (no longer written)
+        (tmp_path / given).write_bytes(log)
     elif ".zip" in given:  # (a folder or a file inside it: "no such directory: …/Logs.zip")
         with zipfile.ZipFile(tmp_path / "Logs.zip", "w") as archive:
             archive.writestr("Logs/CloudUserSync.log", log)

@@ -260,10 +260,13 @@ class UserState(NamedTuple):
     @property
     def unknown_as(self) -> tuple[str, ...]:
         """The states a gate counts a user whose outcome is unknown as: waiting, and, past its
-        due time with its retry not in the input, overdue too (it may be)."""
+        due time with its retry not in the input, overdue too (it may be); a user waiting in an
+        input with no times, overdue (its due time is unknown: it may be past)."""
         if self.pending_reason == RETRY_UNSEEN:
             return ("waiting", "overdue")
-        return ("waiting",) if self.pending_reason == UNDETERMINED else ()
+        if self.pending_reason == UNDETERMINED:
+            return ("waiting",)
+        return ("overdue",) if self.state == "waiting" and self.no_times else ()
 
     def listed_in(self, states: Collection[str]) -> bool:
         """Whether a list of the users in `states` holds it (its state, or one it counts as)."""

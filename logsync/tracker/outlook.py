@@ -382,7 +382,7 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
         ),
         zones=tracker.zone_table,
         before_input=user.before_input,
-        bound=bound,
+        bound=None if tracker.no_times else bound,  # (no times: no time to bound)
         pending_reason=pending_reason,
     )
     return _restarted(found, context) if timer else found
