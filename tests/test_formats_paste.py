@@ -83,8 +83,8 @@ def test_dates_of_numbers_are_month_first_unless_the_input_shows_otherwise() -> 
     assert (us.time, stats.notes) == (
         datetime(2026, 11, 12, 10, 23, 54),
         [
-            "its dates read both ways (11/12/2026, and none of its first says which): they "
-            "are read month/day/year, as SMS logs write them"
+            "its dates could be month/day or day/month (11/12/2026; none of its first dates "
+            "says which): they are read month/day/year, as SMS logs write them"
         ],
     )
     items, stats = parse(

@@ -294,6 +294,10 @@ def test_color_always_colours_a_pipe_in_the_human_format() -> None:
         (["check", "--max-stuck", "-1"], "logsync: error: invalid value for '--max-stuck': -1 is not in the range x>=0\n"),
         (["check", "--max-stuck", "x"], None),
         (["nosuchcommand"], "logsync: error: no such command 'nosuchcommand'\n"),
+        # (common slips get what to type instead)
+        (["--format", "json", "report", "x"], "logsync: error: no such option: --format (options go after the command: logsync report OPTIONS PATHS)\n"),
+        (["-q", "check"], "logsync: error: no such option: -q (options go after the command: logsync check OPTIONS PATHS)\n"),
+        (["help"], "logsync: error: no such command 'help' (logsync --help lists the commands; logsync COMMAND --help tells one)\n"),
         (["timeline"], "logsync: error: missing argument 'UPN'\n"),
         (["report", "--tz", "europe/nowhere", "x"], None),
     ],

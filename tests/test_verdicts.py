@@ -270,8 +270,18 @@ def test_directory_order_is_history_then_rotated_then_live(tmp_path: Path) -> No
     ]
 
 
-def test_watch_says_at_once_that_it_waits_for_a_missing_log(tmp_path: Path) -> None:
-    missing = tmp_path / "CloudUserSyn.log"
+@pytest.mark.parametrize(
+    ("beside", "hint"),
+    [(None, " (no CloudUserSync file in its folder yet; Ctrl-C stops)"), ("CloudUserSync.lo_", "")],
+    ids=["a folder of none", "beside a .lo_"],
+)
+def test_watch_says_at_once_that_it_waits_for_a_missing_log(
+    tmp_path: Path, beside: str | None, hint: str
+) -> None:
+    """A folder that holds none of the connector's files may be the wrong one: it says so."""
+    missing = tmp_path / ("CloudUserSyn.log" if beside is None else "CloudUserSync.log")
+    if beside is not None:
+        (tmp_path / beside).write_bytes((SAMPLES / "CloudUserSync.log").read_bytes()[:4000])
     process = subprocess.Popen(
         [LOGSYNC, "watch", "--format", "ndjson", str(missing)],
         stdout=subprocess.PIPE,
@@ -280,7 +290,7 @@ def test_watch_says_at_once_that_it_waits_for_a_missing_log(tmp_path: Path) -> N
     try:
         assert process.stderr is not None
         line = process.stderr.readline().decode()
-        assert line == f"logsync: waiting for {missing} to appear\n"
+        assert line == f"logsync: waiting for {missing} to appear{hint}\n"
         time.sleep(0.3)
         assert process.poll() is None  # still watching
     finally:

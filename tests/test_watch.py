@@ -505,7 +505,10 @@ def test_watch_judges_nothing_before_the_log_holds_a_record(tmp_path: Path) -> N
     reader = Reader(process)
     try:
         assert process.stderr is not None  # (said at once: the log is not there yet)
-        assert process.stderr.readline().decode() == f"logsync: waiting for {live} to appear\n"
+        assert process.stderr.readline().decode() == (
+            f"logsync: waiting for {live} to appear (no CloudUserSync file in its folder yet; "
+            "Ctrl-C stops)\n"
+        )
         time.sleep(1.5)  # (polls of a missing log)
         live.write_text("")
         time.sleep(1.5)  # (polls of an empty one)

@@ -239,7 +239,7 @@ def main() -> None:
         if type(exc).__name__.startswith("NoArgsIsHelp"):  # `logsync` alone: the whole help
             sys.stdout.write(message if message.endswith("\n") else message + "\n")
             _end(ExitCode.OK)
-        sys.stderr.write(f"logsync: error: {one_line(message)}\n")
+        sys.stderr.write(f"logsync: error: {one_line(message)}{_usage_hint(sys.argv[1:])}\n")
         sys.exit(ExitCode.USAGE)
     except typer.Abort:
         sys.exit(130)
@@ -316,6 +316,19 @@ def _commands_run(args: list[str], commands: tuple[str, ...]) -> tuple[str, ...]
     if first in commands and not completing and args[0] == first:
         return (first,)
     return commands
+
+
+def _usage_hint(args: list[str]) -> str:
+    """What to type instead, where a command line went wrong in a common way: options before
+    the command (`logsync --format json report`), or `logsync help`."""
+    from .commands import COMMANDS
+
+    named = next((index for index, arg in enumerate(args) if arg in COMMANDS), None)
+    if named is not None and any(arg.startswith("-") for arg in args[:named]):
+        return f" (options go after the command: logsync {args[named]} OPTIONS PATHS)"
+    if args[:1] == ["help"]:
+        return " (logsync --help lists the commands; logsync COMMAND --help tells one)"
+    return ""
 
 
 def one_line(message: str) -> str:

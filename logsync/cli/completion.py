@@ -42,7 +42,8 @@ def completion(
     ~/.local/share/bash-completion/completions/logsync (bash), a folder of $fpath as _logsync
     (zsh), ~/.config/fish/completions/logsync.fish (fish), or your PowerShell profile.
 
-    `logsync --install-completion` installs it for the shell that runs logsync.
+    `logsync --install-completion` installs it for the shell that runs logsync its own way
+    (bash: ~/.bash_completions/logsync.sh, sourced from ~/.bashrc); either way works.
     """
     from typer._completion_shared import get_completion_script  # (typer's own scripts)
 

@@ -131,8 +131,8 @@ UserOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--user", "-u", metavar="GLOB",
-        help="Users whose UPN matches this glob, case-insensitive (repeatable): only they are "
-        "listed (summary lists them after its facts, which cover every user).",
+        help="Only users whose whole UPN matches this glob, case-insensitive (repeatable), as "
+        "'bob*' or '*@contoso.com'.",
         show_default=False,
     ),
 ]

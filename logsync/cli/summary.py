@@ -42,7 +42,8 @@ def summary(
     default), restart (time, file:line), day (date, tries, notifications held back,
     adds, failures), reason (reason, count), then each finding (severity, code, message,
     file:line) and each piece of advice (advice, code, text); with --user, each user it
-    matches, whatever its state (user, then the columns of report).
+    matches, whatever its state (user, then the columns of report), after the facts, which
+    cover every user.
     """
     env = Env.current()
     opts = given.common(env, paths)

@@ -108,7 +108,14 @@ def watch(
     tracker = Tracker(TrackerOptions(opts.full_sync_after, opts.interval))
     watcher = Watcher(follower, tracker, opts.read_options(), opts.cloud)
     if not follower.path.exists() and not opts.quiet:
-        env.stderr.write(f"logsync: waiting for {visible(str(follower.path))} to appear\n")
+        from ..sources import log_files
+
+        try:  # (a folder with none of the connector's files may be the wrong one)
+            alone = not log_files(follower.path.parent)
+        except OSError:
+            alone = False
+        hint = " (no CloudUserSync file in its folder yet; Ctrl-C stops)" if alone else ""
+        env.stderr.write(f"logsync: waiting for {visible(str(follower.path))} to appear{hint}\n")
         env.stderr.flush()
     watcher.read_rotated()
     watcher.read()

@@ -140,8 +140,8 @@ def _day_first(lines: Iterator[str], ctx: ParseContext) -> tuple[bool, Iterator[
     if seen:  # (read month first: so are the pieces that follow)
         ctx.day_first = False
         ctx.stats.notes.append(
-            f"its dates read both ways ({seen}, and none of its first says which): they are "
-            "read month/day/year, as SMS logs write them"
+            f"its dates could be month/day or day/month ({seen}; none of its first dates says "
+            "which): they are read month/day/year, as SMS logs write them"
         )
     return False, chain(read, lines)
 
