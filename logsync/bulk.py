@@ -22,10 +22,10 @@ from .chunks import RowReader, event_rows
 from .formats import ParseContext, Record, parser_for, sms
 from .merge import (
     RUN_DISORDER_US,
+    events_in_order,
     jumps_back,
     merge_batches,
     mergeable,
-    rows_in_order,
 )
 from .pipeline import (
     ReadOptions,
@@ -71,11 +71,11 @@ def input_rows(
         ensure_records(name, stats)
         return
     if fmt != "sms-trace" or stats.sibling:
-        # every event (the cutoff counts the records it leaves out); of a sibling log, the
-        # records about the connector, picked from the events
-        kinds = None if spec.cutoff is not None else spec.wanted
-        events = parse_input(name, fmt, chunks, options, stats, kinds, first_line=first)
-        yield from rows_in_order(event_rows(events, spec), name)
+        # every event (the cutoff counts the records it leaves out, and every record's time
+        # places the run); of a sibling log, the records about the connector
+        events = parse_input(name, fmt, chunks, options, stats, first_line=first)
+        whole = None if stats.sibling else stats
+        yield from event_rows(events_in_order(events, name, whole), spec)
         return
     ctx = ParseContext(stats, options.source_tz)
     ctx.previous = options.after.get(name) if piece is None else None  # (see `how_to_read`)

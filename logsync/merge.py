@@ -15,7 +15,7 @@ from .errors import UsageError
 from .formats import ROTATION_MARKER
 from .formats.common import RUN_DISORDER as RUN_DISORDER
 from .formats.common import RUN_DISORDER_US as RUN_DISORDER_US
-from .times import instant_key, timeless
+from .times import instant_key, micros, timeless
 
 if TYPE_CHECKING:
     from .events import Event
@@ -285,16 +285,28 @@ def latest_of(keys: list[int], zones: list[tzinfo | None]) -> tuple[int, tzinfo 
     return top, zones[keys.index(top)]
 
 
-def rows_in_order(batches: Iterator[list[Row]], name: str) -> Iterator[list[Row]]:
-    """The batches of one input, checked on the way to be one run: raises `BackwardJump`."""
-    last: int | None = None
-    for batch in batches:
-        if batch:
-            keys = [row[0] for row in batch]
-            if jumps_back(keys, last):
-                raise BackwardJump(name)
-            last = keys[-1]
-        yield batch
+def events_in_order(
+    events: Iterator[Event], name: str, stats: InputStats | None
+) -> Iterator[Event]:
+    """The events of one input read as rows (a format the chunk reader does not read), checked
+    on the way to be one run, as the chunk reader checks SMS trace: raises `BackwardJump` at
+    the line of the first record whose time goes back by more than the disorder of threads
+    from the one before it, of whatever kind (a record no rule reads places its run too). The
+    last time of the input `stats` is then its latest record's (a record after it may be a
+    few milliseconds earlier); None: the events are not all its records (a sibling log's)."""
+    last = latest = None
+    for event in events:
+        time = event.time
+        if time is not None:
+            us = micros(time)
+            if last is not None and us < last - RUN_DISORDER_US:
+                raise BackwardJump(name, event.line)
+            last = us
+            if latest is None or us > latest[0]:
+                latest = (us, time)
+        yield event
+    if latest is not None and stats is not None:
+        stats.last_time = latest[1]
 
 
 def mergeable(

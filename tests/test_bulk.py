@@ -400,3 +400,35 @@ def test_line_numbers_after_blank_lines_and_chunks_of_every_kind(
     analysis = analyze([path])
     assert [u.failure_line for u in sorted(analysis.users, key=lambda u: u.failure_line)] == failures
     assert analysis.inputs[0].lines == len(log.lines)
+
+
+def cmtrace_records() -> list[str]:
+    """The CMTrace sample's records, one line each (it is UTF-16 with CRLF)."""
+    text = (SAMPLES / "cmtrace" / "CloudUserSync.log").read_bytes().decode("utf-16")
+    return text.lstrip("\ufeff").replace("\r\n", "\n").splitlines(keepends=True)
+
+
+def test_a_cmtrace_record_no_rule_reads_places_its_run(tmp_path: Path) -> None:
+    """Found by a sweep of pasted pieces: the CMTrace sample's `UserDeltaSync:-` record (a kind
+    no rule reads) two days later, pasted before the next cycle's start. Only the rows the
+    rules read were checked for time going back: the input was read in file order, as of its
+    last line (a day early), scott `waiting` and the connector running where the log in time
+    order has scott `overdue` and the connector stalled. Every record's time is checked now,
+    and the input's last time is its latest record's."""
+    records = cmtrace_records()
+    later = records[11].replace('date="9-15-2014"', 'date="9-16-2014"')
+    ordered = tmp_path / "ordered.log"
+    ordered.write_text("".join([*records[:4], records[7], later]))
+    moved = tmp_path / "moved.log"
+    moved.write_text("".join([*records[:4], later, records[7]]))
+    plain, read = analyze([str(ordered)]), analyze([str(moved)])
+    assert (read.runs, str(read.as_of)) == (((str(moved), 2),), "2014-09-16 10:24:12.425000-04:00")
+    assert [(u.upn, u.state) for u in read.users] == [("scott@contoso.com", "overdue")]
+    assert [(u.upn, u.state) for u in read.users] == [(u.upn, u.state) for u in plain.users]
+    assert (read.connector.state, plain.connector.state) == ("stalled", "stalled")
+    # a record a few milliseconds earlier after the latest: one run, as of the latest
+    last = records[10].replace("10:24:12.411", "10:24:12.430")
+    jittered = tmp_path / "jittered.log"
+    jittered.write_text("".join([*records[:10], last, records[11]]))
+    found = analyze([str(jittered)])
+    assert (found.runs, str(found.inputs[0].last_time)) == ((), "2014-09-15 10:24:12.430000-04:00")
