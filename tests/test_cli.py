@@ -188,6 +188,26 @@ def test_report_table_on_a_terminal_shows_stuck_users_and_a_footer() -> None:
     assert quiet.stdout.splitlines()[-1].rstrip() == lines[-2]
 
 
+def test_the_next_step_of_a_log_that_ended_long_ago_is_as_of_its_end(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ten days after the demo log ends, every time its advice names is past: the line says it
+    is as of the log's end, and how to judge as of now (it read as an instruction for now)."""
+    from datetime import datetime, timezone
+
+    later = datetime(2026, 12, 5, 22, 4, 59, 644000, tzinfo=timezone.utc)
+    monkeypatch.setattr("logsync.times.wall_clock", lambda: later)
+    result = run("report", "--format", "table", "--color", "never", DEMO, columns=500)
+    lines = [line.rstrip() for line in result.stdout.splitlines()]
+    assert lines[0].startswith("as of 2026-11-25 16:04:59 -08:00 (the log's end, 9d 22h ago) ·")
+    assert lines[-1] == (
+        "Next, as of the log's end 9d 22h ago (--now now judges as of now): Restart the SMS "
+        "Executive service on the site server with the service connection point to force a "
+        "full sync: it would retry 3 waiting users (bob@contoso.com, erin@contoso.com, "
+        "heidi@contoso.com) up to 22h 29m sooner and 1 overdue user (ivan@contoso.com)."
+    )
+
+
 def test_report_with_nothing_stuck_says_so() -> None:
     result = run("report", "--format", "table", "--color", "never", SPEC_CASE, columns=500)
     assert [line.rstrip() for line in result.stdout.splitlines()[-2:]] == [

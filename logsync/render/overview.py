@@ -95,9 +95,14 @@ def summary(
         for part in report_parts(analysis, summary.users, by_state, display, console.width, True):
             console.print(part)
 
-def next_step_line(step: str) -> Text:
-    """`Next: …`, the one thing to do next."""
-    line = Text("Next: ", style="bold")
+def next_step_line(step: str, ended_ago: float | None = None) -> Text:
+    """`Next: …`, the one thing to do next; of a log that ended long ago (`ended_ago` seconds),
+    said to be as of its end (its times are already past)."""
+    head = "Next: "
+    if ended_ago is not None:
+        ago = human_duration(ended_ago)
+        head = f"Next, as of the log's end {ago} ago (--now now judges as of now): "
+    line = Text(head, style="bold")
     line.append(visible(step))
     return line
 
