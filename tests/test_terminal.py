@@ -723,3 +723,25 @@ def test_a_user_not_in_the_log_is_said_once_on_a_terminal() -> None:
     code, shown, err = on_terminal("timeline", "-q", "nosuch", demo, columns=100)
     assert (code, shown) == (1, "")
     assert without_log_end_note(err.encode()) == b"logsync: nosuch does not appear in the log\n"
+
+
+def test_the_timer_bar_of_a_what_if_table_is_the_timer_s_not_the_restart_s() -> None:
+    """The `24 h timer` column shows how far each timer has run: with `--restart-at`, every
+    bar was full (drawn to the restart's cycle, nine seconds away), bob's too, whose timer had
+    run seven of its 24 hours."""
+    from datetime import datetime, timezone
+
+    from logsync import analyze
+    from logsync.render.human import progress_bar
+
+    zone = timezone(timedelta(hours=-8))
+    restart = datetime(2026, 11, 25, 16, 10, tzinfo=zone)
+    for what_if in (None, restart):
+        analysis = analyze([str(SAMPLES / "CloudUserSync.log")], restart_at=what_if)
+        bars = {u.upn: progress_bar(u, analysis.as_of).plain for u in analysis.users if u.stuck}
+        assert bars == {
+            "bob@contoso.com": "███░░░░░░░░░",
+            "heidi@contoso.com": "███░░░░░░░░░",
+            "erin@contoso.com": "█░░░░░░░░░░░",
+            "ivan@contoso.com": "████████████",
+        }

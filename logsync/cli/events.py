@@ -43,7 +43,7 @@ KindOpt = Annotated[
 
 
 @command(
-    short_help="Every record as a typed event (ndjson, json, csv, text or a table).",
+    short_help="Every record as a typed event, in any of five formats.",
     epilog="""Examples:
 
   logsync events CloudUserSync.log | jq -c 'select(.kind=="user_add_failed")'
