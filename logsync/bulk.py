@@ -72,8 +72,12 @@ def input_rows(
         return
     if fmt != "sms-trace" or stats.sibling:
         # every event (the cutoff counts the records it leaves out, and every record's time
-        # places the run); of a sibling log, the records about the connector
-        events = parse_input(name, fmt, chunks, options, stats, first_line=first)
+        # places the run); of a sibling log, the records about the connector it wants (picked
+        # from candidate lines: a site's sitecomp.log is large)
+        sibling = stats.sibling and spec.cutoff is None
+        events = parse_input(
+            name, fmt, chunks, options, stats, spec.wanted if sibling else None, first_line=first
+        )
         whole = None if stats.sibling else stats
         yield from event_rows(events_in_order(events, name, whole), spec)
         return

@@ -17,7 +17,6 @@ from typing import NamedTuple
 from .archives import open_member, packed_as, zip_member
 from .decoding import LineDecoder
 from .errors import InputError
-from .lognames import is_history
 from .sharing import open_shared
 from .sources import InputStats, path_given
 
@@ -76,16 +75,16 @@ def live_path(target: str) -> Path:
 
 
 def _older_half(path: Path) -> str | None:
-    """Why a file the connector no longer writes is no live log (its rotated `.lo_`, a history
-    file), and what to watch instead; None for any other file. (Followed, it would be read
-    again as the older half of itself.)"""
-    if path.suffix.lower() == ".lo_":
-        what, live, reads = "the rotated older half of a log", path.with_suffix(".log"), "both"
-    elif is_history(path.name):
-        what, live, reads = "a history file of the log", path.with_name(LOG_NAME), "it"
-    else:
+    """Why a `.lo_` is no live log, and what to watch instead (the connector renamed it when
+    its log was full: it is no longer written; followed, it was read again as the older half
+    of itself); None for any other file."""
+    if path.suffix.lower() != ".lo_":
         return None
-    return f"{what}, no longer written: not a live log (watch {live}; report reads {reads})"
+    live = path.with_suffix(".log")
+    return (
+        "the rotated older half of a log, no longer written: not a live log (watch "
+        f"{live}; report reads both)"
+    )
 
 
 def _not_live(target: str, what: str) -> str:

@@ -113,7 +113,11 @@ def fails(analysis: Analysis, fail_on: frozenset[str]) -> bool:
         or any(counts[state] for state in fail_on if state in counts)
         or bool(analysis.result.undetermined and "waiting" in fail_on)
         or bool(analysis.result.retry_unseen and not fail_on.isdisjoint(("waiting", "overdue")))
-        or bool(counts["waiting"] and "overdue" in fail_on and timeless(analysis.as_of))
+        or bool(  # (no times: a due time unknown may be past)
+            (counts["waiting"] or analysis.result.undetermined)
+            and "overdue" in fail_on
+            and timeless(analysis.as_of)
+        )
         or any(counts_against(u, fail_on & {"fixable"}) for u in analysis.users)
         or bool(analysis.result.unnamed_failures and counts_unnamed(fail_on))
     )

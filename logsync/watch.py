@@ -128,7 +128,9 @@ class Watcher:
         """Read what the history files (`CloudUserSync-*.log`) and the rotated `.lo_` already
         hold, merged by time, as `report FOLDER` reads them: the history before the live log."""
         live, rotated = self.follower.path, self.rotated.path
-        older = [*history_files(live.parent), rotated]
+        # (a log named as a history file is followed, not read again as one of its history)
+        history = [name for name in history_files(live.parent) if Path(name) != live]
+        older = [*history, rotated]
         read: list[tuple[str, list[list[Row]], InputStats]] = []
         for path in older:
             if Path(path).is_file():

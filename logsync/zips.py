@@ -25,7 +25,7 @@ def zip_logs(archive: str, under: str = "") -> list[str]:
     for member in members:
         if member.startswith(within):
             folder, _, name = member.rpartition("/")
-            if not (top and folder):
+            if not top or folder in ("", "."):  # (`./` begins members of some zips)
                 folders.setdefault(folder, {})[name] = member
     holding = {}
     for folder, files in sorted(folders.items()):

@@ -113,6 +113,19 @@ def test_a_gate_on_overdue_users_fails_where_the_input_cannot_tell_their_due_tim
         )
         gate = json.loads(runner.invoke(app, ["check", "--fail-on", "overdue", "--format", "json", path]).stdout)
         assert (gate["passed"], gate["counted"]["waiting"], len(gate["failing"])) == (False, 1, 1)
+    # two users notified, the counts receiving one: each may be held back, so may be overdue
+    undecided = write(tmp_path, (
+        "Starting user delta sync, raise failure status messages = True\n"
+        "NotifyAccountAddition - SCCM user to add = a@contoso.com\n"
+        "NotifyAccountAddition - SCCM user to add = b@contoso.com\n"
+        "Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 1\n"
+    ), "undecided.txt")
+    either = runner.invoke(app, [command, "--fail-on", "overdue", undecided])
+    assert either.exit_code == 1
+    if command == "check":
+        assert either.stdout.splitlines()[-1] == (
+            "FAIL: 2 users (2 pending that may be stuck), limit 0 (the input has no times)"
+        )
     passed = runner.invoke(app, [command, "--fail-on", "failed", path])
     assert passed.exit_code == 0
     if command == "check":

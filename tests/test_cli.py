@@ -206,6 +206,12 @@ def test_the_next_step_of_a_log_that_ended_long_ago_is_as_of_its_end(
         "full sync: it would retry 3 waiting users (bob@contoso.com, erin@contoso.com, "
         "heidi@contoso.com) up to 22h 29m sooner and 1 overdue user (ivan@contoso.com)."
     )
+    # the advice covers every user, whichever are listed (carol recovered)
+    carol = run("report", "--format", "table", "--color", "never", "--user", "carol*", DEMO, columns=500)
+    assert carol.stdout.splitlines()[-1].rstrip() == lines[-1]
+    # judged as of a time given, its times are the judgement's own
+    now = run("report", "--format", "table", "--color", "never", "--now", "2026-11-25T16:05-08:00", DEMO, columns=500)
+    assert now.stdout.splitlines()[-1].startswith("Next: Restart the SMS Executive service")
 
 
 def test_report_with_nothing_stuck_says_so() -> None:

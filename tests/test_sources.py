@@ -432,6 +432,15 @@ def test_the_top_folder_of_a_zip_is_named_as_the_hint_names_it(tmp_path: Path) -
     assert expand_paths([f"{archive}/."], stdin_is_pipe=False) == [f"{archive}/CloudUserSync.log"]
     assert report(f"{archive}/.") == report(str(DEMO))
     assert CliRunner().invoke(app, ["report", f"{archive}/"]).stderr == refused.stderr
+    # members named `./…` (Windows' tar -acf Logs.zip .): the top folder is `.`
+    dotted = zip_of(
+        tmp_path / "dot.zip",
+        {"./CloudUserSync.log": DEMO.read_bytes(), "A/CloudUserSync.log": DEMO.read_bytes()},
+    )
+    refused = CliRunner().invoke(app, ["report", str(dotted)])
+    assert refused.stderr.endswith(f"(./, A/): name one, as {dotted}/.\n")
+    assert expand_paths([f"{dotted}/."], stdin_is_pipe=False) == [f"{dotted}/./CloudUserSync.log"]
+    assert report(f"{dotted}/.") == report(str(DEMO))
     folders = zip_of(tmp_path / "folders.zip", {"A/CloudUserSync.log": DEMO.read_bytes()})
     result = CliRunner().invoke(app, ["report", f"{folders}/."])
     assert (result.exit_code, result.stderr) == (

@@ -272,14 +272,18 @@ def test_directory_order_is_history_then_rotated_then_live(tmp_path: Path) -> No
 
 @pytest.mark.parametrize(
     ("beside", "hint"),
-    [(None, " (no CloudUserSync file in its folder yet; Ctrl-C stops)"), ("CloudUserSync.lo_", "")],
-    ids=["a folder of none", "beside a .lo_"],
+    [
+        (None, " (no CloudUserSync file in its folder yet; Ctrl-C stops)"),
+        ("CloudUserSync.lo_", ""),
+        ("CloudUserSync.log", " (its folder holds CloudUserSync.log: is that the one?)"),
+    ],
+    ids=["a folder of none", "beside a .lo_", "a name mistyped"],
 )
 def test_watch_says_at_once_that_it_waits_for_a_missing_log(
     tmp_path: Path, beside: str | None, hint: str
 ) -> None:
     """A folder that holds none of the connector's files may be the wrong one: it says so."""
-    missing = tmp_path / ("CloudUserSyn.log" if beside is None else "CloudUserSync.log")
+    missing = tmp_path / ("CloudUserSync.log" if beside == "CloudUserSync.lo_" else "CloudUserSyn.log")
     if beside is not None:
         (tmp_path / beside).write_bytes((SAMPLES / "CloudUserSync.log").read_bytes()[:4000])
     process = subprocess.Popen(
@@ -324,11 +328,9 @@ def test_watch_in_a_directory_that_does_not_exist_is_an_error(tmp_path: Path) ->
          "in 2 folders of this zip archive (A/, B/): name one, as {tmp_path}/Two.zip/A"),
         ("gz-folder", "a gzip-compressed file, not a live log (report reads it)"),
         ("-", "stdin cannot be followed: give the live log's path"),
-        # (followed, each was read twice: as the older half of itself, then as the live log)
+        # (followed, it was read twice: as the older half of itself, then as the live log)
         ("CloudUserSync.lo_", "the rotated older half of a log, no longer written: not a live "
          "log (watch {tmp_path}/CloudUserSync.log; report reads both)"),
-        ("cloudusersync-20261124-120000.log", "a history file of the log, no longer written: "
-         "not a live log (watch {tmp_path}/CloudUserSync.log; report reads it)"),
     ],
 )
 def test_watch_refuses_what_cannot_become_a_live_log(

@@ -693,3 +693,22 @@ def test_a_log_read_whole_keeps_none_of_the_rows_read_before_its_time_went_back(
     assert [row[:5] for row in rows] == [row[:5] for row in held]  # type: ignore[index]
     # (a row of a kind no rule locates carries no line: see `RowSpec.located`)
     assert [row[5] for row in rows if row[5]] == [row[5] for row in held if row[2] in _SPEC.located]  # type: ignore[index]
+
+
+def test_a_log_named_as_a_history_file_is_followed_and_read_once(tmp_path: Path) -> None:
+    """A copy of the log named `CloudUserSync-SCCM01.log` (`Get-Content -Wait` on another
+    machine): its name is a history file's, and it was read twice, as history and as the live
+    log (bob `"failures": 2`). The history beside it is read before it, once."""
+    lines = DEMO.read_bytes().splitlines(True)
+    (tmp_path / "CloudUserSync-20261124-000000.log").write_bytes(b"".join(lines[:1500]))
+    live = tmp_path / "CloudUserSync-SCCM01.log"
+    live.write_bytes(b"".join(lines[1500:]))
+    whole = analyze([str(DEMO)])
+    watcher = Watcher(Follower(live), Tracker(TrackerOptions()))
+    watcher.read_rotated()
+    watcher.read()
+    result = watcher.tracker.result(whole.as_of)
+    assert [(u.upn, u.state, u.failures, u.requests) for u in result.users] == [
+        (u.upn, u.state, u.failures, u.requests) for u in whole.users
+    ]
+    assert (watcher.history_records, watcher.stats.records) == (1500, 1541)

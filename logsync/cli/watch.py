@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import select
 import time
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
@@ -108,13 +109,21 @@ def watch(
     tracker = Tracker(TrackerOptions(opts.full_sync_after, opts.interval))
     watcher = Watcher(follower, tracker, opts.read_options(), opts.cloud)
     if not follower.path.exists() and not opts.quiet:
+        from ..lognames import is_history
         from ..sources import log_files
 
         try:  # (a folder with none of the connector's files may be the wrong one)
-            alone = not log_files(follower.path.parent)
+            held = log_files(follower.path.parent)
         except OSError:
-            alone = False
-        hint = " (no CloudUserSync file in its folder yet; Ctrl-C stops)" if alone else ""
+            held = [str(follower.path)]
+        logs = [  # (the log beside a mistyped name: not its history, kept by name)
+            Path(name).name
+            for name in held
+            if name.lower().endswith(".log") and not is_history(name)
+        ]
+        hint = " (no CloudUserSync file in its folder yet; Ctrl-C stops)" if not held else ""
+        if logs:  # (a name mistyped beside the log)
+            hint = f" (its folder holds {visible(logs[-1])}: is that the one?)"
         env.stderr.write(f"logsync: waiting for {visible(str(follower.path))} to appear{hint}\n")
         env.stderr.flush()
     watcher.read_rotated()

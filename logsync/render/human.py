@@ -94,8 +94,7 @@ def short_clock(
 def progress_bar(user: UserState, as_of: datetime | None) -> Text:
     """How far the user's timer has run at `as_of`: from its last failure to its full sync
     (else to its expected recovery), whatever a what-if restart would do sooner."""
-    start = user.last_failure
-    end = user.full_sync_due or user.full_sync_due_by or user.expected_recovery
+    start, end = user.last_failure, user.full_sync_due or user.expected_recovery
     if as_of is None or start is None or end is None:
         return Text("")
     span = instant_key(end) - instant_key(start)

@@ -78,8 +78,9 @@ def table(page: ReportPage, output: Output) -> None:
         assert page.health is not None
         names = " ".join(shlex.quote(path) for path in page.paths) or "-"
         step = next_step(page.health, f"logsync summary {names}")
-        stuck = page.counts["waiting"] + page.counts["overdue"]  # (their times are past)
-        console.print(overview.next_step_line(step, analysis.ended_ago if stuck else None))
+        advice = page.health.advice
+        timely = bool(advice) and advice[0].code == "restart_sms_executive"  # (its times past)
+        console.print(overview.next_step_line(step, analysis.ended_ago if timely else None))
 
 
 def rows(write: Callable[[ReportPage, Output], None]) -> Printer:

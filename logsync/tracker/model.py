@@ -260,12 +260,13 @@ class UserState(NamedTuple):
     @property
     def unknown_as(self) -> tuple[str, ...]:
         """The states a gate counts a user whose outcome is unknown as: waiting, and, past its
-        due time with its retry not in the input, overdue too (it may be); a user waiting in an
-        input with no times, overdue (its due time is unknown: it may be past)."""
+        due time with its retry not in the input, overdue too (it may be). In an input with no
+        times, a due time is unknown, so it may be past: a user waiting, or that may be, may
+        be overdue."""
         if self.pending_reason == RETRY_UNSEEN:
             return ("waiting", "overdue")
         if self.pending_reason == UNDETERMINED:
-            return ("waiting",)
+            return ("waiting", "overdue") if self.no_times else ("waiting",)
         return ("overdue",) if self.state == "waiting" and self.no_times else ()
 
     def listed_in(self, states: Collection[str]) -> bool:
