@@ -79,6 +79,18 @@ def input_samples(
         return None
     path = copy_of(name, unpack) or name  # (packed: its unpacked copy, stdin's from its own)
     previous = options.after.get(name)  # (see `bulk.how_to_read`)
+    found = _sampled_at(path, options, previous, near)
+    if found is None or found.head or found.pieces or not (near or jumps_back(found.times, None)):
+        return found
+    # UTF-16 whose time goes back: its runs are placed in its copy, its text as UTF-8
+    copy = copy_of(name, text=True)
+    return found if copy is None or copy == path else _sampled_at(copy, options, previous, near)
+
+
+def _sampled_at(
+    path: str, options: ReadOptions, previous: int | None, near: Sequence[int]
+) -> Sampled | None:
+    """`input_samples` of a file (or of stdin's copy) where it lies."""
     if path == STDIN:
         return _sampled(stdin_copy(), options, previous, near)
     if not os.path.isfile(path):

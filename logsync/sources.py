@@ -35,7 +35,7 @@ from .stats import InputStats as InputStats
 from .stats import copied_stats as copied_stats
 from .stdin import BLOCK_SIZE as BLOCK_SIZE
 from .stdin import open_stdin
-from .unpacked import copy_of, unpacked_size
+from .unpacked import copied_encoding, copy_of, unpacked_size
 from .zips import zip_input, zip_logs
 
 _PACKED_RE = re.compile(r"(?:cloudusersync.*\.(?:log|lo_)\.(?:gz|bz2|xz)|.*\.zip)", re.IGNORECASE)
@@ -377,6 +377,7 @@ def text_chunks(
         progress = _scaled(progress, sizes[0] / sizes[1])  # type: ignore[arg-type]
     decoder = LineDecoder(stats)
     size = None if end is None else end - start
+    encoding = copied_encoding(name) if own else None  # (its copy holds it as UTF-8)
     try:
         for block in decoded_bytes(handle, name, progress, size, stats):
             text = decoder.feed(block)
@@ -388,3 +389,5 @@ def text_chunks(
     finally:
         if own:
             handle.close()
+        if encoding is not None:
+            stats.encoding = encoding

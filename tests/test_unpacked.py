@@ -231,3 +231,101 @@ def test_a_packed_file_of_runs_on_stdin_is_read_a_run_at_a_time(
         (u["upn"], u["state"], u["expected_recovery"]) for u in json.loads(expected.stdout)["users"]
     ]
     assert "stdin: time goes back once" in piped.stderr
+
+
+def utf16(data: bytes, encoding: str = "utf-16-le") -> bytes:
+    """`data` as PowerShell 5's `>` writes it: UTF-16 with its BOM, CRLF line breaks."""
+    text = data.decode("utf-8").replace("\r\n", "\n").replace("\n", "\r\n")
+    bom = b"\xff\xfe" if encoding == "utf-16-le" else b"\xfe\xff"
+    return bom + text.encode(encoding)
+
+
+@pytest.mark.parametrize(("encoding", "how"), [("utf-16-le", None), ("utf-16-be", None), ("utf-16-le", "gz")])
+def test_a_utf16_file_of_runs_is_read_a_run_at_a_time(
+    tmp_path: Path, encoding: str, how: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`Get-Content CloudUserSync.log, CloudUserSync.lo_ > all.log` in PowerShell 5 writes
+    UTF-16: its runs could not be placed (the places of lines were looked for in UTF-8 only),
+    so the file was read again as events, held whole. Its text is copied as UTF-8 once its
+    time goes back, and read a run at a time from the copy, as any log is; it is still named
+    UTF-16."""
+    data = utf16(SWAPPED, encoding)
+    if how is None:
+        path = tmp_path / "all.log"
+        path.write_bytes(data)
+        name = str(path)
+    else:
+        name = packed(tmp_path, how, data)
+    from logsync import reading
+
+    def held(*_: object, **__: object) -> None:
+        raise AssertionError("read as events")
+
+    plain = tmp_path / "swapped.log"
+    plain.write_bytes(SWAPPED)
+    expected = analyze([str(plain)])
+    monkeypatch.setattr(reading, "EventStream", held)
+    read = analyze([name])
+    assert answers(read.users) == answers(expected.users)
+    stats = read.inputs[0]
+    assert (read.runs, stats.encoding, stats.lines, stats.records, read.duplicates) == (
+        ((name, 2),), encoding, 3041, 3041, 0
+    )
+    copy = unpacked.copy_of(name, make=False)
+    assert copy is not None and Path(copy).read_bytes() == SWAPPED.replace(b"\r\n", b"\n")
+    assert unpacked.copied_encoding(name) == encoding
+
+
+def test_a_utf16_file_pasted_to_a_utf8_one_is_read_as_a_stream(tmp_path: Path) -> None:
+    """A file of two encodings (`type` of a UTF-16 half and a UTF-8 half): no copy of it is
+    kept (its text would not name both); it is read as events, with the same answers."""
+    path = tmp_path / "all.log"
+    path.write_bytes(utf16(b"".join(LINES[1550:])) + b"\xef\xbb\xbf" + b"".join(LINES[:1550]))
+    read = analyze([str(path)])
+    assert (read.runs, read.inputs[0].encoding) == (((str(path), 2),), "utf-16-le+utf-8-sig")
+    assert unpacked.copy_of(str(path), make=False) is None
+    plain = tmp_path / "swapped.log"
+    plain.write_bytes(SWAPPED)
+    assert answers(read.users) == answers(analyze([str(plain)]).users)
+
+
+@pytest.mark.parametrize("form", ["ndjson", "csv", "text"])
+def test_the_events_of_a_utf16_file_of_runs_are_those_of_its_text(
+    tmp_path: Path, form: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`events` of the UTF-16 file writes its runs one after another from its copy, merged by
+    time (it was read whole as events, held): the same lines as of the same text in UTF-8,
+    with the same notes."""
+    from typer.testing import CliRunner
+
+    from logsync import pipeline, reading
+    from logsync.cli import app
+
+    monkeypatch.setattr(reading, "EventStream", None)  # never merged record by record
+    monkeypatch.setattr(pipeline, "split_event_runs", None)  # never held
+
+    (tmp_path / "utf8").mkdir()
+    (tmp_path / "utf16").mkdir()
+    (tmp_path / "utf8" / "all.log").write_bytes(SWAPPED)
+    (tmp_path / "utf16" / "all.log").write_bytes(utf16(SWAPPED))
+    found = {}
+    for kind in ("utf8", "utf16"):
+        result = CliRunner().invoke(app, ["events", "--format", form, str(tmp_path / kind / "all.log")])
+        assert result.exit_code == 0
+        found[kind] = (result.stdout, result.stderr.replace(f"{tmp_path}/{kind}/", ""))
+        unpacked.remove_copies()
+    assert found["utf16"][0] == found["utf8"][0].replace(f"{tmp_path}/utf8/", f"{tmp_path}/utf16/")
+    assert found["utf16"][1] == found["utf8"][1]
+    assert "all.log: time goes back once (logs pasted together?); its 2 runs are merged by time" in found["utf16"][1]
+
+
+def test_a_utf16_log_in_order_is_not_copied(tmp_path: Path) -> None:
+    """Only where its runs must be placed: a UTF-16 pair in order (beside each other, each
+    sampled on its characters) is read as it is, no copy written."""
+    older, newer = tmp_path / "CloudUserSync.lo_", tmp_path / "CloudUserSync.log"
+    older.write_bytes(utf16(b"".join(LINES[:1550])))
+    newer.write_bytes(utf16(b"".join(LINES[1550:])))
+    read = analyze([str(tmp_path)])
+    assert (read.runs, [s.encoding for s in read.inputs]) == ((), ["utf-16-le", "utf-16-le"])
+    assert [unpacked.copy_of(str(p), make=False) for p in (older, newer)] == [None, None]
+    assert [(u.upn, u.state) for u in read.users] == [(u.upn, u.state) for u in analyze([str(DEMO)]).users]
