@@ -339,7 +339,7 @@ def test_a_user_not_met_before_now_is_said_absent_up_to_now_only() -> None:
     assert missing.exit_code == 1
     assert missing.stdout == ""
     assert missing.stderr == (
-        "logsync: as of 2026-11-24T10:00:00-08:00: 2807 later records left out\n"
+        "logsync: as of 2026-11-24T10:00:00-08:00: 2,807 later records left out\n"
         "logsync: heidi does not appear in the log up to 2026-11-24T10:00:00-08:00\n"
     )
 

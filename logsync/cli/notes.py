@@ -102,7 +102,7 @@ def judge(opts: Common, env: Env, **extra: Any) -> Analysis:
     if analysis.left_out and not opts.quiet:
         noun = "record" if analysis.left_out == 1 else "records"
         env.stderr.write(
-            f"logsync: as of {opts.display.iso(analysis.as_of)}: {analysis.left_out} later "
+            f"logsync: as of {opts.display.iso(analysis.as_of)}: {analysis.left_out:,} later "
             f"{noun} left out\n"
         )
     note_local_times(analysis.inputs, opts, env)
@@ -115,7 +115,7 @@ def judge(opts: Common, env: Env, **extra: Any) -> Analysis:
     note_after_log(analysis, opts, env)
     undetermined = analysis.result.undetermined
     if undetermined and not opts.quiet:
-        users = "1 user was" if undetermined == 1 else f"{undetermined} users were"
+        users = "1 user was" if undetermined == 1 else f"{undetermined:,} users were"
         where = "before it; the earlier log (CloudUserSync.lo_) would tell"
         totals = analysis.tracker.totals
         if totals.gaps is not None or analysis.tracker.log.unheard or totals.held_within:
