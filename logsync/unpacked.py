@@ -42,8 +42,9 @@ def copy_of(name: str, make: bool = True, text: bool = False) -> str | None:
     if name in _copies or not make:
         return _copies.get(name)
     member = zip_member(name)
-    if member is None and not _packed_file(name):
-        utf16 = _utf16_file(name)
+    head = _head(name) if member is None else None  # (read once: packed, else UTF-16?)
+    if member is None and not _packed(head):
+        utf16 = head is not None and sniff_encoding(head)[0].startswith("utf-16")
         if not utf16:
             _copies[name] = None  # (never copied: noted once)
         if not (utf16 and text):
@@ -82,13 +83,12 @@ def unpacked_size(name: str) -> tuple[int, int] | None:
 
 
 def _packed_file(name: str) -> bool:
-    head = _head(name)
+    return _packed(_head(name))
+
+
+def _packed(head: bytes | None) -> bool:
+    """Whether an input that begins with `head` is gzip, bzip2 or xz (None: never peeked at)."""
     return head is not None and packed_as(head[:8]) not in (None, "zip")
-
-
-def _utf16_file(name: str) -> bool:
-    head = _head(name)
-    return head is not None and sniff_encoding(head)[0].startswith("utf-16")
 
 
 def _head(name: str) -> bytes | None:

@@ -134,8 +134,8 @@ def verdict_line(gate: Gate, as_of: datetime | None, display: Display) -> str:
             label = user.state
             if label == "pending" and "pending" not in gate.fail_on:
                 label = "pending that may be stuck"
-            elif label == "waiting" and "waiting" not in gate.fail_on and user.no_times:
-                label = "waiting that may be overdue"  # (its due time unknown)
+            elif label == "waiting" and "waiting" not in gate.fail_on and user.unknown_as:
+                label = "waiting that may be overdue"  # (no times: its due time unknown)
             by_state[label] = by_state.get(label, 0) + 1
         detail = ", ".join(f"{n} {state}" for state, n in by_state.items())
         body = f"{count_of(len(counted), 'user')} ({detail}), limit {gate.max_stuck}"
