@@ -1076,6 +1076,7 @@ def test_windows_of_simulated_histories_as_pasted_give_the_answers_of_the_window
         ("> ><11-24-2026 07:40:08.392+480><thread=5616 (0x15F0)>", "><11-24-2026 07:40:08.392+480><thread=5616 (0x15F0)>"),
         ("users to Cloud = 0", "users to Cloud = 0"),  # a piece wrapped after quoting
         ("> \ufeffSMS_EXECUTIVE started", "SMS_EXECUTIVE started"),  # a file quoted whole
+        ("> > \ufeffSMS_EXECUTIVE started", "SMS_EXECUTIVE started"),  # and that reply quoted
     ],
 )
 def test_the_quoting_most_lines_carry_is_taken_off_exactly(line: str, expected: str) -> None:

@@ -41,13 +41,15 @@ def _unquoted(line: str, prefix: str) -> str:
     (`> `): taken off exactly, and deeper quoting only where its last marker has its space. A
     line that is only `>` (or `>` and no space: `>` then text) is the piece of a record cut
     there, after it was quoted. A byte order mark after the quoting (a file quoted whole, its
-    mark and all) goes with it."""
+    mark and all) goes with it, as deep as it is quoted."""
     if line.startswith(prefix):
         line = line[len(prefix) :].removeprefix("\ufeff")
     elif line.rstrip(" \t") == prefix.rstrip(" \t"):
         return ""  # a quoted empty line (its trailing space dropped by the mail client)
     match = QUOTE_RE.match(line)
-    return line[match.end() :] if match and match.group()[-1] in " \t" else line
+    if match and match.group()[-1] in " \t":
+        return line[match.end() :].removeprefix("\ufeff")  # (a reply to the reply)
+    return line
 
 
 def quoted_starts(lines: list[str]) -> bool:
