@@ -44,6 +44,8 @@ from .stats import Parts, joining
 
 DETECT_SAMPLE = 1 << 16
 """Characters at the start of an input that format detection looks at."""
+LONG_LINE = DETECT_SAMPLE // 4
+"""Lines longer than this are left out of the sample (see `detection_sample`)."""
 MAX_PADDING = 1 << 26
 """Text held to find a sample past NUL padding at a log's start (a crash's, after rotation)."""
 
@@ -83,19 +85,23 @@ def open_input(
         stats.format = "sms-trace"
         return stats.format, chunks
     head: list[str] = []
-    size = held = 0
+    held = line = short = 0  # (short: the characters of whole lines the sample keeps)
     for chunk in chunks:
         head.append(chunk)
         held += len(chunk)
-        size += len(chunk) - chunk.count("\0")  # (NUL padding, a crash's, tells nothing)
-        if size >= DETECT_SAMPLE or held >= MAX_PADDING:
+        *ended, rest = chunk.split("\n")
+        for part in ended:
+            line += len(part) - part.count("\0")  # (NUL padding, a crash's, tells nothing)
+            short, line = short + (line + 1 if line <= LONG_LINE else 0), 0
+        line += len(rest) - rest.count("\0")
+        if short >= DETECT_SAMPLE or held >= MAX_PADDING:
             break
     if not head:
         stats.format = "empty"
         return None, chunks
-    sample = "".join(head).replace("\0", "")[:DETECT_SAMPLE]
+    sample = detection_sample(head)
     head, chunks = undone(head, chunks, sample, name, stats)  # e-mail quoting, hard wrapping
-    sample = "".join(head).replace("\0", "")[:DETECT_SAMPLE]
+    sample = detection_sample(head)
     detected = detect(sample)
     fmt = options.input_format or detected
     if detected is not None and detected != fmt:  # (`--input-format` names another)
@@ -106,6 +112,23 @@ def open_input(
         fmt = "sms-trace"  # blank so far: its parser accounts for every line, whatever follows
     stats.format = fmt
     return fmt, chain(head, chunks)
+
+
+def detection_sample(head: Sequence[str]) -> str:
+    """The text at an input's start that its format is told from: `DETECT_SAMPLE` characters
+    at most, of whole lines but for the last, without NUL padding and without lines longer
+    than `LONG_LINE` (a message of tens of kilobytes, or junk, tells nothing of the format and
+    would fill the sample), unless the text holds no other line."""
+    text = "".join(head).replace("\0", "")
+    if len(text) <= LONG_LINE or "\n" not in text[: len(text) - 1]:
+        return text[:DETECT_SAMPLE]
+    lines = text.split("\n")
+    kept = [line for line in lines[:-1] if len(line) <= LONG_LINE]
+    if not kept:
+        return text[:DETECT_SAMPLE]
+    if len(lines[-1]) <= LONG_LINE:
+        kept.append(lines[-1])
+    return "\n".join(kept)[:DETECT_SAMPLE]
 
 
 def followed_format(sample: str, options: ReadOptions) -> tuple[Pasting | None, str | None]:

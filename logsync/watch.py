@@ -18,8 +18,8 @@ from .follow import Follower, rotated_path
 from .formats.aspasted import Pasting, undone_piece
 from .merge import merge_batches
 from .pipeline import (
-    DETECT_SAMPLE,
     ReadOptions,
+    detection_sample,
     ensure_connector,
     ensure_records,
     followed_format,
@@ -175,7 +175,7 @@ class Watcher:
         if not pieces:
             return 0
         if self.format is None:
-            sample = "".join(piece.text for piece in pieces)[:DETECT_SAMPLE]
+            sample = detection_sample([piece.text for piece in pieces])
             self._pasting, self.format = followed_format(sample, self.options)
         count = 0
         for piece in pieces:

@@ -250,6 +250,33 @@ def test_nul_padding_at_a_log_s_start_is_one_unparsed_line(tmp_path: Path, paddi
     assert [u["state"] for u in document["users"]] == ["recovered"]
 
 
+@pytest.mark.parametrize(
+    ("first", "records", "unparsed"),
+    [
+        (  # a record whose message holds 70,000 characters (a dump of a payload)
+            "CCloudUserSync::Process - " + "x" * 70_000 + "  $$<SMS_CLOUD_USERSYNC>"
+            "<02-26-2023 19:53:40.000+480><thread=5616 (0x15F0)>",
+            1736,
+            0,
+        ),
+        ("\u2588" * 70_000, 1735, 1),  # junk: one line that is no record
+    ],
+)
+def test_a_first_line_longer_than_the_format_sample_leaves_the_format_to_the_lines_after(
+    tmp_path: Path, first: str, records: int, unparsed: int
+) -> None:
+    """The format was told from the first 64K characters alone: a first line longer than
+    that made a log of 1,735 records "no CloudUserSync records found" (exit 2)."""
+    good = (SAMPLES / "spec-case" / "CloudUserSync.log").read_text(encoding="utf-8-sig")
+    path = tmp_path / "CloudUserSync.log"
+    path.write_text(first + "\r\n" + good, encoding="utf-8")
+    document = json.loads(run("report", "--all", "--format", "json", str(path)).stdout)
+    (source,) = document["inputs"]
+    assert (source["format"], source["lines"]) == ("sms-trace", 1736)
+    assert (source["records"], source["unparsed"]) == (records, unparsed)
+    assert [u["state"] for u in document["users"]] == ["recovered"]
+
+
 @pytest.mark.timeout(240)  # generous: a quadratic pass would take hours, so it fails, not hangs
 def test_a_20_mb_line_without_newline_and_a_crafted_marker_line_cost_linear_time(
     tmp_path: Path,
