@@ -420,6 +420,16 @@ def test_junit_of_a_passing_gate_has_no_failures(tmp_path: Path) -> None:
     assert outputs["alice@contoso.com"] is None
 
 
+@pytest.mark.parametrize("path", ["", "  "])
+def test_an_empty_junit_path_is_refused(tmp_path: Path, path: str) -> None:
+    """`--junit "$JUNIT_PATH"` with the variable unset wrote no report and said nothing."""
+    result = run("check", "--junit", path, DEMO)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "logsync: error: --junit: an empty path (an unset variable?): give a file, or -\n"
+    )
+
+
 def test_junit_of_users_without_a_known_failure_says_what_it_knows(tmp_path: Path) -> None:
     """A user held back since before the log (the rotated pair's newer half alone), and one of
     an input with no times: their testcases said `due None` and `first failure None`."""

@@ -688,6 +688,22 @@ def test_a_user_typo_fails_the_gate_and_every_command_suggests_the_nearest() -> 
     several = runner.invoke(app, ["check", "--user", "nobody*", "--user", "x@y", DEMO])
     assert several.stderr == "logsync: error: --user nobody* --user x@y match no user of the log\n"
     assert runner.invoke(app, ["check", "--user", "bob@*", DEMO]).exit_code == 1
+    # report's gate on nobody is no pass either (it passed: exit 0)
+    gated = runner.invoke(app, ["report", "--fail-on", "stuck", "--user", "bobb@contoso.com", DEMO])
+    assert (gated.exit_code, gated.stdout) == (2, "")
+    assert gated.stderr == gate.stderr
+    assert runner.invoke(app, ["report", "--fail-on", "stuck", "--user", "bob*", DEMO]).exit_code == 1
+
+
+@pytest.mark.parametrize("command", ["check", "report", "summary", "events", "watch"])
+def test_an_empty_user_glob_is_refused_not_read_as_nobody(command: str) -> None:
+    """`--user "$USERS"` with the variable unset matched nobody: `report --fail-on stuck`
+    passed (exit 0) on a log with stuck users."""
+    result = runner.invoke(app, [command, "--user", "", DEMO])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "logsync: error: --user: an empty glob (an unset variable?): give a UPN or a glob\n"
+    )
 
 
 def test_a_user_of_the_records_after_now_is_no_user_of_the_log_up_to_now() -> None:

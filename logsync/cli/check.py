@@ -83,6 +83,8 @@ def check(
     """
     env = Env.current()
     opts = given.common(env, paths)
+    if junit is not None and not junit.strip():  # (no report would be written, and none said)
+        raise UsageError("--junit: an empty path (an unset variable?): give a file, or -")
     format = output_format(format, env, "check", "text")
     fail_on = GATE if fail_on is None else fail_on
     fail_on_set = parse_fail_on(fail_on, cloud=opts.cloud is not None)

@@ -253,6 +253,8 @@ def common(
     cloud_users_as_of: str | None = None,
 ) -> Common:
     color, input_format = color.lower(), input_format.lower()  # choices ignore case
+    if any(not glob.strip() for glob in user or ()):  # (a gate on nobody would pass)
+        raise UsageError("--user: an empty glob (an unset variable?): give a UPN or a glob")
     if color not in ("auto", "always", "never"):
         raise UsageError(f"--color: {color!r} is not one of auto, always, never")
     if input_format != "auto" and input_format not in FORMAT_NAMES:

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..errors import ExitCode
+from ..errors import ExitCode, UsageError
 from ..times import parse_when
 from .application import Env, command, outcome
 from .notes import judge, unmatched_in
@@ -103,6 +103,8 @@ def report(
         **observing,
     )
     nobody = unmatched_in(opts, analysis)
+    if nobody is not None and failing_states:  # a gate on nobody is no pass (as in check)
+        raise UsageError(nobody)
     if nobody is not None:
         env.stderr.write(f"logsync: {nobody}\n")
     findings = fails(analysis, failing_states)
