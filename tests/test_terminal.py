@@ -472,6 +472,9 @@ def test_times_without_offset_say_how_to_place_them() -> None:
     )
     assert runner.invoke(app, ["report", "--format", "text", ticket]).stderr == hint + ended
     assert runner.invoke(app, ["events", "--format", "ndjson", ticket]).stderr == hint
+    # --tz cannot show them in its zone: the hint stays, and says so (it was left out)
+    shown = runner.invoke(app, ["events", "--tz", "UTC", "--format", "ndjson", ticket])
+    assert shown.stderr == hint.replace("local time;", "local time, not in --tz;")
     zoned = ["report", "--source-tz", "America/New_York", "--format", "text", ticket]
     assert runner.invoke(app, zoned).stderr == ended.replace("10:24:12", "10:24:12-04:00")
     # --quiet leaves out the hint, not that the times are as of a log's end long ago: its header,

@@ -311,9 +311,12 @@ def note_local_times(inputs: Iterable[InputStats], opts: Common, env: Env) -> No
             if not opts.quiet:
                 env.stderr.write(f"logsync: {visible(display_name(stats.path))}: {note}\n")
     naive = any(s.last_time is not None and s.last_time.tzinfo is None for s in inputs)
-    if naive and opts.source_tz is None and opts.display.tz is None and not opts.quiet:
+    if naive and opts.source_tz is None and not opts.quiet:
+        # (--tz cannot show them in another zone: which instant they are is not known)
+        other = ", not in --tz" if opts.display.tz is not None else ""
         env.stderr.write(
-            "logsync: the log's times carry no UTC offset: they are shown as its local time; "
+            f"logsync: the log's times carry no UTC offset: they are shown as its local "
+            f"time{other}; "
             "give --source-tz ZONE (for example --source-tz America/New_York) to place them "
             "and to count 24 h timers across a daylight-saving change\n"
         )
