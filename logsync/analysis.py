@@ -270,7 +270,11 @@ def analyze(
     what_if = as_of if restart_at is not None else None
     if cloud is not None:  # users the log failed after the export was taken: not known there
         cloud = cloud.outdated_by(tracker.users.values())
-    helps = restart_helps(cloud, tracker.users.added_domains()) if what_if is not None else None
+    helps = (
+        restart_helps(cloud, tracker.users.added_domains(), what_if)
+        if what_if is not None
+        else None
+    )
     if only_followed:
         match = _named(tracker)
     result = tracker.result(

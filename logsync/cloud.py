@@ -15,7 +15,9 @@ UPNs match whatever their case. A row that cannot be read (a CSV row with the wr
 cells, an empty UPN, a JSON entry without one, a text line that is no UPN) is counted and named
 by its line, never dropped silently; an export with no UPN column, or no user at all, is an input
 error. The export has a time of its own (the file's, or `--cloud-users-as-of`): a user can reach
-Azure AD after it was taken.
+Azure AD after it was taken. Where it gives each user's `createdDateTime` (ISO 8601 with a UTC
+offset, as Graph writes it), a user created after the time judged at was not in Azure AD then; a
+time in another form (`Export-Csv` of a date in the culture's, with no offset) says nothing.
 """
 
 from __future__ import annotations
@@ -24,18 +26,23 @@ import codecs
 import csv
 import json
 import os
-from collections.abc import Callable, Iterable
-from datetime import datetime, tzinfo
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, timedelta, timezone, tzinfo
+from types import MappingProxyType
 from typing import NamedTuple
 
 from .errors import InputError
 from .formats.paste import redacted
-from .times import micros
+from .patterns import deferred
+from .times import micros, timeless
 from .tracker.model import USER_NOT_FOUND, Result
 from .tracker.users import Seen, User
 
 UPN_COLUMNS = ("userprincipalname", "user principal name", "upn")
 """Header names of the UPN column, case-folded (the first found is used)."""
+CREATED_COLUMNS = ("createddatetime",)
+"""Header names of the column of when each user was created in Azure AD, case-folded (Graph's
+`createdDateTime`, as the admin center's CSV, `Get-MgUser` and `az ad user list` name it)."""
 MAX_NAMED = 5
 """Malformed rows named by their line number (the others are counted)."""
 
@@ -61,24 +68,27 @@ def unroutable_suffix(upn: str, added: set[str]) -> str | None:
 
 
 def in_azure_ad(result: Result, cloud: CloudUsers | None) -> Result:
-    """`result` with each user saying whether it is in the export `cloud` (unchanged without
-    one)."""
+    """`result` with each user saying whether it is in Azure AD by the export `cloud` as of the
+    result's time (unchanged without one)."""
     if cloud is None:
         return result
+    at = result.as_of
     users = [
-        user._replace(in_azure_ad=None if redacted(user.upn) else cloud.says(user.upn))
+        user._replace(in_azure_ad=None if redacted(user.upn) else cloud.says(user.upn, at))
         for user in result.users
     ]
     return result._replace(users=users)
 
 
-def restart_helps(cloud: CloudUsers | None, added: set[str]) -> Callable[[str], bool]:
-    """For whose UPN a restart's full sync can add the user: one in the export of Azure AD
-    users (`cloud`, if given) whose UPN suffix Azure AD can hold (`added`: the suffixes of the
-    users added). A name that is no UPN (a redaction) is looked up nowhere."""
+def restart_helps(
+    cloud: CloudUsers | None, added: set[str], at: datetime | None = None
+) -> Callable[[str], bool]:
+    """For whose UPN a restart at `at` can add the user: one in Azure AD then by the export of
+    Azure AD users (`cloud`, if given) whose UPN suffix Azure AD can hold (`added`: the
+    suffixes of the users added). A name that is no UPN (a redaction) is looked up nowhere."""
 
     def helps(upn: str) -> bool:
-        if cloud is not None and not cloud.has(upn):
+        if cloud is not None and not cloud.has(upn, at):
             return False
         return redacted(upn) or unroutable_suffix(upn, added) is None
 
@@ -103,17 +113,31 @@ class CloudUsers(NamedTuple):
     outdated: frozenset[str] = frozenset()
     """Users in the export (case-folded) that the log failed with UserNotFound after it was
     taken: whether Azure AD holds them now, the export cannot say (see `outdated_by`)."""
+    created: Mapping[str, datetime] = MappingProxyType({})
+    """When each user (case-folded) was created in Azure AD, where the export says
+    (`createdDateTime`)."""
 
-    def has(self, upn: str) -> bool:
-        """Whether `upn` (any case) is in the export, and no later failure says otherwise."""
-        key = upn.casefold()
-        return key in self.upns and key not in self.outdated
+    def has(self, upn: str, at: datetime | None = None) -> bool:
+        """Whether `upn` (any case) is in the export, and no later failure says otherwise; with
+        `at`, whether it was in Azure AD by then (see `created_after`)."""
+        return self.says(upn, at) is True
 
-    def says(self, upn: str) -> bool | None:
-        """Whether `upn` is in Azure AD by the export; None where the log failed it with
-        UserNotFound after the export was taken (see `outdated`)."""
+    def says(self, upn: str, at: datetime | None = None) -> bool | None:
+        """Whether `upn` is in Azure AD by the export, as of `at` if given (one created after
+        it was not there yet); None where the log failed it with UserNotFound after the export
+        was taken (see `outdated`)."""
         key = upn.casefold()
-        return None if key in self.outdated else key in self.upns
+        if key in self.outdated:
+            return None
+        return key in self.upns and not self.created_after(key, at)
+
+    def created_after(self, upn: str, at: datetime | None) -> bool:
+        """Whether the export says `upn` was created in Azure AD after `at`: not where it
+        gives no `createdDateTime`, nor at a time with no UTC offset to compare it with."""
+        created = self.created.get(upn.casefold())
+        if created is None or at is None or timeless(at) or at.tzinfo is None:
+            return False
+        return created > at
 
     def outdated_by(self, users: Iterable[Seen]) -> CloudUsers:
         """The export, with `outdated` the users it holds whose last failure, UserNotFound,
@@ -177,8 +201,9 @@ def read_cloud_users(path: str, as_of: datetime | None = None) -> CloudUsers:
     if start is None:
         raise InputError(path, "an empty export of Azure AD users")
     first = lines[start].lstrip()
+    created: dict[str, datetime] = {}
     if first.startswith(("[", "{")):
-        upns, bad = _json(path, text)
+        upns, bad = _json(path, text, created)
         form = "json"
     else:
         if first.startswith("#"):  # Windows PowerShell 5.1's `#TYPE Microsoft.Graph...` line
@@ -186,9 +211,10 @@ def read_cloud_users(path: str, as_of: datetime | None = None) -> CloudUsers:
             if start is None:
                 raise InputError(path, "an empty export of Azure AD users")
         header = _cells(lines[start], _delimiter(lines[start]))
-        column = _upn_column(header)
+        column = _column(header, UPN_COLUMNS)
         if column is not None:
-            upns, bad = _csv(lines, start, column, len(header), _delimiter(lines[start]))
+            columns = (column, _column(header, CREATED_COLUMNS))
+            upns, bad = _csv(lines, start, columns, len(header), _delimiter(lines[start]), created)
             form = "csv"
         elif len(header) > 1:
             raise InputError(
@@ -209,6 +235,7 @@ def read_cloud_users(path: str, as_of: datetime | None = None) -> CloudUsers:
         as_of_given=as_of is not None,
         malformed=len(bad),
         malformed_lines=tuple(bad[:MAX_NAMED]),
+        created=MappingProxyType(created),
     )
 
 
@@ -237,19 +264,60 @@ def _cells(line: str, delimiter: str) -> list[str]:
     return [cell.strip() for cell in next(csv.reader([line], delimiter=delimiter), [])]
 
 
-def _upn_column(header: list[str]) -> int | None:
+def _column(header: list[str], names: tuple[str, ...]) -> int | None:
+    """The column of the first of `names` (case-folded) that the header has, if any."""
     folded = [cell.casefold() for cell in header]
-    for name in UPN_COLUMNS:
+    for name in names:
         if name in folded:
             return folded.index(name)
     return None
 
 
+_INSTANT_RE = deferred(
+    r"(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d+))?"
+    r" ?(?:([Zz])|([+-])(\d\d):?(\d\d))"
+)
+
+
+def _instant(text: str) -> datetime | None:
+    """An ISO 8601 time with a UTC offset (`2026-11-25T19:58:40Z`, Graph's; up to 7 digits of
+    a second, .NET's), else None: a time with no offset names no instant."""
+    found = _INSTANT_RE.fullmatch(text.strip())
+    if found is None:
+        return None
+    year, month, day, hour, minute, second = (int(found.group(n)) for n in range(1, 7))
+    fraction = int((found.group(7) or "0")[:6].ljust(6, "0"))
+    offset = timedelta(0)
+    if found.group(9):
+        offset = timedelta(hours=int(found.group(10)), minutes=int(found.group(11)))
+        offset = -offset if found.group(9) == "-" else offset
+    try:
+        zone = timezone(offset)
+        return datetime(year, month, day, hour, minute, second, fraction, tzinfo=zone)
+    except ValueError:  # (a 25th hour, an offset of a day)
+        return None
+
+
+def _note_created(created: dict[str, datetime], upn: str, value: object) -> None:
+    """Keep when `upn` (case-folded) was created in Azure AD, if `value` says (the earliest,
+    should the export name it twice)."""
+    when = _instant(value) if isinstance(value, str) else None
+    if when is not None and (upn not in created or when < created[upn]):
+        created[upn] = when
+
+
 def _csv(
-    lines: list[str], header: int, column: int, width: int, delimiter: str
+    lines: list[str],
+    header: int,
+    columns: tuple[int, int | None],
+    width: int,
+    delimiter: str,
+    created: dict[str, datetime],
 ) -> tuple[set[str], list[int]]:
     """The UPNs of the rows after the header, and the line numbers of rows that cannot be read
-    (quoted cells may span lines: a row's number is that of its first line)."""
+    (quoted cells may span lines: a row's number is that of its first line); `columns`: the
+    UPN's and the `createdDateTime`'s, whose times go to `created`."""
+    column, created_column = columns
     upns: set[str] = set()
     bad: list[int] = []
     body = lines[header + 1 :]
@@ -270,12 +338,15 @@ def _csv(
             bad.append(number)
             continue
         upns.add(upn.casefold())
+        if created_column is not None:
+            _note_created(created, upn.casefold(), row[created_column])
     return upns, bad
 
 
-def _json(path: str, text: str) -> tuple[set[str], list[int]]:
+def _json(path: str, text: str, created: dict[str, datetime]) -> tuple[set[str], list[int]]:
     """`az ad user list` (an array) or a Graph page (`{"value": [...]}`); an entry without a
-    UPN is counted by its place in the array (1-based)."""
+    UPN is counted by its place in the array (1-based). Their `createdDateTime` go to
+    `created`."""
     try:
         document = json.loads(text)
     except ValueError as exc:
@@ -298,6 +369,9 @@ def _json(path: str, text: str) -> tuple[set[str], list[int]]:
             bad.append(index)
             continue
         upns.add(upn.strip().casefold())
+        if isinstance(entry, dict):
+            value = next((v for k, v in entry.items() if k.casefold() in CREATED_COLUMNS), None)
+            _note_created(created, upn.strip().casefold(), value)
     if not upns and document and not any(
         isinstance(e, dict) and any(k.casefold() in UPN_COLUMNS for k in e) for e in document
     ):

@@ -21,7 +21,8 @@ def conclusion(
 ) -> Result:
     """The tracker's conclusion as of the analysis's time, from the same reading, for the
     users `states` and `match` ask for (see `Tracker.result`), each checked against the export
-    of Azure AD users if there is one: a what-if restart at `restart_at` adds only those in it."""
+    of Azure AD users if there is one: a what-if restart at `restart_at` adds only those in
+    Azure AD by then."""
     cloud = analysis.cloud
     result = analysis.tracker.result(
         analysis.as_of,
@@ -29,7 +30,9 @@ def conclusion(
         states=states,
         match=match,
         restart_helps=(
-            restart_helps(cloud, analysis.tracker.users.added_domains()) if restart_at else None
+            restart_helps(cloud, analysis.tracker.users.added_domains(), restart_at)
+            if restart_at
+            else None
         ),
     )
     return in_azure_ad(result, cloud)
@@ -54,7 +57,7 @@ def restart_now(
         return stuck, []
     if added is None:
         added = tracker.users.added_domains()
-    helps = restart_helps(analysis.cloud, added)
+    helps = restart_helps(analysis.cloud, added, as_of)  # (in Azure AD by then)
     with no_collections():  # (as `Tracker.result`)
         return stuck, freed_by_restart(tracker, stuck, as_of, as_of, helps)
 

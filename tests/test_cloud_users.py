@@ -10,6 +10,7 @@ import json
 import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from hypothesis import given, settings
@@ -585,3 +586,191 @@ def test_an_export_older_than_a_user_s_failure_does_not_say_a_restart_adds_it(
         "after it was taken: whether Azure AD holds them now, a newer export would tell\n"
     )
     assert (said in gate.stderr) is (heidi is None)
+
+
+# -- a user created in Azure AD after the time judged at ------------------------------------------
+
+CREATED = datetime(2026, 11, 25, 19, 58, 40, tzinfo=timezone.utc)
+"""bob's `createdDateTime` in the shipped export (11:58:40 PST); the log fails him with
+UserNotFound at 09:10:08.462 PST, and the export was taken later (`TAKEN`)."""
+SHIPPED = ("--cloud-users", EXPORT, "--cloud-users-as-of", TAKEN)
+
+
+def test_the_export_says_when_each_user_was_created() -> None:
+    export = read_cloud_users(EXPORT)
+    assert len(export.created) == 7
+    assert export.created["bob@contoso.com"] == CREATED
+    second = timedelta(seconds=1)
+    assert (export.says("BOB@contoso.com", CREATED), export.has("bob@contoso.com", CREATED)) == (
+        True, True,
+    )
+    assert (export.says("bob@contoso.com", CREATED - second), export.has("bob@contoso.com", CREATED - second)) == (
+        False, False,
+    )
+    assert export.says("bob@contoso.com") is True  # no time judged at: as before
+    # a log with no UTC offset: no instant to hold the export's against
+    assert export.says("bob@contoso.com", datetime(2026, 11, 25, 10, 0)) is True
+
+
+def test_created_date_time_in_each_form_of_an_export(tmp_path: Path) -> None:
+    path = tmp_path / "users.csv"
+    path.write_text(
+        '"UserPrincipalName","CreatedDateTime"\n'
+        '"a@x.com","2026-11-25T19:58:40.1234567Z"\n'  # .NET's seven digits
+        '"b@x.com","2026-11-25 20:58:40+01:00"\n'
+        '"c@x.com","11/25/2026 7:58:40 PM"\n'  # Export-Csv of a date: the culture's, no offset
+        '"d@x.com",""\n'
+        '"e@x.com","2026-11-25T25:00:00Z"\n'  # no such hour
+    )
+    export = read_cloud_users(str(path))
+    assert export.upns == {"a@x.com", "b@x.com", "c@x.com", "d@x.com", "e@x.com"}
+    assert dict(export.created) == {
+        "a@x.com": CREATED.replace(microsecond=123456),
+        "b@x.com": CREATED.astimezone(timezone(timedelta(hours=1))),
+    }
+    az = tmp_path / "az.json"
+    az.write_text(
+        json.dumps(
+            [
+                {"userPrincipalName": "Bob@contoso.com", "createdDateTime": "2026-11-25T19:58:40Z"},
+                {"userPrincipalName": "ivan@contoso.com", "createdDateTime": None},
+            ]
+        )
+    )
+    assert dict(read_cloud_users(str(az)).created) == {"bob@contoso.com": CREATED}
+
+
+@pytest.mark.parametrize(
+    ("restart_at", "freed", "absent", "bob", "line"),
+    [
+        (
+            "2026-11-25T19:58:40Z",
+            ["bob@contoso.com"],
+            ["heidi@contoso.com"],
+            (True, "what-if", "2026-11-25T11:58:49-08:00", 76284.685),
+            "frees 1 waiting user sooner, by up to 21h 11m; retries 1 overdue user whose own "
+            "retry did not come. 1 stuck user not in Azure AD: a restart will not add them.",
+        ),
+        (
+            "2026-11-25T19:58:39Z",
+            [],
+            ["bob@contoso.com", "heidi@contoso.com"],
+            (False, "timer", "2026-11-26T09:10:13.685-08:00", None),
+            "frees no waiting user sooner; retries 1 overdue user whose own retry did not come. "
+            "2 stuck users not in Azure AD: a restart will not add them.",
+        ),
+    ],
+    ids=["created at the restart", "created a second after it"],
+)
+def test_a_what_if_restart_frees_only_users_created_in_azure_ad_by_then(
+    restart_at: str, freed: list[str], absent: list[str], bob: tuple[object, ...], line: str
+) -> None:
+    """bob is in the export, created at 11:58:40 PST: a restart at that second adds him; one a
+    second earlier finds him missing from Azure AD (as the log did at 09:10), so his own timer
+    stands, as it did for him from 09:10 (it counted him freed "up to 23h 10m sooner")."""
+    result = invoke("report", "--format", "json", *SHIPPED, "--restart-at", restart_at, DEMO)
+    document = json.loads(result.stdout)
+    what_if = document["what_if"]
+    assert (what_if["users_freed"], what_if["users_retried"], what_if["users_not_in_azure_ad"]) == (
+        freed, ["ivan@contoso.com"], absent,
+    )
+    users = {u["upn"]: u for u in document["users"]}
+    b = users["bob@contoso.com"]
+    assert (b["in_azure_ad"], b["recovery_by"], b["expected_recovery"], b.get("time_saved_s")) == bob
+    assert users["ivan@contoso.com"]["in_azure_ad"] is True
+    said = (
+        "logsync: 1 user of the Azure AD export (bob@contoso.com) was created there after "
+        "2026-11-25T11:58:39-08:00 (createdDateTime): not in Azure AD as of then\n"
+    )
+    assert (said in result.stderr) is (bob[0] is False)
+    table = invoke(
+        "report", "--format", "table", "--color", "never", *SHIPPED, "--restart-at", restart_at,
+        DEMO, columns=400,
+    ).stdout.splitlines()
+    shown = restart_at.replace("19:", "11:").replace("Z", "-08:00")  # in the log's offset
+    assert f"What-if restart at {shown} (times marked * in the table): {line}" in [
+        row.rstrip() for row in table
+    ]
+
+
+@pytest.mark.parametrize(
+    ("now", "bob_in", "advice", "gated"),
+    [
+        (
+            "2026-11-25T19:58:40Z",
+            True,
+            [
+                "restart_sms_executive: Restart the SMS Executive service on the site server with "
+                "the service connection point now: its full sync would add the users already in "
+                "Azure AD (export of 2026-11-25T15:55:00-08:00), 1 waiting user (bob@contoso.com) "
+                "up to 21h 11m sooner and 1 overdue user (ivan@contoso.com).",
+                "check_azure_ad_scope: 1 stuck user is not in Azure AD (heidi@contoso.com): a "
+                "restart of SMS Executive will not add it. Check the DirSync / Azure AD Connect "
+                "scope and schedule, and that the on-premises UPN matches the Azure AD UPN.",
+            ],
+            ["bob@contoso.com", "ivan@contoso.com"],
+        ),
+        (
+            "2026-11-25T19:58:39Z",
+            False,
+            [
+                "restart_sms_executive: Restart the SMS Executive service on the site server with "
+                "the service connection point now: its full sync would add the users already in "
+                "Azure AD (export of 2026-11-25T15:55:00-08:00), 1 overdue user "
+                "(ivan@contoso.com).",
+                "check_azure_ad_scope: 2 stuck users are not in Azure AD (bob@contoso.com, "
+                "heidi@contoso.com): a restart of SMS Executive will not add them. Check the "
+                "DirSync / Azure AD Connect scope and schedule, and that the on-premises UPN "
+                "matches the Azure AD UPN.",
+            ],
+            ["ivan@contoso.com"],
+        ),
+    ],
+    ids=["created at the time judged", "created a second after it"],
+)
+def test_every_output_judges_in_azure_ad_as_of_its_time(
+    tmp_path: Path, now: str, bob_in: bool, advice: list[str], gated: list[str]
+) -> None:
+    """As of the time judged at, bob is in Azure AD if he was created by then: the report's
+    JSON and text, the summary's advice, the gate on fixable users and its JUnit agree."""
+    at = ("--now", now)
+    report = json.loads(invoke("report", "--format", "json", *SHIPPED, *at, DEMO).stdout)
+    assert {u["upn"]: u["in_azure_ad"] for u in report["users"]} == {
+        "bob@contoso.com": bob_in, "heidi@contoso.com": False, "ivan@contoso.com": True,
+        "dave@contoso.com": True,
+    }
+    text = invoke("report", *SHIPPED, *at, DEMO).stdout.splitlines()
+    assert [row.split("\t")[-1] for row in text] == [str(bob_in).lower(), "false", "true", "true"]
+    assert summary_advice(*SHIPPED, *at)[:2] == advice
+    junit = tmp_path / "junit.xml"
+    gate = invoke("check", "--fail-on", "fixable", "--junit", str(junit), *SHIPPED, *at, DEMO)
+    assert gate.exit_code == 1
+    assert [row.split("\t")[0] for row in gate.stdout.splitlines()[:-1]] == gated
+    assert junit.read_text().count("<failure ") == len(gated)
+    invoke("check", "--junit", str(junit), *SHIPPED, *at, DEMO)  # every stuck user fails it
+    cases = ElementTree.parse(junit).getroot().iter("testcase")
+    (bob,) = [case.find("failure") for case in cases if case.get("name") == "bob@contoso.com"]
+    assert bob is not None and bob.text is not None
+    assert bob.text.endswith(", in Azure AD" if bob_in else ", not in Azure AD")
+
+
+def test_a_restart_before_bob_was_created_frees_him_only_where_the_export_gives_no_time(tmp_path: Path) -> None:
+    """The tester's case: a restart at 10:00 PST, after bob failed with UserNotFound (09:10) and
+    before he was created in Azure AD (11:58:40): not freed, not in the advice. An export that
+    gives no createdDateTime (one UPN a line) says nothing of when: as before, he is freed."""
+    restart = ("--restart-at", "2026-11-25T10:00:00-08:00")
+    shipped = json.loads(invoke("report", "--format", "json", *SHIPPED, *restart, DEMO).stdout)
+    assert shipped["what_if"]["users_freed"] == []
+    assert shipped["what_if"]["users_not_in_azure_ad"] == ["heidi@contoso.com", "bob@contoso.com"]
+    advice = summary_advice(*SHIPPED, "--now", "2026-11-25T10:00:00-08:00")[0]
+    assert advice.endswith("(export of 2026-11-25T15:55:00-08:00), 1 overdue user (ivan@contoso.com).")
+    upns = tmp_path / "upns.txt"
+    upns.write_text("".join(f"{upn}\n" for upn in read_cloud_users(EXPORT).upns))
+    plain = ("--cloud-users", str(upns), "--cloud-users-as-of", TAKEN)
+    undated = json.loads(invoke("report", "--format", "json", *plain, *restart, DEMO).stdout)
+    assert (undated["what_if"]["users_freed"], undated["what_if"]["time_saved_s"]) == (
+        ["bob@contoso.com"], 83405.885,
+    )
+    assert summary_advice(*plain, "--now", "2026-11-25T10:00:00-08:00")[0].endswith(
+        "1 waiting user (bob@contoso.com) up to 23h 10m sooner and 1 overdue user (ivan@contoso.com)."
+    )

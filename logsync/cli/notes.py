@@ -131,6 +131,7 @@ def judge(opts: Common, env: Env, **extra: Any) -> Analysis:
         text = unnamed_text(unnamed, analysis.result.unnamed_at, explained=True)
         env.stderr.write(f"logsync: {text}\n")
     note_outdated(analysis.cloud.outdated if analysis.cloud is not None else (), opts, env)
+    note_created_later(analysis, opts, env)
     return analysis
 
 
@@ -161,6 +162,28 @@ def note_outdated(outdated: Collection[str], opts: Common, env: Env) -> None:
             f"logsync: {count_of(len(outdated), 'user')} of the Azure AD export "
             f"({visible(names)}) failed with UserNotFound after it was taken: whether Azure AD "
             "holds them now, a newer export would tell\n"
+        )
+
+
+def note_created_later(analysis: Analysis, opts: Common, env: Env) -> None:
+    """Say which users listed the Azure AD export holds, but created there after the time
+    judged at (its `createdDateTime`): every output says they were not in Azure AD then."""
+    cloud, as_of = analysis.cloud, analysis.as_of
+    if cloud is None or opts.quiet:
+        return
+    later = [
+        user.upn
+        for user in analysis.users
+        if user.in_azure_ad is False and cloud.created_after(user.upn, as_of)
+    ]
+    if later:
+        from ..render import count_of
+
+        names = ", ".join(later[:3]) + (", …" if len(later) > 3 else "")
+        env.stderr.write(
+            f"logsync: {count_of(len(later), 'user')} of the Azure AD export ({visible(names)}) "
+            f"{'was' if len(later) == 1 else 'were'} created there after "
+            f"{opts.display.iso(as_of)} (createdDateTime): not in Azure AD as of then\n"
         )
 
 
