@@ -94,9 +94,12 @@ COUNTED = RowSpec(kinds=frozenset(), located=frozenset())
 """What is wanted of a piece of copies (`Piece.copies`): no row, its counts only."""
 
 
-def read_for_counts(name: str, options: ReadOptions, stats: InputStats, piece: Piece) -> None:
-    """Read a piece of an input for its counts only, into `stats` (a piece of copies, see
-    `Piece.copies`; the runs inside a piece, see `reading.placed_runs`)."""
+def read_for_counts(
+    name: str, options: ReadOptions, stats: InputStats, piece: Piece | None = None
+) -> None:
+    """Read a piece of an input (or the whole of it) for its counts only, into `stats` (a piece
+    of copies, see `Piece.copies`; the runs inside a piece or a small input, see
+    `reading.placed_runs` and `reading.small_runs`)."""
     deque(input_rows(name, options, stats, COUNTED, piece=piece), maxlen=0)
 
 

@@ -11,6 +11,8 @@ shared records apart one by one (`pipeline.EventStream`)."""
 
 from __future__ import annotations
 
+import os
+from collections import deque
 from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import NamedTuple
 
@@ -24,8 +26,9 @@ from .bulk import (
     rotated_ends,
 )
 from .memory import fewer_collections
-from .merge import BackwardJump, RunSpan
-from .pipeline import EventStream, ReadOptions
+from .merge import BackwardJump, RunSpan, events_in_order
+from .pipeline import EventStream, ReadOptions, read_input
+from .sampling import PEEK
 from .seams import Piece, piece_spans, record_by_record, skipped_by
 from .sources import InputStats, Progress, siblings_among
 from .tracker import Row
@@ -100,6 +103,7 @@ def read_rows(
             break
         except BackwardJump as jump:
             progress = None
+            jump = _placed(jump, options)
             if fast and (_noted(missed, jump) or _read_as_stream(jump.name)):
                 # a run the samples missed (or the runs of a packed input read as a stream):
                 # its seams looked for near the lines where time went back as well, then each
@@ -225,7 +229,7 @@ def events_reading(names: Sequence[str], options: ReadOptions, written: bool) ->
     logsync events`). Where the format is one the printers write straight from the text
     (`written`), one input, or runs that meet at most at their ends, are read one run after
     another (see `in_sequence`); else the inputs are merged by the event stream."""
-    how = how_to_read(names, options, stdin=False)
+    how = small_runs(names, options, how_to_read(names, options, stdin=False))
     options = options._replace(after=how.after)
     if written and len(names) == 1 and not how.split:
         return EventsReading(((names[0], None),), how, options, {})  # (whatever its format)
@@ -234,6 +238,47 @@ def events_reading(names: Sequence[str], options: ReadOptions, written: bool) ->
         return EventsReading(None, how, options, {})
     runs, how, counted = ordered
     return EventsReading(runs, how, options._replace(after=how.after), counted)
+
+
+def small_runs(names: Sequence[str], options: ReadOptions, how: Reading) -> Reading:
+    """`how`, where no input too small to be sampled inside (`sampling.PEEK` at each end: its
+    first and last times only) holds runs; else the reading with their seams looked for where
+    time goes back, found by reading each such input once for its counts (a few thousand lines
+    at most). `events` writes as it reads: a run found then could not be merged back; the
+    other commands look for it where their reading finds it (`read_rows`)."""
+    missed: dict[str, list[int]] = {}
+    for name in names:
+        if name in how.split or not _small(name):
+            continue
+        try:
+            read_for_counts(name, options._replace(after=how.after), InputStats(name))
+        except BackwardJump as jump:
+            line = _placed(jump, options._replace(after=how.after)).line
+            if line:
+                missed[name] = [line]
+    if not missed:
+        return how
+    found = how_to_read(names, options, stdin=False, unpack=True, missed=missed)
+    return found if missed.keys() <= found.split.keys() else how
+
+
+def _small(name: str) -> bool:
+    """Whether an input is a file too small to be sampled inside: its text is read at once."""
+    return not packed(name) and os.path.isfile(name) and os.path.getsize(name) <= 2 * PEEK
+
+
+def _placed(jump: BackwardJump, options: ReadOptions) -> BackwardJump:
+    """`jump`, with the line where time goes back found where the reading did not say (a small
+    input is read as one block: `chunks.RowReader` knows the block, not the line), by reading
+    the input's records one by one (a few thousand at most)."""
+    if jump.line or not _small(jump.name):
+        return jump
+    try:
+        events = read_input(jump.name, options, InputStats(jump.name))
+        deque(events_in_order(events, jump.name, None), maxlen=0)
+    except BackwardJump as found:
+        return found
+    return jump
 
 
 def in_sequence(

@@ -261,3 +261,42 @@ def test_a_piece_of_copies_is_read_once_before_anything_is_written(
     assert [entry for entry in read if entry[1]] == [(copies, True)]
     assert len(result.stdout.splitlines()) == 1 + 3041
     assert "2,000 records found in more than one input or run" in result.stderr
+
+
+def test_a_small_file_of_runs_is_merged_by_time_though_it_is_sampled_at_its_ends_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`type CloudUserSync.log CloudUserSync.lo_ > all.log` of the rotated sample: 24 KB, read
+    at its two ends only, whose times meet (the .log's first, the .lo_'s last). `events` wrote
+    it in file order ("events are in file order"), and `report` read it record by record."""
+    import csv
+    import io
+
+    from logsync import pipeline, reading
+    from logsync.sampling import PEEK
+
+    rotated = SAMPLES / "rotated"
+    path = tmp_path / "all.log"
+    path.write_bytes(
+        (rotated / "CloudUserSync.log").read_bytes() + (rotated / "CloudUserSync.lo_").read_bytes()
+    )
+    assert path.stat().st_size <= 2 * PEEK
+    monkeypatch.setattr(pipeline, "split_event_runs", None)  # never held in memory
+    monkeypatch.setattr(pipeline, "EventStream", None)  # never merged record by record
+    monkeypatch.setattr(reading, "EventStream", None)
+
+    def rows(arguments: list[str]) -> tuple[list[tuple[str, ...]], str]:
+        result = runner.invoke(app, ["events", "--format", "csv", *arguments])
+        assert result.exit_code == 0, result.output
+        table = list(csv.reader(io.StringIO(result.stdout)))
+        return [tuple(row[:2] + row[4:]) for row in table], result.stderr  # (not file and line)
+
+    merged, note = rows([str(path)])
+    assert (merged, len(merged)) == (rows([str(rotated)])[0], 1 + 91 + 92)
+    assert note == (
+        f"logsync: {path}: time goes back once (logs pasted together?); its 2 runs are merged "
+        "by time\n"
+    )
+    report = runner.invoke(app, ["report", "--all", "--format", "json", str(path)])
+    pair = runner.invoke(app, ["report", "--all", "--format", "json", str(rotated)])
+    assert json.loads(report.stdout)["users"] == json.loads(pair.stdout)["users"]

@@ -447,5 +447,3 @@ def parse_fail_on(
     if "fixable" in chosen and not cloud:
         raise UsageError(FIXABLE_NEEDS_EXPORT)
     return frozenset(chosen)
-
-
