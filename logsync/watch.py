@@ -21,6 +21,7 @@ from .pipeline import (
     ReadOptions,
     detection_sample,
     ensure_connector,
+    ensure_known,
     ensure_records,
     followed_format,
 )
@@ -234,7 +235,7 @@ class Watcher:
 
     def _check(self) -> None:
         """The input check of every command, on what the logs hold so far (once they hold
-        something): records, and records of the connector."""
+        something): records, records of the connector, and one of them known."""
         if self._checked:
             return
         held = [stats for stats in (self.rotated, self.stats) if stats.lines]
@@ -243,6 +244,7 @@ class Watcher:
         for stats in held:
             ensure_records(stats.path, stats)
         ensure_connector(held)
+        ensure_known(held, heard=self.tracker.log.first is not None)
         self._checked = True
 
     def as_of(self, wall: datetime) -> datetime:
