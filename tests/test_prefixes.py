@@ -1,26 +1,160 @@
-"""Logs with something put before every line, and the input check that no reading of the
-connector's records that finds none of its messages judges it (`pipeline.ensure_known`)."""
+"""Logs with something put before every line (`formats.prefixes`): a Markdown list's bullet or
+number, a terminal's or a ticket's timestamp, a host; and the input check that no reading of
+the connector's records that finds none of its messages judges it (`pipeline.ensure_known`)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from logsync.cli import app
+from logsync.formats import aspasted, prefixes
 
 from .conftest import SAMPLES
-from .test_as_pasted import DEMO_TEXT, write
+from .test_as_pasted import BLOG_QUOTES, DEMO_TEXT, EXCERPT_TEXT, answers, quoted, write
 
 runner = CliRunner()
 
+DEMO = str(SAMPLES / "CloudUserSync.log")
 NOW = "--now=2026-11-25T16:10:00-08:00"
 
 
 def prefixed(text: str, prefix: Callable[[int], str]) -> str:
     """Text with `prefix(number)` before each of its lines (numbered from 1)."""
     return "".join(prefix(n) + line for n, line in enumerate(text.splitlines(keepends=True), 1))
+
+
+def clock(n: int) -> str:
+    """A terminal's time of line `n` (a second apart)."""
+    return f"{16 + n // 3600:02d}:{n // 60 % 60:02d}:{n % 60:02d}"
+
+
+PREFIXES: dict[str, Callable[[int], str]] = {
+    "a Markdown list, -": lambda n: "- ",
+    "a Markdown list, *": lambda n: "* ",
+    "a list of bullets": lambda n: "\u2022 ",
+    "numbered 1.": lambda n: f"{n}. ",
+    "numbered 1), aligned right": lambda n: f"{n:>5}) ",
+    "a terminal's timestamp": lambda n: f"[2026-11-25 {clock(n)}] ",
+    "an ISO timestamp with its fraction": lambda n: f"2026-11-25T{clock(n)}.{n % 1000:03d}Z ",
+    "a time alone": lambda n: f"{clock(n)} ",
+    "a timestamp with AM and PM": lambda n: f"[11/25/2026 {n % 12 + 1}:{n % 60:02d}:07 {'AP'[n % 2]}M] ",
+    "a host and a bar": lambda n: "SCCM01 | ",
+    "a bullet, then a time": lambda n: f"- [{clock(n)}] ",
+    "a timestamp, then grep -n's number": lambda n: f"[{clock(n)}] {n}:",
+}
+
+
+@pytest.mark.parametrize("how", list(PREFIXES))
+def test_the_demo_log_with_a_prefix_before_each_line_gives_the_answers_of_the_log(
+    tmp_path: Path, how: str
+) -> None:
+    """Each line was read as a record whose message (`- SMS_EXECUTIVE started ...`) is none the
+    catalogue knows: no user, no cycle, and `check --fail-on stuck,failed` passed."""
+    clean = answers(DEMO)
+    assert clean[1]["stuck"] == 4 and len(clean[0]) == 10
+    assert answers(write(tmp_path, prefixed(DEMO_TEXT, PREFIXES[how]))) == clean
+
+
+def test_check_of_the_demo_log_as_a_markdown_list_fails_as_on_the_log(tmp_path: Path) -> None:
+    """The tester's case: `ok: no waiting, overdue or failed user` (exit 0), where the log
+    fails with 5 users."""
+    path = write(tmp_path, prefixed(DEMO_TEXT, lambda n: "- "))
+    result = runner.invoke(app, ["check", NOW, "--fail-on", "stuck,failed", path])
+    assert (result.exit_code, result.stdout.splitlines()) == (1, [
+        "bob@contoso.com\twaiting\tUserNotFound\texpected recovery 2026-11-26T09:15:03.266-08:00",
+        "heidi@contoso.com\twaiting\tUserNotFound\texpected recovery 2026-11-26T10:15:03.710-08:00",
+        "erin@contoso.com\twaiting\tUserNotFound\texpected recovery 2026-11-26T14:35:05.634-08:00",
+        "ivan@contoso.com\toverdue\tUserNotFound\texpected recovery 2026-11-25T08:25:04.296-08:00 "
+        "passed, no retry logged",
+        "dave@contoso.com\tfailed\tLicenseLimitReached\tno automatic retry",
+        "FAIL: 5 users (3 waiting, 1 overdue, 1 failed), limit 0 as of "
+        "2026-11-25T16:10:00-08:00; 1 pending user not counted by --fail-on stuck,failed",
+    ])
+    report = json.loads(runner.invoke(app, ["report", NOW, "--format", "json", path]).stdout)
+    assert (report["inputs"][0]["records"], report["summary"]["cycles"]) == (3041, 398)
+    assert report["connector"]["state"] == "running"
+
+
+def test_the_events_of_a_prefixed_log_keep_their_lines(tmp_path: Path) -> None:
+    path = write(tmp_path, prefixed(DEMO_TEXT, lambda n: f"[2026-11-25 {clock(n)}] "))
+    result = runner.invoke(app, ["events", "--kind", "user_add_failed", "--format", "csv", path])
+    clean = runner.invoke(app, ["events", "--kind", "user_add_failed", "--format", "csv", DEMO])
+    rows = result.stdout.splitlines()
+    assert len(rows) == 8 and rows[1:] == [
+        row.replace(DEMO, path) for row in clean.stdout.splitlines()[1:]
+    ]
+
+
+@pytest.mark.parametrize(
+    "prefix", ["- ", "1. ", "* "], ids=["a Markdown list", "numbered", "bullets"]
+)
+@pytest.mark.parametrize("text", [BLOG_QUOTES, EXCERPT_TEXT], ids=["the blog post's quotes",
+                                                                  "SPEC's excerpt"])
+def test_pasted_lines_as_a_list_give_the_answers_of_the_lines(
+    tmp_path: Path, prefix: str, text: str
+) -> None:
+    """A ticket's list of the blog post's quotes, or of an excerpt under its dates: the list's
+    marks are taken off, the excerpt's dates stay its times."""
+    listed = "".join(
+        (prefix.replace("1", str(n)) if line.strip() else "") + line
+        for n, line in enumerate(text.splitlines(keepends=True), 1)
+    )
+    assert answers(write(tmp_path, listed)) == answers(write(tmp_path, text, "as is.txt"))
+
+
+def test_a_prefix_on_a_reply_s_lines_is_taken_off_inside_the_quoting(tmp_path: Path) -> None:
+    path = write(tmp_path, quoted(prefixed(DEMO_TEXT, lambda n: f"{n}. "), "> "))
+    assert answers(path) == answers(DEMO)
+
+
+# -- what is no prefix --------------------------------------------------------------------------
+
+
+def line_prefix(text: str) -> str | None:
+    """The shape of the prefix `aspasted.pasting` finds before the text's lines (None: none)."""
+    found = aspasted.pasting(text)
+    return None if found is None or found.line_prefix is None else found.line_prefix.pattern
+
+
+def test_a_prefix_is_taken_off_only_where_four_in_five_lines_carry_one_of_one_shape() -> None:
+    lines = DEMO_TEXT.splitlines(keepends=True)[:100]
+    most = "".join(("- " if n % 5 else "") + line for n, line in enumerate(lines))  # (4 in 5)
+    assert line_prefix(most) == "\\-[ \\t]+"
+    fewer = "".join(("- " if n % 4 else "") + line for n, line in enumerate(lines))  # (3 in 4)
+    assert line_prefix(fewer) is None
+    two_shapes = "".join(("- " if n % 2 else "* ") + line for n, line in enumerate(lines))
+    assert line_prefix(two_shapes) is None
+
+
+def test_an_excerpt_s_dates_and_the_times_of_lines_with_no_trailer_are_no_prefix() -> None:
+    """Lines the catalogue knows as they stand tell no prefix: an excerpt's, whose date before
+    a message is its time (a list of them: the list's mark alone is); nor is a time before a
+    message with no trailer, which may be its own (a list of them is refused: no record)."""
+    listed = "".join(("- " if line.strip() else "") + line for line in EXCERPT_TEXT.splitlines(True))
+    assert line_prefix(listed) == "\\-[ \\t]+"
+    assert aspasted.pasting(EXCERPT_TEXT) is None
+    assert line_prefix(prefixed(BLOG_QUOTES, lambda n: f"[2026-11-25 {clock(n)}] ")) is None
+    assert line_prefix(prefixed(BLOG_QUOTES, lambda n: f"[{n}] ")) == "\\[\\d+\\][ \\t]+"
+
+
+def test_words_before_a_message_in_a_reply_are_no_prefix() -> None:
+    """Sentences that quote a message differ in shape: no prefix, and their words stay; the
+    same messages as a list lose its marks."""
+    messages = [
+        "Failed to add user bob@contoso.com; reason UserNotFound",
+        "NotifyAccountAddition - SCCM user to add = bob@contoso.com",
+        "Total received users to add from SCCM = 0, Total Successfully added users to Cloud = 0",
+    ]
+    said = ["Hi team, we keep seeing ", "and then ", "Since yesterday: "]
+    assert line_prefix("".join(f"{a}{b}\n" for a, b in zip(said, messages, strict=True))) is None
+    assert line_prefix("".join(f"  * {message}\n" for message in messages)) == "[ \\t]*\\*[ \\t]+"
 
 
 # -- nothing known is nothing to judge ----------------------------------------------------------
@@ -61,3 +195,54 @@ def test_a_log_none_of_whose_many_records_is_a_known_message_is_refused(tmp_path
         "FAIL: no waiting, overdue or failed user; connector: connector_stopped as of "
         "2023-02-26T20:19:12.431-08:00",
     )
+
+
+# -- any prefix of one shape --------------------------------------------------------------------
+
+EXCERPT = "".join(DEMO_TEXT.splitlines(keepends=True)[2400:2700])
+"""300 lines of the demo log: bob's failure, heidi held back, Mallory added."""
+
+ATOMS: dict[str, Callable[[int], str]] = {
+    "-": lambda n: "-",
+    "*": lambda n: "*",
+    "+": lambda n: "+",
+    "bullet": lambda n: "\u2022",
+    "en dash": lambda n: "\u2013",
+    "1.": lambda n: f"{n}.",
+    "1)": lambda n: f"{n})",
+    "(1)": lambda n: f"({n})",
+    "#1": lambda n: f"#{n}",
+    "[time]": lambda n: f"[{clock(n)}]",
+    "date and time": lambda n: f"2026-11-25 {clock(n)}",
+    "<time>": lambda n: f"<{clock(n)}>",
+    "[ISO]": lambda n: f"[2026-11-25T{clock(n)}.{n:06d}+01:00]",
+    "host": lambda n: "SCCM01",
+    "level": lambda n: "INFO",
+    "[component]": lambda n: "[SMS_CLOUD_USERSYNC]",
+    "syslog": lambda n: f"Nov 25 {clock(n)} sccm01",
+}
+SEPARATORS = (" ", "  ", "\t", " | ", " - ", ": ")
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(
+    st.tuples(st.sampled_from(list(ATOMS)), st.sampled_from(SEPARATORS)), min_size=1, max_size=3
+))
+def test_any_prefix_of_one_shape_gives_the_answers_of_the_log(
+    tmp_path: Path, parts: list[tuple[str, str]]
+) -> None:
+    """A prefix of one shape: one to three marks, numbers, stamps or words, each with its
+    separator. One longer than `MAX_PREFIX` may not be taken off (but a search's number at
+    its start): never an all-clear, the log is refused (or read as the log)."""
+    clean = answers(write(tmp_path, EXCERPT, "clean.log"))
+    assert [(u["upn"], u["state"]) for u in clean[0]] == [
+        ("bob@contoso.com", "waiting"),
+        ("heidi@contoso.com", "waiting"),
+        ("Mallory.Admin@Contoso.com", "synced"),
+    ]
+    prefix = lambda n: "".join(ATOMS[atom](n) + sep for atom, sep in parts)  # noqa: E731
+    path = write(tmp_path, prefixed(EXCERPT, prefix), "prefixed.log")
+    if max(len(prefix(n)) for n in range(1, 301)) <= prefixes.MAX_PREFIX:
+        assert answers(path) == clean
+    else:
+        assert runner.invoke(app, ["check", "--fail-on", "stuck", path]).exit_code in (1, 2)

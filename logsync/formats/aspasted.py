@@ -22,6 +22,7 @@ untouched: a log read straight from disk costs one look at its start.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, deque
 from collections.abc import Iterator
 
@@ -29,7 +30,8 @@ from ..errors import InputError
 from ..patterns import deferred
 from ..sources import InputStats, display_name
 from . import copies, cuts, joins, paste, sms, wholes
-from .common import CUT_OFF, GAP_LINE, gap_mark, is_blank, physical_lines
+from .common import CUT_OFF, GAP_LINE, gap_mark, is_blank, line_chunks, physical_lines
+from .prefixes import prefix_shape, prefixed, unprefixed
 from .quoting import QUOTE_RE, QUOTED_RE, quoted_starts, unquoted_lines
 from .wholes import MESSAGES, TRACE
 
@@ -57,6 +59,7 @@ class Pasting:
         "cut_off",
         "entities",
         "indent",
+        "line_prefix",
         "nbsp",
         "numbered",
         "numbered_inside",
@@ -84,10 +87,13 @@ class Pasting:
         cut_off: int | None = None,
         indent: str = "",
         *, trailing: bool = False, run_together: bool = False, tabs: bool = False,
-        numbered_inside: bool = False,
+        numbered_inside: bool = False, line_prefix: re.Pattern[str] | None = None,
     ) -> None:
         self.numbered_inside = numbered_inside
         """Numbered by a search inside the quoting (its output quoted): taken off after it."""
+        self.line_prefix = line_prefix
+        """The shape of what a list, a terminal or a ticket put before every line (`- `, `1. `,
+        a timestamp; see `prefixes`): taken off inside any quoting and numbering."""
         self.indent = indent
         self.tabs = tabs
         """Lines indented with tabs: shown as spaces (every 8 columns, as `fmt` and `fold`
@@ -142,6 +148,8 @@ class Pasting:
             lines = unquoted_lines(lines, self.prefix)
         if self.numbered_inside:
             lines = (copies.unnumbered(line) for line in lines)
+        if self.line_prefix is not None:
+            lines = (unprefixed(line, self.line_prefix) for line in lines)
         if self.tabs:
             lines = map(joins.tabs_shown, lines)
         if self.indent:
@@ -168,6 +176,7 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
     if (
         not (searched or entities or nbsp or QUOTED_RE.search(sample))
         and sms.count_records("\n" + sample) is not None
+        and not prefixed(sample)
     ):
         return None  # every line a record (or blank): a log as written, the usual case
     if nbsp:
@@ -210,6 +219,9 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         numbered_inside = not numbered and copies.numbered(lines)
         if numbered_inside:
             lines = [copies.unnumbered(line) for line in lines]
+    line_prefix = prefix_shape(lines)
+    if line_prefix is not None:
+        lines = [unprefixed(line, line_prefix) for line in lines]
     width = cut_off = None
     run_together = False
     shown = [joins.tabs_shown(line) for line in lines]
@@ -229,8 +241,8 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         wide = lengths[(len(lengths) - 1) * 9 // 10] > narrowest
         # (message lines cut inside their words, `fold`: not the blog post's short lines)
         wide = wide or (cut and usual > MIN_CHECKED_WIDTH)
-        if entities and not wide:  # (most pieces much narrower: see `_escaped_width`)
-            usual = _escaped_width(lines, whole_by)
+        if entities and not wide:  # (most pieces much narrower: see `cuts.escaped_width`)
+            usual = cuts.escaped_width(lines, whole_by, MIN_WIDTH)
             cut, wide = cuts.cut_at(lines, usual, whole_by, quoting), usual > MIN_WIDTH
         if not wide and whole_by == MESSAGES and lengths[-1] > MIN_WIDTH:
             wide, usual = True, lengths[-1]  # (a few wrapped lines: the widest piece's width)
@@ -245,13 +257,14 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
             joined = lines if width is None else _unwrapped(iter(lines), width, whole_by, cut)
             cut_off = usual if cuts.cut_off(list(joined), usual, usual < narrowest) else None
     changed = quoted or width is not None or numbered or padded or entities or nbsp or cut_off
-    if not (changed or run_together or trailing):
+    if not (changed or run_together or trailing or line_prefix is not None):
         return None
     cut = width is not None and cut
     indent = indent if width is not None else ""
     return Pasting(
         quoted, width, whole_by, cut, prefix, numbered, padded, entities, nbsp, cut_off, indent,
         trailing=trailing, run_together=run_together, tabs=tabs, numbered_inside=numbered_inside,
+        line_prefix=line_prefix,
     )
 
 
@@ -271,18 +284,6 @@ def _checked(lines: list[str], whole_by: str) -> bool:
 
 _DATED_RE = deferred(r"\s*" + paste.STAMP + r"(?:\s{2,}|\t|\s*$)")
 """A dated line's start: its date (and time) then its message, or the line's end (wrapped)."""
-
-
-def _escaped_width(lines: list[str], whole_by: str) -> int:
-    """The width of a text escaped as HTML, then wrapped, whose lines are mostly narrow (a record
-    wrapped at 70 to 76 breaks before its trailer and its time, 42 and 36 columns escaped): the
-    widest line, or just wider than `MIN_WIDTH` (a few records' lines may all be narrower), at
-    which nine in ten breaks are explained (in columns; a reply's wider lines explain few)."""
-    breaks = cuts.breaks(lines, whole_by)
-    for width in sorted({MIN_WIDTH + 1, *map(copies.columns, lines)}, reverse=True):
-        if sum(joins.broken(*pair, width, True) for pair in breaks) * 10 >= len(breaks) * 9:
-            return width
-    return 0
 
 
 def undone(
@@ -308,7 +309,7 @@ def undone(
         return [_unmarked(chunk) for chunk in head], map(_unmarked, rest)
     lines = found.undo(map(_unmarked, _lines(head, rest)), stats)
     # (a place it leaves lines out: `--`)
-    chunks = _chunks(GAP_LINE if gap_mark(line) else line for line in lines)
+    chunks = line_chunks(GAP_LINE if gap_mark(line) else line for line in lines)
     size = sum(map(len, head))
     again: list[str] = []
     for chunk in chunks:
@@ -351,20 +352,6 @@ def _unmarked(text: str) -> str:
 def _lines(head: list[str], rest: Iterator[str]) -> Iterator[str]:
     yield from physical_lines(iter(head))
     yield from physical_lines(rest)
-
-
-def _chunks(lines: Iterator[str], size: int = 1 << 16) -> Iterator[str]:
-    """Lines as text chunks that end at line breaks (the last one too)."""
-    batch: list[str] = []
-    length = 0
-    for line in lines:
-        batch.append(line)
-        length += len(line) + 1
-        if length >= size:
-            yield "\n".join(batch) + "\n"
-            batch, length = [], 0
-    if batch:
-        yield "\n".join(batch) + "\n"
 
 
 def _unwrapped(

@@ -175,6 +175,21 @@ def physical_lines(chunks: Iterator[str]) -> Iterator[str]:
         yield from lines
 
 
+def line_chunks(lines: Iterator[str], size: int = 1 << 16) -> Iterator[str]:
+    """Lines as text chunks that end at line breaks (the last one too): `physical_lines`
+    undone."""
+    batch: list[str] = []
+    length = 0
+    for line in lines:
+        batch.append(line)
+        length += len(line) + 1
+        if length >= size:
+            yield "\n".join(batch) + "\n"
+            batch, length = [], 0
+    if batch:
+        yield "\n".join(batch) + "\n"
+
+
 def non_record(
     raw: str, line: int, stats: InputStats, problem: str | None = None
 ) -> Iterator[Unparsed]:

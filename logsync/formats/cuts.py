@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import pairwise
 
-from . import joins, wholes
+from . import copies, joins, wholes
 from .common import CUT_OFF, is_blank
 from .wholes import MESSAGES, TRACE
 
@@ -59,6 +59,18 @@ def cut_at(lines: list[str], width: int, whole_by: str, quoting: int = 0) -> boo
         return not wrapped and (cut > 0 or _spaced_both_ways(spaced))
     share = 4 if cut >= 2 and not wrapped else 10  # (three in four, else nine in ten)
     return cut >= wrapped and exact * share >= len(continued) * (share - 1)
+
+
+def escaped_width(lines: list[str], whole_by: str, min_width: int) -> int:
+    """The width of a text escaped as HTML, then wrapped, whose lines are mostly narrow (a record
+    wrapped at 70 to 76 breaks before its trailer and its time, 42 and 36 columns escaped): the
+    widest line, or just wider than `min_width` (a few records' lines may all be narrower), at
+    which nine in ten breaks are explained (in columns; a reply's wider lines explain few)."""
+    pairs = breaks(lines, whole_by)
+    for width in sorted({min_width + 1, *map(copies.columns, lines)}, reverse=True):
+        if sum(joins.broken(*pair, width, True) for pair in pairs) * 10 >= len(pairs) * 9:
+            return width
+    return 0
 
 
 def cut_off(lines: list[str], width: int, narrow: bool = False) -> bool:

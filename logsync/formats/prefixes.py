@@ -1,0 +1,124 @@
+"""What a tool or a person puts before every line of a log it shows, beside a search's names and
+numbers (`copies`) and e-mail quoting (`quoting`): a Markdown list's bullet or number (`- `,
+`1. `), a terminal's or a ticket's timestamp (`[2026-11-25 16:00:01] `), a host or a level.
+
+Such a prefix is told by where the connector's words begin: only a line whose message the
+catalogue knows once the prefix is off, and does not know with it, shows a prefix. The prefix
+is taken off where nearly every line carries one of one shape (its numbers and its spaces
+aside), so a word of a message is never taken for one, nor an excerpt's date for a prefix
+(its message is known with it), nor a time before a message with no trailer (its own)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+
+from .. import events
+from . import wholes
+from .common import gap_mark, is_blank
+
+MAX_PREFIX = 64
+"""A prefix is at most this many characters."""
+
+_PIECE_RE = re.compile(r"\d+|\b[AaPp][Mm]\b|[ \t]+|.", re.DOTALL)
+"""The pieces of a prefix's shape: a number (any), a clock's AM or PM (either), a run of spaces
+(any), or one other character (itself)."""
+
+
+HEAD_LINES = 50
+"""Lines of a text's start that tell whether it is prefixed (see `prefixed`)."""
+
+
+def prefixed(sample: str) -> bool:
+    """Whether the text that starts with `sample` carries a prefix before each line: told from
+    its first lines (a look at a log's start, as every log read from disk costs)."""
+    return prefix_shape(sample.split("\n", HEAD_LINES)[:HEAD_LINES]) is not None
+
+
+def prefix_shape(lines: list[str]) -> re.Pattern[str] | None:
+    """The shape of the prefix that four in five of these lines (but `grep -C`'s `--` and
+    other marks of lines left out) carry, told by the lines whose message is known only after
+    it; None where they carry none. CMTrace's records (whose message may span lines) are
+    never taken for prefixed."""
+    lines = [line for line in lines if not (is_blank(line) or gap_mark(line))]
+    if not lines or any("<![LOG[" in line for line in lines):
+        return None
+    shapes = Counter(
+        _pattern(line[:start]) for line in lines if (start := _message_start(line)) is not None
+    )
+    if not shapes:
+        return None
+    found = re.compile(shapes.most_common(1)[0][0])
+    carried = sum(1 for line in lines if found.match(line))
+    return found if carried * 5 >= len(lines) * 4 else None
+
+
+def unprefixed(line: str, prefix: re.Pattern[str]) -> str:
+    """The line without the prefix it starts with (a line without one, as it is)."""
+    match = prefix.match(line)
+    return line[match.end() :] if match else line
+
+
+def _message_start(line: str) -> int | None:
+    """Where a known message (or an excerpt's date before one) begins on a line whose message
+    is none the catalogue knows, after a prefix of some character that is no space, `~` or
+    letter or digit before it; None where it begins at the line's start, or nowhere."""
+    trailer = line.rfind("$$<")
+    message = line if trailer < 0 else line[:trailer]
+    known = wholes.known if trailer < 0 else _known_message  # (a trailer's record: no date)
+    if known(line if trailer < 0 else message):
+        return None
+    starts = _starts()
+    for start in range(1, min(len(message), MAX_PREFIX + 1)):
+        if message[start - 1].isalnum() or not (
+            message[start].isdigit()
+            or message[start : start + 4] in starts
+            or message[start : start + 3] in _DATE_WORDS
+        ):
+            continue  # (a message or a date begins at a word, after a prefix's mark or space)
+        if known(line[start:] if trailer < 0 else message[start:]):
+            prefix = line[:start]
+            # (a message with no trailer: a time before it may be its own, `10:23:54 AM  ...`)
+            timed = trailer < 0 and _TIMED_RE.search(prefix) is not None
+            return start if prefix.strip(" \t~") and not timed else None
+    return None
+
+
+_TIMED_RE = re.compile(r"\d[:/.-]\d")
+"""A clock's or a date's digits (`10:23`, `9/14`, `2014-09`)."""
+
+
+def _known_message(message: str) -> bool:
+    """Whether an SMS-trace record's message is one the catalogue knows."""
+    return events.classify(message.strip())[0] != "message"
+
+
+@lru_cache(maxsize=1)
+def _starts() -> frozenset[str]:
+    """The first four characters of each message the catalogue knows."""
+    return frozenset(start[:4] for start in events.phrase_starts())
+
+
+_DATE_WORDS = frozenset((
+    "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun",
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+))
+"""The words a pasted excerpt's date may begin with (`Sun 9/14/2014`, `Sep 14, 2014`)."""
+
+
+def _pattern(prefix: str) -> str:
+    """A regex of the prefix's shape (see `_PIECE_RE`)."""
+    pieces: list[str] = []
+    for piece in _PIECE_RE.findall(prefix):
+        if piece.isspace() and not pieces:
+            pieces.append(r"[ \t]*")  # (numbers aligned right: `  9. `, ` 10. `)
+        elif piece.isdecimal():
+            pieces.append(r"\d+")
+        elif piece.lower() in ("am", "pm"):
+            pieces.append("[AaPp][Mm]")
+        elif piece.isspace():
+            pieces.append(r"[ \t]+")
+        else:
+            pieces.append(re.escape(piece))
+    return "".join(pieces)
