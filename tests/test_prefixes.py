@@ -1,6 +1,7 @@
 """Logs with something put before every line (`formats.prefixes`): a Markdown list's bullet or
-number, a terminal's or a ticket's timestamp, a host; and the input check that no reading of
-the connector's records that finds none of its messages judges it (`pipeline.ensure_known`)."""
+number, a terminal's or a ticket's timestamp, a host; Outlook's links after addresses
+(`formats.copies.unlinked`); and the input check that no reading of the connector's records
+that finds none of its messages judges it (`pipeline.ensure_known`)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ runner = CliRunner()
 
 DEMO = str(SAMPLES / "CloudUserSync.log")
 NOW = "--now=2026-11-25T16:10:00-08:00"
+EXPORT = str(SAMPLES / "azure-ad-users.csv")
+TAKEN = "2026-11-25 15:55 -08:00"
 
 
 def prefixed(text: str, prefix: Callable[[int], str]) -> str:
@@ -195,6 +198,57 @@ def test_a_log_none_of_whose_many_records_is_a_known_message_is_refused(tmp_path
         "FAIL: no waiting, overdue or failed user; connector: connector_stopped as of "
         "2023-02-26T20:19:12.431-08:00",
     )
+
+
+# -- Outlook's links after addresses ------------------------------------------------------------
+
+
+def linked(text: str, target: Callable[[str], str] = lambda address: address) -> str:
+    """Text as Outlook's plain text shows it: each address followed by its link."""
+    import re
+
+    return re.sub(
+        r"[A-Za-z.]+@[Cc]ontoso\.com", lambda m: f"{m[0]}<mailto:{target(m[0])}>", text
+    )
+
+
+@pytest.mark.parametrize(
+    "target", [str, str.upper], ids=["to the address", "to the address in capitals"]
+)
+def test_addresses_shown_with_their_links_are_the_users_names(
+    tmp_path: Path, target: Callable[[str], str]
+) -> None:
+    """`bob@contoso.com<mailto:bob@contoso.com>` was the user's name: `--user bob@contoso.com`
+    matched nobody, and no user was found in the Azure AD export."""
+    path = write(tmp_path, linked(DEMO_TEXT, target))
+    assert answers(path) == answers(DEMO)
+    named = runner.invoke(app, ["report", NOW, "--user", "bob@contoso.com", path])
+    assert (named.exit_code, named.stdout) == (0, (
+        "bob@contoso.com\twaiting\tUserNotFound\t2026-11-25T09:10:08.462-08:00\t"
+        "2026-11-25T09:10:08.462-08:00\t1\t2026-11-26T09:10:08.462-08:00\t"
+        "2026-11-26T09:15:03.266-08:00\t61503.266\t-\t-\t-\n"
+    ))
+    cloud = ["--cloud-users", EXPORT, "--cloud-users-as-of", TAKEN, "--format", "json"]
+    document = json.loads(runner.invoke(app, ["report", NOW, *cloud, path]).stdout)
+    assert {u["upn"]: u["in_azure_ad"] for u in document["users"]} == {
+        "bob@contoso.com": True,
+        "heidi@contoso.com": False,
+        "erin@contoso.com": False,
+        "ivan@contoso.com": True,
+        "dave@contoso.com": True,
+    }
+
+
+def test_a_link_to_another_address_stays(tmp_path: Path) -> None:
+    """Only a link to the address it follows is a mail client's: another is the text's."""
+    path = write(tmp_path, linked(DEMO_TEXT))
+    other = write(tmp_path, linked(DEMO_TEXT, lambda address: "x" + address), "other.log")
+    users = [u["upn"] for u in answers(path)[0]]
+    assert users[:2] == ["bob@contoso.com", "heidi@contoso.com"]
+    assert [u["upn"] for u in answers(other)[0]][:2] == [
+        "bob@contoso.com<mailto:xbob@contoso.com>",
+        "heidi@contoso.com<mailto:xheidi@contoso.com>",
+    ]
 
 
 # -- any prefix of one shape --------------------------------------------------------------------

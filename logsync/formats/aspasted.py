@@ -60,6 +60,7 @@ class Pasting:
         "entities",
         "indent",
         "line_prefix",
+        "mailto",
         "nbsp",
         "numbered",
         "numbered_inside",
@@ -88,7 +89,11 @@ class Pasting:
         indent: str = "",
         *, trailing: bool = False, run_together: bool = False, tabs: bool = False,
         numbered_inside: bool = False, line_prefix: re.Pattern[str] | None = None,
+        mailto: bool = False,
     ) -> None:
+        self.mailto = mailto
+        """Addresses shown with their links, as Outlook's plain text shows them (see
+        `copies.unlinked`): shown alone first."""
         self.numbered_inside = numbered_inside
         """Numbered by a search inside the quoting (its output quoted): taken off after it."""
         self.line_prefix = line_prefix
@@ -138,6 +143,8 @@ class Pasting:
             lines = map(copies.unescaped, lines)
         if self.nbsp:
             lines = (line.replace("\xa0", " ") for line in lines)
+        if self.mailto:
+            lines = map(copies.unlinked, lines)
         if self.trailing:
             lines = (line.rstrip(" \t") for line in lines)
         if self.padded:
@@ -173,14 +180,17 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
     if entities:
         sample = copies.unescaped(sample)
     nbsp = "\xa0" in sample  # (also `&nbsp;`)
+    mailto = copies.linked(sample)
     if (
-        not (searched or entities or nbsp or QUOTED_RE.search(sample))
+        not (searched or entities or nbsp or mailto or QUOTED_RE.search(sample))
         and sms.count_records("\n" + sample) is not None
         and not prefixed(sample)
     ):
         return None  # every line a record (or blank): a log as written, the usual case
     if nbsp:
         sample = sample.replace("\xa0", " ")
+    if mailto:
+        sample = copies.unlinked(sample)
     lines = [line for line in sample.split("\n")[:-1] if not is_blank(line)][:max_lines]
     if not lines:
         return None
@@ -257,14 +267,14 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
             joined = lines if width is None else _unwrapped(iter(lines), width, whole_by, cut)
             cut_off = usual if cuts.cut_off(list(joined), usual, usual < narrowest) else None
     changed = quoted or width is not None or numbered or padded or entities or nbsp or cut_off
-    if not (changed or run_together or trailing or line_prefix is not None):
+    if not (changed or mailto or run_together or trailing or line_prefix is not None):
         return None
     cut = width is not None and cut
     indent = indent if width is not None else ""
     return Pasting(
         quoted, width, whole_by, cut, prefix, numbered, padded, entities, nbsp, cut_off, indent,
         trailing=trailing, run_together=run_together, tabs=tabs, numbered_inside=numbered_inside,
-        line_prefix=line_prefix,
+        line_prefix=line_prefix, mailto=mailto,
     )
 
 

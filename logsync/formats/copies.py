@@ -1,5 +1,6 @@
 """What copying a log's lines did to them, beside quoting and wrapping (`aspasted`): a
-search's names and numbers before each line, a console window's padding, HTML entities."""
+search's names and numbers before each line, a console window's padding, HTML entities, a mail
+client's links after addresses."""
 
 from __future__ import annotations
 
@@ -42,6 +43,39 @@ def unescaped(text: str) -> str:
     from html import unescape
 
     return unescape(text)
+
+
+_LINK_RE = re.compile(r"<mailto:([^\s<>]+)>", re.IGNORECASE)
+"""The link a mail client's plain text shows after an address (Outlook's
+`bob@contoso.com<mailto:bob@contoso.com>`)."""
+_BEFORE_ADDRESS = frozenset(" \t=:;,<>()[]\"'")
+"""The characters an address shown with its link follows (else it begins earlier)."""
+
+
+def linked(sample: str) -> bool:
+    """Whether a text shows an address with its link (see `unlinked`)."""
+    return any(_address_end(sample, link) for link in _LINK_RE.finditer(sample))
+
+
+def unlinked(text: str) -> str:
+    """`text` with each address that is shown with its link (`bob@contoso.com<mailto:bob@
+    contoso.com>`) shown alone: only where the link is to that address (case aside)."""
+    pieces: list[str] = []
+    last = 0
+    for link in _LINK_RE.finditer(text):
+        if _address_end(text, link):
+            pieces.append(text[last : link.start()])
+            last = link.end()
+    return text if not pieces else "".join(pieces) + text[last:]
+
+
+def _address_end(text: str, link: re.Match[str]) -> bool:
+    """Whether the link follows the address it is to: the whole word before it (case aside)."""
+    target, end = link[1], link.start()
+    start = end - len(target)
+    if start < 0 or (start > 0 and text[start - 1] not in _BEFORE_ADDRESS):
+        return False
+    return text[start:end].casefold() == target.casefold()
 
 
 def columns(line: str) -> int:
