@@ -122,13 +122,11 @@ def detection_sample(head: Sequence[str]) -> str:
     text = "".join(head).replace("\0", "")
     if len(text) <= LONG_LINE or "\n" not in text[: len(text) - 1]:
         return text[:DETECT_SAMPLE]
-    lines = text.split("\n")
-    kept = [line for line in lines[:-1] if len(line) <= LONG_LINE]
+    *whole, last = text.split("\n")
+    kept = [line for line in whole if len(line) <= LONG_LINE]
     if not kept:
         return text[:DETECT_SAMPLE]
-    if len(lines[-1]) <= LONG_LINE:
-        kept.append(lines[-1])
-    return "\n".join(kept)[:DETECT_SAMPLE]
+    return "\n".join(kept + [last] * (len(last) <= LONG_LINE))[:DETECT_SAMPLE]
 
 
 def followed_format(sample: str, options: ReadOptions) -> tuple[Pasting | None, str | None]:
