@@ -1317,6 +1317,23 @@ def test_a_log_copied_from_a_web_page_gives_the_answers_of_the_log(
     assert answers(write(tmp_path, text(DEMO_TEXT))) == clean
 
 
+@pytest.mark.parametrize("hidden", ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"])
+def test_characters_that_show_as_nothing_are_no_part_of_a_reason_or_a_name(
+    tmp_path: Path, hidden: str
+) -> None:
+    """A web page's or a chat's zero-width characters after `UserNotFound` and inside each UPN
+    read as another reason and other users: bob failed "with no automatic retry", carol
+    recovered was failed, `check --fail-on stuck` passed; after every line of an excerpt, its
+    lines were said to be "cut off at 110 columns"."""
+    text = DEMO_TEXT.replace("UserNotFound  $$", f"UserNotFound{hidden}  $$")
+    text = text.replace("@contoso.com", f"@{hidden}contoso.com")
+    assert answers(write(tmp_path, text)) == answers(str(SAMPLES / "CloudUserSync.log"))
+    gate = runner.invoke(app, ["check", "--fail-on", "stuck", write(tmp_path, text)])
+    assert gate.stdout.splitlines()[-1].startswith("FAIL: 4 users (3 waiting, 1 overdue)")
+    excerpt = "".join(f"{line}{hidden}\n" for line in EXCERPT_TEXT.splitlines())
+    assert answers(write(tmp_path, excerpt)) == answers(str(SAMPLES / "pasted" / "ticket.txt"))
+
+
 # -- as pasted: escaped as HTML and hard wrapped -------------------------------------------------
 
 

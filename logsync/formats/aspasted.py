@@ -114,7 +114,8 @@ class Pasting:
         """Copied from a web page or a ticket as HTML: `&lt;`, `&gt;`, `&amp;` for `<`, `>`,
         `&` (see `copies.escaped`): decoded first; wrapped after, its lines were wider."""
         self.nbsp = nbsp
-        """Non-breaking spaces (U+00A0) for spaces, as a rich-text or web copy has them."""
+        """Non-breaking spaces (U+00A0) for spaces, and characters that show as nothing, as a
+        rich-text or web copy has them (see `copies.spaced`)."""
         self.padded = padded
         """Records end with spaces after their trailer (copied from a console window, which
         fills each line to its width): taken off first (see `copies.unpadded`)."""
@@ -142,7 +143,7 @@ class Pasting:
         if self.entities:
             lines = map(copies.unescaped, lines)
         if self.nbsp:
-            lines = (line.replace("\xa0", " ") for line in lines)
+            lines = map(copies.plainly_spaced, lines)
         if self.mailto:
             lines = map(copies.unlinked, lines)
         if self.trailing:
@@ -179,7 +180,7 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
     entities = copies.escaped(sample)
     if entities:
         sample = copies.unescaped(sample)
-    nbsp = "\xa0" in sample  # (also `&nbsp;`)
+    nbsp = copies.spaced(sample)  # (also `&nbsp;`)
     mailto = copies.linked(sample)
     if (
         not (searched or entities or nbsp or mailto or QUOTED_RE.search(sample))
@@ -188,7 +189,7 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
     ):
         return None  # every line a record (or blank): a log as written, the usual case
     if nbsp:
-        sample = sample.replace("\xa0", " ")
+        sample = copies.plainly_spaced(sample)
     if mailto:
         sample = copies.unlinked(sample)
     lines = [line for line in sample.split("\n")[:-1] if not is_blank(line)][:max_lines]

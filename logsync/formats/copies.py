@@ -1,6 +1,6 @@
 """What copying a log's lines did to them, beside quoting and wrapping (`aspasted`): a
 search's names and numbers before each line, a console window's padding, HTML entities, a mail
-client's links after addresses."""
+client's links after addresses, a rich-text copy's spacing."""
 
 from __future__ import annotations
 
@@ -15,6 +15,24 @@ _ENTITY_RE = re.compile(r"&(?:lt|gt|amp|quot|nbsp|#39|#x27);")
 """The entities HTML writes for the characters of a log's lines (and for non-breaking
 spaces)."""
 _WIDER = str.maketrans({"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&#x27;"})
+
+_HIDDEN_RE = re.compile("[\u200b\u200c\u200d\u2060\u00ad]|(?<=.)\ufeff")
+"""Characters a web page, a chat or a rich-text copy puts inside words that show as nothing:
+zero-width spaces and joiners, the word joiner, soft hyphens, a byte order mark inside a line
+(one at a line's start is a file's: see `decoding`)."""
+
+
+def spaced(text: str) -> bool:
+    """Whether a text holds a rich-text copy's spacing: non-breaking spaces, characters that
+    show as nothing (`UserNotFound\u200b` reads as `UserNotFound`, and is another reason)."""
+    return "\xa0" in text or _HIDDEN_RE.search(text) is not None
+
+
+def plainly_spaced(text: str) -> str:
+    """`text` with spaces for non-breaking ones and without the characters that show as
+    nothing (see `spaced`)."""
+    return _HIDDEN_RE.sub("", text.replace("\xa0", " "))
+
 
 NUMBERED_RE = re.compile(
     r" *\d+\t"
