@@ -12,7 +12,8 @@ from .bulk import LOCATED_KINDS, RowSpec
 from .cloud import in_azure_ad, restart_helps
 from .errors import UsageError
 from .formats.paste import ensure_times
-from .pipeline import ReadOptions, ensure_connector, ensure_known
+from .known import ensure_known
+from .pipeline import ReadOptions, ensure_connector
 from .reading import Feed, read_rows
 from .sites import one_connector
 from .sources import (
@@ -267,8 +268,8 @@ def analyze(
         as_of = resolve_now(cutoff.when, reference, option) or cutoff.when
         before_input(as_of, inputs, last, option)
         tracker.feed_rows(late)  # (judged as of T: the sibling logs' rows up to T count)
-    if require_connector:
-        ensure_known(inputs, heard=tracker.log.first is not None)
+    if require_connector and (cutoff is None or not cutoff.left_out):  # (--now before them)
+        ensure_known(inputs, tracker.log.first is not None, options)
     what_if = as_of if restart_at is not None else None
     if cloud is not None:  # users the log failed after the export was taken: not known there
         cloud = cloud.outdated_by(tracker.users.values())

@@ -266,29 +266,6 @@ def ensure_connector(inputs: Sequence[InputStats]) -> None:
     raise UsageError(f"{names}: no {CONNECTOR} records{holds}")
 
 
-UNKNOWN_ONLY = 10
-"""Records of the connector, none of them a message it is known to write, that leave an input
-nothing to judge (see `ensure_known`). The connector writes known ones at every cycle's start
-and end and every minute it waits for its certificate; fewer are a few of its other lines,
-judged as a log with no cycle."""
-
-
-def ensure_known(inputs: Sequence[InputStats], heard: bool) -> None:
-    """A command that judges the connector needs a message of it that the catalogue knows
-    (`heard`: a record of a known kind was read). Inputs whose many records of the connector
-    are none (a prefix before each line that is not undone, messages worded otherwise) would
-    be judged a connector with no cycle and no user, and a gate on users would pass."""
-    unread = [s for s in inputs if not s.sibling and s.connector_records >= UNKNOWN_ONLY]
-    if heard or not unread:
-        return
-    raise InputError(
-        display_name(unread[0].path),
-        f"none of its {unread[0].connector_records:,} {CONNECTOR} records is a message the "
-        "connector is known to write (a cycle, a user's addition, a start, a certificate "
-        "wait): nothing to judge; give the log's lines as the connector wrote them",
-    )
-
-
 class EventStream:
     """All inputs' events, merged by instant; `inputs` fills in as the stream is read."""
 

@@ -16,12 +16,12 @@ from .errors import InputError
 from .events import CAUSE_KINDS
 from .follow import Follower, rotated_path
 from .formats.aspasted import Pasting, undone_piece
+from .known import ensure_known
 from .merge import merge_batches
 from .pipeline import (
     ReadOptions,
     detection_sample,
     ensure_connector,
-    ensure_known,
     ensure_records,
     followed_format,
 )
@@ -244,7 +244,7 @@ class Watcher:
         for stats in held:
             ensure_records(stats.path, stats)
         ensure_connector(held)
-        ensure_known(held, heard=self.tracker.log.first is not None)
+        ensure_known(held, self.tracker.log.first is not None, self.options)
         self._checked = True
 
     def as_of(self, wall: datetime) -> datetime:

@@ -1,7 +1,7 @@
 """Logs with something put before every line (`formats.prefixes`): a Markdown list's bullet or
 number, a terminal's or a ticket's timestamp, a host; Outlook's links after addresses
 (`formats.copies.unlinked`); and the input check that no reading of the connector's records
-that finds none of its messages judges it (`pipeline.ensure_known`)."""
+that finds none of its messages judges it (`known.ensure_known`)."""
 
 from __future__ import annotations
 
@@ -300,3 +300,34 @@ def test_any_prefix_of_one_shape_gives_the_answers_of_the_log(
         assert answers(path) == clean
     else:
         assert runner.invoke(app, ["check", "--fail-on", "stuck", path]).exit_code in (1, 2)
+
+
+@pytest.mark.parametrize("through", ["file", "stdin"])
+@pytest.mark.parametrize("search", ["UserDeltaSync", "removed from cloud", "NotifyAccount"])
+def test_a_search_of_known_messages_no_rule_needs_is_judged_as_before(
+    tmp_path: Path, through: str, search: str
+) -> None:
+    """`grep UserDeltaSync CloudUserSync.log`: many records, each a known message of a kind
+    that the tracker does not read (or reads without a cycle), is no log of unknown messages:
+    it was refused as one ("none of its 20 SMS_CLOUD_USERSYNC records is a message …"). Also
+    with a `--now` that leaves all but its first record out (found by hypothesis)."""
+    lines = [line for line in DEMO_TEXT.splitlines(keepends=True) if search in line][:20]
+    path = write(tmp_path, "".join(lines), "search.log")
+    given = {"input": "".join(lines)} if through == "stdin" else {}
+    arguments = ["check", "-"] if through == "stdin" else ["check", path]
+    result = runner.invoke(app, arguments, **given)  # type: ignore[arg-type]
+    assert result.exit_code == 1, result.stderr
+    assert "is a message the connector is known to write" not in result.stderr
+    first = lines[0].split("><")[1]  # (its time, as the trailer writes it)
+    cut = runner.invoke(app, ["check", "--now", _iso(first), path])
+    assert cut.exit_code == 1, cut.stderr
+
+
+def _iso(trailer_time: str) -> str:
+    """`11-24-2026 07:00:04.211+480` as ISO 8601 (the bias: UTC = local + bias)."""
+    date, clock_bias = trailer_time.split(" ")
+    month, day, year = date.split("-")
+    clock, bias = clock_bias[:-4], int(clock_bias[-4:])
+    hours, minutes = divmod(abs(bias), 60)
+    sign = "-" if bias > 0 else "+"
+    return f"{year}-{month}-{day}T{clock}{sign}{hours:02d}:{minutes:02d}"
