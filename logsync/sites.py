@@ -21,6 +21,10 @@ OVERLAP_SECONDS = 3600
 threads at a rotation's seam, far shorter than two sites' exports of a day."""
 
 
+EXCERPT_OVERLAP = 60
+"""How long pasted text may overlap a log given with it (seconds; see `_no_excerpt_of`)."""
+
+
 def one_connector(
     inputs: Sequence[InputStats], duplicates: int, runs: Mapping[str, Sequence[RunSpan]]
 ) -> None:
@@ -51,6 +55,7 @@ def one_connector(
         and stats.first_time is not None
         and stats.last_time is not None
     ]
+    _no_excerpt_of(inputs, spans)
     for (a_first, a_last, a), (b_first, b_last, b) in combinations(spans, 2):
         overlap = min(a_last, b_last) - max(a_first, b_first)
         if overlap > OVERLAP_SECONDS:
@@ -63,6 +68,30 @@ def one_connector(
                 "connectors (two sites?), which would be read as one; give one site's logs at "
                 "a time"
             )
+
+
+def _no_excerpt_of(
+    inputs: Sequence[InputStats], logs: Sequence[tuple[float, float, InputStats]]
+) -> None:
+    """Refuse pasted text (a ticket's excerpt) whose span lies within that of a log given with
+    it, or overlaps it by more than `EXCERPT_OVERLAP`: its times have no milliseconds and its
+    lines no thread, so its records cannot be told from the log's: an excerpt of that log would
+    count them twice (a failure twice, a user pending who was synced), another connector's
+    would mix with it."""
+    for pasted in inputs:
+        if pasted.format != "paste" or pasted.first_time is None or pasted.last_time is None:
+            continue
+        first, last = instant_key(pasted.first_time), instant_key(pasted.last_time)
+        for log_first, log_last, log in logs:
+            overlap = min(last, log_last) - max(first, log_first)
+            if (log_first <= first and last <= log_last) or overlap > EXCERPT_OVERLAP:
+                raise UsageError(
+                    f"{visible(display_name(pasted.path))} (pasted text) overlaps the span "
+                    f"of {visible(display_name(log.path))} ({iso(log.first_time)} to "
+                    f"{iso(log.last_time)}), and its records, with no milliseconds or thread, "
+                    "cannot be told from that log's: an excerpt of it would count them twice; "
+                    "give one of them"
+                )
 
 
 def _deepest_overlap(spans: Sequence[RunSpan]) -> tuple[RunSpan, RunSpan, float] | None:

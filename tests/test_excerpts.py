@@ -296,7 +296,8 @@ def test_a_pasted_excerpt_s_silence_between_its_records_is_no_stall(
 
 def test_a_pasted_excerpt_beside_a_log_hides_no_stall_outside_its_own_span(tmp_path: Path) -> None:
     """A few pasted lines given beside a log (from the review): the log's own silence of 3h 10m,
-    hours after the excerpt's last record, is still a stall."""
+    hours after the excerpt's last record, is still a stall. (Within the log's span, as here,
+    the excerpt is refused: its records, carol's failure, could not be told from the log's.)"""
     log = tmp_path / "CloudUserSync.log"
     log.write_bytes(b"".join([*LINES[:999], *LINES[1300:]]))
     excerpt = tmp_path / "ticket.txt"
@@ -304,6 +305,13 @@ def test_a_pasted_excerpt_beside_a_log_hides_no_stall_outside_its_own_span(tmp_p
         "11/24/2026 7:40:08 AM  NotifyAccountAddition - SCCM user to add = carol@contoso.com\n"
         "11/24/2026 7:40:08 AM  Failed to add user carol@contoso.com; reason UserNotFound\n"
     )
+    result = runner.invoke(
+        app, ["summary", "-f", "json", "--source-tz", "America/Los_Angeles", str(log), str(excerpt)]
+    )
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert "(pasted text) overlaps the span of" in result.stderr
+    log.write_bytes(b"".join([*LINES[:999], *LINES[1300:2000]]))  # (the excerpt a day after it)
+    excerpt.write_text(excerpt.read_text().replace("11/24/2026", "11/26/2026"))
     result = runner.invoke(
         app, ["summary", "-f", "json", "--source-tz", "America/Los_Angeles", str(log), str(excerpt)]
     )

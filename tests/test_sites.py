@@ -110,3 +110,47 @@ def test_the_deepest_overlap_of_runs_is_found_in_one_pass() -> None:
     assert _deepest_overlap([RunSpan(0, 3601, 1), RunSpan(0, 3601, 9)]) == (
         RunSpan(0, 3601, 1), RunSpan(0, 3601, 9), 3601
     )
+
+
+# bob's cycle of 09:10 on the 25th as a ticket quotes it (SPEC §1's excerpt form): the log's own
+# messages under the times the log viewer shows, to the second
+BOB_EXCERPT = """\
+11/25/2026 9:10:08 AM  NotifyAccountAddition - SCCM user to add = bob@contoso.com
+                       Failed to add user bob@contoso.com; reason UserNotFound
+11/25/2026 9:10:12 AM  Total received users to add from SCCM = 2, Total Successfully added users to Cloud = 1
+                       UserDeltaSync:- Users Added = 1, Users Removed = 0
+"""
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "refused"),
+    [
+        ("11/25/2026 9:10:08 AM", "11/25/2026 9:10:12 AM", True),  # within the log's span
+        ("11/25/2026 4:03:59 PM", "11/25/2026 4:06:00 PM", True),  # 60.644 s of it
+        ("11/25/2026 4:04:00 PM", "11/25/2026 4:06:00 PM", False),  # 59.644 s: a next export's
+        ("11/26/2026 9:10:08 AM", "11/26/2026 9:10:12 AM", False),  # the next day
+    ],
+    ids=["inside", "overlapping 60.6 s", "overlapping 59.6 s", "after"],
+)
+def test_a_ticket_excerpt_within_the_span_of_the_log_given_with_it_is_refused(
+    tmp_path: Path, first: str, last: str, refused: bool
+) -> None:
+    """Given with the log it was copied from (to the second, no thread), an excerpt's records
+    could not be told from the log's: they counted twice (bob `waiting` with 2 failures, ivan
+    `pending` where the log has him `overdue`, Mallory.Admin `pending` where she was synced)."""
+    ticket = tmp_path / "ticket.txt"
+    excerpt = BOB_EXCERPT.replace("11/25/2026 9:10:08 AM", first)
+    ticket.write_text(excerpt.replace("11/25/2026 9:10:12 AM", last))
+    demo = str(SAMPLES / "CloudUserSync.log")
+    zone = ["--source-tz", "America/Los_Angeles"]
+    result = runner.invoke(app, ["report", "--all", "--format", "json", *zone, demo, str(ticket)])
+    if not refused:
+        assert (result.exit_code, "pasted text" in result.stderr) == (0, False)
+        return
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.splitlines()[-1] == (
+        f"logsync: error: {ticket} (pasted text) overlaps the span of {demo} "
+        "(2026-11-24T06:59:55.211-08:00 to 2026-11-25T16:04:59.644-08:00), and its records, with "
+        "no milliseconds or thread, cannot be told from that log's: an excerpt of it would count "
+        "them twice; give one of them"
+    )
