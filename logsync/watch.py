@@ -16,7 +16,6 @@ from .errors import InputError
 from .events import CAUSE_KINDS
 from .follow import Follower, rotated_path
 from .formats.aspasted import Pasting, undone_piece
-from .known import ensure_known
 from .merge import merge_batches
 from .pipeline import (
     ReadOptions,
@@ -244,7 +243,6 @@ class Watcher:
         for stats in held:
             ensure_records(stats.path, stats)
         ensure_connector(held)
-        ensure_known(held, self.tracker.log.first is not None, self.options)
         self._checked = True
 
     def as_of(self, wall: datetime) -> datetime:

@@ -331,3 +331,27 @@ def _iso(trailer_time: str) -> str:
     hours, minutes = divmod(abs(bias), 60)
     sign = "-" if bias > 0 else "+"
     return f"{year}-{month}-{day}T{clock}{sign}{hours:02d}:{minutes:02d}"
+
+
+def test_a_log_of_the_connector_s_own_unknown_messages_is_judged_as_one_with_no_cycle(
+    tmp_path: Path,
+) -> None:
+    """Twelve of the connector's errors that the catalogue does not know, every five minutes:
+    they were refused as lines "not as the connector wrote them" (`summary` and `watch` quit);
+    the connector logged no cycle, as before. Only where most records hold a known message
+    after something put before them is the input refused."""
+    line = (
+        "ERROR: Exception while getting cloud user sync settings: The remote server returned an "
+        "error: (401) Unauthorized.  $$<SMS_CLOUD_USERSYNC><03-02-2026 08:{:02d}:01.000+300>"
+        "<thread=5616 (0x15F0)>\n"
+    )
+    path = write(tmp_path, "".join(line.format(5 * n) for n in range(12)), "CloudUserSync.log")
+    result = runner.invoke(app, ["check", path])
+    assert (result.exit_code, result.stdout.splitlines()[-1]) == (
+        1,
+        "FAIL: no waiting, overdue or failed user; connector: no_cycles as of "
+        "2026-03-02T08:55:01-05:00",
+    )
+    summary = runner.invoke(app, ["summary", "--format", "json", path])
+    assert summary.exit_code == 0, summary.stderr
+    assert [f["code"] for f in json.loads(summary.stdout)["findings"]] == ["no_cycles"]

@@ -85,6 +85,12 @@ def _message_start(line: str) -> int | None:
     return None
 
 
+def hides_a_message(message: str) -> bool:
+    """Whether an SMS-trace record's message, none the catalogue knows, is one it knows after
+    something put before it (see `_message_start`; the trailer it would end with is added)."""
+    return _message_start(f"{message}  $$<") is not None
+
+
 _TIMED_RE = re.compile(r"\d[:/.-]\d")
 """A clock's or a date's digits (`10:23`, `9/14`, `2014-09`)."""
 
