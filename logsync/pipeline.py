@@ -45,7 +45,9 @@ from .stats import Parts, joining
 DETECT_SAMPLE = 1 << 16
 """Characters at the start of an input that format detection looks at."""
 LONG_LINE = DETECT_SAMPLE // 4
-"""Lines longer than this are left out of the sample (see `detection_sample`)."""
+"""Lines longer than this are left out of the sample (see `detection_sample`), as long as the
+text held to find others stays under `MAX_LONG` characters."""
+MAX_LONG = 1 << 22
 MAX_PADDING = 1 << 26
 """Text held to find a sample past NUL padding at a log's start (a crash's, after rotation)."""
 
@@ -85,16 +87,17 @@ def open_input(
         stats.format = "sms-trace"
         return stats.format, chunks
     head: list[str] = []
-    held = line = short = 0  # (short: the characters of whole lines the sample keeps)
+    held = size = line = short = 0  # (short: the characters of whole lines the sample keeps)
     for chunk in chunks:
         head.append(chunk)
         held += len(chunk)
+        size += len(chunk) - chunk.count("\0")  # (NUL padding, a crash's, tells nothing)
         *ended, rest = chunk.split("\n")
         for part in ended:
-            line += len(part) - part.count("\0")  # (NUL padding, a crash's, tells nothing)
+            line += len(part) - part.count("\0")
             short, line = short + (line + 1 if line <= LONG_LINE else 0), 0
         line += len(rest) - rest.count("\0")
-        if short >= DETECT_SAMPLE or held >= MAX_PADDING:
+        if short >= DETECT_SAMPLE or size >= MAX_LONG or held >= MAX_PADDING:
             break
     if not head:
         stats.format = "empty"

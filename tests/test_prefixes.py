@@ -129,7 +129,7 @@ def line_prefix(text: str) -> str | None:
 def test_a_prefix_is_taken_off_only_where_four_in_five_lines_carry_one_of_one_shape() -> None:
     lines = DEMO_TEXT.splitlines(keepends=True)[:100]
     most = "".join(("- " if n % 5 else "") + line for n, line in enumerate(lines))  # (4 in 5)
-    assert line_prefix(most) == "\\-[ \\t]+"
+    assert line_prefix(most) == "[ \\t]*\\-[ \\t]+"
     fewer = "".join(("- " if n % 4 else "") + line for n, line in enumerate(lines))  # (3 in 4)
     assert line_prefix(fewer) is None
     two_shapes = "".join(("- " if n % 2 else "* ") + line for n, line in enumerate(lines))
@@ -141,10 +141,10 @@ def test_an_excerpt_s_dates_and_the_times_of_lines_with_no_trailer_are_no_prefix
     a message is its time (a list of them: the list's mark alone is); nor is a time before a
     message with no trailer, which may be its own (a list of them is refused: no record)."""
     listed = "".join(("- " if line.strip() else "") + line for line in EXCERPT_TEXT.splitlines(True))
-    assert line_prefix(listed) == "\\-[ \\t]+"
+    assert line_prefix(listed) == "[ \\t]*\\-[ \\t]+"
     assert aspasted.pasting(EXCERPT_TEXT) is None
     assert line_prefix(prefixed(BLOG_QUOTES, lambda n: f"[2026-11-25 {clock(n)}] ")) is None
-    assert line_prefix(prefixed(BLOG_QUOTES, lambda n: f"[{n}] ")) == "\\[\\d+\\][ \\t]+"
+    assert line_prefix(prefixed(BLOG_QUOTES, lambda n: f"[{n}] ")) == "[ \\t]*\\[\\d+\\][ \\t]+"
 
 
 def test_words_before_a_message_in_a_reply_are_no_prefix() -> None:
@@ -355,3 +355,55 @@ def test_a_log_of_the_connector_s_own_unknown_messages_is_judged_as_one_with_no_
     summary = runner.invoke(app, ["summary", "--format", "json", path])
     assert summary.exit_code == 0, summary.stderr
     assert [f["code"] for f in json.loads(summary.stdout)["findings"]] == ["no_cycles"]
+
+
+def test_a_link_after_an_address_that_begins_a_line_is_undone() -> None:
+    """Outlook's plain text wraps at 76 columns, so an address shown with its link often
+    begins a line: it was kept as `scott@contoso.com<mailto:scott@contoso.com>` (the link was
+    looked for after a space or a mark only)."""
+    from logsync.formats.copies import linked as shows_links
+    from logsync.formats.copies import unlinked
+
+    text = "user to add =\nscott@contoso.com<mailto:scott@contoso.com>\r\nFailed\n"
+    assert shows_links(text) is True
+    assert unlinked(text) == "user to add =\nscott@contoso.com\r\nFailed\n"
+
+
+@pytest.mark.parametrize(
+    ("level", "prefix"),
+    [
+        (lambda message: "ERROR" if "Failed" in message else "INFO", "[{}] "),
+        (lambda message: "WARN" if "Failed" in message else "INFO", "2026-11-25 16:00:01 {} "),
+    ],
+    ids=["[LEVEL]", "a time and a level"],
+)
+def test_a_prefix_whose_word_differs_from_line_to_line_is_one_shape(
+    tmp_path: Path, level: Callable[[str], str], prefix: str
+) -> None:
+    """A log aggregator's export: `[INFO] ` before most lines, `[ERROR] ` before the failures.
+    Only the most common was taken off: every failure was a plain message, bob `pending`."""
+    text = "".join(
+        prefix.format(level(line)) + line for line in EXCERPT.splitlines(keepends=True)
+    )
+    clean = answers(write(tmp_path, EXCERPT, "clean.log"))
+    assert answers(write(tmp_path, text, "levels.log")) == clean
+
+
+def test_numbers_aligned_right_past_a_hundred_are_one_shape(tmp_path: Path) -> None:
+    """`  9. `, ` 99. `, `100. `: with more lines of three digits than of fewer, the shape taken
+    was `\\d+\\.` without the spaces before it, three in four lines carried it, and the log was
+    refused."""
+    lines = EXCERPT.splitlines(keepends=True)
+    text = "".join(f"{n:>3}. {line}" for n, line in enumerate(lines, 1))
+    assert answers(write(tmp_path, text, "numbered.txt")) == answers(write(tmp_path, EXCERPT))
+
+
+def test_a_file_s_own_byte_order_mark_after_quoting_is_no_rich_text_spacing() -> None:
+    """`sed 's/^/> /'` of a log that begins with its byte order mark: the mark after `> ` was
+    taken for a rich-text copy's, and every line of the reply went through a regex (2.5 times
+    slower). A mark after a character of a line's text is one."""
+    from logsync.formats.copies import plainly_spaced, spaced
+
+    assert (spaced("> \ufeffSMS_EXECUTIVE started"), spaced("- \ufeffStarting")) == (False, False)
+    assert spaced("reason UserNotFound\ufeff  $$<") is True
+    assert plainly_spaced("\ufeffa\ufeffb\u00a0c\u200bd\n\ufeffe") == "\ufeffab cd\n\ufeffe"

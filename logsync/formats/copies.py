@@ -16,22 +16,31 @@ _ENTITY_RE = re.compile(r"&(?:lt|gt|amp|quot|nbsp|#39|#x27);")
 spaces)."""
 _WIDER = str.maketrans({"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&#x27;"})
 
-_HIDDEN_RE = re.compile("[\u200b\u200c\u200d\u2060\u00ad]|(?<=.)\ufeff")
+_HIDDEN = "\u200b\u200c\u200d\u2060\u00ad"
 """Characters a web page, a chat or a rich-text copy puts inside words that show as nothing:
-zero-width spaces and joiners, the word joiner, soft hyphens, a byte order mark inside a line
-(one at a line's start is a file's: see `decoding`)."""
+zero-width spaces and joiners, the word joiner, soft hyphens; and a byte order mark inside a
+line (not a file's own, at the start of a line or of the text, or after what was put before
+its first line: `> \ufeff…`, see `decoding`)."""
+_PLAIN = str.maketrans({"\xa0": " ", **dict.fromkeys(_HIDDEN)})
+_MARK_INSIDE_RE = re.compile("(?<=[^\\s>|#:*-])\ufeff")
+"""A byte order mark after a character of a line's text (not after quoting or a bullet)."""
 
 
 def spaced(text: str) -> bool:
     """Whether a text holds a rich-text copy's spacing: non-breaking spaces, characters that
     show as nothing (`UserNotFound\u200b` reads as `UserNotFound`, and is another reason)."""
-    return "\xa0" in text or _HIDDEN_RE.search(text) is not None
+    return (
+        "\xa0" in text
+        or any(hidden in text for hidden in _HIDDEN)
+        or ("\ufeff" in text and _MARK_INSIDE_RE.search(text) is not None)
+    )
 
 
 def plainly_spaced(text: str) -> str:
     """`text` with spaces for non-breaking ones and without the characters that show as
     nothing (see `spaced`)."""
-    return _HIDDEN_RE.sub("", text.replace("\xa0", " "))
+    text = text.translate(_PLAIN)
+    return _MARK_INSIDE_RE.sub("", text) if "\ufeff" in text else text
 
 
 NUMBERED_RE = re.compile(
@@ -66,7 +75,7 @@ def unescaped(text: str) -> str:
 _LINK_RE = re.compile(r"<mailto:([^\s<>]+)>", re.IGNORECASE)
 """The link a mail client's plain text shows after an address (Outlook's
 `bob@contoso.com<mailto:bob@contoso.com>`)."""
-_BEFORE_ADDRESS = frozenset(" \t=:;,<>()[]\"'")
+_BEFORE_ADDRESS = frozenset(" \t\r\n=:;,<>()[]\"'")
 """The characters an address shown with its link follows (else it begins earlier)."""
 
 

@@ -21,9 +21,11 @@ from .common import gap_mark, is_blank
 MAX_PREFIX = 64
 """A prefix is at most this many characters."""
 
-_PIECE_RE = re.compile(r"\d+|\b[AaPp][Mm]\b|[ \t]+|.", re.DOTALL)
-"""The pieces of a prefix's shape: a number (any), a clock's AM or PM (either), a run of spaces
-(any), or one other character (itself)."""
+_PIECE_RE = re.compile(r"\d+|\b[AaPp][Mm]\b|[A-Za-z]+|[ \t]+|.", re.DOTALL)
+"""The pieces of a prefix's shape: a number (any), a clock's AM or PM (either), a word (any,
+where the prefix has a mark or a digit besides: `[INFO] `, `[ERROR] `; else itself: a word
+alone before a message may be the start of one), a run of spaces (any), or one other character
+(itself)."""
 
 
 HEAD_LINES = 50
@@ -87,8 +89,19 @@ def _message_start(line: str) -> int | None:
 
 def hides_a_message(message: str) -> bool:
     """Whether an SMS-trace record's message, none the catalogue knows, is one it knows after
-    something put before it (see `_message_start`; the trailer it would end with is added)."""
-    return _message_start(f"{message}  $$<") is not None
+    something put before it, however long (at a word of its first `HIDDEN_WITHIN` characters):
+    a prefix not taken off (of two shapes, or longer than `MAX_PREFIX`)."""
+    starts = _starts()
+    return any(
+        message[start : start + 4] in starts
+        and not message[start - 1].isalnum()
+        and _known_message(message[start:])
+        for start in range(1, min(len(message), HIDDEN_WITHIN))
+    )
+
+
+HIDDEN_WITHIN = 512
+"""How far into a message `hides_a_message` looks for one the catalogue knows."""
 
 
 _TIMED_RE = re.compile(r"\d[:/.-]\d")
@@ -114,15 +127,17 @@ _DATE_WORDS = frozenset((
 
 
 def _pattern(prefix: str) -> str:
-    """A regex of the prefix's shape (see `_PIECE_RE`)."""
-    pieces: list[str] = []
-    for piece in _PIECE_RE.findall(prefix):
-        if piece.isspace() and not pieces:
-            pieces.append(r"[ \t]*")  # (numbers aligned right: `  9. `, ` 10. `)
-        elif piece.isdecimal():
+    """A regex of the prefix's shape (see `_PIECE_RE`); spaces before it are any (numbers
+    aligned right: `  9. `, ` 10. `, `100. `)."""
+    marked = any(not (c.isalpha() or c.isspace()) for c in prefix)
+    pieces: list[str] = [r"[ \t]*"]
+    for piece in _PIECE_RE.findall(prefix.lstrip(" \t")):
+        if piece.isdecimal():
             pieces.append(r"\d+")
         elif piece.lower() in ("am", "pm"):
             pieces.append("[AaPp][Mm]")
+        elif piece.isalpha() and piece.isascii() and marked:
+            pieces.append("[A-Za-z]+")
         elif piece.isspace():
             pieces.append(r"[ \t]+")
         else:
