@@ -132,7 +132,7 @@ UserOpt = Annotated[
     typer.Option(
         "--user", "-u", metavar="GLOB",
         help="Only users whose whole UPN matches this glob, case-insensitive (repeatable), as "
-        "'bob*' or '*@contoso.com'.",
+        "'bob*' or '*@contoso.com'. An empty value is refused.",
         show_default=False,
     ),
 ]
