@@ -87,17 +87,16 @@ def open_input(
         stats.format = "sms-trace"
         return stats.format, chunks
     head: list[str] = []
-    held = size = line = short = 0  # (short: the characters of whole lines the sample keeps)
+    size = held = 0
     for chunk in chunks:
         head.append(chunk)
         held += len(chunk)
         size += len(chunk) - chunk.count("\0")  # (NUL padding, a crash's, tells nothing)
-        *ended, rest = chunk.split("\n")
-        for part in ended:
-            line += len(part) - part.count("\0")
-            short, line = short + (line + 1 if line <= LONG_LINE else 0), 0
-        line += len(rest) - rest.count("\0")
-        if short >= DETECT_SAMPLE or size >= MAX_LONG or held >= MAX_PADDING:
+        if size >= DETECT_SAMPLE and (
+            size >= MAX_LONG or len(detection_sample(head)) >= DETECT_SAMPLE
+        ):
+            break
+        if held >= MAX_PADDING:
             break
     if not head:
         stats.format = "empty"
@@ -123,7 +122,9 @@ def detection_sample(head: Sequence[str]) -> str:
     than `LONG_LINE` (a message of tens of kilobytes, or junk, tells nothing of the format and
     would fill the sample), unless the text holds no other line."""
     text = "".join(head).replace("\0", "")
-    if len(text) <= LONG_LINE or "\n" not in text[: len(text) - 1]:
+    half = LONG_LINE // 2  # (a longer line holds a whole block of `half` with no line break)
+    blocks = range(0, min(len(text), DETECT_SAMPLE), half)
+    if all("\n" in text[at : at + half] for at in blocks) or "\n" not in text[:-1]:
         return text[:DETECT_SAMPLE]
     *whole, last = text.split("\n")
     kept = [line for line in whole if len(line) <= LONG_LINE]

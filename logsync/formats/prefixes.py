@@ -35,7 +35,11 @@ HEAD_LINES = 50
 def prefixed(sample: str) -> bool:
     """Whether the text that starts with `sample` carries a prefix before each line: told from
     its first lines (a look at a log's start, as every log read from disk costs)."""
-    return prefix_shape(sample.split("\n", HEAD_LINES)[:HEAD_LINES]) is not None
+    lines = sample.split("\n", HEAD_LINES)[:HEAD_LINES]
+    starts = _starts()
+    if all(line.lstrip("\ufeff")[:4] in starts or is_blank(line) for line in lines[:-1]):
+        return False  # (each line begins with a message: a log as written, the usual case)
+    return prefix_shape(lines) is not None
 
 
 def prefix_shape(lines: list[str]) -> re.Pattern[str] | None:
