@@ -407,3 +407,88 @@ def test_a_file_s_own_byte_order_mark_after_quoting_is_no_rich_text_spacing() ->
     assert (spaced("> \ufeffSMS_EXECUTIVE started"), spaced("- \ufeffStarting")) == (False, False)
     assert spaced("reason UserNotFound\ufeff  $$<") is True
     assert plainly_spaced("\ufeffa\ufeffb\u00a0c\u200bd\n\ufeffe") == "\ufeffab cd\n\ufeffe"
+
+
+UNKNOWN_ERROR = (
+    "ERROR: Exception while getting cloud user sync settings: The remote server returned an "
+    "error: (401) Unauthorized.  $$<SMS_CLOUD_USERSYNC><03-02-2026 08:{:02d}:01.000+300>"
+    "<thread=5616 (0x15F0)>\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("hidden", "others", "refused"),
+    [(10, 0, True), (9, 0, False), (6, 4, True), (5, 5, False), (4, 6, False)],
+)
+def test_the_net_refuses_only_many_records_most_of_them_hiding_a_message(
+    tmp_path: Path, hidden: int, others: int, refused: bool
+) -> None:
+    """The boundaries of `known.ensure_known`: at least `UNKNOWN_ONLY` (10) records of the
+    connector, more than half of them a known message after something put before it (a
+    prefix of two shapes, `- `/`* `); the others the connector's own unknown errors."""
+    start = "Starting user delta sync, raise failure status messages = True  $$<SMS_CLOUD_USERSYNC>"
+    lines = [
+        f"{'- ' if n % 2 else '* '}{start}<03-02-2026 09:{n:02d}:00.000+300><thread=5616 (0x15F0)>\n"
+        for n in range(hidden)
+    ] + [UNKNOWN_ERROR.format(n) for n in range(others)]
+    path = write(tmp_path, "".join(lines), "CloudUserSync.log")
+    result = runner.invoke(app, ["check", path])
+    assert result.exit_code == (2 if refused else 1), result.stderr
+    assert ("is a message the connector is known to write" in result.stderr) is refused
+
+
+def test_a_link_is_taken_off_only_after_the_whole_address_it_is_to() -> None:
+    """`unlinked` alone: a link to another address, or after a longer word that ends as the
+    address, is the text's."""
+    from logsync.formats.copies import unlinked
+
+    assert unlinked("x bob@contoso.com<mailto:xbob@contoso.com>") == (
+        "x bob@contoso.com<mailto:xbob@contoso.com>"
+    )
+    assert unlinked("= xbob@contoso.com<mailto:bob@contoso.com>") == (
+        "= xbob@contoso.com<mailto:bob@contoso.com>"
+    )
+    assert unlinked("<bob@contoso.com<mailto:bob@contoso.com>>") == "<bob@contoso.com>"
+    assert unlinked("user:bob@contoso.com<mailto:bob@contoso.com>") == "user:bob@contoso.com"
+    assert unlinked("bob@contoso.com<mailto:bob@contoso.com>;") == "bob@contoso.com;"
+
+
+@pytest.mark.parametrize(
+    ("text", "spacing"),
+    [(">\ufeffSMS_EXECUTIVE", False), ("-\ufeffStarting", False), ("|\ufeffStarting", False),
+     ("x\ufeffStarting", True), ("e\u00adxample", True), ("a\u2060b", True), ("plain", False)],
+)
+def test_a_byte_order_mark_after_quoting_or_a_bullet_is_the_file_s(text: str, spacing: bool) -> None:
+    from logsync.formats.copies import spaced
+
+    assert spaced(text) is spacing
+
+
+@pytest.mark.parametrize(
+    ("prefix", "shape"),
+    [
+        ("[INFO] ", "[ \\t]*\\[[A-Za-z]+\\][ \\t]+"),
+        ("INFO ", "[ \\t]*INFO[ \\t]+"),  # (a word alone: itself, it may begin a message)
+        ("9:10:08 PM ", "[ \\t]*\\d+:\\d+:\\d+[ \\t]+[AaPp][Mm][ \\t]+"),
+        ("9:10:08 am ", "[ \\t]*\\d+:\\d+:\\d+[ \\t]+[AaPp][Mm][ \\t]+"),
+        ("[ÉTAT] ", "[ \\t]*\\[É[A-Za-z]+\\][ \\t]+"),  # (a letter past ASCII: itself)
+        ("  12. ", "[ \\t]*\\d+\\.[ \\t]+"),
+    ],
+)
+def test_the_shape_of_a_prefix(prefix: str, shape: str) -> None:
+    assert prefixes._pattern(prefix) == shape
+
+
+@pytest.mark.parametrize(
+    ("message", "hides"),
+    [
+        ("- Starting user delta sync, raise failure status messages = True", True),
+        ("xStarting user delta sync, raise failure status messages = True", False),
+        ("9Starting user delta sync, raise failure status messages = True", False),
+        ("x" * 500 + " Starting user delta sync, raise failure status messages = True", True),
+        ("x" * 520 + " Starting user delta sync, raise failure status messages = True", False),
+        ("- Starting nothing the catalogue knows", False),
+    ],
+)
+def test_a_message_hidden_behind_a_prefix_of_any_length(message: str, hides: bool) -> None:
+    assert prefixes.hides_a_message(message) is hides

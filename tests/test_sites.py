@@ -154,3 +154,26 @@ def test_a_ticket_excerpt_within_the_span_of_the_log_given_with_it_is_refused(
         "no milliseconds or thread, cannot be told from that log's: an excerpt of it would count "
         "them twice; give one of them"
     )
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "refused"),
+    [
+        ("9:00:00 AM", "9:00:00 AM", True),  # at the log's first instant: within it
+        ("10:00:00 AM", "10:00:00 AM", True),  # at its last
+        ("9:59:00 AM", "10:01:00 AM", False),  # overlapping it by 60 s exactly
+        ("9:58:59 AM", "10:01:00 AM", True),  # by 61 s
+    ],
+)
+def test_the_bounds_of_an_excerpt_that_overlaps_a_log(
+    tmp_path: Path, first: str, last: str, refused: bool
+) -> None:
+    start = f"{START}  $$<SMS_CLOUD_USERSYNC><03-02-2026 {{}}.000+300><thread=5616 (0x15F0)>\n"
+    log = tmp_path / "CloudUserSync.log"
+    log.write_text(start.format("09:00:00") + start.format("10:00:00"))
+    ticket = tmp_path / "ticket.txt"
+    ticket.write_text(f"3/2/2026 {first}  {START}\n3/2/2026 {last}  {START}\n")
+    zone = ["--source-tz", "America/New_York"]
+    result = runner.invoke(app, ["report", "--format", "json", *zone, str(log), str(ticket)])
+    assert result.exit_code == (2 if refused else 0), result.stderr
+    assert ("(pasted text) overlaps the span of" in result.stderr) is refused
