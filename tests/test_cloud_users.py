@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import os
+import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from xml.etree import ElementTree
@@ -212,18 +213,13 @@ def test_any_csv_export_gives_back_its_upns_in_any_case(
         row = list(other)
         row.insert(at, upn.swapcase())
         writer.writerow(row)
-    path = Path(tempdir()) / "users.csv"
-    path.write_text(buffer.getvalue(), encoding="utf-8")
-    export = read_cloud_users(str(path))
+    with tempfile.TemporaryDirectory() as folder:  # (a fixture's folder is one for every example)
+        path = Path(folder) / "users.csv"
+        path.write_text(buffer.getvalue(), encoding="utf-8")
+        export = read_cloud_users(str(path))
     assert export.upns == {upn.casefold() for upn in upns}
     assert export.malformed == 0
     assert all(export.has(upn) for upn in upns)
-
-
-def tempdir() -> str:
-    import tempfile
-
-    return tempfile.mkdtemp()
 
 
 # -- what the export changes ----------------------------------------------------------------
