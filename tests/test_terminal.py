@@ -295,8 +295,8 @@ def test_color_always_colours_a_pipe_in_the_human_format() -> None:
         (["check", "--max-stuck", "x"], None),
         (["nosuchcommand"], "logsync: error: no such command 'nosuchcommand'\n"),
         # (common slips get what to type instead)
-        (["--format", "json", "report", "x"], "logsync: error: no such option: --format (options go after the command: logsync report OPTIONS PATHS)\n"),
-        (["-q", "check"], "logsync: error: no such option: -q (options go after the command: logsync check OPTIONS PATHS)\n"),
+        (["--format", "json", "x.log"], "logsync: error: no such option: --format (name a command first: logsync COMMAND OPTIONS PATHS; logsync --help lists them)\n"),
+        (["--bogus", "report", "x"], "logsync: error: no such option: --bogus (Possible options: --user)\n"),
         (["help"], "logsync: error: no such command 'help' (logsync --help lists the commands; logsync COMMAND --help tells one)\n"),
         (["timeline"], "logsync: error: missing argument 'UPN'\n"),
         (["report", "--tz", "europe/nowhere", "x"], None),
@@ -309,6 +309,33 @@ def test_usage_errors_are_one_line(args: list[str], message: str | None) -> None
     assert len(err.splitlines()) == 1 and err.startswith("logsync: error: ")
     if message is not None:
         assert err == message
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (["--format", "json", "report"], ["report", "--format", "json"]),
+        (["-q", "--fail-on", "stuck", "check"], ["check", "-q", "--fail-on", "stuck"]),
+        (["--tz", "UTC", "--format", "text", "summary"], ["summary", "--tz", "UTC", "--format", "text"]),
+        # (a value that names a command is the option's: bob's timeline, as user 'check')
+        (["--user", "check", "--format=text", "check"], ["check", "--user", "check", "--format=text"]),
+        (["--format", "json", "timeline", "bob"], ["timeline", "bob", "--format", "json"]),
+    ],
+)
+def test_options_before_the_command_are_read_as_after_it(before: list[str], after: list[str]) -> None:
+    """SPEC §5: `logsync [OPTIONS] COMMAND [PATHS]...`."""
+    demo = str(SAMPLES / "CloudUserSync.log")
+    first = subprocess.run([LOGSYNC, *before, demo], capture_output=True, timeout=60)
+    second = subprocess.run([LOGSYNC, *after, demo], capture_output=True, timeout=60)
+    assert (first.returncode, first.stdout, first.stderr) == (second.returncode, second.stdout, second.stderr)
+    assert first.stdout or first.stderr.count(b"\n") >= 2
+
+
+def test_logsync_s_own_options_before_a_command_stay_its_own() -> None:
+    version = subprocess.run([LOGSYNC, "--version", "report"], capture_output=True, timeout=60)
+    assert version.returncode == 0 and version.stdout.startswith(b"logsync ")
+    helped = subprocess.run([LOGSYNC, "--help", "report"], capture_output=True, timeout=60)
+    assert helped.returncode == 0 and helped.stdout.startswith(b"Usage: logsync [OPTIONS] COMMAND")
 
 
 SHARED = ("--color", "--quiet", "--format", "--tz", "--input-format")

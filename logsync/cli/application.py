@@ -223,8 +223,12 @@ def main() -> None:
     try:  # (from here on, Ctrl-C ends quietly with 130: the commands' modules load too)
         from .commands import COMMANDS, load
 
-        load(_commands_run(sys.argv[1:], COMMANDS))
-        code = typer.main.get_command(app).main(prog_name="logsync", standalone_mode=False)
+        given = sys.argv[1:]
+        load(_commands_run(given, COMMANDS))
+        command = typer.main.get_command(app)
+        # (None: the framework reads sys.argv, expanding wildcards on Windows)
+        args = command_first(given, command) if given[:1] and given[0][:1] == "-" else None
+        code = command.main(args, prog_name="logsync", standalone_mode=False)
         sys.stdout.flush()
     except _Interrupted:
         sys.exit(130)
@@ -318,16 +322,58 @@ def _commands_run(args: list[str], commands: tuple[str, ...]) -> tuple[str, ...]
     return commands
 
 
+_OWN = frozenset(("--help", "--version", "--install-completion", "--show-completion"))
+"""The options of `logsync` itself, before any command."""
+
+
+def command_first(args: list[str], group: Any) -> list[str] | None:
+    """`args` with the options before the command moved after its name, as SPEC §5's synopsis
+    writes them (`logsync --format json report x.log` is `logsync report --format json x.log`);
+    None (as given) where they are `logsync`'s own (`--help`, `--version`) or are no run of options
+    and their values before a command. An option's value is told from the command's options,
+    so a value that names a command (`--user check check`) stays the option's."""
+    commands = getattr(group, "commands", None)  # (the framework's group of commands)
+    if not commands or "--" in args:
+        return None
+    for named, word in enumerate(args):
+        command = commands.get(word)
+        if command is None:
+            continue
+        before = args[:named]
+        if _OWN.intersection(before) or not _options_only(before, command):
+            continue
+        return [word, *before, *args[named + 1 :]]
+    return None
+
+
+def _options_only(words: list[str], command: Any) -> bool:
+    """Whether `words` are options of `command` and their values, and nothing else (a word the
+    command does not know as an option is taken for one with no value: the command then says
+    it has no such option)."""
+    takes_value = {
+        name
+        for param in command.params
+        if param.param_type_name == "option" and not param.is_flag and not param.count
+        for name in param.opts
+    }
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if not word.startswith("-") or word == "-":
+            return False
+        index += 2 if word in takes_value else 1
+    return index == len(words)
+
+
 def _usage_hint(args: list[str]) -> str:
-    """What to type instead, where a command line went wrong in a common way: options before
-    the command (`logsync --format json report`), or `logsync help`."""
+    """What to type instead, where a command line went wrong in a common way: options with no
+    command (`logsync --format json x.log`), or `logsync help`."""
     from .commands import COMMANDS
 
-    named = next((index for index, arg in enumerate(args) if arg in COMMANDS), None)
-    if named is not None and any(arg.startswith("-") for arg in args[:named]):
-        return f" (options go after the command: logsync {args[named]} OPTIONS PATHS)"
     if args[:1] == ["help"]:
         return " (logsync --help lists the commands; logsync COMMAND --help tells one)"
+    if args[:1] and args[0].startswith("-") and not set(args) & set(COMMANDS):
+        return " (name a command first: logsync COMMAND OPTIONS PATHS; logsync --help lists them)"
     return ""
 
 
