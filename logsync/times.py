@@ -189,7 +189,7 @@ _NAMED_ZONES = (
 )
 ZONE_FORMS = f"UTC, local, {_NAMED_ZONES}"
 """What a ZONE option takes, for --help and errors."""
-_ABBREVIATED = f"is a zone abbreviation, which several zones share: give {_NAMED_ZONES}"
+_ABBREVIATED = f"reads as a zone abbreviation, which names no one zone: give {_NAMED_ZONES}"
 
 
 def _unknown(name: str) -> str:

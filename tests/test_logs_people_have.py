@@ -901,7 +901,7 @@ def test_a_log_that_spans_the_others_leaves_no_hole_between_them(tmp_path: Path)
 
 
 ABBREVIATED = (
-    "is a zone abbreviation, which several zones share: give an offset such as -05:00, an IANA "
+    "reads as a zone abbreviation, which names no one zone: give an offset such as -05:00, an IANA "
     "name such as America/New_York or a Windows name such as Eastern Standard Time"
 )
 DEMO_SPAN = "2026-11-24T06:59:55.211-08:00 to 2026-11-25T16:04:59.644-08:00"
@@ -911,8 +911,8 @@ PASTED = str(SAMPLES / "pasted" / "ticket.txt")
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("2026-11-25 12:00 EST", "--now '2026-11-25 12:00 EST': 'EST' is a zone abbreviation, "
-         "which several zones share: give an offset such as -05:00, an IANA name such as "
+        ("2026-11-25 12:00 EST", "--now '2026-11-25 12:00 EST': 'EST' reads as a zone abbreviation, "
+         "which names no one zone: give an offset such as -05:00, an IANA name such as "
          "America/New_York or a Windows name such as Eastern Standard Time"),
         ("", "--now: an empty time: give now or a date and time (for example 2026-11-25T12:00 or "
          "'11/25/2026 12:00 PM')"),

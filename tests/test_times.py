@@ -147,7 +147,7 @@ def test_slash_dates_are_month_first_and_relative_times_follow_the_wall_clock() 
     japan = parse_when("2026-11-25 12:00 japan", "--now")
     assert japan.utcoffset() == timedelta(hours=9)  # an IANA name, not an abbreviation
     for abbreviation in ("est", "Cet", "pst", "gb", "gmt0bst"):
-        with pytest.raises(UsageError, match="is a zone abbreviation"):
+        with pytest.raises(UsageError, match="reads as a zone abbreviation"):
             parse_zone(abbreviation, "--tz")
 
 
@@ -357,8 +357,8 @@ def test_offsets_and_utc_read_in_a_common_form(text: str, expected: datetime) ->
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("Wed Nov 25 12:00:00 EST 2026", "'Wed Nov 25 12:00:00 EST 2026': 'EST' is a zone abbreviation, which several zones share: give an offset such as -05:00, an IANA name such as America/New_York or a Windows name such as Eastern Standard Time"),
-        ("2026-11-25 12:00 EST -0500", "'2026-11-25 12:00 EST -0500': 'EST' is a zone abbreviation, which several zones share: give an offset such as -05:00, an IANA name such as America/New_York or a Windows name such as Eastern Standard Time"),
+        ("Wed Nov 25 12:00:00 EST 2026", "'Wed Nov 25 12:00:00 EST 2026': 'EST' reads as a zone abbreviation, which names no one zone: give an offset such as -05:00, an IANA name such as America/New_York or a Windows name such as Eastern Standard Time"),
+        ("2026-11-25 12:00 EST -0500", "'2026-11-25 12:00 EST -0500': 'EST' reads as a zone abbreviation, which names no one zone: give an offset such as -05:00, an IANA name such as America/New_York or a Windows name such as Eastern Standard Time"),
         ("2026-11-25T12:00-05:00 America/New_York", "'2026-11-25T12:00-05:00 America/New_York' has both an offset and a zone name"),
     ],
 )
@@ -469,11 +469,11 @@ def test_a_word_that_is_no_zone_is_an_unknown_zone_not_an_abbreviation(word: str
     with pytest.raises(UsageError, match=re.escape(unknown)):
         times.parse_when(f"2026-11-25 10:00 {word}", "--now")
     for abbreviation in ("EST", "cest", "GMT0BST", "gb", "SGT", "BRT"):
-        with pytest.raises(UsageError, match="is a zone abbreviation, which several zones share"):
+        with pytest.raises(UsageError, match="reads as a zone abbreviation, which names no one zone"):
             times.parse_when(f"2026-11-25 10:00 {abbreviation}", "--now")
-        with pytest.raises(UsageError, match="is a zone abbreviation, which several zones share"):
+        with pytest.raises(UsageError, match="reads as a zone abbreviation, which names no one zone"):
             parse_zone(abbreviation, "--tz")
-    with pytest.raises(UsageError, match="'GB' is a zone abbreviation"):
+    with pytest.raises(UsageError, match="'GB' reads as a zone abbreviation"):
         times.parse_when("10:00 GB 2026-11-25", "--now")  # (the zone's word before the date)
 
 
