@@ -330,6 +330,26 @@ has_prefix(const Config *config, const Py_UCS1 *s, Py_ssize_t at, Py_ssize_t end
 
 static const char REQUESTED[] = "NotifyAccountAddition - SCCM user to add";
 static const char FAILED[] = "Failed to add user ";
+/* what `decoration.py` takes off around a UPN and a reason (Markdown's marks, punctuation) */
+static const char UPN_MARKS[] = " *`";
+static const char REASON_MARKS[] = "*`'\".,;:!?";
+
+/* [*at, *end) without the `marks` around it, unless nothing else is left (`decoration`) */
+static void
+plain(const Py_UCS1 *s, Py_ssize_t *at, Py_ssize_t *end, const char *marks)
+{
+    Py_ssize_t a = *at, b = *end;
+    while (a < b && s[a] != 0 && strchr(marks, s[a]) != NULL) {
+        a++;
+    }
+    while (b > a && s[b - 1] != 0 && strchr(marks, s[b - 1]) != NULL) {
+        b--;
+    }
+    if (a < b) {
+        *at = a;
+        *end = b;
+    }
+}
 
 static int
 starts_with(const Py_UCS1 *s, Py_ssize_t at, Py_ssize_t end, const char *literal, size_t length)
@@ -416,7 +436,9 @@ user_meaning(const Config *config, const Py_UCS1 *s, Py_ssize_t start, Py_ssize_
         if (i >= b) {
             return Py_None;
         }
-        PyObject *items[1] = {PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, s + i, b - i)};
+        Py_ssize_t upn_end = b;
+        plain(s, &i, &upn_end, UPN_MARKS);
+        PyObject *items[1] = {PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, s + i, upn_end - i)};
         kind = config->requested_kind;
         type = config->requested_type;
         data = new_record(type, 1, items);
@@ -462,6 +484,8 @@ user_meaning(const Config *config, const Py_UCS1 *s, Py_ssize_t start, Py_ssize_
         while (reason_end < b && s[reason_end] != ' ') {
             reason_end++;
         }
+        plain(s, &g, &upn_end, UPN_MARKS);
+        plain(s, &r, &reason_end, REASON_MARKS);
         PyObject *items[2] = {
             PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, s + g, upn_end - g),
             PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, s + r, reason_end - r),

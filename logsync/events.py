@@ -2,8 +2,7 @@
 
 Classification is a table, not an if-ladder: the first four characters of the message pick a
 handful of candidate entries, and only those entries' patterns are tried. All patterns are
-anchored and free of nested quantifiers, so a hostile message costs linear time.
-"""
+anchored and free of nested quantifiers, so a hostile message costs linear time."""
 
 from __future__ import annotations
 
@@ -13,6 +12,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from .decoration import plain_reason, plain_upn
 from .patterns import deferred
 from .records import Record, Unparsed
 
@@ -176,14 +176,14 @@ CATALOGUE: tuple[Entry, ...] = (
     _entry(
         "user_add_requested",
         _words("NotifyAccountAddition - SCCM user to add") + r" *= *(\S[^\n]*)",
-        lambda m: UserAddRequested(m.group(1).strip()),
+        lambda m: UserAddRequested(plain_upn(m.group(1).strip())),
     ),
     _entry(
         "user_add_failed",
         # The UPN runs to the last "; reason" (a UPN may hold ";"); it cannot start with a
         # space, so ` +` and the group never trade spaces back and forth (linear time).
         _words("Failed to add user ") + r"(\S[^\n]*|); *reason +(\S+)",
-        lambda m: UserAddFailed(m.group(1).strip(), m.group(2)),
+        lambda m: UserAddFailed(plain_upn(m.group(1).strip()), plain_reason(m.group(2))),
     ),
     _entry(
         "add_totals",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .decoration import plain_reason, plain_upn
 from .events import UserAddFailed, UserAddRequested
 
 REQUESTED = "NotifyAccountAddition - SCCM user to add"
@@ -27,7 +28,7 @@ def user_meaning(message: str, requested: bool, failed: bool) -> tuple[str, Any]
         if rest[:1] != "=":
             return UNREAD
         upn = rest[1:].lstrip(" ")
-        return ("user_add_requested", UserAddRequested(upn)) if upn else UNREAD
+        return ("user_add_requested", UserAddRequested(plain_upn(upn))) if upn else UNREAD
     if failed and text.startswith(FAILED):
         rest = text[len(FAILED) :]
         if rest[:1] in ("", " "):
@@ -41,6 +42,6 @@ def user_meaning(message: str, requested: bool, failed: bool) -> tuple[str, Any]
             if after.startswith("reason "):
                 reason = after[len("reason ") :].lstrip(" ")
                 if reason:
-                    upn = rest[:end].rstrip(" ")
-                    return ("user_add_failed", UserAddFailed(upn, reason.split(" ", 1)[0]))
+                    upn, word = plain_upn(rest[:end].rstrip(" ")), reason.split(" ", 1)[0]
+                    return ("user_add_failed", UserAddFailed(upn, plain_reason(word)))
     return UNREAD

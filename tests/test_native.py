@@ -168,6 +168,12 @@ MESSAGES = [
     "Failed to add user x;reason Y",
     "Failed to add user x\t; reason Y",
     "Failed to add user x~y; reason Y",
+    # (the marks a ticket puts around a UPN or a reason, taken off: see `decoration`)
+    "NotifyAccountAddition - SCCM user to add = **carol@contoso.com**",
+    "NotifyAccountAddition - SCCM user to add = ** `",
+    "Failed to add user `carol@contoso.com`; reason **UserNotFound**.",
+    "Failed to add user *; reason ...",
+    "Failed to add user ** x **; reason 'UserNotFound'? more",
     "Starting user delta sync, raise failure status messages = True",
     "Starting user full sync, raise failure status messages = FALSE",
     "Total received users to add from SCCM = 2, Total Successfully added users to Cloud = 1",

@@ -42,7 +42,7 @@ def run(
 
 def hostile_log(tmp_path: Path) -> str:
     log = Log()
-    log.cycle("2014-09-14 10:00:00", (HOSTILE,), {HOSTILE: "User\x1b[5mNotFound"})
+    log.cycle("2014-09-14 10:00:00", (HOSTILE,), {HOSTILE: "User\x1b[2JNotFound"})
     log.cycle("2014-09-14 10:05:00", ("ok@contoso.com",))
     return log.write(tmp_path / "CloudUserSync.log")
 
@@ -140,7 +140,7 @@ def test_json_and_ndjson_carry_the_exact_text_and_stay_valid(tmp_path: Path) -> 
     path = hostile_log(tmp_path)
     document = json.loads(run("report", "--format", "json", path).stdout)
     assert document["users"][0]["upn"] == HOSTILE
-    assert document["users"][0]["reason"] == "User\x1b[5mNotFound"
+    assert document["users"][0]["reason"] == "User\x1b[2JNotFound"
     lines = run("events", "--format", "ndjson", path).stdout.decode().splitlines()
     failed = [json.loads(line) for line in lines if '"user_add_failed"' in line]
     assert failed[0]["upn"] == HOSTILE

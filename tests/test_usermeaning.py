@@ -44,6 +44,27 @@ def catalogue_meaning(message: str) -> tuple[str, object]:
             "Failed to add user x;y ;reason\u0020Unknown",
             ("user_add_failed", UserAddFailed("x;y", "Unknown")),
         ),
+        # (the marks a ticket puts around them are taken off; nothing else is: see `decoration`)
+        (
+            "NotifyAccountAddition - SCCM user to add = **bob@contoso.com** ",
+            ("user_add_requested", UserAddRequested("bob@contoso.com")),
+        ),
+        (
+            "Failed to add user `bob@contoso.com`; reason **UserNotFound**.",
+            ("user_add_failed", UserAddFailed("bob@contoso.com", "UserNotFound")),
+        ),
+        (
+            "Failed to add user _b*o`b_; reason \"User_NotFound\"!",
+            ("user_add_failed", UserAddFailed("_b*o`b_", "User_NotFound")),
+        ),
+        (  # (only marks: kept as given)
+            "Failed to add user **; reason ...",
+            ("user_add_failed", UserAddFailed("**", "...")),
+        ),
+        (
+            "Failed to add user bob; reason (UserNotFound)",
+            ("user_add_failed", UserAddFailed("bob", "(UserNotFound)")),
+        ),
     ],
 )
 def test_users_lines_in_their_usual_form_are_read_as_the_catalogue_reads_them(
@@ -116,6 +137,10 @@ PIECES = st.sampled_from(
         "é",
         "\x7f",
         "x",
+        "**",
+        "`",
+        ".",
+        "'",
     ]
 )
 

@@ -175,12 +175,12 @@ class Pasting:
 
 def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
     """How the text that starts with `sample` was pasted, or None when it shows no pasting."""
-    head = sample.lstrip("\ufeff \t\r\n")
-    searched = copies.NUMBERED_RE.match(head).end() > 0  # type: ignore[union-attr]
     entities = copies.escaped(sample)
     if entities:
         sample = copies.unescaped(sample)
-    nbsp = copies.spaced(sample)  # (also `&nbsp;`)
+    nbsp = copies.spaced(sample)  # (also `&nbsp;`; a terminal's colours before a search's names)
+    head = (copies.plainly_spaced(sample) if nbsp else sample).lstrip("\ufeff \t\r\n")
+    searched = copies.NUMBERED_RE.match(head).end() > 0  # type: ignore[union-attr]
     mailto = copies.linked(sample)
     if (
         not (searched or entities or nbsp or mailto or QUOTED_RE.search(sample))

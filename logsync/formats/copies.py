@@ -26,13 +26,21 @@ _MARK_INSIDE_RE = re.compile("(?<=[^\\s>|#:*-])\ufeff")
 """A byte order mark after a character of a line's text (not after quoting or a bullet)."""
 
 
+_COLOUR_RE = re.compile(r"\x1b\[[0-9;]*[mK]|\[[0-9;]*m\[K")
+"""A terminal's colours, as `grep --color=always` or PowerShell 7 write them into a file or a
+copy (`ESC[01;31mESC[K...ESC[mESC[K`), and as they stay where a web form or a chat dropped the
+escape characters (`[01;31m[K...[m[K`: grep's pair, which no log line holds)."""
+
+
 def spaced(text: str) -> bool:
     """Whether a text holds a rich-text copy's spacing: non-breaking spaces, characters that
-    show as nothing (`UserNotFound\u200b` reads as `UserNotFound`, and is another reason)."""
+    show as nothing (`UserNotFound\u200b` reads as `UserNotFound`, and is another reason), a
+    terminal's colours (see `_COLOUR_RE`)."""
     return (
         "\xa0" in text
         or any(hidden in text for hidden in _HIDDEN)
         or ("\ufeff" in text and _MARK_INSIDE_RE.search(text) is not None)
+        or (("\x1b[" in text or "m[K" in text) and _COLOUR_RE.search(text) is not None)
     )
 
 
@@ -40,6 +48,8 @@ def plainly_spaced(text: str) -> str:
     """`text` with spaces for non-breaking ones and without the characters that show as
     nothing (see `spaced`)."""
     text = text.translate(_PLAIN)
+    if "\x1b[" in text or "m[K" in text:
+        text = _COLOUR_RE.sub("", text)
     return _MARK_INSIDE_RE.sub("", text) if "\ufeff" in text else text
 
 
