@@ -10,8 +10,11 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 from logsync import analyze
+from logsync.cli import app
+from logsync.events import ComponentStarted
 from logsync.pipeline import EventStream
 from logsync.render.machine import state_counts
 from logsync.times import iso
@@ -505,6 +508,46 @@ def test_a_start_line_then_processing_started_is_one_restart_two_processing_star
         ("2026-03-02T08:10:00-04:00", "processing_started"),
         ("2026-03-02T08:20:00-04:00", "processing_started"),
     ]
+
+
+def test_a_start_logged_a_few_milliseconds_after_the_connector_s_own_is_one_restart(
+    tmp_path: Path,
+) -> None:
+    """Threads write a little out of order: the demo log with its first two lines the other
+    way round (`processing has started` at .214 before `SMS_EXECUTIVE started` at .211) holds
+    one restart, named by the start line, as the log in order does."""
+    lines = (SAMPLES / "CloudUserSync.log").read_text("utf-8-sig").splitlines(keepends=True)
+    swapped = tmp_path / "CloudUserSync.log"
+    swapped.write_text("".join([lines[1], lines[0], *lines[2:]]), encoding="utf-8")
+    clean, disordered = analyze([str(SAMPLES / "CloudUserSync.log")]), analyze([str(swapped)])
+    assert [(iso(r.time), r.line, r.via) for r in disordered.result.restarts] == [
+        ("2026-11-24T06:59:55.211-08:00", 2, "component_started")
+    ]
+    assert [u._replace(failure_source="", zones=None) for u in disordered.result.users] == [
+        u._replace(failure_source="", zones=None) for u in clean.result.users
+    ]
+    assert disordered.result.full_syncs == clean.result.full_syncs == 1
+    # (nor is it a finding: a start at the log's beginning, within its threads' disorder)
+    codes = [
+        [f["code"] for f in json.loads(CliRunner().invoke(app, ["summary", "--format", "json", path]).stdout)["findings"]]
+        for path in (str(SAMPLES / "CloudUserSync.log"), str(swapped))
+    ]
+    assert codes[0] == codes[1] and "restarts" not in codes[1] and "stuck_users" in codes[1]
+
+
+@pytest.mark.parametrize(("apart_us", "restarts"), [(1_000_000, 1), (1_000_001, 2)])
+def test_the_connector_s_start_and_the_start_line_are_one_within_a_second(
+    apart_us: int, restarts: int
+) -> None:
+    tracker = Tracker()
+    zone = timezone(timedelta(hours=-4))
+    at = 1_772_452_800_000_000  # (2026-03-02 12:00 UTC)
+    tracker.feed_rows([
+        (at + apart_us, zone, "processing_started", None, "CloudUserSync.log", 1),
+        (at, zone, "component_started", ComponentStarted(7012), "CloudUserSync.log", 2),
+    ])
+    assert len(tracker.restarts) == restarts
+    assert tracker.restarts[0].via == ("component_started" if restarts == 1 else "processing_started")
 
 
 def test_cycles_at_the_same_instant_add_no_zero_gap(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, tzinfo
 
 from ..analysis import Analysis, latest_time
 from ..events import CONNECTOR, STATMSG_STARTED, STATMSG_STOPPING
+from ..formats.common import RUN_DISORDER
 from ..sources import SITE_COMPONENT_LOG, base_name
 from ..times import MICROSECOND, NO_TIMES, fixed_offset, instant_key, moment_time, timeless
 from ..tracker import STALL_INTERVALS, Row
@@ -59,6 +60,15 @@ MAX_MARKS = 512
 """Cycle starts kept for a picture: memory stays flat however long the log."""
 
 _EPOCH = datetime(1970, 1, 1)
+_DISORDER = timedelta(seconds=RUN_DISORDER)
+
+
+def _near(one: datetime | None, other: datetime | None) -> bool:
+    """Whether two times are one, or within the disorder of a log's threads."""
+    if one is None or other is None or (one.tzinfo is None) != (other.tzinfo is None):
+        return one == other
+    return abs(one - other) <= _DISORDER
+
 _NO_OFFSET: object = object()
 
 _STATUS_PROBLEM_RE = re.compile(
@@ -233,8 +243,9 @@ class HealthCollector:
                     tuple(evidence_of(mark) for mark in self.status_evidence),
                 )
             )
-        # A start at the very beginning of the log is just where the log begins.
-        if len(restarts) > 1 or (restarts and restarts[0].time != result.first_time):
+        # A start at the very beginning of the log is just where the log begins (its threads
+        # write a little out of order: the start may come a few milliseconds after a record)
+        if len(restarts) > 1 or (restarts and not _near(restarts[0].time, result.first_time)):
             times = ", ".join(shown(r.time) or "?" for r in restarts[:MAX_EVIDENCE])
             findings.append(
                 Finding(

@@ -14,6 +14,7 @@ from operator import itemgetter
 from typing import Any
 
 from ..events import CONNECTOR, STATMSG_STARTED, STATMSG_STOPPING
+from ..formats.common import RUN_DISORDER_US
 from ..sources import SITE_COMPONENT_LOG, base_name
 from ..times import MICROSECOND, instant_key, micros, moment_time
 from .model import (
@@ -246,15 +247,17 @@ class ConnectorLog:
         source: str,
         line: int,
     ) -> Restart | None:
-        """A start of the connector, unless another log already reported this one."""
-        last = self.restarts[-1] if self.restarts else None
-        if (
-            last is not None
-            and thread_id is not None
-            and last.thread_id == thread_id
-            and abs(us - micros(last.time)) <= SAME_RESTART_WINDOW // MICROSECOND
-        ):
-            return None
+        """A start of the connector, unless another log reported this one, or its own log did
+        just before (its threads write a little out of order), which this one then names."""
+        if self.restarts:
+            last = self.restarts[-1]
+            apart = abs(us - micros(last.time))
+            if thread_id is not None and last.thread_id == thread_id:
+                if apart <= SAME_RESTART_WINDOW // MICROSECOND:
+                    return None
+            elif last.via == "processing_started" and apart <= RUN_DISORDER_US:
+                self.restarts[-1] = Restart(moment_time(us, zone), source, line, via, thread_id)
+                return None
         return self._restart(Restart(moment_time(us, zone), source, line, via, thread_id), us)
 
     def _restart(self, restart: Restart, us: int) -> Restart:
