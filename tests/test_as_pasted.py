@@ -1703,6 +1703,53 @@ def test_rows_copied_from_cmtrace_whose_tabs_became_spaces_give_the_answers_of_t
     assert answers(write(tmp_path, indented)) == clean
 
 
+def test_two_copies_of_rows_that_meet_at_one_second_are_read_once(tmp_path: Path) -> None:
+    """Two copies of CMTrace's rows pasted one after the other, overlapping by the two rows of
+    9:10:12 AM (Mallory's request and its cycle's totals): time does not go back where they
+    meet, and the totals counted twice made a failed add that no failure line names (`check
+    --fail-on failed` failed), ivan pending instead of overdue."""
+    rows = copied_rows(DEMO_TEXT).splitlines(keepends=True)
+    mallory = next(n for n, row in enumerate(rows) if "= Mallory.Admin@" in row)
+    assert "9:10:12 AM" in rows[mallory] and "9:10:12 AM" in rows[mallory + 1]
+    clean = answers(write(tmp_path, "".join(rows), "rows.txt"))
+    pasted = write(tmp_path, "".join(rows[: mallory + 2] + rows[mallory:]))
+    assert answers(pasted) == clean
+    assert [u["state"] for u in clean[0] if u["upn"] == "ivan@contoso.com"] == ["overdue"]
+    note = runner.invoke(app, ["report", pasted])
+    assert "ticket.txt: 2 records pasted twice (the same time and text again just after, where " \
+        "copies meet) read once" in note.stderr
+    # the same block a second later is no copy: a cycle that named the user again
+    later = [row.replace("9:10:12 AM", "9:10:13 AM") for row in rows[mallory : mallory + 2]]
+    again = answers(write(tmp_path, "".join(rows[: mallory + 2] + later + rows[mallory + 2 :])))
+    assert again != clean
+
+
+def test_an_excerpt_pasted_twice_at_one_instant_is_read_once(tmp_path: Path) -> None:
+    """SPEC §1's excerpt with its first date group pasted again just after itself (all of it at
+    10:23:54): scott failed once, in one cycle, as in the excerpt."""
+    lines = EXCERPT_TEXT.splitlines(keepends=True)
+    clean = answers(write(tmp_path, EXCERPT_TEXT, "clean.txt"))
+    assert [(u["upn"], u["state"], u["failures"], u["requests"]) for u in clean[0]] == [
+        ("scott@contoso.com", "recovered", 1, 2)
+    ]
+    assert answers(write(tmp_path, "".join(lines[:3] + lines[:3] + lines[3:]))) == clean
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # (a line written many times over, as some components do: one text is no copy)
+        ["NotifyAccountAddition - SCCM user to add = scott@contoso.com"] * 2,
+        # (lines that name no user: two quiet cycles under one date)
+        ["Total received users from SCCM to be removed from cloud = 0", "Successfully removed users from cloud 0"] * 2,
+    ],
+)
+def test_what_is_no_copy_at_one_instant_is_read_as_it_stands(tmp_path: Path, lines: list[str]) -> None:
+    text = "9/14/2014 10:23:54 AM  " + "\n                       ".join(lines) + "\n"
+    result = runner.invoke(app, ["events", "--format", "csv", write(tmp_path, text)])
+    assert len(result.stdout.splitlines()) == 1 + len(lines)
+
+
 def test_the_words_after_a_quoted_excerpt_stay_out_of_its_records(tmp_path: Path) -> None:
     """A reply quoting SPEC §1's excerpt, signed below it: "Thanks," and "Bob" were records of
     10:28:54 (messages dated by the excerpt's last time); at the margin, and no message the

@@ -34,7 +34,7 @@ from ..patterns import deferred
 from ..records import Item, Record, Unparsed
 from ..sources import InputStats, display_name
 from ..times import FIRST_YEAR, LAST_YEAR, NO_TIMES, NO_TIMES_REASON, iso, timeless
-from . import sms
+from . import sms, twice
 from .common import (
     CUT_OFF,
     CUT_OFF_PROBLEM,
@@ -350,6 +350,10 @@ def _thread(text: str) -> int | None:
 
 
 def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
+    return twice.once(_parse(chunks, ctx), ctx.stats)  # (copies that meet at one instant)
+
+
+def _parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
     stats = ctx.stats
     zone = ctx.source_tz
     line_no = 0
