@@ -35,6 +35,7 @@ class InputStats:
         "path",
         "record_lines",
         "records",
+        "rows",
         "sibling",
         "unparsed",
         "untimed_head",
@@ -51,6 +52,9 @@ class InputStats:
         self.lines = 0
         """Physical lines (a last line without a line break counts)."""
         self.records = 0
+        self.rows = 0
+        """Of its records, rows copied from CMTrace's list (message, component, date and time,
+        thread): a run of the log's lines, not lines someone chose (see `unheard`)."""
         self.record_lines = 0
         """Physical lines that belong to records (CMTrace records may span several)."""
         self.unparsed = 0
@@ -159,6 +163,7 @@ class Skipped(NamedTuple):
 _SUMMED = (
     "lines",
     "records",
+    "rows",
     "record_lines",
     "unparsed",
     "markers",
@@ -244,12 +249,13 @@ def unheard(
     """Where a silence of the connector shows no stall (`CycleTotals.unheard`): where the inputs
     leave lines out (`gaps`, their `left_out`), and between the first and the last record of a
     pasted excerpt, whose lines are those the one who pasted it chose (as `left_out`, from the
-    earliest to the latest of those places)."""
+    earliest to the latest of those places); not of rows copied from CMTrace's list, a run of
+    the log's lines (its cycles in a row show their interval)."""
     starts: list[int] = []
     ends: list[int] = []
     for stats in inputs:
         first, last = stats.first_time, stats.last_time
-        pasted = stats.format == "paste" and not stats.sibling
+        pasted = stats.format == "paste" and not stats.sibling and stats.rows < stats.records
         if pasted and first is not None and last is not None and not timeless(last):
             starts.append(micros(first))
             ends.append(micros(last))

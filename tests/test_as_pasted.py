@@ -10,7 +10,7 @@ import re
 import sys
 import textwrap
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from logsync.formats import aspasted, copies, cuts, detect, paste, quoting
 from logsync.tracker import UserState
 
 from .conftest import ROOT, SAMPLES
+from .logtext import Log
 
 sys.path.insert(0, str(ROOT / "sample_logs"))
 from simulate import History, simulate
@@ -1701,6 +1702,51 @@ def test_rows_copied_from_cmtrace_whose_tabs_became_spaces_give_the_answers_of_t
     assert answers(write(tmp_path, spaced)) == clean
     indented = "".join("    " + row for row in spaced.splitlines(keepends=True))  # (a mail's indent)
     assert answers(write(tmp_path, indented)) == clean
+
+
+def _every_quarter_hour() -> str:
+    """A connector that cycles every 15 minutes for 12 hours (09:00:09.000 PST on), and amy,
+    not in Azure AD yet, who fails in its first cycle within the second it starts (.548) and
+    is notified, held back, in every cycle after."""
+    log = Log(bias=480)
+    start = datetime(2026, 3, 1, 9, 0, 9)
+    log.at(start - timedelta(seconds=9), "SMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID 5616 (0x15F0).", thread=3604)
+    log.at(start - timedelta(seconds=9), "CCloudUserSync::Process - User sync processing has started.")
+    for cycle in range(48):
+        at = start + timedelta(minutes=15 * cycle)
+        step = [at + timedelta(milliseconds=137 * n) for n in range(7)]
+        log.at(step[0], "Starting user delta sync, raise failure status messages = True")
+        log.at(step[1], "Total received users from SCCM to be removed from cloud = 0")
+        log.at(step[2], "Successfully removed users from cloud 0")
+        log.at(step[3], "NotifyAccountAddition - SCCM user to add = amy@contoso.com")
+        if cycle == 0:
+            log.at(step[4], "Failed to add user amy@contoso.com; reason UserNotFound")
+        received = 1 if cycle == 0 else 0
+        log.at(step[5], f"Total received users to add from SCCM = {received}, Total Successfully added users to Cloud = 0")
+        log.at(step[6], "UserDeltaSync:- Users Added = 0, Users Removed = 0")
+    return log.text()
+
+
+def test_rows_copied_from_cmtrace_show_the_interval_of_their_cycles(tmp_path: Path) -> None:
+    """CMTrace's rows are a run of the log's lines (to the second), not lines someone chose:
+    the interval of their cycles in a row is observed, as in the log. It was the 5-minute
+    default: a connector that cycles every 15 minutes was `connector_stalled` 24 minutes after
+    its last cycle, and amy expected at her due time, not at the cycle after it (her failure
+    came in the second her cycle began: a day later that cycle's second is before the due
+    time, as the log's milliseconds show)."""
+    text = _every_quarter_hour()
+    log, rows = write(tmp_path, text, "CloudUserSync.log"), write(tmp_path, copied_rows(text))
+    for path in (log, rows):
+        summary = json.loads(runner.invoke(app, ["summary", "--format", "json", path]).stdout)
+        assert (summary["cycles"], summary["interval_s"], summary["interval_basis"]) == (48, 900, "observed")
+        (amy,) = answers(path)[0]
+        assert (amy["state"], amy["full_sync_due"][:19], amy["expected_recovery"][:19]) == (
+            "waiting", "2026-03-02T09:00:09", "2026-03-02T09:15:09"
+        )
+        # (its last cycle at 20:45:09: silent for three intervals, 45 minutes, it has stalled)
+        for now, code in (("2026-03-01 21:20", 0), ("2026-03-01 21:31", 1)):
+            gate = runner.invoke(app, ["check", "--fail-on", "connector", "--now", now, path])
+            assert gate.exit_code == code, (path, now, gate.stdout)
 
 
 def test_two_copies_of_rows_that_meet_at_one_second_are_read_once(tmp_path: Path) -> None:

@@ -401,6 +401,7 @@ def _parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
                     time = in_order(time, ctx)
             if row:
                 stats.records += 1
+                stats.rows += 1
                 stats.record_lines += 1
                 record = Record(line_no, time, row[1], _thread(row[3]), None, row[0].strip())
                 stats.saw(record.time, record.component)

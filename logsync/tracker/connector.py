@@ -2,8 +2,7 @@
 
 `ConnectorLog` reads the rows about the connector itself (starts, stops, cycles, totals lines,
 certificate waits, and the causes of trouble that sibling logs show), and concludes from them
-at `as_of`: the cycle interval, how soon a cycle follows a restart, and the connector's state.
-"""
+at `as_of`: the cycle interval, how soon a cycle follows a restart, and the connector's state."""
 
 from __future__ import annotations
 
@@ -32,6 +31,7 @@ from .model import (
     lower_median,
     time_of,
 )
+from .schedule import SECOND_US, next_cycle, observed_interval
 from .users import Seen
 
 _NO_MEDIAN = (-1, DEFAULT_INTERVAL)
@@ -86,7 +86,8 @@ class ConnectorLog:
         self._last_cycle_where: tuple[str, int] = ("", 0)
         self._last_totals_where: tuple[str, int] = ("", 0)
         self._gaps: deque[int] = deque(maxlen=GAP_WINDOW)
-        self._median = _NO_MEDIAN  # (the gaps' median, as of a number of cycles: `interval`)
+        self._median = _NO_MEDIAN  # (the interval they show, as of a number of cycles)
+        self._to_the_second = True  # (no cycle's start has a fraction of a second: `schedule`)
         self.given_interval: timedelta | None = None  # (`--interval`; None: observed, default)
         self.unheard: tuple[int, int] | None = None
         """From the first to the last silence of the connector (see `heard_through`): lines
@@ -194,6 +195,8 @@ class ConnectorLog:
         self._stopped = None
         if self._causes:  # the connector cycles: what kept it from cycling is over
             self._causes = [cause for cause in self._causes if cause[0] > us]
+        if us % SECOND_US:
+            self._to_the_second = False
         previous = self._run_last_cycle
         if previous is not None and us > previous[0]:
             self._gaps.append(us - previous[0])
@@ -239,13 +242,7 @@ class ConnectorLog:
         self._last_totals_where = (source, line)
 
     def _started(
-        self,
-        us: int,
-        zone: tzinfo | None,
-        via: str,
-        thread_id: int | None,
-        source: str,
-        line: int,
+        self, us: int, zone: tzinfo | None, via: str, thread_id: int | None, source: str, line: int
     ) -> Restart | None:
         """A start of the connector, unless another log reported this one, or its own log did
         just before (its threads write a little out of order), which this one then names."""
@@ -298,7 +295,8 @@ class ConnectorLog:
         if not self._gaps:
             return DEFAULT_INTERVAL, False
         if self._median[0] != self.cycles:  # (asked at users' lines too: once per cycle)
-            self._median = (self.cycles, timedelta(microseconds=lower_median(self._gaps)))
+            every = observed_interval(self._gaps, self._to_the_second)
+            self._median = (self.cycles, timedelta(microseconds=every))
         return self._median[1], True
 
     def restart_delay(self, interval: int) -> int:
@@ -310,7 +308,7 @@ class ConnectorLog:
         last = self._run_last_cycle or self.last_cycle
         if last is None:
             return when
-        return last[0] + -(-(when - last[0]) // interval) * interval
+        return next_cycle(last[0], when, interval, self._to_the_second)
 
     def state(
         self,

@@ -1,0 +1,36 @@
+"""The connector's schedule as its log shows it: the interval between its cycles, and the cycle
+a timer that runs out at some instant waits for (SPEC §4 rules 2 and 6).
+
+Times written to the second (CMTrace's copied rows, pasted excerpts) cut each cycle's start to
+its second: the gaps between cycles are then whole seconds around the true interval (300 s and
+now and then 301 s for a connector that cycles every 300.037 s), and their median would lose
+the fraction (10 s a day: a recovery foretold 10 s early). Their mean near the median does not.
+And a cycle in the same second as a due time may be just before it or just after: the failure
+that started the timer came after its own cycle's start, so the cycle on that schedule a day
+later comes before the timer runs out, as the log in milliseconds shows."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from .model import lower_median
+
+SECOND_US = 1_000_000
+
+
+def observed_interval(gaps: Collection[int], to_the_second: bool) -> int:
+    """The interval between cycles (microseconds) from the gaps between cycles in a row: their
+    median, or where times are to the second, the mean of those within a second of it."""
+    median = lower_median(gaps)
+    if not to_the_second:
+        return median
+    near = [gap for gap in gaps if abs(gap - median) <= SECOND_US]
+    return round(sum(near) / len(near))
+
+
+def next_cycle(last: int, when: int, interval: int, to_the_second: bool) -> int:
+    """The first cycle at or after `when` on the schedule of a cycle at `last`; where times are
+    to the second, after the second that `when` is in (see the module)."""
+    if to_the_second:
+        when += SECOND_US - 1
+    return last + -(-(when - last) // interval) * interval
