@@ -8,7 +8,8 @@ an hour and share no record are two connectors'."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from itertools import combinations
+from datetime import datetime, timezone
+from itertools import combinations, pairwise
 
 from .errors import UsageError
 from .merge import RunSpan
@@ -35,6 +36,7 @@ def one_connector(
     too (`grep bob`, then `grep carol`)."""
     if duplicates:
         return
+    _no_clock_change(inputs, runs)
     read = {stats.path: stats for stats in inputs if stats.format == "sms-trace"}
     for name, own in runs.items():
         found = _deepest_overlap(own) if name in read else None
@@ -109,3 +111,26 @@ def _deepest_overlap(spans: Sequence[RunSpan]) -> tuple[RunSpan, RunSpan, float]
         if furthest is None or span.last > furthest.last:
             furthest = span
     return best
+
+
+def _no_clock_change(inputs: Sequence[InputStats], runs: Mapping[str, Sequence[RunSpan]]) -> None:
+    """Refuse an input whose times carry no UTC offset and go back, between two runs that share
+    no record, by at most an hour within one hour of the clock, and go on past where they went
+    back from: a daylight-saving change (01:00 to 01:59, then 01:00 to 01:59 again), not logs
+    pasted together. Read as two runs merged by time, the two passes of that hour would
+    interleave (cycles counted twice, a failure before its own cycle); read in a zone
+    (`--source-tz`), each time has its instant."""
+    naive = {s.path for s in inputs if s.first_time is not None and s.first_time.tzinfo is None}
+    for name, own in runs.items():
+        for before, after in pairwise(own):
+            back = before.last - after.first
+            same_hour = before.last // 3600 == after.first // 3600
+            if name in naive and 0 < back <= 3600 and same_hour and after.last > before.last:
+                hour = datetime.fromtimestamp(after.first // 3600 * 3600, timezone.utc)
+                raise UsageError(
+                    f"{visible(display_name(name))}: its times go back {human_duration(back)} at "
+                    f"line {after.line:,}, within {hour:%Y-%m-%d %H}:00 to {hour:%H}:59, and "
+                    "go on: the hour a daylight-saving change repeats, which times without a "
+                    "UTC offset cannot place; give --source-tz ZONE (the site's zone, for "
+                    "example --source-tz America/New_York) to read them"
+                )

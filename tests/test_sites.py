@@ -3,7 +3,10 @@ read as one history (`sites.one_connector`)."""
 
 from __future__ import annotations
 
+import json
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from typer.testing import CliRunner
@@ -11,7 +14,7 @@ from typer.testing import CliRunner
 from logsync.cli import app
 
 from .conftest import SAMPLES
-from .logtext import Log
+from .logtext import Log, sms_line
 
 runner = CliRunner()
 START = "Starting user delta sync, raise failure status messages = True"
@@ -177,3 +180,65 @@ def test_the_bounds_of_an_excerpt_that_overlaps_a_log(
     result = runner.invoke(app, ["report", "--format", "json", *zone, str(log), str(ticket)])
     assert result.exit_code == (2 if refused else 0), result.stderr
     assert ("(pasted text) overlaps the span of" in result.stderr) is refused
+
+
+# -- a daylight-saving change in times without an offset ----------------------------------------
+
+
+def _across_the_fall_back(first: str = "2026-11-01 04:00", last: str = "2026-11-01 09:59") -> str:
+    """A New York connector's cycles every 5 minutes (UTC `first` to `last`), written without a
+    UTC offset (as a copy that drops the bias gives them): 01:00 to 01:59 comes twice; fay fails
+    in the cycle of 01:40 the second time (06:40 UTC)."""
+    zone = ZoneInfo("America/New_York")
+    lines = []
+    at, end = datetime.fromisoformat(first + "+00:00"), datetime.fromisoformat(last + "+00:00")
+    while at <= end:
+        local = at.astimezone(zone).replace(tzinfo=None)
+        local += timedelta(milliseconds=at.hour * 37 + at.minute)  # (each cycle's own)
+        messages = [START]
+        if at.hour == 6 and at.minute == 40:
+            messages += [
+                "NotifyAccountAddition - SCCM user to add = fay@contoso.com",
+                "Failed to add user fay@contoso.com; reason UserNotFound",
+                "Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 0",
+            ]
+        else:
+            messages.append("Total received users to add from SCCM = 0, Total Successfully added users to Cloud = 0")
+        for step, message in enumerate(messages):
+            lines.append(sms_line(local + timedelta(milliseconds=137 * step), message, bias=None))
+        at += timedelta(minutes=5)
+    return "\r\n".join(lines) + "\r\n"
+
+
+def test_times_without_an_offset_across_a_fall_back_are_refused_with_the_zone_to_give(tmp_path: Path) -> None:
+    """Read as two runs merged by time (files pasted together), the two passes of 01:00 to
+    01:59 interleaved: 84 cycles where the log has 72, a failed add no failure line named, fay
+    held back before her failure. Given the site's zone, each time has its instant."""
+    path = tmp_path / "CloudUserSync.log"
+    path.write_text(_across_the_fall_back(), encoding="utf-8")
+    refused = runner.invoke(app, ["report", str(path)])
+    assert refused.exit_code == 2
+    assert refused.stderr == (
+        f"logsync: error: {path}: its times go back 55m at line 49, within 2026-11-01 "
+        "01:00 to 01:59, and go on: the hour a daylight-saving change repeats, which times "
+        "without a UTC offset cannot place; give --source-tz ZONE (the site's zone, for example "
+        "--source-tz America/New_York) to read them\n"
+    )
+    placed = runner.invoke(app, ["report", "--all", "--format", "json", "--source-tz", "America/New_York", str(path)])
+    document = json.loads(placed.stdout)
+    assert document["summary"]["cycles"] == 72
+    assert [(u["upn"], u["state"], u["first_failure"]) for u in document["users"]] == [
+        ("fay@contoso.com", "waiting", "2026-11-01T01:40:00.536-05:00")
+    ]
+
+
+def test_times_that_go_back_but_not_on_past_where_they_went_back_from_are_runs(tmp_path: Path) -> None:
+    """Pieces of one hour pasted in the wrong order (01:30 to 01:55, then 01:00 to 01:25): the
+    second does not go on past the first's end: files pasted together, merged by time."""
+    text = _across_the_fall_back("2026-11-01 05:00", "2026-11-01 05:55").splitlines(keepends=True)
+    path = tmp_path / "CloudUserSync.log"
+    path.write_text("".join(text[12:] + text[:12]), encoding="utf-8")
+    result = runner.invoke(app, ["summary", "--format", "json", str(path)])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["cycles"] == 12
+    assert "its 2 runs are merged by time" in result.stderr
