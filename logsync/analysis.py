@@ -339,6 +339,8 @@ def _feed(
     if siblings:
         batches = _within_log(batches, siblings, late)
     for batch in batches:
+        # (pasted text's times may be written to the second: see `tracker.schedule`)
+        tracker.log.to_the_second = all(s.format == "paste" for s in inputs if not s.sibling)
         tracker.begin(earliest_time(inputs), siblings)
         tracker.feed_rows(batch)
         break

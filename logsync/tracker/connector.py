@@ -87,7 +87,7 @@ class ConnectorLog:
         self._last_totals_where: tuple[str, int] = ("", 0)
         self._gaps: deque[int] = deque(maxlen=GAP_WINDOW)
         self._median = _NO_MEDIAN  # (the interval they show, as of a number of cycles)
-        self._to_the_second = True  # (no cycle's start has a fraction of a second: `schedule`)
+        self.to_the_second = False  # (times written to the second, pasted: see `schedule`)
         self.given_interval: timedelta | None = None  # (`--interval`; None: observed, default)
         self.unheard: tuple[int, int] | None = None
         """From the first to the last silence of the connector (see `heard_through`): lines
@@ -195,8 +195,8 @@ class ConnectorLog:
         self._stopped = None
         if self._causes:  # the connector cycles: what kept it from cycling is over
             self._causes = [cause for cause in self._causes if cause[0] > us]
-        if us % SECOND_US:
-            self._to_the_second = False
+        if self.to_the_second and us % SECOND_US:  # (pasted lines of the log, in milliseconds)
+            self.to_the_second = False
         previous = self._run_last_cycle
         if previous is not None and us > previous[0]:
             self._gaps.append(us - previous[0])
@@ -295,7 +295,7 @@ class ConnectorLog:
         if not self._gaps:
             return DEFAULT_INTERVAL, False
         if self._median[0] != self.cycles:  # (asked at users' lines too: once per cycle)
-            every = observed_interval(self._gaps, self._to_the_second)
+            every = observed_interval(self._gaps, self.to_the_second)
             self._median = (self.cycles, timedelta(microseconds=every))
         return self._median[1], True
 
@@ -308,7 +308,7 @@ class ConnectorLog:
         last = self._run_last_cycle or self.last_cycle
         if last is None:
             return when
-        return next_cycle(last[0], when, interval, self._to_the_second)
+        return next_cycle(last[0], when, interval, self.to_the_second)
 
     def state(
         self,
