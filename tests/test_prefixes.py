@@ -251,6 +251,27 @@ def test_a_link_to_another_address_stays(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("width", [60, 66, 72, 76, 100])
+def test_a_ticket_wrapped_with_its_links_gives_the_answers_of_the_ticket(
+    tmp_path: Path, width: int
+) -> None:
+    """Outlook wraps its plain text with the links shown (76 columns): SPEC §1's excerpt so
+    wrapped lost scott's failure (`synced`, not `recovered`): the links were taken off before
+    the lines were put back together, so the address alone fitted where the break came, and
+    the break was not the wrapping's. They are taken off after."""
+    import textwrap
+
+    ticket = (SAMPLES / "pasted" / "ticket.txt").read_text(encoding="utf-8")
+    wrapped = "".join(
+        "\n".join(textwrap.wrap(line, width, break_long_words=False, drop_whitespace=False)) + "\n"
+        for line in linked(ticket).splitlines()
+    )
+    assert "Failed to add user \nscott@contoso.com<mailto:scott@contoso.com>;" in wrapped or width == 100
+    clean = answers(write(tmp_path, ticket, "clean.txt"))
+    assert [(u["upn"], u["state"], u["failures"]) for u in clean[0]] == [("scott@contoso.com", "recovered", 1)]
+    assert answers(write(tmp_path, wrapped)) == clean
+
+
 # -- any prefix of one shape --------------------------------------------------------------------
 
 EXCERPT = "".join(DEMO_TEXT.splitlines(keepends=True)[2400:2700])

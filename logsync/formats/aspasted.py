@@ -144,8 +144,6 @@ class Pasting:
             lines = map(copies.unescaped, lines)
         if self.nbsp:
             lines = map(copies.plainly_spaced, lines)
-        if self.mailto:
-            lines = map(copies.unlinked, lines)
         if self.trailing:
             lines = (line.rstrip(" \t") for line in lines)
         if self.padded:
@@ -170,6 +168,8 @@ class Pasting:
             lines = unwrapped if stats is None else _pieces(unwrapped, given, stats)
         if self.cut_off is not None:
             lines = cuts.marked(lines, self.cut_off)
+        if self.mailto:  # (after: the text was wrapped with its links)
+            lines = map(copies.unlinked, lines)
         return lines
 
 
@@ -190,8 +190,6 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         return None  # every line a record (or blank): a log as written, the usual case
     if nbsp:
         sample = copies.plainly_spaced(sample)
-    if mailto:
-        sample = copies.unlinked(sample)
     lines = [line for line in sample.split("\n")[:-1] if not is_blank(line)][:max_lines]
     if not lines:
         return None
