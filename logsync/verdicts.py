@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
 from .times import timeless
-from .tracker import FINDING_STATES, STATES, UserState
+from .tracker import FINDING_STATES, STATES, Connector, UserState
 
 if TYPE_CHECKING:
     from .analysis import Analysis
@@ -76,7 +76,7 @@ def gate(
     """`check`'s verdict: more than `max_stuck` listed users counting against `fail_on`, or a
     connector problem it names, fail the gate."""
     counted = [user for user in analysis.users if counts_against(user, fail_on)]
-    problem = analysis.connector.problem_in(fail_on)
+    problem = counted_problem(analysis.connector, fail_on)
     unnamed = analysis.result.unnamed_failures
     counted_unnamed = unnamed if counts_unnamed(fail_on) else 0
     return Gate(
@@ -94,6 +94,20 @@ def gate(
     )
 
 
+def counted_problem(connector: Connector, fail_on: Collection[str]) -> str | None:
+    """The connector's problem that a gate on `fail_on` counts: one it names; or, where the
+    input shows no cycle (`no_cycles`), whatever user state it names: no user could be judged
+    there, and a gate on nothing is no pass."""
+    problem = connector.problem_in(fail_on)
+    named_users = not _USER_WORDS.isdisjoint(fail_on)
+    if problem is None and named_users and "no_cycles" in connector.problems:
+        return "no_cycles"
+    return problem
+
+
+_USER_WORDS = frozenset((*STATES, "fixable"))
+
+
 FAILED_ADD_STATES = frozenset({"waiting", "overdue", "failed"})
 """The states a user whose add failed can be in (by its reason and the time)."""
 
@@ -109,7 +123,7 @@ def fails(analysis: Analysis, fail_on: frozenset[str]) -> bool:
     problem counts against `fail_on`."""
     counts = analysis.result.counts
     return (
-        analysis.connector.problem_in(fail_on) is not None
+        counted_problem(analysis.connector, fail_on) is not None
         or any(counts[state] for state in fail_on if state in counts)
         or bool(analysis.result.undetermined and "waiting" in fail_on)
         or bool(analysis.result.retry_unseen and not fail_on.isdisjoint(("waiting", "overdue")))

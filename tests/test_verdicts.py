@@ -420,11 +420,28 @@ def test_check_fails_on_connector_problems_by_default_and_fail_on_chooses() -> N
         "FAIL: no waiting, overdue or failed user; connector: connector_stopped as of "
         "2023-02-26T20:19:12.431-08:00",
     ]
-    assert runner.invoke(app, ["check", "--fail-on", "stuck,failed", CERTIFICATE]).exit_code == 0
+    # (a gate on users over an input with no cycle: no user could be judged, no pass)
+    assert runner.invoke(app, ["check", "--fail-on", "stuck,failed", CERTIFICATE]).exit_code == 1
     assert runner.invoke(app, ["check", "--fail-on", "certificate_missing", CERTIFICATE]).exit_code == 1
     assert runner.invoke(app, ["check", "--fail-on", "connector_stopped", CERTIFICATE]).exit_code == 1
     assert runner.invoke(app, ["check", "--fail-on", "connector_stalled", CERTIFICATE]).exit_code == 0
     assert runner.invoke(app, ["report", "--fail-on", "connector", CERTIFICATE]).exit_code == 1
+
+
+@pytest.mark.parametrize("fail_on", ["waiting", "overdue", "failed", "pending", "stuck"])
+def test_a_gate_on_users_over_an_input_with_no_cycle_does_not_pass(fail_on: str, tmp_path: Path) -> None:
+    """The connector waited for its certificate and stopped, and never ran a cycle: no user
+    could be judged. A gate on users passed (exit 0, JUnit `failures="0"`): an all-clear on
+    nothing. Every output now fails it, as the connector's `no_cycles`."""
+    junit = tmp_path / "junit.xml"
+    result = runner.invoke(app, ["check", "--fail-on", fail_on, "--junit", str(junit), CERTIFICATE])
+    assert result.exit_code == 1
+    assert "connector: no_cycles (no cycle in the input: no user could be judged)" in result.stdout
+    document = junit.read_text(encoding="utf-8")
+    assert 'failures="1"' in document and 'type="no_cycles"' in document
+    assert runner.invoke(app, ["report", "--fail-on", fail_on, CERTIFICATE]).exit_code == 1
+    judged = runner.invoke(app, ["check", "--fail-on", fail_on, "--format", "json", CERTIFICATE])
+    assert json.loads(judged.stdout)["passed"] is False
 
 
 def test_a_connector_silent_for_more_than_three_intervals_is_stalled(tmp_path: Path) -> None:
@@ -643,11 +660,18 @@ def test_check_counts_what_it_gates_on_and_names_what_it_saw_but_does_not_gate()
     assert "**Verdict:** FAIL: 4 users (3 waiting, 1 overdue), limit 0 as of " \
         "2026-11-25T16:04:59.644-08:00; 1 failed user and 1 pending user not counted by --fail-on " \
         "stuck\n" in stuck.stdout
+    # (no cycle in the input: no user could be judged, and a gate on users is no pass)
     waiting = runner.invoke(app, ["check", "--fail-on", "failed,overdue", CERTIFICATE])
-    assert waiting.stdout.splitlines()[-1] == (
-        "ok: no overdue or failed user as of 2023-02-26T20:19:12.431-08:00; the connector's "
-        "problem (connector_stopped) not counted by --fail-on failed,overdue"
-    )
+    assert (waiting.exit_code, waiting.stdout.splitlines()[-1]) == (1, (
+        "FAIL: no overdue or failed user; connector: no_cycles (no cycle in the input: no user "
+        "could be judged) as of 2023-02-26T20:19:12.431-08:00"
+    ))
+    # a gate on another of the connector's problems alone counts only those it names
+    stalled = runner.invoke(app, ["check", "--fail-on", "connector_stalled", CERTIFICATE])
+    assert (stalled.exit_code, stalled.stdout.splitlines()[-1]) == (0, (
+        "ok: no connector problem (connector_stalled) as of 2023-02-26T20:19:12.431-08:00; the "
+        "connector's problem (connector_stopped) not counted by --fail-on connector_stalled"
+    ))
 
 
 def test_every_output_gives_the_same_counts() -> None:

@@ -149,6 +149,8 @@ def verdict_line(gate: Gate, as_of: datetime | None, display: Display) -> str:
         unnamed = unnamed_text(gate.unnamed, gate.unnamed_at)
         body = f"{unnamed}, limit {gate.max_stuck}" if not counted else f"{body}; {unnamed}"
     if problem is not None:
+        if problem not in gate.fail_on and problem == "no_cycles":  # (see `counted_problem`)
+            problem += " (no cycle in the input: no user could be judged)"
         body += f"; connector: {problem}" if body else f"connector: {problem}"
     when = f" as of {display.iso(as_of)}" if as_of is not None else ""
     if timeless(as_of):

@@ -10,7 +10,7 @@ from ..events import CONNECTOR
 from ..safety import visible
 from ..times import NO_TIMES_REASON
 from ..tracker import LATEST, UserState
-from ..verdicts import counts_unnamed
+from ..verdicts import counted_problem, counts_unnamed
 from . import Display, before_input_text, bounded, connector_text, unnamed_text
 
 
@@ -60,7 +60,7 @@ def junit_document(
     their testcase's output, not as failures."""
     counted_keys = {id(user) for user in counted}
     connector = analysis.connector
-    problem = connector.problem_in(fail_on)
+    problem = counted_problem(connector, fail_on)
     connector_failed = problem is not None
     failing_users = [] if passed else counted
     unnamed = analysis.result.unnamed_failures
