@@ -1091,9 +1091,10 @@ def test_removal_lines_alone_name_the_first_as_the_plain_reading_does(tmp_path: 
 def test_notifications_alone_show_cycles_and_the_connector_at_work(tmp_path: Path) -> None:
     """`findstr bob CloudUserSync.log`: bob's failure and the 82 notifications that held him
     back, and no cycle's start or totals. Each notification was written in a cycle of its own,
-    so the connector ran 83 cycles. Where a user's lines stop tells nothing of the connector
-    (carol's stop when she is added, which only the totals lines show): it is not judged
-    stalled after them, whatever the time asked for, nor from a restart before them."""
+    so the connector ran 83 cycles, and was at work as late as the last. Judged later than three
+    intervals after it, it is stalled, as the whole log says then: judged `running` it passed a
+    gate on the connector a week after the excerpt. Where a user's lines stop may be where the
+    user was added (carol's), so the text says that it may have run after."""
     lines = (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig").splitlines(True)
 
     def grep(name: str, *words: str) -> str:
@@ -1111,8 +1112,17 @@ def test_notifications_alone_show_cycles_and_the_connector_at_work(tmp_path: Pat
     restarted = grep("bobr.log", "bob@", "SMS_EXECUTIVE started", "processing has started")
     carol = grep("carol.log", "carol@")
     for path in (bob, restarted, carol):
-        for now in (None, datetime(2026, 11, 25, 16, 30), datetime(2026, 11, 27)):
-            assert analyze([path], now=now).connector.state == "running", (path, now)
+        assert analyze([path]).connector.state == "running", path  # (as of its last line)
+    # (bob's last line 16:00:04.948: three intervals after it (the default 5 minutes: a search's
+    # lines show no cycles in a row), running; a millisecond later, not)
+    for now, state in (("2026-11-25T16:15:04.948", "running"), ("2026-11-25T16:15:04.949", "stalled")):
+        assert analyze([bob], now=datetime.fromisoformat(now)).connector.state == state, now
+    stalled = CliRunner().invoke(app, ["check", "--fail-on", "connector", "--now", "2026-11-27", carol])
+    assert (stalled.exit_code, stalled.stdout.splitlines()[0]) == (1, (
+        "connector\tconnector_stalled\tconnector stalled since 2026-11-25T07:45:08.707-08:00 "
+        "(1d 16h with no sign of work: the input holds only users' lines, which stop once a user "
+        "is added; it may have run after)"
+    ))
     assert [r.line for r in analyze([restarted]).result.restarts] == [1]
     two = Log()
     two.at("2026-03-02 08:00:00", NOTIFY.format("a@x.com"))

@@ -421,8 +421,8 @@ def test_an_excerpt_of_user_rows_alone_shows_the_connector_at_work(
 ) -> None:
     """An excerpt that starts at a failure inside a cycle and ends before its totals: no cycle
     start, no totals, no restart. Its failure and notification show a cycle at work: the
-    connector runs as of the excerpt's end, and after it (where users' lines stop says
-    nothing of the connector)."""
+    connector runs as of the excerpt's end, and for three intervals after its last line; past
+    them it has shown no sign of work (stalled since that line, as any silence)."""
     log = Log(bias=300)
     log.at("2026-03-02 09:00:02", "Failed to add user amy@contoso.com; reason UserNotFound")
     log.at("2026-03-02 09:00:03", NOTIFY.format("bob@contoso.com"))
@@ -431,7 +431,9 @@ def test_an_excerpt_of_user_rows_alone_shows_the_connector_at_work(
     assert (result.cycles, result.connector.state) == (1, "running")
     at_limit = analyze([path], now=datetime(2026, 3, 2, 9, 15, 3)).connector
     past = analyze([path], now=datetime(2026, 3, 2, 9, 15, 4)).connector
-    assert (at_limit.state, past.state, past.since) == ("running", "running", None)
+    assert (at_limit.state, past.state, iso(past.since)) == (
+        "running", "stalled", "2026-03-02T09:00:03-05:00"
+    )
 
 
 def test_a_tracker_fed_rows_without_begin_starts_at_its_first_row() -> None:

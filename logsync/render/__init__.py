@@ -331,6 +331,11 @@ def _state_text(connector: Connector, as_of: datetime | None, display: Display) 
     if connector.state == "stalled" and since and as_of is not None and connector.since:
         # by instant, as the tracker counts (a log may mix records with and without an offset)
         silent = human_duration((micros(as_of) - micros(connector.since)) / 1e6)
+        if connector.last_cycle is None and not connector.source:  # (users' lines alone)
+            return (
+                f"connector {state} since {since} ({silent} with no sign of work: the input "
+                "holds only users' lines, which stop once a user is added; it may have run after)"
+            )
         return f"connector {state} since {since} ({silent} without a cycle)"
     if connector.state == "stopped" and since:
         waited = display.iso(connector.certificate_since)

@@ -410,12 +410,8 @@ class ConnectorLog:
             reference, where = self.last_cycle[0], self._last_cycle_where
         elif totals is not None:
             reference, where = totals, self._last_totals_where
-        else:
-            # Only users' lines: the connector was at work at the latest. Where they stop tells
-            # nothing of it (a user's lines stop when it is added, which only the totals lines,
-            # not in the input, show; a cycle after a restart shows only the users it tries):
-            # it is never judged stalled.
-            return Connector("running", None, None, last_cycle, last_restart)
+        else:  # (only users' lines, a search of a user's: at work as late as the latest)
+            reference, where = max(user.last_seen for user in users), ("", 0)
         if as_of is None or as_of - reference <= STALL_INTERVALS * interval:
             # (the references below are later: no more stalled than this one)
             return Connector("running", None, None, last_cycle, last_restart)
