@@ -849,6 +849,10 @@ scan_rows(PyObject *Py_UNUSED(module), PyObject *args)
     long long latest = 0;
     int latest_biased = 0;
     long latest_bias = 0;
+    /* the earliest record the cutoff leaves out, where its instant is known (see bounds.py) */
+    int has_out = 0, out_biased = 0;
+    long long out = 0;
+    long out_bias = 0;
     if (!read_last(last_seen, &last, &has_last)) {
         return NULL;
     }
@@ -930,6 +934,17 @@ scan_rows(PyObject *Py_UNUSED(module), PyObject *args)
                     goto decline; /* a time with an offset, a log without: the pure path says so */
                 }
                 if (beyond) {
+                    if (track && offset_known) {
+                        long long instant = t.has_bias
+                                                ? t.local_us - (long long)t.offset * 60000000LL
+                                                : t.local_us - naive_offset;
+                        if (!has_out || instant < out) {
+                            out = instant;
+                            out_biased = t.has_bias;
+                            out_bias = t.bias;
+                            has_out = 1;
+                        }
+                    }
                     left_out++;
                     line++;
                     start = end + 1;
@@ -1025,19 +1040,25 @@ scan_rows(PyObject *Py_UNUSED(module), PyObject *args)
     memo_free(&memo);
     if (track) {
         /* (rows, records, blank, left out, the last record's instant or None, the line where
-         * time first goes back or 0, the latest record as (instant, bias or None) or None) */
+         * time first goes back or 0, the latest record as (instant, bias or None) or None, the
+         * connector's trailers, the earliest record left out as (instant, bias or None) or
+         * None) */
         PyObject *last_value = has_last ? PyLong_FromLongLong(last) : Py_NewRef(last_seen);
         PyObject *latest_value = !has_latest ? Py_NewRef(Py_None)
                                  : latest_biased ? Py_BuildValue("(Ll)", latest, latest_bias)
                                                  : Py_BuildValue("(LO)", latest, Py_None);
-        if (last_value == NULL || latest_value == NULL) {
+        PyObject *out_value = !has_out ? Py_NewRef(Py_None)
+                              : out_biased ? Py_BuildValue("(Ll)", out, out_bias)
+                                           : Py_BuildValue("(LO)", out, Py_None);
+        if (last_value == NULL || latest_value == NULL || out_value == NULL) {
             Py_XDECREF(last_value);
             Py_XDECREF(latest_value);
+            Py_XDECREF(out_value);
             Py_DECREF(rows);
             return NULL;
         }
-        return Py_BuildValue("(NnnnNnNn)", rows, records, blank, left_out, last_value, jump_line,
-                             latest_value, connector);
+        return Py_BuildValue("(NnnnNnNnN)", rows, records, blank, left_out, last_value,
+                             jump_line, latest_value, connector, out_value);
     }
     return Py_BuildValue("(Nnnnn)", rows, records, blank, left_out, connector);
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from . import times
-from .bounds import Cutoff, placed, read_once
+from .bounds import Cutoff, placed, read_once, zone_at
 from .bulk import LOCATED_KINDS, RowSpec
 from .cloud import in_azure_ad, restart_helps
 from .errors import UsageError
@@ -263,6 +263,7 @@ def analyze(
     if cutoff is not None:  # T itself, read in the offset of the last row kept (else the last)
         read_once(cutoff, tracker.zone_table.keys, tracker.zone_table.zones)
         zone = tracker.last_zone()  # (rows with no time before an excerpt's first: its own)
+        zone = zone_at(cutoff, tracker.latest) or zone  # (the clock changed just after it)
         unknown = zone is False or (zone is NO_TIMES and not timeless(last))
         reference = last if unknown else datetime(2000, 1, 1, tzinfo=zone)  # type: ignore[arg-type]
         as_of = resolve_now(cutoff.when, reference, option) or cutoff.when

@@ -69,6 +69,20 @@ class Cutoff(Bound):
     def __init__(self, when: datetime, option: str = "--now") -> None:
         super().__init__(when, option, upper=True, inclusive=True)
         self.left_out = 0
+        self.first_out: tuple[int, tzinfo | None] | None = None
+        """The earliest record left out whose instant is known (where the log's clock shows
+        T: see `zone_at`)."""
+
+    def leaves_out(self, us: int, zone: tzinfo | None) -> None:
+        """A record left out (at `us`, in `zone`; None: no offset), counted."""
+        self.left_out += 1
+        if zone is not None:
+            self.note_out(us, zone)
+
+    def note_out(self, us: int, zone: tzinfo | None) -> None:
+        """A record left out whose instant is known (see `first_out`)."""
+        if self.first_out is None or us < self.first_out[0]:
+            self.first_out = (us, zone)
 
     def native(self) -> tuple[bool, bool, int, int]:
         """The native scanner's form of the cutoff (see _scan.c)."""
@@ -110,6 +124,32 @@ def read_once(bound: Bound, keys: Sequence[int], zones: Sequence[tzinfo | None])
 
 
 _QUARTER_HOUR_US = 15 * 60 * 1_000_000
+
+
+def zone_at(cutoff: Cutoff, kept: tuple[int, tzinfo | None] | None) -> tzinfo | None:
+    """The offset the log's clock used when it showed `--now` T given without one, where the
+    offset changed between the last record kept (`kept`) and the first left out (daylight
+    saving: those records are T's neighbours, and the change lies between them, on a quarter
+    hour): the new one where T comes after the change on the new clock. A time the clock
+    showed twice (set back) or never (set forward: 02:30 where 02:00 became 03:00) is refused,
+    with the two offsets to choose from. None: no such change (T is read as before)."""
+    out = cutoff.first_out
+    if not cutoff.wall or cutoff.naive_ok or kept is None or out is None:
+        return None
+    old, new = fixed_offset(kept[1]), fixed_offset(out[1])
+    if old is None or new is None or old[0] == new[0]:
+        return None
+    change = max(out[0] - out[0] % _QUARTER_HOUR_US, kept[0] + 1)
+    before = cutoff.local - old[0] < change  # (read in the old offset, an instant before it)
+    after = cutoff.local - new[0] >= change
+    if before == after:
+        shown = cutoff.when.isoformat()
+        raise UsageError(
+            f"{cutoff.option}: {shown} is a time the log's clock showed "
+            f"{'twice' if before else 'never'}, as its offset went from {old[1]} to {new[1]}; "
+            f"give the offset ({shown}{old[1]} or {shown}{new[1]})"
+        )
+    return out[1] if after else None
 
 
 def since(when: datetime) -> Bound:

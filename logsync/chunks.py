@@ -49,7 +49,7 @@ def event_rows(events: Iterator[catalogue.Event], spec: RowSpec) -> Iterator[lis
             continue
         us, zone = micros(time), time.tzinfo
         if cutoff is not None and not cutoff.keeps(us, zone):
-            cutoff.left_out += 1
+            cutoff.leaves_out(us, zone)
             continue
         kind = event.kind
         if kind not in kinds:
@@ -111,7 +111,7 @@ class RowReader:
         if scanned is None:
             self._counted = None
             return self.plain_rows(text, first_line)
-        rows, records, blank, left_out, last, jump, latest, connector = scanned
+        rows, records, blank, left_out, last, jump, latest, connector, out = scanned
         self._counted = (records + blank, connector)
         if jump:
             self._went_back(jump)
@@ -127,6 +127,8 @@ class RowReader:
         if left_out:
             assert self.spec.cutoff is not None
             self.spec.cutoff.left_out += left_out
+            if out is not None:  # (the earliest of them whose instant is known)
+                self.spec.cutoff.note_out(*out)
         sms.note_times(text, self.ctx)
         self._note_latest()
         return rows
@@ -140,7 +142,8 @@ class RowReader:
         """(rows, records, blank lines, records left out, the instant of the last record, the
         line where time first goes back by more than the disorder of threads or 0, the latest
         record's instant and zone, the connector's trailers as `sms.count_connector` counts
-        them) of a chunk whose lines are all records or blank, else None. The native scanner
+        them, the earliest record left out whose instant is known, with its zone) of a chunk
+        whose lines are all records or blank, else None. The native scanner
         reads the chunks it can; the others are read here."""
         if self._native is not None:
             scanned = self._native.scan_rows(text, first_line, self._config, self._last)
@@ -156,12 +159,15 @@ class RowReader:
         latest = latest_of(keys, zones)
         connector = sms.connector_trailers(text)
         cutoff = self.spec.cutoff
-        left_out = 0
+        left_out, out = 0, None
         if cutoff is not None:  # (the rows of openings after a start are left out after it)
             keeps = cutoff.keeps
-            left_out = sum(1 for us, zone in zip(keys, zones, strict=True) if not keeps(us, zone))
+            beyond = [(us, z) for us, z in zip(keys, zones, strict=True) if not keeps(us, z)]
+            left_out = len(beyond)
+            known = [moment for moment in beyond if moment[1] is not None]
+            out = min(known, key=itemgetter(0)) if known else None
             rows = after_start_left_out(cutoff.kept(rows), self.spec.openings)
-        return rows, len(found), blank, left_out, last, jump, latest, connector
+        return rows, len(found), blank, left_out, last, jump, latest, connector, out
 
     def scan_after(self, text: str, first_line: int, last: int | None) -> Scanned | None:
         """`scan` of a chunk that follows a record at the instant `last` (None: no record):
@@ -423,7 +429,15 @@ class RowReader:
 
 
 Scanned = tuple[
-    list[Row], int, int, int, "int | None", int, "tuple[int, tzinfo | None] | None", int
+    list[Row],
+    int,
+    int,
+    int,
+    "int | None",
+    int,
+    "tuple[int, tzinfo | None] | None",
+    int,
+    "tuple[int, tzinfo | None] | None",
 ]
 """What `_RowReader.scan` makes of a chunk (see there)."""
 
@@ -431,8 +445,11 @@ Scanned = tuple[
 def native_scanned(scanned: tuple[Any, ...], source_tz: tzinfo | None) -> Scanned:
     """The native scanner's answer with `last` given, its latest record's bias made a zone as
     the pure reader gives it."""
-    rows, records, blank, left_out, last, jump, latest, connector = scanned
+    rows, records, blank, left_out, last, jump, latest, connector, out = scanned
     if latest is not None:
         us, bias = latest
         latest = (us, bias_zone(bias) if bias is not None else source_tz)
-    return rows, records, blank, left_out, last, jump, latest, connector
+    if out is not None:
+        us, bias = out
+        out = (us, bias_zone(bias) if bias is not None else source_tz)
+    return rows, records, blank, left_out, last, jump, latest, connector, out

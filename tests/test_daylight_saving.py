@@ -279,6 +279,62 @@ def test_now_without_an_offset_in_the_hour_the_log_s_clock_showed_twice_is_refus
         assert (result.exit_code, json.loads(result.stdout)["as_of"]) == (0, as_of)
 
 
+def across_spring_forward() -> str:
+    """The demo log moved 109 days later, onto the night the Pacific clock was set forward
+    (2027-03-14, 02:00 PST to 03:00 PDT), each record with the bias of its instant there; and
+    eve, who fails at 03:10:04.910 PDT (10:10:04.910Z), just after the change."""
+    text = (SAMPLES / "CloudUserSync.log").read_text("utf-8-sig").replace("\r\n", "\n")
+
+    def moved(found: re.Match[str]) -> str:
+        month, day, year, hour, minute, second, fraction, bias = found.groups()
+        local = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second))
+        instant = local + timedelta(minutes=int(bias)) + timedelta(days=109)
+        there = instant.replace(tzinfo=timezone.utc).astimezone(PACIFIC)
+        offset = there.utcoffset()
+        assert offset is not None
+        return f"<{there:%m-%d-%Y %H:%M:%S}.{fraction}{-offset // timedelta(minutes=1):+d}>"
+
+    lines = TRAILER.sub(moved, text).split("\n")
+    at = next(i for i, line in enumerate(lines) if "<03-14-2027 03:1" in line)
+    trailer = "$$<SMS_CLOUD_USERSYNC><03-14-2027 03:10:04.910+420><thread=5616 (0x15F0)>"
+    lines[at:at] = [
+        f"NotifyAccountAddition - SCCM user to add = eve@contoso.com  {trailer}",
+        f"Failed to add user eve@contoso.com; reason UserNotFound  {trailer}",
+    ]
+    return "\n".join(lines)
+
+
+def test_now_without_an_offset_in_the_hour_the_log_s_clock_skipped_is_refused(tmp_path) -> None:
+    """The log's clock went from 01:59 PST to 03:00 PDT: 02:30 it never showed. Read in the
+    offset of the record before it (-08:00: 03:30 PDT), it judged at an instant whose records
+    were left out by their clock (eve's failure at 03:10 PDT): `check` passed. Just after the
+    change, 03:20 was read as 03:20 -08:00, an hour late."""
+    log = tmp_path / "CloudUserSync.log"
+    log.write_text(across_spring_forward(), encoding="utf-8")
+    refused = runner.invoke(app, ["check", "--now", "2027-03-14 02:30", str(log)])
+    assert refused.exit_code == 2
+    assert refused.stderr.splitlines()[-1] == (
+        "logsync: error: --now: 2027-03-14T02:30:00 is a time the log's clock showed never, as "
+        "its offset went from -08:00 to -07:00; give the offset (2027-03-14T02:30:00-08:00 or "
+        "2027-03-14T02:30:00-07:00)"
+    )
+    for given, as_of, eve in [
+        ("2027-03-14 03:20", "2027-03-14T03:20:00-07:00", ["waiting"]),
+        ("2027-03-14 03:00", "2027-03-14T03:00:00-07:00", []),  # (the change, on the new clock)
+        ("2027-03-14 01:59:59.999999", "2027-03-14T01:59:59.999999-08:00", []),
+        ("2027-03-14 02:30-08:00", "2027-03-14T03:30:00-07:00", ["waiting"]),
+    ]:
+        result = runner.invoke(app, ["report", "--all", "--format", "json", "--now", given, str(log)])
+        document = json.loads(result.stdout)
+        assert document["as_of"] == as_of, given
+        assert [u["state"] for u in document["users"] if u["upn"] == "eve@contoso.com"] == eve
+    for clock in ("02:00", "02:59:59.999999"):
+        gap = runner.invoke(app, ["report", "--now", f"2027-03-14 {clock}", str(log)])
+        assert gap.exit_code == 2, clock
+    restart = runner.invoke(app, ["report", "--restart-at", "2027-03-14 02:30", str(log)])
+    assert restart.exit_code == 2 and "--restart-at: 2027-03-14T02:30:00 is a time" in restart.stderr
+
+
 @pytest.mark.parametrize(
     ("clock", "refused"),
     [

@@ -37,7 +37,7 @@ from logsync.render.eventlines import CsvForm, LineForm, TextForm
 from logsync.render.smslines import SmsLines
 from logsync.rowspec import LOCATED_KINDS, RowSpec
 from logsync.sources import InputStats
-from logsync.times import WallClock
+from logsync.times import WallClock, micros
 from logsync.tracker import CYCLE_OPENINGS, TRACKED_KINDS
 
 from .conftest import LOGSYNC, REAL_LOGS, SAMPLES
@@ -472,6 +472,26 @@ def test_each_rule_of_the_trailer(trailer: str, is_record: bool) -> None:
         assert (got is not None) == is_record
 
 
+def test_the_earliest_record_a_cutoff_leaves_out_is_told_with_its_zone() -> None:
+    """`--now` without an offset keeps records by their clock; the earliest one it leaves out,
+    by instant (threads write a little out of order), comes back with its zone, so that where
+    the log's offset changed just after T, which offset T is in can be told (`bounds.zone_at`)."""
+    text = "\n" + "\n".join(
+        f"Successfully removed users from cloud 0  $$<SMS_CLOUD_USERSYNC><{stamp}><thread=5616 (0x15F0)>"
+        for stamp in (
+            "03-14-2027 01:55:09.100+480",
+            "03-14-2027 03:00:09.300+420",
+            "03-14-2027 03:00:09.200+420",
+            "03-14-2027 03:05:09.100+420",
+        )
+    ) + "\n"
+    scanned = assert_same_chunk(text, cutoff=datetime(2027, 3, 14, 2, 30))
+    assert scanned[3] == 3
+    us, zone = scanned[8]
+    assert (us, zone) == (micros(datetime(2027, 3, 14, 10, 0, 9, 200000, tzinfo=timezone.utc)), timezone(timedelta(hours=-7)))
+    assert assert_same_chunk(text)[8] is None  # (no cutoff: none left out)
+
+
 @needs_native
 def test_a_failure_s_row_carries_its_line_and_the_utc_instant() -> None:
     text = framed(
@@ -480,8 +500,8 @@ def test_a_failure_s_row_carries_its_line_and_the_utc_instant() -> None:
         "Failed to add user carol@contoso.com; reason UserNotFound  "
         "$$<SMS_CLOUD_USERSYNC><11-24-2026 07:40:08.529-60><thread=5616 (0x15F0)>"
     )
-    rows, records, blank, left_out, last, jump, latest, connector = assert_same_chunk(text, first_line=41)
-    assert (records, blank, left_out, connector) == (2, 0, 0, 2)
+    rows, records, blank, left_out, last, jump, latest, connector, out = assert_same_chunk(text, first_line=41)
+    assert (records, blank, left_out, connector, out) == (2, 0, 0, 2, None)
     # the second record is 9 hours before the first: time goes back at line 42, and the first
     # record is the latest
     assert (last, jump) == (1_795_502_408_529_000, 42)
