@@ -428,17 +428,8 @@ class RowReader:
         return value
 
 
-Scanned = tuple[
-    list[Row],
-    int,
-    int,
-    int,
-    "int | None",
-    int,
-    "tuple[int, tzinfo | None] | None",
-    int,
-    "tuple[int, tzinfo | None] | None",
-]
+_Seen = tuple[int, tzinfo | None] | None
+Scanned = tuple[list[Row], int, int, int, int | None, int, _Seen, int, _Seen]
 """What `_RowReader.scan` makes of a chunk (see there)."""
 
 

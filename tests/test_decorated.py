@@ -100,7 +100,10 @@ def test_colours_are_taken_off_as_pasting_and_nothing_else_is() -> None:
     coloured = f"{ESC}[01;31m{ESC}[KUserNotFound{ESC}[m{ESC}[K and [35m[Kx[m[K"
     assert copies.spaced(coloured) and copies.plainly_spaced(coloured) == "UserNotFound and x"
     # (a bracket in a log's text is no colour: only grep's pair `m[K` is, without the escape)
-    for text in ("list [0m] of users", "[1m", "x[K", "Failed to add user a[m]; reason X"):
+    for text in (
+        "list [0m] of users", "[1m", "x[K", "Failed to add user a[m]; reason X",
+        "Value of param[Key] is 1", "\x1b[2J",  # (an escape that is no colour stays: see safety)
+    ):
         assert not copies.spaced(text) and copies.plainly_spaced(text) == text
 
 
@@ -115,6 +118,9 @@ def test_colours_are_taken_off_as_pasting_and_nothing_else_is() -> None:
         ("(UserNotFound)", "(UserNotFound)", "(UserNotFound)"),  # (no mark around a reason)
         ("_bob_", "_bob_", "_bob_"),  # (a UPN may begin and end with `_`)
         ("b*o`b", "b*o`b", "b*o`b"),  # (inside, kept)
+        ("UserNotFound:", "UserNotFound:", "UserNotFound"),
+        ("UserNotFound,", "UserNotFound,", "UserNotFound"),
+        ("UserNotFound;", "UserNotFound;", "UserNotFound"),
     ],
 )
 def test_the_marks_around_a_upn_or_a_reason(given: str, upn: str, reason: str) -> None:

@@ -50,3 +50,9 @@ def test_cut_to_the_second_the_gaps_still_show_the_interval(period: int, phase: 
 )
 def test_the_cycle_a_due_time_waits_for(when: int, to_the_second: bool, expected: int) -> None:
     assert next_cycle(100 * S, when, 300 * S, to_the_second) == expected
+
+
+def test_a_cycle_at_the_last_microsecond_of_the_due_time_s_second_is_before_it() -> None:
+    every = 1000 * S + 999_999  # (the cycle after 0 starts 999,999 µs into the second 1000)
+    assert next_cycle(0, 1000 * S, every, True) == 2 * every
+    assert next_cycle(0, 1000 * S, every, False) == every

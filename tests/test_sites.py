@@ -242,3 +242,19 @@ def test_times_that_go_back_but_not_on_past_where_they_went_back_from_are_runs(t
     assert result.exit_code == 0
     assert json.loads(result.stdout)["cycles"] == 12
     assert "its 2 runs are merged by time" in result.stderr
+
+
+def test_times_that_go_back_across_the_hour_are_runs_merged_by_time(tmp_path: Path) -> None:
+    """Only times that go back within one hour of the clock, and go on past where they went
+    back from, look like the hour a fall-back repeats: 23:30 to 00:10, then 23:50 to 00:30
+    (records of other milliseconds: none shared) are two runs, merged by time."""
+    import re
+
+    first = _across_the_fall_back("2026-11-01 03:30", "2026-11-01 04:10")
+    second = re.sub(r"\.\d{3}>", ".999>", _across_the_fall_back("2026-11-01 03:50", "2026-11-01 04:30"))
+    path = tmp_path / "CloudUserSync.log"
+    path.write_text(first + second, encoding="utf-8")
+    result = runner.invoke(app, ["summary", "--format", "json", str(path)])
+    assert result.exit_code == 0, result.stderr
+    assert "its 2 runs are merged by time" in result.stderr
+

@@ -331,6 +331,20 @@ def test_options_before_the_command_are_read_as_after_it(before: list[str], afte
     assert first.stdout or first.stderr.count(b"\n") >= 2
 
 
+def test_what_is_not_a_run_of_options_before_the_command_stays_where_it_is() -> None:
+    """`--` ends the options and `-` is stdin, not an option: neither is moved; and an option
+    given after the command too is the one after it (the last given wins)."""
+    demo = str(SAMPLES / "CloudUserSync.log")
+    log = (SAMPLES / "CloudUserSync.log").read_bytes()  # (on stdin: `-` would read it)
+    for args in (["--format", "json", "--", "report", demo], ["--format", "json", "-", "report"]):
+        result = subprocess.run([LOGSYNC, *args], capture_output=True, timeout=60, input=log)
+        assert (result.returncode, result.stdout) == (2, b""), args
+    both = subprocess.run(
+        [LOGSYNC, "--format", "json", "report", "--format", "text", "--quiet", demo], capture_output=True, timeout=60
+    )
+    assert both.stdout.startswith(b"bob@contoso.com\twaiting\tUserNotFound\t")
+
+
 def test_logsync_s_own_options_before_a_command_stay_its_own() -> None:
     version = subprocess.run([LOGSYNC, "--version", "report"], capture_output=True, timeout=60)
     assert version.returncode == 0 and version.stdout.startswith(b"logsync ")

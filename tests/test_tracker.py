@@ -535,6 +535,18 @@ def test_a_start_logged_a_few_milliseconds_after_the_connector_s_own_is_one_rest
     assert codes[0] == codes[1] and "restarts" not in codes[1] and "stuck_users" in codes[1]
 
 
+def test_two_starts_of_other_threads_within_a_second_are_two_restarts() -> None:
+    """(only the connector's own `processing has started` before it is the same start)"""
+    tracker = Tracker()
+    zone = timezone(timedelta(hours=-4))
+    at = 1_772_452_800_000_000
+    tracker.feed_rows([
+        (at, zone, "component_started", ComponentStarted(7012), "CloudUserSync.log", 1),
+        (at + 500_000, zone, "component_started", ComponentStarted(7013), "CloudUserSync.log", 2),
+    ])
+    assert len(tracker.restarts) == 2
+
+
 @pytest.mark.parametrize(("apart_us", "restarts"), [(1_000_000, 1), (1_000_001, 2)])
 def test_the_connector_s_start_and_the_start_line_are_one_within_a_second(
     apart_us: int, restarts: int

@@ -77,3 +77,15 @@ def test_a_block_at_another_instant_and_lines_between_stay() -> None:
     # (a line that is no record between the copies stays where it was)
     items = [record(t) for t in block] + [Unparsed(0, "--", "gap")] + [record(t) for t in block]
     assert read(items)[0] == [*block, "--"]
+
+
+def test_a_record_with_no_time_is_of_the_instant_before_it() -> None:
+    """(a line under no date, after a timed one: read with it, pasted twice as it was)"""
+    timed, untimed = TEXTS[0], TEXTS[2]
+    no_time = [record(timed), Record(0, None, "", None, None, untimed)]  # type: ignore[arg-type]
+    assert read(no_time * 2)[:2] == ([timed, untimed], 2)
+    # (four records at one instant, a block of two twice, then one a second later)
+    later = datetime(2026, 11, 25, 9, 10, 13)
+    items: list[Record | Unparsed] = [record(t) for t in (TEXTS[0], TEXTS[2]) * 2]
+    items.append(record(TEXTS[3], later))
+    assert read(items)[:2] == ([TEXTS[0], TEXTS[2], TEXTS[3]], 3)

@@ -32,5 +32,5 @@ def next_cycle(last: int, when: int, interval: int, to_the_second: bool) -> int:
     """The first cycle at or after `when` on the schedule of a cycle at `last`; where times are
     to the second, after the second that `when` is in (see the module)."""
     if to_the_second:
-        when += SECOND_US - 1
+        when += SECOND_US - when % SECOND_US  # (the start of the next second)
     return last + -(-(when - last) // interval) * interval
