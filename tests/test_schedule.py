@@ -18,6 +18,10 @@ def test_times_in_milliseconds_give_the_median_gap() -> None:
     assert observed_interval([300_037_000, 300_500_000, 299_900_000], False) == 300_037_000
 
 
+def test_the_mean_is_rounded_to_the_microsecond() -> None:
+    assert observed_interval([300 * S, 301 * S, 301 * S], True) == 300_666_667
+
+
 def test_times_to_the_second_give_the_mean_of_the_gaps_within_a_second_of_the_median() -> None:
     # (300 s and now and then 301 s: a connector that cycles every 300.25 s, cut to seconds)
     assert observed_interval([300 * S, 300 * S, 301 * S, 300 * S], True) == 300_250_000

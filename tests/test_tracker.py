@@ -547,6 +547,22 @@ def test_two_starts_of_other_threads_within_a_second_are_two_restarts() -> None:
     assert len(tracker.restarts) == 2
 
 
+@pytest.mark.parametrize(("after_us", "finding"), [(1_000_000, False), (1_001_000, True)])
+def test_a_start_within_a_second_of_the_log_s_first_record_is_where_it_begins(
+    tmp_path: Path, after_us: int, finding: bool
+) -> None:
+    """A log's only start, a second after its first record (its threads' disorder), is where
+    the log begins: no `restarts` finding; a millisecond later (the log's precision) it is one."""
+    log = Log()
+    first = datetime(2026, 3, 2, 8, 0, 0)
+    log.at(first, "CCloudUserSync::Process - User sync processing has started.")
+    log.at(first + timedelta(microseconds=after_us), "SMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID 7012 (0x1B64).", thread=3604)
+    log.cycle("2026-03-02 08:00:30")
+    path = log.write(tmp_path / "CloudUserSync.log")
+    codes = [f["code"] for f in json.loads(CliRunner().invoke(app, ["summary", "--format", "json", path]).stdout)["findings"]]
+    assert ("restarts" in codes) == finding
+
+
 @pytest.mark.parametrize(("apart_us", "restarts"), [(1_000_000, 1), (1_000_001, 2)])
 def test_the_connector_s_start_and_the_start_line_are_one_within_a_second(
     apart_us: int, restarts: int
