@@ -113,14 +113,25 @@ def read_once(bound: Bound, keys: Sequence[int], zones: Sequence[tzinfo | None])
         return
     for at, before, after in zip(keys[1:], zones, zones[1:], strict=False):
         old, new = fixed_offset(before), fixed_offset(after)
-        change = at - at % _QUARTER_HOUR_US
-        if old is not None and new is not None and change + new[0] <= bound.local < change + old[0]:
-            shown = bound.when.isoformat()
-            raise UsageError(
-                f"{bound.option}: {shown} is a time the log's clock showed twice, as its offset "
-                f"went from {old[1]} to {new[1]}; give the offset ({shown}{old[1]} or "
-                f"{shown}{new[1]})"
-            )
+        if old is not None and new is not None:
+            _after_change(bound, at - at % _QUARTER_HOUR_US, old, new)
+
+
+def _after_change(
+    bound: Bound, change: int, old: tuple[int, str], new: tuple[int, str]
+) -> bool:
+    """Whether the log's clock showed the bound's time after its offset went from `old` to
+    `new` at the instant `change`; a time it showed twice around it (set back) or never (set
+    forward) is refused, with the two offsets to choose from."""
+    local = bound.local - change
+    if min(old[0], new[0]) <= local < max(old[0], new[0]):
+        shown = bound.when.isoformat()
+        raise UsageError(
+            f"{bound.option}: {shown} is a time the log's clock showed "
+            f"{'twice' if new[0] < old[0] else 'never'}, as its offset went from {old[1]} to "
+            f"{new[1]}; give the offset ({shown}{old[1]} or {shown}{new[1]})"
+        )
+    return local >= max(old[0], new[0])
 
 
 _QUARTER_HOUR_US = 15 * 60 * 1_000_000
@@ -140,16 +151,7 @@ def zone_at(cutoff: Cutoff, kept: tuple[int, tzinfo | None] | None) -> tzinfo | 
     if old is None or new is None or old[0] == new[0]:
         return None
     change = max(out[0] - out[0] % _QUARTER_HOUR_US, kept[0] + 1)
-    before = cutoff.local - old[0] < change  # (read in the old offset, an instant before it)
-    after = cutoff.local - new[0] >= change
-    if before == after:
-        shown = cutoff.when.isoformat()
-        raise UsageError(
-            f"{cutoff.option}: {shown} is a time the log's clock showed "
-            f"{'twice' if before else 'never'}, as its offset went from {old[1]} to {new[1]}; "
-            f"give the offset ({shown}{old[1]} or {shown}{new[1]})"
-        )
-    return out[1] if after else None
+    return out[1] if _after_change(cutoff, change, old, new) else None
 
 
 def since(when: datetime) -> Bound:

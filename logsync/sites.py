@@ -113,6 +113,10 @@ def _deepest_overlap(spans: Sequence[RunSpan]) -> tuple[RunSpan, RunSpan, float]
     return best
 
 
+_HOUR = 3600
+"""An hour of the clock, in seconds (`RunSpan`'s unit)."""
+
+
 def _no_clock_change(inputs: Sequence[InputStats], runs: Mapping[str, Sequence[RunSpan]]) -> None:
     """Refuse an input whose times carry no UTC offset and go back, between two runs that share
     no record, by at most an hour within one hour of the clock, and go on past where they went
@@ -124,9 +128,9 @@ def _no_clock_change(inputs: Sequence[InputStats], runs: Mapping[str, Sequence[R
     for name, own in runs.items():
         for before, after in pairwise(own):
             back = before.last - after.first
-            same_hour = before.last // 3600 == after.first // 3600
-            if name in naive and 0 < back <= 3600 and same_hour and after.last > before.last:
-                hour = datetime.fromtimestamp(after.first // 3600 * 3600, timezone.utc)
+            same_hour = before.last // _HOUR == after.first // _HOUR
+            if name in naive and 0 < back <= _HOUR and same_hour and after.last > before.last:
+                hour = datetime.fromtimestamp(after.first // _HOUR * _HOUR, timezone.utc)
                 raise UsageError(
                     f"{visible(display_name(name))}: its times go back {human_duration(back)} at "
                     f"line {after.line:,}, within {hour:%Y-%m-%d %H}:00 to {hour:%H}:59, and "

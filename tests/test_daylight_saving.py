@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -258,14 +259,19 @@ def test_a_time_a_named_zone_shows_twice_or_never_is_refused(text: str, offsets:
     )
 
 
+def refusal(log: Path, text: str, command: str, now: str) -> str:
+    """The one line `command --now NOW` refuses the log written with `text` with (exit 2)."""
+    log.write_text(text, encoding="utf-8")
+    refused = runner.invoke(app, [command, "--now", now, str(log)])
+    assert refused.exit_code == 2
+    return refused.stderr.splitlines()[-1]
+
+
 def test_now_without_an_offset_in_the_hour_the_log_s_clock_showed_twice_is_refused(
     tmp_path,
 ) -> None:
     log = tmp_path / "CloudUserSync.log"
-    log.write_text(across_fall_back(), encoding="utf-8")
-    refused = runner.invoke(app, ["report", "--now", "2026-11-01 01:30", str(log)])
-    assert refused.exit_code == 2
-    assert refused.stderr.splitlines()[-1] == (
+    assert refusal(log, across_fall_back(), "report", "2026-11-01 01:30") == (
         "logsync: error: --now: 2026-11-01T01:30:00 is a time the log's clock showed twice, as "
         "its offset went from -07:00 to -08:00; give the offset (2026-11-01T01:30:00-07:00 or "
         "2026-11-01T01:30:00-08:00)"
@@ -310,10 +316,7 @@ def test_now_without_an_offset_in_the_hour_the_log_s_clock_skipped_is_refused(tm
     were left out by their clock (eve's failure at 03:10 PDT): `check` passed. Just after the
     change, 03:20 was read as 03:20 -08:00, an hour late."""
     log = tmp_path / "CloudUserSync.log"
-    log.write_text(across_spring_forward(), encoding="utf-8")
-    refused = runner.invoke(app, ["check", "--now", "2027-03-14 02:30", str(log)])
-    assert refused.exit_code == 2
-    assert refused.stderr.splitlines()[-1] == (
+    assert refusal(log, across_spring_forward(), "check", "2027-03-14 02:30") == (
         "logsync: error: --now: 2027-03-14T02:30:00 is a time the log's clock showed never, as "
         "its offset went from -08:00 to -07:00; give the offset (2027-03-14T02:30:00-08:00 or "
         "2027-03-14T02:30:00-07:00)"

@@ -179,7 +179,8 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
     if entities:
         sample = copies.unescaped(sample)
     nbsp = copies.spaced(sample)  # (also `&nbsp;`; a terminal's colours before a search's names)
-    head = (copies.plainly_spaced(sample) if nbsp else sample).lstrip("\ufeff \t\r\n")
+    plain = copies.plainly_spaced(sample) if nbsp else sample
+    head = plain.lstrip("\ufeff \t\r\n")
     searched = copies.NUMBERED_RE.match(head).end() > 0  # type: ignore[union-attr]
     mailto = copies.linked(sample)
     if (
@@ -188,8 +189,7 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         and not prefixed(sample)
     ):
         return None  # every line a record (or blank): a log as written, the usual case
-    if nbsp:
-        sample = copies.plainly_spaced(sample)
+    sample = plain
     lines = [line for line in sample.split("\n")[:-1] if not is_blank(line)][:max_lines]
     if not lines:
         return None
