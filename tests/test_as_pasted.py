@@ -26,7 +26,7 @@ from logsync.cli import app
 from logsync.formats import aspasted, copies, cuts, detect, paste, quoting
 from logsync.tracker import UserState
 
-from .conftest import ROOT, SAMPLES
+from .conftest import REAL_LOGS, ROOT, SAMPLES
 from .logtext import Log
 
 sys.path.insert(0, str(ROOT / "sample_logs"))
@@ -1747,6 +1747,20 @@ def test_rows_copied_from_cmtrace_show_the_interval_of_their_cycles(tmp_path: Pa
         for now, code in (("2026-03-01 21:20", 0), ("2026-03-01 21:31", 1)):
             gate = runner.invoke(app, ["check", "--fail-on", "connector", "--now", now, path])
             assert gate.exit_code == code, (path, now, gate.stdout)
+
+
+def test_rows_read_beside_a_sibling_log_keep_their_times_to_the_second(tmp_path: Path) -> None:
+    """A sibling log given with the rows (CertMgr.log, with milliseconds) tells causes, not how
+    the connector's times are written: amy's due time is still read to the second (her retry
+    the cycle after it), as for the rows alone."""
+    rows = write(tmp_path, copied_rows(_every_quarter_hour()))
+    certificates = tmp_path / "CertMgr.log"
+    certificates.write_bytes((REAL_LOGS / "CertMgr.log").read_bytes())
+    report = runner.invoke(app, ["report", "--all", "--format", "json", "--source-tz", "Etc/GMT+8", rows, str(certificates)])
+    assert report.exit_code == 0, report.stderr
+    assert [(u["upn"], u["state"], u["expected_recovery"]) for u in json.loads(report.stdout)["users"]] == [
+        ("amy@contoso.com", "waiting", "2026-03-02T09:15:09-08:00")
+    ]
 
 
 def test_two_copies_of_rows_that_meet_at_one_second_are_read_once(tmp_path: Path) -> None:

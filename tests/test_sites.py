@@ -185,10 +185,12 @@ def test_the_bounds_of_an_excerpt_that_overlaps_a_log(
 # -- a daylight-saving change in times without an offset ----------------------------------------
 
 
-def _across_the_fall_back(first: str = "2026-11-01 04:00", last: str = "2026-11-01 09:59") -> str:
+def _across_the_fall_back(
+    first: str = "2026-11-01 04:00", last: str = "2026-11-01 09:59", bias: int | None = None
+) -> str:
     """A New York connector's cycles every 5 minutes (UTC `first` to `last`), written without a
-    UTC offset (as a copy that drops the bias gives them): 01:00 to 01:59 comes twice; fay fails
-    in the cycle of 01:40 the second time (06:40 UTC)."""
+    UTC offset (as a copy that drops the bias gives them; else with `bias`): 01:00 to 01:59
+    comes twice; fay fails in the cycle of 01:40 the second time (06:40 UTC)."""
     zone = ZoneInfo("America/New_York")
     lines = []
     at, end = datetime.fromisoformat(first + "+00:00"), datetime.fromisoformat(last + "+00:00")
@@ -205,7 +207,7 @@ def _across_the_fall_back(first: str = "2026-11-01 04:00", last: str = "2026-11-
         else:
             messages.append("Total received users to add from SCCM = 0, Total Successfully added users to Cloud = 0")
         for step, message in enumerate(messages):
-            lines.append(sms_line(local + timedelta(milliseconds=137 * step), message, bias=None))
+            lines.append(sms_line(local + timedelta(milliseconds=137 * step), message, bias=bias))
         at += timedelta(minutes=5)
     return "\r\n".join(lines) + "\r\n"
 
@@ -258,3 +260,44 @@ def test_times_that_go_back_across_the_hour_are_runs_merged_by_time(tmp_path: Pa
     assert result.exit_code == 0, result.stderr
     assert "its 2 runs are merged by time" in result.stderr
 
+
+
+def _pieces_of_one_hour(tmp_path: Path, bias: int | None, ends_later: bool) -> Path:
+    """01:00 to 01:40 (UTC 05:00 to 05:40), then 01:10 to 01:40 again at other milliseconds
+    (none shared), its last record `ends_later` than the first piece's by a millisecond, or at
+    the same instant (the first piece given a last record of its own there)."""
+    import re
+
+    first = _across_the_fall_back("2026-11-01 05:00", "2026-11-01 05:40", bias)
+    second = re.sub(r"\.\d{3}([+>])", r".900\1", _across_the_fall_back("2026-11-01 05:10", "2026-11-01 05:40", bias))
+    last = datetime(2026, 11, 1, 1, 40, 0, 899_000 if ends_later else 900_000)
+    first += sms_line(last, "Successfully removed users from cloud 0", bias=bias) + "\r\n"
+    path = tmp_path / "CloudUserSync.log"
+    path.write_text(first + second, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("ends_later", [True, False])
+def test_times_without_an_offset_that_go_back_within_the_hour_are_refused_only_if_they_go_on(
+    tmp_path: Path, ends_later: bool
+) -> None:
+    """A second piece of the hour that ends a millisecond after the first goes on past where
+    it went back from (a fall-back's shape: refused); one that ends at the first's last instant
+    does not (files pasted together: merged)."""
+    path = _pieces_of_one_hour(tmp_path, None, ends_later)
+    result = runner.invoke(app, ["summary", "--format", "json", str(path)])
+    if ends_later:
+        assert result.exit_code == 2
+        assert "its times go back 29m at line 20, within 2026-11-01 01:00 to 01:59, and go on" in result.stderr
+    else:
+        assert result.exit_code == 0, result.stderr
+        assert "its 2 runs are merged by time" in result.stderr
+
+
+def test_times_with_an_offset_that_go_back_within_the_hour_and_go_on_are_runs(tmp_path: Path) -> None:
+    """Times with a UTC offset place themselves: the same pieces, with the bias, are merged."""
+    path = _pieces_of_one_hour(tmp_path, 240, True)
+    result = runner.invoke(app, ["summary", "--format", "json", str(path)])
+    assert result.exit_code == 0, result.stderr
+    assert "its 2 runs are merged by time" in result.stderr
+    assert json.loads(result.stdout)["cycles"] == 16
