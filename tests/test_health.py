@@ -512,3 +512,19 @@ def test_a_waiting_user_whose_expected_recovery_passed_is_said_to_be_late(tmp_pa
         "3 users wait for the 24 h full sync; the next (bob@contoso.com) is expected at "
         "2026-11-26T09:15:03.266-08:00"
     )
+
+
+def test_two_times_are_one_restart_within_the_disorder_of_threads_only() -> None:
+    """A restart's two lines are one within a second (the disorder of a log's threads); a time
+    without an offset and one with an offset are never near (nothing says where one is), and a
+    restart with no time is near only another with none."""
+    from logsync.health.collector import _near
+
+    at = datetime(2026, 11, 25, 10, 0, tzinfo=PST)
+    second, micro = timedelta(seconds=1), timedelta(microseconds=1)
+    assert [_near(at, at + step) for step in (second, second + micro, -second, -second - micro)] == [
+        True, False, True, False
+    ]
+    naive = at.replace(tzinfo=None)
+    assert (_near(at, naive), _near(naive, at), _near(naive, naive + second)) == (False, False, True)
+    assert (_near(None, None), _near(None, at), _near(at, None)) == (True, False, False)
