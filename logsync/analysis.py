@@ -15,7 +15,7 @@ from .formats.paste import ensure_times
 from .known import ensure_known
 from .pipeline import ReadOptions, ensure_connector
 from .reading import Feed, read_rows
-from .sites import one_connector
+from .sites import no_skipped_hour, one_connector
 from .sources import (
     InputStats,
     Progress,
@@ -250,6 +250,7 @@ def analyze(
     inputs = [*inputs, *empty]
     ensure_times(inputs, option if judged_at is not None else None)
     one_connector(inputs, duplicates, runs)
+    no_skipped_hour(tracker.log.skipped_hour, inputs)
     gaps = tracker.totals.gaps = left_out(inputs)
     tracker.totals.unheard = unheard(inputs, gaps)
     if require_connector:

@@ -130,11 +130,39 @@ def _no_clock_change(inputs: Sequence[InputStats], runs: Mapping[str, Sequence[R
             back = before.last - after.first
             same_hour = before.last // _HOUR == after.first // _HOUR
             if name in naive and 0 < back <= _HOUR and same_hour and after.last > before.last:
-                hour = datetime.fromtimestamp(after.first // _HOUR * _HOUR, timezone.utc)
+                hour = _clock(after.first // _HOUR * _HOUR * 1_000_000)
                 raise UsageError(
                     f"{visible(display_name(name))}: its times go back {human_duration(back)} at "
                     f"line {after.line:,}, within {hour:%Y-%m-%d %H}:00 to {hour:%H}:59, and "
-                    "go on: the hour a daylight-saving change repeats, which times without a "
-                    "UTC offset cannot place; give --source-tz ZONE (the site's zone, for "
-                    "example --source-tz America/New_York) to read them"
+                    f"go on: the hour a daylight-saving change repeats, {_PLACED}"
                 )
+
+
+def no_skipped_hour(
+    skipped: tuple[int, int, str, int] | None, inputs: Sequence[InputStats]
+) -> None:
+    """Refuse times with no UTC offset whose cycles skip an hour of the clock on their schedule
+    (`tracker.schedule.skips_an_hour`: 01:55, then 03:00, no restart between): a spring-forward.
+    Read as they are, every 24-hour timer across it runs out an hour early by their clock (a
+    user waiting until 11:00 said overdue at 10:40). Not in an excerpt's lines, which someone
+    chose: an hour may be left out there."""
+    excerpts = {s.path for s in inputs if s.format == "paste" and s.rows < s.records}
+    if skipped is None or skipped[2] in excerpts:
+        return
+    before, after, source, line = (*map(_clock, skipped[:2]), *skipped[2:])
+    raise UsageError(
+        f"{visible(display_name(source))}: its cycles go on at {after:%Y-%m-%d %H:%M:%S} (line "
+        f"{line:,}) after {before:%H:%M:%S}, an hour past their schedule with no restart: the "
+        f"hour a daylight-saving change skips, {_PLACED}"
+    )
+
+
+def _clock(us: float) -> datetime:
+    """The time a clock with no UTC offset showed (its instants are kept as if in UTC)."""
+    return datetime.fromtimestamp(us / 1e6, timezone.utc)
+
+
+_PLACED = (
+    "which times without a UTC offset cannot place; give --source-tz ZONE (the site's zone, "
+    "for example --source-tz America/New_York) to read them"
+)

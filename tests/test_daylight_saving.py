@@ -338,6 +338,52 @@ def test_now_without_an_offset_in_the_hour_the_log_s_clock_skipped_is_refused(tm
     assert restart.exit_code == 2 and "--restart-at: 2027-03-14T02:30:00 is a time" in restart.stderr
 
 
+@pytest.mark.parametrize("form", ["sms", "cmtrace", "paste"])
+def test_a_log_without_offsets_across_the_night_the_clock_is_set_forward_is_refused(
+    tmp_path, form: str
+) -> None:
+    """Its cycles go on from 01:55 to 03:00, on their schedule: read by its clock, every timer
+    across the change ran out an hour early (a user waiting until 11:00 PDT was overdue at
+    10:40; `check --fail-on overdue` failed on her). Given the site's zone, it answers as the
+    log with its offsets."""
+    logged = tmp_path / "CloudUserSync.log"
+    logged.write_text(across_spring_forward(), encoding="utf-8")
+    bare = tmp_path / f"bare-{form}.log"
+    bare.write_text(without_offsets(across_spring_forward(), form), encoding="utf-8")
+    for command in (["report"], ["check", "--fail-on", "overdue"], ["summary"], ["timeline", "eve"]):
+        refused = runner.invoke(app, [*command, str(bare)])
+        assert (refused.exit_code, refused.stdout) == (2, ""), command
+        assert refused.stderr == (
+            f"logsync: error: {bare}: its cycles go on at 2027-03-14 03:00:04 (line 1,773) after "
+            "01:55:04, an hour past their schedule with no restart: the hour a daylight-saving "
+            "change skips, which times without a UTC offset cannot place; give --source-tz ZONE "
+            "(the site's zone, for example --source-tz America/New_York) to read them\n"
+        )
+    truth, _ = users(str(logged))
+    found, _ = users(str(bare), "--source-tz", "America/Los_Angeles")
+    if form == "paste":  # (to the second)
+        assert [(u["upn"], u["state"], (u["full_sync_due"] or "")[:19]) for u in found] == [
+            (u["upn"], u["state"], (u["full_sync_due"] or "")[:19]) for u in truth
+        ]
+    else:
+        assert [[u[f] for f in FIELDS] for u in found] == [[u[f] for f in FIELDS] for u in truth]
+    # judged before the change, nothing it skips is read
+    before = runner.invoke(app, ["report", "--now", "2027-03-14 01:58", str(bare)])
+    assert before.exit_code == 0, before.stderr
+
+
+def test_an_excerpt_s_lines_may_leave_out_an_hour_on_the_cycles_schedule(tmp_path) -> None:
+    """Dated lines someone chose (a ticket's excerpt) may leave out an hour: not refused."""
+    rows = without_offsets(across_spring_forward(), "paste").splitlines()
+    lines = [f"{row.split(chr(9))[2]}  {row.split(chr(9))[0]}" for row in rows]
+    assert lines[0] == "3/13/2027 06:59:55  SMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID 5616 (0x15F0)."
+    ticket = tmp_path / "ticket.txt"
+    ticket.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["report", str(ticket)])
+    assert result.exit_code == 0, result.stderr
+    assert "daylight-saving change skips" not in result.stderr
+
+
 @pytest.mark.parametrize(
     ("clock", "refused"),
     [

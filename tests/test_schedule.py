@@ -1,5 +1,6 @@
 """`tracker.schedule`: the interval between cycles and the cycle a due time waits for, from
-times in milliseconds and from times to the second (CMTrace's copied rows)."""
+times in milliseconds and from times to the second (CMTrace's copied rows); the hour a
+spring-forward skips in times with no offset."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from logsync.tracker.schedule import next_cycle, observed_interval
+from logsync.tracker.schedule import next_cycle, observed_interval, skips_an_hour
 
 S = 1_000_000
 
@@ -60,3 +61,40 @@ def test_a_cycle_at_the_last_microsecond_of_the_due_time_s_second_is_before_it()
     every = 1000 * S + 999_999  # (the cycle after 0 starts 999,999 µs into the second 1000)
     assert next_cycle(0, 1000 * S, every, True) == 2 * every
     assert next_cycle(0, 1000 * S, every, False) == every
+
+
+H = 3600 * S
+AT = 1_773_453_304 * S  # 2026-03-14 01:55:04 as a clock with no offset shows it (as UTC)
+
+
+@pytest.mark.parametrize(
+    ("gaps", "at", "skips"),
+    [
+        ([300 * S] * 3, AT + H + 300 * S, True),  # 01:55:04, then 03:00:04
+        ([300 * S] * 2, AT + H + 300 * S, False),  # (no schedule kept yet)
+        ([900 * S] + [300 * S] * 3, AT + H + 300 * S, True),  # (the last three gaps count)
+        ([300 * S] * 3, AT + H + 302 * S, True),  # within two seconds of the schedule
+        ([300 * S] * 3, AT + H + 302 * S + 1, False),
+        ([300 * S] * 3, AT + H + 298 * S, True),
+        ([300 * S] * 3, AT + H + 298 * S - 1, False),
+        ([299 * S, 300 * S, 301 * S], AT + H + 304 * S, True),  # ... and their spread
+        ([299 * S, 300 * S, 301 * S], AT + H + 304 * S + 1, False),
+        ([298 * S, 300 * S, 300 * S + 1], AT + H + 300 * S, False),  # a schedule not kept
+        ([298 * S, 300 * S, 300 * S], AT + H + 300 * S, True),
+        ([300 * S] * 3, AT + 2 * H + 300 * S, False),  # two hours: no clock change
+        ([300 * S] * 3, AT + 300 * S, False),
+    ],
+)
+def test_cycles_skip_an_hour_on_their_schedule(gaps: list[int], at: int, skips: bool) -> None:
+    assert skips_an_hour(gaps, AT, at) is skips
+
+
+def test_the_hour_skipped_is_one_of_the_clock_whole_between_the_two_cycles() -> None:
+    """The cycle before is before 02:00 (a time the clock showed), the cycle after at 03:00 or
+    later (cycles every minute)."""
+    hour = AT - AT % H + H  # 02:00:00
+    minute = [60 * S] * 3
+    assert skips_an_hour(minute, hour - 60 * S, hour + H) is True  # 01:59, then 03:00
+    assert skips_an_hour(minute, hour - 1, hour + H + 60 * S - 1) is True  # 01:59:59.999999
+    assert skips_an_hour(minute, hour, hour + H + 60 * S) is False  # 02:00, then 03:01
+    assert skips_an_hour(minute, hour - 60 * S - 1, hour + H - 1) is False  # to 02:59:59.999999

@@ -31,7 +31,7 @@ from .model import (
     lower_median,
     time_of,
 )
-from .schedule import SECOND_US, next_cycle, observed_interval
+from .schedule import SECOND_US, next_cycle, observed_interval, skips_an_hour
 from .users import Seen
 
 _NO_MEDIAN = (-1, DEFAULT_INTERVAL)
@@ -90,6 +90,7 @@ class ConnectorLog:
         self.to_the_second = False  # (times written to the second, pasted: see `schedule`)
         self.given_interval: timedelta | None = None  # (`--interval`; None: observed, default)
         self.unheard: tuple[int, int] | None = None
+        self.skipped_hour: tuple[int, int, str, int] | None = None  # (see `skips_an_hour`)
         """From the first to the last silence of the connector (see `heard_through`): lines
         may be left out there, as where an excerpt marks a gap."""
         self._certificate_wait: tuple[Moment, str, int] | None = None  # (the first since a cycle)
@@ -199,6 +200,8 @@ class ConnectorLog:
             self.to_the_second = False
         previous = self._run_last_cycle
         if previous is not None and us > previous[0]:
+            if here[1] is None and skips_an_hour(self._gaps, previous[0], us):  # (no offsets)
+                self.skipped_hour = self.skipped_hour or (previous[0], us, source, line)
             self._gaps.append(us - previous[0])
         self._heard_at(us)
         if self._awaiting_first_cycle is not None:

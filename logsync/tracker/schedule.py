@@ -7,15 +7,23 @@ now and then 301 s for a connector that cycles every 300.037 s), and their media
 the fraction (10 s a day: a recovery foretold 10 s early). Their mean near the median does not.
 And a cycle in the same second as a due time may be just before it or just after: the failure
 that started the timer came after its own cycle's start, so the cycle on that schedule a day
-later comes before the timer runs out, as the log in milliseconds shows."""
+later comes before the timer runs out, as the log in milliseconds shows.
+
+Times with no UTC offset cannot place the hour a spring-forward skips: the cycles of the log go
+on, on their schedule, an hour of the clock later (01:55, then 03:00), and a 24-hour timer
+across it runs out an hour early by that clock (`skips_an_hour`)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from .model import lower_median
 
 SECOND_US = 1_000_000
+HOUR_US = 3600 * SECOND_US
+KEPT_US = 2 * SECOND_US
+"""How far from their schedule cycles may start (beyond the spread of the gaps before them)
+and still be on it: times to the second, and a cycle's own few milliseconds."""
 
 
 def observed_interval(gaps: Collection[int], to_the_second: bool) -> int:
@@ -34,3 +42,20 @@ def next_cycle(last: int, when: int, interval: int, to_the_second: bool) -> int:
     if to_the_second:
         when += SECOND_US - when % SECOND_US  # (the start of the next second)
     return last + -(-(when - last) // interval) * interval
+
+
+def skips_an_hour(gaps: Sequence[int], previous: int, at: int) -> bool:
+    """Whether cycles at `previous` and then at `at` (no cycle between) skip an hour of the
+    clock on their schedule: the three gaps before kept one interval (within `KEPT_US`), this
+    one is an hour more (within their spread and `KEPT_US`), and the clock's next hour after
+    `previous` lies whole before `at`."""
+    if len(gaps) < 3:
+        return False
+    last = sorted(gaps[-index] for index in (1, 2, 3))
+    spread = last[2] - last[0]
+    next_hour = previous - previous % HOUR_US + HOUR_US
+    return (
+        spread <= KEPT_US
+        and abs(at - previous - HOUR_US - last[1]) <= spread + KEPT_US
+        and at >= next_hour + HOUR_US
+    )
