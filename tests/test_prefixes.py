@@ -18,7 +18,7 @@ from logsync.cli import app
 from logsync.formats import aspasted, prefixes
 
 from .conftest import SAMPLES
-from .test_as_pasted import BLOG_QUOTES, DEMO_TEXT, EXCERPT_TEXT, answers, quoted, write
+from .test_as_pasted import BLOG_QUOTES, DEMO_TEXT, EXCERPT_TEXT, answers, quoted, wrapped, write
 
 runner = CliRunner()
 
@@ -63,6 +63,24 @@ def test_the_demo_log_with_a_prefix_before_each_line_gives_the_answers_of_the_lo
     clean = answers(DEMO)
     assert clean[1]["stuck"] == 4 and len(clean[0]) == 10
     assert answers(write(tmp_path, prefixed(DEMO_TEXT, PREFIXES[how]))) == clean
+
+
+@pytest.mark.parametrize("width", [76, 100, 120])
+@pytest.mark.parametrize(
+    "prefix",
+    [lambda n: f"{n}:", lambda n: f"CloudUserSync.log:{n}:", lambda n: "- ", lambda n: f"{n}. "],
+    ids=["findstr /n", "Select-String", "a Markdown list", "numbered 1."],
+)
+def test_prefixed_lines_then_wrapped_give_the_answers_of_the_log(
+    tmp_path: Path, prefix: Callable[[int], str], width: int
+) -> None:
+    """A search's numbered lines wrapped where they were pasted break records in their trailers:
+    `2:NotifyAccountAddition … <11-25-2026`, then `15:55:04.911+480><thread=…`. The hour was
+    taken for a line number and the rest of each record lost (`check` passed, where the log
+    fails with 5 users); with a file's name, or a bullet, the prefix was not found at all
+    (half the lines carry none) and the input refused."""
+    pasted = wrapped(prefixed(DEMO_TEXT, prefix), width)
+    assert answers(write(tmp_path, pasted)) == answers(DEMO)
 
 
 def test_check_of_the_demo_log_as_a_markdown_list_fails_as_on_the_log(tmp_path: Path) -> None:

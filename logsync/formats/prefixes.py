@@ -44,10 +44,12 @@ def prefixed(sample: str) -> bool:
 
 def prefix_shape(lines: list[str]) -> re.Pattern[str] | None:
     """The shape of the prefix that four in five of these lines (but `grep -C`'s `--` and
-    other marks of lines left out) carry, told by the lines whose message is known only after
-    it; None where they carry none. CMTrace's records (whose message may span lines) are
-    never taken for prefixed."""
+    other marks of lines left out, and the rests of records wrapped after it was put before
+    each line) carry, told by the lines whose message is known only after it; None where they
+    carry none. CMTrace's records (whose message may span lines) are never taken for
+    prefixed."""
     lines = [line for line in lines if not (is_blank(line) or gap_mark(line))]
+    lines = _record_starts(lines)
     if not lines or any("<![LOG[" in line for line in lines):
         return None
     shapes = Counter(
@@ -60,9 +62,26 @@ def prefix_shape(lines: list[str]) -> re.Pattern[str] | None:
     return found if carried * 5 >= len(lines) * 4 else None
 
 
+def _record_starts(lines: list[str]) -> list[str]:
+    """The lines but the rests of SMS-trace records wrapped before their trailer's end: of each
+    run of lines with no trailer's end that a line with one closes, all but the first."""
+    starts: list[str] = []
+    opened = False  # (a record's first line seen, its trailer's end not yet)
+    for at, line in enumerate(lines):
+        ends = _TRAILER_END_RE.search(line) is not None
+        if not opened:
+            starts.append(line)
+        opened = not ends and (opened or any(map(_TRAILER_END_RE.search, lines[at + 1 : at + 4])))
+    return starts
+
+
+_TRAILER_END_RE = re.compile(r"\(0x[0-9A-Fa-f]+\)>[ \t]*$")
+
+
 def unprefixed(line: str, prefix: re.Pattern[str]) -> str:
-    """The line without the prefix it starts with (a line without one, as it is)."""
-    match = prefix.match(line)
+    """The line without the prefix it starts with (a line without one, or the rest of a record
+    wrapped in its trailer, as it is: `15:55:04.911+480><thread=…` after `2:…<11-25-2026`)."""
+    match = None if wholes.wrapped_piece(line) else prefix.match(line)
     return line[match.end() :] if match else line
 
 

@@ -27,6 +27,19 @@ TRAILER_PART_RE = deferred(r"\$\$<|><|<thread=|\(0x[0-9A-Fa-f]+\)>[ \t]*$")
 seam of two of its fields (`><`, also where a `fold` cut the component's name), the thread."""
 
 
+WRAPPED_PIECE_RE = deferred(
+    r"[ \t]*(?:\$\$<|\d{1,2}:\d\d:\d\d\.\d+(?:[+-]\d+)?><|\(0x[0-9A-Fa-f]+\)>[ \t]*$)"
+)
+"""A line that begins inside an SMS-trace trailer: the rest of a record that a wrapping broke
+at one of the trailer's spaces (before its start, its time, or its thread's number)."""
+
+
+def wrapped_piece(line: str) -> bool:
+    """Whether a line is the rest of a record wrapped in its trailer (see `WRAPPED_PIECE_RE`):
+    nothing a tool put before each line comes before it."""
+    return WRAPPED_PIECE_RE.match(line) is not None
+
+
 def mode(lines: list[str]) -> str:
     """What makes a record of these lines whole: SMS trace where a fourth hold a trailer, or a
     part of one where trailers are there (a record wrapped narrow spans four lines or more, of
