@@ -153,7 +153,7 @@ class LineDecoder:
         if encoding is not None:
             text = self._held + lines.decode(data[:end], final=True)
             self._held = ""
-            return self._checked(text), (encoding, data[end + len(_BOMS[encoding]) :])
+            return self._checked(text), (encoding, data[end + len(_BOMS.get(encoding, b"")) :])
         if not final:
             if end == len(data):
                 end -= len(data) % 2  # (half a character waits)
@@ -181,12 +181,17 @@ class LineDecoder:
         where `data` may not end their line, or where a BOM may be (the data of a log is
         never copied whole)."""
         head, self._rest = self._rest, b""
-        if head and (b"\n" not in data or b"\xfe" in data or b"\xfe" in head):
+        if head and (b"\n" not in data or _may_switch(data) or _may_switch(head)):
             data, head = head + data, b""
         after = None
-        if b"\xfe" in data:  # (data, or `head` before it, begins at a line's start)
-            for found in _UTF16_BOM_RE.finditer(data):
-                encoding = "utf-16-le" if found.group() == codecs.BOM_UTF16_LE else "utf-16-be"
+        if _may_switch(data):  # (data, or `head` before it, begins at a line's start)
+            for found in _UTF16_START_RE.finditer(data):
+                bom = found.group()
+                if not bom:  # (UTF-16 without a BOM: ASCII with NUL beside each character)
+                    ending = "utf-16-le" if data[found.start() + 1] == 0 else "utf-16-be"
+                    data, after = data[: found.start()], (ending, data[found.start() :])
+                    break
+                encoding = "utf-16-le" if bom == codecs.BOM_UTF16_LE else "utf-16-be"
                 if _begins_text(data[found.end() : found.end() + 2], encoding):
                     data, after = data[: found.start()], (encoding, data[found.end() :])
                     break
@@ -230,8 +235,17 @@ def _native_text(data: bytes, end: int | None = None, head: bytes = b"") -> str:
 _lines = _text if native is None else _native_text
 
 
-_UTF16_BOM_RE = re.compile(rb"(?:^|(?<=[\r\n]))(?:\xff\xfe|\xfe\xff)")
-"""A UTF-16 BOM at a line's start in UTF-8 text: a UTF-16 file pasted after it."""
+_UTF16_START_RE = re.compile(
+    rb"(?:^|(?<=[\r\n]))(?:\xff\xfe|\xfe\xff|(?=(?:[\t\x20-\x7e]\0){4}|(?:\0[\t\x20-\x7e]){4}))"
+)
+"""A UTF-16 BOM at a line's start in UTF-8 text, or four ASCII characters with NUL beside
+each (UTF-16 without a BOM, as PowerShell's `>>` appends it): a UTF-16 file pasted after
+it, or appended to it."""
+
+
+def _may_switch(data: bytes) -> bool:
+    """Whether UTF-8 bytes may hold the start of UTF-16 text (see `_UTF16_START_RE`)."""
+    return b"\xfe" in data or b"\0" in data
 
 _BOMS = {
     "utf-8-sig": codecs.BOM_UTF8,
@@ -282,7 +296,38 @@ def _other_encoding(
                     found = (at, encoding)
                     break
             at = data.find(bom[:1], at + 1)
-    return found
+    return min(found, _bare_utf8(data, line_break, at_break, final))
+
+
+def _bare_utf8(
+    data: bytes, line_break: bytes, at_break: bool, final: bool
+) -> tuple[int, str | None]:
+    """`_other_encoding` for UTF-8 with no BOM at a line's start in UTF-16 `data` (appended by
+    a tool that writes bytes: `cmd /c type … >>`): eight ASCII bytes with no NUL among them,
+    which UTF-16 would read as four CJK characters; (offset, None) where fewer end `data`."""
+    if at_break and _ASCII_RE.match(data):
+        return 0, "utf-8"
+    for found in _BARE_RE[line_break].finditer(data):
+        if not found.start() % 2:
+            return found.end(), "utf-8"
+    tail = data.rfind(line_break, max(0, len(data) - _BARE - 1))
+    begins = tail + 2 if tail >= 0 and not tail % 2 else 0 if at_break else -1
+    if begins >= 0 and _TAIL_RE.fullmatch(data, begins):
+        if not final:
+            return begins, None  # (a line's start that may be such bytes: it waits)
+        if len(data) - begins >= _BARE // 2:  # (the last line: four will do)
+            return begins, "utf-8"
+    return len(data), None
+
+
+_BARE = 8
+_ASCII = rb"[\t\r\n\x20-\x7e]"
+_ASCII_RE = re.compile(_ASCII + rb"{%d}" % _BARE)
+_TAIL_RE = re.compile(_ASCII + rb"+")
+_BARE_RE = {
+    line_break: re.compile(re.escape(line_break) + rb"(?=" + _ASCII + rb"{%d})" % _BARE)
+    for line_break in (b"\n\0", b"\0\n")
+}
 
 
 _ESCAPED_RE = re.compile("[\udc80-\udcff]")

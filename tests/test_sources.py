@@ -217,6 +217,63 @@ def test_the_demo_log_with_its_tail_saved_as_utf16_and_pasted_on_gives_its_answe
     )
 
 
+@pytest.mark.parametrize(
+    ("first", "then", "encoding"),
+    [
+        ("utf-16-le", "utf-8", "utf-16-le+utf-8"),  # PowerShell 5.1's `>`, then `cmd /c type >>`
+        ("utf-16-be", "utf-8", "utf-16-be+utf-8"),
+        ("utf-8", "utf-16-le", "utf-8-sig+utf-16-le"),  # bytes, then PowerShell 5.1's `>>`
+        ("utf-8", "utf-16-be", "utf-8-sig+utf-16-be"),
+    ],
+)
+def test_a_log_appended_to_in_another_encoding_without_a_bom_gives_its_answers(
+    first: str, then: str, encoding: str, tmp_path: Path
+) -> None:
+    """The demo log's first 40 lines in one encoding (UTF-16 with its BOM, or UTF-8 with its
+    own), the rest appended in another with no BOM: the tail was read as CJK text of one line
+    (or as text with NUL between its characters) and `check` passed on the first 40 lines, or
+    judged a log with its last users missing. Eight ASCII bytes with no NUL at a UTF-16 line's
+    start are UTF-8; four ASCII characters with NUL beside each at a UTF-8 line's start are
+    UTF-16."""
+    demo = (SAMPLES / "CloudUserSync.log").read_bytes().removeprefix(codecs.BOM_UTF8)
+    cut = sum(len(line) for line in demo.splitlines(keepends=True)[:40])
+    head = BOMS["utf-16-le" if first == "utf-16-le" else "utf-16-be"] if first != "utf-8" else codecs.BOM_UTF8
+    pasted = tmp_path / "appended.log"
+    pasted.write_bytes(head + demo[:cut].decode().encode(first) + demo[cut:].decode().encode(then))
+    args = ["report", "--all", "--format", "json", "--now", "2026-11-25T16:05:00"]
+    expected = json.loads(runner.invoke(app, [*args, str(SAMPLES / "CloudUserSync.log")]).stdout)
+    found = json.loads(runner.invoke(app, [*args, str(pasted)]).stdout)
+    assert found["users"] == expected["users"]
+    (read,) = found["inputs"]
+    assert (read["lines"], read["records"], read["unparsed"], read["encoding"]) == (3041, 3041, 0, encoding)
+
+
+@pytest.mark.parametrize("native", [True, False])
+@given(
+    parts=st.lists(st.tuples(ENCODED, LINES), min_size=2, max_size=4),
+    cuts=st.lists(st.integers(min_value=0, max_value=200), max_size=8),
+)
+def test_text_appended_in_another_encoding_without_a_bom_is_read_however_the_bytes_come(
+    parts: list[tuple[str, str]], cuts: list[int], native: bool
+) -> None:
+    """Parts of a file in turn in UTF-8 and UTF-16 (no BOM but the first part's), each line
+    beginning with eight ASCII characters, as a log's do: each part is read in its encoding."""
+    parts = [
+        (enc.removesuffix("-sig"), "".join("Textline" + line for line in text.splitlines(keepends=True)))
+        for enc, text in parts
+    ]
+    kept = [parts[0]]
+    for enc, text in parts[1:]:
+        if enc.startswith("utf-16") != kept[-1][0].startswith("utf-16"):
+            kept.append((enc, text))
+    data = BOMS.get(kept[0][0], b"") + b"".join(text.encode(enc) for enc, text in kept)
+    stats = InputStats("appended")
+    out = fed(decoding.LineDecoder(stats), data, cuts, native)
+    assert "".join(out) == "".join(text for _, text in kept).replace("\r\n", "\n")
+    assert all(piece.endswith("\n") for piece in out[:-1] if piece)
+    assert stats.encoding == "+".join(enc for enc, _ in kept)
+
+
 def test_gzip_file_is_read_by_magic_not_name(tmp_path: Path) -> None:
     decoded, _ = read(gzip.compress(("\ufeff" + LINE + "\r\n").encode()), tmp_path)
     assert decoded == LINE + "\n"
