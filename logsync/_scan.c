@@ -332,7 +332,7 @@ static const char REQUESTED[] = "NotifyAccountAddition - SCCM user to add";
 static const char FAILED[] = "Failed to add user ";
 /* what `decoration.py` takes off around a UPN and a reason (Markdown's marks, punctuation) */
 static const char UPN_MARKS[] = " *`";
-static const char REASON_MARKS[] = "*`'\".,;:!?";
+static const char REASON_MARKS[] = "*`'\".,;:!?()[]\\";
 
 /* [*at, *end) without the `marks` around it, unless nothing else is left (`decoration`) */
 static void

@@ -1,15 +1,17 @@
 """What a ticket, a chat or a sentence puts around a user's name or a failure's reason, taken
 off where a record is read (the catalogue, `usermeaning` and the native scanner alike):
 Markdown's emphasis and code marks (`**bob@contoso.com**`, `` `UserNotFound` ``) and a
-sentence's punctuation (`reason UserNotFound.`). `**UserNotFound**` is UserNotFound, whose
-24-hour rule applies, not another reason that fails for good."""
+sentence's punctuation and brackets (`reason UserNotFound.`, `(reason UserNotFound)`).
+`**UserNotFound**` is UserNotFound, whose 24-hour rule applies, not another reason that fails
+for good."""
 
 from __future__ import annotations
 
 UPN_MARKS = " *`"
 """Around a UPN: spaces, Markdown's `**` and backticks (no UPN begins or ends with them)."""
-REASON_MARKS = "*`'\".,;:!?"
-"""Around a reason (a word of letters): Markdown's marks, quotes, a sentence's punctuation."""
+REASON_MARKS = "*`'\".,;:!?()[]\\\u2026"
+"""Around a reason (a word of letters): Markdown's marks, quotes, a sentence's punctuation and
+brackets, a backslash, an ellipsis (`…`, which the native scanner never reads: not Latin-1)."""
 
 
 def plain_upn(upn: str) -> str:

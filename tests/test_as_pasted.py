@@ -1450,6 +1450,26 @@ def test_the_blog_posts_quotes_escaped_as_html_name_the_placeholder(
     assert answers(path) == answers(write(tmp_path, BLOG_QUOTES, "clean.txt"))
 
 
+HTML_LINES: dict[str, Callable[[str], str]] = {
+    "<br> after each": lambda line: html.escape(line, quote=False) + "<br>",
+    "<br /> after each": lambda line: html.escape(line, quote=False) + "<br />",
+    "Outlook's paragraphs": lambda line: f"<p class=MsoNormal>{html.escape(line, quote=False)}<o:p></o:p></p>",
+    "a web editor's blocks": lambda line: f"<div>{html.escape(line, quote=False)}</div>",
+    "in a styled span": lambda line: f'<div><span style="font-family:Consolas">{html.escape(line)}</span></div>',
+}
+"""The lines of a text as an HTML page or mail's source holds them (each escaped, in tags)."""
+
+
+@pytest.mark.parametrize("how", list(HTML_LINES))
+def test_text_in_an_html_page_s_source_gives_the_answers_of_the_text(tmp_path: Path, how: str) -> None:
+    """The demo log with `<br>` after each line was "no CloudUserSync records found" (exit 2);
+    SPEC §1's excerpt so, `scott@contoso.com` `failed` for good with reason `UserNotFound<br>`,
+    and a second user `scott@contoso.com<br>`. The tags are taken off with the entities."""
+    for text, clean in ((DEMO_TEXT, str(SAMPLES / "CloudUserSync.log")), (EXCERPT_TEXT, str(SAMPLES / "pasted" / "ticket.txt"))):
+        page = "".join(HTML_LINES[how](line) + "\n" for line in text.removeprefix("\ufeff").splitlines())
+        assert answers(write(tmp_path, page, "page.html")) == answers(clean)
+
+
 @pytest.mark.parametrize(
     ("sample", "is_escaped"),
     [
@@ -1460,6 +1480,9 @@ def test_the_blog_posts_quotes_escaped_as_html_name_the_placeholder(
         ("Q&A about carol&amp;co  $$<SMS_CLOUD_USERSYNC><11-24-2026 07:40:08.392+480><thread=5616 (0x15F0)>\n", False),
         ("Failed to add user bob@contoso.com; reason UserNotFound\n", False),
         ("Hi team, Q&A below\n", False),  # a bare & is no entity
+        ("a<br>\nb<br>\nc<br>\nd\ne\nf\ng\nh\ni\nj\n", True),  # tags on a fifth of the lines
+        ("a<br>\nb\nc\nd\ne\nf\ng\nh\ni\nj\nk\n", False),
+        ("x  $$<SMS_CLOUD_USERSYNC><11-24-2026 07:40:08.392+480><thread=5616 (0x15F0)>\n", False),
     ],
 )
 def test_which_texts_were_escaped_as_html(sample: str, is_escaped: bool) -> None:

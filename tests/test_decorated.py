@@ -59,6 +59,9 @@ DECORATIONS: dict[str, Callable[[str], str]] = {
     "the reason in Markdown bold": _each_reason(lambda word: f"**{word}**"),
     "the reason as code": _each_reason(lambda word: f"`{word}`"),
     "a full stop after the reason": _each_reason(lambda word: f"{word}."),
+    "the reason in brackets": _each_reason(lambda word: f"({word})"),
+    "the reason in square brackets, then a backslash": _each_reason(lambda word: f"[{word}]\\"),
+    "an ellipsis after the reason": _each_reason(lambda word: f"{word}\u2026"),
     "the UPNs in bold and as code": _failed_upn_bold,
 }
 
@@ -115,7 +118,10 @@ def test_colours_are_taken_off_as_pasting_and_nothing_else_is() -> None:
         (" * ", " * ", " * "),  # (only marks: kept as given)
         ("...", "...", "..."),
         ("'UserNotFound'!?", "'UserNotFound'!?", "UserNotFound"),
-        ("(UserNotFound)", "(UserNotFound)", "(UserNotFound)"),  # (no mark around a reason)
+        ("(UserNotFound)", "(UserNotFound)", "UserNotFound"),  # (a sentence's brackets)
+        ("[UserNotFound]\\", "[UserNotFound]\\", "UserNotFound"),
+        ("UserNotFound\u2026", "UserNotFound\u2026", "UserNotFound"),  # (Word's ellipsis)
+        ("User(Not)Found", "User(Not)Found", "User(Not)Found"),  # (inside, kept)
         ("_bob_", "_bob_", "_bob_"),  # (a UPN may begin and end with `_`)
         ("b*o`b", "b*o`b", "b*o`b"),  # (inside, kept)
         ("UserNotFound:", "UserNotFound:", "UserNotFound"),

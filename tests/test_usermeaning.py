@@ -61,9 +61,13 @@ def catalogue_meaning(message: str) -> tuple[str, object]:
             "Failed to add user **; reason ...",
             ("user_add_failed", UserAddFailed("**", "...")),
         ),
-        (
+        (  # (a sentence's brackets, as `(reason UserNotFound)` in prose)
             "Failed to add user bob; reason (UserNotFound)",
-            ("user_add_failed", UserAddFailed("bob", "(UserNotFound)")),
+            ("user_add_failed", UserAddFailed("bob", "UserNotFound")),
+        ),
+        (
+            "Failed to add user bob; reason User(Not)Found",
+            ("user_add_failed", UserAddFailed("bob", "User(Not)Found")),
         ),
     ],
 )

@@ -67,19 +67,32 @@ before each line."""
 
 def escaped(sample: str) -> bool:
     """Whether a text was copied as HTML writes it (from a ticket's or a web page's source): an
-    SMS-trace trailer's start escaped, or entities in a text without a `<` (message lines with
-    no time, `&lt;UPN of User Account&gt;`, `&gt; ` quoting), which HTML would have escaped."""
+    SMS-trace trailer's start escaped, entities in a text without a `<` (message lines with
+    no time, `&lt;UPN of User Account&gt;`, `&gt; ` quoting), which HTML would have escaped,
+    or a tag of a page's text on a fifth of its lines (`<br>` or `</p>` after each)."""
     if ESCAPED_TRAILER in sample:
         return True
-    return "<" not in sample and _ENTITY_RE.search(sample) is not None
+    if "<" not in sample:
+        return _ENTITY_RE.search(sample) is not None
+    lines = [line for line in sample.split("\n") if line.strip()]
+    return sum(1 for line in lines if _TAG_RE.search(line)) * 5 >= len(lines) > 0
+
+
+_TAG_RE = re.compile(
+    r"</?(?:br|p|div|span|font|pre|code|tt|b|i|u|em|strong|li|ul|ol|td|tr|th|table|tbody|"
+    r"blockquote|o:p)(?:\s[^<>\n]*)?/?>",
+    re.IGNORECASE,
+)
+"""A tag of a page's text (a paragraph, a line break, a span of a style, a table's cell):
+never the SMS-trace trailer's `<SMS_CLOUD_USERSYNC>` or `<thread=…>`."""
 
 
 def unescaped(text: str) -> str:
-    """`text` with the HTML entities a copy made undone (the module that does it is imported
-    for such a copy only: it costs every command's start)."""
+    """`text` with the tags and HTML entities a copy made undone (the module that does it is
+    imported for such a copy only: it costs every command's start)."""
     from html import unescape
 
-    return unescape(text)
+    return unescape(_TAG_RE.sub("", text) if "<" in text else text)
 
 
 _LINK_RE = re.compile(r"<mailto:([^\s<>]+)>", re.IGNORECASE)
