@@ -328,6 +328,38 @@ has_prefix(const Config *config, const Py_UCS1 *s, Py_ssize_t at, Py_ssize_t end
     return 0;
 }
 
+/* Whether the message s[start:end] holds a trailer's start (and a component's first character),
+   or NUL and then text: a record cut short, the next written after it on its line
+   (`sms.is_glued`), which the pure path splits */
+static int
+glued(const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end)
+{
+    const Py_UCS1 *p = s + start, *stop = s + end;
+    if (start >= end) {
+        return 0;
+    }
+    if (memchr(p, 0, (size_t)(end - start)) != NULL) {
+        Py_ssize_t last = end - 1;
+        while (s[last] != 0) {
+            last--;
+        }
+        for (last++; last < end; last++) {
+            if (s[last] != ' ' && s[last] != '\t') {
+                return 1;
+            }
+        }
+    }
+    while ((p = memchr(p, '$', (size_t)(stop - p))) != NULL) {
+        /* (the line goes on past `end`: its trailer, "$$<" and at least one character) */
+        if (p[1] == '$' && p[2] == '<' &&
+            ((p[3] >= 'A' && p[3] <= 'Z') || (p[3] >= '0' && p[3] <= '9') || p[3] == '_')) {
+            return 1;
+        }
+        p++;
+    }
+    return 0;
+}
+
 static const char REQUESTED[] = "NotifyAccountAddition - SCCM user to add";
 static const char FAILED[] = "Failed to add user ";
 /* what `decoration.py` takes off around a UPN and a reason (Markdown's marks, punctuation) */
@@ -896,7 +928,7 @@ scan_rows(PyObject *Py_UNUSED(module), PyObject *args)
         if (is_blank(s, start, end)) {
             blank++;
         }
-        else if (!parse_trailer(s, start, end, &t)) {
+        else if (!parse_trailer(s, start, end, &t) || glued(s, start, t.message_end)) {
             goto decline;
         }
         else {
@@ -1216,7 +1248,8 @@ ndjson_lines(PyObject *Py_UNUSED(module), PyObject *args)
     while (start < length) {
         const Py_UCS1 *found = memchr(s + start, '\n', (size_t)(length - start));
         const Py_ssize_t end = found - s;
-        if (!parse_trailer(s, start, end, &t) || (!t.has_bias && naive_offset == Py_None)) {
+        if (!parse_trailer(s, start, end, &t) || (!t.has_bias && naive_offset == Py_None) ||
+            glued(s, start, t.message_end)) {
             goto decline;
         }
         records++;

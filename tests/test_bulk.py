@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from logsync import accel, analyze
 from logsync.analysis import Analysis
 from logsync.errors import UsageError
-from logsync.formats import sms
+from logsync.formats import ParseContext, sms
 from logsync.health import HealthCollector
+from logsync.sources import InputStats
 
 from .conftest import REAL_LOGS, SAMPLES, read_in_blocks
 from .logtext import Log, sms_line
@@ -276,16 +277,20 @@ def test_the_usual_record_splits_as_the_record_pattern_splits_it(message: str, s
 
 def test_a_chunk_is_proved_and_split_in_one_pass_or_the_careful_way() -> None:
     """split_records: every line a record or blank, else None; a message holding a trailer of
-    its own is split as row_pattern("") splits it."""
+    its own is a record cut short, the next written after it on its line (see `sms.glued`):
+    read the plain way, an unparsed line and a record."""
     when = datetime(2014, 9, 14, 10, 23, 54, 372000)
     usual = sms_line(when, "Failed to add user x; reason Y")
     odd = sms_line(when, "holds $$<X><09-14-2014 10:23:54.372+240><thread=1> too")
     text = "\n" + usual + "\n \t\n" + odd + "\n"
-    assert sms.split_records(text) == (sms.row_pattern("").findall(text), 1)
-    assert [found[0] for found in sms.split_records(text)[0]] == [  # type: ignore[index]
-        "Failed to add user x; reason Y  ",
-        "holds $$<X><09-14-2014 10:23:54.372+240><thread=1> too  ",
+    assert sms.split_records(text) is None
+    ctx = ParseContext(InputStats("x"), None)
+    assert [(item.line, getattr(item, "message", None) or item.raw) for item in sms.parse_text(text, 1, ctx)] == [
+        (1, "Failed to add user x; reason Y"),
+        (3, "holds $$<X><09-14-2014 10:23:54.372+240><thread=1>"),
+        (3, " too"),
     ]
+    assert (ctx.stats.records, ctx.stats.unparsed, ctx.stats.blank) == (2, 1, 1)
     assert sms.split_records("\n" + usual + "\n\n") == (sms.row_pattern("").findall(text)[:1], 1)
     assert sms.split_records("\n" + usual + "\nnot a record\n") is None
     assert sms.split_records("\naXX\nXXbXX\nXXc\n" + usual + "\n") is None  # (lines, not "X\nX")

@@ -197,19 +197,24 @@ MESSAGES = [
 
 @needs_native
 @pytest.mark.parametrize("mark", ["", "$", "$$", "$$$"])
-@pytest.mark.parametrize("before", ["$$<", "$$$<", "a$$<b", "$"])
+@pytest.mark.parametrize("before", ["$$<", "$$$<", "a$$<b", "$", "$$<B"])
 def test_the_trailer_s_marker_is_found_at_every_distance_from_the_line_s_end(
     mark: str, before: str
 ) -> None:
     """The native reader looks for the trailer's `$$<` from the line's end, eight bytes at a
     time: at every distance from the end (a component of 1 to 24 characters), with a `$` in
-    the component and a `$$<` in the message, it finds the last one, as the pure reader."""
+    the component and a `$$<` in the message, it finds the last one, as the pure reader; a
+    `$$<` and a component's first character in the message is a record cut short before it
+    (`sms.glued`): declined, for the pure reader to split."""
     message = f"NotifyAccountAddition - SCCM user to add = carol{before}@contoso.com"
     for length in range(1, 25):
         component = ("C" * length + mark)[-length:] if mark else "C" * length
         trailer = f"$$<{component}><11-24-2026 07:40:08.392+240><thread=5616 (0x15F0)>"
         got = assert_same_chunk(f"\n{message}  {trailer}\n", kinds=frozenset())
-        assert got is not None and got[1] == 1, component  # (one record, read natively)
+        if sms.is_glued(message):
+            assert got is None, component
+        else:
+            assert got is not None and got[1] == 1, component  # (one record, read natively)
 
 
 @st.composite
@@ -332,8 +337,10 @@ def test_generated_chunks_give_the_pure_writer_s_lines(
     records = sms.RECORD_PARTS_RE.findall(text)
     pure_writer = ndjson_writer(kinds, source_tz, form)
     expected = (
-        pure_writer._fast(records, first_line) if len(records) == text.count("\n") - 1 else None
-    )
+        pure_writer._fast(records, first_line)
+        if len(records) == text.count("\n") - 1 and not sms.glued_in(text, records)
+        else None
+    )  # (as `_written`: a record cut short before the next on its line is read the plain way)
     native_writer = ndjson_writer(kinds, source_tz, form)
     got = _scan.ndjson_lines(text, first_line, native_writer._native_config())
     if got is None:  # (CSV and text are not escaped: a chunk that is not ASCII is declined)

@@ -19,7 +19,7 @@ from logsync.errors import InputError
 from logsync.pipeline import EventStream
 from logsync.safety import tab_joined, visible
 
-from .conftest import LOGSYNC, SAMPLES, handling_signals, without_log_end_note
+from .conftest import LOGSYNC, SAMPLES, handling_signals, run_installed, without_log_end_note
 from .logtext import Log, sms_line
 
 HOSTILE = (
@@ -234,6 +234,56 @@ def test_crash_debris_is_unparsed_and_the_rest_still_analysed(tmp_path: Path) ->
         (22, "not a log record"),
         (1738, "damaged SMS trace record"),
     ]
+
+
+def _cut_before_the_next(cut: int, nul: int) -> bytes:
+    """The demo log with bob's failure (line 2441) cut `cut` bytes before its line's end, `nul`
+    NULs after it (a crash's: the file's space taken, then not written), and Mallory's
+    request, the next record, written on after them on the same line."""
+    lines = (SAMPLES / "CloudUserSync.log").read_bytes().split(b"\r\n")
+    assert lines[2440].startswith(b"Failed to add user bob@contoso.com; reason UserNotFound")
+    lines[2440:2442] = [lines[2440][:-cut] + b"\0" * nul + lines[2441]]
+    return b"\r\n".join(lines)
+
+
+BOB = "Failed to add user bob@contoso.com; reason "
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+@pytest.mark.parametrize(
+    ("cut", "nul", "kept"),
+    [
+        (30, 2048, BOB + "UserNotFound  $$<SMS_CLOUD_USERSYNC><11-25-2026 09:10:08."),
+        (30, 0, BOB + "UserNotFound  $$<SMS_CLOUD_USERSYNC><11-25-2026 09:10:08."),  # (its break lost)
+        (60, 0, BOB + "UserNotFound  $$<SMS_CLOUD_"),  # (in the component's name)
+        (80, 16, BOB + "UserNot"),  # (before its trailer: the NULs end it)
+    ],
+)
+def test_a_record_cut_short_before_the_next_on_its_line_is_one_unparsed_line(
+    tmp_path: Path, cut: int, nul: int, kept: str, pure: str
+) -> None:
+    """Read as one record, the two were bob's failure at Mallory's time (09:10:12.073, not
+    09:10:08.462), and Mallory's request was lost, with nothing said. The record cut short is
+    an `unparsed` line, and the next is read from where it begins (after a trailer cut short,
+    or the NUL padding after it); the counts of the cycle say the rest (bob's failure and
+    Mallory's add are not in the input: both pending)."""
+    path = tmp_path / "CloudUserSync.log"
+    path.write_bytes(_cut_before_the_next(cut, nul))
+    events = run_installed("events", "--format", "ndjson", str(path), LOGSYNC_PURE=pure)
+    assert [
+        (e["kind"], e["text"]) for e in map(json.loads, events.stdout.decode().splitlines()) if e["line"] == 2441
+    ] == [
+        ("unparsed", kept),
+        ("user_add_requested", "NotifyAccountAddition - SCCM user to add = Mallory.Admin@Contoso.com"),
+    ]
+    report = run_installed("report", "--all", "--format", "json", str(path), LOGSYNC_PURE=pure)
+    document = json.loads(report.stdout)
+    (source,) = document["inputs"]
+    assert (source["lines"], source["records"], source["unparsed"]) == (3040, 3040, 1)
+    assert [(u["upn"], u["state"]) for u in document["users"]][4:7] == [
+        ("bob@contoso.com", "pending"), ("frank@contoso.com", "pending"), ("Mallory.Admin@Contoso.com", "pending")
+    ]
+    assert "1 line is no record and not judged" in report.stderr.decode()
 
 
 @pytest.mark.parametrize("padding", [1 << 16, 300_000])

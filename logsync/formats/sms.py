@@ -10,7 +10,7 @@ with one regex pass each; the trailer is anchored at the end of the line, so a m
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from functools import lru_cache
 from operator import itemgetter
@@ -97,10 +97,69 @@ def split_records(text: str) -> tuple[list[tuple[str, ...]], int] | None:
         counts = count_records(text)
         if counts is None:
             return None
-        return row_pattern("").findall(text), counts[1]
+        rows = row_pattern("").findall(text)
+        return None if glued_in(text, rows) else (rows, counts[1])
+    if "\0" in text and glued_in(text, found):  # (`RECORD_SPLIT` holds no `$$<` in a message)
+        return None
     if not all(map(usable_day, set(map(_DATE_GROUP, found)))):
         return None
     return found, blank
+
+
+GLUED_PROBLEM = "cut short, the next record written after it on its line"
+"""The `unparsed` problem of a record cut short (a crash's: its end lost, NUL padding after it,
+or its line break lost), with the next record written after it on the same line (a record
+whole before it, but for its line break, is one too: which of its fields is whole, and where
+the next begins, only the trailer says)."""
+_PARTIAL_TRAILER_RE = re.compile(
+    r"\$\$<[A-Z0-9_]*(?:><[0-9-]*(?: [0-9:.]*(?:[+-][0-9]*)?)?"
+    r"(?:><t?h?r?e?a?d?=?[0-9]*(?: ?\(?(?:0x)?[0-9A-Fa-f]*\)?)?>?)?)?"
+)
+"""A trailer cut short: its start, as much of its fields as the record kept."""
+
+
+def is_glued(message: str) -> bool:
+    """Whether a record's message holds a record cut short before it (see `glued`): a trailer's
+    start (with a component's first character), or NUL and then text."""
+    if "$$<" in message and _CUT_TRAILER_RE.search(message):
+        return True
+    return "\0" in message and message[message.rindex("\0") + 1 :].strip(" \t") != ""
+
+
+_CUT_TRAILER_RE = re.compile(r"\$\$<[A-Z0-9_]")
+"""A trailer's start in a message: `$$<` and a component's first character (`$$<text>` in a
+message is none)."""
+
+
+def glued(match: re.Match[str]) -> tuple[str, re.Match[str]]:
+    """Of a record line whose message holds a trailer's start or NUL (`_RECORD_RE`'s match):
+    the record cut short before the next (up to the NUL padding after it, else the end of its
+    trailer's start), and the match of the next record alone."""
+    message = match.group(1)
+    if "\0" in message and message[message.rindex("\0") + 1 :].strip(" \t"):
+        start = message.rindex("\0") + 1
+        cut = message[: message.index("\0")]
+    else:
+        *_, last = _CUT_TRAILER_RE.finditer(message)
+        inner = last.start()
+        partial = _PARTIAL_TRAILER_RE.match(message, inner)
+        start = partial.end() if partial else inner + 3
+        if message[start - 1 : start].isupper() and message[start : start + 1].islower():
+            start -= 1  # (a component's name cut short: `SMS_CLOUD_U` + `NotifyAccount…`)
+        cut = message[:start]
+    line = match.string[match.start() : match.end()]
+    again = _RECORD_RE.match("\n" + message[start:] + line[1 + len(message) :] + "\n")
+    assert again is not None  # (the same trailer ends it)
+    return cut, again
+
+
+def glued_in(text: str, records: Sequence[Sequence[str]]) -> bool:
+    """Whether a chunk whose records are `records` (matches of a record pattern whose first
+    group is the message, one for each) holds one cut short before the next on its line (see
+    `glued`)."""
+    if "\0" not in text and text.count("$$<") == len(records):  # (the usual chunk: quick)
+        return False
+    return any(is_glued(record[0]) for record in records)
 
 
 def looks_like(line: str) -> bool:
@@ -198,8 +257,8 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
 def _only_records(text: str, ctx: ParseContext) -> bool:
     """Count the chunk's records and blanks without parsing them, if every line is one of those."""
     counts = count_records(text)
-    if counts is None:
-        return False
+    if counts is None or ("\0" in text or text.count("$$<") != counts[0]):
+        return False  # (a record may be cut short before the next on its line: see `glued`)
     ctx.stats.records += counts[0]
     ctx.stats.record_lines += counts[0]
     ctx.stats.blank += counts[1]
@@ -312,7 +371,11 @@ def parse_text(text: str, first_line: int, ctx: ParseContext) -> Iterator[Item]:
             index += text.count("\n", prev_end, start)
             if stats.gaps and not gaps:  # (the input's first gap: grep's `--`)
                 stats.gap_start = last.time if last is not None else stats.last_time
-        item = _record(match, first_line + index, ctx)
+        whole = match
+        if is_glued(match.group(1)):  # (a record cut short before it on its line)
+            cut, whole = glued(match)
+            yield from non_record(cut, first_line + index, stats, GLUED_PROBLEM)
+        item = _record(whole, first_line + index, ctx)
         if type(item) is Record:
             records += 1
             if stats.gap_open:

@@ -158,7 +158,7 @@ class SmsLines:
                 jumps.saw(last, jump)
                 return lines, records
         records = sms.RECORD_PARTS_RE.findall(text)
-        if len(records) != text.count("\n") - 1:
+        if len(records) != text.count("\n") - 1 or sms.glued_in(text, records):
             return None
         fast = self._fast(records, first_line)
         return None if fast is None else (fast, len(records))
