@@ -1707,6 +1707,31 @@ def copied_rows(text: str) -> str:
     return "\n".join(rows) + "\n"
 
 
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_rows_copied_from_cmtrace_and_saved_as_csv_give_the_answers_of_the_rows(
+    tmp_path: Path, delimiter: str
+) -> None:
+    """CMTrace's rows pasted into a spreadsheet and saved as CSV (with its header; `;` where a
+    comma is the decimal mark): the input had no times, carol was `failed` with the reason
+    `UserNotFound,SMS_CLOUD_USERSYNC,11/24/2026`, and each request a user of its own."""
+    import csv
+    import io
+
+    rows = copied_rows(DEMO_TEXT)
+    sheet = io.StringIO()
+    writer = csv.writer(sheet, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(["Log Text", "Component", "Date/Time", "Thread"])
+    writer.writerows(row.split("\t") for row in rows.splitlines())
+    saved = sheet.getvalue()
+    assert ('"Total received users to add from SCCM = 0, Total Successfully' in saved) is (delimiter == ",")
+    clean = answers(write(tmp_path, rows, "rows.txt"))
+    assert (clean[1]["stuck"], len(clean[0])) == (4, 10)
+    path = write(tmp_path, saved, "rows.csv")
+    assert answers(path) == clean
+    note = runner.invoke(app, ["report", path]).stderr
+    assert "rows.csv: 1 line is no record and not judged" in note  # (its header)
+
+
 @pytest.mark.parametrize("spaces", [1, 2, 4])
 def test_rows_copied_from_cmtrace_whose_tabs_became_spaces_give_the_answers_of_the_rows(
     tmp_path: Path, spaces: int

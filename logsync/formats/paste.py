@@ -34,7 +34,7 @@ from ..patterns import deferred
 from ..records import Item, Record, Unparsed
 from ..sources import InputStats, display_name
 from ..times import FIRST_YEAR, LAST_YEAR, NO_TIMES, NO_TIMES_REASON, iso, timeless
-from . import sms, twice
+from . import sheets, sms, twice
 from .common import (
     CUT_OFF,
     CUT_OFF_PROBLEM,
@@ -163,7 +163,9 @@ def copied_row(line: str) -> tuple[str, str, str, str] | None:
     if "(0x" not in line:  # (a quick no for every other line)
         return None
     spaced = _SPACED_ROW_RE.match(line)
-    return None if spaced is None else (spaced[1], spaced[2], spaced[3], spaced[4])
+    if spaced is not None:
+        return spaced[1], spaced[2], spaced[3], spaced[4]
+    return sheets.row(line, STAMP_RE)  # (saved from a spreadsheet as CSV)
 
 
 def _dated(line: str) -> tuple[tuple[str, str, str, str] | None, re.Match[str] | None]:
