@@ -106,3 +106,33 @@ def _text(body: Any, shown: str) -> bytes:
 _LOG_NAME_RE = re.compile(r"cloudusersync", re.IGNORECASE)
 """The name of an attachment that is the connector's log (`.log`, `.lo_`, a copy's `.txt`)."""
 _MAX_FORWARDS = 5
+
+
+_SOFT_BREAK_RE = re.compile(rb"=\r?\n")
+_LINE_RE = re.compile(rb"[^\n]*\n")
+
+
+def is_quoted_printable(head: bytes) -> bool:
+    """Whether an input's first bytes are a mail's body in quoted-printable without its headers
+    (its source copied): `=3D` for `=` (the connector writes one in every user's line), lines of
+    at most 76 characters, and soft breaks (`=` at a line's end) among them. No log is so."""
+    if b"=3D" not in head:  # (most inputs)
+        return False
+    lines = _LINE_RE.findall(head)[:-1] or [head]  # (whole lines; the last may be cut)
+    short = sum(1 for line in lines if len(line.rstrip(b"\r\n")) <= 76)
+    return short * 10 >= len(lines) * 9 and len(_SOFT_BREAK_RE.findall(head)) >= 2
+
+
+def quoted_printable_text(blocks: Iterable[bytes], shown: str) -> bytes:
+    """The text of a quoted-printable body (see `is_quoted_printable`): its escapes and soft
+    breaks undone, in the bytes of its charset (read as any input is: UTF-8, else cp1252)."""
+    import quopri
+
+    parts, size = [], 0
+    for block in blocks:
+        size += len(block)
+        if size > MAX_MAIL:
+            raise InputError(shown, f"quoted-printable text larger than {MAX_MAIL // 2**20} MB")
+        parts.append(block)
+    return quopri.decodestring(b"".join(parts).replace(b"\r\n", b"\n"))
+

@@ -231,3 +231,38 @@ def test_an_e_mail_that_holds_no_records_says_where_it_looked(tmp_path: Path) ->
 )
 def test_what_begins_as_a_saved_e_mail(head: bytes, expected: bool) -> None:
     assert is_mail(head) is expected
+
+
+@pytest.mark.parametrize("sample", ["CloudUserSync.log", "pasted/ticket.txt"])
+def test_a_quoted_printable_body_without_its_headers_gives_the_answers_of_its_text(
+    tmp_path: Path, sample: str
+) -> None:
+    """A mail's body copied from its source (`=3D` for each `=`, `=` at the end of lines cut at
+    76 columns) was "2 lines are cut off at 76 columns": its escapes and soft breaks are undone,
+    as in a saved e-mail."""
+    import quopri
+
+    text = (SAMPLES / sample).read_bytes()
+    body = quopri.encodestring(text.replace(b"\r\n", b"\n"))
+    assert b"=3D" in body and b"=\n" in body
+    source = tmp_path / "body.txt"
+    source.write_bytes(body)
+    args = ["report", "--all", "--format", "json", "--now", "2026-11-25T16:05:00"]
+    clean = json.loads(runner.invoke(app, [*args, str(SAMPLES / sample)]).stdout)
+    found = json.loads(runner.invoke(app, [*args, str(source)]).stdout)
+    assert found["users"] == clean["users"] and found["summary"] == clean["summary"]
+
+
+@pytest.mark.parametrize(
+    ("head", "quoted"),
+    [
+        (b"a =3D b=\nc\nd=\ne\n", True),
+        (b"a =3D b\nc\n", False),  # (no soft break)
+        (b"a = b=\nc=\nd\n", False),  # (no `=3D`: soft breaks alone)
+        (b"x" * 80 + b" =3D=\n" + b"y" * 80 + b"=\nz\n", False),  # (lines longer than 76)
+    ],
+)
+def test_which_texts_are_quoted_printable(head: bytes, quoted: bool) -> None:
+    from logsync.mail import is_quoted_printable
+
+    assert is_quoted_printable(head) is quoted
