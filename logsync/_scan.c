@@ -328,37 +328,51 @@ has_prefix(const Config *config, const Py_UCS1 *s, Py_ssize_t at, Py_ssize_t end
     return 0;
 }
 
-/* Whether the message s[start:end] holds a trailer's start (and a component's first character),
-   or NUL and then text: a record cut short, the next written after it on its line
-   (`sms.is_glued`), which the pure path splits */
+/* Whether a `$` at p begins a trailer's start in a message: "$$<" and a component's first
+   character (the line goes on past the message: its own trailer) */
 static int
-glued(const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end)
+cut_trailer(const Py_UCS1 *p)
 {
-    const Py_UCS1 *p = s + start, *stop = s + end;
-    if (start >= end) {
+    return p[1] == '$' && p[2] == '<' &&
+           ((p[3] >= 'A' && p[3] <= 'Z') || (p[3] >= '0' && p[3] <= '9') || p[3] == '_');
+}
+
+/* Whether the message s[start:end] holds NUL and then text (`sms.is_glued`) */
+static int
+glued_nul(const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end)
+{
+    if (start >= end || memchr(s + start, 0, (size_t)(end - start)) == NULL) {
         return 0;
     }
-    if (memchr(p, 0, (size_t)(end - start)) != NULL) {
-        Py_ssize_t last = end - 1;
-        while (s[last] != 0) {
-            last--;
-        }
-        for (last++; last < end; last++) {
-            if (s[last] != ' ' && s[last] != '\t') {
-                return 1;
-            }
+    Py_ssize_t last = end - 1;
+    while (s[last] != 0) {
+        last--;
+    }
+    for (last++; last < end; last++) {
+        if (s[last] != ' ' && s[last] != '\t') {
+            return 1;
         }
     }
-    while ((p = memchr(p, '$', (size_t)(stop - p))) != NULL) {
-        /* (the line goes on past `end`: its trailer, "$$<" and at least one character) */
-        if (p[1] == '$' && p[2] == '<' &&
-            ((p[3] >= 'A' && p[3] <= 'Z') || (p[3] >= '0' && p[3] <= '9') || p[3] == '_')) {
+    return 0;
+}
+
+/* Whether the message s[start:end] holds a trailer's start (see `cut_trailer`) */
+static int
+glued_trailer(const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end)
+{
+    const Py_UCS1 *p = s + start, *stop = s + end;
+    while (p < stop && (p = memchr(p, '$', (size_t)(stop - p))) != NULL) {
+        if (cut_trailer(p)) {
             return 1;
         }
         p++;
     }
     return 0;
 }
+
+/* A record cut short, the next written after it on its line (`sms.is_glued`: the pure path
+   splits it) is told by its message: NUL and then text (looked for where the chunk holds NUL,
+   `nul`), or a trailer's start. */
 
 static const char REQUESTED[] = "NotifyAccountAddition - SCCM user to add";
 static const char FAILED[] = "Failed to add user ";
@@ -788,7 +802,7 @@ note_instant(long long instant, Py_ssize_t line, long long *last, int *has_last,
 static const char CONNECTOR_TRAILER[] = "$$<SMS_CLOUD_USERSYNC><";
 
 static Py_ssize_t
-connector_trailers(const Py_UCS1 *s, Py_ssize_t start, const Trailer *t)
+connector_trailers(const Py_UCS1 *s, Py_ssize_t start, const Trailer *t, int *cut)
 {
     const Py_ssize_t n = (Py_ssize_t)sizeof(CONNECTOR_TRAILER) - 1;
     Py_ssize_t found = t->component_end + 2 - t->message_end == n &&
@@ -798,6 +812,7 @@ connector_trailers(const Py_UCS1 *s, Py_ssize_t start, const Trailer *t)
     const Py_UCS1 *at;
     while (i < end && (at = memchr(s + i, '$', (size_t)(end - i))) != NULL) {
         i = at - s;
+        *cut = *cut || cut_trailer(at); /* (a trailer's start in the message: see `glued_trailer`) */
         if (end - i >= n && memcmp(s + i, CONNECTOR_TRAILER, (size_t)n) == 0) {
             found++;
             i += n;
@@ -915,6 +930,7 @@ scan_rows(PyObject *Py_UNUSED(module), PyObject *args)
     Py_ssize_t records = 0, blank = 0, left_out = 0, connector = 0;
     Py_ssize_t line = first_line;
     Py_ssize_t start = 1;
+    const int nul = memchr(s, 0, (size_t)length) != NULL; /* (see `glued_nul`) */
     Trailer t;
     PyObject *located_kind = NULL; /* the kind of the last row (new reference), and whether it is
                                       located, a cycle's start, or of `after_start` */
@@ -928,12 +944,16 @@ scan_rows(PyObject *Py_UNUSED(module), PyObject *args)
         if (is_blank(s, start, end)) {
             blank++;
         }
-        else if (!parse_trailer(s, start, end, &t) || glued(s, start, t.message_end)) {
+        else if (!parse_trailer(s, start, end, &t) || (nul && glued_nul(s, start, t.message_end))) {
             goto decline;
         }
         else {
+            int cut = 0;
             records++;
-            connector += connector_trailers(s, start, &t);
+            connector += connector_trailers(s, start, &t, &cut);
+            if (cut) {
+                goto decline;
+            }
             if (!t.has_bias && !naive_fixed) {
                 goto decline; /* a zone with daylight saving: each minute on its own */
             }
@@ -1242,6 +1262,7 @@ ndjson_lines(PyObject *Py_UNUSED(module), PyObject *args)
     PyObject *component = NULL; /* the JSON of the last component (new reference) */
     Py_ssize_t component_start = 0, component_length = -1;
     Py_ssize_t records = 0, line = first_line, start = 1;
+    const int nul = memchr(s, 0, (size_t)length) != NULL; /* (see `glued_nul`) */
     int not_ascii = 0;
     char piece[160];
     Trailer t;
@@ -1249,7 +1270,7 @@ ndjson_lines(PyObject *Py_UNUSED(module), PyObject *args)
         const Py_UCS1 *found = memchr(s + start, '\n', (size_t)(length - start));
         const Py_ssize_t end = found - s;
         if (!parse_trailer(s, start, end, &t) || (!t.has_bias && naive_offset == Py_None) ||
-            glued(s, start, t.message_end)) {
+            (nul && glued_nul(s, start, t.message_end)) || glued_trailer(s, start, t.message_end)) {
             goto decline;
         }
         records++;
