@@ -74,6 +74,8 @@ def escaped(sample: str) -> bool:
         return True
     if "<" not in sample:
         return _ENTITY_RE.search(sample) is not None
+    if _TAG_RE.search(sample) is None:  # (a log's text: its trailers' `<` are no tags)
+        return False
     lines = [line for line in sample.split("\n") if line.strip()]
     return sum(1 for line in lines if _TAG_RE.search(line)) * 5 >= len(lines) > 0
 
