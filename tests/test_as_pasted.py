@@ -1470,6 +1470,20 @@ def test_text_in_an_html_page_s_source_gives_the_answers_of_the_text(tmp_path: P
         assert answers(write(tmp_path, page, "page.html")) == answers(clean)
 
 
+def test_a_log_whose_trailers_a_web_editor_took_for_tags_is_refused_saying_so(tmp_path: Path) -> None:
+    """Each `<…>` taken out (`… cloud 0  $$`): the lines were "cut off at 66 columns", which
+    sent the admin to look for a width; the times are gone with the trailers."""
+    stripped = re.sub(r"<[^<>\n]*>", "", DEMO_TEXT.removeprefix("\ufeff"))
+    assert stripped.splitlines()[0] == "SMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID 5616 (0x15F0).  $$"
+    result = runner.invoke(app, ["check", write(tmp_path, stripped)])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.endswith(
+        "ticket.txt: its lines end in `$$`: the `<…>` of their SMS-trace trailers, with the times "
+        "in them, were taken out (a web editor or a ticket took them for tags); paste the log as "
+        "plain text, or attach the file\n"
+    )
+
+
 @pytest.mark.parametrize(
     ("sample", "is_escaped"),
     [

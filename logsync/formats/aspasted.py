@@ -307,6 +307,8 @@ def undone(
     the lines that happen to be whole would be read without the others (`InputError`). The
     pieces of wrapped records, blank once put back, are not counted as blank in `stats`."""
     found = pasting(sample)
+    if found is not None and found.cut_off is not None and cuts.trailers_taken(sample):
+        raise InputError(display_name(name), cuts.TRAILERS_TAKEN)
     if found is not None and found.run_together:
         raise InputError(
             display_name(name),

@@ -154,3 +154,17 @@ def marked(lines: Iterator[str], width: int) -> Iterator[str]:
 def _begins_at(line: str, width: int) -> bool:
     """Whether a line as wide as the text (`width`) begins a record: what is cut off there."""
     return len(line) == width and wholes.begins_record(line.lstrip())
+
+
+TRAILERS_TAKEN = (
+    "its lines end in `$$`: the `<…>` of their SMS-trace trailers, with the times in them, were "
+    "taken out (a web editor or a ticket took them for tags); paste the log as plain text, or "
+    "attach the file"
+)
+
+
+def trailers_taken(sample: str) -> bool:
+    """Whether four in five of a text's lines end with an SMS-trace trailer's `$$` and nothing
+    after it (its `<…>` taken out as tags): no width cut them (see `TRAILERS_TAKEN`)."""
+    lines = [line.rstrip() for line in sample.split("\n") if line.strip()]
+    return bool(lines) and sum(line.endswith("  $$") for line in lines) * 5 >= len(lines) * 4
