@@ -1721,23 +1721,27 @@ def copied_rows(text: str) -> str:
     return "\n".join(rows) + "\n"
 
 
-@pytest.mark.parametrize("delimiter", [",", ";"])
+@pytest.mark.parametrize(("delimiter", "every_field_quoted"), [(",", False), (";", False), (",", True)])
 def test_rows_copied_from_cmtrace_and_saved_as_csv_give_the_answers_of_the_rows(
-    tmp_path: Path, delimiter: str
+    tmp_path: Path, delimiter: str, every_field_quoted: bool
 ) -> None:
     """CMTrace's rows pasted into a spreadsheet and saved as CSV (with its header; `;` where a
-    comma is the decimal mark): the input had no times, carol was `failed` with the reason
-    `UserNotFound,SMS_CLOUD_USERSYNC,11/24/2026`, and each request a user of its own."""
+    comma is the decimal mark; every field quoted, as `Export-Csv` writes them): the input had
+    no times, carol was `failed` with the reason `UserNotFound,SMS_CLOUD_USERSYNC,11/24/2026`,
+    and each request a user of its own. Quoted, the `"` before each line was taken for a
+    prefix: carol `overdue`, each UPN a second user with a `"` after it."""
     import csv
     import io
 
     rows = copied_rows(DEMO_TEXT)
     sheet = io.StringIO()
-    writer = csv.writer(sheet, delimiter=delimiter, lineterminator="\r\n")
+    quoting = csv.QUOTE_ALL if every_field_quoted else csv.QUOTE_MINIMAL
+    writer = csv.writer(sheet, delimiter=delimiter, lineterminator="\r\n", quoting=quoting)
     writer.writerow(["Log Text", "Component", "Date/Time", "Thread"])
     writer.writerows(row.split("\t") for row in rows.splitlines())
     saved = sheet.getvalue()
     assert ('"Total received users to add from SCCM = 0, Total Successfully' in saved) is (delimiter == ",")
+    assert saved.startswith('"Log Text"') is every_field_quoted
     clean = answers(write(tmp_path, rows, "rows.txt"))
     assert (clean[1]["stuck"], len(clean[0])) == (4, 10)
     path = write(tmp_path, saved, "rows.csv")

@@ -15,7 +15,7 @@ from collections import Counter
 from functools import lru_cache
 
 from .. import events
-from . import wholes
+from . import paste, wholes
 from .common import gap_mark, is_blank
 
 MAX_PREFIX = 64
@@ -88,7 +88,11 @@ def unprefixed(line: str, prefix: re.Pattern[str]) -> str:
 def _message_start(line: str) -> int | None:
     """Where a known message (or an excerpt's date before one) begins on a line whose message
     is none the catalogue knows, after a prefix of some character that is no space, `~` or
-    letter or digit before it; None where it begins at the line's start, or nowhere."""
+    letter or digit before it; None where it begins at the line's start, or nowhere (a row
+    copied from CMTrace's list or saved from a spreadsheet, `"message","component",…`, is a
+    record as it is)."""
+    if "(0x" in line and paste.copied_row(line) is not None:
+        return None
     trailer = line.rfind("$$<")
     message = line if trailer < 0 else line[:trailer]
     known = wholes.known if trailer < 0 else _known_message  # (a trailer's record: no date)
