@@ -34,9 +34,9 @@ def one_connector(
     two (its `runs`: files pasted together, `cat a.log b.log`, that overlap and share no
     record) is not refused but said to: two searches of one log pasted together are such runs
     too (`grep bob`, then `grep carol`)."""
+    _no_clock_change(inputs, runs)  # (whatever they share: to the second, passes may meet)
     if duplicates:
         return
-    _no_clock_change(inputs, runs)
     read = {stats.path: stats for stats in inputs if stats.format == "sms-trace"}
     for name, own in runs.items():
         found = _deepest_overlap(own) if name in read else None

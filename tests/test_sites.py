@@ -234,6 +234,24 @@ def test_times_without_an_offset_across_a_fall_back_are_refused_with_the_zone_to
     ]
 
 
+def test_a_fall_back_whose_two_passes_meet_at_the_same_times_is_refused_too(tmp_path: Path) -> None:
+    """Times of whole seconds (CMTrace's rows, or cycles that keep their second): records of
+    the second pass of 01:00 to 01:59 that fall on the first's times were taken for copies (23
+    "counted once") and the check for a clock set back skipped: answered, fay's failure lost.
+    Whatever the passes share, times that go back so are refused; with the zone, each has its
+    instant and none is a copy."""
+    import re
+
+    path = tmp_path / "CloudUserSync.log"
+    path.write_text(re.sub(r"\.\d{3}>", ".000>", _across_the_fall_back()), encoding="utf-8")
+    refused = runner.invoke(app, ["report", str(path)])
+    assert refused.exit_code == 2
+    assert "its times go back 55m at line 49, within 2026-11-01 01:00 to 01:59, and go on" in refused.stderr
+    placed = runner.invoke(app, ["summary", "--format", "json", "--source-tz", "America/New_York", str(path)])
+    assert json.loads(placed.stdout)["cycles"] == 72
+    assert "counted once" not in placed.stderr
+
+
 def test_times_that_go_back_but_not_on_past_where_they_went_back_from_are_runs(tmp_path: Path) -> None:
     """Pieces of one hour pasted in the wrong order (01:30 to 01:55, then 01:00 to 01:25): the
     second does not go on past the first's end: files pasted together, merged by time."""
