@@ -1750,6 +1750,26 @@ def test_rows_copied_from_cmtrace_and_saved_as_csv_give_the_answers_of_the_rows(
     assert "rows.csv: 1 line is no record and not judged" in note  # (its header)
 
 
+MINUTE_NOTE = (
+    "logsync: the input's times are to the minute (rows saved from a spreadsheet?): due times "
+    "may be up to a minute early, and each recovery foretold up to a cycle late; copy the rows "
+    "with their seconds to know\n"
+)
+
+
+def test_rows_saved_with_times_to_the_minute_say_so(tmp_path: Path) -> None:
+    """A spreadsheet saves a date and time as it shows it, `11/24/2026 7:40 AM`: the seconds
+    lost, due times were up to a minute early and recoveries a cycle late, with nothing said."""
+    rows = copied_rows(DEMO_TEXT)
+    minutes = re.sub(r"(\d+:\d\d):\d\d ([AP]M)", r"\1 \2", rows)
+    assert "11/24/2026 7:40 AM" in minutes and not re.search(r"\d:\d\d:\d\d ", minutes)
+    found = runner.invoke(app, ["report", write(tmp_path, minutes, "minutes.txt")])
+    assert MINUTE_NOTE in found.stderr
+    assert MINUTE_NOTE not in runner.invoke(app, ["report", write(tmp_path, rows, "rows.txt")]).stderr
+    quiet = runner.invoke(app, ["report", "--quiet", write(tmp_path, minutes, "minutes.txt")])
+    assert quiet.stderr == ""
+
+
 @pytest.mark.parametrize("spaces", [1, 2, 4])
 def test_rows_copied_from_cmtrace_whose_tabs_became_spaces_give_the_answers_of_the_rows(
     tmp_path: Path, spaces: int

@@ -109,6 +109,7 @@ def judge(opts: Common, env: Env, **extra: Any) -> Analysis:
     note_unparsed(analysis.inputs, opts, env)
     note_apart(analysis.inputs, analysis.as_of, opts, env)
     note_unheard(analysis, opts, env)
+    note_to_the_minute(analysis, opts, env)
     note_runs(analysis.runs, opts, env)
     note_duplicates(analysis.duplicates, opts, env)
     note_log_end(analysis, opts, env)
@@ -322,6 +323,30 @@ def note_apart(
             )
         if last > end:
             end, before = last, after
+
+
+_MINUTE_US = 60_000_000
+_OBSERVED = (0, 1, 4, 5, 6, 7)
+"""Of `UserState.instants`, those read from records (failures, recovery, sync, first and last
+seen), not worked out."""
+
+
+def note_to_the_minute(analysis: Analysis, opts: Common, env: Env) -> None:
+    """Say where pasted times are to the minute (rows pasted into a spreadsheet, saved with its
+    `m/d/yyyy h:mm`): a due time is then up to a minute early, and whether the cycle in its
+    minute came before it or after is not known (a recovery foretold up to a cycle late)."""
+    if opts.quiet or not analysis.tracker.log.to_the_second:  # (to the second, at least)
+        return
+    seen = [
+        us for user in analysis.result.users for us in map(user.instants.__getitem__, _OBSERVED)
+        if us is not None
+    ]
+    if len(seen) >= 3 and not any(us % _MINUTE_US for us in seen):
+        env.stderr.write(
+            "logsync: the input's times are to the minute (rows saved from a spreadsheet?): due "
+            "times may be up to a minute early, and each recovery foretold up to a cycle late; "
+            "copy the rows with their seconds to know\n"
+        )
 
 
 def note_local_times(inputs: Iterable[InputStats], opts: Common, env: Env) -> None:
