@@ -44,8 +44,55 @@ def lone_halves(names: Sequence[str]) -> list[tuple[str, str]]:
 
 
 def _of_the_folder(name: str) -> bool:
-    """Whether an input is one of the files a Logs folder is read as (`sources.folder_files`)."""
-    return base_name(name).lower() in LOG_NAMES or is_history(name) or is_sibling(name)
+    """Whether an input is one of the files a Logs folder is read as (`sources.folder_files`),
+    or a half of its rotated log packed (`CloudUserSync.log.gz`: read where given)."""
+    base = base_name(name)
+    return (
+        base.lower() in LOG_NAMES
+        or is_history(name)
+        or is_sibling(name)
+        or _PACKED_HALF_RE.fullmatch(base) is not None
+    )
+
+
+_PACKED_HALF_RE = re.compile(r"cloudusersync\.(lo_|log)\.(?:gz|bz2|xz)", re.IGNORECASE)
+
+
+def packed_halves(names: Sequence[str]) -> list[tuple[str, str]]:
+    """(input, the other half beside it) of each packed half of a rotated log on disk among the
+    inputs (`CloudUserSync.log.gz`) whose other half, packed or not, lies beside it unread
+    (see `lone_halves`): no folder reads packed halves, so both are to be named."""
+    if any(not _of_the_folder(name) for name in names):
+        return []
+    read = {os.path.realpath(name) for name in names if zip_member(name) is None}
+    found = []
+    for name in names:
+        half = _PACKED_HALF_RE.fullmatch(base_name(name))
+        if half is None or zip_member(name) is not None:
+            continue
+        other = re.compile(
+            rf"cloudusersync\.{'lo_' if half[1].lower() == 'log' else 'log'}(?:\.(?:gz|bz2|xz))?",
+            re.IGNORECASE,
+        )
+        try:
+            beside = sorted(Path(name).parent.iterdir())
+        except OSError:
+            continue
+        found += [
+            (name, str(path))
+            for path in beside
+            if other.fullmatch(path.name) and path.is_file() and os.path.realpath(path) not in read
+        ]
+    return found
+
+
+def packed_half_note(given: str, other: str, command: str | None) -> str:
+    """What stderr says of half a rotated log read packed without the other half beside it."""
+    held = "older" if ".lo_" in base_name(other).lower() else "newer"
+    return (
+        f"{other} beside {given} holds the log's {held} records and was not read; "
+        f"`logsync {command or 'report'} {_quoted(given)} {_quoted(other)}` reads both"
+    )
 
 
 def lone_history(names: Sequence[str]) -> list[tuple[str, list[str]]]:
@@ -189,5 +236,6 @@ def lone_notes(names: Sequence[str], command: str | None) -> list[str]:
     beside them unread: its other half, its history files, an older half no folder reads as
     it is."""
     notes = [half_note(given, other, command) for given, other in lone_halves(names)]
+    notes += [packed_half_note(given, other, command) for given, other in packed_halves(names)]
     notes += [history_note(given, older, command) for given, older in lone_history(names)]
     return notes + [unread_older_note(*found, command) for found in unread_older(names)]

@@ -135,7 +135,8 @@ def _packed_hint(directory: Path) -> str:
     with suppress(OSError):
         packed = sorted(p.name for p in directory.iterdir() if _PACKED_RE.fullmatch(p.name))
         if packed:
-            return f" (it holds {', '.join(packed[:3])}: give its path)"
+            paths = "its path" if len(packed) == 1 else "their paths"
+            return f" (it holds {', '.join(packed[:3])}: give {paths})"
     return ""
 
 

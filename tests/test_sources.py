@@ -671,6 +671,32 @@ def test_a_log_given_alone_names_the_lo_beside_it(tmp_path: Path) -> None:
     assert lone_halves(["-", str(log)]) == []
 
 
+@pytest.mark.parametrize(("given", "other"), [("log", "lo_"), ("lo_", "log")])
+def test_a_packed_half_given_alone_names_the_other_half_beside_it(
+    tmp_path: Path, given: str, other: str
+) -> None:
+    """`CloudUserSync.log.gz` given alone, its `.lo_.gz` beside it: nothing said that the older
+    half was right there (jan answered "held back since before the log"), and the folder of the
+    two was refused with "give its path". No folder reads packed halves: both are named."""
+    for name in ("CloudUserSync.log", "CloudUserSync.lo_"):
+        (tmp_path / f"{name}.gz").write_bytes(gzip.compress((ROTATED / name).read_bytes()))
+    alone, beside = tmp_path / f"CloudUserSync.{given}.gz", tmp_path / f"CloudUserSync.{other}.gz"
+    held = "older" if other == "lo_" else "newer"
+    result = CliRunner().invoke(app, ["check", str(alone)])
+    assert result.stderr.splitlines()[0] == (
+        f"logsync: {beside} beside {alone} holds the log's {held} records and was not read; "
+        f"`logsync check {alone} {beside}` reads both"
+    )
+    both = CliRunner().invoke(app, ["check", str(alone), str(beside)])
+    assert "records and was not read" not in both.stderr
+    assert both.stdout.splitlines()[0] == "jan@example.org\twaiting\tUserNotFound\texpected recovery 2025-06-11T09:20:00+01:00"
+    folder = CliRunner().invoke(app, ["check", str(tmp_path)])
+    assert folder.stderr == (
+        f"logsync: error: {tmp_path}: no CloudUserSync.log or CloudUserSync.lo_ in this directory "
+        "(it holds CloudUserSync.lo_.gz, CloudUserSync.log.gz: give their paths)\n"
+    )
+
+
 def test_a_log_given_alone_names_the_history_files_beside_it(tmp_path: Path) -> None:
     """The demo log as a folder of history files and its live `.log` (the shape `watch` and
     `report FOLDER` read): the `.log` alone gave 4 waiting users where the folder has 3 and ivan
