@@ -33,6 +33,8 @@ def zip_logs(archive: str, under: str = "") -> list[str]:
         if found and not all(is_sibling(name) for name in found):
             holding[folder] = [files[name] for name in found]
     where = "this folder of the zip archive" if under else "this zip archive"
+    if under and not top and under.rstrip("/") in holding:  # (its own logs, as on disk)
+        holding = {under: holding[under.rstrip("/")]}
     if not holding:
         raise InputError(shown, f"no CloudUserSync.log or CloudUserSync.lo_ in {where}")
     if len(holding) > 1:

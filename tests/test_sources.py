@@ -507,6 +507,32 @@ def test_the_top_folder_of_a_zip_is_named_as_the_hint_names_it(tmp_path: Path) -
     )
 
 
+def test_a_folder_of_a_zip_that_holds_its_own_logs_and_a_folder_of_others_is_read(tmp_path: Path) -> None:
+    """`Logs/CloudUserSync.log` and `Logs/old/CloudUserSync.lo_` zipped: the zip was refused with
+    "name one, as logs.zip/Logs", and `logs.zip/Logs` refused the same way (its two folders):
+    the folder named reads its own logs, as on disk."""
+    rotated = {name: (ROTATED / name).read_bytes() for name in ("CloudUserSync.log", "CloudUserSync.lo_")}
+    archive = zip_of(tmp_path / "logs.zip", {"Logs/CloudUserSync.log": rotated["CloudUserSync.log"], "Logs/old/CloudUserSync.lo_": rotated["CloudUserSync.lo_"]})
+    disk = tmp_path / "Logs"
+    (disk / "old").mkdir(parents=True)
+    (disk / "CloudUserSync.log").write_bytes(rotated["CloudUserSync.log"])
+    (disk / "old" / "CloudUserSync.lo_").write_bytes(rotated["CloudUserSync.lo_"])
+    whole = CliRunner().invoke(app, ["check", str(archive)])
+    assert (whole.exit_code, whole.stderr) == (
+        2,
+        f"logsync: error: {archive}: CloudUserSync logs in 2 folders of this zip archive (Logs/, "
+        f"Logs/old/): name one, as {archive}/Logs\n",
+    )
+    named = CliRunner().invoke(app, ["check", f"{archive}/Logs"])
+    on_disk = CliRunner().invoke(app, ["check", str(disk)])
+    assert (named.exit_code, named.stdout) == (on_disk.exit_code, on_disk.stdout) == (
+        1,
+        "jan@example.org\twaiting\t-\texpected recovery by 2025-06-11T10:20:00+01:00; held back "
+        "since before the log: its failure is not in the input\n"
+        "FAIL: 1 user (1 waiting), limit 0 as of 2025-06-10T11:25:00.759+01:00\n",
+    )
+
+
 @pytest.mark.parametrize("packed", ["CloudUserSync.log.gz", "Logs.zip"])
 def test_a_folder_that_holds_its_logs_packed_names_them(tmp_path: Path, packed: str) -> None:
     """A folder holding only `CloudUserSync.log.gz`, or only the zip of the Logs folder, was
