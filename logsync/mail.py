@@ -136,3 +136,26 @@ def quoted_printable_text(blocks: Iterable[bytes], shown: str) -> bytes:
         parts.append(block)
     return quopri.decodestring(b"".join(parts).replace(b"\r\n", b"\n"))
 
+
+_BREAK_TAG_RE = re.compile(rb"<br\s*/?>", re.IGNORECASE)
+
+
+def broken_by_tags(head: bytes) -> bool:
+    """Whether an input's first bytes are an HTML page's text whose lines are broken by `<br>`
+    alone, on one or few physical lines (as a ticket system stores a text pasted into it)."""
+    head = head[: 1 << 16]
+    tags = len(_BREAK_TAG_RE.findall(head))
+    return tags >= 2 and tags >= 2 * (head.count(b"\n") + 1)
+
+
+def tag_broken_text(blocks: Iterable[bytes], shown: str) -> bytes:
+    """The text of such a page (see `broken_by_tags`) with each `<br>` a line break (the other
+    tags and the entities are taken off as pasting, see `formats.copies`)."""
+    parts, size = [], 0
+    for block in blocks:
+        size += len(block)
+        if size > MAX_MAIL:
+            raise InputError(shown, f"HTML text larger than {MAX_MAIL // 2**20} MB on one line")
+        parts.append(block)
+    return _BREAK_TAG_RE.sub(b"\n", b"".join(parts))
+

@@ -29,7 +29,14 @@ from .lognames import base_name as base_name
 from .lognames import folder_logs
 from .lognames import is_history as is_history
 from .lognames import is_sibling as is_sibling
-from .mail import is_mail, is_quoted_printable, mail_text, quoted_printable_text
+from .mail import (
+    broken_by_tags,
+    is_mail,
+    is_quoted_printable,
+    mail_text,
+    quoted_printable_text,
+    tag_broken_text,
+)
 from .sharing import open_shared
 from .stats import InputStats as InputStats
 from .stats import copied_stats as copied_stats
@@ -346,6 +353,9 @@ def decoded_bytes(
         return
     if is_quoted_printable(head):  # (a mail's body as its source shows it)
         yield quoted_printable_text(chain([head], blocks), display_name(name))
+        return
+    if broken_by_tags(head):  # (a page's text on one line, its lines broken by `<br>`)
+        yield tag_broken_text(chain([head], blocks), display_name(name))
         return
     yield head
     yield from blocks

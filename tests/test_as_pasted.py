@@ -1470,6 +1470,23 @@ def test_text_in_an_html_page_s_source_gives_the_answers_of_the_text(tmp_path: P
         assert answers(write(tmp_path, page, "page.html")) == answers(clean)
 
 
+@pytest.mark.parametrize("tag", ["<br>", "<br />", "<BR/>"])
+def test_text_a_ticket_system_stores_on_one_line_broken_by_tags_gives_the_answers_of_the_text(
+    tmp_path: Path, tag: str
+) -> None:
+    """`<p>log below:<br>…<br>…</p>` on one physical line, as a web ticket stores a paste: "no
+    CloudUserSync records found". Each `<br>` is a line break; line numbers are those of the
+    text so broken."""
+    for text, clean in ((DEMO_TEXT, str(SAMPLES / "CloudUserSync.log")), (EXCERPT_TEXT, str(SAMPLES / "pasted" / "ticket.txt"))):
+        lines = text.removeprefix("\ufeff").splitlines()
+        page = "<div><p>log below:" + tag + tag.join(html.escape(line, quote=False) for line in lines) + "</p></div>\n"
+        assert page.count("\n") == 1
+        assert answers(write(tmp_path, page, "page.html")) == answers(clean)
+    path = write(tmp_path, page, "page.html")
+    events = runner.invoke(app, ["events", "--format", "csv", "--kind", "user_add_failed", path])
+    assert events.stdout.splitlines()[1].split(",")[2:4] == [path, "3"]  # (`log below:` is line 1)
+
+
 def test_a_log_whose_trailers_a_web_editor_took_for_tags_is_refused_saying_so(tmp_path: Path) -> None:
     """Each `<…>` taken out (`… cloud 0  $$`): the lines were "cut off at 66 columns", which
     sent the admin to look for a width; the times are gone with the trailers."""
