@@ -75,7 +75,9 @@ def _record_starts(lines: list[str]) -> list[str]:
     return starts
 
 
-_TRAILER_END_RE = re.compile(r"\(0x[0-9A-Fa-f]+\)>[ \t]*$")
+_TRAILER_END_RE = re.compile(r"(?:thread=\d+|\((?:0x)?[0-9A-Fa-f]+\))>[ \t]*$")
+"""A trailer's end: its thread (`thread=5616 (0x15F0)>`, `thread=5616>`), or the rest of it
+after a wrapping (`(0x15F0)>`)."""
 
 
 def unprefixed(line: str, prefix: re.Pattern[str]) -> str:

@@ -28,7 +28,7 @@ seam of two of its fields (`><`, also where a `fold` cut the component's name), 
 
 
 WRAPPED_PIECE_RE = deferred(
-    r"[ \t]*(?:\$\$<|\d{1,2}:\d\d:\d\d\.\d+(?:[+-]\d+)?><|\(0x[0-9A-Fa-f]+\)>[ \t]*$)"
+    r"[ \t]*(?:\$\$<|\d{1,2}:\d\d:\d\d(?:\.\d+)?(?:[+-]\d+)?><|\((?:0x)?[0-9A-Fa-f]+\)>[ \t]*$)"
 )
 """A line that begins inside an SMS-trace trailer: the rest of a record that a wrapping broke
 at one of the trailer's spaces (before its start, its time, or its thread's number)."""
