@@ -200,7 +200,7 @@ def test_merging_naive_and_aware_inputs_is_refused_on_the_fast_path(tmp_path: Pa
             st.lists(st.sampled_from(["a", "b", "c", "D"]), max_size=3, unique=True),
             st.lists(st.sampled_from(["a", "b", "c", "D"]), max_size=2, unique=True),
             st.sampled_from([240, 300, -60]),
-            st.sampled_from(["", "restart", "junk", "blank", "feb30", "dollars"]),
+            st.sampled_from(["", "restart", "junk", "blank", "feb30", "dollars", "cut"]),
         ),
         min_size=1,
         max_size=25,
@@ -229,11 +229,18 @@ def test_fast_and_plain_paths_agree_on_any_log(
             log.lines.append("<MAXIMUM LOG FILE SIZE REACHED - FILE RENAMED>")
         elif extra == "blank":
             log.lines.append("   ")
-        elif extra == "dollars":  # a failure whose message holds a trailer of its own
+        elif extra == "dollars":  # a failure whose message holds `$$<` (no trailer's start)
             log.at(
                 moment.isoformat(sep=" "),
-                "Failed to add user a$$<X><1-2-2026 10:00:00.000+0><thread=1>@contoso.com to "
+                "Failed to add user a$$<x><1-2-2026 10:00:00.000+0><thread=1>@contoso.com to "
                 "the cloud; reason UserNotFound $$$",
+            )
+        elif extra == "cut":  # a failure cut short, the next record written after it on its line
+            log.at(
+                (moment + timedelta(seconds=30)).isoformat(sep=" "),  # (after the cycle's lines)
+                "Failed to add user c@contoso.com; reason UserNotFound  $$<SMS_CLOUD_USERSYNC><10-2"
+                "NotifyAccountAddition - SCCM user to add = c@contoso.com",
+                bias=bias,
             )
         elif extra == "feb30":
             log.lines.append(
