@@ -70,18 +70,12 @@ def packed_halves(names: Sequence[str]) -> list[tuple[str, str]]:
         half = _PACKED_HALF_RE.fullmatch(base_name(name))
         if half is None or zip_member(name) is not None:
             continue
-        other = re.compile(
-            rf"cloudusersync\.{'lo_' if half[1].lower() == 'log' else 'log'}(?:\.(?:gz|bz2|xz))?",
-            re.IGNORECASE,
-        )
-        try:
-            beside = sorted(Path(name).parent.iterdir())
-        except OSError:
-            continue
+        other = _OLDER if half[1].lower() == "log" else _NEWER
         found += [
-            (name, str(path))
-            for path in beside
-            if other.fullmatch(path.name) and path.is_file() and os.path.realpath(path) not in read
+            (name, path)
+            for wanted in (other, *(f"{other}.{packed}" for packed in ("gz", "bz2", "xz")))
+            for path in _beside(name, wanted)
+            if os.path.realpath(path) not in read
         ]
     return found
 

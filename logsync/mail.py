@@ -45,13 +45,8 @@ def mail_text(blocks: Iterable[bytes], shown: str) -> bytes:
     import email
     import email.policy
 
-    parts, size = [], 0
-    for block in blocks:
-        size += len(block)
-        if size > MAX_MAIL:
-            raise InputError(shown, f"an e-mail larger than {MAX_MAIL // 2**20} MB: give its text")
-        parts.append(block)
-    message = email.message_from_bytes(b"".join(parts), policy=email.policy.default)
+    whole = _whole(blocks, shown, "an e-mail larger than {} MB: give its text")
+    message = email.message_from_bytes(whole, policy=email.policy.default)
     held = _held(message, shown, _MAX_FORWARDS)
     if not held:
         raise InputError(
@@ -128,13 +123,8 @@ def quoted_printable_text(blocks: Iterable[bytes], shown: str) -> bytes:
     breaks undone, in the bytes of its charset (read as any input is: UTF-8, else cp1252)."""
     import quopri
 
-    parts, size = [], 0
-    for block in blocks:
-        size += len(block)
-        if size > MAX_MAIL:
-            raise InputError(shown, f"quoted-printable text larger than {MAX_MAIL // 2**20} MB")
-        parts.append(block)
-    return quopri.decodestring(b"".join(parts).replace(b"\r\n", b"\n"))
+    whole = _whole(blocks, shown, "quoted-printable text larger than {} MB")
+    return quopri.decodestring(whole.replace(b"\r\n", b"\n"))
 
 
 _BREAK_TAG_RE = re.compile(rb"<br\s*/?>", re.IGNORECASE)
@@ -151,11 +141,18 @@ def broken_by_tags(head: bytes) -> bool:
 def tag_broken_text(blocks: Iterable[bytes], shown: str) -> bytes:
     """The text of such a page (see `broken_by_tags`) with each `<br>` a line break (the other
     tags and the entities are taken off as pasting, see `formats.copies`)."""
+    whole = _whole(blocks, shown, "HTML text larger than {} MB on one line")
+    return _BREAK_TAG_RE.sub(b"\n", whole)
+
+
+def _whole(blocks: Iterable[bytes], shown: str, too_large: str) -> bytes:
+    """The input's bytes, read whole to be decoded: refused with `too_large` (`{}` for the
+    limit in MB) past `MAX_MAIL`."""
     parts, size = [], 0
     for block in blocks:
         size += len(block)
         if size > MAX_MAIL:
-            raise InputError(shown, f"HTML text larger than {MAX_MAIL // 2**20} MB on one line")
+            raise InputError(shown, too_large.format(MAX_MAIL // 2**20))
         parts.append(block)
-    return _BREAK_TAG_RE.sub(b"\n", b"".join(parts))
+    return b"".join(parts)
 

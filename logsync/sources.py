@@ -331,6 +331,10 @@ def _blocks(
         raise InputError(name, f"read error: {exc.strerror or exc}") from exc
 
 
+_WHOLE_TEXTS = ((is_quoted_printable, quoted_printable_text), (broken_by_tags, tag_broken_text))
+"""Inputs read whole to be decoded, told by their first bytes, and what decodes them."""
+
+
 def decoded_bytes(
     stream: BinaryIO,
     name: str,
@@ -351,12 +355,11 @@ def decoded_bytes(
             stats.mail = True
         yield mail_text(chain([head], blocks), display_name(name))
         return
-    if is_quoted_printable(head):  # (a mail's body as its source shows it)
-        yield quoted_printable_text(chain([head], blocks), display_name(name))
-        return
-    if broken_by_tags(head):  # (a page's text on one line, its lines broken by `<br>`)
-        yield tag_broken_text(chain([head], blocks), display_name(name))
-        return
+    # a mail's body as its source shows it; a page's text on one line, broken by `<br>`
+    for written_so, text in _WHOLE_TEXTS:
+        if written_so(head):
+            yield text(chain([head], blocks), display_name(name))
+            return
     yield head
     yield from blocks
 

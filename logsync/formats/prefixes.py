@@ -68,16 +68,12 @@ def _record_starts(lines: list[str]) -> list[str]:
     starts: list[str] = []
     opened = False  # (a record's first line seen, its trailer's end not yet)
     for at, line in enumerate(lines):
-        ends = _TRAILER_END_RE.search(line) is not None
+        ends = wholes.TRAILER_END_RE.search(line) is not None
         if not opened:
             starts.append(line)
-        opened = not ends and (opened or any(map(_TRAILER_END_RE.search, lines[at + 1 : at + 4])))
+        ahead = lines[at + 1 : at + 4]
+        opened = not ends and (opened or any(map(wholes.TRAILER_END_RE.search, ahead)))
     return starts
-
-
-_TRAILER_END_RE = re.compile(r"(?:thread=\d+|\((?:0x)?[0-9A-Fa-f]+\))>[ \t]*$")
-"""A trailer's end: its thread (`thread=5616 (0x15F0)>`, `thread=5616>`), or the rest of it
-after a wrapping (`(0x15F0)>`)."""
 
 
 def unprefixed(line: str, prefix: re.Pattern[str]) -> str:

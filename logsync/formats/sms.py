@@ -123,7 +123,16 @@ def is_glued(message: str) -> bool:
     start (with a component's first character), or NUL and then text."""
     if "$$<" in message and _CUT_TRAILER_RE.search(message):
         return True
-    return "\0" in message and message[message.rindex("\0") + 1 :].strip(" \t") != ""
+    return _after_padding(message) is not None
+
+
+def _after_padding(message: str) -> int | None:
+    """Where the text after a message's last NUL begins, where text follows it (the next record
+    written after NUL padding); else None."""
+    if "\0" not in message:
+        return None
+    start = message.rindex("\0") + 1
+    return start if message[start:].strip(" \t") else None
 
 
 _CUT_TRAILER_RE = re.compile(r"\$\$<[A-Z0-9_]")
@@ -136,8 +145,8 @@ def glued(match: re.Match[str]) -> tuple[str, re.Match[str]]:
     the record cut short before the next (up to the NUL padding after it, else the end of its
     trailer's start), and the match of the next record alone."""
     message = match.group(1)
-    if "\0" in message and message[message.rindex("\0") + 1 :].strip(" \t"):
-        start = message.rindex("\0") + 1
+    start = _after_padding(message)
+    if start is not None:
         cut = message[: message.index("\0")]
     else:
         *_, last = _CUT_TRAILER_RE.finditer(message)
@@ -157,9 +166,15 @@ def glued_in(text: str, records: Sequence[Sequence[str]]) -> bool:
     """Whether a chunk whose records are `records` (matches of a record pattern whose first
     group is the message, one for each) holds one cut short before the next on its line (see
     `glued`)."""
-    if "\0" not in text and text.count("$$<") == len(records):  # (the usual chunk: quick)
+    if not _may_be_glued(text, len(records)):  # (the usual chunk: quick)
         return False
     return any(is_glued(record[0]) for record in records)
+
+
+def _may_be_glued(text: str, records: int) -> bool:
+    """Whether a chunk of `records` records may hold one cut short before the next on its
+    line: NUL in it, or a `$$<` that is no record's trailer."""
+    return "\0" in text or text.count("$$<") != records
 
 
 def looks_like(line: str) -> bool:
@@ -257,8 +272,8 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
 def _only_records(text: str, ctx: ParseContext) -> bool:
     """Count the chunk's records and blanks without parsing them, if every line is one of those."""
     counts = count_records(text)
-    if counts is None or ("\0" in text or text.count("$$<") != counts[0]):
-        return False  # (a record may be cut short before the next on its line: see `glued`)
+    if counts is None or _may_be_glued(text, counts[0]):  # (see `glued`)
+        return False
     ctx.stats.records += counts[0]
     ctx.stats.record_lines += counts[0]
     ctx.stats.blank += counts[1]

@@ -27,8 +27,14 @@ TRAILER_PART_RE = deferred(r"\$\$<|><|<thread=|\(0x[0-9A-Fa-f]+\)>[ \t]*$")
 seam of two of its fields (`><`, also where a `fold` cut the component's name), the thread."""
 
 
+_HEX_THREAD, _LINE_END = r"\((?:0x)?[0-9A-Fa-f]+\)", r">[ \t]*$"
+"""A trailer's thread in hex (`(0x15F0)`, which a wrapping may leave on a line of its own), and
+the trailer's end at a line's."""
+TRAILER_END_RE = deferred(r"(?:thread=\d+|" + _HEX_THREAD + ")" + _LINE_END)
+"""A trailer's end: its thread (`thread=5616 (0x15F0)>`, `thread=5616>`), or the rest of it
+after a wrapping (`(0x15F0)>`)."""
 WRAPPED_PIECE_RE = deferred(
-    r"[ \t]*(?:\$\$<|\d{1,2}:\d\d:\d\d(?:\.\d+)?(?:[+-]\d+)?><|\((?:0x)?[0-9A-Fa-f]+\)>[ \t]*$)"
+    r"[ \t]*(?:\$\$<|\d{1,2}:\d\d:\d\d(?:\.\d+)?(?:[+-]\d+)?><|" + _HEX_THREAD + _LINE_END + ")"
 )
 """A line that begins inside an SMS-trace trailer: the rest of a record that a wrapping broke
 at one of the trailer's spaces (before its start, its time, or its thread's number)."""

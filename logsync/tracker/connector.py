@@ -90,9 +90,9 @@ class ConnectorLog:
         self.to_the_second = False  # (times written to the second, pasted: see `schedule`)
         self.given_interval: timedelta | None = None  # (`--interval`; None: observed, default)
         self.unheard: tuple[int, int] | None = None
-        self.skipped_hour: tuple[int, int, str, int] | None = None  # (see `skips_an_hour`)
         """From the first to the last silence of the connector (see `heard_through`): lines
         may be left out there, as where an excerpt marks a gap."""
+        self.skipped_hour: tuple[int, int, str, int] | None = None  # (see `skips_an_hour`)
         self._certificate_wait: tuple[Moment, str, int] | None = None  # (the first since a cycle)
         self._stopped: tuple[Moment, str, int] | None = None  # (its "stopping", until a start)
         self._causes: list[tuple[int, tzinfo | None, str, str, int, int]] = []
