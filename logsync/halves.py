@@ -10,8 +10,9 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from .archives import member_name, zip_infos, zip_member
+from .archives import display_name, member_name, zip_infos, zip_member
 from .errors import InputError
+from .lognames import is_renamed
 from .sources import LOG_NAMES, base_name, history_files, is_history, is_sibling
 
 _OLDER, _NEWER = LOG_NAMES  # (`cloudusersync.lo_`, `cloudusersync.log`)
@@ -37,7 +38,7 @@ def lone_halves(names: Sequence[str]) -> list[tuple[str, str]]:
         if half not in LOG_NAMES:
             continue
         other = _NEWER if half == _OLDER else _OLDER
-        for path in _beside(name, other):
+        for path in _beside(name, other) + _beside(name, None):  # (and the halves renamed)
             if (path if zip_member(path) else os.path.realpath(path)) not in read:
                 found.append((name, path))
     return found
@@ -50,6 +51,7 @@ def _of_the_folder(name: str) -> bool:
     return (
         base.lower() in LOG_NAMES
         or is_history(name)
+        or is_renamed(name)
         or is_sibling(name)
         or _PACKED_HALF_RE.fullmatch(base) is not None
     )
@@ -119,9 +121,14 @@ def history_note(given: str, older: list[str], command: str | None) -> str:
     )
 
 
-def _beside(name: str, wanted: str) -> list[str]:
+def _beside(name: str, wanted: str | None) -> list[str]:
     """The files named `wanted` (in any case) beside an input, on disk or in its zip archive
-    (named as its members are among the inputs)."""
+    (named as its members are among the inputs); `wanted` None: the connector's logs renamed
+    (`lognames.is_renamed`)."""
+
+    def named(file: str) -> bool:
+        return is_renamed(file) if wanted is None else file.lower() == wanted
+
     member = zip_member(name)
     if member is not None:
         archive, inside = member
@@ -133,10 +140,10 @@ def _beside(name: str, wanted: str) -> list[str]:
         return [
             f"{archive}/{path}"
             for path in members
-            if path.rpartition("/")[0] == folder and path.rpartition("/")[2].lower() == wanted
+            if path.rpartition("/")[0] == folder and named(path.rpartition("/")[2])
         ]
     try:
-        found = [p for p in Path(name).parent.iterdir() if p.name.lower() == wanted and p.is_file()]
+        found = [p for p in Path(name).parent.iterdir() if named(p.name) and p.is_file()]
     except OSError:
         return []
     return [str(path) for path in found]
@@ -162,11 +169,28 @@ def half_note(given: str, other: str, command: str | None) -> str:
     """What stderr says of half a rotated log read without the other half beside it, and the
     command that reads both."""
     folder = _folder_argument(given)
+    if is_renamed(other):  # (a copy, or the other half downloaded twice: it may be either)
+        return (
+            f"{other} beside {given} may hold the log's records under another name and was "
+            f"not read; `logsync {command or 'report'} {folder}` reads both"
+        )
     held = "older" if base_name(other).lower() == _OLDER else "newer"
     return (
         f"{other} beside {given} holds the log's {held} records and was not read; "
         f"`logsync {command or 'report'} {folder}` reads both"
     )
+
+
+def renamed_note(read: Sequence[str], given: Sequence[str]) -> str | None:
+    """What stderr says of the connector's logs under another name that a folder or a zip
+    archive among the inputs was read for (`lognames.is_renamed`): which, and that they were
+    read as its log; None where there are none (a file named on the command line is read as
+    given: nothing to say)."""
+    found = [name for name in read if is_renamed(name) and name not in given]
+    if not found:
+        return None
+    names = ", ".join(_quoted(display_name(name)) for name in found)
+    return f"{names}: read as the connector's log under another name (a copy, a second download)"
 
 
 def unread_older(names: Sequence[str]) -> list[tuple[str, str, str]]:

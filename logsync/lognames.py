@@ -9,6 +9,13 @@ from collections.abc import Iterable
 LOG_NAMES = ("cloudusersync.lo_", "cloudusersync.log")
 """The connector's log and its rotated older half, lower-cased (Windows names ignore case)."""
 _HISTORY_RE = re.compile(r"cloudusersync-.*\.log", re.IGNORECASE)
+_RENAMED_RE = re.compile(
+    r"cloudusersync(?!-)[^/\\]*?\.lo[g_](?:\.(?:txt|bak|old|log|lo_|\d{1,3}))?", re.IGNORECASE
+)
+"""The connector's log or its older half under a name it does not write, as a second download
+(`CloudUserSync (1).log`), a copy (`CloudUserSync - Copy.log`), a save as text
+(`CloudUserSync.log.txt`) or a backup (`CloudUserSync.LOG.bak`, `CloudUserSync_2026-11-25.log`)
+names them; never this project's own outputs beside a log (`CloudUserSync.log.report.json`)."""
 
 SIBLING_NAMES = ("certmgr.log", "dmpuploader.log", "sitecomp.log", "smsexec.log")
 """Logs beside the connector's that hold the causes of its problems, lower-cased: a folder is
@@ -35,11 +42,25 @@ def is_history(name: str) -> bool:
     return _HISTORY_RE.fullmatch(base_name(name)) is not None
 
 
+def is_renamed(name: str) -> bool:
+    """Whether a file is the connector's log, or its older half, renamed (`_RENAMED_RE`): a
+    folder reads it as it reads the log, and stderr says so."""
+    base = base_name(name)
+    return base.lower() not in LOG_NAMES and _RENAMED_RE.fullmatch(base) is not None
+
+
 def folder_logs(names: Iterable[str]) -> list[str]:
     """Of the file names of one folder, those read when the folder is named, oldest first:
-    history files (`CloudUserSync-*.log`), the `.lo_`, the `.log`, then the sibling logs."""
+    history files (`CloudUserSync-*.log`), the `.lo_` (after its copies renamed), the logs
+    renamed, the `.log`, then the sibling logs. (Their records are merged by time whatever the
+    order; a copy of another's records counts once.)"""
     listed = sorted(names)
     history = [name for name in listed if is_history(name)]
+    renamed = [name for name in listed if is_renamed(name)]
+    older = [name for name in renamed if ".lo_" in name.lower()]
     named = {name.lower(): name for name in listed}
-    return history + [named[name] for name in (*LOG_NAMES, *SIBLING_NAMES) if name in named]
+    first, last = ([named[name]] if name in named else [] for name in LOG_NAMES)
+    siblings = [named[name] for name in SIBLING_NAMES if name in named]
+    newer = [name for name in renamed if name not in older]
+    return history + older + first + newer + last + siblings
 

@@ -262,7 +262,7 @@ def common(
             f"--input-format: {input_format!r} is not one of auto, {', '.join(FORMAT_NAMES)}"
         )
     source_zone = parse_zone(source_tz, "--source-tz") if source_tz is not None else None
-    from ..halves import lone_notes
+    from ..halves import lone_notes, renamed_note
     from ..sources import display_name, expand_paths, site_server_logs
 
     repeated: list[str] = []
@@ -280,7 +280,8 @@ def common(
     if repeated and not quiet:
         names = ", ".join(visible(display_name(name)) for name in dict.fromkeys(repeated))
         env.stderr.write(f"logsync: {names}: given more than once, read once\n")
-    for lone in [] if quiet else lone_notes(expanded, RUNNING[0]):
+    renamed = renamed_note(expanded, paths or [])
+    for lone in [] if quiet else [*lone_notes(expanded, RUNNING[0]), *filter(None, [renamed])]:
         env.stderr.write(f"logsync: {visible(lone)}\n")
     cloud = None
     if cloud_users is not None:
