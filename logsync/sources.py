@@ -18,7 +18,7 @@ from typing import BinaryIO
 
 from .archives import STDIN as STDIN
 from .archives import display_name as display_name
-from .archives import is_zip, not_an_archive, open_member, unpacked_blocks
+from .archives import is_zip, member_name, not_an_archive, open_member, unpacked_blocks, zip_infos
 from .archives import zip_member as zip_member
 from .decoding import LineDecoder
 from .errors import InputError, UsageError
@@ -127,13 +127,24 @@ def without_empty(names: Sequence[str]) -> tuple[list[str], list[InputStats]]:
 
 
 def _holds_nothing(name: str) -> bool:
+    """Whether an input is a file, or a member of a zip archive, that holds nothing (see
+    `with_contents`)."""
     try:
-        if name == STDIN or not os.path.isfile(name) or os.path.getsize(name) > 4:
+        member = zip_member(name)
+        if member is not None:
+            sizes = {member_name(info): info.file_size for info in zip_infos(member[0])}
+            if sizes.get(member[1], 5) > 4:
+                return False
+            with open_member(name, *member) as handle:
+                data = handle.read()
+        elif name == STDIN or not os.path.isfile(name) or os.path.getsize(name) > 4:
             return False
-        with open(name, "rb") as handle:
-            return handle.read().lstrip(b"\xef\xbb\xbf\xff\xfe").strip(b"\0 \t\r\n") == b""
-    except OSError:
-        return False
+        else:
+            with open(name, "rb") as handle:
+                data = handle.read()
+    except (OSError, InputError):
+        return False  # (its reading says what is wrong)
+    return data.lstrip(b"\xef\xbb\xbf\xff\xfe").strip(b"\0 \t\r\n") == b""
 
 
 def _packed_hint(directory: Path) -> str:

@@ -1,0 +1,50 @@
+"""A zip archive is read as the folder it holds (SPEC §2), also where a member holds nothing: a
+log just rotated, before its first line, was refused in a zip ("empty input: no log lines")
+where the same folder on disk is read as its `.lo_`, the empty log named on stderr."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from logsync.cli import app
+
+from .conftest import SAMPLES
+
+FAILING = (
+    "FAIL: 5 users (3 waiting, 1 overdue, 1 failed), limit 0 as of 2026-11-25T16:04:59.644-08:00; "
+    "1 pending user not counted by --fail-on waiting,overdue,failed,connector"
+)
+
+
+@pytest.mark.parametrize("empty", [b"", b"\xef\xbb\xbf", b"\xff\xfe", b"\r\n"])
+def test_a_zip_whose_log_was_just_rotated_is_read_as_the_folder_is(tmp_path: Path, empty: bytes) -> None:
+    rotated = (SAMPLES / "CloudUserSync.log").read_bytes()
+    folder = tmp_path / "Logs"
+    folder.mkdir()
+    (folder / "CloudUserSync.lo_").write_bytes(rotated)
+    (folder / "CloudUserSync.log").write_bytes(empty)
+    archive = tmp_path / "logs.zip"
+    with zipfile.ZipFile(archive, "w") as packed:
+        packed.writestr("CloudUserSync.lo_", rotated)
+        packed.writestr("CloudUserSync.log", empty)
+    on_disk = CliRunner().invoke(app, ["check", str(folder)])
+    for given, stdin, shown in ((str(archive), None, str(archive)), ("-", archive.read_bytes(), "stdin")):
+        result = CliRunner().invoke(app, ["check", given], input=stdin)
+        assert (result.exit_code, result.stdout) == (on_disk.exit_code, on_disk.stdout)
+        assert result.stdout.splitlines()[-1] == FAILING
+        assert result.stderr.splitlines()[0] == (
+            f"logsync: {shown}/CloudUserSync.log is empty (a log just rotated?): nothing to read"
+        )
+
+
+def test_a_zip_whose_only_log_is_empty_is_refused(tmp_path: Path) -> None:
+    archive = tmp_path / "logs.zip"
+    with zipfile.ZipFile(archive, "w") as packed:
+        packed.writestr("CloudUserSync.log", b"")
+    result = CliRunner().invoke(app, ["check", str(archive)])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"logsync: error: {archive}/CloudUserSync.log: empty input: no log lines\n"
