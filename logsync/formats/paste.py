@@ -26,14 +26,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
-from functools import lru_cache
-from itertools import chain
 
 from ..errors import InputError, UsageError
 from ..patterns import deferred
 from ..records import Item, Record, Unparsed
 from ..sources import InputStats, display_name
-from ..times import FIRST_YEAR, LAST_YEAR, NO_TIMES, NO_TIMES_REASON, iso, timeless
+from ..times import NO_TIMES, NO_TIMES_REASON, iso, timeless
 from . import sheets, sms, twice
 from .common import (
     CUT_OFF,
@@ -45,10 +43,13 @@ from .common import (
     physical_lines,
     unparsed_problem,
 )
+from .dayorder import WEEKDAY as _WEEKDAY
+from .dayorder import OtherOrder as OtherOrder
+from .dayorder import day_first as dates_day_first
+from .dayorder import stamp_time
 from .together import begins_message, dated_after_first, messages_in
 
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,7})?)?(?:\s?[AaPp]\.?[Mm]\.?)?"
-_WEEKDAY = r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?"
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 _DAY = (
     _WEEKDAY
@@ -63,87 +64,6 @@ STAMP_RE = deferred(r"\s*" + STAMP + r"\s*$")
 """A date and time alone (a row's column, or an excerpt's date whose message went on the
 next line)."""
 _DATE_LINE_RE = deferred(r"\s*(" + STAMP + r")(?:(?:\s{2,}|\t)(\S.*))?$")
-
-
-_NUMBERS_DAY_RE = deferred(r"\s*" + _WEEKDAY + r"(\d{1,2})([/.-])(\d{1,2})[/.-]\d{2,4}")
-"""A date of numbers whose first two may be month and day either way (`11/12/2026`)."""
-
-
-class OtherOrder(ValueError):
-    """A date of numbers that only reads in the other order than the input's others."""
-
-
-@lru_cache(maxsize=4096)
-def _stamp(text: str, day_first: bool = False) -> datetime:
-    """The time a pasted stamp shows. A date of numbers is month/day/year as SMS logs and US
-    locales write it, or day/month/year where the input's dates are (`day_first`, see
-    `_day_first`); with dots it is always day.month.year (the German form). A date that begins
-    with its year reads one way only."""
-    from dateutil import parser as date_parser  # only pasted text needs it: not at startup
-
-    numbers = _NUMBERS_DAY_RE.match(text)
-    if numbers is not None:
-        day_first = day_first or numbers[2] == "."
-        if int(numbers[3] if day_first else numbers[1]) > 12:
-            raise OtherOrder(
-                f"date in another order than the input's ({_ORDERS[day_first]})"
-                if numbers[2] != "."
-                else "no date (day.month.year)"
-            )
-    value: datetime = date_parser.parse(
-        text.strip().replace(",", "."), dayfirst=numbers is not None and day_first
-    )
-    if not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise ValueError(f"date out of range (years {FIRST_YEAR} to {LAST_YEAR})")
-    return value
-
-
-_ORDERS = {False: "month/day/year", True: "day/month/year"}
-_WEEKDAYS = frozenset(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))
-
-
-def _day_first(lines: Iterator[str], ctx: ParseContext) -> tuple[bool, Iterator[str]]:
-    """Whether the input writes its dates of numbers day first (`13/12/2026`: a British or
-    European locale's copy), told by the first date that reads only one way; dates that read
-    both ways before it wait for it (the input is read up to it, at most `MAX_HELD` lines, or
-    up to a date that begins with its year). Decided once for an input read in pieces
-    (`ctx.day_first`: a followed log), and said in its notes. With the lines read to tell,
-    then the rest."""
-    if ctx.day_first is not None:
-        return ctx.day_first, lines
-    read: list[str] = []
-    seen = ""  # the first date that reads both ways
-    for line in lines:
-        read.append(line)
-        head = line.lstrip()[:1]
-        if not (head.isdigit() or "\t" in line or "(0x" in line or line.lstrip()[:3] in _WEEKDAYS):
-            continue
-        row, dated = _dated(line)
-        stamp = row[2] if row else dated.group(1) if dated else None
-        if stamp is None:
-            continue
-        numbers = _NUMBERS_DAY_RE.match(stamp)
-        if numbers is None:
-            break  # (a date that begins with its year)
-        if numbers[2] == ".":
-            continue
-        seen = seen or numbers[0].strip()
-        if int(numbers[1]) > 12 or int(numbers[3]) > 12:
-            ctx.day_first = int(numbers[1]) > 12
-            if ctx.day_first:
-                ctx.stats.notes.append(
-                    f"its dates are read day/month/year, as {numbers[0].strip()} shows"
-                )
-            return ctx.day_first, chain(read, lines)
-        if len(read) >= MAX_HELD:
-            break
-    if seen:  # (read month first: so are the pieces that follow)
-        ctx.day_first = False
-        ctx.stats.notes.append(
-            f"its dates could be month/day or day/month ({seen}; none of its first dates says "
-            "which): they are read month/day/year, as SMS logs write them"
-        )
-    return False, chain(read, lines)
 
 
 _SPACED_ROW_RE = deferred(
@@ -362,7 +282,7 @@ def _parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
     current: datetime | None = None
     held: list[tuple[int, str]] = []  # lines before any time: records only if none comes
     timeless = False
-    day_first, lines = _day_first(physical_lines(chunks), ctx)
+    day_first, lines = dates_day_first(physical_lines(chunks), ctx, _dated, MAX_HELD)
     blank = outside = False  # (the line before is blank; text around the excerpt)
     for marked in lines:
         line_no += 1
@@ -383,9 +303,9 @@ def _parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
         row, dated = _dated(line)
         try:
             if row:
-                time = _stamp(row[2], day_first)
+                time = stamp_time(row[2], day_first)
             elif dated:
-                time = _stamp(dated.group(1), day_first)
+                time = stamp_time(dated.group(1), day_first)
         except (ValueError, OverflowError) as error:
             stats.unparsed += 1
             why = str(error) if type(error) is OtherOrder else "unreadable date"

@@ -1,0 +1,119 @@
+"""Dates of numbers that read both ways (`01/12/2026`) are told by the change of date between two
+records in turn: records in turn are within a day of each other, in one order only. A British
+copy of CMTrace's rows taken on the 1st to the 12th of a month was read month first (SPEC §2:
+copied text in any common locale form): every date fell in January or February, two users were
+`pending` with recoveries a month late, and `summary` saw a stall of 30 days at midnight."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from logsync.cli import app
+from logsync.formats import ParseContext, paste
+from logsync.sources import InputStats
+
+from .conftest import SAMPLES
+
+FAILED = "Failed to add user a@b.c; reason UserNotFound"
+
+
+def parse(text: str) -> tuple[list[datetime | None], list[str]]:
+    stats = InputStats("ticket.txt")
+    items = list(paste.parse(iter([text]), ParseContext(stats)))
+    return [getattr(item, "time", None) for item in items], stats.notes
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "times", "notes"),
+    [
+        (  # day first: 1 to 2 December across midnight (month first: January 12 to February 12)
+            "01/12/2026 23:55:05",
+            "02/12/2026 00:00:04",
+            [datetime(2026, 12, 1, 23, 55, 5), datetime(2026, 12, 2, 0, 0, 4)],
+            ["its dates are read day/month/year, as the change from 01/12/2026 23:55:05 to "
+             "02/12/2026 00:00:04 shows"],
+        ),
+        (  # month first: December 1 to 2 (day first: January 12 to February 12)
+            "12/01/2026 23:55:05",
+            "12/02/2026 00:00:04",
+            [datetime(2026, 12, 1, 23, 55, 5), datetime(2026, 12, 2, 0, 0, 4)],
+            [],
+        ),
+        (  # a day less a millisecond apart, day first
+            "01/12/2026 10:00:00.000",
+            "02/12/2026 09:59:59.999",
+            [datetime(2026, 12, 1, 10), datetime(2026, 12, 2, 9, 59, 59, 999000)],
+            ["its dates are read day/month/year, as the change from 01/12/2026 10:00:00.000 to "
+             "02/12/2026 09:59:59.999 shows"],
+        ),
+        (  # a whole day apart: an excerpt that leaves a day out says nothing of the order
+            "01/12/2026 10:00:00",
+            "02/12/2026 10:00:00",
+            [datetime(2026, 1, 12, 10), datetime(2026, 2, 12, 10)],
+            ["its dates could be month/day or day/month (01/12/2026; none of its first dates says "
+             "which): they are read month/day/year, as SMS logs write them"],
+        ),
+        (  # back across midnight (threads out of order): neither order is told
+            "02/12/2026 00:00:01",
+            "01/12/2026 23:59:59",
+            [datetime(2026, 2, 12, 0, 0, 1), datetime(2026, 1, 12, 23, 59, 59)],
+            ["its dates could be month/day or day/month (02/12/2026; none of its first dates says "
+             "which): they are read month/day/year, as SMS logs write them"],
+        ),
+    ],
+)
+def test_the_change_of_date_between_records_in_turn_tells_the_order(
+    first: str, second: str, times: list[datetime], notes: list[str]
+) -> None:
+    assert parse(f"{first}  {FAILED}\n{second}  {FAILED}\n") == (times, notes)
+
+
+def test_the_same_date_twice_tells_nothing_and_a_later_change_does() -> None:
+    text = "".join(
+        f"{stamp}  {FAILED}\n"
+        for stamp in ("03/12/2026 23:50:00", "03/12/2026 23:55:00", "04/12/2026 00:00:00")
+    )
+    assert parse(text) == (
+        [datetime(2026, 12, 3, 23, 50), datetime(2026, 12, 3, 23, 55), datetime(2026, 12, 4)],
+        ["its dates are read day/month/year, as the change from 03/12/2026 23:55:00 to "
+         "04/12/2026 00:00:00 shows"],
+    )
+
+
+def copied(day_first: bool) -> str:
+    """The demo log as CMTrace's rows copied on a British (or US) machine, moved to 1 and 2
+    December: every date reads both ways."""
+    rows = []
+    for line in (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig").splitlines():
+        message, trailer = line.split("  $$<", 1)
+        component, stamp, thread = trailer.rstrip(">").split("><")
+        moment = datetime.strptime(stamp[:23], "%m-%d-%Y %H:%M:%S.%f") + timedelta(days=7)
+        date = moment.strftime("%d/%m/%Y" if day_first else "%m/%d/%Y")
+        shown = f"{date} {moment.strftime('%H:%M:%S.%f')[:-3]}"
+        rows.append("\t".join((message, component, shown, thread.removeprefix("thread="))))
+    return "\n".join(rows) + "\n"
+
+
+def test_a_british_copy_of_the_rows_gives_the_answers_of_the_us_copy(tmp_path: Path) -> None:
+    british, us = tmp_path / "british.txt", tmp_path / "us.txt"
+    british.write_text(copied(day_first=True))
+    us.write_text(copied(day_first=False))
+    answers = {}
+    for path in (british, us):
+        result = CliRunner().invoke(app, ["report", "--all", "--format", "json", str(path)])
+        assert result.exit_code == 0, result.output
+        answers[path.name] = result.stdout.replace(path.name, "copy")
+        assert "2026-12-02T16:04:59.644" in result.stdout
+    assert answers["british.txt"] == answers["us.txt"]
+    summary = CliRunner().invoke(app, ["summary", "--format", "json", str(british)])
+    assert "connector_stalled" not in summary.stdout
+    check = CliRunner().invoke(app, ["check", str(british)])
+    assert check.stdout.splitlines()[-1].startswith("FAIL: 5 users (3 waiting, 1 overdue, 1 failed)")
+    assert check.stderr.splitlines()[0] == (
+        f"logsync: {british}: its dates are read day/month/year, as the change from "
+        "01/12/2026 23:55:05.703 to 02/12/2026 00:00:04.559 shows"
+    )
