@@ -35,6 +35,8 @@ class InputStats:
         "path",
         "record_lines",
         "records",
+        "remark",
+        "remarked",
         "rows",
         "sibling",
         "unparsed",
@@ -72,6 +74,11 @@ class InputStats:
         """Of the unparsed lines, those of pasted text cut off at its width (`cut -c`)."""
         self.cut_off_width = 0
         """The width they were cut off at (0: none)."""
+        self.remarked = 0
+        """Records read without the text after their trailer on their line (`formats.remarks`:
+        a remark added to a copy, `<-- this is the user`)."""
+        self.remark = ""
+        """The first such text."""
         self.blank = 0
         self.first_time: datetime | None = None
         """Time of the input's first record (in file order)."""
@@ -169,6 +176,7 @@ _SUMMED = (
     "markers",
     "gaps",
     "cut_off",
+    "remarked",
     "blank",
     "connector_records",
     "fallback_lines",
@@ -208,6 +216,7 @@ def joined(into: InputStats, parts: list[InputStats], skipped: Skipped | None = 
     components = [part.last_component for part in parts if part.last_component]
     into.last_component = components[-1] if components else ""
     into.notes = [note for part in parts for note in part.notes]
+    into.remark = next((part.remark for part in parts if part.remark), "")
 
 
 T = TypeVar("T")

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from .. import times
+from ..formats import remarks
 from ..safety import visible
 from ..sources import display_name
 from ..times import human_duration
@@ -355,7 +356,8 @@ def note_local_times(inputs: Iterable[InputStats], opts: Common, env: Env) -> No
     (one that begins in an hour `--source-tz`'s clock shows twice)."""
     inputs = list(inputs)
     for stats in inputs:
-        for note in dict.fromkeys(stats.notes):
+        remarked = remarks.note(stats)
+        for note in dict.fromkeys([*stats.notes, *filter(None, [remarked])]):
             if not opts.quiet:
                 env.stderr.write(f"logsync: {visible(display_name(stats.path))}: {note}\n")
     naive = any(s.last_time is not None and s.last_time.tzinfo is None for s in inputs)

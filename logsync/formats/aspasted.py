@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from ..errors import InputError
 from ..patterns import deferred
 from ..sources import InputStats, display_name
-from . import copies, cuts, joins, paste, sms, wholes
+from . import copies, cuts, joins, paste, remarks, sms, wholes
 from .common import CUT_OFF, GAP_LINE, gap_mark, is_blank, line_chunks, physical_lines
 from .prefixes import prefix_shape, prefixed, unprefixed
 from .quoting import QUOTE_RE, QUOTED_RE, quoted_starts, unquoted_lines
@@ -67,6 +67,7 @@ class Pasting:
         "padded",
         "prefix",
         "quoted",
+        "remarked",
         "run_together",
         "tabs",
         "trailing",
@@ -89,8 +90,10 @@ class Pasting:
         indent: str = "",
         *, trailing: bool = False, run_together: bool = False, tabs: bool = False,
         numbered_inside: bool = False, line_prefix: re.Pattern[str] | None = None,
-        mailto: bool = False,
+        mailto: bool = False, remarked: bool = False,
     ) -> None:
+        self.remarked = remarked
+        """Remarks after a few trailers (`<-- this one`): taken off, and said (`remarks`)."""
         self.mailto = mailto
         """Addresses shown with their links, as Outlook's plain text shows them (see
         `copies.unlinked`): shown alone first."""
@@ -156,6 +159,8 @@ class Pasting:
             lines = (copies.unnumbered(line) for line in lines)
         if self.line_prefix is not None:
             lines = (unprefixed(line, self.line_prefix) for line in lines)
+        if self.remarked:
+            lines = remarks.unremarked(lines, stats)
         if self.tabs:
             lines = map(joins.tabs_shown, lines)
         if self.indent:
@@ -231,6 +236,9 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
     line_prefix = prefix_shape(lines)
     if line_prefix is not None:
         lines = [unprefixed(line, line_prefix) for line in lines]
+    remarked = remarks.remarked(lines) and not wholes.run_together(lines)
+    if remarked:
+        lines = list(remarks.unremarked(iter(lines), None))
     width = cut_off = None
     run_together = False
     shown = [joins.tabs_shown(line) for line in lines]
@@ -255,7 +263,7 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
             cut, wide = cuts.cut_at(lines, usual, whole_by, quoting), usual > MIN_WIDTH
         if not wide and whole_by == MESSAGES and lengths[-1] > MIN_WIDTH:
             wide, usual = True, lengths[-1]  # (a few wrapped lines: the widest piece's width)
-        run_together = whole_by == TRACE and any(map(_RUN_TOGETHER_RE.search, lines))
+        run_together = whole_by == TRACE and wholes.run_together(lines)
         if wide and not run_together and "" in _unwrapped(
             iter(lines), usual, whole_by, cut, entities, names=False
         ):
@@ -266,6 +274,7 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
             joined = lines if width is None else _unwrapped(iter(lines), width, whole_by, cut)
             cut_off = usual if cuts.cut_off(list(joined), usual, usual < narrowest) else None
     changed = quoted or width is not None or numbered or padded or entities or nbsp or cut_off
+    changed = changed or remarked
     if not (changed or mailto or run_together or trailing or line_prefix is not None):
         return None
     cut = width is not None and cut
@@ -273,13 +282,8 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
     return Pasting(
         quoted, width, whole_by, cut, prefix, numbered, padded, entities, nbsp, cut_off, indent,
         trailing=trailing, run_together=run_together, tabs=tabs, numbered_inside=numbered_inside,
-        line_prefix=line_prefix, mailto=mailto,
+        line_prefix=line_prefix, mailto=mailto, remarked=remarked,
     )
-
-
-_RUN_TOGETHER_RE = deferred(r"\)>[ \t]+(?!\$\$<)\S")
-"""A record's thread, then text of the next record on the same line: SMS trace reflowed
-(`fmt` joins lines before it wraps them), whose records are not put back together."""
 
 
 def _checked(lines: list[str], whole_by: str) -> bool:

@@ -18,6 +18,7 @@ from operator import itemgetter
 from ..records import Item, Record, Unparsed
 from ..sources import InputStats
 from ..times import FIRST_YEAR, LAST_YEAR, bias_zone
+from . import remarks
 from .common import ParseContext, framed, in_order, non_record
 
 _DATE = r"(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])-\d{4}"
@@ -372,6 +373,7 @@ def _candidates(
 def parse_text(text: str, first_line: int, ctx: ParseContext) -> Iterator[Item]:
     """Every record and non-record line of a chunk (text between a leading and a final `\\n`)."""
     stats = ctx.stats
+    text = remarks.records_unremarked(text, stats, looks_like)  # (`<-- this one`: see there)
     records = 0
     first: Record | None = None
     last: Record | None = None

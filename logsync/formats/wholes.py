@@ -8,7 +8,7 @@ import re
 
 from .. import events
 from ..patterns import deferred
-from . import paste, sms, together
+from . import paste, remarks, sms, together
 from .common import GAP_MARKS
 from .together import begins_message
 
@@ -179,3 +179,22 @@ def record_start(line: str, whole_by: str) -> bool:
     """Whether a line is a record by itself or begins a message the catalogue knows: where a
     record begins, not a piece of the one before it."""
     return whole(line, whole_by) or begins_message(line)
+
+
+def run_together(lines: list[str]) -> bool:
+    """Whether SMS-trace lines with text after a trailer were reflowed: that text begins a
+    record or holds a trailer, the line after it begins no record (the rest of a message), a
+    trailer goes on to the next line (wrapped), or more than half the lines that hold a trailer
+    go on after it. (A remark is added to a line as it was, before a record: see `remarks`.)"""
+    lines = [line for line in lines if line.strip()]
+    after = [(i, found[1]) for i, found in enumerate(map(remarks.AFTER_RE.search, lines)) if found]
+    if not after:
+        return False
+    for i, text in after:
+        following = lines[i + 1] if i + 1 < len(lines) else None
+        if "$$<" in text or begins_record(text):
+            return True
+        if following is not None and not begins_record(following):
+            return True
+    trailers = [line[line.rindex("$$<") :] for line in lines if "$$<" in line]
+    return len(after) * 2 > len(trailers) or any(")>" not in trailer for trailer in trailers)

@@ -1,0 +1,69 @@
+"""Text after a record's trailer on its line. A remark added to a copy of the log (`<-- this is
+the user`, a chat's ` (edited)`) on a few lines: taken off, and stderr says so (the record is
+read). The next record, which a reflow ran together with it (`fmt`, a mail client that joins
+lines): refused (`wholes.run_together`, `aspasted.undone`): its lines cannot be told apart."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from ..sources import InputStats
+
+AFTER_RE = re.compile(r"\)>[ \t]+(?!\$\$<)(\S.*)")
+"""A record's thread (`(0x15F0)>`), then text on its line."""
+SHOWN = 40
+"""Characters of a remark that its note shows."""
+
+
+def remarked(lines: list[str]) -> bool:
+    """Whether some of these lines (not run together) hold a remark after their trailer."""
+    return any(map(AFTER_RE.search, lines))
+
+
+def unremarked(lines: Iterator[str], stats: InputStats | None) -> Iterator[str]:
+    """The lines without the remarks after their trailers, counted in `stats`."""
+    for line in lines:
+        found = AFTER_RE.search(line)
+        if found is not None and "$$<" not in found[1]:
+            line = line[: found.start() + 2]
+            if stats is not None:
+                _count(stats, found[1])
+        yield line
+
+
+def records_unremarked(text: str, stats: InputStats, record: Callable[[str], bool]) -> str:
+    """SMS-trace text (a chunk between `\n`s) with the remarks after the trailers of its
+    records' lines taken off (`record` tells a record's line), counted in `stats`: a chunk
+    whose lines are all records holds none, and is returned at once."""
+    if ")> " not in text and ")>\t" not in text:
+        return text
+
+    def taken(found: re.Match[str]) -> str:
+        if "$$<" in found[2] or not record(found[1]):
+            return found[0]
+        _count(stats, found[2])
+        return found[1]
+
+    return _LINE_REMARK_RE.sub(taken, text)
+
+
+_LINE_REMARK_RE = re.compile(r"(?<=\n)([^\n]*\)>)[ \t]+(\S[^\n]*)(?=\n)")
+
+
+def _count(stats: InputStats, remark: str) -> None:
+    stats.remarked += 1
+    stats.remark = stats.remark or remark.strip()
+
+
+def note(stats: InputStats) -> str | None:
+    """What stderr says of an input's remarks (None: it held none)."""
+    if not stats.remarked:
+        return None
+    first = stats.remark
+    shown = first if len(first) <= SHOWN else first[: SHOWN - 1] + "…"
+    held = "1 line holds" if stats.remarked == 1 else f"{stats.remarked} lines hold"
+    return (
+        f"{held} text after its record's trailer (`{shown}`: a remark added to the copy), "
+        "read without it"
+    )

@@ -1,0 +1,110 @@
+"""A remark added after a record's trailer on its line (`<-- this is the user`, a chat's
+`(edited)`): the record is read without it, and stderr says so. One such line in the first
+lines of a log refused the whole input ("records run together by a reflow"); further on, the
+record was an `unparsed` line and carol's failure was lost (`waiting` since before the log)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from logsync.formats import remarks, wholes
+
+from .conftest import SAMPLES, run_installed
+
+REMARK = "   <-- this is the user"
+NOTE = (
+    "1 line holds text after its record's trailer (`<-- this is the user`: a remark added to the "
+    "copy), read without it"
+)
+
+
+def demo_lines() -> list[str]:
+    return (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig").splitlines(keepends=False)
+
+
+def written(path: Path, lines: list[str], ending: str = "\r\n") -> Path:
+    path.write_bytes(("\ufeff" + ending.join(lines) + ending).encode())
+    return path
+
+
+def answers(path: Path, pure: str) -> tuple[list[tuple[str, str, str | None]], dict[str, int]]:
+    result = run_installed("report", "--all", "--format", "json", str(path), LOGSYNC_PURE=pure)
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    (source,) = document["inputs"]
+    counts = {name: source[name] for name in ("lines", "records", "unparsed")}
+    return [(u["upn"], u["state"], u["expected_recovery"]) for u in document["users"]], counts
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+@pytest.mark.parametrize(("line", "ending"), [(47, "\n"), (47, "\r\n"), (2441, "\n"), (2441, "\r\n")])
+def test_a_remark_after_a_record_is_read_without_it(tmp_path: Path, line: int, ending: str, pure: str) -> None:
+    """Line 47 is carol's failure (in the sample a pasted text is told by), line 2441 bob's."""
+    lines = demo_lines()
+    assert lines[line - 1].startswith("Failed to add user")
+    clean = answers(written(tmp_path / "clean.log", lines, ending), pure)
+    lines[line - 1] += REMARK
+    path = written(tmp_path / "remarked.log", lines, ending)
+    assert answers(path, pure) == clean
+    check = run_installed("check", str(path), LOGSYNC_PURE=pure)
+    assert check.returncode == 1
+    assert check.stderr.decode().splitlines()[0] == f"logsync: {path}: {NOTE}"
+    events = run_installed("events", "--format", "ndjson", str(path), LOGSYNC_PURE=pure)
+    (failure,) = [e for e in map(json.loads, events.stdout.decode().splitlines()) if e["line"] == line]
+    assert (failure["kind"], failure["text"]) == ("user_add_failed", lines[line - 1].split("  $$<")[0])
+
+
+def test_remarks_in_an_excerpt_are_counted_and_the_first_shown(tmp_path: Path) -> None:
+    lines = demo_lines()[39:130]
+    long = "(edited) this one is the user that the ticket is about, see above"
+    lines[7] += "  " + long
+    lines[-1] += " (edited)"
+    path = written(tmp_path / "excerpt.log", lines, "\n")
+    check = run_installed("check", str(path))
+    assert check.stderr.decode().splitlines()[0] == (
+        f"logsync: {path}: 2 lines hold text after its record's trailer (`{long[:39]}…`: a remark "
+        "added to the copy), read without it"
+    )
+    assert check.stdout.decode().splitlines() == [
+        "carol@contoso.com\twaiting\tUserNotFound\texpected recovery 2026-11-25T07:40:14.763-08:00",
+        "ivan@contoso.com\twaiting\tUserNotFound\texpected recovery 2026-11-25T08:20:15.059-08:00",
+        "FAIL: 2 users (2 waiting), limit 0 as of 2026-11-24T08:45:04.588-08:00",
+    ]
+
+
+def test_text_after_a_trailer_that_holds_another_trailer_is_no_remark(tmp_path: Path) -> None:
+    """The next record's trailer after one's: records run together, refused as before."""
+    lines = demo_lines()
+    lines[46] += "   see $$<SMS_CLOUD_USERSYNC>"
+    path = written(tmp_path / "odd.log", lines)
+    result = run_installed("check", str(path))
+    assert (result.returncode, result.stdout) == (2, b"")
+    assert result.stderr.decode().startswith(
+        f"logsync: error: {path}: SMS-trace records run together by a reflow"
+    )
+
+
+TRAILER = "  $$<SMS_CLOUD_USERSYNC><11-24-2026 07:40:08.529+480><thread=5616 (0x15F0)>"
+RECORD = "Failed to add user carol@contoso.com; reason UserNotFound" + TRAILER
+NEXT = "Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 0" + TRAILER
+
+
+@pytest.mark.parametrize(
+    ("lines", "together"),
+    [
+        ([RECORD + " <-- this one", NEXT], False),  # (a record follows the remark)
+        ([NEXT, RECORD + " (edited)"], False),  # (the last line)
+        ([RECORD + " <-- this one", "", NEXT], False),  # (blank lines are passed over)
+        ([RECORD + " Total", "received users to add from SCCM = 1" + TRAILER], True),  # (its rest)
+        ([RECORD + " Failed to add user bob@contoso.com;", NEXT], True),  # (a record's start)
+        ([RECORD + " x", RECORD + " y", NEXT], True),  # (more than half go on)
+        ([RECORD + " x", RECORD, NEXT, "$$<SMS_CLOUD_USERSYNC><11-24"], True),  # (a trailer wrapped)
+        ([RECORD, NEXT], False),
+    ],
+)
+def test_which_text_after_trailers_is_a_reflow(lines: list[str], together: bool) -> None:
+    assert wholes.run_together(lines) is together
+    assert remarks.remarked(lines) is (lines[0] != RECORD)
