@@ -64,6 +64,9 @@ STAMP_RE = deferred(r"\s*" + STAMP + r"\s*$")
 """A date and time alone (a row's column, or an excerpt's date whose message went on the
 next line)."""
 _DATE_LINE_RE = deferred(r"\s*(" + STAMP + r")(?:(?:\s{2,}|\t)(\S.*))?$")
+_ONE_SPACE_RE = deferred(r"\s*(" + STAMP + r") (\S.*)$")
+"""A date line whose spaces a web page or a ticket made one (HTML shows a run of spaces as one):
+read where a message the catalogue knows follows (one space is also a sentence's)."""
 
 
 _SPACED_ROW_RE = deferred(
@@ -92,7 +95,12 @@ def _dated(line: str) -> tuple[tuple[str, str, str, str] | None, re.Match[str] |
     """A line's copied row (`copied_row`), else its match as a date line of an excerpt (each None
     for a line that is not one)."""
     row = copied_row(line)
-    return row, None if row else _DATE_LINE_RE.match(line)
+    if row:
+        return row, None
+    found = _DATE_LINE_RE.match(line)
+    if found is None and (spaced := _ONE_SPACE_RE.match(line)) and begins_message(spaced[2]):
+        return None, spaced
+    return None, found
 
 
 def looks_like(line: str) -> bool:
@@ -100,8 +108,7 @@ def looks_like(line: str) -> bool:
     line with no time (never a line with a trailer of a log, even a broken one: an SMS-trace
     log copied while it was written ends in a record cut off mid-time)."""
     return (
-        copied_row(line) is not None
-        or _DATE_LINE_RE.match(line) is not None
+        _dated(line) != (None, None)
         or ("$$<" not in line and "]LOG]!>" not in line and is_message(line))
     )
 

@@ -1,11 +1,17 @@
-"""Dates of numbers that read both ways (`01/12/2026`) are told by the change of date between two
+"""The dates of pasted text.
+
+Dates of numbers that read both ways (`01/12/2026`) are told by the change of date between two
 records in turn: records in turn are within a day of each other, in one order only. A British
 copy of CMTrace's rows taken on the 1st to the 12th of a month was read month first (SPEC §2:
 copied text in any common locale form): every date fell in January or February, two users were
-`pending` with recoveries a month late, and `summary` saw a stall of 30 days at midnight."""
+`pending` with recoveries a month late, and `summary` saw a stall of 30 days at midnight.
+
+A date line whose spaces a web page made one is read where a known message follows."""
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -117,3 +123,35 @@ def test_a_british_copy_of_the_rows_gives_the_answers_of_the_us_copy(tmp_path: P
         f"logsync: {british}: its dates are read day/month/year, as the change from "
         "01/12/2026 23:55:05.703 to 02/12/2026 00:00:04.559 shows"
     )
+
+
+def test_an_excerpt_whose_spaces_a_web_page_made_one_gives_the_answers_of_the_excerpt(tmp_path: Path) -> None:
+    """SPEC §1's excerpt as a ticket's HTML view shows it (a run of spaces is one): its two
+    date lines were no record ("2 lines are no record", "the input has no times"), and scott
+    was `waiting` where he recovered at 10:24:12 the next day."""
+    text = (SAMPLES / "pasted" / "ticket.txt").read_text()
+    collapsed = tmp_path / "ticket.txt"
+    collapsed.write_text(re.sub(" +", " ", text))
+    assert collapsed.read_text().splitlines()[0] == (
+        "9/14/2014 10:23:54 AM NotifyAccountAddition - SCCM user to add = scott@contoso.com"
+    )
+    result = CliRunner().invoke(app, ["report", "--all", "--format", "json", str(collapsed)])
+    assert result.exit_code == 0, result.output
+    (user,) = json.loads(result.stdout)["users"]
+    assert (user["state"], user["recovered_at"], user["first_failure"]) == (
+        "recovered", "2014-09-15T10:24:12", "2014-09-14T10:23:54"
+    )
+    assert "no record" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("line", "dated"),
+    [
+        ("9/14/2014 10:23:54 AM NotifyAccountAddition - SCCM user to add = a@b.c", True),
+        ("9/14/2014 10:23:54 AM Failed to add user a@b.c; reason UserNotFound", True),
+        ("9/14/2014 10:23:54 AM we restarted SMS Executive", False),  # (a sentence)
+        ("9/14/2014 10:23:54 AM  we restarted SMS Executive", True),  # (two spaces: a date line)
+    ],
+)
+def test_a_date_then_one_space_begins_a_date_line_before_a_known_message_only(line: str, dated: bool) -> None:
+    assert (paste._dated(line)[1] is not None) is dated
