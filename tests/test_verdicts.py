@@ -495,6 +495,17 @@ def test_a_closed_pipe_keeps_the_command_s_own_exit_code(args: list[str], code: 
         assert without_log_end_note(process.stderr.read()) == b""
 
 
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["report", "--help"], ["check", "-h"]])
+def test_help_and_version_to_a_closed_pipe_end_with_0(args: list[str]) -> None:
+    """The framework writes them itself, and exited 1 where the pipe was closed (SPEC §5: a
+    closed output pipe never ends as 1 or 2)."""
+    read, write = os.pipe()
+    os.close(read)  # (closed before anything is written: every write fails)
+    with os.fdopen(write, "wb") as closed:
+        process = subprocess.run([LOGSYNC, *args], stdout=closed, stderr=subprocess.PIPE, timeout=60)
+    assert (process.returncode, process.stderr) == (0, b"")
+
+
 def test_no_color_is_honoured_with_color_auto() -> None:
     args = ("report", "--format", "table", DEMO)
     coloured = logsync(*args, FORCE_COLOR="1")

@@ -235,6 +235,11 @@ def main() -> None:
     except (BrokenPipeError, _PipeClosed):
         _silence_stdout()
         sys.exit(_OUTCOME[0])
+    except SystemExit as exc:  # the framework's own output (`--help`, `--version`) to a closed
+        if isinstance(exc.__context__, BrokenPipeError):  # pipe: it exits 1, which none decided
+            _silence_stdout()
+            sys.exit(_OUTCOME[0])
+        raise
     except OSError as exc:  # a full disk, a closed or unwritable stdout: nothing else escapes
         _silence_stdout()
         _fail(f"cannot write the output: {exc.strerror or exc}")
