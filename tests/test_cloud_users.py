@@ -247,7 +247,7 @@ def test_text_and_csv_carry_the_column_last() -> None:
     assert text[0].endswith("\tsynced_at\texpected_recovery_bound\tin_azure_ad")
     assert [line.split("\t")[-1] for line in text[1:]] == ["true", "false", "false", "true", "true"]
     rows = list(csv.reader(io.StringIO(invoke("report", "--format", "csv", "--cloud-users", EXPORT, DEMO).stdout)))
-    assert rows[0][-1] == "in_azure_ad" and rows[1][0] == "bob@contoso.com" and rows[1][-1] == "True"
+    assert rows[0][-1] == "in_azure_ad" and rows[1][0] == "bob@contoso.com" and rows[1][-1] == "true"  # (as text and JSON)
     without = invoke("report", "--header", DEMO).stdout.splitlines()
     assert without[0].endswith("\tsynced_at\texpected_recovery_bound")
 

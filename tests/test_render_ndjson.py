@@ -649,5 +649,5 @@ def test_a_csv_line_joined_without_the_csv_writer_is_the_writer_s(values: list[o
 def test_a_csv_line_with_a_comma_or_a_quote_in_a_cell_is_quoted() -> None:
     form = CsvForm("x.log", Display())
     assert form._row(["info", 'a "b"', 1, None]) == 'info,"a ""b""",1,'
-    assert form._row(["info", "a, b", None, True]) == 'info,"a, b",,True'
+    assert form._row(["info", "a, b", None, True]) == 'info,"a, b",,true'  # (as text and JSON)
     assert form._row(["info", "=1+2", None, 2.5]) == "info,'=1+2,,2.5"

@@ -198,8 +198,13 @@ def write_csv(header: Iterable[str], rows: Iterable[Iterable[object]], out: IO[s
 
 
 def csv_cells(values: Iterable[object]) -> list[object]:
-    """The cells of a CSV row: text made safe (`safety.csv_text`), nothing as an empty cell."""
-    return [csv_text(v) if isinstance(v, str) else "" if v is None else v for v in values]
+    """The cells of a CSV row: text made safe (`safety.csv_text`), nothing as an empty cell, a
+    truth value as JSON and the text rows write it (`true`, `false`)."""
+    return [
+        csv_text(v) if isinstance(v, str) else "" if v is None else _field(v)
+        if isinstance(v, bool) else v
+        for v in values
+    ]
 
 
 def user_fields(cloud: bool) -> tuple[str, ...]:
