@@ -291,12 +291,17 @@ def test_color_always_colours_a_pipe_in_the_human_format() -> None:
     [
         (["report", "--bogus"], "logsync: error: no such option: --bogus (Possible options: --user)\n"),
         (["report", "--forma", "json"], "logsync: error: no such option: --forma (Possible options: --format, --input-format)\n"),
-        (["check", "--max-stuck", "-1"], "logsync: error: invalid value for '--max-stuck': -1 is not in the range x>=0\n"),
-        (["check", "--max-stuck", "x"], None),
+        (["check", "--max-stuck", "-1"], "logsync: error: invalid value for '--max-stuck': -1 is less than 0\n"),
+        (["check", "--max-stuck", "x"], "logsync: error: invalid value for '--max-stuck': 'x' is not a whole number\n"),
+        (["watch", "--poll", "x", "x.log"], "logsync: error: invalid value for '--poll': 'x' is not a number\n"),
+        (["watch", "--poll", "0.01", "x.log"], "logsync: error: invalid value for '--poll': 0.01 is not from 0.05 to 3600\n"),
         (["nosuchcommand"], "logsync: error: no such command 'nosuchcommand'\n"),
         # (common slips get what to type instead)
         (["--format", "json", "x.log"], "logsync: error: no such option: --format (name a command first: logsync COMMAND OPTIONS PATHS; logsync --help lists them)\n"),
         (["--bogus", "report", "x"], "logsync: error: no such option: --bogus (Possible options: --user)\n"),
+        # (a slip before the command, with its value: the command's own hint, as after its name)
+        (["--fromat", "json", "report", "x"], "logsync: error: no such option: --fromat (Possible options: --format, --input-format)\n"),
+        (["--usr", "bob*", "check", "x"], "logsync: error: no such option: --usr (Possible options: --user)\n"),
         (["help"], "logsync: error: no such command 'help' (logsync --help lists the commands; logsync COMMAND --help tells one)\n"),
         (["timeline"], "logsync: error: missing argument 'UPN'\n"),
         (["report", "--tz", "europe/nowhere", "x"], None),

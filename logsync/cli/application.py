@@ -7,6 +7,7 @@ import contextlib
 import functools
 import gc
 import os
+import re
 import signal
 import sys
 import traceback
@@ -353,20 +354,23 @@ def command_first(args: list[str], group: Any) -> list[str] | None:
 
 def _options_only(words: list[str], command: Any) -> bool:
     """Whether `words` are options of `command` and their values, and nothing else (a word the
-    command does not know as an option is taken for one with no value: the command then says
-    it has no such option)."""
+    command does not know as an option is taken for one with the value after it, if any: the
+    command then says it has no such option, and which it has, as after its name)."""
+    options = [param for param in command.params if param.param_type_name == "option"]
+    known = {name for param in options for name in param.opts}
     takes_value = {
-        name
-        for param in command.params
-        if param.param_type_name == "option" and not param.is_flag and not param.count
-        for name in param.opts
+        name for param in options if not param.is_flag and not param.count for name in param.opts
     }
     index = 0
     while index < len(words):
         word = words[index]
         if not word.startswith("-") or word == "-":
             return False
-        index += 2 if word in takes_value else 1
+        valued = word in takes_value or (
+            word not in known and "=" not in word and words[index + 1 : index + 2] != []
+            and not words[index + 1].startswith("-")
+        )
+        index += 2 if valued else 1
     return index == len(words)
 
 
@@ -386,9 +390,20 @@ def one_line(message: str) -> str:
     """A framework message on one line as logsync writes its own (a first word in lower case, no
     closing full stop), control characters shown visibly."""
     text = " ".join(part.strip() for part in message.splitlines() if part.strip()).rstrip(".")
+    for jargon, plain in _PLAIN.items():
+        text = jargon.sub(plain, text)
     if text[:1].isupper() and text[1:2].islower():  # (`Invalid value`, not `UPN` or `PATH`)
         text = text[0].lower() + text[1:]
     return visible(text)
+
+
+_PLAIN = {
+    re.compile(r"is not a valid int range$"): "is not a whole number",
+    re.compile(r"is not a valid float range$"): "is not a number",
+    re.compile(r"is not in the range x>=(\S+)$"): r"is less than \1",
+    re.compile(r"is not in the range (\S+)<=x<=(\S+)$"): r"is not from \1 to \2",
+}
+"""The framework's words for a number out of its range, as an admin reads them."""
 
 
 def _silence_stdout() -> None:
