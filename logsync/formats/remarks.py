@@ -1,7 +1,9 @@
-"""Text after a record's trailer on its line. A remark added to a copy of the log (`<-- this is
-the user`, a chat's ` (edited)`) on a few lines: taken off, and stderr says so (the record is
-read). The next record, which a reflow ran together with it (`fmt`, a mail client that joins
-lines): refused (`wholes.run_together`, `aspasted.undone`): its lines cannot be told apart."""
+"""What a copy of a log added to its records' lines. The quotes of a spreadsheet's CSV around
+a line that holds a comma (`records_unquoted`): taken off. A remark after a record's trailer on
+a few lines (`<-- this is the user`, a chat's ` (edited)`): taken off, and stderr says so (the
+record is read). The next record, which a reflow ran together with it (`fmt`, a mail client
+that joins lines): refused (`wholes.run_together`, `aspasted.undone`): its lines cannot be
+told apart."""
 
 from __future__ import annotations
 
@@ -48,6 +50,21 @@ def records_unremarked(text: str, stats: InputStats, record: Callable[[str], boo
     return _LINE_REMARK_RE.sub(taken, text)
 
 
+def records_unquoted(text: str, record: Callable[[str], bool]) -> str:
+    """SMS-trace text (a chunk between `\n`s) with the lines of records that a spreadsheet
+    quoted, saving the log's lines as one column of CSV (a line that holds a comma or a quote:
+    `"Total received users to add from SCCM = 1, Total …  $$<…>"`), as they were."""
+    if '\n"' not in text:
+        return text
+
+    def unquoted(found: re.Match[str]) -> str:
+        line = found[1].replace('""', '"')
+        return line if record(line) else found[0]
+
+    return _QUOTED_LINE_RE.sub(unquoted, text)
+
+
+_QUOTED_LINE_RE = re.compile(r'(?<=\n)"((?:[^"\n]|"")*\$\$<(?:[^"\n]|"")*)"[ \t]*(?=\n)')
 _LINE_REMARK_RE = re.compile(r"(?<=\n)([^\n]*\)>)[ \t]+(\S[^\n]*)(?=\n)")
 
 

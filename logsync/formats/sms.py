@@ -373,6 +373,7 @@ def _candidates(
 def parse_text(text: str, first_line: int, ctx: ParseContext) -> Iterator[Item]:
     """Every record and non-record line of a chunk (text between a leading and a final `\\n`)."""
     stats = ctx.stats
+    text = remarks.records_unquoted(text, looks_like)  # (saved as CSV: see there)
     text = remarks.records_unremarked(text, stats, looks_like)  # (`<-- this one`: see there)
     records = 0
     first: Record | None = None

@@ -1,7 +1,12 @@
-"""A remark added after a record's trailer on its line (`<-- this is the user`, a chat's
+"""What a copy of the log added to its records' lines (`formats.remarks`).
+
+A remark added after a record's trailer on its line (`<-- this is the user`, a chat's
 `(edited)`): the record is read without it, and stderr says so. One such line in the first
 lines of a log refused the whole input ("records run together by a reflow"); further on, the
-record was an `unparsed` line and carol's failure was lost (`waiting` since before the log)."""
+record was an `unparsed` line and carol's failure was lost (`waiting` since before the log).
+
+The quotes a spreadsheet's CSV puts around a line that holds a comma: taken off (the totals
+lines of a log saved from Excel were no record)."""
 
 from __future__ import annotations
 
@@ -108,3 +113,42 @@ NEXT = "Total received users to add from SCCM = 1, Total Successfully added user
 def test_which_text_after_trailers_is_a_reflow(lines: list[str], together: bool) -> None:
     assert wholes.run_together(lines) is together
     assert remarks.remarked(lines) is (lines[0] != RECORD)
+
+
+def csv_line(line: str) -> str:
+    """A line as a spreadsheet saves one column as CSV: quoted where it holds a comma or a quote."""
+    return f'"{line.replace(chr(34), chr(34) * 2)}"' if "," in line or '"' in line else line
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+def test_the_log_saved_as_one_column_of_csv_gives_the_answers_of_the_log(tmp_path: Path, pure: str) -> None:
+    """Opened in Excel and saved as CSV: every totals line (it holds a comma) was quoted, and 42
+    of the excerpt's 91 lines were no record; alice and grace were `pending` where they synced."""
+    lines = demo_lines()
+    lines[99] = lines[99].replace("cloud 0", 'cloud "0"')  # (a quote in a line: doubled)
+    clean = answers(written(tmp_path / "clean.log", lines), pure)
+    saved = [csv_line(line) for line in lines]
+    assert sum(line.startswith('"') for line in saved) == 1192
+    assert answers(written(tmp_path / "saved.csv", saved), pure) == clean
+    assert clean[1] == {"lines": 3041, "records": 3041, "unparsed": 0}
+
+
+def test_an_azure_monitor_export_of_the_log_s_lines_gives_their_answers(tmp_path: Path) -> None:
+    """Log Analytics' CSV of a custom log: its time, the computer, and the line as `RawData`."""
+    lines = demo_lines()[39:130]
+    clean = answers(written(tmp_path / "clean.log", lines), "")
+    exported = ["TimeGenerated [UTC],Computer,RawData"] + [
+        f'"11/24/2026, 3:{40 + i // 10:02d}:00.000 PM",SCCM01,{csv_line(line)}' for i, line in enumerate(lines)
+    ]
+    users, counts = answers(written(tmp_path / "export.csv", exported), "")
+    assert users == clean[0]
+    assert counts == {"lines": 92, "records": 91, "unparsed": 1}  # (the header)
+
+
+def test_a_quoted_line_that_holds_no_record_is_left_as_it_is(tmp_path: Path) -> None:
+    lines = demo_lines()
+    lines.insert(100, '"see below, then $$<this>"')
+    path = written(tmp_path / "noted.log", lines)
+    events = run_installed("events", "--format", "ndjson", "--kind", "unparsed", str(path))
+    (event,) = map(json.loads, events.stdout.decode().splitlines())
+    assert (event["line"], event["text"]) == (101, '"see below, then $$<this>"')
