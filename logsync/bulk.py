@@ -26,6 +26,7 @@ from .merge import (
     jumps_back,
     merge_batches,
     mergeable,
+    newest_first,
 )
 from .pipeline import (
     ReadOptions,
@@ -167,7 +168,11 @@ def how_to_read(
         for name, found in sampled
         if found is not None and (name in missed or jumps_back(found.times, None))
     ]
-    cut = {name: found.pieces for name, found in sampled if found is not None and found.pieces}
+    cut = {  # (an input newest first is read whole, and in reverse: see `split_event_runs`)
+        name: found.pieces
+        for name, found in sampled
+        if found is not None and found.pieces and not newest_first(found.times)
+    }
     siblings = siblings_among(names)
     plain = [(name, found) for name, found in sampled if name not in siblings]
     pieces: Mapping[str, list[Piece]] | None = cut

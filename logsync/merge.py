@@ -81,10 +81,19 @@ def run_span(stats: InputStats, runs: list[list[Event]]) -> None:
         stats.last_time = max((time for time in lasts if time is not None), key=instant_key)
 
 
-def split_event_runs(events: Iterable[Event]) -> list[list[Event]]:
+NEWEST_FIRST = "its records are newest first (an export sorted so): they were read in reverse"
+
+
+def split_event_runs(events: Iterable[Event], notes: list[str] | None = None) -> list[list[Event]]:
     """All the events of one input, as its runs: a new run begins where time goes back by more
     than the disorder of threads (files pasted together, `type a.log b.lo_ > all.log`); an
-    event with no time stays with the record before it."""
+    event with no time stays with the record before it. An input whose time goes back at nine
+    in ten of its changes (an export newest first) is read in reverse, said in `notes`."""
+    events = list(events)
+    if newest_first([instant_key(e.time) for e in events if e.time is not None]):
+        events.reverse()
+        if notes is not None:
+            notes.append(NEWEST_FIRST)
     runs: list[list[Event]] = []
     run: list[Event] = []
     last: float | None = None
@@ -99,6 +108,15 @@ def split_event_runs(events: Iterable[Event]) -> list[list[Event]]:
     if run or not runs:
         runs.append(run)
     return runs
+
+
+def newest_first(keys: Sequence[float]) -> bool:
+    """Whether time goes back at nine in ten of the changes of these instants (of an input's
+    records in file order, or samples of them), and at least at three: an export newest first
+    (Splunk's and Log Analytics' order, `tac`), not files pasted together in the wrong order."""
+    back: int = sum(map(operator.lt, islice(keys, 1, None), keys))
+    forward: int = sum(map(operator.gt, islice(keys, 1, None), keys))
+    return back >= 3 and back >= 9 * forward
 
 
 T = TypeVar("T")

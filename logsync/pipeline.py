@@ -346,7 +346,7 @@ class EventStream:
                 continue
             events = read_input(name, self.options, stats, self.kinds, self.fast, self.progress)
             if name in self.split:
-                runs = split_event_runs(events)
+                runs = split_event_runs(events, stats.notes)
                 self.split[name] = len(runs)
                 self.spans[name] = [span for span in map(run_span_of, runs) if span is not None]
                 run_span(stats, runs)

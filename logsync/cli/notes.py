@@ -212,6 +212,8 @@ def note_runs(runs: Iterable[tuple[str, int]], opts: Common, env: Env) -> None:
     if opts.quiet:
         return
     for name, count in runs:
+        if count < 2:  # (an export newest first, read in reverse: one run, said as it was read)
+            continue
         back = "once" if count == 2 else f"{count - 1} times"
         env.stderr.write(
             f"logsync: {visible(display_name(name))}: time goes back {back} (logs pasted "

@@ -1,0 +1,61 @@
+"""An export whose records are newest first (Splunk's and Log Analytics' order; `tac`): read in
+reverse, and said. It was read as 411 runs merged by time, each cycle in reverse within its
+second: all five users that the log shows stuck or synced came out `pending`, beside "6 failed
+adds that no failure line names"."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from logsync.merge import newest_first
+
+from .conftest import SAMPLES, run_installed
+
+DEMO = SAMPLES / "CloudUserSync.log"
+
+
+def numbered_out(text: bytes, name: str) -> str:
+    """A command's output without the input's name and line numbers (the reversed file's
+    lines are numbered from its end)."""
+    return re.sub(r'"line":\d+', '"line":0', text.decode().replace(name, "LOG"))
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+def test_a_log_newest_first_gives_the_answers_of_the_log(tmp_path: Path, pure: str) -> None:
+    lines = DEMO.read_bytes().removeprefix(b"\xef\xbb\xbf").split(b"\r\n")[:-1]
+    reversed_log = tmp_path / "export.log"
+    reversed_log.write_bytes(b"\xef\xbb\xbf" + b"\r\n".join(reversed(lines)) + b"\r\n")
+    for command in (["report", "--all"], ["summary"], ["timeline", "bob@contoso.com"]):
+        got = run_installed(*command, "--format", "json", str(reversed_log), LOGSYNC_PURE=pure)
+        want = run_installed(*command, "--format", "json", str(DEMO), LOGSYNC_PURE=pure)
+        assert numbered_out(got.stdout, str(reversed_log)) == numbered_out(want.stdout, str(DEMO))
+    check = run_installed("check", str(reversed_log), LOGSYNC_PURE=pure)
+    assert check.returncode == 1
+    assert check.stdout == run_installed("check", str(DEMO), LOGSYNC_PURE=pure).stdout
+    assert check.stderr.decode().splitlines()[0] == (
+        f"logsync: {reversed_log}: its records are newest first (an export sorted so): they "
+        "were read in reverse"
+    )
+    events = run_installed("events", "--format", "ndjson", str(reversed_log), LOGSYNC_PURE=pure)
+    first, *_, last = map(json.loads, events.stdout.decode().splitlines())
+    assert (first["line"], first["kind"], last["line"]) == (3041, "component_started", 1)
+
+
+@pytest.mark.parametrize(
+    ("keys", "newest"),
+    [
+        ([4, 3, 2, 1], True),  # (three changes, all back)
+        ([3, 2, 1], False),  # (two: too few to tell)
+        ([3, 3, 2, 2, 1, 1, 0], True),  # (equal instants are no change)
+        ([10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 2], True),  # (nine back, one forward)
+        ([9, 8, 7, 6, 5, 4, 3, 2, 1, 2], False),  # (eight back, one forward)
+        ([5, 6, 7, 1, 2, 3], False),  # (halves pasted in the wrong order)
+        ([], False),
+    ],
+)
+def test_which_inputs_are_newest_first(keys: list[int], newest: bool) -> None:
+    assert newest_first(keys) is newest
