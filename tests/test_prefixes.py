@@ -221,24 +221,28 @@ def test_a_log_none_of_whose_many_records_is_a_known_message_is_refused(tmp_path
 # -- Outlook's links after addresses ------------------------------------------------------------
 
 
-def linked(text: str, target: Callable[[str], str] = lambda address: address) -> str:
+def linked(
+    text: str, target: Callable[[str], str] = lambda address: address, space: str = ""
+) -> str:
     """Text as Outlook's plain text shows it: each address followed by its link."""
     import re
 
     return re.sub(
-        r"[A-Za-z.]+@[Cc]ontoso\.com", lambda m: f"{m[0]}<mailto:{target(m[0])}>", text
+        r"[A-Za-z.]+@[Cc]ontoso\.com", lambda m: f"{m[0]}{space}<mailto:{target(m[0])}>", text
     )
 
 
+@pytest.mark.parametrize("space", ["", " "], ids=["right after it", "after a space"])
 @pytest.mark.parametrize(
     "target", [str, str.upper], ids=["to the address", "to the address in capitals"]
 )
 def test_addresses_shown_with_their_links_are_the_users_names(
-    tmp_path: Path, target: Callable[[str], str]
+    tmp_path: Path, target: Callable[[str], str], space: str
 ) -> None:
     """`bob@contoso.com<mailto:bob@contoso.com>` was the user's name: `--user bob@contoso.com`
-    matched nobody, and no user was found in the Azure AD export."""
-    path = write(tmp_path, linked(DEMO_TEXT, target))
+    matched nobody, and no user was found in the Azure AD export. With a space before the link
+    (`bob@contoso.com <mailto:bob@contoso.com>`), it still was."""
+    path = write(tmp_path, linked(DEMO_TEXT, target, space))
     assert answers(path) == answers(DEMO)
     named = runner.invoke(app, ["report", NOW, "--user", "bob@contoso.com", path])
     assert (named.exit_code, named.stdout) == (0, (
@@ -491,6 +495,10 @@ def test_a_link_is_taken_off_only_after_the_whole_address_it_is_to() -> None:
     assert unlinked("<bob@contoso.com<mailto:bob@contoso.com>>") == "<bob@contoso.com>"
     assert unlinked("user:bob@contoso.com<mailto:bob@contoso.com>") == "user:bob@contoso.com"
     assert unlinked("bob@contoso.com<mailto:bob@contoso.com>;") == "bob@contoso.com;"
+    assert unlinked("= bob@contoso.com <mailto:bob@contoso.com>;") == "= bob@contoso.com;"
+    assert unlinked("= bob@contoso.com  <mailto:bob@contoso.com>") == (  # (two: the text's)
+        "= bob@contoso.com  <mailto:bob@contoso.com>"
+    )
 
 
 @pytest.mark.parametrize(

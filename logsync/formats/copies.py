@@ -97,9 +97,9 @@ def unescaped(text: str) -> str:
     return unescape(_TAG_RE.sub("", text) if "<" in text else text)
 
 
-_LINK_RE = re.compile(r"<mailto:([^\s<>]+)>", re.IGNORECASE)
+_LINK_RE = re.compile(r"[ \t]?<mailto:([^\s<>]+)>", re.IGNORECASE)
 """The link a mail client's plain text shows after an address (Outlook's
-`bob@contoso.com<mailto:bob@contoso.com>`)."""
+`bob@contoso.com<mailto:bob@contoso.com>`, or with a space before it)."""
 _BEFORE_ADDRESS = frozenset(" \t\r\n=:;,<>()[]\"'")
 """The characters an address shown with its link follows (else it begins earlier)."""
 
@@ -111,7 +111,8 @@ def linked(sample: str) -> bool:
 
 def unlinked(text: str) -> str:
     """`text` with each address that is shown with its link (`bob@contoso.com<mailto:bob@
-    contoso.com>`) shown alone: only where the link is to that address (case aside)."""
+    contoso.com>`, also after a space) shown alone: only where the link is to that address
+    (case aside)."""
     pieces: list[str] = []
     last = 0
     for link in _LINK_RE.finditer(text):
