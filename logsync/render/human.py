@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import IO
 
-from rich.console import Console, RenderableType
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -190,6 +191,10 @@ def report_parts(
         caption += " · by: at the latest (the failure is before the log)"
     if any(u.recovery_by == "what-if" for u in shown):
         caption += " · * if SMS Executive restarted then"
+    if _total(layout) > width:  # (no table fits: one user after another, no value cut)
+        parts += [_listed(user, cells) for user, cells in zip(shown, rows, strict=True)]
+        parts += [Text(caption, style="dim"), footer(shown, counts, as_of, display)]
+        return parts if problem is None else [*parts, problem]
     table = Table(
         show_edge=False,
         pad_edge=False,
@@ -371,6 +376,22 @@ def _cell(
         return text
     key = f"{name}_short" if layout.short_times and f"{name}_short" in cells else name
     return Text(cells[key])
+
+
+def _listed(user: UserState, cells: dict[str, str]) -> Group:
+    """A user's cells as lines, where no table fits the terminal: its UPN, then (indented) its
+    state and reason and each of its times, wrapped between words under their indent."""
+    first = Text(user.state, style=STATE_STYLE[user.state])
+    if cells["reason"] != "-":
+        first.append(" · " + cells["reason"], style="dim")
+    lines = [first]
+    for title, key in (("full sync due", "due_short"), ("expected recovery", "expected_short")):
+        if cells[key].strip("- ~*"):
+            lines.append(Text(f"{title} {cells[key]}"))
+    if cells["remaining"].strip("-"):
+        lines.append(Text(cells["remaining"]))
+    indented = (Padding(line, (0, 0, 0, 2), expand=False) for line in lines)
+    return Group(Text(cells["user"], style="bold"), *indented)
 
 
 def connector_problem_line(analysis: Analysis, display: Display) -> Text | None:

@@ -3,6 +3,8 @@ the what-if restart and the next step."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -27,6 +29,44 @@ from .human import (
 SEVERITY_MARK = {"error": ("✖", "bold red"), "warning": ("▲", "yellow"), "info": ("●", "cyan")}
 
 
+_DAY_COLUMNS = ("Day", "Tried", "Held back", "Added", "Failed")
+BAR = 20
+"""The widest bar of the per-day table (the busiest day's)."""
+
+
+def _per_day(summary: Summary, console: Console) -> None:
+    """The per-day table: a bar of adds and failures where the terminal has room for one,
+    else none; where it has no room for the numbers either, a line a day (no value cut)."""
+    rows = [
+        (day, str(c.requested), str(c.held_back), str(c.added), str(c.failed))
+        for day, c in summary.per_day.items()
+    ]
+    widths = [
+        max(len(title), *(len(row[i]) for row in rows)) for i, title in enumerate(_DAY_COLUMNS)
+    ]
+    room = console.width - sum(widths) - 3 * len(widths)  # (` │ ` between columns)
+    if room < 0:
+        for row in rows:
+            named = zip(("tried", "held back", "added", "failed"), row[1:], strict=True)
+            line = Text(row[0], style="bold")
+            line.append("  " + " · ".join(f"{name} {value}" for name, value in named))
+            console.print(line)
+        return
+    table = Table(show_edge=False, pad_edge=False, header_style="bold", title_justify="left")
+    for title, width in zip(_DAY_COLUMNS, widths, strict=True):
+        side: Literal["left", "right"] = "left" if title == "Day" else "right"
+        table.add_column(title, justify=side, no_wrap=True, min_width=width)
+    bar = min(BAR, room)
+    if bar >= 4:
+        table.add_column("", justify="left", no_wrap=True)
+    peak = max(max(c.requested, c.added + c.failed) for c in summary.per_day.values()) or 1
+    for row, counts in zip(rows, summary.per_day.values(), strict=True):
+        drawn = Text("█" * round(bar * counts.added / peak), style="green")
+        drawn.append("█" * round(bar * counts.failed / peak), style="red")
+        table.add_row(*row, *([drawn] if bar >= 4 else []))
+    console.print(table)
+
+
 def summary(
     summary: Summary,
     display: Display,
@@ -46,29 +86,7 @@ def summary(
     if not quiet:
         console.print(span)
     if summary.per_day:
-        table = Table(show_edge=False, pad_edge=False, header_style="bold", title_justify="left")
-        for name, justify in (
-            ("Day", "left"),
-            ("Tried", "right"),
-            ("Held back", "right"),
-            ("Added", "right"),
-            ("Failed", "right"),
-            ("", "left"),
-        ):
-            table.add_column(name, justify=justify)  # type: ignore[arg-type]
-        peak = max(max(c.requested, c.added + c.failed) for c in summary.per_day.values()) or 1
-        for day, counts in summary.per_day.items():
-            bar = Text("█" * round(20 * counts.added / peak), style="green")
-            bar.append("█" * round(20 * counts.failed / peak), style="red")
-            table.add_row(
-                day,
-                str(counts.requested),
-                str(counts.held_back),
-                str(counts.added),
-                str(counts.failed),
-                bar,
-            )
-        console.print(table)
+        _per_day(summary, console)
     if summary.reasons:
         reasons = ", ".join(f"{visible(r)} ×{n}" for r, n in summary.reasons.most_common())
         console.print(Text(f"Failure reasons: {reasons}"))
