@@ -332,6 +332,29 @@ def test_timeline_json_and_unknown_user() -> None:
     )
 
 
+def test_timeline_csv_and_ndjson_hold_the_steps_as_the_text_rows_do() -> None:
+    """SPEC §5's common formats: `timeline -f csv` (and `ndjson`) were refused."""
+    rows = list(csv.reader(io.StringIO(run("timeline", "scott@contoso.com", "-f", "csv", SPEC_CASE).stdout)))
+    assert rows[0] == ["time", "what", "detail", "source", "line"]
+    assert rows[2] == [
+        "2014-09-14T10:23:54-04:00", "failed",
+        "reason UserNotFound; full sync due 2014-09-15T10:23:54-04:00", SPEC_CASE, "5",
+    ]
+    assert rows[-1][1:] == [
+        "state",
+        "recovered · 1 failure (UserNotFound) · full sync due 2014-09-15T10:23:54-04:00 · recovered 2014-09-15T10:24:12-04:00",
+        "", "",
+    ]
+    text = run("timeline", "scott@contoso.com", "-f", "text", SPEC_CASE).stdout.splitlines()
+    assert len(rows) == len(text) + 1
+    lines = run("timeline", "scott@contoso.com", "-f", "ndjson", SPEC_CASE).stdout.splitlines()
+    steps = json.loads(run("timeline", "scott@contoso.com", "-f", "json", SPEC_CASE).stdout)["steps"]
+    assert [json.loads(line) for line in lines[:-1]] == steps
+    assert json.loads(lines[-1])["what"] == "state"
+    several = run("timeline", "contoso", "-f", "ndjson", DEMO)
+    assert (several.exit_code, len(json.loads(several.stdout)["matches"])) == (1, 10)
+
+
 def test_a_user_not_met_before_now_is_said_absent_up_to_now_only() -> None:
     """heidi first appears at 10:05: as of 10:00 she is not in what was judged, which is not
     the whole log."""

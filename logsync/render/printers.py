@@ -98,23 +98,43 @@ def _timeline_json(page: TimelinePage, output: Output) -> None:
     )
 
 
-def _timeline_text(page: TimelinePage, output: Output) -> None:
-    from . import machine, state_parts
+def _timeline_rows(page: TimelinePage) -> list[list[Any]]:
+    """A user's steps as rows (time, what, detail, source, line), then its state as of the
+    judgement, as the table's title says it (a row `state`)."""
+    from . import state_parts
 
     display, user = page.display, page.state
     rows = [
-        [
-            display.iso(s.time),
-            s.what,
-            s.text(display.iso),
-            f"{s.source}:{s.line}" if s.source else None,
-        ]
+        [display.iso(s.time), s.what, s.text(display.iso), s.source or None, s.line or None]
         for s in page.steps
     ]
-    if user is not None:  # the user's state as of the judgement, as the table's title says it
+    if user is not None:
         words = " · ".join([user.state, *state_parts(user, lambda time: display.iso(time) or "-")])
-        rows.append([display.iso(page.analysis.as_of), "state", words, None])
+        rows.append([display.iso(page.analysis.as_of), "state", words, None, None])
+    return rows
+
+
+def _timeline_text(page: TimelinePage, output: Output) -> None:
+    from . import machine
+
+    rows = [[*row[:3], f"{row[3]}:{row[4]}" if row[3] else None] for row in _timeline_rows(page)]
     machine.write_text_rows(rows, output.out)
+
+
+_STEP_FIELDS = ("time", "what", "detail", "source", "line")
+
+
+def _timeline_csv(page: TimelinePage, output: Output) -> None:
+    from . import machine
+
+    machine.write_csv(_STEP_FIELDS, _timeline_rows(page), output.out)
+
+
+def _timeline_ndjson(page: TimelinePage, output: Output) -> None:
+    from . import machine
+
+    for row in _timeline_rows(page):
+        machine.write_json(dict(zip(_STEP_FIELDS, row, strict=True)), output.out)
 
 
 def _timeline_table(page: TimelinePage, output: Output) -> None:
@@ -252,12 +272,16 @@ PRINTERS: dict[str, dict[str, Printer]] = {
         "table": _timeline_table,
         "text": _timeline_text,
         "json": _timeline_json,
+        "ndjson": _timeline_ndjson,
+        "csv": _timeline_csv,
         "markdown": _timeline_markdown,
     },
     "matches": {
         "table": _matches_lines,
         "text": _matches_lines,
         "json": _matches_json,
+        "ndjson": _matches_json,
+        "csv": _matches_lines,
         "markdown": _matches_lines,
     },
     "events": {
