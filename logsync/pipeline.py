@@ -14,7 +14,7 @@ from typing import NamedTuple
 from . import events as catalogue
 from .errors import InputError, NoRecordsError, UsageError
 from .events import CONNECTOR, Event
-from .formats import ParseContext, Record, detect, parser_for
+from .formats import ParseContext, Record, cuts, detect, parser_for
 from .formats.aspasted import Pasting, pasting, undone
 from .formats.sms import candidate_pattern
 from .merge import (
@@ -109,6 +109,8 @@ def open_input(
     if detected is not None and detected != fmt:  # (`--input-format` names another)
         stats.detected = detected
     if fmt is None:
+        if cuts.tags_taken(sample):
+            raise InputError(display_name(name), cuts.TAGS_TAKEN)
         if sample.strip():
             raise NoRecordsError(display_name(name), stats.mail)
         fmt = "sms-trace"  # blank so far: its parser accounts for every line, whatever follows

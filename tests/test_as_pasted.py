@@ -1501,6 +1501,28 @@ def test_a_log_whose_trailers_a_web_editor_took_for_tags_is_refused_saying_so(tm
     )
 
 
+def test_a_log_whose_component_and_thread_a_browser_took_for_tags_is_refused_saying_so(
+    tmp_path: Path,
+) -> None:
+    """A page's text as a browser renders it keeps `<11-24-2026 …>` (no tag's name) and drops
+    `<SMS_CLOUD_USERSYNC>` and `<thread=…>`: it was "no CloudUserSync records found"."""
+    rendered = re.sub(r"<(?:SMS_CLOUD_USERSYNC|thread=[^<>]*)>", "", DEMO_TEXT.removeprefix("\ufeff"))
+    assert rendered.splitlines()[1] == (
+        "CCloudUserSync::Process - User sync processing has started.  $$<11-24-2026 06:59:55.214+480>"
+    )
+    result = runner.invoke(app, ["check", write(tmp_path, rendered)])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.endswith(
+        "ticket.txt: its SMS-trace trailers lost their component and thread (`$$<11-24-2026 "
+        "07:35:04.744+480>`): the text of a web page, whose `<SMS_CLOUD_USERSYNC>` and "
+        "`<thread=…>` were taken for tags; copy the log from its source, or attach the file\n"
+    )
+    kept = rendered.splitlines()
+    kept[1:1] = [DEMO_TEXT.removeprefix("\ufeff").splitlines()[1]] * (len(kept) // 4)  # (a fifth whole)
+    mixed = runner.invoke(app, ["check", write(tmp_path, "\n".join(kept) + "\n", "mixed.txt")])
+    assert "lost their component and thread" not in mixed.stderr
+
+
 @pytest.mark.parametrize(
     ("sample", "is_escaped"),
     [

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import pairwise
 
+from ..patterns import deferred
 from . import copies, joins, wholes
 from .common import CUT_OFF, is_blank
 from .wholes import MESSAGES, TRACE
@@ -168,3 +169,19 @@ def trailers_taken(sample: str) -> bool:
     after it (its `<…>` taken out as tags): no width cut them (see `TRAILERS_TAKEN`)."""
     lines = [line.rstrip() for line in sample.split("\n") if line.strip()]
     return bool(lines) and sum(line.endswith("  $$") for line in lines) * 5 >= len(lines) * 4
+
+
+TAGS_TAKEN = (
+    "its SMS-trace trailers lost their component and thread (`$$<11-24-2026 07:35:04.744+480>`): "
+    "the text of a web page, whose `<SMS_CLOUD_USERSYNC>` and `<thread=…>` were taken for "
+    "tags; copy the log from its source, or attach the file"
+)
+_TAGS_TAKEN_RE = deferred(r"  \$\$<\d{1,2}-\d{1,2}-\d{4} [\d:.]+[+-]\d+>\s*$")
+
+
+def tags_taken(sample: str) -> bool:
+    """Whether four in five of a text's lines end with an SMS-trace trailer that holds only its
+    time (see `TAGS_TAKEN`)."""
+    lines = [line for line in sample.split("\n") if line.strip()]
+    found = sum(1 for line in lines if _TAGS_TAKEN_RE.search(line))
+    return bool(lines) and found * 5 >= len(lines) * 4
