@@ -16,6 +16,7 @@ from .errors import InputError, NoRecordsError, UsageError
 from .events import CONNECTOR, Event
 from .formats import ParseContext, Record, cuts, detect, parser_for
 from .formats.aspasted import Pasting, pasting, undone
+from .formats.common import CUT_OFF
 from .formats.sms import candidate_pattern
 from .merge import (
     RUN_DISORDER,
@@ -111,7 +112,7 @@ def open_input(
     if fmt is None:
         if cuts.tags_taken(sample):
             raise InputError(display_name(name), cuts.TAGS_TAKEN)
-        if sample.strip():
+        if sample.strip() and CUT_OFF not in sample:  # (lines cut off: see `ensure_records`)
             raise NoRecordsError(display_name(name), stats.mail)
         fmt = "sms-trace"  # blank so far: its parser accounts for every line, whatever follows
     stats.format = fmt

@@ -1732,16 +1732,37 @@ def test_lines_cut_off_at_a_width_are_no_pieces_of_one_record(tmp_path: Path) ->
     """`cut -c1-150` (a console that does not wrap): a line cut off loses its end, and the
     line after it begins a message of its own, so it is no piece of the same record. Six
     notifications were one record of six messages, bob's failure line was lost to it, and
-    `check` passed; the lines are now no record each, and bob's failure, whole, is read."""
+    `check` passed. The lines cut off are each counted, and the input refused as message lines
+    cut off are: the four lost are the cycles' totals, which the whole lines alone would judge
+    without (it was read, those four `unparsed`)."""
     lines = DEMO_TEXT.splitlines()[2432:2460]
     path = write(tmp_path, "".join(line[:150] + "\n" for line in lines))
-    result = runner.invoke(app, ["check", path])
-    assert result.exit_code == 1
-    assert result.stdout.splitlines()[0].startswith("bob@contoso.com\twaiting\tUserNotFound")
-    events = runner.invoke(app, ["events", "--kind", "unparsed", "--format", "csv", path])
     cut_off = [str(number) for number, line in enumerate(lines, 1) if len(line) > 150]
     assert cut_off == ["2", "11", "18", "25"]  # the totals lines, 163 characters and more
-    assert [line.split(",")[3] for line in events.stdout.splitlines()[1:]] == cut_off
+    for command in (["check"], ["events", "--kind", "unparsed"]):
+        result = runner.invoke(app, [*command, path])
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr == (
+            f"logsync: error: {path}: 4 lines are cut off at 150 columns (their ends lost, as by "
+            "`cut -c` or a console's copy); paste them whole\n"
+        )
+
+
+@pytest.mark.parametrize("width", [60, 80, 90, 100, 110, 120, 140, 160])
+def test_sms_trace_cut_off_at_any_width_is_refused_saying_so(tmp_path: Path, width: int) -> None:
+    """The excerpt of the demo log cut at a width: refused as "no CloudUserSync records found"
+    at 70 to 110 columns, read as message lines with no times and users such as `ivan@contoso.com
+    $$<SMS_CLOUD_USERSYNC><11-24-` at 90, as 14 records and "no cycle in the log" at 120."""
+    lines = DEMO_TEXT.splitlines()[39:130]
+    cut = sum(len(line) > width for line in lines)
+    path = write(tmp_path, "".join(line[:width] + "\n" for line in lines))
+    result = runner.invoke(app, ["check", path])
+    assert (result.exit_code, result.stdout) == (2, "")
+    whole = "no whole record: " if cut == len(lines) else ""
+    assert result.stderr == (
+        f"logsync: error: {path}: {whole}{cut} lines are cut off at {width} columns (their ends "
+        "lost, as by `cut -c` or a console's copy); paste them whole\n"
+    )
 
 
 # -- as copied from CMTrace: rows whose tabs became spaces ----------------------------------------

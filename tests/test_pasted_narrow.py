@@ -190,8 +190,8 @@ def test_blog_quotes_that_are_each_whole_are_not_taken_for_wrapped() -> None:
     text = "\n".join(line[:60] for line in lines) + "\n"
     assert aspasted.pasting(text) is None
     dated = "".join(f"9/14/2014 10:23:54 AM  {line[:30]}\n" for line in lines)
-    assert aspasted._checked(dated.splitlines(), wholes.MESSAGES)
-    assert not aspasted._checked(text.splitlines(), wholes.MESSAGES)
+    assert wholes.checked(dated.splitlines(), wholes.MESSAGES)
+    assert not wholes.checked(text.splitlines(), wholes.MESSAGES)
 
 
 @settings(

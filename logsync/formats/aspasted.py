@@ -27,9 +27,8 @@ from collections import Counter, deque
 from collections.abc import Iterator
 
 from ..errors import InputError
-from ..patterns import deferred
 from ..sources import InputStats, display_name
-from . import copies, cuts, joins, paste, remarks, sms, wholes
+from . import copies, cuts, joins, remarks, sms, wholes
 from .common import CUT_OFF, GAP_LINE, gap_mark, is_blank, line_chunks, physical_lines
 from .prefixes import prefix_shape, prefixed, unprefixed
 from .quoting import QUOTE_RE, QUOTED_RE, quoted_starts, unquoted_lines
@@ -254,7 +253,7 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         cut = cuts.cut_at(lines, usual, whole_by, quoting)
         if entities:  # escaped, then wrapped: its lines were wider (see `copies.columns`)
             lengths = sorted(map(copies.columns, lines))
-        narrowest = MIN_CHECKED_WIDTH if _checked(lines, whole_by) else MIN_MESSAGES_WIDTH
+        narrowest = MIN_CHECKED_WIDTH if wholes.checked(lines, whole_by) else MIN_MESSAGES_WIDTH
         wide = lengths[(len(lengths) - 1) * 9 // 10] > narrowest
         # (message lines cut inside their words, `fold`: not the blog post's short lines)
         wide = wide or (cut and usual > MIN_CHECKED_WIDTH)
@@ -273,6 +272,8 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
             # wide, pieces after: see `cuts.cut_off`)
             joined = lines if width is None else _unwrapped(iter(lines), width, whole_by, cut)
             cut_off = usual if cuts.cut_off(list(joined), usual, usual < narrowest) else None
+        elif whole_by == TRACE and width is None and cuts.trace_cut_off(lines):
+            cut_off = max(map(len, lines))  # (SMS trace cut off at a width: its trailers lost)
     changed = quoted or width is not None or numbered or padded or entities or nbsp or cut_off
     changed = changed or remarked
     if not (changed or mailto or run_together or trailing or line_prefix is not None):
@@ -284,19 +285,6 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         trailing=trailing, run_together=run_together, tabs=tabs, numbered_inside=numbered_inside,
         line_prefix=line_prefix, mailto=mailto, remarked=remarked,
     )
-
-
-def _checked(lines: list[str], whole_by: str) -> bool:
-    """Whether the records of these lines show that they are whole: SMS trace or rows (their
-    ends), or message lines of which a fifth begin with a date (a date begins a record; the
-    blog post's quotes, which have none, are short lines that may each be whole)."""
-    if whole_by != MESSAGES:
-        return True
-    return sum(1 for line in lines if _DATED_RE.match(line)) * 5 >= len(lines)
-
-
-_DATED_RE = deferred(r"\s*" + paste.STAMP + r"(?:\s{2,}|\t|\s*$)")
-"""A dated line's start: its date (and time) then its message, or the line's end (wrapped)."""
 
 
 def undone(

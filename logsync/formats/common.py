@@ -198,6 +198,10 @@ def non_record(
         stats.blank += 1
         return
     stats.unparsed += 1
+    if raw.endswith(CUT_OFF):  # (see `aspasted.Pasting.cut_off`: no record, whatever is left)
+        raw, problem = raw.removesuffix(CUT_OFF), CUT_OFF_PROBLEM
+        stats.cut_off += 1
+        stats.cut_off_width = max(stats.cut_off_width, len(raw))
     problem = problem or unparsed_problem(raw)
     if problem == GAP_PROBLEM and raw.strip() != GAP_LINE and stats.format != "paste":
         problem = _NO_RECORD  # (a log as written: `...` is no place an excerpt leaves out)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from itertools import pairwise
 
 from ..patterns import deferred
-from . import copies, joins, wholes
+from . import copies, joins, sms, wholes
 from .common import CUT_OFF, is_blank
 from .wholes import MESSAGES, TRACE
 
@@ -146,10 +146,25 @@ def breaks(lines: list[str], whole_by: str) -> list[tuple[str, str]]:
     return [p for p in pairs if not (p[1][:1].isspace() or dated(p[1]) or begins(p[1], whole_by))]
 
 
+def trace_cut_off(lines: list[str]) -> bool:
+    """Whether SMS-trace lines were cut off at a width (`cut -c1-90`, a console that does not
+    wrap): two lines or more as wide as the widest begin a record whose trailer they do not
+    end, and the line after each begins a record too (no piece of it follows: not wrapped)."""
+    width = max(map(len, lines), default=0)
+    cut = [
+        i for i, line in enumerate(lines)
+        if _begins_at(line, width) and not sms.looks_like(line)
+    ]
+    followed = all(i + 1 == len(lines) or wholes.begins_record(lines[i + 1]) for i in cut)
+    return len(cut) >= 2 and followed
+
+
 def marked(lines: Iterator[str], width: int) -> Iterator[str]:
-    """The lines, each `width` wide that begins a record marked as cut off there."""
+    """The lines, each `width` wide that begins a record (but a whole SMS-trace record) marked
+    as cut off there."""
     for line in lines:
-        yield line + CUT_OFF if _begins_at(line, width) else line
+        cut = _begins_at(line, width) and not sms.looks_like(line)
+        yield line + CUT_OFF if cut else line
 
 
 def _begins_at(line: str, width: int) -> bool:

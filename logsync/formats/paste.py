@@ -35,7 +35,6 @@ from ..times import NO_TIMES, NO_TIMES_REASON, iso, timeless
 from . import sheets, sms, twice
 from .common import (
     CUT_OFF,
-    CUT_OFF_PROBLEM,
     ParseContext,
     in_order,
     is_blank,
@@ -228,10 +227,7 @@ def _untimed(held: list[tuple[int, str]], ctx: ParseContext) -> Iterator[Item]:
 def _cut_off(line_no: int, line: str, stats: InputStats) -> Iterator[Item]:
     """A line whose end was cut off at the text's width (see `aspasted.Pasting.cut_off`): no
     record, whatever is left of its message (`... user to add = scott@`, `reason User`)."""
-    text = line.removesuffix(CUT_OFF)
-    stats.cut_off += 1
-    stats.cut_off_width = max(stats.cut_off_width, len(text))
-    yield from non_record(text, line_no, stats, CUT_OFF_PROBLEM)
+    yield from non_record(line, line_no, stats)  # (counted there)
 
 
 def _records(line_no: int, time: datetime, text: str, stats: InputStats) -> Iterator[Record]:

@@ -198,3 +198,16 @@ def run_together(lines: list[str]) -> bool:
             return True
     trailers = [line[line.rindex("$$<") :] for line in lines if "$$<" in line]
     return len(after) * 2 > len(trailers) or any(")>" not in trailer for trailer in trailers)
+
+
+def checked(lines: list[str], whole_by: str) -> bool:
+    """Whether the records of these lines show that they are whole: SMS trace or rows (their
+    ends), or message lines of which a fifth begin with a date (a date begins a record; the
+    blog post's quotes, which have none, are short lines that may each be whole)."""
+    if whole_by != MESSAGES:
+        return True
+    return sum(1 for line in lines if DATED_RE.match(line)) * 5 >= len(lines)
+
+
+DATED_RE = deferred(r"\s*" + paste.STAMP + r"(?:\s{2,}|\t|\s*$)")
+"""A dated line's start: its date (and time) then its message, or the line's end (wrapped)."""
