@@ -26,7 +26,6 @@ from .merge import (
     jumps_back,
     merge_batches,
     mergeable,
-    newest_first,
 )
 from .pipeline import (
     ReadOptions,
@@ -166,12 +165,13 @@ def how_to_read(
     back = [
         name
         for name, found in sampled
-        if found is not None and (name in missed or jumps_back(found.times, None))
+        if found is not None
+        and (name in missed or jumps_back(found.times, None) or found.newest_first)
     ]
     cut = {  # (an input newest first is read whole, and in reverse: see `split_event_runs`)
         name: found.pieces
         for name, found in sampled
-        if found is not None and found.pieces and not newest_first(found.times)
+        if found is not None and found.pieces and not found.newest_first
     }
     siblings = siblings_among(names)
     plain = [(name, found) for name, found in sampled if name not in siblings]

@@ -13,7 +13,7 @@ from . import seams
 from .archives import STDIN, packed_as
 from .decoding import sniff_encoding
 from .formats import ParseContext, Record, sms
-from .merge import jumps_back
+from .merge import jumps_back, newest_first
 from .pipeline import ReadOptions, followed_format
 from .seams import Piece, Sample
 from .sources import InputStats
@@ -46,6 +46,9 @@ class Sampled(NamedTuple):
     """Its first bytes, to tell whether it is pasted (see `written`); empty: it is UTF-16."""
     rotated: bool = False
     """Whether it ends with the rotation marker: an older half, whatever its name (`runs`)."""
+    newest_first: bool = False
+    """Whether its records are newest first (`merge.newest_first`), told from every record of
+    a file small enough to be read whole here, else from the samples."""
 
     def written(self, options: ReadOptions) -> bool:
         """Whether it is SMS trace as the connector writes it, not pasted (see `_as_written`):
@@ -137,7 +140,11 @@ def _sampled(
     samples.append(Sample(tail_at, size, last))
     times = [sample.instant for sample in samples]
     rotated = seams.ends_rotated(tail)
-    sampled = Sampled(times, None, head if width == 1 else b"", rotated)
+    if size <= 2 * PEEK:  # (read whole: every record tells whether it is newest first)
+        handle.seek(0)
+        every = _every_time(handle.read(), codec, options)
+    newest = newest_first(every if size <= 2 * PEEK else times)
+    sampled = Sampled(times, None, head if width == 1 else b"", rotated, newest)
     if not (near or jumps_back(times, None)) or not sampled.written(options):
         return sampled
     return sampled._replace(pieces=seams.pieces(handle, samples, rotated, options.source_tz, near))
@@ -150,6 +157,16 @@ def _as_written(head: bytes, options: ReadOptions) -> bool:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     pasted, fmt = followed_format(text[: text.rfind("\n") + 1], options)
     return pasted is None and fmt == "sms-trace"
+
+
+def _every_time(block: bytes, codec: str, options: ReadOptions) -> list[int]:
+    """The instants of every record of a whole file's bytes, in file order (those with an
+    offset)."""
+    text = block.decode(codec, "replace").lstrip("\ufeff")
+    framed = "\n" + text.replace("\r\n", "\n").replace("\r", "\n") + "\n"
+    ctx = ParseContext(InputStats(""), options.source_tz)
+    records = (sms.record_at(found, ctx) for found in sms.records_in(framed))
+    return [micros(r.time) for r in records if type(r) is Record and r.time.tzinfo is not None]
 
 
 def _time_in(

@@ -59,3 +59,30 @@ def test_a_log_newest_first_gives_the_answers_of_the_log(tmp_path: Path, pure: s
 )
 def test_which_inputs_are_newest_first(keys: list[int], newest: bool) -> None:
     assert newest_first(keys) is newest
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [
+        (2701, 2750),  # (bob and heidi held back: they were `recovered`, and `check` passed)
+        (2280, 2399),  # (ivan overdue: he was `recovered`)
+        (2079, 2083),  # (a cycle's notifications within one second: they were `pending`)
+    ],
+)
+def test_an_excerpt_newest_first_gives_the_answers_of_the_excerpt(
+    tmp_path: Path, first: int, last: int, pure: str
+) -> None:
+    """An export small enough to be read whole when sampled: its two ends alone did not show
+    it newest first, so it was read as a run a cycle, each cycle back to front."""
+    lines = DEMO.read_text(encoding="utf-8-sig").splitlines()[first - 1 : last]
+    clean, newest = tmp_path / "clean.log", tmp_path / "export.log"
+    clean.write_text("\n".join(lines) + "\n")
+    newest.write_text("\n".join(reversed(lines)) + "\n")
+    want = run_installed("check", str(clean), LOGSYNC_PURE=pure)
+    got = run_installed("check", str(newest), LOGSYNC_PURE=pure)
+    assert (got.returncode, got.stdout) == (want.returncode, want.stdout) and want.returncode == 1
+    assert got.stderr.decode().splitlines()[0] == (
+        f"logsync: {newest}: its records are newest first (an export sorted so): they were read "
+        "in reverse"
+    )

@@ -63,10 +63,17 @@ def parse(text: str) -> tuple[list[datetime | None], list[str]]:
             ["its dates could be month/day or day/month (01/12/2026; none of its first dates says "
              "which): they are read month/day/year, as SMS logs write them"],
         ),
-        (  # back across midnight (threads out of order): neither order is told
+        (  # back across midnight (threads out of order, or newest first): told as forward
             "02/12/2026 00:00:01",
             "01/12/2026 23:59:59",
-            [datetime(2026, 2, 12, 0, 0, 1), datetime(2026, 1, 12, 23, 59, 59)],
+            [datetime(2026, 12, 2, 0, 0, 1), datetime(2026, 12, 1, 23, 59, 59)],
+            ["its dates are read day/month/year, as the change from 02/12/2026 00:00:01 to "
+             "01/12/2026 23:59:59 shows"],
+        ),
+        (  # a whole day back: nothing told
+            "02/12/2026 10:00:00",
+            "01/12/2026 10:00:00",
+            [datetime(2026, 2, 12, 10), datetime(2026, 1, 12, 10)],
             ["its dates could be month/day or day/month (02/12/2026; none of its first dates says "
              "which): they are read month/day/year, as SMS logs write them"],
         ),

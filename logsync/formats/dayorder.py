@@ -109,14 +109,15 @@ def day_first(
 
 
 def _next_day(before: str, after: str) -> bool | None:
-    """Whether two stamps in turn whose dates differ (both read either way) follow each other
-    within a day read day first (True) or month first (False), as records in turn do; None
-    where both or neither do (an excerpt that leaves days out)."""
+    """Whether two stamps in turn whose dates differ (both read either way) are less than a day
+    apart read day first (True) or month first (False), as records in turn are (either way: an
+    export may be newest first); None where both or neither are (an excerpt that leaves days
+    out)."""
     near = []
     for day_first in (False, True):
         try:
             gap = stamp_time(after, day_first) - stamp_time(before, day_first)
         except ValueError:
             return None
-        near.append(timedelta(0) <= gap < timedelta(days=1))
+        near.append(abs(gap) < timedelta(days=1))
     return near[1] if near[0] != near[1] else None
