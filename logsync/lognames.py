@@ -10,12 +10,15 @@ LOG_NAMES = ("cloudusersync.lo_", "cloudusersync.log")
 """The connector's log and its rotated older half, lower-cased (Windows names ignore case)."""
 _HISTORY_RE = re.compile(r"cloudusersync-.*\.log", re.IGNORECASE)
 _RENAMED_RE = re.compile(
-    r"cloudusersync(?!-)[^/\\]*?\.lo[g_](?:\.(?:txt|bak|old|log|lo_|\d{1,3}))?", re.IGNORECASE
+    r"(?:[^/\\]*[^a-z/\\])?cloudusersync(?!-)[^/\\]*?\.lo[g_]"
+    r"(?:\.(?:txt|bak|old|log|lo_|\d{1,3}))?",
+    re.IGNORECASE,
 )
 """The connector's log or its older half under a name it does not write, as a second download
-(`CloudUserSync (1).log`), a copy (`CloudUserSync - Copy.log`), a save as text
-(`CloudUserSync.log.txt`) or a backup (`CloudUserSync.LOG.bak`, `CloudUserSync_2026-11-25.log`)
-names them; never this project's own outputs beside a log (`CloudUserSync.log.report.json`)."""
+(`CloudUserSync (1).log`), a copy (`CloudUserSync - Copy.log`, `Copy of CloudUserSync.log`), a
+save as text (`CloudUserSync.log.txt`), a backup (`CloudUserSync.LOG.bak`,
+`CloudUserSync_2026-11-25.log`) or a server's name (`SCCM01_CloudUserSync.log`) names them;
+never this project's own outputs beside a log (`CloudUserSync.log.report.json`)."""
 
 SIBLING_NAMES = ("certmgr.log", "dmpuploader.log", "sitecomp.log", "smsexec.log")
 """Logs beside the connector's that hold the causes of its problems, lower-cased: a folder is

@@ -59,6 +59,22 @@ def test_a_folder_reads_its_log_renamed_beside_its_older_half(tmp_path: Path, ne
     assert [line for line in stdout if "\t" in line] == answers_of_the_log(tmp_path)
 
 
+def test_a_folder_reads_its_halves_named_with_a_prefix_beside_a_history_file(tmp_path: Path) -> None:
+    """`SCCM01_CloudUserSync.lo_` and `.log` (a server's name before each) beside a history
+    file: the history file alone was read, as of a day earlier, carol `waiting` where she
+    recovered, and nothing was said of the two."""
+    lines = (SAMPLES / "CloudUserSync.log").read_bytes().splitlines(keepends=True)
+    (tmp_path / "CloudUserSync-20261124-102203.log").write_bytes(b"".join(lines[:300]))
+    (tmp_path / "SCCM01_CloudUserSync.lo_").write_bytes(b"".join(lines[300:1500]) + MARKER)
+    (tmp_path / "SCCM01_CloudUserSync.log").write_bytes(b"".join(lines[1500:]))
+    status, stdout, stderr = check(str(tmp_path))
+    assert (status, stdout[-1]) == (1, FAILING)
+    assert stderr[0] == (
+        f"logsync: {tmp_path}/SCCM01_CloudUserSync.lo_, {tmp_path}/SCCM01_CloudUserSync.log: "
+        "read as the connector's log under another name (a copy, a second download)"
+    )
+
+
 def test_a_folder_reads_its_older_half_renamed(tmp_path: Path) -> None:
     older, rest = halves()
     (tmp_path / "CloudUserSync (1).lo_").write_bytes(older)
@@ -135,6 +151,9 @@ def test_the_outputs_beside_a_log_are_not_read_as_it(tmp_path: Path) -> None:
         ("CloudUserSync.lo_.log", True),
         ("CloudUserSync.log.old", True),
         ("logs/CloudUserSync - Copy.log", True),
+        ("Copy of CloudUserSync.log", True),
+        ("SCCM01_CloudUserSync.log", True),
+        ("SERVER-CloudUserSync.lo_", True),
         ("CloudUserSync.log", False),
         ("CLOUDUSERSYNC.LO_", False),
         ("CloudUserSync-20261124-120000.log", False),  # (a history file: read as one)
