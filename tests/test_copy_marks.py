@@ -152,3 +152,22 @@ def test_a_quoted_line_that_holds_no_record_is_left_as_it_is(tmp_path: Path) -> 
     events = run_installed("events", "--format", "ndjson", "--kind", "unparsed", str(path))
     (event,) = map(json.loads, events.stdout.decode().splitlines())
     assert (event["line"], event["text"]) == (101, '"see below, then $$<this>"')
+
+
+@pytest.mark.parametrize("remark", ["   <-- this one", "\t(edited)"])
+def test_a_remark_after_a_cmtrace_record_is_read_without_it(tmp_path: Path, remark: str) -> None:
+    """SPEC §1's case as CMTrace writes it, a remark after scott's failure: the record was an
+    `unparsed` line, scott `waiting` with no reason ("its failure is not in the input")."""
+    text = (SAMPLES / "cmtrace" / "CloudUserSync.log").read_text(encoding="utf-16")
+    lines = text.splitlines()
+    assert lines[2].startswith("<![LOG[Failed to add user scott@contoso.com; reason UserNotFound]")
+    clean = answers(written(tmp_path / "clean.log", lines), "")
+    lines[2] += remark
+    path = written(tmp_path / "remarked.log", lines)
+    assert answers(path, "") == clean
+    assert clean[0][0][:2] == ("scott@contoso.com", "recovered")
+    result = run_installed("report", "--format", "text", str(path))
+    assert result.stderr.decode().splitlines()[0] == (
+        f"logsync: {path}: 1 line holds text after its record's trailer (`{remark.strip()}`: a "
+        "remark added to the copy), read without it"
+    )

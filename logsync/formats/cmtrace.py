@@ -19,6 +19,7 @@ from functools import lru_cache
 from ..records import Item, Record, Unparsed
 from ..sources import InputStats
 from ..times import FIRST_YEAR, LAST_YEAR, bias_zone
+from . import remarks
 from .aspasted import MIN_WIDTH
 from .common import (
     ParseContext,
@@ -118,6 +119,8 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
     open_first = 0
     for line in physical_lines(chunks):
         line_no += 1
+        if _CLOSE in line and not line.endswith(">"):  # (`<-- this one` after it: see there)
+            line = remarks.cmtrace_unremarked(line, stats)
         if open_lines and _opens(line):
             yield from _damaged(open_lines, open_first, stats)
             open_lines = []

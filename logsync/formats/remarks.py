@@ -68,6 +68,19 @@ _QUOTED_LINE_RE = re.compile(r'(?<=\n)"((?:[^"\n]|"")*\$\$<(?:[^"\n]|"")*)"[ \t]
 _LINE_REMARK_RE = re.compile(r"(?<=\n)([^\n]*\)>)[ \t]+(\S[^\n]*)(?=\n)")
 
 
+def cmtrace_unremarked(line: str, stats: InputStats) -> str:
+    """A CMTrace line that ends a record (`]LOG]!><… file="…">`) without the remark after it,
+    counted in `stats`; other lines as they are."""
+    found = _CMTRACE_REMARK_RE.search(line)
+    if found is None or "<![LOG[" in found[1]:
+        return line
+    _count(stats, found[1])
+    return line[: found.start(1)].rstrip(" \t")
+
+
+_CMTRACE_REMARK_RE = re.compile(r'\]LOG\]!><[^<>]*">[ \t]+(\S.*)')
+
+
 def _count(stats: InputStats, remark: str) -> None:
     stats.remarked += 1
     stats.remark = stats.remark or remark.strip()
