@@ -36,7 +36,10 @@ def zip_logs(archive: str, under: str = "") -> list[str]:
     if under and not top and under.rstrip("/") in holding:  # (its own logs, as on disk)
         holding = {under: holding[under.rstrip("/")]}
     if not holding:
-        raise InputError(shown, f"no CloudUserSync.log or CloudUserSync.lo_ in {where}")
+        packed = sorted(m.rpartition("/")[2] for m in members if m.lower().endswith(_PACKED))
+        them = "it" if len(packed) == 1 else "them"
+        inside = f" (it holds {', '.join(packed[:3])}: extract {them} first)" if packed else ""
+        raise InputError(shown, f"no CloudUserSync.log or CloudUserSync.lo_ in {where}{inside}")
     if len(holding) > 1:
         folders_named = ", ".join(f"{folder or '.'}/" for folder in holding)
         first = next(iter(holding)) or "."
@@ -48,6 +51,10 @@ def zip_logs(archive: str, under: str = "") -> list[str]:
         )
     (found,) = holding.values()
     return [f"{archive}/{member}" for member in found]
+
+
+_PACKED = (".zip", ".7z", ".rar", ".tar", ".tgz", ".gz", ".bz2", ".xz", ".cab")
+"""Archives and packed files a zip archive may hold in place of the logs (not read inside it)."""
 
 
 def zip_input(name: str, archive: str, member: str) -> list[str]:

@@ -48,3 +48,22 @@ def test_a_zip_whose_only_log_is_empty_is_refused(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["check", str(archive)])
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == f"logsync: error: {archive}/CloudUserSync.log: empty input: no log lines\n"
+
+
+def test_a_zip_that_holds_archives_in_place_of_the_logs_names_them(tmp_path: Path) -> None:
+    """A zip of a zip (a ticket's attachment of an attachment): it said only that no log was in
+    it, though one is, packed inside."""
+    inner = tmp_path / "inner.zip"
+    with zipfile.ZipFile(inner, "w") as packed:
+        packed.writestr("CloudUserSync.log", (SAMPLES / "CloudUserSync.log").read_bytes())
+    archive = tmp_path / "logs.zip"
+    with zipfile.ZipFile(archive, "w") as packed:
+        packed.write(inner, "Logs/inner.zip")
+        packed.writestr("Logs/CloudUserSync.log.gz", b"\x1f\x8b")
+        packed.writestr("readme.txt", b"see inside")
+    result = CliRunner().invoke(app, ["check", str(archive)])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"logsync: error: {archive}: no CloudUserSync.log or CloudUserSync.lo_ in this zip archive "
+        "(it holds CloudUserSync.log.gz, inner.zip: extract them first)\n"
+    )
