@@ -385,7 +385,10 @@ def _listed(user: UserState, cells: dict[str, str]) -> Group:
     if cells["reason"] != "-":
         first.append(" · " + cells["reason"], style="dim")
     lines = [first]
-    for title, key in (("full sync due", "due_short"), ("expected recovery", "expected_short")):
+    for title, key in (
+        ("stuck since", "since"), ("full sync due", "due_short"),
+        ("expected recovery", "expected_short"),
+    ):
         if cells[key].strip("- ~*"):
             lines.append(Text(f"{title} {cells[key]}"))
     if cells["remaining"].strip("-"):
