@@ -45,7 +45,7 @@ def mail_text(blocks: Iterable[bytes], shown: str) -> bytes:
     import email
     import email.policy
 
-    whole = _whole(blocks, shown, "an e-mail larger than {} MB: give its text")
+    whole = whole_input(blocks, shown, "an e-mail larger than {} MB: give its text")
     message = email.message_from_bytes(whole, policy=email.policy.default)
     held = _held(message, shown, _MAX_FORWARDS)
     if not held:
@@ -123,7 +123,7 @@ def quoted_printable_text(blocks: Iterable[bytes], shown: str) -> bytes:
     breaks undone, in the bytes of its charset (read as any input is: UTF-8, else cp1252)."""
     import quopri
 
-    whole = _whole(blocks, shown, "quoted-printable text larger than {} MB")
+    whole = whole_input(blocks, shown, "quoted-printable text larger than {} MB")
     return quopri.decodestring(whole.replace(b"\r\n", b"\n"))
 
 
@@ -141,13 +141,13 @@ def broken_by_tags(head: bytes) -> bool:
 def tag_broken_text(blocks: Iterable[bytes], shown: str) -> bytes:
     """The text of such a page (see `broken_by_tags`) with each `<br>` a line break (the other
     tags and the entities are taken off as pasting, see `formats.copies`)."""
-    whole = _whole(blocks, shown, "HTML text larger than {} MB on one line")
+    whole = whole_input(blocks, shown, "HTML text larger than {} MB on one line")
     return _BREAK_TAG_RE.sub(b"\n", whole)
 
 
-def _whole(blocks: Iterable[bytes], shown: str, too_large: str) -> bytes:
+def whole_input(blocks: Iterable[bytes], shown: str, too_large: str) -> bytes:
     """The input's bytes, read whole to be decoded: refused with `too_large` (`{}` for the
-    limit in MB) past `MAX_MAIL`."""
+    limit in MB) past `MAX_MAIL` (also `exports`)."""
     parts, size = [], 0
     for block in blocks:
         size += len(block)

@@ -22,6 +22,7 @@ from .archives import is_zip, member_name, not_an_archive, open_member, unpacked
 from .archives import zip_member as zip_member
 from .decoding import LineDecoder
 from .errors import InputError, UsageError
+from .exports import is_raw_export, raw_text
 from .lognames import LOG_NAMES as LOG_NAMES
 from .lognames import SIBLING_NAMES as SIBLING_NAMES
 from .lognames import SITE_COMPONENT_LOG as SITE_COMPONENT_LOG
@@ -342,7 +343,11 @@ def _blocks(
         raise InputError(name, f"read error: {exc.strerror or exc}") from exc
 
 
-_WHOLE_TEXTS = ((is_quoted_printable, quoted_printable_text), (broken_by_tags, tag_broken_text))
+_WHOLE_TEXTS = (
+    (is_quoted_printable, quoted_printable_text),
+    (broken_by_tags, tag_broken_text),
+    (is_raw_export, raw_text),
+)
 """Inputs read whole to be decoded, told by their first bytes, and what decodes them."""
 
 
@@ -366,7 +371,8 @@ def decoded_bytes(
             stats.mail = True
         yield mail_text(chain([head], blocks), display_name(name))
         return
-    # a mail's body as its source shows it; a page's text on one line, broken by `<br>`
+    # a mail's body as its source shows it; a page's text on one line, broken by `<br>`; the
+    # log's lines as a search tool's CSV export holds them
     for written_so, text in _WHOLE_TEXTS:
         if written_so(head):
             yield text(chain([head], blocks), display_name(name))

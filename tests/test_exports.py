@@ -1,0 +1,65 @@
+"""The log's lines exported from a search tool as CSV: Splunk's `_raw` column (newest first, as
+it exports them, beside `_time`, the host, the source and its type) and Log Analytics' `RawData`.
+With a time that carries an offset before the line, or the line first, the export was refused
+("none of its records is a message the connector is known to write", "no CloudUserSync records
+found")."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from logsync.exports import is_raw_export
+
+from .conftest import SAMPLES, run_installed
+
+DEMO = SAMPLES / "CloudUserSync.log"
+SOURCE = r"C:\Program Files\Microsoft Configuration Manager\Logs\CloudUserSync.log"
+
+
+def exported(header: list[str], rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+@pytest.mark.parametrize("raw_first", [False, True], ids=["splunk's columns", "_raw first"])
+def test_a_splunk_export_gives_the_answers_of_the_log(tmp_path: Path, raw_first: bool, pure: str) -> None:
+    lines = DEMO.read_text(encoding="utf-8-sig").splitlines()
+    if raw_first:
+        data = exported(["_raw", "_time"], [[line, "2026-11-25T12:50:04.742-08:00"] for line in lines])
+    else:
+        rows = [["2026-11-25T12:50:04.742-08:00", "SCCM01", SOURCE, "sccm:log", line] for line in reversed(lines)]
+        data = exported(["_time", "host", "source", "sourcetype", "_raw"], rows)
+    path = tmp_path / "export.csv"
+    path.write_bytes(data)
+    got = run_installed("check", str(path), LOGSYNC_PURE=pure)
+    want = run_installed("check", str(DEMO), LOGSYNC_PURE=pure)
+    assert (got.returncode, got.stdout) == (want.returncode, want.stdout) == (1, want.stdout)
+    newest = f"logsync: {path}: its records are newest first (an export sorted so): they were read in reverse"
+    assert (newest in got.stderr.decode().splitlines()) is not raw_first
+    report = run_installed("report", "--all", "--format", "json", str(path), LOGSYNC_PURE=pure)
+    assert b'"lines":3041,"records":3041,"unparsed":0' in report.stdout
+
+
+@pytest.mark.parametrize(
+    ("head", "export"),
+    [
+        (b"_time,host,source,sourcetype,_raw\r\n2026-11-25", True),
+        (b'\xef\xbb\xbf"TimeGenerated [UTC]",Computer,RawData\n', True),
+        (b"_raw,_time\n", True),
+        (b"_RAW\n", True),
+        (b"TimeGenerated,Computer,RawDataX\n", False),
+        (b"Message,Component,Date/Time,Thread\n", False),  # (CMTrace's rows saved: `sheets`)
+        (b"Successfully removed _raw,x\n", False),
+        (b"time,host\n_raw\n", False),  # (the header is the first line)
+    ],
+)
+def test_which_inputs_are_a_search_tool_s_export(head: bytes, export: bool) -> None:
+    assert is_raw_export(head) is export
