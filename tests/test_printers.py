@@ -32,8 +32,8 @@ def test_the_map_names_every_format_of_every_command() -> None:
     assert {document: formats(document) for document in PRINTERS} == {
         "report": ("table", "text", "json", "ndjson", "csv", "markdown", "html"),
         "summary": ("table", "text", "json", "markdown", "html"),
-        "timeline": ("table", "text", "json", "markdown"),
-        "matches": ("table", "text", "json", "markdown"),
+        "timeline": ("table", "text", "json", "ndjson", "csv", "markdown"),
+        "matches": ("table", "text", "json", "ndjson", "csv", "markdown"),
         "events": ("table", "text", "json", "ndjson", "csv"),
         "check": ("text", "json", "markdown"),
         "watch": ("table", "ndjson"),
