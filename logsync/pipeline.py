@@ -229,7 +229,8 @@ def ensure_records(name: str, stats: InputStats) -> None:
     if stats.unparsed:
         raise NoRecordsError(display_name(name), stats.mail)
     if stats.blank:
-        raise InputError(display_name(name), f"no log records, only {stats.blank} blank lines")
+        blank = "1 blank line" if stats.blank == 1 else f"{stats.blank:,} blank lines"
+        raise InputError(display_name(name), f"no log records, only {blank}")
     raise InputError(display_name(name), "empty input: no log lines")
 
 

@@ -159,7 +159,7 @@ class Pasting:
         if self.line_prefix is not None:
             lines = (unprefixed(line, self.line_prefix) for line in lines)
         if self.remarked:
-            lines = remarks.unremarked(lines, stats)
+            lines = remarks.unremarked(lines, stats, sms.looks_like)
         if self.tabs:
             lines = map(joins.tabs_shown, lines)
         if self.indent:
@@ -235,9 +235,9 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
     line_prefix = prefix_shape(lines)
     if line_prefix is not None:
         lines = [unprefixed(line, line_prefix) for line in lines]
-    remarked = remarks.remarked(lines) and not wholes.run_together(lines)
+    remarked = remarks.remarked(lines, sms.looks_like) and not wholes.run_together(lines)
     if remarked:
-        lines = list(remarks.unremarked(iter(lines), None))
+        lines = list(remarks.unremarked(iter(lines), None, sms.looks_like))
     width = cut_off = None
     run_together = False
     shown = [joins.tabs_shown(line) for line in lines]

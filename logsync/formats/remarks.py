@@ -18,20 +18,32 @@ SHOWN = 40
 """Characters of a remark that its note shows."""
 
 
-def remarked(lines: list[str]) -> bool:
-    """Whether some of these lines (not run together) hold a remark after their trailer."""
-    return any(map(AFTER_RE.search, lines))
+def remarked(lines: list[str], record: Callable[[str], bool]) -> bool:
+    """Whether some of these lines (not run together) hold a remark after their record's
+    trailer (`record` tells a record's line)."""
+    return any(_remark(line, record) is not None for line in lines)
 
 
-def unremarked(lines: Iterator[str], stats: InputStats | None) -> Iterator[str]:
-    """The lines without the remarks after their trailers, counted in `stats`."""
+def unremarked(
+    lines: Iterator[str], stats: InputStats | None, record: Callable[[str], bool]
+) -> Iterator[str]:
+    """The lines without the remarks after their records' trailers, counted in `stats`."""
     for line in lines:
-        found = AFTER_RE.search(line)
-        if found is not None and "$$<" not in found[1]:
+        found = _remark(line, record)
+        if found is not None:
             line = line[: found.start() + 2]
             if stats is not None:
                 _count(stats, found[1])
         yield line
+
+
+def _remark(line: str, record: Callable[[str], bool]) -> re.Match[str] | None:
+    """The remark after a line's record (its match of `AFTER_RE`), if it holds one: text after
+    the trailer that holds no other trailer, on a line whose text up to it is a record."""
+    found = AFTER_RE.search(line)
+    if found is None or "$$<" in found[1] or not record(line[: found.start() + 2]):
+        return None
+    return found
 
 
 def records_unremarked(text: str, stats: InputStats, record: Callable[[str], bool]) -> str:

@@ -44,7 +44,7 @@ def _per_day(summary: Summary, console: Console) -> None:
     widths = [
         max(len(title), *(len(row[i]) for row in rows)) for i, title in enumerate(_DAY_COLUMNS)
     ]
-    room = console.width - sum(widths) - 3 * len(widths)  # (` │ ` between columns)
+    room = console.width - sum(widths) - 3 * (len(widths) - 1)  # (` │ ` between columns)
     if room < 0:
         for row in rows:
             named = zip(("tried", "held back", "added", "failed"), row[1:], strict=True)
@@ -56,7 +56,7 @@ def _per_day(summary: Summary, console: Console) -> None:
     for title, width in zip(_DAY_COLUMNS, widths, strict=True):
         side: Literal["left", "right"] = "left" if title == "Day" else "right"
         table.add_column(title, justify=side, no_wrap=True, min_width=width)
-    bar = min(BAR, room)
+    bar = min(BAR, room - 3)  # (after its own ` │ `)
     if bar >= 4:
         table.add_column("", justify="left", no_wrap=True)
     peak = max(max(c.requested, c.added + c.failed) for c in summary.per_day.values()) or 1
