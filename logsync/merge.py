@@ -89,17 +89,16 @@ def split_event_runs(events: Iterable[Event], notes: list[str] | None = None) ->
     than the disorder of threads (files pasted together, `type a.log b.lo_ > all.log`); an
     event with no time stays with the record before it. An input whose time goes back at nine
     in ten of its changes (an export newest first) is read in reverse, said in `notes`."""
-    events = list(events)
-    if newest_first([instant_key(e.time) for e in events if e.time is not None]):
-        events.reverse()
+    keyed = [(None if e.time is None else instant_key(e.time), e) for e in events]
+    if newest_first([key for key, _ in keyed if key is not None]):
+        keyed.reverse()
         if notes is not None:
             notes.append(NEWEST_FIRST)
     runs: list[list[Event]] = []
     run: list[Event] = []
     last: float | None = None
-    for event in events:
-        if event.time is not None:
-            key = instant_key(event.time)
+    for key, event in keyed:
+        if key is not None:
             if last is not None and key < last - RUN_DISORDER:
                 runs.append(run)
                 run = []

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from datetime import datetime
 from typing import BinaryIO, NamedTuple
 
 from . import seams
@@ -140,10 +141,10 @@ def _sampled(
     samples.append(Sample(tail_at, size, last))
     times = [sample.instant for sample in samples]
     rotated = seams.ends_rotated(tail)
-    if size <= 2 * PEEK:  # (read whole: every record tells whether it is newest first)
-        handle.seek(0)
-        every = _every_time(handle.read(), codec, options)
-    newest = newest_first(every if size <= 2 * PEEK else times)
+    newest = newest_first(times)
+    if size <= 2 * PEEK:  # (small: every record tells whether it is newest first)
+        whole = head if size <= PEEK else _read_all(handle)  # (`head` is all of a file so small)
+        newest = newest_first(_every_time(whole, codec, options))
     sampled = Sampled(times, None, head if width == 1 else b"", rotated, newest)
     if not (near or jumps_back(times, None)) or not sampled.written(options):
         return sampled
@@ -159,14 +160,29 @@ def _as_written(head: bytes, options: ReadOptions) -> bool:
     return pasted is None and fmt == "sms-trace"
 
 
+def _read_all(handle: BinaryIO) -> bytes:
+    handle.seek(0)
+    return handle.read()
+
+
 def _every_time(block: bytes, codec: str, options: ReadOptions) -> list[int]:
     """The instants of every record of a whole file's bytes, in file order (those with an
     offset)."""
+    framed = "\n" + "\n".join(_decoded_lines(block, codec)) + "\n"
+    times = _record_times(framed, ParseContext(InputStats(""), options.source_tz))
+    return [micros(time) for time in times if time.tzinfo is not None]
+
+
+def _decoded_lines(block: bytes, codec: str) -> list[str]:
+    """A block's lines, as decoded (a line cut at either end of it is kept)."""
     text = block.decode(codec, "replace").lstrip("\ufeff")
-    framed = "\n" + text.replace("\r\n", "\n").replace("\r", "\n") + "\n"
-    ctx = ParseContext(InputStats(""), options.source_tz)
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _record_times(framed: str, ctx: ParseContext) -> list[datetime]:
+    """The times of the records of framed text, each read after the one before it."""
     records = (sms.record_at(found, ctx) for found in sms.records_in(framed))
-    return [micros(r.time) for r in records if type(r) is Record and r.time.tzinfo is not None]
+    return [item.time for item in records if type(item) is Record]
 
 
 def _time_in(
@@ -180,16 +196,14 @@ def _time_in(
     """The instant of the first (or last) whole record of a block of a file, if it has an
     offset, read after a record at the instant `previous` (see `formats.common.in_order`); the
     block's last line, and with `cut_start` its first, may be cut: left out."""
-    text = block.decode(codec, "replace").lstrip("\ufeff")
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")  # (as decoded)
+    lines = _decoded_lines(block, codec)
     whole = lines[1 if cut_start else 0 : -1 if first else None]
     stats = InputStats("")
     ctx = ParseContext(stats, options.source_tz)
     ctx.previous = previous
     framed = "\n" + "\n".join(whole) + "\n"
     if ctx.shifts:  # each record read after the one before it: the last may be in a repeated hour
-        records = (sms.record_at(found, ctx) for found in sms.records_in(framed))
-        times = [item.time for item in records if type(item) is Record]
+        times = _record_times(framed, ctx)
         time = (times[0] if first else times[-1]) if times else None
     else:
         sms.note_times(framed, ctx)

@@ -9,6 +9,7 @@ import subprocess
 import zipfile
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -124,35 +125,6 @@ def test_a_renamed_log_in_another_folder_of_a_zip_is_not_beside_a_half(tmp_path:
 
 
 # -- a zip member that holds nothing (sources._holds_nothing) ------------------------------------
-
-
-@pytest.mark.parametrize("blank", [b"\r\n\r\n", b"\xef\xbb\xbf\r\n"])
-def test_a_zip_member_is_empty_up_to_the_size_a_file_in_a_folder_is(tmp_path: Path, blank: bytes) -> None:
-    """Four bytes of blank lines: left out and named, as in a folder; five (a byte-order mark and
-    a line's end): read, and refused as the folder is (only a blank line)."""
-    log = DEMO.read_bytes()
-    folder = tmp_path / "Logs"
-    folder.mkdir()
-    (folder / "CloudUserSync.lo_").write_bytes(log)
-    (folder / "CloudUserSync.log").write_bytes(blank)
-    archive = tmp_path / "logs.zip"
-    with zipfile.ZipFile(archive, "w") as packed:
-        packed.writestr("CloudUserSync.lo_", log)
-        packed.writestr("CloudUserSync.log", blank)
-    on_disk = runner.invoke(app, ["check", str(folder)])
-    zipped = runner.invoke(app, ["check", str(archive)])
-    assert (zipped.exit_code, zipped.stdout) == (on_disk.exit_code, on_disk.stdout)
-    assert zipped.stderr.splitlines()[0] == on_disk.stderr.splitlines()[0].replace(str(folder), str(archive))
-    if len(blank) == 4:
-        assert zipped.stdout.splitlines()[-1] == FAILING
-        assert zipped.stderr.splitlines()[0] == (
-            f"logsync: {archive}/CloudUserSync.log is empty (a log just rotated?): nothing to read"
-        )
-    else:
-        assert zipped.exit_code == 2
-        assert zipped.stderr.splitlines()[0].startswith(  # (a byte-order mark and a line's end)
-            f"logsync: error: {archive}/CloudUserSync.log: no log records, only 1 blank line"
-        )
 
 
 # -- the change of date that tells a pasted input's order (dayorder) -----------------------------
@@ -388,27 +360,33 @@ def test_the_per_day_bar_takes_the_room_left_whole(width: int, rows: list[str]) 
 # -- SMS trace cut off at a width (cuts.trace_cut_off) -------------------------------------------
 
 
+def cut_check(tmp_path: Path, lines: list[str], width: int) -> tuple[Path, Any]:
+    """`check` of the lines cut off at `width`, as a ticket holds them."""
+    path = tmp_path / "ticket.txt"
+    path.write_text("".join(line[:width] + "\n" for line in lines))
+    return path, runner.invoke(app, ["check", str(path)])
+
+
+def refused_as_cut(path: Path, count: int, width: int) -> str:
+    return (
+        f"logsync: error: {path}: {count} lines are cut off at {width} columns (their ends lost, "
+        "as by `cut -c` or a console's copy); paste them whole\n"
+    )
+
+
 def test_two_sms_trace_lines_cut_off_are_enough_to_tell(tmp_path: Path) -> None:
     """Thirteen lines of the demo log cut at 150 columns: two (cycle totals) lost their ends."""
     lines = demo_lines()[2432:2445]
     assert [number for number, line in enumerate(lines, 1) if len(line) > 150] == [2, 11]
-    path = tmp_path / "ticket.txt"
-    path.write_text("".join(line[:150] + "\n" for line in lines))
-    result = runner.invoke(app, ["check", str(path)])
+    path, result = cut_check(tmp_path, lines, 150)
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr == (
-        f"logsync: error: {path}: 2 lines are cut off at 150 columns (their ends lost, as by "
-        "`cut -c` or a console's copy); paste them whole\n"
-    )
+    assert result.stderr == refused_as_cut(path, 2, 150)
 
 
 def test_one_sms_trace_line_as_wide_as_the_widest_is_not_enough_to_tell(tmp_path: Path) -> None:
     """Eight lines cut at 150 columns: one lost its end (two or more tell a cut): the input is
     read, that line no record."""
-    lines = demo_lines()[2432:2440]
-    path = tmp_path / "ticket.txt"
-    path.write_text("".join(line[:150] + "\n" for line in lines))
-    result = runner.invoke(app, ["check", str(path)])
+    path, result = cut_check(tmp_path, demo_lines()[2432:2440], 150)
     assert result.exit_code == 1
     assert result.stdout.splitlines()[-1] == "FAIL: 2 users (2 pending that may be stuck), limit 0 as of 2026-11-25T09:10:08.325-08:00"
     assert result.stderr.splitlines()[0] == (
@@ -418,15 +396,9 @@ def test_one_sms_trace_line_as_wide_as_the_widest_is_not_enough_to_tell(tmp_path
 
 def test_the_last_line_cut_off_counts_with_the_others(tmp_path: Path) -> None:
     """Eleven lines cut at 150 columns: the second and the last lost their ends."""
-    lines = demo_lines()[2432:2443]
-    path = tmp_path / "ticket.txt"
-    path.write_text("".join(line[:150] + "\n" for line in lines))
-    result = runner.invoke(app, ["check", str(path)])
+    path, result = cut_check(tmp_path, demo_lines()[2432:2443], 150)
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr == (
-        f"logsync: error: {path}: 2 lines are cut off at 150 columns (their ends lost, as by "
-        "`cut -c` or a console's copy); paste them whole\n"
-    )
+    assert result.stderr == refused_as_cut(path, 2, 150)
 
 
 def test_a_whole_record_as_wide_as_the_cut_is_not_cut_off(tmp_path: Path) -> None:
@@ -434,14 +406,9 @@ def test_a_whole_record_as_wide_as_the_cut_is_not_cut_off(tmp_path: Path) -> Non
     their ends, not three."""
     lines = demo_lines()[2432:2445]
     assert len(lines[9]) == 143
-    path = tmp_path / "ticket.txt"
-    path.write_text("".join(line[:143] + "\n" for line in lines))
-    result = runner.invoke(app, ["check", str(path)])
+    path, result = cut_check(tmp_path, lines, 143)
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr == (
-        f"logsync: error: {path}: 2 lines are cut off at 143 columns (their ends lost, as by "
-        "`cut -c` or a console's copy); paste them whole\n"
-    )
+    assert result.stderr == refused_as_cut(path, 2, 143)
 
 
 # -- trailers whose component and thread a browser took for tags (cuts.tags_taken) ---------------

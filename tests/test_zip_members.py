@@ -20,17 +20,23 @@ FAILING = (
 )
 
 
-@pytest.mark.parametrize("empty", [b"", b"\xef\xbb\xbf", b"\xff\xfe", b"\r\n"])
-def test_a_zip_whose_log_was_just_rotated_is_read_as_the_folder_is(tmp_path: Path, empty: bytes) -> None:
+def folder_and_zip(tmp_path: Path, log: bytes) -> tuple[Path, Path]:
+    """A Logs folder, and a zip of the same files: the demo log as the `.lo_`, then `log`."""
     rotated = (SAMPLES / "CloudUserSync.log").read_bytes()
     folder = tmp_path / "Logs"
     folder.mkdir()
     (folder / "CloudUserSync.lo_").write_bytes(rotated)
-    (folder / "CloudUserSync.log").write_bytes(empty)
+    (folder / "CloudUserSync.log").write_bytes(log)
     archive = tmp_path / "logs.zip"
     with zipfile.ZipFile(archive, "w") as packed:
         packed.writestr("CloudUserSync.lo_", rotated)
-        packed.writestr("CloudUserSync.log", empty)
+        packed.writestr("CloudUserSync.log", log)
+    return folder, archive
+
+
+@pytest.mark.parametrize("empty", [b"", b"\xef\xbb\xbf", b"\xff\xfe", b"\r\n"])
+def test_a_zip_whose_log_was_just_rotated_is_read_as_the_folder_is(tmp_path: Path, empty: bytes) -> None:
+    folder, archive = folder_and_zip(tmp_path, empty)
     on_disk = CliRunner().invoke(app, ["check", str(folder)])
     for given, stdin, shown in ((str(archive), None, str(archive)), ("-", archive.read_bytes(), "stdin")):
         result = CliRunner().invoke(app, ["check", given], input=stdin)
@@ -67,3 +73,24 @@ def test_a_zip_that_holds_archives_in_place_of_the_logs_names_them(tmp_path: Pat
         f"logsync: error: {archive}: no CloudUserSync.log or CloudUserSync.lo_ in this zip archive "
         "(it holds CloudUserSync.log.gz, inner.zip: extract them first)\n"
     )
+
+
+@pytest.mark.parametrize("blank", [b"\r\n\r\n", b"\xef\xbb\xbf\r\n"])
+def test_a_zip_member_is_empty_up_to_the_size_a_file_in_a_folder_is(tmp_path: Path, blank: bytes) -> None:
+    """Four bytes of blank lines: left out and named, as in a folder; five (a byte-order mark and
+    a line's end): read, and refused as the folder is (only a blank line)."""
+    folder, archive = folder_and_zip(tmp_path, blank)
+    on_disk = CliRunner().invoke(app, ["check", str(folder)])
+    zipped = CliRunner().invoke(app, ["check", str(archive)])
+    assert (zipped.exit_code, zipped.stdout) == (on_disk.exit_code, on_disk.stdout)
+    assert zipped.stderr.splitlines()[0] == on_disk.stderr.splitlines()[0].replace(str(folder), str(archive))
+    if len(blank) == 4:
+        assert zipped.stdout.splitlines()[-1] == FAILING
+        assert zipped.stderr.splitlines()[0] == (
+            f"logsync: {archive}/CloudUserSync.log is empty (a log just rotated?): nothing to read"
+        )
+    else:
+        assert zipped.exit_code == 2
+        assert zipped.stderr.splitlines()[0].startswith(  # (a byte-order mark and a line's end)
+            f"logsync: error: {archive}/CloudUserSync.log: no log records, only 1 blank line"
+        )

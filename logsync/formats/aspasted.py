@@ -66,7 +66,6 @@ class Pasting:
         "padded",
         "prefix",
         "quoted",
-        "remarked",
         "run_together",
         "tabs",
         "trailing",
@@ -89,10 +88,8 @@ class Pasting:
         indent: str = "",
         *, trailing: bool = False, run_together: bool = False, tabs: bool = False,
         numbered_inside: bool = False, line_prefix: re.Pattern[str] | None = None,
-        mailto: bool = False, remarked: bool = False,
+        mailto: bool = False,
     ) -> None:
-        self.remarked = remarked
-        """Remarks after a few trailers (`<-- this one`): taken off, and said (`remarks`)."""
         self.mailto = mailto
         """Addresses shown with their links, as Outlook's plain text shows them (see
         `copies.unlinked`): shown alone first."""
@@ -158,8 +155,6 @@ class Pasting:
             lines = (copies.unnumbered(line) for line in lines)
         if self.line_prefix is not None:
             lines = (unprefixed(line, self.line_prefix) for line in lines)
-        if self.remarked:
-            lines = remarks.unremarked(lines, stats, sms.looks_like)
         if self.tabs:
             lines = map(joins.tabs_shown, lines)
         if self.indent:
@@ -235,9 +230,9 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
     line_prefix = prefix_shape(lines)
     if line_prefix is not None:
         lines = [unprefixed(line, line_prefix) for line in lines]
-    remarked = remarks.remarked(lines, sms.looks_like) and not wholes.run_together(lines)
-    if remarked:
-        lines = list(remarks.unremarked(iter(lines), None, sms.looks_like))
+    unremarked = [remarks.unremarked(line, sms.looks_like) for line in lines]
+    if unremarked != lines and not wholes.run_together(lines):  # (a remark after a record: its
+        lines = unremarked  # reader takes it off, see `sms.parse_text`; no pasting to undo)
     width = cut_off = None
     run_together = False
     shown = [joins.tabs_shown(line) for line in lines]
@@ -275,7 +270,6 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         elif whole_by == TRACE and width is None and cuts.trace_cut_off(lines):
             cut_off = max(map(len, lines))  # (SMS trace cut off at a width: its trailers lost)
     changed = quoted or width is not None or numbered or padded or entities or nbsp or cut_off
-    changed = changed or remarked
     if not (changed or mailto or run_together or trailing or line_prefix is not None):
         return None
     cut = width is not None and cut
@@ -283,7 +277,7 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
     return Pasting(
         quoted, width, whole_by, cut, prefix, numbered, padded, entities, nbsp, cut_off, indent,
         trailing=trailing, run_together=run_together, tabs=tabs, numbered_inside=numbered_inside,
-        line_prefix=line_prefix, mailto=mailto, remarked=remarked,
+        line_prefix=line_prefix, mailto=mailto,
     )
 
 

@@ -151,10 +151,7 @@ def trace_cut_off(lines: list[str]) -> bool:
     wrap): two lines or more as wide as the widest begin a record whose trailer they do not
     end, and the line after each begins a record too (no piece of it follows: not wrapped)."""
     width = max(map(len, lines), default=0)
-    cut = [
-        i for i, line in enumerate(lines)
-        if _begins_at(line, width) and not sms.looks_like(line)
-    ]
+    cut = [i for i, line in enumerate(lines) if _begins_at(line, width)]
     followed = all(i + 1 == len(lines) or wholes.begins_record(lines[i + 1]) for i in cut)
     return len(cut) >= 2 and followed
 
@@ -163,13 +160,13 @@ def marked(lines: Iterator[str], width: int) -> Iterator[str]:
     """The lines, each `width` wide that begins a record (but a whole SMS-trace record) marked
     as cut off there."""
     for line in lines:
-        cut = _begins_at(line, width) and not sms.looks_like(line)
-        yield line + CUT_OFF if cut else line
+        yield line + CUT_OFF if _begins_at(line, width) else line
 
 
 def _begins_at(line: str, width: int) -> bool:
-    """Whether a line as wide as the text (`width`) begins a record: what is cut off there."""
-    return len(line) == width and wholes.begins_record(line.lstrip())
+    """Whether a line as wide as the text (`width`) begins a record, and is no whole SMS-trace
+    record: what is cut off there."""
+    return len(line) == width and wholes.begins_record(line.lstrip()) and not sms.looks_like(line)
 
 
 TRAILERS_TAKEN = (

@@ -186,7 +186,7 @@ def _timeless(
     stats = ctx.stats
     for line_no, line in held:
         if line.endswith(CUT_OFF):
-            yield from _cut_off(line_no, line, stats)
+            yield from non_record(line, line_no, stats)  # (cut off: see there)
             continue
         if not is_message(line):
             _quoted_inside(line_no, line, stats)
@@ -211,7 +211,7 @@ def _untimed(held: list[tuple[int, str]], ctx: ParseContext) -> Iterator[Item]:
         return
     for line_no, line in held:
         if line.endswith(CUT_OFF):
-            yield from _cut_off(line_no, line, ctx.stats)
+            yield from non_record(line, line_no, ctx.stats)  # (cut off: see there)
             continue
         if is_message(line):  # (a message the catalogue knows: the answers would hang on it)
             raise InputError(
@@ -222,12 +222,6 @@ def _untimed(held: list[tuple[int, str]], ctx: ParseContext) -> Iterator[Item]:
             )
         _quoted_inside(line_no, line, ctx.stats)
         yield from non_record(line, line_no, ctx.stats)
-
-
-def _cut_off(line_no: int, line: str, stats: InputStats) -> Iterator[Item]:
-    """A line whose end was cut off at the text's width (see `aspasted.Pasting.cut_off`): no
-    record, whatever is left of its message (`... user to add = scott@`, `reason User`)."""
-    yield from non_record(line, line_no, stats)  # (counted there)
 
 
 def _records(line_no: int, time: datetime, text: str, stats: InputStats) -> Iterator[Record]:
@@ -334,7 +328,7 @@ def _parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
                 continue
             current = time  # (a line cut off there still dates the lines under it)
             if dated and dated.group(2) and line != marked:
-                yield from _cut_off(line_no, marked, stats)
+                yield from non_record(marked, line_no, stats)  # (cut off)
                 continue
             stats.record_lines += 1
             if dated and dated.group(2):
@@ -362,7 +356,7 @@ def _parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
             yield Unparsed(line_no, line, unparsed_problem(line))
             continue
         if line != marked:
-            yield from _cut_off(line_no, marked, stats)
+            yield from non_record(marked, line_no, stats)  # (cut off)
             continue
         stats.record_lines += 1
         for record in _records(line_no, current, line, stats):

@@ -8,58 +8,37 @@ told apart."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from ..sources import InputStats
 
 AFTER_RE = re.compile(r"\)>[ \t]+(?!\$\$<)(\S.*)")
-"""A record's thread (`(0x15F0)>`), then text on its line."""
+"""A record's thread (`(0x15F0)>`), then text on its line (see `wholes.run_together`)."""
 SHOWN = 40
 """Characters of a remark that its note shows."""
 
 
-def remarked(lines: list[str], record: Callable[[str], bool]) -> bool:
-    """Whether some of these lines (not run together) hold a remark after their record's
-    trailer (`record` tells a record's line)."""
-    return any(_remark(line, record) is not None for line in lines)
+def unremarked(line: str, record: Callable[[str], bool], stats: InputStats | None = None) -> str:
+    """A record's line (`record` tells one) without the remark after its trailer, counted in
+    `stats` where given: text after the line's last `)>` that holds no other trailer. Other
+    lines as they are."""
+    found = _REMARK_RE.match(line)
+    if found is None or "$$<" in found[2] or not record(found[1]):
+        return line
+    if stats is not None:
+        _count(stats, found[2])
+    return found[1]
 
 
-def unremarked(
-    lines: Iterator[str], stats: InputStats | None, record: Callable[[str], bool]
-) -> Iterator[str]:
-    """The lines without the remarks after their records' trailers, counted in `stats`."""
-    for line in lines:
-        found = _remark(line, record)
-        if found is not None:
-            line = line[: found.start() + 2]
-            if stats is not None:
-                _count(stats, found[1])
-        yield line
-
-
-def _remark(line: str, record: Callable[[str], bool]) -> re.Match[str] | None:
-    """The remark after a line's record (its match of `AFTER_RE`), if it holds one: text after
-    the trailer that holds no other trailer, on a line whose text up to it is a record."""
-    found = AFTER_RE.search(line)
-    if found is None or "$$<" in found[1] or not record(line[: found.start() + 2]):
-        return None
-    return found
+_REMARK_RE = re.compile(r"(.*\)>)[ \t]+(\S.*)")
 
 
 def records_unremarked(text: str, stats: InputStats, record: Callable[[str], bool]) -> str:
-    """SMS-trace text (a chunk between `\n`s) with the remarks after the trailers of its
-    records' lines taken off (`record` tells a record's line), counted in `stats`: a chunk
-    whose lines are all records holds none, and is returned at once."""
+    """SMS-trace text (a chunk between `\n`s) with each record's line `unremarked`: a chunk
+    whose lines are all records holds no remark, and is returned at once."""
     if ")> " not in text and ")>\t" not in text:
         return text
-
-    def taken(found: re.Match[str]) -> str:
-        if "$$<" in found[2] or not record(found[1]):
-            return found[0]
-        _count(stats, found[2])
-        return found[1]
-
-    return _LINE_REMARK_RE.sub(taken, text)
+    return "\n".join(unremarked(line, record, stats) for line in text.split("\n"))
 
 
 def records_unquoted(text: str, record: Callable[[str], bool]) -> str:
@@ -77,7 +56,6 @@ def records_unquoted(text: str, record: Callable[[str], bool]) -> str:
 
 
 _QUOTED_LINE_RE = re.compile(r'(?<=\n)"((?:[^"\n]|"")*\$\$<(?:[^"\n]|"")*)"[ \t]*(?=\n)')
-_LINE_REMARK_RE = re.compile(r"(?<=\n)([^\n]*\)>)[ \t]+(\S[^\n]*)(?=\n)")
 
 
 def cmtrace_unremarked(line: str, stats: InputStats) -> str:
