@@ -16,12 +16,13 @@ from pathlib import Path
 import pytest
 
 from logsync.formats import remarks, sms, wholes
+from logsync.sources import InputStats
 
 from .conftest import SAMPLES, run_installed
 
 REMARK = "   <-- this is the user"
 NOTE = (
-    "1 line holds text after its record's trailer (`<-- this is the user`: a remark added to the "
+    "1 line holds text after its record (`<-- this is the user`: a remark added to the "
     "copy), read without it"
 )
 
@@ -70,7 +71,7 @@ def test_remarks_in_an_excerpt_are_counted_and_the_first_shown(tmp_path: Path) -
     path = written(tmp_path / "excerpt.log", lines, "\n")
     check = run_installed("check", str(path))
     assert check.stderr.decode().splitlines()[0] == (
-        f"logsync: {path}: 2 lines hold text after its record's trailer (`{long[:39]}…`: a remark "
+        f"logsync: {path}: 2 lines hold text after its record (`{long[:39]}…`: a remark "
         "added to the copy), read without it"
     )
     assert check.stdout.decode().splitlines() == [
@@ -170,6 +171,55 @@ def test_a_remark_after_a_cmtrace_record_is_read_without_it(tmp_path: Path, rema
     assert clean[0][0][:2] == ("scott@contoso.com", "recovered")
     result = run_installed("report", "--format", "text", str(path))
     assert result.stderr.decode().splitlines()[0] == (
-        f"logsync: {path}: 1 line holds text after its record's trailer (`{remark.strip()}`: a "
+        f"logsync: {path}: 1 line holds text after its record (`{remark.strip()}`: a "
         "remark added to the copy), read without it"
     )
+
+
+# -- a remark after a pasted request's UPN -------------------------------------------------------
+
+TICKET = (SAMPLES / "pasted" / "ticket.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+@pytest.mark.parametrize("remark", ["   <-- first try", " (edited)", "\t# the one that failed"])
+def test_a_remark_after_a_pasted_request_s_upn_is_read_without_it(
+    tmp_path: Path, remark: str, pure: str
+) -> None:
+    """SPEC §1's excerpt with a remark after scott's first request: scott was `waiting` with a
+    second, `pending` user `scott@contoso.com   <-- first try` (not a UPN) beside him."""
+    clean_path = tmp_path / "clean.txt"
+    clean_path.write_text(TICKET, encoding="utf-8")
+    clean = answers(clean_path, pure)
+    assert clean[0] == [("scott@contoso.com", "recovered", None)]
+    path = tmp_path / "remarked.txt"
+    path.write_text(TICKET.replace("scott@contoso.com\n", "scott@contoso.com" + remark + "\n", 1))
+    assert answers(path, pure) == clean
+    check = run_installed("check", str(path), LOGSYNC_PURE=pure)
+    assert check.stderr.decode().splitlines()[0] == (
+        f"logsync: {path}: 1 line holds text after its record (`{remark.strip()}`: a remark "
+        "added to the copy), read without it"
+    )
+
+
+@pytest.mark.parametrize(
+    ("message", "read"),
+    [
+        ("NotifyAccountAddition - SCCM user to add = scott@contoso.com  <-- here",
+         "NotifyAccountAddition - SCCM user to add = scott@contoso.com"),
+        ("NotifyAccountAddition  -  SCCM user to add=scott@contoso.com\tx",
+         "NotifyAccountAddition  -  SCCM user to add=scott@contoso.com"),
+        ("NotifyAccountAddition - SCCM user to add = scott@contoso.com", None),
+        ("NotifyAccountAddition - SCCM user to add = scott@contoso.com  ", None),
+        ("NotifyAccountAddition - SCCM user to add = John Smith", None),
+        ("NotifyAccountAddition - SCCM user to add = <UPN of User Account>", None),
+        ("NotifyAccountAddition - SCCM user to add = a@b@c.com x", None),
+        ("NotifyAccountAddition - SCCM user to add = @contoso.com x", None),
+        ("NotifyAccountAddition - SCCM user to add = scott@ x", None),
+        ("Failed to add user scott@contoso.com; reason UserNotFound  <-- here", None),
+    ],
+)
+def test_which_text_after_a_request_s_upn_is_a_remark(message: str, read: str | None) -> None:
+    stats = InputStats("x")
+    assert remarks.upn_unremarked(message, stats) == (read or message)
+    assert (stats.remarked, stats.remark) == ((1, message[len(read) :].strip()) if read else (0, ""))

@@ -32,7 +32,7 @@ from ..patterns import deferred
 from ..records import Item, Record, Unparsed
 from ..sources import InputStats, display_name
 from ..times import NO_TIMES, NO_TIMES_REASON, iso, timeless
-from . import sheets, sms, twice
+from . import remarks, sheets, sms, twice
 from .common import (
     CUT_OFF,
     ParseContext,
@@ -237,7 +237,7 @@ def _records(line_no: int, time: datetime, text: str, stats: InputStats) -> Iter
         )
     for message in messages:
         stats.records += 1
-        yield Record(line_no, time, "", None, None, message)
+        yield Record(line_no, time, "", None, None, remarks.upn_unremarked(message, stats))
 
 
 _QUOTED_INSIDE_RE = deferred(r"[ \t](?:(?:[>|]|[:#](?=[ \t]|$))[ \t]*)+(?=\S|$)")

@@ -71,6 +71,23 @@ def cmtrace_unremarked(line: str, stats: InputStats) -> str:
 _CMTRACE_REMARK_RE = re.compile(r'\]LOG\]!><[^<>]*">[ \t]+(\S.*)')
 
 
+def upn_unremarked(message: str, stats: InputStats) -> str:
+    """A pasted request's message without a remark after its UPN (`... = scott@contoso.com
+    <-- first try`), counted in `stats`: a UPN holds no space, so the text after the address
+    that begins its value (one `@`) is no part of it. A name that is no address (`= John
+    Smith`, `= <UPN of User Account>`) is left as it is: it is tracked as no UPN."""
+    found = _UPN_REMARK_RE.fullmatch(message)
+    if found is None:
+        return message
+    _count(stats, found[2])
+    return found[1]
+
+
+_UPN_REMARK_RE = re.compile(
+    r"([ \t]*NotifyAccountAddition +- +SCCM +user +to +add *= *[^\s@]+@[^\s@]+)[ \t]+(\S.*)"
+)
+
+
 def _count(stats: InputStats, remark: str) -> None:
     stats.remarked += 1
     stats.remark = stats.remark or remark.strip()
@@ -84,6 +101,5 @@ def note(stats: InputStats) -> str | None:
     shown = first if len(first) <= SHOWN else first[: SHOWN - 1] + "…"
     held = "1 line holds" if stats.remarked == 1 else f"{stats.remarked} lines hold"
     return (
-        f"{held} text after its record's trailer (`{shown}`: a remark added to the copy), "
-        "read without it"
+        f"{held} text after its record (`{shown}`: a remark added to the copy), read without it"
     )
