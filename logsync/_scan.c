@@ -337,6 +337,28 @@ cut_trailer(const Py_UCS1 *p)
            ((p[3] >= 'A' && p[3] <= 'Z') || (p[3] >= '0' && p[3] <= '9') || p[3] == '_');
 }
 
+/* Whether the line at `start` (its message before `end`) begins with a mark a copy put before
+   a record to point at it (`-->`, `==>`: the ASCII marks of `remarks._MARK_RE`): the pure path
+   takes it off and counts it (`remarks.records_unmarked`). */
+static int
+marked(const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end)
+{
+    Py_ssize_t i = start;
+    while (i < end && (s[i] == ' ' || s[i] == '\t')) {
+        i++;
+    }
+    if (i >= end || (s[i] != '-' && s[i] != '=')) {
+        return 0;
+    }
+    const Py_UCS1 c = s[i];
+    Py_ssize_t n = 0;
+    while (i < end && s[i] == c && n <= 3) {
+        i++;
+        n++;
+    }
+    return n <= 3 && end - i >= 2 && s[i] == '>' && (s[i + 1] == ' ' || s[i + 1] == '\t');
+}
+
 /* Whether the message s[start:end] holds NUL and then text (`sms.is_glued`) */
 static int
 glued_nul(const Py_UCS1 *s, Py_ssize_t start, Py_ssize_t end)
@@ -944,7 +966,8 @@ scan_rows(PyObject *Py_UNUSED(module), PyObject *args)
         if (is_blank(s, start, end)) {
             blank++;
         }
-        else if (!parse_trailer(s, start, end, &t) || (nul && glued_nul(s, start, t.message_end))) {
+        else if (!parse_trailer(s, start, end, &t) || (nul && glued_nul(s, start, t.message_end)) ||
+                 marked(s, start, t.message_end)) {
             goto decline;
         }
         else {
@@ -1270,7 +1293,8 @@ ndjson_lines(PyObject *Py_UNUSED(module), PyObject *args)
         const Py_UCS1 *found = memchr(s + start, '\n', (size_t)(length - start));
         const Py_ssize_t end = found - s;
         if (!parse_trailer(s, start, end, &t) || (!t.has_bias && naive_offset == Py_None) ||
-            (nul && glued_nul(s, start, t.message_end)) || glued_trailer(s, start, t.message_end)) {
+            (nul && glued_nul(s, start, t.message_end)) || glued_trailer(s, start, t.message_end) ||
+            marked(s, start, t.message_end)) {
             goto decline;
         }
         records++;

@@ -22,8 +22,8 @@ from .conftest import SAMPLES, run_installed
 
 REMARK = "   <-- this is the user"
 NOTE = (
-    "1 line holds text after its record (`<-- this is the user`: a remark added to the "
-    "copy), read without it"
+    "1 line holds a remark added to the copy (`<-- this is the user`), "
+    "read without it"
 )
 
 
@@ -71,8 +71,8 @@ def test_remarks_in_an_excerpt_are_counted_and_the_first_shown(tmp_path: Path) -
     path = written(tmp_path / "excerpt.log", lines, "\n")
     check = run_installed("check", str(path))
     assert check.stderr.decode().splitlines()[0] == (
-        f"logsync: {path}: 2 lines hold text after its record (`{long[:39]}…`: a remark "
-        "added to the copy), read without it"
+        f"logsync: {path}: 2 lines hold a remark added to the copy (`{long[:39]}…`), "
+        "read without it"
     )
     assert check.stdout.decode().splitlines() == [
         "carol@contoso.com\twaiting\tUserNotFound\texpected recovery 2026-11-25T07:40:14.763-08:00",
@@ -171,8 +171,8 @@ def test_a_remark_after_a_cmtrace_record_is_read_without_it(tmp_path: Path, rema
     assert clean[0][0][:2] == ("scott@contoso.com", "recovered")
     result = run_installed("report", "--format", "text", str(path))
     assert result.stderr.decode().splitlines()[0] == (
-        f"logsync: {path}: 1 line holds text after its record (`{remark.strip()}`: a "
-        "remark added to the copy), read without it"
+        f"logsync: {path}: 1 line holds a remark added to the copy (`{remark.strip()}`), "
+        "read without it"
     )
 
 
@@ -197,8 +197,8 @@ def test_a_remark_after_a_pasted_request_s_upn_is_read_without_it(
     assert answers(path, pure) == clean
     check = run_installed("check", str(path), LOGSYNC_PURE=pure)
     assert check.stderr.decode().splitlines()[0] == (
-        f"logsync: {path}: 1 line holds text after its record (`{remark.strip()}`: a remark "
-        "added to the copy), read without it"
+        f"logsync: {path}: 1 line holds a remark added to the copy (`{remark.strip()}`), "
+        "read without it"
     )
 
 

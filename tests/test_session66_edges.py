@@ -170,8 +170,8 @@ def unparsed(path: Path) -> list[tuple[int, str]]:
 
 
 REMARK_NOTE = (
-    "1 line holds text after its record (`<-- this is the user`: a remark added to the "
-    "copy), read without it"
+    "1 line holds a remark added to the copy (`<-- this is the user`), "
+    "read without it"
 )
 
 
@@ -200,7 +200,7 @@ def test_text_after_a_trailer_further_on_that_holds_a_trailer_is_no_remark(tmp_p
         result = runner.invoke(app, ["check", str(path)])
         assert result.exit_code == 1
         assert "bob@contoso.com\tpending\t-\toutcome unknown" in result.stdout
-        notes = [line for line in result.stderr.splitlines() if "after its record " in line]
+        notes = [line for line in result.stderr.splitlines() if "a remark added to the copy" in line]
         assert notes == ([f"logsync: {path}: {REMARK_NOTE}"] if remark else [])
 
 
@@ -212,7 +212,7 @@ def test_text_after_a_closing_bracket_on_a_line_that_is_no_record_is_kept(tmp_pa
     path = written(tmp_path / "noted.log", lines)
     assert unparsed(path) == [(2441, "the cause (see the ticket)> it was the license")]
     result = runner.invoke(app, ["check", str(path)])
-    assert not any("after its record " in line for line in result.stderr.splitlines())
+    assert not any("a remark added to the copy" in line for line in result.stderr.splitlines())
 
 
 # -- the log's lines saved as one column of CSV (remarks.records_unquoted) -----------------------
@@ -253,8 +253,8 @@ def test_a_remark_of_forty_characters_is_shown_whole(tmp_path: Path) -> None:
     path = written(tmp_path / "remarked.log", lines)
     result = runner.invoke(app, ["check", str(path)])
     assert result.stderr.splitlines()[0] == (
-        f"logsync: {path}: 1 line holds text after its record (`{remark}`: a remark added "
-        "to the copy), read without it"
+        f"logsync: {path}: 1 line holds a remark added to the copy (`{remark}`), "
+        "read without it"
     )
 
 

@@ -121,6 +121,8 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
         line_no += 1
         if _CLOSE in line and not line.endswith(">"):  # (`<-- this one` after it: see there)
             line = remarks.cmtrace_unremarked(line, stats)
+        if not open_lines:  # (`--> <![LOG[Failed …`: see there)
+            line = remarks.unmarked(line, _opens, stats, indent=False)
         if open_lines and _opens(line):
             yield from _damaged(open_lines, open_first, stats)
             open_lines = []

@@ -227,6 +227,7 @@ def _untimed(held: list[tuple[int, str]], ctx: ParseContext) -> Iterator[Item]:
 def _records(line_no: int, time: datetime, text: str, stats: InputStats) -> Iterator[Record]:
     """The records of a line of message text, all at its time: one, or those a reflow ran
     together on the line (see `together`), each counted."""
+    text = remarks.unmarked(text, is_message, stats)  # (`--> Failed …`: see there)
     _quoted_inside(line_no, text, stats, record=True)
     messages = messages_in(text.strip())
     if dated_after_first(messages):  # (its time is on the line: taken apart, it would be lost)
@@ -263,6 +264,12 @@ def _quoted_inside(line_no: int, text: str, stats: InputStats, record: bool = Fa
             )
 
 
+def _begins(text: str) -> bool:
+    """Whether a line of text begins with a message the catalogue knows or an excerpt's date
+    (after a mark a copy put before it: see `remarks.unmarked`)."""
+    return _dated(text)[1] is not None or is_message(text) or sms.looks_like(text)
+
+
 def _thread(text: str) -> int | None:
     head = text.split(" ")[0]
     return int(head) if head.isdigit() else None
@@ -283,6 +290,7 @@ def _parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
     blank = outside = False  # (the line before is blank; text around the excerpt)
     for marked in lines:
         line_no += 1
+        marked = remarks.unmarked(marked, _begins, stats)  # (`--> Failed …`: see there)
         if is_blank(marked):
             stats.blank += 1
             blank = True

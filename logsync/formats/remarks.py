@@ -1,9 +1,9 @@
 """What a copy of a log added to its records' lines. The quotes of a spreadsheet's CSV around
 a line that holds a comma (`records_unquoted`): taken off. A remark after a record's trailer on
-a few lines (`<-- this is the user`, a chat's ` (edited)`): taken off, and stderr says so (the
-record is read). The next record, which a reflow ran together with it (`fmt`, a mail client
-that joins lines): refused (`wholes.run_together`, `aspasted.undone`): its lines cannot be
-told apart."""
+a few lines (`<-- this is the user`, a chat's ` (edited)`), after a pasted request's UPN, or a
+mark before a record (`--> `): taken off, and stderr says so (the record is read). The next
+record, which a reflow ran together with it (`fmt`, a mail client that joins lines): refused
+(`wholes.run_together`, `aspasted.undone`): its lines cannot be told apart."""
 
 from __future__ import annotations
 
@@ -88,6 +88,46 @@ _UPN_REMARK_RE = re.compile(
 )
 
 
+def unmarked(
+    line: str, begins: Callable[[str], bool], stats: InputStats | None = None, indent: bool = True
+) -> str:
+    """A line without the mark a copy put before its record or message to point at it (`-->
+    Failed to add user …`, `==> `, `→ `), counted in `stats` where given: the mark and the
+    spaces after it are taken off where what follows begins one (`begins`); the line's
+    indentation is kept where `indent` (a pasted excerpt's lines are indented under their
+    date; a log's record begins its line). Other lines as they are."""
+    found = _MARK_RE.match(line)
+    if found is None or not begins(line[found.end() :]):
+        return line
+    if stats is not None:
+        _count(stats, found[2])
+    return (found[1] if indent else "") + line[found.end() :]
+
+
+_MARK_RE = re.compile(r"([ \t]*)(-{1,3}>|={1,3}>|[\u2192\u21d2\u25ba\u25b6\u279c\u27a1])[ \t]+")
+MARKS = ("->", "=>", "\u2192", "\u21d2", "\u25ba", "\u25b6", "\u279c", "\u27a1")
+"""What a text holds where a line of it may begin with a mark (`_MARK_RE`)."""
+
+
+def marked_lines(text: str) -> bool:
+    """Whether a chunk (text between `\n`s) holds a line that begins with a mark (`_MARK_RE`):
+    it is read the plain way, which takes the mark off (`records_unmarked`), as the native
+    scanner and writer decline it (`marked` in `_scan.c`)."""
+    return any(mark in text for mark in MARKS) and _MARKED_LINE_RE.search(text) is not None
+
+
+_MARKED_LINE_RE = re.compile(r"\n" + _MARK_RE.pattern)
+
+
+def records_unmarked(text: str, stats: InputStats, record: Callable[[str], bool]) -> str:
+    """SMS-trace text (a chunk between `\n`s) with each record's line `unmarked`; a chunk with
+    no mark in it is returned at once. (The native scanner declines a chunk with a line that
+    begins with `-->` or `==>`: see `marked` in `_scan.c`.)"""
+    if not any(mark in text for mark in MARKS):
+        return text
+    return "\n".join(unmarked(line, record, stats, False) for line in text.split("\n"))
+
+
 def _count(stats: InputStats, remark: str) -> None:
     stats.remarked += 1
     stats.remark = stats.remark or remark.strip()
@@ -101,5 +141,5 @@ def note(stats: InputStats) -> str | None:
     shown = first if len(first) <= SHOWN else first[: SHOWN - 1] + "…"
     held = "1 line holds" if stats.remarked == 1 else f"{stats.remarked} lines hold"
     return (
-        f"{held} text after its record (`{shown}`: a remark added to the copy), read without it"
+        f"{held} a remark added to the copy (`{shown}`), read without it"
     )

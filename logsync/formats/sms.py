@@ -91,6 +91,8 @@ blank lines then fall short of its lines is proved by `count_records` and split 
 def split_records(text: str) -> tuple[list[tuple[str, ...]], int] | None:
     """(the groups of `row_pattern("")` of every record, blank lines) of a chunk whose every line
     is one of those (a record on a day that exists), else None."""
+    if remarks.marked_lines(text):  # (`--> Failed …`: read the plain way, see there)
+        return None
     found = RECORD_SPLIT.findall(text)
     lines = text.count("\n") - 1
     blank = 0 if len(found) == lines else len(_BLANK_RE.findall(text))
@@ -375,6 +377,7 @@ def parse_text(text: str, first_line: int, ctx: ParseContext) -> Iterator[Item]:
     stats = ctx.stats
     text = remarks.records_unquoted(text, looks_like)  # (saved as CSV: see there)
     text = remarks.records_unremarked(text, stats, looks_like)  # (`<-- this one`: see there)
+    text = remarks.records_unmarked(text, stats, looks_like)  # (`--> Failed …`: see there)
     records = 0
     first: Record | None = None
     last: Record | None = None

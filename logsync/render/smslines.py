@@ -10,7 +10,7 @@ from .. import accel
 from .. import events as catalogue
 from ..bounds import Bound
 from ..chunks import SECONDS, RowReader
-from ..formats import ParseContext, Record, sms
+from ..formats import ParseContext, Record, remarks, sms
 from ..merge import RUN_DISORDER_US
 from ..selection import Filters
 from ..times import bias_zone, fixed_offset, iso, micros
@@ -157,6 +157,8 @@ class SmsLines:
                 lines, records, last, jump = native
                 jumps.saw(last, jump)
                 return lines, records
+        if remarks.marked_lines(text):  # (`--> Failed …`: read the plain way, see there)
+            return None
         records = sms.RECORD_PARTS_RE.findall(text)
         if len(records) != text.count("\n") - 1 or sms.glued_in(text, records):
             return None
