@@ -13,7 +13,8 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from .decoration import plain_reason, plain_upn
-from .patterns import deferred
+from .patterns import DASH, deferred
+from .patterns import words as _words
 from .records import Record, Unparsed
 
 # -- payloads: the typed fields of each kind -------------------------------------------------
@@ -122,11 +123,6 @@ class Entry(NamedTuple):
 _COMPILED: dict[str, re.Pattern[str]] = {}
 
 
-def _words(text: str) -> str:
-    """A pattern source where each single space may be any run of spaces."""
-    return text.replace(" ", " +")
-
-
 def _entry(kind: str, source: str, build: Callable[[re.Match[str]], Any]) -> Entry:
     return Entry(kind, source, build)
 
@@ -205,7 +201,7 @@ CATALOGUE: tuple[Entry, ...] = (
     ),
     _entry(
         "sync_summary",
-        r"User(\w+?)Sync *: *- *"
+        r"User(\w+?)Sync *: *" + DASH + " *"
         + _words("Users Added")
         + r" *= *(\d+) *, *"
         + _words("Users Removed")

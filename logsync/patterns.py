@@ -27,3 +27,14 @@ class _Deferred:
 def deferred(source: str, flags: int = 0) -> re.Pattern[str]:
     """`re.compile(source, flags)`, done when the pattern is first used."""
     return cast("re.Pattern[str]", _Deferred(source, flags))
+
+
+DASH = "(?:-{1,2}|[\u2010-\u2015\u2212\ufe58\ufe63\uff0d])"
+"""A message's ` - `, as a page or a document may have it set: `--`, a hyphen, an en or em
+dash, a minus sign (WordPress, Confluence, Word and Markdown's typography)."""
+
+
+def words(text: str) -> str:
+    """The source of a pattern of a message's fixed words: each single space may be any run
+    of spaces, and each ` - ` any `DASH` between them."""
+    return " +".join(DASH if word == "-" else word for word in text.split(" "))
