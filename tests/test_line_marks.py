@@ -131,7 +131,7 @@ def test_which_marks_are_taken_off(line: str, read: str | None) -> None:
 @pytest.mark.parametrize(
     ("line", "marked"),
     [("--> x", True), ("\t==> x", True), ("-> x", True), ("\u25b6 x", True), ("----> x", False),
-     ("-->x", False), ("a --> x", False), ("=> ", True), ("=>", False)],
+     ("-->x", False), ("a --> x", False), ("=> ", False), ("=>", False), ("=> $x", True)],
 )
 def test_which_chunks_are_read_the_plain_way(line: str, marked: bool) -> None:
     """The native scanner declines the same ASCII lines (`marked` in `_scan.c`): the answers of

@@ -104,7 +104,9 @@ def unmarked(
     return (found[1] if indent else "") + line[found.end() :]
 
 
-_MARK_RE = re.compile(r"([ \t]*)(-{1,3}>|={1,3}>|[\u2192\u21d2\u25ba\u25b6\u279c\u27a1])[ \t]+")
+_MARK_RE = re.compile(
+    r"([ \t]*)(-{1,3}>|={1,3}>|[\u2192\u21d2\u25ba\u25b6\u279c\u27a1])[ \t]+(?=[^\s$]|\$(?!\$<))"
+)
 MARKS = ("->", "=>", "\u2192", "\u21d2", "\u25ba", "\u25b6", "\u279c", "\u27a1")
 """What a text holds where a line of it may begin with a mark (`_MARK_RE`)."""
 

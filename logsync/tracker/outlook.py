@@ -351,7 +351,7 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
         state = "waiting"
         if overdue:
             due_at = due_by if due is None else due
-            state, pending_reason = overdue_or_unseen(tracker, expected, due_at)
+            state, pending_reason = overdue_or_unseen(tracker, expected, due_at, every)
         if (maybe := cast(User, user).maybe_retried) is not None and maybe >= user.last_seen:
             state, pending_reason = "pending", RETRY_UNSEEN  # (see `User.maybe_retried`)
         elif state == "waiting" and passed_over_unseen(tracker, user):

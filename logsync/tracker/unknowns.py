@@ -45,13 +45,19 @@ class Tracked(Protocol):
     history: History
 
 
-def overdue_or_unseen(tracker: Tracked, expected: int, due: int | None) -> tuple[str, str | None]:
-    """A user past its `due` time, no retry logged since `expected`: overdue, unless the input
-    has no cycle line, leaves lines out after it (`grep -C`), was not heard after its due time
-    up to that cycle (`ConnectorLog.unheard`), or a cycle since received more users than it
-    names (`findstr`): the retry may be there unseen."""
-    room, unheard = tracker.totals.room_at, tracker.log.unheard
-    unseen = not tracker.log.cycles_logged() or left_out_after(tracker, expected)
+def overdue_or_unseen(
+    tracker: Tracked, expected: int, due: int | None, every: int
+) -> tuple[str, str | None]:
+    """A user past its `due` time, no retry logged since `expected` (the first cycle after it
+    that the input shows): overdue, unless the input has no cycle line, leaves lines out after
+    `expected` (`grep -C`), or after its due time where a cycle of the schedule (`every`) may
+    lie between them, left out, or was not heard then (`ConnectorLog.unheard`), or a cycle
+    since received more users than it names (`findstr`): the retry may be there unseen."""
+    room = tracker.totals.room_at
+    hidden = due is not None and expected - every > due + every // 4  # (a cycle's time between)
+    since = due if hidden and due is not None else expected
+    unseen = not tracker.log.cycles_logged() or left_out_after(tracker, since)
+    unheard = tracker.log.unheard
     unseen |= unheard is not None and due is not None and due < unheard[1] <= expected
     if unseen or (room is not None and room >= expected):
         return "pending", RETRY_UNSEEN
