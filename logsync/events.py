@@ -314,19 +314,23 @@ _REGEX_SPECIAL = frozenset("\\.^$*+?{}[]|()")
 def phrase_starts() -> tuple[str, ...]:
     """Each entry's message up to its first group as plain text, its runs of spaces as one and
     its optional ones left out (`Total received users to add from SCCM=`)."""
-    starts = (_literal_start(e.source).replace(" +", " ").replace(" *", "") for e in CATALOGUE)
+    starts = (
+        _literal_start(e.source.replace(DASH, "-")).replace(" +", " ").replace(" *", "")
+        for e in CATALOGUE
+    )
     plain = (re.match(r"(?:\\\W|[^\\.^$*+?{}\[\]|()])*", start).group() for start in starts)  # type: ignore[union-attr]
     return tuple(sorted({re.sub(r"\\(\W)", r"\1", literal) for literal in plain}))
 
 
 def _literal_start(source: str) -> str:
-    """A pattern source up to its first group (escaped parentheses are literal text)."""
+    """A pattern source up to its first group that captures (escaped parentheses are literal
+    text; a `DASH` is no group of a field)."""
     index = 0
     while index < len(source):
         if source[index] == "\\":
             index += 2
             continue
-        if source[index] == "(":
+        if source[index] == "(" and not source.startswith("(?:", index):
             break
         index += 1
     return source[:index]

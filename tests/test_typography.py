@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from logsync.events import classify
+from logsync.events import classify, phrase_starts
 
 from .conftest import SAMPLES, run_installed
 
@@ -83,3 +83,13 @@ def test_spec_s_excerpt_with_its_dash_set_gives_its_answers(tmp_path: Path, dash
 )
 def test_which_dashes_a_message_may_have(message: str, kind: str) -> None:
     assert classify(message)[0] == kind
+
+
+def test_the_phrases_that_tell_lines_cut_off_are_the_messages_as_logged() -> None:
+    """The dash is no field: lines cut off at a width are told by the messages' words as
+    logged (`cut -c1-40` of the blog post's quotes cuts 3 lines, not 4: see
+    `test_pasted_cuts`)."""
+    starts = phrase_starts()
+    assert "NotifyAccountAddition - SCCM user to add=" in starts
+    assert "CCloudUserSync::Process - User sync processing has started" in starts
+    assert not any("(?:" in start or "\u2013" in start for start in starts)
