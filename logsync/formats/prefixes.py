@@ -18,7 +18,7 @@ from .. import events
 from . import paste, wholes
 from .common import gap_mark, is_blank
 
-MAX_PREFIX = 64
+MAX_PREFIX = 128
 """A prefix is at most this many characters."""
 
 _PIECE_RE = re.compile(r"\d+|\b[AaPp][Mm]\b|[A-Za-z]+|[ \t]+|.", re.DOTALL)
