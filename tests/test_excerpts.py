@@ -320,14 +320,20 @@ def test_a_pasted_excerpt_beside_a_log_hides_no_stall_outside_its_own_span(tmp_p
     assert "no cycle for 3h 10m between" in found["findings"][0]["message"]
 
 
-def test_a_line_of_dots_in_a_log_as_written_is_no_place_left_out(tmp_path: Path) -> None:
-    """A log as written holds no line of `...` that means "lines cut here" (every record has a
-    trailer): such a line is one no record, not an excerpt's gap that would leave ivan, past
-    his due time, `pending` (`retry_unseen`) rather than `overdue`."""
+def test_a_line_of_dots_in_sms_trace_is_a_place_left_out(tmp_path: Path) -> None:
+    """The connector writes no line of `...` (every record has a trailer): one in SMS trace is
+    a person's mark where lines were cut, as in a pasted excerpt, and ivan, past his due time,
+    is `pending` (`retry_unseen`), not `overdue` (it was one line of no record). From a sweep:
+    heidi's re-failure cycle cut from the demo log and replaced by `...` made her `overdue`."""
     path = tmp_path / "CloudUserSync.log"
     path.write_bytes(b"".join([*LINES[:3000], b"...\r\n", *LINES[3000:]]))
     analysis = analyze([str(path)])
     (stats,) = analysis.inputs
-    assert (stats.unparsed, stats.gaps) == (1, 0)
+    assert (stats.unparsed, stats.gaps) == (1, 1)
     ivan = next(user for user in analysis.users if user.upn == "ivan@contoso.com")
-    assert ivan.state == "overdue"
+    assert (ivan.state, ivan.pending_reason) == ("pending", "retry_unseen")
+    start = next(k for k, line in enumerate(LINES) if b"<11-25-2026 10:10:0" in line)
+    end = next(k for k, line in enumerate(LINES) if b"<11-25-2026 10:15:0" in line)
+    path.write_bytes(b"".join([*LINES[:start], b"[snip]\r\n", *LINES[end:]]))
+    heidi = next(user for user in analyze([str(path)]).users if user.upn == "heidi@contoso.com")
+    assert (heidi.state, heidi.pending_reason) == ("pending", "retry_unseen")

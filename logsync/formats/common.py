@@ -124,9 +124,9 @@ GAP_LINE = "--"
 the input is an excerpt, and lines are left out there."""
 GAP_MARKS = frozenset((GAP_LINE, "...", "\u2026", "[...]", "[\u2026]", "(...)", "<...>", "snip",
                        "[snip]", "<snip>", "[snipped]"))
-"""Lines that say lines are left out there: grep's, and those people write in an excerpt they
-paste (a line of `...`, `[snip]`): in a pasted excerpt (and in text undone from pasting, where
-they are made `--`), not in a log as written."""
+"""Lines that say lines are left out there: grep's, and those people write where they cut lines
+from an excerpt or a log (a line of `...`, `[snip]`; the connector writes none: every record
+has a trailer)."""
 SIGNATURE_LINE = "-- "
 """The line before an e-mail's signature (RFC 3676: two dashes and a space): no gap mark."""
 GAP_PROBLEM = "lines left out (grep's `--`, `...`)"
@@ -203,8 +203,6 @@ def non_record(
         stats.cut_off += 1
         stats.cut_off_width = max(stats.cut_off_width, len(raw))
     problem = problem or unparsed_problem(raw)
-    if problem == GAP_PROBLEM and raw.strip() != GAP_LINE and stats.format != "paste":
-        problem = _NO_RECORD  # (a log as written: `...` is no place an excerpt leaves out)
     if problem == ROTATION_PROBLEM:
         stats.markers += 1
     elif problem == GAP_PROBLEM:
