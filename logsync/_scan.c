@@ -419,6 +419,20 @@ plain(const Py_UCS1 *s, Py_ssize_t *at, Py_ssize_t *end, const char *marks)
     }
 }
 
+/* A UPN's [*at, *end) without the marks around it (`plain`), but the stars of a name masked
+   whole (`***@contoso.com`: `decoration.plain_upn`) */
+static void
+plain_upn(const Py_UCS1 *s, Py_ssize_t *at, Py_ssize_t *end)
+{
+    const Py_ssize_t from = *at;
+    plain(s, at, end, UPN_MARKS);
+    if (*at < *end && s[*at] == '@') {
+        while (*at > from && s[*at - 1] == '*') {
+            (*at)--;
+        }
+    }
+}
+
 static int
 starts_with(const Py_UCS1 *s, Py_ssize_t at, Py_ssize_t end, const char *literal, size_t length)
 {
@@ -505,7 +519,7 @@ user_meaning(const Config *config, const Py_UCS1 *s, Py_ssize_t start, Py_ssize_
             return Py_None;
         }
         Py_ssize_t upn_end = b;
-        plain(s, &i, &upn_end, UPN_MARKS);
+        plain_upn(s, &i, &upn_end);
         PyObject *items[1] = {PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, s + i, upn_end - i)};
         kind = config->requested_kind;
         type = config->requested_type;
@@ -552,7 +566,7 @@ user_meaning(const Config *config, const Py_UCS1 *s, Py_ssize_t start, Py_ssize_
         while (reason_end < b && s[reason_end] != ' ') {
             reason_end++;
         }
-        plain(s, &g, &upn_end, UPN_MARKS);
+        plain_upn(s, &g, &upn_end);
         plain(s, &r, &reason_end, REASON_MARKS);
         PyObject *items[2] = {
             PyUnicode_FromKindAndData(PyUnicode_1BYTE_KIND, s + g, upn_end - g),

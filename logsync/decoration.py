@@ -15,8 +15,13 @@ brackets, a backslash, an ellipsis (`…`, which the native scanner never reads:
 
 
 def plain_upn(upn: str) -> str:
-    """A UPN without the marks around it (as given where nothing else is left)."""
-    return upn.strip(UPN_MARKS) or upn
+    """A UPN without the marks around it (as given where nothing else is left), but the stars
+    of a name masked whole (`***@contoso.com`: no emphasis, the name as redacted)."""
+    plain = upn.strip(UPN_MARKS)
+    if plain[:1] == "@":
+        head = upn[: len(upn) - len(upn.lstrip(UPN_MARKS))]
+        plain = "*" * (len(head) - len(head.rstrip("*"))) + plain
+    return plain or upn
 
 
 def plain_reason(reason: str) -> str:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import times
 from ..formats import remarks
+from ..masks import masked_as
 from ..safety import visible
 from ..sources import display_name
 from ..times import human_duration
@@ -134,7 +135,25 @@ def judge(opts: Common, env: Env, **extra: Any) -> Analysis:
         env.stderr.write(f"logsync: {text}\n")
     note_outdated(analysis.cloud.outdated if analysis.cloud is not None else (), opts, env)
     note_created_later(analysis, opts, env)
+    note_masked(analysis, opts, env)
     return analysis
+
+
+def note_masked(analysis: Analysis, opts: Common, env: Env) -> None:
+    """Say which masked names may be users of the input named in full elsewhere in it
+    (`masks.masked_as`): each is judged as two users, neither with its whole history."""
+    if opts.quiet:
+        return
+    for masked, names in masked_as(user.upn for user in analysis.result.users):
+        shown = [visible(name) for name in names[:3]]
+        if len(names) > 3:
+            shown.append(f"{len(names) - 3} others")
+        which = " or ".join([", ".join(shown[:-1]), shown[-1]] if len(shown) > 1 else shown)
+        env.stderr.write(
+            f"logsync: {visible(masked)} may be {which}, its name masked in some lines only: "
+            "judged as two users, neither state may hold; mask the name in every line, or in "
+            "none\n"
+        )
 
 
 def note_after_log(analysis: Analysis, opts: Common, env: Env) -> None:

@@ -112,7 +112,10 @@ def looks_like(line: str) -> bool:
     )
 
 
-_UPN_RE = deferred(r"[^\s@<>\[\]*]+@[^\s@<>\[\]*]+")
+_UPN_RE = deferred(r"(?![.#]+@)(?![^@]*(?:\.\.|##|\u2026))[^\s@<>\[\]*]+@[^\s@<>\[\]*]+")
+"""A UPN: a name and a domain, with no space, placeholder's bracket or redaction's star, nor
+a name that dots, hashes or an ellipsis mask (`...@contoso.com`, `s...t@contoso.com`,
+`#####@contoso.com`: redacted)."""
 
 
 def redacted(name: str) -> bool:
