@@ -43,6 +43,7 @@ from .stats import InputStats as InputStats
 from .stats import copied_stats as copied_stats
 from .stdin import BLOCK_SIZE as BLOCK_SIZE
 from .stdin import open_stdin
+from .tables import is_table, table_text
 from .unpacked import copied_encoding, copy_of, unpacked_size
 from .zips import zip_input, zip_logs
 
@@ -347,6 +348,7 @@ _WHOLE_TEXTS = (
     (is_quoted_printable, quoted_printable_text),
     (broken_by_tags, tag_broken_text),
     (is_raw_export, raw_text),
+    (is_table, table_text),
 )
 """Inputs read whole to be decoded, told by their first bytes, and what decodes them."""
 

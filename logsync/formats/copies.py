@@ -104,22 +104,49 @@ _BEFORE_ADDRESS = frozenset(" \t\r\n=:;,<>()[]\"'")
 """The characters an address shown with its link follows (else it begins earlier)."""
 
 
+_WRAPPED_RE = re.compile(
+    r"\[([^\s\[\]()<>|]+@[^\s\[\]()<>|]+)\]\(mailto:([^\s()<>|]+)\)"  # Markdown's
+    r"|<mailto:([^\s<>|]+)\|([^\s<>|]+)>"  # Slack's
+    r"|(?<=[\s=])<()([^\s<>@|]+@[^\s<>@|]+)>(?=[\s;,.]|$)",  # a mail's `<bob@contoso.com>`
+    re.IGNORECASE,
+)
+"""An address a chat or a ticket wrote as a link, or a mail between angle brackets:
+`[bob@contoso.com](mailto:bob@contoso.com)`, `<mailto:bob@contoso.com|bob@contoso.com>`,
+`<bob@contoso.com>`."""
+
+
 def linked(sample: str) -> bool:
     """Whether a text shows an address with its link (see `unlinked`)."""
-    return any(_address_end(sample, link) for link in _LINK_RE.finditer(sample))
+    return any(_address_end(sample, link) for link in _LINK_RE.finditer(sample)) or any(
+        _wrapped(link) for link in _WRAPPED_RE.finditer(sample)
+    )
 
 
 def unlinked(text: str) -> str:
     """`text` with each address that is shown with its link (`bob@contoso.com<mailto:bob@
-    contoso.com>`, also after a space) shown alone: only where the link is to that address
-    (case aside)."""
+    contoso.com>`, also after a space; Markdown's and Slack's links; between angle brackets)
+    shown alone: only where the link is to that address (case aside)."""
     pieces: list[str] = []
     last = 0
     for link in _LINK_RE.finditer(text):
         if _address_end(text, link):
             pieces.append(text[last : link.start()])
             last = link.end()
-    return text if not pieces else "".join(pieces) + text[last:]
+    text = text if not pieces else "".join(pieces) + text[last:]
+    if "@" in text and ("mailto:" in text or "<" in text):
+        text = _WRAPPED_RE.sub(lambda link: _wrapped(link) or link[0], text)
+    return text
+
+
+def _wrapped(link: re.Match[str]) -> str | None:
+    """The address of a link that `_WRAPPED_RE` found, where the link is to it (case aside)."""
+    if link[1]:
+        shown, target = link[1], link[2]  # (Markdown's: the address, then its link)
+    elif link[3]:
+        shown, target = link[4], link[3]  # (Slack's: the link, then the address)
+    else:
+        return link[6]
+    return shown if shown.casefold() == target.casefold() else None
 
 
 def _address_end(text: str, link: re.Match[str]) -> bool:

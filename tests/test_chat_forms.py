@@ -1,0 +1,116 @@
+"""What a ticket, a wiki or a chat makes of a log's lines and its users' addresses.
+
+A Markdown table of an excerpt (GitHub, Confluence, Jira) was refused: its `|` was read as
+e-mail quoting ("lines of a quoted excerpt run together"). An address written as a link
+(Markdown's `[bob@contoso.com](mailto:bob@contoso.com)`, Slack's `<mailto:…|…>`) or between
+angle brackets was another user's name beside the address itself (sweep)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from logsync.formats.copies import linked, unlinked
+from logsync.tables import is_table, table_text
+
+from .conftest import SAMPLES, run_installed
+
+TICKET = (SAMPLES / "pasted" / "ticket.txt").read_text(encoding="utf-8")
+DEMO_LINES = (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig").splitlines()
+EXCERPT = DEMO_LINES[2400:2700]
+
+
+def answers(path: Path, pure: str = "") -> list[tuple[str, str, str | None]]:
+    result = run_installed("report", "--all", "--format", "json", str(path), LOGSYNC_PURE=pure)
+    assert result.returncode == 0, result.stderr
+    return [(u["upn"], u["state"], u["expected_recovery"]) for u in json.loads(result.stdout)["users"]]
+
+
+def ticket_table(separator: str, cell: str = "{}") -> str:
+    rows = ["| Time | Message |", separator]
+    for line in TICKET.splitlines():
+        time, message = line[:21].strip(), line[23:]
+        rows.append(f"| {time} | {cell.format(message)} |")
+    return "\n".join(rows) + "\n"
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+@pytest.mark.parametrize(
+    ("separator", "cell", "before"),
+    [("| --- | --- |", "{}", ""), ("|:---|---:|", "{}", ""), ("|---|---|", "`{}`", "See the log:\n\n")],
+)
+def test_spec_s_excerpt_as_a_markdown_table_gives_its_answers(
+    tmp_path: Path, separator: str, cell: str, before: str, pure: str
+) -> None:
+    clean = tmp_path / "ticket.txt"
+    clean.write_text(TICKET)
+    path = tmp_path / "table.md"
+    path.write_text(before + ticket_table(separator, cell))
+    assert answers(path, pure) == answers(clean, pure) == [("scott@contoso.com", "recovered", None)]
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+def test_the_log_s_lines_as_a_one_column_table_give_its_answers(tmp_path: Path, pure: str) -> None:
+    clean = tmp_path / "clean.log"
+    clean.write_text("\n".join(EXCERPT) + "\n")
+    path = tmp_path / "table.md"
+    path.write_text("| CloudUserSync.log |\n| --- |\n" + "".join(f"| {line} |\n" for line in EXCERPT))
+    assert answers(path, pure) == answers(clean, pure)
+    assert [user[:2] for user in answers(path, pure)] == [
+        ("bob@contoso.com", "waiting"), ("heidi@contoso.com", "waiting"), ("Mallory.Admin@Contoso.com", "synced")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("head", "table"),
+    [
+        (b"| a | b |\n| --- | --- |\n| 1 | 2 |\n", True),
+        (b"text\n\n| a |\n|---|\n", True),
+        (b"a | b\n--- | ---\n", True),
+        (b"| a | b |\n| -- | -- |\n", False),  # (grep's `--` is two dashes)
+        (b"a\n---\n", False),  # (a heading's underline)
+        (b"--\n--\n", False),
+        (b"x" * 4096 + b"\n| a |\n|---|\n", False),  # (beyond the head looked at)
+    ],
+)
+def test_which_inputs_begin_with_a_markdown_table(head: bytes, table: bool) -> None:
+    assert is_table(head) is table
+
+
+def test_a_table_s_rows_are_lines_with_their_cells_apart_by_tabs() -> None:
+    text = b"Before\n| h1 | h2 |\n|---|---|\n| a \\| b | `c` |\n|  | d |\n\nAfter | x\n"
+    assert table_text([text], "t.md").decode() == "Before\na | b\tc\n\td\n\nAfter | x\n"
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+@pytest.mark.parametrize(
+    "form",
+    ["[{0}](mailto:{0})", "<mailto:{0}|{0}>", "<{0}>", "[{1}](mailto:{0})"],
+)
+def test_an_address_written_as_a_link_in_some_lines_is_the_address(tmp_path: Path, form: str, pure: str) -> None:
+    """scott's failure line with his address as a link: scott was `synced`, and the link a
+    second user `waiting`."""
+    path = tmp_path / "ticket.txt"
+    linked_form = form.format("scott@contoso.com", "Scott@Contoso.com")
+    path.write_text(TICKET.replace("Failed to add user scott@contoso.com", f"Failed to add user {linked_form}"))
+    assert answers(path, pure) == [("scott@contoso.com", "recovered", None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("= [bob@contoso.com](mailto:bob@contoso.com)", "= bob@contoso.com"),
+        ("user <mailto:bob@contoso.com|bob@contoso.com>; reason", "user bob@contoso.com; reason"),
+        ("user <bob@contoso.com>; reason", "user bob@contoso.com; reason"),
+        ("[bob@contoso.com](mailto:eve@contoso.com)", None),  # (a link to another address)
+        ("<mailto:eve@contoso.com|bob@contoso.com>", None),
+        ("= <UPN of User Account>", None),
+        ("x<bob@contoso.com>", None),  # (not after a space or `=`)
+        ("$$<SMS_CLOUD_USERSYNC><11-24-2026 07:00:04.622+480>", None),
+    ],
+)
+def test_which_links_are_an_address(text: str, read: str | None) -> None:
+    assert unlinked(text) == (read or text)
+    assert linked(text) is (read is not None)
