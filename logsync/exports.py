@@ -16,7 +16,7 @@ from .mail import whole_input
 RAW_COLUMNS = ("_raw", "rawdata")
 """The names (in any case) of the column that holds the log's line."""
 _HEADER_RE = re.compile(
-    rb'\A(?:\xef\xbb\xbf)?[^\r\n]*?(?:^|,)"?(?:'
+    rb'\A(?:\xef\xbb\xbf)?(?:[^\r\n]*?,)?"?(?:'
     + "|".join(map(re.escape, RAW_COLUMNS)).encode()
     + rb')"?(?:,|\r?\n)',
     re.IGNORECASE,

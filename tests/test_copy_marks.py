@@ -223,3 +223,22 @@ def test_which_text_after_a_request_s_upn_is_a_remark(message: str, read: str | 
     stats = InputStats("x")
     assert remarks.upn_unremarked(message, stats) == (read or message)
     assert (stats.remarked, stats.remark) == ((1, message[len(read) :].strip()) if read else (0, ""))
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+@pytest.mark.parametrize(("line", "ending"), [(47, "\n"), (2441, "\n"), (2441, "\r\n")])
+@pytest.mark.parametrize("blanks", ["  ", "\t", " \t "])
+def test_blanks_after_a_record_s_trailer_are_no_part_of_it(
+    tmp_path: Path, line: int, ending: str, blanks: str, pure: str
+) -> None:
+    """Blanks after bob's failure (line 2441, past the lines a pasted text is told by) made it a
+    line that is no record: bob `pending` and "a failed add that no failure line names" (found
+    by a mutation run); on line 47 they were taken off already."""
+    lines = demo_lines()
+    clean = answers(written(tmp_path / "clean.log", lines, ending), pure)
+    lines[line - 1] += blanks
+    path = written(tmp_path / "padded.log", lines, ending)
+    assert answers(path, pure) == clean
+    check = run_installed("check", str(path), LOGSYNC_PURE=pure)
+    assert check.stdout.decode().splitlines()[-1].startswith("FAIL: 5 users (3 waiting, 1 overdue, 1 failed)")
+    assert check.stderr.decode().count("\n") == 1  # (the log's end, nothing else)

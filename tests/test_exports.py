@@ -29,11 +29,16 @@ def exported(header: list[str], rows: list[list[str]]) -> bytes:
 
 
 @pytest.mark.parametrize("pure", ["", "1"])
-@pytest.mark.parametrize("raw_first", [False, True], ids=["splunk's columns", "_raw first"])
-def test_a_splunk_export_gives_the_answers_of_the_log(tmp_path: Path, raw_first: bool, pure: str) -> None:
+@pytest.mark.parametrize(
+    ("raw_first", "bom"), [(False, b""), (True, b""), (True, b"\xef\xbb\xbf")],
+    ids=["splunk's columns", "_raw first", "_raw first after a BOM"],
+)
+def test_a_splunk_export_gives_the_answers_of_the_log(tmp_path: Path, raw_first: bool, bom: bytes, pure: str) -> None:
+    """After a BOM (as Log Analytics writes its CSV), an export whose raw column came first was
+    "no CloudUserSync records found" (found by a mutation run)."""
     lines = DEMO.read_text(encoding="utf-8-sig").splitlines()
     if raw_first:
-        data = exported(["_raw", "_time"], [[line, "2026-11-25T12:50:04.742-08:00"] for line in lines])
+        data = bom + exported(["_raw", "_time"], [[line, "2026-11-25T12:50:04.742-08:00"] for line in lines])
     else:
         rows = [["2026-11-25T12:50:04.742-08:00", "SCCM01", SOURCE, "sccm:log", line] for line in reversed(lines)]
         data = exported(["_time", "host", "source", "sourcetype", "_raw"], rows)
@@ -54,6 +59,9 @@ def test_a_splunk_export_gives_the_answers_of_the_log(tmp_path: Path, raw_first:
         (b"_time,host,source,sourcetype,_raw\r\n2026-11-25", True),
         (b'\xef\xbb\xbf"TimeGenerated [UTC]",Computer,RawData\n', True),
         (b"_raw,_time\n", True),
+        (b'\xef\xbb\xbf"RawData","TimeGenerated [UTC]"\r\n', True),
+        (b"\xef\xbb\xbf_raw,_time\r\n", True),
+        (b"\xef\xbb\xbfx_raw,_time\r\n", False),
         (b"_RAW\n", True),
         (b"TimeGenerated,Computer,RawDataX\n", False),
         (b"Message,Component,Date/Time,Thread\n", False),  # (CMTrace's rows saved: `sheets`)

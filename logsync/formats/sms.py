@@ -372,9 +372,15 @@ def _candidates(
         yield _record(match, first_line + index, ctx)
 
 
+_PADDED_RE = re.compile(r"(?<=>)[ \t]+(?=\n)")
+"""Spaces or tabs after a line's last `>` (a record's trailer), before its break."""
+
+
 def parse_text(text: str, first_line: int, ctx: ParseContext) -> Iterator[Item]:
     """Every record and non-record line of a chunk (text between a leading and a final `\\n`)."""
     stats = ctx.stats
+    if " \n" in text or "\t\n" in text:  # (blanks after a trailer: an editor's, a copy's)
+        text = _PADDED_RE.sub("", text)
     text = remarks.records_unquoted(text, looks_like)  # (saved as CSV: see there)
     text = remarks.records_unremarked(text, stats, looks_like)  # (`<-- this one`: see there)
     text = remarks.records_unmarked(text, stats, looks_like)  # (`--> Failed …`: see there)
