@@ -77,11 +77,20 @@ component, the date and time and the thread (`5616 (0x15F0)`) at its end tell th
 per run of spaces, in linear time.)"""
 
 
+_THREAD_RE = deferred(r"\s*\d+\s?\(0x[0-9A-Fa-f]+\)\s*")
+"""A copied row's thread column (`5616 (0x15F0)`)."""
+
+
 def copied_row(line: str) -> tuple[str, str, str, str] | None:
     """A copied row's message, component, date and time, and thread; None for another line."""
     parts = line.split("\t")
     if len(parts) >= 4 and STAMP_RE.match(parts[-2]):
         return "\t".join(parts[:-3]), parts[-3].strip(), parts[-2], parts[-1].strip()
+    for extra in (1, 2):  # (columns after the thread: OneTrace's Source and Type)
+        end = len(parts) - extra
+        if end >= 4 and _THREAD_RE.fullmatch(parts[end - 1]) and STAMP_RE.match(parts[end - 2]):
+            message = "\t".join(parts[: end - 3])
+            return message, parts[end - 3].strip(), parts[end - 2], parts[end - 1].strip()
     if "(0x" not in line:  # (a quick no for every other line)
         return None
     spaced = _SPACED_ROW_RE.match(line)
