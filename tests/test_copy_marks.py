@@ -209,6 +209,8 @@ def test_a_remark_after_a_pasted_request_s_upn_is_read_without_it(
          "NotifyAccountAddition - SCCM user to add = scott@contoso.com"),
         ("NotifyAccountAddition  -  SCCM user to add=scott@contoso.com\tx",
          "NotifyAccountAddition  -  SCCM user to add=scott@contoso.com"),
+        ("NotifyAccountAddition \u2013 SCCM user to add = scott@contoso.com (edited)",
+         "NotifyAccountAddition \u2013 SCCM user to add = scott@contoso.com"),
         ("NotifyAccountAddition - SCCM user to add = scott@contoso.com", None),
         ("NotifyAccountAddition - SCCM user to add = scott@contoso.com  ", None),
         ("NotifyAccountAddition - SCCM user to add = John Smith", None),

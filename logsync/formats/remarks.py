@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from ..patterns import words
 from ..sources import InputStats
 
 AFTER_RE = re.compile(r"\)>[ \t]+(?!\$\$<)(\S.*)")
@@ -84,7 +85,8 @@ def upn_unremarked(message: str, stats: InputStats) -> str:
 
 
 _UPN_REMARK_RE = re.compile(
-    r"([ \t]*NotifyAccountAddition +- +SCCM +user +to +add *= *[^\s@]+@[^\s@]+)[ \t]+(\S.*)"
+    r"([ \t]*" + words("NotifyAccountAddition - SCCM user to add") + r" *= *[^\s@]+@[^\s@]+)"
+    r"[ \t]+(\S.*)"
 )
 
 
