@@ -11,10 +11,12 @@ from collections.abc import Iterable
 
 from .mail import whole_input
 
-_SEPARATOR = r"[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*"
-"""The row under a table's header: a run of dashes (maybe `:` aligned) for each column."""
+_DASHES = r":?-{3,}:?[ \t]*"
+_SEPARATOR = r"[ \t]*(?:\|[ \t]*)?" + _DASHES + r"(?:\|[ \t]*" + _DASHES + r")*(?:\|[ \t]*)?"
+"""The row under a table's header: a run of dashes (maybe `:` aligned) for each column. (No
+two runs of blanks meet: a long line is matched in linear time.)"""
 _HEAD_RE = re.compile(
-    rb"^[^\r\n]*\|[^\r\n]*\r?\n(" + _SEPARATOR.encode() + rb")\r?$", re.MULTILINE
+    rb"^[^\r\n|]*\|[^\r\n]*\r?\n(" + _SEPARATOR.encode() + rb")\r?$", re.MULTILINE
 )
 _SEPARATOR_RE = re.compile(_SEPARATOR)
 _CELL_RE = re.compile(r"(?<!\\)\|")
