@@ -108,6 +108,7 @@ def test_an_address_written_as_a_link_in_some_lines_is_the_address(tmp_path: Pat
         ("<mailto:eve@contoso.com|bob@contoso.com>", None),
         ("= <UPN of User Account>", None),
         ("x<bob@contoso.com>", None),  # (not after a space or `=`)
+        ("= bob@contoso.com  <mailto:bob@contoso.com>", None),  # (a link after two spaces)
         ("$$<SMS_CLOUD_USERSYNC><11-24-2026 07:00:04.622+480>", None),
     ],
 )

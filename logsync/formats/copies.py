@@ -107,7 +107,7 @@ _BEFORE_ADDRESS = frozenset(" \t\r\n=:;,<>()[]\"'")
 _WRAPPED_RE = re.compile(
     r"\[([^\s\[\]()<>|]+@[^\s\[\]()<>|]+)\]\(mailto:([^\s()<>|]+)\)"  # Markdown's
     r"|<mailto:([^\s<>|]+)\|([^\s<>|]+)>"  # Slack's
-    r"|(?<=[\s=])<()([^\s<>@|]+@[^\s<>@|]+)>(?=[\s;,.]|$)",  # a mail's `<bob@contoso.com>`
+    r"|(?<=[\s=])<()([^\s<>@|:]+@[^\s<>@|]+)>(?=[\s;,.]|$)",  # a mail's `<bob@contoso.com>`
     re.IGNORECASE,
 )
 """An address a chat or a ticket wrote as a link, or a mail between angle brackets:
