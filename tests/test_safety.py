@@ -223,17 +223,18 @@ def test_crash_debris_is_unparsed_and_the_rest_still_analysed(tmp_path: Path) ->
     path.write_bytes(b"\r\n".join(debris))
     document = json.loads(run("report", "--all", "--format", "json", str(path)).stdout)
     (source,) = document["inputs"]
-    assert (source["lines"], source["records"], source["unparsed"]) == (1738, 1735, 3)
-    assert [u["state"] for u in document["users"]] == ["recovered"]
+    assert (source["lines"], source["records"], source["unparsed"]) == (1738, 1736, 2)
+    # the last line, cut in its trailer as the crash cut it, is read at the time of the record
+    # before it (`formats.cutshort.cut_short`): x failed, though when exactly is not known
+    assert [(u["upn"], u["state"], u["first_failure"]) for u in document["users"]] == [
+        ("x@contoso.com", "waiting", "2014-09-15T10:24:12.425-04:00"),
+        ("scott@contoso.com", "recovered", "2014-09-14T10:23:54-04:00"),
+    ]
     problems = [
         (e["line"], e["problem"])
         for e in map(json.loads, run("events", "-k", "unparsed", str(path)).stdout.splitlines())
     ]
-    assert problems == [
-        (21, "NUL padding"),
-        (22, "not a log record"),
-        (1738, "damaged SMS trace record"),
-    ]
+    assert problems == [(21, "NUL padding"), (22, "not a log record")]
 
 
 def _cut_before_the_next(cut: int, nul: int) -> bytes:

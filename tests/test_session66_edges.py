@@ -385,12 +385,14 @@ def test_two_sms_trace_lines_cut_off_are_enough_to_tell(tmp_path: Path) -> None:
 
 def test_one_sms_trace_line_as_wide_as_the_widest_is_not_enough_to_tell(tmp_path: Path) -> None:
     """Eight lines cut at 150 columns: one lost its end (two or more tell a cut): the input is
-    read, that line no record."""
+    read, that line (a cycle's totals, cut in its trailer) at the time of the record before it
+    (`formats.cutshort`), so heidi, held back by them, is waiting."""
     path, result = cut_check(tmp_path, demo_lines()[2432:2440], 150)
     assert result.exit_code == 1
-    assert result.stdout.splitlines()[-1] == "FAIL: 2 users (2 pending that may be stuck), limit 0 as of 2026-11-25T09:10:08.325-08:00"
+    assert result.stdout.splitlines()[-1] == "FAIL: 2 users (1 waiting, 1 pending that may be stuck), limit 0 as of 2026-11-25T09:10:08.325-08:00"
     assert result.stderr.splitlines()[0] == (
-        f"logsync: {path}: 1 line is no record and not judged (logsync events --kind unparsed lists them)"
+        f"logsync: {path}: line 2 is a record cut short in its trailer (the log copied while it was "
+        "written?): read at the time of the record before it"
     )
 
 

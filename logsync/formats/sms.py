@@ -20,6 +20,9 @@ from ..sources import InputStats
 from ..times import FIRST_YEAR, LAST_YEAR, bias_zone
 from . import remarks
 from .common import ParseContext, framed, in_order, non_record
+from .cutshort import CUT_TRAILER_RE, PARTIAL_TRAILER_RE, after_padding, cut_short
+from .cutshort import GLUED_PROBLEM as GLUED_PROBLEM
+from .cutshort import is_glued as is_glued
 
 _DATE = r"(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])-\d{4}"
 _CLOCK = r"(?:[01]?\d|2[0-3]):[0-5]\d"
@@ -109,52 +112,18 @@ def split_records(text: str) -> tuple[list[tuple[str, ...]], int] | None:
     return found, blank
 
 
-GLUED_PROBLEM = "cut short, the next record written after it on its line"
-"""The `unparsed` problem of a record cut short (a crash's: its end lost, NUL padding after it,
-or its line break lost), with the next record written after it on the same line (a record
-whole before it, but for its line break, is one too: which of its fields is whole, and where
-the next begins, only the trailer says)."""
-_PARTIAL_TRAILER_RE = re.compile(
-    r"\$\$<[A-Z0-9_]*(?:><[0-9-]*(?: [0-9:.]*(?:[+-][0-9]*)?)?"
-    r"(?:><t?h?r?e?a?d?=?[0-9]*(?: ?\(?(?:0x)?[0-9A-Fa-f]*\)?)?>?)?)?"
-)
-"""A trailer cut short: its start, as much of its fields as the record kept."""
-
-
-def is_glued(message: str) -> bool:
-    """Whether a record's message holds a record cut short before it (see `glued`): a trailer's
-    start (with a component's first character), or NUL and then text."""
-    if "$$<" in message and _CUT_TRAILER_RE.search(message):
-        return True
-    return _after_padding(message) is not None
-
-
-def _after_padding(message: str) -> int | None:
-    """Where the text after a message's last NUL begins, where text follows it (the next record
-    written after NUL padding); else None."""
-    if "\0" not in message:
-        return None
-    start = message.rindex("\0") + 1
-    return start if message[start:].strip(" \t") else None
-
-
-_CUT_TRAILER_RE = re.compile(r"\$\$<[A-Z0-9_]")
-"""A trailer's start in a message: `$$<` and a component's first character (`$$<text>` in a
-message is none)."""
-
-
 def glued(match: re.Match[str]) -> tuple[str, re.Match[str]]:
     """Of a record line whose message holds a trailer's start or NUL (`_RECORD_RE`'s match):
     the record cut short before the next (up to the NUL padding after it, else the end of its
     trailer's start), and the match of the next record alone."""
     message = match.group(1)
-    start = _after_padding(message)
+    start = after_padding(message)
     if start is not None:
         cut = message[: message.index("\0")]
     else:
-        *_, last = _CUT_TRAILER_RE.finditer(message)
+        *_, last = CUT_TRAILER_RE.finditer(message)
         inner = last.start()
-        partial = _PARTIAL_TRAILER_RE.match(message, inner)
+        partial = PARTIAL_TRAILER_RE.match(message, inner)
         start = partial.end() if partial else inner + 3
         if message[start - 1 : start].isupper() and message[start : start + 1].islower():
             start -= 1  # (a component's name cut short: `SMS_CLOUD_U` + `NotifyAccount…`)
@@ -394,7 +363,10 @@ def parse_text(text: str, first_line: int, ctx: ParseContext) -> Iterator[Item]:
         if start != prev_end:
             gaps = stats.gaps
             for offset, raw in enumerate(text[prev_end + 1 : start].split("\n")):
-                yield from non_record(raw, first_line + index + offset, stats)
+                line = first_line + index + offset
+                short = cut_short(raw, line, last, stats)
+                records += short is not None
+                yield from (short,) if short else non_record(raw, line, stats)
             index += text.count("\n", prev_end, start)
             if stats.gaps and not gaps:  # (the input's first gap: grep's `--`)
                 stats.gap_start = last.time if last is not None else stats.last_time
@@ -421,7 +393,10 @@ def parse_text(text: str, first_line: int, ctx: ParseContext) -> Iterator[Item]:
     if end > prev_end:
         gaps = stats.gaps
         for offset, raw in enumerate(text[prev_end + 1 : end].split("\n")):
-            yield from non_record(raw, first_line + index + offset, stats)
+            line = first_line + index + offset
+            short = cut_short(raw, line, last, stats)
+            records += short is not None
+            yield from (short,) if short else non_record(raw, line, stats)
         if stats.gaps and not gaps:
             stats.gap_start = last.time if last is not None else stats.last_time
     stats.records += records

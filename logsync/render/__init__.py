@@ -115,10 +115,18 @@ RETRY_UNSEEN_TEXT = (
 )
 
 
+RETRY_AWAITED_TEXT = (
+    "outcome unknown: retried after its failure in a cycle whose totals the input does not hold "
+    "yet: it may be held back still"
+)
+
+
 def unknown_outcome_text(user: UserState) -> str | None:
     """Why the outcome of a pending user that may be stuck is unknown, or None."""
     if user.undetermined:
         return UNDETERMINED_TEXT
+    if user.retry_awaited:
+        return RETRY_AWAITED_TEXT
     return RETRY_UNSEEN_TEXT if user.outcome_unknown else None
 
 

@@ -247,15 +247,18 @@ class UserState(NamedTuple):
         return self.state in STUCK_STATES
 
     @property
-    def undetermined(self) -> bool:
-        """Pending with counts that cannot say whether it is held back: it may be stuck."""
+    def undetermined(self) -> bool:  # (counts that cannot say whether it is held back)
         return self.pending_reason == UNDETERMINED
 
     @property
     def outcome_unknown(self) -> bool:
-        """Pending where the input cannot say whether it is stuck (undetermined, or its retry
-        not in the input): a gate counts it as waiting (see `unknown_as`)."""
-        return self.pending_reason in (UNDETERMINED, RETRY_UNSEEN)
+        """Pending where the input cannot say whether it is stuck (undetermined, its retry not
+        in the input, or `retry_awaited`): a gate counts it as waiting (see `unknown_as`)."""
+        return self.pending_reason in (UNDETERMINED, RETRY_UNSEEN) or self.retry_awaited
+
+    @property
+    def retry_awaited(self) -> bool:  # (retried after a failure, its totals to come: stuck?)
+        return self.pending_reason == AWAITING_TOTALS and self.failures > 0
 
     @property
     def unknown_as(self) -> tuple[str, ...]:
@@ -265,7 +268,7 @@ class UserState(NamedTuple):
         be overdue."""
         if self.pending_reason == RETRY_UNSEEN:
             return ("waiting", "overdue")
-        if self.pending_reason == UNDETERMINED:
+        if self.pending_reason == UNDETERMINED or self.retry_awaited:
             return ("waiting", "overdue") if self.no_times else ("waiting",)
         return ("overdue",) if self.state == "waiting" and self.no_times else ()
 
