@@ -26,6 +26,7 @@ import codecs
 import csv
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta, timezone, tzinfo
 from types import MappingProxyType
@@ -206,7 +207,8 @@ def read_cloud_users(path: str, as_of: datetime | None = None) -> CloudUsers:
         upns, bad = _json(path, text, created)
         form = "json"
     else:
-        if first.startswith("#"):  # Windows PowerShell 5.1's `#TYPE Microsoft.Graph...` line
+        if first.startswith("#") or _SEP_RE.fullmatch(first):  # (PowerShell 5.1's `#TYPE
+            # Microsoft.Graph...` line; Excel's `sep=;`, which names the separator)
             start = next((i for i in range(start + 1, len(lines)) if lines[i].strip()), None)
             if start is None:
                 raise InputError(path, "an empty export of Azure AD users")
@@ -256,8 +258,13 @@ def _decode(data: bytes) -> str:
 
 
 def _delimiter(header: str) -> str:
-    """`,`, or `;` for an `Export-Csv -UseCulture` of a locale whose list separator it is."""
-    return ";" if header.count(";") > header.count(",") else ","
+    """`,`, or `;` for an `Export-Csv -UseCulture` of a locale whose list separator it is, or a
+    tab (Excel's "Unicode Text", a TSV): the one the header holds most of."""
+    return max((",", ";", "\t"), key=header.count)
+
+
+_SEP_RE = re.compile(r"\s*sep=.\s*", re.IGNORECASE)
+"""The line Excel writes before a CSV's header to name its separator."""
 
 
 def _cells(line: str, delimiter: str) -> list[str]:
