@@ -64,12 +64,9 @@ class SyncSummary(NamedTuple):
 
 class StatusMessage(NamedTuple):
     id: int
-    sev: str
-    """The STATMSG severity letter: I, W or E."""
-    status_component: str
-    """The COMP="..." the status message is about."""
-    thread_id: int | None
-    """The TID=... of the thread that raised it."""
+    sev: str  # (the STATMSG severity letter: I, W or E)
+    status_component: str  # (the COMP="..." the status message is about)
+    thread_id: int | None  # (the TID=... of the thread that raised it)
 
 
 class UnparsedLine(NamedTuple):
@@ -239,9 +236,7 @@ _STATMSG_TID_RE = deferred(r"\bTID=(\d{1,10})\b")
 CONNECTOR = "SMS_CLOUD_USERSYNC"
 """The component of the Windows Intune Connector."""
 
-STATMSG_STARTED = 500
-STATMSG_STOPPING = 501
-"""ConfigMgr status message IDs: a component started, is stopping."""
+STATMSG_STARTED, STATMSG_STOPPING = 500, 501  # (status message IDs: started, stopping)
 
 
 CAUSE_KINDS = frozenset({"certificate_failed", "no_intune_subscription"})
@@ -249,8 +244,7 @@ CAUSE_KINDS = frozenset({"certificate_failed", "no_intune_subscription"})
 
 
 def about_connector(kind: str, text: str) -> bool:
-    """Whether a record of a sibling log (CertMgr.log, smsexec.log, ...) is about the connector:
-    a cause of its problems, or a record that names it (its start, its status messages)."""
+    """Whether a sibling log's record is about the connector: a cause of trouble, or names it."""
     return kind in CAUSE_KINDS or CONNECTOR in text
 
 
@@ -337,10 +331,16 @@ def _literal_start(source: str) -> str:
 
 
 def decode_text(message: str) -> str:
-    """`~~` (CRLF) and `~` stand for line breaks; leading and trailing ones are separators."""
+    """`~~` (CRLF) and `~` stand for line breaks; leading and trailing ones are separators; one
+    inside an address is its own (`xavier~ops@fabrikam.com`: a UPN may hold it)."""
     if "~" in message:
-        message = message.replace("~~", "\n").replace("~", "\n").strip("\n")
+        if "@" in message:  # (an address's `~` kept apart as a noncharacter)
+            message = _TILDED_RE.sub(lambda found: found[0].replace("~", "\ufdd1"), message)
+        message = message.replace("~~", "\n").replace("~", "\n").strip("\n").replace("\ufdd1", "~")
     return message
+
+
+_TILDED_RE = deferred(r"(?<![^\s=])[\w.'!#^-]+(?:~[\w.'!#^-]+)+@[^\s~@;]+")
 
 
 def classify(text: str) -> tuple[str, Any]:
