@@ -102,6 +102,7 @@ def test_an_address_written_as_a_link_in_some_lines_is_the_address(tmp_path: Pat
     ("text", "read"),
     [
         ("= [bob@contoso.com](mailto:bob@contoso.com)", "= bob@contoso.com"),
+        ("= [bob@contoso.com](MAILTO:Bob@Contoso.com)", "= bob@contoso.com"),  # (found by a mutation run)
         ("user <mailto:bob@contoso.com|bob@contoso.com>; reason", "user bob@contoso.com; reason"),
         ("user <bob@contoso.com>; reason", "user bob@contoso.com; reason"),
         ("[bob@contoso.com](mailto:eve@contoso.com)", None),  # (a link to another address)

@@ -234,7 +234,9 @@ def test_a_log_cut_mid_record_and_one_with_cr_line_ends_merge_in_either_order(
     for order in ([cut, old_mac], [old_mac, cut]):
         analysis = analyze([str(path) for path in order])
         stats = {Path(s.path).name: (s.lines, s.records, s.unparsed) for s in analysis.inputs}
-        assert stats == {"copied.log": (14, 13, 1), "cr.log": (10, 10, 0)}
+        # (its last record, cut in its trailer, is read at the time of the one before it:
+        # `formats.cutshort.cut_short`)
+        assert stats == {"copied.log": (14, 14, 0), "cr.log": (10, 10, 0)}
         assert [(u.upn, u.state, iso(u.last_failure)) for u in analysis.users] == [
             ("scott@contoso.com", "overdue", "2014-09-14T10:23:54-04:00")
         ]

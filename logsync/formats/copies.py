@@ -133,7 +133,7 @@ def unlinked(text: str) -> str:
             pieces.append(text[last : link.start()])
             last = link.end()
     text = text if not pieces else "".join(pieces) + text[last:]
-    if "@" in text and ("mailto:" in text or "<" in text):
+    if "@" in text and ("<" in text or "mailto:" in text.lower()):
         text = _WRAPPED_RE.sub(lambda link: _wrapped(link) or link[0], text)
     return text
 
