@@ -263,7 +263,7 @@ def _delimiter(header: str) -> str:
     return max((",", ";", "\t"), key=header.count)
 
 
-_SEP_RE = re.compile(r"\s*sep=.\s*", re.IGNORECASE)
+_SEP_RE = deferred(r"\s*sep=.\s*", re.IGNORECASE)
 """The line Excel writes before a CSV's header to name its separator."""
 
 

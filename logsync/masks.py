@@ -9,8 +9,9 @@ import re
 from collections.abc import Iterable
 
 from .formats.paste import redacted
+from .patterns import deferred
 
-_MASK_RE = re.compile(r"\*+|#+|\.{2,}|\u2026+")
+_MASK_RE = deferred(r"\*+|#+|\.{2,}|\u2026+")
 """What masks letters of a name: stars, hashes, dots (two or more), an ellipsis."""
 
 

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 
 from .mail import whole_input
+from .patterns import deferred
 
 _DASHES = r":?-{3,}:?[ \t]*"
 _SEPARATOR = r"[ \t]*(?:\|[ \t]*)?" + _DASHES + r"(?:\|[ \t]*" + _DASHES + r")*(?:\|[ \t]*)?"
@@ -18,8 +19,8 @@ two runs of blanks meet: a long line is matched in linear time.)"""
 _HEAD_RE = re.compile(
     rb"^[^\r\n|]*\|[^\r\n]*\r?\n(" + _SEPARATOR.encode() + rb")\r?$", re.MULTILINE
 )
-_SEPARATOR_RE = re.compile(_SEPARATOR)
-_CELL_RE = re.compile(r"(?<!\\)\|")
+_SEPARATOR_RE = deferred(_SEPARATOR)
+_CELL_RE = deferred(r"(?<!\\)\|")
 HEAD = 1 << 12
 """Bytes of an input's start where a table's header is looked for."""
 
@@ -28,7 +29,10 @@ def is_table(head: bytes) -> bool:
     """Whether an input begins with a Markdown table (in its first `HEAD` bytes, text before
     it aside): a row of cells, then the row of dashes under it, with a `|` (between columns, or
     around a single one)."""
-    found = _HEAD_RE.search(head[:HEAD])
+    head = head[:HEAD]
+    if b"---" not in head or b"|" not in head:  # (most inputs: quick, and nothing compiled)
+        return False
+    found = _HEAD_RE.search(head)
     return found is not None and b"|" in found[1]
 
 

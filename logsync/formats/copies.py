@@ -107,7 +107,7 @@ _BEFORE_ADDRESS = frozenset(" \t\r\n=:;,<>()[]\"'")
 _WRAPPED_RE = re.compile(
     r"\[([^\s\[\]()<>|]+@[^\s\[\]()<>|]+)\]\(mailto:([^\s()<>|]+)\)"  # Markdown's
     r"|<mailto:([^\s<>|]+)\|([^\s<>|]+)>"  # Slack's
-    r"|(?<=[\s=])<()([^\s<>@|:]+@[^\s<>@|]+)>(?=[\s;,.]|$)",  # a mail's `<bob@contoso.com>`
+    r"|<()([^\s<>@|:]+@[^\s<>@|]+)>(?=[\s;,.]|$)",  # a mail's `<bob@contoso.com>`
     re.IGNORECASE,
 )
 """An address a chat or a ticket wrote as a link, or a mail between angle brackets:
@@ -144,8 +144,9 @@ def _wrapped(link: re.Match[str]) -> str | None:
         shown, target = link[1], link[2]  # (Markdown's: the address, then its link)
     elif link[3]:
         shown, target = link[4], link[3]  # (Slack's: the link, then the address)
-    else:
-        return link[6]
+    else:  # (after a space or `=`: `x<bob@contoso.com>` is no mail's)
+        before = link.string[link.start() - 1 : link.start()]
+        return link[6] if before in (" ", "\t", "\n", "=") else None
     return shown if shown.casefold() == target.casefold() else None
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from ..patterns import deferred
 from ..records import Record
 from ..sources import InputStats
 
@@ -76,7 +77,7 @@ def cut_short(raw: str, line: int, before: Record | None, stats: InputStats) -> 
     return Record(line, time, before.component, before.thread, None, message)
 
 
-_WHOLE_TRAILER_RE = re.compile(r"><thread=[0-9]+(?: ?\((?:0x)?[0-9A-Fa-f]+\))?>$")
+_WHOLE_TRAILER_RE = deferred(r"><thread=[0-9]+(?: ?\((?:0x)?[0-9A-Fa-f]+\))?>$")
 CUT_SHORT_NOTE = (
     "is a record cut short in its trailer (the log copied while it was written?): read at "
     "the time of the record before it"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ..patterns import words
+from ..patterns import deferred, words
 from ..sources import InputStats
 
 AFTER_RE = re.compile(r"\)>[ \t]+(?!\$\$<)(\S.*)")
@@ -84,7 +84,7 @@ def upn_unremarked(message: str, stats: InputStats) -> str:
     return found[1]
 
 
-_UPN_REMARK_RE = re.compile(
+_UPN_REMARK_RE = deferred(
     r"([ \t]*" + words("NotifyAccountAddition - SCCM user to add") + r" *= *[^\s@]+@[^\s@]+)"
     r"[ \t]+(\S.*)"
 )
@@ -106,9 +106,10 @@ def unmarked(
     return (found[1] if indent else "") + line[found.end() :]
 
 
-_MARK_RE = re.compile(
+_MARK_RE_SOURCE = (
     r"([ \t]*)(-{1,3}>|={1,3}>|[\u2192\u21d2\u25ba\u25b6\u279c\u27a1])[ \t]+(?=[^\s$]|\$(?!\$<))"
 )
+_MARK_RE = deferred(_MARK_RE_SOURCE)
 MARKS = ("->", "=>", "\u2192", "\u21d2", "\u25ba", "\u25b6", "\u279c", "\u27a1")
 """What a text holds where a line of it may begin with a mark (`_MARK_RE`)."""
 
@@ -120,7 +121,7 @@ def marked_lines(text: str) -> bool:
     return any(mark in text for mark in MARKS) and _MARKED_LINE_RE.search(text) is not None
 
 
-_MARKED_LINE_RE = re.compile(r"\n" + _MARK_RE.pattern)
+_MARKED_LINE_RE = deferred(r"\n" + _MARK_RE_SOURCE)
 
 
 def records_unmarked(text: str, stats: InputStats, record: Callable[[str], bool]) -> str:

@@ -15,6 +15,7 @@ from datetime import datetime
 from functools import lru_cache
 from operator import itemgetter
 
+from ..patterns import deferred
 from ..records import Item, Record, Unparsed
 from ..sources import InputStats
 from ..times import FIRST_YEAR, LAST_YEAR, bias_zone
@@ -341,7 +342,7 @@ def _candidates(
         yield _record(match, first_line + index, ctx)
 
 
-_PADDED_RE = re.compile(r"(?<=>)[ \t]+(?=\n)")
+_PADDED_RE = deferred(r"(?<=>)[ \t]+(?=\n)")
 """Spaces or tabs after a line's last `>` (a record's trailer), before its break."""
 
 
