@@ -210,18 +210,18 @@ def main() -> None:
     before it wrote (findings or not), never with a code the pipe made up.
     """
     signal.signal(signal.SIGINT, _on_interrupt)
-    signal.signal(signal.SIGTERM, _on_terminate)
-    if hasattr(signal, "SIGHUP"):  # (POSIX: the terminal closed)
-        signal.signal(signal.SIGHUP, _on_terminate)
-    # Millions of short-lived event tuples: collect cycles less eagerly (about 6 % faster).
-    gc.set_threshold(100_000, 50, 50)
-    if native is not None:  # blocks of a large log reuse the memory freed by the one before
-        native.keep_freed_memory()
-    # notes and errors never change the outcome: a closed or full stderr loses them, not the code
-    sys.stderr = _Notes(sys.stderr)
-    if sys.stdout is None:  # started with its standard output closed (`>&-`)
-        _fail("cannot write the output: standard output is closed")
     try:  # (from here on, Ctrl-C ends quietly with 130: the commands' modules load too)
+        signal.signal(signal.SIGTERM, _on_terminate)
+        if hasattr(signal, "SIGHUP"):  # (POSIX: the terminal closed)
+            signal.signal(signal.SIGHUP, _on_terminate)
+        # Millions of short-lived event tuples: collect cycles less eagerly (about 6 % faster).
+        gc.set_threshold(100_000, 50, 50)
+        if native is not None:  # blocks of a large log reuse the memory freed by the one before
+            native.keep_freed_memory()
+        # notes and errors never change the outcome: a closed or full stderr loses them
+        sys.stderr = _Notes(sys.stderr)
+        if sys.stdout is None:  # started with its standard output closed (`>&-`)
+            _fail("cannot write the output: standard output is closed")
         from .commands import COMMANDS, load
 
         given = sys.argv[1:]
