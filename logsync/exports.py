@@ -11,7 +11,7 @@ import io
 import re
 from collections.abc import Iterable
 
-from .mail import whole_input
+from .mail import whole_text
 
 RAW_COLUMNS = ("_raw", "rawdata")
 """The names (in any case) of the column that holds the log's line."""
@@ -31,11 +31,7 @@ def is_raw_export(head: bytes) -> bool:
 
 def raw_text(blocks: Iterable[bytes], shown: str) -> bytes:
     """The log's lines of such an export (see `is_raw_export`), as UTF-8, a row a line."""
-    whole = whole_input(blocks, shown, "CSV export larger than {} MB")
-    try:
-        text = whole.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = whole.decode("cp1252", "replace")
+    text = whole_text(blocks, shown, "CSV export larger than {} MB")
     rows = csv.reader(io.StringIO(text, newline=""))
     header = [name.strip().lower() for name in next(rows, [])]
     column = next(i for i, name in enumerate(header) if name in RAW_COLUMNS)

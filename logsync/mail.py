@@ -156,3 +156,13 @@ def whole_input(blocks: Iterable[bytes], shown: str, too_large: str) -> bytes:
         parts.append(block)
     return b"".join(parts)
 
+
+def whole_text(blocks: Iterable[bytes], shown: str, too_large: str) -> str:
+    """`whole_input` as text: UTF-8 (its BOM aside), else cp1252, where UTF-8 fails (a text
+    decoded whole: `exports`, `tables`)."""
+    whole = whole_input(blocks, shown, too_large)
+    try:
+        return whole.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return whole.decode("cp1252", "replace")
+

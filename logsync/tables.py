@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .mail import whole_input
+from .mail import whole_text
 from .patterns import deferred
 
 _DASHES = r":?-{3,}:?[ \t]*"
@@ -40,12 +40,7 @@ def table_text(blocks: Iterable[bytes], shown: str) -> bytes:
     """The lines of such an input (see `is_table`), as UTF-8: a table's rows with their cells
     apart by tabs (without the pipes around them, `\\|` as `|`, a cell's code marks off), its
     header and dashes left out; the text around it as it is."""
-    whole = whole_input(blocks, shown, "Markdown table larger than {} MB")
-    try:
-        text = whole.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = whole.decode("cp1252", "replace")
-    lines = text.splitlines()
+    lines = whole_text(blocks, shown, "Markdown table larger than {} MB").splitlines()
     out: list[str] = []
     inside = False
     for line in lines:
