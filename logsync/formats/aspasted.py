@@ -258,8 +258,10 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         if not wide and whole_by == MESSAGES and lengths[-1] > MIN_WIDTH:
             wide, usual = True, lengths[-1]  # (a few wrapped lines: the widest piece's width)
         run_together = whole_by == TRACE and wholes.run_together(lines)
-        if wide and not run_together and "" in _unwrapped(
-            iter(lines), usual, whole_by, cut, entities, names=False
+        as_given = not (quoted or numbered or entities or nbsp or line_prefix)
+        if wide and not run_together and (
+            "" in _unwrapped(iter(lines), usual, whole_by, cut, entities, names=False)
+            or (as_given and joins.split_apart(sample, whole_by, cut))
         ):
             width = usual
         if whole_by == MESSAGES and (usual >= narrowest or width is None):  # (records cut
@@ -375,7 +377,19 @@ def _unwrapped(
         items[1:1], held = [""] * held, 0
         return items
 
+    between: list[str] = []  # blank lines or a chat's header after `pending` (see `joins.across`)
     for line in lines:
+        if pending and not held and len(between) < joins.MOST_BETWEEN and joins.between(line):
+            between.append(line)
+            continue
+        if between:
+            whole = joins.across(pending, line, whole_by, cut)
+            if whole is not None:
+                yield from [whole, *[""] * (len(pending) - 1), *between, ""]
+                pending, between = [], []
+                continue
+            yield from [*flushed(pending), *between]
+            pending, between = [], []
         # (a short text: too few cuts to tell that it was cut; a name broken at its hyphen by a
         # wrapper that breaks there, at any width)
         alone = pending[0] if len(pending) == 1 else ""
@@ -429,4 +443,4 @@ def _unwrapped(
                 yield line
         else:
             pending = [line]
-    yield from flushed(pending)
+    yield from [*flushed(pending), *between]

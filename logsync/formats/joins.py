@@ -127,6 +127,58 @@ def join(pieces: list[str], whole_by: str, cut: bool = False) -> str | None:
     return next((line for line in found if wholes.known(line)), found[0] if found else None)
 
 
+MOST_BETWEEN = 3
+"""Lines a record's pieces may be apart by (see `across`): blank lines, or a chat's header."""
+_CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\.?)?"
+_SENDER = r"[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}"
+_CHAT_HEADER_RE = deferred(
+    rf"\s*(?:{_SENDER},?\s+\[?(?:(?:Yesterday|Today|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?),?\s+)?"
+    rf"{_CLOCK}\]?|\[(?:[\w/.,-]+\s+)?{_CLOCK}\]\s*{_SENDER}:?)\s*"
+)
+"""What a chat puts above each message it shows: its sender and time (`Jane Doe 10:42 AM`,
+`Jane Doe, Yesterday 10:42`, `[10:42 AM] Jane Doe`, `[9/16/2014 10:42 AM] Jane Doe:`)."""
+
+
+def between(line: str) -> bool:
+    """Whether a line may stand between two pieces of a record that a chat or a ticket split
+    (see `across`): a blank line, or a chat's header (a long paste sent as two messages)."""
+    return not line.strip() or _CHAT_HEADER_RE.fullmatch(line) is not None
+
+
+def across(pending: list[str], line: str, whole_by: str, cut: bool = False) -> str | None:
+    """The record that `pending` and `line` make, where lines that stand `between` them split a
+    record: the last piece of a record the catalogue then reads to its end (naming a user by a
+    name with no space), which is no record by itself
+    (`... = bob@con` / `` / `toso.com  $$<...>`, or a name's rest after a whole message line,
+    as `wholes.name_cut` tells it); else None."""
+    if not line.strip() or line[:1].isspace() or wholes.begins_record(line):
+        return None
+    if len(pending) == 1 and wholes.whole(pending[0], whole_by):
+        return pending[0] + line.strip() if wholes.name_cut(pending[0], line) else None
+    if wholes.whole(line, whole_by) if whole_by == wholes.MESSAGES else wholes.known(line):
+        return None
+    if whole_by != wholes.MESSAGES and not wholes.ends(line, whole_by):
+        return None
+    found = joined([*pending, line], whole_by, cut)
+    plainly = found is not None and found[0] == 0 and wholes.read_plainly(found[1])
+    return found[1] if plainly and found is not None else None
+
+
+def split_apart(sample: str, whole_by: str, cut: bool = False) -> bool:
+    """Whether the sample, read as it stands, holds a record that blank lines split (see
+    `across`): a sign of pasting where no line was wrapped (a long paste sent as two chat
+    messages)."""
+    pending, apart = "", 0
+    for line in sample.split("\n")[:-1]:
+        if not line.strip():
+            apart += 1
+            continue
+        if pending and 0 < apart <= MOST_BETWEEN and across([pending], line, whole_by, cut):
+            return True
+        pending, apart = line, 0
+    return False
+
+
 def _indent(line: str) -> str:
     return line[: len(line) - len(line.lstrip(" \t"))]
 
