@@ -16,6 +16,8 @@ from ..masks import masked_as
 from ..safety import visible
 from ..sources import display_name
 from ..times import human_duration
+from ..tracker import SHARED_NAME
+from ..tracker.users import user_key
 from .application import Env
 from .options import Common
 
@@ -140,10 +142,22 @@ def judge(opts: Common, env: Env, **extra: Any) -> Analysis:
 
 
 def note_masked(analysis: Analysis, opts: Common, env: Env) -> None:
-    """Say which masked names may be users of the input named in full elsewhere in it
-    (`masks.masked_as`): each is judged as two users, neither with its whole history."""
+    """Say which redacted names several users share (`tracker.SHARED_NAME`), and which masked
+    names may be users of the input named in full elsewhere in it (`masks.masked_as`): each is
+    judged as two users, neither with its whole history."""
     if opts.quiet:
         return
+    several = analysis.tracker.totals.openings.several
+    for user in analysis.result.users:
+        if user.pending_reason == SHARED_NAME:
+            (us, zone), source, line = several[user_key(user.upn)]
+            where = visible(display_name(source)) + (f":{line}" if line else "")
+            env.stderr.write(
+                f"logsync: {visible(user.upn)} is the name of several users (named again in one "
+                f"cycle at {opts.display.iso(times.moment_time(us, zone))}, {where}): judged as "
+                "one, pending, whose outcome is unknown; give their names unredacted to judge "
+                "each\n"
+            )
     for masked, names in masked_as(user.upn for user in analysis.result.users):
         shown = [visible(name) for name in names[:3]]
         if len(names) > 3:

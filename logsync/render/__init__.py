@@ -12,7 +12,7 @@ from typing import IO, TYPE_CHECKING, NamedTuple, cast
 
 from ..safety import visible
 from ..times import human_duration, instant_key, iso, micros, moment_iso, moment_time, timeless
-from ..tracker import LATEST, Connector, Moment, UserState, cause_text, unnamed_words
+from ..tracker import LATEST, SHARED_NAME, Connector, Moment, UserState, cause_text, unnamed_words
 
 if TYPE_CHECKING:
     from ..analysis import Analysis
@@ -121,10 +121,18 @@ RETRY_AWAITED_TEXT = (
 )
 
 
+SHARED_NAME_TEXT = (
+    "outcome unknown: a redacted name that several users share (the input names it twice in "
+    "one cycle): whose failures these are, and whether each is stuck, it cannot say"
+)
+
+
 def unknown_outcome_text(user: UserState) -> str | None:
     """Why the outcome of a pending user that may be stuck is unknown, or None."""
     if user.undetermined:
         return UNDETERMINED_TEXT
+    if user.pending_reason == SHARED_NAME:
+        return SHARED_NAME_TEXT
     if user.retry_awaited:
         return RETRY_AWAITED_TEXT
     return RETRY_UNSEEN_TEXT if user.outcome_unknown else None

@@ -26,13 +26,11 @@ MAX_KEPT = 20
 MAX_CAUSES = 256
 """Records of sibling logs kept as causes of a connector problem since its last cycle."""
 
-TRACKED_KINDS = frozenset(
-    {
-        "component_started", "processing_started", "processing_stopping", "sync_started",
-        "remove_totals", "users_removed", "user_add_requested", "user_add_failed", "add_totals",
-        "status_message", "certificate_wait", "certificate_failed", "no_intune_subscription",
-    }
-)
+TRACKED_KINDS = frozenset({
+    "component_started", "processing_started", "processing_stopping", "sync_started",
+    "remove_totals", "users_removed", "user_add_requested", "user_add_failed", "add_totals",
+    "status_message", "certificate_wait", "certificate_failed", "no_intune_subscription",
+})
 """The event kinds the tracker reads; the rest it ignores."""
 CYCLE_OPENINGS = frozenset({"remove_totals", "users_removed"})
 """The removal lines every cycle logs just after its start: read where the start is not."""
@@ -48,13 +46,15 @@ back since before the input (SPEC §4 rule 2b): it may be stuck."""
 AWAITING_TOTALS = "awaiting_totals"
 """`pending_reason` of a user whose cycle has not logged its totals yet."""
 RETRY_UNSEEN = "retry_unseen"
-"""`pending_reason` of a user whose timer ran out in an input that holds no cycle's start or
-totals at all (`findstr "Failed to add"`): whether the retry came, and added it, is not in the
-input; it may be stuck."""
+"""`pending_reason` of a user whose timer ran out where the input cannot show whether the retry
+came and added it (no cycle's start or totals, lines left out): it may be stuck."""
+SHARED_NAME = "shared_name"
+"""`pending_reason` of a redacted name that failed and that several users share (named twice
+in one cycle): whose failures and states are whose, the input cannot say."""
+_UNKNOWN = frozenset({UNDETERMINED, RETRY_UNSEEN, SHARED_NAME})
 
 LATEST = "latest"
-"""`bound` of an expected recovery that is a latest bound: the user's failure lies before the
-input, so its timer runs out at the latest 24 h after the input's first record."""
+"""`bound` of an expected recovery that is a latest bound (a failure before the input)."""
 
 Moment = tuple[int, "tzinfo | None"]
 """An instant as (microseconds since the epoch, the zone the log used): cheap to make per event.
@@ -253,8 +253,8 @@ class UserState(NamedTuple):
     @property
     def outcome_unknown(self) -> bool:
         """Pending where the input cannot say whether it is stuck (undetermined, its retry not
-        in the input, or `retry_awaited`): a gate counts it as waiting (see `unknown_as`)."""
-        return self.pending_reason in (UNDETERMINED, RETRY_UNSEEN) or self.retry_awaited
+        in the input, a shared name, `retry_awaited`): a gate counts it as stuck (`unknown_as`)."""
+        return self.pending_reason in _UNKNOWN or self.retry_awaited
 
     @property
     def retry_awaited(self) -> bool:  # (retried after a failure, its totals to come: stuck?)
@@ -266,8 +266,8 @@ class UserState(NamedTuple):
         due time with its retry not in the input, overdue too (it may be). In an input with no
         times, a due time is unknown, so it may be past: a user waiting, or that may be, may
         be overdue."""
-        if self.pending_reason == RETRY_UNSEEN:
-            return ("waiting", "overdue")
+        if self.pending_reason in (RETRY_UNSEEN, SHARED_NAME):  # (shared: any, failed too)
+            return ("waiting", "overdue", "failed")[: 2 + (self.pending_reason == SHARED_NAME)]
         if self.pending_reason == UNDETERMINED or self.retry_awaited:
             return ("waiting", "overdue") if self.no_times else ("waiting",)
         return ("overdue",) if self.state == "waiting" and self.no_times else ()

@@ -7,7 +7,9 @@ A cycle names a user once, within seconds; and it logs its removal lines just af
 
 from __future__ import annotations
 
+from ..formats.paste import redacted
 from .connector import HEARD_CYCLE_US
+from .model import Moment
 from .users import Seen
 
 
@@ -20,9 +22,19 @@ class Openings:
         self.left_out = False
         """Whether a cycle began whose start the input leaves out (it leaves lines out)."""
         self._unclosed = 0  # (cycles in a row, up to the last start, with no totals line)
+        self.several: dict[str, tuple[Moment, str, int]] = {}
+        """Redacted names that several users share, with the record that names one again in the
+        cycle that named it (see `named_in_cycle`; its line is 0 where rows carry none)."""
         self._named: dict[str, int] = {}
         """When each user was named since the last totals line (or the cycle they begin), where
         no cycle start came before it (see `named_again`)."""
+
+    def named_in_cycle(self, key: str, upn: str, here: Moment, source: str, line: int) -> None:
+        """A user named, or failed, again in the cycle that named it: the connector names a
+        user once a cycle, so a redacted name (`<UPN of User Account>`, `***@contoso.com`) is
+        the name of several users there, whose states cannot be told apart."""
+        if key not in self.several and redacted(upn):
+            self.several[key] = (here, source, line)
 
     def totals(self) -> None:
         """A totals line ends the cycle under way: users are named anew."""

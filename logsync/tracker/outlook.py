@@ -20,6 +20,7 @@ from .model import (
     GRACE_INTERVALS,
     LATEST,
     RETRY_UNSEEN,
+    SHARED_NAME,
     STATES,
     STUCK_STATES,
     UNDETERMINED,
@@ -356,6 +357,9 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
             state, pending_reason = "pending", RETRY_UNSEEN  # (see `User.maybe_retried`)
         elif state == "waiting" and passed_over_unseen(tracker, user):
             state, pending_reason = "pending", RETRY_UNSEEN
+    if user.failures and key in tracker.totals.openings.several:  # (several users' name)
+        state, pending_reason, timer = "pending", SHARED_NAME, False
+        expected, remaining, observed, recovery_by, bound = None, None, False, None, None
     found = UserState(
         upn=user.upn,
         state=state,

@@ -1,10 +1,8 @@
 """The rules that consume rows (SPEC §4 rules 1-3 and 2b): per-user records, cycles, restarts.
 
 Pure: it is fed rows in time order and does no I/O, prints nothing and never reads the clock.
-The `Tracker` keeps the users and the cycle under way; its parts keep the rest: the
-connector's log (`connector`), the reconciliation of cycle totals (`totals`). `outlook` draws
-the conclusions at `as_of`. Memory grows with users (and daylight-saving changes), not with
-the length of the log."""
+The `Tracker` keeps the users and the cycle under way; its parts keep the rest (`connector`,
+`totals`); `outlook` draws the conclusions. Memory grows with users, not with the log."""
 
 from __future__ import annotations
 
@@ -45,8 +43,7 @@ class Tracker:
 
     def __init__(self, options: TrackerOptions | None = None) -> None:
         self.options = options or TrackerOptions()
-        self.after = self.options.full_sync_after // MICROSECOND
-        """The full sync timer, in microseconds."""
+        self.after = self.options.full_sync_after // MICROSECOND  # (the timer, in microseconds)
         self.users = Users()
         """Every user read, by key (`user_key`)."""
         # the cycle under way: users notified and not held back by a known timer since its
@@ -123,8 +120,7 @@ class Tracker:
             self.start = micros(first_record)
         self._siblings = frozenset(siblings)
 
-    def feed(self, event: Event) -> None:
-        """Read one event (an adapter over `feed_rows`)."""
+    def feed(self, event: Event) -> None:  # (an adapter over `feed_rows`)
         if (time := event.time) is not None:
             row = (micros(time), time.tzinfo, event.kind, event.data, event.source, event.line)
             self.feed_rows([row])
@@ -309,6 +305,9 @@ class Tracker:
         elif user is not None and self.totals.openings.named_twice(key, user, us, self.cycle_no):
             self._cycle_begins(self.cycle_start, (us, zone), source, line)
             self.cycle_start, self._limits = None, _NO_CYCLE
+        again = user is not None and user.cycle == self.cycle_no  # (several users' name?)
+        if again and (self.cycle_start is not None or key in self.received):  # (or since totals)
+            self.totals.openings.named_in_cycle(key, upn, (us, zone), source, line)
         self.notified += 1
         if user is None:
             user = self.users[key] = Seen(upn, us)
@@ -373,7 +372,9 @@ class Tracker:
         else:
             user = self.grown(key, found)
             user.last_seen = us
-        self.failed[key] = self.failed.get(key, 0) + 1
+        self.failed[key] = failed = self.failed.get(key, 0) + 1
+        if failed > 1:
+            self.totals.openings.named_in_cycle(key, upn, here, source, line)
         self.held.pop(key, None)
         self.totals.undecided.pop(key, None)  # (whatever a cycle before could not say of it)
         if not user.failing:

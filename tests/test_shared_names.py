@@ -1,0 +1,125 @@
+"""A redacted name that several users share: a ticket or a log whose every UPN was replaced by
+the same placeholder (`<UPN of User Account>`, `***@contoso.com`).
+
+Every user was one: its state that of whichever user the input named last. In the demo log so
+redacted, `check --fail-on overdue` passed where ivan is overdue, and `--fail-on failed` where
+dave failed (LicenseLimitReached). The connector names a user once a cycle: a name named, or
+failed, twice in one cycle is the name of several users. Which failures are whose, and whether
+each is stuck, the input cannot say: it is `pending` (`shared_name`), and every gate counts it."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from logsync.tracker import SHARED_NAME
+from logsync.tracker.model import UserState
+
+from .conftest import SAMPLES, run_installed
+
+TWO = """\
+11/24/2026 1:15:04 PM  Starting user delta sync, raise failure status messages = True
+                       NotifyAccountAddition - SCCM user to add = dave@contoso.com
+                       Failed to add user dave@contoso.com; reason LicenseLimitReached
+                       NotifyAccountAddition - SCCM user to add = erin@contoso.com
+                       Failed to add user erin@contoso.com; reason UserNotFound
+                       Total received users to add from SCCM = 2, Total Successfully added users to Cloud = 0
+                       UserDeltaSync:- Users Added = 0, Users Removed = 0
+"""
+"""A cycle that fails dave (LicenseLimitReached) and erin (UserNotFound)."""
+PLACEHOLDER = "<UPN of User Account>"
+DEMO = (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig")
+TICKET = (SAMPLES / "pasted" / "ticket.txt").read_text(encoding="utf-8")
+
+
+def redacted(text: str, name: str) -> str:
+    return re.sub(r"[\w.'-]+@contoso\.com", name, text, flags=re.I)
+
+
+def report(path: Path, pure: str) -> tuple[list[tuple[object, ...]], str]:
+    result = run_installed("report", "--all", "--format", "json", str(path), LOGSYNC_PURE=pure)
+    assert result.returncode == 0, result.stderr
+    users = json.loads(result.stdout)["users"]
+    found = [(u["upn"], u["state"], u["pending_reason"], u["expected_recovery"]) for u in users]
+    return found, result.stderr.decode()
+
+
+def gate(path: Path, fail_on: str, pure: str) -> tuple[int, str]:
+    result = run_installed("check", "--fail-on", fail_on, str(path), LOGSYNC_PURE=pure)
+    return result.returncode, result.stdout.decode().splitlines()[-1]
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+def test_a_placeholder_named_twice_in_a_cycle_is_several_users(tmp_path: Path, pure: str) -> None:
+    path = tmp_path / "ticket.txt"
+    path.write_text(redacted(TWO, PLACEHOLDER), encoding="utf-8")
+    users, stderr = report(path, pure)
+    assert users == [(PLACEHOLDER, "pending", SHARED_NAME, None)]
+    assert (
+        "logsync: <UPN of User Account> is the name of several users (named again in one cycle "
+        f"at 2026-11-24T13:15:04, {path}:4): judged as one, pending, whose outcome is unknown; "
+        "give their names unredacted to judge each\n"
+    ) in stderr
+    for fail_on in ("failed", "overdue", "waiting"):
+        assert gate(path, fail_on, pure) == (
+            1, "FAIL: 1 user (1 pending that may be stuck), limit 0 as of 2026-11-24T13:15:04"
+        )
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+@pytest.mark.parametrize("name", [PLACEHOLDER, "***@contoso.com"])
+def test_the_demo_log_with_every_name_redacted_fails_every_gate(tmp_path: Path, name: str, pure: str) -> None:
+    path = tmp_path / "CloudUserSync.log"
+    path.write_text(redacted(DEMO, name), encoding="utf-8")
+    users, stderr = report(path, pure)
+    assert users == [(name, "pending", SHARED_NAME, None)]
+    assert f"logsync: {name} is the name of several users (named again in one cycle at " in stderr
+    for fail_on in ("failed", "overdue"):  # (the log fails dave, and ivan is overdue)
+        code, last = gate(path, fail_on, pure)
+        assert (code, last[:51]) == (1, "FAIL: 1 user (1 pending that may be stuck), limit 0")
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+def test_one_user_redacted_throughout_is_judged_as_that_user(tmp_path: Path, pure: str) -> None:
+    """Named once a cycle: one user, whose name is redacted (SPEC §1's scott recovered)."""
+    path = tmp_path / "ticket.txt"
+    path.write_text(redacted(TICKET, PLACEHOLDER), encoding="utf-8")
+    users, stderr = report(path, pure)
+    assert users == [(PLACEHOLDER, "recovered", None, None)]
+    assert "several users" not in stderr
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+def test_a_name_in_full_named_twice_in_a_cycle_is_no_shared_name(tmp_path: Path, pure: str) -> None:
+    """Only a redacted name is taken for several users' (a UPN is one user's)."""
+    text = TWO.replace("erin@contoso.com", "dave@contoso.com")
+    path = tmp_path / "ticket.txt"
+    path.write_text(text, encoding="utf-8")
+    users, stderr = report(path, pure)
+    assert [user[:3] for user in users] == [("dave@contoso.com", "waiting", None)]
+    assert "several users" not in stderr
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+def test_a_shared_name_that_never_failed_keeps_its_state(tmp_path: Path, pure: str) -> None:
+    """Named twice in one cycle, and no failure: no user of it failed."""
+    text = TWO.replace(
+        "Failed to add user dave@contoso.com; reason LicenseLimitReached\n", ""
+    ).replace("Failed to add user erin@contoso.com; reason UserNotFound\n", "")
+    text = re.sub(r"^ +\n", "", text.replace("Cloud = 0", "Cloud = 2"), flags=re.M)
+    path = tmp_path / "ticket.txt"
+    path.write_text(redacted(text, PLACEHOLDER), encoding="utf-8")
+    users, stderr = report(path, pure)
+    assert [(user[0], user[2]) for user in users] == [(PLACEHOLDER, None)]
+    assert "several users" not in stderr
+
+
+def test_every_gate_counts_a_shared_name() -> None:
+    fields = dict.fromkeys(UserState._fields)
+    user = UserState(**{**fields, "state": "pending", "pending_reason": SHARED_NAME, "failures": 2})  # type: ignore[arg-type]
+    assert user.outcome_unknown
+    assert user.unknown_as == ("waiting", "overdue", "failed")
+    assert user.listed_in(("failed",))
