@@ -22,7 +22,7 @@ from logsync.cli import app
 from logsync.formats import ParseContext, paste
 from logsync.sources import InputStats
 
-from .conftest import SAMPLES
+from .conftest import SAMPLES, run_installed
 
 FAILED = "Failed to add user a@b.c; reason UserNotFound"
 
@@ -158,7 +158,31 @@ def test_an_excerpt_whose_spaces_a_web_page_made_one_gives_the_answers_of_the_ex
         ("9/14/2014 10:23:54 AM Failed to add user a@b.c; reason UserNotFound", True),
         ("9/14/2014 10:23:54 AM we restarted SMS Executive", False),  # (a sentence)
         ("9/14/2014 10:23:54 AM  we restarted SMS Executive", True),  # (two spaces: a date line)
+        # (a message whose first words alone do not tell it: `User` may be any word)
+        ("2026-11-01 12:55:09.822 UserDeltaSync:- Users Added = 0, Users Removed = 0", True),
+        ("2026-11-01 12:55:09.822 UserFullSync:- Users Added = 0, Users Removed = 0", True),
+        ("2026-11-01 12:55:09.822 User Bob was added by hand", False),
     ],
 )
 def test_a_date_then_one_space_begins_a_date_line_before_a_known_message_only(line: str, dated: bool) -> None:
     assert (paste._dated(line)[1] is not None) is dated
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+def test_a_date_then_one_space_before_a_sync_s_summary(tmp_path: Path, pure: str) -> None:
+    """Its record, not a line of the record before: `summary` counts the cycle's adds."""
+    path = tmp_path / "ticket.txt"
+    path.write_text(
+        "2026-11-01 12:55:04.100 Starting user delta sync, raise failure status messages = True\n"
+        "2026-11-01 12:55:09.685 Total received users to add from SCCM = 0, Total Successfully "
+        "added users to Cloud = 0\n"
+        "2026-11-01 12:55:09.822 UserDeltaSync:- Users Added = 0, Users Removed = 0\n",
+        encoding="utf-8",
+    )
+    result = run_installed("events", "--format", "ndjson", str(path), LOGSYNC_PURE=pure)
+    kinds = [(event["kind"], event["time"]) for event in map(json.loads, result.stdout.splitlines())]
+    assert kinds == [
+        ("sync_started", "2026-11-01T12:55:04.100"),
+        ("add_totals", "2026-11-01T12:55:09.685"),
+        ("sync_summary", "2026-11-01T12:55:09.822"),
+    ]

@@ -65,7 +65,8 @@ next line)."""
 _DATE_LINE_RE = deferred(r"\s*(" + STAMP + r")(?:(?:\s{2,}|\t)(\S.*))?$")
 _ONE_SPACE_RE = deferred(r"\s*(" + STAMP + r") (\S.*)$")
 """A date line whose spaces a web page or a ticket made one (HTML shows a run of spaces as one):
-read where a message the catalogue knows follows (one space is also a sentence's)."""
+read where a message the catalogue knows follows, or begins with words that tell it (one space
+is also a sentence's)."""
 
 
 _SPACED_ROW_RE = deferred(
@@ -106,7 +107,8 @@ def _dated(line: str) -> tuple[tuple[str, str, str, str] | None, re.Match[str] |
     if row:
         return row, None
     found = _DATE_LINE_RE.match(line)
-    if found is None and (spaced := _ONE_SPACE_RE.match(line)) and begins_message(spaced[2]):
+    spaced = _ONE_SPACE_RE.match(line) if found is None else None
+    if spaced and (begins_message(spaced[2]) or is_message(spaced[2])):  # (`UserDeltaSync:-`)
         return None, spaced
     return None, found
 
