@@ -27,6 +27,7 @@ from .merge import (
     merge_batches,
     mergeable,
 )
+from .newestfirst import newest_rows
 from .pipeline import (
     ReadOptions,
     ensure_records,
@@ -123,6 +124,9 @@ class Reading(NamedTuple):
     None where runs overlap further, or an input cannot be sampled."""
     after: Mapping[str, int] = MappingProxyType({})
     """`ReadOptions.after` of the inputs: read with it."""
+    newest: frozenset[str] = frozenset()
+    """Of the inputs read as runs, those whose records are newest first (an export sorted so):
+    read whole, and in reverse (`newest_rows`), where no other input may share their records."""
 
 
 def how_to_read(
@@ -191,7 +195,10 @@ def how_to_read(
     kept = cut if pieces is None else pieces
     ends = _ends(sampled)
     sequence = None if share else _sequence(sampled, back, kept)
-    return Reading(not share, split, kept, ends, sequence, MappingProxyType(after))
+    newest = frozenset(
+        name for name, found in plain if found is not None and found.newest_first and name in back
+    )
+    return Reading(not share, split, kept, ends, sequence, MappingProxyType(after), newest)
 
 
 def _after(sampled: list[tuple[str, Sampled | None]], zone: tzinfo | None) -> dict[str, int]:
@@ -316,12 +323,13 @@ def merged_rows(
     progress: Progress | None = None,
     pieces: Mapping[str, list[Piece]] | None = None,
     siblings: Collection[str] = (),
+    newest: Collection[str] = (),
 ) -> Merged:
     """The rows `spec` wants of the inputs, merged by instant, for inputs that share no record
     but those their pieces leave out (see `how_to_read`); an input in `pieces` is read as its
     runs, each a piece of it merged as an input of its own; `siblings` are read as sibling
-    logs whatever they are read beside. Raises `BackwardJump` when an input's time goes back
-    (it holds several runs the samples missed)."""
+    logs whatever they are read beside; `newest` whole and in reverse (`newest_rows`). Raises
+    `BackwardJump` when an input's time goes back (it holds several runs the samples missed)."""
     pieces = pieces or {}
     inputs = [InputStats(path=name) for name in names]
     mark_siblings(inputs)
@@ -332,6 +340,10 @@ def merged_rows(
     sources: list[str] = []
     copies: list[InputStats] = []
     for name, stats in zip(names, inputs, strict=True):
+        if name in newest:
+            streams.append(newest_rows(name, options, stats, spec, progress))
+            sources.append(name)
+            continue
         if name not in pieces:
             streams.append(input_rows(name, options, stats, spec, progress))
             sources.append(name)

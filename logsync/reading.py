@@ -4,7 +4,8 @@ as events for `events` (`events_reading`: its runs one after another, or merged 
 record), with the runs it places before it writes (`placed_runs`).
 
 How to read the inputs is decided from samples of their times before the first row
-(`bulk.how_to_read`). Where a reading finds time going back that the samples missed, the
+(`bulk.how_to_read`); an input whose records are newest first is read whole as rows, and in
+reverse (`newestfirst`). Where a reading finds time going back that the samples missed, the
 seam is looked for near that line and the reading starts over, a run at a time (at most
 `MOST_MISSED` times an input); runs that cannot be placed so are read as events, which tell
 shared records apart one by one (`pipeline.EventStream`)."""
@@ -31,6 +32,7 @@ from .pipeline import EventStream, ReadOptions, read_input
 from .sampling import PEEK
 from .seams import Piece, piece_spans, record_by_record, skipped_by
 from .sources import InputStats, Progress, siblings_among
+from .times import instant_key
 from .tracker import Row
 from .unpacked import copy_of, packed
 
@@ -77,18 +79,24 @@ def read_rows(
     split, pieces = reading.split, dict(reading.pieces)
     options = options._replace(after=reading.after)
     missed: dict[str, list[int]] = {}  # lines where time went back that samples missed
+    merged: set[str] = set()  # inputs newest first whose time goes back once reversed
     while True:
         wanted, feed = start()
+        newest = reading.newest - merged
         try:
-            if reading.rows and split.keys() <= pieces.keys():
+            if reading.rows and split.keys() <= pieces.keys() | newest:
                 with fewer_collections():
                     inputs, batches, copies_read = merged_rows(
-                        names, options, wanted, progress, pieces, siblings
+                        names, options, wanted, progress, pieces, siblings, newest
                     )
                     feed(batches, inputs)
                 # records read as copies of another input's (see `overlaps`)
                 duplicates = sum(stats.records for stats in copies_read)
-                runs = {name: piece_spans(pieces[name]) for name in split}
+                split.update(dict.fromkeys(newest, 1))  # (one run, read in reverse)
+                runs = {
+                    name: piece_spans(pieces[name]) if name in pieces else whole_span(inputs, name)
+                    for name in split
+                }
                 break
             given = record_by_record(pieces)
             stream = EventStream(
@@ -103,6 +111,9 @@ def read_rows(
             break
         except BackwardJump as jump:
             progress = None
+            if jump.name in newest:  # (runs newest first: merged as the event stream merges)
+                merged.add(jump.name)
+                continue
             jump = _placed(jump, options)
             if fast and (_noted(missed, jump) or _read_as_stream(jump.name)):
                 # a run the samples missed (or the runs of a packed input read as a stream):
@@ -120,6 +131,14 @@ def read_rows(
     # records that the pieces of an input left out at their starts, as copies (see `seams`)
     duplicates += sum(skipped_by(cut).records for cut in pieces.values())
     return Read(inputs, duplicates, split, runs)
+
+
+def whole_span(inputs: Sequence[InputStats], name: str) -> list[RunSpan]:
+    """The span of an input read as one run (newest first, in reverse); its line, the last."""
+    stats = next(stats for stats in inputs if stats.path == name)
+    if stats.first_time is None or stats.last_time is None:
+        return []
+    return [RunSpan(instant_key(stats.first_time), instant_key(stats.last_time), stats.lines)]
 
 
 def _read_as_stream(name: str) -> bool:
