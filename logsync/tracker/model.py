@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import datetime, timedelta, tzinfo
+from types import MappingProxyType
 from typing import Any, NamedTuple, Protocol
 
 from ..sources import base_name
@@ -21,8 +22,7 @@ STALL_INTERVALS = 3
 """The connector has stalled when no cycle came for more than this many intervals."""
 GAP_WINDOW = 4095
 """The interval is the median of the latest this many gaps between cycles (memory stays flat)."""
-MAX_KEPT = 20
-"""Unreconciled cycles kept as evidence (all are counted)."""
+MAX_KEPT = 20  # (unreconciled cycles kept as evidence: all are counted)
 MAX_CAUSES = 256
 """Records of sibling logs kept as causes of a connector problem since its last cycle."""
 
@@ -110,12 +110,10 @@ class Step(NamedTuple):
         return parts[0] + "".join((show(time) or "") + part for time, part in named)
 
 
-TIME_MARK = "\ue000"
-"""Where a step's `detail` names one of its `times` (a character of private use)."""
+TIME_MARK = "\ue000"  # (where a step's `detail` names one of its `times`: of private use)
 
 
-def time_of(moment: Moment | None) -> datetime | None:
-    """A moment's time (None for none)."""
+def time_of(moment: Moment | None) -> datetime | None:  # (None for none)
     return None if moment is None else moment_time(*moment)
 
 
@@ -409,6 +407,8 @@ class Result(NamedTuple):
     """Matched users pending with counts that cannot say whether they are held back."""
     retry_unseen: int = 0
     """Matched users pending because their retry is not in the input (`RETRY_UNSEEN`)."""
+    may_be: Mapping[str, int] = MappingProxyType({})
+    """Matched pending users whose outcome is unknown, by each state they may be (`unknown_as`)."""
     unnamed_failures: int = 0
     """Adds that failed by the cycles' totals (`received` less `added`) beyond the failure
     lines of their cycles: no failure line names their users, so no state can be told."""

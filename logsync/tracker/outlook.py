@@ -77,6 +77,7 @@ def conclude(
     as_of_us = context.as_of
     counts = dict.fromkeys(STATES, 0)
     undetermined = unseen = 0
+    may_be: dict[str, int] = {}
     rank = {state: index for index, state in enumerate(STATES)}
     listed = []  # (rank of the state, expected recovery, key, state): the order shown
     for key, user in tracker.users.items():
@@ -96,6 +97,8 @@ def conclude(
         counts[found.state] += 1
         undetermined += found.undetermined
         unseen += found.pending_reason == RETRY_UNSEEN
+        for state in found.unknown_as if found.state == "pending" else ():
+            may_be[state] = may_be.get(state, 0) + 1
         if states is None or found.listed_in(states):
             listed.append((rank[found.state], found.instants[3] or 0, key, found))
     listed.sort(key=itemgetter(0, 1, 2))
@@ -128,6 +131,7 @@ def conclude(
         counts=counts,
         undetermined=undetermined,
         retry_unseen=unseen,
+        may_be=may_be,
         unnamed_failures=unnamed,
         unnamed_at=_unnamed_at(unnamed_at),
     )
