@@ -34,7 +34,7 @@ from .model import (
 from .schedule import SECOND_US, next_cycle, observed_interval, skips_an_hour
 from .users import Seen
 
-_NO_MEDIAN: tuple[int, timedelta | None] = (-1, None)
+_NO_MEDIAN = (-1, DEFAULT_INTERVAL)
 
 CERTIFICATE_CAUSES = ("no_intune_subscription", "certificate_failed")
 """The chain behind a certificate wait, root first: a site without an Intune subscription gets
@@ -295,23 +295,23 @@ class ConnectorLog:
         """(cycle interval, whether it was observed rather than given or defaulted)."""
         if given is not None:
             return given, False
-        if self._gaps and self._median[0] != self.cycles:  # (asked at users' lines: once a cycle)
+        if not self._gaps:
+            return DEFAULT_INTERVAL, False
+        if self._median[0] != self.cycles:  # (asked at users' lines too: once per cycle)
             every = observed_interval(self._gaps, self.to_the_second)
-            self._median = (self.cycles, None if every is None else timedelta(microseconds=every))
-        found = self._median[1] if self._gaps else None
-        return (DEFAULT_INTERVAL, False) if found is None else (found, True)
+            self._median = (self.cycles, timedelta(microseconds=every))
+        return self._median[1], True
 
     def restart_delay(self, interval: int) -> int:
         """How soon a cycle follows a restart: as the log showed before, else one interval."""
         return lower_median(self._restart_delays) if self._restart_delays else interval
 
-    def next_cycle_at_or_after(self, when: int, interval: int, seen: int | None = None) -> int:
-        """The first cycle at or after `when` on the schedule of the last observed cycle, else
-        of a user's line `seen` (a cycle named it then: `grep user`, no cycle's start); else
-        `when`."""
+    def next_cycle_at_or_after(self, when: int, interval: int) -> int:
+        """The first cycle at or after `when` on the schedule of the last observed cycle."""
         last = self._run_last_cycle or self.last_cycle
-        start = last[0] if last is not None else seen
-        return when if start is None else next_cycle(start, when, interval, self.to_the_second)
+        if last is None:
+            return when
+        return next_cycle(last[0], when, interval, self.to_the_second)
 
     def state(
         self,

@@ -332,7 +332,7 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
                 if bound_cycle is not None:
                     expected, observed = bound_cycle[0], True
                 else:
-                    expected = tracker.log.next_cycle_at_or_after(due_by, every, user.last_seen)
+                    expected = tracker.log.next_cycle_at_or_after(due_by, every)
                 recovery_by, bound = "timer", LATEST
                 if restart is not None and user.failure_restarts < len(tracker.log.restarts):
                     soon = restart + context.restart_delay
@@ -345,8 +345,7 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
             elif user.due_cycle is not None:
                 expected, observed, recovery_by = user.due_cycle[0], True, "timer"
             else:
-                expected = tracker.log.next_cycle_at_or_after(due, every, user.last_seen)
-                recovery_by = "timer"
+                expected, recovery_by = tracker.log.next_cycle_at_or_after(due, every), "timer"
                 if restart is not None and last_failure is not None and restart >= last_failure:
                     soon = restart + context.restart_delay
                     if soon < due:

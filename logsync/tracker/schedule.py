@@ -16,30 +16,20 @@ across it runs out an hour early by that clock (`skips_an_hour`)."""
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import timedelta
 
-from .model import DEFAULT_INTERVAL, STALL_INTERVALS, lower_median
+from .model import lower_median
 
 SECOND_US = 1_000_000
 HOUR_US = 3600 * SECOND_US
-LONG_US = STALL_INTERVALS * DEFAULT_INTERVAL // timedelta(microseconds=1)
-"""Gaps between cycles longer than this (a stall by the default interval) are taken for the
-interval only where at least `FEW_GAPS` of them show it."""
-FEW_GAPS = 3
 KEPT_US = 2 * SECOND_US
 """How far from their schedule cycles may start (beyond the spread of the gaps before them)
 and still be on it: times to the second, and a cycle's own few milliseconds."""
 
 
-def observed_interval(gaps: Collection[int], to_the_second: bool) -> int | None:
+def observed_interval(gaps: Collection[int], to_the_second: bool) -> int:
     """The interval between cycles (microseconds) from the gaps between cycles in a row: their
-    median, or where times are to the second, the mean of those within a second of it. None
-    where fewer than `FEW_GAPS` show an interval longer than `LONG_US`: the connector was
-    silent then, or the input leaves out the cycles between (two cycles a day apart, as a
-    ticket quotes them): taken for its interval, that silence would hide a stall."""
+    median, or where times are to the second, the mean of those within a second of it."""
     median = lower_median(gaps)
-    if median > LONG_US and len(gaps) < FEW_GAPS:
-        return None
     if not to_the_second:
         return median
     near = [gap for gap in gaps if abs(gap - median) <= SECOND_US]
