@@ -123,3 +123,72 @@ def test_every_gate_counts_a_shared_name() -> None:
     assert user.outcome_unknown
     assert user.unknown_as == ("waiting", "overdue", "failed")
     assert user.listed_in(("failed",))
+
+
+SWAPPED = TWO.replace("LicenseLimitReached", "Other").replace("UserNotFound", "LicenseLimitReached")
+"""The cycle with its failures' reasons swapped: the last one names no timer (LicenseLimitReached)."""
+NEXT_CYCLE = """\
+11/24/2026 1:20:04 PM  Starting user delta sync, raise failure status messages = True
+                       Total received users to add from SCCM = 0, Total Successfully added users to Cloud = 0
+"""
+ADDED_NEXT_DAY = """\
+11/25/2026 1:20:04 PM  Starting user delta sync, raise failure status messages = True
+                       NotifyAccountAddition - SCCM user to add = <UPN of User Account>
+                       Total received users to add from SCCM = 1, Total Successfully added users to Cloud = 1
+"""
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+@pytest.mark.parametrize(
+    ("text", "now"),
+    [
+        (redacted(SWAPPED.replace("Other", "UserNotFound"), PLACEHOLDER) + NEXT_CYCLE, "2026-11-26T12:00"),
+        (redacted(TWO, PLACEHOLDER) + ADDED_NEXT_DAY, None),
+    ],
+    ids=["failed last", "added later"],
+)
+def test_a_shared_name_settled_as_failed_or_recovered_is_pending_in_every_output(
+    tmp_path: Path, text: str, now: str | None, pure: str
+) -> None:
+    """Whatever state its last lines would settle (`failed`, `recovered`), every output and
+    every gate has it pending (`report` lists, and counts, the states it is asked for)."""
+    path = tmp_path / "ticket.txt"
+    path.write_text(text, encoding="utf-8")
+    at = ["--now", now] if now else []
+    listed = run_installed("report", "--format", "json", *at, str(path), LOGSYNC_PURE=pure)
+    document = json.loads(listed.stdout)
+    assert [(u["upn"], u["state"], u["pending_reason"]) for u in document["users"]] == [
+        (PLACEHOLDER, "pending", SHARED_NAME)
+    ]
+    assert (document["summary"]["pending"], document["summary"]["failed"]) == (1, 0)
+    assert document["summary"]["recovered"] == 0
+    for fail_on in ("overdue", "waiting", "failed"):
+        check = run_installed("check", "--fail-on", fail_on, *at, str(path), LOGSYNC_PURE=pure)
+        report = run_installed("report", "--fail-on", fail_on, *at, str(path), LOGSYNC_PURE=pure)
+        assert (check.returncode, report.returncode) == (1, 1)
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        # (`findstr "Failed to add"`: one user, failed a day apart, no cycle between)
+        "Failed to add user <UPN of User Account>; reason UserNotFound  $$<SMS_CLOUD_USERSYNC>"
+        "<09-14-2014 10:23:54.000+240><thread=5616 (0x15F0)>\n"
+        "Failed to add user <UPN of User Account>; reason UserNotFound  $$<SMS_CLOUD_USERSYNC>"
+        "<09-15-2014 10:24:12.000+240><thread=5616 (0x15F0)>\n",
+        # (no times: whether the second naming is in the same cycle, the input cannot say)
+        "NotifyAccountAddition - SCCM user to add = <UPN of User Account>\n"
+        "Failed to add user <UPN of User Account>; reason UserNotFound\n"
+        "NotifyAccountAddition - SCCM user to add = <UPN of User Account>\n"
+        "Total received users to add from SCCM = 0, Total Successfully added users to Cloud = 0\n",
+    ],
+    ids=["failures a day apart", "no times"],
+)
+def test_a_name_again_where_no_cycle_shows_it_is_one_user(tmp_path: Path, text: str, pure: str) -> None:
+    path = tmp_path / "ticket.txt"
+    path.write_text(text, encoding="utf-8")
+    users, stderr = report(path, pure)
+    assert [user[:3] for user in users] == [(PLACEHOLDER, "waiting", None)]
+    assert "several users" not in stderr
+

@@ -80,10 +80,11 @@ def conclude(
     may_be: dict[str, int] = {}
     rank = {state: index for index, state in enumerate(STATES)}
     listed = []  # (rank of the state, expected recovery, key, state): the order shown
+    several = tracker.totals.openings.several  # (their state is worked out: `SHARED_NAME`)
     for key, user in tracker.users.items():
         if match is not None and not match(user.upn):
             continue
-        if states is not None:
+        if states is not None and not (several and key in several):
             quick = settled_state(user)
             # a pending user whose outcome is unknown is listed with the waiting (it counts
             # as waiting against a gate): its state is worked out

@@ -1,8 +1,7 @@
 """The rules that consume rows (SPEC §4 rules 1-3 and 2b): per-user records, cycles, restarts.
 
-Pure: it is fed rows in time order and does no I/O, prints nothing and never reads the clock.
-The `Tracker` keeps the users and the cycle under way; its parts keep the rest (`connector`,
-`totals`); `outlook` draws the conclusions. Memory grows with users, not with the log."""
+Pure: fed rows in time order, it does no I/O and never reads the clock. The `Tracker` keeps the
+users and the cycle under way, its parts the rest; memory grows with users, not with the log."""
 
 from __future__ import annotations
 
@@ -15,7 +14,7 @@ from typing import Any
 from ..events import Event
 from ..memory import no_collections
 from ..times import MICROSECOND, NO_TIMES, micros, moment_time
-from .connector import ConnectorLog
+from .connector import HEARD_CYCLE_US, ConnectorLog
 from .history import History
 from .ledger import Notified
 from .model import (
@@ -108,14 +107,13 @@ class Tracker:
             "certificate_wait": log.certificate_wait,
             "certificate_failed": log.certificate_failed,
             "no_intune_subscription": log.no_intune_subscription,
-        }
-        """The handler of each tracked kind."""
+        }  # (the handler of each tracked kind)
 
     # -- feeding ----------------------------------------------------------------------------
 
     def begin(self, first_record: datetime | None, siblings: Collection[str] = ()) -> None:
-        """Where the input starts: its first record's time (else the first row's). The rows of
-        `siblings` (sibling logs) tell causes, not where the log begins nor its offsets."""
+        """Where the input starts: its first record's time (else the first row's); `siblings`
+        (sibling logs) tell causes, not where the log begins nor its offsets."""
         if first_record is not None and self.start is None:
             self.start = micros(first_record)
         self._siblings = frozenset(siblings)
@@ -305,8 +303,8 @@ class Tracker:
         elif user is not None and self.totals.openings.named_twice(key, user, us, self.cycle_no):
             self._cycle_begins(self.cycle_start, (us, zone), source, line)
             self.cycle_start, self._limits = None, _NO_CYCLE
-        again = user is not None and user.cycle == self.cycle_no  # (several users' name?)
-        if again and (self.cycle_start is not None or key in self.received):  # (or since totals)
+        again = user is not None and user.cycle == self.cycle_no and self._zone is not NO_TIMES
+        if again and (self.cycle_start is not None or key in self.received):  # (several users'?)
             self.totals.openings.named_in_cycle(key, upn, (us, zone), source, line)
         self.notified += 1
         if user is None:
@@ -373,7 +371,9 @@ class Tracker:
             user = self.grown(key, found)
             user.last_seen = us
         self.failed[key] = failed = self.failed.get(key, 0) + 1
-        if failed > 1:
+        last = found.last_failure if type(found) is User else None  # (again, within a cycle?)
+        soon = last is not None and us - last[0] <= HEARD_CYCLE_US and self._zone is not NO_TIMES
+        if failed > 1 and soon:
             self.totals.openings.named_in_cycle(key, upn, here, source, line)
         self.held.pop(key, None)
         self.totals.undecided.pop(key, None)  # (whatever a cycle before could not say of it)
