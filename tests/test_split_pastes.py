@@ -116,6 +116,11 @@ REST = REQUEST.split("bob@con")[1]
         (["NotifyAccountAddition - SCCM user to add = scott@c"], "ontoso.com", MESSAGES,
          "NotifyAccountAddition - SCCM user to add = scott@contoso.com"),
         (["NotifyAccountAddition - SCCM user to add = scott@c"], "Thanks.", MESSAGES, None),
+        # (a whole address and a word of the reply after it: no name cut short)
+        (["NotifyAccountAddition - SCCM user to add = scott@contoso.com"], "thx", MESSAGES, None),
+        (["NotifyAccountAddition - SCCM user to add = scott@contoso.com"], "jdoe", MESSAGES, None),
+        (["NotifyAccountAddition - SCCM user to add = scott@contoso."], "com", MESSAGES,
+         "NotifyAccountAddition - SCCM user to add = scott@contoso.com"),
         (["NotifyAccountAddition - SCCM user to add = scott@c"], "  ontoso.com", MESSAGES, None),
         (["Failed to add user scott@c"], "ontoso.com; reason UserNotFound", MESSAGES,
          "Failed to add user scott@contoso.com; reason UserNotFound"),
@@ -157,3 +162,14 @@ def test_a_text_is_taken_for_pasted_where_blank_lines_split_a_record() -> None:
     assert not joins.split_apart("\n".join(split(TICKET, 3, "scott@c", ["", "", "", ""])) + "\n", MESSAGES)
     assert not joins.split_apart("\n".join(TICKET) + "\n", MESSAGES)
     assert not joins.split_apart("\n".join(split(TICKET, 3, "scott@c", [])) + "\n", MESSAGES)
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+@pytest.mark.parametrize("between", [[""], ["Jane Doe 10:42 AM"]], ids=["blank", "header"])
+@pytest.mark.parametrize("reply", ["thx", "ok", "cheers"])
+def test_a_word_of_the_reply_after_a_whole_address_is_no_part_of_it(
+    tmp_path: Path, between: list[str], reply: str, pure: str
+) -> None:
+    path = written(tmp_path, [*TICKET[:2], *between, reply], "ticket.txt")
+    assert [user[:2] for user in users(path, pure)] == [("scott@contoso.com", "waiting")]
+

@@ -153,8 +153,9 @@ def across(pending: list[str], line: str, whole_by: str, cut: bool = False) -> s
     as `wholes.name_cut` tells it); else None."""
     if not line.strip() or line[:1].isspace() or wholes.begins_record(line):
         return None
-    if len(pending) == 1 and wholes.whole(pending[0], whole_by):
-        return pending[0] + line.strip() if wholes.name_cut(pending[0], line) else None
+    if len(pending) == 1 and wholes.whole(pending[0], whole_by):  # (a name cut short only)
+        cut_name = _cut_name(pending[0]) and wholes.name_cut(pending[0], line)
+        return pending[0] + line.strip() if cut_name else None
     if wholes.whole(line, whole_by) if whole_by == wholes.MESSAGES else wholes.known(line):
         return None
     if whole_by != wholes.MESSAGES and not wholes.ends(line, whole_by):
@@ -162,6 +163,13 @@ def across(pending: list[str], line: str, whole_by: str, cut: bool = False) -> s
     found = joined([*pending, line], whole_by, cut)
     plainly = found is not None and found[0] == 0 and wholes.read_plainly(found[1])
     return found[1] if plainly and found is not None else None
+
+
+def _cut_name(line: str) -> bool:
+    """Whether the name a line ends with is no whole address: its domain holds no dot inside
+    (`scott@c`, `bob@con`), or it ends with a dot or a hyphen (`scott@contoso.`)."""
+    local, at, domain = line.rsplit(None, 1)[-1].rpartition("@")
+    return line.endswith((".", "-")) or (bool(at and local) and "." not in domain.strip("."))
 
 
 def split_apart(sample: str, whole_by: str, cut: bool = False) -> bool:
