@@ -169,8 +169,26 @@ class _PipeClosed(BaseException):
     """The reader of stdout went away (`| head`), raised past the CLI framework."""
 
 
+_INTERRUPTED: list[int] = []
+"""The Ctrl-C met, if any: where it met a finalizer, which cannot raise it (see `_unraisable`),
+the command ends with 130 all the same once it has run (`final_code`)."""
+
+
 def _on_interrupt(signum: int, frame: object) -> None:
+    _INTERRUPTED.append(signum)
     raise _Interrupted
+
+
+def _unraisable(info: Any) -> None:
+    """`sys.unraisablehook`: Ctrl-C raised in a finalizer (a generator closed as it is freed)
+    cannot end the command, and is no "Exception ignored" on stderr; the rest as Python says."""
+    if not isinstance(info.exc_value, _Interrupted):
+        sys.__unraisablehook__(info)
+
+
+def final_code(code: int) -> int:
+    """The exit code a command that ran to its end leaves with: 130 where Ctrl-C met it."""
+    return 130 if _INTERRUPTED else code
 
 
 def _on_terminate(signum: int, frame: object) -> NoReturn:
@@ -211,6 +229,7 @@ def main() -> None:
     """
     signal.signal(signal.SIGINT, _on_interrupt)
     try:  # (from here on, Ctrl-C ends quietly with 130: the commands' modules load too)
+        sys.unraisablehook = _unraisable
         signal.signal(signal.SIGTERM, _on_terminate)
         if hasattr(signal, "SIGHUP"):  # (POSIX: the terminal closed)
             signal.signal(signal.SIGHUP, _on_terminate)
@@ -263,6 +282,7 @@ def _end(code: int) -> NoReturn:
     command made (a large log's users cost a tenth of the run to free), unless coverage is
     measuring this process and must write its data at exit."""
     _remove_copies()
+    code = final_code(code)
     if "coverage" in sys.modules:
         sys.exit(code)
     for stream in (sys.stdout, sys.stderr):
