@@ -21,13 +21,14 @@ from .archives import STDIN
 from .chunks import RowReader, event_rows
 from .formats import ParseContext, Record, parser_for, sms
 from .merge import (
+    NEWEST_FIRST,
     RUN_DISORDER_US,
+    BackwardJump,
     events_in_order,
     jumps_back,
     merge_batches,
     mergeable,
 )
-from .newestfirst import newest_rows
 from .pipeline import (
     ReadOptions,
     ensure_records,
@@ -35,7 +36,7 @@ from .pipeline import (
     open_input,
     parse_input,
 )
-from .rowspec import LOCATED_KINDS, RowSpec
+from .rowspec import LOCATED_KINDS, RowSpec, after_start_left_out
 from .sampling import Sampled, input_samples
 from .seams import Piece
 from .sources import InputStats, Progress, mark_siblings, siblings_among
@@ -61,11 +62,12 @@ def input_rows(
     spec: RowSpec,
     progress: Progress | None = None,
     piece: Piece | None = None,
+    one_run: bool = True,
 ) -> Iterator[list[Row]]:
     """The rows `spec` wants of one input (or of one `piece` of it, a run: see `seams`), in
-    file order, a chunk's worth at a time. Raises `BackwardJump` where its time goes back: the
-    chunk reader sees every SMS-trace record's instant; the rows of other formats are checked
-    as they come."""
+    file order, a chunk's worth at a time. With `one_run`, raises `BackwardJump` where its time
+    goes back: the chunk reader sees every SMS-trace record's instant; the rows of other formats
+    are checked as they come."""
     fmt, chunks = open_input(name, options, stats, progress, piece)
     first = 1 if piece is None else piece.first_line
     if fmt is None:
@@ -80,17 +82,49 @@ def input_rows(
             name, fmt, chunks, options, stats, spec.wanted if sibling else None, first_line=first
         )
         whole = None if stats.sibling else stats
-        yield from event_rows(events_in_order(events, name, whole), spec)
+        yield from event_rows(events_in_order(events, name, whole) if one_run else events, spec)
         return
     ctx = ParseContext(stats, options.source_tz)
     ctx.previous = options.after.get(name) if piece is None else None  # (see `how_to_read`)
-    reader = RowReader(name, COUNTED if piece is not None and piece.copies else spec, ctx)
+    wanted = COUNTED if piece is not None and piece.copies else spec
+    reader = RowReader(name, wanted, ctx, one_run=one_run)
     for text, first_line in sms.numbered_chunks(chunks, stats, first, reader.counted):
         yield reader.chunk_rows(text, first_line)
     if piece is None:  # (a piece's records may all be in other pieces, or left out as copies)
         ensure_records(name, stats)
 
 
+def newest_rows(
+    name: str, options: ReadOptions, stats: InputStats, spec: RowSpec, progress: Progress | None
+) -> Iterator[list[Row]]:
+    """The rows `spec` wants of an input whose records are newest first (Splunk's and Log
+    Analytics' exports, `tac`), in time order: every record read whole as a row and reversed,
+    as the events of such an input are (`merge.split_event_runs`), then bounded by the cutoff
+    (which counts every record it leaves out) and picked. Raises `BackwardJump` where time
+    still goes back beyond the disorder of threads (runs the event stream merges)."""
+    every = RowSpec(_EVERY, spec.located, lambda _: True)
+    rows = [row for batch in input_rows(name, options, stats, every, progress, one_run=False)
+            for row in batch]
+    rows.reverse()
+    if any(later[0] < earlier[0] - RUN_DISORDER_US for earlier, later in pairwise(rows)):
+        raise BackwardJump(name, 0)
+    stats.notes.append(NEWEST_FIRST)
+    if rows:  # (its first record in time order, and its last: see `merge.run_span`)
+        stats.first_time, stats.last_time = moment_time(*rows[0][:2]), moment_time(*rows[-1][:2])
+    cutoff, kinds, messages = spec.cutoff, spec.wanted, spec.messages
+    picked = []
+    for row in rows:
+        if cutoff is not None and not cutoff.keeps(row[0], row[1]):
+            cutoff.leaves_out(row[0], row[1])
+        elif row[2] in kinds and (row[2] != "message" or (messages and messages(row[3]))):
+            picked.append(row)
+    picked = after_start_left_out(picked, spec.openings)
+    for at in range(0, len(picked), 4096):
+        yield picked[at : at + 4096]
+
+
+_EVERY = frozenset(catalogue.KINDS) - {"unparsed"}
+"""Every kind of record (`newest_rows` reads every record, for the cutoff to count them)."""
 COUNTED = RowSpec(kinds=frozenset(), located=frozenset())
 """What is wanted of a piece of copies (`Piece.copies`): no row, its counts only."""
 

@@ -5,7 +5,7 @@ record), with the runs it places before it writes (`placed_runs`).
 
 How to read the inputs is decided from samples of their times before the first row
 (`bulk.how_to_read`); an input whose records are newest first is read whole as rows, and in
-reverse (`newestfirst`). Where a reading finds time going back that the samples missed, the
+reverse (`bulk.newest_rows`). Where a reading finds time going back that the samples missed, the
 seam is looked for near that line and the reading starts over, a run at a time (at most
 `MOST_MISSED` times an input); runs that cannot be placed so are read as events, which tell
 shared records apart one by one (`pipeline.EventStream`)."""

@@ -126,7 +126,6 @@ def fails(analysis: Analysis, fail_on: frozenset[str]) -> bool:
         counted_problem(analysis.connector, fail_on) is not None
         or any(counts[state] for state in fail_on if state in counts)
         or bool(analysis.result.undetermined and "waiting" in fail_on)
-        or bool(analysis.result.retry_unseen and not fail_on.isdisjoint(("waiting", "overdue")))
         or any(analysis.result.may_be.get(state) for state in fail_on)  # (`counts_against`)
         or bool(  # (no times: a due time unknown may be past)
             (counts["waiting"] or analysis.result.undetermined)

@@ -93,7 +93,13 @@ def test_a_small_em_dash_is_a_message_s_dash() -> None:
 
 @pytest.mark.parametrize(
     ("first", "found"),
-    [("09:06:00", ("overdue", None)), ("09:07:00", ("pending", "retry_unseen"))],
+    [
+        ("09:06:00", ("overdue", None)),
+        ("09:07:00", ("pending", "retry_unseen")),
+        # (the boundary: more than a cycle and a quarter, 375 s, after the due time 09:00:02)
+        ("09:06:17", ("overdue", None)),
+        ("09:06:18", ("pending", "retry_unseen")),
+    ],
 )
 def test_a_cycle_a_little_late_after_lines_left_out_hides_no_retry(
     tmp_path: Path, first: str, found: tuple[str, str | None]

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from logsync import analyze
 from logsync.cli import app
 from logsync.cloud import read_cloud_users
 from logsync.events import decode_text
@@ -26,7 +25,6 @@ from logsync.sources import InputStats
 from logsync.tables import table_text
 
 from .conftest import SAMPLES, run_installed
-from .logtext import Log
 
 RESTART_LOG = SAMPLES / "restart-day" / "CloudUserSync.log"
 RESTART_DAY = RESTART_LOG.read_text(encoding="utf-8-sig").splitlines()
@@ -58,32 +56,6 @@ def test_a_record_cut_short_first_in_its_chunk_takes_the_input_s_last_component(
     assert (found.line, found.time, found.component, found.thread, found.message) == (
         67, BEFORE_TIME, "SMS_CLOUD_USERSYNC", None, "Failed to add user xavier@fabrikam.com; reason UserNotFound"
     )
-
-
-# -- a retry cycle left out between a user's due time and the next cycle (unknowns) --------------
-
-
-@pytest.mark.parametrize(
-    ("first", "found"),
-    [("09:06:17", ("overdue", None)), ("09:06:18", ("pending", "retry_unseen"))],
-)
-def test_a_cycle_of_the_schedule_lies_between_only_past_a_quarter_of_a_cycle_after_the_due_one(
-    tmp_path: Path, first: str, found: tuple[str, str | None]
-) -> None:
-    """bob fails at 09:00:02 and is due at 09:00:02 a day later; the cycles every 5 minutes end
-    at 09:00, lines are left out (`--`), and the next cycle shown is at `first`. A cycle of the
-    schedule lies between his due time and it only where it comes more than a cycle and a
-    quarter (375 s) after the due time: at 09:06:17 exactly none does, and bob is `overdue`; a
-    second later his retry may be in the lines left out."""
-    failed = Log(bias=300).cycle("2026-03-02 09:00:00", ("bob@contoso.com",), {"bob@contoso.com": "UserNotFound"})
-    failed.cycles("2026-03-02 09:05:00", "2026-03-03 09:00:00")
-    lines = [*failed.lines, "--"]
-    for at in (first, "09:20:00", "09:25:00", "09:30:00"):
-        lines += Log(bias=300).cycle(f"2026-03-03 {at}").lines
-    path = tmp_path / "excerpt.log"
-    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
-    (bob,) = analyze([str(path)]).users
-    assert (bob.state, bob.pending_reason) == found
 
 
 # -- a remark after a pasted request's UPN (remarks.upn_unremarked) ------------------------------

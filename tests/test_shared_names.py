@@ -39,6 +39,12 @@ def redacted(text: str, name: str) -> str:
     return re.sub(r"[\w.'-]+@contoso\.com", name, text, flags=re.I)
 
 
+def written(tmp_path: Path, text: str, name: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def report(path: Path, pure: str) -> tuple[list[tuple[object, ...]], str]:
     result = run_installed("report", "--all", "--format", "json", str(path), LOGSYNC_PURE=pure)
     assert result.returncode == 0, result.stderr
@@ -54,8 +60,7 @@ def gate(path: Path, fail_on: str, pure: str) -> tuple[int, str]:
 
 @pytest.mark.parametrize("pure", ["", "1"])
 def test_a_placeholder_named_twice_in_a_cycle_is_several_users(tmp_path: Path, pure: str) -> None:
-    path = tmp_path / "ticket.txt"
-    path.write_text(redacted(TWO, PLACEHOLDER), encoding="utf-8")
+    path = written(tmp_path, redacted(TWO, PLACEHOLDER), "ticket.txt")
     users, stderr = report(path, pure)
     assert users == [(PLACEHOLDER, "pending", SHARED_NAME, None)]
     assert (
@@ -72,8 +77,7 @@ def test_a_placeholder_named_twice_in_a_cycle_is_several_users(tmp_path: Path, p
 @pytest.mark.parametrize("pure", ["", "1"])
 @pytest.mark.parametrize("name", [PLACEHOLDER, "***@contoso.com"])
 def test_the_demo_log_with_every_name_redacted_fails_every_gate(tmp_path: Path, name: str, pure: str) -> None:
-    path = tmp_path / "CloudUserSync.log"
-    path.write_text(redacted(DEMO, name), encoding="utf-8")
+    path = written(tmp_path, redacted(DEMO, name), "CloudUserSync.log")
     users, stderr = report(path, pure)
     assert users == [(name, "pending", SHARED_NAME, None)]
     assert f"logsync: {name} is the name of several users (named again in one cycle at " in stderr
@@ -85,8 +89,7 @@ def test_the_demo_log_with_every_name_redacted_fails_every_gate(tmp_path: Path, 
 @pytest.mark.parametrize("pure", ["", "1"])
 def test_one_user_redacted_throughout_is_judged_as_that_user(tmp_path: Path, pure: str) -> None:
     """Named once a cycle: one user, whose name is redacted (SPEC §1's scott recovered)."""
-    path = tmp_path / "ticket.txt"
-    path.write_text(redacted(TICKET, PLACEHOLDER), encoding="utf-8")
+    path = written(tmp_path, redacted(TICKET, PLACEHOLDER), "ticket.txt")
     users, stderr = report(path, pure)
     assert users == [(PLACEHOLDER, "recovered", None, None)]
     assert "several users" not in stderr
@@ -96,8 +99,7 @@ def test_one_user_redacted_throughout_is_judged_as_that_user(tmp_path: Path, pur
 def test_a_name_in_full_named_twice_in_a_cycle_is_no_shared_name(tmp_path: Path, pure: str) -> None:
     """Only a redacted name is taken for several users' (a UPN is one user's)."""
     text = TWO.replace("erin@contoso.com", "dave@contoso.com")
-    path = tmp_path / "ticket.txt"
-    path.write_text(text, encoding="utf-8")
+    path = written(tmp_path, text, "ticket.txt")
     users, stderr = report(path, pure)
     assert [user[:3] for user in users] == [("dave@contoso.com", "waiting", None)]
     assert "several users" not in stderr
@@ -110,8 +112,7 @@ def test_a_shared_name_that_never_failed_keeps_its_state(tmp_path: Path, pure: s
         "Failed to add user dave@contoso.com; reason LicenseLimitReached\n", ""
     ).replace("Failed to add user erin@contoso.com; reason UserNotFound\n", "")
     text = re.sub(r"^ +\n", "", text.replace("Cloud = 0", "Cloud = 2"), flags=re.M)
-    path = tmp_path / "ticket.txt"
-    path.write_text(redacted(text, PLACEHOLDER), encoding="utf-8")
+    path = written(tmp_path, redacted(text, PLACEHOLDER), "ticket.txt")
     users, stderr = report(path, pure)
     assert [(user[0], user[2]) for user in users] == [(PLACEHOLDER, None)]
     assert "several users" not in stderr
@@ -152,8 +153,7 @@ def test_a_shared_name_settled_as_failed_or_recovered_is_pending_in_every_output
 ) -> None:
     """Whatever state its last lines would settle (`failed`, `recovered`), every output and
     every gate has it pending (`report` lists, and counts, the states it is asked for)."""
-    path = tmp_path / "ticket.txt"
-    path.write_text(text, encoding="utf-8")
+    path = written(tmp_path, text, "ticket.txt")
     at = ["--now", now] if now else []
     listed = run_installed("report", "--format", "json", *at, str(path), LOGSYNC_PURE=pure)
     document = json.loads(listed.stdout)
@@ -186,8 +186,7 @@ def test_a_shared_name_settled_as_failed_or_recovered_is_pending_in_every_output
     ids=["failures a day apart", "no times"],
 )
 def test_a_name_again_where_no_cycle_shows_it_is_one_user(tmp_path: Path, text: str, pure: str) -> None:
-    path = tmp_path / "ticket.txt"
-    path.write_text(text, encoding="utf-8")
+    path = written(tmp_path, text, "ticket.txt")
     users, stderr = report(path, pure)
     assert [user[:3] for user in users] == [(PLACEHOLDER, "waiting", None)]
     assert "several users" not in stderr

@@ -161,8 +161,9 @@ def across(pending: list[str], line: str, whole_by: str, cut: bool = False) -> s
     if whole_by != wholes.MESSAGES and not wholes.ends(line, whole_by):
         return None
     found = joined([*pending, line], whole_by, cut)
-    plainly = found is not None and found[0] == 0 and wholes.read_plainly(found[1])
-    return found[1] if plainly and found is not None else None
+    if found is None or found[0] != 0 or not wholes.read_plainly(found[1]):
+        return None
+    return found[1]
 
 
 def _cut_name(line: str) -> bool:

@@ -14,8 +14,7 @@ from ..times import NO_TIMES, moment_time
 USER_NOT_FOUND = "UserNotFound"
 DEFAULT_INTERVAL = timedelta(minutes=5)
 DEFAULT_FULL_SYNC_AFTER = timedelta(hours=24)
-SAME_RESTART_WINDOW = timedelta(minutes=10)
-"""smsexec.log and CloudUserSync.log report one restart within this window."""
+SAME_RESTART_WINDOW = timedelta(minutes=10)  # (smsexec.log's and the connector's: one restart)
 GRACE_INTERVALS = 2
 """A stuck user is `overdue` once its expected recovery is this many intervals past."""
 STALL_INTERVALS = 3
@@ -51,7 +50,8 @@ came and added it (no cycle's start or totals, lines left out): it may be stuck.
 SHARED_NAME = "shared_name"
 """`pending_reason` of a redacted name that failed and that several users share (named twice
 in one cycle): whose failures and states are whose, the input cannot say."""
-_UNKNOWN = frozenset({UNDETERMINED, RETRY_UNSEEN, SHARED_NAME})
+_MAY_BE = {RETRY_UNSEEN: ("waiting", "overdue"), SHARED_NAME: ("waiting", "overdue", "failed")}
+_UNKNOWN = frozenset({UNDETERMINED, *_MAY_BE})
 
 LATEST = "latest"
 """`bound` of an expected recovery that is a latest bound (a failure before the input)."""
@@ -264,8 +264,8 @@ class UserState(NamedTuple):
         due time with its retry not in the input, overdue too (it may be). In an input with no
         times, a due time is unknown, so it may be past: a user waiting, or that may be, may
         be overdue."""
-        if self.pending_reason in (RETRY_UNSEEN, SHARED_NAME):  # (shared: any, failed too)
-            return ("waiting", "overdue", "failed")[: 2 + (self.pending_reason == SHARED_NAME)]
+        if self.pending_reason in _MAY_BE:  # (its retry unseen; a name several users share)
+            return _MAY_BE[self.pending_reason]
         if self.pending_reason == UNDETERMINED or self.retry_awaited:
             return ("waiting", "overdue") if self.no_times else ("waiting",)
         return ("overdue",) if self.state == "waiting" and self.no_times else ()

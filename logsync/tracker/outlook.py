@@ -84,7 +84,7 @@ def conclude(
     for key, user in tracker.users.items():
         if match is not None and not match(user.upn):
             continue
-        if states is not None and not (several and key in several):
+        if states is not None and key not in several:
             quick = settled_state(user)
             # a pending user whose outcome is unknown is listed with the waiting (it counts
             # as waiting against a gate): its state is worked out

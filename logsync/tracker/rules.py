@@ -371,7 +371,7 @@ class Tracker:
             user = self.grown(key, found)
             user.last_seen = us
         self.failed[key] = failed = self.failed.get(key, 0) + 1
-        last = found.last_failure if type(found) is User else None  # (again, within a cycle?)
+        last = user.last_failure  # (failed again within a cycle?)
         soon = last is not None and us - last[0] <= HEARD_CYCLE_US and self._zone is not NO_TIMES
         if failed > 1 and soon:
             self.totals.openings.named_in_cycle(key, upn, here, source, line)
