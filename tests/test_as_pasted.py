@@ -431,7 +431,8 @@ def test_a_restart_before_an_excerpt_s_first_time_is_no_time_to_predict_from(
     document = json.loads(result.stdout)
     [bob] = document["users"]
     assert (bob["state"], bob["recovery_by"], bob["pending_reason"]) == ("waiting", "timer", None)
-    assert (bob["expected_recovery"], bob["seconds_remaining"]) == ("2014-09-16T10:00:00", 86400.0)
+    # (no cycle's start: the first cycle after the bound is one interval after it at the latest)
+    assert (bob["expected_recovery"], bob["seconds_remaining"]) == ("2014-09-16T10:05:00", 86700.0)
     assert document["connector"]["state"] == "waiting_for_certificate"
     timeline = runner.invoke(app, ["timeline", "bob", write(tmp_path, text, "bob.txt")])
     assert timeline.stdout.splitlines()[4].split("\t")[1:3] == [
@@ -465,7 +466,7 @@ def test_a_failure_before_an_excerpt_s_first_time_holds_back_by_that_time_plus_t
         "2014-09-15T10:23:54",
     )
     assert (ann["expected_recovery"], ann["expected_recovery_bound"]) == (
-        "2014-09-15T10:23:54",
+        "2014-09-15T10:28:54",
         "latest",
     )
     assert (ann["failure_before_input"], ann["first_seen"]) == (True, None)
@@ -477,7 +478,7 @@ def test_a_failure_before_an_excerpt_s_first_time_holds_back_by_that_time_plus_t
     markdown = runner.invoke(app, ["report", "--format", "markdown", path]).stdout
     assert (
         "| `ann@contoso.com` | waiting | UserNotFound | before the log's first time | – | by "
-        "`2014-09-15 10:23:54` (at the latest: the failure is before the log) (predicted) | "
+        "`2014-09-15 10:28:54` (at the latest: the failure is before the log) (predicted) | "
         "in 1d |"
     ) in markdown.splitlines()
 
@@ -1222,7 +1223,8 @@ def test_lines_a_search_found_are_read_without_its_names_and_numbers(
     path = write(tmp_path, "".join(found), "heidi.txt")
     result = runner.invoke(app, ["check", "--fail-on", "stuck", path])
     assert (result.exit_code, result.stdout.splitlines()) == (1, [
-        "heidi@contoso.com\twaiting\tUserNotFound\texpected recovery 2026-11-26T10:10:08.506-08:00",
+        "heidi@contoso.com\twaiting\tUserNotFound\t"
+        "expected recovery by 2026-11-26T10:15:08.506-08:00",
         "FAIL: 1 user (1 waiting), limit 0 as of 2026-11-25T16:00:05.159-08:00",
     ])
     whole = write(tmp_path, "".join(SEARCHED[how](n, line) for n, line in enumerate(lines, 1)))
@@ -2052,7 +2054,7 @@ def test_three_dated_lines_cut_at_76_keep_the_user_s_reason_and_fail_the_gate(
     result = runner.invoke(app, ["check", "--fail-on", "waiting,overdue", path])
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        "scott@contoso.com\twaiting\tUserNotFound\texpected recovery 2014-09-15T10:23:54",
+        "scott@contoso.com\twaiting\tUserNotFound\texpected recovery by 2014-09-15T10:28:54",
         "FAIL: 1 user (1 waiting), limit 0 as of 2014-09-14T10:23:54",
     ]
 

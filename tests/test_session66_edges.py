@@ -275,7 +275,7 @@ def test_a_ticket_of_date_lines_with_one_space_each_is_read(tmp_path: Path) -> N
     assert (result.exit_code, result.stdout.splitlines()) == (
         1,
         [
-            "scott@contoso.com\twaiting\tUserNotFound\texpected recovery 2014-09-15T10:23:54",
+            "scott@contoso.com\twaiting\tUserNotFound\texpected recovery by 2014-09-15T10:28:54",
             "FAIL: 1 user (1 waiting), limit 0 as of 2014-09-14T10:23:54",
         ],
     )

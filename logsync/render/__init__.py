@@ -12,7 +12,8 @@ from typing import IO, TYPE_CHECKING, NamedTuple, cast
 
 from ..safety import visible
 from ..times import human_duration, instant_key, iso, micros, moment_iso, moment_time, timeless
-from ..tracker import LATEST, SHARED_NAME, Connector, Moment, UserState, cause_text, unnamed_words
+from ..tracker import SHARED_NAME, Connector, Moment, UserState, cause_text, unnamed_words
+from .bounds import bound_reason, bounded, named_bound
 
 if TYPE_CHECKING:
     from ..analysis import Analysis
@@ -179,7 +180,7 @@ def user_cells(user: UserState, display: Display) -> list[str]:
     since = stuck_from(user)
     expected = bounded(user, when(user.expected_recovery, display))
     if named_bound(user):
-        expected += " (at the latest: the failure is before the log)"
+        expected += f" (at the latest: {bound_reason(user)})"
     if user.recovery_by == "what-if":
         expected += " (if restarted)"
     elif user.expected_recovery is not None and not user.expected_recovery_observed:
@@ -256,17 +257,6 @@ def stuck_since(user: UserState, shown: str) -> str:
     if user.first_seen is not None:
         return f"before {shown}"
     return "before the log" if user.no_times else "before the log's first time"
-
-
-def named_bound(user: UserState) -> bool:
-    """Whether a user's expected recovery is a latest bound with a time to name (with no times,
-    there is none)."""
-    return user.bound == LATEST and user.expected_recovery is not None
-
-
-def bounded(user: UserState, shown: str) -> str:
-    """A shown expected recovery, as `by …` when it is a latest bound (`named_bound`)."""
-    return f"by {shown}" if named_bound(user) else shown
 
 
 def remaining_text(user: UserState, none: str = "-") -> str:

@@ -13,7 +13,6 @@ from ..tracker import CONNECTOR_CODES, UserState, unnamed_words
 from . import (
     Display,
     before_input_text,
-    bounded,
     connector_record,
     connector_text,
     count_of,
@@ -22,6 +21,7 @@ from . import (
     where_of,
     wrap_words,
 )
+from .bounds import bounded
 
 if TYPE_CHECKING:
     from ..verdicts import Gate

@@ -23,12 +23,10 @@ from ..tracker import UserState, timer_label
 from . import (
     CONNECTOR_STATE_TEXT,
     Display,
-    bounded,
     connector_text,
     count_of,
     empty_list_text,
     log_end_note,
-    named_bound,
     none_asked_for,
     offset_text,
     remaining_text,
@@ -37,6 +35,7 @@ from . import (
     stuck_since,
     unnamed_text,
 )
+from .bounds import bound_reason, bounded, named_bound
 
 STATE_STYLE = {
     "waiting": "yellow",
@@ -187,8 +186,8 @@ def report_parts(
         for u in shown
     ):
         caption += " · ~ predicted from the cycle interval"
-    if any(named_bound(u) for u in shown):
-        caption += " · by: at the latest (the failure is before the log)"
+    if reasons := list(dict.fromkeys(bound_reason(u) for u in shown if named_bound(u))):
+        caption += f" · by: at the latest ({'; '.join(reasons)})"
     if any(u.recovery_by == "what-if" for u in shown):
         caption += " · * if SMS Executive restarted then"
     if _total(layout) > width:  # (no table fits: one user after another, no value cut)

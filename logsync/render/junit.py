@@ -11,7 +11,8 @@ from ..safety import visible
 from ..times import NO_TIMES_REASON
 from ..tracker import LATEST, UserState
 from ..verdicts import counted_problem, counts_unnamed
-from . import Display, before_input_text, bounded, connector_text, unnamed_text
+from . import Display, before_input_text, connector_text, unnamed_text
+from .bounds import bounded
 
 
 def failure_message(user: UserState, display: Display) -> str:

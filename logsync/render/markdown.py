@@ -23,7 +23,6 @@ from . import (
     USER_COLUMNS,
     Display,
     before_input_text,
-    bounded,
     connector_text,
     count_of,
     empty_list_text,
@@ -35,6 +34,7 @@ from . import (
     user_columns,
     when,
 )
+from .bounds import bounded
 
 _SPECIAL_RE = re.compile(r"([\\`*\[\]<>&|~]|(?<![^\W_])_|_(?![^\W_]))")
 """The characters that could start markup anywhere in a line: a code span, emphasis, a link or

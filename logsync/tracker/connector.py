@@ -306,11 +306,13 @@ class ConnectorLog:
         """How soon a cycle follows a restart: as the log showed before, else one interval."""
         return lower_median(self._restart_delays) if self._restart_delays else interval
 
-    def next_cycle_at_or_after(self, when: int, interval: int) -> int:
-        """The first cycle at or after `when` on the schedule of the last observed cycle."""
+    def next_cycle_at_or_after(self, when: int, interval: int) -> int | None:
+        """The first cycle at or after `when` on the schedule of the last observed cycle; None
+        with no cycle's start in the input (`grep` of a user's lines): where on the schedule
+        `when` falls is unknown (before one interval after it, if the schedule holds)."""
         last = self._run_last_cycle or self.last_cycle
         if last is None:
-            return when
+            return None
         return next_cycle(last[0], when, interval, self.to_the_second)
 
     def state(

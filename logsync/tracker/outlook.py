@@ -271,6 +271,7 @@ def recovered(tracker: Tracked, upns: Iterable[str]) -> list[tuple[str, float | 
 
 def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserState:
     expected: int | None = None
+    earliest: int | None = None  # (where `expected` is a latest bound: the soonest it may be)
     observed = False
     recovery_by: str | None = None
     bound: str | None = None
@@ -333,12 +334,13 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
                 if bound_cycle is not None:
                     expected, observed = bound_cycle[0], True
                 else:
-                    expected = tracker.log.next_cycle_at_or_after(due_by, every)
+                    expected, earliest = _next_cycle(tracker, due_by, every)
                 recovery_by, bound = "timer", LATEST
                 if restart is not None and user.failure_restarts < len(tracker.log.restarts):
                     soon = restart + context.restart_delay
                     if soon < expected:
                         expected, observed, recovery_by, bound = soon, False, "restart", None
+                        earliest = None
         else:
             assert due is not None  # (what settled_state checked)
             if user.restart_cycle is not None:
@@ -346,18 +348,20 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
             elif user.due_cycle is not None:
                 expected, observed, recovery_by = user.due_cycle[0], True, "timer"
             else:
-                expected, recovery_by = tracker.log.next_cycle_at_or_after(due, every), "timer"
+                expected, earliest = _next_cycle(tracker, due, every)
+                recovery_by, bound = "timer", None if earliest is None else LATEST
                 if restart is not None and last_failure is not None and restart >= last_failure:
                     soon = restart + context.restart_delay
                     if soon < due:
-                        expected, recovery_by = soon, "restart"
+                        expected, recovery_by, bound, earliest = soon, "restart", None, None
         overdue = context.as_of is not None and context.as_of >= expected + GRACE_INTERVALS * every
         if context.as_of is not None:
             remaining = (expected - context.as_of) / 1_000_000
         state = "waiting"
         if overdue:
             due_at = due_by if due is None else due
-            state, pending_reason = overdue_or_unseen(tracker, expected, due_at, every)
+            retry = expected if earliest is None else earliest  # (the first it may be)
+            state, pending_reason = overdue_or_unseen(tracker, retry, due_at, every)
         if (maybe := cast(User, user).maybe_retried) is not None and maybe >= user.last_seen:
             state, pending_reason = "pending", RETRY_UNSEEN  # (see `User.maybe_retried`)
         elif state == "waiting" and passed_over_unseen(tracker, user):
@@ -395,3 +399,11 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
         pending_reason=pending_reason,
     )
     return _restarted(found, context) if timer else found
+
+
+def _next_cycle(tracker: Tracked, when: int, every: int) -> tuple[int, int | None]:
+    """The first cycle at or after `when` (a due time), and None; with no cycle's start in the
+    input, where on the schedule `when` falls is unknown: one interval after it at the latest,
+    and `when` itself at the soonest (SPEC §4 rule 4)."""
+    found = tracker.log.next_cycle_at_or_after(when, every)
+    return (when + every, when) if found is None else (found, None)

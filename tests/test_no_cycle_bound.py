@@ -1,0 +1,134 @@
+"""An input with no cycle's start (`grep heidi CloudUserSync.log`: a user's lines only) cannot
+say where on the connector's schedule a due time falls: the first cycle at or after it comes
+within one interval, so the expected recovery is that latest bound (`by …`,
+`expected_recovery_bound: "latest"`). It was the due time itself, a cycle the log never had
+(heidi "10:10:08.506", where the whole log retries her at 10:15:03.710). Whether she is past it
+(overdue or unseen) is still judged from the soonest her retry may be: the due time."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from logsync import analyze
+from logsync.cli import app
+from logsync.times import iso
+
+from .conftest import SAMPLES
+from .logtext import Log
+
+runner = CliRunner()
+DEMO = SAMPLES / "CloudUserSync.log"
+DUE = "2026-11-26T10:10:08.506-08:00"
+BOUND = "2026-11-26T10:15:08.506-08:00"  # (one interval, the default 5 min, after it)
+
+
+def searched(tmp_path: Path, *words: str) -> str:
+    """The demo log's lines that hold any of `words` (`grep -e … -e …`)."""
+    lines = DEMO.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    path = tmp_path / "found.log"
+    path.write_text("".join(line for line in lines if any(w in line for w in words)), "utf-8")
+    return str(path)
+
+
+def heidi(path: str, *options: str) -> dict[str, object]:
+    result = runner.invoke(app, ["report", "--format", "json", *options, path])
+    [user] = json.loads(result.stdout)["users"]
+    return dict(user)
+
+
+def test_a_search_of_a_user_s_lines_bounds_her_recovery_one_interval_after_her_due_time(
+    tmp_path: Path,
+) -> None:
+    user = heidi(searched(tmp_path, "heidi"))
+    assert (
+        user["state"], user["full_sync_due"], user["expected_recovery"],
+        user["expected_recovery_bound"], user["expected_recovery_observed"],
+        user["seconds_remaining"],
+    ) == ("waiting", DUE, BOUND, "latest", False, 65703.347)
+    # the whole log's answer lies between the due time and the bound
+    whole = heidi_of_demo()
+    assert DUE < whole["expected_recovery"] < BOUND
+    assert (whole["expected_recovery"], whole["expected_recovery_bound"]) == (
+        "2026-11-26T10:15:03.710-08:00", None,
+    )
+
+
+def heidi_of_demo() -> dict[str, object]:
+    document = json.loads(runner.invoke(app, ["report", "--format", "json", str(DEMO)]).stdout)
+    return next(u for u in document["users"] if u["upn"] == "heidi@contoso.com")
+
+
+def test_a_search_that_keeps_the_cycles_starts_predicts_the_cycle_itself(tmp_path: Path) -> None:
+    """With the cycles' starts kept, the schedule is known: the cycle, not a bound (the whole
+    log's answer)."""
+    user = heidi(searched(tmp_path, "heidi", "Starting user delta sync"))
+    assert (user["expected_recovery"], user["expected_recovery_bound"]) == (
+        heidi_of_demo()["expected_recovery"], None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("now", "state", "reason", "remaining"),
+    [
+        # waiting until two intervals past the bound (SPEC §4 rule 6) ...
+        ("2026-11-26T10:25:08.505-08:00", "waiting", None, -599.999),
+        # ... then past it: no cycle line, so the retry may be there unseen
+        ("2026-11-26T10:25:08.506-08:00", "pending", "retry_unseen", -600.0),
+    ],
+)
+def test_a_search_of_a_user_s_lines_is_waiting_until_two_intervals_past_the_bound(
+    tmp_path: Path, now: str, state: str, reason: str | None, remaining: float
+) -> None:
+    user = heidi(searched(tmp_path, "heidi"), "--now", now)
+    assert (user["state"], user["pending_reason"], user["expected_recovery"]) == (
+        state, reason, BOUND,
+    )
+    assert user["seconds_remaining"] == remaining
+
+
+def test_every_format_shows_the_bound_and_why(tmp_path: Path) -> None:
+    path = searched(tmp_path, "heidi")
+    text = runner.invoke(app, ["report", path]).stdout.split("\t")
+    assert (text[7], text[-1].strip()) == (BOUND, "latest")
+    gate = runner.invoke(app, ["check", path])
+    assert (gate.exit_code, gate.stdout.splitlines()[0]) == (
+        1, f"heidi@contoso.com\twaiting\tUserNotFound\texpected recovery by {BOUND}",
+    )
+    csv = runner.invoke(app, ["report", "--format", "csv", path]).stdout.splitlines()[1]
+    assert csv.endswith(f",{DUE},{BOUND},65703.347,,,latest")
+    markdown = runner.invoke(app, ["report", "--format", "markdown", path]).stdout
+    assert (
+        "by `2026-11-26 10:15:08 -08:00` (at the latest: no cycle's start in the input)"
+        " (predicted)"
+    ) in markdown
+    timeline = runner.invoke(app, ["timeline", "heidi", path]).stdout.splitlines()
+    assert timeline[-2].split("\t")[:3] == [
+        BOUND, "expected_recovery", "predicted cycle (timer, at the latest)",
+    ]
+
+
+def test_the_table_says_why_its_recovery_is_a_bound(tmp_path: Path) -> None:
+    table = runner.invoke(
+        app, ["report", "--format", "table", searched(tmp_path, "heidi")], terminal_width=200
+    ).stdout
+    assert "by Nov 26 10:15:08 ~" in table
+    assert "by: at the latest (no cycle's start in the input)" in table
+    # a failure before the log says so instead
+    assert "the failure is before the log" not in table
+
+
+def test_a_restart_after_the_failure_is_its_retry_and_no_bound(tmp_path: Path) -> None:
+    """bob failed, SMS Executive restarted two hours later, and no cycle's start is in the
+    input: the restart's full sync (one interval after it, as no restart of the input shows
+    how soon its cycle came) retries him, sooner than his timer; that is no latest bound."""
+    log = Log(bias=300)
+    log.at("2026-03-02 09:00:05", "Failed to add user bob@contoso.com; reason UserNotFound")
+    log.restart("2026-03-02 11:00:00")
+    (bob,) = analyze([log.write(tmp_path / "CloudUserSync.log")]).users
+    assert (bob.state, bob.recovery_by, iso(bob.expected_recovery), bob.bound) == (
+        "waiting", "restart", "2026-03-02T11:05:00-05:00", None,
+    )
