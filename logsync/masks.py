@@ -20,6 +20,8 @@ def masked_as(upns: Iterable[str]) -> list[tuple[str, list[str]]]:
     names of the others it may be: the same domain, the visible letters where the masked name
     shows them (case-insensitive), in the order given."""
     names = list(dict.fromkeys(upns))
+    if not _MASK_RE.search("\n".join(names)):  # (most inputs: no name masked, one search)
+        return []
     plain = [name for name in names if not redacted(name)]
     found = []
     for name in names:
