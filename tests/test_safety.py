@@ -567,3 +567,20 @@ def test_a_tab_inside_a_field_is_escaped_so_only_separators_are_tabs(fields: lis
     """A tab-separated line has exactly one tab between fields: a field's own tabs are shown
     as escapes, however many fields there are."""
     assert tab_joined(fields) == line
+
+
+def test_a_remark_s_escape_sequences_reach_stderr_escaped(tmp_path: Path) -> None:
+    """A remark added after a record (`<-- …`) is quoted by stderr's note: its escape
+    sequences (an OSC title, a colour, a bell) are shown as escapes, never written raw."""
+    lines = (SAMPLES / "CloudUserSync.log").read_bytes().split(b"\r\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith(b"Failed to add user bob"))
+    lines[at] += b"  <-- \x1b[31mRED\x1b]0;pwned\x07 this one"
+    path = tmp_path / "remark.txt"
+    path.write_bytes(b"\r\n".join(lines))
+    result = run("report", str(path))
+    assert result.returncode == 0
+    assert b"\x1b" not in result.stderr and b"\x07" not in result.stderr
+    assert without_log_end_note(result.stderr).decode() == (
+        f"logsync: {path}: 1 line holds a remark added to the copy "
+        "(`<-- \\x1b[31mRED\\x1b]0;pwned\\x07 this one`), read without it\n"
+    )

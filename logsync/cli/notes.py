@@ -394,7 +394,8 @@ def note_local_times(inputs: Iterable[InputStats], opts: Common, env: Env) -> No
         remarked = remarks.note(stats)
         for note in dict.fromkeys([*stats.notes, *filter(None, [remarked])]):
             if not opts.quiet:
-                env.stderr.write(f"logsync: {visible(display_name(stats.path))}: {note}\n")
+                name = visible(display_name(stats.path))  # (a note may quote the log's text)
+                env.stderr.write(f"logsync: {name}: {visible(note)}\n")
     naive = any(s.last_time is not None and s.last_time.tzinfo is None for s in inputs)
     if naive and opts.source_tz is None and not opts.quiet:
         # (--tz cannot show them in another zone: which instant they are is not known)
