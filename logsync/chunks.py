@@ -378,7 +378,7 @@ class RowReader:
         if found is UNREAD:
             found = None
             if self._starts is None:
-                starts = catalogue.message_starts(self.kinds - {"unparsed"})
+                starts = catalogue.message_starts(self.kinds - {"unparsed"}, highlighted=True)
                 wanted = self.kinds - {"unparsed"} or self.spec.messages is not None
                 # (no kind wanted, as when only records are counted: no message is classified)
                 self._starts = re.compile(r"[~ \t]*(?:" + starts + ")" if wanted else "(?!)")
@@ -386,7 +386,7 @@ class RowReader:
                 kind, data, text = "", None, ""
             else:
                 text = catalogue.decode_text(message.rstrip(" \t"))
-                kind, data = catalogue.classify(text)
+                kind, data = catalogue.classify(text, highlighted=True)
             if kind == "message":
                 messages = self.spec.messages
                 if messages is not None and messages(text):

@@ -7,6 +7,8 @@ for good."""
 
 from __future__ import annotations
 
+import re
+
 UPN_MARKS = " *`"
 """Around a UPN: spaces, Markdown's `**` and backticks (no UPN begins or ends with them)."""
 REASON_MARKS = "*`'\".,;:!?()[]\\\u2026"
@@ -27,3 +29,25 @@ def plain_upn(upn: str) -> str:
 def plain_reason(reason: str) -> str:
     """A reason without the marks around it (as given where nothing else is left)."""
     return reason.strip(REASON_MARKS) or reason
+
+
+HIGHLIGHTS = "-*+_`\u20220123456789"
+"""What a message that a ticket highlighted alone may begin with (`unhighlighted`)."""
+HIGHLIGHTED_START = r"[-*+_`\u2022]|\d{1,3}[.)]"
+"""The start of such a message, as a regex alternation (a candidate for the catalogue where
+only messages of some kinds are wanted: see `events.message_starts`)."""
+_LISTED_RE = re.compile(r"(?:[-*+\u2022]|\d{1,3}[.)])[ \t]+(?=\S)")
+_EMPHASIS_RE = re.compile(r"(\*\*|__|`+|\*|_)([^\s*_`](?:.*[^\s*_`])?)\1[ \t]*\Z", re.S)
+
+
+def unhighlighted(message: str) -> str | None:
+    """A message without what a ticket put on its line alone to point at it: a list's mark
+    before it (`- `, `* `, `1. `) and Markdown's emphasis or code marks around it (`**Failed
+    to add user …**`, `` `…` ``); None where it has neither. (Marks on every line of a paste
+    are taken off with its quoting: `formats.aspasted`.)"""
+    listed = _LISTED_RE.match(message)
+    text = message[listed.end() :] if listed else message
+    emphasis = _EMPHASIS_RE.match(text)
+    if emphasis:
+        text = emphasis[2]
+    return None if text == message else text

@@ -12,7 +12,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from .decoration import plain_reason, plain_upn
+from .decoration import HIGHLIGHTED_START, HIGHLIGHTS, plain_reason, plain_upn, unhighlighted
 from .patterns import DASH, deferred
 from .patterns import words as _words
 from .records import Record, Unparsed
@@ -255,17 +255,19 @@ def _statmsg_fields(text: str) -> tuple[str, int | None]:
     return (component.group(1) if component else "", int(thread.group(1)) if thread else None)
 
 
-def message_starts(kinds: Iterable[str]) -> str:
+def message_starts(kinds: Iterable[str], highlighted: bool = False) -> str:
     """A regex alternation matching the start of every message of these kinds (a superset):
-    each entry's pattern up to its first group; empty (every message) when `message` is one of
-    them, a kind that any text may be."""
+    each entry's pattern up to its first group (and, `highlighted`, a ticket's mark before
+    one: `decoration.unhighlighted`); empty (every message) when `message` is one of them, a
+    kind that any text may be."""
     wanted = set(kinds)
     if "message" in wanted:
         return ""
     starts = {_literal_start(e.source) for e in CATALOGUE if e.kind in wanted}
     # longest first: a match ends at the first alternative that fits (`User` before the
     # start of `User sync processing thread is now stopping.` would end it at 4 characters)
-    return "|".join(sorted(starts, key=lambda start: (-len(start), start)))
+    found = "|".join(sorted(starts, key=lambda start: (-len(start), start)))
+    return f"{found}|{HIGHLIGHTED_START}" if highlighted and found else found
 
 
 def literal_starts(kinds: Iterable[str]) -> tuple[str, ...] | None:
@@ -298,7 +300,7 @@ def literal_starts(kinds: Iterable[str]) -> tuple[str, ...] | None:
         starts.add("".join(literal))
     if not starts:  # like an empty `message_starts`, which lets every message through
         return None
-    return tuple(sorted(starts))
+    return tuple(sorted(starts | set(HIGHLIGHTS) - {"\u2022"}))  # (and a ticket's marks)
 
 
 _REGEX_SPECIAL = frozenset("\\.^$*+?{}[]|()")
@@ -343,8 +345,11 @@ def decode_text(message: str) -> str:
 _TILDED_RE = deferred(r"(?<![^\s=])[\w.'!#^-]+(?:~[\w.'!#^-]+)+@[^\s~@;]+")
 
 
-def classify(text: str) -> tuple[str, Any]:
-    """(kind, payload) of a decoded message."""
+def classify(text: str, highlighted: bool = False) -> tuple[str, Any]:
+    """(kind, payload) of a decoded message; `highlighted`: also of one that a ticket marked
+    alone (`**Failed to add user …**`, `- Failed …`: `decoration.unhighlighted`), as a record
+    is read (never where a text's shape is told by the messages it knows: a list's numbers
+    before every line are a prefix, `formats.prefixes`)."""
     if text[:1] in (" ", "\t"):
         text = text.lstrip(" \t")
     entries = _BY_KEY.get(text[:4])
@@ -353,6 +358,8 @@ def classify(text: str) -> tuple[str, Any]:
             match = entry.pattern.match(text)
             if match:
                 return entry.kind, entry.build(match)
+    if highlighted and text[:1] in HIGHLIGHTS and (plain := unhighlighted(text)) is not None:
+        return classify(plain)
     return "message", None
 
 
@@ -411,7 +418,7 @@ def meaning(message: str) -> tuple[str, str, Any, str]:
     known = _MEANINGS.get(message)
     if known is None:
         text = decode_text(message)
-        kind, data = classify(text)
+        kind, data = classify(text, highlighted=True)
         known = (text, kind, data, severity_of(kind, data, text))
         if len(_MEANINGS) >= _MEANINGS_LIMIT:
             _MEANINGS.clear()
@@ -424,27 +431,13 @@ def from_record(record: Record, source: str) -> Event:
     if record.severity is not None:
         severity = record.severity
     return Event(
-        kind,
-        record.time,
-        source,
-        record.line,
-        record.component,
-        record.thread,
-        severity,
-        text,
-        data,
+        kind, record.time, source, record.line, record.component, record.thread, severity,
+        text, data,
     )
 
 
 def from_unparsed(item: Unparsed, source: str) -> Event:
     return Event(
-        "unparsed",
-        None,
-        source,
-        item.line,
-        "",
-        None,
-        "warning",
-        item.raw,
+        "unparsed", None, source, item.line, "", None, "warning", item.raw,
         UnparsedLine(item.raw, item.problem),
     )

@@ -69,7 +69,7 @@ class ReadOptions(NamedTuple):
 @lru_cache(maxsize=16)
 def _candidates(kinds: frozenset[str]) -> re.Pattern[str] | None:
     """The SMS-trace pattern of the records that may be of these kinds."""
-    starts = catalogue.message_starts(kinds)
+    starts = catalogue.message_starts(kinds, highlighted=True)
     return candidate_pattern(starts) if starts else None
 
 

@@ -186,8 +186,9 @@ def test_a_log_none_of_whose_many_records_is_a_known_message_is_refused(tmp_path
     connector with no cycle and no user, and a gate on users passed (exit 0). It is an input
     error, in every command that judges the connector; the events are still shown. A few
     such records (under `UNKNOWN_ONLY`), and a connector that only waits for its certificate,
-    are judged as before."""
-    path = write(tmp_path, prefixed(DEMO_TEXT, lambda n: "- " if n % 2 else "* "), "two.log")
+    are judged as before. (A list's marks, `- ` and `* `, are read off each line as a ticket's
+    highlight of it: `test_highlighted_lines`.)"""
+    path = write(tmp_path, prefixed(DEMO_TEXT, lambda n: "\u00bb " if n % 2 else "\u00ab "), "two.log")
     refused = (
         f"logsync: error: {path}: none of its 3,041 SMS_CLOUD_USERSYNC records is a message "
         "the connector is known to write (a cycle, a user's addition, a start, a certificate "
@@ -203,7 +204,7 @@ def test_a_log_none_of_whose_many_records_is_a_known_message_is_refused(tmp_path
     assert events.exit_code == 0 and len(events.stdout.splitlines()) == 3041
 
     few = write(tmp_path, prefixed("".join(DEMO_TEXT.splitlines(keepends=True)[:9]),
-                                   lambda n: "- " if n % 2 else "* "), "few.log")
+                                   lambda n: "\u00bb " if n % 2 else "\u00ab "), "few.log")
     result = runner.invoke(app, ["check", "--now", "2026-11-24T07:10:00-08:00", few])
     assert (result.exit_code, result.stdout.splitlines()[-1]) == (
         1,
@@ -469,10 +470,10 @@ def test_the_net_refuses_only_many_records_most_of_them_hiding_a_message(
 ) -> None:
     """The boundaries of `known.ensure_known`: at least `UNKNOWN_ONLY` (10) records of the
     connector, more than half of them a known message after something put before it (a
-    prefix of two shapes, `- `/`* `); the others the connector's own unknown errors."""
+    prefix of two shapes, `»`/`«`); the others the connector's own unknown errors."""
     start = "Starting user delta sync, raise failure status messages = True  $$<SMS_CLOUD_USERSYNC>"
     lines = [
-        f"{'- ' if n % 2 else '* '}{start}<03-02-2026 09:{n:02d}:00.000+300><thread=5616 (0x15F0)>\n"
+        f"{'» ' if n % 2 else '« '}{start}<03-02-2026 09:{n:02d}:00.000+300><thread=5616 (0x15F0)>\n"
         for n in range(hidden)
     ] + [UNKNOWN_ERROR.format(n) for n in range(others)]
     path = write(tmp_path, "".join(lines), "CloudUserSync.log")
