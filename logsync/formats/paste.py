@@ -92,7 +92,7 @@ def copied_row(line: str) -> tuple[str, str, str, str] | None:
         if end >= 4 and _THREAD_RE.fullmatch(parts[end - 1]) and STAMP_RE.match(parts[end - 2]):
             message = "\t".join(parts[: end - 3])
             return message, parts[end - 3].strip(), parts[end - 2], parts[end - 1].strip()
-    if "(0x" not in line:  # (a quick no for every other line)
+    if "(0x" not in line and not line.rstrip(' \t"')[-1:].isdigit():  # (a quick no)
         return None
     spaced = _SPACED_ROW_RE.match(line)
     if spaced is not None:

@@ -89,7 +89,7 @@ def _message_start(line: str) -> int | None:
     letter or digit before it; None where it begins at the line's start, or nowhere (a row
     copied from CMTrace's list or saved from a spreadsheet, `"message","component",…`, is a
     record as it is)."""
-    if "(0x" in line and "$$<" not in line and paste.copied_row(line) is not None:
+    if "$$<" not in line and paste.copied_row(line) is not None:
         return None
     trailer = line.rfind("$$<")
     message = line if trailer < 0 else line[:trailer]
