@@ -280,10 +280,11 @@ class Watcher:
                 if everyone or user.state != "synced":
                     found.append(Change(user, None, as_of))
                 continue
-            # a predicted recovery follows the phase of the last cycle: moving within one
-            # interval is that, no news; moving further is another cycle (a restart, a failure),
-            # and so is the cycle itself, observed in place of the prediction
-            recovery = _moved(seen.expected_recovery, now.expected_recovery, every)
+            # a predicted recovery follows the phase of the last cycle: moving by seconds is
+            # that, no news; moving by half an interval or more is another cycle (the phase
+            # crossed the due time, a restart, a failure), and so is the cycle itself,
+            # observed in place of the prediction
+            recovery = _moved(seen.expected_recovery, now.expected_recovery, every / 2)
             moves = (
                 ("state", seen.state != now.state),
                 ("full_sync_due", _moved(seen.full_sync_due, now.full_sync_due, timedelta())),

@@ -91,7 +91,8 @@ def test_watch_streams_state_changes_through_rotation_and_truncation(tmp_path: P
 def test_watch_from_end_reports_only_what_follows(tmp_path: Path) -> None:
     now = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
     live = tmp_path / "CloudUserSync.log"
-    live.write_text(Log(bias=0).cycle(now, ("a@contoso.com",), {"a@contoso.com": "UserNotFound"}).text())
+    # (cycles one interval apart: a's predicted cycle stays where it was)
+    live.write_text(Log(bias=0).cycle(now - timedelta(minutes=5), ("a@contoso.com",), {"a@contoso.com": "UserNotFound"}).text())
     process = subprocess.Popen(
         [LOGSYNC, "watch", str(live), "--from-end", "--poll", "0.1", "--interval", "5m"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -99,7 +100,7 @@ def test_watch_from_end_reports_only_what_follows(tmp_path: Path) -> None:
     reader = Reader(process)
     try:
         time.sleep(3)  # let it read the existing content first; --from-end prints nothing for it
-        append(live, Log(bias=0).cycle(now + timedelta(seconds=5), ("b@contoso.com",), {"b@contoso.com": "UserNotFound"}))
+        append(live, Log(bias=0).cycle(now, ("b@contoso.com",), {"b@contoso.com": "UserNotFound"}))
         change = reader.next()
         assert (change["upn"], change["state"], change["previous"]) == ("b@contoso.com", "waiting", None)
     finally:
@@ -523,16 +524,16 @@ def test_watch_judges_nothing_before_the_log_holds_a_record(tmp_path: Path) -> N
 
 
 def test_watch_marks_users_the_log_failed_after_the_azure_ad_export_was_taken(tmp_path: Path) -> None:
-    """The export, taken two minutes ago, holds alice and bob; the log fails alice with
-    UserNotFound a minute ago, and bob while the watch runs. Whether Azure AD holds them now,
-    the export cannot say (`in_azure_ad` absent, as in report; it said true), and stderr names
-    each once, as report does."""
+    """The export, taken seven minutes ago, holds alice and bob; the log fails alice with
+    UserNotFound six minutes ago, and bob a cycle later, while the watch runs. Whether Azure AD
+    holds them now, the export cannot say (`in_azure_ad` absent, as in report; it said true),
+    and stderr names each once, as report does."""
     now = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
     live = tmp_path / "CloudUserSync.log"
-    live.write_text(Log(bias=0).cycle(now - timedelta(seconds=60), ("alice@contoso.com", "carol@contoso.com"), {"alice@contoso.com": "UserNotFound"}).text())
+    live.write_text(Log(bias=0).cycle(now - timedelta(seconds=360), ("alice@contoso.com", "carol@contoso.com"), {"alice@contoso.com": "UserNotFound"}).text())
     export = tmp_path / "users.csv"
     export.write_text("UserPrincipalName\r\nalice@contoso.com\r\nbob@contoso.com\r\n")
-    taken = (now - timedelta(seconds=120)).isoformat() + "+00:00"
+    taken = (now - timedelta(seconds=420)).isoformat() + "+00:00"
     process = subprocess.Popen(
         [LOGSYNC, "watch", str(live), "--poll", "0.1", "--interval", "5m", "--all",
          "--cloud-users", str(export), "--cloud-users-as-of", taken],
@@ -546,7 +547,7 @@ def test_watch_marks_users_the_log_failed_after_the_azure_ad_export_was_taken(tm
             ("alice@contoso.com", "waiting", None),
             ("carol@contoso.com", "synced", False),
         ]
-        append(live, Log(bias=0).cycle(now - timedelta(seconds=30), ("bob@contoso.com",), {"bob@contoso.com": "UserNotFound"}))
+        append(live, Log(bias=0).cycle(now - timedelta(seconds=60), ("bob@contoso.com",), {"bob@contoso.com": "UserNotFound"}))
         bob = reader.next()
         assert (bob["upn"], bob["state"], bob.get("in_azure_ad")) == ("bob@contoso.com", "waiting", None)
     finally:
@@ -712,3 +713,37 @@ def test_a_log_named_as_a_history_file_is_followed_and_read_once(tmp_path: Path)
         (u.upn, u.state, u.failures, u.requests) for u in whole.users
     ]
     assert (watcher.history_records, watcher.stats.records) == (1500, 1541)
+
+
+def test_watch_writes_a_line_when_the_predicted_cycle_moves_to_the_next_one(tmp_path: Path) -> None:
+    """The demo log's first 2,600 lines, then the rest appended: bob's predicted cycle moved
+    from 09:10:14.085 (the phase of the cycles then, after his due time 09:10:08.x) to
+    09:15:03.266 (the phase crossed his due time: the cycle after), 289 s, less than one
+    interval; no line said so, and the watch's last word disagreed with `report`. A move of
+    half an interval or more is another cycle; a move of seconds follows the phase."""
+    live = tmp_path / "CloudUserSync.log"
+    lines = DEMO.read_bytes().splitlines(keepends=True)
+    live.write_bytes(b"".join(lines[:2600]))
+    watcher = Watcher(Follower(live), Tracker())
+    watcher.read()
+    wall = datetime(2026, 11, 25, 16, 10, tzinfo=timezone(timedelta(hours=-8)))
+
+    def told(user: str) -> list[tuple[object, ...]]:
+        return [
+            (c.changed, c.was, c.user.expected_recovery.isoformat(timespec="milliseconds"))
+            for c in watcher.changes(wall)[1]
+            if c.user.upn == user
+        ]
+
+    first = told("bob@contoso.com")
+    assert [entry[2] for entry in first] == ["2026-11-26T09:10:14.085-08:00"]
+    with open(live, "ab") as handle:
+        handle.write(b"".join(lines[2600:]))
+    watcher.read()
+    assert told("bob@contoso.com") == [
+        (
+            ("expected_recovery",),
+            {"expected_recovery": datetime.fromisoformat("2026-11-26T09:10:14.085-08:00")},
+            "2026-11-26T09:15:03.266-08:00",
+        )
+    ]
