@@ -197,12 +197,16 @@ def unnumbered(line: str) -> str:
 
 def numbered(lines: list[str]) -> bool:
     """Whether four in five lines (but `grep -C`'s group separators) start with a search's file
-    name or line number, and are an SMS-trace record after it (so a pasted excerpt's own times,
-    `10:23:54`, or dates, `2014-09-15`, are no number), or with `cat -n`'s number and tab."""
+    name or line number, and are an SMS-trace record after it, or the start of a CMTrace one
+    (so a pasted excerpt's own times, `10:23:54`, or dates, `2014-09-15`, are no number), or
+    with `cat -n`'s number and tab."""
     found = 0
     lines = [line for line in lines if line.rstrip("\r") != GAP_LINE]
     for line in lines:
         end = NUMBERED_RE.match(line).end()  # type: ignore[union-attr]
         # (`cat -n`'s number and tab is no time or date of an excerpt, whatever follows)
-        found += bool(end) and (line[end - 1] == "\t" or sms.looks_like(line[end:]))
+        rest = line[end:]
+        found += bool(end) and (
+            line[end - 1] == "\t" or rest.startswith("<![LOG[") or sms.looks_like(rest)
+        )
     return found * 5 >= len(lines) * 4

@@ -46,15 +46,17 @@ def prefix_shape(lines: list[str]) -> re.Pattern[str] | None:
     """The shape of the prefix that four in five of these lines (but `grep -C`'s `--` and
     other marks of lines left out, and the rests of records wrapped after it was put before
     each line) carry, told by the lines whose message is known only after it; None where they
-    carry none. CMTrace's records (whose message may span lines) are never taken for
-    prefixed."""
+    carry none. Of CMTrace's records (whose message may span lines), the prefix is what comes
+    before a record's start (`<![LOG[`), on four in five lines."""
     lines = [line for line in lines if not (is_blank(line) or gap_mark(line))]
-    lines = _record_starts(lines)
-    if not lines or any("<![LOG[" in line for line in lines):
-        return None
-    shapes = Counter(
-        _pattern(line[:start]) for line in lines if (start := _message_start(line)) is not None
-    )
+    if any("<![LOG[" in line for line in lines):
+        starts = (line[:at] for line in lines if 0 < (at := line.find("<![LOG[")) <= MAX_PREFIX)
+        shapes = Counter(map(_pattern, starts))
+    else:
+        lines = _record_starts(lines)
+        shapes = Counter(
+            _pattern(line[:start]) for line in lines if (start := _message_start(line)) is not None
+        )
     if not shapes:
         return None
     found = re.compile(shapes.most_common(1)[0][0])
