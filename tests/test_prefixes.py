@@ -6,6 +6,7 @@ that finds none of its messages judges it (`known.ensure_known`)."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -541,3 +542,42 @@ def test_the_shape_of_a_prefix(prefix: str, shape: str) -> None:
 )
 def test_a_message_hidden_behind_a_prefix_of_any_length(message: str, hides: bool) -> None:
     assert prefixes.hides_a_message(message) is hides
+
+
+COPIED_ROW_RE = re.compile(
+    r"^(.*?)  \$\$<([^>]*)><(\d\d)-(\d\d)-(\d{4}) (\d\d):(\d\d):(\d\d)\.\d{3}[+-]\d+>"
+    r"<thread=(\d+ \(0x[0-9A-F]+\))>"
+)
+
+
+def copied_rows(first: int, last: int) -> str:
+    """The demo log's lines `first` to `last` as rows copied from CMTrace's list (message,
+    component, date and time, thread; apart by tabs)."""
+    rows = []
+    for line in DEMO_TEXT.splitlines()[first - 1 : last]:
+        found = COPIED_ROW_RE.match(line)
+        assert found is not None
+        message, component, month, day, year, hour, minute, second, thread = found.groups()
+        clock = f"{int(hour) % 12 or 12}:{minute}:{second} {'AM' if int(hour) < 12 else 'PM'}"
+        rows.append(f"{message}\t{component}\t{int(month)}/{int(day)}/{year} {clock}\t{thread}\n")
+    return "".join(rows)
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    [lambda n: f"{n:5d} | ", lambda n: f"[{n}] ", lambda n: f"{n}) "],
+    ids=["number and bar", "number in brackets", "number and parenthesis"],
+)
+def test_copied_rows_with_a_number_before_each_give_the_answers_of_the_rows(
+    tmp_path: Path, prefix: Callable[[int], str]
+) -> None:
+    """A row's message was taken as it stands, number and all (`    1 | Starting user delta
+    sync…`): none was known, and the rows were refused. The prefix is looked for in the row's
+    message, as before an SMS-trace record's."""
+    rows = copied_rows(2436, 2460)
+    clean = answers(write(tmp_path, rows, "rows.txt"))
+    assert [(u["upn"], u["state"]) for u in clean[0]] == [
+        ("bob@contoso.com", "waiting"), ("heidi@contoso.com", "waiting"),
+        ("Mallory.Admin@Contoso.com", "synced"),
+    ]
+    assert answers(write(tmp_path, prefixed(rows, prefix), "numbered.txt")) == clean

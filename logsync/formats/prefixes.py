@@ -88,14 +88,15 @@ def unprefixed(line: str, prefix: re.Pattern[str]) -> str:
 def _message_start(line: str) -> int | None:
     """Where a known message (or an excerpt's date before one) begins on a line whose message
     is none the catalogue knows, after a prefix of some character that is no space, `~` or
-    letter or digit before it; None where it begins at the line's start, or nowhere (a row
-    copied from CMTrace's list or saved from a spreadsheet, `"message","component",…`, is a
-    record as it is)."""
-    if "$$<" not in line and paste.copied_row(line) is not None:
-        return None
-    trailer = line.rfind("$$<")
+    letter or digit before it; None where it begins at the line's start, or nowhere. Of a row
+    copied from CMTrace's list or saved from a spreadsheet (`"message","component",…`), in its
+    message (its opening quote is no prefix)."""
+    row = paste.copied_row(line) if "$$<" not in line else None
+    if row is not None and not line.startswith(row[0]):
+        return None  # (a row saved as CSV, its message quoted: the quote is no prefix)
+    trailer = len(row[0]) if row is not None else line.rfind("$$<")  # (where its message ends)
     message = line if trailer < 0 else line[:trailer]
-    known = wholes.known if trailer < 0 else _known_message  # (a trailer's record: no date)
+    known = wholes.known if trailer < 0 else _known_message  # (a record's message: no date)
     if known(line if trailer < 0 else message):
         return None
     starts = _starts()
