@@ -163,3 +163,38 @@ def test_a_list_of_two_marks_before_every_line_is_read_as_the_log(tmp_path: Path
     path = tmp_path / "two.log"
     path.write_text("".join(("- " if n % 2 else "* ") + line for n, line in enumerate(lines)))
     assert users(path, "") == users(DEMO, "")
+
+
+BLOG_QUOTES = """\
+Failed to add user <UPN of User Account>; reason UserNotFound
+
+UserDeltaSync:- Users Added = 0, Users Removed = 0
+Starting user delta sync, raise failure status messages = True
+Total received users from SCCM to be removed from cloud = 0
+Successfully removed users from cloud 0
+NotifyAccountAddition - SCCM user to add = <UPN of User Account>
+Total received users to add from SCCM = 0, Total Successfully added users to Cloud = 0
+"""
+"""The customer's log as the source blog post quotes it (SPEC §2: lines with no time)."""
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+@pytest.mark.parametrize("mark", list(MARKS))
+def test_the_blog_post_s_quotes_with_their_failure_line_highlighted_give_their_answers(
+    tmp_path: Path, mark: str, pure: str
+) -> None:
+    """Lines with no time: the failure line marked was no record (`unparsed`), and the user was
+    held back since before the input, its reason unknown."""
+    failure = BLOG_QUOTES.splitlines()[0]
+    marked = BLOG_QUOTES.replace(failure, MARKS[mark](failure), 1)
+    for name, text in (("plain.txt", BLOG_QUOTES), ("marked.txt", marked)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    results = [
+        run_installed("check", str(tmp_path / name), LOGSYNC_PURE=pure)
+        for name in ("plain.txt", "marked.txt")
+    ]
+    assert [(r.returncode, r.stdout.decode().splitlines()[0]) for r in results] == [
+        (1, "<UPN of User Account> (not a UPN)\twaiting\tUserNotFound\t"
+            "expected recovery unknown: the input has no times"),
+    ] * 2
+    assert b"no record" not in results[1].stderr

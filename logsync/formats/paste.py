@@ -92,7 +92,7 @@ def copied_row(line: str) -> tuple[str, str, str, str] | None:
         if end >= 4 and _THREAD_RE.fullmatch(parts[end - 1]) and STAMP_RE.match(parts[end - 2]):
             message = "\t".join(parts[: end - 3])
             return message, parts[end - 3].strip(), parts[end - 2], parts[end - 1].strip()
-    if "(0x" not in line and not line.rstrip(' \t"')[-1:].isdigit():  # (a quick no)
+    if "(0x" not in line:  # (a quick no for every other line)
         return None
     spaced = _SPACED_ROW_RE.match(line)
     if spaced is not None:
@@ -137,10 +137,11 @@ def redacted(name: str) -> bool:
 
 
 def is_message(line: str) -> bool:
-    """Whether a line with no time is a message the catalogue knows (of the connector)."""
+    """Whether a line with no time is a message the catalogue knows (of the connector), also
+    one a ticket highlighted alone (`- Failed to add user …`: `decoration.unhighlighted`)."""
     from ..events import classify  # (the catalogue reads records of these formats)
 
-    return classify(line.strip())[0] != "message"
+    return classify(line.strip(), highlighted=True)[0] != "message"
 
 
 def ensure_times(inputs: Sequence[InputStats], option: str | None = None) -> None:

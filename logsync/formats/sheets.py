@@ -8,9 +8,8 @@ import re
 
 from ..patterns import deferred
 
-CSV_END_RE = deferred(r'([,;])"?\d+(?:\s?\(0x[0-9A-Fa-f]+\))?"?[ \t]*$')
-"""A row's last column saved as CSV: its separator, then the thread (`5616 (0x15F0)`, or its
-number alone, as `Export-Csv` of a log parser's objects writes it)."""
+CSV_END_RE = deferred(r'([,;])"?\d+\s?\(0x[0-9A-Fa-f]+\)"?[ \t]*$')
+"""A row's last column saved as CSV: its separator, then the thread (`5616 (0x15F0)`)."""
 
 
 def row(line: str, stamp: re.Pattern[str]) -> tuple[str, str, str, str] | None:
