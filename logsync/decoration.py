@@ -31,13 +31,20 @@ def plain_reason(reason: str) -> str:
     return reason.strip(REASON_MARKS) or reason
 
 
-HIGHLIGHTS = "-*+_`\u20220123456789"
+_BULLETS = "-*+\u2022"
+"""A list's marks before a line (`- `, `• `); its numbers are `1. ` and `1) `."""
+_EMPHASES = "*_`"
+"""Markdown's emphasis and code marks around a text."""
+_LIST_MARK = rf"[{re.escape(_BULLETS)}]|\d{{1,3}}[.)]"
+HIGHLIGHTS = "".join(dict.fromkeys(_BULLETS + _EMPHASES + "0123456789"))
 """What a message that a ticket highlighted alone may begin with (`unhighlighted`)."""
-HIGHLIGHTED_START = r"[-*+_`\u2022]|\d{1,3}[.)]"
+HIGHLIGHTED_START = rf"{_LIST_MARK}|[{re.escape(_EMPHASES)}]"
 """The start of such a message, as a regex alternation (a candidate for the catalogue where
 only messages of some kinds are wanted: see `events.message_starts`)."""
-_LISTED_RE = re.compile(r"(?:[-*+\u2022]|\d{1,3}[.)])[ \t]+(?=\S)")
-_EMPHASIS_RE = re.compile(r"(\*\*|__|`+|\*|_)([^\s*_`](?:.*[^\s*_`])?)\1[ \t]*\Z", re.S)
+_LISTED_RE = re.compile(rf"(?:{_LIST_MARK})[ \t]+(?=\S)")
+_EMPHASIS_RE = re.compile(
+    rf"(\*\*|__|`+|\*|_)([^\s{_EMPHASES}](?:.*[^\s{_EMPHASES}])?)\1[ \t]*\Z", re.S
+)
 
 
 def unhighlighted(message: str) -> str | None:

@@ -281,7 +281,7 @@ class Watcher:
                     found.append(Change(user, None, as_of))
                 continue
             # a predicted recovery follows the phase of the last cycle: moving by seconds is
-            # that, no news; moving by half an interval or more is another cycle (the phase
+            # that, no news; moving by more than half an interval is another cycle (the phase
             # crossed the due time, a restart, a failure), and so is the cycle itself,
             # observed in place of the prediction
             recovery = _moved(seen.expected_recovery, now.expected_recovery, every / 2)

@@ -73,3 +73,25 @@ def test_a_record_spanning_lines_keeps_its_lines_under_the_prefix(
         ("sync_started", "Starting user delta sync, raise failure status messages = True"),
     ]
     assert len(events) == 11 and all(e["kind"] != "unparsed" for e in events)
+
+
+def test_spaces_before_one_record_are_no_prefix_of_every_line(tmp_path: Path) -> None:
+    """One record's line indented: spaces alone are no prefix, so a stack trace's own
+    indentation (`   at …`, a message's later line) is kept, as in the log."""
+    lines = CMTRACE_TEXT.replace("\r\n", "\n").splitlines(keepends=True)
+    lines[3] = "  " + lines[3]
+    lines[4] = lines[4].replace(
+        "<![LOG[", "<![LOG[Exception while sending status message:\n"
+        "System.TimeoutException: The operation has timed out.\n"
+        "   at CloudUserSync.Status.Send()]LOG]!><time=\"10:23:54.020+240\" date=\"9-14-2014\" "
+        'component="SMS_CLOUD_USERSYNC" context="" type="2" thread="5616" file="x.cpp:1">\n'
+        "<![LOG[", 1,
+    )
+    path = tmp_path / "indented.log"
+    path.write_text("".join(lines))
+    result = run_installed("events", "--format", "ndjson", str(path))
+    texts = [json.loads(line)["text"] for line in result.stdout.splitlines()]
+    assert (
+        "Exception while sending status message:\nSystem.TimeoutException: The operation has "
+        "timed out.\n   at CloudUserSync.Status.Send()"
+    ) in texts

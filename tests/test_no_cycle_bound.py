@@ -2,8 +2,10 @@
 say where on the connector's schedule a due time falls: the first cycle at or after it comes
 within one interval, so the expected recovery is that latest bound (`by …`,
 `expected_recovery_bound: "latest"`). It was the due time itself, a cycle the log never had
-(heidi "10:10:08.506", where the whole log retries her at 10:15:03.710). Whether she is past it
-(overdue or unseen) is still judged from the soonest her retry may be: the due time."""
+(heidi "10:10:08.506", where the whole log retries her at 10:15:03.710). She waits until two
+intervals past that bound (SPEC §4 rule 6); whether her retry may be where the input cannot show
+it (a cycle since that received more users than it names) is judged from the soonest it may
+be, the due time; a what-if restart frees her sooner only before her due time."""
 
 from __future__ import annotations
 
@@ -131,4 +133,23 @@ def test_a_restart_after_the_failure_is_its_retry_and_no_bound(tmp_path: Path) -
     (bob,) = analyze([log.write(tmp_path / "CloudUserSync.log")]).users
     assert (bob.state, bob.recovery_by, iso(bob.expected_recovery), bob.bound) == (
         "waiting", "restart", "2026-03-02T11:05:00-05:00", None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("restart_at", "expected", "recovery_by", "saved"),
+    [
+        # the restart's cycle (10:12, one interval after it) may come after her own retry,
+        # which may be as soon as her due time: not freed sooner (it was, "by up to 3m")
+        ("2026-11-26T10:07:00-08:00", BOUND, "timer", None),
+        # the restart's cycle (10:09) comes before her due time: freed, by up to the bound
+        ("2026-11-26T10:04:00-08:00", "2026-11-26T10:09:00-08:00", "what-if", 368.506),
+    ],
+)
+def test_a_what_if_restart_frees_her_sooner_only_before_her_due_time(
+    tmp_path: Path, restart_at: str, expected: str, recovery_by: str, saved: float | None
+) -> None:
+    user = heidi(searched(tmp_path, "heidi"), "--restart-at", restart_at)
+    assert (user["expected_recovery"], user["recovery_by"], user.get("time_saved_s")) == (
+        expected, recovery_by, saved,
     )

@@ -3,7 +3,8 @@ numbers (`copies`) and e-mail quoting (`quoting`): a Markdown list's bullet or n
 `1. `), a terminal's or a ticket's timestamp (`[2026-11-25 16:00:01] `), a host or a level.
 
 Such a prefix is told by where the connector's words begin: only a line whose message the
-catalogue knows once the prefix is off, and does not know with it, shows a prefix. The prefix
+catalogue knows once the prefix is off, and does not know with it, shows a prefix (before
+CMTrace's records, by where a record begins: `<![LOG[`, after something that is not spaces). The prefix
 is taken off where nearly every line carries one of one shape (its numbers and its spaces
 aside), so a word of a message is never taken for one, nor an excerpt's date for a prefix
 (its message is known with it), nor a time before a message with no trailer (its own)."""
@@ -51,7 +52,7 @@ def prefix_shape(lines: list[str]) -> re.Pattern[str] | None:
     lines = [line for line in lines if not (is_blank(line) or gap_mark(line))]
     if any("<![LOG[" in line for line in lines):
         starts = (line[:at] for line in lines if 0 < (at := line.find("<![LOG[")) <= MAX_PREFIX)
-        shapes = Counter(map(_pattern, starts))
+        shapes = Counter(_pattern(start) for start in starts if start.strip(" \t"))
     else:
         lines = _record_starts(lines)
         shapes = Counter(

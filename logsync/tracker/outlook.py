@@ -233,7 +233,10 @@ def _freed(user: UserState, context: _Context) -> tuple[int, float | None] | Non
     as_of = context.as_of
     overdue = as_of is not None and as_of >= expected + GRACE_INTERVALS * context.interval
     candidate = what_if + context.restart_delay
-    if not overdue and (user.expected_recovery_observed or candidate >= expected):
+    soonest = expected  # (of its own retry; a latest bound with a due time: that due time)
+    if user.bound == LATEST and user.instants[2] is not None:
+        soonest = user.instants[2]
+    if not overdue and (user.expected_recovery_observed or candidate >= soonest):
         return None
     if overdue or as_of is None:
         return candidate, None
@@ -361,7 +364,7 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
         if overdue:
             due_at = due_by if due is None else due
             retry = expected if earliest is None else earliest  # (the first it may be)
-            state, pending_reason = overdue_or_unseen(tracker, retry, due_at, every)
+            state, pending_reason = overdue_or_unseen(tracker, retry, due_at, every, expected)
         if (maybe := cast(User, user).maybe_retried) is not None and maybe >= user.last_seen:
             state, pending_reason = "pending", RETRY_UNSEEN  # (see `User.maybe_retried`)
         elif state == "waiting" and passed_over_unseen(tracker, user):

@@ -46,19 +46,21 @@ class Tracked(Protocol):
 
 
 def overdue_or_unseen(
-    tracker: Tracked, expected: int, due: int | None, every: int
+    tracker: Tracked, expected: int, due: int | None, every: int, latest: int | None = None
 ) -> tuple[str, str | None]:
     """A user past its `due` time, no retry logged since `expected` (the first cycle after it
-    that the input shows): overdue, unless the input has no cycle line, leaves lines out after
-    `expected` (`grep -C`), or after its due time where a cycle of the schedule (`every`) may
-    lie between them, left out, or was not heard then (`ConnectorLog.unheard`), or a cycle
-    since received more users than it names (`findstr`): the retry may be there unseen."""
+    that the input shows; where the input shows no cycle's start, the due time itself, and
+    `latest` one interval after it: see `outlook._next_cycle`): overdue, unless the input has
+    no cycle line, leaves lines out after `expected` (`grep -C`), or after its due time where a
+    cycle of the schedule (`every`) may lie between them, left out, or was not heard then
+    (`ConnectorLog.unheard`), or a cycle since received more users than it names (`findstr`):
+    the retry may be there unseen."""
     room = tracker.totals.room_at
     hidden = due is not None and expected - every > due + every // 4  # (a cycle's time between)
     since = due if hidden and due is not None else expected
     unseen = not tracker.log.cycles_logged() or left_out_after(tracker, since)
-    unheard = tracker.log.unheard
-    unseen |= unheard is not None and due is not None and due < unheard[1] <= expected
+    unheard, retry_by = tracker.log.unheard, expected if latest is None else latest
+    unseen |= unheard is not None and due is not None and due < unheard[1] <= retry_by
     if unseen or (room is not None and room >= expected):
         return "pending", RETRY_UNSEEN
     return "overdue", None
