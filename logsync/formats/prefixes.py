@@ -4,10 +4,11 @@ numbers (`copies`) and e-mail quoting (`quoting`): a Markdown list's bullet or n
 
 Such a prefix is told by where the connector's words begin: only a line whose message the
 catalogue knows once the prefix is off, and does not know with it, shows a prefix (before
-CMTrace's records, by where a record begins: `<![LOG[`, after something that is not spaces). The prefix
-is taken off where nearly every line carries one of one shape (its numbers and its spaces
-aside), so a word of a message is never taken for one, nor an excerpt's date for a prefix
-(its message is known with it), nor a time before a message with no trailer (its own)."""
+CMTrace's records, by where a record begins: `<![LOG[`, after something that is not spaces).
+The prefix is taken off where nearly every line carries one of one shape (its numbers and its
+spaces aside), so a word of a message is never taken for one, nor an excerpt's date for a
+prefix (its message is known with it), nor a time before a message with no trailer (its
+own)."""
 
 from __future__ import annotations
 
