@@ -300,7 +300,8 @@ def literal_starts(kinds: Iterable[str]) -> tuple[str, ...] | None:
         starts.add("".join(literal))
     if not starts:  # like an empty `message_starts`, which lets every message through
         return None
-    return tuple(sorted(starts | set(HIGHLIGHTS) - {"\u2022"}))  # (and a ticket's marks)
+    # (then a ticket's marks: the native scanner tries them in order, for every message)
+    return tuple(sorted(starts)) + tuple(sorted(set(HIGHLIGHTS) - starts - {"\u2022"}))
 
 
 _REGEX_SPECIAL = frozenset("\\.^$*+?{}[]|()")

@@ -17,6 +17,7 @@ from logsync.decoration import unhighlighted
 from logsync.events import classify, literal_starts
 
 from .conftest import SAMPLES, run_installed
+from .test_as_pasted import BLOG_QUOTES
 
 DEMO = SAMPLES / "CloudUserSync.log"
 FAILURE_RE = re.compile(r"^(Failed to add user [^ ]+; reason [A-Za-z]+)(  \$\$)", re.M)
@@ -163,19 +164,6 @@ def test_a_list_of_two_marks_before_every_line_is_read_as_the_log(tmp_path: Path
     path = tmp_path / "two.log"
     path.write_text("".join(("- " if n % 2 else "* ") + line for n, line in enumerate(lines)))
     assert users(path, "") == users(DEMO, "")
-
-
-BLOG_QUOTES = """\
-Failed to add user <UPN of User Account>; reason UserNotFound
-
-UserDeltaSync:- Users Added = 0, Users Removed = 0
-Starting user delta sync, raise failure status messages = True
-Total received users from SCCM to be removed from cloud = 0
-Successfully removed users from cloud 0
-NotifyAccountAddition - SCCM user to add = <UPN of User Account>
-Total received users to add from SCCM = 0, Total Successfully added users to Cloud = 0
-"""
-"""The customer's log as the source blog post quotes it (SPEC §2: lines with no time)."""
 
 
 @pytest.mark.parametrize("pure", ["", "1"])
