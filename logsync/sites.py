@@ -146,7 +146,7 @@ def no_skipped_hour(
     Read as they are, every 24-hour timer across it runs out an hour early by their clock (a
     user waiting until 11:00 said overdue at 10:40). Not in an excerpt's lines, which someone
     chose: an hour may be left out there."""
-    excerpts = {s.path for s in inputs if s.format == "paste" and s.rows < s.records}
+    excerpts = {s.path for s in inputs if s.chosen}
     if skipped is None or skipped[2] in excerpts:
         return
     before, after, source, line = (*map(_clock, skipped[:2]), *skipped[2:])

@@ -55,8 +55,9 @@ class InputStats:
         """Physical lines (a last line without a line break counts)."""
         self.records = 0
         self.rows = 0
-        """Of its records, rows copied from CMTrace's list (message, component, date and time,
-        thread): a run of the log's lines, not lines someone chose (see `unheard`)."""
+        """Of its records, those of a run of the log's lines, not lines someone chose (see
+        `chosen`): rows copied from CMTrace's list (message, component, date and time, thread),
+        and the log's own SMS-trace lines (a log pasted under a message a ticket quotes)."""
         self.record_lines = 0
         """Physical lines that belong to records (CMTrace records may span several)."""
         self.unparsed = 0
@@ -99,6 +100,14 @@ class InputStats:
         """A sibling log (CertMgr.log, ...) read beside the connector's: only its records about
         the connector are kept (see `mark_siblings`)."""
         self.notes: list[str] = []
+
+    @property
+    def chosen(self) -> bool:
+        """Pasted text whose records with a time are lines someone chose (an excerpt), not a
+        run of the log's lines: its cycles are not in a row, and a silence there is no stall.
+        Records before its first time (`untimed_head`, a message a ticket quotes) leave the
+        run below them whole."""
+        return self.format == "paste" and self.rows < self.records - self.untimed_head
 
     @property
     def unread(self) -> int:
@@ -264,7 +273,7 @@ def unheard(
     ends: list[int] = []
     for stats in inputs:
         first, last = stats.first_time, stats.last_time
-        pasted = stats.format == "paste" and not stats.sibling and stats.rows < stats.records
+        pasted = stats.chosen and not stats.sibling
         if pasted and first is not None and last is not None and not timeless(last):
             starts.append(micros(first))
             ends.append(micros(last))

@@ -318,7 +318,9 @@ def _parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
         if "$$<" in line and sms.looks_like(line):  # a line of the log itself, with its time
             yield from _untimed(held, ctx)
             held, current, outside = [], None, False  # (it dates no line after it)
+            records = ctx.stats.records
             yield from sms.parse_text(f"\n{line}\n", line_no, ctx)
+            ctx.stats.rows += ctx.stats.records - records  # (a run of the log's lines)
             continue
         row, dated = _dated(line)
         try:
