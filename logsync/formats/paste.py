@@ -63,6 +63,13 @@ STAMP_RE = deferred(r"\s*" + STAMP + r"\s*$")
 """A date and time alone (a row's column, or an excerpt's date whose message went on the
 next line)."""
 _DATE_LINE_RE = deferred(r"\s*(" + STAMP + r")(?:(?:\s{2,}|\t)(\S.*))?$")
+_DECORATED_RE = deferred(
+    r"\s*(?:#{1,6}[ \t]+)?(?:\*\*|__|[*_\[(]|`+)?[ \t]*(" + STAMP
+    + r")[ \t]*(?:\*\*|__|[*_\])]|`+)?[ \t]*:?[ \t]*()$"
+)
+"""A date line alone that a ticket set off (`**11/25/2026 2:30:04 PM**`, `### …`, `[…]`, `…:`)."""
+_DATE_LIKE_RE = deferred(r"[\s*_`#>\[(]*(?:" + _DAY + r"|\d{1,2}:\d{2}(?!\d))")
+"""A line that begins with a date or a time (after such marks): a date line, read or not."""
 _ONE_SPACE_RE = deferred(r"\s*(" + STAMP + r") (\S.*)$")
 """A date line whose spaces a web page or a ticket made one (HTML shows a run of spaces as one):
 read where a message the catalogue knows follows, or begins with words that tell it (one space
@@ -110,7 +117,7 @@ def _dated(line: str) -> tuple[tuple[str, str, str, str] | None, re.Match[str] |
     spaced = _ONE_SPACE_RE.match(line) if found is None else None
     if spaced and (begins_message(spaced[2]) or is_message(spaced[2])):  # (`UserDeltaSync:-`)
         return None, spaced
-    return None, found
+    return None, found or _DECORATED_RE.match(line)
 
 
 def looks_like(line: str) -> bool:
@@ -218,9 +225,12 @@ def _timeless(
             yield record
 
 
-def _untimed(held: list[tuple[int, str]], ctx: ParseContext) -> Iterator[Item]:
+def _untimed(
+    held: list[tuple[int, str]], ctx: ParseContext, unread: int | None = None
+) -> Iterator[Item]:
     """Held lines of an input with times: before its first time, records (`_timeless`); after
-    it (between two times, or after the last) no record: when it was logged is unknown."""
+    it (between two times, or after the last) no record: when it was logged is unknown (after
+    `unread`, a line that begins with a date or time that is not read as a date line)."""
     if ctx.stats.first_time is None:
         yield from _timeless(held, ctx, before=True)
         return
@@ -228,6 +238,14 @@ def _untimed(held: list[tuple[int, str]], ctx: ParseContext) -> Iterator[Item]:
         if line.endswith(CUT_OFF):
             yield from non_record(line, line_no, ctx.stats)  # (cut off: see there)
             continue
+        if is_message(line) and unread is not None and unread < line_no:
+            raise InputError(
+                display_name(ctx.stats.path),
+                f"line {line_no} is a message of the connector under line {unread}, which "
+                "begins with a date or time that is not read as a date line: when it was "
+                "logged is unknown, so nothing can be judged with it; give that date and time "
+                "alone on its line (as `11/25/2026 2:30:04 PM`)",
+            )
         if is_message(line):  # (a message the catalogue knows: the answers would hang on it)
             raise InputError(
                 display_name(ctx.stats.path),
@@ -303,6 +321,7 @@ def _parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
     timeless = False
     day_first, lines = dates_day_first(physical_lines(chunks), ctx, _dated, MAX_HELD)
     blank = outside = False  # (the line before is blank; text around the excerpt)
+    unread: int | None = None  # (the last line with a date or time not read as a date line)
     for marked in lines:
         line_no += 1
         marked = remarks.unmarked(marked, _begins, stats)  # (`--> Failed …`: see there)
@@ -316,13 +335,20 @@ def _parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
             continue
         line = marked.removesuffix(CUT_OFF)  # (a line cut off at the width: no record)
         if "$$<" in line and sms.looks_like(line):  # a line of the log itself, with its time
-            yield from _untimed(held, ctx)
+            yield from _untimed(held, ctx, unread)
             held, current, outside = [], None, False  # (it dates no line after it)
             records = ctx.stats.records
             yield from sms.parse_text(f"\n{line}\n", line_no, ctx)
             ctx.stats.rows += ctx.stats.records - records  # (a run of the log's lines)
             continue
         row, dated = _dated(line)
+        if not (row or dated) and _DATE_LIKE_RE.match(line) and not is_message(line):
+            # a date line not read as one (`… PM PST`, a time alone): it dates the lines under
+            # it, which no line above dates (`unread`)
+            current, outside, unread = None, False, line_no
+            stats.unparsed += 1
+            yield Unparsed(line_no, line, "a date or time not read as a date line")
+            continue
         try:
             if row:
                 time = stamp_time(row[2], day_first)
@@ -336,7 +362,7 @@ def _parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
         if row or dated:
             outside = False
         if held and (row or dated):
-            yield from _untimed(held, ctx)
+            yield from _untimed(held, ctx, unread)
             held = []
         if row or dated:
             if zone is not None:
@@ -368,7 +394,7 @@ def _parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
             held.append((line_no, marked))
             if len(held) >= MAX_HELD:
                 timeless = stats.first_time is None
-                yield from _timeless(held, ctx) if timeless else _untimed(held, ctx)
+                yield from _timeless(held, ctx) if timeless else _untimed(held, ctx, unread)
                 held = []
             continue
         if (after_blank or outside) and not line[:1].isspace() and not is_message(line):
@@ -388,5 +414,7 @@ def _parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
             stats.saw(record.time)
             yield record
     if held:
-        yield from _untimed(held, ctx) if stats.first_time is not None else _timeless(held, ctx)
+        yield from (
+            _untimed(held, ctx, unread) if stats.first_time is not None else _timeless(held, ctx)
+        )
     stats.lines = line_no
