@@ -11,9 +11,10 @@ import re
 
 UPN_MARKS = " *`"
 """Around a UPN: spaces, Markdown's `**` and backticks (no UPN begins or ends with them)."""
-REASON_MARKS = "*`'\".,;:!?()[]\\\u2026"
-"""Around a reason (a word of letters): Markdown's marks, quotes, a sentence's punctuation and
-brackets, a backslash, an ellipsis (`…`, which the native scanner never reads: not Latin-1)."""
+REASON_MARKS = "*`'\".,;:!?()[]\\\u2026\u2018\u2019\u201c\u201d"
+"""Around a reason (a word of letters): Markdown's marks, quotes (also those a word processor
+curls, `“UserNotFound”`), a sentence's punctuation and brackets, a backslash, an ellipsis
+(`…`; it and curled quotes the native scanner never reads: not Latin-1)."""
 
 
 def plain_upn(upn: str) -> str:

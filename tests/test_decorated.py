@@ -62,6 +62,8 @@ DECORATIONS: dict[str, Callable[[str], str]] = {
     "the reason in brackets": _each_reason(lambda word: f"({word})"),
     "the reason in square brackets, then a backslash": _each_reason(lambda word: f"[{word}]\\"),
     "an ellipsis after the reason": _each_reason(lambda word: f"{word}\u2026"),
+    "the reason in a word processor's quotes": _each_reason(lambda word: f"\u201c{word}\u201d"),
+    "the reason in its single quotes": _each_reason(lambda word: f"\u2018{word}\u2019"),
     "the UPNs in bold and as code": _failed_upn_bold,
 }
 
@@ -121,6 +123,9 @@ def test_colours_are_taken_off_as_pasting_and_nothing_else_is() -> None:
         ("(UserNotFound)", "(UserNotFound)", "UserNotFound"),  # (a sentence's brackets)
         ("[UserNotFound]\\", "[UserNotFound]\\", "UserNotFound"),
         ("UserNotFound\u2026", "UserNotFound\u2026", "UserNotFound"),  # (Word's ellipsis)
+        ("\u201cUserNotFound\u201d", "\u201cUserNotFound\u201d", "UserNotFound"),  # (curled)
+        ("\u2018UserNotFound\u2019.", "\u2018UserNotFound\u2019.", "UserNotFound"),
+        ("\u00abUserNotFound\u00bb", "\u00abUserNotFound\u00bb", "\u00abUserNotFound\u00bb"),
         ("User(Not)Found", "User(Not)Found", "User(Not)Found"),  # (inside, kept)
         ("_bob_", "_bob_", "_bob_"),  # (a UPN may begin and end with `_`)
         ("b*o`b", "b*o`b", "b*o`b"),  # (inside, kept)
