@@ -249,7 +249,7 @@ def analyze(
         split = {name: split[of] for name, of in originals.items() if of in split}
     inputs = [*inputs, *empty]
     ensure_times(inputs, option if judged_at is not None else None)
-    one_connector(inputs, duplicates, runs)
+    one_connector(inputs, duplicates, runs, tracker.zone_table)
     no_skipped_hour(tracker.log.skipped_hour, inputs)
     gaps = tracker.totals.gaps = left_out(inputs)
     tracker.totals.unheard = unheard(inputs, gaps)

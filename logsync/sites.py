@@ -7,6 +7,7 @@ an hour and share no record are two connectors'."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from itertools import combinations, pairwise
@@ -16,6 +17,7 @@ from .merge import RunSpan
 from .safety import visible
 from .sources import InputStats, display_name
 from .times import human_duration, instant_key, iso
+from .tracker.model import ZoneTable
 
 OVERLAP_SECONDS = 3600
 """How long two logs may overlap without sharing a record: far longer than the disorder of
@@ -27,13 +29,18 @@ EXCERPT_OVERLAP = 60
 
 
 def one_connector(
-    inputs: Sequence[InputStats], duplicates: int, runs: Mapping[str, Sequence[RunSpan]]
+    inputs: Sequence[InputStats],
+    duplicates: int,
+    runs: Mapping[str, Sequence[RunSpan]],
+    zones: ZoneTable | None = None,
 ) -> None:
     """Refuse inputs that are two connectors' logs (see above), naming the first two; where the
     inputs share any record (`duplicates`), they are exports of one log. An input that may hold
     two (its `runs`: files pasted together, `cat a.log b.log`, that overlap and share no
     record) is not refused but said to: two searches of one log pasted together are such runs
-    too (`grep bob`, then `grep carol`)."""
+    too (`grep bob`, then `grep carol`); but where the records' UTC offset (the tracker's
+    `zones`) changes twice within the overlap, it is refused: one clock changes its offset
+    once in an hour at most (daylight saving), two sites' clocks in turn as their records do."""
     _no_clock_change(inputs, runs)  # (whatever they share: to the second, passes may meet)
     if duplicates:
         return
@@ -43,6 +50,14 @@ def one_connector(
         if found is not None:
             one, other, overlap = found
             one, other = sorted((one, other), key=lambda run: run.line)  # (in file order)
+            if zones is not None and _offset_changes(zones, one, other) >= 2:
+                raise UsageError(
+                    f"{visible(display_name(name))}: its lines from {one.line:,} and from "
+                    f"{other.line:,} overlap for {human_duration(overlap)}, share no record, "
+                    "and their UTC offsets alternate: they are two connectors' logs (two "
+                    "sites?) pasted together, which would be read as one; give one site's log "
+                    "at a time"
+                )
             read[name].notes.append(
                 f"its lines from {one.line:,} and from {other.line:,} overlap for "
                 f"{human_duration(overlap)} and share no record: if they are two connectors' "
@@ -111,6 +126,19 @@ def _deepest_overlap(spans: Sequence[RunSpan]) -> tuple[RunSpan, RunSpan, float]
         if furthest is None or span.last > furthest.last:
             furthest = span
     return best
+
+
+def _offset_changes(zones: ZoneTable, one: RunSpan, other: RunSpan) -> int:
+    """How often the records' zone changes to another while two runs overlap."""
+    start, end = max(one.first, other.first) * 1e6, min(one.last, other.last) * 1e6
+    first = bisect_left(zones.keys, start)
+    changes, before = 0, zones.zones[first - 1] if first else None
+    for key, zone in zip(zones.keys[first:], zones.zones[first:], strict=True):
+        if key > end:
+            break
+        changes += before is not None and zone != before
+        before = zone
+    return changes
 
 
 _HOUR = 3600

@@ -4,7 +4,7 @@ read as one history (`sites.one_connector`)."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -12,6 +12,11 @@ import pytest
 from typer.testing import CliRunner
 
 from logsync.cli import app
+from logsync.errors import UsageError
+from logsync.merge import RunSpan
+from logsync.sites import one_connector
+from logsync.sources import InputStats
+from logsync.tracker.model import ZoneTable
 
 from .conftest import SAMPLES
 from .logtext import Log, sms_line
@@ -72,25 +77,26 @@ def test_logs_that_overlap_for_more_than_an_hour_are_two_connectors(
     assert ("share no record" in result.stderr) is refused
 
 
-def test_two_sites_logs_pasted_into_one_file_are_said_to_be_mixed(tmp_path: Path) -> None:
+def test_two_sites_logs_pasted_into_one_file_are_refused_as_two_files_are(
+    tmp_path: Path,
+) -> None:
     """`cat PS1.log PS2.log > all.log`: given as two files they are refused (above); pasted
-    together they were merged as one connector's without a word (an interval of a minute and
-    a half). Two searches of one log pasted together look alike, so the input is read, and
-    stderr says what its runs may be."""
+    together they were merged as one connector's (an interval of a minute and a half, every
+    expected recovery wrong) with a note alone. Their runs overlap, share no record, and their
+    records' UTC offsets alternate (+480, +300, +480, …): no one clock does that."""
     folder = two_sites(tmp_path / "exports")
     pasted = tmp_path / "all.log"
     pasted.write_text(
         (folder / "CloudUserSync-PS1.log").read_text() + (folder / "CloudUserSync-PS2.log").read_text()
     )
-    result = runner.invoke(app, ["report", str(pasted)])
-    assert result.exit_code == 0
-    assert result.stderr.splitlines()[:2] == [
-        f"logsync: {pasted}: its lines from 1 and from 3,042 overlap for 1d 6h and share no "
-        "record: if they are two connectors' logs (two sites?) pasted together, the answers mix "
-        "them; give one site's log at a time",
-        f"logsync: {pasted}: time goes back once (logs pasted together?); its 2 runs are merged "
-        "by time",
-    ]
+    for command in (["report"], ["check"], ["summary"]):
+        result = runner.invoke(app, [*command, str(pasted)])
+        assert (result.exit_code, result.stdout) == (2, ""), command
+        assert result.stderr.splitlines()[-1] == (
+            f"logsync: error: {pasted}: its lines from 1 and from 3,042 overlap for 1d 6h, share "
+            "no record, and their UTC offsets alternate: they are two connectors' logs (two "
+            "sites?) pasted together, which would be read as one; give one site's log at a time"
+        )
     # one log pasted twice shares its records, its halves in the wrong order do not overlap
     demo = (SAMPLES / "CloudUserSync.log").read_text("utf-8-sig")
     lines = demo.splitlines(keepends=True)
@@ -98,6 +104,41 @@ def test_two_sites_logs_pasted_into_one_file_are_said_to_be_mixed(tmp_path: Path
         pasted.write_text(text)
         again = runner.invoke(app, ["report", str(pasted)])
         assert (again.exit_code, "share no record" in again.stderr) == (0, False)
+
+
+def _searched(lines: list[str], *words: str) -> str:
+    return "".join(line for line in lines if any(word in line for word in words))
+
+
+@pytest.mark.parametrize("changed", [False, True], ids=["one offset", "a daylight-saving change"])
+def test_two_searches_of_one_log_pasted_together_are_read_and_said_to_overlap(
+    tmp_path: Path, changed: bool
+) -> None:
+    """`grep bob` then `grep heidi` of one log: runs that overlap and share no record, in one
+    offset, or in two where the clock changed once (from +480 to +420 at line 1,500, an hour
+    on): they are read, and stderr says what they may be."""
+    lines = (SAMPLES / "CloudUserSync.log").read_text("utf-8-sig").splitlines(keepends=True)
+    if changed:
+        lines[1500:] = [_an_hour_on(line) for line in lines[1500:]]
+    pasted = tmp_path / "searched.log"
+    pasted.write_text(_searched(lines, "bob@") + _searched(lines, "heidi@"))
+    result = runner.invoke(app, ["report", "--format", "json", str(pasted)])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[0] == (
+        f"logsync: {pasted}: its lines from 1 and from 85 overlap for 6h 49m and share no "
+        "record: if they are two connectors' logs (two sites?) pasted together, the answers mix "
+        "them; give one site's log at a time"
+    )
+    states = [(u["upn"], u["state"]) for u in json.loads(result.stdout)["users"]]
+    assert states == [("bob@contoso.com", "waiting"), ("heidi@contoso.com", "waiting")]
+
+
+def _an_hour_on(line: str) -> str:
+    """An SMS-trace line an hour later by its clock, in bias +420: the same instant."""
+    head, stamp, tail = line.partition("$$<SMS_CLOUD_USERSYNC><")
+    when = datetime.strptime(tail[:23], "%m-%d-%Y %H:%M:%S.%f") + timedelta(hours=1)
+    assert tail[23:28] == "+480>"
+    return f"{head}{stamp}{when:%m-%d-%Y %H:%M:%S.%f}"[:-3] + "+420>" + tail[28:]
 
 
 def test_the_deepest_overlap_of_runs_is_found_in_one_pass() -> None:
@@ -319,3 +360,38 @@ def test_times_with_an_offset_that_go_back_within_the_hour_and_go_on_are_runs(tm
     assert result.exit_code == 0, result.stderr
     assert "its 2 runs are merged by time" in result.stderr
     assert json.loads(result.stdout)["cycles"] == 16
+
+
+_EAST, _WEST = timezone(timedelta(hours=1)), timezone(timedelta(hours=-8))
+
+
+@pytest.mark.parametrize(
+    ("keys", "zones", "refused"),
+    [
+        ([0], [_WEST], False),
+        ([0, 2000], [_WEST, _EAST], False),  # (one change: daylight saving)
+        ([0, 2000, 3000], [_WEST, _EAST, _WEST], True),
+        ([0, 2000, 3000], [_WEST, _EAST, timezone(timedelta(hours=1))], False),  # (equal)
+        ([0, 1000, 7200], [_WEST, _EAST, _WEST], True),  # (at the window's start and end)
+        ([0, 999, 7200], [_WEST, _EAST, _WEST], False),  # (one before the window)
+        ([0, 1000, 7201], [_WEST, _EAST, _WEST], False),  # (one after it)
+    ],
+)
+def test_offsets_that_change_twice_while_runs_overlap_are_two_connectors(
+    keys: list[int], zones: list[timezone], refused: bool
+) -> None:
+    stats = InputStats("all.log")
+    stats.format = "sms-trace"
+    runs = {"all.log": [RunSpan(1000.0, 7200.0, 1), RunSpan(0.0, 9000.0, 50)]}
+    table = ZoneTable([key * 1_000_000 for key in keys], list(zones))
+    if refused:
+        with pytest.raises(UsageError, match="their UTC offsets alternate"):
+            one_connector([stats], 0, runs, table)
+    else:
+        one_connector([stats], 0, runs, table)
+        assert stats.notes == [
+            "its lines from 1 and from 50 overlap for 1h 43m and share no record: if they are "
+            "two connectors' logs (two sites?) pasted together, the answers mix them; give one "
+            "site's log at a time"
+        ]
+    one_connector([stats], 1, runs, table)  # (a record shared: one log's exports)
