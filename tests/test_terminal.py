@@ -649,6 +649,16 @@ def test_times_without_offset_say_how_to_place_them() -> None:
     assert runner.invoke(app, ["report", "-q", "--format", "text", ticket]).stderr == ended
     table = runner.invoke(app, ["report", "-q", "--format", "table", ticket])
     assert (table.stderr, table.stdout.splitlines()[0].startswith("as of")) == (ended, False)
+    # --now now (or now-2h) is this machine's clock (here UTC-08:00), read as the log's: said
+    clock = hint.replace(
+        "change\n",
+        "change; --now is read on this machine's clock (UTC-08:00), as if the log were written "
+        "in that zone: if it was written in another, give --source-tz\n",
+    )
+    for now in ("now", "now-2h"):
+        assert runner.invoke(app, ["check", "--now", now, ticket]).stderr == clock
+    assert runner.invoke(app, ["check", "--now", "2026-11-25 16:00", ticket]).stderr == hint
+    assert runner.invoke(app, ["check", "-q", "--now", "now", ticket]).stderr == ""
 
 
 def test_seconds_remaining_has_one_precision() -> None:

@@ -15,7 +15,7 @@ from ..formats import remarks
 from ..masks import masked_as
 from ..safety import visible
 from ..sources import display_name
-from ..times import human_duration
+from ..times import WallClock, human_duration
 from ..tracker import SHARED_NAME
 from ..tracker.users import user_key
 from .application import Env
@@ -404,7 +404,19 @@ def note_local_times(inputs: Iterable[InputStats], opts: Common, env: Env) -> No
             f"logsync: the log's times carry no UTC offset: they are shown as its local "
             f"time{other}; "
             "give --source-tz ZONE (for example --source-tz America/New_York) to place them "
-            "and to count 24 h timers across a daylight-saving change\n"
+            f"and to count 24 h timers across a daylight-saving change{_clock_read(opts)}\n"
         )
+
+
+def _clock_read(opts: Common) -> str:
+    """What `--now now` (or `now-2h`) is among times with no UTC offset: this machine's clock,
+    read as if the log were written in its zone (an hour of difference is an hour of error)."""
+    if not isinstance(opts.now, WallClock) or opts.now.tzinfo is None:
+        return ""
+    offset = opts.now.strftime("%z")
+    return (
+        f"; --now is read on this machine's clock (UTC{offset[:3]}:{offset[3:]}), as if the "
+        "log were written in that zone: if it was written in another, give --source-tz"
+    )
 
 
