@@ -159,10 +159,22 @@ def _no_clock_change(inputs: Sequence[InputStats], runs: Mapping[str, Sequence[R
             same_hour = before.last // _HOUR == after.first // _HOUR
             if name in naive and 0 < back <= _HOUR and same_hour and after.last > before.last:
                 hour = _clock(after.first // _HOUR * _HOUR * 1_000_000)
+                times = (  # (a clock changes once: more, rows sorted by another column?)
+                    f"{len(own) - 1:,} times, by {human_duration(back)}"
+                    if len(own) > 2
+                    else human_duration(back)
+                )
+                what = (
+                    "rows sorted by another column, or pieces pasted together, where the hour "
+                    "a daylight-saving change repeats cannot be told apart without a UTC "
+                    f"offset; {_GIVE_ZONE}"
+                    if len(own) > 2
+                    else f"the hour a daylight-saving change repeats, {_PLACED}"
+                )
                 raise UsageError(
-                    f"{visible(display_name(name))}: its times go back {human_duration(back)} at "
+                    f"{visible(display_name(name))}: its times go back {times} at "
                     f"line {after.line:,}, within {hour:%Y-%m-%d %H}:00 to {hour:%H}:59, and "
-                    f"go on: the hour a daylight-saving change repeats, {_PLACED}"
+                    f"go on: {what}"
                 )
 
 
@@ -190,7 +202,8 @@ def _clock(us: float) -> datetime:
     return datetime.fromtimestamp(us / 1e6, timezone.utc)
 
 
-_PLACED = (
-    "which times without a UTC offset cannot place; give --source-tz ZONE (the site's zone, "
-    "for example --source-tz America/New_York) to read them"
+_GIVE_ZONE = (
+    "give --source-tz ZONE (the site's zone, for example --source-tz America/New_York) to read "
+    "them"
 )
+_PLACED = f"which times without a UTC offset cannot place; {_GIVE_ZONE}"

@@ -4,6 +4,7 @@ read as one history (`sites.one_connector`)."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -395,3 +396,42 @@ def test_offsets_that_change_twice_while_runs_overlap_are_two_connectors(
             "site's log at a time"
         ]
     one_connector([stats], 1, runs, table)  # (a record shared: one log's exports)
+
+
+def test_rows_sorted_by_their_message_within_an_hour_are_said_to_be_so_not_a_clock_change(
+    tmp_path: Path,
+) -> None:
+    """CMTrace's rows of an hour, sorted by their text before they were copied: time goes back
+    many times, within one hour of a clock with no offset. A clock changes once; the refusal
+    says what else the input may be, and `--source-tz` reads it as the rows in order."""
+    trailer = re.compile(
+        r"(.*?)  \$\$<(\w+)><(\d\d)-(\d\d)-(\d{4}) (\d\d:\d\d:\d\d\.\d{3})[-+]\d+>"
+        r"<thread=(\d+) \((0x[0-9A-F]+)\)>"
+    )
+    rows = []
+    for line in (SAMPLES / "CloudUserSync.log").read_text("utf-8-sig").splitlines():
+        found = trailer.fullmatch(line)
+        if found and found.group(3, 4) == ("11", "25") and found[6].startswith("09:"):
+            message, component, month, day, year, clock, thread, hexa = found.groups()
+            rows.append(
+                f"{message}\t{component}\t{int(month)}/{int(day)}/{year} {clock}\t"
+                f"{thread} ({hexa})\n"
+            )
+    assert len(rows) == 84
+    in_order, by_message = tmp_path / "rows.txt", tmp_path / "sorted.txt"
+    in_order.write_text("".join(rows), encoding="utf-8")
+    by_message.write_text("".join(sorted(rows)), encoding="utf-8")
+    refused = runner.invoke(app, ["report", str(by_message)])
+    assert (refused.exit_code, refused.stdout) == (2, "")
+    assert refused.stderr == (
+        f"logsync: error: {by_message}: its times go back 9 times, by 3s at line 3, "
+        "within 2026-11-25 09:00 to 09:59, and go on: rows sorted by another column, or pieces "
+        "pasted together, where the hour a daylight-saving change repeats cannot be told apart "
+        "without a UTC offset; give --source-tz ZONE (the site's zone, for example --source-tz "
+        "America/New_York) to read them\n"
+    )
+    zoned = ["report", "--all", "--format", "json", "--source-tz", "America/Los_Angeles"]
+    placed = runner.invoke(app, [*zoned, str(by_message)])
+    assert json.loads(placed.stdout)["users"] == json.loads(
+        runner.invoke(app, [*zoned, str(in_order)]).stdout
+    )["users"]
