@@ -12,7 +12,7 @@ from functools import lru_cache
 from itertools import chain
 
 from ..patterns import deferred
-from ..times import FIRST_YEAR, LAST_YEAR
+from ..times import FIRST_YEAR, LAST_YEAR, bias_zone
 from .common import ParseContext
 
 WEEKDAY = r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?"
@@ -50,6 +50,9 @@ def stamp_time(text: str, day_first: bool = False) -> datetime:
     )
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
         raise ValueError(f"date out of range (years {FIRST_YEAR} to {LAST_YEAR})")
+    offset = value.utcoffset()
+    if offset is not None:  # (ISO 8601's `Z`, `-08:00`: one zone object per offset, as a bias)
+        value = value.replace(tzinfo=bias_zone(-(offset // timedelta(minutes=1))))
     return value
 
 

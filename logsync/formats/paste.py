@@ -48,7 +48,12 @@ from .dayorder import day_first as dates_day_first
 from .dayorder import stamp_time
 from .together import begins_message, dated_after_first, messages_in
 
-_CLOCK = r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,7})?)?(?:\s?[AaPp]\.?[Mm]\.?)?"
+_CLOCK = (
+    r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,7})?)?(?:\s?[AaPp]\.?[Mm]\.?)?"
+    r"(?:Z|[+-]\d{2}:?\d{2}(?![\d:]))?"
+)
+"""A time of day (`10:24:12 AM`, `14:10:04.449`), and the UTC offset ISO 8601 puts right after
+it where a tool wrote one (`Z`, `-08:00`: a log shipper's or a query's export)."""
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 _DAY = (
     _WEEKDAY
@@ -257,6 +262,21 @@ def _untimed(
         yield from non_record(line, line_no, ctx.stats)
 
 
+def _one_kind(time: datetime, line_no: int, stats: InputStats) -> None:
+    """Refuse a time with a UTC offset among times with none, or the other way round: which
+    instant each is of the other kind cannot say (`InputError`)."""
+    first = stats.first_time
+    if first is not None and not timeless(first) and (first.tzinfo is None) != (
+        time.tzinfo is None
+    ):
+        has, lacks = ("a", "none") if time.tzinfo is not None else ("no", "one")
+        raise InputError(
+            display_name(stats.path),
+            f"line {line_no}'s time has {has} UTC offset where the times before it have {lacks}: "
+            "which instant each is, the other cannot say; give the lines of one kind",
+        )
+
+
 def _records(line_no: int, time: datetime, text: str, stats: InputStats) -> Iterator[Record]:
     """The records of a line of message text, all at its time: one, or those a reflow ran
     together on the line (see `together`), each counted."""
@@ -365,10 +385,11 @@ def _parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
             yield from _untimed(held, ctx, unread)
             held = []
         if row or dated:
-            if zone is not None:
+            if zone is not None and time.tzinfo is None:
                 time = time.replace(tzinfo=zone)
                 if ctx.shifts:  # (an hour of --source-tz's clock comes twice)
                     time = in_order(time, ctx)
+            _one_kind(time, line_no, stats)
             if row:
                 stats.records += 1
                 stats.rows += 1
