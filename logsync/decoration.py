@@ -44,7 +44,7 @@ HIGHLIGHTED_START = rf"{_LIST_MARK}|[{re.escape(_EMPHASES)}]"
 only messages of some kinds are wanted: see `events.message_starts`)."""
 _LISTED_RE = re.compile(rf"(?:{_LIST_MARK})[ \t]+(?=\S)")
 _EMPHASIS_RE = re.compile(
-    rf"(\*\*|__|`+|\*|_)([^\s{_EMPHASES}](?:.*[^\s{_EMPHASES}])?)\1[ \t]*\Z", re.S
+    rf"(\*\*|__|`+|\*|_)([^\s{_EMPHASES}](?:.*[^\s{_EMPHASES}])?)\1\s*\Z", re.S
 )
 
 

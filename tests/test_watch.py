@@ -720,7 +720,7 @@ def test_watch_writes_a_line_when_the_predicted_cycle_moves_to_the_next_one(tmp_
     from 09:10:14.085 (the phase of the cycles then, after his due time 09:10:08.x) to
     09:15:03.266 (the phase crossed his due time: the cycle after), 289 s, less than one
     interval; no line said so, and the watch's last word disagreed with `report`. A move of
-    half an interval or more is another cycle; a move of seconds follows the phase."""
+    more than half an interval is another cycle; a move of seconds follows the phase."""
     live = tmp_path / "CloudUserSync.log"
     lines = DEMO.read_bytes().splitlines(keepends=True)
     live.write_bytes(b"".join(lines[:2600]))
