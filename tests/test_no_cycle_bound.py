@@ -121,6 +121,22 @@ def test_the_table_says_why_its_recovery_is_a_bound(tmp_path: Path) -> None:
     assert "by: at the latest (no cycle's start in the input)" in table
     # a failure before the log says so instead
     assert "the failure is before the log" not in table
+    # the footer's next recovery is the bound, as the column's (from the log's end, 16:00:05)
+    assert "1 stuck · next recovery by 2026-11-26 10:15:08 -08:00 (within 18h 15m)" in table
+
+
+def test_the_footer_says_by_where_the_waiting_users_recoveries_are_bounds(tmp_path: Path) -> None:
+    """bob's and heidi's lines: each recovery a bound, the next at the latest bob's (the whole
+    log's, exact, is no bound)."""
+    lines = DEMO.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    path = tmp_path / "two.log"
+    path.write_text("".join(line for line in lines if "bob@" in line or "heidi@" in line))
+    table = runner.invoke(app, ["report", "--format", "table", str(path)], terminal_width=200)
+    assert "2 stuck · next recovery by 2026-11-26 09:15:08 -08:00 (within 17h 15m)" in (
+        table.stdout
+    )
+    whole = runner.invoke(app, ["report", "--format", "table", str(DEMO)], terminal_width=200)
+    assert "4 stuck · next recovery 2026-11-26 09:15:03 -08:00 (in 17h 10m)" in whole.stdout
 
 
 def test_a_restart_after_the_failure_is_its_retry_and_no_bound(tmp_path: Path) -> None:

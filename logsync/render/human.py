@@ -423,8 +423,12 @@ def footer(
         upcoming = [u for u in stuck if u.state == "waiting" and u.expected_recovery is not None]
         if upcoming:
             first = min(upcoming, key=lambda u: instant_key(u.expected_recovery))  # type: ignore[arg-type]
-            text.append(f" · next recovery {clock(first.expected_recovery, display)}")
-            text.append(f" ({remaining_text(first)})")
+            # (a latest bound: that user, or one whose bound is later, may recover sooner)
+            by = any(named_bound(user) for user in upcoming)
+            left = remaining_text(first)
+            when = clock(first.expected_recovery, display)
+            text.append(f" · next recovery {'by ' if by else ''}{when}")
+            text.append(f" ({'within ' + left[3:] if by and left.startswith('in ') else left})")
         if counts.get("overdue"):
             text.append(f" · {counts['overdue']} overdue", style="bold red")
     failed = [user for user in shown if user.state == "failed"]
