@@ -315,6 +315,34 @@ def test_demo_day_findings_and_advice() -> None:
     assert dict(summary.reasons) == {"UserNotFound": 6, "LicenseLimitReached": 1}
 
 
+@pytest.mark.parametrize(
+    ("kept", "failed"),
+    [
+        (("Total received users to add", "Starting user"), ((0, 4), (0, 3))),  # (totals alone)
+        (("Failed to add user", "Starting user"), ((4, 0), (3, 0))),  # (failure lines alone)
+        (("Failed to add user", "Total received users to add"), ((4, 4), (3, 3))),
+    ],
+    ids=["totals", "failure lines", "both"],
+)
+def test_a_day_s_failed_adds_are_those_its_totals_or_its_failure_lines_count(
+    tmp_path: Path, kept: tuple[str, ...], failed: tuple[tuple[int, int], ...]
+) -> None:
+    """An excerpt of the demo log's cycle totals (`grep "Total received users to add"`) showed
+    two clean days beside its own finding of 7 failed adds: a day's failures were its failure
+    lines alone. Each day counts the most its failure lines or its totals show."""
+    lines = (SAMPLES / "CloudUserSync.log").read_text("utf-8-sig").splitlines(keepends=True)
+    path = tmp_path / "excerpt.log"
+    path.write_text("".join(line for line in lines if line.startswith(kept)), "utf-8")
+    summary = summarize(str(path))
+    assert [
+        (day, (c.failed_lines, c.failed_totals), c.failed, c.added)
+        for day, c in summary.per_day.items()
+    ] == [
+        ("2026-11-24", failed[0], 4, 2 if "Total received users to add" in kept else 0),
+        ("2026-11-25", failed[1], 3, 2 if "Total received users to add" in kept else 0),
+    ]
+
+
 def test_smsexec_and_cloudusersync_report_one_restart_once() -> None:
     day = SAMPLES / "restart-day"
     summary = summarize(str(day / "CloudUserSync.log"), str(day / "smsexec.log"))

@@ -145,8 +145,9 @@ class HealthCollector:
                     notified += 1
                 elif kind == "add_totals":
                     day.added += data.added
+                    day.failed_totals += max(0, data.received - data.added)
                 else:
-                    day.failed += 1
+                    day.failed_lines += 1
                     self.reasons[data.reason] += 1
             elif kind == "sync_started":
                 self._mark(us, zone)

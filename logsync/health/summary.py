@@ -60,7 +60,16 @@ class DayCounts:
     held_back: int = 0
     """Notifications of users whose timer still ran (not tried, SPEC §4 rule 2)."""
     added: int = 0
-    failed: int = 0
+    failed_lines: int = 0
+    """Failures the failure lines name."""
+    failed_totals: int = 0
+    """Failed adds the cycles' totals count (received but not added)."""
+
+    @property
+    def failed(self) -> int:
+        """Failed adds: as the totals count them, or the failure lines where they name more
+        (an excerpt of its totals alone, or of its failure lines alone, counts them too)."""
+        return max(self.failed_lines, self.failed_totals)
 
 
 @dataclass
