@@ -21,7 +21,7 @@ from logsync.follow import Follower
 from logsync.tracker import Tracker, TrackerOptions
 from logsync.watch import Watcher
 
-from .conftest import LOGSYNC, SAMPLES
+from .conftest import LOGSYNC, SAMPLES, env_without_color
 from .logtext import Log
 
 
@@ -747,3 +747,40 @@ def test_watch_writes_a_line_when_the_predicted_cycle_moves_to_the_next_one(tmp_
             "2026-11-26T09:15:03.266-08:00",
         )
     ]
+
+
+def test_watch_s_table_piped_is_written_whole_at_each_change(tmp_path: Path) -> None:
+    """`watch --format table > file` (a service's log, `| tee`): the live region is a
+    terminal's, and nothing was written until Ctrl+C (and nothing at all if stopped otherwise).
+    Piped, the view is written whole at once and at each change, not at each poll."""
+    now = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    live = tmp_path / "CloudUserSync.log"
+    failed = {"alice@contoso.com": "UserNotFound"}
+    live.write_text(Log(bias=0).cycle(now - timedelta(seconds=60), ("alice@contoso.com",), failed).text())
+    process = subprocess.Popen(
+        [LOGSYNC, "watch", str(live), "--format", "table", "--poll", "0.1"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**env_without_color(), "COLUMNS": "120"},
+    )
+    reader = Reader(process)
+    try:
+        def lines_until(blank_lines: int) -> list[str]:
+            got, blanks = [], 0
+            while blanks < blank_lines:
+                line = reader.lines.get(timeout=20).decode()
+                got.append(line.rstrip("\n"))
+                blanks += not line.strip()
+            return got
+
+        first = lines_until(1)
+        assert first[0].startswith(f"Watching {live} · last cycle ")
+        assert [line.split()[:3:2] for line in first if "@" in line] == [["alice@contoso.com", "waiting"]]
+        time.sleep(1)  # (ten polls, no change: nothing written)
+        assert reader.lines.empty()
+        append(live, Log(bias=0).cycle(now - timedelta(seconds=30), ("bob@contoso.com",), {"bob@contoso.com": "LicenseLimitReached"}))
+        second = lines_until(1)
+        assert [line.split()[:3:2] for line in second if "@" in line] == [
+            ["alice@contoso.com", "waiting"], ["bob@contoso.com", "failed"],
+        ]
+    finally:
+        process.terminate()
+        process.communicate(timeout=20)

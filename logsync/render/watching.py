@@ -14,6 +14,8 @@ from typing import IO, TYPE_CHECKING, NamedTuple, Protocol
 from . import Display, connector_record, unnamed_text
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from ..tracker import Connector, Result
     from ..watch import Change, Watcher
     from .pages import Output
@@ -70,33 +72,46 @@ def view(page: WatchPage, output: Output) -> Iterator[Sink]:
 
     watcher = page.watcher
     console = human.make_console(output.out, output.color)
+
+    def drawn(result: Result) -> RenderableType:
+        selected = [u for u in result.users if page.wants(u.upn)]
+        shown = (
+            selected if page.all_users else [u for u in selected if u.state in REPORTED_STATES]
+        )
+        counts = machine.state_counts(selected)
+        analysis = Analysis(
+            result.as_of, [watcher.stats], result, watcher.tracker, cloud=watcher.cloud
+        )
+        status = watcher.status(utc_now(), result.interval)
+        return live.watch_view(
+            watcher.follower.path,
+            status,
+            result,
+            analysis,
+            shown,
+            counts,
+            page.display,
+            console.width,
+        )
+
+    if not console.is_terminal:  # (a file, a pipe: no region to redraw; each change whole)
+        printed_any = False
+
+        def printed(result: Result, changes: list[Change]) -> None:
+            nonlocal printed_any
+            if printed_any and not changes:  # (countdowns alone: no news for a file)
+                return
+            printed_any = True
+            console.print(drawn(result))
+            console.print()
+            output.out.flush()
+
+        yield printed
+        return
     with live.live(console) as view_:
 
         def sink(result: Result, changes: list[Change]) -> None:
-            selected = [u for u in result.users if page.wants(u.upn)]
-            shown = (
-                selected
-                if page.all_users
-                else [u for u in selected if u.state in REPORTED_STATES]
-            )
-            counts = machine.state_counts(selected)
-            analysis = Analysis(
-                result.as_of, [watcher.stats], result, watcher.tracker, cloud=watcher.cloud
-            )
-            status = watcher.status(utc_now(), result.interval)
-            view_.update(
-                live.watch_view(
-                    watcher.follower.path,
-                    status,
-                    result,
-                    analysis,
-                    shown,
-                    counts,
-                    page.display,
-                    console.width,
-                ),
-                refresh=True,
-            )
+            view_.update(drawn(result), refresh=True)
 
         yield sink
 
