@@ -56,7 +56,17 @@ SET_OFF = [
     f"{PLAIN}:",
     f"  **{PLAIN}** : ",
 ]
-NOT_READ = [f"{PLAIN} PST", "2:30:04 PM", "[2:30:04 PM]", f"{PLAIN} (UTC-08:00)", "14:30"]
+NOT_READ = [
+    f"{PLAIN} PST",
+    "2:30:04 PM",
+    "[2:30:04 PM]",
+    f"{PLAIN} (UTC-08:00)",
+    "14:30",
+    "Nov 25 2:30:04 PM",  # (no year)
+    "Wed Nov 25 2:30:04 PM",
+    "11/25 2:30 PM",
+    "25-Nov 14:30:04",
+]
 
 
 def write(tmp_path: Path, date: str) -> str:
@@ -124,7 +134,13 @@ def test_a_reply_s_line_that_begins_with_a_time_dates_nothing_it_does_not_hold(
         ("12:345 widgets", False),  # (no time: a third digit)
         ("1:5 pm", False),
         ("Certificate expires 11/25/2026 2:30 PM", False),  # (words first)
-        ("11/25 2:30 PM", False),  # (a date with no year is no date)
+        ("11/25 2:30 PM", True),  # (a date with no year: not read, still a date)
+        ("Nov 25 2:30:04 PM", True),
+        ("Wednesday, Nov 25", True),
+        ("25 Nov", True),
+        ("Nov 2026 report", False),  # (a month and a year, no day)
+        ("11/250 widgets", False),
+        ("11/25/", False),
     ],
 )
 def test_a_line_is_date_like_where_it_begins_with_a_date_or_a_time(
@@ -139,3 +155,25 @@ def test_a_line_is_date_like_where_it_begins_with_a_date_or_a_time(
 )
 def test_a_set_off_date_line_holds_the_date_alone(line: str) -> None:
     assert _dated(line) == (None, None)
+
+
+def test_an_excerpt_whose_date_lines_are_all_not_read_is_read_in_order_and_says_why(
+    tmp_path: Path,
+) -> None:
+    """Every date line with no year: no time is read, the records are read in order (as the
+    blog post's quotes), and stderr names the first date line not read."""
+    text = EXCERPT.replace("{date}", "Nov 25 2:30:04 PM")
+    text = text.replace("11/24/2026 2:00:04 PM", "Nov 24 2:00:04 PM")
+    text = text.replace("11/25/2026 3:00:04 PM", "Nov 25 3:00:04 PM")
+    path = tmp_path / "ticket.txt"
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["check", str(path)])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == (
+        "erin@contoso.com\twaiting\tUserNotFound\texpected recovery unknown: the input has no "
+        "times"
+    )
+    assert result.stderr.splitlines()[0] == (
+        f"logsync: {path}: line 1 begins with a date or time that is not read as a date line "
+        "('Nov 24 2:00:04 PM'): give dates as `11/25/2026 2:30:04 PM`"
+    )

@@ -73,8 +73,12 @@ _DECORATED_RE = deferred(
     + r")[ \t]*(?:\*\*|__|[*_\])]|`+)?[ \t]*:?[ \t]*()$"
 )
 """A date line alone that a ticket set off (`**11/25/2026 2:30:04 PM**`, `### …`, `[…]`, `…:`)."""
-_DATE_LIKE_RE = deferred(r"[\s*_`#>\[(]*(?:" + _DAY + r"|\d{1,2}:\d{2}(?!\d))")
-"""A line that begins with a date or a time (after such marks): a date line, read or not."""
+_DATE_LIKE_RE = deferred(
+    r"[\s*_`#>\[(]*(?:" + _DAY + r"|\d{1,2}:\d{2}(?!\d)|" + _WEEKDAY + r"(?:" + _MONTH
+    + r"\s+\d{1,2}(?!\d)|\d{1,2}[- ]" + _MONTH + r"|\d{1,2}/\d{1,2}(?![\d/])))"
+)
+"""A line that begins with a date or a time (after such marks): a date line, read or not
+(also a date with no year: `Nov 25 2:30:04 PM`, `25-Nov`, `11/25 2:30 PM`)."""
 _ONE_SPACE_RE = deferred(r"\s*(" + STAMP + r") (\S.*)$")
 """A date line whose spaces a web page or a ticket made one (HTML shows a run of spaces as one):
 read where a message the catalogue knows follows, or begins with words that tell it (one space
@@ -365,6 +369,11 @@ def _parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
         if not (row or dated) and _DATE_LIKE_RE.match(line) and not is_message(line):
             # a date line not read as one (`… PM PST`, a time alone): it dates the lines under
             # it, which no line above dates (`unread`)
+            if unread is None:  # (said once: the lines under it are read with no time)
+                stats.notes.append(
+                    f"line {line_no} begins with a date or time that is not read as a date line "
+                    f"({line.strip()[:60]!r}): give dates as `11/25/2026 2:30:04 PM`"
+                )
             current, outside, unread = None, False, line_no
             stats.unparsed += 1
             yield Unparsed(line_no, line, "a date or time not read as a date line")
