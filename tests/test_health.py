@@ -316,30 +316,49 @@ def test_demo_day_findings_and_advice() -> None:
 
 
 @pytest.mark.parametrize(
-    ("kept", "failed"),
+    ("kept", "added"),
     [
-        (("Total received users to add", "Starting user"), ((0, 4), (0, 3))),  # (totals alone)
-        (("Failed to add user", "Starting user"), ((4, 0), (3, 0))),  # (failure lines alone)
-        (("Failed to add user", "Total received users to add"), ((4, 4), (3, 3))),
+        (("Total received users to add", "Starting user"), (2, 2)),  # (totals alone)
+        (("Failed to add user", "Starting user"), (0, 0)),  # (failure lines alone)
+        (("Failed to add user", "Total received users to add"), (2, 2)),
     ],
     ids=["totals", "failure lines", "both"],
 )
-def test_a_day_s_failed_adds_are_those_its_totals_or_its_failure_lines_count(
-    tmp_path: Path, kept: tuple[str, ...], failed: tuple[tuple[int, int], ...]
+def test_a_day_s_failed_adds_are_its_failure_lines_and_what_its_totals_count_beyond(
+    tmp_path: Path, kept: tuple[str, ...], added: tuple[int, int]
 ) -> None:
     """An excerpt of the demo log's cycle totals (`grep "Total received users to add"`) showed
     two clean days beside its own finding of 7 failed adds: a day's failures were its failure
-    lines alone. Each day counts the most its failure lines or its totals show."""
+    lines alone. The failed adds a cycle's totals count beyond its failure lines count too."""
     lines = (SAMPLES / "CloudUserSync.log").read_text("utf-8-sig").splitlines(keepends=True)
     path = tmp_path / "excerpt.log"
     path.write_text("".join(line for line in lines if line.startswith(kept)), "utf-8")
     summary = summarize(str(path))
-    assert [
-        (day, (c.failed_lines, c.failed_totals), c.failed, c.added)
-        for day, c in summary.per_day.items()
-    ] == [
-        ("2026-11-24", failed[0], 4, 2 if "Total received users to add" in kept else 0),
-        ("2026-11-25", failed[1], 3, 2 if "Total received users to add" in kept else 0),
+    assert [(day, c.failed, c.added) for day, c in summary.per_day.items()] == [
+        ("2026-11-24", 4, added[0]),
+        ("2026-11-25", 3, added[1]),
+    ]
+
+
+def _later(line: str, by: timedelta) -> str:
+    """An SMS-trace line `by` later by its clock."""
+    head, mark, tail = line.partition("><")
+    when = datetime.strptime(tail[:23], "%m-%d-%Y %H:%M:%S.%f") + by
+    return f"{head}{mark}{when:%m-%d-%Y %H:%M:%S.%f}"[:-3] + tail[23:]
+
+
+def test_a_failure_whose_cycle_s_totals_come_after_midnight_counts_once(tmp_path: Path) -> None:
+    """The demo log 16:19:51.4 later: carol fails at 23:59:59.929, her cycle's totals come at
+    00:00:00.066 the next day. Her failure is the day of its line, counted once."""
+    lines = (SAMPLES / "CloudUserSync.log").read_text("utf-8-sig").splitlines(keepends=True)
+    shifted = [_later(line, timedelta(hours=16, minutes=19, seconds=51.4)) for line in lines[:60]]
+    assert "11-24-2026 23:59:59.929" in shifted[46] and "11-25-2026 00:00:00.066" in shifted[47]
+    path = tmp_path / "CloudUserSync.log"
+    path.write_text("".join(shifted), "utf-8")
+    summary = summarize(str(path))
+    assert [(day, c.requested, c.failed, c.added) for day, c in summary.per_day.items()] == [
+        ("2026-11-24", 1, 1, 0),
+        ("2026-11-25", 0, 0, 0),
     ]
 
 

@@ -104,6 +104,8 @@ class HealthCollector:
     _gaps: list[Gap] = field(default_factory=list)
     """The longest gaps between cycles of a run: (gap, line, number, cycle before, after)."""
     _run_cycle: Mark | None = None
+    _cycle_failed: int = 0
+    """Failure lines since the last cycle's start or totals (its failures that lines name)."""
     _problems: dict[str, bool] = field(default_factory=dict)
 
     def start_over(self) -> None:
@@ -143,13 +145,16 @@ class HealthCollector:
                     else:
                         tried += 1
                     notified += 1
-                elif kind == "add_totals":
+                elif kind == "add_totals":  # (its failures no line named: the totals' day)
                     day.added += data.added
-                    day.failed_totals += max(0, data.received - data.added)
+                    day.failed += max(0, data.received - data.added - self._cycle_failed)
+                    self._cycle_failed = 0
                 else:
-                    day.failed_lines += 1
+                    day.failed += 1
+                    self._cycle_failed += 1
                     self.reasons[data.reason] += 1
             elif kind == "sync_started":
+                self._cycle_failed = 0
                 self._mark(us, zone)
                 here = (us, zone, source, line)
                 previous = self._run_cycle

@@ -60,16 +60,9 @@ class DayCounts:
     held_back: int = 0
     """Notifications of users whose timer still ran (not tried, SPEC §4 rule 2)."""
     added: int = 0
-    failed_lines: int = 0
-    """Failures the failure lines name."""
-    failed_totals: int = 0
-    """Failed adds the cycles' totals count (received but not added)."""
-
-    @property
-    def failed(self) -> int:
-        """Failed adds: as the totals count them, or the failure lines where they name more
-        (an excerpt of its totals alone, or of its failure lines alone, counts them too)."""
-        return max(self.failed_lines, self.failed_totals)
+    failed: int = 0
+    """Failed adds: the failure lines, and of each cycle those its totals count (received,
+    not added) beyond its failure lines (an excerpt of the totals alone counts them too)."""
 
 
 @dataclass
