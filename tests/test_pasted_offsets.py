@@ -1,8 +1,8 @@
 """Lines of the connector's messages each after an ISO 8601 time with its UTC offset (`Z`,
 `-08:00`), as a log shipper or a query's export writes them: read at those instants, as the
-same lines in local time with `--source-tz` are. They were refused ("no CloudUserSync records
-found"). Times with an offset and times with none in one input are refused: which instant
-each is, the other kind cannot say."""
+log's own lines, a run of them (their cycles give the interval). They were refused ("no
+CloudUserSync records found"). Times with an offset and times with none in one input are
+refused: which instant each is, the other kind cannot say."""
 
 from __future__ import annotations
 
@@ -61,12 +61,13 @@ def test_lines_after_a_time_with_its_offset_are_read_at_their_instants(
     tmp_path: Path, form: str
 ) -> None:
     assert len(LAST_DAY) == 449
-    given, local = tmp_path / "shipped.txt", tmp_path / "local.txt"
+    given, logged = tmp_path / "shipped.txt", tmp_path / "CloudUserSync.log"
     given.write_text(shipped(form), encoding="utf-8")
-    local.write_text(shipped("local"), encoding="utf-8")
-    zoned = users(local, "--source-tz", "-08:00")
+    logged.write_text("".join(line + "\n" for line in LAST_DAY), encoding="utf-8")
     shown = users(given, "--tz", "-08:00")
-    assert shown == zoned
+    assert shown == users(logged)  # (each line's own time: a run of the log's, as its lines)
+    interval = runner.invoke(app, ["summary", "--format", "json", str(given)]).stdout
+    assert json.loads(interval)["interval_basis"] == "observed"
     assert shown[2][:3] == ("erin@contoso.com", "waiting", "2026-11-25T14:30:09.041-08:00")
     # shown in its own offset: UTC's `Z` is +00:00
     offset = "+00:00" if form == "utc" else "-08:00"

@@ -11,8 +11,10 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from itertools import chain
 
+from ..errors import InputError
 from ..patterns import deferred
-from ..times import FIRST_YEAR, LAST_YEAR, bias_zone
+from ..sources import InputStats, display_name
+from ..times import FIRST_YEAR, LAST_YEAR, bias_zone, timeless
 from .common import ParseContext
 
 WEEKDAY = r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?"
@@ -54,6 +56,21 @@ def stamp_time(text: str, day_first: bool = False) -> datetime:
     if offset is not None:  # (ISO 8601's `Z`, `-08:00`: one zone object per offset, as a bias)
         value = value.replace(tzinfo=bias_zone(-(offset // timedelta(minutes=1))))
     return value
+
+
+def one_kind(time: datetime, line_no: int, stats: InputStats) -> None:
+    """Refuse a time with a UTC offset among times with none, or the other way round: which
+    instant each is of the other kind cannot say (`InputError`)."""
+    first = stats.first_time
+    if first is not None and not timeless(first) and (first.tzinfo is None) != (
+        time.tzinfo is None
+    ):
+        has, lacks = ("a", "none") if time.tzinfo is not None else ("no", "one")
+        raise InputError(
+            display_name(stats.path),
+            f"line {line_no}'s time has {has} UTC offset where the times before it have {lacks}: "
+            "which instant each is, the other cannot say; give the lines of one kind",
+        )
 
 
 _ORDERS = {False: "month/day/year", True: "day/month/year"}

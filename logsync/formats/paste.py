@@ -45,7 +45,7 @@ from .common import (
 from .dayorder import WEEKDAY as _WEEKDAY
 from .dayorder import OtherOrder as OtherOrder
 from .dayorder import day_first as dates_day_first
-from .dayorder import stamp_time
+from .dayorder import one_kind, stamp_time
 from .together import begins_message, dated_after_first, messages_in
 
 _CLOCK = (
@@ -266,21 +266,6 @@ def _untimed(
         yield from non_record(line, line_no, ctx.stats)
 
 
-def _one_kind(time: datetime, line_no: int, stats: InputStats) -> None:
-    """Refuse a time with a UTC offset among times with none, or the other way round: which
-    instant each is of the other kind cannot say (`InputError`)."""
-    first = stats.first_time
-    if first is not None and not timeless(first) and (first.tzinfo is None) != (
-        time.tzinfo is None
-    ):
-        has, lacks = ("a", "none") if time.tzinfo is not None else ("no", "one")
-        raise InputError(
-            display_name(stats.path),
-            f"line {line_no}'s time has {has} UTC offset where the times before it have {lacks}: "
-            "which instant each is, the other cannot say; give the lines of one kind",
-        )
-
-
 def _records(line_no: int, time: datetime, text: str, stats: InputStats) -> Iterator[Record]:
     """The records of a line of message text, all at its time: one, or those a reflow ran
     together on the line (see `together`), each counted."""
@@ -346,6 +331,7 @@ def _parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
     day_first, lines = dates_day_first(physical_lines(chunks), ctx, _dated, MAX_HELD)
     blank = outside = False  # (the line before is blank; text around the excerpt)
     unread: int | None = None  # (the last line with a date or time not read as a date line)
+    said = False
     for marked in lines:
         line_no += 1
         marked = remarks.unmarked(marked, _begins, stats)  # (`--> Failed …`: see there)
@@ -369,7 +355,8 @@ def _parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
         if not (row or dated) and _DATE_LIKE_RE.match(line) and not is_message(line):
             # a date line not read as one (`… PM PST`, a time alone): it dates the lines under
             # it, which no line above dates (`unread`)
-            if unread is None:  # (said once: the lines under it are read with no time)
+            if not said:  # (said once: the lines under it are read with no time)
+                said = True
                 stats.notes.append(
                     f"line {line_no} begins with a date or time that is not read as a date line "
                     f"({line.strip()[:60]!r}): give dates as `11/25/2026 2:30:04 PM`"
@@ -388,17 +375,16 @@ def _parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
             why = str(error) if type(error) is OtherOrder else "unreadable date"
             yield Unparsed(line_no, line, why)
             continue
-        if row or dated:
-            outside = False
         if held and (row or dated):
             yield from _untimed(held, ctx, unread)
             held = []
         if row or dated:
+            outside, unread, own = False, None, time.tzinfo is not None  # (own: a tool's offset)
             if zone is not None and time.tzinfo is None:
                 time = time.replace(tzinfo=zone)
                 if ctx.shifts:  # (an hour of --source-tz's clock comes twice)
                     time = in_order(time, ctx)
-            _one_kind(time, line_no, stats)
+            one_kind(time, line_no, stats)
             if row:
                 stats.records += 1
                 stats.rows += 1
@@ -414,6 +400,7 @@ def _parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
             stats.record_lines += 1
             if dated and dated.group(2):
                 for record in _records(line_no, time, dated.group(2), stats):
+                    stats.rows += own  # (a tool's line, each with its offset: as a copied row)
                     stats.saw(record.time)
                     yield record
             continue
