@@ -784,3 +784,29 @@ def test_watch_s_table_piped_is_written_whole_at_each_change(tmp_path: Path) -> 
     finally:
         process.terminate()
         process.communicate(timeout=20)
+
+
+def test_watch_s_table_piped_is_written_again_when_the_connector_stalls(tmp_path: Path) -> None:
+    """No user changes, but the connector goes quiet past three intervals: that is a change
+    too, written as the ndjson line of the connector is."""
+    now = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    live = tmp_path / "CloudUserSync.log"
+    live.write_text(Log(bias=0).cycle(now - timedelta(seconds=1), ("alice@contoso.com",)).text())
+    process = subprocess.Popen(
+        [LOGSYNC, "watch", str(live), "--format", "table", "--poll", "0.1", "--interval", "2s"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**env_without_color(), "COLUMNS": "400"},
+    )
+    reader = Reader(process)
+    try:
+        headers = []
+        while len(headers) < 2:
+            line = reader.lines.get(timeout=30).decode()
+            if line.startswith("Watching "):
+                headers.append(line.rstrip("\n").rsplit(" · connector ", 1)[1])
+        assert headers[0] == "ok" and headers[1].startswith("silent for "), headers
+        assert reader.lines.get(timeout=30).decode().startswith(
+            "No user stuck or failed in the log, but that proves nothing: connector stalled since "
+        )
+    finally:
+        process.terminate()
+        process.communicate(timeout=20)

@@ -1,7 +1,7 @@
 """`watch`'s printers: sinks that the follow loop calls with each new state of the log.
 
 `lines` writes one JSON line per change of the connector or of a user (ndjson); `view` keeps
-a live table on a terminal (table).
+a live table on a terminal (table), and elsewhere writes it whole at each such change.
 """
 
 from __future__ import annotations
@@ -65,7 +65,9 @@ def lines(page: WatchPage, output: Output) -> Iterator[Sink]:
 @contextmanager
 def view(page: WatchPage, output: Output) -> Iterator[Sink]:
     """A live table, redrawn with each state: which log, its last cycle and the connector,
-    then the report of the users it wants (stuck and failed ones, without `--all`)."""
+    then the report of the users it wants (stuck and failed ones, without `--all`); to a
+    file or a pipe, the view whole at first and at each change of the connector, of the
+    failed adds no line names, or of a user it wants."""
     from ..analysis import REPORTED_STATES, Analysis
     from ..watch import utc_now
     from . import human, live, machine
@@ -99,7 +101,12 @@ def view(page: WatchPage, output: Output) -> Iterator[Sink]:
 
         def printed(result: Result, changes: list[Change]) -> None:
             nonlocal printed_any
-            if printed_any and not changes:  # (countdowns alone: no news for a file)
+            news = [  # (each asked, as `lines` asks: it notes what was said)
+                watcher.connector_change(result) is not None,
+                watcher.unnamed_change(result) is not None,
+                any(page.wants(change.user.upn) for change in changes),
+            ]
+            if printed_any and not any(news):  # (countdowns alone: no news for a file)
                 return
             printed_any = True
             console.print(drawn(result))
