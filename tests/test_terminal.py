@@ -658,7 +658,10 @@ def test_times_without_offset_say_how_to_place_them() -> None:
     for now in ("now", "now-2h"):
         assert runner.invoke(app, ["check", "--now", now, ticket]).stderr == clock
     assert runner.invoke(app, ["check", "--now", "2026-11-25 16:00", ticket]).stderr == hint
-    assert runner.invoke(app, ["check", "-q", "--now", "now", ticket]).stderr == ""
+    assert runner.invoke(app, ["check", "-q", "--now", "now", ticket]).stderr == (
+        "logsync: --now is read on this machine's clock (UTC-08:00), as if the log were written "
+        "in that zone: if it was written in another, give --source-tz\n"
+    )  # (-q keeps what the times are)
 
 
 def test_seconds_remaining_has_one_precision() -> None:
