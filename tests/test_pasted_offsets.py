@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from logsync.cli import app
 from logsync.formats.dayorder import stamp_time
+from logsync.formats.paste import _dated
 
 from .conftest import SAMPLES
 
@@ -111,3 +112,19 @@ def test_a_stamp_s_offset_is_one_fixed_zone_per_offset(text: str, offset: int | 
     else:
         assert time.tzinfo == timezone(timedelta(minutes=offset))
         assert time.tzinfo is stamp_time(text.replace(":04", ":05")).tzinfo
+
+
+@pytest.mark.parametrize(
+    ("line", "stamp"),
+    [
+        ("2026-11-25T14:30:04-08:00:", "2026-11-25T14:30:04-08:00"),  # (a colon after it)
+        ("**2026-11-25T14:30:04-0800**", "2026-11-25T14:30:04-0800"),
+        ("2026-11-25 14:30:04.449Z", "2026-11-25 14:30:04.449Z"),
+        ("2026-11-25 14:30-15:00", None),  # (a range of times: no offset after minutes)
+        ("11/25/2026 10:00-11:00:", None),
+        ("2026-11-25T14:30:04-08:001", None),
+    ],
+)
+def test_an_offset_follows_a_time_s_seconds(line: str, stamp: str | None) -> None:
+    dated = _dated(line)[1]
+    assert (dated[1] if dated else None) == stamp

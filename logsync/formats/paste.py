@@ -49,11 +49,12 @@ from .dayorder import one_kind, stamp_time
 from .together import begins_message, dated_after_first, messages_in
 
 _CLOCK = (
-    r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,7})?)?(?:\s?[AaPp]\.?[Mm]\.?)?"
-    r"(?:Z|[+-]\d{2}:?\d{2}(?![\d:]))?"
+    r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,7})?(?:Z|[+-]\d{2}:?\d{2}(?!\d))?)?"
+    r"(?:\s?[AaPp]\.?[Mm]\.?)?"
 )
 """A time of day (`10:24:12 AM`, `14:10:04.449`), and the UTC offset ISO 8601 puts right after
-it where a tool wrote one (`Z`, `-08:00`: a log shipper's or a query's export)."""
+its seconds where a tool wrote one (`Z`, `-08:00`: a log shipper's or a query's export; not
+after minutes alone, where `10:00-11:00` is a range of times)."""
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 _DAY = (
     _WEEKDAY
