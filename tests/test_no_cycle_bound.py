@@ -169,3 +169,15 @@ def test_a_what_if_restart_frees_her_sooner_only_before_her_due_time(
     assert (user["expected_recovery"], user["recovery_by"], user.get("time_saved_s")) == (
         expected, recovery_by, saved,
     )
+
+
+def test_the_footer_says_due_now_of_a_bound_that_has_come(tmp_path: Path) -> None:
+    """As of a minute past heidi's bound she is still waiting (two intervals more): her
+    recovery is due now, by that bound."""
+    path = searched(tmp_path, "heidi")
+    table = runner.invoke(
+        app,
+        ["report", "--format", "table", "--now", "2026-11-26T10:16:08-08:00", path],
+        terminal_width=200,
+    ).stdout
+    assert "1 stuck · next recovery by 2026-11-26 10:15:08 -08:00 (due now)" in table
