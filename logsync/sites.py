@@ -7,7 +7,7 @@ an hour and share no record are two connectors'."""
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from itertools import combinations, pairwise
@@ -130,15 +130,10 @@ def _deepest_overlap(spans: Sequence[RunSpan]) -> tuple[RunSpan, RunSpan, float]
 
 def _offset_changes(zones: ZoneTable, one: RunSpan, other: RunSpan) -> int:
     """How often the records' zone changes to another while two runs overlap."""
-    start, end = max(one.first, other.first) * 1e6, min(one.last, other.last) * 1e6
-    first = bisect_left(zones.keys, start)
-    changes, before = 0, zones.zones[first - 1] if first else None
-    for key, zone in zip(zones.keys[first:], zones.zones[first:], strict=True):
-        if key > end:
-            break
-        changes += before is not None and zone != before
-        before = zone
-    return changes
+    keys, found = zones.keys, zones.zones
+    first = bisect_left(keys, max(one.first, other.first) * 1e6)
+    last = bisect_right(keys, min(one.last, other.last) * 1e6)
+    return sum(found[at] != found[at - 1] for at in range(max(first, 1), last))
 
 
 _HOUR = 3600
@@ -159,18 +154,15 @@ def _no_clock_change(inputs: Sequence[InputStats], runs: Mapping[str, Sequence[R
             same_hour = before.last // _HOUR == after.first // _HOUR
             if name in naive and 0 < back <= _HOUR and same_hour and after.last > before.last:
                 hour = _clock(after.first // _HOUR * _HOUR * 1_000_000)
-                times = (  # (a clock changes once: more, rows sorted by another column?)
-                    f"{len(own) - 1:,} times, by {human_duration(back)}"
-                    if len(own) > 2
-                    else human_duration(back)
-                )
-                what = (
-                    "rows sorted by another column, or pieces pasted together, where the hour "
-                    "a daylight-saving change repeats cannot be told apart without a UTC "
-                    f"offset; {_GIVE_ZONE}"
-                    if len(own) > 2
-                    else f"the hour a daylight-saving change repeats, {_PLACED}"
-                )
+                times = human_duration(back)
+                what = f"the hour a daylight-saving change repeats, {_PLACED}"
+                if len(own) > 2:  # (a clock changes once: more, rows sorted by another column?)
+                    times = f"{len(own) - 1:,} times, by {times}"
+                    what = (
+                        "rows sorted by another column, or pieces pasted together, where the "
+                        "hour a daylight-saving change repeats cannot be told apart without a "
+                        f"UTC offset; {_GIVE_ZONE}"
+                    )
                 raise UsageError(
                     f"{visible(display_name(name))}: its times go back {times} at "
                     f"line {after.line:,}, within {hour:%Y-%m-%d %H}:00 to {hour:%H}:59, and "

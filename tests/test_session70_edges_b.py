@@ -59,28 +59,6 @@ def test_lines_after_a_time_with_an_offset_without_its_colon_are_read_at_their_i
     )
 
 
-@pytest.mark.parametrize(
-    "date",
-    [
-        f"{PLAIN} -08:00",  # (an offset apart from its time: ISO 8601 writes it right after)
-        "11/25/2026 2:30-3:45",  # (a range of times: no offset of one digit's hour)
-        "(2:30:04 PM)",  # (a time alone, in brackets)
-    ],
-)
-def test_messages_under_a_time_with_an_offset_not_read_are_refused(
-    tmp_path: Path, date: str
-) -> None:
-    path = write(tmp_path, date)
-    result = runner.invoke(app, ["check", path])
-    assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr.splitlines()[-1] == (
-        f"logsync: error: {path}: line 9 is a message of the connector under line 8, which "
-        "begins with a date or time that is not read as a date line: when it was logged is "
-        "unknown, so nothing can be judged with it; give that date and time alone on its "
-        "line (as `11/25/2026 2:30:04 PM`)"
-    )
-
-
 # -- a date line set off (paste._DECORATED_RE) ---------------------------------------------------
 
 

@@ -397,16 +397,19 @@ def note_local_times(inputs: Iterable[InputStats], opts: Common, env: Env) -> No
                 name = visible(display_name(stats.path))  # (a note may quote the log's text)
                 env.stderr.write(f"logsync: {name}: {visible(note)}\n")
     naive = any(s.last_time is not None and s.last_time.tzinfo is None for s in inputs)
-    if naive and opts.source_tz is None and opts.quiet and _clock_read(opts):
-        env.stderr.write(f"logsync: {_clock_read(opts)[2:]}\n")  # (what the times are)
-    if naive and opts.source_tz is None and not opts.quiet:
+    if not naive or opts.source_tz is not None:
+        return
+    clock = _clock_read(opts)
+    if opts.quiet and clock:
+        env.stderr.write(f"logsync: {clock[2:]}\n")  # (-q keeps what the times are)
+    if not opts.quiet:
         # (--tz cannot show them in another zone: which instant they are is not known)
         other = ", not in --tz" if opts.display.tz is not None else ""
         env.stderr.write(
             f"logsync: the log's times carry no UTC offset: they are shown as its local "
             f"time{other}; "
             "give --source-tz ZONE (for example --source-tz America/New_York) to place them "
-            f"and to count 24 h timers across a daylight-saving change{_clock_read(opts)}\n"
+            f"and to count 24 h timers across a daylight-saving change{clock}\n"
         )
 
 

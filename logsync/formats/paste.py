@@ -248,20 +248,18 @@ def _untimed(
         if line.endswith(CUT_OFF):
             yield from non_record(line, line_no, ctx.stats)  # (cut off: see there)
             continue
-        if is_message(line) and unread is not None and unread < line_no:
+        if is_message(line):  # (a message the catalogue knows: the answers would hang on it)
+            under = unread is not None and unread < line_no
             raise InputError(
                 display_name(ctx.stats.path),
                 f"line {line_no} is a message of the connector under line {unread}, which "
                 "begins with a date or time that is not read as a date line: when it was "
                 "logged is unknown, so nothing can be judged with it; give that date and time "
-                "alone on its line (as `11/25/2026 2:30:04 PM`)",
-            )
-        if is_message(line):  # (a message the catalogue knows: the answers would hang on it)
-            raise InputError(
-                display_name(ctx.stats.path),
-                f"line {line_no} is a message of the connector with no time, after lines with "
-                "times: when it was logged is unknown, so nothing can be judged with it; give "
-                "it with its time (its line of the log), or the lines with no time apart",
+                "alone on its line (as `11/25/2026 2:30:04 PM`)"
+                if under
+                else f"line {line_no} is a message of the connector with no time, after lines "
+                "with times: when it was logged is unknown, so nothing can be judged with it; "
+                "give it with its time (its line of the log), or the lines with no time apart",
             )
         _quoted_inside(line_no, line, ctx.stats)
         yield from non_record(line, line_no, ctx.stats)
@@ -348,9 +346,9 @@ def _parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
         if "$$<" in line and sms.looks_like(line):  # a line of the log itself, with its time
             yield from _untimed(held, ctx, unread)
             held, current, outside = [], None, False  # (it dates no line after it)
-            records = ctx.stats.records
+            records = stats.records
             yield from sms.parse_text(f"\n{line}\n", line_no, ctx)
-            ctx.stats.rows += ctx.stats.records - records  # (a run of the log's lines)
+            stats.rows += stats.records - records  # (a run of the log's lines)
             continue
         row, dated = _dated(line)
         if not (row or dated) and _DATE_LIKE_RE.match(line) and not is_message(line):
