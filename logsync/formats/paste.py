@@ -146,11 +146,18 @@ a name that dots, hashes or an ellipsis mask (`...@contoso.com`, `s...t@contoso.
 `#####@contoso.com`: redacted)."""
 
 
+_PLACEHOLDER_RE = deferred(
+    r"(?i)(?:x{2,}|user(?:name)?|upn|someone|redacted|anonymous|first(?:name)?\.last(?:name)?|"
+    r"(?:john|jane)\.doe)@.*|.*@(?:x{2,}(?:\.\w+)*|domain(?:\.\w+)?)"
+)
+"""A placeholder that has a UPN's shape (`xxx@xxx`, `user@domain.com`, `jane.doe@contoso.com`)."""
+
+
 def redacted(name: str) -> bool:
     """Whether a user name is no UPN: a redaction placeholder (`<UPN of User Account>`, `***`,
-    `[redacted]`), a name with spaces or without `@`. Such a user is tracked, but no advice about
-    UPN suffixes or Azure AD is built on its name."""
-    return _UPN_RE.fullmatch(name) is None
+    `[redacted]`, `xxx@xxx`), a name with spaces or without `@`. Such a user is tracked, but no
+    advice about UPN suffixes or Azure AD is built on its name."""
+    return _UPN_RE.fullmatch(name) is None or _PLACEHOLDER_RE.fullmatch(name) is not None
 
 
 def is_message(line: str) -> bool:

@@ -1,0 +1,80 @@
+"""Redaction placeholders that have a UPN's shape (`xxx@xxx`, `user@domain.com`): a ticket's
+`sed` that turned every name into one placeholder made every user one, judged by the last line
+naming it, with no note: `check --fail-on overdue,failed` passed on the demo log, whose ivan is
+overdue and dave failed (sweep). Such a name is no UPN (`paste.redacted`): named twice in one
+cycle, it is the name of several users, whose outcome is unknown (`shared_name`)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from logsync.cli import app
+from logsync.formats.paste import redacted
+
+from .conftest import SAMPLES
+
+
+@pytest.mark.parametrize(
+    ("name", "placeholder"),
+    [
+        ("xxx@xxx", True),
+        ("XX@contoso.com", True),
+        ("x@contoso.com", False),  # (one letter: a name)
+        ("xavier@contoso.com", False),
+        ("bob@xxx.com", True),
+        ("bob@xx", True),
+        ("bob@x.com", False),
+        ("user@domain.com", True),
+        ("username@contoso.com", True),
+        ("users@contoso.com", False),
+        ("bob@domain.local", True),
+        ("bob@domains.com", False),
+        ("jane.doe@contoso.com", True),
+        ("John.Doe@fabrikam.com", True),
+        ("first.last@contoso.com", True),
+        ("firstname.lastname@contoso.com", True),
+        ("someone@contoso.com", True),
+        ("Mallory.Admin@Contoso.com", False),
+        ("jan@example.org", False),
+        ("bob@contoso.com", False),
+    ],
+)
+def test_a_placeholder_with_a_upn_s_shape_is_no_upn(name: str, placeholder: bool) -> None:
+    assert redacted(name) is placeholder
+
+
+def redacted_demo(tmp_path: Path, first: int = 1, last: int | None = None) -> str:
+    text = (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig")
+    lines = text.splitlines()[first - 1 : last]
+    path = tmp_path / "redacted.log"
+    path.write_text(re.sub(r"[A-Za-z.]+@[Cc]ontoso\.com", "xxx@xxx", "\n".join(lines) + "\n"))
+    return str(path)
+
+
+def test_check_fails_on_a_log_whose_every_name_is_one_placeholder(tmp_path: Path) -> None:
+    path = redacted_demo(tmp_path)
+    gate = CliRunner().invoke(app, ["check", "--fail-on", "overdue,failed", path])
+    assert gate.exit_code == 1
+    assert gate.stdout.splitlines() == [
+        "xxx@xxx (not a UPN)\tpending\tUserNotFound\toutcome unknown: a redacted name that several "
+        "users share (the input names it twice in one cycle): whose failures these are, and "
+        "whether each is stuck, it cannot say",
+        "FAIL: 1 user (1 pending that may be stuck), limit 0 as of 2026-11-25T16:04:59.644-08:00",
+    ]
+    assert (
+        "logsync: xxx@xxx is the name of several users (named again in one cycle at "
+        f"2026-11-24T08:00:08.351-08:00, {path}): judged as one, pending, whose outcome is "
+        "unknown; give their names unredacted to judge each\n"
+    ) in gate.stderr
+
+
+def test_an_excerpt_whose_names_are_one_placeholder_gives_no_advice_on_it(tmp_path: Path) -> None:
+    path = redacted_demo(tmp_path, 2434, 2460)
+    result = CliRunner().invoke(app, ["report", "--format", "json", path])
+    assert result.exit_code == 0
+    assert '"upn":"xxx@xxx","state":"pending"' in result.stdout
+    assert '"pending_reason":"shared_name","upn_redacted":true' in result.stdout
