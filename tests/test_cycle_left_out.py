@@ -25,9 +25,12 @@ def write(path: Path, lines: list[str]) -> str:
     return str(path)
 
 
-def bob(tmp_path: Path, name: str, gap_from: str, gap_to: str) -> tuple[str, str | None, str]:
+def bob(
+    tmp_path: Path, name: str, gap_from: str, gap_to: str, mark: bool = True
+) -> tuple[str, str | None, str]:
     """bob fails at 09:00:02 (UserNotFound); cycles every 5 minutes to 09:30 the next day, the
-    cycles from `gap_from` to before `gap_to` (that day) replaced by `--`."""
+    cycles from `gap_from` to before `gap_to` (that day) replaced by `--` (`mark`), or cut out
+    with nothing in their place."""
     failed = Log(bias=300).cycle("2026-03-02 09:00:00", ("bob@contoso.com",), {"bob@contoso.com": "UserNotFound"})
     failed.cycles("2026-03-02 09:05:00", "2026-03-03 08:50:00")
     lines = list(failed.lines)
@@ -35,7 +38,7 @@ def bob(tmp_path: Path, name: str, gap_from: str, gap_to: str) -> tuple[str, str
         hour, at = 8 + minute // 60, minute % 60
         cycle = Log(bias=300).cycle(f"2026-03-03 {hour:02d}:{at:02d}:00").lines
         inside = gap_from <= f"{hour:02d}:{at:02d}" < gap_to
-        if inside and lines[-1] != "--":
+        if inside and mark and lines[-1] != "--":
             lines.append("--")
         if not inside:
             lines.extend(cycle)
@@ -54,8 +57,12 @@ def bob(tmp_path: Path, name: str, gap_from: str, gap_to: str) -> tuple[str, str
         ("99:99", "99:99", ("overdue", None, "2026-03-03T09:05:00-05:00")),  # (no gap)
     ],
 )
-def test_a_retry_in_a_cycle_left_out_is_unseen(tmp_path: Path, gap_from: str, gap_to: str, found: tuple[str, str | None, str]) -> None:
-    assert bob(tmp_path, "excerpt.log", gap_from, gap_to) == found
+@pytest.mark.parametrize("mark", [True, False])
+def test_a_retry_in_a_cycle_left_out_is_unseen(tmp_path: Path, gap_from: str, gap_to: str, found: tuple[str, str | None, str], mark: bool) -> None:
+    """Marked or not: where cycles were cut out with nothing in their place, the schedule
+    shows where (a silence of one or two intervals is no stall, and a user added in its retry
+    cycle is named in no later cycle, as an overdue one is not either)."""
+    assert bob(tmp_path, "excerpt.log", gap_from, gap_to, mark) == found
 
 
 def test_heidi_s_retry_cycle_left_out_of_the_demo_log(tmp_path: Path) -> None:
@@ -68,4 +75,49 @@ def test_heidi_s_retry_cycle_left_out_of_the_demo_log(tmp_path: Path) -> None:
     heidi = users["heidi@contoso.com"]
     assert (heidi.state, heidi.pending_reason, iso(heidi.expected_recovery)) == (
         "pending", "retry_unseen", "2026-11-25T10:15:04.310-08:00"
+    )
+
+
+def cut_cycle(tmp_path: Path, stamp: str) -> str:
+    """The demo log with the cycle that starts at `stamp` (11-25) cut out, nothing in its place."""
+    lines = (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig").splitlines()
+    start = next(k for k, line in enumerate(lines) if f"<11-25-2026 {stamp}:0" in line)
+    end = start + 1 + next(k for k, line in enumerate(lines[start + 1 :]) if "Starting user delta" in line)
+    assert "Starting user delta" in lines[start] and "UserDeltaSync:-" in lines[end - 1]
+    return write(tmp_path / "cut.log", [*lines[:start], *lines[end:]])
+
+
+@pytest.mark.parametrize(
+    ("stamp", "upn", "found"),
+    [
+        # carol's retry cycle, which added her: named in no later cycle, as ivan is not
+        ("07:45", "carol@contoso.com", ("pending", "retry_unseen", "2026-11-25T07:50:04.437-08:00")),
+        ("07:50", "carol@contoso.com", ("recovered", None, "2026-11-25T07:45:08.707-08:00")),
+        ("07:40", "carol@contoso.com", ("recovered", None, "2026-11-25T07:45:08.707-08:00")),
+        # ivan's retry cycle, which did not come: the input cannot say so any more
+        ("08:25", "ivan@contoso.com", ("pending", "retry_unseen", "2026-11-25T08:30:04.333-08:00")),
+        ("08:30", "ivan@contoso.com", ("overdue", None, "2026-11-25T08:25:04.296-08:00")),
+        ("08:20", "ivan@contoso.com", ("overdue", None, "2026-11-25T08:25:04.296-08:00")),
+    ],
+)
+def test_a_cycle_cut_out_of_the_demo_log_with_nothing_in_its_place(
+    tmp_path: Path, stamp: str, upn: str, found: tuple[str, str | None, str]
+) -> None:
+    users = {user.upn: user for user in analyze([cut_cycle(tmp_path, stamp)]).users}
+    user = users[upn]
+    when = user.recovered_at if user.state == "recovered" else user.expected_recovery
+    assert (user.state, user.pending_reason, iso(when)) == found
+
+
+def test_check_counts_a_user_whose_retry_cycle_was_cut_out_as_maybe_stuck(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from logsync.cli import app
+
+    gate = CliRunner().invoke(app, ["check", cut_cycle(tmp_path, "07:45")])
+    assert gate.exit_code == 1
+    assert gate.stdout.splitlines()[-1] == (
+        "FAIL: 6 users (3 waiting, 1 overdue, 1 failed, 1 pending that may be stuck), limit 0 as "
+        "of 2026-11-25T16:04:59.644-08:00; 1 other pending user not counted by --fail-on "
+        "waiting,overdue,failed,connector"
     )

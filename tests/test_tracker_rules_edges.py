@@ -732,11 +732,11 @@ def test_a_timer_run_out_in_an_input_without_cycle_lines_is_no_overdue(tmp_path:
     assert gate.stdout.splitlines()[-3:] == [
         "carol@contoso.com\tpending\tUserNotFound\toutcome unknown: its timer may have run out, or a restart "
         "may have retried it, and the input holds no cycle's start or totals, leaves lines out, "
-        "names it in a cycle off the cycles' schedule, or cycles since then received users it does "
+        "shows no cycle where the schedule had one after its due time, names it in a cycle off the cycles' schedule, or cycles since then received users it does "
         "not name: it cannot show whether it was retried and added; the whole log would tell",
         "ivan@contoso.com\tpending\tUserNotFound\toutcome unknown: its timer may have run out, or a restart "
         "may have retried it, and the input holds no cycle's start or totals, leaves lines out, "
-        "names it in a cycle off the cycles' schedule, or cycles since then received users it does "
+        "shows no cycle where the schedule had one after its due time, names it in a cycle off the cycles' schedule, or cycles since then received users it does "
         "not name: it cannot show whether it was retried and added; the whole log would tell",
         "FAIL: 6 users (3 waiting, 1 failed, 2 pending that may be stuck), limit 0 as of "
         "2026-11-25T14:30:09.041-08:00",

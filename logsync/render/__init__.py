@@ -110,7 +110,8 @@ UNDETERMINED_TEXT = (
 )
 RETRY_UNSEEN_TEXT = (
     "outcome unknown: its timer may have run out, or a restart may have retried it, and the input "
-    "holds no cycle's start or totals, leaves lines out, names it in a cycle off the cycles' "
+    "holds no cycle's start or totals, leaves lines out, shows no cycle where the schedule had "
+    "one after its due time, names it in a cycle off the cycles' "
     "schedule, or cycles since then received users it does not name: it cannot show whether it "
     "was retried and added; the whole log would tell"
 )

@@ -327,13 +327,18 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
         if held_unknown(user):
             due_by = context.latest_due
             assert due_by is not None  # (a user was held back: the tracker read rows)
+            # its failure may lie in the input: by 24 h after the cycle that held it, unless the
+            # input's bound came and a cycle passed it over (as held since before the input)
+            failed_by = None if user.skipped else cast(User, user).failed_by
+            if failed_by is not None:
+                due_by = max(due_by, failed_by + tracker.after)
             if user.restart_cycle is not None:
                 expected, observed, recovery_by = user.restart_cycle[0], True, "restart"
             elif user.due_cycle is not None:  # passed over: its timer ran out by that cycle
                 expected, observed, recovery_by = user.due_cycle[0], True, "timer"
                 due_by = min(due_by, expected)
             else:
-                bound_cycle = tracker.bound_cycle
+                bound_cycle = tracker.bound_cycle if failed_by is None else None
                 if bound_cycle is not None:
                     expected, observed = bound_cycle[0], True
                 else:
@@ -364,7 +369,9 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
         if overdue:
             due_at = due_by if due is None else due
             retry = expected if earliest is None else earliest  # (the first it may be)
-            state, pending_reason = overdue_or_unseen(tracker, retry, due_at, every, expected)
+            state, pending_reason = overdue_or_unseen(
+                tracker, retry, due_at, every, expected, known=due is not None
+            )
         if (maybe := cast(User, user).maybe_retried) is not None and maybe >= user.last_seen:
             state, pending_reason = "pending", RETRY_UNSEEN  # (see `User.maybe_retried`)
         elif state == "waiting" and passed_over_unseen(tracker, user):

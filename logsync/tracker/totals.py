@@ -284,6 +284,9 @@ class CycleTotals:
             self.held_before += 1
         grown.failing = grown.ever_failed = True
         grown.before_input = not within
+        unnamed = self.unnamed_at  # (a failed add no line names: it may be the user's)
+        if within or (unnamed is not None and unnamed[0][0] <= here[0]):
+            grown.failed_by = here[0]
         grown.reason = None
         grown.full_sync_due = None
         grown.recovered_at = None

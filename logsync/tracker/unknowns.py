@@ -46,7 +46,12 @@ class Tracked(Protocol):
 
 
 def overdue_or_unseen(
-    tracker: Tracked, expected: int, due: int | None, every: int, latest: int | None = None
+    tracker: Tracked,
+    expected: int,
+    due: int | None,
+    every: int,
+    latest: int | None = None,
+    known: bool = False,
 ) -> tuple[str, str | None]:
     """A user past its `due` time, no retry logged since `expected` (the first cycle after it
     that the input shows; where the input shows no cycle's start, the due time itself, and
@@ -54,11 +59,15 @@ def overdue_or_unseen(
     no cycle line, leaves lines out after `expected` (`grep -C`), or after its due time where a
     cycle of the schedule (`every`) may lie between them, left out, or was not heard then
     (`ConnectorLog.unheard`), or a cycle since received more users than it names (`findstr`):
-    the retry may be there unseen."""
+    the retry may be there unseen. So it may where its failure is in the input (`known`: its
+    own due time) and the cycles it shows leave a cycle of the schedule out between that time
+    and `expected`, even where their silence is too short to be a stall: a retried user is
+    named, and one added there is named in no later cycle, as an overdue one is not either."""
     room = tracker.totals.room_at
     hidden = due is not None and expected - every > due + every // 4  # (a cycle's time between)
     since = due if hidden and due is not None else expected
     unseen = not tracker.log.cycles_logged() or left_out_after(tracker, since)
+    unseen |= known and hidden
     unheard, retry_by = tracker.log.unheard, expected if latest is None else latest
     unseen |= unheard is not None and due is not None and due < unheard[1] <= retry_by
     if unseen or (room is not None and room >= expected):

@@ -61,6 +61,7 @@ class User(Seen):
         "before_input",
         "due_cycle",
         "ever_failed",
+        "failed_by",
         "failing",
         "failure_line",
         "failure_restarts",
@@ -85,6 +86,14 @@ class User(Seen):
         self.before_input = False
         """The failing run began before the input (rule 2b): its first failure is unknown. A
         failing user with no reason is held back with no failure in the input at all."""
+        self.failed_by: int | None = None
+        """Of a user held back by a failure the input does not show, where that failure may lie
+        in the input (first notified after its first whole cycle, or in a cycle whose counts
+        show a failed add no line names): the totals line of the cycle that held it, which the
+        failure came before (None: before the input's first record). Its expected retry is
+        bound by it until a cycle at the input's own bound passes it over (`skipped`): then,
+        as if held back since before the input, it is overdue once that is past (the gate
+        fails where one of the users may be)."""
         self.failures = 0
         self.reason = None
         self.first_failure = None
