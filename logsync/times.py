@@ -326,6 +326,12 @@ def parse_when(text: str, option: str, zone: tzinfo | None = None) -> datetime:
 
 
 _DOTTED_MERIDIEM_RE = deferred(r"(?<![A-Za-z])([AaPp])\.\s?[Mm]\.?(?![A-Za-z])")
+
+
+def plain_meridiem(raw: str) -> str:
+    """A time's 12-hour mark as dateutil reads it: `p.m.`, `P. M.` (a Spanish locale's) as PM."""
+    return _DOTTED_MERIDIEM_RE.sub(lambda found: found.group(1).upper() + "M", raw)
+
 _UTC_OFFSET_RE = deferred(
     r"(?<![A-Za-z/])(?:UTC|GMT)\s*([+-])(\d{1,2})(?::?(\d{2}))?(?![\d:])", re.IGNORECASE
 )
@@ -339,7 +345,7 @@ def _plain_form(raw: str, text: str, option: str) -> str:
     it names (+01:00, -05:00: the reading of `UTC+2` in ISO and SMS logs, never the POSIX one),
     `utc` as UTC; a UTC name beside an offset of another kind (`12:00 Z +0100`) is refused
     rather than one of the two silently dropped."""
-    raw = _DOTTED_MERIDIEM_RE.sub(lambda found: found.group(1).upper() + "M", raw)
+    raw = plain_meridiem(raw)
 
     def offset(found: re.Match[str]) -> str:
         sign, hours, minutes = found.groups()

@@ -14,7 +14,7 @@ from itertools import chain
 from ..errors import InputError
 from ..patterns import deferred
 from ..sources import InputStats, display_name
-from ..times import FIRST_YEAR, LAST_YEAR, bias_zone, timeless
+from ..times import FIRST_YEAR, LAST_YEAR, bias_zone, plain_meridiem, timeless
 from .common import ParseContext
 
 WEEKDAY = r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?"
@@ -48,7 +48,7 @@ def stamp_time(text: str, day_first: bool = False) -> datetime:
                 else "no date (day.month.year)"
             )
     value: datetime = date_parser.parse(
-        text.strip().replace(",", "."), dayfirst=numbers is not None and day_first
+        plain_meridiem(text.strip().replace(",", ".")), dayfirst=numbers is not None and day_first
     )
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
         raise ValueError(f"date out of range (years {FIRST_YEAR} to {LAST_YEAR})")

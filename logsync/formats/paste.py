@@ -50,7 +50,7 @@ from .together import begins_message, dated_after_first, messages_in
 
 _CLOCK = (
     r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,7})?(?:Z|[+-]\d{2}:?\d{2}(?!\d))?)?"
-    r"(?:\s?[AaPp]\.?[Mm]\.?)?"
+    r"(?:\s?[AaPp](?:\.\s?)?[Mm]\.?)?"
 )
 """A time of day (`10:24:12 AM`, `14:10:04.449`), and the UTC offset ISO 8601 puts right after
 its seconds where a tool wrote one (`Z`, `-08:00`: a log shipper's or a query's export; not
