@@ -17,6 +17,10 @@ from .model import MAX_KEPT, USER_NOT_FOUND, CycleEvidence, Moment
 from .openings import Openings
 from .users import Seen, User, held_unknown
 
+ABSENT = (
+    " in the cycle before, as this one does not name it (a user held back is named in every cycle)"
+)
+"""Of an add told by a user's absence from a complete cycle (rule 2b): when it was added."""
 HELD_BEFORE = "not received: held back since before the log (its failure is not in the input)"
 HELD_WITHIN = (
     "not received: held back by a failure the input leaves out (the log's first whole cycle "
@@ -356,7 +360,7 @@ class CycleTotals:
                 if room is not None and len(users) > room:
                     kept[key] = (user, requested_at, cycle)
                 else:
-                    self._confirm(key, user, requested_at, here, source, line)
+                    self._confirm(key, user, requested_at, here, source, line, ABSENT)
         self.undecided = kept
         self._rooms = {cycle: self._rooms.get(cycle) for _, _, cycle in kept.values()}
         self._unseen.intersection_update(kept)
@@ -378,7 +382,7 @@ class CycleTotals:
             if user.cycle != cycle_no and user.failure_restarts == restarts:
                 if user.held_in != user.cycle:
                     if unheard is None or unheard[1] <= user.last_seen:
-                        self._confirm(key, user, user.last_seen, here, source, line)
+                        self._confirm(key, user, user.last_seen, here, source, line, ABSENT)
                 elif user.due_cycle is None and user.reason is None:  # (none in the input)
                     # its timer ran out by this cycle's start (a user that failed in the cycle
                     # before, even with no time, is missing for another reason: it just failed)
@@ -389,8 +393,17 @@ class CycleTotals:
                     ledger.note(key, user.due_cycle, "skipped", detail, source, line)
 
     def _confirm(
-        self, key: str, user: Seen, requested_at: int, here: Moment, source: str, line: int
+        self,
+        key: str,
+        user: Seen,
+        requested_at: int,
+        here: Moment,
+        source: str,
+        line: int,
+        why: str = "",
     ) -> None:
+        """A user received at `requested_at` added (shown at `here`, the totals line that says
+        so; `why` the words of an add told by the user's absence from this cycle)."""
         ledger = self.ledger
         user.synced_at = requested_at
         if user.failing:
@@ -399,9 +412,9 @@ class CycleTotals:
             user.recovered_at = requested_at
             ledger.held.pop(key, None)
             if key == ledger.follow:
-                ledger.note(key, here, "added", "added to the cloud: recovered", source, line)
+                ledger.note(key, here, "added", "added to the cloud: recovered" + why, source, line)
         elif key == ledger.follow:
-            ledger.note(key, here, "added", "added to the cloud", source, line)
+            ledger.note(key, here, "added", "added to the cloud" + why, source, line)
 
     def _unreconciled_cycle(
         self, here: Moment, source: str, line: int, data: Any, notified: int
