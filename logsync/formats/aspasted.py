@@ -181,6 +181,7 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
     plain = copies.plainly_spaced(sample) if nbsp else sample
     head = plain.lstrip("\ufeff \t\r\n")
     searched = copies.NUMBERED_RE.match(head).end() > 0  # type: ignore[union-attr]
+    searched = searched or copies.SELECTED_RE.match(plain.lstrip("\ufeff\r\n")) is not None
     mailto = copies.linked(sample)
     if (
         not (searched or entities or nbsp or mailto or QUOTED_RE.search(sample))

@@ -8,6 +8,7 @@ import re
 
 from . import sms
 from .common import GAP_LINE
+from .wholes import TRAILER_END_RE
 
 ESCAPED_TRAILER = "$$&lt;"
 """An SMS-trace trailer's start as HTML writes it."""
@@ -190,23 +191,59 @@ def padded(lines: list[str], min_width: int) -> bool:
 
 
 def unnumbered(line: str) -> str:
-    if line.rstrip("\r") == GAP_LINE:
-        return line  # (where lines are left out: see `common.GAP_LINE`)
-    return line[NUMBERED_RE.match(line).end() :]  # type: ignore[union-attr]
+    if line.rstrip("\r") == GAP_LINE or _continued(line):
+        return line  # (where lines are left out: see `common.GAP_LINE`; a record's rest)
+    return line[_mark_end(line) :]
+
+
+def _mark_end(line: str) -> int:
+    """Where a search's marks before a line end (`NUMBERED_RE`), or, with none, the mark that
+    `Select-String -Context` puts before a line it shows with no path: `> ` before a line it
+    found, two spaces before one of context (0: no mark)."""
+    end = NUMBERED_RE.match(line).end()  # type: ignore[union-attr]
+    if end or not SELECTED_RE.match(line):
+        return end
+    return 2
+
+
+SELECTED_RE = re.compile(r"(?:> |  )(?=\S)")
+"""`Select-String -Context`'s mark before a line: `> ` (a line it found) or two spaces."""
+
+
+def _continued(line: str) -> bool:
+    """Whether a line is the rest of a record that a wrapping (at any column: `fold`) carried
+    past the search's number before it: it ends a trailer begun on a line before (`13:15:05…`
+    is a time's rest, never a line number)."""
+    return "$$<" not in line and TRAILER_END_RE.search(line) is not None
 
 
 def numbered(lines: list[str]) -> bool:
-    """Whether four in five lines (but `grep -C`'s group separators) start with a search's file
-    name or line number, and are an SMS-trace record after it, or the start of a CMTrace one
-    (so a pasted excerpt's own times, `10:23:54`, or dates, `2014-09-15`, are no number), or
-    with `cat -n`'s number and tab."""
-    found = 0
+    """Whether four in five records (but `grep -C`'s group separators) start with a search's
+    file name or line number, and are an SMS-trace record after it (wrapped after it, at any
+    column, to the next lines), or the start of a CMTrace one (so a pasted excerpt's own times,
+    `10:23:54`, or dates, `2014-09-15`, are no number), or with `cat -n`'s number and tab; or
+    with `Select-String -Context`'s marks, where both show (`> `, two spaces)."""
+    found = records = 0
     lines = [line for line in lines if line.rstrip("\r") != GAP_LINE]
-    for line in lines:
-        end = NUMBERED_RE.match(line).end()  # type: ignore[union-attr]
+    selected = {"> ", "  "} <= {line[:2] for line in lines if SELECTED_RE.match(line)}
+    at = 0
+    while at < len(lines):
+        line = lines[at]
+        at += 1
+        records += 1
+        end = _mark_end(line) if selected else NUMBERED_RE.match(line).end()  # type: ignore[union-attr]
         # (`cat -n`'s number and tab is no time or date of an excerpt, whatever follows)
         rest = line[end:]
-        found += bool(end) and (
-            line[end - 1] == "\t" or rest.startswith("<![LOG[") or sms.looks_like(rest)
-        )
-    return found * 5 >= len(lines) * 4
+        if end and (line[end - 1] == "\t" or rest.startswith("<![LOG[") or sms.looks_like(rest)):
+            found += 1
+        elif end and TRAILER_END_RE.search(rest) is None:
+            # a record wrapped after its number: its rest on the next lines, to a trailer's end
+            for close in range(1, 4):
+                pieces = lines[at : at + close]
+                if sms.looks_like(rest + "".join(pieces)) or sms.looks_like(
+                    " ".join([rest, *pieces])
+                ):
+                    found += 1
+                    at += close  # (its pieces are no records of their own)
+                    break
+    return found * 5 >= records * 4

@@ -1,0 +1,92 @@
+"""A search's output hard-wrapped (an e-mail client, a ticket, a console of 120 columns): the
+number, path or mark before each line, then the records broken at the width, at any column
+(`fold`) or at spaces (`fold -s`). The number was taken off only where a record sat on one
+line (sweep): dave's failure, behind `554:`, was read as a message (dave `pending`), wrapped
+at 61-70 columns the input was refused, and `Select-String -Context`'s marks with no path
+(`> ` before the line it found, two spaces before the others) were never taken off."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from logsync.cli import app
+
+from .conftest import SAMPLES
+
+LINES = (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig").splitlines()
+
+FORMS = {
+    "grep -n": lambda n, line, found: f"{n}:{line}",
+    "grep -n -C": lambda n, line, found: f"{n}{':' if found else '-'}{line}",
+    "Select-String with a path": lambda n, line, found: (
+        f"{'>' if found else ' '} C:\\Windows\\Logs\\CloudUserSync.log:{n}:{line}"
+    ),
+    "Select-String -Context": lambda n, line, found: f"{'> ' if found else '  '}{line}",
+}
+
+
+def fold(text: str, width: int, at_spaces: bool) -> str:
+    """`fold -w` (at any column) or `fold -s -w` (at the last space that fits)."""
+    out = []
+    for line in text.splitlines():
+        if at_spaces:
+            out.extend(textwrap.wrap(line, width, drop_whitespace=False, break_on_hyphens=False))
+        else:
+            out.extend(line[k : k + width] for k in range(0, len(line), width)) if line else out.append("")
+    return "\n".join(out) + "\n"
+
+
+def users(path: Path) -> list[tuple[str, str, str | None]]:
+    result = CliRunner().invoke(app, ["report", "--all", "--format", "json", str(path)])
+    assert result.exit_code == 0, result.stderr
+    found = json.loads(result.stdout)["users"]
+    return [(user["upn"], user["state"], user["expected_recovery"]) for user in found]
+
+
+def searched(first: int, last: int, form: str, found: str) -> str:
+    make = FORMS[form]
+    return "\n".join(
+        make(n, LINES[n - 1], found in LINES[n - 1]) for n in range(first, last + 1)
+    ) + "\n"
+
+
+EXCERPT = [
+    ("heidi@contoso.com", "waiting", "2026-11-26T09:05:14.848-08:00"),
+    ("bob@contoso.com", "waiting", "2026-11-26T09:10:14.885-08:00"),
+    ("Mallory.Admin@Contoso.com", "synced", None),
+]
+DAVE = [
+    ("heidi@contoso.com", "waiting", "2026-11-25T13:20:05.493-08:00"),
+    ("dave@contoso.com", "failed", None),
+]
+
+
+@pytest.mark.parametrize("form", list(FORMS))
+@pytest.mark.parametrize("width", [61, 67, 76, 83, 100, 120])
+@pytest.mark.parametrize("at_spaces", [False, True])
+def test_a_search_of_the_demo_log_wrapped_is_read_as_unwrapped(tmp_path: Path, form: str, width: int, at_spaces: bool) -> None:
+    path = tmp_path / "search.txt"
+    path.write_text(fold(searched(2434, 2460, form, "Failed to add"), width, at_spaces))
+    assert users(path) == EXCERPT
+
+
+@pytest.mark.parametrize("form", list(FORMS))
+@pytest.mark.parametrize("width", [None, 76, 100, 120])
+def test_dave_s_failure_behind_the_search_s_mark(tmp_path: Path, form: str, width: int | None) -> None:
+    text = searched(552, 556, form, "LicenseLimit")
+    path = tmp_path / "dave.txt"
+    path.write_text(text if width is None else fold(text, width, at_spaces=False))
+    assert users(path) == DAVE
+
+
+def test_quoting_alone_is_no_select_string_mark(tmp_path: Path) -> None:
+    """An e-mail reply's `> ` before every line, with no line of two spaces: quoting, read as
+    before (the same users)."""
+    path = tmp_path / "reply.txt"
+    path.write_text("".join(f"> {line}\n" for line in LINES[2433:2460]))
+    assert users(path) == EXCERPT
