@@ -33,11 +33,15 @@ def lone_halves(names: Sequence[str]) -> list[tuple[str, str]]:
         except OSError:
             continue
     found = []
+    # a zip archive's half read beside the other half on disk (`rot.zip rot/CloudUserSync.log`)
+    packed = {base_name(name).lower() for name in names if zip_member(name)}
     for name in names:
         half = base_name(name).lower()
         if half not in LOG_NAMES:
             continue
         other = _NEWER if half == _OLDER else _OLDER
+        if other in packed and not zip_member(name):
+            continue
         for path in _beside(name, other) + _beside(name, None):  # (and the halves renamed)
             if (path if zip_member(path) else os.path.realpath(path)) not in read:
                 found.append((name, path))

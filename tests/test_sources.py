@@ -695,6 +695,16 @@ def test_a_log_given_alone_names_the_lo_beside_it(tmp_path: Path) -> None:
     piped = CliRunner().invoke(app, ["check", "-", str(log)], input=rotated.read_bytes())
     assert "older records" not in piped.stderr
     assert lone_halves(["-", str(log)]) == []
+    # a zip of the folder given beside the .log: its .lo_ was read from the zip (sweep: stderr
+    # said the .lo_ on disk beside the .log was not read)
+    packed = tmp_path / "rot.zip"
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.write(rotated, "Logs/CloudUserSync.lo_")
+        archive.write(log, "Logs/CloudUserSync.log")
+    both = CliRunner().invoke(app, ["check", str(packed), str(log)])
+    assert both.exit_code == 1 and "older records" not in both.stderr
+    alone = CliRunner().invoke(app, ["check", str(log)])
+    assert f"{rotated} beside {log} holds the log's older records" in alone.stderr
 
 
 @pytest.mark.parametrize(("given", "other"), [("log", "lo_"), ("lo_", "log")])
