@@ -138,6 +138,20 @@ def test_the_schedule_s_bounds_are_ten_seconds_each_side_of_one_interval(tmp_pat
     assert states(held(300, 300 - TOLERANCE - 0.001), tmp_path) == PENDING
 
 
+def test_cycles_left_out_between_keep_the_schedule(tmp_path: Path) -> None:
+    """`grep -B4 -A2` leaves out the cycles between its groups: a user named again a whole
+    number of intervals later is on the schedule (sweep: bob `pending`, heidi beside him
+    `waiting`); ten seconds each side of each multiple, as of one."""
+    assert states(held(300, 600), tmp_path) == WAITING
+    assert states(held(300, 600 + TOLERANCE), tmp_path) == WAITING
+    assert states(held(300, 600 + TOLERANCE + 0.001), tmp_path) == PENDING
+    assert states(held(300, 900 - TOLERANCE), tmp_path) == WAITING
+    assert states(held(300, 900 - TOLERANCE - 0.001), tmp_path) == PENDING
+    assert states(held(300, 450), tmp_path) == PENDING
+    assert states(held(300, 52 * 300 + 1), tmp_path) == WAITING
+    assert states(held(300, 100), tmp_path) == PENDING  # (sooner than one interval)
+
+
 def test_the_schedule_is_one_given_interval_else_five_minutes(tmp_path: Path) -> None:
     assert states(held(360, 360), tmp_path) == PENDING
     assert states(held(360, 360), tmp_path, minutes=6) == WAITING
@@ -187,9 +201,10 @@ def test_a_held_back_user_s_last_notification_decides_by_its_own_gap(
     on: list[int], last: int, tmp_path_factory
 ) -> None:
     """Notifications within the bounds of the schedule, then one `last` milliseconds later:
-    pending exactly where that gap is off the schedule."""
+    pending exactly where that gap is off the schedule (ten seconds from every multiple)."""
     gaps = [300 + ms / 1000 for ms in on] + [last / 1000]
-    expected = PENDING if abs(last - 300_000) > 10_000 else WAITING
+    off = min(abs(last - k * 300_000) for k in (1, 2, 3)) > 10_000
+    expected = PENDING if off else WAITING
     assert states(held(*gaps), tmp_path_factory.mktemp("gap")) == expected
 
 
@@ -301,3 +316,17 @@ def test_a_start_after_a_cycle_with_its_totals_keeps_the_schedule_wherever_lines
     for how in HOWS:
         late = after(how, ("09:15:03", NO_ADDS), ("09:20:40", START), ("09:20:42", NOTIFIED))
         assert states(late, tmp_path, minutes=5) == WAITING, how
+
+
+def test_grep_around_the_demo_log_s_failures_keeps_bob_waiting(tmp_path: Path) -> None:
+    """`grep -B4 -A2 'Failed to add'` of the demo log: bob, held back at 10:10 (heidi's group)
+    and named at 14:30 (erin's), 52 intervals later, is waiting for his timer as heidi is."""
+    lines = (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig").splitlines()
+    hits = [n for n, line in enumerate(lines) if "Failed to add" in line]
+    kept = sorted({n + d for n in hits for d in range(-4, 3)})
+    out = [lines[n] if n == kept[k - 1] + 1 or k == 0 else f"--\n{lines[n]}" for k, n in enumerate(kept)]
+    path = tmp_path / "around.log"
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    found = {u.upn: (u.state, u.pending_reason, iso(u.expected_recovery)) for u in analyze([str(path)]).users}
+    assert found["bob@contoso.com"] == ("waiting", None, "2026-11-26T09:15:04.507-08:00")
+    assert found["heidi@contoso.com"] == ("waiting", None, "2026-11-26T10:15:04.507-08:00")

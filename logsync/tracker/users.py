@@ -15,9 +15,9 @@ from ..times import MICROSECOND
 from .model import USER_NOT_FOUND, Moment
 
 OFF_SCHEDULE_US = 10_000_000
-"""How far from one interval after its last notification a held-back user may be notified
-again and still be on the cycles' schedule (a cycle lasts a few seconds; its users are named
-in the same order every time)."""
+"""How far from a whole number of intervals after its last notification a held-back user may be
+notified again and still be on the cycles' schedule (a cycle lasts a few seconds; its users are
+named in the same order every time)."""
 
 
 class Seen:
@@ -121,12 +121,14 @@ class User(Seen):
         """Named at `us` while its timer holds it back, in a cycle whose start the input leaves
         out (a search of its lines), or that follows one whose totals it leaves out (lines are
         left out before its start), after a notification at `before` that also came after its
-        last failure: more than `OFF_SCHEDULE_US` from one `interval` later, that cycle is off
-        the schedule of the cycles before it, as the first cycle after a restart is (SMS
+        last failure: more than `OFF_SCHEDULE_US` from a whole number of `interval`s later (the
+        cycles between may be left out: `grep -C`), that cycle is off the schedule of the
+        cycles before it, as the first cycle after a restart is (SMS
         Executive restarted in the lines left out): a full sync may have retried it there
         (`maybe_retried`). Its timeline's words for that, or None."""
         failed = self.last_failure
-        off = abs(us - before - interval // MICROSECOND) > OFF_SCHEDULE_US
+        every, gap = interval // MICROSECOND, us - before
+        off = abs(gap - max(1, round(gap / every)) * every) > OFF_SCHEDULE_US
         if not off or failed is None or before <= failed[0]:
             return None
         self.maybe_retried = us
