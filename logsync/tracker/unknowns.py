@@ -15,6 +15,7 @@ from .ledger import Notified
 from .model import (
     AWAITING_TOTALS,
     RETRY_UNSEEN,
+    STALL_INTERVALS,
     UNDETERMINED,
     Moment,
     TrackerOptions,
@@ -61,13 +62,14 @@ def overdue_or_unseen(
     (`ConnectorLog.unheard`), or a cycle since received more users than it names (`findstr`):
     the retry may be there unseen. So it may where its failure is in the input (`known`: its
     own due time) and the cycles it shows leave a cycle of the schedule out between that time
-    and `expected`, even where their silence is too short to be a stall: a retried user is
-    named, and one added there is named in no later cycle, as an overdue one is not either."""
+    and `expected`, a silence too short to be a stall (a longer one is the connector down, or
+    `unheard`): a retried user is named, and one added there is named in no later cycle, as an
+    overdue one is not either."""
     room = tracker.totals.room_at
     hidden = due is not None and expected - every > due + every // 4  # (a cycle's time between)
     since = due if hidden and due is not None else expected
     unseen = not tracker.log.cycles_logged() or left_out_after(tracker, since)
-    unseen |= known and hidden
+    unseen |= known and hidden and expected - due <= STALL_INTERVALS * every  # type: ignore[operator]
     unheard, retry_by = tracker.log.unheard, expected if latest is None else latest
     unseen |= unheard is not None and due is not None and due < unheard[1] <= retry_by
     if unseen or (room is not None and room >= expected):
