@@ -32,7 +32,7 @@ from .model import (
     ZoneTable,
 )
 from .outlook import conclude, recovered
-from .timers import Timers
+from .timers import OPENED_US, Timers
 from .totals import CycleTotals
 from .users import Seen, User, Users, failed_before, held_unknown, timer_runs, user_key
 
@@ -245,18 +245,16 @@ class Tracker:
             why = "first cycle after the latest full sync due"
             for key in self.held:
                 self.note(key, here, "retry_cycle", why, source, line)
-        for key, user in self.timers.ran_out(us):
-            if user.due_cycle is None:
-                user.due_cycle = here
-                self.note(
-                    key, here, "retry_cycle", "first cycle after full sync due", source, line
-                )
+        for key in self.timers.due_in(here, us):
+            self.note(key, here, "retry_cycle", _RETRY_CYCLE, source, line)
 
     def _on_removal(self, us: int, zone: tzinfo | None, _: Any, source: str, line: int) -> None:
         """The removal lines, which open every cycle after its start: see `CycleTotals.opens`."""
         if self.totals.openings.opens(self.notified):
             self._cycle_begins(self.cycle_start, (us, zone), source, line)
             self.cycle_start, self._limits = None, _NO_CYCLE
+            for key in self.timers.due_in((us, zone), us - OPENED_US):  # (its retry, by here)
+                self.note(key, (us, zone), "retry_cycle", _RETRY_CYCLE, source, line)
 
     def _cycle_begins(self, start: int | None, here: Moment, source: str, line: int) -> None:
         """A cycle begins `here` (at its start, or see `Openings.named_again`)."""
@@ -445,6 +443,7 @@ class Tracker:
 
 _NO_ZONE = object()
 _REQUESTED = "user_add_requested"
+_RETRY_CYCLE = "first cycle after full sync due"
 _LONG_AGO = -(1 << 62)
 _NO_CYCLE = (1 << 62, -1, -1)
 """`Tracker._limits` with no cycle under way: no due time passes it (the rest is never read)."""

@@ -8,7 +8,13 @@ import heapq
 from collections.abc import Iterator
 from typing import cast
 
+from .model import Moment
 from .users import Seen, User
+
+OPENED_US = 1_000_000
+"""How long after its start a cycle's removal lines may come (`Openings.opens`: a cycle whose
+start the input leaves out begins there): a timer that ran out this close before them may have
+run out after the start, and its user be held back by this cycle."""
 
 
 class Timers:
@@ -40,6 +46,16 @@ class Timers:
             if user.failing and user.full_sync_due == due:  # (else a stale entry)
                 out.append((key, user))
         return out
+
+    def due_in(self, here: Moment, by: int) -> list[str]:
+        """The users whose timer ran out by `by`, whose retry is the cycle that begins `here`
+        (`User.due_cycle`, set once): their keys."""
+        keys = []
+        for key, user in self.ran_out(by):
+            if user.due_cycle is None:
+                user.due_cycle = here
+                keys.append(key)
+        return keys
 
     def running(self, us: int) -> Iterator[tuple[str, User]]:
         """The failing users whose timer still runs at `us` (a restart's full sync)."""
