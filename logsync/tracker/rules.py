@@ -218,7 +218,6 @@ class Tracker:
     def _restarted(self, restart: Restart, us: int) -> None:
         """A restart ends the cycle under way: its next cycle is a full sync."""
         self.received, self.failed, self.notified = {}, {}, 0
-        self.totals.forget()
         self.cycle_start = None
         self.cycle_no += 1
         self._limits = _NO_CYCLE

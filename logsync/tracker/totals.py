@@ -114,10 +114,6 @@ class CycleTotals:
             if user.cycle == ledger.cycle_no and not failed:
                 user.maybe_retried = us  # (one that failed again here was retried, and failed)
 
-    def forget(self) -> None:
-        """A restart: the undecided cycle is never decided."""
-        self.undecided = {}
-
     def unnamed_failures(self) -> tuple[int, tuple[Moment, str, int] | None]:
         """The failed adds no failure line names, and the first totals line that shows one:
         those of the input's first cycle count beyond the users held back since before the
