@@ -90,3 +90,15 @@ def test_quoting_alone_is_no_select_string_mark(tmp_path: Path) -> None:
     path = tmp_path / "reply.txt"
     path.write_text("".join(f"> {line}\n" for line in LINES[2433:2460]))
     assert users(path) == EXCERPT
+
+
+@pytest.mark.parametrize("form", ["grep -n", "grep -n -C"])
+@pytest.mark.parametrize("indent", ["  ", "    ", "\t"])
+@pytest.mark.parametrize("width", [None, 100])
+def test_a_search_indented_whole(tmp_path: Path, form: str, indent: str, width: int | None) -> None:
+    """The search's output indented as a ticket's quote block indents it (fuzzing: the lines
+    it found, behind `NN:`, were read as messages, and the user searched for vanished)."""
+    text = "".join(f"{indent}{line}\n" for line in searched(2434, 2460, form, "Failed to add").splitlines())
+    path = tmp_path / "indented.txt"
+    path.write_text(text if width is None else fold(text, width, at_spaces=False))
+    assert users(path) == EXCERPT

@@ -57,13 +57,13 @@ def plainly_spaced(text: str) -> str:
 NUMBERED_RE = re.compile(
     r" *\d+\t"
     r"|(?:(?:> | +)?(?:[A-Za-z]:)?[^:\r\n<>|$]*\.(?:log|lo_|txt)(?:\.gz|\.bz2|\.xz)?[:-])?"
-    r"(?:\d+[:-])?"
+    r"(?:[ \t]*\d+[:-])?"
 )
 """What a search puts before each line it found: the file's name (of several files searched,
 `zgrep`'s, or `Select-String`'s path, with `> ` before it on the lines it found where it shows
 context, two spaces on the others), its line number (`grep -n`, `findstr /n`), or both; `-`
-instead of `:` before a line of context (`grep -C`); or the number and tab `cat -n` and `nl` put
-before each line."""
+instead of `:` before a line of context (`grep -C`), the whole indented too (a ticket's quote
+block); or the number and tab `cat -n` and `nl` put before each line."""
 
 
 def escaped(sample: str) -> bool:
