@@ -88,10 +88,18 @@ def restart_helps(
     Azure AD users (`cloud`, if given) whose UPN suffix Azure AD can hold (`added`: the
     suffixes of the users added). A name that is no UPN (a redaction) is looked up nowhere."""
 
+    holds: dict[str, bool] = {}  # (by UPN suffix as written: users share a few)
+
     def helps(upn: str) -> bool:
         if cloud is not None and not cloud.has(upn, at):
             return False
-        return redacted(upn) or unroutable_suffix(upn, added) is None
+        if redacted(upn):
+            return True
+        suffix = upn.rpartition("@")[2]
+        held = holds.get(suffix)
+        if held is None:
+            held = holds[suffix] = unroutable_suffix(upn, added) is None
+        return held
 
     return helps
 

@@ -178,7 +178,6 @@ class CycleTotals:
             if failed
             else received
         )
-        uncertain = sum(1 for _, _, maybe in candidates.values() if maybe)
         taken = data.received - (len(received) - len(candidates))  # not failed, received
         if data.received == len(received) and not (first_partial and candidates):
             if data.added >= len(candidates):
@@ -194,7 +193,9 @@ class CycleTotals:
             # (users it notified before the input count in its totals too; those the next
             # cycle finds received were added, as many as the totals allow)
             self._undecide(candidates, here, source, line, data.added)
-        elif uncertain and 0 < taken == len(candidates) - uncertain:
+        elif (uncertain := sum(1 for _, _, maybe in candidates.values() if maybe)) and (
+            0 < taken == len(candidates) - uncertain
+        ):
             # everyone received but the users that may be held back since before the input
             if data.added >= taken:
                 for key, (user, requested_at, maybe) in candidates.items():

@@ -155,11 +155,10 @@ class Users(dict[str, Seen]):
     def added_domains(self) -> set[str]:
         """The UPN suffixes (case-folded) of the users the connector added, at once or after
         failing (`synced_at` is set either way): suffixes Azure AD holds."""
-        return {
-            user.upn.rpartition("@")[2].casefold()
-            for user in self.values()
-            if user.synced_at is not None
+        suffixes = {  # (as written: case-folded once each, as each character folds alone)
+            user.upn.rpartition("@")[2] for user in self.values() if user.synced_at is not None
         }
+        return {suffix.casefold() for suffix in suffixes}
 
 
 def user_key(upn: str) -> str:
