@@ -5,6 +5,7 @@ may have been retried by the full sync after a restart the search left out (`Use
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -330,3 +331,40 @@ def test_grep_around_the_demo_log_s_failures_keeps_bob_waiting(tmp_path: Path) -
     found = {u.upn: (u.state, u.pending_reason, iso(u.expected_recovery)) for u in analyze([str(path)]).users}
     assert found["bob@contoso.com"] == ("waiting", None, "2026-11-26T09:15:04.507-08:00")
     assert found["heidi@contoso.com"] == ("waiting", None, "2026-11-26T10:15:04.507-08:00")
+
+
+def test_a_cycle_begun_off_the_schedule_after_lines_left_out_may_be_a_full_sync(tmp_path: Path) -> None:
+    """`grep -n -C2 reason` of a simulated history: user00019 failed at 16:51:41; SMS Executive
+    restarted the next morning, and its full sync named it at 05:57:46 and added it. The search
+    keeps that cycle's removal line (05:57:38.979), 79 s off the schedule of the cycle before
+    (16:51:19.878), and no restart: that cycle may be a full sync that retried it (`pending`),
+    not a cycle that held it back (`waiting` until 16:56 that day, where it had recovered;
+    fuzzing). The gap from its failure's cycle is no sign (`test_the_gap_from_the_failing_...`)."""
+    sys.path.insert(0, str(SAMPLES))
+    from simulate import simulate
+
+    history = simulate(48, seed=5, per_day=20)
+    lines = history.lines[1594:3993]
+    hits = [n for n, line in enumerate(lines) if "reason" in line]
+    kept = sorted({n + d for n in hits for d in range(-2, 3)} & set(range(len(lines))))
+    out = [f"{n + 1}-{lines[n]}" if "reason" not in lines[n] else f"{n + 1}:{lines[n]}" for n in kept]
+    path = tmp_path / "searched.log"
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    found = {u.upn: u for u in analyze([str(path)]).users}["user00019@contoso.com"]
+    assert (found.state, found.pending_reason) == ("pending", RETRY_UNSEEN)
+
+
+def test_a_cycle_begins_off_the_schedule_ten_seconds_from_every_multiple() -> None:
+    from logsync.tracker.openings import Openings
+
+    def off(gap_s: float) -> bool:
+        openings = Openings()
+        openings.starts(0)
+        openings.begins(round(gap_s * 1e6), 300_000_000)
+        return openings.off
+
+    assert [off(g) for g in (300, 310, 290, 600 + 10, 47100 + 10)] == [False] * 5
+    assert [off(g) for g in (310.001, 289.999, 47179.101, 150)] == [True] * 4
+    fresh = Openings()
+    fresh.begins(5_000_000, 300_000_000)
+    assert fresh.off is False  # (no cycle began before it)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..formats.paste import redacted
 from .connector import HEARD_CYCLE_US
 from .model import Moment
-from .users import Seen
+from .users import Seen, off_the_schedule
 
 
 class Openings:
@@ -25,6 +25,12 @@ class Openings:
         self.several: dict[str, tuple[Moment, str, int]] = {}
         """Redacted names that several users share, with the record that names one again in the
         cycle that named it (see `named_in_cycle`; its line is 0 where rows carry none)."""
+        self.begun: int | None = None
+        """When the last cycle began: its start line, or its removal lines (see `begins`)."""
+        self.off = False
+        """Whether the cycle under way, begun at its removal lines, is off the schedule of the
+        cycle before it: the first cycle after a restart that the input leaves out is (a full
+        sync), and a user its timer holds back that it names may have been retried there."""
         self._named: dict[str, int] = {}
         """When each user was named since the last totals line (or the cycle they begin), where
         no cycle start came before it (see `named_again`)."""
@@ -63,21 +69,30 @@ class Openings:
         self._named, self.left_out = {key: us}, True  # (see `named_again`)
         return True
 
-    def opens(self, notified: int) -> bool:
+    def opens(self, notified: int, us: int) -> bool:
         """Whether removal lines (`remove_totals`, `users_removed`: every cycle logs them just
         after its start) begin a cycle whose start the input leaves out (`grep -C2`): the cycle
         under way named users (`notified`) or logged its totals since it began. Users are named
         anew from there (see `named_again`)."""
         if not (notified or self.closed):
+            if self.begun is None:  # (the input's first cycle, its start left out: it began)
+                self.begun = us
             return False
         self._named, self.left_out = {}, True
         return True
 
-    def starts(self) -> bool:
+    def begins(self, us: int, every: int) -> None:
+        """A cycle whose start the input leaves out begins at its removal lines, at `us`: off
+        the schedule (`every` microseconds) of the cycle that began before it, or not."""
+        self.off = self.begun is not None and off_the_schedule(us - self.begun, every)
+        self.begun = us
+
+    def starts(self, us: int) -> bool:
         """A cycle starts (counted here): whether the cycle before it is known whole, as far as
         the input says: it logged its totals; or it is the only one in a row without, and the
         input has left out no cycle's start so far (a cycle cut short by an error logs no
         totals line, in a log that shows every line; a search that keeps the starts keeps no
         totals)."""
+        self.begun, self.off = us, False
         self._unclosed = 0 if self.closed else self._unclosed + 1
         return self.closed or not (self.left_out or self._unclosed > 1)

@@ -101,11 +101,9 @@ class Tracker:
             "user_add_requested": self._on_requested,
             "user_add_failed": self._on_failed,
             "add_totals": self._on_add_totals,
-            "remove_totals": self._on_removal,
-            "users_removed": self._on_removal,
+            "remove_totals": self._on_removal, "users_removed": self._on_removal,
             "status_message": self._starts(log.status_message),
-            "certificate_wait": log.certificate_wait,
-            "certificate_failed": log.certificate_failed,
+            "certificate_wait": log.certificate_wait, "certificate_failed": log.certificate_failed,
             "no_intune_subscription": log.no_intune_subscription,
         }  # (the handler of each tracked kind)
 
@@ -230,7 +228,7 @@ class Tracker:
     def _on_sync_started(
         self, us: int, zone: tzinfo | None, data: Any, source: str, line: int
     ) -> None:
-        here, heard = (us, zone), self.totals.openings.starts()  # (the last one whole?)
+        here, heard = (us, zone), self.totals.openings.starts(us)  # (the last one whole?)
         self._cycle_begins(self.cycle_start, here, source, line)
         self.cycle_start = us
         self._limits = (us, len(self.restarts), self.cycle_no) if heard else _NO_CYCLE
@@ -249,9 +247,10 @@ class Tracker:
 
     def _on_removal(self, us: int, zone: tzinfo | None, _: Any, source: str, line: int) -> None:
         """The removal lines, which open every cycle after its start: see `CycleTotals.opens`."""
-        if self.totals.openings.opens(self.notified):
+        if self.totals.openings.opens(self.notified, us):
             self._cycle_begins(self.cycle_start, (us, zone), source, line)
             self.cycle_start, self._limits = None, _NO_CYCLE
+            self.totals.openings.begins(us, self.interval()[0] // MICROSECOND)
             for key in self.timers.due_in((us, zone), us - OPENED_US):  # (its retry, by here)
                 self.note(key, (us, zone), "retry_cycle", _RETRY_CYCLE, source, line)
 
@@ -315,7 +314,9 @@ class Tracker:
         if user.failing and timer_runs(
             user, cycle_start, len(self.restarts), self._zone is NO_TIMES
         ):
-            off = self._limits is _NO_CYCLE and user.off_schedule(before, us, self.interval()[0])  # type: ignore[attr-defined]
+            off = self._limits is _NO_CYCLE and user.off_schedule(  # type: ignore[attr-defined]
+                before, us, self.interval()[0], self.totals.openings.off
+            )
             user.cycle = self.cycle_no
             if self._held_back is not None:
                 self._held_back.append(True)

@@ -117,7 +117,9 @@ class User(Seen):
         off the schedule (`off_schedule`): a full sync (a restart the input does not show) may
         have retried it there, unless it is named again, or fails, after."""
 
-    def off_schedule(self, before: int, us: int, interval: timedelta) -> str | None:
+    def off_schedule(
+        self, before: int, us: int, interval: timedelta, cycle_off: bool = False
+    ) -> str | None:
         """Named at `us` while its timer holds it back, in a cycle whose start the input leaves
         out (a search of its lines), or that follows one whose totals it leaves out (lines are
         left out before its start), after a notification at `before` that also came after its
@@ -125,11 +127,12 @@ class User(Seen):
         cycles between may be left out: `grep -C`), that cycle is off the schedule of the
         cycles before it, as the first cycle after a restart is (SMS
         Executive restarted in the lines left out): a full sync may have retried it there
-        (`maybe_retried`). Its timeline's words for that, or None."""
+        (`maybe_retried`). So may a cycle whose removal lines begin it off the schedule of the
+        cycle before it (`cycle_off`, see `Openings.begins`), after its failure's cycle too. Its
+        timeline's words for that, or None."""
         failed = self.last_failure
-        every, gap = interval // MICROSECOND, us - before
-        off = abs(gap - max(1, round(gap / every)) * every) > OFF_SCHEDULE_US
-        if not off or failed is None or before <= failed[0]:
+        off = cycle_off or off_the_schedule(us - before, interval // MICROSECOND)
+        if not off or failed is None or (before <= failed[0] and not cycle_off):
             return None
         self.maybe_retried = us
         return (
@@ -159,6 +162,12 @@ class Users(dict[str, Seen]):
             user.upn.rpartition("@")[2] for user in self.values() if user.synced_at is not None
         }
         return {suffix.casefold() for suffix in suffixes}
+
+
+def off_the_schedule(gap: int, every: int) -> bool:
+    """Whether a time `gap` microseconds after another is more than `OFF_SCHEDULE_US` from a
+    whole number (one at least) of intervals (`every`) after it."""
+    return abs(gap - max(1, round(gap / every)) * every) > OFF_SCHEDULE_US
 
 
 def user_key(upn: str) -> str:
