@@ -121,3 +121,36 @@ def test_check_counts_a_user_whose_retry_cycle_was_cut_out_as_maybe_stuck(tmp_pa
         "of 2026-11-25T16:04:59.644-08:00; 1 other pending user not counted by --fail-on "
         "waiting,overdue,failed,connector"
     )
+
+
+@pytest.mark.parametrize(
+    ("late", "found"),
+    [
+        (150, ("overdue", None)),  # (its retry at 09:02:30, late: shown, passing him over)
+        (450, ("overdue", None)),  # (09:07:30: late by half an interval, the schedule moved)
+        (600, ("pending", "retry_unseen")),  # (09:10: the 09:05 cycle missing, cut out?)
+        # (ten seconds each side of 15 min after his last notification, 08:55:02)
+        (592, ("pending", "retry_unseen")),
+        (591.999, ("overdue", None)),
+        (612, ("pending", "retry_unseen")),  # (later: a silence of more than 3 intervals)
+    ],
+)
+def test_a_whole_log_whose_connector_was_late_keeps_bob_overdue(tmp_path: Path, late: float, found: tuple[str, str | None]) -> None:
+    """bob, due at 09:00:02, last named at 08:55:02; the next cycle comes `late` seconds after
+    its place on the schedule (09:00), and the cycles after it keep the new phase; bob is named
+    in none. A cycle cut out of a log
+    keeps the schedule (a whole number of intervals after his last cycle, ten seconds each
+    side); a connector that was late moves it: the retry came, and passed him over (review)."""
+    from datetime import datetime, timedelta
+
+    log = Log(bias=300).cycle("2026-03-02 09:00:00", ("bob@contoso.com",), {"bob@contoso.com": "UserNotFound"})
+    moment = datetime(2026, 3, 2, 9, 5)
+    while moment < datetime(2026, 3, 3, 9, 0):
+        log.steady(moment, "bob@contoso.com")  # (held back: received = 0)
+        moment += timedelta(minutes=5)
+    moment += timedelta(seconds=late)
+    while moment < datetime(2026, 3, 3, 9, 40):
+        log.steady(moment)
+        moment += timedelta(minutes=5)
+    (user,) = analyze([write(tmp_path / "late.log", log.lines)]).users
+    assert (user.state, user.pending_reason) == found

@@ -6,6 +6,7 @@ cycle, it is the name of several users, whose outcome is unknown (`shared_name`)
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -13,38 +14,41 @@ import pytest
 from typer.testing import CliRunner
 
 from logsync.cli import app
-from logsync.formats.paste import redacted
+from logsync.formats.paste import placeholder, redacted
 
 from .conftest import SAMPLES
 
 
 @pytest.mark.parametrize(
-    ("name", "placeholder"),
+    ("name", "masked", "any_user"),
     [
-        ("xxx@xxx", True),
-        ("XX@contoso.com", True),
-        ("x@contoso.com", False),  # (one letter: a name)
-        ("xavier@contoso.com", False),
-        ("bob@xxx.com", True),
-        ("bob@xx", True),
-        ("bob@x.com", False),
-        ("user@domain.com", True),
-        ("username@contoso.com", True),
-        ("users@contoso.com", False),
-        ("bob@domain.local", True),
-        ("bob@domains.com", False),
-        ("jane.doe@contoso.com", True),
-        ("John.Doe@fabrikam.com", True),
-        ("first.last@contoso.com", True),
-        ("firstname.lastname@contoso.com", True),
-        ("someone@contoso.com", True),
-        ("Mallory.Admin@Contoso.com", False),
-        ("jan@example.org", False),
-        ("bob@contoso.com", False),
+        ("xxx@xxx", True, True),
+        ("XXX@contoso.com", True, True),
+        ("XX@contoso.com", False, False),  # (initials: a name)
+        ("x@contoso.com", False, False),
+        ("xavier@contoso.com", False, False),
+        ("bob@xxx.com", True, True),
+        ("bob@xx", True, True),
+        ("bob@x.com", False, False),
+        ("user@domain.com", False, True),  # (its suffix read as any UPN's: advice holds)
+        ("username@contoso.com", False, True),
+        ("users@contoso.com", False, False),
+        ("bob@domain.local", False, False),  # (a real on-premises suffix)
+        ("jane.doe@contoso.com", False, True),
+        ("John.Doe@fabrikam.com", False, True),
+        ("first.last@contoso.com", False, True),
+        ("firstname.lastname@contoso.com", False, True),
+        ("someone@contoso.com", False, True),
+        ("Mallory.Admin@Contoso.com", False, False),
+        ("jan@example.org", False, False),
+        ("bob@contoso.com", False, False),
+        ("<UPN of User Account>", True, True),
     ],
 )
-def test_a_placeholder_with_a_upn_s_shape_is_no_upn(name: str, placeholder: bool) -> None:
-    assert redacted(name) is placeholder
+def test_a_placeholder_with_a_upn_s_shape(name: str, masked: bool, any_user: bool) -> None:
+    """A name masked with x's is no UPN (no advice on its suffix); a name a ticket puts for
+    any user is one only where it is named twice in one cycle (several users')."""
+    assert (redacted(name), placeholder(name)) == (masked, any_user)
 
 
 def redacted_demo(tmp_path: Path, first: int = 1, last: int | None = None) -> str:
@@ -78,3 +82,22 @@ def test_an_excerpt_whose_names_are_one_placeholder_gives_no_advice_on_it(tmp_pa
     assert result.exit_code == 0
     assert '"upn":"xxx@xxx","state":"pending"' in result.stdout
     assert '"pending_reason":"shared_name","upn_redacted":true' in result.stdout
+    # (no finding nor advice built on its suffix `xxx`: before, "add a routable UPN suffix")
+    summary = json.loads(CliRunner().invoke(app, ["summary", "--format", "json", path]).stdout)
+    assert [f["code"] for f in summary["findings"]] == ["unreconciled_counts"]
+    assert summary["advice"] == []
+
+
+def test_a_name_a_ticket_puts_for_every_user_is_several_users(tmp_path: Path) -> None:
+    """`user@domain.com` for every name: named twice in one cycle, several users' (pending),
+    where `check --fail-on overdue,failed` passed before."""
+    text = (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig")
+    path = tmp_path / "users.log"
+    path.write_text(re.sub(r"[A-Za-z.]+@[Cc]ontoso\.com", "user@domain.com", text))
+    gate = CliRunner().invoke(app, ["check", "--fail-on", "overdue,failed", str(path)])
+    assert gate.exit_code == 1
+    assert gate.stdout.splitlines()[0] == (
+        "user@domain.com\tpending\tUserNotFound\toutcome unknown: a redacted name that several "
+        "users share (the input names it twice in one cycle): whose failures these are, and "
+        "whether each is stuck, it cannot say"
+    )

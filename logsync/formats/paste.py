@@ -146,18 +146,24 @@ a name that dots, hashes or an ellipsis mask (`...@contoso.com`, `s...t@contoso.
 `#####@contoso.com`: redacted)."""
 
 
-_PLACEHOLDER_RE = deferred(
-    r"(?i)(?:x{2,}|user(?:name)?|upn|someone|redacted|anonymous|first(?:name)?\.last(?:name)?|"
-    r"(?:john|jane)\.doe)@.*|.*@(?:x{2,}(?:\.\w+)*|domain(?:\.\w+)?)"
+_MASKED_RE = deferred(r"(?i)x{3,}@.*|.*@x{2,}(?:\.\w+)*")  # (`xxx@xxx`, `bob@xxx.com`)
+_PLACEHOLDER_RE = deferred(  # (`user@domain.com`, `jane.doe@contoso.com`: see `placeholder`)
+    r"(?i)(?:user(?:name)?|upn|someone|redacted|anonymous|first(?:name)?\.last(?:name)?|"
+    r"(?:john|jane)\.doe)@.*"
 )
-"""A placeholder that has a UPN's shape (`xxx@xxx`, `user@domain.com`, `jane.doe@contoso.com`)."""
 
 
 def redacted(name: str) -> bool:
     """Whether a user name is no UPN: a redaction placeholder (`<UPN of User Account>`, `***`,
     `[redacted]`, `xxx@xxx`), a name with spaces or without `@`. Such a user is tracked, but no
     advice about UPN suffixes or Azure AD is built on its name."""
-    return _UPN_RE.fullmatch(name) is None or _PLACEHOLDER_RE.fullmatch(name) is not None
+    return _UPN_RE.fullmatch(name) is None or _MASKED_RE.fullmatch(name) is not None
+
+
+def placeholder(name: str) -> bool:
+    """Whether a user name is no UPN, or a name a ticket puts for any user: named twice in one
+    cycle, several users' (`tracker.openings`); its suffix is read as any UPN's."""
+    return redacted(name) or _PLACEHOLDER_RE.fullmatch(name) is not None
 
 
 def is_message(line: str) -> bool:

@@ -7,7 +7,7 @@ A cycle names a user once, within seconds; and it logs its removal lines just af
 
 from __future__ import annotations
 
-from ..formats.paste import redacted
+from ..formats.paste import placeholder
 from .connector import HEARD_CYCLE_US
 from .model import Moment
 from .users import Seen, off_the_schedule
@@ -39,7 +39,7 @@ class Openings:
         """A user named, or failed, again in the cycle that named it: the connector names a
         user once a cycle, so a redacted name (`<UPN of User Account>`, `***@contoso.com`) is
         the name of several users there, whose states cannot be told apart."""
-        if key not in self.several and redacted(upn):
+        if key not in self.several and placeholder(upn):
             self.several[key] = (here, source, line)
 
     def totals(self) -> None:

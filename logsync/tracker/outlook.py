@@ -370,7 +370,7 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
             due_at = due_by if due is None else due
             retry = expected if earliest is None else earliest  # (the first it may be)
             state, pending_reason = overdue_or_unseen(
-                tracker, retry, due_at, every, expected, known=due is not None
+                tracker, retry, due_at, every, expected, None if due is None else user.last_seen
             )
         if (maybe := cast(User, user).maybe_retried) is not None and maybe >= user.last_seen:
             state, pending_reason = "pending", RETRY_UNSEEN  # (see `User.maybe_retried`)

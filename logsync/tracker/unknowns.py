@@ -22,7 +22,7 @@ from .model import (
     ZoneTable,
 )
 from .totals import CycleTotals
-from .users import Seen, Users, held_unknown
+from .users import Seen, Users, held_unknown, off_the_schedule
 
 
 class Tracked(Protocol):
@@ -52,7 +52,7 @@ def overdue_or_unseen(
     due: int | None,
     every: int,
     latest: int | None = None,
-    known: bool = False,
+    named: int | None = None,
 ) -> tuple[str, str | None]:
     """A user past its `due` time, no retry logged since `expected` (the first cycle after it
     that the input shows; where the input shows no cycle's start, the due time itself, and
@@ -60,16 +60,20 @@ def overdue_or_unseen(
     no cycle line, leaves lines out after `expected` (`grep -C`), or after its due time where a
     cycle of the schedule (`every`) may lie between them, left out, or was not heard then
     (`ConnectorLog.unheard`), or a cycle since received more users than it names (`findstr`):
-    the retry may be there unseen. So it may where its failure is in the input (`known`: its
-    own due time) and the cycles it shows leave a cycle of the schedule out between that time
-    and `expected`, a silence too short to be a stall (a longer one is the connector down, or
-    `unheard`): a retried user is named, and one added there is named in no later cycle, as an
-    overdue one is not either."""
+    the retry may be there unseen. So it may where its failure is in the input, it was last
+    named (`named`) before its own due time, and the cycles shown leave a cycle of the
+    schedule out between that time and `expected`, in a silence too short to be a stall (a
+    longer one is the connector down, or `unheard`), `expected` keeping the schedule of its
+    last cycle (a whole number of intervals after it: a cycle cut out of a log keeps it, a
+    connector late moves it): a retried user is named, and one added there is named in no
+    later cycle, as an overdue one is not either."""
     room = tracker.totals.room_at
     hidden = due is not None and expected - every > due + every // 4  # (a cycle's time between)
     since = due if hidden and due is not None else expected
     unseen = not tracker.log.cycles_logged() or left_out_after(tracker, since)
-    unseen |= known and hidden and expected - due <= STALL_INTERVALS * every  # type: ignore[operator]
+    if hidden and named is not None and named < due:  # type: ignore[operator]
+        kept = not off_the_schedule(expected - named, every)
+        unseen |= kept and expected - due <= STALL_INTERVALS * every  # type: ignore[operator]
     unheard, retry_by = tracker.log.unheard, expected if latest is None else latest
     unseen |= unheard is not None and due is not None and due < unheard[1] <= retry_by
     if unseen or (room is not None and room >= expected):
