@@ -33,19 +33,44 @@ def lone_halves(names: Sequence[str]) -> list[tuple[str, str]]:
         except OSError:
             continue
     found = []
-    # a zip archive's half read beside the other half on disk (`rot.zip rot/CloudUserSync.log`)
-    packed = {base_name(name).lower() for name in names if zip_member(name)}
+    packed = _packed_crcs(names) if any(map(zip_member, names)) else {}
     for name in names:
         half = base_name(name).lower()
         if half not in LOG_NAMES:
             continue
         other = _NEWER if half == _OLDER else _OLDER
-        if other in packed and not zip_member(name):
-            continue
         for path in _beside(name, other) + _beside(name, None):  # (and the halves renamed)
-            if (path if zip_member(path) else os.path.realpath(path)) not in read:
+            unread = (path if zip_member(path) else os.path.realpath(path)) not in read
+            if unread and (zip_member(path) or _crc(path) not in packed.get(other, ())):
                 found.append((name, path))
     return found
+
+
+def _packed_crcs(names: Sequence[str]) -> dict[str, set[int]]:
+    """The CRC-32 of the halves read from zip archives, by name: one beside the other half on
+    disk (`rot.zip rot/CloudUserSync.log`) with the bytes of one of them was read."""
+    crcs: dict[str, set[int]] = {}
+    for name in names:
+        inside = zip_member(name)
+        if inside is not None and base_name(name).lower() in LOG_NAMES:
+            archive, member = inside
+            found = {i.CRC for i in zip_infos(archive) if member_name(i) == member}
+            crcs.setdefault(base_name(name).lower(), set()).update(found)
+    return crcs
+
+
+def _crc(path: str) -> int | None:
+    """A file's CRC-32, as a zip archive keeps its members' (None: unreadable)."""
+    import zlib
+
+    crc = 0
+    try:
+        with open(path, "rb") as handle:
+            while block := handle.read(1 << 20):
+                crc = zlib.crc32(block, crc)
+    except OSError:
+        return None
+    return crc
 
 
 def _of_the_folder(name: str) -> bool:

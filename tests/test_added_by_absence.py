@@ -24,7 +24,7 @@ def test_the_timeline_says_an_add_told_by_absence_was_in_the_cycle_before(tmp_pa
         f"2026-11-25T09:10:12.073-08:00\trequested\tNotifyAccountAddition Mallory.Admin@Contoso.com\t{path}:1",
         "2026-11-25T09:10:12.210-08:00\tundecided\tthe cycle's counts cannot say whether it was "
         f"received or held back\t{path}:2",
-        "2026-11-25T09:15:05.099-08:00\tadded\tadded to the cloud in the cycle before, as this one "
+        "2026-11-25T09:15:05.099-08:00\tadded\tadded to the cloud in a cycle before this one, which "
         f"does not name it (a user held back is named in every cycle)\t{path}:9",
         "2026-11-25T16:04:59.644-08:00\tstate\tsynced\t-",
     ]

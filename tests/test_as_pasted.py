@@ -1173,7 +1173,7 @@ def test_the_demo_log_with_no_times_is_judged_by_its_order(tmp_path: Path) -> No
     timeline = runner.invoke(app, ["timeline", "carol", "--format", "text", str(path)]).stdout
     assert timeline.splitlines()[-3:] == [
         f"-\tundecided\tthe cycle's counts cannot say whether it was received or held back\t{path}:2331",
-        f"-\tadded\tadded to the cloud: recovered in the cycle before, as this one does not name it (a user held back is named in every cycle)\t{path}:2338",
+        f"-\tadded\tadded to the cloud: recovered in a cycle before this one, which does not name it (a user held back is named in every cycle)\t{path}:2338",
         "-\tstate\trecovered · 1 failure (UserNotFound)\t-",
     ]
 

@@ -1259,7 +1259,7 @@ def test_the_story_of_users_decided_by_the_next_cycle(tmp_path: Path) -> None:
         ("09:00:53", "held_back", NOT_RECEIVED, 4),
         ("09:05:52", "held_back", STILL_HELD, 6),
         ("09:05:53", "undecided", UNDECIDED, 8),
-        ("09:10:53", "added", "added to the cloud: recovered in the cycle before, as this one does not name it (a user held back is named in every cycle)", 11),
+        ("09:10:53", "added", "added to the cloud: recovered in a cycle before this one, which does not name it (a user held back is named in every cycle)", 11),
     ]
     assert timeline_steps("b@contoso.com", path)[3:6] == [
         ("09:05:53", "undecided", UNDECIDED, 8),
@@ -1289,7 +1289,7 @@ def test_a_held_back_user_missing_from_a_complete_cycle_is_released(tmp_path: Pa
         ("09:00:52", "requested", "NotifyAccountAddition x@contoso.com", 2),
         ("09:00:53", "held_back", NOT_RECEIVED, 4),
         ("09:05:52", "held_back", STILL_HELD, 6),
-        ("09:10:53", "added", "added to the cloud: recovered in the cycle before, as this one does not name it (a user held back is named in every cycle)", 10),
+        ("09:10:53", "added", "added to the cloud: recovered in a cycle before this one, which does not name it (a user held back is named in every cycle)", 10),
     ]
     # released once: a later complete cycle without it changes nothing
     steady(log, datetime(2014, 9, 15, 9, 15, 50), "y@contoso.com")

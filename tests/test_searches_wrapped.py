@@ -66,8 +66,15 @@ DAVE = [
 ]
 
 
-@pytest.mark.parametrize("form", list(FORMS))
-@pytest.mark.parametrize("width", [61, 67, 76, 83, 100, 120])
+WIDTHS = [
+    (form, width)
+    for form in FORMS
+    # (a path of 35 characters before each line: the pieces of a record too short below 56)
+    for width in ([56] if "path" in form else [44, 46, 48, 49]) + [61, 67, 76, 83, 100, 120]
+]
+
+
+@pytest.mark.parametrize(("form", "width"), WIDTHS)
 @pytest.mark.parametrize("at_spaces", [False, True])
 def test_a_search_of_the_demo_log_wrapped_is_read_as_unwrapped(tmp_path: Path, form: str, width: int, at_spaces: bool) -> None:
     path = tmp_path / "search.txt"
@@ -82,6 +89,17 @@ def test_dave_s_failure_behind_the_search_s_mark(tmp_path: Path, form: str, widt
     path = tmp_path / "dave.txt"
     path.write_text(text if width is None else fold(text, width, at_spaces=False))
     assert users(path) == DAVE
+
+
+@pytest.mark.parametrize("form", ["grep -n", "grep -n -C"])
+def test_narrower_than_44_columns_the_search_is_refused_not_misread(tmp_path: Path, form: str) -> None:
+    """A record's middle piece keeps what looks like a number (`1-25-2026 …><thread=`: review),
+    at any width; at 36 columns the pieces are too short to tell the search's marks (exit 2)."""
+    path = tmp_path / "narrow.txt"
+    path.write_text(fold(searched(2434, 2460, form, "Failed to add"), 36, at_spaces=False))
+    result = CliRunner().invoke(app, ["report", "--all", "--format", "json", str(path)])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.startswith(f"logsync: error: {path}: none of its 27 SMS_CLOUD_USERSYNC records")
 
 
 def test_quoting_alone_is_no_select_string_mark(tmp_path: Path) -> None:

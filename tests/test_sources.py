@@ -705,6 +705,13 @@ def test_a_log_given_alone_names_the_lo_beside_it(tmp_path: Path) -> None:
     assert both.exit_code == 1 and "older records" not in both.stderr
     alone = CliRunner().invoke(app, ["check", str(log)])
     assert f"{rotated} beside {log} holds the log's older records" in alone.stderr
+    # an older archive's .lo_ (other bytes) read beside today's .log: the .lo_ beside it is not
+    # (review)
+    other = tmp_path / "old.zip"
+    with zipfile.ZipFile(other, "w") as archive:
+        archive.writestr("Logs/CloudUserSync.lo_", rotated.read_bytes()[:-200])
+    beside = CliRunner().invoke(app, ["check", str(other), str(log)])
+    assert f"{rotated} beside {log} holds the log's older records" in beside.stderr
 
 
 @pytest.mark.parametrize(("given", "other"), [("log", "lo_"), ("lo_", "log")])

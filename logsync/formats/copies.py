@@ -8,7 +8,7 @@ import re
 
 from . import sms
 from .common import GAP_LINE
-from .wholes import TRAILER_END_RE
+from .wholes import TRAILER_END_RE, TRAILER_PART_RE
 
 ESCAPED_TRAILER = "$$&lt;"
 """An SMS-trace trailer's start as HTML writes it."""
@@ -212,9 +212,11 @@ SELECTED_RE = re.compile(r"(?:> |  )(?=\S)")
 
 def _continued(line: str) -> bool:
     """Whether a line is the rest of a record that a wrapping (at any column: `fold`) carried
-    past the search's number before it: it ends a trailer begun on a line before (`13:15:05…`
-    is a time's rest, never a line number)."""
-    return "$$<" not in line and TRAILER_END_RE.search(line) is not None
+    past the search's number before it: it holds a part of a trailer begun on a line before
+    (`13:15:05…`, `1-25-2026 …><thread=…` are a time's or a date's rest, never a number)."""
+    if "$$<" in line or "<![LOG[" in line:
+        return False
+    return TRAILER_END_RE.search(line) is not None or TRAILER_PART_RE.search(line) is not None
 
 
 def numbered(lines: list[str]) -> bool:

@@ -18,7 +18,7 @@ from .openings import Openings
 from .users import Seen, User, held_unknown
 
 ABSENT = (
-    " in the cycle before, as this one does not name it (a user held back is named in every cycle)"
+    " in a cycle before this one, which does not name it (a user held back is named in every cycle)"
 )
 """Of an add told by a user's absence from a complete cycle (rule 2b): when it was added."""
 HELD_BEFORE = "not received: held back since before the log (its failure is not in the input)"
