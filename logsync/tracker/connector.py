@@ -34,7 +34,7 @@ from .model import (
 from .schedule import SECOND_US, next_cycle, observed_interval, skips_an_hour
 from .users import Seen
 
-_NO_MEDIAN = (-1, DEFAULT_INTERVAL)
+_NO_MEDIAN: tuple[int, timedelta | None] = (-1, DEFAULT_INTERVAL)
 
 CERTIFICATE_CAUSES = ("no_intune_subscription", "certificate_failed")
 """The chain behind a certificate wait, root first: a site without an Intune subscription gets
@@ -299,8 +299,8 @@ class ConnectorLog:
             return DEFAULT_INTERVAL, False
         if self._median[0] != self.cycles:  # (asked at users' lines too: once per cycle)
             every = observed_interval(self._gaps, self.to_the_second)
-            self._median = (self.cycles, timedelta(microseconds=every))
-        return self._median[1], True
+            self._median = (self.cycles, None if every is None else timedelta(microseconds=every))
+        return (DEFAULT_INTERVAL, False) if self._median[1] is None else (self._median[1], True)
 
     def restart_delay(self, interval: int) -> int:
         """How soon a cycle follows a restart: as the log showed before, else one interval."""

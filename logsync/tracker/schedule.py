@@ -26,10 +26,19 @@ KEPT_US = 2 * SECOND_US
 and still be on it: times to the second, and a cycle's own few milliseconds."""
 
 
-def observed_interval(gaps: Collection[int], to_the_second: bool) -> int:
+LONE_GAP_US = 15 * 60 * SECOND_US
+"""A gap between cycles longer than this (three default intervals) measures the interval only
+where another gap agrees with it (within `KEPT_US`): two cycles a day apart are those that an
+excerpt kept, or a stall's ends, and a connector that cycles that slowly shows it again."""
+
+
+def observed_interval(gaps: Collection[int], to_the_second: bool) -> int | None:
     """The interval between cycles (microseconds) from the gaps between cycles in a row: their
-    median, or where times are to the second, the mean of those within a second of it."""
+    median, or where times are to the second, the mean of those within a second of it; None
+    where that is longer than `LONE_GAP_US` and no other gap agrees with it."""
     median = lower_median(gaps)
+    if median > LONE_GAP_US and sum(abs(gap - median) <= KEPT_US for gap in gaps) < 2:
+        return None
     if not to_the_second:
         return median
     near = [gap for gap in gaps if abs(gap - median) <= SECOND_US]
