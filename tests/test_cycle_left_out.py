@@ -129,9 +129,10 @@ def test_check_counts_a_user_whose_retry_cycle_was_cut_out_as_maybe_stuck(tmp_pa
         (150, ("overdue", None)),  # (its retry at 09:02:30, late: shown, passing him over)
         (450, ("overdue", None)),  # (09:07:30: late by half an interval, the schedule moved)
         (600, ("pending", "retry_unseen")),  # (09:10: the 09:05 cycle missing, cut out?)
-        # (ten seconds each side of 15 min after his last notification, 08:55:02)
-        (592, ("pending", "retry_unseen")),
-        (591.999, ("overdue", None)),
+        # (ten seconds each side of 15 min after the start of his last cycle, 08:55:00; he
+        # was named at 08:55:02)
+        (590, ("pending", "retry_unseen")),
+        (589.999, ("overdue", None)),
         (612, ("pending", "retry_unseen")),  # (later: a silence of more than 3 intervals)
     ],
 )
@@ -139,8 +140,8 @@ def test_a_whole_log_whose_connector_was_late_keeps_bob_overdue(tmp_path: Path, 
     """bob, due at 09:00:02, last named at 08:55:02; the next cycle comes `late` seconds after
     its place on the schedule (09:00), and the cycles after it keep the new phase; bob is named
     in none. A cycle cut out of a log
-    keeps the schedule (a whole number of intervals after his last cycle, ten seconds each
-    side); a connector that was late moves it: the retry came, and passed him over (review)."""
+    keeps the schedule (a whole number of intervals after his last cycle's start, ten seconds
+    each side); a connector that was late moves it: the retry came, and passed him over (review)."""
     from datetime import datetime, timedelta
 
     log = Log(bias=300).cycle("2026-03-02 09:00:00", ("bob@contoso.com",), {"bob@contoso.com": "UserNotFound"})
@@ -154,3 +155,33 @@ def test_a_whole_log_whose_connector_was_late_keeps_bob_overdue(tmp_path: Path, 
         moment += timedelta(minutes=5)
     (user,) = analyze([write(tmp_path / "late.log", log.lines)]).users
     assert (user.state, user.pending_reason) == found
+
+
+def late_in_its_cycle(tmp_path: Path, before: int, gap_from: str, gap_to: str) -> tuple[str, str | None, str]:
+    """bob as in `bob`, named after `before` users of his cycle (2 s each: 100 users put him
+    202 s into it), who were added."""
+    names = (*(f"user{k:03d}@contoso.com" for k in range(before)), "bob@contoso.com")
+    failed = Log(bias=300).cycle("2026-03-02 09:00:00", names, {"bob@contoso.com": "UserNotFound"})
+    lines = list(failed.cycles("2026-03-02 09:05:00", "2026-03-03 08:50:00").lines)
+    for minute in range(50, 95, 5):
+        at = f"{8 + minute // 60:02d}:{minute % 60:02d}"
+        if not gap_from <= at < gap_to:
+            lines.extend(Log(bias=300).cycle(f"2026-03-03 {at}:00").lines)
+    users = {user.upn: user for user in analyze([write(tmp_path / "late.log", lines)]).users}
+    found = users["bob@contoso.com"]
+    return found.state, found.pending_reason, iso(found.expected_recovery)
+
+
+@pytest.mark.parametrize("before", [0, 4, 5, 9, 100])
+def test_the_schedule_is_measured_from_the_start_of_the_cycle_that_named_the_user(
+    tmp_path: Path, before: int
+) -> None:
+    """From a mutation run: the schedule was measured from bob's notification, so bob named
+    12 s or more into his cycle (after 5 users) was `overdue` where his retry cycle is cut
+    out, and named 10 s in, `pending`. The cycles keep the schedule of their starts."""
+    assert late_in_its_cycle(tmp_path, before, "09:05", "09:10") == (
+        "pending", "retry_unseen", "2026-03-03T09:10:00-05:00"
+    )
+    assert late_in_its_cycle(tmp_path, before, "99:99", "99:99") == (
+        "overdue", None, "2026-03-03T09:05:00-05:00"
+    )

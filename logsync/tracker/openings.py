@@ -7,10 +7,14 @@ A cycle names a user once, within seconds; and it logs its removal lines just af
 
 from __future__ import annotations
 
+from array import array
+
 from ..formats.paste import placeholder
 from .connector import HEARD_CYCLE_US
 from .model import Moment
 from .users import Seen, off_the_schedule
+
+_NOT_BEGUN = -(2**63)
 
 
 class Openings:
@@ -31,9 +35,23 @@ class Openings:
         """Whether the cycle under way, begun at its removal lines, is off the schedule of the
         cycle before it: the first cycle after a restart that the input leaves out is (a full
         sync), and a user its timer holds back that it names may have been retried there."""
+        self._began = array("q")
+        """When each cycle began, by its number less one (see `numbered`)."""
         self._named: dict[str, int] = {}
         """When each user was named since the last totals line (or the cycle they begin), where
         no cycle start came before it (see `named_again`)."""
+
+    def numbered(self, us: int | None) -> int:
+        """A cycle begins at `us` (None: a restart, which ends the cycle under way; what it
+        names before the next cycle begins is of no schedule): its number, from 1."""
+        self._began.append(_NOT_BEGUN if us is None else us)
+        return len(self._began)
+
+    def began(self, number: int) -> int | None:
+        """When cycle `number` began (see `numbered`): its start line, its removal lines, or the
+        user whose naming again began it; None for none (0: before the input's first)."""
+        began = self._began[number - 1] if number > 0 else _NOT_BEGUN
+        return None if began == _NOT_BEGUN else began
 
     def named_in_cycle(self, key: str, upn: str, here: Moment, source: str, line: int) -> None:
         """A user named, or failed, again in the cycle that named it: the connector names a

@@ -369,8 +369,10 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
         if overdue:
             due_at = due_by if due is None else due
             retry = expected if earliest is None else earliest  # (the first it may be)
+            began = tracker.totals.openings.began(user.cycle)  # (its last cycle's start)
+            named = user.last_seen if began is None or began > user.last_seen else began
             state, pending_reason = overdue_or_unseen(
-                tracker, retry, due_at, every, expected, None if due is None else user.last_seen
+                tracker, retry, due_at, every, expected, None if due is None else named
             )
         if (maybe := cast(User, user).maybe_retried) is not None and maybe >= user.last_seen:
             state, pending_reason = "pending", RETRY_UNSEEN  # (see `User.maybe_retried`)

@@ -217,7 +217,7 @@ class Tracker:
         """A restart ends the cycle under way: its next cycle is a full sync."""
         self.received, self.failed, self.notified = {}, {}, 0
         self.cycle_start = None
-        self.cycle_no += 1
+        self.cycle_no = self.totals.openings.numbered(None)
         self._limits = _NO_CYCLE
         self._previous_complete = None
         detail = f"SMS_CLOUD_USERSYNC started ({restart.via})"
@@ -256,7 +256,7 @@ class Tracker:
 
     def _cycle_begins(self, start: int | None, here: Moment, source: str, line: int) -> None:
         """A cycle begins `here` (at its start, or see `Openings.named_again`)."""
-        self.cycle_no += 1
+        self.cycle_no = self.totals.openings.numbered(here[0])
         self.totals.unread(start, self.notified, here, source, line)
         self.notified = 0
         if self.received or self.failed:
