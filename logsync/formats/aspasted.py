@@ -140,7 +140,7 @@ class Pasting:
         was a piece of a wrapped record is blank now (its text put back on the record's first
         line): no blank line of the input, it is not counted as one in `stats`."""
         if self.entities:
-            lines = map(copies.unescaped, lines)
+            lines = copies.unescaped_lines(lines)
         if self.nbsp:
             lines = map(copies.plainly_spaced, lines)
         if self.trailing:

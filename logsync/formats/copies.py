@@ -5,6 +5,7 @@ client's links after addresses, a rich-text copy's spacing."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 
 from . import sms
 from .common import GAP_LINE
@@ -88,6 +89,35 @@ _TAG_RE = re.compile(
 )
 """A tag of a page's text (a paragraph, a line break, a span of a style, a table's cell):
 never the SMS-trace trailer's `<SMS_CLOUD_USERSYNC>` or `<thread=…>`."""
+
+
+_ENTITIES = ("&lt;", "&gt;", "&amp;", "&quot;", "&nbsp;", "&#39;", "&#x27;")
+_ENTITY_STARTS = sorted({e[:end] for e in _ENTITIES for end in range(1, len(e))}, key=len)[::-1]
+"""The starts of the entities a copy as HTML writes (`_ENTITY_RE`), longest first."""
+
+
+def unescaped_lines(lines: Iterable[str]) -> Iterator[str]:
+    """Each line `unescaped`; an entity that a cut inside words (`fold -w`) broke across two
+    lines (`$$&l` and `t;SMS_CLOUD_USERSYNC&gt;`) is decoded at the end of the first (where
+    it began), and its rest taken off the second: as many lines."""
+    held = ""  # (a line that ends with the start of an entity)
+    for line in lines:
+        if held:
+            start = next(start for start in _ENTITY_STARTS if held.endswith(start))
+            entity = next((e for e in _ENTITIES if e.startswith(start) and line.startswith(
+                e[len(start):])), None)
+            if entity is None:
+                yield unescaped(held)
+            else:
+                yield unescaped(held[: -len(start)]) + unescaped(entity)
+                line = line[len(entity) - len(start) :]
+        if "&" in line[-6:] and any(map(line.endswith, _ENTITY_STARTS)):
+            held = line
+            continue
+        held = ""
+        yield unescaped(line)
+    if held:
+        yield unescaped(held)
 
 
 def unescaped(text: str) -> str:
