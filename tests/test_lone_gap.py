@@ -83,3 +83,22 @@ def test_a_third_cycle_in_a_row_measures_it(tmp_path: Path) -> None:
         ("bob@contoso.com", "waiting", "2026-11-26T09:10:14.885-08:00"),
         ("heidi@contoso.com", "pending", None),  # (named twice: held back before, or not)
     ]
+
+
+def test_a_day_with_no_cycle_between_two_is_not_heard_through(tmp_path: Path) -> None:
+    """bob fails at 09:00:02; the log's next cycles are the next day from 09:30, none naming
+    him. The interval was "observed" at that day (and a day's silence heard through), so bob
+    was `overdue`: his retry, due at 09:00:02, may be in the day the log does not show."""
+    from logsync import analyze
+
+    from .logtext import Log
+
+    log = Log(bias=300).cycle(
+        "2026-03-02 09:00:00", ("bob@contoso.com",), {"bob@contoso.com": "UserNotFound"}
+    )
+    log.cycles("2026-03-03 09:30:00", "2026-03-03 10:00:00")
+    analysis = analyze([log.write(tmp_path / "CloudUserSync.log")])
+    assert [(u.upn, u.state, u.pending_reason) for u in analysis.users] == [
+        ("bob@contoso.com", "pending", "retry_unseen")
+    ]
+    assert analysis.tracker.log.unheard is not None

@@ -1191,7 +1191,7 @@ def test_a_user_held_back_since_before_an_excerpt_is_pending_where_lines_may_be_
     `--`) after a record before then, his hold is undetermined (pending); where the record
     before the first `--` is at 09:05:02 or the `--` comes first, he waits on his timer."""
     held = Log(bias=300).steady(datetime(2026, 3, 2, 9, 0), "bob@contoso.com").lines
-    later = Log(bias=300).steady(datetime(2026, 3, 2, 10, 0)).lines
+    later = Log(bias=300).steady(datetime(2026, 3, 2, 9, 10)).lines  # (2 intervals on: heard)
     removed = "Total received users from SCCM to be removed from cloud = 0"
     at_decision = Log(bias=300).at(datetime(2026, 3, 2, 9, 5, 2), removed).lines
     excerpts = {
@@ -1390,25 +1390,26 @@ def test_a_user_held_back_when_the_first_cycle_is_decided_is_added_by_its_later_
 def test_a_cycle_that_received_more_users_than_it_names_may_hold_an_unseen_retry(
     tmp_path: Path,
 ) -> None:
-    """bob fails (UserNotFound) at 09:00:02; his retry was expected at 09:30 the next day, and
-    no cycle to 09:55 notifies him. The 09:35 cycle names only carol: where it received one
+    """bob fails (UserNotFound) at 09:00:02; his retry was expected at 09:05 the next day, and
+    no cycle to 09:30 notifies him. The 09:10 cycle names only carol: where it received one
     user, bob is overdue; where it received two, bob's retry may have been the other (pending,
     retry_unseen)."""
     found = {}
     for received in (1, 2):
         log = Log(bias=300)
         log.cycle("2026-03-02 09:00:00", ("bob@contoso.com",), {"bob@contoso.com": "UserNotFound"})
-        for minute in range(30, 60, 5):
-            if minute == 35:
-                log.steady(datetime(2026, 3, 3, 9, 35), "carol@contoso.com", received=received, added=received)
+        log.cycles("2026-03-02 09:05:00", "2026-03-03 09:05:00")
+        for minute in range(5, 35, 5):
+            if minute == 10:
+                log.steady(datetime(2026, 3, 3, 9, 10), "carol@contoso.com", received=received, added=received)
             else:
-                log.cycle(f"2026-03-03 09:{minute}:00")
+                log.cycle(f"2026-03-03 09:{minute:02d}:00")
         users = analyze([log.write(tmp_path / f"received-{received}.log")]).users
         (bob,) = [u for u in users if u.upn == "bob@contoso.com"]
         found[received] = (bob.state, bob.pending_reason, iso(bob.expected_recovery))
     assert found == {
-        1: ("overdue", None, "2026-03-03T09:30:00-05:00"),
-        2: ("pending", "retry_unseen", "2026-03-03T09:30:00-05:00"),
+        1: ("overdue", None, "2026-03-03T09:05:00-05:00"),
+        2: ("pending", "retry_unseen", "2026-03-03T09:05:00-05:00"),
     }
 
 
@@ -1419,20 +1420,21 @@ def test_a_timer_runs_at_a_cycle_that_starts_before_its_due_time_though_it_notif
     09:00:01 notifies him at 09:00:03 and counts nobody received: his timer still ran when the
     cycle started, so he was held back, not passed over. Had it counted one user received and
     added, that could be bob only if the cycle was a full sync (a restart the input does not
-    show): `pending` (`retry_unseen`), neither `waiting` nor `recovered`."""
+    show): `pending` (`retry_unseen`), neither `waiting` nor `recovered`. (Two cycles a day
+    apart measure no interval: his retry is foretold on the default's schedule, 09:05:01.)"""
     for received, state, why in ((0, "waiting", None), (1, "pending", "retry_unseen")):
         log = Log(bias=300)
         log.cycle("2026-03-02 09:00:00", ("bob@contoso.com",), {"bob@contoso.com": "UserNotFound"})
         log.steady(datetime(2026, 3, 3, 9, 0, 1), "bob@contoso.com", received=received, added=received)
         (bob,) = analyze([log.write(tmp_path / "CloudUserSync.log")]).users
         assert (bob.state, bob.pending_reason, bob.recovered_at, iso(bob.expected_recovery)) == (
-            state, why, None, "2026-03-04T09:00:02-05:00",
+            state, why, None, "2026-03-03T09:05:01-05:00",
         )
 
 
 def test_a_cycle_s_failure_lines_count_among_the_users_it_names(tmp_path: Path) -> None:
-    """dave's retry was expected at 09:30 (he failed the day before) and no cycle to 09:55
-    notifies him. The 09:35 cycle names carol and erin, whose add fails: received 3 is more
+    """dave's retry was expected at 09:05 (he failed the day before) and no cycle to 09:30
+    notifies him. The 09:10 cycle names carol and erin, whose add fails: received 3 is more
     than the two it names, so dave's retry may be the third (pending). With erin's failure
     line but not her notification, received 2 is the two it names: dave is overdue."""
     totals = "Total received users to add from SCCM = {}, Total Successfully added users to Cloud = 1"
@@ -1440,16 +1442,17 @@ def test_a_cycle_s_failure_lines_count_among_the_users_it_names(tmp_path: Path) 
     for name, notified, received in (("notified.log", True, 3), ("failure-only.log", False, 2)):
         log = Log(bias=300)
         log.cycle("2026-03-02 09:00:00", ("dave@contoso.com",), {"dave@contoso.com": "UserNotFound"})
-        for minute in range(30, 60, 5):
-            if minute != 35:
-                log.cycle(f"2026-03-03 09:{minute}:00")
+        log.cycles("2026-03-02 09:05:00", "2026-03-03 09:05:00")
+        for minute in range(5, 35, 5):
+            if minute != 10:
+                log.cycle(f"2026-03-03 09:{minute:02d}:00")
                 continue
-            log.at("2026-03-03 09:35:00", STARTING)
-            log.at("2026-03-03 09:35:02", NOTIFY.format("carol@contoso.com"))
+            log.at("2026-03-03 09:10:00", STARTING)
+            log.at("2026-03-03 09:10:02", NOTIFY.format("carol@contoso.com"))
             if notified:
-                log.at("2026-03-03 09:35:02", NOTIFY.format("erin@contoso.com"))
-            log.at("2026-03-03 09:35:02", "Failed to add user erin@contoso.com; reason Forbidden")
-            log.at("2026-03-03 09:35:03", totals.format(received))
+                log.at("2026-03-03 09:10:02", NOTIFY.format("erin@contoso.com"))
+            log.at("2026-03-03 09:10:02", "Failed to add user erin@contoso.com; reason Forbidden")
+            log.at("2026-03-03 09:10:03", totals.format(received))
         users = analyze([log.write(tmp_path / name)]).users
         (dave,) = [u for u in users if u.upn == "dave@contoso.com"]
         found[name] = (dave.state, dave.pending_reason)
@@ -1632,7 +1635,7 @@ def test_a_user_held_back_since_before_an_excerpt_and_left_out_by_state_is_count
     hold is decided (as above): undetermined. Listing only failed users lists nobody and still
     counts him, pending and undetermined."""
     held = Log(bias=300).steady(datetime(2026, 3, 2, 9, 0), "bob@contoso.com").lines
-    later = Log(bias=300).steady(datetime(2026, 3, 2, 10, 0)).lines
+    later = Log(bias=300).steady(datetime(2026, 3, 2, 9, 10)).lines  # (2 intervals on: heard)
     path = write(tmp_path / "gap.log", [*held, "--", *later])
     result = analyze([path], states={"failed"}).result
     assert (result.users, result.undetermined, result.counts["pending"]) == ([], 1, 1)
@@ -1719,9 +1722,11 @@ def test_a_user_held_back_since_before_the_log_past_its_latest_due_time_waits_on
 ) -> None:
     """bob is held back since before the log (09:00) and still the next day: his timer ran
     out by 09:00 that day at the latest, and the cycle of 09:05 is the first at or after it:
-    his retry is that observed cycle, at the latest."""
+    his retry is that observed cycle, at the latest. (Held back in every cycle between, to
+    08:55: a day with no cycle is not heard, and may hold his retry.)"""
     log = Log(bias=300)
-    log.steady(datetime(2026, 3, 2, 9, 0), "bob@contoso.com")
+    for cycle in range(288):  # (09:00 to 08:55 the next day)
+        log.steady(datetime(2026, 3, 2, 9, 0) + timedelta(minutes=5 * cycle), "bob@contoso.com")
     log.steady(datetime(2026, 3, 3, 9, 5), "bob@contoso.com")
     log.steady(datetime(2026, 3, 3, 9, 10), "bob@contoso.com")
     (bob,) = analyze([log.write(tmp_path / "CloudUserSync.log")]).users
