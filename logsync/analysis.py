@@ -90,8 +90,9 @@ class Analysis(NamedTuple):
     @property
     def interval_basis(self) -> str:
         """How the cycle interval is known: `observed` (the median gap between cycle starts),
-        `given` (`--interval`), `default` (the input shows no two cycles in a row to measure
-        it: fewer than two cycle starts, or an excerpt that leaves lines out) or
+        `given` (`--interval`), `default` (the input shows no two cycles in a row near enough to
+        measure it: fewer than two cycle starts, an excerpt that leaves lines out, or gaps of
+        more than 15 minutes that no other gap agrees with, or of more than an hour) or
         `unknown` (the input has no times: no gap can be measured, and no timer is worked out)."""
         if timeless(self.as_of):
             return "unknown"

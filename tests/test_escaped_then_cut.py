@@ -39,14 +39,16 @@ def report(path: Path) -> dict:
     return document
 
 
+@pytest.mark.parametrize("before", ["", "> ", "    ", "&gt; "])  # (then quoted, indented)
 @pytest.mark.parametrize("quote", [False, True])
 @pytest.mark.parametrize("width", [60, 72, 76, 100, 120])
 def test_the_demo_log_escaped_then_cut_reads_as_the_log(
-    tmp_path: Path, width: int, quote: bool
+    tmp_path: Path, width: int, quote: bool, before: str
 ) -> None:
     path = tmp_path / "ticket.txt"
     escaped = html.escape(DEMO.read_text(encoding="utf-8-sig"), quote=quote)
-    path.write_text(folded(escaped, width), encoding="utf-8")
+    cut = "".join(f"{before}{line}\n" for line in folded(escaped, width).splitlines())
+    path.write_text(cut, encoding="utf-8")
     broken = re.findall(r"&(?:l|lt|g|gt|a|am|amp)\n", path.read_text())
     assert len(broken) == {60: 5, 72: 397, 76: 653, 100: 2, 120: 5}[width]  # (cut inside)
     found = report(path)
@@ -70,10 +72,14 @@ def test_the_demo_log_escaped_then_cut_reads_as_the_log(
         (["x &#x2", "7;y"], ["x '", "y"]),
         (["x &quo", "t;"], ['x "', ""]),
         (["x &l", "x;y"], ["x &l", "x;y"]),  # (no entity: both lines as they are)
-        (["x &l", " t;"], ["x &l", " t;"]),
+        (["x &l", " t;"], ["x <", " "]),  # (indented after the cut)
         (["x &l"], ["x &l"]),  # (the last line)
         (["x &l", "t;&g", "t;"], ["x <", ">", ""]),  # (a line that finishes one, starts one)
         (["x &lt;", "b &amp; c"], ["x <", "b & c"]),
+        (["> x &l", "> t;y"], ["> x <", "> y"]),  # (quoted after the cut)
+        (["&gt; x &l", "&gt; &gt;t;y"], ["> x <", "> >y"]),
+        (["    x &am", "    p;y"], ["    x &", "    y"]),
+        (["x &l", ">> x;y"], ["x &l", ">> x;y"]),
     ],
 )
 def test_an_entity_broken_across_two_lines_is_decoded_where_it_began(

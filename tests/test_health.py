@@ -149,7 +149,7 @@ def test_a_stall_that_is_over_is_advice_about_the_past(tmp_path: Path, path: Pat
         ("CloudUserSync.log", ["--interval", "10m"], "cycles\t398\t600\tgiven",
          "398 cycles every 10m (--interval) ·"),
         ("pasted/ticket.txt", [], "cycles\t2\t300\tdefault",
-         "2 cycles every 5m (the default: the input shows no two cycles in a row to measure it) ·"),
+         "2 cycles every 5m (the default: the input shows no two cycles in a row near enough to measure it) ·"),
     ],
 )
 def test_the_interval_says_how_it_is_known(path: str, options: list[str], fact: str, shown: str) -> None:

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from logsync.cli import app
-from logsync.tracker.schedule import KEPT_US, LONE_GAP_US, observed_interval
+from logsync.tracker.schedule import KEPT_US, LONE_GAP_US, LONGEST_US, observed_interval
 
 runner = CliRunner()
 S = 1_000_000
@@ -33,9 +33,13 @@ def lines(first: int, last: int) -> str:
         ([LONE_GAP_US + 1], None),
         ([94_200 * S], None),  # (two cycles a day apart)
         ([3600 * S, 3600 * S + KEPT_US], 3600 * S),  # (an hourly connector, seen twice)
+        ([LONGEST_US, LONGEST_US], LONGEST_US),
         ([3600 * S, 3600 * S + KEPT_US + 1], None),
         ([3600 * S, 94_200 * S, 3600 * S], 3600 * S),
         ([300 * S, 94_200 * S], 300 * S),  # (a day left out between cycles in a row)
+        ([3600 * S + 1, 3600 * S + 1], None),  # (longer than an hour: never, though they agree)
+        # (a user's failures a day apart kept by a search: each retry 288 cycles after the last)
+        ([86_410_656_000, 86_410_656_000, 86_410_656_000], None),
     ],
 )
 def test_a_long_gap_measures_the_interval_where_another_agrees(

@@ -8,6 +8,7 @@ at 61-70 columns the input was refused, and `Select-String -Context`'s marks wit
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from pathlib import Path
 
@@ -120,3 +121,33 @@ def test_a_search_indented_whole(tmp_path: Path, form: str, indent: str, width: 
     path = tmp_path / "indented.txt"
     path.write_text(text if width is None else fold(text, width, at_spaces=False))
     assert users(path) == EXCERPT
+
+
+def first_failures(path: Path) -> list[tuple[str, str, str | None]]:
+    result = CliRunner().invoke(app, ["report", "--all", "--format", "json", str(path)])
+    assert result.exit_code == 0, result.stderr
+    found = json.loads(result.stdout)["users"]
+    return [(user["upn"], user["state"], user["first_failure"]) for user in found]
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_a_wrapped_excerpt_numbered_after_keeps_a_time_s_rest_whole(tmp_path: Path, quoted: bool) -> None:
+    """A reply's excerpt (lines 2400 to 2700 of the demo log), wrapped at 80 columns at spaces,
+    then numbered (`grep -n ''`): a totals line's third piece, `11:08:40:05.029+480>…`, is the
+    number 11 before a whole time (the piece after its date). It was read as a time's rest,
+    not unnumbered: 129 lines were no record, heidi (held back since before the excerpt) got
+    a first failure at 10:10:08, and Mallory was `pending`."""
+    excerpt = "\n".join(LINES[2399:2700]) + "\n"
+    (tmp_path / "clean.log").write_text(excerpt, encoding="utf-8")
+    if quoted:
+        excerpt = "".join(f"> {line}\n" for line in excerpt.splitlines())
+    wrapped = fold(excerpt, 80, at_spaces=True).splitlines()
+    numbered = "".join(f"{n}:{line}\n" for n, line in enumerate(wrapped, 1))
+    rests = re.findall(r"^\d+:\d\d:\d\d:\d\d\.\d{3}\+480>", numbered, re.MULTILINE)
+    assert len(rests) == 44  # (a number, then a whole time: a record's last piece)
+    (tmp_path / "numbered.txt").write_text(numbered, encoding="utf-8")
+    assert first_failures(tmp_path / "numbered.txt") == first_failures(tmp_path / "clean.log") == [
+        ("bob@contoso.com", "waiting", "2026-11-25T09:10:08.462-08:00"),
+        ("heidi@contoso.com", "waiting", None),
+        ("Mallory.Admin@Contoso.com", "synced", None),
+    ]

@@ -96,21 +96,27 @@ _ENTITY_STARTS = sorted({e[:end] for e in _ENTITIES for end in range(1, len(e))}
 """The starts of the entities a copy as HTML writes (`_ENTITY_RE`), longest first."""
 
 
+_QUOTING_RE = re.compile(r"[ \t]*(?:(?:>|&gt;)[ \t]?)*")
+"""The quoting (`> `, `&gt; `, nested) or indentation before a line."""
+
+
 def unescaped_lines(lines: Iterable[str]) -> Iterator[str]:
     """Each line `unescaped`; an entity that a cut inside words (`fold -w`) broke across two
     lines (`$$&l` and `t;SMS_CLOUD_USERSYNC&gt;`) is decoded at the end of the first (where
-    it began), and its rest taken off the second: as many lines."""
+    it began), and its rest taken off the second, after the quoting or indentation that lines
+    carry (`> t;SMS…`, a reply's quote of the cut text): as many lines."""
     held = ""  # (a line that ends with the start of an entity)
     for line in lines:
         if held:
             start = next(start for start in _ENTITY_STARTS if held.endswith(start))
+            quoting = _QUOTING_RE.match(line).end()  # type: ignore[union-attr]
             entity = next((e for e in _ENTITIES if e.startswith(start) and line.startswith(
-                e[len(start):])), None)
+                e[len(start):], quoting)), None)
             if entity is None:
                 yield unescaped(held)
             else:
                 yield unescaped(held[: -len(start)]) + unescaped(entity)
-                line = line[len(entity) - len(start) :]
+                line = line[:quoting] + line[quoting + len(entity) - len(start) :]
         if "&" in line[-6:] and any(map(line.endswith, _ENTITY_STARTS)):
             held = line
             continue
@@ -240,11 +246,22 @@ SELECTED_RE = re.compile(r"(?:> |  )(?=\S)")
 """`Select-String -Context`'s mark before a line: `> ` (a line it found) or two spaces."""
 
 
+_FIELD_START_RE = re.compile(r"\d{1,2}:\d{2}:\d{2}\.\d{3}[+-]\d|\(0x[0-9A-Fa-f]+\)>|<thread=|><")
+"""A piece of an SMS-trace trailer that begins where one of its fields does: a whole time (with
+its bias's sign and first digit), the thread's hex, the thread, the seam of two fields. After
+a number, no time's or date's rest (`13:15:05…`, `40:05.029+480>`): the number is a search's."""
+
+
 def _continued(line: str) -> bool:
     """Whether a line is the rest of a record that a wrapping (at any column: `fold`) carried
     past the search's number before it: it holds a part of a trailer begun on a line before
-    (`13:15:05…`, `1-25-2026 …><thread=…` are a time's or a date's rest, never a number)."""
+    (`13:15:05…`, `1-25-2026 …><thread=…` are a time's or a date's rest, never a number).
+    A number before a piece that begins where a field does (`11:08:40:05.029+480>…`,
+    `11:(0x15F0)>`: `_FIELD_START_RE`) is a search's, before a piece of a record wrapped."""
     if "$$<" in line or "<![LOG[" in line:
+        return False
+    end = NUMBERED_RE.match(line).end()  # type: ignore[union-attr]
+    if end and _FIELD_START_RE.match(line, end):
         return False
     return TRAILER_END_RE.search(line) is not None or TRAILER_PART_RE.search(line) is not None
 

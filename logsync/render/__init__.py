@@ -300,7 +300,8 @@ def cycle_interval(summary: Summary) -> str:
     if summary.interval_basis == "given":
         return f"{every} (--interval)"
     if summary.interval_basis == "default":
-        return f"{every} (the default: the input shows no two cycles in a row to measure it)"
+        near = "no two cycles in a row near enough to measure it"
+        return f"{every} (the default: the input shows {near})"
     return every
 
 

@@ -370,7 +370,7 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
             due_at = due_by if due is None else due
             retry = expected if earliest is None else earliest  # (the first it may be)
             began = tracker.totals.openings.began(user.cycle)  # (its last cycle's start)
-            named = user.last_seen if began is None or began > user.last_seen else began
+            named = user.last_seen if began is None else min(began, user.last_seen)
             state, pending_reason = overdue_or_unseen(
                 tracker, retry, due_at, every, expected, None if due is None else named
             )

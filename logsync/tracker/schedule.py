@@ -32,12 +32,21 @@ where another gap agrees with it (within `KEPT_US`): two cycles a day apart are 
 excerpt kept, or a stall's ends, and a connector that cycles that slowly shows it again."""
 
 
+LONGEST_US = 3600 * SECOND_US
+"""The longest gap between cycles that measures the interval (the connector cycles every few
+minutes): longer ones are those of cycles an excerpt kept (a user's failures a day apart, each
+retry 288 cycles after the last: gaps that agree), or a stall's ends."""
+
+
 def observed_interval(gaps: Collection[int], to_the_second: bool) -> int | None:
     """The interval between cycles (microseconds) from the gaps between cycles in a row: their
     median, or where times are to the second, the mean of those within a second of it; None
-    where that is longer than `LONE_GAP_US` and no other gap agrees with it."""
+    where that is longer than `LONE_GAP_US` and no other gap agrees with it, or longer than
+    `LONGEST_US`."""
     median = lower_median(gaps)
     if median > LONE_GAP_US and sum(abs(gap - median) <= KEPT_US for gap in gaps) < 2:
+        return None
+    if median > LONGEST_US:
         return None
     if not to_the_second:
         return median
