@@ -151,3 +151,22 @@ def test_a_wrapped_excerpt_numbered_after_keeps_a_time_s_rest_whole(tmp_path: Pa
         ("heidi@contoso.com", "waiting", None),
         ("Mallory.Admin@Contoso.com", "synced", None),
     ]
+
+
+@pytest.mark.parametrize("width", [68, 80, 98, 128])
+@pytest.mark.parametrize("at_spaces", [False, True])
+@pytest.mark.parametrize("quoted", [False, True])
+def test_a_wrapped_excerpt_numbered_after_reads_as_the_excerpt(
+    tmp_path: Path, quoted: bool, at_spaces: bool, width: int
+) -> None:
+    """The same excerpt quoted or not, wrapped at spaces or cut anywhere, then numbered: each
+    piece's number taken off, pieces that begin with a field of the trailer (`6::04.681+480>`,
+    `90:11-25-2026 09:10…`) too, and the records put back together."""
+    excerpt = "\n".join(LINES[2399:2700]) + "\n"
+    (tmp_path / "clean.log").write_text(excerpt, encoding="utf-8")
+    if quoted:
+        excerpt = "".join(f"> {line}\n" for line in excerpt.splitlines())
+    wrapped = fold(excerpt, width, at_spaces).splitlines()
+    numbered = "".join(f"{n}:{line}\n" for n, line in enumerate(wrapped, 1))
+    (tmp_path / "numbered.txt").write_text(numbered, encoding="utf-8")
+    assert users(tmp_path / "numbered.txt") == users(tmp_path / "clean.log")

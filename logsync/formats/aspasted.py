@@ -148,7 +148,7 @@ class Pasting:
         if self.padded:
             lines = map(copies.unpadded, lines)
         if self.numbered:
-            lines = (copies.unnumbered(line) for line in lines)
+            lines = copies.unnumbered_lines(lines)
         if self.quoted:
             lines = unquoted_lines(lines, self.prefix)
         if self.numbered_inside:

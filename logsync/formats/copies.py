@@ -232,6 +232,29 @@ def unnumbered(line: str) -> str:
     return line[_mark_end(line) :]
 
 
+def unnumbered_lines(lines: Iterable[str]) -> Iterator[str]:
+    """Each line `unnumbered`; and a line that begins with the number after the last one taken
+    off (`grep -n ''`, `cat -n`: every line numbered in turn) loses it, whatever follows: a
+    piece of a wrapped record that a number alone cannot tell from a date's or time's rest
+    (`7:5-2026 08:40…`)."""
+    after = ""  # (the number after the last one taken off: "" before any)
+    for line in lines:
+        if after and line.lstrip(" ").startswith(after):
+            end = NUMBERED_RE.match(line).end()  # type: ignore[union-attr]
+            if end and line[:end].strip(" \t:-") == after:
+                after = str(int(after) + 1)
+                yield line[end:]
+                continue
+        bare = unnumbered(line)
+        number = _NUMBER_RE.match(line[: len(line) - len(bare)])
+        after = str(int(number.group(1)) + 1) if number else ""
+        yield bare
+
+
+_NUMBER_RE = re.compile(r"[ \t]*(\d+)[:\t-]$")
+"""A search's number alone before a line (no file's name), as `unnumbered` takes it off."""
+
+
 def _mark_end(line: str) -> int:
     """Where a search's marks before a line end (`NUMBERED_RE`), or, with none, the mark that
     `Select-String -Context` puts before a line it shows with no path: `> ` before a line it
@@ -246,10 +269,19 @@ SELECTED_RE = re.compile(r"(?:> |  )(?=\S)")
 """`Select-String -Context`'s mark before a line: `> ` (a line it found) or two spaces."""
 
 
-_FIELD_START_RE = re.compile(r"\d{1,2}:\d{2}:\d{2}\.\d{3}[+-]\d|\(0x[0-9A-Fa-f]+\)>|<thread=|><")
-"""A piece of an SMS-trace trailer that begins where one of its fields does: a whole time (with
-its bias's sign and first digit), the thread's hex, the thread, the seam of two fields. After
-a number, no time's or date's rest (`13:15:05…`, `40:05.029+480>`): the number is a search's."""
+_FIELD_START_RE = re.compile(
+    r"[:.-]|\d{1,2}-\d{1,2}-\d{4} |\d{1,2}:\d{2}:\d{2}\.\d{3}[+-]\d"
+    r"|\(0x[0-9A-Fa-f]+\)>|<thread=|><"
+)
+"""A piece of an SMS-trace trailer that begins where one of its fields does: a whole date, a
+whole time (with its bias's sign and first digit), the thread's hex, the thread, the seam of
+two fields; or with a time's or a date's separator (`:04.681+480>`, `-2026 08:40…`: cut
+there). After a number, no time's or date's rest (`13:15:05…`, `40:05.029+480>`): the number
+is a search's."""
+
+
+_TIME_REST_RE = re.compile(r"\d{1,2}[:.]\d")
+"""What follows a number and a colon where both are a time's (`8:40:04.681`, `0:04.681`)."""
 
 
 def _continued(line: str) -> bool:
@@ -263,6 +295,8 @@ def _continued(line: str) -> bool:
     end = NUMBERED_RE.match(line).end()  # type: ignore[union-attr]
     if end and _FIELD_START_RE.match(line, end):
         return False
+    if end and line[end - 1] == ":" and not _TIME_REST_RE.match(line, end):
+        return False  # (`3:0)>`, `2:<SMS_CLOUD…`: a colon is in no trailer's field but a time)
     return TRAILER_END_RE.search(line) is not None or TRAILER_PART_RE.search(line) is not None
 
 
@@ -289,8 +323,10 @@ def numbered(lines: list[str]) -> bool:
             # a record wrapped after its number: its rest on the next lines, to a trailer's end
             for close in range(1, 4):
                 pieces = lines[at : at + close]
-                if sms.looks_like(rest + "".join(pieces)) or sms.looks_like(
-                    " ".join([rest, *pieces])
+                bare = [unnumbered(piece) for piece in pieces]  # (numbered too: `grep -n ''`)
+                if any(
+                    sms.looks_like(rest + "".join(them)) or sms.looks_like(" ".join([rest, *them]))
+                    for them in (pieces, bare)
                 ):
                     found += 1
                     at += close  # (its pieces are no records of their own)
