@@ -55,3 +55,44 @@ def test_copied_rows_whose_times_end_in_a_dotted_mark_with_a_space(tmp_path: Pat
     assert (bob.state, iso(bob.last_failure), iso(bob.full_sync_due)) == (
         "waiting", "2026-11-25T09:10:08", "2026-11-26T09:10:08"
     )
+
+
+@pytest.mark.parametrize(
+    ("mark", "dates", "recovered"),
+    [
+        ("오전", ("2014-09-14", "2014-09-15"), "2014-09-15T10:24:12"),  # (Korean: before the time)
+        ("오후", ("2014-09-14", "2014-09-15"), "2014-09-15T22:24:12"),
+        ("午前", ("2014/09/14", "2014/09/15"), "2014-09-15T10:24:12"),  # (Japanese)
+        ("午後", ("2014/09/14", "2014/09/15"), "2014-09-15T22:24:12"),
+        ("上午", ("2014/9/14", "2014/9/15"), "2014-09-15T10:24:12"),  # (Chinese)
+        ("下午", ("2014/9/14", "2014/9/15"), "2014-09-15T22:24:12"),
+    ],
+)
+def test_a_ticket_s_dates_with_the_mark_before_the_time(tmp_path: Path, mark: str, dates: tuple[str, str], recovered: str) -> None:
+    """Korean, Japanese and Chinese locales write the 12-hour mark before the time (`2014-09-15
+    오후 2:30:04`): the ticket's date lines were taken for messages (no time at all)."""
+    text = (SAMPLES / "pasted" / "ticket.txt").read_text(encoding="utf-8")
+    text = text.replace("9/14/2014 10:23:54 AM", f"{dates[0]} {mark} 10:23:54")
+    text = text.replace("9/15/2014 10:24:12 AM", f"{dates[1]} {mark} 10:24:12")
+    path = tmp_path / "ticket.txt"
+    path.write_text(text, encoding="utf-8")
+    (scott,) = analyze([str(path)]).users
+    assert (scott.upn, scott.state, iso(scott.recovered_at)) == ("scott@contoso.com", "recovered", recovered)
+
+
+def test_copied_rows_whose_times_have_the_mark_before_them(tmp_path: Path) -> None:
+    lines = (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig").splitlines()[2433:2460]
+    rows = []
+    for line in lines:
+        message, _, trailer = line.partition("  $$<")
+        component, stamp, thread = trailer.rstrip(">").split("><")
+        day, clock = stamp.split(" ")
+        month, date, year = day.split("-")
+        rows.append(f"{message}\t{component}\t{year}-{month}-{date} 오전 {clock[:8]}\t{thread[7:]}")
+    path = tmp_path / "rows.log"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    users = {user.upn: user for user in analyze([str(path)]).users}
+    bob = users["bob@contoso.com"]
+    assert (bob.state, iso(bob.last_failure), iso(bob.full_sync_due)) == (
+        "waiting", "2026-11-25T09:10:08", "2026-11-26T09:10:08"
+    )

@@ -49,7 +49,7 @@ from .dayorder import one_kind, stamp_time
 from .together import begins_message, dated_after_first, messages_in
 
 _CLOCK = (
-    r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,7})?(?:Z|[+-]\d{2}:?\d{2}(?!\d))?)?"
+    r"(?:(?:오전|오후|午前|午後|上午|下午)\s?)?\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,7})?(?:Z|[+-]\d{2}:?\d{2}(?!\d))?)?"
     r"(?:\s?[AaPp](?:\.\s?)?[Mm]\.?)?"
 )
 """A time of day (`10:24:12 AM`, `14:10:04.449`), and the UTC offset ISO 8601 puts right after
