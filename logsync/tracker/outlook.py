@@ -102,7 +102,7 @@ def conclude(
             may_be[state] = may_be.get(state, 0) + 1
         if states is None or found.listed_in(states):
             listed.append((rank[found.state], found.instants[3] or 0, key, found))
-    listed.sort(key=itemgetter(0, 1, 2))
+    listed.sort()  # (keys are unique: the states are never compared, and no key is made)
     users = [entry[3] for entry in listed]
     del listed
     unnamed, unnamed_at = tracker.totals.unnamed_failures()
