@@ -50,6 +50,9 @@ class Timers:
     def due_in(self, here: Moment, by: int) -> list[str]:
         """The users whose timer ran out by `by`, whose retry is the cycle that begins `here`
         (`User.due_cycle`, set once): their keys."""
+        heap = self._heap
+        if not heap or heap[0][0] > by:  # (most cycles: no timer runs out)
+            return []
         keys = []
         for key, user in self.ran_out(by):
             if user.due_cycle is None:
