@@ -85,15 +85,18 @@ class InstantTexts:
         are ASCII with nothing to escape), in the order of `UserTimes`."""
         if user.zones is not self._table:
             self._use(user.zones)
-        quoted = self._quoted
+        quoted, zone = self._quoted, self._zone
         if len(quoted) >= 4096:  # (as `of`)
             quoted.clear()
         texts: list[str] = []
         for us in user.instants[:_TIMES]:
             text = quoted.get(us)
             if text is None:
-                shown = self.of_one(us)
-                text = quoted[us] = "null" if shown is None else f'"{shown}"'
+                if zone is not _MIXED and us is not None:  # (`of_one`, without the call)
+                    text = quoted[us] = f'"{moment_iso(us, zone)}"'  # type: ignore[arg-type]
+                else:
+                    shown = self.of_one(us)
+                    text = quoted[us] = "null" if shown is None else f'"{shown}"'
             texts.append(text)
         return texts
 
