@@ -184,8 +184,11 @@ def freed_by_restart(
             freed = _freed(user, context)
             if freed is not None:
                 found.append((rank[user.state], user_key(user.upn), user, freed[1]))
-    found.sort(key=itemgetter(0, 1))
-    return [(user, saved) for _, _, user, saved in found]
+    found.sort()  # (each user's key is its own: the states are never compared, no key is made)
+    pairs = cast(list[object], found)  # (each entry made its pair in place: one list at a time)
+    for index, (_, _, user, saved) in enumerate(found):
+        pairs[index] = (user, saved)
+    return cast(list[tuple[UserState, float | None]], pairs)
 
 
 def _restarted(user: UserState, context: _Context) -> UserState:
