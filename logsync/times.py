@@ -10,6 +10,7 @@ from . import zonenames
 from .clocks import one_instant
 from .dateforms import numeric_date, offset_with_a_clock, same_weekday, weekday_words
 from .errors import UsageError
+from .meridiem import plain_meridiem as plain_meridiem
 from .patterns import deferred
 
 UTC = timezone.utc
@@ -324,26 +325,6 @@ def parse_when(text: str, option: str, zone: tzinfo | None = None) -> datetime:
         )
     return value
 
-
-_DOTTED_MERIDIEM_RE = deferred(r"(?<![A-Za-z])([AaPp])\.\s?[Mm]\.?(?![A-Za-z])")
-
-
-_LEADING_MERIDIEM_RE = deferred(
-    r"(오전|오후|午前|午後|上午|下午)\s?(\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)"
-)
-"""A 12-hour mark that Korean, Japanese and Chinese locales write before the time."""
-_AFTERNOON = ("오후", "午後", "下午")
-
-
-def plain_meridiem(raw: str) -> str:
-    """A time's 12-hour mark as dateutil reads it: `p.m.`, `P. M.` (a Spanish locale's) as PM;
-    `오후 2:30:04`, `午後`, `下午` (written before the time) as `2:30:04 PM`, and their
-    mornings' as AM."""
-    if not raw.isascii():
-        raw = _LEADING_MERIDIEM_RE.sub(
-            lambda found: f"{found.group(2)} {'PM' if found.group(1) in _AFTERNOON else 'AM'}", raw
-        )
-    return _DOTTED_MERIDIEM_RE.sub(lambda found: found.group(1).upper() + "M", raw)
 
 _UTC_OFFSET_RE = deferred(
     r"(?<![A-Za-z/])(?:UTC|GMT)\s*([+-])(\d{1,2})(?::?(\d{2}))?(?![\d:])", re.IGNORECASE

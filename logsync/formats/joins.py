@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from itertools import pairwise, product
 
+from ..meridiem import LEADING_MARK
 from ..patterns import deferred
 from . import copies, paste, together, wholes
 
@@ -129,10 +130,7 @@ def join(pieces: list[str], whole_by: str, cut: bool = False) -> str | None:
 
 MOST_BETWEEN = 3
 """Lines a record's pieces may be apart by (see `across`): blank lines, or a chat's header."""
-_CLOCK = (
-    r"(?:(?:오전|오후|午前|午後|上午|下午)\s?)?"
-    r"\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp](?:\.\s?)?[Mm]\.?)?"
-)
+_CLOCK = LEADING_MARK + r"\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp](?:\.\s?)?[Mm]\.?)?"
 _SENDER = r"[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}"
 _CHAT_HEADER_RE = deferred(
     rf"\s*(?:{_SENDER},?\s+\[?(?:(?:Yesterday|Today|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?),?\s+)?"

@@ -28,6 +28,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 
 from ..errors import InputError, UsageError
+from ..meridiem import LEADING_MARK
 from ..patterns import deferred
 from ..records import Item, Record, Unparsed
 from ..sources import InputStats, display_name
@@ -49,7 +50,7 @@ from .dayorder import one_kind, stamp_time
 from .together import begins_message, dated_after_first, messages_in
 
 _CLOCK = (
-    r"(?:(?:오전|오후|午前|午後|上午|下午)\s?)?\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,7})?(?:Z|[+-]\d{2}:?\d{2}(?!\d))?)?"
+    LEADING_MARK + r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,7})?(?:Z|[+-]\d{2}:?\d{2}(?!\d))?)?"
     r"(?:\s?[AaPp](?:\.\s?)?[Mm]\.?)?"
 )
 """A time of day (`10:24:12 AM`, `14:10:04.449`), and the UTC offset ISO 8601 puts right after
