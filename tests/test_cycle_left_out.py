@@ -185,3 +185,17 @@ def test_the_schedule_is_measured_from_the_start_of_the_cycle_that_named_the_use
     assert late_in_its_cycle(tmp_path, before, "99:99", "99:99") == (
         "overdue", None, "2026-03-03T09:05:00-05:00"
     )
+
+
+def test_every_cycle_s_start_is_kept_by_its_number() -> None:
+    """`Openings.numbered` and `began`, across the arrays their starts are kept in (4,096 each):
+    each cycle's start by its number, none for a restart's or before the first."""
+    from logsync.tracker.openings import Openings
+
+    openings = Openings()
+    numbers = [openings.numbered(None if n % 1000 == 0 else n * 300_000_000) for n in range(1, 10_001)]
+    assert numbers == list(range(1, 10_001))
+    assert [openings.began(n) for n in (0, 1, 4095, 4096, 4097, 8192, 8193, 9000, 10_000)] == [
+        None, 300_000_000, 4095 * 300_000_000, 4096 * 300_000_000, 4097 * 300_000_000,
+        8192 * 300_000_000, 8193 * 300_000_000, None, None,
+    ]

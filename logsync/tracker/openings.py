@@ -15,6 +15,9 @@ from .model import Moment
 from .users import Seen, off_the_schedule
 
 _NOT_BEGUN = -(2**63)
+_CHUNK = 4096
+"""Cycles' starts kept in arrays of this many (32 KB: none grows past the allocator's heap,
+whose large blocks' reallocation would raise every later block's cost in memory)."""
 
 
 class Openings:
@@ -35,7 +38,7 @@ class Openings:
         """Whether the cycle under way, begun at its removal lines, is off the schedule of the
         cycle before it: the first cycle after a restart that the input leaves out is (a full
         sync), and a user its timer holds back that it names may have been retried there."""
-        self._began = array("q")
+        self._began: list[array[int]] = []
         """When each cycle began, by its number less one (see `numbered`)."""
         self._named: dict[str, int] = {}
         """When each user was named since the last totals line (or the cycle they begin), where
@@ -44,13 +47,17 @@ class Openings:
     def numbered(self, us: int | None) -> int:
         """A cycle begins at `us` (None: a restart, which ends the cycle under way; what it
         names before the next cycle begins is of no schedule): its number, from 1."""
-        self._began.append(_NOT_BEGUN if us is None else us)
-        return len(self._began)
+        began = self._began
+        if not began or len(began[-1]) == _CHUNK:
+            began.append(array("q"))
+        began[-1].append(_NOT_BEGUN if us is None else us)
+        return (len(began) - 1) * _CHUNK + len(began[-1])
 
     def began(self, number: int) -> int | None:
         """When cycle `number` began (see `numbered`): its start line, its removal lines, or the
         user whose naming again began it; None for none (0: before the input's first)."""
-        began = self._began[number - 1] if number > 0 else _NOT_BEGUN
+        at = number - 1
+        began = self._began[at // _CHUNK][at % _CHUNK] if number > 0 else _NOT_BEGUN
         return None if began == _NOT_BEGUN else began
 
     def named_in_cycle(self, key: str, upn: str, here: Moment, source: str, line: int) -> None:
