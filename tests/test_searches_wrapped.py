@@ -170,3 +170,50 @@ def test_a_wrapped_excerpt_numbered_after_reads_as_the_excerpt(
     numbered = "".join(f"{n}:{line}\n" for n, line in enumerate(wrapped, 1))
     (tmp_path / "numbered.txt").write_text(numbered, encoding="utf-8")
     assert users(tmp_path / "numbered.txt") == users(tmp_path / "clean.log")
+
+
+def stdin_users(text: str) -> list[tuple[str, str, str | None]]:
+    result = CliRunner().invoke(app, ["report", "--all", "--format", "json", "-"], input=text)
+    assert result.exit_code == 0, result.stderr
+    assert "no record" not in result.stderr and "cut short" not in result.stderr, result.stderr
+    found = json.loads(result.stdout)["users"]
+    return [(user["upn"], user["state"], user["expected_recovery"]) for user in found]
+
+
+EXCERPT_2400 = [
+    ("bob@contoso.com", "waiting", "2026-11-26T09:10:13.685-08:00"),
+    ("heidi@contoso.com", "waiting", "2026-11-26T10:10:14.129-08:00"),
+    ("Mallory.Admin@Contoso.com", "synced", None),
+]
+
+
+@pytest.mark.parametrize("width", [48, 56, 64, 76, 104, 128])
+@pytest.mark.parametrize("at_spaces", [False, True])
+@pytest.mark.parametrize("quoted", [False, True])
+def test_a_wrapped_excerpt_searched_on_standard_input(quoted: bool, at_spaces: bool, width: int) -> None:
+    """`fold … | grep -H -n '' -`: grep names standard input `(standard input)` before each
+    line's number. The name was no file's (no `.log`), so the number was taken for a time's
+    rest (`(standard input):14:05.029+480>`): 129 lines were no record, or the input refused
+    (quoted). A name before the number makes it a search's, whatever follows."""
+    excerpt = "\n".join(LINES[2399:2700]) + "\n"
+    assert stdin_users(excerpt) == EXCERPT_2400
+    if quoted:
+        excerpt = "".join(f"> {line}\n" for line in excerpt.splitlines())
+    wrapped = fold(excerpt, width, at_spaces).splitlines()
+    numbered = "".join(f"(standard input):{n}:{line}\n" for n, line in enumerate(wrapped, 1))
+    assert stdin_users(numbered) == EXCERPT_2400
+
+
+@pytest.mark.parametrize("width", [52, 104])
+def test_a_quoted_excerpt_cut_then_numbered_keeps_each_piece_s_number_apart(width: int) -> None:
+    """Quoted, cut at 52 or 104 columns, then `grep -n ''`: the piece after `…08:4` is
+    `2:0:04.407+480>` (number 2, then `0:04.407`), which reads as a time's rest too. It was
+    left on, so the text was told not numbered (no record in four in five) and refused (52)
+    or read with records cut short (104). Where the piece bears the number after its record's
+    line, it is tried without it."""
+    excerpt = "".join(f"> {line}\n" for line in LINES[2399:2700])
+    wrapped = fold(excerpt, width, at_spaces=False).splitlines()
+    numbered = "".join(f"{n}:{line}\n" for n, line in enumerate(wrapped, 1))
+    assert "\n2:0:04.407+480><thread=5616 (0x15F0)>\n" in numbered if width == 104 else True
+    assert "\n3:0:04.407+480><thread=5616 (0x15F0)>\n" in numbered if width == 52 else True
+    assert stdin_users(numbered) == EXCERPT_2400

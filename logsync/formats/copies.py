@@ -57,7 +57,8 @@ def plainly_spaced(text: str) -> str:
 
 NUMBERED_RE = re.compile(
     r" *\d+\t"
-    r"|(?:(?:> | +)?(?:[A-Za-z]:)?[^:\r\n<>|$]*\.(?:log|lo_|txt)(?:\.gz|\.bz2|\.xz)?[:-])?"
+    r"|(?:(?:> | +)?(?:(?:[A-Za-z]:)?[^:\r\n<>|$]*\.(?:log|lo_|txt)(?:\.gz|\.bz2|\.xz)?"
+    r"|\(standard input\))[:-])?"
     r"(?:[ \t]*\d+[:-])?"
 )
 """What a search puts before each line it found: the file's name (of several files searched,
@@ -239,16 +240,25 @@ def unnumbered_lines(lines: Iterable[str]) -> Iterator[str]:
     (`7:5-2026 08:40…`)."""
     after = ""  # (the number after the last one taken off: "" before any)
     for line in lines:
-        if after and line.lstrip(" ").startswith(after):
-            end = NUMBERED_RE.match(line).end()  # type: ignore[union-attr]
-            if end and line[:end].strip(" \t:-") == after:
-                after = str(int(after) + 1)
-                yield line[end:]
-                continue
+        rest = _numbered_as(line, after)
+        if rest is not None:
+            after = str(int(after) + 1)
+            yield rest
+            continue
         bare = unnumbered(line)
         number = _NUMBER_RE.match(line[: len(line) - len(bare)])
         after = str(int(number.group(1)) + 1) if number else ""
         yield bare
+
+
+def _numbered_as(line: str, number: str) -> str | None:
+    """The line without the number `number` before it (a search's mark, nothing else), where it
+    begins with it; else None (also where `number` is "")."""
+    if number and line.lstrip(" ").startswith(number):
+        end = NUMBERED_RE.match(line).end()  # type: ignore[union-attr]
+        if end and line[:end].strip(" \t:-") == number:
+            return line[end:]
+    return None
 
 
 _NUMBER_RE = re.compile(r"[ \t]*(\d+)[:\t-]$")
@@ -293,8 +303,8 @@ def _continued(line: str) -> bool:
     if "$$<" in line or "<![LOG[" in line:
         return False
     end = NUMBERED_RE.match(line).end()  # type: ignore[union-attr]
-    if end and _FIELD_START_RE.match(line, end):
-        return False
+    if end and (_FIELD_START_RE.match(line, end) or not _NUMBER_RE.match(line, 0, end)):
+        return False  # (a file's name before the number: a search's, whatever follows)
     if end and line[end - 1] == ":" and not _TIME_REST_RE.match(line, end):
         return False  # (`3:0)>`, `2:<SMS_CLOUD…`: a colon is in no trailer's field but a time)
     return TRAILER_END_RE.search(line) is not None or TRAILER_PART_RE.search(line) is not None
@@ -321,12 +331,18 @@ def numbered(lines: list[str]) -> bool:
             found += 1
         elif end and TRAILER_END_RE.search(rest) is None:
             # a record wrapped after its number: its rest on the next lines, to a trailer's end
+            number = _NUMBER_RE.match(line, 0, end)
             for close in range(1, 4):
                 pieces = lines[at : at + close]
                 bare = [unnumbered(piece) for piece in pieces]  # (numbered too: `grep -n ''`)
+                # (or each with the number after the one before it: `2:0:04.407+480>`)
+                turn = [
+                    _numbered_as(piece, str(int(number[1]) + k)) or piece if number else piece
+                    for k, piece in enumerate(pieces, 1)
+                ]
                 if any(
                     sms.looks_like(rest + "".join(them)) or sms.looks_like(" ".join([rest, *them]))
-                    for them in (pieces, bare)
+                    for them in (pieces, bare, turn)
                 ):
                     found += 1
                     at += close  # (its pieces are no records of their own)
