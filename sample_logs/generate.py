@@ -9,6 +9,7 @@ Every sample is SMS trace as the Windows Intune Connector writes it, except `cmt
 
 from __future__ import annotations
 
+import argparse
 import gzip
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -375,6 +376,9 @@ def write(relative: str, text: str, encoding: str = "utf-8-sig") -> None:
 
 
 def main() -> None:
+    argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], epilog=f"writes under {HERE}"
+    ).parse_args()
     write("CloudUserSync.log", demo())
     write("spec-case/CloudUserSync.log", spec_case())
     cloud, smsexec = restart_day()

@@ -18,6 +18,7 @@ the window with the truth.
 
 from __future__ import annotations
 
+import argparse
 import random
 import sys
 from dataclasses import dataclass, field
@@ -124,11 +125,22 @@ def _arrivals(rng: random.Random, per_day: int) -> int:
 
 
 def main() -> None:
-    hours = float(sys.argv[1]) if len(sys.argv) > 1 else 96.0
-    target = Path(sys.argv[2]) if len(sys.argv) > 2 else Path("simulated.log")
-    history = simulate(hours)
-    target.write_text("\ufeff" + history.text(), encoding="utf-8", newline="")
-    print(f"{target}: {len(history.lines)} lines, {len(history.users)} users")
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        epilog="example: python sample_logs/simulate.py 96 out.log  (four days of a busy connector)",
+    )
+    parser.add_argument("hours", nargs="?", type=float, default=96.0, help="hours to simulate")
+    parser.add_argument(
+        "target", nargs="?", type=Path, default=Path("simulated.log"), help="the log to write"
+    )
+    parser.add_argument("--seed", type=int, default=1, help="the same seed writes the same log")
+    parser.add_argument("--per-day", type=int, default=60, help="users discovered a day")
+    args = parser.parse_args()
+    if args.hours <= 0:
+        parser.error("hours must be more than 0")
+    history = simulate(args.hours, seed=args.seed, per_day=args.per_day)
+    args.target.write_text("\ufeff" + history.text(), encoding="utf-8", newline="")
+    print(f"{args.target}: {len(history.lines)} lines, {len(history.users)} users")
 
 
 if __name__ == "__main__":
