@@ -6,6 +6,7 @@ python tests/golden.py --update   # rewrite them after a deliberate change; revi
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
@@ -91,7 +92,13 @@ def cases() -> list[tuple[str, Path, str]]:
 
 
 def main() -> int:
-    update = "--update" in sys.argv
+    parser = argparse.ArgumentParser(
+        description="Check the golden files next to the samples (exit 1 where one differs)."
+    )
+    parser.add_argument(
+        "--update", action="store_true", help="rewrite them (after a deliberate change)"
+    )
+    update = parser.parse_args().update
     stale = 0
     for sample, path, text in cases():
         if update:
