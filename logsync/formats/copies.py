@@ -13,9 +13,10 @@ from .wholes import TRAILER_END_RE, TRAILER_PART_RE
 
 ESCAPED_TRAILER = "$$&lt;"
 """An SMS-trace trailer's start as HTML writes it."""
-_ENTITY_RE = re.compile(r"&(?:lt|gt|amp|quot|nbsp|#39|#x27);")
+_ENTITIES = ("&lt;", "&gt;", "&amp;", "&quot;", "&nbsp;", "&#39;", "&#x27;")
 """The entities HTML writes for the characters of a log's lines (and for non-breaking
 spaces)."""
+_ENTITY_RE = re.compile("|".join(map(re.escape, _ENTITIES)))
 _WIDER = str.maketrans({"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&#x27;"})
 
 _HIDDEN = "\u200b\u200c\u200d\u2060\u00ad"
@@ -92,9 +93,8 @@ _TAG_RE = re.compile(
 never the SMS-trace trailer's `<SMS_CLOUD_USERSYNC>` or `<thread=…>`."""
 
 
-_ENTITIES = ("&lt;", "&gt;", "&amp;", "&quot;", "&nbsp;", "&#39;", "&#x27;")
 _ENTITY_STARTS = sorted({e[:end] for e in _ENTITIES for end in range(1, len(e))}, key=len)[::-1]
-"""The starts of the entities a copy as HTML writes (`_ENTITY_RE`), longest first."""
+"""The starts of the entities a copy as HTML writes (`_ENTITIES`), longest first."""
 
 
 _QUOTING_RE = re.compile(r"[ \t]*(?:(?:>|&gt;)[ \t]?)*")
