@@ -14,6 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 from .accel import native
+from .formats.common import ROTATION_MARKER
 
 if TYPE_CHECKING:
     from .stats import InputStats
@@ -51,6 +52,12 @@ def sniff_encoding(head: bytes) -> tuple[str, int]:
     ):
         return "utf-16-be", 0
     return "utf-8", 0
+
+
+_GLUED_RE = re.compile("^" + re.escape(ROTATION_MARKER) + "\ufeff?(?=[^\n])", re.MULTILINE)
+"""A rotated log's last line (its marker) with no line break after it, and the next file's first
+line on it (`type CloudUserSync.lo_ CloudUserSync.log > all.log`, with its BOM or without):
+the marker is taken off and the line read as the record it holds, at that line's number."""
 
 
 class LineDecoder:
@@ -131,7 +138,8 @@ class LineDecoder:
             parts.append(text)
             if after is None:
                 text = "".join(parts) if len(parts) > 1 else parts[0]
-                return _PADDED_RE.sub("", text) if "\0" in text else text
+                text = _PADDED_RE.sub("", text) if "\0" in text else text
+                return _GLUED_RE.sub("", text) if ROTATION_MARKER in text else text
             encoding, data = after
             self.encoding = encoding
             self.stats.encoding += "+" + encoding
