@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from logsync import analyze
 from logsync.cli import app
+from logsync.formats.common import gap_mark
 from logsync.times import iso
 
 from .conftest import SAMPLES
@@ -197,7 +198,12 @@ def two_blocks(mark: bytes | None, quote: bytes = b"") -> bytes:
 
 @pytest.mark.parametrize(
     ("mark", "quote"),
-    [(b"--", b""), (b"--", b"> "), (b"...", b"> "), (b"[snip]", b"> "), ("\u2026".encode(), b"| ")],
+    [
+        (b"--", b""), (b"--", b"> "), (b"...", b"> "), (b"[snip]", b"> "), ("\u2026".encode(), b"| "),
+        # (scissors and words that say lines were cut: were lines of no record, and a stall)
+        (b"-- 8< --", b""), (b"8<--- cut here ---", b"> "), (b"--snip--", b""),
+        (b"(12 lines removed)", b"> "), (b"[truncated]", b""), ("\u2702".encode(), b""),
+    ],
 )
 def test_a_silence_where_an_excerpt_leaves_lines_out_is_no_stall(
     tmp_path: Path, mark: bytes, quote: bytes
@@ -337,3 +343,20 @@ def test_a_line_of_dots_in_sms_trace_is_a_place_left_out(tmp_path: Path) -> None
     path.write_bytes(b"".join([*LINES[:start], b"[snip]\r\n", *LINES[end:]]))
     heidi = next(user for user in analyze([str(path)]).users if user.upn == "heidi@contoso.com")
     assert (heidi.state, heidi.pending_reason) == ("pending", "retry_unseen")
+
+
+@pytest.mark.parametrize(
+    ("line", "mark"),
+    [
+        ("-- 8< --", True), ("--8<--", True), ("\u2704", True), ("8<--- cut here ---8<", True),
+        ("... snip ...", True), ("[Truncated]", True), ("(lines removed)", True),
+        ("  [3 more lines omitted]  ", True), ("<cut>", True), ("-" * 20 + " snip " + "-" * 22, True),
+        ("-" * 20 + " snip " + "-" * 23, False),  # (49 characters: no mark, whatever it holds)
+        ("---", False), ("***", False), ("=====", False),  # (a rule says nothing of lines cut)
+        ("-- ", False),  # (an e-mail's signature line)
+        ("snippet", False), ("removed", False), ("Users Removed = 0", False),
+        ("cut users from cloud", False),
+    ],
+)
+def test_which_lines_say_lines_are_cut_there(line: str, mark: bool) -> None:
+    assert gap_mark(line) is mark

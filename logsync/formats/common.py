@@ -133,8 +133,22 @@ GAP_PROBLEM = "lines left out (grep's `--`, `...`)"
 
 
 def gap_mark(line: str) -> bool:
-    """Whether a line says lines are left out there (see `GAP_MARKS`)."""
-    return line.strip().lower() in GAP_MARKS and line.rstrip("\r") != SIGNATURE_LINE
+    """Whether a line says lines are left out there (see `GAP_MARKS`, `_CUT_WORDS_RE`)."""
+    if line.rstrip("\r") == SIGNATURE_LINE:
+        return False
+    mark = line.strip().lower()
+    return mark in GAP_MARKS or (len(mark) <= 48 and _CUT_WORDS_RE.fullmatch(mark) is not None)
+
+
+_CUT_WORDS_RE = re.compile(
+    r"[-=.*_~\[\](){}<> \u2026]*(?:(?:8<|>8|\u2702|\u2704|snip(?:ped)?|cut(?: here)?|truncated|"
+    r"trimmed|omitted|(?:\d+ )?(?:more )?(?:lines?|records?|entries) "
+    r"(?:removed|omitted|skipped|cut|trimmed))[-=.*_~\[\](){}<> \u2026]*)+"
+)
+"""A line of scissors (`-- 8< --`, `8<--- cut here ---`, `✂`) or of words that say lines were
+cut there (`--snip--`, `[truncated]`, `(12 lines removed)`), between dashes, dots or brackets:
+a gap mark too. A line of dashes or stars alone (`---`, `***`) is a rule, which says nothing of
+lines left out."""
 CUT_OFF = "\ufdd0"
 """Put after a line of pasted text whose end was cut off at the text's width (`cut -c1-72`, a
 console's copy): its record is not read (a Unicode noncharacter, kept for internal use)."""
