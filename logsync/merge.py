@@ -90,7 +90,7 @@ def split_event_runs(events: Iterable[Event], notes: list[str] | None = None) ->
     event with no time stays with the record before it. An input whose time goes back at nine
     in ten of its changes (an export newest first) is read in reverse, said in `notes`."""
     keyed = [(None if e.time is None else instant_key(e.time), e) for e in events]
-    if newest_first([key for key, _ in keyed if key is not None]):
+    if newest_first([key for key, _ in keyed if key is not None], RUN_DISORDER):
         keyed.reverse()
         if notes is not None:
             notes.append(NEWEST_FIRST)
@@ -109,13 +109,24 @@ def split_event_runs(events: Iterable[Event], notes: list[str] | None = None) ->
     return runs
 
 
-def newest_first(keys: Sequence[float]) -> bool:
+def newest_first(keys: Sequence[float], within: float = 0) -> bool:
     """Whether time goes back at nine in ten of the changes of these instants (of an input's
     records in file order, or samples of them), and at least at three: an export newest first
-    (Splunk's and Log Analytics' order, `tac`), not files pasted together in the wrong order."""
-    back: int = sum(map(operator.lt, islice(keys, 1, None), keys))
-    forward: int = sum(map(operator.gt, islice(keys, 1, None), keys))
+    (Splunk's and Log Analytics' order, `tac`), not files pasted together in the wrong order.
+    Where three changes or more are longer than `within` (the disorder of threads, in the keys'
+    unit), only those tell: a short log reversed goes forward where its threads wrote a little
+    out of order; else every change does (a cycle's lines within a second, reversed)."""
+    back, forward = _changes(keys, float(within))
+    if back < 3:
+        back, forward = _changes(keys, 0.0)
     return back >= 3 and back >= 9 * forward
+
+
+def _changes(keys: Sequence[float], within: float) -> tuple[int, int]:
+    """How many times these instants go back, and forward, by more than `within`."""
+    back = sum(map(operator.lt, islice(keys, 1, None), map((-within).__add__, keys)))
+    forward = sum(map(operator.gt, islice(keys, 1, None), map(within.__add__, keys)))
+    return back, forward
 
 
 T = TypeVar("T")

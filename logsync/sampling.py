@@ -14,7 +14,7 @@ from . import seams
 from .archives import STDIN, packed_as
 from .decoding import sniff_encoding
 from .formats import ParseContext, Record, sms
-from .merge import jumps_back, newest_first
+from .merge import RUN_DISORDER_US, jumps_back, newest_first
 from .pipeline import ReadOptions, followed_format
 from .seams import Piece, Sample
 from .sources import InputStats
@@ -141,10 +141,10 @@ def _sampled(
     samples.append(Sample(tail_at, size, last))
     times = [sample.instant for sample in samples]
     rotated = seams.ends_rotated(tail)
-    newest = newest_first(times)
+    newest = newest_first(times, RUN_DISORDER_US)
     if size <= 2 * PEEK:  # (small: every record tells whether it is newest first)
         whole = head if size <= PEEK else _read_all(handle)  # (`head` is all of a file so small)
-        newest = newest_first(_every_time(whole, codec, options))
+        newest = newest_first(_every_time(whole, codec, options), RUN_DISORDER_US)
     sampled = Sampled(times, None, head if width == 1 else b"", rotated, newest)
     if not (near or jumps_back(times, None)) or not sampled.written(options):
         return sampled

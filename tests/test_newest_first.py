@@ -61,6 +61,50 @@ def test_which_inputs_are_newest_first(keys: list[int], newest: bool) -> None:
     assert newest_first(keys) is newest
 
 
+@pytest.mark.parametrize(
+    ("keys", "newest"),
+    [
+        # (reversed, with the threads' disorder going forward: three of eleven changes)
+        ([90, 80, 81, 70, 60, 61, 50, 40, 41, 30, 20, 10], True),
+        ([90, 80, 81, 70, 60, 61, 50, 40, 51, 30, 20, 10], False),  # (forward by 11: no disorder)
+        ([90, 80, 81, 70, 60, 61, 50, 40, 50, 30, 20, 10], True),  # (forward by 10: within it)
+        ([90, 89, 88, 87], True),  # (every change within it: each tells, as with none)
+        ([90, 80, 70, 71, 72, 73, 74], False),  # (two long changes: every change tells)
+        ([10, 20, 30, 40, 31, 32, 33], False),  # (in order, a piece a little back)
+    ],
+)
+def test_changes_within_the_threads_disorder_are_none(keys: list[int], newest: bool) -> None:
+    assert newest_first(keys, 10) is newest
+
+
+def test_a_short_log_reversed_with_its_threads_disorder(tmp_path: Path) -> None:
+    """The lab's site logs with their CloudUserSync.log reversed (20 lines, `tac`): 3 of its 19
+    changes go forward where its threads wrote a little out of order (`.427` then `.429`), so
+    it was read as 14 runs merged by time, and the wait for the certificate began a minute late
+    (20:15:12.428)."""
+    folder = tmp_path / "site-logs"
+    folder.mkdir()
+    for path in (SAMPLES / "site-logs").iterdir():
+        (folder / path.name).write_bytes(path.read_bytes())
+    cloud = folder / "CloudUserSync.log"
+    lines = cloud.read_bytes().removeprefix(b"\xef\xbb\xbf").splitlines(keepends=True)
+    assert len(lines) == 20
+    cloud.write_bytes(b"".join(reversed(lines)))
+    for pure in ("", "1"):
+        got = run_installed("report", "--format", "json", str(folder), LOGSYNC_PURE=pure)
+        assert got.stderr.decode().splitlines()[0] == (
+            f"logsync: {cloud}: its records are newest first (an export sorted so): they were "
+            "read in reverse"
+        )
+        connector = json.loads(got.stdout)["connector"]
+        assert (connector["state"], connector["since"]) == (
+            "stopped", "2023-02-26T20:19:12.431-08:00"
+        )
+        assert "after waiting for its certificate since 2023-02-26T20:14:12.427-08:00:" in (
+            connector["text"]
+        )
+
+
 @pytest.mark.parametrize("pure", ["", "1"])
 @pytest.mark.parametrize(
     ("first", "last"),
