@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 from .accel import native
-from .formats.common import ROTATION_MARKER
+from .records import ROTATION_MARKER
 
 if TYPE_CHECKING:
     from .stats import InputStats

@@ -6,6 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NamedTuple
 
+ROTATION_MARKER = "<MAXIMUM LOG FILE SIZE REACHED - FILE RENAMED>"
+"""The last line of a log that was full and renamed to `.lo_`."""
+
 
 class Record(NamedTuple):
     """One log record, before the message catalogue gives it meaning."""

@@ -9,6 +9,7 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from ..clocks import not_one_time
+from ..records import ROTATION_MARKER as ROTATION_MARKER
 from ..records import Item, Unparsed
 from ..times import fixed_offset, micros
 
@@ -111,10 +112,6 @@ _QUARTERS = (0, 15, 30, 45)
 
 
 Parser = Callable[[Iterator[str], ParseContext], Iterator[Item]]
-
-
-ROTATION_MARKER = "<MAXIMUM LOG FILE SIZE REACHED - FILE RENAMED>"
-"""The last line of a log that was full and renamed to `.lo_`."""
 
 
 ROTATION_PROBLEM = "rotation marker"
