@@ -13,7 +13,8 @@ from ..events import KINDS
 from ..sources import InputStats, display_name
 from ..times import parse_when
 from .application import Env, command
-from .notes import note_duplicates, note_local_times, note_runs, reading, unmatched_users
+from .localtimes import note_local_times
+from .notes import note_duplicates, note_runs, reading, unmatched_users
 from .options import (
     NONE_GIVEN,
     Common,

@@ -11,14 +11,14 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from .. import times
-from ..formats import remarks
 from ..masks import masked_as
 from ..safety import visible
 from ..sources import display_name
-from ..times import WallClock, human_duration
+from ..times import human_duration
 from ..tracker import SHARED_NAME
 from ..tracker.users import user_key
 from .application import Env
+from .localtimes import note_local_times
 from .options import Common
 
 if TYPE_CHECKING:  # (imported by the functions that use them: --help needs none)
@@ -383,45 +383,3 @@ def note_to_the_minute(analysis: Analysis, opts: Common, env: Env) -> None:
             "times may be up to a minute early, and each recovery foretold up to a cycle late; "
             "copy the rows with their seconds to know\n"
         )
-
-
-def note_local_times(inputs: Iterable[InputStats], opts: Common, env: Env) -> None:
-    """Say once that times without a UTC offset are the log's local time, and how to place
-    them (pasted text, CMTrace without a bias); and what the reading of an input's times noted
-    (one that begins in an hour `--source-tz`'s clock shows twice)."""
-    inputs = list(inputs)
-    for stats in inputs:
-        remarked = remarks.note(stats)
-        for note in dict.fromkeys([*stats.notes, *filter(None, [remarked])]):
-            if not opts.quiet:
-                name = visible(display_name(stats.path))  # (a note may quote the log's text)
-                env.stderr.write(f"logsync: {name}: {visible(note)}\n")
-    naive = any(s.last_time is not None and s.last_time.tzinfo is None for s in inputs)
-    if not naive or opts.source_tz is not None:
-        return
-    clock = _clock_read(opts)
-    if opts.quiet and clock:
-        env.stderr.write(f"logsync: {clock[2:]}\n")  # (-q keeps what the times are)
-    if not opts.quiet:
-        # (--tz cannot show them in another zone: which instant they are is not known)
-        other = ", not in --tz" if opts.display.tz is not None else ""
-        env.stderr.write(
-            f"logsync: the log's times carry no UTC offset: they are shown as its local "
-            f"time{other}; "
-            "give --source-tz ZONE (for example --source-tz America/New_York) to place them "
-            f"and to count 24 h timers across a daylight-saving change{clock}\n"
-        )
-
-
-def _clock_read(opts: Common) -> str:
-    """What `--now now` (or `now-2h`) is among times with no UTC offset: this machine's clock,
-    read as if the log were written in its zone (an hour of difference is an hour of error)."""
-    if not isinstance(opts.now, WallClock) or opts.now.tzinfo is None:
-        return ""
-    offset = opts.now.strftime("%z")
-    return (
-        f"; --now is read on this machine's clock (UTC{offset[:3]}:{offset[3:]}), as if the "
-        "log were written in that zone: if it was written in another, give --source-tz"
-    )
-
-
