@@ -70,6 +70,7 @@ def test_which_inputs_are_newest_first(keys: list[int], newest: bool) -> None:
         ([90, 80, 81, 70, 60, 61, 50, 40, 50, 30, 20, 10], True),  # (forward by 10: within it)
         ([90, 89, 88, 87], True),  # (every change within it: each tells, as with none)
         ([90, 80, 70, 71, 72, 73, 74], False),  # (two long changes: every change tells)
+        ([100, 50, 45, 0], True),  # (two long changes back and one within: every change tells)
         ([10, 20, 30, 40, 31, 32, 33], False),  # (in order, a piece a little back)
     ],
 )
@@ -103,6 +104,13 @@ def test_a_short_log_reversed_with_its_threads_disorder(tmp_path: Path) -> None:
         assert "after waiting for its certificate since 2023-02-26T20:14:12.427-08:00:" in (
             connector["text"]
         )
+        events = run_installed("events", "--format", "ndjson", str(cloud), LOGSYNC_PURE=pure)
+        assert events.stderr.decode().splitlines()[0] == (
+            f"logsync: {cloud}: its records are newest first (an export sorted so): they were "
+            "read in reverse"
+        )
+        lines = [json.loads(event)["line"] for event in events.stdout.decode().splitlines()]
+        assert lines == list(range(20, 0, -1))  # (the log's order: its lines from the last)
 
 
 @pytest.mark.parametrize("pure", ["", "1"])
