@@ -217,3 +217,20 @@ def test_a_quoted_excerpt_cut_then_numbered_keeps_each_piece_s_number_apart(widt
     assert "\n2:0:04.407+480><thread=5616 (0x15F0)>\n" in numbered if width == 104 else True
     assert "\n3:0:04.407+480><thread=5616 (0x15F0)>\n" in numbered if width == 52 else True
     assert stdin_users(numbered) == EXCERPT_2400
+
+
+@pytest.mark.parametrize("form", ["Select-String with a path", "Select-String -Context"])
+@pytest.mark.parametrize("bullet", ["- ", "* ", "1. "])
+@pytest.mark.parametrize("width", [None, 100])
+def test_a_list_of_select_string_s_lines(tmp_path: Path, form: str, bullet: str, width: int | None) -> None:
+    """A Markdown list of `Select-String -Context`'s lines (`- > C:\\…:2441:Failed…` where it
+    found one, `-   C:\\…` where it shows context): two shapes of prefix, so only the context
+    lines' was taken off and bob's failure was lost (`1 failed add that no failure line
+    names`). Its `>` between spaces is one shape with the spaces."""
+    text = "".join(
+        f"{bullet}{line}\n" for line in searched(2434, 2460, form, "Failed to add").splitlines()
+    )
+    assert text.count(f"{bullet}> ") == 1  # (bob's failure)
+    path = tmp_path / "listed.txt"
+    path.write_text(text if width is None else fold(text, width, at_spaces=False))
+    assert users(path) == EXCERPT

@@ -52,16 +52,18 @@ def prefix_shape(lines: list[str]) -> re.Pattern[str] | None:
     before a record's start (`<![LOG[`), on four in five lines."""
     lines = [line for line in lines if not (is_blank(line) or gap_mark(line))]
     if any("<![LOG[" in line for line in lines):
-        starts = (line[:at] for line in lines if 0 < (at := line.find("<![LOG[")) <= MAX_PREFIX)
-        shapes = Counter(_pattern(start) for start in starts if start.strip(" \t"))
+        starts = [line[:at] for line in lines if 0 < (at := line.find("<![LOG[")) <= MAX_PREFIX]
+        starts = [start for start in starts if start.strip(" \t")]
     else:
         lines = _record_starts(lines)
-        shapes = Counter(
-            _pattern(line[:start]) for line in lines if (start := _message_start(line)) is not None
-        )
+        starts = [line[:start] for line in lines if (start := _message_start(line)) is not None]
+    shapes = Counter(map(_pattern, starts))
     if not shapes:
         return None
-    found = re.compile(shapes.most_common(1)[0][0])
+    shape = shapes.most_common(1)[0][0]
+    if any(map(_SELECTED_MARK_RE.search, starts)):  # (its spaces may hold the mark: see `_pattern`)
+        shape = shape.replace(_SPACES, rf"{_SPACES}(?:>{_SPACES})?")
+    found = re.compile(shape)
     carried = sum(1 for line in lines if found.match(line))
     return found if carried * 5 >= len(lines) * 4 else None
 
@@ -156,12 +158,19 @@ _DATE_WORDS = frozenset((
 """The words a pasted excerpt's date may begin with (`Sun 9/14/2014`, `Sep 14, 2014`)."""
 
 
+_SELECTED_MARK_RE = re.compile(r"(?<=[ \t])>(?=[ \t])")
+"""A `>` between spaces: the mark `Select-String -Context` puts before a line it found."""
+_SPACES = r"[ \t]+"
+
+
 def _pattern(prefix: str) -> str:
     """A regex of the prefix's shape (see `_PIECE_RE`); spaces before it are any (numbers
     aligned right: `  9. `, ` 10. `, `100. `)."""
     marked = any(not (c.isalpha() or c.isspace()) for c in prefix)
     pieces: list[str] = [r"[ \t]*"]
-    for piece in _PIECE_RE.findall(prefix.lstrip(" \t")):
+    # (`Select-String -Context`'s `>` between spaces, under a bullet: `- > C:\…` where it found
+    # the line, `-   C:\…` where it shows context, is one shape)
+    for piece in _PIECE_RE.findall(_SELECTED_MARK_RE.sub("  ", prefix.lstrip(" \t"))):
         if piece.isdecimal():
             pieces.append(r"\d+")
         elif piece.lower() in ("am", "pm"):
@@ -169,7 +178,7 @@ def _pattern(prefix: str) -> str:
         elif piece.isalpha() and piece.isascii() and marked:
             pieces.append("[A-Za-z]+")
         elif piece.isspace():
-            pieces.append(r"[ \t]+")
+            pieces.append(_SPACES)
         else:
             pieces.append(re.escape(piece))
     return "".join(pieces)
