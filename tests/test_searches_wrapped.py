@@ -222,15 +222,18 @@ def test_a_quoted_excerpt_cut_then_numbered_keeps_each_piece_s_number_apart(widt
 @pytest.mark.parametrize("form", ["Select-String with a path", "Select-String -Context"])
 @pytest.mark.parametrize("bullet", ["- ", "* ", "1. "])
 @pytest.mark.parametrize("width", [None, 100])
-def test_a_list_of_select_string_s_lines(tmp_path: Path, form: str, bullet: str, width: int | None) -> None:
+@pytest.mark.parametrize(("found", "marked"), [("Failed to add", 1), ("user", 23)])
+def test_a_list_of_select_string_s_lines(
+    tmp_path: Path, form: str, bullet: str, width: int | None, found: str, marked: int
+) -> None:
     """A Markdown list of `Select-String -Context`'s lines (`- > C:\\…:2441:Failed…` where it
     found one, `-   C:\\…` where it shows context): two shapes of prefix, so only the context
     lines' was taken off and bob's failure was lost (`1 failed add that no failure line
     names`). Its `>` between spaces is one shape with the spaces."""
     text = "".join(
-        f"{bullet}{line}\n" for line in searched(2434, 2460, form, "Failed to add").splitlines()
+        f"{bullet}{line}\n" for line in searched(2434, 2460, form, found).splitlines()
     )
-    assert text.count(f"{bullet}> ") == 1  # (bob's failure)
+    assert text.count(f"{bullet}> ") == marked  # (bob's failure; or most lines, found)
     path = tmp_path / "listed.txt"
     path.write_text(text if width is None else fold(text, width, at_spaces=False))
     assert users(path) == EXCERPT
