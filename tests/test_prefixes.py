@@ -581,3 +581,14 @@ def test_copied_rows_with_a_number_before_each_give_the_answers_of_the_rows(
         ("Mallory.Admin@Contoso.com", "synced"),
     ]
     assert answers(write(tmp_path, prefixed(rows, prefix), "numbered.txt")) == clean
+
+
+@pytest.mark.parametrize("found", [1, 5, 9])
+def test_select_string_s_mark_under_a_bullet_is_one_shape_with_spaces(found: int) -> None:
+    """`- > ` (a line `Select-String -Context` found) and `-   ` (one it shows around it) are one
+    shape, whichever is most: each line's prefix is taken off."""
+    messages = DEMO_TEXT.splitlines()[2433:2443]
+    lines = [f"- {'>' if k < found else ' '} {message}" for k, message in enumerate(messages)]
+    shape = prefixes.prefix_shape(lines)
+    assert shape is not None
+    assert [prefixes.unprefixed(line, shape) for line in lines] == messages

@@ -237,3 +237,5 @@ def test_a_list_of_select_string_s_lines(
     path = tmp_path / "listed.txt"
     path.write_text(text if width is None else fold(text, width, at_spaces=False))
     assert users(path) == EXCERPT
+    result = CliRunner().invoke(app, ["events", "--format", "csv", "--kind", "unparsed", str(path)])
+    assert (result.exit_code, result.stdout.splitlines()[1:]) == (0, [])  # (every line a record)
