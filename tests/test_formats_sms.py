@@ -206,9 +206,10 @@ def test_each_line_that_is_no_record_says_why() -> None:
 
 def test_the_lines_that_say_lines_are_left_out() -> None:
     """grep's `--`, and what people write where they leave lines out of a pasted excerpt, in
-    any case and between any spaces; a line of more dots, or words around them, is none."""
+    any case and between any spaces, also with scissors or with words that say lines were cut
+    (`common._CUT_WORDS_RE`); a line of more dots, a rule, or other words around them, is none."""
     marks = ["--", " -- ", "...", "\u2026", "[...]", "[\u2026]", "(...)", "<...>", "snip",
-             "[SNIP]", "<snip>", "[snipped]\t"]
-    others = ["---", "....", "..", "-", "... more", "snipped", "[snip", "- -"]
+             "[SNIP]", "<snip>", "[snipped]\t", "snipped", "[snip", "-- 8< --", "8<"]
+    others = ["---", "....", "..", "-", "... more", "- -", "snip this", "> 8"]
     assert {unparsed_problem(line) for line in marks} == {"lines left out (grep's `--`, `...`)"}
     assert {unparsed_problem(line) for line in others} == {"not a log record"}
