@@ -191,3 +191,33 @@ def test_a_name_again_where_no_cycle_shows_it_is_one_user(tmp_path: Path, text: 
     assert [user[:3] for user in users] == [(PLACEHOLDER, "waiting", None)]
     assert "several users" not in stderr
 
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+@pytest.mark.parametrize("named", ["both", "notified", "failed"])
+def test_a_placeholder_again_in_a_cycle_whose_start_shows_with_no_times(
+    tmp_path: Path, pure: str, named: str
+) -> None:
+    """The blog post's message lines, with no times: three users named `<UPN of User Account>`
+    in one cycle whose start line is quoted. They were one user, `waiting` with 3 failures,
+    and nothing said. The connector names a user once a cycle: where the cycle's start shows,
+    a name again in it is several users' (as with times)."""
+    notify = f"NotifyAccountAddition - SCCM user to add = {PLACEHOLDER}\n"
+    fail = f"Failed to add user {PLACEHOLDER}; reason UserNotFound\n"
+    each = {"both": notify + fail, "notified": notify, "failed": fail}[named]
+    lines = [
+        "Starting user delta sync, raise failure status messages = True\n",
+        "Total received users from SCCM to be removed from cloud = 0\n",
+        "Successfully removed users from cloud 0\n",
+        *(notify + fail if k == 0 else each for k in range(3)),
+        "Total received users to add from SCCM = 3, Total Successfully added users to Cloud = 0\n",
+    ]
+    path = tmp_path / "quoted.txt"
+    path.write_text("".join(lines), encoding="utf-8")
+    users, stderr = report(path, pure)
+    assert users == [(PLACEHOLDER, "pending", SHARED_NAME, None)]
+    assert (
+        f"logsync: {PLACEHOLDER} is the name of several users (named again in one cycle, "
+        f"{path}:6): judged as one"
+    ) in stderr
+    assert run_installed("check", str(path), LOGSYNC_PURE=pure).returncode == 1

@@ -152,9 +152,11 @@ def note_masked(analysis: Analysis, opts: Common, env: Env) -> None:
         if user.pending_reason == SHARED_NAME:
             (us, zone), source, line = several[user_key(user.upn)]
             where = visible(display_name(source)) + (f":{line}" if line else "")
+            when = opts.display.iso(times.moment_time(us, zone))  # (None: the input has no times)
+            at = f" at {when}" if when is not None else ""
             env.stderr.write(
                 f"logsync: {visible(user.upn)} is the name of several users (named again in one "
-                f"cycle at {opts.display.iso(times.moment_time(us, zone))}, {where}): judged as "
+                f"cycle{at}, {where}): judged as "
                 "one, pending, whose outcome is unknown; give their names unredacted to judge "
                 "each\n"
             )

@@ -299,8 +299,9 @@ class Tracker:
         elif user is not None and self.totals.openings.named_twice(key, user, us, self.cycle_no):
             self._cycle_begins(self.cycle_start, (us, zone), source, line)
             self.cycle_start, self._limits = None, _NO_CYCLE
-        again = user is not None and user.cycle == self.cycle_no and self._zone is not NO_TIMES
-        if again and (self.cycle_start is not None or key in self.received):  # (several users'?)
+        again = user is not None and user.cycle == self.cycle_no  # (several users'?)
+        if again and (self.cycle_start is not None or (  # (no times: where its start shows)
+                key in self.received and self._zone is not NO_TIMES)):
             self.totals.openings.named_in_cycle(key, upn, (us, zone), source, line)
         self.notified += 1
         if user is None:
@@ -369,9 +370,9 @@ class Tracker:
             user = self.grown(key, found)
             user.last_seen = us
         self.failed[key] = failed = self.failed.get(key, 0) + 1
-        last = user.last_failure  # (failed again within a cycle?)
-        soon = last is not None and us - last[0] <= HEARD_CYCLE_US and self._zone is not NO_TIMES
-        if failed > 1 and soon:
+        last, timed = user.last_failure, self._zone is not NO_TIMES  # (failed again in a cycle?)
+        soon = last is not None and (us - last[0] <= HEARD_CYCLE_US or not timed)
+        if failed > 1 and soon and (timed or self.cycle_start is not None):  # (no times: its start)
             self.totals.openings.named_in_cycle(key, upn, here, source, line)
         self.held.pop(key, None)
         self.totals.undecided.pop(key, None)  # (whatever a cycle before could not say of it)
