@@ -239,3 +239,16 @@ def test_a_list_of_select_string_s_lines(
     assert users(path) == EXCERPT
     result = CliRunner().invoke(app, ["events", "--format", "csv", "--kind", "unparsed", str(path)])
     assert (result.exit_code, result.stdout.splitlines()[1:]) == (0, [])  # (every line a record)
+
+
+@pytest.mark.parametrize("width", [40, 41, 42, 43])
+@pytest.mark.parametrize("form", ["{n:6}\t{line}", "{n}:{line}"])  # (`cat -n`, `grep -n ''`)
+def test_a_quoted_excerpt_cut_at_40_columns_then_numbered(width: int, form: str) -> None:
+    """The narrowest widths of the sweep: quoted, cut anywhere at 40 columns, then `cat -n`.
+    Whether the text was wrapped is told from its lines with their numbers off, where the
+    number after the last one taken off goes too (`2:0:04.407+480>`, a time's rest with no
+    number): left on, the pieces' widths said no wrapping, and the text was refused."""
+    excerpt = "".join(f"> {line}\n" for line in LINES[2399:2700])
+    wrapped = fold(excerpt, width, at_spaces=False).splitlines()
+    numbered = "".join(form.format(n=n, line=line) + "\n" for n, line in enumerate(wrapped, 1))
+    assert stdin_users(numbered) == EXCERPT_2400

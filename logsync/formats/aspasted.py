@@ -201,7 +201,7 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         lines = [copies.unpadded(line) for line in lines]
     numbered = searched and copies.numbered(lines)
     if numbered:
-        lines = [copies.unnumbered(line) for line in lines]
+        lines = list(copies.unnumbered_lines(lines))
     # a fifth: quoting before wrapping leaves the other pieces of a line unquoted
     prefixes = Counter(found.group() for found in map(QUOTE_RE.match, lines) if found)
     quoted = prefixes.total() * 5 >= len(lines) or quoted_starts(lines)
