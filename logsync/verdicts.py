@@ -56,6 +56,20 @@ class Gate(NamedTuple):
     """The first totals line that counts one (`Result.unnamed_at`)."""
 
     @property
+    def users_counted(self) -> int:
+        """The users that count: a redacted name that several users share counts as each of
+        them (`UserState.shared_by`)."""
+        return sum(user.shared_by for user in self.counted)
+
+    @property
+    def counted_states(self) -> dict[str, int]:
+        """The users that count (as `users_counted` counts them), by state, every state listed."""
+        counted = dict.fromkeys(STATES, 0)
+        for user in self.counted:
+            counted[user.state] += user.shared_by
+        return counted
+
+    @property
     def not_counted(self) -> dict[str, int]:
         """Users in a finding state that the gate does not count, by state."""
         counted = dict.fromkeys(FINDING_STATES, 0)
@@ -76,6 +90,7 @@ def gate(
     """`check`'s verdict: more than `max_stuck` listed users counting against `fail_on`, or a
     connector problem it names, fail the gate."""
     counted = [user for user in analysis.users if counts_against(user, fail_on)]
+    users = sum(user.shared_by for user in counted)  # (as `Gate.users_counted`)
     problem = counted_problem(analysis.connector, fail_on)
     unnamed = analysis.result.unnamed_failures
     counted_unnamed = unnamed if counts_unnamed(fail_on) else 0
@@ -87,7 +102,7 @@ def gate(
         counts=dict(analysis.result.counts),
         connector_problem=problem,
         connector_seen=analysis.connector.code if problem is None else None,
-        passed=len(counted) + counted_unnamed <= max_stuck and problem is None,
+        passed=users + counted_unnamed <= max_stuck and problem is None,
         unnamed=counted_unnamed,
         unnamed_seen=unnamed - counted_unnamed,
         unnamed_at=analysis.result.unnamed_at,

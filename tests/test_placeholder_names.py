@@ -64,15 +64,16 @@ def test_check_fails_on_a_log_whose_every_name_is_one_placeholder(tmp_path: Path
     gate = CliRunner().invoke(app, ["check", "--fail-on", "overdue,failed", path])
     assert gate.exit_code == 1
     assert gate.stdout.splitlines() == [
-        "xxx@xxx (not a UPN)\tpending\tUserNotFound\toutcome unknown: a redacted name that several "
-        "users share (the input names it twice in one cycle): whose failures these are, and "
-        "whether each is stuck, it cannot say",
-        "FAIL: 1 user (1 pending that may be stuck), limit 0 as of 2026-11-25T16:04:59.644-08:00",
+        "xxx@xxx (not a UPN)\tpending\tUserNotFound\toutcome unknown: a redacted name that at "
+        "least 4 users share (the input names it 4 times in one cycle): whose failures these "
+        "are, and whether each is stuck, it cannot say",
+        "FAIL: 4 users (4 pending that may be stuck), limit 0 as of 2026-11-25T16:04:59.644-08:00",
     ]
     assert (
-        "logsync: xxx@xxx is the name of several users (named again in one cycle at "
-        f"2026-11-24T08:00:08.351-08:00, {path}): judged as one, pending, whose outcome is "
-        "unknown; give their names unredacted to judge each\n"
+        "logsync: xxx@xxx is the name of at least 4 users (named again in one cycle at "
+        f"2026-11-24T08:00:08.351-08:00, {path}; one cycle names it 4 times): judged as one, "
+        "pending, whose outcome is unknown, that a gate counts as 4; give their names unredacted "
+        "to judge each\n"
     ) in gate.stderr
 
 
@@ -97,7 +98,7 @@ def test_a_name_a_ticket_puts_for_every_user_is_several_users(tmp_path: Path) ->
     gate = CliRunner().invoke(app, ["check", "--fail-on", "overdue,failed", str(path)])
     assert gate.exit_code == 1
     assert gate.stdout.splitlines()[0] == (
-        "user@domain.com\tpending\tUserNotFound\toutcome unknown: a redacted name that several "
-        "users share (the input names it twice in one cycle): whose failures these are, and "
-        "whether each is stuck, it cannot say"
+        "user@domain.com\tpending\tUserNotFound\toutcome unknown: a redacted name that at "
+        "least 4 users share (the input names it 4 times in one cycle): whose failures these "
+        "are, and whether each is stuck, it cannot say"
     )

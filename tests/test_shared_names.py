@@ -64,13 +64,14 @@ def test_a_placeholder_named_twice_in_a_cycle_is_several_users(tmp_path: Path, p
     users, stderr = report(path, pure)
     assert users == [(PLACEHOLDER, "pending", SHARED_NAME, None)]
     assert (
-        "logsync: <UPN of User Account> is the name of several users (named again in one cycle "
-        f"at 2026-11-24T13:15:04, {path}:4): judged as one, pending, whose outcome is unknown; "
-        "give their names unredacted to judge each\n"
+        "logsync: <UPN of User Account> is the name of at least 2 users (named again in one cycle "
+        f"at 2026-11-24T13:15:04, {path}:4; one cycle names it twice): judged as one, pending, "
+        "whose outcome is unknown, that a gate counts as 2; give their names unredacted to judge "
+        "each\n"
     ) in stderr
     for fail_on in ("failed", "overdue", "waiting"):
         assert gate(path, fail_on, pure) == (
-            1, "FAIL: 1 user (1 pending that may be stuck), limit 0 as of 2026-11-24T13:15:04"
+            1, "FAIL: 2 users (2 pending that may be stuck), limit 0 as of 2026-11-24T13:15:04"
         )
 
 
@@ -80,10 +81,10 @@ def test_the_demo_log_with_every_name_redacted_fails_every_gate(tmp_path: Path, 
     path = written(tmp_path, redacted(DEMO, name), "CloudUserSync.log")
     users, stderr = report(path, pure)
     assert users == [(name, "pending", SHARED_NAME, None)]
-    assert f"logsync: {name} is the name of several users (named again in one cycle at " in stderr
+    assert f"logsync: {name} is the name of at least 4 users (named again in one cycle at " in stderr
     for fail_on in ("failed", "overdue"):  # (the log fails dave, and ivan is overdue)
-        code, last = gate(path, fail_on, pure)
-        assert (code, last[:51]) == (1, "FAIL: 1 user (1 pending that may be stuck), limit 0")
+        code, last = gate(path, fail_on, pure)  # (4: the most users one cycle of it names)
+        assert (code, last[:52]) == (1, "FAIL: 4 users (4 pending that may be stuck), limit 0")
 
 
 @pytest.mark.parametrize("pure", ["", "1"])
@@ -92,7 +93,7 @@ def test_one_user_redacted_throughout_is_judged_as_that_user(tmp_path: Path, pur
     path = written(tmp_path, redacted(TICKET, PLACEHOLDER), "ticket.txt")
     users, stderr = report(path, pure)
     assert users == [(PLACEHOLDER, "recovered", None, None)]
-    assert "several users" not in stderr
+    assert "is the name of" not in stderr
 
 
 @pytest.mark.parametrize("pure", ["", "1"])
@@ -102,7 +103,7 @@ def test_a_name_in_full_named_twice_in_a_cycle_is_no_shared_name(tmp_path: Path,
     path = written(tmp_path, text, "ticket.txt")
     users, stderr = report(path, pure)
     assert [user[:3] for user in users] == [("dave@contoso.com", "waiting", None)]
-    assert "several users" not in stderr
+    assert "is the name of" not in stderr
 
 
 @pytest.mark.parametrize("pure", ["", "1"])
@@ -115,7 +116,7 @@ def test_a_shared_name_that_never_failed_keeps_its_state(tmp_path: Path, pure: s
     path = written(tmp_path, redacted(text, PLACEHOLDER), "ticket.txt")
     users, stderr = report(path, pure)
     assert [(user[0], user[2]) for user in users] == [(PLACEHOLDER, None)]
-    assert "several users" not in stderr
+    assert "is the name of" not in stderr
 
 
 def test_every_gate_counts_a_shared_name() -> None:
@@ -191,7 +192,7 @@ def test_a_name_again_where_no_cycle_shows_it_is_one_user(tmp_path: Path, text: 
     path = written(tmp_path, text, "ticket.txt")
     users, stderr = report(path, pure)
     assert [user[:3] for user in users] == [(PLACEHOLDER, "waiting", None)]
-    assert "several users" not in stderr
+    assert "is the name of" not in stderr
 
 
 
@@ -219,7 +220,115 @@ def test_a_placeholder_again_in_a_cycle_whose_start_shows_with_no_times(
     users, stderr = report(path, pure)
     assert users == [(PLACEHOLDER, "pending", SHARED_NAME, None)]
     assert (
-        f"logsync: {PLACEHOLDER} is the name of several users (named again in one cycle, "
-        f"{path}:6): judged as one"
+        f"logsync: {PLACEHOLDER} is the name of at least 3 users (named again in one cycle, "
+        f"{path}:6; one cycle names it 3 times): judged as one"
     ) in stderr
     assert run_installed("check", str(path), LOGSYNC_PURE=pure).returncode == 1
+
+
+def failures(per_cycle: list[int], apart: int = 300) -> str:
+    """`findstr "Failed to add"` of a log whose every name was redacted: each cycle (`apart`
+    seconds after the one before) fails the given number of users, a second apart."""
+    lines = []
+    for cycle, count in enumerate(per_cycle):
+        for k in range(count):
+            at = 10 * 3600 + 23 * 60 + cycle * apart + k
+            clock = f"{at // 3600:02d}:{at // 60 % 60:02d}:{at % 60:02d}"
+            lines.append(
+                f"Failed to add user {PLACEHOLDER}; reason UserNotFound  $$<SMS_CLOUD_USERSYNC>"
+                f"<09-14-2014 {clock}.000+240><thread=5616 (0x15F0)>\n"
+            )
+    return "".join(lines)
+
+
+def notified(per_cycle: list[int]) -> str:
+    """The blog post's message lines with no times, every name redacted: each cycle, with its
+    start line, notifies and fails the given number of users."""
+    text = ""
+    for count in per_cycle:
+        text += "Starting user delta sync, raise failure status messages = True\n"
+        text += f"NotifyAccountAddition - SCCM user to add = {PLACEHOLDER}\n" * count
+        text += f"Failed to add user {PLACEHOLDER}; reason UserNotFound\n" * count
+        text += (
+            f"Total received users to add from SCCM = {count}, "
+            "Total Successfully added users to Cloud = 0\n"
+        )
+    return text
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+@pytest.mark.parametrize(
+    ("text", "users"),
+    [
+        (failures([3, 3, 3, 3]), 3),  # (not 12: the failures of each cycle are counted apart)
+        (failures([2, 4, 1]), 4),
+        # (the last failure of one and the first of the other 61 s apart: two cycles; 60 s
+        # apart, one cycle's, as far as the input can say)
+        (failures([2, 2], apart=62), 2),
+        (failures([2, 2], apart=61), 4),
+        (notified([2, 3, 2]), 3),
+        (notified([3, 1, 1, 1]), 3),
+    ],
+    ids=["3 a cycle", "2, 4, 1", "61 s apart", "60 s apart", "no times 2, 3, 2", "no times 3, 1"],
+)
+def test_a_shared_name_stands_for_the_most_users_one_cycle_names(
+    tmp_path: Path, text: str, users: int, pure: str
+) -> None:
+    path = written(tmp_path, text, "ticket.txt")
+    result = run_installed("report", "--format", "json", str(path), LOGSYNC_PURE=pure)
+    [user] = json.loads(result.stdout)["users"]
+    assert (user["pending_reason"], user["shared_by"]) == (SHARED_NAME, users)
+    assert f"is the name of at least {users} users" in result.stderr.decode()
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+@pytest.mark.parametrize("limit", [2, 3])
+def test_every_output_of_the_gate_counts_each_user_a_shared_name_stands_for(
+    tmp_path: Path, limit: int, pure: str
+) -> None:
+    """Three users named `<UPN of User Account>` in one cycle: one user `pending` before, and
+    `check --max-stuck 1` passed. Each counts against `--max-stuck`: the exit code, the text,
+    the JSON and the JUnit say the same."""
+    path = written(tmp_path, notified([1, 3]), "quoted.txt")
+    junit = tmp_path / "junit.xml"
+    args = ("check", "--max-stuck", str(limit), str(path))
+    text = run_installed(*args, "--junit", str(junit), LOGSYNC_PURE=pure)
+    document = json.loads(run_installed(*args, "--format", "json", LOGSYNC_PURE=pure).stdout)
+    passed = limit == 3
+    head = "ok" if passed else "FAIL"
+    assert (text.returncode, text.stdout.decode().splitlines()) == (
+        0 if passed else 1,
+        [
+            f"{PLACEHOLDER} (not a UPN)\tpending\tUserNotFound\toutcome unknown: a redacted name "
+            "that at least 3 users share (the input names it 3 times in one cycle): whose "
+            "failures these are, and whether each is stuck, it cannot say",
+            f"{head}: 3 users (3 pending that may be stuck), limit {limit} (the input has no times)",
+        ],
+    )
+    assert (document["passed"], document["counts"]["pending"], document["counted"]["pending"]) == (
+        passed, 1, 3
+    )
+    listed = document["within_limit" if passed else "failing"]
+    assert [(u["upn"], u["shared_by"]) for u in listed] == [(PLACEHOLDER, 3)]
+    xml = junit.read_text(encoding="utf-8")
+    assert ('failures="1"' in xml, 'failures="0"' in xml) == (not passed, passed)
+    assert "pending: outcome unknown: a redacted name that at least 3 users share" in xml
+
+
+def test_the_users_a_name_stands_for_are_counted_by_cycle() -> None:
+    from logsync.tracker.openings import Openings
+
+    openings = Openings()
+    here = (0, None)
+    for cycle, times in ((1, 2), (2, 3), (3, 2)):
+        for _ in range(times - 1):  # (the first naming of a cycle is none again)
+            openings.named_in_cycle("<x>", "<x>", here, "a.log", 1, cycle)
+    assert openings.sharers == {"<x>": 3}
+    assert openings.several == {"<x>": (here, "a.log", 1)}
+    openings.named_in_cycle("bob@contoso.com", "bob@contoso.com", here, "a.log", 2, 4)
+    assert "bob@contoso.com" not in openings.sharers  # (a name in full is one user's)
+    # failures: again after the failure counted last is the same cycle's
+    for us in (10, 11, 12):
+        openings.named_in_cycle("<y>", "<y>", (us, None), "a.log", us, 1, (us - 1, None))
+    openings.named_in_cycle("<y>", "<y>", (400, None), "a.log", 400, 1, (399, None))
+    assert openings.sharers["<y>"] == 4  # (10 follows 9: none counted, so 2; then 3, 4; then 2)

@@ -147,6 +147,8 @@ def note_masked(analysis: Analysis, opts: Common, env: Env) -> None:
     judged as two users, neither with its whole history."""
     if opts.quiet:
         return
+    from ..render import times_words
+
     several = analysis.tracker.totals.openings.several
     for user in analysis.result.users:
         if user.pending_reason == SHARED_NAME:
@@ -154,11 +156,12 @@ def note_masked(analysis: Analysis, opts: Common, env: Env) -> None:
             where = visible(display_name(source)) + (f":{line}" if line else "")
             when = opts.display.iso(times.moment_time(us, zone))  # (None: the input has no times)
             at = f" at {when}" if when is not None else ""
+            users = user.shared_by
             env.stderr.write(
-                f"logsync: {visible(user.upn)} is the name of several users (named again in one "
-                f"cycle{at}, {where}): judged as "
-                "one, pending, whose outcome is unknown; give their names unredacted to judge "
-                "each\n"
+                f"logsync: {visible(user.upn)} is the name of at least {users} users (named again "
+                f"in one cycle{at}, {where}; one cycle names it {times_words(users)}): judged as "
+                f"one, pending, whose outcome is unknown, that a gate counts as {users}; give "
+                "their names unredacted to judge each\n"
             )
     for masked, names in masked_as(user.upn for user in analysis.result.users):
         shown = [visible(name) for name in names[:3]]

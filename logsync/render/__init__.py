@@ -123,10 +123,18 @@ RETRY_AWAITED_TEXT = (
 )
 
 
-SHARED_NAME_TEXT = (
-    "outcome unknown: a redacted name that several users share (the input names it twice in "
-    "one cycle): whose failures these are, and whether each is stuck, it cannot say"
-)
+def shared_name_text(users: int) -> str:
+    """Why the outcome of a redacted name that `users` users at least share is unknown."""
+    return (
+        f"outcome unknown: a redacted name that at least {users} users share (the input names "
+        f"it {times_words(users)} in one cycle): whose failures these are, and whether each is "
+        "stuck, it cannot say"
+    )
+
+
+def times_words(count: int) -> str:
+    """`twice`, `3 times`: how often (2 at least)."""
+    return "twice" if count == 2 else f"{count} times"
 
 
 def unknown_outcome_text(user: UserState) -> str | None:
@@ -134,7 +142,7 @@ def unknown_outcome_text(user: UserState) -> str | None:
     if user.undetermined:
         return UNDETERMINED_TEXT
     if user.pending_reason == SHARED_NAME:
-        return SHARED_NAME_TEXT
+        return shared_name_text(user.shared_by)
     if user.retry_awaited:
         return RETRY_AWAITED_TEXT
     return RETRY_UNSEEN_TEXT if user.outcome_unknown else None

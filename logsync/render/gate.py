@@ -40,7 +40,7 @@ def json(page: CheckPage, output: Output) -> None:
             "fail_on": sorted(verdict.fail_on),
             "max_stuck": verdict.max_stuck,
             "counts": verdict.counts,
-            "counted": machine.state_counts(counted),
+            "counted": verdict.counted_states,
             "connector": connector_record(analysis.connector, analysis.as_of, display),
             "connector_problem": verdict.connector_problem,
             "unnamed_failures": verdict.unnamed + verdict.unnamed_seen,
@@ -136,9 +136,9 @@ def verdict_line(gate: Gate, as_of: datetime | None, display: Display) -> str:
                 label = "pending that may be stuck"
             elif label == "waiting" and "waiting" not in gate.fail_on and user.unknown_as:
                 label = "waiting that may be overdue"  # (no times: its due time unknown)
-            by_state[label] = by_state.get(label, 0) + 1
+            by_state[label] = by_state.get(label, 0) + user.shared_by
         detail = ", ".join(f"{n} {state}" for state, n in by_state.items())
-        body = f"{count_of(len(counted), 'user')} ({detail}), limit {gate.max_stuck}"
+        body = f"{count_of(gate.users_counted, 'user')} ({detail}), limit {gate.max_stuck}"
     elif states:
         body = f"no {_listed(states, 'or')} user"
     else:  # (a gate on some of the connector's problems alone names those it counts)

@@ -11,7 +11,7 @@ from ..safety import visible
 from ..times import NO_TIMES_REASON
 from ..tracker import LATEST, UserState
 from ..verdicts import counted_problem, counts_unnamed
-from . import Display, before_input_text, connector_text, unnamed_text
+from . import Display, before_input_text, connector_text, shared_name_text, unnamed_text
 from .bounds import bounded
 
 
@@ -35,6 +35,8 @@ def failure_message(user: UserState, display: Display) -> str:
     if user.state == "failed":
         when = display.iso(user.last_failure)
         return f"failed with reason {user.reason} at {when}; no automatic retry"
+    if user.shared_by > 1:
+        return f"{user.state}: {shared_name_text(user.shared_by)}"
     return f"{user.state}"
 
 

@@ -76,6 +76,8 @@ def user_record(
         record["times_unknown"] = NO_TIMES_REASON
     if redacted(user.upn):
         record["upn_redacted"] = True
+    if user.shared_by > 1:
+        record["shared_by"] = user.shared_by
     return record
 
 

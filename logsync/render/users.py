@@ -140,6 +140,8 @@ def user_json(user: UserState, texts: InstantTexts) -> str:
         text += f',"times_unknown":{encode_text(NO_TIMES_REASON)}'
     if redacted(user.upn):
         text += ',"upn_redacted":true'
+    if user.shared_by > 1:
+        text += f',"shared_by":{user.shared_by}'
     return text + "}"
 
 

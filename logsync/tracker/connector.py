@@ -28,10 +28,9 @@ from .model import (
     Restart,
     Row,
     ZoneTable,
-    lower_median,
     time_of,
 )
-from .schedule import SECOND_US, next_cycle, observed_interval, skips_an_hour
+from .schedule import SECOND_US, lower_median, next_cycle, observed_interval, skips_an_hour
 from .users import Seen
 
 _NO_MEDIAN: tuple[int, timedelta | None] = (-1, DEFAULT_INTERVAL)

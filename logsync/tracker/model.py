@@ -187,9 +187,13 @@ class UserState(NamedTuple):
     bound: str | None = None
     """`latest` when `expected_recovery` is a latest bound (rule 2b), else None."""
     pending_reason: str | None = None
-    """Why a `pending` user has no outcome: `awaiting_totals` or `undetermined`."""
+    """Why a `pending` user has no outcome (`AWAITING_TOTALS`, `UNDETERMINED`, `RETRY_UNSEEN`,
+    `SHARED_NAME`)."""
     in_azure_ad: bool | None = None
     """Whether the user is in an export of Azure AD users (`--cloud-users`); None without one."""
+    shared_by: int = 1
+    """The users a redacted name that several users share (`SHARED_NAME`) stands for, at least:
+    the most times one cycle names it. A gate counts each."""
 
     @property
     def no_times(self) -> bool:
@@ -420,11 +424,6 @@ def unnamed_words(count: int) -> str:
     """Failed adds that no failure line names (`Result.unnamed_failures`), in words."""
     adds = "failed add" if count == 1 else "failed adds"
     return f"{count} {adds} that no failure line of the input names"
-
-
-def lower_median(values: Iterable[int]) -> int:
-    ordered = sorted(values)
-    return ordered[(len(ordered) - 1) // 2]
 
 
 def timer_label(length: timedelta) -> str:

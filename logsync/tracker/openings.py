@@ -32,6 +32,12 @@ class Openings:
         self.several: dict[str, tuple[Moment, str, int]] = {}
         """Redacted names that several users share, with the record that names one again in the
         cycle that named it (see `named_in_cycle`; its line is 0 where rows carry none)."""
+        self.sharers: dict[str, int] = {}
+        """Of those, how many users each is the name of at least: the most times one cycle
+        names it (or fails it)."""
+        self._again: dict[tuple[str, bool], tuple[tuple[int, int | None], int]] = {}
+        """Of those, by name and whether its failures are counted: the mark of the last naming
+        again (see `named_in_cycle`), and how many times its cycle had named it then."""
         self.begun: int | None = None
         """When the last cycle began: its start line, or its removal lines (see `begins`)."""
         self.off = False
@@ -60,12 +66,27 @@ class Openings:
         began = self._began[at // _CHUNK][at % _CHUNK] if number > 0 else _NOT_BEGUN
         return None if began == _NOT_BEGUN else began
 
-    def named_in_cycle(self, key: str, upn: str, here: Moment, source: str, line: int) -> None:
+    def named_in_cycle(
+        self, key: str, upn: str, here: Moment, source: str, line: int, cycle: int,
+        after: Moment | None = None,
+    ) -> None:
         """A user named, or failed, again in the cycle that named it: the connector names a
         user once a cycle, so a redacted name (`<UPN of User Account>`, `***@contoso.com`) is
-        the name of several users there, whose states cannot be told apart."""
-        if key not in self.several and placeholder(upn):
+        the name of several users there, whose states cannot be told apart. `cycle` is the
+        cycle's number; `after`, for a failure, the failure before it: the failures of a cycle
+        come within a minute of each other, whether its start is in the input or not, so a
+        failure again just after one counted is one more of the same cycle (`sharers`)."""
+        if not placeholder(upn):
+            return
+        if key not in self.several:
             self.several[key] = (here, source, line)
+        failed = after is not None
+        since = (cycle, None if after is None else after[0])  # (the naming before this one)
+        last = self._again.get((key, failed))
+        times = last[1] + 1 if last is not None and last[0] == since else 2
+        self._again[key, failed] = ((cycle, here[0] if failed else None), times)
+        if times > self.sharers.get(key, 0):
+            self.sharers[key] = times
 
     def totals(self) -> None:
         """A totals line ends the cycle under way: users are named anew."""

@@ -381,8 +381,10 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
             state, pending_reason = "pending", RETRY_UNSEEN  # (see `User.maybe_retried`)
         elif state == "waiting" and passed_over_unseen(tracker, user):
             state, pending_reason = "pending", RETRY_UNSEEN
+    shared_by = 1
     if user.failures and key in tracker.totals.openings.several:  # (several users' name)
         state, pending_reason, timer = "pending", SHARED_NAME, False
+        shared_by = tracker.totals.openings.sharers[key]
         expected, remaining, observed, recovery_by, bound = None, None, False, None, None
     found = UserState(
         upn=user.upn,
@@ -412,6 +414,7 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
         before_input=user.before_input,
         bound=None if tracker.no_times else bound,  # (no times: no time to bound)
         pending_reason=pending_reason,
+        shared_by=shared_by,
     )
     return _restarted(found, context) if timer else found
 

@@ -302,7 +302,7 @@ class Tracker:
         again = user is not None and user.cycle == self.cycle_no  # (several users'?)
         if again and (self.cycle_start is not None or (  # (no times: where its start shows)
                 key in self.received and self._zone is not NO_TIMES)):
-            self.totals.openings.named_in_cycle(key, upn, (us, zone), source, line)
+            self.totals.openings.named_in_cycle(key, upn, (us, zone), source, line, self.cycle_no)
         self.notified += 1
         if user is None:
             user = self.users[key] = Seen(upn, us)
@@ -373,7 +373,7 @@ class Tracker:
         last, timed = user.last_failure, self._zone is not NO_TIMES  # (failed again in a cycle?)
         soon = last is not None and (us - last[0] <= HEARD_CYCLE_US or not timed)
         if failed > 1 and soon and (timed or self.cycle_start is not None):  # (no times: its start)
-            self.totals.openings.named_in_cycle(key, upn, here, source, line)
+            self.totals.openings.named_in_cycle(key, upn, here, source, line, self.cycle_no, last)
         self.held.pop(key, None)
         self.totals.undecided.pop(key, None)  # (whatever a cycle before could not say of it)
         if not user.failing:

@@ -15,15 +15,18 @@ across it runs out an hour early by that clock (`skips_an_hour`)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-
-from .model import lower_median
+from collections.abc import Collection, Iterable, Sequence
 
 SECOND_US = 1_000_000
 HOUR_US = 3600 * SECOND_US
 KEPT_US = 2 * SECOND_US
 """How far from their schedule cycles may start (beyond the spread of the gaps before them)
 and still be on it: times to the second, and a cycle's own few milliseconds."""
+
+
+def lower_median(values: Iterable[int]) -> int:
+    ordered = sorted(values)
+    return ordered[(len(ordered) - 1) // 2]
 
 
 LONE_GAP_US = 15 * 60 * SECOND_US
