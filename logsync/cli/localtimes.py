@@ -85,9 +85,9 @@ def _clock_read(opts: Common) -> str:
     read as if the log were written in its zone (an hour of difference is an hour of error)."""
     if not isinstance(opts.now, WallClock) or opts.now.tzinfo is None:
         return ""
-    offset = opts.now.strftime("%z")
+    offset = _offset(opts.now.utcoffset() or timedelta(0))
     return (
-        f"; --now is read on this machine's clock (UTC{offset[:3]}:{offset[3:]}), as if the "
+        f"; --now is read on this machine's clock (UTC{offset}), as if the "
         "log were written in that zone: if it was written in another, give --source-tz"
     )
 

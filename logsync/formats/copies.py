@@ -337,12 +337,12 @@ def numbered(lines: list[str]) -> bool:
                 bare = [unnumbered(piece) for piece in pieces]  # (numbered too: `grep -n ''`)
                 # (or each with the number after the one before it: `2:0:04.407+480>`)
                 turn = [
-                    _numbered_as(piece, str(int(number[1]) + k)) or piece if number else piece
+                    _numbered_as(piece, str(int(number[1]) + k)) or piece
                     for k, piece in enumerate(pieces, 1)
-                ]
+                ] if number else []
                 if any(
                     sms.looks_like(rest + "".join(them)) or sms.looks_like(" ".join([rest, *them]))
-                    for them in (pieces, bare, turn)
+                    for them in ((pieces, bare, turn) if number else (pieces, bare))
                 ):
                     found += 1
                     at += close  # (its pieces are no records of their own)
