@@ -38,6 +38,8 @@ class InputStats:
         "remark",
         "remarked",
         "rows",
+        "ruled",
+        "rules",
         "sibling",
         "unparsed",
         "untimed_head",
@@ -71,6 +73,12 @@ class InputStats:
         """The time of the record after the last of them (see `gap_open`)."""
         self.gap_open = False
         """The last of them has no record after it yet (it leaves out lines to the end)."""
+        self.ruled = False
+        """A rule line (`---`) came after a record, and no record since: where one comes, the
+        rule marks lines left out there (`formats.common.rule_closed`)."""
+        self.rules = 0
+        """Of the unparsed lines, rules beside a mark of lines left out (or beside another
+        such rule): of the same place (not in `gaps`)."""
         self.cut_off = 0
         """Of the unparsed lines, those of pasted text cut off at its width (`cut -c`)."""
         self.cut_off_width = 0
@@ -113,7 +121,7 @@ class InputStats:
     def unread(self) -> int:
         """The lines that are no record, but for the rotation marker and the marks of lines
         left out (`--`): those a reader is told are not judged."""
-        return self.unparsed - self.markers - self.gaps
+        return self.unparsed - self.markers - self.gaps - self.rules
 
     def take(self, other: InputStats) -> None:
         """Hold what `other` holds (an input read again into new stats)."""

@@ -137,6 +137,23 @@ def gap_mark(line: str) -> bool:
     return mark in GAP_MARKS or (len(mark) <= 48 and _CUT_WORDS_RE.fullmatch(mark) is not None)
 
 
+RULE_PROBLEM = "a rule (`---`): between two records, it marks lines left out there"
+_RULE_RE = re.compile(r"[ \t]*([-=*_])(?:[ \t]?\1){2,}[ \t\r]*")
+"""A line of three dashes, equals signs, stars or underscores or more (`---`, `* * *`): a
+rule, which someone put between two pieces of a log they pasted (see `non_record`)."""
+
+
+def rule_closed(stats: InputStats, before: datetime | None, after: datetime) -> None:
+    """A record after a rule that came after a record (`InputStats.ruled`): the rule stood
+    between two pieces of a log, and marks lines left out there, as a gap mark does (a log
+    writes none; a rule before the first record or after the last frames a paste)."""
+    stats.ruled = False
+    if not stats.gaps:
+        stats.gap_start = before
+    stats.gaps += 1
+    stats.gap_end, stats.gap_open = after, False
+
+
 _CUT_WORDS_RE = re.compile(
     r"[-=.*_~\[\](){}<> \u2026]*(?:(?:8<|>8|\u2702|\u2704|snip(?:ped)?|cut(?: here)?|truncated|"
     r"trimmed|omitted|(?:\d+ )?(?:more )?(?:lines?|records?|entries) "
@@ -218,7 +235,15 @@ def non_record(
         stats.markers += 1
     elif problem == GAP_PROBLEM:
         stats.gaps += 1
+        if stats.ruled:  # (a rule just before it: the same place)
+            stats.rules, stats.ruled = stats.rules + 1, False
         stats.gap_open = True
+    elif problem == _NO_RECORD and len(raw) <= 120 and _RULE_RE.fullmatch(raw) is not None:
+        problem = RULE_PROBLEM
+        if stats.gap_open or stats.ruled:  # (beside a mark, or a rule: the same place)
+            stats.rules += 1
+        else:
+            stats.ruled = stats.first_time is not None  # (see `rule_closed`)
     yield Unparsed(line, raw, problem)
 
 

@@ -20,7 +20,7 @@ from ..records import Item, Record, Unparsed
 from ..sources import InputStats
 from ..times import FIRST_YEAR, LAST_YEAR, bias_zone
 from . import remarks
-from .common import ParseContext, framed, in_order, non_record
+from .common import ParseContext, framed, in_order, non_record, rule_closed
 from .cutshort import CUT_TRAILER_RE, PARTIAL_TRAILER_RE, after_padding, cut_short
 from .cutshort import GLUED_PROBLEM as GLUED_PROBLEM
 from .cutshort import is_glued as is_glued
@@ -286,7 +286,7 @@ def note_times(text: str, ctx: ParseContext) -> None:
     """Keep the time of the input's first record (from its first chunk with one), and the time
     and component of the chunk's last record (the fast path builds no other records)."""
     stats = ctx.stats
-    if stats.first_time is None or stats.gap_open:  # (a gap closes at the next record)
+    if stats.first_time is None or stats.gap_open or stats.ruled:  # (closed at the next record)
         for found in _RECORD_RE.finditer(text):
             item = _record(found, 0, ctx, step=False)
             if type(item) is Record:  # else an impossible date: no record, look further on
@@ -294,6 +294,8 @@ def note_times(text: str, ctx: ParseContext) -> None:
                     stats.first_time = item.time
                 if stats.gap_open:
                     stats.gap_end, stats.gap_open = item.time, False
+                if stats.ruled:
+                    rule_closed(stats, stats.last_time, item.time)
                 break
     end = len(text) - 1
     while end > 0:
@@ -380,6 +382,8 @@ def parse_text(text: str, first_line: int, ctx: ParseContext) -> Iterator[Item]:
             records += 1
             if stats.gap_open:
                 stats.gap_end, stats.gap_open = item.time, False
+            if stats.ruled:
+                rule_closed(stats, last.time if last is not None else stats.last_time, item.time)
             last = item
             if first is None:
                 first = item
