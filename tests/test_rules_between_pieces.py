@@ -9,6 +9,7 @@ changes nothing (a log writes no such line: every record has its trailer)."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -25,6 +26,26 @@ MORNING = b"".join(LINES[999:1100])
 """Lines 1000-1100 of the demo log (11-24, 17:15 to 18:55 at the site server's bias)."""
 NEXT_DAY = b"".join(LINES[2399:2500])
 """Lines 2400-2500 (11-25, 08:40 to 09:50): bob fails at 09:10."""
+
+
+_TRAILER_RE = re.compile(
+    rb"^(.*)  \$\$<([^>]*)><(\d\d)-(\d\d)-(\d{4}) ([\d:.]+)([+-]\d+)><thread=(\d+)"
+)
+
+
+def as_cmtrace(lines: bytes) -> bytes:
+    """SMS-trace lines as CMTrace writes the same records."""
+    out = []
+    for line in lines.splitlines():
+        found = _TRAILER_RE.match(line.removeprefix(b"\xef\xbb\xbf"))
+        assert found is not None, line
+        text, component, month, day, year, clock, bias, thread = found.groups()
+        out.append(
+            b"<![LOG[%s]LOG]!><time=\"%s%s\" date=\"%d-%d-%s\" component=\"%s\" context=\"\" "
+            b"type=\"1\" thread=\"%s\" file=\"\">\r\n"
+            % (text, clock, bias, int(month), int(day), year, component, thread)
+        )
+    return b"".join(out)
 
 
 def written(folder: Path, *parts: bytes) -> Path:
@@ -49,6 +70,9 @@ def test_a_rule_between_two_pieces_marks_lines_left_out_as_snip_does(
     ruled, ruled_notes = summary(written(tmp_path / "a", MORNING, rule + b"\r\n", NEXT_DAY), pure)
     snip, snip_notes = summary(written(tmp_path / "b", MORNING, b"[snip]\r\n", NEXT_DAY), pure)
     assert (ruled, ruled_notes) == (snip, snip_notes)
+    # the same records as CMTrace writes them: the same answers
+    cmtrace = written(tmp_path / "c", as_cmtrace(MORNING), rule + b"\r\n", as_cmtrace(NEXT_DAY))
+    assert summary(cmtrace, pure) == (ruled, ruled_notes)
     codes = [finding["code"] for finding in ruled["findings"]]  # type: ignore[index]
     assert codes == ["stuck_users"]
     assert "pieces.log: an excerpt that leaves lines out in 1 place" in ruled_notes
@@ -130,3 +154,18 @@ def test_a_rule_before_any_record_marks_nothing() -> None:
     stats = InputStats("a.log")
     [unparsed] = non_record("---", 1, stats)
     assert (unparsed.problem, stats.ruled) == (RULE_PROBLEM, False)
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+@pytest.mark.parametrize("mark", [b"[snip]", b"...", b"-- 8< --"])
+def test_a_mark_between_cmtrace_records_marks_lines_left_out(
+    tmp_path: Path, mark: bytes, pure: str
+) -> None:
+    """In a CMTrace log, a mark of lines left out was a line of no record, and the hours it
+    leaves out a stall (`connector_stalled`) beside a note that lines may be left out there."""
+    sms, sms_notes = summary(written(tmp_path / "a", MORNING, mark + b"\r\n", NEXT_DAY), pure)
+    cmtrace = written(tmp_path / "b", as_cmtrace(MORNING), mark + b"\r\n", as_cmtrace(NEXT_DAY))
+    found, notes = summary(cmtrace, pure)
+    assert (found, notes) == (sms, sms_notes)
+    assert [finding["code"] for finding in found["findings"]] == ["stuck_users"]  # type: ignore[index]
+    assert "pieces.log: an excerpt that leaves lines out in 1 place" in notes

@@ -21,14 +21,7 @@ from ..sources import InputStats
 from ..times import FIRST_YEAR, LAST_YEAR, bias_zone
 from . import remarks
 from .aspasted import MIN_WIDTH
-from .common import (
-    ParseContext,
-    in_order,
-    is_blank,
-    non_record,
-    physical_lines,
-    unparsed_problem,
-)
+from .common import ParseContext, in_order, is_blank, non_record, physical_lines, record_after
 
 _OPEN = "<![LOG["
 _CLOSE = "]LOG]!><"
@@ -131,8 +124,10 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
                 stats.blank += 1
                 continue
             if not _opens(line):
-                stats.unparsed += 1
-                yield Unparsed(line_no, line, unparsed_problem(line))
+                gaps = stats.gaps
+                yield from non_record(line, line_no, stats)
+                if stats.gaps and not gaps:  # (the input's first place that leaves lines out)
+                    stats.gap_start = stats.last_time
                 continue
             open_first = line_no
         open_lines.append(line)
@@ -140,6 +135,8 @@ def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
         if item is not None:
             if type(item) is Record:
                 stats.records += 1
+                if stats.gap_open or stats.ruled:
+                    record_after(stats, stats.last_time, item.time)
                 stats.saw(item.time, item.component)
                 stats.record_lines += len(open_lines)
             else:

@@ -143,6 +143,16 @@ _RULE_RE = re.compile(r"[ \t]*([-=*_])(?:[ \t]?\1){2,}[ \t\r]*")
 rule, which someone put between two pieces of a log they pasted (see `non_record`)."""
 
 
+def record_after(stats: InputStats, before: datetime | None, time: datetime) -> None:
+    """A record at `time` (`before`: the time of the record before it; None: none) closes the
+    place where lines of no record before it said lines are left out: a gap mark's, or a
+    rule's between two records (`rule_closed`)."""
+    if stats.gap_open:
+        stats.gap_end, stats.gap_open = time, False
+    if stats.ruled:
+        rule_closed(stats, before, time)
+
+
 def rule_closed(stats: InputStats, before: datetime | None, after: datetime) -> None:
     """A record after a rule that came after a record (`InputStats.ruled`): the rule stood
     between two pieces of a log, and marks lines left out there, as a gap mark does (a log

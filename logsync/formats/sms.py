@@ -20,7 +20,7 @@ from ..records import Item, Record, Unparsed
 from ..sources import InputStats
 from ..times import FIRST_YEAR, LAST_YEAR, bias_zone
 from . import remarks
-from .common import ParseContext, framed, in_order, non_record, rule_closed
+from .common import ParseContext, framed, in_order, non_record, record_after
 from .cutshort import CUT_TRAILER_RE, PARTIAL_TRAILER_RE, after_padding, cut_short
 from .cutshort import GLUED_PROBLEM as GLUED_PROBLEM
 from .cutshort import is_glued as is_glued
@@ -292,10 +292,7 @@ def note_times(text: str, ctx: ParseContext) -> None:
             if type(item) is Record:  # else an impossible date: no record, look further on
                 if stats.first_time is None:
                     stats.first_time = item.time
-                if stats.gap_open:
-                    stats.gap_end, stats.gap_open = item.time, False
-                if stats.ruled:
-                    rule_closed(stats, stats.last_time, item.time)
+                record_after(stats, stats.last_time, item.time)
                 break
     end = len(text) - 1
     while end > 0:
@@ -380,10 +377,8 @@ def parse_text(text: str, first_line: int, ctx: ParseContext) -> Iterator[Item]:
         item = _record(whole, first_line + index, ctx)
         if type(item) is Record:
             records += 1
-            if stats.gap_open:
-                stats.gap_end, stats.gap_open = item.time, False
-            if stats.ruled:
-                rule_closed(stats, last.time if last is not None else stats.last_time, item.time)
+            if stats.gap_open or stats.ruled:
+                record_after(stats, stats.last_time if last is None else last.time, item.time)
             last = item
             if first is None:
                 first = item
