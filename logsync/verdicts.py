@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
 from .times import timeless
-from .tracker import FINDING_STATES, STATES, Connector, UserState
+from .tracker import FINDING_STATES, SHARED_NAME, STATES, Connector, UserState
 
 if TYPE_CHECKING:
     from .analysis import Analysis
@@ -58,8 +58,15 @@ class Gate(NamedTuple):
     @property
     def users_counted(self) -> int:
         """The users that count: a redacted name that several users share counts as each of
-        them (`UserState.shared_by`)."""
+        them (`UserState.shared_by`), at least (see `hidden`)."""
         return sum(user.shared_by for user in self.counted)
+
+    @property
+    def hidden(self) -> bool:
+        """Whether a redacted name that several users share counts: how many users it stands
+        for, the input cannot say (`users_counted` is a least number), so the gate fails
+        whatever its limit."""
+        return any(user.pending_reason == SHARED_NAME for user in self.counted)
 
     @property
     def counted_states(self) -> dict[str, int]:
@@ -91,6 +98,7 @@ def gate(
     connector problem it names, fail the gate."""
     counted = [user for user in analysis.users if counts_against(user, fail_on)]
     users = sum(user.shared_by for user in counted)  # (as `Gate.users_counted`)
+    hidden = any(user.pending_reason == SHARED_NAME for user in counted)  # (`Gate.hidden`)
     problem = counted_problem(analysis.connector, fail_on)
     unnamed = analysis.result.unnamed_failures
     counted_unnamed = unnamed if counts_unnamed(fail_on) else 0
@@ -102,7 +110,7 @@ def gate(
         counts=dict(analysis.result.counts),
         connector_problem=problem,
         connector_seen=analysis.connector.code if problem is None else None,
-        passed=users + counted_unnamed <= max_stuck and problem is None,
+        passed=users + counted_unnamed <= max_stuck and problem is None and not hidden,
         unnamed=counted_unnamed,
         unnamed_seen=unnamed - counted_unnamed,
         unnamed_at=analysis.result.unnamed_at,

@@ -14,9 +14,9 @@ from logsync import analyze
 from logsync.cli import app
 
 from .test_as_pasted import (
+    BLOG_NOTES,
     BLOG_QUOTES,
     EXCERPT_TEXT,
-    NO_TIMES_NOTE,
     _as_dated_lines,
     answers,
     cut,
@@ -151,7 +151,7 @@ def read(tmp_path: Path, text: str) -> Answer:
     )
 
 
-BLOG_ANSWER = (0, [("<UPN of User Account>", "waiting", "UserNotFound", 1)], NO_TIMES_NOTE)
+BLOG_ANSWER = (0, [("<UPN of User Account>", "waiting", "UserNotFound", 1)], BLOG_NOTES)
 """The blog post's quotes as they stand: the user failed, then held back."""
 
 

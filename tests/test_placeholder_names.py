@@ -67,13 +67,15 @@ def test_check_fails_on_a_log_whose_every_name_is_one_placeholder(tmp_path: Path
         "xxx@xxx (not a UPN)\tpending\tUserNotFound\toutcome unknown: a redacted name that at "
         "least 4 users share (the input names it 4 times in one cycle): whose failures these "
         "are, and whether each is stuck, it cannot say",
-        "FAIL: 4 users (4 pending that may be stuck), limit 0 as of 2026-11-25T16:04:59.644-08:00",
+        "FAIL: at least 4 users (4 pending that may be stuck), limit 0 as of "
+        "2026-11-25T16:04:59.644-08:00; a redacted name stands for users the input cannot count: "
+        "no limit passes",
     ]
     assert (
         "logsync: xxx@xxx is the name of at least 4 users (named again in one cycle at "
         f"2026-11-24T08:00:08.351-08:00, {path}; one cycle names it 4 times): judged as one, "
-        "pending, whose outcome is unknown, that a gate counts as 4; give their names unredacted "
-        "to judge each\n"
+        "pending, whose outcome is unknown, that a gate counts as 4 at least (no limit passes); "
+        "give their names unredacted to judge each\n"
     ) in gate.stderr
 
 

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from .. import times
+from ..formats.paste import redacted
 from ..masks import masked_as
 from ..safety import visible
 from ..sources import display_name
@@ -141,8 +142,28 @@ def judge(opts: Common, env: Env, **extra: Any) -> Analysis:
     return analysis
 
 
+_MOST_SEARCHED = 10_000
+"""Users past which the names of all are not searched for redacted ones (a redaction leaves
+few names; a log of that many users holds their names)."""
+
+
+def _redacted_failed(analysis: Analysis) -> list[str]:
+    """The redacted names that failed and that no cycle names twice (judged as one user's),
+    whatever users the output lists: a gate may pass on what such a name hides."""
+    users = analysis.tracker.users
+    several = analysis.tracker.totals.openings.several
+    listed = (user.upn for user in analysis.result.users if user.failures)
+    names = (user.upn for user in users.values() if user.failures)
+    return [
+        upn
+        for upn in (names if len(users) <= _MOST_SEARCHED else listed)
+        if redacted(upn) and user_key(upn) not in several
+    ]
+
+
 def note_masked(analysis: Analysis, opts: Common, env: Env) -> None:
-    """Say which redacted names several users share (`tracker.SHARED_NAME`), and which masked
+    """Say which redacted names several users share (`tracker.SHARED_NAME`), that one that
+    failed is judged as one user's where no cycle shows it is several's, and which masked
     names may be users of the input named in full elsewhere in it (`masks.masked_as`): each is
     judged as two users, neither with its whole history."""
     if opts.quiet:
@@ -160,9 +181,15 @@ def note_masked(analysis: Analysis, opts: Common, env: Env) -> None:
             env.stderr.write(
                 f"logsync: {visible(user.upn)} is the name of at least {users} users (named again "
                 f"in one cycle{at}, {where}; one cycle names it {times_words(users)}): judged as "
-                f"one, pending, whose outcome is unknown, that a gate counts as {users}; give "
-                "their names unredacted to judge each\n"
+                f"one, pending, whose outcome is unknown, that a gate counts as {users} at least "
+                "(no limit passes); give their names unredacted to judge each\n"
             )
+    for upn in _redacted_failed(analysis):
+        env.stderr.write(
+            f"logsync: {visible(upn)} is a redacted name, judged as one user (no cycle names it "
+            "twice): if it stands for several, their failures and states are judged as one's, "
+            "and a gate counts one; give the names unredacted to judge each\n"
+        )
     for masked, names in masked_as(user.upn for user in analysis.result.users):
         shown = [visible(name) for name in names[:3]]
         if len(names) > 3:

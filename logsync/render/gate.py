@@ -138,7 +138,8 @@ def verdict_line(gate: Gate, as_of: datetime | None, display: Display) -> str:
                 label = "waiting that may be overdue"  # (no times: its due time unknown)
             by_state[label] = by_state.get(label, 0) + user.shared_by
         detail = ", ".join(f"{n} {state}" for state, n in by_state.items())
-        body = f"{count_of(gate.users_counted, 'user')} ({detail}), limit {gate.max_stuck}"
+        least = "at least " if gate.hidden else ""
+        body = f"{least}{count_of(gate.users_counted, 'user')} ({detail}), limit {gate.max_stuck}"
     elif states:
         body = f"no {_listed(states, 'or')} user"
     else:  # (a gate on some of the connector's problems alone names those it counts)
@@ -155,6 +156,8 @@ def verdict_line(gate: Gate, as_of: datetime | None, display: Display) -> str:
     when = f" as of {display.iso(as_of)}" if as_of is not None else ""
     if timeless(as_of):
         when = f" ({NO_TIMES_REASON})"
+    if gate.hidden:  # (see `Gate.hidden`)
+        when += "; a redacted name stands for users the input cannot count: no limit passes"
     missed = gate.not_counted
     seen = []
     stuck = missed["waiting"] + missed["overdue"]
