@@ -24,7 +24,7 @@ from .sources import (
     same_bytes,
     without_empty,
 )
-from .stats import left_out, unheard
+from .stats import left_out, rotated_apart, unheard
 from .times import NO_TIMES, Now, WallClock, instant_key, iso, timeless
 from .tracker import (
     CYCLE_OPENINGS,
@@ -237,7 +237,7 @@ def analyze(
         made[:] = [(wanted, tracker, late)]
         return wanted, lambda batches, inputs: _feed(tracker, batches, inputs, late)
 
-    inputs, duplicates, split, runs = read_rows(names, options, start, progress, fast)
+    inputs, duplicates, split, runs, ends = read_rows(names, options, start, progress, fast)
     wanted, tracker, late = made[0]
     if copies:
         read = {stats.path: stats for stats in inputs}
@@ -252,8 +252,9 @@ def analyze(
     ensure_times(inputs, option if judged_at is not None else None)
     one_connector(inputs, duplicates, runs, tracker.zone_table)
     no_skipped_hour(tracker.log.skipped_hour, inputs)
-    gaps = tracker.totals.gaps = left_out(inputs)
+    gaps = tracker.totals.gaps = left_out(inputs, rotated_apart(inputs, ends))
     tracker.totals.unheard = unheard(inputs, gaps)
+    tracker.totals.in_a_row = unheard(inputs, left_out(inputs)) is None
     if require_connector:
         ensure_connector(inputs)
     last = latest_time(inputs)  # the last record of each input, or a row the tracker read later

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 from .bulk import (
@@ -55,6 +55,9 @@ class Read(NamedTuple):
     """The inputs read as runs (files pasted together), with their number of runs."""
     runs: dict[str, list[RunSpan]]
     """Of those, the span of each run, in file order."""
+    ends: Mapping[str, int]
+    """The last instant of each input read whole that ends with the rotation marker (see
+    `bulk.Reading.ends`)."""
 
 
 def read_rows(
@@ -130,7 +133,7 @@ def read_rows(
             pieces.pop(jump.name, None)
     # records that the pieces of an input left out at their starts, as copies (see `seams`)
     duplicates += sum(skipped_by(cut).records for cut in pieces.values())
-    return Read(inputs, duplicates, split, runs)
+    return Read(inputs, duplicates, split, runs, reading.ends)
 
 
 def whole_span(inputs: Sequence[InputStats], name: str) -> list[RunSpan]:

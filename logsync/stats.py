@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import NamedTuple, TypeVar
 
-from .times import instant_key, micros, timeless
+from .times import instant_key, iso, micros, timeless
 
 
 class InputStats:
@@ -258,15 +258,65 @@ def joining(items: Iterator[T], parts: Parts) -> Iterator[T]:
         joined(*part)
 
 
-def left_out(inputs: Sequence[InputStats]) -> tuple[int | None, int | None] | None:
-    """Where the inputs leave lines out between their parts (`CycleTotals.gaps`): the instant
-    of the record before the first place and of the record after the last."""
+def left_out(
+    inputs: Sequence[InputStats], apart: Sequence[Apart] = ()
+) -> tuple[int | None, int | None] | None:
+    """Where the inputs leave lines out between their parts (`CycleTotals.gaps`), or between
+    a rotated log and the next records of the inputs (`apart`, see `rotated_apart`): the
+    instant of the record before the first place and of the record after the last."""
     cut = [s for s in inputs if s.gaps and not s.sibling]
-    if not cut:
+    if not cut and not apart:
         return None
     starts = [micros(s.gap_start) for s in cut if s.gap_start is not None]
     ends = [None if s.gap_open or s.gap_end is None else micros(s.gap_end) for s in cut]
-    return min(starts, default=None), None if None in ends else max(ends)  # type: ignore[type-var]
+    # (None: a place before the first record of each input cut)
+    first = None if cut and not starts else min([*starts, *(place.end for place in apart)])
+    ends += [micros(place.next_time) for place in apart]
+    return first, None if None in ends else max(ends)  # type: ignore[type-var]
+
+
+FOLLOWED_US = 15 * 60 * 1_000_000
+"""A rotated log is followed by the next records of the inputs within this much (three default
+intervals: a log is renamed while the connector writes it, and the next goes on at once)."""
+
+
+class Apart(NamedTuple):
+    """An input that ends with the rotation marker, and the next records of the inputs later
+    than `FOLLOWED_US` after it (see `rotated_apart`)."""
+
+    stats: InputStats
+    end: int
+    """Its last record's instant (microseconds)."""
+    next_time: datetime
+    """The first record of the inputs after it."""
+
+
+def rotated_apart(inputs: Sequence[InputStats], ends: Mapping[str, int]) -> list[Apart]:
+    """The inputs that end with the rotation marker (`ends`: their last instants) whose next
+    records in the inputs come later than `FOLLOWED_US` after it, where no input goes on across
+    that time: the log that followed each (the `.lo_` of then) is not given, and its lines are
+    left out there. Each is noted on the input (`InputStats.notes`)."""
+    found = []
+    kept = [s for s in inputs if not s.sibling and s.first_time and s.last_time]
+    for stats in kept:
+        end = ends.get(stats.path)
+        if end is None or timeless(stats.first_time):
+            continue
+        others = [s for s in kept if s is not stats and not timeless(s.first_time)]
+        spans = [(micros(s.first_time), micros(s.last_time), s) for s in others]  # type: ignore[arg-type]
+        if any(first <= end + FOLLOWED_US and last > end for first, last, _ in spans):
+            continue  # (another input goes on from there)
+        later = [(first, s) for first, _, s in spans if first > end]
+        if not later:
+            continue
+        after = min(later, key=lambda pair: pair[0])[1].first_time
+        found.append(Apart(stats, end, after))  # type: ignore[arg-type]
+        stats.notes.append(
+            f"it ends with the rotation marker at {iso(stats.last_time)}, and the next record "
+            f"of the inputs is at {iso(after)}: the log written between (the "
+            "CloudUserSync.lo_ of then) is not given, and its lines are left out there"
+        )
+    return found
 
 
 def unheard(

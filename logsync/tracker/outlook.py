@@ -149,7 +149,7 @@ def _context(
     chose, are not in a row: the default interval)."""
     log = tracker.log
     every, observed = log.interval(tracker.options.interval)
-    if observed and tracker.totals.unheard is not None:  # (see `stats.unheard`)
+    if observed and not tracker.totals.in_a_row:  # (see `stats.unheard`)
         every, observed = DEFAULT_INTERVAL, False
     interval_us = every // MICROSECOND
     pending = log.restarts[-1] if log.full_next and log.restarts else None

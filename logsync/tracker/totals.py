@@ -80,6 +80,9 @@ class CycleTotals:
         self.unheard: tuple[int | None, int | None] | None = None
         """Where a silence of the connector shows no stall: as `gaps`, widened to the span of
         each pasted excerpt among the inputs (see `stats.unheard`). Set with `gaps`."""
+        self.in_a_row = True
+        """Whether the cycles of each input are in a row: no input leaves lines out inside it
+        nor is a pasted excerpt (a rotated log whose next file is not given is whole)."""
 
     def unread(
         self, start: int | None, notified: int, here: Moment, source: str, line: int
