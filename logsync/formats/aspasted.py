@@ -185,7 +185,8 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
     mailto = copies.linked(sample)
     if (
         not (searched or entities or nbsp or mailto or QUOTED_RE.search(sample))
-        and sms.count_records("\n" + sample) is not None
+        and (counted := sms.count_records("\n" + sample)) is not None
+        and sample.count("$$<") <= counted[0]  # (two trailers on a line: records run together)
         and not prefixed(sample)
     ):
         return None  # every line a record (or blank): a log as written, the usual case
@@ -235,13 +236,14 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
     if unremarked != lines and not wholes.run_together(lines):  # (a remark after a record: its
         lines = unremarked  # reader takes it off, see `sms.parse_text`; no pasting to undo)
     width = cut_off = None
-    run_together = False
     shown = [joins.tabs_shown(line) for line in lines]
     tabs, lines = shown != lines, shown
     indent = joins.indentation(lines)
     lines = [line.removeprefix(indent) for line in lines]
     whole_by = wholes.mode(lines)
     cmtrace = any("<![LOG[" in line for line in lines)  # (its records may span lines already)
+    # (also where every line looks like a record: a line that holds several)
+    run_together = whole_by == TRACE and wholes.run_together(lines)
     if lines and not cmtrace and not all(sms.looks_like(line) for line in lines):
         # the width most lines keep to: the words of a reply around the log may be wider
         lengths = sorted(len(line) for line in lines)
@@ -258,7 +260,6 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
             cut, wide = cuts.cut_at(lines, usual, whole_by, quoting), usual > MIN_WIDTH
         if not wide and whole_by == MESSAGES and lengths[-1] > MIN_WIDTH:
             wide, usual = True, lengths[-1]  # (a few wrapped lines: the widest piece's width)
-        run_together = whole_by == TRACE and wholes.run_together(lines)
         as_given = not (quoted or numbered or entities or nbsp or line_prefix)
         if wide and not run_together and (
             "" in _unwrapped(iter(lines), usual, whole_by, cut, entities, names=False)
@@ -298,7 +299,9 @@ def undone(
     found = pasting(sample)
     if found is not None and found.cut_off is not None and cuts.trailers_taken(sample):
         raise InputError(display_name(name), cuts.TRAILERS_TAKEN)
-    if found is not None and found.run_together:
+    if (found is not None and found.run_together) or (  # (or on one line, longer than a sample)
+        "\n" not in sample and sample.count("$$<") > 1
+    ):
         raise InputError(
             display_name(name),
             "SMS-trace records run together by a reflow (`fmt`, a mail client that joins "
