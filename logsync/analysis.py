@@ -39,6 +39,7 @@ from .tracker import (
     TrackerOptions,
     UserState,
 )
+from .tracker.schedule import MINUTE_US
 from .tracker.users import user_key
 
 if TYPE_CHECKING:
@@ -343,8 +344,9 @@ def _feed(
     if siblings:
         batches = _within_log(batches, siblings, late)
     for batch in batches:
-        # (pasted text's times may be written to the second: see `tracker.schedule`)
-        tracker.log.to_the_second = all(s.format == "paste" for s in inputs if not s.sibling)
+        # (pasted text's times may be written to the second or minute: see `tracker.schedule`)
+        pasted = all(s.format == "paste" for s in inputs if not s.sibling)
+        tracker.log.unit = MINUTE_US if pasted else 0
         tracker.begin(earliest_time(inputs), siblings)
         tracker.feed_rows(batch)
         break

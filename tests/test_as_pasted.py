@@ -1821,8 +1821,8 @@ def test_rows_copied_from_cmtrace_and_saved_as_csv_give_the_answers_of_the_rows(
 
 MINUTE_NOTE = (
     "logsync: the input's times are to the minute (rows saved from a spreadsheet?): due times "
-    "may be up to a minute early, and each recovery foretold up to a cycle late; copy the rows "
-    "with their seconds to know\n"
+    "may be up to a minute early, and each recovery foretold up to a minute early or a cycle "
+    "late; copy the rows with their seconds to know\n"
 )
 
 

@@ -43,24 +43,32 @@ def test_cut_to_the_second_the_gaps_still_show_the_interval(period: int, phase: 
     assert abs(observed_interval(gaps, True) - period) <= S // (cycles - 1) + 1
 
 
+M = 60 * S
+
+
 @pytest.mark.parametrize(
-    ("when", "to_the_second", "expected"),
+    ("when", "unit", "expected"),
     [
-        (1000 * S, False, 1000 * S),  # (a cycle at the due instant: it retries)
-        (1000 * S + 1, False, 1300 * S),
-        (1000 * S, True, 1300 * S),  # (in the due time's second: before it, see the module)
-        (999 * S + 1, True, 1000 * S),  # (the second before: after the due time)
-        (999 * S, True, 1000 * S),
+        (1000 * S, 0, 1000 * S),  # (a cycle at the due instant: it retries)
+        (1000 * S + 1, 0, 1300 * S),
+        (1000 * S, S, 1300 * S),  # (in the due time's second: before it, see the module)
+        (999 * S + 1, S, 1000 * S),  # (the second before: after the due time)
+        (999 * S, S, 1000 * S),
+        # (to the minute: the cycles every 5 minutes from 100 s; a due time's minute)
+        (960 * S, M, 1300 * S),  # (the minute 960-1019 s holds the cycle at 1000 s)
+        (900 * S, M, 1000 * S),  # (the minute before it: after the due time)
+        (940 * S, M, 1000 * S),  # (the next minute begins at 960 s: after the due time)
     ],
 )
-def test_the_cycle_a_due_time_waits_for(when: int, to_the_second: bool, expected: int) -> None:
-    assert next_cycle(100 * S, when, 300 * S, to_the_second) == expected
+def test_the_cycle_a_due_time_waits_for(when: int, unit: int, expected: int) -> None:
+    assert next_cycle(100 * S, when, 300 * S, unit) == expected
 
 
 def test_a_cycle_at_the_last_microsecond_of_the_due_time_s_second_is_before_it() -> None:
     every = 1000 * S + 999_999  # (the cycle after 0 starts 999,999 µs into the second 1000)
-    assert next_cycle(0, 1000 * S, every, True) == 2 * every
-    assert next_cycle(0, 1000 * S, every, False) == every
+    assert next_cycle(0, 1000 * S, every, S) == 2 * every
+    assert next_cycle(0, 1000 * S, every, 0) == every
+    assert next_cycle(0, 1000 * S, every) == every
 
 
 H = 3600 * S

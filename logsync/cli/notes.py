@@ -402,8 +402,9 @@ seen), not worked out."""
 def note_to_the_minute(analysis: Analysis, opts: Common, env: Env) -> None:
     """Say where pasted times are to the minute (rows pasted into a spreadsheet, saved with its
     `m/d/yyyy h:mm`): a due time is then up to a minute early, and whether the cycle in its
-    minute came before it or after is not known (a recovery foretold up to a cycle late)."""
-    if opts.quiet or not analysis.tracker.log.to_the_second:  # (to the second, at least)
+    minute came before it or after is not known (a recovery foretold up to a cycle late; the
+    cycles' schedule, to the minute, up to a minute early)."""
+    if opts.quiet or not analysis.tracker.log.unit:  # (to the second, at least)
         return
     seen = [
         us for user in analysis.result.users for us in map(user.instants.__getitem__, _OBSERVED)
@@ -412,6 +413,6 @@ def note_to_the_minute(analysis: Analysis, opts: Common, env: Env) -> None:
     if len(seen) >= 3 and not any(us % _MINUTE_US for us in seen):
         env.stderr.write(
             "logsync: the input's times are to the minute (rows saved from a spreadsheet?): due "
-            "times may be up to a minute early, and each recovery foretold up to a cycle late; "
-            "copy the rows with their seconds to know\n"
+            "times may be up to a minute early, and each recovery foretold up to a minute early "
+            "or a cycle late; copy the rows with their seconds to know\n"
         )

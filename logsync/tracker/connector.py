@@ -86,7 +86,7 @@ class ConnectorLog:
         self._last_totals_where: tuple[str, int] = ("", 0)
         self._gaps: deque[int] = deque(maxlen=GAP_WINDOW)
         self._median = _NO_MEDIAN  # (the interval they show, as of a number of cycles)
-        self.to_the_second = False  # (times written to the second, pasted: see `schedule`)
+        self.unit = 0  # (what pasted times are written to: a second, a minute; see `schedule`)
         self.given_interval: timedelta | None = None  # (`--interval`; None: observed, default)
         self.unheard: tuple[int, int] | None = None
         """From the first to the last silence of the connector (see `heard_through`): lines
@@ -195,8 +195,8 @@ class ConnectorLog:
         self._stopped = None
         if self._causes:  # the connector cycles: what kept it from cycling is over
             self._causes = [cause for cause in self._causes if cause[0] > us]
-        if self.to_the_second and us % SECOND_US:  # (pasted lines of the log, in milliseconds)
-            self.to_the_second = False
+        if self.unit and us % self.unit:  # (pasted lines of the log: in seconds, milliseconds)
+            self.unit = 0 if us % SECOND_US else SECOND_US
         previous = self._run_last_cycle
         if previous is not None and us > previous[0]:
             if here[1] is None and skips_an_hour(self._gaps, previous[0], us):  # (no offsets)
@@ -297,7 +297,7 @@ class ConnectorLog:
         if not self._gaps:
             return DEFAULT_INTERVAL, False
         if self._median[0] != self.cycles:  # (asked at users' lines too: once per cycle)
-            every = observed_interval(self._gaps, self.to_the_second)
+            every = observed_interval(self._gaps, self.unit > 0)
             self._median = (self.cycles, None if every is None else timedelta(microseconds=every))
         return (DEFAULT_INTERVAL, False) if self._median[1] is None else (self._median[1], True)
 
@@ -312,7 +312,7 @@ class ConnectorLog:
         last = self._run_last_cycle or self.last_cycle
         if last is None:
             return None
-        return next_cycle(last[0], when, interval, self.to_the_second)
+        return next_cycle(last[0], when, interval, self.unit)
 
     def state(
         self,

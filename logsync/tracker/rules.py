@@ -242,7 +242,7 @@ class Tracker:
             why = "first cycle after the latest full sync due"
             for key in self.held:
                 self.note(key, here, "retry_cycle", why, source, line)
-        for key in self.timers.due_in(here, us):
+        for key in self.timers.due_in(here, us - self.log.unit):  # (a due time's second: before?)
             self.note(key, here, "retry_cycle", _RETRY_CYCLE, source, line)
 
     def _on_removal(self, us: int, zone: tzinfo | None, _: Any, source: str, line: int) -> None:

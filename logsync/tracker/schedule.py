@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 
 SECOND_US = 1_000_000
+MINUTE_US = 60 * SECOND_US
 HOUR_US = 3600 * SECOND_US
 KEPT_US = 2 * SECOND_US
 """How far from their schedule cycles may start (beyond the spread of the gaps before them)
@@ -57,11 +58,12 @@ def observed_interval(gaps: Collection[int], to_the_second: bool) -> int | None:
     return round(sum(near) / len(near))
 
 
-def next_cycle(last: int, when: int, interval: int, to_the_second: bool) -> int:
+def next_cycle(last: int, when: int, interval: int, unit: int = 0) -> int:
     """The first cycle at or after `when` on the schedule of a cycle at `last`; where times are
-    to the second, after the second that `when` is in (see the module)."""
-    if to_the_second:
-        when += SECOND_US - when % SECOND_US  # (the start of the next second)
+    written to the second or to the minute (`unit`, microseconds), after the second or minute
+    that `when` is in (see the module)."""
+    if unit:
+        when += unit - when % unit  # (the start of the next second, or minute)
     return last + -(-(when - last) // interval) * interval
 
 

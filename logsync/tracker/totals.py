@@ -246,7 +246,9 @@ class CycleTotals:
         if user.failing and user.reason == USER_NOT_FOUND:
             due = user.full_sync_due
             restarted = user.failure_restarts != len(self.ledger.restarts)
-            past_due = due is not None and cycle_start >= due
+            past_due = (  # (a cycle in the due time's second or minute: not known to be past)
+                due is not None and cycle_start >= due and cycle_start >= due + self.ledger.log.unit
+            )
             if (past_due or restarted) and not self.ledger.no_times:  # (no times: unknown)
                 self._skipped(key, cast(User, user), here, source, line)
             return True
