@@ -76,7 +76,7 @@ def test_without_the_marker_the_silence_is_a_stall_still(tmp_path: Path, pure: s
 @pytest.mark.parametrize("pure", ["", "1"])
 def test_the_next_file_going_on_at_once_leaves_nothing_out(tmp_path: Path, pure: str) -> None:
     path = folder(tmp_path, 1001)
-    codes, stderr = findings(path, pure)
+    _, stderr = findings(path, pure)
     assert "rotation marker" not in stderr and "left out" not in stderr
     assert users(str(path), pure=pure) == users(str(SAMPLES / "CloudUserSync.log"), pure=pure)
     _, stderr = findings(SAMPLES / "rotated", pure)
