@@ -97,7 +97,7 @@ def gate(
     """`check`'s verdict: more than `max_stuck` listed users counting against `fail_on`, or a
     connector problem it names, fail the gate."""
     counted = [user for user in analysis.users if counts_against(user, fail_on)]
-    users = sum(user.shared_by for user in counted)  # (as `Gate.users_counted`)
+    # (a name several users share counts as each: it fails the gate whatever its limit)
     hidden = any(user.pending_reason == SHARED_NAME for user in counted)  # (`Gate.hidden`)
     problem = counted_problem(analysis.connector, fail_on)
     unnamed = analysis.result.unnamed_failures
@@ -110,7 +110,7 @@ def gate(
         counts=dict(analysis.result.counts),
         connector_problem=problem,
         connector_seen=analysis.connector.code if problem is None else None,
-        passed=users + counted_unnamed <= max_stuck and problem is None and not hidden,
+        passed=len(counted) + counted_unnamed <= max_stuck and problem is None and not hidden,
         unnamed=counted_unnamed,
         unnamed_seen=unnamed - counted_unnamed,
         unnamed_at=analysis.result.unnamed_at,

@@ -34,22 +34,42 @@ def saved(tmp_path: Path, seconds: bool) -> Path:
     return path
 
 
-def ivan(path: Path, now: str, pure: str) -> tuple[str, str | None, int]:
+def ivan(path: Path, now: str, pure: str) -> tuple[str, str | None, int, int]:
     zone = ["--source-tz", "America/Los_Angeles"] if path.suffix == ".tsv" else []
     result = run_installed("report", "--format", "json", "--now", now, *zone, str(path), LOGSYNC_PURE=pure)
     user = next(u for u in json.loads(result.stdout)["users"] if u["upn"] == "ivan@contoso.com")
     gate = run_installed("check", "--fail-on", "overdue", "--now", now, *zone, str(path), LOGSYNC_PURE=pure)
-    return user["state"], user["expected_recovery"], gate.returncode
+    return user["state"], user["expected_recovery"], user["skipped"], gate.returncode
 
 
 @pytest.mark.parametrize("pure", ["", "1"])
 @pytest.mark.parametrize(
-    ("now", "state", "code"),
-    [("2026-11-25T08:33:00-08:00", "waiting", 0), ("2026-11-25T08:40:00-08:00", "overdue", 1)],
+    ("now", "state", "skipped", "code"),
+    [("2026-11-25T08:33:00-08:00", "waiting", 0, 0), ("2026-11-25T08:40:00-08:00", "overdue", 0, 1)],
 )
 def test_a_cycle_in_the_due_time_s_minute_is_no_retry(
-    tmp_path: Path, now: str, state: str, code: int, pure: str
+    tmp_path: Path, now: str, state: str, skipped: int, code: int, pure: str
 ) -> None:
-    assert ivan(DEMO, now, pure) == (state, "2026-11-25T08:25:04.296-08:00", code)
-    assert ivan(saved(tmp_path, seconds=False), now, pure) == (state, "2026-11-25T08:25:00-08:00", code)
-    assert ivan(saved(tmp_path, seconds=True), now, pure) == (state, "2026-11-25T08:25:04-08:00", code)
+    # (skipped: the cycles that notified him after his due time without adding him; the
+    # 08:20 cycle, in the due time's minute, is none)
+    assert ivan(DEMO, now, pure) == (state, "2026-11-25T08:25:04.296-08:00", skipped, code)
+    minutes = saved(tmp_path, seconds=False)
+    assert ivan(minutes, now, pure) == (state, "2026-11-25T08:25:00-08:00", skipped, code)
+    seconds = saved(tmp_path, seconds=True)
+    assert ivan(seconds, now, pure) == (state, "2026-11-25T08:25:04-08:00", skipped, code)
+
+
+def test_the_unit_of_times_is_told_by_the_cycles_starts() -> None:
+    """Pasted times count as to the minute until a cycle starts off a minute (then to the
+    second), and as to the second until one starts off a second (then exact)."""
+    from logsync.tracker.connector import ConnectorLog
+    from logsync.tracker.model import ZoneTable
+    from logsync.tracker.schedule import MINUTE_US, SECOND_US
+
+    log = ConnectorLog(ZoneTable([], []))
+    log.unit = MINUTE_US
+    for us, unit in [(120 * SECOND_US, MINUTE_US), (424 * SECOND_US, SECOND_US),
+                     (725 * SECOND_US, SECOND_US), (1025 * SECOND_US + 37_000, 0),
+                     (1380 * SECOND_US, 0)]:
+        log.cycle_started((us, None), "delta", "a.log", 1)
+        assert log.unit == unit

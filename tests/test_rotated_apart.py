@@ -117,6 +117,10 @@ def test_an_input_that_goes_on_across_the_end_leaves_nothing_out() -> None:
     export = stats("export.log", END - timedelta(hours=1), END + timedelta(hours=12))
     live = stats("b.log", END + timedelta(hours=10), END + timedelta(hours=15))
     assert rotated_apart([rotated, export, live], {"a.log": micros(END)}) == []
+    # (an input that ends there too does not go on: the file after it is not given)
+    copy = stats("copy.log", END - timedelta(hours=1), END)
+    found = rotated_apart([rotated, copy, live], {"a.log": micros(END)})
+    assert [(place.stats.path, place.next_time) for place in found] == [("a.log", live.first_time)]
     # (not rotated: no end given)
     assert rotated_apart([rotated, live], {}) == []
     # (a sibling log is no record of the connector's to go on with)

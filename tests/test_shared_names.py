@@ -70,6 +70,7 @@ def test_a_placeholder_named_twice_in_a_cycle_is_several_users(tmp_path: Path, p
     path = written(tmp_path, redacted(TWO, PLACEHOLDER), "ticket.txt")
     users, stderr = report(path, pure)
     assert users == [(PLACEHOLDER, "pending", SHARED_NAME, None)]
+    assert "judged as one user" not in stderr  # (the note of a name no cycle names twice)
     assert (
         "logsync: <UPN of User Account> is the name of at least 2 users (named again in one cycle "
         f"at 2026-11-24T13:15:04, {path}:4; one cycle names it twice): judged as one, pending, "
