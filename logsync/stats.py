@@ -75,7 +75,7 @@ class InputStats:
         """The last of them has no record after it yet (it leaves out lines to the end)."""
         self.ruled = False
         """A rule line (`---`) came after a record, and no record since: where one comes, the
-        rule marks lines left out there (`formats.common.rule_closed`)."""
+        rule marks lines left out there (`formats.common.record_after`)."""
         self.rules = 0
         """Of the unparsed lines, rules beside a mark of lines left out (or beside another
         such rule): of the same place (not in `gaps`)."""

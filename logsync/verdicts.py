@@ -63,10 +63,8 @@ class Gate(NamedTuple):
 
     @property
     def hidden(self) -> bool:
-        """Whether a redacted name that several users share counts: how many users it stands
-        for, the input cannot say (`users_counted` is a least number), so the gate fails
-        whatever its limit."""
-        return any(user.pending_reason == SHARED_NAME for user in self.counted)
+        """Whether a redacted name that several users share counts (see `hides_users`)."""
+        return hides_users(self.counted)
 
     @property
     def counted_states(self) -> dict[str, int]:
@@ -97,8 +95,6 @@ def gate(
     """`check`'s verdict: more than `max_stuck` listed users counting against `fail_on`, or a
     connector problem it names, fail the gate."""
     counted = [user for user in analysis.users if counts_against(user, fail_on)]
-    # (a name several users share counts as each: it fails the gate whatever its limit)
-    hidden = any(user.pending_reason == SHARED_NAME for user in counted)  # (`Gate.hidden`)
     problem = counted_problem(analysis.connector, fail_on)
     unnamed = analysis.result.unnamed_failures
     counted_unnamed = unnamed if counts_unnamed(fail_on) else 0
@@ -110,11 +106,22 @@ def gate(
         counts=dict(analysis.result.counts),
         connector_problem=problem,
         connector_seen=analysis.connector.code if problem is None else None,
-        passed=len(counted) + counted_unnamed <= max_stuck and problem is None and not hidden,
+        passed=(
+            len(counted) + counted_unnamed <= max_stuck
+            and problem is None
+            and not hides_users(counted)
+        ),
         unnamed=counted_unnamed,
         unnamed_seen=unnamed - counted_unnamed,
         unnamed_at=analysis.result.unnamed_at,
     )
+
+
+def hides_users(counted: Collection[UserState]) -> bool:
+    """Whether a redacted name that several users share is among the users a gate counts: how
+    many users it stands for, the input cannot say (`Gate.users_counted` is a least number),
+    so the gate fails whatever its limit."""
+    return any(user.pending_reason == SHARED_NAME for user in counted)
 
 
 def counted_problem(connector: Connector, fail_on: Collection[str]) -> str | None:

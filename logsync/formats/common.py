@@ -146,22 +146,17 @@ rule, which someone put between two pieces of a log they pasted (see `non_record
 def record_after(stats: InputStats, before: datetime | None, time: datetime) -> None:
     """A record at `time` (`before`: the time of the record before it; None: none) closes the
     place where lines of no record before it said lines are left out: a gap mark's, or a
-    rule's between two records (`rule_closed`)."""
-    if stats.gap_open:
-        stats.gap_end, stats.gap_open = time, False
-    if stats.ruled:
-        rule_closed(stats, before, time)
-
-
-def rule_closed(stats: InputStats, before: datetime | None, after: datetime) -> None:
-    """A record after a rule that came after a record (`InputStats.ruled`): the rule stood
-    between two pieces of a log, and marks lines left out there, as a gap mark does (a log
-    writes none; a rule before the first record or after the last frames a paste)."""
-    stats.ruled = False
-    if not stats.gaps:
-        stats.gap_start = before
-    stats.gaps += 1
-    stats.gap_end, stats.gap_open = after, False
+    rule's that came after a record (`InputStats.ruled`). A rule between two pieces of a log
+    marks lines left out there, as a gap mark does (a log writes none; a rule before the first
+    record or after the last frames a paste, and marks nothing)."""
+    if not (stats.gap_open or stats.ruled):
+        return
+    if stats.ruled:  # (the place is counted here: a record came after it)
+        stats.ruled = False
+        if not stats.gaps:
+            stats.gap_start = before
+        stats.gaps += 1
+    stats.gap_end, stats.gap_open = time, False
 
 
 _CUT_WORDS_RE = re.compile(
@@ -253,7 +248,7 @@ def non_record(
         if stats.gap_open or stats.ruled:  # (beside a mark, or a rule: the same place)
             stats.rules += 1
         else:
-            stats.ruled = stats.first_time is not None  # (see `rule_closed`)
+            stats.ruled = stats.first_time is not None  # (see `record_after`)
     yield Unparsed(line, raw, problem)
 
 
