@@ -54,6 +54,9 @@ class Gate(NamedTuple):
     """Such failed adds that the gate does not count (it names no such state)."""
     unnamed_at: tuple[datetime, str, int] | None = None
     """The first totals line that counts one (`Result.unnamed_at`)."""
+    shared_beyond: int = 0
+    """The matched users beyond one each that shared redacted names stand for
+    (`Result.shared_beyond`)."""
 
     @property
     def users_counted(self) -> int:
@@ -76,12 +79,21 @@ class Gate(NamedTuple):
 
     @property
     def not_counted(self) -> dict[str, int]:
-        """Users in a finding state that the gate does not count, by state."""
+        """Users in a finding state that the gate does not count, by state; a redacted name
+        that several users share counts as each of them, at least (see `not_counted_hidden`)."""
         counted = dict.fromkeys(FINDING_STATES, 0)
         for user in self.counted:
             if user.state in counted:
-                counted[user.state] += 1
-        return {state: self.counts[state] - counted[state] for state in FINDING_STATES}
+                counted[user.state] += user.shared_by
+        missed = {state: self.counts[state] - counted[state] for state in FINDING_STATES}
+        missed["pending"] += self.shared_beyond  # (shared names are pending)
+        return missed
+
+    @property
+    def not_counted_hidden(self) -> bool:
+        """Whether a redacted name that several users share is among the users not counted:
+        `not_counted` is then a least number."""
+        return sum(user.shared_by - 1 for user in self.counted) < self.shared_beyond
 
     @property
     def gated_states(self) -> list[str]:
@@ -114,6 +126,7 @@ def gate(
         unnamed=counted_unnamed,
         unnamed_seen=unnamed - counted_unnamed,
         unnamed_at=analysis.result.unnamed_at,
+        shared_beyond=analysis.result.shared_beyond,
     )
 
 

@@ -333,6 +333,40 @@ def test_a_gate_that_does_not_count_the_shared_name_passes(tmp_path: Path, pure:
     assert result.returncode == 0, result.stdout
 
 
+@pytest.mark.parametrize("pure", ["", "1"])
+def test_the_users_a_gate_does_not_count_are_each_user_a_shared_name_stands_for(
+    tmp_path: Path, pure: str
+) -> None:
+    """The demo log with every name redacted: the name stands for 4 users at least, and a gate
+    that does not count them says so, not "1 pending user"; the clean log's line is unchanged."""
+    path = written(tmp_path, redacted(DEMO, PLACEHOLDER), "CloudUserSync.log")
+    code, last = gate(path, "connector", pure)
+    assert (code, last) == (
+        0, "ok: no connector problem as of 2026-11-25T16:04:59.644-08:00; at least 4 pending "
+        "users not counted by --fail-on connector"
+    )
+    code, last = gate(written(tmp_path, DEMO, "clean.log"), "connector", pure)
+    assert (code, last) == (
+        0, "ok: no connector problem as of 2026-11-25T16:04:59.644-08:00; 4 stuck users, 1 "
+        "failed user and 1 pending user not counted by --fail-on connector"
+    )
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+def test_a_shared_name_shows_no_add_or_recovery_of_one_of_its_users(tmp_path: Path, pure: str) -> None:
+    """One of the users behind the name was added at 07:45 on the 25th: the name, pending, has
+    no `synced_at` (nor `recovered_at`) in any output."""
+    path = written(tmp_path, redacted(DEMO, PLACEHOLDER), "CloudUserSync.log")
+    result = run_installed("report", "--all", "--format", "csv", str(path), LOGSYNC_PURE=pure)
+    assert result.stdout.decode().splitlines()[1:] == [
+        "<UPN of User Account>,pending,UserNotFound,2026-11-25T09:10:08.462-08:00,"
+        "2026-11-25T14:30:09.041-08:00,3,2026-11-26T14:30:09.041-08:00,,,,,",
+    ]
+    result = run_installed("report", "--format", "json", str(path), LOGSYNC_PURE=pure)
+    (user,) = json.loads(result.stdout)["users"]
+    assert (user["synced_at"], user["recovered_at"], user["shared_by"]) == (None, None, 4)
+
+
 def test_the_users_a_name_stands_for_are_counted_by_cycle() -> None:
     from logsync.tracker.openings import Openings
 

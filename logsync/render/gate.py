@@ -166,8 +166,9 @@ def verdict_line(gate: Gate, as_of: datetime | None, display: Display) -> str:
     if missed["failed"]:
         seen.append(count_of(missed["failed"], "failed user"))
     if missed["pending"]:  # notified, outcome not in the input
-        other = "other " if missed["pending"] < gate.counts["pending"] else ""
-        seen.append(count_of(missed["pending"], f"{other}pending user"))
+        other = "other " if any(u.state == "pending" for u in gate.counted) else ""
+        least = "at least " if gate.not_counted_hidden else ""  # (a shared redacted name)
+        seen.append(least + count_of(missed["pending"], f"{other}pending user"))
     if gate.unnamed_seen:
         seen.append(unnamed_words(gate.unnamed_seen))
     if gate.connector_seen is not None:

@@ -411,6 +411,9 @@ class Result(NamedTuple):
     """Matched users pending with counts that cannot say whether they are held back."""
     retry_unseen: int = 0
     """Matched users pending because their retry is not in the input (`RETRY_UNSEEN`)."""
+    shared_beyond: int = 0
+    """The users beyond one each that matched redacted names of several users stand for, at
+    least (`UserState.shared_by` less one): `counts` counts each such name once."""
     may_be: Mapping[str, int] = MappingProxyType({})
     """Matched pending users whose outcome is unknown, by each state they may be (`unknown_as`)."""
     unnamed_failures: int = 0

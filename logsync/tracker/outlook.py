@@ -76,7 +76,7 @@ def conclude(
     interval_us = context.interval
     as_of_us = context.as_of
     counts = dict.fromkeys(STATES, 0)
-    undetermined = unseen = 0
+    undetermined = unseen = beyond = 0
     may_be: dict[str, int] = {}
     rank = {state: index for index, state in enumerate(STATES)}
     listed = []  # (rank of the state, expected recovery, key, state): the order shown
@@ -98,6 +98,7 @@ def conclude(
         counts[found.state] += 1
         undetermined += found.undetermined
         unseen += found.pending_reason == RETRY_UNSEEN
+        beyond += found.shared_by - 1
         for state in found.unknown_as if found.state == "pending" else ():
             may_be[state] = may_be.get(state, 0) + 1
         if states is None or found.listed_in(states):
@@ -132,6 +133,7 @@ def conclude(
         counts=counts,
         undetermined=undetermined,
         retry_unseen=unseen,
+        shared_beyond=beyond,
         may_be=may_be,
         unnamed_failures=unnamed,
         unnamed_at=_unnamed_at(unnamed_at),
@@ -381,11 +383,12 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
             state, pending_reason = "pending", RETRY_UNSEEN  # (see `User.maybe_retried`)
         elif state == "waiting" and passed_over_unseen(tracker, user):
             state, pending_reason = "pending", RETRY_UNSEEN
-    shared_by = 1
+    shared_by, recovered_at, synced_at = 1, user.recovered_at, user.synced_at
     if user.failures and key in tracker.totals.openings.several:  # (several users' name)
         state, pending_reason, timer = "pending", SHARED_NAME, False
         shared_by = tracker.totals.openings.sharers[key]
         expected, remaining, observed, recovery_by, bound = None, None, False, None, None
+        recovered_at = synced_at = None  # (one user's add says nothing of the others')
     found = UserState(
         upn=user.upn,
         state=state,
@@ -404,8 +407,8 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
             None if user.last_failure is None else user.last_failure[0],
             due,
             expected,
-            user.recovered_at,
-            user.synced_at,
+            recovered_at,
+            synced_at,
             user.first_seen,
             user.last_seen,
             due_by,
