@@ -156,6 +156,7 @@ class InputStats:
             "lines": self.lines,
             "records": self.records,
             "unparsed": self.unparsed,
+            "unread": self.unread,
             "blank": self.blank,
         }
 

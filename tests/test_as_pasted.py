@@ -157,6 +157,7 @@ def test_the_blog_posts_quotes_are_read_in_order_with_every_time_null(tmp_path: 
             "lines": 8,
             "records": 7,
             "unparsed": 0,
+            "unread": 0,
             "blank": 1,
         }
     ]

@@ -174,6 +174,29 @@ def test_where_the_connector_was_not_heard_is_said_on_stderr(tmp_path: Path) -> 
     assert "not heard" not in quiet.stderr
 
 
+@pytest.mark.parametrize("mark", ["[snip]", "--", "- - -"])
+def test_a_silence_where_the_input_marks_lines_left_out_is_said_once(
+    tmp_path: Path, mark: str
+) -> None:
+    """Two pieces of the demo log (lines 1-40, 200-240): without a mark, stderr says that the
+    connector was not heard for 2 hours, lines may be left out there or it stalled; with one,
+    the excerpt's note says where lines are left out, and the silence is not said again as
+    a possible stall."""
+    pieces = [*DEMO_LINES[:40], mark, *DEMO_LINES[199:240]]
+    marked = tmp_path / "marked.log"
+    marked.write_text("\n".join(pieces) + "\n", encoding="utf-8")
+    plain = tmp_path / "plain.log"
+    plain.write_text("\n".join(p for p in pieces if p != mark) + "\n", encoding="utf-8")
+    note = unheard_note("2026-11-24T07:35:04.470-08:00", "2026-11-24T09:35:04.558-08:00", "2h 00m")
+    assert runner.invoke(app, ["report", str(plain)]).stderr.splitlines()[0] == note
+    stderr = runner.invoke(app, ["report", str(marked)]).stderr.splitlines()
+    assert stderr[0] == (
+        f"logsync: {marked}: an excerpt that leaves lines out in 1 place (grep's `--`, `...`): "
+        "users whose failure or retry may be there are pending; the whole log would tell"
+    )
+    assert not [line for line in stderr if "not heard" in line]
+
+
 def _instant(line: str) -> datetime:
     """The time of a line of the demo log (SMS trace), as logged."""
     stamp = line.split("$$<SMS_CLOUD_USERSYNC><")[1][:23]

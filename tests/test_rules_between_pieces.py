@@ -171,3 +171,15 @@ def test_a_mark_between_cmtrace_records_marks_lines_left_out(
     assert (found, notes) == (sms, sms_notes)
     assert [finding["code"] for finding in found["findings"]] == ["stuck_users"]  # type: ignore[index]
     assert "pieces.log: an excerpt that leaves lines out in 1 place" in notes
+
+
+def test_the_json_inputs_say_which_lines_that_are_no_record_are_not_judged(tmp_path: Path) -> None:
+    """`unparsed` counts every line that is no record, and `unread` those of them that are
+    no mark: the rotation marker and the marks of lines left out are read (they say where the
+    log was renamed, where lines are left out); a line of NUL padding is not judged."""
+    path = tmp_path / "pieces.log"
+    path.write_bytes(MORNING + b"[snip]\n" + NEXT_DAY[:-1] + b"\x00\x00\x00\n---\n" + LINES[2500])
+    rotated = SAMPLES / "rotated"
+    result = run_installed("report", "--format", "json", str(path), str(rotated))
+    found = [(i["lines"], i["records"], i["unparsed"], i["unread"]) for i in json.loads(result.stdout)["inputs"]]
+    assert found == [(206, 203, 3, 1), (92, 91, 1, 0), (91, 91, 0, 0)]
