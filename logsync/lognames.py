@@ -10,13 +10,14 @@ LOG_NAMES = ("cloudusersync.lo_", "cloudusersync.log")
 """The connector's log and its rotated older half, lower-cased (Windows names ignore case)."""
 _HISTORY_RE = re.compile(r"cloudusersync-.*\.log", re.IGNORECASE)
 _RENAMED_RE = re.compile(
-    r"(?:[^/\\]*[^a-z/\\])?cloudusersync(?!-)[^/\\]*?\.lo[g_]"
-    r"(?:\.(?:txt|bak|old|log|lo_|\d{1,3}))?",
+    r"(?:[^/\\]*[^a-z/\\])?cloudusersync(?:(?!-)[^/\\]*?\.lo[g_]"
+    r"(?:\.(?:txt|bak|old|log|lo_|\d{1,3}))?|(?: ?\(\d{1,3}\)| - copy(?: \(\d{1,3}\))?)?\.txt)",
     re.IGNORECASE,
 )
 """The connector's log or its older half under a name it does not write, as a second download
 (`CloudUserSync (1).log`), a copy (`CloudUserSync - Copy.log`, `Copy of CloudUserSync.log`), a
-save as text (`CloudUserSync.log.txt`), a backup (`CloudUserSync.LOG.bak`,
+save as text (`CloudUserSync.log.txt`, `CloudUserSync.txt`, `CloudUserSync (1).txt`; not
+`CloudUserSync notes.txt`), a backup (`CloudUserSync.LOG.bak`,
 `CloudUserSync_2026-11-25.log`) or a server's name (`SCCM01_CloudUserSync.log`) names them;
 never this project's own outputs beside a log (`CloudUserSync.log.report.json`)."""
 

@@ -103,6 +103,27 @@ def test_a_zip_reads_its_log_renamed(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("name", ["CloudUserSync.txt", "CloudUserSync (1).TXT", "CloudUserSync - Copy.txt"])
+def test_a_zip_or_folder_of_the_log_saved_as_text_alone_reads_it(tmp_path: Path, name: str) -> None:
+    """The log saved as text (`Get-Content ... > CloudUserSync.txt`), the only file of a zip or
+    a folder: they were "no CloudUserSync.log or CloudUserSync.lo_" there."""
+    log = (SAMPLES / "CloudUserSync.log").read_bytes()
+    folder = tmp_path / "Logs"
+    folder.mkdir()
+    (folder / name).write_bytes(log)
+    archive = tmp_path / "logs.zip"
+    with zipfile.ZipFile(archive, "w") as packed:
+        packed.writestr(name, log)
+    for given, member in ((folder, folder / name), (archive, f"{archive}/{name}")):
+        status, stdout, stderr = check(str(given))
+        assert (status, stdout[-1]) == (1, FAILING)
+        shown = f'"{member}"' if " " in str(member) else str(member)
+        assert stderr[0] == (
+            f"logsync: {shown}: read as the connector's log under another name (a copy, a "
+            "second download)"
+        )
+
+
 def test_a_copy_renamed_beside_the_log_counts_once(tmp_path: Path) -> None:
     log = (SAMPLES / "CloudUserSync.log").read_bytes()
     (tmp_path / "CloudUserSync.log").write_bytes(log)
@@ -154,6 +175,15 @@ def test_the_outputs_beside_a_log_are_not_read_as_it(tmp_path: Path) -> None:
         ("Copy of CloudUserSync.log", True),
         ("SCCM01_CloudUserSync.log", True),
         ("SERVER-CloudUserSync.lo_", True),
+        ("CloudUserSync.txt", True),
+        ("cloudusersync (2).txt", True),
+        ("CloudUserSync - Copy (3).txt", True),
+        ("SCCM01_CloudUserSync.TXT", True),
+        ("CloudUserSync notes.txt", False),
+        ("CloudUserSync-notes.txt", False),
+        ("CloudUserSync (1234).txt", False),
+        ("CloudUserSync.txt.gz", False),
+        ("OldCloudUserSync.txt", False),
         ("CloudUserSync.log", False),
         ("CLOUDUSERSYNC.LO_", False),
         ("CloudUserSync-20261124-120000.log", False),  # (a history file: read as one)
