@@ -10,6 +10,9 @@ from typing import Any
 
 from .errors import InputError
 
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+"""The byte-order marks of UTF-16, little- and big-endian."""
+
 MAX_MAIL = 64 * 2**20
 """The largest e-mail read (it is read whole to be decoded): a log this size is no e-mail."""
 
@@ -158,9 +161,11 @@ def whole_input(blocks: Iterable[bytes], shown: str, too_large: str) -> bytes:
 
 
 def whole_text(blocks: Iterable[bytes], shown: str, too_large: str) -> str:
-    """`whole_input` as text: UTF-8 (its BOM aside), else cp1252, where UTF-8 fails (a text
-    decoded whole: `exports`, `tables`)."""
+    """`whole_input` as text: UTF-16 after its BOM; UTF-8 (its BOM aside), else cp1252, where
+    UTF-8 fails (a text decoded whole: `exports`, `tables`)."""
     whole = whole_input(blocks, shown, too_large)
+    if whole[:2] in UTF16_BOMS:  # (PowerShell 5's `>` and `Out-File` write UTF-16)
+        return whole.decode("utf-16", "replace")
     try:
         return whole.decode("utf-8-sig")
     except UnicodeDecodeError:

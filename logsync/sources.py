@@ -22,7 +22,7 @@ from .archives import is_zip, member_name, not_an_archive, open_member, unpacked
 from .archives import zip_member as zip_member
 from .decoding import LineDecoder
 from .errors import InputError, UsageError
-from .exports import is_raw_export, raw_text
+from .exports import is_json_export, is_raw_export, json_text, raw_text
 from .lognames import LOG_NAMES as LOG_NAMES
 from .lognames import SIBLING_NAMES as SIBLING_NAMES
 from .lognames import SITE_COMPONENT_LOG as SITE_COMPONENT_LOG
@@ -348,6 +348,7 @@ _WHOLE_TEXTS = (
     (is_quoted_printable, quoted_printable_text),
     (broken_by_tags, tag_broken_text),
     (is_raw_export, raw_text),
+    (is_json_export, json_text),
     (is_table, table_text),
 )
 """Inputs read whole to be decoded, told by their first bytes, and what decodes them."""
