@@ -30,14 +30,20 @@ def exported(header: list[str], rows: list[list[str]]) -> bytes:
 
 @pytest.mark.parametrize("pure", ["", "1"])
 @pytest.mark.parametrize(
-    ("raw_first", "bom"), [(False, b""), (True, b""), (True, b"\xef\xbb\xbf")],
-    ids=["splunk's columns", "_raw first", "_raw first after a BOM"],
+    ("raw_first", "bom"), [(False, b""), (True, b""), (True, b"\xef\xbb\xbf"), (True, "utf-16")],
+    ids=["splunk's columns", "_raw first", "_raw first after a BOM", "UTF-16 (PowerShell 5)"],
 )
-def test_a_splunk_export_gives_the_answers_of_the_log(tmp_path: Path, raw_first: bool, bom: bytes, pure: str) -> None:
+def test_a_splunk_export_gives_the_answers_of_the_log(
+    tmp_path: Path, raw_first: bool, bom: bytes | str, pure: str
+) -> None:
     """After a BOM (as Log Analytics writes its CSV), an export whose raw column came first was
-    "no CloudUserSync records found" (found by a mutation run)."""
+    "no CloudUserSync records found" (found by a mutation run); saved as UTF-16 (Windows
+    PowerShell 5's `Export-Csv -Encoding Unicode`, `>`), it was too."""
     lines = DEMO.read_text(encoding="utf-8-sig").splitlines()
-    if raw_first:
+    if isinstance(bom, str):
+        rows = [[line, "2026-11-25T12:50:04.742-08:00"] for line in lines]
+        data = exported(["_raw", "_time"], rows).decode().encode(bom)
+    elif raw_first:
         data = bom + exported(["_raw", "_time"], [[line, "2026-11-25T12:50:04.742-08:00"] for line in lines])
     else:
         rows = [["2026-11-25T12:50:04.742-08:00", "SCCM01", SOURCE, "sccm:log", line] for line in reversed(lines)]
@@ -67,6 +73,8 @@ def test_a_splunk_export_gives_the_answers_of_the_log(tmp_path: Path, raw_first:
         (b"Message,Component,Date/Time,Thread\n", False),  # (CMTrace's rows saved: `sheets`)
         (b"Successfully removed _raw,x\n", False),
         (b"time,host\n_raw\n", False),  # (the header is the first line)
+        ("_raw,_time\r\n".encode("utf-16"), True),
+        ("_raw,_time\r\n".encode("utf-16-be"), False),  # (UTF-16 without its BOM: not told)
     ],
 )
 def test_which_inputs_are_a_search_tool_s_export(head: bytes, export: bool) -> None:
