@@ -1,5 +1,6 @@
 """Archives undone: gzip, bzip2 and xz streams (by their magic bytes, whatever the name), and the
-members of a zip archive, named `ARCHIVE/MEMBER` (see `zips.zip_logs`)."""
+members of a zip or tar archive (`.tar`, `.tgz`, `.tar.bz2`, `.tar.xz`), named `ARCHIVE/MEMBER`
+(see `zips.zip_logs`)."""
 
 from __future__ import annotations
 
@@ -29,17 +30,17 @@ def display_name(name: str) -> str:
 
 def zip_member(name: str) -> tuple[str, str] | None:
     """(archive, member) of an input named `ARCHIVE/MEMBER` (see `zip_logs`), else None; a zip
-    on stdin is the archive `-` (its members `-/MEMBER`)."""
+    (or tar) on stdin is the archive `-` (its members `-/MEMBER`)."""
     if name == STDIN or os.path.exists(name):
         return None
     if name.startswith(_STDIN_MEMBER):
-        return (STDIN, name[len(_STDIN_MEMBER) :]) if is_zip(STDIN) else None
+        return (STDIN, name[len(_STDIN_MEMBER) :]) if is_archive(STDIN) else None
     parts = name.split("/")
     for index in range(1, len(parts)):
         archive = "/".join(parts[:index])
         if os.path.isfile(archive):  # (`\` inside as `unzip -l` shows a PowerShell 5 zip's)
             member = "/".join(parts[index:]).replace("\\", "/")
-            return (archive, member) if is_zip(archive) else None
+            return (archive, member) if is_archive(archive) else None
     return None
 
 
@@ -47,28 +48,65 @@ ZIP_MAGIC = b"PK\x03\x04"
 _STDIN_MEMBER = f"{STDIN}/"
 
 
-def is_zip(path: str) -> bool:
+def is_archive(path: str) -> bool:
     """Whether a regular file (never another pipe: its bytes would be gone), or stdin, whose
-    bytes are kept (see `stdin`), is a zip archive, by its first bytes."""
+    bytes are kept (see `stdin`), is an archive read as the folder it holds: a zip, or a tar
+    (`.tar`, `.tgz`, `.tar.bz2`, `.tar.xz`), by its first bytes."""
+    return archive_kind(path) is not None
+
+
+def archive_kind(path: str) -> str | None:
+    """`zip` or `tar` for an archive read as a folder (see `is_archive`), else None."""
     if path == STDIN:
-        return stdin_head(len(ZIP_MAGIC)) == ZIP_MAGIC
-    if not os.path.isfile(path):
-        return False
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(4) == ZIP_MAGIC
-    except OSError:
-        return False
+        head = stdin_head(_TAR_BLOCK)
+        if packed_as(head) not in (None, "zip"):
+            head = stdin_head(_PACKED_HEAD)
+    elif not os.path.isfile(path):
+        return None
+    else:
+        try:
+            with open(path, "rb") as handle:
+                head = handle.read(_TAR_BLOCK)
+                if packed_as(head) not in (None, "zip"):
+                    head += handle.read(_PACKED_HEAD - len(head))
+        except OSError:
+            return None
+    if head.startswith(ZIP_MAGIC):
+        return "zip"
+    return "tar" if _is_tar(head) else None
 
 
-def member_name(info: ZipInfo) -> str:
-    """A zip member's path with `/` between its folders, as it is named among the inputs: a zip
+_TAR_BLOCK = 512
+"""A tar's header block: `ustar` at 257 in the first."""
+_PACKED_HEAD = 1 << 16
+"""The bytes read of a compressed input to tell a tar inside: its first block's, packed."""
+
+
+def _is_tar(head: bytes) -> bool:
+    """Whether an input's first bytes begin a POSIX tar archive (`ustar` in its first header
+    block), after gzip, bzip2 or xz where they begin with its magic."""
+    for magic, _, make in COMPRESSIONS:
+        if head.startswith(magic):
+            try:
+                head = make().decompress(head, _TAR_BLOCK)
+            except Exception:  # (damaged data: no tar, and its reading says why)
+                return False
+            break
+    return head[257:262] == b"ustar"
+
+
+def member_name(info: ZipInfo | _TarInfo) -> str:
+    """A member's path with `/` between its folders, as it is named among the inputs: a zip
     made by Windows PowerShell 5.1 (`Compress-Archive`) writes `\\` there."""
     return info.filename.replace("\\", "/")
 
 
-def zip_infos(archive: str) -> list[ZipInfo]:
-    """The members of a zip archive (InputError where it is not one that can be read)."""
+def archive_infos(archive: str) -> list[Any]:
+    """The members of a zip or tar archive, each with its `filename`, `file_size`, `CRC` (None
+    in a tar), `flag_bits` and `is_dir()` as a zip's are (InputError where it is not one that
+    can be read). A tar's links and devices are left out: they hold no log."""
+    if archive_kind(archive) == "tar":
+        return [_TarInfo(info) for info in _tar_members(archive)]
     import zipfile  # (imported when a zip is read: it costs every command's start)
 
     try:
@@ -78,8 +116,51 @@ def zip_infos(archive: str) -> list[ZipInfo]:
         raise InputError(display_name(archive), f"not a readable zip archive ({exc})") from exc
 
 
+def _tar_members(archive: str) -> list[Any]:
+    import tarfile
+
+    try:
+        with _tar_open(archive) as opened:
+            return [info for info in opened.getmembers() if info.isfile() or info.isdir()]
+    except (tarfile.TarError, OSError, EOFError) as exc:
+        raise InputError(display_name(archive), f"not a readable tar archive ({exc})") from exc
+
+
+def _tar_open(archive: str) -> Any:
+    import tarfile
+
+    if archive == STDIN:
+        handle = stdin_copy()
+        handle.seek(0)
+        return tarfile.open(fileobj=handle, mode="r:*")
+    return tarfile.open(archive, mode="r:*")
+
+
+class _TarInfo:
+    """A tar member as a zip's member is seen (see `archive_infos`)."""
+
+    __slots__ = ("_dir", "file_size", "filename")
+    CRC = None
+    flag_bits = 0
+
+    def __init__(self, info: Any) -> None:
+        self.filename: str = info.name
+        self.file_size: int = info.size
+        self._dir: bool = info.isdir()
+
+    def is_dir(self) -> bool:
+        return self._dir
+
+
+def kind_words(archive: str) -> str:
+    """`zip archive` or `tar archive`: what an archive among the inputs is, as said."""
+    return f"{archive_kind(archive) or 'zip'} archive"
+
+
 def open_member(name: str, archive: str, member: str) -> BinaryIO:
-    """A member of a zip archive, for reading (the archive closes with it)."""
+    """A member of a zip or tar archive, for reading (the archive closes with it)."""
+    if archive_kind(archive) == "tar":
+        return _open_tar_member(name, archive, member)
     import zipfile
 
     try:
@@ -96,6 +177,42 @@ def open_member(name: str, archive: str, member: str) -> BinaryIO:
         raise InputError(name, f"not readable from the zip archive ({exc})") from exc
 
 
+def _open_tar_member(name: str, archive: str, member: str) -> BinaryIO:
+    import tarfile
+
+    try:
+        opened = _tar_open(archive)
+        found = next(
+            (i for i in opened.getmembers() if i.isfile() and member_name(_TarInfo(i)) == member),
+            None,
+        )
+        if found is None:
+            opened.close()
+            raise InputError(name, "no such file in the tar archive")
+        handle = opened.extractfile(found)
+        assert handle is not None  # (a regular file)
+        return _Member(_Closing(handle, opened), name, "tar")  # type: ignore[return-value]
+    except (tarfile.TarError, OSError, EOFError) as exc:
+        raise InputError(name, f"not readable from the tar archive ({exc})") from exc
+
+
+class _Closing:
+    """A tar member's bytes, that close its archive with them."""
+
+    def __init__(self, handle: IO[bytes], archive: Any) -> None:
+        self._handle, self._archive = handle, archive
+
+    def read(self, size: int = -1) -> bytes:
+        return self._handle.read(size)
+
+    def close(self) -> None:
+        self._handle.close()
+        self._archive.close()
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(self._handle, attribute)
+
+
 def _zip_file(archive: str) -> str | BinaryIO:
     """What a zip archive is opened from: its path, or the copy of stdin (all of it, read to
     its end; the zip's directory is there)."""
@@ -107,20 +224,24 @@ _ENCRYPTED = 0x1
 
 
 class _Member:
-    """A zip member's bytes, with a one-line error where they cannot be read (data damaged
+    """A zip or tar member's bytes, with a one-line error where they cannot be read (data damaged
     after the archive's directory was read: a bad CRC, deflated data that does not inflate)."""
 
-    def __init__(self, handle: IO[bytes], name: str) -> None:
+    def __init__(self, handle: IO[bytes] | _Closing, name: str, kind: str = "zip") -> None:
         self._handle = handle
         self._name = name
+        self._kind = kind
 
     def read(self, size: int = -1) -> bytes:
+        import lzma
+        import tarfile
         import zipfile
 
+        damaged = (zipfile.BadZipFile, tarfile.TarError, lzma.LZMAError, zlib.error, EOFError)
         try:
             return self._handle.read(size)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
-            raise InputError(self._name, f"damaged in the zip archive ({exc})") from exc
+        except (*damaged, OSError, NotImplementedError) as exc:
+            raise InputError(self._name, f"damaged in the {self._kind} archive ({exc})") from exc
 
     def close(self) -> None:
         self._handle.close()
@@ -237,8 +358,8 @@ _ARCHIVES = (
 
 def not_an_archive(head: bytes, shown: str, stdin: bool) -> None:
     """Refuse an archive read as a stream: its members' bytes would be read as one text. A zip
-    given (or on stdin) is read as the folder it holds, before it would be streamed; a tar
-    (`.tar`, `.tgz`) or another archive is to be extracted first. `shown`: the input's name as
+    or a tar (`.tar`, `.tgz`, …) given (or on stdin) is read as the folder it holds, before it
+    would be streamed; another archive is to be extracted first. `shown`: the input's name as
     said."""
     if head.startswith(ZIP_MAGIC):  # (a zip given, or on stdin, is read as a folder)
         again = " (packed again)" if stdin else " (packed again, or in a pipe)"
@@ -246,10 +367,11 @@ def not_an_archive(head: bytes, shown: str, stdin: bool) -> None:
             shown,
             f"a zip archive{again}: give the zip itself, which is read as the folder it holds",
         )
-    if head[257:262] == b"ustar":
+    if head[257:262] == b"ustar":  # (a tar given, or on stdin, is read as a folder too)
+        again = " (packed again)" if stdin else " (packed again, or in a pipe)"
         raise InputError(
             shown,
-            "a tar archive: unpack it (tar xf) and give the folder it holds, or a zip of it",
+            f"a tar archive{again}: give the tar itself, which is read as the folder it holds",
         )
     for magic, problem in _ARCHIVES:
         if head.startswith(magic):

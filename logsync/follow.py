@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from .archives import open_member, packed_as, zip_member
+from .archives import archive_kind, kind_words, open_member, packed_as, zip_member
 from .decoding import LineDecoder
 from .errors import InputError
 from .sharing import open_shared
@@ -46,8 +46,8 @@ def live_path(target: str) -> Path:
                 return path / LOG_NAME
             path, target = found, str(found)
         elif not path.exists():
-            if zip_member(target) is not None:
-                raise InputError(target, _not_live(target, "in a zip archive"))
+            if (inside := zip_member(target)) is not None:
+                raise InputError(target, _not_live(target, f"in a {kind_words(inside[0])}"))
             if target.endswith(("/", os.sep)):
                 raise InputError(target, "no such directory")
             if not path.parent.is_dir():
@@ -63,10 +63,11 @@ def live_path(target: str) -> Path:
         if path.is_file():  # (a FIFO is never peeked at: its bytes would be gone)
             with open(path, "rb") as handle:
                 packed = packed_as(handle.read(8))
+            packed = "tar" if archive_kind(str(path)) == "tar" else packed
     except OSError as exc:
         raise InputError(target, exc.strerror or str(exc)) from exc
     if packed is not None:
-        what = "a zip archive" if packed == "zip" else f"a {packed}-compressed file"
+        what = f"a {packed} archive" if packed in ("zip", "tar") else f"a {packed}-compressed file"
         raise InputError(target, _not_live(target, what))
     older = _older_half(path)
     if older is not None:

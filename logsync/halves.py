@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from .archives import display_name, member_name, zip_infos, zip_member
+from .archives import archive_infos, display_name, member_name, zip_member
 from .errors import InputError
 from .lognames import is_renamed
 from .sources import LOG_NAMES, base_name, history_files, is_history, is_sibling
@@ -54,7 +54,7 @@ def _packed_crcs(names: Sequence[str]) -> dict[str, set[int]]:
         inside = zip_member(name)
         if inside is not None and base_name(name).lower() in LOG_NAMES:
             archive, member = inside
-            found = {i.CRC for i in zip_infos(archive) if member_name(i) == member}
+            found = {i.CRC for i in archive_infos(archive) if member_name(i) == member}
             crcs.setdefault(base_name(name).lower(), set()).update(found)
     return crcs
 
@@ -163,7 +163,7 @@ def _beside(name: str, wanted: str | None) -> list[str]:
         archive, inside = member
         folder = inside.rpartition("/")[0]
         try:
-            members = [member_name(info) for info in zip_infos(archive)]
+            members = [member_name(info) for info in archive_infos(archive)]
         except InputError:
             return []
         return [

@@ -17,8 +17,15 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .archives import STDIN as STDIN
+from .archives import (
+    archive_infos,
+    is_archive,
+    member_name,
+    not_an_archive,
+    open_member,
+    unpacked_blocks,
+)
 from .archives import display_name as display_name
-from .archives import is_zip, member_name, not_an_archive, open_member, unpacked_blocks, zip_infos
 from .archives import zip_member as zip_member
 from .decoding import LineDecoder
 from .errors import InputError, UsageError
@@ -134,7 +141,7 @@ def _holds_nothing(name: str) -> bool:
     try:
         member = zip_member(name)
         if member is not None:
-            sizes = {member_name(info): info.file_size for info in zip_infos(member[0])}
+            sizes = {member_name(info): info.file_size for info in archive_infos(member[0])}
             if sizes.get(member[1], 5) > 4:
                 return False
             with open_member(name, *member) as handle:
@@ -254,14 +261,14 @@ def expand_paths(
     """
     if not paths:
         if stdin_is_pipe:
-            return zip_logs(STDIN) if is_zip(STDIN) else [STDIN]
+            return zip_logs(STDIN) if is_archive(STDIN) else [STDIN]
         raise UsageError(
             f"no input: give a log path, or pipe a log into stdin ({WHERE_THE_LOG_LIVES})"
         )
     expanded: list[str] = []
     for raw in paths:
         if raw == STDIN:
-            expanded.extend(zip_logs(STDIN) if is_zip(STDIN) else [STDIN])
+            expanded.extend(zip_logs(STDIN) if is_archive(STDIN) else [STDIN])
             continue
         path = path_given(raw)
         if path.is_dir():
@@ -278,7 +285,7 @@ def expand_paths(
         elif path.exists():
             if not os.access(path, os.R_OK):
                 raise InputError(raw, "permission denied")
-            expanded.extend(zip_logs(raw) if is_zip(raw) else [raw])
+            expanded.extend(zip_logs(raw) if is_archive(raw) else [raw])
         else:
             raise InputError(raw, "no such file or directory")
     return _once(expanded, repeated)

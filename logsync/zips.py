@@ -1,10 +1,11 @@
-"""A zip archive among the inputs: read as the folder inside it that holds the connector's logs,
-as a directory is, its members named `ARCHIVE/MEMBER` (see `archives.open_member`); a folder
-inside it named so (`logs.zip/SERVER/Logs`) stands for the logs that folder holds."""
+"""A zip (or tar) archive among the inputs: read as the folder inside it that holds the
+connector's logs, as a directory is, its members named `ARCHIVE/MEMBER` (see
+`archives.open_member`); a folder inside it named so (`logs.zip/SERVER/Logs`) stands for the
+logs that folder holds."""
 
 from __future__ import annotations
 
-from .archives import STDIN, display_name, member_name, zip_infos
+from .archives import STDIN, archive_infos, archive_kind, display_name, kind_words, member_name
 from .errors import InputError
 from .lognames import folder_logs, is_sibling
 
@@ -18,7 +19,7 @@ def zip_logs(archive: str, under: str = "") -> list[str]:
     within = f"{under}/" if under and not top else ""
     members = [
         member_name(info)
-        for info in zip_infos(archive)
+        for info in archive_infos(archive)
         if not info.is_dir() and (info.file_size or not is_sibling(member_name(info)))
     ]
     folders: dict[str, dict[str, str]] = {}
@@ -32,7 +33,8 @@ def zip_logs(archive: str, under: str = "") -> list[str]:
         found = folder_logs(files)
         if found and not all(is_sibling(name) for name in found):
             holding[folder] = [files[name] for name in found]
-    where = "this folder of the zip archive" if under else "this zip archive"
+    kind = kind_words(archive)
+    where = f"this folder of the {kind}" if under else f"this {kind}"
     if under and not top and under.rstrip("/") in holding:  # (its own logs, as on disk)
         holding = {under: holding[under.rstrip("/")]}
     if not holding:
@@ -43,7 +45,8 @@ def zip_logs(archive: str, under: str = "") -> list[str]:
     if len(holding) > 1:
         folders_named = ", ".join(f"{folder or '.'}/" for folder in holding)
         first = next(iter(holding)) or "."
-        one = f"as {archive}/{first}" if archive != STDIN else f"save it and give FILE.zip/{first}"
+        saved = f"FILE.{archive_kind(archive)}/{first}"
+        one = f"as {archive}/{first}" if archive != STDIN else f"save it and give {saved}"
         raise InputError(
             shown,
             f"CloudUserSync logs in {len(holding)} folders of {where} ({folders_named}): "
@@ -65,7 +68,7 @@ def zip_input(name: str, archive: str, member: str) -> list[str]:
     folder = member.rstrip("/")
     if folder in ("", "."):
         return zip_logs(archive, folder)
-    names = [member_name(info) for info in zip_infos(archive)]
+    names = [member_name(info) for info in archive_infos(archive) if not info.is_dir()]
     if folder in names:
         return [f"{archive}/{folder}"]  # (named as it is among the inputs, `/` between folders)
     if not any(each.startswith(f"{folder}/") for each in names):

@@ -136,9 +136,10 @@ def test_a_progress_bar_counts_the_packed_bytes(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("mode", ["w", "w:gz", "w:bz2", "w:xz"])
-def test_a_tar_archive_is_refused_not_read_as_one_text(tmp_path: Path, mode: str) -> None:
+def test_a_tar_archive_is_read_as_its_folders_never_as_one_text(tmp_path: Path, mode: str) -> None:
     """Before, a `.tgz` of two sites' Logs folders was read as one log: their records merged,
-    a user of one judged by the cycles of the other, `file:line` inside the tar stream."""
+    a user of one judged by the cycles of the other, `file:line` inside the tar stream. It is
+    read as the folders it holds, as a zip is: two of them are to be named, one at a time."""
     import tarfile
 
     path = tmp_path / "logs.tar"
@@ -148,15 +149,17 @@ def test_a_tar_archive_is_refused_not_read_as_one_text(tmp_path: Path, mode: str
     result = run_installed("report", str(path))
     assert (result.returncode, result.stdout) == (2, b"")
     assert result.stderr == (
-        f"logsync: error: {path}: a tar archive: unpack it (tar xf) and give the folder it "
-        "holds, or a zip of it\n"
+        f"logsync: error: {path}: CloudUserSync logs in 2 folders of this tar archive (A/, B/): "
+        f"name one, as {path}/A\n"
     ).encode()
     piped = run_installed("check", stdin=path.read_bytes())
     assert (piped.returncode, piped.stderr.splitlines()[-1]) == (
         2,
-        b"logsync: error: stdin: a tar archive: unpack it (tar xf) and give the folder it holds, "
-        b"or a zip of it",
+        b"logsync: error: stdin: CloudUserSync logs in 2 folders of this tar archive (A/, B/): "
+        b"name one, save it and give FILE.tar/A",
     )
+    named = run_installed("check", f"{path}/A")
+    assert (named.returncode, named.stdout) == (1, run_installed("check", str(DEMO)).stdout)
 
 
 @pytest.mark.parametrize(("signum", "code"), [(15, 143), (1, 129)], ids=["SIGTERM", "SIGHUP"])

@@ -412,13 +412,12 @@ class Result(NamedTuple):
     retry_unseen: int = 0
     """Matched users pending because their retry is not in the input (`RETRY_UNSEEN`)."""
     shared_beyond: int = 0
-    """The users beyond one each that matched redacted names of several users stand for, at
-    least (`UserState.shared_by` less one): `counts` counts each such name once."""
+    """Users beyond one that each matched shared redacted name stands for (`shared_by` - 1)."""
     may_be: Mapping[str, int] = MappingProxyType({})
     """Matched pending users whose outcome is unknown, by each state they may be (`unknown_as`)."""
     unnamed_failures: int = 0
-    """Adds that failed by the cycles' totals (`received` less `added`) beyond the failure
-    lines of their cycles: no failure line names their users, so no state can be told."""
+    """Adds failed by the cycles' totals (`received` - `added`) beyond their failure lines:
+    no failure line names their users, so no state can be told."""
     unnamed_at: tuple[datetime, str, int] | None = None
     """The first totals line that counts such a failure: its time, source and line."""
 
@@ -440,9 +439,8 @@ def timer_label(length: timedelta) -> str:
 
 
 class Observer(Protocol):
-    """What a tracker tells an observer (the health summary): each batch of rows it reads,
-    after reading it, with whether each notification (`user_add_requested` row) of the batch,
-    in order, was held back."""
+    """What a tracker tells an observer (the health summary): each batch of rows read, with
+    whether each notification (`user_add_requested` row) of it, in order, was held back."""
 
     def rows(self, rows: list[Row], held_back: list[bool]) -> None: ...
 
