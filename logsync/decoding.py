@@ -14,6 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 from .accel import native
+from .patterns import deferred, deferred_bytes
 from .records import ROTATION_MARKER
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ def sniff_encoding(head: bytes) -> tuple[str, int]:
     return "utf-8", 0
 
 
-_GLUED_RE = re.compile("^" + re.escape(ROTATION_MARKER) + "\ufeff?(?=[^\n])", re.MULTILINE)
+_GLUED_RE = deferred("^" + re.escape(ROTATION_MARKER) + "\ufeff?(?=[^\n])", re.MULTILINE)
 """A rotated log's last line (its marker) with no line break after it, and the next file's first
 line on it (`type CloudUserSync.lo_ CloudUserSync.log > all.log`, with its BOM or without):
 the marker is taken off and the line read as the record it holds, at that line's number."""
@@ -330,15 +331,15 @@ def _bare_utf8(
 
 _BARE = 8
 _ASCII = rb"[\t\r\n\x20-\x7e]"
-_ASCII_RE = re.compile(_ASCII + rb"{%d}" % _BARE)
-_TAIL_RE = re.compile(_ASCII + rb"+")
+_ASCII_RE = deferred_bytes(_ASCII + rb"{%d}" % _BARE)
+_TAIL_RE = deferred_bytes(_ASCII + rb"+")
 _BARE_RE = {
     line_break: re.compile(re.escape(line_break) + rb"(?=" + _ASCII + rb"{%d})" % _BARE)
     for line_break in (b"\n\0", b"\0\n")
 }
 
 
-_ESCAPED_RE = re.compile("[\udc80-\udcff]")
+_ESCAPED_RE = deferred("[\udc80-\udcff]")
 """Bytes that were not valid UTF-8, kept as lone surrogates by `surrogateescape`."""
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from .patterns import deferred
+
 UPN_MARKS = " *`"
 """Around a UPN: spaces, Markdown's `**` and backticks (no UPN begins or ends with them)."""
 REASON_MARKS = "*`'\".,;:!?()[]\\\u2026\u2018\u2019\u201c\u201d"
@@ -42,8 +44,8 @@ HIGHLIGHTS = "".join(dict.fromkeys(_BULLETS + _EMPHASES + "0123456789"))
 HIGHLIGHTED_START = rf"{_LIST_MARK}|[{re.escape(_EMPHASES)}]"
 """The start of such a message, as a regex alternation (a candidate for the catalogue where
 only messages of some kinds are wanted: see `events.message_starts`)."""
-_LISTED_RE = re.compile(rf"(?:{_LIST_MARK})[ \t]+(?=\S)")
-_EMPHASIS_RE = re.compile(
+_LISTED_RE = deferred(rf"(?:{_LIST_MARK})[ \t]+(?=\S)")
+_EMPHASIS_RE = deferred(
     rf"(\*\*|__|`+|\*|_)([^\s{_EMPHASES}](?:.*[^\s{_EMPHASES}])?)\1\s*\Z", re.S
 )
 

@@ -6,14 +6,12 @@ is often newest first: it is read as any input is (see `merge.newest_first`)."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 from collections.abc import Iterable
 
 from .errors import InputError
 from .mail import UTF16_BOMS, whole_text
+from .patterns import deferred_bytes
 
 RAW_COLUMNS = ("_raw", "rawdata")
 """The names (in any case) of the column that holds the log's line."""
@@ -41,6 +39,9 @@ def utf8_head(head: bytes) -> bytes:
 
 def raw_text(blocks: Iterable[bytes], shown: str) -> bytes:
     """The log's lines of such an export (see `is_raw_export`), as UTF-8, a row a line."""
+    import csv  # (imported for such an export: it costs every command's start)
+    import io
+
     text = whole_text(blocks, shown, "CSV export larger than {} MB")
     rows = csv.reader(io.StringIO(text, newline=""))
     header = [name.strip().lower() for name in next(rows, [])]
@@ -57,7 +58,7 @@ first: Splunk's `_raw`, Log Analytics' `RawData`, a shipper's `message` (Filebea
 `log`), PowerShell 5's `value` (`Get-Content … | ConvertTo-Json`)."""
 TIME_KEYS = ("@timestamp", "timegenerated", "_time", "timestamp", "time", "datetime")
 """The names (in any case) of the field that holds a line's time, where the line has none."""
-_JSON_HEAD_RE = re.compile(rb'\A(?:\xef\xbb\xbf)?\s*(?:\[\s*(?:"|\{\s*")|\{\s*")')
+_JSON_HEAD_RE = deferred_bytes(rb'\A(?:\xef\xbb\xbf)?\s*(?:\[\s*(?:"|\{\s*")|\{\s*")')
 _OWN_TIME = ("$$<", "<![LOG[")
 """What a line that carries its own time holds (SMS trace's trailer, CMTrace's opening)."""
 
@@ -72,6 +73,8 @@ def is_json_export(head: bytes) -> bool:
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if start.startswith(b"["):
         return True
+    import json  # (imported for such an export: it costs every command's start)
+
     first = start.split(b"\n", 1)[0]
     try:
         return isinstance(json.loads(first), dict)
@@ -83,6 +86,8 @@ def json_text(blocks: Iterable[bytes], shown: str) -> bytes:
     """The log's lines of a JSON export (see `is_json_export`), as UTF-8, an item a line (see
     `json_line`). A line of JSON lines that is no JSON is kept as it is: it is no record, and
     said so, never dropped."""
+    import json
+
     text = whole_text(blocks, shown, "JSON export larger than {} MB")
     if text.lstrip().startswith("["):
         try:
@@ -105,6 +110,8 @@ def json_line(item: object) -> str:
     `TEXT_KEYS`), after the object's time (`TIME_KEYS`) where the text has no time of its own
     (a shipper's message without its trailer). Anything else is written as JSON: no record,
     and said so."""
+    import json
+
     if isinstance(item, str):
         return item
     if isinstance(item, dict):

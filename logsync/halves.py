@@ -13,6 +13,7 @@ from pathlib import Path
 from .archives import archive_infos, display_name, member_name, zip_member
 from .errors import InputError
 from .lognames import is_renamed
+from .patterns import deferred
 from .sources import LOG_NAMES, base_name, history_files, is_history, is_sibling
 
 _OLDER, _NEWER = LOG_NAMES  # (`cloudusersync.lo_`, `cloudusersync.log`)
@@ -86,7 +87,7 @@ def _of_the_folder(name: str) -> bool:
     )
 
 
-_PACKED_HALF_RE = re.compile(r"cloudusersync\.(lo_|log)\.(?:gz|bz2|xz)", re.IGNORECASE)
+_PACKED_HALF_RE = deferred(r"cloudusersync\.(lo_|log)\.(?:gz|bz2|xz)", re.IGNORECASE)
 
 
 def packed_halves(names: Sequence[str]) -> list[tuple[str, str]]:
@@ -259,7 +260,7 @@ def _not_a_file(path: Path) -> str:
     return "not a regular file"
 
 
-_PACKED_OLDER_RE = re.compile(r"cloudusersync\.lo_\.(?:gz|bz2|xz|zip)", re.IGNORECASE)
+_PACKED_OLDER_RE = deferred(r"cloudusersync\.lo_\.(?:gz|bz2|xz|zip)", re.IGNORECASE)
 
 
 def unread_older_note(given: str, path: str, why: str, command: str | None) -> str:

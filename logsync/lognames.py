@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from .patterns import deferred
+
 LOG_NAMES = ("cloudusersync.lo_", "cloudusersync.log")
 """The connector's log and its rotated older half, lower-cased (Windows names ignore case)."""
-_HISTORY_RE = re.compile(r"cloudusersync-.*\.log", re.IGNORECASE)
+_HISTORY_RE = deferred(r"cloudusersync-.*\.log", re.IGNORECASE)
 _RENAMED_RE = re.compile(
     r"(?:[^/\\]*[^a-z/\\])?cloudusersync(?:(?!-)[^/\\]*?\.lo[g_]"
     r"(?:\.(?:txt|bak|old|log|lo_|\d{1,3}))?|(?: ?\(\d{1,3}\)| - copy(?: \(\d{1,3}\))?)?\.txt)",

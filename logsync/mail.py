@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .errors import InputError
+from .patterns import deferred, deferred_bytes
 
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 """The byte-order marks of UTF-16, little- and big-endian."""
@@ -16,8 +17,8 @@ UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 MAX_MAIL = 64 * 2**20
 """The largest e-mail read (it is read whole to be decoded): a log this size is no e-mail."""
 
-_HEADER_RE = re.compile(rb"[A-Za-z][A-Za-z0-9-]{0,76}:(?:[ \t]|$)")
-_HEADER_END_RE = re.compile(rb"\r?\n\r?\n")
+_HEADER_RE = deferred_bytes(rb"[A-Za-z][A-Za-z0-9-]{0,76}:(?:[ \t]|$)")
+_HEADER_END_RE = deferred_bytes(rb"\r?\n\r?\n")
 _MIME = {b"mime-version", b"content-type", b"content-transfer-encoding"}
 _MAIL = {b"from", b"to", b"subject", b"date", b"message-id"}
 
@@ -101,13 +102,13 @@ def _text(body: Any, shown: str) -> bytes:
     return str(text).encode("utf-8")
 
 
-_LOG_NAME_RE = re.compile(r"cloudusersync", re.IGNORECASE)
+_LOG_NAME_RE = deferred(r"cloudusersync", re.IGNORECASE)
 """The name of an attachment that is the connector's log (`.log`, `.lo_`, a copy's `.txt`)."""
 _MAX_FORWARDS = 5
 
 
-_SOFT_BREAK_RE = re.compile(rb"=\r?\n")
-_LINE_RE = re.compile(rb"[^\n]*\n")
+_SOFT_BREAK_RE = deferred_bytes(rb"=\r?\n")
+_LINE_RE = deferred_bytes(rb"[^\n]*\n")
 
 
 def is_quoted_printable(head: bytes) -> bool:
@@ -130,7 +131,7 @@ def quoted_printable_text(blocks: Iterable[bytes], shown: str) -> bytes:
     return quopri.decodestring(whole.replace(b"\r\n", b"\n"))
 
 
-_BREAK_TAG_RE = re.compile(rb"<br\s*/?>", re.IGNORECASE)
+_BREAK_TAG_RE = deferred_bytes(rb"<br\s*/?>", re.IGNORECASE)
 
 
 def broken_by_tags(head: bytes) -> bool:

@@ -12,7 +12,7 @@ class _Deferred:
     """A pattern compiled at the first use of any of its attributes; each attribute used is
     then kept on the object, so that later uses cost what the compiled pattern's do."""
 
-    def __init__(self, source: str, flags: int) -> None:
+    def __init__(self, source: str | bytes, flags: int) -> None:
         self._source = source
         self._flags = flags
 
@@ -27,6 +27,11 @@ class _Deferred:
 def deferred(source: str, flags: int = 0) -> re.Pattern[str]:
     """`re.compile(source, flags)`, done when the pattern is first used."""
     return cast("re.Pattern[str]", _Deferred(source, flags))
+
+
+def deferred_bytes(source: bytes, flags: int = 0) -> re.Pattern[bytes]:
+    """`deferred` of a pattern of bytes."""
+    return cast("re.Pattern[bytes]", _Deferred(source, flags))
 
 
 DASH = "(?:-{1,2}|[\u2010-\u2015\u2212\ufe58\ufe63\uff0d])"

@@ -16,6 +16,7 @@ from typing import BinaryIO, NamedTuple, TypeVar
 from .formats import ROTATION_MARKER, ParseContext, Record
 from .formats.sms import record_at, records_in
 from .merge import RUN_DISORDER_US, RunSpan
+from .patterns import deferred_bytes
 from .stats import InputStats, Skipped
 from .times import micros
 
@@ -307,7 +308,7 @@ def line_offsets(handle: BinaryIO, lines: Sequence[int]) -> list[int]:
     return offsets
 
 
-_BREAK_RE = re.compile(rb"\r\n|\r|\n")
+_BREAK_RE = deferred_bytes(rb"\r\n|\r|\n")
 
 
 def _breaks(data: bytes) -> int:

@@ -10,13 +10,13 @@ import re
 from collections.abc import Iterable
 
 from .mail import whole_text
-from .patterns import deferred
+from .patterns import deferred, deferred_bytes
 
 _DASHES = r":?-{3,}:?[ \t]*"
 _SEPARATOR = r"[ \t]*(?:\|[ \t]*)?" + _DASHES + r"(?:\|[ \t]*" + _DASHES + r")*(?:\|[ \t]*)?"
 """The row under a table's header: a run of dashes (maybe `:` aligned) for each column. (No
 two runs of blanks meet: a long line is matched in linear time.)"""
-_HEAD_RE = re.compile(
+_HEAD_RE = deferred_bytes(
     rb"^[^\r\n|]*\|[^\r\n]*\r?\n(" + _SEPARATOR.encode() + rb")\r?$", re.MULTILINE
 )
 _SEPARATOR_RE = deferred(_SEPARATOR)

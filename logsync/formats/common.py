@@ -9,6 +9,7 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from ..clocks import not_one_time
+from ..patterns import deferred
 from ..records import ROTATION_MARKER as ROTATION_MARKER
 from ..records import Item, Unparsed
 from ..times import fixed_offset, micros
@@ -138,7 +139,7 @@ def gap_mark(line: str) -> bool:
 
 
 RULE_PROBLEM = "a rule (`---`): between two records, it marks lines left out there"
-_RULE_RE = re.compile(r"[ \t]*([-=*_])(?:[ \t]?\1){2,}[ \t\r]*")
+_RULE_RE = deferred(r"[ \t]*([-=*_])(?:[ \t]?\1){2,}[ \t\r]*")
 """A line of three dashes, equals signs, stars or underscores or more (`---`, `* * *`): a
 rule, which someone put between two pieces of a log they pasted (see `non_record`)."""
 

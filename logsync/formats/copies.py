@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from ..patterns import deferred
 from . import sms
 from .common import GAP_LINE
 from .wholes import TRAILER_END_RE, TRAILER_PART_RE
@@ -16,7 +17,7 @@ ESCAPED_TRAILER = "$$&lt;"
 _ENTITIES = ("&lt;", "&gt;", "&amp;", "&quot;", "&nbsp;", "&#39;", "&#x27;")
 """The entities HTML writes for the characters of a log's lines (and for non-breaking
 spaces)."""
-_ENTITY_RE = re.compile("|".join(map(re.escape, _ENTITIES)))
+_ENTITY_RE = deferred("|".join(map(re.escape, _ENTITIES)))
 _WIDER = str.maketrans({"<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&#x27;"})
 
 _HIDDEN = "\u200b\u200c\u200d\u2060\u00ad"
@@ -25,7 +26,7 @@ zero-width spaces and joiners, the word joiner, soft hyphens; and a byte order m
 line (not a file's own, at the start of a line or of the text, or after what was put before
 its first line: `> \ufeff…`, see `decoding`)."""
 _PLAIN = str.maketrans({"\xa0": " ", **dict.fromkeys(_HIDDEN)})
-_MARK_INSIDE_RE = re.compile("(?<=[^\\s>|#:*-])\ufeff")
+_MARK_INSIDE_RE = deferred("(?<=[^\\s>|#:*-])\ufeff")
 """A byte order mark after a character of a line's text (not after quoting or a bullet)."""
 
 
@@ -84,7 +85,7 @@ def escaped(sample: str) -> bool:
     return sum(1 for line in lines if _TAG_RE.search(line)) * 5 >= len(lines) > 0
 
 
-_TAG_RE = re.compile(
+_TAG_RE = deferred(
     r"</?(?:br|p|div|span|font|pre|code|tt|b|i|u|em|strong|li|ul|ol|td|tr|th|table|tbody|"
     r"blockquote|o:p)(?:\s[^<>\n]*)?/?>",
     re.IGNORECASE,
@@ -97,7 +98,7 @@ _ENTITY_STARTS = sorted({e[:end] for e in _ENTITIES for end in range(1, len(e))}
 """The starts of the entities a copy as HTML writes (`_ENTITIES`), longest first."""
 
 
-_QUOTING_RE = re.compile(r"[ \t]*(?:(?:>|&gt;)[ \t]?)*")
+_QUOTING_RE = deferred(r"[ \t]*(?:(?:>|&gt;)[ \t]?)*")
 """The quoting (`> `, `&gt; `, nested) or indentation before a line."""
 
 
@@ -135,7 +136,7 @@ def unescaped(text: str) -> str:
     return unescape(_TAG_RE.sub("", text) if "<" in text else text)
 
 
-_LINK_RE = re.compile(r"[ \t]?<mailto:([^\s<>]+)>", re.IGNORECASE)
+_LINK_RE = deferred(r"[ \t]?<mailto:([^\s<>]+)>", re.IGNORECASE)
 """The link a mail client's plain text shows after an address (Outlook's
 `bob@contoso.com<mailto:bob@contoso.com>`, or with a space before it)."""
 _BEFORE_ADDRESS = frozenset(" \t\r\n=:;,<>()[]\"'")
@@ -261,7 +262,7 @@ def _numbered_as(line: str, number: str) -> str | None:
     return None
 
 
-_NUMBER_RE = re.compile(r"[ \t]*(\d+)[:\t-]$")
+_NUMBER_RE = deferred(r"[ \t]*(\d+)[:\t-]$")
 """A search's number alone before a line (no file's name), as `unnumbered` takes it off."""
 
 
@@ -275,7 +276,7 @@ def _mark_end(line: str) -> int:
     return 2
 
 
-SELECTED_RE = re.compile(r"(?:> |  )(?=\S)")
+SELECTED_RE = deferred(r"(?:> |  )(?=\S)")
 """`Select-String -Context`'s mark before a line: `> ` (a line it found) or two spaces."""
 
 
@@ -290,7 +291,7 @@ there). After a number, no time's or date's rest (`13:15:05…`, `40:05.029+480>
 is a search's."""
 
 
-_TIME_REST_RE = re.compile(r"\d{1,2}[:.]\d")
+_TIME_REST_RE = deferred(r"\d{1,2}[:.]\d")
 """What follows a number and a colon where both are a time's (`8:40:04.681`, `0:04.681`)."""
 
 

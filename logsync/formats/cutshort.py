@@ -5,8 +5,6 @@ while the connector wrote it, or cut there): its message whole, its time not."""
 
 from __future__ import annotations
 
-import re
-
 from ..patterns import deferred
 from ..records import Record
 from ..sources import InputStats
@@ -16,7 +14,7 @@ GLUED_PROBLEM = "cut short, the next record written after it on its line"
 or its line break lost), with the next record written after it on the same line (a record
 whole before it, but for its line break, is one too: which of its fields is whole, and where
 the next begins, only the trailer says)."""
-PARTIAL_TRAILER_RE = re.compile(
+PARTIAL_TRAILER_RE = deferred(
     r"\$\$<[A-Z0-9_]*(?:><[0-9-]*(?: [0-9:.]*(?:[+-][0-9]*)?)?"
     r"(?:><t?h?r?e?a?d?=?[0-9]*(?: ?\(?(?:0x)?[0-9A-Fa-f]*\)?)?>?)?)?"
 )
@@ -40,7 +38,7 @@ def after_padding(message: str) -> int | None:
     return start if message[start:].strip(" \t") else None
 
 
-CUT_TRAILER_RE = re.compile(r"\$\$<[A-Z0-9_]")
+CUT_TRAILER_RE = deferred(r"\$\$<[A-Z0-9_]")
 """A trailer's start in a message: `$$<` and a component's first character (`$$<text>` in a
 message is none)."""
 

@@ -17,6 +17,7 @@ from collections import Counter
 from functools import lru_cache
 
 from .. import events
+from ..patterns import deferred
 from . import paste, wholes
 from .common import gap_mark, is_blank
 
@@ -136,7 +137,7 @@ HIDDEN_WITHIN = 512
 """How far into a message `hides_a_message` looks for one the catalogue knows."""
 
 
-_TIMED_RE = re.compile(r"\d[:/.-]\d")
+_TIMED_RE = deferred(r"\d[:/.-]\d")
 """A clock's or a date's digits (`10:23`, `9/14`, `2014-09`)."""
 
 
@@ -158,7 +159,7 @@ _DATE_WORDS = frozenset((
 """The words a pasted excerpt's date may begin with (`Sun 9/14/2014`, `Sep 14, 2014`)."""
 
 
-_SELECTED_MARK_RE = re.compile(r"(?<=[ \t])>(?=[ \t])")
+_SELECTED_MARK_RE = deferred(r"(?<=[ \t])>(?=[ \t])")
 """A `>` between spaces: the mark `Select-String -Context` puts before a line it found."""
 _SPACES = r"[ \t]+"
 

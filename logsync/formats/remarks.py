@@ -13,7 +13,7 @@ from collections.abc import Callable
 from ..patterns import deferred, words
 from ..sources import InputStats
 
-AFTER_RE = re.compile(r"\)>[ \t]+(?!\$\$<)(\S.*)")
+AFTER_RE = deferred(r"\)>[ \t]+(?!\$\$<)(\S.*)")
 """A record's thread (`(0x15F0)>`), then text on its line (see `wholes.run_together`)."""
 SHOWN = 40
 """Characters of a remark that its note shows."""
@@ -31,7 +31,7 @@ def unremarked(line: str, record: Callable[[str], bool], stats: InputStats | Non
     return found[1]
 
 
-_REMARK_RE = re.compile(r"(.*\)>)[ \t]+(\S.*)")
+_REMARK_RE = deferred(r"(.*\)>)[ \t]+(\S.*)")
 
 
 def records_unremarked(text: str, stats: InputStats, record: Callable[[str], bool]) -> str:
@@ -56,7 +56,7 @@ def records_unquoted(text: str, record: Callable[[str], bool]) -> str:
     return _QUOTED_LINE_RE.sub(unquoted, text)
 
 
-_QUOTED_LINE_RE = re.compile(r'(?<=\n)"((?:[^"\n]|"")*\$\$<(?:[^"\n]|"")*)"[ \t]*(?=\n)')
+_QUOTED_LINE_RE = deferred(r'(?<=\n)"((?:[^"\n]|"")*\$\$<(?:[^"\n]|"")*)"[ \t]*(?=\n)')
 
 
 def cmtrace_unremarked(line: str, stats: InputStats) -> str:
@@ -69,7 +69,7 @@ def cmtrace_unremarked(line: str, stats: InputStats) -> str:
     return line[: found.start(1)].rstrip(" \t")
 
 
-_CMTRACE_REMARK_RE = re.compile(r'\]LOG\]!><[^<>]*">[ \t]+(\S.*)')
+_CMTRACE_REMARK_RE = deferred(r'\]LOG\]!><[^<>]*">[ \t]+(\S.*)')
 
 
 def upn_unremarked(message: str, stats: InputStats) -> str:
