@@ -24,7 +24,7 @@ from .sources import (
     same_bytes,
     without_empty,
 )
-from .stats import left_out, rotated_apart, unheard
+from .stats import left_out, rotated_apart, unfollowed, unheard
 from .times import NO_TIMES, Now, WallClock, instant_key, iso, timeless
 from .tracker import (
     CYCLE_OPENINGS,
@@ -253,8 +253,10 @@ def analyze(
     ensure_times(inputs, option if judged_at is not None else None)
     one_connector(inputs, duplicates, runs, tracker.zone_table)
     no_skipped_hour(tracker.log.skipped_hour, inputs)
-    gaps = tracker.totals.gaps = left_out(inputs, rotated_apart(inputs, ends))
-    tracker.totals.unheard = unheard(inputs, gaps)
+    apart = rotated_apart(inputs, ends)
+    gaps = tracker.totals.gaps = left_out(inputs, apart)
+    after = tracker.totals.unfollowed = unfollowed(apart)
+    tracker.totals.unheard = unheard(inputs, gaps, after)
     tracker.totals.in_a_row = unheard(inputs, left_out(inputs)) is None
     if require_connector:
         ensure_connector(inputs)

@@ -265,6 +265,7 @@ def left_out(
     """Where the inputs leave lines out between their parts (`CycleTotals.gaps`), or between
     a rotated log and the next records of the inputs (`apart`, see `rotated_apart`): the
     instant of the record before the first place and of the record after the last."""
+    apart = [place for place in apart if place.next_time is not None]  # (see `unfollowed`)
     cut = [s for s in inputs if s.gaps and not s.sibling]
     if not cut and not apart:
         return None
@@ -272,8 +273,16 @@ def left_out(
     ends = [None if s.gap_open or s.gap_end is None else micros(s.gap_end) for s in cut]
     # (None: a place before the first record of each input cut)
     first = None if cut and not starts else min([*starts, *(place.end for place in apart)])
-    ends += [micros(place.next_time) for place in apart]
+    ends += [micros(place.next_time) for place in apart]  # type: ignore[arg-type]
     return first, None if None in ends else max(ends)  # type: ignore[type-var]
+
+
+def unfollowed(apart: Sequence[Apart]) -> int | None:
+    """The end of a rotated log that no record of the inputs follows (`rotated_apart`), the
+    earliest: after it, the lines of the log the connector went on in are not given. Not a
+    place in `left_out`: the cycles before it are all in the input, so only what is judged
+    after it (`--now`) is unknown; None where there is none."""
+    return min((place.end for place in apart if place.next_time is None), default=None)
 
 
 FOLLOWED_US = 15 * 60 * 1_000_000
@@ -288,15 +297,17 @@ class Apart(NamedTuple):
     stats: InputStats
     end: int
     """Its last record's instant (microseconds)."""
-    next_time: datetime
-    """The first record of the inputs after it."""
+    next_time: datetime | None
+    """The first record of the inputs after it (None: none, see `rotated_apart`)."""
 
 
 def rotated_apart(inputs: Sequence[InputStats], ends: Mapping[str, int]) -> list[Apart]:
     """The inputs that end with the rotation marker (`ends`: their last instants) whose next
     records in the inputs come later than `FOLLOWED_US` after it, where no input goes on across
     that time: the log that followed each (the `.lo_` of then) is not given, and its lines are
-    left out there. Each is noted on the input (`InputStats.notes`)."""
+    left out there. Each is noted on the input (`InputStats.notes`). One that no record of the
+    inputs follows is so too (`next_time` None): the connector went on in a log not given
+    (see `unfollowed`)."""
     found = []
     kept = [s for s in inputs if not s.sibling and s.first_time and s.last_time]
     for stats in kept:
@@ -308,10 +319,18 @@ def rotated_apart(inputs: Sequence[InputStats], ends: Mapping[str, int]) -> list
         if any(first <= end + FOLLOWED_US and last > end for first, last, _ in spans):
             continue  # (another input goes on from there)
         later = [(first, s) for first, _, s in spans if first > end]
-        if not later:
+        if not later:  # (the connector went on in a new log, not given: see `unfollowed`)
+            if any(s.first_time is None and not s.sibling for s in inputs):
+                continue  # (one given with no time, or empty: a log just rotated)
+            found.append(Apart(stats, end, None))
+            stats.notes.append(
+                f"it ends with the rotation marker at {iso(stats.last_time)}, and no input goes "
+                "on after it: the connector went on in a new CloudUserSync.log, not given, so "
+                "what came after that time (retries, cycles) the input cannot say"
+            )
             continue
         after = min(later, key=lambda pair: pair[0])[1].first_time
-        found.append(Apart(stats, end, after))  # type: ignore[arg-type]
+        found.append(Apart(stats, end, after))
         stats.notes.append(
             f"it ends with the rotation marker at {iso(stats.last_time)}, and the next record "
             f"of the inputs is at {iso(after)}: the log written between (the "
@@ -321,13 +340,27 @@ def rotated_apart(inputs: Sequence[InputStats], ends: Mapping[str, int]) -> list
 
 
 def unheard(
-    inputs: Sequence[InputStats], gaps: tuple[int | None, int | None] | None
+    inputs: Sequence[InputStats],
+    gaps: tuple[int | None, int | None] | None,
+    after: int | None = None,
 ) -> tuple[int | None, int | None] | None:
     """Where a silence of the connector shows no stall (`CycleTotals.unheard`): where the inputs
     leave lines out (`gaps`, their `left_out`), and between the first and the last record of a
     pasted excerpt, whose lines are those the one who pasted it chose (as `left_out`, from the
     earliest to the latest of those places); not of rows copied from CMTrace's list, a run of
-    the log's lines (its cycles in a row show their interval)."""
+    the log's lines (its cycles in a row show their interval). With `after` (`unfollowed`),
+    to the end of time from there: the connector went on in a log not given."""
+    found = _unheard(inputs, gaps)
+    if after is None:
+        return found
+    if found is None:
+        return after, None
+    return None if found[0] is None else min(after, found[0]), None
+
+
+def _unheard(
+    inputs: Sequence[InputStats], gaps: tuple[int | None, int | None] | None
+) -> tuple[int | None, int | None] | None:
     starts: list[int] = []
     ends: list[int] = []
     for stats in inputs:

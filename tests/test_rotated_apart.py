@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from logsync.sources import InputStats
-from logsync.stats import FOLLOWED_US, left_out, rotated_apart
+from logsync.stats import FOLLOWED_US, left_out, rotated_apart, unfollowed, unheard
 from logsync.times import micros
 
 from .conftest import SAMPLES, run_installed
@@ -123,6 +123,70 @@ def test_an_input_that_goes_on_across_the_end_leaves_nothing_out() -> None:
     assert [(place.stats.path, place.next_time) for place in found] == [("a.log", live.first_time)]
     # (not rotated: no end given)
     assert rotated_apart([rotated, live], {}) == []
-    # (a sibling log is no record of the connector's to go on with)
+    # (a sibling log is no record of the connector's to go on with: none follows)
     live.sibling = True
-    assert rotated_apart([rotated, live], {"a.log": micros(END)}) == []
+    found = rotated_apart([rotated, live], {"a.log": micros(END)})
+    assert [(place.stats.path, place.end, place.next_time) for place in found] == [("a.log", micros(END), None)]
+    assert left_out([rotated, live], found) is None  # (the cycles before its end are all in it)
+    assert unfollowed(found) == micros(END)
+    assert unheard([rotated, live], None, unfollowed(found)) == (micros(END), None)
+    # (the live log given empty, or with no times: a log just rotated goes on from it)
+    empty = InputStats("CloudUserSync.log")
+    assert rotated_apart([rotated, live, empty], {"a.log": micros(END)}) == []
+
+
+ROTATED = SAMPLES / "rotated" / "CloudUserSync.lo_"
+LO_NOTE = (
+    "it ends with the rotation marker at 2025-06-10T10:15:00+01:00, and no input goes on after it: "
+    "the connector went on in a new CloudUserSync.log, not given, so what came after that time "
+    "(retries, cycles) the input cannot say"
+)
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+def test_a_rotated_log_alone_judged_later_says_what_came_after_is_unknown(tmp_path: Path, pure: str) -> None:
+    """The `.lo_` alone, judged hours or days after it ends: the connector was not stalled (it
+    renamed its log and went on in a new one), and jan, due the next morning, was not overdue
+    (his retry is in the log not given): pending. Without the marker, the same records are a log
+    that stopped: a stall, and jan overdue."""
+    lone = tmp_path / "CloudUserSync.lo_"
+    lone.write_bytes(ROTATED.read_bytes())
+    stopped = tmp_path / "stopped" / "CloudUserSync.log"
+    stopped.parent.mkdir()
+    stopped.write_bytes(ROTATED.read_bytes().replace(MARKER, b""))
+    assert MARKER in lone.read_bytes() and stopped.stat().st_size < lone.stat().st_size
+    hours, days = "2025-06-10T14:00:00+01:00", "2025-06-12T14:00:00+01:00"
+    for path, stalled, jan in ((lone, False, "pending"), (stopped, True, "overdue")):
+        for now, state in ((None, "waiting"), (hours, "waiting"), (days, jan)):
+            at = ["--now", now] if now else []
+            result = run_installed("check", *at, str(path), LOGSYNC_PURE=pure)
+            last = result.stdout.decode().splitlines()[-1]
+            assert result.returncode == 1
+            assert ("connector_stalled" in last) is (stalled and now is not None), last
+            found = users(*at, str(path), pure=pure)
+            assert [(upn, got) for upn, got, _ in found] == [("jan@example.org", state)]
+            noted = f"logsync: {path}: {LO_NOTE}\n" in result.stderr.decode()
+            assert noted is (path == lone)
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+def test_past_a_lone_rotated_log_s_end_only_what_falls_after_it_is_unknown(tmp_path: Path, pure: str) -> None:
+    """The demo log rotated (`.lo_`), alone, judged two days after its end: ivan, whose retry
+    fell due within it with none logged, is overdue still; bob, heidi and erin, due after its
+    end, are pending; the connector is not stalled. The log itself, so judged, has all four
+    overdue and the connector stalled."""
+    lone = tmp_path / "CloudUserSync.lo_"
+    lone.write_bytes(b"".join(LINES) + MARKER)
+    now = ["--now", "2026-11-27T20:00:00-08:00"]
+    found = {upn.split("@")[0]: state for upn, state, _ in users(*now, str(lone), pure=pure)}
+    assert {name: found[name] for name in ("ivan", "dave", "bob", "heidi", "erin", "carol")} == {
+        "ivan": "overdue", "dave": "failed", "bob": "pending", "heidi": "pending",
+        "erin": "pending", "carol": "recovered",
+    }
+    last = run_installed("check", *now, str(lone), LOGSYNC_PURE=pure).stdout.decode().splitlines()[-1]
+    assert last.startswith("FAIL: 5 users (1 overdue, 1 failed, 3 pending that may be stuck), limit 0 as of")
+    assert "connector_stalled" not in last
+    whole = run_installed("check", *now, str(SAMPLES / "CloudUserSync.log"), LOGSYNC_PURE=pure)
+    assert whole.stdout.decode().splitlines()[-1].startswith(
+        "FAIL: 5 users (4 overdue, 1 failed), limit 0; connector: connector_stalled as of"
+    )

@@ -70,8 +70,7 @@ class CycleTotals:
         self._undecided_at: tuple[int, Moment, str, int] | None = None
         """The undecided cycle's start, totals and the totals' line."""
         self._rooms: dict[int, int | None] = {}
-        """How many users each undecided cycle added, by its totals line's instant (None:
-        unknown, see `unread`)."""
+        """Users each undecided cycle added, by its totals line's instant (None: unknown)."""
         self.gaps: tuple[int | None, int | None] | None = None
         """Where the input leaves lines out between its parts (`grep -C`'s `--`): the instant
         of the record before the first place (None: no record before it) and of the record
@@ -80,6 +79,8 @@ class CycleTotals:
         self.unheard: tuple[int | None, int | None] | None = None
         """Where a silence of the connector shows no stall: as `gaps`, widened to the span of
         each pasted excerpt among the inputs (see `stats.unheard`). Set with `gaps`."""
+        self.unfollowed: int | None = None
+        """The end of a rotated log that no input goes on from (`stats.unfollowed`)."""
         self.in_a_row = True
         """Whether the cycles of each input are in a row: no input leaves lines out inside it
         nor is a pasted excerpt (a rotated log whose next file is not given is whole)."""

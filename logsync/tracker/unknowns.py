@@ -112,9 +112,13 @@ def left_out_before(tracker: Tracked, us: int) -> bool:
 
 
 def left_out_after(tracker: Tracked, us: int) -> bool:
-    """Whether the input leaves lines out somewhere after `us`, or may (as above)."""
+    """Whether the input leaves lines out somewhere after `us`, or may (as above), or `us` is
+    past the end of a rotated log that no input goes on from (`CycleTotals.unfollowed`)."""
     gaps, unheard = tracker.totals.gaps, tracker.log.unheard
     if unheard is not None and unheard[1] > us:
+        return True
+    unfollowed = tracker.totals.unfollowed
+    if unfollowed is not None and us >= unfollowed:
         return True
     return gaps is not None and (gaps[1] is None or gaps[1] > us)
 
