@@ -117,13 +117,26 @@ def archive_infos(archive: str) -> list[Any]:
 
 
 def _tar_members(archive: str) -> list[Any]:
-    import tarfile
-
+    """A tar's members, its compressed data read to its end first: a gzip's or an xz's check
+    of its data is at its end, past the members, which a damaged byte would otherwise leave
+    read as text."""
     try:
         with _tar_open(archive) as opened:
-            return [info for info in opened.getmembers() if info.isfile() or info.isdir()]
-    except (tarfile.TarError, OSError, EOFError) as exc:
+            members = opened.getmembers()
+            packed = opened.fileobj
+            while packed.read(OUT_BLOCK):  # (plain: the file; else its decompressed data)
+                pass
+            return [info for info in members if info.isfile() or info.isdir()]
+    except _tar_errors() as exc:
         raise InputError(display_name(archive), f"not a readable tar archive ({exc})") from exc
+
+
+def _tar_errors() -> tuple[type[BaseException], ...]:
+    """What reading a damaged tar, or its damaged compression, raises."""
+    import lzma
+    import tarfile
+
+    return (tarfile.TarError, lzma.LZMAError, zlib.error, OSError, EOFError)
 
 
 def _tar_open(archive: str) -> Any:
@@ -165,7 +178,9 @@ def open_member(name: str, archive: str, member: str) -> BinaryIO:
 
     try:
         with zipfile.ZipFile(_zip_file(archive)) as opened:
-            found = next((i for i in opened.infolist() if member_name(i) == member), None)
+            found = None  # (the last of that name, as `unzip` and `ZipFile.open` take it)
+            for info in opened.infolist():
+                found = info if member_name(info) == member else found
             if found is None:
                 raise KeyError(member)
             if found.flag_bits & _ENCRYPTED:
@@ -178,21 +193,21 @@ def open_member(name: str, archive: str, member: str) -> BinaryIO:
 
 
 def _open_tar_member(name: str, archive: str, member: str) -> BinaryIO:
-    import tarfile
-
+    """A tar's member; the last of that name (a member added again with `tar rf`, as `tar xf`
+    extracts it)."""
     try:
         opened = _tar_open(archive)
-        found = next(
-            (i for i in opened.getmembers() if i.isfile() and member_name(_TarInfo(i)) == member),
-            None,
-        )
+        found = None
+        for info in opened.getmembers():
+            if info.isfile() and member_name(_TarInfo(info)) == member:
+                found = info
         if found is None:
             opened.close()
             raise InputError(name, "no such file in the tar archive")
         handle = opened.extractfile(found)
         assert handle is not None  # (a regular file)
         return _Member(_Closing(handle, opened), name, "tar")  # type: ignore[return-value]
-    except (tarfile.TarError, OSError, EOFError) as exc:
+    except _tar_errors() as exc:
         raise InputError(name, f"not readable from the tar archive ({exc})") from exc
 
 
@@ -316,7 +331,7 @@ def unpacked_blocks(blocks: Iterator[bytes], name: str) -> Iterator[bytes]:
     data = chain([first], blocks)
     for magic, what, make in COMPRESSIONS:
         if first.startswith(magic):
-            return decompressed(data, name, what, make)
+            return decompressed(data, display_name(name), what, make)
     return data
 
 

@@ -108,3 +108,53 @@ def test_watch_says_a_tar_or_its_member_is_no_live_log(tmp_path: Path, mode: str
         assert (result.returncode, result.stderr.decode()) == (
             2, f"logsync: error: {target}: {what}, not a live log (report reads it)\n"
         )
+
+
+@pytest.mark.parametrize("mode", ["w:gz", "w:bz2", "w:xz"])
+def test_a_tar_whose_compressed_data_is_damaged_is_refused_not_read(tmp_path: Path, mode: str) -> None:
+    """A byte flipped in a `.tgz`: its members were read from the damaged data, as text (users
+    missing, `as of` hours early, notes of records cut short and time going back), the gzip's
+    check at its end never read; in a `.tar.xz`, a traceback. Refused, as a damaged `.log.gz`
+    or zip is, on a path and on stdin."""
+    whole = packed(tmp_path / "logs.tar", mode, {"Logs/CloudUserSync.log": (SAMPLES / "CloudUserSync.log").read_bytes()})
+    data = bytearray(whole.read_bytes())
+    data[len(data) * 70 // 100] ^= 0xFF
+    damaged = tmp_path / "damaged.tar"
+    damaged.write_bytes(bytes(data))
+    for given, stdin, shown in ((str(damaged), None, str(damaged)), ("-", bytes(data), "stdin")):
+        result = run_installed("check", given, stdin=stdin)
+        assert (result.returncode, result.stdout) == (2, b"")
+        (line,) = result.stderr.decode().splitlines()
+        # (bzip2 packs the whole tar in one block: damaged, its first header cannot be told)
+        said = "corrupt bzip2 data (" if mode == "w:bz2" else "not a readable tar archive ("
+        assert line.startswith(f"logsync: error: {shown}: {said}")
+
+
+def test_a_member_added_again_is_read_as_tar_extracts_it(tmp_path: Path) -> None:
+    """`tar rf logs.tar Logs/CloudUserSync.log` after the log grew: the archive holds both; `tar
+    xf` extracts the last. The first (1,500 lines) was read, as of hours before the log's end."""
+    lines = (SAMPLES / "CloudUserSync.log").read_bytes().splitlines(keepends=True)
+    archive = packed(tmp_path / "logs.tar", "w", {"Logs/CloudUserSync.log": b"".join(lines[:1500])})
+    with tarfile.open(archive, "a") as appended:
+        info = tarfile.TarInfo("Logs/CloudUserSync.log")
+        info.size = sum(map(len, lines))
+        appended.addfile(info, io.BytesIO(b"".join(lines)))
+    want = run_installed("check", str(SAMPLES / "CloudUserSync.log")).stdout
+    for stdin in (None, archive.read_bytes()):
+        result = run_installed("check", str(archive) if stdin is None else "-", stdin=stdin)
+        assert (result.returncode, result.stdout) == (1, want)
+
+
+def test_a_zip_member_added_again_is_read_as_unzip_extracts_it(tmp_path: Path) -> None:
+    import warnings
+    import zipfile
+
+    lines = (SAMPLES / "CloudUserSync.log").read_bytes().splitlines(keepends=True)
+    archive = tmp_path / "logs.zip"
+    with warnings.catch_warnings(), zipfile.ZipFile(archive, "w") as packed_zip:
+        warnings.simplefilter("ignore")  # (a duplicate name, as `zip -u` of an old tool writes)
+        packed_zip.writestr("Logs/CloudUserSync.log", b"".join(lines[:1500]))
+        packed_zip.writestr("Logs/CloudUserSync.log", b"".join(lines))
+    want = run_installed("check", str(SAMPLES / "CloudUserSync.log")).stdout
+    result = run_installed("check", str(archive))
+    assert (result.returncode, result.stdout) == (1, want)

@@ -332,3 +332,16 @@ def test_a_utf16_log_in_order_is_not_copied(tmp_path: Path) -> None:
     assert (read.runs, [s.encoding for s in read.inputs]) == ((), ["utf-16-le", "utf-16-le"])
     assert [unpacked.copy_of(str(p), make=False) for p in (older, newer)] == [None, None]
     assert [(u.upn, u.state) for u in read.users] == [(u.upn, u.state) for u in analyze([str(DEMO)]).users]
+
+
+@pytest.mark.parametrize("pack", ["gzip", "bz2", "lzma"])
+def test_packed_data_cut_short_on_stdin_names_stdin(pack: str) -> None:
+    """It was named `-` (`logsync: error: -: gzip data ends early`)."""
+    import importlib
+
+    data = importlib.import_module(pack).compress(DEMO.read_bytes())
+    result = run_installed("check", stdin=data[: len(data) // 2])
+    what = {"gzip": "gzip", "bz2": "bzip2", "lzma": "xz"}[pack]
+    assert (result.returncode, result.stderr.decode()) == (
+        2, f"logsync: error: stdin: {what} data ends early (truncated file?)\n"
+    )
