@@ -29,7 +29,8 @@ from .archives import display_name as display_name
 from .archives import zip_member as zip_member
 from .decoding import LineDecoder
 from .errors import InputError, UsageError
-from .exports import is_json_export, is_raw_export, json_text, raw_text
+from .exports import is_raw_export, raw_text
+from .jsonexports import is_json_export, json_text
 from .lognames import LOG_NAMES as LOG_NAMES
 from .lognames import SIBLING_NAMES as SIBLING_NAMES
 from .lognames import SITE_COMPONENT_LOG as SITE_COMPONENT_LOG

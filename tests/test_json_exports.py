@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from logsync.exports import is_json_export, json_line, json_text
+from logsync.jsonexports import is_json_export, json_line, json_text
 
 from .conftest import SAMPLES, run_installed
 
@@ -110,8 +110,10 @@ def test_a_json_array_that_cannot_be_read_is_one_line_and_exit_2(tmp_path: Path)
         (b'[\n  {\n    "value": "a"', True),
         (b'["a", "b"]', True),
         ('["a"]'.encode("utf-16"), True),
-        (b'{\n  "message": "a"\n}\n', False),  # (one object over several lines: no JSON lines)
-        (b'{"message": "cut', False),
+        (b'{\n  "message": "a"\n}\n', True),  # (one object: `Get-Content -Raw | ConvertTo-Json`)
+        (b'{"message": "cut', True),  # (its line is kept as it is: no record, and said so)
+        (b"{0x15F0} Starting user delta sync", False),
+        (b'{"no colon"} Starting', False),
         (b"[snip]\nStarting user delta sync", False),
         (b"[12:00] Starting user delta sync", False),
         (b"[]", False),
@@ -137,3 +139,85 @@ def test_an_object_s_time_is_put_before_a_line_with_none_of_its_own() -> None:
 @given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")))))
 def test_an_array_of_strings_is_its_strings_a_line(strings: list[str]) -> None:
     assert json_text([json.dumps(strings).encode()], "x") == "".join(f"{s}\n" for s in strings).encode()
+
+
+def epoch(line: str, per_second: int, as_float: bool = False) -> dict[str, object]:
+    """A shipper's record of one line whose time is a number since 1970 (UTC)."""
+    record = shipped(line)
+    if "@timestamp" not in record:
+        return record
+    stamp = datetime.strptime(str(record["@timestamp"]), "%Y-%m-%dT%H:%M:%S.%fZ")
+    micros = (stamp - datetime(1970, 1, 1)) // timedelta(microseconds=1)
+    number = micros / 1e6 if as_float else micros * per_second // 1_000_000
+    return {"@timestamp": number, "message": record["message"]}
+
+
+NESTED = {
+    "epoch milliseconds": lambda: "".join(json.dumps(epoch(line, 1000)) + "\n" for line in DEMO),
+    "epoch microseconds": lambda: "".join(json.dumps(epoch(line, 1_000_000)) + "\n" for line in DEMO),
+    "epoch seconds, a fraction": lambda: "".join(json.dumps(epoch(line, 1, True)) + "\n" for line in DEMO),
+    "Splunk's JSON export": lambda: "".join(
+        json.dumps({"preview": False, "offset": n, "result": {"_raw": line, "_time": "x"}}) + "\n"
+        for n, line in enumerate(DEMO)
+    ),
+    "ECS event.original": lambda: "".join(
+        json.dumps({"@timestamp": "x", "event": {"original": line}}) + "\n" for line in DEMO
+    ),
+    "Get-Content -Raw, one line": lambda: json.dumps({"value": "\r\n".join(DEMO) + "\r\n", "PSChildName": "x"}),
+}
+
+
+@pytest.mark.parametrize("form", list(NESTED))
+def test_nested_fields_numbers_and_one_object_give_the_log_s_answers(tmp_path: Path, form: str) -> None:
+    """Times as numbers were dropped (and stderr said the input had no times); Splunk's and
+    ECS's fields inside an object, and the whole log in one object, were refused with a false
+    reason ("397 lines are cut off at 164 columns", "records run together")."""
+    path = tmp_path / "export.json"
+    path.write_text(NESTED[form](), encoding="utf-8")
+    assert answers(str(path)) == CLEAN
+
+
+def test_get_content_raw_convertto_json_of_powershell_5(tmp_path: Path) -> None:
+    """`Get-Content -Raw CloudUserSync.log | ConvertTo-Json > log.json`: one object over several
+    lines, in UTF-16, with `<` written `\\u003c`: it was "no CloudUserSync records found"."""
+    text = json.dumps({"value": "\r\n".join(DEMO) + "\r\n", "PSPath": "x"}, indent=4)
+    path = tmp_path / "log.json"
+    path.write_bytes(text.replace("<", "\\u003c").encode("utf-16"))
+    assert "\\u003c" in path.read_bytes().decode("utf-16")
+    assert answers(str(path)) == CLEAN
+
+
+def test_a_shipper_s_rotated_pair_keeps_its_rotation_marker(tmp_path: Path) -> None:
+    """The rotation marker shipped with the time of the record before it: it was read as a date
+    line that is not one (stderr advised giving dates as `11/25/2026 2:30:04 PM`) and counted
+    `unread`."""
+    rotated = SAMPLES / "rotated"
+    lines = [
+        line
+        for name in ("CloudUserSync.lo_", "CloudUserSync.log")
+        for line in (rotated / name).read_text(encoding="utf-8-sig").splitlines()
+    ]
+    records, stamp = [], "2025-06-10T08:00:00.000Z"
+    for line in lines:
+        record = shipped(line)
+        stamp = str(record.get("@timestamp", stamp))
+        records.append({"@timestamp": stamp, "message": record["message"]})
+    path = tmp_path / "rotated.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    result = run_installed("report", "--format", "json", str(path))
+    (stats,) = json.loads(result.stdout)["inputs"]
+    assert (stats["lines"], stats["unread"]) == (183, 0)
+    assert "date line" not in result.stderr.decode()
+    pair = run_installed("report", "--all", "--format", "json", "--tz", "UTC", str(rotated))
+    clean = [(u["upn"], u["state"], u["expected_recovery"]) for u in json.loads(pair.stdout)["users"]]
+    assert [(upn, state, due) for upn, state, _, _, due in answers(str(path))[0]] == clean
+
+
+def test_json_whose_items_hold_no_line_is_refused_naming_the_fields(tmp_path: Path) -> None:
+    path = tmp_path / "other.jsonl"
+    path.write_text('{"level": "info"}\n{"count": 1}\n', encoding="utf-8")
+    result = run_installed("check", str(path))
+    assert (result.returncode, result.stderr.decode()) == (
+        2, f"logsync: error: {path}: JSON whose items hold no log line (no field `_raw`, `rawdata`, "
+        "`message`, `msg`, `value`, `line`, `text`, `log`, `original`)\n",
+    )
