@@ -226,8 +226,9 @@ def renamed_note(read: Sequence[str], given: Sequence[str]) -> str | None:
 def unread_older(names: Sequence[str]) -> list[tuple[str, str, str]]:
     """(input, path, why) of each older half beside a CloudUserSync.log on disk among the inputs
     that no folder reads as it is: packed (`CloudUserSync.lo_.gz`, `.bz2`, `.xz`, `.zip`: read
-    if given), or a `.lo_` that is no file (a link to nothing, a directory, a FIFO). None where any
-    input is not one of the folder's files (see `lone_halves`)."""
+    if given), or a `.lo_` that is no file (a link to nothing, a directory, a FIFO); and of a
+    `.log` that is no file beside a `.lo_`. None where any input is not one of the folder's
+    files (see `lone_halves`)."""
     if any(not _of_the_folder(name) for name in names):
         return []
     read = set()
@@ -236,8 +237,10 @@ def unread_older(names: Sequence[str]) -> list[tuple[str, str, str]]:
         read.add(os.path.realpath(name if member is None else member[0]))  # (a zip: read)
     found = []
     for name in names:
-        if base_name(name).lower() != _NEWER or zip_member(name) is not None:
+        half = base_name(name).lower()
+        if half not in (_NEWER, _OLDER) or zip_member(name) is not None:
             continue
+        other = _OLDER if half == _NEWER else _NEWER
         try:
             beside = sorted(Path(name).parent.iterdir())
         except OSError:
@@ -245,9 +248,9 @@ def unread_older(names: Sequence[str]) -> list[tuple[str, str, str]]:
         for path in beside:
             if os.path.realpath(path) in read:
                 continue
-            if _PACKED_OLDER_RE.fullmatch(path.name) and path.is_file():
+            if half == _NEWER and _PACKED_OLDER_RE.fullmatch(path.name) and path.is_file():
                 found.append((name, str(path), "packed"))
-            elif path.name.lower() == _OLDER and not path.is_file():
+            elif path.name.lower() == other and not path.is_file():
                 found.append((name, str(path), _not_a_file(path)))
     return found
 
@@ -271,7 +274,8 @@ def unread_older_note(given: str, path: str, why: str, command: str | None) -> s
             f"`logsync {command or 'report'} {_folder_argument(given)} {_quoted(path)}` reads "
             "the folder with it"
         )
-    return f"{path} beside {given} is {why}: the log's older records were not read"
+    records = "newer" if base_name(path).lower() == _NEWER else "older"
+    return f"{path} beside {given} is {why}: the log's {records} records were not read"
 
 
 def _quoted(name: str) -> str:

@@ -846,6 +846,24 @@ def test_an_older_half_no_folder_reads_as_it_is_is_named_with_what_to_do(tmp_pat
     assert unread_older([str(log), str(tmp_path / "other.txt")]) == []  # (it may hold them)
 
 
+def test_a_log_that_is_a_link_to_nothing_beside_its_older_half_is_named(tmp_path: Path) -> None:
+    """The `.lo_` read and `CloudUserSync.log` beside it a link to nothing: the answers were as
+    of the rotation, and nothing said the newer half was not read."""
+    rotated = tmp_path / "CloudUserSync.lo_"
+    rotated.write_bytes((ROTATED / "CloudUserSync.lo_").read_bytes())
+    log = tmp_path / "CloudUserSync.log"
+    log.symlink_to(tmp_path / "gone")
+    result = CliRunner().invoke(app, ["check", str(tmp_path)])
+    assert result.stderr.splitlines()[0] == (
+        f"logsync: {log} beside {rotated} is a link to nothing: the log's newer records were not "
+        "read"
+    )
+    assert unread_older([str(rotated)]) == [(str(rotated), str(log), "a link to nothing")]
+    log.unlink()
+    log.mkdir()
+    assert unread_older([str(rotated)]) == [(str(rotated), str(log), "a directory")]
+
+
 # -- an export given twice is read once ------------------------------------------------------
 
 
