@@ -221,3 +221,23 @@ def test_json_whose_items_hold_no_line_is_refused_naming_the_fields(tmp_path: Pa
         2, f"logsync: error: {path}: JSON whose items hold no log line (no field `_raw`, `rawdata`, "
         "`message`, `msg`, `value`, `line`, `text`, `log`, `original`)\n",
     )
+
+
+def test_a_shipper_s_export_with_a_silence_says_it_as_the_log_does(tmp_path: Path) -> None:
+    """A shipper's export (every line with its time: a run of the log's lines, no excerpt) with
+    2 hours of lines missing: stderr said nothing, where the log so cut says lines may be left
+    out there or the connector stalled (`summary` reports the stall in both)."""
+    lines = DEMO[:40] + DEMO[199:]
+    path = tmp_path / "cut.jsonl"
+    path.write_text("".join(json.dumps(shipped(line)) + "\n" for line in lines), encoding="utf-8")
+    plain = tmp_path / "cut.log"
+    plain.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    note = (
+        "logsync: the connector was not heard from {} to {} (2h 00m with no cycle, then cycles "
+        "again): lines may be left out there (an excerpt in pieces?), or it stalled; users whose "
+        "failure or retry may be there are pending"
+    )
+    shipped_lines = run_installed("summary", str(path)).stderr.decode().splitlines()
+    plain_lines = run_installed("summary", str(plain)).stderr.decode().splitlines()
+    assert shipped_lines[0] == note.format("2026-11-24T15:35:04.470+00:00", "2026-11-24T17:35:04.558+00:00")
+    assert plain_lines[0] == note.format("2026-11-24T07:35:04.470-08:00", "2026-11-24T09:35:04.558-08:00")

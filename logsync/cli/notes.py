@@ -337,12 +337,12 @@ def note_unparsed(inputs: Iterable[InputStats], opts: Common, env: Env) -> None:
 def note_unheard(analysis: Analysis, opts: Common, env: Env) -> None:
     """Say where the connector was not heard for longer than it may be silent before it counts
     as stalled, and then was again (`ConnectorLog.unheard`): lines may be left out there. Not
-    of pasted text alone (dated lines), whose lines someone chose: so much is known; nor where
+    of excerpts alone (dated lines someone chose): so much is known; nor where
     the input marks lines left out (`[snip]`, `--`: said with its input)."""
     from ..tracker.connector import leaves_out
 
     span = analysis.tracker.log.unheard
-    pasted = all(s.format == "paste" for s in analysis.inputs if not s.sibling)
+    pasted = all(s.chosen for s in analysis.inputs if not s.sibling)  # (see `stats.chosen`)
     if span is None or opts.quiet or pasted:
         return
     if leaves_out(analysis.tracker.totals.unheard, *span):
