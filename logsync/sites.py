@@ -91,10 +91,10 @@ def _no_excerpt_of(
     inputs: Sequence[InputStats], logs: Sequence[tuple[float, float, InputStats]]
 ) -> None:
     """Refuse pasted text (a ticket's excerpt) whose span lies within that of a log given with
-    it, or overlaps it by more than `EXCERPT_OVERLAP`: its times have no milliseconds and its
-    lines no thread, so its records cannot be told from the log's: an excerpt of that log would
-    count them twice (a failure twice, a user pending who was synced), another connector's
-    would mix with it."""
+    it, or overlaps it by more than `EXCERPT_OVERLAP`: its lines have no thread (and its times
+    often no milliseconds), so its records cannot be told from the log's: an excerpt of that
+    log would count them twice (a failure twice, a user pending who was synced), another
+    connector's would mix with it."""
     for pasted in inputs:
         if pasted.format != "paste" or pasted.first_time is None or pasted.last_time is None:
             continue
@@ -105,7 +105,7 @@ def _no_excerpt_of(
                 raise UsageError(
                     f"{visible(display_name(pasted.path))} (pasted text) overlaps the span "
                     f"of {visible(display_name(log.path))} ({iso(log.first_time)} to "
-                    f"{iso(log.last_time)}), and its records, with no milliseconds or thread, "
+                    f"{iso(log.last_time)}), and its records, with no thread, "
                     "cannot be told from that log's: an excerpt of it would count them twice; "
                     "give one of them"
                 )

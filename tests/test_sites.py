@@ -196,8 +196,8 @@ def test_a_ticket_excerpt_within_the_span_of_the_log_given_with_it_is_refused(
     assert result.stderr.splitlines()[-1] == (
         f"logsync: error: {ticket} (pasted text) overlaps the span of {demo} "
         "(2026-11-24T06:59:55.211-08:00 to 2026-11-25T16:04:59.644-08:00), and its records, with "
-        "no milliseconds or thread, cannot be told from that log's: an excerpt of it would count "
-        "them twice; give one of them"
+        "no thread, cannot be told from that log's: an excerpt of it would count them twice; give "
+        "one of them"
     )
 
 
