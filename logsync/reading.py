@@ -31,7 +31,7 @@ from .merge import BackwardJump, RunSpan, events_in_order
 from .pipeline import EventStream, ReadOptions, read_input
 from .sampling import PEEK
 from .seams import Piece, piece_spans, record_by_record, skipped_by
-from .sources import InputStats, Progress, siblings_among
+from .sources import InputStats, Progress, read_whole, siblings_among
 from .times import instant_key
 from .tracker import Row
 from .unpacked import copy_of, packed
@@ -249,10 +249,14 @@ def events_reading(names: Sequence[str], options: ReadOptions, written: bool) ->
     together) are read as their runs merged by time, a record in two runs once, as every
     command reads them; stdin is not sampled: its events stream as it comes (`tail -f log |
     logsync events`). Where the format is one the printers write straight from the text
-    (`written`), one input, or runs that meet at most at their ends, are read one run after
-    another (see `in_sequence`); else the inputs are merged by the event stream."""
+    (`written`), one input (not one read whole to be decoded: an export, newest first maybe),
+    or runs that meet at most at their ends, are read one run after another (see
+    `in_sequence`); else the inputs are merged by the event stream."""
     how = small_runs(names, options, how_to_read(names, options, stdin=False))
     options = options._replace(after=how.after)
+    whole = [name for name in names if name not in how.split and read_whole(name)]
+    if whole:  # (its lines, decoded, may be newest first, or runs: read as runs, merged)
+        how = how._replace(split={**how.split, **dict.fromkeys(whole, 0)})
     if written and len(names) == 1 and not how.split:
         return EventsReading(((names[0], None),), how, options, {})  # (whatever its format)
     ordered = in_sequence(names, how, options) if written else None

@@ -362,6 +362,16 @@ _WHOLE_TEXTS = (
 """Inputs read whole to be decoded, told by their first bytes, and what decodes them."""
 
 
+def read_whole(name: str) -> bool:
+    """Whether an input (not stdin) is read whole to be decoded (`_WHOLE_TEXTS`, a saved mail):
+    its lines are not the file's, and their order is known once decoded."""
+    if name == STDIN:
+        return False
+    with open_binary(name) as handle:
+        head = next(unpacked_blocks(iter([handle.read(BLOCK_SIZE)]), name), b"")
+    return is_mail(head) or any(written_so(head) for written_so, _ in _WHOLE_TEXTS)
+
+
 def decoded_bytes(
     stream: BinaryIO,
     name: str,

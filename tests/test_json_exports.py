@@ -241,3 +241,22 @@ def test_a_shipper_s_export_with_a_silence_says_it_as_the_log_does(tmp_path: Pat
     plain_lines = run_installed("summary", str(plain)).stderr.decode().splitlines()
     assert shipped_lines[0] == note.format("2026-11-24T15:35:04.470+00:00", "2026-11-24T17:35:04.558+00:00")
     assert plain_lines[0] == note.format("2026-11-24T07:35:04.470-08:00", "2026-11-24T09:35:04.558-08:00")
+
+
+@pytest.mark.parametrize("fmt", ["ndjson", "csv"])
+def test_events_of_an_export_newest_first_are_in_time_order(tmp_path: Path, fmt: str) -> None:
+    """`events` of a JSON export sorted newest first said "time goes back (logs pasted
+    together?); events are in file order", where `report` reads it in reverse, as the log."""
+    path = tmp_path / "newest.jsonl"
+    path.write_text("".join(json.dumps({"_raw": line}) + "\n" for line in reversed(DEMO)), encoding="utf-8")
+    result = run_installed("events", "--format", fmt, str(path))
+    assert result.stderr.decode().splitlines() == [
+        f"logsync: {path}: its records are newest first (an export sorted so): they were read in reverse"
+    ]
+    log = run_installed("events", "--format", fmt, str(SAMPLES / "CloudUserSync.log"))
+    def kinds_and_times(out: bytes) -> list[tuple[str, str]]:
+        if fmt == "csv":
+            return [tuple(row.split(",")[:2]) for row in out.decode().splitlines()[1:]]  # type: ignore[misc]
+        return [(e["kind"], e["time"]) for e in map(json.loads, out.decode().splitlines())]
+    assert kinds_and_times(result.stdout) == kinds_and_times(log.stdout)
+    assert len(kinds_and_times(log.stdout)) == 3041
