@@ -364,11 +364,15 @@ _WHOLE_TEXTS = (
 
 def read_whole(name: str) -> bool:
     """Whether an input (not stdin) is read whole to be decoded (`_WHOLE_TEXTS`, a saved mail):
-    its lines are not the file's, and their order is known once decoded."""
-    if name == STDIN:
+    its lines are not the file's, and their order is known once decoded. A pipe (stdin, a FIFO)
+    is never peeked at: its bytes would be gone."""
+    if zip_member(name) is None and not os.path.isfile(name):
         return False
-    with open_binary(name) as handle:
-        head = next(unpacked_blocks(iter([handle.read(BLOCK_SIZE)]), name), b"")
+    try:
+        with open_binary(name) as handle:
+            head = next(unpacked_blocks(iter([handle.read(BLOCK_SIZE)]), name), b"")
+    except (InputError, OSError):
+        return False  # (its reading says why)
     return is_mail(head) or any(written_so(head) for written_so, _ in _WHOLE_TEXTS)
 
 

@@ -260,3 +260,23 @@ def test_events_of_an_export_newest_first_are_in_time_order(tmp_path: Path, fmt:
         return [(e["kind"], e["time"]) for e in map(json.loads, out.decode().splitlines())]
     assert kinds_and_times(result.stdout) == kinds_and_times(log.stdout)
     assert len(kinds_and_times(log.stdout)) == 3041
+
+
+@pytest.mark.parametrize("source", ["the log", "a JSON export"])
+def test_events_of_a_fifo_reads_all_of_it(tmp_path: Path, source: str) -> None:
+    """`logsync events <(cat CloudUserSync.log)`: looking at a FIFO's first bytes (whether it is
+    an export read whole) took them from the reading: every event was lost ("empty input")."""
+    import os
+    import threading
+
+    data = (SAMPLES / "CloudUserSync.log").read_bytes()
+    if source == "a JSON export":
+        data = "".join(json.dumps({"_raw": line}) + "\n" for line in DEMO).encode()
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=fifo.write_bytes, args=(data,))
+    writer.start()
+    result = run_installed("events", str(fifo))
+    writer.join(timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 3041
