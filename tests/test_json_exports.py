@@ -280,3 +280,20 @@ def test_events_of_a_fifo_reads_all_of_it(tmp_path: Path, source: str) -> None:
     writer.join(timeout=30)
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.splitlines()) == 3041
+
+
+def test_a_shipper_s_times_without_an_offset_are_a_run_of_the_log_s_lines(tmp_path: Path) -> None:
+    """`@timestamp` in ISO 8601 with no offset (`2026-11-24T14:59:55.211`): a tool's lines, a
+    run of the log's, as with an offset; they were taken for lines someone chose, the interval
+    not measured (`default`, 300 s where the log's cycles show 300.037 s)."""
+    path = tmp_path / "local.jsonl"
+    records = [shipped(line) for line in DEMO]
+    for record in records:
+        if "@timestamp" in record:
+            record["@timestamp"] = record["@timestamp"].rstrip("Z")
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    summary = json.loads(run_installed("summary", "--format", "json", "--source-tz", "UTC", str(path)).stdout)
+    assert (summary["interval_s"], summary["interval_basis"]) == (300.037, "observed")
+    result = run_installed("report", "--all", "--format", "json", "--tz", "UTC", "--source-tz", "UTC", str(path))
+    users = [(u["upn"], u["state"], u["failures"], u["synced_at"], u["expected_recovery"]) for u in json.loads(result.stdout)["users"]]
+    assert users == CLEAN[0]

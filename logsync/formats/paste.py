@@ -54,8 +54,8 @@ _CLOCK = (
     r"(?:\s?[AaPp](?:\.\s?)?[Mm]\.?)?"
 )
 """A time of day (`10:24:12 AM`, `14:10:04.449`), and the UTC offset ISO 8601 puts right after
-its seconds where a tool wrote one (`Z`, `-08:00`: a log shipper's or a query's export; not
-after minutes alone, where `10:00-11:00` is a range of times)."""
+its seconds where a tool wrote one (`Z`, `-08:00`: a shipper's export; not after minutes alone:
+`10:00-11:00` is a range of times)."""
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 _DAY = (
     _WEEKDAY
@@ -67,8 +67,7 @@ _DAY = (
 STAMP = _DAY + r"[ T]" + _CLOCK
 """A date and time of a pasted excerpt or copied row (also `aspasted`'s)."""
 STAMP_RE = deferred(r"\s*" + STAMP + r"\s*$")
-"""A date and time alone (a row's column, or an excerpt's date whose message went on the
-next line)."""
+"""A date and time alone (a row's column, or a date whose message went on the next line)."""
 _DATE_LINE_RE = deferred(r"\s*(" + STAMP + r")(?:(?:\s{2,}|\t)(\S.*))?$")
 _DECORATED_RE = deferred(
     r"\s*(?:#{1,6}[ \t]+)?(?:\*\*|__|[*_\[(]|`+)?[ \t]*(" + STAMP
@@ -392,7 +391,8 @@ def _parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
             yield from _untimed(held, ctx, unread)
             held = []
         if row or dated:
-            outside, unread, own = False, None, time.tzinfo is not None  # (own: a tool's offset)
+            own = time.tzinfo is not None or bool(dated and re.search(r"\dT\d", dated.group(1)))
+            outside, unread = False, None  # (own: a tool's line: its offset, ISO 8601's `T`)
             if zone is not None and time.tzinfo is None:
                 time = time.replace(tzinfo=zone)
                 if ctx.shifts:  # (an hour of --source-tz's clock comes twice)
