@@ -89,6 +89,13 @@ class Analysis(NamedTuple):
         return self.result.connector
 
     @property
+    def unheard_within(self) -> tuple[int | None, int | None] | None:
+        """Where a silence between two cycles of the input shows no stall: `CycleTotals.unheard`
+        but the time after a rotated log that no input goes on from (`stats.unfollowed`), which
+        only the connector's state after it concerns."""
+        return unheard(self.inputs, self.tracker.totals.gaps)
+
+    @property
     def interval_basis(self) -> str:
         """How the cycle interval is known: `observed` (the median gap between cycle starts),
         `given` (`--interval`), `default` (the input shows no two cycles in a row near enough to

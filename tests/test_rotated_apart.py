@@ -190,3 +190,22 @@ def test_past_a_lone_rotated_log_s_end_only_what_falls_after_it_is_unknown(tmp_p
     assert whole.stdout.decode().splitlines()[-1].startswith(
         "FAIL: 5 users (4 overdue, 1 failed), limit 0; connector: connector_stalled as of"
     )
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+def test_a_stall_inside_a_lone_rotated_log_is_one_still(tmp_path: Path, pure: str) -> None:
+    """An excerpt of the demo log (`--` after its first 40 lines) with 3h 10m of no cycle later
+    in it: a stall, with or without the rotation marker at its end. With it, the time after
+    the end (a log not given) had widened the place left out from the `--` to the end of time,
+    and the stall was not reported."""
+    lines = [*LINES[:40], b"--\r\n", *LINES[60:300], *LINES[600:1000]]
+    stall = (
+        "no cycle for 3h 10m between 2026-11-24T10:40:04.239-08:00 and "
+        "2026-11-24T13:50:04.445-08:00 — more than 3 intervals of 5m"
+    )
+    for name, tail in (("CloudUserSync.log", b""), ("CloudUserSync.lo_", MARKER)):
+        path = tmp_path / name
+        path.write_bytes(b"".join(lines) + tail)
+        result = run_installed("summary", "--format", "json", str(path), LOGSYNC_PURE=pure)
+        found = [f["message"] for f in json.loads(result.stdout)["findings"] if f["code"] == "connector_stalled"]
+        assert found == [stall], name

@@ -345,7 +345,7 @@ def note_unheard(analysis: Analysis, opts: Common, env: Env) -> None:
     pasted = all(s.chosen for s in analysis.inputs if not s.sibling)  # (see `stats.chosen`)
     if span is None or opts.quiet or pasted:
         return
-    if leaves_out(analysis.tracker.totals.unheard, *span):
+    if leaves_out(analysis.unheard_within, *span):
         return
     table, shown = analysis.tracker.zone_table, opts.display.moment_iso
     silence = human_duration((span[1] - span[0]) / 1_000_000)

@@ -284,8 +284,8 @@ class HealthCollector:
     def _silences(self, analysis: Analysis) -> list[Gap]:
         """The longest gaps between cycles of a run, but where an excerpt leaves lines out
         between their cycles (grep's `--`, or between the records of a pasted one: see
-        `CycleTotals.unheard`): the cycles of that time may be among those lines."""
-        left = analysis.tracker.totals.unheard
+        `Analysis.unheard_within`): the cycles of that time may be among those lines."""
+        left = analysis.unheard_within
         return [gap for gap in self._gaps if not leaves_out(left, gap[3][0], gap[4][0])]
 
     @staticmethod
