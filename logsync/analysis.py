@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from . import times
 from .bounds import Cutoff, placed, read_once, zone_at
-from .bulk import LOCATED_KINDS, RowSpec
+from .bulk import LOCATED_KINDS, RowSpec, rotated_ends
 from .cloud import in_azure_ad, restart_helps
 from .errors import UsageError
 from .formats.paste import ensure_times
@@ -118,6 +118,13 @@ def earliest_time(inputs: Sequence[InputStats]) -> datetime | None:
     sibling logs' (they do not say where the connector's log begins)."""
     times = [s.first_time for s in inputs if s.first_time is not None and not s.sibling]
     return min(times, key=instant_key) if times else None
+
+
+def _marked(inputs: Sequence[InputStats], ends: Mapping[str, int]) -> list[str]:
+    """The inputs that hold the rotation marker but whose end a reading as pieces did not tell
+    (`bulk.Reading.ends`: inputs read whole only): told from their tail, as the plain reading
+    tells it, so that both conclude alike."""
+    return [s.path for s in inputs if s.markers and not s.sibling and s.path not in ends]
 
 
 def latest_time(inputs: Sequence[InputStats]) -> datetime | None:
@@ -260,7 +267,7 @@ def analyze(
     ensure_times(inputs, option if judged_at is not None else None)
     one_connector(inputs, duplicates, runs, tracker.zone_table)
     no_skipped_hour(tracker.log.skipped_hour, inputs)
-    apart = rotated_apart(inputs, ends)
+    apart = rotated_apart(inputs, {**rotated_ends(_marked(inputs, ends), options), **ends})
     gaps = tracker.totals.gaps = left_out(inputs, apart)
     after = tracker.totals.unfollowed = unfollowed(apart)
     tracker.totals.unheard = unheard(inputs, gaps, after)

@@ -8,13 +8,10 @@ import os
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain
-from typing import IO, TYPE_CHECKING, Any, BinaryIO
+from typing import Any, Protocol
 
 from .errors import InputError
-from .stdin import stdin_copy, stdin_head
-
-if TYPE_CHECKING:
-    from zipfile import ZipInfo
+from .stdin import stdin_head
 
 STDIN = "-"
 """The name of standard input among the inputs."""
@@ -56,21 +53,43 @@ def is_archive(path: str) -> bool:
 
 
 def archive_kind(path: str) -> str | None:
-    """`zip` or `tar` for an archive read as a folder (see `is_archive`), else None."""
+    """`zip` or `tar` for an archive read as a folder (see `is_archive`), else None; told once
+    for each file as it is (its size and time; stdin's head is kept: see `stdin`)."""
+    if path == STDIN:
+        return _kind_of(_archive_head(path))
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    if not os.path.isfile(path):
+        return None
+    key = (path, found.st_size, found.st_mtime_ns)
+    if key not in _KINDS:
+        _KINDS[key] = _kind_of(_archive_head(path))
+    return _KINDS[key]
+
+
+_KINDS: dict[tuple[str, int, int], str | None] = {}
+
+
+def _archive_head(path: str) -> bytes:
+    """An input's first bytes, as many as tell a tar inside its compression (`_PACKED_HEAD`)."""
     if path == STDIN:
         head = stdin_head(_TAR_BLOCK)
-        if packed_as(head) not in (None, "zip"):
-            head = stdin_head(_PACKED_HEAD)
-    elif not os.path.isfile(path):
-        return None
-    else:
-        try:
-            with open(path, "rb") as handle:
-                head = handle.read(_TAR_BLOCK)
-                if packed_as(head) not in (None, "zip"):
-                    head += handle.read(_PACKED_HEAD - len(head))
-        except OSError:
-            return None
+        packed = packed_as(head)
+        return stdin_head(_PACKED_HEAD[packed]) if packed in _PACKED_HEAD else head
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_TAR_BLOCK)
+            packed = packed_as(head)
+            if packed in _PACKED_HEAD:
+                head += handle.read(_PACKED_HEAD[packed] - len(head))
+    except OSError:
+        return b""
+    return head
+
+
+def _kind_of(head: bytes) -> str | None:
     if head.startswith(ZIP_MAGIC):
         return "zip"
     return "tar" if _is_tar(head) else None
@@ -78,8 +97,9 @@ def archive_kind(path: str) -> str | None:
 
 _TAR_BLOCK = 512
 """A tar's header block: `ustar` at 257 in the first."""
-_PACKED_HEAD = 1 << 16
-"""The bytes read of a compressed input to tell a tar inside: its first block's, packed."""
+_PACKED_HEAD = {"gzip": 1 << 16, "xz": 1 << 16, "bzip2": 1 << 20}
+"""The bytes read of a compressed input to tell a tar inside: its first header's, packed
+(bzip2 gives nothing out before a whole block, up to 900 kB, has come in)."""
 
 
 def _is_tar(head: bytes) -> bool:
@@ -95,74 +115,17 @@ def _is_tar(head: bytes) -> bool:
     return head[257:262] == b"ustar"
 
 
-def member_name(info: ZipInfo | _TarInfo) -> str:
+class Named(Protocol):
+    """An archive's member (a `zipfile.ZipInfo`, a `tars.TarMember`): its path inside it."""
+
+    @property
+    def filename(self) -> str: ...
+
+
+def member_name(info: Named) -> str:
     """A member's path with `/` between its folders, as it is named among the inputs: a zip
     made by Windows PowerShell 5.1 (`Compress-Archive`) writes `\\` there."""
     return info.filename.replace("\\", "/")
-
-
-def archive_infos(archive: str) -> list[Any]:
-    """The members of a zip or tar archive, each with its `filename`, `file_size`, `CRC` (None
-    in a tar), `flag_bits` and `is_dir()` as a zip's are (InputError where it is not one that
-    can be read). A tar's links and devices are left out: they hold no log."""
-    if archive_kind(archive) == "tar":
-        return [_TarInfo(info) for info in _tar_members(archive)]
-    import zipfile  # (imported when a zip is read: it costs every command's start)
-
-    try:
-        with zipfile.ZipFile(_zip_file(archive)) as opened:
-            return opened.infolist()
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError(display_name(archive), f"not a readable zip archive ({exc})") from exc
-
-
-def _tar_members(archive: str) -> list[Any]:
-    """A tar's members, its compressed data read to its end first: a gzip's or an xz's check
-    of its data is at its end, past the members, which a damaged byte would otherwise leave
-    read as text."""
-    try:
-        with _tar_open(archive) as opened:
-            members = opened.getmembers()
-            packed = opened.fileobj
-            while packed.read(OUT_BLOCK):  # (plain: the file; else its decompressed data)
-                pass
-            return [info for info in members if info.isfile() or info.isdir()]
-    except _tar_errors() as exc:
-        raise InputError(display_name(archive), f"not a readable tar archive ({exc})") from exc
-
-
-def _tar_errors() -> tuple[type[BaseException], ...]:
-    """What reading a damaged tar, or its damaged compression, raises."""
-    import lzma
-    import tarfile
-
-    return (tarfile.TarError, lzma.LZMAError, zlib.error, OSError, EOFError)
-
-
-def _tar_open(archive: str) -> Any:
-    import tarfile
-
-    if archive == STDIN:
-        handle = stdin_copy()
-        handle.seek(0)
-        return tarfile.open(fileobj=handle, mode="r:*")
-    return tarfile.open(archive, mode="r:*")
-
-
-class _TarInfo:
-    """A tar member as a zip's member is seen (see `archive_infos`)."""
-
-    __slots__ = ("_dir", "file_size", "filename")
-    CRC = None
-    flag_bits = 0
-
-    def __init__(self, info: Any) -> None:
-        self.filename: str = info.name
-        self.file_size: int = info.size
-        self._dir: bool = info.isdir()
-
-    def is_dir(self) -> bool:
-        return self._dir
 
 
 def kind_words(archive: str) -> str:
@@ -170,98 +133,36 @@ def kind_words(archive: str) -> str:
     return f"{archive_kind(archive) or 'zip'} archive"
 
 
-def open_member(name: str, archive: str, member: str) -> BinaryIO:
-    """A member of a zip or tar archive, for reading (the archive closes with it)."""
-    if archive_kind(archive) == "tar":
-        return _open_tar_member(name, archive, member)
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(_zip_file(archive)) as opened:
-            found = None  # (the last of that name, as `unzip` and `ZipFile.open` take it)
-            for info in opened.infolist():
-                found = info if member_name(info) == member else found
-            if found is None:
-                raise KeyError(member)
-            if found.flag_bits & _ENCRYPTED:
-                raise InputError(name, "encrypted in the zip archive: extract it first")
-            return _Member(opened.open(found), name)  # type: ignore[return-value]
-    except KeyError as exc:
-        raise InputError(name, "no such file in the zip archive") from exc
-    except (zipfile.BadZipFile, OSError, NotImplementedError) as exc:
-        raise InputError(name, f"not readable from the zip archive ({exc})") from exc
+_Errors = tuple[type[BaseException], ...]
 
 
-def _open_tar_member(name: str, archive: str, member: str) -> BinaryIO:
-    """A tar's member; the last of that name (a member added again with `tar rf`, as `tar xf`
-    extracts it)."""
-    try:
-        opened = _tar_open(archive)
-        found = None
-        for info in opened.getmembers():
-            if info.isfile() and member_name(_TarInfo(info)) == member:
-                found = info
-        if found is None:
-            opened.close()
-            raise InputError(name, "no such file in the tar archive")
-        handle = opened.extractfile(found)
-        assert handle is not None  # (a regular file)
-        return _Member(_Closing(handle, opened), name, "tar")  # type: ignore[return-value]
-    except _tar_errors() as exc:
-        raise InputError(name, f"not readable from the tar archive ({exc})") from exc
-
-
-class _Closing:
-    """A tar member's bytes, that close its archive with them."""
-
-    def __init__(self, handle: IO[bytes], archive: Any) -> None:
-        self._handle, self._archive = handle, archive
-
-    def read(self, size: int = -1) -> bytes:
-        return self._handle.read(size)
-
-    def close(self) -> None:
-        self._handle.close()
-        self._archive.close()
-
-    def __getattr__(self, attribute: str) -> Any:
-        return getattr(self._handle, attribute)
-
-
-def _zip_file(archive: str) -> str | BinaryIO:
-    """What a zip archive is opened from: its path, or the copy of stdin (all of it, read to
-    its end; the zip's directory is there)."""
-    return stdin_copy() if archive == STDIN else archive
-
-
-_ENCRYPTED = 0x1
-"""The flag bit of a zip member whose data is encrypted (a password is needed to read it)."""
-
-
-class _Member:
+class Member:
     """A zip or tar member's bytes, with a one-line error where they cannot be read (data damaged
     after the archive's directory was read: a bad CRC, deflated data that does not inflate)."""
 
-    def __init__(self, handle: IO[bytes] | _Closing, name: str, kind: str = "zip") -> None:
+    def __init__(
+        self, handle: Any, name: str, kind: str = "zip", damaged: _Errors = ()
+    ) -> None:
+        import zipfile
+
         self._handle = handle
         self._name = name
         self._kind = kind
+        self._damaged: _Errors = (
+            zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, *damaged
+        )
 
     def read(self, size: int = -1) -> bytes:
-        import lzma
-        import tarfile
-        import zipfile
-
-        damaged = (zipfile.BadZipFile, tarfile.TarError, lzma.LZMAError, zlib.error, EOFError)
         try:
-            return self._handle.read(size)
-        except (*damaged, OSError, NotImplementedError) as exc:
+            data: bytes = self._handle.read(size)
+            return data
+        except self._damaged as exc:
             raise InputError(self._name, f"damaged in the {self._kind} archive ({exc})") from exc
 
     def close(self) -> None:
         self._handle.close()
 
-    def __enter__(self) -> _Member:
+    def __enter__(self) -> Member:
         return self
 
     def __exit__(self, *exc: object) -> None:

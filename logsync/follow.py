@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from .archives import archive_kind, kind_words, open_member, packed_as, zip_member
+from .archives import archive_kind, kind_words, packed_as, zip_member
 from .decoding import LineDecoder
 from .errors import InputError
+from .members import open_member
 from .sharing import open_shared
 from .sources import InputStats, path_given
 

@@ -10,9 +10,10 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from .archives import archive_infos, display_name, member_name, zip_member
+from .archives import display_name, member_name, zip_member
 from .errors import InputError
 from .lognames import is_renamed
+from .members import archive_infos
 from .patterns import deferred
 from .sources import LOG_NAMES, base_name, history_files, is_history, is_sibling
 

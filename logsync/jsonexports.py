@@ -50,33 +50,37 @@ def json_text(blocks: Iterable[bytes], shown: str) -> bytes:
     text = whole_text(blocks, shown, "JSON export larger than {} MB")
     try:
         whole = json.loads(text)
-    except ValueError as exc:
-        if text.lstrip().startswith("["):
-            raise InputError(shown, f"a JSON array that cannot be read ({exc})") from exc
+    except (ValueError, RecursionError) as exc:
+        if text.lstrip().startswith("[") or isinstance(exc, RecursionError):
+            raise InputError(shown, f"JSON that cannot be read ({exc})") from exc
         whole = None  # (JSON lines: "Extra data" after the first)
     found: list[tuple[object, str | None]] = []  # (each item, and its line)
     if whole is not None:
         found = [(item, _line_of(item)) for item in (whole if isinstance(whole, list) else [whole])]
     else:
-        for line in text.splitlines():
+        for line in text.removesuffix("\n").split("\n"):  # (U+2028 may be inside a string)
             try:
                 item = json.loads(line) if line.strip() else ""
-            except ValueError:
+            except (ValueError, RecursionError):
                 item = line
             found.append((item, _line_of(item)))
     if found and all(line is None for _, line in found):
         keys = ", ".join(f"`{key}`" for key in TEXT_KEYS)
         raise InputError(shown, f"JSON whose items hold no log line (no field {keys})")
-    texts = (json.dumps(item, ensure_ascii=False) if line is None else line for item, line in found)
-    return "".join(text if text.endswith("\n") else f"{text}\n" for text in texts).encode()
+    texts = (_written(item, line) for item, line in found)
+    joined = "".join(text if text.endswith("\n") else f"{text}\n" for text in texts)
+    return joined.encode("utf-8", "backslashreplace")  # (`\ud800` alone: shown, as written)
 
 
 def json_line(item: object) -> str:
     """The log's line an item of a JSON export holds (see `_line_of`); anything else written as
     JSON: no record, and said so."""
+    return _written(item, _line_of(item))
+
+
+def _written(item: object, line: str | None) -> str:
     import json
 
-    line = _line_of(item)
     return json.dumps(item, ensure_ascii=False) if line is None else line
 
 

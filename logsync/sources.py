@@ -17,15 +17,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .archives import STDIN as STDIN
-from .archives import (
-    archive_infos,
-    is_archive,
-    member_name,
-    not_an_archive,
-    open_member,
-    unpacked_blocks,
-)
 from .archives import display_name as display_name
+from .archives import is_archive, member_name, not_an_archive, unpacked_blocks
 from .archives import zip_member as zip_member
 from .decoding import LineDecoder
 from .errors import InputError, UsageError
@@ -46,6 +39,7 @@ from .mail import (
     quoted_printable_text,
     tag_broken_text,
 )
+from .members import archive_infos, open_member
 from .sharing import open_shared
 from .stats import InputStats as InputStats
 from .stats import copied_stats as copied_stats

@@ -193,6 +193,7 @@ _SUMMED = (
     "unparsed",
     "markers",
     "gaps",
+    "rules",
     "cut_off",
     "remarked",
     "blank",

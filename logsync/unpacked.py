@@ -18,8 +18,9 @@ import signal
 from itertools import chain
 from typing import BinaryIO
 
-from .archives import STDIN, open_member, packed_as, unpacked_blocks, zip_member
+from .archives import STDIN, packed_as, unpacked_blocks, zip_member
 from .decoding import LineDecoder, sniff_encoding
+from .members import open_member
 from .stats import InputStats
 from .stdin import BLOCK_SIZE, open_stdin
 

@@ -5,9 +5,10 @@ logs that folder holds."""
 
 from __future__ import annotations
 
-from .archives import STDIN, archive_infos, archive_kind, display_name, kind_words, member_name
+from .archives import STDIN, archive_kind, display_name, kind_words, member_name
 from .errors import InputError
 from .lognames import folder_logs, is_sibling
+from .members import archive_infos
 
 
 def zip_logs(archive: str, under: str = "") -> list[str]:

@@ -97,7 +97,7 @@ def test_a_json_array_that_cannot_be_read_is_one_line_and_exit_2(tmp_path: Path)
     result = run_installed("check", str(path))
     assert result.returncode == 2
     assert result.stderr.decode() == (
-        f"logsync: error: {path}: a JSON array that cannot be read (Expecting value: line 1 column "
+        f"logsync: error: {path}: JSON that cannot be read (Expecting value: line 1 column "
         "43 (char 42))\n"
     )
 
@@ -297,3 +297,24 @@ def test_a_shipper_s_times_without_an_offset_are_a_run_of_the_log_s_lines(tmp_pa
     result = run_installed("report", "--all", "--format", "json", "--tz", "UTC", "--source-tz", "UTC", str(path))
     users = [(u["upn"], u["state"], u["failures"], u["synced_at"], u["expected_recovery"]) for u in json.loads(result.stdout)["users"]]
     assert users == CLEAN[0]
+
+
+def test_json_that_would_break_a_reading_is_one_line_or_kept(tmp_path: Path) -> None:
+    """A lone surrogate (`\\ud800`) in a line, JSON nested too deep for Python's reader, and a
+    line with U+2028 inside a string: tracebacks (exit 70), or one line read as two."""
+    lone = tmp_path / "lone.jsonl"
+    lone.write_text(json.dumps({"_raw": DEMO[0]}) + "\n" + json.dumps({"_raw": "a \ud800"}) + "\n")
+    result = run_installed("events", "--kind", "unparsed", "--format", "csv", str(lone))
+    assert (result.returncode, result.stdout.decode().splitlines()[1].split(",")[3]) == (0, "2")
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" + '{"a":[' * 100_000)
+    result = run_installed("check", str(deep))
+    assert result.returncode == 2
+    assert result.stderr.decode().startswith(f"logsync: error: {deep}: JSON that cannot be read (maximum recursion")
+    assert len(result.stderr.splitlines()) == 1
+    separated = tmp_path / "separated.jsonl"
+    lines = [json.dumps({"_raw": line}, ensure_ascii=False) for line in DEMO]
+    lines[5] = json.dumps({"_raw": DEMO[5], "note": "a\u2028b\u0085c"}, ensure_ascii=False)
+    separated.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert "\u2028" in separated.read_text(encoding="utf-8")
+    assert answers(str(separated)) == CLEAN

@@ -183,3 +183,14 @@ def test_the_json_inputs_say_which_lines_that_are_no_record_are_not_judged(tmp_p
     result = run_installed("report", "--format", "json", str(path), str(rotated))
     found = [(i["lines"], i["records"], i["unparsed"], i["unread"]) for i in json.loads(result.stdout)["inputs"]]
     assert found == [(206, 203, 3, 1), (92, 91, 1, 0), (91, 91, 0, 0)]
+
+
+def test_an_input_read_as_runs_keeps_its_rules_out_of_unread(tmp_path: Path) -> None:
+    """`--` and a rule beside it between two pieces, then an earlier piece of the log (a second
+    run): read as runs, the rule was counted `unread`, as text not judged (its count was lost
+    when the runs' counts were summed); read as one run, it was not."""
+    path = tmp_path / "runs.log"
+    path.write_bytes(b"".join(LINES[999:1010]) + b"--\n-----\n" + b"".join(LINES[1099:1110]) + b"".join(LINES[1:12]))
+    result = run_installed("report", "--format", "json", str(path))
+    (stats,) = json.loads(result.stdout)["inputs"]
+    assert (stats["lines"], stats["records"], stats["unparsed"], stats["unread"]) == (35, 33, 2, 0)

@@ -158,3 +158,31 @@ def test_a_zip_member_added_again_is_read_as_unzip_extracts_it(tmp_path: Path) -
     want = run_installed("check", str(SAMPLES / "CloudUserSync.log")).stdout
     result = run_installed("check", str(archive))
     assert (result.returncode, result.stdout) == (1, want)
+
+
+def test_a_tar_of_a_folder_s_contents_names_its_members_without_dot_slash(tmp_path: Path) -> None:
+    """`tar czf logs.tgz -C Logs .` writes `./CloudUserSync.log`: the member was named
+    `logs.tgz/./CloudUserSync.log`, and `logs.tgz/CloudUserSync.log` was "no such file"."""
+    members = {f"./{name.split('/')[-1]}": data for name, data in logs_folder().items()}
+    archive = packed(tmp_path / "logs.tgz", "w:gz", members)
+    code, document, _ = report(str(archive))
+    assert code == 0
+    assert [i["path"] for i in document["inputs"]] == [  # type: ignore[attr-defined]
+        f"{archive}/CloudUserSync.lo_", f"{archive}/CloudUserSync.log",
+    ]
+    named = run_installed("check", f"{archive}/CloudUserSync.log")
+    assert named.returncode == 1, named.stderr
+
+
+def test_a_tar_bz2_whose_first_block_packs_large_is_told_a_tar(tmp_path: Path) -> None:
+    """bzip2 gives nothing out before a whole block (up to 900 kB) has come in: where the first
+    block packs to more than the 64 KiB looked at, the `.tar.bz2` was streamed and refused ("a
+    tar archive (packed again, or in a pipe): give the tar itself")."""
+    import base64
+    import random
+
+    noise = base64.b64encode(random.Random(7).randbytes(700_000))
+    archive = packed(tmp_path / "logs.tar.bz2", "w:bz2", {"Logs/aaa.txt": noise, **logs_folder()})
+    assert archive.stat().st_size > 1 << 16
+    code, document, _ = report(str(archive))
+    assert (code, without_paths(document)) == (0, without_paths(report(str(ROTATED))[1]))
