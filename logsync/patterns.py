@@ -17,6 +17,8 @@ class _Deferred:
         self._flags = flags
 
     def __getattr__(self, name: str) -> Any:  # (called for attributes not kept yet)
+        if name.startswith("_") and name != "_compiled":  # (`copy` of one made without its
+            raise AttributeError(name)  # `__init__`: no `_source` to compile from)
         if name == "_compiled":
             compiled = self._compiled = re.compile(self._source, self._flags)
             return compiled

@@ -1,9 +1,7 @@
-"""Open inputs (paths, directories, zip archives, stdin), undo gzip, bzip2, xz and encodings,
-yield text chunks.
-
-A chunk is decoded text whose line breaks are all `\\n` (CRLF and stray CR are folded); every
-chunk but the last ends with `\\n`. Nothing here reads a whole file into memory.
-"""
+"""Open inputs (paths, directories, zip or tar archives, stdin), undo gzip, bzip2, xz and
+encodings, yield text chunks. A chunk is decoded text whose line breaks are all `\\n` (CRLF
+and stray CR are folded); every chunk but the last ends with `\\n`. Nothing here reads a whole
+file into memory."""
 
 from __future__ import annotations
 
@@ -367,7 +365,7 @@ def read_whole(name: str) -> bool:
             head = next(unpacked_blocks(iter([handle.read(BLOCK_SIZE)]), name), b"")
     except (InputError, OSError):
         return False  # (its reading says why)
-    return is_mail(head) or any(written_so(head) for written_so, _ in _WHOLE_TEXTS)
+    return whole_decoder(head) is not None
 
 
 def decoded_bytes(
@@ -385,19 +383,24 @@ def decoded_bytes(
     if not head:
         return
     not_an_archive(head, display_name(name), name == STDIN)
-    if is_mail(head):  # (a saved e-mail: the text of its message)
-        if stats is not None:
-            stats.mail = True
-        yield mail_text(chain([head], blocks), display_name(name))
+    decoder = whole_decoder(head)
+    if decoder is None:
+        yield head
+        yield from blocks
         return
-    # a mail's body as its source shows it; a page's text on one line, broken by `<br>`; the
-    # log's lines as a search tool's CSV export holds them
-    for written_so, text in _WHOLE_TEXTS:
-        if written_so(head):
-            yield text(chain([head], blocks), display_name(name))
-            return
-    yield head
-    yield from blocks
+    if stats is not None and decoder is mail_text:
+        stats.mail = True
+    yield decoder(chain([head], blocks), display_name(name))
+
+
+def whole_decoder(head: bytes) -> Callable[[Iterator[bytes], str], bytes] | None:
+    """What decodes an input read whole, told by its first bytes (unpacked): a saved e-mail
+    (the text of its message), or one of `_WHOLE_TEXTS` (a mail's body as its source shows
+    it; a page's text on one line, broken by `<br>`; a search tool's CSV or a JSON export);
+    None for the rest, read as it comes."""
+    if is_mail(head):
+        return mail_text
+    return next((text for written_so, text in _WHOLE_TEXTS if written_so(head)), None)
 
 
 def _scaled(progress: Progress, ratio: float) -> Progress:

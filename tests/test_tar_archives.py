@@ -87,7 +87,7 @@ def test_a_tar_without_the_log_or_damaged_is_one_line_and_exit_2(tmp_path: Path)
     cut.write_bytes(whole[: len(whole) // 2])
     result = run_installed("check", str(cut))
     assert result.returncode == 2
-    assert result.stderr.decode().startswith(f"logsync: error: {cut}")
+    assert result.stderr.decode().startswith(f"logsync: error: {cut}: not a readable tar archive (")
     assert len(result.stderr.splitlines()) == 1
 
 
