@@ -360,3 +360,20 @@ def test_a_user_notified_at_the_instant_of_the_first_whole_cycle_s_totals_is_of_
     assert (ann.state, ann.before_input, iso(ann.full_sync_due_by)) == (
         "waiting", True, "2026-03-03T09:00:00-05:00",
     )
+
+
+def test_a_silence_in_a_log_given_with_an_excerpt_is_said_still(tmp_path: Path) -> None:
+    """A log with hours of no cycle, given with a pasted excerpt of a later time: the note is
+    of the inputs that are not excerpts too (it was left out only where all of them are)."""
+    path = silent_day(tmp_path, "2026-03-03 12:00:00")
+    excerpt = tmp_path / "zed.txt"
+    excerpt.write_text(
+        "3/3/2026 12:40:02 PM  NotifyAccountAddition - SCCM user to add = zed@contoso.com\n"
+        "                       Total received users to add from SCCM = 1, Total Successfully "
+        "added users to Cloud = 1\n"
+    )
+    result = runner.invoke(app, ["check", "--source-tz", "-05:00", path, str(excerpt)])
+    assert any(
+        line.startswith("logsync: the connector was not heard from 2026-03-03T08:40:00-05:00 to ")
+        for line in result.stderr.splitlines()
+    ), result.stderr

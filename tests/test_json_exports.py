@@ -117,6 +117,9 @@ def test_a_json_array_that_cannot_be_read_is_one_line_and_exit_2(tmp_path: Path)
         (b"[snip]\nStarting user delta sync", False),
         (b"[12:00] Starting user delta sync", False),
         (b"[]", False),
+        (b"[{}]", False),
+        (b"[{0x15F0}] Starting user delta sync", False),
+        (b'{"": "a"}', False),
         (b"{}", False),
         (b"Starting user delta sync  $$<SMS_CLOUD_USERSYNC><", False),
     ],
@@ -134,6 +137,25 @@ def test_an_object_s_time_is_put_before_a_line_with_none_of_its_own() -> None:
     assert json_line({"message": {"nested": 1}, "log": "line"}) == "line"
     assert json_line({"level": "info"}) == '{"level": "info"}'
     assert json_line(7) == "7"
+
+
+@pytest.mark.parametrize(
+    ("item", "line"),
+    [
+        ({"time": 100_000_000_000, "message": "x"}, "1973-03-03T09:46:40.000000+00:00 x"),  # ms
+        ({"time": 99_999_999_999, "message": "x"}, "5138-11-16T09:46:39.000000+00:00 x"),  # s
+        ({"time": 100_000_000, "message": "x"}, "1973-03-03T09:46:40.000000+00:00 x"),  # s
+        ({"time": 99_999_999, "message": "x"}, "x"),  # (no time of now)
+        ({"time": 10**17, "message": "x"}, "1973-03-03T09:46:40.000000+00:00 x"),  # ns
+        ({"time": 10**14, "message": "x"}, "1973-03-03T09:46:40.000000+00:00 x"),  # µs
+        ({"time": True, "datetime": "2026-11-25T22:10:04Z", "message": "x"}, "2026-11-25T22:10:04Z x"),
+        ({"a": {"message": "x"}}, "x"),
+        ({"a": {"b": {"message": "x"}}}, '{"a": {"b": {"message": "x"}}}'),  # (two deep at most)
+        ({"message": "x", "time": " "}, "x"),
+    ],
+)
+def test_the_boundaries_of_an_item_s_line_and_time(item: object, line: str) -> None:
+    assert json_line(item) == line
 
 
 @given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")))))

@@ -177,6 +177,7 @@ def test_the_outputs_beside_a_log_are_not_read_as_it(tmp_path: Path) -> None:
         ("SERVER-CloudUserSync.lo_", True),
         ("CloudUserSync.txt", True),
         ("cloudusersync (2).txt", True),
+        ("CloudUserSync(1).txt", True),
         ("CloudUserSync - Copy (3).txt", True),
         ("SCCM01_CloudUserSync.TXT", True),
         ("CloudUserSync notes.txt", False),

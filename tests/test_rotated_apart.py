@@ -209,3 +209,46 @@ def test_a_stall_inside_a_lone_rotated_log_is_one_still(tmp_path: Path, pure: st
         result = run_installed("summary", "--format", "json", str(path), LOGSYNC_PURE=pure)
         found = [f["message"] for f in json.loads(result.stdout)["findings"] if f["code"] == "connector_stalled"]
         assert found == [stall], name
+
+
+def test_the_boundaries_of_what_follows_a_rotated_log() -> None:
+    """A record of another input at the rotated log's very end is no next record; a sibling log
+    with no time does not stop the end being unfollowed (nor does it go on from it); 15 minutes
+    to the microsecond; where the end is unfollowed, the place widens to the earlier of it and
+    the gaps; past the end, from its very instant, lines are left out."""
+    from types import SimpleNamespace
+
+    from logsync.tracker.unknowns import left_out_after
+
+    rotated = stats("a.log", END - timedelta(hours=8), END)
+    point = stats("point.log", END, END)
+    live = stats("b.log", END + timedelta(hours=10), END + timedelta(hours=15))
+    ends = {"a.log": micros(END)}
+    assert [(p.stats.path, p.next_time) for p in rotated_apart([rotated, point, live], ends)] == [
+        ("a.log", live.first_time)
+    ]
+    assert [(p.stats.path, p.next_time) for p in rotated_apart([rotated, point], ends)] == [("a.log", None)]
+    sibling = InputStats("CertMgr.log")
+    sibling.sibling = True
+    assert [(p.end, p.next_time) for p in rotated_apart([rotated, sibling], ends)] == [(micros(END), None)]
+    assert FOLLOWED_US == 15 * 60 * 1_000_000
+    for later, apart in ((timedelta(minutes=15), False), (timedelta(minutes=15, microseconds=1), True)):
+        after = stats("c.log", END + later, END + later + timedelta(hours=5))
+        assert bool(rotated_apart([stats("a.log", END - timedelta(hours=8), END), after], ends)) is apart
+    e = micros(END)
+    assert unheard([], (e + 10, e + 20), e) == (e, None)
+    assert unheard([], (e - 10, e + 20), e) == (e - 10, None)
+    assert unheard([], None, e) == (e, None)
+    tracked = SimpleNamespace(totals=SimpleNamespace(gaps=None, unfollowed=1000), log=SimpleNamespace(unheard=None))
+    assert (left_out_after(tracked, 1000), left_out_after(tracked, 999)) == (True, False)  # type: ignore[arg-type]
+
+
+def test_past_a_lone_rotated_log_s_end_the_gate_names_the_other_pending_user(tmp_path: Path) -> None:
+    lone = tmp_path / "CloudUserSync.lo_"
+    lone.write_bytes(b"".join(LINES) + MARKER)
+    result = run_installed("check", "--now", "2026-11-27T20:00:00-08:00", "--fail-on", "overdue", str(lone))
+    assert result.stdout.decode().splitlines()[-1] == (
+        "FAIL: 4 users (1 overdue, 3 pending that may be stuck), limit 0 as of "
+        "2026-11-27T20:00:00-08:00; 1 failed user and 1 other pending user not counted by "
+        "--fail-on overdue"
+    )

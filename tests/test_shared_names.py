@@ -417,3 +417,17 @@ def test_past_many_users_only_the_listed_names_are_searched(
     monkeypatch.setattr("logsync.cli.notes._MOST_SEARCHED", 0)
     assert ONE_NAME_NOTE not in CliRunner().invoke(app, ["report", path]).stderr
     assert CliRunner().invoke(app, ["report", "--all", path]).stderr.count(ONE_NAME_NOTE) == 1
+
+
+def test_a_gate_that_counts_some_users_says_the_shared_name_it_does_not_is_at_least_so_many(
+    tmp_path: Path,
+) -> None:
+    """`--fail-on fixable` counts the stuck users in Azure AD, not heidi and erin under one
+    redacted name (3 at least, with frank): the users it does not count are a least number."""
+    path = written(tmp_path, re.sub(r"(heidi|erin)@contoso\.com", PLACEHOLDER, DEMO), "CloudUserSync.log")
+    cloud = str(SAMPLES / "azure-ad-users.csv")
+    result = run_installed("check", "--fail-on", "fixable", "--cloud-users", cloud, str(path))
+    assert result.stdout.decode().splitlines()[-1] == (
+        "FAIL: 2 users (1 waiting, 1 overdue), limit 0 as of 2026-11-25T16:04:59.644-08:00; 1 "
+        "failed user and at least 3 pending users not counted by --fail-on fixable"
+    )

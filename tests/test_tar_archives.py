@@ -186,3 +186,24 @@ def test_a_tar_bz2_whose_first_block_packs_large_is_told_a_tar(tmp_path: Path) -
     assert archive.stat().st_size > 1 << 16
     code, document, _ = report(str(archive))
     assert (code, without_paths(document)) == (0, without_paths(report(str(ROTATED))[1]))
+
+
+def test_a_damaged_header_inside_a_plain_tar_is_refused(tmp_path: Path) -> None:
+    """`tarfile` stops listing at a damaged header: the members after it were silently missing
+    ("no CloudUserSync.log … in this tar archive"). What follows the listing must be zeros."""
+    archive = packed(tmp_path / "logs.tar", "w", {
+        "Logs/ccm.log": b"x\n", "Logs/CloudUserSync.log": (ROTATED / "CloudUserSync.log").read_bytes(),
+    })
+    data = bytearray(archive.read_bytes())
+    data[1024 + 148] ^= 0xFF  # (the second member's header checksum)
+    archive.write_bytes(bytes(data))
+    result = run_installed("check", str(archive))
+    assert (result.returncode, result.stderr.decode()) == (
+        2, f"logsync: error: {archive}: not a readable tar archive (a damaged header)\n"
+    )
+
+
+def test_every_dot_slash_before_a_member_is_left_out(tmp_path: Path) -> None:
+    archive = packed(tmp_path / "logs.tar", "w", {"././CloudUserSync.log": (ROTATED / "CloudUserSync.log").read_bytes()})
+    named = report(f"{archive}/CloudUserSync.log")
+    assert (named[0], named[1]["users"]) == (0, report(str(ROTATED / "CloudUserSync.log"))[1]["users"])
