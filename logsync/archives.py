@@ -75,18 +75,25 @@ _KINDS: dict[tuple[str, int, int], str | None] = {}
 def _archive_head(path: str) -> bytes:
     """An input's first bytes, as many as tell a tar inside its compression (`_PACKED_HEAD`)."""
     if path == STDIN:
-        head = stdin_head(_TAR_BLOCK)
-        packed = packed_as(head)
-        return stdin_head(_PACKED_HEAD[packed]) if packed in _PACKED_HEAD else head
+        return _head(stdin_head)
     try:
         with open(path, "rb") as handle:
-            head = handle.read(_TAR_BLOCK)
-            packed = packed_as(head)
-            if packed in _PACKED_HEAD:
-                head += handle.read(_PACKED_HEAD[packed] - len(head))
+
+            def first(size: int) -> bytes:
+                handle.seek(0)
+                return handle.read(size)
+
+            return _head(first)
     except OSError:
         return b""
-    return head
+
+
+def _head(first: Callable[[int], bytes]) -> bytes:
+    """The first bytes (`first(size)`) that tell a tar: its first header block, or where they
+    are packed, as much of them as holds it (`_PACKED_HEAD`)."""
+    head = first(_TAR_BLOCK)
+    packed = packed_as(head)
+    return first(_PACKED_HEAD[packed]) if packed in _PACKED_HEAD else head
 
 
 def _kind_of(head: bytes) -> str | None:

@@ -62,9 +62,10 @@ def live_path(target: str) -> Path:
             raise InputError(target, "permission denied")
         packed = None
         if path.is_file():  # (a FIFO is never peeked at: its bytes would be gone)
-            with open(path, "rb") as handle:
-                packed = packed_as(handle.read(8))
-            packed = "tar" if archive_kind(str(path)) == "tar" else packed
+            packed = archive_kind(str(path))  # (a zip or a tar, else packed maybe)
+            if packed is None:
+                with open(path, "rb") as handle:
+                    packed = packed_as(handle.read(8))
     except OSError as exc:
         raise InputError(target, exc.strerror or str(exc)) from exc
     if packed is not None:

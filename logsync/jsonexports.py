@@ -7,6 +7,7 @@ of the log."""
 
 from __future__ import annotations
 
+import json  # (loaded by every command already: the JSON outputs, the safety of log text)
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 
@@ -45,8 +46,6 @@ def json_text(blocks: Iterable[bytes], shown: str) -> bytes:
     `json_line`): an array's items, one object's, or each line's of JSON lines. A line of JSON
     lines that is no JSON is kept as it is: it is no record, and said so, never dropped. An
     export none of whose items holds a line is refused, naming the fields looked for."""
-    import json  # (imported for such an export: it costs every command's start)
-
     text = whole_text(blocks, shown, "JSON export larger than {} MB")
     try:
         whole = json.loads(text)
@@ -79,8 +78,6 @@ def json_line(item: object) -> str:
 
 
 def _written(item: object, line: str | None) -> str:
-    import json
-
     return json.dumps(item, ensure_ascii=False) if line is None else line
 
 

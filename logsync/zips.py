@@ -1,6 +1,6 @@
 """A zip (or tar) archive among the inputs: read as the folder inside it that holds the
 connector's logs, as a directory is, its members named `ARCHIVE/MEMBER` (see
-`archives.open_member`); a folder inside it named so (`logs.zip/SERVER/Logs`) stands for the
+`members.open_member`); a folder inside it named so (`logs.zip/SERVER/Logs`) stands for the
 logs that folder holds."""
 
 from __future__ import annotations
