@@ -15,15 +15,9 @@ from .formats.paste import ensure_times
 from .known import ensure_known
 from .pipeline import ReadOptions, ensure_connector
 from .reading import Feed, read_rows
+from .samebytes import same_bytes
 from .sites import no_skipped_hour, one_connector
-from .sources import (
-    InputStats,
-    Progress,
-    copied_stats,
-    expand_paths,
-    same_bytes,
-    without_empty,
-)
+from .sources import InputStats, Progress, copied_stats, expand_paths, without_empty
 from .stats import left_out, rotated_apart, unfollowed, unheard
 from .times import NO_TIMES, Now, WallClock, instant_key, iso, timeless
 from .tracker import (

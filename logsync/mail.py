@@ -13,6 +13,7 @@ from .patterns import deferred, deferred_bytes
 
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 """The byte-order marks of UTF-16, little- and big-endian."""
+BOM_ENCODINGS = dict(zip(UTF16_BOMS, ("utf-16-le", "utf-16-be"), strict=True))
 
 MAX_MAIL = 64 * 2**20
 """The largest e-mail read (it is read whole to be decoded): a log this size is no e-mail."""

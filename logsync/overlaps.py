@@ -16,8 +16,8 @@ from typing import BinaryIO, NamedTuple
 
 from .events import CONNECTOR
 from .merge import RUN_DISORDER_US, Copies
+from .samebytes import same_bytes_at
 from .seams import Line, Piece, line_numbers, lines_at
-from .sources import same_bytes_at
 from .times import fixed_offset
 
 _REACH = 1 << 20

@@ -30,6 +30,7 @@ from .lognames import folder_logs
 from .lognames import is_history as is_history
 from .lognames import is_sibling as is_sibling
 from .mail import (
+    BOM_ENCODINGS,
     broken_by_tags,
     is_mail,
     is_quoted_printable,
@@ -62,57 +63,6 @@ def mark_siblings(inputs: Sequence[InputStats]) -> None:
     siblings = siblings_among([stats.path for stats in inputs])
     for stats in inputs:
         stats.sibling = stats.path in siblings
-
-
-def same_bytes(names: Sequence[str]) -> dict[str, str]:
-    """The inputs whose bytes are those of an earlier input (an export given twice, or copied
-    under another name), each with that input: it is read once, and the copy's records count
-    as the duplicates they are (a `.lo_` copied under another name too: its records are those
-    of one older half). Only files of the same size are compared; a sibling log, stdin and a
-    zip member never are."""
-    by_size: dict[int, list[str]] = {}
-    copies: dict[str, str] = {}
-    for name in names:
-        if name == STDIN or is_sibling(name) or zip_member(name) is not None:
-            continue
-        try:
-            size = os.stat(name).st_size
-        except OSError:
-            continue  # reading it says what is wrong
-        if not size:
-            continue
-        same = by_size.setdefault(size, [])
-        original = next((earlier for earlier in same if _identical(earlier, name, size)), None)
-        if original is None:
-            same.append(name)
-        else:
-            copies[name] = original
-    return copies
-
-
-def _identical(first: str, second: str, size: int) -> bool:
-    """Whether two files of `size` bytes hold the same bytes, and no more (one may have grown
-    since it was measured)."""
-    try:
-        with open(first, "rb") as one, open(second, "rb") as two:
-            return same_bytes_at(one, 0, two, 0, size) and one.read(1) == two.read(1) == b""
-    except OSError:
-        return False
-
-
-def same_bytes_at(one: BinaryIO, at: int, other: BinaryIO, other_at: int, size: int) -> bool:
-    """Whether the `size` bytes from `at` in `one` are those from `other_at` in `other` (which
-    may be the same handle)."""
-    done = 0
-    while done < size:
-        step = min(BLOCK_SIZE, size - done)
-        one.seek(at + done)
-        block = one.read(step)
-        other.seek(other_at + done)
-        if block != other.read(step):
-            return False
-        done += step
-    return True
 
 
 def without_empty(names: Sequence[str]) -> tuple[list[str], list[InputStats]]:
@@ -374,10 +324,12 @@ def decoded_bytes(
     progress: Progress | None = None,
     size: int | None = None,
     stats: InputStats | None = None,
+    told: list[str] | None = None,
 ) -> Iterator[bytes]:
     """The input's bytes in blocks (up to `size` of them), with gzip, bzip2 or xz undone when
     the data starts with its magic. A zip archive is read by path (as the folder it holds),
-    never as a stream."""
+    never as a stream. Of an input decoded whole from UTF-16, given as UTF-8: its own encoding
+    is added to `told`."""
     blocks = unpacked_blocks(_blocks(stream, name, progress, size), name)
     head = next(blocks, b"")
     if not head:
@@ -390,6 +342,8 @@ def decoded_bytes(
         return
     if stats is not None and decoder is mail_text:
         stats.mail = True
+    if told is not None and head[:2] in BOM_ENCODINGS:  # (its text is given on as UTF-8)
+        told.append(BOM_ENCODINGS[head[:2]])
     yield decoder(chain([head], blocks), display_name(name))
 
 
@@ -434,8 +388,9 @@ def text_chunks(
     decoder = LineDecoder(stats)
     size = None if end is None else end - start
     encoding = copied_encoding(name) if own else None  # (its copy holds it as UTF-8)
+    told: list[str] = []
     try:
-        for block in decoded_bytes(handle, name, progress, size, stats):
+        for block in decoded_bytes(handle, name, progress, size, stats, told):
             text = decoder.feed(block)
             if text:
                 yield text
@@ -445,5 +400,5 @@ def text_chunks(
     finally:
         if own:
             handle.close()
-        if encoding is not None:
-            stats.encoding = encoding
+        if encoding is not None or told:
+            stats.encoding = encoding or told[0]

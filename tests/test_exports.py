@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,8 @@ def test_a_splunk_export_gives_the_answers_of_the_log(
     assert (newest in got.stderr.decode().splitlines()) is not raw_first
     report = run_installed("report", "--all", "--format", "json", str(path), LOGSYNC_PURE=pure)
     assert b'"lines":3041,"records":3041,"unparsed":0' in report.stdout
+    encoding = "utf-16-le" if isinstance(bom, str) else "utf-8"  # (its own, not its text's as read)
+    assert json.loads(report.stdout)["inputs"][0]["encoding"] == encoding
 
 
 @pytest.mark.parametrize(

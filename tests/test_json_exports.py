@@ -76,6 +76,9 @@ def test_powershell_5_convertto_json_in_utf16_and_on_stdin(tmp_path: Path) -> No
     path.write_bytes(data)
     assert answers(str(path)) == CLEAN
     assert answers("-", stdin=data) == CLEAN
+    for name, stdin in ((str(path), None), ("-", data)):  # (its own encoding, not its text's)
+        report = run_installed("report", "--format", "json", name, stdin=stdin)
+        assert [i["encoding"] for i in json.loads(report.stdout)["inputs"]] == ["utf-16-le"]
 
 
 def test_a_line_of_json_lines_that_is_no_json_or_holds_no_line_is_no_record(tmp_path: Path) -> None:

@@ -458,7 +458,7 @@ def test_lines_of_an_older_half_s_middle_pasted_again_are_told_apart_record_by_r
 def test_bytes_that_differ_only_in_the_last_of_a_block_are_not_the_same() -> None:
     from io import BytesIO
 
-    from logsync.sources import same_bytes_at
+    from logsync.samebytes import same_bytes_at
 
     assert same_bytes_at(BytesIO(b"xabc"), 1, BytesIO(b"abc"), 0, 3)
     assert not same_bytes_at(BytesIO(b"xabc"), 1, BytesIO(b"abd"), 0, 3)
