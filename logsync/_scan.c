@@ -402,15 +402,26 @@ static const char FAILED[] = "Failed to add user ";
 static const char UPN_MARKS[] = " *`";
 static const char REASON_MARKS[] = "*`'\".,;:!?()[]\\";
 
+/* Whether c is one of `marks` (never NUL); a letter or a digit, which most UPNs and reasons
+   begin and end with, is told without a search */
+static int
+is_mark(Py_UCS1 c, const char *marks)
+{
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == 0) {
+        return 0;
+    }
+    return strchr(marks, c) != NULL;
+}
+
 /* [*at, *end) without the `marks` around it, unless nothing else is left (`decoration`) */
 static void
 plain(const Py_UCS1 *s, Py_ssize_t *at, Py_ssize_t *end, const char *marks)
 {
     Py_ssize_t a = *at, b = *end;
-    while (a < b && s[a] != 0 && strchr(marks, s[a]) != NULL) {
+    while (a < b && is_mark(s[a], marks)) {
         a++;
     }
-    while (b > a && s[b - 1] != 0 && strchr(marks, s[b - 1]) != NULL) {
+    while (b > a && is_mark(s[b - 1], marks)) {
         b--;
     }
     if (a < b) {
