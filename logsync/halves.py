@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 from .archives import display_name, member_name, zip_member
 from .errors import InputError
 from .lognames import is_renamed
-from .members import archive_infos
+from .members import archive_infos, open_member
 from .patterns import deferred
 from .sources import LOG_NAMES, base_name, history_files, is_history, is_sibling
 
@@ -57,20 +58,23 @@ def _packed_crcs(names: Sequence[str]) -> dict[str, set[int]]:
         if inside is not None and base_name(name).lower() in LOG_NAMES:
             archive, member = inside
             found = {i.CRC for i in archive_infos(archive) if member_name(i) == member}
+            if None in found:  # (a tar keeps none: the member read is summed)
+                found = {_crc(name, lambda: open_member(name, archive, member))}  # noqa: B023
             crcs.setdefault(base_name(name).lower(), set()).update(found)
     return crcs
 
 
-def _crc(path: str) -> int | None:
-    """A file's CRC-32, as a zip archive keeps its members' (None: unreadable)."""
+def _crc(path: str, opened: Callable[[], BinaryIO] | None = None) -> int | None:
+    """A file's CRC-32 (or that of what `opened` reads), as a zip archive keeps its members'
+    (None: unreadable)."""
     import zlib
 
     crc = 0
     try:
-        with open(path, "rb") as handle:
+        with opened() if opened is not None else open(path, "rb") as handle:
             while block := handle.read(1 << 20):
                 crc = zlib.crc32(block, crc)
-    except OSError:
+    except (InputError, OSError):
         return None
     return crc
 

@@ -11,6 +11,7 @@ import itertools
 import json
 import lzma
 import os
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -703,6 +704,12 @@ def test_a_log_given_alone_names_the_lo_beside_it(tmp_path: Path) -> None:
         archive.write(log, "Logs/CloudUserSync.log")
     both = CliRunner().invoke(app, ["check", str(packed), str(log)])
     assert both.exit_code == 1 and "older records" not in both.stderr
+    tarred = tmp_path / "rot.tgz"  # (a tar keeps no CRC: the member read is summed)
+    with tarfile.open(tarred, "w:gz") as archive:
+        archive.add(rotated, "Logs/CloudUserSync.lo_")
+        archive.add(log, "Logs/CloudUserSync.log")
+    both = CliRunner().invoke(app, ["check", str(tarred), str(log)])
+    assert both.exit_code == 1 and "older records" not in both.stderr
     alone = CliRunner().invoke(app, ["check", str(log)])
     assert f"{rotated} beside {log} holds the log's older records" in alone.stderr
     # an older archive's .lo_ (other bytes) read beside today's .log: the .lo_ beside it is not
@@ -710,6 +717,14 @@ def test_a_log_given_alone_names_the_lo_beside_it(tmp_path: Path) -> None:
     other = tmp_path / "old.zip"
     with zipfile.ZipFile(other, "w") as archive:
         archive.writestr("Logs/CloudUserSync.lo_", rotated.read_bytes()[:-200])
+    beside = CliRunner().invoke(app, ["check", str(other), str(log)])
+    assert f"{rotated} beside {log} holds the log's older records" in beside.stderr
+    other = tmp_path / "old.tar"
+    with tarfile.open(other, "w") as archive:
+        archive.add(rotated, "Logs/CloudUserSync.lo_")
+        older = tarfile.TarInfo("Logs/CloudUserSync.lo_")  # (added again: the last is read)
+        older.size = len(rotated.read_bytes()) - 200
+        archive.addfile(older, io.BytesIO(rotated.read_bytes()[:-200]))
     beside = CliRunner().invoke(app, ["check", str(other), str(log)])
     assert f"{rotated} beside {log} holds the log's older records" in beside.stderr
 
