@@ -16,7 +16,7 @@ from .errors import UsageError
 from .merge import RunSpan
 from .safety import visible
 from .sources import InputStats, display_name
-from .times import human_duration, instant_key, iso
+from .times import NO_TIMES, fixed_offset, human_duration, instant_key, iso, moment_iso
 from .tracker.model import ZoneTable
 
 OVERLAP_SECONDS = 3600
@@ -42,8 +42,16 @@ def one_connector(
     `zones`) changes twice within the overlap, it is refused: one clock changes its offset
     once in an hour at most (daylight saving), two sites' clocks in turn as their records do."""
     _no_clock_change(inputs, runs)  # (whatever they share: to the second, passes may meet)
-    if duplicates:
-        return
+    if not duplicates:
+        _no_runs_apart(inputs, runs, zones)
+    if zones is not None:  # (records in one history: sorted by time, or runs that share some)
+        _no_alternating_offsets(inputs, zones)
+
+
+def _no_runs_apart(
+    inputs: Sequence[InputStats], runs: Mapping[str, Sequence[RunSpan]], zones: ZoneTable | None
+) -> None:
+    """Refuse inputs, or runs of one, that overlap and share no record (see `one_connector`)."""
     read = {stats.path: stats for stats in inputs if stats.format == "sms-trace"}
     for name, own in runs.items():
         found = _deepest_overlap(own) if name in read else None
@@ -84,6 +92,41 @@ def one_connector(
                 f"{iso(last.last_time)}) and share no record: they are logs of two "
                 "connectors (two sites?), which would be read as one; give one site's logs at "
                 "a time"
+            )
+
+
+ALTERNATIONS = 4
+"""Changes of the records' UTC offset within `_HOUR` (more than `ALTERNATION_SPAN` apart) that
+only two clocks make: one clock changes its offset once a season (daylight saving), its threads
+writing a few records of the old offset just after (changes within a second)."""
+ALTERNATION_SPAN = 60
+
+
+def _no_alternating_offsets(inputs: Sequence[InputStats], zones: ZoneTable) -> None:
+    """Refuse records whose UTC offset changes `ALTERNATIONS` times within an hour: two sites'
+    logs in one history, as a central log store exports them sorted by time (Splunk, Log
+    Analytics across site servers), or files given together. Read as one, one site's restart is
+    taken for the other's full sync and the interval is halved."""
+    offsets = [None if zone is NO_TIMES else fixed_offset(zone) for zone in zones.zones]
+    changes = [
+        (key, before, after)
+        for key, before, after in zip(zones.keys[1:], offsets, offsets[1:], strict=False)
+        if before is not None and after is not None and before != after
+    ]
+    for at in range(len(changes) - ALTERNATIONS + 1):  # (none where fewer changes)
+        key, before, after = changes[at]
+        span = (changes[at + ALTERNATIONS - 1][0] - key) / 1e6
+        if ALTERNATION_SPAN < span <= _HOUR:
+            names = [display_name(s.path) for s in inputs if not s.sibling]
+            whose = f"{visible(names[0])}: its" if len(names) == 1 else (
+                f"{', '.join(map(visible, names[:-1]))} and {visible(names[-1])}: their"
+            )
+            raise UsageError(
+                f"{whose} records' UTC offset changes {ALTERNATIONS} times within "
+                f"{human_duration(span)} from {moment_iso(key, zones.at(key))} "
+                f"({before[1] or 'no offset'} and {after[1] or 'no offset'} in turn): they are "
+                "two connectors' logs (two sites?) in one history, which would be read as one; "
+                "give one site's log at a time"
             )
 
 

@@ -435,3 +435,69 @@ def test_rows_sorted_by_their_message_within_an_hour_are_said_to_be_so_not_a_clo
     assert json.loads(placed.stdout)["users"] == json.loads(
         runner.invoke(app, [*zoned, str(in_order)]).stdout
     )["users"]
+
+
+def _by_instant(line: str) -> datetime:
+    found = re.search(r"<(\d\d-\d\d-\d{4} \d\d:\d\d:\d\d\.\d{3})([+-]\d+)>", line)
+    assert found is not None
+    local = datetime.strptime(found[1], "%m-%d-%Y %H:%M:%S.%f")
+    return local + timedelta(minutes=int(found[2]))
+
+
+def test_two_sites_logs_sorted_by_time_into_one_file_are_refused(tmp_path: Path) -> None:
+    """A central log store's export of two site servers' CloudUserSync.log, sorted by time: no
+    time goes back, and it was judged as one connector (carol recovered made pending, site B's
+    restart taken for site A's full sync, an interval of 2.5 minutes). Its records' UTC offset
+    changes at almost every cycle of one site or the other."""
+    demo = (SAMPLES / "CloudUserSync.log").read_text("utf-8-sig").splitlines()
+    other = [line.replace("+480>", "+300>") for line in demo]  # (three hours east)
+    both = tmp_path / "splunk.log"
+    both.write_text("\n".join(sorted(demo + other, key=_by_instant)) + "\n")
+    for command in (["report"], ["check"], ["summary"], ["timeline", "bob"]):
+        result = runner.invoke(app, [*command, str(both)])
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr == (
+            f"logsync: error: {both}: its records' UTC offset changes 4 times within 4m from "
+            "2026-11-24T10:00:04.343-05:00 (-08:00 and -05:00 in turn): they are two "
+            "connectors' logs (two sites?) in one history, which would be read as one; give one "
+            "site's log at a time\n"
+        )
+    alone = tmp_path / "site.log"
+    alone.write_text("\n".join(sorted(demo, key=_by_instant)) + "\n")
+    assert runner.invoke(app, ["check", str(alone)]).exit_code == 1  # (its verdict: stuck users)
+
+
+def _zones(*changes: tuple[float, int]) -> ZoneTable:
+    """A zone table whose records begin at -08:00 and change to the offset of each (seconds
+    after the first record, offset in minutes)."""
+    keys = [0, *(round(at * 1e6) for at, _ in changes)]
+    zones = [timezone(timedelta(hours=-8)), *(timezone(timedelta(minutes=m)) for _, m in changes)]
+    return ZoneTable(keys, zones)
+
+
+@pytest.mark.parametrize(
+    ("changes", "refused"),
+    [
+        # four changes, from the first to the fourth: more than a minute, within an hour
+        ([(100, -300), (130, -480), (145, -300), (160.000001, -480)], True),
+        ([(100, -300), (130, -480), (145, -300), (160, -480)], False),
+        ([(100, -300), (1000, -480), (2000, -300), (3700, -480)], True),
+        ([(100, -300), (1000, -480), (2000, -300), (3700.000001, -480)], False),
+        ([(100, -300), (1000, -480), (2000, -300)], False),  # (three)
+        # daylight saving: -08:00 to -07:00, a thread's last records of -08:00 after it
+        ([(100, -420), (100.002, -480), (100.004, -420), (100.005, -480), (100.006, -420)], False),
+        ([(100, -480), (200, -480), (300, -480), (400, -480), (500, -480)], False),  # (no change)
+    ],
+)
+def test_records_whose_offset_changes_four_times_within_an_hour_are_two_connectors(
+    changes: list[tuple[float, int]], refused: bool
+) -> None:
+    stats = InputStats("both.log")
+    stats.format = "sms-trace"
+    try:
+        one_connector([stats], 0, {}, _zones(*changes))
+    except UsageError as error:
+        assert refused
+        assert "records' UTC offset changes 4 times within" in str(error)
+    else:
+        assert not refused
