@@ -39,6 +39,7 @@ from .mail import (
     tag_broken_text,
 )
 from .members import archive_infos, open_member
+from .ownevents import is_own_events, own_events_text
 from .sharing import open_shared
 from .stats import InputStats as InputStats
 from .stats import copied_stats as copied_stats
@@ -300,6 +301,7 @@ _WHOLE_TEXTS = (
     (is_raw_export, raw_text),
     (is_json_export, json_text),
     (is_table, table_text),
+    (is_own_events, own_events_text),
 )
 """Inputs read whole to be decoded, told by their first bytes, and what decodes them."""
 

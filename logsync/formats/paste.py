@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 from ..errors import InputError, UsageError
 from ..meridiem import LEADING_MARK
 from ..patterns import deferred
-from ..records import Item, Record, Unparsed
+from ..records import ROTATION_MARKER, Item, Record, Unparsed
 from ..sources import InputStats, display_name
 from ..times import NO_TIMES, NO_TIMES_REASON, iso, timeless
 from . import remarks, sheets, sms, twice
@@ -436,8 +436,8 @@ def _parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
             stats.unparsed += 1
             yield Unparsed(line_no, line, unparsed_problem(line))
             continue
-        if line != marked:
-            yield from non_record(marked, line_no, stats)  # (cut off)
+        if line != marked or line.strip() == ROTATION_MARKER:  # (cut off; a rotated log's end)
+            yield from non_record(marked, line_no, stats)
             continue
         stats.record_lines += 1
         for record in _records(line_no, current, line, stats):

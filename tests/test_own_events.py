@@ -1,0 +1,79 @@
+"""logsync's own `events --format csv` and `--format text`, given back as input (saved as
+`events --help` shows, passed on in a ticket), give the answers of the log they were made from.
+They were refused: the CSV as "no CloudUserSync records found", the text as "15 lines are cut off
+at 200 columns" (found by a tester)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from logsync.ownevents import CSV_HEADER, is_own_events
+from logsync.render.machine import EVENT_COLUMNS
+
+from .conftest import SAMPLES, run_installed
+from .test_json_exports import CLEAN, answers
+
+ROTATED = SAMPLES / "rotated"
+
+
+def events_of(fmt: str, *paths: str) -> bytes:
+    result = run_installed("events", "--format", fmt, *paths)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+@pytest.mark.parametrize("fmt", ["csv", "text"])
+def test_own_events_read_back_give_the_answers_of_the_log(tmp_path, fmt: str, pure: str) -> None:
+    path = tmp_path / f"events.{fmt}"
+    path.write_bytes(events_of(fmt, str(SAMPLES / "CloudUserSync.log")))
+    assert answers(str(path), pure) == CLEAN
+    assert answers("-", pure, stdin=path.read_bytes()) == CLEAN
+
+
+@pytest.mark.parametrize("fmt", ["csv", "text"])
+def test_own_events_of_a_rotated_pair_give_the_answers_of_the_pair(tmp_path, fmt: str) -> None:
+    """The pair's events, both halves in one file, the `.lo_`'s rotation marker between them
+    (an unparsed line there, no record: it was read as a message of the `.lo_`'s last time)."""
+    halves = [str(ROTATED / "CloudUserSync.lo_"), str(ROTATED / "CloudUserSync.log")]
+    path = tmp_path / f"events.{fmt}"
+    path.write_bytes(events_of(fmt, *halves))
+    users, counts, summary = answers(str(path))
+    pair = run_installed("report", "--all", "--format", "json", "--tz", "UTC", *halves)
+    document = json.loads(pair.stdout)
+    assert users == [
+        (u["upn"], u["state"], u["failures"], u["synced_at"], u["expected_recovery"])
+        for u in document["users"]
+    ]
+    assert summary == document["summary"]
+    assert counts == (183, 182, 1) == tuple(
+        sum(i[key] for i in document["inputs"]) for key in ("lines", "records", "unparsed")
+    )
+    check = run_installed("check", str(path))
+    assert check.returncode == 1
+    assert "not given" not in check.stderr.decode()
+
+
+def test_the_csv_header_is_that_of_events() -> None:
+    assert CSV_HEADER.decode() == ",".join(EVENT_COLUMNS[:8]) + ","
+
+
+@pytest.mark.parametrize(
+    ("head", "own"),
+    [
+        (CSV_HEADER + b"upn,reason\r\n", True),
+        (b"\xef\xbb\xbf" + CSV_HEADER, True),
+        (CSV_HEADER.decode().encode("utf-16"), True),
+        (b"kind,time,source,line,component,thread,severity,message,", False),
+        (b"x" + CSV_HEADER, False),
+        (b"2026-11-24T07:00:04.211-08:00\tsync_started\tC:\\Logs\\a.log:3\tSMS_CLOUD_USERSYNC\t5616\tinfo\tStarting", True),
+        (b"-\tunparsed\ta.log:3\t-\t-\terror\tgarbage", True),
+        (b"2026-11-24T07:00:04.211-08:00\tsync_started\ta.log\tSMS_CLOUD_USERSYNC\t5616\tinfo\tStarting", False),
+        (b"2026-11-24T07:00:04.211-08:00\tsync_started\ta.log:3\tSMS_CLOUD_USERSYNC\t5616\tnotice\tStarting", False),
+        (b"2026-11-24 07:00:04\tsync_started\ta.log:3\tSMS_CLOUD_USERSYNC\t5616\tinfo\tStarting", False),
+    ],
+)
+def test_own_events_are_told_by_their_first_line(head: bytes, own: bool) -> None:
+    assert is_own_events(head) is own
