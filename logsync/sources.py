@@ -19,6 +19,7 @@ from .archives import display_name as display_name
 from .archives import is_archive, member_name, not_an_archive, unpacked_blocks
 from .archives import zip_member as zip_member
 from .decoding import LineDecoder
+from .doubled import not_doubled
 from .errors import InputError, UsageError
 from .exports import is_raw_export, raw_text
 from .jsonexports import is_json_export, json_text
@@ -391,10 +392,14 @@ def text_chunks(
     size = None if end is None else end - start
     encoding = copied_encoding(name) if own else None  # (its copy holds it as UTF-8)
     told: list[str] = []
+    head = start == 0  # (its first lines are looked at: see `doubled`)
     try:
         for block in decoded_bytes(handle, name, progress, size, stats, told):
             text = decoder.feed(block)
             if text:
+                if head:
+                    not_doubled(text, display_name(name))
+                    head = False
                 yield text
         text = decoder.close()
         if text:
