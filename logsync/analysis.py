@@ -261,7 +261,7 @@ def analyze(
     ensure_times(inputs, option if judged_at is not None else None)
     one_connector(inputs, duplicates, runs, tracker.zone_table)
     no_skipped_hour(tracker.log.skipped_hour, inputs)
-    apart = rotated_apart(inputs, {**rotated_ends(_marked(inputs, ends), options), **ends})
+    apart = rotated_apart(inputs, {**rotated_ends(_marked(inputs, ends), options), **ends}, runs)
     gaps = tracker.totals.gaps = left_out(inputs, apart)
     after = tracker.totals.unfollowed = unfollowed(apart)
     tracker.totals.unheard = unheard(inputs, gaps, after)

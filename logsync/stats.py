@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import NamedTuple, TypeVar
 
-from .times import instant_key, iso, micros, timeless
+from .times import instant_key, iso, micros, moment_iso, moment_time, timeless
 
 
 class InputStats:
@@ -302,40 +302,51 @@ class Apart(NamedTuple):
     """The first record of the inputs after it (None: none, see `rotated_apart`)."""
 
 
-def rotated_apart(inputs: Sequence[InputStats], ends: Mapping[str, int]) -> list[Apart]:
+def rotated_apart(
+    inputs: Sequence[InputStats],
+    ends: Mapping[str, int],
+    runs: Mapping[str, Sequence[tuple[float, float, int]]] | None = None,
+) -> list[Apart]:
     """The inputs that end with the rotation marker (`ends`: their last instants) whose next
     records in the inputs come later than `FOLLOWED_US` after it, where no input goes on across
     that time: the log that followed each (the `.lo_` of then) is not given, and its lines are
     left out there. Each is noted on the input (`InputStats.notes`). One that no record of the
     inputs follows is so too (`next_time` None): the connector went on in a log not given
-    (see `unfollowed`)."""
+    (see `unfollowed`). The other `runs` of an input read as runs (files pasted together,
+    `type CloudUserSync.log CloudUserSync.lo_`: `merge.RunSpan`) go on from it as another
+    input would."""
     found = []
     kept = [s for s in inputs if not s.sibling and s.first_time and s.last_time]
     for stats in kept:
         end = ends.get(stats.path)
         if end is None or timeless(stats.first_time):
             continue
+        zone = stats.last_time.tzinfo  # type: ignore[union-attr]
         others = [s for s in kept if s is not stats and not timeless(s.first_time)]
-        spans = [(micros(s.first_time), micros(s.last_time), s) for s in others]  # type: ignore[arg-type]
+        spans = [(micros(s.first_time), micros(s.last_time), s.first_time) for s in others]  # type: ignore[arg-type]
+        for run_first, run_last, _ in (runs or {}).get(stats.path, ()):  # (`merge.RunSpan`)
+            first = round(run_first * 1e6)  # (its own runs: the marker's ends at `end`)
+            spans.append((first, round(run_last * 1e6), moment_time(first, zone)))
         if any(first <= end + FOLLOWED_US and last > end for first, last, _ in spans):
             continue  # (another input goes on from there)
-        later = [(first, s) for first, _, s in spans if first > end]
+        later = [(first, time) for first, _, time in spans if first > end]
+        marker = moment_iso(end, zone)
         if not later:  # (the connector went on in a new log, not given: see `unfollowed`)
             if any(s.first_time is None and not s.sibling for s in inputs):
                 continue  # (one given with no time, or empty: a log just rotated)
             found.append(Apart(stats, end, None))
             stats.notes.append(
-                f"it ends with the rotation marker at {iso(stats.last_time)}, and no input goes "
-                "on after it: the connector went on in a new CloudUserSync.log, not given, so "
-                "what came after that time (retries, cycles) the input cannot say"
+                f"it ends with the rotation marker at {marker}, and no input goes on after it: "
+                "the connector went on in a new CloudUserSync.log, not given, so what came "
+                "after that time (retries, cycles) the input cannot say"
             )
             continue
-        after = min(later, key=lambda pair: pair[0])[1].first_time
+        after = min(later, key=lambda pair: pair[0])[1]
         found.append(Apart(stats, end, after))
         stats.notes.append(
-            f"it ends with the rotation marker at {iso(stats.last_time)}, and the next record "
-            f"of the inputs is at {iso(after)}: the log written between (the "
-            "CloudUserSync.lo_ of then) is not given, and its lines are left out there"
+            f"it ends with the rotation marker at {marker}, and the next record of the inputs "
+            f"is at {iso(after)}: the log written between (the CloudUserSync.lo_ of then) is "
+            "not given, and its lines are left out there"
         )
     return found
 

@@ -252,3 +252,41 @@ def test_past_a_lone_rotated_log_s_end_the_gate_names_the_other_pending_user(tmp
         "2026-11-27T20:00:00-08:00; 1 failed user and 1 other pending user not counted by "
         "--fail-on overdue"
     )
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+@pytest.mark.parametrize("next_line", [1001, 1301])
+def test_the_log_pasted_before_its_rotated_half_goes_on_from_it(tmp_path: Path, next_line: int, pure: str) -> None:
+    """`type CloudUserSync.log CloudUserSync.lo_ | logsync report -` (the halves in the wrong
+    order, piped): the marker's run is followed in time by the input's other run. It said "the
+    connector went on in a new CloudUserSync.log, not given", at the time of the input's last
+    record, not the marker's (found by a tester). Where the other run begins later, the silence
+    between is said to be lines left out, or a stall, as in any input read as runs."""
+    path = folder(tmp_path, next_line)
+    halves = [str(path / HISTORY), str(path / "CloudUserSync.log")]
+    pasted = Path(halves[1]).read_bytes() + Path(halves[0]).read_bytes()
+    for given, stdin in (("-", pasted), (str(tmp_path / "pasted.log"), None)):
+        Path(tmp_path / "pasted.log").write_bytes(pasted)
+        result = run_installed("report", "--all", "--format", "json", given, stdin=stdin, LOGSYNC_PURE=pure)
+        assert result.returncode == 0
+        stderr = result.stderr.decode()
+        assert "not given" not in stderr and "rotation marker" not in stderr
+        assert ("not heard from 2026-11-24T17:55:04.258-08:00 to " in stderr) is (next_line == 1301)
+        both = run_installed("report", "--all", "--format", "json", *halves, LOGSYNC_PURE=pure)
+        assert json.loads(result.stdout)["users"] == json.loads(both.stdout)["users"]
+
+
+def test_a_rotated_half_read_as_runs_is_followed_by_its_own_later_run() -> None:
+    """The unit: an input that ends with the marker is followed by a run of its own that begins
+    by `FOLLOWED_US` after the marker's record; a later one is the next record, after lines not
+    given; the note names the marker's time, not the input's last record's."""
+    pasted = stats("all.log", END - timedelta(hours=8), END + timedelta(hours=6))
+    marker_run = (micros(END - timedelta(hours=8)) / 1e6, micros(END) / 1e6, 900)
+    for later, apart in ((FOLLOWED_US, False), (FOLLOWED_US + 1, True)):
+        pasted.notes.clear()
+        run = ((micros(END) + later) / 1e6, micros(END + timedelta(hours=6)) / 1e6, 1)
+        found = rotated_apart([pasted], {"all.log": micros(END)}, {"all.log": [run, marker_run]})
+        assert [(p.end, p.next_time is not None) for p in found] == ([(micros(END), True)] if apart else [])
+        if apart:
+            assert pasted.notes[0].startswith("it ends with the rotation marker at 2026-11-24T17:55:04-08:00, ")
+    assert rotated_apart([pasted], {"all.log": micros(END)}) != []  # (its runs not given)
