@@ -926,7 +926,7 @@ def test_a_pasted_excerpt_given_twice_is_counted_once_in_the_summary(tmp_path: P
 
 
 def test_only_files_with_the_same_bytes_are_copies(tmp_path: Path) -> None:
-    from logsync.sources import same_bytes
+    from logsync.samebytes import same_bytes
 
     data = DEMO.read_bytes()
     names = {}
