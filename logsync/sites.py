@@ -11,6 +11,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from itertools import combinations, pairwise
+from typing import NoReturn
 
 from .errors import UsageError
 from .merge import RunSpan
@@ -95,39 +96,69 @@ def _no_runs_apart(
             )
 
 
+CLOCK_STEPS = frozenset({30 * 60_000_000, 60 * 60_000_000})
+"""How far a clock's UTC offset moves at a daylight-saving change (microseconds): an hour, or
+half an hour (Lord Howe Island). A move by any other step, and back, is two clocks."""
 ALTERNATIONS = 4
-"""Changes of the records' UTC offset within `_HOUR` (more than `ALTERNATION_SPAN` apart) that
-only two clocks make: one clock changes its offset once a season (daylight saving), its threads
-writing a few records of the old offset just after (changes within a second)."""
-ALTERNATION_SPAN = 60
+"""Changes between two offsets a daylight-saving step apart, each within `_HOUR` of the one
+before, that span more than `_HOUR`, of two clocks (sites in neighbouring zones): one clock
+changes once a season, its threads writing a few records of the old offset just after."""
+_DAY_US = 86_400_000_000
 
 
 def _no_alternating_offsets(inputs: Sequence[InputStats], zones: ZoneTable) -> None:
-    """Refuse records whose UTC offset changes `ALTERNATIONS` times within an hour: two sites'
-    logs in one history, as a central log store exports them sorted by time (Splunk, Log
-    Analytics across site servers), or files given together. Read as one, one site's restart is
-    taken for the other's full sync and the interval is halved."""
+    """Refuse records whose UTC offset shows two clocks: two sites' logs in one history, as a
+    central log store exports them sorted by time (Splunk, Log Analytics across site servers),
+    or files given together. Read as one, one site's restart is taken for the other's full sync
+    and the interval is halved. Only where each input's offsets are its clock's (SMS trace and
+    CMTrace write the bias the clock had: an ISO time's offset is only how it is written)."""
+    if any(s.format not in ("sms-trace", "cmtrace") for s in inputs if not s.sibling):
+        return
     offsets = [None if zone is NO_TIMES else fixed_offset(zone) for zone in zones.zones]
     changes = [
         (key, before, after)
         for key, before, after in zip(zones.keys[1:], offsets, offsets[1:], strict=False)
         if before is not None and after is not None and before != after
     ]
-    for at in range(len(changes) - ALTERNATIONS + 1):  # (none where fewer changes)
-        key, before, after = changes[at]
-        span = (changes[at + ALTERNATIONS - 1][0] - key) / 1e6
-        if ALTERNATION_SPAN < span <= _HOUR:
-            names = [display_name(s.path) for s in inputs if not s.sibling]
-            whose = f"{visible(names[0])}: its" if len(names) == 1 else (
-                f"{', '.join(map(visible, names[:-1]))} and {visible(names[-1])}: their"
+    for (key, before, after), (back, _, again) in pairwise(changes):
+        step = abs(after[0] - before[0])
+        if again == before and step not in CLOCK_STEPS and back - key <= _DAY_US:
+            _two_clocks(
+                inputs,
+                f"goes from {_shown(before)} to {_shown(after)} at {moment_iso(key, zones.at(key))}"
+                f" and back {human_duration((back - key) / 1e6)} later: no clock moves so",
             )
-            raise UsageError(
-                f"{whose} records' UTC offset changes {ALTERNATIONS} times within "
-                f"{human_duration(span)} from {moment_iso(key, zones.at(key))} "
-                f"({before[1] or 'no offset'} and {after[1] or 'no offset'} in turn): they are "
-                "two connectors' logs (two sites?) in one history, which would be read as one; "
-                "give one site's log at a time"
+    first = 0  # (the first change of a run of changes each within an hour of the one before)
+    for at in range(1, len(changes) + 1):
+        if at < len(changes) and changes[at][0] - changes[at - 1][0] <= _HOUR * 1e6:
+            continue
+        key, before, after = changes[first]
+        span = (changes[at - 1][0] - key) / 1e6
+        if at - first >= ALTERNATIONS and span > _HOUR:
+            _two_clocks(
+                inputs,
+                f"changes {at - first:,} times between {_shown(before)} and {_shown(after)} from "
+                f"{moment_iso(key, zones.at(key))}, for {human_duration(span)}: a clock changes "
+                "once a season",
             )
+        first = at
+
+
+def _shown(offset: tuple[int, str]) -> str:
+    """An offset as a record's time shows it (`-08:00`), or that it has none."""
+    return offset[1] or "no offset"
+
+
+def _two_clocks(inputs: Sequence[InputStats], what: str) -> NoReturn:
+    """Refuse the inputs: their records' UTC offset does `what`."""
+    names = [display_name(s.path) for s in inputs if not s.sibling]
+    whose = f"{visible(names[0])}: its" if len(names) == 1 else (
+        f"{', '.join(map(visible, names[:-1]))} and {visible(names[-1])}: their"
+    )
+    raise UsageError(
+        f"{whose} records' UTC offset {what}; they are two connectors' logs (two sites?) in one "
+        "history, which would be read as one; give one site's log at a time"
+    )
 
 
 def _no_excerpt_of(

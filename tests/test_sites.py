@@ -363,7 +363,7 @@ def test_times_with_an_offset_that_go_back_within_the_hour_and_go_on_are_runs(tm
     assert json.loads(result.stdout)["cycles"] == 16
 
 
-_EAST, _WEST = timezone(timedelta(hours=1)), timezone(timedelta(hours=-8))
+_EAST, _WEST = timezone(timedelta(hours=-7)), timezone(timedelta(hours=-8))  # (an hour apart)
 
 
 @pytest.mark.parametrize(
@@ -372,7 +372,7 @@ _EAST, _WEST = timezone(timedelta(hours=1)), timezone(timedelta(hours=-8))
         ([0], [_WEST], False),
         ([0, 2000], [_WEST, _EAST], False),  # (one change: daylight saving)
         ([0, 2000, 3000], [_WEST, _EAST, _WEST], True),
-        ([0, 2000, 3000], [_WEST, _EAST, timezone(timedelta(hours=1))], False),  # (equal)
+        ([0, 2000, 3000], [_WEST, _EAST, timezone(timedelta(hours=-7))], False),  # (equal)
         ([0, 1000, 7200], [_WEST, _EAST, _WEST], True),  # (at the window's start and end)
         ([0, 999, 7200], [_WEST, _EAST, _WEST], False),  # (one before the window)
         ([0, 1000, 7201], [_WEST, _EAST, _WEST], False),  # (one after it)
@@ -444,27 +444,99 @@ def _by_instant(line: str) -> datetime:
     return local + timedelta(minutes=int(found[2]))
 
 
-def test_two_sites_logs_sorted_by_time_into_one_file_are_refused(tmp_path: Path) -> None:
+def _sorted(*logs: list[str]) -> str:
+    return "\n".join(sorted((line for lines in logs for line in lines), key=_by_instant)) + "\n"
+
+
+DEMO = (SAMPLES / "CloudUserSync.log").read_text("utf-8-sig").splitlines()
+
+
+@pytest.mark.parametrize(
+    ("other", "refusal"),
+    [
+        (
+            "+300>",  # (three hours east: no clock moves so)
+            "goes from -05:00 to -08:00 at 2026-11-24T06:59:55.211-08:00 and back 9s later: no "
+            "clock moves so",
+        ),
+        (
+            "+420>",  # (the next zone: an hour apart, as a daylight-saving change is)
+            "changes 3,319 times between -07:00 and -08:00 from 2026-11-24T06:59:55.211-08:00, "
+            "for 1d 8h: a clock changes once a season",
+        ),
+    ],
+)
+def test_two_sites_logs_sorted_by_time_into_one_file_are_refused(
+    tmp_path: Path, other: str, refusal: str
+) -> None:
     """A central log store's export of two site servers' CloudUserSync.log, sorted by time: no
     time goes back, and it was judged as one connector (carol recovered made pending, site B's
-    restart taken for site A's full sync, an interval of 2.5 minutes). Its records' UTC offset
-    changes at almost every cycle of one site or the other."""
-    demo = (SAMPLES / "CloudUserSync.log").read_text("utf-8-sig").splitlines()
-    other = [line.replace("+480>", "+300>") for line in demo]  # (three hours east)
+    restart taken for site A's full sync, an interval of 2.5 minutes; found by a tester)."""
     both = tmp_path / "splunk.log"
-    both.write_text("\n".join(sorted(demo + other, key=_by_instant)) + "\n")
+    both.write_text(_sorted(DEMO, [line.replace("+480>", other) for line in DEMO]))
     for command in (["report"], ["check"], ["summary"], ["timeline", "bob"]):
         result = runner.invoke(app, [*command, str(both)])
         assert (result.exit_code, result.stdout) == (2, "")
         assert result.stderr == (
-            f"logsync: error: {both}: its records' UTC offset changes 4 times within 4m from "
-            "2026-11-24T10:00:04.343-05:00 (-08:00 and -05:00 in turn): they are two "
+            f"logsync: error: {both}: its records' UTC offset {refusal}; they are two "
             "connectors' logs (two sites?) in one history, which would be read as one; give one "
             "site's log at a time\n"
         )
     alone = tmp_path / "site.log"
-    alone.write_text("\n".join(sorted(demo, key=_by_instant)) + "\n")
+    alone.write_text(_sorted(DEMO))
     assert runner.invoke(app, ["check", str(alone)]).exit_code == 1  # (its verdict: stuck users)
+
+
+def test_another_site_s_restart_among_the_log_s_records_is_refused(tmp_path: Path) -> None:
+    """Three records of another site (its restart, at -05:00) sorted among the demo log's: its
+    restart was taken for this connector's full sync (bob overdue; found by a tester)."""
+    restart = [
+        "SMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID 4242 (0x1092).  $$<SMS_CLOUD_USERSYNC><11-25-2026 13:00:01.000+300><thread=1111 (0x457)>",
+        "CCloudUserSync::Process - User sync processing has started.  $$<SMS_CLOUD_USERSYNC><11-25-2026 13:00:01.010+300><thread=4242 (0x1092)>",
+    ]
+    path = tmp_path / "both.log"
+    path.write_text(_sorted(DEMO, restart))
+    result = runner.invoke(app, ["check", str(path)])
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"logsync: error: {path}: its records' UTC offset goes from -08:00 to -05:00 at "
+        "2026-11-25T13:00:01-05:00 and back 3s later: no clock moves so; they are two "
+        "connectors' logs (two sites?) in one history, which would be read as one; give one "
+        "site's log at a time\n",
+    )
+
+
+@pytest.mark.parametrize("stale", [0, 400])
+def test_a_daylight_saving_change_with_a_thread_s_late_records_is_one_clock(
+    tmp_path: Path, stale: int
+) -> None:
+    """The demo log's clock moves from -08:00 to -07:00 at 02:00; a thread goes on writing the
+    old offset for `stale` seconds after it (a status message every 90 s, of another component:
+    5 changes of the offset in 6 minutes): one clock, read (a tester's case was refused)."""
+    found = [re.search(r"<(\d\d-\d\d-\d{4} \d\d:\d\d:\d\d\.\d{3})\+480>", line) for line in DEMO]
+    switch = datetime(2026, 11, 25, 2, 0)
+    lines = []
+    for line, stamp in zip(DEMO, found, strict=True):
+        assert stamp is not None
+        local = datetime.strptime(stamp[1], "%m-%d-%Y %H:%M:%S.%f")
+        if local >= switch:
+            moved = (local + timedelta(hours=1)).strftime("%m-%d-%Y %H:%M:%S.%f")[:-3]
+            line = line.replace(stamp[0], f"<{moved}+420>")
+        lines.append(line)
+    late = [
+        f'STATMSG: ID=500 SEV=I LEV=M SOURCE="SMS Server" COMP="SMS_EXECUTIVE" SYS=SITE SITE=ABC '
+        f"PID=1 TID=3604  $$<SMS_CLOUD_USERSYNC><{(switch + timedelta(seconds=k + 30)):%m-%d-%Y %H:%M:%S}"
+        ".000+480><thread=3604 (0xE14)>"
+        for k in range(0, stale, 90)
+    ]
+    path = tmp_path / "CloudUserSync.log"
+    path.write_text(_sorted(lines, late))
+    result = runner.invoke(app, ["report", "--all", "--format", "json", "--tz", "UTC", str(path)])
+    assert result.exit_code == 0, result.stderr
+    clean = runner.invoke(app, ["report", "--all", "--format", "json", "--tz", "UTC", str(SAMPLES / "CloudUserSync.log")])
+    states = [[(u["upn"], u["state"]) for u in json.loads(out.stdout)["users"]] for out in (result, clean)]
+    assert states[0] == states[1]
+    assert runner.invoke(app, ["check", str(path)]).exit_code == 1
 
 
 def _zones(*changes: tuple[float, int]) -> ZoneTable:
@@ -478,26 +550,35 @@ def _zones(*changes: tuple[float, int]) -> ZoneTable:
 @pytest.mark.parametrize(
     ("changes", "refused"),
     [
-        # four changes, from the first to the fourth: more than a minute, within an hour
-        ([(100, -300), (130, -480), (145, -300), (160.000001, -480)], True),
-        ([(100, -300), (130, -480), (145, -300), (160, -480)], False),
-        ([(100, -300), (1000, -480), (2000, -300), (3700, -480)], True),
-        ([(100, -300), (1000, -480), (2000, -300), (3700.000001, -480)], False),
-        ([(100, -300), (1000, -480), (2000, -300)], False),  # (three)
-        # daylight saving: -08:00 to -07:00, a thread's last records of -08:00 after it
-        ([(100, -420), (100.002, -480), (100.004, -420), (100.005, -480), (100.006, -420)], False),
-        ([(100, -480), (200, -480), (300, -480), (400, -480), (500, -480)], False),  # (no change)
+        # to another offset and back within a day, by a step no daylight-saving change makes
+        ([(100, -300), (150, -480)], "goes from -08:00 to -05:00"),
+        ([(100, -300), (86_500, -480)], "goes from -08:00 to -05:00"),  # (a day later)
+        ([(100, -300), (86_500.000001, -480)], None),
+        ([(100, -300), (150, -420)], None),  # (on to another: three clocks, or moved twice)
+        ([(100, -420), (150, -480)], None),  # (an hour's step: daylight saving, a late record)
+        ([(100, -450), (150, -480)], None),  # (half an hour's)
+        ([(100, -500), (150, -480)], "goes from -08:00 to -08:20"),
+        # a daylight-saving step: changes each within an hour of the last, for more than one
+        ([(0, -420), (1000, -480), (2000, -420), (3600.000001, -480)], "changes 4 times"),
+        ([(0, -420), (1000, -480), (2000, -420), (3600, -480)], None),
+        ([(0, -420), (1000, -480), (4600, -420), (5600, -480)], "changes 4 times"),
+        ([(0, -420), (1000, -480), (4600.000001, -420), (5600, -480), (7800, -420)], None),
+        ([(0, -420), (3000, -480), (6000, -420)], None),  # (three)
+        ([(100, -420), (100.002, -480), (100.004, -420), (100.005, -480), (100.006, -420)], None),
+        ([(100, -480), (200, -480), (300, -480), (400, -480), (500, -480)], None),  # (no change)
     ],
 )
-def test_records_whose_offset_changes_four_times_within_an_hour_are_two_connectors(
-    changes: list[tuple[float, int]], refused: bool
+def test_offsets_of_two_clocks_are_two_connectors(
+    changes: list[tuple[float, int]], refused: str | None
 ) -> None:
     stats = InputStats("both.log")
     stats.format = "sms-trace"
     try:
         one_connector([stats], 0, {}, _zones(*changes))
     except UsageError as error:
-        assert refused
-        assert "records' UTC offset changes 4 times within" in str(error)
+        assert refused is not None
+        assert str(error).startswith(f"both.log: its records' UTC offset {refused}")
     else:
-        assert not refused
+        assert refused is None
+    stats.format = "paste"  # (an ISO time's offset is how it is written, not a clock's)
+    one_connector([stats], 0, {}, _zones(*changes))
