@@ -392,14 +392,14 @@ def text_chunks(
     size = None if end is None else end - start
     encoding = copied_encoding(name) if own else None  # (its copy holds it as UTF-8)
     told: list[str] = []
-    head = start == 0  # (its first lines are looked at: see `doubled`)
+    first: int | None = 1 if start == 0 else None  # (its first line's number, where known)
     try:
         for block in decoded_bytes(handle, name, progress, size, stats, told):
             text = decoder.feed(block)
             if text:
-                if head:
-                    not_doubled(text, display_name(name))
-                    head = False
+                if not stats.sibling:  # (a sibling log's records only tell causes)
+                    not_doubled(text, display_name(name), first)
+                    first = None
                 yield text
         text = decoder.close()
         if text:

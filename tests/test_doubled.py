@@ -1,83 +1,120 @@
-"""An input whose every line is written twice in a row (a log shipper that read the file twice,
-its export sorted by time; `awk '{print;print}'`) is refused: read as it was, the demo log gave
-ivan pending (he is overdue), 2 restarts, 1,193 cycles for 398 and "7 failed adds that no failure
-line of the input names" (found by a tester). A component that writes one line several times,
-or a piece of a log pasted twice, is read as it is."""
+"""An input whose lines are each written twice in a row (a log shipper that read the file twice,
+its export sorted by time; a second reader that began later; `awk '{print;print}'`) is refused:
+read as it was, the demo log gave ivan pending (he is overdue), 2 restarts, 1,193 cycles for 398
+and "7 failed adds that no failure line of the input names"; doubled from line 300 on, 1,104
+cycles (found by two testers). A component that writes one line several times is read."""
 
 from __future__ import annotations
 
 import gzip
+import shutil
 from pathlib import Path
 
 import pytest
 
-from logsync.doubled import DOUBLED, HEAD_LINES, not_doubled
+from logsync.doubled import DOUBLED, not_doubled
 from logsync.errors import InputError
 
 from .conftest import SAMPLES, run_installed
 
 DEMO = (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig").splitlines()
-REFUSAL = (
-    "every line is written twice in a row (each of its first 100 lines is followed by a copy of "
-    "it): read so, each restart, cycle and notification would count twice; give each line once "
-    "(`uniq` writes it so)"
-)
 
 
-def doubled(lines: list[str]) -> str:
-    return "".join(f"{line}\n{line}\n" for line in lines)
+def refusal(where: str) -> str:
+    return (
+        f"its lines are each written twice in a row at {where} (64 lines in a row at least, each "
+        "followed by a copy of it): read so, each restart, cycle and notification there would "
+        "count twice; give each line once (`uniq` writes it so)"
+    )
+
+
+def doubled(lines: list[str]) -> list[str]:
+    return [copy for line in lines for copy in (line, line)]
 
 
 @pytest.mark.parametrize("pure", ["", "1"])
 @pytest.mark.parametrize("command", [["report"], ["check"], ["summary"], ["timeline", "bob"], ["events"]])
 def test_the_demo_log_with_every_line_doubled_is_refused(tmp_path: Path, command: list[str], pure: str) -> None:
     path = tmp_path / "CloudUserSync.log"
-    path.write_text(doubled(DEMO), encoding="utf-8-sig")  # (awk doubles the BOM's line too)
+    path.write_text("\n".join(doubled(DEMO)) + "\n", encoding="utf-8-sig")  # (awk doubles the BOM's line)
     result = run_installed(*command, str(path), LOGSYNC_PURE=pure)
     assert (result.returncode, result.stdout) == (2, b"")
-    assert result.stderr.decode() == f"logsync: error: {path}: {REFUSAL}\n"
-
-
-def test_doubled_on_stdin_and_packed_is_refused_naming_it(tmp_path: Path) -> None:
-    data = doubled(DEMO).encode()
-    piped = run_installed("check", "-", stdin=data)
-    assert (piped.returncode, piped.stderr.decode()) == (2, f"logsync: error: stdin: {REFUSAL}\n")
-    packed = tmp_path / "CloudUserSync.log.gz"
-    packed.write_bytes(gzip.compress(data))
-    result = run_installed("report", str(packed))
-    assert (result.returncode, result.stderr.decode()) == (2, f"logsync: error: {packed}: {REFUSAL}\n")
-
-
-def test_a_piece_of_the_log_doubled_inside_it_is_read() -> None:
-    """Lines 1,501 to 2,000 pasted twice (each line twice): the first lines are written once,
-    the input is read (its states are the log's; its cycles there count twice)."""
-    lines = DEMO[:1500] + [line for line in DEMO[1500:2000] for _ in (1, 2)] + DEMO[2000:]
-    not_doubled("\n".join(lines) + "\n", "x.log")
+    assert result.stderr.decode() == f"logsync: error: {path}: {refusal('line 1')}\n"
 
 
 @pytest.mark.parametrize(
-    ("lines", "refused"),
+    ("lines", "where"),
     [
-        (DEMO[:40], False),  # (written once)
-        ([line for line in DEMO[: DOUBLED // 2] for _ in (1, 2)], True),  # (16 lines, in 8 pairs)
-        ([line for line in DEMO[: DOUBLED // 2] for _ in (1, 2)][:-1], False),  # (15)
-        ([line for line in DEMO[:40] for _ in (1, 2)][:-1], True),  # (the last pair cut: 79)
-        ([line for line in DEMO[:40] for _ in (1, 2, 3)], False),  # (each line three times)
-        ([*[line for line in DEMO[:40] for _ in (1, 2)][:30], DEMO[40], *DEMO[41:60]], False),
-        ([line for line in DEMO[:20] for _ in (1, 2)] + [DEMO[20]] * 3, False),  # (a run of 3)
-        ([DEMO[0]] * 40, False),  # (one line written 40 times: a component's burst)
-        ([x for line in DEMO[:20] for x in (line, line, "  ")], True),  # (a blank between)
-        ([f"\ufeff{DEMO[0]}", DEMO[0], *[line for line in DEMO[1:20] for _ in (1, 2)]], True),
-        # the first `HEAD_LINES` lines are looked at: the pairs may end after them
-        ([line for line in DEMO[: HEAD_LINES // 2] for _ in (1, 2)] + DEMO[100:200], True),
-        ([line for line in DEMO[: HEAD_LINES // 2 - 1] for _ in (1, 2)] + DEMO[100:200], False),
+        ([DEMO[0], *doubled(DEMO[1:])], "line 2"),  # (all but the first)
+        # a second reader from line 301, a piece twice: found at the first window in the pairs
+        # (at the start of each 512 KB chunk, and each quarter of it, where a pair begins)
+        (DEMO[:300] + doubled(DEMO[300:]), "line 971"),
+        (DEMO[:1500] + doubled(DEMO[1500:2000]) + DEMO[2000:], "line 1,771"),
+        (doubled(DEMO[:40]) + DEMO[40:], "line 1"),  # (its first 40 lines only: they are read so)
     ],
 )
-def test_an_input_is_doubled_where_its_first_lines_come_in_pairs(lines: list[str], refused: bool) -> None:
+def test_lines_doubled_from_anywhere_in_the_log_are_refused_naming_where(
+    tmp_path: Path, lines: list[str], where: str
+) -> None:
+    path = tmp_path / "CloudUserSync.log"
+    path.write_text("\n".join(lines) + "\n")
+    result = run_installed("check", str(path))
+    assert (result.returncode, result.stderr.decode()) == (2, f"logsync: error: {path}: {refusal(where)}\n")
+
+
+def test_doubled_on_stdin_and_packed_is_refused_naming_it(tmp_path: Path) -> None:
+    data = ("\n".join(doubled(DEMO)) + "\n").encode()
+    piped = run_installed("check", "-", stdin=data)
+    assert (piped.returncode, piped.stderr.decode()) == (2, f"logsync: error: stdin: {refusal('line 1')}\n")
+    packed = tmp_path / "CloudUserSync.log.gz"
+    packed.write_bytes(gzip.compress(data))
+    result = run_installed("report", str(packed))
+    assert (result.returncode, result.stderr.decode()) == (2, f"logsync: error: {packed}: {refusal('line 1')}\n")
+
+
+def test_a_sibling_log_doubled_beside_the_connector_s_is_read(tmp_path: Path) -> None:
+    """A sibling log's records only tell causes: one doubled does not refuse the folder."""
+    folder = tmp_path / "Logs"
+    shutil.copytree(SAMPLES / "site-logs", folder)
+    siblings = sorted(path for path in folder.iterdir() if path.name != "CloudUserSync.log")
+    want = run_installed("check", str(folder))
+    for path in siblings:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        path.write_text("\n".join(doubled(lines)) + "\n")
+    got = run_installed("check", str(folder))
+    assert got.returncode == want.returncode == 1
+    assert got.stdout.split(b"\t")[:2] == want.stdout.split(b"\t")[:2] == [b"connector", b"connector_stopped"]
+    assert "written twice" not in got.stderr.decode()
+
+
+LATER = doubled(DEMO[200:240])
+
+
+@pytest.mark.parametrize(
+    ("lines", "where"),
+    [
+        (DEMO[:80], None),  # (written once)
+        (doubled(DEMO[: DOUBLED // 2]), "line 1"),  # (32 lines, in 16 pairs)
+        (doubled(DEMO[: DOUBLED // 2])[:-1], None),  # (31)
+        (doubled(DEMO[:40])[:-1], "line 1"),  # (the last pair cut)
+        ([line for line in DEMO[:40] for _ in (1, 2, 3)], None),  # (each line three times)
+        ([*doubled(DEMO[:10]), DEMO[10], *doubled(DEMO[11:25])], None),  # (one line once)
+        ([*doubled(DEMO[:20]), DEMO[20], DEMO[20], DEMO[20]], None),  # (a run of 3)
+        ([DEMO[0]] * 40, None),  # (one line written 40 times: a component's burst)
+        ([x for line in DEMO[:20] for x in (line, line, "  ")], "line 1"),  # (a blank between)
+        ([f"\ufeff{DEMO[0]}", DEMO[0], *doubled(DEMO[1:20])], "line 1"),
+        ([DEMO[0], *doubled(DEMO[1:20])], "line 2"),
+        (DEMO[:200] + LATER, "the line '"),  # (its first line's number not known: the line)
+    ],
+)
+def test_lines_are_doubled_where_a_window_of_them_comes_in_pairs(lines: list[str], where: str | None) -> None:
+    first = None if where == "the line '" else 1
     try:
-        not_doubled("\n".join(lines) + "\n", "x.log")
+        not_doubled("\n".join(lines) + "\n", "x.log", first)
     except InputError as error:
-        assert refused
-        assert str(error).startswith("x.log: every line is written twice in a row (each of its first ")
+        assert where is not None
+        assert str(error).startswith(f"x.log: its lines are each written twice in a row at {where}")
+        if first is None:  # (a line of the pairs, shown as written)
+            assert any(f"at the line {line[:80]!r} (" in str(error) for line in LATER)
     else:
-        assert not refused
+        assert where is None
