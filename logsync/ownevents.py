@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from .exports import utf8_head
 from .mail import whole_text
-from .patterns import deferred_bytes
+from .patterns import deferred, deferred_bytes
 
 CSV_HEADER = b"kind,time,source,line,component,thread,severity,text,"
 """The start of `events --format csv`'s header (`render.machine.EVENT_COLUMNS`)."""
@@ -32,19 +32,57 @@ def is_own_events(head: bytes) -> bool:
 
 
 def own_events_text(blocks: Iterable[bytes], shown: str) -> bytes:
-    """The lines of such an input (see `is_own_events`), as UTF-8: a row's time, then its text
-    (a row with no time, its text alone)."""
+    """The lines of such an input (see `is_own_events`), as UTF-8: each event's record as the
+    log wrote it, in SMS trace (its message, component, time, UTC offset and thread; a line
+    break, shown `\\n`, written `~` again), its unparsed lines as they were; where an event
+    lacks what SMS trace needs (a line pasted with no thread, a time with no offset), each
+    event's time, then its text, as an excerpt's lines are read."""
     text = whole_text(blocks, shown, "events output larger than {} MB")
     if text.startswith(CSV_HEADER.decode()):
         import csv  # (imported for such an input: it costs every command's start)
         import io
 
         rows = csv.reader(io.StringIO(text, newline=""))
-        next(rows)
-        pairs = ((row[1], row[7]) for row in rows if len(row) > 7)
+        names = next(rows)
+        at = [names.index(name) for name in ("kind", "time", "component", "thread", "text")]
+        events = [tuple(_cell(row[i]) for i in at) for row in rows if len(row) > at[-1]]
     else:
         cells = (line.split("\t", 6) for line in text.splitlines())
-        pairs = ((row[0], row[6]) for row in cells if len(row) > 6)
-    return "".join(
-        f"{when} {line}\n" if when not in ("", "-") else f"{line}\n" for when, line in pairs
-    ).encode()
+        events = [(row[1], row[0], row[3], row[4], row[6]) for row in cells if len(row) > 6]
+    lines = [_written(*event) for event in events]
+    if events and lines[-1] is None and events[-1][2] not in ("", "-") and None not in lines[:-1]:
+        # the last line, a record cut short in its trailer (its thread lost): cut so again
+        lines[-1] = f"{events[-1][4].replace(_BREAK, '~')}  $$<{events[-1][2]}><"
+    if None in lines:  # (one that SMS trace cannot hold: each read after its time)
+        lines = [
+            f"{when} {text}" if when not in ("", "-") else text for _, when, *_, text in events
+        ]
+    return "".join(f"{line}\n" for line in lines).encode()
+
+
+def _cell(value: str) -> str:
+    """A CSV cell's text without the `'` that keeps a spreadsheet from reading it as a formula
+    (`safety.csv_text`)."""
+    return value[1:] if value[:1] == "'" and value[1:2] in ("=", "+", "@", "-") else value
+
+
+def _written(kind: str, when: str, component: str, thread: str, text: str) -> str | None:
+    """An event's line of SMS trace (an unparsed line as it was); None where it lacks what SMS
+    trace needs."""
+    if kind == "unparsed":
+        return text
+    found = _TIME_RE.fullmatch(when)
+    if found is None or not thread.isdigit() or component in ("", "-"):
+        return None
+    date, clock, fraction, offset = found.groups()
+    east = 0 if offset == "Z" else (int(offset[1:3]) * 60 + int(offset[4:6])) * int(offset[0] + "1")
+    bias = -east  # (SMS trace writes minutes west of UTC)
+    stamp = f"{date[5:7]}-{date[8:10]}-{date[:4]} {clock}.{fraction or '000'}{bias:+d}"
+    message = text.replace(_BREAK, "~")  # (`~` breaks a message's lines: see `events`)
+    return f"{message}  $$<{component}><{stamp}><thread={thread} (0x{int(thread):X})>"
+
+
+_BREAK = "\\n"
+"""A line break in an event's text, as `events` writes it (`safety.visible`)."""
+_TIME_RE = deferred(r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(?:\.(\d{1,7}))?(Z|[+-]\d\d:\d\d)")
+"""An event's time, with its UTC offset (ISO 8601, as `events` writes it)."""

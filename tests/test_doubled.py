@@ -50,7 +50,7 @@ def test_the_demo_log_with_every_line_doubled_is_refused(tmp_path: Path, command
         # (at the start of each 512 KB chunk, and each quarter of it, where a pair begins)
         (DEMO[:300] + doubled(DEMO[300:]), "line 971"),
         (DEMO[:1500] + doubled(DEMO[1500:2000]) + DEMO[2000:], "line 1,771"),
-        (doubled(DEMO[:40]) + DEMO[40:], "line 1"),  # (its first 40 lines only: they are read so)
+        (doubled(DEMO[:40]) + DEMO[40:], "line 1"),  # (its first 40 lines only)
     ],
 )
 def test_lines_doubled_from_anywhere_in_the_log_are_refused_naming_where(
