@@ -23,12 +23,23 @@ _TEXT_RE = deferred_bytes(
 severity and text, tab-separated."""
 
 
+_SEPARATORS = (",", ";", "\t")
+"""The separators of such a CSV: its own, and those a spreadsheet saves it with (`;` where a
+comma is the decimal mark, a tab as "Unicode Text")."""
+
+
 def is_own_events(head: bytes) -> bool:
     """Whether an input's first bytes are `events --format csv` or `text` (UTF-8 or UTF-16)."""
-    head = utf8_head(head)
-    return head.removeprefix(b"\xef\xbb\xbf").startswith(CSV_HEADER) or (
+    head = utf8_head(head).removeprefix(b"\xef\xbb\xbf")
+    return _separator(head.decode("utf-8", "replace")) is not None or (
         b"\t" in head and _TEXT_RE.match(head) is not None
     )
+
+
+def _separator(text: str) -> str | None:
+    """The separator of an events CSV that `text` begins with (see `_SEPARATORS`), if it does."""
+    header = CSV_HEADER.decode()
+    return next((sep for sep in _SEPARATORS if text.startswith(header.replace(",", sep))), None)
 
 
 def own_events_text(blocks: Iterable[bytes], shown: str) -> bytes:
@@ -38,11 +49,12 @@ def own_events_text(blocks: Iterable[bytes], shown: str) -> bytes:
     lacks what SMS trace needs (a line pasted with no thread, a time with no offset), each
     event's time, then its text, as an excerpt's lines are read."""
     text = whole_text(blocks, shown, "events output larger than {} MB")
-    if text.startswith(CSV_HEADER.decode()):
+    separator = _separator(text)
+    if separator is not None:
         import csv  # (imported for such an input: it costs every command's start)
         import io
 
-        rows = csv.reader(io.StringIO(text, newline=""))
+        rows = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
         names = next(rows)
         at = [names.index(name) for name in ("kind", "time", "component", "thread", "text")]
         events = [tuple(_cell(row[i]) for i in at) for row in rows if len(row) > at[-1]]

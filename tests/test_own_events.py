@@ -68,6 +68,9 @@ def test_the_csv_header_is_that_of_events() -> None:
         (b"\xef\xbb\xbf" + CSV_HEADER, True),
         (CSV_HEADER.decode().encode("utf-16"), True),
         (b"kind,time,source,line,component,thread,severity,message,", False),
+        (CSV_HEADER.replace(b",", b";"), True),
+        (CSV_HEADER.replace(b",", b"\t"), True),
+        (CSV_HEADER.replace(b",", b"|"), False),
         (b"x" + CSV_HEADER, False),
         (b"2026-11-24T07:00:04.211-08:00\tsync_started\tC:\\Logs\\a.log:3\tSMS_CLOUD_USERSYNC\t5616\tinfo\tStarting", True),
         (b"-\tunparsed\ta.log:3\t-\t-\terror\tgarbage", True),
@@ -125,3 +128,23 @@ def test_events_of_an_excerpt_with_no_thread_read_back_after_their_times(tmp_pat
     """A ticket's excerpt has no thread nor UTC offset: its events are read as lines after their
     times, as the excerpt was."""
     _same_answers(SAMPLES / "pasted" / "ticket.txt", tmp_path, fmt)
+
+
+@pytest.mark.parametrize(
+    ("separator", "encoding"),
+    [(";", "utf-8-sig"), ("\t", "utf-16")],
+    ids=["saved with ; (a comma is the decimal mark)", "saved as Unicode Text (UTF-16, tabs)"],
+)
+def test_own_events_csv_saved_again_by_a_spreadsheet_gives_the_answers(
+    tmp_path: Path, separator: str, encoding: str
+) -> None:
+    """Opened in Excel and saved again: "no CloudUserSync records found" (found by a tester)."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(events_of("csv", str(SAMPLES / "CloudUserSync.log")).decode(), newline="")))
+    out = io.StringIO()
+    csv.writer(out, delimiter=separator, lineterminator="\r\n").writerows(rows)
+    path = tmp_path / "events.csv"
+    path.write_bytes(out.getvalue().encode(encoding))
+    assert answers(str(path)) == CLEAN
