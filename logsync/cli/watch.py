@@ -53,9 +53,9 @@ def watch(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="table (a live view; to a file or pipe, the view whole at each change) or "
-            "ndjson (one line per state change). Default: table on a terminal, ndjson when "
-            "piped.",
+            help="table (a live view; to a file or pipe, the view whole at each change), "
+            "ndjson (one line per state change) or text (those lines tab-separated). Default: "
+            "table on a terminal, ndjson when piped.",
             autocompletion=_complete(formats("watch")),
             show_default=False,
         ),

@@ -298,6 +298,7 @@ PRINTERS: dict[str, dict[str, Printer]] = {
     },
     "watch": {
         "table": _in("watching", "view"),
+        "text": _in("watching", "text"),
         "ndjson": _in("watching", "lines"),
     },
 }

@@ -1,7 +1,8 @@
 """`watch`'s printers: sinks that the follow loop calls with each new state of the log.
 
-`lines` writes one JSON line per change of the connector or of a user (ndjson); `view` keeps
-a live table on a terminal (table), and elsewhere writes it whole at each such change.
+`lines` writes one JSON line per change of the connector or of a user (ndjson), `text` the same
+records tab-separated; `view` keeps a live table on a terminal (table), and elsewhere writes it
+whole at each such change.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import IO, TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from . import Display, connector_record, unnamed_text
 
@@ -39,11 +40,56 @@ class WatchPage(NamedTuple):
     """Whether a user is asked for (`--user`)."""
 
 
+Record = dict[str, object]
+"""One line of `lines` or `text`: a change of the connector, of a user, or of the failed adds
+no line names."""
+
+
+def _json_line(record: Record) -> str:
+    return json.dumps(record, separators=(",", ":"))
+
+
+def _text_line(record: Record) -> str:
+    """A record as `text` writes it: its values in order, tab-separated, control characters
+    shown as escapes; a list as its items with commas, an object as its values, none as `-`."""
+    from .machine import cell
+
+    def flat(value: object) -> Iterator[object]:
+        if isinstance(value, dict):
+            for item in value.values():
+                yield from flat(item)
+        elif isinstance(value, list):
+            yield ",".join(map(str, value))
+        else:
+            yield value
+
+    return "\t".join(cell(item) for value in record.values() for item in flat(value))
+
+
 @contextmanager
 def lines(page: WatchPage, output: Output) -> Iterator[Sink]:
     """One JSON line for the connector's new state and one per change of a user it wants,
     flushed at once; none before the logs hold a record of the connector."""
-    watcher, display, out = page.watcher, page.display, output.out
+    with _changes(page, output, _json_line) as sink:
+        yield sink
+
+
+@contextmanager
+def text(page: WatchPage, output: Output) -> Iterator[Sink]:
+    """The lines of `lines`, each tab-separated: its values in the order of the JSON's fields
+    (`kind` and `time` first)."""
+    with _changes(page, output, _text_line) as sink:
+        yield sink
+
+
+@contextmanager
+def _changes(page: WatchPage, output: Output, line: Callable[[Record], str]) -> Iterator[Sink]:
+    """The sink of `lines` and `text`, each record written as `line` makes it."""
+    watcher, display = page.watcher, page.display
+
+    def out(record: Record) -> None:
+        output.out.write(line(record) + "\n")
+
     started = not page.from_end  # with --from-end, what the log holds is no news
 
     def sink(result: Result, changes: list[Change]) -> None:
@@ -57,6 +103,7 @@ def lines(page: WatchPage, output: Output) -> Iterator[Sink]:
             write_connector(connector, result, display, out)
             write_unnamed(unnamed, result, display, out)
             write_changes(changes, page.wants, display, out)
+            output.out.flush()
         started = True
 
     yield sink
@@ -124,24 +171,25 @@ def view(page: WatchPage, output: Output) -> Iterator[Sink]:
 
 
 def write_connector(
-    connector: Connector | None, result: Result, display: Display, out: IO[str]
+    connector: Connector | None, result: Result, display: Display, out: Callable[[Record], None]
 ) -> None:
-    """A line for the connector's new state (none when it did not change)."""
+    """A record for the connector's new state (none when it did not change)."""
     if connector is None:
         return
-    record: dict[str, object] = {"kind": "connector", "time": display.iso(result.as_of)}
+    record: Record = {"kind": "connector", "time": display.iso(result.as_of)}
     record.update(connector_record(connector, result.as_of, display))
-    out.write(json.dumps(record, separators=(",", ":")) + "\n")
-    out.flush()
+    out(record)
 
 
-def write_unnamed(count: int | None, result: Result, display: Display, out: IO[str]) -> None:
+def write_unnamed(
+    count: int | None, result: Result, display: Display, out: Callable[[Record], None]
+) -> None:
     """A line for the failed adds that no failure line names, when their count changed (none
     when it did not): the cycles' totals count failures whose users the log does not name."""
     if count is None:
         return
     at = result.unnamed_at
-    record = {
+    record: Record = {
         "kind": "unnamed_failures",
         "time": display.iso(result.as_of),
         "count": count,
@@ -150,21 +198,20 @@ def write_unnamed(count: int | None, result: Result, display: Display, out: IO[s
         ),
         "text": unnamed_text(count, at),
     }
-    out.write(json.dumps(record, separators=(",", ":")) + "\n")
-    out.flush()
+    out(record)
 
 
 def write_changes(
-    changes: list[Change], wants: Callable[[str], bool], display: Display, out: IO[str]
+    changes: list[Change], wants: Callable[[str], bool], display: Display,
+    out: Callable[[Record], None],
 ) -> None:
-    """A line for each change of a user that `wants` names."""
+    """A record for each change of a user that `wants` names."""
     from . import machine
 
-    wrote = False
     for change in changes:
         if not wants(change.user.upn):
             continue
-        record = {
+        record: Record = {
             "kind": "user",
             "upn": change.user.upn,
             "state": change.user.state,
@@ -176,7 +223,4 @@ def write_changes(
             (f"previous_{name}", display.iso(when)) for name, when in change.was.items()
         )
         record.update(machine.user_record(change.user, display))
-        out.write(json.dumps(record, separators=(",", ":")) + "\n")
-        wrote = True
-    if wrote:
-        out.flush()
+        out(record)
