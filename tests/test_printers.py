@@ -36,7 +36,7 @@ def test_the_map_names_every_format_of_every_command() -> None:
         "matches": ("table", "text", "json", "ndjson", "csv", "markdown"),
         "events": ("table", "text", "json", "ndjson", "csv"),
         "check": ("text", "json", "markdown"),
-        "watch": ("table", "ndjson"),
+        "watch": ("table", "text", "ndjson"),
     }
 
 
