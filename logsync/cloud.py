@@ -32,6 +32,7 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from types import MappingProxyType
 from typing import NamedTuple
 
+from .csvcells import csv_rows
 from .errors import InputError
 from .formats.paste import redacted
 from .patterns import deferred
@@ -276,7 +277,7 @@ _SEP_RE = deferred(r"\s*sep=.\s*", re.IGNORECASE)
 
 
 def _cells(line: str, delimiter: str) -> list[str]:
-    return [cell.strip() for cell in next(csv.reader([line], delimiter=delimiter), [])]
+    return [cell.strip() for cell in next(csv_rows([line], delimiter), [])]
 
 
 def _column(header: list[str], names: tuple[str, ...]) -> int | None:
@@ -336,7 +337,7 @@ def _csv(
     upns: set[str] = set()
     bad: list[int] = []
     body = lines[header + 1 :]
-    reader = csv.reader(body, delimiter=delimiter)
+    reader = csv_rows(body, delimiter)
     while True:
         number = header + 2 + reader.line_num
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from .csvcells import csv_rows
 from .mail import UTF16_BOMS, whole_text
 
 RAW_COLUMNS = ("_raw", "rawdata")
@@ -37,11 +38,10 @@ def utf8_head(head: bytes) -> bytes:
 
 def raw_text(blocks: Iterable[bytes], shown: str) -> bytes:
     """The log's lines of such an export (see `is_raw_export`), as UTF-8, a row a line."""
-    import csv  # (imported for such an export: it costs every command's start)
     import io
 
     text = whole_text(blocks, shown, "CSV export larger than {} MB")
-    rows = csv.reader(io.StringIO(text, newline=""))
+    rows = csv_rows(io.StringIO(text, newline=""))
     header = [name.strip().lower() for name in next(rows, [])]
     column = next(i for i, name in enumerate(header) if name in RAW_COLUMNS)
     lines = (row[column] for row in rows if len(row) > column)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from .csvcells import csv_rows
 from .exports import utf8_head
 from .mail import whole_text
 from .patterns import deferred, deferred_bytes
@@ -51,10 +52,9 @@ def own_events_text(blocks: Iterable[bytes], shown: str) -> bytes:
     text = whole_text(blocks, shown, "events output larger than {} MB")
     separator = _separator(text)
     if separator is not None:
-        import csv  # (imported for such an input: it costs every command's start)
         import io
 
-        rows = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+        rows = csv_rows(io.StringIO(text, newline=""), separator)
         names = next(rows)
         at = [names.index(name) for name in ("kind", "time", "component", "thread", "text")]
         events = [tuple(_cell(row[i]) for i in at) for row in rows if len(row) > at[-1]]

@@ -148,3 +148,24 @@ def test_own_events_csv_saved_again_by_a_spreadsheet_gives_the_answers(
     path = tmp_path / "events.csv"
     path.write_bytes(out.getvalue().encode(encoding))
     assert answers(str(path)) == CLEAN
+
+
+def test_a_message_longer_than_csv_s_default_cell_reads_back(tmp_path: Path) -> None:
+    """A dump of 200,000 characters in one message (the log reads it): its events CSV, and a
+    search tool's CSV export of the log, were a traceback (`field larger than field limit`;
+    found by a tester)."""
+    import csv
+    import io
+
+    lines = (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig").splitlines()
+    trailer = lines[100][lines[100].index("  $$<") :]
+    lines.insert(101, "dump: " + "A" * 200_000 + trailer)
+    source = tmp_path / "CloudUserSync.log"
+    source.write_text("\n".join(lines) + "\n")
+    _same_answers(source, tmp_path, "csv")
+    out = io.StringIO()
+    csv.writer(out).writerows([["_raw", "_time"], *([line, "x"] for line in lines)])
+    export = tmp_path / "splunk.csv"
+    export.write_text(out.getvalue())
+    got, want = (run_installed("report", "--all", str(path)) for path in (export, source))
+    assert (got.returncode, got.stdout) == (want.returncode, want.stdout) == (0, want.stdout)

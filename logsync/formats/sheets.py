@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from ..csvcells import csv_rows
 from ..patterns import deferred
 
 CSV_END_RE = deferred(r'([,;])"?\d+\s?\(0x[0-9A-Fa-f]+\)"?[ \t]*$')
@@ -21,7 +22,7 @@ def row(line: str, stamp: re.Pattern[str]) -> tuple[str, str, str, str] | None:
     import csv  # (for such a copy only: it costs every command's start)
 
     try:
-        fields = next(csv.reader([line], delimiter=end.group(1)))
+        fields = next(csv_rows([line], end.group(1)))
     except (csv.Error, StopIteration):
         return None
     if len(fields) < 4 or not stamp.match(fields[-2]):
