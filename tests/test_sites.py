@@ -557,7 +557,10 @@ def _zones(*changes: tuple[float, int]) -> ZoneTable:
         ([(100, -300), (150, -420)], None),  # (on to another: three clocks, or moved twice)
         ([(100, -420), (150, -480)], None),  # (an hour's step: daylight saving, a late record)
         ([(100, -450), (150, -480)], None),  # (half an hour's)
-        ([(100, -500), (150, -480)], "goes from -08:00 to -08:20"),
+        ([(100, -600), (150, -480)], "goes from -08:00 to -10:00"),
+        ([(100, -600), (100.999999, -480)], "goes from -08:00 to -10:00 at 1969-12-31T14:01:40-10:00 and back at its next record"),
+        ([(100, -500), (150, -480)], None),  # (-08:20: no zone's offset, a damaged bias)
+        ([(100, -481), (150, -480)], None),
         # a daylight-saving step: changes each within an hour of the last, for more than one
         ([(0, -420), (1000, -480), (2000, -420), (3600.000001, -480)], "changes 4 times"),
         ([(0, -420), (1000, -480), (2000, -420), (3600, -480)], None),
