@@ -38,9 +38,24 @@ def is_own_events(head: bytes) -> bool:
 
 
 def _separator(text: str) -> str | None:
-    """The separator of an events CSV that `text` begins with (see `_SEPARATORS`), if it does."""
-    header = CSV_HEADER.decode()
-    return next((sep for sep in _SEPARATORS if text.startswith(header.replace(",", sep))), None)
+    """The separator of an events CSV that `text` begins with (see `_SEPARATORS`), if it does:
+    its header names the columns of `events` up to `text` (each maybe quoted, as a spreadsheet
+    or PowerShell's `Export-Csv` saves it, after its `#TYPE` line; the columns after it maybe
+    left out)."""
+    line = _header(text).split("\n", 1)[0]
+    for separator in _SEPARATORS:
+        names = [name.strip().strip('"') for name in line.split(separator)]
+        if names[: len(_COLUMNS)] == _COLUMNS:
+            return separator
+    return None
+
+
+def _header(text: str) -> str:
+    """`text` from its header: after the `#TYPE` line PowerShell 5's `Export-Csv` writes."""
+    return text.split("\n", 1)[-1] if text.startswith("#TYPE") else text
+
+
+_COLUMNS = CSV_HEADER.decode().split(",")[:-1]
 
 
 def own_events_text(blocks: Iterable[bytes], shown: str) -> bytes:
@@ -54,7 +69,7 @@ def own_events_text(blocks: Iterable[bytes], shown: str) -> bytes:
     if separator is not None:
         import io
 
-        rows = csv_rows(io.StringIO(text, newline=""), separator)
+        rows = csv_rows(io.StringIO(_header(text), newline=""), separator)
         names = next(rows)
         at = [names.index(name) for name in ("kind", "time", "component", "thread", "text")]
         events = [tuple(_cell(row[i]) for i in at) for row in rows if len(row) > at[-1]]

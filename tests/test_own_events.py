@@ -71,6 +71,9 @@ def test_the_csv_header_is_that_of_events() -> None:
         (CSV_HEADER.replace(b",", b";"), True),
         (CSV_HEADER.replace(b",", b"\t"), True),
         (CSV_HEADER.replace(b",", b"|"), False),
+        (b'"kind","time","source","line","component","thread","severity","text"\r\n', True),
+        (b'#TYPE x\r\n"kind","time","source","line","component","thread","severity","text"', True),
+        (b"kind,time,source,line,component,thread,severity\n", False),
         (b"x" + CSV_HEADER, False),
         (b"2026-11-24T07:00:04.211-08:00\tsync_started\tC:\\Logs\\a.log:3\tSMS_CLOUD_USERSYNC\t5616\tinfo\tStarting", True),
         (b"-\tunparsed\ta.log:3\t-\t-\terror\tgarbage", True),
@@ -131,22 +134,36 @@ def test_events_of_an_excerpt_with_no_thread_read_back_after_their_times(tmp_pat
 
 
 @pytest.mark.parametrize(
-    ("separator", "encoding"),
-    [(";", "utf-8-sig"), ("\t", "utf-16")],
-    ids=["saved with ; (a comma is the decimal mark)", "saved as Unicode Text (UTF-16, tabs)"],
+    ("separator", "encoding", "quoted", "before", "columns"),
+    [
+        (";", "utf-8-sig", False, "", None),
+        ("\t", "utf-16", False, "", None),
+        (",", "utf-8", True, "", None),
+        (",", "utf-8", True, "#TYPE System.Management.Automation.PSCustomObject\r\n", None),
+        (",", "utf-8", False, "", 8),
+    ],
+    ids=[
+        "saved with ; (a comma is the decimal mark)",
+        "saved as Unicode Text (UTF-16, tabs)",
+        "every cell quoted",
+        "PowerShell 5's Import-Csv | Export-Csv",
+        "the columns after text left out",
+    ],
 )
-def test_own_events_csv_saved_again_by_a_spreadsheet_gives_the_answers(
-    tmp_path: Path, separator: str, encoding: str
+def test_own_events_csv_saved_again_gives_the_answers(
+    tmp_path: Path, separator: str, encoding: str, quoted: bool, before: str, columns: int | None
 ) -> None:
-    """Opened in Excel and saved again: "no CloudUserSync records found" (found by a tester)."""
+    """Opened in Excel, or PowerShell, and saved again: "no CloudUserSync records found" (found
+    by two testers)."""
     import csv
     import io
 
     rows = list(csv.reader(io.StringIO(events_of("csv", str(SAMPLES / "CloudUserSync.log")).decode(), newline="")))
     out = io.StringIO()
-    csv.writer(out, delimiter=separator, lineterminator="\r\n").writerows(rows)
+    quoting = csv.QUOTE_ALL if quoted else csv.QUOTE_MINIMAL
+    csv.writer(out, delimiter=separator, lineterminator="\r\n", quoting=quoting).writerows(row[:columns] for row in rows)
     path = tmp_path / "events.csv"
-    path.write_bytes(out.getvalue().encode(encoding))
+    path.write_bytes((before + out.getvalue()).encode(encoding))
     assert answers(str(path)) == CLEAN
 
 
