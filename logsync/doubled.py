@@ -18,7 +18,7 @@ WINDOW = 64
 DOUBLED = 32
 """Lines at least (blank ones aside) of a window, all in runs of two equal lines (the first and
 the last run may be cut by the window), that tell an input doubled."""
-PLACES = 4
+PLACES = 16
 """Windows in each chunk: at its start, and evenly inside it."""
 _REACH = WINDOW * 256
 """Characters of a chunk a window is cut from (a line of the connector's is some 150 long)."""

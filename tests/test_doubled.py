@@ -47,9 +47,9 @@ def test_the_demo_log_with_every_line_doubled_is_refused(tmp_path: Path, command
     [
         ([DEMO[0], *doubled(DEMO[1:])], "line 2"),  # (all but the first)
         # a second reader from line 301, a piece twice: found at the first window in the pairs
-        # (at the start of each 512 KB chunk, and each quarter of it, where a pair begins)
-        (DEMO[:300] + doubled(DEMO[300:]), "line 971"),
-        (DEMO[:1500] + doubled(DEMO[1500:2000]) + DEMO[2000:], "line 1,771"),
+        # (at the start of each 512 KB chunk, and each sixteenth of it, where a pair begins)
+        (DEMO[:300] + doubled(DEMO[300:]), "line 487"),
+        (DEMO[:1500] + doubled(DEMO[1500:2000]) + DEMO[2000:], "line 1,551"),
         (doubled(DEMO[:40]) + DEMO[40:], "line 1"),  # (its first 40 lines only)
     ],
 )
