@@ -66,13 +66,21 @@ def own_events_text(blocks: Iterable[bytes], shown: str) -> bytes:
     event's time, then its text, as an excerpt's lines are read."""
     text = whole_text(blocks, shown, "events output larger than {} MB")
     separator = _separator(text)
+    head: list[str] = []  # (a blank line for each line before the rows: their numbers kept)
     if separator is not None:
         import io
 
-        rows = csv_rows(io.StringIO(_header(text), newline=""), separator)
-        names = next(rows)
+        body = _header(text)
+        head = [""] * (1 + text.startswith("#TYPE"))
+        rows = csv_rows(io.StringIO(body, newline=""), separator)
+        names = [name.strip().strip('"') for name in next(rows)]
         at = [names.index(name) for name in ("kind", "time", "component", "thread", "text")]
-        events = [tuple(_cell(row[i]) for i in at) for row in rows if len(row) > at[-1]]
+        events = [  # (a row without those cells: an unparsed line, as it was)
+            tuple(_cell(row[i]) for i in at)
+            if len(row) > at[-1]
+            else ("unparsed", "", "", "", separator.join(row))
+            for row in rows
+        ]
     else:
         cells = (line.split("\t", 6) for line in text.splitlines())
         events = [(row[1], row[0], row[3], row[4], row[6]) for row in cells if len(row) > 6]
@@ -84,13 +92,16 @@ def own_events_text(blocks: Iterable[bytes], shown: str) -> bytes:
         lines = [
             f"{when} {text}" if when not in ("", "-") else text for _, when, *_, text in events
         ]
-    return "".join(f"{line}\n" for line in lines).encode()
+    return "".join(f"{line}\n" for line in [*head, *lines]).encode()
 
 
 def _cell(value: str) -> str:
     """A CSV cell's text without the `'` that keeps a spreadsheet from reading it as a formula
     (`safety.csv_text`)."""
-    return value[1:] if value[:1] == "'" and value[1:2] in ("=", "+", "@", "-") else value
+    quoted = value[:1] == "'" and (
+        value[1:2] in ("=", "+", "@") or (value[1:2] == "-" and not value[2:3].isdigit())
+    )
+    return value[1:] if quoted else value
 
 
 def _written(kind: str, when: str, component: str, thread: str, text: str) -> str | None:
@@ -99,7 +110,7 @@ def _written(kind: str, when: str, component: str, thread: str, text: str) -> st
     if kind == "unparsed":
         return text
     found = _TIME_RE.fullmatch(when)
-    if found is None or not thread.isdigit() or component in ("", "-"):
+    if found is None or not _THREAD_RE.fullmatch(thread) or component in ("", "-"):
         return None
     date, clock, fraction, offset = found.groups()
     east = 0 if offset == "Z" else (int(offset[1:3]) * 60 + int(offset[4:6])) * int(offset[0] + "1")
@@ -109,6 +120,8 @@ def _written(kind: str, when: str, component: str, thread: str, text: str) -> st
     return f"{message}  $$<{component}><{stamp}><thread={thread} (0x{int(thread):X})>"
 
 
+_THREAD_RE = deferred(r"[0-9]+")
+"""A thread's number, in ASCII digits (`str.isdigit` takes `²`, which `int` refuses)."""
 _BREAK = "\\n"
 """A line break in an event's text, as `events` writes it (`safety.visible`)."""
 _TIME_RE = deferred(r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(?:\.(\d{1,7}))?(Z|[+-]\d\d:\d\d)")
