@@ -817,28 +817,32 @@ def test_watch_s_table_piped_is_written_again_when_the_connector_stalls(tmp_path
 def test_watch_text_writes_the_ndjson_records_tab_separated(tmp_path: Path) -> None:
     """`watch --format text` (one record per line, tab-separated, as every command's `text`):
     it was refused ("'text' is not one of table, ndjson"; found by a tester). Each line holds the
-    values of the ndjson line in their order; a list is its items with commas, an object its
-    values, none `-`."""
+    values of the ndjson line in their order, a list or an object as its compact JSON, none as
+    `-`; a user's line has a `previous_` time for each time watched, `-` where it did not change,
+    so that each kind's columns stay in place (found by a reviewer)."""
     from logsync.render.watching import _text_line
 
-    record = {"kind": "user", "upn": "bob@contoso.com", "changed": ["state", "due"], "first": {"time": "t", "line": 3}, "bound": None}
-    assert _text_line(record) == "user\tbob@contoso.com\tstate,due\tt\t3\t-"
-    assert _text_line({"kind": "user", "upn": "e\x1b[31mvil\tx"}) == "user\te\\x1b[31mvil\\tx"
+    record = {"kind": "connector", "causes": [{"kind": "x", "ids": []}], "evidence": None, "e": "a\x1b[31m\tb"}
+    assert _text_line(record) == 'connector\t[{"kind":"x","ids":[]}]\t-\ta\\x1b[31m\\tb'
+    user = {"kind": "user", "upn": "bob@contoso.com", "previous": "pending", "changed": ["expected_recovery"],
+            "time": "t", "previous_expected_recovery": "p", "state": "waiting"}
+    assert _text_line(user) == 'user\tbob@contoso.com\tpending\t["expected_recovery"]\tt\t-\tp\twaiting'
 
-    def watched(fmt: str) -> list[str]:
+    def watched(fmt: str, folder: Path) -> list[str]:
         process = subprocess.run(
-            ["timeout", "-s", "INT", "3", LOGSYNC, "watch", "--all", "--format", fmt, "--poll", "0.2",
-             str(SAMPLES / "rotated")],
+            ["timeout", "-s", "INT", "3", LOGSYNC, "watch", "--all", "--format", fmt, "--poll", "0.2", str(folder)],
             capture_output=True, timeout=60,
         )
         return process.stdout.decode().splitlines()
 
-    lines, texts = [json.loads(line) for line in watched("ndjson")], watched("text")
-    assert [text.split("\t")[:1] for text in texts] == [["connector"]] + [["user"]] * (len(lines) - 1)
-    for record, text in zip(lines, texts, strict=True):
-        fields = text.split("\t")
-        assert len(fields) == len(_text_line(record).split("\t"))
-        assert fields[0] == record["kind"]
-        if record["kind"] == "user":  # (its name, state and failures; times are as of now)
-            assert fields[1:3] == [record["upn"], record["state"]]
-            assert fields[list(record).index("failures")] == str(record["failures"])
+    for folder in (SAMPLES / "rotated", SAMPLES / "site-logs"):
+        lines, texts = [json.loads(line) for line in watched("ndjson", folder)], watched("text", folder)
+        assert [text.split("\t")[0] for text in texts] == [line["kind"] for line in lines]
+        widths = {(text.split("\t")[0], len(text.split("\t"))) for text in texts}
+        assert len(widths) == len({kind for kind, _ in widths})  # (one width a kind)
+        for record, text in zip(lines, texts, strict=True):  # (their times: as of each run's now)
+            fields = text.split("\t")
+            assert len(fields) == len(_text_line(record).split("\t"))
+            if record["kind"] == "user":
+                assert [fields[1], fields[2]] == [record["upn"], record["state"]]
+                assert fields[list(record).index("failures") + 2] == str(record["failures"])

@@ -45,25 +45,28 @@ Record = dict[str, object]
 no line names."""
 
 
-def _json_line(record: Record) -> str:
+def _json_line(record: object) -> str:
     return json.dumps(record, separators=(",", ":"))
 
 
 def _text_line(record: Record) -> str:
-    """A record as `text` writes it: its values in order, tab-separated, control characters
-    shown as escapes; a list as its items with commas, an object as its values, none as `-`."""
+    """A record as `text` writes it: its values in the order of its fields, tab-separated,
+    control characters shown as escapes, none as `-`, a list or an object as its compact JSON;
+    a user's line has a `previous_` time for each time `watch` follows (`-` where it did not
+    change), so that each kind's columns stay in place."""
+    from ..watch import WATCHED_TIMES
     from .machine import cell
 
-    def flat(value: object) -> Iterator[object]:
-        if isinstance(value, dict):
-            for item in value.values():
-                yield from flat(item)
-        elif isinstance(value, list):
-            yield ",".join(map(str, value))
-        else:
-            yield value
-
-    return "\t".join(cell(item) for value in record.values() for item in flat(value))
+    if record.get("kind") == "user":
+        fields = [(key, value) for key, value in record.items() if not key.startswith("previous_")]
+        at = [key for key, _ in fields].index("time") + 1
+        previous = [(f"previous_{name}", record.get(f"previous_{name}")) for name in WATCHED_TIMES]
+        fields[at:at] = previous
+    else:
+        fields = list(record.items())
+    return "\t".join(
+        cell(_json_line(value) if isinstance(value, (dict, list)) else value) for _, value in fields
+    )
 
 
 @contextmanager
