@@ -36,7 +36,7 @@ def lone_halves(names: Sequence[str]) -> list[tuple[str, str]]:
         except OSError:
             continue
     found = []
-    packed = _packed_crcs(names) if any(map(zip_member, names)) else {}
+    packed: dict[str, set[int | None]] | None = None  # (summed where a half on disk is unread)
     for name in names:
         half = base_name(name).lower()
         if half not in LOG_NAMES:
@@ -44,15 +44,17 @@ def lone_halves(names: Sequence[str]) -> list[tuple[str, str]]:
         other = _NEWER if half == _OLDER else _OLDER
         for path in _beside(name, other) + _beside(name, None):  # (and the halves renamed)
             unread = (path if zip_member(path) else os.path.realpath(path)) not in read
-            if unread and (zip_member(path) or _crc(path) not in packed.get(other, ())):
+            if unread and not zip_member(path) and packed is None:
+                packed = _packed_crcs(names) if any(map(zip_member, names)) else {}
+            if unread and (zip_member(path) or _crc(path) not in (packed or {}).get(other, ())):
                 found.append((name, path))
     return found
 
 
-def _packed_crcs(names: Sequence[str]) -> dict[str, set[int]]:
-    """The CRC-32 of the halves read from zip archives, by name: one beside the other half on
-    disk (`rot.zip rot/CloudUserSync.log`) with the bytes of one of them was read."""
-    crcs: dict[str, set[int]] = {}
+def _packed_crcs(names: Sequence[str]) -> dict[str, set[int | None]]:
+    """The CRC-32 of the halves read from zip or tar archives, by name: one beside the other
+    half on disk (`rot.zip rot/CloudUserSync.log`) with the bytes of one of them was read."""
+    crcs: dict[str, set[int | None]] = {}
     for name in names:
         inside = zip_member(name)
         if inside is not None and base_name(name).lower() in LOG_NAMES:
