@@ -11,6 +11,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from .errors import InputError
+from .patterns import deferred
 from .safety import visible
 
 WINDOW = 64
@@ -40,16 +41,16 @@ def not_doubled(text: str, shown: str, first_line: int | None) -> None:
         if len(kept) >= DOUBLED and max(runs) == 2 and all(run == 2 for run in runs[1:-1]):
             cut = runs[0] == 1  # (a first line alone: the copy of one before, or written once)
             where = (
-                f"at line {first_line + text.count(chr(10), 0, at) + cut:,}"
+                f"line {first_line + text.count(chr(10), 0, at) + cut:,}"
                 if first_line is not None
-                else f"at the line {visible(repr(kept[cut][:80]))}"
+                else _record_of(kept[cut])
             )
             raise InputError(
                 shown,
-                f"its lines are each written twice in a row {where} ({len(kept):,} lines in a "
-                "row at least, each followed by a copy of it): read so, each restart, cycle and "
-                "notification there would count twice; give each line once (`uniq` writes it "
-                "so)",
+                f"its lines are each written twice in a row, found at {where} ({len(kept):,} "
+                "lines in a row at least, each followed by a copy of it): read so, each restart, "
+                "cycle and notification there would count twice; give each line once (`uniq` "
+                "writes it so)",
             )
 
 
@@ -64,3 +65,16 @@ def _paired_head(text: str, at: int) -> bool:
     cut = (text[at:one], text[one + 1 : two], text[two + 1 : three])
     first, second, third = (line.lstrip("\ufeff").rstrip() for line in cut)
     return first == second or second == third or not (first and second and third)
+
+
+def _record_of(line: str) -> str:
+    """A line where the number of its line is not known (after the input's first chunk): the
+    record of its trailer's time, else its first characters."""
+    found = _TRAILER_TIME_RE.search(line)
+    if found is not None:
+        return f"the record of {found[1]}"
+    return f"the line {visible(repr(line[:80]))}"
+
+
+_TRAILER_TIME_RE = deferred(r"\$\$<[^<>]*><(\d\d-\d\d-\d{4} \d\d:\d\d:\d\d(?:\.\d+)?[+-]\d+)>")
+"""An SMS-trace record's time and bias, as its trailer writes them."""

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from .archives import archive_kind, kind_words, packed_as, zip_member
 from .decoding import LineDecoder
+from .doubled import not_doubled
 from .errors import InputError
 from .members import open_member
 from .sharing import open_shared
@@ -196,6 +197,7 @@ class Follower:
         self.position = start + len(data)
         text = self._decoder.feed(data)
         if text:
+            not_doubled(text, str(path), self.line + 1)  # (as every input is: see `doubled`)
             yield self._piece(path, text)
 
     def _piece(self, path: Path, text: str) -> Piece:

@@ -22,7 +22,7 @@ DEMO = (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig").splitline
 
 def refusal(where: str) -> str:
     return (
-        f"its lines are each written twice in a row at {where} (64 lines in a row at least, each "
+        f"its lines are each written twice in a row, found at {where} (64 lines in a row at least, each "
         "followed by a copy of it): read so, each restart, cycle and notification there would "
         "count twice; give each line once (`uniq` writes it so)"
     )
@@ -104,17 +104,42 @@ LATER = doubled(DEMO[200:240])
         ([x for line in DEMO[:20] for x in (line, line, "  ")], "line 1"),  # (a blank between)
         ([f"\ufeff{DEMO[0]}", DEMO[0], *doubled(DEMO[1:20])], "line 1"),
         ([DEMO[0], *doubled(DEMO[1:20])], "line 2"),
-        (DEMO[:200] + LATER, "the line '"),  # (its first line's number not known: the line)
+        (DEMO[:200] + LATER, "the record of "),  # (its first line's number not known)
     ],
 )
 def test_lines_are_doubled_where_a_window_of_them_comes_in_pairs(lines: list[str], where: str | None) -> None:
-    first = None if where == "the line '" else 1
+    first = None if where == "the record of " else 1
     try:
         not_doubled("\n".join(lines) + "\n", "x.log", first)
     except InputError as error:
         assert where is not None
-        assert str(error).startswith(f"x.log: its lines are each written twice in a row at {where}")
-        if first is None:  # (a line of the pairs, shown as written)
-            assert any(f"at the line {line[:80]!r} (" in str(error) for line in LATER)
+        assert str(error).startswith(f"x.log: its lines are each written twice in a row, found at {where}")
+        if first is None:  # (the record of a line of the pairs, by its trailer's time)
+            stamps = [line.split("><")[1] for line in LATER]
+            assert any(f" found at the record of {stamp} (" in str(error) for stamp in stamps)
     else:
         assert where is None
+
+
+def test_watch_refuses_a_live_log_with_its_lines_doubled(tmp_path: Path) -> None:
+    """`watch` reads its log through the same check as every command (it followed the doubled
+    log, bob overdue with 2 failures; found by a reviewer)."""
+    import subprocess
+
+    from .conftest import LOGSYNC
+
+    path = tmp_path / "CloudUserSync.log"
+    path.write_text("\n".join(doubled(DEMO)) + "\n")
+    process = subprocess.run(
+        ["timeout", "-s", "INT", "10", LOGSYNC, "watch", "--format", "ndjson", str(path)],
+        capture_output=True, timeout=60,
+    )
+    assert (process.returncode, process.stdout) == (2, b"")
+    assert process.stderr.decode() == f"logsync: error: {path}: {refusal('line 1')}\n"
+
+
+def test_a_doubled_line_with_no_trailer_is_named_by_its_text() -> None:
+    lines = [f"line {n} of a note, with no trailer" for n in range(20)]
+    with pytest.raises(InputError) as raised:
+        not_doubled("\n".join(doubled(lines)) + "\n", "x.log", None)
+    assert "found at the line 'line 0 of a note, with no trailer' (40 lines" in str(raised.value)
