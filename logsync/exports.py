@@ -37,12 +37,14 @@ def utf8_head(head: bytes) -> bytes:
 
 
 def raw_text(blocks: Iterable[bytes], shown: str) -> bytes:
-    """The log's lines of such an export (see `is_raw_export`), as UTF-8, a row a line."""
+    """The log's lines of such an export (see `is_raw_export`), as UTF-8, a row a line: its
+    header a blank line, so that each row keeps its line's number (evidence names the export's
+    own line); a row without that column, its cells as they are (no record)."""
     import io
 
     text = whole_text(blocks, shown, "CSV export larger than {} MB")
     rows = csv_rows(io.StringIO(text, newline=""))
     header = [name.strip().lower() for name in next(rows, [])]
     column = next(i for i, name in enumerate(header) if name in RAW_COLUMNS)
-    lines = (row[column] for row in rows if len(row) > column)
-    return "".join(f"{line}\n" for line in lines).encode()
+    lines = (row[column] if len(row) > column else ",".join(row) for row in rows)
+    return "".join(f"{line}\n" for line in ["", *lines]).encode()

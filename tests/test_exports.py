@@ -57,7 +57,13 @@ def test_a_splunk_export_gives_the_answers_of_the_log(
     newest = f"logsync: {path}: its records are newest first (an export sorted so): they were read in reverse"
     assert (newest in got.stderr.decode().splitlines()) is not raw_first
     report = run_installed("report", "--all", "--format", "json", str(path), LOGSYNC_PURE=pure)
-    assert b'"lines":3041,"records":3041,"unparsed":0' in report.stdout
+    assert b'"lines":3042,"records":3041,"unparsed":0' in report.stdout  # (its header: blank)
+    # each row keeps its line's number: evidence names the export's own line
+    failure = run_installed("events", "--kind", "user_add_failed", "--user", "bob*", "--format", "csv", str(path), LOGSYNC_PURE=pure)
+    (row,) = failure.stdout.decode().splitlines()[1:]
+    text = data.decode("utf-16") if isinstance(bom, str) else data.decode("utf-8-sig")
+    (where,) = [n for n, line in enumerate(text.splitlines(), 1) if "Failed to add user bob@" in line]
+    assert row.split(",")[3] == str(where)
     encoding = "utf-16-le" if isinstance(bom, str) else "utf-8"  # (its own, not its text's as read)
     assert json.loads(report.stdout)["inputs"][0]["encoding"] == encoding
 

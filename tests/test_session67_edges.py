@@ -149,10 +149,11 @@ def test_a_log_analytics_header_with_many_columns_before_raw_data_is_an_export()
 
 
 def test_an_export_s_rows_are_its_lines_its_blank_rows_none_and_cp1252_read_as_such() -> None:
-    """A blank row (the export's last line) holds no line; text that is no UTF-8 is cp1252."""
+    """A blank row (the export's last line) is a blank line, as its header is (each row keeps
+    its line's number); text that is no UTF-8 is cp1252."""
     failed = demo_lines()[2440].replace("bob@", "bob.m\xfcller@")
     data = f'_raw,_time\r\n"{failed}",2026-11-25T09:10:08.462-08:00\r\n\r\n'.encode("cp1252")
-    assert raw_text([data], "export.csv") == f"{failed}\n".encode()
+    assert raw_text([data], "export.csv") == f"\n{failed}\n\n".encode()
 
 
 # -- an input newest first (merge.newest_first, sampling) ----------------------------------------
