@@ -36,7 +36,7 @@ def not_doubled(text: str, shown: str, first_line: int | None) -> None:
         if not _paired_head(text, at):
             continue  # (most windows: told at once)
         lines = text[at : at + _REACH].split("\n", WINDOW)[:WINDOW]
-        kept = [line.lstrip("\ufeff").rstrip() for line in lines if line.strip()]
+        kept = [_plain(line) for line in lines if line.strip()]
         runs = [sum(1 for _ in run) for _, run in groupby(kept)]
         if len(kept) >= DOUBLED and max(runs) == 2 and all(run == 2 for run in runs[1:-1]):
             cut = runs[0] == 1  # (a first line alone: the copy of one before, or written once)
@@ -63,8 +63,13 @@ def _paired_head(text: str, at: int) -> bool:
     if three < 0:
         return False
     cut = (text[at:one], text[one + 1 : two], text[two + 1 : three])
-    first, second, third = (line.lstrip("\ufeff").rstrip() for line in cut)
+    first, second, third = map(_plain, cut)
     return first == second or second == third or not (first and second and third)
+
+
+def _plain(line: str) -> str:
+    """A line as its copy is compared with it: without a BOM before it, spaces after it."""
+    return line.lstrip("\ufeff").rstrip()
 
 
 def _record_of(line: str) -> str:

@@ -43,10 +43,12 @@ def lone_halves(names: Sequence[str]) -> list[tuple[str, str]]:
             continue
         other = _NEWER if half == _OLDER else _OLDER
         for path in _beside(name, other) + _beside(name, None):  # (and the halves renamed)
-            unread = (path if zip_member(path) else os.path.realpath(path)) not in read
-            if unread and not zip_member(path) and packed is None:
+            inside = zip_member(path) is not None
+            if (path if inside else os.path.realpath(path)) in read:
+                continue
+            if not inside and packed is None:
                 packed = _packed_crcs(names) if any(map(zip_member, names)) else {}
-            if unread and (zip_member(path) or _crc(path) not in (packed or {}).get(other, ())):
+            if inside or _crc(path) not in (packed or {}).get(other, ()):
                 found.append((name, path))
     return found
 

@@ -1,9 +1,8 @@
 """logsync's own `events --format csv` and `--format text`, given back as input (`logsync events
---format csv log > events.csv`, passed on in a ticket): each row is a record's time and its
-message, read as the lines of an excerpt are (`2026-11-24T07:05:04.659-08:00 Total received
-…`). They were refused: the CSV as "no CloudUserSync records found", the text with a false
-reason ("15 lines are cut off at 200 columns"). `--format ndjson` and `json` are read as JSON
-exports (`jsonexports`)."""
+--format csv log > events.csv`, passed on in a ticket): each row is written back as the
+SMS-trace record it shows (see `own_events_text`). They were refused: the CSV as "no
+CloudUserSync records found", the text with a false reason ("15 lines are cut off at 200
+columns"). `--format ndjson` and `json` are read as JSON exports (`jsonexports`)."""
 
 from __future__ import annotations
 
@@ -32,22 +31,26 @@ comma is the decimal mark, a tab as "Unicode Text")."""
 def is_own_events(head: bytes) -> bool:
     """Whether an input's first bytes are `events --format csv` or `text` (UTF-8 or UTF-16)."""
     head = utf8_head(head).removeprefix(b"\xef\xbb\xbf")
-    return _separator(head.decode("utf-8", "replace")) is not None or (
+    return _separator(_header(head.decode("utf-8", "replace"))) is not None or (
         b"\t" in head and _TEXT_RE.match(head) is not None
     )
 
 
-def _separator(text: str) -> str | None:
-    """The separator of an events CSV that `text` begins with (see `_SEPARATORS`), if it does:
-    its header names the columns of `events` up to `text` (each maybe quoted, as a spreadsheet
-    or PowerShell's `Export-Csv` saves it, after its `#TYPE` line; the columns after it maybe
-    left out)."""
-    line = _header(text).split("\n", 1)[0]
+def _separator(body: str) -> str | None:
+    """The separator of an events CSV whose header `body` begins with (see `_SEPARATORS` and
+    `_header`), if it is one: it names the columns of `events` up to `text` (each maybe quoted,
+    as a spreadsheet or PowerShell's `Export-Csv` saves it; the columns after it maybe left
+    out)."""
+    line = body.split("\n", 1)[0]
     for separator in _SEPARATORS:
-        names = [name.strip().strip('"') for name in line.split(separator)]
-        if names[: len(_COLUMNS)] == _COLUMNS:
+        if _names(line.split(separator))[: len(_COLUMNS)] == _COLUMNS:
             return separator
     return None
+
+
+def _names(cells: list[str]) -> list[str]:
+    """A header's column names, without the spaces and quotes around them."""
+    return [name.strip().strip('"') for name in cells]
 
 
 def _header(text: str) -> str:
@@ -65,15 +68,15 @@ def own_events_text(blocks: Iterable[bytes], shown: str) -> bytes:
     lacks what SMS trace needs (a line pasted with no thread, a time with no offset), each
     event's time, then its text, as an excerpt's lines are read."""
     text = whole_text(blocks, shown, "events output larger than {} MB")
-    separator = _separator(text)
+    body = _header(text)
+    separator = _separator(body)
     head: list[str] = []  # (a blank line for each line before the rows: their numbers kept)
     if separator is not None:
         import io
 
-        body = _header(text)
-        head = [""] * (1 + text.startswith("#TYPE"))
+        head = [""] * (1 + (body is not text))
         rows = csv_rows(io.StringIO(body, newline=""), separator)
-        names = [name.strip().strip('"') for name in next(rows)]
+        names = _names(next(rows))
         at = [names.index(name) for name in ("kind", "time", "component", "thread", "text")]
         events = [  # (a row without those cells: an unparsed line, as it was)
             tuple(_cell(row[i]) for i in at)
