@@ -39,13 +39,16 @@ def is_table(head: bytes) -> bool:
 def table_text(blocks: Iterable[bytes], shown: str) -> bytes:
     """The lines of such an input (see `is_table`), as UTF-8: a table's rows with their cells
     apart by tabs (without the pipes around them, `\\|` as `|`, a cell's code marks off), its
-    header and dashes left out; the text around it as it is."""
-    lines = whole_text(blocks, shown, "Markdown table larger than {} MB").splitlines()
+    header and dashes blank lines (each line of the log where it is in the table, so evidence
+    names the table's own line); the text around it as it is."""
+    text = whole_text(blocks, shown, "Markdown table larger than {} MB").removesuffix("\n")
+    lines = [line.removesuffix("\r") for line in text.split("\n")]  # (as the scanner counts)
     out: list[str] = []
     inside = False
     for line in lines:
         if _SEPARATOR_RE.fullmatch(line) and "|" in line and out:
-            out.pop()  # (the header's names)
+            out[-1] = ""  # (the header's names)
+            out.append("")
             inside = True
             continue
         if inside and "|" in line:

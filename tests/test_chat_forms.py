@@ -79,9 +79,27 @@ def test_which_inputs_begin_with_a_markdown_table(head: bytes, table: bool) -> N
     assert is_table(head) is table
 
 
-def test_a_table_s_rows_are_lines_with_their_cells_apart_by_tabs() -> None:
-    text = b"Before\n| h1 | h2 |\n|---|---|\n| a \\| b | `c` |\n|  | d |\n\nAfter | x\n"
-    assert table_text([text], "t.md").decode() == "Before\na | b\tc\n\td\n\nAfter | x\n"
+@pytest.mark.parametrize("end", ["\n", "\r\n"])
+def test_a_table_s_rows_are_lines_with_their_cells_apart_by_tabs(end: str) -> None:
+    """Its header and dashes are blank lines: each row keeps its line number in the table."""
+    text = "Before\n| h1 | h2 |\n|---|---|\n| a \\| b | `c` |\n|  | d |\n\nAfter | x\n".replace("\n", end)
+    assert table_text([text.encode()], "t.md").decode() == "Before\n\n\na | b\tc\n\td\n\nAfter | x\n"
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+def test_a_table_s_events_name_the_table_s_own_lines(tmp_path: Path, pure: str) -> None:
+    """Evidence named the line two before: the header and its dashes were left out."""
+    path = tmp_path / "table.md"
+    path.write_text("See the log:\n\n" + ticket_table("| --- | --- |"))
+    result = run_installed("events", "--format", "ndjson", str(path), LOGSYNC_PURE=pure)
+    assert result.returncode == 0, result.stderr
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    lines = path.read_text().splitlines()
+    assert [(event["kind"], event["line"]) for event in events] == [
+        ("unparsed", 1), ("user_add_requested", 5), ("user_add_failed", 6), ("add_totals", 7),
+        ("user_add_requested", 8), ("add_totals", 9), ("sync_summary", 10),
+    ]
+    assert "Failed to add user scott@contoso.com" in lines[6 - 1]
 
 
 @pytest.mark.parametrize("pure", ["", "1"])

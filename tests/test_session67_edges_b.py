@@ -165,19 +165,19 @@ def test_a_table_s_rows_without_pipes_around_them_keep_their_first_and_last_cell
         b"9/14/2014 10:23:54 AM | NotifyAccountAddition - SCCM user to add = scott@contoso.com\n"
     )
     assert table_text([text], "t.md").decode() == (
-        "9/14/2014 10:23:54 AM\tNotifyAccountAddition - SCCM user to add = scott@contoso.com\n"
+        "\n\n9/14/2014 10:23:54 AM\tNotifyAccountAddition - SCCM user to add = scott@contoso.com\n"
     )
 
 
 def test_a_cell_s_code_marks_and_the_spaces_inside_them_are_taken_off_but_a_lone_backtick_kept() -> None:
     text = b"| Time | Message |\n|---|---|\n| ` 9/14/2014 10:23:54 AM ` | ` |\n"
-    assert table_text([text], "t.md").decode() == "9/14/2014 10:23:54 AM\t`\n"
+    assert table_text([text], "t.md").decode() == "\n\n9/14/2014 10:23:54 AM\t`\n"
 
 
 def test_a_heading_s_underline_before_a_table_is_no_row_of_dashes_under_its_header() -> None:
     """`Notes` underlined with `---` is a heading: kept; the table after it is read as one."""
     text = b"Notes\n---\n| Time | Message |\n|---|---|\n| 9/14/2014 10:23:54 AM | x |\n"
-    assert table_text([text], "t.md").decode() == "Notes\n---\n9/14/2014 10:23:54 AM\tx\n"
+    assert table_text([text], "t.md").decode() == "Notes\n---\n\n\n9/14/2014 10:23:54 AM\tx\n"
 
 
 # -- an address written as a link (copies.unlinked) ------------------------------------------------

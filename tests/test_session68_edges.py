@@ -97,14 +97,14 @@ def test_a_table_whose_header_s_names_are_dashes_is_read_from_the_row_under_them
     """The first line is a row of dashes with no line above it: no header to leave out, so it
     is the header's names (its cells `---`), and the row of dashes under it the header's."""
     text = b"| --- | --- |\n| --- | --- |\n| 9/14/2014 10:23:54 AM | x |\n"
-    assert table_text([text], "t.md").decode() == "9/14/2014 10:23:54 AM\tx\n"
+    assert table_text([text], "t.md").decode() == "\n\n9/14/2014 10:23:54 AM\tx\n"
 
 
 def test_a_cell_that_only_begins_with_a_backtick_keeps_it() -> None:
     """Code marks are taken off a cell only where they are around it (a backtick at each end):
     `` `x `` is the cell's text as it is."""
     text = b"| Time | Message |\n|---|---|\n| 9/14/2014 10:23:54 AM | `x |\n"
-    assert table_text([text], "t.md").decode() == "9/14/2014 10:23:54 AM\t`x\n"
+    assert table_text([text], "t.md").decode() == "\n\n9/14/2014 10:23:54 AM\t`x\n"
 
 
 # -- a user retried after its failure, its cycle's totals to come (UserState.retry_awaited) ------
