@@ -36,13 +36,13 @@ def utf8_head(head: bytes) -> bytes:
     return head
 
 
-def raw_text(blocks: Iterable[bytes], shown: str) -> bytes:
+def raw_text(blocks: Iterable[bytes], shown: str, told: list[str] | None = None) -> bytes:
     """The log's lines of such an export (see `is_raw_export`), as UTF-8, a row a line: its
     header a blank line, so that each row keeps its line's number (evidence names the export's
     own line); a row without that column, its cells as they are (no record)."""
     import io
 
-    text = whole_text(blocks, shown, "CSV export larger than {} MB")
+    text = whole_text(blocks, shown, "CSV export larger than {} MB", told)
     rows = csv_rows(io.StringIO(text, newline=""))
     header = [name.strip().lower() for name in next(rows, [])]
     column = next(i for i, name in enumerate(header) if name in RAW_COLUMNS)

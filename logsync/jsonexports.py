@@ -41,12 +41,12 @@ def is_json_export(head: bytes) -> bool:
     return _JSON_HEAD_RE.match(utf8_head(head)) is not None
 
 
-def json_text(blocks: Iterable[bytes], shown: str) -> bytes:
+def json_text(blocks: Iterable[bytes], shown: str, told: list[str] | None = None) -> bytes:
     """The log's lines of a JSON export (see `is_json_export`), as UTF-8, an item a line (see
     `json_line`): an array's items, one object's, or each line's of JSON lines. A line of JSON
     lines that is no JSON is kept as it is: it is no record, and said so, never dropped. An
     export none of whose items holds a line is refused, naming the fields looked for."""
-    text = whole_text(blocks, shown, "JSON export larger than {} MB")
+    text = whole_text(blocks, shown, "JSON export larger than {} MB", told)
     try:
         whole = json.loads(text)
     except (ValueError, RecursionError) as exc:

@@ -44,9 +44,10 @@ def is_mail(head: bytes) -> bool:
     return bool(names & _MIME) and bool(names & _MAIL)
 
 
-def mail_text(blocks: Iterable[bytes], shown: str) -> bytes:
+def mail_text(blocks: Iterable[bytes], shown: str, told: list[str] | None = None) -> bytes:
     """What a saved e-mail holds of the log (see `_held`). `shown`: the input's name as
-    said."""
+    said. (`told`, as of every whole decoder, is unused: its bytes are decoded by line, as any
+    input's are.)"""
     import email
     import email.policy
 
@@ -123,7 +124,9 @@ def is_quoted_printable(head: bytes) -> bool:
     return short * 10 >= len(lines) * 9 and len(_SOFT_BREAK_RE.findall(head)) >= 2
 
 
-def quoted_printable_text(blocks: Iterable[bytes], shown: str) -> bytes:
+def quoted_printable_text(
+    blocks: Iterable[bytes], shown: str, told: list[str] | None = None
+) -> bytes:
     """The text of a quoted-printable body (see `is_quoted_printable`): its escapes and soft
     breaks undone, in the bytes of its charset (read as any input is: UTF-8, else cp1252)."""
     import quopri
@@ -143,7 +146,7 @@ def broken_by_tags(head: bytes) -> bool:
     return tags >= 2 and tags >= 2 * (head.count(b"\n") + 1)
 
 
-def tag_broken_text(blocks: Iterable[bytes], shown: str) -> bytes:
+def tag_broken_text(blocks: Iterable[bytes], shown: str, told: list[str] | None = None) -> bytes:
     """The text of such a page (see `broken_by_tags`) with each `<br>` a line break (the other
     tags and the entities are taken off as pasting, see `formats.copies`)."""
     whole = whole_input(blocks, shown, "HTML text larger than {} MB on one line")
@@ -162,14 +165,19 @@ def whole_input(blocks: Iterable[bytes], shown: str, too_large: str) -> bytes:
     return b"".join(parts)
 
 
-def whole_text(blocks: Iterable[bytes], shown: str, too_large: str) -> str:
+def whole_text(
+    blocks: Iterable[bytes], shown: str, too_large: str, told: list[str] | None = None
+) -> str:
     """`whole_input` as text: UTF-16 after its BOM; UTF-8 (its BOM aside), else cp1252, where
-    UTF-8 fails (a text decoded whole: `exports`, `tables`)."""
+    UTF-8 fails (a text decoded whole: `exports`, `tables`), which is added to `told` (the
+    input's encoding, as `sources.decoded_bytes` tells it)."""
     whole = whole_input(blocks, shown, too_large)
     if whole[:2] in UTF16_BOMS:  # (PowerShell 5's `>` and `Out-File` write UTF-16)
         return whole.decode("utf-16", "replace")
     try:
         return whole.decode("utf-8-sig")
     except UnicodeDecodeError:
+        if told is not None:
+            told.append("cp1252")
         return whole.decode("cp1252", "replace")
 

@@ -61,13 +61,13 @@ def _header(text: str) -> str:
 _COLUMNS = CSV_HEADER.decode().split(",")[:-1]
 
 
-def own_events_text(blocks: Iterable[bytes], shown: str) -> bytes:
+def own_events_text(blocks: Iterable[bytes], shown: str, told: list[str] | None = None) -> bytes:
     """The lines of such an input (see `is_own_events`), as UTF-8: each event's record as the
     log wrote it, in SMS trace (its message, component, time, UTC offset and thread; a line
     break, shown `\\n`, written `~` again), its unparsed lines as they were; where an event
     lacks what SMS trace needs (a line pasted with no thread, a time with no offset), each
     event's time, then its text, as an excerpt's lines are read."""
-    text = whole_text(blocks, shown, "events output larger than {} MB")
+    text = whole_text(blocks, shown, "events output larger than {} MB", told)
     body = _header(text)
     separator = _separator(body)
     head: list[str] = []  # (a blank line for each line before the rows: their numbers kept)

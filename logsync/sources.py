@@ -306,6 +306,10 @@ _WHOLE_TEXTS = (
 )
 """Inputs read whole to be decoded, told by their first bytes, and what decodes them."""
 
+WholeDecoder = Callable[[Iterator[bytes], str, "list[str] | None"], bytes]
+"""A decoder of an input read whole: its blocks and name as shown to its lines as UTF-8; the
+input's own encoding added to the list given, where it is not UTF-8 (see `decoded_bytes`)."""
+
 
 def read_whole(name: str) -> bool:
     """Whether an input (not stdin) is read whole to be decoded (`_WHOLE_TEXTS`, a saved mail):
@@ -331,8 +335,8 @@ def decoded_bytes(
 ) -> Iterator[bytes]:
     """The input's bytes in blocks (up to `size` of them), with gzip, bzip2 or xz undone when
     the data starts with its magic. A zip archive is read by path (as the folder it holds),
-    never as a stream. Of an input decoded whole from UTF-16, given as UTF-8: its own encoding
-    is added to `told`."""
+    never as a stream. Of an input decoded whole from UTF-16 or cp1252, given as UTF-8: its own
+    encoding is added to `told`."""
     blocks = unpacked_blocks(_blocks(stream, name, progress, size), name)
     head = next(blocks, b"")
     if not head:
@@ -347,10 +351,10 @@ def decoded_bytes(
         stats.mail = True
     if told is not None and head[:2] in BOM_ENCODINGS:  # (its text is given on as UTF-8)
         told.append(BOM_ENCODINGS[head[:2]])
-    yield decoder(chain([head], blocks), display_name(name))
+    yield decoder(chain([head], blocks), display_name(name), told)
 
 
-def whole_decoder(head: bytes) -> Callable[[Iterator[bytes], str], bytes] | None:
+def whole_decoder(head: bytes) -> WholeDecoder | None:
     """What decodes an input read whole, told by its first bytes (unpacked): a saved e-mail
     (the text of its message), or one of `_WHOLE_TEXTS` (a mail's body as its source shows
     it; a page's text on one line, broken by `<br>`; a search tool's CSV or a JSON export);

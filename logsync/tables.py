@@ -36,12 +36,12 @@ def is_table(head: bytes) -> bool:
     return found is not None and b"|" in found[1]
 
 
-def table_text(blocks: Iterable[bytes], shown: str) -> bytes:
+def table_text(blocks: Iterable[bytes], shown: str, told: list[str] | None = None) -> bytes:
     """The lines of such an input (see `is_table`), as UTF-8: a table's rows with their cells
     apart by tabs (without the pipes around them, `\\|` as `|`, a cell's code marks off), its
     header and dashes blank lines (each line of the log where it is in the table, so evidence
     names the table's own line); the text around it as it is."""
-    text = whole_text(blocks, shown, "Markdown table larger than {} MB").removesuffix("\n")
+    text = whole_text(blocks, shown, "Markdown table larger than {} MB", told).removesuffix("\n")
     lines = [line.removesuffix("\r") for line in text.split("\n")]  # (as the scanner counts)
     out: list[str] = []
     inside = False
