@@ -160,3 +160,47 @@ def test_no_module_reads_the_private_attributes_of_another_object() -> None:
         if alias.name.startswith("_") and node.level  # a sibling's private name
     ]
     assert (reads, imports) == ([], [])
+
+
+def run_time_uses_of_type_only_names(tree: ast.Module) -> list[tuple[int, str]]:
+    """Where a module uses, outside annotations, a name it imports only under `TYPE_CHECKING`
+    (and nowhere else): a `NameError` on the one branch that reaches it."""
+    checking = [
+        node for node in ast.walk(tree)
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"
+    ]
+    typed = {id(sub) for block in checking for sub in ast.walk(block)}
+    imported: dict[str, bool] = {}  # (each name imported: whether only for type checking)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            for alias in node.names:
+                name = (alias.asname or alias.name).split(".")[0]
+                imported[name] = imported.get(name, True) and id(node) in typed
+    for node in ast.walk(tree):
+        annotation = [getattr(node, "annotation", None), getattr(node, "returns", None)]
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "cast":
+            annotation.append(node.args[0])
+        typed |= {id(sub) for part in annotation if part is not None for sub in ast.walk(part)}
+    return [
+        (node.lineno, node.id) for node in ast.walk(tree)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+        and imported.get(node.id) and id(node) not in typed
+    ]
+
+
+def test_no_module_uses_at_run_time_a_name_it_imports_for_type_checking() -> None:
+    """`timedelta(0)`, imported for type checking only, ran where the machine's clock is in UTC
+    (exit 70)."""
+    uses = {
+        module_name(path): found for path in PACKAGE.rglob("*.py")
+        if (found := run_time_uses_of_type_only_names(ast.parse(path.read_text(encoding="utf-8"))))
+    }
+    assert uses == {}
+
+
+def test_a_run_time_use_of_a_type_only_name_is_found() -> None:
+    source = (
+        "from typing import TYPE_CHECKING, cast\nif TYPE_CHECKING:\n    from datetime import timedelta, tzinfo\n"
+        "def f(x: timedelta) -> tzinfo:\n    return cast(tzinfo, x or timedelta(0))\n"
+    )
+    assert run_time_uses_of_type_only_names(ast.parse(source)) == [(5, "timedelta")]

@@ -664,6 +664,20 @@ def test_times_without_offset_say_how_to_place_them() -> None:
     )  # (-q keeps what the times are)
 
 
+@pytest.mark.parametrize("now", ["now", "now-2h"])
+def test_now_on_a_clock_in_utc_is_read_among_times_without_offset(now: str) -> None:
+    """A machine whose clock is in UTC (a CI container) was a traceback (`NameError`, exit 70)
+    where the log's times carry no offset: its offset, zero, was taken for none."""
+    ticket = str(SAMPLES / "pasted" / "ticket.txt")
+    env = {**os.environ, "TZ": "UTC"}
+    result = subprocess.run([LOGSYNC, "check", "-q", "--now", now, ticket], capture_output=True, env=env)
+    assert (result.returncode, result.stderr.decode()) == (
+        1,
+        "logsync: --now is read on this machine's clock (UTC+00:00), as if the log were written "
+        "in that zone: if it was written in another, give --source-tz\n",
+    )
+
+
 def test_seconds_remaining_has_one_precision() -> None:
     import json
 

@@ -5,6 +5,7 @@ that places an input's times at another offset than the site server's own logs s
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from .. import times
@@ -16,7 +17,7 @@ from .application import Env
 from .options import Common
 
 if TYPE_CHECKING:
-    from datetime import datetime, timedelta, tzinfo
+    from datetime import datetime, tzinfo
 
     from ..sources import InputStats
 
