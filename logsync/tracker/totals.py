@@ -229,6 +229,10 @@ class CycleTotals:
             # (users `_hold` made `User`s are in `received` as such: see `Ledger.grown`)
             for key, (user, _, _) in received.items():
                 self._held_now(key, user)
+        else:  # a user that failed in it was not added in it either, whoever else was
+            for key in failed:
+                if key in received:
+                    self._held_now(key, received[key][0])
 
     def _not_received(
         self, key: str, user: Seen, cycle_start: int, here: Moment, source: str, line: int
