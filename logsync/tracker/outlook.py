@@ -35,6 +35,7 @@ from .unknowns import (
     left_out_before,
     overdue_or_unseen,
     passed_over_unseen,
+    retry_in_silence,
     why_pending,
 )
 from .users import Seen, User, held_unknown, settled_state, user_key
@@ -381,7 +382,10 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
             )
         if (maybe := cast(User, user).maybe_retried) is not None and maybe >= user.last_seen:
             state, pending_reason = "pending", RETRY_UNSEEN  # (see `User.maybe_retried`)
-        elif state == "waiting" and passed_over_unseen(tracker, user):
+        elif state == "waiting" and (
+            passed_over_unseen(tracker, user)
+            or retry_in_silence(tracker, due_by if due is None else due, expected)
+        ):  # (a silence: the cycle that retried it may be there, unseen, before `expected`)
             state, pending_reason = "pending", RETRY_UNSEEN
     shared_by, recovered_at, synced_at = 1, user.recovered_at, user.synced_at
     if user.failures and key in tracker.totals.openings.several:  # (several users' name)

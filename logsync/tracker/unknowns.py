@@ -74,11 +74,18 @@ def overdue_or_unseen(
     if hidden and named is not None and named < due:  # type: ignore[operator]
         kept = not off_the_schedule(expected - named, every)
         unseen |= kept and expected - due <= STALL_INTERVALS * every  # type: ignore[operator]
-    unheard, retry_by = tracker.log.unheard, expected if latest is None else latest
-    unseen |= unheard is not None and due is not None and due < unheard[1] <= retry_by
+    unseen |= retry_in_silence(tracker, due, expected if latest is None else latest)
     if unseen or (room is not None and room >= expected):
         return "pending", RETRY_UNSEEN
     return "overdue", None
+
+
+def retry_in_silence(tracker: Tracked, due: int | None, retry_by: int) -> bool:
+    """Whether a user's `due` time lies in a silence of the connector that ends by `retry_by`
+    (the cycle expected to retry it, or the latest): its retry may be in the silence, unseen
+    (`ConnectorLog.unheard`)."""
+    unheard = tracker.log.unheard
+    return unheard is not None and due is not None and due < unheard[1] <= retry_by
 
 
 def held_since_within(tracker: Tracked, user: Seen) -> bool:
