@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from logsync.cli import app
 
-from .conftest import LOGSYNC, SAMPLES
+from .conftest import LOGSYNC, SAMPLES, run_installed
 from .logtext import Log
 
 runner = CliRunner()
@@ -720,6 +720,22 @@ def test_events_say_when_a_bound_leaves_out_every_record(bound: list[str], note:
         )
     kept = run("events", "--since", "2026-11-25T16:04:59.644-08:00", DEMO)
     assert (len(kept.stdout.splitlines()), kept.stderr) == (1, "")
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+def test_a_bound_is_not_said_to_leave_out_every_record_where_time_goes_back(tmp_path: Path, pure: str) -> None:
+    """The rotated halves pasted in the wrong order, given on stdin (written in file order):
+    `--since` and `--until` kept 96 events and said they left out every record of a span that
+    ran backwards (its first and last records in file order)."""
+    lines = Path(DEMO).read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    wrong = "".join(lines[1500:] + lines[:1500]).encode()
+    bounds = ["--since", "2026-11-25T00:00", "--until", "2026-11-25T01:00"]
+    result = run_installed("events", *bounds, "-", stdin=wrong, LOGSYNC_PURE=pure)
+    assert len(result.stdout.splitlines()) == 96
+    assert result.stderr.decode() == (
+        "logsync: stdin:1542: time goes back (logs pasted together?); events are in file order; "
+        "report, check and summary merge its runs by time\n"
+    )
 
 
 def test_check_quiet_prints_its_verdict_alone() -> None:

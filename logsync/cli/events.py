@@ -143,7 +143,8 @@ def _note_read(
 ) -> None:
     """The notes on what the reading found, whichever way the events were read: times with no
     offset, inputs read as runs, records counted once, where time goes back inside a run, a
-    time bound that leaves out every record."""
+    time bound that leaves out every record (not said where time goes back: an input's first
+    and last records, in file order, are not its span)."""
     note_local_times(inputs, opts, env)
     note_runs(runs.items(), opts, env)
     note_duplicates(duplicates, opts, env)
@@ -156,7 +157,8 @@ def _note_read(
             "together?); events are in file order; report, check and summary merge its "
             "runs by time\n"
         )
-    _note_outside(bounds, inputs, opts, env)
+    else:
+        _note_outside(bounds, inputs, opts, env)
 
 
 def _later(start: datetime, end: datetime) -> bool:
