@@ -31,7 +31,7 @@ from .merge import BackwardJump, RunSpan, events_in_order
 from .pipeline import EventStream, ReadOptions, read_input
 from .sampling import PEEK
 from .seams import Piece, piece_spans, record_by_record, skipped_by
-from .sources import InputStats, Progress, read_whole, siblings_among
+from .sources import STDIN, InputStats, Progress, read_whole, siblings_among
 from .times import instant_key
 from .tracker import Row
 from .unpacked import copy_of, packed
@@ -252,7 +252,8 @@ def events_reading(names: Sequence[str], options: ReadOptions, written: bool) ->
     (`written`), one input (not one read whole to be decoded: an export, newest first maybe),
     or runs that meet at most at their ends, are read one run after another (see
     `in_sequence`); else the inputs are merged by the event stream."""
-    how = small_runs(names, options, how_to_read(names, options, stdin=False))
+    sampled = how_to_read(names, options, stdin=_stdin_is_a_file(names), unpack=True)
+    how = small_runs(names, options, sampled)
     options = options._replace(after=how.after)
     whole = [name for name in names if name not in how.split and read_whole(name)]
     if whole:  # (its lines, decoded, may be newest first, or runs: read as runs, merged)
@@ -264,6 +265,19 @@ def events_reading(names: Sequence[str], options: ReadOptions, written: bool) ->
         return EventsReading(None, how, options, {})
     runs, how, counted = ordered
     return EventsReading(runs, how, options._replace(after=how.after), counted)
+
+
+def _stdin_is_a_file(names: Sequence[str]) -> bool:
+    """Whether stdin is among the inputs as a file (`< log`), not a pipe: sampled, its runs
+    are merged as a file's are; a pipe's events stream as it comes."""
+    import stat
+
+    if STDIN not in names:
+        return False
+    try:
+        return stat.S_ISREG(os.fstat(0).st_mode)
+    except OSError:
+        return False
 
 
 def small_runs(names: Sequence[str], options: ReadOptions, how: Reading) -> Reading:

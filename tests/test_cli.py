@@ -733,8 +733,9 @@ def test_a_bound_is_not_said_to_leave_out_every_record_where_time_goes_back(tmp_
     result = run_installed("events", *bounds, "-", stdin=wrong, LOGSYNC_PURE=pure)
     assert len(result.stdout.splitlines()) == 96
     assert result.stderr.decode() == (
-        "logsync: stdin:1542: time goes back (logs pasted together?); events are in file order; "
-        "report, check and summary merge its runs by time\n"
+        "logsync: stdin:1542: time goes back (logs pasted together?); events are in file order, a "
+        "record that two runs share written for each; given as a file (or < FILE), its runs are "
+        "merged by time\n"
     )
 
 

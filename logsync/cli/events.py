@@ -10,7 +10,7 @@ import typer
 from .. import times
 from ..errors import UsageError
 from ..events import KINDS
-from ..sources import InputStats, display_name
+from ..sources import STDIN, InputStats, display_name
 from ..times import parse_when
 from .application import Env, command
 from .localtimes import note_local_times
@@ -152,10 +152,15 @@ def _note_read(
         from ..safety import visible
 
         name, line = jump
+        merged = (  # (a pipe streams: its events are written as it comes)
+            "given as a file (or < FILE), its runs are merged by time"
+            if name == STDIN
+            else "report, check and summary merge its runs by time"
+        )
         env.stderr.write(
             f"logsync: {visible(display_name(name))}:{line}: time goes back (logs pasted "
-            "together?); events are in file order; report, check and summary merge its "
-            "runs by time\n"
+            "together?); events are in file order, a record that two runs share written for "
+            f"each; {merged}\n"
         )
     else:
         _note_outside(bounds, inputs, opts, env)
