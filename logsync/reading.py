@@ -247,8 +247,9 @@ class EventsReading(NamedTuple):
 def events_reading(names: Sequence[str], options: ReadOptions, written: bool) -> EventsReading:
     """How `events` reads the inputs. Inputs whose samples show time going back (files pasted
     together) are read as their runs merged by time, a record in two runs once, as every
-    command reads them; stdin is not sampled: its events stream as it comes (`tail -f log |
-    logsync events`). Where the format is one the printers write straight from the text
+    command reads them (a packed input sampled in its unpacked copy, stdin given from a file as
+    that file); a pipe is not sampled: its events stream as it comes (`tail -f log | logsync
+    events`). Where the format is one the printers write straight from the text
     (`written`), one input (not one read whole to be decoded: an export, newest first maybe),
     or runs that meet at most at their ends, are read one run after another (see
     `in_sequence`); else the inputs are merged by the event stream."""
