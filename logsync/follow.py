@@ -118,6 +118,10 @@ def rotated_path(live: Path) -> Path:
     return live.with_suffix(".lo_")
 
 
+TAIL = 64
+"""Bytes at the end of what was read, looked for again at each poll (see `Follower._tail`)."""
+
+
 def _identity(stat: os.stat_result) -> tuple[int, int]:
     return (stat.st_dev, stat.st_ino)
 
@@ -147,6 +151,9 @@ class Follower:
     """What the live log held (its lines are counted by their reader; the decoder counts its
     cp1252 fallback lines and names its encoding)."""
     _decoder: LineDecoder = field(init=False, repr=False)
+    _tail: bytes = field(init=False, repr=False, default=b"")
+    """The last bytes read (up to `TAIL`): where the file holds others there, it was written
+    anew since the last poll (truncated, then grown past where it was read to)."""
 
     def __post_init__(self) -> None:
         self.stats = InputStats(str(self.path))
@@ -164,7 +171,7 @@ class Follower:
             yield from self._rotated_tail()
             self._restart()
             self.rotations += 1
-        elif stat.st_size < self.position:
+        elif stat.st_size < self.position or not self._same_tail():
             self._restart()
             self.truncations += 1
         self.identity = _identity(stat)
@@ -174,7 +181,21 @@ class Follower:
     def _restart(self) -> None:
         self.position = 0
         self.line = 0
+        self._tail = b""
         self._decoder = LineDecoder(self.stats)
+
+    def _same_tail(self) -> bool:
+        """Whether the file still holds the last bytes read where they were (`cp new log` over
+        it between two polls, larger: it was read on from the old place, its start lost)."""
+        tail = self._tail
+        if not tail:
+            return True
+        try:
+            with open_shared(self.path) as handle:
+                handle.seek(self.position - len(tail))
+                return handle.read(len(tail)) == tail
+        except OSError:
+            return True  # (its reading says why)
 
     def _rotated_tail(self) -> Iterator[Piece]:
         rotated = rotated_path(self.path)
@@ -195,6 +216,8 @@ class Follower:
         except OSError as exc:
             raise InputError(str(path), exc.strerror or str(exc)) from exc
         self.position = start + len(data)
+        if path == self.path:  # (the bytes before `position`; not a copy of all that was read)
+            self._tail = data[-TAIL:] if len(data) >= TAIL else (self._tail + data)[-TAIL:]
         text = self._decoder.feed(data)
         if text:
             not_doubled(text, str(path), self.line + 1)  # (as every input is: see `doubled`)

@@ -121,6 +121,25 @@ def test_follower_holds_a_partial_line_until_it_is_complete(tmp_path: Path) -> N
     assert follower.truncations == 1
 
 
+@pytest.mark.parametrize("grown", [0, 1, 4096])
+def test_a_log_written_anew_larger_between_two_polls_is_read_from_its_start(tmp_path: Path, grown: int) -> None:
+    """`cp new.log CloudUserSync.log` over the live log, larger than it was (or as large):
+    it was read on from the old place, its first bytes lost (a failure line among them), and
+    nothing said."""
+    path = tmp_path / "CloudUserSync.log"
+    path.write_bytes(b"old one\nold two\n")
+    follower = Follower(path)
+    assert list(follower.poll()) == [(str(path), 1, "old one\nold two\n")]
+    rewritten = b"new one\nnew two\n" + b"x" * grown + (b"\n" if grown else b"")
+    path.write_bytes(rewritten)  # (truncated, then written: the same file)
+    assert list(follower.poll()) == [(str(path), 1, rewritten.decode())]
+    assert follower.truncations == 1
+    with open(path, "ab") as handle:  # appended to as before: read on, not again
+        handle.write(b"three\n")
+    assert list(follower.poll()) == [(str(path), 4 if grown else 3, "three\n")]
+    assert follower.truncations == 1
+
+
 def heidi_watched(tmp_path: Path, until: str) -> tuple[Path, Watcher]:
     """A live log where heidi fails with UserNotFound at 2026-12-01 09:47:02, then quiet cycles
     every 5 minutes from 09:52 up to `until`, read by a watcher."""
