@@ -65,6 +65,12 @@ class Gate(NamedTuple):
         return sum(user.shared_by for user in self.counted)
 
     @property
+    def users_over(self) -> bool:
+        """Whether the users (and failed adds) that count fail the gate, whatever the
+        connector's problem: more than `max_stuck`, or a redacted name that several share."""
+        return len(self.counted) + self.unnamed > self.max_stuck or hides_users(self.counted)
+
+    @property
     def hidden(self) -> bool:
         """Whether a redacted name that several users share counts (see `hides_users`)."""
         return hides_users(self.counted)
@@ -118,7 +124,7 @@ def gate(
         counts=dict(analysis.result.counts),
         connector_problem=problem,
         connector_seen=analysis.connector.code if problem is None else None,
-        passed=(
+        passed=(  # (as `users_over` says of the users)
             len(counted) + counted_unnamed <= max_stuck
             and problem is None
             and not hides_users(counted)

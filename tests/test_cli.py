@@ -8,6 +8,7 @@ import json
 import subprocess
 import threading
 import xml.etree.ElementTree as ET
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -436,11 +437,50 @@ def test_junit_of_a_passing_gate_has_no_failures(tmp_path: Path) -> None:
     assert [case.find("failure") for case in suite.iter("testcase")] == [None] * 11
     outputs = {case.get("name"): case.findtext("system-out") for case in suite.iter("testcase")}
     assert outputs["ivan@contoso.com"] == (
-        "overdue: full sync was due 2026-11-25T08:20:08.636-08:00 and expected by "
-        "2026-11-25T08:25:04.296-08:00, with no retry logged (within --max-stuck); "
+        "overdue: full sync was due 2026-11-25T08:20:08.636-08:00; expected recovery "
+        "2026-11-25T08:25:04.296-08:00 passed, with no retry logged (within --max-stuck); "
         "first failure 2026-11-24T08:20:08.636-08:00, failures 1"
     )
     assert outputs["alice@contoso.com"] is None
+
+
+def test_junit_fails_only_the_connector_where_only_it_fails_the_gate(tmp_path: Path) -> None:
+    """`--max-stuck 10` with a stalled connector: the gate fails on the connector alone, but the
+    five users within the limit were failed testcases too."""
+    junit = tmp_path / "results.xml"
+    result = run("check", "--now", "2026-11-27T00:00-08:00", "--max-stuck", "10", "--junit", str(junit), DEMO)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[-1].startswith("FAIL: 5 users")
+    assert "limit 10; connector: connector_stalled" in result.stdout.splitlines()[-1]
+    suite = ET.parse(junit).getroot().find("testsuite")
+    assert suite is not None and suite.get("failures") == "1"
+    failed = [case.get("name") for case in suite.iter("testcase") if case.find("failure") is not None]
+    assert failed == ["SMS_CLOUD_USERSYNC"]
+    outputs = {case.get("name"): case.findtext("system-out") or "" for case in suite.iter("testcase")}
+    assert sum("(within --max-stuck)" in text for text in outputs.values()) == 5
+
+
+def test_junit_says_by_only_of_a_latest_bound_as_check_does(tmp_path: Path) -> None:
+    """An overdue user's exact expected recovery was "expected by …" in JUnit (a latest bound's
+    words: JSON's `expected_recovery_bound` null), where `check` gave the time itself."""
+    junit = tmp_path / "exact.xml"
+    result = run("check", "--now", "2026-11-27T00:00-08:00", "--junit", str(junit), DEMO)
+    assert "bob@contoso.com\toverdue\tUserNotFound\texpected recovery 2026-11-26T09:15:03.266-08:00 passed" in result.stdout
+    messages = {case.get("name"): case.find("failure") for case in ET.parse(junit).getroot().iter("testcase")}
+    bob = messages["bob@contoso.com"]
+    assert bob is not None and bob.get("message") == (
+        "overdue: full sync was due 2026-11-26T09:10:08.462-08:00; expected recovery "
+        "2026-11-26T09:15:03.266-08:00 passed, with no retry logged"
+    )
+    held = Log(bias=300).steady(datetime(2026, 3, 2, 9, 0), "bob@contoso.com").write(tmp_path / "held.log")
+    junit = tmp_path / "bound.xml"
+    result = run("check", "--now", "2026-03-05T09:00", "--junit", str(junit), held)
+    assert "expected recovery by 2026-03-03T09:00:00-05:00 passed" in result.stdout
+    failures = [case.find("failure") for case in ET.parse(junit).getroot().iter("testcase")]
+    assert [f.get("message") for f in failures if f is not None and f.get("type") == "overdue"] == [
+        "overdue: full sync was due by 2026-03-03T09:00:00-05:00; expected recovery by "
+        "2026-03-03T09:00:00-05:00 passed, with no retry logged"
+    ]
 
 
 @pytest.mark.parametrize("path", ["", "  "])

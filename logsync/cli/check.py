@@ -107,9 +107,7 @@ def check(
     if junit:
         from ..render.junit import junit_document
 
-        document = junit_document(
-            analysis.users, verdict.counted, verdict.passed, analysis, fail_on_set, display
-        )
+        document = junit_document(analysis.users, verdict, analysis, display)
         if junit == "-":  # the XML on stdout; what would go there goes to stderr
             env.stdout.write(document.decode("utf-8"))
             env.stdout.flush()

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Collection
 
 from ..analysis import Analysis
 from ..events import CONNECTOR
 from ..safety import visible
 from ..times import NO_TIMES_REASON
-from ..tracker import LATEST, UserState
-from ..verdicts import counted_problem, counts_unnamed
+from ..tracker import UserState
+from ..verdicts import Gate, counted_problem, counts_unnamed
 from . import Display, before_input_text, connector_text, shared_name_text, unnamed_text
 from .bounds import bounded
 
@@ -27,10 +26,10 @@ def failure_message(user: UserState, display: Display) -> str:
     expected = bounded(user, shown) if shown else "unknown"
     if user.state == "waiting":
         return f"waiting for full sync due {due}; expected recovery {expected}"
-    if user.state == "overdue":
-        expected = expected if user.bound == LATEST else f"by {expected}"
+    if user.state == "overdue":  # (`by …` only where it is a latest bound, as `check` says)
         return (
-            f"overdue: full sync was due {due} and expected {expected}, with no retry logged"
+            f"overdue: full sync was due {due}; expected recovery {expected} passed, with no "
+            "retry logged"
         )
     if user.state == "failed":
         when = display.iso(user.last_failure)
@@ -51,23 +50,20 @@ def failure_detail(user: UserState, display: Display) -> str:
 
 
 def junit_document(
-    users: list[UserState],
-    counted: list[UserState],
-    passed: bool,
-    analysis: Analysis,
-    fail_on: Collection[str],
-    display: Display,
+    users: list[UserState], verdict: Gate, analysis: Analysis, display: Display
 ) -> bytes:
     """The gate as JUnit XML: a testcase per user and one for the connector. Failures appear
-    exactly when the gate fails (exit code 1): users within `--max-stuck` are reported in
-    their testcase's output, not as failures."""
+    exactly when the gate fails (exit code 1), on what failed it: users within `--max-stuck`
+    are reported in their testcase's output, not as failures, also where the connector's
+    problem fails the gate."""
+    fail_on, counted, within = verdict.fail_on, verdict.counted, not verdict.users_over
     counted_keys = {id(user) for user in counted}
     connector = analysis.connector
     problem = counted_problem(connector, fail_on)
     connector_failed = problem is not None
-    failing_users = [] if passed else counted
+    failing_users = [] if within else counted
     unnamed = analysis.result.unnamed_failures
-    unnamed_failed = bool(unnamed) and not passed and counts_unnamed(fail_on)
+    unnamed_failed = bool(unnamed) and not within and counts_unnamed(fail_on)
     suite = ET.Element(
         "testsuite",
         name="logsync check",
@@ -100,7 +96,7 @@ def junit_document(
         detail = visible(failure_detail(user, display))
         if user.in_azure_ad is not None:
             detail += ", in Azure AD" if user.in_azure_ad else ", not in Azure AD"
-        if passed:
+        if within:
             ET.SubElement(case, "system-out").text = f"{message} (within --max-stuck); {detail}"
         else:
             failure = ET.SubElement(case, "failure", message=message, type=user.state)

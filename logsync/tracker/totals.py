@@ -230,9 +230,8 @@ class CycleTotals:
             for key, (user, _, _) in received.items():
                 self._held_now(key, user)
         else:  # a user that failed in it was not added in it either, whoever else was
-            for key in failed:
-                if key in received:
-                    self._held_now(key, received[key][0])
+            for key in failed.keys() & received.keys():
+                self._held_now(key, received[key][0])
 
     def _not_received(
         self, key: str, user: Seen, cycle_start: int, here: Moment, source: str, line: int
@@ -270,14 +269,8 @@ class CycleTotals:
 
     def _skipped(self, key: str, user: User, here: Moment, source: str, line: int) -> None:
         user.skipped += 1
-        self.ledger.note(
-            key,
-            here,
-            "skipped",
-            "notified after full sync due, not received (received = 0)",
-            source,
-            line,
-        )
+        detail = "notified after full sync due, not received (received = 0)"
+        self.ledger.note(key, here, "skipped", detail, source, line)
 
     def _hold(self, key: str, user: Seen, here: Moment, source: str, line: int) -> None:
         """Rule 2b: a user with no failure in the input, notified and not received, is held
