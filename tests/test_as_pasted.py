@@ -1840,6 +1840,27 @@ def test_rows_saved_with_times_to_the_minute_say_so(tmp_path: Path) -> None:
     assert quiet.stderr == ""
 
 
+@pytest.mark.parametrize(
+    ("clocks", "said"),
+    [(["10:00:00", "10:00:00", "10:00:00"], False), (["10:00:00", "10:05:00", "10:05:00"], False),
+     (["10:00:00", "10:05:00", "10:10:00"], True), (["10:00:00", "10:05:00", "10:10:01"], False)],
+)
+def test_times_are_said_to_be_to_the_minute_from_three_different_times(
+    tmp_path: Path, clocks: list[str], said: bool
+) -> None:
+    """One failure line at `10:00:00` was said to be to the minute ("copy the rows with their
+    seconds"): each instant of its user is that one time. Three different times on the minute
+    are wanted."""
+    upns = ["scott@contoso.com", "amy@contoso.com", "bob@contoso.com"]
+    lines = "".join(
+        f"11/1/2014 {clock} AM  NotifyAccountAddition - SCCM user to add = {upn}\n"
+        f"   Failed to add user {upn}; reason UserNotFound\n"
+        for clock, upn in zip(clocks, upns, strict=True)
+    )
+    found = runner.invoke(app, ["report", "--source-tz", "America/New_York", write(tmp_path, lines, "d.txt")])
+    assert (MINUTE_NOTE in found.stderr) is said
+
+
 @pytest.mark.parametrize("spaces", [1, 2, 4])
 def test_rows_copied_from_cmtrace_whose_tabs_became_spaces_give_the_answers_of_the_rows(
     tmp_path: Path, spaces: int

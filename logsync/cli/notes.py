@@ -411,10 +411,10 @@ def note_to_the_minute(analysis: Analysis, opts: Common, env: Env) -> None:
     cycles' schedule, to the minute, up to a minute early)."""
     if opts.quiet or not analysis.tracker.log.unit:  # (to the second, at least)
         return
-    seen = [
+    seen = {  # (three times at least: one line's time is every instant of its user)
         us for user in analysis.result.users for us in map(user.instants.__getitem__, _OBSERVED)
         if us is not None
-    ]
+    }
     if len(seen) >= 3 and not any(us % _MINUTE_US for us in seen):
         env.stderr.write(
             "logsync: the input's times are to the minute (rows saved from a spreadsheet?): due "
