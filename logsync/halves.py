@@ -13,7 +13,7 @@ from typing import BinaryIO
 
 from .archives import display_name, member_name, zip_member
 from .errors import InputError
-from .lognames import is_renamed
+from .lognames import is_renamed, not_a_file
 from .members import archive_infos, open_member
 from .patterns import deferred
 from .sources import LOG_NAMES, base_name, history_files, is_history, is_sibling
@@ -260,16 +260,8 @@ def unread_older(names: Sequence[str]) -> list[tuple[str, str, str]]:
             if half == _NEWER and _PACKED_OLDER_RE.fullmatch(path.name) and path.is_file():
                 found.append((name, str(path), "packed"))
             elif path.name.lower() == other and not path.is_file():
-                found.append((name, str(path), _not_a_file(path)))
+                found.append((name, str(path), not_a_file(path)))
     return found
-
-
-def _not_a_file(path: Path) -> str:
-    if path.is_dir():
-        return "a directory"
-    if path.is_symlink() and not path.exists():
-        return "a link to nothing"
-    return "not a regular file"
 
 
 _PACKED_OLDER_RE = deferred(r"cloudusersync\.lo_\.(?:gz|bz2|xz|zip)", re.IGNORECASE)

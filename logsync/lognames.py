@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
 from .patterns import deferred
 
@@ -70,3 +71,12 @@ def folder_logs(names: Iterable[str]) -> list[str]:
     newer = [name for name in renamed if name not in older]
     return history + older + first + newer + last + siblings
 
+
+
+def not_a_file(path: Path) -> str:
+    """What a path named as a log is where it is no regular file."""
+    if path.is_dir():
+        return "a directory"
+    if path.is_symlink() and not path.exists():
+        return "a link to nothing"
+    return "not a regular file"

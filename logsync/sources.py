@@ -27,7 +27,7 @@ from .lognames import LOG_NAMES as LOG_NAMES
 from .lognames import SIBLING_NAMES as SIBLING_NAMES
 from .lognames import SITE_COMPONENT_LOG as SITE_COMPONENT_LOG
 from .lognames import base_name as base_name
-from .lognames import folder_logs
+from .lognames import folder_logs, not_a_file
 from .lognames import is_history as is_history
 from .lognames import is_sibling as is_sibling
 from .mail import (
@@ -99,6 +99,16 @@ def _holds_nothing(name: str) -> bool:
     except (OSError, InputError):
         return False  # (its reading says what is wrong)
     return data.lstrip(b"\xef\xbb\xbf\xff\xfe").strip(b"\0 \t\r\n") == b""
+
+
+def _no_file_hint(directory: Path) -> str:
+    """Of a folder without the connector's logs, where one of their names is no file there
+    (`: its CloudUserSync.log is a directory, not a file`), or nothing."""
+    with suppress(OSError):
+        for entry in sorted(directory.iterdir()):
+            if entry.name.lower() in LOG_NAMES and not entry.is_file():
+                return f": its {entry.name} is {not_a_file(entry)}, not a file"
+    return ""
 
 
 def _packed_hint(directory: Path) -> str:
@@ -223,7 +233,7 @@ def expand_paths(
                 raise InputError(raw, exc.strerror or str(exc)) from exc
             if not found:
                 missing = "no CloudUserSync.log or CloudUserSync.lo_ in this directory"
-                raise InputError(raw, missing + _packed_hint(path))
+                raise InputError(raw, missing + (_no_file_hint(path) or _packed_hint(path)))
             expanded.extend(found)
         elif (inside := zip_member(raw)) is not None:  # (before `exists`: `Path` drops `/.`)
             expanded.extend(zip_input(raw, *inside))

@@ -755,6 +755,24 @@ def test_a_packed_half_given_alone_names_the_other_half_beside_it(
     )
 
 
+@pytest.mark.parametrize(("name", "made", "what"), [
+    ("CloudUserSync.log", "directory", "a directory"),
+    ("CloudUserSync.lo_", "link", "a link to nothing"),
+])
+def test_a_folder_whose_log_is_no_file_says_what_it_is(tmp_path: Path, name: str, made: str, what: str) -> None:
+    """A folder whose `CloudUserSync.log` is a directory was "no CloudUserSync.log … in this
+    directory", where one is there by name."""
+    if made == "directory":
+        (tmp_path / name).mkdir()
+    else:
+        (tmp_path / name).symlink_to(tmp_path / "gone")
+    folder = CliRunner().invoke(app, ["check", str(tmp_path)])
+    assert (folder.exit_code, folder.stderr) == (2, (
+        f"logsync: error: {tmp_path}: no CloudUserSync.log or CloudUserSync.lo_ in this directory: "
+        f"its {name} is {what}, not a file\n"
+    ))
+
+
 def test_a_log_given_alone_names_the_history_files_beside_it(tmp_path: Path) -> None:
     """The demo log as a folder of history files and its live `.log` (the shape `watch` and
     `report FOLDER` read): the `.log` alone gave 4 waiting users where the folder has 3 and ivan
