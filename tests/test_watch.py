@@ -308,6 +308,34 @@ def test_watch_takes_the_reading_options_and_a_slow_poll(tmp_path: Path) -> None
     )
 
 
+@pytest.mark.parametrize(("zone", "offset"), [("UTC0", "+00:00"), ("JST-9", "+09:00")])  # (POSIX zones: no DST)
+def test_watch_says_its_clock_reads_times_without_offset_as_the_machine_s(
+    tmp_path: Path, zone: str, offset: str
+) -> None:
+    """A live log whose times carry no offset is judged on the machine's clock, as if written
+    in its zone: eight hours apart, a running connector was `stalled`, with nothing said (where
+    `report` says how to place such times)."""
+    live = tmp_path / "CloudUserSync.log"
+    live.write_bytes((SAMPLES / "pasted" / "ticket.txt").read_bytes())
+    process = subprocess.Popen(
+        [LOGSYNC, "watch", str(live), "--format", "ndjson", "--poll", "0.1"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "TZ": zone},
+    )
+    reader = Reader(process)
+    try:
+        assert reader.next()["kind"] == "connector"
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=20)
+    assert err.decode() == (
+        "logsync: the log's times carry no UTC offset: they are shown as its local time; give "
+        "--source-tz ZONE (for example --source-tz America/New_York) to place them and to count "
+        f"24 h timers across a daylight-saving change; watch's time is read on this machine's clock "
+        f"(UTC{offset}), as if the log were written in that zone: if it was written in another, "
+        "give --source-tz\n"
+    )
+
+
 def swapped_halves(data: bytes, at: int) -> bytes:
     """A log's lines from `at` (0-based) on, then the ones before: halves pasted the wrong way."""
     lines = data.splitlines(True)

@@ -22,10 +22,13 @@ if TYPE_CHECKING:
     from ..sources import InputStats
 
 
-def note_local_times(inputs: Iterable[InputStats], opts: Common, env: Env) -> None:
+def note_local_times(
+    inputs: Iterable[InputStats], opts: Common, env: Env, watched: bool = False
+) -> None:
     """Say once that times without a UTC offset are the log's local time, and how to place
     them (pasted text, CMTrace without a bias); and what the reading of an input's times noted
-    (one that begins in an hour `--source-tz`'s clock shows twice)."""
+    (one that begins in an hour `--source-tz`'s clock shows twice). `watched`: the times are
+    judged on the wall clock (`watch`)."""
     inputs = list(inputs)
     for stats in inputs:
         remarked = remarks.note(stats)
@@ -38,7 +41,7 @@ def note_local_times(inputs: Iterable[InputStats], opts: Common, env: Env) -> No
         _note_zone_apart(inputs, opts.source_tz, env)
     if not naive or opts.source_tz is not None:
         return
-    clock = _clock_read(opts)
+    clock = _clock_read(opts, watched)
     if opts.quiet and clock:
         env.stderr.write(f"logsync: {clock[2:]}\n")  # (-q keeps what the times are)
     if not opts.quiet:
@@ -81,14 +84,19 @@ def _offset(value: timedelta) -> str:
     return f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
-def _clock_read(opts: Common) -> str:
-    """What `--now now` (or `now-2h`) is among times with no UTC offset: this machine's clock,
-    read as if the log were written in its zone (an hour of difference is an hour of error)."""
-    if not isinstance(opts.now, WallClock) or opts.now.tzinfo is None:
+def _clock_read(opts: Common, watched: bool = False) -> str:
+    """What `--now now` (or `now-2h`), or `watch`'s time (`watched`), is among times with no
+    UTC offset: this machine's clock, read as if the log were written in its zone (an hour of
+    difference is an hour of error: a running connector taken for a stalled one)."""
+    if watched:
+        what, clock = "watch's time", times.wall_clock()
+    elif isinstance(opts.now, WallClock) and opts.now.tzinfo is not None:
+        what, clock = "--now", opts.now
+    else:
         return ""
-    offset = _offset(opts.now.utcoffset() or timedelta(0))
+    offset = _offset(clock.utcoffset() or timedelta(0))
     return (
-        f"; --now is read on this machine's clock (UTC{offset}), as if the "
+        f"; {what} is read on this machine's clock (UTC{offset}), as if the "
         "log were written in that zone: if it was written in another, give --source-tz"
     )
 

@@ -13,6 +13,7 @@ from ..render.printers import formats
 from ..safety import visible
 from ..tracker import TrackerOptions
 from .application import Env, command
+from .localtimes import note_local_times
 from .notes import note_outdated, note_runs, unmatched_users
 from .options import (
     NONE_GIVEN,
@@ -130,6 +131,7 @@ def watch(
     watcher.read_rotated()
     watcher.read()
     watcher.read_siblings()
+    note_local_times([watcher.rotated, watcher.stats], opts, env, watched=True)
     note_runs(watcher.runs, opts, env)
     result, initial = watcher.changes(utc_now(), everyone=all_users)
     noted_outdated = _note_outdated(watcher, frozenset(), opts, env)
