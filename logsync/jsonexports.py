@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from .errors import InputError
 from .exports import utf8_head
 from .mail import whole_text
+from .ownevents import Written, events_lines
 from .patterns import deferred_bytes
 from .records import ROTATION_MARKER
 
@@ -63,12 +64,46 @@ def json_text(blocks: Iterable[bytes], shown: str, told: list[str] | None = None
             except (ValueError, RecursionError):
                 item = line
             found.append((item, _line_of(item)))
+    own = _own_events([item for item, _ in found])
+    if own is not None:  # (logsync's own `events --format ndjson` or `json`: see `ownevents`)
+        head = [""] if isinstance(whole, list) else []  # (`json`'s `[`: an event a line after it)
+        joined = "".join(f"{line}\n" for line in [*head, *events_lines(own, "\n")])
+        return joined.encode("utf-8", "backslashreplace")
     if found and all(line is None for _, line in found):
         keys = ", ".join(f"`{key}`" for key in TEXT_KEYS)
         raise InputError(shown, f"JSON whose items hold no log line (no field {keys})")
     texts = (_written(item, line) for item, line in found)
     joined = "".join(text if text.endswith("\n") else f"{text}\n" for text in texts)
     return joined.encode("utf-8", "backslashreplace")  # (`\ud800` alone: shown, as written)
+
+
+_OWN_FIELDS = frozenset(
+    ("kind", "time", "source", "line", "component", "thread", "severity", "text")
+)
+"""The fields of every event `events --format ndjson` and `json` write."""
+_OWN_WRITTEN = ("kind", "time", "component", "thread")
+
+
+def _own_events(items: list[object]) -> list[Written] | None:
+    """Items that are logsync's own events (each with `_OWN_FIELDS`; a blank line of JSON
+    lines aside), as `events` wrote them; None where any is not. An unparsed one's line is its
+    `raw` text, as it was."""
+    if not any(isinstance(item, Mapping) for item in items):
+        return None
+    own: list[Written] = []
+    for item in items:
+        if item == "":
+            own.append(("unparsed", "", "", "", ""))
+            continue
+        if not isinstance(item, Mapping) or not item.keys() >= _OWN_FIELDS:
+            return None
+        kind, when, component, thread = (item[name] for name in _OWN_WRITTEN)
+        text = item.get("raw") if kind == "unparsed" else item["text"]
+        if not (isinstance(kind, str) and isinstance(text, str) and isinstance(component, str)):
+            return None
+        number = str(thread) if isinstance(thread, int) and not isinstance(thread, bool) else ""
+        own.append((kind, when if isinstance(when, str) else "", component, number, text))
+    return own
 
 
 def json_line(item: object) -> str:

@@ -2,7 +2,9 @@
 --format csv log > events.csv`, passed on in a ticket): each row is written back as the
 SMS-trace record it shows (see `own_events_text`). They were refused: the CSV as "no
 CloudUserSync records found", the text with a false reason ("15 lines are cut off at 200
-columns"). `--format ndjson` and `json` are read as JSON exports (`jsonexports`)."""
+columns"). `--format ndjson` and `json` are told by `jsonexports`, whose events are written
+back so too (`events_lines`): read as a shipper's JSON, an unparsed line became a message at
+the time of the record before it."""
 
 from __future__ import annotations
 
@@ -23,6 +25,8 @@ _TEXT_RE = deferred_bytes(
 severity and text, tab-separated."""
 
 
+_BREAK = "\\n"
+"""A line break in an event's text, as `events` writes it (`safety.visible`)."""
 _SEPARATORS = (",", ";", "\t")
 """The separators of such a CSV: its own, and those a spreadsheet saves it with (`;` where a
 comma is the decimal mark, a tab as "Unicode Text")."""
@@ -61,6 +65,12 @@ def _header(text: str) -> str:
 _COLUMNS = CSV_HEADER.decode().split(",")[:-1]
 
 
+Written = tuple[str, str, str, str, str]
+"""An event as `events` wrote it: its kind, time, component, thread and text (`""` or `-` for
+none); an unparsed one's text, its line as it was."""
+_WRITTEN = ("kind", "time", "component", "thread", "text")
+
+
 def own_events_text(blocks: Iterable[bytes], shown: str, told: list[str] | None = None) -> bytes:
     """The lines of such an input (see `is_own_events`), as UTF-8: each event's record as the
     log wrote it, in SMS trace (its message, component, time, UTC offset and thread; a line
@@ -77,25 +87,32 @@ def own_events_text(blocks: Iterable[bytes], shown: str, told: list[str] | None 
         head = [""] * (1 + (body is not text))
         rows = csv_rows(io.StringIO(body, newline=""), separator)
         names = _names(next(rows))
-        at = [names.index(name) for name in ("kind", "time", "component", "thread", "text")]
-        events = [  # (a row without those cells: an unparsed line, as it was)
-            tuple(_cell(row[i]) for i in at)
-            if len(row) > at[-1]
+        k, t, c, th, x = (names.index(name) for name in _WRITTEN)
+        events: list[Written] = [  # (a row without those cells: an unparsed line, as it was)
+            (_cell(row[k]), _cell(row[t]), _cell(row[c]), _cell(row[th]), _cell(row[x]))
+            if len(row) > x
             else ("unparsed", "", "", "", separator.join(row))
             for row in rows
         ]
     else:
         cells = (line.split("\t", 6) for line in text.splitlines())
         events = [(row[1], row[0], row[3], row[4], row[6]) for row in cells if len(row) > 6]
-    lines = [_written(*event) for event in events]
+    return "".join(f"{line}\n" for line in [*head, *events_lines(events)]).encode()
+
+
+def events_lines(events: list[Written], breaks: str = _BREAK) -> list[str]:
+    """The log's lines of events as `events` wrote them (`breaks`: how a line break in a
+    message is written, `\\n` in CSV and text, itself in JSON): each its SMS-trace record;
+    where one lacks what SMS trace needs, each after its time, as an excerpt's lines are."""
+    lines = [_written(*event, breaks) for event in events]
     if events and lines[-1] is None and events[-1][2] not in ("", "-") and None not in lines[:-1]:
         # the last line, a record cut short in its trailer (its thread lost): cut so again
-        lines[-1] = f"{events[-1][4].replace(_BREAK, '~')}  $$<{events[-1][2]}><"
-    if None in lines:  # (one that SMS trace cannot hold: each read after its time)
-        lines = [
-            f"{when} {text}" if when not in ("", "-") else text for _, when, *_, text in events
-        ]
-    return "".join(f"{line}\n" for line in [*head, *lines]).encode()
+        lines[-1] = f"{events[-1][4].replace(breaks, '~')}  $$<{events[-1][2]}><"
+    if None in lines:  # (one that SMS trace cannot hold: each read after its time, a break
+        # in its message written as in CSV: one line each)
+        texts = ((when, text.replace(breaks, _BREAK)) for _, when, *_, text in events)
+        return [f"{when} {text}" if when not in ("", "-") else text for when, text in texts]
+    return [line for line in lines if line is not None]  # (all of them)
 
 
 def _cell(value: str) -> str:
@@ -107,7 +124,9 @@ def _cell(value: str) -> str:
     return value[1:] if quoted else value
 
 
-def _written(kind: str, when: str, component: str, thread: str, text: str) -> str | None:
+def _written(
+    kind: str, when: str, component: str, thread: str, text: str, breaks: str = _BREAK
+) -> str | None:
     """An event's line of SMS trace (an unparsed line as it was); None where it lacks what SMS
     trace needs."""
     if kind == "unparsed":
@@ -119,13 +138,11 @@ def _written(kind: str, when: str, component: str, thread: str, text: str) -> st
     east = 0 if offset == "Z" else (int(offset[1:3]) * 60 + int(offset[4:6])) * int(offset[0] + "1")
     bias = -east  # (SMS trace writes minutes west of UTC)
     stamp = f"{date[5:7]}-{date[8:10]}-{date[:4]} {clock}.{fraction or '000'}{bias:+d}"
-    message = text.replace(_BREAK, "~")  # (`~` breaks a message's lines: see `events`)
+    message = text.replace(breaks, "~")  # (`~` breaks a message's lines: see `events`)
     return f"{message}  $$<{component}><{stamp}><thread={thread} (0x{int(thread):X})>"
 
 
 _THREAD_RE = deferred(r"[0-9]+")
 """A thread's number, in ASCII digits (`str.isdigit` takes `²`, which `int` refuses)."""
-_BREAK = "\\n"
-"""A line break in an event's text, as `events` writes it (`safety.visible`)."""
 _TIME_RE = deferred(r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(?:\.(\d{1,7}))?(Z|[+-]\d\d:\d\d)")
 """An event's time, with its UTC offset (ISO 8601, as `events` writes it)."""

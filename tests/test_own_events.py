@@ -1,4 +1,4 @@
-"""logsync's own `events --format csv` and `--format text`, given back as input (saved as
+"""logsync's own `events --format csv`, `text`, `ndjson` and `json`, given back as input (saved as
 `events --help` shows, passed on in a ticket), give the answers of the log they were made from.
 They were refused: the CSV as "no CloudUserSync records found", the text as "15 lines are cut off
 at 200 columns" (found by a tester)."""
@@ -17,13 +17,15 @@ from .conftest import SAMPLES, run_installed
 from .test_json_exports import CLEAN, answers
 
 ROTATED = SAMPLES / "rotated"
+HEADED = ("csv", "json")
+"""The formats with a line before the first event's (a CSV's header, a JSON array's `[`)."""
 
 
 def read_back(fmt: str, header_lines: int = 1) -> tuple[object, ...]:
     """The answers of the demo log, as its events read back give them: a CSV's header lines
     are blank lines there (the lines of its rows keep their numbers)."""
     users, (lines, records, unparsed), summary = CLEAN  # type: ignore[misc]
-    return users, (lines + header_lines * (fmt == "csv"), records, unparsed), summary
+    return users, (lines + header_lines * (fmt in HEADED), records, unparsed), summary
 
 
 def events_of(fmt: str, *paths: str) -> bytes:
@@ -33,7 +35,7 @@ def events_of(fmt: str, *paths: str) -> bytes:
 
 
 @pytest.mark.parametrize("pure", ["", "1"])
-@pytest.mark.parametrize("fmt", ["csv", "text"])
+@pytest.mark.parametrize("fmt", ["csv", "text", "ndjson", "json"])
 def test_own_events_read_back_give_the_answers_of_the_log(tmp_path, fmt: str, pure: str) -> None:
     path = tmp_path / f"events.{fmt}"
     path.write_bytes(events_of(fmt, str(SAMPLES / "CloudUserSync.log")))
@@ -41,7 +43,7 @@ def test_own_events_read_back_give_the_answers_of_the_log(tmp_path, fmt: str, pu
     assert answers("-", pure, stdin=path.read_bytes()) == read_back(fmt)
 
 
-@pytest.mark.parametrize("fmt", ["csv", "text"])
+@pytest.mark.parametrize("fmt", ["csv", "text", "ndjson", "json"])
 def test_own_events_of_a_rotated_pair_give_the_answers_of_the_pair(tmp_path, fmt: str) -> None:
     """The pair's events, both halves in one file, the `.lo_`'s rotation marker between them
     (an unparsed line there, no record: it was read as a message of the `.lo_`'s last time)."""
@@ -56,7 +58,7 @@ def test_own_events_of_a_rotated_pair_give_the_answers_of_the_pair(tmp_path, fmt
         for u in document["users"]
     ]
     assert summary == document["summary"]
-    assert counts == (183 + (fmt == "csv"), 182, 1)
+    assert counts == (183 + (fmt in HEADED), 182, 1)
     assert tuple(sum(i[key] for i in document["inputs"]) for key in ("lines", "records", "unparsed")) == (183, 182, 1)
     check = run_installed("check", str(path))
     assert check.returncode == 1
@@ -103,10 +105,10 @@ def _same_answers(source: Path, tmp_path: Path, fmt: str) -> None:
     assert got["users"] == want["users"]
     assert got["summary"] == want["summary"]
     counts = [[(i["lines"], i["records"], i["unparsed"]) for i in d["inputs"]] for d in (got, want)]
-    assert counts[0] == [(lines + (fmt == "csv"), *rest) for lines, *rest in counts[1]]
+    assert counts[0] == [(lines + (fmt in HEADED), *rest) for lines, *rest in counts[1]]
 
 
-@pytest.mark.parametrize("fmt", ["csv", "text"])
+@pytest.mark.parametrize("fmt", ["csv", "text", "ndjson", "json"])
 def test_a_message_with_line_breaks_reads_back_as_written(tmp_path: Path, fmt: str) -> None:
     """A failure line whose reason is followed by `~~` and more text (`~` breaks a message's
     lines; events write it `\\n`): read back, every user who failed with UserNotFound was
@@ -118,7 +120,7 @@ def test_a_message_with_line_breaks_reads_back_as_written(tmp_path: Path, fmt: s
     _same_answers(source, tmp_path, fmt)
 
 
-@pytest.mark.parametrize("fmt", ["csv", "text"])
+@pytest.mark.parametrize("fmt", ["csv", "text", "ndjson", "json"])
 def test_unparsed_lines_and_a_line_cut_short_read_back_as_they_were(tmp_path: Path, fmt: str) -> None:
     """Lines that are no record, and a last line cut before its trailer (frank's notification):
     read back, they were records (frank pending where the log does not track him, the interval
@@ -132,7 +134,7 @@ def test_unparsed_lines_and_a_line_cut_short_read_back_as_they_were(tmp_path: Pa
     _same_answers(source, tmp_path, fmt)
 
 
-@pytest.mark.parametrize("fmt", ["csv", "text"])
+@pytest.mark.parametrize("fmt", ["csv", "text", "ndjson", "json"])
 def test_events_of_an_excerpt_with_no_thread_read_back_after_their_times(tmp_path: Path, fmt: str) -> None:
     """A ticket's excerpt has no thread nor UTC offset: its events are read as lines after their
     times, as the excerpt was."""
@@ -194,17 +196,20 @@ def test_a_message_longer_than_csv_s_default_cell_reads_back(tmp_path: Path) -> 
     assert (got.returncode, got.stdout) == (want.returncode, want.stdout) == (0, want.stdout)
 
 
-def test_evidence_of_a_read_back_csv_names_its_own_lines(tmp_path: Path) -> None:
-    """The connector's causes, read back from the folder's events CSV, name the lines of the
-    CSV that hold them (they named line 1, its header, for line 2; found by a reviewer)."""
-    path = tmp_path / "site.csv"
-    path.write_bytes(events_of("csv", str(SAMPLES / "site-logs")))
+@pytest.mark.parametrize("fmt", ["csv", "ndjson", "json"])
+def test_evidence_of_read_back_events_names_their_own_lines(tmp_path: Path, fmt: str) -> None:
+    """The connector's causes, read back from the folder's events, name the lines of the file
+    that hold them (they named line 1, a CSV's header, for line 2; found by a reviewer)."""
+    path = tmp_path / f"site.{fmt}"
+    path.write_bytes(events_of(fmt, str(SAMPLES / "site-logs")))
     rows = path.read_text().splitlines()
-    assert rows[1].startswith("certificate_failed,") and rows[6].startswith("no_intune_subscription,")
+    first = int(fmt == "ndjson")  # (the line of the first event but a header's or a `[`'s)
+    assert "certificate_failed" in rows[1 - first] and "no_intune_subscription" in rows[6 - first]
     result = run_installed("check", str(path))
     assert result.returncode == 1
     assert result.stdout.decode().splitlines()[0].endswith(
-        ": the site has no Intune subscription (site.csv:7), so the connector gets no certificate (site.csv:2)"
+        f": the site has no Intune subscription (site.{fmt}:{7 - first}), so the connector gets no "
+        f"certificate (site.{fmt}:{2 - first})"
     )
 
 
