@@ -85,15 +85,15 @@ _OWN_WRITTEN = ("kind", "time", "component", "thread")
 
 
 def _own_events(items: list[object]) -> list[Written] | None:
-    """Items that are logsync's own events (each with `_OWN_FIELDS`; a blank line of JSON
-    lines aside), as `events` wrote them; None where any is not. An unparsed one's line is its
-    `raw` text, as it was."""
+    """Items that are logsync's own events (each object with `_OWN_FIELDS`), as `events` wrote
+    them; None where any object is not. An unparsed one's line is its `raw` text, as it was; so
+    is a line of JSON lines that is no JSON (a note of stderr saved with them: `2>&1`)."""
     if not any(isinstance(item, Mapping) for item in items):
         return None
     own: list[Written] = []
     for item in items:
-        if item == "":
-            own.append(("unparsed", "", "", "", ""))
+        if isinstance(item, str):
+            own.append(("unparsed", "", "", "", item))
             continue
         if not isinstance(item, Mapping) or not item.keys() >= _OWN_FIELDS:
             return None

@@ -1,8 +1,9 @@
 """Packed inputs unpacked once: a zip member, or a file packed with gzip, bzip2 or xz (by its
 magic bytes), is decompressed into a temporary copy where it must be sampled (beside other
-inputs, or once its time is found going back), and read from there from then on, like any
-file: sampled before the reading (`bulk.how_to_read`), read a piece at a time where its time
-goes back (`seams`), never held in memory. Alone and in order, it is read as a stream. A
+inputs, once its time is found going back, or before `events` writes any of it: what it wrote
+it could not take back), and read from there from then on, like any file: sampled before the
+reading (`bulk.how_to_read`), read a piece at a time where its time goes back (`seams`), never
+held in memory. Otherwise, alone and in order, it is read as a stream. A
 UTF-16 input whose time goes back (as PowerShell 5 writes `Get-Content a.log, a.lo_ > all.log`)
 is copied so too, written as UTF-8 (its text as the reading decodes it: the places of its runs
 are then found as in any log). The copies are removed when the process ends

@@ -44,7 +44,6 @@ class Gate(NamedTuple):
     """The connector's problem that the gate counts, if any."""
     connector_seen: str | None
     """The connector's problem that the gate does not count, if any."""
-    passed: bool
     unnamed: int = 0
     """Failed adds that no failure line names (`Result.unnamed_failures`), counted where the
     gate names a state a failed add can be in (`counts_unnamed`): no state of theirs can be
@@ -69,6 +68,11 @@ class Gate(NamedTuple):
         """Whether the users (and failed adds) that count fail the gate, whatever the
         connector's problem: more than `max_stuck`, or a redacted name that several share."""
         return len(self.counted) + self.unnamed > self.max_stuck or hides_users(self.counted)
+
+    @property
+    def passed(self) -> bool:
+        """Whether the gate passes: neither its users nor a connector problem it counts fail it."""
+        return not self.users_over and self.connector_problem is None
 
     @property
     def hidden(self) -> bool:
@@ -124,11 +128,6 @@ def gate(
         counts=dict(analysis.result.counts),
         connector_problem=problem,
         connector_seen=analysis.connector.code if problem is None else None,
-        passed=(  # (as `users_over` says of the users)
-            len(counted) + counted_unnamed <= max_stuck
-            and problem is None
-            and not hides_users(counted)
-        ),
         unnamed=counted_unnamed,
         unnamed_seen=unnamed - counted_unnamed,
         unnamed_at=analysis.result.unnamed_at,

@@ -446,7 +446,7 @@ def test_junit_of_a_passing_gate_has_no_failures(tmp_path: Path) -> None:
 
 def test_junit_fails_only_the_connector_where_only_it_fails_the_gate(tmp_path: Path) -> None:
     """`--max-stuck 10` with a stalled connector: the gate fails on the connector alone, but the
-    five users within the limit were failed testcases too."""
+    five users within the limit were failed testcases too, and `failing` in JSON."""
     junit = tmp_path / "results.xml"
     result = run("check", "--now", "2026-11-27T00:00-08:00", "--max-stuck", "10", "--junit", str(junit), DEMO)
     assert result.exit_code == 1
@@ -458,6 +458,10 @@ def test_junit_fails_only_the_connector_where_only_it_fails_the_gate(tmp_path: P
     assert failed == ["SMS_CLOUD_USERSYNC"]
     outputs = {case.get("name"): case.findtext("system-out") or "" for case in suite.iter("testcase")}
     assert sum("(within --max-stuck)" in text for text in outputs.values()) == 5
+    document = json.loads(run("check", "--now", "2026-11-27T00:00-08:00", "--max-stuck", "10", "--format", "json", DEMO).stdout)
+    assert (document["passed"], document["failing"], len(document["within_limit"])) == (False, [], 5)
+    over = json.loads(run("check", "--now", "2026-11-27T00:00-08:00", "--max-stuck", "4", "--format", "json", DEMO).stdout)
+    assert (over["passed"], len(over["failing"]), over["within_limit"]) == (False, 5, [])
 
 
 def test_junit_says_by_only_of_a_latest_bound_as_check_does(tmp_path: Path) -> None:
@@ -766,17 +770,31 @@ def test_events_say_when_a_bound_leaves_out_every_record(bound: list[str], note:
 def test_a_bound_is_not_said_to_leave_out_every_record_where_time_goes_back(tmp_path: Path, pure: str) -> None:
     """The rotated halves pasted in the wrong order, given on stdin (written in file order):
     `--since` and `--until` kept 96 events and said they left out every record of a span that
-    ran backwards (its first and last records in file order)."""
+    ran backwards (its first and last records in file order). What is said is that a bound
+    leaves out both, where it does: and a bound beyond every record, whose output is empty, is
+    said so too."""
     lines = Path(DEMO).read_text(encoding="utf-8-sig").splitlines(keepends=True)
     wrong = "".join(lines[1500:] + lines[:1500]).encode()
+    jump = (
+        "logsync: stdin:1542: time goes back (logs pasted together?); events are in file order (a "
+        "record that two runs share is written for each); give it as a file (logsync events FILE, "
+        "or < FILE) to merge its runs by time\n"
+    )
+    ends = "(2026-11-24T23:10:04.589-08:00, 2026-11-24T23:05:05.733-08:00), where time goes back\n"
     bounds = ["--since", "2026-11-25T00:00", "--until", "2026-11-25T01:00"]
     result = run_installed("events", *bounds, "-", stdin=wrong, LOGSYNC_PURE=pure)
     assert len(result.stdout.splitlines()) == 96
-    assert result.stderr.decode() == (
-        "logsync: stdin:1542: time goes back (logs pasted together?); events are in file order, a "
-        "record that two runs share written for each; given as a file (or < FILE), its runs are "
-        "merged by time\n"
+    assert result.stderr.decode() == jump + (
+        "logsync: --since 2026-11-25T00:00:00 (the log's own time) leaves out the input's first "
+        f"and last records in file order {ends}"
     )
+    kept = run_installed("events", "--until", "2026-11-25T01:00", "-", stdin=wrong, LOGSYNC_PURE=pure)
+    assert kept.stderr.decode() == jump  # (it keeps both)
+    beyond = run_installed("events", "--since", "2027-01-01T00:00", "-", stdin=wrong, LOGSYNC_PURE=pure)
+    assert (beyond.stdout, beyond.stderr.decode()) == (b"", jump + (
+        "logsync: --since 2027-01-01T00:00:00 (the log's own time) leaves out the input's first "
+        f"and last records in file order {ends}"
+    ))
 
 
 def test_check_quiet_prints_its_verdict_alone() -> None:

@@ -75,7 +75,7 @@ def test_a_pipe_streams_in_file_order_and_says_so(pure: str) -> None:
     result = run_installed("events", "-", stdin=gzip.compress(OVERLAPPED), LOGSYNC_PURE=pure)
     assert len(result.stdout.splitlines()) == 3241
     assert result.stderr.decode() == (
-        "logsync: stdin:1601: time goes back (logs pasted together?); events are in file order, a "
-        "record that two runs share written for each; given as a file (or < FILE), its runs are "
-        "merged by time\n"
+        "logsync: stdin:1601: time goes back (logs pasted together?); events are in file order (a "
+        "record that two runs share is written for each); give it as a file (logsync events FILE, "
+        "or < FILE) to merge its runs by time\n"
     )

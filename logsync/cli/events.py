@@ -143,8 +143,7 @@ def _note_read(
 ) -> None:
     """The notes on what the reading found, whichever way the events were read: times with no
     offset, inputs read as runs, records counted once, where time goes back inside a run, a
-    time bound that leaves out every record (not said where time goes back: an input's first
-    and last records, in file order, are not its span)."""
+    time bound that leaves out every record (see `_note_outside`)."""
     note_local_times(inputs, opts, env)
     note_runs(runs.items(), opts, env)
     note_duplicates(duplicates, opts, env)
@@ -153,17 +152,16 @@ def _note_read(
 
         name, line = jump
         merged = (  # (a pipe streams: its events are written as it comes)
-            "given as a file (or < FILE), its runs are merged by time"
+            "give it as a file (logsync events FILE, or < FILE) to merge its runs by time"
             if name == STDIN
             else "report, check and summary merge its runs by time"
         )
         env.stderr.write(
             f"logsync: {visible(display_name(name))}:{line}: time goes back (logs pasted "
-            "together?); events are in file order, a record that two runs share written for "
-            f"each; {merged}\n"
+            "together?); events are in file order (a record that two runs share is written "
+            f"for each); {merged}\n"
         )
-    else:
-        _note_outside(bounds, inputs, opts, env)
+    _note_outside(bounds, inputs, opts, env, ordered=jump is None)
 
 
 def _later(start: datetime, end: datetime) -> bool:
@@ -175,23 +173,32 @@ def _later(start: datetime, end: datetime) -> bool:
     return start >= end
 
 
-def _note_outside(bounds: list[Bound], inputs: list[InputStats], opts: Common, env: Env) -> None:
+def _note_outside(
+    bounds: list[Bound], inputs: list[InputStats], opts: Common, env: Env, ordered: bool = True
+) -> None:
     """Say where a time bound leaves out every record of the inputs (the log ends before
-    `--since`, or begins at or after `--until`): nothing of them was written."""
+    `--since`, or begins at or after `--until`): nothing of them was written. Not `ordered`
+    (time goes back in file order), an input's first and last records are no span: what is
+    said is that the bound leaves out both."""
     from ..analysis import earliest_time, latest_time
 
     first, last = earliest_time(inputs), latest_time(inputs)
     if opts.quiet or first is None or last is None:
         return
     for bound in bounds:
-        if not bound.keeps_time(first if bound.upper else last):
+        if not bound.keeps_time(first if bound.upper else last) and (
+            ordered or not bound.keeps_time(last if bound.upper else first)
+        ):
             shown, when, own = opts.display.iso, bound.when, ""
             if when.tzinfo is not None and last.tzinfo is not None:
                 when = when.astimezone(last.tzinfo)  # (in the log's offset, as its span)
             elif when.tzinfo is None and last.tzinfo is not None:
                 # compared with the log's own clock: its span as logged, not in --tz
                 shown, own = times.iso, " (the log's own time)"
-            env.stderr.write(
-                f"logsync: {bound.option} {shown(when)}{own} leaves out every record: the "
-                f"input spans {shown(first)} to {shown(last)}\n"
+            told = (
+                f"leaves out every record: the input spans {shown(first)} to {shown(last)}"
+                if ordered
+                else f"leaves out the input's first and last records in file order "
+                f"({shown(first)}, {shown(last)}), where time goes back"
             )
+            env.stderr.write(f"logsync: {bound.option} {shown(when)}{own} {told}\n")

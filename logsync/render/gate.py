@@ -32,7 +32,7 @@ def json(page: CheckPage, output: Output) -> None:
     from . import machine
 
     verdict, analysis, display = page.verdict, page.analysis, page.display
-    counted, passed = verdict.counted, verdict.passed
+    counted, passed, over = verdict.counted, verdict.passed, verdict.users_over
     machine.write_json(
         {
             "passed": passed,
@@ -45,8 +45,9 @@ def json(page: CheckPage, output: Output) -> None:
             "connector_problem": verdict.connector_problem,
             "unnamed_failures": verdict.unnamed + verdict.unnamed_seen,
             "unnamed_at": where_of(verdict.unnamed_at),
-            "failing": machine.users_records(counted, display) if not passed else [],
-            "within_limit": machine.users_records(counted, display) if passed else [],
+            # (users within --max-stuck are that, also where the connector fails the gate)
+            "failing": machine.users_records(counted, display) if over else [],
+            "within_limit": machine.users_records(counted, display) if not over else [],
             **(
                 {"users": machine.users_records(analysis.users, display)}
                 if page.by_name
