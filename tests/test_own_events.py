@@ -235,3 +235,16 @@ def test_a_csv_saved_with_odd_cells_reads_back_without_a_traceback(tmp_path: Pat
     from logsync.ownevents import _cell
 
     assert (_cell("'-5 users"), _cell("'--> x"), _cell("'=1"), _cell("'a")) == ("'-5 users", "--> x", "=1", "'a")
+
+
+def test_own_ndjson_with_a_line_of_stderr_saved_among_it_reads_back_as_the_log(tmp_path: Path) -> None:
+    """`events … > ev.ndjson 2>&1` saves stderr's notes among the events: read as a shipper's
+    JSON, each note was a message at the time of the record before it (found by a reviewer)."""
+    lines = events_of("ndjson", str(SAMPLES / "CloudUserSync.log")).decode().splitlines()
+    note = "logsync: the log ends 2026-11-25T16:04:59.644-08:00 (11d 18h ago)"
+    path = tmp_path / "ev.ndjson"
+    path.write_text("\n".join([*lines[:1500], note, *lines[1500:], note]) + "\n")
+    users, (total, records, unparsed), summary = answers(str(path))
+    clean_users, (clean_total, clean_records, clean_unparsed), clean_summary = CLEAN  # type: ignore[misc]
+    assert (users, summary) == (clean_users, clean_summary)
+    assert (total, records, unparsed) == (clean_total + 2, clean_records, clean_unparsed + 2)
