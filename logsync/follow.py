@@ -152,6 +152,8 @@ class Follower:
     cp1252 fallback lines and names its encoding)."""
     _decoder: LineDecoder = field(init=False, repr=False)
     _tail: bytes = field(init=False, repr=False, default=b"")
+    _looked: tuple[int, int] = field(init=False, repr=False, default=(-1, -1))
+    """The size and modification time at the last poll."""
     """The last bytes read (up to `TAIL`): where the file holds others there, it was written
     anew since the last poll (truncated, then grown past where it was read to)."""
 
@@ -171,10 +173,13 @@ class Follower:
             yield from self._rotated_tail()
             self._restart()
             self.rotations += 1
-        elif stat.st_size < self.position or not self._same_tail():
+        elif stat.st_size < self.position or (
+            (stat.st_size, stat.st_mtime_ns) != self._looked and not self._same_tail()
+        ):  # (unchanged since the last look: not opened to be looked at again)
             self._restart()
             self.truncations += 1
         self.identity = _identity(stat)
+        self._looked = (stat.st_size, stat.st_mtime_ns)
         if stat.st_size > self.position:
             yield from self._read(self.path, self.position)
 

@@ -85,7 +85,10 @@ def test_watch_streams_state_changes_through_rotation_and_truncation(tmp_path: P
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=20)
     assert process.returncode == 130
-    assert err == b""
+    assert err.decode() == (  # (dave's cycle, written over carol's)
+        f"logsync: {live}: written anew since the last look (truncated, or copied over): read "
+        "again from its start\n"
+    )
 
 
 def test_watch_from_end_reports_only_what_follows(tmp_path: Path) -> None:
@@ -137,6 +140,22 @@ def test_a_log_written_anew_larger_between_two_polls_is_read_from_its_start(tmp_
     with open(path, "ab") as handle:  # appended to as before: read on, not again
         handle.write(b"three\n")
     assert list(follower.poll()) == [(str(path), 4 if grown else 3, "three\n")]
+    assert follower.truncations == 1
+
+
+def test_the_bytes_looked_for_are_the_last_read_across_polls(tmp_path: Path) -> None:
+    """The last 64 bytes read, across reads: a log rewritten with the last short append's bytes
+    where they were (but not those before them) is found written anew."""
+    path = tmp_path / "CloudUserSync.log"
+    path.write_bytes(b"a" * 99 + b"\n")
+    follower = Follower(path)
+    assert [piece.first_line for piece in follower.poll()] == [1]
+    with open(path, "ab") as handle:
+        handle.write(b"b\n")
+    assert list(follower.poll()) == [(str(path), 2, "b\n")]
+    rewritten = b"c" * 99 + b"\n" + b"b\n" + b"d\n"  # (`b\n` where it was, `c`s before it)
+    path.write_bytes(rewritten)
+    assert [(piece.first_line, piece.text) for piece in follower.poll()] == [(1, rewritten.decode())]
     assert follower.truncations == 1
 
 
@@ -334,6 +353,27 @@ def test_watch_says_its_clock_reads_times_without_offset_as_the_machine_s(
         f"(UTC{offset}), as if the log were written in that zone: if it was written in another, "
         "give --source-tz\n"
     )
+
+
+def test_watch_says_so_of_times_without_offset_that_come_after_it_began(tmp_path: Path) -> None:
+    """A log empty when the watch began (just rotated): its first records' times, without an
+    offset, came with nothing said."""
+    live = tmp_path / "CloudUserSync.log"
+    live.write_bytes(b"")
+    process = subprocess.Popen(
+        [LOGSYNC, "watch", str(live), "--format", "ndjson", "--poll", "0.1"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "TZ": "UTC0"},
+    )
+    reader = Reader(process)
+    try:
+        time.sleep(0.5)
+        live.write_bytes((SAMPLES / "pasted" / "ticket.txt").read_bytes())
+        assert reader.next()["kind"] == "connector"
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=20)
+    assert "watch's time is read on this machine's clock (UTC+00:00)" in err.decode()
+    assert err.decode().count("carry no UTC offset") == 1
 
 
 def swapped_halves(data: bytes, at: int) -> bytes:

@@ -131,7 +131,9 @@ def watch(
     watcher.read_rotated()
     watcher.read()
     watcher.read_siblings()
-    note_local_times([watcher.rotated, watcher.stats], opts, env, watched=True)
+    timed = watcher.last_time is not None  # (its times noted once it holds records)
+    if timed:
+        note_local_times([watcher.rotated, watcher.stats], opts, env, watched=True)
     note_runs(watcher.runs, opts, env)
     result, initial = watcher.changes(utc_now(), everyone=all_users)
     noted_outdated = _note_outdated(watcher, frozenset(), opts, env)
@@ -145,9 +147,19 @@ def watch(
     with PRINTERS["watch"][fmt](page, output(env, opts)) as sink:
         sink(result, initial)
         noted = False
+        truncations = follower.truncations
         while True:
             _wait(poll, env.stdout)
             watcher.read()
+            if follower.truncations > truncations and not opts.quiet:
+                env.stderr.write(
+                    f"logsync: {visible(str(follower.path))}: written anew since the last look "
+                    "(truncated, or copied over): read again from its start\n"
+                )
+            truncations = follower.truncations
+            if not timed and watcher.last_time is not None:  # (its first records came now)
+                note_local_times([watcher.rotated, watcher.stats], opts, env, watched=True)
+                timed = True
             if watcher.went_back is not None and not noted and not opts.quiet:
                 at = f":{watcher.went_back}" if watcher.went_back else ""
                 env.stderr.write(
