@@ -233,7 +233,7 @@ def expand_paths(
                 raise InputError(raw, exc.strerror or str(exc)) from exc
             if not found:
                 missing = "no CloudUserSync.log or CloudUserSync.lo_ in this directory"
-                raise InputError(raw, missing + (_no_file_hint(path) or _packed_hint(path)))
+                raise InputError(raw, missing + _no_file_hint(path) + _packed_hint(path))
             expanded.extend(found)
         elif (inside := zip_member(raw)) is not None:  # (before `exists`: `Path` drops `/.`)
             expanded.extend(zip_input(raw, *inside))

@@ -767,10 +767,11 @@ def test_a_folder_whose_log_is_no_file_says_what_it_is(tmp_path: Path, name: str
     else:
         (tmp_path / name).symlink_to(tmp_path / "gone")
     folder = CliRunner().invoke(app, ["check", str(tmp_path)])
-    assert (folder.exit_code, folder.stderr) == (2, (
-        f"logsync: error: {tmp_path}: no CloudUserSync.log or CloudUserSync.lo_ in this directory: "
-        f"its {name} is {what}, not a file\n"
-    ))
+    missing = f"logsync: error: {tmp_path}: no CloudUserSync.log or CloudUserSync.lo_ in this directory"
+    assert (folder.exit_code, folder.stderr) == (2, f"{missing}: its {name} is {what}, not a file\n")
+    (tmp_path / "logs.zip").write_bytes(b"PK")  # (named too: what it holds may be the log)
+    folder = CliRunner().invoke(app, ["check", str(tmp_path)])
+    assert folder.stderr == f"{missing}: its {name} is {what}, not a file (it holds logs.zip: give its path)\n"
 
 
 def test_a_log_given_alone_names_the_history_files_beside_it(tmp_path: Path) -> None:
