@@ -72,7 +72,6 @@ def folder_logs(names: Iterable[str]) -> list[str]:
     return history + older + first + newer + last + siblings
 
 
-
 def not_a_file(path: Path) -> str:
     """What a path named as a log is where it is no regular file."""
     if path.is_dir():
