@@ -168,16 +168,27 @@ def whole_input(blocks: Iterable[bytes], shown: str, too_large: str) -> bytes:
 def whole_text(
     blocks: Iterable[bytes], shown: str, too_large: str, told: list[str] | None = None
 ) -> str:
-    """`whole_input` as text: UTF-16 after its BOM; UTF-8 (its BOM aside), else cp1252, where
-    UTF-8 fails (a text decoded whole: `exports`, `tables`), which is added to `told` (the
-    input's encoding, as `sources.decoded_bytes` tells it)."""
+    """`whole_input` as text: UTF-16 after its BOM; UTF-8 (its BOM aside), else cp1252 for each
+    line where UTF-8 fails, as any input is read line by line (a text decoded whole: `exports`,
+    `tables`): `+cp1252` is then added to the encoding named in `told` (the input's, as
+    `sources.decoded_bytes` tells it)."""
     whole = whole_input(blocks, shown, too_large)
     if whole[:2] in UTF16_BOMS:  # (PowerShell 5's `>` and `Out-File` write UTF-16)
         return whole.decode("utf-16", "replace")
     try:
         return whole.decode("utf-8-sig")
     except UnicodeDecodeError:
+        bom = whole.startswith(b"\xef\xbb\xbf")
         if told is not None:
-            told.append("cp1252")
-        return whole.decode("cp1252", "replace")
+            told.append("utf-8-sig+cp1252" if bom else "utf-8+cp1252")
+        lines = whole[3 if bom else 0 :].splitlines(keepends=True)
+        return "".join(map(_line_text, lines))
+
+
+def _line_text(line: bytes) -> str:
+    """A line of a text decoded whole: UTF-8, else cp1252 (see `whole_text`)."""
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode("cp1252", "replace")
 
