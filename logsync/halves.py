@@ -131,18 +131,22 @@ def packed_half_note(given: str, other: str, command: str | None) -> str:
 
 
 def lone_history(names: Sequence[str]) -> list[tuple[str, list[str]]]:
-    """(input, the history files beside it) of each CloudUserSync.log or `.lo_` on disk among the
-    inputs whose folder holds history files (`CloudUserSync-*.log`, older records kept by name)
-    that are not read; none where any input is not one of the folder's files (see
-    `lone_halves`)."""
+    """(input, the history files beside it) of each CloudUserSync.log or `.lo_` among the inputs
+    whose folder (on disk, or in its zip or tar archive) holds history files
+    (`CloudUserSync-*.log`, older records kept by name) that are not read; none where any input
+    is not one of the folder's files (see `lone_halves`)."""
     if any(not _of_the_folder(name) for name in names):
         return []
-    read = {os.path.realpath(name) for name in names if zip_member(name) is None}
+    read = {name if zip_member(name) else os.path.realpath(name) for name in names}
     found = []
     for name in names:
-        if base_name(name).lower() not in LOG_NAMES or zip_member(name) is not None:
+        if base_name(name).lower() not in LOG_NAMES:
             continue
-        older = [p for p in history_files(Path(name).parent) if os.path.realpath(p) not in read]
+        if zip_member(name) is not None:
+            older = sorted(path for path in _members_beside(name, is_history) if path not in read)
+        else:
+            beside = history_files(Path(name).parent)
+            older = [path for path in beside if os.path.realpath(path) not in read]
         if older:
             found.append((name, older))
     return found
@@ -168,24 +172,31 @@ def _beside(name: str, wanted: str | None) -> list[str]:
     def named(file: str) -> bool:
         return is_renamed(file) if wanted is None else file.lower() == wanted
 
-    member = zip_member(name)
-    if member is not None:
-        archive, inside = member
-        folder = inside.rpartition("/")[0]
-        try:
-            members = [member_name(info) for info in archive_infos(archive)]
-        except InputError:
-            return []
-        return [
-            f"{archive}/{path}"
-            for path in members
-            if path.rpartition("/")[0] == folder and named(path.rpartition("/")[2])
-        ]
+    if zip_member(name) is not None:
+        return _members_beside(name, named)
     try:
         found = [p for p in Path(name).parent.iterdir() if named(p.name) and p.is_file()]
     except OSError:
         return []
     return [str(path) for path in found]
+
+
+def _members_beside(name: str, named: Callable[[str], bool]) -> list[str]:
+    """The members of an input's archive in its folder there whose file name `named` takes
+    (named as its members are among the inputs)."""
+    member = zip_member(name)
+    assert member is not None  # (an archive's member: see the callers)
+    archive, inside = member
+    folder = inside.rpartition("/")[0]
+    try:
+        members = [member_name(info) for info in archive_infos(archive)]
+    except InputError:
+        return []
+    return [
+        f"{archive}/{path}"
+        for path in members
+        if path.rpartition("/")[0] == folder and named(path.rpartition("/")[2])
+    ]
 
 
 def _folder_argument(given: str) -> str:

@@ -806,6 +806,43 @@ def test_a_log_given_alone_names_the_history_files_beside_it(tmp_path: Path) -> 
     assert lone_history([str(log), str(tmp_path / "other.txt")]) == []
 
 
+@pytest.mark.parametrize("form", ["zip", "tgz"])
+def test_a_log_in_an_archive_given_alone_names_the_history_files_beside_it(tmp_path: Path, form: str) -> None:
+    """The same folder in a zip or tar archive, its `.log` given alone: 142 cycles for 398, dave
+    `failed` missing, and only "the log ends …" said (found by a tester). With a `.lo_` there
+    too, both are named."""
+    lines = (SAMPLES / "CloudUserSync.log").read_bytes().splitlines(keepends=True)
+    files = {
+        "CloudUserSync-20261124-120000.log": b"".join(lines[:1000]),
+        "CloudUserSync-20261125-080000.log": b"".join(lines[1000:1500]),
+        "CloudUserSync.lo_": b"".join(lines[1500:2000]),
+        "CloudUserSync.log": b"".join(lines[2000:]),
+    }
+    archive = tmp_path / f"Logs.{form}"
+    if form == "zip":
+        with zipfile.ZipFile(archive, "w") as packed:
+            for name, data in files.items():
+                packed.writestr(f"Logs/{name}", data)
+    else:
+        with tarfile.open(archive, "w:gz") as packed:
+            for name, data in files.items():
+                info = tarfile.TarInfo(f"Logs/{name}")
+                info.size = len(data)
+                packed.addfile(info, io.BytesIO(data))
+    log = f"{archive}/Logs/CloudUserSync.log"
+    result = CliRunner().invoke(app, ["check", log])
+    assert result.stderr.splitlines()[:2] == [
+        f"logsync: {archive}/Logs/CloudUserSync.lo_ beside {log} holds the log's older records and "
+        f"was not read; `logsync check {archive}` reads both",
+        f"logsync: 2 history files beside {log} (CloudUserSync-20261124-120000.log, "
+        f"CloudUserSync-20261125-080000.log) hold the log's older records and were not read; "
+        f"`logsync check {archive}` reads them all",
+    ]
+    whole = CliRunner().invoke(app, ["check", str(archive)])
+    assert "history file" not in whole.stderr and "was not read" not in whole.stderr
+    assert whole.stdout.splitlines()[-1].startswith("FAIL: 5 users (3 waiting, 1 overdue, 1 failed)")
+
+
 def test_a_half_given_alone_names_the_other_half_beside_it(tmp_path: Path) -> None:
     """A `.lo_` alone (carol `waiting` there, `recovered` in the `.log` beside it), and a member
     of a zip archive alone: neither said the other half was right there."""
