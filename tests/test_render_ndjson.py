@@ -258,7 +258,8 @@ def test_events_json_is_the_ndjson_objects_in_an_array(
     write_events_json(EventStream([path]), expected, Display())
     note = (
         f"logsync: {path}:1501: time goes back (logs pasted together?); events are in file "
-        "order; report, check and summary merge its runs by time\n"
+        "order (a record that two runs share is written for each); report, check and summary "
+        "merge its runs by time\n"
     )
     monkeypatch.setattr(pipeline, "EventStream", None)
     result = CliRunner().invoke(app, ["events", "--format", "json", path])

@@ -55,3 +55,16 @@ def test_a_silence_that_ends_before_the_due_time_leaves_the_user_waiting(tmp_pat
     lines = cycle("11-25-2026", "03:05:04", "scott@contoso.com", 0) + cycle("11-25-2026", "09:10:04", "amy@contoso.com", 1)
     path.write_text("\n".join(lines) + "\n")
     assert scott(path, pure=pure) == ("waiting", None, "2026-11-26T03:10:04.100-08:00")  # (the next cycle after its due time)
+
+
+@pytest.mark.parametrize(("clock", "state"), [("09:07:04", "waiting"), ("09:10:04", "waiting"), ("09:10:05", "pending")])
+def test_a_silence_too_short_after_the_due_time_to_hold_a_cycle_leaves_the_user_waiting(
+    tmp_path: Path, clock: str, state: str
+) -> None:
+    """Due 2 minutes before the silence ends, no cycle of the schedule (every 5 minutes) lies
+    between: the cycle that ends it is the retry (SPEC's excerpt: due 18 s before); 5 minutes
+    and 1 second before, one does."""
+    path = tmp_path / "CloudUserSync.log"
+    lines = cycle("11-24-2026", "09:05:04", "scott@contoso.com", 0) + cycle("11-25-2026", clock, "amy@contoso.com", 1)
+    path.write_text("\n".join(lines) + "\n")
+    assert scott(path)[:2] == (state, None if state == "waiting" else "retry_unseen")

@@ -384,7 +384,7 @@ def _state(tracker: Tracked, key: str, user: Seen, context: _Context) -> UserSta
             state, pending_reason = "pending", RETRY_UNSEEN  # (see `User.maybe_retried`)
         elif state == "waiting" and (
             passed_over_unseen(tracker, user)
-            or retry_in_silence(tracker, due_by if due is None else due, expected)
+            or retry_in_silence(tracker, due_by if due is None else due, expected, every)
         ):  # (a silence: the cycle that retried it may be there, unseen, before `expected`)
             state, pending_reason = "pending", RETRY_UNSEEN
     shared_by, recovered_at, synced_at = 1, user.recovered_at, user.synced_at

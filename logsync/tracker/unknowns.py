@@ -80,12 +80,13 @@ def overdue_or_unseen(
     return "overdue", None
 
 
-def retry_in_silence(tracker: Tracked, due: int | None, retry_by: int) -> bool:
+def retry_in_silence(tracker: Tracked, due: int | None, retry_by: int, room: int = 0) -> bool:
     """Whether a user's `due` time lies in a silence of the connector that ends by `retry_by`
-    (the cycle expected to retry it, or the latest): its retry may be in the silence, unseen
+    (the cycle expected to retry it, or the latest), `room` before its end at least (a cycle's
+    interval: one of the schedule would lie between): its retry may be in the silence, unseen
     (`ConnectorLog.unheard`)."""
     unheard = tracker.log.unheard
-    return unheard is not None and due is not None and due < unheard[1] <= retry_by
+    return unheard is not None and due is not None and due + room < unheard[1] <= retry_by
 
 
 def held_since_within(tracker: Tracked, user: Seen) -> bool:
