@@ -162,25 +162,37 @@ def test_no_module_reads_the_private_attributes_of_another_object() -> None:
     assert (reads, imports) == ([], [])
 
 
-def run_time_uses_of_type_only_names(tree: ast.Module) -> list[tuple[int, str]]:
+def _type_checking(test: ast.expr) -> bool:
+    """Whether an `if` tests `TYPE_CHECKING` (or `typing.TYPE_CHECKING`)."""
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def run_time_uses_of_type_only_names(tree: ast.Module, commands: bool = False) -> list[tuple[int, str]]:
     """Where a module uses, outside annotations, a name it imports only under `TYPE_CHECKING`
-    (and nowhere else): a `NameError` on the one branch that reaches it."""
-    checking = [
-        node for node in ast.walk(tree)
-        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"
-    ]
-    typed = {id(sub) for block in checking for sub in ast.walk(block)}
+    (and nowhere else; its `else:` runs): a `NameError` on the one branch that reaches it.
+    `commands`: the annotations of a decorated function are used too (typer reads a command's
+    annotations when it runs)."""
+    checking = [node for node in ast.walk(tree) if isinstance(node, ast.If) and _type_checking(node.test)]
+    typed = {id(sub) for block in checking for part in block.body for sub in ast.walk(part)}
     imported: dict[str, bool] = {}  # (each name imported: whether only for type checking)
     for node in ast.walk(tree):
         if isinstance(node, ast.Import | ast.ImportFrom):
             for alias in node.names:
                 name = (alias.asname or alias.name).split(".")[0]
                 imported[name] = imported.get(name, True) and id(node) in typed
+    read = {  # (the annotations typer reads: each parameter's of a command)
+        id(sub) for node in ast.walk(tree)
+        if commands and isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.decorator_list
+        for arg in node.args.args + node.args.kwonlyargs if arg.annotation is not None
+        for sub in ast.walk(arg.annotation)
+    }
     for node in ast.walk(tree):
         annotation = [getattr(node, "annotation", None), getattr(node, "returns", None)]
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "cast":
             annotation.append(node.args[0])
-        typed |= {id(sub) for part in annotation if part is not None for sub in ast.walk(part)}
+        typed |= {id(sub) for part in annotation if part is not None for sub in ast.walk(part)} - read
     return [
         (node.lineno, node.id) for node in ast.walk(tree)
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
@@ -193,7 +205,9 @@ def test_no_module_uses_at_run_time_a_name_it_imports_for_type_checking() -> Non
     (exit 70)."""
     uses = {
         module_name(path): found for path in PACKAGE.rglob("*.py")
-        if (found := run_time_uses_of_type_only_names(ast.parse(path.read_text(encoding="utf-8"))))
+        if (found := run_time_uses_of_type_only_names(
+            ast.parse(path.read_text(encoding="utf-8")), commands=path.parent.name == "cli"
+        ))
     }
     assert uses == {}
 
@@ -204,3 +218,10 @@ def test_a_run_time_use_of_a_type_only_name_is_found() -> None:
         "def f(x: timedelta) -> tzinfo:\n    return cast(tzinfo, x or timedelta(0))\n"
     )
     assert run_time_uses_of_type_only_names(ast.parse(source)) == [(5, "timedelta")]
+    other = "import typing\nif typing.TYPE_CHECKING:\n    from a import A\nelse:\n    from b import A\nx = A()\n"
+    assert run_time_uses_of_type_only_names(ast.parse(other)) == []  # (its `else:` imports it)
+    qualified = "import typing\nif typing.TYPE_CHECKING:\n    from a import A\nx = A()\n"
+    assert run_time_uses_of_type_only_names(ast.parse(qualified)) == [(4, "A")]
+    command = "if TYPE_CHECKING:\n    from a import A\n@app.command()\ndef run(x: A) -> A: ...\n"
+    assert run_time_uses_of_type_only_names(ast.parse(command)) == []
+    assert run_time_uses_of_type_only_names(ast.parse(command), commands=True) == [(4, "A")]
