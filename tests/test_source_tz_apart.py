@@ -79,3 +79,22 @@ def test_nothing_to_hold_it_to_or_quiet(tmp_path: Path) -> None:
     assert code == 0 and not any("places the times of" in line for line in stderr)
     code, stderr, _ = run(str(DEMO), str(snip), "--source-tz", "America/New_York", "-q")
     assert not any("places the times of" in line for line in stderr)
+
+
+@pytest.mark.parametrize(
+    ("zone", "shown", "said"),
+    [("Asia/Tokyo", "Asia/Tokyo", "UTC+09:00"), ("-05:00", "UTC-05:00", "UTC-05:00"), ("America/Los_Angeles", "", None)],
+)
+def test_a_zone_given_for_a_log_with_its_own_offsets_is_said_to_place_only_bare_times(
+    zone: str, shown: str, said: str | None
+) -> None:
+    """`--source-tz` of another zone than the demo log's own offsets was used for a `--now`
+    without an offset (17 hours off, another verdict) and for nothing else, with nothing said."""
+    result = CliRunner().invoke(app, ["check", "--source-tz", zone, str(DEMO)])
+    note = (
+        f"logsync: --source-tz {shown} is for times without a UTC offset: the log's own say UTC-08:00 "
+        f"at 2026-11-25T16:04:59.644-08:00, and are read so; the zone ({said} then) places only "
+        "--now, --since or --until given without one"
+    )
+    assert (note in result.stderr.splitlines()) is (said is not None)
+    assert "is for times without a UTC offset" not in CliRunner().invoke(app, ["check", "-q", "--source-tz", zone, str(DEMO)]).stderr

@@ -58,15 +58,25 @@ def note_local_times(
 def _note_zone_apart(inputs: list[InputStats], zone: tzinfo, env: Env) -> None:
     """Say where `--source-tz` places an input's times at another UTC offset than an input with
     offsets of its own (a bias) shows at the same instant: CloudUserSync.log is written on one
-    site server (and its sibling logs beside it), so its copies share its zone."""
+    site server (and its sibling logs beside it), so its copies share its zone. Where it places
+    none (every time has its own offset), say that it is not used for them, where their offset
+    is not its own."""
     placed = [s.path for s in inputs if s.last_time is not None and s.last_time.tzinfo is zone]
     own = [s for s in inputs if s.last_time is not None and s.last_time.tzinfo not in (None, zone)]
-    if not placed or not own:
+    if not own:
         return
     shown = max(own, key=lambda stats: times.micros(stats.last_time))  # type: ignore[arg-type]
     at: datetime = shown.last_time  # type: ignore[assignment]
     given, says = at.astimezone(zone).utcoffset(), at.utcoffset()
     if given is None or says is None or given == says:
+        return
+    if not placed:  # (every time has its own offset: the zone places only those given bare)
+        env.stderr.write(
+            f"logsync: --source-tz {visible(str(zone))} is for times without a UTC offset: "
+            f"the log's own say UTC{_offset(says)} at {times.iso(at)}, and are read so; the "
+            f"zone (UTC{_offset(given)} then) places only --now, --since or --until given "
+            "without one\n"
+        )
         return
     apart = human_duration(abs((given - says).total_seconds()))
     env.stderr.write(
