@@ -145,6 +145,41 @@ def line_prefix(text: str) -> str | None:
     return None if found is None or found.line_prefix is None else found.line_prefix.pattern
 
 
+@pytest.mark.parametrize(
+    "number",
+    [lambda n: f"{n}:", lambda n: f"{n:>6}:", lambda n: f"(standard input):{n}:"],
+    ids=["grep -n ''", "numbers aligned", "grep -H -n ''"],
+)
+@pytest.mark.parametrize("end", ["\n", "\r\n"])
+def test_spec_s_excerpt_numbered_line_by_line_gives_its_answers(
+    tmp_path: Path, number: Callable[[int], str], end: str
+) -> None:
+    """SPEC §1's excerpt (its dated lines, their records under them) through `grep -n ''` or
+    `findstr /n`: "no CloudUserSync records found" (a date after a line's number was taken for
+    one of its times, which count no lines so; found by a tester)."""
+    numbered = "".join(f"{number(n)}{line}{end}" for n, line in enumerate(EXCERPT_TEXT.splitlines(), 1))
+    assert answers(write(tmp_path, numbered, "numbered.txt")) == answers(write(tmp_path, EXCERPT_TEXT))
+
+
+@pytest.mark.parametrize(
+    ("lines", "numbered"),
+    [
+        (["1:a", "2:b", "3:c"], True),
+        (["7-a", "8:b", "9:c"], True),
+        (["1:a", "2:b"], False),  # (two lines: too few to tell)
+        (["1:a", "3:b", "4:c"], False),  # (a number left out: a search's, told otherwise)
+        (["10:23:54 AM a", "11:02:10 AM b", "12:00:00 PM c"], False),  # (an hourly excerpt's times)
+        (["(standard input):1:a", "(standard input):2:b", "(standard input):3:c"], True),
+        (["  1\ta", "  2\tb", "  3\tc"], True),
+        (["10:23:54 AM a", "10:24:12 AM b", "11:00:00 AM c"], False),
+    ],
+)
+def test_lines_numbered_in_turn(lines: list[str], numbered: bool) -> None:
+    from logsync.formats.copies import _in_turn
+
+    assert _in_turn(lines) is numbered
+
+
 def test_a_prefix_is_taken_off_only_where_four_in_five_lines_carry_one_of_one_shape() -> None:
     lines = DEMO_TEXT.splitlines(keepends=True)[:100]
     most = "".join(("- " if n % 5 else "") + line for n, line in enumerate(lines))  # (4 in 5)

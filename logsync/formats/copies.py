@@ -264,6 +264,25 @@ def _numbered_as(line: str, number: str) -> str | None:
 
 _NUMBER_RE = deferred(r"[ \t]*(\d+)[:\t-]$")
 """A search's number alone before a line (no file's name), as `unnumbered` takes it off."""
+_TIME_START_RE = deferred(r"\d{1,2}:\d\d")
+
+
+def _in_turn(lines: list[str]) -> bool:
+    """Whether three lines at least each begin with a search's number (maybe after its file's
+    name), each the one after the number before it (a whole text numbered: `grep -n ''`), and
+    none with a time after it (`10:23:54`, `11:02:10`, `12:00:00`: an hourly excerpt's times)."""
+    if len(lines) < 3:
+        return False
+    before = None
+    for line in lines:
+        mark = NUMBERED_RE.match(line)[0]  # type: ignore[index]
+        found = _NUMBER_RE.search(mark)
+        if found is None or _TIME_START_RE.match(line, len(mark)):
+            return False
+        if before is not None and int(found[1]) != before + 1:
+            return False
+        before = int(found[1])
+    return True
 
 
 def _mark_end(line: str) -> int:
@@ -316,9 +335,13 @@ def numbered(lines: list[str]) -> bool:
     file name or line number, and are an SMS-trace record after it (wrapped after it, at any
     column, to the next lines), or the start of a CMTrace one (so a pasted excerpt's own times,
     `10:23:54`, or dates, `2014-09-15`, are no number), or with `cat -n`'s number and tab; or
-    with `Select-String -Context`'s marks, where both show (`> `, two spaces)."""
+    with `Select-String -Context`'s marks, where both show (`> `, two spaces); or every line
+    with the number after the one before it (`grep -n ''`, `findstr /n`: an excerpt's lines
+    with their dates, whose own times and dates count no lines so)."""
     found = records = 0
     lines = [line for line in lines if line.rstrip("\r") != GAP_LINE]
+    if _in_turn(lines):
+        return True
     selected = {"> ", "  "} <= {line[:2] for line in lines if SELECTED_RE.match(line)}
     at = 0
     while at < len(lines):
