@@ -424,6 +424,9 @@ def test_color_always_colours_a_pipe_in_the_human_format() -> None:
         (["--fromat", "json", "report", "x"], "logsync: error: no such option: --fromat (Possible options: --format, --input-format)\n"),
         (["--usr", "bob*", "check", "x"], "logsync: error: no such option: --usr (Possible options: --user)\n"),
         (["help"], "logsync: error: no such command 'help' (logsync --help lists the commands; logsync COMMAND --help tells one)\n"),
+        # (a span's bounds to a command that judges: not the option spelled closest, `--user`)
+        (["report", "--since", "2026-11-25 08:00", "x"], "logsync: error: no such option: --since (only events takes it: judge as of a time with --now WHEN, or list the events of a span with logsync events --since WHEN)\n"),
+        (["check", "--until=now", "x"], "logsync: error: no such option: --until (only events takes it: judge as of a time with --now WHEN, or list the events of a span with logsync events --until WHEN)\n"),
         (["timeline"], "logsync: error: missing argument 'UPN'\n"),
         (["report", "--tz", "europe/nowhere", "x"], None),
     ],

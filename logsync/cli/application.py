@@ -268,7 +268,8 @@ def main() -> None:
         if type(exc).__name__.startswith("NoArgsIsHelp"):  # `logsync` alone: the whole help
             sys.stdout.write(message if message.endswith("\n") else message + "\n")
             _end(ExitCode.OK)
-        sys.stderr.write(f"logsync: error: {one_line(message)}{_usage_hint(sys.argv[1:])}\n")
+        message = _bounds_elsewhere(exc) or one_line(message)
+        sys.stderr.write(f"logsync: error: {message}{_usage_hint(sys.argv[1:])}\n")
         sys.exit(ExitCode.USAGE)
     except typer.Abort:
         sys.exit(130)
@@ -392,6 +393,18 @@ def _options_only(words: list[str], command: Any) -> bool:
         )
         index += 2 if valued else 1
     return index == len(words)
+
+
+def _bounds_elsewhere(exc: Exception) -> str | None:
+    """Of `--since` or `--until` given to a command that judges (only `events` takes them), what
+    to give instead: the framework offered whatever option was spelled closest (`--user`)."""
+    option = getattr(exc, "option_name", None)
+    if type(exc).__name__ != "NoSuchOption" or option not in ("--since", "--until"):
+        return None
+    return (
+        f"no such option: {option} (only events takes it: judge as of a time with --now WHEN, "
+        f"or list the events of a span with logsync events {option} WHEN)"
+    )
 
 
 def _usage_hint(args: list[str]) -> str:
