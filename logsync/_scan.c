@@ -400,6 +400,7 @@ static const char REQUESTED[] = "NotifyAccountAddition - SCCM user to add";
 static const char FAILED[] = "Failed to add user ";
 /* what `decoration.py` takes off around a UPN and a reason (Markdown's marks, punctuation) */
 static const char UPN_MARKS[] = " *`";
+static const char UPN_PUNCTUATION[] = " *`'\".,;:!?()[]";
 static const char REASON_MARKS[] = "*`'\".,;:!?()[]\\";
 
 /* Whether c is one of `marks` (never NUL); a letter or a digit, which most UPNs and reasons
@@ -430,15 +431,21 @@ plain(const Py_UCS1 *s, Py_ssize_t *at, Py_ssize_t *end, const char *marks)
     }
 }
 
-/* A UPN's [*at, *end) without the marks around it (`plain`), but the stars of a name masked
-   whole (`***@contoso.com`: `decoration.plain_upn`) */
+/* A UPN's [*at, *end) without the marks around it (`plain`: its punctuation too where an
+   address is left), but the stars of a name masked whole (`***@contoso.com`:
+   `decoration.plain_upn`) */
 static void
 plain_upn(const Py_UCS1 *s, Py_ssize_t *at, Py_ssize_t *end)
 {
-    const Py_ssize_t from = *at;
-    plain(s, at, end, UPN_MARKS);
-    if (*at < *end && s[*at] == '@') {
-        while (*at > from && s[*at - 1] == '*') {
+    const Py_ssize_t from = *at, to = *end;
+    plain(s, at, end, UPN_PUNCTUATION);
+    if (memchr(s + *at, '@', (size_t)(*end - *at)) == NULL) {
+        *at = from;
+        *end = to;
+        plain(s, at, end, UPN_MARKS);
+    }
+    if (*at < *end && s[*at] == '@') { /* (the stars or dots of a name masked whole) */
+        while (*at > from && (s[*at - 1] == '*' || s[*at - 1] == '.')) {
             (*at)--;
         }
     }

@@ -13,6 +13,10 @@ from .patterns import deferred
 
 UPN_MARKS = " *`"
 """Around a UPN: spaces, Markdown's `**` and backticks (no UPN begins or ends with them)."""
+UPN_PUNCTUATION = UPN_MARKS + "'\".,;:!?()[]\u2026\u2018\u2019\u201c\u201d"
+"""Around a UPN in a sentence or a chat, also: quotes (curled too), brackets and a sentence's
+punctuation (`"bob@contoso.com"`, `(bob@contoso.com)`, `… user bob@contoso.com.`), taken off
+where an address is left (`[user]`, a placeholder, keeps its brackets)."""
 REASON_MARKS = "*`'\".,;:!?()[]\\\u2026\u2018\u2019\u201c\u201d"
 """Around a reason (a word of letters): Markdown's marks, quotes (also those a word processor
 curls, `“UserNotFound”`), a sentence's punctuation and brackets, a backslash, an ellipsis
@@ -20,13 +24,23 @@ curls, `“UserNotFound”`), a sentence's punctuation and brackets, a backslash
 
 
 def plain_upn(upn: str) -> str:
-    """A UPN without the marks around it (as given where nothing else is left), but the stars
-    of a name masked whole (`***@contoso.com`: no emphasis, the name as redacted)."""
-    plain = upn.strip(UPN_MARKS)
+    """A UPN without the marks around it (`UPN_PUNCTUATION` where an address is left, else
+    `UPN_MARKS`; as given where nothing else is left), but the stars or dots of a name masked
+    whole (`***@contoso.com`, `...@contoso.com`: no emphasis nor a sentence's end, the name as
+    redacted)."""
+    marks = UPN_PUNCTUATION
+    plain = upn.strip(marks)
+    if "@" not in plain:
+        marks = UPN_MARKS
+        plain = upn.strip(marks)
     if plain[:1] == "@":
-        head = upn[: len(upn) - len(upn.lstrip(UPN_MARKS))]
-        plain = "*" * (len(head) - len(head.rstrip("*"))) + plain
+        head = upn[: len(upn) - len(upn.lstrip(marks))]
+        plain = head[len(head.rstrip(_MASKS)) :] + plain
     return plain or upn
+
+
+_MASKS = "*.\u2026"
+"""What a name masked whole is written with, kept before its `@` (see `plain_upn`)."""
 
 
 def plain_reason(reason: str) -> str:

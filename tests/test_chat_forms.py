@@ -8,6 +8,7 @@ angle brackets was another user's name beside the address itself (sweep)."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -134,3 +135,41 @@ def test_an_address_written_as_a_link_in_some_lines_is_the_address(tmp_path: Pat
 def test_which_links_are_an_address(text: str, read: str | None) -> None:
     assert unlinked(text) == (read or text)
     assert linked(text) is (read is not None)
+
+
+@pytest.mark.parametrize(
+    ("name", "plain"),
+    [
+        ('"bob@contoso.com"', "bob@contoso.com"), ("(bob@contoso.com)", "bob@contoso.com"),
+        ("bob@contoso.com.", "bob@contoso.com"), ("[bob@contoso.com],", "bob@contoso.com"),
+        ("\u201cbob@contoso.com\u201d", "bob@contoso.com"), ("'bob@contoso.com'", "bob@contoso.com"),
+        ("**bob@contoso.com**.", "bob@contoso.com"), ("(***@contoso.com)", "***@contoso.com"),
+        ("(...@contoso.com).", "...@contoso.com"), ("\u201c\u2026@contoso.com\u201d", "\u2026@contoso.com"),
+        ("o'brien@contoso.com", "o'brien@contoso.com"),
+        ("[user]", "[user]"), ("(UPN)", "(UPN)"), ("<UPN of User Account>", "<UPN of User Account>"),
+        ('"@"', "@"), ("*@*", "*@"),
+    ],
+)
+def test_a_upn_s_quotes_brackets_and_punctuation_are_taken_off_where_an_address_is_left(name: str, plain: str) -> None:
+    from logsync.decoration import plain_upn
+
+    assert plain_upn(name) == plain
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+@pytest.mark.parametrize("form", ['"{}"', "({})", "{}.", "'{}'", "[{}]"])
+def test_a_upn_quoted_or_bracketed_in_some_lines_is_the_user_of_the_others(tmp_path: Path, form: str, pure: str) -> None:
+    """One cycle's lines of bob and heidi with their names in quotes (or brackets, or a full stop
+    after): two more users, `pending`, and heidi's expected recovery moved to that cycle (found
+    by a tester)."""
+    lines = DEMO_LINES[2435:2458]
+    clean = tmp_path / "clean.log"
+    clean.write_text("\n".join(lines) + "\n")
+    marked = [
+        re.sub(r"(= |user )([\w.]+@contoso\.com)", lambda m: m[1] + form.format(m[2]), line) if 18 <= n <= 21 else line
+        for n, line in enumerate(lines)
+    ]
+    assert sum(form.format("bob@contoso.com") in line for line in marked) >= 1
+    path = tmp_path / "marked.log"
+    path.write_text("\n".join(marked) + "\n")
+    assert answers(path, pure) == answers(clean, pure)
