@@ -61,6 +61,10 @@ class Analysis(NamedTuple):
     ended_ago: float | None = None
     """Seconds from the log's end to the wall clock, when it ended more than three intervals
     before it and the judgement is as of the log's end (SPEC §4 rule 5, `ended_ago`)."""
+    ahead: float | None = None
+    """Seconds from the wall clock to the log's end, when the log's UTC offsets place it more
+    than three intervals after it (a clock ahead, or a bias of the wrong sign), and the
+    judgement is as of the log's end."""
     wall_clock: bool = False
     """Whether `as_of` is the wall clock (`--now now`, `--restart-at now`)."""
     cloud: CloudUsers | None = None
@@ -301,6 +305,7 @@ def analyze(
     result = in_azure_ad(result, cloud)
     return Analysis(
         ended_ago=ended_ago(as_of, result.interval) if judged_at is None else None,
+        ahead=ahead_of_clock(as_of, result.interval) if judged_at is None else None,
         as_of=as_of,
         inputs=inputs,
         result=result,
@@ -326,6 +331,15 @@ def ended_ago(end: datetime | None, interval: timedelta) -> float | None:
         wall = wall.replace(tzinfo=None)  # a log without offsets keeps the local wall clock
     ago = (wall - end).total_seconds()
     return ago if ago > STALL_INTERVALS * interval.total_seconds() else None
+
+
+def ahead_of_clock(end: datetime | None, interval: timedelta) -> float | None:
+    """The seconds from the wall clock to the log's `end`, where its offset places it more than
+    three intervals after it (a time without one is not placed: its zone is not known)."""
+    if end is None or timeless(end) or end.tzinfo is None:
+        return None
+    ahead = (end - times.wall_clock()).total_seconds()
+    return ahead if ahead > STALL_INTERVALS * interval.total_seconds() else None
 
 
 def _named(tracker: Tracker) -> Callable[[str], bool]:

@@ -629,6 +629,30 @@ def test_timeline_suggests_matching_upns_and_spots_a_forgotten_upn() -> None:
     )
 
 
+@pytest.mark.parametrize(("minutes", "said"), [(10, None), (20, None), (21, "15m"), (60 * 24, "23h 54m")])
+def test_a_log_that_ends_after_the_machine_s_clock_says_so(tmp_path: Path, minutes: int, said: str | None) -> None:
+    """The demo log, its times moved later (the clock here is 16:10, five minutes after its
+    end): more than three intervals ahead, a clock is wrong somewhere (or the bias's sign), and
+    nothing was said."""
+    from datetime import datetime, timedelta
+
+    def later(match: re.Match[str]) -> str:
+        when = datetime.strptime(match[1], "%m-%d-%Y %H:%M:%S") + timedelta(minutes=minutes)
+        return "<" + when.strftime("%m-%d-%Y %H:%M:%S")
+
+    text = (SAMPLES / "CloudUserSync.log").read_text(encoding="utf-8-sig")
+    path = tmp_path / "CloudUserSync.log"
+    path.write_text(re.sub(r"<(\d\d-\d\d-\d{4} \d\d:\d\d:\d\d)", later, text))
+    stderr = runner.invoke(app, ["report", str(path)]).stderr
+    end = (datetime(2026, 11, 25, 16, 4, 59) + timedelta(minutes=minutes)).isoformat()
+    note = (
+        f"logsync: the log ends {end}.644-08:00, {said} after this machine's clock: the site "
+        "server's clock is ahead, this one's behind, or the log's UTC offsets are wrong; times "
+        "are as of its last record\n"
+    )
+    assert stderr == (note if said else "")
+
+
 def test_times_without_offset_say_how_to_place_them() -> None:
     ticket = str(SAMPLES / "pasted" / "ticket.txt")
     hint = (

@@ -269,6 +269,12 @@ def note_log_end(analysis: Analysis, opts: Common, env: Env) -> None:
             f"logsync: the log ends {opts.display.iso(end)} ({human_duration(analysis.ended_ago)}"
             " ago); times are as of its last record; --now now judges as of now\n"
         )
+    elif analysis.ahead is not None:
+        env.stderr.write(
+            f"logsync: the log ends {opts.display.iso(end)}, {human_duration(analysis.ahead)} "
+            "after this machine's clock: the site server's clock is ahead, this one's behind, or "
+            "the log's UTC offsets are wrong; times are as of its last record\n"
+        )
 
 
 def note_runs(runs: Iterable[tuple[str, int]], opts: Common, env: Env) -> None:
