@@ -439,7 +439,9 @@ plain_upn(const Py_UCS1 *s, Py_ssize_t *at, Py_ssize_t *end)
 {
     const Py_ssize_t from = *at, to = *end;
     plain(s, at, end, UPN_PUNCTUATION);
-    if (memchr(s + *at, '@', (size_t)(*end - *at)) == NULL) {
+    const size_t left = (size_t)(*end - *at);
+    if (memchr(s + *at, '@', left) == NULL || memchr(s + *at, ' ', left) != NULL
+        || memchr(s + *at, '\t', left) != NULL) { /* (no address: its marks kept) */
         *at = from;
         *end = to;
         plain(s, at, end, UPN_MARKS);

@@ -16,7 +16,7 @@ UPN_MARKS = " *`"
 UPN_PUNCTUATION = UPN_MARKS + "'\".,;:!?()[]\u2026\u2018\u2019\u201c\u201d"
 """Around a UPN in a sentence or a chat, also: quotes (curled too), brackets and a sentence's
 punctuation (`"bob@contoso.com"`, `(bob@contoso.com)`, `… user bob@contoso.com.`), taken off
-where an address is left (`[user]`, a placeholder, keeps its brackets)."""
+where an address is left, an `@` and no space (`[user]`, a placeholder, keeps its brackets)."""
 REASON_MARKS = "*`'\".,;:!?()[]\\\u2026\u2018\u2019\u201c\u201d"
 """Around a reason (a word of letters): Markdown's marks, quotes (also those a word processor
 curls, `“UserNotFound”`), a sentence's punctuation and brackets, a backslash, an ellipsis
@@ -30,7 +30,7 @@ def plain_upn(upn: str) -> str:
     redacted)."""
     marks = UPN_PUNCTUATION
     plain = upn.strip(marks)
-    if "@" not in plain:
+    if "@" not in plain or " " in plain or "\t" in plain:  # (no address: keep its marks)
         marks = UPN_MARKS
         plain = upn.strip(marks)
     if plain[:1] == "@":

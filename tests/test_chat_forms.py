@@ -148,6 +148,7 @@ def test_which_links_are_an_address(text: str, read: str | None) -> None:
         ("o'brien@contoso.com", "o'brien@contoso.com"),
         ("[user]", "[user]"), ("(UPN)", "(UPN)"), ("<UPN of User Account>", "<UPN of User Account>"),
         ('"@"', "@"), ("*@*", "*@"),
+        ('"a b@x.com"', '"a b@x.com"'), ('"><img src=x>@x.com', '"><img src=x>@x.com'),  # (no address: a space)
     ],
 )
 def test_a_upn_s_quotes_brackets_and_punctuation_are_taken_off_where_an_address_is_left(name: str, plain: str) -> None:

@@ -401,9 +401,8 @@ def _bounds_elsewhere(exc: Exception) -> str | None:
     option = getattr(exc, "option_name", None)
     if type(exc).__name__ != "NoSuchOption" or option not in ("--since", "--until"):
         return None
-    return (
-        f"no such option: {option} (only events takes it: judge as of a time with --now WHEN, "
-        f"or list the events of a span with logsync events {option} WHEN)"
+    return f"no such option: {option} (only events takes it: judge as of a time with --now " + (
+        f"WHEN, or list the events of a span with logsync events {option} WHEN)"
     )
 
 
