@@ -352,13 +352,22 @@ def _checked(text: str, stats: InputStats) -> str:
         text = _without_boms(text)
     if not _ESCAPED_RE.search(text):
         return text
+    text, fallen = cp1252_lines(text)
+    stats.fallback_lines += fallen
+    return text
+
+
+def cp1252_lines(text: str) -> tuple[str, int]:
+    """Text decoded from UTF-8 with `surrogateescape`, each line that held bytes that are not
+    valid UTF-8 read again as cp1252; and how many were (also `mail.whole_text`'s)."""
     lines = text.split("\n")
+    fallen = 0
     for index, line in enumerate(lines):
         if _ESCAPED_RE.search(line):
-            stats.fallback_lines += 1
+            fallen += 1
             raw = line.encode("utf-8", "surrogateescape")
             lines[index] = raw.decode("cp1252", errors="backslashreplace")
-    return "\n".join(lines)
+    return "\n".join(lines), fallen
 
 
 def _without_boms(text: str) -> str:

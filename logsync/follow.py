@@ -152,10 +152,10 @@ class Follower:
     cp1252 fallback lines and names its encoding)."""
     _decoder: LineDecoder = field(init=False, repr=False)
     _tail: bytes = field(init=False, repr=False, default=b"")
-    _looked: tuple[int, int] = field(init=False, repr=False, default=(-1, -1))
-    """The size and modification time at the last poll."""
     """The last bytes read (up to `TAIL`): where the file holds others there, it was written
     anew since the last poll (truncated, then grown past where it was read to)."""
+    _looked: tuple[int, int] = field(init=False, repr=False, default=(-1, -1))
+    """The size and modification time at the last poll."""
 
     def __post_init__(self) -> None:
         self.stats = InputStats(str(self.path))

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from .errors import InputError
 from .exports import utf8_head
 from .mail import whole_text
-from .ownevents import Written, events_lines
+from .ownevents import events_lines, json_events
 from .patterns import deferred_bytes
 from .records import ROTATION_MARKER
 
@@ -64,7 +64,7 @@ def json_text(blocks: Iterable[bytes], shown: str, told: list[str] | None = None
             except (ValueError, RecursionError):
                 item = line
             found.append((item, _line_of(item)))
-    own = _own_events([item for item, _ in found])
+    own = json_events([item for item, _ in found])
     if own is not None:  # (logsync's own `events --format ndjson` or `json`: see `ownevents`)
         head = [""] if isinstance(whole, list) else []  # (`json`'s `[`: an event a line after it)
         joined = "".join(f"{line}\n" for line in [*head, *events_lines(own, "\n")])
@@ -75,35 +75,6 @@ def json_text(blocks: Iterable[bytes], shown: str, told: list[str] | None = None
     texts = (_written(item, line) for item, line in found)
     joined = "".join(text if text.endswith("\n") else f"{text}\n" for text in texts)
     return joined.encode("utf-8", "backslashreplace")  # (`\ud800` alone: shown, as written)
-
-
-_OWN_FIELDS = frozenset(
-    ("kind", "time", "source", "line", "component", "thread", "severity", "text")
-)
-"""The fields of every event `events --format ndjson` and `json` write."""
-_OWN_WRITTEN = ("kind", "time", "component", "thread")
-
-
-def _own_events(items: list[object]) -> list[Written] | None:
-    """Items that are logsync's own events (each object with `_OWN_FIELDS`), as `events` wrote
-    them; None where any object is not. An unparsed one's line is its `raw` text, as it was; so
-    is a line of JSON lines that is no JSON (a note of stderr saved with them: `2>&1`)."""
-    if not any(isinstance(item, Mapping) for item in items):
-        return None
-    own: list[Written] = []
-    for item in items:
-        if isinstance(item, str):
-            own.append(("unparsed", "", "", "", item))
-            continue
-        if not isinstance(item, Mapping) or not item.keys() >= _OWN_FIELDS:
-            return None
-        kind, when, component, thread = (item[name] for name in _OWN_WRITTEN)
-        text = item.get("raw") if kind == "unparsed" else item["text"]
-        if not (isinstance(kind, str) and isinstance(text, str) and isinstance(component, str)):
-            return None
-        number = str(thread) if isinstance(thread, int) and not isinstance(thread, bool) else ""
-        own.append((kind, when if isinstance(when, str) else "", component, number, text))
-    return own
 
 
 def json_line(item: object) -> str:

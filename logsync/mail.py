@@ -178,17 +178,10 @@ def whole_text(
     try:
         return whole.decode("utf-8-sig")
     except UnicodeDecodeError:
+        from .decoding import cp1252_lines
+
         bom = whole.startswith(b"\xef\xbb\xbf")
         if told is not None:
             told.append("utf-8-sig+cp1252" if bom else "utf-8+cp1252")
-        lines = whole[3 if bom else 0 :].splitlines(keepends=True)
-        return "".join(map(_line_text, lines))
-
-
-def _line_text(line: bytes) -> str:
-    """A line of a text decoded whole: UTF-8, else cp1252 (see `whole_text`)."""
-    try:
-        return line.decode("utf-8")
-    except UnicodeDecodeError:
-        return line.decode("cp1252", "replace")
+        return cp1252_lines(whole[3 if bom else 0 :].decode("utf-8", "surrogateescape"))[0]
 

@@ -2,13 +2,13 @@
 --format csv log > events.csv`, passed on in a ticket): each row is written back as the
 SMS-trace record it shows (see `own_events_text`). They were refused: the CSV as "no
 CloudUserSync records found", the text with a false reason ("15 lines are cut off at 200
-columns"). `--format ndjson` and `json` are told by `jsonexports`, whose events are written
-back so too (`events_lines`): read as a shipper's JSON, an unparsed line became a message at
-the time of the record before it."""
+columns"). `--format ndjson` and `json` are parsed by `jsonexports`, and their events told
+(`json_events`) and written back so too: read as a shipper's JSON, an unparsed line became a
+message at the time of the record before it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from .csvcells import csv_rows
 from .exports import utf8_head
@@ -63,6 +63,8 @@ def _header(text: str) -> str:
 
 
 _COLUMNS = CSV_HEADER.decode().split(",")[:-1]
+_FIELDS = frozenset(_COLUMNS)
+"""The fields of every event `events --format ndjson` and `json` write (its CSV's columns)."""
 
 
 Written = tuple[str, str, str, str, str]
@@ -98,6 +100,29 @@ def own_events_text(blocks: Iterable[bytes], shown: str, told: list[str] | None 
         cells = (line.split("\t", 6) for line in text.splitlines())
         events = [(row[1], row[0], row[3], row[4], row[6]) for row in cells if len(row) > 6]
     return "".join(f"{line}\n" for line in [*head, *events_lines(events)]).encode()
+
+
+def json_events(items: list[object]) -> list[Written] | None:
+    """Items of JSON that are logsync's own events (`events --format ndjson` or `json`: each
+    object with the columns of its CSV up to `text`), as `events` wrote them; None where any
+    object is not. An unparsed one's line is its `raw` text, as it was; so is a line of JSON
+    lines that is no JSON (a note of stderr saved with them: `2>&1`)."""
+    if not any(isinstance(item, Mapping) for item in items):
+        return None
+    own: list[Written] = []
+    for item in items:
+        if isinstance(item, str):
+            own.append(("unparsed", "", "", "", item))
+            continue
+        if not isinstance(item, Mapping) or not item.keys() >= _FIELDS:
+            return None
+        kind, when, component, thread = (item[name] for name in _WRITTEN[:4])
+        text = item.get("raw") if kind == "unparsed" else item["text"]
+        if not (isinstance(kind, str) and isinstance(text, str) and isinstance(component, str)):
+            return None
+        number = str(thread) if isinstance(thread, int) and not isinstance(thread, bool) else ""
+        own.append((kind, when if isinstance(when, str) else "", component, number, text))
+    return own
 
 
 def events_lines(events: list[Written], breaks: str = _BREAK) -> list[str]:

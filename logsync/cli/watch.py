@@ -131,9 +131,7 @@ def watch(
     watcher.read_rotated()
     watcher.read()
     watcher.read_siblings()
-    timed = watcher.last_time is not None  # (its times noted once it holds records)
-    if timed:
-        note_local_times([watcher.rotated, watcher.stats], opts, env, watched=True)
+    timed = _noted_times(watcher, opts, env)
     note_runs(watcher.runs, opts, env)
     result, initial = watcher.changes(utc_now(), everyone=all_users)
     noted_outdated = _note_outdated(watcher, frozenset(), opts, env)
@@ -157,9 +155,7 @@ def watch(
                     "(truncated, or copied over): read again from its start\n"
                 )
             truncations = follower.truncations
-            if not timed and watcher.last_time is not None:  # (its first records came now)
-                note_local_times([watcher.rotated, watcher.stats], opts, env, watched=True)
-                timed = True
+            timed = timed or _noted_times(watcher, opts, env)  # (its first records came now)
             if watcher.went_back is not None and not noted and not opts.quiet:
                 at = f":{watcher.went_back}" if watcher.went_back else ""
                 env.stderr.write(
@@ -183,6 +179,15 @@ def _wait(seconds: float, out: IO[str]) -> None:
         return
     if poller.poll(seconds * 1000):
         raise BrokenPipeError
+
+
+def _noted_times(watcher: Watcher, opts: Common, env: Env) -> bool:
+    """Say what the log's times are (`note_local_times`, as on the wall clock) once it holds
+    records; whether it does."""
+    if watcher.last_time is None:
+        return False
+    note_local_times([watcher.rotated, watcher.stats], opts, env, watched=True)
+    return True
 
 
 def _note_outdated(

@@ -9,7 +9,7 @@ from ..events import CONNECTOR
 from ..safety import visible
 from ..times import NO_TIMES_REASON
 from ..tracker import UserState
-from ..verdicts import Gate, counted_problem
+from ..verdicts import Gate
 from . import Display, before_input_text, connector_text, shared_name_text, unnamed_text
 from .bounds import bounded
 
@@ -56,10 +56,9 @@ def junit_document(
     exactly when the gate fails (exit code 1), on what failed it: users within `--max-stuck`
     are reported in their testcase's output, not as failures, also where the connector's
     problem fails the gate."""
-    fail_on, counted, within = verdict.fail_on, verdict.counted, not verdict.users_over
+    counted, within, problem = verdict.counted, not verdict.users_over, verdict.connector_problem
     counted_keys = {id(user) for user in counted}
     connector = analysis.connector
-    problem = counted_problem(connector, fail_on)
     connector_failed = problem is not None
     failing_users = [] if within else counted
     unnamed = analysis.result.unnamed_failures

@@ -229,7 +229,7 @@ class CycleTotals:
             # (users `_hold` made `User`s are in `received` as such: see `Ledger.grown`)
             for key, (user, _, _) in received.items():
                 self._held_now(key, user)
-        else:  # a user that failed in it was not added in it either, whoever else was
+        elif failed:  # a user that failed in it was not added in it either, whoever else was
             for key in failed.keys() & received.keys():
                 self._held_now(key, received[key][0])
 
