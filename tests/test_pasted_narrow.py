@@ -189,9 +189,13 @@ def test_blog_quotes_that_are_each_whole_are_not_taken_for_wrapped() -> None:
     ]
     text = "\n".join(line[:60] for line in lines) + "\n"
     assert aspasted.pasting(text) is None
-    dated = "".join(f"9/14/2014 10:23:54 AM  {line[:30]}\n" for line in lines)
-    assert wholes.checked(dated.splitlines(), wholes.MESSAGES)
-    assert not wholes.checked(text.splitlines(), wholes.MESSAGES)
+    dated = [f"9/14/2014 10:23:54 AM  {line[:30]}" for line in lines]
+    assert wholes.checked(dated, wholes.MESSAGES)
+    # (none dated: joined only where the catalogue reads a record to its end, from 30 columns)
+    assert wholes.checked(text.splitlines(), wholes.MESSAGES)
+    # (a date on fewer than a fifth: an excerpt's lines indented under it, 45 columns at least)
+    assert not wholes.checked([dated[0], *lines * 2], wholes.MESSAGES)
+    assert wholes.checked([dated[0], dated[1], *lines * 2], wholes.MESSAGES)
 
 
 @settings(
@@ -336,21 +340,39 @@ def test_quoting_after_half_the_threads_ends_and_three_at_least_is_quoting(
     assert quoting.quoted_starts(first + after + unquoted) is expected
 
 
-@pytest.mark.parametrize(("width", "unread"), [(40, 13), (44, 12)])
-def test_quotes_wrapped_too_narrow_to_read_point_at_their_lines_not_the_connector(
-    tmp_path: Path, width: int, unread: int
+@pytest.mark.parametrize("hyphens", [False, True])
+@pytest.mark.parametrize("width", [32, 36, 40, 44])
+def test_the_blog_posts_quotes_wrapped_at_32_to_44_columns_give_their_answers(
+    tmp_path: Path, width: int, hyphens: bool
 ) -> None:
-    """The blog post's quotes wrapped at 40 and 44 columns, narrower than message lines are put
-    back together from: most lines are pieces, no record, and no cycle is among the lines
-    read. The summary said the connector "logged no user sync cycle: nothing was synced", and
-    advised checking that SMS_CLOUD_USERSYNC runs; what it cannot read is the text."""
+    """The blog post's quotes have no date: narrower than 45 columns, they were refused (a
+    summary of "no cycle" where most lines were no record), as an excerpt's messages indented
+    under their dates are. Their lines are joined only where the catalogue then reads a
+    record to its end, so they are read as the quotes themselves."""
     from .test_as_pasted import BLOG_QUOTES, wrapped
 
     path = tmp_path / "ticket.txt"
-    path.write_text(wrapped(BLOG_QUOTES, width))
-    lines = len(path.read_text().splitlines())
+    path.write_text(wrapped(BLOG_QUOTES, width, hyphens=hyphens))
+    report = json.loads(runner.invoke(app, ["report", "--format", "json", str(path)]).stdout)
+    assert [(u["upn"], u["state"], u["upn_redacted"]) for u in report["users"]] == [
+        ("<UPN of User Account>", "waiting", True)
+    ]
+    assert (report["summary"]["cycles"], report["inputs"][0]["unparsed"]) == (1, 0)
+    assert runner.invoke(app, ["check", "-q", str(path)]).exit_code == 1
+
+
+def test_text_mostly_no_record_points_at_its_lines_not_the_connector(tmp_path: Path) -> None:
+    """A reply with one record and no cycle among its lines, most of them no record: the
+    summary said the connector "logged no user sync cycle: nothing was synced", and advised
+    checking that SMS_CLOUD_USERSYNC runs; what it cannot read is the text."""
+    path = tmp_path / "ticket.txt"
+    path.write_text(
+        "Hi team,\nthe connector seems stuck since Monday and I\ncannot tell why, here is what "
+        "I see:\nSuccessfully removed users from cloud 0\nany idea what this means for the\n"
+        "users and when it will be fixed? I\nneed it by Friday.\n"
+    )
     summary = json.loads(runner.invoke(app, ["summary", "--format", "json", str(path)]).stdout)
-    most = f"most lines of the input are no record ({unread} of {lines})"
+    most = "most lines of the input are no record (6 of 7)"
     assert [(f["code"], f["message"]) for f in summary["findings"]] == [
         ("no_cycles", f"no user sync cycle among the lines read, but {most}"),
     ]
@@ -364,3 +386,45 @@ def test_quotes_wrapped_too_narrow_to_read_point_at_their_lines_not_the_connecto
         )
     ]
     assert runner.invoke(app, ["check", "-q", str(path)]).exit_code == 1
+
+
+UNTIMED = "".join(
+    re.sub(r"  \$\$<.*$", "", line) + "\n" for line in DEMO_TEXT.splitlines()[2641:3041]
+)
+"""The demo log's last 400 records as message lines with no time (the blog post's way of
+quoting a log): bob, heidi and erin held back through 55 cycles, frank added in the last."""
+
+
+def _fold(text: str, width: int) -> str:
+    """`fold -s -w width`: each line broken after the last space that fits, the space kept."""
+    out = []
+    for line in text.splitlines():
+        while len(line) > width:
+            cut_at = line.rfind(" ", 0, width) + 1 or width
+            out.append(line[:cut_at])
+            line = line[cut_at:]
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+@pytest.mark.parametrize("width", [32, 36, 40, 42, 45, 48, 60])
+@pytest.mark.parametrize("how", ["fold -s", "wrapped", "quoted, then wrapped"])
+def test_message_lines_of_the_demo_log_wrapped_at_32_columns_or_more_give_their_answers(
+    tmp_path: Path, how: str, width: int
+) -> None:
+    """Message lines with no time folded at 40 to 45 columns were 746 lines of no record and
+    "no cycle in the log": the text was taken for the blog post's short whole lines."""
+    clean_users, clean_summary = answers(write(tmp_path, UNTIMED, "clean.txt"))
+    assert [(u["upn"], u["state"]) for u in clean_users] == [
+        ("bob@contoso.com", "waiting"),
+        ("heidi@contoso.com", "waiting"),
+        ("erin@contoso.com", "waiting"),
+        ("frank@contoso.com", "pending"),  # (added in the last cycle read, not yet done)
+    ]
+    assert (clean_summary["cycles"], clean_summary["stuck"]) == (55, 3)
+    pasted = {
+        "fold -s": lambda: _fold(UNTIMED, width),
+        "wrapped": lambda: wrapped(UNTIMED, width),
+        "quoted, then wrapped": lambda: wrapped(quoted(UNTIMED, "> "), width),
+    }[how]()
+    assert answers(write(tmp_path, pasted)) == (clean_users, clean_summary)

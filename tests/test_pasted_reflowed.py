@@ -220,13 +220,14 @@ def test_a_line_has_an_open_end_where_its_last_record_is_not_read_to_its_end_yet
     assert wholes.open_end(text, wholes.TRACE) is False
 
 
-@pytest.mark.parametrize("width", [48, 50, 55, 60])
+@pytest.mark.parametrize("width", [32, 36, 40, 44, 48, 50, 55, 60])
 @pytest.mark.parametrize("reply", list(REPLIES))
-def test_the_blog_posts_quotes_reflowed_at_48_to_60_columns_give_their_answers(
+def test_the_blog_posts_quotes_reflowed_at_32_to_60_columns_give_their_answers(
     tmp_path: Path, reply: str, width: int
 ) -> None:
     """Before, message lines with no time no wider than 60 columns were read as they stood:
-    `NotifyAccountAddition - SCCM user to add = <UPN of User` made a user `<UPN of User`."""
+    `NotifyAccountAddition - SCCM user to add = <UPN of User` made a user `<UPN of User`; and
+    narrower than 45 columns (as an excerpt indented under its dates) they were refused."""
     above, below = REPLIES[reply]
     clean = answers(write(tmp_path, above + BLOG_QUOTES + below, "clean.txt"))
     pasted = write(tmp_path, reflowed(above + BLOG_QUOTES + below, width))
@@ -237,13 +238,13 @@ def test_the_blog_posts_quotes_reflowed_at_48_to_60_columns_give_their_answers(
     )
 
 
-@pytest.mark.parametrize("width", [40, 44])
-@pytest.mark.parametrize("excerpt", ["SPEC §1", "the blog post's quotes"])
-def test_message_lines_reflowed_narrower_than_45_columns_are_refused(
+@pytest.mark.parametrize(("excerpt", "width"), [("SPEC §1", 40), ("SPEC §1", 44), ("the blog post's quotes", 30)])
+def test_message_lines_reflowed_too_narrow_to_be_put_back_together_are_refused(
     tmp_path: Path, excerpt: str, width: int
 ) -> None:
     """SPEC §1's excerpt keeps 17 of 40 columns for its messages under their date: they are
-    not put back together, and the input is refused rather than read as its pieces."""
+    not put back together, and the input is refused rather than read as its pieces. The blog
+    post's quotes, with no date, are put back together from 32 columns (see above)."""
     text = EXCERPT_TEXT if excerpt == "SPEC §1" else BLOG_QUOTES
     pasted = write(tmp_path, reflowed(text, width))
     result = runner.invoke(app, ["report", "--all", "--format", "json", pasted])
@@ -569,3 +570,42 @@ def test_an_excerpt_indented_by_a_tab_then_reflowed_gives_its_answers_or_none(
     pasted = fmt_indentation(reflowed(shown, width))
     assert "\t" in pasted
     assert_answers_or_refused(tmp_path, text, pasted)
+
+
+@pytest.mark.parametrize("width", [46, 48, 60, 76, 100])
+def test_message_lines_a_reflow_ran_into_one_paragraph_give_their_answers(
+    tmp_path: Path, width: int
+) -> None:
+    """Sixty message lines of the demo log with no time, reflowed as one paragraph: each piece
+    ends inside a record, so the records joined were held on until 2,048 characters, and the
+    rest read as no record (4 cycles of 9 at 48 columns, 3 at 60). The records before the
+    open end of a joined line are done; only that end goes on with the next piece."""
+    from .test_pasted_narrow import UNTIMED
+
+    text = "".join(UNTIMED.splitlines(True)[:60])
+    clean = answers(write(tmp_path, text, "clean.txt"))
+    assert clean[1] == [
+        ("bob@contoso.com", "waiting", None, 0),
+        ("heidi@contoso.com", "waiting", None, 0),
+    ]
+    assert clean[2]["cycles"] == 9
+    pasted = write(tmp_path, reflowed(text, width))
+    assert answers(pasted) == clean
+    listed = runner.invoke(app, ["events", "--kind", "unparsed", "--format", "ndjson", pasted])
+    assert (listed.exit_code, listed.stdout) == (0, "")
+
+
+@pytest.mark.parametrize(
+    ("line", "tail"),
+    [
+        ("Successfully removed users from cloud 0 NotifyAccountAddition - SCCM user",
+         "NotifyAccountAddition - SCCM user"),
+        ("Successfully removed users from cloud 0 Total", "Total"),
+        ("NotifyAccountAddition - SCCM user", None),  # (one message: nothing done before it)
+        ("Successfully removed users from cloud 0", None),
+    ],
+)
+def test_the_open_tail_of_a_line_is_its_last_message_after_others(
+    line: str, tail: str | None
+) -> None:
+    assert together.open_tail(line) == tail

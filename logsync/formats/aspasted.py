@@ -28,7 +28,7 @@ from collections.abc import Iterator
 
 from ..errors import InputError
 from ..sources import InputStats, display_name
-from . import copies, cuts, joins, remarks, sms, wholes
+from . import copies, cuts, joins, remarks, sms, together, wholes
 from .common import CUT_OFF, GAP_LINE, gap_mark, is_blank, line_chunks, physical_lines
 from .prefixes import prefix_shape, prefixed, unprefixed
 from .quoting import QUOTE_RE, QUOTED_RE, quoted_starts, unquoted_lines
@@ -41,14 +41,14 @@ MIN_WIDTH = 60
 MAX_JOINED = 2048
 """Characters of records run together that a joined line may hold and still go on."""
 MIN_MESSAGES_WIDTH = 44
-"""The same, for message lines with no time: the blog post's quotes are short lines, each
-whole, but a record is joined only where the catalogue then reads it to its end, so only
-narrower than this (an excerpt's lines indented under their date keep a third of it) is
-a text taken as it stands."""
+"""The same, for message lines with dates among them, fewer than a fifth: those indented under
+a date keep a third of the width, too few to be put back together narrower than this."""
 MIN_CHECKED_WIDTH = 29
 """The same, for a text whose records show that they are whole (SMS trace, whose trailer must
-end its record, and dated lines): a narrow chat window or ticket field may wrap it at 30 to
-60 columns, and no line of a reply is joined to one above unless a record comes of it."""
+end its record, and dated lines) and message lines with no date (the blog post's quotes, whose
+short lines are joined only where the catalogue then reads a record to its end): a chat window
+or ticket field may wrap it at 30 to 60 columns, and no line of a reply is joined to one above
+unless a record comes of it."""
 
 class Pasting:
     """How an input was pasted: whether quoted, the width it was wrapped at (None: not wrapped)."""
@@ -375,6 +375,7 @@ def _unwrapped(
     that alone would show the text wrapped (`pasting` tells it without)."""
     pending: list[str] = []
     held = 0  # blank lines owed after `pending[0]`, a record joined that may go on (see below)
+    carried = False  # whether `pending` is the open end of records run together (see below)
 
     def flushed(items: list[str]) -> list[str]:
         nonlocal held
@@ -414,7 +415,8 @@ def _unwrapped(
             if not goes_on and wholes.open_end(pending[0], whole_by):
                 goes_on = not wholes.begins_record(line)
             # (pieces of a trace that are a known message only together: `fmt` breaks early)
-            broken = goes_on and joins.broken(pending[-1], line, width, escaped)
+            broken = goes_on and (carried or joins.broken(pending[-1], line, width, escaped))
+            carried = False
             joining = broken or (whole_by != MESSAGES and not wholes.known(line))
             if goes_on and not is_blank(line) and joining:
                 ends = whole_by == MESSAGES or wholes.ends(line, whole_by)
@@ -427,6 +429,11 @@ def _unwrapped(
                     named = cut or wholes.ends_with_name(joined)
                     cut_off = named and whole_by == MESSAGES and len(line) >= width
                     held_on = len(joined) < MAX_JOINED and wholes.open_end(joined, whole_by)
+                    tail = together.open_tail(joined) if held_on and not cut_off else None
+                    if first == 0 and tail is not None:  # (the records before it are done)
+                        yield from flushed([joined[: -len(tail)], *[""] * (len(pending) - 1)])
+                        pending, carried = [tail], True
+                        continue
                     if first == 0 and (cut_off or held_on):
                         pending, held = [joined], len(done) - 1
                         continue

@@ -63,6 +63,14 @@ def messages_in(text: str) -> list[str]:
     return parts
 
 
+def open_tail(line: str) -> str | None:
+    """The last of the messages a reflow ran together on a line of message text, where others
+    come before it (the end of the line, not read to its end yet: the next piece may go on
+    with it), or None."""
+    parts = messages_in(line)
+    return parts[-1] if len(parts) > 1 else None
+
+
 def dated_after_first(parts: list[str]) -> bool:
     """Whether a message run together after another begins with a date (an excerpt's dated
     lines that a reflow joined)."""

@@ -201,12 +201,16 @@ def run_together(lines: list[str]) -> bool:
 
 
 def checked(lines: list[str], whole_by: str) -> bool:
-    """Whether the records of these lines show that they are whole: SMS trace or rows (their
-    ends), or message lines of which a fifth begin with a date (a date begins a record; the
-    blog post's quotes, which have none, are short lines that may each be whole)."""
+    """Whether the records of these lines show that they are whole, so that they may be put
+    back together from narrow pieces: SMS trace or rows (their ends), message lines of which a
+    fifth begin with a date (a date begins a record), or none does (the blog post's quotes,
+    short lines that may each be whole, joined only where the catalogue then reads a record to
+    its end). Not an excerpt with fewer dates: its lines indented under a date keep a third of
+    the width a wrapper kept to."""
     if whole_by != MESSAGES:
         return True
-    return sum(1 for line in lines if DATED_RE.match(line)) * 5 >= len(lines)
+    dated = sum(1 for line in lines if DATED_RE.match(line))
+    return dated * 5 >= len(lines) or not dated
 
 
 DATED_RE = deferred(r"\s*" + paste.STAMP + r"(?:\s{2,}|\t|\s*$)")
