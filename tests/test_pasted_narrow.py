@@ -428,3 +428,28 @@ def test_message_lines_of_the_demo_log_wrapped_at_32_columns_or_more_give_their_
         "quoted, then wrapped": lambda: wrapped(quoted(UNTIMED, "> "), width),
     }[how]()
     assert answers(write(tmp_path, pasted)) == (clean_users, clean_summary)
+
+
+HYPHENATED = EXCERPT.replace("bob@contoso.com", "mary-jane.smith-jones@contoso-corp.com")
+"""The excerpt with bob's name hyphenated, as a wrapper that breaks after hyphens breaks it."""
+
+
+@pytest.mark.parametrize("width", [48, 50, 52, 54, 56, 58])  # (where it breaks so)
+@pytest.mark.parametrize("then_quoted", [False, True])
+def test_a_trace_wrapped_after_a_hyphen_of_a_name_keeps_the_record_with_its_trailer(
+    tmp_path: Path, width: int, then_quoted: bool
+) -> None:
+    """`... user to add = mary-|jane.smith-jones@contoso-corp.com` then its trailer's pieces:
+    the name was put back and the record given out without its trailer, an unparsed line.
+    The notification lost, Mallory was `pending` (the cycle's totals count two users added)."""
+    clean_users, clean_summary = answers(write(tmp_path, HYPHENATED, "clean.log"))
+    assert [(u["upn"], u["state"]) for u in clean_users] == [
+        ("heidi@contoso.com", "waiting"),
+        ("mary-jane.smith-jones@contoso-corp.com", "waiting"),
+        ("Mallory.Admin@Contoso.com", "synced"),
+    ]
+    pasted = wrapped(HYPHENATED, width, hyphens=True)
+    assert "= mary-\njane.smith-jones@contoso-corp.com\n$$<SMS_CLOUD_USERSYNC>" in pasted
+    if then_quoted:
+        pasted = quoted(pasted, "> ")
+    assert answers(write(tmp_path, pasted)) == (clean_users, clean_summary)

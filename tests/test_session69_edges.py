@@ -23,7 +23,7 @@ import pytest
 from logsync import reading
 from logsync.analysis import analyze
 from logsync.cli import application
-from logsync.formats import aspasted, joins, paste
+from logsync.formats import joins, paste, unwrapping
 from logsync.formats.wholes import MESSAGES, TRACE
 from logsync.merge import NEWEST_FIRST
 from logsync.tracker import SHARED_NAME
@@ -176,8 +176,8 @@ ERIN = (
     ids=["header", "two pieces", "two pieces, header", "words", "at the end", "leading blanks"],
 )
 def test_a_record_split_apart_is_put_back_on_its_first_line(lines: list[str], expected: list[str]) -> None:
-    """`aspasted._unwrapped` of a trace split by a chat: one line out for each line in."""
-    assert list(aspasted._unwrapped(iter(lines), 60, TRACE)) == expected
+    """`unwrapping.unwrapped` of a trace split by a chat: one line out for each line in."""
+    assert list(unwrapping.unwrapped(iter(lines), 60, TRACE)) == expected
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ People hand logs over as pasted into e-mail and tickets:
   narrower): a long line broken at spaces (the space dropped, or kept at the end of the piece)
   or inside a word, also inside an SMS-trace `$$<...>` trailer. The width is the one nine in
   ten lines keep to: message lines with no time are taken for wrapped only wider than 44
-  columns (the blog post's quotes are short lines, each whole); SMS trace and dated lines,
-  whose records show where they end, from 30 columns.
+  columns where dates are among them (an excerpt's lines indented under their date); SMS
+  trace, dated lines, whose records show where they end, and lines with no date, from 30.
 
 Quoting is undone when a good part of the lines of the input's start carry it. A wrapped record
 is put back together on its first physical line, and the lines its other pieces stood on become
@@ -28,18 +28,15 @@ from collections.abc import Iterator
 
 from ..errors import InputError
 from ..sources import InputStats, display_name
-from . import copies, cuts, joins, remarks, sms, together, wholes
+from . import copies, cuts, joins, remarks, sms, wholes
 from .common import CUT_OFF, GAP_LINE, gap_mark, is_blank, line_chunks, physical_lines
 from .prefixes import prefix_shape, prefixed, unprefixed
 from .quoting import QUOTE_RE, QUOTED_RE, quoted_starts, unquoted_lines
+from .unwrapping import unwrapped
 from .wholes import MESSAGES, TRACE
 
-MAX_PIECES = 8
-"""A record is put back together from at most this many wrapped pieces."""
 MIN_WIDTH = 60
 """Text no wider than this is not taken for wrapped text (see the module's docstring)."""
-MAX_JOINED = 2048
-"""Characters of records run together that a joined line may hold and still go on."""
 MIN_MESSAGES_WIDTH = 44
 """The same, for message lines with dates among them, fewer than a fifth: those indented under
 a date keep a third of the width, too few to be put back together narrower than this."""
@@ -161,10 +158,10 @@ class Pasting:
             lines = (line.removeprefix(self.indent) for line in lines)
         if self.width is not None:
             given = deque[bool]()  # (of the lines not yet put back: whether each was blank)
-            unwrapped = _unwrapped(
+            joined = unwrapped(
                 _noted(lines, given), self.width, self.whole_by, self.cut, self.entities
             )
-            lines = unwrapped if stats is None else _pieces(unwrapped, given, stats)
+            lines = joined if stats is None else _pieces(joined, given, stats)
         if self.cut_off is not None:
             lines = cuts.marked(lines, self.cut_off)
         if self.mailto:  # (after: the text was wrapped with its links)
@@ -262,14 +259,14 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
             wide, usual = True, lengths[-1]  # (a few wrapped lines: the widest piece's width)
         as_given = not (quoted or numbered or entities or nbsp or line_prefix)
         if wide and not run_together and (
-            "" in _unwrapped(iter(lines), usual, whole_by, cut, entities, names=False)
+            "" in unwrapped(iter(lines), usual, whole_by, cut, entities, names=False)
             or (as_given and joins.split_apart(sample, whole_by, cut))
         ):
             width = usual
         if whole_by == MESSAGES and (usual >= narrowest or width is None):  # (records cut
             # off at the width; text wrapped too narrow to be put back together has lines that
             # wide, pieces after: see `cuts.cut_off`)
-            joined = lines if width is None else _unwrapped(iter(lines), width, whole_by, cut)
+            joined = lines if width is None else unwrapped(iter(lines), width, whole_by, cut)
             cut_off = usual if cuts.cut_off(list(joined), usual, usual < narrowest) else None
         elif whole_by == TRACE and width is None and cuts.trace_cut_off(lines):
             cut_off = max(map(len, lines))  # (SMS trace cut off at a width: its trailers lost)
@@ -337,8 +334,8 @@ def _noted(lines: Iterator[str], given: deque[bool]) -> Iterator[str]:
 
 
 def _pieces(lines: Iterator[str], given: deque[bool], stats: InputStats) -> Iterator[str]:
-    """The lines put back together (`_unwrapped`, as many as it was given and in their order):
-    of each blank one that was not blank as given, the blank line the parser will count taken
+    """The lines put back together (`unwrapped`, as many as it was given and in their order): of
+    each blank one that was not blank as given, the blank line the parser will count taken
     back beforehand."""
     for line in lines:
         if not given.popleft() and not line:
@@ -355,103 +352,3 @@ def _unmarked(text: str) -> str:
 def _lines(head: list[str], rest: Iterator[str]) -> Iterator[str]:
     yield from physical_lines(iter(head))
     yield from physical_lines(rest)
-
-
-def _unwrapped(
-    lines: Iterator[str],
-    width: int,
-    whole_by: str,
-    cut: bool = False,
-    escaped: bool = False,
-    names: bool = True,
-) -> Iterator[str]:
-    """Wrapped records put back on their first line; the lines of their other pieces blank.
-
-    Of message lines, a message the catalogue knows may already be whole before its end (`...
-    as thread ID 5616` before `(0x15F0).`; in a text `cut` inside words, `... user to add =
-    scott@cont`, `reason UserNotF`): such a line (in a cut text, as wide as the text) takes
-    the one word of the next line when that is no record by itself. With `names`, a user's name
-    cut at the width of a text too short to show that it was cut is put back too: never where
-    that alone would show the text wrapped (`pasting` tells it without)."""
-    pending: list[str] = []
-    held = 0  # blank lines owed after `pending[0]`, a record joined that may go on (see below)
-    carried = False  # whether `pending` is the open end of records run together (see below)
-
-    def flushed(items: list[str]) -> list[str]:
-        nonlocal held
-        items[1:1], held = [""] * held, 0
-        return items
-
-    between: list[str] = []  # blank lines or a chat's header after `pending` (see `joins.across`)
-    for line in lines:
-        if pending and not held and len(between) < joins.MOST_BETWEEN and joins.between(line):
-            between.append(line)
-            continue
-        if between:
-            whole = joins.across(pending, line, whole_by, cut)
-            if whole is not None:
-                yield from [whole, *[""] * (len(pending) - 1), *between, ""]
-                pending, between = [], []
-                continue
-            yield from [*flushed(pending), *between]
-            pending, between = [], []
-        # (a short text: too few cuts to tell that it was cut; a name broken at its hyphen by a
-        # wrapper that breaks there, at any width)
-        alone = pending[0] if len(pending) == 1 else ""
-        at_width = len(alone) == width or held or alone.endswith("-")
-        cut_name = names and bool(alone) and not cut and at_width
-        if cut_name and wholes.name_cut(pending[0], line):
-            yield from flushed([pending[0] + line.strip(), ""])
-            pending = []
-            continue
-        if pending:
-            # (a whole line is pending only of message lines, see below; one that holds more
-            # than the catalogue reads may go on with records a reflow ran together)
-            single = len(pending) == 1 and wholes.whole(pending[0], whole_by)
-            goes_on = not single or not (
-                wholes.whole(line, whole_by) or len(line.split()) != 1 or line[:1].isspace()
-                or (not cut and wholes.ends_with_name(pending[0]))
-            )
-            if not goes_on and wholes.open_end(pending[0], whole_by):
-                goes_on = not wholes.begins_record(line)
-            # (pieces of a trace that are a known message only together: `fmt` breaks early)
-            broken = goes_on and (carried or joins.broken(pending[-1], line, width, escaped))
-            carried = False
-            joining = broken or (whole_by != MESSAGES and not wholes.known(line))
-            if goes_on and not is_blank(line) and joining:
-                ends = whole_by == MESSAGES or wholes.ends(line, whole_by)
-                found = joins.joined([*pending, line], whole_by, cut) if ends else None
-                if found is not None and (broken or wholes.known(found[1])):
-                    first, joined = found
-                    done = flushed([*pending[:first], joined, *[""] * (len(pending) - first)])
-                    # (cut at the width after its first pieces, `... = bob@contoso.co|m`, or
-                    # records a reflow ran together, the last one not read to its end yet)
-                    named = cut or wholes.ends_with_name(joined)
-                    cut_off = named and whole_by == MESSAGES and len(line) >= width
-                    held_on = len(joined) < MAX_JOINED and wholes.open_end(joined, whole_by)
-                    tail = together.open_tail(joined) if held_on and not cut_off else None
-                    if first == 0 and tail is not None:  # (the records before it are done)
-                        yield from flushed([joined[: -len(tail)], *[""] * (len(pending) - 1)])
-                        pending, carried = [tail], True
-                        continue
-                    if first == 0 and (cut_off or held_on):
-                        pending, held = [joined], len(done) - 1
-                        continue
-                    yield from done
-                    pending = []
-                    continue
-                if not wholes.whole(line, whole_by) and len(pending) + 1 < MAX_PIECES:
-                    pending.append(line)
-                    continue
-            yield from flushed(pending)  # pieces of no record: as they stand
-            pending = []
-        if is_blank(line):
-            yield line
-        elif wholes.whole(line, whole_by):
-            if whole_by == MESSAGES and (not cut or len(line) == width):
-                pending = [line]  # (whole so far: it may go on, wrapped or cut before its end)
-            else:
-                yield line
-        else:
-            pending = [line]
-    yield from [*flushed(pending), *between]
