@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from logsync.formats.copies import linked, unlinked
+from logsync.formats.copies import code_spans, linked, unlinked, unspanned
 from logsync.tables import is_table, table_text
 
 from .conftest import SAMPLES, run_installed
@@ -174,3 +174,50 @@ def test_a_upn_quoted_or_bracketed_in_some_lines_is_the_user_of_the_others(tmp_p
     path = tmp_path / "marked.log"
     path.write_text("\n".join(marked) + "\n")
     assert answers(path, pure) == answers(clean, pure)
+
+
+@pytest.mark.parametrize(
+    ("form", "spanned"),
+    [
+        ("as written", lambda line: f"`{line}`"),
+        ("quoted", lambda line: f"> `{line}`"),
+        ("spaced", lambda line: f"  `{line}`  "),
+    ],
+)
+@pytest.mark.parametrize("text", ["trace", "no times"])
+def test_each_line_in_a_code_span_of_its_own_gives_the_answers_of_the_lines(
+    tmp_path: Path, form: str, spanned: object, text: str
+) -> None:
+    """A chat or a ticket that shows each of a log's lines as code (`` `…` ``): its closing
+    backtick after each trailer was "2 lines are cut off at 162 columns (their ends lost)", a
+    false reason, and exit 2; message lines with no time, "cut off at 87 columns"."""
+    lines = EXCERPT if text == "trace" else [re.sub(r"  \$\$<.*", "", line) for line in EXCERPT]
+    clean = tmp_path / "clean.log"
+    clean.write_text("\n".join(lines) + "\n")
+    path = tmp_path / "ticket.md"
+    path.write_text("".join(spanned(line) + "\n" for line in lines))  # type: ignore[operator]
+    expected = answers(clean)
+    assert [(upn, state) for upn, state, _ in expected] == [
+        ("bob@contoso.com", "waiting"),
+        ("heidi@contoso.com", "waiting"),
+        ("Mallory.Admin@Contoso.com", "synced"),
+    ]
+    assert answers(path) == answers(path, "1") == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "spans"),
+    [
+        (["`a $$<x>`", "`b`", "`c`"], True),
+        (["`a`", "`b`"], False),  # (two lines: too few to tell)
+        (["```", "a", "```"], False),  # (a fence, not spans)
+        (["``a``", "``b``", "``c``"], False),  # (two backticks each: not one span's)
+        (["`a`", "`b`", "`c`", "`d`", "Thanks"], True),  # (four in five)
+        (["`a`", "`b`", "`c`", "Thanks", "Bob"], False),
+        (["`a`", "`b`", "`c` and more"], False),
+    ],
+)
+def test_lines_are_code_spans_where_four_in_five_are_one_each(lines: list[str], spans: bool) -> None:
+    assert code_spans(lines) is spans
+    if spans:
+        assert unspanned(lines[0]) == lines[0][1:-1]

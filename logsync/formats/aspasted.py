@@ -64,6 +64,7 @@ class Pasting:
         "prefix",
         "quoted",
         "run_together",
+        "spans",
         "tabs",
         "trailing",
         "whole_by",
@@ -85,8 +86,11 @@ class Pasting:
         indent: str = "",
         *, trailing: bool = False, run_together: bool = False, tabs: bool = False,
         numbered_inside: bool = False, line_prefix: re.Pattern[str] | None = None,
-        mailto: bool = False,
+        mailto: bool = False, spans: bool = False,
     ) -> None:
+        self.spans = spans
+        """Each line a Markdown code span of its own (`` `…` ``, see `copies.code_spans`): its
+        backticks taken off inside any quoting and numbering."""
         self.mailto = mailto
         """Addresses shown with their links, as Outlook's plain text shows them (see
         `copies.unlinked`): shown alone first."""
@@ -150,6 +154,8 @@ class Pasting:
             lines = unquoted_lines(lines, self.prefix)
         if self.numbered_inside:
             lines = (copies.unnumbered(line) for line in lines)
+        if self.spans:
+            lines = map(copies.unspanned, lines)
         if self.line_prefix is not None:
             lines = (unprefixed(line, self.line_prefix) for line in lines)
         if self.tabs:
@@ -226,6 +232,9 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         numbered_inside = not numbered and copies.numbered(lines)
         if numbered_inside:
             lines = [copies.unnumbered(line) for line in lines]
+    spans = copies.code_spans(lines)
+    if spans:
+        lines = [copies.unspanned(line) for line in lines]
     line_prefix = prefix_shape(lines)
     if line_prefix is not None:
         lines = [unprefixed(line, line_prefix) for line in lines]
@@ -271,14 +280,14 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
         elif whole_by == TRACE and width is None and cuts.trace_cut_off(lines):
             cut_off = max(map(len, lines))  # (SMS trace cut off at a width: its trailers lost)
     changed = quoted or width is not None or numbered or padded or entities or nbsp or cut_off
-    if not (changed or mailto or run_together or trailing or line_prefix is not None):
+    if not (changed or mailto or run_together or trailing or spans or line_prefix is not None):
         return None
     cut = width is not None and cut
     indent = indent if width is not None else ""
     return Pasting(
         quoted, width, whole_by, cut, prefix, numbered, padded, entities, nbsp, cut_off, indent,
         trailing=trailing, run_together=run_together, tabs=tabs, numbered_inside=numbered_inside,
-        line_prefix=line_prefix, mailto=mailto,
+        line_prefix=line_prefix, mailto=mailto, spans=spans,
     )
 
 

@@ -372,3 +372,22 @@ def numbered(lines: list[str]) -> bool:
                     at += close  # (its pieces are no records of their own)
                     break
     return found * 5 >= records * 4
+
+
+def code_spans(lines: list[str]) -> bool:
+    """Whether four in five lines (three at least) are each a Markdown code span of its own
+    (`` `NotifyAccountAddition - … $$<…>` ``, as a chat or a ticket shows a log's lines as
+    code): a line that ends with a backtick no record ends with."""
+    spanned = sum(1 for line in lines if _SPAN_RE.fullmatch(line))
+    return spanned >= 3 and spanned * 5 >= len(lines) * 4
+
+
+def unspanned(line: str) -> str:
+    """The line inside its code span's backticks (see `code_spans`); another as it is."""
+    found = _SPAN_RE.fullmatch(line)
+    return line if found is None else found[1]
+
+
+_SPAN_RE = deferred(r"[ \t]*`(?!`)(.*[^`])`[ \t]*")
+"""A line that is one code span: one backtick, text that does not end with one, one backtick
+(not a fence's three, nor a span of two, which would hold one)."""
