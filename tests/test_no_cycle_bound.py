@@ -181,3 +181,33 @@ def test_the_footer_says_due_now_of_a_bound_that_has_come(tmp_path: Path) -> Non
         terminal_width=200,
     ).stdout
     assert "1 stuck · next recovery by 2026-11-26 10:15:08 -08:00 (due now)" in table
+
+
+ROTATED_LOG = str(SAMPLES / "rotated" / "CloudUserSync.log")
+"""The newer half alone: jan held back since before it, his timer's start unknown."""
+
+
+@pytest.mark.parametrize(
+    ("form", "due"),
+    [
+        ("table", "│ by Jun 11 10:15:00 │"),
+        ("markdown", "| by `2025-06-11 10:15:00 +01:00` |"),
+        ("html", "<td>by 2025-06-11 10:15:00 +01:00</td>"),
+    ],
+)
+def test_every_table_shows_the_latest_full_sync_due_of_a_timer_started_before_the_log(
+    form: str, due: str
+) -> None:
+    """jan's full sync is due by 2025-06-11 10:15:00 (his held-back notification at 10:15 the
+    day before): `timeline`, `check` and JSON's `full_sync_due_by` said so, and the tables'
+    "Full sync due" said `-`. The text and CSV keep one kind of value in a column: their
+    `full_sync_due` is none, and the bound is JSON's `full_sync_due_by`."""
+    wide = {"COLUMNS": "160"}
+    result = runner.invoke(app, ["report", "--format", form, ROTATED_LOG], env=wide)
+    assert result.exit_code == 0
+    assert due in result.stdout
+    document = json.loads(runner.invoke(app, ["report", "--format", "json", ROTATED_LOG]).stdout)
+    [jan] = document["users"]
+    assert (jan["full_sync_due"], jan["full_sync_due_by"]) == (None, "2025-06-11T10:15:00.137+01:00")
+    text = runner.invoke(app, ["report", "--format", "text", ROTATED_LOG]).stdout.split("\t")
+    assert (text[6], text[11]) == ("-", "latest\n")

@@ -13,7 +13,7 @@ from typing import IO, TYPE_CHECKING, NamedTuple, cast
 from ..safety import visible
 from ..times import human_duration, instant_key, iso, micros, moment_iso, moment_time, timeless
 from ..tracker import SHARED_NAME, Connector, Moment, UserState, cause_text, unnamed_words
-from .bounds import bound_reason, bounded, named_bound
+from .bounds import bound_reason, bounded, due_shown, named_bound
 
 if TYPE_CHECKING:
     from ..analysis import Analysis
@@ -199,7 +199,7 @@ def user_cells(user: UserState, display: Display) -> list[str]:
         user.state,
         user.reason or "–",
         stuck_since(user, when(since, display)),
-        when(user.full_sync_due, display),
+        due_shown(user, lambda time: when(time, display)),
         expected,
         remaining_text(user, "–"),
     ]

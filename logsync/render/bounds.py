@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from ..tracker import LATEST, UserState
 
 
@@ -24,3 +27,11 @@ def bound_reason(user: UserState) -> str:
 def bounded(user: UserState, shown: str) -> str:
     """A shown expected recovery, as `by …` when it is a latest bound (`named_bound`)."""
     return f"by {shown}" if named_bound(user) else shown
+
+
+def due_shown(user: UserState, shown: Callable[[datetime | None], str]) -> str:
+    """A user's full sync due as a table shows it: `by …` where only its latest is known (its
+    timer started before the input), as `timeline`, `check` and JSON's `full_sync_due_by`."""
+    if user.full_sync_due is None and user.full_sync_due_by is not None:
+        return f"by {shown(user.full_sync_due_by)}"
+    return shown(user.full_sync_due)

@@ -35,7 +35,7 @@ from . import (
     stuck_since,
     unnamed_text,
 )
-from .bounds import bound_reason, bounded, named_bound
+from .bounds import bound_reason, bounded, due_shown, named_bound
 
 STATE_STYLE = {
     "waiting": "yellow",
@@ -343,8 +343,10 @@ def _report_cells(
         "state": user.state,
         "reason": visible(user.reason or "-"),
         "since": stuck_since(user, short_clock(since, display, usual)),
-        "due": short_clock(user.full_sync_due, display, usual),
-        "due_short": short_clock(user.full_sync_due, display, usual, seconds=False),
+        "due": due_shown(user, lambda time: short_clock(time, display, usual)),
+        "due_short": due_shown(
+            user, lambda time: short_clock(time, display, usual, seconds=False)
+        ),
         "expected": bounded(user, short_clock(user.expected_recovery, display, usual)) + mark,
         "expected_short": bounded(
             user, short_clock(user.expected_recovery, display, usual, seconds=False)

@@ -117,7 +117,8 @@ def user_rows(users: Iterable[UserState], display: Display) -> list[list[str]]:
         cells[2] = text(cells[2]) if user.reason else cells[2]
         since = when(stuck_from(user), display)
         cells[3] = cells[3].replace(since, _time_code(since), 1)
-        cells[4] = _time_code(cells[4])
+        due = when(user.full_sync_due or user.full_sync_due_by, display)
+        cells[4] = cells[4].replace(due, _time_code(due), 1)
         shown = when(user.expected_recovery, display)
         cells[5] = cells[5].replace(shown, _time_code(shown), 1)
         rows.append(cells)
