@@ -6,6 +6,7 @@ a pasted text was broken (`cuts.cut_at`, `cuts._spaced_both_ways`) or cut off
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -256,15 +257,23 @@ as cut): wrapped, not cut off, though the piece begins with a capital letter."""
 def test_a_narrow_text_wrapped_before_a_capital_letter_is_not_taken_as_cut_off(
     tmp_path: Path,
 ) -> None:
+    """Put back together (message lines with no date, from 30 columns): before, 42 columns
+    were too narrow, and its four lines were read as no record (no user)."""
     assert [len(line) for line in WRAPPED_BEFORE_A_CAPITAL.splitlines()] == [42, 12, 42, 12, 39]
-    assert aspasted.pasting(WRAPPED_BEFORE_A_CAPITAL) is None
+    found = aspasted.pasting(WRAPPED_BEFORE_A_CAPITAL)
+    assert found is not None
+    assert (found.width, found.cut, found.cut_off) == (42, False, None)
     path = tmp_path / "ticket.txt"
     path.write_text(WRAPPED_BEFORE_A_CAPITAL)
     result = runner.invoke(app, ["report", "--all", "--format", "json", str(path)])
     assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    assert [(u["upn"], u["state"], u["reason"]) for u in document["users"]] == [
+        ("ann@contoso.com", "waiting", "UserNotFound"),
+        ("bob@contoso.com", "waiting", "UserNotFound"),
+    ]
+    assert (document["inputs"][0]["records"], document["inputs"][0]["unparsed"]) == (3, 0)
     assert result.stderr == (
-        f"logsync: {path}: 4 lines are no record and not judged (logsync events --kind "
-        "unparsed lists them)\n"
         "logsync: the input has no times: its lines are read in order; every time, timer and "
         "due time is null\n"
     )
