@@ -575,3 +575,36 @@ def test_two_times_are_one_restart_within_the_disorder_of_threads_only() -> None
     naive = at.replace(tzinfo=None)
     assert (_near(at, naive), _near(naive, at), _near(naive, naive + second)) == (False, False, True)
     assert (_near(None, None), _near(None, at), _near(at, None)) == (True, False, False)
+
+
+def test_a_try_its_cycle_did_not_receive_is_held_back_in_the_days_counts() -> None:
+    """The newer half alone: jan's first notification in it (10:15) comes before the cycle's
+    totals show him not received (held back since before the log, rule 2b). The day counted
+    it a try, `3 tried, 14 held back`, where `timeline jan` says held back: 2 tried (kim,
+    lea), 15 held back. The folder, whose older half shows jan's failure, is unchanged."""
+    [day] = summarize(str(SAMPLES / "rotated" / "CloudUserSync.log")).per_day.values()
+    assert (day.requested, day.held_back, day.added, day.failed) == (2, 15, 2, 0)
+    [day] = summarize(str(SAMPLES / "rotated")).per_day.values()
+    assert (day.requested, day.held_back, day.added, day.failed) == (3, 26, 2, 1)
+
+
+def test_a_cycle_s_tries_beyond_its_received_count_are_held_back_across_batches() -> None:
+    """The tracker's rows come in batches: a cycle's notifications may be counted in one and
+    its totals read in the next. Two tries, one received: one is held back, whichever batch
+    counted it (never a count below zero)."""
+    from logsync.events import AddTotals
+
+    zone = timezone.utc
+    rows = [
+        (0, zone, "sync_started", None, "a.log", 1),
+        (1, zone, "user_add_requested", ("ann@contoso.com",), "a.log", 2),
+        (2, zone, "user_add_requested", ("bob@contoso.com",), "a.log", 3),
+        (3, zone, "add_totals", AddTotals(1, 1), "a.log", 4),
+    ]
+    for cut in range(1, 4):
+        collector = HealthCollector()
+        first, rest = rows[:cut], rows[cut:]
+        collector.rows(first, [False] * sum(1 for row in first if row[2] == "user_add_requested"))
+        collector.rows(rest, [False] * sum(1 for row in rest if row[2] == "user_add_requested"))
+        [day] = collector.per_day.values()
+        assert (day.requested, day.held_back, day.added, day.failed) == (1, 1, 1, 0), cut

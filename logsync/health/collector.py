@@ -106,6 +106,9 @@ class HealthCollector:
     _run_cycle: Mark | None = None
     _cycle_failed: int = 0
     """Failure lines since the last cycle's start or totals (its failures that lines name)."""
+    _cycle_tried: int = 0
+    """Notifications since the last cycle's start or totals that the tracker did not hold back
+    as it read them (its totals may show some not received: held back since before the log)."""
     _problems: dict[str, bool] = field(default_factory=dict)
 
     def start_over(self) -> None:
@@ -144,17 +147,25 @@ class HealthCollector:
                         held += 1
                     else:
                         tried += 1
+                        self._cycle_tried += 1
                     notified += 1
                 elif kind == "add_totals":  # (its failures no line named: the totals' day)
                     day.added += data.added
                     day.failed += max(0, data.received - data.added - self._cycle_failed)
-                    self._cycle_failed = 0
+                    # (tries beyond those received: held back since before the log, rule 2b;
+                    # those an earlier batch read are in the day's counts already)
+                    unreceived = max(0, self._cycle_tried - data.received)
+                    here = min(tried, unreceived)
+                    before = min(day.requested, unreceived - here)
+                    tried, held = tried - here, held + here
+                    day.requested, day.held_back = day.requested - before, day.held_back + before
+                    self._cycle_failed = self._cycle_tried = 0
                 else:
                     day.failed += 1
                     self._cycle_failed += 1
                     self.reasons[data.reason] += 1
             elif kind == "sync_started":
-                self._cycle_failed = 0
+                self._cycle_failed = self._cycle_tried = 0
                 self._mark(us, zone)
                 here = (us, zone, source, line)
                 previous = self._run_cycle

@@ -56,9 +56,10 @@ class Advice:
 class DayCounts:
     requested: int = 0
     """Tries: notifications of users not held back by their timer (a user tried twice counts
-    twice)."""
+    twice), as many as their cycle's totals received at most."""
     held_back: int = 0
-    """Notifications of users whose timer still ran (not tried, SPEC §4 rule 2)."""
+    """Notifications of users whose timer still ran (not tried, SPEC §4 rule 2), and those
+    their cycle's totals did not receive (held back since before the log, rule 2b)."""
     added: int = 0
     failed: int = 0
     """Failed adds: the failure lines, and of each cycle those its totals count (received,
