@@ -431,3 +431,85 @@ def test_a_gate_that_counts_some_users_says_the_shared_name_it_does_not_is_at_le
         "FAIL: 2 users (1 waiting, 1 overdue), limit 0 as of 2026-11-25T16:04:59.644-08:00; 1 "
         "failed user and at least 3 pending users not counted by --fail-on fixable"
     )
+
+
+def _trace(records: list[str], minute: int) -> str:
+    """One cycle of SMS trace at 10:`minute` on 11-24 (UTC-8), its records 1 ms apart."""
+    lines = [
+        "Starting user delta sync, raise failure status messages = True",
+        "Total received users from SCCM to be removed from cloud = 0",
+        "Successfully removed users from cloud 0",
+        *records,
+    ]
+    return "".join(
+        f"{text}  $$<SMS_CLOUD_USERSYNC><11-24-2026 10:{minute:02}:00.{100 + n:03}+480>"
+        "<thread=5616 (0x15F0)>\n"
+        for n, text in enumerate(lines)
+    )
+
+
+MASKED = "***@contoso.com"
+SHARED_AND_ALICE = (
+    _trace(
+        [f"NotifyAccountAddition - SCCM user to add = {MASKED}",
+         f"Failed to add user {MASKED}; reason UserNotFound"] * 3
+        + ["NotifyAccountAddition - SCCM user to add = alice@contoso.com",
+           "Total received users to add from SCCM = 4, Total Successfully added users to Cloud = 1",
+           "UserDeltaSync:- Users Added = 1, Users Removed = 0"],
+        0,
+    )
+    + "".join(
+        _trace(
+            [f"NotifyAccountAddition - SCCM user to add = {MASKED}"] * 3
+            + ["Total received users to add from SCCM = 0, Total Successfully added users to Cloud = 0",
+               "UserDeltaSync:- Users Added = 0, Users Removed = 0"],
+            minute,
+        )
+        for minute in (5, 10)
+    )
+)
+"""A cycle notifies and fails three users whose names are masked alike, and adds alice (4
+received, 1 added); two cycles name the three again and receive nobody."""
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+def test_a_shared_name_counts_as_its_users_in_its_cycle_s_totals(tmp_path: Path, pure: str) -> None:
+    """The totals were read against the names (2, not the 4 users notified): "totals that do
+    not match" and alice `pending`, where she was the one user added. The name's second and
+    third users in the first cycle were held back by the first one's failure (`timeline`:
+    held back; the day: 2 tried, 8 held back): they are tries, and in the next cycles, their
+    own failures before, each is held back (4 tried, 6 held back)."""
+    path = written(tmp_path, SHARED_AND_ALICE, "CloudUserSync.log")
+    users, _ = report(path, pure)
+    assert users == [
+        (MASKED, "pending", SHARED_NAME, None),
+        ("alice@contoso.com", "synced", None, None),
+    ]
+    result = run_installed("summary", "--format", "json", str(path), LOGSYNC_PURE=pure)
+    summary = json.loads(result.stdout)
+    assert [f["code"] for f in summary["findings"]] == []
+    assert summary["per_day"] == [
+        {"date": "2026-11-24", "requested": 4, "held_back": 6, "added": 1, "failed": 3}
+    ]
+    timeline = run_installed("timeline", MASKED, str(path), LOGSYNC_PURE=pure)
+    steps = [line.split("\t") for line in timeline.stdout.decode().splitlines()]
+    assert [(step[1], step[-1].rsplit(":", 1)[-1]) for step in steps[:7]] == [
+        ("requested", "4"), ("failed", "5"), ("requested", "6"), ("failed", "7"),
+        ("requested", "8"), ("failed", "9"), ("held_back", "16"),
+    ]
+
+
+@pytest.mark.parametrize("pure", ["", "1"])
+def test_the_demo_log_redacted_whole_counts_its_first_day_s_tries_as_the_log_does(
+    tmp_path: Path, pure: str
+) -> None:
+    """Every name masked alike: its first day was 1 tried and 553 held back, where the demo
+    log has 6 tried (carol, alice, grace, ivan, ...) and 548 held back."""
+    days = {}
+    for name, text in (("clean.log", DEMO), ("CloudUserSync.log", redacted(DEMO, PLACEHOLDER))):
+        path = written(tmp_path, text, name)
+        result = run_installed("summary", "--format", "json", str(path), LOGSYNC_PURE=pure)
+        days[name] = json.loads(result.stdout)["per_day"][0]
+    assert days["CloudUserSync.log"] == days["clean.log"] == {
+        "date": "2026-11-24", "requested": 6, "held_back": 548, "added": 2, "failed": 4
+    }

@@ -8,11 +8,16 @@ A cycle names a user once, within seconds; and it logs its removal lines just af
 from __future__ import annotations
 
 from array import array
+from collections.abc import Collection
+from typing import TYPE_CHECKING
 
 from ..formats.paste import placeholder
 from .connector import HEARD_CYCLE_US
 from .model import Moment
 from .users import Seen, off_the_schedule
+
+if TYPE_CHECKING:
+    from .ledger import Ledger
 
 _NOT_BEGUN = -(2**63)
 _CHUNK = 4096
@@ -35,6 +40,7 @@ class Openings:
         self.sharers: dict[str, int] = {}
         """Of those, how many users each is the name of at least: the most times one cycle
         names it (or fails it)."""
+        self._more: dict[str, tuple[int, int]] = {}  # (see `another`)
         self._again: dict[tuple[str, bool], tuple[tuple[int, int | None], int]] = {}
         """Of those, by name and whether its failures are counted: the mark of the last naming
         again (see `named_in_cycle`), and how many times its cycle had named it then."""
@@ -87,6 +93,32 @@ class Openings:
         self._again[key, failed] = ((cycle, here[0] if failed else None), times)
         if times > self.sharers.get(key, 0):
             self.sharers[key] = times
+
+    def named_times(self, key: str, cycle: int) -> int:
+        """How many times cycle `cycle` named a redacted name that several users share (see
+        `named_in_cycle`) so far; 1 for another name."""
+        found = self._again.get((key, False))
+        return found[1] if found is not None and found[0][0] == cycle else 1
+
+    def another(self, key: str, user: Seen, cycle: Ledger) -> bool:
+        """Whether a name named again in the cycle under way (`cycle`) names another user, not
+        held back: a redacted name several users share (see `named_in_cycle`), named more times
+        in it so far than it failed before it. Where the cycle received the name already, one
+        more user is received under it (see `more_users`)."""
+        if key not in self.several:
+            return False
+        number = cycle.cycle_no
+        if user.failures - cycle.failed.get(key, 0) >= self.named_times(key, number):
+            return False
+        if key in cycle.received:
+            found = self._more.get(key)
+            self._more[key] = (number, found[1] + 1 if found and found[0] == number else 1)
+        return True
+
+    def more_users(self, keys: Collection[str], cycle: int) -> int:
+        """How many more users than names these are, received in cycle `cycle` (its totals
+        count users): of each name received again there, the times beyond the first."""
+        return sum(more for key, (at, more) in self._more.items() if at == cycle and key in keys)
 
     def totals(self) -> None:
         """A totals line ends the cycle under way: users are named anew."""

@@ -71,8 +71,7 @@ class Tracker:
         """The connector's restarts, cycles and state."""
         self.log.given_interval = self.options.interval
         self.restarts: list[Restart] = self.log.restarts
-        self.totals = CycleTotals(self)
-        """The reconciliation of the cycles' totals."""
+        self.totals = CycleTotals(self)  # (the reconciliation of the cycles' totals)
         self._zone: object = _NO_ZONE
         self._siblings: frozenset[str] = frozenset()  # (see `begin`)
         self.start: int | None = None
@@ -96,12 +95,11 @@ class Tracker:
         self._handlers: dict[str, Handler] = {
             "component_started": self._starts(log.component_started),
             "processing_started": self._starts(log.processing_started),
-            "processing_stopping": log.processing_stopping,
+            "processing_stopping": log.processing_stopping, "users_removed": self._on_removal,
             "sync_started": self._on_sync_started,
             "user_add_requested": self._on_requested,
             "user_add_failed": self._on_failed,
-            "add_totals": self._on_add_totals,
-            "remove_totals": self._on_removal, "users_removed": self._on_removal,
+            "add_totals": self._on_add_totals, "remove_totals": self._on_removal,
             "status_message": self._starts(log.status_message),
             "certificate_wait": log.certificate_wait, "certificate_failed": log.certificate_failed,
             "no_intune_subscription": log.no_intune_subscription,
@@ -303,6 +301,7 @@ class Tracker:
         if again and (self.cycle_start is not None or (  # (no times: where its start shows)
                 key in self.received and self._zone is not NO_TIMES)):
             self.totals.openings.named_in_cycle(key, upn, (us, zone), source, line, self.cycle_no)
+        another = again and self.totals.openings.another(key, user, self)  # type: ignore[arg-type]
         self.notified += 1
         if user is None:
             user = self.users[key] = Seen(upn, us)
@@ -312,7 +311,7 @@ class Tracker:
             before, user.last_seen = user.last_seen, us
         user.requests += 1
         cycle_start = self.cycle_start if self.cycle_start is not None else us
-        if user.failing and timer_runs(
+        if user.failing and not another and timer_runs(
             user, cycle_start, len(self.restarts), self._zone is NO_TIMES
         ):
             off = self._limits is _NO_CYCLE and user.off_schedule(  # type: ignore[attr-defined]

@@ -162,11 +162,14 @@ class CycleTotals:
             unheld = sum(1 for key in failed if key not in received)
             named += unheld
             failures = sum(failed.values())
+        unnamed = data.received - data.added - failures
+        # (a redacted name several users share counts once among the names: see `more_users`)
+        more = self.openings.more_users(received, ledger.cycle_no)
+        got = max(0, data.received - more)  # (the users received, counted as names are)
         # (users a timer holds back are named, not received: rule 2)
-        if data.received > len(received) + unheld:
+        if got > len(received) + unheld:
             self.room_at = here[0]
             self._maybe_retried(here[0])
-        unnamed = data.received - data.added - failures
         if unnamed > 0 and first_partial:  # (its failures, and the users, may precede it)
             self.first_unnamed = (unnamed, (here, source, line))
         elif unnamed > 0:
@@ -174,7 +177,7 @@ class CycleTotals:
             if self.unnamed_at is None:
                 self.unnamed_at = (here, source, line)
         if not received and not failed:  # most cycles: nobody to add
-            if data.received and not first_partial:  # (its users may precede the input)
+            if got and not first_partial:  # (its users may precede the input)
                 self._unreconciled_cycle(here, source, line, data, 0)
             return
         candidates = (
@@ -182,16 +185,16 @@ class CycleTotals:
             if failed
             else received
         )
-        taken = data.received - (len(received) - len(candidates))  # not failed, received
-        if data.received == len(received) and not (first_partial and candidates):
+        taken = got - (len(received) - len(candidates))  # not failed, received
+        if got == len(received) and not (first_partial and candidates):
             if data.added >= len(candidates):
                 # The add happened with the request; the totals line only confirms it.
                 for key, (user, requested_at, _) in candidates.items():
                     self._confirm(key, user, requested_at, here, source, line)
             else:
                 self._unreconciled_cycle(here, source, line, data, len(received))
-        elif data.received == len(received) or (
-            first_partial and data.received >= named and len(candidates) <= data.added
+        elif got == len(received) or (
+            first_partial and got >= named and len(candidates) <= data.added
         ):
             # the log starts inside this cycle: the users it shows may not be those received
             # (users it notified before the input count in its totals too; those the next
@@ -210,10 +213,10 @@ class CycleTotals:
                         self._confirm(key, user, requested_at, here, source, line)
             else:
                 self._unreconciled_cycle(here, source, line, data, len(received))
-        elif data.added == 0 and (data.received == 0 or taken == 0):
+        elif data.added == 0 and (got == 0 or taken == 0):
             # nobody was received beyond the failed users (with received = 0, not even those):
             # the others are held back, or were skipped by the connector past their due time
-            pool = received if data.received == 0 else candidates
+            pool = received if got == 0 else candidates
             others = False
             start = here[0] if ledger.cycle_start is None else ledger.cycle_start
             for key, (user, _, _) in pool.items():
