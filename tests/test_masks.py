@@ -89,3 +89,19 @@ def test_which_names_a_masked_one_may_be(names: list[str], found: list[tuple[str
 )
 def test_which_names_are_masked(name: str, masked: bool) -> None:
     assert redacted(name) is masked
+
+
+@pytest.mark.parametrize(
+    "command", [("report",), ("report", "--all"), ("check",), ("summary",), ("timeline", "s***")]
+)
+def test_a_name_masked_in_some_lines_only_is_said_whatever_the_users_listed(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    """The note was said of the users listed: `report --all` said it, `report` (which lists
+    the waiting s***@contoso.com, not the synced scott), `check` and `summary` did not."""
+    path = masked(tmp_path, "s***@contoso.com", "scott@contoso.com")
+    result = run_installed(*command, str(path))
+    assert (
+        "logsync: s***@contoso.com may be scott@contoso.com, its name masked in some lines only: "
+        "judged as two users, neither state may hold; mask the name in every line, or in none"
+    ) in result.stderr.decode().splitlines()

@@ -190,7 +190,7 @@ def note_masked(analysis: Analysis, opts: Common, env: Env) -> None:
             "twice): if it stands for several, their failures and states are judged as one's, "
             "and a gate counts one; give the names unredacted to judge each\n"
         )
-    for masked, names in masked_as(user.upn for user in analysis.result.users):
+    for masked, names in masked_as(analysis.tracker.users.upns()):  # (listed or not)
         shown = [visible(name) for name in names[:3]]
         if len(names) > 3:
             shown.append(f"{len(names) - 3} others")
