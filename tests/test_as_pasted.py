@@ -485,8 +485,9 @@ def test_a_failure_before_an_excerpt_s_first_time_holds_back_by_that_time_plus_t
     )
     markdown = runner.invoke(app, ["report", "--format", "markdown", path]).stdout
     assert (
-        "| `ann@contoso.com` | waiting | UserNotFound | before the log's first time | – | by "
-        "`2014-09-15 10:28:54` (at the latest: the failure is before the log) (predicted) | "
+        "| `ann@contoso.com` | waiting | UserNotFound | before the log's first time | by "
+        "`2014-09-15 10:23:54` | by `2014-09-15 10:28:54` (at the latest: the failure is before "
+        "the log) (predicted) | "
         "in 1d |"
     ) in markdown.splitlines()
 
