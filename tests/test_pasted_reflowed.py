@@ -609,3 +609,25 @@ def test_the_open_tail_of_a_line_is_its_last_message_after_others(
     line: str, tail: str | None
 ) -> None:
     assert together.open_tail(line) == tail
+
+
+@pytest.mark.parametrize("width", [40, 60, 96])
+def test_message_lines_reflowed_by_fmt_give_their_answers(tmp_path: Path, width: int) -> None:
+    """`fmt` balances its lines, breaking earlier than the width (`... Users Removed =|0
+    Starting ...`): at 60 columns, 167 lines of no record and `check` passed ("ok: no
+    waiting, overdue or failed user") where carol, heidi and ivan wait. A line whose last
+    record the catalogue does not read to its end goes on with a line that begins none."""
+    lines = (ROOT / "sample_logs" / "CloudUserSync.log").read_text(encoding="utf-8-sig")
+    clean = "".join(
+        re.sub(r"  \$\$<.*", "", line) + "\n" for line in lines.splitlines()[1499:1649]
+    )
+    expected = answers(write(tmp_path, clean, "clean.txt"))
+    assert [(upn, state) for upn, state, _, _ in expected[1]] == [
+        ("carol@contoso.com", "waiting"),
+        ("heidi@contoso.com", "waiting"),
+        ("ivan@contoso.com", "waiting"),
+    ]
+    assert expected[2]["cycles"] == 19
+    pasted = str(PASTED / f"untimed.fmt-w{width}.txt")
+    assert answers(pasted) == expected
+    assert runner.invoke(app, ["check", "-q", pasted]).exit_code == 1

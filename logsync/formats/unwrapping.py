@@ -79,7 +79,12 @@ def unwrapped(
             # (pieces of a trace that are a known message only together: `fmt` breaks early)
             broken = goes_on and (carried or joins.broken(pending[-1], line, width, escaped))
             carried = False
-            joining = broken or (whole_by != MESSAGES and not wholes.known(line))
+            joining = broken or (whole_by != MESSAGES and not wholes.known(line)) or (
+                # (message lines `fmt` broke early: one the catalogue reads not to its end yet,
+                # a line after it that begins no record)
+                goes_on and whole_by == MESSAGES and not wholes.begins_record(line)
+                and wholes.open_end(pending[0] if len(pending) == 1 else " ".join(pending), whole_by)
+            )
             if goes_on and not is_blank(line) and joining:
                 ends = whole_by == MESSAGES or wholes.ends(line, whole_by)
                 found = joins.joined([*pending, line], whole_by, cut) if ends else None
