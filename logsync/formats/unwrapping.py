@@ -83,7 +83,7 @@ def unwrapped(
                 # (message lines `fmt` broke early: one the catalogue reads not to its end yet,
                 # a line after it that begins no record)
                 goes_on and whole_by == MESSAGES and not wholes.begins_record(line)
-                and wholes.open_end(pending[0] if len(pending) == 1 else " ".join(pending), whole_by)
+                and wholes.open_end(" ".join(pending), whole_by)
             )
             if goes_on and not is_blank(line) and joining:
                 ends = whole_by == MESSAGES or wholes.ends(line, whole_by)
