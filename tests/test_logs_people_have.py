@@ -87,7 +87,10 @@ def test_the_rotated_log_without_its_lo_gives_a_waiting_user_and_a_failing_check
     assert table[1] == "jan@example.org,waiting,,,,0,,2025-06-11T10:20:00+01:00,82499.241,,,latest"
     # its failure is before the log: "stuck since" is a bound, the input's first record
     markdown = runner.invoke(app, ["report", "--format", "markdown", ROTATED_LIVE]).stdout
-    assert "| `jan@example.org` | waiting | – | before `2025-06-10 10:15:00 +01:00` | – |" in markdown
+    assert (
+        "| `jan@example.org` | waiting | – | before `2025-06-10 10:15:00 +01:00` | by "
+        "`2025-06-11 10:15:00 +01:00` |"
+    ) in markdown
     document = json.loads(runner.invoke(app, ["report", "--format", "json", ROTATED_LIVE]).stdout)
     (record,) = document["users"]
     assert (
