@@ -19,6 +19,7 @@ from logsync.cli import app
 from logsync.formats import aspasted, joins, quoting, wholes
 
 from .test_as_pasted import (
+    BLOG_QUOTES,
     DEMO_TEXT,
     _as_dated_lines,
     answers,
@@ -453,3 +454,42 @@ def test_a_trace_wrapped_after_a_hyphen_of_a_name_keeps_the_record_with_its_trai
     if then_quoted:
         pasted = quoted(pasted, "> ")
     assert answers(write(tmp_path, pasted)) == (clean_users, clean_summary)
+
+
+LONG_NAME = "christopher.montgomery.wellington@subsidiary.europe.contoso.com"
+
+
+def _fold_w(text: str, width: int) -> str:
+    """`fold -w width`: each line cut every `width` characters, inside words too."""
+    return "".join(
+        "".join(line[i : i + width] + "\n" for i in range(0, len(line), width)) or "\n"
+        for line in text.splitlines()
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "name"),
+    [
+        ("demo", 100, LONG_NAME),
+        ("demo", 96, LONG_NAME),
+        ("blog", 94, "jean-luc.picard-smith@north-america.contoso-corp.com"),
+        ("blog", 90, "jean-luc.picard-smith@north-america.contoso-corp.com"),
+    ],
+)
+def test_a_long_name_cut_where_only_its_lines_are_that_wide_is_put_back(
+    tmp_path: Path, text: str, width: int, name: str
+) -> None:
+    """`fold -w 100` of message lines with no time where bob is named by a long UPN: only the
+    lines that name him are cut (`... = christopher...europe.conto|so.com`), too few to show
+    the text cut. The user was `christopher.montgomery.wellington@subsidiary.europe.conto`
+    (waiting) and the real one missing; in the blog post's quotes, a second user."""
+    clean = (
+        UNTIMED.replace("bob@contoso.com", name)
+        if text == "demo"
+        else BLOG_QUOTES.replace("<UPN of User Account>", name)
+    )
+    expected = answers(write(tmp_path, clean, "clean.txt"))
+    assert name in [u["upn"] for u in expected[0]]
+    pasted = _fold_w(clean, width)
+    assert f"{name[: width - 43]}\n{name[width - 43 :]}\n" in pasted  # (cut inside the name)
+    assert answers(write(tmp_path, pasted)) == expected

@@ -272,6 +272,8 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
             or (as_given and joins.split_apart(sample, whole_by, cut))
         ):
             width = usual
+        elif joins.names_cut(lines, MIN_WIDTH):  # (`fold -w` cut only the longest lines: names)
+            width, cut = lengths[-1], False
         if whole_by == MESSAGES and (usual >= narrowest or width is None):  # (records cut
             # off at the width; text wrapped too narrow to be put back together has lines that
             # wide, pieces after: see `cuts.cut_off`)

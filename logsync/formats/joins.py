@@ -241,3 +241,20 @@ def indentation(lines: list[str]) -> str:
         while indent and not line.startswith(indent):
             indent = indent[:-1]
     return indent
+
+
+def names_cut(lines: list[str], narrowest: int) -> bool:
+    """Whether a user's name is cut at the width of the widest lines (wider than `narrowest`),
+    its rest alone on the next line (`... = christopher.wellington@europe.conto|so.com`): a
+    text that `fold -w` cut only where its lines were longest, those that end with a name.
+    Twice at least, or once where the name put back is named whole in another line (a word
+    of a reply after a line that ends with a name is no rest of it)."""
+    widest = max(map(len, lines), default=0)
+    if widest <= narrowest:
+        return False
+    cut = [
+        line.rsplit(None, 1)[-1] + following.strip()
+        for line, following in pairwise(lines)
+        if len(line) == widest and wholes.name_cut(line, following)
+    ]
+    return len(cut) >= 2 or any(name in line for name in cut for line in lines)
