@@ -186,3 +186,32 @@ def test_a_date_then_one_space_before_a_sync_s_summary(tmp_path: Path, pure: str
         ("add_totals", "2026-11-01T12:55:09.685"),
         ("sync_summary", "2026-11-01T12:55:09.822"),
     ]
+
+
+def test_a_date_alone_above_a_blank_line_dates_no_message_at_the_margin_below(
+    tmp_path: Path,
+) -> None:
+    """A date typed above message lines with no time, a blank line between (`11/24/2026 9:15
+    AM`, then the log's lines): every line was dated 09:15, so 376 of 400 records were "pasted
+    twice" and dropped (3 cycles of 55), and erin failed "at 09:15". The lines a time dates
+    are indented under it, with no blank line between: these are lines with no time."""
+    from .test_pasted_narrow import UNTIMED
+
+    runner = CliRunner()
+    clean = tmp_path / "clean.txt"
+    clean.write_text(UNTIMED)
+    dated = tmp_path / "ticket.txt"
+    dated.write_text("11/24/2026 9:15 AM\n\n" + UNTIMED)
+    expected = runner.invoke(app, ["report", "--all", "--format", "json", str(clean)])
+    result = runner.invoke(app, ["report", "--all", "--format", "json", str(dated)])
+    document, clean_document = json.loads(result.stdout), json.loads(expected.stdout)
+    assert document["users"] == clean_document["users"]
+    assert document["summary"] == clean_document["summary"]
+    assert clean_document["summary"]["cycles"] == 55
+    assert "pasted twice" not in result.stderr
+    # (with no blank line, a known message at the margin is under the date, as before)
+    joined = tmp_path / "joined.txt"
+    joined.write_text("11/24/2026 9:15 AM  Failed to add user ann@contoso.com; reason UserNotFound\n"
+                      "NotifyAccountAddition - SCCM user to add = bob@contoso.com\n")
+    listed = runner.invoke(app, ["events", "--format", "csv", str(joined)]).stdout.splitlines()
+    assert [row.split(",")[1] for row in listed[1:]] == ["2026-11-24T09:15:00"] * 2

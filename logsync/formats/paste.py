@@ -417,9 +417,9 @@ def _parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
                     stats.saw(record.time)
                     yield record
             continue
-        if current is None or (outside and not line[:1].isspace() and is_message(line)):
-            # before any time, after a line of the log itself, or after the text around an
-            # excerpt (a known message at the margin there is dated by no line above it)
+        if current is None or ((outside or after_blank) and line[:1].strip() and is_message(line)):
+            # before any time, after a line of the log itself, the text around an excerpt or a
+            # blank line (a known message at the margin there is dated by no line above it)
             current = None
             held.append((line_no, marked))
             if len(held) >= MAX_HELD:
