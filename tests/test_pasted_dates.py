@@ -215,3 +215,18 @@ def test_a_date_alone_above_a_blank_line_dates_no_message_at_the_margin_below(
                       "NotifyAccountAddition - SCCM user to add = bob@contoso.com\n")
     listed = runner.invoke(app, ["events", "--format", "csv", str(joined)]).stdout.splitlines()
     assert [row.split(",")[1] for row in listed[1:]] == ["2026-11-24T09:15:00"] * 2
+
+
+def test_an_excerpt_double_spaced_at_the_margin_keeps_its_times(tmp_path: Path) -> None:
+    """SPEC §1's excerpt as a mail client that makes each line a paragraph leaves it: a blank
+    line after every line, the indentation gone. A line under a dated line that holds a
+    message is dated by it, blank line or not (a date alone above a blank line is not)."""
+    ticket = (Path(__file__).parent.parent / "sample_logs" / "pasted" / "ticket.txt").read_text()
+    spaced = tmp_path / "ticket.txt"
+    spaced.write_text("".join(line.strip() + "\n\n" for line in ticket.splitlines()))
+    result = CliRunner().invoke(app, ["report", "--all", "--format", "json", str(spaced)])
+    assert result.exit_code == 0, result.stderr
+    [user] = json.loads(result.stdout)["users"]
+    assert (user["upn"], user["state"], user["first_failure"], user["recovered_at"]) == (
+        "scott@contoso.com", "recovered", "2014-09-14T10:23:54", "2014-09-15T10:24:12"
+    )

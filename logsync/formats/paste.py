@@ -241,9 +241,8 @@ def _timeless(
         stats.record_lines += 1
         time = (BEFORE_TIMES_START if before else NO_TIMES_START) + timedelta(microseconds=line_no)
         for record in _records(line_no, time, line, stats):
-            if before:
-                stats.untimed_head += 1
-            else:
+            stats.untimed_head += before  # (before the first time: its span begins there)
+            if not before:
                 stats.saw(record.time)
             yield record
 
@@ -341,7 +340,7 @@ def _parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
     held: list[tuple[int, str]] = []  # lines before any time: records only if none comes
     timeless = False
     day_first, lines = dates_day_first(physical_lines(chunks), ctx, _dated, MAX_HELD)
-    blank = outside = False  # (the line before is blank; text around the excerpt)
+    blank = outside = bare = False  # (the line before is blank; text around the excerpt)
     unread: int | None = None  # (the last line with a date or time not read as a date line)
     said = False
     for marked in lines:
@@ -406,7 +405,7 @@ def _parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
                 stats.saw(record.time, record.component)
                 yield record
                 continue
-            current = time  # (a line cut off there still dates the lines under it)
+            current, bare = time, not (dated and dated.group(2))  # (also of a line cut off)
             if dated and dated.group(2) and line != marked:
                 yield from non_record(marked, line_no, stats)  # (cut off)
                 continue
@@ -417,9 +416,10 @@ def _parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
                     stats.saw(record.time)
                     yield record
             continue
-        if current is None or ((outside or after_blank) and line[:1].strip() and is_message(line)):
-            # before any time, after a line of the log itself, the text around an excerpt or a
-            # blank line (a known message at the margin there is dated by no line above it)
+        loose = outside or (after_blank and bare)  # (`bare`: under a date alone on its line)
+        if current is None or (loose and line[:1].strip() and is_message(line)):
+            # before any time, after a line of the log itself, the text around an excerpt, or a
+            # blank line under a date alone: a known message at the margin is dated by none
             current = None
             held.append((line_no, marked))
             if len(held) >= MAX_HELD:
