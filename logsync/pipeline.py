@@ -15,7 +15,7 @@ from . import events as catalogue
 from .errors import InputError, NoRecordsError, UsageError
 from .events import CONNECTOR, Event
 from .formats import ParseContext, Record, cuts, detect, parser_for
-from .formats.aspasted import Pasting, pasting, undone
+from .formats.aspasted import MIN_WIDTH, Pasting, pasting, undone
 from .formats.common import CUT_OFF
 from .formats.sms import candidate_pattern
 from .merge import (
@@ -42,6 +42,7 @@ from .sources import (
     text_chunks,
 )
 from .stats import Parts, joining
+from .times import timeless
 
 DETECT_SAMPLE = 1 << 16
 """Characters at the start of an input that format detection looks at."""
@@ -205,6 +206,17 @@ def parse_input(
     ensure_records(name, stats)
 
 
+_OR_NARROW = ", or wrapped too narrow to be put back together"
+
+
+def _under_dates(stats: InputStats) -> bool:
+    """Whether lines cut off may be pieces of an excerpt's lines wrapped under their dates,
+    narrower than they are put back together from (see `aspasted.MIN_MESSAGES_WIDTH`)."""
+    dated = stats.format == "paste" and stats.first_time is not None
+    dated = dated and not timeless(stats.first_time)
+    return dated and stats.cut_off_width <= MIN_WIDTH
+
+
 def ensure_records(name: str, stats: InputStats) -> None:
     """An input without records is nothing to judge: say what it holds rather than report
     nothing (an empty input, blank lines, or lines of no known format). Pasted text whose
@@ -216,7 +228,7 @@ def ensure_records(name: str, stats: InputStats) -> None:
             display_name(name),
             f"{'' if stats.records else 'no whole record: '}{lines} cut off at "
             f"{stats.cut_off_width} columns (their ends lost, as by `cut -c` or a console's "
-            "copy); paste them whole",
+            f"copy{_OR_NARROW if _under_dates(stats) else ''}); paste them whole",
         )
     if stats.records:
         return

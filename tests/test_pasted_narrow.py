@@ -493,3 +493,21 @@ def test_a_long_name_cut_where_only_its_lines_are_that_wide_is_put_back(
     pasted = _fold_w(clean, width)
     assert f"{name[: width - 43]}\n{name[width - 43 :]}\n" in pasted  # (cut inside the name)
     assert answers(write(tmp_path, pasted)) == expected
+
+
+def test_an_excerpt_wrapped_too_narrow_under_its_dates_is_refused_naming_both_causes(
+    tmp_path: Path,
+) -> None:
+    """SPEC §1's excerpt wrapped at 44 columns keeps 21 for its messages under their dates:
+    refused as "2 lines are cut off at 44 columns (their ends lost ...)", which they were not.
+    Whether cut off or wrapped the text cannot say: the refusal names both."""
+    ticket = (Path(__file__).parent.parent / "sample_logs" / "pasted" / "ticket.txt").read_text()
+    path = tmp_path / "ticket.txt"
+    path.write_text(wrapped(ticket, 44))
+    result = runner.invoke(app, ["report", str(path)])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"logsync: error: {path}: 2 lines are cut off at 44 columns (their ends lost, as by "
+        "`cut -c` or a console's copy, or wrapped too narrow to be put back together); paste "
+        "them whole\n"
+    )
