@@ -511,3 +511,19 @@ def test_an_excerpt_wrapped_too_narrow_under_its_dates_is_refused_naming_both_ca
         "`cut -c` or a console's copy, or wrapped too narrow to be put back together); paste "
         "them whole\n"
     )
+
+
+@pytest.mark.parametrize("width", [46, 48, 50])
+def test_a_dated_excerpt_s_name_broken_after_a_hyphen_is_put_back(tmp_path: Path, width: int) -> None:
+    """SPEC §1's excerpt with scott named `mary-jane.smith-jones@contoso-corp.com`, wrapped
+    after hyphens at 50 columns (`... = mary-jane.smith-jones@contoso-|corp.com`): a user
+    `mary-jane.smith-jones@contoso-` (synced), and the real one waiting where she recovered."""
+    ticket = (Path(__file__).parent.parent / "sample_logs" / "pasted" / "ticket.txt").read_text()
+    text = ticket.replace("scott@contoso.com", "mary-jane.smith-jones@contoso-corp.com")
+    expected = answers(write(tmp_path, text, "clean.txt"))
+    assert [(u["upn"], u["state"]) for u in expected[0]] == [
+        ("mary-jane.smith-jones@contoso-corp.com", "recovered")
+    ]
+    pasted = wrapped(text, width, hyphens=True)
+    assert re.search(r"(?:mary|smith|contoso)-\n", pasted)  # (broken after a hyphen of the name)
+    assert answers(write(tmp_path, pasted)) == expected

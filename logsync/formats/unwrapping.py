@@ -94,7 +94,9 @@ def unwrapped(
                     # (cut at the width after its first pieces, `... = bob@contoso.co|m`, or
                     # records a reflow ran together, the last one not read to its end yet)
                     named = cut or wholes.ends_with_name(joined)
-                    cut_off = named and whole_by == MESSAGES and len(line) >= width
+                    cut_off = named and whole_by == MESSAGES and (
+                        len(line) >= width or joined.endswith("-")  # (or broken at a hyphen)
+                    )
                     held_on = len(joined) < MAX_JOINED and wholes.open_end(joined, whole_by)
                     tail = together.open_tail(joined) if held_on and not cut_off else None
                     if first == 0 and tail is not None:  # (the records before it are done)
