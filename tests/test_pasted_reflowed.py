@@ -220,6 +220,71 @@ def test_a_line_has_an_open_end_where_its_last_record_is_not_read_to_its_end_yet
     assert wholes.open_end(text, wholes.TRACE) is False
 
 
+def kinds(path: str) -> list[tuple[str, int]]:
+    """How many events of each kind `events` gives of an input."""
+    result = runner.invoke(app, ["events", "--format", "ndjson", path])
+    counts: dict[str, int] = {}
+    for line in result.stdout.splitlines():
+        kind = json.loads(line)["kind"]
+        counts[kind] = counts.get(kind, 0) + 1
+    return sorted(counts.items())
+
+
+@pytest.mark.parametrize("width", [40, 64])
+def test_message_lines_from_the_connector_s_start_reflowed_by_fmt_give_their_answers(
+    tmp_path: Path, width: int
+) -> None:
+    """The connector's start (`... as thread ID 5616 (0x15F0).`) is a message the catalogue
+    reads whole before its end. `fmt -w 64` broke it there and ran the next records on after
+    `(0x15F0).`: all 400 lines were no record, "no cycle", and `check` failed the connector
+    where carol, heidi and ivan wait. At 40 columns the message was put back from two pieces
+    and given out: 65 lines of no record, and 7 cycles of 57 lost. The next line goes on with
+    such a message where the message with its first words is read to its end too and a record
+    begins after them (`wholes.runs_on`)."""
+    lines = (ROOT / "sample_logs" / "CloudUserSync.log").read_text(encoding="utf-8")
+    clean = "".join(re.sub(r"  \$\$<.*", "", line) + "\n" for line in lines.splitlines()[:400])
+    clean_path = write(tmp_path, clean, "clean.txt")
+    expected = answers(clean_path)
+    assert [(upn, state) for upn, state, _, _ in expected[1]] == [
+        ("carol@contoso.com", "waiting"),
+        ("ivan@contoso.com", "waiting"),
+        ("heidi@contoso.com", "waiting"),
+        ("alice@contoso.com", "synced"),
+        ("grace@contoso.com", "synced"),
+    ]
+    assert (expected[2]["cycles"], expected[2]["synced"], expected[2]["restarts"]) == (57, 2, 1)
+    pasted = str(PASTED / f"untimed-start.fmt-w{width}.txt")
+    assert answers(pasted) == expected
+    assert kinds(pasted) == kinds(clean_path)
+    assert "unparsed" not in dict(kinds(pasted))
+
+
+@pytest.mark.parametrize(
+    ("line", "following", "runs_on"),
+    [
+        ("SMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID 5616",
+         "(0x15F0).  CCloudUserSync::Process - User sync processing", True),
+        ("SMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID 5616",
+         "(0x15F0).  Starting user delta sync, raise", True),
+        # (a reply after the record: no record begins in it)
+        ("SMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID 5616", "(0x15F0). Thanks, Bob", False),
+        ("Failed to add user bob@contoso.com, reason UserNotFound", "Thanks, Bob", False),
+        # (words that leave the message not read to its end, before a record)
+        ("Failed to add user bob@contoso.com, reason UserNotFound",
+         "again Total received users to add from SCCM = 1,", False),
+        # (the next line begins a record, or is indented: not the rest of this one)
+        ("SMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID 5616",
+         "Starting user delta sync, raise failure", False),
+        ("SMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID 5616",
+         " (0x15F0).  CCloudUserSync::Process - User sync processing", False),
+    ],
+)
+def test_a_reflow_s_next_line_goes_on_with_a_message_read_whole_before_its_end(
+    line: str, following: str, runs_on: bool
+) -> None:
+    assert wholes.runs_on(line, following) is runs_on
+
+
 @pytest.mark.parametrize("width", [32, 36, 40, 44, 48, 50, 55, 60])
 @pytest.mark.parametrize("reply", list(REPLIES))
 def test_the_blog_posts_quotes_reflowed_at_32_to_60_columns_give_their_answers(

@@ -268,7 +268,7 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
             wide, usual = True, lengths[-1]  # (a few wrapped lines: the widest piece's width)
         as_given = not (quoted or numbered or entities or nbsp or line_prefix)
         if wide and not run_together and (
-            "" in unwrapped(iter(lines), usual, whole_by, cut, entities, names=False)
+            _joins(lines, unwrapped(iter(lines), usual, whole_by, cut, entities, names=False))
             or (as_given and joins.split_apart(sample, whole_by, cut))
         ):
             width = usual
@@ -358,6 +358,12 @@ def _unmarked(text: str) -> str:
     """The text with the mark of a line cut off (`CUT_OFF`, a noncharacter no log should hold)
     shown as U+FFFD: only `Pasting.undo` puts it there."""
     return text.replace(CUT_OFF, "\ufffd") if CUT_OFF in text else text
+
+
+def _joins(lines: list[str], joined: Iterator[str]) -> bool:
+    """Whether `unwrapped` put some of these lines back together: a piece's line left blank,
+    or (records a reflow ran together, `fmt`) one carried on to the next line."""
+    return any(was != line for was, line in zip(lines, joined, strict=False))
 
 
 def _lines(head: list[str], rest: Iterator[str]) -> Iterator[str]:

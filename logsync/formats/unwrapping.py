@@ -76,10 +76,15 @@ def unwrapped(
             )
             if not goes_on and wholes.open_end(pending[0], whole_by):
                 goes_on = not wholes.begins_record(line)
+            # (a whole line whose last message a reflow's next line goes on with)
+            runs_on = not goes_on and whole_by == MESSAGES and not cut and (
+                wholes.runs_on(pending[0], line)
+            )
+            goes_on = goes_on or runs_on
             # (pieces of a trace that are a known message only together: `fmt` breaks early)
             broken = goes_on and (carried or joins.broken(pending[-1], line, width, escaped))
             carried = False
-            joining = broken or (whole_by != MESSAGES and not wholes.known(line)) or (
+            joining = broken or runs_on or (whole_by != MESSAGES and not wholes.known(line)) or (
                 # (message lines `fmt` broke early: one the catalogue reads not to its end yet,
                 # a line after it that begins no record)
                 goes_on and whole_by == MESSAGES and not wholes.begins_record(line)
@@ -103,7 +108,8 @@ def unwrapped(
                         yield from flushed([joined[: -len(tail)], *[""] * (len(pending) - 1)])
                         pending, carried = [tail], True
                         continue
-                    if first == 0 and (cut_off or held_on):
+                    # (whole so far, as a whole line: a reflow's next line may go on with it)
+                    if first == 0 and (cut_off or held_on or (whole_by == MESSAGES and not cut)):
                         pending, held = [joined], len(done) - 1
                         continue
                     yield from done
