@@ -285,6 +285,41 @@ def test_a_reflow_s_next_line_goes_on_with_a_message_read_whole_before_its_end(
     assert wholes.runs_on(line, following) is runs_on
 
 
+@pytest.mark.parametrize(
+    ("line", "following", "runs_on"),
+    [
+        ("SMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID 56", "16 (0x15F0).", True),
+        ("SMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID 5616 (0x1", "5F0).", False),
+        # (one word: the cut's usual rest, see `unwrapped`; a reply's words)
+        ("SMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID 56", "16", False),
+        ("SMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID 56", "Thanks, Bob", False),
+        ("Failed to add user bob@contoso.com, reason UserNotFound", "Thanks, Bob", False),
+        ("SMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID 56", "Starting user delta s", False),
+    ],
+)
+def test_a_cut_line_s_next_line_goes_on_with_a_message_read_whole_before_its_end(
+    line: str, following: str, runs_on: bool
+) -> None:
+    """`fold -w 56` cut the connector's start inside its thread's number: `... ID 56` is
+    read whole, and `16 (0x15F0).` was a line of no record (the thread 56)."""
+    assert wholes.runs_on(line, following, cut=True) is runs_on
+
+
+def test_message_lines_cut_inside_the_connector_s_thread_keep_its_number(tmp_path: Path) -> None:
+    lines = (ROOT / "sample_logs" / "CloudUserSync.log").read_text(encoding="utf-8-sig")
+    clean = [re.sub(r"  \$\$<.*", "", line) for line in lines.splitlines()[:400]]
+    folded = "".join(
+        "".join(line[i : i + 56] + "\n" for i in range(0, len(line), 56)) or "\n" for line in clean
+    )
+    path = write(tmp_path, folded, "folded.txt")
+    result = runner.invoke(app, ["events", "--format", "ndjson", "--kind", "component_started", path])
+    assert [json.loads(line)["text"] for line in result.stdout.splitlines()] == [
+        "SMS_EXECUTIVE started SMS_CLOUD_USERSYNC as thread ID 5616 (0x15F0).",
+    ]
+    assert "unparsed" not in dict(kinds(path))
+    assert answers(path) == answers(write(tmp_path, "".join(f"{line}\n" for line in clean), "clean.txt"))
+
+
 @pytest.mark.parametrize("width", [32, 36, 40, 44, 48, 50, 55, 60])
 @pytest.mark.parametrize("reply", list(REPLIES))
 def test_the_blog_posts_quotes_reflowed_at_32_to_60_columns_give_their_answers(

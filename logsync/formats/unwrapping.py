@@ -77,8 +77,8 @@ def unwrapped(
             if not goes_on and wholes.open_end(pending[0], whole_by):
                 goes_on = not wholes.begins_record(line)
             # (a whole line whose last message a reflow's next line goes on with)
-            runs_on = not goes_on and whole_by == MESSAGES and not cut and (
-                wholes.runs_on(pending[0], line)
+            runs_on = not goes_on and whole_by == MESSAGES and single and (
+                (not cut or len(pending[0]) == width) and wholes.runs_on(pending[0], line, cut)
             )
             goes_on = goes_on or runs_on
             # (pieces of a trace that are a known message only together: `fmt` breaks early)

@@ -149,15 +149,19 @@ def open_end(line: str, whole_by: str) -> bool:
     return not events.read_plainly(_messages(line)[-1])
 
 
-def runs_on(line: str, following: str) -> bool:
+def runs_on(line: str, following: str, cut: bool = False) -> bool:
     """Whether the next line of message text goes on with the last message of a line the
     catalogue reads whole already, before the records a reflow ran on after it (`fmt`: `... as
     thread ID 5616` then `(0x15F0).  CCloudUserSync::Process - ...`): the message with the next
     line's first words is read to its end too, and a message begins after them. A reply's line
-    (`Thanks, Bob`) begins none, or leaves the message not read to its end."""
+    (`Thanks, Bob`) begins none, or leaves the message not read to its end. In a text `cut`
+    inside its words (`fold`), the next line is the rest of the message where the message
+    with it, as cut, is read to its end (`... ID 56` then `16 (0x15F0).`)."""
     if following[:1].isspace() or begins_record(following):
         return False
     head = _messages(line)[-1]
+    if cut:
+        return len(following.split()) > 1 and events.read_plainly(head + following.rstrip())
     parts = together.messages_in(head + " " + following.strip())
     return len(parts) > 1 and len(parts[0]) > len(head) and events.read_plainly(parts[0])
 
