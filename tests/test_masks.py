@@ -12,7 +12,10 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from logsync import masks
 from logsync.decoration import plain_upn
 from logsync.formats.paste import redacted
 from logsync.masks import masked_as
@@ -105,3 +108,19 @@ def test_a_name_masked_in_some_lines_only_is_said_whatever_the_users_listed(
         "logsync: s***@contoso.com may be scott@contoso.com, its name masked in some lines only: "
         "judged as two users, neither state may hold; mask the name in every line, or in none"
     ) in result.stderr.decode().splitlines()
+
+
+@given(st.text(alphabet="ab.*#\u2026@-_x", max_size=12))
+def test_a_name_is_looked_at_for_masks_as_the_mask_pattern_finds_them(name: str) -> None:
+    """`masked_as` looks at each name with a few string searches before it builds anything (a
+    pattern of alternatives over 38,000 names took 0.23 s, and the names joined a megabyte
+    at the run's peak): they find what the pattern finds."""
+    assert masks._masked(name) is (masks._MASK_RE.search(name) is not None)
+
+
+def test_no_name_masked_gives_no_note_and_a_masked_one_is_found_among_many() -> None:
+    names = [f"new{n:07d}@contoso.com" for n in range(2000)]
+    assert masked_as(names) == []
+    assert masked_as([*names, "new00000**@contoso.com"]) == [
+        ("new00000**@contoso.com", [f"new{n:07d}@contoso.com" for n in range(100)])
+    ]

@@ -118,6 +118,8 @@ class Openings:
     def more_users(self, keys: Collection[str], cycle: int) -> int:
         """How many more users than names these are, received in cycle `cycle` (its totals
         count users): of each name received again there, the times beyond the first."""
+        if not self._more:  # (most inputs: no name that several users share)
+            return 0
         return sum(more for key, (at, more) in self._more.items() if at == cycle and key in keys)
 
     def totals(self) -> None:
