@@ -352,6 +352,53 @@ def test_message_lines_reflowed_too_narrow_to_be_put_back_together_are_refused(
     assert result.stderr.startswith(f"logsync: error: {pasted}: ")
 
 
+NARROW = (
+    "no whole record: its lines look like a log's messages wrapped at {} columns, too narrow to "
+    "be put back together; paste them unwrapped (or at 60 columns or more), or attach the file\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("excerpt", "width", "widest"),
+    [("the blog post's quotes", 30, 30), ("the blog post's quotes", 24, 24),
+     ("the blog post's quotes", 12, 12), ("the demo's message lines", 28, 28)],
+)
+def test_message_lines_wrapped_too_narrow_are_refused_as_such(
+    tmp_path: Path, excerpt: str, width: int, widest: int
+) -> None:
+    """Message lines with no time wrapped narrower than they are put back together from were
+    refused as "no CloudUserSync records found (not SMS trace, CMTrace or text pasted from
+    them)": a false reason, where the lines hold the starts of its messages. (`fmt -w 32`
+    keeps windows of a simulated log to 31 columns, which the narrowest unwrapping does not
+    read.)"""
+    if excerpt == "the blog post's quotes":
+        text = BLOG_QUOTES
+    else:
+        demo = (ROOT / "sample_logs" / "CloudUserSync.log").read_text(encoding="utf-8-sig")
+        text = "".join(re.sub(r"  \$\$<.*", "", line) + "\n" for line in demo.splitlines()[:400])
+    pasted = write(tmp_path, reflowed(text, width))
+    for command in (["check"], ["report"], ["events"], ["summary"]):
+        result = runner.invoke(app, [*command, pasted])
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr == f"logsync: error: {pasted}: " + NARROW.format(widest)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi,\nthis is not\na log at all,\njust a reply\nwrapped short\n",
+        # (one message's start: not a log's messages, one in ten lines)
+        "Total received\n" + "a word\n" * 12,
+        # (a wide line: not wrapped narrow)
+        "Total received users\nto add from SCCM\n= 1, Total\nUserDeltaSync:- Users\n" + "x" * 45 + "\n",
+    ],
+)
+def test_short_lines_of_no_log_are_refused_as_no_records(tmp_path: Path, text: str) -> None:
+    result = runner.invoke(app, ["check", write(tmp_path, text)])
+    assert result.exit_code == 2
+    assert "no CloudUserSync records found" in result.stderr
+
+
 CERTIFICATE_WAIT = (
     "2/26/2023 7:54:46 PM  Certmgr has not installed certificate yet, sleep for 1 minutes.\n"
     "2/26/2023 7:55:46 PM  Certmgr has not installed certificate yet, sleep for 1 minutes.\n"
@@ -449,7 +496,7 @@ def test_the_catalogue_s_phrase_starts_are_its_messages_as_plain_text() -> None:
 def test_a_message_cut_short_is_twelve_characters_or_whole_words_of_its_start(
     text: str, cut_short: bool
 ) -> None:
-    assert together._cut_short(text) is cut_short
+    assert together.cut_short(text) is cut_short
 
 
 @pytest.mark.parametrize(

@@ -25,10 +25,12 @@ from __future__ import annotations
 import re
 from collections import Counter, deque
 from collections.abc import Iterator
+from functools import lru_cache
 
 from ..errors import InputError
+from ..events import phrase_starts
 from ..sources import InputStats, display_name
-from . import copies, cuts, joins, remarks, sms, wholes
+from . import copies, cuts, joins, remarks, sms, together, wholes
 from .common import CUT_OFF, GAP_LINE, gap_mark, is_blank, line_chunks, physical_lines
 from .prefixes import prefix_shape, prefixed, unprefixed
 from .quoting import QUOTE_RE, QUOTED_RE, quoted_starts, unquoted_lines
@@ -358,6 +360,35 @@ def _unmarked(text: str) -> str:
     """The text with the mark of a line cut off (`CUT_OFF`, a noncharacter no log should hold)
     shown as U+FFFD: only `Pasting.undo` puts it there."""
     return text.replace(CUT_OFF, "\ufffd") if CUT_OFF in text else text
+
+
+TOO_NARROW = (
+    "no whole record: its lines look like a log's messages wrapped at {} columns, too narrow "
+    "to be put back together; paste them unwrapped (or at " + str(MIN_WIDTH) + " columns or "
+    "more), or attach the file"
+)
+
+
+def too_narrow(sample: str) -> int | None:
+    """The width of a text that holds no record, no line of it wider than message lines are
+    put back together from, whose lines joined hold the starts of messages the catalogue
+    knows, one for ten lines at least (a simulated log's windows through `fmt -w 32`), or
+    None."""
+    lines = [line.strip() for line in sample.split("\n") if not is_blank(line)][:400]
+    widest = max(map(len, lines), default=0)
+    if len(lines) < 5 or widest > MIN_MESSAGES_WIDTH:
+        return None
+    joined = " ".join(" ".join(lines).split())
+    starts = sum(1 for _ in _phrase_start().finditer(joined))
+    return widest if starts >= 2 and starts * 10 >= len(lines) else None
+
+
+@lru_cache(maxsize=1)
+def _phrase_start() -> re.Pattern[str]:
+    """The start of a message the catalogue knows, as plain text (see `events.phrase_starts`),
+    `together.MESSAGE_START` characters long: `Total receiv` is one start of two messages."""
+    starts = {phrase[: together.MESSAGE_START] for phrase in phrase_starts()}
+    return re.compile("|".join(map(re.escape, sorted(starts))))
 
 
 def _joins(lines: list[str], joined: Iterator[str]) -> bool:

@@ -54,7 +54,7 @@ def messages_in(text: str) -> list[str]:
             begins_message(rest)
             or _DATED_RE.match(rest) is not None
             or classify(rest)[0] != "message"
-            or (len(text) - gap.end() < WINDOW and _cut_short(rest))
+            or (len(text) - gap.end() < WINDOW and cut_short(rest))
         )
         if begins and read_plainly(text[start : gap.start()]):
             parts.append(text[start : gap.start()])
@@ -77,7 +77,7 @@ def dated_after_first(parts: list[str]) -> bool:
     return any(_DATED_RE.match(part) for part in parts[1:])
 
 
-def _cut_short(text: str) -> bool:
+def cut_short(text: str) -> bool:
     """Whether a text is the start of a message the catalogue knows, cut short before what
     tells it (`Total received users to add from`, `Total`): `MESSAGE_START` long, or whole
     words of it."""
