@@ -5,6 +5,7 @@ a line broken where no space was is put back together as the one known message i
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ from .test_as_pasted import (
     how_pasted,
     quoted,
     refused,
+    simulate,
     write,
 )
 
@@ -325,3 +327,21 @@ def test_the_mark_of_a_line_cut_off_cannot_come_from_the_input(tmp_path: Path) -
     )
     answer = read(tmp_path, text)
     assert answer[:2] == (0, [("a@contoso.com\ufffd", "pending", None, 0)])
+
+
+def test_a_record_cut_across_the_end_of_the_lines_looked_at_is_no_sign_of_lines_cut_off(
+    tmp_path: Path,
+) -> None:
+    """Message lines with no time through `fold -w 64`, whose notifications are each 64 wide:
+    the 400th line looked at to tell how the text was pasted was `Total received users to add
+    from SCCM = 0, Total Successfully ad`, its rest on the 401st. It was taken for a line cut
+    off, and the text refused as "602 lines are cut off at 64 columns (their ends lost)"."""
+    history = simulate(48, seed=1)
+    text = history.text(9308, 9308 + 699).replace("\r\n", "\n")
+    clean = "".join(re.sub(r"  \$\$<.*", "", line) + "\n" for line in text.splitlines())
+    folded = cut(clean, 64)
+    looked_at = [line for line in folded.splitlines() if line.strip()][:400]
+    assert looked_at[-1].endswith("Total Successfully ad") and len(looked_at[-1]) == 64
+    expected = answers(write(tmp_path, clean, "clean.txt"))
+    assert (len(expected[0]), expected[1]["stuck"]) == (38, 32)
+    assert answers(write(tmp_path, folded, "folded.txt")) == expected

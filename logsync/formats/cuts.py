@@ -78,7 +78,8 @@ def cut_off(lines: list[str], width: int, narrow: bool = False) -> bool:
     """Whether message lines were cut off at `width` (`cut -c1-72`, a console that does not
     wrap), each line's end lost: a line that wide, that no piece continues, begins a record
     whose message the catalogue does not read to its end (`... = 1, Total`), and another line
-    is that wide too (one line alone shows no width). A text too `narrow` to be put back
+    is that wide too (one line alone shows no width), not the last one looked at (its next
+    piece may lie past them: a sample's last line). A text too `narrow` to be put back
     together may be wrapped there instead: not where a piece follows a line that wide (see
     `_piece_of`)."""
     wide = [line for line in lines if len(line) == width]
@@ -87,8 +88,10 @@ def cut_off(lines: list[str], width: int, narrow: bool = False) -> bool:
         for line, following in pairwise(lines)
     ):
         return False
+    # (the last line's next piece may lie past the lines looked at: it shows nothing)
     return len(wide) >= 2 and any(
-        _begins_at(line, width) and wholes.open_end(line, MESSAGES) for line in wide
+        len(line) == width and _begins_at(line, width) and wholes.open_end(line, MESSAGES)
+        for line in lines[:-1]
     )
 
 
