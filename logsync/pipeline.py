@@ -15,7 +15,7 @@ from . import events as catalogue
 from .errors import InputError, NoRecordsError, UsageError
 from .events import CONNECTOR, Event
 from .formats import ParseContext, Record, cuts, detect, parser_for
-from .formats.aspasted import MIN_WIDTH, TOO_NARROW, Pasting, pasting, too_narrow, undone
+from .formats.aspasted import MIN_WIDTH, Pasting, pasting, undone, why_none
 from .formats.common import CUT_OFF
 from .formats.sms import candidate_pattern
 from .merge import (
@@ -114,8 +114,7 @@ def open_input(
         if cuts.tags_taken(sample):
             raise InputError(display_name(name), cuts.TAGS_TAKEN)
         if sample.strip() and CUT_OFF not in sample:  # (lines cut off: see `ensure_records`)
-            if (narrow := too_narrow(sample)) is not None:
-                raise InputError(display_name(name), TOO_NARROW.format(narrow))
+            why_none(sample, stats)  # (where the text shows why: see `aspasted.why_none`)
             raise NoRecordsError(display_name(name), stats.mail)
         fmt = "sms-trace"  # blank so far: its parser accounts for every line, whatever follows
     stats.format = fmt

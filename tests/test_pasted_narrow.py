@@ -527,3 +527,59 @@ def test_a_dated_excerpt_s_name_broken_after_a_hyphen_is_put_back(tmp_path: Path
     pasted = wrapped(text, width, hyphens=True)
     assert re.search(r"(?:mary|smith|contoso)-\n", pasted)  # (broken after a hyphen of the name)
     assert answers(write(tmp_path, pasted)) == expected
+
+
+LONG_NAME = "christopher.montgomery.wellington@subsidiary.europe.contoso.com"
+LONG_NAME_CYCLE = f"""\
+Starting user delta sync, raise failure status messages = True
+Total received users from SCCM to be removed from cloud = 0
+Successfully removed users from cloud 0
+NotifyAccountAddition - SCCM user to add = {LONG_NAME}
+NotifyAccountAddition - SCCM user to add = bob@contoso.com
+Failed to add user {LONG_NAME}; reason UserNotFound
+Total received users to add from SCCM = 2, Total Successfully added users to Cloud = 1
+UserDeltaSync:- Users Added = 1, Users Removed = 0
+"""
+
+
+@pytest.mark.parametrize("width", [30, 31, 32, 33])
+@pytest.mark.parametrize(
+    "how",
+    [
+        "wrapped", "cut", "wrapped, then quoted",
+        # (`fold -s`: the space at each break kept at the end of its piece)
+        "fold -s",
+    ],
+)
+def test_a_name_wider_than_the_text_cut_into_pieces_is_put_back(
+    tmp_path: Path, width: int, how: str
+) -> None:
+    """A 63-character name in message lines with no time wrapped at 30 to 33 columns: the
+    name's pieces (`christopher.montgomery.welling|ton@subsidiary.europe.contoso.|com`) made a
+    user `christopher.montgomery.welling` (pending, shown "(not a UPN)"), and bob, added in
+    the cycle, `pending` where the clean text has him synced. A piece with the name's `@` goes
+    on with a name cut before it, and a piece as wide as the text may go on again."""
+    def fold_s(text: str, width: int) -> str:
+        out = []
+        for line in text.splitlines():
+            while len(line) > width:
+                cut_at = line.rfind(" ", 0, width) + 1 or width
+                out.append(line[:cut_at])
+                line = line[cut_at:]
+            out.append(line)
+        return "\n".join(out) + "\n"
+
+    forms = {
+        "wrapped": wrapped, "cut": cut, "fold -s": fold_s,
+        "wrapped, then quoted": lambda text, width: quoted(wrapped(text, width), "> "),
+    }
+    pasted = forms[how](LONG_NAME_CYCLE, width)
+    assert not any(LONG_NAME in line for line in pasted.splitlines())
+    pieces = [line.removeprefix("> ").strip() for line in pasted.splitlines()]
+    assert sum(1 for piece in pieces if piece and piece in LONG_NAME) >= 3  # (3 pieces or more)
+    users, summary = answers(write(tmp_path, pasted))
+    assert [(u["upn"], u["state"]) for u in users] == [
+        (LONG_NAME, "waiting"),
+        ("bob@contoso.com", "synced"),
+    ]
+    assert (summary["cycles"], summary["pending"]) == (1, 0)

@@ -19,7 +19,8 @@ from logsync.cli import app
 from logsync.formats import aspasted, joins, together, wholes
 
 from .conftest import ROOT
-from .test_as_pasted import BLOG_QUOTES, EXCERPT_TEXT, refused, wrapped, write
+from .test_as_pasted import BLOG_QUOTES, EXCERPT_TEXT, quoted, refused, wrapped, write
+from .test_pasted_narrow import LONG_NAME_CYCLE
 
 runner = CliRunner()
 PASTED = ROOT / "tests" / "data" / "pasted"
@@ -778,3 +779,23 @@ def test_message_lines_reflowed_by_fmt_give_their_answers(tmp_path: Path, width:
     pasted = str(PASTED / f"untimed.fmt-w{width}.txt")
     assert answers(pasted) == expected
     assert runner.invoke(app, ["check", "-q", pasted]).exit_code == 1
+
+
+@pytest.mark.parametrize("width", range(30, 61, 2))
+@pytest.mark.parametrize("quoting", ["> ", "| "])
+def test_a_quoted_excerpt_a_reflow_ran_together_is_refused_as_such_at_any_width(
+    tmp_path: Path, width: int, quoting: str
+) -> None:
+    """Message lines quoted, then reflowed (`fmt` joins `> a` and `> b` into `> a > b`): at 30
+    to 33 columns no record, "no cycle", where a record's start was cut short after a quote
+    mark (`cloud = 0 > Successfully`); at 48 and more, "no CloudUserSync records found", a
+    false reason. Each is refused as a quoted excerpt run together, naming its line."""
+    pasted = write(tmp_path, reflowed(quoted(LONG_NAME_CYCLE, quoting), width))
+    result = runner.invoke(app, ["check", pasted])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert re.fullmatch(
+        rf"logsync: error: {re.escape(pasted)}: line \d holds lines of a quoted excerpt run "
+        r"together, quote marks and all \(a reflow joined them after they were quoted\): paste "
+        r"the excerpt as it was quoted, one line per line\n",
+        result.stderr,
+    )

@@ -30,7 +30,7 @@ from functools import lru_cache
 from ..errors import InputError
 from ..events import phrase_starts
 from ..sources import InputStats, display_name
-from . import copies, cuts, joins, remarks, sms, together, wholes
+from . import copies, cuts, joins, paste, remarks, sms, together, wholes
 from .common import CUT_OFF, GAP_LINE, gap_mark, is_blank, line_chunks, physical_lines
 from .prefixes import prefix_shape, prefixed, unprefixed
 from .quoting import QUOTE_RE, QUOTED_RE, quoted_starts, unquoted_lines
@@ -367,6 +367,17 @@ TOO_NARROW = (
     "to be put back together; paste them unwrapped (or at " + str(MIN_WIDTH) + " columns or "
     "more), or attach the file"
 )
+
+
+def why_none(sample: str, stats: InputStats) -> None:
+    """Refuse a text in which no record was found where it shows why (`InputError`): lines of
+    a quoted excerpt a reflow ran together (see `paste.quoted_inside`), or message lines wrapped
+    too narrow to be put back together (see `too_narrow`)."""
+    for number, line in enumerate(sample.split("\n"), 1):
+        paste.quoted_inside(number, line, stats)
+    narrow = too_narrow(sample)
+    if narrow is not None:
+        raise InputError(display_name(stats.path), TOO_NARROW.format(narrow))
 
 
 def too_narrow(sample: str) -> int | None:

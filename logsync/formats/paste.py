@@ -47,7 +47,7 @@ from .dayorder import WEEKDAY as _WEEKDAY
 from .dayorder import OtherOrder as OtherOrder
 from .dayorder import day_first as dates_day_first
 from .dayorder import one_kind, stamp_time
-from .together import begins_message, dated_after_first, messages_in
+from .together import begins_message, cut_short, dated_after_first, messages_in
 
 _CLOCK = (
     LEADING_MARK + r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d{1,7})?(?:Z|[+-]\d{2}:?\d{2}(?!\d))?)?"
@@ -234,7 +234,7 @@ def _timeless(
             yield from non_record(line, line_no, stats)  # (cut off: see there)
             continue
         if not is_message(line):
-            _quoted_inside(line_no, line, stats)
+            quoted_inside(line_no, line, stats)
             stats.unparsed += 1
             yield Unparsed(line_no, line, unparsed_problem(line))
             continue
@@ -273,7 +273,7 @@ def _untimed(
                 "with times: when it was logged is unknown, so nothing can be judged with it; "
                 "give it with its time (its line of the log), or the lines with no time apart",
             )
-        _quoted_inside(line_no, line, ctx.stats)
+        quoted_inside(line_no, line, ctx.stats)
         yield from non_record(line, line_no, ctx.stats)
 
 
@@ -281,7 +281,7 @@ def _records(line_no: int, time: datetime, text: str, stats: InputStats) -> Iter
     """The records of a line of message text, all at its time: one, or those a reflow ran
     together on the line (see `together`), each counted."""
     text = remarks.unmarked(text, is_message, stats)  # (`--> Failed …`: see there)
-    _quoted_inside(line_no, text, stats, record=True)
+    quoted_inside(line_no, text, stats, record=True)
     messages = messages_in(text.strip())
     if dated_after_first(messages):  # (its time is on the line: taken apart, it would be lost)
         raise InputError(
@@ -302,13 +302,13 @@ _DAY_RE = deferred(_DAY + r"\b")
 """A date (its time may be on the next line)."""
 
 
-def _quoted_inside(line_no: int, text: str, stats: InputStats, record: bool = False) -> None:
+def quoted_inside(line_no: int, text: str, stats: InputStats, record: bool = False) -> None:
     """Refuse a line that holds lines of a quoted excerpt run together, quote marks and all:
-    a record's start after a `>` inside it, or (of a `record`'s line: `... = carol@contoso.com
-    >`) the line's end; a reply's `Administration >` is no record (`InputError`)."""
+    a record's start (or its start cut short) after a `>` inside it, or (of a `record`'s line:
+    `... = carol@contoso.com >`) the line's end; `Administration >` is no record (`InputError`)."""
     for inside in _QUOTED_INSIDE_RE.finditer(text):
         rest = text[inside.end() :]
-        if (record and not rest) or _DAY_RE.match(rest) or begins_message(rest):
+        if (record and not rest) or _DAY_RE.match(rest) or begins_message(rest) or cut_short(rest):
             raise InputError(
                 display_name(stats.path),
                 f"line {line_no} holds lines of a quoted excerpt run together, quote marks and "
@@ -432,7 +432,7 @@ def _parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:
             # at the margin after a blank line, that the catalogue does not know, begins the
             # text around an excerpt (a reply's "Thanks,"), up to the next time
             outside = True
-            _quoted_inside(line_no, line, stats)
+            quoted_inside(line_no, line, stats)
             stats.unparsed += 1
             yield Unparsed(line_no, line, unparsed_problem(line))
             continue

@@ -60,7 +60,9 @@ def unwrapped(
         cut_name = names and bool(alone) and not cut and at_width
         if cut_name and wholes.name_cut(pending[0], line):
             name_whole = pending[0] + line.strip()
-            if whole_by == TRACE:  # (its trailer is on the lines after it)
+            # (its trailer is on the lines after it; or a name wider than the text, the piece
+            # as wide: its rest may be on the next line too)
+            if whole_by == TRACE or len(line.rstrip()) >= width:
                 pending, held = [name_whole], held + 1
                 continue
             yield from flushed([name_whole, ""])

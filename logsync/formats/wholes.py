@@ -103,7 +103,7 @@ def name_cut(line: str, following: str) -> bool:
     word = following.strip()
     if following[:1].isspace() or word.lower() in GAP_MARKS:
         return False
-    if line.endswith("-") and "@" not in line.rsplit(None, 1)[-1]:  # (broken at its hyphen)
+    if "@" not in line.rsplit(None, 1)[-1]:  # (broken at its hyphen, or cut before its `@`)
         if not _AFTER_HYPHEN_RE.fullmatch(word):
             return False
     elif not _DOMAIN_RE.fullmatch(word) or ("." not in word[:-1] and word != word.lower()):
@@ -116,9 +116,11 @@ def name_cut(line: str, following: str) -> bool:
 
 _DOMAIN_RE = re.compile(r"[A-Za-z0-9.-]*[A-Za-z0-9]")
 """What the rest of a user's name cut after its `@` may be: letters, digits, dots, hyphens."""
-_AFTER_HYPHEN_RE = re.compile(r"[A-Za-z0-9._'+-]*@[A-Za-z0-9.-]*[A-Za-z0-9]")
+_AFTER_HYPHEN_RE = re.compile(r"[A-Za-z0-9._'+-]*@[A-Za-z0-9.-]*[A-Za-z0-9.]")
 """The rest of a user's name broken at a hyphen before its `@` (`Bob.Smith-|Jones@contoso.com`,
-by a wrapper that breaks at hyphens): the rest of its first part, its `@` and domain."""
+by a wrapper that breaks at hyphens), or cut before it where the name is wider than the text
+(`christopher.montgomery.welling|ton@subsidiary.europe.contoso.|com`): the rest of its first
+part, its `@` and domain, or the domain's start up to a dot (its rest on the next line)."""
 
 
 def read_plainly(line: str) -> bool:
