@@ -885,6 +885,52 @@ def test_a_cmtrace_log_as_pasted_gives_the_answers_of_the_log(tmp_path: Path, ho
 
 
 @pytest.mark.parametrize(
+    ("how", "width"),
+    [*(("cut", width) for width in (32, 40, 48, 56, 64, 72, 96, 120)),
+     *(("wrapped", width) for width in (48, 56, 64, 72, 96, 120)),
+     *(("flowed", width) for width in (64, 72, 96, 120))],
+)
+@pytest.mark.parametrize("records", [4, 10])
+def test_a_cmtrace_log_wrapped_or_cut_narrow_gives_the_answers_of_the_log(
+    tmp_path: Path, width: int, how: str, records: int
+) -> None:
+    """Cut every 56 columns (`fold -w 56`), `... reason User|NotFound` was joined with a space:
+    scott `failed` with the reason "User", where he recovered; at 32, `scott@|contoso.com` made
+    a user `scott@ contoso.com`. Of the two ways to join a record's pieces, the one whose
+    message the catalogue reads to its end is taken. (Narrower, a wrapper that also cuts a
+    word longer than the line, `time="10:23:54.000+2|40"`, breaks a record both ways: its
+    pieces are joined one way only, and its time or message is lost.)"""
+    text = "".join(CMTRACE_TEXT.replace("\r\n", "\n").splitlines(keepends=True)[:records])
+    paste_it = {"cut": cut, "wrapped": wrapped, "flowed": flowed}[how]
+    clean = answers(write(tmp_path, text, "clean.log"))
+    pasted = write(tmp_path, paste_it(text, width))
+    assert answers(pasted) == clean
+    assert runner.invoke(app, ["events", "--kind", "unparsed", pasted]).stdout == ""
+
+
+@pytest.mark.parametrize("width", [48, 56, 64, 72, 80, 92, 108, 120])
+def test_cmtrace_records_a_reflow_ran_together_are_refused(tmp_path: Path, width: int) -> None:
+    """`fmt -w 72` of the first four records of the CMTrace sample: one `sync_started` with the
+    last record's time, its message holding the other three, and `check` passed ("ok: no
+    waiting, overdue or failed user") where scott waits."""
+    from .test_pasted_reflowed import reflowed
+
+    text = "".join(CMTRACE_TEXT.replace("\r\n", "\n").splitlines(keepends=True)[:4])
+    assert runner.invoke(app, ["check", write(tmp_path, text, "clean.log")]).exit_code == 1
+    pasted = write(tmp_path, reflowed(text, width))
+    for command in (["check"], ["report"], ["events"]):
+        result = runner.invoke(app, [*command, pasted])
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert re.fullmatch(
+            rf"logsync: error: {re.escape(pasted)}: CMTrace records run together on line \d+ by "
+            r"a reflow \(`fmt`, a mail client that joins lines: `\.\.\.\"> <!\[LOG\[Failed to "
+            r"add user \.\.\.`\), each with its message: paste the log's lines as they are, or "
+            r"attach the log\n",
+            result.stderr,
+        )
+
+
+@pytest.mark.parametrize(
     ("first", "second"),
     [
         ("14-Sep-2014 10:23:54", "15-Sep-2014 10:24:12"),

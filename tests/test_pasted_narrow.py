@@ -456,6 +456,19 @@ def test_a_trace_wrapped_after_a_hyphen_of_a_name_keeps_the_record_with_its_trai
     assert answers(write(tmp_path, pasted)) == (clean_users, clean_summary)
 
 
+def fold_s(text: str, width: int) -> str:
+    """Text as `fold -s -w` wraps it: each line broken after its last space within `width`
+    columns (the space kept at the end of its piece), or cut there where it has none."""
+    out = []
+    for line in text.splitlines():
+        while len(line) > width:
+            cut_at = line.rfind(" ", 0, width) + 1 or width
+            out.append(line[:cut_at])
+            line = line[cut_at:]
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
 LONG_NAME = "christopher.montgomery.wellington@subsidiary.europe.contoso.com"
 
 
@@ -559,16 +572,6 @@ def test_a_name_wider_than_the_text_cut_into_pieces_is_put_back(
     user `christopher.montgomery.welling` (pending, shown "(not a UPN)"), and bob, added in
     the cycle, `pending` where the clean text has him synced. A piece with the name's `@` goes
     on with a name cut before it, and a piece as wide as the text may go on again."""
-    def fold_s(text: str, width: int) -> str:
-        out = []
-        for line in text.splitlines():
-            while len(line) > width:
-                cut_at = line.rfind(" ", 0, width) + 1 or width
-                out.append(line[:cut_at])
-                line = line[cut_at:]
-            out.append(line)
-        return "\n".join(out) + "\n"
-
     forms = {
         "wrapped": wrapped, "cut": cut, "fold -s": fold_s,
         "wrapped, then quoted": lambda text, width: quoted(wrapped(text, width), "> "),
@@ -583,3 +586,27 @@ def test_a_name_wider_than_the_text_cut_into_pieces_is_put_back(
         ("bob@contoso.com", "synced"),
     ]
     assert (summary["cycles"], summary["pending"]) == (1, 0)
+
+
+@pytest.mark.parametrize("width", [30, 31, 32, 33, 34])
+def test_sms_trace_folded_at_spaces_where_a_trailer_s_second_space_is_a_piece_alone(
+    tmp_path: Path, width: int
+) -> None:
+    """`fold -s -w 32` of SMS trace leaves the second of the two spaces before a record's
+    trailer alone on a line when the first ends a piece at the width (`... =
+    carol@contoso.com |  |$$<SMS_CLOUD_USERSYNC>...`). That piece was taken for a blank line,
+    and the trailer's pieces after it for lines of no record: two records of the demo log gave
+    `check` a pass ("ok") where carol waits, and its 150 lines from 08:55 lost carol and
+    heidi. A line of spaces alone between the pieces of a record is one of them."""
+    lines = DEMO_TEXT.splitlines(keepends=True)
+    two = "".join(lines[52:54])
+    folded = fold_s(two, 32)
+    assert "\n \n$$<SMS_CLOUD_USERSYNC>" in folded
+    assert runner.invoke(app, ["check", "-q", write(tmp_path, folded, "two.log")]).exit_code == 1
+    window = "".join(lines[1499:1649])
+    clean = answers(write(tmp_path, window, "clean.log"))
+    assert [(u["upn"], u["state"]) for u in clean[0]] == [
+        ("carol@contoso.com", "waiting"), ("heidi@contoso.com", "waiting"),
+        ("ivan@contoso.com", "waiting"),
+    ]
+    assert answers(write(tmp_path, fold_s(window, width), "folded.log")) == clean

@@ -799,3 +799,22 @@ def test_a_quoted_excerpt_a_reflow_ran_together_is_refused_as_such_at_any_width(
         r"the excerpt as it was quoted, one line per line\n",
         result.stderr,
     )
+
+
+def test_message_lines_with_no_time_reflowed_wide_keep_every_record(tmp_path: Path) -> None:
+    """`fmt -w 104` of the demo log as message lines with no time puts two or three records
+    on a line, and every record of a line has that line's instant: six of them, a user's
+    notification among them, were read as "records pasted twice (the same time and text again
+    just after, where copies meet)", and a cycle of carol's held back was lost (397 cycles for
+    398). An input with no times shows no instant, so no record is taken for a copy."""
+    demo = (ROOT / "sample_logs" / "CloudUserSync.log").read_text(encoding="utf-8")
+    clean = write(tmp_path, "".join(
+        re.sub(r"  \$\$<.*", "", line) + "\n" for line in demo.splitlines()
+    ), "clean.txt")
+    pasted = str(PASTED / "untimed.fmt-w104.txt.gz")
+    expected = answers(clean)
+    assert expected[2]["cycles"] == 398
+    assert answers(pasted) == expected
+    assert kinds(pasted) == kinds(clean)
+    result = runner.invoke(app, ["summary", pasted])
+    assert "pasted twice" not in result.stderr

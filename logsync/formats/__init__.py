@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..errors import InputError
 from ..records import Item, Record, Unparsed
 from .common import (
     ROTATION_MARKER,
@@ -62,8 +63,11 @@ def detect(sample: str, max_lines: int = 200) -> str | None:
         return "paste"
 
     stats = InputStats("sample")
-    for _ in cmtrace.parse(iter(["\n".join(lines) + "\n"]), ParseContext(stats)):
-        pass
+    try:
+        for _ in cmtrace.parse(iter(["\n".join(lines) + "\n"]), ParseContext(stats)):
+            pass
+    except InputError:  # (CMTrace records a reflow ran together: the input's reading says so)
+        return "cmtrace"
     votes = {
         "sms-trace": sms_votes,
         "cmtrace": stats.record_lines,

@@ -16,8 +16,10 @@ from collections.abc import Iterator
 from datetime import datetime
 from functools import lru_cache
 
+from ..errors import InputError
+from ..events import read_plainly
 from ..records import Item, Record, Unparsed
-from ..sources import InputStats
+from ..sources import InputStats, display_name
 from ..times import FIRST_YEAR, LAST_YEAR, bias_zone
 from . import remarks
 from .aspasted import MIN_WIDTH
@@ -72,12 +74,22 @@ def _close(lines: list[str], first: int, ctx: ParseContext) -> Item | None:
     return record or Unparsed(first, "\n".join(lines), "invalid CMTrace date or time")
 
 
+RUN_TOGETHER = (
+    "CMTrace records run together on line {} by a reflow (`fmt`, a mail client that joins "
+    "lines: `...\"> <![LOG[Failed to add user ...`), each with its message: paste the log's "
+    "lines as they are, or attach the log"
+)
+
+
 def _record(full: str, first: int, ctx: ParseContext) -> Record | None:
     """The record a whole record's text is (`<![LOG[…]LOG]!><…>`), or None where its attributes
-    give no time."""
+    give no time. Records a reflow ran together are refused (`InputError`): one message
+    would hold them all, and the last one's time."""
     end = full.rfind(_CLOSE)
     if end < 0:
         return None
+    if full.find(_CLOSE) != end and full.find(_OPEN, len(_OPEN)) >= 0:
+        raise InputError(display_name(ctx.stats.path), RUN_TOGETHER.format(first))
     attrs = dict(_ATTRS_RE.findall(full, end + len(_CLOSE)))
     try:
         time, severity, thread, component = _decode(attrs, ctx)
@@ -94,15 +106,19 @@ def _wrapped(lines: list[str], first: int, ctx: ParseContext) -> Record | None:
     if len(lines) < 2 or not lines[-1].rstrip().endswith('">'):
         return None
     cut = len({len(piece) for piece in lines[:-1]}) == 1 and len(lines[0]) >= MIN_WIDTH
+    found = None
     for joins_cut in (cut, not cut):
         full = lines[0].lstrip()
         for piece in lines[1:]:
             spaced = not joins_cut and not (full.endswith(" ") or piece.startswith(" "))
             full += " " + piece if spaced else piece
         record = _record(full, first, ctx)
-        if record is not None:
+        # (the way its message is one the catalogue reads to its end, naming a user by a
+        # name with no space: `reason User|NotFound`, `scott@|contoso.com` cut narrower)
+        if record is not None and read_plainly(record.message):
             return record
-    return None
+        found = found or record
+    return found
 
 
 def parse(chunks: Iterator[str], ctx: ParseContext) -> Iterator[Item]:

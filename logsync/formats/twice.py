@@ -7,7 +7,7 @@ totals would count twice (a failed add no failure line names, a user pending, no
 A block of records repeated at once, at one instant, is read once where it names a user (a
 request or a failure: the connector names a user once a cycle, and its cycles are minutes
 apart) and holds more than one text (a line written many times over, as some components do,
-is no copy)."""
+is no copy). Not in an input with no times, whose records show no instant."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from ..records import Item, Record
 from ..stats import InputStats
+from ..times import timeless
 
 _NAMES_A_USER = ("NotifyAccountAddition", "Failed to add user")
 
@@ -28,7 +29,9 @@ def once(items: Iterator[Item], stats: InputStats) -> Iterator[Item]:
     for item in items:
         if type(item) is Record:
             time = item.time
-            if time != instant and time is not None:
+            # (an input with no times: its instants are its lines', records a reflow ran
+            # together on a line share one, so no two tell one instant)
+            if (time != instant and time is not None) or timeless(time):
                 if len(group) >= 4:  # (a block of two at least, twice)
                     left_out += _repeats(group)
                 yield from group

@@ -42,6 +42,11 @@ def unwrapped(
 
     between: list[str] = []  # blank lines or a chat's header after `pending` (see `joins.across`)
     for line in lines:
+        # (the second of the two spaces before a trailer, a piece alone: `fold -s`)
+        spaces = bool(line) and not line.strip(" ") and len(pending) + 1 < MAX_PIECES
+        if spaces and pending and not between and whole_by == TRACE:
+            pending.append(line)
+            continue
         if pending and not held and len(between) < joins.MOST_BETWEEN and joins.between(line):
             between.append(line)
             continue
