@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from typer.testing import CliRunner
 
 from logsync import events
 from logsync.cli import app
+from logsync.errors import InputError
 from logsync.formats import aspasted, joins, together, wholes
 
 from .conftest import ROOT
@@ -818,3 +820,32 @@ def test_message_lines_with_no_time_reflowed_wide_keep_every_record(tmp_path: Pa
     assert kinds(pasted) == kinds(clean)
     result = runner.invoke(app, ["summary", pasted])
     assert "pasted twice" not in result.stderr
+
+
+def test_a_quoted_excerpt_a_reflow_ran_together_is_refused_from_its_start_alone(
+    tmp_path: Path,
+) -> None:
+    """The demo log as message lines with no time, quoted, then reflowed at 40 columns: `check`
+    took 47 s to refuse it, putting every line back together first (the work grew faster than
+    the input). The start of the input shows the quote marks inside its lines, and it is
+    refused from there: nothing after it is read."""
+    demo = (ROOT / "sample_logs" / "CloudUserSync.log").read_text(encoding="utf-8")
+    text = "".join(re.sub(r"  \$\$<.*", "", line) + "\n" for line in demo.splitlines()[:200])
+    pasted = reflowed(quoted(text, "> "), 40)
+    head = [pasted]
+
+    def never() -> Iterator[str]:
+        raise AssertionError("read past the input's start")
+        yield ""
+
+    with pytest.raises(InputError) as refused_as:
+        aspasted.undone(head, never(), pasted, "reply.txt")
+    assert str(refused_as.value) == (
+        "reply.txt: line 3 holds lines of a quoted excerpt run together, quote marks and all (a "
+        "reflow joined them after they were quoted): paste the excerpt as it was quoted, one line "
+        "per line"
+    )
+    path = write(tmp_path, pasted)
+    result = runner.invoke(app, ["check", path])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"logsync: error: {path}: " + str(refused_as.value).split(": ", 1)[1] + "\n"

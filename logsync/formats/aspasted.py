@@ -304,7 +304,8 @@ def undone(
 ) -> tuple[list[str], Iterator[str]]:
     """An input's first text chunks and the rest, with pasting undone (unchanged when the
     sample of its start shows none). SMS trace whose records a reflow ran together is refused:
-    the lines that happen to be whole would be read without the others (`InputError`). The
+    the lines that happen to be whole would be read without the others (`InputError`), and so
+    are the lines of a quoted excerpt a reflow ran together (`paste.quoted_inside`). The
     pieces of wrapped records, blank once put back, are not counted as blank in `stats`."""
     found = pasting(sample)
     if found is not None and found.cut_off is not None and cuts.trailers_taken(sample):
@@ -320,6 +321,12 @@ def undone(
         )
     if found is None:
         return [_unmarked(chunk) for chunk in head], map(_unmarked, rest)
+    as_given = found.line_prefix is None and not (found.numbered or found.numbered_inside)
+    if as_given and found.whole_by != TRACE:  # (refused at once, not after the work)
+        for number, line in enumerate(sample.split("\n")[:-1], 1):
+            quoting = QUOTE_RE.match(line)  # (the quote marks before it: its own)
+            unquoted = line[quoting.end() :] if quoting else line
+            paste.quoted_inside(number, unquoted, stats or InputStats(name))
     lines = found.undo(map(_unmarked, _lines(head, rest)), stats)
     # (a place it leaves lines out: `--`)
     chunks = line_chunks(GAP_LINE if gap_mark(line) else line for line in lines)
