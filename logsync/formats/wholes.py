@@ -98,8 +98,9 @@ def name_cut(line: str, following: str) -> bool:
     """Whether the next line is the rest of the user's name the line ends with, cut where the
     line was as wide as the text (`... = carol.smith@contoso.onmic|rosoft.com`): one word of
     what a domain holds, with a dot inside or in lower case (a word of the reply, `Thanks.`,
-    is neither), or, after a hyphen before the name's `@`, the rest of the name with its `@`,
-    that leaves a name with a dot after its `@`."""
+    is neither), or, where the name is broken or cut before its `@` (at a hyphen, or wider
+    than the text), the rest of the name with its `@`, that leaves a name with a dot after its
+    `@`."""
     word = following.strip()
     if following[:1].isspace() or word.lower() in GAP_MARKS:
         return False
