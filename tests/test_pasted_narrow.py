@@ -456,19 +456,6 @@ def test_a_trace_wrapped_after_a_hyphen_of_a_name_keeps_the_record_with_its_trai
     assert answers(write(tmp_path, pasted)) == (clean_users, clean_summary)
 
 
-def fold_s(text: str, width: int) -> str:
-    """Text as `fold -s -w` wraps it: each line broken after its last space within `width`
-    columns (the space kept at the end of its piece), or cut there where it has none."""
-    out = []
-    for line in text.splitlines():
-        while len(line) > width:
-            cut_at = line.rfind(" ", 0, width) + 1 or width
-            out.append(line[:cut_at])
-            line = line[cut_at:]
-        out.append(line)
-    return "\n".join(out) + "\n"
-
-
 LONG_NAME = "christopher.montgomery.wellington@subsidiary.europe.contoso.com"
 
 
@@ -573,7 +560,7 @@ def test_a_name_wider_than_the_text_cut_into_pieces_is_put_back(
     the cycle, `pending` where the clean text has him synced. A piece with the name's `@` goes
     on with a name cut before it, and a piece as wide as the text may go on again."""
     forms = {
-        "wrapped": wrapped, "cut": cut, "fold -s": fold_s,
+        "wrapped": wrapped, "cut": cut, "fold -s": _fold,
         "wrapped, then quoted": lambda text, width: quoted(wrapped(text, width), "> "),
     }
     pasted = forms[how](LONG_NAME_CYCLE, width)
@@ -600,7 +587,7 @@ def test_sms_trace_folded_at_spaces_where_a_trailer_s_second_space_is_a_piece_al
     heidi. A line of spaces alone between the pieces of a record is one of them."""
     lines = DEMO_TEXT.splitlines(keepends=True)
     two = "".join(lines[52:54])
-    folded = fold_s(two, 32)
+    folded = _fold(two, 32)
     assert "\n \n$$<SMS_CLOUD_USERSYNC>" in folded
     assert runner.invoke(app, ["check", "-q", write(tmp_path, folded, "two.log")]).exit_code == 1
     window = "".join(lines[1499:1649])
@@ -609,4 +596,4 @@ def test_sms_trace_folded_at_spaces_where_a_trailer_s_second_space_is_a_piece_al
         ("carol@contoso.com", "waiting"), ("heidi@contoso.com", "waiting"),
         ("ivan@contoso.com", "waiting"),
     ]
-    assert answers(write(tmp_path, fold_s(window, width), "folded.log")) == clean
+    assert answers(write(tmp_path, _fold(window, width), "folded.log")) == clean
