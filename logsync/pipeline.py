@@ -15,7 +15,7 @@ from . import events as catalogue
 from .errors import InputError, NoRecordsError, UsageError
 from .events import CONNECTOR, Event
 from .formats import ParseContext, Record, cuts, detect, parser_for
-from .formats.aspasted import MIN_WIDTH, Pasting, pasting, undone, why_none
+from .formats.aspasted import MIN_WIDTH, TOO_NARROW, Pasting, pasting, too_narrow, undone, why_none
 from .formats.common import CUT_OFF
 from .formats.sms import candidate_pattern
 from .merge import (
@@ -118,6 +118,7 @@ def open_input(
             raise NoRecordsError(display_name(name), stats.mail)
         fmt = "sms-trace"  # blank so far: its parser accounts for every line, whatever follows
     stats.format = fmt
+    stats.narrow = (too_narrow(sample) or 0) if fmt == "paste" else 0  # (see `ensure_connector`)
     return fmt, chain(head, chunks)
 
 
@@ -276,6 +277,8 @@ def ensure_connector(inputs: Sequence[InputStats]) -> None:
     """A command that judges the connector needs its records in at least one input."""
     if any(stats.connector_records for stats in inputs):
         return
+    if len(inputs) == 1 and inputs[0].narrow:  # (message lines wrapped too narrow)
+        raise InputError(display_name(inputs[0].path), TOO_NARROW.format(inputs[0].narrow))
     names = ", ".join(display_name(stats.path) for stats in inputs)
     components = list(dict.fromkeys(s.last_component for s in inputs if s.last_component))
     if len(inputs) == 1 and components:

@@ -31,6 +31,7 @@ class InputStats:
         "lines",
         "mail",
         "markers",
+        "narrow",
         "notes",
         "path",
         "record_lines",
@@ -83,6 +84,10 @@ class InputStats:
         """Of the unparsed lines, those of pasted text cut off at its width (`cut -c`)."""
         self.cut_off_width = 0
         """The width they were cut off at (0: none)."""
+        self.narrow = 0
+        """Of pasted text, the width its lines were wrapped at where they look like messages
+        wrapped too narrow to be put back together (`aspasted.too_narrow`; 0: not so): why it
+        holds no connector record, where it holds none (`pipeline.ensure_connector`)."""
         self.remarked = 0
         """Records read without the text after their trailer on their line (`formats.remarks`:
         a remark added to a copy, `<-- this is the user`)."""

@@ -1347,6 +1347,71 @@ def test_spaces_after_a_record_are_a_console_s_but_spaces_at_a_break_are_the_tex
     assert mail is not None and (mail.padded, mail.width) == (False, 74)
 
 
+@pytest.mark.parametrize("pure", [False, True], ids=["native", "pure"])
+@pytest.mark.parametrize(
+    ("how", "text"),
+    [
+        ("cut 76, a space after", lambda text: _after_each(_cr_kept(text, cut, 76), " ")),
+        ("cut 48, a tab after", lambda text: _after_each(_cr_kept(text, cut, 48), "\t")),
+        ("wrapped 100, a space after", lambda text: _after_each(_cr_kept(text, wrapped, 100), " ")),
+        ("cut 64, quoted, a space after", lambda text: _after_each(
+            "".join(f"> {line}\n" for line in _cr_kept(text, cut, 64).split("\n")[:-1]), " "
+        )),
+    ],
+)
+def test_a_crlf_log_wrapped_then_spaced_after_each_line_gives_the_answers_of_the_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str, text: Callable[[str], str],
+    pure: bool,
+) -> None:
+    """The demo log's lines end in CRLF; a wrapper that keeps the CR at the end of a record's
+    last piece, then a space after every line (`fold -w 76 | sed 's/$/ /'`), leaves `\\r \\n`:
+    the lone CR breaks the line, and the space is a line alone after it. The lines not ending
+    in spaces made the text read as not spaced: the spaces were joined into the records' first
+    pieces, and most records were no record. 28 of 40 such forms gave exit 0 with wrong states
+    (ivan `pending` where he is overdue, carol `pending` where she recovered)."""
+    if pure:
+        monkeypatch.setenv("LOGSYNC_PURE", "1")
+    raw = (SAMPLES / "CloudUserSync.log").read_bytes().decode("utf-8-sig")
+    assert raw.count("\r\n") == raw.count("\n")  # (the demo log ends its lines in CRLF)
+    given = tmp_path / "ticket.txt"
+    given.write_bytes(text(raw).encode())
+    assert b"\r \n" in given.read_bytes() or b"\r\t\n" in given.read_bytes()
+    assert answers(str(given)) == answers(str(SAMPLES / "CloudUserSync.log"))
+    gate = runner.invoke(app, ["check", str(given)])
+    assert (gate.exit_code, gate.stdout.splitlines()[-1]) == (
+        1,
+        "FAIL: 5 users (3 waiting, 1 overdue, 1 failed), limit 0 as of "
+        "2026-11-25T16:04:59.644-08:00; 1 pending user not counted by --fail-on "
+        "waiting,overdue,failed,connector",
+    )
+
+
+def _cr_kept(text: str, wrap: Callable[[str, int], str], width: int) -> str:
+    """Each CRLF line of `text` wrapped by `wrap` at `width`, its CR kept at its last piece's
+    end (as `fold` keeps it)."""
+    out = []
+    for line in text.split("\r\n")[:-1]:
+        pieces = wrap(line, width).split("\n")[:-1]
+        out += [*pieces[:-1], pieces[-1] + "\r"]
+    return "\n".join(out) + "\n"
+
+
+def _after_each(text: str, spaces: str) -> str:
+    """`spaces` after every line (before its LF)."""
+    return "".join(line + spaces + "\n" for line in text.split("\n")[:-1])
+
+
+def test_spaces_after_lines_a_lone_cr_broke_are_a_line_alone() -> None:
+    """`spaced_after`: each line not blank ends with spaces or tabs, or the next line is of
+    them alone; a line with neither, or a line of spaces after a blank line only, is not."""
+    assert aspasted.spaced_after(["a b", " ", "c ", "d", "\t", ""], 3)
+    assert not aspasted.spaced_after(["a b", "", "c "], 2)
+    assert not aspasted.spaced_after(["a b", "c ", " "], 2)
+    assert aspasted.spaced_after(["a ", "b", "c"], 1)  # (only the first `count` are looked at)
+    assert not aspasted.spaced_after(["a ", "b", "c"], 2)
+    assert not aspasted.spaced_after(["a", " x"], 1)
+
+
 @pytest.mark.parametrize("width", [70, 80, 89, 100, 113, 114, 160])
 def test_a_console_copy_at_any_width_gives_the_answers_of_the_log(tmp_path: Path, width: int) -> None:
     """Narrower than the shortest record, no line is a record with spaces after it: the copy

@@ -341,18 +341,36 @@ def test_the_blog_posts_quotes_reflowed_at_32_to_60_columns_give_their_answers(
     )
 
 
-@pytest.mark.parametrize(("excerpt", "width"), [("SPEC §1", 40), ("SPEC §1", 44), ("the blog post's quotes", 30)])
+@pytest.mark.parametrize(
+    ("excerpt", "how", "width", "widest"),
+    [("SPEC §1", "reflowed", 40, 40), ("SPEC §1", "reflowed", 44, 0),
+     ("SPEC §1", "reflowed", 32, 31), ("SPEC §1", "wrapped", 32, 32),
+     ("SPEC §1", "wrapped", 36, 36), ("SPEC §1", "wrapped", 44, 0),
+     ("the blog post's quotes", "reflowed", 30, 30)],
+)
 def test_message_lines_reflowed_too_narrow_to_be_put_back_together_are_refused(
-    tmp_path: Path, excerpt: str, width: int
+    tmp_path: Path, excerpt: str, how: str, width: int, widest: int
 ) -> None:
     """SPEC §1's excerpt keeps 17 of 40 columns for its messages under their date: they are
     not put back together, and the input is refused rather than read as its pieces. The blog
-    post's quotes, with no date, are put back together from 32 columns (see above)."""
+    post's quotes, with no date, are put back together from 32 columns (see above). The
+    excerpt, read as dated lines of no known message, was refused as "no SMS_CLOUD_USERSYNC
+    records", which does not say why. At 44 columns, two of its lines are as wide as the text
+    and are refused as cut off (`widest` 0)."""
     text = EXCERPT_TEXT if excerpt == "SPEC §1" else BLOG_QUOTES
-    pasted = write(tmp_path, reflowed(text, width))
-    result = runner.invoke(app, ["report", "--all", "--format", "json", pasted])
-    assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr.startswith(f"logsync: error: {pasted}: ")
+    pasted = write(tmp_path, (reflowed if how == "reflowed" else wrapped)(text, width))
+    for command in (["report", "--all", "--format", "json"], ["check"], ["summary"]):
+        result = runner.invoke(app, [*command, pasted])
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr.splitlines()[-1] == f"logsync: error: {pasted}: " + (
+            NARROW.format(widest).rstrip("\n") if widest else CUT_OFF_44
+        )
+
+
+CUT_OFF_44 = (
+    "2 lines are cut off at 44 columns (their ends lost, as by `cut -c` or a console's copy, or "
+    "wrapped too narrow to be put back together); paste them whole"
+)
 
 
 NARROW = (

@@ -177,6 +177,22 @@ class Pasting:
         return lines
 
 
+def spaced_after(given: list[str], count: int) -> bool:
+    """Whether spaces were added after every line of text whose lines end in CRLF: a line
+    that ends with its CR is broken there (a lone CR breaks a line), so its spaces are a line
+    alone after it (`\\r \\n`). Each of the first `count` lines not blank ends with them, or
+    the line after it is of them alone."""
+    for line, after in zip(given, [*given[1:], ""], strict=True):
+        if is_blank(line):
+            continue
+        if line[-1] not in " \t" and not (after and not after.strip(" \t")):
+            return False
+        count -= 1
+        if not count:
+            break
+    return True
+
+
 def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
     """How the text that starts with `sample` was pasted, or None when it shows no pasting."""
     entities = copies.escaped(sample)
@@ -196,10 +212,11 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
     ):
         return None  # every line a record (or blank): a log as written, the usual case
     sample = plain
-    lines = [line for line in sample.split("\n")[:-1] if not is_blank(line)][:max_lines]
+    given = sample.split("\n")[:-1]
+    lines = [line for line in given if not is_blank(line)][:max_lines]
     if not lines:
         return None
-    trailing = all(line[-1] in " \t" for line in lines)  # (spaces added after every line)
+    trailing = all(line[-1] in " \t" for line in lines) or spaced_after(given, len(lines))
     if trailing:
         lines = [line.rstrip(" \t") for line in lines]
     padded = copies.padded(lines, MIN_WIDTH)
