@@ -41,7 +41,8 @@ def zip_member(name: str) -> tuple[str, str] | None:
     return None
 
 
-ZIP_MAGIC = b"PK\x03\x04"
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+"""How a zip begins: its first member's header, or (a zip with no member) its directory's end."""
 _STDIN_MEMBER = f"{STDIN}/"
 
 

@@ -570,6 +570,26 @@ def test_zip_errors_name_the_archive(tmp_path: Path) -> None:
     )
 
 
+def test_a_zip_with_no_member_is_named_a_zip_with_no_log(tmp_path: Path) -> None:
+    """A zip with no member begins with its directory's end (`PK\\x05\\x06`), not a member's
+    header: it was read as text and refused as "no CloudUserSync records found (not SMS trace,
+    CMTrace or text pasted from them)"; one that begins so and is no zip, the same."""
+    empty = tmp_path / "empty.zip"
+    zipfile.ZipFile(empty, "w").close()
+    assert empty.read_bytes()[:4] == b"PK\x05\x06"
+    for path, data in ((str(empty), None), ("-", empty.read_bytes())):
+        result = runner.invoke(app, ["check", path], input=data)
+        shown = "stdin" if path == "-" else path
+        assert (result.exit_code, result.stdout, result.stderr) == (
+            2, "", f"logsync: error: {shown}: no CloudUserSync.log or CloudUserSync.lo_ in this zip "
+            "archive\n",
+        )
+    result = runner.invoke(app, ["check"], input=b"PK\x05\x06 and nothing of a zip")
+    assert (result.exit_code, result.stdout) == (2, "")  # (the zip module's words after it)
+    assert result.stderr.startswith("logsync: error: stdin: not a readable zip archive (")
+    assert result.stderr.count("\n") == 1
+
+
 def test_a_zip_on_stdin_is_read_as_the_folder_it_holds(tmp_path: Path) -> None:
     """`curl …/logs.zip | logsync check` (a CI job's artifact) was refused: "give the path of
     the zip itself". A zip on stdin is now read as a zip given by path is, its members named
