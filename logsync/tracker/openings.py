@@ -52,6 +52,8 @@ class Openings:
         sync), and a user its timer holds back that it names may have been retried there."""
         self._began: list[array[int]] = []
         """When each cycle began, by its number less one (see `numbered`)."""
+        self._cycles = 0
+        """How many cycles began: the last one's number."""
         self._named: dict[str, int] = {}
         """When each user was named since the last totals line (or the cycle they begin), where
         no cycle start came before it (see `named_again`)."""
@@ -59,11 +61,11 @@ class Openings:
     def numbered(self, us: int | None) -> int:
         """A cycle begins at `us` (None: a restart, which ends the cycle under way; what it
         names before the next cycle begins is of no schedule): its number, from 1."""
-        began = self._began
-        if not began or len(began[-1]) == _CHUNK:
-            began.append(array("q"))
-        began[-1].append(_NOT_BEGUN if us is None else us)
-        return (len(began) - 1) * _CHUNK + len(began[-1])
+        number = self._cycles = self._cycles + 1
+        if number % _CHUNK == 1:  # (the first cycle, or the last array is full)
+            self._began.append(array("q"))
+        self._began[-1].append(_NOT_BEGUN if us is None else us)
+        return number
 
     def began(self, number: int) -> int | None:
         """When cycle `number` began (see `numbered`): its start line, its removal lines, or the

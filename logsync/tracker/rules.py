@@ -240,8 +240,10 @@ class Tracker:
             why = "first cycle after the latest full sync due"
             for key in self.held:
                 self.note(key, here, "retry_cycle", why, source, line)
-        for key in self.timers.due_in(here, us - self.log.unit):  # (a due time's second: before?)
-            self.note(key, here, "retry_cycle", _RETRY_CYCLE, source, line)
+        by, heap = us - self.log.unit, self.timers.heap  # (a due time's second: before?)
+        if heap and heap[0][0] <= by:  # (most cycles: no timer runs out)
+            for key in self.timers.due_in(here, by):
+                self.note(key, here, "retry_cycle", _RETRY_CYCLE, source, line)
 
     def _on_removal(self, us: int, zone: tzinfo | None, _: Any, source: str, line: int) -> None:
         """The removal lines, which open every cycle after its start: see `CycleTotals.opens`."""
@@ -254,8 +256,11 @@ class Tracker:
 
     def _cycle_begins(self, start: int | None, here: Moment, source: str, line: int) -> None:
         """A cycle begins `here` (at its start, or see `Openings.named_again`)."""
-        self.cycle_no = self.totals.openings.numbered(here[0])
-        self.totals.unread(start, self.notified, here, source, line)
+        openings = self.totals.openings
+        self.cycle_no = openings.numbered(here[0])
+        openings.closed = False  # (no totals line has ended it yet)
+        if self.notified or start is not None:  # (most cycles: the last had its totals)
+            self.totals.unread(start, self.notified, here, source, line)
         self.notified = 0
         if self.received or self.failed:
             self.received, self.failed = {}, {}

@@ -94,10 +94,8 @@ class CycleTotals:
         came there. That cycle began at `start`; or, with no start since the last totals line
         (`start` None: left out too, or before the input), before now: a user whose retry is
         due by now may have been retried there. Whom it received the next complete cycle tells,
-        as where a cycle's counts cannot say (`_undecide`)."""
-        self.openings.closed = False
-        if not (notified or start is not None):  # (most cycles: the last had its totals)
-            return
+        as where a cycle's counts cannot say (`_undecide`). (`Tracker._cycle_begins` calls it
+        only so: most cycles name nobody before their start, the last one had its totals.)"""
         self.room_at = here[0] if start is None else start  # (its lines left out too)
         ledger = self.ledger  # (a user whose timer ran out: see `outlook`, retry unseen)
         failed = ledger.failed
@@ -164,8 +162,8 @@ class CycleTotals:
             failures = sum(failed.values())
         unnamed = data.received - data.added - failures
         # (a redacted name several users share counts once among the names: see `more_users`)
-        more = self.openings.more_users(received, ledger.cycle_no)
-        got = max(0, data.received - more)  # (the users received, counted as names are)
+        more = self.openings.more_users(received, ledger.cycle_no) if received else 0
+        got = data.received - more if more <= data.received else 0  # (counted as names are)
         # (users a timer holds back are named, not received: rule 2)
         if got > len(received) + unheld:
             self.room_at = here[0]
