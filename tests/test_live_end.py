@@ -74,6 +74,34 @@ def test_a_record_whose_trailer_lost_its_end_inside_the_log_is_read_so_too(tmp_p
     assert result.stderr.decode().splitlines()[0] == f"logsync: {path}: line 67 {NOTE}"
 
 
+@pytest.mark.parametrize("pure", ["", "1"])
+def test_a_cycle_s_start_cut_short_at_the_log_s_end_is_no_cycle(tmp_path: Path, pure: str) -> None:
+    """The rotated sample cut 100 characters into line 80, a cycle's start: read at the time of
+    the record before it (11:15:00.759), it was a 14th cycle off the schedule, and jan's latest
+    recovery came 5 minutes early (10:15:00.759, where the 79 lines give 10:20). It is a line
+    of no record, said so, and the answers are those of the 79 lines."""
+    rotated = (SAMPLES / "rotated" / "CloudUserSync.log").read_text(encoding="utf-8-sig")
+    lines = rotated.splitlines()
+    assert lines[79].startswith("Starting user delta sync")
+    whole = written(tmp_path, lines[:79])
+    cut = tmp_path / "cut.log"
+    cut.write_text("\n".join(lines[:79]) + "\n" + lines[79][:100], encoding="utf-8")
+    answers = []
+    for path in (whole, cut):
+        result = run_installed("report", "--all", "--format", "json", str(path), LOGSYNC_PURE=pure)
+        document = json.loads(result.stdout)
+        answers.append((
+            [(u["upn"], u["state"], u["expected_recovery"]) for u in document["users"]],
+            document["summary"]["cycles"], document["inputs"][0]["unparsed"],
+        ))
+    assert answers[0] == (
+        [("jan@example.org", "waiting", "2025-06-11T10:20:00+01:00"),
+         ("kim@example.org", "synced", None), ("lea@example.org", "synced", None)],
+        13, 0,
+    )
+    assert answers[1] == (answers[0][0], 13, 1)
+
+
 BEFORE = Record(66, datetime.fromisoformat("2026-03-02T09:00:04.885-05:00"), "SMS_CLOUD_USERSYNC", 5616, None, "x")
 
 
@@ -93,6 +121,9 @@ BEFORE = Record(66, datetime.fromisoformat("2026-03-02T09:00:04.885-05:00"), "SM
         ("Failed to add user x@y.com; reason UserNotFound ", "Failed to add user x@y.com; reason UserNotFound"),
         ("Failed to add user x@y.com; reason UserNotFound", None),  # (maybe cut in its message)
         ("Failed to add user x@y.com; reason UserNotFou", None),
+        # (a cycle's start: minutes after the record before it, its time not known)
+        ("Starting user delta sync, raise failure status messages = True  $$<SMS_CLOUD_USERSYNC><06-1", None),
+        ("UserDeltaSync:- Users Added = 0, Users Removed = 0  $$<SMS_CLOUD_US", "UserDeltaSync:- Users Added = 0, Users Removed = 0"),
     ],
 )
 def test_which_lines_are_records_cut_short(raw: str, read: str | None) -> None:

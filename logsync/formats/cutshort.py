@@ -66,7 +66,9 @@ def cut_short(raw: str, line: int, before: Record | None, stats: InputStats) -> 
         return None  # (a message cut short, or no record: its end is not known)
     from ..events import classify  # (the catalogue reads records)
 
-    if not message or classify(message)[0] == "message":
+    # (a cycle's start is minutes after the record before it, not within its cycle: read at
+    # that time, it would be a cycle off the schedule, and move every time computed from it)
+    if not message or classify(message)[0] in _NOT_WITHIN:
         return None
     if not any(note.endswith(CUT_SHORT_NOTE) for note in stats.notes):
         stats.notes.append(f"line {line} {CUT_SHORT_NOTE}")
@@ -75,6 +77,8 @@ def cut_short(raw: str, line: int, before: Record | None, stats: InputStats) -> 
     return Record(line, time, before.component, before.thread, None, message)
 
 
+_NOT_WITHIN = frozenset({"message", "sync_started"})
+"""Kinds of record read as no record where cut short: no known message, or a cycle's start."""
 _WHOLE_TRAILER_RE = deferred(r"><thread=[0-9]+(?: ?\((?:0x)?[0-9A-Fa-f]+\))?>$")
 CUT_SHORT_NOTE = (
     "is a record cut short in its trailer (the log copied while it was written?): read at "
