@@ -258,3 +258,31 @@ def test_four_in_five_lines_numbered_are_a_search_s_and_quotes_alone_none() -> N
     assert numbered(["12:" + FAILED_LINE] * 3 + [FAILED_LINE] * 2) is False
     # (`> ` alone, with no line of context marked by two spaces: a quote, not `Select-String`)
     assert numbered(["> " + FAILED_LINE] * 5) is False
+
+
+@pytest.mark.parametrize("packing", ["gz", "bz2", "xz"])
+def test_the_older_half_given_packed_from_elsewhere_is_no_half_left_unread(
+    tmp_path: Path, packing: str
+) -> None:
+    """`logsync report elsewhere/CloudUserSync.lo_.gz Logs/CloudUserSync.log`: the note said
+    that the .lo_ beside the .log "holds the log's older records and was not read", where its
+    records were read from the packed copy. A half given packed (by its name) counts as that
+    half given; given alone, the .log is still told of its .lo_."""
+    import bz2
+    import gzip
+    import lzma
+
+    from logsync.halves import lone_halves
+
+    from .conftest import SAMPLES
+
+    older = (SAMPLES / "rotated" / "CloudUserSync.lo_").read_bytes()
+    log, rotated, _ = halves_beside(tmp_path, older, {"Logs/CloudUserSync.lo_": older})
+    pack = {"gz": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress}[packing]
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    packed = elsewhere / f"CloudUserSync.lo_.{packing}"
+    packed.write_bytes(pack(older))
+    assert lone_halves([str(packed), log]) == []
+    assert lone_halves([log]) == [(log, rotated)]
+    assert lone_halves([str(elsewhere / f"CloudUserSync.log.{packing}"), log]) == [(log, rotated)]
