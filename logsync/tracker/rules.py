@@ -335,14 +335,10 @@ class Tracker:
             return
         held = user.failing and user.failure_restarts == len(self.restarts)
         held = held and (held_unknown(user) or self._zone is NO_TIMES)  # rule 2b; no timer
-        uncertain = not self._full_sync and (
-            held
-            or (
-                not user.ever_failed
-                and user.synced_at is None
-                and (self._previous_complete is None or user.cycle == self._previous_complete)
-            )
-        )
+        uncertain = not self._full_sync and (held or (
+            not user.ever_failed and user.synced_at is None
+            and (self._previous_complete is None or user.cycle == self._previous_complete)
+        ))
         user.cycle = self.cycle_no
         self.received[key] = (user, us, uncertain)
         if self._held_back is not None:
