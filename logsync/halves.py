@@ -37,15 +37,17 @@ def lone_halves(names: Sequence[str]) -> list[tuple[str, str]]:
             continue
     found = []
     packed: dict[str, set[int | None]] | None = None  # (summed where a half on disk is unread)
-    given_packed = {  # (halves given packed, `CloudUserSync.lo_.gz`: read; `lo_` or `log`)
-        found[1].lower() for found in map(_PACKED_HALF_RE.fullmatch, map(base_name, names)) if found
+    given_packed = {  # (halves given packed, `CloudUserSync.lo_.gz`: their records are read)
+        f"cloudusersync.{packed_half[1].lower()}"
+        for packed_half in map(_PACKED_HALF_RE.fullmatch, map(base_name, names))
+        if packed_half
     }
     for name in names:
         half = base_name(name).lower()
         if half not in LOG_NAMES:
             continue
         other = _NEWER if half == _OLDER else _OLDER
-        if other[-3:] in given_packed:
+        if other in given_packed:
             continue
         for path in _beside(name, other) + _beside(name, None):  # (and the halves renamed)
             inside = zip_member(path) is not None

@@ -178,10 +178,9 @@ class Pasting:
 
 
 def spaced_after(given: list[str], count: int) -> bool:
-    """Whether spaces were added after every line of text whose lines end in CRLF: a line
-    that ends with its CR is broken there (a lone CR breaks a line), so its spaces are a line
-    alone after it (`\\r \\n`). Each of the first `count` lines not blank ends with them, or
-    the line after it is of them alone."""
+    """Whether spaces were added after every line: each of the first `count` lines not blank
+    ends with them, or the line after it is of them alone (text whose lines end in CRLF: a
+    line that ends with its CR is broken there, as a lone CR breaks a line, `\\r \\n`)."""
     for line, after in zip(given, [*given[1:], ""], strict=True):
         if is_blank(line):
             continue
@@ -216,7 +215,7 @@ def pasting(sample: str, max_lines: int = 400) -> Pasting | None:
     lines = [line for line in given if not is_blank(line)][:max_lines]
     if not lines:
         return None
-    trailing = all(line[-1] in " \t" for line in lines) or spaced_after(given, len(lines))
+    trailing = spaced_after(given, len(lines))
     if trailing:
         lines = [line.rstrip(" \t") for line in lines]
     padded = copies.padded(lines, MIN_WIDTH)

@@ -240,10 +240,8 @@ class Tracker:
             why = "first cycle after the latest full sync due"
             for key in self.held:
                 self.note(key, here, "retry_cycle", why, source, line)
-        by, heap = us - self.log.unit, self.timers.heap  # (a due time's second: before?)
-        if heap and heap[0][0] <= by:  # (most cycles: no timer runs out)
-            for key in self.timers.due_in(here, by):
-                self.note(key, here, "retry_cycle", _RETRY_CYCLE, source, line)
+        for key in self.timers.due_in(here, us - self.log.unit):  # (a due time's second: before?)
+            self.note(key, here, "retry_cycle", _RETRY_CYCLE, source, line)
 
     def _on_removal(self, us: int, zone: tzinfo | None, _: Any, source: str, line: int) -> None:
         """The removal lines, which open every cycle after its start: see `CycleTotals.opens`."""

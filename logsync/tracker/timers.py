@@ -22,22 +22,21 @@ class Timers:
 
     def __init__(self, users: dict[str, Seen]) -> None:
         self._users = users
-        self.heap: list[tuple[int, str]] = []
+        self._heap: list[tuple[int, str]] = []
         """(due time, user key) of every timer started (a restarted timer leaves a stale
-        entry, which no longer matches the user's due time): a heap, the earliest first (a
-        cycle's start reads it before it calls `due_in`)."""
+        entry, which no longer matches the user's due time)."""
         self.held: dict[str, User] = {}
         """Users a running timer held back at their last notification, by UPN as written
         there (not the followed user: its steps are noted)."""
 
     def start(self, key: str, due: int) -> None:
         """A failure started the user's timer: it runs out at `due` (microseconds)."""
-        heapq.heappush(self.heap, (due, key))
+        heapq.heappush(self._heap, (due, key))
 
     def ran_out(self, us: int) -> list[tuple[str, User]]:
         """The failing users whose timer ran out by `us` (a cycle's start): each timer once (a
         user whose failure was logged twice at one instant comes twice)."""
-        heap = self.heap
+        heap = self._heap
         if not heap or heap[0][0] > us:  # (most cycles: called once each)
             return []
         out = []
@@ -51,7 +50,7 @@ class Timers:
     def due_in(self, here: Moment, by: int) -> list[str]:
         """The users whose timer ran out by `by`, whose retry is the cycle that begins `here`
         (`User.due_cycle`, set once): their keys."""
-        heap = self.heap
+        heap = self._heap
         if not heap or heap[0][0] > by:  # (most cycles: no timer runs out)
             return []
         keys = []
@@ -63,7 +62,7 @@ class Timers:
 
     def running(self, us: int) -> Iterator[tuple[str, User]]:
         """The failing users whose timer still runs at `us` (a restart's full sync)."""
-        for due, key in self.heap:
+        for due, key in self._heap:
             user = cast(User, self._users[key])  # a user with a timer has failed
             if user.failing and user.full_sync_due == due and us < due:
                 yield key, user
